@@ -34,9 +34,19 @@ export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: 
   return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call${period ? ` · ${period}` : ''}`;
 }
 
-/** "since stats reset 3 h ago": the period whole-history figures cover (pg_stat_statements' last reset). */
-export function resetPeriodPhrase(resetAgeSeconds: number | undefined): string | undefined {
-  return resetAgeSeconds === undefined ? undefined : `since stats reset ${formatMs(resetAgeSeconds * 1000)} ago`;
+/**
+ * "since stats reset 3 h ago": the period whole-history figures cover (pg_stat_statements' last reset). The age was
+ * read with the figures; `sinceReadMs` (the time since that reading) makes it the age now, not the reading's
+ * (person16 LOW 4: "reset 7.3 min ago" when it was 9.6 min ago).
+ */
+export function resetPeriodPhrase(resetAgeSeconds: number | undefined, sinceReadMs = 0): string | undefined {
+  return resetAgeSeconds === undefined ? undefined : `since stats reset ${formatMs(resetAgeSeconds * 1000 + Math.max(0, sinceReadMs))} ago`;
+}
+
+/** "Read from pg_stat_statements 40 s ago; refreshed every 30 s": how old the figures are (they are a reading, not live). */
+function readingAgePhrase(sinceReadMs: number, refreshMs: number): string {
+  const ago = sinceReadMs < 1000 ? 'just now' : `${formatMs(sinceReadMs)} ago`;
+  return `Read from pg_stat_statements ${ago}; refreshed every ${formatMs(refreshMs)} while an editor is open.`;
 }
 
 /**
@@ -130,15 +140,16 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'> }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; reading?: { sinceReadMs: number; refreshMs: number } }): string {
   const s = c.stat;
   const own = total.ownRuns?.calls
     ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
     : undefined;
   return [
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
-    `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
+    `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(total.baseline ? [`The title counts from the last reading PG Lens took before ${total.baseline.change}: the whole-history mean still holds the calls that ran before it.`] : []),
+    ...(total.reading ? [readingAgePhrase(total.reading.sinceReadMs, total.reading.refreshMs)] : []),
     `queryid ${s.queryid}`,
     `The application's figures only: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
     ...(own ? [own] : []),

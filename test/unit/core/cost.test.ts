@@ -16,6 +16,12 @@ describe('core/cost', () => {
 
   it('says the period of whole-history figures; after an index change, the figures since it and the mean before', () => {
     assert.equal(formatCostLens({ stat: stat('1', 'q', 300, 100, 100), share: 0.2 }, resetPeriodPhrase(3 * 3600)), '20% of DB time · 3.0 ms mean · 100 calls · 1.0 rows/call · since stats reset 3 h ago');
+    // person16 LOW 4: the reset age is counted to now, not to the reading (7.3 min at the reading, read 2.3 min ago → 9.6 min).
+    assert.equal(resetPeriodPhrase(7.3 * 60, 2.3 * 60_000), 'since stats reset 9.6 min ago');
+    assert.equal(resetPeriodPhrase(7.3 * 60), 'since stats reset 7.3 min ago');
+    const tip = formatCostTooltip({ stat: stat('1', 'q', 300, 100, 100), share: 0.2, rank: 1 }, { statements: 1, resetAgeSeconds: 7.3 * 60, reading: { sinceReadMs: 138_000, refreshMs: 30_000 } });
+    assert.match(tip, /Figures since stats reset 9\.6 min ago:/);
+    assert.match(tip, /Read from pg_stat_statements 2\.3 min ago; refreshed every 30 s while an editor is open\./);
     const b = new CostBaselines();
     const idx = (names: string[]) => new Map(names.map((n, i) => [String(i), { name: n, table: 'public.orders' }]));
     b.observe(0, idx(['public.orders_pkey']), [stat('1', 'q', 1200, 100, 100)], 3600);
