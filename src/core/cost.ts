@@ -84,7 +84,7 @@ export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: str
 }
 
 /**
- * Follows the index set between readings of pg_stat_statements (the cost CodeLens reads both about once a minute):
+ * Follows the index set between readings of pg_stat_statements (the cost CodeLens reads both every 30 s):
  * when it changes, the reading before the change becomes the baseline the figures are counted from. A reset of
  * pg_stat_statements after the baseline makes it meaningless (the whole history is then the recent one).
  */
