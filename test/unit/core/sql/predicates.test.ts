@@ -137,6 +137,23 @@ describe('core/sql/predicates', () => {
     assert.equal(parameterUses('SELECT * FROM t WHERE a = coalesce($1, 0)').get(1), 'a = coalesce($1, 0) (t)');
   });
 
+  it('parameterUses: a $n compared inside OR / NOT, a nested expression, a JOIN or a subquery, and one used twice names both (person16 LOW 3)', () => {
+    // museum's GetCollectionsSharedWithUser: "$2 — Not compared with a column in the query".
+    const shared = parameterUses(
+      'SELECT collections.collection_id FROM collections JOIN collection_shares ON collections.collection_id = collection_shares.collection_id AND collection_shares.to_user_id = $1 WHERE (collection_shares.updation_time > $2 OR collections.updation_time > $2) AND collections.app = $3',
+    );
+    assert.equal(shared.get(2), 'collection_shares.updation_time > $2; collections.updation_time > $2');
+    assert.match(shared.get(1) ?? '', /^collection_shares\.to_user_id = \$1/);
+    assert.equal(shared.get(3), 'collections.app = $3 (collections)');
+    const nested = parameterUses('SELECT * FROM t WHERE NOT (a = $1) AND (b > $2 OR (c < $3 AND d BETWEEN $4 AND 9))');
+    assert.deepEqual([1, 2, 3, 4].map((n) => nested.get(n)), ['a = $1', 'b > $2', 'c < $3', 'd BETWEEN $4 AND 9']);
+    // A subquery's own comparison, not the IN around it; arithmetic is part of the comparison, not one of its own.
+    assert.equal(parameterUses('SELECT * FROM t WHERE id IN (SELECT tid FROM u WHERE u.owner = $1 OR u.admin = $1)').get(1), 'u.owner = $1; u.admin = $1');
+    assert.equal(parameterUses('SELECT * FROM t WHERE a > 1 OR b + $1 > 5').get(1), 'b + $1 > 5');
+    // Three or more: the first two and a count.
+    assert.equal(parameterUses('SELECT * FROM t WHERE a = $1 OR b = $1 OR c = $1').get(1), 'a = $1; b = $1; 1 more');
+  });
+
   it('parameterUses: the column an INSERT or an UPDATE gives each $n ("which column is $1?")', () => {
     const ins = parameterUses('INSERT INTO reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, $4::text) RETURNING id');
     assert.deepEqual([...ins.entries()].sort(), [
