@@ -9,7 +9,7 @@
  */
 import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { SqlSite, SqlVariant, UnreadSql } from './types';
+import type { SqlParam, SqlSite, SqlVariant, UnreadSql } from './types';
 import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from './compose';
 import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
 import { parsesAsSql } from '../sql/statement';
@@ -101,6 +101,41 @@ export interface LanguageProfile {
   literalBody?(node: Node): Node | undefined;
   /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
   markerTarget?(comment: Node): Node | null;
+  /**
+   * Node types of a literal list whose items are the statement's values, one per positional placeholder, when the call
+   * passes them as one argument (`[a, b]`, `(a, b)`); default VALUE_LIST. Values passed one per argument after the SQL
+   * (Go's `db.Query(sql, a, b)`, asyncpg's `fetch(sql, a, b)`) need nothing.
+   */
+  valueList?: ReadonlySet<string>;
+  /** Node types that pass an unknown number of values (`...args`, `args...`, `*args`, a keyword argument); default SPREAD. */
+  spread?: ReadonlySet<string>;
+}
+
+/** The grammars' literal lists: JavaScript / Ruby `array`, Python `tuple` and `list`. */
+const VALUE_LIST: ReadonlySet<string> = new Set(['array', 'tuple', 'list']);
+/** The grammars' spreads and named arguments: JS `...x`, Go `x...`, Python `*x` / `**x` / `k=v`, Ruby `*x` / `**x` / `k: v`. */
+const SPREAD: ReadonlySet<string> = new Set(['spread_element', 'variadic_argument', 'list_splat', 'dictionary_splat', 'keyword_argument', 'splat_argument', 'hash_splat_argument', 'pair']);
+/** A placeholder that takes the next value of the call (not a name or an interpolated expression). */
+const POSITIONAL = /^(?:\$\d+|\?|%s)$/;
+
+/**
+ * The argument the call passes for each positional placeholder, as written: the arguments after the SQL's, or the
+ * items of the one literal list there. Nothing when a placeholder is named or the values cannot be read one for one.
+ */
+function callArguments(params: SqlParam[], root: Node, callNode: Node, profile: LanguageProfile): void {
+  if (!params.length || params.some((p) => !POSITIONAL.test(p.source.trim()) || p.spliced)) return;
+  // The call's argument that holds the SQL (the root, or the expression the root sits in).
+  let arg: Node = root;
+  while (arg.parent && arg.parent.parent && arg.parent.parent.startIndex !== callNode.startIndex) arg = arg.parent;
+  if (!arg.parent || arg.parent.parent?.startIndex !== callNode.startIndex || arg.parent.parent?.endIndex !== callNode.endIndex) return;
+  let values: Node[] = [];
+  for (let n = arg.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') values.push(n);
+  if (values.length === 1 && (profile.valueList ?? VALUE_LIST).has(values[0].type)) values = values[0].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const spread = profile.spread ?? SPREAD;
+  if (values.some((v) => spread.has(v.type))) return;
+  const count = Math.max(...params.map((p) => p.index));
+  if (values.length !== count) return;
+  for (const p of params) p.argument = values[p.index - 1].text.replace(/\s+/g, ' ');
 }
 
 const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
@@ -355,6 +390,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       params: f.params, confidence, dynamic: f.dynamic,
     };
     if (!callNode) delete site.callSpan;
+    else callArguments(site.params, root, callNode, profile);
     for (const u of used) claimed.add(u.startIndex);
     siteRoots.add(root.startIndex);
     sites.push(site);

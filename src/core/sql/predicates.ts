@@ -748,13 +748,16 @@ export function parameterUses(sql: string): Map<number, string> {
 /**
  * The value prompt of `$n` (Explain Analyze, Benchmark): its title says where the value goes ("Value for $2 (2 of 2):
  * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
- * limit; it was a tag name).
+ * limit; it was a tag name), and the argument the code passes for it when the call site names one (person16 LOW 3).
  */
-export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean): { title: string; prompt: string } {
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string): { title: string; prompt: string } {
   const use = uses.get(n);
+  // The code's own name for it (`updationTime` in `db.Query(sql, userID, updationTime)`), when the call site gives one.
+  const named = argument && argument !== `$${n}` ? argument : undefined;
+  const of = [named, count > 1 ? `${n} of ${count}` : ''].filter(Boolean).join(', ');
   return {
-    title: `Value for $${n}${count > 1 ? ` (${n} of ${count})` : ''}${use ? `: ${use}` : ''}`,
-    prompt: `${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`,
+    title: `Value for $${n}${of ? ` (${of})` : ''}${use ? `: ${use}` : ''}`,
+    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { arrayLiteralOf, isArrayParameter, parameterUses, statementShape } from '../../../../src/core/sql/predicates';
+import { arrayLiteralOf, isArrayParameter, parameterUses, statementShape, valuePrompt } from '../../../../src/core/sql/predicates';
 
 const table = (sql: string, key: string) => {
   const s = statementShape(sql);
@@ -152,6 +152,15 @@ describe('core/sql/predicates', () => {
     assert.equal(parameterUses('SELECT * FROM t WHERE a > 1 OR b + $1 > 5').get(1), 'b + $1 > 5');
     // Three or more: the first two and a count.
     assert.equal(parameterUses('SELECT * FROM t WHERE a = $1 OR b = $1 OR c = $1').get(1), 'a = $1; b = $1; 1 more');
+  });
+
+  it('valuePrompt names the argument the code passes for $n beside what the query compares it with (person16 LOW 3)', () => {
+    const uses = parameterUses('SELECT * FROM collection_shares WHERE to_user_id = $1 AND (updation_time > $2 OR creation_time > $2)');
+    const p = valuePrompt(uses, 2, 3, false, 'updationTime');
+    assert.equal(p.title, 'Value for $2 (updationTime, 2 of 3): updation_time > $2; creation_time > $2');
+    assert.match(p.prompt, /^In the code: updationTime\. In the query: updation_time > \$2; creation_time > \$2\./);
+    // A placeholder that is its own name says nothing more.
+    assert.equal(valuePrompt(uses, 1, 1, false, '$1').title, 'Value for $1: to_user_id = $1 (collection_shares)');
   });
 
   it('parameterUses: the column an INSERT or an UPDATE gives each $n ("which column is $1?")', () => {
