@@ -361,7 +361,7 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
   const maxRows = maxOf(rowsOf);
   const maxBuf = maxOf(bufOf);
   let drawn = 0;
-  const card = (n: PlanNode): HTMLElement => {
+  const card = (n: PlanNode, depth: number, parent: PlanNode | undefined): HTMLElement => {
     const m = n.metrics;
     const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
     // A figure and its share are each one unbreakable piece: a narrow pane broke "554.00 (100%" ⏎ ")"; lines break between them.
@@ -369,7 +369,8 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
     const pieces = (text: string) => text.split(/\s(?=\(|of\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
     const meter = (label: string, share: number, text: string) =>
       h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, ...pieces(text)));
-    const c = h(doc, 'div', { class: `card${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${n.id === selected ? ' selected' : ''}`, tabindex: '0', 'data-node': String(n.id) },
+    // Its depth and parent on the card (person16 LOW 7): a narrow pane stacks the cards, indented under their parent with a connector.
+    const c = h(doc, 'div', { class: `card${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${n.id === selected ? ' selected' : ''}`, tabindex: '0', 'data-node': String(n.id), 'data-depth': String(depth), ...(parent ? { 'data-parent': String(parent.id) } : {}) },
       n.raw[K.SubplanName] ? h(doc, 'div', { class: 'subplan' }, String(n.raw[K.SubplanName])) : undefined,
       h(doc, 'div', { class: 'title' }, m.title),
       m.detail ? h(doc, 'div', { class: 'detail' }, m.detail) : undefined,
@@ -387,23 +388,24 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
     });
     return c;
   };
-  // Iterative: each branch is a <div class="branch"> holding the card and a row of child branches.
+  // Iterative: each branch is a <div class="branch"> holding the card and a row of child branches (a column, indented
+  // with connectors, in a narrow pane: media/plan.css).
   const rootBranch = h(doc, 'div', { class: 'branch' });
-  const stack: { n: PlanNode; into: HTMLElement }[] = [{ n: plan.nodes[0], into: rootBranch }];
+  const stack: { n: PlanNode; into: HTMLElement; depth: number; parent?: PlanNode }[] = [{ n: plan.nodes[0], into: rootBranch, depth: 0 }];
   while (stack.length) {
-    const { n, into } = stack.pop()!;
+    const { n, into, depth, parent } = stack.pop()!;
     if (drawn++ >= DIAGRAM_LIMIT) {
       into.appendChild(h(doc, 'p', { class: 'note' }, 'More nodes: see the Tree or Table view.'));
       continue;
     }
-    into.appendChild(card(n));
+    into.appendChild(card(n, depth, parent));
     if (!n.children.length) continue;
     const kids = h(doc, 'div', { class: 'children' });
     into.appendChild(kids);
     for (let i = n.children.length - 1; i >= 0; i--) {
       const b = h(doc, 'div', { class: 'branch' });
       kids.insertBefore(b, kids.firstChild);
-      stack.push({ n: plan.nodes[n.children[i]], into: b });
+      stack.push({ n: plan.nodes[n.children[i]], into: b, depth: depth + 1, parent: n });
     }
   }
   wrap.appendChild(rootBranch);

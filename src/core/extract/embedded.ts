@@ -9,7 +9,7 @@
  */
 import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { SqlSite, SqlVariant, UnreadSql } from './types';
+import type { SqlParam, SqlSite, SqlVariant, UnreadSql } from './types';
 import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from './compose';
 import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
 import { parsesAsSql } from '../sql/statement';
@@ -101,6 +101,80 @@ export interface LanguageProfile {
   literalBody?(node: Node): Node | undefined;
   /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
   markerTarget?(comment: Node): Node | null;
+  /**
+   * Node types of a literal list whose items are the statement's values, one per positional placeholder, when the call
+   * passes them as one argument (`[a, b]`, `(a, b)`); default VALUE_LIST. Values passed one per argument after the SQL
+   * (Go's `db.Query(sql, a, b)`, asyncpg's `fetch(sql, a, b)`) need nothing.
+   */
+  valueList?: ReadonlySet<string>;
+  /** Node types that pass an unknown number of values (`...args`, `args...`, `*args`, a keyword argument); default SPREAD. */
+  spread?: ReadonlySet<string>;
+}
+
+/**
+ * Go's `db.Query(q, args...)` where the function built `args := []interface{}{userID, updationTime}` and then only
+ * appended to it (`args = append(args, *limit)`, ente's GetCollectionsSharedWithUser): the values in order, and how many
+ * were appended. Undefined when `args` is set any other way.
+ */
+function goSliceValues(variadic: Node, callNode: Node): { items: Node[]; appended: number } | undefined {
+  const id = variadic.namedChildren.find((c) => c && c.type !== 'comment');
+  const fn = enclosing(callNode, FUNCTION_NODE);
+  if (id?.type !== 'identifier' || !fn) return undefined;
+  const name = id.text;
+  const writes = [...fn.descendantsOfType('short_var_declaration'), ...fn.descendantsOfType('assignment_statement'), ...fn.descendantsOfType('var_spec')]
+    .filter((d): d is Node => !!d && d.startIndex < callNode.startIndex && (d.childForFieldName('left') ?? d.childForFieldName('name'))?.text === name)
+    .sort((a, b) => a.startIndex - b.startIndex);
+  const [decl, ...appends] = writes;
+  const literal = decl?.type === 'short_var_declaration' ? decl.childForFieldName('right')?.namedChildren[0] : undefined;
+  const body = literal?.type === 'composite_literal' ? literal.childForFieldName('body') : undefined;
+  if (!body) return undefined;
+  const out: Node[] = body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => (c.type === 'literal_element' ? (c.namedChildren[0] ?? c) : c));
+  const start = out.length;
+  for (const a of appends) {
+    // Only `args = append(args, x, y)`.
+    const call = a.type === 'assignment_statement' ? a.childForFieldName('right')?.namedChildren[0] : undefined;
+    const items = call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'append' ? call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : undefined;
+    if (!items || items[0]?.text !== name) return undefined;
+    out.push(...items.slice(1));
+  }
+  return { items: out, appended: out.length - start };
+}
+
+/** The grammars' literal lists: JavaScript / Ruby `array`, Python `tuple` and `list`. */
+const VALUE_LIST: ReadonlySet<string> = new Set(['array', 'tuple', 'list']);
+/** The grammars' spreads and named arguments: JS `...x`, Go `x...`, Python `*x` / `**x` / `k=v`, Ruby `*x` / `**x` / `k: v`. */
+const SPREAD: ReadonlySet<string> = new Set(['spread_element', 'variadic_argument', 'list_splat', 'dictionary_splat', 'keyword_argument', 'splat_argument', 'hash_splat_argument', 'pair']);
+/** A placeholder that takes the next value of the call (not a name or an interpolated expression). */
+const POSITIONAL = /^(?:\$\d+|\?|%s)$/;
+
+/**
+ * The argument the call passes for each positional placeholder, as written: the arguments after the SQL's, or the
+ * items of the one literal list there. Nothing when a placeholder is named or the values cannot be read one for one.
+ */
+function callArguments(params: SqlParam[], root: Node, callNode: Node, profile: LanguageProfile): void {
+  if (!params.length || params.some((p) => !POSITIONAL.test(p.source.trim()) || p.spliced)) return;
+  // The call's argument that holds the SQL (the root, or the expression the root sits in).
+  let arg: Node = root;
+  while (arg.parent && arg.parent.parent && arg.parent.parent.startIndex !== callNode.startIndex) arg = arg.parent;
+  if (!arg.parent || arg.parent.parent?.startIndex !== callNode.startIndex || arg.parent.parent?.endIndex !== callNode.endIndex) return;
+  let values: Node[] = [];
+  for (let n = arg.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') values.push(n);
+  if (values.length === 1 && (profile.valueList ?? VALUE_LIST).has(values[0].type)) values = values[0].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const spread = profile.spread ?? SPREAD;
+  // A Go slice built in the function: its appended values may be conditional (`if limit != nil { … LIMIT $4 }`), so a
+  // statement may take fewer than all of them, never fewer than the slice starts with.
+  let optional = 0;
+  if (values.length && values[values.length - 1].type === 'variadic_argument') {
+    const slice = goSliceValues(values[values.length - 1], callNode);
+    if (slice) {
+      values = [...values.slice(0, -1), ...slice.items];
+      optional = slice.appended;
+    }
+  }
+  if (values.some((v) => spread.has(v.type))) return;
+  const count = Math.max(...params.map((p) => p.index));
+  if (count > values.length || count < values.length - optional) return;
+  for (const p of params) p.argument = values[p.index - 1].text.replace(/\s+/g, ' ');
 }
 
 const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
@@ -355,6 +429,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       params: f.params, confidence, dynamic: f.dynamic,
     };
     if (!callNode) delete site.callSpan;
+    else callArguments(site.params, root, callNode, profile);
     for (const u of used) claimed.add(u.startIndex);
     siteRoots.add(root.startIndex);
     sites.push(site);

@@ -13,6 +13,12 @@ export interface SqlParam {
   span: Span;
   /** Text spliced in at run time (string interpolation, a format directive), not a bind parameter. */
   spliced?: boolean;
+  /**
+   * For a positional placeholder (`$2`, `?`, `%s`), the argument the call passes for it, as written: `updationTime` in
+   * `db.Query(sql, userID, updationTime)`, `b` in `pool.query(sql, [a, b])` or `cur.execute(sql, (a, b))`. Set only
+   * when the call's values can be read one for one (no spread, no `args...`, as many values as placeholders).
+   */
+  argument?: string;
 }
 
 export interface SqlSite {

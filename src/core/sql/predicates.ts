@@ -651,7 +651,8 @@ export function operandText(o: Operand): string {
  * Where each $n goes, for a person asked to type a value: "customer_id = $1 (orders)" from the statement's
  * predicates (their text as written), else the column an INSERT gives it ("the value of reviews.rating
  * (INSERT)"), an UPDATE's SET ("SET status = $1 (orders)"), or LIMIT / OFFSET; a parameter used elsewhere
- * gets nothing.
+ * gets nothing. Comparisons inside OR / NOT, nested expressions, JOIN … ON and subqueries count too, and a parameter
+ * compared with several columns names the first two ("a.t > $2; b.t > $2").
  */
 export function parameterUses(sql: string): Map<number, string> {
   const out = new Map<number, string>();
@@ -661,19 +662,44 @@ export function parameterUses(sql: string): Map<number, string> {
     const one = t.replace(/\s+/g, ' ').trim();
     return one.length > 80 ? `${one.slice(0, 79)}…` : one;
   };
+  // Every comparison of $n with a column, in the order written: the index-relevant predicates (with their table), then
+  // any other comparison — inside OR / NOT, a nested expression, a JOIN's ON, a subquery (person16 LOW 3: `a.t > $2 OR
+  // b.t > $2` was "Not compared with a column"). A parameter compared with two columns names both.
+  const compared = new Map<number, { text: string; table?: string }[]>();
+  const note = (n: number, text: string, table?: string) => {
+    const list = compared.get(n) ?? [];
+    if (!list.some((x) => x.text === text)) list.push({ text, table });
+    compared.set(n, list);
+  };
   const uses = [...shape.tables.flatMap((t) => t.predicates.map((p) => ({ p, table: t.name }))), ...shape.unresolved.map((u) => ({ p: u.predicate, table: undefined }))];
   for (const { p, table } of uses) {
     if (!p.span) continue;
     const text = short(sql.slice(p.span.start, p.span.end));
-    for (const m of text.matchAll(/\$(\d+)\b/g)) {
-      const n = Number(m[1]);
-      if (!out.has(n)) out.set(n, `${text}${table ? ` (${table})` : ''}`);
+    for (const m of text.matchAll(/\$(\d+)\b/g)) note(Number(m[1]), text, table);
+  }
+  const ast = analysisAst(sql) as any;
+  const comparisons = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(comparisons);
+    const o = node as any;
+    const at = o._location as { start: number; end: number } | undefined;
+    const sides = o.type === 'binary' && COMPARISON.has(String(o.op).toUpperCase()) ? [o.left, o.right] : o.type === 'ternary' ? [o.value, o.lo, o.hi] : undefined;
+    // A side that is a subquery is read on its own (its comparisons are its own).
+    if (sides && at && !sides.some(containsSubquery)) {
+      const params = new Set(sides.flatMap((x) => parametersIn(x)));
+      const columns = sides.some((x) => refsIn(x).length > 0);
+      if (columns) for (const n of params) note(n, short(sql.slice(at.start, at.end)));
     }
+    for (const [k, v] of Object.entries(o)) if (k !== '_location' && v && typeof v === 'object') comparisons(v);
+  };
+  comparisons(ast);
+  for (const [n, list] of compared) {
+    const shown = list.slice(0, 2).map((x) => `${x.text}${x.table ? ` (${x.table})` : ''}`).join('; ');
+    out.set(n, list.length > 2 ? `${shown}; ${list.length - 2} more` : shown);
   }
   const give = (e: unknown, what: string) => {
     for (const n of parametersIn(e)) if (!out.has(n)) out.set(n, what);
   };
-  const ast = analysisAst(sql) as any;
   const sets = (list: any[] | undefined, table: string, how: string) => {
     for (const x of list ?? []) {
       const at = x.value?._location;
@@ -722,15 +748,21 @@ export function parameterUses(sql: string): Map<number, string> {
 /**
  * The value prompt of `$n` (Explain Analyze, Benchmark): its title says where the value goes ("Value for $2 (2 of 2):
  * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
- * limit; it was a tag name).
+ * limit; it was a tag name), and the argument the code passes for it when the call site names one (person16 LOW 3).
  */
-export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean): { title: string; prompt: string } {
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string): { title: string; prompt: string } {
   const use = uses.get(n);
+  // The code's own name for it (`updationTime` in `db.Query(sql, userID, updationTime)`), when the call site gives one.
+  const named = argument && argument !== `$${n}` ? argument : undefined;
+  const of = [named, count > 1 ? `${n} of ${count}` : ''].filter(Boolean).join(', ');
   return {
-    title: `Value for $${n}${count > 1 ? ` (${n} of ${count})` : ''}${use ? `: ${use}` : ''}`,
-    prompt: `${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`,
+    title: `Value for $${n}${of ? ` (${of})` : ''}${use ? `: ${use}` : ''}`,
+    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`,
   };
 }
+
+/** Operators that compare a value with a column (not AND / OR, not arithmetic: `a + $1 > 5` is one comparison). */
+const COMPARISON = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', 'LIKE', 'ILIKE', 'NOT LIKE', 'NOT ILIKE', 'SIMILAR TO', 'NOT SIMILAR TO', 'IN', 'NOT IN', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM', '@>', '<@', '&&', '?', '?|', '?&', '@@', '~', '~*', '!~', '!~*']);
 
 /** The $n numbers an expression holds. */
 function parametersIn(e: unknown): number[] {

@@ -438,7 +438,10 @@ class PlansFeature implements vscode.Disposable {
       const last = before?.[i - 1];
       if (i === 1) onShown?.();
       const array = isArrayParameter(site.sql, i);
-      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array), value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      // The code's name for it: the argument the call passes ($n, ?, %s), else the placeholder itself when it is one (`${user.id}`, `:name`).
+      const param = site.params.find((p) => p.index === i);
+      const argument = param?.argument ?? (param && !/^(\$\d+|\?|%s)$/.test(param.source.trim()) ? param.source.trim() : undefined);
+      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument), value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }
@@ -678,7 +681,13 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   }));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
     // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.
-    const ps = site.params.filter((p) => p.source.trim() !== `$${p.index}`).map((p) => `$${p.index} = ${escapeMd(p.source)}`).join(', ');
+    // The argument a call passes for a positional placeholder names it too (`$2 = updationTime` in `db.Query(sql, userID, updationTime)`).
+    const named = new Map<number, string>();
+    for (const p of site.params) {
+      const name = p.argument ?? (p.source.trim() !== `$${p.index}` && !/^(\?|%s)$/.test(p.source.trim()) ? p.source : undefined);
+      if (name && !named.has(p.index)) named.set(p.index, name);
+    }
+    const ps = [...named].map(([n, name]) => `$${n} = ${escapeMd(name)}`).join(', ');
     md.appendMarkdown(`\n\n_Generic plan: parameter values unknown${ps ? ` (${ps})` : ''}._`);
   }
   if (site.dynamic) md.appendMarkdown('\n\n_Parts of this SQL are built at run time; the plan is for the text PG Lens could see._');

@@ -153,6 +153,30 @@ describe('webview/plan layout (in Chromium)', function () {
     });
   });
 
+  it('the Diagram in a narrow pane (a split, an 800 px window) shows parent and child: each child indented under its parent and joined to it by a line (person16 LOW 7)', async function () {
+    for (const width of [370, 520]) {
+      await withPlanPage(this, width, async (page) => {
+        // A join under a sort under a limit: three levels, two siblings (ente's trash.go:77 plan was ten cards in one column, no edges).
+        await show(page, JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'no-analyze-join.json'), 'utf8'))[0], 'diagram');
+        const cards = await page.evaluate(() =>
+          Array.from(document.querySelectorAll<HTMLElement>('.diagram .card')).map((c) => {
+            const branch = c.parentElement!;
+            const before = getComputedStyle(branch, '::before');
+            return { id: c.dataset.node!, parent: c.dataset.parent, left: c.getBoundingClientRect().left, right: c.getBoundingClientRect().right, line: before.content !== 'none' && parseFloat(before.borderLeftWidth) > 0 && parseFloat(before.borderBottomWidth) > 0 ? before.left : undefined };
+          }),
+        );
+        assert.ok(cards.length >= 3 && cards.some((c) => c.parent !== undefined && cards.find((p) => p.id === c.parent)?.parent !== undefined), 'a plan of three levels');
+        for (const c of cards) {
+          const parent = cards.find((p) => p.id === c.parent);
+          if (!parent) continue;
+          assert.ok(c.left >= parent.left + 10, `${width} px: card ${c.id} starts ${Math.round(c.left - parent.left)} px right of its parent ${parent.id}`);
+          assert.ok(c.line !== undefined, `${width} px: card ${c.id} has an elbow line to its parent`);
+          assert.ok(c.right <= width + 1, `${width} px: card ${c.id} fits the pane (right edge ${Math.round(c.right)})`);
+        }
+      });
+    }
+  });
+
   it('one estimated row reads "1 row est." in the tree (it read "1 rows est."; the hover already said "1 row est.")', async function () {
     await withPlanPage(this, 600, async (page) => {
       const generic = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'no-analyze-join.json'), 'utf8'))[0];

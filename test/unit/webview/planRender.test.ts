@@ -288,6 +288,30 @@ describe('webview/plan rendering (jsdom)', () => {
     for (const k of ['time', 'rows', 'cost', 'buffers']) assert.ok(first.includes(k), `${k} in ${first}`);
   });
 
+  it('each diagram card carries its depth and its parent, nested in its parent\'s branch, and the stylesheet draws the narrow layout\'s connectors (person16 LOW 7)', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'initplan-subplan.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan), () => undefined);
+    v.show('diagram');
+    const cards = [...root.querySelectorAll<HTMLElement>('.diagram .card')];
+    assert.equal(cards.length, v.plan.nodes.length);
+    for (const c of cards) {
+      const node = v.plan.nodes[Number(c.dataset.node)];
+      const parent = v.plan.nodes.find((p) => p.children.includes(node.id));
+      assert.equal(c.dataset.parent, parent === undefined ? undefined : String(parent.id), `card ${node.id}'s parent`);
+      // Its branch sits in the children of its parent's branch, one level deeper.
+      const parentCard = c.parentElement!.parentElement!.closest('.branch')?.querySelector<HTMLElement>(':scope > .card');
+      assert.equal(parentCard?.dataset.node, c.dataset.parent);
+      assert.equal(Number(c.dataset.depth), parentCard ? Number(parentCard.dataset.depth) + 1 : 0);
+    }
+    assert.ok(cards.some((c) => Number(c.dataset.depth) >= 2), 'a plan of three levels');
+    const css = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'plan.css'), 'utf8');
+    const narrow = [...css.matchAll(/@media \(max-width: (\d+)px\) \{\n((?:  [^\n]*\n)+)\}/g)].find((m) => m[2].includes('.diagram .children'));
+    assert.ok(narrow && Number(narrow[1]) >= 600, 'a narrow layout for the diagram at the width of an 800 px window\'s split');
+    assert.match(narrow![2], /\.diagram \.children \{[^}]*flex-direction: column[^}]*padding-left/, 'children stacked and indented');
+    assert.match(narrow![2], /\.diagram \.children > \.branch::before \{[^}]*border-left[^}]*border-bottom/, 'an elbow line from the parent to each child');
+  });
+
   it('a node\'s rows over its loops are a whole count: PostgreSQL 18\'s 2.38 rows a loop × 21 loops reads 50, not 49.98 (person9)', () => {
     const { root } = dom();
     const plan = {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { arrayLiteralOf, isArrayParameter, parameterUses, statementShape } from '../../../../src/core/sql/predicates';
+import { arrayLiteralOf, isArrayParameter, parameterUses, statementShape, valuePrompt } from '../../../../src/core/sql/predicates';
 
 const table = (sql: string, key: string) => {
   const s = statementShape(sql);
@@ -135,6 +135,32 @@ describe('core/sql/predicates', () => {
     assert.equal(parameterUses('SELECT upper($1) AS x, id FROM t WHERE id = $2').get(1), 'upper($1)');
     // A condition still wins over the call inside it.
     assert.equal(parameterUses('SELECT * FROM t WHERE a = coalesce($1, 0)').get(1), 'a = coalesce($1, 0) (t)');
+  });
+
+  it('parameterUses: a $n compared inside OR / NOT, a nested expression, a JOIN or a subquery, and one used twice names both (person16 LOW 3)', () => {
+    // museum's GetCollectionsSharedWithUser: "$2 — Not compared with a column in the query".
+    const shared = parameterUses(
+      'SELECT collections.collection_id FROM collections JOIN collection_shares ON collections.collection_id = collection_shares.collection_id AND collection_shares.to_user_id = $1 WHERE (collection_shares.updation_time > $2 OR collections.updation_time > $2) AND collections.app = $3',
+    );
+    assert.equal(shared.get(2), 'collection_shares.updation_time > $2; collections.updation_time > $2');
+    assert.match(shared.get(1) ?? '', /^collection_shares\.to_user_id = \$1/);
+    assert.equal(shared.get(3), 'collections.app = $3 (collections)');
+    const nested = parameterUses('SELECT * FROM t WHERE NOT (a = $1) AND (b > $2 OR (c < $3 AND d BETWEEN $4 AND 9))');
+    assert.deepEqual([1, 2, 3, 4].map((n) => nested.get(n)), ['a = $1', 'b > $2', 'c < $3', 'd BETWEEN $4 AND 9']);
+    // A subquery's own comparison, not the IN around it; arithmetic is part of the comparison, not one of its own.
+    assert.equal(parameterUses('SELECT * FROM t WHERE id IN (SELECT tid FROM u WHERE u.owner = $1 OR u.admin = $1)').get(1), 'u.owner = $1; u.admin = $1');
+    assert.equal(parameterUses('SELECT * FROM t WHERE a > 1 OR b + $1 > 5').get(1), 'b + $1 > 5');
+    // Three or more: the first two and a count.
+    assert.equal(parameterUses('SELECT * FROM t WHERE a = $1 OR b = $1 OR c = $1').get(1), 'a = $1; b = $1; 1 more');
+  });
+
+  it('valuePrompt names the argument the code passes for $n beside what the query compares it with (person16 LOW 3)', () => {
+    const uses = parameterUses('SELECT * FROM collection_shares WHERE to_user_id = $1 AND (updation_time > $2 OR creation_time > $2)');
+    const p = valuePrompt(uses, 2, 3, false, 'updationTime');
+    assert.equal(p.title, 'Value for $2 (updationTime, 2 of 3): updation_time > $2; creation_time > $2');
+    assert.match(p.prompt, /^In the code: updationTime\. In the query: updation_time > \$2; creation_time > \$2\./);
+    // A placeholder that is its own name says nothing more.
+    assert.equal(valuePrompt(uses, 1, 1, false, '$1').title, 'Value for $1: to_user_id = $1 (collection_shares)');
   });
 
   it('parameterUses: the column an INSERT or an UPDATE gives each $n ("which column is $1?")', () => {
