@@ -431,3 +431,22 @@ function ownNames(query: Node): Set<string> {
   }
   return names;
 }
+
+/**
+ * An expression's text as an index holds it: its column references without their table or alias (`lower(u.email)` →
+ * `lower(email)`; `CREATE INDEX ON users (lower(u.email))` is an error). Everything else stays as the statement wrote it.
+ */
+export function indexExpressionText(textOf: (n: Node) => string, n: Node): string {
+  let text = textOf(n);
+  const base = n._location?.start;
+  if (base === undefined) return text;
+  const refs = collectNodes(n, (x) => (x.type === 'ref' && x.table && x._location ? x : undefined)).sort((a, b) => b._location!.start - a._location!.start);
+  for (const r of refs) {
+    const at = r._location!.start - base;
+    const written = textOf(r);
+    if (at < 0 || text.slice(at, at + written.length) !== written) continue;
+    const bare = written.replace(/^(?:(?:"(?:[^"]|"")*"|[^."\s]+)\s*\.\s*)+/, '');
+    text = text.slice(0, at) + bare + text.slice(at + written.length);
+  }
+  return text;
+}

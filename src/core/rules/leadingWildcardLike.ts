@@ -3,7 +3,7 @@
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
 import { rowsPhrase } from '../catalogFacts';
-import { atOperators, equalitySiblings, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, equalitySiblings, indexExpressionText, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
@@ -30,10 +30,12 @@ export const leadingWildcardLike: Rule = {
     const rows = col?.table?.rows;
     if (rows !== undefined && rows < SMALL_TABLE_ROWS) return undefined;
     const colText = ctx.textOf(n.left);
+    // In the index, the column without the statement's alias (`u.email_hash` → `email_hash`).
+    const indexed = indexExpressionText((x) => ctx.textOf(x), n.left);
     return ctx.report({
       at: n,
       message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
-      help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
+      help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${indexed} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${indexed}).`,
       // The columns the same WHERE pins by equality: an index the schema files declare on one of them finds the rows (scan.ts).
       evidence: { pattern: lead, tableRows: rows, expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, column: colNode?.type === 'ref' ? String(colNode.name) : undefined, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
     });

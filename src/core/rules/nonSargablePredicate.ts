@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, containsSubquery, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, containsSubquery, equalitySiblings, indexExpressionText, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -108,6 +108,9 @@ function escapeRe(s: string): string {
 function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wrapped, col: ResolvedColumn | undefined): Finding {
   const colText = ctx.textOf(w.column);
   const expr = balanced(ctx.textOf(side));
+  // What an index holds: the expression and column without the statement's aliases (`lower(u.email)` → `lower(email)`).
+  const indexExpr = balanced(indexExpressionText((x) => ctx.textOf(x), side));
+  const indexCol = indexExpressionText((x) => ctx.textOf(x), w.column);
   const table = col?.tableRef?.name;
   let help: string;
   const fixes = [];
@@ -122,9 +125,9 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
     }
   } else if (w.kind === 'call' && w.fn === 'any' && String(cmp.op) === '=' && !referencesColumns(other)) {
     // value = ANY(array_column): no index serves it; containment does (GIN on the array column).
-    help = `Ask for containment instead: ${colText} @> ARRAY[${ctx.textOf(other)}], which a GIN index on ${colText}${table ? ` (CREATE INDEX ON ${table} USING gin (${colText}))` : ''} can serve.`;
+    help = `Ask for containment instead: ${colText} @> ARRAY[${ctx.textOf(other)}], which a GIN index on ${colText}${table ? ` (CREATE INDEX ON ${table} USING gin (${indexCol}))` : ''} can serve.`;
   } else if (w.kind === 'call' && (w.fn === 'lower' || w.fn === 'upper')) {
-    help = `Create an expression index${table ? ` ON ${table} (${expr})` : ` on (${expr})`}, or make the column citext and compare it directly.`;
+    help = `Create an expression index${table ? ` ON ${table} (${indexExpr})` : ` on (${indexExpr})`}, or make the column citext and compare it directly.`;
   } else if (w.kind === 'call' && w.fn === 'date_trunc') {
     help = `Compare the column with a range instead: ${colText} >= date_trunc(…, value) AND ${colText} < date_trunc(…, value) + interval '1 …'.`;
   } else if (w.kind === 'call' && w.fn === 'coalesce') {
@@ -134,7 +137,7 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
   } else if (w.kind === 'arith') {
     help = `Move the arithmetic to the other side of the comparison, so ${colText} stands alone.`;
   } else {
-    help = `Compare ${colText} directly, or create an expression index on (${expr}).`;
+    help = `Compare ${colText} directly, or create an expression index on (${indexExpr}).`;
   }
   const indexed = col?.column ? col.indexed : undefined;
   return ctx.report({

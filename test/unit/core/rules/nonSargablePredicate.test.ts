@@ -7,6 +7,9 @@ import { error, facts, fixed, flagged, ok } from './helpers';
 const users = facts({ users: { rows: 1e6, cols: { id: 'int8 idx', email: 'text idx', created_at: 'timestamptz idx', nickname: 'text' } } });
 
 describe('rule non-sargable-predicate', () => {
+  it('the expression index it advises has no alias in it (`lower(u.email)` → `lower(email)`)', () => {
+    assert.match(error(rule, 'SELECT u.id FROM users u WHERE lower(u.email) = $1').help ?? '', /ON users \(lower\(email\)\)/);
+  });
   it('reports lower(col) =, col::text = and date(col) =', () => {
     const a = error(rule, 'SELECT id FROM users WHERE lower(email) = $1');
     assert.equal(flagged(a), 'lower(email)');
