@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexWorthIt, provedBy } from '../core/advice/missingIndex';
+import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexWorthIt, provedBy, sameShownAdvice } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -222,7 +222,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const before = state.advice.get(sql);
       const now = decided(state.decider, sql, d);
       if (!now) continue;
-      if (before && sameAdvice(before, now)) continue;
+      if (before && sameShownAdvice(before, now)) continue;
       state.advice.set(sql, now);
       if (before) changed.add(sql);
     }
@@ -620,6 +620,3 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Two decided advices name the same indexes, shared with the same statements. */
-function sameAdvice(a: DecidedAdvice, b: DecidedAdvice): boolean {
-  return a.status === b.status && a.suggestions.map((x) => x.ddl).join('\n') === b.suggestions.map((x) => x.ddl).join('\n') && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
-}

@@ -13,6 +13,15 @@ import { formatCost } from './planSummary';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
+/**
+ * Two pieces of advice for one statement show the same: the same indexes, proved the same way, serving the same others.
+ * An estimate that Suggest Indexes has since proved is new advice (its diagnostic turns from information to a warning).
+ */
+export function sameShownAdvice(a: { status: string; suggestions: { ddl: string; verifiedBy: string }[]; alsoServes?: unknown }, b: typeof a): boolean {
+  const shown = (d: typeof a) => d.suggestions.map((x) => `${x.ddl}\u0000${x.verifiedBy}`).join('\n');
+  return a.status === b.status && shown(a) === shown(b) && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
+}
+
 export interface ProvedSuggestion {
   ddl: string;
   table: string;

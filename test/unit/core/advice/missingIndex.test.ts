@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { costDrop, missingIndexFinding, noIndexWorthIt, missingIndexHover, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { costDrop, missingIndexFinding, noIndexWorthIt, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
 import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
 
@@ -114,5 +114,16 @@ describe('core/advice/missingIndex', () => {
     assert.deepEqual(c?.keys.map((k) => k.sql), ['customer_id', 'placed_at DESC']);
     assert.equal(candidateFromSuggestion({ ...narrow, columns: ['lower(email)'], name: 'n', kind: 'expression', reason: 'r' }), undefined);
     assert.equal(candidateFromSuggestion({ ...narrow, schema: 'app', table: 'app.orders', name: 'n', kind: 'btree', reason: 'r' })?.table, 'orders');
+  });
+});
+
+describe('missing-index: when the advice shown has changed', () => {
+  const ddl = 'CREATE INDEX CONCURRENTLY users_creation_time_idx ON users (creation_time)';
+  it('an estimate that Suggest Indexes proved is new advice (this session on ente: the diagnostic stayed "estimated, not proved" after the proof)', () => {
+    const estimated = { status: 'ok', suggestions: [{ ddl, verifiedBy: 'none' }] };
+    const proved = { status: 'ok', suggestions: [{ ddl, verifiedBy: 'transaction' }] };
+    assert.equal(sameShownAdvice(estimated, proved), false);
+    assert.equal(sameShownAdvice(proved, { status: 'ok', suggestions: [{ ddl, verifiedBy: 'transaction' }] }), true);
+    assert.equal(sameShownAdvice(proved, { ...proved, alsoServes: { [ddl]: ['src/a.go:3'] } }), false);
   });
 });
