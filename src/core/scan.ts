@@ -477,10 +477,12 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
  * The line Scan Workspace ends with, counted as the Problems panel counts: errors, warnings and infos are listed there;
  * hints are not (VS Code shows them only as faded text in the editor), so they are named apart, never as infos.
  */
-export function scanSummaryLine(r: { cancelled: boolean; files: number; seconds: number; counts: Record<Severity, number>; withDb: boolean }): string {
+export function scanSummaryLine(r: { cancelled: boolean; files: number; seconds: number; counts: Record<Severity, number>; withDb: boolean; kept?: number }): string {
   const { error, warning, info, hint } = r.counts;
   const hints = hint ? `; ${countOf(hint, 'hint')} (faded text in the editor, not listed there)` : '';
-  return `${r.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(r.files, 'file')} in ${r.seconds.toFixed(1)} s: ${countOf(error, 'error')}, ${countOf(warning, 'warning')}, ${countOf(info, 'info')} in the Problems panel${hints}${r.withDb ? '' : ' (no database: static rules only)'}.`;
+  // A cancelled rescan: the counts include the previous scan's findings it gave back (ScanShown), said so.
+  const kept = r.cancelled && r.kept ? ` The previous scan's findings are kept for ${countOf(r.kept, 'file')} this scan did not finish.` : '';
+  return `${r.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(r.files, 'file')} in ${r.seconds.toFixed(1)} s: ${countOf(error, 'error')}, ${countOf(warning, 'warning')}, ${countOf(info, 'info')} in the Problems panel${hints}${r.withDb ? '' : ' (no database: static rules only)'}.${kept}`;
 }
 
 function countLines(text: string): number {

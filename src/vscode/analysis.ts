@@ -28,6 +28,7 @@ import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_GLOB } from '../core/lang
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
+import { ScanShown } from '../core/scanShown';
 
 const DEBOUNCE_MS = 400;
 /** Files changed on disk: read into the cross-file index once this long after the last change (a checkout changes many). */
@@ -72,10 +73,19 @@ export interface DocumentAnalysisApi {
    * the same count in the Problems panel), and finds them again after an edit. The open documents are analysed again.
    */
   scanFinished(index: CrossFileCalls): Promise<void>;
-  /** Findings of a file that is not open, from the workspace scan (ignored when the file is open). */
-  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void;
-  /** Forget every scan result (a new scan starts). */
-  clearScan(): void;
+  /**
+   * Findings of a file that is not open, from the workspace scan (ignored when the file is open); they replace the
+   * previous scan's for that file. `wholeScan`: findings the scan's whole-scan passes made (cross-file N+1s, contexts).
+   */
+  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, opts?: { wholeScan?: boolean }): void;
+  /** A new scan starts: the previous scan's results stay until it replaces them file by file (publishScan) or ends (endScan). */
+  startScan(): void;
+  /**
+   * The scan ended. Finished: the previous results of files it did not read go. Cut short (Cancel, taken over, failed):
+   * the previous scan's results of the files it never reached, and those that needed the whole scan, are shown again.
+   * Returns how many files' previous results were kept.
+   */
+  endScan(opts: { finished: boolean }): number;
   /** Analyse an open document now, in full (Scan Workspace does this for open files). */
   refresh(doc: vscode.TextDocument): Promise<void>;
   /** Analyse every open document again, in full (e.g. after a setting changed). */
@@ -399,9 +409,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** The findings last published for an open document (findingsSignature), at the version in `live`. */
   private readonly shown = new Map<string, string>();
 
-  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void {
+  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, opts: { wholeScan?: boolean } = {}): void {
     const key = uri.toString();
-    if (this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+    if (this.isOpen(key)) return;
+    this.scanShown.reach(key, opts);
     if (!findings.length) {
       if (this.scanned.delete(key)) this.collection.delete(uri);
       return;
@@ -410,16 +421,41 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.collection.set(uri, toDiagnostics(findings, positionAt, uri));
   }
 
-  clearScan(): void {
+  startScan(): void {
     this.scanRan = true;
     this.scansStarted++;
     const c = this.ctx.connections.current?.profile;
     this.scanTarget = c ? `${c.host}:${c.port}/${c.database}` : '';
-    for (const key of this.scanned) this.collection.delete(vscode.Uri.parse(key));
-    this.scanned.clear();
+    // Not cleared: a scan cut short would leave only what it re-made (person16's app: 52 warnings → 4 after a cancelled rescan).
+    this.scanShown.start([...this.scanned].map((key) => [key, this.collection.get(vscode.Uri.parse(key)) ?? []] as const));
   }
 
-  /** A workspace scan ran in this window (clearScan starts every scan). */
+  endScan(opts: { finished: boolean }): number {
+    const { restore, drop } = this.scanShown.end(opts);
+    for (const key of drop) {
+      if (this.isOpen(key)) continue;
+      this.scanned.delete(key);
+      this.collection.delete(vscode.Uri.parse(key));
+    }
+    let kept = 0;
+    for (const [key, diags] of restore) {
+      if (this.isOpen(key)) continue;
+      kept++;
+      this.scanned.add(key);
+      this.collection.set(vscode.Uri.parse(key), diags);
+    }
+    return kept;
+  }
+
+  /** An open document (analysed live; scan results leave it alone). */
+  private isOpen(key: string): boolean {
+    return this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key);
+  }
+
+  /** The scan results shown before the running scan, kept until it replaces them (startScan, publishScan, endScan). */
+  private readonly scanShown = new ScanShown<readonly vscode.Diagnostic[]>();
+
+  /** A workspace scan ran in this window (startScan starts every scan). */
   private scanRan = false;
   /** Scans started in this window (a background index build gives way to one). */
   private scansStarted = 0;
@@ -444,7 +480,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const text = await readSourceText(uri.fsPath, this.ctx.config.maxFileSizeKb * 1024);
       const analyzers = this.scanRan ? await this.analyzers() : [...this.outliving];
       const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: true }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
-      if (stale() || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return; // checked again, or opened, meanwhile
+      if (stale() || this.isOpen(key)) return; // checked again, or opened, meanwhile
+      // Shown anew: a scan running now does not give back its previous result for this file.
+      this.scanShown.reach(key);
       if (!r || text === undefined || !r.findings.length) {
         this.scanned.delete(key);
         this.collection.delete(uri);

@@ -112,7 +112,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
         let openFiles = 0;
         const files = workspaceInputs(ctx, folders, { open, onOpen: () => openFiles++, onRead: (file, text) => textCache.set(file, text) });
-        ctx.analysis.clearScan();
+        ctx.analysis.startScan();
         const revised: { file: string; findings: Finding[] }[] = [];
         const { CrossFileCalls } = await import('../core/nplusone/crossFile');
         const index = new CrossFileCalls();
@@ -139,8 +139,12 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       });
       for (const r of revised) {
         const text = await readSourceText(r.file);
-        if (text !== undefined) ctx.analysis.publishScan(vscode.Uri.file(r.file), r.findings, positionsOf(text));
+        if (text !== undefined) ctx.analysis.publishScan(vscode.Uri.file(r.file), r.findings, positionsOf(text), { wholeScan: true });
       }
+      // The previous scan's results this one did not replace: dropped when it finished (files no longer read), shown
+      // again when it was cut short (files it never reached, and cross-file findings it could not make).
+      const kept = ctx.analysis.endScan({ finished: !result.cancelled });
+      if (kept) ctx.log.info(`scan: cancelled; the previous scan's findings are kept for ${countOf(kept, 'file')} (the files it did not reach, and findings that need every file)`);
       // Open files (and files closed later) are judged against what this scan read; a cancelled scan read only some.
       if (!result.cancelled) await ctx.analysis.scanFinished(index);
       else for (const doc of open.values()) if (!doc.isClosed) await ctx.analysis.refresh(doc);
@@ -149,12 +153,15 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       const c = problemCounts();
       const closed = countBySeverity(result.findings);
       ctx.log.info(`scan: ${result.files} files read (${openFiles} of them open, shown from their live analysis; ${result.sites} SQL statements; ${closed.error} errors, ${closed.warning} warnings, ${closed.info + closed.hint} infos)`);
-      return scanSummaryLine({ cancelled: result.cancelled, files: result.files, seconds: (Date.now() - started) / 1000, counts: c, withDb });
+      return scanSummaryLine({ cancelled: result.cancelled, files: result.files, seconds: (Date.now() - started) / 1000, counts: c, withDb, kept });
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);
+      const kept = ctx.analysis.endScan({ finished: false });
+      void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}${kept ? ` (the previous scan's findings are kept for ${countOf(kept, 'file')})` : ''}`);
       return;
     } finally {
+      // However the scan ended (the window closing too), the previous results it held back are settled.
+      ctx.analysis.endScan({ finished: false });
       running = undefined;
       textCache.clear();
       finished();

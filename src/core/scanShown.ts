@@ -1,0 +1,58 @@
+/**
+ * What the Problems panel shows from workspace scans, across scans: a new scan replaces the previous scan's findings
+ * file by file as it reaches them, never all at once when it starts. A scan that ends early (Cancel, a newer scan taking
+ * over, a failure) gives back the previous scan's findings of the files it never reached, and of the files whose
+ * findings needed the whole scan (cross-file N+1s, contexts from imports: a cut-short scan cannot make them), so a
+ * cancelled rescan does not drop a finished scan's results (person16's app: 52 warnings → 4 after Scan, Scan, Cancel).
+ * A scan that finishes drops the previous findings of the files it did not read (deleted, now excluded).
+ *
+ * `D` is whatever the editor shows for a file (its diagnostics); keys are the files' URIs.
+ */
+export class ScanShown<D> {
+  /** The previous scan's results, per file, while a scan runs. */
+  private previous = new Map<string, D>();
+  /** Files whose previous results came from the whole-scan passes. */
+  private previousWhole = new Set<string>();
+  /** Files the running scan (or a check of a closed file meanwhile) has shown anew. */
+  private readonly reached = new Set<string>();
+  /** Files the last finished scan showed with findings that needed every file (kept for the next scan's start). */
+  private whole = new Set<string>();
+  private running = false;
+
+  /** A scan starts; `shown`: the scan results shown now (file → what is shown). */
+  start(shown: Iterable<readonly [string, D]>): void {
+    this.previous = new Map(shown);
+    this.previousWhole = new Set([...this.whole].filter((k) => this.previous.has(k)));
+    this.whole = new Set();
+    this.reached.clear();
+    this.running = true;
+  }
+
+  /** The running scan showed this file anew (its findings, or none). `wholeScan`: from the passes that need every file. */
+  reach(key: string, opts: { wholeScan?: boolean } = {}): void {
+    if (!this.running) return;
+    this.reached.add(key);
+    if (opts.wholeScan) this.whole.add(key);
+  }
+
+  /**
+   * The scan ended. Finished: the previous results of files it did not read, to drop. Cut short: the previous results to
+   * show again (files it never reached, and files whose previous findings needed the whole scan), and nothing dropped.
+   */
+  end(opts: { finished: boolean }): { restore: [string, D][]; drop: string[] } {
+    if (!this.running) return { restore: [], drop: [] };
+    this.running = false;
+    const out: { restore: [string, D][]; drop: string[] } = { restore: [], drop: [] };
+    for (const [k, d] of this.previous) {
+      if (opts.finished) {
+        if (!this.reached.has(k)) out.drop.push(k);
+      } else if (!this.reached.has(k) || this.previousWhole.has(k)) out.restore.push([k, d]);
+    }
+    // Cut short: the files given back keep their whole-scan mark for the next scan.
+    if (!opts.finished) for (const [k] of out.restore) if (this.previousWhole.has(k)) this.whole.add(k);
+    this.previous = new Map();
+    this.previousWhole = new Set();
+    this.reached.clear();
+    return out;
+  }
+}
