@@ -79,8 +79,49 @@ export class Workbench {
       180_000,
     );
     await this.page.waitForLoadState('domcontentloaded', { timeout: 180_000 });
+    await this.windowReady();
+  }
+
+  /**
+   * A window (re)opened and done restoring: the workbench, PG Lens activated, the restored editors loaded (a restored
+   * webview's frame ready, not blank) and PG Lens's status bar item settled (the same text for 2 s). A step that went on
+   * as soon as the status bar named a profile ran Add Connection while the window was still restoring — the restored
+   * dashboard blank, the status item back to "PG Lens" — and its input never came (CI on cf4a0018, step 54 after 53's
+   * reload). Every reload (reloadWindow) ends with this; a step after another step's reload calls it before it starts.
+   */
+  async windowReady(timeoutMs = 180_000): Promise<void> {
     await this.waitForWorkbench();
-    await this.pgLensStarted();
+    await this.pgLensStarted(timeoutMs);
+    await this.until(
+      async () => (await this.page.locator('iframe.webview:not(.ready):visible').count()) === 0,
+      'the restored editors loaded (no webview frame still loading)',
+      timeoutMs,
+    );
+    await this.statusSettled(timeoutMs);
+  }
+
+  /**
+   * PG Lens's status bar item settled: the same text for `forMs`. A browser window can hand the extension its settings in
+   * two goes, and PG Lens follows the second even after it connected on the first: the item names a profile, goes back to
+   * "PG Lens" while it connects again, then names it again.
+   */
+  async statusSettled(timeoutMs = 120_000, forMs = 2_000): Promise<string> {
+    const item = this.statusBarItem(/PG Lens| · (PG|PostgreSQL)\b/).first();
+    let last: string | undefined;
+    let since = Date.now();
+    return this.until(
+      async () => {
+        const text = ((await item.textContent({ timeout: 5_000 }).catch(() => null)) ?? '').trim();
+        if (text !== last) {
+          last = text;
+          since = Date.now();
+        }
+        return !!text && Date.now() - since >= forMs && text;
+      },
+      `PG Lens's status bar item settled (the same text for ${forMs / 1000} s)`,
+      timeoutMs,
+      async () => last ?? '',
+    );
   }
 
   /**

@@ -20,12 +20,17 @@ export const step: Step = {
     const originalUser = fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '{}';
     const originalWs = fs.readFileSync(wsFile, 'utf8');
     const settings = JSON.parse(originalUser) as Record<string, unknown>;
+    // Step 53 ends with a reload: the window done restoring before this step writes settings and reloads again.
+    await wb.windowReady();
     // Read by the new window as it starts (no fixed wait before: see step 53); the status bar is the state waited on after.
     const reload = () => wb.reloadWindow();
     fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [{ name: MINE, host: db.host, port: db.port, database: 'shop', user: db.user, sslmode: 'disable', environment: 'development' }] }, null, 2));
     try {
       await reload();
       await wb.see(statusFor(MINE), `the status bar on "${MINE}" (the user's profile for the workspace's database)`, 120_000);
+      // Not connecting again (the window's settings can arrive in two goes): Add Connection starts on a settled window.
+      const settled = await wb.statusSettled();
+      if (!settled.includes(MINE)) throw new Error(`the status bar settled on "${settled}", not on "${MINE}"`);
       await wb.addConnection(`postgres://${encodeURIComponent(db.user)}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/shop?sslmode=disable`, ADDED);
       const toast = await wb.until(async () => (await wb.notifications()).find((n) => /already have/.test(n)), 'a message that the user settings already have a profile for this login', 30_000, async () => (await wb.notifications()).join(' | '));
       log(`message: ${toast}`);

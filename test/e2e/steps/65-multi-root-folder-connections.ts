@@ -54,8 +54,7 @@ export const step: Step = {
       u.search = '';
       u.searchParams.set(param, target);
       await page.goto(u.toString(), { timeout: 180_000, waitUntil: 'domcontentloaded' });
-      await wb.waitForWorkbench();
-      await wb.pgLensStarted();
+      await wb.windowReady();
     };
     try {
       await open('workspace', wsFile); // workspace trust is off in the e2e code-server: the repository's settings count
