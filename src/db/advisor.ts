@@ -7,7 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import { advisedIndexFields, createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
@@ -39,6 +39,8 @@ export interface IndexSuggestion extends SuggestionLike {
   seqScan?: { relation: string; rows: number };
   planBefore: string[];
   planAfter: string[];
+  /** Each key's operator class (null: the default), when any key has one: what servedByCatalog compares with the catalog. */
+  opclasses?: (string | null)[];
   /** One line for the diagnostic. */
   summary: string;
 }
@@ -301,17 +303,8 @@ function displayTable(c: IndexCandidate): string {
 }
 
 /** The fields every suggestion of a candidate has, proved or not (in the order JSON output shows them). */
-function candidateFields(c: IndexCandidate, before: PlanSummary): Pick<IndexSuggestion, 'ddl' | 'table' | 'schema' | 'columns' | 'method' | 'where' | 'include' | 'costBefore'> {
-  return {
-    ddl: createIndexSql(c, { concurrently: true }),
-    table: displayTable(c),
-    schema: c.schema,
-    columns: c.keys.map((k) => k.label),
-    method: c.method,
-    where: c.where ?? null,
-    include: c.include,
-    costBefore: round(before.totalCost),
-  };
+function candidateFields(c: IndexCandidate, before: PlanSummary): Pick<IndexSuggestion, 'ddl' | 'table' | 'schema' | 'columns' | 'method' | 'where' | 'include' | 'costBefore' | 'opclasses'> {
+  return { ...advisedIndexFields(c), costBefore: round(before.totalCost) };
 }
 
 function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: CatalogFacts): IndexSuggestion {

@@ -14,7 +14,7 @@
  * hovers, Scan Workspace, a recording) never build one — their unproved advice is proved again when
  * the person asks (issue 20, person16 MEDIUM 3).
  */
-import { candidateFromDdl, candidateFromSuggestion, coveredBy } from '../core/advice/indexCandidates';
+import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
 import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
@@ -193,16 +193,19 @@ export function workspaceDecisionStatements(): (top: readonly DecisionInput[], v
 }
 
 /**
- * Of these advised indexes (their CREATE INDEX), the ones a valid index of the catalog now serves — the same method and
- * leading keys, no other predicate (coveredBy, the check the candidates themselves pass) — with that index's name
- * (issue 20, person15 MEDIUM 9: a recorded missing-index finding stayed after the index was made by a migration, even
- * after Scan Workspace and a reload). One catalog read for all their tables.
+ * Of these advised indexes (their suggestions: table, keys, include, predicate), the ones a valid index of the catalog now
+ * serves — the same method and leading keys, no other predicate (coveredBy, the check the candidates themselves pass) —
+ * by their CREATE INDEX, with that index's name (issue 20, person15 MEDIUM 9: a recorded missing-index finding stayed
+ * after the index was made by a migration, even after Scan Workspace and a reload). One catalog read for all their tables.
  */
-export async function servedByCatalog(db: Database, ddls: readonly string[]): Promise<Map<string, string>> {
+export async function servedByCatalog(db: Database, advised: readonly AdvisedIndex[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const wanted = [...new Set(ddls)].flatMap((ddl) => {
-    const c = candidateFromDdl(ddl);
-    return c ? [{ ddl, c }] : [];
+  const seen = new Set<string>();
+  const wanted = advised.flatMap((a) => {
+    if (seen.has(a.ddl)) return [];
+    seen.add(a.ddl);
+    const c = candidateOfAdvice(a);
+    return c ? [{ ddl: a.ddl, c }] : [];
   });
   if (!wanted.length) return out;
   const { tables } = await readCatalogFacts(db, wanted.map(({ c }) => ({ schema: c.schema, name: c.table })));
@@ -231,7 +234,7 @@ export class IndexDecider {
    * next decision, on the catalog as it is. Returns the advised CREATE INDEX texts now served, with the index serving each.
    */
   async recheck(): Promise<Map<string, string>> {
-    const served = await servedByCatalog(this.db, [...this.advice.values()].flatMap((r) => r.suggestions.map((s) => s.ddl)));
+    const served = await servedByCatalog(this.db, [...this.advice.values()].flatMap((r) => r.suggestions));
     if (!served.size) return served;
     for (const [sql, r] of this.advice) if (r.suggestions.some((s) => served.has(s.ddl))) this.advice.delete(sql);
     // Proofs of one statement's index on another were made without the new index: all made again.

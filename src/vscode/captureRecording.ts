@@ -236,8 +236,13 @@ export class CaptureRecording implements vscode.Disposable {
     await this.ctx.indexAdvice?.recheckCatalog();
     const mine = [...this.advice].filter(([, a]) => a.provedOn === key && a.suggestions.length);
     if (!mine.length) return 0;
-    const { servedByCatalog } = await import('../db/indexDecision');
-    const served = await servedByCatalog(conn.db, mine.flatMap(([, a]) => a.suggestions.map((s) => s.ddl)));
+    const [{ servedByCatalog }, { advisedIndexOf }] = await Promise.all([import('../db/indexDecision'), import('../core/advice/indexCandidates')]);
+    // Each suggestion's advised index as the advisor gave it (kept with the recording); one kept without it is proved
+    // again only when the statement is.
+    const served = await servedByCatalog(conn.db, mine.flatMap(([, a]) => a.suggestions.flatMap((s) => {
+      const i = advisedIndexOf(s.index);
+      return i ? [{ ...i, ddl: s.ddl }] : [];
+    })));
     const stale = mine.filter(([, a]) => a.suggestions.some((s) => served.has(s.ddl)));
     if (!stale.length) return 0;
     const had = this.adviceFiles();

@@ -598,89 +598,6 @@ export function createIndexSql(c: IndexCandidate, opts: { concurrently: boolean;
   return `CREATE INDEX${opts.concurrently ? ' CONCURRENTLY' : ''} ${ident(c.name)} ON ${table}${using} (${c.keys.map((k) => k.sql).join(', ')})${include}${where}`;
 }
 
-/** Split at top-level commas (outside parentheses and quotes). */
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === ',' && depth === 0) {
-      out.push(s.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(s.slice(start).trim());
-  return out.filter((x) => x.length > 0);
-}
-
-/** The end of the parenthesised list that opens at `open` (its closing parenthesis), or -1. */
-function closingParen(s: string, open: number): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = open; i < s.length; i++) {
-    const ch = s[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-const unquote = (x: string) => (/^"(?:[^"]|"")*"$/.test(x) ? x.slice(1, -1).replace(/""/g, '"') : x.toLowerCase());
-
-/**
- * createIndexSql read back: the candidate an advised CREATE INDEX stands for (the recording's kept advice, a finding
- * restored from storage, hold only the DDL). Undefined for text createIndexSql did not write.
- */
-export function candidateFromDdl(ddl: string): IndexCandidate | undefined {
-  const head = /^CREATE INDEX(?: CONCURRENTLY)? ((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)) ON ((?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\.)?(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))(?: USING (\w+))? \(/.exec(ddl.trim());
-  if (!head) return undefined;
-  const text = ddl.trim();
-  const open = head[0].length - 1;
-  const close = closingParen(text, open);
-  if (close < 0) return undefined;
-  let rest = text.slice(close + 1);
-  let include: string[] = [];
-  const inc = /^ INCLUDE \(/.exec(rest);
-  if (inc) {
-    const end = closingParen(rest, inc[0].length - 1);
-    if (end < 0) return undefined;
-    include = splitTopLevel(rest.slice(inc[0].length, end)).map(unquote);
-    rest = rest.slice(end + 1);
-  }
-  const where = /^ WHERE ([\s\S]+)$/.exec(rest)?.[1];
-  if (!where && rest.trim()) return undefined;
-  const [schemaPart, tablePart] = (() => {
-    const parts = splitQualified(head[2]);
-    return parts.length === 2 ? parts : ['public', parts[0]];
-  })();
-  const keys: IndexKey[] = splitTopLevel(text.slice(open + 1, close)).map((k) => {
-    const desc = / DESC$/i.test(k);
-    let body = k.replace(/ DESC$/i, '');
-    const opc = / ([a-z_][a-z0-9_]*_ops)$/i.exec(body);
-    if (opc) body = body.slice(0, -opc[0].length);
-    const column = /^(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)$/.test(body) ? unquote(body) : undefined;
-    return { sql: k, label: column ?? body, ...(column ? { column } : {}), ...(desc ? { desc } : {}), ...(opc ? { opclass: opc[1] } : {}) };
-  });
-  if (!keys.length) return undefined;
-  return { schema: schemaPart, table: tablePart, method: (head[3] ?? 'btree').toLowerCase() as IndexMethod, keys, include, ...(where ? { where } : {}), name: unquote(head[1]), kind: 'btree', reason: '', selectivity: 1 };
-}
-
-/** "schema"."table" or table, unquoted, split at the dot outside quotes. */
-function splitQualified(x: string): string[] {
-  const m = /^((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))\.((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))$/.exec(x);
-  return m ? [unquote(m[1]), unquote(m[2])] : [unquote(x)];
-}
-
 function signature(c: IndexCandidate): string {
   return JSON.stringify([c.schema, c.table, c.method, c.keys.map((k) => k.sql), c.include, c.where ?? '']);
 }
@@ -733,19 +650,78 @@ export function coveredBy(c: IndexCandidate, existing: IndexFacts[]): IndexFacts
   return undefined;
 }
 
+/** What an advised index's suggestion holds (the advisor's IndexSuggestion; a recording's kept advice). */
+export interface AdvisedIndex {
+  ddl: string;
+  schema: string;
+  /** As shown: `schema.table` outside public. */
+  table: string;
+  method: string;
+  /** Key labels: a column, `col DESC`, an expression. */
+  columns: readonly string[];
+  include: readonly string[];
+  where: string | null;
+  name: string;
+  kind: CandidateKind;
+  /** Each key's operator class (null: the default), when any has one. */
+  opclasses?: readonly (string | null)[];
+  reason?: string;
+}
+
+/** The fields of a suggestion that say which index it advises (the advisor's IndexSuggestion); candidateOfAdvice reads them back. */
+export function advisedIndexFields(c: IndexCandidate): Pick<AdvisedIndex, 'ddl' | 'table' | 'schema' | 'method' | 'where'> & { columns: string[]; include: string[]; opclasses?: (string | null)[] } {
+  return {
+    ddl: createIndexSql(c, { concurrently: true }),
+    table: c.schema === 'public' ? c.table : `${c.schema}.${c.table}`,
+    schema: c.schema,
+    columns: c.keys.map((k) => k.label),
+    method: c.method,
+    where: c.where ?? null,
+    include: c.include,
+    ...(c.keys.some((k) => k.opclass) ? { opclasses: c.keys.map((k) => k.opclass ?? null) } : {}),
+  };
+}
+
+const METHODS: readonly string[] = ['btree', 'gin', 'gist', 'brin', 'hash'] satisfies IndexMethod[];
+
+/**
+ * The candidate an advised index stands for, from its suggestion's fields — never by reading PG Lens's own CREATE INDEX
+ * text back: what coveredBy compares with the catalog (servedByCatalog). Keys are the labels (plain columns quoted,
+ * expressions parenthesised, as createIndexSql writes them); operator classes from `opclasses`, else a trigram
+ * suggestion's gin_trgm_ops (advice kept before suggestions carried them).
+ */
+export function candidateOfAdvice(s: AdvisedIndex): IndexCandidate | undefined {
+  if (!METHODS.includes(s.method) || !s.columns.length) return undefined;
+  const keys: IndexKey[] = s.columns.map((label, i) => {
+    const desc = / DESC$/.test(label);
+    const body = desc ? label.slice(0, -' DESC'.length) : label;
+    const opclass = s.opclasses?.[i] ?? (s.kind === 'trigram' && s.method === 'gin' ? 'gin_trgm_ops' : undefined);
+    const column = /^[A-Za-z_][A-Za-z0-9_$]*$/.test(body) ? body : undefined;
+    const sql = (column ? ident(column) : `(${body})`) + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : '');
+    return { sql, label, ...(column ? { column } : {}), desc, ...(opclass ? { opclass } : {}) };
+  });
+  const table = s.schema !== 'public' && s.table.startsWith(`${s.schema}.`) ? s.table.slice(s.schema.length + 1) : s.table;
+  return { schema: s.schema, table, method: s.method as IndexMethod, keys, include: [...s.include], where: s.where ?? undefined, name: s.name, kind: s.kind, reason: s.reason ?? '', selectivity: 1 };
+}
+
+/** An advised index as stored (a recording kept in workspace storage): its fields checked, or undefined. */
+export function advisedIndexOf(x: unknown): AdvisedIndex | undefined {
+  if (!x || typeof x !== 'object') return undefined;
+  const o = x as Record<string, unknown>;
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((e) => typeof e === 'string');
+  if (typeof o.ddl !== 'string' || typeof o.schema !== 'string' || typeof o.table !== 'string' || typeof o.method !== 'string' || typeof o.name !== 'string' || typeof o.kind !== 'string') return undefined;
+  if (!strings(o.columns) || !strings(o.include) || !(o.where === null || typeof o.where === 'string')) return undefined;
+  const opclasses = Array.isArray(o.opclasses) && o.opclasses.every((e) => e === null || typeof e === 'string') ? (o.opclasses as (string | null)[]) : undefined;
+  return { ddl: o.ddl, schema: o.schema, table: o.table, method: o.method, columns: o.columns, include: o.include, where: o.where, name: o.name, kind: o.kind as CandidateKind, ...(opclasses ? { opclasses } : {}) };
+}
+
 /**
  * The candidate behind a b-tree suggestion on plain columns (labels `col` or `col DESC`), so the
  * planner can try one statement's index on another statement; undefined for anything else
  * (expressions, operator classes, other methods), which is never shared that way.
  */
-export function candidateFromSuggestion(s: { schema: string; table: string; method: string; columns: readonly string[]; include: readonly string[]; where: string | null; name: string; kind: CandidateKind; reason: string }): IndexCandidate | undefined {
+export function candidateFromSuggestion(s: Omit<AdvisedIndex, 'ddl'>): IndexCandidate | undefined {
   if (s.method !== 'btree') return undefined;
-  const keys: IndexKey[] = [];
-  for (const label of s.columns) {
-    const m = /^([A-Za-z_][A-Za-z0-9_$]*)( DESC)?$/.exec(label);
-    if (!m) return undefined;
-    keys.push({ sql: `${ident(m[1])}${m[2] ? ' DESC' : ''}`, label, column: m[1], desc: !!m[2] });
-  }
-  const table = s.schema !== 'public' && s.table.startsWith(`${s.schema}.`) ? s.table.slice(s.schema.length + 1) : s.table;
-  return { schema: s.schema, table, method: 'btree', keys, include: [...s.include], where: s.where ?? undefined, name: s.name, kind: s.kind, reason: s.reason, selectivity: 1 };
+  const c = candidateOfAdvice({ ...s, ddl: '' });
+  return c && c.keys.every((k) => k.column && !k.opclass) ? c : undefined;
 }

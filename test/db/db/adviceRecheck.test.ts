@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { IndexDecider, servedByCatalog } from '../../../src/db/indexDecision';
 import { keepRecording, restoreRecording } from '../../../src/core/record/keep';
+import { advisedIndexOf } from '../../../src/core/advice/indexCandidates';
 import { capabilities, testDatabase } from '../support';
 
 describe('db/indexDecision: advice re-checked against the catalog (real PostgreSQL)', function () {
@@ -34,13 +35,13 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     assert.ok(byTerm && /\(term_id\)/.test(byTerm.ddl), JSON.stringify(decider.advice.get(BY_TERM)));
     // Which shape wins depends on the prover (HypoPG favours the covering index, a real build the sorted one): either leads with project_id.
     assert.ok(latest && /"Audit"\.event \(project_id\b/.test(latest.ddl), JSON.stringify(decider.advice.get(LATEST)));
-    assert.equal((await servedByCatalog(db, [byTerm.ddl, latest.ddl])).size, 0);
+    assert.equal((await servedByCatalog(db, [byTerm, latest])).size, 0);
 
     await t.admin.query('CREATE INDEX "IDX_translation_locale" ON translation (locale_id)');
     // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: it serves nothing.
     await t.admin.query('CREATE UNIQUE INDEX CONCURRENTLY "IDX_bad" ON translation (term_id)').catch(() => undefined);
     assert.equal((await t.admin.query(`SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = '"IDX_bad"'::regclass`)).rows[0].invalid, true);
-    assert.equal((await servedByCatalog(db, [byTerm.ddl])).size, 0);
+    assert.equal((await servedByCatalog(db, [byTerm])).size, 0);
     assert.equal((await decider.recheck()).size, 0);
     assert.ok(decider.advice.has(BY_TERM), 'nothing served: the advice is kept');
 
@@ -48,7 +49,7 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     await t.admin.query('DROP INDEX "IDX_bad"');
     await t.admin.query('CREATE INDEX "IDX_translation_term_locale" ON translation (term_id, locale_id)');
     await t.admin.query(latest.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON/, 'CREATE INDEX "IDX_event_latest" ON'));
-    const served = await servedByCatalog(db, [byTerm.ddl, latest.ddl]);
+    const served = await servedByCatalog(db, [byTerm, latest]);
     assert.equal(served.get(byTerm.ddl), 'IDX_translation_term_locale');
     assert.equal(served.get(latest.ddl), 'Audit.IDX_event_latest');
 
@@ -59,12 +60,30 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     assert.deepEqual(again.byStatement.get(BY_TERM)?.suggestions ?? [], []);
     assert.deepEqual(again.byStatement.get(LATEST)?.suggestions ?? [], []);
 
-    // A recording's advice kept in workspace storage holds only the DDL: read back after a reload, it is found served too.
+    // A recording's advice kept in workspace storage holds the advisor's suggestion (captureRecording keeps it as `index`):
+    // read back after a reload, it is found served too — from its fields, not by reading its CREATE INDEX text back.
     const kept = restoreRecording(JSON.parse(JSON.stringify(keepRecording([{ v: 1, t: 'q', lib: 'pg', sql: BY_TERM, pc: 1, pt: ['number'], ms: 0.5, rows: 6, site: { file: '/app/src/translation.service.ts', line: 20, col: 5 }, u: { k: 'request', id: 'r1', n: 'GET /translations' }, ts: 1000, pid: 7 }], [], 0, {
-      values: false, at: 1, advice: new Map([['k', { suggestions: [{ ddl: byTerm.ddl, summary: 's', costBefore: 10, costAfter: 1, planBefore: [] }], provedOn: 'x' }]]),
+      values: false, at: 1, advice: new Map([['k', { suggestions: [{ ddl: byTerm.ddl, summary: 's', costBefore: 10, costAfter: 1, planBefore: [], index: byTerm }], provedOn: 'x' }]]),
     }))), { values: false });
-    const keptDdl = kept?.advice?.[0]?.[1].suggestions[0]?.ddl;
-    assert.equal(keptDdl, byTerm.ddl);
-    assert.equal((await servedByCatalog(db, [keptDdl!])).get(keptDdl!), 'IDX_translation_term_locale');
+    const keptIndex = advisedIndexOf(kept?.advice?.[0]?.[1].suggestions[0]?.index);
+    assert.equal(keptIndex?.ddl, byTerm.ddl);
+    assert.equal((await servedByCatalog(db, [keptIndex!])).get(byTerm.ddl), 'IDX_translation_term_locale');
+  });
+
+  it('an expression key: the advised lower(value) index is found served by the one a migration made (pg_get_indexdef writes it its own way)', async () => {
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    const BY_VALUE = 'SELECT id FROM translation WHERE lower(value) = $1';
+    const decider = new IndexDecider(db, { realIndexes: true });
+    await decider.decide([{ sql: BY_VALUE, label: 'src/translation.service.ts:40' }]);
+    const byValue = decider.advice.get(BY_VALUE)?.suggestions[0];
+    assert.ok(byValue && /\(lower\(value\)\)/.test(byValue.ddl) && byValue.columns[0] === 'lower(value)', JSON.stringify(decider.advice.get(BY_VALUE)));
+    assert.equal((await servedByCatalog(db, [byValue])).size, 0);
+    await t.admin.query('CREATE INDEX "IDX_translation_value" ON translation (locale_id)');
+    assert.equal((await servedByCatalog(db, [byValue])).size, 0, 'another column does not serve it');
+    // The migration makes the advised index under its own name (HypoPG may prefer a covering shape: INCLUDE (id)).
+    await t.admin.query(byValue.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON/, 'CREATE INDEX "IDX_translation_lower_value" ON'));
+    assert.equal((await servedByCatalog(db, [byValue])).get(byValue.ddl), 'IDX_translation_lower_value', byValue.ddl);
+    assert.equal((await decider.recheck()).size, 1);
+    assert.ok(!decider.advice.has(BY_VALUE));
   });
 });

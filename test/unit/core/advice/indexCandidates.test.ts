@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { candidateFromDdl, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName } from '../../../../src/core/advice/indexCandidates';
+import { advisedIndexFields, advisedIndexOf, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName } from '../../../../src/core/advice/indexCandidates';
 import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
 
@@ -199,39 +199,48 @@ describe('core/advice/indexCandidates', () => {
     assert.equal(long, indexName({ table: 'a'.repeat(40), keys: [{ sql: 'x', label: 'b'.repeat(40) }], method: 'btree', include: [] }));
   });
 
-  it('candidateFromDdl reads back every CREATE INDEX createIndexSql writes: the same text again, and coveredBy agrees (issue 20 MEDIUM 9)', () => {
+  it('candidateOfAdvice reads back every index a suggestion advises, from its fields (not its CREATE INDEX text): the same index again, and coveredBy agrees (issue 20 MEDIUM 9)', () => {
     const sqls = [
       'SELECT * FROM orders WHERE customer_id = $1',
       'SELECT id FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 10',
       "SELECT * FROM orders WHERE status = 'refunded'",
       "SELECT * FROM orders WHERE note ILIKE '%gift%'",
+      "SELECT * FROM orders WHERE note LIKE 'gift%'",
       'SELECT * FROM orders WHERE lower(email) = $1',
       "SELECT * FROM orders WHERE attributes @> '{\"a\":1}'",
       'SELECT id, total FROM orders WHERE customer_id = $1',
     ];
     let n = 0;
+    const opclassed = new Set<string>();
     for (const sql of sqls) {
       for (const c of indexCandidates(statementShape(sql)!, facts())) {
-        for (const qualify of [false, true]) {
-          const ddl = createIndexSql(c, { concurrently: true, qualify });
-          const back = candidateFromDdl(ddl);
-          assert.ok(back, ddl);
-          assert.equal(createIndexSql(back, { concurrently: true, qualify }), ddl);
-          assert.equal(back.schema, 'public');
-          assert.equal(back.table, 'orders');
-          // An index made with that definition serves the advice; the primary key does not.
-          const made: IndexFacts = { schema: 'public', name: 'made', method: c.method, keys: c.keys.map((k) => k.sql.replace(/ DESC$/, '').replace(k.opclass ? ` ${k.opclass}` : '', '').replace(/^"(.*)"$/, '$1')), keyColumns: c.keys.map((k) => k.column ?? null), include: c.include, opclasses: c.keys.map((k) => k.opclass ?? ''), desc: c.keys.map((k) => !!k.desc), ...(c.where ? { predicate: c.where } : {}), valid: true, unique: false, primary: false };
-          assert.equal(coveredBy(back, [pk()]), undefined, ddl);
-          assert.equal(coveredBy(back, [pk(), made])?.name, 'made', ddl);
-          assert.equal(coveredBy(back, [{ ...made, valid: false }]), undefined, ddl);
-          n++;
-        }
+        const fields = advisedIndexFields(c);
+        // Through JSON, as a recording keeps it in workspace storage.
+        const back = candidateOfAdvice(advisedIndexOf(JSON.parse(JSON.stringify({ ...fields, name: c.name, kind: c.kind, costBefore: 1 })))!);
+        assert.ok(back, fields.ddl);
+        assert.equal(createIndexSql(back, { concurrently: true }), fields.ddl);
+        assert.equal(createIndexSql(back, { concurrently: true, qualify: true }), createIndexSql(c, { concurrently: true, qualify: true }));
+        for (const k of back.keys) if (k.opclass) opclassed.add(k.opclass);
+        // An index made with that definition serves the advice; the primary key does not.
+        const made: IndexFacts = { schema: 'public', name: 'made', method: c.method, keys: c.keys.map((k) => k.sql.replace(/ DESC$/, '').replace(k.opclass ? ` ${k.opclass}` : '', '').replace(/^"(.*)"$/, '$1')), keyColumns: c.keys.map((k) => k.column ?? null), include: c.include, opclasses: c.keys.map((k) => k.opclass ?? ''), desc: c.keys.map((k) => !!k.desc), ...(c.where ? { predicate: c.where } : {}), valid: true, unique: false, primary: false };
+        assert.equal(coveredBy(back, [pk()]), undefined, fields.ddl);
+        assert.equal(coveredBy(back, [pk(), made])?.name, 'made', fields.ddl);
+        assert.equal(coveredBy(back, [{ ...made, valid: false }]), undefined, fields.ddl);
+        // The default operator class does not serve it where it cannot (a plain btree is no text_pattern_ops one, a GIN
+        // without gin_trgm_ops no trigram index; a default jsonb GIN does serve @>).
+        if (c.keys.some((k) => k.opclass && k.opclass !== 'jsonb_path_ops')) assert.equal(coveredBy(back, [{ ...made, opclasses: made.opclasses.map(() => '') }]), undefined, fields.ddl);
+        n++;
       }
     }
-    assert.ok(n >= 10, `${n} definitions`);
-    const quoted = candidateFromDdl('CREATE INDEX CONCURRENTLY "IDX_x" ON "Audit"."Event Log" ("projectId", created_at DESC) INCLUDE ("userId") WHERE (deleted_at IS NULL)');
+    assert.ok(n >= 8, `${n} definitions`);
+    assert.deepEqual([...opclassed].sort(), ['gin_trgm_ops', 'jsonb_path_ops', 'text_pattern_ops']);
+    // Advice kept before suggestions carried operator classes: a trigram suggestion still means gin_trgm_ops.
+    assert.equal(candidateOfAdvice({ ddl: 'x', schema: 'public', table: 'orders', method: 'gin', columns: ['note'], include: [], where: null, name: 'i', kind: 'trigram' })?.keys[0].opclass, 'gin_trgm_ops');
+    const quoted = candidateOfAdvice({ ddl: 'x', schema: 'Audit', table: 'Audit.Event Log', method: 'btree', columns: ['projectId', 'created_at DESC'], include: ['userId'], where: '(deleted_at IS NULL)', name: 'IDX_x', kind: 'btree' });
     assert.deepEqual([quoted?.schema, quoted?.table, quoted?.name, quoted?.keys.map((k) => k.column), quoted?.include, quoted?.where], ['Audit', 'Event Log', 'IDX_x', ['projectId', 'created_at'], ['userId'], '(deleted_at IS NULL)']);
-    assert.equal(candidateFromDdl('CREATE TABLE x (id int)'), undefined);
-    assert.equal(candidateFromDdl('CREATE INDEX i ON t (a) garbage'), undefined);
+    assert.equal(createIndexSql(quoted!, { concurrently: true }), 'CREATE INDEX CONCURRENTLY "IDX_x" ON "Audit"."Event Log" ("projectId", created_at DESC) INCLUDE ("userId") WHERE (deleted_at IS NULL)');
+    assert.equal(advisedIndexOf({ ddl: 'CREATE INDEX i ON t (a)' }), undefined, 'a kept suggestion without its fields');
+    assert.equal(advisedIndexOf({ ddl: 'x', schema: 'public', table: 't', method: 'btree', columns: [1], include: [], where: null, name: 'i', kind: 'btree' }), undefined);
+    assert.equal(candidateOfAdvice({ ddl: 'x', schema: 'public', table: 't', method: 'spgist', columns: ['a'], include: [], where: null, name: 'i', kind: 'btree' }), undefined);
   });
 });
