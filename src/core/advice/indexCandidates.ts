@@ -13,7 +13,7 @@ import { shortHash } from '../hash';
 
 type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
 
-export type CandidateKind = 'btree' | 'sort' | 'partial' | 'include' | 'expression' | 'jsonb' | 'fts' | 'trigram' | 'pattern' | 'join' | 'brin';
+type CandidateKind = 'btree' | 'sort' | 'partial' | 'include' | 'expression' | 'jsonb' | 'fts' | 'trigram' | 'pattern' | 'join' | 'brin';
 
 interface IndexKey {
   /** SQL of the key: a quoted column, or a parenthesised expression. */
