@@ -41,7 +41,7 @@ function webviewEntries() {
  * wiring; parsers, tree-sitter and pg arrive later). dist/ is kept as their folder because
  * libpg-query looks for its .wasm next to the script that loads it.
  */
-const LAZY_LIBRARIES = ['pg', 'pgsql-ast-parser', 'libpg-query', '@vscode/tree-sitter-wasm', 'yaml'];
+const LAZY_LIBRARIES = ['pg', 'pgsql-ast-parser', 'libpg-query', '@vscode/tree-sitter-wasm', 'yaml', 'sql-formatter'];
 const libFile = (name) => `lib-${name.replace(/^@/, '').replace(/\//g, '-')}`;
 const lazyLibraries = {
   name: 'lazy-libraries',

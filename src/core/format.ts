@@ -1,4 +1,5 @@
 /** Short human figures shared by messages, CodeLens titles and reports. */
+import { lexSql } from './extract/sqlLexer';
 
 /** 950 → "950", 1234 → "1.2k", 120000 → "120k", 3.4e6 → "3.4M". */
 export function formatCount(n: number): string {
@@ -77,9 +78,25 @@ export function countOf(n: number, noun: string, show: (n: number) => string = S
 }
 
 /**
- * The top-level select list of one-line SQL: the `SELECT [DISTINCT [ON (…)] | ALL]` it follows ends at `start`, its
- * items (split at the top level's commas, strings, quoted names and parentheses skipped) run to `end` (before FROM,
- * INTO, a set operation or the text's end). Undefined when there is no top-level SELECT.
+ * SQL on one line, read with the SQL lexer (lexSql): each run of blanks one space; a `--` comment, which would hide the
+ * rest of a line, written as a block comment; strings, quoted names, dollar bodies and block comments as they are.
+ */
+function oneLine(sql: string): string {
+  let out = '';
+  for (const t of lexSql(sql)) {
+    const text = sql.slice(t.start, t.end);
+    if (t.kind === 'space') out += ' ';
+    else if (t.kind === 'comment' && text.startsWith('--')) out += `/* ${text.slice(2).trim().replace(/\*\//g, '* /')} */`;
+    else out += text;
+  }
+  return out.trim();
+}
+
+/**
+ * The top-level select list of one-line SQL, walked on lexSql's tokens: the `SELECT [DISTINCT [ON (…)] | ALL]` it
+ * follows ends at `start`, its items (split at the top level's commas; strings, quoted names, comments, dollar bodies,
+ * parentheses and brackets — `ARRAY[a, b]` — skipped) run to `end` (before FROM, INTO, a set operation or the text's
+ * end). Undefined when there is no top-level SELECT.
  */
 function topSelectList(s: string): { start: number; end: number; items: string[] } | undefined {
   let depth = 0;
@@ -87,38 +104,30 @@ function topSelectList(s: string): { start: number; end: number; items: string[]
   const items: string[] = [];
   let from = -1;
   const wordAt = (i: number, w: string) => s.slice(i, i + w.length).toUpperCase() === w && !/\w/.test(s[i - 1] ?? ' ') && !/\w/.test(s[i + w.length] ?? ' ');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "'" || c === '"') {
-      for (i++; i < s.length && s[i] !== c; i++);
-      continue;
-    }
-    if (c === '$') {
-      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(s.slice(i));
-      if (tag) {
-        const close = s.indexOf(tag[0], i + tag[0].length);
-        i = close < 0 ? s.length : close + tag[0].length - 1;
+  for (const t of lexSql(s)) {
+    // The SELECT's own head (DISTINCT ON (…)) is not the list.
+    if (t.end <= start) continue;
+    if (t.kind === 'open') depth++;
+    else if (t.kind === 'close') depth--;
+    if (t.kind !== 'code' || depth !== 0) continue;
+    for (let i = Math.max(t.start, start); i < t.end; i++) {
+      if (start < 0) {
+        if (wordAt(i, 'SELECT')) {
+          const head = /^SELECT\s+(?:ALL\s+|DISTINCT\s+(?:ON\s*\([^)]*\)\s*)?)?/i.exec(s.slice(i))!;
+          start = i + head[0].length;
+          from = start;
+          if (start >= t.end) break;
+          i = start - 1;
+        }
         continue;
       }
-    }
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    if (depth !== 0) continue;
-    if (start < 0) {
-      if (wordAt(i, 'SELECT')) {
-        const head = /^SELECT\s+(?:ALL\s+|DISTINCT\s+(?:ON\s*\([^)]*\)\s*)?)?/i.exec(s.slice(i))!;
-        start = i + head[0].length;
-        from = start;
-        i = start - 1;
+      if (s[i] === ',') {
+        items.push(s.slice(from, i).trim());
+        from = i + 1;
+      } else if (['FROM', 'INTO', 'UNION', 'INTERSECT', 'EXCEPT', 'WHERE', 'GROUP', 'ORDER', 'LIMIT'].some((w) => wordAt(i, w))) {
+        items.push(s.slice(from, i).trim());
+        return { start, end: i, items };
       }
-      continue;
-    }
-    if (c === ',') {
-      items.push(s.slice(from, i).trim());
-      from = i + 1;
-    } else if (['FROM', 'INTO', 'UNION', 'INTERSECT', 'EXCEPT', 'WHERE', 'GROUP', 'ORDER', 'LIMIT'].some((w) => wordAt(i, w))) {
-      items.push(s.slice(from, i).trim());
-      return { start, end: i, items };
     }
   }
   if (start < 0) return undefined;
@@ -128,12 +137,12 @@ function topSelectList(s: string): { start: number; end: number; items: string[]
 
 /**
  * Long SQL as a hover shows it (person15: a ~1,500-character TypeORM select list, `SELECT "Term"."id" AS "Term_id", …`,
- * filled the hover): whitespace folded, a long top-level select list abridged to its first columns and a count
+ * filled the hover): on one line (oneLine), a long top-level select list abridged to its first columns and a count
  * (`"Term"."id" AS "Term_id", "Term"."value" AS "Term_value", … 14 more columns`), and what is still longer than `max`
  * cut with `…`. `folded` says the text shown is not the whole statement (the hover then links the full text).
  */
 export function foldSql(sql: string, max = 700): { text: string; folded: boolean; hiddenColumns: number } {
-  const one = sql.replace(/\s+/g, ' ').trim();
+  const one = oneLine(sql);
   let text = one;
   let hiddenColumns = 0;
   const list = topSelectList(one);
@@ -152,9 +161,12 @@ export function foldSql(sql: string, max = 700): { text: string; folded: boolean
   return { text, folded: text !== one, hiddenColumns };
 }
 
-/** SQL laid out to read in an editor: each clause on its own line, and a long top-level select list one column a line. */
+/**
+ * SQL laid out to read in an editor when sql-formatter cannot (the Full SQL document formats with it: formatSql): each
+ * clause on its own line, and a long top-level select list one column a line.
+ */
 export function layoutSql(sql: string): string {
-  const one = sql.replace(/\s+/g, ' ').trim();
+  const one = oneLine(sql);
   const list = topSelectList(one);
   const laid = list && list.items.length > 3 ? `${one.slice(0, list.start).trimEnd()}\n  ${list.items.join(',\n  ')}\n${one.slice(list.end)}` : one;
   return clauseLines(laid);

@@ -19,7 +19,7 @@ import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
-import { clauseLines, countOf, foldSql, layoutSql } from '../core/format';
+import { clauseLines, countOf, foldSql } from '../core/format';
 import { readRegularFileSync } from '../node/readFile';
 import { recordedStatementsAt } from '../core/record/atCursor';
 import { setRecordedLookup } from './siteIndex';
@@ -121,7 +121,9 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
       vscode.commands.registerCommand(SHOW_FULL_SQL_COMMAND, async (sql?: unknown) => {
         if (typeof sql !== 'string' || !sql.trim() || sql.length > 200_000) return;
-        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${layoutSql(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        // Laid out by sql-formatter, loaded the first time a Full SQL link is followed (dist/lib-sql-formatter.js).
+        const { fullSqlText } = await import('../core/formatSql');
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${fullSqlText(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
       }),
     );
     void this.restore().catch((e) => ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));

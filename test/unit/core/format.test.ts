@@ -46,6 +46,20 @@ describe('core/format foldSql / layoutSql: long SQL in a hover (person15: a ~1,5
     assert.match(f.text, / …$/);
     assert.equal(f.folded, true);
   });
+  it('read with the SQL lexer: a -- comment does not hide the rest of the line, and commas inside ARRAY[…], E\'\' strings or comments do not split a column', () => {
+    const cols = Array.from({ length: 8 }, (_, i) => `"t"."column_number_${i}" AS "t_column_number_${i}"`);
+    const sql = `SELECT ARRAY[a, b, c] AS arr, -- the ids, then the rest\n  E'it\\'s, here' AS s, /* x, y */ ${cols.join(', ')}\nFROM t WHERE id = $1`;
+    const f = foldSql(sql);
+    assert.equal(f.text, 'SELECT ARRAY[a, b, c] AS arr, /* the ids, then the rest */ E\'it\\\'s, here\' AS s, … 8 more columns FROM t WHERE id = $1');
+    assert.equal(f.hiddenColumns, 8);
+    const laid = layoutSql(sql).split('\n');
+    assert.deepEqual(laid.slice(0, 4), ['SELECT', '  ARRAY[a, b, c] AS arr,', '  /* the ids, then the rest */ E\'it\\\'s, here\' AS s,', '  /* x, y */ "t"."column_number_0" AS "t_column_number_0",']);
+    assert.equal(laid.length, 1 + 10 + 2);
+    assert.equal(laid.at(-2), 'FROM t');
+    assert.equal(laid.at(-1), 'WHERE id = $1');
+    // A short statement with a -- comment: one line, the comment closed, nothing folded away.
+    assert.deepEqual(foldSql('SELECT id -- the key\nFROM t'), { text: 'SELECT id /* the key */ FROM t', folded: false, hiddenColumns: 0 });
+  });
   it('the full text, laid out: one column a line, each clause on its own line, nothing left out', () => {
     const laid = layoutSql(typeorm);
     assert.equal(laid.split('\n')[0], 'SELECT');

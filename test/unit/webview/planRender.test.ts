@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/_planRender';
-import { formatSql } from '../../../src/webview/_formatSql';
+import { formatSql } from '../../../src/core/formatSql';
 import { K, analyzePlan, type RawNode } from '../../../src/core/plan';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload } from '../../../src/shared/planProtocol';
 
