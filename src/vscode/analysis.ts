@@ -432,6 +432,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   endScan(opts: { finished: boolean }): number {
     const { restore, drop } = this.scanShown.end(opts);
+    // The window is going away (Reload Window stops the scan): its diagnostics collection is gone with it.
+    if (this.disposed) return 0;
     for (const key of drop) {
       if (this.isOpen(key)) continue;
       this.scanned.delete(key);
