@@ -626,24 +626,80 @@ interface RoutedRequest {
   baseUrl?: string;
   route?: { path?: unknown };
 }
-/** A request unit's request, until its first statement names it by the framework's route. */
+/** A request unit's request, until a statement names the unit by the framework's route. */
 const unitRequests = new WeakMap<CaptureUnit, RoutedRequest>();
+/** A request unit's framework route, when the framework keeps it off the request (Koa's context, Fastify's router). */
+const unitRoutes = new WeakMap<CaptureUnit, () => unknown>();
 
 /**
- * The unit a statement runs in, named by its framework route when one matched by then (Express, NestJS on Express:
- * `GET /projects/:projectId/terms`). Named once, at its first statement (the socket defines a unit once); never throws.
+ * The unit a statement runs in, named by its framework route once one matched (Express and NestJS on it:
+ * `GET /projects/:projectId/terms`; Koa with @koa/router: `ctx._matchedRoute`; Fastify: the route's url). Until a
+ * route matched (a middleware's statement before the router), it keeps the path's name and asks again at the next
+ * statement; never throws.
  */
 function routedUnit(unit: CaptureUnit): CaptureUnit {
   const req = unitRequests.get(unit);
   if (!req) return unit;
-  unitRequests.delete(unit);
   try {
-    const route = req.route?.path;
-    if (typeof route === 'string') unit.n = `${req.method ?? ''} ${typeof req.baseUrl === 'string' ? req.baseUrl : ''}${route}`.slice(0, 200);
+    const route = unitRoutes.get(unit)?.() ?? req.route?.path;
+    if (typeof route === 'string') {
+      unit.n = `${req.method ?? ''} ${req.route?.path === route && typeof req.baseUrl === 'string' ? req.baseUrl : ''}${route}`.slice(0, 200);
+      unitRequests.delete(unit);
+      unitRoutes.delete(unit);
+    }
   } catch {
     // a getter of the app's: keep the path's name
+    unitRequests.delete(unit);
   }
   return unit;
+}
+
+/** The request unit the running code is in, while it has not been named by a route yet. */
+function unnamedRequestUnit(): CaptureUnit | undefined {
+  const unit = als.getStore()?.unit;
+  return unit && unitRequests.has(unit) ? unit : undefined;
+}
+
+/** Koa: the context a request's middleware sees; @koa/router leaves the matched route's path on it (`_matchedRoute`). */
+function hookKoa(app: unknown): void {
+  const proto = (app as { prototype?: { createContext?: (...a: unknown[]) => unknown } } | undefined)?.prototype;
+  const orig = proto?.createContext;
+  if (typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const createContext = function (this: unknown, ...args: unknown[]): unknown {
+    const ctx = orig.apply(this, args) as { _matchedRoute?: unknown } | undefined;
+    try {
+      const unit = unnamedRequestUnit();
+      if (unit && ctx && typeof ctx === 'object') unitRoutes.set(unit, () => ctx._matchedRoute);
+    } catch {
+      // never fail a request
+    }
+    return ctx;
+  };
+  (createContext as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto!.createContext = createContext;
+}
+
+/**
+ * Fastify routes with find-my-way: the handle its router finds for a request holds Fastify's route context, whose
+ * `config.url` is the route as declared, prefixes included (`/api/users/:id`; what `request.routeOptions.url` reads).
+ */
+function hookFindMyWay(router: unknown): void {
+  const proto = (router as { prototype?: { find?: (...a: unknown[]) => unknown } } | undefined)?.prototype;
+  const orig = proto?.find;
+  if (typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const find = function (this: unknown, ...args: unknown[]): unknown {
+    const handle = orig.apply(this, args) as { store?: { config?: { url?: unknown } } } | null | undefined;
+    try {
+      const unit = handle ? unnamedRequestUnit() : undefined;
+      const url = unit ? handle?.store?.config?.url : undefined;
+      if (unit && typeof url === 'string') unitRoutes.set(unit, () => url);
+    } catch {
+      // never fail a request
+    }
+    return handle;
+  };
+  (find as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto!.find = find;
 }
 
 /** node:http / https servers: each 'request' is a unit of work named by method and route (the framework's, else the path with ids as `:id`). */
@@ -1995,6 +2051,8 @@ function onLoadHook(request: string, exports: unknown): void {
   else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
   else if (request === 'jest-runtime' || /[\\/]jest-runtime[\\/]build[\\/]index\.js$/.test(request)) hookJestRuntime(exports);
   else if (/[\\/]jest-environment-[^\\/]+[\\/]build[\\/]index\.js$/.test(request) || /^jest-environment-[a-z]+$/.test(request)) hookJestEnvironment(exports);
+  else if (request === 'koa' || /[\\/]koa[\\/]lib[\\/]application\.js$/.test(request)) hookKoa(exports);
+  else if (request === 'find-my-way' || /[\\/]find-my-way[\\/]index\.js$/.test(request)) hookFindMyWay(exports);
   else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
   else if (request === 'mocha' || /[\\/]mocha[\\/]lib[\\/]mocha\.js$/.test(request) || /[\\/]mocha[\\/]index\.js$/.test(request)) hookMocha(exports as never);
   else if (/[\\/]mocha[\\/]lib[\\/]runnable\.js$/.test(request) || request.endsWith('./runnable')) {
