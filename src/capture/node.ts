@@ -19,6 +19,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
 import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType, requestRoute } from '../core/record/protocol';
@@ -32,6 +33,7 @@ const Module = require('node:module') as {
   _load: (request: string, parent: unknown, isMain: boolean) => unknown;
   findSourceMap?: (file: string) => { findEntry(line: number, column: number): Record<string, unknown> } | undefined;
   SourceMap?: new (payload: unknown) => { findEntry(line: number, column: number): Record<string, unknown> };
+  register?: (specifier: string) => void;
 };
 
 const WRAPPED = Symbol.for('pg-lens.capture.wrapped');
@@ -228,8 +230,10 @@ function mapperOf(file: string): Mapper {
       const compiledUrl = compiledMapUrls.get(file);
       if (compiledUrl !== undefined) m = mapOfUrl(compiledUrl, file);
       else {
-        const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(fs.readFileSync(file, 'utf8').slice(-200_000));
-        if (hit) m = mapOfUrl(hit[1], file);
+        // An ES module's frames name its file:// URL: its comment and map are read from its path.
+        const onDisk = toPath(file);
+        const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(fs.readFileSync(onDisk, 'utf8').slice(-200_000));
+        if (hit) m = mapOfUrl(hit[1], onDisk);
       }
     }
   } catch {
@@ -316,10 +320,11 @@ function isUserFrame(file: string | null | undefined): file is string {
   return !/[\\/]node_modules[\\/]/.test(file);
 }
 
+/** An ES module's frame names its file by URL: the path (`%20` decoded, `C:\\` on Windows). */
 function toPath(file: string): string {
   if (file.startsWith('file://')) {
     try {
-      return new URL(file).pathname;
+      return fileURLToPath(file);
     } catch {
       return file;
     }
@@ -2085,6 +2090,57 @@ function flushOnSignal(sig: NodeJS.Signals): void {
   process.on(sig, onSignal);
 }
 
+/**
+ * ES module apps: `import pg from 'pg'` reaches pg's CommonJS code through Module._load (hooked above), but
+ * `import postgres from 'postgres'` loads postgres.js's ES build, whose Query class no require hook sees. For an
+ * app whose entry is an ES module, a resolve hook (module.register, Node 18.19+/20.6+; one small module given as a
+ * data: URL, so the capture stays one file) hands that import postgres.js's own CommonJS build, the one `require`
+ * loads — the same library, which the require hook then wraps. Other apps register nothing (no hooks thread).
+ */
+const ESM_HOOKS = `import { existsSync } from 'node:fs';
+const ENTRY = /\\/node_modules\\/postgres\\/src\\/index\\.js$/;
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  try {
+    if (r && typeof r.url === 'string' && ENTRY.test(r.url)) {
+      const cjs = r.url.replace(/\\/src\\/index\\.js$/, '/cjs/src/index.js');
+      if (existsSync(new URL(cjs))) return { ...r, url: cjs, format: 'commonjs' };
+    }
+  } catch {}
+  return r;
+}
+`;
+
+/**
+ * Whether the process's entry script is an ES module (.mjs/.mts, or .js/.ts under a package.json with "type":
+ * "module") of a project that depends on postgres.js (its nearest package.json lists `postgres`): only then is a
+ * hooks thread started (it costs the app's start a worker thread).
+ */
+function esmAppWithPostgresJs(entry: string | undefined): boolean {
+  if (!entry || /\.c[jt]s$/.test(entry)) return false;
+  let dir = path.dirname(path.resolve(entry));
+  for (let i = 0; i < 40; i++) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const esm = /\.m[jt]s$/.test(entry) || pkg.type === 'module';
+      const deps = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].map((k) => pkg[k]);
+      return esm && deps.some((d) => !!d && typeof d === 'object' && Object.prototype.hasOwnProperty.call(d, 'postgres'));
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+  return false;
+}
+
+function registerEsmHooks(): void {
+  if (typeof Module.register !== 'function' || !esmAppWithPostgresJs(process.argv[1])) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
+  Module.register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`);
+}
+
 function install(): void {
   if ((globalThis as Record<symbol, unknown>)[WRAPPED]) return;
   (globalThis as Record<symbol, unknown>)[WRAPPED] = true;
@@ -2102,6 +2158,11 @@ function install(): void {
     hookCompile();
   } catch {
     // ignore: call sites in transpiled files stay at their generated lines
+  }
+  try {
+    registerEsmHooks();
+  } catch {
+    // ignore: an ES module app's postgres.js statements are not recorded
   }
   if (process.env.PGLENS_CAPTURE_SOCKET) socket = connect(process.env.PGLENS_CAPTURE_SOCKET);
   // http is often loaded before the app code runs (by tsx, by mocha): hook it now.

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { testDatabase } from '../support';
 import { listen } from '../../../src/capture/listener';
@@ -93,4 +95,51 @@ describe('capture: units of work named by the framework\'s route, ESM apps (real
       assert.deepEqual(perUnit(events, program, lineOf(program, `// ${prefix} health line`)), { max: 1, units: ['GET /api/health'] });
     });
   }
+  describe('an ES module app ("type": "module") run with the capture as Start Recording and pg-lens record set it up', () => {
+    let dir: string;
+    before(() => {
+      // A folder whose name has a space: an ES module's frames name it by file URL (`pg%20lens`).
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg lens esm-'));
+      for (const f of ['package.json', 'app.js', 'app.ts']) fs.copyFileSync(path.join(fixtures, 'esm', f), path.join(dir, f));
+      fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      // TypeScript compiled to an ES module with its map beside it (app.js.map), as tsc -p with sourceMap writes it.
+      buildSync({ entryPoints: [path.join(dir, 'app.ts')], outfile: path.join(dir, 'out', 'app.js'), format: 'esm', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'silent' });
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** [file, line, calls] of each call site the app's statements matching `text` were recorded at. */
+    function sites(events: QueryEvent[], text: RegExp): [string | undefined, number | undefined, number][] {
+      const by = new Map<string, [string | undefined, number | undefined, number]>();
+      for (const e of events.filter((e) => text.test(e.sql))) {
+        const k = `${e.site?.file}:${e.site?.line}`;
+        by.set(k, [e.site?.file, e.site?.line, (by.get(k)?.[2] ?? 0) + 1]);
+      }
+      return [...by.values()];
+    }
+
+    it('`import pg from \'pg\'` and `import postgres from \'postgres\'` (postgres.js\'s ES build): every statement at its line, the path decoded from the file URL', async () => {
+      const app = path.join(dir, 'app.js');
+      const events = await capture([app], t.url, dir);
+      assert.deepEqual(sites(events, /esm_pg/), [[app, lineOf(app, '// esm pg line'), 6]]);
+      assert.deepEqual(sites(events, /esm_postgres/), [[app, lineOf(app, '// esm postgres line'), 6]]);
+    });
+
+    it('TypeScript compiled to ES modules with source maps: each statement at its line of the .ts file', async () => {
+      const ts = path.join(dir, 'app.ts');
+      const events = await capture([path.join(dir, 'out', 'app.js')], t.url, dir);
+      assert.deepEqual(sites(events, /ts_pg/), [[ts, lineOf(ts, '// ts pg line'), 6]]);
+      assert.deepEqual(sites(events, /ts_postgres/), [[ts, lineOf(ts, '// ts postgres line'), 6]]);
+    });
+
+    it('with its listener gone, the ES module app prints exactly what it prints without capture', () => {
+      const env = { ...process.env, DATABASE_URL: t.url };
+      const app = path.join(dir, 'app.js');
+      const plain = spawnSync(process.execPath, [app], { cwd: dir, env, encoding: 'utf8' });
+      const gone = spawnSync(process.execPath, [app], { cwd: dir, env: captureEnv(env, assets, path.join(os.tmpdir(), 'pg-lens-no-listener.sock')), encoding: 'utf8' });
+      assert.equal(plain.status, 0, plain.stderr);
+      assert.equal(gone.status, 0, gone.stderr);
+      assert.equal(gone.stdout, plain.stdout);
+      assert.equal(gone.stderr, plain.stderr);
+    });
+  });
 });
