@@ -4,7 +4,8 @@ Wraps psycopg2 (connect -> connection/cursor subclasses), psycopg 3 (Cursor.exec
 AsyncCursor.execute) and asyncpg (Connection.fetch/fetchrow/fetchval/execute/executemany), which
 covers Django and SQLAlchemy, and sends one JSON line per statement to the listener whose path is
 in PGLENS_CAPTURE_SOCKET (without it: a bounded .pg-lens/record-<pid>.jsonl in the working folder).
-Units of work: Django, Flask and Starlette/FastAPI requests (a plain WSGI app's on wsgiref or werkzeug's server),
+Units of work: Django, Flask and Starlette/FastAPI requests (a plain WSGI app's on wsgiref or werkzeug's server, a
+raw ASGI app's on uvicorn),
 unittest/pytest tests, else the process. Call site: the first frame
 outside site-packages, the standard library and this file.
 
@@ -445,6 +446,23 @@ def _install():
         run_wsgi._pglens = True
         handler.run_wsgi = run_wsgi
 
+    def hook_uvicorn_cycle(mod):
+        # uvicorn: each HTTP request's cycle is a unit named by its path (ids as :id), so a raw ASGI app's requests are
+        # units too; Starlette/FastAPI and Django inside it open their own, named by route.
+        cycle = getattr(mod, 'RequestResponseCycle', None)
+        orig = getattr(cycle, 'run_asgi', None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+
+        async def run_asgi(self, app):
+            scope = getattr(self, 'scope', None)
+            if not isinstance(scope, dict) or scope.get('type') != 'http':
+                return await orig(self, app)
+            with unit_of_work('request', lambda: request_route(scope.get('method', ''), (scope.get('root_path') or '') + (scope.get('path') or ''))):
+                return await orig(self, app)
+        run_asgi._pglens = True
+        cycle.run_asgi = run_asgi
+
     def hook_unittest(mod):
         case = getattr(mod, 'TestCase', None)
         if case is None:
@@ -726,6 +744,8 @@ def _install():
         'starlette.applications': hook_starlette,
         'wsgiref.handlers': hook_wsgiref,
         'werkzeug.serving': hook_werkzeug_serving,
+        'uvicorn.protocols.http.h11_impl': hook_uvicorn_cycle,
+        'uvicorn.protocols.http.httptools_impl': hook_uvicorn_cycle,
         'unittest.case': hook_unittest,
         '_pytest.python': hook_pytest,
     }

@@ -110,7 +110,7 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.json.units.request, 15);
   });
 
-  it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike', async function () {
+  it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike; a raw ASGI app\'s request is one too', async function () {
     const missing = has(['fastapi', 'uvicorn', 'sqlalchemy', 'psycopg2', 'psycopg']);
     if (missing) return skip(this, missing);
     const r = await record('fastapi_app.py', t.url);
@@ -120,6 +120,8 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi async N+1 line'), [[14, 2, 7, 'GET /squares/{n}']]);
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi ping line'), [[6, 6, 1, 'GET /ping/{n}']]);
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# starlette line'), [[2, 2, 1, 'GET /plain/{n}']]);
+    // A raw ASGI app (no framework) on uvicorn: each request is a unit, named by its path with ids as :id.
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# raw asgi line'), [[6, 6, 1, 'GET /raw/:id']]);
   });
 
   it('psycopg 3 and asyncpg: each loop at its line, placeholders as the server sees them, the handled error recorded and re-raised to the app', async function () {
