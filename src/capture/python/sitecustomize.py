@@ -301,18 +301,20 @@ def _install():
         segments = ['' if s == '' else (':id' if id_segment.match(s) else s) for s in str(path).split('?')[0].split('#')[0].split('/')]
         return ('%s %s' % (method, '/'.join(segments)))[:200]
 
-    # A unit's framework route, read at its first statement (the router has matched by then); by unit id.
+    # A unit's framework route, by unit id: asked at each of its statements until the router has matched (a
+    # middleware's statement before that keeps the path's name), then dropped.
     unit_routes = {}
 
     def routed_unit(unit):
-        route_of = unit_routes.pop(unit.get('id'), None) if unit_routes else None
+        route_of = unit_routes.get(unit.get('id')) if unit_routes else None
         if route_of is not None:
             try:
                 name = route_of()
                 if name:
                     unit['n'] = name[:300]
+                    unit_routes.pop(unit.get('id'), None)
             except Exception:
-                pass
+                unit_routes.pop(unit.get('id'), None)
         return unit
 
     @contextlib.contextmanager

@@ -93,9 +93,10 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.doesNotMatch(advice, /user_id\)? = \d/, advice);
   });
 
-  /** Per call site at `marker`: [calls, units, most calls in one unit, that unit's name] of each statement. */
+  /** Per call site at `marker`: [calls, units, most calls in one unit, that unit's name] of each statement, most calls first. */
   function siteUnits(json: any, file: string, marker: string): unknown {
-    return json.sites.find((s: any) => s.file === path.join(fixtures, file) && s.line === lineOf(file, marker))?.statements.map((s: any) => [s.calls, s.units, s.maxPerUnit, s.maxUnit]);
+    // Most calls first (a site's statements are listed by time, which the machine's load can reorder).
+    return json.sites.find((s: any) => s.file === path.join(fixtures, file) && s.line === lineOf(file, marker))?.statements.map((s: any) => [s.calls, s.units, s.maxPerUnit, s.maxUnit]).sort((a: any[], b: any[]) => b[0] - a[0]);
   }
 
   it('Flask: each request is a unit named by its URL rule — the lazy loads of one request are its N+1 (7, not 21 over the run); one statement per request is none; a plain WSGI app on wsgiref is per request too', async function () {
@@ -118,6 +119,8 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.line, n.calls]).sort(), [[lineOf('fastapi_app.py', '# fastapi N+1 line'), 7], [lineOf('fastapi_app.py', '# fastapi async N+1 line'), 7]].sort());
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi N+1 line'), [[21, 3, 7, 'GET /shelves/{shelf_id}'], [3, 3, 1, 'GET /shelves/{shelf_id}']]);
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi async N+1 line'), [[14, 2, 7, 'GET /squares/{n}']]);
+    // A middleware's statement before the router matched keeps the path's name; the endpoint's after it take the route's.
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi middleware line'), [[6, 6, 1, 'GET /ping/:id']]);
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi ping line'), [[6, 6, 1, 'GET /ping/{n}']]);
     assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# starlette line'), [[2, 2, 1, 'GET /plain/{n}']]);
     // A raw ASGI app (no framework) on uvicorn: each request is a unit, named by its path with ids as :id.
