@@ -19,6 +19,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
 import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType, requestRoute } from '../core/record/protocol';
@@ -32,6 +33,7 @@ const Module = require('node:module') as {
   _load: (request: string, parent: unknown, isMain: boolean) => unknown;
   findSourceMap?: (file: string) => { findEntry(line: number, column: number): Record<string, unknown> } | undefined;
   SourceMap?: new (payload: unknown) => { findEntry(line: number, column: number): Record<string, unknown> };
+  register?: (specifier: string) => void;
 };
 
 const WRAPPED = Symbol.for('pg-lens.capture.wrapped');
@@ -228,8 +230,10 @@ function mapperOf(file: string): Mapper {
       const compiledUrl = compiledMapUrls.get(file);
       if (compiledUrl !== undefined) m = mapOfUrl(compiledUrl, file);
       else {
-        const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(fs.readFileSync(file, 'utf8').slice(-200_000));
-        if (hit) m = mapOfUrl(hit[1], file);
+        // An ES module's frames name its file:// URL: its comment and map are read from its path.
+        const onDisk = toPath(file);
+        const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(fs.readFileSync(onDisk, 'utf8').slice(-200_000));
+        if (hit) m = mapOfUrl(hit[1], onDisk);
       }
     }
   } catch {
@@ -316,10 +320,11 @@ function isUserFrame(file: string | null | undefined): file is string {
   return !/[\\/]node_modules[\\/]/.test(file);
 }
 
+/** An ES module's frame names its file by URL: the path (`%20` decoded, `C:\\` on Windows). */
 function toPath(file: string): string {
   if (file.startsWith('file://')) {
     try {
-      return new URL(file).pathname;
+      return fileURLToPath(file);
     } catch {
       return file;
     }
@@ -626,24 +631,80 @@ interface RoutedRequest {
   baseUrl?: string;
   route?: { path?: unknown };
 }
-/** A request unit's request, until its first statement names it by the framework's route. */
+/** A request unit's request, until a statement names the unit by the framework's route. */
 const unitRequests = new WeakMap<CaptureUnit, RoutedRequest>();
+/** A request unit's framework route, when the framework keeps it off the request (Koa's context, Fastify's router). */
+const unitRoutes = new WeakMap<CaptureUnit, () => unknown>();
 
 /**
- * The unit a statement runs in, named by its framework route when one matched by then (Express, NestJS on Express:
- * `GET /projects/:projectId/terms`). Named once, at its first statement (the socket defines a unit once); never throws.
+ * The unit a statement runs in, named by its framework route once one matched (Express and NestJS on it:
+ * `GET /projects/:projectId/terms`; Koa with @koa/router: `ctx._matchedRoute`; Fastify: the route's url). Until a
+ * route matched (a middleware's statement before the router), it keeps the path's name and asks again at the next
+ * statement; never throws.
  */
 function routedUnit(unit: CaptureUnit): CaptureUnit {
   const req = unitRequests.get(unit);
   if (!req) return unit;
-  unitRequests.delete(unit);
   try {
-    const route = req.route?.path;
-    if (typeof route === 'string') unit.n = `${req.method ?? ''} ${typeof req.baseUrl === 'string' ? req.baseUrl : ''}${route}`.slice(0, 200);
+    const route = unitRoutes.get(unit)?.() ?? req.route?.path;
+    if (typeof route === 'string') {
+      unit.n = `${req.method ?? ''} ${req.route?.path === route && typeof req.baseUrl === 'string' ? req.baseUrl : ''}${route}`.slice(0, 200);
+      unitRequests.delete(unit);
+      unitRoutes.delete(unit);
+    }
   } catch {
     // a getter of the app's: keep the path's name
+    unitRequests.delete(unit);
   }
   return unit;
+}
+
+/** The request unit the running code is in, while it has not been named by a route yet. */
+function unnamedRequestUnit(): CaptureUnit | undefined {
+  const unit = als.getStore()?.unit;
+  return unit && unitRequests.has(unit) ? unit : undefined;
+}
+
+/** Koa: the context a request's middleware sees; @koa/router leaves the matched route's path on it (`_matchedRoute`). */
+function hookKoa(app: unknown): void {
+  const proto = (app as { prototype?: { createContext?: (...a: unknown[]) => unknown } } | undefined)?.prototype;
+  const orig = proto?.createContext;
+  if (typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const createContext = function (this: unknown, ...args: unknown[]): unknown {
+    const ctx = orig.apply(this, args) as { _matchedRoute?: unknown } | undefined;
+    try {
+      const unit = unnamedRequestUnit();
+      if (unit && ctx && typeof ctx === 'object') unitRoutes.set(unit, () => ctx._matchedRoute);
+    } catch {
+      // never fail a request
+    }
+    return ctx;
+  };
+  (createContext as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto!.createContext = createContext;
+}
+
+/**
+ * Fastify routes with find-my-way: the handle its router finds for a request holds Fastify's route context, whose
+ * `config.url` is the route as declared, prefixes included (`/api/users/:id`; what `request.routeOptions.url` reads).
+ */
+function hookFindMyWay(router: unknown): void {
+  const proto = (router as { prototype?: { find?: (...a: unknown[]) => unknown } } | undefined)?.prototype;
+  const orig = proto?.find;
+  if (typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const find = function (this: unknown, ...args: unknown[]): unknown {
+    const handle = orig.apply(this, args) as { store?: { config?: { url?: unknown } } } | null | undefined;
+    try {
+      const unit = handle ? unnamedRequestUnit() : undefined;
+      const url = unit ? handle?.store?.config?.url : undefined;
+      if (unit && typeof url === 'string') unitRoutes.set(unit, () => url);
+    } catch {
+      // never fail a request
+    }
+    return handle;
+  };
+  (find as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto!.find = find;
 }
 
 /** node:http / https servers: each 'request' is a unit of work named by method and route (the framework's, else the path with ids as `:id`). */
@@ -1995,6 +2056,8 @@ function onLoadHook(request: string, exports: unknown): void {
   else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
   else if (request === 'jest-runtime' || /[\\/]jest-runtime[\\/]build[\\/]index\.js$/.test(request)) hookJestRuntime(exports);
   else if (/[\\/]jest-environment-[^\\/]+[\\/]build[\\/]index\.js$/.test(request) || /^jest-environment-[a-z]+$/.test(request)) hookJestEnvironment(exports);
+  else if (request === 'koa' || /[\\/]koa[\\/]lib[\\/]application\.js$/.test(request)) hookKoa(exports);
+  else if (request === 'find-my-way' || /[\\/]find-my-way[\\/]index\.js$/.test(request)) hookFindMyWay(exports);
   else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
   else if (request === 'mocha' || /[\\/]mocha[\\/]lib[\\/]mocha\.js$/.test(request) || /[\\/]mocha[\\/]index\.js$/.test(request)) hookMocha(exports as never);
   else if (/[\\/]mocha[\\/]lib[\\/]runnable\.js$/.test(request) || request.endsWith('./runnable')) {
@@ -2027,6 +2090,57 @@ function flushOnSignal(sig: NodeJS.Signals): void {
   process.on(sig, onSignal);
 }
 
+/**
+ * ES module apps: `import pg from 'pg'` reaches pg's CommonJS code through Module._load (hooked above), but
+ * `import postgres from 'postgres'` loads postgres.js's ES build, whose Query class no require hook sees. For an
+ * app whose entry is an ES module, a resolve hook (module.register, Node 18.19+/20.6+; one small module given as a
+ * data: URL, so the capture stays one file) hands that import postgres.js's own CommonJS build, the one `require`
+ * loads — the same library, which the require hook then wraps. Other apps register nothing (no hooks thread).
+ */
+const ESM_HOOKS = `import { existsSync } from 'node:fs';
+const ENTRY = /\\/node_modules\\/postgres\\/src\\/index\\.js$/;
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  try {
+    if (r && typeof r.url === 'string' && ENTRY.test(r.url)) {
+      const cjs = r.url.replace(/\\/src\\/index\\.js$/, '/cjs/src/index.js');
+      if (existsSync(new URL(cjs))) return { ...r, url: cjs, format: 'commonjs' };
+    }
+  } catch {}
+  return r;
+}
+`;
+
+/**
+ * Whether the process's entry script is an ES module (.mjs/.mts, or .js/.ts under a package.json with "type":
+ * "module") of a project that depends on postgres.js (its nearest package.json lists `postgres`): only then is a
+ * hooks thread started (it costs the app's start a worker thread).
+ */
+function esmAppWithPostgresJs(entry: string | undefined): boolean {
+  if (!entry || /\.c[jt]s$/.test(entry)) return false;
+  let dir = path.dirname(path.resolve(entry));
+  for (let i = 0; i < 40; i++) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const esm = /\.m[jt]s$/.test(entry) || pkg.type === 'module';
+      const deps = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].map((k) => pkg[k]);
+      return esm && deps.some((d) => !!d && typeof d === 'object' && Object.prototype.hasOwnProperty.call(d, 'postgres'));
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+  return false;
+}
+
+function registerEsmHooks(): void {
+  if (typeof Module.register !== 'function' || !esmAppWithPostgresJs(process.argv[1])) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
+  Module.register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`);
+}
+
 function install(): void {
   if ((globalThis as Record<symbol, unknown>)[WRAPPED]) return;
   (globalThis as Record<symbol, unknown>)[WRAPPED] = true;
@@ -2044,6 +2158,11 @@ function install(): void {
     hookCompile();
   } catch {
     // ignore: call sites in transpiled files stay at their generated lines
+  }
+  try {
+    registerEsmHooks();
+  } catch {
+    // ignore: an ES module app's postgres.js statements are not recorded
   }
   if (process.env.PGLENS_CAPTURE_SOCKET) socket = connect(process.env.PGLENS_CAPTURE_SOCKET);
   // http is often loaded before the app code runs (by tsx, by mocha): hook it now.

@@ -4,7 +4,9 @@ Wraps psycopg2 (connect -> connection/cursor subclasses), psycopg 3 (Cursor.exec
 AsyncCursor.execute) and asyncpg (Connection.fetch/fetchrow/fetchval/execute/executemany), which
 covers Django and SQLAlchemy, and sends one JSON line per statement to the listener whose path is
 in PGLENS_CAPTURE_SOCKET (without it: a bounded .pg-lens/record-<pid>.jsonl in the working folder).
-Units of work: Django requests, unittest/pytest tests, else the process. Call site: the first frame
+Units of work: Django, Flask and Starlette/FastAPI requests (a plain WSGI app's on wsgiref or werkzeug's server, a
+raw ASGI app's on uvicorn),
+unittest/pytest tests, else the process. Call site: the first frame
 outside site-packages, the standard library and this file.
 
 It never changes what the app does: every hook falls back to the original call, errors are
@@ -299,18 +301,20 @@ def _install():
         segments = ['' if s == '' else (':id' if id_segment.match(s) else s) for s in str(path).split('?')[0].split('#')[0].split('/')]
         return ('%s %s' % (method, '/'.join(segments)))[:200]
 
-    # A unit's framework route, read at its first statement (the router has matched by then); by unit id.
+    # A unit's framework route, by unit id: asked at each of its statements until the router has matched (a
+    # middleware's statement before that keeps the path's name), then dropped.
     unit_routes = {}
 
     def routed_unit(unit):
-        route_of = unit_routes.pop(unit.get('id'), None) if unit_routes else None
+        route_of = unit_routes.get(unit.get('id')) if unit_routes else None
         if route_of is not None:
             try:
                 name = route_of()
                 if name:
                     unit['n'] = name[:300]
+                    unit_routes.pop(unit.get('id'), None)
             except Exception:
-                pass
+                unit_routes.pop(unit.get('id'), None)
         return unit
 
     @contextlib.contextmanager
@@ -362,6 +366,104 @@ def _install():
                 with unit_of_work('request', lambda: request_name(request), named(request)):
                     return await orig_async(self, request)
             base.get_response_async = get_response_async
+
+    def environ_name(environ):
+        return request_route(environ.get('REQUEST_METHOD', ''), (environ.get('SCRIPT_NAME') or '') + (environ.get('PATH_INFO') or ''))
+
+    def hook_flask(mod):
+        # Flask: each request (wsgi_app) is a unit, named by its URL rule once matched (`GET /users/<int:id>`), else
+        # by the path with ids as :id. A unit of the WSGI server around it (wsgiref, werkzeug) gives way to this one.
+        flask_cls = getattr(mod, 'Flask', None)
+        orig = getattr(flask_cls, 'wsgi_app', None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+
+        def route_of(environ):
+            def named():
+                from flask import request
+                rule = getattr(request, 'url_rule', None)
+                text = getattr(rule, 'rule', None)
+                return '%s %s' % (environ.get('REQUEST_METHOD', ''), text) if isinstance(text, str) else None
+            return named
+
+        def wsgi_app(self, environ, start_response):
+            with unit_of_work('request', lambda: environ_name(environ), route_of(environ)):
+                return orig(self, environ, start_response)
+        wsgi_app._pglens = True
+        flask_cls.wsgi_app = wsgi_app
+
+    def hook_starlette(mod):
+        # Starlette and FastAPI: each 'http' scope is a unit, named by the matched route's path (`GET /users/{user_id}`;
+        # scope['route'], else the route whose endpoint the router chose), else by the path with ids as :id.
+        app_cls = getattr(mod, 'Starlette', None)
+        orig = getattr(app_cls, '__call__', None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+
+        def route_of(app, scope):
+            def named():
+                route = scope.get('route')
+                path = getattr(route, 'path', None)
+                if not isinstance(path, str):
+                    endpoint = scope.get('endpoint')
+                    for r in getattr(app, 'routes', None) or ():
+                        if endpoint is not None and getattr(r, 'endpoint', None) is endpoint and isinstance(getattr(r, 'path', None), str):
+                            path = r.path
+                            break
+                return '%s %s' % (scope.get('method', ''), path) if isinstance(path, str) else None
+            return named
+
+        async def __call__(self, scope, receive, send):
+            if not isinstance(scope, dict) or scope.get('type') != 'http':
+                return await orig(self, scope, receive, send)
+            with unit_of_work('request', lambda: request_route(scope.get('method', ''), scope.get('path', '')), route_of(self, scope)):
+                return await orig(self, scope, receive, send)
+        __call__._pglens = True
+        app_cls.__call__ = __call__
+
+    def hook_wsgiref(mod):
+        # A plain WSGI app on the standard library's server: each request is a unit named by its path (ids as :id).
+        handler = getattr(mod, 'BaseHandler', None)
+        orig = getattr(handler, 'run', None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+
+        def run(self, application):
+            # run() builds self.environ itself: the request's own variables are base_env (SimpleHandler's).
+            with unit_of_work('request', lambda: environ_name(getattr(self, 'base_env', None) or {})):
+                return orig(self, application)
+        run._pglens = True
+        handler.run = run
+
+    def hook_werkzeug_serving(mod):
+        # werkzeug's development server (flask run, run_simple): a plain WSGI app's request is a unit.
+        handler = getattr(mod, 'WSGIRequestHandler', None)
+        orig = getattr(handler, 'run_wsgi', None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+
+        def run_wsgi(self):
+            with unit_of_work('request', lambda: request_route(getattr(self, 'command', ''), getattr(self, 'path', ''))):
+                return orig(self)
+        run_wsgi._pglens = True
+        handler.run_wsgi = run_wsgi
+
+    def hook_uvicorn_cycle(mod):
+        # uvicorn: each HTTP request's cycle is a unit named by its path (ids as :id), so a raw ASGI app's requests are
+        # units too; Starlette/FastAPI and Django inside it open their own, named by route.
+        cycle = getattr(mod, 'RequestResponseCycle', None)
+        orig = getattr(cycle, 'run_asgi', None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+
+        async def run_asgi(self, app):
+            scope = getattr(self, 'scope', None)
+            if not isinstance(scope, dict) or scope.get('type') != 'http':
+                return await orig(self, app)
+            with unit_of_work('request', lambda: request_route(scope.get('method', ''), (scope.get('root_path') or '') + (scope.get('path') or ''))):
+                return await orig(self, app)
+        run_asgi._pglens = True
+        cycle.run_asgi = run_asgi
 
     def hook_unittest(mod):
         case = getattr(mod, 'TestCase', None)
@@ -640,6 +742,12 @@ def _install():
         'psycopg': hook_psycopg,
         'asyncpg': hook_asyncpg,
         'django.core.handlers.base': hook_django_handler,
+        'flask.app': hook_flask,
+        'starlette.applications': hook_starlette,
+        'wsgiref.handlers': hook_wsgiref,
+        'werkzeug.serving': hook_werkzeug_serving,
+        'uvicorn.protocols.http.h11_impl': hook_uvicorn_cycle,
+        'uvicorn.protocols.http.httptools_impl': hook_uvicorn_cycle,
         'unittest.case': hook_unittest,
         '_pytest.python': hook_pytest,
     }

@@ -12,7 +12,7 @@ const python = process.env.PGLENS_PYTHON ?? (fs.existsSync('/usr/bin/python3') ?
 
 function has(modules: string[]): string | undefined {
   const r = spawnSync(python, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `${python} lacks ${modules.join('/')} (apt-get install ${modules.map((m) => `python3-${m}`).join(' ')}; .ci/run does)`;
+  return r.status === 0 ? undefined : `${python} lacks ${modules.join('/')} (apt-get install ${modules.map((m) => `python3-${m.replace(/_/g, '-')}`).join(' ')}; .ci/run does)`;
 }
 
 /** A capability missing on this machine: say which in one line, then skip. */
@@ -91,6 +91,40 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.ok(st.advice, 'advised on the database (--db)');
     const advice = JSON.stringify(st.advice);
     assert.doesNotMatch(advice, /user_id\)? = \d/, advice);
+  });
+
+  /** Per call site at `marker`: [calls, units, most calls in one unit, that unit's name] of each statement, most calls first. */
+  function siteUnits(json: any, file: string, marker: string): unknown {
+    // Most calls first (a site's statements are listed by time, which the machine's load can reorder).
+    return json.sites.find((s: any) => s.file === path.join(fixtures, file) && s.line === lineOf(file, marker))?.statements.map((s: any) => [s.calls, s.units, s.maxPerUnit, s.maxUnit]).sort((a: any[], b: any[]) => b[0] - a[0]);
+  }
+
+  it('Flask: each request is a unit named by its URL rule — the lazy loads of one request are its N+1 (7, not 21 over the run); one statement per request is none; a plain WSGI app on wsgiref is per request too', async function () {
+    const missing = has(['flask', 'flask_sqlalchemy', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('flask_app.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.file, n.line, n.calls, n.via]), [[path.join(fixtures, 'flask_app.py'), lineOf('flask_app.py', '# flask N+1 line'), 7, 'sqlalchemy']]);
+    assert.deepEqual(siteUnits(r.json, 'flask_app.py', '# flask N+1 line'), [[21, 3, 7, 'GET /shelves/<int:shelf_id>'], [3, 3, 1, 'GET /shelves/<int:shelf_id>']]);
+    assert.deepEqual(siteUnits(r.json, 'flask_app.py', '# flask health line'), [[6, 6, 1, 'GET /health']]);
+    assert.deepEqual(siteUnits(r.json, 'flask_app.py', '# wsgi line'), [[6, 6, 1, 'GET /items/:id']]);
+    assert.equal(r.json.units.request, 15);
+  });
+
+  it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike; a raw ASGI app\'s request is one too', async function () {
+    const missing = has(['fastapi', 'uvicorn', 'sqlalchemy', 'psycopg2', 'psycopg']);
+    if (missing) return skip(this, missing);
+    const r = await record('fastapi_app.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.line, n.calls]).sort(), [[lineOf('fastapi_app.py', '# fastapi N+1 line'), 7], [lineOf('fastapi_app.py', '# fastapi async N+1 line'), 7]].sort());
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi N+1 line'), [[21, 3, 7, 'GET /shelves/{shelf_id}'], [3, 3, 1, 'GET /shelves/{shelf_id}']]);
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi async N+1 line'), [[14, 2, 7, 'GET /squares/{n}']]);
+    // A middleware's statement before the router matched keeps the path's name; the endpoint's after it take the route's.
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi middleware line'), [[6, 6, 1, 'GET /ping/:id']]);
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# fastapi ping line'), [[6, 6, 1, 'GET /ping/{n}']]);
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# starlette line'), [[2, 2, 1, 'GET /plain/{n}']]);
+    // A raw ASGI app (no framework) on uvicorn: each request is a unit, named by its path with ids as :id.
+    assert.deepEqual(siteUnits(r.json, 'fastapi_app.py', '# raw asgi line'), [[6, 6, 1, 'GET /raw/:id']]);
   });
 
   it('psycopg 3 and asyncpg: each loop at its line, placeholders as the server sees them, the handled error recorded and re-raised to the app', async function () {
