@@ -1531,23 +1531,25 @@ class Detector {
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
-      ?? (remote ? `Possible N+1, each item also goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query often waits on its answer` : undefined)
+      ?? (remote ? `Possible N+1, each item first goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query waits on its answer` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
   }
 
   /**
-   * The same iteration also calls another service: an HTTP request (`fetch(…)`, axios, `requests.post`, Go's `http.Get`),
+   * The same iteration first calls another service, before the query: an HTTP request (`fetch(…)`, axios, `requests.post`, Go's `http.Get`),
    * a payment, mail, analytics or storage SDK (`stripe.…`, `resend.…`, `posthog.…`, `s3.…`), or a function of the app
    * named for one (`sendInviteEmail`, `deleteStripeCustomer`, `copyFileToBucket`, `send_mail`). Its round trip per item
    * outweighs the query's, and the write often depends on its answer (a reaper deletes the user only once Stripe
-   * confirmed): per item by design. Calls in a function the loop body only defines do not count. The call's text.
+   * confirmed): per item by design. A query before the remote call (reading what the call needs) is judged as usual,
+   * and calls in a function the loop body only defines do not count. The remote call's text.
    */
   private remoteCallPerItem(li: LoopInfo, node: Node): string | undefined {
     if (!this.calls.length || !REMOTE_HINT.test(li.body.text)) return undefined;
     for (const c of this.calls) {
-      if (same(c, node) || !this.within(li.body, c)) continue;
+      // Only a remote call that has answered before the query starts: the query waits on it.
+      if (same(c, node) || !this.within(li.body, c) || this.spanOf(c)[1] > this.spanOf(node)[0]) continue;
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
       const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
