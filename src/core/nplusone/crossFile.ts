@@ -97,6 +97,8 @@ interface Def {
   arity?: number;
   /** Keeps its results in a cache keyed by its arguments (`@Cacheable`, `@lru_cache`): not a query per call. */
   cached?: boolean;
+  /** A huey task: calling it enqueues a message (loopEvidence.enqueuedWhenCalled); it reaches nothing per call. */
+  enqueued?: boolean;
   /** Go: the function's name, its receiver type (a method) and its calls as Go names them. */
   name?: string;
   goRecv?: string;
@@ -157,7 +159,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -217,7 +219,7 @@ export class CrossFileCalls {
         for (const d of list) {
           // A cached definition (`@Cacheable`) queries once per distinct key: neither it nor its callers query per call.
           // `cold`: the caller emptied the caches just before its loop (`clear_config()` then `get_config(key)` per key).
-          if (reaches.has(d) || (d.cached && !cold)) continue;
+          if (reaches.has(d) || (d.cached && !cold) || d.enqueued) continue;
           const name = key.slice(family.length + 1);
           if (byOwnOnly) {
             if (d.queries || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
@@ -656,7 +658,7 @@ export class CrossFileCalls {
     for (let round = 0; round < MAX_DEPTH + 2; round++) {
       let changed = false;
       for (const d of defs) {
-        if (sure.has(d) || d.cached) continue;
+        if (sure.has(d) || d.cached || d.enqueued) continue;
         let why: string | undefined;
         let found = d.queries;
         for (const ref of found ? [] : d.goCalls ?? []) {

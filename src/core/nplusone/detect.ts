@@ -25,7 +25,7 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
-import { cacheLoaderCall, cachedByAnnotation, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
@@ -100,7 +100,7 @@ export interface FileCallFacts {
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
-  functions: { name: string; line: number; cls?: string; queries: boolean; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -499,7 +499,7 @@ class Detector {
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
       const cls = this.classOf(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -564,7 +564,7 @@ class Detector {
         iterable,
         per: li.kind === 'resolver' || li.kind === 'serializer' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
-        ...this.possibleOf(est, li, iterable),
+        ...this.possibleOf(est, li, iterable, n),
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
@@ -1526,13 +1526,39 @@ class Detector {
   }
 
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
-  private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined): { possible?: string } {
+  private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
     const set = loop ? this.configuredSet(li) : undefined;
+    const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
+      ?? (remote ? `Possible N+1, each item first goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query waits on its answer` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The same iteration first calls another service, before the query: an HTTP request (`fetch(…)`, axios, `requests.post`, Go's `http.Get`),
+   * a payment, mail, analytics or storage SDK (`stripe.…`, `resend.…`, `posthog.…`, `s3.…`), or a function of the app
+   * named for one (`sendInviteEmail`, `deleteStripeCustomer`, `copyFileToBucket`, `send_mail`). Its round trip per item
+   * outweighs the query's, and the write often depends on its answer (a reaper deletes the user only once Stripe
+   * confirmed): per item by design. A query before the remote call (reading what the call needs) is judged as usual,
+   * and calls in a function the loop body only defines do not count. The remote call's text.
+   */
+  private remoteCallPerItem(li: LoopInfo, node: Node): string | undefined {
+    if (!this.calls.length || !REMOTE_HINT.test(li.body.text)) return undefined;
+    for (const c of this.calls) {
+      // Only a remote call that has answered before the query starts: the query waits on it.
+      if (same(c, node) || !this.within(li.body, c) || this.spanOf(c)[1] > this.spanOf(node)[0]) continue;
+      const name = this.calleeOf(c) ?? '';
+      const fn = field(c, 'function') ?? field(c, 'method');
+      const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
+      if (!(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      let nested = false;
+      for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
+      if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
+    }
+    return undefined;
   }
 
   /**
@@ -2116,6 +2142,8 @@ class Detector {
     // Functions that query: their own calls, or (bounded) functions of this file that do.
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
+      // A huey task: calling it enqueues a message; its queries run in the worker.
+      if (enqueuedWhenCalled(def, this.lang, this.text)) continue;
       const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.behindCacheMiss(h.node, def));
       if (hit) querying.set(name, { def, hit });
     }
@@ -2128,7 +2156,7 @@ class Detector {
     for (let round = 0; round < 3; round++) {
       let grew = false;
       for (const [name, def] of this.functions) {
-        if (querying.has(name)) continue;
+        if (querying.has(name) || enqueuedWhenCalled(def, this.lang, this.text)) continue;
         const via = localCalls.find((c) => contains(def, c.n) && querying.has(c.callee!) && !this.onErrorPath(c.n));
         if (via) {
           querying.set(name, querying.get(via.callee!)!);
@@ -2646,7 +2674,7 @@ class Detector {
     const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : kind === 'call-in-loop' && callee ? this.appFunctionAdvice(node, callee.name, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), itemsPath: itemsPathOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
-    const possible = this.possibleOf(est, li, iterable).possible;
+    const possible = this.possibleOf(est, li, iterable, node).possible;
     let message: string;
     switch (kind) {
       case 'write-in-loop':
@@ -2988,6 +3016,15 @@ const MAX_FIXED_LIST = 10;
  */
 const MAX_DECLARED_ITERATIONS = 31;
 
+
+/** Cheap test before remoteCallPerItem reads the loop's calls. */
+const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;
+/** A call on an HTTP client or a service's SDK: `axios.get`, `requests.post`, `http.Get`, `stripe.customers.del`, `resend.emails.send`. */
+const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$/;
+/** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
+const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
+/** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */
+const REMOTE_SEND = /^(?:send|deliver)(?:[A-Z_]\w*)?(?:mail|email|invite|invitation|notification|sms|message)s?$/i;
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 

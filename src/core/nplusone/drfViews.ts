@@ -142,9 +142,10 @@ export class DrfViews {
           const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
           // `filter(user=self.request.user)` on a one-to-one field: the list is one row.
           if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) continue;
-          if (!preloaded.all) this.propertyFinding(view, model, ser, seen, out, preloaded.names);
+          const names = new Set([...preloaded.names, ...this.serializerPrefetches(ser)]);
+          if (!preloaded.all) this.propertyFinding(view, model, ser, seen, out, names);
           const reads = this.reads(ser, rels);
-          const missing = reads.filter((r) => !preloaded.all && !preloaded.names.has(r.relation));
+          const missing = reads.filter((r) => !preloaded.all && !names.has(r.relation));
           if (!missing.length) continue;
           const key = `${view.file}:${view.start}`;
           if (seen.has(key)) continue;
@@ -185,8 +186,9 @@ export class DrfViews {
       if (!ser) continue;
       const meta = this.metaModel(ser, new Set());
       if (meta !== model) continue;
-      this.propertyFinding(view, model, ser, seen, out, preloaded.names);
-      const missing = this.reads(ser, rels).filter((r) => !preloaded.names.has(r.relation));
+      const names = new Set([...preloaded.names, ...this.serializerPrefetches(ser)]);
+      this.propertyFinding(view, model, ser, seen, out, names);
+      const missing = this.reads(ser, rels).filter((r) => !names.has(r.relation));
       const key = `${view.file}:${view.start}`;
       if (!missing.length || seen.has(key)) continue;
       seen.add(key);
@@ -214,6 +216,21 @@ export class DrfViews {
   }
 
   /**
+   * Relations a serializer prefetches for its rows itself: `prefetch_related_objects(data, "tags")` in its own body or
+   * in the list serializer its Meta names (`list_serializer_class = BookmarkListSerializer`, whose `to_representation`
+   * prefetches the page before serializing it). Reads of those relations cost no query per row.
+   */
+  private serializerPrefetches(ser: PyClass): Set<string> {
+    const out = new Set<string>();
+    const list = /\blist_serializer_class\s*=\s*(?:\w+\.)*(\w+)/.exec(metaOf(ser.body)?.text ?? '')?.[1];
+    const bodies = [ser.body, ...(list ? [this.unique(list)?.body ?? ''] : [])];
+    for (const b of bodies) {
+      for (const m of b.matchAll(/\bprefetch_related_objects\s*\(/g)) for (const name of stringsIn(argsFrom(b, m.index + m[0].length - 1))) out.add(name.split('__')[0]);
+    }
+    return out;
+  }
+
+  /**
    * Properties of the model and its project base classes (mixins too) whose body queries: `Model.objects…`,
    * `self.history…` (django-simple-history), `self.<relation>.all()/filter()/count()…`, directly or
    * through a function of the same file it hands `self` (`collect_author_history(self)`).
@@ -231,7 +248,11 @@ export class DrfViews {
         const def = new RegExp(`^def\\s+${h[1]}\\s*\\([^)]*\\)[^:\\n]*:\\s*\\n((?: {4}.*\\n|\\s*\\n)*)`, 'm').exec(text);
         return !!def && QUERY.test(def[1].replace(/self\./g, ''));
       });
-      const relation = /^\s*return\s+self\.(\w+)\.(?:all|count|exists)\(\)\s*$/m.exec(body)?.[1];
+      // `return self.tags.count()`, or a body whose only reads are `self.tags.all()` (`[t.name for t in self.tags.all()]`):
+      // a prefetch of that relation answers it.
+      const allOf = [...new Set([...body.matchAll(/\bself\.(\w+)\.all\(\)/g)].map((a) => a[1]))];
+      const relation = /^\s*return\s+self\.(\w+)\.(?:all|count|exists)\(\)\s*$/m.exec(body)?.[1]
+        ?? (allOf.length === 1 && !helper && !QUERY.test(body.replace(/\bself\.\w+\.all\(\)/g, '')) ? allOf[0] : undefined);
       if (QUERY.test(body) || helper) out.set(m[1], { file: c.file, offset: c.start + m.index!, ...(relation ? { relation } : {}) });
     }
     for (const b of c.bases) for (const [k, v] of this.queryingProperties(b, seen)) if (!out.has(k)) out.set(k, v);

@@ -154,6 +154,17 @@ export function javaArgCount(call: Node): number | undefined {
 }
 
 /**
+ * Python: a function huey runs in its worker — `@huey.task()`, `@huey.db_task()`, `@huey.periodic_task(…)`, or the
+ * app's own `@task()` / `@db_task()` in a module that imports huey (the retry wrapper huey's guide shows). Calling it
+ * enqueues a message and returns: its queries run in the worker, once per message by design, not in the caller's loop.
+ */
+export function enqueuedWhenCalled(def: Node, lang: string, fileText: string): boolean {
+  if (lang !== 'python' || !/^\s*(?:from\s+huey\b|import\s+huey\b)/m.test(fileText)) return false;
+  const holder = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
+  return !!holder && named(holder).some((d) => d.type === 'decorator' && /^@\s*(?:[\w.]+\.)?(?:db_)?(?:periodic_)?task\b/.test(d.text));
+}
+
+/**
  * The definition keeps its results in a cache keyed by its arguments, so calling it once per item
  * queries once per distinct key, not once per item: Spring's `@Cacheable` / JCache's `@CacheResult`
  * on a Java method; `@functools.lru_cache`, `@functools.cache`, `@cached(…)`, `@memoize` on a Python
