@@ -70,13 +70,32 @@ def _install():
     # ---- transport -------------------------------------------------------------------------
 
     sock_path = os.environ.get('PGLENS_CAPTURE_SOCKET')
-    if sock_path:
+
+    def connect():
         try:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.settimeout(0.5)
             s.connect(sock_path)
             s.setblocking(False)
             state['sock'] = s
+        except Exception:
+            state['gone'] = True
+
+    def after_fork():
+        # A forked worker (gunicorn's and uWSGI's prefork, multiprocessing's fork) is a process of its own: its units
+        # carry its pid (the parent's pid in both workers merged their requests' units: person17, 20 per request
+        # where the page ran 10), it sends on its own connection (the inherited socket is the parent's stream) and
+        # never resends the parent's queued lines.
+        nonlocal pid
+        try:
+            pid = os.getpid()
+            root['id'] = 'root-%d' % pid
+            state['pending'] = b''
+            state['file'] = None
+            state['file_bytes'] = 0
+            if sock_path and state['sock'] is not None:
+                state['sock'] = None
+                connect()
         except Exception:
             state['gone'] = True
 
@@ -92,6 +111,13 @@ def _install():
                 state['pending'] = b''
                 return
             state['pending'] = state['pending'][n:]
+
+    if sock_path:
+        connect()
+    try:
+        os.register_at_fork(after_in_child=after_fork)
+    except Exception:
+        pass
 
     def send(ev):
         try:

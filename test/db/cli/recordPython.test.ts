@@ -111,6 +111,15 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.json.units.request, 15);
   });
 
+  it('forked workers (gunicorn\'s prefork): each worker\'s unit is its own — two workers\' 4 look-ups are 4 per unit, not 8 in one merged unit (person17)', async function () {
+    const missing = has(['psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('forked_workers.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const site = r.json.sites.find((s: any) => s.file === path.join(fixtures, 'forked_workers.py') && s.line === lineOf('forked_workers.py', '# forked worker line'));
+    assert.deepEqual(site?.statements.map((s: any) => [s.calls, s.units, s.maxPerUnit]), [[8, 2, 4]]);
+  });
+
   it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike; a raw ASGI app\'s request is one too', async function () {
     const missing = has(['fastapi', 'uvicorn', 'sqlalchemy', 'psycopg2', 'psycopg']);
     if (missing) return skip(this, missing);
