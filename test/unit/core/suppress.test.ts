@@ -28,6 +28,21 @@ describe('core/suppress', () => {
     assert.equal(ignoreComment('sql', 'select-star', 'x\ny'), '-- pg-lens-ignore select-star: x y');
   });
 
+  it('"Ignore here" in a template writes the template\'s own comment, never text the page renders (person17: a `//` line shown 134 times)', () => {
+    assert.equal(ignoreComment('html', 'n-plus-one', 'admin only'), '<!-- pg-lens-ignore n-plus-one: admin only -->');
+    assert.equal(ignoreComment('django-html', 'n-plus-one', 'admin only'), '{# pg-lens-ignore n-plus-one: admin only #}');
+    assert.equal(ignoreComment('jinja-html', 'n-plus-one', 'x'), '{# pg-lens-ignore n-plus-one: x #}');
+    assert.equal(ignoreComment('erb', 'n-plus-one', 'x'), '<%# pg-lens-ignore n-plus-one: x %>');
+    assert.equal(ignoreComment('app/views/a/index.html.erb', 'n-plus-one', 'x'), '<%# pg-lens-ignore n-plus-one: x %>');
+    assert.equal(ignoreComment('html', 'n-plus-one', 'ends --> early'), '<!-- pg-lens-ignore n-plus-one: ends   early -->', 'a reason cannot close the comment');
+    assert.equal(ignoreComment('ruby', 'n-plus-one', 'x'), '# pg-lens-ignore n-plus-one: x');
+    // The comment it writes still silences the finding on the line below it.
+    for (const lang of ['html', 'django-html', 'erb']) {
+      const text = `<ul>\n  ${ignoreComment(lang, 'n-plus-one', 'admin only')}\n  <li>{{ copy.author }}</li>\n</ul>\n`;
+      assert.deepEqual(applySuppressions(text, [f('n-plus-one', text.indexOf('{{ copy'))]), [], lang);
+    }
+  });
+
   it('"Ignore here" writes a code comment on a line of code and a SQL comment only on a line inside a SQL string', async () => {
     const src = [
       'export async function featured(db: Db, products: { id: number }[]) {',
