@@ -396,14 +396,18 @@ def _install():
     def environ_name(environ):
         return request_route(environ.get('REQUEST_METHOD', ''), (environ.get('SCRIPT_NAME') or '') + (environ.get('PATH_INFO') or ''))
 
+    def patch_once(owner, attr, make):
+        # Replaces owner.attr with make(original), once: a wrapper already there (the module imported again) stays.
+        orig = getattr(owner, attr, None)
+        if orig is None or getattr(orig, '_pglens', False):
+            return
+        wrapper = make(orig)
+        wrapper._pglens = True
+        setattr(owner, attr, wrapper)
+
     def hook_flask(mod):
         # Flask: each request (wsgi_app) is a unit, named by its URL rule once matched (`GET /users/<int:id>`), else
         # by the path with ids as :id. A unit of the WSGI server around it (wsgiref, werkzeug) gives way to this one.
-        flask_cls = getattr(mod, 'Flask', None)
-        orig = getattr(flask_cls, 'wsgi_app', None)
-        if orig is None or getattr(orig, '_pglens', False):
-            return
-
         def route_of(environ):
             def named():
                 from flask import request
@@ -412,20 +416,16 @@ def _install():
                 return '%s %s' % (environ.get('REQUEST_METHOD', ''), text) if isinstance(text, str) else None
             return named
 
-        def wsgi_app(self, environ, start_response):
-            with unit_of_work('request', lambda: environ_name(environ), route_of(environ)):
-                return orig(self, environ, start_response)
-        wsgi_app._pglens = True
-        flask_cls.wsgi_app = wsgi_app
+        def make(orig):
+            def wsgi_app(self, environ, start_response):
+                with unit_of_work('request', lambda: environ_name(environ), route_of(environ)):
+                    return orig(self, environ, start_response)
+            return wsgi_app
+        patch_once(getattr(mod, 'Flask', None), 'wsgi_app', make)
 
     def hook_starlette(mod):
         # Starlette and FastAPI: each 'http' scope is a unit, named by the matched route's path (`GET /users/{user_id}`;
         # scope['route'], else the route whose endpoint the router chose), else by the path with ids as :id.
-        app_cls = getattr(mod, 'Starlette', None)
-        orig = getattr(app_cls, '__call__', None)
-        if orig is None or getattr(orig, '_pglens', False):
-            return
-
         def route_of(app, scope):
             def named():
                 route = scope.get('route')
@@ -439,57 +439,46 @@ def _install():
                 return '%s %s' % (scope.get('method', ''), path) if isinstance(path, str) else None
             return named
 
-        async def __call__(self, scope, receive, send):
-            if not isinstance(scope, dict) or scope.get('type') != 'http':
-                return await orig(self, scope, receive, send)
-            with unit_of_work('request', lambda: request_route(scope.get('method', ''), scope.get('path', '')), route_of(self, scope)):
-                return await orig(self, scope, receive, send)
-        __call__._pglens = True
-        app_cls.__call__ = __call__
+        def make(orig):
+            async def __call__(self, scope, receive, send):
+                if not isinstance(scope, dict) or scope.get('type') != 'http':
+                    return await orig(self, scope, receive, send)
+                with unit_of_work('request', lambda: request_route(scope.get('method', ''), scope.get('path', '')), route_of(self, scope)):
+                    return await orig(self, scope, receive, send)
+            return __call__
+        patch_once(getattr(mod, 'Starlette', None), '__call__', make)
 
     def hook_wsgiref(mod):
         # A plain WSGI app on the standard library's server: each request is a unit named by its path (ids as :id).
-        handler = getattr(mod, 'BaseHandler', None)
-        orig = getattr(handler, 'run', None)
-        if orig is None or getattr(orig, '_pglens', False):
-            return
-
-        def run(self, application):
-            # run() builds self.environ itself: the request's own variables are base_env (SimpleHandler's).
-            with unit_of_work('request', lambda: environ_name(getattr(self, 'base_env', None) or {})):
-                return orig(self, application)
-        run._pglens = True
-        handler.run = run
+        def make(orig):
+            def run(self, application):
+                # run() builds self.environ itself: the request's own variables are base_env (SimpleHandler's).
+                with unit_of_work('request', lambda: environ_name(getattr(self, 'base_env', None) or {})):
+                    return orig(self, application)
+            return run
+        patch_once(getattr(mod, 'BaseHandler', None), 'run', make)
 
     def hook_werkzeug_serving(mod):
         # werkzeug's development server (flask run, run_simple): a plain WSGI app's request is a unit.
-        handler = getattr(mod, 'WSGIRequestHandler', None)
-        orig = getattr(handler, 'run_wsgi', None)
-        if orig is None or getattr(orig, '_pglens', False):
-            return
-
-        def run_wsgi(self):
-            with unit_of_work('request', lambda: request_route(getattr(self, 'command', ''), getattr(self, 'path', ''))):
-                return orig(self)
-        run_wsgi._pglens = True
-        handler.run_wsgi = run_wsgi
+        def make(orig):
+            def run_wsgi(self):
+                with unit_of_work('request', lambda: request_route(getattr(self, 'command', ''), getattr(self, 'path', ''))):
+                    return orig(self)
+            return run_wsgi
+        patch_once(getattr(mod, 'WSGIRequestHandler', None), 'run_wsgi', make)
 
     def hook_uvicorn_cycle(mod):
         # uvicorn: each HTTP request's cycle is a unit named by its path (ids as :id), so a raw ASGI app's requests are
         # units too; Starlette/FastAPI and Django inside it open their own, named by route.
-        cycle = getattr(mod, 'RequestResponseCycle', None)
-        orig = getattr(cycle, 'run_asgi', None)
-        if orig is None or getattr(orig, '_pglens', False):
-            return
-
-        async def run_asgi(self, app):
-            scope = getattr(self, 'scope', None)
-            if not isinstance(scope, dict) or scope.get('type') != 'http':
-                return await orig(self, app)
-            with unit_of_work('request', lambda: request_route(scope.get('method', ''), (scope.get('root_path') or '') + (scope.get('path') or ''))):
-                return await orig(self, app)
-        run_asgi._pglens = True
-        cycle.run_asgi = run_asgi
+        def make(orig):
+            async def run_asgi(self, app):
+                scope = getattr(self, 'scope', None)
+                if not isinstance(scope, dict) or scope.get('type') != 'http':
+                    return await orig(self, app)
+                with unit_of_work('request', lambda: request_route(scope.get('method', ''), (scope.get('root_path') or '') + (scope.get('path') or ''))):
+                    return await orig(self, app)
+            return run_asgi
+        patch_once(getattr(mod, 'RequestResponseCycle', None), 'run_asgi', make)
 
     def hook_unittest(mod):
         case = getattr(mod, 'TestCase', None)
