@@ -24,11 +24,11 @@ import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
-import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_GLOB } from '../core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_EXTENSIONS, SOURCE_GLOB } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
-import { ScanShown } from '../core/scanShown';
+import { analysisOf, ScanShown } from '../core/scanShown';
 
 const DEBOUNCE_MS = 400;
 /** Files changed on disk: read into the cross-file index once this long after the last change (a checkout changes many). */
@@ -41,6 +41,17 @@ const CONNECTION_SETTLE_MS = 1500;
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
   return EDITOR_SCHEMES.includes(doc.uri.scheme) && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
+}
+
+/** A file Scan Workspace reads (the registry's source and template extensions). */
+function readByScan(fsPath: string): boolean {
+  const ext = /\.[^./\\]+$/.exec(fsPath.toLowerCase())?.[0];
+  return !!ext && SOURCE_EXTENSIONS.includes(ext);
+}
+
+/** Findings of a recording among them (they outlive the document and a scan that does not read its file). */
+function hasRecorded(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.evidence?.recorded === true);
 }
 
 /** The same documents, as a selector for providers (hover, CodeLens). */
@@ -318,7 +329,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   async scanFinished(index: CrossFileCalls): Promise<void> {
     this.workspaceIndex = index;
     await this.readDiskChanges();
-    await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
+    await Promise.all(vscode.workspace.textDocuments.filter((d) => (analysable(d) || this.live.has(d.uri.toString())) && !d.isClosed).map((d) => this.refresh(d)));
   }
 
   /** `served`: false for a file of another folder with its own connection (multi-root): its rules get no evidence from this database. */
@@ -359,7 +370,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private generation = 0;
 
   private schedule(doc: vscode.TextDocument, delay: number, editing = false): void {
-    if (!analysable(doc)) return;
+    if (!analysable(doc) && this.modeOf(doc.uri, true) === 'none') return;
     const key = doc.uri.toString();
     if (!editing) this.full.add(key);
     clearTimeout(this.timers.get(key));
@@ -370,8 +381,48 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     }, delay));
   }
 
+  /**
+   * What a file is analysed with (core analysisOf): an open document of a language PG Lens reads has its live analysis;
+   * any other file — closed, or open without a live analysis of its own (a template) — is analysed as a closed file is.
+   */
+  private modeOf(uri: vscode.Uri, open: boolean): 'all' | 'outliving' | 'none' {
+    if (uri.scheme !== 'file') return 'none';
+    return analysisOf({ editorLanguage: false, open, readByScan: readByScan(uri.fsPath) }, { scanRan: this.scanRan, outliving: this.outliving.size > 0 });
+  }
+
+  /**
+   * An open document PG Lens has no live analysis for (a Django/Jinja/ERB/HTML template): analysed from its current text
+   * as the file is when closed (rescanClosed), so a recording's N+1 in it follows its edits — an ignore comment written
+   * into it silences it at once (person17: the squiggle stayed in genre_detail.html) — and it counts as open: a scan
+   * leaves it to this analysis.
+   */
+  private async refreshOther(doc: vscode.TextDocument): Promise<void> {
+    const mode = this.modeOf(doc.uri, true);
+    if (mode === 'none') return;
+    const version = doc.version;
+    const generation = this.generation;
+    const key = doc.uri.toString();
+    try {
+      const { analyzeFile } = await import('../core/scan');
+      const text = doc.getText();
+      const analyzers = mode === 'all' ? await this.analyzers() : [...this.outliving];
+      const tooBig = text.length > this.ctx.config.maxFileSizeKb * 1024;
+      const r = tooBig ? undefined : await analyzeFile(
+        { path: doc.uri.fsPath, text, editing: true, isCancelled: () => doc.isClosed || doc.version !== version },
+        { analyzers, severity: this.ctx.config.rulesSeverity, ...(mode === 'outliving' ? { extract: async () => ({ sites: [] }) } : {}), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
+      );
+      if (doc.isClosed || doc.version !== version || generation !== this.generation) return;
+      const findings = r?.findings ?? [];
+      // Nothing to say of a file that showed nothing (a settings file, a README): it is left alone.
+      if (!findings.length && !this.live.has(key) && !this.collection.has(doc.uri)) return;
+      this.show(doc, key, version, findings);
+    } catch (e) {
+      this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${errorMessage(e)}`);
+    }
+  }
+
   async refresh(doc: vscode.TextDocument, editing = false): Promise<void> {
-    if (!analysable(doc)) return;
+    if (!analysable(doc)) return this.refreshOther(doc);
     const version = doc.version;
     const generation = this.generation;
     const key = doc.uri.toString();
@@ -404,6 +455,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const signature = findingsSignature(findings);
     if (wasLive && this.shown.get(key) === signature && this.collection.has(doc.uri)) return;
     this.shown.set(key, signature);
+    this.markRecorded(key, findings);
     this.collection.set(doc.uri, toDiagnostics(findings, (o) => doc.positionAt(o), doc.uri));
   }
   /** The findings last published for an open document (findingsSignature), at the version in `live`. */
@@ -413,6 +465,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const key = uri.toString();
     if (this.isOpen(key)) return;
     this.scanShown.reach(key, opts);
+    this.markRecorded(key, findings);
     if (!findings.length) {
       if (this.scanned.delete(key)) this.collection.delete(uri);
       return;
@@ -421,24 +474,36 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.collection.set(uri, toDiagnostics(findings, positionAt, uri));
   }
 
+  /** Files whose findings shown now include a recording's (a scan that does not read them leaves those). */
+  private readonly recordedShown = new Set<string>();
+
+  private markRecorded(key: string, findings: readonly Finding[]): void {
+    if (hasRecorded(findings)) this.recordedShown.add(key);
+    else this.recordedShown.delete(key);
+  }
+
   startScan(): void {
     this.scanRan = true;
     this.scansStarted++;
     const c = this.ctx.connections.current?.profile;
     this.scanTarget = c ? `${c.host}:${c.port}/${c.database}` : '';
     // Not cleared: a scan cut short would leave only what it re-made (person16's app: 52 warnings → 4 after a cancelled rescan).
-    this.scanShown.start([...this.scanned].map((key) => [key, this.collection.get(vscode.Uri.parse(key)) ?? []] as const));
+    this.scanShown.start([...this.scanned].map((key) => [key, this.collection.get(vscode.Uri.parse(key)) ?? []] as const), (key) => this.recordedShown.has(key));
   }
 
   endScan(opts: { finished: boolean }): number {
-    const { restore, drop } = this.scanShown.end(opts);
+    const { restore, drop, recheck } = this.scanShown.end(opts);
     // The window is going away (Reload Window stops the scan): its diagnostics collection is gone with it.
     if (this.disposed) return 0;
     for (const key of drop) {
       if (this.isOpen(key)) continue;
       this.scanned.delete(key);
+      this.recordedShown.delete(key);
       this.collection.delete(vscode.Uri.parse(key));
     }
+    // Not read by the scan, with a recording's findings (a template): shown as they are until the recording's analyzers
+    // have checked the file again — a scan replaces static findings only (person17 MEDIUM 6).
+    for (const key of recheck) if (!this.isOpen(key)) void this.rescanClosed(vscode.Uri.parse(key), { outlivingOnly: true });
     let kept = 0;
     for (const [key, diags] of restore) {
       if (this.isOpen(key)) continue;
@@ -471,7 +536,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
    * A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. Without a scan, only
    * the analyzers whose findings outlive the document run (a recording's).
    */
-  private async rescanClosed(uri: vscode.Uri): Promise<void> {
+  private async rescanClosed(uri: vscode.Uri, opts: { outlivingOnly?: boolean } = {}): Promise<void> {
     const key = uri.toString();
     // The latest check of a file wins: one against the previous database can finish after the one against the new.
     const gen = (this.rescans.get(key) ?? 0) + 1;
@@ -480,11 +545,14 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     try {
       const [{ analyzeFile }, { readSourceText }, { positionsOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('./findingActions')]);
       const text = await readSourceText(uri.fsPath, this.ctx.config.maxFileSizeKb * 1024);
-      const analyzers = this.scanRan ? await this.analyzers() : [...this.outliving];
+      // As the scan reads it (a file it reads, once a scan ran), else the recording's analyzers alone (core analysisOf).
+      const mode = opts.outlivingOnly ? 'outliving' : this.modeOf(uri, false);
+      const analyzers = mode === 'all' ? await this.analyzers() : mode === 'outliving' ? [...this.outliving] : [];
       const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: true }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
       if (stale() || this.isOpen(key)) return; // checked again, or opened, meanwhile
       // Shown anew: a scan running now does not give back its previous result for this file.
       this.scanShown.reach(key);
+      this.markRecorded(key, r?.findings ?? []);
       if (!r || text === undefined || !r.findings.length) {
         this.scanned.delete(key);
         this.collection.delete(uri);

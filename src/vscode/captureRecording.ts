@@ -16,7 +16,7 @@ import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, reco
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, type RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { clauseLines, countOf, foldSql } from '../core/format';
@@ -505,10 +505,16 @@ export class CaptureRecording implements vscode.Disposable {
     return (this.summary?.sites ?? []).filter((s) => s.file === file && s.line);
   }
 
+  /** The lines of a document whose recorded N+1 is silenced (an ignore comment, the rule off): no ": N+1" there either. */
+  private silenced(doc: vscode.TextDocument): Set<number> {
+    return this.summary?.nPlusOne.some((x) => x.file === doc.uri.fsPath) ? silencedRecordedLines(this.state(), doc.uri.fsPath, doc.getText(), this.ctx.config.rulesSeverity) : new Set();
+  }
+
   private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const out: vscode.CodeLens[] = [];
+    const silenced = this.silenced(doc);
     for (const site of this.sitesIn(doc)) {
-      const n = this.summary!.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
+      const n = silenced.has(site.line!) ? undefined : this.summary!.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
       const worst = site.statements.reduce((m, s) => Math.max(m, s.maxPerUnit), 0);
       const kind = site.statements[0]?.maxUnitKind;
       const per = kind && kind !== 'root' ? ` · ${worst}× per ${kind}` : worst > 1 ? ` · ${worst}× in one run` : '';
@@ -536,7 +542,8 @@ export class CaptureRecording implements vscode.Disposable {
       }
     }
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
-    if (n) md.appendMarkdown(`\n${recordedNPlusOneHoverLine(n)}\n`);
+    if (n && this.silenced(doc).has(site.line!)) md.appendMarkdown('\nN+1 not reported here: a `pg-lens-ignore n-plus-one` comment (or the rule\'s setting) silences it.\n');
+    else if (n) md.appendMarkdown(`\n${recordedNPlusOneHoverLine(n)}\n`);
     md.appendMarkdown(`\n[Plan and index advice](command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))})`);
     // Not connected (after Disconnect, or a failure): Reconnect from here, as the Disconnect notice says (issue 20 item 13).
     const offline = this.ctx.connections.notConnectedHover();

@@ -11,6 +11,7 @@ import { indexDefinitionTitle } from '../advice/missingIndex';
 import type { RecordSummary } from './aggregate';
 import { nPlusOneMessage, type StatementAdvice } from './format';
 import { batchedForm, repeatedForm } from './batchedForm';
+import { applySuppressions } from '../suppress';
 
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
 export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
@@ -110,6 +111,27 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
         evidence: { recorded: true, calls: st.calls, ...(state.live ? { live: true } : {}), sql: st.sql, suggestions: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter })) },
       });
     }
+  }
+  return out;
+}
+
+/**
+ * The 1-based lines of `file` whose recorded N+1 the editor does not show (a `pg-lens-ignore n-plus-one` comment on or
+ * above the line, or the rule set to 'off'): the suppression step every finding goes through (applySuppressions), so the
+ * recorded CodeLens and hover say ": N+1" exactly where the Problems panel has one (person17: after "Ignore n-plus-one
+ * here…" the lens still said "268× per request: N+1").
+ */
+export function silencedRecordedLines(state: RecordedState, file: string, text: string, severity: Record<string, string> = {}): Set<number> {
+  const recorded = recordedFindings(state, file, text).filter((f) => f.ruleId === 'n-plus-one');
+  if (!recorded.length) return new Set();
+  const kept = new Set(applySuppressions(text, recorded, severity));
+  const starts = lineStarts(text);
+  const out = new Set<number>();
+  for (const f of recorded) {
+    if (kept.has(f)) continue;
+    out.add(lineAt(starts, f.span.start));
+    // At a loop's call in this file, sent from a helper here: the helper's line says it no more either.
+    for (const r of f.related ?? []) if (!r.file && r.line) out.add(r.line);
   }
   return out;
 }
