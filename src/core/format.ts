@@ -64,6 +64,31 @@ export function shortLine(s: string, max: number): string {
 }
 
 /**
+ * Labels of a list of statements (a pick list) that tell them apart: each on one line (shortLine), and where two would
+ * read the same within `max` characters — the same statement but for its end (person17: `… LIMIT $1` and
+ * `… LIMIT $1 OFFSET $2`, cut off at the same place) — from a little before where it differs from the others, after
+ * "… ".
+ */
+export function distinctLabels(texts: readonly string[], max: number): string[] {
+  const one = texts.map((t) => t.replace(/\s+/g, ' ').trim());
+  const short = one.map((t) => shortLine(t, max));
+  return one.map((t, i) => {
+    if (!short.some((o, j) => j !== i && o === short[i])) return short[i];
+    // Where it parts from the most alike of the others; a few words before it, from a word's start.
+    let common = 0;
+    for (const [j, o] of one.entries()) {
+      if (j === i) continue;
+      let k = 0;
+      while (k < t.length && k < o.length && t[k] === o[k]) k++;
+      common = Math.max(common, k);
+    }
+    let from = Math.max(0, Math.min(common, t.length) - Math.floor(max / 3));
+    if (from > 0) from = t.indexOf(' ', from) + 1 || from;
+    return from > 0 ? `… ${shortLine(t.slice(from), max - 2)}` : short[i];
+  });
+}
+
+/**
  * Where a recorded statement was sent from, as the reports write it: `file:line`, or — a statement the recorded app
  * sent with no frame of the app's on its stack (a library's own work: a pool's setup, an ORM's migrations check) —
  * said as such, never as another client's. `rel` makes the path relative (and safe to show).

@@ -17,7 +17,7 @@ import type { SourceTree } from '../core/syntax/treeSitter';
 import type { SiteAtMode } from '../core/extract/siteAt';
 import { readAsOf } from '../core/languages/registry';
 import type { RecordedAtCursor } from '../core/record/atCursor';
-import { countOf } from '../core/format';
+import { countOf, distinctLabels } from '../core/format';
 
 export interface SqlSiteProvider {
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]>;
@@ -191,7 +191,7 @@ export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.T
   let chosen = found[0];
   if (found.length > 1) {
     const pick = await vscode.window.showQuickPick(
-      found.map((r) => ({ label: oneLine(r.sql, 120), description: `${r.calls}× · ${r.totalMs >= 10 ? r.totalMs.toFixed(0) : r.totalMs.toFixed(2)} ms recorded`, r })),
+      distinctLabels(found.map((r) => r.sql), 120).map((label, i) => ({ label, r: found[i] })).map(({ label, r }) => ({ label, description: `${r.calls}× · ${r.totalMs >= 10 ? r.totalMs.toFixed(0) : r.totalMs.toFixed(2)} ms recorded`, r })),
       { title: `PG Lens: ${found.length} statements recorded from line ${found[0].line}${found[0].via ? ` (via ${found[0].via})` : ''}`, placeHolder: 'Choose the statement', matchOnDescription: true },
     );
     if (!pick) return DISMISSED;
@@ -207,10 +207,6 @@ function isSqlFile(doc: vscode.TextDocument): boolean {
   return readAsOf(doc.languageId) === 'sql' || readAsOf(doc.fileName) === 'sql';
 }
 
-function oneLine(sql: string, max: number): string {
-  const one = sql.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
 
 /**
  * The one message when the cursor's line holds no statement: which line, what counts, and — in code — that SQL an ORM

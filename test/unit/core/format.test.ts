@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { foldSql, layoutSql, shortLine } from '../../../src/core/format';
+import { distinctLabels, foldSql, layoutSql, shortLine } from '../../../src/core/format';
 
 describe('shortLine', () => {
   it('keeps a short text whole, whitespace runs as one space', () => {
@@ -66,5 +66,20 @@ describe('core/format foldSql / layoutSql: long SQL in a hover (person15: a ~1,5
     assert.equal(laid.split('\n')[1], '  "Term"."id" AS "Term_id",');
     assert.equal(laid.split('\n').length, 1 + columns.length + 4);
     assert.equal(laid.replace(/\s+/g, ' ').replace(/ ,/g, ','), typeorm.replace(/\s+/g, ' '));
+  });
+});
+
+describe('distinctLabels (person17 LOW 1: two pick-list entries that read the same)', () => {
+  const page = 'SELECT "catalog_book"."id", "catalog_book"."title", "catalog_book"."summary", "catalog_book"."isbn", "catalog_book"."author_id" FROM "catalog_book" LEFT OUTER JOIN "catalog_author" ON ("catalog_book"."author_id" = "catalog_author"."id") ORDER BY "catalog_book"."title" ASC, "catalog_author"."last_name" ASC LIMIT $1';
+  it('shows where two statements differ when it falls past the cut', () => {
+    const [a, b] = distinctLabels([page, `${page} OFFSET $2`], 120);
+    assert.notEqual(a, b);
+    assert.match(a, /^… .*LIMIT \$1$/);
+    assert.match(b, /^… .*LIMIT \$1 OFFSET \$2$/);
+    assert.ok(a.length <= 120 && b.length <= 120);
+  });
+  it('leaves labels that already differ as shortLine writes them', () => {
+    assert.deepEqual(distinctLabels(['SELECT 1', 'SELECT  2'], 120), ['SELECT 1', 'SELECT 2']);
+    assert.deepEqual(distinctLabels([page], 40), [shortLine(page, 40)]);
   });
 });
