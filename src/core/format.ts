@@ -74,7 +74,7 @@ export function distinctLabels(texts: readonly string[], max: number): string[] 
   const short = one.map((t) => shortLine(t, max));
   return one.map((t, i) => {
     if (!short.some((o, j) => j !== i && o === short[i])) return short[i];
-    // Where it parts from the most alike of the others; a few words before it, from a word's start.
+    // Where it parts from the most alike of the others: from a few words before it (more when the rest is short), from a word's start.
     let common = 0;
     for (const [j, o] of one.entries()) {
       if (j === i) continue;
@@ -82,7 +82,7 @@ export function distinctLabels(texts: readonly string[], max: number): string[] 
       while (k < t.length && k < o.length && t[k] === o[k]) k++;
       common = Math.max(common, k);
     }
-    let from = Math.max(0, Math.min(common, t.length) - Math.floor(max / 3));
+    let from = Math.max(0, Math.min(Math.min(common, t.length) - Math.floor(max / 3), t.length - (max - 2)));
     if (from > 0) from = t.indexOf(' ', from) + 1 || from;
     return from > 0 ? `… ${shortLine(t.slice(from), max - 2)}` : short[i];
   });
