@@ -244,8 +244,12 @@ export function observedReport(matches: ObservedMatch[], opts: ObservedOptions =
   lines.push(SERVER_WIDE_HEADING, `Repeated statements (≥ ${o.minCalls} calls, ≤ ${o.maxRowsPerCall} rows per call, all clients): ${flagged.length}`);
   if (recorded.length) {
     lines.push('', `Recorded by PG Lens (the recording's own calls in brackets; its N+1 findings count those, per unit of work): ${recorded.length}`);
+    // One entry per statement, the server's figures once, its call sites under it (person17 LOW 3: a statement sent from
+    // four lines was listed four times, each with "13819 calls on the server").
     for (const m of recorded) {
-      for (const r of m.recorded!) lines.push('', recordedWhere(r.file, r.line, relPath), `  ${describeFigures(m.statement, r.calls)} [recorded]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
+      const at = [...m.recorded!].sort((a, b) => b.calls - a.calls);
+      lines.push('', shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200), `  ${describeFigures(m.statement, at.reduce((n, r) => n + r.calls, 0))} [recorded]`);
+      for (const r of at) lines.push(`  at ${recordedWhere(r.file, r.line, relPath)}: ${r.calls} recorded`);
     }
   }
   const section = (title: string, ms: ObservedMatch[], inLoop: boolean | undefined) => {

@@ -81,8 +81,8 @@ describe('core/nplusone observed', () => {
     assert.equal(observedNPlusOnes(withRec).length, 0, 'the toast counts no second N+1 for them');
     const report = observedReport(withRec, {}, (p) => p.replace('/w/', ''));
     assert.match(report, /^pg_stat_statements over the same time: the whole server's figures/);
-    assert.match(report, /^src\/feature-tag-store\.ts:104\n {2}350 calls on the server \(50 recorded here\)/m);
-    assert.match(report, /^src\/feature-tag-store\.ts:133\n {2}350 calls on the server \(50 recorded here\)/m);
+    assert.match(report, /^ {2}350 calls on the server \(50 recorded here\).*\n {2}at src\/feature-tag-store\.ts:104: 50 recorded$/m);
+    assert.match(report, /^ {2}350 calls on the server \(50 recorded here\).*\n {2}at src\/feature-tag-store\.ts:133: 50 recorded$/m);
     const notMatched = report.slice(report.indexOf('Not matched to code'));
     assert.match(notMatched, /90 calls/);
     assert.doesNotMatch(notMatched, /350 calls/, 'a recorded statement is never "not matched to code"');
@@ -97,10 +97,24 @@ describe('core/nplusone observed', () => {
     assert.deepEqual(withRec.map((x) => x.recorded?.map((r) => r.calls)), [[128], undefined]);
     assert.deepEqual(observedFindings(withRec), []);
     const report = observedReport(withRec);
-    assert.match(report, /^\(no line in your code: sent from a library on its own\)\n {2}719 calls on the server \(128 recorded here\)/m);
+    assert.match(report, /^ {2}719 calls on the server \(128 recorded here\).*\n {2}at \(no line in your code: sent from a library on its own\): 128 recorded$/m);
     const notMatched = report.slice(report.indexOf('Not matched to code'));
     assert.match(notMatched, /90 calls/);
     assert.doesNotMatch(notMatched, /719 calls/, 'a recorded statement is never "not matched to code"');
+  });
+
+  it('a statement recorded at several call sites is listed once, the server\'s figures once, its call sites under it (person17 LOW 3)', async () => {
+    await loadPgParser();
+    const sql = 'SELECT "catalog_author"."id" FROM "catalog_author" WHERE "catalog_author"."id" = $1 LIMIT $2';
+    const m = matchStatements([fig('1', 13819, 13819, sql)], [], (s) => s);
+    const sites = ['book_list.html', 'author_list.html', 'bookinstance_list.html', 'genre_detail.html'];
+    const withRec = attachRecorded(m, sites.map((f, i) => ({ file: `/w/catalog/templates/catalog/${f}`, line: 11, calls: 40 + i, sql })), (x) => fingerprintSql(x));
+    const report = observedReport(withRec, {}, (p) => p.replace('/w/', ''));
+    assert.equal(report.match(/calls on the server/g)?.length, 1, report);
+    assert.match(report, /13819 calls on the server \(166 recorded here\)/);
+    assert.equal(report.match(/^SELECT "catalog_author"/gm)?.length, 1);
+    const at = [...report.matchAll(/^ {2}at catalog\/templates\/catalog\/(\S+):11: (\d+) recorded$/gm)].map((x) => `${x[1]} ${x[2]}`);
+    assert.deepEqual(at, ['genre_detail.html 43', 'bookinstance_list.html 42', 'author_list.html 41', 'book_list.html 40']);
   });
 
   it('canonical text ignores comments, whitespace, case and a trailing semicolon', () => {
