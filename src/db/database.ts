@@ -34,8 +34,13 @@ export interface DatabaseOptions {
   max?: number;
   /** Connect to the profile's read replica instead of the primary. */
   useReplica?: boolean;
-  /** Called once per problem on an idle connection (already described as one line). */
+  /**
+   * Called once per outage (already described as one line): an idle connection lost its server, or a statement could not
+   * reach the server it reached before.
+   */
   onConnectionError?: (message: string) => void;
+  /** Called when a statement reaches the server again after an outage onConnectionError reported. */
+  onReconnected?: () => void;
 }
 
 export interface ServerInfo {
@@ -71,11 +76,7 @@ export class Database {
     // An idle client lost its server (restart, pg_terminate_backend, network): the pool drops it.
     // Every client reports the same outage (and pg reports it on the client and on the pool), so the
     // user hears about it once, until a statement succeeds again.
-    const report = (err: Error) => {
-      if (this.lossReported) return;
-      this.lossReported = true;
-      options.onConnectionError?.(describeError(err, p));
-    };
+    const report = (err: Error) => this.reportLoss(err);
     this.pool.on('error', report);
     const own = ownCountsFor(p);
     this.pool.on('connect', (client) => {
@@ -86,6 +87,13 @@ export class Database {
 
   get profile(): ConnectionProfile {
     return this.options.profile;
+  }
+
+  /** The server went away: said once per outage, until a statement succeeds again. */
+  private reportLoss(err: unknown): void {
+    if (this.lossReported || this.closed) return;
+    this.lossReported = true;
+    this.options.onConnectionError?.(describeError(err, this.options.profile));
   }
 
   /**
@@ -99,7 +107,10 @@ export class Database {
     const send = async () => {
       const r = await (opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]));
       this.reachable = true;
-      this.lossReported = false;
+      if (this.lossReported) {
+        this.lossReported = false;
+        this.options.onReconnected?.();
+      }
       return r;
     };
     try {
@@ -115,9 +126,12 @@ export class Database {
         try {
           return await send();
         } catch (e2) {
+          // Reached before, not now: an outage no idle session saw (none was idle), said as one.
+          if (isConnectionLoss(e2) || isConnectTimeout(e2)) this.reportLoss(e2);
           throw this.wrap(e2);
         }
       }
+      if (wasReachable && (isConnectionLoss(e) || isConnectTimeout(e))) this.reportLoss(e);
       throw this.wrap(e);
     }
   }

@@ -49,6 +49,19 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ActiveConnection | undefined>();
   /** Fires when the connection changes (connected, switched, disconnected). */
   readonly onDidChange = this.changed.event;
+  /**
+   * The server went away under the connection (one line), until a statement reaches it again; per Database, so an
+   * outage of a connection since replaced says nothing of the new one.
+   */
+  private readonly lostBy = new WeakMap<Database, string>();
+  private readonly reachability = new vscode.EventEmitter<void>();
+  /** Fires when the active connection's server goes away or is reached again (the status bar follows it). */
+  readonly onDidChangeReachability = this.reachability.event;
+
+  /** What went wrong with the active connection's server, while it cannot be reached (undefined when it can). */
+  get lost(): string | undefined {
+    return this.active ? this.lostBy.get(this.active.db) : undefined;
+  }
   private readonly askedPassword = new Set<string>();
   private activeKey: string | undefined;
   /** Set by Disconnect: nothing reconnects on its own until Reconnect, Select or Add Connection (or a settings change). */
@@ -268,16 +281,28 @@ export class ConnectionManager implements vscode.Disposable {
     const { describeError } = await import('../db/errors');
     const { secretKey, describeProfile } = await import('../core/connection/profile');
     password = await this.resolvePassword(profile, password);
+    let made: Database | undefined;
     const tryConnect = async (pw: string | undefined) =>
-      connect({
+      (made = await connect({
         profile,
         password: pw,
         statementTimeoutMs: this.config.statementTimeoutMs,
         lockTimeoutMs: this.config.lockTimeoutMs,
         connectTimeoutMs: this.config.connectTimeoutMs,
         connectTimeoutHint: 'raise the setting pgLens.connectTimeoutMs',
-        onConnectionError: (m) => this.log.warn(`${profile.name}: ${m}`),
-      });
+        onConnectionError: (m) => {
+          this.log.warn(`${profile.name}: ${m}`);
+          if (!made) return;
+          this.lostBy.set(made, m);
+          this.reachability.fire();
+        },
+        onReconnected: () => {
+          this.log.info(`${profile.name}: the server is reached again.`);
+          if (!made) return;
+          this.lostBy.delete(made);
+          this.reachability.fire();
+        },
+      }));
     try {
       let db: Database;
       try {
@@ -451,5 +476,6 @@ export class ConnectionManager implements vscode.Disposable {
   dispose(): void {
     void this.disconnect(false);
     this.changed.dispose();
+    this.reachability.dispose();
   }
 }

@@ -6,12 +6,12 @@ import { describeOrigin } from './config';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('pgLens.status', vscode.StatusBarAlignment.Left, 50);
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
 
   constructor(private readonly connections: ConnectionManager) {
     this.item.name = 'PG Lens';
     this.item.command = 'pgLens.showConnectionStatus';
-    this.sub = connections.onDidChange((a) => this.render(a));
+    this.subs = [connections.onDidChange((a) => this.render(a)), connections.onDidChangeReachability(() => this.render(connections.current))];
     this.render(undefined);
     this.item.show();
   }
@@ -34,18 +34,19 @@ export class StatusBar implements vscode.Disposable {
       this.item.backgroundColor = err ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       return;
     }
-    const s = statusSummary(a.profile, a.info, a.db.readOnly);
+    const lost = this.connections.lost;
+    const s = statusSummary(a.profile, a.info, a.db.readOnly, lost);
     this.item.text = s.text;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
     const origin = this.connections.originOf(a.profile.name);
     md.appendText([...s.details, origin ? `Profile from ${describeOrigin(origin, this.connections.folder)}.` : 'Profile found in the workspace (environment or .env), not in settings.'].join('\n\n'));
     this.item.tooltip = md;
-    this.item.backgroundColor = undefined;
+    this.item.backgroundColor = lost !== undefined ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   dispose(): void {
-    this.sub.dispose();
+    this.subs.forEach((s) => s.dispose());
     this.item.dispose();
   }
 }

@@ -44,8 +44,12 @@ const pending = new Map<string, string>();
 /** Findings the user opened stay open across refreshes. */
 const openFindings = new Set<string>();
 const findingKey = (f: HealthFinding) => `${f.checkId}|${f.objects.map((o) => `${o.kind}:${o.schema ?? ''}.${o.name}`).join('|')}`;
-/** Toasts in the corner: results clear after a while; an alert stays while its condition holds (alertKey). */
-const notes: { text: string; ok: boolean; until?: number; alertKey?: string }[] = [];
+/**
+ * Toasts in the corner: results clear after a while; an alert stays while its condition holds (alertKey), and says since
+ * when (`at`) — and that it is not checked while the server cannot be reached (person17 LOW 2: a mean-time alert from
+ * 04:59 stood unchanged through a restart).
+ */
+const notes: { text: string; ok: boolean; until?: number; alertKey?: string; at?: number }[] = [];
 const NOTE_MS = 10_000;
 setInterval(() => {
   const now = Date.now();
@@ -184,6 +188,8 @@ function renderHeader(): void {
     stats ? h('span', { class: 'muted', text: `refreshed in ${fmtMs(stats.refreshMs)}`, title: 'How long the last refresh of these figures took' }) : null,
   );
   document.body.classList.toggle('is-disconnected', status !== 'connected');
+  // An alert says whether it is checked now.
+  renderNotes();
   // No profile to show: nothing of the last database stays on screen, and no button acts on it.
   for (const section of [tiles, charts, blocking, activity, statements, progress, health, trends, auditBox]) section.hidden = status === 'no-connection';
   if (status === 'no-connection') replication.hidden = true;
@@ -550,7 +556,8 @@ function renderAudit(): void {
 
 function renderNotes(): void {
   // Two lines each at most (a statement's text can be long): the whole text on hover.
-  fill(notesBox, ...notes.slice(-3).map((n) => h('div', { class: `note ${n.ok ? 'ok' : 'bad'}`, text: n.text, attrs: { title: n.text } })));
+  const text = (n: (typeof notes)[number]) => (n.at === undefined ? n.text : `${n.text} (since ${new Date(n.at).toLocaleTimeString()}${status === 'connected' ? '' : '; not checked while disconnected'})`);
+  fill(notesBox, ...notes.slice(-3).map((n) => h('div', { class: `note ${n.ok ? 'ok' : 'bad'}`, text: text(n), attrs: { title: text(n) } })));
 }
 
 function renderLive(): void {
@@ -615,7 +622,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       renderTrends();
       return;
     case 'alerts':
-      for (const a of m.alerts) notes.push({ text: a.message, ok: false, alertKey: a.key });
+      for (const a of m.alerts) notes.push({ text: a.message, ok: false, alertKey: a.key, at: Date.now() });
       // Conditions that no longer hold: their alerts go away.
       for (let i = notes.length - 1; i >= 0; i--) if (notes[i].alertKey && !m.active.includes(notes[i].alertKey!)) notes.splice(i, 1);
       renderNotes();

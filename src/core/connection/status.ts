@@ -22,7 +22,18 @@ export interface StatusSummary {
   details: string[];
 }
 
-export function statusSummary(profile: { name: string; environment: string }, c: Capabilities, readOnly: boolean): StatusSummary {
+/**
+ * `lost`: the server went away under the connection (a restart, the network; one line from db/errors) and no statement
+ * has reached it since — the status bar says so instead of the capabilities it last read (person17 LOW 2: "PG 18.4 ·
+ * stats ✓" stayed while the dashboard said disconnected).
+ */
+export function statusSummary(profile: { name: string; environment: string }, c: Capabilities, readOnly: boolean, lost?: string): StatusSummary {
+  if (lost !== undefined) {
+    return {
+      text: `$(debug-disconnect) ${profile.name} · unreachable`,
+      details: [`PG Lens: ${profile.name} (${profile.environment}): the server cannot be reached.`, lost, 'PG Lens connects again with its next statement (the dashboard tries every refresh). Click for details.'],
+    };
+  }
   const mark = (ok: boolean) => (ok ? '$(check)' : '$(circle-slash)');
   const pss = c.pgStatStatements === 'ready';
   const hypo = c.hypopg === 'ready';

@@ -23,6 +23,8 @@ describe('db/database across a server restart (dedicated embedded PostgreSQL)', 
   const unhandled: unknown[] = [];
   const trap = (e: unknown) => void unhandled.push(e);
   const messages: string[] = [];
+  /** onReconnected calls: the status bar leaves "unreachable" on each (person17 LOW 2). */
+  let reconnected = 0;
 
   before(async () => {
     process.on('unhandledRejection', trap);
@@ -30,7 +32,7 @@ describe('db/database across a server restart (dedicated embedded PostgreSQL)', 
     server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
     const parsed = parseConnectionString(server.url);
     const profile = { ...parsed.profile, name: 'restart', environment: 'development' } as ConnectionProfile;
-    db = await connect({ profile, password: parsed.password, max: 3, connectTimeoutMs: 3000, onConnectionError: (m) => messages.push(m) });
+    db = await connect({ profile, password: parsed.password, max: 3, connectTimeoutMs: 3000, onConnectionError: (m) => messages.push(m), onReconnected: () => reconnected++ });
   });
 
   after(async () => {
@@ -69,9 +71,13 @@ describe('db/database across a server restart (dedicated embedded PostgreSQL)', 
 
     await server.resume();
 
+    assert.equal(reconnected, 0, 'still unreachable while the server is down');
     // The next query reconnects: the pool opens a fresh session.
     const r = await db.query<{ x: number }>('/* pg-lens */ SELECT 42 AS x');
     assert.equal(r.rows[0].x, 42);
+    assert.equal(reconnected, 1, 'the first statement that reaches the server again says so, once');
+    await db.query('/* pg-lens */ SELECT 1');
+    assert.equal(reconnected, 1);
     assert.equal(await db.withSession(async (s) => (await s.query('SELECT 7 AS y')).rows[0].y), 7);
     assert.equal((await db.serverInfo()).user, 'postgres');
 
@@ -82,6 +88,7 @@ describe('db/database across a server restart (dedicated embedded PostgreSQL)', 
     await server.resume();
     assert.equal((await db.query('/* pg-lens */ SELECT 1 AS one')).rows[0].one, 1);
     assert.equal(messages.length, 2, JSON.stringify(messages));
+    assert.equal(reconnected, 2);
 
     await sleep(100); // a quiet period: an unhandled rejection would surface within it
     assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection or uncaught exception');

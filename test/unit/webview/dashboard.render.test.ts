@@ -268,6 +268,19 @@ describe('webview/dashboard (in Chromium)', function () {
     }
   });
 
+  it('an alert says since when it holds, and that it is not checked while disconnected (person17 LOW 2)', async function () {
+    await withDashboardPage(this, built, 'width: 900px', async (page, post) => {
+      await showConnected(page, post, oneStatementStats('SELECT 1', { calls: 4, totalMs: 2286.4, meanMs: 571.6, rows: 4, hitRatio: 1 }));
+      await post({ type: 'alerts', alerts: [{ key: 'statement:1', kind: 'statement-mean-time', severity: 'warning', message: 'Statement mean time 571.6 ms over 4 calls (threshold 500 ms): SELECT 1' }], active: ['statement:1'] });
+      const note = () => page.evaluate(() => document.querySelector('.note')?.textContent ?? '');
+      assert.match(await note(), /^Statement mean time 571\.6 ms .* \(since \d{1,2}:\d{2}:\d{2}[^;]*\)$/);
+      await post({ type: 'status', state: 'disconnected', message: 'No PostgreSQL is listening at h:5432 (connection refused).' });
+      assert.match(await note(), /; not checked while disconnected\)$/);
+      await post({ type: 'status', state: 'connected' });
+      assert.doesNotMatch(await note(), /not checked/);
+    });
+  });
+
   it('keeps each figure of Top statements on one line in a narrow pane ("250.7 ms", not "250.7" over "ms")', async function () {
     await withDashboardPage(this, built, 'width: 300px', async (page, post) => {
       const fig = { calls: 10800, totalMs: 250.7, meanMs: 0.54, rows: 10800, hitRatio: 1 };

@@ -18,6 +18,13 @@ describe('core/connection/status', () => {
     assert.ok(s.details.some((d) => /read-only for PG Lens/.test(d)));
   });
 
+  it('the server gone under the connection: says unreachable, not the capabilities it last read (person17 LOW 2)', () => {
+    const s = statusSummary({ name: 'locallibrary', environment: 'development' }, pg18, false, 'No PostgreSQL is listening at 127.0.0.1:55434 (connection refused).');
+    assert.equal(s.text, '$(debug-disconnect) locallibrary · unreachable');
+    assert.doesNotMatch(s.text, /stats|PG 18/);
+    assert.match(s.details.join('\n'), /connection refused/);
+  });
+
   it('explains how to enable each missing capability, for this server version', () => {
     assert.deepEqual(capabilityAdvice(pg18), []);
     const none = capabilityAdvice({ ...pg18, versionNum: 150008, pgStatStatements: 'unavailable', hypopg: 'unavailable' });
