@@ -210,15 +210,9 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
   const at = (recorded?.sites ?? []).flatMap((site) => site.statements.map((st) => ({ file: site.file && site.line ? site.file : undefined, line: site.file && site.line ? site.line : undefined, calls: st.calls, sql: st.sql })));
   matches = core.attachRecorded(matches, at, (sql) => fingerprintSql(sql.trim().replace(/;\s*$/, '')));
   const findings = core.observedFindings(matches, {}, `in ${window} of recording`);
+  // Through the one suppression step (an N+1 ignored in the code stays ignored here too).
   const diagnostics = new Map<string, vscode.Diagnostic[]>();
-  for (const f of findings) {
-    if (!f.file) continue;
-    const text = texts.get(f.file);
-    if (text === undefined) continue;
-    const list = diagnostics.get(f.file) ?? [];
-    list.push(...toDiagnostics([f], positionsOf(text), vscode.Uri.file(f.file)));
-    diagnostics.set(f.file, list);
-  }
+  for (const [file, fs] of core.observedFindingsByFile(findings, texts, ctx.config.rulesSeverity)) diagnostics.set(file, toDiagnostics(fs, positionsOf(texts.get(file)!), vscode.Uri.file(file)));
   const text = core.observedReport(matches, {}, relPath);
   return { text, diagnostics, flagged: core.observedNPlusOnes(matches).length, repeated: matches.filter((m) => core.isRepeatedSmall(m.statement)).length, window };
 }

@@ -11,6 +11,6 @@ export type { DbCall } from './dbCalls';
 export { rewriteFor, batchedSql } from './rewrites';
 export { findSqlCalls, toDollarParams } from './detect';
 export {
-  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedNPlusOnes, observedReport, canonical, siteRefsOf, attachRecorded,
+  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedFindingsByFile, observedNPlusOnes, observedReport, canonical, siteRefsOf, attachRecorded,
   type StatementFigures, type SqlSiteRef,
 } from './observed';

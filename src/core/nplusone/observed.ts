@@ -11,6 +11,7 @@ import type { Finding, Span } from '../findings';
 import { RULE_ID } from './detect';
 import { recordedWhere, shortLine } from '../format';
 import { lineStarts, positionAt } from '../findings';
+import { applySuppressions } from '../suppress';
 
 /** One statement's figures, as read from pg_stat_statements (or the difference of two snapshots). */
 export interface StatementFigures {
@@ -215,6 +216,22 @@ export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions
         },
       });
     }
+  }
+  return out;
+}
+
+/**
+ * The observed findings each file shows: through the one suppression step every finding takes (applySuppressions: a
+ * `pg-lens-ignore n-plus-one` comment on or above the line, the rule's severity setting), so an N+1 ignored in the code
+ * is not shown again by the pg_stat_statements half of a recording. Files whose text is not known are left out.
+ */
+export function observedFindingsByFile(findings: readonly Finding[], texts: ReadonlyMap<string, string>, severity: Record<string, string> = {}): Map<string, Finding[]> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) if (f.file && texts.has(f.file)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const out = new Map<string, Finding[]>();
+  for (const [file, fs] of byFile) {
+    const kept = applySuppressions(texts.get(file)!, fs, severity);
+    if (kept.length) out.set(file, kept);
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sitesIn } from '../../support/extractFixtures';
-import { attachRecorded, canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedNPlusOnes, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
+import { attachRecorded, canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedFindingsByFile, observedNPlusOnes, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
 const fig = (queryid: string, calls: number, rows: number, query?: string): StatementFigures => ({ queryid, calls, rows, totalExecTimeMs: calls * 0.1, query });
@@ -115,6 +115,20 @@ describe('core/nplusone observed', () => {
     assert.equal(report.match(/^SELECT "catalog_author"/gm)?.length, 1);
     const at = [...report.matchAll(/^ {2}at catalog\/templates\/catalog\/(\S+):11: (\d+) recorded$/gm)].map((x) => `${x[1]} ${x[2]}`);
     assert.deepEqual(at, ['genre_detail.html 43', 'bookinstance_list.html 42', 'author_list.html 41', 'book_list.html 40']);
+  });
+
+  it('an observed N+1 goes through the one suppression step: an ignore comment above its line, or the rule off, and it is not shown', () => {
+    const text = ['for (const id of ids) {', '  // pg-lens-ignore n-plus-one: ids is at most 3 long', "  await db.query('SELECT * FROM t WHERE id = $1', [id]);", '}'].join('\n');
+    const other = "for (const id of ids) {\n  await db.query('SELECT * FROM u WHERE id = $1', [id]);\n}";
+    const sites = [
+      { file: '/w/a.ts', span: { start: text.indexOf('db.query'), end: text.indexOf(');') }, line: 2, sql: 'SELECT * FROM t WHERE id = $1', inLoop: true },
+      { file: '/w/b.ts', span: { start: other.indexOf('db.query'), end: other.indexOf(');') }, line: 1, sql: 'SELECT * FROM u WHERE id = $1', inLoop: true },
+    ];
+    const m = matchStatements([fig('1', 300, 300, 'SELECT * FROM t WHERE id = $1'), fig('2', 300, 300, 'SELECT * FROM u WHERE id = $1')], sites, (s) => s);
+    const texts = new Map([['/w/a.ts', text], ['/w/b.ts', other]]);
+    assert.equal(observedFindings(m).length, 2);
+    assert.deepEqual([...observedFindingsByFile(observedFindings(m), texts).keys()], ['/w/b.ts']);
+    assert.deepEqual([...observedFindingsByFile(observedFindings(m), texts, { 'n-plus-one': 'off' }).keys()], []);
   });
 
   it('canonical text ignores comments, whitespace, case and a trailing semicolon', () => {
