@@ -418,6 +418,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (target.tool === 'typeorm' || target.tool === 'knex' || target.tool === 'sequelize') {
       for (const f of files.filter((f) => f.startsWith(target.dir + '/') && !f.slice(target.dir.length + 1).includes('/')).sort().slice(-5)) texts.set(f, await read(f));
     }
+    // Django: the app's models.py, so a model's table gets AddIndexConcurrently with the index for Meta.indexes.
+    if (target.tool === 'django') texts.set(`${target.dir.replace(/\/?migrations$/, '')}/models.py`, await read(`${target.dir.replace(/\/?migrations$/, '')}/models.py`));
     if (target.tool === 'alembic') {
       for (const f of files.filter((f) => f.startsWith(target.dir + '/') && f.endsWith('.py') && !f.slice(target.dir.length + 1).includes('/'))) texts.set(f, await read(f));
     }
