@@ -45,7 +45,7 @@ export interface IndexSuggestion extends SuggestionLike {
   summary: string;
 }
 
-export interface NotTried {
+interface NotTried {
   /** The candidate's definition as shown: "catalog_book (title)". */
   index: string;
   table: string;

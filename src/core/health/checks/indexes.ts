@@ -88,7 +88,7 @@ const DJANGO_AUTH_TABLES = new Set(['auth_group', 'auth_group_permissions', 'aut
  * has no migration that can change them (issue 20, person17 LOW 4: four duplicate-index warnings on Django's auth_*
  * tables, right but not actionable). Undefined for the app's tables.
  */
-export function frameworkOwner(table: string): string | undefined {
+function frameworkOwner(table: string): string | undefined {
   if (DJANGO_AUTH_TABLES.has(table)) return "Django's django.contrib.auth";
   if (/^django_/.test(table)) return 'Django (or a Django app it installs)';
   return undefined;
