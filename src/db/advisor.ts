@@ -49,7 +49,9 @@ interface NotTried {
   /** The candidate's definition as shown: "catalog_book (title)". */
   index: string;
   table: string;
-  why: 'size' | 'withheld' | 'busy' | 'unavailable';
+  why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
+  /** `failed`: the server's answer to the trial ("Gave up waiting for a lock (lock_timeout)."). */
+  error?: string;
   /** `size`: the table's size and the limit, in bytes. */
   tableBytes?: number;
   limitBytes?: number;
@@ -178,13 +180,15 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   const busy = new Set<IndexCandidate>();
   // Candidates a real build would have proved but for the table's size (maxTableSizeMb).
   const tooLarge = new Set<IndexCandidate>();
+  // Candidates whose trial failed (a lock not granted in time, a statement timeout), with the server's message.
+  const failed = new Map<IndexCandidate, string>();
   const notTried = (provedAny: boolean): { notTried?: NotTried[] } => {
     const triedDdl = new Set(tried.map((x) => x.ddl));
     const out: NotTried[] = [];
     for (const c of candidates) {
       if (provedAny || triedDdl.has(createIndexSql(c, { concurrently: true }))) continue;
-      const why: NotTried['why'] = busy.has(c) ? 'busy' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : 'unavailable';
-      out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}) });
+      const why: NotTried['why'] = busy.has(c) ? 'busy' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
+      out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}), ...(why === 'failed' ? { error: failed.get(c) } : {}) });
     }
     return out.length ? { notTried: out } : {};
   };
@@ -258,6 +262,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
               continue;
             }
             rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `could not be tried: ${describeError(e)}` });
+            failed.set(c, describeError(e));
             continue;
           }
           if (p === 'unverifiable') {

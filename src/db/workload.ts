@@ -57,7 +57,9 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
     const d = decision.byStatement.get(s.sql);
     const outcome = !r ? `not advised: ${decider.errors.get(s.sql) ?? 'not reached'}`
       : r.status !== 'ok' ? (r.message ?? `not advised (${r.status})`)
-      : d?.suggestions.length ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
+      : d?.suggestions.length && d.suggestions.some((x) => x.verifiedBy !== 'none') ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
+      // Estimated only (no HypoPG, the table above the size limit or no build allowed): never said as proved.
+      : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' })}` : ''}`
       : d?.withheld.length ? `index proved, not worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}`
       : noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' });
     return { label: s.label, calls: s.calls, totalMs: s.totalMs, outcome };

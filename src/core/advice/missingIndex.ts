@@ -96,7 +96,8 @@ export interface HoverSuggestion extends ProvedSuggestion {
 export interface NotTriedCandidate {
   index: string;
   table: string;
-  why: 'size' | 'withheld' | 'busy' | 'unavailable';
+  why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
+  error?: string;
   tableBytes?: number;
   limitBytes?: number;
 }
@@ -131,6 +132,7 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   }
   if (list('withheld').length) parts.push(`not proved: ${indexes(list('withheld'))} — a real trial index (rolled back) is built only when you ask: Suggest Indexes tries it`);
   if (list('busy').length) parts.push(`not tried: another PG Lens session was building a trial index on ${[...new Set(list('busy').map((x) => x.table))].join(', ')}; ask again: ${indexes(list('busy'))}`);
+  for (const x of list('failed')) parts.push(`not tried: the trial of ${x.index} failed (${(x.error ?? 'an error').replace(/\.$/, '')}); ask again`);
   if (list('unavailable').length) parts.push(`not tried: ${indexes(list('unavailable'))}${r.proofNote ? ` (${r.proofNote})` : ''}`);
   return parts.join('; ');
 }

@@ -15,6 +15,7 @@ import { strict as assert } from 'node:assert';
 import { adviseStatement } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { IndexDecider } from '../../../src/db/indexDecision';
+import { adviseWorkload } from '../../../src/db/workload';
 import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
 import { statementStats, testDatabase } from '../support';
 
@@ -67,6 +68,10 @@ describe('db/advisor: untried candidates said as such, the ORM ordering over a j
     const said = noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pgLens.index.maxTableSizeMb' });
     assert.match(said, /^not tried: books is \d+ MB, above the size limit for a real trial index \(pgLens\.index\.maxTableSizeMb: 1 MB; raise it, or install HypoPG, which builds nothing\): books \(title\)$/);
     assert.doesNotMatch(said, /no index/i);
+    // The workload advice's "what was weighed" says the same, and never "index proved" for an estimate.
+    const w = await adviseWorkload(db, { info, proof: 'transaction', maxTableSizeMb: 1, extraStatements: [{ sql: DJANGO_BOOK_LIST, source: 'catalog/views.py:34' }] });
+    const line = w.weighed.find((x) => /catalog\/views\.py:34/.test(x.label));
+    assert.match(line?.outcome ?? '', /^(index estimated, not proved: books \(title\) — )?not tried: books is \d+ MB, above the size limit/, JSON.stringify(w.weighed));
     // Raised: proved.
     const raised = await adviseStatement(db, DJANGO_BOOK_LIST, undefined, { info, proof: 'transaction', maxTableSizeMb: 1000 });
     assert.equal(raised.suggestions[0]?.verifiedBy, 'transaction', JSON.stringify(raised.rejected));

@@ -30,6 +30,7 @@ describe('core/advice/missingIndex', () => {
     assert.match(asked, /^of 1 candidate tried, none cuts the estimated cost by 30% or more; not proved: catalog_bookinstance \(status, due_back\) — .*Suggest Indexes tries it$/);
     assert.match(noIndexAnswer({ considered: 1, tried: [], proofNote: 'HypoPG is not available on this server', notTried: [{ index: 'a (b)', table: 'a', why: 'unavailable' }] }, o), /^not tried: a \(b\) \(HypoPG is not available on this server\)$/);
     for (const text of [big, asked]) assert.doesNotMatch(text, /no index/i);
+    assert.equal(noIndexAnswer({ considered: 1, tried: [], notTried: [{ index: 'tokens (user_id)', table: 'tokens', why: 'failed', error: 'Gave up waiting for a lock (lock_timeout).' }] }, o), 'not tried: the trial of tokens (user_id) failed (Gave up waiting for a lock (lock_timeout)); ask again');
     // No candidate at all: said as that, not as a result of trying.
     assert.match(noIndexAnswer({ considered: 0, tried: [] }, o), /^no index candidate: /);
   });
