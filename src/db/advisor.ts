@@ -45,6 +45,18 @@ export interface IndexSuggestion extends SuggestionLike {
   summary: string;
 }
 
+interface NotTried {
+  /** The candidate's definition as shown: "catalog_book (title)". */
+  index: string;
+  table: string;
+  why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
+  /** `failed`: the server's answer to the trial ("Gave up waiting for a lock (lock_timeout)."). */
+  error?: string;
+  /** `size`: the table's size and the limit, in bytes. */
+  tableBytes?: number;
+  limitBytes?: number;
+}
+
 type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
 
 export interface AdviceResult {
@@ -66,6 +78,15 @@ export interface AdviceResult {
   realBuildWithheld?: boolean;
   /** Real indexes built (each rolled back) for this advice. */
   realBuilds?: number;
+  /** Proofs of real trial indexes reused from earlier advice on this connection (nothing built for them). */
+  reusedProofs?: number;
+  /**
+   * Candidates no proof was made for, and why: `size` — no HypoPG, and the table is above the size limit for a real trial
+   * build (maxTableSizeMb); `withheld` — a real build is made only when the person asks (Suggest Indexes); `busy` — another
+   * PG Lens session was building on the table; `unavailable` — no way to try it here (no HypoPG, not a development
+   * profile). With any, "no index" is never the answer: nothing was tried (issue 20, person17 HIGH 4, MEDIUM 5).
+   */
+  notTried?: NotTried[];
   /** Every proof made: cost with the index, whether the plan used it, its size. */
   tried: { ddl: string; costAfter: number; planUsesIndex: boolean; indexSizeBytes: number | null; verifiedBy: VerifiedBy }[];
   elapsedMs: number;
@@ -147,9 +168,30 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     else if (realBuildWithheld && !hypoOk) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real trial index (rolled back, it blocks the table's writes while it builds) is built only when you ask: run Suggest Indexes`;
   }
   let tx: TransactionProver | undefined;
+  const proofs = trialProofsOf(db);
+  const snapshot = tablesSnapshot(facts);
+  // The indexes kept in place so far (greedy rounds): a proof is made on top of them, so they are part of its key.
+  const keptDefs: string[] = [];
+  // Kept indexes whose proof came from the cache: built only when a later proof needs a real build on top of them.
+  const pendingKeep: IndexCandidate[] = [];
+  let reused = 0;
   // Candidates a real build would have tried (not allowed here), and those another session was building on.
   const withheld = new Set<IndexCandidate>();
   const busy = new Set<IndexCandidate>();
+  // Candidates a real build would have proved but for the table's size (maxTableSizeMb).
+  const tooLarge = new Set<IndexCandidate>();
+  // Candidates whose trial failed (a lock not granted in time, a statement timeout), with the server's message.
+  const failed = new Map<IndexCandidate, string>();
+  const notTried = (provedAny: boolean): { notTried?: NotTried[] } => {
+    const triedDdl = new Set(tried.map((x) => x.ddl));
+    const out: NotTried[] = [];
+    for (const c of candidates) {
+      if (provedAny || triedDdl.has(createIndexSql(c, { concurrently: true }))) continue;
+      const why: NotTried['why'] = busy.has(c) ? 'busy' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
+      out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}), ...(why === 'failed' ? { error: failed.get(c) } : {}) });
+    }
+    return out.length ? { notTried: out } : {};
+  };
 
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
@@ -174,10 +216,28 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       if (hypo) await hypo.reset().catch(() => undefined);
     }
 
-    async function proveOne(c: IndexCandidate): Promise<Proof | 'unverifiable'> {
+    async function proveOne(c: IndexCandidate, keep = false): Promise<Proof | 'unverifiable'> {
       if (hypo?.supports(c)) return hypo.prove(c);
-      if (tx && txFor(c)) return tx.prove(c);
-      if (realBuildWithheld && tableBytes(c) <= maxTableBytes) withheld.add(c);
+      if (tx && txFor(c)) {
+        // A real trial build proved this index on this statement, on the same tables, a moment ago (Suggest Indexes, then
+        // the workload advice, then the decision again after a setting changed): its proof is reused, nothing is built
+        // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
+        const key = JSON.stringify([sql, params ?? null, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]);
+        const hit = proofs.get(key);
+        if (hit) {
+          reused++;
+          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          if (keep) pendingKeep.push(c);
+          return { ...hit.proof, undo: async () => undefined };
+        }
+        // A real build on top of the kept indexes: those reused from the cache are built now.
+        while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
+        const p = await tx.prove(c);
+        proofs.set(key, { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } });
+        return p;
+      }
+      if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
+      else if (realBuildWithheld) withheld.add(c);
       return 'unverifiable';
     }
 
@@ -202,6 +262,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
               continue;
             }
             rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `could not be tried: ${describeError(e)}` });
+            failed.set(c, describeError(e));
             continue;
           }
           if (p === 'unverifiable') {
@@ -229,8 +290,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           break;
         }
         // Keep the winner in place (prove again, no undo) and try the others on top of it.
-        const kept = await proveOne(best.c);
+        const kept = await proveOne(best.c, true);
         if (kept === 'unverifiable') break;
+        keptDefs.push(definitionOf(best.c));
         suggestions.push(toSuggestion(best.c, kept, current, facts));
         current = kept.plan;
       }
@@ -241,11 +303,15 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           if (suggestions.some((s) => s.schema === c.schema && s.table === displayTable(c))) continue;
           const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
-          if (!t || !seq || (t.rows ?? 0) < 10000 || c.selectivity > 0.05) continue;
+          // A sort index under a LIMIT is worth trying however many rows the filters keep (`status = 'o'` keeps a quarter of
+          // the rows; `(status, due_back)` still stops the scan after a page): when the plan sorts them now (issue 20,
+          // person17 MEDIUM 5: the hover said "no index" where Suggest Indexes then proved one 18,234 → 2,365).
+          const sortsForLimit = c.servesLimit && baseline.nodes.some((n) => /^(Incremental )?Sort$/.test(n.nodeType));
+          if (!t || !seq || (t.rows ?? 0) < 10000 || (c.selectivity > 0.05 && !sortsForLimit)) continue;
           // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
           // of rows on a boolean nearly every row shares read as "selective"; issue 20, person16 HIGH 2).
           if (c.keys.some((k) => !k.column || !t.stats[k.column])) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : withheld.has(c) ? 'withheld' : 'unavailable'));
+          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -256,7 +322,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
-    return { status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}) };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
     const message = describeError(e);
     opts.log?.(`index advice: ${message}`);
@@ -337,11 +403,12 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
  * Why a candidate is not proved: `withheld` — HypoPG is missing and a real trial build runs only when the person asks
  * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `unavailable` — no way to try it here.
  */
-type NotProved = 'withheld' | 'busy' | 'unavailable';
+type NotProved = 'withheld' | 'busy' | 'size' | 'unavailable';
 
 const NOT_PROVED: Record<NotProved, string> = {
   withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
   busy: 'not proved: another PG Lens session was building a trial index on this table; run Suggest Indexes again',
+  size: 'not proved: the table is above the size limit for a real trial index (raise the limit, or install HypoPG, which builds nothing)',
   unavailable: 'not verified: the planner could not try it here',
 };
 
@@ -362,8 +429,54 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFa
     seqScan: { relation: seq.relation, rows },
     planBefore: planOutline(before),
     planAfter: [],
-    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : why === 'size' ? 'estimated, not proved: the table is above the size limit for a real trial index' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
   };
+}
+
+/** How long a real trial build's proof is reused (the tables' snapshot in its key changes sooner on DDL or ANALYZE). */
+const PROOF_TTL_MS = 10 * 60_000;
+const PROOF_CACHE_MAX = 500;
+
+interface CachedProof {
+  at: number;
+  proof: Omit<Proof, 'undo'>;
+}
+
+/** Per connection (Database): proofs made by real trial builds, by statement, kept indexes, candidate and tables' snapshot. */
+const trialProofCaches = new WeakMap<Database, Map<string, CachedProof>>();
+
+function trialProofsOf(db: Database): { get(key: string): CachedProof | undefined; set(key: string, v: CachedProof): void } {
+  let m = trialProofCaches.get(db);
+  if (!m) trialProofCaches.set(db, (m = new Map()));
+  const cache = m;
+  return {
+    get(key) {
+      const v = cache.get(key);
+      if (v && Date.now() - v.at > PROOF_TTL_MS) cache.delete(key);
+      return v && Date.now() - v.at <= PROOF_TTL_MS ? v : undefined;
+    },
+    set(key, v) {
+      cache.delete(key);
+      cache.set(key, v);
+      // Oldest first out (a Map keeps insertion order).
+      while (cache.size > PROOF_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    },
+  };
+}
+
+/** A candidate's definition without its name (the name may be made unique differently next time). */
+function definitionOf(c: IndexCandidate): string {
+  return createIndexSql({ ...c, name: 'x' }, { concurrently: false, qualify: true });
+}
+
+/**
+ * What a proof depends on besides the statement: each table's identity, its indexes (DDL changes them: a proof made before
+ * an index was created or dropped is not reused), its columns, the planner's row estimate (ANALYZE changes it) and its
+ * size in 5% steps (a table the app writes to grows by a page now and then; that barely moves a plan).
+ */
+function tablesSnapshot(facts: CatalogFacts): string {
+  return JSON.stringify(facts.tables.map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, Math.round(Math.log1p(t.pages) / Math.log(1.05)),
+    t.columns.map((c) => `${c.name}:${c.type}`), t.indexes.map((i) => [i.name, i.method, i.keys, i.include, i.predicate ?? null, i.valid])]));
 }
 
 function round(n: number): number {

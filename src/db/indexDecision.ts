@@ -369,7 +369,7 @@ export class IndexDecider {
       if (t.name.toLowerCase() !== name || (t.schema ?? 'public') !== on.schema) continue;
       t.predicates.forEach(add);
       for (const j of t.joinKeys) eq.add(j.column.toLowerCase());
-      for (const k of t.orderBy) if (k.target.kind === 'column') ordered.add(k.target.column.toLowerCase());
+      for (const k of [...t.orderBy, ...(t.orderByLead ?? [])]) if (k.target.kind === 'column') ordered.add(k.target.column.toLowerCase());
     }
     for (const u of shape?.unresolved ?? []) add(u.predicate);
     return { eq, ordered };

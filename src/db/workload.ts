@@ -5,6 +5,7 @@
  * save minus what they cost on writes — the same indexes the per-statement surfaces name.
  */
 import { workloadIndexes, type FoundStatement, type LeftOut, type WeighedStatement, type WorkloadChoice } from '../core/advice/workload';
+import { noIndexAnswer } from '../core/advice/missingIndex';
 import type { AdviseOptions, IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { decisionStatements, IndexDecider } from './indexDecision';
@@ -17,6 +18,8 @@ export interface WorkloadOptions extends AdviseOptions {
   maxIndexes?: number;
   /** Statements of the code or a recording (those that are not workload are left out: core/advice/workload notWorkload). */
   extraStatements?: FoundStatement[];
+  /** The setting that raises the size limit of a real trial index, as the answer names it (default: the CLI's option). */
+  sizeSetting?: string;
   /** The decider to use (the editor's, with its proofs); a new one otherwise. */
   decider?: IndexDecider;
 }
@@ -49,15 +52,16 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const decision = await decider.decide(sources.statements, { realIndexes: opts.realIndexes ?? true });
   const analysed = sources.statements.filter((s) => decider.advice.has(s.sql)).length;
   const suggestions = workloadIndexes(decision, opts.maxIndexes ?? 5);
-  const minPct = Math.round((opts.minCostReduction ?? 0.3) * 100);
   const weighed: WeighedStatement[] = sources.statements.map((s) => {
     const r = decider.advice.get(s.sql);
     const d = decision.byStatement.get(s.sql);
     const outcome = !r ? `not advised: ${decider.errors.get(s.sql) ?? 'not reached'}`
       : r.status !== 'ok' ? (r.message ?? `not advised (${r.status})`)
-      : d?.suggestions.length ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
+      : d?.suggestions.length && d.suggestions.some((x) => x.verifiedBy !== 'none') ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
+      // Estimated only (no HypoPG, the table above the size limit or no build allowed): never said as proved.
+      : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' })}` : ''}`
       : d?.withheld.length ? `index proved, not worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}`
-      : `no index cuts its estimated cost by ${minPct}% or more`;
+      : noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' });
     return { label: s.label, calls: s.calls, totalMs: s.totalMs, outcome };
   });
   const notRecommended = decision.indexes.filter((x) => !suggestions.includes(x)).map((x) => ({

@@ -12,7 +12,11 @@ import type { Database, Session } from './database';
 import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
-  /** Single-column, non-unique, non-partial B-trees on tables of at least $1 pages whose column's |correlation| ≥ $2. */
+  /**
+   * Single-column, non-unique, non-partial B-trees on tables of at least $1 pages whose column's |correlation| ≥ $2, with
+   * the default operator class: a text_pattern_ops/varchar_pattern_ops index serves LIKE 'x%' (Django's `_like` twin of
+   * every indexed CharField), which BRIN cannot (issue 20, person17 LOW 5).
+   */
   brinCandidates: `${M} SELECT n.nspname AS schema, t.relname AS table_name, c.relname AS index_name, a.attname AS column_name,
     format_type(a.atttypid, a.atttypmod) AS column_type, s.correlation::float8 AS correlation, t.reltuples::float8 AS reltuples,
     t.relpages::float8 AS table_pages, c.relpages::float8 AS index_pages,
@@ -23,6 +27,7 @@ export const WORKLOAD_SQL = {
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
     JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname AND NOT s.inherited
     WHERE i.indnatts = 1 AND NOT i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indisvalid AND t.relkind = 'r'
+      AND EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = i.indclass[0] AND oc.opcdefault)
       AND t.relpages >= $1 AND abs(s.correlation) >= $2 AND ${USER_SCHEMA}
     ORDER BY t.relpages DESC`,
   /** Variable-length columns of tables whose TOAST table has at least $1 pages. PostgreSQL 14+ (attcompression). */

@@ -108,6 +108,12 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.connections.onDidChange(() => this.followConnection()),
       // PG Lens changed the catalog (Create index now) or found an advised index made meanwhile: the advice is checked again.
       ctx.analysis.onDidChangeCatalog(() => void this.recheckAdvice({ advise: true })),
+      // The index settings (the size limit of a real trial index, the cost threshold) changed: the recorded statements'
+      // advice is made again under them — kept, it still said what the old limit allowed (issue 20, person17 HIGH 4: the
+      // limit raised to 200 MB changed nothing in the recorded line's hover). The index decision starts afresh too.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pgLens.index')) this.adviceSettingsChanged();
+      }),
       vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
@@ -205,6 +211,16 @@ export class CaptureRecording implements vscode.Disposable {
     this.publishDiagnostics(had);
     this.lensChanged.fire();
     if (key && !this.listener && this.summary) void this.adviseAll();
+  }
+
+  /** The recorded advice was made under other index settings: dropped, and made again once the recording has stopped. */
+  private adviceSettingsChanged(): void {
+    if (!this.advice.size) return;
+    const had = this.adviceFiles();
+    this.advice.clear();
+    this.publishDiagnostics(had);
+    this.lensChanged.fire();
+    if (this.connectionKey() && !this.listener && this.summary) void this.adviseAll();
   }
 
   /** The re-check in flight (one at a time: catalogChanged fires while one runs). */
@@ -589,6 +605,7 @@ export class CaptureRecording implements vscode.Disposable {
 
   private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
+    const { noIndexAnswer } = await import('../core/advice/missingIndex');
     const provedOn = this.connectionKey();
     if (this.plansOn !== provedOn) {
       this.plans.clear();
@@ -619,7 +636,7 @@ export class CaptureRecording implements vscode.Disposable {
       } catch (err) {
         this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
       }
-      this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message, provedOn });
+      this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status !== 'ok' ? r.message : !r.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: 'pgLens.index.maxTableSizeMb' }) : undefined, provedOn });
     }
   }
 }

@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexWorthIt, provedBy, sameShownAdvice } from '../core/advice/missingIndex';
+import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexAnswer, provedBy, sameShownAdvice } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -28,6 +28,9 @@ import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 
 type DecidedOf = typeof decidedFn;
+
+/** The setting that raises the size limit of a real trial index, as the editor's answers name it. */
+const EDITOR_SIZE_SETTING = 'pgLens.index.maxTableSizeMb';
 
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
@@ -415,6 +418,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (target.tool === 'typeorm' || target.tool === 'knex' || target.tool === 'sequelize') {
       for (const f of files.filter((f) => f.startsWith(target.dir + '/') && !f.slice(target.dir.length + 1).includes('/')).sort().slice(-5)) texts.set(f, await read(f));
     }
+    // Django: the app's models.py, so a model's table gets AddIndexConcurrently with the index for Meta.indexes.
+    if (target.tool === 'django') texts.set(`${target.dir.replace(/\/?migrations$/, '')}/models.py`, await read(`${target.dir.replace(/\/?migrations$/, '')}/models.py`));
     if (target.tool === 'alembic') {
       for (const f of files.filter((f) => f.startsWith(target.dir + '/') && f.endsWith('.py') && !f.slice(target.dir.length + 1).includes('/'))) texts.set(f, await read(f));
     }
@@ -532,7 +537,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const own = advice.own;
       const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? (own.message ?? own.status)
         : advice.withheld.length ? `no index worth its write cost: ${advice.withheld.map((w) => w.why).join('; ')}`
-        : noIndexWorthIt(this.ctx.config.indexMinCostReduction, own.considered, own.proofNote);
+        : noIndexAnswer(own, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
       return say(`${why.replace(/\.$/, '')}.`);
     }
     const shared = advice.decided.alsoServes;
@@ -589,7 +594,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const extra = [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()];
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
-      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, realIndexes: true, log: (l) => this.ctx.log.info(l) });
+      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), sizeSetting: EDITOR_SIZE_SETTING, info: conn.info, extraStatements: extra, decider: state.decider, realIndexes: true, log: (l) => this.ctx.log.info(l) });
     });
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
     if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.', '');

@@ -13,7 +13,7 @@ import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
 import { workloadWeighingLines } from '../../core/advice/workload';
 import { oneLine, errorMessage } from '../../core/safeText';
-import { provedBy } from '../../core/advice/missingIndex';
+import { noIndexAnswer, provedBy } from '../../core/advice/missingIndex';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
 
@@ -84,7 +84,7 @@ export const advise: CliCommand = {
         const d = decision.byStatement.get(st.sql);
         if (!r) continue;
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
-        else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? `no index worth its write cost (${d.withheld.map((w) => w.why).join('; ')})` : `no index would cut the estimated cost by ${Math.round((minCostReduction ?? 0.3) * 100)}% or more${r.proofNote ? ` (${r.proofNote})` : ''}`}`);
+        else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? `no index worth its write cost (${d.withheld.map((w) => w.why).join('; ')})` : noIndexAnswer(r, { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
         for (const s of d?.suggestions ?? []) {
           if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
           const others = d?.alsoServes[s.ddl];

@@ -13,6 +13,7 @@ import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/e
 import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { readsCatalog, summarize, touchesTables, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
+import { noIndexAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
@@ -156,7 +157,9 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
         continue;
       }
       const d = decision.byStatement.get(st.sql);
-      const note = r.status !== 'ok' ? r.message : d?.withheld.length ? `no index worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}` : undefined;
+      // Candidates nobody tried (a table above the size limit for a real trial index): said, never "no index".
+      const note = r.status !== 'ok' ? r.message : d?.withheld.length ? `no index worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}`
+        : !d?.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pg-lens advise --max-table-size-mb' }) : undefined;
       out.set(st.normalized, { costBefore: r.costBefore, suggestions: (d?.suggestions ?? []).map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note });
     }
   } finally {

@@ -42,6 +42,8 @@ export interface IndexCandidate {
   preferWhenProved?: boolean;
   /** Estimated share of the table's rows the indexed predicates keep (1 when unknown). */
   selectivity: number;
+  /** Its keys give the statement's ORDER BY (or its leading keys) and the statement has a LIMIT: the scan stops early, however many rows the filters keep. */
+  servesLimit?: boolean;
 }
 
 export interface CandidateOptions {
@@ -323,7 +325,10 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   }
   ranges.sort((a, b) => a.selectivity - b.selectivity);
   const order: IndexKey[] = [];
-  for (const k of use.orderBy) {
+  // The leading ORDER BY keys that are this table's, the rest another table's (an ORM's default ordering over a join):
+  // only with a LIMIT, where rows in index order let the scan stop early and only ties are sorted (Incremental Sort).
+  const leadOnly = !use.orderBy.length && !!use.orderByLead?.length && use.limit !== undefined;
+  for (const k of leadOnly ? use.orderByLead! : use.orderBy) {
     const key = keyOf(t, k.target, k.direction === 'DESC');
     if (!key) {
       order.length = 0;
@@ -376,10 +381,12 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     if (!range || rangeIsFirstSort) {
       const keys = [...eqKeys, ...order];
       if (selective || sortHelps) {
-        btree('sort', keys, `${eq.length ? `equality on ${eq.map((e) => e.key.label).join(', ')}, then ` : ''}the ORDER BY keys ${order.map((k) => k.label).join(', ')} in the query's direction so the sort disappears${use.limit !== undefined ? ' and the LIMIT stops the scan early' : ''}`, withRangeSel);
+        btree('sort', keys, leadOnly
+          ? `${eq.length ? `equality on ${eq.map((e) => e.key.label).join(', ')}, then ` : ''}the leading ORDER BY ${order.length === 1 ? 'key' : 'keys'} ${order.map((k) => k.label).join(', ')} (the later keys are another table's): rows come out of the index in that order, only their ties are sorted (Incremental Sort), and the LIMIT stops the scan early`
+          : `${eq.length ? `equality on ${eq.map((e) => e.key.label).join(', ')}, then ` : ''}the ORDER BY keys ${order.map((k) => k.label).join(', ')} in the query's direction so the sort disappears${use.limit !== undefined ? ' and the LIMIT stops the scan early' : ''}`, withRangeSel, sortHelps ? { servesLimit: true } : {});
       }
     } else if (sortHelps && eqSel <= o.maxSelectivity) {
-      btree('sort', [...eqKeys, ...order], `equality columns then the ORDER BY keys, so the LIMIT stops the scan early`, eqSel);
+      btree('sort', [...eqKeys, ...order], `equality columns then the ORDER BY keys, so the LIMIT stops the scan early`, eqSel, { servesLimit: true });
     }
   }
   // 3. INCLUDE for an index-only scan of a narrow select — not for a lookup a unique index already

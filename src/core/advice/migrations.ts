@@ -5,6 +5,7 @@
  */
 import { prismaModels } from '../prismaSchema';
 import { ident } from '../sql/predicates';
+import { shortHash } from '../hash';
 
 type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'sequelize' | 'typeorm' | 'mikro-orm' | 'flyway' | 'sql' | 'unknown';
 
@@ -854,7 +855,42 @@ function mikroOrmMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Mig
   };
 }
 
-/** Django: RunSQL in a non-atomic migration that depends on the app's latest one. */
+/** Django's limit on an index name in Meta.indexes (models.Index.max_name_length; system check models.E034). */
+const DJANGO_INDEX_NAME_MAX = 30;
+
+/**
+ * The index as Django's models.Index, when Django can state it and the model is known for sure: a b-tree on plain
+ * columns (`-col` for DESC, INCLUDE as include=), no predicate, no operator class or extension, in public, on a table
+ * named the way Django names a model's table (`<app>_<model>`) whose model class the app's models.py declares (read
+ * from `<app>/models.py`; without it, undefined). Then the migration is AddIndexConcurrently and Meta.indexes can hold
+ * the same index, so makemigrations stays consistent (issue 20, person17 LOW 7: RunSQL left Django's model state out).
+ */
+function djangoIndex(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): { model: string; cls: string; index: string; name: string } | undefined {
+  const app = target.app;
+  if (!app || ix.method !== 'btree' || ix.where || ix.needsExtension || ix.schema !== 'public' || /[a-z_]+_ops/.test(ix.ddl)) return undefined;
+  const prefix = `${app.toLowerCase()}_`;
+  if (!ix.table.startsWith(prefix)) return undefined;
+  const model = ix.table.slice(prefix.length);
+  const models = ctx.fileText?.(`${target.dir.replace(/\/?migrations$/, '')}/models.py`);
+  const cls = models && [...models.matchAll(/^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/gm)].map((m) => m[1]).find((c) => c.toLowerCase() === model);
+  // A model with its own db_table may name another table: only the default name is taken for sure.
+  if (!cls || /\bdb_table\s*=/.test(models!)) return undefined;
+  const fields: string[] = [];
+  for (const c of ix.columns) {
+    const m = /^([a-z_][a-z0-9_]*)( DESC)?$/.exec(c);
+    if (!m) return undefined;
+    fields.push(`${m[2] ? '-' : ''}${m[1]}`);
+  }
+  if (ix.include.some((c) => !/^[a-z_][a-z0-9_]*$/.test(c))) return undefined;
+  const name = ix.name.length <= DJANGO_INDEX_NAME_MAX ? ix.name : `${ix.name.slice(0, DJANGO_INDEX_NAME_MAX - 11).replace(/_+$/, '')}_${shortHash(ix.name).slice(0, 6)}_idx`;
+  const index = `models.Index(fields=[${fields.map(pyString).join(', ')}], ${ix.include.length ? `include=[${ix.include.map(pyString).join(', ')}], ` : ''}name=${pyString(name)})`;
+  return { model, cls, index, name };
+}
+
+/**
+ * Django: AddIndexConcurrently (django.contrib.postgres) with the index for Meta.indexes when Django can state it
+ * (djangoIndex), else RunSQL; either way in a non-atomic migration that depends on the app's latest one.
+ */
 function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const inDir = ctx.files.filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => /^\d{4}_[^/]+\.py$/.test(f)).sort();
   const last = inDir[inDir.length - 1];
@@ -862,12 +898,14 @@ function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migra
   const name = `${next}_add_${snake(ix.name)}`.slice(0, 80);
   const app = target.app ?? 'app';
   const ops: string[] = [];
+  const modelIndex = djangoIndex(target, ix, ctx);
   const extension = extensionSql(ix);
   if (extension) ops.push(`        migrations.RunSQL(\n            sql=${pyString(extension)},\n            reverse_sql=migrations.RunSQL.noop,\n        ),`);
-  ops.push(`        migrations.RunSQL(\n            sql=${pyString(createSql(ix))},\n            reverse_sql=${pyString(dropSql(ix))},\n        ),`);
+  if (modelIndex) ops.push(`        AddIndexConcurrently(\n            model_name=${pyString(modelIndex.model)},\n            index=${modelIndex.index},\n        ),`);
+  else ops.push(`        migrations.RunSQL(\n            sql=${pyString(createSql(ix))},\n            reverse_sql=${pyString(dropSql(ix))},\n        ),`);
   const content = [
     header(ix, '#'),
-    'from django.db import migrations\n\n\n',
+    modelIndex ? 'from django.contrib.postgres.operations import AddIndexConcurrently\nfrom django.db import migrations, models\n\n\n' : 'from django.db import migrations\n\n\n',
     'class Migration(migrations.Migration):\n',
     '    # CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
     '    atomic = False\n\n',
@@ -876,7 +914,10 @@ function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migra
     ops.join('\n') + '\n',
     '    ]\n',
   ].join('');
-  return { kind: 'create', path: `${target.dir}/${name}.py`, content, notes: ['RunSQL does not change Django\'s model state; add the index to Meta.indexes too if you want makemigrations to know about it.'] };
+  const notes = modelIndex
+    ? [`Add the same index to ${modelIndex.cls}'s Meta.indexes — indexes = [${modelIndex.index}] — so makemigrations does not write a migration removing it (AddIndexConcurrently: Django 3.0+).`]
+    : ['RunSQL does not change Django\'s model state; add the index to Meta.indexes too if you want makemigrations to know about it.'];
+  return { kind: 'create', path: `${target.dir}/${name}.py`, content, notes };
 }
 
 /** Rails: add_index with algorithm: :concurrently and disable_ddl_transaction!. */

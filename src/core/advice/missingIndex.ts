@@ -92,12 +92,49 @@ export interface HoverSuggestion extends ProvedSuggestion {
   planAfter: string[];
 }
 
+/** A candidate no proof was made for, and why (the advisor's NotTried). */
+export interface NotTriedCandidate {
+  index: string;
+  table: string;
+  why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
+  error?: string;
+  tableBytes?: number;
+  limitBytes?: number;
+}
+
+const MB = 1024 * 1024;
+
 /**
- * Why Suggest Indexes found nothing to suggest (no proof reached the threshold), with how many candidates were tried —
- * "1 candidate", not "1 candidates" (issue 20, person16 LOW 8).
+ * What a statement's advice says when it suggests nothing — every surface (hover, Suggest Indexes, the workload advice,
+ * `pg-lens advise`, a recording) in these words. "No index cuts the estimated cost by 30% or more" only for candidates
+ * the planner tried; a candidate nobody tried is said as not tried, with why: a table above the size limit for a real
+ * trial build (named with the setting that raises it), a build made only when the person asks ("Suggest Indexes tries
+ * it"), another session building, no way to try it here (issue 20, person17 HIGH 4: "no index would cut…" for a 59 MB
+ * table nothing was built on; MEDIUM 5: a hover said "no index" where Suggest Indexes then proved one). And "1
+ * candidate", not "1 candidates" (person16 LOW 8). `sizeSetting`: the setting's name where the answer is read
+ * (pgLens.index.maxTableSizeMb in the editor, --max-table-size-mb in the CLI).
  */
-export function noIndexWorthIt(minCostReduction: number, considered: number, proofNote?: string): string {
-  return `no index cuts the estimated cost by ${Math.round(minCostReduction * 100)}% or more${considered ? ` (${countOf(considered, 'candidate')} tried)` : ''}${proofNote ? `; ${proofNote}` : ''}`;
+export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[] }, o: { minCostReduction: number; sizeSetting: string }): string {
+  const pct = Math.round(o.minCostReduction * 100);
+  const notTried = r.notTried ?? [];
+  if (!notTried.length) {
+    if (!r.considered) return 'no index candidate: nothing in it (a selective filter, a join key, an ORDER BY with a LIMIT) is something an index on its tables would serve';
+    return `no index cuts the estimated cost by ${pct}% or more${r.considered ? ` (${countOf(r.considered, 'candidate')} tried)` : ''}${r.proofNote ? `; ${r.proofNote}` : ''}`;
+  }
+  const parts: string[] = [];
+  if (r.tried.length) parts.push(`of ${countOf(r.tried.length, 'candidate')} tried, none cuts the estimated cost by ${pct}% or more`);
+  const list = (why: NotTriedCandidate['why']) => notTried.filter((x) => x.why === why);
+  const indexes = (xs: NotTriedCandidate[]) => [...new Set(xs.map((x) => x.index))].join(', ');
+  const bySize = new Map<string, NotTriedCandidate>();
+  for (const x of list('size')) if (!bySize.has(x.table)) bySize.set(x.table, x);
+  for (const x of bySize.values()) {
+    parts.push(`not tried: ${x.table} is ${Math.round((x.tableBytes ?? 0) / MB)} MB, above the size limit for a real trial index (${o.sizeSetting}: ${Math.round((x.limitBytes ?? 0) / MB)} MB; raise it, or install HypoPG, which builds nothing): ${indexes(list('size').filter((y) => y.table === x.table))}`);
+  }
+  if (list('withheld').length) parts.push(`not proved: ${indexes(list('withheld'))} — a real trial index (rolled back) is built only when you ask: Suggest Indexes tries it`);
+  if (list('busy').length) parts.push(`not tried: another PG Lens session was building a trial index on ${[...new Set(list('busy').map((x) => x.table))].join(', ')}; ask again: ${indexes(list('busy'))}`);
+  for (const x of list('failed')) parts.push(`not tried: the trial of ${x.index} failed (${(x.error ?? 'an error').replace(/\.$/, '')}); ask again`);
+  if (list('unavailable').length) parts.push(`not tried: ${indexes(list('unavailable'))}${r.proofNote ? ` (${r.proofNote})` : ''}`);
+  return parts.join('; ');
 }
 
 /** How much cheaper, in words a person reads at a glance: "48× lower", "35% lower". */

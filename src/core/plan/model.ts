@@ -25,6 +25,8 @@ export type WarningKind =
   | 'trigger-time'
   | 'jit-time'
   | 'parallel-overhead'
+  /** A Sort under a Limit over many rows whose leading Sort Key is one scanned table's column (a tip only). */
+  | 'top-n-sort'
   /** A scan of a table the missing-index advice proved an index for (a tip only: the scan itself is fine). */
   | 'proved-index';
 

@@ -65,6 +65,13 @@ export interface TableUse {
   predicates: Predicate[];
   /** ORDER BY of the query block when every key is on this table (otherwise empty). */
   orderBy: OrderKey[];
+  /**
+   * The leading ORDER BY keys when they are this table's and later keys are another table's (Django's `Meta.ordering =
+   * ['title', 'author']`: `ORDER BY book.title, author.last_name, author.first_name`), set only on the table that drives
+   * the join (never the nullable side of an outer join): an index on them yields rows in that order, and PostgreSQL sorts
+   * only the ties (Incremental Sort), so a LIMIT stops early (issue 20, person17 HIGH 4).
+   */
+  orderByLead?: OrderKey[];
   joinKeys: JoinKey[];
   /** Columns this table contributes to the select list; undefined when * or unknown. */
   selected?: string[];
@@ -150,6 +157,8 @@ interface Scope {
   tables: TableUse[];
   /** Names that are CTEs or subqueries (not base tables). */
   virtual: Set<string>;
+  /** The join types of the block's FROM list ('LEFT JOIN', 'RIGHT JOIN', 'FULL JOIN', 'INNER JOIN'…). */
+  joins?: Set<string>;
 }
 
 class Walker {
@@ -266,6 +275,7 @@ class Walker {
         if (f.alias?.name) scope.virtual.add(String(f.alias.name).toLowerCase());
       }
       const j = f.join;
+      if (j) (scope.joins ??= new Set()).add(String(j.type ?? 'INNER JOIN').toUpperCase());
       if (j?.on && /^(INNER JOIN|LEFT JOIN|RIGHT JOIN|JOIN)$/i.test(j.type ?? 'INNER JOIN')) this.where(j.on, scope, ctes);
       if (j?.using && f.type === 'table') {
         const right = this.lastTable(scope);
@@ -464,19 +474,36 @@ class Walker {
   private orderBy(items: OrderByStatement[], scope: Scope): void {
     if (!items.length) return;
     const keys: { t: TableUse; k: OrderKey }[] = [];
+    let whole = true;
     for (const o of items as any[]) {
       const operand = operandOf(o.by);
-      if (!operand) return;
-      const refs = refsIn(o.by);
-      if (!refs.length) return;
-      const owner = this.owner(scope, refs[0]);
-      if (!owner || Array.isArray(owner)) return;
-      for (const r of refs.slice(1)) if (this.owner(scope, r) !== owner) return;
+      const refs = operand ? refsIn(o.by) : [];
+      const owner = refs.length ? this.owner(scope, refs[0]) : undefined;
+      if (!operand || !owner || Array.isArray(owner) || refs.slice(1).some((r) => this.owner(scope, r) !== owner)) {
+        whole = false;
+        break;
+      }
       keys.push({ t: owner, k: { target: operand, direction: o.order === 'DESC' ? 'DESC' : 'ASC', nulls: o.nulls } });
     }
     const t = keys[0]?.t;
-    if (t && keys.every((x) => x.t === t)) t.orderBy = keys.map((x) => x.k);
+    if (!t) return;
+    if (whole && keys.every((x) => x.t === t)) {
+      t.orderBy = keys.map((x) => x.k);
+      return;
+    }
+    // The leading keys on one table, the rest on others (or not placed): that table's prefix, when it drives the join —
+    // the first table of a FROM list with no RIGHT or FULL join (LEFT JOIN keeps every row of it, in its order through a
+    // nested loop), or any table when every join is an inner one.
+    const lead: OrderKey[] = [];
+    for (const x of keys) {
+      if (x.t !== t) break;
+      lead.push(x.k);
+    }
+    const joins = [...(scope.joins ?? [])];
+    const drives = joins.every((j) => /^(INNER )?JOIN$|^CROSS JOIN$/.test(j)) || (scope.tables[0] === t && joins.every((j) => !/^(RIGHT|FULL)/.test(j)));
+    if (drives) t.orderByLead = lead;
   }
+
 }
 
 /**

@@ -26,9 +26,11 @@ describe('workload advisors on a planted database', function () {
   before(async () => {
     const a = t.admin;
     // A million rows inserted in time order, a B-tree on the timestamp; and a table whose timestamps are shuffled.
-    await a.query(`CREATE TABLE "event log" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, created_at timestamptz NOT NULL, kind int)`);
-    await a.query(`INSERT INTO "event log" (created_at, kind) SELECT now() - interval '30 days' + g * interval '2.6 seconds', g % 10 FROM generate_series(1, 1000000) g`);
+    await a.query(`CREATE TABLE "event log" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, created_at timestamptz NOT NULL, kind int, code varchar(12) NOT NULL)`);
+    await a.query(`INSERT INTO "event log" (created_at, kind, code) SELECT now() - interval '30 days' + g * interval '2.6 seconds', g % 10, lpad(g::text, 12, '0') FROM generate_series(1, 1000000) g`);
     await a.query(`CREATE INDEX "event log_created_at" ON "event log" (created_at)`);
+    // The index Django makes for a CharField with db_index (its `_like` twin): it serves LIKE 'x%', which BRIN cannot (person17 LOW 5).
+    await a.query(`CREATE INDEX "event log_code_like" ON "event log" (code varchar_pattern_ops)`);
     await a.query(`CREATE TABLE shuffled (id bigint PRIMARY KEY, seen_at timestamptz NOT NULL)`);
     await a.query(`INSERT INTO shuffled SELECT g, now() - random() * interval '30 days' FROM generate_series(1, 900000) g`);
     await a.query(`CREATE INDEX shuffled_seen_at ON shuffled (seen_at)`);
@@ -47,7 +49,7 @@ describe('workload advisors on a planted database', function () {
     await a.query('SELECT 1');
   });
 
-  it('brin-candidate names the B-tree on the insert-ordered timestamp (not the shuffled one); the BRIN index the fix creates is what the planner uses', async () => {
+  it('brin-candidate names the B-tree on the insert-ordered timestamp (not the shuffled one, nor a pattern_ops index that serves LIKE \'x%\'); the BRIN index the fix creates is what the planner uses', async () => {
     const findings = await health();
     const f = of(findings, 'brin-candidate');
     assert.deepEqual(f.map((x) => x.objects[0].name), ['event log_created_at'], JSON.stringify(f.map((x) => x.message)));

@@ -80,6 +80,20 @@ function byWorth(x: IndexFact, y: IndexFact): number {
   return y.keyColumns - x.keyColumns || Number(!!y.constraint) - Number(!!x.constraint) || Number(y.unique) - Number(x.unique) || x.oid - y.oid;
 }
 
+/** Django's own apps' tables (django.contrib.auth and the django_* tables): made and changed by Django's migrations. */
+const DJANGO_AUTH_TABLES = new Set(['auth_group', 'auth_group_permissions', 'auth_permission', 'auth_user', 'auth_user_groups', 'auth_user_user_permissions']);
+
+/**
+ * The framework whose own migrations own a table — not the app's: its indexes are what the framework made, and the app
+ * has no migration that can change them (issue 20, person17 LOW 4: four duplicate-index warnings on Django's auth_*
+ * tables, right but not actionable). Undefined for the app's tables.
+ */
+function frameworkOwner(table: string): string | undefined {
+  if (DJANGO_AUTH_TABLES.has(table)) return "Django's django.contrib.auth";
+  if (/^django_/.test(table)) return 'Django (or a Django app it installs)';
+  return undefined;
+}
+
 export const duplicateIndex: HealthCheck = {
   id: 'duplicate-index',
   title: 'Duplicate indexes',
@@ -97,9 +111,11 @@ export const duplicateIndex: HealthCheck = {
         const keeper = best.find((b) => !dropped.has(b.oid) && b.oid !== a.oid && covers(b, a));
         if (!keeper) continue;
         dropped.add(a.oid);
-        out.push(finding(this, 'warning', `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`, {
+        // A framework's own table: right, but not the app's to fix — information, saying so.
+        const owner = frameworkOwner(a.table);
+        out.push(finding(this, owner ? 'info' : 'warning', `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.${owner ? ` ${a.table} is a table of ${owner}: its indexes come from the framework's own migrations, so this is not actionable from the app (drop it by hand only if you accept the framework's next migration may expect it).` : ''}`, {
           objects: [indexRef(a), indexRef(keeper)],
-          evidence: { index: a.definition, coveredBy: keeper.definition, sizeBytes: a.sizeBytes, scans: a.scans },
+          evidence: { index: a.definition, coveredBy: keeper.definition, sizeBytes: a.sizeBytes, scans: a.scans, ...(owner ? { ownedBy: owner } : {}) },
           ...relationFix('drop-index', a),
         }));
       }

@@ -58,6 +58,25 @@ describe('core/advice/indexCandidates', () => {
     assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)'));
   });
 
+  it("an ORDER BY whose leading keys are the driving table's and later keys a joined table's, with LIMIT: the leading keys (an ORM's default ordering over a join; issue 20, person17 HIGH 4)", () => {
+    const customers: TableFacts = { ...orders(), name: 'customers', columns: [{ name: 'id', type: 'bigint', typeName: 'int8', notNull: true }, { name: 'last_name', type: 'text', typeName: 'text', notNull: true }, { name: 'first_name', type: 'text', typeName: 'text', notNull: true }], stats: {}, indexes: [{ ...pk(), name: 'customers_pkey' }] };
+    const f = facts([orders(), customers]);
+    // Django: Meta.ordering = ['placed_at', 'customer'] + ListView pagination.
+    const django = 'SELECT "orders"."id", "orders"."total" FROM "orders" LEFT OUTER JOIN "customers" ON ("orders"."customer_id" = "customers"."id") ORDER BY "orders"."placed_at" ASC, "customers"."last_name" ASC, "customers"."first_name" ASC LIMIT 10 OFFSET $1';
+    const out = ddls(django, f);
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at)'), out.join('\n'));
+    const c = indexCandidates(statementShape(django)!, f).find((x) => x.name === 'orders_placed_at_idx')!;
+    assert.equal(c.kind, 'sort');
+    assert.match(c.reason, /leading ORDER BY key placed_at .*Incremental Sort/);
+    // Rails/Hibernate: inner join, the other table's keys first is the same kind (the joined table drives).
+    assert.ok(ddls('SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.placed_at DESC, c.last_name LIMIT 20', f).includes('CREATE INDEX CONCURRENTLY orders_placed_at_desc_idx ON orders (placed_at DESC)'));
+    // Equalities first, then the leading keys.
+    assert.ok(ddls('SELECT o.id FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.customer_id = $2 ORDER BY o.placed_at, c.last_name LIMIT 20', f).some((d) => d.endsWith('ON orders (customer_id, placed_at)')));
+    // Not for the nullable side of a LEFT JOIN (its order cannot drive the join), nor without a LIMIT (the whole result is sorted anyway).
+    assert.ok(!ddls('SELECT o.id FROM customers c LEFT JOIN orders o ON o.customer_id = c.id ORDER BY o.placed_at, c.last_name LIMIT 20', f).some((d) => /\(placed_at\)/.test(d)));
+    assert.ok(!ddls('SELECT o.id FROM orders o LEFT JOIN customers c ON c.id = o.customer_id ORDER BY o.placed_at, c.last_name', f).some((d) => /\(placed_at\)/.test(d)));
+  });
+
   it('a partial index for a rare constant, ordered by the sort key', () => {
     const out = ddls("SELECT * FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 50");
     assert.ok(out.some((d) => d.endsWith("ON orders (placed_at DESC) WHERE status = 'refunded'")), out.join('\n'));

@@ -274,6 +274,26 @@ describe('core/advice/migrations', () => {
     assert.match(out.content, /sql="CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\)",\n {12}reverse_sql="DROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_placed_at_idx",/);
   });
 
+  it("Django, a model's own table: AddIndexConcurrently with the models.Index for Meta.indexes, so makemigrations stays consistent (issue 20, person17 LOW 7)", () => {
+    const models = 'from django.db import models\n\nclass Book(models.Model):\n    title = models.CharField(max_length=200)\n\nclass BookInstance(models.Model):\n    status = models.CharField(max_length=1)\n    due_back = models.DateField(null=True)\n';
+    const files = ['catalog/migrations/__init__.py', 'catalog/migrations/0027_alter_book_title.py', 'catalog/models.py'];
+    const target = { tool: 'django' as const, dir: 'catalog/migrations', app: 'catalog' };
+    const ix: MigrationIndex = { name: 'catalog_bookinstance_status_due_back_desc_covering_idx', schema: 'public', table: 'catalog_bookinstance', method: 'btree', ddl: 'CREATE INDEX CONCURRENTLY catalog_bookinstance_status_due_back_desc_covering_idx ON catalog_bookinstance (status, due_back DESC)', columns: ['status', 'due_back DESC'], where: null, include: [] };
+    const out = written(target, ix, { now, files, fileText: (f) => (f === 'catalog/models.py' ? models : undefined) });
+    assert.match(out.content, /from django\.contrib\.postgres\.operations import AddIndexConcurrently\nfrom django\.db import migrations, models\n/);
+    assert.match(out.content, /atomic = False/);
+    const name = /, name="([^"]+)"\)/.exec(out.content)![1];
+    assert.ok(name.length <= 30 && /^catalog_bookinstanc\w*_idx$/.test(name), name);
+    assert.match(out.content, new RegExp(`AddIndexConcurrently\\(\\n {12}model_name="bookinstance",\\n {12}index=models\\.Index\\(fields=\\["status", "-due_back"\\], name="${name}"\\),\\n {8}\\),`));
+    assert.doesNotMatch(out.content, /RunSQL/);
+    assert.match(out.notes.join(' '), new RegExp(`Add the same index to BookInstance's Meta\\.indexes — indexes = \\[models\\.Index\\(fields=\\["status", "-due_back"\\], name="${name}"\\)\\]`));
+    // Not sure of the model (no models.py, a table of another app, db_table set) or not stated by models.Index (a predicate, an operator class): RunSQL, as before.
+    assert.match(written(target, ix, { now, files }).content, /migrations\.RunSQL/);
+    assert.match(written(target, { ...ix, table: 'auth_user' }, { now, files, fileText: () => models }).content, /migrations\.RunSQL/);
+    assert.match(written(target, ix, { now, files, fileText: () => models.replace('due_back = ', 'class Meta:\n        db_table = "loans"\n    due_back = ') }).content, /migrations\.RunSQL/);
+    assert.match(written(target, { ...ix, where: "status = 'o'" }, { now, files, fileText: () => models }).content, /migrations\.RunSQL/);
+  });
+
   it('Rails: add_index with algorithm: :concurrently, order, where, using, opclass', () => {
     const a = written({ tool: 'rails', dir: 'db/migrate', railsVersion: '7.2' }, sort, { now, files: [] });
     assert.equal(a.path, 'db/migrate/20261126130509_add_orders_customer_id_placed_at_idx.rb');

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { costDrop, missingIndexFinding, noIndexWorthIt, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { costDrop, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
 import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
 
@@ -17,9 +17,22 @@ const s: ProvedSuggestion = {
 
 describe('core/advice/missingIndex', () => {
   it('says how many candidates were tried in words that agree with the number (issue 20, person16 LOW 8)', () => {
-    assert.equal(noIndexWorthIt(0.3, 1), 'no index cuts the estimated cost by 30% or more (1 candidate tried)');
-    assert.equal(noIndexWorthIt(0.3, 3, 'HypoPG is not available on this server'), 'no index cuts the estimated cost by 30% or more (3 candidates tried); HypoPG is not available on this server');
-    assert.equal(noIndexWorthIt(0.25, 0), 'no index cuts the estimated cost by 25% or more');
+    const o = { minCostReduction: 0.3, sizeSetting: 'pgLens.index.maxTableSizeMb' };
+    assert.equal(noIndexAnswer({ considered: 1, tried: [{}] }, o), 'no index cuts the estimated cost by 30% or more (1 candidate tried)');
+    assert.equal(noIndexAnswer({ considered: 3, tried: [{}, {}, {}], proofNote: 'HypoPG is created for this analysis only' }, o), 'no index cuts the estimated cost by 30% or more (3 candidates tried); HypoPG is created for this analysis only');
+  });
+
+  it('never says "no index" for candidates nobody tried: the table above the size limit, a build made only when asked, no way to try (issue 20, person17 HIGH 4, MEDIUM 5)', () => {
+    const o = { minCostReduction: 0.3, sizeSetting: '--max-table-size-mb' };
+    const big = noIndexAnswer({ considered: 1, tried: [], notTried: [{ index: 'catalog_book (title)', table: 'catalog_book', why: 'size', tableBytes: 59 * 1024 * 1024, limitBytes: 50 * 1024 * 1024 }] }, o);
+    assert.equal(big, 'not tried: catalog_book is 59 MB, above the size limit for a real trial index (--max-table-size-mb: 50 MB; raise it, or install HypoPG, which builds nothing): catalog_book (title)');
+    const asked = noIndexAnswer({ considered: 2, tried: [{}], notTried: [{ index: 'catalog_bookinstance (status, due_back)', table: 'catalog_bookinstance', why: 'withheld' }] }, o);
+    assert.match(asked, /^of 1 candidate tried, none cuts the estimated cost by 30% or more; not proved: catalog_bookinstance \(status, due_back\) — .*Suggest Indexes tries it$/);
+    assert.match(noIndexAnswer({ considered: 1, tried: [], proofNote: 'HypoPG is not available on this server', notTried: [{ index: 'a (b)', table: 'a', why: 'unavailable' }] }, o), /^not tried: a \(b\) \(HypoPG is not available on this server\)$/);
+    for (const text of [big, asked]) assert.doesNotMatch(text, /no index/i);
+    assert.equal(noIndexAnswer({ considered: 1, tried: [], notTried: [{ index: 'tokens (user_id)', table: 'tokens', why: 'failed', error: 'Gave up waiting for a lock (lock_timeout).' }] }, o), 'not tried: the trial of tokens (user_id) failed (Gave up waiting for a lock (lock_timeout)); ask again');
+    // No candidate at all: said as that, not as a result of trying.
+    assert.match(noIndexAnswer({ considered: 0, tried: [] }, o), /^no index candidate: /);
   });
 
   it("another statement's index fits a statement only when its keys serve that statement's predicates in order (issue 20, person16 HIGH 2)", () => {

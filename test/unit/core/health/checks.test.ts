@@ -100,6 +100,17 @@ describe('core/health', () => {
       assert.deepEqual(out.map((x) => [x.objects[0].name, x.objects[1].name]).sort(), [['x1', 'xy'], ['x2', 'xy']]);
     });
 
+    it("duplicate-index on a framework's own table (Django's auth_*, django_*): information that says it is not actionable from the app (issue 20, person17 LOW 4)", () => {
+      const on = (table: string) => facts({ indexes: [index({ oid: 1, name: `${table}_group_id`, table }), index({ oid: 2, name: `${table}_uniq`, table, columns: [1, 2], columnNames: ['a', 'b'], keyColumns: 2, opclasses: '1978 1978', unique: true })] });
+      const auth = runHealthChecks(on('auth_user_groups'), {}, ['duplicate-index']);
+      assert.equal(auth.length, 1);
+      assert.equal(auth[0].severity, 'info');
+      assert.match(auth[0].message, /auth_user_groups is a table of Django's django\.contrib\.auth: .*not actionable from the app/);
+      const mine = runHealthChecks(on('catalog_book_genre'), {}, ['duplicate-index']);
+      assert.equal(mine[0].severity, 'warning');
+      assert.doesNotMatch(mine[0].message, /not actionable/);
+    });
+
     it('unused-index leaves unique, primary and constraint indexes alone and waits for old enough statistics', () => {
       const f = facts({ indexes: [index({ oid: 1, scans: 0, name: 'u' }), index({ oid: 2, scans: 0, unique: true }), index({ oid: 3, scans: 0, constraint: 'c' }), index({ oid: 4, scans: 3 })], statsAgeSeconds: 3600 });
       assert.deepEqual(runHealthChecks(f, { unusedIndexMinStatsAgeSeconds: 0 }, ['unused-index']).map((x) => x.objects[0].oid), [1]);
