@@ -66,6 +66,11 @@ def _install():
             pass
     # 'said': drops the listener has been told of (each line queued after a drop tells it how many more since).
     state = {'sock': None, 'gone': False, 'pending': b'', 'file': None, 'file_bytes': 0, 'dropped': 0, 'said': 0}
+    # One sender at a time: a threaded server (Django's runserver, waitress, gunicorn's gthread) records from many
+    # threads, and socket.send releases the GIL — two threads flushing the same pending bytes sent them twice (person17:
+    # 11–12 look-ups per request where the page ran 10, a once-per-request line "2× per request").
+    import _thread
+    send_lock = _thread.allocate_lock()
 
     # ---- transport -------------------------------------------------------------------------
 
@@ -86,8 +91,10 @@ def _install():
         # carry its pid (the parent's pid in both workers merged their requests' units: person17, 20 per request
         # where the page ran 10), it sends on its own connection (the inherited socket is the parent's stream) and
         # never resends the parent's queued lines.
-        nonlocal pid
+        nonlocal pid, send_lock
         try:
+            # The fork may have happened while another thread held the lock: the child's copy is never released.
+            send_lock = _thread.allocate_lock()
             pid = os.getpid()
             root['id'] = 'root-%d' % pid
             state['pending'] = b''
@@ -122,6 +129,14 @@ def _install():
     def send(ev):
         try:
             line = (json.dumps(ev, default=str, separators=(',', ':')) + '\n').encode('utf-8')
+        except Exception:
+            state['dropped'] += 1
+            return
+        with send_lock:
+            send_line(line)
+
+    def send_line(line):
+        try:
             if sock_path:
                 if state['gone'] or state['sock'] is None or len(state['pending']) + len(line) > max_pending:
                     state['dropped'] += 1
@@ -152,6 +167,10 @@ def _install():
 
     @atexit.register
     def _close():
+        try:
+            send_lock.acquire(timeout=0.5)
+        except Exception:
+            pass
         try:
             if state['sock'] is not None and state['pending'] and not state['gone']:
                 state['sock'].setblocking(True)

@@ -120,6 +120,18 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.deepEqual(site?.statements.map((s: any) => [s.calls, s.units, s.maxPerUnit]), [[8, 2, 4]]);
   });
 
+  it('Django runserver (autoreloader, threaded server): each request is its own unit — 10 look-ups per request, the once-per-request count once (person17: 11–12 and "2× per request")', async function () {
+    const missing = has(['django', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('django_runserver.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    // The readiness probe and 8 requests from 4 threads: 9 requests, each its own unit named by the Django route.
+    const once = r.json.sites.find((s: any) => s.file === path.join(fixtures, 'django_runserver.py') && s.line === lineOf('django_runserver.py', '# runserver once line'));
+    assert.deepEqual(once?.statements.filter((s: any) => /COUNT\(\*\)/.test(s.sql)).map((s: any) => [s.calls, s.units, s.maxPerUnit, s.maxUnit]), [[9, 9, 1, 'GET /page/<int:n>']]);
+    const nPlusOne = r.json.nPlusOne.filter((n: any) => n.file === path.join(fixtures, 'django_runserver.py'));
+    assert.deepEqual(nPlusOne.map((n: any) => [n.line, n.calls, n.units]), [[lineOf('django_runserver.py', '# runserver N+1 line'), 10, 9]]);
+  });
+
   it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike; a raw ASGI app\'s request is one too', async function () {
     const missing = has(['fastapi', 'uvicorn', 'sqlalchemy', 'psycopg2', 'psycopg']);
     if (missing) return skip(this, missing);
