@@ -310,6 +310,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.log.info(`Recording: capture listener at ${this.listener.path}; new terminals and Node/Python debug sessions send their statements${this.ctx.config.recordValues ? ' and their parameter values' : ''}.`);
   }
 
+  /** The keep of the last Stop (Stop Recording waits for it after its report: a reload then finds the recording). */
+  keptAfterStop: Promise<void> = Promise.resolve();
+
   /**
    * Stop capturing. `announce`: say what was recorded in a toast of its own; Stop Recording passes false when the
    * pg_stat_statements half reports too, and says both in one message (recordingStoppedText).
@@ -333,9 +336,13 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
     if (announce) void vscode.window.showInformationMessage(said.message);
-    await this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
-    // Plans and index advice for the recorded statements when a database is connected.
-    if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
+    // Kept and advised after Stop has returned: keeping is a round trip to the window, which a busy machine can hold
+    // for minutes (person17); the report of the recording is made from the figures above, never after it.
+    this.keptAfterStop = this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
+    void this.keptAfterStop.then(async () => {
+      // Plans and index advice for the recorded statements when a database is connected.
+      if (!this.listener && (await this.ctx.connections.get({ interactive: false }))) void this.adviseAll();
+    });
   }
 
   dispose(): void {
@@ -386,8 +393,16 @@ export class CaptureRecording implements vscode.Disposable {
   /** When the next refresh may run while recording (REFRESH_MS, or REFRESH_SHARE × the last refresh's cost). */
   private refreshAt = 0;
 
+  /** The window has not yet taken the last refresh's figures (see refresh): the next one waits for it. */
+  private windowBehind = false;
+  private refreshWanted = false;
+
   /** A statement arrived: the figures, the status bar and the views follow at the next refresh (one per REFRESH_MS at most). */
   private schedule(): void {
+    if (this.windowBehind) {
+      this.refreshWanted = true;
+      return;
+    }
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -427,6 +442,25 @@ export class CaptureRecording implements vscode.Disposable {
     }
     // A reload while recording keeps what was recorded up to the last few seconds.
     if (this.listener && Date.now() >= this.keepAgainAt) void this.keep().catch(() => undefined);
+    if (this.listener) this.waitForWindow();
+  }
+
+  /**
+   * While recording, the next refresh waits until the window has taken this one: a round trip through the window
+   * (setContext), answered after everything sent before it. person17 (load 14–36): the figures were sent faster than
+   * the window took them, the window fell minutes behind (the status bar counted on for 3¾–5½ minutes after Stop) and
+   * Stop Recording, a command the window sends through the same queue, reached PG Lens minutes late.
+   */
+  private waitForWindow(): void {
+    this.windowBehind = true;
+    const caughtUp = (): void => {
+      this.windowBehind = false;
+      if (this.refreshWanted && this.listener) {
+        this.refreshWanted = false;
+        this.schedule();
+      }
+    };
+    Promise.resolve(vscode.commands.executeCommand('setContext', 'pgLens.recordedStatements', this.rec?.statements ?? 0)).then(caughtUp, caughtUp);
   }
 
   private diagTimer: NodeJS.Timeout | undefined;
