@@ -127,6 +127,16 @@ export function readsCatalog(normalized: string): boolean {
   return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
 }
 
+/**
+ * A connection ping: a SELECT of one constant, with no table and no parameter — Django's CONN_HEALTH_CHECKS and its
+ * `is_usable`, SQLAlchemy's pool_pre_ping, a pool's validation query (`SELECT 1`, `SELECT 1 AS ok`, `SELECT true`,
+ * `SELECT 'x'`). The driver or pool sends it to check the connection, not the app to read anything: never a finding
+ * (person17: "Repeated query: SELECT 1 40 times … cache it" under `manage.py test`).
+ */
+export function isConnectionPing(sql: string): boolean {
+  return /^\s*(?:\/\*[\s\S]*?\*\/\s*)*select\s+(?:\d+|true|'[^']*')(?:\s+as\s+(?:\w+|"[^"]*"))?\s*;?\s*$/i.test(sql);
+}
+
 interface Acc extends StatementFigure {
   /** Which parameters changed between its calls (the capture's pd, OR-ed); undefined when no call said. */
   varies?: number;
@@ -352,7 +362,7 @@ export class RecordAggregate {
         fig.maxUnit = worst?.name ?? '';
         fig.maxUnitKind = worst?.kind ?? '';
         statements.push(fig);
-        if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+        if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized) && !isConnectionPing(a.sql)) {
           const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
           // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
           const text = sourceOf(s.site.file);

@@ -132,6 +132,19 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.deepEqual(nPlusOne.map((n: any) => [n.line, n.calls, n.units]), [[lineOf('django_runserver.py', '# runserver N+1 line'), 10, 9]]);
   });
 
+  it('launchers are not the app\'s call site (person17: venv/bin/gunicorn:8, manage.py:18): a console script in a virtual environment\'s bin/, and the line calling execute_from_command_line', async function () {
+    const missing = has(['django', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('django_runserver.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const at = (marker: string) => r.json.sites.filter((s: any) => s.file === path.join(fixtures, 'django_runserver.py') && s.line === lineOf('django_runserver.py', marker));
+    assert.deepEqual(at('# launcher migrate line'), [], 'migrate through execute_from_command_line: Django\'s own statements');
+    assert.deepEqual(at('# launcher line'), [], 'runserver\'s start-up checks');
+    assert.deepEqual(r.json.sites.filter((s: any) => String(s.file).includes('pglens-venv-')).map((s: any) => s.file), []);
+    const launched = r.json.sites.find((s: any) => s.statements.some((st: any) => st.sql.includes('launched')));
+    assert.ok(launched && !launched.file, JSON.stringify(launched));
+  });
+
   it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike; a raw ASGI app\'s request is one too', async function () {
     const missing = has(['fastapi', 'uvicorn', 'sqlalchemy', 'psycopg2', 'psycopg']);
     if (missing) return skip(this, missing);
