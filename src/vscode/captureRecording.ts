@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { Listener } from '../capture/listener';
 import type { LiveRecording } from '../core/record/live';
+import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
@@ -393,20 +394,24 @@ export class CaptureRecording implements vscode.Disposable {
   /** When the next refresh may run while recording (REFRESH_MS, or REFRESH_SHARE × the last refresh's cost). */
   private refreshAt = 0;
 
-  /** The window has not yet taken the last refresh's figures (see refresh): the next one waits for it. */
-  private windowBehind = false;
-  private refreshWanted = false;
+  /**
+   * While recording, a refresh is sent to the window only once it has taken the last one (a round trip through the
+   * window, setContext, is answered after everything sent before it): core/record/pace.
+   */
+  private readonly paced = new RoundTripGate(
+    () => {
+      if (this.listener) this.refresh();
+    },
+    () => vscode.commands.executeCommand('setContext', 'pgLens.recordedStatements', this.rec?.statements ?? 0),
+    () => this.schedule(),
+  );
 
   /** A statement arrived: the figures, the status bar and the views follow at the next refresh (one per REFRESH_MS at most). */
   private schedule(): void {
-    if (this.windowBehind) {
-      this.refreshWanted = true;
-      return;
-    }
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh();
+      this.paced.request();
     }, Math.max(REFRESH_MS, this.refreshAt - Date.now()));
   }
 
@@ -442,25 +447,6 @@ export class CaptureRecording implements vscode.Disposable {
     }
     // A reload while recording keeps what was recorded up to the last few seconds.
     if (this.listener && Date.now() >= this.keepAgainAt) void this.keep().catch(() => undefined);
-    if (this.listener) this.waitForWindow();
-  }
-
-  /**
-   * While recording, the next refresh waits until the window has taken this one: a round trip through the window
-   * (setContext), answered after everything sent before it. person17 (load 14–36): the figures were sent faster than
-   * the window took them, the window fell minutes behind (the status bar counted on for 3¾–5½ minutes after Stop) and
-   * Stop Recording, a command the window sends through the same queue, reached PG Lens minutes late.
-   */
-  private waitForWindow(): void {
-    this.windowBehind = true;
-    const caughtUp = (): void => {
-      this.windowBehind = false;
-      if (this.refreshWanted && this.listener) {
-        this.refreshWanted = false;
-        this.schedule();
-      }
-    };
-    Promise.resolve(vscode.commands.executeCommand('setContext', 'pgLens.recordedStatements', this.rec?.statements ?? 0)).then(caughtUp, caughtUp);
   }
 
   private diagTimer: NodeJS.Timeout | undefined;
