@@ -9,6 +9,7 @@
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
+import { isConnectionPing } from './ping';
 import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -125,16 +126,6 @@ export function touchesTables(normalized: string): boolean {
  */
 export function readsCatalog(normalized: string): boolean {
   return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
-}
-
-/**
- * A connection ping: a SELECT of one constant, with no table and no parameter — Django's CONN_HEALTH_CHECKS and its
- * `is_usable`, SQLAlchemy's pool_pre_ping, a pool's validation query (`SELECT 1`, `SELECT 1 AS ok`, `SELECT true`,
- * `SELECT 'x'`). The driver or pool sends it to check the connection, not the app to read anything: never a finding
- * (person17: "Repeated query: SELECT 1 40 times … cache it" under `manage.py test`).
- */
-export function isConnectionPing(sql: string): boolean {
-  return /^\s*(?:\/\*[\s\S]*?\*\/\s*)*select\s+(?:\d+|true|'[^']*')(?:\s+as\s+(?:\w+|"[^"]*"))?\s*;?\s*$/i.test(sql);
 }
 
 interface Acc extends StatementFigure {
