@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { Listener } from '../capture/listener';
 import type { LiveRecording } from '../core/record/live';
+import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
@@ -326,6 +327,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.log.info(`Recording: capture listener at ${this.listener.path}; new terminals and Node/Python debug sessions send their statements${this.ctx.config.recordValues ? ' and their parameter values' : ''}.`);
   }
 
+  /** The keep of the last Stop (Stop Recording waits for it after its report: a reload then finds the recording). */
+  keptAfterStop: Promise<void> = Promise.resolve();
+
   /**
    * Stop capturing. `announce`: say what was recorded in a toast of its own; Stop Recording passes false when the
    * pg_stat_statements half reports too, and says both in one message (recordingStoppedText).
@@ -349,9 +353,13 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
     if (announce) void vscode.window.showInformationMessage(said.message);
-    await this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
-    // Plans and index advice for the recorded statements when a database is connected.
-    if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
+    // Kept and advised after Stop has returned: keeping is a round trip to the window, which a busy machine can hold
+    // for minutes (person17); the report of the recording is made from the figures above, never after it.
+    this.keptAfterStop = this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
+    void this.keptAfterStop.then(async () => {
+      // Plans and index advice for the recorded statements when a database is connected.
+      if (!this.listener && (await this.ctx.connections.get({ interactive: false }))) void this.adviseAll();
+    });
   }
 
   dispose(): void {
@@ -402,12 +410,24 @@ export class CaptureRecording implements vscode.Disposable {
   /** When the next refresh may run while recording (REFRESH_MS, or REFRESH_SHARE × the last refresh's cost). */
   private refreshAt = 0;
 
+  /**
+   * While recording, a refresh is sent to the window only once it has taken the last one (a round trip through the
+   * window, setContext, is answered after everything sent before it): core/record/pace.
+   */
+  private readonly paced = new RoundTripGate(
+    () => {
+      if (this.listener) this.refresh();
+    },
+    () => vscode.commands.executeCommand('setContext', 'pgLens.recordedStatements', this.rec?.statements ?? 0),
+    () => this.schedule(),
+  );
+
   /** A statement arrived: the figures, the status bar and the views follow at the next refresh (one per REFRESH_MS at most). */
   private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh();
+      this.paced.request();
     }, Math.max(REFRESH_MS, this.refreshAt - Date.now()));
   }
 

@@ -103,18 +103,23 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     }));
   };
 
-  const stop = async (): Promise<void> => {
+  // One Stop at a time: a second Stop while the first runs joins it (person17: the second one, at load 14–36, found the
+  // capture already stopped and wrote a report without the recording — every statement "not matched to code" and
+  // "no observed N+1 on the whole server" while the recording held 6).
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= stopNow().finally(() => (stopping = undefined)));
+  const stopNow = async (): Promise<void> => {
     endNotice?.();
     const rec = recording;
+    recording = undefined;
+    status.hide();
     const captured = capture.active;
     if (captured) await capture.stop(!rec);
-    if (!rec && captured) return;
+    if (!rec && captured) return capture.keptAfterStop;
     if (!rec) {
       void vscode.window.showInformationMessage('PG Lens is not recording queries. Run "PG Lens: Record Queries" first.');
       return;
     }
-    recording = undefined;
-    status.hide();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: matching recorded queries to code', cancellable: false }, async (progress) => {
       try {
         const recorded = captured ? capture.recordedSummary : undefined;
@@ -136,6 +141,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }
     });
+    await capture.keptAfterStop;
   };
 
   // The report of a recording kept across a window reload, rebuilt from it (person12 R10: the Output showed empty after

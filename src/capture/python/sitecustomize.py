@@ -59,13 +59,20 @@ def _install():
     unit_var = contextvars.ContextVar('pglens_unit', default=None)
     this_file = os.path.abspath(__file__)
     library_dirs = set()
-    for key in ('stdlib', 'platstdlib', 'purelib', 'platlib'):
+    # 'scripts': the environment's bin/ (Scripts\\ on Windows), where pip writes console-script launchers
+    # (venv/bin/gunicorn): a launcher only starts a library's main, it is never the app's call site (person17).
+    for key in ('stdlib', 'platstdlib', 'purelib', 'platlib', 'scripts'):
         try:
             library_dirs.add(os.path.abspath(sysconfig.get_paths()[key]))
         except Exception:
             pass
     # 'said': drops the listener has been told of (each line queued after a drop tells it how many more since).
     state = {'sock': None, 'gone': False, 'pending': b'', 'file': None, 'file_bytes': 0, 'dropped': 0, 'said': 0}
+    # One sender at a time: a threaded server (Django's runserver, waitress, gunicorn's gthread) records from many
+    # threads, and socket.send releases the GIL — two threads flushing the same pending bytes sent them twice (person17:
+    # 11–12 look-ups per request where the page ran 10, a once-per-request line "2× per request").
+    import _thread
+    send_lock = _thread.allocate_lock()
 
     # ---- transport -------------------------------------------------------------------------
 
@@ -86,8 +93,10 @@ def _install():
         # carry its pid (the parent's pid in both workers merged their requests' units: person17, 20 per request
         # where the page ran 10), it sends on its own connection (the inherited socket is the parent's stream) and
         # never resends the parent's queued lines.
-        nonlocal pid
+        nonlocal pid, send_lock
         try:
+            # The fork may have happened while another thread held the lock: the child's copy is never released.
+            send_lock = _thread.allocate_lock()
             pid = os.getpid()
             root['id'] = 'root-%d' % pid
             state['pending'] = b''
@@ -122,6 +131,14 @@ def _install():
     def send(ev):
         try:
             line = (json.dumps(ev, default=str, separators=(',', ':')) + '\n').encode('utf-8')
+        except Exception:
+            state['dropped'] += 1
+            return
+        with send_lock:
+            send_line(line)
+
+    def send_line(line):
+        try:
             if sock_path:
                 if state['gone'] or state['sock'] is None or len(state['pending']) + len(line) > max_pending:
                     state['dropped'] += 1
@@ -153,6 +170,10 @@ def _install():
     @atexit.register
     def _close():
         try:
+            send_lock.acquire(timeout=0.5)
+        except Exception:
+            pass
+        try:
             if state['sock'] is not None and state['pending'] and not state['gone']:
                 state['sock'].setblocking(True)
                 state['sock'].settimeout(0.5)
@@ -164,13 +185,32 @@ def _install():
 
     # ---- call sites --------------------------------------------------------------------------
 
+    # Folders already judged: is it a virtual environment's bin/ or Scripts\\ (its parent holds pyvenv.cfg)?
+    venv_bins = {}
+
+    def in_venv_bin(f):
+        d = os.path.dirname(f)
+        known = venv_bins.get(d)
+        if known is None:
+            known = os.path.basename(d) in ('bin', 'Scripts') and os.path.isfile(os.path.join(os.path.dirname(d), 'pyvenv.cfg'))
+            if len(venv_bins) < 1000:
+                venv_bins[d] = known
+        return known
+
     def in_library(filename):
         if not filename or filename.startswith('<'):
             return True
         f = os.path.abspath(filename)
         if f == this_file or 'site-packages' in f or 'dist-packages' in f:
             return True
-        return any(f.startswith(d + os.sep) for d in library_dirs)
+        return any(f.startswith(d + os.sep) for d in library_dirs) or in_venv_bin(f)
+
+    # A library's program entry: the app's frame that calls one only launches (manage.py's execute_from_command_line,
+    # a script's uvicorn.run(app)), so a statement with nothing else of the app's on its stack is the library's own
+    # (person17: Django's test-database setup at manage.py:18).
+    launchers = {('django', 'execute_from_command_line'), ('gunicorn', 'run'), ('uvicorn', 'run'),
+                 ('uvicorn', 'main'), ('flask', 'main'), ('flask', 'run'), ('werkzeug', 'run_simple'), ('celery', 'main'),
+                 ('pytest', 'main'), ('_pytest', 'main'), ('waitress', 'serve'), ('hypercorn', 'run')}
 
     def package_of(filename):
         f = filename.replace('\\', '/')
@@ -187,9 +227,10 @@ def _install():
             return None
         via = None
         depth = 0
+        inner = None
         while frame is not None and depth < 80:
             code = frame.f_code
-            if not in_library(code.co_filename):
+            if not in_library(code.co_filename) and not (inner is not None and (package_of(inner.co_filename), inner.co_name) in launchers):
                 site = {'file': os.path.abspath(code.co_filename), 'line': frame.f_lineno, 'col': 1, 'fn': code.co_name}
                 if via:
                     site['via'] = via
@@ -203,6 +244,7 @@ def _install():
                 site = template_site(frame)
                 if site:
                     return site
+            inner = code
             frame = frame.f_back
             depth += 1
         return None

@@ -12,6 +12,7 @@ import { RULE_ID } from './detect';
 import { recordedWhere, shortLine } from '../format';
 import { lineStarts, positionAt } from '../findings';
 import { applySuppressions } from '../suppress';
+import { isConnectionPing } from '../record/ping';
 
 /** One statement's figures, as read from pg_stat_statements (or the difference of two snapshots). */
 export interface StatementFigures {
@@ -76,7 +77,8 @@ const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerC
 /** Called very often, about one row each: the run-time signature of an N+1. */
 export function isRepeatedSmall(s: StatementFigures, opts: ObservedOptions = {}): boolean {
   const o = { ...OBSERVED_DEFAULTS, ...opts };
-  return s.calls >= o.minCalls && s.rows / Math.max(1, s.calls) <= o.maxRowsPerCall;
+  // A connection ping (Django's health check, a pool's validation query) is the driver's, never a repeated statement.
+  return s.calls >= o.minCalls && s.rows / Math.max(1, s.calls) <= o.maxRowsPerCall && !(s.query !== undefined && isConnectionPing(s.query, { stored: true }));
 }
 
 /** after − before per query id; statements that did not run in between are left out. */

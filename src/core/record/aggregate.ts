@@ -9,6 +9,7 @@
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
+import { isConnectionPing } from './ping';
 import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -352,7 +353,7 @@ export class RecordAggregate {
         fig.maxUnit = worst?.name ?? '';
         fig.maxUnitKind = worst?.kind ?? '';
         statements.push(fig);
-        if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+        if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized) && !isConnectionPing(a.sql)) {
           const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
           // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
           const text = sourceOf(s.site.file);

@@ -5,10 +5,16 @@
  * and never the parameter values the app sent unless pgLens.record.values allowed them; read back through the capture
  * protocol's own validation (asCaptureEvent), so a kept recording is what a live one would have been.
  */
-import { asCaptureEvent, type NoticeEvent, type QueryEvent } from './protocol';
+import { CaptureDecoder, asCaptureEvent, type NoticeEvent, type QueryEvent } from './protocol';
 import type { StatementAdvice } from './format';
 
-const KEPT_RECORDING_VERSION = 1;
+/**
+ * 2: the statements in the capture's own compact form (each SQL text, call site and unit of work defined once, then a
+ * small record per statement: CaptureDecoder reads it back). Version 1 repeated each statement's whole text, site and
+ * unit: 20,000 Django statements were ~20 MB sent to the window every 10 s while recording — person17 (load 14–36):
+ * the window fell minutes behind, and Stop Recording, which waited for the last keep, with it. 1 is still read back.
+ */
+const KEPT_RECORDING_VERSION = 2;
 /** The most recent statements kept (the rest are counted as dropped, as the listener counts its overflow). */
 const MAX_KEPT_EVENTS = 20_000;
 
@@ -17,6 +23,8 @@ export interface KeptRecording {
   /** When it was kept (ms since the epoch). */
   at: number;
   events: QueryEvent[];
+  /** Version 2, as stored: the events as capture lines (definitions and records, protocol.ts); read back into `events`. */
+  lines?: unknown[];
   notices: NoticeEvent[];
   dropped: number;
   /**
@@ -33,11 +41,33 @@ export function keepRecording(events: readonly QueryEvent[], notices: readonly N
   return {
     v: KEPT_RECORDING_VERSION,
     at: opts.at,
-    events: recent.map((e) => (opts.values || e.pv === undefined ? e : { ...e, pv: undefined })),
+    events: [],
+    lines: compactLines(recent, opts.values),
     notices: [...notices],
     dropped: dropped + (events.length - recent.length),
     ...(opts.advice?.size ? { advice: [...opts.advice] } : {}),
   };
+}
+
+/** Events as the capture sends them on its socket: each text, site and unit defined once (`dq`/`ds`/`du`), a record (`r`) per statement. */
+function compactLines(events: readonly QueryEvent[], values: boolean): unknown[] {
+  const lines: unknown[] = [];
+  const ids = { q: new Map<string, number>(), s: new Map<string, number>(), u: new Map<string, number>() };
+  const idOf = (kind: 'q' | 's' | 'u', key: string, define: (i: number) => unknown): number => {
+    let i = ids[kind].get(key);
+    if (i === undefined) {
+      ids[kind].set(key, (i = ids[kind].size + 1));
+      lines.push(define(i));
+    }
+    return i;
+  };
+  for (const e of events) {
+    const q = idOf('q', JSON.stringify([e.lib, e.sql, e.pt, e.pc, e.pid]), (i) => ({ t: 'dq', i, lib: e.lib, sql: e.sql, pt: e.pt, pc: e.pc, pid: e.pid }));
+    const u = idOf('u', JSON.stringify([e.u.k, e.u.id, e.u.n]), (i) => ({ t: 'du', i, u: e.u }));
+    const s = e.site ? idOf('s', JSON.stringify(e.site), (i) => ({ t: 'ds', i, site: e.site })) : undefined;
+    lines.push({ v: e.v, t: 'r', q, u, ...(s ? { s } : {}), ...(values && e.pv !== undefined ? { pv: e.pv } : {}), ...(e.pd !== undefined ? { pd: e.pd } : {}), ms: e.ms, ...(e.rows !== undefined ? { rows: e.rows } : {}), ...(e.err !== undefined ? { err: e.err } : {}), ts: e.ts });
+  }
+  return lines;
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -65,10 +95,12 @@ function adviceEntry(x: unknown): [string, StatementAdvice] | undefined {
 export function restoreRecording(x: unknown, opts: { values: boolean }): KeptRecording | undefined {
   if (!x || typeof x !== 'object') return undefined;
   const k = x as Record<string, unknown>;
-  if (k.v !== KEPT_RECORDING_VERSION || !Array.isArray(k.events) || !Array.isArray(k.notices)) return undefined;
+  if ((k.v !== 1 && k.v !== KEPT_RECORDING_VERSION) || !Array.isArray(k.events) || !Array.isArray(k.notices)) return undefined;
   const events: QueryEvent[] = [];
-  for (const raw of k.events.slice(-MAX_KEPT_EVENTS)) {
-    const e = asCaptureEvent(raw);
+  const decoder = new CaptureDecoder();
+  const stored: unknown[] = k.v === 1 ? k.events : Array.isArray(k.lines) ? k.lines : [];
+  const read = k.v === 1 ? stored.map(asCaptureEvent) : stored.map((x) => decoder.decode(x));
+  for (const e of read.filter((x) => x?.t === 'q').slice(-MAX_KEPT_EVENTS)) {
     // Values kept while pgLens.record.values allowed them are not read back once it is off.
     if (e?.t === 'q') events.push(opts.values ? e : { ...e, pv: undefined });
   }

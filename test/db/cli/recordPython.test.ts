@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { runCli } from '../../unit/support/cli';
+import { listen } from '../../../src/capture/listener';
+import { captureEnv } from '../../../src/capture/env';
+import { LiveRecording } from '../../../src/core/record/live';
+import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
 import { testDatabase } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -118,6 +122,63 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.code, 0, r.err);
     const site = r.json.sites.find((s: any) => s.file === path.join(fixtures, 'forked_workers.py') && s.line === lineOf('forked_workers.py', '# forked worker line'));
     assert.deepEqual(site?.statements.map((s: any) => [s.calls, s.units, s.maxPerUnit]), [[8, 2, 4]]);
+  });
+
+  it('Django runserver (autoreloader, threaded server): each request is its own unit — 10 look-ups per request, the once-per-request count once (person17: 11–12 and "2× per request")', async function () {
+    const missing = has(['django', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('django_runserver.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    // The readiness probe and 8 requests from 4 threads: 9 requests, each its own unit named by the Django route.
+    const once = r.json.sites.find((s: any) => s.file === path.join(fixtures, 'django_runserver.py') && s.line === lineOf('django_runserver.py', '# runserver once line'));
+    assert.deepEqual(once?.statements.filter((s: any) => /COUNT\(\*\)/.test(s.sql)).map((s: any) => [s.calls, s.units, s.maxPerUnit, s.maxUnit]), [[9, 9, 1, 'GET /page/<int:n>']]);
+    const nPlusOne = r.json.nPlusOne.filter((n: any) => n.file === path.join(fixtures, 'django_runserver.py'));
+    assert.deepEqual(nPlusOne.map((n: any) => [n.line, n.calls, n.units]), [[lineOf('django_runserver.py', '# runserver N+1 line'), 10, 9]]);
+  });
+
+  it('launchers are not the app\'s call site (person17: venv/bin/gunicorn:8, manage.py:18): a console script in a virtual environment\'s bin/, and the line calling execute_from_command_line', async function () {
+    const missing = has(['django', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('django_runserver.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const at = (marker: string) => r.json.sites.filter((s: any) => s.file === path.join(fixtures, 'django_runserver.py') && s.line === lineOf('django_runserver.py', marker));
+    assert.deepEqual(at('# launcher migrate line'), [], 'migrate through execute_from_command_line: Django\'s own statements');
+    assert.deepEqual(at('# launcher line'), [], 'runserver\'s start-up checks');
+    assert.deepEqual(r.json.sites.filter((s: any) => String(s.file).includes('pglens-venv-')).map((s: any) => s.file), []);
+    const launched = r.json.sites.find((s: any) => s.statements.some((st: any) => st.sql.includes('launched')));
+    assert.ok(launched && !launched.file, JSON.stringify(launched));
+  });
+
+  it('Stop Recording in a flood (person17 HIGH 3): the recording is exactly what was applied before Stop (lines read after it are counted, never added), the app runs on unaffected, and the N+1s are in its figures', async function () {
+    const missing = has(['psycopg2']);
+    if (missing) return skip(this, missing);
+    await loadPgParser();
+    // The editor's path (captureRecording): the real listener, each event applied to a LiveRecording at once; Stop
+    // in the middle of a chunk of lines, as a command between two reads would.
+    const rec = new LiveRecording(normalizeSql);
+    let atStop = -1;
+    const l = await listen((e) => {
+      rec.receive(e);
+      if (!rec.stopped && rec.statements === 3000) {
+        rec.stop();
+        atStop = rec.statements;
+        void l.close();
+      }
+    });
+    const env = captureEnv({ ...process.env, DATABASE_URL: t.url }, { node: path.join(root, 'dist', 'capture.js'), python: path.join(root, 'dist', 'python') }, l.path, {});
+    const child = spawn(python, [path.join(fixtures, 'stop_flood.py')], { cwd: root, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    assert.equal(await new Promise((r) => child.on('close', r)), 0, err);
+    // The app ran all 6000 look-ups, unaffected; the recording holds exactly the 3000 applied before Stop.
+    assert.equal(out.trim(), 'done');
+    assert.equal(atStop, 3000);
+    assert.equal(rec.statements, 3000);
+    const s = rec.summary({ threshold: 5 });
+    const flood = s.nPlusOne.filter((n) => n.file === path.join(root, fixtures, 'stop_flood.py'));
+    assert.deepEqual(flood.map((n) => [n.line, n.calls, n.unitKind]), [[lineOf('stop_flood.py', '# flood line'), 10, 'test']]);
   });
 
   it('FastAPI/Starlette on uvicorn: each HTTP request is a unit named by its route, in sync (threadpool) and async endpoints alike; a raw ASGI app\'s request is one too', async function () {

@@ -16,6 +16,13 @@ describe('core/nplusone observed', () => {
     assert.equal(isRepeatedSmall(fig('1', 20, 20), { minCalls: 10 }), true);
   });
 
+  it('a connection ping as pg_stat_statements stores it (SELECT 1 → SELECT $1: Django\'s health check, a pool\'s validation query) is never a repeated statement (person17)', () => {
+    assert.equal(isRepeatedSmall(fig('1', 5000, 5000, 'SELECT $1')), false);
+    assert.equal(isRepeatedSmall(fig('1', 5000, 5000, 'select 1')), false);
+    assert.equal(isRepeatedSmall(fig('1', 5000, 5000, 'SELECT $1 FROM orders WHERE id = $2')), true);
+    assert.equal(isRepeatedSmall(fig('1', 5000, 5000, 'SELECT $1::int * $2')), true);
+  });
+
   it('diffs snapshots, drops statements that did not run, survives a reset in between', () => {
     const before = new Map([['a', fig('a', 10, 10)], ['b', fig('b', 5, 50)], ['c', fig('c', 100, 100)]]);
     const after = new Map([['a', fig('a', 210, 210)], ['b', fig('b', 5, 50)], ['c', fig('c', 7, 7)], ['d', fig('d', 3, 3)]]);

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { summarize, isRead, touchesTables } from '../../../../src/core/record/aggregate';
+import { isConnectionPing } from '../../../../src/core/record/ping';
 import { roughNormalize } from '../../../../src/core/record/statementText';
 import { batchedForm } from '../../../../src/core/record/batchedForm';
 
@@ -136,6 +137,17 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
 
 describe('core/record: what is not an N+1', () => {
   before(() => loadPgParser());
+  it('a connection ping (SELECT 1: Django\'s health check, SQLAlchemy\'s pre-ping, a pool\'s validation query) is never a finding, however often (person17: "Repeated query: SELECT 1 40 times")', () => {
+    for (const ping of ['SELECT 1', 'select 1;', 'SELECT 1 AS ok', 'SELECT true', "SELECT 'x'", '/* pool */ SELECT 1']) {
+      const s = summarize(Array.from({ length: 40 }, () => q(ping, 'test#1', 18)), normalizeSql, { threshold: 5 });
+      assert.deepEqual(s.nPlusOne, [], ping);
+      assert.equal(s.sites[0].statements[0].calls, 40, 'still recorded and counted');
+    }
+    // A constant the app computes, a parameter or a table is the app's own read.
+    for (const sql of ['SELECT $1::int * 2', 'SELECT 1 FROM orders WHERE id = $1', 'SELECT now()', 'SELECT nextval($1)']) assert.equal(isConnectionPing(sql), false, sql);
+    assert.equal(summarize(Array.from({ length: 6 }, () => q('SELECT 1 FROM orders WHERE id = $1', 'GET /o#1', 18, { pc: 1, pt: ['number'] })), normalizeSql, { threshold: 5 }).nPlusOne.length, 1);
+  });
+
   it('a framework reading the system catalogs once per model (Django migrate, ORM type loading) is not the app\'s N+1', () => {
     const events = Array.from({ length: 18 }, (_, i) => q(`SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 't${i}'`, 'root', 22));
     events.push(...Array.from({ length: 6 }, () => q('SELECT column_name FROM information_schema.columns WHERE table_name = $1', 'root', 23)));

@@ -18,10 +18,9 @@ describe('core/record/keep: a recording kept across a window reload (person11 Q1
 
   it('never keeps the parameter values unless pgLens.record.values allows them (when kept and when read back)', () => {
     const off = keepRecording([ev(1, [17])], [], 0, { values: false, at: 0 });
-    assert.equal(off.events[0].pv, undefined);
+    assert.equal(restoreRecording(JSON.parse(JSON.stringify(off)), { values: true })?.events[0].pv, undefined);
     assert.ok(!JSON.stringify(off).includes('"pv"'));
     const on = keepRecording([ev(1, [17])], [], 0, { values: true, at: 0 });
-    assert.deepEqual(on.events[0].pv, [17]);
     // Turned off since: not read back.
     assert.equal(restoreRecording(JSON.parse(JSON.stringify(on)), { values: false })?.events[0].pv, undefined);
     assert.deepEqual(restoreRecording(JSON.parse(JSON.stringify(on)), { values: true })?.events[0].pv, [17]);
@@ -29,8 +28,29 @@ describe('core/record/keep: a recording kept across a window reload (person11 Q1
 
   it('bounded: the most recent statements, the rest counted as dropped', () => {
     const kept = keepRecording([ev(1), ev(2), ev(3), ev(4)], [], 1, { values: false, at: 0, max: 2 });
-    assert.deepEqual(kept.events.map((e) => e.u.id), ['r3', 'r4']);
+    assert.deepEqual(restoreRecording(JSON.parse(JSON.stringify(kept)), { values: false })?.events.map((e) => e.u.id), ['r3', 'r4']);
     assert.equal(kept.dropped, 3);
+  });
+
+  it('small: each SQL text, call site and unit of work stored once (person17: 20,000 Django statements were ~20 MB sent to the window every 10 s while recording, and Stop waited behind them)', () => {
+    const columns = Array.from({ length: 24 }, (_, c) => `"catalog_book"."column_${c}"`).join(', ');
+    const events: QueryEvent[] = Array.from({ length: 4000 }, (_, i) => ({
+      v: 1, t: 'q', lib: 'psycopg2', sql: `SELECT ${columns} FROM "catalog_book" WHERE "catalog_book"."author_id" = $1 /* ${i % 30} */`, pc: 1, pt: ['int'], pd: 1, ms: 0.4, rows: 1,
+      site: { file: '/work/app/catalog/templates/catalog/book_list.html', line: 11 + (i % 30), col: 1, fn: 'template', via: 'django' },
+      u: { k: 'request', id: `r4711-${Math.floor(i / 20)}`, n: 'GET /catalog/books/' }, ts: 1_764_700_000_000 + i, pid: 4711,
+    }));
+    const stored = JSON.stringify(keepRecording(events, [], 0, { values: false, at: 0 }));
+    // One whole event per statement (the earlier form) is over 4 MB for these 4000 (20 MB for 20,000); the compact one a tenth of it.
+    assert.ok(JSON.stringify(events).length > 4_000_000);
+    assert.ok(stored.length < 500_000, `${stored.length} characters`);
+    const back = restoreRecording(JSON.parse(stored), { values: false });
+    assert.equal(back?.events.length, 4000);
+    assert.deepEqual(back?.events[3999], { ...events[3999], pv: undefined, err: undefined });
+  });
+
+  it('a recording kept by the earlier version (one whole event per statement) is still read back', () => {
+    const back = restoreRecording(JSON.parse(JSON.stringify({ v: 1, at: 3, events: [ev(1), ev(2)], notices: [], dropped: 0 })), { values: false });
+    assert.deepEqual(back?.events.map((e) => [e.u.id, e.site?.line]), [['r1', 30], ['r2', 30]]);
   });
 
   it('anything else read back is no recording (another version, damaged storage, nothing recorded)', () => {
