@@ -25,7 +25,8 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
@@ -301,7 +302,26 @@ class Detector {
     if (this.mayHaveResolvers() || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
     // Go generated code (gqlgen's field marshallers, sqlc, ent): its loops are the generator's, not the app's.
     if (this.lang === 'go' && GENERATED_CODE.test(this.text.slice(0, 2000))) return [];
-    return this.mergePerLoop(this.findings.sort((x, y) => x.span.start - y.span.start));
+    return this.mergePerLoop(this.inTestSetup(root, this.findings.sort((x, y) => x.span.start - y.span.start)));
+  }
+
+  /**
+   * A test suite building its data row by row (a fixture, a setup hook, a factory module, a write per item in a test) is not the app's N+1: it runs
+   * per test run, never in production (person17 LOW 6: five "Write per item" infos on Django's setUpTestData). Such
+   * findings stay, as hints that say why, so nothing is dropped silently.
+   */
+  private inTestSetup(root: Node, findings: Finding[]): Finding[] {
+    if (!this.file || !findings.length || codeContextOf(this.file, this.text) !== 'test') return findings;
+    return findings.map((f) => {
+      const node = root.descendantForIndex(f.span.start, Math.max(f.span.start, f.span.end - 1));
+      const scope = node ? testSetupScope(node, this.file!, this.a.functionTypes) : undefined;
+      // A write per item anywhere in a test (`for copy in BookInstance.objects.all(): copy.save()` before its request)
+      // arranges the test's data too; a read per item in a test's own body stays as it was.
+      const arranges = !scope && (f.evidence as { kind?: string } | undefined)?.kind === 'write-in-loop';
+      if (!scope && !arranges) return f;
+      const where = scope ? (scope === 'a fixture module' ? scope : `\`${scope}\``) : 'a test arranging its data';
+      return { ...f, severity: 'hint', message: `Test setup (${where}): builds test data once per test run, not the app's N+1. ${f.message}`, evidence: { ...f.evidence, testSetup: scope ?? 'test' } };
+    });
   }
 
   /**
