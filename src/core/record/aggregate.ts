@@ -374,7 +374,7 @@ export class RecordAggregate {
           }
           // Django: the model and relation names of the app's models.py nearest the call site (a template's app too).
           if (lookup && s.site.via === 'django') {
-            const models = fileNear(s.site.file, ['models.py'], sourceOf)?.text;
+            const models = fileNear(s.site.file, [['models.py']], sourceOf)?.text;
             const names = djangoNamesOf(lookup.table, lookup.column, models, lineText);
             if (names) lookup.django = names;
           }
@@ -580,16 +580,7 @@ function includeFilters(include: string): string[] {
 
 /** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */
 function prismaSchemaNear(file: string, read: (file: string) => string | undefined): string | undefined {
-  const sep = file.includes('\\') && !file.includes('/') ? '\\' : '/';
-  const parts = file.split(sep);
-  for (let n = parts.length - 1; n > 0 && parts.length - n <= 12; n--) {
-    const dir = parts.slice(0, n).join(sep);
-    for (const rel of [['prisma', 'schema.prisma'], ['schema.prisma']]) {
-      const text = read([dir, ...rel].join(sep));
-      if (text !== undefined) return text;
-    }
-  }
-  return undefined;
+  return fileNear(file, [['prisma', 'schema.prisma'], ['schema.prisma']], read, 12)?.text;
 }
 
 function noticesOf(notices: readonly NoticeEvent[], prismaSent: boolean): string[] {

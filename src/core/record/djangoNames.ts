@@ -30,7 +30,7 @@ interface ModelClass {
 const USER_MODEL = /^(?:AUTH_USER_MODEL|get_user_model)$/;
 
 /** The model classes of a models.py text: their table (Meta.db_table) and relation fields. */
-export function djangoModelClasses(text: string): ModelClass[] {
+function djangoModelClasses(text: string): ModelClass[] {
   if (!/\bmodels\b|ForeignKey|OneToOneField/.test(text)) return [];
   return classesOf('', text).filter((c) => !/Meta$|Admin$|Form$|Serializer$/.test(c.name)).map((c) => {
     const relations: ModelClass['relations'] = [];
@@ -83,13 +83,16 @@ export function djangoNamesOf(table: string | undefined, column: string, models:
   return Object.keys(out).length ? out : undefined;
 }
 
-/** A file near another: `names` in its folder or one of its ancestors (nearest first, at most `depth` up). */
-export function fileNear(file: string, names: readonly string[], read: (file: string) => string | undefined, depth = 6): { file: string; text: string } | undefined {
+/**
+ * A file near another: one of `names` (each a path relative to a folder, by segments: `['prisma', 'schema.prisma']`) in
+ * the file's folder or one of its ancestors, nearest first, at most `depth` folders up.
+ */
+export function fileNear(file: string, names: readonly (readonly string[])[], read: (file: string) => string | undefined, depth = 6): { file: string; text: string } | undefined {
   const sep = file.includes('\\') && !file.includes('/') ? '\\' : '/';
   const parts = file.split(sep);
   for (let n = parts.length - 1; n > 0 && parts.length - n <= depth; n--) {
     for (const name of names) {
-      const f = [...parts.slice(0, n), name].join(sep);
+      const f = [...parts.slice(0, n), ...name].join(sep);
       const text = read(f);
       if (text !== undefined) return { file: f, text };
     }
@@ -98,7 +101,7 @@ export function fileNear(file: string, names: readonly string[], read: (file: st
 }
 
 /** How a view builds the rows' queryset: a class attribute, get_queryset(), only `model = X`, or a function view's code. */
-export type ViewQueryset = 'queryset' | 'get_queryset' | 'model' | 'function';
+type ViewQueryset = 'queryset' | 'get_queryset' | 'model' | 'function';
 
 export interface TemplateView {
   file: string;
@@ -124,7 +127,7 @@ export function templateView(template: string, read: (file: string) => string | 
   const at = norm.lastIndexOf('/templates/');
   if (at < 0) return undefined;
   const rel = norm.slice(at + '/templates/'.length);
-  const views = fileNear(template, ['views.py'], read);
+  const views = fileNear(template, [['views.py']], read);
   if (!views) return undefined;
   const text = views.text;
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
