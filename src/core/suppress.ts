@@ -5,7 +5,7 @@
  */
 import type { Finding } from './findings';
 import { lineStarts, positionAt } from './findings';
-import { lineCommentOf } from './languages/registry';
+import { lineCommentOf, TEMPLATE_COMMENT_CLOSES, templateCommentOf } from './languages/registry';
 
 const LINE_RE = /pg-lens-ignore(-file)?\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?::\s*([^\n*]*))?/g;
 
@@ -53,26 +53,20 @@ export function applySuppressions(text: string, findings: Finding[], severityOve
   return out;
 }
 
-/**
- * A template's comment, which the page never shows: a line comment (`//`, `#`) inserted into a Django, Jinja or ERB
- * template is text the page renders on every pass of its loop (person17: 134 times on one page). By VS Code language
- * id or path; undefined for code.
- */
-function templateComment(language: string): ((body: string) => string) | undefined {
-  const id = language.toLowerCase();
-  if (id === 'erb' || /\.erb$/.test(id)) return (b) => `<%# ${b} %>`;
-  if (/^(django-html|django-txt|jinja|jinja-html|jinja2|htmldjango|nunjucks|twig)$/.test(id) || /\.(jinja2?|j2|njk|twig)$/.test(id)) return (b) => `{# ${b} #}`;
-  // Plain HTML (a Django or Jinja template opened without their extension reads as html too): a comment no
-  // template engine prints and no browser shows.
-  if (/^(html|handlebars|vue-html)$/.test(id) || /\.(html?|hbs|handlebars)$/.test(id)) return (b) => `<!-- ${b} -->`;
-  return undefined;
-}
+/** A regular expression matching any of the strings. */
+const anyOf = (list: readonly string[]) => new RegExp(list.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+const CLOSES = anyOf(TEMPLATE_COMMENT_CLOSES);
 
-/** The comment "Ignore here" inserts above a line, in the file's comment syntax (a template's own comment in a template). */
+/**
+ * The comment "Ignore here" inserts above a line, in the file's comment syntax. In a view template, the template's
+ * own comment (the language registry's templateComments): a line comment (`//`, `#`) inserted into a Django, Jinja or
+ * ERB template is text the page renders on every pass of its loop (person17: 134 times on one page). A reason cannot
+ * close the comment.
+ */
 export function ignoreComment(language: string, ruleId: string, reason: string): string {
-  const body = `pg-lens-ignore ${ruleId}: ${reason.replace(/[\r\n]+/g, ' ').replace(/-->|#}|%>/g, ' ').trim() || 'reviewed'}`;
-  const template = templateComment(language);
-  return template ? template(body) : `${lineCommentOf(language)} ${body}`;
+  const body = `pg-lens-ignore ${ruleId}: ${reason.replace(/[\r\n]+/g, ' ').replace(CLOSES, ' ').trim() || 'reviewed'}`;
+  const template = templateCommentOf(language);
+  return template ? `${template.open} ${body} ${template.close}` : `${lineCommentOf(language)} ${body}`;
 }
 
 /**

@@ -34,6 +34,21 @@ export interface LanguageSpec<G extends string = string> {
    * so the walker, the globs and the CLI read them too.
    */
   templates?: Record<string, string>;
+  /**
+   * The comment syntax of the view templates the language's web frameworks render (Django/Jinja `{# #}`, ERB
+   * `<%# %>`, HTML `<!-- -->`), by VS Code language id and file extension: "Ignore here" writes one there, never the
+   * line comment, which a template prints as text (person17: a `//` line shown 134 times on one page).
+   */
+  templateComments?: readonly TemplateComment[];
+}
+
+/** A template comment: what opens and closes it, and the documents (VS Code language ids, file extensions) it is for. */
+export interface TemplateComment {
+  editorIds: readonly string[];
+  /** Lower case, with the dot: matched at the end of a path. */
+  extensions: readonly string[];
+  open: string;
+  close: string;
 }
 
 /** A language with one grammar, read under one VS Code language id of the same name. */

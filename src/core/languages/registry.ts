@@ -5,7 +5,7 @@
  * and package.json's activationEvents (checked by test/unit/core/languages/registry.test.ts) come
  * from here. Adding a language: its folder, and one line in LANGUAGES.
  */
-import type { LanguageSpec } from './language';
+import type { LanguageSpec, TemplateComment } from './language';
 import { sqlLanguage } from './sql/language';
 import { javascriptLanguage } from './javascript/language';
 import { pythonLanguage } from './python/language';
@@ -95,3 +95,18 @@ export function lineCommentOf(languageIdOrPath: string): string {
   const r = readAsOf(languageIdOrPath);
   return r ? folderOf.get(r)!.lineComment : '//';
 }
+
+const templateComments: readonly TemplateComment[] = specs.flatMap((l) => l.templateComments ?? []);
+
+/**
+ * The comment of a view template (the languages' templateComments), by VS Code language id or path (its extension);
+ * undefined for code, whose comment is its line comment.
+ */
+export function templateCommentOf(languageIdOrPath: string): { open: string; close: string } | undefined {
+  const id = languageIdOrPath.toLowerCase();
+  const c = templateComments.find((t) => t.editorIds.includes(id)) ?? templateComments.find((t) => t.extensions.some((e) => id.endsWith(e)));
+  return c ? { open: c.open, close: c.close } : undefined;
+}
+
+/** What closes any template comment (`%>`, `#}`, `-->`): a reason written into one must not hold it. */
+export const TEMPLATE_COMMENT_CLOSES: readonly string[] = [...new Set(templateComments.map((t) => t.close))];

@@ -25,7 +25,8 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
@@ -301,7 +302,26 @@ class Detector {
     if (this.mayHaveResolvers() || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
     // Go generated code (gqlgen's field marshallers, sqlc, ent): its loops are the generator's, not the app's.
     if (this.lang === 'go' && GENERATED_CODE.test(this.text.slice(0, 2000))) return [];
-    return this.mergePerLoop(this.findings.sort((x, y) => x.span.start - y.span.start));
+    return this.mergePerLoop(this.inTestSetup(root, this.findings.sort((x, y) => x.span.start - y.span.start)));
+  }
+
+  /**
+   * A test suite building its data row by row (a fixture, a setup hook, a factory module, a write per item in a test) is not the app's N+1: it runs
+   * per test run, never in production (person17 LOW 6: five "Write per item" infos on Django's setUpTestData). Such
+   * findings stay, as hints that say why, so nothing is dropped silently.
+   */
+  private inTestSetup(root: Node, findings: Finding[]): Finding[] {
+    if (!this.file || !findings.length || codeContextOf(this.file, this.text) !== 'test') return findings;
+    return findings.map((f) => {
+      const node = root.descendantForIndex(f.span.start, Math.max(f.span.start, f.span.end - 1));
+      const scope = node ? testSetupScope(node, this.file!, this.a.functionTypes) : undefined;
+      // A write per item anywhere in a test (`for copy in BookInstance.objects.all(): copy.save()` before its request)
+      // arranges the test's data too; a read per item in a test's own body stays as it was.
+      const arranges = !scope && (f.evidence as { kind?: string } | undefined)?.kind === 'write-in-loop';
+      if (!scope && !arranges) return f;
+      const where = scope ? (scope === 'a fixture module' ? scope : `\`${scope}\``) : 'a test arranging its data';
+      return { ...f, severity: 'hint', message: `Test setup (${where}): builds test data once per test run, not the app's N+1. ${f.message}`, evidence: { ...f.evidence, testSetup: scope ?? 'test' } };
+    });
   }
 
   /**
@@ -1525,12 +1545,43 @@ class Detector {
     return false;
   }
 
+  /**
+   * A tree written node by node (issue 14, held-out-v: papermark's folder templates — `const created = await
+   * tx.folder.create(…)` then `await createFolders(folder.subfolders, path, created.id)`): the call's result, bound in
+   * the iteration, is an argument of a call of the enclosing function itself later in that iteration. Each child needs
+   * its parent's generated id, so the per-item writes depend on one another; the recursion runs over a tree the code
+   * was handed (a template, a request body), one level at a time. The recursive call's text, or undefined.
+   */
+  private treeBuiltNodeByNode(li: LoopInfo, node: Node): string | undefined {
+    const lineStart = this.text.lastIndexOf('\n', node.startIndex) + 1;
+    const binding = /\b([A-Za-z_$][\w$]*)\s*(?:,\s*[A-Za-z_$][\w$]*\s*)?:?=\s*(?:await\s+)?$/.exec(this.text.slice(lineStart, node.startIndex))?.[1];
+    const fn = this.enclosingFunctionOf(li.node);
+    if (!binding || !fn) return undefined;
+    const holder = fn.parent && /^(variable_declarator|assignment_expression|pair)$/.test(fn.parent.type) ? fn.parent : undefined;
+    const name = field(fn, 'name')?.text ?? (holder ? (field(holder, 'name') ?? field(holder, 'left') ?? field(holder, 'key'))?.text : undefined);
+    if (!name || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+    const rest = this.text.slice(node.endIndex, li.body.endIndex);
+    for (const m of rest.matchAll(new RegExp(`(?<![\\w$.])(?:this\\.|self\\.)?${name.replace(/\$/g, '\\$')}\\s*\\(`, 'g'))) {
+      const open = m.index! + m[0].length - 1;
+      let depth = 0;
+      let end = open;
+      for (; end < rest.length && end < open + 2000; end++) {
+        if (rest[end] === '(') depth++;
+        else if (rest[end] === ')' && --depth === 0) break;
+      }
+      if (new RegExp(`(?<![\\w$])${binding.replace(/\$/g, '\\$')}\\b`).test(rest.slice(open, end))) return `${name}(…, ${binding}…)`;
+    }
+    return undefined;
+  }
+
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
   private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
+    const tree = loop && node ? this.treeBuiltNodeByNode(li, node) : undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
+      ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? `Possible N+1, each item first goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query waits on its answer` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);

@@ -22,7 +22,7 @@ import { lineStarts, positionAt } from '../findings';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
 import type { Rewrite } from './rewrites';
 
-interface PyClass {
+export interface PyClass {
   file: string;
   name: string;
   bases: string[];
@@ -59,11 +59,11 @@ const BUILTIN: Record<string, Record<string, Relation>> = {
   Group: { permissions: { many: true } },
 };
 
-const RELATION_FIELD = /^ {4}(\w+)\s*[:=][^=\n]*?\b(?:models\.)?(\w*(?:ForeignKey|OneToOneField|ManyToManyField)|ParentalKey|GenericRelation)\s*\(/gm;
+export const RELATION_FIELD = /^ {4}(\w+)\s*[:=][^=\n]*?\b(?:models\.)?(\w*(?:ForeignKey|OneToOneField|ManyToManyField)|ParentalKey|GenericRelation)\s*\(/gm;
 const LISTS = /\b(?:ModelViewSet|ReadOnlyModelViewSet|ListModelMixin|ListAPIView|ListCreateAPIView)\b/;
 
 /** Top-level classes of a Python file, each with its body text (to the next top-level statement). */
-function classesOf(file: string, text: string): PyClass[] {
+export function classesOf(file: string, text: string): PyClass[] {
   const out: PyClass[] = [];
   for (const m of text.matchAll(/^class\s+(\w+)\s*/gm)) {
     const start = m.index!;
@@ -86,7 +86,7 @@ function classesOf(file: string, text: string): PyClass[] {
 }
 
 /** The call's argument text from an opening parenthesis (balanced, bounded). */
-function argsFrom(text: string, open: number): string {
+export function argsFrom(text: string, open: number): string {
   let depth = 0;
   for (let i = open; i < Math.min(text.length, open + 4000); i++) {
     const c = text[i];

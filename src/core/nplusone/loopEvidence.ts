@@ -203,3 +203,41 @@ export function possibleBecause(boundedByCode: boolean, iterable: string | undef
   if (overStaff(iterable, variable)) return 'Possible N+1, over administrators (a handful by the role)';
   return undefined;
 }
+
+/** Functions that set a test's data up: xUnit/unittest/Django hooks, Ruby's `def setup`, Go's TestMain and setup/seed helpers. */
+const SETUP_FUNCTION = /^(setUp|setUpClass|setUpTestData|asyncSetUp|setup_method|setup_class|setup_module|setup_function|setup|TestMain|[sS]etup[A-Z_]\w*|[sS]eed[A-Z_]\w*|setup_\w+|seed_\w+|create_test_\w+|make_test_\w+)$/;
+/** Calls whose callback or block sets a test's data up: mocha/jest/vitest hooks, RSpec and minitest hooks, `let`. */
+const SETUP_CALL = /^(before|beforeEach|beforeAll|setup|suiteSetup|before_all|prepend_before|append_before|around|let|let!|let_it_be|subject|background|given)$/;
+/** Decorators and annotations of fixtures and setup hooks: pytest fixtures, JUnit's @Before*, TestNG's @Before*. */
+const SETUP_DECORATOR = /^@(?:(?:pytest|pytest_asyncio)\.)?fixture\b|^@(?:Before|BeforeEach|BeforeAll|BeforeClass|BeforeMethod|BeforeSuite)\b/;
+/** Modules of a test suite that only build its data: factories and fixture modules, pytest's conftest. */
+const FIXTURE_MODULE = /(^|\/)(factories|factory|fixtures|support\/factories)\/|(^|\/)[^/]*factor(y|ies)\.(py|rb|ts|js|go)$|(^|\/)conftest\.py$/i;
+
+/**
+ * Where in a test suite's code the node sets data up, not tests a path of the app (person17 LOW 6: five "Write per item"
+ * on `Author.objects.create` in Django's setUpTestData): a setup hook or fixture, a fixture or factory module. The name
+ * of the hook (`setUpTestData`, `beforeEach`, `@pytest.fixture`), or undefined. Only asked of test code.
+ */
+export function testSetupScope(node: Node, path: string, functionTypes: ReadonlySet<string>): string | undefined {
+  for (let p: Node | null = node.parent; p; p = p.parent) {
+    if (functionTypes.has(p.type)) {
+      const name = field(p, 'name')?.text;
+      if (name && SETUP_FUNCTION.test(name)) return name;
+      // Python decorators wrap the definition; Java annotations sit in its modifiers.
+      const deco = p.parent?.type === 'decorated_definition' ? named(p.parent).filter((c) => c.type === 'decorator').map((c) => c.text.trim()) : [];
+      const mods = named(p).find((c) => c.type === 'modifiers');
+      for (const d of [...deco, ...(mods ? named(mods).map((c) => c.text.trim()) : [])]) {
+        const m = SETUP_DECORATOR.exec(d);
+        if (m) return m[0];
+      }
+    }
+    // A hook taking a callback or a block: `beforeEach(async () => …)`, RSpec's `before do … end`, `let(:x) { … }`.
+    if (/^(call_expression|call|method_invocation)$/.test(p.type)) {
+      const fn = field(p, 'function') ?? field(p, 'method') ?? field(p, 'name');
+      const callee = fn ? (field(fn, 'property') ?? field(fn, 'attribute') ?? fn).text : undefined;
+      if (callee && SETUP_CALL.test(callee)) return callee;
+    }
+  }
+  return FIXTURE_MODULE.test(path.replace(/\\/g, '/')) ? 'a fixture module' : undefined;
+}
+

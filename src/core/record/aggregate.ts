@@ -12,6 +12,7 @@ import { requestGroupName } from './protocol';
 import { isConnectionPing } from './ping';
 import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
+import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
 
 export interface RecordOptions {
@@ -80,6 +81,11 @@ export interface RecordedNPlusOne {
    * query that loaded the rows the loop runs over, most of the time): where the batched form goes.
    */
   parent?: { file: string; line: number; col: number };
+  /**
+   * The parent query is evaluated in a template (`{% if book_list %}`, a lazy queryset), where no select_related can
+   * go: the view that renders that template and builds the queryset (djangoNames.templateView), when the code says it.
+   */
+  parentView?: TemplateView;
   /** Sequelize: the association the call site's mixin belongs to (from the models' declarations), when known. */
   sequelize?: SequelizeCall;
   /**
@@ -367,6 +373,13 @@ export class RecordAggregate {
             assoc.included = inc && inc.length > 0;
             if (inc?.length && inc[0] !== '') assoc.filtered = inc.filter((x) => x !== '');
           }
+          // Django: the model and relation names of the app's models.py nearest the call site (a template's app too).
+          if (lookup && s.site.via === 'django') {
+            const models = fileNear(s.site.file, [['models.py']], sourceOf)?.text;
+            const names = djangoNamesOf(lookup.table, lookup.column, models, lineText);
+            if (names) lookup.django = names;
+          }
+          const parentView = parent && s.site.via === 'django' && !/\.py$/.test(parent.file) ? templateView(parent.file, sourceOf) : undefined;
           if (lookup && s.site.via?.startsWith('@prisma/')) {
             const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
             if (p) lookup.prisma = p;
@@ -377,6 +390,7 @@ export class RecordAggregate {
             sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
             ...(repeated ? { repeated: true } : lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
+            ...(parentView ? { parentView } : {}),
             ...(assoc ? { sequelize: assoc } : {}),
           };
           nPlusOne.push(n);
@@ -387,7 +401,7 @@ export class RecordAggregate {
       siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, calls: s.calls, totalMs: s.totalMs, statements });
     }
     siteList.sort((x, y) => y.totalMs - x.totalMs);
-    nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line);
+    nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line || x.normalized.localeCompare(y.normalized));
     oneNPlusOnePerCall(nPlusOne, overUnits);
     const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
     const notices = noticesOf(extra.notices ?? [], this.prismaSent);
@@ -421,7 +435,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
 }
 
 /**
- * One N+1 per call: a call that sent two statements per item in different units of work (conduit's
+ * One N+1 per call and table read: a call that sent two statements per item in different units of work (conduit's
  * `article.hasUser(loggedUser ? loggedUser : null)`: `"User"."id" = $2` signed in, `IS NULL` signed out) is one
  * finding, not two at one line with two fixes (person14 P3). The one with the most calls stays; its fix is the best
  * understood one's (a named look-up over none), and a variant that tests `IS NULL` where the other has `= $n` (the
@@ -430,13 +444,17 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
  * count twice a unit that sent both).
  */
 function oneNPlusOnePerCall(list: RecordedNPlusOne[], overUnits: ReadonlyMap<RecordedNPlusOne, readonly string[]>): void {
-  const seen = new Map<string, { n: RecordedNPlusOne; units: Set<string> }>();
+  const seen = new Map<string, { n: RecordedNPlusOne; units: Set<string> }[]>();
+  // Two look-ups of different tables from one line are two N+1s (person17: `{{ bookinst.book }}` and
+  // `{{ bookinst.borrower }}` on one template line, catalog_book and auth_user): each is reported, never one for the other.
+  const otherTable = (a: RecordedNPlusOne, b: RecordedNPlusOne) => !!a.lookup?.table && !!b.lookup?.table && a.lookup.table !== b.lookup.table;
   for (let i = 0; i < list.length; i++) {
     const n = list[i];
     const key = `${n.file}:${n.line}:${n.col}`;
-    const kept = seen.get(key);
+    const atSite = seen.get(key) ?? [];
+    const kept = atSite.find((x) => !otherTable(x.n, n));
     if (!kept) {
-      seen.set(key, { n, units: new Set(overUnits.get(n)) });
+      seen.set(key, [...atSite, { n, units: new Set(overUnits.get(n)) }]);
       continue;
     }
     const k = kept.n;
@@ -563,16 +581,7 @@ function includeFilters(include: string): string[] {
 
 /** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */
 function prismaSchemaNear(file: string, read: (file: string) => string | undefined): string | undefined {
-  const sep = file.includes('\\') && !file.includes('/') ? '\\' : '/';
-  const parts = file.split(sep);
-  for (let n = parts.length - 1; n > 0 && parts.length - n <= 12; n--) {
-    const dir = parts.slice(0, n).join(sep);
-    for (const rel of [['prisma', 'schema.prisma'], ['schema.prisma']]) {
-      const text = read([dir, ...rel].join(sep));
-      if (text !== undefined) return text;
-    }
-  }
-  return undefined;
+  return fileNear(file, [['prisma', 'schema.prisma'], ['schema.prisma']], read, 12)?.text;
 }
 
 function noticesOf(notices: readonly NoticeEvent[], prismaSent: boolean): string[] {

@@ -18,6 +18,7 @@ import { objectPairs, prismaBatchedCall, splitTop } from '../nplusone/rewrites';
 import { prismaIncludeFor, prismaModelOf, prismaModels } from '../prismaSchema';
 import { groupedRewrite, type Aggregate, type GroupedRewrite } from './groupedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
+import type { DjangoNames } from './djangoNames';
 
 /**
  * The Sequelize association a recorded call site calls once per item (`article.getTagList()`), as the models declare
@@ -60,6 +61,8 @@ export interface RecordedLookup {
   grouped?: GroupedRewrite;
   /** Prisma: the model and field names from schema.prisma, and the relation the parent query can include. */
   prisma?: PrismaLookup;
+  /** Django: the model class and relation names from the app's models.py (djangoNames.ts). */
+  django?: DjangoNames;
 }
 
 export interface PrismaLookup {
@@ -80,6 +83,11 @@ export interface BatchedForm {
   fix: string;
   /** What to change at the query that loads the rows, when the batched form goes there. */
   atParent?: string;
+  /**
+   * The calls to add to that query, when the batched form is one (`.select_related("author")`): where the rows' query
+   * is evaluated in a template, the view that builds it takes them (findings.ts).
+   */
+  chain?: string;
 }
 
 const IDENT = /^[A-Za-z_][\w$]*$/;
@@ -264,13 +272,18 @@ function djangoModel(table: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** The class name as the code spells it (`Channel` for `channel`), when the file names it; else capitalised. */
-function className(lower: string, fileText: string | undefined): string {
+/**
+ * The class name as the code spells it (`BookInstance` for `bookinstance`): the app's models (k.django), else a name
+ * the file uses; undefined when neither says it — the advice then names the table, never an invented casing
+ * (person17: `Bookinstance.objects…` for BookInstance).
+ */
+function className(lower: string, fileText: string | undefined, names?: DjangoNames): string | undefined {
+  if (names?.model) return names.model;
   if (fileText) {
     const re = new RegExp(`\\b(${lower.replace(/[^a-z0-9]/g, '')})\\b`, 'gi');
     for (const m of fileText.matchAll(re)) if (/^[A-Z]/.test(m[1]) && m[1].toLowerCase() === lower) return m[1];
   }
-  return lower.charAt(0).toUpperCase() + lower.slice(1);
+  return undefined;
 }
 
 /**
@@ -303,9 +316,9 @@ function django(k: RecordedLookup | undefined, callText: string | undefined, fil
   const fk = /^(\w+)_id$/.exec(k.column)?.[1];
   if (fk) {
     // A reverse relation of the rows the loop runs over: the parent's `<model>_set` (or the related_name the code uses).
-    const rel = call?.rel ?? (model ? `${model}_set` : undefined);
-    const named = call ? `"${rel}"` : rel ? `"${rel}"` : undefined;
-    const Model = model ? className(model, fileText) : undefined;
+    const rel = call?.rel ?? k.django?.reverse ?? (model ? `${model}_set` : undefined);
+    const named = rel ? `"${rel}"` : undefined;
+    const Model = model ? className(model, fileText, k.django) : undefined;
     const where = `${k.table ?? 'the table'} by ${k.column}`;
     if (call && !DJANGO_CACHED.test(call.method)) {
       const batch = `${Model ? `${Model}.objects` : `the model of ${k.table ?? 'the table'}`}.filter(${fk}__in=ids)`;
@@ -315,33 +328,39 @@ function django(k: RecordedLookup | undefined, callText: string | undefined, fil
       };
     }
     if (!named) return { fix: generic };
+    const byDefault = call || k.django?.reverse ? '' : ` (Django's default name of the reverse relation of ${Model ? `${Model}.${fk}` : `${k.table}.${k.column}`}; the related_name if the ForeignKey sets one)`;
     return {
-      fix: `The recorded statement reads ${where} once per row: load them with the parent query — .prefetch_related(${named})${call ? '' : ` (Django's default name of ${Model}.${fk}'s reverse relation; the related_name if the ForeignKey sets one)`}.`,
+      fix: `The recorded statement reads ${where} once per row: load them with the parent query — .prefetch_related(${named})${byDefault}.`,
       atParent: `add .prefetch_related(${named}) to it`,
+      chain: `.prefetch_related(${named})`,
     };
   }
   if (k.column === 'id' || k.column === 'pk') {
     const get = callText ? /(?:\b([A-Z]\w*)\.objects\.get|\bget_object_or_404)\s*\(/.exec(callText) : null;
     if (get) {
-      const Model = get[1] ?? (model ? className(model, fileText) : 'Model');
-      return { fix: `The recorded statement fetches one ${k.table ?? 'row'} by id per item: fetch them at once with ${Model}.objects.in_bulk(ids) (a dict by id) before the loop.`, atParent: `after it, one ${Model}.objects.in_bulk(ids) for all its rows` };
+      const Model = get[1] ?? (model ? className(model, fileText, k.django) : undefined);
+      const bulk = Model ? `${Model}.objects.in_bulk(ids)` : `in_bulk(ids) on the model of ${k.table ?? 'the table'}`;
+      return { fix: `The recorded statement fetches one ${k.table ?? 'row'} by id per item: fetch them at once with ${bulk} (a dict by id) before the loop.`, atParent: `after it, one ${bulk} for all its rows` };
     }
     // The foreign key the code reads per row, when the call site names it: `p.content_type.model` on django_content_type
     // (a table named its own way, not `<app>_<model>`: the convention alone would have said "type").
-    const field = forwardField(k.table, callText);
+    // The models name the field when the call site reads one that points at the table (`bookinst.borrower` on auth_user).
+    const field = forwardField(k.table, callText) ?? k.django?.field;
     if (field) {
       return {
         fix: `The recorded statement fetches one ${k.table} row by id per item (the foreign key ${field} read per row): load it with the parent query — .select_related("${field}").`,
         atParent: `add .select_related("${field}") to it`,
+        chain: `.select_related("${field}")`,
       };
     }
     if (!k.table) return { fix: generic };
+    const which = k.django?.fields?.length ? ` (in the models: ${k.django.fields.slice(0, 4).join(', ')}${k.django.fields.length > 4 ? ', …' : ''})` : '';
     return {
-      fix: `The recorded statement fetches one ${k.table} row by id per item (a foreign key read per row): load it with the parent query — .select_related() naming the ForeignKey to ${k.table}.`,
-      atParent: `add .select_related() of its ForeignKey to ${k.table} to it`,
+      fix: `The recorded statement fetches one ${k.table} row by id per item (a foreign key read per row): load it with the parent query — .select_related() naming the ForeignKey to ${k.table}${which}.`,
+      atParent: `add .select_related() of its ForeignKey to ${k.table}${which} to it`,
     };
   }
-  const Model = model ? className(model, fileText) : undefined;
+  const Model = model ? className(model, fileText, k.django) : undefined;
   const batch = `${Model ? `${Model}.objects` : `the model of ${k.table ?? 'the table'}`}.filter(${k.column}__in=values)`;
   return { fix: `The recorded statement looks ${k.table ?? 'rows'} up by ${k.column} once per item: one ${batch} for all items, grouped by ${k.column} in memory.`, atParent: `after it, one ${batch} for all its rows` };
 }
@@ -431,8 +450,8 @@ function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite 
   }
   if (v === 'django') {
     const model = djangoModel(k.table);
-    if (model) {
-      const M = className(model, fileText);
+    const M = model ? className(model, fileText, k.django) : undefined;
+    if (M) {
       const dj: Record<string, string> = { count: 'Count', sum: 'Sum', avg: 'Avg', min: 'Min', max: 'Max' };
       if (g.aggregates.every((a) => dj[a.fn])) {
         const ann = g.aggregates.map((a) => `${aggregateName(a)}=${dj[a.fn]}("${a.arg === '*' ? '*' : a.arg}"${a.distinct ? ', distinct=True' : ''})`).join(', ');
@@ -501,7 +520,7 @@ function existsForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, 
   // condition is lost); the statement itself in every case.
   const code = v === 'sequelize'
     ? `sequelize.query(sql, { bind: [ids${g.params.length > 1 ? ', …' : ''}], type: QueryTypes.SELECT }) with this statement`
-    : model && new RegExp(`\\bwhere\\s*\\(?\\s*(?:"?\\w+"?\\.)?"?${c}"?\\s*=\\s*ANY\\(\\$1\\)\\s*\\)?\\s*$`, 'i').test(sqlText) ? `${className(model, undefined)}.objects.filter(${c}__in=ids).values_list("${c}", flat=True).distinct()` : undefined;
+    : model && k.django?.model && new RegExp(`\\bwhere\\s*\\(?\\s*(?:"?\\w+"?\\.)?"?${c}"?\\s*=\\s*ANY\\(\\$1\\)\\s*\\)?\\s*$`, 'i').test(sqlText) ? `${k.django.model}.objects.filter(${c}__in=ids).values_list("${c}", flat=True).distinct()` : undefined;
   return {
     fix: `The recorded statement asks once per ${item} whether ${k.table ?? 'the table'} has a row for its ${c} (${call}): ask for every ${item} at once with ONE statement${code ? `: ${code}` : ''} — in SQL: ${sqlText} ($${g.params.indexOf(k.param ?? -1) + 1}: the array of every ${item}'s ${c}${others}) — and each ${item} has one when its ${c} is in the result.`,
     atParent: `after it, one query of the ${c}s that have a row, for all its rows`,

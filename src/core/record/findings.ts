@@ -8,9 +8,9 @@ import { lineStarts, positionAt, type Finding, type Fix, type Span } from '../fi
 import type { Analyzer } from '../scan';
 import { OTHER_RULES } from '../rules/index';
 import { indexDefinitionTitle } from '../advice/missingIndex';
-import type { RecordSummary } from './aggregate';
-import { nPlusOneMessage, type StatementAdvice } from './format';
-import { batchedForm, repeatedForm } from './batchedForm';
+import type { RecordedNPlusOne, RecordSummary } from './aggregate';
+import { nPlusOnesMessage, type StatementAdvice } from './format';
+import { batchedForm, repeatedForm, type BatchedForm } from './batchedForm';
 import { applySuppressions } from '../suppress';
 
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
@@ -57,7 +57,14 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
   if (!s) return [];
   const starts = lineStarts(text);
   const out: Finding[] = [];
+  // The N+1s of one call site: one warning, naming each table it reads per item (person17 MEDIUM 8).
+  const bySite = new Map<string, RecordedNPlusOne[]>();
   for (const n of s.nPlusOne) {
+    const key = `${n.file}:${n.line}:${n.col}`;
+    bySite.set(key, [...(bySite.get(key) ?? []), n]);
+  }
+  for (const group of bySite.values()) {
+    const n = group[0];
     // Sent from a helper that one loop of the app calls: the finding is at that loop's call (where the fix goes), the
     // helper's line its related place. Called from several loops, the recording cannot tell which: it stays at the helper.
     const loops = state.callers?.(n.file, n.line) ?? [];
@@ -70,24 +77,29 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     const fixes: Fix[] = [];
     // The code at the call site names the relation and how it is read (`self.channel_set.values_list(…)`), the file the
     // model classes; the quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4).
-    const batched = n.repeated ? repeatedForm(n.via) : batchedForm(n.via, n.lookup, text.slice(span.start, span.end), text, n.sequelize);
-    // The query that loaded the rows: in this file by its span, in another by its line (never a span of this file's text).
-    const rows = `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.`;
-    const parent: NonNullable<Finding['related']> = !n.parent ? [] : n.parent.file === file ? [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, message: rows }] : [{ file: n.parent.file, line: n.parent.line, message: rows }];
-    if (n.parent) {
-      fixes.push({ title: `Go to the query that loads the rows (${rel(n.parent.file)}:${n.parent.line})${batched.atParent ? `: ${batched.atParent}` : ''}`, edits: [], command: { id: OPEN_SITE_COMMAND, args: [n.parent.file, n.parent.line, n.parent.col] } });
-    }
+    const batched = combined(group.map((x) => (x.repeated ? repeatedForm(x.via) : batchedForm(x.via, x.lookup, text.slice(span.start, span.end), text, x.sequelize))));
+    const parentOf = group.find((x) => x.parent) ?? n;
+    const at = parentAdvice(parentOf, batched, rel);
+    const rows = `The rows the loop runs over come from this query${at.advice ? `: ${at.advice}` : ''}.`;
+    const p = parentOf.parent;
+    const parent: NonNullable<Finding['related']> = !p ? [] : p.file === file ? [{ span: lineSpan(text, starts, p.line, p.col) ?? span, message: rows }] : [{ file: p.file, line: p.line, message: rows }];
+    const v = parentOf.parentView;
+    if (v) parent.push({ file: v.file, line: v.line, message: `The view that builds the rows' query (${v.name})${at.advice ? `: ${at.advice}` : ''}.` });
+    if (p) fixes.push({ title: at.title, edits: [], command: { id: OPEN_SITE_COMMAND, args: v ? [v.file, v.line, 1] : [p.file, p.line, p.col] } });
     fixes.push({ title: 'Show the recorded statements, their plan and index advice', edits: [], command: { id: ADVISE_SITE_COMMAND, args: [n.file, n.line] } });
     out.push({
       ruleId: 'n-plus-one',
       severity: 'warning',
-      message: nPlusOneMessage(n, state.live),
+      message: nPlusOnesMessage(group, state.live),
       help: batched.fix,
       file,
       span,
       fixes,
       ...(parent.length || helper.length ? { related: [...helper, ...parent] } : {}),
-      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}), ...(n.sequelize?.included && /^get[A-Z]/.test(n.sequelize.mixin.name) ? { included: true } : {}), ...(n.repeated ? { repeated: true } : {}) },
+      evidence: {
+        recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}), ...(n.sequelize?.included && /^get[A-Z]/.test(n.sequelize.mixin.name) ? { included: true } : {}), ...(n.repeated ? { repeated: true } : {}),
+        ...(group.length > 1 ? { statements: group.map((x) => ({ sql: x.sql, calls: x.calls, ...(x.lookup?.table ? { table: x.lookup.table } : {}) })) } : {}),
+      },
     });
   }
   for (const site of s.sites) {
@@ -229,4 +241,45 @@ export function recordedAnalyzer(state: () => RecordedState, rel?: (f: string) =
     rules: OTHER_RULES.filter((r) => r.id === 'n-plus-one' || r.id === 'missing-index'),
     analyze: ({ file, text }) => recordedFindings(state(), file, text, rel),
   };
+}
+
+/**
+ * The batched forms of the statements one line sends per item, as one: Django's select_related / prefetch_related of
+ * each relation in one call (`.select_related("book", "borrower")`), else each form in turn.
+ */
+function combined(forms: BatchedForm[]): BatchedForm {
+  if (forms.length === 1) return forms[0];
+  const calls = forms.map((f) => /^\.(select_related|prefetch_related)\((.*)\)$/.exec(f.chain ?? ''));
+  if (calls.every((c) => c)) {
+    const args = (m: string) => [...new Set(calls.filter((c) => c![1] === m).flatMap((c) => c![2].split(/,\s*/)))];
+    const chain = ['select_related', 'prefetch_related'].map((m) => (args(m).length ? `.${m}(${args(m).join(', ')})` : '')).join('');
+    return { fix: `${forms.map((f) => f.fix).join(' ')} One call loads them all: ${chain}.`, atParent: `add ${chain} to it`, chain };
+  }
+  const at = forms.map((f) => f.atParent).filter((x): x is string => !!x);
+  return { fix: forms.map((f) => f.fix).join(' '), ...(at.length ? { atParent: at.join('; ') } : {}) };
+}
+
+/**
+ * What the quick fix to the rows' query says, and where it goes. A query evaluated in a template (`{% if book_list %}`:
+ * Django evaluates the lazy queryset there) takes no select_related: the fix goes to the view that builds the queryset
+ * (person17 MEDIUM 8) — its `queryset`, its get_queryset(), or a `queryset = Model.objects…` where it only names a model.
+ */
+function parentAdvice(n: RecordedNPlusOne, b: BatchedForm, rel: (f: string) => string): { title: string; advice?: string } {
+  const p = n.parent;
+  if (!p) return { title: '', ...(b.atParent ? { advice: b.atParent } : {}) };
+  const v = n.parentView;
+  const inTemplate = n.via === 'django' && !/\.py$/.test(p.file);
+  if (!inTemplate) return { title: `Go to the query that loads the rows (${rel(p.file)}:${p.line})${b.atParent ? `: ${b.atParent}` : ''}`, ...(b.atParent ? { advice: b.atParent } : {}) };
+  const evaluated = `the template evaluates it at ${rel(p.file)}:${p.line}`;
+  if (!v) {
+    const advice = b.chain ? `add ${b.chain} to the queryset the view that renders this template passes to it` : b.atParent ? `in the view that renders this template: ${b.atParent.replace(/\bit\b/, 'its query')}` : undefined;
+    return { title: `Go to where the template evaluates the rows' query (${rel(p.file)}:${p.line})${advice ? `: ${advice}` : ''}`, ...(advice ? { advice } : {}) };
+  }
+  const advice = b.chain
+    ? v.how === 'queryset' ? `add ${b.chain} to its queryset`
+      : v.how === 'get_queryset' ? `add ${b.chain} to the queryset get_queryset() returns`
+        : v.how === 'model' && v.model ? `queryset = ${v.model}.objects${b.chain}`
+          : `add ${b.chain} to the queryset it passes to the template`
+    : b.atParent ? b.atParent.replace(/\bit\b/, 'its query') : undefined;
+  return { title: `Go to the view that builds the rows' query (${rel(v.file)}:${v.line}, ${v.name}; ${evaluated})${advice ? `: ${advice}` : ''}`, ...(advice ? { advice } : {}) };
 }

@@ -176,6 +176,20 @@ export function nPlusOneMessage(n: RecordedNPlusOne, live = false): string {
 }
 
 /**
+ * One line that sent several statements per item, each an N+1 of another table (person17: `{{ bookinst.book }}` and
+ * `{{ bookinst.borrower }}` on one template line): one message naming each, the worst first.
+ */
+export function nPlusOnesMessage(list: readonly RecordedNPlusOne[], live = false): string {
+  if (list.length === 1) return nPlusOneMessage(list[0], live);
+  const n = list[0];
+  const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
+  const via = n.via ? ` (via ${n.via})` : '';
+  const each = list.map((x) => `${x.lookup?.table ?? 'a statement'}${x.lookup ? ` by ${x.lookup.column}` : ''} ${x.calls} times`).join(', ');
+  if (live) return `N+1: this line sent ${list.length} statements once per item ${where}${via}: ${each}; recording (the totals come when it stops).`;
+  return `N+1: this line sent ${list.length} statements once per item ${where}${via}: ${each}, ${ms(list.reduce((t, x) => t + x.ms, 0))}.`;
+}
+
+/**
  * Where the statements ran, as the end of "Recorded N statements (…)": ` in 12 requests and 2 tests`, ` outside requests
  * and tests` (a script, a worker), ` in 12 requests and outside them` (person14 15: "in outside requests/tests").
  */

@@ -10,4 +10,9 @@ export const javascriptLanguage = {
   // GraphQL client documents (Apollo / graphql-codegen `.graphql` files): no SQL; the N+1 pass reads
   // which resolver fields the client asks under a list (core/nplusone/clientDocuments.ts).
   templates: { '.graphql': 'graphql', '.gql': 'graphql' },
+  // Server-rendered views of Node apps: Nunjucks `{# #}`; Handlebars and Vue templates take HTML's comment.
+  templateComments: [
+    { editorIds: ['nunjucks'], extensions: ['.njk'], open: '{#', close: '#}' },
+    { editorIds: ['handlebars', 'vue-html'], extensions: ['.hbs', '.handlebars'], open: '<!--', close: '-->' },
+  ],
 } as const satisfies LanguageSpec<'typescript' | 'tsx' | 'javascript'>;

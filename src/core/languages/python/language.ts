@@ -1,3 +1,13 @@
 import { oneGrammar } from '../language';
 
-export const pythonLanguage = oneGrammar('python', ['.py'], '#');
+/**
+ * Django and Jinja templates: their comment is `{# #}` (Twig shares Jinja's syntax). A Django or Jinja template opened
+ * without their extension reads as plain HTML: `<!-- -->`, a comment no template engine prints and no browser shows.
+ */
+export const pythonLanguage = {
+  ...oneGrammar('python', ['.py'], '#'),
+  templateComments: [
+    { editorIds: ['django-html', 'django-txt', 'jinja', 'jinja-html', 'jinja2', 'htmldjango', 'twig'], extensions: ['.jinja', '.jinja2', '.j2', '.twig'], open: '{#', close: '#}' },
+    { editorIds: ['html'], extensions: ['.html', '.htm'], open: '<!--', close: '-->' },
+  ],
+};

@@ -1,4 +1,9 @@
 import { oneGrammar } from '../language';
 
 // Rails views (ERB, jbuilder): read by the N+1 views pass with the controller and the models.
-export const rubyLanguage = { ...oneGrammar('ruby', ['.rb', '.rake'], '#'), templates: { '.erb': 'erb', '.jbuilder': 'jbuilder' } };
+// An ERB view's comment is `<%# %>`.
+export const rubyLanguage = {
+  ...oneGrammar('ruby', ['.rb', '.rake'], '#'),
+  templates: { '.erb': 'erb', '.jbuilder': 'jbuilder' },
+  templateComments: [{ editorIds: ['erb'], extensions: ['.erb'], open: '<%#', close: '%>' }],
+};

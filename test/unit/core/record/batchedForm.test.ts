@@ -85,7 +85,8 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
 
   it('Django without the relation in the code: the default reverse name <model>_set, said to be the default', () => {
     const f = batchedForm('django', { table: 'api_flip', column: 'owner_id' }, 'for flip in flips_of(check):', '');
-    assert.match(f.fix, /\.prefetch_related\("flip_set"\) \(Django's default name of Flip\.owner's reverse relation; the related_name if the ForeignKey sets one\)/);
+    // No model class in the code: the table and column named, never an invented casing of the class (person17: `Bookinstance`).
+    assert.match(f.fix, /\.prefetch_related\("flip_set"\) \(Django's default name of the reverse relation of api_flip\.owner_id; the related_name if the ForeignKey sets one\)/);
     assert.equal(f.atParent, 'add .prefetch_related("flip_set") to it');
   });
 
