@@ -1834,6 +1834,28 @@ function wrapRunner(owner: Record<string, unknown> | undefined, name: string, bu
 function hookKnexClient(Client: unknown): void {
   const proto = (Client as { prototype?: Record<string, unknown> })?.prototype;
   for (const name of ['queryBuilder', 'raw', 'schemaBuilder']) wrapMaker(proto, name, 'knex');
+  hookKnexRunnerMaker(proto);
+}
+
+/**
+ * Every Knex version makes its runner through the client (`client.runner(builder)` → `new Runner(client, builder)`),
+ * wherever the Runner's module lives (lib/runner.js before 0.95, lib/execution/runner.js since; a bundled or aliased
+ * copy): the first runner made hooks its class, so no Knex version depends on a module path.
+ */
+function hookKnexRunnerMaker(proto: Record<string, unknown> | undefined): void {
+  const orig = proto?.runner as ((...a: unknown[]) => unknown) | undefined;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const runner = function (this: unknown, ...args: unknown[]): unknown {
+    const r = orig.apply(this, args);
+    try {
+      const cls = r && typeof r === 'object' ? Object.getPrototypeOf(r) as { constructor?: unknown } | null : null;
+      if (cls && 'builder' in (r as object)) hookKnexRunner(cls.constructor);
+    } catch {
+      // unhooked: statements are still recorded, without the app's line
+    }
+    return r;
+  };
+  proto.runner = standIn(runner, orig);
 }
 
 function hookKnexRunner(Runner: unknown): void {
@@ -2053,7 +2075,7 @@ function onLoadHook(request: string, exports: unknown): void {
   else if (request === 'knex') hookKnexClient((exports as { Client?: unknown }).Client);
   else if (request === 'objection') hookObjection(exports);
   else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
-  else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
+  else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/](execution[\\/])?runner(\.js)?$/.test(request)) hookKnexRunner(exports);
   else if (request === 'jest-runtime' || /[\\/]jest-runtime[\\/]build[\\/]index\.js$/.test(request)) hookJestRuntime(exports);
   else if (/[\\/]jest-environment-[^\\/]+[\\/]build[\\/]index\.js$/.test(request) || /^jest-environment-[a-z]+$/.test(request)) hookJestEnvironment(exports);
   else if (request === 'koa' || /[\\/]koa[\\/]lib[\\/]application\.js$/.test(request)) hookKoa(exports);
