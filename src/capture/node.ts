@@ -31,6 +31,7 @@ import * as https from 'node:https';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Module = require('node:module') as {
   _load: (request: string, parent: unknown, isMain: boolean) => unknown;
+  _resolveFilename?: (request: string, parent: unknown) => string;
   findSourceMap?: (file: string) => { findEntry(line: number, column: number): Record<string, unknown> } | undefined;
   SourceMap?: new (payload: unknown) => { findEntry(line: number, column: number): Record<string, unknown> };
   register?: (specifier: string) => void;
@@ -1992,7 +1993,41 @@ let prismaNoticeSent = false;
 /** Modules whose export is replaced (a factory wrapped), by the exports object first seen. */
 const replaced = new WeakMap<object, unknown>();
 
-function onLoad(request: string, exports: unknown): unknown {
+/**
+ * The query libraries whose calls the capture puts at the app's line (they make or run SQL after the app's frame is
+ * gone). Each one loaded is named with its version in a notice, once per process: when its statements still land on
+ * "no line in your code", the report says which library and version was not recognised instead of "N+1: 0".
+ */
+const QUERY_LIBRARIES = new Set(['knex', 'sequelize', 'typeorm', 'objection', 'bookshelf', '@mikro-orm/core', 'kysely', 'drizzle-orm']);
+const librariesSaid = new Set<string>();
+
+function libraryNotice(request: string, parent: unknown): void {
+  const name = /^(@[^/]+\/[^/]+|[^./@][^/]*)/.exec(request)?.[1];
+  if (!name || !QUERY_LIBRARIES.has(name) || librariesSaid.has(name) || !Module._resolveFilename) return;
+  librariesSaid.add(name);
+  let version = '';
+  let dir = path.dirname(Module._resolveFilename(request, parent));
+  for (let i = 0; i < 8 && !version; i++) {
+    const file = path.join(dir, 'package.json');
+    try {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === name && typeof pkg.version === 'string') version = pkg.version.slice(0, 40);
+    } catch {
+      // no package.json here: one folder up
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  send({ v: CAPTURE_PROTOCOL, t: 'notice', code: 'library', name, version, ts: Date.now(), pid: process.pid });
+}
+
+function onLoad(request: string, exports: unknown, parent?: unknown): unknown {
+  try {
+    libraryNotice(request, parent);
+  } catch {
+    // not named: its statements are recorded as before
+  }
   if (request === 'bookshelf' && typeof exports === 'function') {
     let r = replaced.get(exports);
     if (!r) replaced.set(exports, (r = wrapBookshelfFactory(exports)));
@@ -2170,7 +2205,7 @@ function install(): void {
   Module._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
     const exports = origLoad.call(this, request, parent, isMain);
     try {
-      return onLoad(request, exports);
+      return onLoad(request, exports, parent);
     } catch {
       // never fail a require
       return exports;

@@ -155,7 +155,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (key) for (const [k, a] of this.advice) if (a.provedOn !== key) this.advice.delete(k);
     for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
     this.refresh();
-    const said = captureStoppedText(this.rec.statements, this.summary?.nPlusOne.length ?? 0);
+    const said = captureStoppedText(this.rec.statements, this.summary?.nPlusOne.length ?? 0, { sitesUnknown: this.summary?.sitesUnknown });
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording. Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
@@ -290,8 +290,8 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   /** What the e2e tests and the API read. */
-  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; dropped: number; afterStop: number } {
-    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0 };
+  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; dropped: number; afterStop: number; sitesUnknown?: string } {
+    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown };
   }
 
   async start(): Promise<void> {
@@ -348,7 +348,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.debugVars = undefined;
     void l.close();
     this.refresh();
-    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0 }, this.languages);
+    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown }, this.languages);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;

@@ -136,7 +136,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         channel.appendLine(report.text);
         channel.show(true);
         const snap = capture.snapshot();
-        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length, dropped: snap.dropped, afterStop: snap.afterStop } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }, languages));
+        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length, dropped: snap.dropped, afterStop: snap.afterStop, sitesUnknown: snap.sitesUnknown } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }, languages));
       } catch (e) {
         void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }

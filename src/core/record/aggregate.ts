@@ -108,6 +108,11 @@ export interface RecordSummary {
   notices: string[];
   dropped: number;
   threshold: number;
+  /**
+   * The query libraries loaded ("knex 0.19.5") when nearly every statement (90%+) has no line in the app's code: the
+   * capture did not recognise that version, so no N+1 could be found — said so, never "N+1: 0". Absent otherwise.
+   */
+  sitesUnknown?: string;
 }
 
 /** Texts compared per statement for constants that differ (statementText.markVarying); the rest are not looked at. */
@@ -405,9 +410,11 @@ export class RecordAggregate {
     oneNPlusOnePerCall(nPlusOne, overUnits);
     const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
     const notices = noticesOf(extra.notices ?? [], this.prismaSent);
+    const sitesUnknown = this.count > 0 && this.withoutSite >= this.count * 0.9 ? librariesOf(extra.notices ?? []) : undefined;
+    if (sitesUnknown) notices.push(sitesUnknownText(sitesUnknown));
     return {
       statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
-      withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold,
+      withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold, ...(sitesUnknown ? { sitesUnknown } : {}),
     };
   }
 
@@ -582,6 +589,18 @@ function includeFilters(include: string): string[] {
 /** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */
 function prismaSchemaNear(file: string, read: (file: string) => string | undefined): string | undefined {
   return fileNear(file, [['prisma', 'schema.prisma'], ['schema.prisma']], read, 12)?.text;
+}
+
+/** The query libraries the capture said were loaded, with their versions: "knex 0.19.5, objection 2.2.0". */
+function librariesOf(notices: readonly NoticeEvent[]): string | undefined {
+  const named = new Set<string>();
+  for (const n of notices) if (n.code === 'library' && n.name) named.add(n.version ? `${n.name} ${n.version}` : n.name);
+  return named.size ? [...named].sort().join(', ') : undefined;
+}
+
+/** The report's note when a loaded query library's statements have no line in the app's code (see sitesUnknown). */
+export function sitesUnknownText(libraries: string): string {
+  return `call sites unknown: ${libraries} ${libraries.includes(',') ? 'are' : 'is'} not recognised by the capture, so its statements have no line in your code and no N+1 can be found (the counts per request are right). Please report the library and its version.`;
 }
 
 function noticesOf(notices: readonly NoticeEvent[], prismaSent: boolean): string[] {

@@ -4,6 +4,7 @@ import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordSummary, SiteFigure } from './aggregate';
+import { sitesUnknownText } from './aggregate';
 import { countOf, recordedWhere } from '../format';
 
 export interface StatementAdvice {
@@ -96,7 +97,7 @@ const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', jo
  * while it ran (the capture could not hand them over fast enough, or the recording was full) and arrived after Stop
  * (issue 20 #9: Stop takes effect at once; what was still on its way is not applied) — said, never silently left out.
  */
-export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number } = {}, langs?: AppLanguages): { status: string; message: string } {
+export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string } = {}, langs?: AppLanguages): { status: string; message: string } {
   const dropped = lost.dropped ?? 0;
   const after = lost.afterStop ?? 0;
   const notes: string[] = [];
@@ -110,7 +111,9 @@ export function captureStoppedText(statements: number, nPlusOne: number, lost: {
     };
   }
   const count = `${countOf(statements, 'statement')} recorded`;
-  return { status: dropped ? `${count} (${dropped} dropped)` : count, message: `PG Lens: ${count}${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}.${also}` };
+  // A library whose calls the capture did not place (person18: knex 0.19): "no N+1" would not be true, so it is not said.
+  const found = lost.sitesUnknown && !nPlusOne ? `; ${sitesUnknownText(lost.sitesUnknown)}` : nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : '';
+  return { status: dropped ? `${count} (${dropped} dropped)` : count, message: `PG Lens: ${count}${found}.${also}` };
 }
 
 /**
@@ -132,7 +135,7 @@ export function recordingClearedText(statements: number, recording: boolean): st
  * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
  * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
   const parts: string[] = [];
   if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture, langs).message.replace(/^PG Lens: /, ''));
   if (server) {
@@ -212,7 +215,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
       : `Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`);
     return out.join('\n');
   }
-  out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${s.nPlusOne.length}`);
+  out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${s.sitesUnknown && !s.nPlusOne.length ? `not known (${s.sitesUnknown}: call sites unknown, see the note above)` : s.nPlusOne.length}`);
   for (const n of s.nPlusOne) {
     out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}  ${safeOneLine(nPlusOneMessage(n))}`);
     out.push(`      ${oneLine(n.sql)}`);
@@ -265,6 +268,7 @@ export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?
     units: s.units,
     threshold: s.threshold,
     notices: s.notices,
+    ...(s.sitesUnknown ? { sitesUnknown: s.sitesUnknown } : {}),
     dropped: s.dropped,
     nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix, ...(n.repeated ? { repeated: true } : {}) })),
     sites: s.sites.map((site) => ({

@@ -88,8 +88,13 @@ export interface QueryEvent {
 export interface NoticeEvent {
   v: number;
   t: 'notice';
-  /** prisma-client: Prisma is loaded (its Rust engine is invisible); prisma-adapter-pg: it runs on pg. */
+  /**
+   * prisma-client: Prisma is loaded (its Rust engine is invisible); prisma-adapter-pg: it runs on pg; library: a query
+   * library whose calls the capture puts at the app's line is loaded (`name`, `version`: read from its package.json).
+   */
   code: string;
+  name?: string;
+  version?: string;
   ts: number;
   pid: number;
 }
@@ -200,7 +205,12 @@ export function asCaptureEvent(x: unknown): CaptureEvent | undefined {
       site: e.site as CaptureSite | undefined, u: { k: u.k as CaptureUnit['k'], id: u.id, n: u.n }, ts: typeof e.ts === 'number' ? e.ts : 0, pid: typeof e.pid === 'number' ? e.pid : 0,
     };
   }
-  if (e.t === 'notice' && typeof e.code === 'string') return { v: 1, t: 'notice', code: e.code, ts: Number(e.ts) || 0, pid: Number(e.pid) || 0 };
+  if (e.t === 'notice' && typeof e.code === 'string') {
+    const text = (x: unknown) => (typeof x === 'string' && x ? { value: x.slice(0, 100) } : undefined);
+    const name = text(e.name);
+    const version = text(e.version);
+    return { v: 1, t: 'notice', code: e.code, ...(name ? { name: name.value } : {}), ...(version ? { version: version.value } : {}), ts: Number(e.ts) || 0, pid: Number(e.pid) || 0 };
+  }
   if (e.t === 'dropped' && typeof e.n === 'number') return { v: 1, t: 'dropped', n: e.n, ts: Number(e.ts) || 0, pid: Number(e.pid) || 0 };
   return undefined;
 }

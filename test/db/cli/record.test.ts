@@ -346,8 +346,10 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   it('reads the stack once per statement — pg Client, pg Pool, Sequelize (its query interface\'s own call of Sequelize#query reads none) and TypeORM — and records each', async () => {
     // The stack read is the capture's largest cost on the query's path (docs/recording.md, Overhead).
     let statements = 0;
+    const libraries = new Set<string>();
     const listener = await listen((e) => {
       if (e.t === 'q' && /sr_item/.test(e.sql)) statements++;
+      if (e.t === 'notice' && e.code === 'library') libraries.add(`${e.name} ${e.version}`);
     });
     let out = '';
     try {
@@ -359,6 +361,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(JSON.parse(out), { client: 1, pool: 1, sequelize: 1, typeorm: 1 });
     // 1 setup statement + 4 arms × 70 calls, every one recorded.
     assert.equal(statements, 1 + 4 * 70);
+    // Each query library loaded is named once with its version (a report's "call sites unknown: <library> <version>").
+    const version = (name: string) => (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.deepEqual([...libraries].sort(), [`sequelize ${version('sequelize')}`, `typeorm ${version('typeorm')}`]);
   });
 
   it('a listener that accepts but never reads neither blocks the app nor keeps it from exiting', async () => {

@@ -5,7 +5,7 @@ import { roughNormalize } from '../../../../src/core/record/statementText';
 import { batchedForm } from '../../../../src/core/record/batchedForm';
 
 const nPlusOneFix = (via: string | undefined, key?: string) => batchedForm(via, key).fix;
-import { recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
+import { captureStoppedText, recordingStoppedText, recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
 import { asCaptureEvent, paramType, type QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -85,6 +85,28 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.match(s.notices[0], /@prisma\/adapter-pg/);
     const withAdapter = summarize([], normalizeSql, {}, { notices: [{ v: 1, t: 'notice', code: 'prisma-client', ts: 0, pid: 1 }, { v: 1, t: 'notice', code: 'prisma-adapter-pg', ts: 0, pid: 1 }] });
     assert.deepEqual(withAdapter.notices, []);
+  });
+
+  it('a loaded query library whose statements all have no line in the code (person18: knex 0.19): "call sites unknown: knex 0.19.5", never "N+1: 0"', () => {
+    const knex = asCaptureEvent({ v: 1, t: 'notice', code: 'library', name: 'knex', version: '0.19.5', ts: 0, pid: 1 });
+    assert.deepEqual(knex, { v: 1, t: 'notice', code: 'library', name: 'knex', version: '0.19.5', ts: 0, pid: 1 });
+    if (knex?.t !== 'notice') throw new Error('not a notice');
+    const unsited: QueryEvent[] = [];
+    for (let i = 0; i < 9; i++) unsited.push(q(`select * from "tags" where "name" = '${i}' limit 1`, 'GET /api/articles#1', 0, { site: undefined }));
+    unsited.push(q('select 1', 'GET /api/articles#1', 4));
+    const s = summarize(unsited, normalizeSql, { threshold: 5 }, { notices: [knex, knex] });
+    assert.equal(s.sitesUnknown, 'knex 0.19.5');
+    const text = recordText(s, (f) => f);
+    assert.match(text, /^Note: call sites unknown: knex 0\.19\.5 is not recognised by the capture/m);
+    assert.match(text, /^N\+1 \(.*\): not known \(knex 0\.19\.5: call sites unknown/m);
+    assert.doesNotMatch(text, /N\+1 \(.*\): 0$/m);
+    const said = captureStoppedText(s.statements, 0, { sitesUnknown: s.sitesUnknown });
+    assert.match(said.message, /10 statements recorded; call sites unknown: knex 0\.19\.5 is not recognised by the capture/);
+    assert.doesNotMatch(recordingStoppedText({ statements: s.statements, nPlusOne: 0, sitesUnknown: s.sitesUnknown }, { flagged: 0, repeated: 6, window: '60 s' }), /no observed N\+1/i);
+    // The same library placed at the app's lines (knex 3), or no library named: nothing is said.
+    const sited = unsited.map((e) => ({ ...e, site: { file: '/app/src/tags.js', line: 9, col: 5, via: 'knex' } }));
+    assert.equal(summarize(sited, normalizeSql, { threshold: 5 }, { notices: [knex] }).sitesUnknown, undefined);
+    assert.equal(summarize(unsited, normalizeSql, { threshold: 5 }).sitesUnknown, undefined);
   });
 
   it('the rows\' source is a statement run before the loop, not another look-up of the same iteration (person10 N6)', () => {
