@@ -100,6 +100,9 @@ export function isDatabaseUrlKey(key: string): boolean {
   return /(^|_)(DATABASE|POSTGRES|POSTGRESQL|PG|DB)(_[A-Z0-9]+)?_(URL|URI)(_[A-Z0-9_]+)?$/.test(k);
 }
 
+/** The rank of a postgres:// URL under a key of the app's own naming (DB_CONNECTION): after every known key. */
+const OTHER_KEY_RANK = 4;
+
 /** Order in which detected URLs are offered: DATABASE_URL first, test databases last. */
 function keyRank(key: string): number {
   const k = key.toUpperCase();
@@ -176,20 +179,25 @@ export function connectionsFromDotEnv(text: string, fileLabel: string, env: Reco
   const found: (DetectedConnection & { rank: number })[] = [];
   const skipped: string[] = [];
   for (const [key, value] of expandDotEnv(parseDotEnv(text), env)) {
-    if (!isDatabaseUrlKey(key)) continue;
-    if (!/^postgres(ql)?:\/\//i.test(value)) {
+    const known = isDatabaseUrlKey(key);
+    // Any other key whose value is a postgres:// URL is offered too, after the known ones (person18: knex's
+    // DB_CONNECTION=postgres://…, read by the app's own config; DB_CLIENT=pg beside it is not a URL and is passed over).
+    const isUrl = /^postgres(ql)?:\/\//i.test(value);
+    if (!known && !isUrl) continue;
+    if (!isUrl) {
       if (value) skipped.push(`${key} in ${fileLabel} is not a postgres:// URL`);
       continue;
     }
     try {
       const p = parseConnectionString(value);
-      found.push({ rank: keyRank(key), source: `${key} in ${fileLabel}`, password: p.password, profile: { name: `${key} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
+      found.push({ rank: known ? keyRank(key) : OTHER_KEY_RANK, source: `${key} in ${fileLabel}`, password: p.password, profile: { name: `${key} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
     } catch (e) {
       skipped.push(`${key} in ${fileLabel}: ${errorMessage(e)}`);
     }
   }
   found.sort((a, b) => a.rank - b.rank);
-  const urls = found.map(({ rank: _rank, ...d }) => d);
+  // A URL under the app's own key that restates a known key's server (DB_CONNECTION=$DATABASE_URL) is offered once.
+  const urls = found.filter((d, i) => d.rank !== OTHER_KEY_RANK || !found.slice(0, i).some((e) => sameServer(e.profile, d.profile))).map(({ rank: _rank, ...d }) => d);
   // A project's own prefixed keys (TR_DB_HOST …), after its URLs, once per server.
   const parts = connectionsFromPrefixedKeys(expandDotEnv(parseDotEnv(text), env), fileLabel, skipped).filter((p) => !urls.some((u) => sameServer(u.profile, p.profile)));
   return { found: [...urls, ...parts], skipped };

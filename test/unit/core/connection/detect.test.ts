@@ -76,6 +76,14 @@ describe('core/connection/detect', () => {
     assert.match(skipped.join('\n'), /PG_URL in \.env: (Invalid port|Malformed connection URI)/);
   });
 
+  it('a postgres:// URL under any other key (person18: knex\'s DB_CONNECTION beside DB_CLIENT=pg) is offered by its key, after the known keys, once per server', () => {
+    const knexApp = connectionsFromDotEnv('NODE_ENV=production\nPORT=8018\nDB_CLIENT = pg\nDB_CONNECTION = postgres://conduit:pw@127.0.0.1:55435/conduit\nSECRET=x\n', '.env');
+    assert.deepEqual(knexApp.found.map((f) => [f.source, f.profile.name, `${f.profile.user}@${f.profile.host}:${f.profile.port}/${f.profile.database}`, f.password]), [['DB_CONNECTION in .env', 'DB_CONNECTION (.env)', 'conduit@127.0.0.1:55435/conduit', 'pw']]);
+    assert.deepEqual(knexApp.skipped, [], 'DB_CLIENT=pg and the rest are not URLs of a database: nothing to say');
+    const both = connectionsFromDotEnv('MAIN_PG=postgresql://a@h1/one\nTEST_DATABASE_URL=postgres://t@h/test\nDATABASE_URL=postgres://u@h/app\nKNEX_CONN=postgres://u@h/app\n', '.env');
+    assert.deepEqual(both.found.map((f) => f.source), ['DATABASE_URL in .env', 'TEST_DATABASE_URL in .env', 'MAIN_PG in .env']);
+  });
+
   describe('PG* environment variables (libpq)', () => {
     it('is undefined when none is set', () => {
       assert.equal(connectionFromPgEnv({ PATH: '/bin' }), undefined);
