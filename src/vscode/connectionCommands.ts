@@ -312,6 +312,9 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   });
 
   reg('pgLens.showConnectionStatus', async () => {
+    // A click on "not connected" connects: say so without a modal (stopcheck19: the capability dialog blocked the
+    // window while the person typed their next command); the details stay one more click away.
+    const connecting = !connections.current;
     const a = await connections.get({ interactive: true });
     if (!a) {
       const steps = connections.nextSteps();
@@ -324,6 +327,10 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const head = `${a.profile.name}: ${shortVersion(a.info)}${a.db.readOnly ? ' — production profile, read-only for PG Lens' : ''}.`;
     if (!advice.length) {
       void vscode.window.showInformationMessage(`PG Lens: ${head} pg_stat_statements and HypoPG are ready.`);
+      return;
+    }
+    if (connecting) {
+      connectedNotice(connections, `PG Lens: connected to ${a.profile.name} (${shortVersion(a.info)}). ${advice.length === 1 ? 'One setup note' : `${advice.length} setup notes`}: click the status bar item for details.`);
       return;
     }
     const buttons = advice.flatMap((x) => (x.action ? [copyAdviceLabel(x)] : []));

@@ -117,7 +117,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     if (captured) await capture.stop(!rec);
     if (!rec && captured) return capture.keptAfterStop;
     if (!rec) {
-      void vscode.window.showInformationMessage('PG Lens is not recording queries. Run "PG Lens: Record Queries" first.');
+      void vscode.window.showInformationMessage('PG Lens is not recording queries. Run "PG Lens: Start Recording" first.');
       return;
     }
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: matching recorded queries to code', cancellable: false }, async (progress) => {
