@@ -99,7 +99,8 @@ describe('db: a recorded per-item aggregate and its grouped statement give the s
       }
       assert.ok(missing >= 1 && missing < IDS.length, `the items with and without rows are both compared (${missing} without)`);
       // The advice gives the grouped statement (never a placeholder) and, where the library has one, its grouped call.
-      const fix = batchedForm(c.via, k, `    return session.query(x).filter_by(user_id=user.id).first()`, 'class Awards(Base):\n    __tablename__ = "agg_awards"\nclass Solves(Base):\n    __tablename__ = "agg_solves"\n').fix;
+      // Django's class name comes from the app's models.py (aggregate reads it into k.django), never from the table's casing.
+      const fix = batchedForm(c.via, c.via === 'django' ? { ...k, django: { model: 'Flip' } } : k, `    return session.query(x).filter_by(user_id=user.id).first()`, 'class Awards(Base):\n    __tablename__ = "agg_awards"\nclass Solves(Base):\n    __tablename__ = "agg_solves"\n').fix;
       assert.ok(fix.includes(g.sql.replace(/\s+/g, ' ')), fix);
       assert.doesNotMatch(fix, /<|joinedload|selectinload/, fix);
       if (c.code) assert.match(fix, c.code);
@@ -139,7 +140,7 @@ describe('db: a recorded per-item aggregate and its grouped statement give the s
       const found = new Set(r.rows.map((row: unknown[]) => Number(row[0])));
       for (const id of IDS) assert.equal(found.has(id), has.get(id), `owner ${id}`);
       assert.ok([...has.values()].some(Boolean) && [...has.values()].some((v) => !v));
-      const fix = batchedForm('django', k).fix;
+      const fix = batchedForm('django', { ...k, django: { model: 'Flip' } }).fix;
       assert.ok(fix.includes(k.grouped.sql), fix);
       // Django's own form only where the key is the whole WHERE (no condition dropped).
       assert.equal(/Flip\.objects\.filter\(owner_id__in=ids\)\.values_list\("owner_id", flat=True\)\.distinct\(\)/.test(fix), !/processed/.test(sql), fix);
