@@ -82,7 +82,7 @@ export function decideAlerts(
 }
 
 /** At most one toast per alert kind in this long (the dashboard shows every alert while it is open). */
-export const ALERT_TOAST_INTERVAL_MS = 10 * 60_000;
+const ALERT_TOAST_INTERVAL_MS = 10 * 60_000;
 
 /**
  * The toasts for new alerts (person18 LOW 1: "Statement mean time … over 3 calls" ×3 at once, while the dashboard was

@@ -8,8 +8,7 @@ import { ctesOf } from '../rules/ast';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import type { SequenceFact, TableUsage } from './types';
 
-export type TableOp = 'select' | 'insert' | 'update' | 'delete';
-type Op = TableOp;
+type Op = 'select' | 'insert' | 'update' | 'delete';
 
 /**
  * The tables one SQL text reads and writes, with the operation on each (unqualified names keep

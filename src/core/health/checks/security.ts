@@ -49,7 +49,7 @@ const STATS_FROM: Record<NonNullable<HealthFacts['statsAgeFrom']>, string> = { r
  * statements (what the scan cannot read is not covered), the table statistics (statements not run since their reset are
  * not covered; younger than a day is thin; a table written only some ways may be written the others by routes not run).
  */
-export function leastPrivilegeBasis(f: HealthFacts): { basis: string; thin: string[] } | undefined {
+function leastPrivilegeBasis(f: HealthFacts): { basis: string; thin: string[] } | undefined {
   const u = sec(f)?.usage;
   if (!u) return undefined;
   const stats = `${fmtSeconds(f.statsAgeSeconds)} of table statistics (since ${f.statsAgeFrom ? STATS_FROM[f.statsAgeFrom] : 'an unknown time'}, by any role)`;
