@@ -8,6 +8,7 @@
  */
 import type { SecurityFacts, TableUsage } from '../core/health/types';
 import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
+import { mergeUsage } from '../core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, TENANT_KEY_COLUMNS, USER_KEY_COLUMNS } from '../core/health/sensitive';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -149,12 +150,13 @@ export async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { us
     unseen.push({ checkId: 'risky-extension', what: 'the options of user mappings for other roles (pg_user_mappings shows them to their user and the server owner)' });
   let usage: SecurityFacts['usage'] = null;
   const powerful = me && (me.superuser || me.bypassRls || me.createRole || me.createDb || me.replication || me.ownedTables > 0);
-  if (opts.usage) usage = { source: 'code', tables: opts.usage };
-  else if (powerful)
-    usage = {
-      source: 'statistics',
-      tables: (await db.query(SECURITY_SQL.usage)).rows.map((x) => ({ schema: x.schema, table: x.table_name, select: x.sel, insert: x.ins, update: x.upd, delete: x.del })),
-    };
+  // The code's usage and the statistics' merged (a route the traffic never reached still needs its DELETE; a statement
+  // the scan could not read still ran): the script is never narrower than either.
+  const fromStats: TableUsage[] | undefined = powerful
+    ? (await db.query(SECURITY_SQL.usage)).rows.map((x) => ({ schema: x.schema, table: x.table_name, select: x.sel, insert: x.ins, update: x.upd, delete: x.del }))
+    : undefined;
+  if (opts.usage) usage = fromStats ? { source: 'code+statistics', tables: mergeUsage(opts.usage.map((u) => ({ ...u, inCode: true })), fromStats) } : { source: 'code', tables: opts.usage.map((u) => ({ ...u, inCode: true })) };
+  else if (fromStats) usage = { source: 'statistics', tables: fromStats };
   return {
     currentUser: r.current_user,
     roles,

@@ -96,6 +96,8 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     if (!pick) return;
     let profileBase;
     let password: string | undefined;
+    // A password typed with the connection string is the answer: it is used, never asked for again (person18 MEDIUM 6).
+    const typedPassword = pick.value === undefined;
     if (pick.value !== undefined) {
       profileBase = detected[pick.value].profile;
       password = detected[pick.value].password;
@@ -129,7 +131,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     if (!env) return;
     const profile = { ...profileBase, name, environment: env as (typeof ENVIRONMENTS)[number] };
     // Prove it before writing anything: nothing goes to settings or secrets on failure.
-    const active = await connections.connectTo(profile, true, password);
+    const active = await connections.connectTo(profile, true, password, false, { typedPassword });
     if (!active) return;
     if (password) await ctx.extension.secrets.store(secretKey(profile), password);
     const stored: Record<string, unknown> = { name, host: profile.host, port: profile.port, database: profile.database, user: profile.user, sslmode: profile.sslmode, environment: profile.environment };

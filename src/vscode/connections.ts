@@ -260,12 +260,14 @@ export class ConnectionManager implements vscode.Disposable {
   /**
    * Connect to `profile` (Select, Add Connection; `fromSettings`: the settings chose it): a later connect or Disconnect
    * abandons this one, and so does a settings change naming another profile when the settings chose this one.
+   * `typedPassword`: `password` is the one the person just typed with the connection (a pasted URL's): a login it fails
+   * reports that, never asks again (core/connection/detect asksPasswordAfter).
    */
-  connectTo(profile: ConnectionProfile, interactive: boolean, password?: string, fromSettings = false): Promise<ActiveConnection | undefined> {
+  connectTo(profile: ConnectionProfile, interactive: boolean, password?: string, fromSettings = false, opts: { typedPassword?: boolean } = {}): Promise<ActiveConnection | undefined> {
     const request = this.requests.begin();
     this.connectingTo = profile.name;
     this.fromSettings = fromSettings ? { request, key: this.keyOf(profile) } : undefined;
-    const attempt = this.attempt(profile, interactive, password, request);
+    const attempt = this.attempt(profile, interactive, password, request, opts);
     // get() meanwhile waits for this connect instead of starting its own.
     this.connecting = attempt;
     void attempt.finally(() => {
@@ -276,10 +278,11 @@ export class ConnectionManager implements vscode.Disposable {
     return attempt;
   }
 
-  private async attempt(profile: ConnectionProfile, interactive: boolean, password: string | undefined, request: number): Promise<ActiveConnection | undefined> {
+  private async attempt(profile: ConnectionProfile, interactive: boolean, password: string | undefined, request: number, opts: { typedPassword?: boolean } = {}): Promise<ActiveConnection | undefined> {
     const { connect } = await import('../db/database');
     const { describeError } = await import('../db/errors');
     const { secretKey, describeProfile } = await import('../core/connection/profile');
+    const { asksPasswordAfter } = await import('../core/connection/detect');
     password = await this.resolvePassword(profile, password);
     let made: Database | undefined;
     const tryConnect = async (pw: string | undefined) =>
@@ -308,10 +311,8 @@ export class ConnectionManager implements vscode.Disposable {
       try {
         db = await tryConnect(password);
       } catch (e) {
-        const code = (e as any)?.code;
-        const needsPassword = code === '28P01' || /asks for a password/.test(errorMessage(e));
         const key = secretKey(profile);
-        if (!needsPassword || !interactive || this.askedPassword.has(key)) throw e;
+        if (!asksPasswordAfter({ code: (e as any)?.code, message: errorMessage(e) }, { interactive, askedBefore: this.askedPassword.has(key), typedWithConnection: !!opts.typedPassword && password !== undefined })) throw e;
         // Missing or wrong password: ask once; keep it only if it works.
         this.askedPassword.add(key);
         const pw = await vscode.window.showInputBox({ prompt: `Password for ${describeProfile(profile)}`, password: true, ignoreFocusOut: true });

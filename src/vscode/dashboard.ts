@@ -70,6 +70,8 @@ class DashboardPanel implements vscode.Disposable {
   private healthAt = 0;
   private snapshotAt = 0;
   private alertState: AlertState = new Set();
+  /** When a toast of each alert kind was last shown (core/dashboard/alerts alertToasts). */
+  private alertToastShown = new Map<import('../core/dashboard/alerts').Alert['kind'], number>();
   private refreshing = false;
   private busyActions = new Set<string>();
   private initMessage: Extract<ToWebview, { type: 'init' }> | undefined;
@@ -341,7 +343,7 @@ class DashboardPanel implements vscode.Disposable {
   // ---- alerts and history -----------------------------------------------------------------
 
   private alert(stats: LiveStats): void {
-    void import('../core/dashboard/alerts').then(({ decideAlerts }) => {
+    void import('../core/dashboard/alerts').then(({ decideAlerts, alertToasts }) => {
       const c = this.ctx.config;
       const { alerts, state } = decideAlerts(stats, { meanTimeMs: c.alertMeanTimeMs, connectionsShare: c.alertConnectionsShare, blockingSeconds: c.alertBlockingSeconds }, this.alertState);
       const changed = alerts.length > 0 || state.size !== this.alertState.size || [...state].some((k) => !this.alertState.has(k));
@@ -349,10 +351,13 @@ class DashboardPanel implements vscode.Disposable {
       if (!changed) return;
       this.post({ type: 'alerts', alerts, active: [...state] });
       if (!alerts.length) return;
-      for (const a of alerts) {
-        this.ctx.log.warn(`Alert (${this.conn?.profile.name}): ${a.message}`);
-        const show = a.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-        void show(`PG Lens: ${a.message}`, 'Open Dashboard').then((pick) => pick && this.panel.reveal());
+      for (const a of alerts) this.ctx.log.warn(`Alert (${this.conn?.profile.name}): ${a.message}`);
+      // While the dashboard is visible its banners show them; outside it, one toast per kind per interval (person18 LOW 1).
+      const { toasts, lastShown } = alertToasts(alerts, { dashboardVisible: this.panel.visible, nowMs: Date.now(), lastShown: this.alertToastShown });
+      this.alertToastShown = lastShown;
+      for (const t of toasts) {
+        const show = t.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+        void show(`PG Lens: ${t.message}`, 'Open Dashboard').then((pick) => pick && this.panel.reveal());
       }
     });
   }

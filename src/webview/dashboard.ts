@@ -276,7 +276,33 @@ function actionButton(action: MaintenanceAction, label?: string): HTMLButtonElem
   });
 }
 
-function renderStatements(): void {
+/**
+ * Top statements hold still under the pointer (person18 LOW 2: rows moved between refreshes, and two clicks opened
+ * nothing): while the pointer is over the panel, and for STATEMENTS_HOLD_MS after it leaves, the rows keep their order
+ * and set (each keyed by statement id, its figures updated in place; a statement gone keeps its last figures), and a
+ * change in height above the panel (Activity's rows coming and going) is scrolled away. A new sort or mode re-sorts.
+ */
+const STATEMENTS_HOLD_MS = 3000;
+let statementsHeld = false;
+let statementsHoldTimer: ReturnType<typeof setTimeout> | undefined;
+/** The rows Top statements shows, in the order shown. */
+let statementsShown: StatementRow[] = [];
+statements.addEventListener('pointerenter', () => {
+  clearTimeout(statementsHoldTimer);
+  statementsHeld = true;
+  // Activity above keeps at least its height while held: rows leaving it would pull the table up under the pointer.
+  activity.style.minHeight = `${activity.offsetHeight}px`;
+});
+statements.addEventListener('pointerleave', () => {
+  clearTimeout(statementsHoldTimer);
+  statementsHoldTimer = setTimeout(() => {
+    statementsHeld = false;
+    activity.style.minHeight = '';
+    renderStatements();
+  }, STATEMENTS_HOLD_MS);
+});
+
+function renderStatements(resort = false): void {
   const s = stats?.statements;
   const sortSel = h('select', { attrs: { 'aria-label': 'Sort statements by' } });
   for (const [k, label] of [['totalMs', 'total time'], ['meanMs', 'mean time'], ['calls', 'calls'], ['rows', 'rows']] as const) {
@@ -287,14 +313,14 @@ function renderStatements(): void {
   sortSel.addEventListener('change', () => {
     ui.sort = sortSel.value as StatementSortKey;
     vscodeApi.setState(ui);
-    renderStatements();
+    renderStatements(true);
   });
   const modeBtn = h('button', {
     text: ui.mode === 'delta' ? 'Showing: since the panel opened' : 'Showing: totals',
     onClick: () => {
       ui.mode = ui.mode === 'delta' ? 'total' : 'delta';
       vscodeApi.setState(ui);
-      renderStatements();
+      renderStatements(true);
     },
   });
   const head = h('div', { class: 'panel-head' }, h('h2', { text: 'Top statements' }), 'by ', sortSel, modeBtn,
@@ -305,7 +331,11 @@ function renderStatements(): void {
     fill(statements, head, h('p', { class: 'muted', text: why }));
     return;
   }
-  const rows = [...s.rows].filter((r) => ui.mode === 'total' || r.delta.calls > 0).sort((a, b) => b[ui.mode][ui.sort] - a[ui.mode][ui.sort]).slice(0, MAX_WORKLOAD_STATEMENTS);
+  const fresh = new Map(s.rows.map((r) => [r.id, r]));
+  const rows = statementsHeld && !resort && statementsShown.length
+    ? statementsShown.map((r) => fresh.get(r.id) ?? r)
+    : [...s.rows].filter((r) => ui.mode === 'total' || r.delta.calls > 0).sort((a, b) => b[ui.mode][ui.sort] - a[ui.mode][ui.sort]).slice(0, MAX_WORKLOAD_STATEMENTS);
+  statementsShown = rows;
   const fig = (r: StatementRow) => r[ui.mode];
   const listed = rows.filter((r) => r.query).map((r) => r.id);
   const busy = workloadBench?.state === 'asked' || workloadBench?.state === 'running';
@@ -327,15 +357,23 @@ function renderStatements(): void {
     bench,
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
     rows.length
-      ? h('div', { class: 'table-scroll' }, table(
+      ? h('div', { class: 'table-scroll' }, keyedRows(table(
           ['Total', 'Mean', ui.mode === 'delta' ? 'Calls since opened' : 'Calls since reset', 'Rows', 'Hit', 'Query'],
           rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
           'grid statements',
-        ))
+        ), rows.map((r) => r.id)))
       : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
   );
   if (bench && workloadBench?.state !== benchShown) bench.scrollIntoView({ block: 'nearest' });
   benchShown = workloadBench?.state;
+}
+
+/** Each body row of `t` keyed by its statement id (data-statement-id). */
+function keyedRows(t: HTMLTableElement, ids: readonly string[]): HTMLTableElement {
+  t.tBodies[0]?.querySelectorAll(':scope > tr').forEach((tr, i) => {
+    if (ids[i] !== undefined) (tr as HTMLElement).dataset.statementId = ids[i];
+  });
+  return t;
 }
 
 /** The benchmark state last brought into view (scrolled to once per change, not on every refresh). */
@@ -561,6 +599,8 @@ function renderNotes(): void {
 }
 
 function renderLive(): void {
+  // While Top statements is held, what grows above it is scrolled away: the row under the pointer stays under it.
+  const before = statementsHeld ? statements.getBoundingClientRect().top : undefined;
   renderHeader();
   renderTiles();
   renderBlocking();
@@ -568,6 +608,10 @@ function renderLive(): void {
   renderStatements();
   renderProgress();
   renderReplication();
+  if (before !== undefined) {
+    const moved = statements.getBoundingClientRect().top - before;
+    if (moved) window.scrollBy(0, moved);
+  }
 }
 
 function renderAll(): void {

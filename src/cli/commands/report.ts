@@ -12,7 +12,9 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
 import { countOf } from '../../core/format';
 import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
-import { columnsRead, usageFromStatements } from '../../core/health/leastPrivilege';
+import { columnsRead, mergeUsage, usageFromBuilderCalls, usageFromStatements } from '../../core/health/leastPrivilege';
+import { findBuilderTableCalls, type BuilderTableCall } from '../../core/nplusone/detect';
+import type { TableUsage } from '../../core/health/types';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
 import { loadPgParser } from '../../core/sql/statement';
@@ -77,7 +79,14 @@ export const report: CliCommand = {
       let security: ReportInput['security'];
       try {
         // The tables and operations of the code's statements shape the least-privilege role.
-        const usage = scan ? usageFromStatements(scan.siteList.map((s) => s.sql)) : undefined;
+        // SQL text and query-builder calls that name their table (`knex('favorites').where(…).del()`): a route the
+        // traffic never reached still gets its DELETE (person18 MEDIUM 5).
+        let usage: TableUsage[] | undefined;
+        if (scan) {
+          const calls: BuilderTableCall[] = [];
+          for (const [file, text] of scan.texts) if (!file.endsWith('.sql')) calls.push(...(await findBuilderTableCalls(text, file)));
+          usage = mergeUsage(usageFromStatements(scan.siteList.map((s) => s.sql)), usageFromBuilderCalls(calls));
+        }
         const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage });
         health = healthRows(findings.filter((f) => f.category !== 'security'));
         // Where the code reads each sensitive column that is readable by everyone.
@@ -100,7 +109,7 @@ export const report: CliCommand = {
         const script = facts.security ? leastPrivilegeFor(facts, facts.security.currentUser) : undefined;
         security = {
           findings: healthRows(findings.filter((f) => f.category === 'security')),
-          roleScript: script ? { sql: script.sql, source: script.source === 'code' ? `the ${script.tables} tables the statements in ${paths.join(', ')} use` : `the table statistics (${script.tables} tables read or written since the statistics were reset, by any role)` } : null,
+          roleScript: script ? { sql: script.sql, source: `${script.tables} tables, ${script.basis.replace(/^from /, '').replace('the code', `the code (${paths.join(', ') || 'none given'})`)}${script.thin.length ? `. Thin basis: ${script.thin.join('; ')}` : ''}` } : null,
           unseen: securityBlindSpots(facts),
         };
       } catch (e) {

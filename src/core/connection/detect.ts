@@ -249,6 +249,17 @@ export function choosePassword(sources: { given?: string; pgpassword?: string; p
 }
 
 /**
+ * Whether a failed login asks for a password: only when the server wanted one (28P01, or "asks for a password"), the
+ * command is interactive, this login was not asked for already, and the person did not just type one with the
+ * connection (person18 MEDIUM 6: a wrong password in the pasted URL got "Password for conduit@…" with an empty field, as
+ * if the URL's had been dropped; the failure itself is the answer, in one line).
+ */
+export function asksPasswordAfter(failure: { code?: unknown; message: string }, o: { interactive: boolean; askedBefore: boolean; typedWithConnection: boolean }): boolean {
+  const needsPassword = failure.code === '28P01' || /asks for a password/.test(failure.message);
+  return needsPassword && o.interactive && !o.askedBefore && !o.typedWithConnection;
+}
+
+/**
  * A connection string with its password taken out (for what is stored), and the password (for
  * SecretStorage). Works on URIs and key=value strings; anything else is returned as is.
  */

@@ -80,3 +80,40 @@ export function decideAlerts(
   }
   return { alerts, state: active };
 }
+
+/** At most one toast per alert kind in this long (the dashboard shows every alert while it is open). */
+const ALERT_TOAST_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * The toasts for new alerts (person18 LOW 1: "Statement mean time … over 3 calls" ×3 at once, while the dashboard was
+ * open): none while the dashboard is visible (its banners show them); otherwise one per kind, and a kind again only once
+ * `intervalMs` has passed since its last toast, naming how many alerts it stands for. `lastShown` (kind → epoch ms) is
+ * carried from one call to the next.
+ */
+export function alertToasts(
+  alerts: readonly Alert[],
+  o: { dashboardVisible: boolean; nowMs: number; lastShown: ReadonlyMap<Alert['kind'], number>; intervalMs?: number },
+): { toasts: { kind: Alert['kind']; severity: Alert['severity']; message: string }[]; lastShown: Map<Alert['kind'], number> } {
+  const lastShown = new Map(o.lastShown);
+  if (o.dashboardVisible) return { toasts: [], lastShown };
+  const interval = o.intervalMs ?? ALERT_TOAST_INTERVAL_MS;
+  const byKind = new Map<Alert['kind'], Alert[]>();
+  for (const a of alerts) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a]);
+  const toasts: { kind: Alert['kind']; severity: Alert['severity']; message: string }[] = [];
+  for (const [kind, list] of byKind) {
+    const last = lastShown.get(kind);
+    if (last !== undefined && o.nowMs - last < interval) continue;
+    lastShown.set(kind, o.nowMs);
+    const severity = list.some((a) => a.severity === 'error') ? 'error' : 'warning';
+    const message =
+      list.length === 1
+        ? list[0].message
+        : kind === 'statement-mean-time'
+          ? `${countOf(list.length, 'statement')} over the mean-time threshold, e.g. ${list[0].message}`
+          : kind === 'blocking'
+            ? `${countOf(list.length, 'session')} blocking others, e.g. ${list[0].message}`
+            : list[0].message;
+    toasts.push({ kind, severity, message });
+  }
+  return { toasts, lastShown };
+}

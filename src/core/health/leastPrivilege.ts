@@ -68,6 +68,42 @@ export function usageFromStatements(sqls: Iterable<string>, defaultSchema = 'pub
   return [...byTable.values()].sort((a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table));
 }
 
+/** Tables and operations of many sources merged into one usage per table (an operation any source needs is kept; `inCode` if any says so). */
+export function mergeUsage(...lists: readonly (readonly TableUsage[])[]): TableUsage[] {
+  const byTable = new Map<string, TableUsage>();
+  for (const list of lists)
+    for (const u of list) {
+      const key = `${u.schema}\u0000${u.table}`;
+      const m = byTable.get(key) ?? { schema: u.schema, table: u.table, select: false, insert: false, update: false, delete: false };
+      m.select ||= u.select;
+      m.insert ||= u.insert;
+      m.update ||= u.update;
+      m.delete ||= u.delete;
+      if (u.inCode) m.inCode = true;
+      byTable.set(key, m);
+    }
+  return [...byTable.values()].sort((a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table));
+}
+
+/**
+ * The usage of a query builder's calls that name their table (`knex('favorites').where(…).del()`, findBuilderTableCalls):
+ * a write's WHERE or RETURNING reads the table too, so UPDATE and DELETE come with SELECT. `schema.table` and
+ * `table as alias` are read as written; unqualified names resolve to `defaultSchema`.
+ */
+export function usageFromBuilderCalls(calls: Iterable<{ table: string; ops: readonly Op[] }>, defaultSchema = 'public'): TableUsage[] {
+  const out: TableUsage[] = [];
+  for (const c of calls) {
+    const name = c.table.trim().replace(/\s+as\s+\S+$/i, '').replace(/\s+\S+$/, '').trim();
+    const m = /^(?:"?([^".\s]+)"?\.)?"?([^".\s]+)"?$/.exec(name);
+    if (!m) continue;
+    const u: TableUsage = { schema: m[1] ?? defaultSchema, table: m[2], select: false, insert: false, update: false, delete: false };
+    for (const op of c.ops) u[op] = true;
+    if (u.update || u.delete) u.select = true;
+    out.push(u);
+  }
+  return mergeUsage(out);
+}
+
 /**
  * CREATE ROLE … NOLOGIN-free script: the role, CONNECT on the database, USAGE on the schemas,
  * the table privileges, and USAGE on the sequences that feed the inserted tables. The password is

@@ -376,6 +376,8 @@ export interface TableUsage {
   insert: boolean;
   update: boolean;
   delete: boolean;
+  /** The code's statements or query-builder calls name this table (a table only the statistics show is absent/false). */
+  inCode?: boolean;
 }
 
 interface SensitiveColumnFact {
@@ -413,8 +415,12 @@ export interface SecurityFacts {
   /** WAL segment being written and the last archived one (null on a standby or when unknown). */
   currentWal: string | null;
   lastArchivedWal: string | null;
-  /** What the tables are used for (code's statements when given, else table statistics); null when not needed. */
-  usage: { source: 'code' | 'statistics'; tables: TableUsage[] } | null;
+  /**
+   * What the tables are used for: the code's statements and query-builder calls when given, and the table statistics
+   * (by any role, since their reset) when the role has powers to give up — both merged, so the script is never narrower
+   * than what is known the application does; null when not needed.
+   */
+  usage: { source: 'code' | 'statistics' | 'code+statistics'; tables: TableUsage[] } | null;
   /** What could not be seen with this role's privileges, per check. */
   unseen: { checkId: string; what: string }[];
 }

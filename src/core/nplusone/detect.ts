@@ -234,6 +234,27 @@ export async function findSqlCalls(text: string, languageIdOrPath: string, sourc
   });
 }
 
+/** A query-builder call that names its table as a string (`knex('favorites').where(…).del()`), with what it does to it. */
+export interface BuilderTableCall {
+  table: string;
+  ops: ('select' | 'insert' | 'update' | 'delete')[];
+}
+
+/**
+ * Every knex builder call in the file that names its table (loop or not): the tables and operations of the code that
+ * no SQL text shows (the least-privilege role's GRANTs, core/health/leastPrivilege usageFromBuilderCalls).
+ */
+export async function findBuilderTableCalls(text: string, languageIdOrPath: string, source?: SourceTree): Promise<BuilderTableCall[]> {
+  const lang = languageOf(languageIdOrPath);
+  if (!lang) return [];
+  return withSourceTree(text, lang, source, (tree) => {
+    if (!tree) return [];
+    const d = new Detector(text, lang);
+    d.classify(tree.rootNode);
+    return d.builderTableCalls();
+  });
+}
+
 /** `?`, `%s`, `%(name)s`, `:name` placeholders → $1, $2, … (in order of appearance). */
 export function toDollarParams(sql: string): string {
   if (/\$\d/.test(sql)) return sql;
@@ -1326,6 +1347,21 @@ class Detector {
       sql: renumberTemplateParams(toDollarParams(h.call.sql!.replace(/\$\{[^}]*\}/g, '\u0000'))),
       library: h.call.library,
     }));
+  }
+
+  builderTableCalls(): BuilderTableCall[] {
+    const out: BuilderTableCall[] = [];
+    for (const { call } of this.hits) {
+      if (call.library !== 'knex' || !call.model || call.sql !== undefined) continue;
+      const verb = call.verb;
+      const ops: BuilderTableCall['ops'] = [];
+      if (call.op === 'read') ops.push('select');
+      else if (verb === 'insert' || verb === 'upsert') ops.push('insert', ...(verb === 'upsert' || /\.merge\s*\(/.test(call.conflict ?? '') ? (['update'] as const) : []));
+      else if (verb === 'update' || verb === 'increment' || verb === 'decrement' || verb === 'merge') ops.push('update');
+      else if (verb === 'del' || verb === 'delete') ops.push('delete');
+      if (ops.length) out.push({ table: call.model, ops });
+    }
+    return out;
   }
 
   classify(root: Node): void {

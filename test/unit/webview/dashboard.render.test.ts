@@ -469,4 +469,37 @@ describe('webview/dashboard (in Chromium)', function () {
       assert.deepEqual(errors, []);
     });
   });
+
+  it('Top statements hold still under the pointer (person18 LOW 2): rows keyed by id keep their order while Activity rows come and go, and a click opens the row under it', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const fig = (totalMs: number) => ({ calls: 5, totalMs, meanMs: totalMs / 5, rows: 5, hitRatio: 1 });
+      const session = (pid: number) => ({ pid, backendStart: '2026-01-01 10:00:00+00', database: 'd', user: 'u', application: 'shop', clientAddr: null, state: 'active', waitEventType: null, waitEvent: null, query: 'SELECT pg_sleep(1)', querySeconds: 1, xactSeconds: 1, stateSeconds: 1, blockedBy: [], ssl: null, superuser: false, own: false });
+      const statsOf = (totals: Record<string, number>, sessions: number) => ({
+        ...oneStatementStats('SELECT 1', fig(1)),
+        sessions: Array.from({ length: sessions }, (_, i) => session(100 + i)),
+        statements: { state: 'ready', count: 3, rows: Object.entries(totals).map(([id, t]) => ({ id, query: `SELECT ${id} FROM t${id}`, total: fig(t), delta: fig(t) })) },
+      });
+      const order = () => page.$$eval('table.statements tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.statementId));
+      await page.setViewportSize({ width: 1000, height: 700 });
+      await showConnected(page, post, statsOf({ a: 300, b: 200, c: 100 }, 0));
+      assert.deepEqual(await order(), ['a', 'b', 'c']);
+      // The pointer rests on row b; the next refresh reorders the figures, drops c, and brings 4 active sessions above.
+      await page.hover('table.statements tbody tr[data-statement-id="b"] button.statement');
+      const y = async () => (await page.$eval('table.statements tbody tr[data-statement-id="b"]', (tr) => tr.getBoundingClientRect().top));
+      const before = await y();
+      await post({ type: 'stats', stats: statsOf({ a: 300, b: 900, d: 500 }, 4) });
+      assert.deepEqual(await order(), ['a', 'b', 'c'], 'held: same rows, same order');
+      assert.ok(Math.abs((await y()) - before) < 1, `row b stayed under the pointer (${before} -> ${await y()})`);
+      assert.match(await page.$eval('table.statements tbody tr[data-statement-id="b"]', (tr) => tr.textContent ?? ''), /900/, 'its figures updated in place');
+      await page.mouse.down();
+      await page.mouse.up();
+      const sent = await page.evaluate(() => (window as any).sent.filter((m: any) => m.type === 'showStatement'));
+      assert.deepEqual(sent.map((m: any) => m.id), ['b'], 'the click opened the statement under the pointer');
+      // A new sort re-sorts at once, held or not.
+      await page.selectOption('select[aria-label="Sort statements by"]', 'calls');
+      await page.selectOption('select[aria-label="Sort statements by"]', 'totalMs');
+      assert.deepEqual(await order(), ['b', 'd', 'a']);
+      assert.deepEqual(errors, []);
+    });
+  });
 });

@@ -39,14 +39,50 @@ function leastPrivilegeRoleName(role: string): string {
   return `${role.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_app`;
 }
 
+/** Statistics younger than this are a thin basis for a role's privileges (a day's traffic does not reach every route). */
+const THIN_STATS_SECONDS = 86400;
+
+const STATS_FROM: Record<NonNullable<HealthFacts['statsAgeFrom']>, string> = { reset: 'their reset', 'database-created': 'the database’s creation', 'server-start': 'the server’s start' };
+
+/**
+ * What the least-privilege script's privileges rest on, in plain words, and where that basis is thin: the code's
+ * statements (what the scan cannot read is not covered), the table statistics (statements not run since their reset are
+ * not covered; younger than a day is thin; a table written only some ways may be written the others by routes not run).
+ */
+function leastPrivilegeBasis(f: HealthFacts): { basis: string; thin: string[] } | undefined {
+  const u = sec(f)?.usage;
+  if (!u) return undefined;
+  const stats = `${fmtSeconds(f.statsAgeSeconds)} of table statistics (since ${f.statsAgeFrom ? STATS_FROM[f.statsAgeFrom] : 'an unknown time'}, by any role)`;
+  const code = 'the statements and query-builder calls found in the code';
+  const basis =
+    u.source === 'code'
+      ? `from ${code}; statements the scan cannot read (built at run time, through a library it does not know) are not covered — check before applying`
+      : u.source === 'code+statistics'
+        ? `from ${code} and ${stats}; a statement in neither is not covered — check before applying`
+        : `from ${stats} only — no code was read; statements the application did not run in that time are not covered and their routes would fail with "permission denied" (pg-lens report --db URL <paths> adds the privileges the code's statements use) — check before applying`;
+  const thin: string[] = [];
+  if (u.source !== 'code' && f.statsAgeSeconds !== null && f.statsAgeSeconds < THIN_STATS_SECONDS) thin.push(`the statistics span only ${fmtSeconds(f.statsAgeSeconds)}`);
+  if (u.source !== 'code') {
+    const partial = u.tables.filter((t) => !t.inCode && (t.insert || t.update || t.delete) && !(t.insert && t.update && t.delete));
+    for (const t of partial.slice(0, 8)) {
+      const seen = (['insert', 'update', 'delete'] as const).filter((p) => t[p]).map((p) => p.toUpperCase());
+      const unseen = (['insert', 'update', 'delete'] as const).filter((p) => !t[p]).map((p) => p.toUpperCase());
+      thin.push(`${qualifiedName(t.schema, t.table)} was written only by ${seen.join(' and ')} (no ${unseen.join(' or ')} seen): add ${unseen.join(', ')} if the application does that`);
+    }
+    if (partial.length > 8) thin.push(`${partial.length - 8} more tables written only some ways`);
+  }
+  return { basis, thin };
+}
+
 /** The least-privilege script for the reading role, or undefined without usage facts. */
-export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]; source: 'code' | 'statistics'; tables: number } | undefined {
+export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]; source: 'code' | 'statistics' | 'code+statistics'; tables: number; basis: string; thin: string[] } | undefined {
   const s = sec(f);
   if (!s?.usage) return undefined;
   return {
     sql: leastPrivilegeScript({ role: leastPrivilegeRoleName(role), database: f.database, usage: s.usage.tables, sequences: f.sequences }),
     source: s.usage.source,
     tables: s.usage.tables.length,
+    ...leastPrivilegeBasis(f)!,
   };
 }
 
@@ -75,11 +111,11 @@ const superuserApplicationRole = securityCheck({
           ownedTables: r.ownedTables,
           sessions: r.sessions,
           applications: r.applications,
-          leastPrivilege: script ? { source: script.source === 'code' ? 'the statements found in the code' : 'table statistics (tables read and written since the statistics were reset, by any role)', tables: script.tables } : null,
+          leastPrivilege: script ? { source: script.source === 'code' ? 'the statements found in the code' : script.source === 'code+statistics' ? 'the statements found in the code and the table statistics' : 'table statistics only (tables read and written since the statistics were reset, by any role)', tables: script.tables, basis: script.basis, ...(script.thin.length ? { thin: script.thin } : {}) } : null,
         },
         fixSql,
         help: script
-          ? `Create the least-privilege role (privileges from ${script.source === 'code' ? 'the statements found in the code' : 'the table statistics'}), set its password with \\password, point the application at it, then ${r.bootstrap ? 'stop using the bootstrap superuser for anything but administration (it cannot give up SUPERUSER)' : 'take the extra attributes away'}${r.ownedTables ? '; keep table ownership with a separate migration role' : ''}.`
+          ? `Create the least-privilege role (privileges ${script.basis}${script.thin.length ? `; thin basis: ${script.thin.join('; ')}` : ''}), set its password with \\password, point the application at it, then ${r.bootstrap ? 'stop using the bootstrap superuser for anything but administration (it cannot give up SUPERUSER)' : 'take the extra attributes away'}${r.ownedTables ? '; keep table ownership with a separate migration role' : ''}.`
           : 'Give the application its own role with only the privileges its statements need (pg-lens report with source paths writes that role’s script); run migrations as a separate owner role.',
       }));
     }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
+  asksPasswordAfter,
   choosePassword,
   connectionFromPgEnv,
   connectionsFromDotEnv,
@@ -127,6 +128,22 @@ describe('core/connection/detect', () => {
         assert.deepEqual(parseConnectionString(r.text).profile, parseConnectionString(input).profile);
       });
     }
+  });
+});
+
+describe('core/connection/detect: a password typed with the connection is the answer (person18 MEDIUM 6)', () => {
+  const failed = { code: '28P01', message: 'password authentication failed for user "conduit"' };
+  it('a pasted URL with a password: used as it is; if the server refuses it, that is said, never "Password for …" with an empty field', () => {
+    const parsed = parseConnectionString('postgres://conduit:s%40cret@127.0.0.1:55435/conduit');
+    assert.equal(parsed.password, 's@cret');
+    assert.equal(asksPasswordAfter(failed, { interactive: true, askedBefore: false, typedWithConnection: true }), false);
+  });
+  it('no password typed (a stored or detected one, or none): asks once, interactively, and only when the server wanted one', () => {
+    assert.equal(asksPasswordAfter(failed, { interactive: true, askedBefore: false, typedWithConnection: false }), true);
+    assert.equal(asksPasswordAfter({ message: 'the server asks for a password and none was given' }, { interactive: true, askedBefore: false, typedWithConnection: false }), true);
+    assert.equal(asksPasswordAfter(failed, { interactive: true, askedBefore: true, typedWithConnection: false }), false);
+    assert.equal(asksPasswordAfter(failed, { interactive: false, askedBefore: false, typedWithConnection: false }), false);
+    assert.equal(asksPasswordAfter({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, { interactive: true, askedBefore: false, typedWithConnection: false }), false);
   });
 });
 

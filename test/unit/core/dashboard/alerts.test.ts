@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decideAlerts, type AlertSettings } from '../../../../src/core/dashboard/alerts';
+import { alertToasts, decideAlerts, type AlertSettings } from '../../../../src/core/dashboard/alerts';
 import type { StatementRow } from '../../../../src/core/dashboard/live';
 
 const S: AlertSettings = { meanTimeMs: 500, connectionsShare: 0.9, blockingSeconds: 30 };
@@ -37,5 +37,20 @@ describe('core/dashboard/alerts', () => {
     assert.deepEqual(decideAlerts(stats({ chainSeconds: 10 }), S, new Set()).alerts, []);
     const r = decideAlerts(stats({ chainSeconds: 31 }), S, new Set());
     assert.deepEqual(r.alerts.map((a) => a.key), ['blocking:7']);
+  });
+
+  it('toasts (person18 LOW 1): none while the dashboard is visible; outside it one per kind, naming how many, again only after the interval', () => {
+    const { alerts } = decideAlerts(stats({ rows: [row('1', 3, 900), row('2', 3, 800), row('3', 4, 700)] }), S, new Set());
+    assert.equal(alerts.length, 3);
+    assert.deepEqual(alertToasts(alerts, { dashboardVisible: true, nowMs: 0, lastShown: new Map() }).toasts, []);
+    const first = alertToasts(alerts, { dashboardVisible: false, nowMs: 1000, lastShown: new Map(), intervalMs: 60_000 });
+    assert.equal(first.toasts.length, 1);
+    assert.match(first.toasts[0].message, /^3 statements over the mean-time threshold, e\.g\. Statement mean time 900\.0 ms over 3 calls/);
+    // Another statement crosses 30 s later: no second toast of that kind; a blocking chain is another kind.
+    const later = decideAlerts(stats({ rows: [row('4', 5, 600)], chainSeconds: 40 }), S, new Set(['statement:1', 'statement:2', 'statement:3']));
+    const second = alertToasts(later.alerts, { dashboardVisible: false, nowMs: 31_000, lastShown: first.lastShown, intervalMs: 60_000 });
+    assert.deepEqual(second.toasts.map((t) => t.kind), ['blocking']);
+    const third = alertToasts([later.alerts[0]], { dashboardVisible: false, nowMs: 62_000, lastShown: second.lastShown, intervalMs: 60_000 });
+    assert.deepEqual(third.toasts.map((t) => t.message), [later.alerts[0].message], 'after the interval, one again');
   });
 });

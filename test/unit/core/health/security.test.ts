@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { runHealthChecks } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
-import { columnsRead, leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { columnsRead, leastPrivilegeScript, mergeUsage, tableOperations, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
 import { facts, security } from './facts';
 
@@ -175,6 +175,33 @@ describe('core/health security checks', () => {
     assert.deepEqual(columnsRead('UPDATE people SET ssn = $1 WHERE id = $2', 'public', 'people', cols), [], 'written, not read');
     assert.deepEqual(columnsRead('UPDATE people SET ssn = $1 WHERE email = $2', 'public', 'people', cols), ['email']);
     assert.deepEqual(columnsRead('not sql', 'public', 'people', cols), []);
+  });
+
+  it('the least-privilege script says what it rests on: statistics of how long (thin under a day, tables written only some ways), the code, or both (person18 MEDIUM 5)', () => {
+    const role = { name: 'app', superuser: true, bypassRls: false, createRole: false, createDb: false, replication: false, ownedTables: 0, current: true, sessions: 0, applications: [] };
+    const fav = { schema: 'public', table: 'favorites', select: true, insert: true, update: false, delete: false };
+    const stats = facts({ statsAgeSeconds: 5 * 3600, statsAgeFrom: 'reset', security: security({ roles: [role], usage: { source: 'statistics', tables: [fav] } }) });
+    const help = runHealthChecks(stats, {}, ['superuser-application-role'])[0].help ?? '';
+    assert.match(help, /from 5\.0 h of table statistics \(since their reset, by any role\) only — no code was read; statements the application did not run in that time are not covered/);
+    assert.match(help, /check before applying/);
+    assert.match(help, /the statistics span only 5\.0 h/);
+    assert.match(help, /public\.favorites was written only by INSERT \(no UPDATE or DELETE seen\): add UPDATE, DELETE if the application does that/);
+    const old = facts({ statsAgeSeconds: 30 * 86400, statsAgeFrom: 'server-start', security: security({ roles: [role], usage: { source: 'code+statistics', tables: [{ ...fav, delete: true, inCode: true }] } }) });
+    const both = runHealthChecks(old, {}, ['superuser-application-role'])[0];
+    assert.match(both.help ?? '', /from the statements and query-builder calls found in the code and 30\.0 days of table statistics \(since the server’s start, by any role\); a statement in neither is not covered — check before applying/);
+    assert.doesNotMatch(both.help ?? '', /thin basis/, 'a month of statistics, and the code names the table');
+    assert.ok(both.fixSql.includes('GRANT SELECT, INSERT, DELETE ON public.favorites TO app_app;'));
+  });
+
+  it('usageFromBuilderCalls and mergeUsage: a builder’s DELETE/UPDATE come with SELECT, names as written, the union of sources', () => {
+    const code = usageFromBuilderCalls([{ table: 'favorites', ops: ['delete'] }, { table: 'app.articles as a', ops: ['update'] }, { table: 'tags', ops: ['insert'] }, { table: 'not a table name', ops: ['select'] }]);
+    assert.deepEqual(code.map((u) => [u.schema, u.table, u.select, u.insert, u.update, u.delete]), [
+      ['app', 'articles', true, false, true, false],
+      ['public', 'favorites', true, false, false, true],
+      ['public', 'tags', false, true, false, false],
+    ]);
+    const merged = mergeUsage(code.map((u) => ({ ...u, inCode: true })), [{ schema: 'public', table: 'favorites', select: true, insert: true, update: false, delete: false }]);
+    assert.deepEqual(merged.find((u) => u.table === 'favorites'), { schema: 'public', table: 'favorites', select: true, insert: true, update: false, delete: true, inCode: true });
   });
 
   it('superuser-application-role uses the code’s statements for the script when given, and says which source it used', () => {
