@@ -21,7 +21,7 @@ import { shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { adviseStatement, newTrialRun, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
 import { describeError } from './errors';
@@ -227,6 +227,9 @@ export class IndexDecider {
   /** Why a statement could not be advised (a server error the advisor did not turn into its own status). */
   readonly errors = new Map<string, string>();
 
+  /** The decision under way: each trial index built once for all its statements (advisor.ts TrialRun). */
+  private run: TrialRun | undefined;
+
   constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
 
   /**
@@ -249,7 +252,7 @@ export class IndexDecider {
   async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false): Promise<AdviceResult> {
     let r = this.advice.get(input.sql);
     if (!r || (realIndexes && r.realBuildWithheld)) {
-      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid });
+      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: this.run });
       this.advice.set(input.sql, r);
     }
     return r;
@@ -262,6 +265,16 @@ export class IndexDecider {
    * of them gives.
    */
   async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+    const outer = this.run;
+    this.run ??= newTrialRun([...statements.map((s) => ({ sql: s.sql, planAsRole: s.userid })), ...(opts.focus ?? []).map((sql) => ({ sql }))]);
+    try {
+      return await this.decideNow(statements, opts);
+    } finally {
+      this.run = outer;
+    }
+  }
+
+  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean }): Promise<IndexDecision<IndexSuggestion>> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
@@ -332,7 +345,7 @@ export class IndexDecider {
             const cand = candidateFromSuggestion(other);
             if (!cand) continue;
             try {
-              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid });
+              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: this.run });
               const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
               // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;
