@@ -11,6 +11,7 @@ import { advisedIndexFields, createIndexSql, indexCandidates, uniqueIndexName, t
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
+import type { NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { loadPgParser } from '../core/sql/statement';
 import type { SuggestionLike } from '../core/advice/workload';
@@ -45,17 +46,8 @@ export interface IndexSuggestion extends SuggestionLike {
   summary: string;
 }
 
-interface NotTried {
-  /** The candidate's definition as shown: "catalog_book (title)". */
-  index: string;
-  table: string;
-  why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
-  /** `failed`: the server's answer to the trial ("Gave up waiting for a lock (lock_timeout)."). */
-  error?: string;
-  /** `size`: the table's size and the limit, in bytes. */
-  tableBytes?: number;
-  limitBytes?: number;
-}
+/** A candidate no proof was made for, and why (core's NotTriedCandidate: one shape for the advisor and the answers). */
+type NotTried = NotTriedCandidate;
 
 type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
 

@@ -94,10 +94,13 @@ export interface HoverSuggestion extends ProvedSuggestion {
 
 /** A candidate no proof was made for, and why (the advisor's NotTried). */
 export interface NotTriedCandidate {
+  /** The candidate's definition as shown: "catalog_book (title)". */
   index: string;
   table: string;
   why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
+  /** `failed`: the server's answer to the trial ("Gave up waiting for a lock (lock_timeout)."). */
   error?: string;
+  /** `size`: the table's size and the limit, in bytes. */
   tableBytes?: number;
   limitBytes?: number;
 }

@@ -224,13 +224,18 @@ export interface SqlCall {
  * with `?`/`%s`/`%(name)s` placeholders turned into $n, for matching pg_stat_statements to code.
  */
 export async function findSqlCalls(text: string, languageIdOrPath: string, source?: SourceTree): Promise<SqlCall[]> {
+  return classified(text, languageIdOrPath, source, (d) => d.sqlCalls());
+}
+
+/** The file's calls classified (no findings made), read by `read`; nothing for a language or tree we do not have. */
+async function classified<T>(text: string, languageIdOrPath: string, source: SourceTree | undefined, read: (d: Detector) => T[]): Promise<T[]> {
   const lang = languageOf(languageIdOrPath);
   if (!lang) return [];
   return withSourceTree(text, lang, source, (tree) => {
     if (!tree) return [];
     const d = new Detector(text, lang);
     d.classify(tree.rootNode);
-    return d.sqlCalls();
+    return read(d);
   });
 }
 
@@ -245,14 +250,7 @@ export interface BuilderTableCall {
  * no SQL text shows (the least-privilege role's GRANTs, core/health/leastPrivilege usageFromBuilderCalls).
  */
 export async function findBuilderTableCalls(text: string, languageIdOrPath: string, source?: SourceTree): Promise<BuilderTableCall[]> {
-  const lang = languageOf(languageIdOrPath);
-  if (!lang) return [];
-  return withSourceTree(text, lang, source, (tree) => {
-    if (!tree) return [];
-    const d = new Detector(text, lang);
-    d.classify(tree.rootNode);
-    return d.builderTableCalls();
-  });
+  return classified(text, languageIdOrPath, source, (d) => d.builderTableCalls());
 }
 
 /** `?`, `%s`, `%(name)s`, `:name` placeholders → $1, $2, … (in order of appearance). */
