@@ -126,10 +126,23 @@ export interface TrialRun {
   statements: readonly { sql: string; planAsRole?: string }[];
   proofs: Map<string, Omit<Proof, 'undo'>>;
   tables: Map<string, string[] | null>;
+  /**
+   * The statements (sql and role) whose plan failed beside another's trial index: never planned as a sibling again. Such
+   * a failure (an error, a function that sleeps until its backend is terminated) stays that statement's own outcome: when
+   * it ended the session, the statement whose index was being built is advised again without it (SiblingLost).
+   */
+  unsafe: Set<string>;
 }
 
 export function newTrialRun(statements: readonly { sql: string; planAsRole?: string }[]): TrialRun {
-  return { statements, proofs: new Map(), tables: new Map() };
+  return { statements, proofs: new Map(), tables: new Map(), unsafe: new Set() };
+}
+
+/** A sibling's plan ended the session of another statement's advice (TrialRun.unsafe): that advice is made again. */
+class SiblingLost extends Error {}
+
+function plannedKey(sql: string, role: string | undefined): string {
+  return JSON.stringify([sql, role ?? null]);
 }
 
 function runKey(sql: string, role: string | undefined, kept: readonly string[], definition: string): string {
@@ -219,6 +232,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     return out.length ? { notTried: out } : {};
   };
 
+  let siblingLost = false;
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
     if (opts.planAsRole) await planAs(s, opts.planAsRole);
@@ -280,7 +294,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       const def = definitionOf(c);
       for (const st of trial.statements) {
         const key = runKey(st.sql, st.planAsRole, keptDefs, def);
-        if (st.sql === sql || (st.planAsRole ?? undefined) !== opts.planAsRole || trial.proofs.has(key) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
+        if (st.sql === sql || (st.planAsRole ?? undefined) !== opts.planAsRole || trial.proofs.has(key) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
         await s.query(HYPO_SQL.savepoint);
         try {
           const plan = await planOf({ ...ctx, sql: st.sql, params: undefined });
@@ -288,8 +302,14 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           await s.query(HYPO_SQL.releaseSavepoint);
         } catch {
           // Not planned (the statement fails on its own): its advice builds the index itself.
-          await s.query(HYPO_SQL.rollbackToSavepoint).catch(() => undefined);
-          await s.query(HYPO_SQL.releaseSavepoint).catch(() => undefined);
+          trial.unsafe.add(plannedKey(st.sql, st.planAsRole));
+          try {
+            await s.query(HYPO_SQL.rollbackToSavepoint);
+            await s.query(HYPO_SQL.releaseSavepoint);
+          } catch {
+            siblingLost = true;
+            throw new SiblingLost('a statement of this run ended the session while planned beside this one\'s trial index');
+          }
         }
       }
     }
@@ -309,6 +329,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           try {
             p = await proveOne(c);
           } catch (e) {
+            if (e instanceof SiblingLost) throw e;
             if (e instanceof TrialBusyError) {
               // Not waited for: reported as not proved, like a candidate nobody could try.
               rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: e.message });
@@ -375,6 +396,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           try {
             p = await proveOne(c);
           } catch (e) {
+            if (e instanceof SiblingLost) throw e;
             rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `could not be tried: ${describeError(e)}` });
             continue;
           }
@@ -420,6 +442,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const realBuilds = tx?.built.length ?? 0;
     return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
+    // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
+    // (By the flag: the database layer wraps what crosses its session.)
+    if (siblingLost) return adviseWithFacts(db, sql, params, shape, facts, info, opts);
     const message = describeError(e);
     opts.log?.(`index advice: ${message}`);
     return { status: 'error', message, suggestions: [], proof: 'none', proofNote, considered: candidates.length, rejected, tried, ...(withheld.size ? { realBuildWithheld: true } : {}) };
