@@ -9,10 +9,12 @@ export const step: Step = {
   async run({ wb, db, scenario, screenshot, log }) {
     const { table, column } = scenario.missingIndex;
     const indexed = async () =>
-      (await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 AND indexdef ~ $2`, [table, `\\(${column}\\)`])).map((r) => r.indexdef);
+      (await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 AND indexdef ~ $2`, [table, `\\(${column}[,)]`])).map((r) => r.indexdef);
     if ((await indexed()).length) throw new Error(`the database already has an index on ${table}(${column}) before the step`);
     await wb.openFile(scenario.queryFile);
-    const mine = new RegExp(`${table} \\(${column}\\).*missing-index`);
+    // Led by the column: the query is `WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20`, whose index is
+    // (customer_id, placed_at DESC) since the equality+ORDER BY composite wins over its prefix (person18 LOW 6).
+    const mine = new RegExp(`${table} \\(${column}[,)].*missing-index`);
     const row = await wb.problemRow('missing-index', mine, `a missing-index problem about ${table}(${column})`, 60_000);
     await screenshot('missing-index-problem');
     // Go to it and ask for the quick fixes, as a person does (click, then Ctrl+.).
