@@ -1841,7 +1841,8 @@ function hookKnexClient(Client: unknown): void {
 /**
  * Every Knex version makes its runner through the client (`client.runner(builder)` → `new Runner(client, builder)`),
  * wherever the Runner's module lives (lib/runner.js before 0.95, lib/execution/runner.js since; a bundled or aliased
- * copy): the first runner made hooks its class, so no Knex version depends on a module path.
+ * copy): the first runner made hooks its class, so no Knex version depends on a module path — the one way the Runner is
+ * hooked (it is hooked before its first run: `run` is read from its class when called).
  */
 function hookKnexRunnerMaker(proto: Record<string, unknown> | undefined): void {
   const orig = proto?.runner as ((...a: unknown[]) => unknown) | undefined;
@@ -2110,7 +2111,6 @@ function onLoadHook(request: string, exports: unknown): void {
   else if (request === 'knex') hookKnexClient((exports as { Client?: unknown }).Client);
   else if (request === 'objection') hookObjection(exports);
   else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
-  else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/](execution[\\/])?runner(\.js)?$/.test(request)) hookKnexRunner(exports);
   else if (request === 'jest-runtime' || /[\\/]jest-runtime[\\/]build[\\/]index\.js$/.test(request)) hookJestRuntime(exports);
   else if (/[\\/]jest-environment-[^\\/]+[\\/]build[\\/]index\.js$/.test(request) || /^jest-environment-[a-z]+$/.test(request)) hookJestEnvironment(exports);
   else if (request === 'koa' || /[\\/]koa[\\/]lib[\\/]application\.js$/.test(request)) hookKoa(exports);
