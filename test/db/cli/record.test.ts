@@ -207,6 +207,23 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.equal(json.sitesUnknown, undefined);
   });
 
+  it('a write per item (person18: Knex 0.19\'s tag INSERT per tag, duplicates caught one by one) is reported at its loop\'s line with its count and failures — never as an N+1, and the single and multi-row INSERTs are not', async function () {
+    const program = fixture('knexTagLoop.js');
+    const missing = spawnSync(process.execPath, ['-e', 'require.resolve("knex-019")'], { cwd: path.dirname(program), env: process.env });
+    if (missing.status !== 0) {
+      console.log('      skipped: knex-019 (npm:knex@0.19.5) not installed (devDependencies: npm ci installs it)');
+      this.skip();
+    }
+    const rel = path.relative(root, program);
+    const json = await recordJson(['--', process.execPath, program], { DATABASE_URL: t.url });
+    assert.deepEqual(json.nPlusOne, []);
+    assert.deepEqual(json.writesPerItem.map((w: { file: string; line: number; kind: string; calls: number; failed: number; units: number; unit: string; fix: string }) => [w.file, w.line, w.kind, w.calls, w.failed, w.units, w.unit]), [[rel, lineOf(rel, '// tag loop line'), 'insert', 6, 4, 2, 'POST /api/articles']]);
+    assert.match(json.writesPerItem[0].fix, /\.insert\(rows\)/);
+    for (const m of ['// article line', '// whereIn line', '// links line']) assert.ok(json.sites.some((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, m)), m);
+    const text = await run(['record', '--', process.execPath, program], { DATABASE_URL: t.url });
+    assert.match(text.out, /Writes per item .*: 1\n {2}test\/fixtures\/record\/knexTagLoop\.js:\d+:\d+ {2}write per item: this call sent the same INSERT 6 times in one request \(POST \/api\/articles\), 4 of them failed/);
+  });
+
   it('TypeORM in a script (no unit of work open): each read at its line — several at once, each on its own runner — the N+1 at the loop, with no async context entered for a read', async () => {
     // The site rides on the query runner the read makes (the fixture fails when an AsyncLocalStorage is entered for a read).
     const program = fixture('typeormScript.js');
