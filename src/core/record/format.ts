@@ -183,7 +183,7 @@ export function nPlusOneMessage(n: RecordedNPlusOne, live = false): string {
  * `{{ bookinst.borrower }}` on one template line): one message naming each, the worst first.
  */
 /** "this call sent the same INSERT 6 times in one request (POST /api/articles), 5 of them failed" (the CLI's line). */
-export function writePerItemMessage(w: RecordedWritePerItem): string {
+function writePerItemMessage(w: RecordedWritePerItem): string {
   const where = w.unitKind === 'root' ? `one run (${w.unit})` : `one ${w.unitKind} (${w.unit})`;
   const more = w.units > 1 ? `; ${w.units} ${w.unitKind === 'request' ? 'requests' : 'units'} like it` : '';
   const failed = w.failed ? `, ${w.failed} of them failed (a loop catching each item's error)` : '';
