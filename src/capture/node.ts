@@ -1635,7 +1635,7 @@ function hookSequelizeRun(sequelize: unknown): void {
  * (save, insert, …) make their runner after an await, and a call on a runner the app made (a
  * transaction) may share it with other calls: those enter an async context as before.
  */
-const TYPEORM_CARRIES = new Set(['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists']);
+const TYPEORM_CARRIES = new Set(['find', 'findBy', 'findByIds', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists']);
 interface TypeormRunner { databaseConnection?: unknown; driver?: { connectedQueryRunners?: unknown[] } }
 const runnerTags = new WeakMap<object, Carried>();
 /** Set while a carrying TypeORM read runs synchronously: the query runner it makes takes it. */
@@ -1762,7 +1762,7 @@ const SEQUELIZE_OPTIONS_AT: Record<string, number | undefined> = {
 const SEQUELIZE_CARRIES = new Set(['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'aggregate', 'max', 'min', 'sum']);
 const SEQUELIZE_INSTANCE_OPTIONS_AT: Record<string, number | undefined> = { save: 0, reload: 0, destroy: 0, update: 1, increment: 1, decrement: 1, restore: 0 };
 const SEQUELIZE_INSTANCE = ['save', 'reload', 'destroy', 'update', 'increment', 'decrement', 'restore'];
-const TYPEORM_MANAGER = ['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'clear'];
+const TYPEORM_MANAGER = ['find', 'findBy', 'findByIds', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'clear'];
 const TYPEORM_QB = ['getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream'];
 
 function hookSequelize(exports: unknown): void {
@@ -1780,8 +1780,12 @@ function hookTypeorm(exports: unknown): void {
   const t = exports as Record<string, { prototype?: Record<string, unknown> } | undefined>;
   for (const cls of ['EntityManager', 'Repository', 'TreeRepository']) for (const m of TYPEORM_MANAGER) wrapEntry(t[cls]?.prototype, m, 'typeorm', false, typeormCarrier(m, cls));
   for (const cls of ['SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder', 'SoftDeleteQueryBuilder']) for (const m of TYPEORM_QB) wrapEntry(t[cls]?.prototype, m, 'typeorm', false, typeormCarrier(m, cls));
-  wrapEntry(t.DataSource?.prototype, 'query', 'typeorm', false, typeormCarrier('query', 'DataSource'));
-  hookTypeormRunnerMaker(t.DataSource?.prototype);
+  // TypeORM 0.2 has no DataSource: its Connection runs raw queries and makes the query runners (0.3 keeps Connection as
+  // DataSource's deprecated subclass, whose inherited methods are wrapped already).
+  for (const cls of ['DataSource', 'Connection']) {
+    wrapEntry(t[cls]?.prototype, 'query', 'typeorm', false, typeormCarrier('query', cls));
+    hookTypeormRunnerMaker(t[cls]?.prototype);
+  }
 }
 
 /** TypeORM's lazy relations load when the property is read (`await post.author`). */

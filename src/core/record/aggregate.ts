@@ -10,7 +10,7 @@
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
 import { isConnectionPing } from './ping';
-import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
+import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -95,6 +95,30 @@ export interface RecordedNPlusOne {
   repeated?: boolean;
 }
 
+/**
+ * One data change sent once per item: the same INSERT/UPDATE/DELETE (one row's worth: a single VALUES row, no list of
+ * keys) from one call site N or more times in one request, job or run — a loop of writes (person18: Knex's tag insert
+ * per tag). Not an N+1 (nothing is read per item) and not in `nPlusOne`: its fix is one batched write.
+ */
+export interface RecordedWritePerItem {
+  file: string;
+  line: number;
+  col: number;
+  via?: string;
+  /** insert, update, delete or merge. */
+  kind: WriteKind;
+  /** Calls in the worst unit of work, and how many of them failed there (a duplicate key the loop catches). */
+  calls: number;
+  failed: number;
+  units: number;
+  unit: string;
+  unitKind: string;
+  sql: string;
+  normalized: string;
+  ms: number;
+  fix: string;
+}
+
 export interface RecordSummary {
   statements: number;
   totalMs: number;
@@ -102,6 +126,8 @@ export interface RecordSummary {
   units: Record<string, number>;
   sites: SiteFigure[];
   nPlusOne: RecordedNPlusOne[];
+  /** Writes sent once per item (see RecordedWritePerItem), the most calls first. */
+  writesPerItem: RecordedWritePerItem[];
   slowest: { sql: string; ms: number; rows?: number; file?: string; line?: number; unit: string }[];
   /** Statements with no frame in the user's code (the app's own driver use from node_modules only). */
   withoutSite: number;
@@ -123,6 +149,39 @@ export function isRead(normalized: string): boolean {
   const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();
   if (s.startsWith('select') || s.startsWith('values') || s.startsWith('table ')) return true;
   if (s.startsWith('with')) return !/\b(insert|update|delete)\b/.test(s);
+  return false;
+}
+
+export type WriteKind = 'insert' | 'update' | 'delete' | 'merge';
+
+/**
+ * The data change a normalised statement makes one row's worth of, or undefined: a read, a session command, or a write
+ * already batched (a multi-row VALUES, INSERT … SELECT, a key list `= ANY($1)` / `IN (…)`), which a loop sending it in
+ * chunks is meant to.
+ */
+export function writePerItemKind(normalized: string): WriteKind | undefined {
+  const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();
+  const verb = (s.startsWith('with') ? /\b(insert|update|delete|merge)\b/.exec(s)?.[1] : /^(insert|update|delete|merge)\b/.exec(s)?.[1]) as WriteKind | undefined;
+  if (!verb) return undefined;
+  if (/=\s*any\s*\(|\bin\s*\(/.test(s)) return undefined;
+  if (verb === 'insert' && !oneValuesRow(s)) return undefined;
+  return verb;
+}
+
+/** An INSERT's VALUES holds exactly one row (`VALUES ($1, now())`, not `VALUES ($1), ($2)`); false without VALUES. */
+function oneValuesRow(s: string): boolean {
+  const m = /\bvalues\s*\(/.exec(s);
+  if (!m) return false;
+  let depth = 0;
+  let quoted = false;
+  for (let i = m.index + m[0].length - 1; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted) {
+      if (ch === "'") quoted = false;
+    } else if (ch === "'") quoted = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return !/^\s*,/.test(s.slice(i + 1));
+  }
   return false;
 }
 
@@ -150,7 +209,7 @@ interface Acc extends StatementFigure {
   interpolated: boolean;
   /** Every call sent the first text. */
   oneText: boolean;
-  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
+  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; failed: number }>;
 }
 
 /** Single executions kept for the slowest list (a summary lists `slowest` of them, 10 by default). */
@@ -244,9 +303,10 @@ export class RecordAggregate {
     if (pu) {
       pu.calls++;
       pu.ms += e.ms;
+      if (e.err) pu.failed++;
     } else {
       const prev = this.lastSite.get(e.u.id);
-      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
+      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined, failed: e.err ? 1 : 0 });
     }
     if (e.site) {
       const su = this.siteInUnit.get(`${e.u.id}\u0000${key}`);
@@ -339,12 +399,13 @@ export class RecordAggregate {
       return texts.get(file);
     };
     const nPlusOne: RecordedNPlusOne[] = [];
+    const writesPerItem: RecordedWritePerItem[] = [];
     const overUnits = new Map<RecordedNPlusOne, readonly string[]>();
     const siteList: SiteFigure[] = [];
     for (const s of this.sites.values()) {
       const statements: StatementFigure[] = [];
       for (const a of s.stmts.values()) {
-        let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string } | undefined;
+        let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string; failed: number } | undefined;
         /** The units of work where it reached the threshold (their number is the finding's "N requests like it"). */
         const over: string[] = [];
         /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
@@ -401,19 +462,38 @@ export class RecordAggregate {
           nPlusOne.push(n);
           overUnits.set(n, over);
         }
+        const write = s.site && over.length > 0 ? writePerItemKind(a.normalized) : undefined;
+        if (write && s.site) {
+          // A test building its data row by row runs per test run, never in production (as the static side's test-setup
+          // loops, person17 LOW 6): only requests, jobs and the run outside them count.
+          let worstW: typeof worst;
+          let wUnits = 0;
+          for (const pu of perUnit.values()) {
+            if (pu.kind === 'migration' || pu.kind === 'test' || pu.calls < o.threshold) continue;
+            wUnits++;
+            if (!worstW || pu.calls > worstW.calls) worstW = pu;
+          }
+          if (worstW) {
+            writesPerItem.push({
+              file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, kind: write, calls: worstW.calls, failed: worstW.failed, units: wUnits, unit: worstW.name, unitKind: worstW.kind,
+              sql: fig.sql, normalized: a.normalized, ms: worstW.ms, fix: batchedWriteForm(s.site.via, write),
+            });
+          }
+        }
       }
       statements.sort((x, y) => y.totalMs - x.totalMs);
       siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, calls: s.calls, totalMs: s.totalMs, statements });
     }
     siteList.sort((x, y) => y.totalMs - x.totalMs);
     nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line || x.normalized.localeCompare(y.normalized));
+    writesPerItem.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line || x.normalized.localeCompare(y.normalized));
     oneNPlusOnePerCall(nPlusOne, overUnits);
     const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
     const notices = noticesOf(extra.notices ?? [], this.prismaSent);
     const sitesUnknown = this.count > 0 && this.withoutSite >= this.count * 0.9 ? librariesOf(extra.notices ?? []) : undefined;
     if (sitesUnknown) notices.push(sitesUnknownText(sitesUnknown));
     return {
-      statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
+      statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, writesPerItem, slowest,
       withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold, ...(sitesUnknown ? { sitesUnknown } : {}),
     };
   }

@@ -618,3 +618,26 @@ function otherForm(v: string, key: RecordedLookup | undefined, callText: string 
     ? { fix: `Send one query for all keys (WHERE ${c} = ANY($1))${on} instead of one per item, then match rows in memory.`, atParent: `after it, one query${on} with WHERE ${c} = ANY($1) for all its rows` }
     : { fix: 'Send one query for all items (WHERE on the column that changes per item = ANY($1), $1 the array of their values) instead of one per item, then match rows in memory.' };
 }
+
+/**
+ * One batched write instead of a write per item, in the library that sent it (`via`): a recorded INSERT, UPDATE or DELETE
+ * that one call site sent once per item (aggregate's writesPerItem). Duplicates a loop catches one by one (an INSERT that
+ * fails on a unique key) become ON CONFLICT DO NOTHING in the batch.
+ */
+export function batchedWriteForm(via: string | undefined, kind: 'insert' | 'update' | 'delete' | 'merge'): string {
+  const v = (via ?? '').replace(/\\/g, '/');
+  const forms: Record<string, Partial<Record<typeof kind, string>>> = {
+    knex: { insert: 'one .insert(rows) with every item\'s row (an array: one multi-row INSERT; duplicates skipped with .onConflict(…).ignore() on Knex 0.21+, ON CONFLICT DO NOTHING in raw SQL before)', update: 'one .whereIn(key, ids).update(…) when every item gets the same change; per-item values in one UPDATE … FROM (VALUES …)', delete: 'one .whereIn(key, ids).del()' },
+    sequelize: { insert: 'one Model.bulkCreate(rows) (ignoreDuplicates: true for rows that may exist)', update: 'one Model.update(values, { where: { id: ids } }) when every item gets the same change', delete: 'one Model.destroy({ where: { id: ids } })' },
+    typeorm: { insert: 'one repository.insert(rows) (or a query builder .insert().values(rows).orIgnore())', update: 'one repository.update({ id: In(ids) }, values) when every item gets the same change', delete: 'one repository.delete({ id: In(ids) })' },
+    django: { insert: 'one Model.objects.bulk_create(objs) (ignore_conflicts=True for rows that may exist)', update: 'one Model.objects.bulk_update(objs, fields), or filter(pk__in=ids).update(…) when every item gets the same change', delete: 'one Model.objects.filter(pk__in=ids).delete()' },
+    sqlalchemy: { insert: 'one session.execute(insert(Model), rows) (or add_all(objs) and one flush)', update: 'one session.execute(update(Model), rows) with each row\'s primary key (a bulk UPDATE by primary key)', delete: 'one delete(Model).where(Model.id.in_(ids))' },
+  };
+  const key = v.startsWith('@prisma/') ? 'prisma' : Object.keys(forms).find((k) => v === k || v.startsWith(`${k}-`)) ?? '';
+  if (key === 'prisma') return `One write for every item instead of one per item: ${kind === 'insert' ? 'createMany({ data: rows, skipDuplicates: true })' : kind === 'delete' ? 'deleteMany({ where: { id: { in: ids } } })' : 'updateMany({ where: { id: { in: ids } }, data })  when every item gets the same change'}.`;
+  const form = forms[key]?.[kind];
+  if (form) return `One write for every item instead of one per item: ${form}.`;
+  return kind === 'insert'
+    ? 'One write for every item instead of one per item: one multi-row INSERT (VALUES (…), (…), or INSERT … SELECT * FROM unnest($1::…[], …)), with ON CONFLICT DO NOTHING for rows that may exist.'
+    : `One write for every item instead of one per item: one ${kind.toUpperCase()} … WHERE key = ANY($1) ($1 the array of the items' keys), or ${kind === 'update' ? 'UPDATE … FROM (VALUES …) for per-item values' : 'a join to the keys'}.`;
+}

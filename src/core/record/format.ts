@@ -3,7 +3,7 @@ import { oneLine as safeOneLine } from '../safeText';
 import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
-import type { RecordedNPlusOne, RecordSummary, SiteFigure } from './aggregate';
+import type { RecordedNPlusOne, RecordedWritePerItem, RecordSummary, SiteFigure } from './aggregate';
 import { sitesUnknownText } from './aggregate';
 import { countOf, recordedWhere } from '../format';
 
@@ -182,6 +182,14 @@ export function nPlusOneMessage(n: RecordedNPlusOne, live = false): string {
  * One line that sent several statements per item, each an N+1 of another table (person17: `{{ bookinst.book }}` and
  * `{{ bookinst.borrower }}` on one template line): one message naming each, the worst first.
  */
+/** "this call sent the same INSERT 6 times in one request (POST /api/articles), 5 of them failed" (the CLI's line). */
+function writePerItemMessage(w: RecordedWritePerItem): string {
+  const where = w.unitKind === 'root' ? `one run (${w.unit})` : `one ${w.unitKind} (${w.unit})`;
+  const more = w.units > 1 ? `; ${w.units} ${w.unitKind === 'request' ? 'requests' : 'units'} like it` : '';
+  const failed = w.failed ? `, ${w.failed} of them failed (a loop catching each item's error)` : '';
+  return `write per item: this call sent the same ${w.kind.toUpperCase()} ${w.calls} times in ${where}${failed}${more}, ${ms(w.ms)}${w.via ? ` (via ${w.via})` : ''}.`;
+}
+
 export function nPlusOnesMessage(list: readonly RecordedNPlusOne[], live = false): string {
   if (list.length === 1) return nPlusOneMessage(list[0], live);
   const n = list[0];
@@ -220,6 +228,14 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
     out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}  ${safeOneLine(nPlusOneMessage(n))}`);
     out.push(`      ${oneLine(n.sql)}`);
     out.push(`      fix: ${safeOneLine(n.fix)}`);
+  }
+  if (s.writesPerItem.length) {
+    out.push('', `Writes per item (the same INSERT/UPDATE/DELETE from one call site ${s.threshold}+ times in one unit of work; not an N+1, a batching matter): ${s.writesPerItem.length}`);
+    for (const w of s.writesPerItem) {
+      out.push(`  ${safeOneLine(rel(w.file))}:${w.line}:${w.col}  ${safeOneLine(writePerItemMessage(w))}`);
+      out.push(`      ${oneLine(w.sql)}`);
+      out.push(`      fix: ${safeOneLine(w.fix)}`);
+    }
   }
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
@@ -271,6 +287,7 @@ export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?
     ...(s.sitesUnknown ? { sitesUnknown: s.sitesUnknown } : {}),
     dropped: s.dropped,
     nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix, ...(n.repeated ? { repeated: true } : {}) })),
+    writesPerItem: s.writesPerItem.map((w) => ({ file: rel(w.file), line: w.line, column: w.col, kind: w.kind, calls: w.calls, failed: w.failed, units: w.units, unit: w.unit, unitKind: w.unitKind, sql: w.sql, normalized: w.normalized, ms: w.ms, via: w.via, fix: w.fix })),
     sites: s.sites.map((site) => ({
       file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, calls: site.calls, totalMs: site.totalMs,
       statements: site.statements.map((st) => {

@@ -191,8 +191,24 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// loop line'), 5, 'sequelize']]);
   });
 
-  it('Knex before 0.95 (issue 20 person18 HIGH 1: its runner is lib/runner.js, not lib/execution/runner.js): the loop\'s query at its line, the N+1 found there, and no "call sites unknown" note', async function () {
+  for (const [alias, version, label] of [['knex-019', '0.19.5', 'Knex before 0.95 (issue 20 person18 HIGH 1: its runner is lib/runner.js, not lib/execution/runner.js)'], ['knex-3', '3.1.0', 'Knex 3 (lib/execution/runner.js)']]) it(`${label}: the loop's query at its line, the N+1 found there, and no "call sites unknown" note`, async function () {
     const program = fixture('knexOld.js');
+    const missing = spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(alias)})`], { cwd: path.dirname(program), env: process.env });
+    if (missing.status !== 0) {
+      console.log(`      skipped: ${alias} (npm:knex@${version}) not installed (devDependencies: npm ci installs it)`);
+      this.skip();
+    }
+    const rel = path.relative(root, program);
+    const json = await recordJson(['--', process.execPath, program], { DATABASE_URL: t.url, KNEX_MODULE: alias });
+    // via is the package's folder: the alias here, knex in an app.
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string; unit: string }) => [n.file, n.line, n.calls, n.via, n.unit]), [[rel, lineOf(rel, '// loop line'), 6, alias, 'GET /tags']]);
+    assert.ok(json.sites.some((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, '// setup line')), JSON.stringify(json.sites));
+    assert.ok(json.sites.every((s: { file: string | null }) => s.file !== null), JSON.stringify(json.sites));
+    assert.equal(json.sitesUnknown, undefined);
+  });
+
+  it('a write per item (person18: Knex 0.19\'s tag INSERT per tag, duplicates caught one by one) is reported at its loop\'s line with its count and failures — never as an N+1, and the single and multi-row INSERTs are not', async function () {
+    const program = fixture('knexTagLoop.js');
     const missing = spawnSync(process.execPath, ['-e', 'require.resolve("knex-019")'], { cwd: path.dirname(program), env: process.env });
     if (missing.status !== 0) {
       console.log('      skipped: knex-019 (npm:knex@0.19.5) not installed (devDependencies: npm ci installs it)');
@@ -200,11 +216,12 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     }
     const rel = path.relative(root, program);
     const json = await recordJson(['--', process.execPath, program], { DATABASE_URL: t.url });
-    // via is the package's folder: knex-019 here (the alias), knex in an app.
-    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string; unit: string }) => [n.file, n.line, n.calls, n.via, n.unit]), [[rel, lineOf(rel, '// loop line'), 6, 'knex-019', 'GET /tags']]);
-    assert.ok(json.sites.some((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, '// setup line')), JSON.stringify(json.sites));
-    assert.ok(json.sites.every((s: { file: string | null }) => s.file !== null), JSON.stringify(json.sites));
-    assert.equal(json.sitesUnknown, undefined);
+    assert.deepEqual(json.nPlusOne, []);
+    assert.deepEqual(json.writesPerItem.map((w: { file: string; line: number; kind: string; calls: number; failed: number; units: number; unit: string; fix: string }) => [w.file, w.line, w.kind, w.calls, w.failed, w.units, w.unit]), [[rel, lineOf(rel, '// tag loop line'), 'insert', 6, 4, 2, 'POST /api/articles']]);
+    assert.match(json.writesPerItem[0].fix, /\.insert\(rows\)/);
+    for (const m of ['// article line', '// whereIn line', '// links line']) assert.ok(json.sites.some((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, m)), m);
+    const text = await run(['record', '--', process.execPath, program], { DATABASE_URL: t.url });
+    assert.match(text.out, /Writes per item .*: 1\n {2}test\/fixtures\/record\/knexTagLoop\.js:\d+:\d+ {2}write per item: this call sent the same INSERT 6 times in one request \(POST \/api\/articles\), 4 of them failed/);
   });
 
   it('TypeORM in a script (no unit of work open): each read at its line — several at once, each on its own runner — the N+1 at the loop, with no async context entered for a read', async () => {

@@ -73,6 +73,19 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.match(r.json.nPlusOne[0].fix, /selectinload\(Author\.books\)/);
   });
 
+  it('SQLAlchemy, a homework bookshop script (JonS87/HW_ORM): a Query iterated directly while each row reads a chain of lazy many-to-one relationships — the N+1 is the look-up that runs per row (9), not the two the identity map answers (3 each); its session.add writes are not writes per item', async function () {
+    const missing = has(['sqlalchemy', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('sqlalchemy_chain.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const file = path.join(fixtures, 'sqlalchemy_chain.py');
+    assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.file, n.line, n.calls, n.via, n.sql.replace(/\s+/g, ' ').slice(0, 40)]), [[file, lineOf('sqlalchemy_chain.py', '# chain line'), 9, 'sqlalchemy', 'SELECT hw_stock.id AS hw_stock_id, hw_st']]);
+    const chain = r.json.sites.find((s: any) => s.file === file && s.line === lineOf('sqlalchemy_chain.py', '# chain line'));
+    assert.deepEqual(chain.statements.map((s: any) => s.calls).sort(), [3, 3, 9]);
+    assert.ok(r.json.sites.some((s: any) => s.file === file && s.line === lineOf('sqlalchemy_chain.py', '# list line')), 'the list at its line');
+    assert.deepEqual(r.json.writesPerItem, []);
+  });
+
   it('SQLAlchemy on psycopg2, CTFd\'s per-user aggregates: one grouped statement each, no placeholder; no recorded value in any advice (person13 P1, P4)', async function () {
     const missing = has(['sqlalchemy', 'psycopg2']);
     if (missing) return skip(this, missing);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { summarize, isRead, touchesTables } from '../../../../src/core/record/aggregate';
+import { summarize, isRead, touchesTables, writePerItemKind } from '../../../../src/core/record/aggregate';
 import { isConnectionPing } from '../../../../src/core/record/ping';
 import { roughNormalize } from '../../../../src/core/record/statementText';
 import { batchedForm } from '../../../../src/core/record/batchedForm';
@@ -49,6 +49,24 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
       ['SELECT 1', '(SELECT 1)', 'with x as (select 1) select * from x', 'UPDATE t SET v = $1', 'SET client_min_messages TO warning;SET TIME ZONE INTERVAL $1 HOUR TO MINUTE', 'SHOW server_version', 'BEGIN', 'select_x'].map(touchesTables),
       [true, true, true, true, false, false, false, false],
     );
+  });
+
+  it('a write sent once per item (one row\'s worth, N+ times from one site in a request, job or run) is a write per item, not an N+1; batched writes, tests and migrations are not', () => {
+    const events: QueryEvent[] = [];
+    const unit = (k: QueryEvent['u']['k'], id: string) => ({ u: { k, id, n: id.replace(/#\d+$/, '') } });
+    for (let i = 0; i < 6; i++) {
+      events.push(q('INSERT INTO tags (id, name) VALUES ($1, $2)', 'POST /articles#1', 30, { ...unit('request', 'POST /articles#1'), err: i < 5 ? 'duplicate key' : undefined }));
+      events.push(q('UPDATE items SET v = $1 WHERE id = $2', 'root', 40));
+      events.push(q('INSERT INTO log (a, b) VALUES ($1, $2), ($3, $4)', 'root', 50));
+      events.push(q('DELETE FROM items WHERE id = ANY($1)', 'root', 60));
+      events.push(q('INSERT INTO fixture (a) VALUES ($1)', 'a test', 70, unit('test', 'a test')));
+      events.push(q('INSERT INTO copy SELECT * FROM items WHERE id = $1', 'root', 80));
+    }
+    const s = summarize(events, normalizeSql, {});
+    assert.deepEqual(s.nPlusOne, []);
+    assert.deepEqual(s.writesPerItem.map((w) => [w.line, w.kind, w.calls, w.failed, w.unit]), [[30, 'insert', 6, 5, 'POST /articles'], [40, 'update', 6, 0, 'root']]);
+    assert.match(recordText(s, (f) => f), /Writes per item .*: 2\n {2}\/app\/src\/orders\.ts:30:5 {2}write per item: this call sent the same INSERT 6 times in one request \(POST \/articles\), 5 of them failed/);
+    assert.deepEqual(['WITH x AS (SELECT $1) INSERT INTO t (v) SELECT * FROM x', 'WITH x AS (SELECT $1) UPDATE t SET v = $2', 'insert into t (v, w) values (now(), \'a,(b)\')', 'INSERT INTO t (v) VALUES ($1) ON CONFLICT DO NOTHING', 'SELECT 1'].map(writePerItemKind), [undefined, 'update', 'insert', 'insert', undefined]);
   });
 
   it('statements without a frame in the user\'s code are counted and never reported as an N+1', () => {
