@@ -1616,7 +1616,7 @@ class Detector {
   }
 
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
-  private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
+  private possibleOf(est: { iterations?: number; declared?: boolean; bounded?: boolean; from?: string }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
@@ -1625,6 +1625,7 @@ class Detector {
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
+      ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
   }
@@ -3147,6 +3148,17 @@ const MAX_FIXED_LIST = 10;
  */
 const MAX_DECLARED_ITERATIONS = 31;
 
+
+/**
+ * The loop walks rows of a query whose LIMIT the code writes as a literal of at most MAX_FIXED_LIST (`[:5]` on a Django
+ * queryset, `.limit(3)`, `take: 5`, `.Limit(5)`, `.first(3)`): at most a handful of items by the code, not a page of the
+ * data (a page size — `per_page`, `pageSize`, `PageRequest.of` — is a page, and stays a warning). Evidence of size, not
+ * a name: its N+1 is only possible (`info`).
+ */
+function handfulByLimit(est: { iterations?: number; bounded?: boolean; declared?: boolean; from?: string }): boolean {
+  return est.bounded === true && est.declared !== true && est.iterations !== undefined && est.iterations >= 1 && est.iterations <= MAX_FIXED_LIST
+    && !/per_page|pageSize|PageRequest/i.test(est.from ?? '');
+}
 
 /** Cheap test before remoteCallPerItem reads the loop's calls. */
 const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;
