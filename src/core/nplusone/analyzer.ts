@@ -84,7 +84,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       cross.add(file, lang, r.facts);
       return opts.skip?.(file) ? [] : r.findings;
     },
-    adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(findings, policy))),
+    adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(cross.adjust(findings), policy))),
     finish: async () => [...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

@@ -14,8 +14,9 @@ import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { escapeRe, RULE_ID } from './detect';
 import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
+import { remotePossible } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
-import { languageFolderOf } from '../languages/registry';
+import { languageFolderOf, languageOf } from '../languages/registry';
 import type { GoCallRef, GoFileFacts } from '../languages/go/callGraph';
 import { GoIndex, type GoTargets } from './goResolve';
 import type { SequelizeMixin } from './sequelizeModels';
@@ -99,6 +100,8 @@ interface Def {
   cached?: boolean;
   /** A huey task: calling it enqueues a message (loopEvidence.enqueuedWhenCalled); it reaches nothing per call. */
   enqueued?: boolean;
+  /** Its own body calls another service (FileCallFacts `remote`): the call as written. */
+  remote?: string;
   /** Go: the function's name, its receiver type (a method) and its calls as Go names them. */
   name?: string;
   goRecv?: string;
@@ -159,7 +162,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -613,8 +616,46 @@ export class CrossFileCalls {
     return out;
   }
 
+  /**
+   * The first of `names` (called by the same iteration before its query) that is the app's own wrapper around another
+   * service: every definition of the name in the project (at most MAX_DEFINITIONS, test code left out) calls an HTTP
+   * client, `fetch` or a service's SDK itself (papermark's `getDomainResponse` → `fetch` to Vercel, then the domain's
+   * update). The per-item remote call sets the pace and the query waits on its answer (detect's remoteCallPerItem, which
+   * sees only the calls of its own file). As `name` → `remote call`; undefined when none is.
+   */
+  remoteBefore(language: SourceLanguage, names: readonly string[] | undefined): string | undefined {
+    if (!names?.length) return undefined;
+    const family = languageFolderOf(language);
+    for (const name of names) {
+      const defs = this.defs.get(`${family}:${name}`) ?? [];
+      if (defs.length && defs.length <= MAX_DEFINITIONS && defs.every((d) => d.remote && !d.mixin)) return `${name}\` → \`${defs[0].remote}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * N+1 warnings of a file's own loops whose iteration first calls the app's wrapper around another service (known only
+   * once every file is read, see remoteBefore): `info`, "possible", with the reason — as detect does when the remote call
+   * is written in the loop itself.
+   */
+  adjust(findings: Finding[]): Finding[] {
+    return findings.map((f) => {
+      if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
+      const ev = f.evidence as { itemBefore?: string[] } | undefined;
+      const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
+      const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
+      if (!remote) return f;
+      const possible = remotePossible(remote);
+      return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
+    });
+  }
+
   /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
   private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined, oneOf?: Def[], handler?: { name: string; msg: string }): Finding {
+    if (!possible) {
+      const remote = this.remoteBefore(call.language, call.itemBefore);
+      if (remote) possible = remotePossible(remote);
+    }
     // The app's own function: the batched one to add, no code (rewrites.ts).
     const callee = handler?.name ?? call.callee;
     const rewrite = def.mixin ? sequelizeMixinAdvice(def.mixin, call.variable) : batchMethodAdvice(call.text, callee, undefined, call.variable);

@@ -25,7 +25,7 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
@@ -51,6 +51,8 @@ export interface NPlusOneEvidence {
   rewrite: Rewrite;
   /** The loop's other writes (or the same read in other branches), merged into this one finding (1-based lines). */
   alsoAt?: { line: number; call: string }[];
+  /** Names the same iteration calls before the query (PendingLoopCall.itemBefore): judged once every file is read. */
+  itemBefore?: string[];
 }
 
 interface DbHit {
@@ -101,7 +103,8 @@ export interface FileCallFacts {
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
-  functions: { name: string; line: number; cls?: string; queries: boolean; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -183,6 +186,8 @@ export interface PendingLoopCall {
    * when it clears a cache itself: a cached method is cold in this loop when one of them empties its cache.
    */
   before?: string[];
+  /** Names the same iteration calls before this call (not in a function the body only defines): one of them may be the app's wrapper around another service (see CrossFileCalls.remoteBefore). */
+  itemBefore?: string[];
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -538,7 +543,8 @@ class Detector {
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
       const cls = this.classOf(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      const remote = this.remoteCallIn(def);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -595,6 +601,7 @@ class Detector {
         ...(goScopes ? { goRef: goScopes.refOf(n) } : {}),
         ...(this.lang === 'go' && this.inFuncLiteralOf(n, li.body) ? { inFuncLiteral: true } : {}),
         ...this.calledBefore(li.node, holderOf(li.node)),
+        ...this.itemCallsBefore(li, n),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -1609,15 +1616,16 @@ class Detector {
   }
 
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
-  private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
+  private possibleOf(est: { iterations?: number; declared?: boolean; bounded?: boolean; from?: string }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const tree = loop && node ? this.treeBuiltNodeByNode(li, node) : undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
-      ?? (remote ? `Possible N+1, each item first goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query waits on its answer` : undefined)
+      ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
+      ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
   }
@@ -1644,6 +1652,44 @@ class Detector {
       if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
     }
     return undefined;
+  }
+
+  /** Whether the call goes to another service by what it calls: an HTTP client or a service's SDK (REMOTE_CLIENT), or the global `fetch`. */
+  private isRemoteClientCall(c: Node): boolean {
+    const fn = field(c, 'function') ?? field(c, 'method');
+    const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
+    return REMOTE_CLIENT.test(head) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
+  }
+
+  /** The first call to another service in the definition's own body (not in a function it only defines), as written (FileCallFacts `remote`). */
+  private remoteCallIn(def: Node): string | undefined {
+    if (!REMOTE_HINT.test(def.text)) return undefined;
+    for (const c of this.callsWithin(this.spanOf(def)[0], this.spanOf(def)[1])) {
+      if (!this.isRemoteClientCall(c)) continue;
+      let nested = false;
+      for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
+      if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
+    }
+    return undefined;
+  }
+
+  /**
+   * The names the same iteration calls before `node` starts (PendingLoopCall.itemBefore): calls of the loop's body that have
+   * answered before it, not in a function the body only defines. Whether one is the app's wrapper around another service is
+   * known only once every file is read (CrossFileCalls.remoteBefore).
+   */
+  private itemCallsBefore(li: LoopInfo, node: Node): { itemBefore?: string[] } {
+    if (li.kind === 'resolver' || li.kind === 'serializer') return {};
+    const names = new Set<string>();
+    for (const c of this.callsWithin(this.spanOf(li.body)[0], this.spanOf(node)[0])) {
+      if (same(c, node) || this.spanOf(c)[1] > this.spanOf(node)[0]) continue;
+      const name = this.calleeOf(c);
+      if (!name || GENERIC_NAMES.has(name) || name.length < 4) continue;
+      let nested = false;
+      for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
+      if (!nested) names.add(name);
+    }
+    return names.size ? { itemBefore: [...names].slice(0, 12) } : {};
   }
 
   /**
@@ -2780,6 +2826,7 @@ class Detector {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
       ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
+      ...(possible ? {} : this.itemCallsBefore(li, node)),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     const finding: Finding = {
@@ -3101,6 +3148,17 @@ const MAX_FIXED_LIST = 10;
  */
 const MAX_DECLARED_ITERATIONS = 31;
 
+
+/**
+ * The loop walks rows of a query whose LIMIT the code writes as a literal of at most MAX_FIXED_LIST (`[:5]` on a Django
+ * queryset, `.limit(3)`, `take: 5`, `.Limit(5)`, `.first(3)`): at most a handful of items by the code, not a page of the
+ * data (a page size — `per_page`, `pageSize`, `PageRequest.of` — is a page, and stays a warning). Evidence of size, not
+ * a name: its N+1 is only possible (`info`).
+ */
+function handfulByLimit(est: { iterations?: number; bounded?: boolean; declared?: boolean; from?: string }): boolean {
+  return est.bounded === true && est.declared !== true && est.iterations !== undefined && est.iterations >= 1 && est.iterations <= MAX_FIXED_LIST
+    && !/per_page|pageSize|PageRequest/i.test(est.from ?? '');
+}
 
 /** Cheap test before remoteCallPerItem reads the loop's calls. */
 const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;

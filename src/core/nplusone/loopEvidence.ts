@@ -197,6 +197,14 @@ function overStaff(iterable: string | undefined, variable: string | undefined): 
   return !!iterable && /(?:^|[^\w])(?:get_?)?(?:admins|administrators|moderators|superusers|staff_?(?:users|members)|admin_?users|AdminUsers)\b\s*(?:\(|$|\.all\(\))|is_superuser\s*=\s*True|is_staff\s*=\s*True/i.test(iterable);
 }
 
+/**
+ * Why an N+1 whose iteration first goes to another service is only possible: `remote` is the remote call as written
+ * (`stripe.customers.del`), or the app's function that makes it (`getDomainResponse\` → \`fetch`).
+ */
+export function remotePossible(remote: string): string {
+  return `Possible N+1, each item first goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query waits on its answer`;
+}
+
 /** What makes an N+1 only possible (`info`), said at the head of its message; undefined when it is a warning. */
 export function possibleBecause(boundedByCode: boolean, iterable: string | undefined, variable: string | undefined): string | undefined {
   if (boundedByCode) return 'Possible N+1, bounded by the code';
