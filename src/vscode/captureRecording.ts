@@ -17,7 +17,7 @@ import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, reco
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, type RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { clauseLines, countOf, foldSql } from '../core/format';
@@ -155,7 +155,8 @@ export class CaptureRecording implements vscode.Disposable {
     if (key) for (const [k, a] of this.advice) if (a.provedOn !== key) this.advice.delete(k);
     for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
     this.refresh();
-    const said = captureStoppedText(this.rec.statements, this.summary?.nPlusOne.length ?? 0, { sitesUnknown: this.summary?.sitesUnknown });
+    const silenced = this.silencedNPlusOnes().size;
+    const said = captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording. Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
@@ -289,9 +290,27 @@ export class CaptureRecording implements vscode.Disposable {
     return this.listener !== undefined;
   }
 
-  /** What the e2e tests and the API read. */
-  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; dropped: number; afterStop: number; sitesUnknown?: string } {
-    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown };
+  /** What the e2e tests and the API read. `silenced`: how many of `nPlusOne` a pg-lens-ignore comment (or the rule off) silences. */
+  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; silenced: number; dropped: number; afterStop: number; sitesUnknown?: string } {
+    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], silenced: this.silencedNPlusOnes().size, dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown };
+  }
+
+  /**
+   * The recorded N+1s the Problems panel does not show (silenced by a comment where their finding stands, or the rule
+   * off): read from the open document, else the file. Stop's message and the report count the others.
+   */
+  silencedNPlusOnes(): Set<RecordedNPlusOne> {
+    if (!this.summary?.nPlusOne.length) return new Set();
+    const textOf = (file: string): string | undefined => {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+      if (open) return open.getText();
+      try {
+        return readRegularFileSync(file).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    return silencedRecordedNPlusOnes(this.state(), textOf, this.ctx.config.rulesSeverity);
   }
 
   async start(): Promise<void> {
@@ -348,7 +367,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.debugVars = undefined;
     void l.close();
     this.refresh();
-    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown }, this.languages);
+    const silenced = this.silencedNPlusOnes().size;
+    const said = captureStoppedText(this.rec?.statements ?? 0, (this.summary?.nPlusOne.length ?? 0) - silenced, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, silenced }, this.languages);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
