@@ -52,7 +52,7 @@ export const NO_ALERTS: AlertState = { active: new Set(), samples: new Map(), se
 /** Hysteresis for connections: the alert re-arms only once usage falls this far below the share. */
 const CONNECTIONS_REARM = 0.05;
 /** The window of a statement's recent mean time. */
-export const MEAN_WINDOW_MS = 60_000;
+const MEAN_WINDOW_MS = 60_000;
 /** A mean-time episode ends once the recent mean falls below this share of the threshold. */
 const MEAN_REARM = 0.8;
 
