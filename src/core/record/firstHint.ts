@@ -11,7 +11,7 @@ import type { SourceLanguage } from '../syntax/treeSitter';
 const DATABASE_MODULES = /^(sequelize|typeorm|@prisma\/client|\.prisma\/client|knex|objection|@mikro-orm\/|drizzle-orm|kysely|pg|pg-promise|postgres|django\.db|django\.contrib\.postgres|sqlalchemy|flask_sqlalchemy|sqlmodel|peewee|tortoise|psycopg2?|asyncpg|gorm\.io\/gorm|entgo\.io\/ent|github\.com\/jackc\/pgx|github\.com\/jmoiron\/sqlx|github\.com\/gobuffalo\/pop|database\/sql|jakarta\.persistence|javax\.persistence|org\.springframework\.data|org\.hibernate|java\.sql|active_?record|rails)(\b|\/|\.|$)/;
 
 /** The hint's text (the CodeLens title); its command starts a recording. */
-export const ORM_HINT_TITLE = '$(record) PG Lens: this code sends its SQL through an ORM — Start Recording, then run the app, to see each call\'s statements, N+1s and costs here';
+export const ORM_HINT_TITLE = '$(record) PG Lens: Start Recording, then run the app, to see the SQL these ORM calls send, their N+1s and costs';
 
 /**
  * The 1-based line for the hint in a file that uses a database library or the app's models and holds no SQL of its own
