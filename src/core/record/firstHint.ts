@@ -15,18 +15,22 @@ export const ORM_HINT_TITLE = '$(record) PG Lens: Start Recording, then run the 
 
 /**
  * The 1-based line for the hint in a file that uses a database library or the app's models and holds no SQL of its own
- * (`sqlSites` 0), or undefined. The line of the first import that names one (else the first line naming a model).
+ * (`sqlSites` 0), or undefined. The line of the first import that names one (else the first line naming a model, else
+ * where the app's own query client comes from).
  */
 export function ormHintLine(text: string, lang: SourceLanguage, sqlSites: number, file?: string): number | undefined {
   if (sqlSites > 0) return undefined;
   const ctx = learnContext(text, lang, file);
   const module = ctx.modules.find((m) => DATABASE_MODULES.test(m));
   const model = [...ctx.models][0];
-  if (!module && !model) return undefined;
+  // The app's own client (`const db = require('../db')`, `import { knex } from './db'`): what made it names the line.
+  // Only a client imported from the app (a factory call such as redis' createClient() is no database's).
+  const client = [...ctx.clients.values()].find((from) => /^(\.|@\/|~\/)/.test(from));
+  if (!module && !model && !client) return undefined;
   const lines = text.split('\n');
   const find = (needle: string): number | undefined => {
     const i = lines.findIndex((l) => l.includes(needle));
     return i < 0 ? undefined : i + 1;
   };
-  return (module !== undefined ? find(module) : undefined) ?? (model !== undefined ? find(model) : undefined) ?? 1;
+  return (module !== undefined ? find(module) : undefined) ?? (model !== undefined ? find(model) : undefined) ?? (client !== undefined ? find(client) : undefined) ?? 1;
 }

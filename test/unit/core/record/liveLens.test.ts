@@ -55,6 +55,10 @@ describe('recorded CodeLens while recording (from the live figures), and the fir
     assert.equal(ormHintLine(sequelize, 'typescript', 0), 2);
     const gorm = ['package store', '', 'import (', '\t"gorm.io/gorm"', ')'].join('\n');
     assert.equal(ormHintLine(gorm, 'go', 0), 4);
+    // person18's Koa/Knex app: the app's own knex client, required from a local module.
+    const koa = ["'use strict'", "const humps = require('humps')", "const db = require('../db')", '', 'module.exports = { async get(ctx) { ctx.body = await db("articles").first() } }'].join('\n');
+    assert.equal(ormHintLine(koa, 'javascript', 0), 3);
+    assert.equal(ormHintLine(["import { createClient } from 'redis';", 'const client = createClient();'].join('\n'), 'typescript', 0), undefined, 'a cache client');
     // SQL of its own: the hover and the cost CodeLens already speak there. No database at all: nothing to say.
     assert.equal(ormHintLine(sequelize, 'typescript', 2), undefined);
     assert.equal(ormHintLine(["import express from 'express';", 'export const ok = () => 1;'].join('\n'), 'typescript', 0), undefined);
