@@ -5,6 +5,7 @@
  * send. Pure: the file's text and language (core/nplusone/context reads its imports, clients and models).
  */
 import { learnContext } from '../nplusone/context';
+import { codeContextOf } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
 
 /** Modules of database libraries (ORMs, query builders, drivers) by the path a file imports them by. */
@@ -20,6 +21,9 @@ export const ORM_HINT_TITLE = '$(record) PG Lens: Start Recording, then run the 
  */
 export function ormHintLine(text: string, lang: SourceLanguage, sqlSites: number, file?: string): number | undefined {
   if (sqlSites > 0) return undefined;
+  // Code that runs in the app (requests, jobs): a migration, seed, script or test file is not where recording the app
+  // pays off first (person17's Django app: its 11 migrations would each have had the line).
+  if (file !== undefined && !['request', 'job'].includes(codeContextOf(file, text))) return undefined;
   const ctx = learnContext(text, lang, file);
   const module = ctx.modules.find((m) => DATABASE_MODULES.test(m));
   const model = [...ctx.models][0];

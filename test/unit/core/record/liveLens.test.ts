@@ -59,6 +59,11 @@ describe('recorded CodeLens while recording (from the live figures), and the fir
     const koa = ["'use strict'", "const humps = require('humps')", "const db = require('../db')", '', 'module.exports = { async get(ctx) { ctx.body = await db("articles").first() } }'].join('\n');
     assert.equal(ormHintLine(koa, 'javascript', 0), 3);
     assert.equal(ormHintLine(["import { createClient } from 'redis';", 'const client = createClient();'].join('\n'), 'typescript', 0), undefined, 'a cache client');
+    // Where the app runs, not its migrations, seeds, scripts or tests.
+    assert.equal(ormHintLine(django, 'python', 0, '/p17/catalog/views.py'), 2);
+    const migration = ['from django.db import migrations, models', '', 'class Migration(migrations.Migration):', '    dependencies = []'].join('\n');
+    assert.equal(ormHintLine(migration, 'python', 0, '/p17/catalog/migrations/0002_auto.py'), undefined);
+    assert.equal(ormHintLine(django, 'python', 0, '/p17/catalog/tests/test_views.py'), undefined);
     // SQL of its own: the hover and the cost CodeLens already speak there. No database at all: nothing to say.
     assert.equal(ormHintLine(sequelize, 'typescript', 2), undefined);
     assert.equal(ormHintLine(["import express from 'express';", 'export const ok = () => 1;'].join('\n'), 'typescript', 0), undefined);
