@@ -24,7 +24,7 @@ import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
-import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_EXTENSIONS, SOURCE_GLOB } from '../core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_EXTENSIONS, SOURCE_GLOB, sqlLanguageFor } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
@@ -123,15 +123,33 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** Plugged analyzers whose findings outlive the document (register's outlivesDocument). */
   private readonly outliving = new Set<Analyzer>();
   private readonly subs: vscode.Disposable[] = [];
+  /** The documents given the 'sql' language once (the user may set another afterwards: it is not given again). */
+  private readonly languageGiven = new Set<string>();
+
+  /** A `.psql`/`.pgsql` script that opened as plain text opens as SQL (core/languages/registry sqlLanguageFor). */
+  private giveSqlLanguage(d: vscode.TextDocument): void {
+    const key = d.uri.toString();
+    if (this.languageGiven.has(key)) return;
+    const associations = Object.keys(vscode.workspace.getConfiguration('files').get<Record<string, string>>('associations') ?? {});
+    const to = sqlLanguageFor(d.languageId, d.uri.path, associations);
+    if (!to) return;
+    this.languageGiven.add(key);
+    void vscode.languages.setTextDocumentLanguage(d, to).then(undefined, () => undefined);
+  }
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
   private readonly catalogEvents = new vscode.EventEmitter<void>();
   readonly onDidChangeCatalog = this.catalogEvents.event;
 
   constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
     registerFindingActions(ctx.extension, ctx.sites);
+    // A .psql/.pgsql script open before PG Lens started (each one that opens later: onDidOpenTextDocument).
+    for (const d of vscode.workspace.textDocuments) this.giveSqlLanguage(d);
     this.subs.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        this.giveSqlLanguage(d);
+        this.schedule(d, 0);
+      }),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS, true);

@@ -17,14 +17,19 @@ import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, reco
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, type RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { clauseLines, countOf, foldSql } from '../core/format';
 import { readRegularFileSync } from '../node/readFile';
 import { recordedStatementsAt } from '../core/record/atCursor';
 import { setRecordedLookup } from './siteIndex';
+import { fmtMs, recordedLenses, recordedLensKey } from '../core/record/lens';
+import { languageOf } from '../core/languages/registry';
 
+/** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
+const ORM_HINT_DISMISSED_KEY = 'pgLens.ormHint.dismissed';
+const ORM_HINT_DISMISS_COMMAND = 'pgLens.dismissOrmHint';
 /** Workspace storage key of the recording kept across a reload (core/record/keep). */
 const KEPT_KEY = 'pgLens.recording.kept';
 /** While recording, the recording is kept at most this often (and when it stops). */
@@ -115,7 +120,11 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.index')) this.adviceSettingsChanged();
       }),
-      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
+      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lensesOrHint(doc) }),
+      vscode.commands.registerCommand(ORM_HINT_DISMISS_COMMAND, async () => {
+        await this.ctx.extension.globalState.update(ORM_HINT_DISMISSED_KEY, true);
+        this.lensChanged.fire();
+      }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
@@ -155,7 +164,8 @@ export class CaptureRecording implements vscode.Disposable {
     if (key) for (const [k, a] of this.advice) if (a.provedOn !== key) this.advice.delete(k);
     for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
     this.refresh();
-    const said = captureStoppedText(this.rec.statements, this.summary?.nPlusOne.length ?? 0, { sitesUnknown: this.summary?.sitesUnknown });
+    const silenced = this.silencedNPlusOnes().size;
+    const said = captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording. Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
@@ -289,9 +299,27 @@ export class CaptureRecording implements vscode.Disposable {
     return this.listener !== undefined;
   }
 
-  /** What the e2e tests and the API read. */
-  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; dropped: number; afterStop: number; sitesUnknown?: string } {
-    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown };
+  /** What the e2e tests and the API read. `silenced`: how many of `nPlusOne` a pg-lens-ignore comment (or the rule off) silences. */
+  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; silenced: number; dropped: number; afterStop: number; sitesUnknown?: string } {
+    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], silenced: this.silencedNPlusOnes().size, dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown };
+  }
+
+  /**
+   * The recorded N+1s the Problems panel does not show (silenced by a comment where their finding stands, or the rule
+   * off): read from the open document, else the file. Stop's message and the report count the others.
+   */
+  silencedNPlusOnes(): Set<RecordedNPlusOne> {
+    if (!this.summary?.nPlusOne.length) return new Set();
+    const textOf = (file: string): string | undefined => {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+      if (open) return open.getText();
+      try {
+        return readRegularFileSync(file).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    return silencedRecordedNPlusOnes(this.state(), textOf, this.ctx.config.rulesSeverity);
   }
 
   async start(): Promise<void> {
@@ -348,7 +376,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.debugVars = undefined;
     void l.close();
     this.refresh();
-    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown }, this.languages);
+    const silenced = this.silencedNPlusOnes().size;
+    const said = captureStoppedText(this.rec?.statements ?? 0, (this.summary?.nPlusOne.length ?? 0) - silenced, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, silenced }, this.languages);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
@@ -440,6 +469,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.command = 'pgLens.stopRecording';
   }
 
+  /** What the visible editors' recorded lenses read at the last refresh (core/record/lens recordedLensKey). */
+  private lensKey = '';
+
   /** Notices already written to the log (once each, not at every refresh). */
   private readonly logged = new Set<string>();
 
@@ -454,7 +486,13 @@ export class CaptureRecording implements vscode.Disposable {
     // While recording, the Problems panel follows at its own pace (publishSoon); once stopped, at once.
     if (this.listener) this.publishSoon();
     else this.publishDiagnostics();
-    this.lensChanged.fire();
+    // The CodeLens of the open editors follows the figures while recording (this refresh is paced: RoundTripGate), and
+    // the window is asked to fetch them again only when a visible file's lenses read otherwise (person18 LOW 4).
+    const lensKey = recordedLensKey(this.summary, vscode.window.visibleTextEditors.map((e) => e.document.uri.fsPath));
+    if (!this.listener || lensKey !== this.lensKey) {
+      this.lensKey = lensKey;
+      this.lensChanged.fire();
+    }
     this.updateStatus();
     for (const n of this.summary?.notices ?? []) {
       if (this.logged.has(n)) continue;
@@ -547,18 +585,29 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const out: vscode.CodeLens[] = [];
-    const silenced = this.silenced(doc);
-    for (const site of this.sitesIn(doc)) {
-      const n = silenced.has(site.line!) ? undefined : this.summary!.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
-      const worst = site.statements.reduce((m, s) => Math.max(m, s.maxPerUnit), 0);
-      const kind = site.statements[0]?.maxUnitKind;
-      const per = kind && kind !== 'root' ? ` · ${worst}× per ${kind}` : worst > 1 ? ` · ${worst}× in one run` : '';
-      const title = `${countOf(site.calls, 'statement')} · ${fmtMs(site.totalMs)}${per}${n ? ': N+1' : ''}`;
-      out.push(new vscode.CodeLens(lineRange(site.line!, 1), { title, command: 'pgLens.recordedAdvice', arguments: [site.file, site.line], tooltip: 'Recorded by PG Lens. Click for plans and index advice.' }));
-    }
-    return out;
+    return recordedLenses(this.summary, doc.uri.fsPath, this.silenced(doc)).map(({ line, title }) => new vscode.CodeLens(lineRange(line, 1), { title, command: 'pgLens.recordedAdvice', arguments: [doc.uri.fsPath, line], tooltip: 'Recorded by PG Lens. Click for plans and index advice.' }));
   }
+
+  /**
+   * The recorded lenses, or — on a file that reaches the database through an ORM, with nothing recorded yet and no SQL
+   * of its own — the one dismissible line that says to record (core/record/firstHint).
+   */
+  private async lensesOrHint(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const recorded = this.lenses(doc);
+    if (recorded.length || this.listener || this.rec?.statements || this.ctx.extension.globalState.get<boolean>(ORM_HINT_DISMISSED_KEY)) return recorded;
+    const lang = languageOf(doc.languageId);
+    if (!lang || doc.uri.scheme !== 'file') return recorded;
+    const sites = await this.ctx.sites.sitesFor(doc);
+    const { ormHintLine, ORM_HINT_TITLE } = await import('../core/record/firstHint');
+    const line = ormHintLine(doc.getText(), lang, sites.length, doc.uri.fsPath);
+    if (line === undefined || this.listener || this.rec?.statements) return recorded;
+    const range = lineRange(line, 1);
+    return [
+      new vscode.CodeLens(range, { title: ORM_HINT_TITLE, command: 'pgLens.recordQueries', tooltip: 'Start Recording: run the app, its tests or a script in a new terminal; each ORM call then shows the statements it sent. Shown until something is recorded or you dismiss it.' }),
+      new vscode.CodeLens(range, { title: 'Dismiss', command: ORM_HINT_DISMISS_COMMAND, tooltip: 'Do not show this hint again (any project).' }),
+    ];
+  }
+
 
   private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
@@ -684,9 +733,6 @@ function lineRange(line: number, col: number): vscode.Range {
   return new vscode.Range(l, c, l, Number.MAX_SAFE_INTEGER);
 }
 
-function fmtMs(ms: number): string {
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
-}
 
 /** Opens a statement's whole text (as sent) in an editor: the hover and the tree's tooltip show it folded. */
 const SHOW_FULL_SQL_COMMAND = 'pgLens.showFullSql';

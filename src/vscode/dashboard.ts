@@ -69,7 +69,7 @@ class DashboardPanel implements vscode.Disposable {
   private findings: HealthFinding[] = [];
   private healthAt = 0;
   private snapshotAt = 0;
-  private alertState: AlertState = new Set();
+  private alertState: AlertState = { active: new Set(), samples: new Map(), seen: new Map() };
   /** When a toast of each alert kind was last shown (core/dashboard/alerts alertToasts). */
   private alertToastShown = new Map<import('../core/dashboard/alerts').Alert['kind'], number>();
   private refreshing = false;
@@ -298,7 +298,7 @@ class DashboardPanel implements vscode.Disposable {
     this.lastStats = undefined;
     this.findings = [];
     this.healthAt = 0;
-    this.alertState = new Set();
+    this.alertState = { active: new Set(), samples: new Map(), seen: new Map() };
     if (own) await own.close();
   }
 
@@ -346,10 +346,10 @@ class DashboardPanel implements vscode.Disposable {
     void import('../core/dashboard/alerts').then(({ decideAlerts, alertToasts }) => {
       const c = this.ctx.config;
       const { alerts, state } = decideAlerts(stats, { meanTimeMs: c.alertMeanTimeMs, connectionsShare: c.alertConnectionsShare, blockingSeconds: c.alertBlockingSeconds }, this.alertState);
-      const changed = alerts.length > 0 || state.size !== this.alertState.size || [...state].some((k) => !this.alertState.has(k));
+      const changed = alerts.length > 0 || state.active.size !== this.alertState.active.size || [...state.active].some((k) => !this.alertState.active.has(k));
       this.alertState = state;
       if (!changed) return;
-      this.post({ type: 'alerts', alerts, active: [...state] });
+      this.post({ type: 'alerts', alerts, active: [...state.active] });
       if (!alerts.length) return;
       for (const a of alerts) this.ctx.log.warn(`Alert (${this.conn?.profile.name}): ${a.message}`);
       // While the dashboard is visible its banners show them; outside it, one toast per kind per interval (person18 LOW 1).

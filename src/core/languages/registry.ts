@@ -65,6 +65,21 @@ export function isMapperDocument(languageId: string, path: string): boolean {
   return MAPPER_EDITOR_IDS.includes(languageId) && mapperFormatOf(path) !== undefined;
 }
 
+/**
+ * The language to give a document that opened with none: a PostgreSQL script the registry reads as SQL (`.psql`,
+ * `.pgsql`) that no installed extension gave a language (VS Code's own SQL language claims `.sql` only) opens as
+ * 'sql' — its colours, the PostgreSQL grammar PG Lens injects into 'sql', and every SQL extension's features. A file
+ * the user associated with a language themselves (`files.associations` naming its extension) is left as it is, and so
+ * is any document another extension gave a language.
+ */
+export function sqlLanguageFor(languageId: string, path: string, associations: readonly string[] = []): 'sql' | undefined {
+  if (languageId !== 'plaintext') return undefined;
+  const ext = /\.[a-z]+$/.exec(path.toLowerCase())?.[0];
+  if (!ext || ext === '.sql' || byExtension.get(ext) !== 'sql') return undefined;
+  if (associations.some((a) => a.toLowerCase().endsWith(ext))) return undefined;
+  return 'sql';
+}
+
 /** A VS Code language id or a file path → what it is read as (undefined: not a language PG Lens reads). */
 export function readAsOf(languageIdOrPath: string): ReadAs | undefined {
   const id = languageIdOrPath.toLowerCase();

@@ -51,12 +51,12 @@ function lineSpan(text: string, starts: number[], line: number, col: number): Sp
   return { start, end: Math.max(start, end) };
 }
 
-/** Findings of the recording for one file (absolute path, as the capture reported it). */
-export function recordedFindings(state: RecordedState, file: string, text: string, rel: (f: string) => string = (f) => f): Finding[] {
+/** The recorded N+1 findings of one file, each with the recorded N+1s it stands for (one finding per call site). */
+function recordedNPlusOneFindings(state: RecordedState, file: string, text: string, rel: (f: string) => string = (f) => f): { finding: Finding; group: RecordedNPlusOne[] }[] {
   const s = state.summary;
   if (!s) return [];
   const starts = lineStarts(text);
-  const out: Finding[] = [];
+  const out: { finding: Finding; group: RecordedNPlusOne[] }[] = [];
   // The N+1s of one call site: one warning, naming each table it reads per item (person17 MEDIUM 8).
   const bySite = new Map<string, RecordedNPlusOne[]>();
   for (const n of s.nPlusOne) {
@@ -87,7 +87,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     if (v) parent.push({ file: v.file, line: v.line, message: `The view that builds the rows' query (${v.name})${at.advice ? `: ${at.advice}` : ''}.` });
     if (p) fixes.push({ title: at.title, edits: [], command: { id: OPEN_SITE_COMMAND, args: v ? [v.file, v.line, 1] : [p.file, p.line, p.col] } });
     fixes.push({ title: 'Show the recorded statements, their plan and index advice', edits: [], command: { id: ADVISE_SITE_COMMAND, args: [n.file, n.line] } });
-    out.push({
+    out.push({ group, finding: {
       ruleId: 'n-plus-one',
       severity: 'warning',
       message: nPlusOnesMessage(group, state.live),
@@ -100,8 +100,17 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
         recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}), ...(n.sequelize?.included && /^get[A-Z]/.test(n.sequelize.mixin.name) ? { included: true } : {}), ...(n.repeated ? { repeated: true } : {}),
         ...(group.length > 1 ? { statements: group.map((x) => ({ sql: x.sql, calls: x.calls, ...(x.lookup?.table ? { table: x.lookup.table } : {}) })) } : {}),
       },
-    });
+    } });
   }
+  return out;
+}
+
+/** Findings of the recording for one file (absolute path, as the capture reported it). */
+export function recordedFindings(state: RecordedState, file: string, text: string, rel: (f: string) => string = (f) => f): Finding[] {
+  const s = state.summary;
+  if (!s) return [];
+  const starts = lineStarts(text);
+  const out: Finding[] = recordedNPlusOneFindings(state, file, text, rel).map((x) => x.finding);
   for (const site of s.sites) {
     if (site.file !== file || !site.line) continue;
     const span = lineSpan(text, starts, site.line, site.col ?? 1);
@@ -136,7 +145,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
 export function silencedRecordedLines(state: RecordedState, file: string, text: string, severity: Record<string, string> = {}): Set<number> {
   const recorded = recordedFindings(state, file, text).filter((f) => f.ruleId === 'n-plus-one');
   if (!recorded.length) return new Set();
-  const kept = new Set(applySuppressions(text, recorded, severity));
+  const kept = new Set(applySuppressions(text, recorded, offOnly(severity)));
   const starts = lineStarts(text);
   const out = new Set<number>();
   for (const f of recorded) {
@@ -146,6 +155,42 @@ export function silencedRecordedLines(state: RecordedState, file: string, text: 
     for (const r of f.related ?? []) if (!r.file && r.line) out.add(r.line);
   }
   return out;
+}
+
+/**
+ * The recorded N+1s the editor does not report (a `pg-lens-ignore n-plus-one` comment at the line where its finding
+ * stands, or the rule set to 'off'), through the suppression step the Problems panel's findings go through: Stop
+ * Recording's message and the report's headline count the others, and say how many are silenced (a silenced N+1 was
+ * counted as one). `textOf` reads a file (the open document's text, else the file's); a file it cannot read keeps its
+ * N+1s counted.
+ */
+export function silencedRecordedNPlusOnes(state: RecordedState, textOf: (file: string) => string | undefined, severity: Record<string, string> = {}): Set<RecordedNPlusOne> {
+  const out = new Set<RecordedNPlusOne>();
+  const s = state.summary;
+  if (!s?.nPlusOne.length) return out;
+  // Where each N+1's finding stands: at its line, or at the one loop's call that reaches the helper that sent it.
+  const files = new Set<string>();
+  for (const n of s.nPlusOne) {
+    const loops = state.callers?.(n.file, n.line) ?? [];
+    files.add(loops.length === 1 ? loops[0].file : n.file);
+  }
+  for (const file of files) {
+    const text = textOf(file);
+    if (text === undefined) continue;
+    const found = recordedNPlusOneFindings(state, file, text);
+    if (!found.length) continue;
+    const kept = new Set(applySuppressions(text, found.map((x) => x.finding), offOnly(severity)));
+    for (const x of found) if (!kept.has(x.finding)) for (const n of x.group) out.add(n);
+  }
+  return out;
+}
+
+/**
+ * The rules turned off: what silences a finding. Another severity (`error`) makes applySuppressions return a copy of the
+ * finding, which a check by identity would take for a silenced one.
+ */
+function offOnly(severity: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(severity).filter(([, v]) => v === 'off'));
 }
 
 /** 1-based line of an offset. */

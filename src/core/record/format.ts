@@ -97,7 +97,7 @@ const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', jo
  * while it ran (the capture could not hand them over fast enough, or the recording was full) and arrived after Stop
  * (issue 20 #9: Stop takes effect at once; what was still on its way is not applied) — said, never silently left out.
  */
-export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string } = {}, langs?: AppLanguages): { status: string; message: string } {
+export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number } = {}, langs?: AppLanguages): { status: string; message: string } {
   const dropped = lost.dropped ?? 0;
   const after = lost.afterStop ?? 0;
   const notes: string[] = [];
@@ -112,7 +112,10 @@ export function captureStoppedText(statements: number, nPlusOne: number, lost: {
   }
   const count = `${countOf(statements, 'statement')} recorded`;
   // A library whose calls the capture did not place (person18: knex 0.19): "no N+1" would not be true, so it is not said.
-  const found = lost.sitesUnknown && !nPlusOne ? `; ${sitesUnknownText(lost.sitesUnknown)}` : nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : '';
+  // `nPlusOne` counts what the Problems panel shows; one silenced by a pg-lens-ignore comment is said apart, never as an N+1.
+  const silenced = lost.silenced ?? 0;
+  const quiet = silenced ? `${nPlusOne ? ', ' : '; '}${silenced} silenced (pg-lens-ignore)` : '';
+  const found = lost.sitesUnknown && !nPlusOne && !silenced ? `; ${sitesUnknownText(lost.sitesUnknown)}` : `${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}${quiet}`;
   return { status: dropped ? `${count} (${dropped} dropped)` : count, message: `PG Lens: ${count}${found}.${also}` };
 }
 
@@ -135,7 +138,7 @@ export function recordingClearedText(statements: number, recording: boolean): st
  * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
  * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
   const parts: string[] = [];
   if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture, langs).message.replace(/^PG Lens: /, ''));
   if (server) {
@@ -212,7 +215,8 @@ function unitsLine(s: RecordSummary): string {
   return outside ? ` in ${list}, and outside them` : ` in ${list}`;
 }
 
-export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages): string {
+/** `silenced`: the recorded N+1s a pg-lens-ignore comment (or the rule off) silences (silencedRecordedNPlusOnes): listed, not counted. */
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set()): string {
   const out: string[] = [];
   out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
@@ -223,9 +227,11 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
       : `Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`);
     return out.join('\n');
   }
-  out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${s.sitesUnknown && !s.nPlusOne.length ? `not known (${s.sitesUnknown}: call sites unknown, see the note above)` : s.nPlusOne.length}`);
+  const quiet = s.nPlusOne.filter((n) => silenced.has(n)).length;
+  const count = s.sitesUnknown && !s.nPlusOne.length ? `not known (${s.sitesUnknown}: call sites unknown, see the note above)` : `${s.nPlusOne.length - quiet}${quiet ? ` (and ${quiet} silenced by pg-lens-ignore)` : ''}`;
+  out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${count}`);
   for (const n of s.nPlusOne) {
-    out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}  ${safeOneLine(nPlusOneMessage(n))}`);
+    out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}  ${silenced.has(n) ? '(silenced) ' : ''}${safeOneLine(nPlusOneMessage(n))}`);
     out.push(`      ${oneLine(n.sql)}`);
     out.push(`      fix: ${safeOneLine(n.fix)}`);
   }
