@@ -22,13 +22,19 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-function socketPath(): string {
+/** A new socket (named pipe) path nobody else knows: this process's id and a random part. */
+export function socketPath(): string {
   const id = crypto.randomBytes(6).toString('hex');
   return process.platform === 'win32' ? `\\\\.\\pipe\\pg-lens-${process.pid}-${id}` : path.join(os.tmpdir(), `pg-lens-${process.pid}-${id}.sock`);
 }
 
-export async function listen(onEvent: (e: CaptureEvent) => void, opts: { maxEvents?: number } = {}): Promise<Listener> {
-  const file = socketPath();
+/**
+ * Listen for capture events. `opts.path`: listen again where an earlier listener of this process listened (the editor
+ * keeps one path per window, so a terminal opened during one recording sends to the next — person20 MEDIUM 6); a socket
+ * file left there is ours and is removed first, anything else there is never touched (a new path is used).
+ */
+export async function listen(onEvent: (e: CaptureEvent) => void, opts: { maxEvents?: number; path?: string } = {}): Promise<Listener> {
+  const file = opts.path !== undefined && reusable(opts.path) ? opts.path : socketPath();
   const max = opts.maxEvents ?? 1_000_000;
   let received = 0;
   let dropped = 0;
@@ -84,4 +90,17 @@ export async function listen(onEvent: (e: CaptureEvent) => void, opts: { maxEven
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A path this process may listen on again: nothing there, or a socket it left (unix); a named pipe goes with its server. */
+function reusable(file: string): boolean {
+  if (process.platform === 'win32') return true;
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isSocket() || st.uid !== process.getuid?.()) return false;
+    fs.unlinkSync(file);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }

@@ -70,6 +70,9 @@ export function recordedSitesOf(matches: (sql: string) => boolean): RecordedSite
   return out.sort((a, b) => b.calls - a.calls);
 }
 
+/** The capture socket's path in this window: the first recording's, listened on again by each later one (see start). */
+let windowSocket: string | undefined;
+
 export class CaptureRecording implements vscode.Disposable {
   /** The recording of this window (one per extension host), for the dashboard's statement details. */
   static current: CaptureRecording | undefined;
@@ -333,6 +336,8 @@ export class CaptureRecording implements vscode.Disposable {
     if (!assets) throw new Error('the capture module (dist/capture.js) is missing from the extension');
     this.clear();
     this.rec = this.newRecording();
+    // One path per window, kept across recordings: a terminal that got the environment for an earlier recording (the
+    // app stopped and started again in it) sends to this one too; it was silently dropped (person20 MEDIUM 6).
     this.listener = await listen((e) => {
       // Applied at once (its cost does not grow with the recording); nothing once stopped (counted as after Stop).
       const rec = this.rec;
@@ -342,7 +347,8 @@ export class CaptureRecording implements vscode.Disposable {
       if (rec.receive(e) && e.t === 'q' && e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
       // A drop count changes the status bar too.
       this.schedule();
-    });
+    }, { path: windowSocket });
+    windowSocket = this.listener.path;
     const v = captureVariables(assets, this.listener.path, { values: this.ctx.config.recordValues });
     const env = this.ctx.extension.environmentVariableCollection;
     env.description = 'PG Lens is recording the SQL your app sends (PG Lens: Stop Recording Queries turns it off).';
