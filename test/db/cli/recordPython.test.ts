@@ -115,6 +115,28 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.json.units.request, 15);
   });
 
+  it('Flask + marshmallow (person20 HIGH 1): the lazy loads a library sends while serialising the view\'s response, with no line of the app on the stack, are N+1s of the view (its def line), per request, with the eager load of each relationship on the view\'s query', async function () {
+    const missing = has(['flask', 'flask_sqlalchemy', 'psycopg2', 'marshmallow']);
+    if (missing) return skip(this, missing);
+    const r = await record('flask_serialize.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const file = path.join(fixtures, 'flask_serialize.py');
+    const view = lineOf('flask_serialize.py', 'def list_articles');
+    const n1 = r.json.nPlusOne.map((n: any) => [n.file, n.line, n.calls, n.units, n.unit, n.via, n.serializing?.view]);
+    assert.deepEqual(n1, [[file, view, 7, 2, 'GET /articles', 'sqlalchemy', 'list_articles'], [file, view, 7, 2, 'GET /articles', 'sqlalchemy', 'list_articles']]);
+    const fixes = r.json.nPlusOne.map((n: any) => n.fix).join('\n');
+    assert.match(fixes, /selectinload\(Article\.tagList\)/);
+    assert.match(fixes, /joinedload\(Article\.author\)/);
+    assert.doesNotMatch(fixes, /Comment\.author|Article\.comments/);
+    for (const n of r.json.nPlusOne) assert.deepEqual([n.parent?.file, n.parent?.line], [file, lineOf('flask_serialize.py', '# list query line')]);
+    // Every statement is placed: none is left with no line in the app's code.
+    assert.deepEqual(r.json.sites.filter((s: any) => s.file === null).map((s: any) => s.calls), []);
+    // The one-article view: its lazy loads are its own, once each, never an N+1.
+    const one = r.json.sites.find((s: any) => s.file === file && s.line === lineOf('flask_serialize.py', 'def get_article'));
+    assert.equal(one?.serializing, 'get_article');
+    assert.deepEqual(one.statements.map((s: any) => s.maxPerUnit), [1, 1]);
+  });
+
   it('forked workers (gunicorn\'s prefork): each worker\'s unit is its own — two workers\' 4 look-ups are 4 per unit, not 8 in one merged unit (person17)', async function () {
     const missing = has(['psycopg2']);
     if (missing) return skip(this, missing);
