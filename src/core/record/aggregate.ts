@@ -402,7 +402,7 @@ export class RecordAggregate {
           const repeated = sameEveryCall(sent, varies, oneText);
           // No line of the app's: a library serialised the handler's response (the view is this site); the lazy load's
           // eager loading goes to the view's query, the rows' query before it (person20 HIGH 1).
-          const ser = s.site.serializing ? serializingForm(s.site.via, lookup, a.normalized, s.site.fn ?? 'the view', modelsNear(s.site.file, text, sourceOf), parent ? viewText(s.site, parent, sourceOf) : undefined) : undefined;
+          const ser = s.site.serializing ? serializingForm(s.site.via, lookup, a.normalized, s.site.fn ?? 'the view', modelsNear(s.site.file, text, sourceOf), parent ? viewText(s.site, parent, sourceOf) : undefined, [this.tablesAt(s.site, worstN.unit!, a.normalized), parent ? this.tablesAt(parent, worstN.unit!, a.normalized) : []]) : undefined;
           const n: RecordedNPlusOne = {
             file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over.length, unit: worstN.name, unitKind: worstN.kind,
             sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : ser ?? batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
@@ -430,6 +430,22 @@ export class RecordAggregate {
       statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
       withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold, ...(sitesUnknown ? { sitesUnknown } : {}),
     };
+  }
+
+  /**
+   * The tables a site's statements read in a unit (the first FROM of each, but `except`): which model's rows a library
+   * serialised — the handler's own site first (get_comments returns `article.comments`, a query the library runs: its
+   * rows are `comment`), then the rows' query before it (`article`).
+   */
+  private tablesAt(site: CaptureSite, unit: string, except: string): string[] {
+    const stmts = this.sites.get(`${site.file}:${site.line}`)?.stmts;
+    const out = new Set<string>();
+    for (const st of stmts?.values() ?? []) {
+      if (st.normalized === except || !st.perUnit.has(unit)) continue;
+      const t = /\bfrom\s+(?:"?\w+"?\.)?"?(\w+)"?/i.exec(st.normalized)?.[1];
+      if (t) out.add(t.toLowerCase());
+    }
+    return [...out];
   }
 
   /** Recorded Queries view: unit of work → call site → statement. */

@@ -654,9 +654,11 @@ function saRelationships(text: string): SaRelationship[] {
  * relationship the lazy load reads, loaded with the view's query — SQLAlchemy's selectinload (a collection, an
  * association table) or joinedload (a many-to-one, looked up by id), Django's select_related / prefetch_related. A
  * `lazy='dynamic'` relationship takes no eager load (SQLAlchemy refuses it): one query for every item is said instead.
- * `models` is the text of the models (the view's file and the models.py near it); `parentText` the line of the rows' query.
+ * `models` is the text of the models (the view's file and the models.py near it); `parentText` the code of the rows'
+ * query; `rowTables` the tables the serialised rows may come from, most likely first (the owner of the relationship is
+ * the model of the first that names one: `Comment.author`, not `Article.author`, under get_comments).
  */
-export function serializingForm(via: string | undefined, k: RecordedLookup | undefined, sql: string, view: string, models: string | undefined, parentText: string | undefined): BatchedForm {
+export function serializingForm(via: string | undefined, k: RecordedLookup | undefined, sql: string, view: string, models: string | undefined, parentText: string | undefined, rowTables: readonly (readonly string[])[] = []): BatchedForm {
   const lead = `Sent with no line of your code on the stack, once per item, while a library serialised the response of ${view}: a lazy load`;
   const v = via ?? '';
   if (v === 'sqlalchemy') {
@@ -665,9 +667,12 @@ export function serializingForm(via: string | undefined, k: RecordedLookup | und
     const M = pythonModel(k?.table, models);
     let found = rels.filter((r) => r.secondary && words.has(r.secondary.toLowerCase()));
     if (!found.length && M) found = rels.filter((r) => r.target === M && !r.secondary);
-    // Several models hold one (Article.author, Comment.author): those the rows' query names.
+    // Several models hold one (Article.author, Comment.author): those whose table the rows' query reads, else those it names.
+    const tableOf = (owner: string) => (models ?? '').split(/^(?=class\s)/m).map((b) => new RegExp(`^class\\s+${owner}\\b`).test(b) ? /^\s+__tablename__\s*=\s*['"](\w+)['"]/m.exec(b)?.[1] : undefined).find((x) => x) ?? owner.toLowerCase();
+    const read = rowTables.map((ts) => found.filter((r) => ts.includes(tableOf(r.owner).toLowerCase()))).find((x) => x.length) ?? [];
     const named = parentText ? found.filter((r) => new RegExp(`\\b${r.owner}\\b`).test(parentText)) : [];
-    if (named.length) found = named;
+    if (read.length) found = read;
+    else if (named.length) found = named;
     const eager = found.filter((r) => !r.dynamic);
     const many = !!k && k.column === 'id' && !found.some((r) => r.secondary);
     const loader = many ? 'joinedload' : 'selectinload';
