@@ -226,6 +226,7 @@ def _install():
         except Exception:
             return None
         via = None
+        orm = None
         depth = 0
         inner = None
         while frame is not None and depth < 80:
@@ -238,6 +239,8 @@ def _install():
             pkg = package_of(code.co_filename)
             if pkg and pkg not in ('psycopg2', 'psycopg', 'asyncpg'):
                 via = pkg
+                if orm is None:
+                    orm = pkg
             if pkg == 'django' and code.co_name == 'render_annotated':
                 # A statement sent while a Django template renders (a relation read in {% for %} or
                 # {{ obj.rel }}): its line is the innermost template tag, not the code that called render().
@@ -247,7 +250,69 @@ def _install():
             inner = code
             frame = frame.f_back
             depth += 1
-        return None
+        return handler_site(orm)
+
+    # A statement with no frame of the app's on its stack, sent inside a request whose handler is known (a lazy load
+    # while marshmallow, a DRF serializer or a template serialises what the view returned, person20): its site is
+    # that handler (the view function's `def` line, a class-based view's `class` line), marked 'serializing'. The
+    # handler of a unit, by unit id: asked when such a statement comes (the router has matched by then).
+    unit_handlers = {}
+    handler_cache = {}
+
+    def def_line(filename, first):
+        # A decorated function's code starts at its first decorator: the line of its `def`.
+        import linecache
+        for n in range(first, first + 60):
+            text = linecache.getline(filename, n)
+            if not text:
+                break
+            stripped = text.lstrip()
+            if stripped.startswith('def ') or stripped.startswith('async def ') or stripped.startswith('class '):
+                return n
+        return first
+
+    def site_of_handler(handler):
+        import inspect
+        f = handler
+        cls = getattr(f, 'view_class', None) or getattr(f, 'cls', None)
+        if isinstance(cls, type):
+            fname = inspect.getsourcefile(cls)
+            if not fname or in_library(fname):
+                return None
+            line = inspect.findsource(cls)[1] + 1
+            return {'file': os.path.abspath(fname), 'line': line, 'col': 1, 'fn': cls.__name__}
+        f = inspect.unwrap(f)
+        code = getattr(f, '__code__', None)
+        if code is None or in_library(code.co_filename):
+            return None
+        return {'file': os.path.abspath(code.co_filename), 'line': def_line(code.co_filename, code.co_firstlineno), 'col': 1,
+                'fn': getattr(f, '__qualname__', None) or code.co_name}
+
+    def handler_site(orm):
+        unit = unit_var.get()
+        handler_of = unit_handlers.get(unit.get('id')) if unit is not None and unit_handlers else None
+        if handler_of is None:
+            return None
+        try:
+            handler = handler_of()
+            if handler is None:
+                return None
+            key = id(handler)
+            cached = handler_cache.get(key)
+            if cached is None or cached[0] is not handler:
+                if len(handler_cache) >= 1000:
+                    handler_cache.clear()
+                cached = (handler, site_of_handler(handler))
+                handler_cache[key] = cached
+            if cached[1] is None:
+                return None
+            site = dict(cached[1])
+            site['serializing'] = True
+            if orm:
+                site['via'] = orm
+            return site
+        except Exception:
+            return None
 
     def template_site(frame):
         try:
@@ -386,7 +451,7 @@ def _install():
         return unit
 
     @contextlib.contextmanager
-    def unit_of_work(kind, name_of, route_of=None):
+    def unit_of_work(kind, name_of, route_of=None, handler_of=None):
         # The app's call runs inside a new unit; naming it never raises into the app, and the unit
         # ends however the call ends (its exceptions pass through unchanged).
         token = None
@@ -396,6 +461,8 @@ def _install():
             token = unit_var.set(unit)
             if route_of is not None:
                 unit_routes[unit['id']] = route_of
+            if handler_of is not None:
+                unit_handlers[unit['id']] = handler_of
         except Exception:
             pass
         try:
@@ -405,6 +472,7 @@ def _install():
                 unit_var.reset(token)
             if unit is not None:
                 unit_routes.pop(unit['id'], None)
+                unit_handlers.pop(unit['id'], None)
 
     def hook_django_handler(mod):
         base = getattr(mod, 'BaseHandler', None)
@@ -421,17 +489,24 @@ def _install():
                 return '%s /%s' % (request.method, route.lstrip('^').rstrip('$')) if isinstance(route, str) and route else None
             return route_of
 
+        def handler(request):
+            # The view the URL resolved to (a class-based view's as_view() function carries its class).
+            def handler_of():
+                match = getattr(request, 'resolver_match', None)
+                return getattr(match, 'func', None) if match is not None else None
+            return handler_of
+
         orig = base.get_response
 
         def get_response(self, request):
-            with unit_of_work('request', lambda: request_name(request), named(request)):
+            with unit_of_work('request', lambda: request_name(request), named(request), handler(request)):
                 return orig(self, request)
         base.get_response = get_response
 
         orig_async = getattr(base, 'get_response_async', None)
         if orig_async is not None:
             async def get_response_async(self, request):
-                with unit_of_work('request', lambda: request_name(request), named(request)):
+                with unit_of_work('request', lambda: request_name(request), named(request), handler(request)):
                     return await orig_async(self, request)
             base.get_response_async = get_response_async
 
@@ -458,9 +533,17 @@ def _install():
                 return '%s %s' % (environ.get('REQUEST_METHOD', ''), text) if isinstance(text, str) else None
             return named
 
+        def handler_of(app):
+            # The view function of the matched URL rule's endpoint (Flask's request unit is wsgi_app's).
+            def handler():
+                from flask import request
+                endpoint = getattr(getattr(request, 'url_rule', None), 'endpoint', None)
+                return app.view_functions.get(endpoint) if endpoint is not None else None
+            return handler
+
         def make(orig):
             def wsgi_app(self, environ, start_response):
-                with unit_of_work('request', lambda: environ_name(environ), route_of(environ)):
+                with unit_of_work('request', lambda: environ_name(environ), route_of(environ), handler_of(self)):
                     return orig(self, environ, start_response)
             return wsgi_app
         patch_once(getattr(mod, 'Flask', None), 'wsgi_app', make)
@@ -485,7 +568,7 @@ def _install():
             async def __call__(self, scope, receive, send):
                 if not isinstance(scope, dict) or scope.get('type') != 'http':
                     return await orig(self, scope, receive, send)
-                with unit_of_work('request', lambda: request_route(scope.get('method', ''), scope.get('path', '')), route_of(self, scope)):
+                with unit_of_work('request', lambda: request_route(scope.get('method', ''), scope.get('path', '')), route_of(self, scope), lambda: scope.get('endpoint')):
                     return await orig(self, scope, receive, send)
             return __call__
         patch_once(getattr(mod, 'Starlette', None), '__call__', make)

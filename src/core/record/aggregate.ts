@@ -10,7 +10,7 @@
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
 import { isConnectionPing } from './ping';
-import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
+import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, serializingForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -52,6 +52,8 @@ export interface SiteFigure {
   col?: number;
   /** ORM / query builder between the code and the driver. */
   via?: string;
+  /** No line of the app's on the stack: the request handler named `serializing` (this site) was serialising its response (CaptureSite.serializing). */
+  serializing?: string;
   calls: number;
   totalMs: number;
   statements: StatementFigure[];
@@ -93,6 +95,11 @@ export interface RecordedNPlusOne {
    * again and again, not one per item — its fix is to read it once or cache it (repeatedForm), never a batched form.
    */
   repeated?: boolean;
+  /**
+   * Sent with no line of the app's on the stack while a library serialised the response of this request handler (its
+   * `def` is this N+1's line): `view` its name; the fix (a lazy load's eager loading) goes to the rows' query (`parent`).
+   */
+  serializing?: { view: string; atParent?: string };
 }
 
 /**
@@ -306,7 +313,10 @@ export class RecordAggregate {
       if (e.err) pu.failed++;
     } else {
       const prev = this.lastSite.get(e.u.id);
-      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined, failed: e.err ? 1 : 0 });
+      // A handler's serialisation sends each item's lazy loads from one site (its def line): a statement after another
+      // of them takes the rows' query that came before the site's first statement in the unit.
+      const same = !!prev && !!e.site && prev.file === e.site.file && prev.line === e.site.line;
+      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && !same ? prev : same && e.site?.serializing ? this.siteInUnit.get(`${e.u.id}\u0000${key}`)?.before : undefined, failed: e.err ? 1 : 0 });
     }
     if (e.site) {
       const su = this.siteInUnit.get(`${e.u.id}\u0000${key}`);
@@ -451,13 +461,17 @@ export class RecordAggregate {
             if (p) lookup.prisma = p;
           }
           const repeated = sameEveryCall(sent, varies, oneText);
+          // No line of the app's: a library serialised the handler's response (the view is this site); the lazy load's
+          // eager loading goes to the view's query, the rows' query before it (person20 HIGH 1).
+          const ser = s.site.serializing ? serializingForm(s.site.via, lookup, a.normalized, s.site.fn ?? 'the view', modelsNear(s.site.file, text, sourceOf), parent ? viewText(s.site, parent, sourceOf) : undefined, [this.tablesAt(s.site, worstN.unit!, a.normalized), parent ? this.tablesAt(parent, worstN.unit!, a.normalized) : []]) : undefined;
           const n: RecordedNPlusOne = {
             file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over.length, unit: worstN.name, unitKind: worstN.kind,
-            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
+            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : ser ?? batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
             ...(repeated ? { repeated: true } : lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
             ...(parentView ? { parentView } : {}),
             ...(assoc ? { sequelize: assoc } : {}),
+            ...(s.site.serializing ? { serializing: { view: s.site.fn ?? 'the view', ...(ser?.atParent && !repeated ? { atParent: ser.atParent } : {}) } } : {}),
           };
           nPlusOne.push(n);
           overUnits.set(n, over);
@@ -482,7 +496,7 @@ export class RecordAggregate {
         }
       }
       statements.sort((x, y) => y.totalMs - x.totalMs);
-      siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, calls: s.calls, totalMs: s.totalMs, statements });
+      siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, ...(s.site?.serializing ? { serializing: s.site.fn ?? 'the view' } : {}), calls: s.calls, totalMs: s.totalMs, statements });
     }
     siteList.sort((x, y) => y.totalMs - x.totalMs);
     nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line || x.normalized.localeCompare(y.normalized));
@@ -496,6 +510,22 @@ export class RecordAggregate {
       statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, writesPerItem, slowest,
       withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold, ...(sitesUnknown ? { sitesUnknown } : {}),
     };
+  }
+
+  /**
+   * The tables a site's statements read in a unit (the first FROM of each, but `except`): which model's rows a library
+   * serialised — the handler's own site first (get_comments returns `article.comments`, a query the library runs: its
+   * rows are `comment`), then the rows' query before it (`article`).
+   */
+  private tablesAt(site: CaptureSite, unit: string, except: string): string[] {
+    const stmts = this.sites.get(`${site.file}:${site.line}`)?.stmts;
+    const out = new Set<string>();
+    for (const st of stmts?.values() ?? []) {
+      if (st.normalized === except || !st.perUnit.has(unit)) continue;
+      const t = /\bfrom\s+(?:"?\w+"?\.)?"?(\w+)"?/i.exec(st.normalized)?.[1];
+      if (t) out.add(t.toLowerCase());
+    }
+    return [...out];
   }
 
   /** Recorded Queries view: unit of work → call site → statement. */
@@ -707,4 +737,17 @@ export function groupByUnit(events: readonly QueryEvent[], normalize: (sql: stri
   const agg = new RecordAggregate(normalize);
   for (const e of events) agg.add(e);
   return agg.unitGroups();
+}
+
+/** The models a handler's lazy loads read: its own file's text and the models.py (or models/ package's __init__) nearest it. */
+function modelsNear(file: string, text: string | undefined, read: (file: string) => string | undefined): string | undefined {
+  const near = fileNear(file, [['models.py'], ['models', '__init__.py']], read)?.text;
+  return [text, near].filter((x) => x !== undefined).join('\n') || undefined;
+}
+
+/** The code of the rows' query: the handler's lines from its `def` to that query when it is in the handler's file below it, else the query's line. */
+function viewText(site: CaptureSite, parent: CaptureSite, read: (file: string) => string | undefined): string | undefined {
+  const lines = read(parent.file)?.split('\n');
+  if (!lines) return undefined;
+  return parent.file === site.file && parent.line > site.line && parent.line - site.line < 200 ? lines.slice(site.line - 1, parent.line).join('\n') : lines[parent.line - 1];
 }

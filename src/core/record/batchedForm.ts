@@ -18,6 +18,7 @@ import { objectPairs, prismaBatchedCall, splitTop } from '../nplusone/rewrites';
 import { prismaIncludeFor, prismaModelOf, prismaModels } from '../prismaSchema';
 import { groupedRewrite, type Aggregate, type GroupedRewrite } from './groupedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
+import { argsFrom } from '../nplusone/drfViews';
 import type { DjangoNames } from './djangoNames';
 
 /**
@@ -640,4 +641,78 @@ export function batchedWriteForm(via: string | undefined, kind: 'insert' | 'upda
   return kind === 'insert'
     ? 'One write for every item instead of one per item: one multi-row INSERT (VALUES (…), (…), or INSERT … SELECT * FROM unnest($1::…[], …)), with ON CONFLICT DO NOTHING for rows that may exist.'
     : `One write for every item instead of one per item: one ${kind.toUpperCase()} … WHERE key = ANY($1) ($1 the array of the items' keys), or ${kind === 'update' ? 'UPDATE … FROM (VALUES …) for per-item values' : 'a join to the keys'}.`;
+}
+
+/** A SQLAlchemy relationship declared in a models text. */
+interface SaRelationship {
+  owner: string;
+  attr: string;
+  target?: string;
+  /** The association table's name (`secondary=tag_assoc` → its `Table("tag_assoc", …)`). */
+  secondary?: string;
+  dynamic: boolean;
+}
+
+/** The relationships of every class in a Python models text (`tagList = db.relationship('Tags', secondary=tag_assoc, …)`). */
+function saRelationships(text: string): SaRelationship[] {
+  const tables = new Map<string, string>();
+  for (const m of text.matchAll(/^(\w+)\s*=\s*(?:\w+\.)?Table\(\s*['"](\w+)['"]/gm)) tables.set(m[1], m[2]);
+  const out: SaRelationship[] = [];
+  for (const block of text.split(/^(?=class\s)/m)) {
+    const owner = /^class\s+([A-Za-z_]\w*)/.exec(block)?.[1];
+    if (!owner) continue;
+    for (const m of block.matchAll(/^[ \t]+(\w+)\s*(?::[^=\n]*)?=\s*(?:\w+\.)?relationship\s*\(/gm)) {
+      const args = argsFrom(block, m.index + m[0].length - 1);
+      const target = /^\s*['"]?(?:\w+\.)*([A-Za-z_]\w*)['"]?/.exec(args)?.[1];
+      const sec = /\bsecondary\s*=\s*['"]?(\w+)/.exec(args)?.[1];
+      out.push({ owner, attr: m[1], ...(target ? { target } : {}), ...(sec ? { secondary: tables.get(sec) ?? sec } : {}), dynamic: /\blazy\s*=\s*['"]dynamic['"]/.test(args) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The fix of an N+1 sent with no line of the app's on the stack while a library serialised the response of a request's
+ * handler (person20 HIGH 1: marshmallow reading `article.tagList` and `article.author` lazily, 20× per list): the
+ * relationship the lazy load reads, loaded with the view's query — SQLAlchemy's selectinload (a collection, an
+ * association table) or joinedload (a many-to-one, looked up by id), Django's select_related / prefetch_related. A
+ * `lazy='dynamic'` relationship takes no eager load (SQLAlchemy refuses it): one query for every item is said instead.
+ * `models` is the text of the models (the view's file and the models.py near it); `parentText` the code of the rows'
+ * query; `rowTables` the tables the serialised rows may come from, most likely first (the owner of the relationship is
+ * the model of the first that names one: `Comment.author`, not `Article.author`, under get_comments).
+ */
+export function serializingForm(via: string | undefined, k: RecordedLookup | undefined, sql: string, view: string, models: string | undefined, parentText: string | undefined, rowTables: readonly (readonly string[])[] = []): BatchedForm {
+  const lead = `Sent with no line of your code on the stack, once per item, while a library serialised the response of ${view}: a lazy load`;
+  const v = via ?? '';
+  if (v === 'sqlalchemy') {
+    const rels = models ? saRelationships(models) : [];
+    const words = new Set((sql.toLowerCase().match(/[a-z_][\w$]*/g) ?? []));
+    const M = pythonModel(k?.table, models);
+    let found = rels.filter((r) => r.secondary && words.has(r.secondary.toLowerCase()));
+    if (!found.length && M) found = rels.filter((r) => r.target === M && !r.secondary);
+    // Several models hold one (Article.author, Comment.author): those whose table the rows' query reads, else those it names.
+    const tableOf = (owner: string) => (models ?? '').split(/^(?=class\s)/m).map((b) => new RegExp(`^class\\s+${owner}\\b`).test(b) ? /^\s+__tablename__\s*=\s*['"](\w+)['"]/m.exec(b)?.[1] : undefined).find((x) => x) ?? owner.toLowerCase();
+    const read = rowTables.map((ts) => found.filter((r) => ts.includes(tableOf(r.owner).toLowerCase()))).find((x) => x.length) ?? [];
+    const named = parentText ? found.filter((r) => new RegExp(`\\b${r.owner}\\b`).test(parentText)) : [];
+    if (read.length) found = read;
+    else if (named.length) found = named;
+    const eager = found.filter((r) => !r.dynamic);
+    const many = !!k && k.column === 'id' && !found.some((r) => r.secondary);
+    const loader = many ? 'joinedload' : 'selectinload';
+    if (eager.length) {
+      const opts = eager.map((r) => `${loader}(${r.owner}.${r.attr})`);
+      const code = opts.length === 1 ? `.options(${opts[0]})` : opts.map((o) => `.options(${o})`).join(' or ');
+      return { fix: `${lead} of ${eager.map((r) => `${r.owner}.${r.attr}`).join(' or ')}. Load it with the view's query: ${code}.`, atParent: `add ${code} to it` };
+    }
+    if (found.length) {
+      const r = found[0];
+      return { fix: `${lead} through ${r.owner}.${r.attr}, which is lazy='dynamic': SQLAlchemy applies no eager load to it. Query it once for every item after the view's query (${M ? `select(${M}).where(… .in_(ids))` : `WHERE … = ANY($1)`}) and read each item's rows from that.` };
+    }
+    return { fix: `${lead} of a relationship${k?.table ? ` to ${k.table}` : ''}. Load it with the view's query: .options(selectinload(<Model>.<relationship>)) for a collection, joinedload for a many-to-one — not for a lazy='dynamic' relationship, which takes no eager load.`, atParent: `add selectinload (a collection) or joinedload (a many-to-one) of that relationship to its options` };
+  }
+  if (v === 'django') {
+    const how = k && (k.column === 'id' || k.column === 'pk') ? 'select_related' : 'prefetch_related';
+    return { fix: `${lead} of a relation${k?.table ? ` to ${k.table}` : ''}. Load it with the view's queryset: .${how}("<relation>") (select_related for a ForeignKey, prefetch_related for a many-to-many or reverse relation).`, atParent: `add .${how}(…) of that relation to it` };
+  }
+  return { fix: `${lead}${k?.table ? ` of ${k.table}` : ''}. Load that relation with the view's query (the library's eager loading), or query it once for all items.` };
 }

@@ -175,7 +175,9 @@ export function nPlusOneMessage(n: RecordedNPlusOne, live = false): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
   const via = n.via ? ` (via ${n.via})` : '';
   // The same values every time (issue 16 C): one value read again and again, not one query per item.
-  const what = n.repeated ? 'Repeated query: this call sent the same statement with the same parameters' : 'N+1: this call sent the same statement';
+  const what = n.serializing
+    ? `${n.repeated ? 'Repeated query: the same statement with the same parameters was' : 'N+1: the same statement was'} sent while serialising the response of ${n.serializing.view} (no line of your code on the stack)`
+    : n.repeated ? 'Repeated query: this call sent the same statement with the same parameters' : 'N+1: this call sent the same statement';
   if (live) return `${what} ${n.calls} times ${where}${via}; recording (the totals come when it stops).`;
   const more = n.units > 1 ? `; ${n.units} ${UNIT_WORD[n.unitKind] ?? 'unit'}s like it` : '';
   return `${what} ${n.calls} times ${where}, ${ms(n.ms)}${more}${via}.`;
@@ -246,7 +248,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
     const where = recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)));
-    out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}`);
+    out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}${site.serializing ? ` · sent while serialising the response of ${safeOneLine(site.serializing)} (no line of your code on the stack)` : ''}`);
     for (const st of site.statements.slice(0, 5)) {
       out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
     }
@@ -292,10 +294,10 @@ export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?
     notices: s.notices,
     ...(s.sitesUnknown ? { sitesUnknown: s.sitesUnknown } : {}),
     dropped: s.dropped,
-    nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix, ...(n.repeated ? { repeated: true } : {}) })),
+    nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix, ...(n.repeated ? { repeated: true } : {}), ...(n.serializing ? { serializing: { view: n.serializing.view } } : {}), ...(n.parent ? { parent: { file: rel(n.parent.file), line: n.parent.line } } : {}) })),
     writesPerItem: s.writesPerItem.map((w) => ({ file: rel(w.file), line: w.line, column: w.col, kind: w.kind, calls: w.calls, failed: w.failed, units: w.units, unit: w.unit, unitKind: w.unitKind, sql: w.sql, normalized: w.normalized, ms: w.ms, via: w.via, fix: w.fix })),
     sites: s.sites.map((site) => ({
-      file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, calls: site.calls, totalMs: site.totalMs,
+      file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, ...(site.serializing ? { serializing: site.serializing } : {}), calls: site.calls, totalMs: site.totalMs,
       statements: site.statements.map((st) => {
         const a = advice?.get(st.normalized);
         return { ...st, ...(a ? { advice: { costBefore: a.costBefore, indexes: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter, summary: g.summary })), note: a.note, plan: a.suggestions[0]?.planBefore } } : {}) };

@@ -59,6 +59,12 @@ export interface CaptureSite {
   fn?: string;
   /** The library between the user's code and the driver (the ORM or query builder), when any. */
   via?: string;
+  /**
+   * No frame of the app's was on the stack: the statement was sent inside a request whose handler is known (the Flask
+   * view function, the Django view, the Starlette endpoint), most often while a library serialised its response
+   * (marshmallow, a DRF serializer, a template reading a lazy relation); this site is that handler (`fn` its name).
+   */
+  serializing?: boolean;
 }
 
 export interface QueryEvent {

@@ -128,6 +128,32 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.json.units.request, 15);
   });
 
+  it('Flask + marshmallow (person20 HIGH 1): the lazy loads a library sends while serialising the view\'s response, with no line of the app on the stack, are N+1s of the view (its def line), per request, with the eager load of each relationship on the view\'s query', async function () {
+    const missing = has(['flask', 'flask_sqlalchemy', 'psycopg2', 'marshmallow']);
+    if (missing) return skip(this, missing);
+    const r = await record('flask_serialize.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const file = path.join(fixtures, 'flask_serialize.py');
+    const view = lineOf('flask_serialize.py', 'def list_articles');
+    const n1 = r.json.nPlusOne.map((n: any) => [n.file, n.line, n.calls, n.units, n.unit, n.via, n.serializing?.view]);
+    const comments = lineOf('flask_serialize.py', 'def get_comments');
+    assert.deepEqual(n1.sort((a: any[], b: any[]) => a[1] - b[1]), [[file, view, 7, 2, 'GET /articles', 'sqlalchemy', 'list_articles'], [file, view, 7, 2, 'GET /articles', 'sqlalchemy', 'list_articles'], [file, comments, 6, 1, 'GET /articles/<int:article_id>/comments', 'sqlalchemy', 'get_comments']]);
+    // The comments' author is Comment.author (the rows the library ran are comments), not Article.author.
+    assert.match(r.json.nPlusOne.find((n: any) => n.line === comments).fix, /joinedload\(Comment\.author\)/);
+    assert.doesNotMatch(r.json.nPlusOne.find((n: any) => n.line === comments).fix, /Article\.author/);
+    const fixes = r.json.nPlusOne.filter((n: any) => n.line === view).map((n: any) => n.fix).join('\n');
+    assert.match(fixes, /selectinload\(Article\.tagList\)/);
+    assert.match(fixes, /joinedload\(Article\.author\)/);
+    assert.doesNotMatch(fixes, /Comment\.author|Article\.comments/);
+    for (const n of r.json.nPlusOne.filter((x: any) => x.line === view)) assert.deepEqual([n.parent?.file, n.parent?.line], [file, lineOf('flask_serialize.py', '# list query line')]);
+    // Every statement is placed: none is left with no line in the app's code.
+    assert.deepEqual(r.json.sites.filter((s: any) => s.file === null).map((s: any) => s.calls), []);
+    // The one-article view: its lazy loads are its own, once each, never an N+1.
+    const one = r.json.sites.find((s: any) => s.file === file && s.line === lineOf('flask_serialize.py', 'def get_article'));
+    assert.equal(one?.serializing, 'get_article');
+    assert.deepEqual(one.statements.map((s: any) => s.maxPerUnit), [1, 1]);
+  });
+
   it('forked workers (gunicorn\'s prefork): each worker\'s unit is its own — two workers\' 4 look-ups are 4 per unit, not 8 in one merged unit (person17)', async function () {
     const missing = has(['psycopg2']);
     if (missing) return skip(this, missing);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
-import { batchedForm, lookupOf } from '../../../../src/core/record/batchedForm';
+import { batchedForm, lookupOf, serializingForm } from '../../../../src/core/record/batchedForm';
 import { recordedFindings, OPEN_SITE_COMMAND } from '../../../../src/core/record/findings';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
@@ -277,5 +277,34 @@ describe('core/record/batchedForm: which condition changes per item (the capture
     assert.match(summary(sql, 2, 0b10, 'typeorm').help, /feature_name: In\(ids\)/);
     assert.match(summary(sql, 2, 0b10, '').help, /WHERE feature_name = ANY\(\$1\)/);
     assert.match(summary(sql, 2, 0b10, 'knex').help, /Keep its other condition \(project: the same for every item\)/);
+  });
+});
+
+describe('recorded N+1 sent while a library serialised a view\'s response (person20 HIGH 1)', () => {
+  const models = [
+    'followers_assoc = db.Table("followers_assoc", db.Column("follower", db.Integer), db.Column("followed_by", db.Integer))',
+    'tag_assoc = db.Table("tag_assoc", db.Column("tag", db.Integer), db.Column("article", db.Integer))',
+    'class UserProfile(Model):',
+    '    __tablename__ = "userprofile"',
+    '    follows = relationship("UserProfile", secondary=followers_assoc, primaryjoin=id == followers_assoc.c.follower, lazy="dynamic")',
+    'class Article(Model):',
+    '    author = relationship("UserProfile", backref=db.backref("articles"))',
+    '    tagList = relationship("Tags", secondary=tag_assoc, backref="articles")',
+    'class Comment(Model):',
+    '    author = relationship("UserProfile")',
+  ].join('\n');
+  it('names the eager load of the relationship the lazy load reads, on the view\'s query: selectinload through an association table, joinedload for a many-to-one by id (the model the rows\' query names)', () => {
+    const tags = serializingForm('sqlalchemy', { table: 'tags', column: 'article' }, 'SELECT tags.id FROM tags, tag_assoc WHERE $1 = tag_assoc.article AND tags.id = tag_assoc.tag', 'get_articles', models, 'res = Article.query');
+    assert.match(tags.fix, /get_articles.*\.options\(selectinload\(Article\.tagList\)\)/);
+    assert.equal(tags.atParent, 'add .options(selectinload(Article.tagList)) to it');
+    const author = serializingForm('sqlalchemy', { table: 'userprofile', column: 'id' }, 'SELECT userprofile.id FROM userprofile WHERE userprofile.id = $1', 'get_articles', models, 'res = Article.query');
+    assert.match(author.fix, /\.options\(joinedload\(Article\.author\)\)/);
+    assert.doesNotMatch(author.fix, /Comment/);
+  });
+  it('never an eager load of a lazy=\'dynamic\' relationship (SQLAlchemy refuses it: person20 HIGH 2): one query for every item instead', () => {
+    const f = serializingForm('sqlalchemy', { table: 'followers_assoc', column: 'follower' }, 'SELECT count(*) FROM userprofile, followers_assoc WHERE $1 = followers_assoc.follower', 'get_profile', models, undefined);
+    assert.match(f.fix, /UserProfile\.follows, which is lazy='dynamic': SQLAlchemy applies no eager load/);
+    assert.doesNotMatch(f.fix, /selectinload\(|joinedload\(/);
+    assert.equal(f.atParent, undefined);
   });
 });
