@@ -150,8 +150,17 @@ interface Acc extends StatementFigure {
   interpolated: boolean;
   /** Every call sent the first text. */
   oneText: boolean;
-  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
+  perUnit: Map<string, PerUnit>;
 }
+
+/**
+ * One statement's calls in one unit of work. `varies`: the capture's pd of its calls after the unit's first, OR-ed
+ * (the first call's pd compares it with the last call of another request, or of nothing in this one); undefined when
+ * one of them did not say. Which parameters change WITHIN the unit is what the loop changes per item (person20 HIGH 2:
+ * `favorited` sent the same user's id 20 times in each request, a different user per request; OR-ed over the whole
+ * recording, that id looked per-item and the advice grouped by it).
+ */
+interface PerUnit { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; varies?: number }
 
 /** Single executions kept for the slowest list (a summary lists `slowest` of them, 10 by default). */
 const KEPT_SLOWEST = 50;
@@ -244,9 +253,10 @@ export class RecordAggregate {
     if (pu) {
       pu.calls++;
       pu.ms += e.ms;
+      pu.varies = pu.varies === undefined || e.pd === undefined ? undefined : pu.varies | e.pd;
     } else {
       const prev = this.lastSite.get(e.u.id);
-      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
+      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined, varies: 0 });
     }
     if (e.site) {
       const su = this.siteInUnit.get(`${e.u.id}\u0000${key}`);
@@ -355,7 +365,10 @@ export class RecordAggregate {
           if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
           if (pu.calls >= o.threshold) over.push(unit);
         }
-        const { perUnit, varies, constants, vary, compared: _compared, interpolated, oneText, ...fig } = a;
+        const { perUnit, varies: anyCall, constants, vary, compared: _compared, interpolated, oneText, ...fig } = a;
+        // What changed between calls within the units where it repeats (PerUnit.varies); else between any two calls.
+        const inUnits = over.length && over.every((u) => perUnit.get(u)?.varies !== undefined) ? over.reduce((m, u) => m | perUnit.get(u)!.varies!, 0) : undefined;
+        const varies = inUnits ?? anyCall;
         // As sent (its $n are the app's own parameters, which the capture's pd counts); the advice text numbers more.
         const sent = a.sql;
         fig.sql = adviceText(sent, constants, vary, interpolated);
