@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
+import { batchedForm, lookupOf, noEagerRelationship } from '../../../../src/core/record/batchedForm';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -40,5 +41,64 @@ describe('person20: recorded and static fixes follow the code and the library in
     // One call in the request did not say (an older capture): what changed in the request is not known, as before.
     const unknown = events.map((e, i) => (i === 25 ? { ...e, pd: undefined } : e));
     assert.ok(!summarize(unknown, normalizeSql, { threshold: 5 }).nPlusOne[0].repeated);
+  });
+
+  // profile/models.py, as the app declares it: `follows` is lazy='dynamic'; `user`'s backref `profile` is not.
+  const PROFILE = [
+    'followers_assoc = db.Table("followers_assoc",',
+    '                           db.Column("follower", db.Integer, db.ForeignKey("userprofile.user_id")),',
+    '                           db.Column("followed_by", db.Integer, db.ForeignKey("userprofile.user_id")))',
+    '',
+    'class UserProfile(Model, SurrogatePK):',
+    "    __tablename__ = 'userprofile'",
+    "    user = relationship('User', backref=db.backref('profile', uselist=False))",
+    "    follows = relationship('UserProfile',",
+    '                           secondary=followers_assoc,',
+    '                           primaryjoin=id == followers_assoc.c.follower,',
+    '                           secondaryjoin=id == followers_assoc.c.followed_by,',
+    "                           backref='followed_by',",
+    "                           lazy='dynamic')",
+    '',
+    '    def is_following(self, profile):',
+    '        return bool(self.follows.filter(followers_assoc.c.followed_by == profile.id).count())',
+  ].join('\n');
+  const CALL = '        return bool(self.follows.filter(followers_assoc.c.followed_by == profile.id).count())';
+
+  it('HIGH 2b: a relationship SQLAlchemy cannot eager-load (dynamic, write_only, their Mapped forms, a dynamic backref) gets a grouped query, never selectinload/joinedload', () => {
+    assert.deepEqual(noEagerRelationship(CALL, PROFILE), { attr: 'UserProfile.follows', lazy: 'dynamic' });
+    const forms = [
+      batchedForm('sqlalchemy', undefined, CALL, PROFILE),
+      batchedForm('sqlalchemy', { table: 'followers_assoc', column: 'followed_by' }, CALL, PROFILE),
+      batchedForm('sqlalchemy', { table: 'followers_assoc', column: 'follower_id' }, CALL, PROFILE),
+      batchedForm('sqlalchemy', { table: 'userprofile', column: 'id' }, CALL, PROFILE),
+    ];
+    for (const f of forms) {
+      assert.doesNotMatch(`${f.fix} ${f.atParent ?? ''}`, /selectinload\(|joinedload\(|subqueryload\(|of it in the options/, f.fix);
+      assert.match(f.fix, /UserProfile\.follows is a lazy="dynamic" relationship[^]*eager loading cannot be applied[^]*grouped|group_by/, f.fix);
+    }
+    assert.match(forms[1].fix, /select\(followers_assoc\.c\.followed_by, func\.count\(\)\)\.where\(followers_assoc\.c\.followed_by\.in_\(ids\)\)\.group_by\(followers_assoc\.c\.followed_by\)/);
+    // The other forms that refuse object population.
+    const decl = (d: string) => `class Author(Base):\n    __tablename__ = 'author'\n${d}\n`;
+    assert.equal(noEagerRelationship('n = a.books.count()', decl("    books = relationship('Book', lazy='write_only')"))?.lazy, 'write_only');
+    assert.equal(noEagerRelationship('n = a.books.count()', decl('    books: DynamicMapped["Book"] = relationship()'))?.lazy, 'dynamic');
+    assert.equal(noEagerRelationship('n = a.books.count()', decl('    books: WriteOnlyMapped[List["Book"]] = relationship()'))?.lazy, 'write_only');
+    assert.equal(noEagerRelationship('n = u.posts.count()', decl("    user = relationship('User', backref=backref('posts', lazy='dynamic'))"))?.attr, 'posts');
+    // Not such: a plain relationship (its backref is dynamic, not it), selectin, or a name the call does not read.
+    assert.equal(noEagerRelationship('n = len(u.user.name)', decl("    user = relationship('User', backref=backref('posts', lazy='dynamic'))")), undefined);
+    assert.equal(noEagerRelationship('n = len(a.books)', decl("    books = relationship('Book', lazy='selectin')")), undefined);
+    assert.equal(noEagerRelationship('n = len(a.pages)', decl("    books = relationship('Book', lazy='dynamic')")), undefined);
+    // A plain relationship keeps its eager-load advice.
+    assert.match(batchedForm('sqlalchemy', undefined, 'len(a.books)', decl("    books = relationship('Book')")).fix, /selectinload/);
+  });
+
+  it('HIGH 2b: the recorded is_following — its follower the same, followed_by per item — is one grouped count', () => {
+    const sql = 'SELECT count(*) AS count_1 FROM (SELECT userprofile.id AS userprofile_id, userprofile.user_id AS userprofile_user_id FROM userprofile, followers_assoc WHERE $1 = followers_assoc.follower AND userprofile.id = followers_assoc.followed_by AND followers_assoc.followed_by = $2) AS anon_1';
+    const events: QueryEvent[] = [];
+    for (let r = 0; r < 2; r++) for (let i = 0; i < 20; i++) events.push(q(sql, `GET /api/articles#${r}`, { file: '/app/conduit/profile/models.py', line: 31, col: 1, via: 'sqlalchemy' }, { pc: 2, pt: ['int', 'int'], ...(r + i === 0 ? {} : { pd: i === 0 ? 0b11 : 0b10 }) }));
+    const [n] = summarize(events, normalizeSql, { threshold: 5 }, { source: () => PROFILE }).nPlusOne;
+    assert.equal(n.lookup?.column, 'followed_by');
+    assert.doesNotMatch(n.fix, /selectinload|joinedload/);
+    assert.match(n.fix, /GROUP BY followers_assoc\.followed_by/);
+    assert.ok(lookupOf(sql, 0b10)?.grouped);
   });
 });
