@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
 import { batchedForm, lookupOf, noEagerRelationship } from '../../../../src/core/record/batchedForm';
+import { detectWithLines } from '../../support/nplusoneFixtures';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -100,5 +101,24 @@ describe('person20: recorded and static fixes follow the code and the library in
     assert.doesNotMatch(n.fix, /selectinload|joinedload/);
     assert.match(n.fix, /GROUP BY followers_assoc\.followed_by/);
     assert.ok(lookupOf(sql, 0b10)?.grouped);
+  });
+
+  it('MEDIUM 3: a per-item save()/delete() in a Flask/SQLAlchemy file gets the session\'s fix, never Django\'s bulk_update or queryset.update', async () => {
+    // conduit/articles/views.py:45-51 (its imports as the app has them), and the same with SQLAlchemy imported itself.
+    const body = (imports: string) => `${imports}\nfrom .models import Article, Tags\n\ndef make_article(tagList):\n    for tag in tagList:\n        mtag = Tags(tag)\n        mtag.save()\n    for a in Article.query.all():\n        a.delete()\n`;
+    for (const imports of ['from flask import Blueprint, jsonify\nfrom marshmallow import fields', 'from sqlalchemy.orm import Session', 'from flask_sqlalchemy import SQLAlchemy']) {
+      const f = await detectWithLines(body(imports), 'conduit/articles/views.py');
+      const writes = f.filter((x) => x.evidence.kind === 'write-in-loop');
+      assert.ok(writes.length >= 2, imports);
+      for (const w of writes) {
+        const text = `${w.evidence.rewrite.title} ${w.evidence.rewrite.help}`;
+        assert.doesNotMatch(text, /bulk_update|bulk_create|queryset|\.objects\.|pk__in/, text);
+      }
+      const save = writes.find((x) => x.line === imports.split('\n').length + 6)!;
+      assert.match(save.evidence.rewrite.help, /add_all[^]*commit once after the loop/);
+    }
+    // A Django file keeps Django's forms.
+    const dj = await detectWithLines('from django.db import models\nfrom .models import Tag\n\ndef f(names):\n    for t in Tag.objects.all():\n        t.name = t.name.strip()\n        t.save()\n', 'app/views.py');
+    assert.match(dj.find((x) => x.line === 7)!.evidence.rewrite.help, /bulk_update/);
   });
 });
