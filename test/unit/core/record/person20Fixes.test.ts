@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
 import { batchedForm, lookupOf, noEagerRelationship } from '../../../../src/core/record/batchedForm';
 import { detectWithLines } from '../../support/nplusoneFixtures';
+import { detectMigrationTool, generateMigration, PROJECT_FACT_FILES, type MigrationIndex } from '../../../../src/core/advice/migrations';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -120,5 +121,27 @@ describe('person20: recorded and static fixes follow the code and the library in
     // A Django file keeps Django's forms.
     const dj = await detectWithLines('from django.db import models\nfrom .models import Tag\n\ndef f(names):\n    for t in Tag.objects.all():\n        t.name = t.name.strip()\n        t.save()\n', 'app/views.py');
     assert.match(dj.find((x) => x.line === 7)!.evidence.rewrite.help, /bulk_update/);
+  });
+
+  it('MEDIUM 5: a Flask-Migrate project (its env.py, or flask-migrate without an alembic.ini that locates the folder) is told flask db upgrade', () => {
+    // conduit, as `flask db init` wrote it: alembic.ini has no script_location, env.py takes the engine from current_app.
+    const ENV = "from flask import current_app\nfrom alembic import context\nconfig.set_main_option('sqlalchemy.url', current_app.config.get('SQLALCHEMY_DATABASE_URI'))\n";
+    const INI = '# A generic, single database configuration.\n\n[alembic]\n# template used to generate migration files\n';
+    const files = (root: string) => ['requirements/prod.txt', `${root}migrations/alembic.ini`, `${root}migrations/env.py`, `${root}migrations/script.py.mako`, `${root}migrations/versions/a1_init.py`];
+    assert.ok(PROJECT_FACT_FILES.test('migrations/env.py'));
+    const conduit = detectMigrationTool({ files: files(''), texts: { 'requirements/prod.txt': 'Flask==1.0.2\nFlask-Migrate==2.2.1\nFlask-SQLAlchemy==2.3.2\n', 'migrations/alembic.ini': INI, 'migrations/env.py': ENV } });
+    assert.deepEqual(conduit, { tool: 'alembic', dir: 'migrations/versions', run: 'flask db upgrade' });
+    const ix: MigrationIndex = { name: 'tag_assoc_article_idx', schema: 'public', table: 'tag_assoc', method: 'btree', ddl: 'CREATE INDEX CONCURRENTLY tag_assoc_article_idx ON tag_assoc (article)', columns: ['article'], where: null, include: ['tag'] };
+    const out = generateMigration(conduit, ix, { now: new Date('2026-12-03T12:00:00Z'), files: files(''), fileText: (f) => (f.endsWith('a1_init.py') ? 'revision = "a1"\ndown_revision = None\n' : undefined) });
+    assert.match(out.notes[0], /run it with `flask db upgrade`/);
+    assert.doesNotMatch(out.notes.join(' '), /alembic upgrade head/);
+    // The env.py alone says it (no dependency file read); flask-migrate alone says it (env.py not read); in a sub-folder.
+    assert.equal(detectMigrationTool({ files: files(''), texts: { 'migrations/env.py': ENV } }).run, 'flask db upgrade');
+    assert.equal(detectMigrationTool({ files: files(''), texts: { 'requirements/prod.txt': 'flask_migrate>=4\n' } }).run, 'flask db upgrade');
+    assert.equal(detectMigrationTool({ files: files('backend/'), texts: { 'backend/migrations/env.py': ENV } }).run, 'cd backend && flask db upgrade');
+    // Plain Alembic keeps its command: its env.py builds its own engine, or its alembic.ini locates the folder.
+    const plain = detectMigrationTool({ files: ['alembic.ini', 'alembic/env.py', 'alembic/versions/a1_init.py', 'requirements.txt'], texts: { 'alembic.ini': '[alembic]\nscript_location = alembic\n', 'alembic/env.py': 'from sqlalchemy import engine_from_config\nfrom alembic import context\n', 'requirements.txt': 'alembic\nflask-migrate\n' } });
+    assert.deepEqual(plain, { tool: 'alembic', dir: 'alembic/versions' });
+    assert.match(generateMigration(plain, ix, { now: new Date('2026-12-03T12:00:00Z'), files: ['alembic/versions/a1_init.py'], fileText: () => 'revision = "a1"\ndown_revision = None\n' }).notes[0], /`alembic upgrade head`/);
   });
 });
