@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
 import { batchedForm, lookupOf, noEagerRelationship } from '../../../../src/core/record/batchedForm';
 import { detectWithLines } from '../../support/nplusoneFixtures';
+import { provedBy, suggestedIndexesLine } from '../../../../src/core/advice/missingIndex';
 import { detectMigrationTool, generateMigration, PROJECT_FACT_FILES, type MigrationIndex } from '../../../../src/core/advice/migrations';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { normalizeSql } from '../../../../src/core/sql/statement';
@@ -143,5 +144,15 @@ describe('person20: recorded and static fixes follow the code and the library in
     const plain = detectMigrationTool({ files: ['alembic.ini', 'alembic/env.py', 'alembic/versions/a1_init.py', 'requirements.txt'], texts: { 'alembic.ini': '[alembic]\nscript_location = alembic\n', 'alembic/env.py': 'from sqlalchemy import engine_from_config\nfrom alembic import context\n', 'requirements.txt': 'alembic\nflask-migrate\n' } });
     assert.deepEqual(plain, { tool: 'alembic', dir: 'alembic/versions' });
     assert.match(generateMigration(plain, ix, { now: new Date('2026-12-03T12:00:00Z'), files: ['alembic/versions/a1_init.py'], fileText: () => 'revision = "a1"\ndown_revision = None\n' }).notes[0], /`alembic upgrade head`/);
+  });
+
+  it('MEDIUM 4: the Suggest Indexes line says how each index was proved in the words of the picker, never "proved" for an estimate', () => {
+    const est = { ddl: 'CREATE INDEX CONCURRENTLY article_author_id_idx ON article (author_id)', verifiedBy: 'none' as const };
+    const trial = { ddl: 'CREATE INDEX CONCURRENTLY tag_assoc_article_idx ON tag_assoc (article) INCLUDE (tag)', verifiedBy: 'transaction' as const };
+    const one = suggestedIndexesLine([est]);
+    assert.equal(one, `one index suggested (ON article (author_id) — ${provedBy('none')})`);
+    assert.doesNotMatch(one, /\bproved\b(?! by)/);
+    assert.match(one, /not verified by the planner/);
+    assert.equal(suggestedIndexesLine([trial, est]), `2 indexes suggested (ON tag_assoc (article) INCLUDE (tag) — ${provedBy('transaction')}; ON article (author_id) — ${provedBy('none')})`);
   });
 });
