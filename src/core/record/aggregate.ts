@@ -10,7 +10,7 @@
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
 import { isConnectionPing } from './ping';
-import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
+import { batchedForm, callArgsAt, lookupOf, noEagerRelationship, prismaLookupOf, repeatedForm, type LookupHints, type NoEager, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -88,6 +88,11 @@ export interface RecordedNPlusOne {
   parentView?: TemplateView;
   /** Sequelize: the association the call site's mixin belongs to (from the models' declarations), when known. */
   sequelize?: SequelizeCall;
+  /**
+   * SQLAlchemy: the relationship the line reads is one it cannot eager-load (lazy='dynamic'/'write_only'), as the call
+   * site's file or the models.py nearest it declares it (batchedForm: a grouped query, never selectinload).
+   */
+  noEager?: NoEager;
   /**
    * Every call sent the same text with the same parameters (the capture's pd, the constants compared): one value read
    * again and again, not one per item — its fix is to read it once or cache it (repeatedForm), never a batched form.
@@ -403,13 +408,15 @@ export class RecordAggregate {
             if (p) lookup.prisma = p;
           }
           const repeated = sameEveryCall(sent, varies, oneText);
+          const noEager = s.site.via === 'sqlalchemy' && !repeated ? noEagerRelationship(lineText, text) ?? noEagerRelationship(lineText, fileNear(s.site.file, [['models.py'], ['models', '__init__.py']], sourceOf)?.text) : undefined;
           const n: RecordedNPlusOne = {
             file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over.length, unit: worstN.name, unitKind: worstN.kind,
-            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
+            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : batchedForm(s.site.via, lookup, lineText, text, assoc, noEager)).fix,
             ...(repeated ? { repeated: true } : lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
             ...(parentView ? { parentView } : {}),
             ...(assoc ? { sequelize: assoc } : {}),
+            ...(noEager ? { noEager } : {}),
           };
           nPlusOne.push(n);
           overUnits.set(n, over);
@@ -481,7 +488,7 @@ function oneNPlusOnePerCall(list: RecordedNPlusOne[], overUnits: ReadonlyMap<Rec
     if (isNullVariantOf(k.sql, n.sql)) {
       // Advise from the variant that looks a value up; the counts stay the call's.
       const { calls, units, unit, unitKind, ms, parent } = k;
-      for (const f of ['lookup', 'sequelize', 'repeated'] as const) delete k[f];
+      for (const f of ['lookup', 'sequelize', 'repeated', 'noEager'] as const) delete k[f];
       Object.assign(k, n, { calls, units, unit, unitKind, ms }, parent ? { parent } : {});
     } else if (!k.lookup && n.lookup && !k.repeated) Object.assign(k, { lookup: n.lookup, fix: n.fix });
     for (const u of overUnits.get(n) ?? []) kept.units.add(u);

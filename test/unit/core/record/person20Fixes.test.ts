@@ -8,6 +8,7 @@ import { batchedForm, lookupOf, noEagerRelationship } from '../../../../src/core
 import { detectWithLines } from '../../support/nplusoneFixtures';
 import { provedBy, suggestedIndexesLine } from '../../../../src/core/advice/missingIndex';
 import { detectMigrationTool, generateMigration, PROJECT_FACT_FILES, type MigrationIndex } from '../../../../src/core/advice/migrations';
+import { recordedFindings } from '../../../../src/core/record/findings';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -92,6 +93,24 @@ describe('person20: recorded and static fixes follow the code and the library in
     assert.equal(noEagerRelationship('n = len(a.pages)', decl("    books = relationship('Book', lazy='dynamic')")), undefined);
     // A plain relationship keeps its eager-load advice.
     assert.match(batchedForm('sqlalchemy', undefined, 'len(a.books)', decl("    books = relationship('Book')")).fix, /selectinload/);
+  });
+
+  it('HIGH 2b: a call in a view reading a dynamic relationship declared in the models.py near it is told the grouped query too', () => {
+    const VIEWS = '/app/conduit/profile/views.py';
+    const line = '        n = profile.follows.count()';
+    const sql = 'SELECT count(*) AS count_1 FROM (SELECT userprofile.id AS userprofile_id FROM userprofile, followers_assoc WHERE $1 = followers_assoc.follower AND userprofile.id = followers_assoc.followed_by) AS anon_1';
+    const events = Array.from({ length: 10 }, (_, i) => q(sql, 'GET /api/profiles#1', { file: VIEWS, line: 3, col: 1, via: 'sqlalchemy' }, i ? { pd: 1 } : {}));
+    const source = (f: string) => (f === VIEWS ? `def profiles(ps):\n    for profile in ps:\n${line}\n` : f === '/app/conduit/profile/models.py' ? PROFILE : undefined);
+    const [n] = summarize(events, normalizeSql, { threshold: 5 }, { source }).nPlusOne;
+    assert.deepEqual(n.noEager, { attr: 'UserProfile.follows', lazy: 'dynamic' });
+    assert.doesNotMatch(n.fix, /selectinload|joinedload/);
+    assert.match(n.fix, /GROUP BY followers_assoc\.follower/);
+    // Without a look-up (nothing said which column), the relationship itself says why there is no eager load.
+    const noLookup = batchedForm('sqlalchemy', undefined, line, source(VIEWS), undefined, n.noEager);
+    assert.match(noLookup.fix, /UserProfile\.follows is a lazy="dynamic" relationship[^]*eager loading cannot be applied/);
+    // The finding in the editor (its text re-read there) says the same.
+    const [f] = recordedFindings({ summary: summarize(events, normalizeSql, { threshold: 5 }, { source }), advice: new Map() }, VIEWS, source(VIEWS)!);
+    assert.equal(f.help, n.fix);
   });
 
   it('HIGH 2b: the recorded is_following — its follower the same, followed_by per item — is one grouped count', () => {
