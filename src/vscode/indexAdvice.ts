@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexAnswer, provedBy, sameShownAdvice } from '../core/advice/missingIndex';
+import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexAnswer, provedBy, sameShownAdvice, suggestedIndexesLine } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -193,7 +193,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   provedFor(sql: string): ProvedIndexFigure[] {
     const conn = this.ctx.connections.current;
     const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
-    return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
+    // Proved only (a trial index, HypoPG): an estimate is never a "proved" tip in the plan (person20 MEDIUM 4).
+    return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
   }
 
   async recheckCatalog(opts: { rescan?: boolean } = {}): Promise<number> {
@@ -541,7 +542,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       return say(`${why.replace(/\.$/, '')}.`);
     }
     const shared = advice.decided.alsoServes;
-    report?.(`Suggest indexes: ${advice.decided.suggestions.length === 1 ? 'one index' : `${advice.decided.suggestions.length} indexes`} proved (${advice.decided.suggestions.map((s) => s.ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ /, '')).join('; ')}): pick one in the list at the top to act on it.`, false);
+    // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
+    report?.(`Suggest indexes: ${suggestedIndexesLine(advice.decided.suggestions)}: pick one in the list at the top to act on it.`, false);
     const picked = await vscode.window.showQuickPick(
       advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.

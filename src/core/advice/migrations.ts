@@ -23,7 +23,7 @@ export interface MigrationTarget {
    * Otherwise (their defaults) the migration builds the index plainly inside its transaction.
    */
   outsideTransaction?: boolean;
-  /** The tool's command that runs the new migration, when the project's files say it (TypeORM: its data source file). */
+  /** The tool's command that runs the new migration, when the project's files say it (TypeORM: its data source file; Flask-Migrate's `flask db upgrade`). */
   run?: string;
   /** tool 'unknown': one line saying why no migration file is written (the SQL is offered instead). */
   why?: string;
@@ -76,7 +76,7 @@ const ORM_CONFIG_NAMES = String.raw`ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:da
  * dependency files, manage.py, alembic.ini; sequelize-cli's .sequelizerc and the package.json files of a workspace's
  * packages (conduit: sequelize-cli is a dependency of backend/package.json, not of the root's).
  */
-export const PROJECT_FACT_FILES = new RegExp(String.raw`(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json|go\.mod|pom\.xml|build\.gradle(?:\.kts)?|${ORM_CONFIG_NAMES})$`, 'i');
+export const PROJECT_FACT_FILES = new RegExp(String.raw`(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|env\.py|\.sequelizerc|package\.json|go\.mod|pom\.xml|build\.gradle(?:\.kts)?|${ORM_CONFIG_NAMES})$`, 'i');
 
 /** The files that configure a TypeORM DataSource / ormconfig or MikroORM (their texts say how migrations run). */
 const ORM_CONFIG_FILES = new RegExp(String.raw`(^|\/)(${ORM_CONFIG_NAMES})$`, 'i');
@@ -88,7 +88,7 @@ const NON_PYTHON_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json|go\.mod|pom\.x
 function pythonDeps(p: ProjectFiles): Set<string> {
   const out = new Set<string>();
   for (const [path, text] of Object.entries(p.texts ?? {})) {
-    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path) || NON_PYTHON_FACT_FILES.test(path) || ORM_CONFIG_FILES.test(path)) continue;
+    if (/(^|\/)(manage\.py|alembic\.ini|env\.py)$/.test(path) || NON_PYTHON_FACT_FILES.test(path) || ORM_CONFIG_FILES.test(path)) continue;
     for (const m of text.matchAll(/(?:^|["'\s=,[(])(django|alembic|flask[-_]migrate|sqlalchemy|flask[-_]sqlalchemy)(?=\s*(?:[=<>~!;\[,"'\])]|$))/gim)) out.add(m[1].toLowerCase().replace(/_/g, '-'));
   }
   return out;
@@ -149,7 +149,21 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
       return (base + loc).replace(/^\.\//, '').replace(/\/$/, '');
     }).filter((d): d is string => !!d && alembicDirs.includes(d));
     const dirs = located.length ? [...new Set(located)] : alembicDirs.length ? alembicDirs : alembicIni.map((f) => f.replace(/\/?alembic\.ini$/, ''));
-    if (dirs.length === 1) return { tool: 'alembic', dir: `${dirs[0] ? dirs[0] + '/' : ''}versions` };
+    if (dirs.length === 1) {
+      // Flask-Migrate's folder (`flask db init`): its env.py takes the app's engine from Flask's current_app and its
+      // alembic.ini has no script_location, so `alembic upgrade head` fails there; `flask db upgrade` runs it (person20
+      // MEDIUM 5). Said by that env.py, or by flask-migrate among the dependencies where no alembic.ini locates the folder.
+      const env = text(`${dirs[0] ? dirs[0] + '/' : ''}env.py`);
+      const flask = env !== undefined ? /\bcurrent_app\b|\bflask_migrate\b/.test(env) : pyDeps.has('flask-migrate') && !located.length;
+      // `flask db` finds ./migrations from where it runs: the folder's parent; another name is passed with -d.
+      const parent = dirs[0].replace(/\/?[^/]*$/, '');
+      // Flask-Script's MigrateCommand (older Flask-Migrate, CTFd): the db command is manage.py's.
+      const script = manage.find((f) => /\bMigrateCommand\b/.test(text(f) ?? ''));
+      const run = !flask ? undefined
+        : script ? `${script.includes('/') ? `cd ${script.replace(/\/[^/]*$/, '')} && ` : ''}python manage.py db upgrade`
+          : /(^|\/)migrations$/.test(dirs[0]) ? `${parent ? `cd ${parent} && ` : ''}flask db upgrade` : `flask db upgrade -d ${dirs[0] || '.'}`;
+      return { tool: 'alembic', dir: `${dirs[0] ? dirs[0] + '/' : ''}versions`, ...(run ? { run } : {}) };
+    }
     return {
       tool: 'unknown', dir: '',
       why: dirs.length ? `the project has ${dirs.length} Alembic script folders (${dirs.join(', ')}), so PG Lens cannot tell which one owns this table` : 'the project uses Alembic but has no env.py beside a versions/ folder yet (run `alembic init` or `flask db init` first)',
@@ -541,7 +555,7 @@ const RUN_COMMANDS: Record<MigrationTool, (target: MigrationTarget, path: string
   prisma: () => 'npx prisma migrate deploy',
   rails: () => 'bin/rails db:migrate',
   django: (t) => `python manage.py migrate ${t.app ?? ''}`.trim(),
-  alembic: () => 'alembic upgrade head',
+  alembic: (t) => t.run ?? 'alembic upgrade head',
   knex: () => 'npx knex migrate:latest',
   'node-pg-migrate': () => 'npx node-pg-migrate up',
   'db-migrate': () => 'npx db-migrate up',

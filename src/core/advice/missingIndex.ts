@@ -157,6 +157,17 @@ export function provedBy(verifiedBy: ProvedSuggestion['verifiedBy']): string {
   return PROOF[verifiedBy];
 }
 
+/**
+ * What a Suggest Indexes run found, in one line for the plan viewer's banner and the progress: each index with how it
+ * was proved in provedBy's words, the ones the picker shows beside it (person20 MEDIUM 4: the banner said "one index
+ * proved" while the picker said "not verified by the planner" for the same index on a table above the size limit).
+ */
+export function suggestedIndexesLine(suggestions: readonly Pick<ProvedSuggestion, 'ddl' | 'verifiedBy'>[]): string {
+  const n = suggestions.length;
+  const each = suggestions.map((s) => `${s.ddl.replace(/^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?\S+ /, '')} — ${provedBy(s.verifiedBy)}`);
+  return `${n === 1 ? 'one index' : `${n} indexes`} suggested (${each.join('; ')})`;
+}
+
 /** The plan node that reads through the new index, without its cost figures ("Bitmap Index Scan using x_idx"). */
 function indexNode(s: HoverSuggestion): string | undefined {
   const line = s.planAfter.find((l) => l.includes(s.name));

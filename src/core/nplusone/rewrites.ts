@@ -954,6 +954,8 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
     case 'sqlalchemy':
       if (kind === 'delete') return { title: 'Batch with delete(Model).where(Model.id.in_(ids))', language: 'python', help: `Delete all rows with one delete(...).where(Model.id.in_(ids)).` };
       if (kind === 'update') return { title: 'Batch with one bulk UPDATE', language: 'python', help: `Pass a list of dicts with primary keys to one session.execute(update(Model)).` };
+      // The model's own save() (a CRUD helper that adds the instance to the session and commits): one commit per item.
+      if (call.method === 'save') return { title: 'Add all to the session, commit once', language: 'python', help: `Add every ${item} to the session in the loop (session.add_all(objs) after it, or the model's save(commit=False) where its save takes that) and commit once after the loop, instead of one save() — one commit — per ${item}.` };
       return undefined;
     case 'database/sql':
     case 'sqlx':

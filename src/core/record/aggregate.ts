@@ -10,7 +10,7 @@
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
 import { isConnectionPing } from './ping';
-import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, serializingForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
+import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, noEagerRelationship, prismaLookupOf, repeatedForm, serializingForm, type LookupHints, type NoEager, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -90,6 +90,11 @@ export interface RecordedNPlusOne {
   parentView?: TemplateView;
   /** Sequelize: the association the call site's mixin belongs to (from the models' declarations), when known. */
   sequelize?: SequelizeCall;
+  /**
+   * SQLAlchemy: the relationship the line reads is one it cannot eager-load (lazy='dynamic'/'write_only'), as the call
+   * site's file or the models.py nearest it declares it (batchedForm: a grouped query, never selectinload).
+   */
+  noEager?: NoEager;
   /**
    * Every call sent the same text with the same parameters (the capture's pd, the constants compared): one value read
    * again and again, not one per item — its fix is to read it once or cache it (repeatedForm), never a batched form.
@@ -216,8 +221,17 @@ interface Acc extends StatementFigure {
   interpolated: boolean;
   /** Every call sent the first text. */
   oneText: boolean;
-  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; failed: number }>;
+  perUnit: Map<string, PerUnit>;
 }
+
+/**
+ * One statement's calls in one unit of work. `varies`: the capture's pd of its calls after the unit's first, OR-ed
+ * (the first call's pd compares it with the last call of another request, or of nothing in this one); undefined when
+ * one of them did not say. Which parameters change WITHIN the unit is what the loop changes per item (person20 HIGH 2:
+ * `favorited` sent the same user's id 20 times in each request, a different user per request; OR-ed over the whole
+ * recording, that id looked per-item and the advice grouped by it).
+ */
+interface PerUnit { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; failed: number; varies?: number }
 
 /** Single executions kept for the slowest list (a summary lists `slowest` of them, 10 by default). */
 const KEPT_SLOWEST = 50;
@@ -311,12 +325,13 @@ export class RecordAggregate {
       pu.calls++;
       pu.ms += e.ms;
       if (e.err) pu.failed++;
+      pu.varies = pu.varies === undefined || e.pd === undefined ? undefined : pu.varies | e.pd;
     } else {
       const prev = this.lastSite.get(e.u.id);
       // A handler's serialisation sends each item's lazy loads from one site (its def line): a statement after another
       // of them takes the rows' query that came before the site's first statement in the unit.
       const same = !!prev && !!e.site && prev.file === e.site.file && prev.line === e.site.line;
-      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && !same ? prev : same && e.site?.serializing ? this.siteInUnit.get(`${e.u.id}\u0000${key}`)?.before : undefined, failed: e.err ? 1 : 0 });
+      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && !same ? prev : same && e.site?.serializing ? this.siteInUnit.get(`${e.u.id}\u0000${key}`)?.before : undefined, failed: e.err ? 1 : 0, varies: 0 });
     }
     if (e.site) {
       const su = this.siteInUnit.get(`${e.u.id}\u0000${key}`);
@@ -426,7 +441,10 @@ export class RecordAggregate {
           if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
           if (pu.calls >= o.threshold) over.push(unit);
         }
-        const { perUnit, varies, constants, vary, compared: _compared, interpolated, oneText, ...fig } = a;
+        const { perUnit, varies: anyCall, constants, vary, compared: _compared, interpolated, oneText, ...fig } = a;
+        // What changed between calls within the units where it repeats (PerUnit.varies); else between any two calls.
+        const inUnits = over.length && over.every((u) => perUnit.get(u)?.varies !== undefined) ? over.reduce((m, u) => m | perUnit.get(u)!.varies!, 0) : undefined;
+        const varies = inUnits ?? anyCall;
         // As sent (its $n are the app's own parameters, which the capture's pd counts); the advice text numbers more.
         const sent = a.sql;
         fig.sql = adviceText(sent, constants, vary, interpolated);
@@ -464,14 +482,16 @@ export class RecordAggregate {
           // No line of the app's: a library serialised the handler's response (the view is this site); the lazy load's
           // eager loading goes to the view's query, the rows' query before it (person20 HIGH 1).
           const ser = s.site.serializing ? serializingForm(s.site.via, lookup, a.normalized, s.site.fn ?? 'the view', modelsNear(s.site.file, text, sourceOf), parent ? viewText(s.site, parent, sourceOf) : undefined, [this.tablesAt(s.site, worstN.unit!, a.normalized), parent ? this.tablesAt(parent, worstN.unit!, a.normalized) : []]) : undefined;
+          const noEager = !ser && s.site.via === 'sqlalchemy' && !repeated ? noEagerRelationship(lineText, text) ?? noEagerRelationship(lineText, fileNear(s.site.file, [['models.py'], ['models', '__init__.py']], sourceOf)?.text) : undefined;
           const n: RecordedNPlusOne = {
             file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over.length, unit: worstN.name, unitKind: worstN.kind,
-            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : ser ?? batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
+            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : ser ?? batchedForm(s.site.via, lookup, lineText, text, assoc, noEager)).fix,
             ...(repeated ? { repeated: true } : lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
             ...(parentView ? { parentView } : {}),
             ...(assoc ? { sequelize: assoc } : {}),
             ...(s.site.serializing ? { serializing: { view: s.site.fn ?? 'the view', ...(ser?.atParent && !repeated ? { atParent: ser.atParent } : {}) } } : {}),
+            ...(noEager ? { noEager } : {}),
           };
           nPlusOne.push(n);
           overUnits.set(n, over);
@@ -578,7 +598,7 @@ function oneNPlusOnePerCall(list: RecordedNPlusOne[], overUnits: ReadonlyMap<Rec
     if (isNullVariantOf(k.sql, n.sql)) {
       // Advise from the variant that looks a value up; the counts stay the call's.
       const { calls, units, unit, unitKind, ms, parent } = k;
-      for (const f of ['lookup', 'sequelize', 'repeated'] as const) delete k[f];
+      for (const f of ['lookup', 'sequelize', 'repeated', 'noEager'] as const) delete k[f];
       Object.assign(k, n, { calls, units, unit, unitKind, ms }, parent ? { parent } : {});
     } else if (!k.lookup && n.lookup && !k.repeated) Object.assign(k, { lookup: n.lookup, fix: n.fix });
     for (const u of overUnits.get(n) ?? []) kept.units.add(u);

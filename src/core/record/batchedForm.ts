@@ -377,7 +377,66 @@ function declaringClass(attr: string, fileText: string | undefined): string | un
   return undefined;
 }
 
-function sqlalchemy(k: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined): BatchedForm {
+/**
+ * The relationship a call reads (`self.follows.filter(…)`) when the models declare it with no object population — a
+ * `lazy='dynamic'` or `lazy='write_only'` relationship (or backref), a `DynamicMapped[…]` / `WriteOnlyMapped[…]` one:
+ * SQLAlchemy refuses selectinload/joinedload/subqueryload of it ("eager loading cannot be applied", person20 HIGH 2b).
+ */
+export interface NoEager {
+  /** `UserProfile.follows` (the relationship's name alone for a backref). */
+  attr: string;
+  lazy: string;
+}
+
+export function noEagerRelationship(callText: string | undefined, modelsText: string | undefined): NoEager | undefined {
+  if (!callText || !modelsText) return undefined;
+  for (const m of callText.matchAll(/\.([A-Za-z_]\w*)\b(?!\s*\()/g)) {
+    const name = m[1];
+    // `name = relationship(…)` / `name: DynamicMapped[…] = relationship(…)` in a class, or `backref('name', …)`.
+    const decls = [new RegExp(`^[ \\t]+${name}\\s*(:[^=\\n]*)?=\\s*(?:\\w+\\.)?relationship\\s*\\(`, 'gm'), new RegExp(`\\bbackref\\s*\\(\\s*['"]${name}['"]`, 'g')];
+    for (const decl of decls) {
+      for (const d of modelsText.matchAll(decl)) {
+        const open = d.index! + d[0].lastIndexOf('(');
+        // Its own arguments only: a backref(…, lazy='dynamic') inside is the other side's.
+        let args = balanced(modelsText, open);
+        for (let prev = ''; prev !== args;) [prev, args] = [args, args.replace(/\([^()]*\)/g, '')];
+        const lazy = /\blazy\s*=\s*['"](dynamic|write_only)['"]/.exec(args)?.[1] ?? (/(DynamicMapped|WriteOnlyMapped)\s*\[/.exec(d[1] ?? '') ? (/Dynamic/.test(d[1]!) ? 'dynamic' : 'write_only') : undefined);
+        if (!lazy) continue;
+        const owner = decl.source.startsWith('\\bbackref') ? undefined : declaringClass(name, modelsText);
+        return { attr: owner ? `${owner}.${name}` : name, lazy };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The text of the parenthesised arguments that open at `open` (up to 4,000 characters). */
+function balanced(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i >= 0 && i < text.length && i < open + 4000; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return text.slice(open + 1, open + 4000);
+}
+
+/** A relationship SQLAlchemy cannot eager-load: one grouped query for every item, never selectinload/joinedload. */
+function noEagerForm(rel: NoEager, k: RecordedLookup | undefined, fileText: string | undefined): BatchedForm {
+  const lead = `${rel.attr} is a lazy="${rel.lazy}" relationship, which SQLAlchemy cannot load with the parent query (selectinload, joinedload and subqueryload of it raise "eager loading cannot be applied")`;
+  const M = k ? pythonModel(k.table, fileText) : undefined;
+  const table = k?.table && fileText ? new RegExp(`^([A-Za-z_]\\w*)\\s*=\\s*(?:\\w+\\.)?Table\\s*\\(\\s*['"]${k.table.replace(/\W/g, '')}['"]`, 'm').exec(fileText)?.[1] : undefined;
+  const col = k && IDENT.test(k.column) ? (M ? `${M}.${k.column}` : table ? `${table}.c.${k.column}` : undefined) : undefined;
+  const query = col
+    ? `one select(${col}, func.count()).where(${col}.in_(ids)).group_by(${col}) (ids: every item's ${k!.column})`
+    : k && IDENT.test(k.column)
+      ? `one grouped query of ${k.table ?? 'its table'} by ${k.column} for every item's ${k.column} at once (in SQL: SELECT ${k.column}, count(*) … WHERE ${k.column} = ANY($1) GROUP BY ${k.column}, $1 the array of them)`
+      : `one query of its table grouped by the relationship's foreign key, for every item's key at once (in SQL: that column and count(*), WHERE it = ANY($1), GROUP BY it)`;
+  return { fix: `${lead}: read it for every item with ${query}, and look each item up in the result (an item missing from it has no rows).`, atParent: `after it, one grouped query for all its rows` };
+}
+
+function sqlalchemy(k: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined, known?: NoEager): BatchedForm {
+  const noEager = noEagerRelationship(callText, fileText) ?? known;
+  if (noEager) return noEagerForm(noEager, k, fileText);
   if (!k) return { fix: 'Load the relationship the loop reads with the parent query: selectinload of it in the options (a collection), or joinedload (a many-to-one).' };
   const t = k.table ?? 'the table';
   // The relationship the call site reads per row (`len(a.books)` on sa_books), and its class when the file declares it.
@@ -577,24 +636,24 @@ export function repeatedForm(via: string | undefined): BatchedForm {
 }
 
 /** The batched form in the library that sent the statement (`via`), naming the recorded look-up's column and table. */
-export function batchedForm(via: string | undefined, lookup?: RecordedLookup | string, callText?: string, fileText?: string, assoc?: SequelizeCall): BatchedForm {
+export function batchedForm(via: string | undefined, lookup?: RecordedLookup | string, callText?: string, fileText?: string, assoc?: SequelizeCall, noEager?: NoEager): BatchedForm {
   const k: RecordedLookup | undefined = typeof lookup === 'string' ? { column: lookup } : lookup;
   const key = k && IDENT.test(k.column) ? k : undefined;
   const v = (via ?? '').replace(/\\/g, '/');
   if (v.startsWith('@prisma/')) return prisma(key);
   const known = v === 'sequelize' && assoc && !key?.grouped ? sequelizeAssociation(assoc, key) : undefined;
   if (known) return known;
-  const form = key?.grouped ? aggregateForm(v, { ...key, grouped: key.grouped }, callText, fileText, v === 'sequelize' ? assoc : undefined) : otherForm(v, key, callText, fileText);
+  const form = key?.grouped ? aggregateForm(v, { ...key, grouped: key.grouped }, callText, fileText, v === 'sequelize' ? assoc : undefined) : otherForm(v, key, callText, fileText, noEager);
   // The look-up's conditions that were the same in every call go into the batched form unchanged (person12 R3).
   const same = key?.same?.length ? ` Keep its other condition${key.same.length > 1 ? 's' : ''} (${key.same.join(', ')}: the same for every item) in that query.` : '';
   return same ? { ...form, fix: `${form.fix}${same}` } : form;
 }
 
-function otherForm(v: string, key: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined): BatchedForm {
+function otherForm(v: string, key: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined, noEager?: NoEager): BatchedForm {
   const c = key?.column;
   const on = key?.table ? ` on ${key.table}` : '';
   if (v === 'django') return django(key, callText, fileText);
-  if (v === 'sqlalchemy') return sqlalchemy(key, callText, fileText);
+  if (v === 'sqlalchemy') return sqlalchemy(key, callText, fileText, noEager);
   // Names the recorded SQL does not give (the association, the relation, the entity) are said in words, never written
   // as placeholders in code (`include: [Assoc]`, `{ rel: true }`, `'fk'`: person13 P1).
   if (v === 'sequelize') {

@@ -78,7 +78,7 @@ function recordedNPlusOneFindings(state: RecordedState, file: string, text: stri
     // The code at the call site names the relation and how it is read (`self.channel_set.values_list(…)`), the file the
     // model classes; the quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4).
     // Sent while a library serialised a handler's response (no line of the app's): the fix the summary made from the models.
-    const batched = combined(group.map((x) => (x.repeated ? repeatedForm(x.via) : x.serializing ? { fix: x.fix, ...(x.serializing.atParent ? { atParent: x.serializing.atParent } : {}) } : batchedForm(x.via, x.lookup, text.slice(span.start, span.end), text, x.sequelize))));
+    const batched = combined(group.map((x) => (x.repeated ? repeatedForm(x.via) : x.serializing ? { fix: x.fix, ...(x.serializing.atParent ? { atParent: x.serializing.atParent } : {}) } : batchedForm(x.via, x.lookup, text.slice(span.start, span.end), text, x.sequelize, x.noEager))));
     const parentOf = group.find((x) => x.parent) ?? n;
     const at = parentAdvice(parentOf, batched, rel);
     const rows = `The rows the loop runs over come from this query${at.advice ? `: ${at.advice}` : ''}.`;

@@ -181,13 +181,17 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
   }
 
+  // An instance's save()/delete() in a file that imports SQLAlchemy or Flask and not Django is a SQLAlchemy model's
+  // own helper (Flask-SQLAlchemy's CRUDMixin: `db.session.add(self); db.session.commit()`): its fix is the session's,
+  // never Django's bulk_update (person20 MEDIUM 3).
+  const instanceLib = !usesModule(ctx, /^django/) && usesModule(ctx, /sqlalchemy|flask|sqlmodel/) ? 'sqlalchemy' : 'django';
   // A model instance built and saved at once: CableTermination(cable=c, …).save()
   if (segs.length === 2 && segs[0].call && /^[A-Z]\w*$/.test(n[0]) && method === 'save' && (usesModule(ctx, /^django/) || ctx.models.has(n[0]))) {
-    return { library: 'django', op: 'write', batch: false, label: `${n[0]}(…).save`, method, model: n[0] };
+    return { library: instanceLib, op: 'write', batch: false, label: `${n[0]}(…).save`, method, model: n[0] };
   }
-  // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db()
-  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
-    return { library: 'django', op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
+  // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db() (Django's only)
+  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0) && !(instanceLib === 'sqlalchemy' && method === 'refresh_from_db')) {
+    return { library: instanceLib, op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
   }
 
   // Related managers: article.tags.add(tag), user.notifications.create(…), order.items.remove(item)

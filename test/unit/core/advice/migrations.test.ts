@@ -47,7 +47,8 @@ describe('core/advice/migrations', () => {
       },
     };
     it('Alembic from what the project uses, not a folder named migrations (Flask-Migrate, CTFd)', () => {
-      assert.deepEqual(detectMigrationTool(ctfd), { tool: 'alembic', dir: 'migrations/versions' });
+      // Flask-Migrate's folder (no script_location) through Flask-Script's MigrateCommand: manage.py's db command runs it.
+      assert.deepEqual(detectMigrationTool(ctfd), { tool: 'alembic', dir: 'migrations/versions', run: 'python manage.py db upgrade' });
       // pyproject / alembic.ini script_location, anywhere in the tree.
       assert.deepEqual(detectMigrationTool({ files: ['pyproject.toml', 'alembic.ini', 'app/db/env.py', 'app/db/versions/a1_init.py'], texts: { 'pyproject.toml': '[project]\ndependencies = ["alembic>=1.13", "sqlalchemy"]\n', 'alembic.ini': '[alembic]\nscript_location = app/db\n' } }), { tool: 'alembic', dir: 'app/db/versions' });
     });
