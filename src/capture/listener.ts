@@ -23,7 +23,7 @@ export interface Listener {
 }
 
 /** A new socket (named pipe) path nobody else knows: this process's id and a random part. */
-export function socketPath(): string {
+function socketPath(): string {
   const id = crypto.randomBytes(6).toString('hex');
   return process.platform === 'win32' ? `\\\\.\\pipe\\pg-lens-${process.pid}-${id}` : path.join(os.tmpdir(), `pg-lens-${process.pid}-${id}.sock`);
 }
