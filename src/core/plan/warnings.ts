@@ -65,6 +65,20 @@ function readsAllInput(r: Record<string, unknown>): boolean {
   return t === 'Sort' || t === 'Hash' || (t === 'Aggregate' && r[K.Strategy] !== 'Sorted') || (t === 'SetOp' && r[K.Strategy] === 'Hashed');
 }
 
+/**
+ * Whether a consumer that may stop reading `child` early did, when the plan ran: the child came back short of its plan,
+ * or a Limit whose count bound the plan (planned fewer rows than its input) returned them all. A Limit 20 over a join
+ * that found 4 rows read everything (person20 LOW 3: "the node above stopped reading early (a Limit …)" on a Parallel
+ * Seq Scan that read all 200k rows of its table). A plan that did not run, or a child never executed, may have been.
+ */
+function reallyStopped(consumer: PlanNode, child: PlanNode): boolean {
+  const c = child.metrics;
+  if (c.actualRows === undefined || c.neverExecuted) return true;
+  if (c.misestimateDirection === 'over') return true;
+  const m = consumer.metrics;
+  return consumer.raw[K.NodeType] === 'Limit' && m.actualRows !== undefined && m.estRows < c.estRows && m.actualRows >= m.estRows;
+}
+
 export function ancestry(plan: Plan): Ancestry {
   const n = plan.nodes.length;
   const earlyStop = new Uint8Array(n);
@@ -86,7 +100,7 @@ export function ancestry(plan: Plan): Ancestry {
       (t === 'Hash Join' && rel === Rel.Outer && join !== 'Left' && join !== 'Anti' && join !== 'Full' && emptyInner(plan, p)) ||
       rel === Rel.SubPlan ||
       rel === Rel.InitPlan;
-    earlyStop[node.id] = stops ? 1 : readsAllInput(p.raw) ? 0 : earlyStop[p.id];
+    earlyStop[node.id] = stops && reallyStopped(p, node) ? 1 : readsAllInput(p.raw) ? 0 : earlyStop[p.id];
     gather[node.id] = t === 'Gather' || t === 'Gather Merge' ? p.id : gather[p.id];
   }
   return { earlyStop, gather };

@@ -153,6 +153,25 @@ describe('core/plan tips on real plans', () => {
     }
   });
 
+  it('a Limit that returned fewer rows than its count stopped nothing: the scan below read its whole table, no "stopped reading early" (person20 LOW 3)', () => {
+    // Limit 20 over a parallel join that found 4 rows: the Parallel Seq Scan read all 200k rows (67k × 3 loops).
+    const scan = { 'Node Type': 'Seq Scan', 'Parallel Aware': true, 'Relation Name': 'article', 'Parent Relationship': 'Outer', 'Plan Rows': 83333, 'Total Cost': 9000, 'Actual Rows': 66667, 'Actual Loops': 3, 'Actual Total Time': 514 };
+    const hash = { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Plan Rows': 1, 'Total Cost': 5, 'Actual Rows': 1, 'Actual Loops': 3, 'Actual Total Time': 0.05, Plans: [
+      { 'Node Type': 'Index Scan', 'Relation Name': 'users', 'Index Name': 'users_username_key', 'Parent Relationship': 'Outer', 'Plan Rows': 1, 'Total Cost': 5, 'Actual Rows': 1, 'Actual Loops': 3, 'Actual Total Time': 0.5 },
+    ] };
+    const plan = (limitRows: number, gatherRows: number, gatherActual: number) => analyzePlan({ Plan: { 'Node Type': 'Limit', 'Plan Rows': limitRows, 'Total Cost': 21000, 'Actual Rows': gatherActual, 'Actual Loops': 1, 'Actual Total Time': 768, Plans: [
+      { 'Node Type': 'Gather', 'Parent Relationship': 'Outer', 'Workers Planned': 2, 'Workers Launched': 2, 'Plan Rows': gatherRows, 'Total Cost': 21000, 'Actual Rows': gatherActual, 'Actual Loops': 1, 'Actual Total Time': 768, Plans: [
+        { 'Node Type': 'Hash Join', 'Join Type': 'Inner', 'Parent Relationship': 'Outer', 'Plan Rows': 2, 'Total Cost': 20000, 'Actual Rows': 1.33, 'Actual Loops': 3, 'Actual Total Time': 700, 'Hash Cond': '(article.author_id = userprofile.id)', Plans: [scan, hash] },
+      ] },
+    ] }, 'Execution Time': 768 });
+    const ran = plan(4, 4, 4).nodes.find((n) => n.metrics.relation === 'article')!;
+    assert.notEqual(ran.metrics.stoppedEarly, true);
+    assert.doesNotMatch(misestimateLabel(ran.metrics)?.long ?? '', /stopped reading early/);
+    // A Limit 4 whose input planned 1,000 rows and that returned its 4: it did stop the join, and the scan below it.
+    const cut = plan(4, 1000, 4).nodes.find((n) => n.metrics.relation === 'article')!;
+    assert.equal(cut.metrics.stoppedEarly, true);
+  });
+
   it('two Nested Loops in one plan say which inner side each repeats (person8: the same sentence twice in one hover)', () => {
     const scan = (rel: string, relation: 'Outer' | 'Inner', rows: number, loops: number) => ({ 'Node Type': 'Index Scan', 'Relation Name': rel, 'Parent Relationship': relation, 'Plan Rows': 1, 'Total Cost': 1, 'Actual Rows': rows, 'Actual Loops': loops, 'Actual Total Time': 0.01 });
     const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Join Type': 'Left', 'Plan Rows': 42000, 'Total Cost': 9000, 'Actual Rows': 42000, 'Actual Loops': 1, 'Actual Total Time': 900, Plans: [
