@@ -64,6 +64,9 @@ function planOf(payload: PlanPayload): Plan {
   return analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, relationIndexes: payload.relationIndexes ? new Map(payload.relationIndexes) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes });
 }
 
+/** The Tips list shows the first tips; a node's details refer to a listed tip and say an unlisted one in full. */
+const TIPS_LISTED = 8;
+
 /** Render a plan (tree / table / raw / query views, summary, tips) into root. */
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
@@ -103,7 +106,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   if (plan.tips.length) {
     const tips = h(doc, 'section', { class: 'tips', 'aria-label': 'Tips ranked by what they could save' }, h(doc, 'h2', {}, 'Tips'));
     const ol = h(doc, 'ol');
-    for (const t of plan.tips.slice(0, 8)) {
+    for (const t of plan.tips.slice(0, TIPS_LISTED)) {
       const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `(${fmtSaving(t)})`));
       li.addEventListener('click', () => viewer.select(t.nodeId));
       ol.appendChild(li);
@@ -546,13 +549,25 @@ function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTML
     wt.appendChild(tb);
     box.append(h(doc, 'h3', {}, 'Per worker'), h(doc, 'div', { class: 'table-wrap' }, wt));
   }
-  if (n.warnings.length) {
+  // One place says a tip in full (person20 LOW 4: the Tips list, the node's bullet and a red box said the same words):
+  // a tip in the Tips list is referred to by its number; one beyond it is said here, in place of the bullet it restates.
+  const tips = plan.tips.map((t, i) => ({ t, number: i + 1 })).filter(({ t }) => t.nodeId === n.id);
+  const listed = tips.filter(({ number }) => number <= TIPS_LISTED);
+  const unlisted = tips.filter(({ number }) => number > TIPS_LISTED);
+  const warnings = n.warnings.filter((w) => !unlisted.some(({ t }) => t.kind === w.kind));
+  const refers = (kind: string) => listed.find(({ t }) => t.kind === kind);
+  if (warnings.length) {
     const ul = h(doc, 'ul', { class: 'warnings' });
-    for (const w of n.warnings) ul.appendChild(h(doc, 'li', { class: `grade-${w.grade}` }, w.message));
+    for (const w of warnings) {
+      const tip = refers(w.kind);
+      ul.appendChild(h(doc, 'li', { class: `grade-${w.grade}` }, w.message, ...(tip ? [' ', h(doc, 'span', { class: 'tip-ref' }, `What to do: tip ${tip.number} above.`)] : [])));
+    }
     box.appendChild(ul);
   }
-  const tips = plan.tips.filter((t) => t.nodeId === n.id);
-  for (const t of tips) box.appendChild(h(doc, 'p', { class: `tip grade-${t.grade}` }, t.text));
+  for (const { t, number } of listed) {
+    if (!warnings.some((w) => w.kind === t.kind)) box.appendChild(h(doc, 'p', { class: 'tip-ref' }, `Tip ${number} above is about this node.`));
+  }
+  for (const { t } of unlisted) box.appendChild(h(doc, 'p', { class: `tip grade-${t.grade}` }, t.text));
   // PostgreSQL's own keys, as it wrote them (sort/hash details, conditions, output, workers …).
   const raw = h(doc, 'table', { class: 'raw-keys' });
   for (const [k, v] of Object.entries(n.raw)) {

@@ -157,6 +157,19 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('.details')!.textContent!, /Rows Removed by Filter/);
   });
 
+  it("a tip is said in full once: the selected node's details refer to it by its number (person20 LOW 4: the Tips list, the bullet and a red box said it 3 times)", () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'seq-scan-selective.json'), 'utf8'))[0];
+    renderPlan(root, payload(plan), () => undefined);
+    const tip = analyzePlan(plan).tips[0];
+    const details = root.querySelector('.details')!.textContent!;
+    assert.match(details, /Sequential scan of/, 'the node still says what PostgreSQL did');
+    assert.match(details, /What to do: tip 1 above\./);
+    const text = root.textContent!;
+    assert.equal(text.split(tip.text).length - 1, 1, 'the tip text once in the whole view');
+    assert.equal(root.querySelectorAll('.node-details .tip').length, 0);
+  });
+
   it('buttons post typed messages; the extension validates what comes back', () => {
     const { root } = dom();
     const posted: FromPlanWebview[] = [];
