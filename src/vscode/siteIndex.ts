@@ -16,7 +16,7 @@ import type { SqlSite, UnreadSql } from '../core/extract/types';
 import type { SourceTree } from '../core/syntax/treeSitter';
 import type { SiteAtMode } from '../core/extract/siteAt';
 import { readAsOf } from '../core/languages/registry';
-import type { RecordedAtCursor } from '../core/record/atCursor';
+import { recordedSite, type RecordedAtCursor } from '../core/record/atCursor';
 import { countOf, distinctLabels } from '../core/format';
 
 export interface SqlSiteProvider {
@@ -200,7 +200,7 @@ export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.T
   const lineStart = doc.lineAt(chosen.line - 1).range.start;
   const start = doc.offsetAt(lineStart.translate(0, doc.lineAt(chosen.line - 1).firstNonWhitespaceCharacterIndex));
   const end = doc.offsetAt(doc.lineAt(chosen.line - 1).range.end);
-  return { file: doc.uri.fsPath, language: 'sql', api: 'recorded', sql: chosen.sql, sourceMap: Array.from({ length: chosen.sql.length }, () => start), span: { start, end }, params: [], confidence: 1, dynamic: false };
+  return recordedSite(chosen.sql, { file: doc.uri.fsPath, span: { start, end } });
 }
 
 function isSqlFile(doc: vscode.TextDocument): boolean {

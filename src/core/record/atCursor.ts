@@ -5,8 +5,9 @@
  * is a line and a column (where the stack frame points); the call covers the lines from there to where its statement
  * ends, so the cursor anywhere inside `findMany({ where: { … } })` means that call.
  */
-import { lineStarts, positionAt } from '../findings';
+import { lineStarts, positionAt, type Span } from '../findings';
 import { readsCatalog, touchesTables, type SiteFigure } from './aggregate';
+import type { SqlSite } from '../extract/types';
 
 /** Lines a recorded statement is read over at most (a call written over more lines is cut here). */
 const MAX_CALL_LINES = 200;
@@ -108,4 +109,15 @@ export function recordedStatementsAt(sites: readonly SiteFigure[], file: string,
 /** 1-based line of an offset. */
 function lineOf(starts: number[], offset: number): number {
   return positionAt(starts, offset).line + 1;
+}
+
+/**
+ * A statement the app sent, as the commands take a statement (Explain Analyze, Benchmark, Suggest Indexes): its text as
+ * sent, at the line of the call that sent it when known (`span`, the call's line in `file`), else at no place in a file
+ * (a plan opened from a recorded hover or report). The plan viewer showing it acts on it; asking the cursor again listed
+ * the call's other statements (person20 LOW 2: "4 statements recorded from line 36" under the panel showing one).
+ */
+export function recordedSite(sql: string, where?: { file: string; span: Span }): SqlSite {
+  const start = where?.span.start ?? 0;
+  return { ...(where ? { file: where.file } : {}), language: 'sql', api: 'recorded', sql, sourceMap: Array.from({ length: sql.length }, () => start), span: where ? { ...where.span } : { start: 0, end: 0 }, params: [], confidence: 1, dynamic: false };
 }

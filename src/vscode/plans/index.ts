@@ -17,6 +17,7 @@ import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PanelStatement, ty
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
+import { recordedSite } from '../../core/record/atCursor';
 import { notConnectedHoverLine, unknownNameNote } from '../../core/connection/status';
 
 interface SiteRef {
@@ -190,13 +191,16 @@ class PlansFeature implements vscode.Disposable {
         // A recorded statement (an ORM call's, opened from its line or its lens) is named by its text: its line holds no SQL.
         // Its progress and its outcome are said in the panel too, beside the plan (person14: nothing at all after 90 s).
         if (!this.ctx.indexAdvice) return void vscode.window.showInformationMessage('PG Lens: index advice is not running in this window.');
-        await this.ctx.indexAdvice.suggest(panel.statement
+        await this.ctx.indexAdvice.suggest(panel.statement?.uri
           ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start, ...(panel.statement.site.api === 'recorded' ? { sql: panel.statement.site.sql } : {}) }
+          : panel.statement ? { sql: panel.statement.site.sql }
           : panel.last?.type === 'show' ? { sql: this.adviceSql.get(panel.last.payload) ?? panel.last.payload.sql } : undefined, (message, busy) => panel.post({ type: 'notice', message, busy }));
         return;
       case 'revealSql': {
         const shown = panel.statement;
         if (!shown) return;
+        // A statement the app sent, in no file: its text, as sent.
+        if (!shown.uri) return void (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: shown.site.sql }), vscode.ViewColumn.One));
         const doc = await vscode.workspace.openTextDocument(shown.uri);
         const ed = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
         const r = new vscode.Range(doc.positionAt(shown.site.span.start), doc.positionAt(shown.site.span.end));
@@ -274,8 +278,9 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     const outcome: PlanOutcome = await p.planner.plan(a.sql);
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler, column);
-    // Not a place in a file: the panel's Explain Analyze / Benchmark follow the cursor, as for a plan brought from elsewhere.
-    panel.statement = undefined;
+    // The panel's Explain Analyze / Benchmark / Suggest indexes act on the statement it shows (person20 LOW 2: they asked
+    // the cursor's line again, "4 statements recorded from line 36").
+    panel.statement = { site: recordedSite(a.sql) };
     if (!outcome.ok) {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });

@@ -16,10 +16,13 @@ export const PLAN_FILE_VIEW_TYPE = 'pgLens.planFile';
 
 export type PlanPanelHandler = (m: Exclude<FromPlanWebview, { type: 'ready' }>, panel: PlanPanel) => void | Promise<void>;
 
-/** The statement a panel shows, in its file: its Explain Analyze / Benchmark / Suggest indexes / Show SQL act on it. */
+/**
+ * The statement a panel shows: its Explain Analyze / Benchmark / Suggest indexes / Show SQL act on it. `uri` is its
+ * file; a statement the app sent, opened from a recorded hover or report, has none.
+ */
 export interface PanelStatement {
   site: SqlSite;
-  uri: vscode.Uri;
+  uri?: vscode.Uri;
 }
 
 export class PlanPanel implements vscode.Disposable {
@@ -88,7 +91,7 @@ export class PlanPanel implements vscode.Disposable {
 
   /** The open panel that shows this statement (revealed), if any: the current one first. */
   static ofStatement(target: PanelStatement): PlanPanel | undefined {
-    const same = (p: PlanPanel | undefined) => p?.statement?.site.sql === target.site.sql && p.statement.uri.toString() === target.uri.toString();
+    const same = (p: PlanPanel | undefined) => p?.statement?.site.sql === target.site.sql && p.statement.uri?.toString() === target.uri?.toString();
     const mine = [PlanPanel.current, ...PlanPanel.open].find(same);
     mine?.panel.reveal(undefined, true);
     return mine;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
-import { recordedStatementsAt } from '../../../../src/core/record/atCursor';
+import { recordedSite, recordedStatementsAt } from '../../../../src/core/record/atCursor';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -94,5 +94,18 @@ describe('core/record/atCursor: the recorded statements of the call under the cu
     const found = recordedStatementsAt(summarize(more, normalizeSql, { threshold: 5 }).sites, FILE, TEXT, at(7, 'userUid'));
     assert.deepEqual(found.map((f) => f.calls), [2]);
     assert.match(found[0].sql, /UserHistory/);
+  });
+});
+
+describe('core/record/atCursor recordedSite', () => {
+  it('the statement a plan panel shows is the one its buttons act on: the text as sent, in a file at its call or in none (person20 LOW 2)', () => {
+    const sql = 'SELECT article.id FROM article JOIN userprofile ON article.author_id = userprofile.id WHERE users.username = $1 LIMIT $2 OFFSET $3';
+    const sent = recordedSite(sql);
+    assert.equal(sent.sql, sql);
+    assert.equal(sent.api, 'recorded');
+    assert.equal(sent.file, undefined, 'opened from a recorded hover: no place in a file');
+    assert.equal(sent.sourceMap.length, sql.length);
+    const atCall = recordedSite(sql, { file: '/app/conduit/articles/views.py', span: { start: 1200, end: 1240 } });
+    assert.deepEqual([atCall.file, atCall.span, atCall.sourceMap[0], atCall.sourceMap[sql.length - 1]], ['/app/conduit/articles/views.py', { start: 1200, end: 1240 }, 1200, 1200]);
   });
 });
