@@ -176,3 +176,19 @@ export function unknownNameNote(code: string | undefined, profile: { name: strin
   if (!code || !UNKNOWN_NAME.has(code)) return undefined;
   return `on connection '${profile.name}' (database ${profile.database}). If this code belongs to another database, select its connection.`;
 }
+
+/** SQLSTATEs and socket codes of a session the server ended or cannot give (a restart, a crash, a terminated backend). */
+const SESSION_LOST_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * What a run that failed (Explain Analyze, Benchmark) says, in one line: "Explain Analyze did not finish: the server
+ * closed our session …". `notify`: the session was lost (a server restart mid-run), so it is said as a notification
+ * too, not only in a panel that may be behind other tabs (person20 LOW 6: the restart was only in the log). A
+ * statement's own error (a syntax error, a refused value) stays beside the plan.
+ */
+export function unfinishedRunLine(action: string, e: { message: string; code?: string }): { line: string; notify: boolean } {
+  const m = e.message.trim() || 'unknown error.';
+  const reason = /^[A-Z][a-z]/.test(m) ? m[0].toLowerCase() + m.slice(1) : m;
+  const lost = (e.code !== undefined && SESSION_LOST_CODES.has(e.code)) || /next command reconnects|connection .*was lost|No PostgreSQL is listening/i.test(m);
+  return { line: `${action} did not finish: ${reason}`, notify: lost };
+}

@@ -18,7 +18,7 @@ import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
-import { notConnectedHoverLine, unknownNameNote } from '../../core/connection/status';
+import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 
 interface SiteRef {
   uri: string;
@@ -514,7 +514,12 @@ class PlansFeature implements vscode.Disposable {
         panel.post({ type: 'show', payload });
         this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${firstLine(checked.text)}`);
       } catch (e) {
-        panel.post({ type: 'error', message: errorMessage(e) });
+        const cut = runFailure('Explain Analyze', e);
+        panel.post({ type: 'error', message: cut.notify ? cut.line : errorMessage(e) });
+        if (cut.notify) {
+          this.ctx.log.warn(cut.line);
+          void vscode.window.showErrorMessage(`PG Lens: ${cut.line}`);
+        }
       }
     });
   }
@@ -616,10 +621,21 @@ class PlansFeature implements vscode.Disposable {
         panel.post({ type: 'benchmark', run: shown, previous });
       } catch (e) {
         // Beside the plan, which stays: a value PostgreSQL refuses replaced the plan with the error.
-        panel.post({ type: 'benchmarkError', message: errorMessage(e) });
+        const cut = runFailure('The benchmark', e);
+        panel.post({ type: 'benchmarkError', message: cut.notify ? cut.line : errorMessage(e) });
+        if (cut.notify) {
+          this.ctx.log.warn(cut.line);
+          void vscode.window.showErrorMessage(`PG Lens: ${cut.line}`);
+        }
       }
     });
   }
+}
+
+/** A run that failed, in the one wording (core/connection/status unfinishedRunLine): said as a notification too when the session was lost. */
+function runFailure(action: string, e: unknown): { line: string; notify: boolean } {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return unfinishedRunLine(action, { message: errorMessage(e), ...(typeof code === 'string' ? { code } : {}) });
 }
 
 /** Milliseconds between the steps of a command, for the output channel (where the wait of a command goes). */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, notConnectedHoverLine, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, notConnectedHoverLine, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -92,5 +92,20 @@ describe('core/connection/status notConnectedHoverLine', () => {
     assert.equal(line.markdown, 'PG Lens: Disconnected from conduit dev\\. Run "PG Lens: Reconnect" to connect again\\. [Reconnect](command:pgLens.reconnect) · [Select Connection](command:pgLens.selectConnection)');
     assert.deepEqual(line.commands, ['pgLens.reconnect', 'pgLens.selectConnection']);
     assert.match(notConnectedHoverLine(undefined, connectionSteps({ disconnected: false, profiles: 0 })).markdown, /^PG Lens: not connected \[Add Connection\]/);
+  });
+});
+
+describe('core/connection/status unfinishedRunLine', () => {
+  it('a run cut by a server restart says it did not finish, as a notification too (person20 LOW 6: only the log said so)', () => {
+    const cut = unfinishedRunLine('Explain Analyze', { message: 'The server closed our session (terminated by an administrator or a restart). The next command reconnects.', code: '57P01' });
+    assert.equal(cut.line, 'Explain Analyze did not finish: the server closed our session (terminated by an administrator or a restart). The next command reconnects.');
+    assert.equal(cut.notify, true);
+    assert.equal(unfinishedRunLine('Benchmark', { message: 'The connection at localhost:5432 was lost. The next command reconnects.' }).notify, true);
+    assert.equal(unfinishedRunLine('Explain Analyze', { message: 'No PostgreSQL is listening at localhost:5432 (connection refused).', code: 'ECONNREFUSED' }).notify, true);
+  });
+  it("a statement's own error stays in the panel, worded the same way", () => {
+    const own = unfinishedRunLine('Explain Analyze', { message: 'Syntax error at or near "SELCT"', code: '42601' });
+    assert.deepEqual(own, { line: 'Explain Analyze did not finish: syntax error at or near "SELCT"', notify: false });
+    assert.equal(unfinishedRunLine('Explain Analyze', { message: 'SSL required' }).line, 'Explain Analyze did not finish: SSL required');
   });
 });
