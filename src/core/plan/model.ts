@@ -28,7 +28,9 @@ export type WarningKind =
   /** A Sort under a Limit over many rows whose leading Sort Key is one scanned table's column (a tip only). */
   | 'top-n-sort'
   /** A scan of a table the missing-index advice proved an index for (a tip only: the scan itself is fine). */
-  | 'proved-index';
+  | 'proved-index'
+  /** A whole-table scan whose rows a Hash or Merge Join above mostly discards: an index on its join column (a tip only). */
+  | 'join-probe-index';
 
 export interface NodeWarning {
   kind: WarningKind;
