@@ -13,7 +13,7 @@ import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, type AppLanguages } from '../core/record/format';
+import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
@@ -783,8 +783,11 @@ class RecordedTree implements vscode.TreeDataProvider<Node> {
       return item;
     }
     if (n.kind === 'site') {
-      const item = new vscode.TreeItem(n.s.file ? `${this.rel(n.s.file)}:${n.s.line}` : '(no line in your code)', vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `${n.s.calls} statements · ${fmtMs(n.s.totalMs)}`;
+      // The report's words: a serialising view's site says so, connection set-up is the connection's (core/record/format).
+      const { where, note } = recordedSiteText(n.s, this.rel);
+      const item = new vscode.TreeItem(where, vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${n.s.calls} statements · ${fmtMs(n.s.totalMs)}${note ? ` · ${note}` : ''}`;
+      if (note) item.tooltip = `${where}: ${note}`;
       if (n.s.file && n.s.line) {
         item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(n.s.file), { selection: lineRange(n.s.line, 1) }] };
         item.resourceUri = vscode.Uri.file(n.s.file);

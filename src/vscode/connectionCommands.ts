@@ -286,7 +286,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       }
       void vscode.window.showInformationMessage(`PG Lens: ${a.profile.name} answers (${Date.now() - t} ms), ${shortVersion(a.info)}.`);
     } else {
-      void vscode.window.showErrorMessage(`PG Lens: ${connections.error ?? 'not connected'}`);
+      void connections.showFailure('error');
     }
   });
 
@@ -308,7 +308,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       connectedNotice(connections, `PG Lens: connected to ${a.profile.name}.`);
     } else if (!(await connections.profiles()).length) {
       // A failed connection attempt already showed its error; with no profile at all, offer to add one.
-      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'no connection configured'}`, 'Add Connection');
+      const choice = await connections.showFailure('warning', 'no connection configured', 'Add Connection');
       if (choice) void vscode.commands.executeCommand('pgLens.addConnection');
     }
   });
@@ -320,7 +320,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const a = await connections.get({ interactive: true });
     if (!a) {
       const steps = connections.nextSteps();
-      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'not connected'}`, ...steps.map((x) => x.title));
+      const choice = await connections.showFailure('warning', 'not connected', ...steps.map((x) => x.title));
       const step = steps.find((x) => x.title === choice);
       if (step) void vscode.commands.executeCommand(step.command);
       return;

@@ -12,6 +12,7 @@ import { errorMessage } from '../core/safeText';
 import { connectionSteps, notConnectedHoverLine, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
 import { type ConnectionState, LatestRequest, onSettingsChange } from '../core/connection/latest';
+import { SaidOnce } from '../core/connection/saidOnce';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
@@ -82,6 +83,17 @@ export class ConnectionManager implements vscode.Disposable {
   }
   get error(): string | undefined {
     return this.lastError;
+  }
+
+  /**
+   * Toast the last failure (or `fallback` when there is none) unless this attempt's failure was already toasted: a
+   * command that asks for a connection and then says why it has none never repeats what the attempt said. Resolves to
+   * the button chosen; undefined when nothing was shown.
+   */
+  async showFailure(kind: 'error' | 'warning', fallback = 'not connected', ...buttons: string[]): Promise<string | undefined> {
+    const text = `PG Lens: ${this.lastError ?? fallback}`;
+    if (!this.failureSaid.say(text)) return undefined;
+    return kind === 'error' ? vscode.window.showErrorMessage(text, ...buttons) : vscode.window.showWarningMessage(text, ...buttons);
   }
   /** The profile name the user disconnected from with "PG Lens: Disconnect" (undefined when not). */
   get disconnectedByUser(): string | undefined {
@@ -170,6 +182,8 @@ export class ConnectionManager implements vscode.Disposable {
 
   private readonly reported = new Set<string>();
   private readonly saidLeftOut = new Set<string>();
+  /** The failures toasted since the last connect attempt began (each said once: core/connection/saidOnce). */
+  private readonly failureSaid = new SaidOnce();
   /** Names of the profiles defined in the user's own settings (the only ones a 0.1 secret is moved for). */
   private fromUser = new Set<string>();
 
@@ -237,9 +251,13 @@ export class ConnectionManager implements vscode.Disposable {
     if (p) return { profile: p.profile };
     // Nothing configured: what the workspace already says (PG* variables, .env files).
     const { detectWorkspaceConnections } = await import('./detect');
+    const { rankDetected } = await import('../core/connection/detect');
     const detected = await detectWorkspaceConnections(process.env, (m) => this.log.warn(m));
-    if (detected[0]) this.log.info(`No connection configured: using ${detected[0].source}.`);
-    return detected[0];
+    // A code's fallback default (settings.py's `os.environ.get('DATABASE_URL', …)`) is offered by Add Connection, never tried unasked.
+    const { auto } = rankDetected(detected);
+    if (auto) this.log.info(`No connection configured: using ${auto.source}.`);
+    else if (detected[0]) this.log.info(`No connection configured: ${detected[0].source} is a fallback default, not tried; Add Connection offers it.`);
+    return auto;
   }
 
   private async connect(interactive: boolean): Promise<ActiveConnection | undefined> {
@@ -265,6 +283,7 @@ export class ConnectionManager implements vscode.Disposable {
    */
   connectTo(profile: ConnectionProfile, interactive: boolean, password?: string, fromSettings = false, opts: { typedPassword?: boolean } = {}): Promise<ActiveConnection | undefined> {
     const request = this.requests.begin();
+    this.failureSaid.reset();
     this.connectingTo = profile.name;
     this.fromSettings = fromSettings ? { request, key: this.keyOf(profile) } : undefined;
     const attempt = this.attempt(profile, interactive, password, request, opts);
@@ -341,7 +360,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.log.warn(this.lastError);
       // A failed switch changes nothing: the current connection (if any) stays.
       this.changed.fire(this.active);
-      if (interactive) void vscode.window.showErrorMessage(`PG Lens: ${this.lastError}`);
+      if (interactive) this.showFailure('error');
       return undefined;
     }
   }

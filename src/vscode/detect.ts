@@ -6,7 +6,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
-import { connectionFromPgEnv, expandDotEnv, parseDotEnv, sameServer, type DetectedConnection } from '../core/connection/detect';
+import { connectionFromPgEnv, expandDotEnv, rankDetected, parseDotEnv, sameServer, type DetectedConnection } from '../core/connection/detect';
 import { WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
 import { errorMessage } from '../core/safeText';
 
@@ -40,7 +40,7 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
       }
     }
   }
-  return out;
+  return rankDetected(out).ranked;
 }
 
 /**

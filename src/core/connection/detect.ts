@@ -14,6 +14,21 @@ export interface DetectedConnection {
   password?: string;
   /** Where each value came from, for the user ("host ← TR_DB_HOST in .env · port ← default in api/src/config.ts"); never a value of the password. */
   valuesFrom?: string;
+  /**
+   * A default written in the code, taken only when the real setting is missing (`os.environ.get('DATABASE_URL',
+   * 'postgresql://localhost/example')`): offered after every real one, never connected to unasked (rankDetected).
+   */
+  fallback?: true;
+}
+
+/**
+ * The detected connections in the order they are offered: a code's fallback default after every real one (.env, the
+ * environment, a settings file's own values), the rest in their order (person20 LOW 1: the settings.py default was the
+ * one tried first). `auto`: the one to connect to when nothing is configured — never a fallback default.
+ */
+export function rankDetected(found: readonly DetectedConnection[]): { ranked: DetectedConnection[]; auto?: DetectedConnection } {
+  const ranked = [...found.filter((f) => !f.fallback), ...found.filter((f) => f.fallback)];
+  return { ranked, auto: ranked.find((f) => !f.fallback) };
 }
 
 /** How ORMs, drivers and settings name PostgreSQL (sequelize `dialect`, knex `client`, TypeORM `type`, drizzle `dialect`/`driver`, MikroORM `driver`/`type`, a `*_DB_TYPE` variable). */

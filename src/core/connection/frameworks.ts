@@ -57,6 +57,9 @@ const profileOf = (name: string, p: { host?: string; port?: string; database?: s
   return { name, environment: 'development', host: p.host || 'localhost', port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 5432, database: p.database || p.user || 'postgres', user: p.user || 'postgres', sslmode };
 };
 
+/** Text ending in an environment read's default argument: `os.environ.get("K", `, `os.getenv('K', `, `env("K", default=`, `config('K', default=`. */
+const ENV_READ_DEFAULT = /\b(?:environ\.get|getenv|env(?:\.\w+)?|config|envsecret)\s*\(\s*(["'])[A-Za-z_][A-Za-z0-9_]*\1\s*,\s*(?:default\s*=\s*)?$/;
+
 /** postgres:// URLs written in the file (a default of DATABASE_URL, dj-database-url, SQLAlchemy): each offered once. */
 function urlsIn(text: string, fileLabel: string, skipped: string[]): DetectedConnection[] {
   const out: DetectedConnection[] = [];
@@ -66,9 +69,12 @@ function urlsIn(text: string, fileLabel: string, skipped: string[]): DetectedCon
     const url = m[1].replace(/^postgres(?:ql)?\+\w+:/i, 'postgresql:');
     if (seen.has(url) || /[{}$%]/.test(url)) continue; // a template filled at run time: not a connection
     seen.add(url);
+    // The default of an environment read (`os.environ.get('DATABASE_URL', 'postgresql://localhost/example')`): what the
+    // code falls back to when the real setting is missing — offered last, said so, never connected to unasked (person20 LOW 1).
+    const fallback = ENV_READ_DEFAULT.test(text.slice(Math.max(0, m.index! - 200), m.index!));
     try {
       const p = parseConnectionString(url);
-      out.push({ source: `a postgres:// URL in ${fileLabel}`, password: p.password, profile: { name: `${p.profile.database}@${p.profile.host} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
+      out.push({ source: fallback ? `default in ${fileLabel} (fallback)` : `a postgres:// URL in ${fileLabel}`, password: p.password, profile: { name: `${p.profile.database}@${p.profile.host} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile, ...(fallback ? { fallback: true as const } : {}) });
     } catch (e) {
       skipped.push(`a URL in ${fileLabel}: ${errorMessage(e)}`);
     }

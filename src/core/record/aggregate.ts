@@ -9,7 +9,7 @@
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
-import { isConnectionPing } from './ping';
+import { isConnectionPing, isConnectionSetUp } from './ping';
 import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, noEagerRelationship, prismaLookupOf, repeatedForm, serializingForm, type LookupHints, type NoEager, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
@@ -54,6 +54,11 @@ export interface SiteFigure {
   via?: string;
   /** No line of the app's on the stack: the request handler named `serializing` (this site) was serialising its response (CaptureSite.serializing). */
   serializing?: string;
+  /**
+   * The statements a driver or ORM sends once per new connection (ping.isConnectionSetUp), whichever line took it: the
+   * connection's, never a line's (no file here, never a finding, not in any line's counts or CodeLens).
+   */
+  connection?: true;
   calls: number;
   totalMs: number;
   statements: StatementFigure[];
@@ -140,9 +145,12 @@ export interface RecordSummary {
   nPlusOne: RecordedNPlusOne[];
   /** Writes sent once per item (see RecordedWritePerItem), the most calls first. */
   writesPerItem: RecordedWritePerItem[];
-  slowest: { sql: string; ms: number; rows?: number; file?: string; line?: number; unit: string }[];
+  /** `connection`: a statement of connection set-up (SiteFigure.connection), at no line. */
+  slowest: { sql: string; ms: number; rows?: number; file?: string; line?: number; connection?: true; unit: string }[];
   /** Statements with no frame in the user's code (the app's own driver use from node_modules only). */
   withoutSite: number;
+  /** Statements of connection set-up (SiteFigure.connection): in `statements`, in no line's. */
+  connectionSetUp?: number;
   notices: string[];
   dropped: number;
   threshold: number;
@@ -239,6 +247,9 @@ const KEPT_SLOWEST = 50;
 const MAX_NORMALIZED = 50_000;
 const MAX_NORMALIZED_CHARS = 16_000_000;
 
+/** The call-site key of connection set-up (no file:line is ever this). */
+const SET_UP_KEY = '\u0000connection';
+
 type GroupAcc = UnitGroup & { ids: Set<string>; siteMap: Map<string, UnitGroup['sites'][number] & { stmtMap: Map<string, UnitGroup['sites'][number]['statements'][number]> }> };
 
 /**
@@ -258,6 +269,8 @@ export class RecordAggregate {
   private totalMs = 0;
   private errors = 0;
   private withoutSite = 0;
+  private setUp = 0;
+  private readonly setUpCache = new Map<string, boolean>();
   /** A statement came through Prisma's driver adapter (then Prisma's engine is not the one sending). */
   private prismaSent = false;
   /** The slowest single executions, slowest first (ties: the earlier first, as a stable sort of all of them). */
@@ -288,38 +301,40 @@ export class RecordAggregate {
     return norm;
   }
 
+  /** A driver's or ORM's probe of a new connection (ping.isConnectionSetUp), remembered per text. */
+  private isSetUp(sql: string): boolean {
+    let v = this.setUpCache.get(sql);
+    if (v === undefined) {
+      v = isConnectionSetUp(sql);
+      if (this.setUpCache.size < MAX_NORMALIZED && sql.length <= 4_000) this.setUpCache.set(sql, v);
+    }
+    return v;
+  }
+
   add(e: QueryEvent): void {
     const norm = this.keyOf(e.sql);
     this.count++;
     (this.unitIds[e.u.k] ??= new Set()).add(e.u.id);
     this.totalMs += e.ms;
     if (e.err) this.errors++;
-    if (!e.site) this.withoutSite++;
     if (e.site?.via?.startsWith('@prisma/')) this.prismaSent = true;
     this.addSlow(e);
-    const key = e.site ? `${e.site.file}:${e.site.line}` : '';
-    let s = this.sites.get(key);
-    if (!s) this.sites.set(key, (s = { site: e.site, calls: 0, totalMs: 0, stmts: new Map() }));
-    s.calls++;
-    s.totalMs += e.ms;
-    if (!s.site?.via && e.site?.via) s.site = e.site;
-    let a = s.stmts.get(norm);
-    if (!a) {
-      const constants = constantsOf(e.sql);
-      s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map(), constants, vary: constants.map(() => false), compared: new Set([e.sql]), interpolated: interpolatedText(e.sql, e.pc), oneText: true }));
-    } else if (e.sql !== a.sql) {
-      a.oneText = false;
-      if (a.constants.length && a.compared.size < MAX_COMPARED && !a.compared.has(e.sql)) {
-        a.compared.add(e.sql);
-        markVarying(a.constants, constantsOf(e.sql), a.vary);
-      }
+    if (this.isSetUp(e.sql)) {
+      // The connection's, not the line's that happened to take it: its own bucket, and no parent of a later N+1.
+      this.setUp++;
+      const a = this.addTo(SET_UP_KEY, undefined, e, norm);
+      const pu = a.perUnit.get(e.u.id);
+      if (pu) {
+        pu.calls++;
+        pu.ms += e.ms;
+        if (e.err) pu.failed++;
+      } else a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, failed: e.err ? 1 : 0 });
+      this.addToGroup(e, SET_UP_KEY, norm);
+      return;
     }
-    a.calls++;
-    if (e.pd !== undefined) a.varies = (a.varies ?? 0) | e.pd;
-    a.totalMs += e.ms;
-    a.maxMs = Math.max(a.maxMs, e.ms);
-    a.rows += e.rows ?? 0;
-    if (e.err) a.errors++;
+    if (!e.site) this.withoutSite++;
+    const key = e.site ? `${e.site.file}:${e.site.line}` : '';
+    const a = this.addTo(key, e.site, e, norm);
     const pu = a.perUnit.get(e.u.id);
     if (pu) {
       pu.calls++;
@@ -343,6 +358,33 @@ export class RecordAggregate {
     }
     this.lastSite.set(e.u.id, e.site);
     this.addToGroup(e, key, norm);
+  }
+
+  /** One statement into a call site's figures (`key`: its file:line, '' for none, SET_UP_KEY for connection set-up). */
+  private addTo(key: string, site: CaptureSite | undefined, e: QueryEvent, norm: string): Acc {
+    let s = this.sites.get(key);
+    if (!s) this.sites.set(key, (s = { site, calls: 0, totalMs: 0, stmts: new Map() }));
+    s.calls++;
+    s.totalMs += e.ms;
+    if (!s.site?.via && site?.via) s.site = site;
+    let a = s.stmts.get(norm);
+    if (!a) {
+      const constants = constantsOf(e.sql);
+      s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map(), constants, vary: constants.map(() => false), compared: new Set([e.sql]), interpolated: interpolatedText(e.sql, e.pc), oneText: true }));
+    } else if (e.sql !== a.sql) {
+      a.oneText = false;
+      if (a.constants.length && a.compared.size < MAX_COMPARED && !a.compared.has(e.sql)) {
+        a.compared.add(e.sql);
+        markVarying(a.constants, constantsOf(e.sql), a.vary);
+      }
+    }
+    a.calls++;
+    if (e.pd !== undefined) a.varies = (a.varies ?? 0) | e.pd;
+    a.totalMs += e.ms;
+    a.maxMs = Math.max(a.maxMs, e.ms);
+    a.rows += e.rows ?? 0;
+    if (e.err) a.errors++;
+    return a;
   }
 
   private addSlow(e: QueryEvent): void {
@@ -375,7 +417,7 @@ export class RecordAggregate {
     g.calls++;
     g.totalMs += e.ms;
     let s = g.siteMap.get(sk);
-    if (!s) g.siteMap.set(sk, (s = { file: e.site?.file, line: e.site?.line, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
+    if (!s) g.siteMap.set(sk, (s = sk === SET_UP_KEY ? { connection: true, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() } : { file: e.site?.file, line: e.site?.line, ...(e.site?.serializing ? { serializing: e.site.fn ?? 'the view' } : {}), calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
     s.calls++;
     s.totalMs += e.ms;
     let st = s.stmtMap.get(norm);
@@ -427,7 +469,7 @@ export class RecordAggregate {
     const writesPerItem: RecordedWritePerItem[] = [];
     const overUnits = new Map<RecordedNPlusOne, readonly string[]>();
     const siteList: SiteFigure[] = [];
-    for (const s of this.sites.values()) {
+    for (const [key, s] of this.sites) {
       const statements: StatementFigure[] = [];
       for (const a of s.stmts.values()) {
         let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string; failed: number } | undefined;
@@ -516,19 +558,20 @@ export class RecordAggregate {
         }
       }
       statements.sort((x, y) => y.totalMs - x.totalMs);
-      siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, ...(s.site?.serializing ? { serializing: s.site.fn ?? 'the view' } : {}), calls: s.calls, totalMs: s.totalMs, statements });
+      if (key === SET_UP_KEY) siteList.push({ connection: true, calls: s.calls, totalMs: s.totalMs, statements });
+      else siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, ...(s.site?.serializing ? { serializing: s.site.fn ?? 'the view' } : {}), calls: s.calls, totalMs: s.totalMs, statements });
     }
     siteList.sort((x, y) => y.totalMs - x.totalMs);
     nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line || x.normalized.localeCompare(y.normalized));
     writesPerItem.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line || x.normalized.localeCompare(y.normalized));
     oneNPlusOnePerCall(nPlusOne, overUnits);
-    const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
+    const slowest = this.slow.slice(0, o.slowest).map((e) => (this.isSetUp(e.sql) ? { sql: e.sql, ms: e.ms, rows: e.rows, connection: true as const, unit: e.u.n } : { sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
     const notices = noticesOf(extra.notices ?? [], this.prismaSent);
-    const sitesUnknown = this.count > 0 && this.withoutSite >= this.count * 0.9 ? librariesOf(extra.notices ?? []) : undefined;
+    const sitesUnknown = this.count > this.setUp && this.withoutSite >= (this.count - this.setUp) * 0.9 ? librariesOf(extra.notices ?? []) : undefined;
     if (sitesUnknown) notices.push(sitesUnknownText(sitesUnknown));
     return {
       statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, writesPerItem, slowest,
-      withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold, ...(sitesUnknown ? { sitesUnknown } : {}),
+      withoutSite: this.withoutSite, ...(this.setUp ? { connectionSetUp: this.setUp } : {}), notices, dropped: extra.dropped ?? 0, threshold: o.threshold, ...(sitesUnknown ? { sitesUnknown } : {}),
     };
   }
 
@@ -553,7 +596,7 @@ export class RecordAggregate {
     return [...this.groups.values()]
       .map((g) => ({
         kind: g.kind, name: g.name, instances: g.ids.size, calls: g.calls, totalMs: g.totalMs,
-        sites: [...g.siteMap.values()].map((s) => ({ file: s.file, line: s.line, calls: s.calls, totalMs: s.totalMs, statements: [...s.stmtMap.values()].map((st) => ({ ...st })).sort((a, b) => b.totalMs - a.totalMs) })).sort((a, b) => b.totalMs - a.totalMs),
+        sites: [...g.siteMap.values()].map((s) => ({ file: s.file, line: s.line, ...(s.serializing ? { serializing: s.serializing } : {}), ...(s.connection ? { connection: true as const } : {}), calls: s.calls, totalMs: s.totalMs, statements: [...s.stmtMap.values()].map((st) => ({ ...st })).sort((a, b) => b.totalMs - a.totalMs) })).sort((a, b) => b.totalMs - a.totalMs),
       }))
       .sort((a, b) => b.totalMs - a.totalMs);
   }
@@ -749,7 +792,8 @@ export interface UnitGroup {
   instances: number;
   calls: number;
   totalMs: number;
-  sites: { file?: string; line?: number; calls: number; totalMs: number; statements: { normalized: string; sql: string; calls: number; totalMs: number }[] }[];
+  /** `serializing`, `connection`: as SiteFigure's (the view whose response was being serialised; connection set-up). */
+  sites: { file?: string; line?: number; serializing?: string; connection?: true; calls: number; totalMs: number; statements: { normalized: string; sql: string; calls: number; totalMs: number }[] }[];
 }
 
 /** Recorded Queries view: unit of work → call site → statement. */

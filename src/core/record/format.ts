@@ -24,6 +24,20 @@ function oneLine(s: string, max = 160): string {
   return safeOneLine(t.length > max ? t.slice(0, max - 1) + '…' : t);
 }
 
+/** Where connection set-up is filed (SiteFigure.connection): never a line of the app's. */
+export const CONNECTION_SET_UP = '(connection set-up)';
+
+/**
+ * A recorded call site as the report and the Recorded Queries view name it: `where` (file:line, "(connection set-up)",
+ * or no line) and `note`, what the site was when it is not a line that sent them — the view whose response a library
+ * was serialising, or the driver's probes of a new connection. One wording for the CLI and the editor.
+ */
+export function recordedSiteText(site: { file?: string; line?: number; serializing?: string; connection?: true }, rel: (f: string) => string): { where: string; note?: string } {
+  if (site.connection) return { where: CONNECTION_SET_UP, note: 'sent by the driver or ORM once per new connection (its version, settings and type look-ups), at whichever line took the connection: not that line\'s statements, never a finding' };
+  const where = recordedWhere(site.file, site.line, rel);
+  return site.serializing ? { where, note: `sent while serialising the response of ${safeOneLine(site.serializing)} (no line of your code on the stack)` } : { where };
+}
+
 function ms(n: number): string {
   return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 }
@@ -247,8 +261,8 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
-    const where = recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)));
-    out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}${site.serializing ? ` · sent while serialising the response of ${safeOneLine(site.serializing)} (no line of your code on the stack)` : ''}`);
+    const { where, note } = recordedSiteText(site, (f) => safeOneLine(rel(f)));
+    out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}${note ? ` · ${note}` : ''}`);
     for (const st of site.statements.slice(0, 5)) {
       out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
     }
@@ -256,7 +270,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   if (s.sites.length > 40) out.push(`  … ${s.sites.length - 40} more call sites`);
   out.push('', 'Slowest statements:');
-  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${recordedWhere(x.file, x.line, (f) => safeOneLine(rel(f)))}  ${oneLine(x.sql, 120)}`);
+  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.connection ? CONNECTION_SET_UP : recordedWhere(x.file, x.line, (f) => safeOneLine(rel(f)))}  ${oneLine(x.sql, 120)}`);
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
     let any = false;
@@ -266,13 +280,13 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
         const a = advice.get(st.normalized);
         if (a?.note && !a.suggestions.length) {
           // Not advised, and why (a refusal, a statement the planner could not take): said, never dropped.
-          notAdvised.push(`  ${recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)))}  not advised: ${oneLine(a.note, 160)}`);
+          notAdvised.push(`  ${recordedSiteText(site, (f) => safeOneLine(rel(f))).where}  not advised: ${oneLine(a.note, 160)}`);
           continue;
         }
         if (!a?.suggestions.length) continue;
         any = true;
         for (const g of a.suggestions) {
-          out.push(`  ${recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)))}  ${safeOneLine(g.ddl)}`);
+          out.push(`  ${recordedSiteText(site, (f) => safeOneLine(rel(f))).where}  ${safeOneLine(g.ddl)}`);
           out.push(`      ${safeOneLine(g.summary)}`);
           out.push(`      for: ${oneLine(st.sql, 120)}`);
         }
@@ -297,7 +311,7 @@ export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?
     nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix, ...(n.repeated ? { repeated: true } : {}), ...(n.serializing ? { serializing: { view: n.serializing.view } } : {}), ...(n.parent ? { parent: { file: rel(n.parent.file), line: n.parent.line } } : {}) })),
     writesPerItem: s.writesPerItem.map((w) => ({ file: rel(w.file), line: w.line, column: w.col, kind: w.kind, calls: w.calls, failed: w.failed, units: w.units, unit: w.unit, unitKind: w.unitKind, sql: w.sql, normalized: w.normalized, ms: w.ms, via: w.via, fix: w.fix })),
     sites: s.sites.map((site) => ({
-      file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, ...(site.serializing ? { serializing: site.serializing } : {}), calls: site.calls, totalMs: site.totalMs,
+      file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, ...(site.serializing ? { serializing: site.serializing } : {}), ...(site.connection ? { connection: true } : {}), calls: site.calls, totalMs: site.totalMs,
       statements: site.statements.map((st) => {
         const a = advice?.get(st.normalized);
         return { ...st, ...(a ? { advice: { costBefore: a.costBefore, indexes: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter, summary: g.summary })), note: a.note, plan: a.suggestions[0]?.planBefore } } : {}) };

@@ -146,8 +146,13 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.match(fixes, /joinedload\(Article\.author\)/);
     assert.doesNotMatch(fixes, /Comment\.author|Article\.comments/);
     for (const n of r.json.nPlusOne.filter((x: any) => x.line === view)) assert.deepEqual([n.parent?.file, n.parent?.line], [file, lineOf('flask_serialize.py', '# list query line')]);
-    // Every statement is placed: none is left with no line in the app's code.
-    assert.deepEqual(r.json.sites.filter((s: any) => s.file === null).map((s: any) => s.calls), []);
+    // Every statement is placed: none is left with no line in the app's code. SQLAlchemy's probes of its new connection
+    // (`select pg_catalog.version()`, `select current_schema()`, `show transaction isolation level`…) are the
+    // connection's (person20 LOW 7), in no line's figures.
+    assert.deepEqual(r.json.sites.filter((s: any) => s.file === null && !s.connection).map((s: any) => s.calls), []);
+    const setUp = r.json.sites.find((s: any) => s.connection);
+    assert.ok(setUp?.statements.some((st: any) => /current_schema|transaction isolation/i.test(st.sql)), JSON.stringify(setUp));
+    for (const s of r.json.sites.filter((x: any) => x.file)) for (const st of s.statements) assert.doesNotMatch(st.sql, /current_schema\(\)|show transaction isolation|pg_catalog\.version\(\)/i, `${s.file}:${s.line}`);
     // The one-article view: its lazy loads are its own, once each, never an N+1.
     const one = r.json.sites.find((s: any) => s.file === file && s.line === lineOf('flask_serialize.py', 'def get_article'));
     assert.equal(one?.serializing, 'get_article');

@@ -26,7 +26,9 @@ function traffic(requests: number): QueryEvent[] {
     out.push(q(`SELECT * FROM orders LIMIT ${10 + (r % 4)}`, unit, 12, 2 + (r % 5)));
     for (let i = 0; i < 3 + (r % 5); i++) out.push(q(`SELECT * FROM items WHERE order_id = ${r * 10 + i}`, unit, 48, 1 + (i % 3)));
     if (route === 'POST /orders') out.push(q(`INSERT INTO orders (customer) VALUES ('c${r}')`, unit, 30, 4, r % 7 === 0 ? { err: 'duplicate key' } : {}));
+    // A client's session setting (connection set-up) and a statement a library sent on its own (no line).
     if (r % 4 === 0) out.push(q('SET client_min_messages TO warning', unit, 0));
+    if (r % 4 === 2) out.push(q('SELECT id FROM jobs WHERE done = false', unit, 0));
     if (r % 5 === 0) out.push(q(`SELECT id FROM items WHERE sku IN (${Array.from({ length: 1 + (r % 3) }, (_, k) => `$${k + 1}`).join(', ')})`, 'root', 70, 9, { pc: 1 + (r % 3) }));
   }
   return out;
