@@ -7,7 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { advisedIndexFields, createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
@@ -61,6 +61,8 @@ export interface AdviceResult {
   proof: VerifiedBy;
   proofNote?: string;
   considered: number;
+  /** No candidate left because existing indexes already give it (schema-qualified names): said instead of "no candidate". */
+  servedBy?: string[];
   rejected: { ddl: string; why: string }[];
   /**
    * A real trial build would have proved candidates here (development profile, no HypoPG) but the caller did not allow one
@@ -189,7 +191,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   const candidates = opts.candidates ?? indexCandidates(shape, facts, opts.candidateOptions);
   const rejected: AdviceResult['rejected'] = [];
   const tried: AdviceResult['tried'] = [];
-  if (!candidates.length) return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried };
+  if (!candidates.length) {
+    const servedBy = opts.candidates ? [] : indexesServing(shape, facts, opts.candidateOptions);
+    return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried, ...(servedBy.length ? { servedBy } : {}) };
+  }
   await nameUniquely(db, candidates);
 
   const wanted = opts.proof ?? 'auto';

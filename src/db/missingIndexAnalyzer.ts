@@ -20,7 +20,7 @@ import { describeError } from './errors';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
-export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried'> {
+export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried' | 'servedBy'> {
   suggestions: IndexSuggestion[];
   alsoServes: StatementDecision['alsoServes'];
 }
@@ -102,5 +102,5 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {} };
+  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {} };
 }

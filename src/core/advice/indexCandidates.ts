@@ -154,6 +154,21 @@ function resolveUnqualified(shape: StatementShape, facts: CatalogFacts): Stateme
 
 /** All candidates for a statement, deduplicated and without those an existing valid index already covers. */
 export function indexCandidates(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions = {}): IndexCandidate[] {
+  return candidatesAndServed(shape, facts, options).candidates;
+}
+
+/**
+ * The existing indexes that already give what the statement's candidates would (each candidate an index covers, by name,
+ * schema-qualified): "no index candidate" is said only when nothing in the statement is something an index would serve;
+ * when indexes already serve it, they are named (the e2e shop after "Create index now": the statement said "nothing in it
+ * is something an index would serve" while its plan read orders_customer_id_placed_at_desc_idx).
+ */
+export function indexesServing(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions = {}): string[] {
+  return [...candidatesAndServed(shape, facts, options).served];
+}
+
+function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions): { candidates: IndexCandidate[]; served: Set<string> } {
+  const served = new Set<string>();
   const o = { ...DEFAULTS, ...options };
   resolveUnqualified(shape, facts);
   const out: IndexCandidate[] = [];
@@ -170,13 +185,17 @@ export function indexCandidates(shape: StatementShape, facts: CatalogFacts, opti
       const sig = signature(c);
       if (seen.has(sig)) continue;
       seen.add(sig);
-      if (coveredBy(c, t.indexes)) continue;
+      const covering = coveredBy(c, t.indexes);
+      if (covering) {
+        served.add(`${covering.schema}.${covering.name}`);
+        continue;
+      }
       if (boundByUnique(c, t, bound)) continue;
       if (providedByExisting(c, t, bound)) continue;
       out.push(c);
     }
   }
-  return out;
+  return { candidates: out, served };
 }
 
 /** How the statement bounds one column of a table: by equality (=, = ANY, IN, IS NULL) or by a range, and the share of rows kept. */

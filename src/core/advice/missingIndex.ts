@@ -117,10 +117,11 @@ const MB = 1024 * 1024;
  * candidate", not "1 candidates" (person16 LOW 8). `sizeSetting`: the setting's name where the answer is read
  * (pgLens.index.maxTableSizeMb in the editor, --max-table-size-mb in the CLI).
  */
-export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[] }, o: { minCostReduction: number; sizeSetting: string }): string {
+export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[] }, o: { minCostReduction: number; sizeSetting: string }): string {
   const pct = Math.round(o.minCostReduction * 100);
   const notTried = r.notTried ?? [];
   if (!notTried.length) {
+    if (!r.considered && r.servedBy?.length) return `no index to add: ${r.servedBy.length === 1 ? 'an index it would use exists' : 'the indexes it would use exist'} (${r.servedBy.join(', ')})`;
     if (!r.considered) return 'no index candidate: nothing in it (a selective filter, a join key, an ORDER BY with a LIMIT) is something an index on its tables would serve';
     return `no index cuts the estimated cost by ${pct}% or more${r.considered ? ` (${countOf(r.considered, 'candidate')} tried)` : ''}${r.proofNote ? `; ${r.proofNote}` : ''}`;
   }

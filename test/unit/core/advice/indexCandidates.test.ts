@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { advisedIndexFields, advisedIndexOf, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName } from '../../../../src/core/advice/indexCandidates';
+import { advisedIndexFields, advisedIndexOf, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexesServing, indexName } from '../../../../src/core/advice/indexCandidates';
 import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
 
@@ -50,6 +50,16 @@ describe('core/advice/indexCandidates', () => {
     const allFalse = { nullFrac: 0, nDistinct: 1, mostCommonVals: ['f'], mostCommonFreqs: [1] };
     assert.equal(eqSelectivity(allFalse, 1000, { kind: 'boolean', value: false }), 1);
     assert.equal(eqSelectivity(allFalse, 1000, { kind: 'boolean', value: true }), 0);
+  });
+
+  it('names the existing indexes that already give what the candidates would: no candidate left is not "nothing an index would serve"', () => {
+    const sql = 'SELECT id, status, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20';
+    const made: IndexFacts = { schema: 'public', name: 'orders_customer_id_placed_at_desc_idx', method: 'btree', keys: ['customer_id', 'placed_at'], keyColumns: ['customer_id', 'placed_at'], include: [], opclasses: ['', ''], desc: [false, true], valid: true, unique: false, primary: false };
+    const f = facts([orders({ indexes: [pk(), made] })]);
+    assert.deepEqual(indexCandidates(statementShape(sql)!, f), []);
+    assert.deepEqual(indexesServing(statementShape(sql)!, f), ['public.orders_customer_id_placed_at_desc_idx']);
+    // Nothing an index would serve: no name.
+    assert.deepEqual(indexesServing(statementShape('SELECT * FROM orders')!, f), []);
   });
 
   it('equality (most selective first), then the ORDER BY in the query direction', () => {

@@ -33,6 +33,8 @@ describe('core/advice/missingIndex', () => {
     assert.equal(noIndexAnswer({ considered: 1, tried: [], notTried: [{ index: 'tokens (user_id)', table: 'tokens', why: 'failed', error: 'Gave up waiting for a lock (lock_timeout).' }] }, o), 'not tried: the trial of tokens (user_id) failed (Gave up waiting for a lock (lock_timeout)); ask again');
     // No candidate at all: said as that, not as a result of trying.
     assert.match(noIndexAnswer({ considered: 0, tried: [] }, o), /^no index candidate: /);
+    // No candidate because an index already gives it: named, never "nothing in it is something an index would serve".
+    assert.equal(noIndexAnswer({ considered: 0, tried: [], servedBy: ['public.orders_customer_id_placed_at_desc_idx'] }, o), 'no index to add: an index it would use exists (public.orders_customer_id_placed_at_desc_idx)');
   });
 
   it("another statement's index fits a statement only when its keys serve that statement's predicates in order (issue 20, person16 HIGH 2)", () => {
