@@ -13,9 +13,14 @@ import { healthDocsPath, ruleDocsPath } from '../src/core/docs';
 
 const root = path.join(__dirname, '..');
 
-/** Bytes. Measured 2026-11-26: extension.js 154 KB (connections only; features still landing), .vsix 1.16 MB. */
+/**
+ * Bytes. Measured 2026-11-26: extension.js 154 KB (connections only; features still landing), .vsix 1.16 MB.
+ * 2026-12-03: extension.js 1,207,049 bytes after the twentieth session's merges (serialising N+1s, writes per item, the
+ * PostgreSQL grammar, live recorded lenses, alert episodes, plan tips): budget 1.3 MB. What it costs at activation is
+ * measured, not assumed: `npm run bench` bundle.extensionModuleLoadMs (54.9 ms median on an idle machine that day).
+ */
 export const BUDGETS = {
-  extensionJs: 1_200_000,
+  extensionJs: 1_300_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
 };
