@@ -64,7 +64,8 @@ export interface SiteFigure {
   statements: StatementFigure[];
 }
 
-export interface RecordedNPlusOne {
+/** One statement one call site sent N or more times in one request, job or run: where, how often, and its fix. */
+interface RecordedRepeat {
   file: string;
   line: number;
   col: number;
@@ -79,6 +80,11 @@ export interface RecordedNPlusOne {
   normalized: string;
   /** Time of the calls in the worst unit. */
   ms: number;
+  /** The batched form in the library that sent it. */
+  fix: string;
+}
+
+export interface RecordedNPlusOne extends RecordedRepeat {
   /** The batched form in the library that sent it, naming the recorded look-up (without the code at the call site). */
   fix: string;
   /** The column (and table) the repeated statement looks rows up by, from its SQL. */
@@ -117,23 +123,11 @@ export interface RecordedNPlusOne {
  * keys) from one call site N or more times in one request, job or run — a loop of writes (person18: Knex's tag insert
  * per tag). Not an N+1 (nothing is read per item) and not in `nPlusOne`: its fix is one batched write.
  */
-export interface RecordedWritePerItem {
-  file: string;
-  line: number;
-  col: number;
-  via?: string;
+export interface RecordedWritePerItem extends RecordedRepeat {
   /** insert, update, delete or merge. */
   kind: WriteKind;
-  /** Calls in the worst unit of work, and how many of them failed there (a duplicate key the loop catches). */
-  calls: number;
+  /** How many of the worst unit's calls failed there (a duplicate key the loop catches). */
   failed: number;
-  units: number;
-  unit: string;
-  unitKind: string;
-  sql: string;
-  normalized: string;
-  ms: number;
-  fix: string;
 }
 
 export interface RecordSummary {
