@@ -44,6 +44,7 @@ describe('an analysed plan names the index the advisor proved (real PostgreSQL)'
     assert.ok(mis === -1 || mis > 0);
     // Without the advice the same plan points to Suggest indexes, or has no index tip at all (the join case).
     const bare = analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined });
-    assert.ok(!bare.tips.some((x) => x.text.includes(proved[0].title)));
+    // (plan20's join-probe tip may name the same index: then as not proved, sending to Suggest indexes.)
+    assert.ok(bare.tips.filter((x) => x.text.includes(proved[0].title)).every((x) => /not proved/.test(x.text) && !/proved by the planner/.test(fmtSaving(x))), bare.tips.map((x) => x.text).join(' | '));
   });
 });
