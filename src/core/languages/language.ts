@@ -40,6 +40,12 @@ export interface LanguageSpec<G extends string = string> {
    * line comment, which a template prints as text (person17: a `//` line shown 134 times on one page).
    */
   templateComments?: readonly TemplateComment[];
+  /**
+   * The database libraries (ORMs, query builders, drivers) of the language that reach PostgreSQL, by the module path a
+   * file imports them by: a name matches itself and its submodules (`sqlalchemy` → `sqlalchemy.orm`, `@mikro-orm/`
+   * → `@mikro-orm/core`). Read by registry.isDatabaseModule (the first hint on ORM code, core/record/firstHint).
+   */
+  databaseModules?: readonly string[];
 }
 
 /** A template comment: what opens and closes it, and the documents (VS Code language ids, file extensions) it is for. */

@@ -42,6 +42,16 @@ const templateExtensions: readonly string[] = specs.flatMap((l) => Object.keys(l
 /** View-template extensions (with the dot, lower case): read for the N+1 views pass, no SQL extracted from them. */
 export const TEMPLATE_EXTENSIONS: readonly string[] = templateExtensions;
 
+const databaseModules: readonly string[] = [...new Set(specs.flatMap((l) => l.databaseModules ?? []))];
+
+/**
+ * Whether an imported module path is one of the languages' PostgreSQL database libraries (LanguageSpec.databaseModules):
+ * the name itself or a submodule of it (`sqlalchemy.orm`, `github.com/jackc/pgx/v5`, `java.sql.*`).
+ */
+export function isDatabaseModule(module: string): boolean {
+  return databaseModules.some((d) => module === d || (/[/.]$/.test(d) ? module.startsWith(d) : module.startsWith(d + '/') || module.startsWith(d + '.')));
+}
+
 /** VS Code language ids PG Lens analyses (document selectors, activation events). */
 export const EDITOR_LANGUAGE_IDS: readonly string[] = [...byEditorId.keys()];
 /** File extensions (with the dot, lower case) SQL is found in: the languages' and their mapper formats'. */

@@ -7,9 +7,8 @@
 import { learnContext } from '../nplusone/context';
 import { codeContextOf } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
+import { isDatabaseModule } from '../languages/registry';
 
-/** Modules of database libraries (ORMs, query builders, drivers) by the path a file imports them by. */
-const DATABASE_MODULES = /^(sequelize|typeorm|@prisma\/client|\.prisma\/client|knex|objection|@mikro-orm\/|drizzle-orm|kysely|pg|pg-promise|postgres|django\.db|django\.contrib\.postgres|sqlalchemy|flask_sqlalchemy|sqlmodel|peewee|tortoise|psycopg2?|asyncpg|gorm\.io\/gorm|entgo\.io\/ent|github\.com\/jackc\/pgx|github\.com\/jmoiron\/sqlx|github\.com\/gobuffalo\/pop|database\/sql|jakarta\.persistence|javax\.persistence|org\.springframework\.data|org\.hibernate|java\.sql|active_?record|rails)(\b|\/|\.|$)/;
 
 /** The hint's text (the CodeLens title); its command starts a recording. */
 export const ORM_HINT_TITLE = '$(record) PG Lens: Start Recording, then run the app, to see the SQL these ORM calls send, their N+1s and costs';
@@ -25,7 +24,7 @@ export function ormHintLine(text: string, lang: SourceLanguage, sqlSites: number
   // pays off first (person17's Django app: its 11 migrations would each have had the line).
   if (file !== undefined && !['request', 'job'].includes(codeContextOf(file, text))) return undefined;
   const ctx = learnContext(text, lang, file);
-  const module = ctx.modules.find((m) => DATABASE_MODULES.test(m));
+  const module = ctx.modules.find(isDatabaseModule);
   const model = [...ctx.models][0];
   // The app's own client (`const db = require('../db')`, `import { knex } from './db'`): what made it names the line.
   // Only a client imported from the app (a factory call such as redis' createClient() is no database's).

@@ -7,6 +7,7 @@ export const javascriptLanguage = {
   editorIds: { typescript: 'typescript', typescriptreact: 'tsx', javascript: 'javascript', javascriptreact: 'javascript' },
   extensions: { '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript', '.tsx': 'tsx', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript' },
   lineComment: '//',
+  databaseModules: ['sequelize', 'sequelize-typescript', 'typeorm', '@prisma/client', '.prisma/client', 'knex', 'objection', '@mikro-orm/', 'drizzle-orm', 'kysely', 'pg', 'pg-promise', 'postgres', 'slonik', '@neondatabase/serverless', '@vercel/postgres'],
   // GraphQL client documents (Apollo / graphql-codegen `.graphql` files): no SQL; the N+1 pass reads
   // which resolver fields the client asks under a list (core/nplusone/clientDocuments.ts).
   templates: { '.graphql': 'graphql', '.gql': 'graphql' },

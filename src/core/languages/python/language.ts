@@ -6,6 +6,7 @@ import { oneGrammar } from '../language';
  */
 export const pythonLanguage = {
   ...oneGrammar('python', ['.py'], '#'),
+  databaseModules: ['django.db', 'django.contrib.postgres', 'sqlalchemy', 'flask_sqlalchemy', 'sqlmodel', 'peewee', 'tortoise', 'psycopg', 'psycopg2', 'asyncpg', 'databases', 'aiosql', 'pony.orm'],
   templateComments: [
     { editorIds: ['django-html', 'django-txt', 'jinja', 'jinja-html', 'jinja2', 'htmldjango', 'twig'], extensions: ['.jinja', '.jinja2', '.j2', '.twig'], open: '{#', close: '#}' },
     { editorIds: ['html'], extensions: ['.html', '.htm'], open: '<!--', close: '-->' },

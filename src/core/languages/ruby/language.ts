@@ -4,6 +4,7 @@ import { oneGrammar } from '../language';
 // An ERB view's comment is `<%# %>`.
 export const rubyLanguage = {
   ...oneGrammar('ruby', ['.rb', '.rake'], '#'),
+  databaseModules: ['active_record', 'activerecord', 'rails', 'pg', 'sequel'],
   templates: { '.erb': 'erb', '.jbuilder': 'jbuilder' },
   templateComments: [{ editorIds: ['erb'], extensions: ['.erb'], open: '<%#', close: '%>' }],
 };

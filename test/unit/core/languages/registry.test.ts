@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, SQL_SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, isMapperDocument, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, SQL_SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, isDatabaseModule, isMapperDocument, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
 
 import { RAILS_VIEW } from '../../../../src/core/nplusone/views';
 import { SOURCE_EXTENSIONS as WALKED } from '../../../../src/node/walk';
@@ -95,6 +95,19 @@ describe('language registry', () => {
     assert.ok(!RAILS_VIEW.test('app/views/posts/index.html.haml') && !RAILS_VIEW.test('lib/templates/x.erb'));
     assert.ok(walkerAccepts('app/views/posts/index.html.erb') && walkerAccepts('a/feed.json.jbuilder'));
     assert.ok(walkerAccepts('frontend/src/pages/event.graphql') && walkerAccepts('web/queries/me.gql'));
+  });
+
+  it("each language names its PostgreSQL libraries once: a library's module and its submodules match, a look-alike does not", () => {
+    for (const m of ['typeorm', '@prisma/client', '@mikro-orm/core', 'pg', 'sqlalchemy.orm', 'django.db.models', 'psycopg2', 'github.com/jackc/pgx/v5', 'gorm.io/gorm', 'database/sql', 'java.sql.Connection', 'jakarta.persistence.Entity', 'active_record']) {
+      assert.ok(isDatabaseModule(m), m);
+    }
+    for (const m of ['pgadmin', 'pgx', 'typeorm-naming', 'sqlalchemy_utils2', 'redis', 'django.http', 'github.com/jackc/pgxlisten', 'java.sqlx', './db']) {
+      assert.ok(!isDatabaseModule(m), m);
+    }
+    // The first hint on ORM code reads the registry: no second list of libraries in src/core/record.
+    const hint = fs.readFileSync(path.join(__dirname, '../../../../src/core/record/firstHint.ts'), 'utf8');
+    assert.match(hint, /isDatabaseModule/);
+    assert.doesNotMatch(hint, /sqlalchemy|typeorm|gorm/);
   });
 
   it('Record Queries searches the registry glob of files holding SQL (mapper files included)', () => {
