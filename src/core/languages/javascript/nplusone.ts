@@ -185,6 +185,21 @@ export function jsAdapter(lang: SourceLanguage): LanguageAdapter {
 const PRISMA_OPS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany', 'count', 'aggregate', 'groupBy']);
 const PRISMA_WRITE = /^(create|update|upsert|delete)/;
 const PRISMA_BATCH = /^(create|update|delete)Many/;
+
+/** The text without the `{…}` value of each key `key` matches (the match ends at its opening brace), braces balanced. */
+function withoutNested(text: string, key: RegExp): string {
+  let out = '';
+  let from = 0;
+  for (let m = key.exec(text); m; m = key.exec(text)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; i < text.length && depth > 0; i++) depth += text[i] === '{' ? 1 : text[i] === '}' ? -1 : 0;
+    out += text.slice(from, m.index);
+    from = i;
+    key.lastIndex = i;
+  }
+  return out + text.slice(from);
+}
 const TYPEORM_OPS = new Set(['find', 'findOne', 'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'findByIds', 'count', 'countBy', 'exist', 'exists', 'existsBy', 'save', 'insert', 'update', 'delete', 'remove', 'upsert', 'softDelete', 'softRemove', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'findOneOrFail']);
 const MIKRO_OPS = new Set(['findOne', 'findOneOrFail', 'find', 'findAll', 'findAndCount', 'count', 'persistAndFlush', 'removeAndFlush', 'flush', 'nativeInsert', 'nativeUpdate', 'nativeDelete', 'upsert', 'upsertMany', 'insert', 'insertMany', 'refresh', 'populate']);
 const TYPEORM_WRITE = /^(save|insert|update|delete|remove|upsert|soft|restore|increment|decrement|persist|native|flush)/;
@@ -288,7 +303,10 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     const model = n[pIdx - 1];
     const prismaish = (client !== undefined && (/prisma/i.test(client) || ctx.clients.get(client)?.includes('PrismaClient') || (usesModule(ctx, /^@prisma\/client|prisma$/) && isClientish(client, ctx)))) || (client === undefined && /prisma/i.test(model));
     if (prismaish && model !== 'query' && pIdx <= 3) {
-      const batchArg = /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(segs[pIdx].args?.text ?? '');
+      // A list in the statement's own `where` (an `in:` under `include`/`select` filters the related rows it loads); a
+      // findUnique reads one row whatever it includes (held-out-v papermark: `tx.team.findUnique({ where: { id:
+      // job.teamId }, include: { users: { where: { role: { in: […] } } } } })` per job was taken for a batch).
+      const batchArg = !/^findUnique/.test(segs[pIdx].name) && /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(withoutNested(segs[pIdx].args?.text ?? '', /\b(?:include|select)\s*:\s*\{/g));
       return { library: 'prisma', op: PRISMA_WRITE.test(segs[pIdx].name) ? 'write' : 'read', batch: PRISMA_BATCH.test(segs[pIdx].name) || batchArg, label: label(chain), method: segs[pIdx].name, model };
     }
   }

@@ -71,6 +71,39 @@ describe('core/nplusone real-world kinds', () => {
     await expectNPlusOne(py, 'app/reindex.py', [7]);
   });
 
+  it("a statement that takes a list is still one per item when the list is the item's (`in: doc.path.split('/')`, `id__in=u.post_ids`)", async () => {
+    const ts = [
+      "import prisma from '@/lib/prisma';",
+      'export async function list(docs: any[], teamId: string, ids: string[]) {',
+      '  const out = await Promise.all(docs.map(async (doc) => {',
+      "    const segs = doc.folder?.path?.split('/') || [];",
+      '    return prisma.folder.findMany({ where: { teamId, path: { in: segs } } });',
+      '  }));',
+      '  for (const batch of chunks(ids, 100)) {',
+      '    await prisma.view.deleteMany({ where: { documentId: { in: batch } } });',
+      '  }',
+      '  return out;',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(ts.join('\n'), 'src/list.ts', [5]);
+    // An `in:` under `include`/`select` filters the related rows: the statement itself is one per item.
+    const nested = [
+      "import prisma from '@/lib/prisma';",
+      'export async function teams(jobs: any[], ids: string[]) {',
+      '  const a = await Promise.all(jobs.map(async (job) => {',
+      "    return prisma.team.findUnique({ where: { id: job.teamId }, include: { users: { where: { role: { in: ['ADMIN'] } } } } });",
+      '  }));',
+      '  const b = await prisma.team.findMany({ where: { id: { in: ids } }, include: { users: true } });',
+      '  return [a, b];',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(nested.join('\n'), 'src/teams.ts', [4]);
+    const py = 'from myapp.models import Post\n\ndef posts(users, ids):\n    out = []\n    for u in users:\n        out.append(list(Post.objects.filter(id__in=u.post_ids)))\n    for i in range(0, len(ids), 500):\n        Post.objects.filter(id__in=ids[i:i + 500]).delete()\n    return out\n';
+    await expectNPlusOne(py, 'app/posts.py', [6]);
+  });
+
   it('Optional.map and a bare map operator are not loops over items', async () => {
     const java = 'import org.springframework.data.jpa.repository.JpaRepository;\nclass S {\n  UserRepository users;\n  OrderRepository orders;\n  Order one(Long id) {\n    return users.findById(id).map(u -> orders.findByUserId(u.getId())).orElse(null);\n  }\n  void all(List<User> list) {\n    list.stream().map(u -> orders.findByUserId(u.getId())).toList();\n  }\n}\n';
     await expectNPlusOne(java, 'src/main/java/S.java', [9]);
