@@ -579,7 +579,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const sites = await extractSqlSites(text, file, file);
     // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
     const context = codeContextOf(file, text);
-    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}`, context }));
+    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}`, context, ...(s.dynamic ? { dynamic: true } : {}) }));
   }
 
   private async workloadCommand(): Promise<void> {

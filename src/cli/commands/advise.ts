@@ -57,7 +57,7 @@ export const advise: CliCommand = {
       };
       const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, log };
       if (values.workload) {
-        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where })) });
+        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where, ...('dynamic' in s && s.dynamic ? { dynamic: true } : {}) })) });
         if (format === 'json') {
           ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
         } else {
@@ -130,7 +130,7 @@ function printSuggestion(ctx: CliContext, s: IndexSuggestion): void {
   ctx.out(`  why: ${oneLine(s.reason)}`);
 }
 
-async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string }[]> {
+async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string; dynamic?: boolean }[]> {
   const full = path.resolve(ctx.cwd, file);
   let text: string;
   try {
@@ -145,5 +145,5 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   const located = sites.map((s) => ({ s, line: positionAt(starts, s.span.start).line + 1, endLine: positionAt(starts, s.span.end).line + 1 }));
   const chosen = line === undefined ? located : located.filter((x) => line >= x.line && line <= x.endLine);
   if (line !== undefined && !chosen.length) throw new UsageError(`no SQL statement at ${file}:${line}`);
-  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}` }));
+  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}) }));
 }

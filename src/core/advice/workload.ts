@@ -347,6 +347,8 @@ export interface FoundStatement {
   source: string;
   /** The file's code context (codeContext.ts); unknown for recorded statements and named files. */
   context?: CodeContext;
+  /** Parts of its text are computed by the code at run time (a `${table}` in a name, an appended clause): extract's SqlSite.dynamic. */
+  dynamic?: boolean;
 }
 
 const NOT_WORKLOAD_CONTEXT: Partial<Record<CodeContext, string>> = { migration: 'in migrations', seed: 'in seeds', test: 'in tests', script: 'in one-off scripts' };
@@ -365,7 +367,7 @@ const DML_START = /^\s*(?:\(\s*)*(?:select|with|insert|update|delete|merge|value
  * statements in migrations, seeds, tests and one-off scripts, and text written for another database are left out —
  * never planned — and counted in one line each.
  */
-export function notWorkload(s: Pick<FoundStatement, 'sql' | 'source' | 'context'>): string | undefined {
+export function notWorkload(s: Pick<FoundStatement, 'sql' | 'source' | 'context' | 'dynamic'>): string | undefined {
   const ctx = s.context && NOT_WORKLOAD_CONTEXT[s.context];
   if (ctx) return ctx;
   const file = s.source.replace(/:\d+$/, '');
@@ -382,6 +384,10 @@ export function notWorkload(s: Pick<FoundStatement, 'sql' | 'source' | 'context'
       const dml = r.statements.length > 0 && r.statements.every((x) => x.cls !== 'other' && !x.writes.some((w) => /^(CREATE|SELECT INTO)/.test(w)));
       return dml ? undefined : ddl;
     }
+    // Nothing to plan (person21 LOW 2: `SELECT max(id) FROM ${table}`, read with the expression's name `table`, was
+    // listed among the statements weighed as "PostgreSQL's parser rejects the statement (syntax error at or near
+    // "table")"): a name or clause the code fills in at run time, or a text that is not PostgreSQL's.
+    return s.dynamic ? 'whose text the code completes at run time (as written they do not parse)' : "that PostgreSQL's parser rejects as written (a name the code fills in at run time, or another dialect)";
   }
   return DML_START.test(s.sql.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '')) ? undefined : ddl;
 }

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { analyzeFile, plannedIn, rulesAnalyzer, scanFiles, type Analyzer } from '../../../src/core/scan';
 import { DEFAULT_CONTEXT_POLICY } from '../../../src/core/codeContext';
 import { mergeStatements } from '../../../src/db/indexDecision';
+import { extractSqlSites } from '../../../src/core/extract';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
 /** An analyzer that records what each file's input said. */
@@ -73,5 +74,18 @@ describe('db/indexDecision mergeStatements: each statement once, by lookup (pers
       ['SELECT email FROM users\n  WHERE user_id = $1', undefined],
     ]);
     assert.equal(m.fromStatStatements, 1);
+  });
+
+  it("a statement of the code that does not parse as written (a name the code fills in, `FROM ${table}`) is left out with its reason, never weighed as one PostgreSQL rejects (person21 LOW 2)", async () => {
+    const code = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const max = async (table: string) => (await pool.query(`SELECT max(id) AS n FROM ${table}`)).rows[0].n;\nexport const one = (id: number) => pool.query(`SELECT name FROM products WHERE id = $1`, [id]);\n";
+    const sites = await extractSqlSites(code, '/app/src/traffic.ts', '/app/src/traffic.ts');
+    const found = sites.map((s, i) => ({ sql: s.sql, source: `src/traffic.ts:${i + 3}`, ...(s.dynamic ? { dynamic: true } : {}) }));
+    assert.equal(found.length, 2, JSON.stringify(sites.map((s) => s.sql)));
+    const m = mergeStatements([], found);
+    assert.deepEqual(m.statements.map((s) => s.label), ['src/traffic.ts:4: SELECT name FROM products WHERE id = $1']);
+    assert.deepEqual(m.leftOut, [{ why: "that PostgreSQL's parser rejects as written (a name the code fills in at run time, or another dialect)", statements: 1 }]);
+    // An appended clause the code chooses (dynamic) says so.
+    const appended = mergeStatements([], [{ sql: 'SELECT FROM WHERE', source: 'src/q.ts:9', dynamic: true }]);
+    assert.deepEqual(appended.leftOut, [{ why: 'whose text the code completes at run time (as written they do not parse)', statements: 1 }]);
   });
 });
