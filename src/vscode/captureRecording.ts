@@ -13,9 +13,10 @@ import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
+import { captureStoppedText, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
-import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
+import { briefPlan, briefText } from '../core/plan/brief';
+import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
@@ -85,7 +86,7 @@ export class CaptureRecording implements vscode.Disposable {
   private groups: UnitGroup[] = [];
   private advice = new Map<string, StatementAdvice>();
   /** Generic plan of each recorded statement, as the SQL hover shows plans (core/plan/brief). */
-  private plans = new Map<string, string>();
+  private plans = new Map<string, HoverPlan>();
   /** The same plans as text, for the document "Plan and index advice" opens. */
   private planTexts = new Map<string, string>();
   /** The connection the plans were made on. */
@@ -618,24 +619,21 @@ export class CaptureRecording implements vscode.Disposable {
   private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
+    const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND] };
-    md.appendMarkdown(`**PG Lens — recorded at this line** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
-    for (const st of site.statements.slice(0, 4)) {
-      md.appendText(`${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}\n`);
-      hoverSql(md, st.sql);
-      const a = this.advice.get(st.normalized);
-      const plan = this.plans.get(st.normalized);
-      if (plan) md.appendMarkdown(`${plan}\n\n`);
-      if (a) {
-        for (const g of a.suggestions) md.appendText(`${g.summary}\n`).appendCodeblock(g.ddl, 'sql');
-        if (!a.suggestions.length) md.appendText(a.note ? `${a.note}\n` : 'No index would make it enough cheaper.\n');
-      }
-    }
-    const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
-    if (n && this.silenced(doc).has(site.line!)) md.appendMarkdown('\nN+1 not reported here: a `pg-lens-ignore n-plus-one` comment (or the rule\'s setting) silences it.\n');
-    else if (n) md.appendMarkdown(`\n${recordedNPlusOneHoverLine(n)}\n`);
-    md.appendMarkdown(`\n[Plan and index advice](command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))})`);
+    // What matters first, the plan in one line, the SQL cut short (core/record/hover: person20 LOW 5).
+    md.appendMarkdown(recordedHoverMarkdown({
+      site,
+      nPlusOne: n,
+      silenced: !!n && this.silenced(doc).has(site.line!),
+      advice: (k) => this.advice.get(k),
+      plan: (k) => this.plans.get(k),
+      links: {
+        advice: `command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))}`,
+        fullSql: (sql) => `command:${SHOW_FULL_SQL_COMMAND}?${encodeURIComponent(JSON.stringify([sql]))}`,
+      },
+    }));
     // Not connected (after Disconnect, or a failure): Reconnect from here, as the Disconnect notice says (issue 20 item 13).
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
@@ -706,10 +704,10 @@ export class CaptureRecording implements vscode.Disposable {
         const e = await explain(db, st.sql, {});
         // As every plan is shown: the brief with an "Open plan" link to the plan viewer (the text plan was a block to read).
         const open = `command:${OPEN_STATEMENT_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([{ sql: st.sql, title: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` }]))}`;
-        this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan), { openPlan: open }));
+        this.plans.set(st.normalized, { brief: briefPlan(e.plan), open });
         this.planTexts.set(st.normalized, briefText(briefPlan(e.plan)));
       } catch (err) {
-        this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
+        this.plans.set(st.normalized, { error: errorMessage(err) });
       }
       this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status !== 'ok' ? r.message : !r.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: 'pgLens.index.maxTableSizeMb' }) : undefined, provedOn });
     }
