@@ -17,7 +17,7 @@ import { clauseLines, countOf, foldSql } from '../format';
 import { fmtMs } from './lens';
 
 /** The statements a hover shows (the costliest first); the others are counted, and "Plan and index advice" has them all. */
-export const HOVER_STATEMENTS = 2;
+const HOVER_STATEMENTS = 2;
 /** The SQL lines a hover shows of a statement (clause per line); the rest behind "Full SQL". */
 export const HOVER_SQL_LINES = 4;
 /** The characters of SQL a hover shows at most. */
