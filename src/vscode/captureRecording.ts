@@ -166,6 +166,11 @@ export class CaptureRecording implements vscode.Disposable {
   private restoreWhenNeeded(view: vscode.TreeView<unknown>): void {
     const subs: vscode.Disposable[] = [];
     let done = false;
+    // Clear Recorded Queries or Start Recording before it was needed: the kept recording is gone, never read back later.
+    this.dropPendingRestore = () => {
+      done = true;
+      subs.forEach((d) => d.dispose());
+    };
     const go = (raw: unknown) => {
       if (done) return;
       done = true;
@@ -173,7 +178,7 @@ export class CaptureRecording implements vscode.Disposable {
       void this.restore(raw).catch((e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
     };
     void this.readKept().then((raw) => {
-      if (!raw || this.listener || this.rec || this.disposed) return;
+      if (!raw || done || this.listener || this.rec || this.disposed) return;
       const listed = (raw as { files?: unknown }).files;
       const files = Array.isArray(listed) ? new Set(listed.map((f) => (f as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')) : undefined;
       // Kept by an earlier version (no file list): any file of the workspace.
@@ -188,6 +193,8 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   private disposed = false;
+  /** Forgets the kept recording not read back yet (restoreWhenNeeded). */
+  private dropPendingRestore: (() => void) | undefined;
 
   private keptUri(): vscode.Uri | undefined {
     const dir = this.ctx.extension.storageUri;
@@ -533,6 +540,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.summary = undefined;
     this.groups = [];
     this.filesAtStop = undefined;
+    this.dropPendingRestore?.();
     void this.writeKept(undefined).catch(() => undefined);
     this.publishDiagnostics(had);
     this.tree.set([], (f) => f);
