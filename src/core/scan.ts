@@ -369,6 +369,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   /** What onFile reported per file, to tell which files the whole-scan passes changed. */
   const reported = new Map<string, string>();
   const textContexts = new Map<string, CodeContext>();
+  /** Texts of the files whose findings include a recording's: the whole-scan passes' findings there are merged with them. */
+  const recordedTexts = new Map<string, string>();
   // The editor runs this in its extension host: commands and hovers get a turn between files.
   const slice = new TimeSlice();
   for await (const file of files as AsyncIterable<FileInput>) {
@@ -406,21 +408,38 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       if (read !== codeContextOf(file.path)) textContexts.set(file.path, read);
     }
     if (opts.keepSites) result.siteList.push(...r.sites);
+    if (r.findings.some((f) => f.evidence?.recorded === true)) recordedTexts.set(file.path, file.text);
     result.timings.extractMs += r.timings.extractMs;
     for (const [id, ms] of Object.entries(r.timings.analyzers)) result.timings.analyzers[id] = (result.timings.analyzers[id] ?? 0) + ms;
     if (opts.onRevised) reported.set(file.path, findingsKey(r.findings));
     opts.onFile?.({ file: file.path, index: result.files - 1, findings: r.findings, sites: r.sites.length });
   }
   if (!result.cancelled) {
-    const before = result.findings.length;
+    let added = false;
     for (const a of opts.analyzers) {
       if (!a.finish) continue;
       try {
         const extra = await a.finish();
+        if (extra.length) added = true;
         const byFile = new Map<string, Finding[]>();
         for (const f of extra) byFile.set(f.file ?? '', [...(byFile.get(f.file ?? '') ?? []), f]);
-        for (const [file, fs] of byFile) {
-          const text = result.texts.get(file);
+        for (const [file, found] of byFile) {
+          const text = result.texts.get(file) ?? recordedTexts.get(file);
+          let fs = found;
+          // A recording's findings in this file and the whole-scan pass's (a cross-file N+1 at the recorded line) are one
+          // finding, as a file's own are (analyzeFile): the recorded ones are taken out and merged with these. They stood
+          // unmerged side by side in the editor's diagnostics after a scan with a recording (CLOSING20: toast 15, window 14).
+          const recordedText = recordedTexts.get(file);
+          if (recordedText !== undefined) {
+            const recorded = result.findings.filter((f) => f.file === file && f.evidence?.recorded === true && f.evidence?.static !== true);
+            const merged = mergeRecorded([...recorded, ...found], recordedText);
+            const kept = new Set(merged);
+            if (recorded.some((f) => !kept.has(f))) {
+              const gone = new Set(recorded.filter((f) => !kept.has(f)));
+              result.findings = result.findings.filter((f) => !gone.has(f));
+              fs = merged.filter((f) => !recorded.includes(f));
+            }
+          }
           result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY, text === undefined ? textContexts.get(file) : undefined));
         }
       } catch (e) {
@@ -428,7 +447,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       }
     }
     // Findings that needed every file go beside their file's others, in the order a file's findings have.
-    if (result.findings.length > before) {
+    if (added) {
       const rank = (f: Finding) => walked.get(f.file ?? '') ?? walked.size;
       result.findings = [...result.findings].sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
     }

@@ -13,9 +13,10 @@ import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
+import { captureStoppedText, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
-import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
+import { briefPlan, briefText } from '../core/plan/brief';
+import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
@@ -30,8 +31,16 @@ import { languageOf } from '../core/languages/registry';
 /** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
 const ORM_HINT_DISMISSED_KEY = 'pgLens.ormHint.dismissed';
 const ORM_HINT_DISMISS_COMMAND = 'pgLens.dismissOrmHint';
-/** Workspace storage key of the recording kept across a reload (core/record/keep). */
+/** Workspace storage key of the recording kept across a reload by earlier versions (core/record/keep); read once, then removed. */
 const KEPT_KEY = 'pgLens.recording.kept';
+/**
+ * The file in the extension's storage of this workspace (on the extension host's disk) that holds the recording kept
+ * across a reload. Workspace state lives in the browser under code-server: a new browser or profile had none, and the
+ * recording was gone after a reload (person20 LOW 8; coder/code-server#4212).
+ */
+const KEPT_FILE = 'recording.json';
+/** Recorded files whose size and time are kept with the recording (the rest are taken as unchanged). */
+const MAX_KEPT_FILES = 2000;
 /** While recording, the recording is kept at most this often (and when it stops). */
 const KEEP_EVERY_MS = 10_000;
 /**
@@ -85,7 +94,7 @@ export class CaptureRecording implements vscode.Disposable {
   private groups: UnitGroup[] = [];
   private advice = new Map<string, StatementAdvice>();
   /** Generic plan of each recorded statement, as the SQL hover shows plans (core/plan/brief). */
-  private plans = new Map<string, string>();
+  private plans = new Map<string, HoverPlan>();
   /** The same plans as text, for the document "Plan and index advice" opens. */
   private planTexts = new Map<string, string>();
   /** The connection the plans were made on. */
@@ -108,6 +117,7 @@ export class CaptureRecording implements vscode.Disposable {
     setRecordedLookup({ at: (file, text, offset) => recordedStatementsAt(this.summary?.sites ?? [], file, text, offset), get statements() { return events(); } });
     this.status.command = 'pgLens.stopRecording';
     const selector: vscode.DocumentSelector = [{ scheme: 'file' }];
+    const view = vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true });
     this.subs.push(
       this.status, this.lensChanged, this.restored,
       // N+1 and missing-index findings at the recorded lines go through the one analysis pipeline.
@@ -129,7 +139,7 @@ export class CaptureRecording implements vscode.Disposable {
         this.lensChanged.fire();
       }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
-      vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
+      view,
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
       vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
       vscode.commands.registerCommand('pgLens.clearRecording', () => {
@@ -145,18 +155,110 @@ export class CaptureRecording implements vscode.Disposable {
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${fullSqlText(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
       }),
     );
-    void this.restore().catch((e) => ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
+    this.restoreWhenNeeded(view);
   }
+
+  /**
+   * The kept recording is read back when it is needed, not at start-up (activation stays light): when the Recorded
+   * Queries view shows, or a file it recorded statements from is open or opens. Its statements, CodeLens and findings
+   * then come back (restore).
+   */
+  private restoreWhenNeeded(view: vscode.TreeView<unknown>): void {
+    const subs: vscode.Disposable[] = [];
+    let done = false;
+    // Clear Recorded Queries or Start Recording before it was needed: the kept recording is gone, never read back later.
+    this.dropPendingRestore = () => {
+      done = true;
+      subs.forEach((d) => d.dispose());
+    };
+    const go = (raw: unknown) => {
+      if (done) return;
+      done = true;
+      subs.forEach((d) => d.dispose());
+      void this.restore(raw).catch((e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
+    };
+    void this.readKept().then((raw) => {
+      if (!raw || done || this.listener || this.rec || this.disposed) return;
+      const listed = (raw as { files?: unknown }).files;
+      const files = Array.isArray(listed) ? new Set(listed.map((f) => (f as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')) : undefined;
+      // Kept by an earlier version (no file list): any file of the workspace.
+      const recorded = (d: vscode.TextDocument) => d.uri.scheme === 'file' && (!files || files.has(d.uri.fsPath));
+      if (view.visible || vscode.workspace.textDocuments.some(recorded)) return go(raw);
+      subs.push(
+        view.onDidChangeVisibility((e) => e.visible && go(raw)),
+        vscode.workspace.onDidOpenTextDocument((d) => recorded(d) && go(raw)),
+      );
+      this.subs.push(...subs);
+    }, (e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
+  }
+
+  private disposed = false;
+  /** Forgets the kept recording not read back yet (restoreWhenNeeded). */
+  private dropPendingRestore: (() => void) | undefined;
+
+  private keptUri(): vscode.Uri | undefined {
+    const dir = this.ctx.extension.storageUri;
+    return dir && vscode.Uri.joinPath(dir, KEPT_FILE);
+  }
+
+  /** The kept recording as stored: the storage file, else what an earlier version kept in workspace state. */
+  private async readKept(): Promise<unknown> {
+    const uri = this.keptUri();
+    if (uri) {
+      try {
+        return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+      } catch {
+        // None kept yet (or damaged: the earlier store, else nothing).
+      }
+    }
+    return this.ctx.extension.workspaceState.get(KEPT_KEY);
+  }
+
+  /** Keep (or drop, `undefined`) the recording: in the storage file when the workspace has one, else in workspace state. */
+  private async writeKept(value: unknown): Promise<void> {
+    const uri = this.keptUri();
+    if (!uri) return void (await this.ctx.extension.workspaceState.update(KEPT_KEY, value));
+    if (value === undefined) await Promise.resolve(vscode.workspace.fs.delete(uri)).catch(() => undefined);
+    else {
+      await vscode.workspace.fs.createDirectory(this.ctx.extension.storageUri!);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(value)));
+    }
+    // The earlier store's copy goes: the file is the one kept recording.
+    if (this.ctx.extension.workspaceState.get(KEPT_KEY) !== undefined) await this.ctx.extension.workspaceState.update(KEPT_KEY, undefined);
+  }
+
+  /** Size and modification time of each recorded file now (a file that cannot be read: absent). */
+  private async statFiles(paths: readonly string[]): Promise<Map<string, { size: number; mtime: number } | undefined>> {
+    const out = new Map<string, { size: number; mtime: number } | undefined>();
+    await Promise.all(paths.slice(0, MAX_KEPT_FILES).map(async (p) => {
+      const st = await Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.file(p))).catch(() => undefined);
+      out.set(p, st && { size: st.size, mtime: st.mtime });
+    }));
+    return out;
+  }
+
+  /** The recorded files as they were when the recording stopped (kept with it; reset by Start Recording and Clear). */
+  private filesAtStop: import('../core/record/keep').KeptFile[] | undefined;
 
   /**
    * The recording kept in workspace storage from before a window reload (person11 Q11): its statements back, with their
    * CodeLens, N+1 findings and Recorded Queries view, as after Stop Recording. A reload ends the capture itself (the
    * listener goes with the window): the app must be started again in a new terminal to record more.
    */
-  private async restore(): Promise<void> {
-    const { restoreRecording } = await import('../core/record/keep');
-    const kept = restoreRecording(this.ctx.extension.workspaceState.get(KEPT_KEY), { values: this.ctx.config.recordValues });
-    if (!kept || this.listener || this.rec) return;
+  private async restore(raw: unknown): Promise<void> {
+    const { restoreRecording, matchingFiles } = await import('../core/record/keep');
+    const stored = restoreRecording(raw, { values: this.ctx.config.recordValues });
+    if (!stored || this.listener || this.rec) return;
+    // Only the statements of files that still match (the same size and time as at Stop): an edited file's lines may not
+    // be the lines that sent them.
+    const match = matchingFiles(stored, await this.statFiles((stored.files ?? []).map((f) => f.path)));
+    const kept = { ...stored, events: match.events, files: stored.files?.filter((f) => !match.changed.includes(f.path)) };
+    if (!kept.events.length) {
+      this.ctx.log.info(`Recording: the recording kept from before the reload is not shown: every file it recorded from changed since (${match.changed.length}). Record again.`);
+      return;
+    }
+    if (this.listener || this.rec) return;
+    this.filesAtStop = kept.files;
     const [{ loadPgParser, normalizeSql }, { LiveRecording }] = await Promise.all([import('../core/sql/statement'), import('../core/record/live')]);
     await loadPgParser();
     if (this.listener || this.rec) return; // Start Recording meanwhile
@@ -170,10 +272,11 @@ export class CaptureRecording implements vscode.Disposable {
     const silenced = this.silencedNPlusOnes().size;
     const said = captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
     this.status.text = `$(debug-stop) ${said.status}`;
-    this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording. Run PG Lens: Start Recording to record again.`;
+    const changedNote = match.changed.length ? ` ${match.left} statements from ${match.changed.length === 1 ? 'a file' : `${match.changed.length} files`} changed since (${match.changed.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ')}${match.changed.length > 3 ? ', …' : ''}) are left out: their lines may have moved.` : '';
+    this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording.${changedNote} Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
     this.status.show();
-    this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.`);
+    this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.${changedNote}`);
     if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
     // Statements without advice proved on the database in use get it now, or when a connection comes (followConnection).
     // The kept advice was proved before the reload: an index made since (a migration at the app's start) is looked for first.
@@ -187,9 +290,12 @@ export class CaptureRecording implements vscode.Disposable {
   /** Keep the recording in workspace storage (bounded; parameter values only when pgLens.record.values allows them). */
   private async keep(): Promise<void> {
     const t0 = (this.keptAt = Date.now());
-    const { keepRecording } = await import('../core/record/keep');
+    const { keepRecording, recordedFiles } = await import('../core/record/keep');
     const r = this.rec;
-    await this.ctx.extension.workspaceState.update(KEPT_KEY, r?.statements ? keepRecording(r.recent, [...r.notices], r.dropped + r.older, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice }) : undefined);
+    // The files as they are now while recording; once stopped, as they were at Stop (an edit after Stop is a change).
+    const stat = async () => [...(await this.statFiles(recordedFiles(r?.recent ?? [])))].flatMap(([path, st]) => (st ? [{ path, ...st }] : []));
+    const files = !r?.statements ? undefined : this.listener ? await stat() : (this.filesAtStop ??= await stat());
+    await this.writeKept(r?.statements ? keepRecording(r.recent, [...r.notices], r.dropped + r.older, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice, files }) : undefined);
     this.keepAgainAt = Date.now() + Math.max(KEEP_EVERY_MS, REFRESH_SHARE * (Date.now() - t0));
   }
 
@@ -405,6 +511,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     if (this.diagTimer) clearTimeout(this.diagTimer);
     void this.listener?.close();
+    this.disposed = true;
     this.ctx.extension.environmentVariableCollection.clear();
     for (const s of this.subs) s.dispose();
   }
@@ -432,7 +539,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.params.clear('recorded');
     this.summary = undefined;
     this.groups = [];
-    void this.ctx.extension.workspaceState.update(KEPT_KEY, undefined);
+    this.filesAtStop = undefined;
+    this.dropPendingRestore?.();
+    void this.writeKept(undefined).catch(() => undefined);
     this.publishDiagnostics(had);
     this.tree.set([], (f) => f);
     this.lensChanged.fire();
@@ -618,24 +727,21 @@ export class CaptureRecording implements vscode.Disposable {
   private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
+    const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND] };
-    md.appendMarkdown(`**PG Lens — recorded at this line** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
-    for (const st of site.statements.slice(0, 4)) {
-      md.appendText(`${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}\n`);
-      hoverSql(md, st.sql);
-      const a = this.advice.get(st.normalized);
-      const plan = this.plans.get(st.normalized);
-      if (plan) md.appendMarkdown(`${plan}\n\n`);
-      if (a) {
-        for (const g of a.suggestions) md.appendText(`${g.summary}\n`).appendCodeblock(g.ddl, 'sql');
-        if (!a.suggestions.length) md.appendText(a.note ? `${a.note}\n` : 'No index would make it enough cheaper.\n');
-      }
-    }
-    const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
-    if (n && this.silenced(doc).has(site.line!)) md.appendMarkdown('\nN+1 not reported here: a `pg-lens-ignore n-plus-one` comment (or the rule\'s setting) silences it.\n');
-    else if (n) md.appendMarkdown(`\n${recordedNPlusOneHoverLine(n)}\n`);
-    md.appendMarkdown(`\n[Plan and index advice](command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))})`);
+    // What matters first, the plan in one line, the SQL cut short (core/record/hover: person20 LOW 5).
+    md.appendMarkdown(recordedHoverMarkdown({
+      site,
+      nPlusOne: n,
+      silenced: !!n && this.silenced(doc).has(site.line!),
+      advice: (k) => this.advice.get(k),
+      plan: (k) => this.plans.get(k),
+      links: {
+        advice: `command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))}`,
+        fullSql: (sql) => `command:${SHOW_FULL_SQL_COMMAND}?${encodeURIComponent(JSON.stringify([sql]))}`,
+      },
+    }));
     // Not connected (after Disconnect, or a failure): Reconnect from here, as the Disconnect notice says (issue 20 item 13).
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
@@ -706,10 +812,10 @@ export class CaptureRecording implements vscode.Disposable {
         const e = await explain(db, st.sql, {});
         // As every plan is shown: the brief with an "Open plan" link to the plan viewer (the text plan was a block to read).
         const open = `command:${OPEN_STATEMENT_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([{ sql: st.sql, title: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` }]))}`;
-        this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan), { openPlan: open }));
+        this.plans.set(st.normalized, { brief: briefPlan(e.plan), open });
         this.planTexts.set(st.normalized, briefText(briefPlan(e.plan)));
       } catch (err) {
-        this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
+        this.plans.set(st.normalized, { error: errorMessage(err) });
       }
       this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status !== 'ok' ? r.message : !r.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: 'pgLens.index.maxTableSizeMb' }) : undefined, provedOn });
     }

@@ -47,6 +47,8 @@ export class ConnectionManager implements vscode.Disposable {
   /** Counts settings changes: a connect that read the settings before one reads them again before connecting. */
   private settingsVersion = 0;
   private lastError: string | undefined;
+  /** The failed connect behind lastError (while lastError is still its line): for the status bar's text. */
+  private lastFailure: { error: string; failure: import('../core/connection/status').ConnectFailure } | undefined;
   private readonly changed = new vscode.EventEmitter<ActiveConnection | undefined>();
   /** Fires when the connection changes (connected, switched, disconnected). */
   readonly onDidChange = this.changed.event;
@@ -81,6 +83,11 @@ export class ConnectionManager implements vscode.Disposable {
   get busy(): boolean {
     return this.connecting !== undefined;
   }
+  /** Why the last connect failed (profile, code, no password), while the error shown is still that failure's. */
+  get failure(): import('../core/connection/status').ConnectFailure | undefined {
+    return this.lastFailure && this.lastFailure.error === this.lastError ? this.lastFailure.failure : undefined;
+  }
+
   get error(): string | undefined {
     return this.lastError;
   }
@@ -336,6 +343,7 @@ export class ConnectionManager implements vscode.Disposable {
         this.askedPassword.add(key);
         const pw = await vscode.window.showInputBox({ prompt: `Password for ${describeProfile(profile)}`, password: true, ignoreFocusOut: true });
         if (pw === undefined) throw e;
+        password = pw;
         db = await tryConnect(pw);
         await this.secrets.store(key, pw);
       }
@@ -357,6 +365,8 @@ export class ConnectionManager implements vscode.Disposable {
     } catch (e) {
       if (!this.requests.isLatest(request)) return undefined; // abandoned: its failure is no longer news
       this.lastError = `${profile.name}: ${describeError(e, profile)}`;
+      const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : undefined;
+      this.lastFailure = { error: this.lastError, failure: { profile: profile.name, code, noPassword: password === undefined, web: vscode.env.uiKind === vscode.UIKind.Web } };
       this.log.warn(this.lastError);
       // A failed switch changes nothing: the current connection (if any) stays.
       this.changed.fire(this.active);

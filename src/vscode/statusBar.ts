@@ -1,7 +1,7 @@
 /** The status bar item: active profile, server version, capabilities, read-only state. */
 import * as vscode from 'vscode';
 import type { ActiveConnection, ConnectionManager } from './connections';
-import { statusSummary } from '../core/connection/status';
+import { notConnectedStatus, statusSummary } from '../core/connection/status';
 import { describeOrigin } from './config';
 
 export class StatusBar implements vscode.Disposable {
@@ -29,8 +29,10 @@ export class StatusBar implements vscode.Disposable {
     }
     if (!a) {
       const err = this.connections.error;
-      this.item.text = err ? '$(database) PG Lens: not connected' : '$(database) PG Lens';
-      this.item.tooltip = err ? `${err}\n\nClick to connect.` : 'PG Lens: click to connect';
+      // Why, in the text itself and whole in the tooltip (person20 LOW 8: a saved profile failing after a reload).
+      const said = err ? notConnectedStatus(err, this.connections.failure) : undefined;
+      this.item.text = said?.text ?? '$(database) PG Lens';
+      this.item.tooltip = said?.tooltip ?? 'PG Lens: click to connect';
       this.item.backgroundColor = err ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       return;
     }

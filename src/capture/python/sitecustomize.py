@@ -58,6 +58,19 @@ def _install():
     root = {'k': 'root', 'id': 'root-%d' % pid, 'n': 'outside any request or test'}
     unit_var = contextvars.ContextVar('pglens_unit', default=None)
     this_file = os.path.abspath(__file__)
+
+    # A hook's frame in the app's traceback names itself for what it is (person20 LOW 9: "…/dist/python/sitecustomize.py,
+    # return orig_connect(*args, **kwargs)" in the app's OperationalError read as if PG Lens caused it). Python keeps the
+    # frame of a function an exception passes through (a re-raise adds it again), so the frame stays, in a file named for
+    # what it did and with no source line to misread; in_library() skips it as it skips this file.
+    passthrough = '<PG Lens capture: passed the call on unchanged>'
+
+    def unblamed(fn):
+        try:
+            fn.__code__ = fn.__code__.replace(co_filename=passthrough)
+        except Exception:
+            pass
+        return fn
     library_dirs = set()
     # 'scripts': the environment's bin/ (Scripts\\ on Windows), where pip writes console-script launchers
     # (venv/bin/gunicorn): a launcher only starts a library's main, it is never the app's call site (person17).
@@ -501,14 +514,14 @@ def _install():
         def get_response(self, request):
             with unit_of_work('request', lambda: request_name(request), named(request), handler(request)):
                 return orig(self, request)
-        base.get_response = get_response
+        base.get_response = unblamed(get_response)
 
         orig_async = getattr(base, 'get_response_async', None)
         if orig_async is not None:
             async def get_response_async(self, request):
                 with unit_of_work('request', lambda: request_name(request), named(request), handler(request)):
                     return await orig_async(self, request)
-            base.get_response_async = get_response_async
+            base.get_response_async = unblamed(get_response_async)
 
     def environ_name(environ):
         return request_route(environ.get('REQUEST_METHOD', ''), (environ.get('SCRIPT_NAME') or '') + (environ.get('PATH_INFO') or ''))
@@ -518,7 +531,7 @@ def _install():
         orig = getattr(owner, attr, None)
         if orig is None or getattr(orig, '_pglens', False):
             return
-        wrapper = make(orig)
+        wrapper = unblamed(make(orig))
         wrapper._pglens = True
         setattr(owner, attr, wrapper)
 
@@ -614,7 +627,7 @@ def _install():
         def run(self, result=None):
             with unit_of_work('test', self.id):
                 return orig(self, result)
-        case.run = run
+        case.run = unblamed(run)
 
     def hook_pytest(mod):
         fn = getattr(mod, 'Function', None)
@@ -625,7 +638,7 @@ def _install():
         def runtest(self):
             with unit_of_work('test', lambda: self.nodeid):
                 return orig(self)
-        fn.runtest = runtest
+        fn.runtest = unblamed(runtest)
 
     # ---- drivers ---------------------------------------------------------------------------------
 
@@ -659,6 +672,8 @@ def _install():
                         raise
                     record('psycopg2', many_text(self, query), None, started, self.rowcount, None)
                     return r
+            unblamed(Cursor.execute)
+            unblamed(Cursor.executemany)
             Cursor.__name__ = base.__name__
             Cursor.__qualname__ = base.__qualname__
             cursors[base] = Cursor
@@ -677,6 +692,7 @@ def _install():
                     except Exception:
                         pass
                     return super().cursor(*args, **kwargs)
+            unblamed(Connection.cursor)
             Connection.__name__ = base.__name__
             Connection.__qualname__ = base.__qualname__
             connections[base] = Connection
@@ -691,7 +707,7 @@ def _install():
                 pass
             return orig_connect(*args, **kwargs)
         connect.__doc__ = orig_connect.__doc__
-        mod.connect = connect
+        mod.connect = unblamed(connect)
 
     import re
     placeholder = re.compile(r'%%|%\((\w+)\)s|%s')
@@ -813,7 +829,7 @@ def _install():
                     raise
                 record('psycopg', *statement(self, query, params), started, self.rowcount, None)
                 return r
-            cursor.execute = execute
+            cursor.execute = unblamed(execute)
         acursor = getattr(mod, 'AsyncCursor', None)
         if acursor is not None:
             aorig = acursor.execute
@@ -827,7 +843,7 @@ def _install():
                     raise
                 record('psycopg', *statement(self, query, params), started, self.rowcount, None)
                 return r
-            acursor.execute = aexecute
+            acursor.execute = unblamed(aexecute)
 
     def hook_asyncpg(mod):
         conn = getattr(getattr(mod, 'connection', None), 'Connection', None)
@@ -859,7 +875,7 @@ def _install():
                 record('asyncpg', query, None if name == 'executemany' else list(args), started, rows_of(r) if name != 'fetchval' else 1, None)
                 return r
             method.__name__ = name
-            setattr(conn, name, method)
+            setattr(conn, name, unblamed(method))
         for name in ('execute', 'executemany', 'fetch', 'fetchrow', 'fetchval'):
             wrap(name)
 
@@ -874,7 +890,7 @@ def _install():
         def handle(self, *args, **options):
             with unit_of_work('migration', lambda: 'migrate'):
                 return orig(self, *args, **options)
-        command.handle = handle
+        command.handle = unblamed(handle)
 
     targets = {
         'psycopg2': hook_psycopg2,
@@ -920,7 +936,7 @@ def _install():
                 except Exception:
                     pass
             try:
-                loader.exec_module = exec_module
+                loader.exec_module = unblamed(exec_module)
             except Exception:
                 pass
             return spec

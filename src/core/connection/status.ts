@@ -192,3 +192,42 @@ export function unfinishedRunLine(action: string, e: { message: string; code?: s
   const lost = (e.code !== undefined && SESSION_LOST_CODES.has(e.code)) || /next command reconnects|connection .*was lost|No PostgreSQL is listening/i.test(m);
   return { line: `${action} did not finish: ${reason}`, notify: lost };
 }
+
+/** What a failed connect came to, for the status bar (ConnectionManager's last failure). */
+export interface ConnectFailure {
+  profile: string;
+  /** The error's code (SQLSTATE, or Node's: ECONNREFUSED…). */
+  code?: string;
+  /** No password was given, saved or found (PGPASSWORD, ~/.pgpass) for it. */
+  noPassword?: boolean;
+  /** The window runs in a browser (code-server): its saved passwords are kept in the browser's storage. */
+  web?: boolean;
+}
+
+/** A few words for why a connect failed, from its code (the status bar's text; the whole line is its tooltip). */
+function failureWords(code: string | undefined, noPassword: boolean): string {
+  if (code === '28P01') return noPassword ? 'password needed' : 'password rejected';
+  if (code === '28000') return 'login refused';
+  if (code === '3D000') return 'no such database';
+  if (code === 'ECONNREFUSED') return 'server not running';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'server unreachable';
+  return noPassword ? 'password needed' : 'connect failed';
+}
+
+/**
+ * The status bar while not connected after a failure: the profile and why in the text itself, the whole reason in the
+ * tooltip (person20 LOW 8: after a reload the saved profile failed with "Password authentication failed" in the log
+ * only, and the status bar said "PG Lens: not connected"). A password missing in a browser window says where it went.
+ */
+export function notConnectedStatus(error: string, failure?: ConnectFailure): { text: string; tooltip: string } {
+  if (!failure) return { text: '$(database) PG Lens: not connected', tooltip: `${error}\n\nClick to connect.` };
+  const words = failureWords(failure.code, !!failure.noPassword);
+  const where = failure.noPassword
+    ? failure.web
+      ? '\n\nNo password is saved for this profile in this browser: VS Code in a browser (code-server) keeps saved passwords in the browser\'s storage, so a new browser or browser profile has none. Click to type it (it is saved again when it works), or set PGPASSWORD or ~/.pgpass on the server.'
+      : '\n\nNo password is saved for this profile (nor PGPASSWORD or ~/.pgpass). Click to type it (it is saved when it works).'
+    : '\n\nClick to connect.';
+  // A profile's name is text: no $(icon) of its own in the status bar.
+  return { text: `$(warning) PG Lens: ${failure.profile.replace(/\$\(/g, '$ (')} — ${words}`, tooltip: `${error}${where}` };
+}

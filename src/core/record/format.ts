@@ -176,7 +176,7 @@ export function recordingStoppedText(capture: { statements: number; nPlusOne: nu
  * same hover, above: the line only counts (it repeated the whole fix, so the hover said it twice).
  */
 export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'unitKind' | 'repeated'>): string {
-  return `**${n.repeated ? 'Repeated query (same parameters)' : 'N+1'}**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix: the N+1 problem on this line, Ctrl+. for its quick fixes).`;
+  return `**${n.repeated ? 'Repeated query (same parameters)' : 'N+1'}**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (Ctrl+. for the fix).`;
 }
 
 /**

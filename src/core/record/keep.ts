@@ -33,9 +33,41 @@ export interface KeptRecording {
    * store for both; advice proved on another database is still not shown there (findings.ts).
    */
   advice?: [string, StatementAdvice][];
+  /**
+   * The recorded files as they were when the recording stopped (size and modification time): read back, the statements
+   * of a file that changed since are left out — their lines may no longer be the lines that sent them (keptFiles).
+   */
+  files?: KeptFile[];
 }
 
-export function keepRecording(events: readonly QueryEvent[], notices: readonly NoticeEvent[], dropped: number, opts: { values: boolean; at: number; max?: number; advice?: ReadonlyMap<string, StatementAdvice> }): KeptRecording {
+/** A recorded file as it was when the recording was kept (its size in bytes and modification time in ms). */
+export interface KeptFile {
+  path: string;
+  size: number;
+  mtime: number;
+}
+
+/** The files the statements were sent from (each once), whose size and time keepRecording keeps. */
+export function recordedFiles(events: readonly QueryEvent[]): string[] {
+  return [...new Set(events.flatMap((e) => (e.site?.file ? [e.site.file] : [])))];
+}
+
+/**
+ * The kept statements whose files still match (the same size and modification time as when kept), and the files that
+ * changed or went since. A kept recording without file facts (an older PG Lens's) is taken as it is.
+ */
+export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { size: number; mtime: number } | undefined>): { events: QueryEvent[]; changed: string[]; left: number } {
+  if (!kept.files) return { events: kept.events, changed: [], left: 0 };
+  const changed = new Set<string>();
+  for (const f of kept.files) {
+    const n = now.get(f.path);
+    if (!n || n.size !== f.size || n.mtime !== f.mtime) changed.add(f.path);
+  }
+  const events = kept.events.filter((e) => !e.site?.file || !changed.has(e.site.file));
+  return { events, changed: [...changed], left: kept.events.length - events.length };
+}
+
+export function keepRecording(events: readonly QueryEvent[], notices: readonly NoticeEvent[], dropped: number, opts: { values: boolean; at: number; max?: number; advice?: ReadonlyMap<string, StatementAdvice>; files?: readonly KeptFile[] }): KeptRecording {
   const max = opts.max ?? MAX_KEPT_EVENTS;
   const recent = events.length > max ? events.slice(events.length - max) : events;
   return {
@@ -46,6 +78,7 @@ export function keepRecording(events: readonly QueryEvent[], notices: readonly N
     notices: [...notices],
     dropped: dropped + (events.length - recent.length),
     ...(opts.advice?.size ? { advice: [...opts.advice] } : {}),
+    ...(opts.files ? { files: opts.files.map((f) => ({ path: f.path, size: f.size, mtime: f.mtime })) } : {}),
   };
 }
 
@@ -107,5 +140,6 @@ export function restoreRecording(x: unknown, opts: { values: boolean }): KeptRec
   const notices = k.notices.map(asCaptureEvent).filter((e): e is NoticeEvent => e?.t === 'notice');
   if (!events.length) return undefined;
   const advice = Array.isArray(k.advice) ? k.advice.map(adviceEntry).filter((e): e is [string, StatementAdvice] => e !== undefined) : [];
-  return { v: KEPT_RECORDING_VERSION, at: typeof k.at === 'number' ? k.at : 0, events, notices, dropped: typeof k.dropped === 'number' ? k.dropped : 0, ...(advice.length ? { advice } : {}) };
+  const files = Array.isArray(k.files) ? k.files.filter((f): f is KeptFile => !!f && typeof f.path === 'string' && isNum(f.size) && isNum(f.mtime)).map((f) => ({ path: f.path, size: f.size, mtime: f.mtime })) : undefined;
+  return { v: KEPT_RECORDING_VERSION, at: typeof k.at === 'number' ? k.at : 0, events, notices, dropped: typeof k.dropped === 'number' ? k.dropped : 0, ...(advice.length ? { advice } : {}), ...(files ? { files } : {}) };
 }

@@ -18,6 +18,7 @@ import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
+import { DIAGNOSTIC_SOURCE } from '../findingActions';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 
 interface SiteRef {
@@ -123,7 +124,9 @@ class PlansFeature implements vscode.Disposable {
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
-    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql));
+    // The findings on this statement lead (the Problems entries come under every provider's text, below the fold).
+    const findings = linked ? [] : vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range) !== undefined);
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql), findings.map((d) => ({ ruleId: String((d.code as { value?: unknown } | undefined)?.value ?? ''), message: d.message, severity: SEVERITY_NAME[d.severity] })));
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
   }
@@ -669,15 +672,20 @@ function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
 }
 
+/** A diagnostic's severity as the core names it. */
+const SEVERITY_NAME: Record<vscode.DiagnosticSeverity, string> = { [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning', [vscode.DiagnosticSeverity.Information]: 'info', [vscode.DiagnosticSeverity.Hint]: 'hint' };
+
 function commandUri(id: string, ref: SiteRef): string {
   return `command:${id}?${encodeURIComponent(JSON.stringify([ref]))}`;
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[]): Promise<vscode.MarkdownString> {
-  const { briefPlan, briefMarkdown } = await import('../../core/plan/brief');
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = []): Promise<vscode.MarkdownString> {
+  const [{ briefPlan, briefMarkdown }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
+  const lead = hoverLeadLines(findings);
+  if (lead.length) md.appendMarkdown(`${lead.join('  \n')}\n\n`);
   md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes', 'pgLens.selectConnection'] };
   if (!outcome.ok) {
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
@@ -695,11 +703,12 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   const r = outcome.result;
   // The index the advice proved for this statement, named in the plan's tips as in the viewer (one advice on every surface).
   const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, provedIndexes }) : r.plan;
+  // Two of the plan's warnings at most (the viewer has them all): the hover stays inside its box.
   md.appendMarkdown(briefMarkdown(briefPlan(plan), {
     openPlan: commandUri('pgLens.openPlan', ref),
     explainAnalyze: commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
-  }));
+  }, 2));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
     // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.
     // The argument a call passes for a positional placeholder names it too (`$2 = updationTime` in `db.Query(sql, userID, updationTime)`).

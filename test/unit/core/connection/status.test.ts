@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, notConnectedHoverLine, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -107,5 +107,28 @@ describe('core/connection/status unfinishedRunLine', () => {
     const own = unfinishedRunLine('Explain Analyze', { message: 'Syntax error at or near "SELCT"', code: '42601' });
     assert.deepEqual(own, { line: 'Explain Analyze did not finish: syntax error at or near "SELCT"', notify: false });
     assert.equal(unfinishedRunLine('Explain Analyze', { message: 'SSL required' }).line, 'Explain Analyze did not finish: SSL required');
+  });
+});
+
+describe('core/connection/status: notConnectedStatus (person20 LOW 8: a saved profile failing after a reload said why in the log only)', () => {
+  it('the profile and why in the status bar text; the whole line in the tooltip', () => {
+    const s = notConnectedStatus('conduit: Password authentication failed for user "conduit".', { profile: 'conduit', code: '28P01' });
+    assert.equal(s.text, '$(warning) PG Lens: conduit — password rejected');
+    assert.match(s.tooltip, /^conduit: Password authentication failed for user "conduit"\.\n\nClick to connect\.$/);
+    assert.match(notConnectedStatus('shop: No PostgreSQL is listening at localhost:5432 (connection refused).', { profile: 'shop', code: 'ECONNREFUSED' }).text, /shop — server not running$/);
+    assert.match(notConnectedStatus('shop: database "shop" does not exist.', { profile: 'shop', code: '3D000' }).text, /no such database$/);
+  });
+
+  it('no password saved, in a browser window: says that code-server keeps saved passwords in the browser, and how to go on', () => {
+    const s = notConnectedStatus('conduit: Password authentication failed for user "conduit".', { profile: 'conduit', code: '28P01', noPassword: true, web: true });
+    assert.equal(s.text, '$(warning) PG Lens: conduit — password needed');
+    assert.match(s.tooltip, /No password is saved for this profile in this browser: VS Code in a browser \(code-server\) keeps saved passwords in the browser's storage/);
+    assert.match(s.tooltip, /Click to type it/);
+    assert.doesNotMatch(notConnectedStatus('x: y', { profile: 'x', code: '28P01', noPassword: true }).tooltip, /browser/);
+  });
+
+  it('a failure without its facts (a removed profile, nothing configured): "not connected" and the line; a profile name cannot add an icon', () => {
+    assert.deepEqual(notConnectedStatus('No connection configured. Run "PG Lens: Add Connection".'), { text: '$(database) PG Lens: not connected', tooltip: 'No connection configured. Run "PG Lens: Add Connection".\n\nClick to connect.' });
+    assert.doesNotMatch(notConnectedStatus('e', { profile: 'a$(zap)b' }).text, /\$\(zap\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { keepRecording, restoreRecording } from '../../../../src/core/record/keep';
+import { keepRecording, matchingFiles, recordedFiles, restoreRecording } from '../../../../src/core/record/keep';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 
 const ev = (i: number, pv?: unknown[]): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: `SELECT * FROM orders WHERE id = $1 /* ${i} */`, pc: 1, pt: ['number'], pv, ms: 0.5, rows: 1, site: { file: '/app/src/orders.ts', line: 30, col: 5 }, u: { k: 'request', id: `r${i}`, n: 'GET /orders' }, ts: 1000 + i, pid: 7 });
@@ -76,5 +76,31 @@ describe('core/record/keep: the recording\'s index advice is kept with it (perso
     const back = restoreRecording(kept, { values: false });
     assert.equal(back?.events.length, 1);
     assert.deepEqual(back?.advice, [['z', { suggestions: [], note: 'no index worth its write cost' }]]);
+  });
+
+  it('keeps the recorded files\' size and time; read back, a file changed since has its statements left out, the others stay (person20 LOW 8: restored when the files still match)', () => {
+    const other = (i: number): QueryEvent => ({ ...ev(i), site: { file: '/app/src/customers.ts', line: 12, col: 3 } });
+    const events = [ev(1), other(2), ev(3), { ...ev(4), site: undefined }];
+    assert.deepEqual(recordedFiles(events), ['/app/src/orders.ts', '/app/src/customers.ts']);
+    const files = [{ path: '/app/src/orders.ts', size: 900, mtime: 1000 }, { path: '/app/src/customers.ts', size: 400, mtime: 2000 }];
+    const back = restoreRecording(JSON.parse(JSON.stringify(keepRecording(events, [], 0, { values: false, at: 0, files }))), { values: false })!;
+    assert.deepEqual(back.files, files);
+    // Nothing changed: everything back.
+    const same = matchingFiles(back, new Map(files.map((f) => [f.path, { size: f.size, mtime: f.mtime }])));
+    assert.equal(same.events.length, 4);
+    assert.deepEqual(same.changed, []);
+    // orders.ts edited since (its lines may have moved), customers.ts unchanged: orders.ts's statements are left out, said.
+    const edited = matchingFiles(back, new Map([['/app/src/orders.ts', { size: 950, mtime: 3000 }], ['/app/src/customers.ts', { size: 400, mtime: 2000 }]]));
+    assert.deepEqual(edited.events.map((e) => e.u.id), ['r2', 'r4']);
+    assert.deepEqual(edited.changed, ['/app/src/orders.ts']);
+    assert.equal(edited.left, 2);
+    // A file gone counts as changed.
+    assert.deepEqual(matchingFiles(back, new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }]])).changed, ['/app/src/customers.ts']);
+  });
+
+  it('a kept recording without file facts (an earlier version\'s) is read back whole', () => {
+    const back = restoreRecording(JSON.parse(JSON.stringify(keepRecording([ev(1)], [], 0, { values: false, at: 0 }))), { values: false })!;
+    assert.equal(back.files, undefined);
+    assert.equal(matchingFiles(back, new Map()).events.length, 1);
   });
 });
