@@ -337,6 +337,9 @@ function renderStatements(resort = false): void {
     : [...s.rows].filter((r) => ui.mode === 'total' || r.delta.calls > 0).sort((a, b) => b[ui.mode][ui.sort] - a[ui.mode][ui.sort]).slice(0, MAX_WORKLOAD_STATEMENTS);
   statementsShown = rows;
   const fig = (r: StatementRow) => r[ui.mode];
+  // Held rows whose figures no longer follow the sort say why (person21 LOW 1: "76.4 ms above 86.4 ms, sorted by total
+  // time" read as a wrong sort).
+  const heldOutOfOrder = statementsHeld && !resort && rows.some((r, i) => i > 0 && fig(rows[i - 1])[ui.sort] < fig(r)[ui.sort]);
   const listed = rows.filter((r) => r.query).map((r) => r.id);
   const busy = workloadBench?.state === 'asked' || workloadBench?.state === 'running';
   if (readOnly === false && listed.length)
@@ -355,7 +358,7 @@ function renderStatements(resort = false): void {
     head,
     // Right under the button that started it: below the list it landed out of view.
     bench,
-    h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
+    h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).${heldOutOfOrder ? ' Order held while the pointer is over the list: it re-sorts when the pointer leaves.' : ''}` }),
     rows.length
       ? h('div', { class: 'table-scroll' }, keyedRows(table(
           ['Total', 'Mean', ui.mode === 'delta' ? 'Calls since opened' : 'Calls since reset', 'Rows', 'Hit', 'Query'],

@@ -491,6 +491,8 @@ describe('webview/dashboard (in Chromium)', function () {
       assert.deepEqual(await order(), ['a', 'b', 'c'], 'held: same rows, same order');
       assert.ok(Math.abs((await y()) - before) < 1, `row b stayed under the pointer (${before} -> ${await y()})`);
       assert.match(await page.$eval('table.statements tbody tr[data-statement-id="b"]', (tr) => tr.textContent ?? ''), /900/, 'its figures updated in place');
+      // …and the panel says the order is held, since 900 now stands below 300 (person21 LOW 1).
+      assert.match(await page.$eval('table.statements', (t) => t.closest('section')?.textContent ?? ''), /Order held while the pointer is over the list/);
       await page.mouse.down();
       await page.mouse.up();
       const sent = await page.evaluate(() => (window as any).sent.filter((m: any) => m.type === 'showStatement'));
