@@ -45,7 +45,20 @@ export async function readPerParentFacts(db: Database | Queryable, lookup: PerPa
   }));
 }
 
-/** The database as the N+1 detector's source of rows per parent. */
+/** The database as the N+1 detector's source of rows per parent (the same candidates are read once per source: a scan asks per file). */
 export function perParentSource(db: Database | Queryable): PerParentSource {
-  return { read: (lookup) => readPerParentFacts(db, lookup) };
+  const read = new Map<string, Promise<PerParentFact[]>>();
+  return {
+    read(lookup) {
+      const key = JSON.stringify([[...lookup.tables].sort(), [...lookup.suffixes].sort(), [...lookup.columns].sort()]);
+      let p = read.get(key);
+      if (!p) {
+        if (read.size > 200) read.clear();
+        p = readPerParentFacts(db, lookup);
+        read.set(key, p);
+        p.catch(() => read.delete(key));
+      }
+      return p;
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { locate } from '../../core/output';
 import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
 import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
-import { DEFAULT_MANY_PER_PARENT, withPerParent } from '../../core/nplusone/perParent';
+import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
 import { perParentSource } from '../../db/perParent';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
@@ -59,24 +59,18 @@ export const nPlusOne: CliCommand = {
         else yield { path: outputPath(ctx.cwd, f.path), text };
       }
     };
+    // With a database: rows per parent (pg_stats) decide an N+1 over one parent's children — a warning when many, info when few.
+    const db = values.db !== undefined ? await openDatabase(values.db, ctx, { statementTimeoutMs: 15000, production: values.production, connectTimeout: values['connect-timeout'] }) : undefined;
+    const perParent = db ? { source: perParentSource(db), threshold: manyPerParent, onError: (m: string) => ctx.err(`pg-lens n-plus-one: ${oneLine(m)}`) } : undefined;
     // No SQL extraction: the N+1 detector reads the syntax tree alone.
     const scan = await scanFiles(inputs(), {
-      analyzers: [nPlusOneAnalyzer()],
+      analyzers: [nPlusOneAnalyzer({ perParent })],
       contextPolicy: policy,
       keepText: true,
       extract: async () => [],
       onError: (file, m) => ctx.err(`pg-lens n-plus-one: ${oneLine(file)}: ${oneLine(m)}`),
-    });
+    }).finally(() => db?.close());
     const files = scan.files;
-    // With a database: rows per parent (pg_stats) decide an N+1 over one parent's children — a warning when many, info when few.
-    if (values.db !== undefined) {
-      const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 15000, production: values.production, connectTimeout: values['connect-timeout'] });
-      try {
-        scan.findings = await withPerParent(scan.findings, perParentSource(db), manyPerParent, policy, (m) => ctx.err(`pg-lens n-plus-one: ${oneLine(m)}`));
-      } finally {
-        await db.close();
-      }
-    }
     const results = locate(scan.findings, (f) => scan.texts.get(f))
       .map((l) => ({ file: l.finding.file ?? '', line: l.startLine, column: l.startColumn, finding: l.finding }))
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);

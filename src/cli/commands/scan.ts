@@ -21,7 +21,8 @@ import { IndexDecider } from '../../db/indexDecision';
 import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { perParentSource } from '../../db/perParent';
-import { DEFAULT_MANY_PER_PARENT, withPerParent } from '../../core/nplusone/perParent';
+import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
+import type { NPlusOneOptions } from '../../core/nplusone/analyzer';
 import { oneLine, terminalSafe, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { readRegularFileSync } from '../../node/readFile';
@@ -117,11 +118,11 @@ function readSeverityFile(file: string): Record<string, string> {
 }
 
 /** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
-export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean } = {}): Promise<ScanResult> {
+export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean; perParent?: NPlusOneOptions['perParent'] } = {}): Promise<ScanResult> {
   // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
   const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    ...codeAnalyzers({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
+    ...codeAnalyzers({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, perParent: extra.perParent, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();
@@ -175,9 +176,8 @@ export const scan: CliCommand = {
         const info = await db.serverInfo();
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
         const decider = new IndexDecider(db, { info, log, realIndexes: true });
-        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })] });
         // N+1 over one parent's children: rows per parent from pg_stats make it a warning (many) or info (few).
-        result.findings = await withPerParent(result.findings, perParentSource(db), opts.manyPerParent, opts.contextPolicy, log);
+        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log } });
       } finally {
         await db.close();
       }

@@ -67,7 +67,8 @@ function singleKeyFilter(text: string): string | undefined {
   if (sql && KEY_NAME.test(sql[1])) return sql[1];
   // Django / SQLAlchemy filter_by: .filter(group=g) / .filter(group_id=g.id) / filter_by(user_id=uid): the first keyword.
   const kw = /\.(?:filter|filter_by|get_list|exclude)\(\s*([a-z_]\w*)\s*=\s*(?![\[(]|["'\d]|None|True|False)([A-Za-z_][\w.]*)\s*[,)]/.exec(text);
-  if (kw && !/__(?:in|gt|gte|lt|lte|contains|icontains|startswith|range|isnull)$/.test(kw[1]) && (KEY_NAME.test(kw[1]) || singleRow(kw[1]))) return kw[1];
+  // A value that is a constant (`status=Asset.STATUS_PENDING`, `kind=KIND`) picks a state, not a parent.
+  if (kw && !/(?:^|\.)[A-Z][A-Z0-9_]*$/.test(kw[2]) && !/__(?:in|gt|gte|lt|lte|contains|icontains|startswith|range|isnull)$/.test(kw[1]) && (KEY_NAME.test(kw[1]) || singleRow(kw[1]))) return kw[1];
   // Rails: where(user_id: x) / where(user: u); knex: .where('user_id', x) / .where({ user_id: x }).
   const rb = /\.where\(\s*\{?\s*:?([a-z_]\w*)\s*(?::|=>)\s*(?![\[\d'"]|nil\b|true\b|false\b)@?[A-Za-z_][\w.]*\s*\}?\s*\)/.exec(text)
     ?? /\.where\(\s*['"]([a-z_]\w*)['"]\s*,\s*(?:['"]=['"]\s*,\s*)?(?![\[\d'"])[A-Za-z_][\w.]*\s*\)/.exec(text);

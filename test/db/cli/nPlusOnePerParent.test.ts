@@ -80,6 +80,24 @@ export async function touchAll() {
     assert.match(high.find((f) => f.line === 7)!.message, /about 40 rows per user in application — pg_stats .*below 50/);
   });
 
+  it('pg-lens scan --db says the same, and a test file\'s loop is never raised above the test context\'s level', async () => {
+    fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tests', 'users.test.ts'), fs.readFileSync(path.join(dir, 'users.ts'), 'utf8'));
+    try {
+      const r = await run(['scan', dir, '--db', t.url, '--format', 'json', '--fail-on', 'never']);
+      assert.equal(r.code, 0, r.err);
+      const n1 = (JSON.parse(r.out) as { findings: { ruleId: string; file: string; line: number; severity: string; message: string }[] }).findings.filter((f) => f.ruleId === 'n-plus-one');
+      const app = n1.find((f) => f.line === 7 && !f.file.includes('tests'));
+      assert.equal(app?.severity, 'warning', r.out);
+      assert.match(app!.message, /about 40 rows per user in application — pg_stats/);
+      const inTest = n1.find((f) => f.line === 7 && f.file.includes('tests'));
+      assert.ok(inTest && inTest.severity !== 'warning', r.out);
+      assert.equal(n1.find((f) => f.line === 14 && !f.file.includes('tests'))?.severity, 'info');
+    } finally {
+      fs.rmSync(path.join(dir, 'tests'), { recursive: true, force: true });
+    }
+  });
+
   it('a bad threshold is one clear line', async () => {
     const r = await run(['n-plus-one', dir, '--many-per-parent', 'lots']);
     assert.equal(r.code, 2);
