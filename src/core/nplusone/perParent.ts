@@ -48,7 +48,11 @@ function tableNames(src: LoopSource): { exact: string[]; suffix: string[] } {
       const one = singular(base);
       for (const n of [base, one, `${one}s`, one.endsWith('y') ? `${one.slice(0, -1)}ies` : `${one}s`]) {
         out.add(n);
-        if (src.parent) out.add(`${snake(src.parent)}_${n}`);
+        // The parent's name before it: `webhook_events`, and Prisma's model names lower-cased (`WorkflowStep` for workflow.steps).
+        if (src.parent) {
+          out.add(`${snake(src.parent)}_${n}`);
+          out.add(`${src.parent.toLowerCase()}${n.replace(/_/g, '')}`);
+        }
       }
     }
   }

@@ -92,6 +92,9 @@ describe('N+1: where the loop\'s collection comes from (one parent\'s children, 
       const l = perParentLookup([finding(apps), finding({ kind: 'children', parent: 'the request', children: 'steps', from: 'req.body.steps' }), finding({ kind: 'page', from: '.all()' })])!;
       assert.ok(l.tables.includes('applications') && l.tables.includes('application'), JSON.stringify(l));
       assert.deepEqual(l.columns, ['user_id', 'userid']);
+      // A relation of one object: its table by the child's name, or the parent's and the child's (`webhook_events`; Prisma's `WorkflowStep`).
+      const steps = perParentLookup([finding({ kind: 'children', parent: 'workflow', children: 'steps', from: 'workflow.steps' })])!;
+      assert.ok(['steps', 'step', 'workflow_steps', 'workflowstep'].every((n) => steps.tables.includes(n)), JSON.stringify(steps));
       assert.equal(perParentLookup([finding({ kind: 'page', from: '.all()' })]), undefined);
     });
 
