@@ -11,6 +11,8 @@ import { applyPerParent, perParentLookup, rowsPerParent, type PerParentFact } fr
 import type { NPlusOneEvidence } from '../../../../src/core/nplusone/detect';
 import type { Finding } from '../../../../src/core/findings';
 import { scanNPlusOne } from '../../support/nplusoneFixtures';
+import { codeAnalyzers } from '../../../../src/core/analyzers';
+import { scanFiles } from '../../../../src/core/scan';
 
 describe('N+1: where the loop\'s collection comes from (one parent\'s children, or a page of the data)', () => {
   const kind = (it: string, bound?: string) => loopSourceOf(it, bound)?.kind;
@@ -107,6 +109,25 @@ describe('N+1: where the loop\'s collection comes from (one parent\'s children, 
       assert.match(few.message, /^Possible N\+1 — per user's Applications, about 2 rows per user in applications — pg_stats .*, below 10: Write per item/);
       const [other] = applyPerParent([finding(apps)], [{ ...fact(2000), column: 'team_id' }], 10);
       assert.equal(other.message, finding(apps).message);
+    });
+
+    it('the analyzers the editor and the CLI run take the figures as passed in (codeAnalyzers perParent), before the context cap', async () => {
+      const text = ['package api', '', 'import "database/sql"', '', 'func (a *API) DeleteUser(db *sql.DB, userID uint) {', '\tapps, _ := a.DB.GetApplicationsByUser(userID)', '\tfor _, app := range apps {', '\t\tdb.Exec("DELETE FROM messages WHERE application_id = $1", app.ID)', '\t}', '}', ''].join('\n');
+      const asked: unknown[] = [];
+      const source = { read: async (lookup: unknown) => { asked.push(lookup); return [fact(2000)]; } };
+      const r = await scanFiles([{ path: 'api/user.go', text }, { path: 'api/user_test.go', text }], { analyzers: codeAnalyzers({ perParent: { source, threshold: 10 } }) });
+      const n1 = r.findings.filter((f) => f.ruleId === 'n-plus-one');
+      assert.equal(n1.length, 2, JSON.stringify(n1.map((f) => f.message)));
+      const app = n1.find((f) => f.file === 'api/user.go')!;
+      assert.equal(app.severity, 'info');
+      assert.match(app.message, /^Possible N\+1 — per user's Applications, about 2 rows per user in applications — pg_stats/);
+      assert.ok(asked.length >= 1);
+      // Many per parent: the warning says the figure; in a test file the loop stays below a warning (never raised).
+      const many = await scanFiles([{ path: 'api/user.go', text }, { path: 'api/user_test.go', text }], { analyzers: codeAnalyzers({ perParent: { source: { read: async () => [fact(100)] }, threshold: 10 } }) });
+      const appMany = many.findings.find((f) => f.ruleId === 'n-plus-one' && f.file === 'api/user.go')!;
+      assert.equal(appMany.severity, 'warning');
+      assert.match(appMany.message, /Many per parent: about 40 rows per user in applications/);
+      assert.notEqual(many.findings.find((f) => f.ruleId === 'n-plus-one' && f.file === 'api/user_test.go')?.severity, 'warning');
     });
 
     it('never raises a finding that is not a warning (info for another reason, or by its code context)', () => {
