@@ -11,6 +11,6 @@ import { ormOffsetAnalyzer } from './rules/ormOffset';
 import type { DialectVerdict } from './dialect';
 import type { DeclaredIndexes } from './sql/declaredIndexes';
 
-export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; workspace?: NPlusOneOptions['workspace'] }): Analyzer[] {
-  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace }), ormOffsetAnalyzer({ project: opts.project })];
+export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; workspace?: NPlusOneOptions['workspace']; perParent?: NPlusOneOptions['perParent'] }): Analyzer[] {
+  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace, perParent: opts.perParent }), ormOffsetAnalyzer({ project: opts.project })];
 }

@@ -366,7 +366,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.declared ??= evidence ? undefined : import('../node/projectConfig').then((m) => m.readDeclaredIndexes((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const declared = evidence ? undefined : await this.declared;
     const workspace = opts.scanIndex ? { index: opts.scanIndex, live: false } : this.workspaceIndex ? { index: this.workspaceIndex, live: true } : undefined;
-    return [...codeAnalyzers({ project, declared, evidence, workspace, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged];
+    // Connected: rows per parent (pg_stats) decide an N+1 over one parent's children — a warning when many, info when few.
+    const conn = evidence ? this.ctx.connections.current : undefined;
+    const perParent = conn && !conn.db.isClosed
+      ? { source: (await import('../db/perParent')).perParentSource(conn.db), threshold: Math.max(1, this.ctx.config.get<number>('nPlusOne.manyPerParent', 10)), onError: (m: string) => this.ctx.log.warn(`N+1: ${m}`) }
+      : undefined;
+    return [...codeAnalyzers({ project, declared, evidence, workspace, perParent, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged];
   }
 
   refreshAll(): void {

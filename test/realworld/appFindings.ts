@@ -33,6 +33,9 @@ export interface AppFinding {
   line: number;
   /** Other lines the same N+1 stands for (evidence `alsoAt`). */
   also?: number[];
+  /** N+1: where the loop's collection comes from (evidence `source`: one parent's children, a page of the data), and what was read. */
+  source?: string;
+  sourceFrom?: string;
 }
 
 export interface AppResult {
@@ -121,8 +124,9 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
     const name = f.file ?? '';
     let ls = starts.get(name);
     if (!ls) starts.set(name, (ls = lineStarts(result.texts.get(name) ?? '')));
-    const also = ((f.evidence as { alsoAt?: { line: number }[] } | undefined)?.alsoAt ?? []).map((a) => a.line);
-    findings.push({ file: name, ruleId: f.ruleId, severity: f.severity, ...(f.context ? { context: f.context } : {}), line: positionAt(ls, f.span.start).line + 1, ...(also.length ? { also } : {}) });
+    const ev = f.evidence as { alsoAt?: { line: number }[]; source?: { kind: string; from: string } } | undefined;
+    const also = (ev?.alsoAt ?? []).map((a) => a.line);
+    findings.push({ file: name, ruleId: f.ruleId, severity: f.severity, ...(f.context ? { context: f.context } : {}), line: positionAt(ls, f.span.start).line + 1, ...(also.length ? { also } : {}), ...(ev?.source ? { source: ev.source.kind, sourceFrom: ev.source.from } : {}) });
   }
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });

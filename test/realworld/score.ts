@@ -159,6 +159,9 @@ export async function score(root: string, only?: Set<string>, log: (line: string
   const groups = { dev: new Map<string, Tally>(), heldOut: new Map<string, Tally>() };
   const splits = new Map<string, Map<string, Tally>>();
   const wrong: string[] = [];
+  // N+1: each labelled loop a finding (at any level) stands on, by where its collection comes from (evidence source), and the label.
+  const sources: string[] = [];
+  const sourceCounts: Record<string, number> = {};
   const missingApps: string[] = [];
   const commitMismatch: string[] = [];
   const byRepo = new Map<string, Label[]>();
@@ -205,6 +208,12 @@ export async function score(root: string, only?: Set<string>, log: (line: string
       const slack = l.slack ?? 1;
       const hit = lines.some((x) => Math.abs(x - l.line) <= slack);
       const cell: keyof Tally = l.verdict === 'problem' ? (hit ? 'tp' : 'fn') : hit ? 'fp' : 'tn';
+      const on = l.rule === 'n-plus-one' ? results.get(repo)!.findings.find((f) => f.ruleId === l.rule && f.file === l.file && [f.line, ...(f.also ?? [])].some((x) => Math.abs(x - l.line) <= slack)) : undefined;
+      if (on) {
+        const key = `${app?.split ?? (held ? 'held-out' : 'dev')} ${on.source ?? 'unknown'} ${l.verdict}`;
+        sourceCounts[key] = (sourceCounts[key] ?? 0) + 1;
+        sources.push(`${key} ${repo} ${l.file}:${l.line} [${on.severity}] ${on.sourceFrom ?? ''}`);
+      }
       if (cell === 'fp' || cell === 'fn') wrong.push(`${app?.split ? `${app.split} ` : held ? 'held-out ' : ''}${cell} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
       const lang = LANG[path.extname(l.file)] ?? path.extname(l.file);
       const context = codeContextOf(l.file, textOf(l.file));
@@ -217,7 +226,7 @@ export async function score(root: string, only?: Set<string>, log: (line: string
   }
   log(`  ${present.length} apps in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs()} at a time)\n`);
   const out = (m: Map<string, Tally>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, figures(t)]));
-  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong, times };
+  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong, ...(sources.length ? { sourceCounts, sources } : {}), times };
 }
 
 if (require.main === module) {

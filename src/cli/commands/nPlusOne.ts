@@ -5,7 +5,9 @@ import { scanFiles } from '../../core/scan';
 import { locate } from '../../core/output';
 import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, commandArgs, EXIT, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
+import { perParentSource } from '../../db/perParent';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
@@ -23,16 +25,19 @@ const NOT_ANALYSED = /\.(haml|slim|rabl)$|Mapper\.xml$/;
 export const nPlusOne: CliCommand = {
   name: 'n-plus-one',
   summary: 'find database calls inside loops (N+1 queries) in TS/JS, Python, Go, Java and Ruby sources',
-  usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]…',
+  usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]… [--db URL [--many-per-parent N]]',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
       ...FORMAT_OPTIONS,
       ...EXCLUDE_OPTIONS,
       context: { type: 'string', multiple: true, default: [] },
+      ...DB_OPTIONS,
+      'many-per-parent': { type: 'string' },
     });
     if (!positionals.length) throw new UsageError('give at least one file or folder');
     checkFormat(values.format, ['text', 'json']);
     const policy = contextPolicyFrom(values.context ?? []);
+    const manyPerParent = numberOption(values['many-per-parent'] ?? String(DEFAULT_MANY_PER_PARENT), '--many-per-parent', 1, 1_000_000)!;
     configureTreeSitterForCli();
     const notAnalysed = new Map<string, number>();
     let unreadable = 0;
@@ -54,14 +59,17 @@ export const nPlusOne: CliCommand = {
         else yield { path: outputPath(ctx.cwd, f.path), text };
       }
     };
+    // With a database: rows per parent (pg_stats) decide an N+1 over one parent's children — a warning when many, info when few.
+    const db = values.db !== undefined ? await openDatabase(values.db, ctx, { statementTimeoutMs: 15000, production: values.production, connectTimeout: values['connect-timeout'] }) : undefined;
+    const perParent = db ? { source: perParentSource(db), threshold: manyPerParent, onError: (m: string) => ctx.err(`pg-lens n-plus-one: ${oneLine(m)}`) } : undefined;
     // No SQL extraction: the N+1 detector reads the syntax tree alone.
     const scan = await scanFiles(inputs(), {
-      analyzers: [nPlusOneAnalyzer()],
+      analyzers: [nPlusOneAnalyzer({ perParent })],
       contextPolicy: policy,
       keepText: true,
       extract: async () => [],
       onError: (file, m) => ctx.err(`pg-lens n-plus-one: ${oneLine(file)}: ${oneLine(m)}`),
-    });
+    }).finally(() => db?.close());
     const files = scan.files;
     const results = locate(scan.findings, (f) => scan.texts.get(f))
       .map((l) => ({ file: l.finding.file ?? '', line: l.startLine, column: l.startColumn, finding: l.finding }))

@@ -20,6 +20,9 @@ import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { IndexDecider } from '../../db/indexDecision';
 import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
+import { perParentSource } from '../../db/perParent';
+import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
+import type { NPlusOneOptions } from '../../core/nplusone/analyzer';
 import { oneLine, terminalSafe, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { readRegularFileSync } from '../../node/readFile';
@@ -41,6 +44,8 @@ export interface ScanCliOptions {
   maxFileSizeKb: number;
   /** Highest severity per code context (--context migration=warning). */
   contextPolicy: ContextPolicy;
+  /** With --db: rows per parent from which an N+1 over one parent's children is a warning (--many-per-parent). */
+  manyPerParent?: number;
 }
 
 /** Options about which files and rules, shared by `scan` and `report`. */
@@ -58,12 +63,13 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
     ...DB_OPTIONS,
     ...FORMAT_OPTIONS,
     'fail-on': { type: 'string', default: 'error' },
+    'many-per-parent': { type: 'string' },
     output: { type: 'string', short: 'o' },
   });
   return scanOptionsFrom(values, positionals);
 }
 
-type ScanValues = { context?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+type ScanValues = { 'many-per-parent'?: string; context?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
 
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
@@ -82,7 +88,8 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
   const maxKb = numberOption(values['max-file-size-kb'] ?? '2048', '--max-file-size-kb', 1, 1_000_000)!;
   const contextPolicy = contextPolicyFrom(values.context ?? []);
-  return { paths: positionals.length ? positionals : ['.'], db: values.db, connectTimeout: values['connect-timeout'], production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
+  const manyPerParent = numberOption(values['many-per-parent'] ?? String(DEFAULT_MANY_PER_PARENT), '--many-per-parent', 1, 1_000_000)!;
+  return { manyPerParent, paths: positionals.length ? positionals : ['.'], db: values.db, connectTimeout: values['connect-timeout'], production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
 }
 
 /** --context <context>=<level|keep>, repeatable: the highest severity findings get in that context. */
@@ -111,11 +118,11 @@ function readSeverityFile(file: string): Record<string, string> {
 }
 
 /** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
-export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean } = {}): Promise<ScanResult> {
+export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean; perParent?: NPlusOneOptions['perParent'] } = {}): Promise<ScanResult> {
   // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
   const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    ...codeAnalyzers({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
+    ...codeAnalyzers({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, perParent: extra.perParent, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();
@@ -158,7 +165,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ct
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     let result: ScanResult;
@@ -169,7 +176,8 @@ export const scan: CliCommand = {
         const info = await db.serverInfo();
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
         const decider = new IndexDecider(db, { info, log, realIndexes: true });
-        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })] });
+        // N+1 over one parent's children: rows per parent from pg_stats make it a warning (many) or info (few).
+        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log } });
       } finally {
         await db.close();
       }

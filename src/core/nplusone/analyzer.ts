@@ -1,6 +1,7 @@
 /** The N+1 detector as a scan analyzer (core/scan.ts): `pg-lens scan` and Scan Workspace run it per file. */
 import { scanFiles, type Analyzer, type FileInput } from '../scan';
 import type { RuleMeta } from '../rules/types';
+import type { Finding } from '../findings';
 import { OTHER_RULES } from '../rules/index';
 import { analyzeNPlusOne, RULE_ID } from './detect';
 import { CrossFileCalls } from './crossFile';
@@ -12,6 +13,7 @@ import { PerObjectScope } from './perObject';
 import { ClientDocuments, GRAPHQL_DOCUMENT } from './clientDocuments';
 import { GraphqlRubyFields } from './graphqlRuby';
 import { isMinified } from '../minified';
+import { withPerParent, type PerParentSource } from './perParent';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
@@ -28,6 +30,11 @@ export interface NPlusOneOptions {
    * in another file and replaced the scan's result: person9 P23, Problems 20 → 19 on opening listmonk's campaigns.go.
    */
   workspace?: { index: CrossFileCalls; live: boolean };
+  /**
+   * A connected database's rows per parent (db/perParent.ts): a loop over one parent's children is a warning with the figure
+   * at `threshold` rows per parent or more (pgLens.nPlusOne.manyPerParent, --many-per-parent), info with it below.
+   */
+  perParent?: { source: PerParentSource; threshold?: number; onError?: (message: string) => void };
 }
 
 export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
@@ -46,6 +53,9 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
   const client = new ClientDocuments();
   // graphql-ruby fields with no resolver of their own reading an association per parent (`field :author, Types::UserType`).
   const rubyFields = new GraphqlRubyFields();
+  // Rows per parent from the database, before the code context's policy caps the level (scanFiles applies it after).
+  const pp = opts.perParent;
+  const withRows = async (findings: Finding[]) => (pp ? withPerParent(findings, pp.source, pp.threshold, pp.onError) : findings);
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
@@ -79,13 +89,13 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       startup.add(file, lang, r.facts, text);
       if (live) {
         cross.replace(file, lang, r.facts);
-        return opts.skip?.(file) ? [] : [...r.findings, ...cross.findings(new Set([file]))];
+        return opts.skip?.(file) ? [] : withRows([...r.findings, ...cross.findings(new Set([file]))]);
       }
       cross.add(file, lang, r.facts);
-      return opts.skip?.(file) ? [] : r.findings;
+      return opts.skip?.(file) ? [] : withRows(r.findings);
     },
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(cross.adjust(findings), policy))),
-    finish: async () => [...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
+    finish: async () => withRows([...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? ''))),
   };
 }
 

@@ -662,6 +662,7 @@ export class CrossFileCalls {
     const evidence: NPlusOneEvidence = {
       kind: 'call-in-loop', library: def.mixin ? 'sequelize' : 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
       callee: { name: callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
+      ...(call.source ? { source: call.source } : {}),
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`

@@ -28,6 +28,7 @@ import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts
 import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
+import { loopSourceOf, type LoopSource } from './loopSource';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -53,6 +54,8 @@ export interface NPlusOneEvidence {
   alsoAt?: { line: number; call: string }[];
   /** Names the same iteration calls before the query (PendingLoopCall.itemBefore): judged once every file is read. */
   itemBefore?: string[];
+  /** Where the loop's collection comes from (loopSource.ts): one parent's children, or a page of the data. */
+  source?: LoopSource;
 }
 
 interface DbHit {
@@ -147,6 +150,8 @@ export interface QueryKeys {
 
 export interface PendingLoopCall {
   callee: string;
+  /** Where the loop's collection comes from (loopSource.ts), for the finding's evidence. */
+  source?: LoopSource;
   /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
   possible?: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
@@ -602,6 +607,7 @@ class Detector {
         ...(this.lang === 'go' && this.inFuncLiteralOf(n, li.body) ? { inFuncLiteral: true } : {}),
         ...this.calledBefore(li.node, holderOf(li.node)),
         ...this.itemCallsBefore(li, n),
+        ...this.sourceOf(li),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -1750,6 +1756,15 @@ class Detector {
     return shortText(li.iterable, 48).replace(/^await\s+/, '');
   }
 
+  /** Where the loop's collection comes from (loopSource.ts): its iterable, and the value bound to the iterable's root name. */
+  private sourceOf(li: LoopInfo): { source?: LoopSource } {
+    if (li.kind === 'resolver' || li.kind === 'serializer' || !li.iterable) return {};
+    const root = this.iterableRoot(li);
+    const b = root ? this.binding(root, li.node.startIndex) : undefined;
+    const source = loopSourceOf(li.iterable.text.slice(0, 400), b ? b.value.text.slice(0, 800) : undefined);
+    return source ? { source } : {};
+  }
+
   /** Root identifier of an iterable (`users` of `users.rows`, `result.rows`, `await users`). */
   private iterableRoot(li: LoopInfo): string | undefined {
     const t = li.iterable?.text.replace(/^await\s+/, '').replace(/^\(+/, '');
@@ -2857,6 +2872,7 @@ class Detector {
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
       ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
       ...(possible ? {} : this.itemCallsBefore(li, node)),
+      ...this.sourceOf(li),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     const finding: Finding = {
