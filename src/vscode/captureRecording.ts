@@ -155,40 +155,30 @@ export class CaptureRecording implements vscode.Disposable {
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${fullSqlText(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
       }),
     );
-    this.restoreWhenNeeded(view);
+    this.restoreWhenNeeded();
   }
 
   /**
-   * The kept recording is read back when it is needed, not at start-up (activation stays light): when the Recorded
-   * Queries view shows, or a file it recorded statements from is open or opens. Its statements, CodeLens and findings
-   * then come back (restore).
+   * The kept recording is read back after activation (which is lazy), off the activation path: its statements,
+   * CodeLens and findings come back (restore), unless Clear or Start Recording came first.
    */
-  private restoreWhenNeeded(view: vscode.TreeView<unknown>): void {
-    const subs: vscode.Disposable[] = [];
+  private restoreWhenNeeded(): void {
     let done = false;
-    // Clear Recorded Queries or Start Recording before it was needed: the kept recording is gone, never read back later.
+    // Clear Recorded Queries or Start Recording before it was read back: the kept recording is gone, never read back later.
     this.dropPendingRestore = () => {
       done = true;
-      subs.forEach((d) => d.dispose());
     };
     const go = (raw: unknown) => {
       if (done) return;
       done = true;
-      subs.forEach((d) => d.dispose());
       void this.restore(raw).catch((e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
     };
     void this.readKept().then((raw) => {
       if (!raw || done || this.listener || this.rec || this.disposed) return;
-      const listed = (raw as { files?: unknown }).files;
-      const files = Array.isArray(listed) ? new Set(listed.map((f) => (f as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')) : undefined;
-      // Kept by an earlier version (no file list): any file of the workspace.
-      const recorded = (d: vscode.TextDocument) => d.uri.scheme === 'file' && (!files || files.has(d.uri.fsPath));
-      if (view.visible || vscode.workspace.textDocuments.some(recorded)) return go(raw);
-      subs.push(
-        view.onDidChangeVisibility((e) => e.visible && go(raw)),
-        vscode.workspace.onDidOpenTextDocument((d) => recorded(d) && go(raw)),
-      );
-      this.subs.push(...subs);
+      // Read back once PG Lens is active (itself lazy: a code file or a command activates it): the Problems panel lists
+      // the recorded findings again, as the status bar counts the statements — not only once a recorded file is open
+      // (e2e step 71: "0 problems" after the reload while the status bar said "12 statements recorded").
+      go(raw);
     }, (e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
   }
 
