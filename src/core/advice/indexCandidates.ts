@@ -180,7 +180,7 @@ function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options
     if (t.kind === 'view' || t.kind === 'foreign') continue; // no index on either
     if ((t.rows ?? 0) < o.minRows) continue;
     const bound = boundColumns(use, t);
-    for (const c of tableCandidates(use, t, facts, o)) {
+    for (const c of tableCandidates(use, t, facts, o, served)) {
       if (!c.keys.length) continue; // nothing to index on
       const sig = signature(c);
       if (seen.has(sig)) continue;
@@ -190,8 +190,12 @@ function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options
         served.add(`${covering.schema}.${covering.name}`);
         continue;
       }
-      if (boundByUnique(c, t, bound)) continue;
-      if (providedByExisting(c, t, bound)) continue;
+      // Left out because an existing index already gives it: that index is named (not "nothing an index would serve").
+      const existing = boundByUnique(c, t, bound) ?? providedByExisting(c, t, bound);
+      if (existing) {
+        served.add(`${existing.schema}.${existing.name}`);
+        continue;
+      }
       out.push(c);
     }
   }
@@ -258,10 +262,10 @@ function prefixSelectivity(columns: readonly (string | null | undefined)[], boun
  * bound it, no other index on the table helps this statement; when a join key is part of it, a candidate holding all
  * of its columns is the same lookup with more keys.
  */
-function boundByUnique(c: IndexCandidate, t: TableFacts, bound: Map<string, Bound>): boolean {
-  if (c.method !== 'btree') return false;
+function boundByUnique(c: IndexCandidate, t: TableFacts, bound: Map<string, Bound>): IndexFacts | undefined {
+  if (c.method !== 'btree') return undefined;
   const cols = new Set([...c.keys.map((k) => k.column), ...c.include]);
-  return t.indexes.some((ix) => {
+  return t.indexes.find((ix) => {
     if (!ix.valid || !ix.unique || ix.predicate || ix.method !== 'btree' || !ix.keyColumns.length || ix.keyColumns.some((k) => k === null)) return false;
     const bs = ix.keyColumns.map((k) => bound.get(k!));
     if (bs.some((b) => !b || b.kind !== 'eq' || (!b.join && !b.value))) return false;
@@ -276,15 +280,15 @@ function boundByUnique(c: IndexCandidate, t: TableFacts, bound: Map<string, Boun
  * the existing index's leading columns narrow the statement to a few rows, or to within 10× of what the candidate would
  * keep. A second index for that costs every write and saves a handful of row visits.
  */
-function providedByExisting(c: IndexCandidate, t: TableFacts, bound: Map<string, Bound>): boolean {
-  if (c.method !== 'btree' || c.keys.some((k) => !k.column)) return false;
+function providedByExisting(c: IndexCandidate, t: TableFacts, bound: Map<string, Bound>): IndexFacts | undefined {
+  if (c.method !== 'btree' || c.keys.some((k) => !k.column)) return undefined;
   const rows = Math.max(1, rowsOf(t));
   const mine = prefixSelectivity(c.keys.map((k) => k.column), bound);
   // The partial index's WHERE narrows too (the column it fixes is not among its keys).
   const whereCol = c.where ? /^"?([^"\s]+)"? (=|IS NULL)/.exec(c.where)?.[1] : undefined;
   const whereSel = whereCol && bound.get(whereCol)?.kind === 'eq' ? bound.get(whereCol)!.selectivity : 1;
   const candSel = (mine?.selectivity ?? 1) * whereSel;
-  return t.indexes.some((ix) => {
+  return t.indexes.find((ix) => {
     if (!ix.valid || ix.predicate || ix.method !== 'btree' || ix.name === c.name) return false;
     const have = prefixSelectivity(ix.keyColumns, bound);
     if (!have) return false;
@@ -313,7 +317,8 @@ function keyOf(t: TableFacts, operand: Operand, desc = false, opclass?: string):
   return { sql: `(${operand.sql})` + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : ''), label: operand.sql + (desc ? ' DESC' : ''), desc, opclass };
 }
 
-function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: Required<CandidateOptions>): IndexCandidate[] {
+/** `served`: existing indexes a candidate was not made for because they already give it (schema-qualified names). */
+function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: Required<CandidateOptions>, served: Set<string>): IndexCandidate[] {
   const out: IndexCandidate[] = [];
   const preds = use.predicates;
   // Equality-like parts (=, IN, IS NULL), most selective first.
@@ -376,7 +381,7 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   // handful of tuple visits and costs an index on every write).
   const eqKeys = eq.map((e) => e.key);
   const selective = withRangeSel <= o.maxSelectivity;
-  const narrowedAlready = !range && eq.length > 0 && t.indexes.some((ix) => {
+  const narrowing = !range && eq.length > 0 ? t.indexes.find((ix) => {
     if (!ix.valid || ix.predicate || ix.method !== 'btree') return false;
     const lead: Part[] = [];
     for (const c of ix.keyColumns) {
@@ -385,7 +390,10 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
       lead.push(e);
     }
     return lead.length > 0 && lead.reduce((a, e) => a * e.selectivity, 1) * rowsOf(t) <= FEW_ROWS;
-  });
+  }) : undefined;
+  const narrowedAlready = !!narrowing;
+  // `WHERE id = $1` on the primary key: no candidate, and the index that serves it is said (issue 20, person21 LOW 3).
+  if (narrowing) served.add(`${narrowing.schema}.${narrowing.name}`);
   if ((eq.length || range) && !narrowedAlready) {
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
     if (selective) {

@@ -216,7 +216,7 @@ class Translator {
         const name = this.tableName(b);
         if (name) out.push({ type: 'table', name });
       } else if (tag === 'RangeSubselect') {
-        out.push({ type: 'statement', statement: this.statement(...unwrap(b.subquery)) ?? {}, alias: String(b.alias?.aliasname ?? '') });
+        out.push({ type: 'statement', statement: this.statement(...unwrap(b.subquery)) ?? {}, alias: String(b.alias?.aliasname ?? ''), ...(b.lateral ? { lateral: true } : {}) });
       } else if (tag === 'RangeFunction') {
         const fns = (b.functions ?? []).flatMap((f: any) => (unwrap(f)[1].items ?? []).map((x: any) => this.expr(x)));
         out.push({ type: 'call', ...(fns[0] ?? {}), alias: b.alias?.aliasname ? { name: String(b.alias.aliasname) } : undefined });

@@ -42,6 +42,12 @@ export interface Predicate {
   leadingWildcard?: boolean;
   /** Offsets of the predicate in the statement text. */
   span?: { start: number; end: number };
+  /**
+   * `=` to a column of an enclosing block (a LATERAL subquery's `r.product_id = k.key`, a correlated EXISTS or scalar
+   * subquery's `o.customer_id = c.id`): one value per outer row, which the inner scan probes like `= $1` — so the
+   * block's own ORDER BY and LIMIT apply to it (issue 20, person21 HIGH 1).
+   */
+  correlated?: boolean;
 }
 
 interface OrderKey {
@@ -268,8 +274,9 @@ class Walker {
       if (f.type === 'table') {
         this.addTable(scope, f.name, ctes);
       } else if (f.type === 'statement') {
-        // A derived table: analyse it as its own block; its alias is not a base table.
-        this.statement(f.statement, scope.parent, ctes);
+        // A derived table: analyse it as its own block; its alias is not a base table. A LATERAL one sees the FROM items
+        // before it (`unnest($1) AS k(key) CROSS JOIN LATERAL (… WHERE r.product_id = k.key …)`: a key per outer row).
+        this.statement(f.statement, f.lateral ? scope : scope.parent, ctes);
         if (f.alias) scope.virtual.add(String(f.alias).toLowerCase());
       } else if (f.type === 'call') {
         if (f.alias?.name) scope.virtual.add(String(f.alias.name).toLowerCase());
@@ -327,6 +334,16 @@ class Walker {
       if (hit) return hit;
     }
     return undefined;
+  }
+
+  /** The qualifier names a relation of an enclosing block (a table, CTE, function or subquery there), not of this one. */
+  private enclosing(scope: Scope, qualifier: string | undefined): boolean {
+    if (!qualifier) return false;
+    const q = qualifier.toLowerCase();
+    const has = (s: Scope) => s.virtual.has(q) || s.tables.some((t) => t.key.toLowerCase() === q || (!t.alias && t.name.toLowerCase() === q));
+    if (has(scope)) return false;
+    for (let s = scope.parent; s; s = s.parent) if (has(s)) return true;
+    return false;
   }
 
   /** The table a column reference belongs to, or the candidates when unqualified and ambiguous. */
@@ -396,6 +413,18 @@ class Walker {
     if (op === '=' && left?.type === 'ref' && right?.type === 'ref') {
       const a = this.owner(scope, { table: left.table?.name, column: left.name });
       const b = this.owner(scope, { table: right.table?.name, column: right.name });
+      // Correlated: one side this block's column, the other an enclosing block's (a base table, an unnest, a CTE, a
+      // derived table). Per outer row the inner column is compared with one value: an equality of this block, like
+      // `= $1`, which its ORDER BY / LIMIT apply to; the outer side keeps its join key.
+      const aOut = this.enclosing(scope, left.table?.name);
+      const bOut = this.enclosing(scope, right.table?.name);
+      if (aOut !== bOut) {
+        const [inner, outer, innerName, outerName] = aOut ? [right, a, String(right.name), String(left.name)] : [left, b, String(left.name), String(right.name)];
+        const innerOwner = aOut ? b : a;
+        this.add(scope, inner, { kind: 'eq', op: '=', correlated: true, span });
+        if (outer && !Array.isArray(outer) && innerOwner && !Array.isArray(innerOwner)) outer.joinKeys.push({ column: outerName, other: { table: innerOwner.key, column: innerName } });
+        return;
+      }
       if (a && b && !Array.isArray(a) && !Array.isArray(b)) {
         if (a !== b) {
           a.joinKeys.push({ column: String(left.name), other: { table: b.key, column: String(right.name) } });

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { advisedIndexFields, advisedIndexOf, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexesServing, indexName } from '../../../../src/core/advice/indexCandidates';
 import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
+import { batchStatement } from '../../../../src/core/nplusone/batchSql';
+import { noIndexAnswer } from '../../../../src/core/advice/missingIndex';
 
 function orders(extra: Partial<TableFacts> = {}): TableFacts {
   return {
@@ -60,6 +62,34 @@ describe('core/advice/indexCandidates', () => {
     assert.deepEqual(indexesServing(statementShape(sql)!, f), ['public.orders_customer_id_placed_at_desc_idx']);
     // Nothing an index would serve: no name.
     assert.deepEqual(indexesServing(statementShape('SELECT * FROM orders')!, f), []);
+  });
+
+  it("PG Lens's own LATERAL batched rewrite gets the per-key statement's index: its correlated key, then its ORDER BY for the LIMIT (issue 20, person21 HIGH 1)", () => {
+    const perKey = 'SELECT id, total FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 3';
+    const lateral = batchStatement(perKey)!;
+    assert.equal(lateral.form, 'lateral');
+    const want = 'CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC)';
+    assert.ok(ddls(perKey).includes(want));
+    const c = indexCandidates(statementShape(lateral.sql)!, facts()).find((x) => createIndexSql(x, { concurrently: true }) === want);
+    assert.ok(c, ddls(lateral.sql).join('\n'));
+    assert.equal(c.servesLimit, true);
+    // The same for a correlated scalar subquery and EXISTS.
+    const customers: TableFacts = { ...orders(), name: 'customers', rows: 4000, columns: [{ name: 'id', type: 'bigint', typeName: 'int8', notNull: true }], stats: {}, indexes: [{ ...pk(), name: 'customers_pkey' }] };
+    const f = facts([orders(), customers]);
+    assert.ok(ddls('SELECT c.id, (SELECT o.total FROM orders o WHERE o.customer_id = c.id ORDER BY o.placed_at DESC LIMIT 1) AS last_total FROM customers c', f).includes(want));
+    assert.ok(ddls('SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)', f).includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)'));
+  });
+
+  it('a lookup an existing index already answers names that index: "an index it would use exists (public.orders_pkey)" (issue 20, person21 LOW 3)', () => {
+    for (const sql of ['SELECT id, status, total FROM orders WHERE id = $1', 'SELECT * FROM orders o WHERE o.id = 42', 'SELECT total FROM orders WHERE id = $1 AND status = $2']) {
+      assert.deepEqual(indexCandidates(statementShape(sql)!, facts()), [], sql);
+      assert.deepEqual(indexesServing(statementShape(sql)!, facts()), ['public.orders_pkey'], sql);
+      assert.equal(noIndexAnswer({ considered: 0, tried: [], servedBy: indexesServing(statementShape(sql)!, facts()) }, { minCostReduction: 0.3, sizeSetting: 's' }), 'no index to add: an index it would use exists (public.orders_pkey)');
+    }
+    // A candidate left out because a unique index bounds it, or an existing index already narrows it, names that index too.
+    const byEmail: IndexFacts = { ...pk(), name: 'orders_email_key', keys: ['email'], keyColumns: ['email'], primary: false };
+    const f = facts([orders({ indexes: [pk(), byEmail] })]);
+    assert.deepEqual(indexesServing(statementShape('SELECT id FROM orders WHERE email = $1 AND customer_id = $2')!, f), ['public.orders_email_key']);
   });
 
   it('equality (most selective first), then the ORDER BY in the query direction', () => {

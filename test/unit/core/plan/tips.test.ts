@@ -29,6 +29,20 @@ function allFixturePlans(): { name: string; plan: Plan }[] {
 }
 
 describe('core/plan tips on real plans', () => {
+  it('no "an index covering the filter avoids reading them" on a unique-key probe that reads one row per loop; rows read in whole rows (issue 20, person21 MEDIUM 2)', () => {
+    // PostgreSQL 18.4, the demo shop: orders ⋈ customers (by primary key, Filter country = 'DE') ⋈ order_items.
+    const p = load('captured', 'pk-probe-filter-pg18.txt');
+    const pk = p.nodes.find((n) => /customers_pkey/.test(String(n.raw[K.IndexName] ?? '')))!;
+    assert.ok(pk, 'the customers_pkey probe');
+    assert.equal(pk.metrics.loops, 131);
+    assert.deepEqual(pk.warnings.filter((w) => w.kind === 'filter-removes'), []);
+    assert.ok(!p.tips.some((t) => /customers_pkey/.test(t.text) && /covering the filter/.test(t.text)), p.tips.map((t) => t.text).join('\n'));
+    // The same kind still speaks where a scan reads many rows per loop and throws most away: orders by placed_at, status filter.
+    const orders = p.nodes.find((n) => /orders_placed_at_idx/.test(String(n.raw[K.IndexName] ?? '')))!;
+    assert.ok(orders.warnings.some((w) => w.kind === 'filter-removes'));
+    for (const t of p.tips) for (const m of t.text.matchAll(/of the ([\d.,]+k?) rows it reads/g)) assert.match(m[1], /^\d+k?$/, t.text);
+  });
+
   for (const f of ['plan.json', 'raw.txt']) {
     it(`a DELETE slowed by a foreign-key trigger gets the trigger as its first tip, and no misestimate on the Delete (${f})`, () => {
       const p = load('psql', 'pg18', 'delete-fk-trigger', f);

@@ -84,11 +84,36 @@ describe('core/sql/predicates', () => {
     assert.equal(s.tables[0].predicates[0].kind, 'range');
   });
 
-  it('correlated EXISTS gives a join key to the inner table', () => {
+  it('correlated EXISTS: the inner column is an equality per outer row (like = $1), the outer column a join key (issue 20, person21 HIGH 1)', () => {
     const s = statementShape('SELECT id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)');
     assert.ok(s);
     const o = s.tables.find((t) => t.name === 'orders')!;
-    assert.deepEqual(o.joinKeys, [{ column: 'customer_id', other: { table: 'c', column: 'id' } }]);
+    assert.deepEqual(o.predicates.map((p) => [p.kind, p.target.kind === 'column' && p.target.column, p.correlated]), [['eq', 'customer_id', true]]);
+    assert.deepEqual(o.joinKeys, []);
+    assert.deepEqual(s.tables.find((t) => t.name === 'customers')!.joinKeys, [{ column: 'id', other: { table: 'o', column: 'customer_id' } }]);
+  });
+
+  it("a LATERAL subquery over unnest($1): its correlated key, with the subquery's own ORDER BY and LIMIT (issue 20, person21 HIGH 1)", () => {
+    for (const sql of [
+      'SELECT k.key AS product_id, x.* FROM unnest($1::bigint[]) AS k(key) CROSS JOIN LATERAL (SELECT rating, created_at FROM reviews WHERE product_id = k.key ORDER BY created_at DESC LIMIT 3) AS x',
+      // qualified inner column, the outer column on the left, LEFT JOIN LATERAL … ON true
+      'SELECT p.id, x.* FROM products p LEFT JOIN LATERAL (SELECT r.rating FROM reviews r WHERE p.id = r.product_id ORDER BY r.created_at DESC LIMIT 3) x ON true',
+    ]) {
+      const r = table(sql, sql.includes('reviews r') ? 'r' : 'reviews');
+      assert.deepEqual(r.predicates.map((p) => [p.kind, p.target.kind === 'column' && p.target.column, p.correlated]), [['eq', 'product_id', true]], sql);
+      assert.deepEqual(r.orderBy.map((k) => [k.target.kind === 'column' && k.target.column, k.direction]), [['created_at', 'DESC']]);
+      assert.equal(r.limit, 3);
+    }
+    // A derived table that is not LATERAL cannot see the FROM items before it: nothing is read as its key.
+    const plain = table('SELECT * FROM products p, (SELECT r.rating FROM reviews r WHERE r.product_id = p.id LIMIT 3) x', 'r');
+    assert.deepEqual(plain.predicates, []);
+  });
+
+  it('a correlated scalar subquery in the select list: equality per outer row plus its ORDER BY / LIMIT', () => {
+    const r = table('SELECT p.id, (SELECT r.rating FROM reviews r WHERE r.product_id = p.id ORDER BY r.created_at DESC LIMIT 1) AS last_rating FROM products p', 'r');
+    assert.deepEqual(r.predicates.map((p) => [p.kind, p.target.kind === 'column' && p.target.column, p.correlated]), [['eq', 'product_id', true]]);
+    assert.equal(r.limit, 1);
+    assert.equal(r.orderBy.length, 1);
   });
 
   it('UPDATE and DELETE: the WHERE of the target table', () => {
