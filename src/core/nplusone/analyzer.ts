@@ -7,6 +7,7 @@ import { CrossFileCalls } from './crossFile';
 import { languageOf } from '../languages/registry';
 import { RAILS_VIEW, RailsViews } from './views';
 import { DrfViews } from './drfViews';
+import { JINJA_TEMPLATE, JinjaViews } from './jinjaViews';
 import { StartupGraph } from './startupGraph';
 import { PerObjectScope } from './perObject';
 import { ClientDocuments, GRAPHQL_DOCUMENT } from './clientDocuments';
@@ -38,6 +39,8 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
   const views = new RailsViews();
   // Implicit N+1 in Django REST framework list views (relations the serializer reads that the queryset does not preload).
   const drf = new DrfViews();
+  // Implicit N+1 in Jinja templates (Flask, Quart, FastAPI): relationships read per item that the view's query did not load.
+  const jinja = new JinjaViews();
   // Functions only start-up code calls (Go, TypeScript): their findings run once per boot.
   const startup = new StartupGraph();
   // Resolvers of GraphQL types no list reaches, serializers built for one object or preloaded by every user: not per object.
@@ -55,6 +58,11 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
         views.addView(file, text);
         return [];
       }
+      // Jinja templates: read with the views that render them and the models once every file is in.
+      if (JINJA_TEMPLATE.test(file)) {
+        jinja.addTemplate(file, text);
+        return [];
+      }
       // A client's GraphQL documents: which resolver fields it asks under a list.
       if (GRAPHQL_DOCUMENT.test(file)) {
         client.addDocument(text);
@@ -68,6 +76,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       }
       if (lang === 'python') {
         drf.addPython(file, text);
+        jinja.addPython(file, text);
         perObject.addPython(file, text);
         client.addPython(text);
       }
@@ -85,7 +94,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       return opts.skip?.(file) ? [] : r.findings;
     },
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(cross.adjust(findings), policy))),
-    finish: async () => [...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
+    finish: async () => [...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...(await jinja.findings()), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }
 
