@@ -122,9 +122,12 @@ export class JinjaViews {
     if (text.length <= MAX_TEXT && (text.includes('{%') || text.includes('{{'))) this.templates.set(file, { file, text });
   }
 
-  /** Python files that declare SQLAlchemy relationships, render templates or define the methods views call. */
+  /**
+   * Python files that declare SQLAlchemy relationships, render templates, or build queries (the model methods a view
+   * may call): only those are kept, not every file of the app.
+   */
   addPython(file: string, text: string): void {
-    if (text.length <= MAX_TEXT && /\brelationship\s*\(|render_template|TemplateResponse|\bdef\s/.test(text)) this.python.set(file, text);
+    if (text.length <= MAX_TEXT && /\brelationship\s*\(|render_template|stream_template|TemplateResponse|context_processor|\bselect\s*\(|\.query\b/.test(text)) this.python.set(file, text);
   }
 
   async findings(): Promise<Finding[]> {
