@@ -441,7 +441,8 @@ export class JinjaViews {
       const o = this.originOf(file, field(n, 'object')!, use, depth + 1);
       return o && { ...o, single: false };
     }
-    if (n.type === 'await') return named(n)[0] ? this.originOf(file, named(n)[0], use, depth + 1) : undefined;
+    // `stmt = (db.select(Topic)…)` written over several lines, `await session.scalars(…)`: the expression inside.
+    if (n.type === 'await' || n.type === 'parenthesized_expression') return named(n)[0] ? this.originOf(file, named(n)[0], use, depth + 1) : undefined;
     if (n.type !== 'call' && n.type !== 'attribute') return undefined;
     const text = n.text;
     const single = /\.(get_or_404|first_or_404|first|one|one_or_none|scalar|scalar_one|scalar_one_or_none|get)\s*\([^()]*\)\s*$/.test(text) || /\b(?:session|db)\.(?:get|get_or_404|first_or_404|scalar)\s*\(/.test(text);

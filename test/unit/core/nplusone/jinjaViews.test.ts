@@ -84,6 +84,16 @@ describe('core/nplusone Jinja templates (Flask, FastAPI)', () => {
     assert.deepEqual(await run(files('sa.select(Post).options(so.joinedload(Post.author), so.selectinload(Post.category))')), []);
   });
 
+  it('a query chain written in parentheses over several lines is the query (held-out-w after its blind run: flaskbb\'s unread reports)', async () => {
+    const f = await run({
+      'app/models.py': MODELS,
+      'app/views.py': "def index():\n    posts = (\n        Post.query.filter(Post.id > 0)\n        .order_by(Post.id.desc())\n        .paginate(page=1, per_page=20)\n    )\n    return render_template('list.html', posts=posts.items)\n",
+      'app/templates/list.html': POSTS_TEMPLATE,
+    });
+    assert.deepEqual(f.map((x) => x.related), ['app/templates/list.html:2', 'app/templates/list.html:2']);
+    assert.match(f[0].at, /^app\/views\.py:Post\.query\.filter/);
+  });
+
   it('a lazy="dynamic" relationship read per item is a query per item that no eager load serves', async () => {
     const f = await run({
       'app/models.py': MODELS,
