@@ -458,7 +458,8 @@ export class JinjaViews {
     }
     // The root of the chain: `Model.query`, `select(Model)`, `session.query(Model, …)`, `owner.relationship`, `x.method()`.
     const base = /\b(?:(?:sa|db|sqlalchemy|sqlmodel)\.)?select\s*\(\s*([A-Z]\w*)\s*[,)]/.exec(text) ?? /\b(?:session|db)\.(?:get|get_or_404)\s*\(\s*([A-Z]\w*)\b/.exec(text) ?? /\bquery\s*\(\s*([A-Z]\w*)\b/.exec(text) ?? /(?:^|[^\w.])([A-Z]\w*)\.query\b/.exec(text);
-    const entities = /\bquery\s*\(\s*([A-Z]\w*(?:\s*,\s*[A-Z]\w*(?:\.\w+)?)*)\s*\)/.exec(text)?.[1].split(',').map((e) => e.trim().split('.')[0]);
+    // `session.query(Topic, Post)`, `select(Topic, Post, TopicsRead)`: rows are tuples of these entities.
+    const entities = /\b(?:query|select)\s*\(\s*([A-Z]\w*(?:\s*,\s*[A-Z]\w*(?:\.\w+)?)*)\s*\)/.exec(text)?.[1].split(',').map((e) => e.trim().split('.')[0]);
     const parent = /\bwith_parent\s*\(\s*(\w+)/.exec(text)?.[1];
     const parentClass = parent ? this.modelOfName(parent, use, file, depth) : undefined;
     if (base && this.relationshipsOf().has(base[1])) {

@@ -94,6 +94,15 @@ describe('core/nplusone Jinja templates (Flask, FastAPI)', () => {
     assert.match(f[0].at, /^app\/views\.py:Post\.query\.filter/);
   });
 
+  it('rows of several entities (`select(Post, Comment)`) unpacked in the loop: each target is its entity', async () => {
+    const f = await run({
+      'app/models.py': MODELS,
+      'app/views.py': "def tracker():\n    stmt = (\n        db.select(Post, Comment)\n        .outerjoin(Comment, Comment.post_id == Post.id)\n        .options(db.joinedload(Post.author), db.joinedload(Post.category))\n    )\n    rows = paginate(stmt, page=1, per_page=20)\n    return render_template('tracker.html', rows=rows)\n",
+      'app/templates/tracker.html': '{% for post, comment in rows.items %}{{ post.author.username }} {{ comment.user.username }}{% endfor %}\n',
+    });
+    assert.deepEqual(f.map((x) => x.title), ['Load Comment.user with the query: .options(joinedload(Comment.user))']);
+  });
+
   it('a lazy="dynamic" relationship read per item is a query per item that no eager load serves', async () => {
     const f = await run({
       'app/models.py': MODELS,
