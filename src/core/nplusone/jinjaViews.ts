@@ -258,7 +258,8 @@ export class JinjaViews {
           continue;
         }
         if (/^endfor\b/.test(s)) { loops.pop(); continue; }
-        const inc = /^(include|extends|import|from)\s+(?:\[\s*)?['"]([^'"]+)['"]/.exec(s);
+        // `{% include "x.html" %}`, a list of names, or a name through a theme helper (`{% include theme("x.html") %}`).
+        const inc = /^(include|extends|import|from)\s+(?:\[\s*)?(?:[\w.]+\s*\(\s*)?['"]([^'"]+)['"]/.exec(s);
         if (inc && (inc[1] === 'include' || inc[1] === 'extends')) {
           const t = this.templateNamed(inc[2], file);
           if (t) this.walk(t.file, env, inc[1] === 'include' ? bindings() : [], depth + 1, out, visiting);
@@ -475,7 +476,7 @@ export class JinjaViews {
       if (rel?.target) return { model: rel.target, single, ...at, text, via: rel, ...(parentClass ? { parentClass } : {}) };
       if (attr && !rel) {
         const m = this.methodModel(attr, /^[A-Z]/.test(root.text) ? root.text : undefined);
-        if (m) return { model: m.model, single, ...at, text: `${text}\n${m.text}` };
+        if (m) return { model: m.model, single, ...(m.runs ?? at), text: `${text}\n${m.text}`, ...(m.entities ? { entities: m.entities } : {}) };
       }
       if (!/^[A-Z]/.test(root.text)) {
         const o = [...assignedBefore(root.text, use)].map((v) => this.originOf(file, v, v, depth + 1)).find((x) => x);
@@ -502,18 +503,28 @@ export class JinjaViews {
     return all.find((r) => r.owner === cls);
   }
 
-  /** A model method returning a query (`def following_posts(self): return select(Post)…`): its model and text. */
-  private methodModel(name: string, cls?: string): { model: string; text: string } | undefined {
-    for (const text of this.python.values()) {
+  /**
+   * A model method returning a query (`def following_posts(self): return select(Post)…`): its model, its text, and
+   * where its statement is when the method runs it itself (`return db.session.scalars(query)`, `paginate(stmt, …)`):
+   * then the fix goes there, not in the view, which gets rows.
+   */
+  private methodModel(name: string, cls?: string): { model: string; text: string; runs?: { file: string; span: { start: number; end: number } }; entities?: string[] } | undefined {
+    for (const [file, text] of this.python) {
       const d = new RegExp(`^([ \\t]+)def\\s+${name}\\s*\\(\\s*(?:self|cls)\\b[^)]*\\)[^:]*:`, 'm').exec(text);
       if (!d) continue;
-      const rest = text.slice(d.index + d[0].length);
+      const bodyAt = d.index + d[0].length;
+      const rest = text.slice(bodyAt);
       const end = new RegExp(`\\n(?!${d[1]}[ \\t]|\\s*\\n)`).exec(rest.slice(1));
       const body = rest.slice(0, end ? end.index + 1 : 4000);
       const m = /\b(?:(?:sa|db|sqlalchemy)\.)?select\s*\(\s*([A-Z]\w*|cls)\s*[,)]/.exec(body) ?? /(?:^|[^\w.])([A-Z]\w*|cls)\.query\b/.exec(body);
       // `select(cls)` in a classmethod (a mixin's search): the model the view called it on.
       const model = m?.[1] === 'cls' ? cls : m?.[1];
-      if (model && this.relationshipsOf().has(model)) return { model, text: body };
+      if (!m || !model || !this.relationshipsOf().has(model)) continue;
+      const runs = /\b(paginate|scalars|execute)\s*\(|\.(all|first|one|one_or_none)\s*\(\s*\)/.test(body);
+      const start = bodyAt + m.index + (m[0].length - m[0].trimStart().length);
+      const lineEnd = text.indexOf('\n', start);
+      const entities = /\bselect\s*\(\s*([A-Z]\w*(?:\s*,\s*[A-Z]\w*)+)\s*\)/.exec(body)?.[1].split(',').map((e) => e.trim());
+      return { model, text: body, ...(runs ? { runs: { file, span: { start, end: lineEnd < 0 ? text.length : lineEnd } } } : {}), ...(entities ? { entities } : {}) };
     }
     return undefined;
   }

@@ -103,6 +103,16 @@ describe('core/nplusone Jinja templates (Flask, FastAPI)', () => {
     assert.deepEqual(f.map((x) => x.title), ['Load Comment.user with the query: .options(joinedload(Comment.user))']);
   });
 
+  it('a model method that runs its own query (a mixin\'s search, a paginated classmethod): reported at its statement; an include through a theme helper is followed', async () => {
+    const f = await run({
+      'app/models.py': MODELS + '\n\nclass SearchableMixin:\n    @classmethod\n    def search(cls, expression, page):\n        query = sa.select(cls).where(cls.id.in_(ids_for(expression)))\n        return db.session.scalars(query), 10\n',
+      'app/views.py': "def search():\n    posts, total = Post.search(request.args['q'], 1)\n    return render_template('search.html', posts=posts)\n",
+      'app/templates/search.html': '{% for post in posts %}{% include theme("_row.html") %}{% endfor %}\n',
+      'app/templates/_row.html': '{{ post.author.username }}\n',
+    });
+    assert.deepEqual(f.map((x) => [x.at, x.related]), [['app/models.py:sa.select(cls).where(cls.id.in_(ids_for(expression)))', 'app/templates/_row.html:1']]);
+  });
+
   it('a lazy="dynamic" relationship read per item is a query per item that no eager load serves', async () => {
     const f = await run({
       'app/models.py': MODELS,
