@@ -103,10 +103,13 @@ export function applyContext(findings: readonly Finding[], file: string, text: s
   if (!findings.length) return [];
   // `known`: the context read from the file's text earlier, when the text is no longer at hand.
   const context = known ?? codeContextOf(file, text);
-  const cap = policy[context];
   return findings.map((f) => {
-    const severity = cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity;
-    return { ...f, context, severity };
+    // A finding whose analyzer knows when its code runs (a Jinja context processor runs for every request, wherever
+    // the app declares it) keeps that context.
+    const c = f.context ?? context;
+    const capOf = policy[c];
+    const severity = capOf !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[capOf] ? capOf : f.severity;
+    return { ...f, context: c, severity };
   });
 }
 

@@ -14,6 +14,7 @@ import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
 import { RAILS_VIEW } from '../../core/nplusone/views';
 import { GRAPHQL_DOCUMENT } from '../../core/nplusone/clientDocuments';
+import { JINJA_TEMPLATE } from '../../core/nplusone/jinjaViews';
 import { countOf } from '../../core/format';
 
 /**
@@ -44,7 +45,7 @@ export const nPlusOne: CliCommand = {
     const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };
     // The same walk as pg-lens scan (.gitignore honoured, large files skipped) and the same N+1 analyzer
     // (core/nplusone/analyzer.ts: per file, across files, Rails views) through the one scan pipeline.
-    const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file) || RAILS_VIEW.test(file.split(path.sep).join('/')) || GRAPHQL_DOCUMENT.test(file);
+    const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file) || RAILS_VIEW.test(file.split(path.sep).join('/')) || JINJA_TEMPLATE.test(file.split(path.sep).join('/')) || GRAPHQL_DOCUMENT.test(file);
     const walked = walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, stats, filter, log: (m) => ctx.err(m) });
     const inputs = async function* () {
       for await (const f of walked) {

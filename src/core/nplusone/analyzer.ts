@@ -8,6 +8,7 @@ import { CrossFileCalls } from './crossFile';
 import { languageOf } from '../languages/registry';
 import { RAILS_VIEW, RailsViews } from './views';
 import { DrfViews } from './drfViews';
+import { JINJA_TEMPLATE, JinjaViews } from './jinjaViews';
 import { StartupGraph } from './startupGraph';
 import { PerObjectScope } from './perObject';
 import { ClientDocuments, GRAPHQL_DOCUMENT } from './clientDocuments';
@@ -45,6 +46,8 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
   const views = new RailsViews();
   // Implicit N+1 in Django REST framework list views (relations the serializer reads that the queryset does not preload).
   const drf = new DrfViews();
+  // Implicit N+1 in Jinja templates (Flask, Quart, FastAPI): relationships read per item that the view's query did not load.
+  const jinja = new JinjaViews();
   // Functions only start-up code calls (Go, TypeScript): their findings run once per boot.
   const startup = new StartupGraph();
   // Resolvers of GraphQL types no list reaches, serializers built for one object or preloaded by every user: not per object.
@@ -65,6 +68,11 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
         views.addView(file, text);
         return [];
       }
+      // Jinja templates: read with the views that render them and the models once every file is in.
+      if (JINJA_TEMPLATE.test(file)) {
+        jinja.addTemplate(file, text);
+        return [];
+      }
       // A client's GraphQL documents: which resolver fields it asks under a list.
       if (GRAPHQL_DOCUMENT.test(file)) {
         client.addDocument(text);
@@ -78,6 +86,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       }
       if (lang === 'python') {
         drf.addPython(file, text);
+        jinja.addPython(file, text);
         perObject.addPython(file, text);
         client.addPython(text);
       }
@@ -95,7 +104,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       return opts.skip?.(file) ? [] : withRows(r.findings);
     },
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(cross.adjust(findings), policy))),
-    finish: async () => withRows([...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? ''))),
+    finish: async () => withRows([...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...(await jinja.findings()), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? ''))),
   };
 }
 

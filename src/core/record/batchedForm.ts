@@ -421,8 +421,20 @@ function balanced(text: string, open: number): string {
 }
 
 /** A relationship SQLAlchemy cannot eager-load: one grouped query for every item, never selectinload/joinedload. */
+export function noEagerWords(attr: string, lazy: string): string {
+  return `${attr} is a lazy="${lazy}" relationship, which SQLAlchemy cannot load with the parent query (selectinload, joinedload and subqueryload of it raise "eager loading cannot be applied")`;
+}
+
+/**
+ * The eager load of a path of relationships with the parent query: joinedload for a many-to-one, selectinload for a
+ * collection (or when the models do not say), chained along the path (`.options(selectinload(Post.comments).joinedload(Comment.author))`).
+ */
+export function eagerOptions(path: readonly { owner: string; attr: string; many?: boolean }[]): string {
+  return `.options(${path.map((r, i) => `${i ? '.' : ''}${r.many === false ? 'joinedload' : 'selectinload'}(${r.owner}.${r.attr})`).join('')})`;
+}
+
 function noEagerForm(rel: NoEager, k: RecordedLookup | undefined, fileText: string | undefined): BatchedForm {
-  const lead = `${rel.attr} is a lazy="${rel.lazy}" relationship, which SQLAlchemy cannot load with the parent query (selectinload, joinedload and subqueryload of it raise "eager loading cannot be applied")`;
+  const lead = noEagerWords(rel.attr, rel.lazy);
   const M = k ? pythonModel(k.table, fileText) : undefined;
   const table = k?.table && fileText ? new RegExp(`^([A-Za-z_]\\w*)\\s*=\\s*(?:\\w+\\.)?Table\\s*\\(\\s*['"]${k.table.replace(/\W/g, '')}['"]`, 'm').exec(fileText)?.[1] : undefined;
   const col = k && IDENT.test(k.column) ? (M ? `${M}.${k.column}` : table ? `${table}.c.${k.column}` : undefined) : undefined;
@@ -703,28 +715,78 @@ export function batchedWriteForm(via: string | undefined, kind: 'insert' | 'upda
 }
 
 /** A SQLAlchemy relationship declared in a models text. */
-interface SaRelationship {
+export interface SaRelationship {
   owner: string;
   attr: string;
   target?: string;
   /** The association table's name (`secondary=tag_assoc` → its `Table("tag_assoc", …)`). */
   secondary?: string;
+  /** `lazy='dynamic'` anywhere in its arguments (as the recorded fix has read it). */
   dynamic: boolean;
+  /** Its loader strategy: `lazy=` of its own arguments ('select' when none; `DynamicMapped`/`WriteOnlyMapped` say theirs). */
+  lazy: string;
+  /** A collection (one-to-many, many-to-many), or undefined when the declaration does not say. */
+  many?: boolean;
+  /** The other side's name (`back_populates='posts'`, `backref='author'`). */
+  reverse?: string;
+  /** Declared by the other side's `backref=` (with its own `lazy`), not in this class. */
+  viaBackref?: boolean;
+  /** Offset of the declaration in the models text. */
+  at: number;
 }
 
-/** The relationships of every class in a Python models text (`tagList = db.relationship('Tags', secondary=tag_assoc, …)`). */
-function saRelationships(text: string): SaRelationship[] {
+/** The arguments of a relationship call with nested calls removed: its own keywords only, not a backref(…)'s. */
+function ownArgs(args: string): string {
+  let own = args;
+  for (let prev = ''; prev !== own;) [prev, own] = [own, own.replace(/\([^()]*\)/g, '')];
+  return own;
+}
+
+/**
+ * The relationships of every class in a Python models text (`tagList = db.relationship('Tags', secondary=tag_assoc, …)`,
+ * `author: Mapped[User] = relationship(back_populates='posts')`). `backrefs`: also the attributes a `backref=` declares on
+ * the target class (`posts = db.relationship('Post', backref='author')` gives Post.author, a many-to-one).
+ */
+export function saRelationships(text: string, opts: { backrefs?: boolean } = {}): SaRelationship[] {
   const tables = new Map<string, string>();
   for (const m of text.matchAll(/^(\w+)\s*=\s*(?:\w+\.)?Table\(\s*['"](\w+)['"]/gm)) tables.set(m[1], m[2]);
   const out: SaRelationship[] = [];
+  let offset = 0;
   for (const block of text.split(/^(?=class\s)/m)) {
+    const blockAt = offset;
+    offset += block.length;
     const owner = /^class\s+([A-Za-z_]\w*)/.exec(block)?.[1];
     if (!owner) continue;
-    for (const m of block.matchAll(/^[ \t]+(\w+)\s*(?::[^=\n]*)?=\s*(?:\w+\.)?relationship\s*\(/gm)) {
+    for (const m of block.matchAll(/^[ \t]+(\w+)\s*(?::([^=\n]*))?=\s*(?:\w+\.)?relationship\s*\(/gm)) {
       const args = argsFrom(block, m.index + m[0].length - 1);
-      const target = /^\s*['"]?(?:\w+\.)*([A-Za-z_]\w*)['"]?/.exec(args)?.[1];
+      const own = ownArgs(args);
+      const annotation = m[2] ?? '';
+      // The target: the first positional argument, else the annotation's class (`Mapped[List["Post"]]`, `WriteOnlyMapped['Post']`).
+      const positional = /^\s*(?:lambda\s*:\s*)?['"]?(?:\w+\.)*([A-Za-z_]\w*)['"]?\s*(?:,|$)/.exec(args)?.[1];
+      const annotated = /\[\s*(?:(?:typing\.)?(?:List|list|Set|set|Optional)\s*\[\s*)?['"]?(?:\w+\.)*([A-Za-z_]\w*)['"]?/.exec(annotation)?.[1];
+      const target = positional && !/^(lambda|back_populates|backref|lazy|secondary)$/.test(positional) ? positional : annotated;
       const sec = /\bsecondary\s*=\s*['"]?(\w+)/.exec(args)?.[1];
-      out.push({ owner, attr: m[1], ...(target ? { target } : {}), ...(sec ? { secondary: tables.get(sec) ?? sec } : {}), dynamic: /\blazy\s*=\s*['"]dynamic['"]/.test(args) });
+      const typed = /\b(DynamicMapped|WriteOnlyMapped)\s*\[/.exec(annotation)?.[1];
+      const lazy = /\blazy\s*=\s*(?:['"](\w+)['"]|(True|False|None))/.exec(own);
+      const lazyValue = lazy ? (lazy[1] ?? (lazy[2] === 'True' ? 'select' : lazy[2] === 'False' ? 'joined' : 'noload')) : typed === 'DynamicMapped' ? 'dynamic' : typed === 'WriteOnlyMapped' ? 'write_only' : 'select';
+      const uselist = /\buselist\s*=\s*(True|False)/.exec(own)?.[1];
+      const many = uselist ? uselist === 'True'
+        : sec || typed || lazyValue === 'dynamic' || /\[\s*(?:typing\.)?(?:List|list|Set|set)\s*\[/.test(annotation) ? true
+          : /\bMapped\s*\[/.test(annotation) ? false
+            // A many-to-one: the class holds the foreign key (to the target's table, or itself: `remote_side`).
+            : /\bremote_side\s*=/.test(own) || (target !== undefined && new RegExp(`ForeignKey\\(\\s*['"]?(?:${target.toLowerCase()}s?|${target})[.'"]`, 'i').test(block)) ? false : undefined;
+      const backref = /\bbackref\s*=\s*(?:(?:\w+\.)?backref\s*\(\s*)?['"](\w+)['"]/.exec(args);
+      const reverse = backref?.[1] ?? /\bback_populates\s*=\s*['"](\w+)['"]/.exec(own)?.[1];
+      out.push({ owner, attr: m[1], ...(target ? { target } : {}), ...(sec ? { secondary: tables.get(sec) ?? sec } : {}), dynamic: /\blazy\s*=\s*['"]dynamic['"]/.test(args), lazy: lazyValue, ...(many !== undefined ? { many } : {}), ...(reverse ? { reverse } : {}), at: blockAt + m.index });
+      if (opts.backrefs && backref && target) {
+        // `backref=backref('follower', lazy='joined')`: the backref's own arguments.
+        const call = /\bbackref\s*=\s*(?:\w+\.)?backref\s*\(/.exec(args);
+        const bargs = call ? ownArgs(argsFrom(args, call.index + call[0].length - 1)) : '';
+        const blazy = /\blazy\s*=\s*['"](\w+)['"]/.exec(bargs)?.[1] ?? 'select';
+        const buselist = /\buselist\s*=\s*(True|False)/.exec(bargs)?.[1];
+        const bmany = buselist ? buselist === 'True' : sec ? true : many === true ? false : many === false ? true : undefined;
+        out.push({ owner: target, attr: backref[1], target: owner, ...(sec ? { secondary: tables.get(sec) ?? sec } : {}), dynamic: blazy === 'dynamic', lazy: blazy, ...(bmany !== undefined ? { many: bmany } : {}), reverse: m[1], viaBackref: true, at: blockAt + m.index });
+      }
     }
   }
   return out;

@@ -9,6 +9,7 @@ import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTE
 
 import { RAILS_VIEW } from '../../../../src/core/nplusone/views';
 import { SOURCE_EXTENSIONS as WALKED } from '../../../../src/node/walk';
+import { JINJA_TEMPLATE } from '../../../../src/core/nplusone/jinjaViews';
 
 const walkerAccepts = (file: string) => WALKED.has(path.extname(file).toLowerCase());
 const root = path.join(__dirname, '..', '..', '..', '..');
@@ -85,7 +86,7 @@ describe('language registry', () => {
   });
 
   it('view templates come from their folder: Rails ERB and jbuilder, a JavaScript client\'s GraphQL documents, are read (walker, globs, N+1 pass), with no grammar and no SQL of their own', () => {
-    assert.deepEqual(TEMPLATE_EXTENSIONS, ['.graphql', '.gql', '.erb', '.jbuilder']);
+    assert.deepEqual(TEMPLATE_EXTENSIONS, ['.graphql', '.gql', '.html', '.jinja', '.jinja2', '.j2', '.erb', '.jbuilder']);
     for (const ext of TEMPLATE_EXTENSIONS) {
       assert.ok(SOURCE_EXTENSIONS.includes(ext) && SOURCE_GLOB.includes(ext.slice(1)), ext);
       assert.ok(!SQL_SOURCE_GLOB.includes(ext.slice(1)), `${ext}: no SQL in a template`);
@@ -95,6 +96,9 @@ describe('language registry', () => {
     assert.ok(!RAILS_VIEW.test('app/views/posts/index.html.haml') && !RAILS_VIEW.test('lib/templates/x.erb'));
     assert.ok(walkerAccepts('app/views/posts/index.html.erb') && walkerAccepts('a/feed.json.jbuilder'));
     assert.ok(walkerAccepts('frontend/src/pages/event.graphql') && walkerAccepts('web/queries/me.gql'));
+    // Jinja templates (Flask, FastAPI): read by the N+1 pass in a templates/ folder only.
+    assert.ok(walkerAccepts('app/templates/index.html') && walkerAccepts('app/templates/base.jinja2'));
+    assert.ok(JINJA_TEMPLATE.test('app/templates/forum/forum.html') && !JINJA_TEMPLATE.test('public/index.html') && !JINJA_TEMPLATE.test('app/views/posts/index.html.erb'));
   });
 
   it("each language names its PostgreSQL libraries once: a library's module and its submodules match, a look-alike does not", () => {
