@@ -60,45 +60,29 @@ describe('capture: an app\'s database errors do not end in the capture\'s frames
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** A DB-API driver's app: a refused login, then a statement error, each traceback printed. */
+  const dbApiApp = (driver: string, imports: string, loginError: string, statementError: string) => ({
+    driver,
+    code: [
+      `import os, traceback, ${imports}`,
+      'def open_db(url):',
+      `    return ${driver}.connect(url)`,
+      'try:',
+      '    open_db(os.environ["BAD_URL"])',
+      `except ${loginError}:`,
+      '    traceback.print_exc()',
+      'conn = open_db(os.environ["DATABASE_URL"])',
+      'def load(cur):',
+      '    cur.execute("SELECT no_such_column FROM pg_class WHERE oid = %s", (1,))',
+      'try:',
+      '    load(conn.cursor())',
+      `except ${statementError}:`,
+      '    traceback.print_exc()',
+    ].join('\n'),
+  });
   const pythonApps: { driver: string; code: string }[] = [
-    {
-      driver: 'psycopg2',
-      code: [
-        'import os, sys, traceback, psycopg2',
-        'def open_db(url):',
-        '    return psycopg2.connect(url)',
-        'try:',
-        '    open_db(os.environ["BAD_URL"])',
-        'except psycopg2.OperationalError:',
-        '    traceback.print_exc()',
-        'conn = open_db(os.environ["DATABASE_URL"])',
-        'def load(cur):',
-        '    cur.execute("SELECT no_such_column FROM pg_class WHERE oid = %s", (1,))',
-        'try:',
-        '    load(conn.cursor())',
-        'except psycopg2.ProgrammingError:',
-        '    traceback.print_exc()',
-      ].join('\n'),
-    },
-    {
-      driver: 'psycopg',
-      code: [
-        'import os, traceback, psycopg',
-        'def open_db(url):',
-        '    return psycopg.connect(url)',
-        'try:',
-        '    open_db(os.environ["BAD_URL"])',
-        'except psycopg.OperationalError:',
-        '    traceback.print_exc()',
-        'conn = open_db(os.environ["DATABASE_URL"])',
-        'def load(cur):',
-        '    cur.execute("SELECT no_such_column FROM pg_class WHERE oid = %s", (1,))',
-        'try:',
-        '    load(conn.cursor())',
-        'except psycopg.errors.UndefinedColumn:',
-        '    traceback.print_exc()',
-      ].join('\n'),
-    },
+    dbApiApp('psycopg2', 'sys, psycopg2', 'psycopg2.OperationalError', 'psycopg2.ProgrammingError'),
+    dbApiApp('psycopg', 'psycopg', 'psycopg.OperationalError', 'psycopg.errors.UndefinedColumn'),
     {
       driver: 'asyncpg',
       code: [
