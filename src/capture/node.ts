@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
 import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType, requestRoute } from '../core/record/protocol';
+import { isPassThroughCall } from '../core/record/passThrough';
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -368,6 +369,8 @@ interface Script {
   sites: Map<number, CaptureSite | null>;
   /** The app's script whose every position is a site (see lineLater); undefined until asked. */
   lineLater?: boolean;
+  /** A site of this script is a pass-through wrapper's (passThroughSites): its frames are read deeper, never later. */
+  passThrough?: boolean;
 }
 const scripts = new Map<string, Script>();
 const MAX_RESOLVED = 20_000;
@@ -463,11 +466,13 @@ function siteAmong(near: NodeJS.CallSite[] | undefined, read: number, above: Fn,
   if (near && near.length === 0) near = framesAbove(STACK_LIMIT, siteAmong);
   if (!near) return null;
   const found = userSite(near, via, syncOnly);
-  if (found !== undefined || near.length < read) return found ?? null;
+  // Only a pass-through wrapper's line among the nearest frames: its caller is read deeper.
+  const wrapper = found !== undefined && passThroughSites.has(found);
+  if ((found !== undefined && !wrapper) || near.length < read) return found ?? null;
   // V8 lists async frames after every synchronous one: past the first, no synchronous frame is left.
-  if (nearOnly || (syncOnly && near.some(isAsyncFrame))) return null;
+  if (nearOnly || (syncOnly && near.some(isAsyncFrame))) return found ?? null;
   const all = framesAbove(STACK_LIMIT, above);
-  return (all && userSite(all, via, syncOnly)) ?? null;
+  return (all && userSite(all, via, syncOnly)) ?? found ?? null;
 }
 
 const isAsyncFrame = (f: NodeJS.CallSite): boolean => (f as { isAsync?: () => boolean }).isAsync?.() === true;
@@ -478,6 +483,8 @@ const isAsyncFrame = (f: NodeJS.CallSite): boolean => (f as { isAsync?: () => bo
  */
 function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined, syncOnly: boolean): CaptureSite | undefined {
   let via: string | undefined;
+  // A pass-through wrapper's site: the frame that called it is taken when there is one.
+  let wrapper: CaptureSite | undefined;
   for (const f of frames) {
     if (syncOnly && isAsyncFrame(f)) break;
     const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
@@ -489,9 +496,44 @@ function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined, syn
     }
     const hit = siteAt(f, script);
     if (!hit) continue;
+    if (passThroughSites.has(hit)) {
+      wrapper ??= withVia(hit, via ?? viaDefault);
+      continue;
+    }
     return withVia(hit, via ?? viaDefault);
   }
-  return undefined;
+  return wrapper;
+}
+
+/**
+ * Sites on a line of the app's that hands on what it was given to the driver (core/record/passThrough: `query:
+ * (...args) => pool.query(...args)`): not where the statement is written, so the frame that called it is the site
+ * (person21 MEDIUM 1: the demo's counting wrapper took every statement of src/). Learned once per site from the line's
+ * text; the statements sent before a script's first such site was resolved (a batch, FLUSH_MS) keep the wrapper's line.
+ */
+const passThroughSites = new WeakSet<CaptureSite>();
+/** Source lines of the app's files read for that (bounded, as the script cache is). */
+const sourceLines = new Map<string, string[] | null>();
+function sourceLine(file: string, line: number): string | undefined {
+  let lines = sourceLines.get(file);
+  if (lines === undefined) {
+    try {
+      const st = fs.statSync(file);
+      lines = st.isFile() && st.size <= 2_000_000 ? fs.readFileSync(file, 'utf8').split('\n') : null;
+    } catch {
+      lines = null;
+    }
+    if (sourceLines.size >= MAX_MAP_CACHE) sourceLines.clear();
+    sourceLines.set(file, lines);
+  }
+  return lines?.[line - 1];
+}
+function learnPassThrough(site: CaptureSite, script: Script): void {
+  const text = sourceLine(site.file, site.line);
+  if (text !== undefined && text.length <= 2000 && isPassThroughCall(text, site.col)) {
+    passThroughSites.add(site);
+    script.passThrough = true;
+  }
 }
 
 /** The site of a frame in the app's script (null when it maps into node_modules); each position resolved once. */
@@ -502,6 +544,13 @@ function siteAt(f: NodeJS.CallSite, script: Script): CaptureSite | null {
   let hit = key < 0 ? undefined : script.sites.get(key);
   if (hit === undefined) {
     hit = resolve(script.raw, script.path, line, col, f.getFunctionName());
+    if (hit) {
+      try {
+        learnPassThrough(hit, script);
+      } catch {
+        // the line stays the site
+      }
+    }
     if (key >= 0) {
       if (++resolvedCount > MAX_RESOLVED) {
         resolvedCount = 1;
@@ -575,7 +624,7 @@ function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, 
   if (f && raw) {
     const script = scriptOf(raw);
     if (script.user) {
-      if (lineLater(script) && !(syncOnly && isAsyncFrame(f))) return new LaterSite(f, script, via);
+      if (lineLater(script) && !script.passThrough && !(syncOnly && isAsyncFrame(f))) return new LaterSite(f, script, via);
     } else if (nearOnly) return null; // a library's frame (Sequelize's own call of its funnel): siteAmong would find no site and read no deeper
   }
   return siteAmong(near, NEAR_FRAMES, above, via, syncOnly, nearOnly);
@@ -588,7 +637,10 @@ function withVia(site: CaptureSite, via: string | undefined): CaptureSite {
   let m = viaSites.get(site);
   if (!m) viaSites.set(site, (m = new Map()));
   let s = m.get(via);
-  if (!s) m.set(via, (s = { ...site, via }));
+  if (!s) {
+    m.set(via, (s = { ...site, via }));
+    if (passThroughSites.has(site)) passThroughSites.add(s);
+  }
   return s;
 }
 
