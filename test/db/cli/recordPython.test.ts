@@ -53,6 +53,16 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.json.units.migration, 1);
   });
 
+  it("a thin wrapper of the app's around the driver (`return self.cur.execute(sql, params)`, `(*args, **kwargs)`) is not the site: the line that called it is; a helper that writes its own statement stays the site (person21 MEDIUM 1)", async function () {
+    const missing = has(['psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('passthrough_app.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const file = path.join(fixtures, 'passthrough_app.py');
+    const calls = Object.fromEntries(r.json.sites.filter((s: { file: string }) => s.file === file).map((s: { line: number; calls: number }) => [s.line, s.calls]));
+    assert.deepEqual(calls, { [lineOf('passthrough_app.py', '# caller line A')]: 6, [lineOf('passthrough_app.py', '# caller line B')]: 3, [lineOf('passthrough_app.py', '# a helper that writes its statement')]: 2 });
+  });
+
   it('Django requests are named by route (person15): the Django route once resolved, else the path with ids as :id', async function () {
     const missing = has(['django', 'psycopg2']);
     if (missing) return skip(this, missing);
