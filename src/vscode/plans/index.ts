@@ -332,7 +332,16 @@ class PlansFeature implements vscode.Disposable {
       return pick?.entry;
     });
     if (!read) return;
-    if (typeof read === 'string') return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
+    if (typeof read === 'string') {
+      // SQL where a plan was expected (a statement selected, a .sql file): offer its plan, as Open Plan gives it.
+      const [{ statementInsteadOfPlan }, { loadPgParser }] = await Promise.all([import('../../core/plan/brought'), import('../../core/sql/statement')]);
+      await loadPgParser();
+      const sql = statementInsteadOfPlan(text, name);
+      if (!sql) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
+      const action = 'Open Its Plan';
+      if ((await vscode.window.showInformationMessage(`PG Lens: ${sql.line}`, action)) !== action) return;
+      return void (await this.openStatementPlan({ sql: sql.sql, title: firstLine(sql.sql) }));
+    }
     const payload = read;
     this.remember(payload);
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
