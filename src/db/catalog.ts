@@ -8,6 +8,7 @@ import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, ty
 import type { Database, Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER } from './sql';
+import { parameterColumns } from '../core/sql/predicates';
 
 /**
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
@@ -162,4 +163,23 @@ function indexFactsOf(r: any): IndexFacts {
     scans: r.scans !== undefined ? Number(r.scans) : undefined,
     definition: r.definition,
   };
+}
+
+/**
+ * Per $n of `sql` compared with a plain column, that column's most common value in pg_stats (from readCatalogFacts, one
+ * round trip), for Explain Analyze's and Benchmark's value prompts to offer as an example when no value was given
+ * before (person21 LOW 5). Nothing for a $n without such a column or a column without statistics.
+ */
+export async function parameterExamples(db: Database | Queryable, sql: string): Promise<Map<number, { value: string; from: string }>> {
+  const out = new Map<number, { value: string; from: string }>();
+  const columns = parameterColumns(sql);
+  if (!columns.size) return out;
+  const refs = [...new Map([...columns.values()].map((c) => [`${c.schema ?? ''}.${c.table}`, { schema: c.schema, name: c.table }])).values()];
+  const facts = await readCatalogFacts(db, refs);
+  for (const [n, c] of columns) {
+    const t = facts.tables.find((f) => f.name === c.table && (!c.schema || f.schema === c.schema));
+    const value = t?.stats[c.column]?.mostCommonVals?.[0];
+    if (value !== undefined) out.set(n, { value, from: `${c.table}.${c.column}` });
+  }
+  return out;
 }

@@ -16,7 +16,9 @@ const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
 async function showRewrite(extension: vscode.ExtensionContext, rewrite: Rewrite): Promise<void> {
   if (!rewrite || typeof rewrite.code !== 'string' || typeof rewrite.title !== 'string') return;
   const comment = rewrite.language === 'plaintext' ? '--' : lineCommentOf(rewrite.language); // plaintext: a SQL rewrite, not analysed as SQL
-  const header = [`${comment} PG Lens: ${rewrite.title}`, `${comment} ${rewrite.help}`, `${comment} Review and adapt to your code: names of keys and columns are guesses.`, ''].join('\n');
+  // The code comes at the loop's indentation (rewriteFixes); the header takes the same, so the whole document pastes over the loop.
+  const indent = typeof rewrite.indent === 'string' && /^[ \t]*$/.test(rewrite.indent) ? rewrite.indent : '';
+  const header = [`${comment} PG Lens: ${rewrite.title}`, `${comment} ${rewrite.help}`, `${comment} Review and adapt to your code: names of keys and columns are guesses.`].map((l) => indent + l).concat('').join('\n');
   // Read-only beside the code: to review and copy from; closing it asks nothing (an Untitled one asked to save).
   const { showReadOnly } = await import('./reportDocument');
   await showReadOnly(extension, `N+1 batched rewrite — ${rewrite.title.replace(/^Batch with\s*/i, '').slice(0, 60)}`, header + '\n' + rewrite.code + '\n', { language: rewrite.language, beside: true });

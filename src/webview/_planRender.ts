@@ -596,15 +596,22 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
   // difference under 1.5× or 1 ms is run-to-run noise (seen: "1.31× slower" for 2.3 then 3.0 ms of one plan).
   const noise = c.analyzed && samePlanShape(a, b) && a.executionMs !== undefined && b.executionMs !== undefined
     && (Math.max(c.ratio, 1 / c.ratio) < 1.5 || Math.abs(b.executionMs - a.executionMs) < 1);
+  // Two plans of one statement with other $n values (or one generic, its values unknown, against one with values)
+  // compare data, not a change (person7's hour: "43.96× slower" for the same plan run for an email nobody has, then
+  // for the customer with 338 orders; person21 LOW 4: "2.80× cheaper" for the generic plan against the same statement
+  // with $1 = {101,202,303}). The headline says what differs, never "faster" or "cheaper".
+  const shownParams = (p: PlanPayload) => (p.params ?? []).map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ');
+  const generic = (p: PlanPayload) => p.method === 'generic-plan' || p.method === 'prepare-generic';
+  const valuesOf = (p: PlanPayload) => shownParams(p) || (generic(p) ? 'none (generic plan: values unknown)' : 'none');
+  const otherValues = shownParams(before) !== shownParams(after);
+  const what = c.analyzed ? 'time' : 'estimates';
   const verdict = noise
     ? `about the same (the same plan; ${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)} in one run each is run-to-run noise — Benchmark measures percentiles)`
-    : c.ratio < 0.98 ? `${(1 / c.ratio).toFixed(2)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1.02 ? `${c.ratio.toFixed(2)}× ${c.analyzed ? 'slower' : 'costlier'}` : `about the same (${c.analyzed ? 'time' : 'cost'} within 2%)`;
-  // Two runs with different $n values compare data, not plans (person7's hour: "43.96× slower" for the same plan run for
-  // an email nobody has, then for the customer with 338 orders).
-  const shownParams = (p: PlanPayload) => (p.params ?? []).map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ');
-  const otherValues = c.analyzed && shownParams(before) !== shownParams(after);
-  root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}${otherValues && !noise ? ' — with other parameter values' : ''}`));
-  if (otherValues) root.appendChild(h(doc, 'p', { class: 'note warn' }, `The two runs used different parameter values (before: ${shownParams(before) || 'none'}; after: ${shownParams(after) || 'none'}): ${samePlanShape(a, b) ? 'the plan is the same, so the difference is the data these values select, not the plan' : 'part of the difference is the data these values select'}. Run both with the same values to compare the plans.`));
+    : otherValues
+      ? `same statement, other values: ${c.ratio < 0.98 ? `${what} ${(1 / c.ratio).toFixed(2)}× lower` : c.ratio > 1.02 ? `${what} ${c.ratio.toFixed(2)}× higher` : `${what} about the same (within 2%)`}`
+      : c.ratio < 0.98 ? `${(1 / c.ratio).toFixed(2)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1.02 ? `${c.ratio.toFixed(2)}× ${c.analyzed ? 'slower' : 'costlier'}` : `about the same (${c.analyzed ? 'time' : 'cost'} within 2%)`;
+  root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}`));
+  if (otherValues) root.appendChild(h(doc, 'p', { class: 'note warn' }, `The two plans used different parameter values (before: ${valuesOf(before)}; after: ${valuesOf(after)}): ${samePlanShape(a, b) ? 'the plan is the same, so the difference is the data these values select, not the plan' : 'part of the difference is the data these values select'}. ${c.analyzed ? 'Run both with the same values to compare the plans.' : 'Plan both with the same values (or both generic) to compare the plans.'}`));
   root.appendChild(h(doc, 'p', { class: 'note' }, c.analyzed
     ? 'Both plans ran (EXPLAIN ANALYZE): compared on measured time and actual rows.'
     : a.analyzed !== b.analyzed

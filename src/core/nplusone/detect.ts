@@ -19,7 +19,7 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { batchMethodAdvice, batchedNames, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
+import { batchMethodAdvice, batchedNames, lineIndentAt, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { TimeSlice } from '../timeSlice';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
@@ -2881,7 +2881,7 @@ class Detector {
         message = `N+1 query: \`${callText}\` runs ${per}${iters}: one round trip per item.`;
     }
     // Code only where the rewrite keeps the loop's meaning (rewrites.ts); else the help says what to batch.
-    const fixes: Fix[] = [...rewriteFixes(rewrite), this.ignoreFix(node.startIndex)];
+    const fixes: Fix[] = [...rewriteFixes(rewrite, lineIndentAt(this.text, li.node.startIndex)), this.ignoreFix(node.startIndex)];
     const evidence: NPlusOneEvidence = {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,

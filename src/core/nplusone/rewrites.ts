@@ -28,6 +28,12 @@ export interface Rewrite {
   code: string;
   /** One sentence for Finding.help. */
   help: string;
+  /**
+   * The loop's own indentation (the leading whitespace of its line), already given to every line of `code`: the
+   * preview document gives its header comments the same, so the rewrite pastes over the loop at its depth (person21
+   * LOW 6: it opened flush left and lost the function's indentation).
+   */
+  indent?: string;
 }
 
 /** What to batch, without code: the title and help of a finding whose loop no rewrite is proved to keep. */
@@ -979,9 +985,26 @@ function keptConflict(call: Pick<DbCall, 'conflict'>): string {
   return `the loop's ${call.conflict}: without it one duplicate fails the whole batch, where the loop ${skips ? 'skipped' : 'updated'} that row`;
 }
 
-/** The "Show the batched rewrite" action of a finding: only when there is code that keeps the loop's meaning. */
-export function rewriteFixes(rewrite: Rewrite): Fix[] {
-  return rewrite.code ? [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }] : [];
+/**
+ * The "Show the batched rewrite" action of a finding: only when there is code that keeps the loop's meaning.
+ * `loopIndent`: the leading whitespace of the loop's line, given to every non-empty line of the code (the code is
+ * built flush left), so it pastes over the loop at the loop's depth.
+ */
+export function rewriteFixes(rewrite: Rewrite, loopIndent?: string): Fix[] {
+  if (!rewrite.code) return [];
+  const shown = loopIndent ? { ...rewrite, code: indentLines(rewrite.code, loopIndent), indent: loopIndent } : rewrite;
+  return [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [shown] } }];
+}
+
+/** Every non-empty line of `code` prefixed with `indent` (empty lines stay empty: no trailing whitespace). */
+function indentLines(code: string, indent: string): string {
+  return code.split('\n').map((l) => (l.trim() ? indent + l : l)).join('\n');
+}
+
+/** The leading whitespace (spaces and tabs) of the line of `text` that holds `offset`. */
+export function lineIndentAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  return /^[ \t]*/.exec(text.slice(start, offset))![0];
 }
 
 /**

@@ -802,18 +802,37 @@ export function parameterUses(sql: string): Map<number, string> {
 }
 
 /**
+ * The plain column each $n is compared with (`id = $1`, `customer_id = ANY($1)`, `placed_at > $2`) and its table as the
+ * statement names it: where an example value can come from (the column's most common value in pg_stats) when no value
+ * was given before (person21 LOW 5: the prompts for `$1` were empty). The first such column per $n.
+ */
+export function parameterColumns(sql: string): Map<number, { schema?: string; table: string; column: string }> {
+  const out = new Map<number, { schema?: string; table: string; column: string }>();
+  const shape = statementShape(sql);
+  if (!shape) return out;
+  for (const t of shape.tables) {
+    for (const p of t.predicates) {
+      if (!p.span || p.correlated || p.target.kind !== 'column' || !['eq', 'in', 'range'].includes(p.kind)) continue;
+      const params = [...new Set([...sql.slice(p.span.start, p.span.end).matchAll(/\$(\d+)\b/g)].map((m) => Number(m[1])))];
+      if (params.length === 1 && !out.has(params[0])) out.set(params[0], { schema: t.schema, table: t.name, column: p.target.column });
+    }
+  }
+  return out;
+}
+
+/**
  * The value prompt of `$n` (Explain Analyze, Benchmark): its title says where the value goes ("Value for $2 (2 of 2):
  * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
  * limit; it was a tag name), and the argument the code passes for it when the call site names one (person16 LOW 3).
  */
-export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string): { title: string; prompt: string } {
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: { value: string; from: string }): { title: string; prompt: string } {
   const use = uses.get(n);
   // The code's own name for it (`updationTime` in `db.Query(sql, userID, updationTime)`), when the call site gives one.
   const named = argument && argument !== `$${n}` ? argument : undefined;
   const of = [named, count > 1 ? `${n} of ${count}` : ''].filter(Boolean).join(', ');
   return {
     title: `Value for $${n}${of ? ` (${of})` : ''}${use ? `: ${use}` : ''}`,
-    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`,
+    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example ? `For example ${shortValue(example.value)} (the most common value of ${example.from} in pg_stats). ` : ''}Empty = NULL.`,
   };
 }
 
@@ -847,4 +866,10 @@ export function arrayLiteralOf(typed: string): string {
   const t = typed.trim();
   if (t.startsWith('{')) return t;
   return `{${t.split(',').map((x) => x.trim()).filter((x) => x !== '').join(',')}}`;
+}
+
+/** A value shown in a prompt: one line, at most 60 characters. */
+function shortValue(v: string): string {
+  const one = v.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 59)}…` : one;
 }

@@ -332,7 +332,16 @@ class PlansFeature implements vscode.Disposable {
       return pick?.entry;
     });
     if (!read) return;
-    if (typeof read === 'string') return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
+    if (typeof read === 'string') {
+      // SQL where a plan was expected (a statement selected, a .sql file): offer its plan, as Open Plan gives it.
+      const [{ statementInsteadOfPlan }, { loadPgParser }] = await Promise.all([import('../../core/plan/brought'), import('../../core/sql/statement')]);
+      await loadPgParser();
+      const sql = statementInsteadOfPlan(text, name);
+      if (!sql) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
+      const action = 'Open Its Plan';
+      if ((await vscode.window.showInformationMessage(`PG Lens: ${sql.line}`, action)) !== action) return;
+      return void (await this.openStatementPlan({ sql: sql.sql, title: firstLine(sql.sql) }));
+    }
     const payload = read;
     this.remember(payload);
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
@@ -433,6 +442,24 @@ class PlansFeature implements vscode.Disposable {
     return { checked, risk, explainAnalyze };
   }
 
+  /**
+   * With no value given before: per $n compared with a plain column, that column's most common value in pg_stats (the
+   * catalog facts the advice reads, one round trip), for the prompt to offer as an example. Empty when not connected,
+   * when no statistics exist, or on any error (the prompt then asks as before).
+   */
+  private async exampleValues(sql: string): Promise<Map<number, { value: string; from: string }>> {
+    const out = new Map<number, { value: string; from: string }>();
+    const conn = this.ctx.connections.current;
+    if (!conn) return out;
+    try {
+      const { parameterExamples } = await import('../../db/catalog');
+      return await parameterExamples(conn.db, sql);
+    } catch (e) {
+      this.ctx.log.warn(`example values from pg_stats: ${errorMessage(e)}`);
+    }
+    return out;
+  }
+
   private async askParams(site: SqlSite, count: number, onShown?: () => void): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
     // The user's last answer for this statement, else the values the app sent (a recording with values).
@@ -442,6 +469,7 @@ class PlansFeature implements vscode.Disposable {
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
     const { parameterUses, isArrayParameter, arrayLiteralOf, valuePrompt } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
+    const examples = before ? new Map<number, { value: string; from: string }>() : await this.exampleValues(site.sql);
     for (let i = 1; i <= count; i++) {
       const last = before?.[i - 1];
       if (i === 1) onShown?.();
@@ -449,7 +477,7 @@ class PlansFeature implements vscode.Disposable {
       // The code's name for it: the argument the call passes ($n, ?, %s), else the placeholder itself when it is one (`${user.id}`, `:name`).
       const param = site.params.find((p) => p.index === i);
       const argument = param?.argument ?? (param && !/^(\$\d+|\?|%s)$/.test(param.source.trim()) ? param.source.trim() : undefined);
-      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument), value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i)), value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }

@@ -396,13 +396,34 @@ describe('webview/plan rendering (jsdom)', () => {
     slow['Execution Time'] = (before.plan['Execution Time'] as number) * 40 + 5;
     const after = { ...payload(slow, 'b', 'after'), params: ['margaret@example.com'] };
     renderCompare(root, before, after);
-    assert.match(root.querySelector('h1')!.textContent!, /× slower — with other parameter values$/);
+    assert.match(root.querySelector('h1')!.textContent!, /^Before → after: same statement, other values: time \d+\.\d\d× higher$/, 'other values: what differs, not "slower"');
     assert.match(root.textContent!, /different parameter values \(before: \$1 = nobody@example\.com; after: \$1 = margaret@example\.com\): the plan is the same, so the difference is the data/);
     assert.equal(root.querySelectorAll('.side .params').length, 2);
     assert.ok(parseToPlanWebview({ type: 'compare', before, after }));
     assert.equal(parseToPlanWebview({ type: 'compare', before: { ...before, params: [1] }, after }), undefined);
     renderCompare(root, before, { ...after, params: ['nobody@example.com'] });
     assert.doesNotMatch(root.textContent!, /different parameter values/, 'the same values: nothing to say');
+  });
+
+  it('the generic plan against the same statement with values: the headline says what differs, not "2.80× cheaper" (person21 LOW 4)', () => {
+    const { root } = dom();
+    const sql = 'SELECT * FROM orders WHERE customer_id = ANY($1)';
+    const generic = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
+    const run = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    generic.Plan['Total Cost'] = (run.Plan['Total Cost'] as number) * 2.8;
+    const before: PlanPayload = { ...payload(generic, sql, 'before'), method: 'generic-plan' };
+    const after: PlanPayload = { ...payload(run, sql, 'after'), method: 'analyze', params: ['{101,202,303}'] };
+    renderCompare(root, before, after);
+    const head = root.querySelector('h1')!.textContent!;
+    assert.match(head, /^Before → after: same statement, other values: estimates 2\.80× lower$/);
+    assert.doesNotMatch(head, /cheaper|faster/);
+    assert.match(root.textContent!, /different parameter values \(before: none \(generic plan: values unknown\); after: \$1 = \{101,202,303\}\)/);
+    assert.match(root.textContent!, /Only the after plan ran: compared on what both have, the planner's estimates/, "the body's honesty note stays");
+    // Two estimates with other values: the same words; with the same values (or both generic) a change is a change.
+    renderCompare(root, { ...before, method: 'plain', params: ['{1}'] }, { ...after, method: 'plain' });
+    assert.match(root.querySelector('h1')!.textContent!, /^Before → after: same statement, other values: estimates 2\.80× lower$/);
+    renderCompare(root, before, { ...after, method: 'generic-plan', params: undefined });
+    assert.match(root.querySelector('h1')!.textContent!, /^Before → after: 2\.80× cheaper$/);
   });
 
   it('a benchmark shows beside the plan, with the parameter values it used', () => {

@@ -1,0 +1,42 @@
+/**
+ * The example value Explain Analyze's and Benchmark's `$n` prompts offer when no value was given before (person21
+ * LOW 5): the most common value of the column `$n` is compared with, read from pg_stats on a real PostgreSQL — for a
+ * table named by an alias, in a schema, and for an array parameter; nothing for an expression or a column without
+ * statistics.
+ */
+import { strict as assert } from 'node:assert';
+import { loadPgParser } from '../../../src/core/sql/statement';
+import { parameterExamples } from '../../../src/db/catalog';
+import type { Database } from '../../../src/db/database';
+import { testDatabase } from '../support';
+
+describe('db/catalog: example values for $n from pg_stats (real PostgreSQL)', function () {
+  this.timeout(180000);
+  const t = testDatabase('param_examples');
+  let db: Database;
+
+  before(async () => {
+    await t.admin.query(`CREATE SCHEMA shop`);
+    await t.admin.query(`CREATE TABLE shop.orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status text NOT NULL, note text)`);
+    // customer 42 places a third of the orders; status 'shipped' most of them.
+    await t.admin.query(`INSERT INTO shop.orders SELECT g, CASE WHEN g % 3 = 0 THEN 42 ELSE g END, CASE WHEN g % 10 < 7 THEN 'shipped' ELSE 'new' END, NULL FROM generate_series(1, 6000) g`);
+    await t.admin.query(`CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL)`);
+    await t.admin.query(`INSERT INTO customers SELECT g, 'c' || g || '@example.com' FROM generate_series(1, 500) g`);
+    await t.admin.query('ANALYZE');
+    db = await t.open();
+    await loadPgParser();
+  });
+
+  it("each $n compared with a column gets that column's most common value, named table.column", async () => {
+    const ex = await parameterExamples(db, 'SELECT o.id FROM shop.orders o WHERE o.customer_id = $1 AND o.status = ANY($2) ORDER BY o.id LIMIT $3');
+    assert.deepEqual(ex.get(1), { value: '42', from: 'orders.customer_id' });
+    assert.deepEqual(ex.get(2), { value: 'shipped', from: 'orders.status' });
+    assert.equal(ex.has(3), false, 'a LIMIT: no column, no example');
+  });
+
+  it('nothing for an expression, a unique column without common values, or a column of NULLs only', async () => {
+    assert.equal((await parameterExamples(db, 'SELECT id FROM customers WHERE lower(email) = lower($1)')).size, 0);
+    assert.equal((await parameterExamples(db, 'SELECT id FROM customers WHERE email = $1')).size, 0);
+    assert.equal((await parameterExamples(db, 'SELECT id FROM shop.orders WHERE note = $1')).size, 0);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Explain Analyze and Benchmark asked for `$1` with an empty prompt and no example (person21 LOW 5: an invented e-mail
+ * gave 0 rows). With no value given before, the prompt offers the most common value of the column `$n` is compared
+ * with, from pg_stats: parameterColumns says which column, valuePrompt says the example and where it comes from.
+ */
+import { strict as assert } from 'node:assert';
+import { parameterColumns, parameterUses, valuePrompt } from '../../../../src/core/sql/predicates';
+
+describe('core/sql: an example value for $n from its column\'s statistics', () => {
+  it('the plain column each $n is compared with, and its table as the statement names it (not the alias)', () => {
+    const cols = parameterColumns('SELECT o.id FROM shop.orders o JOIN customers c ON c.id = o.customer_id WHERE o.customer_id = $1 AND o.placed_at > $2 AND c.country = ANY($3) LIMIT $4');
+    assert.deepEqual(cols.get(1), { schema: 'shop', table: 'orders', column: 'customer_id' });
+    assert.deepEqual(cols.get(2), { schema: 'shop', table: 'orders', column: 'placed_at' });
+    assert.equal(cols.get(3)?.table, 'customers');
+    assert.equal(cols.get(3)?.column, 'country');
+    assert.equal(cols.has(4), false, 'a LIMIT is no column');
+  });
+
+  it('no column for an expression (lower(email) = lower($1)) or text that does not parse', () => {
+    assert.equal(parameterColumns('SELECT id FROM customers WHERE lower(email) = lower($1)').size, 0);
+    assert.equal(parameterColumns('SELEC nonsense $1').size, 0);
+  });
+
+  it('the prompt gives the example and where it comes from; without one it reads as before', () => {
+    const sql = 'SELECT * FROM orders WHERE id = $1';
+    const uses = parameterUses(sql);
+    const p = valuePrompt(uses, 1, 1, false, undefined, { value: '4242', from: 'orders.id' });
+    assert.equal(p.prompt, 'In the query: id = $1 (orders). For example 4242 (the most common value of orders.id in pg_stats). Empty = NULL.');
+    assert.equal(valuePrompt(uses, 1, 1, false).prompt, 'In the query: id = $1 (orders). Empty = NULL.');
+    const long = valuePrompt(uses, 1, 1, false, undefined, { value: `a\n${'x'.repeat(100)}`, from: 'orders.note' }).prompt;
+    assert.match(long, /For example a x{57}… \(the most common/, 'one line, shortened');
+  });
+});
