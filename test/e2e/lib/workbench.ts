@@ -211,10 +211,22 @@ export class Workbench {
         // Rows of the explorer tree: aria-level 1 is the folder's top level in a single-folder workspace.
         const rows = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
         const parentIndex = after;
+        // Only a row inside the parent folder: before the parent's next sibling (a row of a level up to the parent's).
+        // Just after a click expanded `orm`, its children were not drawn yet and `src/orders.ts` (another folder's,
+        // already open) was taken for `orm/orders.ts` (CI on 918ca153, step 20).
+        const outer = tree.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name') });
         const found = await this.until(async () => {
+          let bound = Infinity;
+          if (i > 0) {
+            for (const r of await outer.all()) {
+              const level = Number(await r.getAttribute('aria-level').catch(() => null));
+              const index = Number(await r.getAttribute('data-index').catch(() => null));
+              if (Number.isFinite(level) && level <= i && Number.isFinite(index) && index > parentIndex) bound = Math.min(bound, index);
+            }
+          }
           for (const r of await rows.all()) {
             const index = Number(await r.getAttribute('data-index').catch(() => null));
-            if (Number.isFinite(index) && index > parentIndex) return { row: r, index };
+            if (Number.isFinite(index) && index > parentIndex && index < bound) return { row: r, index };
           }
           return undefined;
         }, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
