@@ -168,18 +168,14 @@ export class CaptureRecording implements vscode.Disposable {
     this.dropPendingRestore = () => {
       done = true;
     };
-    const go = (raw: unknown) => {
-      if (done) return;
-      done = true;
-      void this.restore(raw).catch((e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
-    };
     void this.readKept().then((raw) => {
       if (!raw || done || this.listener || this.rec || this.disposed) return;
+      done = true;
       // Read back once PG Lens is active (itself lazy: a code file or a command activates it): the Problems panel lists
       // the recorded findings again, as the status bar counts the statements — not only once a recorded file is open
       // (e2e step 71: "0 problems" after the reload while the status bar said "12 statements recorded").
-      go(raw);
-    }, (e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
+      return this.restore(raw);
+    }).catch((e) => this.ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
   }
 
   private disposed = false;
