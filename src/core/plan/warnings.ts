@@ -427,9 +427,10 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           break;
         }
         case 'misestimate':
-          // The root cause is the lowest node: a parent that only inherits the error gets no tip.
+          // The root cause is the lowest node: a parent that only inherits the error gets no tip. A node with no
+          // parent (a one-node plan) has no plan above it: its own access method was chosen on the estimate.
           if (n.children.some((c) => plan.nodes[c].warnings.some((x) => x.kind === 'misestimate') && plan.nodes[c].metrics.misestimateDirection === m.misestimateDirection)) continue;
-          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers.${misestimateRemedy(plan, n, m.relation, options)}`;
+          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so ${parent ? 'the plan above it was' : m.relation ? 'the way it reads the table was' : 'its method was'} chosen on wrong numbers.${misestimateRemedy(plan, n, m.relation, options)}`;
           saving = shapedTime(plan, n) * 0.5;
           break;
         case 'sort-disk':

@@ -510,4 +510,24 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     // An unreserved keyword is a column when EXPLAIN writes it bare (the partition fixtures' events.at).
     assert.deepEqual(conditionColumns("((events_2.at >= '2024-02-10'::date) AND (events_2.at < '2024-03-05'::date))"), ['at']);
   });
+
+  it('a misestimate on a one-node plan says what the estimate chose (how the table is read), never "the plan above it" (person21 LOW 5)', () => {
+    const one = analyzePlan(`Seq Scan on public.customers  (cost=0.00..1855.00 rows=50 width=64) (actual time=0.020..9.100 rows=5000 loops=1)
+  Filter: (lower(email) ~~ 'a%'::text)
+  Rows Removed by Filter: 45000
+Execution Time: 9.5 ms`);
+    const tip = one.tips.find((t) => /expected 50 rows and got 5000/.test(t.text));
+    assert.ok(tip, one.tips.map((t) => t.text).join('\n'));
+    assert.match(tip.text, /so the way it reads the table was chosen on wrong numbers/);
+    assert.doesNotMatch(tip.text, /plan above it/);
+    // Under a parent the same estimate shaped the plan above it.
+    const under = analyzePlan(`Sort  (cost=1860.00..1860.10 rows=50 width=64) (actual time=9.500..9.900 rows=5000 loops=1)
+  Sort Key: id
+  Sort Method: quicksort  Memory: 700kB
+  ->  Seq Scan on public.customers  (cost=0.00..1855.00 rows=50 width=64) (actual time=0.020..9.100 rows=5000 loops=1)
+        Filter: (lower(email) ~~ 'a%'::text)
+        Rows Removed by Filter: 45000
+Execution Time: 10.5 ms`);
+    assert.ok(under.tips.some((t) => /expected 50 rows and got 5000 .*so the plan above it was chosen on wrong numbers/.test(t.text)), under.tips.map((t) => t.text).join('\n'));
+  });
 });
