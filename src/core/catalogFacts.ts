@@ -19,6 +19,8 @@ export interface ColumnStats {
   nDistinct: number;
   mostCommonVals?: string[];
   mostCommonFreqs?: number[];
+  /** The middle bound of pg_stats.histogram_bounds (as text): a typical value of a column with no common values (a key). */
+  histogramMiddle?: string;
   correlation?: number;
   /** pg_stats.avg_width: average stored width of the column's values in bytes. */
   avgWidth?: number;

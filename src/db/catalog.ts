@@ -8,7 +8,7 @@ import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, ty
 import type { Database, Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER } from './sql';
-import { parameterColumns } from '../core/sql/predicates';
+import { parameterColumns, type ParameterExample } from '../core/sql/predicates';
 
 /**
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
@@ -43,7 +43,8 @@ export const CATALOG_SQL = {
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) x) AS columns,
       (SELECT json_agg(x) FROM (
         SELECT s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
-          s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation, s.avg_width::int AS avg_width
+          s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation, s.avg_width::int AS avg_width,
+          (s.histogram_bounds::text::text[])[greatest(1, array_length(s.histogram_bounds::text::text[], 1) / 2)] AS hist_mid
         FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited) x) AS stats,
       (SELECT json_agg(x ORDER BY x.name) FROM (
         SELECT ns.nspname AS schema, ic.relname AS name, am.amname AS method, ${INDEX_FACT_COLUMNS}
@@ -124,6 +125,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       const s: ColumnStats = { nullFrac: Number(st.null_frac), nDistinct: Number(st.n_distinct) };
       if (st.mcv) s.mostCommonVals = st.mcv;
       if (st.mcf) s.mostCommonFreqs = st.mcf.map(Number);
+      if (typeof st.hist_mid === 'string') s.histogramMiddle = st.hist_mid;
       if (st.correlation !== null && st.correlation !== undefined) s.correlation = Number(st.correlation);
       if (st.avg_width !== null && st.avg_width !== undefined) s.avgWidth = Number(st.avg_width);
       t.stats[st.name] = s;
@@ -166,20 +168,25 @@ function indexFactsOf(r: any): IndexFacts {
 }
 
 /**
- * Per $n of `sql` compared with a plain column, that column's most common value in pg_stats (from readCatalogFacts, one
- * round trip), for Explain Analyze's and Benchmark's value prompts to offer as an example when no value was given
- * before (person21 LOW 5). Nothing for a $n without such a column or a column without statistics.
+ * Per $n of `sql` compared with a plain column, that column's most common value in pg_stats, else the middle bound of
+ * its histogram (a primary key or another unique column has no common values), from readCatalogFacts in one round
+ * trip, for Explain Analyze's and Benchmark's value prompts to offer as an example when no value was given before
+ * (person21 LOW 5). Nothing for a $n without such a column (an expression: its statistics are the expression's, not
+ * the value's) or a column without statistics.
  */
-export async function parameterExamples(db: Database | Queryable, sql: string): Promise<Map<number, { value: string; from: string }>> {
-  const out = new Map<number, { value: string; from: string }>();
+export async function parameterExamples(db: Database | Queryable, sql: string): Promise<Map<number, ParameterExample>> {
+  const out = new Map<number, ParameterExample>();
   const columns = parameterColumns(sql);
   if (!columns.size) return out;
   const refs = [...new Map([...columns.values()].map((c) => [`${c.schema ?? ''}.${c.table}`, { schema: c.schema, name: c.table }])).values()];
   const facts = await readCatalogFacts(db, refs);
   for (const [n, c] of columns) {
     const t = facts.tables.find((f) => f.name === c.table && (!c.schema || f.schema === c.schema));
-    const value = t?.stats[c.column]?.mostCommonVals?.[0];
-    if (value !== undefined) out.set(n, { value, from: `${c.table}.${c.column}` });
+    const stats = t?.stats[c.column];
+    const common = stats?.mostCommonVals?.[0];
+    // A key or another column of mostly distinct values has no common value: the middle of its histogram is a real one.
+    if (common !== undefined) out.set(n, { value: common, from: `${c.table}.${c.column}`, kind: 'common' });
+    else if (stats?.histogramMiddle !== undefined) out.set(n, { value: stats.histogramMiddle, from: `${c.table}.${c.column}`, kind: 'histogram' });
   }
   return out;
 }

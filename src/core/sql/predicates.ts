@@ -820,19 +820,28 @@ export function parameterColumns(sql: string): Map<number, { schema?: string; ta
   return out;
 }
 
+/** An example value for `$n` from the statistics of the column it is compared with (db/catalog's parameterExamples). */
+export interface ParameterExample {
+  value: string;
+  /** table.column */
+  from: string;
+  /** The column's most common value, or the middle bound of its histogram (a key has no common values). */
+  kind: 'common' | 'histogram';
+}
+
 /**
  * The value prompt of `$n` (Explain Analyze, Benchmark): its title says where the value goes ("Value for $2 (2 of 2):
  * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
  * limit; it was a tag name), and the argument the code passes for it when the call site names one (person16 LOW 3).
  */
-export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: { value: string; from: string }): { title: string; prompt: string } {
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: ParameterExample): { title: string; prompt: string } {
   const use = uses.get(n);
   // The code's own name for it (`updationTime` in `db.Query(sql, userID, updationTime)`), when the call site gives one.
   const named = argument && argument !== `$${n}` ? argument : undefined;
   const of = [named, count > 1 ? `${n} of ${count}` : ''].filter(Boolean).join(', ');
   return {
     title: `Value for $${n}${of ? ` (${of})` : ''}${use ? `: ${use}` : ''}`,
-    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example ? `For example ${shortValue(example.value)} (the most common value of ${example.from} in pg_stats). ` : ''}Empty = NULL.`,
+    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example ? `For example ${shortValue(example.value)} (${example.kind === 'histogram' ? 'a value from the middle of the histogram' : 'the most common value'} of ${example.from} in pg_stats). ` : ''}Empty = NULL.`,
   };
 }
 

@@ -9,6 +9,7 @@ import { DISMISSED, noStatementAtCursor, statementAtCursor } from '../siteIndex'
 import { NamedQueryLinks } from '../namedQueryLinks';
 import type { ActiveConnection } from '../connections';
 import type { SqlSite } from '../../core/extract/types';
+import type { ParameterExample } from '../../core/sql/predicates';
 import type { Planner, PlanOutcome } from '../../db/planner';
 import type { ExplainResult } from '../../db/explain';
 import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
@@ -443,12 +444,13 @@ class PlansFeature implements vscode.Disposable {
   }
 
   /**
-   * With no value given before: per $n compared with a plain column, that column's most common value in pg_stats (the
+   * With no value given before: per $n compared with a plain column, that column's most common value in pg_stats, else
+   * the middle of its histogram (the
    * catalog facts the advice reads, one round trip), for the prompt to offer as an example. Empty when not connected,
    * when no statistics exist, or on any error (the prompt then asks as before).
    */
-  private async exampleValues(sql: string): Promise<Map<number, { value: string; from: string }>> {
-    const out = new Map<number, { value: string; from: string }>();
+  private async exampleValues(sql: string): Promise<Map<number, ParameterExample>> {
+    const out = new Map<number, ParameterExample>();
     const conn = this.ctx.connections.current;
     if (!conn) return out;
     try {
@@ -469,7 +471,7 @@ class PlansFeature implements vscode.Disposable {
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
     const { parameterUses, isArrayParameter, arrayLiteralOf, valuePrompt } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
-    const examples = before ? new Map<number, { value: string; from: string }>() : await this.exampleValues(site.sql);
+    const examples = before ? new Map<number, ParameterExample>() : await this.exampleValues(site.sql);
     for (let i = 1; i <= count; i++) {
       const last = before?.[i - 1];
       if (i === 1) onShown?.();

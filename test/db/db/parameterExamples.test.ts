@@ -1,6 +1,6 @@
 /**
  * The example value Explain Analyze's and Benchmark's `$n` prompts offer when no value was given before (person21
- * LOW 5): the most common value of the column `$n` is compared with, read from pg_stats on a real PostgreSQL — for a
+ * LOW 5): the most common value of the column `$n` is compared with, else the middle of its histogram (a key), read from pg_stats on a real PostgreSQL — for a
  * table named by an alias, in a schema, and for an array parameter; nothing for an expression or a column without
  * statistics.
  */
@@ -29,14 +29,24 @@ describe('db/catalog: example values for $n from pg_stats (real PostgreSQL)', fu
 
   it("each $n compared with a column gets that column's most common value, named table.column", async () => {
     const ex = await parameterExamples(db, 'SELECT o.id FROM shop.orders o WHERE o.customer_id = $1 AND o.status = ANY($2) ORDER BY o.id LIMIT $3');
-    assert.deepEqual(ex.get(1), { value: '42', from: 'orders.customer_id' });
-    assert.deepEqual(ex.get(2), { value: 'shipped', from: 'orders.status' });
+    assert.deepEqual(ex.get(1), { value: '42', from: 'orders.customer_id', kind: 'common' });
+    assert.deepEqual(ex.get(2), { value: 'shipped', from: 'orders.status', kind: 'common' });
     assert.equal(ex.has(3), false, 'a LIMIT: no column, no example');
   });
 
-  it('nothing for an expression, a unique column without common values, or a column of NULLs only', async () => {
+  it('a primary key or another unique column (no common values) gets a real value from the middle of its histogram', async () => {
+    const id = (await parameterExamples(db, 'SELECT * FROM customers WHERE id = $1')).get(1);
+    assert.equal(id?.kind, 'histogram');
+    assert.equal(id?.from, 'customers.id');
+    const found = await t.admin.query('SELECT count(*)::int AS n FROM customers WHERE id = $1', [id!.value]);
+    assert.equal(found.rows[0].n, 1, `${id!.value} is a key of customers`);
+    const email = (await parameterExamples(db, 'SELECT id FROM customers WHERE email = $1')).get(1);
+    assert.match(email!.value, /^c\d+@example\.com$/);
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM customers WHERE email = $1', [email!.value])).rows[0].n, 1);
+  });
+
+  it('nothing for an expression or a column of NULLs only', async () => {
     assert.equal((await parameterExamples(db, 'SELECT id FROM customers WHERE lower(email) = lower($1)')).size, 0);
-    assert.equal((await parameterExamples(db, 'SELECT id FROM customers WHERE email = $1')).size, 0);
     assert.equal((await parameterExamples(db, 'SELECT id FROM shop.orders WHERE note = $1')).size, 0);
   });
 });

@@ -24,10 +24,12 @@ describe('core/sql: an example value for $n from its column\'s statistics', () =
   it('the prompt gives the example and where it comes from; without one it reads as before', () => {
     const sql = 'SELECT * FROM orders WHERE id = $1';
     const uses = parameterUses(sql);
-    const p = valuePrompt(uses, 1, 1, false, undefined, { value: '4242', from: 'orders.id' });
-    assert.equal(p.prompt, 'In the query: id = $1 (orders). For example 4242 (the most common value of orders.id in pg_stats). Empty = NULL.');
+    const p = valuePrompt(uses, 1, 1, false, undefined, { value: '4242', from: 'orders.id', kind: 'histogram' });
+    assert.equal(p.prompt, 'In the query: id = $1 (orders). For example 4242 (a value from the middle of the histogram of orders.id in pg_stats). Empty = NULL.');
+    const common = valuePrompt(parameterUses('SELECT * FROM orders WHERE status = $1'), 1, 1, false, undefined, { value: 'shipped', from: 'orders.status', kind: 'common' });
+    assert.match(common.prompt, /For example shipped \(the most common value of orders\.status in pg_stats\)/);
     assert.equal(valuePrompt(uses, 1, 1, false).prompt, 'In the query: id = $1 (orders). Empty = NULL.');
-    const long = valuePrompt(uses, 1, 1, false, undefined, { value: `a\n${'x'.repeat(100)}`, from: 'orders.note' }).prompt;
+    const long = valuePrompt(uses, 1, 1, false, undefined, { value: `a\n${'x'.repeat(100)}`, from: 'orders.note', kind: 'common' }).prompt;
     assert.match(long, /For example a x{57}… \(the most common/, 'one line, shortened');
   });
 });
