@@ -711,7 +711,9 @@ export class CrossFileCalls {
           if (!t) continue;
           // Told from the other methods of that name only by its interface's methods: what reaches the database through
           // it stays possible for the functions calling it (as before), though a loop's own call is exact.
-          if (t.exact && t.narrowed) {
+          // An interface its own package implements once (`SessionDatabase` and the package's `DB`, `service.database.Get`)
+          // is the layering of the package itself: that implementation is what runs.
+          if (t.exact && t.narrowed && !t.ownPackage) {
             if (t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
           } else if (t.exact) {
             // A getter that keeps what it made (`if d.dbClient != nil { return d.dbClient }`) reaches the database when it

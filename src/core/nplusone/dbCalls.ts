@@ -11,7 +11,7 @@ import type { FileContext } from './context';
 export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
   | 'psycopg' | 'asyncpg' | 'django' | 'sqlalchemy'
-  | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop'
+  | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun'
   | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa'
   | 'activerecord' | 'ruby-pg'
   | 'sql';

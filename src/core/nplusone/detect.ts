@@ -2335,7 +2335,7 @@ class Detector {
     for (const [name, def] of this.functions) {
       // A huey task: calling it enqueues a message; its queries run in the worker.
       if (enqueuedWhenCalled(def, this.lang, this.text)) continue;
-      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.behindCacheMiss(h.node, def));
+      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
       if (hit) querying.set(name, { def, hit });
     }
     this.locallyQuerying = new Set(querying.keys());
@@ -2922,7 +2922,7 @@ class Detector {
 /** Calls that keep a callback for later (schedulers, timers, event and route registries). */
 /** Calls that run a callback per tick of a schedule (an app's `schedule`/`scheduleAndRun` helper, robfig/cron's `AddFunc`, node-cron's `schedule`, `setInterval`). */
 const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|cron|addJob|AddFunc|AddJob|setInterval)$/;
-const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
 /** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
 const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;

@@ -23,6 +23,8 @@ export interface GoTargets<D> {
   iface?: boolean;
   /** Exact only because the interface's implementations were told from the other methods of that name. */
   narrowed?: boolean;
+  /** Narrowed to a type of the interface's own package (a package's database interface and its one implementation). */
+  ownPackage?: boolean;
 }
 
 const dirOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')));
@@ -258,7 +260,7 @@ export class GoIndex<D extends GoDef> {
     // An interface of the app whose method the app implements once (a store interface and its one database
     // implementation; test doubles are not definitions): that implementation.
     const recv = ref.recvText ? `\`${ref.recvText}\`` : 'the receiver';
-    if (t?.iface && defs.length === 1) return { defs, exact: true, ...(named.length > 1 ? { narrowed: true, reason: `${recv} is the interface \`${t.name}\`: \`${ref.name}\` is its one implementation's` } : {}) };
+    if (t?.iface && defs.length === 1) return { defs, exact: true, ...(named.length > 1 ? { narrowed: true, ...(dirOf(this.inProject(defs[0].file)) === t.dir ? { ownPackage: true } : {}), reason: `${recv} is the interface \`${t.name}\`: \`${ref.name}\` is its one implementation's` } : {}) };
     const reason = t?.iface
       ? `${recv} is the interface \`${t.name}\`: \`${ref.name}\` may be any of its implementations`
       : `the type of ${recv} is not known here: \`${ref.name}\` may be any of ${defs.length === 1 ? 'the app\'s one method' : `the app's ${defs.length} methods`} of that name`;

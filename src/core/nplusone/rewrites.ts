@@ -849,6 +849,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: 'Batch with one multi-row statement', language: 'go', help: `pop writes one row per Create/Update/Destroy (a slice too): send the rows in one statement instead — tx.RawQuery("INSERT … SELECT * FROM unnest(?, ?)", …).Exec(), or one UPDATE/DELETE … WHERE id IN (?) with the ids — instead of one call per ${item}.` }
         : { title: 'Batch with Where("id IN (?)", ids) / Eager', language: 'go', help: `Load all rows with one Where("id IN (?)", ids).All(&rows) (pop expands the slice), or EagerPreload on the parent query, and match them by id.` };
+    case 'bun':
+      return write
+        ? { title: 'Batch with one bulk query (bun)', language: 'go', help: `Insert all rows with one NewInsert().Model(&rows).Exec(ctx) (a slice model is one multi-row INSERT), or change rows sharing a value with one NewUpdate()/NewDelete().Where("id IN (?)", bun.In(ids)).Exec(ctx), instead of one call per ${item}.` }
+        : { title: 'Batch with Where("… IN (?)", bun.In(keys)) / Relation', language: 'go', help: `Load all rows with one NewSelect().Model(&rows).Where("<column> IN (?)", bun.In(keys)).Scan(ctx), keys collected for every ${item} (or Relation(…) on the parent query), and match them by that column.` };
     case 'gorm':
       return write
         ? { title: 'Batch with CreateInBatches', language: 'go', help: `Create all rows with db.Create(&slice) / CreateInBatches instead of one call per ${item}.` }

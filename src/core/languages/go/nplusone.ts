@@ -198,11 +198,41 @@ function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   return { library: 'pop', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
 }
 
+/** uptrace/bun: the query a DB, a transaction or an IDB makes (`db.NewSelect()`, `tx.NewInsert()`)… */
+const BUN_BUILDER = /^New(Select|Insert|Update|Delete|Raw|Values|Merge|TruncateTable|CreateTable|DropTable|CreateIndex|DropIndex|AddColumn|DropColumn)$/;
+/** …and the call that runs it. */
+const BUN_TERMINAL = /^(Scan|Exec|Count|ScanAndCount|Exists|Rows)$/;
+
+/**
+ * uptrace/bun: `db.db.NewSelect().Model(&cols).Where("board_template = ?", id).Scan(ctx)`, `tx.NewDelete()…Exec(ctx)`,
+ * `db.NewRaw("SELECT …", a).Scan(ctx, &out)` — a builder made by a receiver, bun's chain, then the call that runs it
+ * with the context. In a file that imports bun, or (a handle from another package) a terminal given the context.
+ */
+function classifyBun(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const ti = n.length - 1;
+  if (ti < 2 || !segs[ti].call || !BUN_TERMINAL.test(n[ti])) return undefined;
+  const bi = n.findIndex((x, i) => i >= 1 && i < ti && segs[i].call && BUN_BUILDER.test(x));
+  if (bi < 1 || segs[bi - 1].call) return undefined;
+  const ctxArg = named(segs[ti].args)[0]?.text ?? '';
+  if (!usesModule(ctx, /uptrace\/bun/) && !/^(ctx|c|context\.\w+\(\)|\w*[Cc]tx)$/.test(ctxArg)) return undefined;
+  const kind = n[bi].slice(3);
+  const sqlArg = kind === 'Raw' ? firstArg(segs[bi]) : undefined;
+  const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
+  const argsText = chainArgsText(chain);
+  const batch = /\bbun\.In\(/.test(argsText) || /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql)) || kind === 'Values';
+  const op = kind === 'Select' ? 'read' : kind === 'Raw' ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : 'write';
+  return { library: 'bun', op, batch, label: `${n.slice(0, bi).join('.')}.${n.slice(bi).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+}
+
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
   const pop = classifyPop(chain, ctx, a);
   if (pop) return pop;
+  const bun = classifyBun(chain, ctx, a);
+  if (bun) return bun;
   const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);
   const library: Library = usesModule(ctx, /jackc\/pgx/) ? 'pgx' : usesModule(ctx, /jmoiron\/sqlx/) ? 'sqlx' : 'database/sql';
   const ent = classifyEnt(chain, ctx);
