@@ -2005,6 +2005,7 @@ class Detector {
    * configuration or constants module (`from app.priority.config import default_priorities`).
    */
   private isDeclaredSet(li: LoopInfo): boolean {
+    if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') return this.isEnumValues(li);
     if (this.lang !== 'python') return false;
     if (li.count !== undefined && li.count > 0 && li.count <= MAX_FIXED_LIST) return true;
     const t = li.iterable?.text ?? '';
@@ -2013,6 +2014,21 @@ class Detector {
     if (/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t, li.node.startIndex)) return true;
     const from = /^\w+$/.test(t) ? this.ctx.importedFrom?.get(t) : undefined;
     return from !== undefined && /(^|\.)(config|configs|settings|constants?|defaults?|enums?)$/.test(from);
+  }
+
+  /**
+   * JS/TS: the members of an enum or a constant map (`Object.values(DataSource)`, `Object.keys(Status).map(…)`, or a
+   * name bound to that): as many items as the code declares. A PascalCase name that is not bound in the file to a value
+   * it computes (an imported enum, a Prisma enum, a `const Roles = {…}`), never a camelCase variable holding data.
+   */
+  private isEnumValues(li: LoopInfo): boolean {
+    let t = li.iterable?.text ?? '';
+    const b = /^[\w$]+$/.test(t) ? this.binding(t, li.node.startIndex) : undefined;
+    if (b) t = b.value.text;
+    const m = /^Object\.(?:values|keys|entries)\(\s*([A-Z][A-Za-z0-9_]*)\s*\)(?:\.filter\([^()]*(?:\([^()]*\)[^()]*)*\))?$/.exec(t.trim());
+    if (!m) return false;
+    const v = this.binding(m[1], li.node.startIndex);
+    return !v || /^(?:\{|Object\.freeze\(\s*\{)/.test(v.value.text.trim());
   }
 
   /**
@@ -2232,7 +2248,8 @@ class Detector {
   private isSteppedBatch(li: LoopInfo): boolean {
     if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
-    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
+    // `i += PAGE_SIZE`, `i += CurrentRateService.MARKET_DATA_PAGE_SIZE` (a class's constant), `i += this.batchSize`.
+    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(?:[\w$]+\.)*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
   }
 
   private isChunked(li: LoopInfo, use: Node): boolean {

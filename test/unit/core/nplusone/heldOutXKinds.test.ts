@@ -225,3 +225,51 @@ describe('N+1 kinds of held-out-x (Go)', () => {
     assert.deepEqual(found.filter((f) => f.severity === 'warning').map((f) => `${f.file}:${f.line} ${f.context}`), ['jobs/regenerate.go:43 job'], found.map((f) => `${f.line} ${f.severity} ${f.message}`).join('\n'));
   });
 });
+
+describe('N+1 kinds of held-out-x (TypeScript)', () => {
+  const service = (loop: string[]): ScanFile => ({
+    path: 'src/market/market.service.ts',
+    text: [
+      "import { PrismaService } from '../prisma.service';",
+      "import { DataSource } from '@prisma/client';",
+      '',
+      'export class MarketService {',
+      '  private static readonly PAGE_SIZE = 10000;',
+      '  constructor(private readonly prismaService: PrismaService) {}',
+      '',
+      '  async run(symbols: string[]) {',
+      ...loop,
+      '  }',
+      '}',
+      '',
+    ],
+  });
+
+  it('a loop stepping by a class\'s page-size constant (`i += MarketService.PAGE_SIZE`, skip: i) reads page by page: the batched form', async () => {
+    const paged = service([
+      '    const count = await this.prismaService.marketData.count();',
+      '    for (let i = 0; i < count; i += MarketService.PAGE_SIZE) {',
+      '      const rows = await this.prismaService.marketData.findMany({ skip: i, take: MarketService.PAGE_SIZE });',
+      '      console.log(rows.length);',
+      '    }',
+    ]);
+    assert.deepEqual(await scanLines([paged]), []);
+    const perSymbol = service(['    for (const symbol of symbols) {', '      await this.prismaService.marketData.findMany({ where: { symbol } });', '    }']);
+    assert.deepEqual(await scanLines([perSymbol]), ['src/market/market.service.ts:10 request warning']);
+  });
+
+  it('a loop over an enum\'s members (`Object.values(DataSource)`, directly or through a name) is as long as the code declares: not a warning', async () => {
+    const viaName = service([
+      '    const dataSources = Object.values(DataSource);',
+      '    return Promise.all(dataSources.map(async (dataSource) => {',
+      '      return this.prismaService.symbolProfile.count({ where: { dataSource } });',
+      '    }));',
+    ]);
+    assert.deepEqual((await scanLines([viaName])).filter((l) => /warning/.test(l)), []);
+    const direct = service(['    for (const ds of Object.keys(DataSource)) {', '      await this.prismaService.symbolProfile.count({ where: { dataSource: ds } });', '    }']);
+    assert.deepEqual((await scanLines([direct])).filter((l) => /warning/.test(l)), []);
+    // The values of a map of data (camelCase, computed) are rows: still a warning.
+    const data = service(['    const bySymbol = await this.load(symbols);', '    for (const row of Object.values(bySymbol)) {', '      await this.prismaService.marketData.update({ where: { id: row.id }, data: {} });', '    }']);
+    assert.deepEqual(await scanLines([data]), ['src/market/market.service.ts:11 request warning']);
+  });
+});
