@@ -880,21 +880,10 @@ class Detector {
   private argsVary(n: Node, li: LoopInfo): { argsVary?: boolean[] } {
     const args = field(n, 'arguments');
     if (!args) return {};
-    const vary = new Set<string>();
-    let fnNode: Node | undefined;
-    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
-    for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
-      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) vary.add(v);
-      // Names (re)assigned in the loop's body before the call change per item too.
-      const before = this.text.slice(l.body.startIndex, n.startIndex);
-      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) vary.add(m[1]);
-      // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
-      for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) vary.add(nm);
-      if (fnNode && !contains(fnNode, l.node)) break;
-    }
+    const vary = this.perItemNames(li, n, 'assigned');
     const fn = field(n, 'function') ?? field(n, 'method');
     const recv = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
-    const mentions = (t: string) => [...vary].some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t.replace(/\.\.\./g, ' ')));
+    const mentions = (t: string) => mentionsName(t, vary);
     // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
     if (recv && mentions(recv.text)) return {};
     const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
@@ -905,6 +894,37 @@ class Detector {
     const keywords = list.filter((a) => /keyword_argument|pair/.test(a.type));
     if (keywords.some((a) => mentions(a.text))) return {};
     return { argsVary: list.filter((a) => !keywords.includes(a)).map((a) => mentions(a.text)) };
+  }
+
+  /**
+   * The names that change from one item of the loop `li` to the next at `node` in its body. `assigned` (a call's
+   * arguments, argsVary): the variables of `li` and of the loops around it inside the same function, and every name
+   * their bodies (re)assign or destructure before `node`. `derived` (a statement's list, listPerItem): the variables of
+   * `li` only, and the names its body sets from one of them before `node`.
+   */
+  private perItemNames(li: LoopInfo, node: Node, which: 'assigned' | 'derived'): Set<string> {
+    const names = new Set<string>();
+    if (which === 'derived') {
+      for (const v of li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      if (!names.size) return names;
+      const before = this.text.slice(li.body.startIndex, node.startIndex);
+      for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
+        if (mentionsName(m[2], names)) names.add(m[1]);
+      }
+      return names;
+    }
+    let fnNode: Node | undefined;
+    for (let p = node.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
+    for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      // Names (re)assigned in the loop's body before the call change per item too.
+      const before = this.text.slice(l.body.startIndex, node.startIndex);
+      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) names.add(m[1]);
+      // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
+      for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) names.add(nm);
+      if (fnNode && !contains(fnNode, l.node)) break;
+    }
+    return names;
   }
 
   /**
@@ -2272,18 +2292,12 @@ class Detector {
   private listPerItem(node: Node): boolean {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li || li.shape !== 'collection' || !li.variable) return false;
-    const names = li.variable.split(/[^\w$@]+/).filter(Boolean);
-    if (!names.length) return false;
-    const mentions = (t: string, ns: readonly string[]) => ns.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t));
-    const derived = [...names];
-    const before = this.text.slice(li.body.startIndex, node.startIndex);
-    for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
-      if (mentions(m[2], derived)) derived.push(m[1]);
-    }
+    const derived = this.perItemNames(li, node, 'derived');
+    if (!derived.size) return false;
     // Only the list the statement is given (after `in:`, `__in=`, `whereIn(`, `inArray(`, `In(`, `ANY(`): a bulk method
     // handed the item (`bulk_get_or_create(value)` per group) is given a group, the batch it is for.
     const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text);
-    return !!list && mentions(node.text.slice(list.index), derived);
+    return !!list && mentionsName(node.text.slice(list.index), derived);
   }
 
   private checkDbCall(hit: DbHit): void {
@@ -3296,3 +3310,9 @@ function trimSpan(text: string, s: { start: number; end: number }): { start: num
   return { start: s.start, end: Math.max(end, s.start + 1) };
 }
 
+/** Does `text` mention one of `names` as a name of its own (not a member `x.id`, not part of a longer name; a spread `...v` counts)? */
+function mentionsName(text: string, names: Iterable<string>): boolean {
+  const t = text.replace(/\.\.\./g, ' ');
+  for (const v of names) if (new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t)) return true;
+  return false;
+}
