@@ -56,6 +56,15 @@ export interface NPlusOneEvidence {
   itemBefore?: string[];
   /** Where the loop's collection comes from (loopSource.ts): one parent's children, or a page of the data. */
   source?: LoopSource;
+  /** The loop walks a parameter of the function it is in (`for key, value := range settings` in `initAdminSettings(settings …)`): the function's name and the parameter's position (fixedListCallers.ts asks its callers). */
+  param?: LoopParam;
+}
+
+/** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
+export interface LoopParam {
+  fn: string;
+  index: number;
+  name: string;
 }
 
 interface DbHit {
@@ -109,6 +118,8 @@ export interface FileCallFacts {
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
   functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
+  /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
+  callLiterals?: [string, number, number[]][];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
   /** Names called outside every named function inside a handler or scheduled callback (per request or tick). */
@@ -152,6 +163,8 @@ export interface PendingLoopCall {
   callee: string;
   /** Where the loop's collection comes from (loopSource.ts), for the finding's evidence. */
   source?: LoopSource;
+  /** The loop walks its function's parameter (NPlusOneEvidence.param). */
+  param?: LoopParam;
   /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
   possible?: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
@@ -624,7 +637,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -654,6 +667,28 @@ class Detector {
       }
     }
     return out.size ? { scheduledCalls: [...out] } : {};
+  }
+
+  /**
+   * Every call of the file by name, with its 1-based line and the positions of its positional arguments that are a
+   * literal list or map of at most MAX_FIXED_LIST items (`initAdminSettings(map[string]string{…})`, `f(["a", "b"])`).
+   * Keyword arguments are never such a position (they do not map to parameters by position here).
+   */
+  private callLiterals(): [string, number, number[]][] {
+    const out: [string, number, number[]][] = [];
+    for (const n of this.calls) {
+      const name = this.calleeName(n);
+      const args = field(n, 'arguments');
+      if (!name || !args) continue;
+      const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
+      const at: number[] = [];
+      list.forEach((a, i) => {
+        const items = this.arrayElements(a) ?? (/^(dictionary|object|hash)$/.test(a.type) && !named(a).some((e) => /spread|splat/.test(e.type)) ? named(a).filter((c) => !this.a.commentTypes.has(c.type)) : undefined);
+        if (items && items.length > 0 && items.length <= MAX_FIXED_LIST && !/keyword_argument|pair/.test(a.type)) at.push(i);
+      });
+      out.push([name, this.lineOf(n.startIndex) + 1, at]);
+    }
+    return out;
   }
 
   private topCalls(defs: Node[]): { topCalls: string[]; laterCalls: string[] } {
@@ -1797,7 +1832,24 @@ class Detector {
     const root = this.iterableRoot(li);
     const b = root ? this.binding(root, li.node.startIndex) : undefined;
     const source = loopSourceOf(li.iterable.text.slice(0, 400), b ? b.value.text.slice(0, 800) : undefined);
-    return source ? { source } : {};
+    const param = root && !b ? this.loopParam(li, root) : undefined;
+    return { ...(source ? { source } : {}), ...(param ? { param } : {}) };
+  }
+
+  /**
+   * The loop walks a parameter of the named function it is in, as given (`for _, e := range events`, `for key, value in
+   * settings.items()`, `Object.entries(settings)`): the function's name and the parameter's position. Not when the function
+   * assigns the name before the loop (that is the function's own value) nor for a function literal (no callers by name).
+   */
+  private loopParam(li: LoopInfo, root: string): LoopParam | undefined {
+    const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const r = escapeRe(root);
+    if (!new RegExp(`^(?:${r}|${r}\\.(?:items|keys|values|entries|each|each_pair)(?:\\(\\))?|Object\\.(?:entries|keys|values)\\(\\s*${r}\\s*\\)|enumerate\\(\\s*${r}\\s*\\))$`).test(it)) return undefined;
+    const def = this.enclosingFunctionOf(li.node);
+    const fn = def ? field(def, 'name')?.text : undefined;
+    if (!def || !fn || !/^[A-Za-z_$][\w$]*[!?]?$/.test(fn)) return undefined;
+    const index = this.paramNames(def)?.indexOf(root) ?? -1;
+    return index >= 0 ? { fn, index, name: root } : undefined;
   }
 
   /** Root identifier of an iterable (`users` of `users.rows`, `result.rows`, `await users`). */
