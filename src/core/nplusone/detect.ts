@@ -1697,13 +1697,33 @@ class Detector {
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const tree = loop && node ? this.treeBuiltNodeByNode(li, node) : undefined;
+    let cap: string | undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
+      ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The loop walks only what a list holds past a configured cap (hanko: `if len(active) >= limit { for i := limit - 1; i <
+   * len(active); i++ { Delete(active[i]) } }`; `for s in sessions[max_sessions:]`; `for (const s of rows.slice(keep))`):
+   * the items beyond the limit, trimmed as each new one comes — one or two per call in steady state, not the data. The cap
+   * must be a name (or a field) saying limit, max, cap, keep or retain, not a number. The cap as written, or undefined.
+   */
+  private overflowPastCap(li: LoopInfo): string | undefined {
+    const head = this.text.slice(li.node.startIndex, Math.max(li.node.startIndex, li.body.startIndex)).replace(/\s+/g, ' ');
+    const capOk = (t: string) => /(?:limit|max|cap|keep|retain)/i.test(t) && /^[\w.()\s+-]+$/.test(t) && !/^\s*\d+\s*$/.test(t);
+    // C-style counter from the cap to the list's length: Go, JS/TS, Java.
+    const counter = /\bfor\s*\(?\s*(?:let\s+|var\s+|int\s+)?([A-Za-z_]\w*)\s*:?=\s*([^;]+?)\s*;\s*\1\s*<\s*(?:len\(\s*[\w.]+\s*\)|[\w.]+\.(?:length|size\(\)))\s*;/.exec(head);
+    if (counter && capOk(counter[2])) return counter[2].trim();
+    // A slice from the cap: Python `xs[cap:]`, JS `xs.slice(cap)`.
+    const slice = /\bin\s+[\w.]+\[\s*([^:\]]+?)\s*:\s*\]/.exec(head) ?? /\bof\s+[\w.]+\.slice\(\s*([^,)]+?)\s*\)/.exec(head);
+    if (slice && capOk(slice[1])) return slice[1].trim();
+    return undefined;
   }
 
   /**
