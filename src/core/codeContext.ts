@@ -29,6 +29,15 @@ const MIGRATOR_PATH = /(^|\/)([\w.-]*[-_])?migrators?([-_][\w.-]*)?\//i;
 const JOB_TEXT = /@(?:shared_task|app\.task|celery\.task|dramatiq\.actor|actor|scheduler\.(?:add|scheduled_job|task))\b|\binclude\s+Sidekiq::(?:Worker|Job)\b|<\s*(?:ApplicationJob|ActiveJob::Base)\b|@(?:Scheduled|Processor|Process|Cron)\s*\(|\bextends\s+(?:BaseProcessor|WorkerHost|BaseTask|BaseJob)\b/;
 /** A command-line program: Python click/typer commands (`@click.command()`, `@plugins_group.command("install")` in a file importing click). */
 const SCRIPT_TEXT = /^(?:import\s+(?:click|typer)\b|from\s+(?:click|typer)\s+import\b)[\s\S]*@\w+(?:\.\w+)*\.command\(/m;
+/**
+ * A Go command-line program's command (cobra `&cobra.Command{ Use: "import" …`, urfave/cli `&cli.Command{ Name: "import" …`):
+ * an operator's one-off (import, export, convert, generate, create a key) is a script. A command meant to run again and
+ * again — on a schedule (cleanup, purge, prune, sync…) — is a job; one that serves or runs the app (serve, start, worker)
+ * keeps its path's context (what it starts is request code).
+ */
+const GO_COMMAND_TEXT = /\b(?:cobra\.Command\s*\{[^}]*?\bUse|cli\.Command\s*\{[^}]*?\bName)\s*:\s*"([\w-]+)/;
+const RECURRING_COMMAND = /^(?:clean(?:up)?|purge|prune|sweep|gc|expire|vacuum|sync|reindex|cron|schedule|tick|digest|notify|rotate)/i;
+const SERVING_COMMAND = /^(?:serve|server|start|run|worker|daemon|watch|listen|all|public|admin|api|web|app|agent)$/i;
 const TEST_TEXT = /^\s*(?:import\s+pytest|from\s+django\.test\s+import|require\s+['"](?:rails_helper|spec_helper|test_helper)['"]|import\s+\{[^}]*\b(?:describe|it|test)\b[^}]*\}\s+from\s+['"](?:vitest|@jest\/globals|mocha)['"])/m;
 
 /** The context of a file, from its path (forward slashes) and optionally its text. */
@@ -42,6 +51,9 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
   if (SEED_PATH.test(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
+  const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : undefined;
+  if (command && RECURRING_COMMAND.test(command)) return 'job';
+  if (command && !SERVING_COMMAND.test(command) && !JOB_PATH.test(p)) return 'script';
   if (JOB_PATH.test(p) || (head && JOB_TEXT.test(head))) return 'job';
   return 'request';
 }

@@ -64,6 +64,24 @@ export function depthAt(text: string, at: number, open: string, close: string, q
   return depth;
 }
 
+/**
+ * Just past the closer that ends the bracket opened before `from` (scanning at depth 1 from `from`), outside quoted
+ * text (no escapes); the text's length when it never closes.
+ */
+export function closingEnd(text: string, from: number, open: string, close: string, quotes: string): number {
+  let depth = 1;
+  let quote: string | undefined;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (quotes.includes(c)) quote = c;
+    else if (open.includes(c)) depth++;
+    else if (close.includes(c) && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
 /** Why a SQL text is too big for a parser (one line), or undefined when it is within the limits. */
 export function sqlOverLimit(sql: string): string | undefined {
   if (sql.length > LIMITS.statementChars) return `not analysed: the statement is ${formatChars(sql.length)}, over the limit of ${formatChars(LIMITS.statementChars)}`;

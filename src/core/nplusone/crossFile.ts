@@ -11,7 +11,7 @@
  */
 import type { Finding, Span } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
+import type { FileCallFacts, LoopParam, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { escapeRe, RULE_ID } from './detect';
 import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
 import { remotePossible } from './loopEvidence';
@@ -137,6 +137,10 @@ export class CrossFileCalls {
   private readonly order = new Map<string, number>();
   /** Go: per file, its imports and declarations (calls are resolved by package and receiver type, goResolve.ts). */
   private readonly goFiles = new Map<string, GoFileFacts>();
+  /** Per file (outside tests), its calls with the positions given a short literal (FileCallFacts.callLiterals), and its family. */
+  private readonly literalCalls = new Map<string, { family: string; calls: [string, number, number[]][] }>();
+  /** The calls of literalCalls by `family:name`, for one version of the index. */
+  private callsByName: { version: number; of: Map<string, { file: string; line: number; literal: number[] }[]> } | undefined;
   /** Python: per module as written, whether a file of the project is it (projectHolds). */
   private readonly held = new Map<string, boolean>();
   /** implementers() per type, for one version of the index. */
@@ -157,6 +161,7 @@ export class CrossFileCalls {
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
     if (facts.go) this.goFiles.set(file, facts.go);
+    if (facts.callLiterals?.length && codeContextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
@@ -194,6 +199,7 @@ export class CrossFileCalls {
     this.javaClasses.delete(file);
     this.supertypes.delete(file);
     this.goFiles.delete(file);
+    this.literalCalls.delete(file);
     this.add(file, language, facts);
     const at = (f: string) => this.order.get(f) ?? 0;
     for (const list of this.defs.values()) if (list.some((d) => d.file === file)) list.sort((a, b) => at(a.file) - at(b.file));
@@ -641,13 +647,60 @@ export class CrossFileCalls {
   adjust(findings: Finding[]): Finding[] {
     return findings.map((f) => {
       if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
-      const ev = f.evidence as { itemBefore?: string[] } | undefined;
+      const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam } | undefined;
       const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
       const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
-      if (!remote) return f;
+      if (!remote) return ev?.param ? this.overFixedList(f, ev.param) : f;
       const possible = remotePossible(remote);
       return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
     });
+  }
+
+  /**
+   * A loop over its function's parameter where every caller hands that parameter a short literal list or map (issue 14,
+   * "a parent's few children": opengist's `initAdminSettings(settings)`, called only with a five-key map): as many round
+   * trips as the code writes, as a loop over a literal is (detect's isFixedSmallList), one call away — `info`, with the
+   * callers named. By name, bounded: the function has one definition in its language family (outside tests) and at least
+   * one caller outside tests and outside itself (a recursion over a tree's children does not decide), and every such call
+   * gives the parameter's position a literal of at most 10 items. A caller passing anything else — a query's rows, a
+   * request's list, a name — keeps the warning: n1-22 measured that the caller's class ("one parent's children", a
+   * request's list) does not separate real N+1s from fine loops; only a literal does.
+   */
+  private overFixedList(f: Finding, param: LoopParam): Finding {
+    const family = f.file !== undefined ? this.familyOf(f.file) : undefined;
+    if (!family) return f;
+    const defs = this.defs.get(`${family}:${param.fn}`) ?? [];
+    if (defs.length !== 1) return f;
+    const own = defs[0];
+    if (this.callsByName?.version !== this.version) {
+      const of = new Map<string, { file: string; line: number; literal: number[] }[]>();
+      for (const [file, { family: fam, calls }] of this.literalCalls) {
+        for (const [name, line, literal] of calls) {
+          const key = `${fam}:${name}`;
+          const list = of.get(key);
+          if (list) list.push({ file, line, literal });
+          else of.set(key, [{ file, line, literal }]);
+        }
+      }
+      this.callsByName = { version: this.version, of };
+    }
+    const calls = (this.callsByName.of.get(`${family}:${param.fn}`) ?? []).filter((c) => !(c.file === own.file && own.endLine !== undefined && c.line >= own.line && c.line <= own.endLine));
+    if (!calls.length || !calls.every((c) => c.literal.includes(param.index))) return f;
+    const where = calls.slice(0, 3).map((c) => (c.file === f.file ? `line ${c.line}` : `${this.inProject(c.file)}:${c.line}`)).join(', ') + (calls.length > 3 ? ` and ${calls.length - 3} more` : '');
+    return {
+      ...f,
+      severity: 'info',
+      message: `Possible N+1 over a fixed list (every caller of \`${param.fn}\` passes \`${param.name}\` as a literal of at most 10 items: ${where}): ${f.message}`,
+      evidence: { ...(f.evidence ?? {}), fixedCallers: calls.map((c) => ({ file: c.file, line: c.line })) },
+    };
+  }
+
+  /** The language family of a file the index read (its calls' family), else from its name. */
+  private familyOf(file: string): string | undefined {
+    const known = this.literalCalls.get(file)?.family;
+    if (known) return known;
+    const lang = languageOf(file);
+    return lang ? languageFolderOf(lang) : undefined;
   }
 
   /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
@@ -663,6 +716,7 @@ export class CrossFileCalls {
       kind: 'call-in-loop', library: def.mixin ? 'sequelize' : 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
       callee: { name: callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
       ...(call.source ? { source: call.source } : {}),
+      ...(call.param ? { param: call.param } : {}),
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`

@@ -56,6 +56,15 @@ export interface NPlusOneEvidence {
   itemBefore?: string[];
   /** Where the loop's collection comes from (loopSource.ts): one parent's children, or a page of the data. */
   source?: LoopSource;
+  /** The loop walks a parameter of the function it is in (`for key, value := range settings` in `initAdminSettings(settings …)`): the function's name and the parameter's position (fixedListCallers.ts asks its callers). */
+  param?: LoopParam;
+}
+
+/** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
+export interface LoopParam {
+  fn: string;
+  index: number;
+  name: string;
 }
 
 interface DbHit {
@@ -109,6 +118,8 @@ export interface FileCallFacts {
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
   functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
+  /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
+  callLiterals?: [string, number, number[]][];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
   /** Names called outside every named function inside a handler or scheduled callback (per request or tick). */
@@ -152,6 +163,8 @@ export interface PendingLoopCall {
   callee: string;
   /** Where the loop's collection comes from (loopSource.ts), for the finding's evidence. */
   source?: LoopSource;
+  /** The loop walks its function's parameter (NPlusOneEvidence.param). */
+  param?: LoopParam;
   /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
   possible?: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
@@ -624,7 +637,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -654,6 +667,28 @@ class Detector {
       }
     }
     return out.size ? { scheduledCalls: [...out] } : {};
+  }
+
+  /**
+   * Every call of the file by name, with its 1-based line and the positions of its positional arguments that are a
+   * literal list or map of at most MAX_FIXED_LIST items (`initAdminSettings(map[string]string{…})`, `f(["a", "b"])`).
+   * Keyword arguments are never such a position (they do not map to parameters by position here).
+   */
+  private callLiterals(): [string, number, number[]][] {
+    const out: [string, number, number[]][] = [];
+    for (const n of this.calls) {
+      const name = this.calleeName(n);
+      const args = field(n, 'arguments');
+      if (!name || !args) continue;
+      const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
+      const at: number[] = [];
+      list.forEach((a, i) => {
+        const items = this.arrayElements(a) ?? (/^(dictionary|object|hash)$/.test(a.type) && !named(a).some((e) => /spread|splat/.test(e.type)) ? named(a).filter((c) => !this.a.commentTypes.has(c.type)) : undefined);
+        if (items && items.length > 0 && items.length <= MAX_FIXED_LIST && !/keyword_argument|pair/.test(a.type)) at.push(i);
+      });
+      out.push([name, this.lineOf(n.startIndex) + 1, at]);
+    }
+    return out;
   }
 
   private topCalls(defs: Node[]): { topCalls: string[]; laterCalls: string[] } {
@@ -880,21 +915,10 @@ class Detector {
   private argsVary(n: Node, li: LoopInfo): { argsVary?: boolean[] } {
     const args = field(n, 'arguments');
     if (!args) return {};
-    const vary = new Set<string>();
-    let fnNode: Node | undefined;
-    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
-    for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
-      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) vary.add(v);
-      // Names (re)assigned in the loop's body before the call change per item too.
-      const before = this.text.slice(l.body.startIndex, n.startIndex);
-      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) vary.add(m[1]);
-      // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
-      for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) vary.add(nm);
-      if (fnNode && !contains(fnNode, l.node)) break;
-    }
+    const vary = this.perItemNames(li, n, 'assigned');
     const fn = field(n, 'function') ?? field(n, 'method');
     const recv = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
-    const mentions = (t: string) => [...vary].some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t.replace(/\.\.\./g, ' ')));
+    const mentions = (t: string) => mentionsName(t, vary);
     // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
     if (recv && mentions(recv.text)) return {};
     const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
@@ -905,6 +929,37 @@ class Detector {
     const keywords = list.filter((a) => /keyword_argument|pair/.test(a.type));
     if (keywords.some((a) => mentions(a.text))) return {};
     return { argsVary: list.filter((a) => !keywords.includes(a)).map((a) => mentions(a.text)) };
+  }
+
+  /**
+   * The names that change from one item of the loop `li` to the next at `node` in its body. `assigned` (a call's
+   * arguments, argsVary): the variables of `li` and of the loops around it inside the same function, and every name
+   * their bodies (re)assign or destructure before `node`. `derived` (a statement's list, listPerItem): the variables of
+   * `li` only, and the names its body sets from one of them before `node`.
+   */
+  private perItemNames(li: LoopInfo, node: Node, which: 'assigned' | 'derived'): Set<string> {
+    const names = new Set<string>();
+    if (which === 'derived') {
+      for (const v of li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      if (!names.size) return names;
+      const before = this.text.slice(li.body.startIndex, node.startIndex);
+      for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
+        if (mentionsName(m[2], names)) names.add(m[1]);
+      }
+      return names;
+    }
+    let fnNode: Node | undefined;
+    for (let p = node.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
+    for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      // Names (re)assigned in the loop's body before the call change per item too.
+      const before = this.text.slice(l.body.startIndex, node.startIndex);
+      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) names.add(m[1]);
+      // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
+      for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) names.add(nm);
+      if (fnNode && !contains(fnNode, l.node)) break;
+    }
+    return names;
   }
 
   /**
@@ -1642,13 +1697,33 @@ class Detector {
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const tree = loop && node ? this.treeBuiltNodeByNode(li, node) : undefined;
+    let cap: string | undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
+      ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The loop walks only what a list holds past a configured cap (hanko: `if len(active) >= limit { for i := limit - 1; i <
+   * len(active); i++ { Delete(active[i]) } }`; `for s in sessions[max_sessions:]`; `for (const s of rows.slice(keep))`):
+   * the items beyond the limit, trimmed as each new one comes — one or two per call in steady state, not the data. The cap
+   * must be a name (or a field) saying limit, max, cap, keep or retain, not a number. The cap as written, or undefined.
+   */
+  private overflowPastCap(li: LoopInfo): string | undefined {
+    const head = this.text.slice(li.node.startIndex, Math.max(li.node.startIndex, li.body.startIndex)).replace(/\s+/g, ' ');
+    const capOk = (t: string) => /(?:limit|max|cap|keep|retain)/i.test(t) && /^[\w.()\s+-]+$/.test(t) && !/^\s*\d+\s*$/.test(t);
+    // C-style counter from the cap to the list's length: Go, JS/TS, Java.
+    const counter = /\bfor\s*\(?\s*(?:let\s+|var\s+|int\s+)?([A-Za-z_]\w*)\s*:?=\s*([^;]+?)\s*;\s*\1\s*<\s*(?:len\(\s*[\w.]+\s*\)|[\w.]+\.(?:length|size\(\)))\s*;/.exec(head);
+    if (counter && capOk(counter[2])) return counter[2].trim();
+    // A slice from the cap: Python `xs[cap:]`, JS `xs.slice(cap)`.
+    const slice = /\bin\s+[\w.]+\[\s*([^:\]]+?)\s*:\s*\]/.exec(head) ?? /\bof\s+[\w.]+\.slice\(\s*([^,)]+?)\s*\)/.exec(head);
+    if (slice && capOk(slice[1])) return slice[1].trim();
+    return undefined;
   }
 
   /**
@@ -1777,7 +1852,24 @@ class Detector {
     const root = this.iterableRoot(li);
     const b = root ? this.binding(root, li.node.startIndex) : undefined;
     const source = loopSourceOf(li.iterable.text.slice(0, 400), b ? b.value.text.slice(0, 800) : undefined);
-    return source ? { source } : {};
+    const param = root && !b ? this.loopParam(li, root) : undefined;
+    return { ...(source ? { source } : {}), ...(param ? { param } : {}) };
+  }
+
+  /**
+   * The loop walks a parameter of the named function it is in, as given (`for _, e := range events`, `for key, value in
+   * settings.items()`, `Object.entries(settings)`): the function's name and the parameter's position. Not when the function
+   * assigns the name before the loop (that is the function's own value) nor for a function literal (no callers by name).
+   */
+  private loopParam(li: LoopInfo, root: string): LoopParam | undefined {
+    const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const r = escapeRe(root);
+    if (!new RegExp(`^(?:${r}|${r}\\.(?:items|keys|values|entries|each|each_pair)(?:\\(\\))?|Object\\.(?:entries|keys|values)\\(\\s*${r}\\s*\\)|enumerate\\(\\s*${r}\\s*\\))$`).test(it)) return undefined;
+    const def = this.enclosingFunctionOf(li.node);
+    const fn = def ? field(def, 'name')?.text : undefined;
+    if (!def || !fn || !/^[A-Za-z_$][\w$]*[!?]?$/.test(fn)) return undefined;
+    const index = this.paramNames(def)?.indexOf(root) ?? -1;
+    return index >= 0 ? { fn, index, name: root } : undefined;
   }
 
   /** Root identifier of an iterable (`users` of `users.rows`, `result.rows`, `await users`). */
@@ -2289,18 +2381,12 @@ class Detector {
   private listPerItem(node: Node): boolean {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li || li.shape !== 'collection' || !li.variable) return false;
-    const names = li.variable.split(/[^\w$@]+/).filter(Boolean);
-    if (!names.length) return false;
-    const mentions = (t: string, ns: readonly string[]) => ns.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t));
-    const derived = [...names];
-    const before = this.text.slice(li.body.startIndex, node.startIndex);
-    for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
-      if (mentions(m[2], derived)) derived.push(m[1]);
-    }
+    const derived = this.perItemNames(li, node, 'derived');
+    if (!derived.size) return false;
     // Only the list the statement is given (after `in:`, `__in=`, `whereIn(`, `inArray(`, `In(`, `ANY(`): a bulk method
     // handed the item (`bulk_get_or_create(value)` per group) is given a group, the batch it is for.
     const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text);
-    return !!list && mentions(node.text.slice(list.index), derived);
+    return !!list && mentionsName(node.text.slice(list.index), derived);
   }
 
   private checkDbCall(hit: DbHit): void {
@@ -3313,3 +3399,9 @@ function trimSpan(text: string, s: { start: number; end: number }): { start: num
   return { start: s.start, end: Math.max(end, s.start + 1) };
 }
 
+/** Does `text` mention one of `names` as a name of its own (not a member `x.id`, not part of a longer name; a spread `...v` counts)? */
+function mentionsName(text: string, names: Iterable<string>): boolean {
+  const t = text.replace(/\.\.\./g, ' ');
+  for (const v of names) if (new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t)) return true;
+  return false;
+}

@@ -81,6 +81,19 @@ describe('core/codeContext', () => {
     assert.equal(codeContextOf('src/app/case/scheduled.py', 'from app.scheduler import scheduler\n\n@scheduler.add(every(1).hour, name="close")\ndef close_cases(db_session):\n    pass\n'), 'job');
   });
 
+  it('a Go command-line command: a one-off is a script, a recurring one a job, a serving one keeps its path (n1-22, hanko cmd/)', () => {
+    const cobra = (use: string) => `package user\n\nimport "github.com/spf13/cobra"\n\nfunc NewCommand() *cobra.Command {\n\tcmd := &cobra.Command{\n\t\tUse:   "${use}",\n\t\tShort: "x",\n\t}\n\treturn cmd\n}\n`;
+    assert.equal(codeContextOf('backend/cmd/user/import.go', cobra('import')), 'script');
+    assert.equal(codeContextOf('backend/cmd/jwk/create.go', cobra('create')), 'script');
+    assert.equal(codeContextOf('backend/cmd/cleanup/cleanup.go', cobra('cleanup')), 'job');
+    assert.equal(codeContextOf('backend/cmd/serve/all.go', cobra('all')), 'request');
+    const urfave = 'package main\n\nimport "github.com/urfave/cli/v2"\n\nvar cmdExport = &cli.Command{\n\tName:  "export",\n\tUsage: "x",\n}\n';
+    assert.equal(codeContextOf('cmd/export.go', urfave), 'script');
+    // Not a command: a handler that only mentions cobra in a comment, and a TypeScript file.
+    assert.equal(codeContextOf('backend/handler/user.go', 'package handler\n\n// not a cobra.Command\nfunc X() {}\n'), 'request');
+    assert.equal(codeContextOf('src/cmd.ts', 'const c = cobra.Command{ Use: "import" }'), 'request');
+  });
+
   it('caps findings outside request and job code at info, and the cap is configurable', () => {
     assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '')[0].severity, 'info');
     assert.equal(applyContext([f('warning')], 'app/jobs/x_job.rb', '')[0].severity, 'warning');

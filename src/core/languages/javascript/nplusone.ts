@@ -6,6 +6,7 @@ import { field, named, same, stringValue, buildChain, loopBody, calleeParts, mem
 import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
+import { closingEnd } from '../../limits';
 
 const JS_LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'each', 'eachSeries', 'mapSeries', 'eachLimit', 'mapLimit', 'forEachSeries', 'forEachOf', 'mapValues']);
 const JS_FUNCS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
@@ -186,17 +187,14 @@ const PRISMA_OPS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'fin
 const PRISMA_WRITE = /^(create|update|upsert|delete)/;
 const PRISMA_BATCH = /^(create|update|delete)Many/;
 
-/** The text without the `{…}` value of each key `key` matches (the match ends at its opening brace), braces balanced. */
+/** The text without the `{…}` value of each key `key` matches (the match ends at its opening brace), braces balanced outside strings. */
 function withoutNested(text: string, key: RegExp): string {
   let out = '';
   let from = 0;
   for (let m = key.exec(text); m; m = key.exec(text)) {
-    let depth = 1;
-    let i = m.index + m[0].length;
-    for (; i < text.length && depth > 0; i++) depth += text[i] === '{' ? 1 : text[i] === '}' ? -1 : 0;
     out += text.slice(from, m.index);
-    from = i;
-    key.lastIndex = i;
+    from = closingEnd(text, m.index + m[0].length, '{', '}', `'"\``);
+    key.lastIndex = from;
   }
   return out + text.slice(from);
 }
