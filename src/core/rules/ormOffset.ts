@@ -28,9 +28,10 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)
   // (arguments may hold one level of parentheses: `.offset(Parameter(n + 2))`). `skip` pairs with `take`
   // only: `.skip(x).limit(n)` is a Java/Kotlin stream (`lines().skip(n).limit(m)`) or a MongoDB cursor.
-  // A dot may end the line before the call (Ruby's `limit(n).\n  offset(x)`).
-  { re: /\.\s*(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?\.\s*(limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2], sql: (m) => m[1] !== 'skip' || m[3] === 'take' },
-  { re: /\.\s*(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.\s*(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
+  // A dot may end the line after a call (Ruby's `limit(n).\n  offset(x)`); a sentence's full stop before a word does not
+  // (`… from top.\n  offset(int, optional): …` in a docstring).
+  { re: /(?:\.|(?<=\))\.[ \t]*\r?\n[ \t]*)(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?(?:\.|\)\.[ \t]*\r?\n[ \t]*)(limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2], sql: (m) => m[1] !== 'skip' || m[3] === 'take' },
+  { re: /(?:\.|(?<=\))\.[ \t]*\r?\n[ \t]*)(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.[ \t]*(?:\r?\n[ \t]*)?(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
   // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
   { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2], at: (m) => m[0].lastIndexOf(m[1], m[0].length - m[2].length) },
   // { take: n, skip: x } spread into find options (`findMany({ ...criteria, ...(size > 0 && { take: size, skip: … }) })`):
@@ -43,8 +44,9 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   // `.page(page, pageSize)` at the end of a query chain (`page(0, n)` is the first page only).
   { re: /\.(paginate)\(([^()]{0,160}\b(?:per_page|max_per_page)\s*=[^()]{0,160})\)/g, what: () => '.paginate(…): LIMIT/OFFSET', value: () => 'x', langs: /\.py$/, at: () => 1 },
   // Rails: will_paginate's `.paginate(page: params[:page], per_page: 100)` and Kaminari's `.page(params[:page]).per(25)` page
-  // an ActiveRecord relation with LIMIT/OFFSET (a literal first page, `page: 1`, is not pagination).
-  { re: /\.\s*(paginate)\(\s*(?:[^()]|\([^()]{0,80}\)){0,200}?(?:\bpage:|:page\s*=>)\s*((?:[^(),]|\([^()]{0,80}\)){1,80})/g, what: (m) => `.paginate(page: ${m[2].trim()}): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
+  // an ActiveRecord relation with LIMIT/OFFSET (a literal first page, `page: 1`, is not pagination; an array's
+  // `Array.new(n).paginate(…)`, `[…].paginate`, `.to_a.paginate` pages in memory).
+  { re: /(?<!Array\.new\([^()]{0,40}\)|\]|\.to_a)\.\s*(paginate)\(\s*(?:[^()]|\([^()]{0,80}\)){0,200}?(?:\bpage:|:page\s*=>)\s*((?:[^(),]|\([^()]{0,80}\)){1,80})/g, what: (m) => `.paginate(page: ${m[2].trim()}): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
   { re: /\.\s*(page)\(\s*((?:[^()]|\([^()]{0,80}\)){1,80}?)\s*\)\s*\.\s*per\(/g, what: (m) => `.page(${m[2].trim()}).per(…): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('page') },
   { re: /\.(?:query|orderBy|where\w*|joinRelated|withGraphFetched|select|column)\((?:[^()]|\([^()]{0,80}\)){0,200}\)[\s\S]{0,240}?\.(page)\(\s*([^(),]{1,60}?)\s*,\s*[^(),]{1,60}\)/g, what: (m) => `.page(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('.page(') + 1 },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]

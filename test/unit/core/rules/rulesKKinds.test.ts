@@ -119,6 +119,10 @@ describe('rules-k kinds: ORM and page-helper offsets', () => {
     ]);
     // Python's paginate keeps its own shape; `.page(…).per(…)` is Ruby's.
     assert.equal(findOrmOffsets('items = store.page(n).per(25)', 'app/list.py', []).length, 0);
+    // An array paged in memory, and a docstring whose sentence ends before `offset(…)`, are not SQL pagination.
+    assert.equal(findOrmOffsets('    Array.new(total).paginate(page: @page, per_page: @per_page)\n    ids.to_a.paginate(page: page)', 'app/models/search/response.rb', []).length, 0);
+    const doc = ['def list_reports(limit=None, offset=None):', '    """Args:', '        limit(int, optional): The number of reports to return.', '        offset(int, optional): The number of reports to skip from top.', '    """', '    return db.query(limit=limit)'].join('\n');
+    assert.equal(findOrmOffsets(doc, 'critiquebrainz/db/spam_report.py', []).length, 0);
   });
 
   it('an evaluation suite is test code (its expected outputs are fixtures)', () => {
