@@ -188,7 +188,9 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   const table = typeof e.table === 'string' ? e.table : undefined;
   // The column the expression wraps: when the lookup's index holds it as a later key (`UNIQUE (type, name)` and
   // `type = 'USER' AND lower(name) = …`), the expression is what loses that index — the warning stands.
-  const wrapped = typeof e.column === 'string' ? e.column.split('.').pop()! : undefined;
+  // A pattern with a leading wildcard never used a later key (`tenant_id = $1 AND name ILIKE '%x%'` reads the tenant's rows
+  // by `(tenant_id, name)` with or without it): only an expression compared by equality loses one.
+  const wrapped = typeof e.column === 'string' && f.ruleId === 'non-sargable-predicate' ? e.column.split('.').pop()! : undefined;
   const key = Array.isArray(e.pinnedBy)
     ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c) && !(wrapped && declaredLaterKey(declared, table, c, wrapped)))
     : undefined;

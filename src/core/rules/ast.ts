@@ -25,6 +25,8 @@ export interface TableRef {
 
 export interface Scope {
   tables: TableRef[];
+  /** Set-returning functions in FROM (`unnest(w.tags) AS tag`, `jsonb_each(x) AS e(k, v)`): their alias and column names. */
+  functions?: { alias: string; columns: string[] }[];
   parent?: Scope;
 }
 
@@ -82,6 +84,38 @@ export function tablesOf(query: Node): TableRef[] {
   return out;
 }
 
+/** The set-returning functions a SELECT reads FROM (`unnest(x) AS t`, `jsonb_each(j) AS e(k, v)`), by alias, lower case. */
+function functionsOf(query: Node): { alias: string; columns: string[] }[] {
+  if (query.type !== 'select') return [];
+  const out: { alias: string; columns: string[] }[] = [];
+  for (const f of query.from ?? []) {
+    if (f?.type !== 'call' || !f.alias?.name) continue;
+    out.push({ alias: String(f.alias.name).toLowerCase(), columns: (f.alias.columns ?? []).map((c: Node) => String(c?.name ?? '').toLowerCase()) });
+  }
+  return out;
+}
+
+/**
+ * Is the reference a value a set-returning function in FROM produces (`tag` of `unnest(w.tags) AS tag`, `e.k` of
+ * `jsonb_each(x) AS e(k, v)`), not a table's column? Such a value has no index: wrapping it or matching it hides none.
+ */
+export function isFunctionOutput(ref: Node, scope: Scope | undefined): boolean {
+  if (ref?.type !== 'ref' || ref.name === '*') return false;
+  const name = String(ref.name).toLowerCase();
+  const qualifier = typeof ref.table?.name === 'string' ? String(ref.table.name).toLowerCase() : undefined;
+  for (let s = scope; s; s = s.parent) {
+    const fns = s.functions ?? [];
+    if (qualifier) {
+      if (s.tables.some((t) => t.alias.toLowerCase() === qualifier)) return false;
+      if (fns.some((f) => f.alias === qualifier)) return true;
+      continue;
+    }
+    if (fns.some((f) => (f.columns.length ? f.columns.includes(name) : f.alias === name))) return true;
+    if (s.tables.length) return false;
+  }
+  return false;
+}
+
 interface Visit {
   node: Node;
   info: VisitInfo;
@@ -107,7 +141,8 @@ function visitOrder(root: Node): Visit[] {
     let queryDepth = info.queryDepth;
     let inPredicate = info.inPredicate;
     if (node.type && QUERY_TYPES.has(node.type)) {
-      scope = { tables: tablesOf(node), parent: info.scope };
+      const functions = functionsOf(node);
+      scope = { tables: tablesOf(node), ...(functions.length ? { functions } : {}), parent: info.scope };
       if (info.query) queryDepth++;
       query = node;
       inPredicate = false;

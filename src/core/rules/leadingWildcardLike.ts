@@ -3,7 +3,7 @@
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
 import { rowsPhrase } from '../catalogFacts';
-import { atOperators, equalitySiblings, indexExpressionText, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, equalitySiblings, indexExpressionText, isFunctionOutput, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, walk, type Node, type Scope } from './ast';
 import type { Rule } from './types';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
@@ -15,6 +15,24 @@ export function hasLeadingWildcard(n: Node): boolean {
   return LIKE_OPS.has(String(n.op).toUpperCase()) && /^[%_]/.test(leadingLiteral(n.right) ?? '');
 }
 
+/**
+ * The table column a LIKE searches: the left side itself, or the first column read inside it (`lower(u.name)`,
+ * `REPLACE(m.configuration ->> 'provider', '_', ' ')`), subqueries aside; undefined when the left side reads no table
+ * column (a parameter, a literal, a set-returning function's value).
+ */
+function searchedColumn(left: Node, scope: Scope): Node | undefined {
+  const target = stripCasts(left);
+  const refs: Node[] = [];
+  if (target?.type === 'ref') refs.push(target);
+  else if (target) {
+    walk(target, (x) => {
+      if (x.type === 'select') return false;
+      if (x.type === 'ref' && x.name !== '*') refs.push(x);
+    });
+  }
+  return refs.find((r) => r.name !== '*' && !isFunctionOutput(r, scope));
+}
+
 export const leadingWildcardLike: Rule = {
   id: 'leading-wildcard-like',
   defaultSeverity: 'warning',
@@ -22,8 +40,10 @@ export const leadingWildcardLike: Rule = {
   check: atOperators(LIKE_OPS, (n, info, ctx) => {
     const lead = leadingLiteral(n.right);
     if (lead === undefined || !/^[%_]/.test(lead)) return undefined;
-    const target = stripCasts(n.left);
-    const colNode = target?.type === 'call' ? (target.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref') : target;
+    // What is searched must be a table's column: `$1 ILIKE '%' || tag || '%'` matches the caller's text against patterns
+    // built from the rows, and a value of `unnest(tags) AS tag` has no index either — no index is lost, none would help.
+    const colNode = searchedColumn(n.left, info.scope);
+    if (!colNode) return undefined;
     const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
     if (col?.trigramIndexed) return undefined;
     if (col?.tableRef && isSystemRelation(col.tableRef)) return undefined; // `indexdef LIKE '%x%'` on pg_indexes

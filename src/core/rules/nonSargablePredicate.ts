@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, containsSubquery, equalitySiblings, indexExpressionText, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, containsSubquery, equalitySiblings, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -23,9 +23,14 @@ export const nonSargablePredicate: Rule = {
     if (pinnedByPrimaryKey(ctx.statement as Node, n)) return undefined;
     // `lower(name) LIKE '%' || $1 || '%'`: no index serves the pattern, not even one on lower(name) (leading-wildcard-like says so).
     if (hasLeadingWildcard(n)) return undefined;
-    for (const [side, other] of bothSides(n)) {
+    // LIKE and ILIKE can use an index only for their left side: a column inside the pattern (`$1 ILIKE tag || ' %'`) is
+    // not looked up by it, wrapped or not.
+    const sides = /^I?LIKE$/i.test(String(n.op)) ? [[n.left, n.right] as [Node, Node]] : bothSides(n);
+    for (const [side, other] of sides) {
       const wrapped = wrappedColumn(side);
       if (!wrapped) continue;
+      // `length(tag)` with `tag` a value of `unnest(w.tags) AS tag` in FROM: a function's output has no index to hide.
+      if (isFunctionOutput(wrapped.column, info.scope)) continue;
       // `capacity - (SELECT count(*) … WHERE queue = q.name) > 0`: an index expression cannot hold a subquery (PostgreSQL
       // forbids it) and its value depends on other rows, so there is no index to lose and no sargable form to suggest.
       if (containsSubquery(side)) continue;

@@ -28,8 +28,10 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)
   // (arguments may hold one level of parentheses: `.offset(Parameter(n + 2))`). `skip` pairs with `take`
   // only: `.skip(x).limit(n)` is a Java/Kotlin stream (`lines().skip(n).limit(m)`) or a MongoDB cursor.
-  { re: /\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?\.(limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2], sql: (m) => m[1] !== 'skip' || m[3] === 'take' },
-  { re: /\.(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
+  // A dot may end the line after a call (Ruby's `limit(n).\n  offset(x)`); a sentence's full stop before a word does not
+  // (`… from top.\n  offset(int, optional): …` in a docstring).
+  { re: /(?:\.|(?<=\))\.[ \t]*\r?\n[ \t]*)(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?(?:\.|\)\.[ \t]*\r?\n[ \t]*)(limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2], sql: (m) => m[1] !== 'skip' || m[3] === 'take' },
+  { re: /(?:\.|(?<=\))\.[ \t]*\r?\n[ \t]*)(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.[ \t]*(?:\r?\n[ \t]*)?(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
   // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
   { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2], at: (m) => m[0].lastIndexOf(m[1], m[0].length - m[2].length) },
   // { take: n, skip: x } spread into find options (`findMany({ ...criteria, ...(size > 0 && { take: size, skip: … }) })`):
@@ -41,6 +43,11 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   // `repository.paginate(stmt, limit=…, page=…)`, whose own `.offset()` is where it is reported), and Objection's
   // `.page(page, pageSize)` at the end of a query chain (`page(0, n)` is the first page only).
   { re: /\.(paginate)\(([^()]{0,160}\b(?:per_page|max_per_page)\s*=[^()]{0,160})\)/g, what: () => '.paginate(…): LIMIT/OFFSET', value: () => 'x', langs: /\.py$/, at: () => 1 },
+  // Rails: will_paginate's `.paginate(page: params[:page], per_page: 100)` and Kaminari's `.page(params[:page]).per(25)` page
+  // an ActiveRecord relation with LIMIT/OFFSET (a literal first page, `page: 1`, is not pagination; an array's
+  // `Array.new(n).paginate(…)`, `[…].paginate`, `.to_a.paginate` pages in memory).
+  { re: /(?<!Array\.new\([^()]{0,40}\)|\]|\.to_a)\.\s*(paginate)\(\s*(?:[^()]|\([^()]{0,80}\)){0,200}?(?:\bpage:|:page\s*=>)\s*((?:[^(),]|\([^()]{0,80}\)){1,80})/g, what: (m) => `.paginate(page: ${m[2].trim()}): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
+  { re: /\.\s*(page)\(\s*((?:[^()]|\([^()]{0,80}\)){1,80}?)\s*\)\s*\.\s*per\(/g, what: (m) => `.page(${m[2].trim()}).per(…): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('page') },
   { re: /\.(?:query|orderBy|where\w*|joinRelated|withGraphFetched|select|column)\((?:[^()]|\([^()]{0,80}\)){0,200}\)[\s\S]{0,240}?\.(page)\(\s*([^(),]{1,60}?)\s*,\s*[^(),]{1,60}\)/g, what: (m) => `.page(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('.page(') + 1 },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
@@ -133,6 +140,24 @@ function optionVariableOffsets(text: string): { at: number; end: number; what: s
   return out;
 }
 
+/**
+ * `{ take: n, skip: x }` / `{ limit, offset }` written at the top level of a find call's options however long or nested
+ * the object around them is (a Prisma `findMany({ select: {…}, where: { AND: [{ OR: […] }] }, orderBy, take, skip })` of
+ * sixty lines; the pattern above reads only short objects nested one level).
+ */
+function findCallOptionOffsets(text: string): { at: number; end: number; what: string; value: string }[] {
+  const out: { at: number; end: number; what: string; value: string }[] = [];
+  const call = /\b(?:find\w*|paginate|getMany\w*|findAndCount\w*)\s*\(\s*\{/g;
+  for (let m = call.exec(text); m; m = call.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = closingBrace(text, open, 20000);
+    if (close < 0) continue;
+    const off = topLevelKeys(text, open, close).find((k) => k.key === 'offset' || k.key === 'skip');
+    if (off) out.push({ at: off.at, end: off.at + off.key.length + 1 + off.value.length, what: `${off.key}: ${off.value.trim()}`, value: off.value });
+  }
+  return out;
+}
+
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
   // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
@@ -159,7 +184,7 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
     }
   }
   if (/\.[cm]?[jt]sx?$/.test(file)) {
-    for (const h of optionVariableOffsets(text)) {
+    for (const h of [...optionVariableOffsets(text), ...findCallOptionOffsets(text)]) {
       if (LITERAL.test(h.value) || LITERAL_CHOICE.test(h.value) || inLineComment(text, h.at) || out.some((o) => Math.abs(o.at - h.at) < 40)) continue;
       out.push({ at: h.at, end: h.end, what: h.what });
     }
