@@ -10,6 +10,13 @@ import { oneGrammar } from '../language';
 export const pythonLanguage = {
   ...oneGrammar('python', ['.py'], '#'),
   databaseModules: ['django.db', 'django.contrib.postgres', 'sqlalchemy', 'flask_sqlalchemy', 'sqlmodel', 'peewee', 'tortoise', 'psycopg', 'psycopg2', 'asyncpg', 'databases', 'aiosql', 'pony.orm'],
+  // Django's relation fields, Wagtail's (modelcluster) and third-party many-to-many managers: django-taggit's
+  // TaggableManager (`tags`, fix prefetch_related("tags")), contenttypes' GenericRelation.
+  relationFields: {
+    ForeignKey: 'one', OneToOneField: 'one', ParentalKey: 'one',
+    ManyToManyField: 'many', GenericRelation: 'many', TaggableManager: 'many',
+  },
+  relationSerializerFields: { TagListSerializerField: 'many' },
   templates: { '.html': 'jinja', '.jinja': 'jinja', '.jinja2': 'jinja', '.j2': 'jinja' },
   templateComments: [
     { editorIds: ['django-html', 'django-txt', 'jinja', 'jinja-html', 'jinja2', 'htmldjango', 'twig'], extensions: ['.jinja', '.jinja2', '.j2', '.twig'], open: '{#', close: '#}' },
