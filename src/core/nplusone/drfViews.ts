@@ -69,7 +69,7 @@ export const RELATION_FIELD = new RegExp(`^ {4}(\\w+)\\s*[:=][^=\\n]*?\\b(?:\\w+
 /** 'one' or 'many' for a relation field's class (`ParentalManyToManyField` → many, `TaggableManager` → many). */
 export function relationKind(cls: string): 'one' | 'many' | undefined {
   const k = Object.keys(RELATION_FIELDS).filter((n) => cls.endsWith(n)).sort((a, b) => b.length - a.length)[0];
-  return k ? RELATION_FIELDS[k as keyof typeof RELATION_FIELDS] : undefined;
+  return k ? RELATION_FIELDS[k] : undefined;
 }
 
 /** A relation field's target model: its first positional argument (or `to=`); none for a manager (`TaggableManager(blank=True)`). */
@@ -421,10 +421,10 @@ export class DrfViews {
         relation: source === '*' ? undefined : (source ?? m[1]).split('.')[0],
         nested: /Serializer$/.test(callee) && !/ListSerializer$/.test(callee),
         // A field that reads a relation by itself (taggit's TagListSerializerField: `tags.all()` per object).
-        many: /\bmany\s*=\s*True/.test(args) || pythonLanguage.relationSerializerFields[callee as keyof typeof pythonLanguage.relationSerializerFields] === 'many',
+        many: /\bmany\s*=\s*True/.test(args) || pythonLanguage.relationSerializerFields[callee] === 'many',
         writeOnly: /\bwrite_only\s*=\s*True/.test(args),
         method: /SerializerMethodField$/.test(callee),
-        readsObject: /^(SlugRelatedField|StringRelatedField)$/.test(callee) || pythonLanguage.relationSerializerFields[callee as keyof typeof pythonLanguage.relationSerializerFields] === 'one' || (!!source && source.includes('.')),
+        readsObject: /^(SlugRelatedField|StringRelatedField)$/.test(callee) || pythonLanguage.relationSerializerFields[callee] === 'one' || (!!source && source.includes('.')),
         offset: c.start + m.index!,
       });
     }

@@ -15,8 +15,8 @@ export const pythonLanguage = {
   relationFields: {
     ForeignKey: 'one', OneToOneField: 'one', ParentalKey: 'one',
     ManyToManyField: 'many', GenericRelation: 'many', TaggableManager: 'many',
-  },
-  relationSerializerFields: { TagListSerializerField: 'many' },
+  } as Readonly<Record<string, 'one' | 'many'>>,
+  relationSerializerFields: { TagListSerializerField: 'many' } as Readonly<Record<string, 'one' | 'many'>>,
   templates: { '.html': 'jinja', '.jinja': 'jinja', '.jinja2': 'jinja', '.j2': 'jinja' },
   templateComments: [
     { editorIds: ['django-html', 'django-txt', 'jinja', 'jinja-html', 'jinja2', 'htmldjango', 'twig'], extensions: ['.jinja', '.jinja2', '.j2', '.twig'], open: '{#', close: '#}' },
