@@ -464,25 +464,7 @@ export class DrfViews {
 
   /** Model → relation fields, with reverse names from `related_name`. */
   private modelRelations(): Map<string, Record<string, Relation>> {
-    const out = new Map<string, Record<string, Relation>>();
-    const add = (model: string, name: string, r: Relation) => out.set(model, { ...(out.get(model) ?? {}), [name]: r });
-    for (const [, list] of this.classes) {
-      for (const c of list) {
-        if (/Serializer|ViewSet|View$|Admin|Form|Filter/.test(c.name)) continue;
-        for (const m of c.body.matchAll(RELATION_FIELD)) {
-          const args = argsFrom(c.body, m.index! + m[0].length - 1);
-          const many = relationKind(m[2]) === 'many';
-          const target = relationTarget(args);
-          const owner = target === 'self' ? c.name : target && /^(?:AUTH_USER_MODEL|get_user_model)$/.test(target) ? 'User' : target;
-          add(c.name, m[1], { many, ...(/OneToOne/.test(m[2]) ? { unique: true } : {}), ...(owner ? { target: owner } : {}) });
-          const related = /\brelated_name\s*=\s*['"](\w+)['"]/.exec(args)?.[1];
-          // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
-          const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
-          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]), reverse: true, target: c.name });
-        }
-      }
-    }
-    return out;
+    return djangoModelRelations([...this.classes.values()].flat());
   }
 
   /** The finding at a class-level `queryset = Model.objects…` (its expression). */
@@ -516,4 +498,25 @@ export class DrfViews {
       evidence: evidence as unknown as Record<string, unknown>,
     };
   }
+}
+
+/** Django models' relation fields (model → name → relation), with the reverse names `related_name` (or `<model>_set`) gives the target. */
+export function djangoModelRelations(classes: Iterable<PyClass>): Map<string, Record<string, Relation>> {
+  const out = new Map<string, Record<string, Relation>>();
+  const add = (model: string, name: string, r: Relation) => out.set(model, { ...(out.get(model) ?? {}), [name]: r });
+  for (const c of classes) {
+    if (/Serializer|ViewSet|View$|Admin|Form|Filter/.test(c.name)) continue;
+    for (const m of c.body.matchAll(RELATION_FIELD)) {
+      const args = argsFrom(c.body, m.index! + m[0].length - 1);
+      const many = relationKind(m[2]) === 'many';
+      const target = relationTarget(args);
+      const owner = target === 'self' ? c.name : target;
+      add(c.name, m[1], { many, ...(/OneToOne/.test(m[2]) ? { unique: true } : {}), ...(owner ? { target: owner } : {}) });
+      const related = /\brelated_name\s*=\s*['"](\w+)['"]/.exec(args)?.[1];
+      // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
+      const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
+      if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]), reverse: true, target: c.name });
+    }
+  }
+  return out;
 }

@@ -81,3 +81,85 @@ describe('N+1 kinds of held-out-x (Django)', () => {
     });
   });
 });
+
+describe('N+1 in Django templates (held-out-x kind 6)', () => {
+  const tagList: ScanFile = { path: 'diary/templates/diary/tag_list.html', text: ['{% for tag in tags %}<span>{{ tag.name }}</span>{% empty %}-{% endfor %}', ''] };
+  const listTemplate: ScanFile = {
+    path: 'diary/templates/diary/meal_list.html',
+    text: [
+      '{% extends "diary/base.html" %}',
+      '{% block content %}',
+      '{% comment %}{% for m in object_list %}{{ m.baby.name }}{% endfor %}{% endcomment %}',
+      '{% for meal in object_list %}',
+      '  <a href="{% url \'diary:baby\' meal.baby.slug %}">{{ meal.start|date }}</a>',
+      '  {% include "diary/tag_list.html" with tags=meal.tags.all %}',
+      '{% endfor %}',
+      '{% endblock %}',
+      '',
+    ],
+  };
+  const base: ScanFile = { path: 'diary/templates/diary/base.html', text: ['<html>{% block content %}{% endblock %}</html>', ''] };
+  const views = (body: string[]): ScanFile => ({
+    path: 'diary/views.py',
+    text: [
+      'from django.shortcuts import get_object_or_404, render',
+      'from django.views.generic import DetailView, ListView',
+      'from django_filters.views import FilterView',
+      '',
+      'from diary import models',
+      '',
+      '',
+      'class PagedFilterView(FilterView):',
+      '    paginate_by = 25',
+      '',
+      '',
+      ...body,
+      '',
+    ],
+  });
+  const run = async (body: string[], extra: ScanFile[] = []) => (await scanNPlusOne([MODELS, base, tagList, listTemplate, views(body), ...extra]))
+    .map((f) => `${f.file}:${f.line} ${f.related?.[0]?.file}:${f.related?.[0]?.line} ${(f.evidence as { rewrite: { title: string } }).rewrite.title}`).sort();
+
+  it('a list view through the app\'s own FilterView base (`model =`, default template): the ForeignKey and the tags read per row, at the model line', async () => {
+    assert.deepEqual(await run(['class MealList(PagedFilterView):', '    model = models.Meal']), [
+      "diary/views.py:13 diary/templates/diary/meal_list.html:5 Load Meal.baby with the queryset: .select_related('baby')",
+      "diary/views.py:13 diary/templates/diary/meal_list.html:6 Load Meal.tags with the queryset: .prefetch_related('tags')",
+    ]);
+  });
+
+  it('a queryset or get_queryset that loads them is silent; one that loads only the baby keeps the tags, at its return', async () => {
+    assert.deepEqual(await run(['class MealList(ListView):', '    queryset = models.Meal.objects.select_related("baby").prefetch_related("tags")', '    template_name = "diary/meal_list.html"']), []);
+    assert.deepEqual(await run([
+      'class MealList(ListView):',
+      '    model = models.Meal',
+      '',
+      '    def get_queryset(self):',
+      '        return super().get_queryset().select_related("baby")',
+    ]), ["diary/views.py:16 diary/templates/diary/meal_list.html:6 Load Meal.tags with the queryset: .prefetch_related('tags')"]);
+  });
+
+  it('render(request, name, context) with a queryset; a detail page\'s one object is read once, its reverse relation per item', async () => {
+    const detail: ScanFile = {
+      path: 'diary/templates/diary/baby_detail.html',
+      text: ['<h1>{{ baby.name }}</h1>', '{% for meal in baby.meals.all %}{{ meal.tags.all|join:", " }}{% endfor %}', ''],
+    };
+    assert.deepEqual(await run([
+      'def meals(request):',
+      '    meals = models.Meal.objects.filter(start__isnull=False).order_by("-start")',
+      '    return render(request, "diary/meal_list.html", {"object_list": meals})',
+      '',
+      '',
+      'class BabyDetail(DetailView):',
+      '    model = models.Baby',
+      '    context_object_name = "baby"',
+    ], [detail]), [
+      "diary/views.py:13 diary/templates/diary/meal_list.html:5 Load Meal.baby with the queryset: .select_related('baby')",
+      "diary/views.py:13 diary/templates/diary/meal_list.html:6 Load Meal.tags with the queryset: .prefetch_related('tags')",
+      "diary/views.py:18 diary/templates/diary/baby_detail.html:2 Load Meal.tags with the queryset: .prefetch_related('meals__tags')",
+    ]);
+  });
+
+  it('form views (create, update, delete) are not pages of rows', async () => {
+    assert.deepEqual(await run(['class MealDelete(DeleteView):', '    model = models.Meal', '    template_name = "diary/meal_list.html"']), []);
+  });
+});
