@@ -163,3 +163,83 @@ describe('N+1 in Django templates (held-out-x kind 6)', () => {
     assert.deepEqual(await run(['class MealDelete(DeleteView):', '    model = models.Meal', '    template_name = "diary/meal_list.html"']), []);
   });
 });
+
+describe('Django code that is not per row or not per request (held-out-x false kinds)', () => {
+  it('a serializer built only as `self.serializer_class(obj)` in a single-object APIView: its method field runs once', async () => {
+    const files = (view: string[]): ScanFile[] => [
+      MODELS,
+      {
+        path: 'diary/api/serializers.py',
+        text: [
+          'from rest_framework import serializers',
+          'from rest_framework.authtoken.models import Token',
+          '',
+          'from diary import models',
+          '',
+          '',
+          'class BabySerializer(serializers.ModelSerializer):',
+          '    token = serializers.SerializerMethodField()',
+          '',
+          '    class Meta:',
+          '        model = models.Baby',
+          '        fields = ("name", "token")',
+          '',
+          '    def get_token(self, obj):',
+          '        return Token.objects.get(user=obj.owner).key',
+          '',
+        ],
+      },
+      {
+        path: 'diary/api/views.py',
+        text: [
+          'from rest_framework import generics, views',
+          'from rest_framework.response import Response',
+          '',
+          'from diary import models',
+          'from . import serializers',
+          '',
+          '',
+          ...view,
+          '',
+        ],
+      },
+    ];
+    const one = ['class BabyProfile(views.APIView):', '    serializer_class = serializers.BabySerializer', '', '    def get(self, request):', '        baby = models.Baby.objects.get(owner=request.user)', '        return Response(self.serializer_class(baby).data)'];
+    assert.deepEqual(await lines(files(one)), []);
+    // A list view with the same serializer runs the method per row.
+    const many = ['class Babies(generics.ListAPIView):', '    queryset = models.Baby.objects.all()', '    serializer_class = serializers.BabySerializer'];
+    assert.deepEqual(await lines(files(many)), ['diary/api/serializers.py:15 request warning']);
+  });
+
+  it('a post_migrate handler (connected in AppConfig.ready, or @receiver) is migration code', async () => {
+    const apps = (hook: string[]): ScanFile => ({
+      path: 'diary/apps.py',
+      text: [
+        'from django.apps import AppConfig',
+        'from django.db.models.signals import post_migrate',
+        'from django.dispatch import receiver',
+        '',
+        '',
+        ...hook,
+        'def grant_view_permissions(sender, **kwargs):',
+        '    from django.contrib.auth.models import Group, Permission',
+        '',
+        '    group = Group.objects.get(name="readers")',
+        '    for model in sender.get_models():',
+        '        group.permissions.add(Permission.objects.get(codename=f"view_{model._meta.model_name}"))',
+        '',
+        '',
+        'class DiaryConfig(AppConfig):',
+        '    name = "diary"',
+        '',
+        '    def ready(self):',
+        ...(hook.length ? ['        pass'] : ['        post_migrate.connect(grant_view_permissions, sender=self)']),
+        '',
+      ],
+    });
+    const connected = await lines([apps([])]);
+    assert.ok(connected.length > 0 && connected.every((l) => / migration info$/.test(l)), connected.join('\n'));
+    const received = await lines([apps(['@receiver(post_migrate)'])]);
+    assert.ok(received.length > 0 && received.every((l) => / migration info$/.test(l)), received.join('\n'));
+  });
+});
