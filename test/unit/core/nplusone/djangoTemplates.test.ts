@@ -243,3 +243,34 @@ describe('Django code that is not per row or not per request (held-out-x false k
     assert.ok(received.length > 0 && received.every((l) => / migration info$/.test(l)), received.join('\n'));
   });
 });
+
+describe('Lazy relations read per row of a queryset narrowed under a condition (held-out-x kind 7)', () => {
+  const timeline = (narrow: string): ScanFile => ({
+    path: 'diary/timeline.py',
+    text: [
+      'from diary.models import Meal',
+      '',
+      '',
+      'def add_meals(day_start, day_end, events, baby):',
+      '    rows = Meal.objects.filter(start__range=(day_start, day_end)).order_by("-start")',
+      '    if baby:',
+      `        rows = ${narrow}`,
+      '    for row in rows:',
+      '        event = {',
+      '            "time": row.start,',
+      '            "event": "%(baby)s ate." % {"baby": row.baby.name},',
+      '            "label": f"{row.baby.slug}",',
+      '        }',
+      '        events.append(event)',
+      '',
+    ],
+  });
+
+  it('`rows = rows.filter(…)` keeps the query it narrows: the relation read inside a dict and a % format is reported', async () => {
+    assert.deepEqual(await lines([MODELS, timeline('rows.filter(baby=baby)')]), ['diary/timeline.py:11 request warning']);
+  });
+
+  it('a select_related in the narrowing step loads it', async () => {
+    assert.deepEqual(await lines([MODELS, timeline('rows.filter(baby=baby).select_related("baby")')]), []);
+  });
+});
