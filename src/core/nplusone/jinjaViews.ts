@@ -126,6 +126,8 @@ export class JinjaViews {
   private readonly templates = new Map<string, { file: string; text: string; tags?: Tag[] }>();
   private readonly python = new Map<string, string>();
   private relationships?: Map<string, Map<string, SaRelationship>>;
+  /** Reads per row of a Django list view's own code (`{o.child for o in context["object_list"]}`), found with the views. */
+  private contextReads: Finding[] = [];
   /** Django models (their relations are fields: loaded by select_related/prefetch_related, reported in Django's words). */
   private readonly djangoModels = new Set<string>();
   private macros?: Map<string, Macro[]>;
@@ -152,6 +154,7 @@ export class JinjaViews {
     const seen = new Set<string>();
     const renders: { file: string; template?: string; env: Map<string, Origin>; context?: 'request' }[] = this.djangoModels.size ? this.classViewRenders() : [];
     for (const [file, text] of views) for (const r of await this.rendersOf(file, text)) renders.push({ file, ...r });
+    out.push(...this.contextReads);
     {
       for (const render of renders) {
         const file = render.file;
@@ -234,9 +237,61 @@ export class JinjaViews {
         const named = own(/^ {4}context_object_name\s*=\s*['"](\w+)['"]/m)?.m[1];
         if (named) env.set(named, origin);
         out.push({ file: c.file, template, env });
+        if (isList) this.rowReadsInViewCode(chain, origin);
       }
     }
     return out;
+  }
+
+  /**
+   * A list view's own code (or its app base's: a shared `get_context_data`) that walks its rows —
+   * `{o.child for o in context["object_list"]}`, `for o in self.object_list:` — and reads a relation per row the
+   * queryset does not load. Reported at the read (one place serves every view built on it), the view's queryset related.
+   */
+  private rowReadsInViewCode(chain: PyClass[], origin: Origin): void {
+    const loads = loadedIn(origin.text);
+    for (const k of chain) {
+      if (!/object_list/.test(k.body)) continue;
+      const text = this.python.get(k.file) ?? '';
+      for (const m of k.body.matchAll(/\bfor\s+(\w+)\s+in\s+(?:context\[\s*['"]object_list['"]\s*\]|self\.object_list|object_list)(?!\w)/g)) {
+        const at = k.start + m.index;
+        const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+        const lineEnd = text.indexOf('\n', at);
+        const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+        let block = line;
+        let blockAt = lineStart;
+        // A `for` statement: its indented body; a comprehension: its line.
+        if (/^\s*for\s/.test(line)) {
+          const indent = /^\s*/.exec(line)![0].length;
+          const rest = text.slice(lineEnd + 1).split('\n');
+          const body: string[] = [];
+          for (const l of rest) {
+            if (l.trim() && /^\s*/.exec(l)![0].length <= indent) break;
+            body.push(l);
+          }
+          block = body.join('\n');
+          blockAt = lineEnd + 1;
+        }
+        for (const r of block.matchAll(new RegExp(`(?<![\\w.])${m[1]}\\.(\\w+)`, 'g'))) {
+          const rel = this.relation(origin.model, r[1]);
+          if (!rel || loads.has(rel.attr) || (loads.has(SELECT_ALL) && rel.many === false)) continue;
+          const start = blockAt + r.index;
+          const key = `${k.file}:${start}`;
+          if (this.contextReads.some((f) => `${f.file}:${f.span.start}` === key)) continue;
+          const starts = lineStarts(text);
+          const a: Access = { origin, source: 'object_list', variable: m[1], path: [rel], file: k.file, line: positionAt(starts, start).line + 1, span: { start, end: start + r[0].length }, text: r[0] };
+          const f = djangoFinding(a);
+          const viewLine = positionAt(lineStarts(this.python.get(origin.file) ?? ''), origin.span.start).line + 1;
+          this.contextReads.push({
+            ...f,
+            message: `N+1 query: ${k.name} reads \`${r[0]}\` for every row of the list view's page (object_list); the view's queryset does not load \`${rel.attr}\` (${djangoLoad([rel]).slice(1)}).`,
+            file: k.file,
+            span: a.span,
+            related: [{ file: origin.file, line: viewLine, span: origin.span, message: `the view's queryset (${origin.model})` }],
+          });
+        }
+      }
+    }
   }
 
   /** A Django model's app label: the folder of its models module (`core/models.py`, `core/models/feeding.py` → core). */

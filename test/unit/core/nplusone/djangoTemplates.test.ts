@@ -274,3 +274,37 @@ describe('Lazy relations read per row of a queryset narrowed under a condition (
     assert.deepEqual(await lines([MODELS, timeline('rows.filter(baby=baby).select_related("baby")')]), []);
   });
 });
+
+describe('A list view\'s own code reading a relation per row of object_list (held-out-x kind 7)', () => {
+  const views = (qs: string): ScanFile => ({
+    path: 'diary/views.py',
+    text: [
+      'from django_filters.views import FilterView',
+      '',
+      'from diary import models',
+      '',
+      '',
+      'class DiaryFilterView(FilterView):',
+      '    def get_context_data(self, **kwargs):',
+      '        context = super().get_context_data(**kwargs)',
+      '        context["one_baby"] = len({m.baby for m in context["object_list"]}) == 1',
+      '        return context',
+      '',
+      '',
+      'class MealList(DiaryFilterView):',
+      `    ${qs}`,
+      '    template_name = "diary/meals.html"',
+      '',
+    ],
+  });
+  const page: ScanFile = { path: 'diary/templates/diary/meals.html', text: ['{% for meal in object_list %}{{ meal.start }}{% endfor %}', ''] };
+
+  it('a set comprehension over context["object_list"] in the app\'s base view: reported at the read, the view related', async () => {
+    const f = (await scanNPlusOne([MODELS, page, views('model = models.Meal')])).map((x) => `${x.file}:${x.line} ${x.related?.[0]?.file}:${x.related?.[0]?.line}`);
+    assert.deepEqual(f, ['diary/views.py:9 diary/views.py:14']);
+  });
+
+  it('silent when the view\'s queryset selects the relation', async () => {
+    assert.deepEqual(await lines([MODELS, page, views('queryset = models.Meal.objects.select_related("baby")')]), []);
+  });
+});
