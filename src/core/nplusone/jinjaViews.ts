@@ -15,6 +15,9 @@
  *  - the models: every `relationship(…)` / `db.relationship(…)` and `backref=`, with its `lazy=` (joined, selectin,
  *    subquery, immediate load with the parent; raise and noload never query; dynamic is a query per access, eager
  *    loading refused; write_only reads nothing by itself) and whether it is a many-to-one (joinedload) or a collection.
+ * Django templates go through the same walk (djt22): class-based list/detail views and `render(request, …)` give the
+ * context, the Django models' relation fields (drfViews' `djangoModelRelations`, the registry's `relationFields`) are the
+ * relationships (lazy), and the view's `select_related`/`prefetch_related` what is loaded; worded in Django's terms.
  * Reported where the fix goes (the view's query), with the template line as related location. An item whose
  * many-to-one is the owner the rows came from (`user.posts` → `post.author`, `with_parent(category)`) is in the session
  * already: no query. Anything not understood reports nothing.

@@ -2,7 +2,8 @@ import { oneGrammar } from '../language';
 
 /**
  * Jinja templates (Flask, Quart, FastAPI/Starlette's Jinja2Templates) are read by the N+1 pass with the views that
- * render them and the SQLAlchemy models (core/nplusone/jinjaViews.ts): `.html` and Jinja's own extensions, in a
+ * render them and the SQLAlchemy models (core/nplusone/jinjaViews.ts) — Django templates too, with Django's views and
+ * the models' relation fields below: `.html` and Jinja's own extensions, in a
  * `templates/` folder (the path decides; the file's text holds no SQL).
  * Django and Jinja templates: their comment is `{# #}` (Twig shares Jinja's syntax). A Django or Jinja template opened
  * without their extension reads as plain HTML: `<!-- -->`, a comment no template engine prints and no browser shows.
