@@ -33,7 +33,7 @@ export interface PyClass {
   body: string;
 }
 
-export interface Relation {
+interface Relation {
   many: boolean;
   /** The related model's class (undefined when the field does not name it: a manager like `TaggableManager()`). */
   target?: string;
