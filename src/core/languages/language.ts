@@ -46,6 +46,18 @@ export interface LanguageSpec<G extends string = string> {
    * → `@mikro-orm/core`). Read by registry.isDatabaseModule (the first hint on ORM code, core/record/firstHint).
    */
   databaseModules?: readonly string[];
+  /**
+   * The model fields of the language's ORMs that are relations, by class name (matched as a suffix of the field's
+   * class, so an app's subclass `MyForeignKey` counts) → 'one' (a many-to-one or one-to-one: select_related) or 'many'
+   * (a collection: prefetch_related). Third-party managers belong here too (django-taggit's `TaggableManager`).
+   * Read by the N+1 passes over models (core/nplusone/drfViews.ts, jinjaViews.ts) and the recorded fix's names.
+   */
+  relationFields?: Readonly<Record<string, 'one' | 'many'>>;
+  /**
+   * Serializer fields that read a relation of every object they serialize, whatever their arguments (taggit's
+   * `TagListSerializerField` reads `tags.all()`), by class name → 'one' | 'many'.
+   */
+  relationSerializerFields?: Readonly<Record<string, 'one' | 'many'>>;
 }
 
 /** A template comment: what opens and closes it, and the documents (VS Code language ids, file extensions) it is for. */

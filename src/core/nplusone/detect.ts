@@ -2788,10 +2788,17 @@ class Detector {
         call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
       } else {
         const root = this.iterableRoot(li);
-        const b = root && it.text === root ? this.binding(root, li.node.startIndex) : undefined;
+        let b = root && it.text === root ? this.binding(root, li.node.startIndex) : undefined;
+        // `instances = instances.filter(child=child)` (under a condition): the query keeps its origin, the name's
+        // earlier binding; what any step preloads counts.
+        let steps = '';
+        for (let i = 0; b && root && i < 4 && !fromNode(b.value) && new RegExp(`^${escapeRe(root)}\\s*\\.`).test(b.value.text); i++) {
+          steps += `\n${b.value.text}`;
+          b = this.binding(root, b.at);
+        }
         if (b) {
           call = fromNode(b.value);
-          text = b.value.text;
+          text = b.value.text + steps;
           if (!call && this.lang === 'ruby' && /^[A-Z]\w*\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset)\b/.test(b.value.text)) call = { library: 'activerecord', op: 'read', batch: false, label: b.value.text, method: 'each', model: /^[A-Z]\w*/.exec(b.value.text)?.[0] };
         }
       }

@@ -21,6 +21,7 @@ import type { Finding } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
 import type { Rewrite } from './rewrites';
+import { pythonLanguage } from '../languages/python/language';
 
 export interface PyClass {
   file: string;
@@ -34,6 +35,8 @@ export interface PyClass {
 
 interface Relation {
   many: boolean;
+  /** The related model's class (undefined when the field does not name it: a manager like `TaggableManager()`). */
+  target?: string;
   /** A reverse relation (`related_name`, `<model>_set`): `fields = '__all__'` does not list it. */
   reverse?: boolean;
   /** A one-to-one field: filtering by it gives one row. */
@@ -59,7 +62,21 @@ const BUILTIN: Record<string, Record<string, Relation>> = {
   Group: { permissions: { many: true } },
 };
 
-export const RELATION_FIELD = /^ {4}(\w+)\s*[:=][^=\n]*?\b(?:models\.)?(\w*(?:ForeignKey|OneToOneField|ManyToManyField)|ParentalKey|GenericRelation)\s*\(/gm;
+const RELATION_FIELDS = pythonLanguage.relationFields;
+/** A model's relation field (the Python registry's `relationFields`, an app's subclass by suffix): its name, its class. */
+export const RELATION_FIELD = new RegExp(`^ {4}(\\w+)\\s*[:=][^=\\n]*?\\b(?:\\w+\\.)?(\\w*(?:${Object.keys(RELATION_FIELDS).join('|')}))\\s*\\(`, 'gm');
+
+/** 'one' or 'many' for a relation field's class (`ParentalManyToManyField` → many, `TaggableManager` → many). */
+export function relationKind(cls: string): 'one' | 'many' | undefined {
+  const k = Object.keys(RELATION_FIELDS).filter((n) => cls.endsWith(n)).sort((a, b) => b.length - a.length)[0];
+  return k ? RELATION_FIELDS[k] : undefined;
+}
+
+/** A relation field's target model: its first positional argument (or `to=`); none for a manager (`TaggableManager(blank=True)`). */
+export function relationTarget(args: string): string | undefined {
+  const m = /^\s*(?:to\s*=\s*)?(?:lambda\s*:\s*)?['"]?(?:[\w]+\.)?(\w+)['"]?\s*(?:,|$)/.exec(args);
+  return m && !/^\s*\w+\s*=/.test(args.replace(/^\s*to\s*=/, '')) ? m[1] : undefined;
+}
 const LISTS = /\b(?:ModelViewSet|ReadOnlyModelViewSet|ListModelMixin|ListAPIView|ListCreateAPIView)\b/;
 
 /** Top-level classes of a Python file, each with its body text (to the next top-level statement). */
@@ -129,7 +146,8 @@ export class DrfViews {
       for (const view of list) {
         if (!/serializer_class/.test(view.body) || !this.lists(view, new Set())) continue;
         if (/^ {4}def\s+list\s*\(/m.test(view.body)) continue;
-        const qs = /^ {4}queryset\s*=\s*([A-Z]\w*)\.(\w+)[^\n]*/m.exec(view.body);
+        // `Model.objects…`, or through the models module (`models.Feeding.objects.all()`).
+        const qs = /^ {4}queryset\s*=\s*(?:[a-z_]\w*\.)?([A-Z]\w*)\.(\w+)[^\n]*/m.exec(view.body);
         if (!qs) continue;
         const model = qs[1];
         const preloaded = this.preloads(view, new Set());
@@ -171,7 +189,7 @@ export class DrfViews {
     if (/^ {4}queryset\s*=/m.test(view.body) || (!/self\.get_queryset\(\)/.test(view.body) && !listsByDefault)) return;
     const gq = /^ {4}def\s+get_queryset\s*\(self[^)]*\)\s*(?:->[^:]+)?:\s*\n((?: {8}.*\n|\s*\n)*)/m.exec(view.body);
     if (!gq) return;
-    const ret = /^ {8}return\s*\(?\s*([A-Z]\w*)\.(objects|\w+_objects)\b/m.exec(gq[1]);
+    const ret = /^ {8}return\s*\(?\s*(?:[a-z_]\w*\.)?([A-Z]\w*)\.(objects|\w+_objects)\b/m.exec(gq[1]);
     if (!ret) return;
     const model = ret[1];
     const serializers = new Set([...view.body.matchAll(/\b(\w+Serializer)\(\s*[\w.()]+\s*,\s*many\s*=\s*True/g)].map((m) => m[1]));
@@ -361,7 +379,7 @@ export class DrfViews {
     if (seen.has(c.name) || seen.size > 8) return undefined;
     seen.add(c.name);
     const meta = metaOf(c.body);
-    const m = meta ? /^\s*model\s*=\s*(\w+)/m.exec(meta.text) : null;
+    const m = meta ? /^\s*model\s*=\s*(?:[a-z_]\w*\.)?(\w+)/m.exec(meta.text) : null;
     if (m) return m[1];
     for (const b of c.bases) {
       const base = this.unique(b);
@@ -402,10 +420,11 @@ export class DrfViews {
         name: m[1], cls: c,
         relation: source === '*' ? undefined : (source ?? m[1]).split('.')[0],
         nested: /Serializer$/.test(callee) && !/ListSerializer$/.test(callee),
-        many: /\bmany\s*=\s*True/.test(args),
+        // A field that reads a relation by itself (taggit's TagListSerializerField: `tags.all()` per object).
+        many: /\bmany\s*=\s*True/.test(args) || pythonLanguage.relationSerializerFields[callee] === 'many',
         writeOnly: /\bwrite_only\s*=\s*True/.test(args),
         method: /SerializerMethodField$/.test(callee),
-        readsObject: /^(SlugRelatedField|StringRelatedField)$/.test(callee) || (!!source && source.includes('.')),
+        readsObject: /^(SlugRelatedField|StringRelatedField)$/.test(callee) || pythonLanguage.relationSerializerFields[callee] === 'one' || (!!source && source.includes('.')),
         offset: c.start + m.index!,
       });
     }
@@ -445,25 +464,7 @@ export class DrfViews {
 
   /** Model → relation fields, with reverse names from `related_name`. */
   private modelRelations(): Map<string, Record<string, Relation>> {
-    const out = new Map<string, Record<string, Relation>>();
-    const add = (model: string, name: string, r: Relation) => out.set(model, { ...(out.get(model) ?? {}), [name]: r });
-    for (const [, list] of this.classes) {
-      for (const c of list) {
-        if (/Serializer|ViewSet|View$|Admin|Form|Filter/.test(c.name)) continue;
-        for (const m of c.body.matchAll(RELATION_FIELD)) {
-          const args = argsFrom(c.body, m.index! + m[0].length - 1);
-          const many = /ManyToMany|GenericRelation/.test(m[2]);
-          add(c.name, m[1], { many, ...(/OneToOne/.test(m[2]) ? { unique: true } : {}) });
-          const target = /^\s*['"]?(?:[\w]+\.)?(\w+)['"]?/.exec(args)?.[1];
-          const related = /\brelated_name\s*=\s*['"](\w+)['"]/.exec(args)?.[1];
-          const owner = target === 'self' ? c.name : target;
-          // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
-          const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
-          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]), reverse: true });
-        }
-      }
-    }
-    return out;
+    return djangoModelRelations([...this.classes.values()].flat());
   }
 
   /** The finding at a class-level `queryset = Model.objects…` (its expression). */
@@ -497,4 +498,25 @@ export class DrfViews {
       evidence: evidence as unknown as Record<string, unknown>,
     };
   }
+}
+
+/** Django models' relation fields (model → name → relation), with the reverse names `related_name` (or `<model>_set`) gives the target. */
+export function djangoModelRelations(classes: Iterable<PyClass>): Map<string, Record<string, Relation>> {
+  const out = new Map<string, Record<string, Relation>>();
+  const add = (model: string, name: string, r: Relation) => out.set(model, { ...(out.get(model) ?? {}), [name]: r });
+  for (const c of classes) {
+    if (/Serializer|ViewSet|View$|Admin|Form|Filter/.test(c.name)) continue;
+    for (const m of c.body.matchAll(RELATION_FIELD)) {
+      const args = argsFrom(c.body, m.index! + m[0].length - 1);
+      const many = relationKind(m[2]) === 'many';
+      const target = relationTarget(args);
+      const owner = target === 'self' ? c.name : target;
+      add(c.name, m[1], { many, ...(/OneToOne/.test(m[2]) ? { unique: true } : {}), ...(owner ? { target: owner } : {}) });
+      const related = /\brelated_name\s*=\s*['"](\w+)['"]/.exec(args)?.[1];
+      // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
+      const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
+      if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]), reverse: true, target: c.name });
+    }
+  }
+  return out;
 }

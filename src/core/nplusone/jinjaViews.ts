@@ -15,6 +15,9 @@
  *  - the models: every `relationship(…)` / `db.relationship(…)` and `backref=`, with its `lazy=` (joined, selectin,
  *    subquery, immediate load with the parent; raise and noload never query; dynamic is a query per access, eager
  *    loading refused; write_only reads nothing by itself) and whether it is a many-to-one (joinedload) or a collection.
+ * Django templates go through the same walk (djt22): class-based list/detail views and `render(request, …)` give the
+ * context, the Django models' relation fields (drfViews' `djangoModelRelations`, the registry's `relationFields`) are the
+ * relationships (lazy), and the view's `select_related`/`prefetch_related` what is loaded; worded in Django's terms.
  * Reported where the fix goes (the view's query), with the template line as related location. An item whose
  * many-to-one is the owner the rows came from (`user.posts` → `post.author`, `with_parent(category)`) is in the session
  * already: no query. Anything not understood reports nothing.
@@ -27,6 +30,7 @@ import { RULE_ID, type NPlusOneEvidence } from './detect';
 import type { Rewrite } from './rewrites';
 import { pythonLanguage } from '../languages/python/language';
 import { eagerOptions, noEagerWords, saRelationships, type SaRelationship } from '../record/batchedForm';
+import { argsFrom, classesOf, djangoModelRelations, type PyClass } from './drfViews';
 
 /** A Jinja template the pass reads: the Python language's template extensions (the registry), in a `templates/` folder. */
 export const JINJA_TEMPLATE = new RegExp(`(^|/)templates/.+(${Object.keys(pythonLanguage.templates).map((e) => e.replace('.', '\\.')).join('|')})$`, 'i');
@@ -39,6 +43,15 @@ const MAX_DEPTH = 4;
 const LOADER = /\b(joinedload|selectinload|subqueryload|contains_eager|immediateload|raiseload|noload)\s*\(/g;
 /** Relationship loader strategies that issue no query per item when the template reads them. */
 const NO_QUERY_LAZY = /^(joined|selectin|subquery|immediate|raise|raise_on_sql|noload|write_only|False|None)$/;
+
+/**
+ * Django's class-based views that render a page of rows (`object_list`) and those that render one object: by the name
+ * of a base class, the app's own bases followed (`FeedingList(BabyBuddyFilterView)` → django-filter's FilterView).
+ */
+const DJANGO_LIST_VIEW = /(?:ListView|FilterView|ArchiveView|ArchiveIndexView|MultipleObjectMixin|SingleTableView)$/;
+const DJANGO_DETAIL_VIEW = /DetailView$/;
+/** Django's render calls: a template name and a context dict (`render(request, 'x.html', {...})`, `render_to_string`). */
+const DJANGO_RENDER = /(?:^|\.)(?:render|render_to_string)$/;
 
 /** Where a context variable's rows come from. */
 interface Origin {
@@ -95,8 +108,9 @@ export function jinjaTags(text: string): Tag[] {
   for (const m of text.matchAll(/\{#[\s\S]*?#\}|\{%[-+]?([\s\S]*?)[-+]?%\}|\{\{-?([\s\S]*?)-?\}\}/g)) {
     if (m[1] !== undefined) {
       const inner = m[1].trim();
-      if (/^raw\b/.test(inner)) raw = true;
-      else if (/^endraw\b/.test(inner)) raw = false;
+      // Jinja's raw, Django's verbatim and comment blocks: nothing inside is read.
+      if (/^(?:raw|verbatim|comment)\b/.test(inner)) raw = true;
+      else if (/^end(?:raw|verbatim|comment)\b/.test(inner)) raw = false;
       else if (!raw) out.push({ kind: 'stmt', text: m[1], at: m.index! + m[0].indexOf(m[1]) });
     } else if (m[2] !== undefined && !raw) out.push({ kind: 'expr', text: m[2], at: m.index! + m[0].indexOf(m[2]) });
   }
@@ -115,6 +129,10 @@ export class JinjaViews {
   private readonly templates = new Map<string, { file: string; text: string; tags?: Tag[] }>();
   private readonly python = new Map<string, string>();
   private relationships?: Map<string, Map<string, SaRelationship>>;
+  /** Reads per row of a Django list view's own code (`{o.child for o in context["object_list"]}`), found with the views. */
+  private contextReads: Finding[] = [];
+  /** Django models (their relations are fields: loaded by select_related/prefetch_related, reported in Django's words). */
+  private readonly djangoModels = new Set<string>();
   private macros?: Map<string, Macro[]>;
 
   /** A template in a `templates/` folder with Jinja statements or expressions (a partial may hold only `{{ }}`). */
@@ -127,19 +145,22 @@ export class JinjaViews {
    * may call): only those are kept, not every file of the app.
    */
   addPython(file: string, text: string): void {
-    if (text.length <= MAX_TEXT && /\brelationship\s*\(|render_template|stream_template|TemplateResponse|context_processor|\bselect\s*\(|\.query\b/.test(text)) this.python.set(file, text);
+    if (text.length <= MAX_TEXT && /\brelationship\s*\(|render_template|stream_template|TemplateResponse|context_processor|\bselect\s*\(|\.query\b|\brender(?:_to_string)?\s*\(|\btemplate_name\b|View\b|models\.Model|\.objects\b/.test(text)) this.python.set(file, text);
   }
 
   async findings(): Promise<Finding[]> {
     if (!this.templates.size) return [];
-    const views = [...this.python].filter(([, t]) => /\b(render_template|stream_template|TemplateResponse)\s*\(|\bcontext_processor\b/.test(t));
-    if (!views.length) return [];
+    const views = [...this.python].filter(([, t]) => /\b(render_template|stream_template|TemplateResponse|render|render_to_string)\s*\(|\bcontext_processor\b/.test(t));
     const rels = this.relationshipsOf();
     if (!rels.size) return [];
     const out: Finding[] = [];
     const seen = new Set<string>();
-    for (const [file, text] of views) {
-      for (const render of await this.rendersOf(file, text)) {
+    const renders: { file: string; template?: string; env: Map<string, Origin>; context?: 'request' }[] = this.djangoModels.size ? this.classViewRenders() : [];
+    for (const [file, text] of views) for (const r of await this.rendersOf(file, text)) renders.push({ file, ...r });
+    out.push(...this.contextReads);
+    {
+      for (const render of renders) {
+        const file = render.file;
         // A context processor's names reach every template.
         const files = render.template === undefined ? [...this.templates.keys()] : [this.templateNamed(render.template, file)?.file].filter((f): f is string => !!f);
         const accesses: Access[] = [];
@@ -148,11 +169,139 @@ export class JinjaViews {
           const key = `${a.origin.file}:${a.origin.span.start}:${a.path.map((r) => `${r.owner}.${r.attr}`).join('/')}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          out.push(render.context ? { ...finding(a), context: render.context } : finding(a));
+          const f = finding(a, this.djangoModels.has(a.origin.model));
+          out.push(render.context ? { ...f, context: render.context } : f);
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Django's class-based views: a ListView / FilterView (directly or through the app's own bases) renders
+   * `template_name` (by default `<app>/<model>_list.html`) with its rows as `object_list`, `<model>_list`, `page_obj` and
+   * `context_object_name`; a DetailView one object as `object`, `<model>` and `context_object_name`. The rows are
+   * `get_queryset()`'s, else `queryset =`'s, else `model =`'s — the nearest class that says it is where the fix goes.
+   */
+  private classViewRenders(): { file: string; template?: string; env: Map<string, Origin> }[] {
+    const classes = new Map<string, PyClass[]>();
+    for (const [file, text] of this.python) {
+      // The app's own classes: Django's (an installed copy in a virtualenv) are known by name.
+      if (!/^class\s/m.test(text) || /(?:^|\/)(?:site-packages|\.?venv)\//.test(file)) continue;
+      for (const c of classesOf(file, text)) classes.set(c.name, [...(classes.get(c.name) ?? []), c]);
+    }
+    const unique = (name: string) => (classes.get(name)?.length === 1 ? classes.get(name)![0] : undefined);
+    const out: { file: string; template?: string; env: Map<string, Origin> }[] = [];
+    for (const list of classes.values()) {
+      for (const c of list) {
+        // The class and its project bases, nearest first (bounded), and every base name met on the way.
+        const chain: PyClass[] = [];
+        const names: string[] = [];
+        const queue = [c];
+        while (queue.length && chain.length < 8) {
+          const k = queue.shift()!;
+          if (chain.includes(k)) continue;
+          chain.push(k);
+          for (const b of k.bases) {
+            names.push(b);
+            const base = unique(b);
+            if (base) queue.push(base);
+          }
+        }
+        const isList = names.some((b) => DJANGO_LIST_VIEW.test(b));
+        // A form view (create, update, delete) renders a form, not the object's page.
+        if (!isList && (!names.some((b) => DJANGO_DETAIL_VIEW.test(b)) || names.some((b) => /(?:Create|Update|Delete|Form)View$/.test(b)))) continue;
+        const own = (re: RegExp) => {
+          for (let i = 0; i < chain.length; i++) {
+            const m = re.exec(chain[i].body);
+            if (m) return { cls: chain[i], m, depth: i };
+          }
+          return undefined;
+        };
+        const gq = own(/^ {4}def\s+get_queryset\s*\(self[^)]*\)[^:\n]*:\s*\n((?: {8}.*\n|\s*\n)*)/m);
+        const qs = own(/^ {4}queryset\s*=\s*([^\n]+)/m);
+        const md = own(/^ {4}model\s*=\s*(?:[a-z_]\w*\.)?([A-Z]\w*)\s*$/m);
+        const fromText = (t: string | undefined) => (t ? /(?:^|[^\w.])(?:[a-z_]\w*\.)?([A-Z]\w*)\.(?:objects|_default_manager)\b/.exec(t)?.[1] : undefined);
+        const model = md?.m[1] ?? fromText(qs?.m[1]) ?? fromText(gq?.m[1]);
+        if (!model || !this.djangoModels.has(model)) continue;
+        // Where the fix goes: the nearest get_queryset's return, else the queryset, else the model line.
+        const ret = gq && gq.depth <= Math.min(qs?.depth ?? 9, md?.depth ?? 9) ? /^ {8}return\b[^\n]*/m.exec(gq.m[1]) : null;
+        const at = ret && gq ? { cls: gq.cls, offset: gq.cls.start + gq.m.index + gq.m[0].length - gq.m[1].length + ret.index + 8, text: ret[0].trim() }
+          : qs && qs.depth <= (md?.depth ?? 9) ? { cls: qs.cls, offset: qs.cls.start + qs.m.index + qs.m[0].indexOf(qs.m[1]), text: qs.m[1] }
+            : { cls: md!.cls, offset: md!.cls.start + md!.m.index + 4, text: md!.m[0].trim() };
+        const origin: Origin = {
+          model, single: !isList, file: at.cls.file, span: { start: at.offset, end: at.offset + at.text.length },
+          text: [qs?.m[1], gq?.m[1]].filter(Boolean).join('\n'),
+        };
+        const template = own(/^ {4}template_name\s*=\s*['"]([^'"]+)['"]/m)?.m[1] ?? `${this.djangoApp(model, unique(model))}/${model.toLowerCase()}${isList ? '_list' : '_detail'}.html`;
+        const env = new Map<string, Origin>();
+        const lower = model.toLowerCase();
+        for (const name of isList ? ['object_list', `${lower}_list`, 'page_obj'] : ['object', lower]) env.set(name, origin);
+        const named = own(/^ {4}context_object_name\s*=\s*['"](\w+)['"]/m)?.m[1];
+        if (named) env.set(named, origin);
+        out.push({ file: c.file, template, env });
+        if (isList) this.rowReadsInViewCode(chain, origin);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A list view's own code (or its app base's: a shared `get_context_data`) that walks its rows —
+   * `{o.child for o in context["object_list"]}`, `for o in self.object_list:` — and reads a relation per row the
+   * queryset does not load. Reported at the read (one place serves every view built on it), the view's queryset related.
+   */
+  private rowReadsInViewCode(chain: PyClass[], origin: Origin): void {
+    const loads = loadedIn(origin.text);
+    for (const k of chain) {
+      if (!/object_list/.test(k.body)) continue;
+      const text = this.python.get(k.file) ?? '';
+      for (const m of k.body.matchAll(/\bfor\s+(\w+)\s+in\s+(?:context\[\s*['"]object_list['"]\s*\]|self\.object_list|object_list)(?!\w)/g)) {
+        const at = k.start + m.index;
+        const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+        const lineEnd = text.indexOf('\n', at);
+        const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+        let block = line;
+        let blockAt = lineStart;
+        // A `for` statement: its indented body; a comprehension: its line.
+        if (/^\s*for\s/.test(line)) {
+          const indent = /^\s*/.exec(line)![0].length;
+          const rest = text.slice(lineEnd + 1).split('\n');
+          const body: string[] = [];
+          for (const l of rest) {
+            if (l.trim() && /^\s*/.exec(l)![0].length <= indent) break;
+            body.push(l);
+          }
+          block = body.join('\n');
+          blockAt = lineEnd + 1;
+        }
+        for (const r of block.matchAll(new RegExp(`(?<![\\w.])${m[1]}\\.(\\w+)`, 'g'))) {
+          const rel = this.relation(origin.model, r[1]);
+          if (!rel || loads.has(rel.attr) || (loads.has(SELECT_ALL) && rel.many === false)) continue;
+          const start = blockAt + r.index;
+          const key = `${k.file}:${start}`;
+          if (this.contextReads.some((f) => `${f.file}:${f.span.start}` === key)) continue;
+          const starts = lineStarts(text);
+          const a: Access = { origin, source: 'object_list', variable: m[1], path: [rel], file: k.file, line: positionAt(starts, start).line + 1, span: { start, end: start + r[0].length }, text: r[0] };
+          const f = djangoFinding(a);
+          const viewLine = positionAt(lineStarts(this.python.get(origin.file) ?? ''), origin.span.start).line + 1;
+          this.contextReads.push({
+            ...f,
+            message: `N+1 query: ${k.name} reads \`${r[0]}\` for every row of the list view's page (object_list); the view's queryset does not load \`${rel.attr}\` (${djangoLoad([rel]).slice(1)}).`,
+            file: k.file,
+            span: a.span,
+            related: [{ file: origin.file, line: viewLine, span: origin.span, message: `the view's queryset (${origin.model})` }],
+          });
+        }
+      }
+    }
+  }
+
+  /** A Django model's app label: the folder of its models module (`core/models.py`, `core/models/feeding.py` → core). */
+  private djangoApp(model: string, cls: PyClass | undefined): string {
+    const parts = (cls?.file ?? '').split('/').slice(0, -1);
+    if (parts[parts.length - 1] === 'models') parts.pop();
+    return parts[parts.length - 1] ?? model.toLowerCase();
   }
 
   /** Owner class → attribute → relationship, from every Python file (backrefs included). */
@@ -167,6 +316,15 @@ export class JinjaViews {
         // A declaration in the class wins over a backref naming the same attribute.
         if (!m.has(r.attr) || m.get(r.attr)!.viaBackref) m.set(r.attr, r);
       }
+    }
+    // Django models: their relation fields (the registry's, reverse names too) as relationships loaded lazily.
+    const classes = [...this.python].filter(([, t]) => /models\.Model|ForeignKey|ManyToManyField/.test(t)).flatMap(([f, t]) => classesOf(f, t));
+    for (const [model, fields] of djangoModelRelations(classes)) {
+      if (out.has(model)) continue;
+      const m = new Map<string, SaRelationship>();
+      for (const [attr, r] of Object.entries(fields)) m.set(attr, { owner: model, attr, target: r.target ?? '?', dynamic: false, lazy: 'select', many: r.many, at: 0 });
+      out.set(model, m);
+      this.djangoModels.add(model);
     }
     // `back_populates` pairs: a side whose kind is unknown is the other kind of its partner's.
     for (const [, m] of out) {
@@ -263,6 +421,8 @@ export class JinjaViews {
         if (inc && (inc[1] === 'include' || inc[1] === 'extends')) {
           const t = this.templateNamed(inc[2], file);
           if (t) this.walk(t.file, env, inc[1] === 'include' ? bindings() : [], depth + 1, out, visiting);
+          // Django's `{% include "tags.html" with tags=meal.tags.all %}`: what it hands the partial is read here.
+          if (inc[1] === 'include') this.readAccesses(tag, bindings(), file, starts, out, env, depth, visiting);
           continue;
         }
       } else if (inMacro) continue;
@@ -289,8 +449,10 @@ export class JinjaViews {
       if (!origin) return [];
       model = origin.model;
       // The rows of a pagination object.
-      if (!origin.single && attrs[0] === 'items') attrs.shift();
+      if (!origin.single && (attrs[0] === 'items' || attrs[0] === 'object_list')) attrs.shift();
     }
+    // Django calls a method without parentheses: `{% for t in post.tags.all %}` iterates the relation.
+    if (attrs[attrs.length - 1] === 'all') attrs.pop();
     if (!outer && !origin.single && attrs.length) return [];
     for (const a of attrs) {
       const r = this.relation(model!, a);
@@ -362,7 +524,7 @@ export class JinjaViews {
       if (i === 0 && origin.single) continue;
       // write_only reads nothing by itself (its select() is run by the code, not the template).
       if (r.lazy === 'write_only') return out;
-      if (r.lazy !== 'dynamic' && (NO_QUERY_LAZY.test(r.lazy) || loads.has(r.attr))) continue;
+      if (r.lazy !== 'dynamic' && (NO_QUERY_LAZY.test(r.lazy) || loads.has(r.attr) || (loads.has(SELECT_ALL) && r.many === false))) continue;
       out.push({ origin, source, variable, path: path.slice(0, i + 1), file, line: positionAt(starts, at).line + 1, span: { start: at, end: at + text.length }, text });
       // Below a dynamic relationship the template holds a query (`.count()`, `.filter(…)`), not items.
       if (r.lazy === 'dynamic') return out;
@@ -378,15 +540,18 @@ export class JinjaViews {
       for (const call of tree.rootNode.descendantsOfType('call')) {
         if (!call) continue;
         const fn = field(call, 'function')?.text ?? '';
-        if (!/(?:^|\.)(render_template|stream_template|TemplateResponse)$/.test(fn)) continue;
+        if (!/(?:^|\.)(render_template|stream_template|TemplateResponse)$/.test(fn) && !DJANGO_RENDER.test(fn)) continue;
         const args = named(field(call, 'arguments'));
         const kw = (k: string) => args.find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === k);
-        const nameNode = kw('name') ? field(kw('name')!, 'value') : kw('template_name_or_list') ? field(kw('template_name_or_list')!, 'value') : args.find((a) => a.type === 'string');
+        const named_ = kw('name') ?? kw('template_name_or_list') ?? kw('template_name');
+        const nameNode = named_ ? field(named_, 'value') : args.find((a) => a.type === 'string');
         if (nameNode?.type !== 'string') continue;
         const template = stringValue(nameNode);
         const pairs: [string, Node][] = [];
-        if (/TemplateResponse$/.test(fn)) {
-          const ctx = kw('context') ? field(kw('context')!, 'value') : args.find((a) => a.type === 'dictionary');
+        if (/TemplateResponse$/.test(fn) || DJANGO_RENDER.test(fn)) {
+          let ctx = kw('context') ? field(kw('context')!, 'value') : args.find((a) => a.type === 'dictionary') ?? (DJANGO_RENDER.test(fn) ? args.filter((a) => a.type !== 'keyword_argument')[2 - (/render_to_string$/.test(fn) ? 1 : 0)] : undefined);
+          // `context = {...}` built before the call.
+          if (ctx?.type === 'identifier') ctx = assignedBefore(ctx.text, call).find((v) => v.type === 'dictionary');
           for (const p of named(ctx ?? undefined)) {
             const k = field(p, 'key');
             const v = field(p, 'value');
@@ -446,7 +611,10 @@ export class JinjaViews {
     if (n.type === 'await' || n.type === 'parenthesized_expression') return named(n)[0] ? this.originOf(file, named(n)[0], use, depth + 1) : undefined;
     if (n.type !== 'call' && n.type !== 'attribute') return undefined;
     const text = n.text;
-    const single = /\.(get_or_404|first_or_404|first|one|one_or_none|scalar|scalar_one|scalar_one_or_none|get)\s*\([^()]*\)\s*$/.test(text) || /\b(?:session|db)\.(?:get|get_or_404|first_or_404|scalar)\s*\(/.test(text);
+    const single = /\.(get_or_404|first_or_404|first|one|one_or_none|scalar|scalar_one|scalar_one_or_none|get|last|latest|earliest)\s*\([^()]*\)\s*$/.test(text) || /\b(?:session|db)\.(?:get|get_or_404|first_or_404|scalar)\s*\(/.test(text) || /^get_object_or_404\s*\(/.test(text);
+    // Django: `Model.objects…` (`models.Meal.objects…`), `get_object_or_404(Model, …)`.
+    const django = /(?:^|[^\w.])(?:[a-z_]\w*\.)?([A-Z]\w*)\.(?:objects|_default_manager)\b/.exec(text) ?? /^get_(?:object|list)_or_404\s*\(\s*(?:[a-z_]\w*\.)?([A-Z]\w*)\b/.exec(text);
+    if (django && this.djangoModels.has(django[1])) return { model: django[1], single, file, span: { start: n.startIndex, end: n.endIndex }, text };
     const at = { file, span: { start: n.startIndex, end: n.endIndex } };
     // A statement built elsewhere, handed to the call that runs it (`db.paginate(query, …)`, `session.scalars(stmt)`,
     // `db.paginate(current_user.following_posts(), …)`): the statement is where the fix goes.
@@ -536,9 +704,20 @@ function lastNamed(scope: Binding[], name: string): Binding | undefined {
   return undefined;
 }
 
-/** The relationships an expression's loader options name (`joinedload(Post.author)`, `selectinload("comments")`). */
+/** A bare `select_related()`: every many-to-one is loaded. */
+const SELECT_ALL = '*select_related';
+
+/**
+ * The relationships an expression's loader options name (`joinedload(Post.author)`, `selectinload("comments")`), and
+ * Django's `select_related('child__parent')` / `prefetch_related('tags', Prefetch('notes', …))` (each name of a lookup).
+ */
 function loadedIn(text: string): Set<string> {
   const out = new Set<string>();
+  for (const m of text.matchAll(/\b(select_related|prefetch_related)\s*\(/g)) {
+    const args = argsFrom(text, m.index + m[0].length - 1);
+    if (m[1] === 'select_related' && !args.trim()) out.add(SELECT_ALL);
+    for (const q of args.matchAll(/['"]([\w]+(?:__\w+)*)['"]/g)) for (const part of q[1].split('__')) out.add(part);
+  }
   for (const m of text.matchAll(LOADER)) {
     let depth = 0;
     let i = m.index! + m[0].length - 1;
@@ -582,7 +761,14 @@ function firstAttribute(n: Node, root: Node): Node | undefined {
   return undefined;
 }
 
-function finding(a: Access): Finding {
+/** What the Django fix loads: `select_related('child__parent')` along many-to-ones, else `prefetch_related('tags')`. */
+function djangoLoad(path: readonly SaRelationship[]): string {
+  const lookup = path.map((r) => r.attr).join('__');
+  return `.${path.some((r) => r.many !== false) ? 'prefetch_related' : 'select_related'}('${lookup}')`;
+}
+
+function finding(a: Access, django = false): Finding {
+  if (django) return djangoFinding(a);
   const o = a.origin;
   const last = a.path[a.path.length - 1];
   const dynamic = last.lazy === 'dynamic';
@@ -602,6 +788,31 @@ function finding(a: Access): Finding {
     message: dynamic
       ? `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`: ${rel} is lazy='dynamic', a query per item.`
       : `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`; this query does not load ${rel}.`,
+    span: o.span,
+    file: o.file,
+    help,
+    fixes: [],
+    related: [{ file: a.file, line: a.line, span: a.span, message: `\`${read}\` read per item in the template` }],
+    evidence: evidence as unknown as Record<string, unknown>,
+  };
+}
+
+/** A Django template's read per item: the fix is the view's queryset's select_related / prefetch_related. */
+function djangoFinding(a: Access): Finding {
+  const o = a.origin;
+  const last = a.path[a.path.length - 1];
+  const read = a.text.replace(/\s+/g, ' ').trim();
+  const rel = `${last.owner}.${last.attr}`;
+  const load = djangoLoad(a.path);
+  const help = `Load it with the view's queryset: ${load} (select_related for a ForeignKey or OneToOneField, prefetch_related for a many-to-many or reverse relation), in \`queryset\` or get_queryset().`;
+  const rewrite: Rewrite = { title: `Load ${rel} with the queryset: ${load}`, language: 'python', code: '', help };
+  const evidence: NPlusOneEvidence = {
+    kind: 'lazy-relation', implicit: true, library: 'django', call: read, loop: `the template ${a.file}`, variable: a.variable, iterable: a.source, rewrite,
+  };
+  return {
+    ruleId: RULE_ID,
+    severity: 'warning',
+    message: `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`; this queryset does not load ${rel} (${load.slice(1)}).`,
     span: o.span,
     file: o.file,
     help,

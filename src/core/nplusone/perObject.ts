@@ -18,6 +18,24 @@
 import type { Finding } from '../findings';
 import { escapeRe } from './detect';
 
+/** DRF views that handle one object (no list): a `serializer_class` of theirs serializes one object per request. */
+const SINGLE_OBJECT_VIEW = /^(?:\w+\.)?(?:APIView|GenericAPIView|RetrieveAPIView|RetrieveUpdateAPIView|RetrieveDestroyAPIView|RetrieveUpdateDestroyAPIView|UpdateAPIView|CreateAPIView|DestroyAPIView)$/;
+
+/**
+ * The view class around a `serializer_class = X` line (at `at`) handles one object: its bases are DRF's single-object
+ * views only, and its body builds the serializer only as `self.serializer_class(obj)` / `self.get_serializer(obj)`,
+ * never with `many=True` and never through a `list` handler.
+ */
+function singleObjectView(text: string, at: number): boolean {
+  const head = [...text.slice(0, at).matchAll(/^class\s+\w+\s*\(([^)]*)\)\s*:/gm)].pop();
+  if (!head) return false;
+  const next = /\n(?=[^\s#\n])/g;
+  next.lastIndex = at;
+  const body = text.slice(head.index!, next.exec(text)?.index ?? text.length);
+  const bases = head[1].split(',').map((b) => b.trim()).filter(Boolean);
+  return bases.length > 0 && bases.every((b) => SINGLE_OBJECT_VIEW.test(b)) && !/\bmany\s*=\s*True|^ {4}def\s+list\s*\(/m.test(body);
+}
+
 /** The resolver label detect.ts gives: `UserAction.status (GraphQL field resolver, once per parent UserAction)`. */
 const RESOLVER_LOOP = /\(GraphQL field resolver, once per parent (\w+)\)$/;
 /** The serializer method label: `ProjectSerializer.get_x (SerializerMethodField, once per object)`. */
@@ -153,8 +171,8 @@ export class PerObjectScope {
     if (!uses.length) return false;
     return uses.every(([file, at]) => {
       const text = this.python.get(file)!;
-      if (text[at] !== '(') return false;
-      const lineStart = text.lastIndexOf('\n', at) + 1;
+      const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+      if (text[at] !== '(') return /^ {4}serializer_class\s*=\s*[\w.]+\s*$/.test(text.slice(lineStart, text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at))) && singleObjectView(text, lineStart);
       // A method body is indented twice; a class-level field (`author = UserSerializer()`) once.
       if (!/^ {8,}|^\t{2,}/.test(text.slice(lineStart))) return false;
       return !/\bmany\s*=(?!\s*False)/.test(argsAt(text, at));

@@ -15,6 +15,8 @@
  *    providers, workflows and rules from the environment, called only from `on_starting`);
  *  - a name is start-up only when it has callers and every one of them is start-up code, up to ROUNDS deep.
  *    Callers in test code do not count (a test calls the provisioning it checks; it runs no request).
+ *  - Django's `pre_migrate`/`post_migrate` signal handlers (`post_migrate.connect(fn)`, `@receiver(post_migrate)`) run
+ *    with `manage.py migrate`: their findings take the `migration` context.
  * Go, TypeScript, JavaScript and Python (Ruby start-up hooks are judged within their file).
  */
 import type { Finding } from '../findings';
@@ -70,6 +72,8 @@ export class StartupGraph {
   /** Names called in callbacks handed to a scheduler (run per tick: job code). */
   private readonly scheduled = new Set<string>();
   private jobs: Set<string> | undefined;
+  /** The Python functions Django runs around `migrate` (`post_migrate.connect(fn)`, `@receiver(pre_migrate)`), by name (the handler may be imported). */
+  private readonly migrationHooks = new Set<string>();
   /** Line starts of the files read (to place findings in their functions). */
   private readonly starts = new Map<string, number[]>();
 
@@ -81,6 +85,10 @@ export class StartupGraph {
     const fam = go ? 'go' : py ? 'py' : 'js';
     const test = codeContextOf(file, text) === 'test';
     const lines = py ? text.split('\n') : [];
+    if (py && /\b(?:pre|post)_migrate\b/.test(text)) {
+      for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
+      for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
+    }
     for (const f of facts.functions) {
       const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
       const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}) };
@@ -175,6 +183,11 @@ export class StartupGraph {
       if (f.ruleId !== RULE_ID || (f.context !== 'request' && f.context !== 'job') || f.file === undefined) return f;
       const starts = this.starts.get(f.file);
       const line = starts ? positionAt(starts, f.span.start).line + 1 : undefined;
+      // A handler of Django's pre_migrate/post_migrate signal runs with `migrate`, never per request.
+      if (this.migrationHooks.size && line !== undefined && f.file.endsWith('.py') && (this.byFile.get(f.file) ?? []).some((x) => x.line <= line && line <= x.endLine && this.migrationHooks.has(x.name))) {
+        const cap = policy.migration;
+        return { ...f, context: 'migration', severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
+      }
       const fn = line !== undefined ? this.startupAt(f.file, line) : undefined;
       if (!fn) {
         if (f.context !== 'request' || line === undefined || !this.jobAt(f.file, line)) return f;

@@ -6,7 +6,7 @@
  * line (`{% if book_list %}`) to add `.select_related()`. The app's models.py says the class of a table and its
  * ForeignKey fields; its views.py says which view renders a template and how it builds the queryset.
  */
-import { argsFrom, classesOf, RELATION_FIELD } from '../nplusone/drfViews';
+import { argsFrom, classesOf, RELATION_FIELD, relationKind, relationTarget } from '../nplusone/drfViews';
 
 /** What the models say about the table a recorded statement reads per item. */
 export interface DjangoNames {
@@ -36,7 +36,7 @@ function djangoModelClasses(text: string): ModelClass[] {
     const relations: ModelClass['relations'] = [];
     for (const m of c.body.matchAll(RELATION_FIELD)) {
       const args = argsFrom(c.body, m.index! + m[0].length - 1);
-      let target = /^\s*['"]?(?:[\w]+\.)?(\w+)['"]?/.exec(args)?.[1];
+      let target = relationTarget(args);
       if (!target) continue;
       if (USER_MODEL.test(target)) target = 'User';
       if (target === 'self') target = c.name;
@@ -71,10 +71,10 @@ export function djangoNamesOf(table: string | undefined, column: string, models:
   if (fk && model) {
     // The ForeignKey of the table's model whose column this is: its related_name on the parent, else `<model>_set`.
     const r = classes.find((c) => c.name === model)?.relations.find((x) => x.field === fk);
-    if (r && !/ManyToMany/.test(r.kind)) out.reverse = r.related && !r.related.endsWith('+') ? r.related : /OneToOne/.test(r.kind) ? model.toLowerCase() : `${model.toLowerCase()}_set`;
+    if (r && relationKind(r.kind) !== 'many') out.reverse = r.related && !r.related.endsWith('+') ? r.related : /OneToOne/.test(r.kind) ? model.toLowerCase() : `${model.toLowerCase()}_set`;
   } else if (column === 'id' || column === 'pk') {
     // The fields that point at the table's model (its class in this file, or one named like the table: `User` for auth_user).
-    const pointing = classes.flatMap((c) => c.relations.filter((r) => !/ManyToMany/.test(r.kind) && isModelOf(r.target, table, classes)).map((r) => ({ owner: c.name, field: r.field })));
+    const pointing = classes.flatMap((c) => c.relations.filter((r) => relationKind(r.kind) !== 'many' && isModelOf(r.target, table, classes)).map((r) => ({ owner: c.name, field: r.field })));
     const read = callText ? pointing.filter((p) => new RegExp(`\\.${p.field}\\b(?!\\s*\\()`).test(callText)) : [];
     const names = [...new Set(read.map((p) => p.field))];
     if (names.length === 1) out.field = names[0];
