@@ -1,7 +1,7 @@
 /**
- * The first lines of a statement's hover: the findings on it, one line each (pure). VS Code lists the Problems entries
- * of a line under every hover provider's text, in a box of about 250 px: with a plan above them, an N+1 on the same
- * statement was below the fold (issue 20 item 8, person20 LOW 5). A missing index is left out: its own hover leads with
+ * The first lines of a statement's hover: the findings on it, one line each (pure). VS Code shows the findings under the
+ * pointer itself, first (the caller leaves those out: person22 LOW B); a finding on another line of the statement would
+ * not be seen from this line (issue 20 item 8, person20 LOW 5). A missing index is left out: its own hover leads with
  * it (core/advice/missingIndex missingIndexHover), with its figure and its action.
  */
 import { mdEscape } from './plan/brief';

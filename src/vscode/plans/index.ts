@@ -125,8 +125,10 @@ class PlansFeature implements vscode.Disposable {
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
-    // The findings on this statement lead (the Problems entries come under every provider's text, below the fold).
-    const findings = linked ? [] : vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range) !== undefined);
+    // The findings on this statement lead, except those under the pointer: VS Code shows those itself, first, in its
+    // problem part above every provider's text (person22 LOW B: the N+1 sentence twice). A finding on another line of
+    // the statement is named here, as the pointer's line alone would hide it.
+    const findings = linked ? [] : vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range) !== undefined && !d.range.contains(pos));
     const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql), findings.map((d) => ({ ruleId: String((d.code as { value?: unknown } | undefined)?.value ?? ''), message: d.message, severity: SEVERITY_NAME[d.severity] })));
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
