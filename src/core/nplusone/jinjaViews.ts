@@ -769,7 +769,6 @@ function djangoLoad(path: readonly SaRelationship[]): string {
 
 function finding(a: Access, django = false): Finding {
   if (django) return djangoFinding(a);
-  const o = a.origin;
   const last = a.path[a.path.length - 1];
   const dynamic = last.lazy === 'dynamic';
   const read = a.text.replace(/\s+/g, ' ').trim();
@@ -782,14 +781,19 @@ function finding(a: Access, django = false): Finding {
   const evidence: NPlusOneEvidence = {
     kind: 'lazy-relation', implicit: true, library: 'sqlalchemy', call: read, loop: `the template ${a.file}`, variable: a.variable, iterable: a.source, rewrite,
   };
+  return templateFinding(a, read, dynamic
+    ? `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`: ${rel} is lazy='dynamic', a query per item.`
+    : `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`; this query does not load ${rel}.`, help, evidence);
+}
+
+/** The finding at the view's query (`a.origin`), the template's read related. */
+function templateFinding(a: Access, read: string, message: string, help: string, evidence: NPlusOneEvidence): Finding {
   return {
     ruleId: RULE_ID,
     severity: 'warning',
-    message: dynamic
-      ? `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`: ${rel} is lazy='dynamic', a query per item.`
-      : `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`; this query does not load ${rel}.`,
-    span: o.span,
-    file: o.file,
+    message,
+    span: a.origin.span,
+    file: a.origin.file,
     help,
     fixes: [],
     related: [{ file: a.file, line: a.line, span: a.span, message: `\`${read}\` read per item in the template` }],
@@ -799,7 +803,6 @@ function finding(a: Access, django = false): Finding {
 
 /** A Django template's read per item: the fix is the view's queryset's select_related / prefetch_related. */
 function djangoFinding(a: Access): Finding {
-  const o = a.origin;
   const last = a.path[a.path.length - 1];
   const read = a.text.replace(/\s+/g, ' ').trim();
   const rel = `${last.owner}.${last.attr}`;
@@ -809,15 +812,5 @@ function djangoFinding(a: Access): Finding {
   const evidence: NPlusOneEvidence = {
     kind: 'lazy-relation', implicit: true, library: 'django', call: read, loop: `the template ${a.file}`, variable: a.variable, iterable: a.source, rewrite,
   };
-  return {
-    ruleId: RULE_ID,
-    severity: 'warning',
-    message: `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`; this queryset does not load ${rel} (${load.slice(1)}).`,
-    span: o.span,
-    file: o.file,
-    help,
-    fixes: [],
-    related: [{ file: a.file, line: a.line, span: a.span, message: `\`${read}\` read per item in the template` }],
-    evidence: evidence as unknown as Record<string, unknown>,
-  };
+  return templateFinding(a, read, `N+1 query (template): ${a.file}:${a.line} reads \`${read}\` once per item of \`${a.source}\`; this queryset does not load ${rel} (${load.slice(1)}).`, help, evidence);
 }
