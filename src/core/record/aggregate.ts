@@ -233,7 +233,32 @@ interface Acc extends StatementFigure {
  * `favorited` sent the same user's id 20 times in each request, a different user per request; OR-ed over the whole
  * recording, that id looked per-item and the advice grouped by it).
  */
-interface PerUnit { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; failed: number; varies?: number }
+interface PerUnit {
+  calls: number; ms: number; name: string; kind: string; before?: CaptureSite; failed: number; varies?: number;
+  /** A run outside any request or test (kind 'root'): the unit's statement count at this statement's last call, and how
+   * often each run of call sites between two of its calls was seen (loopLike). */
+  lastSeq?: number;
+  gaps?: Map<string, number>;
+}
+
+/** Call sites remembered per run outside any request or test, to compare what comes between two calls of a statement. */
+const ROOT_WINDOW = 32;
+/** Distinct runs of sites between calls kept per statement and run (more: not one loop's body). */
+const MAX_GAP_KINDS = 8;
+
+/**
+ * A run outside any request or test is one unit of work for its whole life: a script that serves simulated requests
+ * one after another repeats each handler's statement, in no loop (person22 MEDIUM B: 10 false N+1s from the shop's
+ * traffic script). A loop repeats its body: most of the stretches between two calls of the statement are the same run
+ * of call sites (nothing, or the body's other statements). Judged only for runs whose order was kept.
+ */
+function loopLike(pu: PerUnit): boolean {
+  if (!pu.gaps) return true;
+  const gaps = pu.calls - 1;
+  let most = 0;
+  for (const n of pu.gaps.values()) most = Math.max(most, n);
+  return most * 2 >= gaps;
+}
 
 /** Single executions kept for the slowest list (a summary lists `slowest` of them, 10 by default). */
 const KEPT_SLOWEST = 50;
@@ -271,6 +296,8 @@ export class RecordAggregate {
   private readonly slow: QueryEvent[] = [];
   /** Per unit of work: the site of its last statement (the parent of an N+1 that starts next). */
   private readonly lastSite = new Map<string, CaptureSite | undefined>();
+  /** Runs outside any request or test: their statement count, and their last ROOT_WINDOW call-site keys (loopLike). */
+  private readonly rootSeq = new Map<string, { seq: number; recent: string[] }>();
   /** Per unit of work and call site: its calls, and the site of the unit's statement before its first call. */
   private readonly siteInUnit = new Map<string, { calls: number; before?: CaptureSite }>();
   private readonly groups = new Map<string, GroupAcc>();
@@ -330,17 +357,24 @@ export class RecordAggregate {
     const key = e.site ? `${e.site.file}:${e.site.line}` : '';
     const a = this.addTo(key, e.site, e, norm);
     const pu = a.perUnit.get(e.u.id);
+    const root = e.u.k === 'root' ? this.rootOrder(e.u.id, key) : undefined;
     if (pu) {
       pu.calls++;
       pu.ms += e.ms;
       if (e.err) pu.failed++;
       pu.varies = pu.varies === undefined || e.pd === undefined ? undefined : pu.varies | e.pd;
+      if (root && pu.gaps && pu.lastSeq !== undefined) {
+        const between = root.seq - pu.lastSeq - 1;
+        const gap = between < ROOT_WINDOW ? root.recent.slice(root.recent.length - 1 - between, root.recent.length - 1).join('\n') : '\u0000far';
+        if (pu.gaps.has(gap) || pu.gaps.size < MAX_GAP_KINDS) pu.gaps.set(gap, (pu.gaps.get(gap) ?? 0) + 1);
+        pu.lastSeq = root.seq;
+      }
     } else {
       const prev = this.lastSite.get(e.u.id);
       // A handler's serialisation sends each item's lazy loads from one site (its def line): a statement after another
       // of them takes the rows' query that came before the site's first statement in the unit.
       const same = !!prev && !!e.site && prev.file === e.site.file && prev.line === e.site.line;
-      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && !same ? prev : same && e.site?.serializing ? this.siteInUnit.get(`${e.u.id}\u0000${key}`)?.before : undefined, failed: e.err ? 1 : 0, varies: 0 });
+      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && !same ? prev : same && e.site?.serializing ? this.siteInUnit.get(`${e.u.id}\u0000${key}`)?.before : undefined, failed: e.err ? 1 : 0, varies: 0, ...(root ? { lastSeq: root.seq, gaps: new Map<string, number>() } : {}) });
     }
     if (e.site) {
       const su = this.siteInUnit.get(`${e.u.id}\u0000${key}`);
@@ -352,6 +386,16 @@ export class RecordAggregate {
     }
     this.lastSite.set(e.u.id, e.site);
     this.addToGroup(e, key, norm);
+  }
+
+  /** A run outside any request or test: count this statement and remember its site key (the last ROOT_WINDOW). */
+  private rootOrder(unit: string, key: string): { seq: number; recent: string[] } {
+    let r = this.rootSeq.get(unit);
+    if (!r) this.rootSeq.set(unit, (r = { seq: 0, recent: [] }));
+    r.seq++;
+    r.recent.push(key);
+    if (r.recent.length > ROOT_WINDOW) r.recent.shift();
+    return r;
   }
 
   /** One statement into a call site's figures (`key`: its file:line, '' for none, SET_UP_KEY for connection set-up). */
@@ -475,7 +519,7 @@ export class RecordAggregate {
           if (!worst || pu.calls > worst.calls) worst = pu;
           if (pu.kind === 'migration') continue;
           if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
-          if (pu.calls >= o.threshold) over.push(unit);
+          if (pu.calls >= o.threshold && loopLike(pu)) over.push(unit);
         }
         const { perUnit, varies: anyCall, constants, vary, compared: _compared, interpolated, oneText, ...fig } = a;
         // What changed between calls within the units where it repeats (PerUnit.varies); else between any two calls.

@@ -28,6 +28,22 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.match(nPlusOneMessage(n), /7 times in one request \(GET \/orders\).*2 requests like it/);
   });
 
+  it('a run outside any request or test: a loop (the same stretch between calls) is an N+1; handlers of simulated requests in no loop are not (person22 MEDIUM B)', () => {
+    // A loop: per order its items (line 12) and, every time, its customer (line 20).
+    const loop: QueryEvent[] = [q('SELECT * FROM orders', 'script', 5)];
+    for (let i = 0; i < 8; i++) loop.push(q(`SELECT * FROM items WHERE order_id = ${i}`, 'script', 12), q(`SELECT * FROM customers WHERE id = ${i}`, 'script', 20));
+    assert.deepEqual(summarize(loop, normalizeSql, { threshold: 5 }).nPlusOne.map((n) => n.line).sort(), [12, 20]);
+    // A traffic script: one handler after another in a fixed shuffle (no two stretches between a handler's calls alike).
+    const handlers = [30, 40, 50, 60, 70, 80];
+    const order = [0, 1, 2, 0, 3, 4, 5, 0, 2, 1, 1, 4, 0, 5, 3, 3, 0, 2, 4, 0, 1, 5, 2, 0, 4, 3, 1, 0];
+    const traffic = order.map((h, i) => q(`SELECT * FROM t${h} WHERE id = ${i}`, 'script', handlers[h]));
+    assert.ok(order.filter((h) => h === 0).length >= 5);
+    assert.deepEqual(summarize(traffic, normalizeSql, { threshold: 5 }).nPlusOne, []);
+    // Inside requests the order is not asked: a request is one unit of work by itself.
+    const inRequests = order.map((h, i) => q(`SELECT * FROM t${h} WHERE id = ${i}`, 'GET /x#1', handlers[h]));
+    assert.equal(summarize(inRequests, normalizeSql, { threshold: 5 }).nPlusOne.length > 0, true);
+  });
+
   it('does not flag a lookup that runs once per request over many requests, nor one under the threshold', () => {
     const events: QueryEvent[] = [];
     for (let r = 0; r < 50; r++) events.push(q('SELECT * FROM customers WHERE id = $1', `GET /me#${r}`, 3));
