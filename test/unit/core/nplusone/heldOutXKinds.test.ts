@@ -8,6 +8,9 @@ import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
 
 const scanLines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => `${f.file}:${f.line} ${f.context} ${f.severity}`).sort();
 
+/** A Go file of package `pkg` importing context and bun (and, with `db`, declaring `type DB struct { db *bun.DB }`): 8 or 12 lines. */
+const bunFile = (pkg: string, db = false): string[] => [`package ${pkg}`, '', 'import (', '\t"context"', '', '\t"github.com/uptrace/bun"', ')', '', ...(db ? ['type DB struct {', '\tdb *bun.DB', '}', ''] : [])];
+
 const goMod: ScanFile = { path: 'go.mod', text: ['module example.com/retro', '', 'go 1.22', '', 'require github.com/uptrace/bun v1.2.0', ''] };
 
 describe('N+1 kinds of held-out-x (Go)', () => {
@@ -15,18 +18,7 @@ describe('N+1 kinds of held-out-x (Go)', () => {
     const templates: ScanFile = {
       path: 'templates/database.go',
       text: [
-        'package templates',
-        '',
-        'import (',
-        '\t"context"',
-        '',
-        '\t"github.com/uptrace/bun"',
-        ')',
-        '',
-        'type DB struct {',
-        '\tdb *bun.DB',
-        '}',
-        '',
+        ...bunFile('templates', true),
         'func (db *DB) GetAll(ctx context.Context, user string) ([]Full, error) {',
         '\tvar boards []Template',
         '\tif err := db.db.NewSelect().Model(&boards).Where("creator = ?", user).Scan(ctx); err != nil {',
@@ -67,18 +59,7 @@ describe('N+1 kinds of held-out-x (Go)', () => {
   const sessionsDb: ScanFile = {
     path: 'sessions/database.go',
     text: [
-      'package sessions',
-      '',
-      'import (',
-      '\t"context"',
-      '',
-      '\t"github.com/uptrace/bun"',
-      ')',
-      '',
-      'type DB struct {',
-      '\tdb *bun.DB',
-      '}',
-      '',
+      ...bunFile('sessions', true),
       'func (d *DB) GetAll(ctx context.Context, board string) ([]Session, error) {',
       '\tvar rows []Session',
       '\terr := d.db.NewSelect().Model(&rows).Where("board = ?", board).Scan(ctx)',
@@ -173,14 +154,7 @@ describe('N+1 kinds of held-out-x (Go)', () => {
     const jobs: ScanFile = {
       path: 'jobs/regenerate.go',
       text: [
-        'package jobs',
-        '',
-        'import (',
-        '\t"context"',
-        '',
-        '\t"github.com/uptrace/bun"',
-        ')',
-        '',
+        ...bunFile('jobs'),
         'type Regenerator struct {',
         '\tdb    *bun.DB',
         '\tqueue *Queue',
