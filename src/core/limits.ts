@@ -52,15 +52,10 @@ export function nestingDepth(text: string, open: string, close: string, quotes: 
  */
 export function depthAt(text: string, at: number, open: string, close: string, quotes: string, floor = -Infinity): number {
   let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < at && i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (quotes.includes(c)) quote = c;
-    else if (open.includes(c)) depth++;
-    else if (close.includes(c)) depth = Math.max(floor, depth - 1);
-  }
+  scanBrackets(text, 0, Math.min(at, text.length), open, close, quotes, (step) => {
+    depth = step > 0 ? depth + 1 : Math.max(floor, depth - 1);
+    return false;
+  });
   return depth;
 }
 
@@ -70,16 +65,26 @@ export function depthAt(text: string, at: number, open: string, close: string, q
  */
 export function closingEnd(text: string, from: number, open: string, close: string, quotes: string): number {
   let depth = 1;
+  const at = scanBrackets(text, from, text.length, open, close, quotes, (step) => (depth += step) === 0);
+  return at < text.length ? at + 1 : text.length;
+}
+
+/**
+ * Each opener (+1) and closer (−1) of `text` from `from` to `end`, outside quoted text (no escapes), handed to `step`;
+ * the offset where `step` returned true, else `end`. depthAt and closingEnd read brackets through it.
+ */
+function scanBrackets(text: string, from: number, end: number, open: string, close: string, quotes: string, step: (delta: 1 | -1) => boolean): number {
   let quote: string | undefined;
-  for (let i = from; i < text.length; i++) {
+  for (let i = from; i < end; i++) {
     const c = text[i];
     if (quote) {
       if (c === quote) quote = undefined;
     } else if (quotes.includes(c)) quote = c;
-    else if (open.includes(c)) depth++;
-    else if (close.includes(c) && --depth === 0) return i + 1;
+    else if (open.includes(c)) {
+      if (step(1)) return i;
+    } else if (close.includes(c) && step(-1)) return i;
   }
-  return text.length;
+  return end;
 }
 
 /** Why a SQL text is too big for a parser (one line), or undefined when it is within the limits. */
