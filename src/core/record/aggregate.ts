@@ -250,7 +250,9 @@ const MAX_GAP_KINDS = 8;
  * A run outside any request or test is one unit of work for its whole life: a script that serves simulated requests
  * one after another repeats each handler's statement, in no loop (person22 MEDIUM B: 10 false N+1s from the shop's
  * traffic script). A loop repeats its body: most of the stretches between two calls of the statement are the same run
- * of call sites (nothing, or the body's other statements). Judged only for runs whose order was kept.
+ * of call sites (nothing, or the body's other statements). A stretch longer than the window kept is known by its length
+ * only: a loop's long body repeats it, requests of a script one after another seldom do. Judged only for runs whose
+ * order was kept.
  */
 function loopLike(pu: PerUnit): boolean {
   if (!pu.gaps) return true;
@@ -365,7 +367,7 @@ export class RecordAggregate {
       pu.varies = pu.varies === undefined || e.pd === undefined ? undefined : pu.varies | e.pd;
       if (root && pu.gaps && pu.lastSeq !== undefined) {
         const between = root.seq - pu.lastSeq - 1;
-        const gap = between < ROOT_WINDOW ? root.recent.slice(root.recent.length - 1 - between, root.recent.length - 1).join('\n') : '\u0000far';
+        const gap = between < ROOT_WINDOW ? root.recent.slice(root.recent.length - 1 - between, root.recent.length - 1).join('\n') : `\u0000far ${between}`;
         if (pu.gaps.has(gap) || pu.gaps.size < MAX_GAP_KINDS) pu.gaps.set(gap, (pu.gaps.get(gap) ?? 0) + 1);
         pu.lastSeq = root.seq;
       }

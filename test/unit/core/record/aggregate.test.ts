@@ -39,6 +39,18 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     const traffic = order.map((h, i) => q(`SELECT * FROM t${h} WHERE id = ${i}`, 'script', handlers[h]));
     assert.ok(order.filter((h) => h === 0).length >= 5);
     assert.deepEqual(summarize(traffic, normalizeSql, { threshold: 5 }).nPlusOne, []);
+    // Handlers far apart (more statements between two calls than the window keeps): a loop's long body repeats the
+    // stretch's length, a script's requests one after another do not.
+    const far = (between: (i: number) => number) => {
+      const ev: QueryEvent[] = [];
+      for (let i = 0; i < 8; i++) {
+        ev.push(q(`SELECT * FROM items WHERE order_id = ${i}`, 'script', 12));
+        for (let j = 0; j < between(i); j++) ev.push(q(`SELECT * FROM other${j % 3} WHERE id = ${i * 100 + j}`, 'script', 100 + j));
+      }
+      return summarize(ev, normalizeSql, { threshold: 5 }).nPlusOne.filter((n) => n.line === 12).length;
+    };
+    assert.equal(far(() => 40), 1, 'a loop whose body sends 40 other statements each time');
+    assert.equal(far((i) => 33 + ((i * 7) % 11)), 0, 'a script whose handler comes back after a varying 33..43 statements');
     // Inside requests the order is not asked: a request is one unit of work by itself.
     const inRequests = order.map((h, i) => q(`SELECT * FROM t${h} WHERE id = ${i}`, 'GET /x#1', handlers[h]));
     assert.equal(summarize(inRequests, normalizeSql, { threshold: 5 }).nPlusOne.length > 0, true);
