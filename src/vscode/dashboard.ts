@@ -525,7 +525,7 @@ class DashboardPanel implements vscode.Disposable {
   private benchmarking = false;
 
   private async runAction(action: MaintenanceAction): Promise<void> {
-    const { actionKey, ACTION_TITLES, isDestructive, confirmButtons } = await import('../core/dashboard/actions');
+    const { actionKey, ACTION_TITLES, isDestructive, confirmButtons, keptMessage } = await import('../core/dashboard/actions');
     const { authorizeAction } = await import('../shared/dashboardProtocol');
     const key = actionKey(action);
     const conn = this.conn;
@@ -552,7 +552,8 @@ class DashboardPanel implements vscode.Disposable {
       { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
       ...buttons,
     );
-    if (!pick?.confirms) return fail('Cancelled.');
+    // The person's choice was done: what was kept, as a plain note (not a failure).
+    if (!pick?.confirms) return void this.post({ type: 'actionResult', key, ok: true, message: keptMessage(action.kind) });
     this.busyActions.add(key);
     try {
       const result = await vscode.window.withProgress(

@@ -53,19 +53,27 @@ export function relationStatement(kind: RelationActionKind, name: string, concur
  * The buttons of an action's confirmation dialog: the confirming one names what happens, and the
  * one that closes says what is kept ("Cancel" next to "Cancel query" would read both ways).
  */
-function confirmLabels(kind: ActionKind): { confirm: string; keep: string } {
+function confirmLabels(kind: ActionKind): { confirm: string; keep: string; kept: string } {
   switch (kind) {
     case 'cancel-backend':
-      return { confirm: 'Stop the query', keep: 'Let it run' };
+      return { confirm: 'Stop the query', keep: 'Let it run', kept: 'Nothing done: the query runs on.' };
     case 'terminate-backend':
-      return { confirm: 'Terminate the session', keep: 'Keep the session' };
+      return { confirm: 'Terminate the session', keep: 'Keep the session', kept: 'Nothing done: the session stays.' };
     case 'drop-index':
-      return { confirm: 'Drop the index', keep: 'Keep the index' };
+      return { confirm: 'Drop the index', keep: 'Keep the index', kept: 'Nothing done: the index stays.' };
     case 'reset-statements':
-      return { confirm: 'Reset the statistics', keep: 'Keep the statistics' };
+      return { confirm: 'Reset the statistics', keep: 'Keep the statistics', kept: 'Nothing done: the statistics stay.' };
     default:
-      return { confirm: 'Run', keep: 'Cancel' };
+      return { confirm: 'Run', keep: 'Cancel', kept: 'Cancelled: nothing was run.' };
   }
+}
+
+/**
+ * What the dashboard says when the person chose the button that keeps things as they are: what was kept, never a bare
+ * "Cancelled." (person22 LOW A: after "Let it run" it read as if the query had been cancelled).
+ */
+export function keptMessage(kind: ActionKind): string {
+  return confirmLabels(kind).kept;
 }
 
 /**
