@@ -63,6 +63,9 @@ const SIDE_EFFECT_FUNCTIONS: readonly string[] = [
   'nextval', 'setval',
 ];
 
+/** LIKE patterns of those names (`_` taken literally): a body that matches none cannot name one. */
+const SIDE_EFFECT_LIKE: readonly string[] = SIDE_EFFECT_FUNCTIONS.map((f) => `%${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+
 /** Extensions whose every function reaches outside the transaction (another connection, the network, a background worker). */
 const SIDE_EFFECT_EXTENSIONS: readonly string[] = ['dblink', 'adminpack', 'http', 'pg_net', 'pg_background'];
 
@@ -133,13 +136,16 @@ const GUARD_SQL = {
    * The fast path of a plain plan: is there, anywhere in this database, a function the gate could
    * refuse — an untrusted one, or a non-VOLATILE user function whose body names a side-effect function
    * ($1)? When not, no statement can reach one and the full resolution is skipped. Runs in the
-   * EXPLAIN's transaction like the full query.
+   * EXPLAIN's transaction like the full query. The word-bounded regex runs only on bodies that hold one of the names at
+   * all ($2: LIKE patterns, CASE keeps the order): on every body it cost 0.3–0.5 ms a function — 87–150 ms an EXPLAIN
+   * with 300 plpgsql functions (a PostGIS database has hundreds), 4 ms with the filter first (person22 MEDIUM C).
    */
   anySuspect: `${OWN_STATEMENT_MARKER} SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
       WHERE NOT r.rolsuper AND NOT p.prosecdef AND NOT pg_has_role(p.proowner, current_user, 'MEMBER'))
     OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
       WHERE p.pronamespace <> 'pg_catalog'::regnamespace AND p.provolatile <> 'v' AND l.lanname NOT IN ('c', 'internal')
-        AND lower(p.prosrc) ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')) AS suspect`,
+        AND CASE WHEN lower(p.prosrc) LIKE ANY ($2::text[])
+          THEN lower(p.prosrc) ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M') ELSE false END) AS suspect`,
   /** $1 role oid: its name and whether the current role may become it. */
   role: `${OWN_STATEMENT_MARKER} SELECT r.rolname AS name, pg_has_role(current_user, r.oid, 'MEMBER') AS may FROM pg_roles r WHERE r.oid = $1::oid`,
   /** SET LOCAL ROLE with a parameter. */
@@ -221,7 +227,7 @@ function allowedBy(list: readonly string[] | undefined, f: ReachableFunction): b
  */
 export async function guardPlanning(session: Session, sql: string, opts: GuardOptions = {}): Promise<GuardReport> {
   await loadPgParser();
-  if (!opts.runs && !(await session.queryPrepared(GUARD_SQL.anySuspect, [SIDE_EFFECT_FUNCTIONS])).rows[0]?.suspect) {
+  if (!opts.runs && !(await session.queryPrepared(GUARD_SQL.anySuspect, [SIDE_EFFECT_FUNCTIONS, SIDE_EFFECT_LIKE])).rows[0]?.suspect) {
     // Nothing in this database could be refused for a plain plan: skip the full resolution.
     session.markGuarded(sql);
     return { functions: [], role: '', sideEffects: [], volatile: [] };

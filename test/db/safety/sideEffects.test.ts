@@ -125,6 +125,27 @@ describe('safety: Explain Analyze never has effects that outlive the rollback wi
     assert.equal(Number(held), 0);
   });
 
+  it('plain EXPLAIN among 200 other functions: the body\'s call is found whatever its case (the name filter that spares the regex is a superset)', async () => {
+    // The fast path reads every body's text; a cheap filter (LIKE on the lower-cased body) now comes before the
+    // word-bounded regex (person22 MEDIUM C: 87–150 ms an EXPLAIN with 300 plpgsql functions). It must not lose a call.
+    await tdb.admin.query(`DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format('CREATE FUNCTION benign_%s(a int) RETURNS int LANGUAGE plpgsql STABLE AS $b$ BEGIN RETURN a + %s; END $b$', i, i); END LOOP; END $$`);
+    await tdb.admin.query(`CREATE FUNCTION folds_lock_upper() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM PG_Advisory_Lock(43); RETURN 1; END $$`);
+    try {
+      await rejectsWith(explain(db, 'SELECT folds_lock_upper()'), /folds_lock_upper\(\) \(immutable; its body calls pg_advisory_lock\)/);
+      const held = (await tdb.admin.query(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 43`)).rows[0].count;
+      assert.equal(Number(held), 0);
+      // A name inside a longer word is not a call: the regex still decides after the filter.
+      await tdb.admin.query(`CREATE FUNCTION counts_words() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT length('my_pg_advisory_lock_total') $$`);
+      await tdb.admin.query('DROP FUNCTION folds_lock_upper()');
+      await tdb.admin.query('DROP FUNCTION folds_lock()');
+      await explain(db, 'SELECT counts_words()');
+    } finally {
+      await tdb.admin.query(`CREATE OR REPLACE FUNCTION folds_lock() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_advisory_lock(42); RETURN 1; END $$`);
+      await tdb.admin.query('DROP FUNCTION IF EXISTS folds_lock_upper(); DROP FUNCTION IF EXISTS counts_words()');
+      await tdb.admin.query(`DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format('DROP FUNCTION benign_%s(int)', i); END LOOP; END $$`);
+    }
+  });
+
   it('benchmark obeys the same gate (it would repeat the effect N times)', async () => {
     const before = await seq();
     await rejectsWith(benchmark(db, `SELECT setval('t_id_seq', 1)`, { runs: 5 }), /setval/);
