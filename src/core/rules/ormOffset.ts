@@ -49,6 +49,13 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   { re: /(?<!Array\.new\([^()]{0,40}\)|\]|\.to_a)\.\s*(paginate)\(\s*(?:[^()]|\([^()]{0,80}\)){0,200}?(?:\bpage:|:page\s*=>)\s*((?:[^(),]|\([^()]{0,80}\)){1,80})/g, what: (m) => `.paginate(page: ${m[2].trim()}): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
   { re: /\.\s*(page)\(\s*((?:[^()]|\([^()]{0,80}\)){1,80}?)\s*\)\s*\.\s*per\(/g, what: (m) => `.page(${m[2].trim()}).per(…): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('page') },
   { re: /\.(?:query|orderBy|where\w*|joinRelated|withGraphFetched|select|column)\((?:[^()]|\([^()]{0,80}\)){0,200}\)[\s\S]{0,240}?\.(page)\(\s*([^(),]{1,60}?)\s*,\s*[^(),]{1,60}\)/g, what: (m) => `.page(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('.page(') + 1 },
+  // A two-argument `limit(count, offset)` whose offset argument says so: Sequel's `dataset.limit(10, offset)`, a dialect
+  // helper `sqlGenerator.limit(searchParameters.getLimit(), searchParameters.getOffset())` whose text is appended to the
+  // SQL. (A Java stream's `limit(n)` takes one argument.)
+  { re: /\.(limit)\(\s*((?:[^(),]|\([^()]{0,60}\)){1,80}?)\s*,\s*((?:[^(),]|\([^()]{0,60}\)){0,60}?(?:\b[oO]ffset|[a-z]Offset)\b(?:[^(),]|\([^()]{0,60}\)){0,60}?)\s*\)/g, what: (m) => `.limit(${m[2].trim()}, ${m[3].trim()}): LIMIT/OFFSET`, value: (m) => m[3], at: () => 1 },
+  // A query builder's positional page helper in Ruby: Sequel's `dataset.paginate(page_no, page_size)`, Qx/Qexpr's
+  // `.paginate(query[:page].to_i, 30)`: LIMIT/OFFSET of the page the first argument names.
+  { re: /\.\s*(paginate)\(\s*((?:[^(),]|\([^()]{0,60}\)|\[[^\[\]]{0,40}\]){0,80}?page(?:[^(),]|\([^()]{0,60}\)|\[[^\[\]]{0,40}\]){0,80}?)\s*,\s*[^(),:]{1,60}(?:\([^()]{0,60}\))?\s*\)/g, what: (m) => `.paginate(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
   // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n, `limit ${n} offset ${m}` in a fragment

@@ -1,0 +1,66 @@
+/**
+ * Kinds of false alarms and misses from the blind look at split rules-l (issue 14, twenty-third session), each on our
+ * own fixture code: LIMIT/OFFSET rendered by a two-argument `limit(count, offset)` (a dialect helper's text appended to
+ * the SQL, Sequel's `dataset.limit(n, offset)`); a Ruby query builder's positional `.paginate(page, size)`; a yes/no
+ * count over rows pinned by their key (or two keys at once); an inequality taken for a lookup a function hides.
+ */
+import { strict as assert } from 'node:assert';
+import { countForExistence } from '../../../../src/core/rules/countForExistence';
+import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { check, error, ok } from './helpers';
+
+const whats = (text: string, file: string) => findOrmOffsets(text, file, []).map((h) => h.what);
+
+describe('rules-l kinds: offsets a call renders', () => {
+  it('a two-argument limit(count, offset) appended to the SQL is offset pagination', () => {
+    const java = [
+      'final StringBuilder sql = new StringBuilder("select w.id, w.name from widget w where w.shop_id = ? order by w.id");',
+      'if (params.isLimited()) {',
+      '    sql.append(" ").append(sqlGenerator.limit(params.getLimit(), params.getOffset()));',
+      '}',
+      'query.append(" ").append(dialect.limit(pageable.getPageSize(), (int) pageable.getOffset()));',
+    ].join('\n');
+    assert.deepEqual(whats(java, 'WidgetReadService.java'), ['.limit(params.getLimit(), params.getOffset()): LIMIT/OFFSET', '.limit(pageable.getPageSize(), (int) pageable.getOffset()): LIMIT/OFFSET']);
+    assert.deepEqual(whats('DB[:widgets].where(shop_id: id).order(:id).limit(per_page, offset).all', 'widgets.rb'), ['.limit(per_page, offset): LIMIT/OFFSET']);
+  });
+  it('a one-argument limit, a literal offset or a second argument that is no offset is not', () => {
+    assert.deepEqual(whats('lines.stream().skip(1).limit(10).collect(toList());', 'Reader.java'), []);
+    assert.deepEqual(whats('sql.append(sqlGenerator.limit(params.getLimit()));', 'WidgetReadService.java'), []);
+    assert.deepEqual(whats('DB[:widgets].limit(10, 0).all', 'widgets.rb'), []);
+    assert.deepEqual(whats('text.limit(80, "…")', 'Text.java'), []);
+  });
+  it("a Ruby builder's positional .paginate(page, size) pages with OFFSET; will_paginate's keywords keep their own pattern", () => {
+    const rb = [
+      'rows = Qx.select(*cols).from(:supporters).where("supporters.shop_id=$id", id: id)',
+      '  .paginate(query[:page].to_i, 30)',
+      '  .execute',
+      'ds = DB[:orders].order(:id).paginate(page_no, 50)',
+    ].join('\n');
+    assert.deepEqual(whats(rb, 'app/legacy_lib/query_supporters.rb'), ['.paginate(query[:page].to_i, …): LIMIT/OFFSET', '.paginate(page_no, …): LIMIT/OFFSET']);
+    assert.deepEqual(whats('[1, 2, 3].each_slice(2).paginate(first, 2)', 'x.rb'), []);
+    assert.deepEqual(whats('Foo.paginate(page: params[:page], per_page: 20)', 'x.rb'), ['.paginate(page: params[:page]): LIMIT/OFFSET']);
+  });
+});
+
+describe('rules-l kinds: a count over a row or two', () => {
+  it('count(*) > 0 over rows pinned by their primary key, or by two keys at once, is said at info', () => {
+    const byTwoKeys = check(countForExistence, 'select case when (count(*) > 0) then true else false end from user_client_mapping where client_id = $1 and appuser_id = $2').findings;
+    assert.deepEqual(byTwoKeys.map((f) => f.severity), ['info']);
+    assert.match(byTwoKeys[0].message, /client_id and appuser_id/);
+    const byKey = check(countForExistence, 'select case when (count(*) > 0) then true else false end from user_client_mapping m left join loan l on l.client_id = m.client_id where l.id = $1 and m.appuser_id = $2').findings;
+    assert.deepEqual(byKey.map((f) => f.severity), ['info']);
+  });
+  it('one foreign key alone may match thousands of rows: still a warning', () => {
+    assert.equal(error(countForExistence, 'SELECT count(*) > 0 FROM room_memberships WHERE room_id = $1 AND forgotten = 0').severity, 'warning');
+    assert.equal(error(countForExistence, 'SELECT count(*) > 0 FROM orders WHERE user_id = $1 AND status = $2').severity, 'warning');
+  });
+});
+
+describe('rules-l kinds: inequalities', () => {
+  it('a wrapped column compared by <> or != hides no index: an inequality is no lookup', () => {
+    ok(nonSargablePredicate, "select p.id from report_parameter p where coalesce(p.special, '') != 'Y' order by p.id");
+    ok(nonSargablePredicate, "select p.id from report_parameter p where coalesce(p.special, '') <> 'Y'");
+    error(nonSargablePredicate, "select p.id from report_parameter p where coalesce(p.special, '') = 'Y'");
+  });
+});
