@@ -43,6 +43,35 @@ describe('rules-l kinds: offsets a call renders', () => {
   });
 });
 
+describe('rules-l kinds: the helper that renders the clause', () => {
+  const HELPER = [
+    'public class SqlDialect {',
+    '    public String limit(int count) {',
+    '        return limit(count, 0);',
+    '    }',
+    '',
+    '    public String limit(int count, int offset) {',
+    '        if (mysql) {',
+    '            return format("LIMIT %s,%s", offset, count);',
+    '        } else if (postgres) {',
+    '            return format("LIMIT %s OFFSET %s", count, offset);',
+    '        }',
+    '        throw new IllegalStateException("unsupported");',
+    '    }',
+    '}',
+  ].join('\n');
+  it("a limit(count, offset) helper returning only LIMIT … OFFSET … is reported at its callers, not in itself", () => {
+    assert.deepEqual(whats(HELPER, 'SqlDialect.java'), []);
+    assert.deepEqual(whats(HELPER + '\nsql.append(dialect.limit(p.getLimit(), p.getOffset()));', 'SqlDialect.java'), ['.limit(p.getLimit(), p.getOffset()): LIMIT/OFFSET']);
+  });
+  it('a method that returns a whole paged statement, or appends the clause, is still reported', () => {
+    const page = ['    public String limit(int count, int offset) {', '        return "SELECT id FROM widget ORDER BY id LIMIT " + count + " OFFSET " + offset;', '    }'].join('\n');
+    assert.equal(whats(page, 'WidgetSql.java').length, 1);
+    const appended = ['    public void findPage(StringBuilder sql, int count, int offset) {', '        sql.append(" LIMIT ? OFFSET ?");', '    }'].join('\n');
+    assert.equal(whats(appended, 'WidgetSql.java').length, 1);
+  });
+});
+
 describe('rules-l kinds: a count over a row or two', () => {
   it('count(*) > 0 over rows pinned by their primary key, or by two keys at once, is said at info', () => {
     const byTwoKeys = check(countForExistence, 'select case when (count(*) > 0) then true else false end from user_client_mapping where client_id = $1 and appuser_id = $2').findings;
