@@ -62,6 +62,9 @@ const PATTERNS: Pattern[] = [
   // helper `sqlGenerator.limit(searchParameters.getLimit(), searchParameters.getOffset())` whose text is appended to the
   // SQL. (A Java stream's `limit(n)` takes one argument.)
   { re: /\.(limit)\(\s*((?:[^(),]|\([^()]{0,60}\)){1,80}?)\s*,\s*((?:[^(),]|\([^()]{0,60}\)){0,60}?(?:\b[oO]ffset|[a-z]Offset)\b(?:[^(),]|\([^()]{0,60}\)){0,60}?)\s*\)/g, what: (m) => `.limit(${m[2].trim()}, ${m[3].trim()}): LIMIT/OFFSET`, value: (m) => m[3], at: () => 1 },
+  // Rails' Pagy: `@pagy, @records = pagy(scope, limit: 25)` pages the scope with LIMIT/OFFSET from params[:page]
+  // (`pagy_countless` too). Not `pagy_array` (an array in memory), nor Pagy's keyset/cursor pagers (`pagy_keyset`).
+  { re: /(?<![\w.:])(pagy(?:_countless)?)\(\s*((?:[^(),]|\([^()]{0,80}\)){1,160}?)\s*[,)]/g, what: (m) => `${m[1]}(${m[2].trim()}): LIMIT/OFFSET from params[:page]`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf(m[1]) },
   // A query builder's positional page helper in Ruby: Sequel's `dataset.paginate(page_no, page_size)`, Qx/Qexpr's
   // `.paginate(query[:page].to_i, 30)`: LIMIT/OFFSET of the page the first argument names.
   { re: /\.\s*(paginate)\(\s*((?:[^(),]|\([^()]{0,60}\)|\[[^\[\]]{0,40}\]){0,80}?page(?:[^(),]|\([^()]{0,60}\)|\[[^\[\]]{0,40}\]){0,80}?)\s*,\s*[^(),:]{1,60}(?:\([^()]{0,60}\))?\s*\)/g, what: (m) => `.paginate(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },

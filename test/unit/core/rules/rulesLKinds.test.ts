@@ -41,6 +41,21 @@ describe('rules-l kinds: offsets a call renders', () => {
     assert.deepEqual(whats('[1, 2, 3].each_slice(2).paginate(first, 2)', 'x.rb'), []);
     assert.deepEqual(whats('Foo.paginate(page: params[:page], per_page: 20)', 'x.rb'), ['.paginate(page: params[:page]): LIMIT/OFFSET']);
   });
+  it("Rails' Pagy pages a scope with OFFSET; pagy_array pages memory and pagy_keyset pages by key", () => {
+    const rb = [
+      'def index',
+      '  @pagy, @entries = pagy(Current.family.entries.reverse_chronological, limit: params[:per_page] || "10")',
+      '  @pagy, @rows = pagy_array(rows, limit: 10)',
+      '  @pagy, @events = pagy_keyset(Event.order(:id), limit: 20)',
+      '  @pagy, @logs = pagy_countless(AuditLog.order(created_at: :desc))',
+      'end',
+    ].join('\n');
+    assert.deepEqual(whats(rb, 'app/controllers/entries_controller.rb'), [
+      'pagy(Current.family.entries.reverse_chronological): LIMIT/OFFSET from params[:page]',
+      'pagy_countless(AuditLog.order(created_at: :desc)): LIMIT/OFFSET from params[:page]',
+    ]);
+    assert.deepEqual(whats('include Pagy::Backend\n# pagy(scope) pages it', 'app/controllers/application_controller.rb'), []);
+  });
 });
 
 describe('rules-l kinds: the helper that renders the clause', () => {
