@@ -2,12 +2,15 @@
  * Kinds of false alarms and misses from the blind look at split rules-l (issue 14, twenty-third session), each on our
  * own fixture code: LIMIT/OFFSET rendered by a two-argument `limit(count, offset)` (a dialect helper's text appended to
  * the SQL, Sequel's `dataset.limit(n, offset)`); a Ruby query builder's positional `.paginate(page, size)`; a yes/no
- * count over rows pinned by their key (or two keys at once); an inequality taken for a lookup a function hides.
+ * count over rows pinned by their key (or two keys at once); an inequality taken for a lookup a function hides; Rails'
+ * Pagy; NOT IN (SELECT …) in a WHERE fragment appended at run time.
  */
 import { strict as assert } from 'node:assert';
 import { countForExistence } from '../../../../src/core/rules/countForExistence';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { fragmentNotInAnalyzer } from '../../../../src/core/rules/fragmentNotIn';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { check, error, ok } from './helpers';
 
 const whats = (text: string, file: string) => findOrmOffsets(text, file, []).map((h) => h.what);
@@ -106,5 +109,40 @@ describe('rules-l kinds: inequalities', () => {
     ok(nonSargablePredicate, "select p.id from report_parameter p where coalesce(p.special, '') != 'Y' order by p.id");
     ok(nonSargablePredicate, "select p.id from report_parameter p where coalesce(p.special, '') <> 'Y'");
     error(nonSargablePredicate, "select p.id from report_parameter p where coalesce(p.special, '') = 'Y'");
+  });
+});
+
+describe('rules-l kinds: NOT IN in an appended WHERE fragment', () => {
+  const JAVA = [
+    'class WidgetReadService {',
+    '    String criteria(SearchParameters p, List<Object> params) {',
+    '        String extraCriteria = "";',
+    '        if (p.getOrphansOnly()) {',
+    '            extraCriteria += " and w.id NOT IN (select widget_id from group_widget) ";',
+    '        }',
+    '        if (p.getUnlisted()) {',
+    '            extraCriteria += " and w.id NOT IN (select id from listed_widget where shop_id = ?) ";',
+    '        }',
+    '        // extraCriteria += " and w.id NOT IN (select widget_id from archived) ";',
+    '        if (p.getOpen()) {',
+    '            extraCriteria += " and w.id NOT IN (select widget_id from closing where widget_id is not null and day = ?) ";',
+    '        }',
+    '        return extraCriteria;',
+    '    }',
+    '    List<Widget> all() {',
+    '        return jdbcTemplate.query("SELECT w.id FROM widget w WHERE w.id NOT IN (SELECT widget_id FROM hidden_widget)", mapper);',
+    '    }',
+    '}',
+  ].join('\n');
+  const scan = async () => (await analyzeFile({ path: 'src/main/java/WidgetReadService.java', text: JAVA }, { analyzers: [rulesAnalyzer(), fragmentNotInAnalyzer()] })).findings.filter((f) => f.ruleId === 'not-in-subquery');
+  it('a fragment whose subquery reads a whole table is a warning; a key column or a subquery that drops its NULLs is info', async () => {
+    const found = await scan();
+    const lineOf = (f: { span: { start: number } }) => JAVA.slice(0, f.span.start).split('\n').length;
+    assert.deepEqual(found.map((f) => [lineOf(f), f.severity]).sort((a, b) => Number(a[0]) - Number(b[0])), [[5, 'warning'], [8, 'info'], [12, 'info'], [17, 'warning']]);
+  });
+  it('the whole statement is judged once, by the SQL rule; a commented-out fragment is not code', async () => {
+    const found = await scan();
+    assert.equal(found.filter((f) => JAVA.slice(0, f.span.start).split('\n').length === 17).length, 1);
+    assert.ok(!found.some((f) => JAVA.slice(0, f.span.start).split('\n').length === 10));
   });
 });
