@@ -2,7 +2,7 @@
  * count-for-existence: `count(*) > 0` counts every matching row to answer a yes/no question;
  * EXISTS stops at the first one.
  */
-import { intValue, isCountStar, walk, type Node } from './ast';
+import { conjunctsOf, equalitiesBeside, intValue, isCountStar, walk, type Node } from './ast';
 import type { Finding, Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
 
@@ -37,10 +37,14 @@ export const countForExistence: Rule = {
         const direct = isCountStar(side) && info.query && !info.query.groupBy && !info.inPredicate ? info.query : undefined;
         if (!sub && !direct) continue;
         const fix = left ? (sub ? subqueryFix(ctx, n, sub, m) : direct === top ? selectListFix(ctx, top, n, m) : undefined) : undefined;
+        const keys = pinnedKeys((sub ?? direct) as Node);
         out.push(
           ctx.report({
             at: n,
-            message: `${ctx.textOf(n)} counts every matching row just to learn whether ${m ? 'there is one' : 'there is none'}; ${m ? 'EXISTS' : 'NOT EXISTS'} stops at the first.`,
+            // Keyed by the row's own key, or by two keys at once (`client_id = ? AND appuser_id = ?`, a mapping's composite
+            // key): a row or two to count, so EXISTS saves nothing worth a change. Said, not hidden (the idiom is still EXISTS).
+            ...(keys ? { severity: 'info' as const } : {}),
+            message: `${ctx.textOf(n)} counts every matching row just to learn whether ${m ? 'there is one' : 'there is none'}; ${m ? 'EXISTS' : 'NOT EXISTS'} stops at the first.${keys ? ` Here the WHERE pins ${keys}, so there is a row or two to count: little is at stake.` : ''}`,
             help: `Use ${m ? 'EXISTS' : 'NOT EXISTS'} (SELECT 1 FROM … WHERE …).`,
             fixes: fix ? [fix] : [],
           }),
@@ -51,6 +55,21 @@ export const countForExistence: Rule = {
     return out;
   },
 };
+
+/**
+ * The key columns the counted query's WHERE pins by equality to a value, when they leave a row or two: the primary key
+ * (`id`, `uuid`) alone, or two different `…_id` keys ANDed (`client_id = ? AND appuser_id = ?`). One foreign key alone
+ * (`room_id = ?`) may match thousands of rows, and stays a warning.
+ */
+function pinnedKeys(q: Node | undefined): string | undefined {
+  if (!q?.where) return undefined;
+  // Every `column = value` conjunct: those beside a stand-in that is none of them.
+  const none = { type: 'none' } as Node;
+  const names = new Set(equalitiesBeside([...conjunctsOf(q.where), none], none).map((e) => String(e.column.name).toLowerCase()));
+  const keys = [...names].filter((k) => /^(id|uuid|\w+_id)$/.test(k));
+  if (keys.some((k) => k === 'id' || k === 'uuid') || keys.length >= 2) return keys.join(' and ');
+  return undefined;
+}
 
 /** `(SELECT count(*) FROM t WHERE c) > 0` → `EXISTS (SELECT 1 FROM t WHERE c)`. */
 function subqueryFix(ctx: StatementContext, cmp: Node, sub: Node, exists: boolean): Fix | undefined {

@@ -24,7 +24,16 @@ interface Hit {
   what: string;
 }
 
-const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp; at?: (m: RegExpExecArray) => number; sql?: (m: RegExpExecArray) => boolean }[] = [
+type Pattern = { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp; at?: (m: RegExpExecArray) => number; sql?: (m: RegExpExecArray) => boolean };
+
+// SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n, `limit ${n} offset ${m}` in a fragment
+// (and `OFFSET $${values.length + 1}`: node-postgres / pg-promise numbering computed in the fragment)
+// A Java/Kotlin/Python text block may open the fragment on the line before (`"""\n    OFFSET %d`).
+// The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
+// (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
+const APPENDED: Pattern = { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\})/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) };
+
+const PATTERNS: Pattern[] = [
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)
   // (arguments may hold one level of parentheses: `.offset(Parameter(n + 2))`). `skip` pairs with `take`
   // only: `.skip(x).limit(n)` is a Java/Kotlin stream (`lines().skip(n).limit(m)`) or a MongoDB cursor.
@@ -49,14 +58,19 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   { re: /(?<!Array\.new\([^()]{0,40}\)|\]|\.to_a)\.\s*(paginate)\(\s*(?:[^()]|\([^()]{0,80}\)){0,200}?(?:\bpage:|:page\s*=>)\s*((?:[^(),]|\([^()]{0,80}\)){1,80})/g, what: (m) => `.paginate(page: ${m[2].trim()}): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
   { re: /\.\s*(page)\(\s*((?:[^()]|\([^()]{0,80}\)){1,80}?)\s*\)\s*\.\s*per\(/g, what: (m) => `.page(${m[2].trim()}).per(…): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('page') },
   { re: /\.(?:query|orderBy|where\w*|joinRelated|withGraphFetched|select|column)\((?:[^()]|\([^()]{0,80}\)){0,200}\)[\s\S]{0,240}?\.(page)\(\s*([^(),]{1,60}?)\s*,\s*[^(),]{1,60}\)/g, what: (m) => `.page(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('.page(') + 1 },
+  // A two-argument `limit(count, offset)` whose offset argument says so: Sequel's `dataset.limit(10, offset)`, a dialect
+  // helper `sqlGenerator.limit(searchParameters.getLimit(), searchParameters.getOffset())` whose text is appended to the
+  // SQL. (A Java stream's `limit(n)` takes one argument.)
+  { re: /\.(limit)\(\s*((?:[^(),]|\([^()]{0,60}\)){1,80}?)\s*,\s*((?:[^(),]|\([^()]{0,60}\)){0,60}?(?:\b[oO]ffset|[a-z]Offset)\b(?:[^(),]|\([^()]{0,60}\)){0,60}?)\s*\)/g, what: (m) => `.limit(${m[2].trim()}, ${m[3].trim()}): LIMIT/OFFSET`, value: (m) => m[3], at: () => 1 },
+  // Rails' Pagy: `@pagy, @records = pagy(scope, limit: 25)` pages the scope with LIMIT/OFFSET from params[:page]
+  // (`pagy_countless` too). Not `pagy_array` (an array in memory), nor Pagy's keyset/cursor pagers (`pagy_keyset`).
+  { re: /(?<![\w.:])(pagy(?:_countless)?)\(\s*((?:[^(),]|\([^()]{0,80}\)){1,160}?)\s*[,)]/g, what: (m) => `${m[1]}(${m[2].trim()}): LIMIT/OFFSET from params[:page]`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf(m[1]) },
+  // A query builder's positional page helper in Ruby: Sequel's `dataset.paginate(page_no, page_size)`, Qx/Qexpr's
+  // `.paginate(query[:page].to_i, 30)`: LIMIT/OFFSET of the page the first argument names.
+  { re: /\.\s*(paginate)\(\s*((?:[^(),]|\([^()]{0,60}\)|\[[^\[\]]{0,40}\]){0,80}?page(?:[^(),]|\([^()]{0,60}\)|\[[^\[\]]{0,40}\]){0,80}?)\s*,\s*[^(),:]{1,60}(?:\([^()]{0,60}\))?\s*\)/g, what: (m) => `.paginate(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.(rb|rake)$/, at: (m) => m[0].indexOf('paginate') },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
-  // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n, `limit ${n} offset ${m}` in a fragment
-  // (and `OFFSET $${values.length + 1}`: node-postgres / pg-promise numbering computed in the fragment)
-  // A Java/Kotlin/Python text block may open the fragment on the line before (`"""\n    OFFSET %d`).
-  // The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
-  // (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
-  { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\})/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) },
+  APPENDED,
 ];
 
 /** The word at `at` is wrapped in double quotes (`"OFFSET"`) inside SQL text: a column name, not the clause. */
@@ -158,6 +172,23 @@ function findCallOptionOffsets(text: string): { at: number; end: number; what: s
   return out;
 }
 
+/**
+ * Is `at` in a `return` of a helper named `limit` that takes the offset as a parameter and renders only the clause
+ * (`public String limit(int count, int offset) { … return format("LIMIT %s OFFSET %s", count, offset); }`)? Its callers,
+ * `sqlGenerator.limit(n, params.getOffset())`, are where a page is asked for, and each is reported there.
+ */
+function limitClauseHelper(text: string, at: number, before: string): boolean {
+  if (!/^\s*(?:LIMIT\s+\S+\s*)?$/i.test(before)) return false;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = text.indexOf('\n', at);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  if (!/^\s*return\b/.test(line) || /\b(select|from|where)\b/i.test(line)) return false;
+  const head = text.slice(Math.max(0, lineStart - 600), lineStart);
+  const decls = [...head.matchAll(/(?:\bdef\s+(?:self\.)?|\bfunction\s+|\bfunc\s+(?:\([^()]*\)\s*)?|[\w<>[\]]+\s+)(\w+)\s*\(([^()]*)\)\s*(?:throws\s+[\w.,\s]+)?(?::\s*[\w<>[\]|]+\s*)?(?:\{|\n)/g)];
+  const last = decls.filter((d) => !/^(if|for|while|switch|catch|return|else|do|try|synchronized)$/.test(d[1])).pop();
+  return !!last && last[1] === 'limit' && /offset/i.test(last[2]);
+}
+
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
   // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
@@ -179,6 +210,7 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
       // `LIMIT 1 OFFSET ?`: the one row at a position (where a batch ends), not a page (the SQL rule's info).
       if (/\blimit\s+1\s+$/i.test(text.slice(Math.max(0, at - 20), at))) continue;
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
+      if (p === APPENDED && limitClauseHelper(text, at, m[1])) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;
       out.push({ at, end: m.index + m[0].length, what: p.what(m) });
     }

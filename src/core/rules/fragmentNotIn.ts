@@ -1,0 +1,99 @@
+/**
+ * not-in-subquery where no whole statement is written: a WHERE fragment the code appends at run time
+ * (`extraCriteria += " and c.id NOT IN (select client_id from m_group_client) "`, Fineract's client list, split rules-l).
+ * The statement it joins is composed elsewhere (another method builds the SELECT), so no site holds it and the SQL rule
+ * never sees the NOT IN. A text scan, per file, of string literals: a `NOT IN (SELECT …)` whose subquery closes inside the
+ * same literal and which no parsed site already covers. Judged as the SQL rule judges it without a database: a subquery
+ * of one plain column over its whole table (no WHERE) is a warning (a NULL empties the result, and NOT IN hashes every
+ * row of it on each run); `id` (the primary key by convention), or a subquery that drops its NULLs, leaves only the
+ * planning problem: info.
+ */
+import type { Analyzer } from '../scan';
+import { dialectOfFile, type DialectVerdict } from '../dialect';
+import type { Finding } from '../findings';
+import type { SqlSite } from '../extract/types';
+import { parseSql } from '../sql/parse';
+import { notInSubquery } from './notInSubquery';
+
+interface Hit {
+  at: number;
+  end: number;
+  subquery: string;
+  severity: 'warning' | 'info';
+  nullable: boolean | undefined;
+}
+
+/** The string literals of a line-oriented language (one line each, `"…"`, `'…'` or `` `…` ``): start and text. */
+function literals(text: string): { start: number; body: string }[] {
+  const out: { start: number; body: string }[] = [];
+  const re = /"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|`([^`]{0,4000})`/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ start: m.index + 1, body: m[1] ?? m[2] ?? m[3] });
+  return out;
+}
+
+/** Is `at` on a comment line (`//`, `#`, `--`, `*`)? */
+function onCommentLine(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return /^\s*(?:#|\/\/|--|\/\*|\*)/.test(text.slice(lineStart, at));
+}
+
+function findFragmentNotIns(text: string, sites: readonly SqlSite[]): Hit[] {
+  if (!/not\s+in\s*\(\s*select\b/i.test(text)) return [];
+  // Sites the SQL rule judges: their parsed statement holds the NOT IN already.
+  const judged = sites.filter((s) => /\bNOT\s+IN\b/i.test(s.sql) && parseSql(s.sql).ok);
+  const out: Hit[] = [];
+  for (const lit of literals(text)) {
+    const re = /\bnot\s+in\s*\(\s*(select\b)/gi;
+    for (let m = re.exec(lit.body); m; m = re.exec(lit.body)) {
+      const at = lit.start + m.index;
+      if (onCommentLine(text, at) || judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
+      // The subquery must close inside this literal: otherwise what it reads is not written here.
+      const open = m.index + m[0].length - m[1].length - 1;
+      let depth = 0;
+      let close = -1;
+      for (let i = open; i < lit.body.length; i++) {
+        if (lit.body[i] === '(') depth++;
+        else if (lit.body[i] === ')' && --depth === 0) {
+          close = i;
+          break;
+        }
+      }
+      if (close < 0) continue;
+      const subquery = lit.body.slice(open + 1, close).trim();
+      const shape = /^select\s+(?:distinct\s+)?(?:(\w+)\.)?(\w+)\s+from\s+([\w.]+)(?:\s+(?:as\s+)?\w+)?\s*(?:where\s+([\s\S]*))?$/i.exec(subquery);
+      if (!shape) continue; // an expression, several columns, a join: the rule's parser would be needed to judge it
+      const column = shape[2].toLowerCase();
+      const where = shape[4];
+      const dropsNulls = !!where && new RegExp(String.raw`\b${column}\s+is\s+not\s+null\b`, 'i').test(where);
+      const nullable = column === 'id' || dropsNulls ? false : undefined;
+      // As the SQL rule: `id` cannot be NULL (info); `WHERE col IS NOT NULL` alone still hashes the whole table (warning),
+      // with another condition beside it only the planning problem remains (info); a column that may be NULL: warning.
+      const severity = column === 'id' || (dropsNulls && /\band\b/i.test(where ?? '')) ? 'info' : 'warning';
+      out.push({ at, end: lit.start + close + 1, subquery, severity, nullable });
+    }
+  }
+  return out;
+}
+
+export function fragmentNotInAnalyzer(opts: { project?: DialectVerdict } = {}): Analyzer {
+  return {
+    id: 'fragment-not-in',
+    rules: [notInSubquery],
+    analyze({ text, file, sites }): Finding[] {
+      if (file.endsWith('.sql') || dialectOfFile(file, text, opts.project).dialect === 'other') return [];
+      return findFragmentNotIns(text, sites).map((h) => ({
+        ruleId: notInSubquery.id,
+        severity: h.severity,
+        message:
+          h.nullable === false
+            ? 'NOT IN (SELECT …) in a WHERE fragment cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
+            : 'NOT IN (SELECT …) in a WHERE fragment returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
+        help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
+        span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 80)) },
+        file,
+        fixes: [],
+        evidence: { subquery: h.subquery, subqueryColumnNullable: h.nullable ?? null, written: 'appended-fragment' },
+      }));
+    },
+  };
+}
