@@ -384,11 +384,14 @@ describe('webview/dashboard (in Chromium)', function () {
           // No action on another session looks like the main button (person8: Cancel was styled as the primary button).
           document.documentElement.style.setProperty('--vscode-button-background', 'rgb(0, 0, 255)');
           const primary = [...activity.querySelectorAll('button')].filter((b) => getComputedStyle(b).backgroundColor === 'rgb(0, 0, 255)').map((b) => b.textContent);
-          return { primary, broken, appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
+          // Each button's word whole and inside the pane (person22 LOW D: "Terminate" cut at 800 px).
+          const cut = [...activity.querySelectorAll('button')].filter((b) => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > app.right + 1 || b.getClientRects().length > 1).map((b) => b.textContent);
+          return { cut, primary, broken, appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
         });
         assert.equal(m.buttons, 3, 'Cancel + Terminate for the waiter, Terminate for the idle blocker');
         assert.deepEqual(m.primary, [], 'Cancel and Terminate are not styled as the main button');
         // Below ~400 px a word may break rather than the page scroll sideways.
+        assert.deepEqual(m.cut, [], `${width} px: buttons cut`);
         if (width > 400) assert.deepEqual(m.broken, [], `${width} px: words cut across lines`);
         assert.ok(m.tableRight <= m.appRight + 1, `${width} px: the Activity table ends at ${Math.round(m.tableRight)}, past the pane's ${Math.round(m.appRight)} (columns ${m.cols})`);
       });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendChartPoint, chartData, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
 
 const pt = (atMs: number, tps: number | null = 1): ChartPoint => ({ atMs, values: { tps: [tps, 0], conns: [1, 1, 0], cache: [99], rows: [10, 1] } });
 
@@ -40,5 +40,13 @@ describe('core/dashboard/chartHistory', () => {
     const raw = [pt(3), { atMs: 'x' }, { atMs: 2, values: { tps: [1], conns: [1, 1, 0], cache: [1], rows: [1, 1] } }, pt(1), null, { ...pt(4), values: { ...pt(4).values, cache: ['99'] } }];
     assert.deepEqual(parseChartPoints(raw).map((p) => p.atMs), [1, 3]);
     assert.deepEqual(parseChartPoints({}), []);
+  });
+
+  it('cacheHitRange: a steady 100 % is inside the chart (a little headroom), never a label over 100 % (person22 LOW D)', () => {
+    const [low, high] = cacheHitRange(100);
+    assert.equal(low, 90);
+    assert.ok(high > 100 && high < 100.5, `top ${high}: over 100 %, under the next 2 % axis step`);
+    assert.deepEqual(cacheHitRange(42.7).map((x) => Math.round(x * 100) / 100), [42, 101.74]);
+    assert.equal(cacheHitRange(Number.NaN)[0], 90);
   });
 });
