@@ -1333,6 +1333,15 @@ class Detector {
       hit = before.some((b) => new RegExp(`\\b${escapeRe(cond)}\\s*:?=`).test(b.text) && CACHE_READ.test(b.text));
     }
     if (!hit) return undefined;
+    // A dict the function itself fills as it goes (`cache = {}` in the job, `if key in cache: return cache[key]`) keeps
+    // keys of this run only: a read per distinct item is still one per item. A cache that outlives the call is named by
+    // a call (`cacheSites(ctx)`), a field (`self._cache`, `this.cache`) or a module-level name.
+    const texts = [cond, ...[field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x).map((x) => x.text)];
+    const local = texts.some((t) => [...t.matchAll(/(^|[^\w.])(\w*(?:cache|Cache)\w*)(?!\s*\()/g)].some((m) => {
+      const b = this.binding(m[2], p.startIndex);
+      return !!b && !!this.enclosingFunctionOf(b.value);
+    }));
+    if (local) return undefined;
     const cons = field(p, 'consequence') ?? named(p).find((c) => /block|body/.test(c.type));
     let stmts = !cons ? [] : /^return(_statement)?$/.test(cons.type) ? [cons] : named(cons).filter((c) => c.type !== 'comment');
     if (stmts.length === 1 && stmts[0].type === 'statement_list') stmts = named(stmts[0]).filter((c) => c.type !== 'comment');
@@ -2399,6 +2408,9 @@ class Detector {
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
     // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
     if (li.iterable !== undefined && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/.test(li.iterable.text)) return true;
+    // …or a name bound to such chunks (`final List<List<Info>> partitions = Lists.partition(rows, 100); for (… partition : partitions)`).
+    const chunks = li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) ? this.binding(li.iterable.text, li.node.startIndex) : undefined;
+    if (chunks && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(|\b(chunk|chunks|each_slice|in_groups_of|batched|splitEvery|chunked)\s*\(/.test(chunks.value.text)) return true;
     // A list named for its chunks iterated by the chunk (`for (const batch of batches)`), whatever the body derives from
     // the chunk — unless the body reads it field by field (`batch.teamId`: a record named batch, one per item).
     if (li.iterable !== undefined && /^(batch|chunk|partition)$/i.test(v) && new RegExp(`^(?:this\\.)?${escapeRe(v)}(es|s)$`, 'i').test(li.iterable.text)) {

@@ -241,6 +241,90 @@ describe('N+1 kinds of held-out-y', () => {
     assert.deepEqual(await lines([base, router]), ['app/routers/roles.py:10 warning']);
   });
 
+  it('Java: a loop over a name bound to chunks of the input (`partitions = Lists.partition(rows, 100)`; `for (… partition : partitions)`) calls the app\'s function once per chunk', async () => {
+    const service: ScanFile = {
+      path: 'src/main/java/app/service/DispatchService.java',
+      text: [
+        'package app.service;',
+        '',
+        'import org.springframework.stereotype.Service;',
+        '',
+        '@Service',
+        'public class DispatchService {',
+        '  private final InstanceRepository instanceRepository;',
+        '',
+        '  public void redispatch(List<Long> ids) {',
+        '    instanceRepository.save(new DispatchLog(ids));',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    const checker: ScanFile = {
+      path: 'src/main/java/app/scheduler/StatusChecker.java',
+      text: [
+        'package app.scheduler;',
+        '',
+        'import com.google.common.collect.Lists;',
+        'import org.springframework.scheduling.annotation.Scheduled;',
+        'import app.service.DispatchService;',
+        '',
+        'public class StatusChecker {',
+        '  private final DispatchService dispatchService;',
+        '',
+        '  @Scheduled(fixedDelay = 10000)',
+        '  public void check(List<Info> rows) {',
+        '    final List<List<Info>> partitions = Lists.partition(rows, 100);',
+        '    for (List<Info> partition : partitions) {',
+        '      dispatchService.redispatch(partition.stream().map(Info::getId).collect(Collectors.toList()));',
+        '    }',
+        '    for (Info row : rows) {',
+        '      dispatchService.redispatch(List.of(row.getId()));',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([service, checker]), ['src/main/java/app/scheduler/StatusChecker.java:17 warning']);
+  });
+
+  it('Python: a dict the function fills as it goes (`if key in cache: return cache[key]`, then a query) still reads once per distinct item; a module-level cache does not', async () => {
+    const job: ScanFile = {
+      path: 'app/tasks.py',
+      text: [
+        'from sqlalchemy import select',
+        '',
+        'ORG_CACHE = {}',
+        '',
+        '',
+        'async def org_of(session, org_id):',
+        '    if org_id in ORG_CACHE:',
+        '        return ORG_CACHE[org_id]',
+        '    org = await session.scalar(select(Org).where(Org.id == org_id))',
+        '    ORG_CACHE[org_id] = org',
+        '    return org',
+        '',
+        '',
+        'async def backfill(session, grants):',
+        '    customer_cache = {}',
+        '',
+        '    async def customer_of(grant):',
+        '        if grant.order_id in customer_cache:',
+        '            return customer_cache[grant.order_id]',
+        '        cid = await session.scalar(select(Order.customer_id).where(Order.id == grant.order_id))',
+        '        customer_cache[grant.order_id] = cid',
+        '        return cid',
+        '',
+        '    for grant in grants:',
+        '        await customer_of(grant)',
+        '        await org_of(session, grant.org_id)',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([job]), ['app/tasks.py:25 warning']);
+  });
+
   it('Java: a service method whose read is a Guava/Caffeine cache loader (`cache.get(id, () -> repo.findById(id))`) queries once per key, not per call; an uncached one still is an N+1', async () => {
     const service: ScanFile = {
       path: 'src/main/java/app/service/UserService.java',
