@@ -1969,7 +1969,8 @@ class Detector {
       if (base.type !== 'identifier') return undefined;
       const b = this.binding(base.text, n.startIndex);
       const bv = b && b.value.type === 'expression_list' ? named(b.value)[0] : b?.value;
-      const own = bv ? this.arrayElements(bv) : [];
+      // Go's `[]string{"a", "b"}`: each element is a literal_element around the string.
+      const own = (bv ? this.arrayElements(bv) : [])?.map((e) => (e.type === 'literal_element' && named(e)[0]) || e);
       return own && own.every((e) => this.a.stringTypes.has(e.type)) ? [...own, ...more] : undefined;
     }
     return undefined;
