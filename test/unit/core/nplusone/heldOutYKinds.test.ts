@@ -326,6 +326,35 @@ describe('N+1 kinds of held-out-y', () => {
     assert.deepEqual(await lines([job]), ['app/tasks.py:25 warning']);
   });
 
+  it('Java: Spring Data\'s `Page` maps each element (`page.get().map(x -> …)`, `page.map(x -> …)`) — a loop, not an Optional\'s map', async () => {
+    const controller: ScanFile = {
+      path: 'src/main/java/app/web/NamespaceController.java',
+      text: [
+        'package app.web;',
+        '',
+        'import org.springframework.data.domain.Page;',
+        'import org.springframework.web.bind.annotation.RestController;',
+        '',
+        '@RestController',
+        'public class NamespaceController {',
+        '  private final UserRoleRepository userRoleRepository;',
+        '',
+        '  public List<NamespaceVO> list(Page<Namespace> page, Optional<Namespace> one) {',
+        '    List<NamespaceVO> out = page.get().map(x -> {',
+        '      NamespaceVO vo = new NamespaceVO();',
+        '      vo.setRoles(userRoleRepository.findById(x.getId()));',
+        '      return vo;',
+        '    }).collect(Collectors.toList());',
+        '    one.map(x -> userRoleRepository.findById(x.getId()));',
+        '    return out;',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([controller]), ['src/main/java/app/web/NamespaceController.java:13 warning']);
+  });
+
   it('Java: a service method whose read is a Guava/Caffeine cache loader (`cache.get(id, () -> repo.findById(id))`) queries once per key, not per call; an uncached one still is an N+1', async () => {
     const service: ScanFile = {
       path: 'src/main/java/app/service/UserService.java',
