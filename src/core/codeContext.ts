@@ -54,6 +54,10 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : undefined;
   if (command && RECURRING_COMMAND.test(command)) return 'job';
   if (command && !SERVING_COMMAND.test(command) && !JOB_PATH.test(p)) return 'script';
+  // A Go program's command kept in its own file of `cmd/<program>/` (`cmd/goatcounter/db.go`: the `db` command, run by
+  // an operator), when no command library names it: a script, unless the file is the program's main or serving command.
+  const goCmd = p.endsWith('.go') && head && !command && /^package\s+main\b/m.test(head) ? /(?:^|\/)cmd\/[\w.-]+\/([\w-]+)\.go$/.exec(p)?.[1] : undefined;
+  if (goCmd && goCmd !== 'main' && !SERVING_COMMAND.test(goCmd) && !/^(?:server?|serving|http|handlers?|routes?|router|daemon)/i.test(goCmd) && !JOB_PATH.test(p)) return RECURRING_COMMAND.test(goCmd) ? 'job' : 'script';
   if (JOB_PATH.test(p) || (head && JOB_TEXT.test(head))) return 'job';
   return 'request';
 }

@@ -163,9 +163,18 @@ function learnPython(text: string, ctx: FileContext): void {
   for (const m of text.matchAll(/\b(\w+)\s*:\s*(?:Optional\[|Annotated\[)?(?:[\w]+\.)*([A-Z]\w*(?:Service|Repository|Repo|Dao|Store|Manager|Provider)|(?:Service|Repository|Repo|Dao)[A-Z][a-z]\w*)\b/g)) ctx.types.set(m[1], m[2]);
 }
 
+/** Go packages named …db that are no SQL client: key-value, document and time-series stores. */
+const GO_NOT_SQL_DB = /^(bolt|bbolt|level|goleveldb|badger|influx|mongo|redis|dynamo|couch|pebble|nuts|bunt|tsdb|memdb|rocks|tiedot|clover|arango|surreal|ravendb|kv|objectdb|chromem|vectordb|geodb|timeseriesdb)db$|^(goleveldb|leveldb|boltdb|buntdb|memdb|tsdb|nutsdb|rosedb|lotusdb|pogreb|influxdb|mongodb|dynamodb|couchdb|rethinkdb|cockroachdb)$/;
+
 function learnGo(text: string, ctx: FileContext): void {
   for (const block of text.matchAll(/\bimport\s*(\(([\s\S]*?)\)|"[^"]+")/g)) {
-    for (const m of (block[2] ?? block[1]).matchAll(/"([^"]+)"/g)) ctx.modules.push(m[1]);
+    for (const m of (block[2] ?? block[1]).matchAll(/(?:\b(\w+)\s+)?"([^"]+)"/g)) {
+      ctx.modules.push(m[2]);
+      // A package of package-level query functions named for a database (`zgo.at/zdb`: `zdb.Get(ctx, &u, q)`,
+      // `zdb.Exec(ctx, q)`): the package name is the client. Key-value and document stores are not SQL.
+      const pkg = m[1] ?? m[2].split('/').pop() ?? '';
+      if (/^[a-z]\w*db$/.test(pkg) && !GO_NOT_SQL_DB.test(pkg) && !/^(db|database)$/.test(pkg)) ctx.clients.set(pkg, `package:${m[2]}`);
+    }
   }
   // `stmt, err := tx.Preparex(…)`, `stmt, err := db.ReaderDB().PreparexContext(ctx, …)` (sqlx's prepared statements too).
   for (const m of text.matchAll(/\b(\w+)\s*(?:,\s*\w+)?\s*:?=\s*((?:[\w]+(?:\(\))?\.)*[\w]+)\s*\(/g)) {

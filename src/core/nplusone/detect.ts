@@ -312,7 +312,7 @@ class Detector {
   private starts: number[] | undefined;
   private root: Node | undefined;
   /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
-  private cacheMisses: Node[] | undefined;
+  private cacheMisses: { startIndex: number; endIndex: number }[] | undefined;
   private resolverList: Resolver[] | undefined;
   private resolvers: Resolver[] | undefined;
   private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
@@ -1295,12 +1295,16 @@ class Detector {
   }
 
   /** The file's `if` blocks that run on a cache miss (read once per file; none without a cache in the text). */
-  private cacheMissBlocks(): Node[] {
+  private cacheMissBlocks(): { startIndex: number; endIndex: number }[] {
     if (!this.root || !/cache|redis|memcache/i.test(this.text)) return [];
-    const out: Node[] = [];
+    const out: { startIndex: number; endIndex: number }[] = [];
     for (const p of this.root.descendantsOfType(['if_statement', 'if'])) {
       if (!p) continue;
       const cond = (field(p, 'condition')?.text ?? '').replace(/^\(\s*|\s*\)$/g, '');
+      // A cache hit that returns (`if s, ok := cacheSites(ctx).Get(id); ok { …; return nil }`, `if (cache.has(k)) return
+      // cache.get(k);`, `if key in self._cache: return …`): the rest of the function runs on a miss only.
+      const hit = this.cacheHitReturn(p, cond);
+      if (hit) out.push(hit);
       const m = /^(?:!\s*)?(?:[\w$]+\.)*(?:isEmpty|isNull|isBlank|is_empty|empty)\s*\(\s*([\w$]+)\s*\)$|^([\w$]+)\s*(?:===?|is)\s*(?:null|None|nil|undefined)$|^(?:!|not\s+)\s*([\w$]+)$|^([\w$]+)\.(?:nil\?|isEmpty\(\)|blank\?)$/.exec(cond);
       const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
       const b = v ? this.binding(v, p.startIndex) : undefined;
@@ -1313,6 +1317,38 @@ class Detector {
       for (const a of [...named(field(c, 'arguments')), ...named(c).filter((x) => /^(block|do_block)$/.test(x.type))]) if (this.isFunction(a) || /^(block|do_block|lambda)$/.test(a.type)) out.push(a);
     }
     return out;
+  }
+
+  /**
+   * `if v, ok := cacheX(ctx).Get(k); ok { … return … }` (or `v, ok := cache.Get(k)` just before `if ok {`), `if
+   * (cache.has(k)) { return … }`, `if k in cache: return …`: the span after the `if` to the end of its function, which
+   * runs on a cache miss only; undefined for any other `if`.
+   */
+  private cacheHitReturn(p: Node, cond: string): { startIndex: number; endIndex: number } | undefined {
+    const CACHE_READ = /(?:^|[^\w])\w*(?:cache|Cache)\w*(?:\([^()]*\))?\.(?:Get|get|Load|Peek|has|Has|contains|containsKey|exists)\s*\(/;
+    let hit = CACHE_READ.test(cond) || /^\w+\s+in\s+(?:self\.)?\w*cache\w*$/i.test(cond);
+    if (!hit && /^\w+$/.test(cond)) {
+      // Go: the `ok` of a cache read in the `if`'s initializer or in the statement just before it.
+      const before = [field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x);
+      hit = before.some((b) => new RegExp(`\\b${escapeRe(cond)}\\s*:?=`).test(b.text) && CACHE_READ.test(b.text));
+    }
+    if (!hit) return undefined;
+    // A dict the function itself fills as it goes (`cache = {}` in the job, `if key in cache: return cache[key]`) keeps
+    // keys of this run only: a read per distinct item is still one per item. A cache that outlives the call is named by
+    // a call (`cacheSites(ctx)`), a field (`self._cache`, `this.cache`) or a module-level name.
+    const texts = [cond, ...[field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x).map((x) => x.text)];
+    const local = texts.some((t) => [...t.matchAll(/(^|[^\w.])(\w*(?:cache|Cache)\w*)(?!\s*\()/g)].some((m) => {
+      const b = this.binding(m[2], p.startIndex);
+      return !!b && !!this.enclosingFunctionOf(b.value);
+    }));
+    if (local) return undefined;
+    const cons = field(p, 'consequence') ?? named(p).find((c) => /block|body/.test(c.type));
+    let stmts = !cons ? [] : /^return(_statement)?$/.test(cons.type) ? [cons] : named(cons).filter((c) => c.type !== 'comment');
+    if (stmts.length === 1 && stmts[0].type === 'statement_list') stmts = named(stmts[0]).filter((c) => c.type !== 'comment');
+    const last = stmts[stmts.length - 1];
+    if (!last || !/^return(_statement)?$/.test(last.type) || field(p, 'alternative')) return undefined;
+    const fn = this.enclosingFunctionOf(p);
+    return fn ? { startIndex: p.endIndex, endIndex: fn.endIndex } : undefined;
   }
 
   /** `loc = StorageLocation.new(row)` / `obj = Book(**row)` inside the loop, then `loc.save!`: one INSERT per item. */
@@ -1475,7 +1511,9 @@ class Detector {
       if (callTypes.has(type)) this.calls.push(n);
       if (type === 'attribute') this.attributes.push(n);
       if (this.a.functionTypes.has(type)) this.functionNodes.push(n);
-      const def = this.a.functionDef(n);
+      // A Python stub (`def get_by_id(self, id): ...` of a Protocol, `pass`, `raise NotImplementedError`) says what a
+      // method takes, not what it does: not a definition that could stand for the implementation's query.
+      const def = this.lang === 'python' && pythonStub(n) ? undefined : this.a.functionDef(n);
       if (def && this.lang === 'java') this.overloads.set(def.name, [...(this.overloads.get(def.name) ?? []), def.node]);
       // Python, Ruby, JS/TS: a method of the name in another class of the file (`get_solves` of Users and of Teams in one
       // models module) is a definition of its own, as long as each one of the name is a class's method.
@@ -1921,6 +1959,20 @@ class Detector {
       // `[...ids, ...(await children())]`, `[*rows]`: as many items as the spread data, not a fixed list.
       return elements.some((e) => /spread|splat|list_splat|variadic/.test(e.type)) ? undefined : elements;
     }
+    // Go: `append(statTables, "hit_counts", "paths")` — string literals added to a list of names (a literal list, or a
+    // package-level list declared in another file of the package, which this file does not bind).
+    if (this.lang === 'go' && n.type === 'call_expression' && field(n, 'function')?.text === 'append') {
+      const args = named(field(n, 'arguments'));
+      const more = args.slice(1);
+      if (!args[0] || !more.length || !more.every((a) => this.a.stringTypes.has(a.type))) return undefined;
+      const base = args[0];
+      if (base.type !== 'identifier') return undefined;
+      const b = this.binding(base.text, n.startIndex);
+      const bv = b && b.value.type === 'expression_list' ? named(b.value)[0] : b?.value;
+      // Go's `[]string{"a", "b"}`: each element is a literal_element around the string.
+      const own = (bv ? this.arrayElements(bv) : [])?.map((e) => (e.type === 'literal_element' && named(e)[0]) || e);
+      return own && own.every((e) => this.a.stringTypes.has(e.type)) ? [...own, ...more] : undefined;
+    }
     return undefined;
   }
 
@@ -2357,6 +2409,9 @@ class Detector {
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
     // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
     if (li.iterable !== undefined && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/.test(li.iterable.text)) return true;
+    // …or a name bound to such chunks (`final List<List<Info>> partitions = Lists.partition(rows, 100); for (… partition : partitions)`).
+    const chunks = li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) ? this.binding(li.iterable.text, li.node.startIndex) : undefined;
+    if (chunks && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(|\b(chunk|chunks|each_slice|in_groups_of|batched|splitEvery|chunked)\s*\(/.test(chunks.value.text)) return true;
     // A list named for its chunks iterated by the chunk (`for (const batch of batches)`), whatever the body derives from
     // the chunk — unless the body reads it field by field (`batch.teamId`: a record named batch, one per item).
     if (li.iterable !== undefined && /^(batch|chunk|partition)$/i.test(v) && new RegExp(`^(?:this\\.)?${escapeRe(v)}(es|s)$`, 'i').test(li.iterable.text)) {
@@ -3055,6 +3110,13 @@ function onRepository(n: Node, callee: string): boolean {
 
 /** A class's node: Python, Ruby, JS/TS, Java. */
 const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_declaration)$/;
+
+/** Python: a function whose body is only a docstring, `...`, `pass` or `raise NotImplementedError(…)`. */
+function pythonStub(n: Node): boolean {
+  if (n.type !== 'function_definition') return false;
+  const stmts = named(field(n, 'body')).filter((c) => c.type !== 'comment');
+  return stmts.length > 0 && stmts.every((c) => c.type === 'pass_statement' || (c.type === 'expression_statement' && /^(\.\.\.|"[\s\S]*"|'[\s\S]*'|\"\"\"[\s\S]*\"\"\"|'''[\s\S]*''')$/.test(c.text.trim())) || (c.type === 'raise_statement' && /^raise\s+NotImplementedError\b/.test(c.text)));
+}
 
 /**
  * The supertypes a class header names (`class A extends Base<{…}>({…}) implements IFoo, ns.IBar<T>` → IFoo, IBar; a

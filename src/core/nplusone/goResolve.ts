@@ -190,7 +190,8 @@ export class GoIndex<D extends GoDef> {
         continue;
       }
       const info = this.typeInfo(cur);
-      const ft = info?.info.fields?.[f];
+      // An element of a named slice (`type Sites []Site`).
+      const ft = f === '[]' ? info?.info.elem : info?.info.fields?.[f];
       if (!info || !ft) return undefined;
       const dir = this.typeDir(ft, info.dir);
       if (dir === undefined) return 'external';

@@ -98,13 +98,16 @@ export function javaClassOf(text: string, types: ReadonlyMap<string, string>): {
 /**
  * A call that runs its function argument on a cache miss only: a cache's loader method
  * (`MakeCacheable`, `get_or_set`, `getOrSet`, `GetOrLoad`, `computeIfAbsent`, `memoize`) or a
- * `fetch` / `wrap` / `remember` on a receiver that names a cache (`Rails.cache.fetch`, `cache.wrap`).
+ * `fetch` / `wrap` / `remember` / `get` on a receiver that names a cache (`Rails.cache.fetch`, `cache.wrap`,
+ * Guava's `userCache.get(id, () -> repo.findById(id))`).
  */
 export function cacheLoaderCall(name: string | undefined, text: string): boolean {
   if (!name) return false;
   if (/^(?:MakeCacheable|[Cc]acheable|[Gg]et[Oo]r[Ss]et|get_or_set|[Gg]et[Oo]r[Ll]oad|getOrCompute|computeIfAbsent|[Mm]emoize|withCache|WithCache)$/.test(name)) return true;
-  const recv = text.slice(0, Math.max(0, text.indexOf(name) - 1));
-  return /^(?:fetch|wrap|remember|rememberForever|getOrFetch)$/.test(name) && /(?:^|[.\w])(?:cache|Cache|redis|memcache)\w*$/.test(recv.trim().replace(/\($/, ''));
+  const dot = text.indexOf(`.${name}`);
+  const recv = text.slice(0, dot >= 0 ? dot : Math.max(0, text.indexOf(name) - 1));
+  // Guava's and Caffeine's `cache.get(key, () -> repo.findById(id))`: the loader runs on a miss only.
+  return /^(?:fetch|wrap|remember|rememberForever|getOrFetch|get)$/.test(name) && /(?:^|[.\w])(?:cache|Cache|redis|memcache)\w*$/.test(recv.trim().replace(/\($/, ''));
 }
 
 /**

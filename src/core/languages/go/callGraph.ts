@@ -52,6 +52,8 @@ export interface GoTypeInfo {
   methods?: string[];
   /** A type defined from another (`type Alert App`): its fields are that type's. */
   of?: GoTypeRef;
+  /** A named slice or array (`type Sites []Site`): the type of its elements. */
+  elem?: GoTypeRef;
 }
 
 /** What one Go file declares and imports, for resolving calls of other files. */
@@ -119,6 +121,9 @@ export function goFileFacts(root: Node): GoFileFacts {
         for (const n of names) fields[n.text] = ft;
       }
       facts.types[name] = { fields };
+    } else if (t.type === 'slice_type' || t.type === 'array_type') {
+      const elem = typeRef(field(t, 'element'), imports);
+      if (elem) facts.types[name] = { elem };
     } else {
       const of = typeRef(t, imports);
       if (of) facts.types[name] = { of };
@@ -183,7 +188,15 @@ export function goReceiverType(def: Node): string | undefined {
   return p ? typeRef(field(p, 'type'), {})?.name : undefined;
 }
 
-type Scope = Map<string, Omit<GoRecv, 'fields'>>;
+/** A name's type; `fields: ['[]']` for an element of a named slice (`u` of `for _, u := range users` with `users Users`). */
+type Scope = Map<string, Omit<GoRecv, 'fields'> & { fields?: string[] }>;
+
+/** `[]T`, `[n]T`, `*[]T`: the element type T. */
+function elemRef(t: Node | null | undefined, imports: Record<string, string>): GoTypeRef | undefined {
+  if (!t) return undefined;
+  if (t.type === 'pointer_type' || t.type === 'parenthesized_type') return elemRef(named(t)[0], imports);
+  return t.type === 'slice_type' || t.type === 'array_type' ? typeRef(field(t, 'element'), imports) : undefined;
+}
 
 /** Per function: the names whose type the function's text says (receiver, parameters, typed locals). */
 export class GoScopes {
@@ -206,13 +219,15 @@ export class GoScopes {
     for (const list of params) {
       for (const p of named(list)) {
         const t = typeRef(field(p, 'type'), this.facts.imports);
-        if (!t) continue;
-        for (const n of named(p)) if (n.type === 'identifier') s.set(n.text, { type: t });
+        const e = t ? undefined : elemRef(field(p, 'type'), this.facts.imports);
+        for (const n of named(p)) if (n.type === 'identifier' && (t || e)) s.set(t ? n.text : `${n.text}[]`, { type: (t ?? e)! });
       }
     }
     for (const v of fn.descendantsOfType(['var_spec', 'short_var_declaration'])) {
       if (!v) continue;
       if (v.type === 'var_spec') {
+        const e = elemRef(field(v, 'type'), this.facts.imports);
+        if (e) for (const n of named(v)) if (n.type === 'identifier' && !s.has(`${n.text}[]`)) s.set(`${n.text}[]`, { type: e });
         const t = typeRef(field(v, 'type'), this.facts.imports);
         const value = named(field(v, 'value'))[0];
         const r = t ? { type: t } : value ? this.valueType(value, s) : undefined;
@@ -222,15 +237,40 @@ export class GoScopes {
       const left = named(field(v, 'left'));
       const right = named(field(v, 'right'));
       if (!left[0] || !right[0] || left[0].type !== 'identifier' || s.has(left[0].text)) continue;
-      const r = this.valueType(right[0], s);
+      // `paths := make([]Path, n)` / `merge := make(goatcounter.Paths, n)`: a slice of a known element type.
+      const made = right[0].type === 'call_expression' && field(right[0], 'function')?.text === 'make' ? named(field(right[0], 'arguments'))[0] : undefined;
+      const me = made ? elemRef(made, this.facts.imports) : undefined;
+      if (me) {
+        s.set(`${left[0].text}[]`, { type: me });
+        continue;
+      }
+      const r = made ? (typeRef(made, this.facts.imports) ? { type: typeRef(made, this.facts.imports)! } : undefined) : this.valueType(right[0], s);
       if (r) s.set(left[0].text, r);
+    }
+    // `for _, u := range users`: u is an element of users' slice type.
+    for (const rc of fn.descendantsOfType('range_clause')) {
+      const left = rc ? named(field(rc, 'left')) : [];
+      const right = rc ? field(rc, 'right') : null;
+      if (left.length < 2 || left[1].type !== 'identifier' || !right || s.has(left[1].text)) continue;
+      const el = this.elemOf(right, s);
+      if (el) s.set(left[1].text, el);
     }
     this.scopes.set(fn.id, s);
     return s;
   }
 
+  /** An element of `xs` (`xs[i]`, the value of `range xs`, `range *xs`): of a `[]T` name, or of a name of a named slice type. */
+  private elemOf(xs: Node, s: Scope): (Omit<GoRecv, 'fields'> & { fields?: string[] }) | undefined {
+    const x = xs.type === 'unary_expression' || xs.type === 'parenthesized_expression' ? named(xs)[0] : xs;
+    if (x?.type !== 'identifier') return undefined;
+    const e = s.get(`${x.text}[]`);
+    if (e) return e;
+    const t = s.get(x.text);
+    return t?.type && !t.fields?.length ? { type: t.type, fields: ['[]'] } : undefined;
+  }
+
   /** `&T{…}`, `T{…}`, `pkg.New(…)`, `(*T)(x)`, a typed name → its type (or the function whose result it is). */
-  private valueType(e: Node, s: Scope): Omit<GoRecv, 'fields'> | undefined {
+  private valueType(e: Node, s: Scope): (Omit<GoRecv, 'fields'> & { fields?: string[] }) | undefined {
     if (e.type === 'unary_expression' || e.type === 'parenthesized_expression') return named(e)[0] ? this.valueType(named(e)[0], s) : undefined;
     if (e.type === 'composite_literal') {
       const t = typeRef(field(e, 'type'), this.facts.imports);
@@ -282,8 +322,13 @@ export class GoScopes {
       const base = op && f ? this.recvOf(op, s) : undefined;
       return base && f ? { ...base, fields: [...base.fields, f] } : undefined;
     }
+    if (e.type === 'index_expression') {
+      const op = field(e, 'operand');
+      const el = op ? this.elemOf(op, s) : undefined;
+      return el ? { ...el, fields: el.fields ?? [] } : undefined;
+    }
     const t = this.valueType(e, s);
-    return t ? { ...t, fields: [] } : undefined;
+    return t ? { ...t, fields: t.fields ?? [] } : undefined;
   }
 
   /** What the call names. */

@@ -113,6 +113,8 @@ function goStartsGoroutine(n: Node, child: Node): boolean {
 // Database calls
 
 const GO_SQL_METHODS = /^(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecContext|Get|GetContext|Select|SelectContext|NamedExec|NamedExecContext|NamedQuery|NamedQueryContext|QueryRowx|Queryx|QueryxContext|QueryRowxContext)$/;
+/** Package-level writes of a database package (zdb's `Insert(ctx, obj)`, `InsertID(ctx, col, q)`, `Update(ctx, obj, cols…)`). */
+const GO_PACKAGE_WRITES = /^(Insert|InsertID|Update|Delete)$/;
 const GO_CLIENT = /^(db|tx|conn|pool|DB|Db|stmt|dbpool|dbPool|database|sqlDB|pgx|dbConn|txn|writer|reader)$|(DB|Db|Pool|Conn|Tx|Stmt)$/;
 const GORM_TERMINAL = /^(First|Find|Take|Last|Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|Count|Scan|Pluck|FirstOrCreate|FirstOrInit|Row|Rows|Exec|Raw)$/;
 const SQLC_METHOD = /^(Get|List|Create|Update|Delete|Insert|Find|Count|Upsert)[A-Z]\w*$/;
@@ -259,13 +261,17 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     const write = /^(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|FirstOrCreate)$/.test(m);
     return { library: 'gorm', op: write ? 'write' : 'read', batch: /\bIN\s*\(?\s*\?/i.test(chainArgsText(chain)), label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
   }
+  // A package of package-level query functions (`zdb.Get(ctx, &u, q)`, `zdb.Update(ctx, u, "name")`): the context first.
+  const pkgClient = n.length === 2 && segs[1].call && !segs[0].call && ctx.clients.get(n[0])?.startsWith('package:') && /^(ctx|c|context\.\w+\(\)|\w*[Cc]tx)$/.test(named(segs[1].args)[0]?.text ?? '');
+  if (pkgClient && GO_PACKAGE_WRITES.test(n[1])) return { library, op: 'write', batch: false, label: n.join('.'), method: n[1] };
   const qi = n.findIndex((x, i) => i >= 1 && GO_SQL_METHODS.test(x) && segs[i].call);
   if (qi >= 1) {
     const recv = n[qi - 1];
     if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv))) return undefined;
+    if (ctx.clients.get(recv)?.startsWith('package:') && !pkgClient) return undefined;
     const args = named(segs[qi].args);
-    // Get/Select are sqlx's; elsewhere (a redis pool's Get, a channel Select) they are no query.
-    if (/^(Get|GetContext|Select|SelectContext)$/.test(n[qi]) && !usesModule(ctx, /jmoiron\/sqlx/) && !args.some((x) => a.stringTypes.has(x.type) && /^\W*(select|with)\b/i.test(stringValue(x)))) return undefined;
+    // Get/Select are sqlx's (and a database package's, given the context); elsewhere (a redis pool's Get, a channel Select) they are no query.
+    if (/^(Get|GetContext|Select|SelectContext)$/.test(n[qi]) && !pkgClient && !usesModule(ctx, /jmoiron\/sqlx/) && !args.some((x) => a.stringTypes.has(x.type) && /^\W*(select|with)\b/i.test(stringValue(x)))) return undefined;
     // A prepared statement's Exec/Query take only arguments: no SQL there.
     const prepared = /stmt/i.test(recv) || /Prepare/.test(ctx.clients.get(recv) ?? '');
     const sqlArg = prepared ? undefined : (args.find((x) => a.stringTypes.has(x.type)) ?? (args[0] && /ctx|context/i.test(args[0].text) ? args[1] : args[0]));

@@ -26,6 +26,19 @@ function endsInOneElement(recv: Node | undefined): boolean {
   return false;
 }
 
+/**
+ * Spring Data's `Page`/`Slice`/`Streamable` maps each element: `page.map(x -> …)`, `page.get().map(x -> …)` (its
+ * `get()` is a Stream) on a name the file declares `Page<…> page` — not an Optional's map.
+ */
+function springPage(recv: Node | undefined): boolean {
+  if (!recv) return false;
+  const base = recv.type === 'method_invocation' && field(recv, 'name')?.text === 'get' && !named(field(recv, 'arguments')).length ? field(recv, 'object') : recv;
+  if (base?.type !== 'identifier') return false;
+  let root = base;
+  while (root.parent) root = root.parent;
+  return new RegExp(`\\b(?:Page|Slice|Streamable)<(?:[^<>;=(){}]|<[^<>;=(){}]*>)*>\\s+${base.text}\\s*[;=,)]`).test(root.text);
+}
+
 function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'enhanced_for_statement': {
@@ -64,7 +77,7 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
       let recv = field(call, 'object');
       // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
       // only when the chain is a stream (or forEach on a collection).
-      if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '')) return undefined;
+      if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '') && !springPage(recv)) return undefined;
       // A stream cut to one element before the call (`….findFirst().map(p -> …)`, `findAny()`, `max(cmp)`,
       // `reduce(…)`): an Optional's map, run at most once.
       if (method !== 'forEach' && endsInOneElement(recv)) return undefined;

@@ -220,7 +220,7 @@ describe('core/nplusone Go calls resolved by package and receiver type', () => {
     assert.deepEqual(got.map((f) => `${f.file}:${f.line}:${f.severity}`).sort(), ['graphql/app.go:23:warning', 'graphql/app.go:26:warning', 'graphql/app.go:32:warning', 'graphql/app.go:33:warning']);
   });
 
-  it('a method on a value whose type the code does not say (a range variable) or on an interface may be any method of the name: at most a possible N+1 (info), saying why — unless every implementation of an interface of the app queries', async () => {
+  it('a method on a value whose type the code does not say (an element of a field\'s map) or on an interface may be any method of the name: at most a possible N+1 (info), saying why — unless every implementation of an interface of the app queries; a range over a parameter typed `[]*dbSender` gives the element its type', async () => {
     const notifier: ScanFile = {
       path: 'notify/notify.go',
       text: [
@@ -283,7 +283,8 @@ describe('core/nplusone Go calls resolved by package and receiver type', () => {
     const got = await scanNPlusOne([STORE, VALIDATE, VALIDATION, notifier, caller]);
     // `s Sender`: both implementations of the app's interface run a statement, so whichever runs, the call queries (n14f:
     // a warning since held-out-u; before, every call through an interface of several implementations was `info`).
-    assert.deepEqual(got.map((f) => `${f.file}:${f.line}:${f.severity}`).sort(), ['engine/cycle.go:7:info', 'notify/notify.go:28:warning', 'notify/notify.go:35:info']);
+    // `s` of `range senders` (senders []*dbSender): dbSender's Deliver (held-out-y: elements of typed slices).
+    assert.deepEqual(got.map((f) => `${f.file}:${f.line}:${f.severity}`).sort(), ['engine/cycle.go:7:info', 'notify/notify.go:28:warning', 'notify/notify.go:35:warning']);
     assert.match(got.find((f) => f.file === 'notify/notify.go' && f.line === 28)!.message, /^N\+1 query: `s\.Deliver\(\)` reaches the database/);
     assert.match(got.find((f) => f.file === 'engine/cycle.go')!.message, /^Possible N\+1 \(the type of `e\.pending\[id\]` is not known here/);
   });
