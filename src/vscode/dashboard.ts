@@ -11,7 +11,7 @@ import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
 import type { MaintenanceAction } from '../core/dashboard/actions';
 import type { AlertState } from '../core/dashboard/alerts';
-import type { ChartPoint } from '../core/dashboard/chartHistory';
+import { HIDDEN_REFRESH_MS, type ChartPoint } from '../core/dashboard/chartHistory';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
@@ -25,8 +25,6 @@ import { countOf } from '../core/format';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
-/** The refresh interval while the panel is hidden behind another tab: the charts keep their line, at a lower cost. */
-const HIDDEN_REFRESH_MS = 10_000;
 const SNAPSHOT_EVERY_MS = 5 * 60_000;
 /** How often the charts' points are written to storage while the panel refreshes (and once when it closes). */
 const CHART_SAVE_MS = 15_000;

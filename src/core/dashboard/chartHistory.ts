@@ -27,11 +27,13 @@ export interface ChartPoint {
 /** A chart's time axis is never narrower than this (one point must not span years, nor seconds). */
 export const MIN_WINDOW_S = 60;
 /**
- * A gap between two points longer than three sampling steps (the shortest step of the series; at least this)
- * breaks the line: the tab was hidden (refreshes pause), the panel closed, VS Code restarted. A fixed 30 s let a
+ * A gap between two points longer than three sampling steps (the shortest step of the series; at least this, and
+ * twice the hidden panel's interval) breaks the line: the panel closed, the connection lost, VS Code restarted. A fixed 30 s let a
  * 28 s hidden tab draw a straight ramp the database never did.
  */
 const MIN_GAP_MS = 5_000;
+/** The refresh interval of an open panel hidden behind another tab (the charts keep their line, at a lower cost). */
+export const HIDDEN_REFRESH_MS = 10_000;
 
 function gapOf(points: readonly ChartPoint[]): number {
   let step = Infinity;
@@ -39,7 +41,9 @@ function gapOf(points: readonly ChartPoint[]): number {
     const d = points[i].atMs - points[i - 1].atMs;
     if (d > 0 && d < step) step = d;
   }
-  return Number.isFinite(step) ? Math.max(MIN_GAP_MS, 3 * step) : MIN_GAP_MS;
+  // Samples taken while the panel was hidden come every HIDDEN_REFRESH_MS: they are one line with the 2 s ones around
+  // them (person23 HIGH 1: each hidden sample was cut off as a gap of its own, so the hidden minutes drew nothing).
+  return Math.max(MIN_GAP_MS, 2 * HIDDEN_REFRESH_MS, Number.isFinite(step) ? 3 * step : 0);
 }
 /** At most this many points per database (about ten minutes at the default 2 s refresh). */
 const MAX_POINTS = 300;

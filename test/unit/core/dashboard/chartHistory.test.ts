@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendChartPoint, cacheHitRange, chartData, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
 
 const pt = (atMs: number, tps: number | null = 1): ChartPoint => ({ atMs, values: { tps: [tps, 0], conns: [1, 1, 0], cache: [99], rows: [10, 1] } });
 
@@ -15,7 +15,7 @@ describe('core/dashboard/chartHistory', () => {
   it('chartData: seconds on the axis (stored in ms), and a null point where nothing was sampled for a while', () => {
     const t = 1_796_000_000_000;
     const d = chartData([pt(t), pt(t + 2000), pt(t + 120_000, 3)], 'tps');
-    assert.deepEqual(d[0], [t / 1000, t / 1000 + 2, t / 1000 + 2 + 3, t / 1000 + 120]);
+    assert.deepEqual(d[0], [t / 1000, t / 1000 + 2, t / 1000 + 2 + 10, t / 1000 + 120]);
     assert.deepEqual(d[1], [1, 1, null, 3]);
   });
 
@@ -26,6 +26,13 @@ describe('core/dashboard/chartHistory', () => {
     const d = chartData([...before, ...after], 'tps');
     assert.equal(d[1].filter((v) => v === null).length, 1, 'one break, in the hidden span');
     assert.equal(d[1][10], null);
+    // A panel hidden behind another tab samples every 10 s (person23 HIGH 1): those samples are one line with the 2 s
+    // ones around them, not each a gap of its own (the hidden minutes drew nothing).
+    const visible = Array.from({ length: 10 }, (_, i) => pt(t + i * 2000, 5));
+    const hidden = Array.from({ length: 12 }, (_, i) => pt(t + 18_000 + (i + 1) * (HIDDEN_REFRESH_MS + 150), 7));
+    const back = Array.from({ length: 5 }, (_, i) => pt(hidden[11].atMs + (i + 1) * 2000, 5));
+    const mixed = chartData([...visible, ...hidden, ...back], 'tps');
+    assert.equal(mixed[1].filter((v) => v === null).length, 0, 'no break where the hidden panel sampled');
     // Samples at the refresh's pace (jitter included) stay one line.
     const steady = Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700));
     assert.equal(chartData(steady, 'tps')[1].filter((v) => v === null).length, 0);
