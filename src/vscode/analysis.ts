@@ -26,7 +26,7 @@ import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_EXTENSIONS, SOURCE_GLOB, sqlLanguageFor } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
-import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
+import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
 
@@ -40,7 +40,7 @@ const CONNECTION_SETTLE_MS = 1500;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
-  return EDITOR_SCHEMES.includes(doc.uri.scheme) && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
+  return EDITOR_SCHEMES.includes(doc.uri.scheme) && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath)) && !hiddenReadOnly(doc.uri);
 }
 
 /** A file Scan Workspace reads (the registry's source and template extensions). */

@@ -43,6 +43,17 @@ export function closedReadOnly(e: vscode.TabChangeEvent): vscode.Uri[] {
   return e.closed.flatMap((t) => (t.input instanceof vscode.TabInputText && t.input.uri.scheme === READ_ONLY_SCHEME && !shown.has(t.input.uri.toString()) ? [t.input.uri] : []));
 }
 
+/**
+ * Whether a document is one of PG Lens's read-only ones that no tab shows: VS Code keeps such a document for minutes
+ * after its tab closed (no close event), and Scan Workspace, a setting's change or a catalog change analysed it again —
+ * a closed batched-rewrite preview was back in the Problems panel and in the scan's count (person23 MEDIUM 4).
+ */
+export function hiddenReadOnly(uri: vscode.Uri): boolean {
+  if (uri.scheme !== READ_ONLY_SCHEME) return false;
+  const key = uri.toString();
+  return !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+}
+
 /** A tab title for a statement: its first words (one line, no path separators); show it with `distinct`. */
 export function statementTitle(sql: string, max = 48): string {
   const one = sql.replace(/\s+/g, ' ').trim().replace(/[/\\:*?"<>|]/g, ' ');
