@@ -285,8 +285,18 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   /** The missing-index diagnostic under the cursor (the one collection) and the advice behind it, laid out like the plan hover. */
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
-    const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value === MISSING_INDEX_RULE && d.range.contains(pos));
-    if (!diag || !this.state) return undefined;
+    if (!this.state) return undefined;
+    const missing = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value === MISSING_INDEX_RULE);
+    if (!missing.length) return undefined;
+    // Under the pointer, or on another line of the statement under it: the index is for the whole statement (person23
+    // MEDIUM 1: hovering the WHERE line of a multi-line statement said nothing of the index proved for it).
+    let diag = missing.find((d) => d.range.contains(pos));
+    if (!diag) {
+      const at = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+      const span = at && new vscode.Range(doc.positionAt(at.span.start), doc.positionAt(at.span.end));
+      diag = span ? missing.find((d) => d.range.intersection(span) !== undefined) : undefined;
+    }
+    if (!diag) return undefined;
     const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start));
     const advice = site && this.state.advice.get(site.sql);
     if (!site || !advice?.suggestions.length) return undefined;
@@ -318,7 +328,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       md.appendMarkdown(`\n\n${offline.markdown}`);
       md.isTrusted = { enabledCommands: [...trusted, ...offline.commands] };
     }
-    return new vscode.Hover(md, diag.range);
+    return new vscode.Hover(md, diag.range.contains(pos) ? diag.range : undefined);
   }
 
   private async copy(s: IndexSuggestion): Promise<void> {

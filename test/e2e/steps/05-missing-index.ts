@@ -17,6 +17,13 @@ export const step: Step = {
     const mine = new RegExp(`${table} \\(${column}[,)].*missing-index`);
     const row = await wb.problemRow('missing-index', mine, `a missing-index problem about ${table}(${column})`, 60_000);
     await screenshot('missing-index-problem');
+    // The index is for the whole statement: hovering its WHERE line (another line than the table's, where the finding
+    // sits, in a multi-line statement) names it too (person23 MEDIUM 1: that hover said nothing of it).
+    const where = /WHERE (\w+)/.exec(scenario.queryText)?.[1] ?? column;
+    const hover = await wb.hoverUntil(() => wb.hoverInFile(scenario.queryFile, scenario.queryText, 'WHERE', where), (t) => new RegExp(`Missing index on ${table}`).test(t), `the missing-index advice in the hover of the WHERE line (${scenario.queryText})`, 60_000);
+    log(`WHERE-line hover: ${hover.replace(/\s+/g, ' ').slice(0, 200)}`);
+    await screenshot('missing-index-hover-where-line');
+    await wb.page.mouse.move(5, 5);
     // Go to it and ask for the quick fixes, as a person does (click, then Ctrl+.).
     await row.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
