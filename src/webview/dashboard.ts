@@ -440,12 +440,12 @@ function statementLink(r: StatementRow): HTMLElement {
 
 function renderActivity(): void {
   const list = stats?.sessions ?? [];
-  // Five columns, each cell a few short lines: nine one-line columns made the table 750 px wide, so a dashboard beside the
-  // editor (~437 px) scrolled sideways.
+  // Four columns, each cell a few short lines: nine one-line columns made the table 750 px wide, so a dashboard beside the
+  // editor (~437 px) scrolled sideways; the pid has its own line in Session (person23 MEDIUM 5: with a column of its own,
+  // a session waiting on PgSleep pushed Cancel and Terminate out of a 410 px pane).
   const lines = (...parts: (string | null | false | undefined)[]) => h('div', { class: 'lines' }, ...parts.filter((p): p is string => !!p).map((p) => h('div', { text: p })));
   const rows: Child[][] = list.map((x) => [
-    String(x.pid),
-    lines(x.user ?? '', x.application),
+    lines(`pid ${x.pid}`, x.user ?? '', x.application),
     h('div', { class: 'lines' },
       h('div', { class: x.state?.startsWith('idle in') ? 'warn' : '', text: `${x.state ?? ''} · ${fmtSeconds(x.state === 'active' ? x.querySeconds : x.stateSeconds)}` }),
       x.waitEventType ? h('div', { class: 'muted', text: `waiting on ${x.waitEventType}: ${x.waitEvent}` }) : null,
@@ -455,7 +455,7 @@ function renderActivity(): void {
   ]);
   fill(activity, 
     h('div', { class: 'panel-head' }, h('h2', { text: `Activity (${list.length})` })),
-    list.length ? h('div', { class: 'table-scroll' }, table(['Pid', 'Session', 'State', 'Query', ''], rows, 'grid activity')) : h('p', { class: 'muted', text: 'No active sessions besides PG Lens.' }),
+    list.length ? h('div', { class: 'table-scroll' }, table(['Session', 'State', 'Query', ''], rows, 'grid activity')) : h('p', { class: 'muted', text: 'No active sessions besides PG Lens.' }),
   );
 }
 

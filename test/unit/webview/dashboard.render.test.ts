@@ -360,8 +360,11 @@ describe('webview/dashboard (in Chromium)', function () {
 
   it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
     const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
-    const stats = { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), sessions: [session(18933, 'idle in transaction', 'p6-blocker'), session(18934, 'active', 'p6-waiter')] };
-    for (const width of [650, 437, 380]) {
+    // person23 MEDIUM 5: a report's long sleep from psql ("SELECT pg_sleep(300), count(*) FROM orders", waiting on
+    // Timeout: PgSleep) pushed Cancel and Terminate out of the pane at 800 px.
+    const sleeper = { ...session(26473, 'active', 'shop-report'), waitEventType: 'Timeout', waitEvent: 'PgSleep', query: 'SELECT pg_sleep(300), count(*) FROM orders' };
+    const stats = { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), sessions: [session(18933, 'idle in transaction', 'p6-blocker'), session(18934, 'active', 'p6-waiter'), sleeper] };
+    for (const width of [650, 437, 410, 380]) {
       await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
         // The webview is as wide as its pane (its media queries read that), the app inside it with the body's margin.
         await page.setViewportSize({ width: width + 16, height: 900 });
@@ -388,10 +391,10 @@ describe('webview/dashboard (in Chromium)', function () {
           const cut = [...activity.querySelectorAll('button')].filter((b) => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > app.right + 1 || b.getClientRects().length > 1).map((b) => b.textContent);
           return { cut, primary, broken, appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
         });
-        assert.equal(m.buttons, 3, 'Cancel + Terminate for the waiter, Terminate for the idle blocker');
+        assert.equal(m.buttons, 5, 'Cancel + Terminate for the waiter and for the sleeper, Terminate for the idle blocker');
         assert.deepEqual(m.primary, [], 'Cancel and Terminate are not styled as the main button');
         // Below ~400 px a word may break rather than the page scroll sideways.
-        assert.deepEqual(m.cut, [], `${width} px: buttons cut`);
+        assert.deepEqual(m.cut, [], `${width} px: buttons cut (columns ${m.cols}, table ends at ${Math.round(m.tableRight)} of ${Math.round(m.appRight)})`);
         if (width > 400) assert.deepEqual(m.broken, [], `${width} px: words cut across lines`);
         assert.ok(m.tableRight <= m.appRight + 1, `${width} px: the Activity table ends at ${Math.round(m.tableRight)}, past the pane's ${Math.round(m.appRight)} (columns ${m.cols})`);
       });
