@@ -68,7 +68,7 @@ export interface DocumentAnalysisApi {
    * A file that is not open: analysed from its saved text as a closed file is (every analyzer after a workspace scan,
    * else the ones whose findings outlive the document) and shown as a scan result. Open files are left to their live run.
    */
-  refreshClosed(uri: vscode.Uri): void;
+  refreshClosed(uri: vscode.Uri, opts?: { decide?: boolean }): void;
   /** The calls in loops of the workspace (file, span) to the function of `file` holding 1-based `line`, from the cross-file index (none before it is read). */
   loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[];
   /** The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before it is read). */
@@ -232,18 +232,22 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     return this.workspaceIndex?.sequelizeMixins(name) ?? [];
   }
 
-  refreshClosed(uri: vscode.Uri): void {
+  refreshClosed(uri: vscode.Uri, opts: { decide?: boolean } = {}): void {
     const key = uri.toString();
     if (uri.scheme !== 'file' || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
     // A recording refreshes several times a second while the app runs: one check per file per burst.
     clearTimeout(this.closedTimers.get(key));
+    if (opts.decide) this.closedDecide.add(key);
     this.closedTimers.set(key, setTimeout(() => {
       this.closedTimers.delete(key);
-      void this.rescanClosed(uri);
+      const decide = this.closedDecide.delete(key);
+      void this.rescanClosed(uri, { decide });
     }, CLOSED_DEBOUNCE_MS));
   }
 
   private readonly closedTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Closed files whose next check decides their index advice again (refreshClosed `decide`). */
+  private readonly closedDecide = new Set<string>();
 
   private async evidenceSource(): Promise<EvidenceSource | undefined> {
     const conn = this.ctx.connections.current;
@@ -559,7 +563,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
    * A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. Without a scan, only
    * the analyzers whose findings outlive the document run (a recording's).
    */
-  private async rescanClosed(uri: vscode.Uri, opts: { outlivingOnly?: boolean } = {}): Promise<void> {
+  /**
+   * `decide`: the index advice is decided again for the file's statements, as for an open file (not only what is known):
+   * after Clear Recorded Queries the advice the recording weighed in on is forgotten, and a closed file shown from the
+   * scan lost its missing-index findings until it was opened (person23 MEDIUM 3).
+   */
+  private async rescanClosed(uri: vscode.Uri, opts: { outlivingOnly?: boolean; decide?: boolean } = {}): Promise<void> {
     const key = uri.toString();
     // The latest check of a file wins: one against the previous database can finish after the one against the new.
     const gen = (this.rescans.get(key) ?? 0) + 1;
@@ -571,7 +580,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       // As the scan reads it (a file it reads, once a scan ran), else the recording's analyzers alone (core analysisOf).
       const mode = opts.outlivingOnly ? 'outliving' : this.modeOf(uri, false);
       const analyzers = mode === 'all' ? await this.analyzers() : mode === 'outliving' ? [...this.outliving] : [];
-      const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: true }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
+      const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: !opts.decide }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
       if (stale() || this.isOpen(key)) return; // checked again, or opened, meanwhile
       // Shown anew: a scan running now does not give back its previous result for this file.
       this.scanShown.reach(key);

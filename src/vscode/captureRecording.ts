@@ -528,7 +528,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.filesAtStop = undefined;
     this.dropPendingRestore?.();
     void this.writeKept(undefined).catch(() => undefined);
-    this.publishDiagnostics(had);
+    // The index advice was forgotten with the recording: the closed files decide theirs again (person23 MEDIUM 3).
+    this.publishDiagnostics(had, { decide: true });
     this.tree.set([], (f) => f);
     this.lensChanged.fire();
     // The status bar says what is recorded: "0 statements" while recording, nothing once stopped and cleared
@@ -638,7 +639,8 @@ export class CaptureRecording implements vscode.Disposable {
    * Re-run the pipeline on the open documents the recording touches (its analyzer reads the
    * summary), and publish the findings of files that are not open as scan results.
    */
-  private publishDiagnostics(also: ReadonlySet<string> = new Set()): Promise<void> {
+  /** `decide`: closed files decide their index advice again (Clear: the advice the recording weighed in on is forgotten). */
+  private publishDiagnostics(also: ReadonlySet<string> = new Set(), opts: { decide?: boolean } = {}): Promise<void> {
     const runs: Promise<void>[] = [];
     const files = new Set<string>();
     for (const f of this.nPlusOneFiles()) files.add(f);
@@ -651,7 +653,7 @@ export class CaptureRecording implements vscode.Disposable {
       }
       // A file that is not open is analysed as a closed file is (the pipeline keeps the recording's findings, and the
       // scan's when a scan ran): the same findings it showed while open, not a list of the recording's own.
-      this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
+      this.ctx.analysis.refreshClosed(vscode.Uri.file(file), opts);
       if (files.has(file)) this.published.add(file);
       else this.published.delete(file);
     }
