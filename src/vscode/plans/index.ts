@@ -9,6 +9,7 @@ import { DISMISSED, noStatementAtCursor, statementAtCursor } from '../siteIndex'
 import { NamedQueryLinks } from '../namedQueryLinks';
 import type { ActiveConnection } from '../connections';
 import type { SqlSite } from '../../core/extract/types';
+import { shortLine } from '../../core/format';
 import type { ParameterExample } from '../../core/sql/predicates';
 import type { Planner, PlanOutcome } from '../../db/planner';
 import type { ExplainResult } from '../../db/explain';
@@ -265,7 +266,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql), target.site);
+    const payload = this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target.site);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }
@@ -277,7 +278,7 @@ class PlansFeature implements vscode.Disposable {
   private async openStatementPlan(arg: unknown): Promise<void> {
     const a = arg as { sql?: unknown; title?: unknown; column?: unknown } | undefined;
     if (!a || typeof a.sql !== 'string' || !a.sql.trim() || a.sql.length > 100_000) return;
-    const title = typeof a.title === 'string' ? a.title.slice(0, 200) : firstLine(a.sql);
+    const title = typeof a.title === 'string' ? a.title.slice(0, 200) : planTitle(a.sql);
     // An editor group to open in (Plan and index advice: its document's, so they share one group beside the code).
     const column = Number.isInteger(a.column) && (a.column as number) >= 1 && (a.column as number) <= 9 ? (a.column as vscode.ViewColumn) : undefined;
     const p = await this.getPlanner(true);
@@ -343,7 +344,7 @@ class PlansFeature implements vscode.Disposable {
       if (!sql) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
       const action = 'Open Its Plan';
       if ((await vscode.window.showInformationMessage(`PG Lens: ${sql.line}`, action)) !== action) return;
-      return void (await this.openStatementPlan({ sql: sql.sql, title: firstLine(sql.sql) }));
+      return void (await this.openStatementPlan({ sql: sql.sql, title: planTitle(sql.sql) }));
     }
     const payload = read;
     this.remember(payload);
@@ -543,11 +544,11 @@ class PlansFeature implements vscode.Disposable {
       try {
         const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         // The advice the hover proved for this statement (the one cache): the analysed plan's tips name the same index.
-        const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`, target.site);
+        const payload = this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target.site);
         if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
         this.remember(payload);
         panel.post({ type: 'show', payload });
-        this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${firstLine(checked.text)}`);
+        this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${planTitle(checked.text)}`);
       } catch (e) {
         const cut = runFailure('Explain Analyze', e);
         panel.post({ type: 'error', message: cut.notify ? cut.line : errorMessage(e) });
@@ -576,7 +577,7 @@ class PlansFeature implements vscode.Disposable {
       else if (pick.way === 'open') await this.openPlan();
       else await this.bringPlan(pick.way);
       if (this.history.length <= count) return; // no plan came (each way said why)
-      if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${firstLine(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
+      if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${planTitle(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
       return this.comparePair(this.history[1], this.history[0]);
     }
     const { incomparableReason } = await import('../../core/plan');
@@ -695,9 +696,10 @@ function stopwatch(): Stopwatch {
   };
 }
 
-function firstLine(sql: string): string {
-  const l = sql.trim().split('\n')[0];
-  return l.length > 60 ? `${l.slice(0, 57)}…` : l;
+/** A plan's title: the statement on one line, cut at a word (person23 LOW 8: the first line of a multi-line statement
+ * alone, "SELECT id, status, total_cents, placed_at", read like another query, with no FROM). */
+function planTitle(sql: string): string {
+  return shortLine(sql, 60);
 }
 
 function escapeMd(s: string): string {
