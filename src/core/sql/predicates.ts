@@ -830,6 +830,17 @@ export interface ParameterExample {
 }
 
 /**
+ * The value a `$n` prompt starts with when the person gave none before: a page of 20 for LIMIT, the first page for
+ * OFFSET, else the example from the column's statistics; '' (NULL) when there is none. Empty, Enter planned `LIMIT NULL`
+ * over the whole table and the example stayed in the description (person23 LOW 6).
+ */
+export function prefilledValue(use: string | undefined, example?: ParameterExample): string {
+  if (use?.startsWith('LIMIT:')) return '20';
+  if (use?.startsWith('OFFSET:')) return '0';
+  return example?.value ?? '';
+}
+
+/**
  * The value prompt of `$n` (Explain Analyze, Benchmark): its title says where the value goes ("Value for $2 (2 of 2):
  * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
  * limit; it was a tag name), and the argument the code passes for it when the call site names one (person16 LOW 3).

@@ -472,7 +472,7 @@ class PlansFeature implements vscode.Disposable {
     await loadPgParser();
     const before = this.ctx.params.get(site.sql, 'yours')?.values;
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
-    const { parameterUses, isArrayParameter, arrayLiteralOf, valuePrompt } = await import('../../core/sql/predicates');
+    const { parameterUses, isArrayParameter, arrayLiteralOf, valuePrompt, prefilledValue } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
     const examples = before ? new Map<number, ParameterExample>() : await this.exampleValues(site.sql);
     for (let i = 1; i <= count; i++) {
@@ -482,7 +482,7 @@ class PlansFeature implements vscode.Disposable {
       // The code's name for it: the argument the call passes ($n, ?, %s), else the placeholder itself when it is one (`${user.id}`, `:name`).
       const param = site.params.find((p) => p.index === i);
       const argument = param?.argument ?? (param && !/^(\$\d+|\?|%s)$/.test(param.source.trim()) ? param.source.trim() : undefined);
-      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i)), value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i)), value: before ? (last === undefined || last === null ? '' : String(last)) : prefilledValue(uses.get(i), examples.get(i)), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { arrayLiteralOf, isArrayParameter, parameterUses, statementShape, valuePrompt } from '../../../../src/core/sql/predicates';
+import { arrayLiteralOf, isArrayParameter, parameterUses, prefilledValue, statementShape, valuePrompt } from '../../../../src/core/sql/predicates';
 
 const table = (sql: string, key: string) => {
   const s = statementShape(sql);
@@ -219,5 +219,11 @@ describe('core/sql/predicates array parameters (Explain Analyze asks their value
     assert.equal(arrayLiteralOf('1000'), '{1000}');
     assert.equal(arrayLiteralOf(' 1, 2 ,3 '), '{1,2,3}');
     assert.equal(arrayLiteralOf('{4,5}'), '{4,5}');
+  });
+
+  it('prefilledValue: LIMIT starts at 20, OFFSET at 0, a column at its statistics example, else empty (person23 LOW 6: Enter planned LIMIT NULL)', () => {
+    const uses = parameterUses('SELECT id FROM products WHERE id > $1 ORDER BY id LIMIT $2 OFFSET $3');
+    assert.deepEqual([1, 2, 3].map((n) => prefilledValue(uses.get(n), n === 1 ? { value: '3920', from: 'products.id', kind: 'histogram' } : undefined)), ['3920', '20', '0']);
+    assert.equal(prefilledValue(uses.get(1)), '');
   });
 });
