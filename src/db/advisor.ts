@@ -7,7 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
@@ -522,7 +522,7 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     ...candidateFields(c, before),
     costAfter: round(p.costAfter),
     verifiedBy: p.verifiedBy,
-    reason: c.reason + (c.needsExtension ? ' (needs CREATE EXTENSION pg_trgm)' : ''),
+    reason: reasonAsProved(c.reason, p.plan) + (c.needsExtension ? ' (needs CREATE EXTENSION pg_trgm)' : ''),
     planUsesIndex: p.planUsesIndex,
     indexSizeBytes: p.indexSizeBytes,
     name: c.name,

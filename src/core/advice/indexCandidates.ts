@@ -759,3 +759,13 @@ export function candidateFromSuggestion(s: Omit<AdvisedIndex, 'ddl'>): IndexCand
   const c = candidateOfAdvice({ ...s, ddl: '' });
   return c && c.keys.every((k) => k.column && !k.opclass) ? c : undefined;
 }
+
+/**
+ * A candidate's reason as its proof planned it: "… so the sort disappears" is said when the index is made, before any
+ * plan; where the planner proved it with a plan that still sorts (a Bitmap scan returns no order), the claim is replaced
+ * by what the index does there (person23 LOW 1: the hover promised the sort would go, and the plan after still sorted).
+ */
+export function reasonAsProved(reason: string, planAfter: { nodes: readonly { nodeType: string }[] }): string {
+  if (!/ so the sort disappears/.test(reason) || !planAfter.nodes.some((n) => n.nodeType === 'Sort')) return reason;
+  return reason.replace(/ so the sort disappears( and the LIMIT stops the scan early)?/, ': the planner still sorts with it (it finds the matching rows through the index, then sorts them)');
+}

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { advisedIndexFields, advisedIndexOf, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexesServing, indexName } from '../../../../src/core/advice/indexCandidates';
+import { advisedIndexFields, advisedIndexOf, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexesServing, indexName, reasonAsProved } from '../../../../src/core/advice/indexCandidates';
 import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
 import { batchStatement } from '../../../../src/core/nplusone/batchSql';
@@ -301,5 +301,16 @@ describe('core/advice/indexCandidates', () => {
     assert.equal(advisedIndexOf({ ddl: 'CREATE INDEX i ON t (a)' }), undefined, 'a kept suggestion without its fields');
     assert.equal(advisedIndexOf({ ddl: 'x', schema: 'public', table: 't', method: 'btree', columns: [1], include: [], where: null, name: 'i', kind: 'btree' }), undefined);
     assert.equal(candidateOfAdvice({ ddl: 'x', schema: 'public', table: 't', method: 'spgist', columns: ['a'], include: [], where: null, name: 'i', kind: 'btree' }), undefined);
+  });
+
+  it('reasonAsProved: "the sort disappears" is kept only when the proved plan has no Sort (person23 LOW 1: a Bitmap scan still sorted)', () => {
+    const reason = 'equality on customer_id, then the ORDER BY keys placed_at DESC in the query\'s direction so the sort disappears and the LIMIT stops the scan early';
+    const node = (nodeType: string) => ({ nodeType });
+    assert.equal(reasonAsProved(reason, { nodes: [node('Limit'), node('Index Scan')] }), reason);
+    assert.equal(
+      reasonAsProved(reason, { nodes: [node('Limit'), node('Sort'), node('Bitmap Heap Scan'), node('Bitmap Index Scan')] }),
+      'equality on customer_id, then the ORDER BY keys placed_at DESC in the query\'s direction: the planner still sorts with it (it finds the matching rows through the index, then sorts them)',
+    );
+    assert.equal(reasonAsProved('equality on email', { nodes: [node('Sort')] }), 'equality on email');
   });
 });
