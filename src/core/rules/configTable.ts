@@ -74,3 +74,18 @@ export function chainRelation(text: string, at: number): string | undefined {
 export function configurationNote(kind: string): string {
   return `its name says ${kind} rows (written by hand, a handful per owner), so the OFFSET skips few rows; a problem only if this table grows with use (then deep pages read and discard every skipped row).`;
 }
+
+/**
+ * The table a page at `at` reads: the query chain that ends at `at` (`….roles.page(…)`), or, when `at` is inside the
+ * options of a find call (`prisma.roleDefinition.findMany({ …, skip })`, `Role.findAll({ offset })`), the chain of that call.
+ */
+export function pagedRelation(text: string, at: number): string | undefined {
+  const own = chainRelation(text, at);
+  if (own) return own;
+  const head = text.slice(Math.max(0, at - 4000), at);
+  const calls = [...head.matchAll(/\.\s*(find\w*|findAndCount\w*|getMany\w*)\s*\(\s*\{/g)];
+  const last = calls[calls.length - 1];
+  if (!last) return undefined;
+  const callAt = Math.max(0, at - 4000) + last.index! + last[0].indexOf(last[1]);
+  return chainRelation(text, callAt);
+}

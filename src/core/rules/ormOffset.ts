@@ -13,7 +13,7 @@ import type { SqlSite } from '../extract/types';
 import { offsetPagination } from './offsetPagination';
 import { libraryHelp, libraryOf } from './libraryFix';
 import { parseSql } from '../sql/parse';
-import { chainRelation, configurationKind, configurationNote } from './configTable';
+import { configurationKind, configurationNote, pagedRelation } from './configTable';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
 /** `cursor ? 1 : 0`: Prisma's cursor pagination skips the cursor row itself — a literal either way, not an offset. */
@@ -234,8 +234,9 @@ export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Anal
       // The fix in the words of the library the file uses (Prisma cursor, Django filter(pk__gt=…), …).
       const help = libraryHelp(offsetPagination.id, libraryOf(file, text)) ?? 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.';
       return findOrmOffsets(text, file, sites).map((h) => {
-        // `current_campaign.campaign_gift_options.page(…)`: the chain pages a table whose name says configuration rows.
-        const relation = chainRelation(text, h.at);
+        // `current_campaign.campaign_gift_options.page(…)`, `prisma.roleDefinition.findMany({ skip })`: the page reads a
+        // table whose name says configuration rows.
+        const relation = pagedRelation(text, h.at);
         const kind = configurationKind(relation);
         return {
           ruleId: offsetPagination.id,

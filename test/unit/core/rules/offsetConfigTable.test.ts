@@ -42,6 +42,16 @@ describe('offset-pagination: tables whose name says configuration rows', () => {
     ].join('\n');
     assert.deepEqual(await severities(rb, 'app/controllers/api/gift_options_controller.rb'), ['info', 'warning']);
   });
+  it('a find call paging a configuration model by skip or offset is a note; any other model stays a warning', async () => {
+    const ts = [
+      'export async function list(page: number) {',
+      '  const defs = await prisma.fieldDefinition.findMany({ where: { projectId }, orderBy: { name: "asc" }, take: 20, skip: page * 20 });',
+      '  const runs = await prisma.taskRun.findMany({ where: { projectId }, orderBy: { id: "desc" }, take: 20, skip: page * 20 });',
+      '  return { defs, runs };',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await severities(ts, 'src/list.ts'), ['info', 'warning']);
+  });
   it('SQL paging FROM a configuration table is a note that says why; a table of any other name is a warning', () => {
     const defs = check(offsetPagination, 'SELECT id, name FROM custom_field_definitions WHERE nonprofit_id = $1 ORDER BY id LIMIT $2 OFFSET $3').findings;
     assert.deepEqual(defs.map((f) => f.severity), ['info']);
