@@ -7,6 +7,7 @@ import { formatCount } from '../format';
 import { closeParens, conjunctsOf, containsAggregate, ident, intValue, stripCasts, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
+import { configurationKind, configurationNote } from './configTable';
 
 /** A literal OFFSET at or above this is "large". */
 const LARGE_OFFSET = 1000;
@@ -40,14 +41,19 @@ export const offsetPagination: Rule = {
     // `LIMIT 1 OFFSET n`: the one row at position n (where a batch of n rows ends, a pick), read once per batch — not a
     // page of rows the caller walks through.
     const oneRow = !keys && !ranking && intValue(s.limit?.limit) === 1;
+    // Without the table's size, a driving table whose name says configuration rows (`FROM custom_field_definitions`).
+    const driving: Node | undefined = (s.from ?? []).find((f: Node) => f.type === 'table');
+    const configTable = maxRows === undefined && !keys && !ranking && !oneRow && configurationKind(driving?.name?.name) ? String(driving!.name.name) : undefined;
     const help = rewritten.sql
       ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
       : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
     return [
       ctx.report({
         at: offset,
-        ...(keys || ranking || oneRow ? { severity: 'info' as const } : {}),
-        message: oneRow
+        ...(keys || ranking || oneRow || configTable ? { severity: 'info' as const } : {}),
+        message: configTable
+          ? `${what} pages ${configTable}: ${configurationNote(configurationKind(configTable)!)}`
+          : oneRow
           ? `LIMIT 1 ${what} reads the one row at a position (where a batch of that many rows ends): it reads and discards the rows before it each time, fine once per batch; a problem only if it pages through a list one row at a time.`
           : keys
           ? `${what} pages only the rows named by ${keys} here: a problem only if that list is long (deep pages read and discard every skipped row).`
@@ -56,7 +62,7 @@ export const offsetPagination: Rule = {
           : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
         help,
         // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
-        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), ...(configTable ? { configurationTable: configTable } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },

@@ -13,6 +13,7 @@ import type { SqlSite } from '../extract/types';
 import { offsetPagination } from './offsetPagination';
 import { libraryHelp, libraryOf } from './libraryFix';
 import { parseSql } from '../sql/parse';
+import { configurationKind, configurationNote, pagedRelation } from './configTable';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
 /** `cursor ? 1 : 0`: Prisma's cursor pagination skips the cursor row itself — a literal either way, not an offset. */
@@ -232,16 +233,24 @@ export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Anal
       if (file.endsWith('.sql') || dialectOfFile(file, text, opts.project).dialect === 'other') return [];
       // The fix in the words of the library the file uses (Prisma cursor, Django filter(pk__gt=…), …).
       const help = libraryHelp(offsetPagination.id, libraryOf(file, text)) ?? 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.';
-      return findOrmOffsets(text, file, sites).map((h) => ({
-        ruleId: offsetPagination.id,
-        severity: offsetPagination.defaultSeverity,
-        message: `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
-        help,
-        span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
-        file,
-        fixes: [],
-        evidence: { offset: h.what, written: 'orm-or-appended' },
-      }));
+      return findOrmOffsets(text, file, sites).map((h) => {
+        // `current_campaign.campaign_gift_options.page(…)`, `prisma.roleDefinition.findMany({ skip })`: the page reads a
+        // table whose name says configuration rows.
+        const relation = pagedRelation(text, h.at);
+        const kind = configurationKind(relation);
+        return {
+          ruleId: offsetPagination.id,
+          severity: kind ? ('info' as const) : offsetPagination.defaultSeverity,
+          message: kind
+            ? `Offset pagination (${h.what}) of ${relation}: ${configurationNote(kind)}`
+            : `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
+          help,
+          span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
+          file,
+          fixes: [],
+          evidence: { offset: h.what, written: 'orm-or-appended', ...(kind ? { configurationTable: relation } : {}) },
+        };
+      });
     },
   };
 }
