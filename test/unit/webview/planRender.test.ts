@@ -354,6 +354,24 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.doesNotMatch(root.querySelector('.raw-keys')!.textContent!, /[[\]{}"]/);
   });
 
+  it('a node run once per outer row says its Total cost is per loop and its self cost counts all loops (person23 LOW 2: self 1069 over total 6.52)', () => {
+    const { root } = dom();
+    const plan = { Plan: { 'Node Type': 'Nested Loop', 'Join Type': 'Inner', 'Startup Cost': 0.29, 'Total Cost': 2300, 'Plan Rows': 165, 'Plan Width': 16,
+      Plans: [
+        { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'orders', Alias: 'o', 'Startup Cost': 0, 'Total Cost': 1200, 'Plan Rows': 165, 'Plan Width': 8 },
+        { 'Node Type': 'Index Scan', 'Parent Relationship': 'Inner', 'Index Name': 'customers_pkey', 'Relation Name': 'customers', Alias: 'c', 'Startup Cost': 0.29, 'Total Cost': 6.52, 'Plan Rows': 1, 'Plan Width': 8, 'Index Cond': '(id = o.customer_id)' },
+      ] } };
+    const v = renderPlan(root, payload(plan), () => undefined);
+    const p = analyzePlan(JSON.stringify([plan]));
+    v.select(p.nodes.findIndex((n) => n.raw[K.NodeType] === 'Index Scan'));
+    const details = root.querySelector('.details')!.textContent!.replace(/\s+/g, ' ');
+    assert.match(details, /Self cost \(all loops\)/);
+    assert.match(details, /Total cost ?6\.52 per loop, [\d,.]+ over 165 loops/);
+    // The outer side runs once: as before.
+    v.select(p.nodes.findIndex((n) => n.raw[K.NodeType] === 'Seq Scan'));
+    assert.doesNotMatch(root.querySelector('.details')!.textContent!, /per loop|all loops/);
+  });
+
   it('per-worker figures show in the node details', () => {
     const { root } = dom();
     const p = analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'parallel-sort-workers', 'raw.txt'), 'utf8'));
