@@ -127,6 +127,37 @@ describe('webview/plan layout (in Chromium)', function () {
     });
   });
 
+  it('the compare view in a split pane (420–760 px) breaks no word of its node table ("chang|d", "public.order|s": person23 LOW 7) and fits', async function () {
+    for (const width of [420, 480, 600, 760]) {
+      await withPlanPage(this, width, async (page) => {
+        const a = fixturePlan();
+        const b = JSON.parse(JSON.stringify(a));
+        b['Execution Time'] = (a['Execution Time'] ?? 1) * 1.5;
+        await page.evaluate(([x, y]) => (globalThis as unknown as { compare(a: unknown, b: unknown): void }).compare(x, y), [a, b]);
+        const m = await page.evaluate(() => {
+          const cells = Array.from(document.querySelectorAll('table.diff td, table.diff th'));
+          const broken: string[] = [];
+          for (const c of cells) {
+            const walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              for (const w of (n.textContent ?? '').matchAll(/[A-Za-z_.]{4,}/g)) {
+                const r = document.createRange();
+                r.setStart(n, w.index!);
+                r.setEnd(n, w.index! + w[0].length);
+                if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) broken.push(w[0]);
+              }
+            }
+          }
+          const over = cells.filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.textContent);
+          return { broken, over, cells: cells.length };
+        });
+        assert.ok(m.cells > 0, 'the node table is shown');
+        assert.deepEqual(m.broken, [], `${width} px: words cut across lines`);
+        assert.deepEqual(m.over, [], `${width} px: cells past the right edge`);
+      });
+    }
+  });
+
   it('the Diagram in a narrow pane: a meter\'s figure and its share stay whole ("554.00 (100%" ⏎ ")" in a ~190 px pane)', async function () {
     for (const width of [190, 225]) {
       await withPlanPage(this, width, async (page) => {
