@@ -291,13 +291,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // Under the pointer, or on another line of the statement under it: the index is for the whole statement (person23
     // MEDIUM 1: hovering the WHERE line of a multi-line statement said nothing of the index proved for it).
     let diag = missing.find((d) => d.range.contains(pos));
+    let site = diag && (await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start)));
     if (!diag) {
-      const at = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
-      const span = at && new vscode.Range(doc.positionAt(at.span.start), doc.positionAt(at.span.end));
+      site = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+      const span = site && new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
       diag = span ? missing.find((d) => d.range.intersection(span) !== undefined) : undefined;
     }
     if (!diag) return undefined;
-    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start));
     const advice = site && this.state.advice.get(site.sql);
     if (!site || !advice?.suggestions.length) return undefined;
     const { missingIndexHover } = await import('../core/advice/missingIndex');

@@ -39,7 +39,7 @@ export async function showReadOnly(extension: vscode.ExtensionContext, name: str
 
 /** The read-only documents no tab shows any more, after tabs closed. */
 export function closedReadOnly(e: vscode.TabChangeEvent): vscode.Uri[] {
-  const shown = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : [])));
+  const shown = shownTextUris();
   return e.closed.flatMap((t) => (t.input instanceof vscode.TabInputText && t.input.uri.scheme === READ_ONLY_SCHEME && !shown.has(t.input.uri.toString()) ? [t.input.uri] : []));
 }
 
@@ -49,9 +49,12 @@ export function closedReadOnly(e: vscode.TabChangeEvent): vscode.Uri[] {
  * a closed batched-rewrite preview was back in the Problems panel and in the scan's count (person23 MEDIUM 4).
  */
 export function hiddenReadOnly(uri: vscode.Uri): boolean {
-  if (uri.scheme !== READ_ONLY_SCHEME) return false;
-  const key = uri.toString();
-  return !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+  return uri.scheme === READ_ONLY_SCHEME && !shownTextUris().has(uri.toString());
+}
+
+/** The documents the editor's tabs show (text tabs), by URI. */
+function shownTextUris(): Set<string> {
+  return new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : [])));
 }
 
 /** A tab title for a statement: its first words (one line, no path separators); show it with `distinct`. */

@@ -1326,17 +1326,15 @@ class Detector {
    */
   private cacheHitReturn(p: Node, cond: string): { startIndex: number; endIndex: number } | undefined {
     const CACHE_READ = /(?:^|[^\w])\w*(?:cache|Cache)\w*(?:\([^()]*\))?\.(?:Get|get|Load|Peek|has|Has|contains|containsKey|exists)\s*\(/;
+    // The `if`'s initializer and the statement just before it (Go: where the `ok` of a cache read is set).
+    const before = [field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x);
     let hit = CACHE_READ.test(cond) || /^\w+\s+in\s+(?:self\.)?\w*cache\w*$/i.test(cond);
-    if (!hit && /^\w+$/.test(cond)) {
-      // Go: the `ok` of a cache read in the `if`'s initializer or in the statement just before it.
-      const before = [field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x);
-      hit = before.some((b) => new RegExp(`\\b${escapeRe(cond)}\\s*:?=`).test(b.text) && CACHE_READ.test(b.text));
-    }
+    if (!hit && /^\w+$/.test(cond)) hit = before.some((b) => new RegExp(`\\b${escapeRe(cond)}\\s*:?=`).test(b.text) && CACHE_READ.test(b.text));
     if (!hit) return undefined;
     // A dict the function itself fills as it goes (`cache = {}` in the job, `if key in cache: return cache[key]`) keeps
     // keys of this run only: a read per distinct item is still one per item. A cache that outlives the call is named by
     // a call (`cacheSites(ctx)`), a field (`self._cache`, `this.cache`) or a module-level name.
-    const texts = [cond, ...[field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x).map((x) => x.text)];
+    const texts = [cond, ...before.map((x) => x.text)];
     const local = texts.some((t) => [...t.matchAll(/(^|[^\w.])(\w*(?:cache|Cache)\w*)(?!\s*\()/g)].some((m) => {
       const b = this.binding(m[2], p.startIndex);
       return !!b && !!this.enclosingFunctionOf(b.value);
@@ -2408,10 +2406,10 @@ class Detector {
     // groupby(rows, key)`): one call per chunk or group, whatever it is given.
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
     // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
-    if (li.iterable !== undefined && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/.test(li.iterable.text)) return true;
+    if (li.iterable !== undefined && PARTITION_CALL.test(li.iterable.text)) return true;
     // …or a name bound to such chunks (`final List<List<Info>> partitions = Lists.partition(rows, 100); for (… partition : partitions)`).
     const chunks = li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) ? this.binding(li.iterable.text, li.node.startIndex) : undefined;
-    if (chunks && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(|\b(chunk|chunks|each_slice|in_groups_of|batched|splitEvery|chunked)\s*\(/.test(chunks.value.text)) return true;
+    if (chunks && (PARTITION_CALL.test(chunks.value.text) || /\b(chunk|chunks|each_slice|in_groups_of|batched|splitEvery|chunked)\s*\(/.test(chunks.value.text))) return true;
     // A list named for its chunks iterated by the chunk (`for (const batch of batches)`), whatever the body derives from
     // the chunk — unless the body reads it field by field (`batch.teamId`: a record named batch, one per item).
     if (li.iterable !== undefined && /^(batch|chunk|partition)$/i.test(v) && new RegExp(`^(?:this\\.)?${escapeRe(v)}(es|s)$`, 'i').test(li.iterable.text)) {
@@ -3110,6 +3108,9 @@ function onRepository(n: Node, callee: string): boolean {
 
 /** A class's node: Python, Ruby, JS/TS, Java. */
 const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_declaration)$/;
+
+/** Guava/Apache `partition(ids, size)`: chunks of the input, one call per chunk. */
+const PARTITION_CALL = /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/;
 
 /** Python: a function whose body is only a docstring, `...`, `pass` or `raise NotImplementedError(…)`. */
 function pythonStub(n: Node): boolean {

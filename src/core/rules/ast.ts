@@ -364,10 +364,15 @@ export function conjunctsOf(where: Node | undefined): Node[] {
  */
 export function equalitiesBeside(conjuncts: Node[], cond: Node): { column: Node; value: Node }[] {
   if (!conjuncts.includes(cond)) return [];
+  return equalitiesOf(conjuncts.filter((c) => c !== cond));
+}
+
+/** Every `column = value` (a parameter or a literal) among ANDed conditions. */
+export function equalitiesOf(conjuncts: Node[]): { column: Node; value: Node }[] {
   const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
   const out: { column: Node; value: Node }[] = [];
   for (const c of conjuncts) {
-    if (c === cond || c.type !== 'binary' || c.op !== '=') continue;
+    if (c.type !== 'binary' || c.op !== '=') continue;
     const l = stripCasts(c.left);
     const r = stripCasts(c.right);
     if (l?.type === 'ref' && l.name !== '*' && value(r)) out.push({ column: l, value: r });

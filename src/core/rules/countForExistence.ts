@@ -2,7 +2,7 @@
  * count-for-existence: `count(*) > 0` counts every matching row to answer a yes/no question;
  * EXISTS stops at the first one.
  */
-import { conjunctsOf, equalitiesBeside, intValue, isCountStar, walk, type Node } from './ast';
+import { conjunctsOf, equalitiesOf, intValue, isCountStar, walk, type Node } from './ast';
 import type { Finding, Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
 
@@ -63,9 +63,7 @@ export const countForExistence: Rule = {
  */
 function pinnedKeys(q: Node | undefined): string | undefined {
   if (!q?.where) return undefined;
-  // Every `column = value` conjunct: those beside a stand-in that is none of them.
-  const none = { type: 'none' } as Node;
-  const names = new Set(equalitiesBeside([...conjunctsOf(q.where), none], none).map((e) => String(e.column.name).toLowerCase()));
+  const names = new Set(equalitiesOf(conjunctsOf(q.where)).map((e) => String(e.column.name).toLowerCase()));
   const keys = [...names].filter((k) => /^(id|uuid|\w+_id)$/.test(k));
   if (keys.some((k) => k === 'id' || k === 'uuid') || keys.length >= 2) return keys.join(' and ');
   return undefined;

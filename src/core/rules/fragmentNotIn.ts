@@ -14,6 +14,7 @@ import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import { parseSql } from '../sql/parse';
 import { notInSubquery } from './notInSubquery';
+import { closingEnd } from '../limits';
 
 interface Hit {
   at: number;
@@ -49,16 +50,10 @@ function findFragmentNotIns(text: string, sites: readonly SqlSite[]): Hit[] {
       if (onCommentLine(text, at) || judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       // The subquery must close inside this literal: otherwise what it reads is not written here.
       const open = m.index + m[0].length - m[1].length - 1;
-      let depth = 0;
-      let close = -1;
-      for (let i = open; i < lit.body.length; i++) {
-        if (lit.body[i] === '(') depth++;
-        else if (lit.body[i] === ')' && --depth === 0) {
-          close = i;
-          break;
-        }
-      }
-      if (close < 0) continue;
+      // A space after the body: a parenthesis that never closes ends past it, one closed by the body's last character does not.
+      const end = closingEnd(`${lit.body} `, open + 1, '(', ')', '');
+      if (end > lit.body.length) continue;
+      const close = end - 1;
       const subquery = lit.body.slice(open + 1, close).trim();
       const shape = /^select\s+(?:distinct\s+)?(?:(\w+)\.)?(\w+)\s+from\s+([\w.]+)(?:\s+(?:as\s+)?\w+)?\s*(?:where\s+([\s\S]*))?$/i.exec(subquery);
       if (!shape) continue; // an expression, several columns, a join: the rule's parser would be needed to judge it

@@ -43,7 +43,8 @@ export const offsetPagination: Rule = {
     const oneRow = !keys && !ranking && intValue(s.limit?.limit) === 1;
     // Without the table's size, a driving table whose name says configuration rows (`FROM custom_field_definitions`).
     const driving: Node | undefined = (s.from ?? []).find((f: Node) => f.type === 'table');
-    const configTable = maxRows === undefined && !keys && !ranking && !oneRow && configurationKind(driving?.name?.name) ? String(driving!.name.name) : undefined;
+    const configKind = maxRows === undefined && !keys && !ranking && !oneRow ? configurationKind(driving?.name?.name) : undefined;
+    const configTable = configKind ? String(driving!.name.name) : undefined;
     const help = rewritten.sql
       ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
       : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
@@ -52,7 +53,7 @@ export const offsetPagination: Rule = {
         at: offset,
         ...(keys || ranking || oneRow || configTable ? { severity: 'info' as const } : {}),
         message: configTable
-          ? `${what} pages ${configTable}: ${configurationNote(configurationKind(configTable)!)}`
+          ? `${what} pages ${configTable}: ${configurationNote(configKind!)}`
           : oneRow
           ? `LIMIT 1 ${what} reads the one row at a position (where a batch of that many rows ends): it reads and discards the rows before it each time, fine once per batch; a problem only if it pages through a list one row at a time.`
           : keys
