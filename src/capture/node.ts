@@ -1537,12 +1537,16 @@ let entryDepth = 0;
  * the statements it sends without entering an AsyncLocalStorage (on Node 20 entering one turns async hooks
  * on for every promise of the process from then on: docs/recording.md). `found`: the site an outer call
  * of the ORM's already carries to this one (its own later call, after an await); `can`: whether this call
- * can carry one; `run`: the call, carrying it.
+ * can carry one; `run`: the call, carrying it. `everywhere`: the call carries its site and unit inside an async
+ * context too, because the library's own promises may run its later steps outside that context (Sequelize ≤ 5's
+ * Bluebird runs every callback queued in one drain in the context of the call that scheduled the drain, so a
+ * request's statements could run in another request's context, or in none).
  */
 interface Carrier {
   found(self: unknown, args: unknown[]): Carried | undefined;
   can(self: unknown, args: unknown[]): boolean;
   run(carry: Carried, orig: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown;
+  everywhere?: boolean;
 }
 
 /**
@@ -1595,9 +1599,9 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
         site = nearSiteRead(entry, via, inner, inner && funnel);
       }
       if (site) {
-        // No async context open (a script's call, not a request's or a test's): the site rides with the
-        // call (see Carrier), and no AsyncLocalStorage is entered.
-        if (outer === undefined && carrier?.can(this, args)) carry = new Carried(site, currentUnit());
+        // No async context open (a script's call, not a request's or a test's), or a library whose promises may
+        // leave it (`everywhere`): the site rides with the call (see Carrier), and no AsyncLocalStorage is entered.
+        if ((outer === undefined || carrier?.everywhere === true) && carrier?.can(this, args)) carry = new Carried(site, currentUnit());
         else store = { unit: currentUnit(), site, sticky: true };
       }
     } catch {
@@ -1654,10 +1658,12 @@ function carriable(options: unknown): boolean {
  * statement's runner (the finder's options → Sequelize#query → its dialect's Query, whose run() calls the
  * driver synchronously: see hookSequelizeRun). Only the reads carry (`carries`): they deep-clone options
  * they may be given none of (`|| {}`), and only where the app passed none or a plain object of its own,
- * which is copied, never changed. Every method looks for a carried site where it takes its options.
+ * which is copied, never changed. Every method looks for a carried site where it takes its options. It carries in
+ * a request's or a test's context too (`everywhere`): Sequelize 5's promises are Bluebird's.
  */
 function optionsCarrier(at: number, carries: boolean): Carrier {
   return {
+    everywhere: true,
     found: (_self, args) => carriedIn(args[at]),
     can: (_self, args) => carries && carriable(args[at]),
     run: (carry, orig, self, args) => {
