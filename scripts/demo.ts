@@ -5,7 +5,8 @@
  *
  * Steps come from scripts/demoSteps.json: each entry is either an argument list for `pg-lens`
  * (["explain", "--db", "$DATABASE_URL", "…"]) or { "title": "…", "args": [...] }. Placeholders:
- * $ROOT (the repository), $SHOP (examples/shop), $DATABASE_URL (the loaded shop database).
+ * $ROOT (the repository), $SHOP (examples/shop), $DATABASE_URL (the loaded shop database), $REPORT (the report's file:
+ * one per user in the temp folder, so another user's report left there never stops this one).
  * Steps are grouped under one heading per capability (the title, or the command's name).
  * A step whose command is not in this build yet is reported in one line and skipped.
  *
@@ -106,7 +107,7 @@ export function oneLine(stderr: string): string {
 }
 
 function substitute(args: string[], vars: Record<string, string>): string[] {
-  return args.map((a) => a.replace(/\$(ROOT|SHOP|DATABASE_URL)\b/g, (_m, k: string) => vars[k]));
+  return args.map((a) => a.replace(/\$(ROOT|SHOP|DATABASE_URL|REPORT)\b/g, (_m, k: string) => vars[k]));
 }
 
 async function createShopDatabase(server: RunningServer): Promise<string> {
@@ -190,7 +191,7 @@ async function main(): Promise<number> {
     say(dim(`  (planted problems: examples/shop/README.md; the database is ${url.replace(/:[^:@/]*@/, ':***@')})`));
 
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, NO_COLOR: tty ? process.env.NO_COLOR : '1' };
-    const vars = { ROOT: root, SHOP: shopDir, DATABASE_URL: url };
+    const vars = { ROOT: root, SHOP: shopDir, DATABASE_URL: url, REPORT: path.join(os.tmpdir(), `pg-lens-shop-report-${os.userInfo().username.replace(/[^\w.-]/g, '_')}.html`) };
     const steps: DemoStep[] = [{ title: CAPABILITY_TITLES['check-connection'], args: ['check-connection'] }, ...readSteps(path.join(__dirname, 'demoSteps.json'))];
     const tally = { ok: 0, missing: [] as string[], failed: 0 };
     let heading = '';

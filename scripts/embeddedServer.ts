@@ -53,7 +53,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     port,
     // We remove the data folder ourselves in stop(); halt() must keep it for resume().
     persistent: true,
-    createPostgresUser: true,
+    // As root, PostgreSQL runs as a `postgres` user (created when missing); as anyone else, as that user: creating one
+    // would need root (`groupadd` failed, so `npm run demo` and `npm test` failed for a non-root user).
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'compute_query_id=on',
       '-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...(opts.extraFlags ?? [])],
     onLog: (m: string) => logs.push(String(m)),

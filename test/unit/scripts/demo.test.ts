@@ -43,6 +43,13 @@ describe('scripts/demo', () => {
     assert.equal(steps.length, (JSON.parse(fs.readFileSync(file, 'utf8')) as unknown[]).length);
   });
 
+  it('the committed steps write no file at a fixed path (another user\'s file there would fail the step): only through $REPORT', () => {
+    const file = path.join(__dirname, '..', '..', '..', 'scripts', 'demoSteps.json');
+    const outs = readSteps(file).flatMap((s) => s.args.flatMap((a, i) => (s.args[i - 1] === '--out' ? [a] : [])));
+    assert.ok(outs.length > 0, 'the demo writes a report');
+    assert.deepEqual(outs.filter((a) => a !== '$REPORT'), []);
+  });
+
   it('turns a crash into its one useful line, never a stack trace', () => {
     const crash = [
       '/work/dist/cli.js:120',
