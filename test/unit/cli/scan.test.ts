@@ -59,7 +59,7 @@ describe('cli scan', () => {
     assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
     assert.match(r.out, /3 files, 5 SQL statements: 3 warnings, 1 info\nby context: request 3 \(3 warnings\), migration 1 \(1 info\)\nread about the rules:\n/);
     // Each rule with findings once, with its docs page on this machine (the file the CLI ships beside it): one a reader can open.
-    const docs = [...r.out.matchAll(/^ {4}([a-z-]+): (\S+\.md)$/gm)];
+    const docs = [...r.out.matchAll(/^ {4}([a-z-]+): (.+\.md)$/gm)]; // the path as it is, spaces included
     assert.deepEqual(docs.map((m) => m[1]), [...new Set(docs.map((m) => m[1]))].sort());
     assert.ok(docs.length >= 2, r.out);
     for (const [, id, file] of docs) assert.match(fs.readFileSync(file, 'utf8'), new RegExp(`^# ${id}$`, 'm'));
