@@ -1889,17 +1889,29 @@ function wrapMaker(owner: Record<string, unknown> | undefined, name: string, via
   owner[name] = made;
 }
 
+/**
+ * The site and unit a Knex runner's statements take (see wrapRunnerQuery), set when it starts to run: in the call's own
+ * context, while its later steps may run in another (Knex before 0.95 runs them on Bluebird's promises, which run every
+ * callback queued in one drain in the context of the call that scheduled the drain).
+ */
+const RUN_TAG = Symbol('pg-lens.capture.runTag');
+
 function wrapRunner(owner: Record<string, unknown> | undefined, name: string, builderOf: (self: unknown) => unknown): void {
   const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
   if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const run = function (this: unknown, ...args: unknown[]): unknown {
     let site: CaptureSite | null | undefined;
+    let outer: Store | undefined;
     try {
       site = (builderOf(this) as Record<symbol, CaptureSite | null> | undefined)?.[KNEX_SITE];
+      outer = als.getStore();
+      // An ORM call's site (Objection's builder running Knex's) holds; else the builder's own.
+      const tag = outer?.sticky && outer.site ? new Carried(outer.site, outer.unit) : site ? new Carried(site, currentUnit()) : undefined;
+      if (tag && this && typeof this === 'object') (this as Record<symbol, unknown>)[RUN_TAG] = tag;
     } catch {
       site = undefined;
     }
-    return site && !als.getStore()?.sticky ? als.run({ unit: currentUnit(), site, sticky: true }, () => orig.apply(this, args)) : orig.apply(this, args);
+    return site && !outer?.sticky ? als.run({ unit: currentUnit(), site, sticky: true }, () => orig.apply(this, args)) : orig.apply(this, args);
   };
   (run as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   owner[name] = run;
@@ -1934,7 +1946,29 @@ function hookKnexRunnerMaker(proto: Record<string, unknown> | undefined): void {
 }
 
 function hookKnexRunner(Runner: unknown): void {
-  wrapRunner((Runner as { prototype?: Record<string, unknown> })?.prototype, 'run', (self) => (self as { builder?: unknown })?.builder);
+  const proto = (Runner as { prototype?: Record<string, unknown> })?.prototype;
+  wrapRunner(proto, 'run', (self) => (self as { builder?: unknown })?.builder);
+  wrapRunnerQuery(proto);
+}
+
+/**
+ * Knex's Runner#query sends one statement: it reaches the driver synchronously (client.query → _query → the pg
+ * connection's query, in every version), so the statement takes the site and unit its runner took when it started
+ * (RUN_TAG) whatever async context Knex's own promises run it in.
+ */
+function wrapRunnerQuery(proto: Record<string, unknown> | undefined): void {
+  const orig = proto?.query as ((...a: unknown[]) => unknown) | undefined;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const query = function (this: unknown, ...args: unknown[]): unknown {
+    let tag: unknown;
+    try {
+      tag = this && typeof this === 'object' ? (this as Record<symbol, unknown>)[RUN_TAG] : undefined;
+    } catch {
+      tag = undefined;
+    }
+    return tag instanceof Carried ? carriedNow.run(tag, orig, this, args) : orig.apply(this, args);
+  };
+  proto.query = standIn(query, orig);
 }
 
 function hookObjection(exports: unknown): void {
