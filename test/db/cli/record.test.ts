@@ -98,7 +98,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     }
     assert.deepEqual(json.units, { root: 1 });
     // With capture loaded but its listener gone: the same output, nothing on stderr.
-    const withCapture = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
+    const withCapture = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${JSON.stringify(capture)}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
     assert.equal(withCapture.status, 0, withCapture.stderr);
     assert.equal(withCapture.stdout, plain.stdout, 'a listener that is gone changes nothing');
     assert.equal(withCapture.stderr, '');
@@ -123,7 +123,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     const env = { ...process.env, DATABASE_URL: t.url };
     const plain = spawnSync(process.execPath, [race], { env: { ...env, NODE_OPTIONS: '' }, encoding: 'utf8' });
     assert.match(plain.stdout, /tracking: in the script false, in a request false/, plain.stderr);
-    const captured = spawnSync(process.execPath, [race], { env: { ...env, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
+    const captured = spawnSync(process.execPath, [race], { env: { ...env, NODE_OPTIONS: `--require ${JSON.stringify(capture)}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
     assert.match(captured.stdout, /tracking: in the script false, in a request true/, captured.stderr);
   });
 
@@ -411,7 +411,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
       // 3 000 statements: far more events than the socket's kernel buffer holds.
       const script = `const { Client } = require('pg'); (async () => { const c = new Client({ connectionString: process.env.DATABASE_URL }); await c.connect();
         for (let i = 0; i < 3000; i++) await c.query('SELECT $1::int AS n, repeat($2, 40) AS pad', [i, 'x']); await c.end(); console.log('done'); })();`;
-      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(root, 'node_modules'), DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: sock } });
+      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(root, 'node_modules'), DATABASE_URL: t.url, NODE_OPTIONS: `--require ${JSON.stringify(capture)}`, PGLENS_CAPTURE_SOCKET: sock } });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -503,7 +503,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   it('without a listener, writes a bounded JSONL in a git-ignored .pg-lens folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-record-'));
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}` };
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${JSON.stringify(capture)}` };
       delete env.PGLENS_CAPTURE_SOCKET;
       const r = spawnSync(process.execPath, [app], { cwd: dir, env, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);

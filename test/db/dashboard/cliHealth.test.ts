@@ -57,7 +57,7 @@ describe('pg-lens health', function () {
     assert.match(r.out, /WARNING unused-index: Index s\.x\.never_used/);
     assert.match(r.out, /fix: DROP INDEX CONCURRENTLY "s\.x"\.never_used;/);
     // The check's docs page, on this machine (shipped beside the CLI), not a web address that does not exist.
-    const page = /^ {4}unused-index: (\S+unused-index\.md)$/m.exec(r.out)?.[1];
+    const page = /^ {4}unused-index: (.+unused-index\.md)$/m.exec(r.out)?.[1];
     assert.ok(page && fs.readFileSync(page, 'utf8').startsWith('# unused-index'), r.out);
     assert.doesNotMatch(r.out, /https?:\/\//);
   });
