@@ -5,6 +5,7 @@ import { capabilityAdvice, copyAdviceLabel, shortVersion } from '../core/connect
 import { SQL } from '../db/sql';
 import { describeOrigin, type ProfileOrigin } from './config';
 import { errorMessage } from '../core/safeText';
+import { confirmDestructive } from './confirm';
 
 const PING = SQL.ping;
 /** How long a connection notice stays while the state it tells holds (the status bar item says it after that). */
@@ -253,12 +254,12 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     );
     if (!pick) return;
     const { profile, origin } = pick.e;
-    const answer = await vscode.window.showWarningMessage(
+    const remove = await confirmDestructive(
       `Remove the connection "${profile.name}" from ${where(origin)}?`,
-      { modal: true, detail: `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}` },
-      'Remove Connection',
+      `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}`,
+      { confirm: 'Remove Connection', keep: 'Keep it' },
     );
-    if (answer !== 'Remove Connection') return;
+    if (!remove) return;
     if (profile.name === current) await connections.disconnect();
     const list = config.connectionsIn(origin);
     await connections.whileWriting(async () => {

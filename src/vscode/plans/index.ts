@@ -22,6 +22,7 @@ import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
 import { DIAGNOSTIC_SOURCE } from '../findingActions';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
+import { confirmDestructive } from '../confirm';
 
 interface SiteRef {
   uri: string;
@@ -525,14 +526,11 @@ class PlansFeature implements vscode.Disposable {
     if (risk.sideEffects.length) {
       const go = `Allow ${risk.sideEffects.join(', ')}`;
       const detail = risk.report.sideEffects.map((f) => `${f.signature}: ${f.sideEffect}`).join('\n');
-      const pick = await vscode.window.showWarningMessage(`Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`, { modal: true, detail }, go);
-      if (pick !== go) return;
+      if (!(await confirmDestructive(`Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`, detail, { confirm: go, keep: 'Don\'t run it' }))) return;
       allowSideEffects = risk.sideEffects;
     }
     if (risk.needsConfirmation) {
-      const go = 'Run and roll back';
-      const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
-      if (pick !== go) return;
+      if (!(await confirmDestructive(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, risk.risk, { confirm: 'Run and roll back', keep: 'Don\'t run it' }))) return;
     }
     // The panel it was asked from, else the one showing this statement, else the plan panel.
     const panel = (fromPanel?.statement ? fromPanel : undefined) ?? PlanPanel.ofStatement(target) ?? PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
