@@ -612,7 +612,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
     if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.', '');
     for (const s of result.suggestions) {
-      lines.push(`## ${s.table} (${s.columns.join(', ')})`, '', '```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '', s.explanation, '');
+      lines.push(`## ${indexDefinitionTitle(s)}`, '', '```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '', s.explanation, '');
       for (const st of s.statements) lines.push(`- ${st.label} — ${st.share}`);
       lines.push('');
     }

@@ -211,7 +211,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     }
     const worthIt = !timed || savedMs > penalty;
     const score = timed ? savedMs - penalty : shareSum * 0.001;
-    const explanation = `${base.reason}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
+    const explanation = `${sharedReasons(base, served)}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
     indexes.push({ ...base, statements: list, savedMs: timed ? savedMs : undefined, score, writeNote, worthIt, explanation });
   }
   indexes.sort((x, y) => Number(y.worthIt) - Number(x.worthIt) || y.score - x.score || x.ddl.localeCompare(y.ddl));
@@ -240,6 +240,30 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     byStatement.set(st.key, d);
   }
   return { indexes, byStatement };
+}
+
+/**
+ * Why a chosen index, for the statements it serves: one reason when they share it, else each statement's own (person23
+ * LOW 3: "(status) INCLUDE (id, total_cents, placed_at) so the query is answered by an index-only scan" stood over a
+ * statement that also selects customer_id, which the index does not hold — the reason was one statement's, told as
+ * everyone's). A statement another statement's index serves has its reason in its own terms (db/indexDecision:
+ * sharedReason), so an index-only claim is made only for the statements whose own index it is.
+ */
+function sharedReasons(base: SuggestionLike, served: { st: { key: string; label: string }; met?: SuggestionLike }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const n of served) {
+    const reason = n.met?.reason ?? base.reason;
+    const labels = byReason.get(reason) ?? byReason.set(reason, []).get(reason)!;
+    if (!labels.includes(n.st.label)) labels.push(n.st.label);
+  }
+  if (byReason.size <= 1) return [...byReason.keys()][0] ?? base.reason;
+  return [...byReason].map(([reason, labels]) => `for ${labels.map(placeOf).join(', ')}: ${reason}`).join('; ');
+}
+
+/** A statement's label by its place ("src/orders.ts:70"), else its text cut short. */
+function placeOf(label: string): string {
+  const m = /^([^\s:]+:\d+): /.exec(label);
+  return m ? m[1] : label.length > 60 ? `${label.slice(0, 59)}…` : label;
 }
 
 /** The workload's answer: the chosen indexes worth their writes, best first, at most maxIndexes. */

@@ -147,6 +147,28 @@ describe('core/advice/workload: the one index decision', () => {
     assert.match(d.byStatement.get('join')!.suggestions[0].ddl, /placed_at DESC/);
     assert.equal(d.indexes.length, 2);
   });
+
+  it('a covering index shared with a statement it does not cover claims the index-only scan only for its own statement (person23 LOW 3)', () => {
+    // queries.sql selects id, status, total_cents: its own index covers it. src/orders.ts:70 also selects customer_id;
+    // the covering index serves it (the planner uses it, 69% of its cost) but cannot answer it from the index alone.
+    const SQL_FILE = "SELECT id, status, total_cents FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const CODE = "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const covering = (before: number, after: number) => ({ ...s('orders', ['status'], before, after, ['id', 'total_cents', 'placed_at']), reason: 'equality on status, INCLUDE (id, total_cents, placed_at) so the query is answered by an index-only scan' });
+    const plainStatus = (before: number, after: number) => ({ ...s('orders', ['status'], before, after), reason: 'equality on status' });
+    const d = decideIndexes(
+      [{ key: SQL_FILE, label: 'queries.sql:2: SELECT id, status …', suggestions: [covering(1200, 48)] }, { key: CODE, label: 'src/orders.ts:70: SELECT id, customer_id …', suggestions: [plainStatus(1200, 380)] }],
+      [{ statement: CODE, suggestion: { ...covering(1200, 372), reason: 'equality on status; id, total_cents, placed_at are there for the other statements it serves' } }],
+      [],
+    );
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [covering(0, 0).ddl]);
+    const why = d.indexes[0].explanation;
+    assert.match(why, /for queries\.sql:2: equality on status, INCLUDE \(id, total_cents, placed_at\) so the query is answered by an index-only scan/);
+    assert.match(why, /for src\/orders\.ts:70: equality on status; id, total_cents, placed_at are there for the other statements/);
+    assert.equal((why.match(/index-only/g) ?? []).length, 1, why);
+    // One statement's own index: its reason alone, as before.
+    const alone = decideIndexes([{ key: SQL_FILE, label: 'queries.sql:2: SELECT …', totalMs: 500, suggestions: [covering(1200, 48)] }], [], []);
+    assert.match(alone.indexes[0].explanation, /^equality on status, INCLUDE .* index-only scan; serves 1 statement/);
+  });
 });
 
 describe('core/advice/workload: what the workload advice weighed (person10 N21)', () => {
