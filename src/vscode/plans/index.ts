@@ -312,13 +312,15 @@ class PlansFeature implements vscode.Disposable {
       if (!text.trim()) return void vscode.window.showInformationMessage('PG Lens: the clipboard is empty: copy a plan (text from psql, pgAdmin, DBeaver, JSON, or an auto_explain log) first.');
     } else {
       const ed = vscode.window.activeTextEditor;
+      const { broughtPlanSource } = await import('../../core/plan/brought');
+      const source = ed ? broughtPlanSource({ fileName: ed.document.fileName, text: ed.document.getText(), selection: ed.document.getText(ed.selection) }) : 'pick';
       if (uri) {
         text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         name = uri.path.split('/').pop() ?? 'file';
-      } else if (ed && !ed.selection.isEmpty) {
+      } else if (ed && source === 'selection') {
         text = ed.document.getText(ed.selection);
         name = 'the selection';
-      } else if (ed && /\.(plan|explain)$/i.test(ed.document.fileName)) {
+      } else if (ed && source === 'document') {
         text = ed.document.getText();
         name = ed.document.fileName.split(/[\\/]/).pop() ?? 'file';
       } else {
