@@ -372,7 +372,7 @@ const OPERATOR_ON_COLUMN = /(?:[A-Za-z_"][\w$".]*\)?\s*(?:%|\*|\/|\|\||\+|-(?!>)
  * '2'::bigint) = 0)` → `(id % '2'::bigint)`, `lower((email)::text)`; a bare cast is not one), or undefined when both sides are plain columns, constants or parameters; the first such of the
  * conditions an AND joins (an OR's are not read), from EXPLAIN's text.
  */
-export function comparedExpression(condition: string): string | undefined {
+function comparedExpression(condition: string): string | undefined {
   const c = unwrap(condition);
   const parts = topLevelAnd(c);
   if (parts.length > 1) return parts.map(comparedExpression).find((e) => e !== undefined);
