@@ -5,6 +5,7 @@ import { capabilityAdvice, copyAdviceLabel, shortVersion } from '../core/connect
 import { SQL } from '../db/sql';
 import { describeOrigin, type ProfileOrigin } from './config';
 import { errorMessage } from '../core/safeText';
+import { confirmDestructive } from './confirm';
 
 const PING = SQL.ping;
 /** How long a connection notice stays while the state it tells holds (the status bar item says it after that). */
@@ -15,15 +16,17 @@ const NOTICE_MS = 15_000;
  * bar said disconnected): VS Code cannot take a shown message back, so it is a progress notification, which ends when
  * the state it tells no longer holds (`holds` false after a connection change) or after a while.
  */
-function connectionNotice(connections: PgLensContext['connections'], title: string, message: string | undefined, holds: () => boolean): void {
+function connectionNotice(connections: PgLensContext['connections'], title: string, message: string | undefined, holds: () => boolean, kind?: 'connected'): void {
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, (progress) =>
     new Promise<void>((resolve) => {
       if (message) progress.report({ message });
       const done = () => {
         clearTimeout(timer);
         sub.dispose();
+        if (kind) connectedNotices.delete(done);
         resolve();
       };
+      if (kind) connectedNotices.add(done);
       const timer = setTimeout(done, NOTICE_MS);
       const sub = connections.onDidChange(() => {
         if (!holds()) done();
@@ -36,7 +39,18 @@ function connectionNotice(connections: PgLensContext['connections'], title: stri
 function connectedNotice(connections: PgLensContext['connections'], text: string): void {
   const db = connections.current?.db;
   if (!db) return;
-  connectionNotice(connections, text, undefined, () => connections.current?.db === db);
+  connectionNotice(connections, text, undefined, () => connections.current?.db === db, 'connected');
+}
+
+/** The "connected to …" notices still shown: they end when they are no longer true, or when a command says more. */
+const connectedNotices = new Set<() => void>();
+
+/**
+ * A command that tells the connection's state in its own message (Test Connection, Show Connection Status) ends the
+ * "connected to …" notice first: it was shown again beside their answer (person23 LOW 9), two toasts saying one thing.
+ */
+function endConnectedNotices(): void {
+  for (const end of [...connectedNotices]) end();
 }
 
 export function registerConnectionCommands(ctx: PgLensContext): void {
@@ -253,12 +267,12 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     );
     if (!pick) return;
     const { profile, origin } = pick.e;
-    const answer = await vscode.window.showWarningMessage(
+    const remove = await confirmDestructive(
       `Remove the connection "${profile.name}" from ${where(origin)}?`,
-      { modal: true, detail: `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}` },
-      'Remove Connection',
+      `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}`,
+      { confirm: 'Remove Connection', keep: 'Keep it' },
     );
-    if (answer !== 'Remove Connection') return;
+    if (!remove) return;
     if (profile.name === current) await connections.disconnect();
     const list = config.connectionsIn(origin);
     await connections.whileWriting(async () => {
@@ -277,6 +291,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     connections.allowPasswordPrompt();
     const a = await connections.get({ interactive: true });
     if (a) {
+      endConnectedNotices();
       const t = Date.now();
       try {
         await a.db.query(PING);
@@ -327,6 +342,8 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     }
     const advice = capabilityAdvice(a.info);
     const head = `${a.profile.name}: ${shortVersion(a.info)}${a.db.readOnly ? ' — production profile, read-only for PG Lens' : ''}.`;
+    // Its own message says the connection's state (connecting just now, it is the "connected to" notice itself).
+    if (!connecting) endConnectedNotices();
     if (!advice.length) {
       void vscode.window.showInformationMessage(`PG Lens: ${head} pg_stat_statements and HypoPG are ready.`);
       return;

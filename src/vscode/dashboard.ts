@@ -524,6 +524,7 @@ class DashboardPanel implements vscode.Disposable {
 
   private async runAction(action: MaintenanceAction): Promise<void> {
     const { actionKey, ACTION_TITLES, isDestructive, confirmButtons, keptMessage } = await import('../core/dashboard/actions');
+    const { askConfirm } = await import('./confirm');
     const { authorizeAction } = await import('../shared/dashboardProtocol');
     const key = actionKey(action);
     const conn = this.conn;
@@ -543,15 +544,14 @@ class DashboardPanel implements vscode.Disposable {
       return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
-    // Two buttons: the action, and what keeps things as they are (Escape); no VS Code "Cancel" beside it.
-    const buttons = confirmButtons(action.kind).map((b) => ({ title: b.title, isCloseAffordance: b.close, confirms: b.confirms }));
-    const pick = await vscode.window.showWarningMessage(
+    // The action, and what keeps things as they are: first (Enter) for what cannot be undone or stops a query.
+    const confirmed = await askConfirm(
       `${title}: ${plan.target}?`,
-      { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
-      ...buttons,
+      `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}`,
+      confirmButtons(action.kind),
     );
     // The person's choice was done: what was kept, as a plain note (not a failure).
-    if (!pick?.confirms) return void this.post({ type: 'actionResult', key, ok: true, message: keptMessage(action.kind) });
+    if (!confirmed) return void this.post({ type: 'actionResult', key, ok: true, message: keptMessage(action.kind) });
     this.busyActions.add(key);
     try {
       const result = await vscode.window.withProgress(

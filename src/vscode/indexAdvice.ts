@@ -26,6 +26,7 @@ import { DIAGNOSTIC_SOURCE } from './findingActions';
 import { EDITOR_SCHEMES } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
+import { confirmDestructive } from './confirm';
 
 type DecidedOf = typeof decidedFn;
 
@@ -348,13 +349,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage(`PG Lens: "${conn.profile.name}" is a ${conn.profile.environment} profile; indexes are created from the editor on development profiles only. Use "Add migration".`);
       return;
     }
-    const go = 'Create index';
-    const answer = await vscode.window.showWarningMessage(
+    // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are.
+    const create = await confirmDestructive(
       `Create this index on ${conn.profile.name}?`,
-      { modal: true, detail: `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};\n\nCONCURRENTLY: writes to ${s.table} continue while it builds.` },
-      go,
+      `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};\n\nCONCURRENTLY: writes to ${s.table} continue while it builds.`,
+      { confirm: 'Create index', keep: 'Not now' },
     );
-    if (answer !== go) return;
+    if (!create) return;
     this.ctx.log.info(`Creating index on ${conn.profile.name}: ${s.ddl}`);
     const { createIndexConcurrently } = await import('../db/createIndex');
     const startedAt = Date.now();
@@ -611,7 +612,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
     if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.', '');
     for (const s of result.suggestions) {
-      lines.push(`## ${s.table} (${s.columns.join(', ')})`, '', '```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '', s.explanation, '');
+      lines.push(`## ${indexDefinitionTitle(s)}`, '', '```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '', s.explanation, '');
       for (const st of s.statements) lines.push(`- ${st.label} — ${st.share}`);
       lines.push('');
     }

@@ -3,6 +3,8 @@
  * (oid, or pid + backend_start for a session), never by a name the webview sends; the database
  * layer re-reads the current schema and name at execution time and quotes them part by part.
  */
+import { confirmItems, type ConfirmItem } from '../confirm';
+
 export const ACTION_KINDS = [
   'vacuum-analyze',
   'analyze',
@@ -77,14 +79,20 @@ export function keptMessage(kind: ActionKind): string {
 }
 
 /**
- * The confirmation dialog's two buttons: the one that runs the action, named for what happens, and the one that keeps
- * things as they are (`close`: Escape and the dialog's close stand for it). VS Code adds its own "Cancel" to a modal
- * whose items have no close affordance: the destructive dialogs read "Terminate the session · Cancel · Keep the
- * session", two buttons that mean the same. What cannot be undone says so in the dialog's detail.
+ * The confirmation dialog's buttons (core/confirm): the one that runs the action, named for what happens, and the one
+ * that keeps things as they are. For an action that cannot be undone or stops a session's work (terminate, cancel,
+ * drop, reset) the keeping one comes first, so Enter keeps (person23 MEDIUM 5); VS Code then adds its own "Cancel"
+ * (Escape). Otherwise the action comes first and "Cancel" is the close affordance. What cannot be undone says so in the
+ * dialog's detail.
  */
-export function confirmButtons(kind: ActionKind): { title: string; confirms: boolean; close: boolean }[] {
+export function confirmButtons(kind: ActionKind): ConfirmItem[] {
   const l = confirmLabels(kind);
-  return [{ title: l.confirm, confirms: true, close: false }, { title: l.keep, confirms: false, close: true }];
+  return confirmItems({ confirm: l.confirm, keep: l.keep }, keepsByDefault(kind));
+}
+
+/** Actions whose confirmation keeps things as they are on Enter: what cannot be undone, and stopping a running query. */
+function keepsByDefault(kind: ActionKind): boolean {
+  return isDestructive(kind) || kind === 'cancel-backend';
 }
 
 /** Actions that change or remove something permanently (their confirmation says so). */

@@ -63,7 +63,12 @@ export function mdEscape(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
 }
 
-const GRADE_ICON: Record<Grade, string> = { 1: '$(info)', 2: '$(warning)', 3: '$(error)' };
+/**
+ * A plan warning's icon in the hover. The highest grade is a warning too, not an error: the hover stands beside the
+ * Problems panel, where the same scan is a warning (person23 LOW 13: "ⓧ Seq Scan on public.orders …" over a warning), and
+ * nothing in a plan fails. The grade still orders the warnings (the worst first).
+ */
+const GRADE_ICON: Record<Grade, string> = { 1: '$(info)', 2: '$(warning)', 3: '$(warning)' };
 
 export interface BriefLinks {
   openPlan?: string;

@@ -43,7 +43,8 @@ export function fmtCost(c: number | undefined): string {
  * planner" — the figures of the missing-index hover and the Problems panel (a plan that ran: "could save ~20.7 ms: cost
  * 946 → 27.7 with the index, proved by the planner"). A bare "~498.60" said neither.
  */
-export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved'>): string {
+export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced'>): string {
+  if (t.unpriced) return 'nothing to save in this plan';
   const cost = t.proved && `cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}`;
   // A plan that ran: the time the node took, scaled by the share of the cost the proved index removes.
   if (t.proved && t.unit === 'ms') return `could save ~${fmtMs(t.saving)}: ${cost} with the index, proved by the planner`;

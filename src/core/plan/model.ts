@@ -51,6 +51,8 @@ export interface Tip {
   grade: Grade;
   /** The index advice proved this saving with the planner: the statement's cost before and after the index. */
   proved?: { before: number; after: number; index: string };
+  /** Nothing to save in this plan (a one-node plan no estimate can change): said so, never a saving. */
+  unpriced?: true;
 }
 
 /** An index the planner proved for the statement (the missing-index advice), for the plan's tips to say the same figure. */

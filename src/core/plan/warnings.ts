@@ -354,11 +354,123 @@ function misestimateRemedy(plan: Plan, n: PlanNode, relation: string | undefined
   if (type === 'CTE Scan') return " A CTE's rows have no statistics, so conditions on them are guessed: fix the estimate inside the CTE, let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), or put its rows in a temporary table and ANALYZE it.";
   if (JOIN_NODES.has(type) && n.metrics.misestimateDirection === 'under' && n.children.some((c) => oneRowLookup(plan, plan.nodes[c]))) return '';
   const conditions = [K.Filter, K.IndexCond, K.RecheckCond].map((k) => n.raw[k]).filter((c): c is string => typeof c === 'string');
-  if (relation && conditions.some((c) => CALL_IN_CONDITION.test(c))) {
-    return ` The condition is on an expression, which ANALYZE keeps no statistics for: an index on the expression${options.withStatement === false ? '' : ' (see "Suggest indexes")'} or CREATE STATISTICS on it (PostgreSQL 14+) gives the planner its own statistics.`;
+  const expr = relation ? conditions.map(comparedExpression).find((e) => e !== undefined) : undefined;
+  if (relation && (expr || conditions.some((c) => CALL_IN_CONDITION.test(c)))) {
+    // person23 LOW 5: `id % 2 = 0` was told to ANALYZE and raise the column's statistics target, which does not change
+    // the planner's guess for an expression.
+    const stats = expr ? `CREATE STATISTICS ${statisticsName(relation)} ON (${unwrap(expr)}) FROM ${relation}, then ANALYZE ${relation} (PostgreSQL 14+)` : 'CREATE STATISTICS on it (PostgreSQL 14+), then ANALYZE';
+    return ` The condition is on an expression, which ANALYZE and a column's statistics target keep no statistics for: expression statistics (${stats}) or an index on the expression${options.withStatement === false ? '' : ' (see "Suggest indexes")'} give the planner its own.`;
   }
   return ` Run ANALYZE${relation ? ` ${relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`;
 }
+
+/** Arithmetic on a column in a condition (`id % 2`, `price * qty`, `a || b`): an expression the column's statistics do not describe (as a function call is). */
+const OPERATOR_ON_COLUMN = /(?:[A-Za-z_"][\w$".]*\)?\s*(?:%|\*|\/|\|\||\+|-(?!>))\s*\(?\s*['\w"$(])/;
+
+/**
+ * The expression one side of a condition's comparison computes from a column by arithmetic or a function (`((id %
+ * '2'::bigint) = 0)` → `(id % '2'::bigint)`, `lower((email)::text)`; a bare cast is not one), or undefined when both sides are plain columns, constants or parameters; the first such of the
+ * conditions an AND joins (an OR's are not read), from EXPLAIN's text.
+ */
+function comparedExpression(condition: string): string | undefined {
+  const c = unwrap(condition);
+  const parts = topLevelAnd(c);
+  if (parts.length > 1) return parts.map(comparedExpression).find((e) => e !== undefined);
+  const at = topLevelComparison(c);
+  if (!at) return undefined;
+  for (const side of [c.slice(0, at.start).trim(), c.slice(at.end).trim()]) {
+    const bare = side.replace(/'(?:[^']|'')*'/g, "''");
+    if (!conditionColumns(side).length) continue;
+    if (CALL_IN_CONDITION.test(bare) || OPERATOR_ON_COLUMN.test(bare.replace(/::\s*[\w ]+(?:\[\])*/g, ''))) return side;
+  }
+  return undefined;
+}
+
+/** A condition without the brackets around the whole of it. */
+function unwrap(condition: string): string {
+  let c = condition.trim();
+  while (c.startsWith('(') && closeOf(c, 0) === c.length - 1) c = c.slice(1, -1).trim();
+  return c;
+}
+
+/** The conditions an AND joins at the top of a condition (outside brackets and quotes); the whole when none. */
+function topLevelAnd(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "'") {
+      const j = s.indexOf("'", i + 1);
+      if (j < 0) return [s];
+      i = j;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (!depth && /^\sAND\s/i.test(s.slice(i, i + 5))) {
+      out.push(s.slice(from, i));
+      from = i + 5;
+      i += 3;
+    }
+  }
+  out.push(s.slice(from));
+  return out;
+}
+
+/** The index of the bracket closing the one opened at `open` (quotes skipped), or -1. */
+function closeOf(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "'") {
+      i = s.indexOf("'", i + 1);
+      if (i < 0) return -1;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The one comparison operator at the top of a condition (outside brackets and quotes), unless an AND / OR joins several. */
+function topLevelComparison(s: string): { start: number; end: number } | undefined {
+  let depth = 0;
+  let found: { start: number; end: number } | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "'") {
+      const j = s.indexOf("'", i + 1);
+      if (j < 0) return undefined;
+      i = j;
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (depth) continue;
+    if (/^\s(?:AND|OR)\s/i.test(s.slice(i, i + 5))) return undefined;
+    const op = /^(?:<>|!=|<=|>=|=|<|>|~~\*?|!~~\*?)/.exec(s.slice(i));
+    if (op && !found) found = { start: i, end: i + op[0].length };
+    if (op) i += op[0].length - 1;
+  }
+  return found;
+}
+
+/** A name for expression statistics on a table ("customers_expr_stat"). */
+function statisticsName(relation: string): string {
+  const bare = relation.split('.').pop()!.replace(/"/g, '');
+  return quoteIdent(`${bare}_expr_stat`);
+}
+
+/**
+ * A one-node plan whose estimate cannot change it (person23 LOW 5: "could save ~2.9 ms" on a Seq Scan that keeps half of
+ * customers): a whole-table read with nothing above it that keeps a large share of the table (or has no filter) is the
+ * plan for those rows however many the planner expected.
+ */
+function noOtherPlan(n: PlanNode): boolean {
+  if (n.parent >= 0 || n.children.length || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType] ?? ''))) return false;
+  return n.metrics.removedShare === undefined || n.metrics.removedShare <= 1 - NO_OTHER_PLAN_KEEPS;
+}
+
+/** The share of a table a whole-table read keeps from which no index read would be cheaper. */
+const NO_OTHER_PLAN_KEEPS = 0.2;
 
 /**
  * A scan of a table that reads about one row per loop: a unique-key probe (`Index Scan using customers_pkey … Index Cond:
@@ -430,6 +542,12 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           // The root cause is the lowest node: a parent that only inherits the error gets no tip. A node with no
           // parent (a one-node plan) has no plan above it: its own access method was chosen on the estimate.
           if (n.children.some((c) => plan.nodes[c].warnings.some((x) => x.kind === 'misestimate') && plan.nodes[c].metrics.misestimateDirection === m.misestimateDirection)) continue;
+          if (noOtherPlan(n)) {
+            // Nothing to save in this plan: the estimate matters to the plans that build on these rows (a join, a sort).
+            text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}). Reading the whole table is the plan for ${m.removedShare === undefined ? 'every row' : `${fmtPct(1 - m.removedShare)} of its rows`} either way, so a better estimate changes nothing here; it matters where a join or a sort is planned on these rows.${misestimateRemedy(plan, n, m.relation, options)}`;
+            tips.push({ nodeId: n.id, kind: w.kind, unit, grade: w.grade, saving: 0, text, unpriced: true });
+            continue;
+          }
           text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so ${parent ? 'the plan above it was' : m.relation ? 'the way it reads the table was' : 'its method was'} chosen on wrong numbers.${misestimateRemedy(plan, n, m.relation, options)}`;
           saving = shapedTime(plan, n) * 0.5;
           break;
@@ -530,7 +648,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
   tips.push(...topNSortTips(plan, options, anc));
   // A tip that could save under 1% of the whole is noise next to the others.
   const whole = plan.analyzed ? Math.max(plan.executionMs ?? 0, plan.nodes[0]?.metrics.inclusiveMs ?? 0) : plan.totalCost;
-  return tips.filter((t) => t.saving >= whole * 0.01).sort((a, b) => b.saving - a.saving || b.grade - a.grade);
+  return tips.filter((t) => t.unpriced || t.saving >= whole * 0.01).sort((a, b) => b.saving - a.saving || b.grade - a.grade);
 }
 
 /** `alias.column` pairs of a join condition ("(article.author_id = userprofile.id)"), quotes undone. */

@@ -22,6 +22,7 @@ import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
 import { DIAGNOSTIC_SOURCE } from '../findingActions';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
+import { confirmDestructive } from '../confirm';
 
 interface SiteRef {
   uri: string;
@@ -311,13 +312,15 @@ class PlansFeature implements vscode.Disposable {
       if (!text.trim()) return void vscode.window.showInformationMessage('PG Lens: the clipboard is empty: copy a plan (text from psql, pgAdmin, DBeaver, JSON, or an auto_explain log) first.');
     } else {
       const ed = vscode.window.activeTextEditor;
+      const { broughtPlanSource } = await import('../../core/plan/brought');
+      const source = ed ? broughtPlanSource({ fileName: ed.document.fileName, text: ed.document.getText(), selection: ed.document.getText(ed.selection) }) : 'pick';
       if (uri) {
         text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         name = uri.path.split('/').pop() ?? 'file';
-      } else if (ed && !ed.selection.isEmpty) {
+      } else if (ed && source === 'selection') {
         text = ed.document.getText(ed.selection);
         name = 'the selection';
-      } else if (ed && /\.(plan|explain)$/i.test(ed.document.fileName)) {
+      } else if (ed && source === 'document') {
         text = ed.document.getText();
         name = ed.document.fileName.split(/[\\/]/).pop() ?? 'file';
       } else {
@@ -525,14 +528,11 @@ class PlansFeature implements vscode.Disposable {
     if (risk.sideEffects.length) {
       const go = `Allow ${risk.sideEffects.join(', ')}`;
       const detail = risk.report.sideEffects.map((f) => `${f.signature}: ${f.sideEffect}`).join('\n');
-      const pick = await vscode.window.showWarningMessage(`Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`, { modal: true, detail }, go);
-      if (pick !== go) return;
+      if (!(await confirmDestructive(`Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`, detail, { confirm: go, keep: 'Don\'t run it' }))) return;
       allowSideEffects = risk.sideEffects;
     }
     if (risk.needsConfirmation) {
-      const go = 'Run and roll back';
-      const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
-      if (pick !== go) return;
+      if (!(await confirmDestructive(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, risk.risk, { confirm: 'Run and roll back', keep: 'Don\'t run it' }))) return;
     }
     // The panel it was asked from, else the one showing this statement, else the plan panel.
     const panel = (fromPanel?.statement ? fromPanel : undefined) ?? PlanPanel.ofStatement(target) ?? PlanPanel.show(this.ctx.extension.extensionUri, this.handler);

@@ -90,6 +90,18 @@ describe('examples/shop (real server)', function () {
     assert.equal(totals.rows[0].n, 0, 'order totals match their items');
   });
 
+  it('starts the tables\' write counters at zero: the seed\'s rows are not the app\'s writes (person23 LOW 4)', async () => {
+    // The loader's session reports its ANALYZE when it ends: read once every table shows it.
+    let rows: { relname: string; writes: number; analyzed: boolean }[] = [];
+    for (let i = 0; i < 40; i++) {
+      rows = (await t.admin.query(`SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::int AS writes, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = ANY($1)`, [Object.keys(load.rows)])).rows;
+      if (rows.length === 5 && rows.every((r) => r.analyzed)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.deepEqual(rows.filter((r) => !r.analyzed).map((r) => r.relname), [], 'every table analysed after the reset');
+    assert.deepEqual(rows.filter((r) => r.writes > 0).map((r) => `${r.relname}: ${r.writes}`), []);
+  });
+
   it('skews statuses like a real shop: mostly delivered, refunded rare but present', async () => {
     const { rows } = await t.admin.query(`SELECT status, count(*)::float8 / sum(count(*)) OVER () AS share FROM orders GROUP BY status`);
     const share = Object.fromEntries(rows.map((r) => [r.status, r.share]));

@@ -3,8 +3,8 @@
  * https://github.com/pg-lens/pg-lens/…, a repository that does not exist, and the docs were not in the .vsix.
  * Now the pages ship inside the extension and open as a rendered Markdown preview from every surface that links
  * one: the missing-index hover's "Why", the Problems panel's rule link (Diagnostic.code), the quick fix "Read about
- * <rule>", and a dashboard health finding's "Why". Also (item 4 of the task): the Terminate confirmation has two
- * buttons — "Terminate the session" and "Keep the session" — without VS Code's "Cancel" beside "Keep".
+ * <rule>", and a dashboard health finding's "Why". Also: the Terminate confirmation's primary button is "Keep the
+ * session", so Enter keeps it (person23 MEDIUM 5); "Terminate the session" takes a click.
  */
 import { Client } from 'pg';
 import type { Locator } from 'playwright-core';
@@ -39,7 +39,7 @@ async function clickInHover(wb: Workbench, link: Locator): Promise<void> {
 }
 
 export const step: Step = {
-  title: 'docs links open the page shipped in the extension (hover Why, Problems rule link, Read about, dashboard Why); Terminate has two buttons',
+  title: 'docs links open the page shipped in the extension (hover Why, Problems rule link, Read about, dashboard Why); Enter in the Terminate confirmation keeps the session',
   async run({ wb, db, screenshot, log }) {
     const page = wb.page;
     await wb.runCommand('View: Close All Editors');
@@ -98,13 +98,21 @@ export const step: Step = {
       await wb.see(session, `the idle session "${APP}" in Activity`, 60_000);
       await session.first().getByRole('button', { name: 'Terminate' }).click();
       const dialog = await wb.see(page.locator('.monaco-dialog-box').filter({ hasText: /Terminate session/ }), 'the Terminate confirmation');
-      const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean).sort();
+      const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
       await screenshot('terminate-dialog');
       log(`Terminate dialog buttons: ${buttons.join(' · ')}`);
-      if (JSON.stringify(buttons) !== JSON.stringify(['Keep the session', 'Terminate the session'])) throw new StepFailure(`expected the buttons "Terminate the session" and "Keep the session" only; saw ${buttons.join(' · ')}`);
-      await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Keep the session' }).click();
+      // person23 MEDIUM 5: the primary, focused button was "Terminate the session", so Enter terminated. The keeping
+      // button is the primary one now (VS Code adds its own "Cancel" for Escape); Terminate takes a click.
+      // The primary button is the one drawn without the "secondary" style (placed last on Linux).
+      const primary = (await dialog.locator('.dialog-buttons .monaco-button:not(.secondary)').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+      log(`primary: ${primary.join(' · ')}`);
+      if (JSON.stringify(primary) !== JSON.stringify(['Keep the session']) || !buttons.includes('Terminate the session')) throw new StepFailure(`expected "Keep the session" as the primary button and "Terminate the session" beside it; saw ${buttons.join(' · ')} (primary: ${primary.join(' · ') || 'none'})`);
+      await wb.until(async () => ((await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '')) || '').trim() === 'Keep the session', 'the focus on "Keep the session" in the Terminate confirmation', 10_000, async () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.outerHTML.slice(0, 200) ?? ''));
+      await page.keyboard.press('Enter');
+      await wb.until(async () => (await page.locator('.monaco-dialog-box').count()) === 0, 'the confirmation closed by Enter', 10_000);
+      await wb.see(dash.locator('body').filter({ hasText: 'Nothing done: the session stays.' }), 'the dashboard saying "Nothing done: the session stays." after Enter', 15_000);
       const alive = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [APP]);
-      if (alive[0]?.n !== 1) throw new StepFailure('"Keep the session" terminated it');
+      if (alive[0]?.n !== 1) throw new StepFailure('Enter in the Terminate confirmation terminated the session');
     } finally {
       await idle.end().catch(() => undefined);
     }

@@ -122,12 +122,15 @@ describe('core/advice/workload: the one index decision', () => {
     assert.match(d.indexes[0].writeNote!, /1,000,000 rows inserted\/updated\/deleted in the 100 h since the table statistics were reset, about 10,000 in the 1 h the statement timings cover\): keeping this index current costs about 20 ms against 99 ms saved/);
   });
 
-  it('without statement timings the write note says there is no saving to set against it, never "0 ms saved"', () => {
+  it('without statement timings an index is "not proved worth it", never recommended with a saving nor "0 ms saved" (person23 LOW 4)', () => {
     const writes = [{ schema: 'public', name: 'logs', inserts: 1_000_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 }, { schema: 'public', name: 'orders', inserts: 10_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 100_000 }];
-    const d = decideIndexes([st('workspace query on logs', [s('logs', ['source'], 100, 1)]), st('workspace query on orders', [s('orders', ['status'], 100, 10)])], [], writes);
+    const d = decideIndexes([st('workspace query on logs', [s('logs', ['source'], 100, 1)]), st('workspace query on orders', [s('orders', ['status'], 100, 10)]), st('timed read on tags', [s('tags', ['name'], 100, 10)], 50)], [], writes);
     const logs = d.indexes.find((x) => x.table === 'logs')!;
-    assert.match(logs.writeNote!, /no statement timings to set a saving against it/);
-    assert.ok(logs.worthIt, 'no timings: nothing to weigh it against');
+    assert.match(logs.writeNote!, /^not proved worth it: .*no statement timings to set a saving against it/);
+    assert.match(logs.explanation, /^not proved worth it: no statement it serves has timings in pg_stat_statements/);
+    assert.ok(logs.worthIt, 'not withheld: each statement keeps the planner\'s proof for it');
+    // A measured saving is said as one, without the note.
+    assert.match(d.indexes.find((x) => x.table === 'tags')!.explanation, /^r; serves 1 statement, saving about 45 ms/);
     assert.ok(d.indexes.every((x) => !/0 ms saved/.test(x.explanation)));
   });
 
@@ -146,6 +149,28 @@ describe('core/advice/workload: the one index decision', () => {
     assert.deepEqual(d.byStatement.get('join')!.suggestions.map((x) => x.table), ['orders', 'items']);
     assert.match(d.byStatement.get('join')!.suggestions[0].ddl, /placed_at DESC/);
     assert.equal(d.indexes.length, 2);
+  });
+
+  it('a covering index shared with a statement it does not cover claims the index-only scan only for its own statement (person23 LOW 3)', () => {
+    // queries.sql selects id, status, total_cents: its own index covers it. src/orders.ts:70 also selects customer_id;
+    // the covering index serves it (the planner uses it, 69% of its cost) but cannot answer it from the index alone.
+    const SQL_FILE = "SELECT id, status, total_cents FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const CODE = "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const covering = (before: number, after: number) => ({ ...s('orders', ['status'], before, after, ['id', 'total_cents', 'placed_at']), reason: 'equality on status, INCLUDE (id, total_cents, placed_at) so the query is answered by an index-only scan' });
+    const plainStatus = (before: number, after: number) => ({ ...s('orders', ['status'], before, after), reason: 'equality on status' });
+    const d = decideIndexes(
+      [{ key: SQL_FILE, label: 'queries.sql:2: SELECT id, status …', suggestions: [covering(1200, 48)] }, { key: CODE, label: 'src/orders.ts:70: SELECT id, customer_id …', suggestions: [plainStatus(1200, 380)] }],
+      [{ statement: CODE, suggestion: { ...covering(1200, 372), reason: 'equality on status; id, total_cents, placed_at are there for the other statements it serves' } }],
+      [],
+    );
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [covering(0, 0).ddl]);
+    const why = d.indexes[0].explanation;
+    assert.match(why, /for queries\.sql:2: equality on status, INCLUDE \(id, total_cents, placed_at\) so the query is answered by an index-only scan/);
+    assert.match(why, /for src\/orders\.ts:70: equality on status; id, total_cents, placed_at are there for the other statements/);
+    assert.equal((why.match(/index-only/g) ?? []).length, 1, why);
+    // One statement's own index: its reason alone, as before.
+    const alone = decideIndexes([{ key: SQL_FILE, label: 'queries.sql:2: SELECT …', totalMs: 500, suggestions: [covering(1200, 48)] }], [], []);
+    assert.match(alone.indexes[0].explanation, /^equality on status, INCLUDE .* index-only scan; serves 1 statement/);
   });
 });
 

@@ -5,7 +5,7 @@
  * text the parser rejects are not.
  */
 import { strict as assert } from 'node:assert';
-import { statementInsteadOfPlan } from '../../../../src/core/plan/brought';
+import { broughtPlanSource, statementInsteadOfPlan } from '../../../../src/core/plan/brought';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 
 describe('core/plan: SQL brought where a plan was expected', () => {
@@ -31,5 +31,25 @@ describe('core/plan: SQL brought where a plan was expected', () => {
     assert.equal(statementInsteadOfPlan('SELECT 1; SELECT 2', 'x'), undefined);
     assert.equal(statementInsteadOfPlan("db.query('SELECT 1')", 'x'), undefined);
     assert.equal(statementInsteadOfPlan('   ', 'x'), undefined);
+  });
+});
+
+describe('core/plan: where Open Plan from Selection or File reads the plan', () => {
+  const PLAN = `Seq Scan on public.customers  (cost=0.00..180.00 rows=40 width=64) (actual time=0.020..2.900 rows=4000 loops=1)
+  Filter: ((id % '2'::bigint) = 0)
+  Rows Removed by Filter: 4000
+Execution Time: 5.8 ms`;
+
+  it('an open file whose text is a plan, nothing selected: that file, whatever its name (person23 LOW 11: slow-plan.txt got a file picker)', () => {
+    assert.equal(broughtPlanSource({ fileName: '/w/slow-plan.txt', text: PLAN, selection: '' }), 'document');
+    assert.equal(broughtPlanSource({ fileName: '/w/plan.json', text: JSON.stringify([{ Plan: { 'Node Type': 'Result', 'Total Cost': 0.01, 'Plan Rows': 1 } }]), selection: '' }), 'document');
+    assert.equal(broughtPlanSource({ fileName: '/w/q.explain', text: '', selection: '' }), 'document', 'a .plan / .explain file by its name');
+  });
+
+  it('a selection wins; a file that is not a plan (code, notes) and no editor ask for a file', () => {
+    assert.equal(broughtPlanSource({ fileName: '/w/src/orders.ts', text: 'export const x = 1;\n', selection: 'Seq Scan on t' }), 'selection');
+    assert.equal(broughtPlanSource({ fileName: '/w/src/orders.ts', text: 'export async function f() { return db.query("SELECT 1"); }\n', selection: '  ' }), 'pick');
+    assert.equal(broughtPlanSource({ fileName: '/w/notes.txt', text: 'remember to add an index\n', selection: '' }), 'pick');
+    assert.equal(broughtPlanSource(undefined), 'pick');
   });
 });

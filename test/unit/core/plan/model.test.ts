@@ -186,6 +186,15 @@ describe('core/plan rules', () => {
     assert.doesNotMatch(md2, /- Limit — 0\.0%/, md2);
   });
 
+  it('the brief\'s icons are never an error\'s: a grade-3 plan warning is a warning, as in the Problems panel (person23 LOW 13)', () => {
+    const p = analyzePlan({ [K.Plan]: node('Seq Scan', { [K.RelationName]: 'orders', [K.Filter]: "(status = 'refunded'::text)", [K.PlanRows]: 200, [K.TotalCost]: 20_000 }) }, { relationRows: new Map([['orders', 1e6]]) });
+    const b = briefPlan(p);
+    assert.ok(b.warnings.some((w) => w.grade === 3), JSON.stringify(b.warnings));
+    const md = briefMarkdown(b);
+    assert.match(md, /\$\(warning\) Seq Scan on orders/, md);
+    assert.doesNotMatch(md, /\$\(error\)/, md);
+  });
+
   it('the brief as plain text (a document read as text): the same lines, no Markdown escapes, no codicons', () => {
     const p = analyzePlan({ [K.Plan]: node('Limit', { [K.PlanRows]: 20 }, [node('Seq Scan', { [K.RelationName]: 'order_items', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 8000, [K.TotalCost]: 235 })]) }, { relationRows: new Map([['order_items', 1e6]]) });
     const text = briefText(briefPlan(p));

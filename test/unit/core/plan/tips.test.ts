@@ -291,7 +291,7 @@ describe('core/plan tips on real plans', () => {
     const expr = analyzePlan({ Plan: scan({ 'Relation Name': 'customers', 'Alias': 'customers', Filter: "(lower((email)::text) = 'm@x'::text)", 'Plan Rows': 40, 'Actual Rows': 1, 'Rows Removed by Filter': 8000 }), 'Execution Time': 2.8 });
     const e = expr.tips.find((x) => x.kind === 'misestimate')!;
     assert.doesNotMatch(e.text, /Run ANALYZE/);
-    assert.match(e.text, /expression.*Suggest indexes.*CREATE STATISTICS/);
+    assert.match(e.text, /expression.*CREATE STATISTICS customers_expr_stat ON \(lower\(\(email\)::text\)\) FROM customers.*Suggest indexes/);
     // A plain column's estimate: ANALYZE can change it.
     const plain = analyzePlan({ Plan: scan({ Filter: "(status = 'refunded'::text)", 'Plan Rows': 5000, 'Actual Rows': 165, 'Rows Removed by Filter': 31835 }), 'Execution Time': 9 });
     assert.match(plain.tips.find((x) => x.kind === 'misestimate')!.text, /Run ANALYZE orders/);
@@ -529,5 +529,38 @@ Execution Time: 9.5 ms`);
         Rows Removed by Filter: 45000
 Execution Time: 10.5 ms`);
     assert.ok(under.tips.some((t) => /expected 50 rows and got 5000 .*so the plan above it was chosen on wrong numbers/.test(t.text)), under.tips.map((t) => t.text).join('\n'));
+  });
+
+  it('an expression predicate (id % 2 = 0) is told expression statistics, not ANALYZE or a statistics target; a one-node plan no estimate can change promises no saving (person23 LOW 5)', () => {
+    const half = analyzePlan(`Seq Scan on public.customers  (cost=0.00..180.00 rows=40 width=64) (actual time=0.020..2.900 rows=4000 loops=1)
+  Filter: ((id % '2'::bigint) = 0)
+  Rows Removed by Filter: 4000
+Execution Time: 5.8 ms`);
+    const tip = half.tips.find((t) => t.kind === 'misestimate');
+    assert.ok(tip, half.tips.map((t) => t.text).join('\n'));
+    assert.match(tip.text, /CREATE STATISTICS customers_expr_stat ON \(id % '2'::bigint\) FROM public\.customers, then ANALYZE public\.customers \(PostgreSQL 14\+\)/);
+    assert.doesNotMatch(tip.text, /Run ANALYZE|raise the column's statistics target/);
+    assert.match(tip.text, /Reading the whole table is the plan for 50% of its rows either way/);
+    assert.equal(fmtSaving(tip), 'nothing to save in this plan');
+    assert.doesNotMatch(planText(half), /could save ~/);
+    // The same error on a scan that keeps 1% of the table: an index read is another plan, and the tip prices it.
+    const few = analyzePlan(`Seq Scan on public.customers  (cost=0.00..9000.00 rows=40 width=64) (actual time=0.020..29.000 rows=4000 loops=1)
+  Filter: (((id * 7) % '100'::bigint) = 0) AND (country = 'DE'::text)
+  Rows Removed by Filter: 396000
+Execution Time: 30 ms`);
+    const priced = few.tips.find((t) => t.kind === 'misestimate');
+    assert.ok(priced && !priced.unpriced, few.tips.map((t) => t.text).join('\n'));
+    assert.match(fmtSaving(priced), /^could save ~/);
+    assert.match(priced.text, /ON \(\(id \* 7\) % '100'::bigint\)/);
+    // A plain column's misestimate still says ANALYZE.
+    const plainCol = analyzePlan(`Hash Join  (cost=1.00..500.00 rows=10 width=8) (actual time=0.1..40.0 rows=9000 loops=1)
+  Hash Cond: (o.customer_id = c.id)
+  ->  Seq Scan on public.orders o  (cost=0.00..400.00 rows=10 width=8) (actual time=0.01..20.0 rows=9000 loops=1)
+        Filter: (status = 'refunded'::text)
+        Rows Removed by Filter: 31000
+  ->  Hash  (cost=0.50..0.50 rows=40 width=4) (actual time=0.05..0.05 rows=40 loops=1)
+        ->  Seq Scan on public.customers c  (cost=0.00..0.50 rows=40 width=4) (actual time=0.01..0.02 rows=40 loops=1)
+Execution Time: 45 ms`);
+    assert.ok(plainCol.tips.some((t) => t.kind === 'misestimate' && /Run ANALYZE public\.orders/.test(t.text)), plainCol.tips.map((t) => t.text).join('\n'));
   });
 });

@@ -1,0 +1,17 @@
+/**
+ * The one modal confirmation of PG Lens (core/confirm decides the buttons' order): `destructive` confirmations make the
+ * button that keeps things as they are the primary one, so Enter never runs what cannot be undone.
+ */
+import * as vscode from 'vscode';
+import { confirmItems, type ConfirmItem, type ConfirmLabels } from '../core/confirm';
+
+/** A modal warning with `items` (core/confirm): whether the person chose the item that confirms. */
+export async function askConfirm(message: string, detail: string, items: readonly ConfirmItem[]): Promise<boolean> {
+  const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...items.map((i) => ({ title: i.title, isCloseAffordance: i.close, confirms: i.confirms })));
+  return !!pick?.confirms;
+}
+
+/** A confirmation of what cannot be undone (or changes a server): Enter and Escape keep, the action takes a click. */
+export function confirmDestructive(message: string, detail: string, labels: ConfirmLabels): Promise<boolean> {
+  return askConfirm(message, detail, confirmItems(labels, true));
+}

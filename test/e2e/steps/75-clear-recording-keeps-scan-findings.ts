@@ -1,0 +1,67 @@
+/**
+ * person23 MEDIUM 3 (issue 20 item 4): Clear Recorded Queries took the scan's own findings of closed files with it. Scan
+ * Workspace, record the shop's traffic (src/ handlers, which touch reviews.ts and customers.ts), close every editor, then
+ * Clear: the status bar went from 20 to 9, reviews.ts and customers.ts lost their static missing-index findings until
+ * they were opened again. Cleared, the recording's findings go and the scan's stay: the missing-index findings of the
+ * closed files are the scan's, and the status bar counts what it counted after the scan.
+ */
+import * as path from 'node:path';
+import { ROOT } from '../lib/database';
+import { RECORDING, runInRecordingTerminal, stopRecording } from '../lib/recording';
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const FILES = ['reviews.ts', 'customers.ts'];
+/** A missing-index finding of the scan (the static one: a recorded one says "recorded"). */
+const MISSING = /index on (reviews|customers|orders) \(/i;
+
+export const step: Step = {
+  title: 'Clear Recorded Queries keeps the scan\'s findings of closed files (Problems and the status bar count)',
+  async run({ wb, db, screenshot, log }) {
+    const missing = async (file: string) => (await wb.problemTexts('', file)).filter((t) => MISSING.test(t) && !/recorded/i.test(t)).sort();
+    try {
+      await wb.runCommand('View: Close All Editor Groups');
+      await wb.runCommand('PG Lens: Scan Workspace');
+      const done = wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ });
+      await wb.see(done, 'the "Scanned … files" notification', 180_000);
+      for (const f of FILES) await wb.problemRow('', MISSING, `the scan's missing-index finding of ${f} (closed)`, 120_000, f);
+      const scanned = await wb.settledProblemCounts('the counts after the scan to settle');
+      const before: Record<string, string[]> = {};
+      for (const f of FILES) before[f] = await missing(f);
+      log(`after the scan: ${scanned.text}; ${FILES.map((f) => `${f} ${before[f].length} missing-index`).join(', ')}`);
+      for (const f of FILES) if (!before[f].length) throw new StepFailure(`expected a missing-index finding of ${f} after the scan`);
+
+      // The shop's own traffic (the src/ handlers through their `db`), recorded from a terminal of the workspace.
+      await runInRecordingTerminal({ wb, db }, `exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} -e "require('./traffic').runTraffic(process.env.DATABASE_URL, { requests: 60 }).then(() => process.exit(0))"`);
+      // The run's statements all in: the count past 20 and unchanged for 5 s.
+      let last = '';
+      let since = Date.now();
+      await wb.until(async () => {
+        const t = ((await wb.statusBarItem(RECORDING).first().textContent().catch(() => '')) ?? '').trim();
+        if (t !== last) [last, since] = [t, Date.now()];
+        return Number(/(\d+) statements?/.exec(t)?.[1] ?? 0) >= 20 && Date.now() - since > 5000 && t;
+      }, 'the recording status bar item past 20 statements and settled', 180_000, async () => last);
+      await stopRecording(wb);
+      await wb.runCommand('View: Close All Editor Groups');
+      await wb.see(wb.page.locator('.editor-group-watermark, .editor-group-container.empty').first(), 'no editor open', 15_000);
+      const recorded = await wb.settledProblemCounts('the counts after the recording to settle');
+      log(`after the recording, every editor closed: ${recorded.text}`);
+      await screenshot('recorded');
+
+      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      await wb.see(wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /cleared \d+ recorded statements?/i }), 'the "cleared … recorded statements" notification', 60_000);
+      const cleared = await wb.settledProblemCounts('the counts after Clear Recorded Queries to settle');
+      const after: Record<string, string[]> = {};
+      for (const f of FILES) after[f] = await missing(f);
+      log(`after Clear: ${cleared.text}; ${FILES.map((f) => `${f} ${after[f].length} missing-index`).join(', ')}`);
+      await screenshot('cleared');
+      for (const f of FILES) {
+        const lost = before[f].filter((t) => !after[f].includes(t));
+        if (lost.length) throw new StepFailure(`Clear Recorded Queries took the scan's findings of the closed ${f}: ${lost.join(' | ').slice(0, 400)} (after Clear: ${after[f].join(' | ').slice(0, 300) || 'none'})`);
+      }
+      if (cleared.errors !== scanned.errors || cleared.warnings !== scanned.warnings) throw new StepFailure(`expected the status bar's counts after the scan ("${scanned.text}") back after Clear Recorded Queries; it shows "${cleared.text}"`);
+    } finally {
+      await wb.runCommand('Terminal: Kill All Terminals').catch(() => undefined);
+    }
+  },
+};
