@@ -51,6 +51,32 @@ function derived(r: ResolvedColumn, scope: Scope, ctes: Map<string, Node>): bool
   return scope.tables.length === 0 || scope.tables.every((t) => !t.schema && ctes.has(t.name.toLowerCase()));
 }
 
+/**
+ * The names (alias or table name, lower-case) of the rows an outer join may leave NULL: the right side of a LEFT JOIN,
+ * the left of a RIGHT JOIN, both of a FULL JOIN.
+ */
+function outerJoinedNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const select of collectNodes(root, (n) => (n.type === 'select' && Array.isArray(n.from) ? n : undefined))) {
+    const from = select.from as Node[];
+    from.forEach((f, i) => {
+      const kind = String(f.join?.type ?? (typeof f.join === 'string' ? f.join : '')).toUpperCase();
+      const names = (x: Node) => [x?.name?.alias, x?.name?.name, typeof x?.alias === 'string' ? x.alias : x?.alias?.name].filter((v): v is string => typeof v === 'string');
+      if (/LEFT|FULL/.test(kind)) for (const n of names(f)) out.add(n.toLowerCase());
+      if (/RIGHT|FULL/.test(kind)) for (const x of from.slice(0, i)) for (const n of names(x)) out.add(n.toLowerCase());
+    });
+  }
+  return out;
+}
+
+/**
+ * `(r.state IN (…) OR r.uuid IS NULL)` over an outer-joined `r`: the IS NULL keeps the rows the join found no match for.
+ * The OR filters joined rows after the join — no index on r's columns could take it, and splitting it would not either.
+ */
+function keepsUnmatchedRows(parts: Node[], resolved: ResolvedColumn[], outer: Set<string>): boolean {
+  return parts.some((p, i) => p?.type === 'unary' && /^IS NULL$/i.test(String(p.op)) && outer.has(String(resolved[i]?.tableRef?.alias ?? '').toLowerCase()));
+}
+
 export const orAcrossColumns: Rule = {
   id: 'or-across-columns',
   defaultSeverity: 'info',
@@ -59,6 +85,7 @@ export const orAcrossColumns: Rule = {
     if (ctx.evidence?.plan?.nodeTypes.includes('BitmapOr')) return []; // the planner already combines indexes
     const out: Finding[] = [];
     const ctes = ctesOf(ctx.statement as Node);
+    const outer = outerJoinedNames(ctx.statement as Node);
     walk(ctx.statement as Node, (n, info) => {
       if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
       if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
@@ -72,6 +99,7 @@ export const orAcrossColumns: Rule = {
       const resolved = cols.map((c) => resolveColumn(c!, info.scope, ctx.evidence)) as ResolvedColumn[];
       // Columns a CTE or a subquery computes (scores, counts) have no index: there is nothing to advise.
       if (resolved.some((r) => derived(r, info.scope, ctes))) return false;
+      if (keepsUnmatchedRows(parts, resolved, outer)) return false;
       const keys = new Set(resolved.map((r) => `${r.tableRef?.alias ?? ''}.${r.name}`));
       if (keys.size < 2) return false; // same column: that is an IN list
       const tables = new Set(resolved.map((r) => r.tableRef?.alias).filter(Boolean));
