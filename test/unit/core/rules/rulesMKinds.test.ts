@@ -3,6 +3,7 @@
  * each fixed as a kind and checked here on a small example of it.
  */
 import { strict as assert } from 'node:assert';
+import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
 import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
@@ -21,5 +22,31 @@ describe('rules-m kinds', () => {
     assert.deepEqual(r.findings.map((f) => f.severity), ['info', 'warning', 'warning']);
     assert.match(r.findings[1].message, /single NULL/);
     assert.match(r.findings[2].message, /cannot be planned as an anti-join/);
+  });
+  it('offset-pagination: a pagination helper from another file that appends LIMIT/OFFSET to the SQL it is given is a page at each call (Harbor PaginationOnRawSQL)', () => {
+    const go = [
+      'func (d *dao) List(ctx context.Context, query *q.Query) ([]*Member, error) {',
+      '\tsql := `select a.id, a.entity_name from project_member a where a.project_id = ?`',
+      '\tsql += ` order by entity_name `',
+      '\tsql, params = orm.PaginationOnRawSQL(query, sql, params)',
+      '\t_, err = o.Raw(sql, params).QueryRows(&members)',
+      '}',
+      'func (m *manager) Export(ctx context.Context, ids string, page int) orm.RawSeter {',
+      '\tsql := fmt.Sprintf(ReportQueryTemplate, ids)',
+      '\tquery, limits := orm.PaginationOnRawSQL(&q.Query{PageNumber: page, PageSize: 100}, sql, nil)',
+      '\treturn ormer.Raw(query, limits)',
+      '}',
+      '// HTTP pages of a remote registry are no SQL:',
+      'func (c *Client) Repos(url string) error {',
+      '\terr := c.GetAndIteratePagination(url, &repos)',
+      '\treturn err',
+      '}',
+      '',
+    ].join('\n');
+    const hits = findOrmOffsets(go, 'pkg/member/dao/dao.go', []).map((h) => go.slice(0, h.at).split('\n').length);
+    assert.deepEqual(hits, [4, 9]);
+    // The helper's own file: its callers there are judged by the OFFSET it writes.
+    const own = 'func applyPagination(sql string, p []any) (string, []any) {\n\treturn sql + ` limit ? offset ?`, p\n}\nfunc list() {\n\tsqlStr := `select id from vulns`\n\tsqlStr, params = applyPagination(sqlStr, params)\n\to.Raw(sqlStr, params)\n}\n';
+    assert.deepEqual(findOrmOffsets(own, 'dao.go', []).map((h) => h.what).filter((w) => /appended/.test(w)), []);
   });
 });
