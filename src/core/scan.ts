@@ -148,7 +148,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // said there, for strings that were not read nor for statements that could not be.
       const unreadHints = planned === false ? [] : (unread ?? []).map((u) => unreadFinding(file, u));
       return unreadHints.concat(sites.flatMap((site) => {
-        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
+        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError, declared: ev ? undefined : opts.declared });
         // A statement kept in a mapper file is changed there and called through its library: say how.
         if (site.api === 'named-query' || site.api === 'mybatis') {
           for (const f of found) {

@@ -5,6 +5,7 @@
  */
 import { collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, equalitiesBeside, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
 import type { Rule } from './types';
+import { declaredLeadingColumn, declaredNotNull, type DeclaredIndexes } from '../sql/declaredIndexes';
 import type { Finding } from '../findings';
 
 function disjuncts(n: Node, out: Node[] = []): Node[] {
@@ -30,8 +31,19 @@ function filteredColumn(n: Node): Node | undefined {
  * `domain = $1 AND path = $2` — next to it in the same AND); no scan of the whole table, and the
  * index that query needs is on the looked-up columns, not one per OR column.
  */
-function pinnedByKey(where: Node | undefined, or: Node): boolean {
-  return equalitiesBeside(conjunctsOf(where), or).some((e) => /^(id|uuid|\w+_id|\w+Id)$/.test(String(e.column.name)) || e.value.type === 'parameter');
+function pinnedByKey(where: Node | undefined, or: Node, lookup: (column: Node) => boolean): boolean {
+  return equalitiesBeside(conjunctsOf(where), or).some((e) => /^(id|uuid|\w+_id|\w+Id)$/.test(String(e.column.name)) || (e.value.type === 'parameter' && lookup(e.column)));
+}
+
+/**
+ * Without a database, the schema files say a column of a table they create leads no index (no CREATE INDEX, key or
+ * unique constraint starts with it): an equality on it is no lookup (`io_type = $2` picks a category), and an OR over
+ * it reads the table. False when the table or column is not declared (no evidence either way).
+ */
+function declaredUnled(declared: DeclaredIndexes | undefined, r: ResolvedColumn | undefined): boolean {
+  const table = r?.tableRef?.name;
+  if (!declared || !table || !r?.name || declaredNotNull(declared, table, String(r.name)) === undefined) return false;
+  return !declaredLeadingColumn(declared, table, String(r.name));
 }
 
 /** The JOIN … ON conditions of the statement (any depth): an OR there sits beside the join's other conditions. */
@@ -92,7 +104,8 @@ export const orAcrossColumns: Rule = {
       // The OR may sit in a subquery's WHERE (`EXISTS (SELECT 1 … WHERE user_id = $1 AND (a OR b))`).
       // … or in a JOIN's ON beside the join's own lookup (`ON … AND cs.to_user_id = $1 AND (cs.t > $2 OR c.t > $2)`).
       const conditions = [...wheresOf(ctx.statement as Node), ...onConditionsOf(ctx.statement as Node)];
-      if (conditions.some((w) => pinnedByKey(w, n))) return false;
+      const lookup = (c: Node) => !declaredUnled(ctx.declared, resolveColumn(c, info.scope, ctx.evidence));
+      if (conditions.some((w) => pinnedByKey(w, n, lookup))) return false;
       const parts = disjuncts(n);
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict
@@ -103,7 +116,8 @@ export const orAcrossColumns: Rule = {
       const keys = new Set(resolved.map((r) => `${r.tableRef?.alias ?? ''}.${r.name}`));
       if (keys.size < 2) return false; // same column: that is an IN list
       const tables = new Set(resolved.map((r) => r.tableRef?.alias).filter(Boolean));
-      const unindexed = resolved.filter((r) => r.column && !r.indexed).map((r) => r.name);
+      // Unindexed by the catalog, or (without one) by the schema files: no index they create leads with the column.
+      const unindexed = resolved.filter((r) => (r.column && !r.indexed) || (!r.column && declaredUnled(ctx.declared, r))).map((r) => r.name);
       const allIndexed = resolved.every((r) => r.column && r.indexed);
       const names = [...new Set(resolved.map((r) => ctx.textOf(cols[resolved.indexOf(r)]!)))];
       const acrossTables = tables.size > 1;

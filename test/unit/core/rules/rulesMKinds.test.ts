@@ -4,9 +4,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { orAcrossColumns } from '../../../../src/core/rules/orAcrossColumns';
 import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
-import { addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 
 describe('rules-m kinds', () => {
   it('not-in-subquery: a subquery over a CTE is judged on the column the CTE selects from its table (NOT NULL in the schema files, narrowed by the CTE)', async () => {
@@ -48,5 +49,31 @@ describe('rules-m kinds', () => {
     // The helper's own file: its callers there are judged by the OFFSET it writes.
     const own = 'func applyPagination(sql string, p []any) (string, []any) {\n\treturn sql + ` limit ? offset ?`, p\n}\nfunc list() {\n\tsqlStr := `select id from vulns`\n\tsqlStr, params = applyPagination(sqlStr, params)\n\to.Raw(sqlStr, params)\n}\n';
     assert.deepEqual(findOrmOffsets(own, 'dao.go', []).map((h) => h.what).filter((w) => /appended/.test(w)), []);
+  });
+  it('or-across-columns: without a database, the schema files say which columns an index leads: an equality on a category is no lookup, and the OR column no index leads is named', async () => {
+    const d: DeclaredIndexes = new Map();
+    const schema = [
+      'CREATE TABLE job_versions_io_mapping (job_version_uuid UUID NOT NULL, io_type VARCHAR(64), job_uuid UUID, job_symlink_target_uuid UUID, is_current_job_version BOOLEAN);',
+      'CREATE INDEX io_mapping_job ON job_versions_io_mapping (job_uuid, job_symlink_target_uuid);',
+      'CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INT, kind TEXT, device TEXT);',
+      'CREATE INDEX sessions_kind ON sessions (kind);',
+    ].join('\n');
+    addDeclaredKeys(schema, d);
+    addDeclaredTables(schema, d);
+    addDeclaredIndexes(schema, d);
+    const ts = [
+      'export async function mark(db, jobUuid, ioType, kind) {',
+      '  await db.query(`UPDATE job_versions_io_mapping SET is_current_job_version = FALSE WHERE (job_uuid = $1 OR job_symlink_target_uuid = $1) AND io_type = $2 AND is_current_job_version = TRUE`, [jobUuid, ioType]);',
+      '  await db.query(`SELECT token FROM sessions WHERE kind = $1 AND (token = $2 OR device = $2)`, [kind, jobUuid]);',
+      '}',
+      '',
+    ].join('\n');
+    const run = async (declared?: DeclaredIndexes) => (await analyzeFile({ path: 'src/jobs.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [orAcrossColumns], declared })] })).findings;
+    const found = await run(d);
+    // io_type leads no index: the OR is the lookup, and job_symlink_target_uuid leads none either. kind = $1 leads one: pinned.
+    assert.deepEqual(found.map((f) => [f.severity, ts.slice(0, f.span.start).split('\n').length]), [['warning', 2]]);
+    assert.match(found[0].message, /job_symlink_target_uuid has no index/);
+    // Without schema files an equality on a parameter still counts as the lookup.
+    assert.deepEqual(await run(), []);
   });
 });
