@@ -104,7 +104,15 @@ export const orAcrossColumns: Rule = {
       // The OR may sit in a subquery's WHERE (`EXISTS (SELECT 1 … WHERE user_id = $1 AND (a OR b))`).
       // … or in a JOIN's ON beside the join's own lookup (`ON … AND cs.to_user_id = $1 AND (cs.t > $2 OR c.t > $2)`).
       const conditions = [...wheresOf(ctx.statement as Node), ...onConditionsOf(ctx.statement as Node)];
-      const lookup = (c: Node) => !declaredUnled(ctx.declared, resolveColumn(c, info.scope, ctx.evidence));
+      // An equality beside the OR on a column the schema files index nowhere as a leading key is no lookup — when the OR
+      // itself is one (an index leads with one of its columns): then the OR is what the query finds its rows by.
+      // (A LIKE is left out: `name LIKE concat('%', $1, '%')` is served by no btree index that leads with name.)
+      const orLeads = !!ctx.declared && disjuncts(n).some((p) => {
+        const c = p?.type === 'binary' && /LIKE/i.test(String(p.op)) ? undefined : filteredColumn(p);
+        const r = c ? resolveColumn(c, info.scope, ctx.evidence) : undefined;
+        return !!r?.tableRef?.name && declaredLeadingColumn(ctx.declared, r.tableRef.name, String(r.name));
+      });
+      const lookup = (c: Node) => !orLeads || !declaredUnled(ctx.declared, resolveColumn(c, info.scope, ctx.evidence));
       if (conditions.some((w) => pinnedByKey(w, n, lookup))) return false;
       const parts = disjuncts(n);
       const cols = parts.map(filteredColumn);

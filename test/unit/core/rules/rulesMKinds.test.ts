@@ -57,6 +57,7 @@ describe('rules-m kinds', () => {
       'CREATE INDEX io_mapping_job ON job_versions_io_mapping (job_uuid, job_symlink_target_uuid);',
       'CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INT, kind TEXT, device TEXT);',
       'CREATE INDEX sessions_kind ON sessions (kind);',
+      'CREATE TABLE workflows (id INT PRIMARY KEY, name VARCHAR(255), description TEXT, project_code BIGINT, UNIQUE (name, project_code));',
     ].join('\n');
     addDeclaredKeys(schema, d);
     addDeclaredTables(schema, d);
@@ -65,12 +66,14 @@ describe('rules-m kinds', () => {
       'export async function mark(db, jobUuid, ioType, kind) {',
       '  await db.query(`UPDATE job_versions_io_mapping SET is_current_job_version = FALSE WHERE (job_uuid = $1 OR job_symlink_target_uuid = $1) AND io_type = $2 AND is_current_job_version = TRUE`, [jobUuid, ioType]);',
       '  await db.query(`SELECT token FROM sessions WHERE kind = $1 AND (token = $2 OR device = $2)`, [kind, jobUuid]);',
+      "  await db.query(`SELECT id FROM workflows WHERE project_code = $1 AND (name LIKE concat('%', $2, '%') OR description LIKE concat('%', $2, '%'))`, [kind, jobUuid]);",
       '}',
       '',
     ].join('\n');
     const run = async (declared?: DeclaredIndexes) => (await analyzeFile({ path: 'src/jobs.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [orAcrossColumns], declared })] })).findings;
     const found = await run(d);
     // io_type leads no index: the OR is the lookup, and job_symlink_target_uuid leads none either. kind = $1 leads one: pinned.
+    // An OR of substring LIKEs is no lookup any index serves: the unindexed project_code = $1 beside it stays the lookup.
     assert.deepEqual(found.map((f) => [f.severity, ts.slice(0, f.span.start).split('\n').length]), [['warning', 2]]);
     assert.match(found[0].message, /job_symlink_target_uuid has no index/);
     // Without schema files an equality on a parameter still counts as the lookup.
