@@ -7,7 +7,7 @@ import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
 import { orAcrossColumns } from '../../../../src/core/rules/orAcrossColumns';
 import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, declaredLeadingColumn, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 
 describe('rules-m kinds', () => {
   it('not-in-subquery: a subquery over a CTE is judged on the column the CTE selects from its table (NOT NULL in the schema files, narrowed by the CTE)', async () => {
@@ -78,5 +78,33 @@ describe('rules-m kinds', () => {
     assert.match(found[0].message, /job_symlink_target_uuid has no index/);
     // Without schema files an equality on a parameter still counts as the lookup.
     assert.deepEqual(await run(), []);
+  });
+  it('a plain view over one table is looked up through the table\'s indexes (rules-m: Marquez jobs_view over jobs)', async () => {
+    const d: DeclaredIndexes = new Map();
+    const schema = [
+      'CREATE TABLE jobs (uuid UUID PRIMARY KEY, name VARCHAR(255) NOT NULL, symlink_target_uuid UUID, parent_job_uuid UUID, notes TEXT);',
+      'CREATE INDEX jobs_symlinks ON jobs (symlink_target_uuid);',
+      'CREATE OR REPLACE VIEW jobs_view',
+      'AS',
+      'SELECT j.uuid,',
+      '       j.name    AS name,',
+      '       p.name::text AS parent_job_name,',
+      '       j.symlink_target_uuid, j.notes',
+      'FROM jobs j',
+      'LEFT JOIN jobs p ON j.parent_job_uuid = p.uuid',
+      'WHERE j.symlink_target_uuid IS NULL;',
+    ].join('\n');
+    for (const add of [addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews]) add(schema, d);
+    assert.equal(declaredLeadingColumn(d, 'jobs_view', 'symlink_target_uuid'), true);
+    assert.equal(declaredLeadingColumn(d, 'jobs_view', 'parent_job_name'), false, 'a computed column of the view is no column of the table');
+    const ts = [
+      'export async function lineage(db, ids) {',
+      '  await db.query(`SELECT j.name FROM jobs_view j WHERE j.uuid = ANY($1) OR j.symlink_target_uuid = ANY($1)`, [ids]);',
+      '  await db.query(`SELECT j.name FROM jobs_view j WHERE j.uuid = ANY($1) OR j.notes = $2`, [ids, ids]);',
+      '}',
+      '',
+    ].join('\n');
+    const found = (await analyzeFile({ path: 'src/lineage.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [orAcrossColumns], declared: d })] })).findings;
+    assert.deepEqual(found.map((f) => ts.slice(0, f.span.start).split('\n').length), [3]);
   });
 });
