@@ -13,6 +13,7 @@ import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
+import { refilledWithOneRow } from './rules/updateDeleteWithoutWhere';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
@@ -147,7 +148,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // said there, for strings that were not read nor for statements that could not be.
       const unreadHints = planned === false ? [] : (unread ?? []).map((u) => unreadFinding(file, u));
       return unreadHints.concat(sites.flatMap((site) => {
-        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
+        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError, declared: ev ? undefined : opts.declared });
         // A statement kept in a mapper file is changed there and called through its library: say how.
         if (site.api === 'named-query' || site.api === 'mybatis') {
           for (const f of found) {
@@ -170,7 +171,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         }
         // select-star is kept only on evidence that it costs something or risks a bug (selectStarEvidence.ts).
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
-        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared)));
+        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text));
       }));
     },
   };
@@ -218,6 +219,23 @@ function withDeclaredNotNull(f: Finding, declared: DeclaredIndexes | undefined):
     severity: e.subqueryFiltered ? 'info' : f.severity,
     message: 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.',
     evidence: { ...e, subqueryColumnNullable: false, notNullFrom: 'schema files' },
+  };
+}
+
+/**
+ * An UPDATE without WHERE of a table the same file keeps at one row (it empties the table and inserts one row):
+ * updating that row is the intent, so a note (`info`), like a table of one row by its name. Without the catalog's
+ * row count only: with it, the count decides.
+ */
+function withOneRowByCode(f: Finding, text: string): Finding {
+  const e = f.evidence ?? {};
+  if (f.ruleId !== 'update-delete-without-where' || f.severity === 'info' || e.tableRows !== undefined || typeof e.table !== 'string') return f;
+  if (!/^\s*UPDATE\b/i.test(text.slice(f.span.start, f.span.end)) || !refilledWithOneRow(text, e.table)) return f;
+  return {
+    ...f,
+    severity: 'info',
+    message: `UPDATE without WHERE changes every row of ${e.table}: this file empties ${e.table} and inserts one row into it, so it holds one row and updating it is intended?`,
+    evidence: { ...e, oneRow: true, oneRowFrom: 'the file empties the table and inserts one row' },
   };
 }
 

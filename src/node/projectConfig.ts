@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 import { codeContextOf } from '../core/codeContext';
@@ -85,6 +85,7 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
     addDeclaredIndexes(text, out);
     addDeclaredKeys(text, out);
     addDeclaredTables(text, out);
+    addDeclaredViews(text, out);
   };
   walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.sql') || isMigration(full), read);
   // Then, with a budget of its own, application code that creates its schema in strings (`CREATE TABLE ${schema}.queue (…)`

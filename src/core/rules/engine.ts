@@ -11,12 +11,15 @@ import { parseSql } from '../sql/parse';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
 import { nodeEnd } from './ast';
+import type { DeclaredIndexes } from '../sql/declaredIndexes';
 import { otherDatabaseFunction } from '../dialect';
 
 export interface RunRulesOptions {
   /** Evidence for a statement (the db layer's facts), when a database is available. */
   evidence?: PlanEvidence | ((site: SqlSite, statement: Statement, index: number) => PlanEvidence | undefined);
   onRuleError?: (ruleId: string, error: unknown) => void;
+  /** The indexes and tables the project's schema files declare (read when no database is given). */
+  declared?: DeclaredIndexes;
 }
 
 /** Characters that may not be introduced into a string literal of application code by a fix. */
@@ -30,7 +33,7 @@ function isAppCode(site: SqlSite): boolean {
 /** Characters a fix may not introduce into an XML mapper's text (it would change the markup). */
 const UNSAFE_IN_XML = /[<>&]/;
 
-function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' | 'defaultSeverity'>, evidence?: PlanEvidence): StatementContext {
+function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' | 'defaultSeverity'>, evidence?: PlanEvidence, declared?: DeclaredIndexes): StatementContext {
   const sql = site.sql;
   const inAppCode = isAppCode(site);
   const verbatim = (start: number, end: number): boolean => {
@@ -44,6 +47,7 @@ function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' 
     statement,
     inAppCode,
     evidence,
+    ...(declared ? { declared } : {}),
     textOf: (n) => (n._location ? sql.slice(n._location.start, nodeEnd(sql, n)) : ''),
     fileSpan: (start, end) => fileSpanOf(site, start, end),
     replace(start, end, newText): FixEdit | undefined {
@@ -161,7 +165,7 @@ function checkText(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions)
       if (rule.appCodeOnly && !isAppCode(site)) continue;
       if (rule.wholeStatement && site.dynamic) continue;
       try {
-        out.push(...rule.check(makeContext(site, statement, rule, evidence)));
+        out.push(...rule.check(makeContext(site, statement, rule, evidence, evidence ? undefined : opts.declared)));
       } catch (e) {
         opts.onRuleError?.(rule.id, e);
       }

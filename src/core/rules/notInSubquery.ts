@@ -3,7 +3,7 @@
  * NULL (x NOT IN (1, NULL) is NULL, never true), and PostgreSQL cannot turn it into an anti-join, so it
  * becomes a per-row subplan or a hashed subplan that must fit work_mem. NOT EXISTS has neither problem.
  */
-import { atOperators, conjunctsOf, ident, nodeEnd, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, conjunctsOf, ctesOf, ident, nodeEnd, resolveColumn, stripCasts, type Node } from './ast';
 import type { Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
 
@@ -33,10 +33,20 @@ export const notInSubquery: Rule = {
     let nullable: boolean | undefined;
     // The subquery's table and column as written (for the schema files' NOT NULL, read where no database is given).
     let subColumn: { table: string; column: string } | undefined;
+    let cteFiltered = false;
     if (item?.type === 'ref' && subTables.length) {
       const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
       const owner = subTables.length === 1 ? subTables[0] : subTables.find((f: Node) => item.table?.name && (f.name.alias ?? f.name.name) === item.table.name);
       if (owner && item.name !== '*') subColumn = { table: String(owner.name.name), column: String(item.name) };
+      // The subquery reads a CTE of the statement: the column it takes is a column of the CTE's own table when the CTE
+      // selects it plainly from one (`WITH names AS (SELECT DISTINCT dataset_uuid, name FROM dataset_symlinks WHERE NOT
+      // is_primary) … NOT IN (SELECT name FROM names)`), and the CTE's WHERE narrows it as the subquery's own would.
+      const cte = subColumn && !owner.name.schema ? ctesOf(ctx.statement as Node).get(subColumn.table.toLowerCase()) : undefined;
+      const base = cte ? cteColumnSource(cte, subColumn!.column) : undefined;
+      if (base) {
+        subColumn = { table: base.table, column: base.column };
+        cteFiltered = base.filtered;
+      }
       const col = resolveColumn(item, scope, ctx.evidence);
       if (col?.column) nullable = !col.column.notNull;
       // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
@@ -64,10 +74,22 @@ export const notInSubquery: Rule = {
           : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
       help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
       fixes: fix ? [fix] : [],
-      evidence: { subqueryColumnNullable: nullable ?? null, ...(subColumn ? { subqueryTable: subColumn.table, subqueryColumn: subColumn.column, subqueryFiltered: !!sub.where } : {}) },
+      evidence: { subqueryColumnNullable: nullable ?? null, ...(subColumn ? { subqueryTable: subColumn.table, subqueryColumn: subColumn.column, subqueryFiltered: !!sub.where || cteFiltered } : {}) },
     });
   }, 'anywhere'),
 };
+
+/** The table and column a CTE's output `column` plainly selects from its one table, and whether its WHERE narrows it. */
+function cteColumnSource(cte: Node, column: string): { table: string; column: string; filtered: boolean } | undefined {
+  const tables = (cte?.type === 'select' ? cte.from ?? [] : []).filter((f: Node) => f.type === 'table');
+  if (cte?.type !== 'select' || tables.length !== 1 || (cte.from ?? []).length !== 1 || cte.groupBy) return undefined;
+  for (const c of (cte.columns ?? []) as Node[]) {
+    const e = stripCasts(c.expr as Node);
+    const name = c.alias?.name ?? (e?.type === 'ref' ? e.name : undefined);
+    if (e?.type === 'ref' && e.name !== '*' && String(name).toLowerCase() === column.toLowerCase()) return { table: String(tables[0].name.name), column: String(e.name), filtered: !!cte.where };
+  }
+  return undefined;
+}
 
 /** A subquery whose FROM is only set-returning calls over parameters and literals (`unnest($1, $2)`), with no WHERE reading a table. */
 function readsOnlyParameters(sub: Node): boolean {

@@ -4,8 +4,9 @@
  * keyset pagination (WHERE (sort key) > (last seen key) ORDER BY … LIMIT …) costs the same on every page.
  */
 import { formatCount } from '../format';
-import { closeParens, conjunctsOf, containsAggregate, ident, intValue, stripCasts, type Node } from './ast';
+import { closeParens, collectNodes, conjunctsOf, containsAggregate, ident, intValue, stripCasts, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
+import type { Finding } from '../findings';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
 import { configurationKind, configurationNote } from './configTable';
 
@@ -19,55 +20,59 @@ export const offsetPagination: Rule = {
   defaultSeverity: 'warning',
   description: 'A large or variable OFFSET reads and discards every skipped row; use keyset pagination.',
   check(ctx) {
-    const s = ctx.statement as Node;
-    if (s.type !== 'select') return [];
-    const offset: Node | undefined = s.limit?.offset;
-    if (!offset) return [];
-    const literal = intValue(offset);
-    if (literal !== undefined && literal < LARGE_OFFSET) return [];
-    const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
-    const known = tables.length > 0 && tables.every((t: TableFacts | undefined) => t?.rows !== undefined);
-    const largest: TableFacts | undefined = known ? (tables as TableFacts[]).reduce((a, b) => (b.rows! > a.rows! ? b : a)) : undefined;
-    const maxRows = largest?.rows;
-    if (maxRows !== undefined && maxRows < SMALL_TABLE_ROWS) return [];
-    const rewritten = keysetRewrite(ctx, s);
-    const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
-    // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
-    const keys = maxRows === undefined ? namedByKeys(ctx, s.where) : undefined;
-    // `GROUP BY page ORDER BY count(*) DESC LIMIT n OFFSET m`: a ranking by an aggregate. Every page computes every group
-    // before it can sort them, and no index gives that order, so keyset paging would not avoid the work: the skipped
-    // groups are not what it costs.
-    const ranking = !keys ? aggregateSortKey(ctx, s) : undefined;
-    // `LIMIT 1 OFFSET n`: the one row at position n (where a batch of n rows ends, a pick), read once per batch — not a
-    // page of rows the caller walks through.
-    const oneRow = !keys && !ranking && intValue(s.limit?.limit) === 1;
-    // Without the table's size, a driving table whose name says configuration rows (`FROM custom_field_definitions`).
-    const driving: Node | undefined = (s.from ?? []).find((f: Node) => f.type === 'table');
-    const configKind = maxRows === undefined && !keys && !ranking && !oneRow ? configurationKind(driving?.name?.name) : undefined;
-    const configTable = configKind ? String(driving!.name.name) : undefined;
-    const help = rewritten.sql
-      ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
-      : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
-    return [
-      ctx.report({
-        at: offset,
-        ...(keys || ranking || oneRow || configTable ? { severity: 'info' as const } : {}),
-        message: configTable
-          ? `${what} pages ${configTable}: ${configurationNote(configKind!)}`
-          : oneRow
-          ? `LIMIT 1 ${what} reads the one row at a position (where a batch of that many rows ends): it reads and discards the rows before it each time, fine once per batch; a problem only if it pages through a list one row at a time.`
-          : keys
-          ? `${what} pages only the rows named by ${keys} here: a problem only if that list is long (deep pages read and discard every skipped row).`
-          : ranking
-          ? `${what} pages a ranking by an aggregate (${ranking}): every page computes every group first and no index gives that order, so keyset pagination would not save the work; the cost is the aggregation, not the skipped groups.`
-          : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
-        help,
-        // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
-        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), ...(configTable ? { configurationTable: configTable } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
-      }),
-    ];
+    // Every SELECT that pages, at any depth: the statement itself, the final SELECT of a `WITH … SELECT`, a CTE's body, or
+    // a subquery that picks one page of keys (`WHERE uuid IN (SELECT uuid … LIMIT 10 OFFSET :offset)`).
+    return collectNodes(ctx.statement as Node, (n) => (n.type === 'select' && n.limit?.offset ? n : undefined)).flatMap((s) => checkPage(ctx, s));
   },
 };
+
+/** The finding for one SELECT that has an OFFSET, if it pages. */
+function checkPage(ctx: StatementContext, s: Node): Finding[] {
+  const offset: Node = s.limit.offset;
+  const literal = intValue(offset);
+  if (literal !== undefined && literal < LARGE_OFFSET) return [];
+  const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
+  const known = tables.length > 0 && tables.every((t: TableFacts | undefined) => t?.rows !== undefined);
+  const largest: TableFacts | undefined = known ? (tables as TableFacts[]).reduce((a, b) => (b.rows! > a.rows! ? b : a)) : undefined;
+  const maxRows = largest?.rows;
+  if (maxRows !== undefined && maxRows < SMALL_TABLE_ROWS) return [];
+  const rewritten = keysetRewrite(ctx, s);
+  const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
+  // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
+  const keys = maxRows === undefined ? namedByKeys(ctx, s.where) : undefined;
+  // `GROUP BY page ORDER BY count(*) DESC LIMIT n OFFSET m`: a ranking by an aggregate. Every page computes every group
+  // before it can sort them, and no index gives that order, so keyset paging would not avoid the work: the skipped
+  // groups are not what it costs.
+  const ranking = !keys ? aggregateSortKey(ctx, s) : undefined;
+  // `LIMIT 1 OFFSET n`: the one row at position n (where a batch of n rows ends, a pick), read once per batch — not a
+  // page of rows the caller walks through.
+  const oneRow = !keys && !ranking && intValue(s.limit?.limit) === 1;
+  // Without the table's size, a driving table whose name says configuration rows (`FROM custom_field_definitions`).
+  const driving: Node | undefined = (s.from ?? []).find((f: Node) => f.type === 'table');
+  const configKind = maxRows === undefined && !keys && !ranking && !oneRow ? configurationKind(driving?.name?.name) : undefined;
+  const configTable = configKind ? String(driving!.name.name) : undefined;
+  const help = rewritten.sql
+    ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
+    : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
+  return [
+    ctx.report({
+      at: offset,
+      ...(keys || ranking || oneRow || configTable ? { severity: 'info' as const } : {}),
+      message: configTable
+        ? `${what} pages ${configTable}: ${configurationNote(configKind!)}`
+        : oneRow
+        ? `LIMIT 1 ${what} reads the one row at a position (where a batch of that many rows ends): it reads and discards the rows before it each time, fine once per batch; a problem only if it pages through a list one row at a time.`
+        : keys
+        ? `${what} pages only the rows named by ${keys} here: a problem only if that list is long (deep pages read and discard every skipped row).`
+        : ranking
+        ? `${what} pages a ranking by an aggregate (${ranking}): every page computes every group first and no index gives that order, so keyset pagination would not save the work; the cost is the aggregation, not the skipped groups.`
+        : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
+      help,
+      // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
+      evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), ...(configTable ? { configurationTable: configTable } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+    }),
+  ];
+}
 
 /**
  * `bbid IN $1`, `id = ANY($1)`, `id IN ($1, $2)`: a condition ANDed into the WHERE that keeps only the rows whose keys the

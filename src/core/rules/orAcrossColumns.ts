@@ -5,6 +5,7 @@
  */
 import { collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, equalitiesBeside, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
 import type { Rule } from './types';
+import { declaredLeadingColumn, declaredNotNull, type DeclaredIndexes } from '../sql/declaredIndexes';
 import type { Finding } from '../findings';
 
 function disjuncts(n: Node, out: Node[] = []): Node[] {
@@ -30,8 +31,19 @@ function filteredColumn(n: Node): Node | undefined {
  * `domain = $1 AND path = $2` — next to it in the same AND); no scan of the whole table, and the
  * index that query needs is on the looked-up columns, not one per OR column.
  */
-function pinnedByKey(where: Node | undefined, or: Node): boolean {
-  return equalitiesBeside(conjunctsOf(where), or).some((e) => /^(id|uuid|\w+_id|\w+Id)$/.test(String(e.column.name)) || e.value.type === 'parameter');
+function pinnedByKey(where: Node | undefined, or: Node, lookup: (column: Node) => boolean): boolean {
+  return equalitiesBeside(conjunctsOf(where), or).some((e) => /^(id|uuid|\w+_id|\w+Id)$/.test(String(e.column.name)) || (e.value.type === 'parameter' && lookup(e.column)));
+}
+
+/**
+ * Without a database, the schema files say a column of a table they create leads no index (no CREATE INDEX, key or
+ * unique constraint starts with it): an equality on it is no lookup (`io_type = $2` picks a category), and an OR over
+ * it reads the table. False when the table or column is not declared (no evidence either way).
+ */
+function declaredUnled(declared: DeclaredIndexes | undefined, r: ResolvedColumn | undefined): boolean {
+  const table = r?.tableRef?.name;
+  if (!declared || !table || !r?.name || declaredNotNull(declared, table, String(r.name)) === undefined) return false;
+  return !declaredLeadingColumn(declared, table, String(r.name));
 }
 
 /** The JOIN … ON conditions of the statement (any depth): an OR there sits beside the join's other conditions. */
@@ -51,6 +63,32 @@ function derived(r: ResolvedColumn, scope: Scope, ctes: Map<string, Node>): bool
   return scope.tables.length === 0 || scope.tables.every((t) => !t.schema && ctes.has(t.name.toLowerCase()));
 }
 
+/**
+ * The names (alias or table name, lower-case) of the rows an outer join may leave NULL: the right side of a LEFT JOIN,
+ * the left of a RIGHT JOIN, both of a FULL JOIN.
+ */
+function outerJoinedNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const select of collectNodes(root, (n) => (n.type === 'select' && Array.isArray(n.from) ? n : undefined))) {
+    const from = select.from as Node[];
+    from.forEach((f, i) => {
+      const kind = String(f.join?.type ?? (typeof f.join === 'string' ? f.join : '')).toUpperCase();
+      const names = (x: Node) => [x?.name?.alias, x?.name?.name, typeof x?.alias === 'string' ? x.alias : x?.alias?.name].filter((v): v is string => typeof v === 'string');
+      if (/LEFT|FULL/.test(kind)) for (const n of names(f)) out.add(n.toLowerCase());
+      if (/RIGHT|FULL/.test(kind)) for (const x of from.slice(0, i)) for (const n of names(x)) out.add(n.toLowerCase());
+    });
+  }
+  return out;
+}
+
+/**
+ * `(r.state IN (…) OR r.uuid IS NULL)` over an outer-joined `r`: the IS NULL keeps the rows the join found no match for.
+ * The OR filters joined rows after the join — no index on r's columns could take it, and splitting it would not either.
+ */
+function keepsUnmatchedRows(parts: Node[], resolved: ResolvedColumn[], outer: Set<string>): boolean {
+  return parts.some((p, i) => p?.type === 'unary' && /^IS NULL$/i.test(String(p.op)) && outer.has(String(resolved[i]?.tableRef?.alias ?? '').toLowerCase()));
+}
+
 export const orAcrossColumns: Rule = {
   id: 'or-across-columns',
   defaultSeverity: 'info',
@@ -59,23 +97,35 @@ export const orAcrossColumns: Rule = {
     if (ctx.evidence?.plan?.nodeTypes.includes('BitmapOr')) return []; // the planner already combines indexes
     const out: Finding[] = [];
     const ctes = ctesOf(ctx.statement as Node);
+    const outer = outerJoinedNames(ctx.statement as Node);
     walk(ctx.statement as Node, (n, info) => {
       if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
       if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
       // The OR may sit in a subquery's WHERE (`EXISTS (SELECT 1 … WHERE user_id = $1 AND (a OR b))`).
       // … or in a JOIN's ON beside the join's own lookup (`ON … AND cs.to_user_id = $1 AND (cs.t > $2 OR c.t > $2)`).
       const conditions = [...wheresOf(ctx.statement as Node), ...onConditionsOf(ctx.statement as Node)];
-      if (conditions.some((w) => pinnedByKey(w, n))) return false;
+      // An equality beside the OR on a column the schema files index nowhere as a leading key is no lookup — when the OR
+      // itself is one (an index leads with one of its columns): then the OR is what the query finds its rows by.
+      // (A LIKE is left out: `name LIKE concat('%', $1, '%')` is served by no btree index that leads with name.)
+      const orLeads = !!ctx.declared && disjuncts(n).some((p) => {
+        const c = p?.type === 'binary' && /LIKE/i.test(String(p.op)) ? undefined : filteredColumn(p);
+        const r = c ? resolveColumn(c, info.scope, ctx.evidence) : undefined;
+        return !!r?.tableRef?.name && declaredLeadingColumn(ctx.declared, r.tableRef.name, String(r.name));
+      });
+      const lookup = (c: Node) => !orLeads || !declaredUnled(ctx.declared, resolveColumn(c, info.scope, ctx.evidence));
+      if (conditions.some((w) => pinnedByKey(w, n, lookup))) return false;
       const parts = disjuncts(n);
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict
       const resolved = cols.map((c) => resolveColumn(c!, info.scope, ctx.evidence)) as ResolvedColumn[];
       // Columns a CTE or a subquery computes (scores, counts) have no index: there is nothing to advise.
       if (resolved.some((r) => derived(r, info.scope, ctes))) return false;
+      if (keepsUnmatchedRows(parts, resolved, outer)) return false;
       const keys = new Set(resolved.map((r) => `${r.tableRef?.alias ?? ''}.${r.name}`));
       if (keys.size < 2) return false; // same column: that is an IN list
       const tables = new Set(resolved.map((r) => r.tableRef?.alias).filter(Boolean));
-      const unindexed = resolved.filter((r) => r.column && !r.indexed).map((r) => r.name);
+      // Unindexed by the catalog, or (without one) by the schema files: no index they create leads with the column.
+      const unindexed = resolved.filter((r) => (r.column && !r.indexed) || (!r.column && declaredUnled(ctx.declared, r))).map((r) => r.name);
       const allIndexed = resolved.every((r) => r.column && r.indexed);
       const names = [...new Set(resolved.map((r) => ctx.textOf(cols[resolved.indexOf(r)]!)))];
       const acrossTables = tables.size > 1;

@@ -190,8 +190,33 @@ function limitClauseHelper(text: string, at: number, before: string): boolean {
   return !!last && last[1] === 'limit' && /offset/i.test(last[2]);
 }
 
+/**
+ * A pagination helper that rewrites the SQL it is given and returns it — Harbor's `sql, params = orm.PaginationOnRawSQL(query,
+ * sql, params)`, which appends `limit ? offset ?` — called from another file: each call asks for a page, and its result is
+ * the statement the code runs. Recognised by a callee whose name says pagination, an argument that holds SQL (assigned a
+ * `SELECT`/`WITH` string before the call) or a first result the code runs right after (`.Raw(query, …)`, `.Query(query`);
+ * a helper defined in the same file is judged where its own OFFSET is written.
+ */
+function sqlPageHelperCalls(text: string): Hit[] {
+  if (!/paginat/i.test(text)) return [];
+  const out: Hit[] = [];
+  const call = /\b([A-Za-z_]\w*)\s*(?:,\s*[A-Za-z_]\w*\s*)*(?::=|=)\s*((?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*[Pp]aginat\w*|[Pp]aginat\w*))\(([^()]{1,200})\)/g;
+  for (let m = call.exec(text); m; m = call.exec(text)) {
+    const [, result, callee, name, args] = m;
+    if (new RegExp(`\\bfunc\\s+(?:\\([^()]*\\)\\s*)?${name}\\s*\\(|\\b(?:def|function)\\s+${name}\\s*\\(`).test(text)) continue;
+    const before = text.slice(Math.max(0, m.index - 1500), m.index);
+    const holdsSql = args.split(',').map((a) => a.trim()).filter((a) => /^[A-Za-z_]\w*$/.test(a))
+      .some((a) => new RegExp(`\\b${a}\\s*(?::=|=|\\+=)\\s*(?:fmt\\.Sprintf\\(\\s*)?[\`"']\\s*(?:select|with)\\b`, 'i').test(before));
+    const runs = new RegExp(`\\.(?:Raw|Query\\w*|Exec\\w*|Select|Get)\\(\\s*(?:ctx\\s*,\\s*)?${result}\\b`).test(text.slice(m.index + m[0].length, m.index + m[0].length + 400));
+    if (!holdsSql && !runs) continue;
+    const at = m.index + m[0].indexOf(callee);
+    out.push({ at, end: at + callee.length, what: `${callee}(…): LIMIT/OFFSET appended to the SQL` });
+  }
+  return out;
+}
+
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
-  if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
+  if (!/offset|skip|paginat|\.page\(|\[/i.test(text)) return [];
   // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
   // A composed statement the rules read (`"SELECT %s FROM %s … LIMIT ? OFFSET ?" % (…)`) is judged by the SQL rule too:
   // reporting its OFFSET here as well said it twice on one line. (The rules' parser, not PostgreSQL's: `FROM t$1`, a
@@ -216,6 +241,7 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
       out.push({ at, end: m.index + m[0].length, what: p.what(m) });
     }
   }
+  for (const h of sqlPageHelperCalls(text)) if (!inLineComment(text, h.at) && !out.some((o) => Math.abs(o.at - h.at) < 40)) out.push(h);
   if (/\.[cm]?[jt]sx?$/.test(file)) {
     for (const h of [...optionVariableOffsets(text), ...findCallOptionOffsets(text)]) {
       if (LITERAL.test(h.value) || LITERAL_CHOICE.test(h.value) || inLineComment(text, h.at) || out.some((o) => Math.abs(o.at - h.at) < 40)) continue;

@@ -139,5 +139,21 @@ function mappedToModel(site: SqlSite, text: string): boolean {
     const inner = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|IPage)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).replace(/<.*$/s, '').split('.').pop()!;
     return /^[A-Z]/.test(inner) && !NOT_A_MODEL.test(inner);
   }
+  if (site.language === 'go') return goScannedIntoStruct(text, site);
   return false;
+}
+
+/**
+ * Go: the rows are scanned whole into structs — beego's `o.Raw(sql, …).QueryRows(&recs)`, sqlx's `db.Select(&recs, sql, …)`
+ * / `Get(&rec, …)`, GORM's `Raw(sql).Scan(&recs)` — whose destination the function declares as a struct, a pointer to one
+ * or a slice of them (`recs := make([]*VulnerabilityRecord, 0)`, `var repos []*model.RepoRecord`), not a slice of ids or a map.
+ */
+function goScannedIntoStruct(text: string, site: SqlSite): boolean {
+  const after = afterStatement(text, site.span.end);
+  const dest = /\.(?:QueryRows?|Select|Get|Scan|Find)\(\s*&([A-Za-z_]\w*)/.exec(after)?.[1];
+  if (!dest) return false;
+  const before = text.slice(Math.max(0, site.span.start - 1500), site.span.start) + after.slice(0, after.indexOf(dest));
+  const decl = new RegExp(`\\b(?:var\\s+${dest}\\s+|${dest}\\s*:?=\\s*(?:make\\(\\s*)?&?)(?:\\[\\]\\*?|\\*)?([\\w.]+)`).exec(before)?.[1];
+  const type = decl?.split('.').pop();
+  return !!type && /^[A-Z]/.test(type) && !NOT_A_MODEL.test(type);
 }

@@ -8,6 +8,7 @@ import type { Statement } from 'pgsql-ast-parser';
 import type { Finding, Fix, Severity, Span } from '../findings';
 import type { SqlSite } from '../extract/types';
 import type { TableFacts } from '../catalogFacts';
+import type { DeclaredIndexes } from '../sql/declaredIndexes';
 
 /** What every analysis that produces findings declares about its rule ids (SARIF, docs, README). */
 export interface RuleMeta {
@@ -77,6 +78,8 @@ export interface StatementContext {
   /** True when the site is application code (not a .sql file). */
   inAppCode: boolean;
   evidence?: PlanEvidence;
+  /** Without a database: the indexes and tables the project's schema files declare (sql/declaredIndexes.ts). */
+  declared?: DeclaredIndexes;
   /** The SQL text of a node. */
   textOf(node: { _location?: { start: number; end: number } }): string;
   /** File span of SQL offsets. */

@@ -56,8 +56,26 @@ export const updateDeleteWithoutWhere: Rule = {
         help: s.type === 'delete'
           ? 'Add a WHERE clause. To empty a table on purpose use TRUNCATE, or write WHERE true to make the intent explicit.'
           : 'Add a WHERE clause. If every row must change, write WHERE true to make the intent explicit, and update large tables in batches.',
-        evidence: { parameterised, ...(oneRow ? { oneRow } : {}), ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { parameterised, ...(name ? { table: name } : {}), ...(oneRow ? { oneRow } : {}), ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },
 };
+
+/**
+ * The file keeps `table` at one row: it empties the table (`TRUNCATE [TABLE] t`, or `DELETE FROM t` with nothing after
+ * the name) and inserts a single VALUES row into it (`INSERT INTO t (…) VALUES (…)` with one tuple) — the way an app
+ * replaces its one status or checkpoint record (Nominatim's `import_status`). An UPDATE without WHERE there updates
+ * that row. Read from the file's text, so the two statements may be in different strings.
+ */
+export function refilledWithOneRow(fileText: string, table: string): boolean {
+  const name = table.split('.').pop()!.replace(/"/g, '');
+  if (!/^\w+$/.test(name)) return false;
+  const qualified = `(?:"?\\w+"?\\.)?"?${name}"?`;
+  const emptied = new RegExp(`\\bTRUNCATE\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?${qualified}\\s*(?:;|["'\`)]|$)|\\bDELETE\\s+FROM\\s+${qualified}\\s*(?:;|["'\`)])`, 'im');
+  if (!emptied.test(fileText)) return false;
+  // One tuple: VALUES ( … ) not followed by another `, (`.
+  const insert = new RegExp(`\\bINSERT\\s+INTO\\s+${qualified}\\s*(?:\\([^()]*\\))?\\s*VALUES\\s*\\([^()]*(?:\\([^()]*\\)[^()]*)*\\)\\s*(?!,\\s*\\()`, 'i');
+  return insert.test(fileText);
+}
+

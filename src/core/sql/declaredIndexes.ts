@@ -8,6 +8,8 @@
 export type DeclaredIndexes = Map<string, Set<string>> & {
   /** The tables the schema files create (addDeclaredTables), by table name as rules see it. */
   tables?: DeclaredTables;
+  /** Plain views over one table (addDeclaredViews): a view's column that is a column of that table, by view name. */
+  views?: Map<string, { table: string; columns: Map<string, string> }>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
@@ -180,6 +182,49 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   });
 }
 
+const CREATE_VIEW = /\bcreate\s+(?:or\s+replace\s+)?view\s+([\w"$.]+)\s+as\s+select\s+/gi;
+
+/**
+ * Views over one table that the schema files create (`CREATE [OR REPLACE] VIEW jobs_view AS SELECT j.uuid, j.name, …
+ * FROM jobs j LEFT JOIN …`): each output column that is a plain column of the first table of its FROM (`j.uuid`,
+ * `j.name AS name`), added to `into.views`. A view has no index of its own; a lookup on such a column is a lookup
+ * on the table's column, and the table's indexes serve it. Materialised views (with indexes of their own) are not read.
+ */
+export function addDeclaredViews(text: string, into: DeclaredIndexes): void {
+  if (!/\bcreate\s+(?:or\s+replace\s+)?view\b/i.test(text)) return;
+  CREATE_VIEW.lastIndex = 0;
+  let n = 0;
+  for (let m = CREATE_VIEW.exec(text); m && n++ < MAX_PER_TEXT; m = CREATE_VIEW.exec(text)) {
+    const start = m.index + m[0].length;
+    // The select list ends at the FROM at depth 0.
+    let depth = 0;
+    let end = -1;
+    for (let k = start; k < Math.min(text.length, start + 20_000); k++) {
+      const c = text[k];
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === ';') break;
+      else if (depth === 0 && /^\s+from\s/i.test(text.slice(k, k + 6))) {
+        end = k;
+        break;
+      }
+    }
+    if (end < 0) continue;
+    const from = /^\s+from\s+([\w"$.]+)(?:\s+(?:as\s+)?(?!(?:left|right|inner|full|cross|join|where|group|order|union|limit|natural)\b)([\w"$]+))?\s*(;|$|\b(?:left|right|inner|full|cross|join|where|group|order|union|limit)\b)/i.exec(text.slice(end, end + 300));
+    if (!from || /^(?:group|union)/i.test(from[3] ?? '')) continue;
+    const table = declaredTableKey(from[1]);
+    const alias = (from[2] ?? from[1].split('.').pop()!).replace(/"/g, '').toLowerCase();
+    const joined = /^(?:left|right|inner|full|cross|join)/i.test(from[3] ?? '');
+    const columns = new Map<string, string>();
+    for (const item of items(text.slice(start, end))) {
+      const c = /^\s*(?:"?([\w$]+)"?\.)?"?([A-Za-z_][\w$]*)"?(?:\s+(?:as\s+)?"?([A-Za-z_][\w$]*)"?)?\s*$/i.exec(item);
+      if (!c || (c[1] ? c[1].toLowerCase() !== alias : joined)) continue;
+      columns.set((c[3] ?? c[2]).toLowerCase(), c[2].toLowerCase());
+    }
+    if (columns.size) (into.views ??= new Map()).set(declaredTableKey(m[1]), { table, columns });
+  }
+}
+
 /** Each column or constraint item of each `CREATE TABLE name (…)` in a text (comments removed), with the table's name. */
 function createTableItems(text: string, visit: (table: string, item: string) => void): void {
   CREATE_TABLE.lastIndex = 0;
@@ -218,7 +263,17 @@ export function declaredUniqueColumn(declared: DeclaredIndexes | undefined, tabl
  * `column` of `table`: an equality on it is looked up through that index?
  */
 export function declaredLeadingColumn(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
-  return !!table && !!declared?.get(declaredTableKey(table))?.has(column.toLowerCase());
+  if (!table) return false;
+  const base = viewColumn(declared, table, column);
+  if (base) return declaredLeadingColumn(declared, base.table, base.column);
+  return !!declared?.get(declaredTableKey(table))?.has(column.toLowerCase());
+}
+
+/** The table column a plain view's column is (`jobs_view.uuid` → `jobs.uuid`), when the schema files create the view. */
+function viewColumn(declared: DeclaredIndexes | undefined, view: string, column: string): { table: string; column: string } | undefined {
+  const v = declared?.views?.get(declaredTableKey(view));
+  const c = v?.columns.get(column.toLowerCase().replace(/"/g, ''));
+  return v && c && !declared?.has(declaredTableKey(view)) ? { table: v.table, column: c } : undefined;
 }
 
 /** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */
@@ -229,6 +284,9 @@ export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined,
   // wraps its column in a cast is not served by the column's plain index (or the key a PRIMARY KEY leads with).
   // An index on a cast of the column (`CREATE INDEX … ((id::text))`) does serve it.
   const wanted = opts.wrapped && /^[a-z_][\w$]*$/.test(x) ? `::${x}` : x;
+  // A plain column of a view over one table: the table's index on that column (a view has none of its own).
+  const base = table && !opts.wrapped && /^[a-z_][\w$]*$/.test(x) ? viewColumn(declared, table, x) : undefined;
+  if (base) return isDeclaredIndexExpression(declared, base.table, base.column);
   if (table) return declared.get(declaredTableKey(table))?.has(wanted) ?? false;
   for (const set of declared.values()) if (set.has(wanted)) return true;
   return false;

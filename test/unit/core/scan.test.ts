@@ -86,6 +86,28 @@ describe('core/scan over application code', () => {
     assert.equal(result.lines, 10, '9 lines + 1 line');
   });
 
+  it('an UPDATE without WHERE of a table the same file empties and refills with one row is a note (rules-m: Nominatim\'s import_status)', async () => {
+    const status = [
+      'def set_status(conn, date, seq, indexed):',
+      '    with conn.cursor() as cur:',
+      '        if date is None:',
+      '            cur.execute("UPDATE import_status set sequence_id = %s, indexed = %s", (seq, indexed))',
+      '        else:',
+      '            cur.execute("TRUNCATE TABLE import_status")',
+      '            cur.execute("""INSERT INTO import_status (lastimportdate, sequence_id, indexed)',
+      '                           VALUES (%s, %s, %s)""", (date, seq, indexed))',
+      '',
+    ].join('\n');
+    const one = (await scanFiles([{ path: 'db/status.py', text: status }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where');
+    assert.equal(one?.severity, 'info');
+    assert.match(one?.message ?? '', /empties import_status and inserts one row/);
+    // A table refilled with many rows (or never emptied) keeps the warning.
+    const many = status.replace('VALUES (%s, %s, %s)', 'VALUES (%s, %s, %s), (%s, %s, %s)');
+    assert.equal((await scanFiles([{ path: 'db/status.py', text: many }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where')?.severity, 'warning');
+    const kept = status.replace('TRUNCATE TABLE import_status', 'VACUUM import_status');
+    assert.equal((await scanFiles([{ path: 'db/status.py', text: kept }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where')?.severity, 'warning');
+  });
+
   it('stops when cancelled', async () => {
     let n = 0;
     const files = Array.from({ length: 10 }, (_, i) => ({ path: `f${i}.sql`, text: 'SELECT 1;' }));

@@ -47,4 +47,12 @@ $3`;
     ok(rule, 'SELECT * FROM tags ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ tags: { rows: 40, cols: { id: 'int4 idx' } } }) });
     assert.match(error(rule, 'SELECT * FROM events ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ events: { rows: 2.5e6, cols: { id: 'int8 idx' } } }) }).message, /about 2.5M rows/);
   });
+  it('pages inside a WITH statement or a subquery are pages too (rules-m: Marquez\'s JDBI queries open with CTEs)', () => {
+    const withPage = error(rule, 'WITH t AS (SELECT job_uuid, count(*) AS n FROM runs GROUP BY job_uuid) SELECT j.name, t.n FROM jobs j LEFT JOIN t ON t.job_uuid = j.uuid WHERE j.namespace_name = $1 ORDER BY j.updated_at DESC LIMIT $2 OFFSET $3');
+    assert.equal(flagged(withPage), '$3');
+    assert.match(withPage.evidence?.rewrittenSql as string, /^WITH t AS .* WHERE \(j\.namespace_name = \$1\) AND j\.updated_at < \$3 ORDER BY j\.updated_at DESC LIMIT \$2$/s);
+    const inner = error(rule, 'SELECT d.* FROM datasets d WHERE d.uuid IN (SELECT uuid FROM datasets WHERE namespace_name = $1 ORDER BY name LIMIT 10 OFFSET $2) ORDER BY d.name');
+    assert.equal(flagged(inner), '$2');
+    ok(rule, 'WITH t AS (SELECT id FROM jobs ORDER BY id LIMIT 10 OFFSET 20) SELECT * FROM t');
+  });
 });

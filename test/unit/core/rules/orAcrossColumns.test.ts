@@ -74,4 +74,11 @@ describe('rule or-across-columns: an OR across the tables of a join (issue 20, p
     assert.doesNotMatch(f.help ?? '', /Index every column/);
     assert.match(f.help ?? '', /UNION/);
   });
+  it('an IS NULL on an outer-joined table keeps its unmatched rows: a filter after the join, not a lookup (rules-m: Marquez jobs with their last run)', () => {
+    ok(rule, 'SELECT j.* FROM jobs j LEFT JOIN runs r ON r.uuid = j.current_run_uuid WHERE (r.current_run_state IN ($1, $2) OR r.uuid IS NULL) ORDER BY j.updated_at DESC LIMIT 10');
+    ok(rule, 'SELECT j.* FROM runs r RIGHT JOIN jobs j ON r.uuid = j.current_run_uuid WHERE r.state = $1 OR r.uuid IS NULL');
+    // The same OR over an inner join, or an IS NULL on the table the query reads, is still one.
+    error(rule, 'SELECT j.* FROM jobs j JOIN runs r ON r.uuid = j.current_run_uuid WHERE r.current_run_state = $1 OR r.ended_at IS NULL');
+    error(rule, 'SELECT id FROM users WHERE email = $1 OR phone IS NULL');
+  });
 });

@@ -147,4 +147,25 @@ describe('select-star judged by evidence (n14d)', () => {
     ].join('\n');
     assert.deepEqual(await lines('src/main/java/org/acme/dao/mapper/EventMapper.java', java), [7]);
   });
+  it('Go rows scanned whole into structs (beego QueryRows, sqlx Select) are a model; ids or maps are not (rules-m: Harbor)', async () => {
+    const go = [
+      'package dao',
+      '',
+      'func (d *dao) ByKind(ctx context.Context, kind string) ([]*Event, error) {',
+      '\trecs := make([]*Event, 0)',
+      '\tquery := `select * from events where kind = ?`',
+      '\t_, err := o.Raw(query, kind).QueryRows(&recs)',
+      '\treturn recs, err',
+      '}',
+      '',
+      'func (d *dao) Kinds(ctx context.Context) ([]string, error) {',
+      '\tvar kinds []string',
+      '\terr := db.Select(&kinds, `select * from events where kind <> \'x\'`)',
+      '\tfor _, k := range kinds { fmt.Println(k) }',
+      '\treturn kinds, err',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines('pkg/event/dao/dao.go', go), [12]);
+  });
 });
