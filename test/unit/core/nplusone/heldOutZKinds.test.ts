@@ -344,5 +344,67 @@ describe('N+1 kinds of held-out-z', () => {
     };
     assert.deepEqual(await lines([goModC, keys, command, handler]), ['internal/pkg/keys/encrypt.go:11 info', 'internal/pkg/keys/encrypt.go:20 warning']);
   });
+
+  it('Go: a name bound to what a typed value\'s method returns (`projectRepo := h.projectRepo()`, declared `datastore.ProjectRepository`) has that type: its implementation decides', async () => {
+    const goModR: ScanFile = { path: 'go.mod', text: ['module example.com/hooks', '', 'go 1.22', '', 'require github.com/jmoiron/sqlx v1.4.0', ''] };
+    const iface: ScanFile = {
+      path: 'datastore/repository.go',
+      text: ['package datastore', '', 'import "context"', '', 'type Project struct{ UID string }', '', 'type ProjectRepository interface {', '\tUpdateProject(ctx context.Context, p *Project) error', '}', ''],
+    };
+    const impl: ScanFile = {
+      path: 'internal/projects/impl.go',
+      text: [
+        'package projects',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"github.com/jmoiron/sqlx"',
+        '',
+        '\t"example.com/hooks/datastore"',
+        ')',
+        '',
+        'type Service struct{ db *sqlx.DB }',
+        '',
+        'func New(db *sqlx.DB) *Service { return &Service{db: db} }',
+        '',
+        'func (s *Service) UpdateProject(ctx context.Context, p *datastore.Project) error {',
+        '\t_, err := s.db.ExecContext(ctx, "UPDATE projects SET config = $1 WHERE id = $2", "{}", p.UID)',
+        '\treturn err',
+        '}',
+        '',
+      ],
+    };
+    const handler: ScanFile = {
+      path: 'api/handlers/organisation.go',
+      text: [
+        'package handlers',
+        '',
+        'import (',
+        '\t"net/http"',
+        '',
+        '\t"github.com/jmoiron/sqlx"',
+        '',
+        '\t"example.com/hooks/datastore"',
+        '\t"example.com/hooks/internal/projects"',
+        ')',
+        '',
+        'type Handler struct{ DB *sqlx.DB }',
+        '',
+        'func (h *Handler) projectRepo() datastore.ProjectRepository {',
+        '\treturn projects.New(h.DB)',
+        '}',
+        '',
+        'func (h *Handler) UpdateBreakers(w http.ResponseWriter, r *http.Request, list []*datastore.Project) {',
+        '\tprojectRepo := h.projectRepo()',
+        '\tfor _, project := range list {',
+        '\t\t_ = projectRepo.UpdateProject(r.Context(), project)',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([goModR, iface, impl, handler]), ['api/handlers/organisation.go:21 warning']);
+  });
 });
 
