@@ -114,6 +114,8 @@ interface Def {
   clearsCache?: boolean;
   /** Calls on a receiver declared as the app's storage type, as [name, type] (see FileCallFacts). */
   typedCallees?: [string, string][];
+  /** TS/JS: names of typedCallees the function also calls on an untyped receiver (see typedOnly). */
+  untypedCallees?: string[];
   /** Python: calls on a project module imported by name, as [name, module] (see FileCallFacts). */
   moduleCallees?: [string, string][];
   /** Python: callees called only on a module (see FileCallFacts). */
@@ -167,7 +169,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -242,8 +244,8 @@ export class CrossFileCalls {
           // Python: a bare `record_event(…)` in a method `record_event` that the module does not import is the module's own
           // function of that name (a method and a module function sharing it), not another module's.
           const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
-          const delegates = d.callees.includes(name) && !ownName && all.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
+          const delegates = d.callees.includes(name) && !ownName && !this.typedOnly(d, family, name) && all.some((o) => o !== d && o.queries);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && !this.typedOnly(d, family, c) && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
             reaches.add(d);
             changed = true;
           }
@@ -293,6 +295,19 @@ export class CrossFileCalls {
    * (its file, its implementations) decide, at any depth of the chain, however many other classes define the name.
    * Java: only those taking as many parameters as the call passes.
    */
+  /**
+   * TS/JS: every call of `def` named `name` is on a receiver it declares with one of the app's types, and that type has
+   * definitions of the name (its class, or the classes implementing it): they alone decide (typedReaches), not the
+   * app's other methods of that name (`this.storageDriver.delete(…)` is not `GroupRepo.delete`).
+   */
+  private typedOnly(def: Def, family: string, name: string): boolean {
+    if (family !== 'javascript' || !def.typedCallees?.length || def.untypedCallees?.includes(name)) return false;
+    const types = def.typedCallees.filter(([c]) => c === name).map(([, t]) => t);
+    if (!types.length) return false;
+    const all = (this.defs.get(`${family}:${name}`) ?? []).filter((o) => o !== def);
+    return types.every((t) => this.typedDefinitions(t, all, false).length > 0);
+  }
+
   private typedReaches(def: Def, family: string, name: string, type: string, reaches: Set<Def>): boolean {
     const argc = def.calleeArgc && Object.hasOwn(def.calleeArgc, name) ? def.calleeArgc[name] : undefined;
     const all = (this.defs.get(`${family}:${name}`) ?? []).filter((o) => o !== def && (!argc?.length || o.arity === undefined || argc.includes(o.arity)));

@@ -116,7 +116,7 @@ export interface FileCallFacts {
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -466,17 +466,41 @@ class Detector {
 
   private onLibraryObject(n: Node): boolean {
     const r = this.libraryReceiver(n);
+    const made = r ? undefined : this.returnedTypeOfReceiver(n);
+    if (made) return this.libraryType(made);
     if (!r || this.ctx.clients.has(r.recv)) return false;
     const { root, recv } = r;
-    const library = (origin: string) => {
-      const spec = this.ctx.packageImports?.get(origin);
-      if (spec === undefined) return BUILT_IN_CLASSES.test(origin);
-      const bare = spec.replace(/^node:/, '');
-      if (NODE_BUILT_INS.test(bare)) return true;
-      const top = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-      // A path into the app (`tsconfig` baseUrl: `src/infra-config/…`, `lib/notes`) is the app's own code.
-      return !DATA_LAYER_PACKAGE.test(spec) && !APP_FOLDER.test(top) && !(this.file ?? '').split('/').slice(0, -1).includes(top);
-    };
+    return this.libraryOrigin(root, recv);
+  }
+
+  /**
+   * TS/JS: `this.blockBlob(path).delete()` — a method called on what another method of the file returns, when that method
+   * declares its return type (`private blockBlob(p: string): BlockBlobClient`): the type's name (held-out-z docmost: the
+   * Azure driver's `delete` was taken for a call of the app's `delete` methods).
+   */
+  private returnedTypeOfReceiver(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    if (obj?.type !== 'call_expression') return undefined;
+    const inner = field(obj, 'function');
+    const name = inner?.type === 'identifier' ? inner.text : inner?.type === 'member_expression' && field(inner, 'object')?.type === 'this' ? field(inner, 'property')?.text : undefined;
+    if (!name) return undefined;
+    return new RegExp(`\\b${escapeRe(name)}\\s*\\([^()]*\\)\\s*:\\s*(?:Promise\\s*<\\s*)?([A-Z][\\w$]*)`).exec(this.text)?.[1];
+  }
+
+  /** TS/JS: a type name the file imports from a library package (or a built-in class), not from the app. */
+  private libraryType(type: string): boolean {
+    const spec = this.ctx.packageImports?.get(type);
+    if (spec === undefined) return BUILT_IN_CLASSES.test(type);
+    const bare = spec.replace(/^node:/, '');
+    if (NODE_BUILT_INS.test(bare) || CLOUD_SDK.test(spec)) return true;
+    const top = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+    return !DATA_LAYER_PACKAGE.test(spec) && !APP_FOLDER.test(top) && !(this.file ?? '').split('/').slice(0, -1).includes(top);
+  }
+
+  private libraryOrigin(root: Node, recv: string): boolean {
+    // A path into the app (`tsconfig` baseUrl: `src/infra-config/…`, `lib/notes`) is the app's own code (libraryType).
+    const library = (origin: string) => this.libraryType(origin);
     // `crypto.randomBytes(…)`, `Buffer.concat(…)`: the package or the global class itself.
     if (root.type === 'identifier' && (this.ctx.packageImports?.has(recv) || BUILT_IN_CLASSES.test(recv))) return library(recv);
     const type = this.ctx.types.get(recv);
@@ -508,6 +532,7 @@ class Detector {
     const argcIn = new Map<Node, Map<string, number[]>>();
     const objectIn = new Map<Node, Map<string, boolean>>();
     const typedIn = new Map<Node, Map<string, string>>();
+    const untypedIn = new Map<Node, Set<string>>();
     const moduleIn = new Map<Node, Map<string, string>>();
     const onModuleIn = new Map<Node, Map<string, boolean>>();
     for (const n of this.calls) {
@@ -538,6 +563,7 @@ class Detector {
           argcIn.set(best, seen);
         }
         if (storageType) typedIn.set(best, (typedIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${storageType}`, storageType));
+        else if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') untypedIn.set(best, (untypedIn.get(best) ?? new Set<string>()).add(name));
         if (this.lang === 'python') {
           const mod = this.pythonReceiver(n)?.receiverModule;
           if (mod) moduleIn.set(best, (moduleIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${mod}`, mod));
@@ -562,7 +588,7 @@ class Detector {
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
       const cls = this.classOf(def);
       const remote = this.remoteCallIn(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -1139,7 +1165,27 @@ class Detector {
       return t && STORAGE_TYPE.test(t) ? t : undefined;
     }
     // Python's declared types are read for storage-like classes only (context.ts).
-    return this.lang === 'python' && this.onOtherPythonObject(n) ? this.pyReceiverType(n) : undefined;
+    if (this.lang === 'python') return this.onOtherPythonObject(n) ? this.pyReceiverType(n) : undefined;
+    return this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript' ? this.tsAppReceiverType(n) : undefined;
+  }
+
+  /**
+   * TS/JS: `this.storageDriver.delete(…)` or `driver.delete(…)` on a name the class or function declares with one of the
+   * app's types (`private storageDriver: StorageDriver`, a constructor parameter property): that type — its class, or
+   * the classes that implement it — decides what the call is (crossFile.ts typedDefinitions), not every method of the
+   * name the app defines (held-out-z docmost: `StorageService.delete` calling the storage driver's `delete` was taken
+   * for a query because `GroupRepo.delete` queries). A library's type is the library's (onLibraryObject).
+   */
+  private tsAppReceiverType(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    const recv = obj?.type === 'identifier' ? obj.text : obj?.type === 'member_expression' && field(obj, 'object')?.type === 'this' ? field(obj, 'property')?.text : undefined;
+    const t = recv ? this.ctx.types.get(recv) : undefined;
+    if (!t || !/^[A-Z]/.test(t) || BUILT_IN_CLASSES.test(t) || TS_UTILITY_TYPES.test(t)) return undefined;
+    const spec = this.ctx.packageImports?.get(t);
+    if (spec === undefined || /^[./]/.test(spec)) return t;
+    const top = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+    return NODE_BUILT_INS.test(spec.replace(/^node:/, '')) || !(DATA_LAYER_PACKAGE.test(spec) || APP_FOLDER.test(top)) ? undefined : t;
   }
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
@@ -1854,6 +1900,13 @@ class Detector {
     if (this.lang === 'ruby') {
       if (/^(?:Rails\.(?:configuration|application\.config)|Settings)\.[\w.]+$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
       if (/^(?:[A-Z]\w*::)+[A-Z][A-Z0-9_]{2,}$/.test(t) || (/^[A-Z][A-Z0-9_]{3,}$/.test(t) && /_/.test(t) && !this.binding(t, li.node.startIndex))) return `\`${t}\`, a constant`;
+    }
+    if (this.lang === 'java') {
+      // A getter of the app's settings object (`portalSettings.getActiveEnvs()`, `portalConfig.portalSupportedEnvs()`,
+      // `bizProperties.getRegions()`), written in the loop or bound to its name just before (`List<Env> envs =
+      // portalSettings.getActiveEnvs(); for (Env env : envs)`): the deployment's list (held-out-z Apollo: per environment).
+      const value = /^[a-z]\w*$/.test(t) ? this.binding(t, li.node.startIndex)?.value.text.trim() : t;
+      if (value && /^(?:this\.)?[a-z]\w*(?:Settings|Config|Configuration|Properties)\.\w+\(\s*\)$/.test(value)) return `\`${value}\`, a value of the app's configuration`;
     }
     if (this.lang === 'go') {
       const m = /^([a-z]\w*)\.[A-Z]\w*(?:\.[A-Z]\w*)*$/.exec(t);
@@ -3123,6 +3176,12 @@ function pythonStub(n: Node): boolean {
  * The supertypes a class header names (`class A extends Base<{…}>({…}) implements IFoo, ns.IBar<T>` → IFoo, IBar; a
  * plain `extends Base` → Base), by their last name; a superclass made by a call (a mixin factory) is not named.
  */
+/** TS/JS: the names a function calls both on a typed receiver and otherwise (crossFile.ts typedOnly: those stay judged by name). */
+function untypedOf(typed: Map<string, string>, untyped: Set<string> | undefined): { untypedCallees?: string[] } {
+  const both = [...new Set([...typed.keys()].map((k) => k.slice(0, k.indexOf('\u0000'))))].filter((c) => untyped?.has(c));
+  return both.length ? { untypedCallees: both } : {};
+}
+
 function supertypesOf(header: string): string[] {
   let flat = header;
   // Type arguments and object literals (`<{ dto: X }>`, `({ InventoryItem })`) out, innermost first.
@@ -3192,6 +3251,10 @@ function inProcessHandles(text: string): Set<string> {
 /** Node's built-in modules (`crypto`, `node:url`): no database client among them. */
 const NODE_BUILT_INS = /^(assert|async_hooks|buffer|child_process|cluster|crypto|dgram|dns|events|fs|fs\/promises|http|http2|https|net|os|path|perf_hooks|process|querystring|readline|stream|string_decoder|timers|tls|url|util|v8|vm|worker_threads|zlib)$/;
 /** Global classes whose objects hold data in memory (`new URL(…)`, `new Map()`): their `get`/`delete` are no queries. */
+/** TypeScript's own generic types: a name declared `Partial<User>` or `Record<…>` has no class of the app behind it. */
+const TS_UTILITY_TYPES = /^(Partial|Required|Readonly|Record|Pick|Omit|Exclude|Extract|NonNullable|ReturnType|Awaited|Promise|Array|ReadonlyArray|Function|Object|String|Number|Boolean|Error|Iterable|AsyncIterable|Generator)$/;
+/** A cloud provider's SDK (`@azure/storage-blob`, `@aws-sdk/client-s3`): a library, though its name says storage. */
+const CLOUD_SDK = /^(?:@azure|@aws-sdk|@google-cloud|@smithy)\/|^(?:aws-sdk|minio)$/;
 const BUILT_IN_CLASSES = /^(URL|URLSearchParams|Map|Set|WeakMap|WeakSet|Date|RegExp|Buffer|TextEncoder|TextDecoder|Headers|FormData|AbortController|Intl)$/;
 /** The first folder of an import path that names the app's own code (a `tsconfig` baseUrl import), not a package. */
 const APP_FOLDER = /^(src|app|apps|lib|libs|server|pages|components|modules|utils|services|features|common|shared|packages)$/;

