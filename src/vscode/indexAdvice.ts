@@ -319,6 +319,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
               : dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
+            // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
+            underProblem: diag.range.contains(pos),
           }),
         )
         .join('\n\n---\n\n'),

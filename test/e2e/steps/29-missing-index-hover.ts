@@ -20,12 +20,17 @@ export const step: Step = {
     // inside the query's string (monospace: the offset in the token times the width of a character).
     // Another editor may have come to the front meanwhile (a step before, a restored tab): the file is brought back.
     const onTable = () => wb.hoverInFile(FILE, AT, 'FROM', 'customers');
-    const text = await wb.hoverUntil(onTable, (t) => /Missing index on customers/.test(t), 'a missing-index hover on the lower(email) lookup', 90_000);
-    const head = text.split('\n').find((l) => /Missing index on/.test(l)) ?? '';
+    // On the finding itself VS Code's problem part says what and the cost (the diagnostic's message); PG Lens's part
+    // adds how much lower and how it was proved, and does not say the finding again (person24 MEDIUM 3).
+    const text = await wb.hoverUntil(onTable, (t) => /with the index · (proved by the planner|not verified by the planner)/.test(t), 'a missing-index hover on the lower(email) lookup', 90_000);
+    const head = text.split('\n').find((l) => /with the index ·/.test(l)) ?? '';
     log(`hover head: ${head.trim()}`);
-    if (!/Missing index on customers \(lower\(email\)\) · cost [\d.,]+ → [\d.,]+ \((?:[\d.]+× lower|\d+% lower)\) · (proved by the planner|not verified by the planner)/.test(head)) {
-      throw new StepFailure(`expected the head line to say what, how much cheaper and whether it was proved; saw "${head.trim()}"`);
+    if (!/(?:[\d.]+× lower|\d+% lower|May help) with the index · (proved by the planner|not verified by the planner)/.test(head)) {
+      throw new StepFailure(`expected the head line to say how much cheaper and whether it was proved; saw "${head.trim()}"`);
     }
+    if (!/an index on customers \(lower\(email\)\) cuts the estimated cost [\d.,]+ → [\d.,]+/.test(text)) throw new StepFailure(`expected VS Code's problem part to say what and the cost; saw ${text.slice(0, 400)}`);
+    const said = text.match(/cuts the estimated cost|Missing index on customers/g) ?? [];
+    if (said.length !== 1) throw new StepFailure(`expected the finding said once on its own line (the problem part), saw it ${said.length} times: ${text.slice(0, 600)}`);
     if (!/CREATE INDEX CONCURRENTLY customers_lower_email_idx ON customers \(\(lower\(email\)\)\);/.test(text)) throw new StepFailure(`expected the CREATE INDEX in the hover; saw ${text.slice(0, 400)}`);
     // VS Code's problem popup above the hover shows the diagnostic; the CREATE INDEX is only in PG Lens's own part.
     const creates = text.match(/CREATE INDEX CONCURRENTLY customers_lower_email_idx/g) ?? [];

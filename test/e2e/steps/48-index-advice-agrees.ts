@@ -24,7 +24,7 @@ export const step: Step = {
     // 1. The missing-index hover on the rating statement (proved in the background after the file opens).
     await wb.openFile(RATING_FILE);
     const onTable = () => wb.hoverInFile(RATING_FILE, RATING_AT, 'FROM', 'reviews');
-    const hoverText = await wb.hoverUntil(onTable, (t) => /Missing index on reviews/.test(t) && /One index for/.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
+    const hoverText = await wb.hoverUntil(onTable, (t) => INDEX_NAME.test(t) && /One index for/.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
     const fromHover = INDEX_NAME.exec(hoverText);
     if (!fromHover) throw new StepFailure(`expected a CREATE INDEX on reviews in the hover; saw ${hoverText.slice(0, 400)}`);
     log(`hover: ${fromHover[0]}; ${(hoverText.split('\n').find((l) => /One index for/.test(l)) ?? '').trim()}`);

@@ -47,7 +47,7 @@ export const step: Step = {
 
     // 1. The missing-index hover's "Why".
     const onTable = () => wb.hoverInFile(FILE, AT, 'FROM', 'customers');
-    await wb.hoverUntil(onTable, (t) => /Missing index on customers/.test(t) && /Why/.test(t), 'a missing-index hover with its "Why" link', 90_000);
+    await wb.hoverUntil(onTable, (t) => /CREATE INDEX CONCURRENTLY customers_lower_email_idx/.test(t) && /Why/.test(t), 'a missing-index hover with its "Why" link', 90_000);
     const why = page.locator('.monaco-hover:not(.hidden) a').filter({ hasText: /^Why$/ });
     await wb.see(why, 'the "Why" link in the hover');
     await clickInHover(wb, why.first());

@@ -106,6 +106,17 @@ describe('core/advice/missingIndex', () => {
       assert.ok(text.split('\n').length <= 10, `short: ${text.split('\n').length} lines`);
     });
 
+    it('on the finding itself (its message shown just above by VS Code) the head says only how much lower and how it was proved, and the evidence does not name the Seq Scan again (person24 MEDIUM 3)', () => {
+      const text = missingIndexHover(s, { action: { title: 'Create index now', uri: 'command:pgLens.createIndexNow?x' }, docs: 'https://d', underProblem: true });
+      const lines = text.split('\n');
+      assert.equal(lines[0], '$(lightbulb) **48× lower** with the index · proved by the planner (a real index, rolled back)');
+      assert.doesNotMatch(text, /Missing index on|Seq Scan on|934/);
+      assert.ok(text.includes('then Bitmap Index Scan using orders\\_customer\\_id\\_idx · equality on customer\\_id'), text);
+      assert.ok(text.includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);'));
+      assert.match(lines[1], /^\[Create index now\]/);
+      assert.match(missingIndexHover({ ...s, costAfter: null, verifiedBy: 'none' }, { docs: 'd', underProblem: true }).split('\n')[0], /\*\*May help\*\* with the index · not verified by the planner$/);
+    });
+
     it('says when one index serves another site too, and when the planner could not prove it', () => {
       assert.match(missingIndexHover({ ...s, columns: ['customer_id', 'placed_at DESC'] }, { docs: 'd', alsoServes: ['src/orders.ts:40'] }), /One index for both — it also serves:\n- `src\/orders\.ts:40`$/m);
       assert.match(missingIndexHover(s, { docs: 'd', alsoServes: ['a.ts:1', 'b.ts:2'] }), /One index for 3 statements — it also serves:\n- `a\.ts:1`\n- `b\.ts:2`$/m);
