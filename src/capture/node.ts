@@ -371,15 +371,18 @@ interface Script {
   lineLater?: boolean;
   /** A site of this script is a pass-through wrapper's (passThroughSites): its frames are read deeper, never later. */
   passThrough?: boolean;
-  /** Statements whose site was read on their path before the script's sites are left for later (READ_NOW_FIRST). */
-  readNow?: number;
+  /** Per line of the script: statements whose site was read on their path before that line's are left for later (READ_NOW_FIRST). */
+  readNow?: Map<number, number>;
 }
 /**
- * A script's first statements have their site read on the path, not later: a pass-through wrapper's line is learned on
+ * Each line's first statements have their site read on the path, not later: a pass-through wrapper's line is learned on
  * its first statement, and that statement is already at its caller's line (person22 MEDIUM 1's remnant: the first batch
- * sent through the demo's wrapper stayed at the wrapper's line until the batch was written).
+ * sent through the demo's wrapper stayed at the wrapper's line until the batch was written). Counted per line, not per
+ * script (person24 MEDIUM 1: the demo's traffic sent three statements of its own at another line first, which used the
+ * script's reads up, and the wrapper's first calls stayed at its line). At most READ_NOW_LINES lines a script.
  */
 const READ_NOW_FIRST = 2;
+const READ_NOW_LINES = 4096;
 const scripts = new Map<string, Script>();
 const MAX_RESOLVED = 20_000;
 let resolvedCount = 0;
@@ -633,8 +636,11 @@ function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, 
     const script = scriptOf(raw);
     if (script.user) {
       if (lineLater(script) && !script.passThrough && !(syncOnly && isAsyncFrame(f))) {
-        if ((script.readNow ?? 0) >= READ_NOW_FIRST) return new LaterSite(f, script, via);
-        script.readNow = (script.readNow ?? 0) + 1;
+        const line = f.getLineNumber?.() ?? 0;
+        const readNow = (script.readNow ??= new Map());
+        const n = readNow.get(line) ?? 0;
+        if (n >= READ_NOW_FIRST || (n === 0 && readNow.size >= READ_NOW_LINES)) return new LaterSite(f, script, via);
+        readNow.set(line, n + 1);
       }
     } else if (nearOnly) return null; // a library's frame (Sequelize's own call of its funnel): siteAmong would find no site and read no deeper
   }

@@ -158,7 +158,8 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     const json = JSON.parse(r.out);
     const calls = Object.fromEntries(json.sites.filter((s: { file: string }) => s.file === rel).map((s: { line: number; calls: number }) => [s.line, s.calls]));
     // The first statement too, sent through the wrapper before any other (person22 MEDIUM 1's remnant: it stayed at the wrapper's line).
-    const expected: Record<number, number> = { [lineOf(rel, '// warm-up line')]: 1 };
+    // And after the script's own statements at another line (person24 MEDIUM 1).
+    const expected: Record<number, number> = { [lineOf(rel, '// setup line')]: 3, [lineOf(rel, '// warm-up line')]: 1 };
     for (const [marker, n] of [['// caller line A', 6], ['// caller line B', 3], ['// direct line', 2]] as const) expected[lineOf(rel, marker)] = n;
     assert.deepEqual(calls, expected);
   });
