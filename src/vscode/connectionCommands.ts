@@ -314,7 +314,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const name = await connections.disconnectByUser();
     // Ends when the connection comes back (or after a while: the status bar item keeps saying "disconnected", and
     // reconnects on a click).
-    connectionNotice(connections, `PG Lens: disconnected from ${name}`, 'Hovers and CodeLens stay quiet until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.', () => !connections.current && connections.disconnectedByUser !== undefined);
+    connectionNotice(connections, `PG Lens: disconnected from ${name}`, 'Hovers and CodeLens stay quiet, and Problems keeps only the findings that need no database (those the database proved come back) until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.', () => !connections.current && connections.disconnectedByUser !== undefined);
   });
 
   reg('pgLens.reconnect', async () => {

@@ -825,7 +825,7 @@ export interface ParameterExample {
   value: string;
   /** table.column */
   from: string;
-  /** The column's most common value, or the middle bound of its histogram (a key has no common values). */
+  /** The middle bound of the column's histogram (a typical value), or its most common value (a column of few values has no histogram). */
   kind: 'common' | 'histogram';
 }
 

@@ -450,8 +450,8 @@ class PlansFeature implements vscode.Disposable {
   }
 
   /**
-   * With no value given before: per $n compared with a plain column, that column's most common value in pg_stats, else
-   * the middle of its histogram (the
+   * With no value given before: per $n compared with a plain column, the middle of that column's histogram in pg_stats
+   * (a typical value), else its most common value (parameterExamples: the
    * catalog facts the advice reads, one round trip), for the prompt to offer as an example. Empty when not connected,
    * when no statistics exist, or on any error (the prompt then asks as before).
    */

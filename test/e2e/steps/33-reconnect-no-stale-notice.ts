@@ -16,6 +16,9 @@ export const step: Step = {
     await wb.runCommand('PG Lens: Disconnect');
     const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: /PG Lens: disconnected from/ });
     await wb.see(toast, 'a "PG Lens: disconnected from …" notification', 20_000);
+    // It says what happens to Problems too (person24 LOW 7: the warnings halved with only the log saying why).
+    const said = (await toast.first().innerText()).replace(/\s+/g, ' ');
+    if (!/Problems keeps only the findings that need no database/.test(said)) throw new StepFailure(`expected the notice to say Problems keeps only what needs no database; saw "${said}"`);
     const item = await wb.see(wb.statusBarItem(/PG Lens: disconnected/), 'the status bar saying "PG Lens: disconnected"');
     await screenshot('disconnected');
     await item.click(); // the status bar item reconnects
