@@ -637,7 +637,9 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
       ...(payload.params?.length ? [h(doc, 'p', { class: 'params' }, `Parameters: ${shownParams(payload)}`)] : []), h(doc, 'pre', { class: 'raw' }, planText(p)));
   root.appendChild(h(doc, 'div', { class: 'compare' }, side('Before', a, before), side('After', b, after)));
   const table = h(doc, 'table', { class: 'nodes diff' });
-  const heads = ['Node', 'Change', c.analyzed ? 'Δ self time' : 'Δ self cost', 'Δ rows', 'Δ shared blocks', 'After / before'];
+  // Self (the node alone) first, then what includes its children, each said (person24 LOW 4: a Limit's "−2374 blocks,
+  // 0.01×" read as its own, beside a self time that barely moved).
+  const heads = ['Node', 'Change', c.analyzed ? 'Δ self time' : 'Δ self cost', 'Δ rows', 'Δ shared blocks (with children)', `${c.analyzed ? 'Time' : 'Cost'} after / before (with children)`];
   table.appendChild(h(doc, 'thead', {}, h(doc, 'tr', {}, ...heads.map((x) => h(doc, 'th', { scope: 'col' }, x)))));
   const tbody = h(doc, 'tbody');
   const sign = (x: number | undefined, f: (v: number) => string) => (x === undefined ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${f(Math.abs(x))}`);

@@ -389,6 +389,8 @@ describe('webview/plan rendering (jsdom)', () => {
     renderCompare(root, payload(est, 'a', 'before'), payload(run, 'b', 'after'));
     assert.match(root.textContent!, /Only the after plan ran: compared on what both have, the planner's estimates/);
     assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ self cost/);
+    // The figures that count a node's children say so (person24 LOW 4: a Limit's children's blocks read as its own).
+    assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ shared blocks \(with children\).*Cost after \/ before \(with children\)/);
   });
 
   it('an index before/after whose one run each goes a little the other way from the blocks read says both, never a bare "1.49× slower" (CI, step 67)', () => {
