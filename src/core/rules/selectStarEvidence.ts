@@ -32,7 +32,10 @@ const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|lis
 export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declared: DeclaredTables | undefined): Finding | undefined {
   const ev = f.evidence ?? {};
   if (ev.coupling) return f;
-  if (mappedToModel(site, text)) return undefined;
+  const mapped = mappedToModel(site, text);
+  // A JDBI method's rows go whole to its row mapper or out of the DAO (a RowMap handed to GraphQL): no subset is read
+  // here. An unqualified star over a join is still judged: two columns of one name collide in the row or the map.
+  if (mapped === true || (mapped === 'jdbi' && !(Array.isArray(ev.tables) && ev.tables.length > 1))) return undefined;
   const outside = text.slice(0, site.span.start) + '\n' + text.slice(site.span.end);
   const named = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}(?![\\w$])`, 'i').test(outside);
   if (Array.isArray(ev.largeColumns)) {
@@ -121,7 +124,7 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
  * The rows become the table's model: a MyBatis statement's `resultType="…Command"` (not a map or a scalar) or
  * `resultMap`, or a Java mapper annotation (`@Select("select * …")`) on a method returning the entity.
  */
-function mappedToModel(site: SqlSite, text: string): boolean {
+function mappedToModel(site: SqlSite, text: string): boolean | 'jdbi' {
   if (site.api === 'mybatis') {
     // The statement's own `<select …>` tag: the last one that starts at or before the site (whose span may start on it).
     const from = Math.max(0, site.span.start - 2000);
@@ -134,6 +137,8 @@ function mappedToModel(site: SqlSite, text: string): boolean {
   }
   if (site.language === 'java') {
     const sig = /^[^;{]*?\)\s*(?:public\s+|default\s+)?([\w.]+(?:<[\w.<>,\s?]+>)?)\s+\w+\s*\(/.exec(text.slice(site.span.end, site.span.end + 400));
+    // JDBI 3 SQL objects: `@SqlQuery("SELECT * …") List<JobRow> find(…)` returns what its registered row mapper makes.
+    if (sig && /@SqlQuery\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return 'jdbi';
     if (!sig || !/@Select\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return false;
     // `List<Event>`, `Optional<Event>` → Event; `Map<String, Object>` → Map (no model).
     const inner = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|IPage)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).replace(/<.*$/s, '').split('.').pop()!;
@@ -150,9 +155,10 @@ function mappedToModel(site: SqlSite, text: string): boolean {
  */
 function goScannedIntoStruct(text: string, site: SqlSite): boolean {
   const after = afterStatement(text, site.span.end);
-  const dest = /\.(?:QueryRows?|Select|Get|Scan|Find)\(\s*&([A-Za-z_]\w*)/.exec(after)?.[1];
-  if (!dest) return false;
-  const before = text.slice(Math.max(0, site.span.start - 1500), site.span.start) + after.slice(0, after.indexOf(dest));
+  const scan = /\.(?:QueryRows?|Select|Get|Scan|Find)\(\s*&([A-Za-z_]\w*)/.exec(after);
+  const dest = scan?.[1];
+  if (!scan || !dest) return false;
+  const before = text.slice(Math.max(0, site.span.start - 1500), site.span.start) + after.slice(0, scan.index);
   const decl = new RegExp(`\\b(?:var\\s+${dest}\\s+|${dest}\\s*:?=\\s*(?:make\\(\\s*)?&?)(?:\\[\\]\\*?|\\*)?([\\w.]+)`).exec(before)?.[1];
   const type = decl?.split('.').pop();
   return !!type && /^[A-Z]/.test(type) && !NOT_A_MODEL.test(type);

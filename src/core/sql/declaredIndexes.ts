@@ -8,12 +8,15 @@
 export type DeclaredIndexes = Map<string, Set<string>> & {
   /** The tables the schema files create (addDeclaredTables), by table name as rules see it. */
   tables?: DeclaredTables;
+  /** Columns `ALTER TABLE … ADD COLUMN` adds to a table no schema file read so far creates (merged when one does). */
+  addedColumns?: Map<string, string[]>;
   /** Plain views over one table (addDeclaredViews): a view's column that is a column of that table, by view name. */
   views?: Map<string, { table: string; columns: Map<string, string> }>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
-export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string> }>;
+export type DeclaredTables = Map<string, DeclaredTable>;
+type DeclaredTable = { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string> };
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.{}]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
@@ -157,7 +160,8 @@ const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|p
  * added to `into.tables`: evidence, without a database, of how wide a table is (select-star).
  */
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
-  if (!/\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text)) return;
+  const creates = /\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text);
+  if (!creates && !/\balter\s+table\b[^;]*?\badd\b/i.test(text)) return;
   const tables = (into.tables ??= new Map());
   const tableOf = (table: string) => {
     const key = declaredTableKey(table);
@@ -165,22 +169,47 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     tables.set(key, t);
     return t;
   };
-  createTableItems(text, (table, t) => {
-    // `PRIMARY KEY (a, b)`: every column of a primary key is NOT NULL.
-    const pk = /^(?:constraint\s+[\w"$]+\s+)?primary\s+key\s*\(([^()]*)\)/i.exec(t);
-    if (pk) for (const c of pk[1].split(',')) (tableOf(table).notNull ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
-    if (NOT_A_COLUMN.test(t)) return;
+  const addColumn = (entry: DeclaredTable, t: string) => {
     // The type may be spliced in by the code (`status {qn.status_type} NOT NULL`, an enum the app names at run time).
     const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?|\$?\{[^{}\n]{1,60}\})(?=\s|\(|,|$)/.exec(t);
     if (!c) return;
-    const entry = tableOf(table);
     const column = c[1].toLowerCase();
     entry.columns.add(column);
     if (LARGE_TYPE.test(c[2].trim())) entry.large.add(column);
     if (TEXTUAL_TYPE.test(t.slice(c[0].length - c[2].length))) (entry.textual ??= new Set()).add(column);
     if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
-  });
+  };
+  if (creates) {
+    createTableItems(text, (table, t) => {
+      // `PRIMARY KEY (a, b)`: every column of a primary key is NOT NULL.
+      const pk = /^(?:constraint\s+[\w"$]+\s+)?primary\s+key\s*\(([^()]*)\)/i.exec(t);
+      if (pk) for (const c of pk[1].split(',')) (tableOf(table).notNull ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
+      if (NOT_A_COLUMN.test(t)) return;
+      addColumn(tableOf(table), t);
+    });
+  }
+  // `ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] col type …[, ADD …]`: columns of a table created elsewhere (an earlier or a
+  // later migration). Held until the schema files create that table, so that a table only ever altered (one the project
+  // does not create, an extension's) is never taken for a whole declared table with a few columns.
+  const pending = (into.addedColumns ??= new Map());
+  ALTER_ADD_COLUMNS.lastIndex = 0;
+  let n = 0;
+  for (let m = ALTER_ADD_COLUMNS.exec(text); m && n++ < MAX_PER_TEXT; m = ALTER_ADD_COLUMNS.exec(text)) {
+    const key = declaredTableKey(m[1]);
+    for (const item of items(m[2])) {
+      const add = /^\s*add\s+(?!constraint\b|primary\b|unique\b|foreign\b|check\b|exclude\b)(?:column\s+)?(?:if\s+not\s+exists\s+)?([\s\S]+)$/i.exec(item.replace(/--[^\n]*/g, ' '));
+      if (add) pending.set(key, [...(pending.get(key) ?? []), add[1].trim()]);
+    }
+  }
+  for (const [key, items] of pending) {
+    const entry = tables.get(key);
+    if (!entry) continue;
+    for (const t of items) addColumn(entry, t);
+    pending.delete(key);
+  }
 }
+
+const ALTER_ADD_COLUMNS = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+(add\b[^;]*)/gi;
 
 const CREATE_VIEW = /\bcreate\s+(?:or\s+replace\s+)?view\s+([\w"$.]+)\s+as\s+select\s+/gi;
 

@@ -168,4 +168,25 @@ describe('select-star judged by evidence (n14d)', () => {
     ].join('\n');
     assert.deepEqual(await lines('pkg/event/dao/dao.go', go), [12]);
   });
+  it('JDBI @SqlQuery methods hand their rows whole to a row mapper (or a RowMap out of the DAO); an unqualified star over a join is still judged (rules-m: Marquez)', async () => {
+    const java = [
+      'package marquez.db;',
+      '',
+      'public interface EventDao {',
+      '  @SqlQuery("SELECT * FROM events WHERE kind = :kind")',
+      '  List<EventRow> byKind(String kind);',
+      '',
+      '  @SqlQuery(',
+      '      """',
+      '      SELECT * FROM events WHERE id = :id',
+      '      """)',
+      '  RowMap<String, Object> byId(long id);',
+      '',
+      '  @SqlQuery("SELECT * from subscribers s inner join subscriber_lists l on l.subscriber_id = s.id where l.list_id = :listId")',
+      '  List<RowMap<String, Object>> members(long listId);',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines('api/src/main/java/marquez/db/EventDao.java', java), [13]);
+  });
 });

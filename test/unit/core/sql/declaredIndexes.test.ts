@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredTables, declaredNotNull, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 
 describe('expression indexes declared in the project\'s schema files', () => {
@@ -45,5 +45,21 @@ describe('leading columns of indexes declared in schema files', () => {
     const ors = async (d?: DeclaredIndexes) => (await analyzeFile({ path: 'a.py', text: py }, { analyzers: [rulesAnalyzer({ declared: d })] })).findings.filter((f) => f.ruleId === 'or-across-columns').length;
     assert.equal(await ors(), 2);
     assert.equal(await ors(declared), 1, 't.a leads no index: still reported');
+  });
+});
+
+describe('columns ALTER TABLE … ADD COLUMN adds (rules-m: Marquez adds job_symlink_target_uuid in a later migration)', () => {
+  it('joins the table the schema files create, in either order; a table only altered is no declared table', () => {
+    const d: DeclaredIndexes = new Map();
+    addDeclaredTables('ALTER TABLE job_versions_io_mapping ADD COLUMN job_symlink_target_uuid uuid REFERENCES jobs(uuid) ON DELETE CASCADE;\nALTER TABLE ext_only ADD COLUMN note text;', d);
+    assert.equal(declaredNotNull(d, 'job_versions_io_mapping', 'job_symlink_target_uuid'), undefined, 'not created yet');
+    addDeclaredTables('CREATE TABLE job_versions_io_mapping (job_version_uuid UUID NOT NULL, io_type VARCHAR(64), job_uuid UUID);', d);
+    addDeclaredTables('ALTER TABLE job_versions_io_mapping ADD COLUMN IF NOT EXISTS payload jsonb NOT NULL, ADD CONSTRAINT c UNIQUE (job_uuid), ADD is_current BOOLEAN;', d);
+    assert.equal(declaredNotNull(d, 'job_versions_io_mapping', 'job_symlink_target_uuid'), false);
+    assert.equal(declaredNotNull(d, 'job_versions_io_mapping', 'payload'), true);
+    assert.equal(declaredNotNull(d, 'job_versions_io_mapping', 'is_current'), false);
+    assert.equal(declaredNotNull(d, 'job_versions_io_mapping', 'c'), undefined, 'a constraint is no column');
+    assert.ok(d.tables?.get('job_versions_io_mapping')?.large.has('payload'));
+    assert.equal(d.tables?.has('ext_only'), false);
   });
 });
