@@ -210,6 +210,8 @@ async function main(): Promise<number> {
   const failed = results.filter((r) => !r.ok);
   const notRun = steps.length - results.length;
   fs.writeFileSync(path.join(RESULTS, 'results.json'), JSON.stringify({ results, notRun }, null, 2) + '\n');
+  // The failures again, last: a CI log is often read from its tail, and a step's failure is far above it.
+  for (const f of failed) log(`✘ ${path.basename(f.file)}: ${f.title}: ${(f.error ?? '').split('\n').slice(0, 6).join(' | ')}`);
   log(`${results.length - failed.length} passed, ${failed.length} failed${notRun ? `, ${notRun} not run after the failure` : ''}; screenshots and logs in ${path.relative(ROOT, RESULTS)}/`);
   return failed.length || notRun ? 1 : 0;
 }
