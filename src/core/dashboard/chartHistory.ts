@@ -107,6 +107,39 @@ export function chartData(points: readonly ChartPoint[], key: ChartKey, gapMs = 
 }
 
 /**
+ * The stretches (seconds, for the charts' axis) sampled more coarsely than the rest: runs of steps of at least half the
+ * hidden panel's interval and at least twice the series' shortest step, short of a gap. They are the minutes the panel
+ * sat behind another tab (every HIDDEN_REFRESH_MS): a 3 s burst shows there as a low bump (person24 LOW 5: "~80 TPS
+ * spikes while visible, ~15 TPS bumps while hidden, and the chart does not say the sampling changed").
+ */
+export function coarseStretches(points: readonly ChartPoint[], gapMs = gapOf(points)): { fromS: number; toS: number; stepS: number }[] {
+  let step = Infinity;
+  for (let i = 1; i < points.length; i++) {
+    const d = points[i].atMs - points[i - 1].atMs;
+    if (d > 0 && d < step) step = d;
+  }
+  if (!Number.isFinite(step)) return [];
+  const coarse = (d: number) => d >= HIDDEN_REFRESH_MS / 2 && d >= 2 * step && d <= gapMs;
+  const out: { fromS: number; toS: number; stepS: number }[] = [];
+  let from: number | undefined;
+  let steps: number[] = [];
+  for (let i = 1; i <= points.length; i++) {
+    const d = i < points.length ? points[i].atMs - points[i - 1].atMs : 0;
+    if (i < points.length && coarse(d)) {
+      from ??= points[i - 1].atMs;
+      steps.push(d);
+    } else if (from !== undefined) {
+      // The stretch's usual step (its median): the first one also holds the wait for the first hidden refresh.
+      const usual = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
+      out.push({ fromS: axisSeconds(from), toS: axisSeconds(points[i - 1].atMs), stepS: Math.round(usual / 1000) });
+      from = undefined;
+      steps = [];
+    }
+  }
+  return out;
+}
+
+/**
  * The x range of every chart, from its data (seconds): the span of the points, at least
  * MIN_WINDOW_S wide and ending at the newest point. No data: the minute before `nowS`.
  * uPlot's own range for a single point on a time scale spans about 1000 days, so the charts never

@@ -472,6 +472,16 @@ describe('webview/dashboard (in Chromium)', function () {
       for (const s of await spans()) assert.ok(s >= 60 && s <= 62, `30 stored points 2 s apart: the axis spans ${s} s`);
       await post({ type: 'stats', stats: stats(now + 2000, rates) });
       assert.equal(await pointsShown(), 32);
+      const note = () => page.evaluate(() => ({ coarse: document.querySelector('.charts')!.getAttribute('data-coarse'), text: document.querySelector('.charts .chart-note')?.textContent ?? null }));
+      assert.deepEqual(await note(), { coarse: '0', text: null }, 'sampled at one pace: nothing shaded, no note');
+      // A stored history with 3 minutes sampled every 10 s (the panel behind another tab): shaded and said (person24 LOW 5).
+      const hiddenToo = [
+        ...Array.from({ length: 10 }, (_, i) => now - 400_000 + i * 2000),
+        ...Array.from({ length: 18 }, (_, i) => now - 380_000 + (i + 1) * 10_000),
+        ...Array.from({ length: 10 }, (_, i) => now - 200_000 + (i + 1) * 2000),
+      ].map((atMs) => ({ atMs, values: { tps: [5, 0], conns: [2, 1, 0], cache: [99], rows: [100, 1] } }));
+      await post({ type: 'chartHistory', points: hiddenToo });
+      assert.deepEqual(await note(), { coarse: '1', text: 'Shaded: sampled every 10 s while this tab was hidden; a burst shorter than that shows lower there than it was.' });
       assert.deepEqual(errors, []);
     });
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendChartPoint, cacheHitRange, chartData, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, coarseStretches, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
 
 const pt = (atMs: number, tps: number | null = 1): ChartPoint => ({ atMs, values: { tps: [tps, 0], conns: [1, 1, 0], cache: [99], rows: [10, 1] } });
 
@@ -36,6 +36,20 @@ describe('core/dashboard/chartHistory', () => {
     // Samples at the refresh's pace (jitter included) stay one line.
     const steady = Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700));
     assert.equal(chartData(steady, 'tps')[1].filter((v) => v === null).length, 0);
+  });
+
+  it('coarseStretches: the minutes sampled every 10 s while the panel was hidden, marked (person24 LOW 5); none at the visible pace, jitter included, nor across a gap', () => {
+    const t = 1_796_000_000_000;
+    const visible = Array.from({ length: 10 }, (_, i) => pt(t + i * 2000));
+    const hidden = Array.from({ length: 12 }, (_, i) => pt(t + 18_000 + (i + 1) * (HIDDEN_REFRESH_MS + 150)));
+    const back = Array.from({ length: 5 }, (_, i) => pt(hidden[11].atMs + (i + 1) * 2000));
+    assert.deepEqual(coarseStretches([...visible, ...hidden, ...back]), [{ fromS: (t + 18_000) / 1000, toS: hidden[11].atMs / 1000, stepS: 10 }]);
+    assert.deepEqual(coarseStretches(Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700))), []);
+    // A panel refreshing every 10 s while visible (pgLens.dashboard.refreshMs) has no coarser stretch.
+    assert.deepEqual(coarseStretches(Array.from({ length: 20 }, (_, i) => pt(t + i * 10_000))), []);
+    // Closed for two minutes: a gap (the line breaks there), not a coarse stretch.
+    assert.deepEqual(coarseStretches([...visible, pt(t + 140_000), pt(t + 142_000)]), []);
+    assert.deepEqual(coarseStretches([]), []);
   });
 
   it('appendChartPoint keeps time order and a bound; parseChartPoints drops malformed points', () => {
