@@ -282,8 +282,8 @@ function shadeCoarse(u: uPlot): void {
   ctx.restore();
 }
 
-function pushSeries(): void {
-  if (stats) points = appendChartPoint(points, chartPoint(stats));
+function pushSeries(hidden = false): void {
+  if (stats) points = appendChartPoint(points, chartPoint(stats, hidden));
   drawCharts();
 }
 
@@ -676,7 +676,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       return;
     case 'stats':
       stats = m.stats;
-      pushSeries();
+      pushSeries(m.hidden === true);
       renderLive();
       return;
     case 'health':

@@ -501,13 +501,17 @@ describe('webview/dashboard (in Chromium)', function () {
       const note = () => page.evaluate(() => ({ coarse: document.querySelector('.charts')!.getAttribute('data-coarse'), text: document.querySelector('.charts .chart-note')?.textContent ?? null }));
       assert.deepEqual(await note(), { coarse: '0', text: null }, 'sampled at one pace: nothing shaded, no note');
       // A stored history with 3 minutes sampled every 10 s (the panel behind another tab): shaded and said (person24 LOW 5).
+      const at = (atMs: number, hidden: boolean) => ({ atMs, values: { tps: [5, 0], conns: [2, 1, 0], cache: [99], rows: [100, 1] }, ...(hidden ? { hidden: true } : {}) });
       const hiddenToo = [
-        ...Array.from({ length: 10 }, (_, i) => now - 400_000 + i * 2000),
-        ...Array.from({ length: 18 }, (_, i) => now - 380_000 + (i + 1) * 10_000),
-        ...Array.from({ length: 10 }, (_, i) => now - 200_000 + (i + 1) * 2000),
-      ].map((atMs) => ({ atMs, values: { tps: [5, 0], conns: [2, 1, 0], cache: [99], rows: [100, 1] } }));
+        ...Array.from({ length: 10 }, (_, i) => at(now - 400_000 + i * 2000, false)),
+        ...Array.from({ length: 18 }, (_, i) => at(now - 380_000 + (i + 1) * 10_000, true)),
+        ...Array.from({ length: 10 }, (_, i) => at(now - 200_000 + (i + 1) * 2000, false)),
+      ];
       await post({ type: 'chartHistory', points: hiddenToo });
       assert.deepEqual(await note(), { coarse: '1', text: 'Shaded: sampled every 10 s while this tab was hidden; a burst shorter than that shows lower there than it was.' });
+      // A refresh the extension made while the panel was hidden comes marked: its point is one of a shaded stretch.
+      await post({ type: 'stats', stats: stats(now + 12_000, rates), hidden: true });
+      assert.equal((await note()).coarse, '2');
       assert.deepEqual(errors, []);
     });
   });

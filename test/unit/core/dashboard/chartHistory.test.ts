@@ -38,18 +38,21 @@ describe('core/dashboard/chartHistory', () => {
     assert.equal(chartData(steady, 'tps')[1].filter((v) => v === null).length, 0);
   });
 
-  it('coarseStretches: the minutes sampled every 10 s while the panel was hidden, marked (person24 LOW 5); none at the visible pace, jitter included, nor across a gap', () => {
+  it('coarseStretches: the minutes sampled while the panel was hidden (points marked so), from the point before them to the one after (person24 LOW 5); none without hidden points, however slow the refresh', () => {
     const t = 1_796_000_000_000;
     const visible = Array.from({ length: 10 }, (_, i) => pt(t + i * 2000));
-    const hidden = Array.from({ length: 12 }, (_, i) => pt(t + 18_000 + (i + 1) * (HIDDEN_REFRESH_MS + 150)));
+    const hidden = Array.from({ length: 12 }, (_, i) => ({ ...pt(t + 18_000 + (i + 1) * (HIDDEN_REFRESH_MS + 150)), hidden: true as const }));
     const back = Array.from({ length: 5 }, (_, i) => pt(hidden[11].atMs + (i + 1) * 2000));
-    assert.deepEqual(coarseStretches([...visible, ...hidden, ...back]), [{ fromS: (t + 18_000) / 1000, toS: hidden[11].atMs / 1000, stepS: 10 }]);
-    assert.deepEqual(coarseStretches(Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700))), []);
-    // A panel refreshing every 10 s while visible (pgLens.dashboard.refreshMs) has no coarser stretch.
-    assert.deepEqual(coarseStretches(Array.from({ length: 20 }, (_, i) => pt(t + i * 10_000))), []);
-    // Closed for two minutes: a gap (the line breaks there), not a coarse stretch.
-    assert.deepEqual(coarseStretches([...visible, pt(t + 140_000), pt(t + 142_000)]), []);
+    assert.deepEqual(coarseStretches([...visible, ...hidden, ...back]), [{ fromS: (t + 18_000) / 1000, toS: back[0].atMs / 1000, stepS: 10 }]);
+    // A visible panel refreshing slowly (a busy server, or pgLens.dashboard.refreshIntervalMs at 10 s) was not hidden.
+    assert.deepEqual(coarseStretches(Array.from({ length: 20 }, (_, i) => pt(t + i * 7000))), []);
+    // Closed for two minutes after the hidden samples: the stretch ends at its last hidden point.
+    const closed = [...visible, ...hidden.slice(0, 3), pt(hidden[2].atMs + 120_000)];
+    assert.deepEqual(coarseStretches(closed), [{ fromS: (t + 18_000) / 1000, toS: hidden[2].atMs / 1000, stepS: 10 }]);
     assert.deepEqual(coarseStretches([]), []);
+    // Stored and read back, the mark stays; a malformed mark is not a point.
+    assert.equal(parseChartPoints(JSON.parse(JSON.stringify(hidden)))[0].hidden, true);
+    assert.deepEqual(parseChartPoints([{ ...pt(1), hidden: 'yes' }]), []);
   });
 
   it('appendChartPoint keeps time order and a bound; parseChartPoints drops malformed points', () => {
