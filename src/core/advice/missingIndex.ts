@@ -97,7 +97,8 @@ export function foldIntoMissingIndex(findings: Finding[]): Finding[] {
     const by = proved.find((m) => {
       const at = m.evidence!.statement as { start: number; end: number };
       if ((m.file ?? f.file) !== (f.file ?? m.file) || f.span.start < at.start || f.span.end > at.end) return false;
-      const suggestions = (m.evidence!.suggestions ?? []) as { ddl: string; table?: string }[];
+      // Proved only: an estimate ("may help, not proved", info) would take the place of the rule's warning.
+      const suggestions = ((m.evidence!.suggestions ?? []) as { ddl: string; table?: string; verifiedBy?: string }[]).filter((s) => s.verifiedBy !== undefined && s.verifiedBy !== 'none');
       return suggestions.some((s) => (!table || !s.table || s.table.toLowerCase().split('.').pop() === table.split('.').pop()) && keyText(s.ddl.replace(/^[^(]*\(/, '(')).includes(expr));
     });
     if (!by) continue;

@@ -181,6 +181,11 @@ describe('missing-index: when the advice shown has changed', () => {
       assert.match(rel!.message, /^lower\(c\.email\) hides c\.email from its index.*The index above holds the expression\.$/);
     });
 
+    it('an estimate (not proved, info) does not take the place of the rule\'s warning', async () => {
+      const found = await run({ ...byEmail('CREATE INDEX CONCURRENTLY customers_lower_email_idx ON customers (lower(email))', ['lower(email)']), verifiedBy: 'none' });
+      assert.deepEqual(found.map((f) => `${f.ruleId}:${f.severity}`).sort(), ['missing-index:info', 'non-sargable-predicate:warning']);
+    });
+
     it('an index that does not hold the expression (another column, another expression) leaves the non-sargable finding', async () => {
       for (const [ddl, cols] of [['CREATE INDEX CONCURRENTLY customers_name_idx ON customers (name)', ['name']], ['CREATE INDEX CONCURRENTLY customers_lower_email_domain_idx ON customers (lower(email_domain))', ['lower(email_domain)']]] as const) {
         const found = await run(byEmail(ddl, [...cols]));
