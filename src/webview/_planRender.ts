@@ -27,6 +27,20 @@ function h(doc: Document, tag: string, attrs: Record<string, string> = {}, ...ch
   return e;
 }
 
+/**
+ * A node's label as text with a line-break opportunity after each underscore and dot: in a narrow pane an index name
+ * breaks between its words ("orders_customer_id_placed_at_" / "desc_idx"), not at whatever letter the edge falls on
+ * (person24 LOW 4: "orders_customer_id_placed" / "_at_desc_idx"). The text is unchanged (copy, search).
+ */
+function breakableName(doc: Document, text: string): Child[] {
+  const out: Child[] = [];
+  for (const piece of text.split(/(?<=[_.])(?=\w)/)) {
+    if (out.length) out.push(h(doc, 'wbr'));
+    out.push(piece);
+  }
+  return out;
+}
+
 function clear(e: HTMLElement): void {
   while (e.firstChild) e.removeChild(e.firstChild);
 }
@@ -646,7 +660,7 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
   for (const d of c.nodes.slice(0, TABLE_LIMIT)) {
     tbody.appendChild(h(doc, 'tr', { class: `status-${d.status}` },
       // data-label: a narrow pane stacks each row's cells under their names (media/plan.css).
-      h(doc, 'td', {}, d.label),
+      h(doc, 'td', {}, ...breakableName(doc, d.label)),
       h(doc, 'td', { 'data-label': heads[1] }, d.status),
       h(doc, 'td', { class: 'num', 'data-label': heads[2] }, c.analyzed ? sign(d.dExclusiveMs, fmtMs) : sign(d.dExclusiveCost, fmtCost)),
       h(doc, 'td', { class: 'num', 'data-label': heads[3] }, sign(d.dRows, fmtCount)),

@@ -391,6 +391,11 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ self cost/);
     // The figures that count a node's children say so (person24 LOW 4: a Limit's children's blocks read as its own).
     assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ shared blocks \(with children\).*Cost after \/ before \(with children\)/);
+    // An index name breaks after its underscores in a narrow pane, its text unchanged (person24 LOW 4).
+    const named = [...root.querySelectorAll('table.diff tbody td:first-child')].find((td) => /_/.test(td.textContent!))!;
+    assert.ok(named, 'a node label with an underscore');
+    assert.ok(named.querySelectorAll('wbr').length >= 1);
+    for (const w of named.querySelectorAll('wbr')) assert.match(w.previousSibling!.textContent!, /[_.]$/);
   });
 
   it('an index before/after whose one run each goes a little the other way from the blocks read says both, never a bare "1.49× slower" (CI, step 67)', () => {
