@@ -198,7 +198,8 @@ export class StatsReader {
       own: this.ownTransactions?.(),
     };
     const rates = computeRates(this.prev, sample);
-    this.prev = sample;
+    // What the server has not counted yet of PG Lens's own is left out of the next interval (computeRates).
+    this.prev = rates?.ownUnseen ? { ...sample, ownUnseen: rates.ownUnseen } : sample;
     if (ratioRes) {
       const x = ratioRes.rows[0];
       this.cache = { ...this.cache, tableHitRatio: hitRatio(Number(x.heap_hit ?? 0), Number(x.heap_read ?? 0)), indexHitRatio: hitRatio(Number(x.idx_hit ?? 0), Number(x.idx_read ?? 0)) };

@@ -28,7 +28,19 @@ export interface CounterSample {
   checkpoints: { timed: number; requested: number } | null;
   /** PG Lens's own transactions on this database so far, counted by its sessions (core/dashboard/ownTransactions). */
   own?: TransactionCounts;
+  /**
+   * PG Lens's own transactions it counted that the server's counters did not show yet (computeRates' `ownUnseen`, kept
+   * on the sample by the reader): subtracted from the next interval's. `sinceMs`: the oldest of them.
+   */
+  ownUnseen?: TransactionCounts & { sinceMs: number };
 }
+
+/**
+ * How long PG Lens's own transactions may wait to show in pg_stat_database: a backend flushes its counters at most once
+ * a second, and an idle one within PGSTAT_IDLE_INTERVAL (10 s) of its last transaction (PostgreSQL 15+). Older ones
+ * that never showed are dropped, so a miscount never eats the app's transactions for long.
+ */
+const OWN_FLUSH_LAG_MS = 12_000;
 
 export interface Rates {
   seconds: number;
@@ -47,6 +59,8 @@ export interface Rates {
   checkpoints: number | null;
   /** Buffer cache hit ratio over the interval (null when nothing was read). */
   cacheHitRatio: number | null;
+  /** PG Lens's own transactions not yet in the server's counters: the reader keeps them on this sample (CounterSample). */
+  ownUnseen?: TransactionCounts & { sinceMs: number };
 }
 
 /** Per-second rates between two samples; null when the interval is empty or counters were reset (went down). */
@@ -60,10 +74,16 @@ export function computeRates(prev: CounterSample | undefined, cur: CounterSample
   const hits = d('blksHit');
   const reads = d('blksRead');
   // PG Lens's own transactions between the samples (its dashboard refreshes, plans, catalog reads, health checks) are
-  // not the server's load: left out. The server flushes its counters a little later than PG Lens counts: never below 0.
-  const own = cur.own && prev.own ? countsBetween(prev.own, cur.own) : undefined;
+  // not the server's load: left out. The server flushes its counters later than PG Lens counts them (up to ~10 s for
+  // an idle session): what it has not shown yet is carried to the next interval, never shown as the app's (person24
+  // LOW 11: "rollbacks 1.0/s · PG Lens's own 0.5/s left out" on a server where nothing else rolls back — each
+  // interval's shortfall was clamped at 0, and the late ones then counted as the app's).
+  const counted = cur.own && prev.own ? countsBetween(prev.own, cur.own) : undefined;
+  const carried = prev.ownUnseen && cur.atMs - prev.ownUnseen.sinceMs <= OWN_FLUSH_LAG_MS ? prev.ownUnseen : undefined;
+  const own = counted && { commits: counted.commits + (carried?.commits ?? 0), rollbacks: counted.rollbacks + (carried?.rollbacks ?? 0) };
   const rollbacks = Math.max(0, d('xactRollback') - (own?.rollbacks ?? 0));
   const xacts = Math.max(rollbacks, d('xactCommit') + d('xactRollback') - (own ? own.commits + own.rollbacks : 0));
+  const unseen = own && { commits: Math.max(0, own.commits - d('xactCommit')), rollbacks: Math.max(0, own.rollbacks - d('xactRollback')) };
   return {
     seconds,
     tps: xacts / seconds,
@@ -77,6 +97,8 @@ export function computeRates(prev: CounterSample | undefined, cur: CounterSample
     deadlocks: d('deadlocks'),
     checkpoints: cur.checkpoints && prev.checkpoints ? cur.checkpoints.timed + cur.checkpoints.requested - prev.checkpoints.timed - prev.checkpoints.requested : null,
     cacheHitRatio: hits + reads > 0 ? hits / (hits + reads) : null,
+    // Its age: this interval's when this interval's own counts cover it, else the carried ones' (dropped in time).
+    ...(unseen && (unseen.commits || unseen.rollbacks) ? { ownUnseen: { ...unseen, sinceMs: carried && (unseen.commits > counted!.commits || unseen.rollbacks > counted!.rollbacks) ? carried.sinceMs : prev.atMs } } : {}),
   };
 }
 

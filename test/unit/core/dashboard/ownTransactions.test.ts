@@ -56,4 +56,26 @@ describe("core/dashboard/ownTransactions: PG Lens's own transactions, as pg_stat
     assert.equal(unknown.ownTps, null);
     assert.deepEqual(countsBetween({ commits: 5, rollbacks: 5 }, { commits: 1, rollbacks: 9 }), { commits: 0, rollbacks: 4 });
   });
+
+  it("PG Lens's own transactions the server shows an interval later are still PG Lens's: carried, never the app's (person24 LOW 11); an old shortfall is dropped", () => {
+    const db = (commit: number, rollback: number) => ({ xactCommit: commit, xactRollback: rollback, blksRead: 0, blksHit: 0, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 });
+    const sample = (atMs: number, commit: number, rollback: number, own: TransactionCounts): CounterSample => ({ atMs, db: db(commit, rollback) as CounterSample['db'], walBytes: null, checkpoints: null, own });
+    // Only PG Lens on the server: two rollbacks of its own (a trial index, a rolled-back Explain Analyze) in every other
+    // 2 s interval, each flushed by the server one interval late.
+    let prev = sample(0, 100, 10, { commits: 0, rollbacks: 0 });
+    const shown: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      const cur = sample(i * 2000, 100 + i, 10 + 2 * Math.floor(i / 2), { commits: i, rollbacks: 2 * Math.ceil(i / 2) });
+      const r = computeRates(prev, cur)!;
+      shown.push(r.rollbacksPerSec, r.tps);
+      prev = r.ownUnseen ? { ...cur, ownUnseen: r.ownUnseen } : cur;
+    }
+    assert.deepEqual(shown.filter((x) => x !== 0), [], `rollbacks/s and TPS shown: ${shown.join(' ')}`);
+    // The app's own rollback in an interval with a carried one of PG Lens's still shows.
+    const carried = { ...sample(0, 100, 10, { commits: 0, rollbacks: 0 }), ownUnseen: { commits: 0, rollbacks: 1, sinceMs: 0 } };
+    assert.equal(computeRates(carried, sample(2000, 100, 12, { commits: 0, rollbacks: 0 }))!.rollbacksPerSec, 0.5);
+    // A shortfall older than the server's flush interval never showed: dropped, so it cannot hide the app's rollbacks for long.
+    const stale = { ...sample(20_000, 100, 10, { commits: 0, rollbacks: 0 }), ownUnseen: { commits: 0, rollbacks: 5, sinceMs: 0 } };
+    assert.equal(computeRates(stale, sample(22_000, 100, 12, { commits: 0, rollbacks: 0 }))!.rollbacksPerSec, 1);
+  });
 });
