@@ -642,14 +642,18 @@ export class Workbench {
     const quick = this.page.locator('.quick-input-widget');
     const input = quick.locator('.quick-input-box input');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
+    // Each box by its own title, matched whole and case-sensitively: a text filter matches case-insensitively anywhere, and
+    // 'Connection string' matched the first box's own row "Enter a connection string…" before Enter had replaced it, so
+    // the string was typed into a box on its way out and "the profile name input" never came (CI, step 54).
+    const titled = (title: string) => quick.locator('.quick-input-title').filter({ hasText: new RegExp(`^${title}$`) });
     await this.runCommand('PG Lens: Add Connection');
     await this.see(row('Enter a connection string'), 'the "Enter a connection string…" choice');
     await input.fill('Enter a connection string');
     await this.page.keyboard.press('Enter');
-    await this.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
+    await this.see(titled('Connection string'), 'the connection string input (its title)');
     await input.fill(connectionString);
     await this.page.keyboard.press('Enter');
-    await this.see(quick.filter({ hasText: 'Profile name' }), 'the profile name input');
+    await this.see(titled('Profile name'), 'the profile name input (its title)');
     await input.fill(name);
     await this.page.keyboard.press('Enter');
     await this.see(row(/^development/), 'the environment choice "development"');
