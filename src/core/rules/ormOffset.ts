@@ -264,17 +264,19 @@ export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Anal
         // table whose name says configuration rows.
         const relation = pagedRelation(text, h.at);
         const kind = configurationKind(relation);
+        // No table size reaches this scan (an ORM chain names a model, not a table the catalog was asked about), so how
+        // long the list gets is unproved: a note that says so, like the SQL rule's pages without a database.
         return {
           ruleId: offsetPagination.id,
-          severity: kind ? ('info' as const) : offsetPagination.defaultSeverity,
+          severity: 'info' as const,
           message: kind
             ? `Offset pagination (${h.what}) of ${relation}: ${configurationNote(kind)}`
-            : `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
+            : `Offset pagination (${h.what}): each page reads and discards the rows before it, so deep pages cost more and more. How long the list gets is unproved here (PG Lens has no row count for it): a problem once it holds thousands of rows; page by key then.`,
           help,
           span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
           file,
           fixes: [],
-          evidence: { offset: h.what, written: 'orm-or-appended', ...(kind ? { configurationTable: relation } : {}) },
+          evidence: { offset: h.what, written: 'orm-or-appended', ...(kind ? { configurationTable: relation } : { size: 'unproved' }) },
         };
       });
     },

@@ -56,3 +56,28 @@ $3`;
     ok(rule, 'WITH t AS (SELECT id FROM jobs ORDER BY id LIMIT 10 OFFSET 20) SELECT * FROM t');
   });
 });
+
+describe('rule offset-pagination: severity follows evidence of the list\'s size (issue 14, session 25)', () => {
+  it('without a database, a page by a variable OFFSET is a note that says its size is unproved', () => {
+    // rules-m/rules-l: Marquez's sources and tags, Harbor's members of one project — tens of rows; nothing in the
+    // statement tells them from a growing list, so no warning rests on the shape alone.
+    for (const sql of [
+      'SELECT * FROM sources ORDER BY name LIMIT $1 OFFSET $2',
+      'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET $2',
+    ]) {
+      const f = error(rule, sql);
+      assert.equal(f.severity, 'info', sql);
+      assert.equal(f.evidence?.size, 'unproved');
+      assert.match(f.message, /unproved here \(no table size without a database\)/);
+      assert.ok(f.evidence?.rewrittenSql, 'the keyset rewrite is still offered');
+    }
+  });
+  it('warns where there is evidence: the table size from a database, or a literal OFFSET of 1,000 or more', () => {
+    const big = error(rule, 'SELECT * FROM events ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ events: { rows: 2.5e6, cols: { id: 'int8 idx' } } }) });
+    assert.equal(big.severity, 'warning');
+    assert.equal(big.evidence?.size, undefined);
+    const literal = error(rule, 'SELECT * FROM events ORDER BY id LIMIT 50 OFFSET 5000');
+    assert.equal(literal.severity, 'warning');
+    ok(rule, 'SELECT * FROM tags ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ tags: { rows: 40, cols: { id: 'int4 idx' } } }) });
+  });
+});

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { findOrmOffsets, ormOffsetAnalyzer } from '../../../../src/core/rules/ormOffset';
+import { analyzeFile } from '../../../../src/core/scan';
 import { markAppendedSites } from '../../../../src/core/extract/appended';
 import { dialectOfPath } from '../../../../src/core/dialect';
 import type { SqlSite } from '../../../../src/core/extract/types';
@@ -123,5 +124,14 @@ describe('dialect from paths', () => {
     assert.equal(dialectOfPath('store/migration/sqlite/0.12/01__x.sql').name, 'sqlite');
     assert.equal(dialectOfPath('store/db/postgres/memo.go').dialect, 'postgresql');
     assert.equal(dialectOfPath('src/mysqlish/helpers.ts').dialect, 'postgresql');
+  });
+});
+
+describe('rule offset-pagination in ORM code: severity (issue 14, session 25)', () => {
+  it('an ORM or appended page is a note that says the list\'s size is unproved (no row count reaches this scan)', async () => {
+    const text = 'export async function list(page: number) {\n  return prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });\n}\n';
+    const found = (await analyzeFile({ path: 'src/posts.ts', text }, { analyzers: [ormOffsetAnalyzer()] })).findings.filter((f) => f.ruleId === 'offset-pagination');
+    assert.deepEqual(found.map((f) => [f.severity, f.evidence?.size]), [['info', 'unproved']]);
+    assert.match(found[0].message, /unproved here/);
   });
 });
