@@ -13,6 +13,21 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets('await prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });', 'a.ts', []).length, 1);
     assert.equal(findOrmOffsets('rows = Entry.objects.filter(user=u)[start:start + size]', 'a.py', []).length, 1);
   });
+  it('finds an offset set on a query variable whose limit an earlier statement set (rules-n: CKAN package_list and group_list were missed)', () => {
+    const ckan = [
+      '    query = query.order_by(col)',
+      '    limit = data_dict.get("limit")',
+      '    if limit:',
+      '        query = query.limit(limit)',
+      '    offset = data_dict.get("offset")',
+      '    if offset:',
+      '        query = query.offset(offset)',
+    ].join('\n');
+    const hits = findOrmOffsets(ckan, 'get.py', []);
+    assert.deepEqual(hits.map((h) => [ckan.slice(0, h.at).split('\n').length, ckan.slice(h.at, h.at + 7)]), [[7, 'offset(']]);
+    // An offset with no limit anywhere near is not a page: a time offset, a cursor position.
+    assert.equal(findOrmOffsets('    ts = ts.offset(tz)\n', 'a.py', []).length, 0);
+  });
   it('does not take CSS properties, chart attributes, query-string names or list slices for SQL OFFSET', () => {
     assert.equal(findOrmOffsets('style.setProperty("--header-offset", `${h}px`);', 'a.ts', []).length, 0);
     assert.equal(findOrmOffsets('stop.attr("offset", "0%"); grad.attr("offset", `${p}%`);', 'a.js', []).length, 0);
