@@ -14,6 +14,8 @@ import { configurationKind, configurationNote } from './configTable';
 const LARGE_OFFSET = 1000;
 /** With evidence, tables below this many rows are too small to matter. */
 const SMALL_TABLE_ROWS = 1000;
+/** PostgreSQL's built-in set-returning functions over a value: a FROM of these alone reads no table. */
+const VALUE_SET_FUNCTIONS = new Set(['unnest', 'generate_series', 'generate_subscripts', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_each', 'jsonb_each_text', 'json_each', 'json_each_text', 'jsonb_object_keys', 'json_object_keys', 'jsonb_to_recordset', 'json_to_recordset', 'regexp_split_to_table', 'string_to_table', 'regexp_matches']);
 
 export const offsetPagination: Rule = {
   id: 'offset-pagination',
@@ -31,6 +33,10 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
   const offset: Node = s.limit.offset;
   const literal = intValue(offset);
   if (literal !== undefined && literal < LARGE_OFFSET) return [];
+  // `ARRAY(SELECT m FROM UNNEST(l.array) WITH ORDINALITY m(m, i) ORDER BY i LIMIT n OFFSET $2)`: the OFFSET slices a value
+  // (one row's array, a JSON array, a series) in memory, not rows of a table (rules-n: NodeBB's lists, five false warnings).
+  const from: Node[] = s.from ?? [];
+  if (from.length > 0 && from.every((f) => f.type === 'call' && VALUE_SET_FUNCTIONS.has(String(f.function?.name ?? '').toLowerCase()))) return [];
   const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
   const known = tables.length > 0 && tables.every((t: TableFacts | undefined) => t?.rows !== undefined);
   const largest: TableFacts | undefined = known ? (tables as TableFacts[]).reduce((a, b) => (b.rows! > a.rows! ? b : a)) : undefined;

@@ -81,3 +81,15 @@ describe('rule offset-pagination: severity follows evidence of the list\'s size 
     ok(rule, 'SELECT * FROM tags ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ tags: { rows: 40, cols: { id: 'int4 idx' } } }) });
   });
 });
+
+describe('rule offset-pagination: an OFFSET that slices a value, not a table (rules-n)', () => {
+  it('a page of UNNEST(one row\'s array), a series or a JSON array is not reported; a page of a table or a function that may read one is', () => {
+    // NodeBB's lists live in one row's array; getListRange slices it with LIMIT/OFFSET inside ARRAY(SELECT …).
+    ok(rule, `SELECT ARRAY(SELECT m.m FROM UNNEST(l."array") WITH ORDINALITY m(m, i) ORDER BY m.i ASC LIMIT ($3::INTEGER - $2::INTEGER) OFFSET $2::INTEGER) l FROM "legacy_object_live" o INNER JOIN "legacy_list" l ON o."_key" = l."_key" WHERE o."_key" = $1::TEXT`);
+    ok(rule, 'SELECT x FROM generate_series(1, $1) x ORDER BY x LIMIT 10 OFFSET $2');
+    ok(rule, 'SELECT e FROM jsonb_array_elements($1::jsonb) e LIMIT 10 OFFSET $2');
+    assert.equal(flagged(error(rule, 'SELECT * FROM search_objects($1) LIMIT 10 OFFSET $2')), '$2');
+    assert.equal(flagged(error(rule, 'SELECT t.id FROM unnest($1::int[]) k(id) JOIN things t ON t.id = k.id ORDER BY t.id LIMIT 10 OFFSET $2')), '$2');
+  });
+});
+
