@@ -45,7 +45,7 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
   const rewritten = keysetRewrite(ctx, s);
   const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
   // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
-  const keys = maxRows === undefined ? namedByKeys(ctx, s.where) : undefined;
+  const keys = maxRows === undefined ? namedByKeys(ctx, s.where, s) : undefined;
   // `GROUP BY page ORDER BY count(*) DESC LIMIT n OFFSET m`: a ranking by an aggregate. Every page computes every group
   // before it can sort them, and no index gives that order, so keyset paging would not avoid the work: the skipped
   // groups are not what it costs.
@@ -92,12 +92,25 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
  * `bbid IN $1`, `id = ANY($1)`, `id IN ($1, $2)`: a condition ANDed into the WHERE that keeps only the rows whose keys the
  * caller passes (a list it holds). The column as written, or undefined.
  */
-function namedByKeys(ctx: StatementContext, where: Node | undefined): string | undefined {
+function namedByKeys(ctx: StatementContext, where: Node | undefined, s: Node): string | undefined {
   const param = (x: Node | undefined) => x?.type === 'parameter';
+  // The keys name the paged rows only if those rows are of the keyed table: `FROM legacy_object o JOIN legacy_zset z ON
+  // o._key = z._key WHERE o._key = ANY($1)` selecting only z's columns names sets, and each set's members are the page
+  // (rules-n: NodeBB's sorted sets — a category's topics, a user's posts).
+  const selected = new Set<string>();
+  let unqualified = false;
+  for (const c of (s.columns ?? []) as Node[]) {
+    for (const r of collectNodes(c.expr as Node, (n) => (n.type === 'ref' ? n : undefined))) {
+      if (r.table?.name) selected.add(String(r.table.name).toLowerCase());
+      else unqualified = true;
+    }
+  }
+  const joined = (s.from ?? []).length > 1 || (s.from ?? []).some((f: Node) => f.join);
   // Keys, not categories: `readable_status = ANY($2)` picks statuses, and a status matches any number of rows.
   const key = (x: Node) => {
     const r = stripCasts(x);
-    return r?.type === 'ref' && /(?:id|uuid|key)$/i.test(String(r.name));
+    if (r?.type !== 'ref' || !/(?:id|uuid|key)$/i.test(String(r.name))) return false;
+    return !(joined && !unqualified && r.table?.name && selected.size > 0 && !selected.has(String(r.table.name).toLowerCase()));
   };
   for (const c of conjunctsOf(where)) {
     if (c.type !== 'binary' || !key(c.left)) continue;

@@ -93,3 +93,15 @@ describe('rule offset-pagination: an OFFSET that slices a value, not a table (ru
   });
 });
 
+
+describe('rule offset-pagination: keys of a parent that a join fans out (rules-n)', () => {
+  it('`o._key = ANY($1)` joined to the members it owns, selecting only the members, pages the members: not rows named by key', () => {
+    // NodeBB's getSortedSetRange: the keys name sorted sets (a category's topics), the page is their members.
+    const sets = error(rule, `SELECT z."value", z."score" FROM "legacy_object_live" o INNER JOIN "legacy_zset" z ON o."_key" = z."_key" AND o."type" = z."type" WHERE o."_key" = ANY($1::TEXT[]) ORDER BY z."score" DESC LIMIT $3::INTEGER OFFSET $2::INTEGER`);
+    assert.equal(sets.evidence?.namedBy, undefined);
+    assert.equal(sets.evidence?.size, 'unproved');
+    // The keyed table's own rows (selected from it) are still rows the caller names.
+    assert.equal(error(rule, 'SELECT w.id, a.name FROM work w JOIN author a ON a.id = w.author_id WHERE w.id = ANY($1) ORDER BY w.id LIMIT $2 OFFSET $3').evidence?.namedBy, 'w.id');
+    assert.equal(error(rule, 'SELECT id FROM work WHERE id = ANY($1) ORDER BY id LIMIT $2 OFFSET $3').evidence?.namedBy, 'id');
+  });
+});
