@@ -25,6 +25,7 @@ import { SourceTree } from './syntax/treeSitter';
 import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
+import { foldIntoMissingIndex } from './advice/missingIndex';
 import { errorMessage } from './safeText';
 import { countOf } from './format';
 import { isMinified } from './minified';
@@ -353,7 +354,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  const kept = applyContext(applySuppressions(input.text, mergeRecorded(findings, input.text), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  const kept = applyContext(applySuppressions(input.text, foldIntoMissingIndex(mergeRecorded(findings, input.text)), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 
@@ -473,6 +474,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     }
   }
   if (!result.cancelled) for (const a of opts.analyzers) if (a.adjust) result.findings = a.adjust(result.findings, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  // The CLI decides its indexes at the end (finish): a statement's two findings of one cause are one there too.
+  if (!result.cancelled) result.findings = foldIntoMissingIndex(result.findings);
   // A module that only one-off code imports (a management command, a seed) runs where they run.
   if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   if (!result.cancelled && opts.onRevised) {

@@ -58,7 +58,8 @@ export const MAX_WORKLOAD_STATEMENTS = 20;
 export type ToWebview =
   | { type: 'init'; profileName: string; readOnly: boolean; refreshMs: number; statementsState: string; replica: boolean }
   | { type: 'status'; state: ConnectionState; message?: string }
-  | { type: 'stats'; stats: LiveStats }
+  /** hidden: sampled while the panel sat behind another tab (every 10 s): its chart point is marked so. */
+  | { type: 'stats'; stats: LiveStats; hidden?: boolean }
   | { type: 'health'; findings: HealthFinding[]; atMs: number; error?: string }
   | { type: 'history'; history: HistoryView }
   /** The charts' stored points for this database (sent when the panel opens or reconnects). */

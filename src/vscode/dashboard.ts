@@ -219,14 +219,14 @@ class DashboardPanel implements vscode.Disposable {
     // (person22 MEDIUM A); showing the panel again schedules a refresh at once (onDidChangeViewState).
     const hidden = !this.panel.visible;
     try {
-      await this.refreshOnce();
+      await this.refreshOnce(hidden);
     } finally {
       this.refreshing = false;
       this.schedule(hidden ? Math.max(this.ctx.config.dashboardRefreshMs, HIDDEN_REFRESH_MS) : this.ctx.config.dashboardRefreshMs);
     }
   }
 
-  private async refreshOnce(): Promise<void> {
+  private async refreshOnce(hidden = false): Promise<void> {
     const conn = await this.ctx.connections.get();
     if (!conn) {
       await this.dropConnection();
@@ -235,10 +235,10 @@ class DashboardPanel implements vscode.Disposable {
     }
     if (conn !== this.conn) await this.attach(conn);
     const { refreshStats } = await import('../db/dashboardRefresh');
-    const stats = await refreshStats(this.reader!, (m) => this.post(m));
+    const stats = await refreshStats(this.reader!, (m) => this.post(m), { hidden });
     if (!stats) return;
     this.lastStats = stats;
-    await this.keepChartPoint(stats);
+    await this.keepChartPoint(stats, hidden);
     this.alert(stats);
     if (Date.now() - this.snapshotAt >= SNAPSHOT_EVERY_MS) await this.snapshot(stats);
     if (Date.now() - this.healthAt >= HEALTH_EVERY_MS) await this.health(conn);
@@ -378,9 +378,9 @@ class DashboardPanel implements vscode.Disposable {
     return readStored(file, parseChartPoints);
   }
 
-  private async keepChartPoint(stats: LiveStats): Promise<void> {
+  private async keepChartPoint(stats: LiveStats, hidden: boolean): Promise<void> {
     const { appendChartPoint, chartPoint } = await import('../core/dashboard/chartHistory');
-    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats));
+    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden));
     if (Date.now() - this.chartsSavedAt >= CHART_SAVE_MS) await this.saveChartPoints();
   }
 

@@ -11,7 +11,7 @@ import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
-import { appendChartPoint, cacheHitRange, chartData, chartPoint, CHART_LINES, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, chartPoint, CHART_LINES, coarseStretches, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
 import { fmtByteRate, fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine } from './_format';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
@@ -137,9 +137,10 @@ function makeChart(def: ChartDef, box?: HTMLElement): Chart {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true, auto: false }, y: def.yRange ? { range: (_u, min, max) => def.yRange!(min, max) } : {} },
       axes: [
-        { ...axis, space: 90 },
+        { ...axis, space: 70 },
         { ...axis, values: (_u, vals) => vals.map((v) => def.fmt(v)), size: 64, space: 30 },
       ],
+      hooks: { drawClear: [shadeCoarse] },
       series: [{}, ...CHART_LINES[def.key].map((name, i) => ({ label: name, stroke: colors[i % colors.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : def.fmt(v)) }))],
     },
     [[]],
@@ -248,14 +249,41 @@ function renderTiles(): void {
   );
 }
 
+/** The stretches sampled every 10 s while the panel was hidden: shaded in every chart, and said under them. */
+let coarse: ReturnType<typeof coarseStretches> = [];
+const coarseNote = h('p', { class: 'chart-note muted' });
+
 function drawCharts(): void {
   // How many points the charts hold (kept across tab switches, reloaded on open; read by the e2e suite).
   charts.setAttribute('data-points', String(points.length));
+  coarse = coarseStretches(points);
+  charts.setAttribute('data-coarse', String(coarse.length));
   for (const c of chartList) draw(c.plot, c.def.key);
+  if (coarse.length) {
+    const step = Math.max(...coarse.map((x) => x.stepS));
+    // One step for every stretch: the hidden panel's interval (the longest of them, if settings changed between).
+    coarseNote.textContent = `Shaded: sampled every ${step} s while this tab was hidden; a burst shorter than that shows lower there than it was.`;
+    if (!coarseNote.isConnected) charts.append(coarseNote);
+  } else coarseNote.remove();
 }
 
-function pushSeries(): void {
-  if (stats) points = appendChartPoint(points, chartPoint(stats));
+/** Shades the coarse stretches behind the lines (uPlot's drawClear hook: before the series are drawn). */
+function shadeCoarse(u: uPlot): void {
+  if (!coarse.length) return;
+  const ctx = u.ctx;
+  const { top, height } = u.bbox;
+  ctx.save();
+  ctx.fillStyle = cssVar('--vscode-editor-inactiveSelectionBackground', 'rgba(128,128,128,0.18)');
+  for (const c of coarse) {
+    const x0 = u.valToPos(c.fromS, 'x', true);
+    const x1 = u.valToPos(c.toS, 'x', true);
+    if (Number.isFinite(x0) && Number.isFinite(x1) && x1 > x0) ctx.fillRect(x0, top, x1 - x0, height);
+  }
+  ctx.restore();
+}
+
+function pushSeries(hidden = false): void {
+  if (stats) points = appendChartPoint(points, chartPoint(stats, hidden));
   drawCharts();
 }
 
@@ -648,7 +676,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       return;
     case 'stats':
       stats = m.stats;
-      pushSeries();
+      pushSeries(m.hidden === true);
       renderLive();
       return;
     case 'health':

@@ -65,8 +65,56 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     ]),
     evidence: {
       suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason, ...(opts.alsoServes?.[s.ddl]?.length ? { alsoServes: opts.alsoServes[s.ddl] } : {}) })),
+      // The whole statement's place (the finding itself is on the table's name): what else was said of this statement.
+      statement: { start: site.span.start, end: site.span.end },
     },
   };
+}
+
+/** An index key as text to compare: no spaces, quotes or casts to text, lower case (`lower((email)::text)` → `lower(email)`). */
+function keyText(s: string): string {
+  return s.toLowerCase().replace(/"/g, '').replace(/::\s*(?:text|character varying|varchar)\b/g, '').replace(/\s+/g, '').replace(/\(\((\w+)\)\)/g, '($1)');
+}
+
+/**
+ * One cause, one finding (person24 LOW 10): a non-sargable-predicate finding (`lower(email) = $1` hides email from its
+ * index: "Create an expression index ON customers (lower(email))") inside a statement whose missing-index finding proves
+ * an index holding that very expression said the same fix twice, as two warnings. The missing-index finding (the proved
+ * one, with Create index now) keeps it as a related place that says why the expression needs its own index; a
+ * non-sargable finding whose expression the proved index does not hold stays.
+ */
+export function foldIntoMissingIndex(findings: Finding[]): Finding[] {
+  const proved = findings.filter((f) => f.ruleId === MISSING_INDEX_RULE && f.evidence?.statement);
+  if (!proved.length) return findings;
+  const folded = new Map<Finding, Finding[]>();
+  const gone = new Set<Finding>();
+  for (const f of findings) {
+    if (f.ruleId !== 'non-sargable-predicate') continue;
+    const e = f.evidence ?? {};
+    if (typeof e.indexExpression !== 'string') continue;
+    const expr = keyText(e.indexExpression);
+    const table = typeof e.table === 'string' ? e.table.toLowerCase() : undefined;
+    const by = proved.find((m) => {
+      const at = m.evidence!.statement as { start: number; end: number };
+      if ((m.file ?? f.file) !== (f.file ?? m.file) || f.span.start < at.start || f.span.end > at.end) return false;
+      // Proved only: an estimate ("may help, not proved", info) would take the place of the rule's warning.
+      const suggestions = ((m.evidence!.suggestions ?? []) as { ddl: string; table?: string; verifiedBy?: string }[]).filter((s) => s.verifiedBy !== undefined && s.verifiedBy !== 'none');
+      return suggestions.some((s) => (!table || !s.table || s.table.toLowerCase().split('.').pop() === table.split('.').pop()) && keyText(s.ddl.replace(/^[^(]*\(/, '(')).includes(expr));
+    });
+    if (!by) continue;
+    gone.add(f);
+    folded.set(by, [...(folded.get(by) ?? []), f]);
+  }
+  if (!gone.size) return findings;
+  return findings.filter((f) => !gone.has(f)).map((f) => {
+    const mine = folded.get(f);
+    if (!mine) return f;
+    return {
+      ...f,
+      related: [...(f.related ?? []), ...mine.map((n) => ({ span: n.span, message: `${n.message} The index above holds the expression.` }))],
+      evidence: { ...f.evidence, alsoSays: mine.map((n) => n.ruleId) },
+    };
+  });
 }
 
 /**

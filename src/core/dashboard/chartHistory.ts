@@ -22,6 +22,8 @@ const CHART_KEYS = Object.keys(CHART_LINES) as ChartKey[];
 export interface ChartPoint {
   atMs: number;
   values: Record<ChartKey, (number | null)[]>;
+  /** Sampled while the panel sat behind another tab (every HIDDEN_REFRESH_MS): drawn shaded, said so. */
+  hidden?: true;
 }
 
 /** A chart's time axis is never narrower than this (one point must not span years, nor seconds). */
@@ -50,8 +52,8 @@ const MAX_POINTS = 300;
 
 const num = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
-/** What one refresh adds to each chart. */
-export function chartPoint(s: LiveStats): ChartPoint {
+/** What one refresh adds to each chart; `hidden`: the panel was behind another tab. */
+export function chartPoint(s: LiveStats, hidden = false): ChartPoint {
   const st = s.connections.byState;
   const r = s.rates;
   return {
@@ -62,6 +64,7 @@ export function chartPoint(s: LiveStats): ChartPoint {
       cache: [r?.cacheHitRatio === null || r?.cacheHitRatio === undefined ? null : num(r.cacheHitRatio * 100)],
       rows: [num(r?.rowsReadPerSec), num(r?.rowsWrittenPerSec)],
     },
+    ...(hidden ? { hidden: true as const } : {}),
   };
 }
 
@@ -77,6 +80,7 @@ export function parseChartPoints(raw: unknown, max = MAX_POINTS): ChartPoint[] {
   if (!Array.isArray(raw)) return [];
   const ok = raw.filter((p): p is ChartPoint => {
     if (!p || typeof p !== 'object' || typeof p.atMs !== 'number' || !Number.isFinite(p.atMs) || !p.values || typeof p.values !== 'object') return false;
+    if (p.hidden !== undefined && p.hidden !== true) return false;
     return CHART_KEYS.every((k) => Array.isArray(p.values[k]) && p.values[k].length === CHART_LINES[k].length && p.values[k].every((v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v))));
   });
   return ok.sort((a, b) => a.atMs - b.atMs).slice(-max);
@@ -104,6 +108,34 @@ export function chartData(points: readonly ChartPoint[], key: ChartKey, gapMs = 
     prev = p.atMs;
   }
   return cols;
+}
+
+/**
+ * The stretches (seconds, for the charts' axis) drawn from samples taken while the panel sat behind another tab (every
+ * HIDDEN_REFRESH_MS, points marked `hidden`): from the last point before them to the first after (the lines across them
+ * are theirs), short of a gap. A 3 s burst shows there as a low bump (person24 LOW 5: "~80 TPS spikes while visible,
+ * ~15 TPS bumps while hidden, and the chart does not say the sampling changed"). `stepS`: the stretch's usual step.
+ */
+export function coarseStretches(points: readonly ChartPoint[], gapMs = gapOf(points)): { fromS: number; toS: number; stepS: number }[] {
+  const out: { fromS: number; toS: number; stepS: number }[] = [];
+  let i = 0;
+  while (i < points.length) {
+    if (!points[i].hidden) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < points.length && points[j + 1].hidden && points[j + 1].atMs - points[j].atMs <= gapMs) j++;
+    const from = i > 0 && points[i].atMs - points[i - 1].atMs <= gapMs ? i - 1 : i;
+    const to = j + 1 < points.length && points[j + 1].atMs - points[j].atMs <= gapMs ? j + 1 : j;
+    const steps: number[] = [];
+    for (let k = Math.max(from, i) + 1; k <= j; k++) steps.push(points[k].atMs - points[k - 1].atMs);
+    if (!steps.length) for (let k = from + 1; k <= to; k++) steps.push(points[k].atMs - points[k - 1].atMs);
+    const usual = steps.length ? [...steps].sort((x, y) => x - y)[Math.floor(steps.length / 2)] : HIDDEN_REFRESH_MS;
+    if (to > from) out.push({ fromS: axisSeconds(points[from].atMs), toS: axisSeconds(points[to].atMs), stepS: Math.round(usual / 1000) });
+    i = j + 1;
+  }
+  return out;
 }
 
 /**

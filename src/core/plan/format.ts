@@ -46,6 +46,10 @@ export function fmtCost(c: number | undefined): string {
 export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced'>): string {
   if (t.unpriced) return 'nothing to save in this plan';
   const cost = t.proved && `cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}`;
+  // Proved on another plan of the statement: its figures are that plan's, and this one's saving is scaled from them.
+  if (t.proved?.planCost !== undefined) {
+    return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}: the planner proved ${cost} with the index for the statement planned without these values (this plan: cost ${formatCost(t.proved.planCost)})`;
+  }
   // A plan that ran: the time the node took, scaled by the share of the cost the proved index removes.
   if (t.proved && t.unit === 'ms') return `could save ~${fmtMs(t.saving)}: ${cost} with the index, proved by the planner`;
   if (t.proved) return `saves ~${formatCost(t.proved.before - t.proved.after)} cost units: ${cost}, proved by the planner`;

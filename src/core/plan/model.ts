@@ -49,8 +49,12 @@ export interface Tip {
   saving: number;
   unit: 'ms' | 'cost';
   grade: Grade;
-  /** The index advice proved this saving with the planner: the statement's cost before and after the index. */
-  proved?: { before: number; after: number; index: string };
+  /**
+   * The index advice proved this saving with the planner: the statement's cost before and after the index. `planCost`
+   * is this plan's own total cost when the proof was made on another plan of the statement (the advice plans it
+   * without values; an Explain Analyze with `$1 = 42` may get another plan): the figures are then said to be that plan's.
+   */
+  proved?: { before: number; after: number; index: string; planCost?: number };
   /** Nothing to save in this plan (a one-node plan no estimate can change): said so, never a saving. */
   unpriced?: true;
 }

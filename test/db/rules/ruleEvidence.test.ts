@@ -154,8 +154,11 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
       const r = await runCli(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
       assert.equal(r.code, 0, r.err);
       const j = JSON.parse(r.out);
-      // Line 2 filters on lower(name), which no index serves: the advisor proves an expression index.
-      assert.deepEqual(j.findings.map((f: any) => `${f.line}:${f.ruleId}`), ['2:missing-index', '2:non-sargable-predicate', '3:update-delete-without-where']);
+      // Line 2 filters on lower(name), which no index serves: the advisor proves an expression index, and that finding
+      // says the expression's too (person24 LOW 10: one cause, one finding; it was missing-index + non-sargable-predicate).
+      assert.deepEqual(j.findings.map((f: any) => `${f.line}:${f.ruleId}`), ['2:missing-index', '3:update-delete-without-where']);
+      assert.match(j.findings[0].message, /lower\(name\)/);
+      assert.deepEqual(j.findings[0].evidence?.alsoSays, ['non-sargable-predicate']);
       assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -46,13 +46,18 @@ export const step: Step = {
     const before = await points();
     if (before < 2) throw new Error(`expected the charts to hold samples before the tab switch, saw ${before}`);
     await wb.openFile(scenario.queryFile);
-    await wb.page.waitForTimeout(1500);
+    // Long enough behind the editor for two of the hidden panel's 10 s samples.
+    await wb.page.waitForTimeout(25_000);
     await wb.page.locator('.tabs-container .tab').filter({ hasText: /Dashboard/ }).first().click();
     view = await wb.webview(/Dashboard/);
     await wb.see(view.locator('.chart canvas').first(), 'the dashboard charts again');
     const after = await points();
     log(`chart samples: ${before} before the tab switch, ${after} after`);
     if (after < before) throw new Error(`the charts lost their history on a tab switch: ${before} samples before, ${after} after`);
+    // The hidden minutes are drawn, and said to be sampled more coarsely (person24 LOW 5: unmarked ~15 TPS bumps).
+    const note = view.locator('.charts .chart-note');
+    await wb.see(note.filter({ hasText: /^Shaded: sampled every \d+ s while this tab was hidden/ }), 'the note under the charts on the hidden stretch\'s coarser sampling', 15_000);
+    log(`note: ${await note.innerText()} (stretches: ${await view.locator('.charts').getAttribute('data-coarse')})`);
     await screenshot('dashboard-after-tab-switch');
     // Closed and opened again: the stored history is drawn at once, not one new sample at a time.
     await wb.page.locator('.tabs-container .tab').filter({ hasText: /Dashboard/ }).first().locator('.codicon-close').click();

@@ -56,23 +56,25 @@ export const step: Step = {
     log('hover Why → Preview missing-index.md');
     await closeActive(wb);
 
-    // 2. The Problems panel's rule link (Diagnostic.code's target).
-    const row = await wb.problemRow('non-sargable-predicate', /non-sargable-predicate/, 'a non-sargable-predicate problem', 60_000);
-    const code = row.locator('.code-link, a').filter({ hasText: 'non-sargable-predicate' });
+    // 2. The Problems panel's rule link (Diagnostic.code's target). The proved index says lower(email)'s finding too
+    // (person24 LOW 10: one cause, one finding), so the row is the missing-index one.
+    const MISSING = /lower\(email\).*missing-index/;
+    const row = await wb.problemRow('missing-index', MISSING, 'the missing-index problem on customers (lower(email))', 60_000);
+    const code = row.locator('.code-link, a').filter({ hasText: 'missing-index' });
     await wb.see(code, 'the rule link of the problem');
     await code.first().click();
-    await seeDocPreview(wb, 'non-sargable-predicate.md', 'non-sargable-predicate', 'the Problems panel\'s rule link');
-    log('Problems rule link → Preview non-sargable-predicate.md');
+    await seeDocPreview(wb, 'missing-index.md', 'missing-index', 'the Problems panel\'s rule link');
+    log('Problems rule link → Preview missing-index.md');
     await closeActive(wb);
 
     // 3. The quick fix "Read about <rule>" (the row found again: the preview came and went meanwhile).
-    await (await wb.problemRow('non-sargable-predicate', /non-sargable-predicate/, 'a non-sargable-predicate problem', 60_000)).click();
+    await (await wb.problemRow('missing-index', MISSING, 'the missing-index problem on customers (lower(email))', 60_000)).click();
     await wb.runCommand('View: Focus Active Editor Group');
-    await wb.quickFixes(/Read about non-sargable-predicate/, 'the quick fix "Read about non-sargable-predicate"');
-    await wb.pickQuickFix(/Read about non-sargable-predicate/);
-    await seeDocPreview(wb, 'non-sargable-predicate.md', 'non-sargable-predicate', '"Read about non-sargable-predicate"');
+    await wb.quickFixes(/Read about missing-index/, 'the quick fix "Read about missing-index"');
+    await wb.pickQuickFix(/Read about missing-index/);
+    await seeDocPreview(wb, 'missing-index.md', 'missing-index', '"Read about missing-index"');
     await screenshot('read-about-preview');
-    log('Read about → Preview non-sargable-predicate.md');
+    log('Read about → Preview missing-index.md');
     await wb.runCommand('View: Close All Editors');
 
     // 4. A dashboard health finding's "Why" (an idle-in-transaction session of our own makes one), then Terminate's dialog.

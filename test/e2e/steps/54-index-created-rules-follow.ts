@@ -6,6 +6,7 @@
  * it must go too.
  */
 import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
 
 const FIND = `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'customers' AND indexdef ~* 'lower\\(email\\)'`;
 
@@ -19,8 +20,13 @@ export const step: Step = {
       // Every row of the list read, or scrolled into view (the panel draws only the rows on screen).
       const NON_SARGABLE = /lower\(email\).*non-sargable-predicate/;
       const MISSING = /lower\(email\).*missing-index/;
-      await wb.problemRow('lower(email)', NON_SARGABLE, 'the non-sargable-predicate problem "lower(email) hides email from its index"', 60_000, 'customers.ts');
+      // One cause, one finding (person24 LOW 10): the proved expression index carries "lower(email) hides email from its
+      // index" as its related place, not as a second warning beside it.
       const missing = await wb.problemRow('lower(email)', MISSING, 'the missing-index problem about customers (lower(email))', 60_000, 'customers.ts');
+      await wb.problemRow('lower(email)', /lower\(email\) hides email from its index.*The index above holds the expression/, 'the related row "lower(email) hides email from its index … The index above holds the expression."', 30_000, 'customers.ts');
+      const twice = (await wb.problemTexts('lower(email)', 'customers.ts')).filter((t) => NON_SARGABLE.test(t));
+      if (twice.length) throw new StepFailure(`the non-sargable-predicate finding stood beside the missing-index one for the same index: ${twice.join(' | ').slice(0, 300)}`);
+      log('one finding (missing-index) with the expression as its related place');
       await screenshot('advice-before');
       await missing.click();
       await wb.runCommand('View: Focus Active Editor Group');

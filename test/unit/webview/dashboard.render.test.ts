@@ -358,6 +358,32 @@ describe('webview/dashboard (in Chromium)', function () {
     }
   });
 
+  it('beside the editor at 800 px (a 437 px pane) nothing makes the whole panel scroll sideways: long statements, the charts with a day on their axis, health findings (person24 LOW 6)', async function () {
+    const long = 'SELECT o.id, o.customer_id, o.status, o.total_cents, o.placed_at, c.email, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = $1 AND o.placed_at > now() - interval \'30 days\' ORDER BY o.placed_at DESC LIMIT $2';
+    const fig = (calls: number) => ({ calls, totalMs: calls * 1.3, meanMs: 1.3, rows: calls * 20, hitRatio: 1 });
+    const base = oneStatementStats(long, fig(1200));
+    const stats = { ...base, rates: { tps: 12.5, rollbacksPerSec: 0.5, cacheHitRatio: 1, rowsReadPerSec: 24000.5, rowsWrittenPerSec: 0, walBytesPerSec: 1024, ownRollbacksPerSec: 0.5 },
+      statements: { state: 'ready', count: 3, rows: [long, `${long} OFFSET $3`, 'SELECT id, sku, name, description, category, price_cents, attributes FROM products WHERE attributes @> $1::jsonb ORDER BY price_cents'].map((q, i) => ({ id: String(i), query: q, total: fig(1000 - i), delta: fig(100 - i) })) } };
+    const finding = { checkId: 'unused-index', severity: 'warning', category: 'indexes', message: 'Index orders_customer_id_placed_at_desc_idx on public.orders was never used since the statistics were reset', objects: [{ kind: 'index', schema: 'public', name: 'orders_customer_id_placed_at_desc_idx', oid: 77 }], evidence: { definition: 'CREATE INDEX orders_customer_id_placed_at_desc_idx ON public.orders USING btree (customer_id, placed_at DESC)' }, fixSql: ['DROP INDEX CONCURRENTLY public.orders_customer_id_placed_at_desc_idx;'], action: { kind: 'drop-index', oid: 77 } };
+    // Opened in a wide window, then the window made 800 px wide with the editor beside (person24 went 1280 → 800), and
+    // opened straight into the narrow pane.
+    for (const first of [1280, 437]) await withDashboardPage(this, built, '', async (page, post) => {
+      await page.setViewportSize({ width: first, height: 900 });
+      await showConnected(page, post, stats);
+      const now = Date.now();
+      await post({ type: 'chartHistory', points: Array.from({ length: 150 }, (_, i) => ({ atMs: now - (150 - i) * 2000, values: { tps: [i % 7 ? 2 : 80, 0.5], conns: [12, 3, 1], cache: [100], rows: [24000, 0] } })) });
+      await post({ type: 'health', findings: [finding], atMs: 1 });
+      await page.setViewportSize({ width: 437, height: 900 });
+      await page.waitForTimeout(300);
+      const m = await page.evaluate(() => {
+        const w = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1 && !e.parentElement?.closest('.table-scroll')).map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}:${Math.round(e.getBoundingClientRect().right)}`);
+        return { scroll: document.documentElement.scrollWidth, client: w, wide: wide.slice(0, 12) };
+      });
+      assert.ok(m.scroll <= m.client, `the panel scrolls sideways: ${m.scroll} px of content in ${m.client}; past the edge: ${m.wide.join(', ')}`);
+    });
+  });
+
   it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
     const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
     // person23 MEDIUM 5: a report's long sleep from psql ("SELECT pg_sleep(300), count(*) FROM orders", waiting on
@@ -472,6 +498,20 @@ describe('webview/dashboard (in Chromium)', function () {
       for (const s of await spans()) assert.ok(s >= 60 && s <= 62, `30 stored points 2 s apart: the axis spans ${s} s`);
       await post({ type: 'stats', stats: stats(now + 2000, rates) });
       assert.equal(await pointsShown(), 32);
+      const note = () => page.evaluate(() => ({ coarse: document.querySelector('.charts')!.getAttribute('data-coarse'), text: document.querySelector('.charts .chart-note')?.textContent ?? null }));
+      assert.deepEqual(await note(), { coarse: '0', text: null }, 'sampled at one pace: nothing shaded, no note');
+      // A stored history with 3 minutes sampled every 10 s (the panel behind another tab): shaded and said (person24 LOW 5).
+      const at = (atMs: number, hidden: boolean) => ({ atMs, values: { tps: [5, 0], conns: [2, 1, 0], cache: [99], rows: [100, 1] }, ...(hidden ? { hidden: true } : {}) });
+      const hiddenToo = [
+        ...Array.from({ length: 10 }, (_, i) => at(now - 400_000 + i * 2000, false)),
+        ...Array.from({ length: 18 }, (_, i) => at(now - 380_000 + (i + 1) * 10_000, true)),
+        ...Array.from({ length: 10 }, (_, i) => at(now - 200_000 + (i + 1) * 2000, false)),
+      ];
+      await post({ type: 'chartHistory', points: hiddenToo });
+      assert.deepEqual(await note(), { coarse: '1', text: 'Shaded: sampled every 10 s while this tab was hidden; a burst shorter than that shows lower there than it was.' });
+      // A refresh the extension made while the panel was hidden comes marked: its point is one of a shaded stretch.
+      await post({ type: 'stats', stats: stats(now + 12_000, rates), hidden: true });
+      assert.equal((await note()).coarse, '2');
       assert.deepEqual(errors, []);
     });
   });

@@ -2,6 +2,9 @@ import { strict as assert } from 'node:assert';
 import { costDrop, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
 import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
+import { analyzeFile, functionAnalyzer, rulesAnalyzer } from '../../../../src/core/scan';
+import { OTHER_RULES } from '../../../../src/core/rules/index';
+import { loadPgParser } from '../../../../src/core/sql/statement';
 
 const file = 'const q = sql`SELECT * FROM orders o WHERE o.customer_id = ${id}`;';
 const sqlStart = file.indexOf('SELECT');
@@ -152,4 +155,43 @@ describe('missing-index: when the advice shown has changed', () => {
     assert.equal(sameShownAdvice(proved, { status: 'ok', suggestions: [{ ddl, verifiedBy: 'transaction' }] }), true);
     assert.equal(sameShownAdvice(proved, { ...proved, alsoServes: { [ddl]: ['src/a.go:3'] } }), false);
   });
+
+  describe('one cause, one finding (person24 LOW 10)', () => {
+    before(() => loadPgParser());
+    // The shop's customers.ts:19: `lower(email) = lower($1)`, and the advice proved customers (lower(email)).
+    const text = [
+      'export async function customerByEmail(db: Db, email: string) {',
+      "  const { rows } = await db.query('SELECT id, name FROM customers c WHERE lower(c.email) = lower($1)', [email]);",
+      '  return rows[0];',
+      '}',
+      '',
+    ].join('\n');
+    const byEmail = (ddl: string, columns: string[]): ProvedSuggestion => ({ ddl, table: 'customers', schema: 'public', columns, summary: `Seq Scan on customers (8k rows): an index on customers (${columns.join(', ')}) cuts the estimated cost 59.0 → 24.0`, reason: 'equality on the expression', verifiedBy: 'hypopg', costBefore: 59, costAfter: 24 });
+    const run = async (suggestion: ProvedSuggestion) => {
+      const advice = functionAnalyzer('missing-index', OTHER_RULES.filter((r) => r.id === 'missing-index'), (_t, _l, f, sites) =>
+        sites.flatMap((site) => missingIndexFinding({ ...site, file: f }, { status: 'ok', suggestions: [suggestion] }) ?? []));
+      return (await analyzeFile({ path: 'src/customers.ts', text, languageId: 'typescript' }, { analyzers: [rulesAnalyzer(), advice] })).findings;
+    };
+
+    it('a non-sargable expression whose index the missing-index finding proves is said once, by that finding, with the expression as a related place', async () => {
+      const found = await run(byEmail('CREATE INDEX CONCURRENTLY customers_lower_email_idx ON customers (lower((email)::text))', ['lower(email)']));
+      assert.deepEqual(found.map((f) => f.ruleId), ['missing-index'], JSON.stringify(found.map((f) => [f.ruleId, f.message])));
+      const rel = found[0].related?.find((r) => r.span && text.slice(r.span.start, r.span.end) === 'lower(c.email)');
+      assert.ok(rel, JSON.stringify(found[0].related));
+      assert.match(rel!.message, /^lower\(c\.email\) hides c\.email from its index.*The index above holds the expression\.$/);
+    });
+
+    it('an estimate (not proved, info) does not take the place of the rule\'s warning', async () => {
+      const found = await run({ ...byEmail('CREATE INDEX CONCURRENTLY customers_lower_email_idx ON customers (lower(email))', ['lower(email)']), verifiedBy: 'none' });
+      assert.deepEqual(found.map((f) => `${f.ruleId}:${f.severity}`).sort(), ['missing-index:info', 'non-sargable-predicate:warning']);
+    });
+
+    it('an index that does not hold the expression (another column, another expression) leaves the non-sargable finding', async () => {
+      for (const [ddl, cols] of [['CREATE INDEX CONCURRENTLY customers_name_idx ON customers (name)', ['name']], ['CREATE INDEX CONCURRENTLY customers_lower_email_domain_idx ON customers (lower(email_domain))', ['lower(email_domain)']]] as const) {
+        const found = await run(byEmail(ddl, [...cols]));
+        assert.deepEqual(found.map((f) => f.ruleId).sort(), ['missing-index', 'non-sargable-predicate'], ddl);
+      }
+    });
+  });
 });
+

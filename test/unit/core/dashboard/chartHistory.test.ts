@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendChartPoint, cacheHitRange, chartData, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, coarseStretches, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
 
 const pt = (atMs: number, tps: number | null = 1): ChartPoint => ({ atMs, values: { tps: [tps, 0], conns: [1, 1, 0], cache: [99], rows: [10, 1] } });
 
@@ -36,6 +36,23 @@ describe('core/dashboard/chartHistory', () => {
     // Samples at the refresh's pace (jitter included) stay one line.
     const steady = Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700));
     assert.equal(chartData(steady, 'tps')[1].filter((v) => v === null).length, 0);
+  });
+
+  it('coarseStretches: the minutes sampled while the panel was hidden (points marked so), from the point before them to the one after (person24 LOW 5); none without hidden points, however slow the refresh', () => {
+    const t = 1_796_000_000_000;
+    const visible = Array.from({ length: 10 }, (_, i) => pt(t + i * 2000));
+    const hidden = Array.from({ length: 12 }, (_, i) => ({ ...pt(t + 18_000 + (i + 1) * (HIDDEN_REFRESH_MS + 150)), hidden: true as const }));
+    const back = Array.from({ length: 5 }, (_, i) => pt(hidden[11].atMs + (i + 1) * 2000));
+    assert.deepEqual(coarseStretches([...visible, ...hidden, ...back]), [{ fromS: (t + 18_000) / 1000, toS: back[0].atMs / 1000, stepS: 10 }]);
+    // A visible panel refreshing slowly (a busy server, or pgLens.dashboard.refreshIntervalMs at 10 s) was not hidden.
+    assert.deepEqual(coarseStretches(Array.from({ length: 20 }, (_, i) => pt(t + i * 7000))), []);
+    // Closed for two minutes after the hidden samples: the stretch ends at its last hidden point.
+    const closed = [...visible, ...hidden.slice(0, 3), pt(hidden[2].atMs + 120_000)];
+    assert.deepEqual(coarseStretches(closed), [{ fromS: (t + 18_000) / 1000, toS: hidden[2].atMs / 1000, stepS: 10 }]);
+    assert.deepEqual(coarseStretches([]), []);
+    // Stored and read back, the mark stays; a malformed mark is not a point.
+    assert.equal(parseChartPoints(JSON.parse(JSON.stringify(hidden)))[0].hidden, true);
+    assert.deepEqual(parseChartPoints([{ ...pt(1), hidden: 'yes' }]), []);
   });
 
   it('appendChartPoint keeps time order and a bound; parseChartPoints drops malformed points', () => {
