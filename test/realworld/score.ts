@@ -19,7 +19,8 @@
  * `info` is allowed, e.g. an intentional statement that is only noted). Only the labelled files
  * are scanned, with the CLI's analysis (query rules + N+1, code contexts applied).
  * Per rule, language, context and app: tp (problem, warned), fn (problem, not warned),
- * fp (ok, warned), tn (ok, not warned); precision = tp/(tp+fp), recall = tp/(tp+fn).
+ * fp (ok, warned), tn (ok, not warned); precision = tp/(tp+fp), recall = tp/(tp+fn). `noted` counts the fn met by a
+ * finding of the rule below that level (a note that says the evidence is missing), apart from those met by silence.
  * Apps marked heldOut in corpus.json are reported apart: they are for checking, not tuning.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -61,6 +62,8 @@ interface Tally {
   fp: number;
   fn: number;
   tn: number;
+  /** Of the fn: problems met by a finding of the rule below the level that counts (a note: `info`/`hint`), not by silence. */
+  noted?: number;
 }
 
 const HERE = __dirname;
@@ -185,7 +188,10 @@ export async function score(root: string, only?: Set<string>, log: (line: string
     const ls = byRepo.get(repo)!;
     const dir = path.join(root, repo.replace('/', '+'));
     const warned = new Map<string, number[]>();
+    // Every finding's line, at any severity: a problem met by a note is counted apart from one met by silence (`noted`).
+    const said = new Map<string, number[]>();
     for (const f of results.get(repo)!.findings) {
+      said.set(`${f.file}\u0000${f.ruleId}`, [...(said.get(`${f.file}\u0000${f.ruleId}`) ?? []), f.line, ...(f.also ?? [])]);
       // Reported = at warning or above; for rules that are info by default (select-star,
       // unbounded-query…), at their default level in request or job code.
       const infoRule = defaults.get(f.ruleId) === 'info' && f.severity === 'info' && (f.context === 'request' || f.context === 'job');
@@ -207,19 +213,21 @@ export async function score(root: string, only?: Set<string>, log: (line: string
       const lines = warned.get(`${l.file}\u0000${l.rule}`) ?? [];
       const slack = l.slack ?? 1;
       const hit = lines.some((x) => Math.abs(x - l.line) <= slack);
-      const cell: keyof Tally = l.verdict === 'problem' ? (hit ? 'tp' : 'fn') : hit ? 'fp' : 'tn';
+      const cell: 'tp' | 'fp' | 'fn' | 'tn' = l.verdict === 'problem' ? (hit ? 'tp' : 'fn') : hit ? 'fp' : 'tn';
+      const noted = cell === 'fn' && (said.get(`${l.file}\u0000${l.rule}`) ?? []).some((x) => Math.abs(x - l.line) <= slack);
       const on = l.rule === 'n-plus-one' ? results.get(repo)!.findings.find((f) => f.ruleId === l.rule && f.file === l.file && [f.line, ...(f.also ?? [])].some((x) => Math.abs(x - l.line) <= slack)) : undefined;
       if (on) {
         const key = `${app?.split ?? (held ? 'held-out' : 'dev')} ${on.source ?? 'unknown'} ${l.verdict}`;
         sourceCounts[key] = (sourceCounts[key] ?? 0) + 1;
         sources.push(`${key} ${repo} ${l.file}:${l.line} [${on.severity}] ${on.sourceFrom ?? ''}`);
       }
-      if (cell === 'fp' || cell === 'fn') wrong.push(`${app?.split ? `${app.split} ` : held ? 'held-out ' : ''}${cell} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
+      if (cell === 'fp' || cell === 'fn') wrong.push(`${app?.split ? `${app.split} ` : held ? 'held-out ' : ''}${cell}${noted ? ' (noted)' : ''} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
       const lang = LANG[path.extname(l.file)] ?? path.extname(l.file);
       const context = codeContextOf(l.file, textOf(l.file));
       for (const key of ['all', `rule:${l.rule}`, `language:${lang}`, `context:${context}`, `app:${repo}`, ...(l.kind ? [`kind:${l.kind}`] : [])]) {
         const t = target.get(key) ?? { tp: 0, fp: 0, fn: 0, tn: 0 };
         t[cell]++;
+        if (noted) t.noted = (t.noted ?? 0) + 1;
         target.set(key, t);
       }
     }
@@ -241,7 +249,7 @@ if (require.main === module) {
     else {
       const show = (name: string, m: Record<string, any>) => {
         process.stdout.write(`${name}\n`);
-        for (const [k, v] of Object.entries(m)) process.stdout.write(`  ${k.padEnd(48)} tp ${v.tp} fp ${v.fp} fn ${v.fn} tn ${v.tn}  precision ${v.precision ?? '-'}  recall ${v.recall ?? '-'}\n`);
+        for (const [k, v] of Object.entries(m)) process.stdout.write(`  ${k.padEnd(48)} tp ${v.tp} fp ${v.fp} fn ${v.fn} tn ${v.tn}  precision ${v.precision ?? '-'}  recall ${v.recall ?? '-'}${v.noted ? `  (fn noted as info: ${v.noted})` : ''}\n`);
       };
       show('development corpus', r.development as Record<string, any>);
       show('held-out apps', r.heldOut as Record<string, any>);

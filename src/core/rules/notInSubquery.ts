@@ -94,11 +94,15 @@ function cteColumnSource(cte: Node, column: string): { table: string; column: st
 /** A subquery whose FROM is only set-returning calls over parameters and literals (`unnest($1, $2)`), with no WHERE reading a table. */
 function readsOnlyParameters(sub: Node): boolean {
   const from: Node[] = sub.from ?? [];
-  if (!from.length || sub.where || sub.groupBy) return false;
-  return from.every((f) => f.type === 'call' && (f.args ?? []).length > 0 && (f.args as Node[]).every((a) => {
+  if (sub.where || sub.groupBy) return false;
+  const value = (a: Node) => {
     const x = stripCasts(a);
     return x?.type === 'parameter' || x?.type === 'array' || x?.type === 'string' || x?.type === 'integer' || x?.type === 'numeric';
-  }));
+  };
+  const callOfValues = (f: Node) => f?.type === 'call' && (f.args ?? []).length > 0 && (f.args as Node[]).every(value);
+  // `elem NOT IN (SELECT unnest($2::TEXT[]))`: no FROM, the select list unnests what the caller passes (rules-n: NodeBB's listRemoveAll).
+  if (!from.length) return (sub.columns ?? []).length > 0 && (sub.columns as Node[]).every((c) => callOfValues(stripCasts(c.expr)) || value(c.expr));
+  return from.every(callOfValues);
 }
 
 /** `job_queue_id` and `jobs.job_queue_id` (or the reverse): the same column, as far as the text says. */

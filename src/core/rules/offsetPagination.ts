@@ -14,6 +14,8 @@ import { configurationKind, configurationNote } from './configTable';
 const LARGE_OFFSET = 1000;
 /** With evidence, tables below this many rows are too small to matter. */
 const SMALL_TABLE_ROWS = 1000;
+/** PostgreSQL's built-in set-returning functions over a value: a FROM of these alone reads no table. */
+const VALUE_SET_FUNCTIONS = new Set(['unnest', 'generate_series', 'generate_subscripts', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_each', 'jsonb_each_text', 'json_each', 'json_each_text', 'jsonb_object_keys', 'json_object_keys', 'jsonb_to_recordset', 'json_to_recordset', 'regexp_split_to_table', 'string_to_table', 'regexp_matches']);
 
 export const offsetPagination: Rule = {
   id: 'offset-pagination',
@@ -31,6 +33,10 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
   const offset: Node = s.limit.offset;
   const literal = intValue(offset);
   if (literal !== undefined && literal < LARGE_OFFSET) return [];
+  // `ARRAY(SELECT m FROM UNNEST(l.array) WITH ORDINALITY m(m, i) ORDER BY i LIMIT n OFFSET $2)`: the OFFSET slices a value
+  // (one row's array, a JSON array, a series) in memory, not rows of a table (rules-n: NodeBB's lists, five false warnings).
+  const from: Node[] = s.from ?? [];
+  if (from.length > 0 && from.every((f) => f.type === 'call' && VALUE_SET_FUNCTIONS.has(String(f.function?.name ?? '').toLowerCase()))) return [];
   const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
   const known = tables.length > 0 && tables.every((t: TableFacts | undefined) => t?.rows !== undefined);
   const largest: TableFacts | undefined = known ? (tables as TableFacts[]).reduce((a, b) => (b.rows! > a.rows! ? b : a)) : undefined;
@@ -39,7 +45,7 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
   const rewritten = keysetRewrite(ctx, s);
   const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
   // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
-  const keys = maxRows === undefined ? namedByKeys(ctx, s.where) : undefined;
+  const keys = maxRows === undefined ? namedByKeys(ctx, s.where, s) : undefined;
   // `GROUP BY page ORDER BY count(*) DESC LIMIT n OFFSET m`: a ranking by an aggregate. Every page computes every group
   // before it can sort them, and no index gives that order, so keyset paging would not avoid the work: the skipped
   // groups are not what it costs.
@@ -51,14 +57,22 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
   const driving: Node | undefined = (s.from ?? []).find((f: Node) => f.type === 'table');
   const configKind = maxRows === undefined && !keys && !ranking && !oneRow ? configurationKind(driving?.name?.name) : undefined;
   const configTable = configKind ? String(driving!.name.name) : undefined;
+  // How long the list gets decides whether OFFSET matters, and only two things here show it: the table's size from a
+  // connected database (≥ 1,000 rows: warned above), or a literal OFFSET of 1,000 or more (the code itself skips that
+  // many rows). Without either, the page is unproved: a note that says so, not a warning (issue 14, session 25: of the
+  // labelled corpus's 236 OFFSET warnings given without a database, 75 were small lists — whole tables of tens of rows,
+  // one parent's few children — and nothing in the code told them from the growing ones).
+  const unproved = maxRows === undefined && literal === undefined && !keys && !ranking && !oneRow && !configTable;
   const help = rewritten.sql
     ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
     : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
   return [
     ctx.report({
       at: offset,
-      ...(keys || ranking || oneRow || configTable ? { severity: 'info' as const } : {}),
-      message: configTable
+      ...(keys || ranking || oneRow || configTable || unproved ? { severity: 'info' as const } : {}),
+      message: unproved
+        ? `${what} pages this list: each page reads and discards the rows before it, so deep pages cost more and more. How long the list gets is unproved here (no table size without a database): a problem once it holds thousands of rows; connect a database for the table's size, or page by key.`
+        : configTable
         ? `${what} pages ${configTable}: ${configurationNote(configKind!)}`
         : oneRow
         ? `LIMIT 1 ${what} reads the one row at a position (where a batch of that many rows ends): it reads and discards the rows before it each time, fine once per batch; a problem only if it pages through a list one row at a time.`
@@ -69,7 +83,7 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
         : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
       help,
       // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
-      evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), ...(configTable ? { configurationTable: configTable } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+      evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), ...(configTable ? { configurationTable: configTable } : {}), ...(unproved ? { size: 'unproved' } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
     }),
   ];
 }
@@ -78,12 +92,25 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
  * `bbid IN $1`, `id = ANY($1)`, `id IN ($1, $2)`: a condition ANDed into the WHERE that keeps only the rows whose keys the
  * caller passes (a list it holds). The column as written, or undefined.
  */
-function namedByKeys(ctx: StatementContext, where: Node | undefined): string | undefined {
+function namedByKeys(ctx: StatementContext, where: Node | undefined, s: Node): string | undefined {
   const param = (x: Node | undefined) => x?.type === 'parameter';
+  // The keys name the paged rows only if those rows are of the keyed table: `FROM legacy_object o JOIN legacy_zset z ON
+  // o._key = z._key WHERE o._key = ANY($1)` selecting only z's columns names sets, and each set's members are the page
+  // (rules-n: NodeBB's sorted sets — a category's topics, a user's posts).
+  const selected = new Set<string>();
+  let unqualified = false;
+  for (const c of (s.columns ?? []) as Node[]) {
+    for (const r of collectNodes(c.expr as Node, (n) => (n.type === 'ref' ? n : undefined))) {
+      if (r.table?.name) selected.add(String(r.table.name).toLowerCase());
+      else unqualified = true;
+    }
+  }
+  const joined = (s.from ?? []).length > 1 || (s.from ?? []).some((f: Node) => f.join);
   // Keys, not categories: `readable_status = ANY($2)` picks statuses, and a status matches any number of rows.
   const key = (x: Node) => {
     const r = stripCasts(x);
-    return r?.type === 'ref' && /(?:id|uuid|key)$/i.test(String(r.name));
+    if (r?.type !== 'ref' || !/(?:id|uuid|key)$/i.test(String(r.name))) return false;
+    return !(joined && !unqualified && r.table?.name && selected.size > 0 && !selected.has(String(r.table.name).toLowerCase()));
   };
   for (const c of conjunctsOf(where)) {
     if (c.type !== 'binary' || !key(c.left)) continue;

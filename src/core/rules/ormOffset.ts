@@ -42,6 +42,9 @@ const PATTERNS: Pattern[] = [
   // (`… from top.\n  offset(int, optional): …` in a docstring).
   { re: /(?:\.|(?<=\))\.[ \t]*\r?\n[ \t]*)(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?(?:\.|\)\.[ \t]*\r?\n[ \t]*)(limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2], sql: (m) => m[1] !== 'skip' || m[3] === 'take' },
   { re: /(?:\.|(?<=\))\.[ \t]*\r?\n[ \t]*)(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.[ \t]*(?:\r?\n[ \t]*)?(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
+  // A query variable given its limit in an earlier statement and its offset in a later one (CKAN's package_list:
+  // `query = query.limit(limit)` … `if offset:\n    query = query.offset(offset)`): the same page, reassigned step by step.
+  { re: /\b([A-Za-z_]\w*)\s*=\s*\1\s*\.\s*(offset)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], at: (m) => m[0].search(/offset\s*\(/), sql: (m) => new RegExp(`\\b${m[1]}\\s*=\\s*${m[1]}\\s*\\.\\s*limit\\(`).test(m.input.slice(Math.max(0, m.index - 400), m.index)) },
   // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
   { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2], at: (m) => m[0].lastIndexOf(m[1], m[0].length - m[2].length) },
   // { take: n, skip: x } spread into find options (`findMany({ ...criteria, ...(size > 0 && { take: size, skip: … }) })`):
@@ -264,17 +267,19 @@ export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Anal
         // table whose name says configuration rows.
         const relation = pagedRelation(text, h.at);
         const kind = configurationKind(relation);
+        // No table size reaches this scan (an ORM chain names a model, not a table the catalog was asked about), so how
+        // long the list gets is unproved: a note that says so, like the SQL rule's pages without a database.
         return {
           ruleId: offsetPagination.id,
-          severity: kind ? ('info' as const) : offsetPagination.defaultSeverity,
+          severity: 'info' as const,
           message: kind
             ? `Offset pagination (${h.what}) of ${relation}: ${configurationNote(kind)}`
-            : `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
+            : `Offset pagination (${h.what}): each page reads and discards the rows before it, so deep pages cost more and more. How long the list gets is unproved here (PG Lens has no row count for it): a problem once it holds thousands of rows; page by key then.`,
           help,
           span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
           file,
           fixes: [],
-          evidence: { offset: h.what, written: 'orm-or-appended', ...(kind ? { configurationTable: relation } : {}) },
+          evidence: { offset: h.what, written: 'orm-or-appended', ...(kind ? { configurationTable: relation } : { size: 'unproved' }) },
         };
       });
     },

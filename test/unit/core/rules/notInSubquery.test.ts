@@ -30,3 +30,14 @@ describe('rule not-in-subquery', () => {
     assert.match(f.message, /anti-join/);
   });
 });
+
+describe('rule not-in-subquery: a subquery with no FROM over the caller\'s values (rules-n)', () => {
+  it('`NOT IN (SELECT unnest($2::TEXT[]))` reads no table: info with the reason; a select-list subquery that reads a column stays a warning', () => {
+    // NodeBB's listRemoveAll: the array of values to remove, passed by the caller.
+    const f = error(rule, `UPDATE "legacy_list" l SET "array" = ARRAY(SELECT elem FROM UNNEST(l."array") elem WHERE elem NOT IN (SELECT unnest($2::TEXT[]))) WHERE l."_key" = $1::TEXT`);
+    assert.equal(f.severity, 'info');
+    assert.equal(f.evidence?.subqueryReadsTable, false);
+    assert.equal(error(rule, 'SELECT id FROM a WHERE x NOT IN (SELECT $1::int)').severity, 'info');
+    assert.equal(error(rule, 'SELECT id FROM a WHERE x NOT IN (SELECT y FROM b)').severity, 'warning');
+  });
+});

@@ -56,3 +56,52 @@ $3`;
     ok(rule, 'WITH t AS (SELECT id FROM jobs ORDER BY id LIMIT 10 OFFSET 20) SELECT * FROM t');
   });
 });
+
+describe('rule offset-pagination: severity follows evidence of the list\'s size (issue 14, session 25)', () => {
+  it('without a database, a page by a variable OFFSET is a note that says its size is unproved', () => {
+    // rules-m/rules-l: Marquez's sources and tags, Harbor's members of one project — tens of rows; nothing in the
+    // statement tells them from a growing list, so no warning rests on the shape alone.
+    for (const sql of [
+      'SELECT * FROM sources ORDER BY name LIMIT $1 OFFSET $2',
+      'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET $2',
+    ]) {
+      const f = error(rule, sql);
+      assert.equal(f.severity, 'info', sql);
+      assert.equal(f.evidence?.size, 'unproved');
+      assert.match(f.message, /unproved here \(no table size without a database\)/);
+      assert.ok(f.evidence?.rewrittenSql, 'the keyset rewrite is still offered');
+    }
+  });
+  it('warns where there is evidence: the table size from a database, or a literal OFFSET of 1,000 or more', () => {
+    const big = error(rule, 'SELECT * FROM events ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ events: { rows: 2.5e6, cols: { id: 'int8 idx' } } }) });
+    assert.equal(big.severity, 'warning');
+    assert.equal(big.evidence?.size, undefined);
+    const literal = error(rule, 'SELECT * FROM events ORDER BY id LIMIT 50 OFFSET 5000');
+    assert.equal(literal.severity, 'warning');
+    ok(rule, 'SELECT * FROM tags ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ tags: { rows: 40, cols: { id: 'int4 idx' } } }) });
+  });
+});
+
+describe('rule offset-pagination: an OFFSET that slices a value, not a table (rules-n)', () => {
+  it('a page of UNNEST(one row\'s array), a series or a JSON array is not reported; a page of a table or a function that may read one is', () => {
+    // NodeBB's lists live in one row's array; getListRange slices it with LIMIT/OFFSET inside ARRAY(SELECT …).
+    ok(rule, `SELECT ARRAY(SELECT m.m FROM UNNEST(l."array") WITH ORDINALITY m(m, i) ORDER BY m.i ASC LIMIT ($3::INTEGER - $2::INTEGER) OFFSET $2::INTEGER) l FROM "legacy_object_live" o INNER JOIN "legacy_list" l ON o."_key" = l."_key" WHERE o."_key" = $1::TEXT`);
+    ok(rule, 'SELECT x FROM generate_series(1, $1) x ORDER BY x LIMIT 10 OFFSET $2');
+    ok(rule, 'SELECT e FROM jsonb_array_elements($1::jsonb) e LIMIT 10 OFFSET $2');
+    assert.equal(flagged(error(rule, 'SELECT * FROM search_objects($1) LIMIT 10 OFFSET $2')), '$2');
+    assert.equal(flagged(error(rule, 'SELECT t.id FROM unnest($1::int[]) k(id) JOIN things t ON t.id = k.id ORDER BY t.id LIMIT 10 OFFSET $2')), '$2');
+  });
+});
+
+
+describe('rule offset-pagination: keys of a parent that a join fans out (rules-n)', () => {
+  it('`o._key = ANY($1)` joined to the members it owns, selecting only the members, pages the members: not rows named by key', () => {
+    // NodeBB's getSortedSetRange: the keys name sorted sets (a category's topics), the page is their members.
+    const sets = error(rule, `SELECT z."value", z."score" FROM "legacy_object_live" o INNER JOIN "legacy_zset" z ON o."_key" = z."_key" AND o."type" = z."type" WHERE o."_key" = ANY($1::TEXT[]) ORDER BY z."score" DESC LIMIT $3::INTEGER OFFSET $2::INTEGER`);
+    assert.equal(sets.evidence?.namedBy, undefined);
+    assert.equal(sets.evidence?.size, 'unproved');
+    // The keyed table's own rows (selected from it) are still rows the caller names.
+    assert.equal(error(rule, 'SELECT w.id, a.name FROM work w JOIN author a ON a.id = w.author_id WHERE w.id = ANY($1) ORDER BY w.id LIMIT $2 OFFSET $3').evidence?.namedBy, 'w.id');
+    assert.equal(error(rule, 'SELECT id FROM work WHERE id = ANY($1) ORDER BY id LIMIT $2 OFFSET $3').evidence?.namedBy, 'id');
+  });
+});

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { findOrmOffsets, ormOffsetAnalyzer } from '../../../../src/core/rules/ormOffset';
+import { analyzeFile } from '../../../../src/core/scan';
 import { markAppendedSites } from '../../../../src/core/extract/appended';
 import { dialectOfPath } from '../../../../src/core/dialect';
 import type { SqlSite } from '../../../../src/core/extract/types';
@@ -11,6 +12,21 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets('await User.findAll({ where: { teamId }, limit: ctx.limit, offset: ctx.offset });', 'a.ts', []).length, 1);
     assert.equal(findOrmOffsets('await prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });', 'a.ts', []).length, 1);
     assert.equal(findOrmOffsets('rows = Entry.objects.filter(user=u)[start:start + size]', 'a.py', []).length, 1);
+  });
+  it('finds an offset set on a query variable whose limit an earlier statement set (rules-n: CKAN package_list and group_list were missed)', () => {
+    const ckan = [
+      '    query = query.order_by(col)',
+      '    limit = data_dict.get("limit")',
+      '    if limit:',
+      '        query = query.limit(limit)',
+      '    offset = data_dict.get("offset")',
+      '    if offset:',
+      '        query = query.offset(offset)',
+    ].join('\n');
+    const hits = findOrmOffsets(ckan, 'get.py', []);
+    assert.deepEqual(hits.map((h) => [ckan.slice(0, h.at).split('\n').length, ckan.slice(h.at, h.at + 7)]), [[7, 'offset(']]);
+    // An offset with no limit anywhere near is not a page: a time offset, a cursor position.
+    assert.equal(findOrmOffsets('    ts = ts.offset(tz)\n', 'a.py', []).length, 0);
   });
   it('does not take CSS properties, chart attributes, query-string names or list slices for SQL OFFSET', () => {
     assert.equal(findOrmOffsets('style.setProperty("--header-offset", `${h}px`);', 'a.ts', []).length, 0);
@@ -123,5 +139,14 @@ describe('dialect from paths', () => {
     assert.equal(dialectOfPath('store/migration/sqlite/0.12/01__x.sql').name, 'sqlite');
     assert.equal(dialectOfPath('store/db/postgres/memo.go').dialect, 'postgresql');
     assert.equal(dialectOfPath('src/mysqlish/helpers.ts').dialect, 'postgresql');
+  });
+});
+
+describe('rule offset-pagination in ORM code: severity (issue 14, session 25)', () => {
+  it('an ORM or appended page is a note that says the list\'s size is unproved (no row count reaches this scan)', async () => {
+    const text = 'export async function list(page: number) {\n  return prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });\n}\n';
+    const found = (await analyzeFile({ path: 'src/posts.ts', text }, { analyzers: [ormOffsetAnalyzer()] })).findings.filter((f) => f.ruleId === 'offset-pagination');
+    assert.deepEqual(found.map((f) => [f.severity, f.evidence?.size]), [['info', 'unproved']]);
+    assert.match(found[0].message, /unproved here/);
   });
 });
