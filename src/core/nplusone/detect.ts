@@ -464,6 +464,28 @@ class Detector {
 
   private readonly origins = new Map<string, (string | undefined)[]>();
 
+  /**
+   * Java: the call is on a name declared (local, parameter or field) with a type the file imports from another
+   * organisation's package — `java.`, `javax.`, `jakarta.`, or a package whose first two names differ from the file's own
+   * (`io.micrometer.core.instrument.Counter` in `org.eclipse.hawkbit…`). Such an object's methods are the library's.
+   */
+  private onJavaLibraryObject(n: Node): boolean {
+    const obj = field(n, 'object');
+    if (!obj || obj.type !== 'identifier') return false;
+    const own = /^\s*package\s+([\w.]+)\s*;/m.exec(this.text)?.[1];
+    if (!own) return false;
+    const name = escapeRe(obj.text);
+    let type: string | undefined;
+    for (const m of this.text.slice(0, n.startIndex).matchAll(new RegExp(`(?:^|[\\s(,])([A-Z][\\w]*)(?:<[^;=(){}]*>)?(?:\\[\\])?\\s+${name}\\s*[;=,)]`, 'g'))) type = m[1];
+    if (!type) for (const m of this.text.matchAll(new RegExp(`(?:^|[\\s(,])([A-Z][\\w]*)(?:<[^;=(){}]*>)?\\s+${name}\\s*[;=,)]`, 'g'))) { type = m[1]; break; }
+    if (!type) return false;
+    const imported = new RegExp(`^\\s*import\\s+([\\w.]+)\\.${escapeRe(type)}\\s*;`, 'm').exec(this.text)?.[1];
+    if (!imported) return false;
+    if (/^(java|javax|jakarta)\./.test(imported)) return true;
+    const org = (p: string) => p.split('.').slice(0, 2).join('.');
+    return org(imported) !== org(own);
+  }
+
   private onLibraryObject(n: Node): boolean {
     const r = this.libraryReceiver(n);
     const made = r ? undefined : this.returnedTypeOfReceiver(n);
@@ -545,6 +567,9 @@ class Detector {
       // TS/JS `cipher.update(text)` on `crypto.createCipheriv(…)`, `this.configService.get(…)` on a `ConfigService` of
       // `@nestjs/config`: a method of an object a library made, not the app's function of that name.
       if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && (this.onLibraryObject(n) || this.onDatabaseLibraryObject(n))) continue;
+      // Java `counter.count()` on a `Counter counter` of io.micrometer: a method of a library's object, not the app's
+      // method of that name (held-out-aa hawkBit: EclipseLink statistics taken for a repository's count()).
+      if (this.lang === 'java' && this.onJavaLibraryObject(n)) continue;
       // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
       // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
@@ -2374,10 +2399,32 @@ class Detector {
     // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
     const g = /^\(?\s*([^()]+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
       ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
-      ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse();
+      ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
+      ?? this.missOfLookupBefore(cur, t);
     if (!g || !shared(g[0])) return false;
     // …and the branch stores a value under it (a set of seen items is not a cache).
     return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
+  }
+
+  /**
+   * [key, map] of an `if` that tests a miss of the look-up in the statement just before it: `owner, ok := users[id]` then
+   * `if !ok`, `let v = cache.get(k)` then `if (!v)` / `if (v === undefined)`, `v = cache.get(k)` then `if v is None` (held-out-aa
+   * soft-serve: the owner of each LFS lock read once per distinct user, kept in `users`). Undefined for any other `if`.
+   */
+  private missOfLookupBefore(ifNode: Node, cond: string): [string, string] | undefined {
+    const parent = ifNode.parent;
+    if (!parent) return undefined;
+    const siblings = named(parent);
+    const at = siblings.findIndex((s) => same(s, ifNode));
+    const prev = at > 0 ? siblings[at - 1] : undefined;
+    if (!prev) return undefined;
+    // `v, ok := m[k]`, `const v = m.get(k)`, `v = m.get(k)`, `let v = m[k]`.
+    const b = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)(?:\s*,\s*([A-Za-z_$][\w$]*))?\s*:?=\s*([\w$.]+)(?:\.get\(([^()]+)\)|\[([^\]]+)\])\s*;?\s*$/.exec(prev.text);
+    if (!b) return undefined;
+    const tested = b[2] ?? b[1];
+    const v = escapeRe(tested);
+    const miss = new RegExp(`^\\(?\\s*(?:(?:!|not\\s+)${v}|${v}\\s*(?:===?|is)\\s*(?:null|None|nil|undefined))\\s*\\)?$`);
+    return miss.test(cond.trim()) ? [(b[4] ?? b[5]).trim(), b[3]] : undefined;
   }
 
   /**
@@ -2453,6 +2500,11 @@ class Detector {
     // the chunks): a statement per item there is still one per row (held-out-v papermark: `tx.folder.update` per item
     // of each 200-item chunk), whatever the chunk is named.
     if (li.iterable !== undefined && /^(?:(?:this|self)\.)?(chunk|batch|slice|part|partition|window|group|page)$/i.test(li.iterable.text)) return false;
+    // A loop over a name declared as a collection of collections (`final List<List<Long>> targetIds` → `targetIds.forEach(chunk
+    // -> …)`, Go `ids [][]int64`, TS `ids: string[][]`): each item is a chunk the call is handed (held-out-aa hawkBit:
+    // one count and one bulk UPDATE per chunk of target ids).
+    if (v !== undefined && li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) && this.declaredAsChunks(li.iterable.text, li.node)
+      && new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$.]|$)`).test(use.text)) return true;
     const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
@@ -2473,6 +2525,15 @@ class Detector {
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).
     return new RegExp(`(^|[^\\w$.])${escapeRe(v)}(\\.(map|ids|keys|values|length|pluck|to_a|all)\\b|[^\\w$.]|$)`).test(use.text);
+  }
+
+  /** The name is declared, in the function around `at` (parameter or local), as a collection of collections. */
+  private declaredAsChunks(name: string, at: Node): boolean {
+    let from = 0;
+    for (let p = at.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function|func_literal/.test(p.type)) { from = p.startIndex; break; }
+    const n = escapeRe(name);
+    const decl = new RegExp(`\\b(?:List|Collection|Iterable|Set|ArrayList|Stream)<\\s*(?:List|Collection|Set|ArrayList|Iterable)<[^<>]*>\\s*>\\s+${n}\\b|(?:^|[^\\w$.])${n}\\s+\\[\\]\\[\\]|(?:^|[^\\w$.])${n}\\s*:\\s*(?:[\\w$.]+\\[\\]\\[\\]|Array<[\\w$.]+\\[\\]>)`);
+    return decl.test(this.text.slice(from, at.startIndex));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,0 +1,256 @@
+/**
+ * Kinds held-out-aa's first (blind) score showed (notes: n1aa25): a Drizzle count per import session whose `where` also
+ * keeps two statuses (`inArray(t.status, ['pending', 'processing'])`) was taken for a batched read; Go look-ups kept per
+ * key in a map (`owner, ok := users[id]; if !ok { owner = store.GetUserByID(id); users[id] = owner }`) were taken for one
+ * query per item; a Java loop over the chunks of a `List<List<Long>>` parameter was taken for one query per item.
+ */
+import { strict as assert } from 'node:assert';
+import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+
+const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1AA_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
+
+describe('N+1 kinds of held-out-aa', () => {
+  const drizzleWorker = (filter: string): ScanFile => ({
+    path: 'apps/workers/workers/importWorker.ts',
+    text: [
+      "import { and, count, eq, inArray } from 'drizzle-orm';",
+      "import { db } from '@karakeep/db';",
+      "import { importSessions, importStagingBookmarks } from '@karakeep/db/schema';",
+      '',
+      'export class ImportWorker {',
+      '  async checkSessions(sessionIds: string[]) {',
+      '    for (const sessionId of sessionIds) {',
+      '      const remaining = await db',
+      '        .select({ count: count() })',
+      '        .from(importStagingBookmarks)',
+      `        .where(and(eq(importStagingBookmarks.importSessionId, sessionId), ${filter}));`,
+      '      console.log(remaining);',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ],
+  });
+
+  it('a Drizzle statement whose only list is a list of constants runs once per item', async () => {
+    assert.deepEqual(await lines([drizzleWorker("inArray(importStagingBookmarks.status, ['pending', 'processing'])")]), ['apps/workers/workers/importWorker.ts:8 warning']);
+  });
+
+  it('a list built from the items is still the batched form', async () => {
+    assert.deepEqual(await lines([drizzleWorker('inArray(importStagingBookmarks.id, sessionIds)')]), []);
+  });
+
+  it('Prisma: `in` over constants in the where is no batch either', async () => {
+    const f: ScanFile = {
+      path: 'src/jobs/sweep.ts',
+      text: [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        '',
+        'export async function sweep(teamIds: string[]) {',
+        '  for (const teamId of teamIds) {',
+        "    await prisma.document.count({ where: { teamId, status: { in: ['DRAFT', 'PENDING'] } } });",
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([f]), ['src/jobs/sweep.ts:6 warning']);
+  });
+  const goMod: ScanFile = { path: 'go.mod', text: ['module example.com/softserve', '', 'go 1.22', '', 'require github.com/jmoiron/sqlx v1.4.0', ''] };
+  const goStore: ScanFile = {
+    path: 'pkg/store/database/user.go',
+    text: [
+      'package database',
+      '',
+      'import (',
+      '\t"context"',
+      '',
+      '\t"github.com/jmoiron/sqlx"',
+      ')',
+      '',
+      'type User struct{ ID int64; Username string }',
+      '',
+      'type UserStore struct{ db *sqlx.DB }',
+      '',
+      'func (s *UserStore) GetUserByID(ctx context.Context, id int64) (User, error) {',
+      '\tvar u User',
+      '\terr := s.db.GetContext(ctx, &u, "SELECT * FROM users WHERE id = ?", id)',
+      '\treturn u, err',
+      '}',
+      '',
+    ],
+  };
+  const goLocks = (guard: string[]): ScanFile => ({
+    path: 'pkg/web/locks.go',
+    text: [
+      'package web',
+      '',
+      'import (',
+      '\t"context"',
+      '',
+      '\t"example.com/softserve/pkg/store/database"',
+      ')',
+      '',
+      'type Lock struct{ ID int64; UserID int64 }',
+      '',
+      'func owners(ctx context.Context, store *database.UserStore, locks []Lock) []string {',
+      '\tnames := []string{}',
+      '\tusers := map[int64]database.User{}',
+      '\tfor _, lock := range locks {',
+      ...guard,
+      '\t\tnames = append(names, owner.Username)',
+      '\t}',
+      '\treturn names',
+      '}',
+      '',
+    ],
+  });
+
+  it('Go: a look-up kept per key in a map (`v, ok := m[k]` then `if !ok`) runs once per distinct key', async () => {
+    const memo = goLocks(['\t\towner, ok := users[lock.UserID]', '\t\tif !ok {', '\t\t\towner, _ = store.GetUserByID(ctx, lock.UserID)', '\t\t\tusers[lock.UserID] = owner', '\t\t}']);
+    assert.deepEqual(await lines([goMod, goStore, memo]), []);
+  });
+
+  it('Go: the same look-up without the map, or a map that is never filled, is one query per item', async () => {
+    const plain = goLocks(['\t\towner, _ := store.GetUserByID(ctx, lock.UserID)', '\t\t_ = users']);
+    assert.deepEqual(await lines([goMod, goStore, plain]), ['pkg/web/locks.go:15 warning']);
+    const unfilled = goLocks(['\t\towner, ok := users[lock.UserID]', '\t\tif !ok {', '\t\t\towner, _ = store.GetUserByID(ctx, lock.UserID)', '\t\t}']);
+    assert.deepEqual(await lines([goMod, goStore, unfilled]), ['pkg/web/locks.go:17 warning']);
+  });
+
+  it('TypeScript: `let v = cache.get(k); if (!v) { v = await load(k); cache.set(k, v) }` runs once per distinct key', async () => {
+    const f = (store: string): ScanFile => ({
+      path: 'src/services/owners.ts',
+      text: [
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        '',
+        'export async function owners(locks: { userId: string }[]) {',
+        '  const users = new Map<string, unknown>();',
+        '  for (const lock of locks) {',
+        '    let owner = users.get(lock.userId);',
+        '    if (!owner) {',
+        '      owner = await prisma.user.findUnique({ where: { id: lock.userId } });',
+        `      ${store}`,
+        '    }',
+        '  }',
+        '}',
+        '',
+      ],
+    });
+    assert.deepEqual(await lines([f('users.set(lock.userId, owner);')]), []);
+    assert.deepEqual(await lines([f('console.log(owner);')]), ['src/services/owners.ts:9 warning']);
+  });
+  const javaRepo: ScanFile = {
+    path: 'src/main/java/org/example/repository/TargetRepository.java',
+    text: [
+      'package org.example.repository;',
+      '',
+      'import java.util.List;',
+      'import org.springframework.data.jpa.repository.JpaRepository;',
+      'import org.springframework.data.jpa.repository.JpaSpecificationExecutor;',
+      'import org.springframework.data.jpa.repository.Modifying;',
+      'import org.springframework.data.jpa.repository.Query;',
+      '',
+      'public interface TargetRepository extends JpaRepository<Target, Long>, JpaSpecificationExecutor<Target> {',
+      '    @Modifying',
+      '    @Query("UPDATE Target t SET t.status = :status WHERE t.id IN :ids")',
+      '    void setStatus(String status, List<Long> ids);',
+      '}',
+      '',
+    ],
+  };
+  const javaStrategy = (param: string): ScanFile => ({
+    path: 'src/main/java/org/example/management/AssignmentStrategy.java',
+    text: [
+      'package org.example.management;',
+      '',
+      'import java.util.List;',
+      'import org.example.repository.TargetRepository;',
+      'import org.springframework.stereotype.Service;',
+      '',
+      '@Service',
+      'public class AssignmentStrategy {',
+      '    private final TargetRepository targetRepository;',
+      '',
+      '    public AssignmentStrategy(final TargetRepository targetRepository) {',
+      '        this.targetRepository = targetRepository;',
+      '    }',
+      '',
+      `    public void assign(${param}) {`,
+      '        targetIds.forEach(targetIdsChunk -> {',
+      '            if (targetRepository.count(TargetSpecs.byIds(targetIdsChunk)) == 0) {',
+      '                throw new IllegalStateException("missing targets");',
+      '            }',
+      '            targetRepository.setStatus("PENDING", targetIdsChunk);',
+      '        });',
+      '    }',
+      '}',
+      '',
+    ],
+  });
+
+  it('Java: a loop over the chunks of a `List<List<Long>>` runs one statement per chunk', async () => {
+    assert.deepEqual(await lines([javaRepo, javaStrategy('final List<List<Long>> targetIds')]), []);
+  });
+
+  it('Java: the same loop over a `List<Long>` is one statement per item', async () => {
+    const found = await lines([javaRepo, javaStrategy('final List<Long> targetIds')]);
+    assert.ok(found.includes('src/main/java/org/example/management/AssignmentStrategy.java:17 warning'), found.join(', '));
+  });
+  it('Java: a method called on an object typed by another organisation\'s library is not the app\'s method of that name', async () => {
+    const management: ScanFile = {
+      path: 'src/main/java/org/example/management/RolloutManagement.java',
+      text: [
+        'package org.example.management;',
+        '',
+        'import org.example.repository.RolloutRepository;',
+        '',
+        'public class RolloutManagement {',
+        '    private final RolloutRepository rolloutRepository;',
+        '',
+        '    public RolloutManagement(final RolloutRepository rolloutRepository) {',
+        '        this.rolloutRepository = rolloutRepository;',
+        '    }',
+        '',
+        '    public long count() {',
+        '        return rolloutRepository.count();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const repo: ScanFile = {
+      path: 'src/main/java/org/example/repository/RolloutRepository.java',
+      text: ['package org.example.repository;', '', 'import org.springframework.data.jpa.repository.JpaRepository;', '', 'public interface RolloutRepository extends JpaRepository<Rollout, Long> {', '}', ''],
+    };
+    const stats = (counterType: string, imp: string): ScanFile => ({
+      path: 'src/main/java/org/example/jpa/Statistics.java',
+      text: [
+        'package org.example.jpa;',
+        '',
+        imp,
+        'import java.util.Map;',
+        '',
+        'public class Statistics {',
+        '    private final Registry registry = new Registry();',
+        '',
+        '    public void flush(final Map<String, Double> timings) {',
+        '        timings.forEach((k, v) -> recordMetric(k, v));',
+        '    }',
+        '',
+        '    private void recordMetric(final String name, final double v) {',
+        `        final ${counterType} counter = registry.counter(name);`,
+        '        counter.increment(v - counter.count());',
+        '    }',
+        '}',
+        '',
+      ],
+    });
+    assert.deepEqual(await lines([management, repo, stats('Counter', 'import io.micrometer.core.instrument.Counter;')]), []);
+    // The same call on the app's own type reaches the app's method.
+    const own = await lines([management, repo, stats('RolloutManagement', 'import org.example.management.RolloutManagement;')]);
+    assert.deepEqual(own, ['src/main/java/org/example/jpa/Statistics.java:10 warning']);
+  });
+});
