@@ -116,7 +116,7 @@ export interface FileCallFacts {
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -1215,9 +1215,24 @@ class Detector {
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
   /** Java: the definition's parameter count (each overload is a definition of its own). */
-  private javaShape(def: Node): { arity?: number } {
+  private javaShape(def: Node): { arity?: number; controller?: boolean } {
     const arity = this.lang === 'java' ? javaArity(def) : undefined;
-    return arity === undefined ? {} : { arity };
+    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}) };
+  }
+
+  /**
+   * Java: a method of a class annotated `@RestController`/`@Controller` — a request handler the web framework calls; the
+   * app's own code does not call it in-process (a call of the same name elsewhere is another class's, or an HTTP client's:
+   * held-out-aa hawkBit's UI calls `MgmtTargetRestApi.deleteTarget` through Feign; the server's `MgmtTargetResource`
+   * implements the same interface).
+   */
+  private inWebController(def: Node): boolean {
+    for (let p = def.parent; p; p = p.parent) {
+      if (p.type !== 'class_declaration') continue;
+      const mods = named(p).find((c) => c.type === 'modifiers');
+      return !!mods && /@(?:Rest)?Controller\b/.test(mods.text);
+    }
+    return false;
   }
 
   private javaReceiver(n: Node): { receiverType?: string; receiverName?: string } {
@@ -3199,7 +3214,10 @@ class Detector {
 /** Calls that keep a callback for later (schedulers, timers, event and route registries). */
 /** Calls that run a callback per tick of a schedule (an app's `schedule`/`scheduleAndRun` helper, robfig/cron's `AddFunc`, node-cron's `schedule`, `setInterval`). */
 const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|cron|addJob|AddFunc|AddJob|setInterval)$/;
-const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+// An event listener a UI or a bus keeps (`button.addClickListener(e -> …)`, Vaadin's `addValueChangeListener`, Swing's
+// `addActionListener`, Android's `setOnClickListener`) runs on the event, not while it is registered (held-out-aa hawkBit:
+// a tag badge built per tag registers a click listener that calls the REST API).
+const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
 /** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
 const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;

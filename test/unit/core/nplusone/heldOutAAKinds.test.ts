@@ -253,4 +253,185 @@ describe('N+1 kinds of held-out-aa', () => {
     const own = await lines([management, repo, stats('RolloutManagement', 'import org.example.management.RolloutManagement;')]);
     assert.deepEqual(own, ['src/main/java/org/example/jpa/Statistics.java:10 warning']);
   });
+  describe('Go: commands a server runs per connection', () => {
+    const mod: ScanFile = { path: 'go.mod', text: ['module github.com/acme/gitserve', '', 'go 1.22', '', 'require (', '\tgithub.com/jmoiron/sqlx v1.4.0', '\tgithub.com/spf13/cobra v1.8.0', ')', ''] };
+    const backend: ScanFile = {
+      path: 'pkg/backend/webhooks.go',
+      text: [
+        'package backend',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"github.com/jmoiron/sqlx"',
+        ')',
+        '',
+        'type Backend struct{ db *sqlx.DB }',
+        '',
+        'type Hook struct{ ID int64 }',
+        '',
+        'func (b *Backend) ListWebhooks(ctx context.Context, repoID int64) ([]Hook, error) {',
+        '\tvar hooks []Hook',
+        '\tif err := b.db.SelectContext(ctx, &hooks, "SELECT id FROM webhooks WHERE repo_id = ?", repoID); err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tfor _, h := range hooks {',
+        '\t\tvar events []int',
+        '\t\tif err := b.db.SelectContext(ctx, &events, "SELECT event FROM webhook_events WHERE webhook_id = ?", h.ID); err != nil {',
+        '\t\t\treturn nil, err',
+        '\t\t}',
+        '\t}',
+        '\treturn hooks, nil',
+        '}',
+        '',
+      ],
+    };
+    const command: ScanFile = {
+      path: 'pkg/ssh/cmd/webhooks.go',
+      text: [
+        'package cmd',
+        '',
+        'import (',
+        '\t"github.com/acme/gitserve/pkg/backend"',
+        '\t"github.com/spf13/cobra"',
+        ')',
+        '',
+        'func WebhooksCommand(be *backend.Backend) *cobra.Command {',
+        '\treturn &cobra.Command{',
+        '\t\tUse: "webhooks",',
+        '\t\tRunE: func(c *cobra.Command, _ []string) error {',
+        '\t\t\t_, err := be.ListWebhooks(c.Context(), 1)',
+        '\t\t\treturn err',
+        '\t\t},',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    const middleware: ScanFile = {
+      path: 'pkg/ssh/middleware.go',
+      text: [
+        'package ssh',
+        '',
+        'import (',
+        '\t"github.com/acme/gitserve/pkg/backend"',
+        '\t"github.com/acme/gitserve/pkg/ssh/cmd"',
+        '\t"github.com/spf13/cobra"',
+        ')',
+        '',
+        'func CommandMiddleware(be *backend.Backend) func(args []string) {',
+        '\treturn func(args []string) {',
+        '\t\trootCmd := &cobra.Command{Short: "git server"}',
+        '\t\trootCmd.AddCommand(',
+        '\t\t\tcmd.WebhooksCommand(be),',
+        '\t\t)',
+        '\t\trootCmd.SetArgs(args)',
+        '\t\t_ = rootCmd.Execute()',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+
+    it('an operator\'s command alone: what only it calls is script code (info)', async () => {
+      assert.deepEqual(await lines([mod, backend, command]), ['pkg/backend/webhooks.go:20 info']);
+    });
+
+    it('commands a server adds to a tree and runs on a session\'s arguments: request code', async () => {
+      assert.deepEqual(await lines([mod, backend, command, middleware]), ['pkg/backend/webhooks.go:20 warning']);
+    });
+  });
+  it('Java: a listener a UI element keeps (`addClickListener(e -> …)`) runs on the click, not per item of the loop that builds the elements', async () => {
+    const repo: ScanFile = {
+      path: 'src/main/java/org/example/repository/TagRepository.java',
+      text: ['package org.example.repository;', '', 'import org.springframework.data.jpa.repository.JpaRepository;', '', 'public interface TagRepository extends JpaRepository<Tag, Long> {', '}', ''],
+    };
+    const view = (register: string): ScanFile => ({
+      path: 'src/main/java/org/example/ui/TagsView.java',
+      text: [
+        'package org.example.ui;',
+        '',
+        'import java.util.List;',
+        'import org.example.repository.TagRepository;',
+        '',
+        'public class TagsView {',
+        '    private final TagRepository tagRepository;',
+        '',
+        '    public TagsView(final TagRepository tagRepository) {',
+        '        this.tagRepository = tagRepository;',
+        '    }',
+        '',
+        '    public void show(final List<Tag> tags) {',
+        '        for (final Tag tag : tags) {',
+        '            add(badge(tag));',
+        '        }',
+        '    }',
+        '',
+        '    private Badge badge(final Tag tag) {',
+        '        final Button clear = new Button("x");',
+        `        ${register}`,
+        '        return new Badge(tag.getName(), clear);',
+        '    }',
+        '}',
+        '',
+      ],
+    });
+    assert.deepEqual(await lines([repo, view('clear.addClickListener(event -> tagRepository.deleteById(tag.getId()));')]), []);
+    assert.deepEqual(await lines([repo, view('tagRepository.deleteById(tag.getId());')]), ['src/main/java/org/example/ui/TagsView.java:15 warning']);
+  });
+  it('Java: a method of a @RestController is the framework\'s to call; a call of its name in another module is an HTTP client\'s', async () => {
+    const repo: ScanFile = {
+      path: 'server/src/main/java/org/example/repository/TenantConfigurationRepository.java',
+      text: ['package org.example.repository;', '', 'import org.springframework.data.jpa.repository.JpaRepository;', '', 'public interface TenantConfigurationRepository extends JpaRepository<TenantConfiguration, Long> {', '    TenantConfiguration findByKey(String key);', '}', ''],
+    };
+    const resource = (annotation: string): ScanFile => ({
+      path: 'server/src/main/java/org/example/rest/TenantManagementResource.java',
+      text: [
+        'package org.example.rest;',
+        '',
+        'import org.example.repository.TenantConfigurationRepository;',
+        'import org.springframework.web.bind.annotation.RestController;',
+        '',
+        annotation,
+        'public class TenantManagementResource implements TenantManagementRestApi {',
+        '    private final TenantConfigurationRepository repository;',
+        '',
+        '    public TenantManagementResource(final TenantConfigurationRepository repository) {',
+        '        this.repository = repository;',
+        '    }',
+        '',
+        '    public void updateTenantConfigurationValue(final String key, final String value) {',
+        '        final TenantConfiguration c = repository.findByKey(key);',
+        '        c.setValue(value);',
+        '        repository.save(c);',
+        '    }',
+        '}',
+        '',
+      ],
+    });
+    const ui: ScanFile = {
+      path: 'ui/src/main/java/org/example/ui/ConfigView.java',
+      text: [
+        'package org.example.ui;',
+        '',
+        'import java.util.Map;',
+        '',
+        'public class ConfigView {',
+        '    private final MgmtClient client;',
+        '',
+        '    public ConfigView(final MgmtClient client) {',
+        '        this.client = client;',
+        '    }',
+        '',
+        '    public void save(final Map<String, String> values) {',
+        '        values.forEach((key, value) -> client.getTenantManagementRestApi().updateTenantConfigurationValue(key, value));',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([repo, resource('@RestController'), ui]), []);
+    // The same class without the annotation is a service the view may call in-process.
+    assert.deepEqual(await lines([repo, resource(''), ui]), ['ui/src/main/java/org/example/ui/ConfigView.java:13 warning']);
+  });
 });
