@@ -104,6 +104,8 @@ export class StartupGraph {
   private readonly starts = new Map<string, number[]>();
   /** Go import paths of the packages whose commands a server runs (servedCommandPackages). */
   private readonly served = new Set<string>();
+  /** Go command files (a cobra/urfave command's text). */
+  private readonly commandFiles = new Set<string>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string): void {
     if (!FAMILIES.test(language)) return;
@@ -132,6 +134,7 @@ export class StartupGraph {
       else this.byFile.set(file, [fn]);
     }
     if (go) for (const p of servedCommandPackages(text)) this.served.add(p);
+    if (go && command) this.commandFiles.add(file);
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
     for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
     for (const c of facts.scheduledCalls ?? []) this.scheduled.add(`${fam}:${c}`);
@@ -173,10 +176,21 @@ export class StartupGraph {
   /** Start-up code of its own: an `init`, a start-up folder's function, an operator's command (not one a server runs). */
   private isRoot(f: Fn): boolean {
     if (f.root) return true;
-    if (!f.command) return false;
-    const dir = f.file.includes('/') ? f.file.slice(0, f.file.lastIndexOf('/')) : '';
-    for (const p of this.served) if (dir && (p === dir || p.endsWith(`/${dir}`))) return false;
-    return true;
+    return !!f.command && !this.inServedPackage(f.file);
+  }
+
+  private inServedPackage(file: string): boolean {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    for (const p of this.served) if (dir && (p === dir || p.endsWith(`/${dir}`))) return true;
+    return false;
+  }
+
+  /**
+   * A Go command file whose package's commands a server runs per connection: its findings are request code, though its
+   * text reads as an operator's command (codeContextOf). Known once every file is read: for the whole-scan findings.
+   */
+  servedCommand(file: string): boolean {
+    return this.commandFiles.has(file) && this.inServedPackage(file);
   }
 
   /** Names whose every caller is start-up code. */

@@ -340,6 +340,39 @@ describe('N+1 kinds of held-out-aa', () => {
     it('commands a server adds to a tree and runs on a session\'s arguments: request code', async () => {
       assert.deepEqual(await lines([mod, backend, command, middleware]), ['pkg/backend/webhooks.go:20 warning']);
     });
+
+    const listCommand: ScanFile = {
+      path: 'pkg/ssh/cmd/list.go',
+      text: [
+        'package cmd',
+        '',
+        'import (',
+        '\t"github.com/acme/gitserve/pkg/backend"',
+        '\t"github.com/spf13/cobra"',
+        ')',
+        '',
+        'func ListCommand(be *backend.Backend) *cobra.Command {',
+        '\treturn &cobra.Command{',
+        '\t\tUse: "list",',
+        '\t\tRunE: func(c *cobra.Command, repoIDs []string) error {',
+        '\t\t\tfor i := range repoIDs {',
+        '\t\t\t\tif _, err := be.ListWebhooks(c.Context(), int64(i)); err != nil {',
+        '\t\t\t\t\treturn err',
+        '\t\t\t\t}',
+        '\t\t\t}',
+        '\t\t\treturn nil',
+        '\t\t},',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    const listMiddleware: ScanFile = { ...middleware, text: middleware.text.map((l) => l.replace('cmd.WebhooksCommand(be),', 'cmd.WebhooksCommand(be), cmd.ListCommand(be),')) };
+
+    it('a loop in a command a server runs per connection is request code too', async () => {
+      assert.deepEqual(await lines([mod, backend, command, listCommand]), ['pkg/backend/webhooks.go:20 info', 'pkg/ssh/cmd/list.go:13 info']);
+      assert.deepEqual(await lines([mod, backend, command, listCommand, listMiddleware]), ['pkg/backend/webhooks.go:20 warning', 'pkg/ssh/cmd/list.go:13 warning']);
+    });
   });
   it('Java: a listener a UI element keeps (`addClickListener(e -> …)`) runs on the click, not per item of the loop that builds the elements', async () => {
     const repo: ScanFile = {
