@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { textOf } from '../../support/code';
 
 const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1AA_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
 
@@ -367,7 +368,7 @@ describe('N+1 kinds of held-out-aa', () => {
         '',
       ],
     };
-    const listMiddleware: ScanFile = { ...middleware, text: middleware.text.map((l) => l.replace('cmd.WebhooksCommand(be),', 'cmd.WebhooksCommand(be), cmd.ListCommand(be),')) };
+    const listMiddleware: ScanFile = { ...middleware, text: textOf(middleware.text).replace('cmd.WebhooksCommand(be),', 'cmd.WebhooksCommand(be), cmd.ListCommand(be),') };
 
     it('a loop in a command a server runs per connection is request code too', async () => {
       assert.deepEqual(await lines([mod, backend, command, listCommand]), ['pkg/backend/webhooks.go:20 info', 'pkg/ssh/cmd/list.go:13 info']);
