@@ -104,7 +104,8 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
       return opts.skip?.(file) ? [] : withRows(r.findings);
     },
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(cross.adjust(findings), policy))),
-    finish: async () => withRows([...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...(await jinja.findings()), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? ''))),
+    // A loop in a command a server runs per connection (StartupGraph.servedCommand) is request code, whatever its text says.
+    finish: async () => withRows([...(live ? [] : cross.findings().map((f) => (f.file !== undefined && startup.servedCommand(f.file) ? { ...f, context: 'request' as const } : f))), ...(await views.findings()), ...drf.findings(), ...(await jinja.findings()), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? ''))),
   };
 }
 

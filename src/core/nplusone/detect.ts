@@ -116,7 +116,7 @@ export interface FileCallFacts {
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -464,6 +464,28 @@ class Detector {
 
   private readonly origins = new Map<string, (string | undefined)[]>();
 
+  /**
+   * Java: the call is on a name declared (local, parameter or field) with a type the file imports from another
+   * organisation's package — `java.`, `javax.`, `jakarta.`, or a package whose first two names differ from the file's own
+   * (`io.micrometer.core.instrument.Counter` in `org.eclipse.hawkbit…`). Such an object's methods are the library's.
+   */
+  private onJavaLibraryObject(n: Node): boolean {
+    const obj = field(n, 'object');
+    if (!obj || obj.type !== 'identifier') return false;
+    const own = /^\s*package\s+([\w.]+)\s*;/m.exec(this.text)?.[1];
+    if (!own) return false;
+    const name = escapeRe(obj.text);
+    let type: string | undefined;
+    for (const m of this.text.slice(0, n.startIndex).matchAll(new RegExp(`(?:^|[\\s(,])([A-Z][\\w]*)(?:<[^;=(){}]*>)?(?:\\[\\])?\\s+${name}\\s*[;=,)]`, 'g'))) type = m[1];
+    if (!type) for (const m of this.text.matchAll(new RegExp(`(?:^|[\\s(,])([A-Z][\\w]*)(?:<[^;=(){}]*>)?\\s+${name}\\s*[;=,)]`, 'g'))) { type = m[1]; break; }
+    if (!type) return false;
+    const imported = new RegExp(`^\\s*import\\s+([\\w.]+)\\.${escapeRe(type)}\\s*;`, 'm').exec(this.text)?.[1];
+    if (!imported) return false;
+    if (/^(java|javax|jakarta)\./.test(imported)) return true;
+    const org = (p: string) => p.split('.').slice(0, 2).join('.');
+    return org(imported) !== org(own);
+  }
+
   private onLibraryObject(n: Node): boolean {
     const r = this.libraryReceiver(n);
     const made = r ? undefined : this.returnedTypeOfReceiver(n);
@@ -545,6 +567,9 @@ class Detector {
       // TS/JS `cipher.update(text)` on `crypto.createCipheriv(…)`, `this.configService.get(…)` on a `ConfigService` of
       // `@nestjs/config`: a method of an object a library made, not the app's function of that name.
       if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && (this.onLibraryObject(n) || this.onDatabaseLibraryObject(n))) continue;
+      // Java `counter.count()` on a `Counter counter` of io.micrometer: a method of a library's object, not the app's
+      // method of that name (held-out-aa hawkBit: EclipseLink statistics taken for a repository's count()).
+      if (this.lang === 'java' && this.onJavaLibraryObject(n)) continue;
       // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
       // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
@@ -1190,9 +1215,24 @@ class Detector {
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
   /** Java: the definition's parameter count (each overload is a definition of its own). */
-  private javaShape(def: Node): { arity?: number } {
+  private javaShape(def: Node): { arity?: number; controller?: boolean } {
     const arity = this.lang === 'java' ? javaArity(def) : undefined;
-    return arity === undefined ? {} : { arity };
+    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}) };
+  }
+
+  /**
+   * Java: a method of a class annotated `@RestController`/`@Controller` — a request handler the web framework calls; the
+   * app's own code does not call it in-process (a call of the same name elsewhere is another class's, or an HTTP client's:
+   * held-out-aa hawkBit's UI calls `MgmtTargetRestApi.deleteTarget` through Feign; the server's `MgmtTargetResource`
+   * implements the same interface).
+   */
+  private inWebController(def: Node): boolean {
+    for (let p = def.parent; p; p = p.parent) {
+      if (p.type !== 'class_declaration') continue;
+      const mods = named(p).find((c) => c.type === 'modifiers');
+      return !!mods && /@(?:Rest)?Controller\b/.test(mods.text);
+    }
+    return false;
   }
 
   private javaReceiver(n: Node): { receiverType?: string; receiverName?: string } {
@@ -2374,10 +2414,32 @@ class Detector {
     // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
     const g = /^\(?\s*([^()]+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
       ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
-      ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse();
+      ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
+      ?? this.missOfLookupBefore(cur, t);
     if (!g || !shared(g[0])) return false;
     // …and the branch stores a value under it (a set of seen items is not a cache).
     return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
+  }
+
+  /**
+   * [key, map] of an `if` that tests a miss of the look-up in the statement just before it: `owner, ok := users[id]` then
+   * `if !ok`, `let v = cache.get(k)` then `if (!v)` / `if (v === undefined)`, `v = cache.get(k)` then `if v is None` (held-out-aa
+   * soft-serve: the owner of each LFS lock read once per distinct user, kept in `users`). Undefined for any other `if`.
+   */
+  private missOfLookupBefore(ifNode: Node, cond: string): [string, string] | undefined {
+    const parent = ifNode.parent;
+    if (!parent) return undefined;
+    const siblings = named(parent);
+    const at = siblings.findIndex((s) => same(s, ifNode));
+    const prev = at > 0 ? siblings[at - 1] : undefined;
+    if (!prev) return undefined;
+    // `v, ok := m[k]`, `const v = m.get(k)`, `v = m.get(k)`, `let v = m[k]`.
+    const b = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)(?:\s*,\s*([A-Za-z_$][\w$]*))?\s*:?=\s*([\w$.]+)(?:\.get\(([^()]+)\)|\[([^\]]+)\])\s*;?\s*$/.exec(prev.text);
+    if (!b) return undefined;
+    const tested = b[2] ?? b[1];
+    const v = escapeRe(tested);
+    const miss = new RegExp(`^\\(?\\s*(?:(?:!|not\\s+)${v}|${v}\\s*(?:===?|is)\\s*(?:null|None|nil|undefined))\\s*\\)?$`);
+    return miss.test(cond.trim()) ? [(b[4] ?? b[5]).trim(), b[3]] : undefined;
   }
 
   /**
@@ -2453,6 +2515,11 @@ class Detector {
     // the chunks): a statement per item there is still one per row (held-out-v papermark: `tx.folder.update` per item
     // of each 200-item chunk), whatever the chunk is named.
     if (li.iterable !== undefined && /^(?:(?:this|self)\.)?(chunk|batch|slice|part|partition|window|group|page)$/i.test(li.iterable.text)) return false;
+    // A loop over a name declared as a collection of collections (`final List<List<Long>> targetIds` → `targetIds.forEach(chunk
+    // -> …)`, Go `ids [][]int64`, TS `ids: string[][]`): each item is a chunk the call is handed (held-out-aa hawkBit:
+    // one count and one bulk UPDATE per chunk of target ids).
+    if (v !== undefined && li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) && this.declaredAsChunks(li.iterable.text, li.node)
+      && new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$.]|$)`).test(use.text)) return true;
     const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
@@ -2473,6 +2540,15 @@ class Detector {
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).
     return new RegExp(`(^|[^\\w$.])${escapeRe(v)}(\\.(map|ids|keys|values|length|pluck|to_a|all)\\b|[^\\w$.]|$)`).test(use.text);
+  }
+
+  /** The name is declared, in the function around `at` (parameter or local), as a collection of collections. */
+  private declaredAsChunks(name: string, at: Node): boolean {
+    let from = 0;
+    for (let p = at.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function|func_literal/.test(p.type)) { from = p.startIndex; break; }
+    const n = escapeRe(name);
+    const decl = new RegExp(`\\b(?:List|Collection|Iterable|Set|ArrayList|Stream)<\\s*(?:List|Collection|Set|ArrayList|Iterable)<[^<>]*>\\s*>\\s+${n}\\b|(?:^|[^\\w$.])${n}\\s+\\[\\]\\[\\]|(?:^|[^\\w$.])${n}\\s*:\\s*(?:[\\w$.]+\\[\\]\\[\\]|Array<[\\w$.]+\\[\\]>)`);
+    return decl.test(this.text.slice(from, at.startIndex));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -3138,7 +3214,10 @@ class Detector {
 /** Calls that keep a callback for later (schedulers, timers, event and route registries). */
 /** Calls that run a callback per tick of a schedule (an app's `schedule`/`scheduleAndRun` helper, robfig/cron's `AddFunc`, node-cron's `schedule`, `setInterval`). */
 const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|cron|addJob|AddFunc|AddJob|setInterval)$/;
-const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+// An event listener a UI or a bus keeps (`button.addClickListener(e -> …)`, Vaadin's `addValueChangeListener`, Swing's
+// `addActionListener`, Android's `setOnClickListener`) runs on the event, not while it is registered (held-out-aa hawkBit:
+// a tag badge built per tag registers a click listener that calls the REST API).
+const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
 /** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
 const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;

@@ -26,6 +26,7 @@ import { codeContextOf, codeContextForImports, type ContextPolicy } from '../cod
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
 import { RULE_ID } from './detect';
+import { closingEnd } from '../limits';
 
 const ROUNDS = 6;
 const FAMILIES = /^(go|typescript|tsx|javascript|python)$/;
@@ -47,6 +48,30 @@ interface Fn {
   test: boolean;
   /** Called by the framework per request (Python HTTP verb methods): never start-up code by its callers. */
   request?: boolean;
+  /** A Go command's function (a cobra/urfave command file): a root unless a server runs its package's commands (servedDirs). */
+  command?: boolean;
+}
+
+/**
+ * Go: the packages whose commands a server runs per connection. The file builds a command tree, adds commands of another
+ * package (`rootCmd.AddCommand(cmd.RepoCommand(), …)`) and runs it on arguments it was handed, not the program's own
+ * (`rootCmd.SetArgs(args)` … `rootCmd.ExecuteContext(ctx)`): held-out-aa soft-serve runs its `pkg/ssh/cmd` commands for each
+ * SSH session; they are request code, not an operator's one-off. Import paths of those packages.
+ */
+function servedCommandPackages(text: string): string[] {
+  if (!/\.SetArgs\(\s*(?!os\.Args)[\w.[\]:]+\s*\)/.test(text) || !/\.Execute(?:Context)?C?\(/.test(text)) return [];
+  const imports = new Map<string, string>();
+  for (const m of text.matchAll(/^\s*(?:import\s+)?(?:([\w.]+)\s+)?"([\w./-]+)"\s*$/gm)) imports.set(m[1] ?? m[2].split('/').pop()!, m[2]);
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\.AddCommand\(/g)) {
+    const from = m.index! + m[0].length;
+    const args = text.slice(from, closingEnd(text, from, '(', ')', '"`'));
+    for (const q of args.matchAll(/(?:^|[^\w.])([a-z]\w*)\.[A-Z]\w*\(/g)) {
+      const path = imports.get(q[1]);
+      if (path) out.add(path);
+    }
+  }
+  return [...out];
 }
 
 /** Python: whether the function defined at `line` (1-based) is a boot hook of the server or framework. */
@@ -77,6 +102,10 @@ export class StartupGraph {
   private readonly migrationHooks = new Set<string>();
   /** Line starts of the files read (to place findings in their functions). */
   private readonly starts = new Map<string, number[]>();
+  /** Go import paths of the packages whose commands a server runs (servedCommandPackages). */
+  private readonly served = new Set<string>();
+  /** Go command files (a cobra/urfave command's text). */
+  private readonly commandFiles = new Set<string>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string): void {
     if (!FAMILIES.test(language)) return;
@@ -97,13 +126,15 @@ export class StartupGraph {
       for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
     }
     for (const f of facts.functions) {
-      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || command || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
-      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}) };
+      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}), ...(command && go ? { command: true } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
       if (list) list.push(fn);
       else this.byFile.set(file, [fn]);
     }
+    if (go) for (const p of servedCommandPackages(text)) this.served.add(p);
+    if (go && command) this.commandFiles.add(file);
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
     for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
     for (const c of facts.scheduledCalls ?? []) this.scheduled.add(`${fam}:${c}`);
@@ -127,7 +158,7 @@ export class StartupGraph {
       for (let round = 0; round < ROUNDS; round++) {
         let changed = false;
         for (const f of this.fns) {
-          if (jobs.has(f.name) || f.root || f.request || startup.has(f.name) || this.top.has(f.name)) continue;
+          if (jobs.has(f.name) || this.isRoot(f) || f.request || startup.has(f.name) || this.top.has(f.name)) continue;
           if (this.later.has(f.name) && !this.scheduled.has(f.name)) continue;
           const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
           if ((this.scheduled.has(f.name) || by.length > 0) && by.every((c) => jobs.has(c.name))) {
@@ -142,17 +173,37 @@ export class StartupGraph {
     return jobs;
   }
 
+  /** Start-up code of its own: an `init`, a start-up folder's function, an operator's command (not one a server runs). */
+  private isRoot(f: Fn): boolean {
+    if (f.root) return true;
+    return !!f.command && !this.inServedPackage(f.file);
+  }
+
+  private inServedPackage(file: string): boolean {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    for (const p of this.served) if (dir && (p === dir || p.endsWith(`/${dir}`))) return true;
+    return false;
+  }
+
+  /**
+   * A Go command file whose package's commands a server runs per connection: its findings are request code, though its
+   * text reads as an operator's command (codeContextOf). Known once every file is read: for the whole-scan findings.
+   */
+  servedCommand(file: string): boolean {
+    return this.commandFiles.has(file) && this.inServedPackage(file);
+  }
+
   /** Names whose every caller is start-up code. */
   private startupNames(): Set<string> {
     if (this.startup) return this.startup;
     const callers = new Map<string, Fn[]>();
     for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
     const startup = new Set<string>();
-    const isStartup = (f: Fn) => f.root || startup.has(f.name);
+    const isStartup = (f: Fn) => this.isRoot(f) || startup.has(f.name);
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || f.root || f.request || this.later.has(f.name)) continue;
+        if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name)) continue;
         const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
@@ -170,7 +221,7 @@ export class StartupGraph {
     if (this.deferred.get(file)?.some(([a, b]) => a <= line && line <= b)) return undefined;
     let best: Fn | undefined;
     for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
-    return best && (best.root || this.startupNames().has(best.name)) ? best : undefined;
+    return best && (this.isRoot(best) || this.startupNames().has(best.name)) ? best : undefined;
   }
 
   /** The innermost function of the file holding the line, when it runs only per tick of a schedule. */

@@ -198,6 +198,19 @@ function withoutNested(text: string, key: RegExp): string {
   }
   return out + text.slice(from);
 }
+/** A list written out as constants: `['pending', 'processing']`, `[1, 2]`, `[Status.A, Status.B]`. */
+const CONSTANT_LIST = String.raw`\[\s*(?:(?:'[^'\n]*'|"[^"\n]*"|-?\d+(?:\.\d+)?|true|false|null|[A-Z][\w$]*\.[A-Za-z_$][\w$]*)\s*,?\s*)*\]`;
+const CONSTANT_LIST_FILTERS = new RegExp(String.raw`\b(?:inArray|notInArray)\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*${CONSTANT_LIST}\s*\)|\b(?:in|notIn|hasSome|hasEvery)\s*:\s*${CONSTANT_LIST}|(['"])(?:in|not in)\1\s*,\s*${CONSTANT_LIST}`, 'g');
+
+/**
+ * The statement's arguments without the filters on a list of constants (`inArray(t.status, ['pending', 'processing'])`,
+ * `status: { in: ['A', 'B'] }`, `.where('state', 'in', ['a', 'b'])`): those pick a few fixed values, not the loop's items,
+ * so they do not make the statement a batch (held-out-aa karakeep: a count per import session whose `where` also keeps
+ * two statuses was taken for a batched read).
+ */
+function withoutConstantLists(text: string): string {
+  return text.replace(CONSTANT_LIST_FILTERS, ' ');
+}
 const TYPEORM_OPS = new Set(['find', 'findOne', 'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'findByIds', 'count', 'countBy', 'exist', 'exists', 'existsBy', 'save', 'insert', 'update', 'delete', 'remove', 'upsert', 'softDelete', 'softRemove', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'findOneOrFail']);
 const MIKRO_OPS = new Set(['findOne', 'findOneOrFail', 'find', 'findAll', 'findAndCount', 'count', 'persistAndFlush', 'removeAndFlush', 'flush', 'nativeInsert', 'nativeUpdate', 'nativeDelete', 'upsert', 'upsertMany', 'insert', 'insertMany', 'refresh', 'populate']);
 const TYPEORM_WRITE = /^(save|insert|update|delete|remove|upsert|soft|restore|increment|decrement|persist|native|flush)/;
@@ -314,7 +327,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
       // A list in the statement's own `where` (an `in:` under `include`/`select` filters the related rows it loads); a
       // findUnique reads one row whatever it includes (held-out-v papermark: `tx.team.findUnique({ where: { id:
       // job.teamId }, include: { users: { where: { role: { in: […] } } } } })` per job was taken for a batch).
-      const batchArg = !/^findUnique/.test(segs[pIdx].name) && /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(withoutNested(segs[pIdx].args?.text ?? '', /\b(?:include|select)\s*:\s*\{/g));
+      const batchArg = !/^findUnique/.test(segs[pIdx].name) && /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(withoutConstantLists(withoutNested(segs[pIdx].args?.text ?? '', /\b(?:include|select)\s*:\s*\{/g)));
       return { library: 'prisma', op: PRISMA_WRITE.test(segs[pIdx].name) ? 'write' : 'read', batch: PRISMA_BATCH.test(segs[pIdx].name) || batchArg, label: label(chain), method: segs[pIdx].name, model };
     }
   }
@@ -329,7 +342,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
 
   // Drizzle relational queries: db.query.users.findFirst(…)
   if (segs.length >= 4 && n[1] === 'query' && /^find(First|Many)$/.test(method) && rootIsClient) {
-    const batch = /\binArray\s*\(|\bin\s*:/.test(last.args?.text ?? '');
+    const batch = /\binArray\s*\(|\bin\s*:/.test(withoutConstantLists(last.args?.text ?? ''));
     return { library: 'drizzle', op: 'read', batch, label: label(chain), method, model: n[2] };
   }
 
@@ -338,7 +351,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   while (ks < n.length - 1 && KYSELY_WITH.has(n[ks]) && segs[ks].call) ks++;
   if (rootIsClient && segs.length >= ks + 2 && KYSELY_START.has(n[ks]) && KYSELY_END.has(method)) {
     const model = stringArgOf(segs[ks], a);
-    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(argsText) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n.slice(1, ks + 1).join('(…).')}(…).${method}`, method, model };
+    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(withoutConstantLists(argsText)) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n.slice(1, ks + 1).join('(…).')}(…).${method}`, method, model };
   }
 
   // Kysely, composed in a variable and run later: `let query = db.selectFrom('pages')…; if (x) query = query.where(…);
@@ -351,7 +364,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // Drizzle core: db.select().from(t).where(…), db.insert(t).values(…)
   if (rootIsClient && segs.length >= 2 && DRIZZLE_START.has(n[1]) && segs[1].call && (usesModule(ctx, /^drizzle-orm/) || n.includes('from') || n.includes('values') || n.includes('set'))) {
     const model = n[1] === 'select' || n[1] === 'selectDistinct' ? named(segs[n.indexOf('from')]?.args)[0]?.text : named(segs[1].args)[0]?.text;
-    const batch = /\binArray\s*\(/.test(argsText) || (n[1] === 'insert' && /values\s*\(\s*\[|values\s*\(\s*\w+s\s*\)/.test(argsText));
+    const batch = /\binArray\s*\(/.test(withoutConstantLists(argsText)) || (n[1] === 'insert' && /values\s*\(\s*\[|values\s*\(\s*\w+s\s*\)/.test(argsText));
     return { library: 'drizzle', op: n[1].startsWith('select') ? 'read' : 'write', batch, label: `${root}.${n[1]}(…)`, method, model, verb: n[1], ...writeShape(segs, /^(values|set)$/) };
   }
 
