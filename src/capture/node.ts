@@ -371,7 +371,7 @@ interface Script {
   lineLater?: boolean;
   /** A site of this script is a pass-through wrapper's (passThroughSites): its frames are read deeper, never later. */
   passThrough?: boolean;
-  /** Per line of the script: statements whose site was read on their path before that line's are left for later (READ_NOW_FIRST). */
+  /** Per position (line and column) of the script: statements whose site was read on their path before that position's are left for later (READ_NOW_FIRST). */
   readNow?: Map<number, number>;
 }
 /**
@@ -379,7 +379,10 @@ interface Script {
  * its first statement, and that statement is already at its caller's line (person22 MEDIUM 1's remnant: the first batch
  * sent through the demo's wrapper stayed at the wrapper's line until the batch was written). Counted per line, not per
  * script (person24 MEDIUM 1: the demo's traffic sent three statements of its own at another line first, which used the
- * script's reads up, and the wrapper's first calls stayed at its line). At most READ_NOW_LINES lines a script.
+ * script's reads up, and the wrapper's first calls stayed at its line) — and per position, not per line: tsx (esbuild
+ * with minified whitespace) puts a whole TypeScript module on one generated line, so the demo's max(id) statements
+ * used that one line's reads up and 52 of 300 statements stayed at the wrapper (person25). At most READ_NOW_LINES
+ * positions a script.
  */
 const READ_NOW_FIRST = 2;
 const READ_NOW_LINES = 4096;
@@ -636,11 +639,11 @@ function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, 
     const script = scriptOf(raw);
     if (script.user) {
       if (lineLater(script) && !script.passThrough && !(syncOnly && isAsyncFrame(f))) {
-        const line = f.getLineNumber?.() ?? 0;
+        const at = positionKey(f.getLineNumber?.() ?? 0, f.getColumnNumber?.() ?? 0);
         const readNow = (script.readNow ??= new Map());
-        const n = readNow.get(line) ?? 0;
+        const n = readNow.get(at) ?? 0;
         if (n >= READ_NOW_FIRST || (n === 0 && readNow.size >= READ_NOW_LINES)) return new LaterSite(f, script, via);
-        readNow.set(line, n + 1);
+        readNow.set(at, n + 1);
       }
     } else if (nearOnly) return null; // a library's frame (Sequelize's own call of its funnel): siteAmong would find no site and read no deeper
   }

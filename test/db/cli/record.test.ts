@@ -164,6 +164,18 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(calls, expected);
   });
 
+  it('the same wrapper in TypeScript run by tsx, whose whole module is one generated line: every statement at its caller\'s line (person25: 52 of the demo traffic\'s statements stayed at the wrapper)', async () => {
+    const program = fixture('passThroughTs.ts');
+    const rel = path.relative(root, program);
+    const r = await run(['record', '--format', 'json', '--', tsx, program], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const calls = Object.fromEntries(json.sites.filter((s: { file: string }) => s.file === rel).map((s: { line: number; calls: number }) => [s.line, s.calls]));
+    const expected: Record<number, number> = {};
+    for (const [marker, n] of [['// setup line', 3], ['// warm-up line', 1], ['// caller line A', 6], ['// caller line B', 3]] as const) expected[lineOf(rel, marker)] = n;
+    assert.deepEqual(calls, expected);
+  });
+
   it('Sequelize: calls awaited on another line are at the line that called the ORM; an app hook\'s raw SQL and association read inside an ORM call are at the hook\'s lines', async () => {
     // Sequelize sends each statement through Sequelize#query after awaits of its own; the app's function
     // awaiting the call then shows as an async stack frame — its await line, not the call's.
