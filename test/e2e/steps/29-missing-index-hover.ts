@@ -41,7 +41,20 @@ export const step: Step = {
     if (actions.length !== 1) throw new StepFailure(`expected exactly one action in the missing-index hover; saw links: ${links.join(' | ')}`);
     // The plan hover follows, with its own head line.
     if (!/Open plan · Explain Analyze/.test(text.replace(/\s+/g, ' '))) throw new StepFailure('expected the plan hover (Open plan · Explain Analyze) under the missing-index part');
+    // The plan part in view on the line a person hovers first, without scrolling (person25: content 474 px in a 250 px
+    // box, the plan below the fold): its head line and its links inside the hover's box.
+    const fit = await page.evaluate(() => {
+      const box = document.querySelector('.monaco-hover:not(.hidden) .monaco-scrollable-element') as HTMLElement | null;
+      const content = box?.firstElementChild as HTMLElement | null;
+      const b = box?.getBoundingClientRect();
+      const inView = (e: Element | undefined) => { const r = e?.getBoundingClientRect(); return !!(b && r && r.height > 0 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1); };
+      const open = [...document.querySelectorAll('.monaco-hover:not(.hidden) a')].find((a) => a.textContent?.trim() === 'Open plan');
+      const planHead = [...document.querySelectorAll('.monaco-hover:not(.hidden) strong')].find((x) => /^(Seq Scan|Index Scan|Bitmap|Hash|Nested|Limit|Sort)/.test(x.textContent ?? ''));
+      return { content: content?.scrollHeight ?? 0, box: box?.clientHeight ?? 0, openInView: inView(open), headInView: inView(planHead), head: planHead?.textContent ?? null };
+    });
+    log(`hover: ${fit.content} px of content in a ${fit.box} px box; plan head "${fit.head}" in view: ${fit.headInView}; "Open plan" in view: ${fit.openInView}`);
     await screenshot('missing-index-hover');
+    if (!fit.headInView || !fit.openInView) throw new StepFailure(`expected the plan part (its head line and "Open plan") in view without scrolling; ${fit.content} px of content in ${fit.box} px, head "${fit.head}" in view: ${fit.headInView}, "Open plan": ${fit.openInView}`);
     await page.mouse.move(5, 5);
   },
 };
