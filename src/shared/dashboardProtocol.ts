@@ -65,7 +65,8 @@ export type ToWebview =
   /** The charts' stored points for this database (sent when the panel opens or reconnects). */
   | { type: 'chartHistory'; points: ChartPoint[] }
   /** New alerts, and the keys of every condition that still holds (alerts not listed have resolved). */
-  | { type: 'alerts'; alerts: Alert[]; active: string[] }
+  /** alerts: new ones (a banner each); active: the keys true now; current: those alerts' words with today's figures. */
+  | { type: 'alerts'; alerts: Alert[]; active: string[]; current?: Alert[] }
   | { type: 'actionProgress'; key: string; message: string }
   | { type: 'actionResult'; key: string; ok: boolean; message: string }
   | { type: 'audit'; entries: AuditEntry[] }

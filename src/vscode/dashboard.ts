@@ -346,11 +346,15 @@ class DashboardPanel implements vscode.Disposable {
   private alert(stats: LiveStats): void {
     void import('../core/dashboard/alerts').then(({ decideAlerts, alertToasts }) => {
       const c = this.ctx.config;
-      const { alerts, state } = decideAlerts(stats, { meanTimeMs: c.alertMeanTimeMs, connectionsShare: c.alertConnectionsShare, blockingSeconds: c.alertBlockingSeconds }, this.alertState);
+      const { alerts, state, current } = decideAlerts(stats, { meanTimeMs: c.alertMeanTimeMs, connectionsShare: c.alertConnectionsShare, blockingSeconds: c.alertBlockingSeconds }, this.alertState);
       const changed = alerts.length > 0 || state.active.size !== this.alertState.active.size || [...state.active].some((k) => !this.alertState.active.has(k));
       this.alertState = state;
-      if (!changed) return;
-      this.post({ type: 'alerts', alerts, active: [...state.active] });
+      // An alert still true gets its words again each refresh (the banner's "for 31 s" follows the wait).
+      if (!changed) {
+        if (current.length) this.post({ type: 'alerts', alerts: [], active: [...state.active], current });
+        return;
+      }
+      this.post({ type: 'alerts', alerts, active: [...state.active], current });
       if (!alerts.length) return;
       for (const a of alerts) this.ctx.log.warn(`Alert (${this.conn?.profile.name}): ${a.message}`);
       // While the dashboard is visible its banners show them; outside it, one toast per kind per interval (person18 LOW 1).

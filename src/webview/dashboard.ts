@@ -699,6 +699,8 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       return;
     case 'alerts':
       for (const a of m.alerts) notes.push({ text: a.message, ok: false, alertKey: a.key, at: Date.now() });
+      // Banners already shown say today's figures ("has blocked 1 session for 49 s", not the 31 s it said at first).
+      for (const a of m.current ?? []) for (const n of notes) if (n.alertKey === a.key) n.text = a.message;
       // Conditions that no longer hold: their alerts go away.
       for (let i = notes.length - 1; i >= 0; i--) if (notes[i].alertKey && !m.active.includes(notes[i].alertKey!)) notes.splice(i, 1);
       renderNotes();

@@ -69,11 +69,15 @@ export function decideAlerts(
   s: AlertSettings,
   state: AlertState,
   nowMs: number = Date.now(),
-): { alerts: Alert[]; state: AlertState } {
+): { alerts: Alert[]; state: AlertState; current: Alert[] } {
   const active = new Set<string>();
   const alerts: Alert[] = [];
+  // Every condition true now with today's figures: a banner shown since it started says them (person25 LOW 6: "has
+  // blocked 1 session for 31 s" while the wait reached 49 s). New ones are also in `alerts` (edge-triggered toasts).
+  const current: Alert[] = [];
   const raise = (a: Alert) => {
     active.add(a.key);
+    current.push(a);
     if (!state.active.has(a.key)) alerts.push(a);
   };
   const samples = new Map<string, readonly Sample[]>();
@@ -144,7 +148,7 @@ export function decideAlerts(
       }
     }
   }
-  return { alerts, state: { active, samples, seen } };
+  return { alerts, state: { active, samples, seen }, current };
 }
 
 /** At most one toast per alert kind in this long (the dashboard shows every alert while it is open). */

@@ -278,6 +278,10 @@ describe('webview/dashboard (in Chromium)', function () {
       assert.match(await note(), /; not checked while disconnected\)$/);
       await post({ type: 'status', state: 'connected' });
       assert.doesNotMatch(await note(), /not checked/);
+      // Still true at the next refresh, with other figures: the banner says them (person25 LOW 6), and stays one banner.
+      await post({ type: 'alerts', alerts: [], active: ['statement:1'], current: [{ key: 'statement:1', kind: 'statement-mean-time', severity: 'warning', message: 'Statement mean time 640.2 ms over 6 calls (threshold 500 ms): SELECT 1' }] });
+      assert.match(await note(), /^Statement mean time 640\.2 ms over 6 calls .* \(since \d{1,2}:\d{2}:\d{2}[^;]*\)$/);
+      assert.equal(await page.evaluate(() => document.querySelectorAll('.note').length), 1);
     });
   });
 

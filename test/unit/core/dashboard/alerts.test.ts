@@ -37,6 +37,11 @@ describe('core/dashboard/alerts', () => {
     assert.deepEqual(decideAlerts(stats({ chainSeconds: 10 }), S, NO_ALERTS).alerts, []);
     const r = decideAlerts(stats({ chainSeconds: 31 }), S, NO_ALERTS);
     assert.deepEqual(r.alerts.map((a) => a.key), ['blocking:7']);
+    // Still blocked 18 s later: no new alert (edge-triggered), and its words now say 49 s (person25 LOW 6: the banner
+    // froze at "31 s").
+    const later = decideAlerts(stats({ chainSeconds: 49 }), S, r.state);
+    assert.deepEqual(later.alerts, []);
+    assert.deepEqual(later.current.map((a) => a.message), ['Session 7 has blocked 1 session for 49 s.']);
   });
 
   it('toasts (person18 LOW 1): none while the dashboard is visible; outside it one per kind, naming how many, again only after the interval', () => {
