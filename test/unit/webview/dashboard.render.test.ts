@@ -376,7 +376,12 @@ describe('webview/dashboard (in Chromium)', function () {
       await showConnected(page, post, stats);
       const now = Date.now();
       await post({ type: 'chartHistory', points: Array.from({ length: 150 }, (_, i) => ({ atMs: now - (150 - i) * 2000, values: { tps: [i % 7 ? 2 : 80, 0.5], conns: [12, 3, 1], cache: [100], rows: [24000, 0] } })) });
-      await post({ type: 'health', findings: [finding], atMs: 1 });
+      // A note whose words cannot break (a setting's list, a path) and its evidence, opened (person25: 757 px of document
+      // in a 737 px pane, the health list at the bottom of the screen).
+      const path = '/var/lib/postgresql/18/main/pg_stat_tmp/' + 'x'.repeat(90);
+      const long = { checkId: 'settings', severity: 'info', category: 'configuration', message: `shared_preload_libraries=pg_stat_statements,auto_explain,pg_hint_plan,pgaudit,hypopg,pg_cron,pg_partman_bgw at ${path}`, objects: [], evidence: { data_directory: path, setting: 'pg_stat_statements,auto_explain,pg_hint_plan,pgaudit,hypopg,pg_cron,pg_partman_bgw,pg_prewarm' } };
+      await post({ type: 'health', findings: [finding, long], atMs: 1 });
+      for (const d of await page.$$('details.finding')) await d.evaluate((x) => ((x as HTMLDetailsElement).open = true));
       await page.setViewportSize({ width: 437, height: 900 });
       await page.waitForTimeout(300);
       const m = await page.evaluate(() => {
