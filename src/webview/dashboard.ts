@@ -540,13 +540,30 @@ function evidenceValue(v: unknown): string {
   if (Array.isArray(v)) return oneLine(v.map((x) => (x && typeof x === 'object' && !Array.isArray(x) ? `(${evidenceValue(x)})` : evidenceValue(x))).join(', '), 300);
   if (typeof v === 'object') {
     const parts = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && x !== undefined);
-    return oneLine(parts.map(([k, x]) => `${humanKey(k)}: ${evidenceValue(x)}`).join('; '), 300);
+    return oneLine(parts.map(([k, x]) => evidenceEntry(k, x).join(': ')).join('; '), 300);
   }
   return String(v);
 }
 
 function humanKey(k: string): string {
   return k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}
+
+/**
+ * A name and value of a finding's evidence as a person reads them: a figure's unit goes from its name to its value
+ * ("period: 38 min 47 s", not "period seconds: 2,327"; "hit ratio (upper bound): 100%", not "hit ratio upper bound: 1";
+ * person25 LOW 8), other names in words.
+ */
+function evidenceEntry(k: string, v: unknown): [string, string] {
+  const bound = /UpperBound$/.test(k) ? ' (upper bound)' : /LowerBound$/.test(k) ? ' (lower bound)' : '';
+  const name = k.replace(/(Upper|Lower)Bound$/, '');
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (/Seconds$/.test(name)) return [`${humanKey(name.replace(/Seconds$/, ''))}${bound}`, fmtSeconds(v)];
+    if (/Ms$/.test(name)) return [`${humanKey(name.replace(/Ms$/, ''))}${bound}`, fmtMs(v)];
+    if (/Bytes$/.test(name)) return [`${humanKey(name.replace(/Bytes$/, ''))}${bound}`, fmtBytes(v)];
+    if (/(Ratio|Share)$/.test(name) && v >= 0 && v <= 1) return [`${humanKey(name)}${bound}`, fmtPct(v)];
+  }
+  return [`${humanKey(name)}${bound}`, evidenceValue(v)];
 }
 
 /** A finding's evidence as tables: a list of records as rows, anything else as name/value pairs. */
@@ -560,7 +577,7 @@ function evidenceView(evidence: Record<string, unknown>): HTMLElement | null {
       const cols = [...new Set(v.flatMap((x) => Object.keys(x as object)))];
       box.append(h('div', { class: 'muted', text: humanKey(k) }), table(cols.map(humanKey), (v as Record<string, unknown>[]).slice(0, 50).map((x) => cols.map((c) => evidenceValue(x[c]))), 'grid'));
       if (v.length > 50) box.append(h('p', { class: 'muted', text: `… and ${v.length - 50} more` }));
-    } else pairs.push([humanKey(k), evidenceValue(v)]);
+    } else pairs.push(evidenceEntry(k, v));
   }
   if (pairs.length) box.prepend(table(['Evidence', 'Value'], pairs, 'grid kv'));
   return box;

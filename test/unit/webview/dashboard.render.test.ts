@@ -159,6 +159,11 @@ describe('webview/dashboard (in Chromium)', function () {
       assert.ok(text.includes('source: table statistics; tables: 5'), text);
       assert.ok(text.includes('(table: orders; rights: SELECT, INSERT), x'), text);
       assert.ok(!/[{}"]/.test(text), `no JSON punctuation in ${text}`);
+      // A figure's unit is in its value, not its name (person25 LOW 8: "hit ratio upper bound 1", "period seconds 2,327").
+      await post({ type: 'health', findings: [{ ...finding, checkId: 'cache-candidate', evidence: { hitRatioUpperBound: 1, periodSeconds: 2327, meanMs: 12.5, tableBytes: 8 * 1024 * 1024 } }], atMs: 2 });
+      if (!(await page.evaluate(() => (document.querySelector('details.finding') as HTMLDetailsElement).open))) await page.click('details.finding summary');
+      const rows = await page.evaluate(() => [...document.querySelectorAll('details.finding table.kv tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' = ')));
+      assert.deepEqual(rows, ['hit ratio (upper bound) = 100.0%', 'period = 38 min 47 s', 'mean = 12.5 ms', 'table = 8 MB']);
       assert.deepEqual(errors, []);
     });
   });
