@@ -196,7 +196,9 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   const key = Array.isArray(e.pinnedBy)
     ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c) && !(wrapped && declaredLaterKey(declared, table, c, wrapped)))
     : undefined;
-  if (!key || SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info) return f;
+  // A note that only says the table's size is unproved (leading-wildcard-like without a database) takes these more
+  // precise words: the lookup is what is known here.
+  if (!key || (SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info && e.size !== 'unproved')) return f;
   return {
     ...f,
     severity: 'info',

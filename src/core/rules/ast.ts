@@ -223,9 +223,12 @@ export function containsSubquery(n: Node | undefined): boolean {
 }
 
 /** The leftmost piece of a LIKE pattern expression (`'%' || $1 || '%'` → `%`): a string literal, or undefined. */
-export function leadingLiteral(n: Node): string | undefined {
+export function leadingLiteral(n: Node, readConcat = false): string | undefined {
   let cur = stripCasts(n);
-  while (cur?.type === 'binary' && cur.op === '||') cur = stripCasts(cur.left);
+  // `'%' || $1`; with readConcat also `CONCAT('%', $1, '%')` (MyBatis and JPA queries write it so): the text starts with
+  // the first part.
+  const concat = (x: Node | undefined) => readConcat && x?.type === 'call' && /^concat$/i.test(String(x.function?.name)) && !x.function?.schema && (x.args?.length ?? 0) > 0;
+  while ((cur?.type === 'binary' && cur.op === '||') || concat(cur)) cur = stripCasts(cur!.type === 'call' ? cur!.args[0] : cur!.left);
   return cur?.type === 'string' ? String(cur.value) : undefined;
 }
 

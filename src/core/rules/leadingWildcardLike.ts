@@ -5,14 +5,19 @@
 import { rowsPhrase } from '../catalogFacts';
 import { atOperators, equalitySiblings, indexExpressionText, isFunctionOutput, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, walk, type Node, type Scope } from './ast';
 import type { Rule } from './types';
+import { tableSize, unprovedSize } from './sizeEvidence';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
 /** With evidence, tables below this many rows are scanned in no time anyway. */
 const SMALL_TABLE_ROWS = 10000;
 
-/** `x LIKE '%…'`: a pattern with no fixed prefix, which no btree index (on the column or on an expression of it) serves. */
-export function hasLeadingWildcard(n: Node): boolean {
-  return LIKE_OPS.has(String(n.op).toUpperCase()) && /^[%_]/.test(leadingLiteral(n.right) ?? '');
+/**
+ * `x LIKE '%…'`: a pattern with no fixed prefix, which no btree index (on the column or on an expression of it) serves.
+ * `readConcat`: `CONCAT('%', $1, '%')` too. The rule itself does not read CONCAT yet: on the corpus it would add 155 notes
+ * (ThingsBoard's and DolphinScheduler's optional filters beside a tenant's lookup) that no label judges.
+ */
+export function hasLeadingWildcard(n: Node, readConcat = false): boolean {
+  return LIKE_OPS.has(String(n.op).toUpperCase()) && /^[%_]/.test(leadingLiteral(n.right, readConcat) ?? '');
 }
 
 /**
@@ -47,17 +52,24 @@ export const leadingWildcardLike: Rule = {
     const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
     if (col?.trigramIndexed) return undefined;
     if (col?.tableRef && isSystemRelation(col.tableRef)) return undefined; // `indexdef LIKE '%x%'` on pg_indexes
-    const rows = col?.table?.rows;
-    if (rows !== undefined && rows < SMALL_TABLE_ROWS) return undefined;
+    // A scan of every row costs what the table holds: nothing on a queue's few rows, a great deal on a table of
+    // millions. Only a database shows which (the same evidence as offset-pagination, sizeEvidence.ts): without one the
+    // finding is a note that says the size is unproved (issue 14, session 25: the labelled false warnings were tables of
+    // a handful of rows — one row per queue, a component's few occurrences, the projects one vulnerability affects).
+    const sized = tableSize([col?.table], SMALL_TABLE_ROWS);
+    if (sized.size === 'small') return undefined;
+    const rows = sized.size === 'large' ? sized.rows : undefined;
+    const unproved = sized.size === 'unproved';
     const colText = ctx.textOf(n.left);
     // In the index, the column without the statement's alias (`u.email_hash` → `email_hash`).
     const indexed = indexExpressionText((x) => ctx.textOf(x), n.left);
     return ctx.report({
       at: n,
-      message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
+      ...(unproved ? { severity: 'info' as const } : {}),
+      message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.${unproved ? ` ${unprovedSize('How many rows it reads', 'a problem once the table holds tens of thousands of rows')}, or index it for substring search.` : ''}`,
       help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${indexed} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${indexed}).`,
       // The columns the same WHERE pins by equality: an index the schema files declare on one of them finds the rows (scan.ts).
-      evidence: { pattern: lead, tableRows: rows, expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, column: colNode?.type === 'ref' ? String(colNode.name) : undefined, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
+      evidence: { pattern: lead, tableRows: rows, ...(unproved ? { size: 'unproved' } : {}), expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, column: colNode?.type === 'ref' ? String(colNode.name) : undefined, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
     });
   }),
 };

@@ -9,6 +9,7 @@ import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
 import { configurationKind, configurationNote } from './configTable';
+import { tableSize, unprovedSize } from './sizeEvidence';
 
 /** A literal OFFSET at or above this is "large". */
 const LARGE_OFFSET = 1000;
@@ -38,10 +39,10 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
   const from: Node[] = s.from ?? [];
   if (from.length > 0 && from.every((f) => f.type === 'call' && VALUE_SET_FUNCTIONS.has(String(f.function?.name ?? '').toLowerCase()))) return [];
   const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
-  const known = tables.length > 0 && tables.every((t: TableFacts | undefined) => t?.rows !== undefined);
-  const largest: TableFacts | undefined = known ? (tables as TableFacts[]).reduce((a, b) => (b.rows! > a.rows! ? b : a)) : undefined;
+  const sized = tableSize(tables, SMALL_TABLE_ROWS);
+  if (sized.size === 'small') return [];
+  const largest: TableFacts | undefined = sized.size === 'large' ? sized.largest : undefined;
   const maxRows = largest?.rows;
-  if (maxRows !== undefined && maxRows < SMALL_TABLE_ROWS) return [];
   const rewritten = keysetRewrite(ctx, s);
   const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
   // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
@@ -71,7 +72,7 @@ function checkPage(ctx: StatementContext, s: Node): Finding[] {
       at: offset,
       ...(keys || ranking || oneRow || configTable || unproved ? { severity: 'info' as const } : {}),
       message: unproved
-        ? `${what} pages this list: each page reads and discards the rows before it, so deep pages cost more and more. How long the list gets is unproved here (no table size without a database): a problem once it holds thousands of rows; connect a database for the table's size, or page by key.`
+        ? `${what} pages this list: each page reads and discards the rows before it, so deep pages cost more and more. ${unprovedSize('How long the list gets', 'a problem once it holds thousands of rows')}, or page by key.`
         : configTable
         ? `${what} pages ${configTable}: ${configurationNote(configKind!)}`
         : oneRow

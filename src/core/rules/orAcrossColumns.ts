@@ -7,6 +7,12 @@ import { collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, 
 import type { Rule } from './types';
 import { declaredLeadingColumn, declaredNotNull, type DeclaredIndexes } from '../sql/declaredIndexes';
 import type { Finding } from '../findings';
+import { hasLeadingWildcard } from './leadingWildcardLike';
+import { tableSize, unprovedSize } from './sizeEvidence';
+import { rowsPhrase } from '../catalogFacts';
+
+/** With a database, tables below this many rows are read whole in no time: the OR costs nothing there. */
+const SMALL_TABLE_ROWS = 1000;
 
 function disjuncts(n: Node, out: Node[] = []): Node[] {
   if (n?.type === 'binary' && String(n.op).toUpperCase() === 'OR') {
@@ -115,6 +121,11 @@ export const orAcrossColumns: Rule = {
       const lookup = (c: Node) => !orLeads || !declaredUnled(ctx.declared, resolveColumn(c, info.scope, ctx.evidence));
       if (conditions.some((w) => pinnedByKey(w, n, lookup))) return false;
       const parts = disjuncts(n);
+      // An arm no index can look rows up by: a leading-wildcard LIKE (its pattern decides the scan,
+      // `image = $1 OR configuration ILIKE '%' || $1 || '%'`, `descriptor ILIKE CONCAT('%', $1, '%')`) or an IS NOT NULL test, which matches most rows
+      // (`cycle_id IS NOT NULL OR next_retry_at IS NOT NULL`). Indexing every column or splitting the OR into a UNION would
+      // read as much (issue 14, session 25: thingsboard's image-usage checks, goalert's retry reset).
+      if (parts.some((p) => (p?.type === 'binary' && hasLeadingWildcard(p, true)) || (p?.type === 'unary' && /^IS NOT NULL$/i.test(String(p.op))))) return false;
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict
       const resolved = cols.map((c) => resolveColumn(c!, info.scope, ctx.evidence)) as ResolvedColumn[];
@@ -133,19 +144,29 @@ export const orAcrossColumns: Rule = {
       // Across tables, no index on either column can take the OR (it is checked after the join); when an equality on a
       // value elsewhere in the WHERE/ON drives the join, the OR only filters the rows it found (issue 20, person16 LOW 10).
       if (acrossTables && drivenByEquality(conditions)) return false;
+      // What the OR costs is a read of the whole table (or tables): a problem only where they are large. The catalog's
+      // row count decides; without it the warning is a note that says the size is unproved (sizeEvidence.ts, as
+      // offset-pagination; issue 14, session 25: the false warnings were tables of a few rows — a schedule per cron entry,
+      // the rules of one schedule, one target's labels).
+      const sized = tableSize(resolved.map((r) => r.table), SMALL_TABLE_ROWS);
+      if (sized.size === 'small') return false;
+      const warn = (unindexed.length > 0 || acrossTables) && sized.size === 'large';
+      const unproved = (unindexed.length > 0 || acrossTables) && sized.size === 'unproved';
+      const sizeNote = sized.size === 'large' ? ` (${rowsPhrase(sized.largest)})` : '';
       out.push(
         ctx.report({
           at: n,
-          severity: unindexed.length || acrossTables ? 'warning' : undefined,
-          message: acrossTables
-            ? `OR across columns of different tables (${names.join(', ')}) cannot be pushed into either table's index scan; the join reads both tables.`
+          severity: warn ? 'warning' : undefined,
+          message: (acrossTables
+            ? `OR across columns of different tables (${names.join(', ')}) cannot be pushed into either table's index scan; the join reads both tables${sizeNote}.`
             : unindexed.length
-              ? `OR across ${names.join(', ')}: ${unindexed.join(', ')} ${unindexed.length === 1 ? 'has' : 'have'} no index, so the whole table is read.`
-              : `OR across ${names.join(', ')} needs an index on every column (combined with BitmapOr), or reads the whole table.`,
+              ? `OR across ${names.join(', ')}: ${unindexed.join(', ')} ${unindexed.length === 1 ? 'has' : 'have'} no index, so the whole table is read${sizeNote}.`
+              : `OR across ${names.join(', ')} needs an index on every column (combined with BitmapOr), or reads the whole table.`) +
+            (unproved ? ` ${unprovedSize('How many rows it reads', 'a problem once the table holds thousands of rows')}.` : ''),
           help: acrossTables
             ? 'An index on each column cannot serve an OR across two tables (it is checked after the join): split the query into a UNION (ALL with care for duplicates) of queries that each filter one table by an indexed column.'
             : 'Index every column in the OR, or split the query into a UNION (ALL with care for duplicates) of queries that each use one index.',
-          evidence: { columns: names, unindexed, resolved: resolved.map((r) => ({ table: r.tableRef?.name, column: r.name })), acrossTables },
+          evidence: { columns: names, unindexed, resolved: resolved.map((r) => ({ table: r.tableRef?.name, column: r.name })), acrossTables, ...(unproved ? { size: 'unproved' } : {}), ...(sized.size === 'large' ? { tableRows: sized.rows } : {}) },
         }),
       );
       return false;

@@ -55,9 +55,10 @@ describe('cli scan', () => {
     // The same rule in a migration is capped at info (runs once), and the summary groups by context.
     assert.match(r.out, /^db\/migrations\/0002_backfill\.sql:1:28: info non-sargable-predicate: /m);
     assert.match(r.out, /^db\/queries\.sql:1:29: warning non-sargable-predicate: /m);
-    assert.match(r.out, /^db\/queries\.sql:4:28: warning leading-wildcard-like: /m);
+    // Without a database a leading wildcard's scan is a note: the table's size is unproved (issue 14, session 25).
+    assert.match(r.out, /^db\/queries\.sql:4:28: info leading-wildcard-like: .*unproved here/m);
     assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
-    assert.match(r.out, /3 files, 5 SQL statements: 3 warnings, 1 info\nby context: request 3 \(3 warnings\), migration 1 \(1 info\)\nread about the rules:\n/);
+    assert.match(r.out, /3 files, 5 SQL statements: 2 warnings, 2 infos\nby context: request 3 \(2 warnings, 1 info\), migration 1 \(1 info\)\nread about the rules:\n/);
     // Each rule with findings once, with its docs page on this machine (the file the CLI ships beside it): one a reader can open.
     const docs = [...r.out.matchAll(/^ {4}([a-z-]+): (.+\.md)$/gm)]; // the path as it is, spaces included
     assert.deepEqual(docs.map((m) => m[1]), [...new Set(docs.map((m) => m[1]))].sort());
@@ -119,7 +120,7 @@ describe('cli scan', () => {
     const r = await run(['scan', 'db', '--format', 'json'], dir());
     const j = JSON.parse(r.out);
     assert.equal(j.summary.files, 3);
-    assert.deepEqual(j.summary.byContext, { request: { warning: 3 }, migration: { info: 1 } });
+    assert.deepEqual(j.summary.byContext, { request: { warning: 2, info: 1 }, migration: { info: 1 } });
     assert.equal(j.findings.find((x: any) => x.file === 'db/migrations/0002_backfill.sql').context, 'migration');
     const f = j.findings.find((x: any) => x.ruleId === 'leading-wildcard-like');
     assert.deepEqual([f.file, f.line, f.column], ['db/queries.sql', 4, 28]);

@@ -27,3 +27,20 @@ describe('rule leading-wildcard-like', () => {
     assert.match(error(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 3e6, analysed: false, cols: { name: 'text' } } }) }).message, /about 3M rows, estimated from its size: never analysed\)/);
   });
 });
+
+describe('rule leading-wildcard-like: severity follows evidence of the table\'s size (issue 14, session 25)', () => {
+  it('without a database the scan is a note that says the size is unproved; the advice stays', () => {
+    const f = error(rule, "SELECT id FROM users WHERE name ILIKE '%' || $1 || '%'");
+    assert.equal(f.severity, 'info');
+    assert.equal(f.evidence?.size, 'unproved');
+    assert.match(f.message, /How many rows it reads is unproved here \(no table size without a database\)/);
+    assert.match(f.help ?? '', /gin_trgm_ops/);
+  });
+  it('a table the catalog does not know is unproved too; the catalog\'s row count keeps the warning', () => {
+    const unknown = error(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ orders: { rows: 5e6, cols: { id: 'int8' } } }) });
+    assert.equal(unknown.severity, 'info');
+    const large = error(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 20000, cols: { name: 'text' } } }) });
+    assert.equal(large.severity, 'warning');
+    assert.equal(large.evidence?.size, undefined);
+  });
+});

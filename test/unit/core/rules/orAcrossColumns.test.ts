@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { orAcrossColumns as rule } from '../../../../src/core/rules/orAcrossColumns';
-import { error, facts, flagged, ok } from './helpers';
+import { declaredFindings, error, facts, flagged, ok } from './helpers';
 
 const ev = facts({ users: { rows: 1e6, cols: { id: 'int8 idx', email: 'text idx', phone: 'text' } }, orders: { rows: 1e6, cols: { id: 'int8 idx', ref: 'text idx' } } });
 
@@ -80,5 +80,37 @@ describe('rule or-across-columns: an OR across the tables of a join (issue 20, p
     // The same OR over an inner join, or an IS NULL on the table the query reads, is still one.
     error(rule, 'SELECT j.* FROM jobs j JOIN runs r ON r.uuid = j.current_run_uuid WHERE r.current_run_state = $1 OR r.ended_at IS NULL');
     error(rule, 'SELECT id FROM users WHERE email = $1 OR phone IS NULL');
+  });
+});
+
+describe('rule or-across-columns: ORs no index per column could serve (issue 14, session 25)', () => {
+  it('an arm that is a leading-wildcard LIKE: that pattern decides the scan, an index per arm would not remove it', () => {
+    ok(rule, "SELECT id FROM dashboard WHERE image = $1 OR configuration ILIKE '%' || $2 || '%' LIMIT 10");
+    ok(rule, "SELECT id FROM widget_type WHERE image = $1 OR descriptor ILIKE CONCAT('%', $1, '%') LIMIT $2");
+    ok(rule, "SELECT id FROM users WHERE email = $1 OR phone LIKE '%55'", { evidence: ev });
+    // A prefix pattern can use an index: still reported.
+    error(rule, "SELECT id FROM users WHERE email = $1 OR phone LIKE '55%'", { evidence: ev });
+  });
+  it('an arm that is an IS NOT NULL test matches most rows: no lookup to split the OR into', () => {
+    ok(rule, "UPDATE outgoing_messages SET next_retry_at = null WHERE last_status = 'failed' AND retry_count >= 3 AND (cycle_id IS NOT NULL OR next_retry_at IS NOT NULL)");
+    ok(rule, 'SELECT id FROM users WHERE email = $1 OR phone IS NOT NULL', { evidence: ev });
+    // IS NULL picks the rows still missing a value, often few: still reported.
+    error(rule, 'SELECT id FROM users WHERE email = $1 OR phone IS NULL', { evidence: ev });
+  });
+});
+
+describe('rule or-across-columns: the whole-table read is warned only where the table is shown large (issue 14, session 25)', () => {
+  const small = facts({ schedules: { rows: 40, cols: { id: 'int8 idx', entrypoint: 'text' } } });
+  const large = facts({ schedules: { rows: 2e6, cols: { id: 'int8 idx', entrypoint: 'text' } } });
+  it('with a database: a table under 1,000 rows is read in no time (no finding); a large one keeps the warning', () => {
+    ok(rule, 'DELETE FROM schedules WHERE id = ANY($1) OR entrypoint = ANY($2)', { evidence: small });
+    const f = error(rule, 'SELECT id FROM schedules WHERE id = $1 OR entrypoint = $2', { evidence: large });
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /about 2M rows/);
+  });
+  it('without a database, an OR over a column the schema files index nowhere is a note that the size is unproved', async () => {
+    const schema = 'CREATE TABLE schedules (id bigint PRIMARY KEY, entrypoint text NOT NULL, expression text NOT NULL);';
+    const got = await declaredFindings(['SELECT id FROM schedules WHERE id = $1 OR entrypoint = $2'], schema, [rule]);
+    assert.deepEqual(got.map(([r, s]) => [r, s]), [['or-across-columns', 'info']]);
   });
 });

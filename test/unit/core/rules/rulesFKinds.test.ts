@@ -60,7 +60,9 @@ describe('rules-f kinds: what the schema files say about a statement', () => {
     assert.match(r.findings[0].message, /only filters rows here: the same WHERE looks them up by owner, which an index of the schema files leads with/);
     // Without schema files nothing changes.
     const bare = await analyzeFile({ path: 'src/routes.ts', text: ts.join('\n') }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate, leadingWildcardLike] })] });
-    assert.ok(bare.findings.every((f) => f.severity === 'warning'));
+    // (leading-wildcard-like's scan is a note without a database since session 25: the table's size is unproved.)
+    assert.deepEqual(bare.findings.map((f) => [f.ruleId, f.severity]), got.map(([rule]) => [rule, rule === 'leading-wildcard-like' ? 'info' : 'warning']));
+    assert.equal(bare.findings.find((f) => f.ruleId === 'leading-wildcard-like')?.evidence?.size, 'unproved');
   });
 
   it('a function of a whole row (`f(t) > 0` with t the FROM\'s alias) hides no column', () => {

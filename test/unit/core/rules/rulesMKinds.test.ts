@@ -74,8 +74,9 @@ describe('rules-m kinds', () => {
     const found = await run(d);
     // io_type leads no index: the OR is the lookup, and job_symlink_target_uuid leads none either. kind = $1 leads one: pinned.
     // An OR of substring LIKEs is no lookup any index serves: the unindexed project_code = $1 beside it stays the lookup.
-    assert.deepEqual(found.map((f) => [f.severity, ts.slice(0, f.span.start).split('\n').length]), [['warning', 2]]);
-    assert.match(found[0].message, /job_symlink_target_uuid has no index/);
+    // (A note since session 25: without a database the table's size is unproved, and the whole-table read matters only on a large one.)
+    assert.deepEqual(found.map((f) => [f.severity, ts.slice(0, f.span.start).split('\n').length]), [['info', 2]]);
+    assert.match(found[0].message, /job_symlink_target_uuid has no index, so the whole table is read\. How many rows it reads is unproved here/);
     // Without schema files an equality on a parameter still counts as the lookup.
     assert.deepEqual(await run(), []);
   });
