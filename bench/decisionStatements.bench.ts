@@ -3,9 +3,9 @@
  * server, 583 files and 1,372 statements, 3 of 4 samples of the stuck extension host were in mergeStatements, run again
  * for every file analysed): 1,500 generated statements of a Go-like repository (a third of them migrations' DDL) with
  * 50 of pg_stat_statements', merged once (`mergeMs`), then asked for 600 times as 600 files' analyses ask
- * (`perScanMs`, workspaceDecisionStatements: made once per change).
+ * (`perScanMs`, WorkspaceStatements: made once per change).
  */
-import { mergeStatements, workspaceDecisionStatements, type DecisionInput } from '../src/db/indexDecision';
+import { mergeStatements, WorkspaceStatements, type DecisionInput } from '../src/db/indexDecision';
 import type { FoundStatement } from '../src/core/advice/workload';
 import { loadPgParser } from '../src/core/sql/statement';
 
@@ -27,9 +27,10 @@ export async function run(): Promise<Record<string, unknown>> {
   let t = performance.now();
   const merged = mergeStatements(top, found);
   const mergeMs = performance.now() - t;
-  const statements = workspaceDecisionStatements();
+  const statements = new WorkspaceStatements();
+  statements.setFile('all', found);
   t = performance.now();
-  for (let file = 0; file < 600; file++) statements(top, 1, () => found);
+  for (let file = 0; file < 600; file++) statements.statements(top);
   const perScanMs = performance.now() - t;
   return { decisionStatements: { statements: found.length + top.length, merged: merged.statements.length, alsoInFiles: merged.alsoInFiles, mergeMs: Math.round(mergeMs), perScanMs: Math.round(perScanMs) } };
 }

@@ -17,13 +17,13 @@ import { codeAnalyzers } from '../src/core/analyzers';
 import { CrossFileCalls } from '../src/core/nplusone/crossFile';
 import { extractSqlSites } from '../src/core/extract/index';
 import { codeContextOf, DEFAULT_CONTEXT_POLICY } from '../src/core/codeContext';
-import type { FoundStatement } from '../src/core/advice/workload';
+import { foundStatementsOf, type FoundStatement } from '../src/core/advice/workload';
 import { loadPgParser } from '../src/core/sql/statement';
 import { openDatabase } from '../src/cli/io';
 import { configureTreeSitterForCli } from '../src/node/treeSitterDir';
 import { readSourceText, walkSourceFiles } from '../src/node/walk';
 import { DbEvidence } from '../src/db/ruleEvidence';
-import { IndexDecider, topStatements, workspaceDecisionStatements } from '../src/db/indexDecision';
+import { IndexDecider, topStatements, WorkspaceStatements } from '../src/db/indexDecision';
 import { missingIndexAnalyzer } from '../src/db/missingIndexAnalyzer';
 
 async function main(): Promise<void> {
@@ -39,16 +39,19 @@ async function main(): Promise<void> {
     await loadPgParser();
     // The editor's workspace statements: every file's SQL, read once (indexAdvice.ts workspaceStatements).
     const found: FoundStatement[] = [];
+    const ws = new WorkspaceStatements();
     for await (const f of walkSourceFiles([root], { exclude: values.exclude })) {
       const text = await readSourceText(f.path);
       if (text === undefined) continue;
       const context = codeContextOf(f.path, text);
-      for (const s of await extractSqlSites(text, f.path, f.path)) if (s.confidence >= 0.5) found.push({ sql: s.sql, source: path.relative(root, f.path), context });
+      const mine = foundStatementsOf((await extractSqlSites(text, f.path, f.path)).filter((s) => s.confidence >= 0.5), text, path.relative(root, f.path), context);
+      found.push(...mine);
+      ws.setFile(f.path, mine);
     }
     const top = (await topStatements(db, { info })).statements;
     const decider = new IndexDecider(db, { info });
-    const statements = workspaceDecisionStatements();
-    let version = 0;
+    // Files whose analysed statements differed from the walk's (each one merges the workspace's statements again).
+    let filesChanged = 0;
     const limitMs = values['limit-s'] ? Number(values['limit-s']) * 1000 : Infinity;
     const cancelAt = values['cancel-after-s'] ? Number(values['cancel-after-s']) * 1000 : Infinity;
     // The moment the cancel is asked for (what a person waits from), not the moment the scan first looks.
@@ -86,10 +89,13 @@ async function main(): Promise<void> {
           advice: new Map(),
           statements: async () => {
             const t = performance.now();
-            const out = statements(top, version, () => found);
+            const out = ws.statements(top);
             mergeMs += performance.now() - t;
             return out;
           },
+          // As the editor: the analysed file's statements replace its entry (unchanged: no merge again).
+          sawFile: (file, mine) => void (ws.setFile(file, mine) && filesChanged++),
+          place: (file) => path.relative(root, file),
         }),
       ],
       isCancelled,
@@ -100,10 +106,9 @@ async function main(): Promise<void> {
     clearInterval(timer);
     const end = performance.now();
     const cpu = process.cpuUsage(cpu0);
-    version++;
     const load = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
     process.stdout.write(`${JSON.stringify({
-      root, files: r.files, walkedFiles, statementsInWorkspace: found.length, cancelled: r.cancelled, findings: r.findings.length,
+      root, files: r.files, walkedFiles, filesChanged, statementsInWorkspace: found.length, cancelled: r.cancelled, findings: r.findings.length,
       wallS: Math.round((end - started) / 100) / 10, cpuS: Math.round((cpu.user + cpu.system) / 100_000) / 10,
       stoppedAfterCancelS: cancelledAt === undefined || end < cancelledAt ? null : Math.round((end - cancelledAt) / 100) / 10,
       worstEventLoopWaitMs: Math.round(worstTurnMs), worstAt, mergeMs: Math.round(mergeMs), afterLastFileMs: Math.round(end - lastFileAt), missingIndexMs: Math.round(r.timings.analyzers['missing-index'] ?? 0), rulesMs: Math.round(r.timings.analyzers.rules ?? 0),

@@ -178,18 +178,59 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
 }
 
 /**
- * The editor's statements to decide with, merged once per change (mergeStatements): the index advisor asks for them
- * for every file it analyses, and Scan Workspace analyses every file — merging the whole workspace's statements again
- * each time made a scan's cost grow with the square of the workspace (person16 HIGH 1: 169 of 583 files in 11 min).
- * `version` changes whenever the code's or the recording's statements change; `top` is compared by identity.
+ * The workspace's statements every decision of the editor weighs, per file, merged once per change (mergeStatements): the
+ * index advisor asks for them for every file it analyses, and Scan Workspace analyses every file — merging the whole
+ * workspace's statements again each time made a scan's cost grow with the square of the workspace (person16 HIGH 1: 169
+ * of 583 files in 11 min).
+ *
+ * A file's entry is replaced whenever the file is read or analysed (setFile), so a decision never depends on which file is
+ * the focus: before, a file the workspace reading had not seen (report.py, written to disk after it) took part only in
+ * its own decision, and the other files' decisions, made without it, named another index for the same statements
+ * (issue 20, person25 MEDIUM-3: `orders (status)` on two files, `orders (status) INCLUDE (…)` on the third, until reopened).
  */
-export function workspaceDecisionStatements(): (top: readonly DecisionInput[], version: number, found: () => readonly FoundStatement[]) => DecisionInput[] {
-  let last: { top: readonly DecisionInput[]; version: number; statements: DecisionInput[] } | undefined;
-  return (top, version, found) => {
-    if (last && last.top === top && last.version === version) return last.statements;
-    last = { top, version, statements: mergeStatements(top, found()).statements };
-    return last.statements;
-  };
+export class WorkspaceStatements {
+  private readonly files = new Map<string, readonly FoundStatement[]>();
+  private version = 0;
+  private last: { top: readonly DecisionInput[]; version: number; statements: DecisionInput[] } | undefined;
+
+  /** The file's statements as they are now; true when they changed (the decisions made before did not weigh them). */
+  setFile(file: string, found: readonly FoundStatement[]): boolean {
+    const before = this.files.get(file);
+    if (before && before.length === found.length && before.every((b, i) => b.sql === found[i].sql && b.source === found[i].source && b.context === found[i].context && b.dynamic === found[i].dynamic)) return false;
+    this.files.set(file, found);
+    this.version++;
+    return true;
+  }
+
+  /** The file is gone (deleted, or left out by the settings): true when it had statements. */
+  deleteFile(file: string): boolean {
+    const had = this.files.delete(file);
+    if (had) this.version++;
+    return had;
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  /** Every file's statements. */
+  found(): FoundStatement[] {
+    return [...this.files.values()].flat();
+  }
+
+  /** Statements from elsewhere (`extra`: a recording's) changed. */
+  touch(): void {
+    this.version++;
+  }
+
+  /** pg_stat_statements' (`top`, compared by identity) with every file's and `extra`'s, each statement once. */
+  statements(top: readonly DecisionInput[], extra: () => readonly FoundStatement[] = () => []): DecisionInput[] {
+    const last = this.last;
+    if (last && last.top === top && last.version === this.version) return last.statements;
+    const statements = mergeStatements(top, [...this.found(), ...extra()]).statements;
+    this.last = { top, version: this.version, statements };
+    return statements;
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ import type { Finding } from '../core/findings';
 import type { SqlSite } from '../core/extract/types';
 import { OTHER_RULES } from '../core/rules/index';
 import { MISSING_INDEX_RULE, missingIndexFinding } from '../core/advice/missingIndex';
-import type { IndexDecision, StatementDecision } from '../core/advice/workload';
+import { foundStatementsOf, type FoundStatement, type IndexDecision, type StatementDecision } from '../core/advice/workload';
+import { codeContextOf } from '../core/codeContext';
 import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
@@ -37,6 +38,15 @@ export interface MissingIndexAnalyzerOptions {
   createNow?: boolean;
   /** The other statements to decide with (the workspace's SQL and pg_stat_statements'); default: pg_stat_statements' only. */
   statements?: () => Promise<DecisionInput[]>;
+  /**
+   * The analysed file's statements as they are now (named `place(file):line`), told before its decision: `statements` must
+   * weigh them from then on, in every file's decision (db/indexDecision WorkspaceStatements.setFile). A statement's shared
+   * index must not depend on which file's analysis decided it (person25 MEDIUM-3: a file the workspace reading had not
+   * seen weighed only in its own decision).
+   */
+  sawFile?: (file: string, found: FoundStatement[]) => void;
+  /** How a file is named in the statements' places (the editor: relative to the workspace); default: as given. */
+  place?: (file: string) => string;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
   deferred?: boolean;
   /** Every decision made (the editor updates the other statements' advice from it). */
@@ -67,7 +77,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
   return {
     id: MISSING_INDEX_RULE,
     rules: OTHER_RULES.filter((r) => r.id === MISSING_INDEX_RULE),
-    async analyze({ sites, file, editing, isCancelled, planned }) {
+    async analyze({ sites, file, text, editing, isCancelled, planned }) {
       // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
       if (planned === false) return [];
       const mine = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
@@ -75,6 +85,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         collected.push(...mine);
         return [];
       }
+      if (!editing) opts.sawFile?.(file, foundStatementsOf(mine.map((x) => x.site), text, opts.place?.(file) ?? file, codeContextOf(file, text)));
       if (editing || !mine.length) return findingsOf(mine, undefined);
       try {
         const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled });

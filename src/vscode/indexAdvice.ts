@@ -14,7 +14,7 @@ import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexAnswer, provedBy, same
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
-import type { DecisionInput, IndexDecider, workspaceDecisionStatements } from '../db/indexDecision';
+import type { DecisionInput, IndexDecider, WorkspaceStatements } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
 import type { FoundStatement, IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
@@ -79,13 +79,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * the code's statements without them (a missing-index finding the first scan had showed went missing).
    */
   private readonly recorded = new Map<string, FoundStatement>();
-  /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
-  private files: Promise<Map<string, FoundStatement[]>> | undefined;
+  /**
+   * The workspace's SQL per file: read once by the one walker, then kept current file by file — on save, and when a file
+   * is analysed (its statements as the analysis sees them) — so every decision weighs the same statements whichever file
+   * is the focus (person25 MEDIUM-3).
+   */
+  private files: Promise<WorkspaceStatements> | undefined;
+  /** The same, once read (recorded statements changing mark it changed). */
+  private ws: WorkspaceStatements | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
-  /** The merged statements, made again only when the code's or the recording's statements change (`version`). */
-  private merged: ReturnType<typeof workspaceDecisionStatements> | undefined;
-  private version = 0;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
@@ -95,7 +98,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         if (e.affectsConfiguration('pgLens.index')) this.state = undefined;
         // Which files are the workspace's: read again at the next decision (person16 MEDIUM 4: pgLens.exclude set while
         // the editor ran still weighed the statements of the folder it now leaves out).
-        if (e.affectsConfiguration('pgLens.exclude') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.files = undefined;
+        if (e.affectsConfiguration('pgLens.exclude') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.forgetFiles();
       }),
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
@@ -128,8 +131,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * (orders (status, placed_at DESC)) while the code's same read got orders (status).
    */
   private async statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
-    const { topStatements, workspaceDecisionStatements } = await import('../db/indexDecision');
-    this.merged ??= workspaceDecisionStatements();
+    const { topStatements } = await import('../db/indexDecision');
     if (!state.top || Date.now() - state.top.at > TOP_STATEMENTS_MS) {
       const statements = topStatements(state.db).then((t) => t.statements).catch((e) => {
         this.ctx.log.info(`index advice: could not read pg_stat_statements: ${errorMessage(e)}`);
@@ -142,17 +144,23 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const files = await this.workspaceFiles();
     // Merged once per change, not once per file analysed (person16 HIGH 1: Scan Workspace merged the whole workspace's
     // statements again for each of its 583 files).
-    return this.merged(await state.top.statements, this.version, () => [...[...files.values()].flat(), ...this.recorded.values()]);
+    return files.statements(await state.top.statements, () => [...this.recorded.values()]);
   }
 
-  private workspaceFiles(): Promise<Map<string, FoundStatement[]>> {
-    if (!this.files) this.version++;
-    this.files ??= this.workspaceStatements().catch((e) => {
+  private workspaceFiles(): Promise<WorkspaceStatements> {
+    this.files ??= this.workspaceStatements().then((ws) => (this.ws = ws)).catch(async (e) => {
       this.ctx.log.info(`index advice: could not read the workspace's statements: ${errorMessage(e)}`);
       this.files = undefined;
-      return new Map();
+      const { WorkspaceStatements } = await import('../db/indexDecision');
+      return new WorkspaceStatements();
     });
     return this.files;
+  }
+
+  /** The workspace's statements are read again at the next decision. */
+  private forgetFiles(): void {
+    this.files = undefined;
+    this.ws = undefined;
   }
 
   /** A saved file's statements, read again (when the workspace's have been read at all). */
@@ -160,8 +168,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (!this.files) return;
     const files = await this.files;
     if (!files.has(file) && !vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))) return;
-    files.set(file, await this.sqlOf(file, text));
-    this.version++;
+    files.setFile(file, await this.sqlOf(file, text));
   }
 
   async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined> {
@@ -173,7 +180,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     for (const s of statements) {
       if (this.recorded.has(s.sql)) continue;
       this.recorded.set(s.sql, { sql: s.sql, source: 'recorded', ...(s.context ? { context: s.context } : {}) });
-      this.version++;
+      this.ws?.touch();
     }
     const focus = statements.map((s) => s.sql);
     const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
@@ -214,7 +221,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   forgetRecorded(): void {
     if (!this.recorded.size) return;
     this.recorded.clear();
-    this.version++;
+    this.ws?.touch();
     // Decisions they weighed in on are made again, without them (the proofs already made are the decider's: kept).
     this.state?.advice.clear();
   }
@@ -262,6 +269,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           advice: state.advice,
           createNow: dev,
           statements: () => this.statements(state),
+          // This file's statements as analysed, weighed by every decision from now on: one that the workspace reading
+          // missed (written outside the editor) no longer takes part in its own file's decision only (person25 MEDIUM-3).
+          sawFile: (file, found) => {
+            if (this.ws && (this.ws.has(file) || vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)))) this.ws.setFile(file, found);
+          },
+          place: (file) => vscode.workspace.asRelativePath(file),
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).
           onDecision: (d) => (changed = this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql))),
@@ -572,15 +585,15 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
-  private async workspaceStatements(): Promise<Map<string, FoundStatement[]>> {
-    const out = new Map<string, FoundStatement[]>();
-    const { walkSourceFiles, readSourceText } = await import('../node/walk');
+  private async workspaceStatements(): Promise<WorkspaceStatements> {
+    const [{ walkSourceFiles, readSourceText }, { WorkspaceStatements }] = await Promise.all([import('../node/walk'), import('../db/indexDecision')]);
+    const out = new WorkspaceStatements();
     let files = 0;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
         if (++files > WORKLOAD_MAX_FILES) break;
         const text = await readSourceText(f.path);
-        if (text !== undefined) out.set(f.path, await this.sqlOf(f.path, text));
+        if (text !== undefined) out.setFile(f.path, await this.sqlOf(f.path, text));
       }
     }
     return out;
@@ -588,11 +601,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   private async sqlOf(file: string, text: string): Promise<FoundStatement[]> {
     const { extractSqlSites } = await import('../core/extract/index');
-    const { codeContextOf } = await import('../core/codeContext');
+    const [{ codeContextOf }, { foundStatementsOf }] = await Promise.all([import('../core/codeContext'), import('../core/advice/workload')]);
     const sites = await extractSqlSites(text, file, file);
     // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
-    const context = codeContextOf(file, text);
-    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}`, context, ...(s.dynamic ? { dynamic: true } : {}) }));
+    // Named as the analyzer names an analysed file's statements (sawFile), so the two readings of a file are one entry.
+    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(file, text));
   }
 
   private async workloadCommand(): Promise<void> {
@@ -604,9 +617,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: advising indexes for the workload', cancellable: false }, async (progress) => {
       progress.report({ message: 'collecting SQL from the workspace' });
       const state = await this.stateFor(conn);
-      this.files = undefined; // the workload reads the workspace afresh
+      this.forgetFiles(); // the workload reads the workspace afresh
       // The workspace's statements and the recorded ones: the same set as every other decision of the editor.
-      const extra = [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()];
+      const extra = [...(await this.workspaceFiles()).found(), ...this.recorded.values()];
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
       return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), sizeSetting: EDITOR_SIZE_SETTING, info: conn.info, extraStatements: extra, decider: state.decider, realIndexes: true, log: (l) => this.ctx.log.info(l) });

@@ -381,6 +381,21 @@ export interface FoundStatement {
   dynamic?: boolean;
 }
 
+/**
+ * A file's SQL sites as the statements every decision weighs (FoundStatement), each named by its place (`place:line`, the
+ * line its SQL starts on). The editor's workspace reading and the file the editor analyses give the same entries.
+ */
+export function foundStatementsOf(sites: readonly { sql: string; span: { start: number }; dynamic?: boolean }[], text: string, place: string, context?: CodeContext): FoundStatement[] {
+  return sites.map((s) => ({ sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}) }));
+}
+
+/** 1-based line of an offset. */
+function lineAtOffset(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
 const NOT_WORKLOAD_CONTEXT: Partial<Record<CodeContext, string>> = { migration: 'in migrations', seed: 'in seeds', test: 'in tests', script: 'in one-off scripts' };
 /** Text PostgreSQL does not take, by its marks: MySQL's backquoted names and table options, SQLite's AUTOINCREMENT and PRAGMA. */
 const OTHER_DIALECT_TEXT: readonly [RegExp, string][] = [
