@@ -9,8 +9,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadShop } from '../../../examples/shop/seed';
-import { runTraffic } from '../../../examples/shop/traffic';
+import { shopWithTraffic } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import type { Finding } from '../../../src/core/findings';
 import { foundStatementsOf, type IndexDecision } from '../../../src/core/advice/workload';
@@ -20,7 +19,7 @@ import { decided, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/
 import { adviseWorkload } from '../../../src/db/workload';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
-import { statementStats, testDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const shopSrc = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
 const QUERIES_SQL = `-- ad-hoc reads
@@ -44,12 +43,7 @@ describe('examples/shop: the editor deciding file by file names one index for th
 
   before(async () => {
     configureTreeSitterForCli();
-    await loadShop(t.url, { scale: 0.25 });
-    if (await statementStats(t, 'the decision weighs the workspace statements without timings')) {
-      await t.admin.query('SELECT pg_stat_statements_reset()');
-      await t.admin.query('SELECT pg_stat_reset()');
-      await runTraffic(t.url, { requests: 150 });
-    }
+    await shopWithTraffic(t, { scale: 0.25, requests: 150 });
     await t.admin.query('VACUUM ANALYZE orders');
     db = await t.open();
     for (const f of fs.readdirSync(shopSrc).filter((n) => n.endsWith('.ts'))) texts.set(`src/${f}`, fs.readFileSync(path.join(shopSrc, f), 'utf8'));

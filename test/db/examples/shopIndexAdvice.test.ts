@@ -10,8 +10,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadShop } from '../../../examples/shop/seed';
-import { runTraffic } from '../../../examples/shop/traffic';
+import { shopWithTraffic } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import type { Finding } from '../../../src/core/findings';
 import { decisionStatements, IndexDecider } from '../../../src/db/indexDecision';
@@ -19,7 +18,7 @@ import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
 import { adviseWorkload } from '../../../src/db/workload';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
-import { statementStats, testDatabase } from '../support';
+import { testDatabase } from '../support';
 import { runCli } from '../../unit/support/cli';
 
 const src = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
@@ -34,13 +33,7 @@ describe('examples/shop: one index decision for the reviews statements on every 
 
   before(async () => {
     configureTreeSitterForCli();
-    await loadShop(t.url, { scale: 0.25 });
-    if (await statementStats(t, 'the decision weighs the workspace statements without timings')) {
-      // The app's steady state: statement timings and table writes counted over the same traffic (not the bulk load).
-      await t.admin.query('SELECT pg_stat_statements_reset()');
-      await t.admin.query('SELECT pg_stat_reset()');
-      await runTraffic(t.url, { requests: 150 });
-    }
+    await shopWithTraffic(t, { scale: 0.25, requests: 150 });
     db = await t.open();
     for (const f of fs.readdirSync(src).filter((n) => n.endsWith('.ts'))) {
       const text = fs.readFileSync(path.join(src, f), 'utf8');
