@@ -11,9 +11,16 @@ import { RECORDING, runInRecordingTerminal, stopRecording } from '../lib/recordi
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
-const FILES = ['reviews.ts', 'customers.ts'];
-/** A missing-index finding of the scan (the static one: a recorded one says "recorded"). */
-const MISSING = /index on (reviews|customers|orders) \(/i;
+// reviews.ts: its missing-index finding is proved in every order the suite runs in. customers.ts's lower(email) finding
+// is proved only once something asked (Suggest Indexes, a hover): unproved it is an estimate (info) whose message names
+// no table, and since one cause is one finding its non-sargable warning no longer stands in for it.
+const FILES = ['reviews.ts'];
+/**
+ * A missing-index finding of the scan (the static one: a recorded one says "recorded"): its message and its rule, case
+ * as written — case-insensitively, non-sargable-predicate's help "Create an expression index ON customers (…)" counted
+ * as one, and once that finding was said by the missing-index one (one cause, one finding) the count was short.
+ */
+const MISSING = /an index on (reviews|customers|orders) \(.*missing-index/;
 
 export const step: Step = {
   title: 'Clear Recorded Queries keeps the scan\'s findings of closed files (Problems and the status bar count)',
@@ -21,6 +28,11 @@ export const step: Step = {
     const missing = async (file: string) => (await wb.problemTexts('', file)).filter((t) => MISSING.test(t) && !/recorded/i.test(t)).sort();
     try {
       await wb.runCommand('View: Close All Editor Groups');
+      // Its own state: no recording of an earlier step (its findings merged with the scan's say "recorded").
+      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      // Its toast is not the one this step waits for after its own Clear below.
+      await wb.page.waitForTimeout(1000);
+      await wb.runCommand('Notifications: Clear All Notifications');
       await wb.runCommand('PG Lens: Scan Workspace');
       const done = wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ });
       await wb.see(done, 'the "Scanned … files" notification', 180_000);
