@@ -473,11 +473,12 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     if (added) {
       const rank = (f: Finding) => walked.get(f.file ?? '') ?? walked.size;
       result.findings = [...result.findings].sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+      // The CLI decides its indexes at the end (finish): a statement's two findings of one cause are one there too (each
+      // file's own were folded by analyzeFile).
+      result.findings = foldIntoMissingIndex(result.findings);
     }
   }
   if (!result.cancelled) for (const a of opts.analyzers) if (a.adjust) result.findings = a.adjust(result.findings, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
-  // The CLI decides its indexes at the end (finish): a statement's two findings of one cause are one there too.
-  if (!result.cancelled) result.findings = foldIntoMissingIndex(result.findings);
   // A module that only one-off code imports (a management command, a seed) runs where they run.
   if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   if (!result.cancelled && opts.onRevised) {

@@ -10,6 +10,7 @@ import type { Finding } from '../findings';
 import { statementShape } from '../sql/predicates';
 import { countOf, formatBytes, formatCount } from '../format';
 import { formatCost } from './planSummary';
+import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
@@ -71,11 +72,6 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
   };
 }
 
-/** An index key as text to compare: no spaces, quotes or casts to text, lower case (`lower((email)::text)` → `lower(email)`). */
-function keyText(s: string): string {
-  return s.toLowerCase().replace(/"/g, '').replace(/::\s*(?:text|character varying|varchar)\b/g, '').replace(/\s+/g, '').replace(/\(\((\w+)\)\)/g, '($1)');
-}
-
 /**
  * One cause, one finding (person24 LOW 10): a non-sargable-predicate finding (`lower(email) = $1` hides email from its
  * index: "Create an expression index ON customers (lower(email))") inside a statement whose missing-index finding proves
@@ -91,15 +87,19 @@ export function foldIntoMissingIndex(findings: Finding[]): Finding[] {
   for (const f of findings) {
     if (f.ruleId !== 'non-sargable-predicate') continue;
     const e = f.evidence ?? {};
-    if (typeof e.indexExpression !== 'string') continue;
-    const expr = keyText(e.indexExpression);
-    const table = typeof e.table === 'string' ? e.table.toLowerCase() : undefined;
+    const expression = e.expression;
+    if (typeof expression !== 'string') continue;
+    const table = typeof e.table === 'string' ? e.table : undefined;
     const by = proved.find((m) => {
       const at = m.evidence!.statement as { start: number; end: number };
       if ((m.file ?? f.file) !== (f.file ?? m.file) || f.span.start < at.start || f.span.end > at.end) return false;
       // Proved only: an estimate ("may help, not proved", info) would take the place of the rule's warning.
-      const suggestions = ((m.evidence!.suggestions ?? []) as { ddl: string; table?: string; verifiedBy?: string }[]).filter((s) => s.verifiedBy !== undefined && s.verifiedBy !== 'none');
-      return suggestions.some((s) => (!table || !s.table || s.table.toLowerCase().split('.').pop() === table.split('.').pop()) && keyText(s.ddl.replace(/^[^(]*\(/, '(')).includes(expr));
+      const suggestions = ((m.evidence!.suggestions ?? []) as { ddl: string; verifiedBy?: string }[]).filter((s) => s.verifiedBy !== undefined && s.verifiedBy !== 'none');
+      // The proved indexes read as the schema files' are, and asked as servedByDeclaredIndex asks (core/scan): does an
+      // index hold this very expression (`lower(c.email)` against `((lower((email)::text)))`, a cast only by a cast)?
+      const held: DeclaredIndexes = new Map();
+      addDeclaredIndexes(suggestions.map((s) => `${s.ddl};`).join('\n'), held);
+      return isDeclaredIndexExpression(held, table, expression, { wrapped: true });
     });
     if (!by) continue;
     gone.add(f);

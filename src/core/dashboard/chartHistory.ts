@@ -129,7 +129,7 @@ export function coarseStretches(points: readonly ChartPoint[], gapMs = gapOf(poi
     const from = i > 0 && points[i].atMs - points[i - 1].atMs <= gapMs ? i - 1 : i;
     const to = j + 1 < points.length && points[j + 1].atMs - points[j].atMs <= gapMs ? j + 1 : j;
     const steps: number[] = [];
-    for (let k = Math.max(from, i) + 1; k <= j; k++) steps.push(points[k].atMs - points[k - 1].atMs);
+    for (let k = i + 1; k <= j; k++) steps.push(points[k].atMs - points[k - 1].atMs);
     if (!steps.length) for (let k = from + 1; k <= to; k++) steps.push(points[k].atMs - points[k - 1].atMs);
     const usual = steps.length ? [...steps].sort((x, y) => x - y)[Math.floor(steps.length / 2)] : HIDDEN_REFRESH_MS;
     if (to > from) out.push({ fromS: axisSeconds(points[from].atMs), toS: axisSeconds(points[to].atMs), stepS: Math.round(usual / 1000) });

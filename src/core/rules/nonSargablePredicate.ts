@@ -153,7 +153,7 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
     help,
     fixes,
-    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr, indexExpression: indexExpr, ...(w.kind === 'cast' ? { castTo: w.fn } : {}) },
+    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr, ...(w.kind === 'cast' ? { castTo: w.fn } : {}) },
   });
 }
 
