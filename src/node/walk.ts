@@ -213,6 +213,38 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
 }
 
 /**
+ * Would walking `root` yield `file`? The same rules as walkSourceFiles (the filter, the always skipped folders, the
+ * .gitignore files from the repository root down and `exclude`, the size limit), asked of one file — for a file a
+ * watcher says changed on disk, without walking the folder again. False for a file outside `root` or gone.
+ */
+export function walkedFile(root: string, file: string, opts: Omit<WalkOptions, 'stats' | 'cwd'> = {}): boolean {
+  const log = opts.log ?? (() => undefined);
+  const abs = path.resolve(root);
+  const target = path.resolve(file);
+  const rel = relativeInside(abs, target);
+  if (rel === undefined || !(opts.filter ?? defaultFilter)(target)) return false;
+  const useGit = opts.gitignore !== false;
+  let rules: Rules[] = [...(useGit ? ancestorRules(abs, log) : []), ...(opts.exclude?.length ? [{ dir: abs, ig: ignore().add(opts.exclude) }] : [])];
+  let dir = abs;
+  for (const name of rel.split('/').slice(0, -1)) {
+    const own = useGit ? readRules(dir, log) : undefined;
+    if (own) rules = [...rules, own];
+    const child = path.join(dir, name);
+    if (skippedDir(name, path.join(path.basename(abs), path.relative(abs, dir))) || isIgnored(child, true, rules)) return false;
+    dir = child;
+  }
+  const own = useGit ? readRules(dir, log) : undefined;
+  if (own) rules = [...rules, own];
+  if (isIgnored(target, false, rules)) return false;
+  try {
+    const st = fs.lstatSync(target);
+    return st.isFile() && st.size <= (opts.maxFileSizeBytes ?? 2 * 1024 * 1024);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * How the CLI names a file in what it prints and in its findings: relative to the working folder,
  * with / separators, or the absolute path when the file is outside that folder.
  */

@@ -108,6 +108,11 @@ export interface DocumentAnalysisApi {
   catalogChanged(opts?: { rescan?: boolean }): void;
   /** Fired by catalogChanged (the cost CodeLens reads its figures again: an index change starts a new period). */
   readonly onDidChangeCatalog: vscode.Event<void>;
+  /**
+   * Source files changed on disk while not open in the editor (a checkout, another editor, a script), path → deleted: the
+   * workspace's one watcher, in debounced batches.
+   */
+  readonly onDidChangeOnDisk: vscode.Event<ReadonlyMap<string, boolean>>;
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -266,26 +271,40 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private workspaceIndex: CrossFileCalls | undefined;
   /** Files changed on disk, not yet read into the cross-file index (path → deleted), and the timer that reads them. */
   private readonly diskChanges = new Map<string, boolean>();
+  /** Changes seen before the cross-file index was there, read into it with the next batch. */
+  private readonly diskPending = new Map<string, boolean>();
+  private readonly diskEvents = new vscode.EventEmitter<ReadonlyMap<string, boolean>>();
+  readonly onDidChangeOnDisk = this.diskEvents.event;
   private diskTimer: ReturnType<typeof setTimeout> | undefined;
 
   private watchWorkspaceFiles(): vscode.Disposable[] {
     // The registry's source files (what the workspace walk reads; its skipped folders are left out when read).
     const watcher = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
     const changed = (uri: vscode.Uri, deleted: boolean) => {
-      // Kept while the index is being built too (a file the walk already passed), read once it is there.
-      if ((!this.workspaceIndex && !this.indexBuild && !this.scanRan) || uri.scheme !== 'file' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+      // An open document is the editor's: its analysis tells what it holds. Kept while the cross-file index is being built
+      // too (a file the walk already passed), and for the index advice's reading of the workspace (onDidChangeOnDisk).
+      if (uri.scheme !== 'file' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
       this.diskChanges.set(uri.fsPath, deleted);
       clearTimeout(this.diskTimer);
       this.diskTimer = setTimeout(() => void this.readDiskChanges(), DISK_DEBOUNCE_MS);
     };
-    return [watcher, watcher.onDidChange((u) => changed(u, false)), watcher.onDidCreate((u) => changed(u, false)), watcher.onDidDelete((u) => changed(u, true)), { dispose: () => clearTimeout(this.diskTimer) }];
+    return [watcher, this.diskEvents, watcher.onDidChange((u) => changed(u, false)), watcher.onDidCreate((u) => changed(u, false)), watcher.onDidDelete((u) => changed(u, true)), { dispose: () => clearTimeout(this.diskTimer) }];
   }
 
   private async readDiskChanges(): Promise<void> {
-    const index = this.workspaceIndex;
-    if (!index || this.disposed || !this.diskChanges.size) return;
+    if (this.disposed || !this.diskChanges.size) return;
     const batch = [...this.diskChanges];
     this.diskChanges.clear();
+    this.diskEvents.fire(new Map(batch));
+    const index = this.workspaceIndex;
+    if (!index) {
+      // Read once the index is there (being built, or a scan ran): the next batch carries them.
+      if (this.indexBuild || this.scanRan) for (const [f, deleted] of batch) this.diskPending.set(f, deleted);
+      return;
+    }
+    for (const [f, deleted] of batch) this.diskPending.set(f, deleted);
+    batch.splice(0, batch.length, ...this.diskPending);
+    this.diskPending.clear();
     const [{ reindexFile }, { readSourceText, SKIPPED_DIRS }] = await Promise.all([import('../core/nplusone/analyzer'), import('../node/walk')]);
     let any = false;
     for (const [file, deleted] of batch) {

@@ -3,9 +3,12 @@
  * WorkspaceConfiguration. In an untrusted workspace, workspace-level connection settings are ignored.
  */
 import * as vscode from 'vscode';
-import { workspaceSettingsFile } from '../core/connection/settings';
+import { workspaceSettingsFile, type ActiveChoice } from '../core/connection/settings';
 
 const SECTION = 'pgLens';
+/** workspaceState key of the connection chosen here for a folder's files (Config.chooseConnection). */
+const CHOICE_KEY = 'pgLens.chosenConnection:';
+const choiceKey = (folder: vscode.WorkspaceFolder | undefined) => `${CHOICE_KEY}${folder?.uri.toString() ?? ''}`;
 
 /** The settings scope a connection profile comes from (a folder's: its own .vscode/settings.json in a multi-root workspace). */
 export type ProfileOrigin = 'user' | 'workspace' | 'folder';
@@ -94,11 +97,45 @@ export class Config {
     if (!vscode.workspace.isTrusted) return this.cfg.inspect<string>('activeConnection')?.globalValue || undefined;
     return this.cfg.get<string>('activeConnection') || undefined;
   }
-  /** pgLens.activeConnection as each scope sets it for `folder`'s files (the workspace's and folder's only when trusted); core/connection/settings.activeProfileName decides. */
-  activeConnectionChoice(folder = this.folder): { user?: string; workspace?: string; folder?: string } {
+  /**
+   * pgLens.activeConnection as each scope sets it for `folder`'s files (the workspace's and folder's only when trusted),
+   * and the choice made here (chooseHere); core/connection/settings.activeProfileName decides.
+   */
+  activeConnectionChoice(folder = this.folder): ActiveChoice {
     const i = vscode.workspace.getConfiguration(SECTION, folder?.uri).inspect<string>('activeConnection');
     const trusted = vscode.workspace.isTrusted;
-    return { user: i?.globalValue || undefined, workspace: (trusted && i?.workspaceValue) || undefined, folder: (trusted && folder && i?.workspaceFolderValue) || undefined };
+    const here = this.state?.get<string>(choiceKey(folder));
+    return { user: i?.globalValue || undefined, workspace: (trusted && i?.workspaceValue) || undefined, folder: (trusted && folder && i?.workspaceFolderValue) || undefined, ...(here ? { here } : {}) };
+  }
+
+  /** The workspace's own storage on this machine (the extension's workspaceState), where a choice made here is kept. */
+  private state: vscode.Memento | undefined;
+  keepChoicesIn(state: vscode.Memento): void {
+    this.state = state;
+  }
+
+  /**
+   * Select or Add Connection picked `name` for the files worked in. Where the choice would be written into a shared file
+   * (the workspace's or a folder's .vscode/settings.json, often committed: person25 LOW 7, a team file rewritten by Add
+   * then Remove), it is kept in this workspace's state on this machine — as VS Code keeps a picked interpreter — and that
+   * file's pgLens.activeConnection stays the team's default. In user settings (the person's own) it is written there.
+   * Returns where it went.
+   */
+  async chooseConnection(name: string): Promise<'here' | 'user'> {
+    if (this.state && this.activeConnectionTarget() !== 'user') {
+      await this.state.update(choiceKey(this.folder), name);
+      return 'here';
+    }
+    await this.update('activeConnection', name, 'user');
+    return 'user';
+  }
+
+  /** Forget the choices made here: every folder's (pgLens.activeConnection was edited), or those naming `name` (removed). */
+  async forgetChoicesHere(name?: string): Promise<void> {
+    if (!this.state) return;
+    for (const key of this.state.keys()) {
+      if (key.startsWith(CHOICE_KEY) && (name === undefined || this.state.get(key) === name)) await this.state.update(key, undefined);
+    }
   }
   /**
    * Where `pgLens.activeConnection` is written: the folder's settings when they set it or keep their own list (multi-root),

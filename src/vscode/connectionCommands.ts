@@ -157,15 +157,16 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       const { userProfileStandingFor } = await import('../core/connection/settings');
       const mine = userProfileStandingFor(config.connectionsIn('user'), stored);
       if (mine) {
-        await connections.whileWriting(() => config.update('activeConnection', mine, config.activeConnectionTarget()));
+        await connections.whileWriting(() => config.chooseConnection(mine));
         void vscode.window.showInformationMessage(`PG Lens: your user settings already have "${mine}" for ${describeProfile(profile)}; a workspace cannot redefine it, so "${name}" was not written. Connected with "${mine}".`);
         return;
       }
     }
     const existing = config.connectionsIn(target).filter((c: any) => c?.name !== name);
     await connections.whileWriting(async () => {
+      // The choice first (kept here when the workspace's settings file would get it): the list's change reconnects by it.
+      await config.chooseConnection(name);
       await config.update('connections', [...existing, stored], target);
-      await config.update('activeConnection', name, config.activeConnectionTarget());
     });
     const { activeProfileName } = await import('../core/connection/settings');
     const inEffect = activeProfileName(await connections.entries(), config.activeConnectionChoice(), config.connectionsTarget()) === name;
@@ -205,7 +206,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const p = pick.p;
     // Connect first: a profile that does not work changes nothing (the current connection stays).
     if (await connections.connectTo(p, true)) {
-      await connections.whileWriting(() => config.update('activeConnection', p.name, config.activeConnectionTarget()));
+      await connections.whileWriting(() => config.chooseConnection(p.name));
       connectedNotice(connections, `PG Lens: connected to ${p.name}${folder}.`);
     }
   });
@@ -277,7 +278,9 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const list = config.connectionsIn(origin);
     await connections.whileWriting(async () => {
       await config.update('connections', list.filter((_, i) => i !== pick.e.index), origin);
-      // Never leave pgLens.activeConnection naming a profile that no longer exists.
+      // Never leave a choice naming a profile that no longer exists: the one made here goes (the settings' own choice,
+      // the team's default, counts again), and a pgLens.activeConnection written in settings that names it is cleared.
+      await config.forgetChoicesHere(profile.name);
       for (const scope of config.activeConnectionScopesNaming(profile.name)) await config.update('activeConnection', undefined, scope);
     });
     const left = await connections.profiles();

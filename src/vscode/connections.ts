@@ -452,6 +452,10 @@ export class ConnectionManager implements vscode.Disposable {
     return { fromSettings: this.connectingTo === undefined };
   }
 
+  /** PG Lens is writing connection settings itself (whileWriting). */
+  get writingSettings(): boolean {
+    return this.writing > 0;
+  }
   private writing = 0;
   private changedWhileWriting = false;
   /** Write several connection settings as one change: the connection follows once, after the last write. */

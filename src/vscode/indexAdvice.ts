@@ -35,6 +35,11 @@ const EDITOR_SIZE_SETTING = 'pgLens.index.maxTableSizeMb';
 
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
+/**
+ * Files changed on disk in one batch beyond which the workspace's statements are read again in one walk (at the next
+ * decision) rather than file by file: a branch switch, a generator.
+ */
+const DISK_BATCH_MAX = 200;
 /** pg_stat_statements' busiest statements are read again after this long (ms). */
 const TOP_STATEMENTS_MS = 5 * 60_000;
 
@@ -102,6 +107,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       }),
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
+      // So may a file changed on disk and never opened (a checkout, another editor, a script writing report.py).
+      ctx.analysis.onDidChangeOnDisk((changes) => void this.followDisk(changes).catch((e) => this.ctx.log.info(`index advice: could not read the files changed on disk: ${errorMessage(e)}`))),
       vscode.languages.registerHoverProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri?: string; offset?: number; sql?: string }) => this.suggest(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
@@ -169,6 +176,40 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const files = await this.files;
     if (!files.has(file) && !vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))) return;
     files.setFile(file, await this.sqlOf(file, text));
+  }
+
+  /**
+   * Files changed on disk while not open: their statements replace those read before (a file the workspace's walk leaves
+   * out — pgLens.exclude, .gitignore, build folders, too large — or deleted has none), so every decision weighs the files
+   * as they are now, not as the first reading or the last analysis saw them (advice25: report.py written by a script
+   * counted only once opened; a checkout's old statements counted until then). The open documents are analysed again
+   * when any statements changed: their advice follows. A batch beyond DISK_BATCH_MAX files: the workspace is read again.
+   */
+  private async followDisk(changes: ReadonlyMap<string, boolean>): Promise<void> {
+    const reading = this.files;
+    if (!reading) return; // not read yet: the reading will see them as they are
+    const files = await reading;
+    const inWorkspace = [...changes].filter(([file]) => files.has(file) || vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)));
+    if (!inWorkspace.length || this.files !== reading) return;
+    let changed = false;
+    if (inWorkspace.length > DISK_BATCH_MAX) {
+      this.ctx.log.info(`index advice: ${inWorkspace.length} files changed on disk; the workspace's statements are read again.`);
+      this.forgetFiles();
+      changed = true;
+    } else {
+      const { walkedFile, readSourceText } = await import('../node/walk');
+      const opts = { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 };
+      for (const [file, deleted] of inWorkspace) {
+        const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+        const text = !deleted && folder && walkedFile(folder.uri.fsPath, file, opts) ? await readSourceText(file, opts.maxFileSizeBytes) : undefined;
+        if (text === undefined ? files.deleteFile(file) : files.setFile(file, await this.sqlOf(file, text))) changed = true;
+      }
+      if (changed) this.ctx.log.info(`index advice: statements changed on disk in ${inWorkspace.map(([f]) => vscode.workspace.asRelativePath(f)).slice(0, 5).join(', ')}${inWorkspace.length > 5 ? ', …' : ''}; open files decided again.`);
+    }
+    if (!changed || !this.state) return;
+    if (!this.files) return this.ctx.analysis.refreshAll();
+    // The open documents analysed (each has an entry, sawFile): decided again, over the statements as they are now.
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === 'file' && !doc.isClosed && files.has(doc.uri.fsPath)) void this.ctx.analysis.refresh(doc);
   }
 
   async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined> {

@@ -44,6 +44,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   configureTreeSitter(vscode.Uri.joinPath(context.extensionUri, 'dist', 'wasm').fsPath);
   const log = new Log();
   const config = new Config();
+  config.keepChoicesIn(context.workspaceState);
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
   const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
@@ -67,6 +68,8 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerDashboard(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      // pgLens.activeConnection edited (by hand, or a pull of the team's file): the newest choice wins over one made here.
+      if (Config.affects(e, 'activeConnection') && !connections.writingSettings) void config.forgetChoicesHere();
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs') || Config.affects(e, 'lockTimeoutMs')) {
         // Said in the log: when a settings file written from outside changes nothing here, this line is missing
         // (VS Code has not read the file again), which tells that apart from PG Lens not following a change.

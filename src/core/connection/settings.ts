@@ -127,11 +127,17 @@ export function userProfileStandingFor(user: readonly unknown[], candidate: unkn
   return profiles.find((p) => p.standsForWorkspace)?.profile.name;
 }
 
-/** pgLens.activeConnection as each scope sets it (a folder's: multi-root only). */
+/** pgLens.activeConnection as each scope sets it (a folder's: multi-root only), and the choice made here. */
 export interface ActiveChoice {
   user?: string;
   workspace?: string;
   folder?: string;
+  /**
+   * The profile picked with Select or Add Connection for these files in a workspace whose choice is a shared settings
+   * file's (the workspace's or a folder's .vscode/settings.json): kept on this machine, not written to that file, it
+   * comes first while it names a profile.
+   */
+  here?: string;
 }
 
 const SPECIFIC: Record<ProfileSource, number> = { user: 0, workspace: 1, folder: 2 };
@@ -139,7 +145,7 @@ const SPECIFIC: Record<ProfileSource, number> = { user: 0, workspace: 1, folder:
 /**
  * The name of the profile to connect to. `chosen` is pgLens.activeConnection as each scope sets it; `ownList` is the most
  * specific scope that keeps its own connection list (a folder's in a multi-root workspace, else the workspace's; `true`
- * reads as 'workspace', `false` as none). The most specific choice comes first. A scope with its own list opens on one of
+ * reads as 'workspace', `false` as none). The choice made here (`here`) first, then the most specific. A scope with its own list opens on one of
  * its profiles: a choice made in a less specific scope (user settings follow the person from folder to folder; a
  * .code-workspace file's choice is made for every folder) counts there only when it names one of that list's profiles.
  * Otherwise the first of that list, else the first profile.
@@ -150,6 +156,7 @@ export function activeProfileName(profiles: readonly Pick<SourcedProfile, 'profi
   // The scope's own profiles, and the user's that stand for those left out (the same database under the user's name).
   const mine = own && own !== 'user' ? profiles.filter((p) => p.origin === own || p.standsForWorkspace) : [];
   const candidates = mine.length ? mine : profiles;
+  if (has(profiles, chosen.here)) return chosen.here;
   for (const scope of ['folder', 'workspace', 'user'] as const) {
     const name = chosen[scope];
     if (SPECIFIC[scope] >= SPECIFIC[own ?? 'user'] ? has(profiles, name) : has(candidates, name)) return name;

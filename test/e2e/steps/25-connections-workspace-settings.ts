@@ -4,6 +4,9 @@
  * workspace settings), connects and the status bar follows; Select Connection marks the active
  * profile and says where each comes from; Remove Connection asks first and leaves no dangling
  * `pgLens.activeConnection`; after Disconnect the hover offers Reconnect, which connects again.
+ * The workspace's settings file is the team's (often committed): the choice of the new profile is kept on this machine,
+ * not written there, and after Add then Remove the file says what it said before (person25 LOW 7: its
+ * `pgLens.activeConnection` went "shop (demo)" → "shop copy" → deleted).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +29,7 @@ export const step: Step = {
 
     await wb.openFile(scenario.queryFile);
     await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);
+    const original = settings();
     const command = (title: string) => wb.runCommand(title);
 
     // ── Add Connection: a connection string (no password: PGPASSWORD serves it, as libpq does).
@@ -33,7 +37,9 @@ export const step: Step = {
     await wb.see(statusFor(COPY), `the status bar on the new profile "${COPY}"`, 60_000);
     const saved = await wb.until(async () => (await wb.notifications()).find((n) => n.includes(COPY) && /workspace settings/.test(n)), 'a notification saying where the profile was saved (workspace settings)');
     log(`add: ${saved}`);
-    await wb.until(async () => names().includes(COPY) && settings()['pgLens.activeConnection'] === COPY, `"${COPY}" in .vscode/settings.json's pgLens.connections and as its pgLens.activeConnection`, 10_000, async () => JSON.stringify(settings()));
+    await wb.until(async () => names().includes(COPY), `"${COPY}" in .vscode/settings.json's pgLens.connections`, 10_000, async () => JSON.stringify(settings()));
+    // The choice is this machine's: the team file's pgLens.activeConnection is left as it was.
+    if (settings()['pgLens.activeConnection'] !== original['pgLens.activeConnection']) throw new Error(`Add Connection rewrote the workspace's pgLens.activeConnection: ${JSON.stringify(original['pgLens.activeConnection'])} → ${JSON.stringify(settings()['pgLens.activeConnection'])}`);
     if (JSON.stringify(settings()).match(/password/i)) throw new Error('the workspace settings hold a password');
 
     // ── Select Connection: the active profile is marked, each row says where it comes from.
@@ -55,6 +61,8 @@ export const step: Step = {
     await wb.until(async () => !names().includes(COPY) && settings()['pgLens.activeConnection'] !== COPY, `"${COPY}" gone from .vscode/settings.json, and pgLens.activeConnection no longer naming it`, 10_000, async () => JSON.stringify(settings()));
     if (!names().includes(profileName)) throw new Error(`Remove Connection removed "${profileName}" too: ${JSON.stringify(settings())}`);
     await wb.see(statusFor(profileName), `the status bar back on "${profileName}" (the profile left)`, 60_000);
+    // Add then Remove: the team's file says what it said before (no diff nobody asked for).
+    if (JSON.stringify(settings()) !== JSON.stringify(original)) throw new Error(`after Add then Remove Connection the workspace settings differ from before: ${JSON.stringify(original)} → ${JSON.stringify(settings())}`);
 
     // ── Disconnect, then the hover offers Reconnect, which connects again.
     await command('PG Lens: Disconnect');

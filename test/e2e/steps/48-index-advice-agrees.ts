@@ -4,6 +4,13 @@
  * reviews, src/products.ts) and Advise Indexes for the Workload name the same index — the one decision
  * shared by the statements that read reviews by product_id — and the hover says it serves the others.
  * Before, the three surfaces gave three definitions for these statements.
+ *
+ * Then advice25's three files on orders (status) (person25 MEDIUM-3): src/orders.ts's refunds read and a queries.sql join
+ * open, and report.py written to disk by something else and never opened. The advice follows the files: the problem on
+ * queries.sql then says the index also serves 2 other statements, Suggest Indexes there names report.py among them and
+ * the definition the workload names, and report.py, opened last, gets that same definition. Before (the workspace's
+ * statements read once, a file's replaced only when the editor analysed or saved it), report.py took part in no decision
+ * until opened: "also serving 1 other statement", and Suggest Indexes did not weigh it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +22,25 @@ const RATING_AT = 'avg(rating)';
 const FEATURED_FILE = 'src/products.ts';
 const FEATURED_AT = 'ORDER BY created_at DESC LIMIT 3';
 const INDEX_NAME = /CREATE INDEX CONCURRENTLY (\w+) ON reviews \(([^)]*)\)/;
+// advice25's three files (person25's queries.sql and report.py, the shop's refunds read in src/orders.ts).
+const ORDERS_FILE = 'src/orders.ts';
+const QUERIES_FILE = 'queries.sql';
+const QUERIES_SQL = `-- ad-hoc reads
+SELECT count(*) FROM orders;
+
+SELECT o.id, o.total_cents, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'refunded' ORDER BY o.placed_at DESC;
+`;
+const REPORT_FILE = 'report.py';
+const REPORT_PY = `import psycopg
+
+with psycopg.connect() as conn:
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, total_cents FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC")
+        print(cur.fetchall())
+`;
+const STATUS_INDEX = /CREATE INDEX CONCURRENTLY (\w+) ON orders \(status\)( INCLUDE \([^)]*\))?/;
+/** The definition a problem's message names: "an index on orders (status) INCLUDE (…)". */
+const PROBLEM_INDEX = /an index on orders \(status\)( INCLUDE \([^)]*\))?/;
 
 export const step: Step = {
   title: 'index advice agrees with itself: the hover, Suggest Indexes and the workload name one index for the reviews statements',
@@ -50,7 +76,46 @@ export const step: Step = {
     await screenshot('suggest-indexes');
     await wb.closeQuickInput();
 
-    // 3. The workload advice: a Markdown report; its reviews section (scrolled through: Monaco renders only the lines on screen).
+    // 3. Advice that follows the files (advice25): orders.ts and queries.sql open; report.py written on disk, never opened.
+    const queriesPath = path.join(workspace, QUERIES_FILE);
+    const reportPath = path.join(workspace, REPORT_FILE);
+    let fromSuggestStatus: RegExpExecArray | null = null;
+    let workloadLines: string[] = [];
+    const problemsOf = async (file: string) => (await wb.problemTexts('orders (status)', file)).filter((t) => PROBLEM_INDEX.test(t));
+    try {
+      fs.writeFileSync(queriesPath, QUERIES_SQL);
+      await wb.openFile(ORDERS_FILE);
+      await wb.openFile(QUERIES_FILE);
+      // Shared with src/orders.ts's read (and any other read of the workspace the index serves: the ORM's, say).
+      const SHARING = /an index on orders \(status\).*one index, also serving (\d+) other statements?/;
+      const one = (await (await wb.problemRow('orders (status)', SHARING, 'queries.sql\'s refunds read sharing an orders (status) index', 150_000, QUERIES_FILE)).innerText()).replace(/\s+/g, ' ');
+      const before = Number(SHARING.exec(one)![1]);
+      log(`queries.sql before report.py: ${one.slice(0, 240)}`);
+      fs.writeFileSync(reportPath, REPORT_PY);
+      // The watcher's batch (debounced), then the open files decided again: one statement more shares the index.
+      const more = new RegExp(`an index on orders \\(status\\).*one index, also serving ${before + 1} other statements`);
+      const two = await wb.problemRow('orders (status)', more, `queries.sql's refunds read sharing its index with ${before + 1} statements, report.py's too (written on disk, never opened)`, 150_000, QUERIES_FILE);
+      log(`queries.sql after report.py was written: ${(await two.innerText()).replace(/\s+/g, ' ').slice(0, 240)}`);
+      await screenshot('orders-status-problems');
+
+      await wb.openFile(QUERIES_FILE);
+      const qAt = QUERIES_SQL.split('\n').findIndex((l) => l.includes("o.status = 'refunded'"));
+      await wb.goToLine(qAt + 1, 10);
+      await wb.runCommand('PG Lens: Suggest Indexes');
+      const statusRow = await wb.see(page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'ON orders (status)' }), 'the orders (status) index in Suggest Indexes', 150_000);
+      const statusPick = (await statusRow.first().innerText()).replace(/\s+/g, ' ');
+      log(`Suggest Indexes on queries.sql: ${statusPick.slice(0, 300)}`);
+      fromSuggestStatus = STATUS_INDEX.exec(statusPick);
+      await screenshot('suggest-orders-status');
+      await wb.closeQuickInput();
+      if (!/one index, also serving .*report\.py:\d+/.test(statusPick) || !/src\/orders\.ts:\d+/.test(statusPick)) throw new StepFailure(`expected Suggest Indexes on queries.sql to weigh report.py (written on disk, never opened) with src/orders.ts: "one index, also serving … src/orders.ts:…, report.py:…"; saw ${statusPick}`);
+    } catch (e) {
+      fs.rmSync(queriesPath, { force: true });
+      fs.rmSync(reportPath, { force: true });
+      throw e;
+    }
+
+    // 4. The workload advice: a Markdown report; its reviews section (scrolled through: Monaco renders only the lines on screen).
     await wb.runCommand('PG Lens: Advise Indexes for the Workload');
     const reportTab = page.locator('.tabs-container .tab.active').filter({ hasText: /Index advice for the workload\.md/ });
     await wb.see(reportTab, 'the workload report', 300_000);
@@ -58,10 +123,12 @@ export const step: Step = {
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await wb.keys('Mod+Home');
     let fromWorkload: RegExpExecArray | null = null;
-    for (let i = 0; i < 30 && !fromWorkload; i++) {
-      const lines = await page.locator('.editor-instance .view-line').allInnerTexts();
-      for (const l of lines) fromWorkload ??= INDEX_NAME.exec(l.replace(/\u00a0/g, ' '));
-      if (!fromWorkload) await wb.keys('PageDown');
+    for (let i = 0; i < 30; i++) {
+      const lines = (await page.locator('.editor-instance .view-line').allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' '));
+      workloadLines.push(...lines);
+      for (const l of lines) fromWorkload ??= INDEX_NAME.exec(l);
+      if (/## What was weighed/.test(lines.join('\n'))) break;
+      await wb.keys('PageDown');
     }
     if (!fromWorkload) throw new StepFailure('expected an index on reviews in the workload report');
     log(`workload: ${fromWorkload[0]}`);
@@ -72,5 +139,32 @@ export const step: Step = {
     const names = { hover: fromHover[1], suggest: fromSuggest[1], workload: fromWorkload[1] };
     if (new Set(Object.values(names)).size !== 1) throw new StepFailure(`expected one index for the reviews statements on every surface; saw ${JSON.stringify(names)}`);
     if (!SHARED.test(hoverText)) throw new StepFailure('expected the hover to say the index also serves the other statements');
+
+    // 5. The refunds reads: the workload's orders (status) index is Suggest Indexes', and report.py, opened last, names it too.
+    try {
+      workloadLines = [...new Set(workloadLines)];
+      const statusWorkload = workloadLines.map((l) => STATUS_INDEX.exec(l)).find((m) => m);
+      if (!statusWorkload) throw new StepFailure(`expected an orders (status) index in the workload report; saw ${workloadLines.filter((l) => /CREATE INDEX/.test(l)).join(' | ')}`);
+      log(`workload: ${statusWorkload[0]}`);
+      if (!workloadLines.some((l) => /^- report\.py:\d+/.test(l.trim()))) throw new StepFailure(`expected report.py's read among the workload's statements; saw ${workloadLines.filter((l) => /^- /.test(l.trim())).join(' | ')}`);
+      // By name: one name per definition, and the report's editor may wrap a long CREATE INDEX onto a second line.
+      if (!fromSuggestStatus || fromSuggestStatus[1] !== statusWorkload[1]) throw new StepFailure(`expected Suggest Indexes on queries.sql and the workload to name one orders (status) index; saw "${fromSuggestStatus?.[0]}" and "${statusWorkload[0]}"`);
+      await wb.openFile(REPORT_FILE);
+      await wb.problemRow('orders (status)', PROBLEM_INDEX, 'report.py\'s refunds read with an orders (status) index', 150_000, REPORT_FILE);
+      // queries.sql and report.py (src/orders.ts shares its base name with the ORM's orm/orders.ts in the Problems list;
+      // Suggest Indexes named it above as served by the same index).
+      const defs: Record<string, string[]> = {};
+      for (const f of [QUERIES_FILE, REPORT_FILE]) defs[f] = (await problemsOf(f)).map((t) => PROBLEM_INDEX.exec(t)![0]);
+      log(`problems: ${JSON.stringify(defs)}`);
+      await screenshot('orders-status-three-files');
+      const all = Object.values(defs).flat();
+      if (Object.values(defs).some((d) => d.length !== 1) || new Set(all).size !== 1) throw new StepFailure(`expected one orders (status) definition, once in queries.sql and once in report.py; saw ${JSON.stringify(defs)}`);
+      const shared = `an index on orders (status)${fromSuggestStatus[2] ?? ''}`;
+      if (all[0] !== shared) throw new StepFailure(`expected the problems to name the index of Suggest Indexes and the workload (${shared}); saw ${all[0]}`);
+    } finally {
+      for (const f of [REPORT_FILE, QUERIES_FILE]) await wb.openFile(f).then(() => wb.runCommand('View: Revert and Close Editor')).catch(() => undefined);
+      fs.rmSync(queriesPath, { force: true });
+      fs.rmSync(reportPath, { force: true });
+    }
   },
 };

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { outputPath, walkSourceFiles, type WalkStats } from '../../../src/node/walk';
+import { outputPath, walkedFile, walkSourceFiles, type WalkStats } from '../../../src/node/walk';
 import { runCli } from '../support/cli';
 import { tempFolderPerTest } from '../support/tempFolder';
 
@@ -32,6 +32,25 @@ describe('cli/walk: source file walker', () => {
     });
     const { files } = await collect([root()]);
     assert.deepEqual(files.map((f) => path.relative(root(), f)), ['a.sql', 'b.ts', 'app/r.rb', 'lib/Y.java', 'src/z.py', 'src/m/x.go']);
+  });
+
+  it('walkedFile answers for one file what the walk of the folder yields (a file a watcher says changed on disk)', async () => {
+    tree(root(), {
+      '.git/HEAD': '', '.gitignore': 'generated/\n*.gen.ts\n', 'pkg/.gitignore': 'local.sql\n!keep.gen.ts\n',
+      'pkg/a.ts': '', 'pkg/x.gen.ts': '', 'pkg/keep.gen.ts': '', 'pkg/local.sql': '', 'pkg/generated/g.ts': '', 'other/local.sql': '',
+      'src/core/build/b.ts': '', 'build/o.js': '', 'node_modules/p/i.js': '', 'notes.txt': '', 'report.py': '', 'legacy/old.sql': '', 'legacy/keep/k.sql': '',
+      'big.sql': 'x'.repeat(5000),
+    });
+    const opts = { exclude: ['legacy/*', '!legacy/keep/'], maxFileSizeBytes: 4000 };
+    const walked = new Set((await collect([root()], opts)).files);
+    const all: string[] = [];
+    const list = (d: string): void => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? list(path.join(d, e.name)) : all.push(path.join(d, e.name))));
+    list(root());
+    const rel = (f: string) => path.relative(root(), f).split(path.sep).join('/');
+    assert.deepEqual(all.filter((f) => walkedFile(root(), f, opts)).map(rel).sort(), [...walked].map(rel).sort());
+    // The rules do cut: excluded, ignored, skipped, too large, not source, outside the folder, gone.
+    for (const f of ['legacy/old.sql', 'pkg/local.sql', 'pkg/generated/g.ts', 'node_modules/p/i.js', 'big.sql', 'notes.txt', '../elsewhere.sql', 'gone.sql']) assert.equal(walkedFile(root(), path.join(root(), f), opts), false, f);
+    for (const f of ['report.py', 'legacy/keep/k.sql', 'pkg/keep.gen.ts', 'src/core/build/b.ts']) assert.equal(walkedFile(root(), path.join(root(), f), opts), true, f);
   });
 
   it('walks a build, out, dist or target folder inside a src folder: a module of the source (NestJS src/core/build), not build output', async () => {

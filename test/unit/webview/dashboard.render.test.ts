@@ -398,6 +398,48 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('at 800 px (a 452 px pane beside the side bar, 752 px without it) Top statements scrolls sideways nowhere: its Query wraps, Total and Mean in view (person25 LOW 1)', async function () {
+    // Measured in code-server (e2e 79) before: the table 532 px wide in its 420 px scroll box, the Query column's right
+    // edge at 551 px in a 452 px pane — the statement cut off on the right, or Total and Mean scrolled away to read it.
+    const queries = [
+      'SELECT id, sku, name, price_cents, ts_rank(search, query) AS rank FROM products, websearch_to_tsquery($1) AS query WHERE search @@ query ORDER BY rank DESC, id LIMIT $2',
+      'SELECT o.id, o.customer_id, o.status, o.total_cents, o.placed_at, c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.email = $1 ORDER BY o.placed_at DESC',
+      'SELECT max(id) AS n FROM customers',
+    ];
+    const fig = (calls: number) => ({ calls, totalMs: calls * 0.826, meanMs: 0.826, rows: calls * 18, hitRatio: 1 });
+    const stats = { ...oneStatementStats(queries[0], fig(6)), statements: { state: 'ready', count: 3, rows: queries.map((q, i) => ({ id: String(i), query: q, total: fig(12345 - i), delta: fig(6 - i) })) } };
+    for (const width of [452, 752]) {
+      await withDashboardPage(this, built, '', async (page, post) => {
+        await page.setViewportSize({ width, height: 900 });
+        await showConnected(page, post, stats);
+        for (const mode of ['since opened', 'totals']) {
+          if (mode === 'totals') await post({ type: 'stats', stats: { ...stats, statements: { ...stats.statements, rows: stats.statements.rows.map((r) => ({ ...r, delta: r.total })) } } });
+          const m = await page.evaluate(() => {
+            const client = document.documentElement.clientWidth;
+            const scrolls = [...document.querySelectorAll('body *')].filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1).map((e) => `${e.className}: ${e.scrollWidth} in ${e.clientWidth}`);
+            const t = document.querySelector('table.grid.statements')!;
+            const heads = [...t.querySelectorAll('thead th')].map((th) => ({ text: (th.textContent ?? '').trim(), right: th.getBoundingClientRect().right, visible: th.getBoundingClientRect().width > 0 }));
+            const cells = [...t.querySelectorAll('tbody tr:first-child td')].map((td) => td.getBoundingClientRect());
+            const code = t.querySelector('tbody tr:first-child code.sql')!;
+            const r = document.createRange();
+            r.selectNodeContents(code);
+            const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+            return { client, scroll: document.documentElement.scrollWidth, scrolls, heads, lastRight: Math.max(...cells.map((c) => c.right)), figureLines: new Set(cells.slice(0, -1).map((c) => Math.round(c.top))).size, chars: (code.textContent ?? '').length, lines };
+          });
+          assert.deepEqual(m.scrolls, [], `${width} px: something scrolls sideways`);
+          assert.ok(m.scroll <= m.client, `${width} px: the document is ${m.scroll} px in ${m.client}`);
+          assert.ok(m.lastRight <= m.client + 1, `${width} px: a cell ends at ${m.lastRight}, past ${m.client}`);
+          for (const name of ['Total', 'Mean']) {
+            const h = m.heads.find((x) => x.text === name);
+            assert.ok(h && h.visible && h.right <= m.client, `${width} px: ${name} out of view: ${JSON.stringify(m.heads)}`);
+          }
+          assert.ok(m.chars / m.lines >= 24, `${width} px: ${m.lines} lines for ${m.chars} characters of the statement`);
+          assert.equal(m.figureLines, 1, `${width} px: a statement's five figures on one line`);
+        }
+      });
+    }
+  });
+
   it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
     const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
     // person23 MEDIUM 5: a report's long sleep from psql ("SELECT pg_sleep(300), count(*) FROM orders", waiting on

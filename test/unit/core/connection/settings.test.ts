@@ -56,6 +56,18 @@ describe('core/connection/settings', () => {
     assert.equal(activeProfileName([], { user: 'x' }, false), undefined);
   });
 
+  it("activeProfileName: the choice made here (Select/Add Connection, kept on this machine, not in the team's settings file) comes first while it names a profile", () => {
+    const shop = { name: 'shop (demo)', host: '127.0.0.1', port: 5432, database: 'shop', user: 'postgres', environment: 'development' };
+    const copy = { ...shop, name: 'shop copy', user: 'app' };
+    const umami = { ...shop, name: 'umami local', database: 'umami' };
+    const inShop = mergeConnectionSettings([umami], [shop, copy]).profiles;
+    assert.equal(activeProfileName(inShop, { workspace: 'shop (demo)', here: 'shop copy' }, true), 'shop copy', "over the workspace file's own choice");
+    assert.equal(activeProfileName(inShop, { workspace: 'shop (demo)', here: 'umami local' }, true), 'umami local', 'a user profile picked here counts, as one written to the workspace did');
+    assert.equal(activeProfileName(inShop, { workspace: 'shop (demo)', here: 'removed' }, true), 'shop (demo)', "a choice naming no profile: the settings' choice again");
+    const folders = mergeConnectionSettings([], [shop], [copy]).profiles;
+    assert.equal(activeProfileName(folders, { folder: 'shop copy', here: 'shop (demo)' }, 'folder'), 'shop (demo)', "over a folder's own choice too");
+  });
+
   describe('a multi-root workspace: a folder\'s own list for its files (person9 P3)', () => {
     const shopWs = { name: 'shop via workspace file', host: '127.0.0.1', port: 5432, database: 'shop', user: 'postgres', environment: 'development' };
     const listmonk = { name: 'listmonk local', host: '127.0.0.1', port: 5432, database: 'listmonk', user: 'postgres', environment: 'development' };
