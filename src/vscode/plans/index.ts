@@ -585,13 +585,13 @@ class PlansFeature implements vscode.Disposable {
     await loadPgParser();
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
     const items = known.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
-    const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from' });
+    const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from', ignoreFocusOut: true });
     if (!before) return;
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
     const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);
     const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i) }));
     const afterItems = [...rest.filter((x) => !x.why), ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' }))];
-    const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change' });
+    const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
     if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
