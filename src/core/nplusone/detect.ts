@@ -1920,13 +1920,16 @@ class Detector {
    * or through a function of the file). What it names, for the message; undefined for a set of data.
    */
   private configuredSet(li: LoopInfo, depth = 0): string | undefined {
-    const t = (li.iterable?.text ?? '').replace(/^await\s+/, '').replace(/\.(?:items|keys|values|each|each_pair|each_with_index|each_key|each_value)(?:\(\))?$/, '').replace(/^(?:list|sorted|tuple|enumerate)\(([\s\S]*)\)$/, '$1').trim();
+    const t = (li.iterable?.text ?? '').replace(/^await\s+/, '').replace(/\.(?:items|keys|values|each|each_pair|each_with_index|each_key|each_value)(?:\(\))?$/, '').replace(/^(?:list|sorted|tuple|enumerate)\(([\s\S]*)\)$/, '$1')
+      // `(camera.triggers or {})`: the member, or nothing.
+      .replace(/^\(\s*([\w.]+)\s+or\s+(?:\{\}|\[\]|\(\))\s*\)$/, '$1').trim();
     if (!t || /\n/.test(t)) return undefined;
-    // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`).
-    const outer = depth < 2 && /^[A-Za-z_]\w*$/.test(t) ? this.enclosingLoop(li.node) : undefined;
+    // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`),
+    // or a member of one (`for camera in self.config.cameras.values(): for trigger in camera.triggers.items()`).
+    const outer = depth < 2 && /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(t) ? this.enclosingLoop(li.node) : undefined;
     // Every name the outer loop binds (Ruby's block parameters `|name, type_names|` too).
     const bound = outer ? [...(outer.variable?.split(/[^\w$@]+/) ?? []), ...(/\|([^|]*)\|/.exec(this.text.slice(outer.node.startIndex, li.node.startIndex))?.[1].split(/[^\w]+/) ?? [])] : [];
-    if (outer?.iterable && bound.includes(t) && (this.isFixedSmallList(outer) || this.configuredSet(outer, depth + 1))) return `\`${t}\`, part of an item of \`${shortText(outer.iterable, 48)}\``;
+    if (outer?.iterable && bound.includes(t.split('.')[0]) && (this.isFixedSmallList(outer) || this.configuredSet(outer, depth + 1))) return `\`${t}\`, part of an item of \`${shortText(outer.iterable, 48)}\``;
     // Data the app ships in a file: `YAML.load_file(…)`, `json.load(open(…))`, or a function of the file returning it.
     const loader = /^[A-Za-z_]\w*(?:\(\))?$/.test(t) ? this.functions.get(t.replace(/\(\)$/, '')) : undefined;
     if (SHIPPED_FILE.test(t) || (loader && SHIPPED_FILE.test(loader.text) && !this.hits.some((h) => this.within(loader, h.node)))) return `\`${t}\`, data the app ships in a file`;
@@ -1936,6 +1939,12 @@ class Detector {
       const from = [this.ctx.importedFrom?.get(root), this.ctx.importedAs?.get(root)];
       if (t !== root && /^[\w.]+(?:\[["'][\w.-]+["']\])*$/.test(t) && from.some((x) => x !== undefined && (/^django\.conf(\.settings)?$/.test(x) || /(^|\.)(?:conf|config|configs|settings|constants?)$/.test(x)))) return `\`${t}\`, a value of the app's settings`;
       if (/^(?:current_app|app|flask\.current_app)\.config(?:\[["'][\w.-]+["']\]|\.get\(\s*["'][\w.-]+["'][^()]*\))$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
+      // A member of an object the file declares by a class of the app's configuration module (frigate: `self.config.cameras`
+      // with `config: FrigateConfig` and `from frigate.config import FrigateConfig`): the deployment's cameras, not the data.
+      const held = /^(?:self\.)?([A-Za-z_]\w*)\.[A-Za-z_][\w.]*$/.exec(t)?.[1];
+      const type = held ? new RegExp(`\\b${held}\\s*:\\s*(?:Optional\\[)?([A-Z]\\w*)`).exec(this.text)?.[1] : undefined;
+      const typeFrom = type ? this.ctx.importedFrom?.get(type) : undefined;
+      if (type && typeFrom && /(^|\.)(?:conf|config|configs|settings)$/.test(typeFrom)) return `\`${t}\`, a value of the app's configuration (\`${type}\`)`;
     }
     if (this.lang === 'ruby') {
       if (/^(?:Rails\.(?:configuration|application\.config)|Settings)\.[\w.]+$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
@@ -2536,10 +2545,25 @@ class Detector {
       const fields = [...li.body.text.matchAll(new RegExp(`(?:^|[^\\w$.])${escapeRe(v)}\\??\\.([A-Za-z_$][\\w$]*)`, 'g'))].map((m) => m[1]);
       if (fields.every((f) => /^(map|flatMap|forEach|filter|reduce|slice|length|size|ids|keys|values|entries|some|every|concat|join|at|includes|indexOf)$/.test(f))) return true;
     }
-    if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
+    // The chunk, or a value the body derives from it before the call (`batch = location_batch.map { … }` then
+    // `bulk_insert_points(batch)`: held-out-ab dawarich, one upsert per slice).
+    if (li.chunked) return [v, ...this.derivedInBody(li, v, use)].some((name) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}([^\\w$]|$)`).test(use.text));
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).
     return new RegExp(`(^|[^\\w$.])${escapeRe(v)}(\\.(map|ids|keys|values|length|pluck|to_a|all)\\b|[^\\w$.]|$)`).test(use.text);
+  }
+
+  /**
+   * Names the loop body binds, before `use`, from an expression that reads `v` (`batch = location_batch.map { … }`,
+   * `rows = [prep(x) for x in chunk]`, `const rows = chunk.map(…)`): the same chunk, reshaped.
+   */
+  private derivedInBody(li: LoopInfo, v: string, use: Node): string[] {
+    const before = this.text.slice(li.body.startIndex, use.startIndex);
+    const out: string[] = [];
+    for (const m of before.matchAll(/(?:^|[\n;{]|\bdo\b|\bconst\s|\blet\s|\bvar\s)\s*([A-Za-z_$][\w$]*)\s*(?::=|=(?![=~>]))\s*([^\n;]*)/g)) {
+      if (m[1] !== v && new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(m[2])) out.push(m[1]);
+    }
+    return out;
   }
 
   /** The name is declared, in the function around `at` (parameter or local), as a collection of collections. */

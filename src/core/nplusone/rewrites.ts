@@ -830,6 +830,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: 'Batch with one executemany-style insert', language: 'python', help: `Pass a list of parameter dicts to one session.execute(insert(...)) and commit once.` }
         : { title: 'Batch with .in_(keys) / selectinload', language: 'python', help: `Query once with .in_(keys) on the column the loop's query filters by, keys collected for every ${item} (or selectinload/joinedload on the parent), and look the rows up by that column.` };
+    case 'peewee':
+      return write
+        ? { title: `Batch with ${model}.insert_many / one update().where(… << ids)`, language: 'python', help: `Insert all rows with one ${model}.insert_many(rows).execute() (chunked for SQLite's variable limit), or change/delete them with one ${model}.update(…)/delete().where(${model}.id << ids).execute(), instead of one statement per ${item}.` }
+        : { title: `Batch with ${model}.select().where(… << keys)`, language: 'python', help: `Query once with ${model}.select().where(<the column the loop filters by> << keys), keys collected for every ${item} (or prefetch() on the parent query), and look the rows up by that column.` };
     case 'psycopg':
     case 'asyncpg': {
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };

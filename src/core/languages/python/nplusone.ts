@@ -125,6 +125,8 @@ export function pyAdapter(): LanguageAdapter {
 const NOT_MANAGER = /^(errors|seen|visited|cache|ids|keys|names|items|values|args|kwargs|headers|data|params|fields|tags_seen|pending|done|queue|result|results|set|list|dict)$|_(ids|names|keys|set_never|seen|cache)$/;
 /** Manager attributes besides `objects`: custom managers named `<x>_objects`, and Django's own. */
 const DJANGO_MANAGER = /^(\w+_objects|_default_manager|_base_manager)$/;
+/** A Peewee model's class methods that run a statement (or start the chain that does). */
+const PEEWEE_CLASS = /^(select|get|get_or_none|get_by_id|get_or_create|create|insert|insert_many|insert_from|replace|replace_many|update|delete|delete_by_id|bulk_create|bulk_update)$/;
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
 const SA_METHODS = /^(query|execute|exec|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
@@ -141,6 +143,21 @@ function sessionOfModels(m1: string, args: Node | undefined | null, ctx: FileCon
   if (m1 !== 'get' && m1 !== 'query') return /^(commit|flush|execute|exec|scalar|scalars|merge|refresh)$/.test(m1);
   const first = args ? named(args)[0]?.text.split('.')[0] : undefined;
   return first !== undefined && ctx.models.has(first);
+}
+
+const fileTexts = new WeakMap<Node, string>();
+
+/**
+ * The file declares the attribute as a plain set/list/dict (`audio: set[str]`, `self.audio = set()`, `self.seen = []`):
+ * `segment.audio.add(label)` is the collection's own method, no related manager (held-out-ab frigate's review maintainer).
+ */
+function declaredAsPlainCollection(at: Node, attr: string): boolean {
+  let top = at;
+  while (top.parent) top = top.parent;
+  let text = fileTexts.get(top);
+  if (text === undefined) fileTexts.set(top, (text = top.text));
+  const a = attr.replace(/[^\w]/g, '');
+  return new RegExp(`(?:^|[^\\w.])${a}\\s*:\\s*(?:typing\\.)?(?:set|Set|frozenset|FrozenSet|list|List|dict|Dict|MutableSet|defaultdict|deque)\\b|\\bself\\.${a}\\s*(?::[^=\\n]+)?=\\s*(?:set|list|dict|frozenset|defaultdict|deque)\\(|\\bself\\.${a}\\s*(?::[^=\\n]+)?=\\s*[\\[{]`).test(text);
 }
 
 export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
@@ -181,15 +198,29 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
   }
 
+  // Peewee: the model class runs the statement itself — Event.get(…), Event.get_or_none(…), Recordings.select(…).where(…)
+  // .exists(), Timeline.insert(row).execute(), Export.delete().where(…).execute() — on a class the file knows as a model
+  // (imported from the app's models module, or declared on Model), in a file that imports neither Django nor SQLAlchemy
+  // (their models answer through managers and sessions, above). `Event.id << ids` (Peewee's IN) and insert_many batch.
+  if (segs.length >= 2 && !segs[0].call && segs[1].call && ctx.models.has(n[0]) && PEEWEE_CLASS.test(n[1]) && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel|tortoise)/)) {
+    const verb = n[1];
+    const write = /^(insert|insert_many|insert_from|replace|replace_many|update|delete|delete_by_id|create|get_or_create|bulk_create|bulk_update)$/.test(verb);
+    const batch = /^(insert_many|insert_from|replace_many|bulk_create|bulk_update)$/.test(verb) || /<<|\.in_\s*\(|\.not_in\s*\(/.test(argsText);
+    return { library: 'peewee', op: write ? 'write' : 'read', batch, label: `${n[0]}.${n.slice(1).join('(…).')}`, method, model: n[0], ...(method !== verb ? { verb } : {}) };
+  }
   // An instance's save()/delete() in a file that imports SQLAlchemy or Flask and not Django is a SQLAlchemy model's
   // own helper (Flask-SQLAlchemy's CRUDMixin: `db.session.add(self); db.session.commit()`): its fix is the session's,
   // never Django's bulk_update (person20 MEDIUM 3).
-  const instanceLib = !usesModule(ctx, /^django/) && usesModule(ctx, /sqlalchemy|flask|sqlmodel/) ? 'sqlalchemy' : 'django';
+  const instanceLib = usesModule(ctx, /^django/) ? 'django' : usesModule(ctx, /sqlalchemy|flask|sqlmodel/) ? 'sqlalchemy' : usesModule(ctx, /^(peewee|playhouse)/) ? 'peewee' : 'django';
   // A model instance built and saved at once: CableTermination(cable=c, …).save()
   if (segs.length === 2 && segs[0].call && /^[A-Z]\w*$/.test(n[0]) && method === 'save' && (usesModule(ctx, /^django/) || ctx.models.has(n[0]))) {
     return { library: instanceLib, op: 'write', batch: false, label: `${n[0]}(…).save`, method, model: n[0] };
   }
   // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db() (Django's only)
+  // Peewee's instance delete: export.delete_instance().
+  if (segs.length === 2 && method === 'delete_instance' && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel)/) && (usesModule(ctx, /^(peewee|playhouse)/) || ctx.models.size > 0)) {
+    return { library: 'peewee', op: 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
+  }
   if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0) && !(instanceLib === 'sqlalchemy' && method === 'refresh_from_db')) {
     return { library: instanceLib, op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
   }
@@ -199,7 +230,7 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) && !SA_SESSION.test(n[1]) &&
     // A reverse manager by Django's default name (`debate.debateadjudicator_set.create(…)`) says Django itself,
     // in a helper module that imports neither Django nor a model (the objects are handed in).
-    (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && (usesModule(ctx, /^django/) || ctx.models.size > 0 || (/^[a-z]\w*_set$/.test(n[1]) && /^(create|get_or_create|update_or_create)$/.test(method)))) {
+    (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && !(/^(add|remove|clear)$/.test(method) && declaredAsPlainCollection(chain.root, n[1])) && (usesModule(ctx, /^django/) || ctx.models.size > 0 || (/^[a-z]\w*_set$/.test(n[1]) && /^(create|get_or_create|update_or_create)$/.test(method)))) {
     const model = n[1].replace(/_set$/, '').replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'django', op: 'write', batch: method === 'set' || method === 'clear' || (/^(add|remove)$/.test(method) && named(last.args).some((x) => x.type === 'list_splat')), label: label(chain), method, model };
   }
