@@ -244,6 +244,8 @@ export class CostIndex {
   private readonly byId = new Map<string, CostSummary>();
   private readonly byFingerprint = new Map<string, CostSummary>();
   private readonly byKey = new Map<string, CostSummary>();
+  /** The fingerprint of each queryid's stored text, when it parses. */
+  private readonly fingerprintOfId = new Map<string, string>();
   readonly totalMs: number;
   readonly summaries: CostSummary[];
   /** How many statements were left out as PG Lens's own (isOwnStatementText). */
@@ -261,6 +263,7 @@ export class CostIndex {
       // The same text can appear under several queryids (different users, search paths): keep the costliest.
       const fp = safe(() => fingerprintSql(c.stat.query));
       if (fp && !this.byFingerprint.has(fp)) this.byFingerprint.set(fp, c);
+      if (fp) this.fingerprintOfId.set(c.stat.queryid, fp);
       const k = matchKey(c.stat.query);
       if (!this.byKey.has(k)) this.byKey.set(k, c);
     }
@@ -272,11 +275,17 @@ export class CostIndex {
 
   /** Find a statement: by query identifier when known, else by fingerprint, else by normalised text. */
   find(sql: string, queryid?: string): CostSummary | undefined {
+    const fp = safe(() => fingerprintSql(sql.trim().replace(/;\s*$/, '')));
     if (queryid) {
       const hit = this.byId.get(queryid);
-      if (hit) return hit;
+      // PostgreSQL's query identifier leaves out what its jumble ignores (column aliases, an ORDER BY key the
+      // statement does not select), so two different statements can share one (person26 MEDIUM-2: a script that never
+      // ran had another file's "4.3k calls"). The entry is this statement's only when its stored text is the same
+      // statement, or cannot be read to tell.
+      const stored = hit && this.fingerprintOfId.get(hit.stat.queryid);
+      if (hit && (!fp || !stored || stored === fp)) return hit;
+      if (hit) return this.byFingerprint.get(fp!);
     }
-    const fp = safe(() => fingerprintSql(sql.trim().replace(/;\s*$/, '')));
     return (fp && this.byFingerprint.get(fp)) || this.byKey.get(matchKey(sql));
   }
 }

@@ -71,6 +71,27 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, 5000);
   });
 
+  it("a statement sharing another's query identifier (its ORDER BY key not selected) gets no figures of the other (person26 MEDIUM-2)", async function () {
+    if (!pss) return this.skip();
+    const { versionNum } = await capabilities();
+    if (versionNum < 140000) return void announceFallback('Query Identifier (PostgreSQL 14+)', 'statements are matched by normalised text only, where two different texts never meet');
+    const app = new Client({ connectionString: t.url, password: t.password });
+    await app.connect();
+    try {
+      for (let i = 0; i < 7; i++) await app.query('SELECT id, total FROM orders WHERE user_id = $1 ORDER BY total LIMIT 3', [i]);
+    } finally {
+      await app.end();
+    }
+    const idx = new CostIndex((await readStatementCosts(db)).stats);
+    const ran = 'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY total LIMIT 3';
+    const neverRan = 'SELECT id FROM orders WHERE user_id = $1 ORDER BY total LIMIT 3';
+    const [a, b] = [await queryIdOf(db, ran, { readsOnly: true }), await queryIdOf(db, neverRan, { readsOnly: true })];
+    assert.ok(a);
+    assert.equal(b, a, 'PostgreSQL gives both one identifier: the sort key left out of the select list is a junk target entry the jumble does not tell apart');
+    assert.equal(idx.find(ran, a)?.stat.calls, 7);
+    assert.equal(idx.find(neverRan, b), undefined, 'the statement that never ran has no figures');
+  });
+
   it('after CREATE INDEX the figures count from the reading before it; the whole history says its period', async function () {
     if (!pss) return this.skip();
     const { versionNum } = await capabilities();

@@ -83,6 +83,13 @@ describe('core/cost', () => {
     assert.equal(idx.find('select * from users where email = $1')!.share, 0.25);
   });
 
+  it("a queryid another statement shares is not this statement's (the jumble ignores an ORDER BY key left out of the select list): no figures; the same statement still matches by it", () => {
+    // person26 MEDIUM-2: both texts got "Query Identifier: 2632591407404886093" from EXPLAIN (VERBOSE, GENERIC_PLAN).
+    const idx = new CostIndex([stat('2632591407404886093', 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', 10_750, 4_300, 9_460)]);
+    assert.equal(idx.find('SELECT rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 5', '2632591407404886093'), undefined);
+    assert.equal(idx.find('SELECT rating, body, created_at\n  FROM reviews WHERE product_id = $1\n  ORDER BY created_at DESC LIMIT 5', '2632591407404886093')?.stat.calls, 4_300);
+  });
+
   it('matchKey ignores case, spacing and parameter numbers', () => {
     assert.equal(matchKey('SELECT a FROM t WHERE x = $3 ;'), matchKey('select a\n from t where x=$1'));
   });
