@@ -83,8 +83,11 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
   if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
   if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
-  if (l.length) lines.push('', l.join(' · '));
-  return lines.join('\n');
+  // The actions under the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
+  // below a finding's own text, the head and "Open plan" are what must stay in view (person26 MEDIUM-1: at 1280 px the
+  // links at the end were below the fold on every finding's line).
+  if (l.length) lines.splice(2, 0, l.join(' · '), '');
+  return lines.join('\n').trimEnd();
 }
 
 /** The same brief as plain text (a document shown as text: no Markdown escapes to read through). */

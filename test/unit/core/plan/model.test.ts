@@ -184,6 +184,10 @@ describe('core/plan rules', () => {
     const md2 = briefMarkdown(briefPlan(two));
     assert.match(md2, /20 rows est\.[\s\S]*- Seq Scan/);
     assert.doesNotMatch(md2, /- Limit — 0\.0%/, md2);
+    // person26 MEDIUM-1: the actions sit under the head line, before the costliest nodes and the warnings, so a hover
+    // capped at 250 px keeps "Open plan" in view with the head.
+    const md3 = briefMarkdown(briefPlan(two), { openPlan: 'command:pgLens.openPlan', explainAnalyze: 'command:pgLens.explainAnalyze' });
+    assert.match(md3, /^\*\*Limit\*\* · cost [^\n]*\n\n\[Open plan\]\(command:pgLens\.openPlan\) · \[Explain Analyze\][^\n]*\n\n- Seq Scan/, md3);
   });
 
   it('the brief\'s icons are never an error\'s: a grade-3 plan warning is a warning, as in the Problems panel (person23 LOW 13)', () => {
