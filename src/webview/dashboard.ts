@@ -563,6 +563,11 @@ function evidenceEntry(k: string, v: unknown): [string, string] {
     if (/Bytes$/.test(name)) return [`${humanKey(name.replace(/Bytes$/, ''))}${bound}`, fmtBytes(v)];
     if (/(Ratio|Share)$/.test(name) && v >= 0 && v <= 1) return [`${humanKey(name)}${bound}`, fmtPct(v)];
   }
+  // Ratios by another figure ("hit ratio at TTL": {"10s": 0.919, …}; person26 LOW 3): each a percentage.
+  if (/(Ratio|Share)At[A-Z]\w*$/.test(name) && v && typeof v === 'object' && !Array.isArray(v)) {
+    const parts = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && x !== undefined);
+    if (parts.every(([, x]) => typeof x === 'number' && x >= 0 && x <= 1)) return [`${humanKey(name)}${bound}`, parts.map(([k2, x]) => `${k2}: ${fmtPct(x as number)}`).join('; ')];
+  }
   return [`${humanKey(name)}${bound}`, evidenceValue(v)];
 }
 
