@@ -740,7 +740,8 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   // Two of the plan's warnings at most (the viewer has them all): the hover stays inside its box.
   md.appendMarkdown(briefMarkdown(briefPlan(plan), {
     openPlan: commandUri('pgLens.openPlan', ref),
-    explainAnalyze: commandUri('pgLens.explainAnalyze', ref),
+    // Not offered where it would be refused: a production profile is read-only (person26 LOW 10).
+    explainAnalyze: conn.db.readOnly ? undefined : commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
   }, 2));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {

@@ -638,7 +638,7 @@ export class Workbench {
    * PG Lens: Add Connection from the keyboard (the list re-renders while it opens and can swallow a click): a
    * connection string, a profile name, the environment "development".
    */
-  async addConnection(connectionString: string, name: string): Promise<void> {
+  async addConnection(connectionString: string, name: string, environment: 'development' | 'staging' | 'production' = 'development'): Promise<void> {
     const quick = this.page.locator('.quick-input-widget');
     const input = quick.locator('.quick-input-box input');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
@@ -656,8 +656,8 @@ export class Workbench {
     await this.see(titled('Profile name'), 'the profile name input (its title)');
     await input.fill(name);
     await this.page.keyboard.press('Enter');
-    await this.see(row(/^development/), 'the environment choice "development"');
-    await input.fill('development');
+    await this.see(row(new RegExp(`^${environment}`)), `the environment choice "${environment}"`);
+    await input.fill(environment);
     await this.page.keyboard.press('Enter');
   }
 
