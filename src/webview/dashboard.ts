@@ -648,7 +648,7 @@ function renderAudit(): void {
 
 function renderNotes(): void {
   // Two lines each at most (a statement's text can be long): the whole text on hover.
-  const text = (n: (typeof notes)[number]) => (n.at === undefined ? n.text : `${n.text} (since ${new Date(n.at).toLocaleTimeString()}${status === 'connected' ? '' : '; not checked while disconnected'})`);
+  const text = (n: (typeof notes)[number]) => (n.at === undefined ? n.text : `${n.text} (alert since ${new Date(n.at).toLocaleTimeString()}${status === 'connected' ? '' : '; not checked while disconnected'})`);
   fill(notesBox, ...notes.slice(-3).map((n) => h('div', { class: `note ${n.ok ? 'ok' : 'bad'}`, text: text(n), attrs: { title: text(n) } })));
 }
 

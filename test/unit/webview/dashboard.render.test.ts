@@ -283,14 +283,14 @@ describe('webview/dashboard (in Chromium)', function () {
       await showConnected(page, post, oneStatementStats('SELECT 1', { calls: 4, totalMs: 2286.4, meanMs: 571.6, rows: 4, hitRatio: 1 }));
       await post({ type: 'alerts', alerts: [{ key: 'statement:1', kind: 'statement-mean-time', severity: 'warning', message: 'Statement mean time 571.6 ms over 4 calls (threshold 500 ms): SELECT 1' }], active: ['statement:1'] });
       const note = () => page.evaluate(() => document.querySelector('.note')?.textContent ?? '');
-      assert.match(await note(), /^Statement mean time 571\.6 ms .* \(since \d{1,2}:\d{2}:\d{2}[^;]*\)$/);
+      assert.match(await note(), /^Statement mean time 571\.6 ms .* \(alert since \d{1,2}:\d{2}:\d{2}[^;]*\)$/);
       await post({ type: 'status', state: 'disconnected', message: 'No PostgreSQL is listening at h:5432 (connection refused).' });
       assert.match(await note(), /; not checked while disconnected\)$/);
       await post({ type: 'status', state: 'connected' });
       assert.doesNotMatch(await note(), /not checked/);
       // Still true at the next refresh, with other figures: the banner says them (person25 LOW 6), and stays one banner.
       await post({ type: 'alerts', alerts: [], active: ['statement:1'], current: [{ key: 'statement:1', kind: 'statement-mean-time', severity: 'warning', message: 'Statement mean time 640.2 ms over 6 calls (threshold 500 ms): SELECT 1' }] });
-      assert.match(await note(), /^Statement mean time 640\.2 ms over 6 calls .* \(since \d{1,2}:\d{2}:\d{2}[^;]*\)$/);
+      assert.match(await note(), /^Statement mean time 640\.2 ms over 6 calls .* \(alert since \d{1,2}:\d{2}:\d{2}[^;]*\)$/);
       assert.equal(await page.evaluate(() => document.querySelectorAll('.note').length), 1);
     });
   });
