@@ -22,6 +22,8 @@ const AFTER_CHARS = 1500;
 const NEXT_FUNCTION = /\n[ \t]*(?:@\w|(?:async\s+)?def\s|func\s|(?:export\s+)?(?:async\s+)?function\b|(?:public|private|protected|static)\s[^\n=]*\(|<\/?(?:select|insert|update|delete|sql)\b|--\s*name:)/;
 /** The result only tested for presence: `True if result.fetchone() else False`, `return bool(cur.fetchone())`, `.rowCount > 0`. */
 const EXISTENCE_ONLY = /^\W*(?:[\s\S]{0,200}?\b(?:True\s+if\s+[\w.]+\.(?:fetchone|first|scalar)\(\)\s+else\s+False|return\s+(?:bool\(|not\s+)[\w.]+\.(?:fetchone|first)\(\)|(?:return\s+)?[\w.]+\.(?:fetchone|first)\(\)\s+is\s+not\s+None|\.rowCount\s*>\s*0|\.rows\.length\s*>\s*0))/;
+/** A table of at most this many columns is narrow: reading a few of them by name costs the same as reading all. */
+const NARROW_COLUMNS = 3;
 /** Types a MyBatis statement or mapper method returns that are no model of a table. */
 const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|list|string|integer|int|long|boolean|object|void)$/i;
 
@@ -38,9 +40,14 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   if (mapped === true || (mapped === 'jdbi' && !(Array.isArray(ev.tables) && ev.tables.length > 1))) return undefined;
   const outside = text.slice(0, site.span.start) + '\n' + text.slice(site.span.end);
   const named = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}(?![\\w$])`, 'i').test(outside);
+  const after = afterStatement(text, site.span.end);
+  const vars = rowVariables(text, site, after);
+  // A row handed on whole (`return row`, `dict(row)`, `f(row)`, `return cur.execute(…).fetchall()`) may be read anywhere:
+  // what this code reads is no subset, and a large column it never names may be what the receiver reads.
+  const handedOn = returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   if (Array.isArray(ev.largeColumns)) {
-    // Catalog facts: the large columns this file never names, and the join's duplicate names.
-    const unread = (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
+    // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
+    const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
     const duplicates = Array.isArray(ev.duplicateColumns) ? ev.duplicateColumns : [];
     if (!unread.length && !duplicates.length) return undefined;
     return { ...f, evidence: { ...ev, largeColumns: unread } };
@@ -50,8 +57,6 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   if (!names.length || tables.some((t) => !t)) return undefined;
   const all = tables as NonNullable<(typeof tables)[number]>[];
   const columns = new Set(all.flatMap((t) => [...t.columns]));
-  const after = afterStatement(text, site.span.end);
-  const vars = rowVariables(text, site, after);
   // The rows become a model (`Metadata(**row)`, `Job.model_validate(dict(r))`): the whole row is wanted.
   if (vars.some((v) => new RegExp(`\\b[A-Z]\\w*(?:\\.(?:model_validate|parse_obj|from_orm|from_row|from_record))?\\(\\s*\\*{0,2}\\s*(?:dict\\(\\s*)?${v}\\b`).test(after))) return undefined;
   // Read right after the statement (`row.name`, `row["name"]`), or anywhere by an accessor (a row mapper of the file).
@@ -60,15 +65,17 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // back is no evidence.
   const pinned = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}"?\\s*=\\s*(?:\\$\\d+|:\\w+|%\\(?\\w*\\)?s|\\?)`, 'i').test(site.sql);
   const reads = [...columns].filter((c) => readAfter.includes(c) || readByAccessor(outside, c) || (readAfter.length > 0 && pinned(c)));
-  const duplicates = names.length > 1 ? sharedNames(all.map((t) => t.columns)) : [];
+  // A join's shared names come back twice, but for those `USING (…)` merges into one column.
+  const merged = Array.isArray(ev.mergedColumns) ? (ev.mergedColumns as string[]) : [];
+  const duplicates = names.length > 1 ? sharedNames(all.map((t) => t.columns)).filter((c) => !merged.includes(c)) : [];
   if (reads.length === columns.size && !duplicates.length) return undefined;
-  // A row handed on whole (`return row`, `dict(row)`, `f(row)`) may be read anywhere: what this code reads is no subset.
-  const handedOn = vars.some((v) => new RegExp(`\\breturn\\s+${v}\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   const tested = vars.some((v) => new RegExp(`\\bif\\s*\\(?\\s*(?:not\\s+|!\\s*)?${v}\\s*(?:is\\s+(?:not\\s+)?None\\s*)?[:)]`).test(after));
   const existenceOnly = !readAfter.length && !handedOn && (EXISTENCE_ONLY.test(after) || tested);
   const subset = readAfter.length > 0 && !handedOn;
-  const unreadLarge = all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
-  const fewer = subset && reads.length < columns.size;
+  const unreadLarge = handedOn ? [] : all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
+  // A row of a few columns, none of them a large value left unread: naming the ones read saves nothing worth a note.
+  const narrow = columns.size <= NARROW_COLUMNS && !unreadLarge.length;
+  const fewer = subset && reads.length < columns.size && !narrow;
   if (!existenceOnly && !fewer && !duplicates.length && !unreadLarge.length) return undefined;
   const what = names.length === 1 ? names[0] : names.join(', ');
   const why = [
@@ -82,6 +89,15 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
     message: `SELECT * reads every column of ${what} (${columns.size} declared in the schema files), but ${why.join('; ')}; list the columns the code uses.`,
     evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
   };
+}
+
+/**
+ * The statement's rows are returned straight to the caller: its line starts with `return` and nothing but the call chain
+ * (`return db.execute(text("SELECT * …"), args).fetchall()`) stands between them.
+ */
+function returnedWhole(text: string, site: SqlSite): boolean {
+  const lineStart = text.lastIndexOf('\n', site.span.start - 1) + 1;
+  return /^\s*return\s+(?:await\s+)?[\w.]+\((?:[\w.]+\()?\s*$/.test(text.slice(lineStart, site.span.start));
 }
 
 /** The code after the statement, up to the next function (or mapper statement): where its rows are used. */
