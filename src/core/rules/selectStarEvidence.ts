@@ -34,7 +34,7 @@ const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|lis
 export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declared: DeclaredTables | undefined): Finding | undefined {
   const ev = f.evidence ?? {};
   if (ev.coupling) return f;
-  const mapped = mappedToModel(site, text);
+  const mapped = mappedToModel(site, text, Array.isArray(ev.tables) ? ev.tables.map(String) : []);
   // A JDBI method's rows go whole to its row mapper or out of the DAO (a RowMap handed to GraphQL): no subset is read
   // here. An unqualified star over a join is still judged: two columns of one name collide in the row or the map.
   if (mapped === true || (mapped === 'jdbi' && !(Array.isArray(ev.tables) && ev.tables.length > 1))) return undefined;
@@ -131,7 +131,8 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
   // Assigned a call's result (`x = db.one(`), not the SQL text itself (`BY_ID = "SELECT …`).
   const assigned = [...before.matchAll(/\b([A-Za-z_]\w*)\s*(?::\s*[\w[\]|, .]+)?\s*=(?![=>])/g)].pop();
   if (assigned && before.slice(assigned.index + assigned[0].length).includes('(')) names.add(assigned[1]);
-  for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);
+  // Through a chain of calls too: `task = result.mappings().first()`.
+  for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+(?:\([^()\n]*\)[\w.]*)*\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);
   for (const m of after.matchAll(/\bfor\s+(?:const\s+|let\s+)?([A-Za-z_]\w*)\s+(?:in|of)\b/g)) names.add(m[1]);
   return [...names].filter((n) => !/^(?:query|sql|self|this|await|return|const|let)$/.test(n));
 }
@@ -140,7 +141,7 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
  * The rows become the table's model: a MyBatis statement's `resultType="…Command"` (not a map or a scalar) or
  * `resultMap`, or a Java mapper annotation (`@Select("select * …")`) on a method returning the entity.
  */
-function mappedToModel(site: SqlSite, text: string): boolean | 'jdbi' {
+function mappedToModel(site: SqlSite, text: string, tables: string[]): boolean | 'jdbi' {
   if (site.api === 'mybatis') {
     // The statement's own `<select …>` tag: the last one that starts at or before the site (whose span may start on it).
     const from = Math.max(0, site.span.start - 2000);
@@ -155,6 +156,16 @@ function mappedToModel(site: SqlSite, text: string): boolean | 'jdbi' {
     const sig = /^[^;{]*?\)\s*(?:public\s+|default\s+)?([\w.]+(?:<[\w.<>,\s?]+>)?)\s+\w+\s*\(/.exec(text.slice(site.span.end, site.span.end + 400));
     // JDBI 3 SQL objects: `@SqlQuery("SELECT * …") List<JobRow> find(…)` returns what its registered row mapper makes.
     if (sig && /@SqlQuery\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return 'jdbi';
+    // Spring Data: a native `@Query` on a repository method that returns the entity named for the table (`TsKvEntity`,
+    // `List<TsKvEntity>` for ts_kv; `EventEntity` for events), which JPA maps column by column. Another entity (`TbResourceInfoEntity` over
+    // resource) is a projection that maps some of them: judged.
+    if (sig && site.api === 'spring.@Query' && tables.length === 1) {
+      const entity = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|Slice|Stream)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).split('.').pop()!;
+      const named = entity.replace(/(?:Entity|Record|Row)$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      const table = tables[0].replace(/"/g, '').split('.').pop()!.toLowerCase();
+      // The table's name is the entity's, in the singular or the plural (`Event` for events).
+      return [named, `${named}s`, `${named}es`].includes(table);
+    }
     if (!sig || !/@Select\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return false;
     // `List<Event>`, `Optional<Event>` → Event; `Map<String, Object>` → Map (no model).
     const inner = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|IPage)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).replace(/<.*$/s, '').split('.').pop()!;

@@ -249,4 +249,42 @@ describe('select-star judged by evidence (n14d)', () => {
     assert.deepEqual(found.map((f) => f.line), [7], JSON.stringify(found));
     assert.match(found[0].message, /only tests whether a row came back/);
   });
+
+  it('a row taken through a chained accessor (result.mappings().first()) and handed on whole is no subset (rules-c: ListenBrainz import task)', async () => {
+    const py = [
+      'def import_listens(db_conn, import_id):',
+      '    result = db_conn.execute(text("SELECT * FROM events WHERE id = :import_id"), {"import_id": import_id})',
+      '    import_task = result.mappings().first()',
+      '    if import_task is None:',
+      '        return',
+      '    import_task = dict(import_task)',
+      '    if import_task["kind"] == "x":',
+      '        importer.process(import_task)',
+      '',
+      'def kind_of(db_conn, event_id):',
+      '    result = db_conn.execute(text("SELECT * FROM events WHERE id = :event_id"), {"event_id": event_id})',
+      '    event = result.mappings().first()',
+      '    return event["kind"]',
+      '',
+    ].join('\n');
+    const found = await stars('listenbrainz/background/importer.py', py);
+    assert.deepEqual(found.map((f) => f.line), [11], JSON.stringify(found));
+  });
+
+  it('Spring Data: a native @Query whose method returns the entity named for the table (TsKvEntity for ts_kv) maps the whole row; an entity of another name (an Info projection) is judged (rules-k: ThingsBoard)', async () => {
+    const java = [
+      'package org.acme.dao;',
+      '',
+      'public interface EventRepository extends JpaRepository<EventEntity, Long> {',
+      '    @Query(value = "SELECT * FROM events WHERE kind = :kind LIMIT :limit", nativeQuery = true)',
+      '    List<EventEntity> findAllWithLimit(@Param("kind") String kind, @Param("limit") int limit);',
+      '',
+      '    @Query(value = "SELECT * FROM events WHERE id = :id", nativeQuery = true)',
+      '    EventInfoEntity findInfo(@Param("id") long id);',
+      '}',
+      '',
+    ].join('\n');
+    const found = await stars('dao/src/main/java/org/acme/dao/EventRepository.java', java);
+    assert.deepEqual(found.map((f) => f.line), [7], JSON.stringify(found));
+  });
 });
