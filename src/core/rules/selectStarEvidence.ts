@@ -44,7 +44,8 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   const vars = rowVariables(text, site, after);
   // A row handed on whole (`return row`, `dict(row)`, `f(row)`, `return cur.execute(…).fetchall()`) may be read anywhere:
   // what this code reads is no subset, and a large column it never names may be what the receiver reads.
-  const handedOn = returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
+  // `return result[0]`: the first row returned whole.
+  const handedOn = returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   if (Array.isArray(ev.largeColumns)) {
     // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
     const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));

@@ -287,4 +287,22 @@ describe('select-star judged by evidence (n14d)', () => {
     const found = await stars('dao/src/main/java/org/acme/dao/EventRepository.java', java);
     assert.deepEqual(found.map((f) => f.line), [7], JSON.stringify(found));
   });
+
+  it('a row returned by index (return result[0]) is handed on whole, not tested for existence (rules-p: Open Library stats)', async () => {
+    const py = [
+      'def get_entry(key):',
+      '    result = get_db().query("SELECT * FROM events WHERE kind=$key", vars=locals())',
+      '    if result:',
+      '        return result[0]',
+      '',
+      'def add_entry(key):',
+      '    result = get_db().query("SELECT * FROM events WHERE kind=$key", vars=locals())',
+      '    if result:',
+      '        logger.warning("already there")',
+      '',
+    ].join('\n');
+    const found = await stars('openlibrary/core/statsdb.py', py);
+    assert.deepEqual(found.map((f) => f.line), [7], JSON.stringify(found));
+    assert.match(found[0].message, /only tests whether a row came back/);
+  });
 });
