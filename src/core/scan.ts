@@ -13,7 +13,7 @@ import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
-import { refilledWithOneRow } from './rules/updateDeleteWithoutWhere';
+import { readAsOneRow, refilledWithOneRow } from './rules/updateDeleteWithoutWhere';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
@@ -226,20 +226,33 @@ function withDeclaredNotNull(f: Finding, declared: DeclaredIndexes | undefined):
 }
 
 /**
- * An UPDATE without WHERE of a table the same file keeps at one row (it empties the table and inserts one row):
+ * An UPDATE without WHERE of a table the same file keeps at one row (it empties the table and inserts one row), or
+ * reads as one row (a SELECT from it with no WHERE whose result is taken as a single row):
  * updating that row is the intent, so a note (`info`), like a table of one row by its name. Without the catalog's
  * row count only: with it, the count decides.
  */
 function withOneRowByCode(f: Finding, text: string): Finding {
   const e = f.evidence ?? {};
   if (f.ruleId !== 'update-delete-without-where' || f.severity === 'info' || e.tableRows !== undefined || typeof e.table !== 'string') return f;
-  if (!/^\s*UPDATE\b/i.test(text.slice(f.span.start, f.span.end)) || !refilledWithOneRow(text, e.table)) return f;
-  return {
-    ...f,
-    severity: 'info',
-    message: `UPDATE without WHERE changes every row of ${e.table}: this file empties ${e.table} and inserts one row into it, so it holds one row and updating it is intended?`,
-    evidence: { ...e, oneRow: true, oneRowFrom: 'the file empties the table and inserts one row' },
-  };
+  if (!/^\s*UPDATE\b/i.test(text.slice(f.span.start, f.span.end))) return f;
+  if (refilledWithOneRow(text, e.table)) {
+    return {
+      ...f,
+      severity: 'info',
+      message: `UPDATE without WHERE changes every row of ${e.table}: this file empties ${e.table} and inserts one row into it, so it holds one row and updating it is intended?`,
+      evidence: { ...e, oneRow: true, oneRowFrom: 'the file empties the table and inserts one row' },
+    };
+  }
+  if (readAsOneRow(text, e.table)) {
+    const name = e.table.split('.').pop()!.replace(/"/g, '');
+    return {
+      ...f,
+      severity: 'info',
+      message: `UPDATE without WHERE changes every row of ${e.table}: this file reads ${name} as one row (a SELECT of it with no WHERE taken as a single row, or a scalar subquery), so it holds one row and updating it is intended?`,
+      evidence: { ...e, oneRow: true, oneRowFrom: 'the file reads the table as one row' },
+    };
+  }
+  return f;
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */

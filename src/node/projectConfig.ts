@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
+import { dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 import { codeContextOf } from '../core/codeContext';
@@ -82,12 +82,16 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
   // Schema files, and migrations written in code (`lnbits/core/migrations.py` creates its tables in strings).
   const isMigration = (full: string) => SOURCE_MIGRATION.test(full) && codeContextOf(full.replace(/\\/g, '/')) === 'migration';
   const read = (text: string) => {
+    // Another database's DDL (ClickHouse's `ENGINE = MergeTree`, MySQL's `ENGINE=InnoDB`) declares none of PostgreSQL's
+    // tables, though it may reuse their names (a `users` table in the analytics store).
+    if (isOtherDatabaseDdl(text)) return;
     addDeclaredIndexes(text, out);
     addDeclaredKeys(text, out);
     addDeclaredTables(text, out);
     addDeclaredViews(text, out);
   };
-  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.sql') || isMigration(full), read);
+  // A schema file in a folder named for another database (`schema/clickhouse/…`, `db/mysql/…`) is that database's.
+  walkProjectFiles(paths, cwd, (full, rel) => (full.toLowerCase().endsWith('.sql') || isMigration(full)) && dialectOfPath(rel).dialect !== 'other', read);
   // Then, with a budget of its own, application code that creates its schema in strings (`CREATE TABLE ${schema}.queue (…)`
   // in a job library's plans.ts): what no .sql file or migration declares. Test code is left out (its tables are fixtures).
   walkProjectFiles(
@@ -109,12 +113,13 @@ export function readMapperFragments(paths: readonly string[], cwd = process.cwd(
 }
 
 /** Every wanted file under the repository roots of the paths; bounded in depth, files and bytes. */
-function walkProjectFiles(paths: readonly string[], cwd: string, wanted: (full: string) => boolean, visit: (text: string) => void): void {
+/** `wanted` gets each file's full path and its path below the repository root. */
+function walkProjectFiles(paths: readonly string[], cwd: string, wanted: (full: string, rel: string) => boolean, visit: (text: string) => void): void {
   let files = 0;
   let bytes = 0;
   for (const f of projectFiles(paths, cwd, SCHEMA_MAX_DEPTH, MAX_DIRS * 10)) {
     if (files >= SCHEMA_MAX_FILES || bytes >= SCHEMA_MAX_TOTAL) break;
-    if (!wanted(f.full)) continue;
+    if (!wanted(f.full, path.relative(f.root, f.full).split(path.sep).join('/'))) continue;
     try {
       const text = readRegularFileSync(f.full, MAX_BYTES * 2).toString('utf8');
       files++;

@@ -57,6 +57,8 @@ export interface PlaceholderStyle {
   at?: boolean;
   /** MyBatis: `#{name}` is a bind parameter, `${name}` is text spliced in at run time (dynamic). */
   mybatis?: boolean;
+  /** web.py's `db.query(sql, vars=…)`: `$name` and `$name.attr` are named values; `IN $list` is written out as `(a, b)`. */
+  webpy?: boolean;
 }
 
 const HOLE = '\uE000';
@@ -269,6 +271,16 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
           k = e; // may run past this token: the outer loop resumes after it
           continue;
         }
+      }
+      if (c === '$' && style.webpy && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
+        const m = /^\$[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*/.exec(raw.slice(k, k + 120))!;
+        const e = k + m[0].length;
+        const idx = param(m[0], spanOf(k, e), m[0]);
+        // `IN $ids`: web.py writes the list out in parentheses.
+        const list = /\bin\s*$/i.test(sql);
+        emit(list ? `($${idx})` : '$' + idx, map[k]);
+        k = e; // may run past this token: the outer loop resumes after it
+        continue;
       }
       if (c === '$' && style.dollar && !isWordChar(prev)) {
         // pg-promise's formatting: `$1:name` / `$1~` / `$<table:name>` name a table or column, `$1:raw` / `$1^` splice

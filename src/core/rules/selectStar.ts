@@ -59,6 +59,8 @@ export const selectStar: Rule = {
     if (s.for) return [];
     // `*` over a CTE of the statement takes the columns the CTE chose, not a table's.
     const inScope = tablesOf(s).filter((t) => !(t.schema === undefined && ctes.has(String(t.name).toLowerCase())));
+    // `a JOIN b USING (k)`: an unqualified star returns k once, merged; it is no duplicate name.
+    const merged = (s.from ?? []).flatMap((f: Node) => (f.join?.using ?? []).map((u: Node) => String(u.name).toLowerCase()));
     const out = [];
     for (const col of s.columns ?? []) {
       const e = col.expr as Node;
@@ -75,7 +77,7 @@ export const selectStar: Rule = {
       const columns = known.reduce((n, t) => n + t.columns.length, 0);
       const large = known.flatMap((t) => t.columns.filter((c) => isLarge(c.typeName)).map((c) => `${t.name}.${c.name} (${c.typeName})`));
       // `SELECT * FROM a JOIN b …`: a name both tables have comes back twice; a row read by name gets one of them.
-      const duplicates = !qualifier && allKnown && known.length > 1 ? sharedNames(known.map((t) => t.columns.map((c) => c.name))) : [];
+      const duplicates = !qualifier && allKnown && known.length > 1 ? sharedNames(known.map((t) => t.columns.map((c) => c.name))).filter((c) => !merged.includes(c.toLowerCase())) : [];
       // With the catalog: a narrow row of scalars costs nothing worth a note.
       if (allKnown && !large.length && !duplicates.length) continue;
       // Subqueries in FROM (or functions) cannot be listed from the catalog.
@@ -90,7 +92,9 @@ export const selectStar: Rule = {
             : 'SELECT * in application code reads every column (large values too) and changes shape when the table does; list the columns the code uses.',
           help: 'Name the columns: less I/O and network for wide rows, index-only scans become possible, and a new column cannot break the code.',
           fixes: fix ? [fix] : [],
-          evidence: allKnown ? { columns, largeColumns: large, ...(duplicates.length ? { duplicateColumns: duplicates } : {}) } : { tables: refs.map((t) => String(t.name)) },
+          evidence: allKnown
+            ? { columns, largeColumns: large, ...(duplicates.length ? { duplicateColumns: duplicates } : {}) }
+            : { tables: refs.map((t) => String(t.name)), ...(!qualifier && merged.length ? { mergedColumns: merged } : {}) },
         }),
       );
     }

@@ -22,6 +22,8 @@ const AFTER_CHARS = 1500;
 const NEXT_FUNCTION = /\n[ \t]*(?:@\w|(?:async\s+)?def\s|func\s|(?:export\s+)?(?:async\s+)?function\b|(?:public|private|protected|static)\s[^\n=]*\(|<\/?(?:select|insert|update|delete|sql)\b|--\s*name:)/;
 /** The result only tested for presence: `True if result.fetchone() else False`, `return bool(cur.fetchone())`, `.rowCount > 0`. */
 const EXISTENCE_ONLY = /^\W*(?:[\s\S]{0,200}?\b(?:True\s+if\s+[\w.]+\.(?:fetchone|first|scalar)\(\)\s+else\s+False|return\s+(?:bool\(|not\s+)[\w.]+\.(?:fetchone|first)\(\)|(?:return\s+)?[\w.]+\.(?:fetchone|first)\(\)\s+is\s+not\s+None|\.rowCount\s*>\s*0|\.rows\.length\s*>\s*0))/;
+/** A table of at most this many columns is narrow: reading a few of them by name costs the same as reading all. */
+const NARROW_COLUMNS = 3;
 /** Types a MyBatis statement or mapper method returns that are no model of a table. */
 const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|list|string|integer|int|long|boolean|object|void)$/i;
 
@@ -32,15 +34,21 @@ const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|lis
 export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declared: DeclaredTables | undefined): Finding | undefined {
   const ev = f.evidence ?? {};
   if (ev.coupling) return f;
-  const mapped = mappedToModel(site, text);
+  const mapped = mappedToModel(site, text, Array.isArray(ev.tables) ? ev.tables.map(String) : []);
   // A JDBI method's rows go whole to its row mapper or out of the DAO (a RowMap handed to GraphQL): no subset is read
   // here. An unqualified star over a join is still judged: two columns of one name collide in the row or the map.
   if (mapped === true || (mapped === 'jdbi' && !(Array.isArray(ev.tables) && ev.tables.length > 1))) return undefined;
   const outside = text.slice(0, site.span.start) + '\n' + text.slice(site.span.end);
   const named = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}(?![\\w$])`, 'i').test(outside);
+  const after = afterStatement(text, site.span.end);
+  const vars = rowVariables(text, site, after);
+  // A row handed on whole (`return row`, `dict(row)`, `f(row)`, `return cur.execute(…).fetchall()`) may be read anywhere:
+  // what this code reads is no subset, and a large column it never names may be what the receiver reads.
+  // `return result[0]`: the first row returned whole.
+  const handedOn = returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   if (Array.isArray(ev.largeColumns)) {
-    // Catalog facts: the large columns this file never names, and the join's duplicate names.
-    const unread = (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
+    // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
+    const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
     const duplicates = Array.isArray(ev.duplicateColumns) ? ev.duplicateColumns : [];
     if (!unread.length && !duplicates.length) return undefined;
     return { ...f, evidence: { ...ev, largeColumns: unread } };
@@ -50,8 +58,6 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   if (!names.length || tables.some((t) => !t)) return undefined;
   const all = tables as NonNullable<(typeof tables)[number]>[];
   const columns = new Set(all.flatMap((t) => [...t.columns]));
-  const after = afterStatement(text, site.span.end);
-  const vars = rowVariables(text, site, after);
   // The rows become a model (`Metadata(**row)`, `Job.model_validate(dict(r))`): the whole row is wanted.
   if (vars.some((v) => new RegExp(`\\b[A-Z]\\w*(?:\\.(?:model_validate|parse_obj|from_orm|from_row|from_record))?\\(\\s*\\*{0,2}\\s*(?:dict\\(\\s*)?${v}\\b`).test(after))) return undefined;
   // Read right after the statement (`row.name`, `row["name"]`), or anywhere by an accessor (a row mapper of the file).
@@ -60,15 +66,17 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // back is no evidence.
   const pinned = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}"?\\s*=\\s*(?:\\$\\d+|:\\w+|%\\(?\\w*\\)?s|\\?)`, 'i').test(site.sql);
   const reads = [...columns].filter((c) => readAfter.includes(c) || readByAccessor(outside, c) || (readAfter.length > 0 && pinned(c)));
-  const duplicates = names.length > 1 ? sharedNames(all.map((t) => t.columns)) : [];
+  // A join's shared names come back twice, but for those `USING (…)` merges into one column.
+  const merged = Array.isArray(ev.mergedColumns) ? (ev.mergedColumns as string[]) : [];
+  const duplicates = names.length > 1 ? sharedNames(all.map((t) => t.columns)).filter((c) => !merged.includes(c)) : [];
   if (reads.length === columns.size && !duplicates.length) return undefined;
-  // A row handed on whole (`return row`, `dict(row)`, `f(row)`) may be read anywhere: what this code reads is no subset.
-  const handedOn = vars.some((v) => new RegExp(`\\breturn\\s+${v}\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   const tested = vars.some((v) => new RegExp(`\\bif\\s*\\(?\\s*(?:not\\s+|!\\s*)?${v}\\s*(?:is\\s+(?:not\\s+)?None\\s*)?[:)]`).test(after));
   const existenceOnly = !readAfter.length && !handedOn && (EXISTENCE_ONLY.test(after) || tested);
   const subset = readAfter.length > 0 && !handedOn;
-  const unreadLarge = all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
-  const fewer = subset && reads.length < columns.size;
+  const unreadLarge = handedOn ? [] : all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
+  // A row of a few columns, none of them a large value left unread: naming the ones read saves nothing worth a note.
+  const narrow = columns.size <= NARROW_COLUMNS && !unreadLarge.length;
+  const fewer = subset && reads.length < columns.size && !narrow;
   if (!existenceOnly && !fewer && !duplicates.length && !unreadLarge.length) return undefined;
   const what = names.length === 1 ? names[0] : names.join(', ');
   const why = [
@@ -82,6 +90,15 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
     message: `SELECT * reads every column of ${what} (${columns.size} declared in the schema files), but ${why.join('; ')}; list the columns the code uses.`,
     evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
   };
+}
+
+/**
+ * The statement's rows are returned straight to the caller: its line starts with `return` and nothing but the call chain
+ * (`return db.execute(text("SELECT * …"), args).fetchall()`) stands between them.
+ */
+function returnedWhole(text: string, site: SqlSite): boolean {
+  const lineStart = text.lastIndexOf('\n', site.span.start - 1) + 1;
+  return /^\s*return\s+(?:await\s+)?[\w.]+\((?:[\w.]+\()?\s*$/.test(text.slice(lineStart, site.span.start));
 }
 
 /** The code after the statement, up to the next function (or mapper statement): where its rows are used. */
@@ -115,7 +132,8 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
   // Assigned a call's result (`x = db.one(`), not the SQL text itself (`BY_ID = "SELECT …`).
   const assigned = [...before.matchAll(/\b([A-Za-z_]\w*)\s*(?::\s*[\w[\]|, .]+)?\s*=(?![=>])/g)].pop();
   if (assigned && before.slice(assigned.index + assigned[0].length).includes('(')) names.add(assigned[1]);
-  for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);
+  // Through a chain of calls too: `task = result.mappings().first()`.
+  for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+(?:\([^()\n]*\)[\w.]*)*\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);
   for (const m of after.matchAll(/\bfor\s+(?:const\s+|let\s+)?([A-Za-z_]\w*)\s+(?:in|of)\b/g)) names.add(m[1]);
   return [...names].filter((n) => !/^(?:query|sql|self|this|await|return|const|let)$/.test(n));
 }
@@ -124,7 +142,7 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
  * The rows become the table's model: a MyBatis statement's `resultType="…Command"` (not a map or a scalar) or
  * `resultMap`, or a Java mapper annotation (`@Select("select * …")`) on a method returning the entity.
  */
-function mappedToModel(site: SqlSite, text: string): boolean | 'jdbi' {
+function mappedToModel(site: SqlSite, text: string, tables: string[]): boolean | 'jdbi' {
   if (site.api === 'mybatis') {
     // The statement's own `<select …>` tag: the last one that starts at or before the site (whose span may start on it).
     const from = Math.max(0, site.span.start - 2000);
@@ -139,6 +157,16 @@ function mappedToModel(site: SqlSite, text: string): boolean | 'jdbi' {
     const sig = /^[^;{]*?\)\s*(?:public\s+|default\s+)?([\w.]+(?:<[\w.<>,\s?]+>)?)\s+\w+\s*\(/.exec(text.slice(site.span.end, site.span.end + 400));
     // JDBI 3 SQL objects: `@SqlQuery("SELECT * …") List<JobRow> find(…)` returns what its registered row mapper makes.
     if (sig && /@SqlQuery\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return 'jdbi';
+    // Spring Data: a native `@Query` on a repository method that returns the entity named for the table (`TsKvEntity`,
+    // `List<TsKvEntity>` for ts_kv; `EventEntity` for events), which JPA maps column by column. Another entity (`TbResourceInfoEntity` over
+    // resource) is a projection that maps some of them: judged.
+    if (sig && site.api === 'spring.@Query' && tables.length === 1) {
+      const entity = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|Slice|Stream)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).split('.').pop()!;
+      const named = entity.replace(/(?:Entity|Record|Row)$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      const table = tables[0].replace(/"/g, '').split('.').pop()!.toLowerCase();
+      // The table's name is the entity's, in the singular or the plural (`Event` for events).
+      return [named, `${named}s`, `${named}es`].includes(table);
+    }
     if (!sig || !/@Select\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return false;
     // `List<Event>`, `Optional<Event>` → Event; `Map<String, Object>` → Map (no model).
     const inner = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|IPage)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).replace(/<.*$/s, '').split('.').pop()!;

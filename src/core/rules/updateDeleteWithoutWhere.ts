@@ -79,3 +79,26 @@ export function refilledWithOneRow(fileText: string, table: string): boolean {
   return insert.test(fileText);
 }
 
+/**
+ * The file reads `table` as one row: a SELECT from it alone, with no WHERE, JOIN, GROUP BY or LIMIT over a page, whose
+ * result (no aggregate) is taken as a single row right after (`cur.fetchone()`, `.first()`, `.one()`, `QueryRow(…).Scan`) — the way
+ * an app reads its one settings or tenant record (OpenReplay's `SELECT scope_state FROM public.tenants` then
+ * `cur.fetchone()`), or compares with it as a scalar subquery. An UPDATE without WHERE there updates that row.
+ */
+export function readAsOneRow(fileText: string, table: string): boolean {
+  const name = table.split('.').pop()!.replace(/"/g, '');
+  if (!/^\w+$/.test(name)) return false;
+  const read = new RegExp(`\\bSELECT\\s[^;"'\`]{1,300}?\\bFROM\\s+(?:"?\\w+"?\\.)?"?${name}"?(?:\\s+LIMIT\\s+1)?\\s*;?\\s*(?:"{3}|'{3}|["'\`])`, 'gi');
+  // A comparison with a scalar subquery over the table (`x > (SELECT stream_ordering FROM t)`): PostgreSQL fails it on a
+  // second row, so the code relies on the table holding one.
+  if (new RegExp(`(?:[=<>]|<=|>=|<>|!=)\\s*\\(\\s*SELECT\\s+[\\w".]+\\s+FROM\\s+(?:"?\\w+"?\\.)?"?${name}"?\\s*\\)`, 'i').test(fileText)) return true;
+  for (const m of fileText.matchAll(read)) {
+    // An aggregate (`SELECT count(*) FROM t`) is one row whatever the table holds.
+    if (/\b(?:count|sum|min|max|avg|array_agg|string_agg|json_agg|jsonb_agg|bool_and|bool_or|exists)\s*\(/i.test(m[0])) continue;
+    // A single row taken from the result within the next few lines.
+    const after = fileText.slice(m.index + m[0].length, m.index + m[0].length + 300);
+    if (/\.(?:fetchone|fetchrow|first|one|QueryRow|queryOne|one_or_none|scalar)\s*\(/.test(after) || /\bQueryRow(?:Context)?\s*\(/.test(fileText.slice(Math.max(0, m.index - 120), m.index))) return true;
+  }
+  return false;
+}
+

@@ -68,6 +68,11 @@ function declaredTableKey(name: string): string {
   return parts[parts.length - 1].toLowerCase();
 }
 
+/** DDL of another database: a table created with a storage `ENGINE` (ClickHouse's `ENGINE = MergeTree`, MySQL's `ENGINE=InnoDB`). */
+export function isOtherDatabaseDdl(text: string): boolean {
+  return /\)\s*ENGINE\s*=\s*[A-Za-z]/i.test(text);
+}
+
 /** Adds the expression indexes declared in a text (a .sql file, a migration) to `into`. */
 export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
   if (!/index/i.test(text)) return;

@@ -108,6 +108,49 @@ describe('core/scan over application code', () => {
     assert.equal((await scanFiles([{ path: 'db/status.py', text: kept }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where')?.severity, 'warning');
   });
 
+  it('an UPDATE without WHERE of a table the same file reads as one row (a SELECT with no WHERE taken by fetchone) is a note (rules-p: OpenReplay\'s tenants)', async () => {
+    const scope = [
+      'def get_scope(tenant_id) -> int:',
+      '    with pg_client.PostgresClient() as cur:',
+      '        query = cur.mogrify(f"""SELECT scope_state',
+      '                                FROM public.tenants;""")',
+      '        cur.execute(query)',
+      '        return cur.fetchone()["scope_state"]',
+      '',
+      'def update_scope(tenant_id, scope: int):',
+      '    with pg_client.PostgresClient() as cur:',
+      '        query = cur.mogrify(f"""UPDATE public.tenants',
+      '                                SET scope_state = %(scope_state)s;""",',
+      '                            {"scope_state": scope})',
+      '        cur.execute(query)',
+      '',
+    ].join('\n');
+    const one = (await scanFiles([{ path: 'api/core/scope.py', text: scope }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where');
+    assert.equal(one?.severity, 'info', JSON.stringify(one));
+    assert.match(one?.message ?? '', /reads tenants as one row/);
+    // Rows read as a list (fetchall), or one row picked by a WHERE, say nothing of the table's size: the warning stays.
+    // An aggregate is one row whatever the table holds.
+    for (const other of [scope.replace('cur.fetchone()["scope_state"]', 'cur.fetchall()'), scope.replace('FROM public.tenants;', 'FROM public.tenants WHERE tenant_id = %(t)s;'), scope.replace('SELECT scope_state', 'SELECT count(*) AS scope_state')]) {
+      assert.equal((await scanFiles([{ path: 'api/core/scope.py', text: other }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where')?.severity, 'warning');
+    }
+  });
+
+  it('an UPDATE without WHERE of a table the file compares with as a scalar subquery (> (SELECT col FROM t)) is a note: the subquery fails on a second row (rules-i: Synapse\'s stream position)', async () => {
+    const py = [
+      'def _get_actions(txn, user_id):',
+      '    txn.execute("SELECT event_id FROM push_actions WHERE user_id = ? AND stream_ordering > (SELECT stream_ordering FROM push_summary_position)", (user_id,))',
+      '    return txn.fetchall()',
+      '',
+      'def _rotate(txn, to):',
+      '    txn.execute("UPDATE push_summary_position SET stream_ordering = ?", (to,))',
+      '',
+    ].join('\n');
+    const one = (await scanFiles([{ path: 'synapse/storage/push.py', text: py }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where');
+    assert.equal(one?.severity, 'info', JSON.stringify(one));
+    const listed = py.replace('stream_ordering > (SELECT', 'stream_ordering IN (SELECT');
+    assert.equal((await scanFiles([{ path: 'synapse/storage/push.py', text: listed }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where')?.severity, 'warning');
+  });
+
   it('stops when cancelled', async () => {
     let n = 0;
     const files = Array.from({ length: 10 }, (_, i) => ({ path: `f${i}.sql`, text: 'SELECT 1;' }));

@@ -48,4 +48,16 @@ describe('node/projectConfig: the project files read from the repository root of
     tree(root(), { '.git/HEAD': 'x\n', [`${deep}/deep.sql`]: 'CREATE INDEX deep_idx ON deep (lower(z));\n', 'a/b/near.sql': 'CREATE INDEX near_idx ON near (lower(z));\n' });
     assert.deepEqual([...readDeclaredIndexes([root()]).keys()], ['near']);
   });
+
+  it('a schema file of another database (ClickHouse/MySQL by its folder, or DDL with ENGINE =) declares no PostgreSQL table (rules-p: OpenReplay keeps ClickHouse DDL beside the PostgreSQL schema)', () => {
+    tree(root(), {
+      '.git/HEAD': 'x\n',
+      'schema/postgresql/init.sql': 'CREATE TABLE public.users (user_id integer PRIMARY KEY, email text NOT NULL, data jsonb);\n',
+      'schema/clickhouse/1.0/init.sql': 'CREATE TABLE IF NOT EXISTS product_analytics.users (user_id String, properties JSON);\nCREATE TABLE product_analytics.events (event_id UUID, "$properties" JSON);\n',
+      'schema/analytics/events.sql': 'CREATE TABLE IF NOT EXISTS product_analytics.sessions (session_id UInt64, payload JSON) ENGINE = ReplacingMergeTree(_timestamp) ORDER BY session_id;\n',
+    });
+    const tables = readDeclaredIndexes([root()]).tables;
+    assert.deepEqual([...(tables?.keys() ?? [])], ['users'], JSON.stringify([...(tables ?? [])]));
+    assert.deepEqual([...tables!.get('users')!.columns], ['user_id', 'email', 'data']);
+  });
 });

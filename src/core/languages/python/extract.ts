@@ -12,7 +12,7 @@ import { hole, joinOperands, textStart, visibleValue, type CallTarget, type Env,
 const QUERY = `
 (string) @str
 (comment) @comment
-(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute|executemany|fetch|fetchrow|fetchval|fetchmany|fetchone|fetchall|fetch_one|fetch_all|fetch_page|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
+(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(query|execute|executemany|fetch|fetchrow|fetchval|fetchmany|fetchone|fetchall|fetch_one|fetch_all|fetch_page|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
 (call function: (identifier) @callee (#match? @callee "^(text|RawSQL|execute_values|execute_batch)$")) @call
 (call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute_values|execute_batch)$")) @call
 (assignment left: (identifier) @decl.name right: (_) @decl.value)
@@ -276,6 +276,13 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
       const sql = kw?.childForFieldName('value') ?? all[1];
       return sql ? { api: `psycopg.${name}`, style: PYFORMAT, arg: null, args: [sql], generic: true } : undefined;
     }
+    case 'query': {
+      // web.py's `db.query(sql, vars=…)` (Open Library): `$name` values. Other `.query(…)` calls (SQLAlchemy's
+      // session.query(Model)) take no SQL string, or no vars=.
+      const kw = (callNode.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'vars');
+      if (!kw && !im.has('web')) return undefined;
+      return { api: 'webpy.query', style: { webpy: true }, arg: null, args, generic: true };
+    }
     case 'exec_driver_sql':
       return { api: 'sqlalchemy.exec_driver_sql', style: { ...PYFORMAT, dollar: true }, arg: null, args, generic: true };
     case 'RawSQL':
@@ -335,5 +342,5 @@ export const pythonProfile: LanguageProfile = {
   climb,
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
-  hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|fetchone|fetchall|fetch_one|fetch_all|fetch_page|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
+  hotWords: /\b(?:query|execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|fetchone|fetchall|fetch_one|fetch_all|fetch_page|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
 };

@@ -24,6 +24,12 @@ describe('rule select-star', () => {
     ok(rule, 'SELECT id FROM users u WHERE EXISTS (SELECT * FROM orders o WHERE o.user_id = u.id)');
     ok(rule, 'SELECT id, email FROM users');
   });
+  it('with catalog facts: a column a join merges with USING comes back once, so it is no duplicate (rules-p)', () => {
+    // users and orders share only id: joined USING (id) the star returns one id and nothing collides.
+    ok(rule, 'SELECT * FROM users JOIN orders USING (id) WHERE users.id = $1', { evidence: facts({ users: { rows: 10, cols: { id: 'int8 idx', email: 'text' } }, orders: { rows: 10, cols: { id: 'int8 idx', note: 'text' } } }) });
+    const f = error(rule, 'SELECT * FROM users JOIN orders ON orders.id = users.id WHERE users.id = $1', { evidence: facts({ users: { rows: 10, cols: { id: 'int8 idx', email: 'text' } }, orders: { rows: 10, cols: { id: 'int8 idx', note: 'text' } } }) });
+    assert.match(f.message, /id comes back twice/);
+  });
   it('with catalog facts: narrow tables are fine; wide ones get the column list as a fix', () => {
     ok(rule, 'SELECT * FROM users WHERE id = $1', { evidence: wide });
     const f = error(rule, 'SELECT * FROM orders WHERE id = $1', { evidence: wide });
