@@ -12,6 +12,8 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
   addedColumns?: Map<string, string[]>;
   /** Plain views over one table (addDeclaredViews): a view's column that is a column of that table, by view name. */
   views?: Map<string, { table: string; columns: Map<string, string>; all?: boolean }>;
+  /** Temporary tables the code creates from a query (`CREATE TEMP TABLE t ON COMMIT DROP AS SELECT …`): no index but the ones the code creates. */
+  temporary?: Set<string>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
@@ -161,6 +163,13 @@ const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|p
  */
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   const creates = /\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text);
+  // `CREATE TEMP TABLE temp_tips ON COMMIT DROP AS SELECT …`: a table of the session (or transaction) built from a query. It
+  // has no column list to read, and no index but one the code creates on it (CREATE INDEX, read with the same text).
+  if (creates) {
+    CREATE_TEMP_AS.lastIndex = 0;
+    let k = 0;
+    for (let m = CREATE_TEMP_AS.exec(text); m && k++ < MAX_PER_TEXT; m = CREATE_TEMP_AS.exec(text)) (into.temporary ??= new Set()).add(declaredTableKey(m[1]));
+  }
   if (!creates && !/\balter\s+table\b[^;]*?\badd\b/i.test(text)) return;
   const tables = (into.tables ??= new Map());
   const tableOf = (table: string) => {
@@ -214,6 +223,7 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   }
 }
 
+const CREATE_TEMP_AS = /\bcreate\s+(?:(?:global|local)\s+)?(?:temp|temporary)\s+table\s+(?:if\s+not\s+exists\s+)?([\w"$]+)(?:\s+on\s+commit\s+(?:drop|delete\s+rows|preserve\s+rows))?\s+as\b/gi;
 const ALTER_ADD_COLUMNS = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+(add\b[^;]*)/gi;
 
 const CREATE_VIEW = /\bcreate\s+(?:or\s+replace\s+)?view\s+([\w"$.]+)\s+as\s+select\s+/gi;
@@ -355,7 +365,8 @@ export function declaredUnindexedColumn(declared: DeclaredIndexes | undefined, t
   const key = table ? declaredTableKey(table) : undefined;
   const t = key ? declared?.tables?.get(key) : undefined;
   const c = column.toLowerCase();
-  if (!key || !t?.columns.has(c)) return false;
+  // A temporary table built from a query has every column of that query, and only the indexes the code creates on it.
+  if (!key || (!t?.columns.has(c) && !declared?.temporary?.has(key))) return false;
   const word = new RegExp(`(?:^|[^\\w$])${c.replace(/[$]/g, '\\$&')}(?:$|[^\\w$])`);
   for (const entry of declared?.get(key) ?? []) if (entry === '?' || entry === c || entry.endsWith(`>${c}`) || entry === `!${c}` || entry === `::${c}` || word.test(entry)) return false;
   return true;

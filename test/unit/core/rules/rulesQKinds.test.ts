@@ -1,7 +1,8 @@
 /**
  * Kinds of false alarms of the SQL rules on the rules splits (issue 14, session 26, branch rulesq26), each on our own
  * fixture code: an expression on a later key of an index whose leading key is a foreign key (one parent's rows), an
- * expression in an optional filter (`$1 IS NULL OR …`), and a view of a whole table.
+ * expression in an optional filter (`$1 IS NULL OR …`), a view of a whole table, and a temporary table the code builds
+ * from a query.
  */
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
@@ -77,5 +78,19 @@ describe('rules-q kinds: an expression in an optional filter (`$1 IS NULL OR …
     assert.equal(error(nonSargablePredicate, sql, { evidence: facts({ secret: { rows: 1e6, cols: { name: 'text idx' } } }) }).severity, 'warning');
     assert.equal(error(nonSargablePredicate, 'SELECT id FROM secret WHERE (kind = $2 OR lower(name) = $1)').severity, 'warning');
     assert.equal(error(nonSargablePredicate, 'SELECT id FROM secret WHERE (note IS NULL OR lower(name) = $1)').severity, 'warning');
+  });
+});
+
+describe('rules-q kinds: a temporary table the code builds from a query', () => {
+  it('`CREATE TEMP TABLE t ON COMMIT DROP AS SELECT …` has no index but the ones the code creates on it: an expression on its columns hides none', async () => {
+    // Beside the project's schema (the gift table and its index), as the code's DDL is read.
+    const temp = 'CREATE TABLE gift (id serial PRIMARY KEY, taker bigint NOT NULL, paid numeric, amount numeric);\nCREATE INDEX gift_taker_idx ON gift (taker);\nCREATE TEMP TABLE temp_gift ON COMMIT DROP AS SELECT * FROM gift WHERE taker = $1;';
+    const sql = 'SELECT taker FROM temp_gift WHERE taker = $1 AND coalesce(paid, amount) > 0';
+    assert.deepEqual(await findings([sql], temp), []);
+    // An index the code creates on it: the expression may hide that one.
+    const indexed = await findings([sql], `${temp}\nCREATE INDEX ON temp_gift (paid);`);
+    assert.deepEqual(indexed.map((x) => x.severity), ['warning']);
+    // A table of that name the code does not create stays unknown: the warning (its index is not known either way).
+    assert.deepEqual((await findings([sql], temp.replace('TABLE temp_gift', 'TABLE other_gift'))).map((x) => x.severity), ['warning']);
   });
 });
