@@ -22,7 +22,8 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
+import { unprovedSize } from './rules/sizeEvidence';
+import { declaredForeignKey, declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { foldIntoMissingIndex } from './advice/missingIndex';
@@ -193,16 +194,30 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   // A pattern with a leading wildcard never used a later key (`tenant_id = $1 AND name ILIKE '%x%'` reads the tenant's rows
   // by `(tenant_id, name)` with or without it): only an expression compared by equality loses one.
   const wrapped = typeof e.column === 'string' && f.ruleId === 'non-sargable-predicate' ? e.column.split('.').pop()! : undefined;
+  // …unless the lookup's column is a foreign key (`participant = $1` with UNIQUE (participant, network, address)): the
+  // index still finds one parent's rows, and the expression only costs reading all of them instead of the few it wants.
+  // That is a problem only where one parent has many rows, which only a database shows (pg-boss's schedules of one
+  // queue, liberapay's routes of one participant; issue 14, session 26): a note that says the size is unproved.
+  const parentKey = (c: string) => !!wrapped && declaredLaterKey(declared, table, c, wrapped) && declaredForeignKey(declared, table, c);
   const key = Array.isArray(e.pinnedBy)
-    ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c) && !(wrapped && declaredLaterKey(declared, table, c, wrapped)))
+    ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c) && (!(wrapped && declaredLaterKey(declared, table, c, wrapped)) || parentKey(c)))
     : undefined;
   // A note that only says the table's size is unproved (leading-wildcard-like without a database) takes these more
   // precise words: the lookup is what is known here.
   if (!key || (SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info && e.size !== 'unproved')) return f;
+  const expression = typeof e.expression === 'string' ? e.expression : 'This pattern';
+  if (parentKey(key)) {
+    return {
+      ...f,
+      severity: 'info',
+      message: `${expression} only filters one ${key}'s rows here: the same WHERE looks them up by ${key} (a foreign key), which an index of the schema files leads with; the expression keeps that index from using ${wrapped} as its next key, so every row of that ${key} is read. ${unprovedSize(`How many rows one ${key} has`, `a problem once one ${key} holds thousands of rows`)}, or index (${key}, (${expression})).`,
+      evidence: { ...e, lookupBy: key, lookupFrom: 'schema files', laterKeyLost: wrapped, size: 'unproved' },
+    };
+  }
   return {
     ...f,
     severity: 'info',
-    message: `${typeof e.expression === 'string' ? e.expression : 'This pattern'} only filters rows here: the same WHERE looks them up by ${key}, which an index of the schema files leads with (a problem only if one ${key} matches many rows).`,
+    message: `${expression} only filters rows here: the same WHERE looks them up by ${key}, which an index of the schema files leads with (a problem only if one ${key} matches many rows).`,
     evidence: { ...e, lookupBy: key, lookupFrom: 'schema files' },
   };
 }

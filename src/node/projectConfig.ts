@@ -69,8 +69,8 @@ const SCHEMA_MAX_DEPTH = 10;
 /** Source files that may be migrations (their path says so: codeContextOf decides). */
 const SOURCE_MIGRATION = /\.(py|ts|js|go|rb|java)$/i;
 const SCHEMA_MAX_FILES = 3000;
-/** A CREATE TABLE or CREATE INDEX in a source file's strings. */
-const DDL_IN_CODE = /\bcreate\s+(?:unique\s+|\{[^{}\n]{1,60}\}\s+)?(?:table|index)\b/i;
+/** A CREATE TABLE (a temporary one too) or CREATE INDEX in a source file's strings. */
+const DDL_IN_CODE = /\bcreate\s+(?:unique\s+|(?:temp|temporary)\s+|\{[^{}\n]{1,60}\}\s+)?(?:table|index)\b/i;
 const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
 
 /**

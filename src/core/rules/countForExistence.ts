@@ -5,6 +5,8 @@
 import { conjunctsOf, equalitiesOf, intValue, isCountStar, walk, type Node } from './ast';
 import type { Finding, Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
+import { tableSize, unprovedSize } from './sizeEvidence';
+import { rowsPhrase, type TableFacts } from '../catalogFacts';
 
 /** Does `count OP k` (count on the side given) mean "exists" (true) or "not exists" (false)? */
 function meaning(op: string, k: number, countOnLeft: boolean): boolean | undefined {
@@ -37,16 +39,30 @@ export const countForExistence: Rule = {
         const direct = isCountStar(side) && info.query && !info.query.groupBy && !info.inPredicate ? info.query : undefined;
         if (!sub && !direct) continue;
         const fix = left ? (sub ? subqueryFix(ctx, n, sub, m) : direct === top ? selectListFix(ctx, top, n, m) : undefined) : undefined;
-        const keys = pinnedKeys((sub ?? direct) as Node);
+        const counted = (sub ?? direct) as Node;
+        const keys = pinnedKeys(counted);
+        // What counting costs over stopping at the first row is the rows counted: a problem only where there are many. The
+        // catalog's row count of the counted tables decides (under SMALL_TABLE_ROWS: nothing worth a change); without it the
+        // finding is a note that says the size is unproved (sizeEvidence.ts, as offset-pagination; issue 14, session 26:
+        // liberapay's paydays of one day and one payer's routes, labelled intended, have the shape of synapse's members of
+        // one room, labelled a problem — only the number of rows tells them apart).
+        const sized = keys ? undefined : tableSize(countedTables(ctx, counted), SMALL_TABLE_ROWS);
+        if (sized?.size === 'small') return false;
+        const base = `${ctx.textOf(n)} counts every matching row just to learn whether ${m ? 'there is one' : 'there is none'}; ${m ? 'EXISTS' : 'NOT EXISTS'} stops at the first`;
         out.push(
           ctx.report({
             at: n,
             // Keyed by the row's own key, or by two keys at once (`client_id = ? AND appuser_id = ?`, a mapping's composite
             // key): a row or two to count, so EXISTS saves nothing worth a change. Said, not hidden (the idiom is still EXISTS).
-            ...(keys ? { severity: 'info' as const } : {}),
-            message: `${ctx.textOf(n)} counts every matching row just to learn whether ${m ? 'there is one' : 'there is none'}; ${m ? 'EXISTS' : 'NOT EXISTS'} stops at the first.${keys ? ` Here the WHERE pins ${keys}, so there is a row or two to count: little is at stake.` : ''}`,
+            ...(keys || sized?.size === 'unproved' ? { severity: 'info' as const } : {}),
+            message: keys
+              ? `${base}. Here the WHERE pins ${keys}, so there is a row or two to count: little is at stake.`
+              : sized?.size === 'large'
+                ? `${base} (${rowsPhrase(sized.largest)}).`
+                : `${base}. ${unprovedSize('How many rows it counts', 'a problem once thousands of rows match')}.`,
             help: `Use ${m ? 'EXISTS' : 'NOT EXISTS'} (SELECT 1 FROM … WHERE …).`,
             fixes: fix ? [fix] : [],
+            evidence: sized?.size === 'large' ? { tableRows: sized.rows } : sized?.size === 'unproved' ? { size: 'unproved' } : {},
           }),
         );
         return false;
@@ -55,6 +71,14 @@ export const countForExistence: Rule = {
     return out;
   },
 };
+
+/** With a database, counting fewer rows than this costs nothing EXISTS would save. */
+const SMALL_TABLE_ROWS = 1000;
+
+/** The catalog's facts of the tables the counted query reads (undefined for one it does not know, or without a database). */
+function countedTables(ctx: StatementContext, q: Node): (TableFacts | undefined)[] {
+  return ((q.from ?? []) as Node[]).filter((f) => f.type === 'table').map((f) => ctx.table(String(f.name.name), f.name.schema ? String(f.name.schema) : undefined));
+}
 
 /**
  * The key columns the counted query's WHERE pins by equality to a value, when they leave a row or two: the primary key

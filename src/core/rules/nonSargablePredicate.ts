@@ -9,6 +9,7 @@ import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
 import { hasLeadingWildcard } from './leadingWildcardLike';
+import { tableSize, unprovedSize } from './sizeEvidence';
 
 const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
 const ARITH = new Set(['+', '-', '*', '/', '||']);
@@ -49,14 +50,38 @@ export const nonSargablePredicate: Rule = {
       // shows); without that evidence there is no index to lose.
       if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
       if (col?.table && hasExpressionIndex(col, side)) continue;
+      // `($1 IS NULL OR lower(name) LIKE lower($1) || '%')`: an optional filter of a listing. Without it the statement reads
+      // every row of the table by design; with it, the expression costs more than the listing only on a large table, which
+      // only a database shows (sizeEvidence.ts, as offset-pagination; issue 14, session 26: hyades' list of an
+      // instance's few secrets with an optional search). Under SMALL_TABLE_ROWS: no finding.
+      const optional = optionalFilterParameter(n, info.parent);
+      const sized = optional ? tableSize([col?.table], SMALL_TABLE_ROWS) : undefined;
+      if (sized?.size === 'small') continue;
       const f = report(ctx, n, side, other, wrapped, col);
       // The columns the same WHERE pins by equality: a unique one the schema files declare finds the row (scan.ts).
       f.evidence = { ...f.evidence, pinnedBy: equalitySiblings(ctx.statement as Node, n) };
+      if (optional && sized?.size === 'unproved') {
+        f.severity = 'info';
+        f.message += ` It is an optional filter (${ctx.textOf(optional)} IS NULL OR …): without it the statement reads every row anyway. ${unprovedSize('How many rows the filter reads', 'a problem once the table holds tens of thousands of rows')}.`;
+        f.evidence = { ...f.evidence, optionalFilter: true, size: 'unproved' };
+      }
       return f;
     }
     return undefined;
   }),
 };
+
+/** With a database, an optional filter over a table below this many rows costs nothing worth a change (as leading-wildcard-like). */
+const SMALL_TABLE_ROWS = 10000;
+
+/** The parameter of `$n IS NULL OR <cmp>` (either order) when `cmp` is an arm of such an OR: an optional filter. */
+function optionalFilterParameter(cmp: Node, parent: Node | undefined): Node | undefined {
+  if (parent?.type !== 'binary' || String(parent.op).toUpperCase() !== 'OR') return undefined;
+  const other = parent.left === cmp ? parent.right : parent.right === cmp ? parent.left : undefined;
+  if (other?.type !== 'unary' || !/^IS NULL$/i.test(String(other.op))) return undefined;
+  const p = stripCasts(other.operand);
+  return p?.type === 'parameter' ? p : undefined;
+}
 
 /** An unqualified name that is a table's alias (or name) in scope, and no column: the row itself. */
 function isRowReference(ref: Node, scope: Scope | undefined): boolean {

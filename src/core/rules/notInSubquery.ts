@@ -64,6 +64,14 @@ export const notInSubquery: Rule = {
         severity = conds.length > 1 ? 'info' : undefined;
       }
     }
+    // `SELECT ie.instance_id FROM instances ii JOIN executions ie ON ii.instance_id = ie.instance_id WHERE ie.status IN (…)`:
+    // the subquery's own inner join (or WHERE) compares its column with `=`, which a NULL never satisfies, so no NULL
+    // reaches the list, whatever the column's declaration (issue 14, session 26: Fineract's Spring Batch checks, whose
+    // NOT NULL lives in a library's DDL). Narrowed by a WHERE as well, only the planning problem of a small list remains.
+    if (nullable !== false && item?.type === 'ref' && equatedInSubquery(sub, item)) {
+      nullable = false;
+      severity = sub.where ? 'info' : undefined;
+    }
     const fix = notExistsFix(ctx, n, sub, item);
     return ctx.report({
       at: n,
@@ -103,6 +111,16 @@ function readsOnlyParameters(sub: Node): boolean {
   // `elem NOT IN (SELECT unnest($2::TEXT[]))`: no FROM, the select list unnests what the caller passes (rules-n: NodeBB's listRemoveAll).
   if (!from.length) return (sub.columns ?? []).length > 0 && (sub.columns as Node[]).every((c) => callOfValues(stripCasts(c.expr)) || value(c.expr));
   return from.every(callOfValues);
+}
+
+/**
+ * Does the subquery compare `item` with `=` in its WHERE's ANDed conditions or in an inner join's ON (`ii.id = ie.id`)?
+ * Then every row it returns has a non-NULL `item`. An outer join's ON keeps unmatched rows, so it does not count.
+ */
+function equatedInSubquery(sub: Node, item: Node): boolean {
+  const ons = ((sub.from ?? []) as Node[]).filter((f) => f.join?.on && /^(INNER JOIN|JOIN)$/i.test(String(f.join.type ?? 'JOIN'))).map((f) => f.join.on as Node);
+  const conds = [...(sub.where ? conjunctsOf(sub.where) : []), ...ons.flatMap((on) => conjunctsOf(on))];
+  return conds.some((c) => c.type === 'binary' && c.op === '=' && (sameColumn(c.left, item) || sameColumn(c.right, item)));
 }
 
 /** `job_queue_id` and `jobs.job_queue_id` (or the reverse): the same column, as far as the text says. */

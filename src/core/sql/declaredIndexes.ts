@@ -11,12 +11,14 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
   /** Columns `ALTER TABLE … ADD COLUMN` adds to a table no schema file read so far creates (merged when one does). */
   addedColumns?: Map<string, string[]>;
   /** Plain views over one table (addDeclaredViews): a view's column that is a column of that table, by view name. */
-  views?: Map<string, { table: string; columns: Map<string, string> }>;
+  views?: Map<string, { table: string; columns: Map<string, string>; all?: boolean }>;
+  /** Temporary tables the code creates from a query (`CREATE TEMP TABLE t ON COMMIT DROP AS SELECT …`): no index but the ones the code creates. */
+  temporary?: Set<string>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
 export type DeclaredTables = Map<string, DeclaredTable>;
-type DeclaredTable = { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string> };
+type DeclaredTable = { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string>; references?: Set<string> };
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.{}]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
@@ -166,6 +168,13 @@ const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|p
  */
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   const creates = /\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text);
+  // `CREATE TEMP TABLE temp_tips ON COMMIT DROP AS SELECT …`: a table of the session (or transaction) built from a query. It
+  // has no column list to read, and no index but one the code creates on it (CREATE INDEX, read with the same text).
+  if (creates) {
+    CREATE_TEMP_AS.lastIndex = 0;
+    let k = 0;
+    for (let m = CREATE_TEMP_AS.exec(text); m && k++ < MAX_PER_TEXT; m = CREATE_TEMP_AS.exec(text)) (into.temporary ??= new Set()).add(declaredTableKey(m[1]));
+  }
   if (!creates && !/\balter\s+table\b[^;]*?\badd\b/i.test(text)) return;
   const tables = (into.tables ??= new Map());
   const tableOf = (table: string) => {
@@ -183,12 +192,17 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     if (LARGE_TYPE.test(c[2].trim())) entry.large.add(column);
     if (TEXTUAL_TYPE.test(t.slice(c[0].length - c[2].length))) (entry.textual ??= new Set()).add(column);
     if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
+    // `participant bigint NOT NULL REFERENCES participants`: a foreign key, the parent each row belongs to.
+    if (/\breferences\b/i.test(t)) (entry.references ??= new Set()).add(column);
   };
   if (creates) {
     createTableItems(text, (table, t) => {
       // `PRIMARY KEY (a, b)`: every column of a primary key is NOT NULL.
       const pk = /^(?:constraint\s+[\w"$]+\s+)?primary\s+key\s*\(([^()]*)\)/i.exec(t);
       if (pk) for (const c of pk[1].split(',')) (tableOf(table).notNull ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
+      // `FOREIGN KEY (tipper) REFERENCES participants`: each column of the key names a parent row.
+      const fk = /^(?:constraint\s+[\w"$]+\s+)?foreign\s+key\s*\(([^()]*)\)\s*references\b/i.exec(t);
+      if (fk) for (const c of fk[1].split(',')) (tableOf(table).references ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
       if (NOT_A_COLUMN.test(t)) return;
       addColumn(tableOf(table), t);
     });
@@ -214,6 +228,7 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   }
 }
 
+const CREATE_TEMP_AS = /\bcreate\s+(?:(?:global|local)\s+)?(?:temp|temporary)\s+table\s+(?:if\s+not\s+exists\s+)?([\w"$]+)(?:\s+on\s+commit\s+(?:drop|delete\s+rows|preserve\s+rows))?\s+as\b/gi;
 const ALTER_ADD_COLUMNS = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+(add\b[^;]*)/gi;
 
 const CREATE_VIEW = /\bcreate\s+(?:or\s+replace\s+)?view\s+([\w"$.]+)\s+as\s+select\s+/gi;
@@ -250,6 +265,15 @@ export function addDeclaredViews(text: string, into: DeclaredIndexes): void {
     const alias = (from[2] ?? from[1].split('.').pop()!).replace(/"/g, '').toLowerCase();
     const joined = /^(?:left|right|inner|full|cross|join)/i.test(from[3] ?? '');
     const columns = new Map<string, string>();
+    // `SELECT * FROM tips`: every column of the table, as it is. `SELECT DISTINCT ON (tipper, tippee) * FROM tips ORDER BY
+    // …` (the latest row per pair): a condition on a DISTINCT ON column is pushed into the view's scan of the table,
+    // one on another column is checked after the DISTINCT, so only those columns are the table's for a lookup.
+    const star = /^\s*(?:distinct\s+on\s*\(([^()]*)\)\s*)?(?:"?([\w$]+)"?\.)?\*\s*$/i.exec(text.slice(start, end));
+    if (star && !joined && (!star[2] || star[2].toLowerCase() === alias)) {
+      if (star[1]) for (const c of star[1].split(',')) columns.set(c.trim().replace(/"/g, '').toLowerCase(), c.trim().replace(/"/g, '').toLowerCase());
+      (into.views ??= new Map()).set(declaredTableKey(m[1]), { table, columns, all: !star[1] });
+      continue;
+    }
     for (const item of items(text.slice(start, end))) {
       const c = /^\s*(?:"?([\w$]+)"?\.)?"?([A-Za-z_][\w$]*)"?(?:\s+(?:as\s+)?"?([A-Za-z_][\w$]*)"?)?\s*$/i.exec(item);
       if (!c || (c[1] ? c[1].toLowerCase() !== alias : joined)) continue;
@@ -287,6 +311,17 @@ export function declaredLaterKey(declared: DeclaredIndexes | undefined, table: s
   return !!table && !!declared?.get(declaredTableKey(table))?.has(`${lead.toLowerCase()}>${column.toLowerCase()}`);
 }
 
+/**
+ * Do the schema files declare `column` of `table` a foreign key (`REFERENCES parent`, inline or as `FOREIGN KEY (…)`):
+ * an equality on it picks one parent's rows? (Through a plain view, its table's column.)
+ */
+export function declaredForeignKey(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
+  if (!table) return false;
+  const base = viewColumn(declared, table, column);
+  if (base) return declaredForeignKey(declared, base.table, base.column);
+  return !!declared?.tables?.get(declaredTableKey(table))?.references?.has(column.toLowerCase().replace(/"/g, ''));
+}
+
 /** Does the schema declare `column` alone unique (or the primary key) in `table`: an equality on it finds one row? */
 export function declaredUniqueColumn(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
   return !!table && !!declared?.get(declaredTableKey(table))?.has(`!${column.toLowerCase()}`);
@@ -306,7 +341,7 @@ export function declaredLeadingColumn(declared: DeclaredIndexes | undefined, tab
 /** The table column a plain view's column is (`jobs_view.uuid` → `jobs.uuid`), when the schema files create the view. */
 function viewColumn(declared: DeclaredIndexes | undefined, view: string, column: string): { table: string; column: string } | undefined {
   const v = declared?.views?.get(declaredTableKey(view));
-  const c = v?.columns.get(column.toLowerCase().replace(/"/g, ''));
+  const c = v?.columns.get(column.toLowerCase().replace(/"/g, '')) ?? (v?.all ? column.toLowerCase().replace(/"/g, '') : undefined);
   return v && c && !declared?.has(declaredTableKey(view)) ? { table: v.table, column: c } : undefined;
 }
 
@@ -335,7 +370,8 @@ export function declaredUnindexedColumn(declared: DeclaredIndexes | undefined, t
   const key = table ? declaredTableKey(table) : undefined;
   const t = key ? declared?.tables?.get(key) : undefined;
   const c = column.toLowerCase();
-  if (!key || !t?.columns.has(c)) return false;
+  // A temporary table built from a query has every column of that query, and only the indexes the code creates on it.
+  if (!key || (!t?.columns.has(c) && !declared?.temporary?.has(key))) return false;
   const word = new RegExp(`(?:^|[^\\w$])${c.replace(/[$]/g, '\\$&')}(?:$|[^\\w$])`);
   for (const entry of declared?.get(key) ?? []) if (entry === '?' || entry === c || entry.endsWith(`>${c}`) || entry === `!${c}` || entry === `::${c}` || word.test(entry)) return false;
   return true;

@@ -43,6 +43,11 @@ describe('node/projectConfig: the project files read from the repository root of
     assert.match(v?.evidence ?? '', /^config\/database\.yml/);
   });
 
+  it('a temporary table application code builds from a query (`CREATE TEMP TABLE t ON COMMIT DROP AS SELECT …`) is read: it has no index (issue 14, session 26)', () => {
+    tree(root(), { '.git/HEAD': 'x\n', 'app/models/merge.py': 'Q = """\n    CREATE TEMP TABLE temp_gift ON COMMIT drop AS\n        SELECT * FROM current_gift WHERE taker = %(dead)s;\n"""\n' });
+    assert.deepEqual([...(readDeclaredIndexes([root()]).temporary ?? [])], ['temp_gift']);
+  });
+
   it('stays within its depth: a file nested past the limit is not read', () => {
     const deep = Array.from({ length: 12 }, (_, i) => `d${i}`).join('/');
     tree(root(), { '.git/HEAD': 'x\n', [`${deep}/deep.sql`]: 'CREATE INDEX deep_idx ON deep (lower(z));\n', 'a/b/near.sql': 'CREATE INDEX near_idx ON near (lower(z));\n' });

@@ -10,7 +10,7 @@ import { checkSite } from '../../../../src/core/rules/engine';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import type { PlanEvidence, PlanFacts, Rule } from '../../../../src/core/rules/types';
 import { tableLookup, type IndexFacts, type TableFacts } from '../../../../src/core/catalogFacts';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 
 export interface CheckOptions {
   sqlFile?: boolean;
@@ -113,6 +113,7 @@ export function declared(schema: string): DeclaredIndexes {
   addDeclaredIndexes(schema, d);
   addDeclaredKeys(schema, d);
   addDeclaredTables(schema, d);
+  addDeclaredViews(schema, d);
   return d;
 }
 

@@ -41,3 +41,21 @@ describe('rule not-in-subquery: a subquery with no FROM over the caller\'s value
     assert.equal(error(rule, 'SELECT id FROM a WHERE x NOT IN (SELECT y FROM b)').severity, 'warning');
   });
 });
+
+describe('rule not-in-subquery: a subquery whose own join or WHERE equates its column (issue 14, session 26)', () => {
+  it('`ON ii.id = ie.id` drops the NULLs of ie.id: narrowed by a WHERE it is a note; over the whole join it keeps its warning (the hashed list); an outer join proves nothing', () => {
+    // Fineract's Spring Batch stuck-job check: JOB_INSTANCE_ID of the executions joined to their instances.
+    const narrowed = error(rule, 'SELECT e.id FROM execs e WHERE e.instance_id NOT IN (SELECT ie.instance_id FROM instances ii INNER JOIN execs ie ON ii.instance_id = ie.instance_id WHERE ie.status IN ($1, $2))');
+    assert.equal(narrowed.severity, 'info');
+    assert.equal(narrowed.evidence?.subqueryColumnNullable, false);
+    assert.match(narrowed.message, /anti-join/);
+    const whole = error(rule, 'SELECT e.id FROM execs e WHERE e.instance_id NOT IN (SELECT ie.instance_id FROM instances ii JOIN execs ie ON ii.instance_id = ie.instance_id)');
+    assert.equal(whole.severity, 'warning');
+    assert.equal(whole.evidence?.subqueryColumnNullable, false);
+    const outer = error(rule, 'SELECT e.id FROM execs e WHERE e.instance_id NOT IN (SELECT ie.instance_id FROM instances ii LEFT JOIN execs ie ON ii.instance_id = ie.instance_id WHERE ie.status = $1)');
+    assert.equal(outer.severity, 'warning');
+    assert.equal(outer.evidence?.subqueryColumnNullable, null);
+    // Another column equated: the subquery's own column may still be NULL.
+    assert.equal(error(rule, 'SELECT e.id FROM execs e WHERE e.x NOT IN (SELECT ie.x FROM instances ii JOIN execs ie ON ii.instance_id = ie.instance_id WHERE ie.status = $1)').severity, 'warning');
+  });
+});
