@@ -10,9 +10,9 @@
  * queries.sql then says the index also serves 2 other statements, Suggest Indexes there names report.py among them and
  * the definition the workload names, and report.py, opened last, gets that same definition. Before (the workspace's
  * statements read once, a file's replaced only when the editor analysed or saved it), report.py took part in no decision
+ * until opened: "also serving 1 other statement", and Suggest Indexes did not weigh it.
  * KNOWN GAP (session 26): with pg_stat_statements holding calls of the refunds read (the whole suite's order) the workload
  * proves orders (status, placed_at DESC) where the editor proves orders (status) INCLUDE (…); the step logs which it saw.
- * until opened: "also serving 1 other statement", and Suggest Indexes did not weigh it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
