@@ -157,7 +157,10 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       const { userProfileStandingFor } = await import('../core/connection/settings');
       const mine = userProfileStandingFor(config.connectionsIn('user'), stored);
       if (mine) {
-        await connections.whileWriting(() => config.chooseConnection(mine));
+        // Written where pgLens.activeConnection is read (as before the choice kept here): a user's profile standing for
+        // the workspace's login is chosen over the workspace's own entry only by a setting (the fresh-clone CI on
+        // b6a52afb, e2e 54: kept here, the window went back to the workspace's profile).
+        await connections.whileWriting(() => config.update('activeConnection', mine, config.activeConnectionTarget()));
         void vscode.window.showInformationMessage(`PG Lens: your user settings already have "${mine}" for ${describeProfile(profile)}; a workspace cannot redefine it, so "${name}" was not written. Connected with "${mine}".`);
         return;
       }
