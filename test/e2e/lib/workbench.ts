@@ -134,6 +134,11 @@ export class Workbench {
   }
 
   /** A status bar entry whose text matches. */
+  /** The status bar item of the connection to profile `name` ("shop (e2e) · PG 18.4 · …"). */
+  profileStatus(name: string): Locator {
+    return this.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+  }
+
   statusBarItem(text: RegExp | string): Locator {
     return this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: text });
   }
@@ -714,7 +719,8 @@ function problemsOf(rows: ListRow[], file?: string): ListRow[] {
   return out;
 }
 
-function escapeRe(s: string): string {
+/** A text as a regular expression matching it literally. */
+export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

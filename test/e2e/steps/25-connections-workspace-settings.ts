@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Step } from '../lib/types';
+import { escapeRe } from '../lib/workbench';
 
 const COPY = 'shop copy (e2e)';
 
@@ -24,8 +25,7 @@ export const step: Step = {
     const quick = page.locator('.quick-input-widget');
     const input = quick.locator('.quick-input-box input');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
-    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const statusFor = (name: string) => wb.profileStatus(name);
 
     await wb.openFile(scenario.queryFile);
     await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);

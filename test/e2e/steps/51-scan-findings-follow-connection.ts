@@ -5,7 +5,7 @@
  * (the scan runs again: none of the shop's Seq Scan findings stay), and selecting the shop again brings them all back.
  */
 import type { Step } from '../lib/types';
-import { StepFailure } from '../lib/workbench';
+import { StepFailure, escapeRe } from '../lib/workbench';
 
 const OTHER = 'no shop tables (e2e)';
 
@@ -16,8 +16,7 @@ export const step: Step = {
     const quick = page.locator('.quick-input-widget');
     const input = quick.locator('.quick-input-box input');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
-    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const statusFor = (name: string) => wb.profileStatus(name);
     // Findings that need the shop's tables: the planner's word on a table of the shop. Every row of the filtered list,
     // scrolled through (the panel draws only the rows on screen: counting the drawn ones saw 5 of 6 in CI).
     const seqScanRows = async () => (await wb.problemTexts('Seq Scan on')).filter((t) => /^Seq Scan on \w+ \(/.test(t));

@@ -13,8 +13,7 @@ const OTHER = 'other folder database (e2e)';
 export const step: Step = {
   title: 'a workspace with its own connection list opens on its own database, not on the one another folder chose in user settings',
   async run({ wb, db, profileName, userSettings, screenshot, log }) {
-    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const statusFor = (name: string) => wb.profileStatus(name);
     const original = fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '{}';
     const settings = JSON.parse(original) as Record<string, unknown>;
     const profile = (name: string, database: string) => ({ name, host: db.host, port: db.port, database, user: db.user, sslmode: 'disable', environment: 'development' });

@@ -14,8 +14,7 @@ const ADDED = 'shop added again (e2e)';
 export const step: Step = {
   title: 'Add Connection in a workspace with its own list, for a login the user settings hold: uses that profile, writes nothing dead, says why',
   async run({ wb, db, workspace, profileName, userSettings, screenshot, log }) {
-    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const statusFor = (name: string) => wb.profileStatus(name);
     const wsFile = path.join(workspace, '.vscode', 'settings.json');
     const originalUser = fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '{}';
     const originalWs = fs.readFileSync(wsFile, 'utf8');

@@ -23,8 +23,7 @@ export const step: Step = {
   title: "a multi-root workspace: each folder's files use that folder's connection, Select Connection shows origins",
   async run({ wb, db, workspace, scenario, profileName, screenshot, log }) {
     const page = wb.page;
-    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const statusFor = (name: string) => wb.profileStatus(name);
     const quick = page.locator('.quick-input-widget');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
 

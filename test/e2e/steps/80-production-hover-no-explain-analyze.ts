@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Step } from '../lib/types';
-import { StepFailure } from '../lib/workbench';
+import { StepFailure, escapeRe } from '../lib/workbench';
 
 const PROD = 'shop production (e2e)';
 
@@ -14,8 +14,7 @@ export const step: Step = {
   title: 'on a production (read-only) profile the plan hover does not offer Explain Analyze',
   async run({ wb, db, workspace, scenario, profileName, screenshot, log }) {
     const page = wb.page;
-    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const statusFor = (name: string) => wb.profileStatus(name);
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
     const original = fs.readFileSync(settingsFile, 'utf8');
     await wb.openFile(scenario.queryFile);
