@@ -445,6 +445,39 @@ describe('webview/dashboard (in Chromium)', function () {
     }
   });
 
+  it('at 800 px (a 452 px pane beside the side bar, 752 px without it) the maintenance log scrolls sideways nowhere: a statement wraps under its time and result (person26 LOW 8: the log 741 px wide)', async function () {
+    // Measured in code-server (e2e 79, after step 54 created an index): the log's table 741 px wide in a 452 px pane and in
+    // a 752 px one — the whole dashboard scrolled sideways.
+    const at = Date.UTC(2026, 11, 4, 15, 40, 21);
+    const entries = [
+      { atMs: at - 600_000, profile: 'shop (e2e)', action: { kind: 'create-index', schema: 'public', name: 'orders_customer_id_idx' }, statement: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON public.orders USING btree (customer_id);', target: 'public.orders_customer_id_idx', ok: true, message: 'Created orders_customer_id_idx (2.2 MB).', durationMs: 812 },
+      { atMs: at - 60_000, profile: 'shop (e2e)', action: { kind: 'analyze', schema: 'public', name: 'products' }, statement: 'ANALYZE public.products', target: 'table public.products', ok: true, message: 'ANALYZE public.products: done in 41 ms.', durationMs: 41 },
+      { atMs: at, profile: 'shop copy in my user settings (e2e)', action: { kind: 'create-index', schema: 'public', name: 'customers_lower_email_idx' }, statement: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_lower_email_idx ON public.customers USING btree (lower((email)::text)) INCLUDE (id, name, created_at);', target: 'public.customers_lower_email_idx', ok: false, message: 'canceling statement due to lock timeout: relation "public"."customers_lower_email_idx" is locked by another session', durationMs: 5000 },
+    ];
+    for (const width of [452, 752]) {
+      await withDashboardPage(this, built, '', async (page, post) => {
+        await page.setViewportSize({ width, height: 900 });
+        await showConnected(page, post, oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }));
+        await post({ type: 'audit', entries });
+        await page.waitForTimeout(200);
+        const m = await page.evaluate(() => {
+          const client = document.documentElement.clientWidth;
+          const log = [...document.querySelectorAll('section.panel')].find((s) => /Maintenance log/.test(s.textContent ?? ''))!;
+          const t = log.querySelector('table')!;
+          const cells = [...log.querySelectorAll('th, td')].map((e) => `${e.tagName.toLowerCase()} "${(e as HTMLElement).innerText.slice(0, 12)}": ${Math.round(e.getBoundingClientRect().width)} px`);
+          // Every entry's time, result and statement are on screen, whole (none hidden to make it fit).
+          const rows = [...t.querySelectorAll('tbody tr')].map((tr) => (tr as HTMLElement).innerText);
+          return { client, scroll: document.documentElement.scrollWidth, table: Math.round(t.getBoundingClientRect().width), cells: cells.slice(0, 8), rows };
+        });
+        assert.ok(m.scroll <= m.client, `${width} px: the document is ${m.scroll} px in ${m.client}; the log's table ${m.table} px; cells ${m.cells.join(', ')}`);
+        assert.equal(m.rows.length, 3);
+        for (const [i, e] of entries.slice().reverse().entries()) {
+          for (const part of [e.profile, e.message, e.statement]) assert.ok(m.rows[i].replace(/\s+/g, ' ').includes(part), `${width} px: row ${i} shows ${part}: ${m.rows[i]}`);
+        }
+      });
+    }
+  });
+
   it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
     const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
     // person23 MEDIUM 5: a report's long sleep from psql ("SELECT pg_sleep(300), count(*) FROM orders", waiting on
