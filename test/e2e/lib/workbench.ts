@@ -210,39 +210,43 @@ export class Workbench {
     const activeTab = this.page.locator('.tabs-container .tab.active').filter({ hasText: base });
     for (let attempt = 1; ; attempt++) {
       await this.runCommand('View: Show Explorer');
-      let after = -1;
-      for (let i = 0; i < parts.length; i++) {
-        const isFolder = i < parts.length - 1;
-        // Rows of the explorer tree: aria-level 1 is the folder's top level in a single-folder workspace.
-        const rows = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
-        const parentIndex = after;
-        // Only a row inside the parent folder: before the parent's next sibling (a row of a level up to the parent's).
-        // Just after a click expanded `orm`, its children were not drawn yet and `src/orders.ts` (another folder's,
-        // already open) was taken for `orm/orders.ts` (CI on 918ca153, step 20).
-        const outer = tree.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name') });
-        const found = await this.until(async () => {
-          let bound = Infinity;
-          if (i > 0) {
-            for (const r of await outer.all()) {
-              const level = Number(await r.getAttribute('aria-level').catch(() => null));
-              const index = Number(await r.getAttribute('data-index').catch(() => null));
-              if (Number.isFinite(level) && level <= i && Number.isFinite(index) && index > parentIndex) bound = Math.min(bound, index);
-            }
-          }
-          for (const r of await rows.all()) {
-            const index = Number(await r.getAttribute('data-index').catch(() => null));
-            if (Number.isFinite(index) && index > parentIndex && index < bound) return { row: r, index };
-          }
-          return undefined;
-        }, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
-        after = found.index;
-        if (!isFolder) await found.row.dblclick(); // a pinned editor, not a preview another open would replace
-        else if ((await found.row.getAttribute('aria-expanded')) !== 'true') {
-          await found.row.click();
-          await this.until(async () => (await found.row.getAttribute('aria-expanded').catch(() => null)) === 'true', `"${parts.slice(0, i + 1).join('/')}" expanded in the explorer`);
-        }
-      }
+      // A file written on disk shows in the explorer once the file watcher reports it; the landing CI on 39518d71 saw
+      // mappers/ but not mappers/OrderMapper.xml within 30 s (step 60). A row not found is retried after a refresh, as a
+      // person would, like a tab that did not open.
+      if (attempt > 1) await this.runCommand('File: Refresh Explorer').catch(() => undefined);
       try {
+        let after = -1;
+        for (let i = 0; i < parts.length; i++) {
+          const isFolder = i < parts.length - 1;
+          // Rows of the explorer tree: aria-level 1 is the folder's top level in a single-folder workspace.
+          const rows = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
+          const parentIndex = after;
+          // Only a row inside the parent folder: before the parent's next sibling (a row of a level up to the parent's).
+          // Just after a click expanded `orm`, its children were not drawn yet and `src/orders.ts` (another folder's,
+          // already open) was taken for `orm/orders.ts` (CI on 918ca153, step 20).
+          const outer = tree.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name') });
+          const found = await this.until(async () => {
+            let bound = Infinity;
+            if (i > 0) {
+              for (const r of await outer.all()) {
+                const level = Number(await r.getAttribute('aria-level').catch(() => null));
+                const index = Number(await r.getAttribute('data-index').catch(() => null));
+                if (Number.isFinite(level) && level <= i && Number.isFinite(index) && index > parentIndex) bound = Math.min(bound, index);
+              }
+            }
+            for (const r of await rows.all()) {
+              const index = Number(await r.getAttribute('data-index').catch(() => null));
+              if (Number.isFinite(index) && index > parentIndex && index < bound) return { row: r, index };
+            }
+            return undefined;
+          }, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
+          after = found.index;
+          if (!isFolder) await found.row.dblclick(); // a pinned editor, not a preview another open would replace
+          else if ((await found.row.getAttribute('aria-expanded')) !== 'true') {
+            await found.row.click();
+            await this.until(async () => (await found.row.getAttribute('aria-expanded').catch(() => null)) === 'true', `"${parts.slice(0, i + 1).join('/')}" expanded in the explorer`);
+          }
+        }
         await this.see(activeTab, `an editor tab for ${base}`, 15_000);
         break;
       } catch (e) {
