@@ -12,6 +12,7 @@ import { PgLensError } from './errors';
 import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
 import { assertSideEffectsAllowed, guardPlanning } from './planGuard';
 import { summarizeLatencies } from '../core/plan/benchmark';
+import { nodeLabel } from '../core/plan/warnings';
 import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 import { errorMessage } from '../core/safeText';
 
@@ -96,6 +97,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   if (!latencies.length) throw new PgLensError(`Every run failed: ${firstError ? errorMessage(firstError) : 'cancelled'}`, 'BENCHMARK_FAILED');
   let sharedHitPerRun: number | undefined;
   let sharedReadPerRun: number | undefined;
+  let scans: string[] | undefined;
   try {
     const ea = await explainAnalyze(db, text, { params: values, statementTimeoutMs: Number(timeout) });
     const b = ea.plan.nodes[0].metrics.buffers;
@@ -103,6 +105,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
       sharedHitPerRun = b.sharedHit;
       sharedReadPerRun = b.sharedRead;
     }
+    scans = ea.plan.nodes.filter((n) => n.metrics.relation || n.metrics.index).map(nodeLabel);
   } catch {
     // buffers are a bonus; the latencies stand on their own
   }
@@ -117,5 +120,6 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
     throughputPerSec: (latencies.length / wall) * 1000,
     at: Date.now(),
     rowsPerRun: rows / latencies.length,
+    ...(scans?.length ? { scans } : {}),
   };
 }

@@ -716,7 +716,11 @@ export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, pre
   for (const [k, v, p] of rows) tbody.appendChild(h(doc, 'tr', {}, h(doc, 'th', { scope: 'row' }, k), h(doc, 'td', { class: 'num' }, v), previous ? h(doc, 'td', { class: 'num' }, p ?? '') : undefined));
   table.appendChild(tbody);
   root.appendChild(table);
-  if (previous) root.appendChild(h(doc, 'p', { class: 'verdict' }, `Compared with the previous run: ${compareBenchmarks(previous, run).summary}`));
+  if (previous) {
+    const cmp = compareBenchmarks(previous, run);
+    root.appendChild(h(doc, 'p', { class: 'verdict' }, `Compared with the previous run: ${cmp.summary}`));
+    for (const note of cmp.notes) root.appendChild(h(doc, 'p', { class: 'note compare-note' }, note));
+  }
 }
 
 /** Rows a run returned: a whole count when every run returned the same, else the average; "–" when not counted. */

@@ -216,6 +216,7 @@ export const benchmarkCommand: CliCommand = {
         const none = noRowsNote({ ...run, params: values.param?.map((p) => (p === 'NULL' ? null : p)) });
         if (none) ctx.out(none);
         if (cmp) ctx.out(`vs ${values.compare}: ${cmp.summary}`);
+        for (const note of cmp?.notes ?? []) ctx.out(note);
       }
       return EXIT.ok;
     } finally {

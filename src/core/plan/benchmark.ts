@@ -21,6 +21,11 @@ export interface BenchmarkRunSummary {
   at: number;
   /** Rows one run returned, averaged over the runs that succeeded (0: no run found a row). */
   rowsPerRun?: number;
+  /**
+   * How the plan of that EXPLAIN (ANALYZE, BUFFERS) run read its tables and indexes, in plan order ("Seq Scan on orders",
+   * "Index Scan using orders_status_idx on orders"): two runs compared across an index created in between ran two plans.
+   */
+  scans?: string[];
 }
 
 /**
@@ -56,17 +61,56 @@ export interface BenchmarkComparison {
   throughputRatio: number;
   /** One line, e.g. "p50 3.1 ms → 0.4 ms (7.8× faster)". */
   summary: string;
+  /**
+   * What the summary alone would hide, each one sentence: the plan changed between the runs, the buffers per run moved,
+   * the timings disagree (the machine's load changed, person26 LOW 4: "1.1× faster" while p95 went 3.7× slower,
+   * throughput 4× lower and the buffers per run 67× fewer).
+   */
+  notes: string[];
 }
+
+/** A ratio as a reader says it: "4.3× lower", "1.1× faster". */
+function times(ratio: number, less: string, more: string): string {
+  return ratio < 1 ? `${(1 / ratio).toFixed(1)}× ${less}` : `${ratio.toFixed(1)}× ${more}`;
+}
+
+/** Two timings that moved apart by more than this (either way) are said to disagree. */
+const DISAGREE = 1.5;
 
 export function compareBenchmarks(before: BenchmarkRunSummary, after: BenchmarkRunSummary): BenchmarkComparison {
   const r = (a: number, b: number) => (a > 0 ? b / a : NaN);
   const p50Ratio = r(before.p50, after.p50);
+  const p95Ratio = r(before.p95, after.p95);
+  const throughputRatio = r(before.throughputPerSec, after.throughputPerSec);
   const speed = p50Ratio < 1 ? `${(1 / p50Ratio).toFixed(1)}× faster` : p50Ratio > 1 ? `${p50Ratio.toFixed(1)}× slower` : 'no change';
+  const notes: string[] = [];
+  const scans = (x: BenchmarkRunSummary) => x.scans?.join(', ');
+  if (scans(before) && scans(after) && scans(before) !== scans(after)) {
+    notes.push(`The plan changed between the runs: ${scans(before)} → ${scans(after)}.`);
+  }
+  const buffers = (x: BenchmarkRunSummary) => (x.sharedHitPerRun === undefined ? undefined : x.sharedHitPerRun + (x.sharedReadPerRun ?? 0));
+  const [bb, ba] = [buffers(before), buffers(after)];
+  const bufferRatio = bb !== undefined && ba !== undefined && bb > 0 && ba > 0 ? ba / bb : NaN;
+  const bufferLine = Number.isFinite(bufferRatio) && (bufferRatio >= 2 || bufferRatio <= 0.5) ? `shared buffers per run ${bb} → ${ba} (${times(bufferRatio, 'fewer', 'more')})` : undefined;
+  // Time against the other timings of the same runs: a median that moved one way while the tail or the throughput moved
+  // the other way by more than DISAGREE was measured on a machine whose load changed, not on a faster or slower statement.
+  const faster = (x: number) => x < 1 / DISAGREE;
+  const slower = (x: number) => x > DISAGREE;
+  const throughputSlower = Number.isFinite(throughputRatio) && before.concurrency === after.concurrency ? 1 / throughputRatio : NaN;
+  const against: string[] = [];
+  if ((p50Ratio < 1 && slower(p95Ratio)) || (p50Ratio > 1 && faster(p95Ratio))) against.push(`p95 ${times(p95Ratio, 'faster', 'slower')}`);
+  if ((p50Ratio < 1 && slower(throughputSlower)) || (p50Ratio > 1 && faster(throughputSlower))) against.push(`throughput ${times(throughputRatio, 'lower', 'higher')}`);
+  if (against.length) {
+    notes.push(`The timings disagree (p50 ${speed}, ${against.join(', ')}): the machine's load changed between the runs, so time alone does not tell${bufferLine ? `; the buffers are steadier: ${bufferLine}` : ''}. Run both again on a quiet machine.`);
+  } else if (bufferLine) {
+    notes.push(`${bufferLine[0].toUpperCase()}${bufferLine.slice(1)}.`);
+  }
   return {
     p50Ratio,
-    p95Ratio: r(before.p95, after.p95),
+    p95Ratio,
     p99Ratio: r(before.p99, after.p99),
-    throughputRatio: r(before.throughputPerSec, after.throughputPerSec),
+    throughputRatio,
     summary: `p50 ${before.p50.toFixed(2)} ms → ${after.p50.toFixed(2)} ms (${speed}); p95 ${before.p95.toFixed(2)} ms → ${after.p95.toFixed(2)} ms`,
+    notes,
   };
 }

@@ -71,6 +71,10 @@ describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
     await tdb.admin.query('CREATE INDEX orders_customer_idx ON orders (customer_id)');
     const r2 = await run('benchmark', '--db', tdb.url, '--runs', '20', '--compare', 'before.json', 'SELECT * FROM orders WHERE customer_id = 42');
     assert.match(r2.out, /vs before\.json: p50/);
+    // The saved run and this one ran two plans (the index created in between): the comparison says so (person26 LOW 4).
+    assert.match(r2.out, /^The plan changed between the runs: [^\n]*Seq Scan on [^\n]*orders[^\n]* → [^\n]*orders_customer_idx/m);
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, 'before.json'), 'utf8')) as { scans?: string[] };
+    assert.ok(saved.scans?.some((s) => /Seq Scan on .*orders/.test(s)), `the saved run keeps its plan's scans: ${JSON.stringify(saved.scans)}`);
   });
 
   it('benchmark refuses writes and production profiles, and counts buffers', async () => {

@@ -274,6 +274,12 @@ describe('webview/plan rendering (jsdom)', () => {
     renderBenchmark(root, run, { ...run, p50: 4 });
     assert.match(root.textContent!, /4\.0× faster/);
     assert.equal(root.querySelectorAll('script').length, 0);
+    assert.equal(root.querySelectorAll('.compare-note').length, 0, 'nothing to add when the timings agree');
+    // A plan changed between the runs, with a hostile index name: said under the verdict, as text.
+    renderBenchmark(root, { ...run, scans: [`Index Scan using "${EVIL_SQL}" on orders`] }, { ...run, p50: 4, scans: ['Seq Scan on orders'] });
+    const notes = [...root.querySelectorAll('.compare-note')].map((e) => e.textContent);
+    assert.deepEqual(notes, [`The plan changed between the runs: Seq Scan on orders → Index Scan using "${EVIL_SQL}" on orders.`]);
+    assert.equal(root.querySelectorAll('script').length, 0);
   });
 
   it('tree rows carry their join and filter conditions; the summary shows time outside the nodes', () => {

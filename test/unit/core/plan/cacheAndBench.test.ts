@@ -40,6 +40,27 @@ describe('core/plan cache and benchmark statistics', () => {
     assert.match(compareBenchmarks(base, { ...base, p50: 16 }).summary, /2\.0× slower/);
   });
 
+  it('a comparison says what its p50 alone hides: the plan changed, the buffers moved, the timings disagree (person26 LOW 4)', () => {
+    // person26: before the index p50 1.9 ms, p95 9.5, 100/s, 537 buffers; after it p50 1.8, p95 35.2, 23/s, 8 buffers — the
+    // panel said "1.1× faster" and nothing else.
+    const before = { sql: 'q', runs: 100, concurrency: 1, errors: 0, p50: 1.89, p95: 9.5, p99: 12, mean: 2.5, min: 1, max: 20, throughputPerSec: 100, at: 0, sharedHitPerRun: 537, sharedReadPerRun: 0, scans: ['Seq Scan on orders'] };
+    const after = { ...before, p50: 1.76, p95: 35.25, throughputPerSec: 23, sharedHitPerRun: 8, scans: ['Index Scan using orders_status_idx on orders'], at: 1 };
+    const c = compareBenchmarks(before, after);
+    assert.match(c.summary, /1\.1× faster/);
+    assert.deepEqual(c.notes, [
+      'The plan changed between the runs: Seq Scan on orders → Index Scan using orders_status_idx on orders.',
+      'The timings disagree (p50 1.1× faster, p95 3.7× slower, throughput 4.3× lower): the machine\'s load changed between the runs, so time alone does not tell; the buffers are steadier: shared buffers per run 537 → 8 (67.1× fewer). Run both again on a quiet machine.',
+    ]);
+    // Timings that agree, the same plan and buffers: nothing to add.
+    assert.deepEqual(compareBenchmarks(before, { ...before, p50: 0.5, p95: 2, throughputPerSec: 380 }).notes, []);
+    // The same plan, buffers down 10× and timings that agree: the buffers are said.
+    assert.deepEqual(compareBenchmarks(before, { ...before, p50: 0.5, p95: 2, throughputPerSec: 380, sharedHitPerRun: 50 }).notes, ['Shared buffers per run 537 → 50 (10.7× fewer).']);
+    // A run without the plan's scans (an older saved run, or EXPLAIN failed) does not claim a change.
+    assert.deepEqual(compareBenchmarks({ ...before, scans: undefined }, { ...before, p50: 0.5, p95: 2, throughputPerSec: 380 }).notes, []);
+    // Slower at p50 while the tail and the throughput got better: disagreement the other way.
+    assert.match(compareBenchmarks(before, { ...before, p50: 2.5, p95: 3, throughputPerSec: 250 }).notes.join(' '), /^The timings disagree \(p50 1\.3× slower, p95 3\.2× faster, throughput 2\.5× higher\)/);
+  });
+
   it('reads plans pasted from pgAdmin (quoted lines) and JSON inside a psql frame', () => {
     const quoted = ['"Seq Scan on t  (cost=0.00..35.50 rows=2550 width=4)"', '"  Filter: (a > 1)"'].join('\n');
     const p = analyzePlan(quoted);
