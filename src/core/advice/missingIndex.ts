@@ -128,9 +128,18 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
   return what.length > 160 ? `${what.slice(0, 159)}…` : what;
 }
 
-/** " (one index, also serving 2 other statements)" when the decision shares it. */
+/**
+ * " (one index, also serving 2 other statements: src/orders.ts:70, report.py:5)" when the decision shares it. The
+ * places are named (person26: the Problems entry said "2 other statements" and neither Why nor the quick fixes said
+ * which); a statement without a place (a recorded one, a pg_stat_statements entry) is counted, not quoted.
+ */
 function sharedNote(others: string[] | undefined): string {
-  return others?.length ? ` (one index, also serving ${others.length === 1 ? '1 other statement' : `${others.length} other statements`})` : '';
+  if (!others?.length) return '';
+  const places = others.flatMap((l) => /^[^\s:]+:\d+$/.test(l) ? [l] : /^([^\s:]+:\d+): /.exec(l)?.slice(1, 2) ?? []);
+  const named = places.slice(0, 3);
+  const rest = others.length - named.length;
+  const list = named.length ? `: ${named.join(', ')}${rest ? ` and ${rest} more` : ''}` : '';
+  return ` (one index, also serving ${others.length === 1 ? '1 other statement' : `${others.length} other statements`}${list})`;
 }
 
 export interface HoverSuggestion extends ProvedSuggestion {

@@ -74,6 +74,17 @@ describe('core/advice/missingIndex', () => {
     assert.equal(titles('CREATE INDEX x ON public.orders (customer_id);', 'orders', ['customer_id'])[2], 'Copy CREATE INDEX: orders (customer_id)');
   });
 
+  it('a shared index names the other statements it serves by their places, a statement without one counted (person26: "2 other statements", which?)', () => {
+    const msg = (others: string[]) => missingIndexFinding(site, { status: 'ok', suggestions: [s] }, { alsoServes: { [s.ddl]: others } })!.message;
+    assert.equal(msg(['src/orders.ts:70', 'report.py:5']), `${s.summary} (one index, also serving 2 other statements: src/orders.ts:70, report.py:5)`);
+    assert.equal(msg(['src/orders.ts:70']), `${s.summary} (one index, also serving 1 other statement: src/orders.ts:70)`);
+    // A recorded statement and a pg_stat_statements entry have no place: counted in "more", never quoted.
+    assert.equal(msg(['recorded: SELECT id FROM orders WHERE status = $1', 'a.ts:1', 'queryid 42: SELECT 1']), `${s.summary} (one index, also serving 3 other statements: a.ts:1 and 2 more)`);
+    assert.equal(msg(['recorded: SELECT id FROM orders WHERE status = $1']), `${s.summary} (one index, also serving 1 other statement)`);
+    // At most three places; the rest counted.
+    assert.equal(msg(['a.ts:1', 'b.ts:2', 'c.py:3', 'd.go:4', 'e.rb:5']), `${s.summary} (one index, also serving 5 other statements: a.ts:1, b.ts:2, c.py:3 and 2 more)`);
+  });
+
   it('not verified: information, not a warning', () => {
     assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [{ ...s, verifiedBy: 'none', costAfter: null }] })!.severity, 'info');
   });
