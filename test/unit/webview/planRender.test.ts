@@ -420,6 +420,23 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(head(bitmap(1.7)), /^Before → after: 2\.76× faster$/);
   });
 
+  it('a headline from one run each whose time moved far more than the pages read says the pages read under it (person27: "846.06× faster", Benchmark 2.7×)', () => {
+    const seq = (ms: number) => ({ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'events', Schema: 'public', Alias: 'events', 'Startup Cost': 0, 'Total Cost': 2185, 'Plan Rows': 50, 'Plan Width': 37, 'Actual Startup Time': 0.01, 'Actual Total Time': ms - 0.1, 'Actual Rows': 50, 'Actual Loops': 1, Filter: '(kind = 7)', 'Rows Removed by Filter': 99950, 'Shared Hit Blocks': 870, 'Shared Read Blocks': 0 }, 'Planning Time': 0.12, 'Execution Time': ms });
+    const index = (ms: number) => ({ Plan: { 'Node Type': 'Index Scan', 'Index Name': 'events_kind_idx', 'Relation Name': 'events', Schema: 'public', Alias: 'events', 'Startup Cost': 0.29, 'Total Cost': 8.3, 'Plan Rows': 50, 'Plan Width': 37, 'Actual Startup Time': 0.01, 'Actual Total Time': ms - 0.01, 'Actual Rows': 50, 'Actual Loops': 1, 'Index Cond': '(kind = 7)', 'Shared Hit Blocks': 52, 'Shared Read Blocks': 0 }, 'Planning Time': 0.1, 'Execution Time': ms });
+    const notes = (before: Record<string, unknown>, after: Record<string, unknown>) => {
+      const { root } = dom();
+      renderCompare(root, payload(before, 'SELECT id, payload FROM events WHERE kind = 7', 'before'), payload(after, 'SELECT id, payload FROM events WHERE kind = 7', 'after'));
+      return { head: root.querySelector('h1')!.textContent!, note: root.querySelector('.time-vs-work')?.textContent };
+    };
+    const far = notes(seq(190), index(0.224));
+    assert.match(far.head, /^Before → after: 848\.21× faster$/);
+    assert.equal(far.note, 'One run each: 848× faster in time (190 ms → 0.224 ms), but the pages read went 870 → 52 (16.7× fewer): a single run\'s time moves with the machine\'s load and the cache, the pages read do not. Benchmark Query measures percentiles over many runs.');
+    // Time and pages in step (within 3×): nothing added.
+    assert.equal(notes(seq(4.6), index(0.5)).note, undefined);
+    // The other way: slower by far more than the pages read grew.
+    assert.match(notes(index(0.224), seq(190)).note ?? '', /^One run each: 848× slower in time .* \(16\.7× more\)/);
+  });
+
   it('two runs of the same plan a little apart are "about the same", not "1.31× slower"', () => {
     // Seen in the hour: the same lookup, the same value, 2.3 ms then 3.0 ms — "Before → after: 1.31× slower".
     const { root } = dom();
