@@ -363,6 +363,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
+    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both.
+    const crowded = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>
@@ -375,6 +377,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             alsoServes: advice.alsoServes[s.ddl],
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
             underProblem: diag.range.contains(pos),
+            crowded,
           }),
         )
         .join('\n\n---\n\n'),

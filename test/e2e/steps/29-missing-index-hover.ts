@@ -82,6 +82,17 @@ export const step: Step = {
       log(`reviews hover at 1280x760: ${narrow.content} px of content in a ${narrow.box} px box; plan head "${narrow.head}" in view: ${narrow.headInView}; "Open plan" in view: ${narrow.openInView}`);
       await screenshot('missing-index-hover-1280');
       if (!narrow.headInView || !narrow.openInView) throw new StepFailure(`expected the plan part in view without scrolling at 1280x760; ${narrow.content} px of content in ${narrow.box} px, head "${narrow.head}" in view: ${narrow.headInView}, "Open plan": ${narrow.openInView}`);
+      // A line with two findings (person27: products.ts:72, the reviews read in a loop — an N+1 and a missing index):
+      // VS Code's problem part holds both messages, and "Open plan" was at y 528 under a box ending at 494. Step 50
+      // indexes reviews later, so here the line has both.
+      await page.mouse.move(5, 5);
+      const crowded = await wb.hoverUntil(() => wb.hoverInFile('src/products.ts', 'product_id = $1 ORDER BY created_at DESC LIMIT 3', 'FROM', 'reviews'), (t) => /with the index · (proved by the planner|not verified by the planner)/.test(t) && /Open plan/.test(t), 'the products.ts reviews hover (N+1 and missing index) at 1280x760', 90_000);
+      const both = /N\+1 query/.test(crowded);
+      const two = await measure();
+      log(`products.ts reviews hover at 1280x760 (N+1 in it: ${both}): ${two.content} px of content in a ${two.box} px box; plan head "${two.head}" in view: ${two.headInView}; "Open plan" in view: ${two.openInView}`);
+      await screenshot('missing-index-hover-two-findings-1280');
+      if (!both) throw new StepFailure(`expected the N+1 finding in the same hover (the line's two findings); saw ${crowded.slice(0, 300)}`);
+      if (!two.headInView || !two.openInView) throw new StepFailure(`expected the plan part in view without scrolling on a line with two findings at 1280x760; ${two.content} px of content in ${two.box} px, head "${two.head}" in view: ${two.headInView}, "Open plan": ${two.openInView}`);
     } finally {
       await page.mouse.move(5, 5);
       await page.setViewportSize({ width: 1600, height: 1000 });

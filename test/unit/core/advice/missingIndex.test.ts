@@ -134,6 +134,17 @@ describe('core/advice/missingIndex', () => {
       assert.match(missingIndexHover({ ...s, costAfter: null, verifiedBy: 'none' }, { docs: 'd', underProblem: true }).split('\n')[0], /\*\*May help\*\* with the index · not verified by the planner$/);
     });
 
+    it('on a finding sharing its line with another (an N+1 on the same read) the CREATE INDEX is left to the problem\'s message and the quick fixes (person27: Open plan below the box)', () => {
+      const o = { action: { title: 'Create index now', uri: 'command:pgLens.createIndexNow?x' }, docs: 'https://d', underProblem: true };
+      const crowded = missingIndexHover(s, { ...o, crowded: true });
+      assert.doesNotMatch(crowded, /CREATE INDEX CONCURRENTLY|```/);
+      assert.match(crowded.split('\n')[1], /^\[Create index now\]\(command:pgLens\.createIndexNow\?x\) · \[Why\]\(https:\/\/d\)$/);
+      assert.equal(crowded.split('\n').length, 2, crowded);
+      // Alone on its line, or off the finding: the DDL stays.
+      assert.ok(missingIndexHover(s, o).includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);'));
+      assert.ok(missingIndexHover(s, { ...o, underProblem: false, crowded: true }).includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);'));
+    });
+
     it('says when one index serves another site too, and when the planner could not prove it', () => {
       assert.match(missingIndexHover({ ...s, columns: ['customer_id', 'placed_at DESC'] }, { docs: 'd', alsoServes: ['src/orders.ts:40'] }), /One index for both — it also serves:\n- `src\/orders\.ts:40`$/m);
       assert.match(missingIndexHover(s, { docs: 'd', alsoServes: ['a.ts:1', 'b.ts:2'] }), /One index for 3 statements — it also serves:\n- `a\.ts:1`\n- `b\.ts:2`$/m);
