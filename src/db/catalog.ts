@@ -7,7 +7,7 @@
 import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
 import type { Database, Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { parameterColumns, type ParameterExample } from '../core/sql/predicates';
 
 /**
@@ -26,7 +26,7 @@ const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indi
 
 export const CATALOG_SQL = {
   /** The schemas an unqualified name is looked up in, in order. */
-  searchPath: `${OWN_STATEMENT_MARKER} SELECT current_schemas(false) AS schemas`,
+  searchPath: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT current_schemas(false) AS schemas`,
   /**
    * Everything readCatalogFacts knows about a table, in one round trip. $1: text[] of (quoted, optionally
    * qualified) names, resolved through search_path like the statement would (to_regclass). Per relation:

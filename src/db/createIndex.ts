@@ -7,7 +7,7 @@ import { formatBytes } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import type { Database } from './database';
 import { describeError, PgLensError } from './errors';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 
 const CREATE_INDEX_SQL = {
   /** Building can take long: no statement timeout on this session for the build (reset afterwards). */
@@ -24,7 +24,7 @@ const CREATE_INDEX_SQL = {
   /** $1 qualified quoted index name */
   validity: `${OWN_STATEMENT_MARKER} SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`,
   /** $1 qualified quoted index name */
-  size: `${OWN_STATEMENT_MARKER} SELECT pg_relation_size(to_regclass($1))::int8 AS bytes`,
+  size: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT pg_relation_size(to_regclass($1))::int8 AS bytes`,
 } as const;
 
 export interface CreateIndexProgress {

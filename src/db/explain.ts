@@ -13,7 +13,7 @@
  */
 import type { Database, Session } from './database';
 import { PgLensError, describeError } from './errors';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
 import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, type StatementInfo } from '../core/sql/statement';
 import { maxParamIndex } from '../core/extract/sqlLexer';
@@ -24,7 +24,7 @@ import { sqlOverLimit } from '../core/limits';
 import type { IndexLeadFact, Plan } from '../core/plan/model';
 
 export const EXPLAIN_SQL = {
-  serverVersion: `${OWN_STATEMENT_MARKER} SELECT current_setting('server_version_num')::int AS v`,
+  serverVersion: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT current_setting('server_version_num')::int AS v`,
   setLocal: `${OWN_STATEMENT_MARKER} SELECT set_config($1, $2, true)`,
   /** Rows (pg_class.reltuples) and valid indexes (name, leading column or null for an expression, unique, partial) of the named relations. */
   relationRows: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS rows,

@@ -16,7 +16,7 @@ import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
 import { readStatementUse, readWorkloadFacts } from './workloadFacts';
-import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 /** Longest query text kept per session. */
 export const QUERY_TEXT_LIMIT = 2000;
@@ -362,7 +362,7 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   // Read-only transactions with JIT off (see HEALTH_NO_JIT) on two sessions, so the server reads on two
   // CPUs: the tables and indexes on one, sessions, settings, security and workload facts on the other (each
   // statement reads its own snapshot either way: READ COMMITTED); pg_stat_statements on the pool beside them.
-  const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+  const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const readOnly = { readOnly: true } as const;
   const [facts, statements] = await Promise.all([
@@ -389,7 +389,7 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
 }
 
 async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
-  const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+  const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
   const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([

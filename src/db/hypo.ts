@@ -18,7 +18,7 @@ import { createIndexSql, type IndexCandidate } from '../core/advice/indexCandida
 import { summarizePlan, type PlanSummary } from '../core/advice/planSummary';
 import { explainOnSession } from './explain';
 import type { Session } from './database';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 
 export const HYPO_SQL = {
   create: `${OWN_STATEMENT_MARKER} SELECT indexrelid::int8 AS oid, indexname FROM hypopg_create_index($1)`,
@@ -37,7 +37,7 @@ export const HYPO_SQL = {
    */
   tryTableLock: `${OWN_STATEMENT_MARKER} SELECT pg_try_advisory_xact_lock($1::int4, to_regclass($2)::oid::int4) AS locked`,
   /** $1: index name (quoted, qualified). */
-  relationSize: `${OWN_STATEMENT_MARKER} SELECT pg_relation_size(to_regclass($1))::int8 AS bytes`,
+  relationSize: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT pg_relation_size(to_regclass($1))::int8 AS bytes`,
 } as const;
 
 const HYPOPG_METHODS = new Set(['btree', 'brin', 'hash']);

@@ -85,16 +85,24 @@ export interface StatementSources {
 
 /**
  * The statements every surface decides over: pg_stat_statements' busiest (min calls, by total
- * time) and the given SQL from files (the same text once).
+ * time) and the given SQL from files (the same text once). `top`: a read of pg_stat_statements already
+ * made (the editor's, which its other decisions weigh), used as it is — not read again.
  */
-export async function decisionStatements(db: Database, files: readonly FoundStatement[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
-  const top = await topStatements(db, opts);
+export async function decisionStatements(db: Database, files: readonly FoundStatement[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'>; top?: TopStatements } = {}): Promise<StatementSources> {
+  const top = opts.top ?? (await topStatements(db, opts));
   await loadPgParser(); // what is DDL, by PostgreSQL's parser (notWorkload)
   return { ...mergeStatements(top.statements, files), note: top.note, ...(top.foreignKeyChecks ? { foreignKeyChecks: top.foreignKeyChecks } : {}) };
 }
 
+/** One read of pg_stat_statements' busiest statements (topStatements). */
+export interface TopStatements {
+  statements: DecisionInput[];
+  note?: string;
+  foreignKeyChecks?: { statements: number; calls: number };
+}
+
 /** pg_stat_statements' busiest statements of this database (none, with a note, when it is not there). */
-export async function topStatements(db: Database, opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<{ statements: DecisionInput[]; note?: string; foreignKeyChecks?: { statements: number; calls: number } }> {
+export async function topStatements(db: Database, opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<TopStatements> {
   const info = opts.info ?? (await db.serverInfo());
   if (info.pgStatStatements !== 'ready') return { statements: [], note: `pg_stat_statements is ${info.pgStatStatements}: only the given SQL was analysed` };
   const rows = (await db.query(DECISION_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;

@@ -11,7 +11,7 @@ import { qualifiedName } from '../core/sql/ident';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { PgLensError } from './errors';
-import { OWN_STATEMENT_MARKER as M } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M } from './sql';
 import { registerOwnStatements } from './stats';
 
 const MAINTENANCE_SQL = {
@@ -38,7 +38,7 @@ const MAINTENANCE_SQL = {
     UNION ALL SELECT pid, phase::text, CASE WHEN blocks_total > 0 THEN blocks_done ELSE tuples_done END::float8,
       CASE WHEN blocks_total > 0 THEN blocks_total ELSE tuples_total END::float8 FROM pg_stat_progress_create_index) p WHERE pid = $1`,
   setStatementTimeout: `${M} SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)`,
-  readTimeouts: `${M} SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt`,
+  readTimeouts: `${M} ${OWN_IDENTITY} SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt`,
 } as const;
 
 export interface ActionPlan {

@@ -36,7 +36,7 @@
  */
 import type { Session } from './database';
 import { PgLensError } from './errors';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { loadPgParser, scanSql } from '../core/sql/statement';
 
 /** Functions (by name, any schema) whose effects are not undone by ROLLBACK, or that reach outside the transaction. */
@@ -150,7 +150,7 @@ const GUARD_SQL = {
   role: `${OWN_STATEMENT_MARKER} SELECT r.rolname AS name, pg_has_role(current_user, r.oid, 'MEMBER') AS may FROM pg_roles r WHERE r.oid = $1::oid`,
   /** SET LOCAL ROLE with a parameter. */
   setRole: `${OWN_STATEMENT_MARKER} SELECT set_config('role', $1, true)`,
-  currentUser: `${OWN_STATEMENT_MARKER} SELECT current_user AS name, current_setting('is_superuser') = 'on' AS superuser`,
+  currentUser: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT current_user AS name, current_setting('is_superuser') = 'on' AS superuser`,
 } as const;
 
 interface ReachableFunction {

@@ -22,7 +22,7 @@
  */
 import type { IndexIdentity, StatementStat } from '../core/cost';
 import type { Database, ServerInfo } from './database';
-import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
@@ -78,7 +78,7 @@ const QUERY_STATS_SQL = {
   ownIds: `${OWN_STATEMENT_MARKER} SELECT DISTINCT s.queryid::text AS queryid
     FROM pg_stat_statements(true) s
     WHERE s.queryid = ANY ($1::bigint[]) AND NOT ${EXCLUDE_OWN.statements}`,
-  computeQueryId: `${OWN_STATEMENT_MARKER} SELECT current_setting('compute_query_id', true) AS setting`,
+  computeQueryId: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT current_setting('compute_query_id', true) AS setting`,
 } as const;
 
 export interface Snapshot {

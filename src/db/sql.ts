@@ -8,11 +8,22 @@ import { OWN_MARKER, TRANSACTION_CONTROL_KEYWORDS } from '../core/dashboard/ownS
 /** The marker (one definition, in core/dashboard/ownStatements). */
 export const OWN_STATEMENT_MARKER = OWN_MARKER;
 
+/**
+ * The head of PG Lens's own short SELECTs — probes an application may write word for word — that gives the statement a
+ * query identifier of PG Lens's own. pg_stat_statements files statements by that identifier, and PostgreSQL computes it
+ * without comments (our marker), constants' values or column aliases: PG Lens's
+ * `SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok` (the cost CodeLens every 30 s, the health checks) had
+ * the identifier of the demo seed's `SELECT to_regclass('public.customers') IS NOT NULL AS present`, whose marker-less
+ * text the entry kept, and Top statements listed PG Lens's calls as the app's (person26 LOW 1). A CTE's name is part of
+ * the identifier: with this head, none of these statements shares one with a statement of the application.
+ */
+export const OWN_IDENTITY = 'WITH pg_lens AS (SELECT)';
+
 /** A catalog query's filter to the user's schemas (`n` the pg_namespace row): not information_schema, not pg_*. */
 export const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
 
 export const SQL = {
-  ping: `${OWN_STATEMENT_MARKER} SELECT 1`,
+  ping: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT 1`,
   begin: 'BEGIN',
   beginReadOnly: 'BEGIN READ ONLY',
   rollback: 'ROLLBACK',

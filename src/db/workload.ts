@@ -8,7 +8,7 @@ import { workloadIndexes, type FoundStatement, type LeftOut, type WeighedStateme
 import { noIndexAnswer } from '../core/advice/missingIndex';
 import type { AdviseOptions, IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
-import { decisionStatements, IndexDecider } from './indexDecision';
+import { decisionStatements, IndexDecider, type TopStatements } from './indexDecision';
 
 export interface WorkloadOptions extends AdviseOptions {
   minCalls?: number;
@@ -22,6 +22,12 @@ export interface WorkloadOptions extends AdviseOptions {
   sizeSetting?: string;
   /** The decider to use (the editor's, with its proofs); a new one otherwise. */
   decider?: IndexDecider;
+  /**
+   * pg_stat_statements as the caller read it (the editor's one read, which its diagnostics, hovers and Suggest Indexes
+   * weigh); read here otherwise. Two reads made minutes apart weighed different statements: the workload named another
+   * index than Suggest Indexes for the same reads (issue 20 item 5, session 26's KNOWN GAP in e2e 48).
+   */
+  top?: TopStatements;
 }
 
 type WorkloadSuggestion = IndexSuggestion & WorkloadChoice;
@@ -46,7 +52,7 @@ export interface WorkloadResult {
 
 export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): Promise<WorkloadResult> {
   const full = opts.info && 'pgStatStatements' in opts.info ? (opts.info as ServerInfo) : await db.serverInfo();
-  const sources = await decisionStatements(db, opts.extraStatements ?? [], { minCalls: opts.minCalls, limit: opts.limit, info: full });
+  const sources = await decisionStatements(db, opts.extraStatements ?? [], { minCalls: opts.minCalls, limit: opts.limit, info: full, top: opts.top });
   const decider = opts.decider ?? new IndexDecider(db, { ...opts, info: full });
   // Asked for (the workload command, `pg-lens advise --workload`): real trial builds allowed unless told otherwise.
   const decision = await decider.decide(sources.statements, { realIndexes: opts.realIndexes ?? true });

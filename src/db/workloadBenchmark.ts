@@ -10,11 +10,11 @@ import { benchmark } from './benchmark';
 import type { Database } from './database';
 import { PgLensError } from './errors';
 import { checkSingleStatement, parameterCount } from './explain';
-import { OWN_STATEMENT_MARKER as M } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M } from './sql';
 import { errorMessage } from '../core/safeText';
 
 const WORKLOAD_BENCH_SQL = {
-  pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
+  pssInstalled: `${M} ${OWN_IDENTITY} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
   /** The $1 read statements of this database taking the most time, ours left out ($2 = our marker). PostgreSQL 13+. */
   top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND strpos(s.query, $2) = 0

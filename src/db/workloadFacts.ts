@@ -9,7 +9,7 @@ import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
-import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
+import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
   /**
@@ -98,7 +98,7 @@ export const WORKLOAD_SQL = {
       WHERE "lastValue" IS NOT NULL AND seqincrement > 0
       ORDER BY "lastValue" / "maxValue" DESC LIMIT 20) x) AS sequences`,
   /** pg_stat_statements is installed where the search path finds it. */
-  pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok`,
+  pssInstalled: `${M} ${OWN_IDENTITY} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok`,
   /**
    * Read statements of this database called at least $1 times: the 50 most called and the 50 taking the most time,
    * ours left out ($2 = our marker). PostgreSQL 13+ (mean_exec_time).
@@ -112,7 +112,7 @@ export const WORKLOAD_SQL = {
   /** Seconds pg_stat_statements has counted since (its last full reset; PostgreSQL 14+): the calls' period, for rates. */
   statementsPeriod: `${M} SELECT extract(epoch FROM now() - stats_reset)::float8 AS s FROM pg_stat_statements_info`,
   /** PostgreSQL 13 (no pg_stat_statements_info): since the server started, an upper bound of the period. */
-  statementsPeriod13: `${M} SELECT extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS s`,
+  statementsPeriod13: `${M} ${OWN_IDENTITY} SELECT extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS s`,
   /** REFRESH MATERIALIZED VIEW statements of this database (pg_stat_statements.track_utility, on by default). */
   refreshes: `${M} SELECT s.query, s.calls::float8 AS calls, s.mean_exec_time::float8 AS mean_ms
     FROM pg_stat_statements s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -14,7 +14,7 @@ import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexAnswer, provedBy, same
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
-import type { DecisionInput, IndexDecider, WorkspaceStatements } from '../db/indexDecision';
+import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
 import type { FoundStatement, IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
@@ -77,7 +77,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * statements every decision weighs (the workspace's SQL, pg_stat_statements' busiest, read once, and the
    * statements a recording saw).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; statements: Promise<DecisionInput[]> } } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> } } | undefined;
   /**
    * The statements a recording saw, weighed by every decision on any connection until the recording is cleared:
    * kept per connection, they were gone after switching databases and back, and the scan run again then decided
@@ -133,25 +133,54 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   /**
    * The statements every decision weighs: the workspace's SQL (the one walker), pg_stat_statements'
-   * busiest (read again at most every five minutes) and the recorded statements. A recorded ORM statement
+   * busiest (readTop) and the recorded statements. A recorded ORM statement
    * run 3 times is below pg_stat_statements' 5-call floor: decided apart, it got its own index
    * (orders (status, placed_at DESC)) while the code's same read got orders (status).
    */
-  private async statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
-    const { topStatements } = await import('../db/indexDecision');
-    if (!state.top || Date.now() - state.top.at > TOP_STATEMENTS_MS) {
-      const statements = topStatements(state.db).then((t) => t.statements).catch((e) => {
-        this.ctx.log.info(`index advice: could not read pg_stat_statements: ${errorMessage(e)}`);
-        return [];
-      });
-      state.top = { at: Date.now(), statements };
-    }
+  private async statements(state: NonNullable<IndexAdvice['state']>, opts: { fresh?: boolean } = {}): Promise<DecisionInput[]> {
+    const top = await this.readTop(state, opts.fresh);
     const { loadPgParser } = await import('../core/sql/statement');
     await loadPgParser(); // what is DDL, by PostgreSQL's parser (mergeStatements leaves it out)
     const files = await this.workspaceFiles();
     // Merged once per change, not once per file analysed (person16 HIGH 1: Scan Workspace merged the whole workspace's
     // statements again for each of its 583 files).
-    return files.statements(await state.top.statements, () => [...this.recorded.values()]);
+    return files.statements(top.statements, () => [...this.recorded.values()]);
+  }
+
+  /**
+   * The editor's one read of pg_stat_statements' busiest statements, which every decision of the editor weighs — the
+   * diagnostics, hovers, Suggest Indexes and the workload advice. Read again after five minutes, and now when the person
+   * asks (`fresh`: Suggest Indexes, Advise Indexes for the Workload). Before, the workload read its own: in the e2e suite
+   * the editor's read was made before a client ran a refunds read 5 times, and the workload, weighing that read too,
+   * named orders (status, placed_at DESC) where Suggest Indexes named orders (status) for the same statements (issue 20
+   * item 5). A read that weighs other statements than the one before has the open documents decided again.
+   */
+  private async readTop(state: NonNullable<IndexAdvice['state']>, fresh = false): Promise<TopStatements> {
+    if (fresh || !state.top || Date.now() - state.top.at > TOP_STATEMENTS_MS) {
+      const { topStatements } = await import('../db/indexDecision');
+      const before = state.top;
+      const read = topStatements(state.db).catch((e): TopStatements => {
+        this.ctx.log.info(`index advice: could not read pg_stat_statements: ${errorMessage(e)}`);
+        return { statements: [] };
+      });
+      const changed = before ? Promise.all([before.read, read]).then(([was, now]) => {
+        const added = now.statements.filter((x) => !was.statements.some((y) => y.sql === x.sql)).length;
+        const gone = was.statements.filter((x) => !now.statements.some((y) => y.sql === x.sql)).length;
+        if (added || gone) this.ctx.log.info(`index advice: pg_stat_statements read again: ${added} statement(s) more, ${gone} fewer among the busiest; open files decided again.`);
+        return added > 0 || gone > 0;
+      }) : Promise.resolve(false);
+      state.top = { at: Date.now(), read, changed };
+      // A read the person did not ask for: the open files now. An asked one (Suggest Indexes, the workload advice): after
+      // its decision (openDecidedAgain) — decided at the same time, their trial builds skipped each other's (the table's
+      // advisory lock), and Suggest Indexes then left out a statement the workload weighed.
+      if (!fresh) void changed.then((c) => c && this.state === state && this.ctx.analysis.refreshAll());
+    }
+    return state.top.read;
+  }
+
+  /** After an asked decision: the open files decided again when the read it made holds other statements than the one before. */
+  private async openDecidedAgain(state: NonNullable<IndexAdvice['state']>): Promise<void> {
+    if ((await state.top?.changed) && this.state === state) this.ctx.analysis.refreshAll();
   }
 
   private workspaceFiles(): Promise<WorkspaceStatements> {
@@ -596,12 +625,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         report?.(`Suggest indexes: ${message}`, true);
       };
       step("weighing it with the workspace's SQL, pg_stat_statements and the recording…");
-      const statements = await this.statements(state);
+      // pg_stat_statements as it is now (asked for), the read the workload advice and the diagnostics then weigh too.
+      const statements = await this.statements(state, { fresh: true });
       step(`proving index candidates (${countOf(statements.length, 'statement')} weighed)…`);
       // Asked for: without HypoPG a real trial index (rolled back) may prove a candidate here, and only here in the editor.
       const decision = await state.decider.decide(statements, { focus: [sql], realIndexes: true });
       // The diagnostics and hovers of the statements it proved now (estimated until asked) say so.
       this.refreshChanged(this.applyDecision(state, decision, decided, () => false));
+      await this.openDecidedAgain(state);
       return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
@@ -664,9 +695,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       this.forgetFiles(); // the workload reads the workspace afresh
       // The workspace's statements and the recorded ones: the same set as every other decision of the editor.
       const extra = [...(await this.workspaceFiles()).found(), ...this.recorded.values()];
+      // The editor's read of pg_stat_statements, made now: the one every other surface then weighs (readTop).
+      const top = await this.readTop(state, true);
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
-      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), sizeSetting: EDITOR_SIZE_SETTING, info: conn.info, extraStatements: extra, decider: state.decider, realIndexes: true, log: (l) => this.ctx.log.info(l) });
+      const advised = await adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), sizeSetting: EDITOR_SIZE_SETTING, info: conn.info, extraStatements: extra, decider: state.decider, realIndexes: true, top, log: (l) => this.ctx.log.info(l) });
+      await this.openDecidedAgain(state);
+      return advised;
     });
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
     if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.', '');
