@@ -1824,6 +1824,7 @@ class Detector {
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
+      ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
@@ -1924,6 +1925,8 @@ class Detector {
       // `(camera.triggers or {})`: the member, or nothing.
       .replace(/^\(\s*([\w.]+)\s+or\s+(?:\{\}|\[\]|\(\))\s*\)$/, '$1').trim();
     if (!t || /\n/.test(t)) return undefined;
+    const appended = this.filledByFixedAppends(t);
+    if (appended) return `\`${t}\`, a list the code fills with ${appended} single \`append\`s, none in a loop`;
     // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`),
     // or a member of one (`for camera in self.config.cameras.values(): for trigger in camera.triggers.items()`).
     const outer = depth < 2 && /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(t) ? this.enclosingLoop(li.node) : undefined;
@@ -2319,6 +2322,67 @@ class Detector {
     return false;
   }
 
+  /**
+   * The loop walks a map of running totals the file keeps per key (one-api's batch updater: `store[type][id] += value` on
+   * each request, then `for key, value := range store { increaseUserQuota(key, value) }` on a timer; Python
+   * `totals[k] += n`, Ruby `sums[k] += n`): the summing in memory is the batching, and each write carries its own key's
+   * total. The map's name, or undefined. The loop must bind the total (`key, value`) as well as the key.
+   */
+  private totalsPerKey(li: LoopInfo): string | undefined {
+    const t = (li.iterable?.text ?? '').replace(/\.(?:items|each|each_pair)(?:\(\))?$/, '').replace(/^Object\.entries\(\s*([\s\S]*?)\s*\)$/, '$1').trim();
+    const header = li.body.startIndex > li.node.startIndex ? this.text.slice(li.node.startIndex, li.body.startIndex) : '';
+    if (!/^[A-Za-z_$][\w$]*(?:\[[\w$.]+\])?$/.test(t) || !/[\w$]\s*,\s*[\w$]/.test(header.replace(li.iterable?.text ?? '', ''))) return undefined;
+    // `store := batchUpdateStores[i]`: the totals live in the map it was taken from.
+    let base = t.replace(/\[.*$/, '');
+    const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, li.node.startIndex) : undefined;
+    const from = b && /^[A-Za-z_$][\w$.]*(?:\[[\w$.]+\])?$/.test(b.value.text.trim()) ? b.value.text.trim().replace(/\[.*$/, '') : undefined;
+    if (from) base = from.split('.').pop()!;
+    const summed = new RegExp(`(?:^|[^\\w$.])(?:self\\.|this\\.|@)?${escapeRe(base)}(?:\\[[^\\]\\n]+\\]){1,2}\\s*\\+=`).test(this.text);
+    return summed ? base : undefined;
+  }
+
+  /**
+   * A list the code assembles itself (frigate: `self.post_processors: list[PostProcessorApi] = []`, then one
+   * `self.post_processors.append(X(…))` per enabled feature in the constructor): every assignment of the name in the file
+   * is an empty list, and every write to it is a one-item `append`/`push`/`add`/`<<` outside any loop — so it holds at most
+   * that many items, whatever the data. How many appends, or undefined.
+   */
+  private filledByFixedAppends(t: string): number | undefined {
+    if (!/^(?:self\.|this\.|@)?[A-Za-z_$][\w$]*$/.test(t) || !this.root) return undefined;
+    const r = escapeRe(t);
+    const before = '(?:^|[^\\w$.@])';
+    // The function around an offset: the list is made and filled in one function (a constructor, one request), not a
+    // buffer one method empties and another fills per call (dawarich's importer: `@buffer = []`, `add(x)` → `@buffer << x`).
+    const root = this.root;
+    const scopeAt = (at: number): Node | undefined => {
+      for (let cur: Node | null = root.descendantForIndex(at, at); cur; cur = cur.parent) if (this.isFunction(cur)) return cur;
+      return undefined;
+    };
+    const sameScope = (a: Node | undefined, b: Node | undefined) => (!a && !b) || same(a, b);
+    let scope: Node | undefined;
+    let assigned = 0;
+    for (const m of this.text.matchAll(new RegExp(`${before}${r}\\s*(?::[^=\\n]+)?=(?![=~>])\\s*([^\\n;]*)`, 'gm'))) {
+      if (!/^(?:\[\s*\]|list\(\s*\)|new\s+ArrayList<[^>]*>\(\s*\)|make\(\s*\[\][\w.*]+\s*,\s*0\s*\))$/.test(m[1].trim())) return undefined;
+      const here = scopeAt(m.index + m[0].length - 1);
+      if (assigned && !sameScope(here, scope)) return undefined;
+      scope = here;
+      assigned++;
+    }
+    // Filled any other way (`+=`, `extend`, `concat`, `insert_all`, Go's `append(x, …)` assigned back is an assignment above).
+    if (!assigned || new RegExp(`${before}${r}\\s*(?:\\+=|\\.\\s*(?:extend|concat|update|unshift|splice|insert|merge|replace)\\b)`).test(this.text)) return undefined;
+    let appends = 0;
+    for (const m of this.text.matchAll(new RegExp(`${before}${r}\\s*(?:\\.\\s*(?:append|push|add)\\s*\\(|<<)`, 'g'))) {
+      const at = m.index + m[0].length - 1;
+      const node = root.descendantForIndex(at, at);
+      if (!node || !sameScope(scopeAt(at), scope)) return undefined;
+      for (let child: Node = node, cur = node.parent; cur; child = cur, cur = cur.parent) {
+        if (this.a.loopOf(cur, child) || /comprehension|generator_expression/.test(cur.type)) return undefined;
+      }
+      if (++appends > MAX_FIXED_LIST) return undefined;
+    }
+    return appends || undefined;
+  }
+
   /** `MAX_AUTO_BLOCK = 20` anywhere in this file. */
   private constantNumber(name: string): number | undefined {
     const m = new RegExp(`(?:^|[^\\w$.])${escapeRe(name)}\\s*(?::\\s*\\w+\\s*)?=\\s*(\\d+)\\b`, 'm').exec(this.text);
@@ -2333,8 +2397,18 @@ class Detector {
    */
   private isConstantList(li: LoopInfo): boolean {
     const t = li.iterable?.text.replace(/^await\s+/, '').replace(/^Object\.(?:values|keys|entries)\(([\s\S]*)\)$/, '$1').replace(/\.(?:items|keys|values)\(\)$/, '').trim();
+    if (this.isConstantListNamed(t, li.node.startIndex)) return true;
+    // A part of such a constant, picked before the loop (dawarich: `unsent_crossed = THRESHOLDS.select do |threshold| … end`;
+    // `[k for k in KINDS if …]`, `KINDS.filter(…)`): no more items than the constant lists.
+    const local = t && /^[a-z_$][\w$]*$/.test(t) ? this.binding(t, li.node.startIndex) : undefined;
+    const part = local && (/^((?:[A-Za-z_]\w*(?:\.|::))*[A-Z][A-Z0-9_]{2,})\s*\.\s*(?:select|filter|reject|take|first|last|sort_by|sort|slice|filter_map)\b/.exec(local.value.text.trim())
+      ?? /^\[[^\[\]]*?\bfor\s+[\w, ]+\s+in\s+((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]{2,})(?:\.(?:items|keys|values)\(\))?\s+if\b/.exec(local.value.text.trim()));
+    return !!part && !this.bindingsNamed(t!).some((o) => o !== local && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex)) && this.isConstantListNamed(part[1].replace(/::/g, '.'), local.at);
+  }
+
+  private isConstantListNamed(t: string | undefined, at: number): boolean {
     if (!t || !/^(?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]{2,}$/.test(t) || !/_|^[A-Z0-9]{4,}$/.test(t.split('.').pop()!)) return false;
-    const b = this.binding(t.split('.').pop()!, li.node.startIndex);
+    const b = this.binding(t.split('.').pop()!, at);
     if (b) return /^(\[|\{|\(|%[wiWI][[({]|\w*\{|(?:list|tuple|set|frozenset|dict|Object\.freeze|List\.of|Set\.of|Arrays\.asList|Map\.of|new Set|new Map)\b)/.test(b.value.text) && !this.hits.some((h) => contains(b.value, h.node));
     return this.lang !== 'ruby' && this.lang !== 'go';
   }
@@ -2898,6 +2972,11 @@ class Detector {
       const recv = field(n, 'receiver');
       const li: LoopInfo = { node: n, kind: 'block', label: `${recv ? shortText(recv) + '.' : ''}${method}`, iterable: recv, body: blockArg, shape: 'collection' };
       if (this.isFixedSmallList(li) || (recv && /\b(in_groups_of|each_slice|first\(\s*[1-9]\s*\))/.test(recv.text))) continue;
+      // Items of an object the method constructs (`set = Sidekiq::ScheduledSet.new` then `set.select { … }.map(&:delete)`):
+      // a library's collection, not a relation — `Model.new` is one unsaved record, never a list of rows.
+      const owner = recv ? /^[a-z_]\w*/.exec(recv.text)?.[0] : undefined;
+      const made = owner ? this.binding(owner, n.startIndex) : undefined;
+      if (made && /^(?:[A-Z]\w*::)*[A-Z]\w*\.new\b/.test(made.value.text.trim())) continue;
       const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${method}(&${sym})`, method: m[1], model: this.modelOfIterable(recv) };
       this.report(blockArg, li, call, 'write-in-loop', `${method}(&${sym})`);
     }

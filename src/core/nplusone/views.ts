@@ -70,6 +70,8 @@ export class RailsViews {
   private readonly controllers = new Map<string, { file: string; text: string }>();
   /** Model class → declared associations. */
   private readonly associations = new Map<string, Set<string>>();
+  /** Model class → members that hold a plain value, not an association (plainMembersOf). */
+  private readonly plainMembers = new Map<string, Set<string>>();
   private readonly views: { file: string; text: string }[] = [];
 
   /** Every Ruby file: controllers and models are kept (by path and class). */
@@ -78,7 +80,11 @@ export class RailsViews {
     if (c) this.controllers.set(`${c[1]}|${c[2]}`, { file, text });
     if (/(^|\/)app\/models\//.test(file) && /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s/m.test(text)) {
       const cls = /^\s*class\s+([A-Z]\w*(?:::[A-Z]\w*)*)\s*</m.exec(text)?.[1]?.split('::').pop();
-      if (cls) this.associations.set(cls, new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1])));
+      if (cls) {
+        const rels = new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1]));
+        this.associations.set(cls, rels);
+        this.plainMembers.set(cls, plainMembersOf(text, rels));
+      }
     }
   }
 
@@ -103,7 +109,9 @@ export class RailsViews {
         const model = modelOf(asg.value);
         if (a.query) {
           const key = `${asg.file}:${asg.span.start}:${a.query}`;
-          if (!seen.has(key) && model) out.push(finding(asg, a, model));
+          // `digest.first_time_countries.count` where the model says `def first_time_countries; first_time_visits['countries'] || []; end`,
+          // `trip.visited_countries.count` where it assigns `self.visited_countries = …`: an array's `count`, no query.
+          if (!seen.has(key) && model && !this.plainMembers.get(model)?.has(a.relation.split('.')[0])) out.push(finding(asg, a, model));
           seen.add(key);
           continue;
         }
@@ -203,6 +211,23 @@ function onlyForCurrentUser(n: Node, variable: string, body: Node): boolean {
     if (/^(if|if_modifier|unless)$/.test(p.type) && p.type !== 'unless' && same.test(field(p, 'condition')?.text ?? '')) return true;
   }
   return false;
+}
+
+/**
+ * Members of a model that hold a plain value, not a relation: an attribute the model assigns (`self.visited_countries =
+ * points.pluck(:country_name).uniq`) and a method whose body reads a key of a hash or falls back to an empty array
+ * (`def first_time_countries; first_time_visits['countries'] || []; end`) without naming an association or a query method.
+ */
+function plainMembersOf(text: string, rels: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\bself\.([a-z_]\w*)\s*=(?!=)/g)) if (!rels.has(m[1])) out.add(m[1]);
+  for (const m of text.matchAll(/^(\s*)def\s+([a-z_]\w*)\s*\n([\s\S]*?)^\1end\b/gm)) {
+    const body = m[3];
+    const names = body.match(/[a-z_]\w*/g) ?? [];
+    if (rels.has(m[2]) || names.some((x) => rels.has(x) || QUERY_METHOD.test(x) || /^(joins|includes|scope|all|none|merge|limit|select)$/.test(x))) continue;
+    if (/\[\s*(?:'[\w-]+'|"[\w-]+"|:\w+)\s*\]\s*(?:\|\|\s*(?:\[\s*\]|\{\s*\}))?\s*$/.test(body.trim())) out.add(m[2]);
+  }
+  return out;
 }
 
 /** ActiveRecord calls that always run a query, whatever was preloaded. */

@@ -70,6 +70,8 @@ export function rubyAdapter(): LanguageAdapter {
 const AR_METHODS = new Set(['find', 'find_by', 'find_by!', 'find_by_sql', 'where', 'first', 'first!', 'last', 'take', 'count', 'exists?', 'pluck', 'pick', 'sum', 'average', 'minimum', 'maximum', 'ids', 'create', 'create!', 'find_or_create_by', 'find_or_create_by!', 'find_or_initialize_by', 'update', 'update!', 'update_all', 'delete_all', 'destroy_all', 'delete', 'destroy', 'insert', 'insert!', 'upsert', 'insert_all', 'upsert_all', 'insert_all!', 'all', 'order', 'limit', 'find_sole_by', 'sole', 'none?', 'any?', 'size', 'to_a', 'load', 'select', 'joins', 'group', 'calculate', 'find_each', 'find_in_batches', 'in_batches']);
 const AR_TERMINAL = /^(find|find_by!?|find_by_sql|first!?|last|take|count|exists\?|pluck|pick|sum|average|minimum|maximum|ids|create!?|find_or_create_by!?|find_or_initialize_by|update!?|update_all|delete_all|destroy_all|delete|destroy|insert!?|upsert|insert_all!?|upsert_all|sole|find_sole_by|to_a|load|size|any\?|none\?|find_by_\w+|where|all)$/;
 const AR_WRITE = /^(create!?|find_or_create_by!?|update!?|update_all|delete_all|destroy_all|delete|destroy|insert!?|upsert|insert_all!?|upsert_all|save!?|touch|increment!|decrement!|update_column|update_columns|update_attribute)$/;
+/** Relation methods that take no argument in ActiveRecord (a block at most). */
+const NO_ARG_RELATION = /^(load|to_a|ids|all|size|sole)$/;
 /** Methods of an association (`post.comments.<m>`) that run a statement each time. */
 const ASSOC_CALL = /^(create!?|find_or_create_by!?|create_or_find_by!?|find_by!?|find_by_\w+|exists\?|pluck|pick|destroy_all|delete_all|update_all|insert_all!?|upsert_all|sum|maximum|minimum|average)$/;
 /** Plural-looking names that are not associations. */
@@ -102,6 +104,9 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     if (!methods.every((m) => AR_METHODS.has(m) || /^find_by_\w+$/.test(m) || /^(includes|preload|eager_load|references|distinct|offset|reorder|unscoped|not|or|having|readonly|lock|left_joins|left_outer_joins|with|merge)$/.test(m))) return undefined;
     if (!AR_TERMINAL.test(method)) return undefined;
     if (/^(find_each|find_in_batches|in_batches)$/.test(method)) return undefined;
+    // A relation method ActiveRecord gives no argument (`load`, `to_a`, `ids`, `all`, `size`), called with one on a
+    // constant: another library's class method of that name (`Oj.load(line)`, `Marshal.load(blob)`), not a query.
+    if (NO_ARG_RELATION.test(method) && named(last.args).some((x) => x.type !== 'block_argument') && !ctx.models.has(root)) return undefined;
     const whereArgs = segs.filter((s) => s.name === 'where' || s.name === 'find' || /^find_by/.test(s.name)).map((s) => named(s.args));
     const batch = /^(insert_all!?|upsert_all)$/.test(method) ||
       whereArgs.some((args) => args.some((arg) => (arg.type === 'pair' && (field(arg, 'value')?.type === 'array' || PLURALISH.test(field(arg, 'value')?.text ?? ''))) || arg.type === 'array' || (arg.type === 'identifier' && /ids$/.test(arg.text)))) ||
