@@ -365,7 +365,15 @@ export function sharedReason(own: IndexShape & { reason: string }, shared: Index
   const extra = [...shared.columns, ...shared.include].filter((c) => !mine.has(stripDir(c)));
   const unused = [...own.columns, ...own.include].filter((c) => ![...shared.columns, ...shared.include].some((x) => stripDir(x) === stripDir(c)));
   const others = extra.length ? `; ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} there for the other statements it serves` : '';
-  if (!unused.length) return `${own.reason}${others}`;
+  // Its own reason names its own shape ("INCLUDE (id, total_cents, placed_at)"): true of the shared index only when its
+  // keys lead the shared index's and its INCLUDE columns are INCLUDE columns there too (person27 LOW 6: that reason
+  // stood under `(status, placed_at) INCLUDE (…)`, where placed_at is a key).
+  const sameRoles = own.columns.every((c, i) => stripDir(shared.columns[i] ?? '') === stripDir(c)) && own.include.every((c) => shared.include.some((x) => stripDir(x) === stripDir(c)));
+  if (!unused.length && sameRoles) return `${own.reason}${others}`;
+  if (!unused.length) {
+    const all = [...shared.columns, ...shared.include].filter((c) => mine.has(stripDir(c)));
+    return `${all.join(', ')} serve${all.length === 1 ? 's' : ''} this statement${/index-only scan/.test(own.reason) ? ' (every column it reads is in the index, so an index-only scan answers it)' : ''}${others}`;
+  }
   // Narrower than what this statement would want: its own reason would promise what the shared index does not give.
   const used = [...shared.columns, ...shared.include].filter((c) => mine.has(stripDir(c)));
   return `${used.join(', ')} serve${used.length === 1 ? 's' : ''} this statement too (its own index would add ${unused.join(', ')})${others}`;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { planOutline, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -171,6 +171,16 @@ describe('core/advice/workload: the one index decision', () => {
     // One statement's own index: its reason alone, as before.
     const alone = decideIndexes([{ key: SQL_FILE, label: 'queries.sql:2: SELECT …', totalMs: 500, suggestions: [covering(1200, 48)] }], [], []);
     assert.match(alone.indexes[0].explanation, /^equality on status, INCLUDE .* index-only scan; serves 1 statement/);
+  });
+
+  it("a statement's own reason is not told under a shared index that holds its columns in other roles (person27 LOW 6: placed_at a key there, not an INCLUDE column)", () => {
+    const shape = (columns: string[], include: string[] = []) => ({ schema: 'public', table: 'orders', method: 'btree', where: null, columns, include });
+    const own = { ...shape(['status'], ['id', 'total_cents', 'placed_at']), reason: 'equality on status, INCLUDE (id, total_cents, placed_at) so the query is answered by an index-only scan' };
+    assert.equal(sharedReason(own, shape(['status', 'placed_at'], ['id', 'customer_id', 'total_cents'])),
+      'status, placed_at, id, total_cents serve this statement (every column it reads is in the index, so an index-only scan answers it); customer_id is there for the other statements it serves');
+    // Its keys leading the shared index's and its INCLUDE columns INCLUDE columns there: its own reason holds.
+    assert.equal(sharedReason(own, shape(['status'], ['id', 'total_cents', 'placed_at', 'customer_id'])), `${own.reason}; customer_id is there for the other statements it serves`);
+    assert.equal(sharedReason({ ...shape(['customer_id']), reason: 'equality on customer_id' }, shape(['customer_id', 'placed_at DESC'])), 'equality on customer_id; placed_at DESC is there for the other statements it serves');
   });
 });
 
