@@ -11,6 +11,7 @@ import { statementShape } from '../sql/predicates';
 import { countOf, formatBytes, formatCount } from '../format';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
+import { placeIn } from './workload';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
@@ -135,7 +136,7 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
  */
 function sharedNote(others: string[] | undefined): string {
   if (!others?.length) return '';
-  const places = others.flatMap((l) => /^[^\s:]+:\d+$/.test(l) ? [l] : /^([^\s:]+:\d+): /.exec(l)?.slice(1, 2) ?? []);
+  const places = others.flatMap((l) => placeIn(l) ?? []);
   const named = places.slice(0, 3);
   const rest = others.length - named.length;
   const list = named.length ? `: ${named.join(', ')}${rest ? ` and ${rest} more` : ''}` : '';

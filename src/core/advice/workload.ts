@@ -266,10 +266,14 @@ function sharedReasons(base: SuggestionLike, served: { st: { key: string; label:
   return [...byReason].map(([reason, labels]) => `for ${labels.map(placeOf).join(', ')}: ${reason}`).join('; ');
 }
 
+/** The place in a statement's label ("src/orders.ts:70: SELECT …" or "src/orders.ts:70"); undefined for a recorded or pg_stat_statements one. */
+export function placeIn(label: string): string | undefined {
+  return /^([^\s:]+:\d+)(?:: |$)/.exec(label)?.[1];
+}
+
 /** A statement's label by its place ("src/orders.ts:70"), else its text cut short. */
-function placeOf(label: string): string {
-  const m = /^([^\s:]+:\d+): /.exec(label);
-  return m ? m[1] : label.length > 60 ? `${label.slice(0, 59)}…` : label;
+export function placeOf(label: string): string {
+  return placeIn(label) ?? (label.length > 60 ? `${label.slice(0, 59)}…` : label);
 }
 
 /** The workload's answer: the chosen indexes worth their writes, best first, at most maxIndexes. */
