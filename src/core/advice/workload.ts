@@ -272,7 +272,7 @@ export function placeIn(label: string): string | undefined {
 }
 
 /** A statement's label by its place ("src/orders.ts:70"), else its text cut short. */
-export function placeOf(label: string): string {
+function placeOf(label: string): string {
   return placeIn(label) ?? (label.length > 60 ? `${label.slice(0, 59)}…` : label);
 }
 
