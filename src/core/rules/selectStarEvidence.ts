@@ -41,7 +41,9 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   if (mapped === true || (mapped === 'jdbi' && !(Array.isArray(ev.tables) && ev.tables.length > 1))) return undefined;
   const outside = text.slice(0, site.span.start) + '\n' + text.slice(site.span.end);
   const named = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}(?![\\w$])`, 'i').test(outside);
-  const after = afterStatement(text, site.span.end);
+  // From the end of the call the statement is given to: its own arguments (`{"tenant_id": tenant["tenant_id"]}`) read no
+  // column of its rows (rules-p: OpenReplay's SCIM code check read as a subset of two columns).
+  const after = afterStatement(text, Math.max(site.span.end, site.callSpan?.end ?? 0));
   const vars = rowVariables(text, site, after);
   // A row handed on whole (`return row`, `dict(row)`, `f(row)`, `return cur.execute(…).fetchall()`) may be read anywhere:
   // what this code reads is no subset, and a large column it never names may be what the receiver reads.
@@ -62,7 +64,7 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // The rows become a model (`Metadata(**row)`, `Job.model_validate(dict(r))`): the whole row is wanted.
   if (vars.some((v) => new RegExp(`\\b[A-Z]\\w*(?:\\.(?:model_validate|parse_obj|from_orm|from_row|from_record))?\\(\\s*\\*{0,2}\\s*(?:dict\\(\\s*)?${v}\\b`).test(after))) return undefined;
   // Read right after the statement (`row.name`, `row["name"]`), or anywhere by an accessor (a row mapper of the file).
-  const readAfter = [...columns].filter((c) => readByAccessor(after, c) || readIn(after, c, vars));
+  const readAfter = [...columns].filter((c) => readByAccessor(after, c, vars) || readIn(after, c, vars));
   // A column the WHERE pins by equality to a parameter (`user_id = :user_id`) is known to the code already: not reading it
   // back is no evidence.
   const pinned = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}"?\\s*=\\s*(?:\\$\\d+|:\\w+|%\\(?\\w*\\)?s|\\?)`, 'i').test(site.sql);
@@ -116,9 +118,17 @@ function afterStatement(text: string, end: number): string {
   return next ? rest.slice(0, next.index) : rest;
 }
 
-/** A column read through an accessor anywhere in the file (a row mapper's `rs.getString("x")`, `row.get("x")`, `row["x"]`). */
-function readByAccessor(code: string, column: string): boolean {
-  return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${column.replace(/\$/g, '\\$')}["'\`]`, 'i').test(code);
+/**
+ * A column read through an accessor anywhere in the file (a row mapper's `rs.getString("x")`, `row.get("x")`, `row["x"]`).
+ * With `vars` (the code right after the statement), a subscript or a plain `.get("x")` counts only on one of the rows'
+ * names: `tenant["tenant_id"]` and `form.get("code")` read another dict (rules-p: OpenReplay's SCIM code check, whose
+ * next statement's arguments were taken for reads of its row).
+ */
+function readByAccessor(code: string, column: string, vars?: string[]): boolean {
+  const c = column.replace(/\$/g, '\\$');
+  if (!vars) return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
+  const rows = vars.join('|');
+  return new RegExp(`\\.get[A-Z_]\\w*\\(\\s*["'\`]${c}["'\`]|\\b(?:${rows})\\s*(?:\\.get\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
 }
 
 /** A column read from the statement's row right after it: `row.x`, `export.x`, `{ x } = row`. */

@@ -366,4 +366,22 @@ describe('select-star judged by evidence (n14d)', () => {
     assert.match(found[1].message, /of one row \(the unique key id\), leaving exports\.progress, exports\.filename unread/);
     assert.match(found[2].message, /accounts\.token/, 'a json column left unread');
   });
+
+  it('the arguments of the call and of the next statement are no reads of the row: a row only tested against None is an existence test (rules-p: OpenReplay SCIM code)', async () => {
+    const py = [
+      'def token(cur, code, tenant):',
+      '    cur.execute(',
+      '        cur.mogrify("SELECT * FROM signals WHERE status = %(status)s AND test_id = %(test_id)s LIMIT 1;", {"status": code, "test_id": tenant["test_id"]})',
+      '    )',
+      '    row = cur.fetchone()',
+      '    if row is None:',
+      '        raise HTTPException(status_code=401)',
+      '    cur.execute(cur.mogrify("UPDATE signals SET status = \'used\' WHERE status = %(status)s AND session_id = %(s)s", {"status": code, "s": tenant["session_id"]}))',
+      '',
+    ].join('\n');
+    const found = await stars('ee/api/routers/scim/api.py', py);
+    assert.deepEqual(found.map((f) => f.line), [3], JSON.stringify(found));
+    assert.match(found[0].message, /only tests whether a row came back/);
+  });
 });
+
