@@ -383,5 +383,25 @@ describe('select-star judged by evidence (n14d)', () => {
     assert.deepEqual(found.map((f) => f.line), [3], JSON.stringify(found));
     assert.match(found[0].message, /only tests whether a row came back/);
   });
+
+  it('a view or INSERT … SELECT * over a table named at run time (a spliced identifier) is no column-order finding; over a named table it is (rules-n: CKAN datastore aliases)', async () => {
+    const py = [
+      'import sqlalchemy as sa',
+      '',
+      'def create_alias(context, data_dict, aliases):',
+      '    for alias in aliases:',
+      '        sql_alias_string = u\'\'\'CREATE VIEW "{alias}"',
+      '            AS SELECT * FROM "{main}"\'\'\'.format(alias=alias, main=data_dict["resource_id"])',
+      '        context["connection"].execute(sa.text(sql_alias_string))',
+      '',
+      'def recent_view(context, name):',
+      '    sql = u\'\'\'CREATE VIEW "{name}" AS SELECT * FROM events\'\'\'.format(name=name)',
+      '    context["connection"].execute(sa.text(sql))',
+      '',
+    ].join('\n');
+    const found = await stars('ckanext/datastore/backend/postgres.py', py, false);
+    assert.deepEqual(found.map((f) => f.line), [10], JSON.stringify(found));
+    assert.match(found[0].message, /expanded once, when the view is created/);
+  });
 });
 
