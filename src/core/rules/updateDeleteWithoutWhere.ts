@@ -82,11 +82,13 @@ export function refilledWithOneRow(fileText: string, table: string): boolean {
 /**
  * The code takes one row of a statement's result: a call that returns one row is given the statement (`db.one(`,
  * `cursor.one(`, Go's `QueryRow(ctx, `, `fetchrow(`, `queryOne(` just before it), or the first fetch after it is a single
- * row (`cur.fetchone()`, `.first()`, `.one()`, `.scalar()`), not a list (`.fetchall()`, `.all()`). `before`: the code
+ * row (`cur.fetchone()`, `.first()`, `.one()`, `.scalar()`, the call's `[0]`), not a list (`.fetchall()`, `.all()`). `before`: the code
  * just before the statement's text; `after`: the code right after it.
  */
 export function takenAsOneRow(before: string, after: string): boolean {
   if (/(?:\.|\b)(?:one|fetchone|fetchrow|fetch_one|first|one_or_none|queryOne|oneOrNone|QueryRow(?:Context|x|xContext)?)\s*\(\s*(?:ctx\s*,\s*|&\w+\s*,\s*)?(?:(?:sqlalchemy\.)?text\s*\(\s*)?(?:[rRfFbBuU]{0,2}(?:\"{3}|'{3}|[\"'`]))?\s*$/.test(before)) return true;
+  // `db.query("SELECT * …", vars=locals())[0]`: the first row of the result, taken where the call ends.
+  if (/^\s*\[\s*0\s*\]/.test(after)) return true;
   const fetch = /\.(fetchone|fetchrow|first|one|QueryRow(?:Context|x|xContext)?|queryOne|one_or_none|scalar|scalar_one|scalar_one_or_none|fetchall|fetchmany|all|scalars|each|iter|fetch)\s*\(/.exec(after);
   return !!fetch && !/^(?:fetchall|fetchmany|all|scalars|each|iter|fetch)$/.test(fetch[1]);
 }

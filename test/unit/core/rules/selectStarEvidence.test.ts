@@ -403,5 +403,23 @@ describe('select-star judged by evidence (n14d)', () => {
     assert.deepEqual(found.map((f) => f.line), [10], JSON.stringify(found));
     assert.match(found[0].message, /expanded once, when the view is created/);
   });
-});
 
+  it('the first row taken where the call ends (db.query(…)[0]) is one row (rules-p: Open Library coverstore thing lookup)', async () => {
+    const schema27 = 'CREATE TABLE things (id serial PRIMARY KEY, key text, type int, latest_revision int, created timestamp, last_modified timestamp);';
+    const py = [
+      'def get(db, key):',
+      '    thing = db.query("SELECT * FROM things WHERE key=$key", vars=locals())[0]',
+      '    return thing.id, thing.latest_revision',
+      '',
+      'def all_of(db, key):',
+      '    things = db.query("SELECT * FROM things WHERE key=$key", vars=locals())',
+      '    return [(thing.id, thing.latest_revision) for thing in things]',
+      '',
+    ].join('\n');
+    const declared: DeclaredIndexes = new Map();
+    addDeclaredTables(schema27, declared);
+    const r = await analyzeFile({ path: 'openlibrary/coverstore/oldb.py', text: py }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared })] });
+    const found = r.findings.filter((f) => f.ruleId === 'select-star').map((f) => py.slice(0, f.span.start).split('\n').length);
+    assert.deepEqual(found, [6]);
+  });
+});
