@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
+import { dialectOfImports, dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
 import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
@@ -99,7 +99,9 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
     cwd,
     (full) => SOURCE_MIGRATION.test(full) && !isMigration(full) && !['test', 'seed'].includes(codeContextOf(full.replace(/\\/g, '/'))),
     (text) => {
-      if (DDL_IN_CODE.test(text)) read(text);
+      // A file that imports only another database's driver (`import sqlite3`: Open Library's syllabus script builds its
+      // own SQLite `data` table) declares none of PostgreSQL's tables (rules27: it lent Open Library's `data` two columns).
+      if (DDL_IN_CODE.test(text) && dialectOfImports(text)?.dialect !== 'other') read(text);
     },
   );
   return out;

@@ -15,6 +15,7 @@ import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import type { DeclaredTables } from '../sql/declaredIndexes';
 import { sharedNames } from './selectStar';
+import { takenAsOneRow } from './updateDeleteWithoutWhere';
 
 /** How far past the statement the code that uses its rows is read (the rest of the function, roughly). */
 const AFTER_CHARS = 1500;
@@ -40,7 +41,9 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   if (mapped === true || (mapped === 'jdbi' && !(Array.isArray(ev.tables) && ev.tables.length > 1))) return undefined;
   const outside = text.slice(0, site.span.start) + '\n' + text.slice(site.span.end);
   const named = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}(?![\\w$])`, 'i').test(outside);
-  const after = afterStatement(text, site.span.end);
+  // From the end of the call the statement is given to: its own arguments (`{"tenant_id": tenant["tenant_id"]}`) read no
+  // column of its rows (rules-p: OpenReplay's SCIM code check read as a subset of two columns).
+  const after = afterStatement(text, Math.max(site.span.end, site.callSpan?.end ?? 0));
   const vars = rowVariables(text, site, after);
   // A row handed on whole (`return row`, `dict(row)`, `f(row)`, `return cur.execute(…).fetchall()`) may be read anywhere:
   // what this code reads is no subset, and a large column it never names may be what the receiver reads.
@@ -61,7 +64,7 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // The rows become a model (`Metadata(**row)`, `Job.model_validate(dict(r))`): the whole row is wanted.
   if (vars.some((v) => new RegExp(`\\b[A-Z]\\w*(?:\\.(?:model_validate|parse_obj|from_orm|from_row|from_record))?\\(\\s*\\*{0,2}\\s*(?:dict\\(\\s*)?${v}\\b`).test(after))) return undefined;
   // Read right after the statement (`row.name`, `row["name"]`), or anywhere by an accessor (a row mapper of the file).
-  const readAfter = [...columns].filter((c) => readByAccessor(after, c) || readIn(after, c, vars));
+  const readAfter = [...columns].filter((c) => readByAccessor(after, c, vars) || readIn(after, c, vars));
   // A column the WHERE pins by equality to a parameter (`user_id = :user_id`) is known to the code already: not reading it
   // back is no evidence.
   const pinned = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}"?\\s*=\\s*(?:\\$\\d+|:\\w+|%\\(?\\w*\\)?s|\\?)`, 'i').test(site.sql);
@@ -76,19 +79,25 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   const unreadLarge = handedOn ? [] : all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
   // A row of a few columns, none of them a large value left unread: naming the ones read saves nothing worth a note.
   const narrow = columns.size <= NARROW_COLUMNS && !unreadLarge.length;
-  const fewer = subset && reads.length < columns.size && !narrow;
+  // One row — the statement's `LIMIT 1` or unique key (the rule's `oneRow`), or the call that takes one row (`db.one(…)`,
+  // `.first()`, `fetchone()`, `QueryRow`) — whose wide columns (text, json, bytea, arrays) the code reads: the columns left
+  // unread cost a few bytes, and naming the ones read saves nothing worth a note (the maintainers' decision, rules27).
+  // Many rows read for a subset, or one row that leaves a wide value unread, stay a finding.
+  const oneRow = typeof ev.oneRow === 'string' ? ev.oneRow : takenAsOneRow(text.slice(Math.max(0, site.span.start - 200), site.span.start), after) ? 'the call takes one row' : undefined;
+  const wideUnread = all.flatMap((t, i) => [...new Set([...t.large, ...(t.textual ?? [])])].filter((c) => !reads.includes(c)).map((c) => `${names[i]}.${c}`));
+  const fewer = subset && reads.length < columns.size && !narrow && !(oneRow && !wideUnread.length);
   if (!existenceOnly && !fewer && !duplicates.length && !unreadLarge.length) return undefined;
   const what = names.length === 1 ? names[0] : names.join(', ');
   const why = [
     existenceOnly ? 'the code only tests whether a row came back' : undefined,
-    fewer ? `the code reads ${reads.length} of its ${columns.size} columns (${reads.slice(0, 4).join(', ')}${reads.length > 4 ? '…' : ''})` : undefined,
+    fewer ? `the code reads ${reads.length} of its ${columns.size} columns (${reads.slice(0, 4).join(', ')}${reads.length > 4 ? '…' : ''})${oneRow ? ` of one row (${oneRow}), leaving ${wideUnread.slice(0, 3).join(', ')}${wideUnread.length > 3 ? '…' : ''} unread` : ''}` : undefined,
     duplicates.length ? `${duplicates.slice(0, 3).join(', ')} come${duplicates.length === 1 ? 's' : ''} back twice (the joined tables both have ${duplicates.length === 1 ? 'it' : 'them'})` : undefined,
     unreadLarge.length ? `it fetches large values this file never reads (${unreadLarge.slice(0, 3).join(', ')}${unreadLarge.length > 3 ? '…' : ''})` : undefined,
   ].filter(Boolean);
   return {
     ...f,
     message: `SELECT * reads every column of ${what} (${columns.size} declared in the schema files), but ${why.join('; ')}; list the columns the code uses.`,
-    evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
+    evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(fewer && oneRow ? { oneRow, wideUnread } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
   };
 }
 
@@ -98,7 +107,8 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
  */
 function returnedWhole(text: string, site: SqlSite): boolean {
   const lineStart = text.lastIndexOf('\n', site.span.start - 1) + 1;
-  return /^\s*return\s+(?:await\s+)?[\w.]+\((?:[\w.]+\()?\s*$/.test(text.slice(lineStart, site.span.start));
+  // `get_transfers = lambda: db.all("SELECT t.* …")`: a lambda returns its body's rows whole, as `return` does.
+  return /^\s*(?:return\s+|[\w.]+\s*=\s*lambda\b[^:\n]*:\s*)(?:await\s+)?[\w.]+\((?:[\w.]+\()?\s*$/.test(text.slice(lineStart, site.span.start));
 }
 
 /** The code after the statement, up to the next function (or mapper statement): where its rows are used. */
@@ -108,9 +118,17 @@ function afterStatement(text: string, end: number): string {
   return next ? rest.slice(0, next.index) : rest;
 }
 
-/** A column read through an accessor anywhere in the file (a row mapper's `rs.getString("x")`, `row.get("x")`, `row["x"]`). */
-function readByAccessor(code: string, column: string): boolean {
-  return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${column.replace(/\$/g, '\\$')}["'\`]`, 'i').test(code);
+/**
+ * A column read through an accessor anywhere in the file (a row mapper's `rs.getString("x")`, `row.get("x")`, `row["x"]`).
+ * With `vars` (the code right after the statement), a subscript or a plain `.get("x")` counts only on one of the rows'
+ * names: `tenant["tenant_id"]` and `form.get("code")` read another dict (rules-p: OpenReplay's SCIM code check, whose
+ * next statement's arguments were taken for reads of its row).
+ */
+function readByAccessor(code: string, column: string, vars?: string[]): boolean {
+  const c = column.replace(/\$/g, '\\$');
+  if (!vars) return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
+  const rows = vars.join('|');
+  return new RegExp(`\\.get[A-Z_]\\w*\\(\\s*["'\`]${c}["'\`]|\\b(?:${rows})\\s*(?:\\.get\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
 }
 
 /** A column read from the statement's row right after it: `row.x`, `export.x`, `{ x } = row`. */
@@ -130,7 +148,8 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
   const names = new Set(ROW_NAMES);
   const before = text.slice(Math.max(0, site.span.start - 200), site.span.start).split('\n').slice(-3).join('\n');
   // Assigned a call's result (`x = db.one(`), not the SQL text itself (`BY_ID = "SELECT …`).
-  const assigned = [...before.matchAll(/\b([A-Za-z_]\w*)\s*(?::\s*[\w[\]|, .]+)?\s*=(?![=>])/g)].pop();
+  // (A type annotation stays on its line: `if not payments:` above `pt = db.one(` annotates nothing.)
+  const assigned = [...before.matchAll(/\b([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w[\]|, .]+)?[ \t]*=(?![=>])/g)].pop();
   if (assigned && before.slice(assigned.index + assigned[0].length).includes('(')) names.add(assigned[1]);
   // Through a chain of calls too: `task = result.mappings().first()`.
   for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+(?:\([^()\n]*\)[\w.]*)*\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);

@@ -80,6 +80,20 @@ export function refilledWithOneRow(fileText: string, table: string): boolean {
 }
 
 /**
+ * The code takes one row of a statement's result: a call that returns one row is given the statement (`db.one(`,
+ * `cursor.one(`, Go's `QueryRow(ctx, `, `fetchrow(`, `queryOne(` just before it), or the first fetch after it is a single
+ * row (`cur.fetchone()`, `.first()`, `.one()`, `.scalar()`, the call's `[0]`), not a list (`.fetchall()`, `.all()`). `before`: the code
+ * just before the statement's text; `after`: the code right after it.
+ */
+export function takenAsOneRow(before: string, after: string): boolean {
+  if (/(?:\.|\b)(?:one|fetchone|fetchrow|fetch_one|first|one_or_none|queryOne|oneOrNone|QueryRow(?:Context|x|xContext)?)\s*\(\s*(?:ctx\s*,\s*|&\w+\s*,\s*)?(?:(?:sqlalchemy\.)?text\s*\(\s*)?(?:[rRfFbBuU]{0,2}(?:\"{3}|'{3}|[\"'`]))?\s*$/.test(before)) return true;
+  // `db.query("SELECT * …", vars=locals())[0]`: the first row of the result, taken where the call ends.
+  if (/^\s*\[\s*0\s*\]/.test(after)) return true;
+  const fetch = /\.(fetchone|fetchrow|first|one|QueryRow(?:Context|x|xContext)?|queryOne|one_or_none|scalar|scalar_one|scalar_one_or_none|fetchall|fetchmany|all|scalars|each|iter|fetch)\s*\(/.exec(after);
+  return !!fetch && !/^(?:fetchall|fetchmany|all|scalars|each|iter|fetch)$/.test(fetch[1]);
+}
+
+/**
  * The file reads `table` as one row: a SELECT from it alone, with no WHERE, JOIN, GROUP BY or LIMIT over a page, whose
  * result (no aggregate) is taken as a single row right after (`cur.fetchone()`, `.first()`, `.one()`, `QueryRow(…).Scan`) — the way
  * an app reads its one settings or tenant record (OpenReplay's `SELECT scope_state FROM public.tenants` then
@@ -96,8 +110,7 @@ export function readAsOneRow(fileText: string, table: string): boolean {
     // An aggregate (`SELECT count(*) FROM t`) is one row whatever the table holds.
     if (/\b(?:count|sum|min|max|avg|array_agg|string_agg|json_agg|jsonb_agg|bool_and|bool_or|exists)\s*\(/i.test(m[0])) continue;
     // A single row taken from the result within the next few lines.
-    const after = fileText.slice(m.index + m[0].length, m.index + m[0].length + 300);
-    if (/\.(?:fetchone|fetchrow|first|one|QueryRow|queryOne|one_or_none|scalar)\s*\(/.test(after) || /\bQueryRow(?:Context)?\s*\(/.test(fileText.slice(Math.max(0, m.index - 120), m.index))) return true;
+    if (takenAsOneRow(fileText.slice(Math.max(0, m.index - 120), m.index), fileText.slice(m.index + m[0].length, m.index + m[0].length + 300))) return true;
   }
   return false;
 }

@@ -65,4 +65,17 @@ describe('node/projectConfig: the project files read from the repository root of
     assert.deepEqual([...(tables?.keys() ?? [])], ['users'], JSON.stringify([...(tables ?? [])]));
     assert.deepEqual([...tables!.get('users')!.columns], ['user_id', 'email', 'data']);
   });
+
+  it('application code that imports only another database\'s driver (sqlite3) declares no PostgreSQL table in its strings (rules27: Open Library\'s syllabus script and its SQLite `data`)', () => {
+    const q = '"'.repeat(3);
+    tree(root(), {
+      '.git/HEAD': 'x\n',
+      'schema/infobase.sql': 'create table data (thing_id int references thing, revision int, data text);\n',
+      'utils/syllabus.py': `import sqlite3\n\ndef build(path):\n    conn = sqlite3.connect(path)\n    conn.execute(${q}\n        CREATE TABLE IF NOT EXISTS data (\n            olid INTEGER PRIMARY KEY,\n            total INTEGER\n        )\n    ${q})\n`,
+      'app/queue.py': `import psycopg2\n\nQ = ${q}CREATE TABLE IF NOT EXISTS jobs (id bigint PRIMARY KEY, payload jsonb)${q}\n`,
+    });
+    const tables = readDeclaredIndexes([root()]).tables;
+    assert.deepEqual([...tables!.get('data')!.columns], ['thing_id', 'revision', 'data']);
+    assert.deepEqual([...tables!.get('jobs')!.columns], ['id', 'payload'], 'a PostgreSQL app\'s DDL in code is still read');
+  });
 });

@@ -114,3 +114,22 @@ describe('rule or-across-columns: the whole-table read is warned only where the 
     assert.deepEqual(got.map(([r, s]) => [r, s]), [['or-across-columns', 'info']]);
   });
 });
+
+describe('rule or-across-columns: evidence-led severity and correlated key lookups (rules27)', () => {
+  it('is a warning by default only where a database shows the table large: without one, every finding is a note', async () => {
+    assert.equal(rule.defaultSeverity, 'warning');
+    assert.equal(error(rule, 'SELECT id FROM users WHERE email = $1 OR phone = $1').severity, 'info', 'no evidence at all');
+    assert.equal(error(rule, 'SELECT u.id FROM users u JOIN orders o ON o.id = u.id WHERE u.email LIKE $1 OR o.ref LIKE $2').severity, 'info', 'across tables, size unproved');
+    const schema = 'CREATE TABLE shares (id bigint PRIMARY KEY, to_user_id bigint NOT NULL, from_user_id bigint NOT NULL);\nCREATE INDEX ON shares (to_user_id);';
+    const got = await declaredFindings(['SELECT id FROM shares WHERE to_user_id = $1 OR from_user_id = $1'], schema, [rule]);
+    assert.deepEqual(got.map(([r, s]) => [r, s]), [['or-across-columns', 'info']]);
+  });
+  it('an OR inside a subquery correlated to the outer row by a key column (cf.file_id = f.file_id) only filters the rows that lookup finds (rules-p: ente object access)', () => {
+    ok(
+      rule,
+      'SELECT f.file_id, EXISTS (SELECT 1 FROM collection_files cf JOIN collection_shares cs ON cs.collection_id = cf.collection_id WHERE cf.file_id = f.file_id AND cf.is_deleted = FALSE AND (cs.to_user_id = $2 OR cs.from_user_id = $2)) AS can_access FROM files f WHERE f.file_id = $1',
+    );
+    // A correlation on a column that is no key (a status, a name) finds no rows by itself: still judged.
+    error(rule, 'SELECT f.file_id, EXISTS (SELECT 1 FROM shares cs WHERE cs.status = f.status AND (cs.to_user_id = $2 OR cs.from_user_id = $2)) FROM files f');
+  });
+});
