@@ -7,9 +7,7 @@
  * and Suggest Indexes on queries.sql still said `orders (status)`, while the workload advice said the INCLUDE index.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { shopWithTraffic } from './shopState';
+import { QUERIES_SQL, REPORT_PY, shopSources, shopWithTraffic } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import type { Finding } from '../../../src/core/findings';
 import { foundStatementsOf, type IndexDecision } from '../../../src/core/advice/workload';
@@ -21,19 +19,6 @@ import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
 
-const shopSrc = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
-const QUERIES_SQL = `-- ad-hoc reads
-SELECT count(*) FROM orders;
-
-SELECT o.id, o.total_cents, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'refunded' ORDER BY o.placed_at DESC;
-`;
-const REPORT_PY = `import psycopg
-
-with psycopg.connect() as conn:
-    with conn.cursor() as cur:
-        cur.execute("SELECT id, total_cents FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC")
-        print(cur.fetchall())
-`;
 
 describe('examples/shop: the editor deciding file by file names one index for the refunded-orders reads (real PostgreSQL)', function () {
   this.timeout(600000);
@@ -46,7 +31,7 @@ describe('examples/shop: the editor deciding file by file names one index for th
     await shopWithTraffic(t, { scale: 0.25, requests: 150 });
     await t.admin.query('VACUUM ANALYZE orders');
     db = await t.open();
-    for (const f of fs.readdirSync(shopSrc).filter((n) => n.endsWith('.ts'))) texts.set(`src/${f}`, fs.readFileSync(path.join(shopSrc, f), 'utf8'));
+    for (const [f, text] of shopSources()) texts.set(f, text);
     texts.set('queries.sql', QUERIES_SQL);
   });
 

@@ -7,9 +7,8 @@
  * its read to the workload advice (`top`), and each read gives one answer on both surfaces.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadShop } from '../../../examples/shop/seed';
+import { QUERIES_SQL, REPORT_PY, shopSources } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import { foundStatementsOf, type FoundStatement } from '../../../src/core/advice/workload';
 import { IndexDecider, topStatements, WorkspaceStatements, type TopStatements } from '../../../src/db/indexDecision';
@@ -18,19 +17,6 @@ import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { statementStats, testDatabase } from '../support';
 
-const shopSrc = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
-const QUERIES_SQL = `-- ad-hoc reads
-SELECT count(*) FROM orders;
-
-SELECT o.id, o.total_cents, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'refunded' ORDER BY o.placed_at DESC;
-`;
-const REPORT_PY = `import psycopg
-
-with psycopg.connect() as conn:
-    with conn.cursor() as cur:
-        cur.execute("SELECT id, total_cents FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC")
-        print(cur.fetchall())
-`;
 /** What e2e step 47 runs 5 times from outside the code (a client the workspace does not hold). */
 const CLIENT_READ = 'SELECT id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 5';
 
@@ -50,7 +36,7 @@ describe('examples/shop: the workload advice and Suggest Indexes weigh one read 
     await t.admin.query('SELECT pg_stat_reset()');
     db = await t.open();
     const texts = new Map<string, string>([['queries.sql', QUERIES_SQL], ['report.py', REPORT_PY]]);
-    for (const f of fs.readdirSync(shopSrc).filter((n) => n.endsWith('.ts'))) texts.set(`src/${f}`, fs.readFileSync(path.join(shopSrc, f), 'utf8'));
+    for (const [f, text] of shopSources()) texts.set(f, text);
     for (const [file, text] of texts) found.push(...foundStatementsOf((await extractSqlSites(text, file, file)).filter((s) => s.confidence >= 0.5), text, file));
   });
 
