@@ -82,7 +82,7 @@ export function compareBenchmarks(before: BenchmarkRunSummary, after: BenchmarkR
   const p50Ratio = r(before.p50, after.p50);
   const p95Ratio = r(before.p95, after.p95);
   const throughputRatio = r(before.throughputPerSec, after.throughputPerSec);
-  const speed = p50Ratio < 1 ? `${(1 / p50Ratio).toFixed(1)}× faster` : p50Ratio > 1 ? `${p50Ratio.toFixed(1)}× slower` : 'no change';
+  const speed = p50Ratio < 1 || p50Ratio > 1 ? times(p50Ratio, 'faster', 'slower') : 'no change';
   const notes: string[] = [];
   const scans = (x: BenchmarkRunSummary) => x.scans?.join(', ');
   if (scans(before) && scans(after) && scans(before) !== scans(after)) {
