@@ -18,7 +18,7 @@ import { showReadOnly } from './reportDocument';
 import { briefPlan, briefText } from '../core/plan/brief';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { clauseLines, countOf, foldSql } from '../core/format';
@@ -298,16 +298,26 @@ export class CaptureRecording implements vscode.Disposable {
 
   /**
    * The connection changed: advice and plans proved on another one are dropped (their findings go at once, the
-   * recorded files analysed again) and, once the recording has stopped, proved again on the new connection.
+   * recorded files analysed again) and, once the recording has stopped, proved again on the new connection. With no
+   * connection for a moment they are kept, out of view (adviceAfterConnectionChange).
    */
   private followConnection(): void {
     const key = this.connectionKey();
-    const stale = [...this.advice.values()].some((a) => a.provedOn !== key) || (this.plans.size > 0 && this.plansOn !== key);
-    if (!stale) {
+    const provedOn = [...[...this.advice.values()].map((a) => a.provedOn), ...(this.plans.size ? [this.plansOn] : [])];
+    const change = adviceAfterConnectionChange(provedOn, key);
+    if (change === 'hide') {
+      // No database in use for now: the advice's findings go from view, the advice stays for the same database's return.
+      if (this.advice.size) {
+        void this.publishDiagnostics();
+        this.lensChanged.fire();
+      }
+      return;
+    }
+    if (change === 'keep') {
       // The connection a reload's advice was proved on came back (person13 P6): its findings show, once checked against the
       // catalog as it is now (issue 20 MEDIUM 9); what is not advised yet is.
-      if (key && this.advice.size) this.publishDiagnostics();
-      if (key) void this.recheckAdvice({ advise: true });
+      if (this.advice.size) this.publishDiagnostics();
+      void this.recheckAdvice({ advise: true });
       return;
     }
     const had = this.adviceFiles();
