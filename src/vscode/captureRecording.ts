@@ -782,7 +782,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
-  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext }[], db: import('../db/database').Database): Promise<void> {
+  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const { noIndexAnswer } = await import('../core/advice/missingIndex');
     const provedOn = this.connectionKey();
@@ -795,7 +795,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
@@ -824,10 +824,12 @@ export class CaptureRecording implements vscode.Disposable {
  * A site's statements with the kind of code they ran in: a test's or migration's unit of work, else the site's file
  * (codeContext.ts). A statement of tests or migrations gets its own advice but is not the app's workload.
  */
-async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext })[]> {
+async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext; place?: string })[]> {
   const { codeContextOf } = await import('../core/codeContext');
   const byFile = site.file ? codeContextOf(site.file) : undefined;
-  return site.statements.map((st) => ({ ...st, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
+  // Its place, as a workspace statement's label ("src/orders.ts:70"): the workload and "also serving" name it (person27 LOW-8).
+  const place = site.file && site.line ? `${vscode.workspace.asRelativePath(site.file)}:${site.line}` : undefined;
+  return site.statements.map((st) => ({ ...st, place, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

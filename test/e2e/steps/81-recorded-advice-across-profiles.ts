@@ -4,7 +4,8 @@
  * connection is closed for a moment; the recording took "no connection" for another database and dropped its advice.
  * Here: the shop's ORM traffic recorded (refundedOrders' statement on orders without an index on status), its file
  * closed, then a second profile of the same database selected and the first one again — the recorded missing-index
- * finding stays in the Problems panel throughout.
+ * finding stays in the Problems panel throughout. Then the workload report names the recorded statements by their place
+ * (orm/orders.ts:25), not "recorded: SELECT …" (person27 LOW-8).
  */
 import * as path from 'node:path';
 import { DB_NAME, ROOT } from '../lib/database';
@@ -37,7 +38,7 @@ export const step: Step = {
     const before = await wb.until(async () => {
       const n = (await recorded()).length;
       return n > 0 ? n : undefined;
-    }, `a recorded missing-index finding of ${ORM_FILE} (closed) in the Problems panel`, 120_000, async () => (await wb.problemTexts('', base)).join(' | ').slice(0, 400));
+    }, `a recorded missing-index finding of ${ORM_FILE} (closed) in the Problems panel`, 120_000, async () => `filtered: ${(await wb.problemTexts('from this line')).join(' | ').slice(0, 400)}; all: ${(await wb.problemTexts('')).join(' | ').slice(0, 1200)}`);
     const counts = await wb.settledProblemCounts('the problem counts after the recording to settle');
     log(`on "${profileName}": ${before} recorded missing-index findings; status bar ${counts.text}`);
 
@@ -60,6 +61,28 @@ export const step: Step = {
     const back = (await recorded()).length;
     log(`back on "${profileName}": ${back}`);
     if (back !== before) throw new StepFailure(`expected the ${before} recorded missing-index finding(s) back on "${profileName}"; saw ${back}`);
+
+    // The workload names the recorded statements by the place the recording saw send them (person27 LOW-8: "recorded:
+    // SELECT …" though the recording had placed them), as it names the workspace's statements.
+    await wb.runCommand('PG Lens: Advise Indexes for the Workload');
+    await wb.see(page.locator('.tabs-container .tab.active').filter({ hasText: /Index advice for the workload\.md/ }), 'the workload report', 300_000);
+    await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: 'index advice for the workload' }), "the report's title", 30_000);
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.keys('Mod+Home');
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const had = seen.size;
+      for (const l of await page.locator('.editor-instance .view-line').allInnerTexts()) seen.add(l.replace(/\u00a0/g, ' '));
+      if (i > 0 && seen.size === had) break;
+      await wb.keys('PageDown');
+    }
+    const placed = [...seen].filter((l) => /orm\/orders\.ts:\d+/.test(l));
+    const unplaced = [...seen].filter((l) => /recorded: (SELECT|select)/.test(l));
+    log(`workload report: ${placed.length} lines naming orm/orders.ts:<line>, ${unplaced.length} "recorded: SELECT"; e.g. ${placed[0]?.slice(0, 160)}`);
+    await screenshot('workload-recorded-places');
+    log(`workload report lines on orders: ${[...seen].filter((l) => /orders|status|recorded|##/.test(l)).join(' ⏎ ').slice(0, 6000)}`);
+    if (!placed.length || unplaced.length) throw new StepFailure(`expected the workload report to name the recorded statements by their place (orm/orders.ts:<line>), none as "recorded: SELECT …"; saw ${placed.length} placed, ${unplaced.length} unplaced: ${unplaced.slice(0, 2).join(' | ')}`);
+    await wb.runCommand('View: Close All Editor Groups');
 
     // Leave the workspace as it was.
     await wb.runCommand('PG Lens: Remove Connection');
