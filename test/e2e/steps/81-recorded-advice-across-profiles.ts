@@ -7,11 +7,10 @@
  * finding stays in the Problems panel throughout. Then the workload report names the recorded statements by their place
  * (orm/orders.ts:25), not "recorded: SELECT …" (person27 LOW-8).
  */
-import * as path from 'node:path';
-import { DB_NAME, ROOT } from '../lib/database';
-import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { DB_NAME } from '../lib/database';
+import { recordOrmTrafficOnce } from '../lib/recording';
 import type { Step } from '../lib/types';
-import { StepFailure, escapeRe } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 
 const ORM_FILE = 'orm/orders.ts';
 const TWIN = 'shop again (e2e)';
@@ -20,21 +19,12 @@ export const step: Step = {
   title: 'recorded missing-index findings of a closed file stay when switching between two profiles of one database',
   async run({ wb, db, profileName, screenshot, log }) {
     const page = wb.page;
-    const quick = page.locator('.quick-input-widget');
-    const input = quick.locator('.quick-input-box input');
-    const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
     const base = ORM_FILE.split('/').pop();
     // The recording's missing-index findings: "… (recorded: N× from this line)" in orders.ts.
     const recorded = async () => (await wb.problemTexts('from this line', base)).filter((t) => /\(recorded: \d+× from this line\)/.test(t));
 
-    await wb.runCommand('View: Close All Editor Groups');
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
-    await wb.openFile(ORM_FILE);
-    await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
-    await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    await stopRecording(wb);
-    await wb.runCommand('Terminal: Kill All Terminals');
-    await wb.runCommand('View: Close All Editor Groups');
+    // Its own state: no editor, plan panel or panel from an earlier step; no recording left.
+    await recordOrmTrafficOnce({ wb, db });
     const before = await wb.until(async () => {
       const n = (await recorded()).length;
       return n > 0 ? n : undefined;
@@ -52,11 +42,7 @@ export const step: Step = {
     if (twin !== before) throw new StepFailure(`expected the ${before} recorded missing-index finding(s) of ${ORM_FILE} to stay on "${TWIN}" (the same database); saw ${twin}`);
 
     // And back.
-    await wb.runCommand('PG Lens: Select Connection');
-    await wb.see(row(profileName), `"${profileName}" in Select Connection`);
-    await input.fill(profileName);
-    await page.keyboard.press('Enter');
-    await wb.see(wb.profileStatus(profileName), `the status bar back on "${profileName}"`, 120_000);
+    await wb.selectConnection(profileName);
     await wb.settledProblemCounts(`the problem counts back on "${profileName}" to settle`);
     const back = (await recorded()).length;
     log(`back on "${profileName}": ${back}`);
@@ -86,11 +72,7 @@ export const step: Step = {
     await wb.runCommand('View: Close All Editor Groups');
 
     // Leave the workspace as it was.
-    await wb.runCommand('PG Lens: Remove Connection');
-    await wb.see(row(TWIN), `"${TWIN}" in Remove Connection`);
-    await input.fill(TWIN);
-    await page.keyboard.press('Enter');
-    await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(TWIN)}"`), /^Remove Connection$/);
+    await wb.removeConnection(TWIN);
     await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}"`, 120_000);
     await wb.runCommand('PG Lens: Clear Recorded Queries');
   },
