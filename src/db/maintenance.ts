@@ -130,7 +130,7 @@ export async function runAction(db: Database, action: MaintenanceAction, opts: M
         const sql = action.kind === 'cancel-backend' ? MAINTENANCE_SQL.cancel : MAINTENANCE_SQL.terminate;
         const { rows } = await db.query(sql, [action.pid, action.backendStart, APPLICATION_NAME]);
         if (!rows.length) return done(false, `Session ${action.pid} ended or changed before the signal; nothing was sent.`);
-        return rows[0].signalled ? done(true, `${action.kind === 'cancel-backend' ? 'Cancel' : 'Terminate'} signal sent to session ${action.pid}.`) : done(false, `The server did not signal session ${action.pid} (no permission?).`);
+        return rows[0].signalled ? done(true, `${action.kind === 'cancel-backend' ? 'Cancel (stop query)' : 'Terminate'} signal sent to session ${action.pid}.`) : done(false, `The server did not signal session ${action.pid} (no permission?).`);
       }
       default:
         await db.withSession((s) => runAlone(db, s, plan.statement, opts));

@@ -479,7 +479,7 @@ function renderActivity(): void {
       x.waitEventType ? h('div', { class: 'muted', text: `waiting on ${x.waitEventType}: ${x.waitEvent}` }) : null,
       x.xactSeconds !== null ? h('div', { class: 'muted', text: `transaction ${fmtSeconds(x.xactSeconds)}` }) : null),
     sqlCode(oneLine(x.query, 200), x.query),
-    h('span', { class: 'buttons stack' }, hasQueryToCancel(x.state) ? actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Cancel') : null, actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
+    h('span', { class: 'buttons stack' }, hasQueryToCancel(x.state) ? actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Stop query') : null, actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
   ]);
   fill(activity, 
     h('div', { class: 'panel-head' }, h('h2', { text: `Activity (${list.length})` })),

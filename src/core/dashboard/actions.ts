@@ -29,7 +29,8 @@ export const ACTION_TITLES: Record<ActionKind, string> = {
   'reindex-index': 'REINDEX INDEX CONCURRENTLY',
   'drop-index': 'DROP INDEX CONCURRENTLY',
   'refresh-materialized-view': 'REFRESH MATERIALIZED VIEW',
-  'cancel-backend': 'Cancel query',
+  // "Stop", not "Cancel": VS Code's own Cancel (Escape) sits in the same dialog (person28 M3: "Cancel" read both ways).
+  'cancel-backend': 'Stop query',
   'terminate-backend': 'Terminate session',
   'reset-statements': 'Reset pg_stat_statements',
 };
@@ -53,7 +54,7 @@ export function relationStatement(kind: RelationActionKind, name: string, concur
 
 /**
  * The buttons of an action's confirmation dialog: the confirming one names what happens, and the
- * one that closes says what is kept ("Cancel" next to "Cancel query" would read both ways).
+ * one that closes says what is kept ("Cancel" next to "Stop query" would say nothing of what it keeps).
  */
 function confirmLabels(kind: ActionKind): { confirm: string; keep: string; kept: string } {
   switch (kind) {

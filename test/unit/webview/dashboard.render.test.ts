@@ -219,7 +219,7 @@ describe('webview/dashboard (in Chromium)', function () {
       await post({ type: 'status', state: 'connected' });
       await post({ type: 'stats', stats });
       const buttons = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr')].filter((tr) => /app10\d/.test(tr.textContent ?? '')).map((tr) => [tr.textContent!.match(/app10\d/)![0], [...tr.querySelectorAll('button')].map((b) => b.textContent)])));
-      assert.deepEqual(buttons, { app101: ['Terminate'], app102: ['Cancel', 'Terminate'] });
+      assert.deepEqual(buttons, { app101: ['Terminate'], app102: ['Stop query', 'Terminate'] });
       assert.deepEqual(errors, []);
     });
   });
