@@ -72,3 +72,62 @@ describe('rules28 kinds: unbounded-query whose ordered rows the code uses only t
     }
   });
 });
+
+describe('rules28 kinds: non-sargable-predicate beside a condition spliced in at run time', () => {
+  const py = [
+    'def _prune_keys(txn, users, cutoff):',
+    '    clause, args = make_in_list_sql_clause(txn.database_engine, "user_id", users)',
+    '    sql = f"""',
+    '        DELETE FROM one_time_keys',
+    '        WHERE {clause} AND added_ms < ? AND length(key_id) = 6',
+    '        """',
+    '    args.append(cutoff)',
+    '    txn.execute(sql, args)',
+    '',
+  ].join('\n');
+  const finding = async (text: string) =>
+    (await scanFiles([{ path: 'app/storage/keys.py', text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'non-sargable-predicate');
+
+  it('`WHERE {clause} AND length(key_id) = 6`: the spliced clause may be the lookup, so a note (info) that says so', async () => {
+    const f = await finding(py);
+    assert.equal(f?.severity, 'info', JSON.stringify(f));
+    assert.match(f?.message ?? '', /composed at run time \(\{clause\}\)/);
+  });
+
+  it('a spliced value inside a comparison (not a condition of its own) keeps the warning', async () => {
+    const f = await finding(py.replace('WHERE {clause} AND added_ms < ?', 'WHERE added_ms < {cutoff}'));
+    assert.equal(f?.severity, 'warning', JSON.stringify(f));
+  });
+});
+
+describe('rules28 kinds: non-sargable-predicate on a table reached by its primary key from another table\'s lookup', () => {
+  const sql = (where: string) => [
+    'def payins_to_check(db):',
+    '    return db.all("""',
+    '        SELECT pi.id FROM payins pi',
+    '         WHERE pi.status = \'awaiting_review\'',
+    '           AND NOT EXISTS (',
+    '                 SELECT 1',
+    '                   FROM payin_transfers pt',
+    '                   JOIN participants recipient_p ON recipient_p.id = pt.recipient',
+    `                  WHERE ${where}`,
+    '               )',
+    '    """)',
+    '',
+  ].join('\n');
+  const finding = async (text: string) =>
+    (await scanFiles([{ path: 'app/payin/cron.py', text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'non-sargable-predicate');
+
+  it('`JOIN participants p ON p.id = pt.recipient WHERE pt.payin = pi.id AND p.join_time::date::text >= …`: a note (info)', async () => {
+    const f = await finding(sql("pt.payin = pi.id AND recipient_p.join_time::date::text >= '2022-12-23'"));
+    assert.equal(f?.severity, 'info', JSON.stringify(f));
+    assert.match(f?.message ?? '', /reached by their primary key from pt \(pt\.payin = pi\.id\)/);
+  });
+
+  it('no lookup of the other table (its rows all read), or a join on a column that is not the key: the warning stays', async () => {
+    for (const where of ["recipient_p.join_time::date::text >= '2022-12-23'", "pt.payin = pi.id AND recipient_p.join_time::date::text >= '2022-12-23'"]) {
+      const text = where.startsWith('pt.') ? sql(where).replace('recipient_p.id = pt.recipient', 'recipient_p.email = pt.recipient_email') : sql(where);
+      assert.equal((await finding(text))?.severity, 'warning', text);
+    }
+  });
+});
