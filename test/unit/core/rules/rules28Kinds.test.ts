@@ -5,6 +5,10 @@
 import { strict as assert } from 'node:assert';
 import { rulesAnalyzer, scanFiles } from '../../../../src/core/scan';
 
+/** The first finding of `rule` in one file scanned with the SQL rules. */
+const findingIn = (file: string, rule: string) => async (text: string) =>
+  (await scanFiles([{ path: file, text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === rule);
+
 describe('rules28 kinds: update-delete-without-where on a table the file reads as one row through node-postgres', () => {
   const store = [
     'export class Store {',
@@ -19,8 +23,7 @@ describe('rules28 kinds: update-delete-without-where on a table the file reads a
     '}',
     '',
   ].join('\n');
-  const finding = async (text: string) =>
-    (await scanFiles([{ path: 'src/store.ts', text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'update-delete-without-where');
+  const finding = findingIn('src/store.ts', 'update-delete-without-where');
 
   it('`const { rows } = await pool.query("SELECT version FROM t"); return rows[0].version`: the UPDATE of that row is a note', async () => {
     const one = await finding(store);
@@ -53,8 +56,7 @@ describe('rules28 kinds: unbounded-query whose ordered rows the code uses only t
     '}',
     '',
   ].join('\n');
-  const finding = async (text: string) =>
-    (await scanFiles([{ path: 'src/routes/accounts.ts', text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'unbounded-query');
+  const finding = findingIn('src/routes/accounts.ts', 'unbounded-query');
 
   it('every row sorted and sent to use `reports[0]`: a note (info) that LIMIT 1 is missing', async () => {
     const f = await finding(handler);
@@ -85,8 +87,7 @@ describe('rules28 kinds: non-sargable-predicate beside a condition spliced in at
     '    txn.execute(sql, args)',
     '',
   ].join('\n');
-  const finding = async (text: string) =>
-    (await scanFiles([{ path: 'app/storage/keys.py', text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'non-sargable-predicate');
+  const finding = findingIn('app/storage/keys.py', 'non-sargable-predicate');
 
   it('`WHERE {clause} AND length(key_id) = 6`: the spliced clause may be the lookup, so a note (info) that says so', async () => {
     const f = await finding(py);
@@ -115,8 +116,7 @@ describe('rules28 kinds: non-sargable-predicate on a table reached by its primar
     '    """)',
     '',
   ].join('\n');
-  const finding = async (text: string) =>
-    (await scanFiles([{ path: 'app/payin/cron.py', text }], { analyzers: [rulesAnalyzer()] })).findings.find((f) => f.ruleId === 'non-sargable-predicate');
+  const finding = findingIn('app/payin/cron.py', 'non-sargable-predicate');
 
   it('`JOIN participants p ON p.id = pt.recipient WHERE pt.payin = pi.id AND p.join_time::date::text >= …`: a note (info)', async () => {
     const f = await finding(sql("pt.payin = pi.id AND recipient_p.join_time::date::text >= '2022-12-23'"));
