@@ -131,3 +131,30 @@ describe('rules28 kinds: non-sargable-predicate on a table reached by its primar
     }
   });
 });
+
+describe('rules28 kinds: a reserved word as a label after AS (`usename AS user`, `relname AS table`) is read', () => {
+  const code = (label: string) => [
+    'export async function members(db: any) {',
+    `  return db.query(\`SELECT a.id, a.login AS ${label} FROM accounts a WHERE a.team_id NOT IN (SELECT team_id FROM banned_teams)\`);`,
+    '}',
+    '',
+  ].join('\n');
+  const all = async (text: string) => (await scanFiles([{ path: 'src/members.ts', text }], { analyzers: [rulesAnalyzer()] })).findings;
+
+  it('PostgreSQL takes `AS user` and `AS table`; the rules now run on such a statement instead of a not-analysed hint', async () => {
+    for (const label of ['user', 'table', 'order']) {
+      const f = await all(code(label));
+      assert.deepEqual(f.filter((x) => x.ruleId === 'not-analysed'), [], label);
+      const notIn = f.find((x) => x.ruleId === 'not-in-subquery');
+      assert.ok(notIn, `${label}: ${JSON.stringify(f)}`);
+      // Offsets still point into the statement as written.
+      const text = code(label);
+      assert.match(text.slice(notIn!.span.start, notIn!.span.end), /NOT IN/);
+    }
+  });
+
+  it('SQL the parser cannot read for another reason still says so', async () => {
+    const f = await all(code('user').replace('FROM accounts a', 'FROM accounts a TABLESAMPLE BERNOULLI (10) REPEATABLE (1) WINDOW'));
+    assert.ok(f.some((x) => x.ruleId === 'not-analysed'), JSON.stringify(f));
+  });
+});
