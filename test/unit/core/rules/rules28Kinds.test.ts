@@ -158,3 +158,23 @@ describe('rules28 kinds: a reserved word as a label after AS (`usename AS user`,
     assert.ok(f.some((x) => x.ruleId === 'not-analysed'), JSON.stringify(f));
   });
 });
+
+describe('rules28 kinds: Ruby `:name` binds given to an app\'s own query helper are read', () => {
+  const rb = [
+    'module Stats',
+    '  def blocked_members(name)',
+    '    select_all("SELECT id FROM accounts WHERE team_id NOT IN (SELECT team_id FROM banned_teams) AND name = :name", {name: name})',
+    '  end',
+    '  def database_id(database)',
+    '    select_one("SELECT oid FROM pg_database WHERE datname = :database", {database: database})',
+    '  end',
+    'end',
+    '',
+  ].join('\n');
+
+  it('`select_all("… = :name", {name: name})`: the statement is analysed (a rule runs), not a not-analysed hint', async () => {
+    const f = (await scanFiles([{ path: 'lib/stats.rb', text: rb }], { analyzers: [rulesAnalyzer()] })).findings;
+    assert.deepEqual(f.filter((x) => x.ruleId === 'not-analysed').map((x) => x.message), []);
+    assert.ok(f.some((x) => x.ruleId === 'not-in-subquery'), JSON.stringify(f));
+  });
+});
