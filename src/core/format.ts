@@ -98,6 +98,11 @@ export function recordedWhere(file: string | undefined, line: number | undefined
 }
 
 /** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s); `show` writes the number ("12k"). */
+/** A ratio as a reader says it: "4.3× lower", "1.1× faster" (below 1 its inverse, with the word for less). */
+export function times(ratio: number, less: string, more: string, digits = 1): string {
+  return ratio < 1 ? `${(1 / ratio).toFixed(digits)}× ${less}` : `${ratio.toFixed(digits)}× ${more}`;
+}
+
 export function countOf(n: number, noun: string, show: (n: number) => string = String): string {
   return `${show(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -18,7 +18,7 @@ import { showReadOnly } from './reportDocument';
 import { briefPlan, briefText } from '../core/plan/brief';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { clauseLines, countOf, foldSql } from '../core/format';
@@ -298,16 +298,26 @@ export class CaptureRecording implements vscode.Disposable {
 
   /**
    * The connection changed: advice and plans proved on another one are dropped (their findings go at once, the
-   * recorded files analysed again) and, once the recording has stopped, proved again on the new connection.
+   * recorded files analysed again) and, once the recording has stopped, proved again on the new connection. With no
+   * connection for a moment they are kept, out of view (adviceAfterConnectionChange).
    */
   private followConnection(): void {
     const key = this.connectionKey();
-    const stale = [...this.advice.values()].some((a) => a.provedOn !== key) || (this.plans.size > 0 && this.plansOn !== key);
-    if (!stale) {
+    const provedOn = [...[...this.advice.values()].map((a) => a.provedOn), ...(this.plans.size ? [this.plansOn] : [])];
+    const change = adviceAfterConnectionChange(provedOn, key);
+    if (change === 'hide') {
+      // No database in use for now: the advice's findings go from view, the advice stays for the same database's return.
+      if (this.advice.size) {
+        void this.publishDiagnostics();
+        this.lensChanged.fire();
+      }
+      return;
+    }
+    if (change === 'keep') {
       // The connection a reload's advice was proved on came back (person13 P6): its findings show, once checked against the
       // catalog as it is now (issue 20 MEDIUM 9); what is not advised yet is.
-      if (key && this.advice.size) this.publishDiagnostics();
-      if (key) void this.recheckAdvice({ advise: true });
+      if (this.advice.size) this.publishDiagnostics();
+      void this.recheckAdvice({ advise: true });
       return;
     }
     const had = this.adviceFiles();
@@ -772,7 +782,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
-  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext }[], db: import('../db/database').Database): Promise<void> {
+  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const { noIndexAnswer } = await import('../core/advice/missingIndex');
     const provedOn = this.connectionKey();
@@ -785,7 +795,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
@@ -814,10 +824,12 @@ export class CaptureRecording implements vscode.Disposable {
  * A site's statements with the kind of code they ran in: a test's or migration's unit of work, else the site's file
  * (codeContext.ts). A statement of tests or migrations gets its own advice but is not the app's workload.
  */
-async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext })[]> {
+async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext; place?: string })[]> {
   const { codeContextOf } = await import('../core/codeContext');
   const byFile = site.file ? codeContextOf(site.file) : undefined;
-  return site.statements.map((st) => ({ ...st, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
+  // Its place, as a workspace statement's label ("src/orders.ts:70"): the workload and "also serving" name it (person27 LOW-8).
+  const place = site.file && site.line ? `${vscode.workspace.asRelativePath(site.file)}:${site.line}` : undefined;
+  return site.statements.map((st) => ({ ...st, place, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

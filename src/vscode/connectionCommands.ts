@@ -258,7 +258,9 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   }
 
   reg('pgLens.removeConnection', async () => {
-    const entries = await connections.entries();
+    const { removableProfiles } = await import('../core/connection/settings');
+    // The profiles in effect, and those written in settings but left out for a user's profile (they could not be removed).
+    const entries = removableProfiles(await connections.entries(), connections.leftOut);
     if (!entries.length) {
       void vscode.window.showInformationMessage('PG Lens: there is no connection profile to remove.');
       return;
@@ -266,21 +268,30 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const { describeProfile, secretKey } = await import('../core/connection/profile');
     const current = connections.current?.profile.name;
     const pick = await vscode.window.showQuickPick(
-      entries.map((e) => ({ label: e.profile.name, description: `${describeProfile(e.profile)}${e.profile.name === current ? ' · connected' : ''}`, detail: `from ${where(e.origin)}`, e })),
+      entries.map((e) => ({
+        label: e.leftOut ? `$(circle-slash) ${e.profile.name}` : e.profile.name,
+        description: `${describeProfile(e.profile)}${e.leftOut ? ' · not in use' : e.profile.name === current ? ' · connected' : ''}`,
+        detail: `from ${where(e.origin)}${e.leftOut ? ` — not used: ${e.leftOut.why}` : ''}`,
+        e,
+      })),
       { title: 'PG Lens: Remove Connection' },
     );
     if (!pick) return;
-    const { profile, origin } = pick.e;
+    const { profile, origin, leftOut } = pick.e;
+    // A left-out profile is in no one's use: removing it leaves the connection, and any choice naming the profile that
+    // stands in its place ("${leftOut.usedInstead}"), as they are.
+    const inUse = !leftOut && profile.name === current;
     const remove = await confirmDestructive(
       `Remove the connection "${profile.name}" from ${where(origin)}?`,
-      `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}`,
+      `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${inUse ? ' PG Lens disconnects from it.' : ''}${leftOut ? ` It is not in use ("${leftOut.usedInstead}" is used in its place): nothing else changes.` : ''}`,
       { confirm: 'Remove Connection', keep: 'Keep it' },
     );
     if (!remove) return;
-    if (profile.name === current) await connections.disconnect();
+    if (inUse) await connections.disconnect();
     const list = config.connectionsIn(origin);
     await connections.whileWriting(async () => {
       await config.update('connections', list.filter((_, i) => i !== pick.e.index), origin);
+      if (leftOut) return;
       // Never leave a choice naming a profile that no longer exists: the one made here goes (the settings' own choice,
       // the team's default, counts again), and a pgLens.activeConnection written in settings that names it is cleared.
       await config.forgetChoicesHere(profile.name);

@@ -249,7 +249,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
     for (const s of statements) {
       if (this.recorded.has(s.sql)) continue;
-      this.recorded.set(s.sql, { sql: s.sql, source: 'recorded', ...(s.context ? { context: s.context } : {}) });
+      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8).
+      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}) });
       this.ws?.touch();
     }
     const focus = statements.map((s) => s.sql);

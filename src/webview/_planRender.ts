@@ -8,7 +8,7 @@
 import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, planText, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
-import { countOf } from '../core/format';
+import { countOf, times } from '../core/format';
 
 export type Post = (m: FromPlanWebview) => void;
 type Child = Node | string | undefined | null | false;
@@ -635,7 +635,7 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
   const verdict = noise
     ? `about the same (the same plan; ${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)} in one run each is run-to-run noise — Benchmark measures percentiles)`
     : workDisagrees
-      ? `${blockRatio! < 1 ? `${(1 / blockRatio!).toFixed(1)}× fewer` : `${blockRatio!.toFixed(1)}× more`} blocks read (${fmtCount(bb!)} → ${fmtCount(ba!)}), though ${c.ratio > 1 ? `${c.ratio.toFixed(2)}× slower` : `${(1 / c.ratio).toFixed(2)}× faster`} in one run each (${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)}): too close to call from one run — Benchmark measures percentiles, and a first run may read pages from disk`
+      ? `${times(blockRatio!, 'fewer', 'more')} blocks read (${fmtCount(bb!)} → ${fmtCount(ba!)}), though ${times(c.ratio, 'faster', 'slower', 2)} in one run each (${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)}): too close to call from one run — Benchmark measures percentiles, and a first run may read pages from disk`
     : otherValues
       ? `same statement, other values: ${c.ratio < 0.98 ? `${what} ${(1 / c.ratio).toFixed(2)}× lower` : c.ratio > 1.02 ? `${what} ${c.ratio.toFixed(2)}× higher` : `${what} about the same (within 2%)`}`
       : c.ratio < 0.98 ? `${(1 / c.ratio).toFixed(2)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1.02 ? `${c.ratio.toFixed(2)}× ${c.analyzed ? 'slower' : 'costlier'}` : `about the same (${c.analyzed ? 'time' : 'cost'} within 2%)`;
@@ -648,7 +648,7 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
     const workGain = 1 / blockRatio;
     const exaggerates = timeGain > 1 ? timeGain > 3 * Math.max(workGain, 1) : 1 / timeGain > 3 * Math.max(1 / workGain, 1);
     if (exaggerates) {
-      root.appendChild(h(doc, 'p', { class: 'note warn time-vs-work' }, `One run each: ${timeGain > 1 ? `${timeGain.toFixed(0)}× faster` : `${(1 / timeGain).toFixed(0)}× slower`} in time (${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)}), but the pages read went ${fmtCount(bb!)} → ${fmtCount(ba!)} (${workGain >= 1 ? `${workGain.toFixed(1)}× fewer` : `${(1 / workGain).toFixed(1)}× more`}): a single run's time moves with the machine's load and the cache, the pages read do not. Benchmark Query measures percentiles over many runs.`));
+      root.appendChild(h(doc, 'p', { class: 'note warn time-vs-work' }, `One run each: ${times(timeGain, 'slower', 'faster', 0)} in time (${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)}), but the pages read went ${fmtCount(bb!)} → ${fmtCount(ba!)} (${times(workGain, 'more', 'fewer')}): a single run's time moves with the machine's load and the cache, the pages read do not. Benchmark Query measures percentiles over many runs.`));
     }
   }
   if (otherValues) root.appendChild(h(doc, 'p', { class: 'note warn' }, `The two plans used different parameter values (before: ${valuesOf(before)}; after: ${valuesOf(after)}): ${samePlanShape(a, b) ? 'the plan is the same, so the difference is the data these values select, not the plan' : 'part of the difference is the data these values select'}. ${c.analyzed ? 'Run both with the same values to compare the plans.' : 'Plan both with the same values (or both generic) to compare the plans.'}`));

@@ -127,6 +127,16 @@ export function userProfileStandingFor(user: readonly unknown[], candidate: unkn
   return profiles.find((p) => p.standsForWorkspace)?.profile.name;
 }
 
+/**
+ * What Remove Connection offers: every profile in effect, then every one written in settings but left out (a workspace
+ * profile a user's profile of the same name or login stands in for). A left-out one was not reachable before (person27:
+ * the workspace's copy could not be removed at all); removing it touches nothing in use — `leftOut` says so, and the
+ * command then neither disconnects nor forgets a choice naming the profile that stands.
+ */
+export function removableProfiles(inEffect: readonly SourcedProfile[], leftOut: readonly LeftOutProfile[]): (SourcedProfile & { leftOut?: LeftOutProfile })[] {
+  return [...inEffect, ...leftOut.map((l) => ({ ...l, leftOut: l }))];
+}
+
 /** pgLens.activeConnection as each scope sets it (a folder's: multi-root only), and the choice made here. */
 export interface ActiveChoice {
   user?: string;

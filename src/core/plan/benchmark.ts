@@ -1,4 +1,5 @@
 /** Latency statistics of a benchmark run, and the comparison of two runs. Pure. */
+import { times } from '../format';
 
 /** One benchmark run of a statement (a domain type; the plan viewer's protocol carries it). */
 export interface BenchmarkRunSummary {
@@ -67,11 +68,6 @@ export interface BenchmarkComparison {
    * throughput 4× lower and the buffers per run 67× fewer).
    */
   notes: string[];
-}
-
-/** A ratio as a reader says it: "4.3× lower", "1.1× faster". */
-function times(ratio: number, less: string, more: string): string {
-  return ratio < 1 ? `${(1 / ratio).toFixed(1)}× ${less}` : `${ratio.toFixed(1)}× ${more}`;
 }
 
 /** Two timings that moved apart by more than this (either way) are said to disagree. */

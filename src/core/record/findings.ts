@@ -329,3 +329,16 @@ function parentAdvice(n: RecordedNPlusOne, b: BatchedForm, rel: (f: string) => s
     : b.atParent ? b.atParent.replace(/\bit\b/, 'its query') : undefined;
   return { title: `Go to the view that builds the rows' query (${rel(v.file)}:${v.line}, ${v.name}; ${evaluated})${advice ? `: ${advice}` : ''}`, ...(advice ? { advice } : {}) };
 }
+
+/**
+ * What a change of connection does to the recording's proved advice and plans (each belongs to the database it was
+ * proved on: `provedOn`, the editor's key of it). `hide` — no connection now (Disconnect, or the moment between two
+ * profiles of one database): kept, but no finding shows (recordedFindings shows only advice proved on the connection in
+ * use); `keep` — all of it was proved on the database now in use (the same one back); `drop` — some was proved on
+ * another database: made again there. Person27 LOW-5: the gap between two profiles of one database dropped it all.
+ */
+export function adviceAfterConnectionChange(provedOn: Iterable<string | undefined>, now: string | undefined): 'hide' | 'keep' | 'drop' {
+  if (now === undefined) return 'hide';
+  for (const on of provedOn) if (on !== now) return 'drop';
+  return 'keep';
+}

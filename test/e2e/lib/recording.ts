@@ -38,6 +38,22 @@ export async function stopRecording(wb: StepContext['wb']): Promise<void> {
 }
 
 /**
+ * The shop's ORM traffic (orm/traffic.ts, one round) recorded from a clean state: no editor and no recording left by an
+ * earlier step, orm/orders.ts open while it records (its N+1 counted in the status bar), then stopped, the terminal
+ * killed and every editor closed.
+ */
+export async function recordOrmTrafficOnce({ wb, db }: Pick<StepContext, 'wb' | 'db'>): Promise<void> {
+  await wb.runCommand('View: Close All Editor Groups');
+  await wb.runCommand('PG Lens: Clear Recorded Queries');
+  await wb.openFile('orm/orders.ts');
+  await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
+  await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
+  await stopRecording(wb);
+  await wb.runCommand('Terminal: Kill All Terminals');
+  await wb.runCommand('View: Close All Editor Groups');
+}
+
+/**
  * Starts recording and runs `command` (with DATABASE_URL and NODE_PATH set) in a new integrated
  * terminal of the workspace. The database URL (with the throwaway server's password) goes through a
  * file outside the workspace, not the screen.

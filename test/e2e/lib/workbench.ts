@@ -670,6 +670,29 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** PG Lens: Select Connection with `name` picked from the keyboard; waits for the status bar on it. */
+  async selectConnection(name: string, timeoutMs = 120_000): Promise<void> {
+    const quick = this.page.locator('.quick-input-widget');
+    await this.runCommand('PG Lens: Select Connection');
+    await this.see(quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }), `"${name}" in Select Connection`);
+    await quick.locator('.quick-input-box input').fill(name);
+    await this.page.keyboard.press('Enter');
+    await this.see(this.profileStatus(name), `the status bar on "${name}"`, timeoutMs);
+  }
+
+  /**
+   * PG Lens: Remove Connection with `name` picked and the removal confirmed (its dialog names the profile and, when
+   * given, where it is removed from: `from`, e.g. "workspace settings"); returns the dialog's text.
+   */
+  async removeConnection(name: string, from?: string): Promise<string> {
+    const quick = this.page.locator('.quick-input-widget');
+    await this.runCommand('PG Lens: Remove Connection');
+    await this.see(quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }), `"${name}" in Remove Connection`);
+    await quick.locator('.quick-input-box input').fill(name);
+    await this.page.keyboard.press('Enter');
+    return this.confirmDialog(new RegExp(`Remove the connection "${escapeRe(name)}"${from ? ` from ${escapeRe(from)}` : ''}`), /^Remove Connection$/);
+  }
+
   /** A modal dialog (confirmations of destructive actions) and its button. */
   async confirmDialog(message: RegExp | string, button: string | RegExp): Promise<string> {
     const dialog = await this.see(this.page.locator('.monaco-dialog-box').filter({ hasText: message }), `a confirmation dialog saying ${String(message)}`);

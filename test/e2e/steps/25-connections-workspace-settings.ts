@@ -11,7 +11,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Step } from '../lib/types';
-import { escapeRe } from '../lib/workbench';
 
 const COPY = 'shop copy (e2e)';
 
@@ -23,7 +22,6 @@ export const step: Step = {
     const settings = () => JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { 'pgLens.connections'?: { name?: string }[]; 'pgLens.activeConnection'?: string };
     const names = () => (settings()['pgLens.connections'] ?? []).map((c) => c.name);
     const quick = page.locator('.quick-input-widget');
-    const input = quick.locator('.quick-input-box input');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
     const statusFor = (name: string) => wb.profileStatus(name);
 
@@ -52,11 +50,7 @@ export const step: Step = {
     await page.keyboard.press('Escape');
 
     // ── Remove Connection: asks first; afterwards no activeConnection names a removed profile.
-    await command('PG Lens: Remove Connection');
-    await wb.see(row(COPY), `"${COPY}" in Remove Connection`);
-    await input.fill(COPY);
-    await page.keyboard.press('Enter');
-    const dialog = await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(COPY)}" from workspace settings`), /^Remove Connection$/);
+    const dialog = await wb.removeConnection(COPY, 'workspace settings');
     log(`remove: ${dialog.replace(/\s+/g, ' ').slice(0, 200)}`);
     await wb.until(async () => !names().includes(COPY) && settings()['pgLens.activeConnection'] !== COPY, `"${COPY}" gone from .vscode/settings.json, and pgLens.activeConnection no longer naming it`, 10_000, async () => JSON.stringify(settings()));
     if (!names().includes(profileName)) throw new Error(`Remove Connection removed "${profileName}" too: ${JSON.stringify(settings())}`);

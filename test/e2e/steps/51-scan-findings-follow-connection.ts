@@ -5,7 +5,7 @@
  * (the scan runs again: none of the shop's Seq Scan findings stay), and selecting the shop again brings them all back.
  */
 import type { Step } from '../lib/types';
-import { StepFailure, escapeRe } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 
 const OTHER = 'no shop tables (e2e)';
 
@@ -13,9 +13,6 @@ export const step: Step = {
   title: 'after Scan Workspace, the findings of closed files follow the connection: another database, then back',
   async run({ wb, db, profileName, screenshot, log }) {
     const page = wb.page;
-    const quick = page.locator('.quick-input-widget');
-    const input = quick.locator('.quick-input-box input');
-    const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
     const statusFor = (name: string) => wb.profileStatus(name);
     // Findings that need the shop's tables: the planner's word on a table of the shop. Every row of the filtered list,
     // scrolled through (the panel draws only the rows on screen: counting the drawn ones saw 5 of 6 in CI).
@@ -48,11 +45,7 @@ export const step: Step = {
     await screenshot('other-database-problems');
 
     // Back to the shop: the findings return without a new scan.
-    await wb.runCommand('PG Lens: Select Connection');
-    await wb.see(row(profileName), `"${profileName}" in Select Connection`);
-    await input.fill(profileName);
-    await page.keyboard.press('Enter');
-    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 120_000);
+    await wb.selectConnection(profileName);
     // Back on the shop: the scan runs again against it, and every finding is back.
     const after = await wb.until(async () => {
       const n = await seqScans();
@@ -62,11 +55,7 @@ export const step: Step = {
     await screenshot('back-on-shop-problems');
 
     // Leave the workspace as it was.
-    await wb.runCommand('PG Lens: Remove Connection');
-    await wb.see(row(OTHER), `"${OTHER}" in Remove Connection`);
-    await input.fill(OTHER);
-    await page.keyboard.press('Enter');
-    await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(OTHER)}"`), /^Remove Connection$/);
+    await wb.removeConnection(OTHER);
     await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 120_000);
   },
 };

@@ -9,8 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT } from '../lib/database';
-import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { recordOrmTrafficOnce } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -26,14 +25,7 @@ export const step: Step = {
     const fn = lines.findIndex((l) => l.includes('export async function refundedOrders(')) + 1;
     if (!line || !fn) throw new StepFailure(`expected ${ORM_FILE} to hold refundedOrders with "${CALL}"`);
     // Its own state: no editor, plan panel or panel from an earlier step; no recording left.
-    await wb.runCommand('View: Close All Editor Groups');
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
-    await wb.openFile(ORM_FILE);
-    await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
-    await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    await stopRecording(wb);
-    await wb.runCommand('Terminal: Kill All Terminals');
-    await wb.runCommand('View: Close All Editor Groups');
+    await recordOrmTrafficOnce({ wb, db });
     await wb.hidePanel();
     await wb.openFile(ORM_FILE);
     await wb.see(page.locator('.editor-instance .monaco-editor .codelens-decoration a').filter({ hasText: /^\s*1 statement · / }), 'the recorded CodeLens "1 statement · …" of refundedOrders', 60_000);

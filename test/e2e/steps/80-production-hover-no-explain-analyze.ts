@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Step } from '../lib/types';
-import { StepFailure, escapeRe } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 
 const PROD = 'shop production (e2e)';
 
@@ -32,12 +32,7 @@ export const step: Step = {
       await page.mouse.move(5, 5);
     } finally {
       // Remove the profile again: confirmed, and the settings file as it was.
-      const quick = page.locator('.quick-input-widget');
-      await wb.runCommand('PG Lens: Remove Connection');
-      await wb.see(quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: PROD }), `"${PROD}" in Remove Connection`);
-      await quick.locator('.quick-input-box input').fill(PROD);
-      await page.keyboard.press('Enter');
-      await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(PROD)}"`), /^Remove Connection$/);
+      await wb.removeConnection(PROD);
       await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 60_000);
       await wb.until(async () => fs.readFileSync(settingsFile, 'utf8') === original, 'the workspace settings file as before the step', 10_000);
     }

@@ -1,7 +1,7 @@
 /** Issue 12 item 7: a workspace adds profiles, never redefines or downgrades the user's; secrets are keyed by identity. */
 import * as assert from 'node:assert/strict';
 import { secretKey } from '../../../../src/core/connection/profile';
-import { activeProfileName, looksLikeProduction, mergeConnectionSettings, userProfileStandingFor, workspaceSettingsFile } from '../../../../src/core/connection/settings';
+import { activeProfileName, looksLikeProduction, mergeConnectionSettings, removableProfiles, userProfileStandingFor, workspaceSettingsFile } from '../../../../src/core/connection/settings';
 
 const prod = { name: 'shop prod', host: 'db.internal', port: 5432, database: 'shop', user: 'app', environment: 'production' };
 
@@ -129,6 +129,20 @@ describe('core/connection/settings', () => {
   it('looksLikeProduction: words of the host name, never local sockets or loopback', () => {
     for (const h of ['db-prod-1.example.com', 'prod.db', 'shop.production.internal', 'pg-prd', 'live-db']) assert.ok(looksLikeProduction(h), h);
     for (const h of ['localhost', '127.0.0.1', '/var/run/postgresql', 'product-db', 'products.internal', 'db.internal', 'deliver.example']) assert.ok(!looksLikeProduction(h), h);
+  });
+});
+
+describe('core/connection/settings removableProfiles (Remove Connection)', () => {
+  it('offers a workspace profile left out for a user profile of the same name, at its own place in the workspace list, marked as not in use (person27: it could not be removed)', () => {
+    const local = { name: 'local', host: 'localhost', database: 'shop_dev', user: 'dev' };
+    const { profiles, leftOut } = mergeConnectionSettings([prod], [local, { ...prod, environment: 'development' }]);
+    const offered = removableProfiles(profiles, leftOut);
+    assert.deepEqual(offered.map((e) => [e.profile.name, e.origin, e.index, e.leftOut ? e.leftOut.usedInstead : null]), [
+      ['shop prod', 'user', 0, null],
+      ['local', 'workspace', 0, null],
+      ['shop prod', 'workspace', 1, 'shop prod'],
+    ]);
+    assert.match(offered[2].leftOut!.why, /a workspace cannot redefine a user's profile/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
-import { recordedFindings, recordedAnalyzer, OPEN_SITE_COMMAND } from '../../../../src/core/record/findings';
+import { adviceAfterConnectionChange, recordedFindings, recordedAnalyzer, OPEN_SITE_COMMAND } from '../../../../src/core/record/findings';
 import type { StatementAdvice } from '../../../../src/core/record/format';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
@@ -97,6 +97,24 @@ describe('core/record/findings: the recording as findings of the one pipeline', 
     assert.equal(missing(undefined), 0);
     // The N+1 is what the app did, whichever database is connected: it stays.
     assert.equal(recordedFindings({ summary, advice, connection: 'localhost:5432/umami' }, FILE, TEXT).filter((f) => f.ruleId === 'n-plus-one').length, 1);
+  });
+
+  it('a moment with no connection hides the advice but keeps it: the same database back shows it again, another drops it (person27 LOW-5)', () => {
+    const summary = summarize(events, normalizeSql, { threshold: 5 });
+    const norm = summary.sites.find((s) => s.line === 3)!.statements[0].normalized;
+    const index = { ddl: 'CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at DESC)' };
+    const advice = new Map<string, StatementAdvice>([[norm, { suggestions: [{ ddl: index.ddl, costBefore: 400, costAfter: 20, summary: 'orders: 400 → 20', planBefore: [], index }], provedOn: 'localhost:5432/shop' }]]);
+    const proved = () => [...advice.values()].map((a) => a.provedOn);
+    const missing = (connection?: string) => recordedFindings({ summary, advice, connection }, FILE, TEXT).filter((f) => f.ruleId === 'missing-index').length;
+    // Switching between two profiles of one database: the old one closes before the new one opens.
+    assert.equal(adviceAfterConnectionChange(proved(), undefined), 'hide');
+    assert.equal(missing(undefined), 0);
+    assert.equal(adviceAfterConnectionChange(proved(), 'localhost:5432/shop'), 'keep');
+    assert.equal(missing('localhost:5432/shop'), 1);
+    assert.equal(adviceAfterConnectionChange(proved(), 'localhost:5432/umami'), 'drop');
+    // Plans are proved on a database too: a plan made on another one drops the lot.
+    assert.equal(adviceAfterConnectionChange([...proved(), 'localhost:5432/umami'], 'localhost:5432/shop'), 'drop');
+    assert.equal(adviceAfterConnectionChange([], 'localhost:5432/shop'), 'keep');
   });
 
   it('as an analyzer it reads the state it is given each time (nothing before a recording)', async () => {
