@@ -13,7 +13,7 @@ import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
-import { readAsOneRow, refilledWithOneRow } from './rules/updateDeleteWithoutWhere';
+import { readAsOneRow, refilledWithOneRow, takenAsOneRow } from './rules/updateDeleteWithoutWhere';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
@@ -173,7 +173,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         }
         // select-star is kept only on evidence that it costs something or risks a bug (selectStarEvidence.ts).
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
-        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text));
+        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text));
       }));
     },
   };
@@ -268,6 +268,24 @@ function withOneRowByCode(f: Finding, text: string): Finding {
     };
   }
   return f;
+}
+
+/**
+ * unbounded-query without a database is a hint (the table's size is unproved). An ordered read of every row whose result
+ * the code takes as one row (`reports[0].id`, `.first()`, `fetchone()`) is evidence of its own: every row is sorted and
+ * sent to use one, whatever the table holds, and `LIMIT 1` is the fix — a note at the rule's level (info).
+ */
+function withFirstRowOnly(f: Finding, site: SqlSite, text: string): Finding {
+  if (f.ruleId !== 'unbounded-query' || f.severity !== 'hint' || !/\border\s+by\b/i.test(site.sql)) return f;
+  const end = Math.max(site.span.end, site.callSpan?.end ?? 0);
+  if (!takenAsOneRow(text.slice(Math.max(0, site.span.start - 200), site.span.start), text.slice(end, end + 400))) return f;
+  return {
+    ...f,
+    severity: 'info',
+    message: 'No WHERE and no LIMIT: every row of the table is sorted and sent to the application, which uses only the first.',
+    help: 'Add LIMIT 1: with an index on the ORDER BY columns PostgreSQL then reads one row.',
+    evidence: { ...(f.evidence ?? {}), firstRowOnly: true },
+  };
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */

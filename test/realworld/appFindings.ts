@@ -92,6 +92,17 @@ export function checkoutCommit(dir: string): string | undefined {
 }
 
 /** Scans one app checkout (the whole app is read: N+1 follows calls across files), or takes its findings from the cache. */
+/**
+ * The project facts a scan reads besides the files, as text for the cache key. The declared indexes are a Map that also
+ * carries the schema files' tables (columns, NOT NULL, types) and added columns as properties: a plain JSON of the Map
+ * keeps only its entries, so those are written out by name.
+ */
+export function projectKey(project: unknown, declared: ReturnType<typeof readDeclaredIndexes> | undefined, mapperFragments: unknown): string {
+  const plain = (_k: string, v: unknown) => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v);
+  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns } : null;
+  return JSON.stringify([project, schema, mapperFragments ?? null], plain);
+}
+
 export async function appFindings(root: string, repo: string, part: Part, cacheDir: string | undefined): Promise<AppResult> {
   const t0 = Date.now();
   configureTreeSitterForCli();
@@ -108,7 +119,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
   const mapperFragments = readMapperFragments([dir]);
   const h = crypto.createHash('sha256').update(`${engineHash()}\0${part ?? 'all'}\0`);
   for (const i of inputs) h.update(`${i.path}\0${i.text}\0`);
-  h.update(JSON.stringify([project, declared ?? null, mapperFragments ?? null], (_k, v: unknown) => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)));
+  h.update(projectKey(project, declared, mapperFragments));
   const file = cacheDir ? path.join(cacheDir, `${repo.replace('/', '+')}-${(checkoutCommit(dir) ?? 'nocommit').slice(0, 12)}-${part ?? 'all'}-${h.digest('hex').slice(0, 24)}.json`) : undefined;
   if (file && fs.existsSync(file)) {
     try {

@@ -399,7 +399,7 @@ export function pinnedByPrimaryKey(statement: Node, cond: Node): boolean {
  * The conjunct of a WHERE that is `cond` or holds it (`id = $1 AND (x + $2 < now() OR x IS NULL)`: the OR holds the
  * comparison); `cond` itself when none does. An equality ANDed with that conjunct narrows the rows `cond` is tested on.
  */
-function conjunctHolding(conjuncts: Node[], cond: Node): Node {
+export function conjunctHolding(conjuncts: Node[], cond: Node): Node {
   if (conjuncts.includes(cond)) return cond;
   return conjuncts.find((c) => c.type === 'binary' && holds(c, cond, 0)) ?? cond;
 }

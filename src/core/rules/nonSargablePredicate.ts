@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, containsSubquery, equalitySiblings, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
+import { atOperators, bothSides, collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctHolding, conjunctsOf, containsSubquery, equalitySiblings, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation, wheresOf } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -65,11 +65,82 @@ export const nonSargablePredicate: Rule = {
         f.message += ` It is an optional filter (${ctx.textOf(optional)} IS NULL OR …): without it the statement reads every row anyway. ${unprovedSize('How many rows the filter reads', 'a problem once the table holds tens of thousands of rows')}.`;
         f.evidence = { ...f.evidence, optionalFilter: true, size: 'unproved' };
       }
+      // `WHERE {clause} AND length(key_id) = 6`: beside the expression stands a whole condition the code splices in at run
+      // time (a key list built by a helper: Synapse's make_in_list_sql_clause(…, "user_id", users)). If it looks the rows up
+      // by an index the expression only filters them; what it holds is unknown here, so a note (info), not a warning.
+      // `JOIN participants p ON p.id = pt.recipient WHERE pt.payin = pi.id AND p.join_time::date::text >= '…'`: the table is
+      // reached by its primary key from rows another table's lookup found; the expression only filters those rows.
+      const via = f.severity === 'warning' ? reachedByKeyFromLookup(ctx.statement as Node, n, wrapped.column) : undefined;
+      if (via) {
+        f.severity = 'info';
+        f.message += ` Here its rows are reached by their primary key from ${via}, so the expression only filters the rows that lookup finds (a problem only if it finds many).`;
+        f.evidence = { ...f.evidence, reachedBy: via };
+      }
+      const spliced = f.severity === 'warning' ? splicedConditionBeside(ctx, n) : undefined;
+      if (spliced) {
+        f.severity = 'info';
+        f.message += ` Beside it the WHERE holds a condition composed at run time (${spliced}): if that condition looks the rows up by an index, this expression only filters the rows it finds.`;
+        f.evidence = { ...f.evidence, splicedCondition: spliced };
+      }
       return f;
     }
     return undefined;
   }),
 };
+
+/**
+ * `col`'s table (by its qualifier) joined by its primary key to another table of the same FROM (`p.id = pt.recipient`,
+ * in a JOIN's ON or the WHERE), that other table looked up by equality in the WHERE holding `cmp` (`pt.payin = pi.id`
+ * with `pi` an outer query's row, or `pt.payin = $1`): the lookup, as text, when so.
+ */
+function reachedByKeyFromLookup(statement: Node, cmp: Node, col: Node): string | undefined {
+  const alias = typeof col.table?.name === 'string' ? String(col.table.name).toLowerCase() : undefined;
+  if (!alias) return undefined;
+  const owners = collectNodes(statement, (x) => (x.where && (x.type === 'select' || x.type === 'update' || x.type === 'delete') ? x : undefined));
+  const qualifier = (x: Node | undefined) => (x?.type === 'ref' && x.name !== '*' && typeof x.table?.name === 'string' ? String(x.table.name).toLowerCase() : undefined);
+  for (const o of owners) {
+    const conjuncts = conjunctsOf(o.where);
+    const holder = conjunctHolding(conjuncts, cmp);
+    if (!conjuncts.includes(holder)) continue;
+    const from = ((o.from ?? []) as Node[]).filter((t) => t.type === 'table');
+    const own = new Set(from.map((t) => String(t.name?.alias ?? t.name?.name).toLowerCase()));
+    if (!own.has(alias)) continue;
+    const conds = [...conjuncts, ...from.flatMap((t) => conjunctsOf(t.join?.on))].filter((c) => c !== holder && c.type === 'binary' && c.op === '=');
+    const pairs = (c: Node): [Node, Node][] => [[stripCasts(c.left), stripCasts(c.right)], [stripCasts(c.right), stripCasts(c.left)]];
+    for (const c of conds) {
+      for (const [key, ref] of pairs(c)) {
+        const other = qualifier(ref);
+        if (qualifier(key) !== alias || !/^(id|uuid)$/i.test(String(key.name)) || !other || other === alias || !own.has(other)) continue;
+        const lookup = conjuncts.find((d) => d !== holder && d.type === 'binary' && d.op === '=' && pairs(d).some(([a, b]) => qualifier(a) === other && (b?.type === 'parameter' || /^(integer|numeric|string)$/.test(String(b?.type)) || (qualifier(b) !== undefined && !own.has(qualifier(b)!)))));
+        if (lookup) return `${other} (${lookupText(lookup)})`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function lookupText(eq: Node): string {
+  const side = (x: Node) => {
+    const y = stripCasts(x);
+    return y?.type === 'ref' ? `${y.table?.name ? `${y.table.name}.` : ''}${y.name}` : y?.type === 'parameter' ? String(y.name) : String(y?.value ?? '…');
+  };
+  return `${side(eq.left)} = ${side(eq.right)}`;
+}
+
+/** The source of a parameter the code splices in whole as a condition ANDed with `cmp` (`WHERE {clause} AND …`), if any. */
+function splicedConditionBeside(ctx: StatementContext, cmp: Node): string | undefined {
+  for (const w of wheresOf(ctx.statement as Node)) {
+    const conjuncts = conjunctsOf(w);
+    const holder = conjunctHolding(conjuncts, cmp);
+    if (!conjuncts.includes(holder)) continue;
+    for (const c of conjuncts) {
+      if (c === holder || c.type !== 'parameter') continue;
+      const p = ctx.site.params.find((x) => `$${x.index}` === String(c.name) && x.spliced);
+      if (p) return p.source;
+    }
+  }
+  return undefined;
+}
 
 /** With a database, an optional filter over a table below this many rows costs nothing worth a change (as leading-wildcard-like). */
 const SMALL_TABLE_ROWS = 10000;

@@ -82,13 +82,22 @@ export function refilledWithOneRow(fileText: string, table: string): boolean {
 /**
  * The code takes one row of a statement's result: a call that returns one row is given the statement (`db.one(`,
  * `cursor.one(`, Go's `QueryRow(ctx, `, `fetchrow(`, `queryOne(` just before it), or the first fetch after it is a single
- * row (`cur.fetchone()`, `.first()`, `.one()`, `.scalar()`, the call's `[0]`), not a list (`.fetchall()`, `.all()`). `before`: the code
+ * row (`cur.fetchone()`, `.first()`, `.one()`, `.scalar()`, the call's `[0]`, node-postgres's `rows[0]`), not a list (`.fetchall()`, `.all()`). `before`: the code
  * just before the statement's text; `after`: the code right after it.
  */
 export function takenAsOneRow(before: string, after: string): boolean {
   if (/(?:\.|\b)(?:one|fetchone|fetchrow|fetch_one|first|one_or_none|queryOne|oneOrNone|QueryRow(?:Context|x|xContext)?)\s*\(\s*(?:ctx\s*,\s*|&\w+\s*,\s*)?(?:(?:sqlalchemy\.)?text\s*\(\s*)?(?:[rRfFbBuU]{0,2}(?:\"{3}|'{3}|[\"'`]))?\s*$/.test(before)) return true;
   // `db.query("SELECT * …", vars=locals())[0]`: the first row of the result, taken where the call ends.
   if (/^\s*\[\s*0\s*\]/.test(after)) return true;
+  // node-postgres: `const { rows } = await pool.query("SELECT version FROM schema"); return rows[0].version` (or
+  // `res.rows[0]`): the result's first row read within the next lines, with no pass over the rows first (`rows.map`,
+  // `for (… of rows)`); a test of `rows.length` or another statement in between still takes that one row.
+  // `const { rows: reports } = await db.query(`…`)` then `reports[0].id`: the rows under the name the code gave them.
+  const rows = /\{\s*rows\s*:\s*([A-Za-z_$][\w$]*)\s*\}\s*=\s*(?:await\s+)?[\w$.]+\s*\(\s*[`'"]?\s*$/.exec(before)?.[1] ?? 'rows';
+  const near = after.slice(0, 300);
+  const first = near.search(new RegExp(`(?<![\\w$])${rows.replace(/\$/g, '\\$')}\\s*\\[\\s*0\\s*\\]`));
+  const walked = new RegExp(`(?<![\\w$])${rows.replace(/\$/g, '\\$')}\\s*\\.\\s*(?:map|forEach|filter|slice|reduce|some|every|find)\\b|\\bof\\s+[\\w.]*\\b${rows.replace(/\$/g, '\\$')}\\b`);
+  if (first >= 0 && !walked.test(near.slice(0, first))) return true;
   const fetch = /\.(fetchone|fetchrow|first|one|QueryRow(?:Context|x|xContext)?|queryOne|one_or_none|scalar|scalar_one|scalar_one_or_none|fetchall|fetchmany|all|scalars|each|iter|fetch)\s*\(/.exec(after);
   return !!fetch && !/^(?:fetchall|fetchmany|all|scalars|each|iter|fetch)$/.test(fetch[1]);
 }

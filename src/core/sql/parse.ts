@@ -23,10 +23,35 @@ export function parseSql(sql: string): ParseOutcome {
     out = { ok: true, statements: resolveNames(parse(sql, { locationTracking: true })) };
   } catch (e) {
     out = { ok: false, message: errorMessage(e) };
+    // PostgreSQL takes any keyword as a column or table label after AS (`usename AS user`, `relname AS table`); the
+    // parser rejects the reserved ones. Read again with them quoted, at the same offsets.
+    const relabelled = quoteReservedLabels(sql);
+    if (relabelled !== sql) {
+      try {
+        out = { ok: true, statements: resolveNames(parse(relabelled, { locationTracking: true })) };
+      } catch {
+        // not that: the first error stands
+      }
+    }
   }
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(sql, out);
   return out;
+}
+
+/**
+ * Reserved words PostgreSQL accepts as a label after AS (ColLabel) that pgsql-ast-parser does not. Not the words that
+ * start a query (`CREATE VIEW v AS SELECT`, `AS WITH`, `AS VALUES`): there AS is no label's. (`CREATE TABLE t AS TABLE u`
+ * rewritten does not parse, so the first error stands.)
+ */
+const RESERVED_LABEL = /\bAS(\s+)(user|table|order|group|from|where|limit|offset|default|check|references|to|all|and|any|array|asc|desc|both|case|cast|collate|constraint|create|current_date|current_user|distinct|do|else|end|except|false|fetch|for|foreign|grant|having|in|initially|intersect|into|lateral|leading|null|on|only|or|returning|session_user|some|then|trailing|true|union|using|when|window)\b(?!\s*\()/gi;
+
+/**
+ * `x AS user` written `x   "user"` (AS dropped, the label quoted, the same length: offsets into the SQL still hold). A
+ * quoted label is read as the same name. Only tried on SQL the parser rejected, and kept only if it then parses.
+ */
+export function quoteReservedLabels(sql: string): string {
+  return sql.replace(RESERVED_LABEL, (_m: string, space: string, word: string) => `${' '.repeat(space.length)}"${word}"`);
 }
 
 /** The single statement of a text, or undefined when it does not parse or holds several. */

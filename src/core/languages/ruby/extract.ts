@@ -202,7 +202,9 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
       return env.imports.has('sequel') ? { api: `sequel.${name}`, style: { qmark: 'plain', colon: true }, arg: first, generic: true } : undefined;
     default:
       if (pgGem && !/connection/.test(recv) && name === 'execute') return { api: 'pg.exec', style: dollar, arg: first, generic: true };
-      return { api: `activerecord.${name}`, style: dollar, arg: first, generic: true };
+      // `select_all("… WHERE datname = :database", {database: database})`, an app's own helper over Rails'
+      // sanitize_sql_array (PgHero): PostgreSQL has no `:name`, so one in the SQL is a bind the call fills.
+      return { api: `activerecord.${name}`, style: { dollar: true, colon: true }, arg: first, generic: true };
   }
 }
 
