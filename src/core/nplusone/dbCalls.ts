@@ -10,7 +10,7 @@ import type { FileContext } from './context';
 
 export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
-  | 'psycopg' | 'asyncpg' | 'django' | 'sqlalchemy' | 'peewee'
+  | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun'
   | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa'
   | 'activerecord' | 'ruby-pg'

@@ -1,0 +1,49 @@
+/**
+ * Kinds the blind labelling of held-out-ac showed (notes: n1blind28, n1ac28), each keyed on what the code shows:
+ * the async `databases` library's client (`Database(…)`, imported by other modules, or handed in typed `Database`).
+ */
+import { strict as assert } from 'node:assert';
+import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+
+const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1K_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
+const warnings = async (files: readonly ScanFile[]) => (await lines(files)).filter((l) => / (warning|error)$/.test(l));
+
+describe('N+1 kinds of held-out-ac (n1ac28)', () => {
+  it('Python `databases`: fetch_one/execute on the module\'s Database, imported elsewhere or typed `Database`, is a query per item', async () => {
+    const db: ScanFile = { path: 'app/database.py', text: ['from databases import Database', '', 'database = Database("postgresql://x")', ''] };
+    const sql: ScanFile = {
+      path: 'app/sql/matches.py',
+      text: [
+        'from app.database import database',
+        '',
+        'async def sql_delete_match(match_id):',
+        '    query = "DELETE FROM matches WHERE id = :match_id"',
+        '    await database.execute(query=query, values={"match_id": match_id})',
+        '',
+        'async def sql_get_team(team_id):',
+        '    return await database.fetch_one("SELECT * FROM teams WHERE id = :id", values={"id": team_id})',
+        '',
+      ],
+    };
+    const routes: ScanFile = {
+      path: 'app/routes/rounds.py',
+      text: [
+        'from databases import Database',
+        'from app.sql.matches import sql_delete_match',
+        '',
+        'async def delete_round(round):',
+        '    for match in round.matches:',
+        '        await sql_delete_match(match.id)',
+        '',
+        'async def copy(conn: Database, ids):',
+        '    for team_id in ids:',
+        '        await conn.fetch_val("SELECT count(*) FROM players WHERE team_id = :t", values={"t": team_id})',
+        '',
+        'async def once(conn: Database, ids):',
+        '    await conn.execute_many("INSERT INTO t (id) VALUES (:id)", values=[{"id": i} for i in ids])',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([db, sql, routes]), ['app/routes/rounds.py:10 warning', 'app/routes/rounds.py:6 warning']);
+  });
+});
