@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, isFieldOfParent, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { chainParts, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { chainParts, label, firstArg, sqlOf, opOfSql, urlArgument, HTTP_CLIENT_TYPE, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
 const JAVA_STREAM_METHODS = new Set(['forEach', 'forEachOrdered', 'map', 'flatMap', 'filter', 'peek', 'anyMatch', 'allMatch', 'noneMatch', 'mapToObj', 'mapToInt', 'mapToLong', 'collect']);
@@ -142,7 +142,8 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     }
   }
   // Spring JdbcTemplate / JdbcClient
-  if (recv !== undefined && (JDBC_TEMPLATE.test(recv) || /JdbcTemplate|JdbcClient/.test(recvType)) && /^(query|queryForObject|queryForList|queryForMap|queryForRowSet|queryForStream|update|execute|batchUpdate|sql)$/.test(method)) {
+  // Not an HTTP client named `…Template` (RestTemplate's `execute("{url}", …)`): its type, its name or a URL argument says so.
+  if (recv !== undefined && (JDBC_TEMPLATE.test(recv) || /JdbcTemplate|JdbcClient/.test(recvType)) && !HTTP_CLIENT_TYPE.test(recvType) && !/Rest(Template|Client|Operations)$/i.test(recv) && !urlArgument(firstArg(last), a) && /^(query|queryForObject|queryForList|queryForMap|queryForRowSet|queryForStream|update|execute|batchUpdate|sql)$/.test(method)) {
     const arg = firstArg(last);
     const sql = sqlOf(arg, a);
     const batch = method === 'batchUpdate' || (sql !== undefined && BATCH_SQL.test(sql));

@@ -1,6 +1,7 @@
 /**
  * Kinds the blind labelling of held-out-ac showed (notes: n1blind28, n1ac28), each keyed on what the code shows:
- * the async `databases` library's client (`Database(…)`, imported by other modules, or handed in typed `Database`).
+ * the async `databases` library's client (`Database(…)`, imported by other modules, or handed in typed `Database`);
+ * an HTTP client's method named like SQL (`client.query('/library/…')`, RestTemplate's `execute`) is no query.
  */
 import { strict as assert } from 'node:assert';
 import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
@@ -45,5 +46,56 @@ describe('N+1 kinds of held-out-ac (n1ac28)', () => {
       ],
     };
     assert.deepEqual(await warnings([db, sql, routes]), ['app/routes/rounds.py:10 warning', 'app/routes/rounds.py:6 warning']);
+  });
+  it('TypeScript: `query` with a URL path (a string, a template or `{ uri }`) is an HTTP client\'s request; with SQL it is a query', async () => {
+    const f: ScanFile = {
+      path: 'server/lib/plexsync.ts',
+      text: [
+        "import NodePlexAPI from 'plex-api';",
+        "import { Pool } from 'pg';",
+        '',
+        'export class PlexSync {',
+        '  private plexClient: NodePlexAPI;',
+        '  private pool = new Pool();',
+        '',
+        '  public async run(keys: string[]) {',
+        '    for (const key of keys) {',
+        '      await this.plexClient.query(`/library/metadata/${key}/children`);',
+        "      await this.plexClient.query('/');",
+        '      await this.plexClient.query({ uri: `/library/sections/${key}/all`, extraHeaders: {} });',
+        "      await this.pool.query('SELECT * FROM media WHERE key = $1', [key]);",
+        '    }',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['server/lib/plexsync.ts:13 warning']);
+  });
+  it('Java: RestTemplate\'s `execute` per item is an HTTP request, not a JdbcTemplate statement; JdbcTemplate\'s still is', async () => {
+    const f: ScanFile = {
+      path: 'src/main/java/org/example/MirrorService.java',
+      text: [
+        'package org.example;',
+        '',
+        'import org.springframework.jdbc.core.JdbcTemplate;',
+        'import org.springframework.web.client.RestTemplate;',
+        '',
+        '@Service',
+        'public class MirrorService {',
+        '    private final RestTemplate backgroundRestTemplate;',
+        '    private final JdbcTemplate jdbcTemplate;',
+        '',
+        '    public void mirror(List<String> urls) {',
+        '        for (var url : urls) {',
+        '            backgroundRestTemplate.execute("{url}", HttpMethod.GET, null, response -> null, Map.of("url", url));',
+        '            jdbcTemplate.update("INSERT INTO mirrored (url) VALUES (?)", url);',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['src/main/java/org/example/MirrorService.java:14 warning']);
   });
 });
