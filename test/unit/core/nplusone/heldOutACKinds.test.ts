@@ -1,7 +1,9 @@
 /**
  * Kinds the blind labelling of held-out-ac showed (notes: n1blind28, n1ac28), each keyed on what the code shows:
  * the async `databases` library's client (`Database(…)`, imported by other modules, or handed in typed `Database`);
- * an HTTP client's method named like SQL (`client.query('/library/…')`, RestTemplate's `execute`) is no query.
+ * an HTTP client's method named like SQL (`client.query('/library/…')`, RestTemplate's `execute`) is no query; JPA's
+ * `EntityManager.remove` per item, a method reference as a loop's body (`forEach(entityManager::merge)`), a Spring Data
+ * `Streamable.map(…)` read as a collection (`.toList()`), and jOOQ's `dsl.fetchExists(…)`.
  */
 import { strict as assert } from 'node:assert';
 import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
@@ -97,5 +99,55 @@ describe('N+1 kinds of held-out-ac (n1ac28)', () => {
       ],
     };
     assert.deepEqual(await warnings([f]), ['src/main/java/org/example/MirrorService.java:14 warning']);
+  });
+  it('Java: EntityManager.remove per item, forEach(entityManager::merge), Streamable map(…).toList() and jOOQ fetchExists are per-item statements; an Optional\'s map is not a loop', async () => {
+    const f: ScanFile = {
+      path: 'src/main/java/org/example/ExtensionService.java',
+      text: [
+        'package org.example;',
+        '',
+        'import jakarta.persistence.EntityManager;',
+        'import org.jooq.DSLContext;',
+        '',
+        '@Service',
+        'public class ExtensionService {',
+        '    private final EntityManager entityManager;',
+        '    private final DSLContext dsl;',
+        '    private final VersionRepository versionRepo;',
+        '',
+        '    @Transactional',
+        '    public void removeAll(List<Extension> extensions) {',
+        '        for (var extension : extensions) {',
+        '            entityManager.remove(extension);',
+        '        }',
+        '    }',
+        '',
+        '    @Transactional',
+        '    public void mergeAll(List<Extension> updated) {',
+        '        updated.forEach(entityManager::merge);',
+        '    }',
+        '',
+        '    public List<Entry> entries() {',
+        '        var all = findAllActive();',
+        '        return all.map(extension -> new Entry(versionRepo.findLatestByExtension(extension))).toList();',
+        '    }',
+        '',
+        '    public Entry one(long id) {',
+        '        return versionRepo.findById(id).map(v -> new Entry(versionRepo.findLatestByExtension(v.getExtension()))).orElse(null);',
+        '    }',
+        '',
+        '    public int existing(List<String> names) {',
+        '        var n = 0;',
+        '        for (var name : names) {',
+        '            if (dsl.fetchExists(dsl.selectOne().from(EXTENSION).where(EXTENSION.NAME.eq(name)))) n++;',
+        '        }',
+        '        return n;',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const p = 'src/main/java/org/example/ExtensionService.java';
+    assert.deepEqual(await warnings([f]), [`${p}:15 warning`, `${p}:21 warning`, `${p}:26 warning`, `${p}:36 warning`]);
   });
 });
