@@ -157,6 +157,12 @@ function learnPython(text: string, ctx: FileContext): void {
     if (CLIENT_FACTORIES.test(last) || /cursor|connect|acquire|session|transaction|begin/i.test(last)) ctx.clients.set(m[2], m[1]);
   }
   for (const m of text.matchAll(/\basync\s+with\s+([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) ctx.clients.set(m[2], m[1]);
+  // encode/databases: `database = Database(url)` (or `databases.Database(…)`), and a parameter or attribute typed
+  // `Database` in a file that imports it from `databases` — whatever the name, its fetch_one/execute run a statement.
+  if (/^[ \t]*(?:from\s+databases\s+import\b|import\s+databases\b)/m.test(text)) {
+    for (const m of text.matchAll(/\b(\w+)\s*(?::\s*(?:databases\.)?Database\b[^=\n]*)?=\s*(?:databases\.)?Database\s*\(/g)) ctx.clients.set(m[1], 'databases.Database');
+    for (const m of text.matchAll(/\b(\w+)\s*:\s*(?:Optional\[|Annotated\[)?(?:databases\.)?Database\b(?![\w.])/g)) ctx.clients.set(m[1], 'databases.Database');
+  }
   // Annotated services and repositories (`segment_service: SegmentService`, `self.repo: Optional[UserRepository]`, a
   // FastAPI `service: OrderService = Depends(…)`): the receiver's declared type (the callee's class, across files).
   // A generic base named by its role first (`accessor: RepositoryGeneric`, `repo: RepositoryBase[T]`) is one too.

@@ -10,9 +10,9 @@ import type { FileContext } from './context';
 
 export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
-  | 'psycopg' | 'asyncpg' | 'django' | 'sqlalchemy' | 'peewee'
+  | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun'
-  | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa'
+  | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq'
   | 'activerecord' | 'ruby-pg'
   | 'sql';
 
@@ -123,6 +123,22 @@ export function label(chain: Chain, upTo?: number): string {
   const segs = chain.segments.slice(0, upTo === undefined ? undefined : upTo + 1);
   return (chain.viaSelf ? (chain.root.type === 'self' ? 'self.' : chain.root.type === 'instance_variable' ? '@' : 'this.') : '') + segs.map((s) => s.name).join('.');
 }
+
+/**
+ * A statement argument that is a URL or a URL path (`'/library/sections'`, `` `/library/metadata/${key}` ``,
+ * `'https://…'`, Spring's `"{url}"` template), or an options object naming one (`{ uri: … }`, `{ url: … }`): the call is an
+ * HTTP client's request (plex-api's `client.query`, RestTemplate's `execute`), never SQL — SQL may open with a comment
+ * (`/* … *\/`), never with a path.
+ */
+export function urlArgument(arg: Node | undefined, a: LanguageAdapter): boolean {
+  if (!arg) return false;
+  if (arg.type === 'object') return named(arg).some((p) => p.type === 'pair' && /^['"]?(uri|url|path|endpoint)['"]?$/.test(field(p, 'key')?.text ?? ''));
+  const text = a.stringTypes.has(arg.type) || arg.type === 'template_string' ? stringValue(arg) : undefined;
+  return text !== undefined && /^\s*(\/(?![*/])|https?:\/\/|\{\w*(url|uri)\w*\})/i.test(text);
+}
+
+/** A declared type that is an HTTP client (Spring's RestTemplate/RestClient/WebClient, Java's and OkHttp's clients, Axios). */
+export const HTTP_CLIENT_TYPE = /^(RestTemplate|TestRestTemplate|RestClient|WebClient|RestOperations|HttpClient|CloseableHttpClient|OkHttpClient|AxiosInstance|AxiosStatic|Got|KyInstance)$/;
 
 export function opOfSql(sql: string | undefined, fallback: 'read' | 'write' = 'read'): 'read' | 'write' {
   if (sql === undefined) return fallback;

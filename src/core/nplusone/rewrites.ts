@@ -839,6 +839,10 @@ function adviceFor(input: RewriteInput): Advice {
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
       return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
     }
+    case 'databases':
+      return write
+        ? { title: 'Batch with execute_many / one multi-row statement', language: 'python', help: `Send all rows with one database.execute_many(query=…, values=[…]) (or one INSERT … SELECT FROM unnest(:a, :b)), in one transaction, instead of one statement per ${item}.` }
+        : { title: 'Batch with = ANY(:keys)', language: 'python', help: `Query once with = ANY(:keys) and the list of keys collected for every ${item} (database.fetch_all), and look the rows up by that column.` };
     case 'database/sql':
     case 'pgx':
     case 'sqlx': {
@@ -869,6 +873,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: 'Batch with jdbcTemplate.batchUpdate', language: 'java', help: `Use jdbcTemplate.batchUpdate for all rows.` }
         : { title: 'Batch with IN (:ids)', language: 'java', help: `Query once with IN (:ids) (NamedParameterJdbcTemplate expands the list) and match rows by id.` };
+    case 'jooq':
+      return write
+        ? { title: 'Batch with dsl.batch(…) / one statement', language: 'java', help: `Send the statements with one dsl.batch(…).execute() (or one insertInto(…).valuesOfRecords(…), one update/delete … where(ID.in(ids))) instead of one per ${item}.` }
+        : { title: 'Batch with .in(keys) and fetchMap/fetchGroups', language: 'java', help: `Query once with where(FIELD.in(keys)), keys collected for every ${item}, and look the rows up with fetchMap/fetchGroups (for an exists check: select the keys that exist, once).` };
     case 'spring-data':
     case 'jpa':
       return write

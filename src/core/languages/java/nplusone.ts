@@ -2,13 +2,20 @@
  * Java: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, isFieldOfParent, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { chainParts, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { field, named, same, isFieldOfParent, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, urlArgument, HTTP_CLIENT_TYPE, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
 const JAVA_STREAM_METHODS = new Set(['forEach', 'forEachOrdered', 'map', 'flatMap', 'filter', 'peek', 'anyMatch', 'allMatch', 'noneMatch', 'mapToObj', 'mapToInt', 'mapToLong', 'collect']);
 
 function javaCallParts(n: Node): CallShape | undefined {
+  // A method reference handed to a stream or forEach (`updated.forEach(entityManager::merge)`) is called once per
+  // element: a call of its method on its receiver, without arguments written.
+  if (n.type === 'method_reference') {
+    const parts = named(n);
+    const name = parts[parts.length - 1];
+    return parts.length === 2 && name.type === 'identifier' && parts[0].type !== 'this' && parts[0].type !== 'super' ? { receiver: parts[0], name } : undefined;
+  }
   if (n.type !== 'method_invocation') return undefined;
   return { receiver: field(n, 'object'), name: field(n, 'name'), args: field(n, 'arguments') };
 }
@@ -39,8 +46,33 @@ function springPage(recv: Node | undefined): boolean {
   return new RegExp(`\\b(?:Page|Slice|Streamable)<(?:[^<>;=(){}]|<[^<>;=(){}]*>)*>\\s+${base.text}\\s*[;=,)]`).test(root.text);
 }
 
+/**
+ * A lambda or method reference given to `call` runs once per element when `call` is a stream's operation, a forEach,
+ * or a multi-element `map` (a Spring Data Page/Slice/Streamable, or a map read as a collection: `.toList()`, `.toSet()`,
+ * `.collect(…)`, `.forEach(…)` after it — an Optional's map has none of them).
+ */
+function javaStreamLoop(call: Node, variable: string | undefined, body: Node): LoopInfo | undefined {
+  const method = field(call, 'name')?.text;
+  if (!method || !JAVA_STREAM_METHODS.has(method)) return undefined;
+  let recv = field(call, 'object');
+  const readAsCollection = method === 'map' && call.parent?.type === 'method_invocation' && same(field(call.parent, 'object'), call) && /^(toList|toSet|collect|forEach)$/.test(field(call.parent, 'name')?.text ?? '');
+  // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
+  // only when the chain is a stream (or forEach on a collection).
+  if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '') && !springPage(recv) && !readAsCollection) return undefined;
+  // A stream cut to one element before the call (`….findFirst().map(p -> …)`, `findAny()`, `max(cmp)`,
+  // `reduce(…)`): an Optional's map, run at most once.
+  if (method !== 'forEach' && endsInOneElement(recv)) return undefined;
+  while (recv?.type === 'method_invocation' && JAVA_STREAM_METHODS.has(field(recv, 'name')?.text ?? '') === false && /^(stream|parallelStream|filter|distinct|sorted)$/.test(field(recv, 'name')?.text ?? '')) recv = field(recv, 'object');
+  return { node: call, kind: 'stream', label: `${recv ? shortText(recv) + '.' : ''}${method}(…)`, variable, iterable: recv, body, shape: 'collection' };
+}
+
 function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
+    case 'argument_list': {
+      // `updated.forEach(entityManager::merge)`: the reference is the body, called per element.
+      if (child.type !== 'method_reference' || n.parent?.type !== 'method_invocation') return undefined;
+      return javaStreamLoop(n.parent, undefined, child);
+    }
     case 'enhanced_for_statement': {
       const body = loopBody(n, child);
       if (!body) return undefined;
@@ -72,19 +104,9 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
       if (args?.type !== 'argument_list') return undefined;
       const call = args.parent;
       if (call?.type !== 'method_invocation') return undefined;
-      const method = field(call, 'name')?.text;
-      if (!method || !JAVA_STREAM_METHODS.has(method)) return undefined;
-      let recv = field(call, 'object');
-      // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
-      // only when the chain is a stream (or forEach on a collection).
-      if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '') && !springPage(recv)) return undefined;
-      // A stream cut to one element before the call (`….findFirst().map(p -> …)`, `findAny()`, `max(cmp)`,
-      // `reduce(…)`): an Optional's map, run at most once.
-      if (method !== 'forEach' && endsInOneElement(recv)) return undefined;
-      while (recv?.type === 'method_invocation' && JAVA_STREAM_METHODS.has(field(recv, 'name')?.text ?? '') === false && /^(stream|parallelStream|filter|distinct|sorted)$/.test(field(recv, 'name')?.text ?? '')) recv = field(recv, 'object');
       const params = field(n, 'parameters');
       const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();
-      return { node: call, kind: 'stream', label: `${recv ? shortText(recv) + '.' : ''}${method}(…)`, variable, iterable: recv, body: field(n, 'body') ?? n, shape: 'collection' };
+      return javaStreamLoop(call, variable, field(n, 'body') ?? n);
     }
   }
   return undefined;
@@ -93,7 +115,7 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
 export function javaAdapter(): LanguageAdapter {
   return {
     lang: 'java',
-    callTypes: new Set(['method_invocation']),
+    callTypes: new Set(['method_invocation', 'method_reference']),
     chainOf: (n) => (isFieldOfParent(n, 'method_invocation', 'object') ? undefined : buildChain(n, javaCallParts, javaMember, /^(this|super)$/)),
     loopOf: javaLoopOf,
     functionTypes: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
@@ -121,6 +143,9 @@ const JDBC_TEMPLATE = /^(jdbc|jdbcTemplate|template|namedJdbc|namedParameterJdbc
 const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|remove|save|select|update|insert|upsert)\w*$/;
 /** The methods Spring Data's CrudRepository/JpaRepository define (each has a batched form: findAllById, saveAll, deleteAllById). */
 const CRUD_METHOD = /^(findById|getById|getReferenceById|getOne|existsById|save|saveAndFlush|delete|deleteById)$/;
+/** jOOQ: a DSLContext by its usual names, and the methods that run what it built. */
+const JOOQ_DSL = /^(dsl|dslContext|jooq|create|context)$/;
+const JOOQ_TERMINAL = /^(fetch|fetchOne|fetchSingle|fetchOptional|fetchAny|fetchInto|fetchMap|fetchGroups|fetchSet|fetchArray|fetchValue|fetchValues|fetchCount|fetchExists|fetchStream|fetchLazy|stream|execute|executeInsert|executeUpdate|executeDelete)$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
 
 
@@ -142,7 +167,8 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     }
   }
   // Spring JdbcTemplate / JdbcClient
-  if (recv !== undefined && (JDBC_TEMPLATE.test(recv) || /JdbcTemplate|JdbcClient/.test(recvType)) && /^(query|queryForObject|queryForList|queryForMap|queryForRowSet|queryForStream|update|execute|batchUpdate|sql)$/.test(method)) {
+  // Not an HTTP client named `…Template` (RestTemplate's `execute("{url}", …)`): its type, its name or a URL argument says so.
+  if (recv !== undefined && (JDBC_TEMPLATE.test(recv) || /JdbcTemplate|JdbcClient/.test(recvType)) && !HTTP_CLIENT_TYPE.test(recvType) && !/Rest(Template|Client|Operations)$/i.test(recv) && !urlArgument(firstArg(last), a) && /^(query|queryForObject|queryForList|queryForMap|queryForRowSet|queryForStream|update|execute|batchUpdate|sql)$/.test(method)) {
     const arg = firstArg(last);
     const sql = sqlOf(arg, a);
     const batch = method === 'batchUpdate' || (sql !== undefined && BATCH_SQL.test(sql));
@@ -156,11 +182,20 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     const own = !CRUD_METHOD.test(method);
     return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, ''), ...(own ? { appMethod: true } : {}) };
   }
+  // jOOQ: a DSLContext's terminal — `dsl.fetchExists(…)`, `dsl.fetchOne(…)`, `dsl.selectFrom(T).where(…).fetch()`,
+  // `dsl.update(T).set(…).execute()` — on a receiver typed DSLContext or named like one.
+  if (segs.length >= 2 && !segs[0].call && (JOOQ_DSL.test(n[0]) || /^DSLContext$/.test(ctx.types.get(n[0]) ?? '')) && JOOQ_TERMINAL.test(method)) {
+    const verb = n[1];
+    const write = /^(insertInto|update|deleteFrom|delete|mergeInto|batch\w*)$/.test(verb) || /^(executeInsert|executeUpdate|executeDelete|batch\w*)$/.test(method);
+    const batch = /^(batch\w*|loadInto)$/.test(verb) || /^batch/.test(method) || /\.in\s*\(/.test(chainArgsText(chain));
+    return { library: 'jooq', op: write ? 'write' : 'read', batch, label: label(chain), method };
+  }
   // JPA EntityManager / Hibernate Session
   const emIdx = n.findIndex((x) => JPA_EM.test(x) || /^(EntityManager|Session)$/.test(ctx.types.get(x) ?? ''));
   if (emIdx >= 0 && segs.length > emIdx + 1) {
     const m1 = n[emIdx + 1];
-    if (m1 === 'find' || m1 === 'get' || m1 === 'merge' || m1 === 'refresh') return { library: 'jpa', op: m1 === 'merge' ? 'write' : 'read', batch: false, label: `${n[emIdx]}.${m1}`, method: m1, model: named(segs[emIdx + 1].args)[0]?.text.replace(/\.class$/, '') };
+    // `remove` of a managed entity: one DELETE per entity at flush (no JDBC batching unless configured).
+    if (m1 === 'find' || m1 === 'get' || m1 === 'merge' || m1 === 'refresh' || m1 === 'remove') return { library: 'jpa', op: m1 === 'merge' || m1 === 'remove' ? 'write' : 'read', batch: false, label: `${n[emIdx]}.${m1}`, method: m1, model: named(segs[emIdx + 1].args)[0]?.text.replace(/\.class$/, '') };
     if (/^create(Native)?Query$/.test(m1) && /^(getResultList|getSingleResult|getResultStream|executeUpdate|uniqueResult|list)$/.test(method)) {
       const arg = firstArg(segs[emIdx + 1]);
       const sql = sqlOf(arg, a);

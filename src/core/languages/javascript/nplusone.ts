@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
-import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, urlArgument, HTTP_CLIENT_TYPE, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 import { closingEnd } from '../../limits';
@@ -457,6 +457,8 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     const arg = firstArg(last);
     if (!arg) return undefined;
     if (arg.type === 'object' && /\bquery\s*:/.test(arg.text) && !/\btext\s*:/.test(arg.text)) return undefined; // GraphQL clients
+    // An HTTP client's method named like SQL (plex-api's `client.query('/library/…')`): a URL, or a receiver typed as one.
+    if (urlArgument(arg, a) || HTTP_CLIENT_TYPE.test(ctx.types.get(recv!) ?? '')) return undefined;
     const sql = sqlOf(arg, a);
     const library: Library = usesModule(ctx, /^mysql2?(\/promise)?$/) ? 'mysql2' : usesModule(ctx, /^(pg|pg-pool)$/) ? 'node-postgres' : usesModule(ctx, /^drizzle-orm/) ? 'drizzle' : ctx.clients.get(recv!)?.includes('postgres') || usesModule(ctx, /^postgres$/) ? 'postgres.js' : 'sql';
     return { library, op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };

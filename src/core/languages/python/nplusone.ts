@@ -130,8 +130,38 @@ const PEEWEE_CLASS = /^(select|get|get_or_none|get_by_id|get_or_create|create|in
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
 const SA_METHODS = /^(query|execute|exec|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
-const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|pool|tx|txn|transaction)$|(cursor|_cur|_conn|conn|_db|pool)$/i;
+const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|database|pool|tx|txn|transaction)$|(cursor|_cur|_conn|conn|_db|pool)$/i;
 const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript|mogrify_never)$/;
+
+/** encode/databases' Database: what runs a statement (`iterate` streams the rows of one). */
+const DATABASES_METHODS = /^(fetch_one|fetch_all|fetch_val|execute|execute_many|iterate)$/;
+/** The same, less `execute` (every driver has one): the method names that say `databases` by themselves. */
+const DATABASES_ONLY = /^(fetch_one|fetch_all|fetch_val|execute_many|iterate)$/;
+
+/**
+ * The statement a `databases` call runs: its first positional argument or its `query=`; a name bound to a string
+ * earlier in the same function (`query = """DELETE …"""` then `database.execute(query=query, …)`) is that string.
+ */
+function databasesQuery(seg: Chain['segments'][number], a: LanguageAdapter): { arg?: Node; sql?: string } {
+  const args = named(seg.args).filter((x) => !/comment/.test(x.type));
+  const kw = args.find((x) => x.type === 'keyword_argument' && field(x, 'name')?.text === 'query');
+  const arg = kw ? field(kw, 'value') ?? undefined : args.find((x) => x.type !== 'keyword_argument');
+  if (!arg) return {};
+  if (arg.type !== 'identifier') return { arg, sql: sqlOf(arg, a) };
+  let fn: Node | null = arg.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  let sql: string | undefined;
+  const visit = (x: Node): void => {
+    if (x.startIndex >= arg.startIndex) return;
+    if (x.type === 'assignment' && field(x, 'left')?.text === arg.text) {
+      const right = field(x, 'right');
+      if (right && a.stringTypes.has(right.type)) sql = sqlOf(right, a);
+    }
+    for (const c of named(x)) visit(c);
+  };
+  if (fn) visit(fn);
+  return { arg, sql };
+}
 
 /**
  * A service module that imports the app's models but not SQLAlchemy itself (`from .models import Tag`,
@@ -178,6 +208,24 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   if (segs.length === 1 && method === 'get_object_or_404') {
     const m = named(last.args)[0]?.text;
     return { library: 'django', op: 'read', batch: false, label: 'get_object_or_404', method, model: m };
+  }
+
+  // encode/databases (async, over asyncpg and others): `await database.fetch_one(query=…, values=…)`, fetch_all, fetch_val,
+  // execute, execute_many, `async for row in database.iterate(…)` — on a `Database` the file creates or types, or on a
+  // database-named receiver with a method only `databases` has (or its `query=`/`values=` keywords).
+  const bi = n.findIndex((x, i) => i >= 1 && DATABASES_METHODS.test(x) && segs[i].call && !segs[i - 1].call);
+  if (bi >= 1) {
+    const recv = n[bi - 1];
+    const m = n[bi];
+    const typed = ctx.clients.get(recv) === 'databases.Database';
+    const keywords = named(segs[bi].args).some((x) => x.type === 'keyword_argument' && /^(query|values)$/.test(field(x, 'name')?.text ?? ''));
+    if (typed || ((DATABASES_ONLY.test(m) || keywords) && (CURSORISH.test(recv) || ctx.clients.has(recv)))) {
+      const { arg, sql } = databasesQuery(segs[bi], a);
+      const core = segs[bi].args?.text ?? '';
+      const write = sql !== undefined ? opOfSql(sql) === 'write' : /(^|[.\s(=])(insert|update|delete)\s*\(/.test(core);
+      const batch = m === 'execute_many' || (sql !== undefined && BATCH_SQL.test(sql)) || /\.in_\s*\(|\bany_\s*\(/.test(core);
+      return { library: 'databases', op: write ? 'write' : 'read', batch, label: `${chain.viaSelf ? 'self.' : ''}${n.slice(0, bi + 1).join('.')}`, method: m, sql, sqlArg: arg };
+    }
   }
 
   // SQLAlchemy session: session.query(User).get(id), db.session.execute(select(…)), session.get(User, id)
