@@ -8,7 +8,7 @@ import type { SqlSite } from '../extract/types';
 import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import { statementShape } from '../sql/predicates';
-import { countOf, formatBytes, shortLine } from '../format';
+import { countOf, formatBytes, listAndMore, shortLine } from '../format';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
 import { placeIn } from './workload';
@@ -273,8 +273,8 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   if (s.indexSizeBytes) tail.push(`about ${formatBytes(s.indexSizeBytes)}`);
   const others = o.alsoServes ?? [];
   if (others.length) {
-    const named = others.slice(0, 3).map((l) => placeIn(l) ?? `\`${shortLine(l.replace(/^queryid -?\d+: /, ''), 40).replace(/`/g, '')}\``);
-    tail.push(`one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${named.join(', ')}${others.length > named.length ? ` and ${others.length - named.length} more` : ''}`);
+    const named = others.map((l) => placeIn(l) ?? `\`${shortLine(l.replace(/^queryid -?\d+: /, ''), 40).replace(/`/g, '')}\``);
+    tail.push(`one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(named, 3)}`);
   }
   if (tail.length) lines.push(tail.join(' · '));
   return lines.join('\n').trimEnd();
