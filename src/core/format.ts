@@ -103,6 +103,11 @@ export function times(ratio: number, less: string, more: string, digits = 1): st
   return ratio < 1 ? `${(1 / ratio).toFixed(digits)}× ${less}` : `${ratio.toFixed(digits)}× ${more}`;
 }
 
+/** Up to `max` names, then "and N more": "a.ts:1, b.ts:2 and 3 more". */
+export function listAndMore(names: readonly string[], max: number): string {
+  return `${names.slice(0, max).join(', ')}${names.length > max ? ` and ${names.length - max} more` : ''}`;
+}
+
 export function countOf(n: number, noun: string, show: (n: number) => string = String): string {
   return `${show(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

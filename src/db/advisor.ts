@@ -516,7 +516,9 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   const seq = before.seqScans.find((s) => s.relation === c.table);
   const shown = c.keys.map((k) => k.label).join(', ');
   const size = `${formatCount(rows)} rows${t && !t.analysed ? ', never analysed' : ''}`;
-  const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `${c.table} (${size})`;
+  // The node that reads the table now, when it is a Seq Scan; else what the message is about, in words (person28 L3: "orders
+  // (32k rows): an index on orders …" read as if a word was missing).
+  const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `Reading ${c.table} (${size})`;
   const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
   return {
     ...candidateFields(c, before),

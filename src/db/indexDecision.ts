@@ -17,7 +17,7 @@
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
 import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
-import { shortLine } from '../core/format';
+import { listAndMore, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { fingerprintSql, loadPgParser } from '../core/sql/statement';
@@ -157,6 +157,11 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
     index(x);
   };
   const taken = new Set<DecisionInput>();
+  // The places of an entry the code writes at more than one place (the same text in several files): the first names it,
+  // and its label says where else — pg_stat_statements cannot tell them apart, so no one place is implied (person28 M2:
+  // "other/Orders.java:8 … 478 calls" for a file that never ran, the calls the app's src/customers.ts:25's).
+  const placesOf = new Map<DecisionInput, string[]>();
+  const fromTop = new Set(statements);
   for (const s of files) {
     const label = `${s.source}: ${shortLine(s.sql, 80)}`;
     // The code's text as pg_stat_statements holds it (no constants to normalise): the entry is the code's statement,
@@ -168,6 +173,7 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
         retext(same, s.sql);
         same.label = label;
       }
+      if (fromTop.has(same)) placesOf.set(same, [...(placesOf.get(same) ?? []), s.source]);
       continue;
     }
     const f = fingerprintSql(s.sql);
@@ -182,6 +188,7 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
     statements.push(added);
     index(added);
   }
+  for (const [x, places] of placesOf) if (places.length > 1) x.label = `${x.label} (the same statement at ${listAndMore(places.slice(1), 2)} too)`;
   return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size, ...(leftOut.length ? { leftOut } : {}) };
 }
 

@@ -8,7 +8,7 @@ import type { SqlSite } from '../extract/types';
 import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import { statementShape } from '../sql/predicates';
-import { countOf, formatBytes, formatCount } from '../format';
+import { countOf, formatBytes, listAndMore, shortLine } from '../format';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
 import { placeIn } from './workload';
@@ -251,7 +251,10 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   else lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${provedBy(s.verifiedBy)}`);
   // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
   // lines below it scroll out of sight (a person found "Create index now" below the fold).
-  lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, `[Why](${o.docs})`, o.underProblem && o.crowded ? undefined : 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), '');
+  // Why's link carries the reason for the columns as its title (shown when the pointer rests on it): a line less in a
+  // hover VS Code caps at 250 px.
+  const why = `[Why](${o.docs} "${s.reason.replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '))}")`;
+  lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, why, o.underProblem && o.crowded ? undefined : 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), '');
   // On a finding that shares its line with another (an N+1 on the same read), VS Code's problem part holds both messages
   // and the CREATE INDEX pushed the plan's Open plan below the box (person27: y 528 under 494 at 1280x760): there the
   // problem's message names the index ("an index on reviews (product_id, created_at DESC)") and Copy CREATE INDEX is a
@@ -261,14 +264,18 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   // index also serves (the problem's message says "one index, also serving …") stay in Why and the quick fixes, so the
   // plan is in view without scrolling (person25: still a 250 px scroll box, content 474 px, plan below the fold).
   if (o.underProblem) return lines.join('\n').trimEnd();
-  const evidence: string[] = [];
+  // Off the finding (the pointer elsewhere on the statement) one line more: the node the planner uses with the index, its
+  // size and the statements it also serves, by place. The Seq Scan is the plan part's below, and a list of one statement
+  // a line pushed that plan part's head and Open plan 89 px below the box (person28 M1: 3 statements listed).
+  const tail: string[] = [];
   const via = indexNode(s);
-  if (s.seqScan) evidence.push(`Seq Scan on ${md(s.seqScan.relation)} (${formatCount(s.seqScan.rows)} rows)${via ? ` → ${md(via)}` : ''}`);
-  else if (via) evidence.push(md(via));
-  evidence.push(md(s.reason));
-  if (s.indexSizeBytes) evidence.push(`about ${formatBytes(s.indexSizeBytes)}`);
-  lines.push(evidence.join(' · '), '');
-  // One statement a line, no full stop after the code span: a cut statement read "FROM c… ." at the end of the sentence.
-  if (o.alsoServes?.length) lines.push(`One index for ${o.alsoServes.length === 1 ? 'both' : `${o.alsoServes.length + 1} statements`} — it also serves:`, ...o.alsoServes.map((l) => `- \`${l.replace(/`/g, '')}\``), '');
+  if (via) tail.push(`with it: ${md(via)}`);
+  if (s.indexSizeBytes) tail.push(`about ${formatBytes(s.indexSizeBytes)}`);
+  const others = o.alsoServes ?? [];
+  if (others.length) {
+    const named = others.map((l) => placeIn(l) ?? `\`${shortLine(l.replace(/^queryid -?\d+: /, ''), 40).replace(/`/g, '')}\``);
+    tail.push(`one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(named, 3)}`);
+  }
+  if (tail.length) lines.push(tail.join(' · '));
   return lines.join('\n').trimEnd();
 }

@@ -181,7 +181,9 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     let timed = false;
     let shareSum = 0;
     for (const n of served) {
-      if (list.some((x) => x.key === n.st.key)) continue;
+      // One statement once: the same text at another place (white space aside) is not another statement the index serves
+      // (person28 L1: "One index for 4 statements" listed a file holding the hovered statement's own text).
+      if (list.some((x) => sameStatement(x.key, n.st.key))) continue;
       const s = n.met!;
       const share = s.costBefore > 0 ? 1 - s.costAfter! / s.costBefore : 0;
       const saved = n.st.totalMs !== undefined ? n.st.totalMs * share : undefined;
@@ -240,12 +242,17 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       if (d.suggestions.some((x) => x.ddl === got.ddl)) continue;
       if (got.ddl !== s.ddl) d.replaced.push({ ddl: s.ddl, by: got.ddl });
       d.suggestions.push(got);
-      const others = (ix?.statements ?? []).filter((x) => x.key !== st.key).map((x) => x.label);
+      const others = (ix?.statements ?? []).filter((x) => !sameStatement(x.key, st.key)).map((x) => x.label);
       if (others.length) d.alsoServes[got.ddl] = others;
     }
     byStatement.set(st.key, d);
   }
   return { indexes, byStatement };
+}
+
+/** Two statements' texts (their keys) the same but for runs of white space: one statement written at two places. */
+function sameStatement(a: string, b: string): boolean {
+  return a === b || a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
 }
 
 /**

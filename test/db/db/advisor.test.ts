@@ -97,6 +97,15 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
     assert.deepEqual(r.tried, [], 'no index was built for the proof');
   });
 
+  it('a table read through another index (not a Seq Scan): the message says what it reads — "Reading orders (200k rows): …" (person28 L3: "orders (32k rows): an index on …" read as if a word was missing)', async () => {
+    const r = await adviseStatement(db, 'SELECT * FROM orders WHERE id < 3000 AND customer_id = 42', undefined);
+    assert.equal(r.status, 'ok', r.message);
+    const s = r.suggestions.find((x) => x.table === 'orders');
+    assert.ok(s, `expected an index on orders; got ${describeSuggestions(r.suggestions)}; tried ${JSON.stringify(r.tried)}`);
+    assert.equal(s.seqScan, undefined, 'the plan before reads orders through its primary key, not a Seq Scan');
+    assert.match(s.summary, /^Reading orders \(200k rows\): an index on orders \(customer_id/);
+  });
+
   it('on a production profile without HypoPG nothing is created: the suggestion is "not verified"', async () => {
     const prod = await t.open({ profile: { ...t.profile, environment: 'production' } });
     const r = await adviseStatement(prod, 'SELECT * FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 5', undefined, { proof: hypopg ? 'none' : 'auto' });

@@ -82,6 +82,17 @@ export const step: Step = {
       log(`reviews hover at 1280x760: ${narrow.content} px of content in a ${narrow.box} px box; plan head "${narrow.head}" in view: ${narrow.headInView}; "Open plan" in view: ${narrow.openInView}`);
       await screenshot('missing-index-hover-1280');
       if (!narrow.headInView || !narrow.openInView) throw new StepFailure(`expected the plan part in view without scrolling at 1280x760; ${narrow.content} px of content in ${narrow.box} px, head "${narrow.head}" in view: ${narrow.headInView}, "Open plan": ${narrow.openInView}`);
+      // Off the finding (the pointer on WHERE, not on the table the squiggle marks): PG Lens's part says more — the
+      // statements the index also serves — and that list, one line each, put Open plan 89 px below the box (person28 M1:
+      // customers.ts:28 with three others listed). Now one line, by place.
+      await page.mouse.move(5, 5);
+      const off = await wb.hoverUntil(() => wb.hoverInFile('src/reviews.ts', 'avg(rating)', 'reviews', 'WHERE'), (t) => /Missing index on reviews/.test(t) && /Open plan/.test(t), 'the reviews missing-index hover off the squiggle (on WHERE) at 1280x760', 90_000);
+      const offFit = await measure();
+      const alsoLine = off.split('\n').find((l) => /one index for|also serves/.test(l))?.trim();
+      log(`reviews hover off the squiggle at 1280x760: ${offFit.content} px of content in a ${offFit.box} px box; plan head "${offFit.head}" in view: ${offFit.headInView}; "Open plan" in view: ${offFit.openInView}; ${alsoLine ?? 'no also-serves line'}`);
+      await screenshot('missing-index-hover-off-squiggle-1280');
+      if (!alsoLine) throw new StepFailure(`expected the statements the index also serves in the hover off the squiggle; saw ${off.slice(0, 500)}`);
+      if (!offFit.headInView || !offFit.openInView) throw new StepFailure(`expected the plan part in view without scrolling off the squiggle at 1280x760; ${offFit.content} px of content in ${offFit.box} px, head "${offFit.head}" in view: ${offFit.headInView}, "Open plan": ${offFit.openInView}`);
       // A line with two findings (person27: products.ts:72, the reviews read in a loop — an N+1 and a missing index):
       // VS Code's problem part holds both messages, and "Open plan" was at y 528 under a box ending at 494. Step 50
       // indexes reviews later, so here the line has both.

@@ -61,7 +61,7 @@ export const step: Step = {
     const onTable = () => wb.hoverInFile(RATING_FILE, RATING_AT, 'FROM', 'reviews');
     // On the finding itself VS Code's problem part says it ("(one index, also serving 1 other statement)"); PG Lens's part
     // lists the statements elsewhere in the statement (person25: the list scrolled the plan out of the hover).
-    const SHARED = /one index, also serving \d+ other statements?|One index for (both|\d+ statements) — it also serves:/;
+    const SHARED = /one index, also serving \d+ other statements?|one index for (both|\d+ statements), also /;
     const hoverText = await wb.hoverUntil(onTable, (t) => INDEX_NAME.test(t) && SHARED.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
     const fromHover = INDEX_NAME.exec(hoverText);
     if (!fromHover) throw new StepFailure(`expected a CREATE INDEX on reviews in the hover; saw ${hoverText.slice(0, 400)}`);

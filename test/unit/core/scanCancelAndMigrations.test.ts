@@ -76,6 +76,23 @@ describe('db/indexDecision mergeStatements: each statement once, by lookup (pers
     assert.equal(m.fromStatStatements, 1);
   });
 
+  it('a pg_stat_statements entry the code writes at several places is named by the first and says where else (person28 M2: the calls filed under a file that never ran)', () => {
+    const top = [{ sql: 'SELECT id FROM orders WHERE customer_id = $1', label: 'queryid 7', calls: 478, totalMs: 1300 }];
+    const m = mergeStatements(top, [
+      { sql: 'SELECT id FROM orders WHERE customer_id = $1', source: 'other/Orders.java:8' },
+      { sql: 'SELECT id\n  FROM orders\n WHERE customer_id = $1', source: 'src/customers.ts:25' },
+      { sql: 'SELECT id FROM orders WHERE customer_id = $1', source: 'other/orders.go:6' },
+      { sql: 'SELECT id FROM orders WHERE customer_id = $1', source: 'other/orders.rb:7' },
+      { sql: 'SELECT email FROM users WHERE id = $1', source: 'src/users.ts:3' },
+      { sql: 'SELECT email FROM users WHERE id = $1', source: 'src/users.ts:9' },
+    ]);
+    assert.deepEqual(m.statements.map((s) => s.label), [
+      'other/Orders.java:8: SELECT id FROM orders WHERE customer_id = $1 (the same statement at src/customers.ts:25, other/orders.go:6 and 1 more too)',
+      // Not in pg_stat_statements: no figures to share out, named by one place as before.
+      'src/users.ts:9: SELECT email FROM users WHERE id = $1',
+    ]);
+  });
+
   it("a statement of the code that does not parse as written (a name the code fills in, `FROM ${table}`) is left out with its reason, never weighed as one PostgreSQL rejects (person21 LOW 2)", async () => {
     const code = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const max = async (table: string) => (await pool.query(`SELECT max(id) AS n FROM ${table}`)).rows[0].n;\nexport const one = (id: number) => pool.query(`SELECT name FROM products WHERE id = $1`, [id]);\n";
     const sites = await extractSqlSites(code, '/app/src/traffic.ts', '/app/src/traffic.ts');

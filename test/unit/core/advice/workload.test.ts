@@ -35,6 +35,19 @@ describe('core/advice/workload: the one index decision', () => {
     assert.equal(d.indexes[0].statements.length, 3);
   });
 
+  it('one statement written at two places (white space aside) is one statement the index serves, and never "also served" by itself (person28 L1)', () => {
+    const spaced = FEATURED.replace(' FROM', '\n       FROM').replace(' WHERE', '\n      WHERE');
+    const d = decideIndexes(
+      [st(FEATURED, [wide(692.09, 14.34)], 120), st(RATING, [wide(692.05, 26.1)]), { ...st(spaced, [wide(692.09, 14.34)]), label: 'other/Featured.java:8' }],
+      [],
+      [],
+    );
+    assert.equal(d.indexes[0].statements.length, 2, JSON.stringify(d.indexes[0].statements));
+    assert.deepEqual(d.byStatement.get(spaced)!.alsoServes[wide(0, 0).ddl], [`${RATING}.ts:1`]);
+    assert.deepEqual(d.byStatement.get(FEATURED)!.alsoServes[wide(0, 0).ddl], [`${RATING}.ts:1`]);
+    assert.deepEqual(d.byStatement.get(RATING)!.alsoServes[wide(0, 0).ddl], [`${FEATURED}.ts:1`]);
+  });
+
   it('after VACUUM (index-only scans look cheap) the answer stays the same: the covering (product_id) INCLUDE (rating) does not take over', () => {
     const rating = (before: number, after: number) => s('reviews', ['product_id'], before, after, ['rating'], 958464);
     const d = decideIndexes(
