@@ -117,7 +117,7 @@ describe('live statistics', function () {
     assert.ok(first.count < n, `PG Lens's own entries (${n} in all) are left out of the count (${first.count})`);
   });
 
-  it('a first refresh reads the texts of 1,200 entries in one statement (each read loads every text; batches of 1,000 read them twice), and lists them with their texts', async () => {
+  it('a first refresh reads the texts of 1,200 entries in one statement (each read loads every text; batches of 1,000 read them twice), sent beside the counters, not after them, and lists them with their texts', async () => {
     if (!(await statementStats(t, 'no statement texts to read'))) return;
     // 1,200 statements of the application, each its own entry: the select list spells the entry's number in id/v columns.
     for (let i = 0; i < 1200; i++) {
@@ -127,17 +127,25 @@ describe('live statistics', function () {
     await t.admin.query('SELECT pg_stat_force_next_flush()');
     const db = await t.open();
     const info = await db.serverInfo();
-    let textReads = 0;
+    const texts = new Set<string>([STATS_SQL.statementTexts, STATS_SQL.statementTexts13, STATS_SQL.allStatementTexts, STATS_SQL.allStatementTexts13]);
+    const counters = new Set<string>([STATS_SQL.statements, STATS_SQL.statements13, STATS_SQL.statements12]);
+    const events: string[] = [];
     const counting = {
       profile: db.profile,
-      query: ((text: string, params?: unknown[], opts?: { prepare?: boolean }) => {
-        if (text === STATS_SQL.statementTexts || text === STATS_SQL.statementTexts13) textReads++;
-        return db.query(text, params, opts);
+      query: (async (text: string, params?: unknown[], opts?: { prepare?: boolean }) => {
+        const what = texts.has(text) ? 'texts' : counters.has(text) ? 'counters' : 'other';
+        events.push(`${what} sent`);
+        try {
+          return await db.query(text, params, opts);
+        } finally {
+          events.push(`${what} done`);
+        }
       }) as typeof db.query,
     };
     const first = (await new StatsReader(counting, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 20 }).read()).statements;
     assert.ok(first.count >= 1200, `the 1,200 statements counted (${first.count})`);
-    assert.equal(textReads, 1, 'one read of texts tells every entry ours or the app\'s and gives the list its texts');
+    assert.equal(events.filter((e) => e === 'texts sent').length, 1, `one read of texts tells every entry ours or the app's and gives the list its texts: ${events.join(', ')}`);
+    assert.ok(events.indexOf('texts sent') < events.indexOf('counters done'), `the texts are asked for before the counters arrive: ${events.join(', ')}`);
     assert.ok(first.rows.length >= 20, `the top 20 by each measure listed (${first.rows.length})`);
     assert.deepEqual(first.rows.filter((r) => !r.query), [], 'every listed statement has its text');
   });
