@@ -10,11 +10,11 @@
  */
 import { indexDefinition } from '../core/health/checks/indexes';
 import { probePgBouncer } from './pgbouncer';
-import { keepPlannedIndexes, runHealthChecks, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
-import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
+import { HEALTH_NO_JIT, readSecurityFacts } from './securityFacts';
 import { readStatementUse, readWorkloadFacts } from './workloadFacts';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
@@ -359,18 +359,24 @@ export interface HealthOptions {
 }
 
 async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
-  // Read-only transactions with JIT off (see HEALTH_NO_JIT) on two sessions, so the server reads on two
-  // CPUs: the tables and indexes on one, sessions, settings, security and workload facts on the other (each
-  // statement reads its own snapshot either way: READ COMMITTED); pg_stat_statements on the pool beside them.
+  // Read-only transactions with JIT off (see HEALTH_NO_JIT) on three sessions, so the server reads on more
+  // than one CPU (each statement reads its own snapshot either way: READ COMMITTED): the indexes (the catalog
+  // version probe, then their statistics) on one; tables, foreign keys, sessions, settings and workload facts on
+  // another; the security facts on a third; pg_stat_statements on the pool beside them. The third session is
+  // taken on its own, not inside the other two, so two health runs sharing a pool never hold sessions while
+  // waiting for one more (the nested pair did that already, and needs two of the pool's four).
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const readOnly = { readOnly: true } as const;
+  const security = readSecurityFacts(db, { usage: opts.usage });
+  // Awaited in collectIn; a failure before then is the run's failure, not an unhandled rejection.
+  security.catch(() => undefined);
   const [facts, statements] = await Promise.all([
     db.rolledBack(async (catalog) => {
       await catalog.query(HEALTH_NO_JIT);
       return db.rolledBack(async (rest) => {
         await rest.query(HEALTH_NO_JIT);
-        return collectIn(catalog, { ...opts, versionNum }, db, rest);
+        return collectIn(catalog, { ...opts, versionNum }, security, db, rest);
       }, readOnly);
     }, readOnly),
     readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
@@ -388,19 +394,19 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   return facts;
 }
 
-async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securityRead: Promise<SecurityFacts>, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
   const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(rest),
     readIndexesAndWidths(db, cacheKey),
-    db.query(HEALTH_SQL.foreignKeys),
-    db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
+    rest.query(HEALTH_SQL.foreignKeys),
+    rest.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
     rest.query(HEALTH_SQL.sequences),
     rest.query(HEALTH_SQL.invalidConstraints),
     rest.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
-    readSecurityFactsIn(rest, { usage: opts.usage }),
+    securityRead,
     readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
   ]);
   const s = server.rows[0];
