@@ -274,12 +274,16 @@ function withIndexStats(cache: CatalogCache, rows: any[], blockSize: number): In
  * Every index's facts: from the catalog cache when the catalog has not changed (keyed by `cacheKey`), else
  * read whole and cached; with the version the width estimates are kept under (catalog and statistics).
  */
-async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<{ indexes: IndexFact[]; version: string }> {
+async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefined, beside: Pick<Session, 'query'> = db): Promise<{ indexes: IndexFact[]; version: string }> {
+  // With facts cached, the statistics are read on the `beside` session while the probe runs, not after it (the
+  // probe is the slowest read of a run on a large catalog); they are used only if the probe finds the catalog unchanged.
+  const cache = cacheKey && catalogCaches.get(cacheKey);
+  const stats = cache ? beside.query(HEALTH_SQL.indexStats) : undefined;
+  stats?.catch(() => undefined);
   const probe = (await db.query(HEALTH_SQL.catalogVersion, [BLOAT_MIN_PAGES])).rows[0];
   const version = String(probe.version);
-  const cache = cacheKey && catalogCaches.get(cacheKey);
-  if (cache && cache.version === version) {
-    const merged = withIndexStats(cache, (await db.query(HEALTH_SQL.indexStats)).rows, Number(probe.block_size));
+  if (cache && stats && cache.version === version) {
+    const merged = withIndexStats(cache, (await stats).rows, Number(probe.block_size));
     if (merged) return { indexes: merged, version: `${version}|${probe.widths_version}` };
   }
   const indexes = (await db.query(HEALTH_SQL.indexes)).rows.map(indexFromRow);
@@ -328,8 +332,8 @@ async function readWidths(db: Pick<Session, 'query'>, cacheKey: object | undefin
 }
 
 /** Index facts and the width estimates (from the cache, with their age). */
-async function readIndexesAndWidths(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<{ indexes: IndexFact[]; tableWidths: Map<number, Width>; widthsAgeSeconds: number }> {
-  const { indexes, version } = await readIndexes(db, cacheKey);
+async function readIndexesAndWidths(db: Pick<Session, 'query'>, cacheKey: object | undefined, beside: Pick<Session, 'query'> = db): Promise<{ indexes: IndexFact[]; tableWidths: Map<number, Width>; widthsAgeSeconds: number }> {
+  const { indexes, version } = await readIndexes(db, cacheKey, beside);
   const nowMs = Date.now();
   const widths = await readWidths(db, cacheKey, version, nowMs);
   for (const i of indexes) {
@@ -360,8 +364,8 @@ export interface HealthOptions {
 
 async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
   // Read-only transactions with JIT off (see HEALTH_NO_JIT) on three sessions, so the server reads on more
-  // than one CPU (each statement reads its own snapshot either way: READ COMMITTED): the indexes (the catalog
-  // version probe, then their statistics) on one; tables, foreign keys, sessions, settings and workload facts on
+  // than one CPU (each statement reads its own snapshot either way: READ COMMITTED): the catalog version probe
+  // (and, when it finds a change, every index's facts) on one; the cached indexes' statistics, tables, foreign keys, sessions, settings and workload facts on
   // another; the security facts on a third; pg_stat_statements on the pool beside them. The third session is
   // taken on its own, not inside the other two, so two health runs sharing a pool never hold sessions while
   // waiting for one more (the nested pair did that already, and needs two of the pool's four).
@@ -400,7 +404,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securi
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
   const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(rest),
-    readIndexesAndWidths(db, cacheKey),
+    readIndexesAndWidths(db, cacheKey, rest),
     rest.query(HEALTH_SQL.foreignKeys),
     rest.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
     rest.query(HEALTH_SQL.sequences),
