@@ -365,10 +365,11 @@ export interface HealthOptions {
 async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
   // Read-only transactions with JIT off (see HEALTH_NO_JIT) on three sessions, so the server reads on more
   // than one CPU (each statement reads its own snapshot either way: READ COMMITTED): the catalog version probe
-  // (and, when it finds a change, every index's facts) on one; the cached indexes' statistics, tables, foreign keys, sessions, settings and workload facts on
-  // another; the security facts on a third; pg_stat_statements on the pool beside them. The third session is
-  // taken on its own, not inside the other two, so two health runs sharing a pool never hold sessions while
-  // waiting for one more (the nested pair did that already, and needs two of the pool's four).
+  // (and, when it finds a change, every index's facts), then tables and foreign keys on one; the cached indexes'
+  // statistics (beside the probe), sessions, settings and workload facts on another; the security facts on a
+  // third; pg_stat_statements on the pool beside them. About 150 server-ms each on the dashboard bench's 10,000
+  // tables. The third session is taken on its own, not inside the other two, so two health runs sharing a pool
+  // never hold sessions while waiting for one more (the nested pair did that already, and needs two of the pool's four).
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const readOnly = { readOnly: true } as const;
@@ -405,8 +406,8 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securi
   const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(rest),
     readIndexesAndWidths(db, cacheKey, rest),
-    rest.query(HEALTH_SQL.foreignKeys),
-    rest.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
+    db.query(HEALTH_SQL.foreignKeys),
+    db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
     rest.query(HEALTH_SQL.sequences),
     rest.query(HEALTH_SQL.invalidConstraints),
     rest.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
