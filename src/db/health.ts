@@ -10,11 +10,11 @@
  */
 import { indexDefinition } from '../core/health/checks/indexes';
 import { probePgBouncer } from './pgbouncer';
-import { keepPlannedIndexes, runHealthChecks, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
-import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
+import { HEALTH_NO_JIT, readSecurityFacts } from './securityFacts';
 import { readStatementUse, readWorkloadFacts } from './workloadFacts';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
@@ -274,12 +274,16 @@ function withIndexStats(cache: CatalogCache, rows: any[], blockSize: number): In
  * Every index's facts: from the catalog cache when the catalog has not changed (keyed by `cacheKey`), else
  * read whole and cached; with the version the width estimates are kept under (catalog and statistics).
  */
-async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<{ indexes: IndexFact[]; version: string }> {
+async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefined, beside: Pick<Session, 'query'> = db): Promise<{ indexes: IndexFact[]; version: string }> {
+  // With facts cached, the statistics are read on the `beside` session while the probe runs, not after it (the
+  // probe is the slowest read of a run on a large catalog); they are used only if the probe finds the catalog unchanged.
+  const cache = cacheKey && catalogCaches.get(cacheKey);
+  const stats = cache ? beside.query(HEALTH_SQL.indexStats) : undefined;
+  stats?.catch(() => undefined);
   const probe = (await db.query(HEALTH_SQL.catalogVersion, [BLOAT_MIN_PAGES])).rows[0];
   const version = String(probe.version);
-  const cache = cacheKey && catalogCaches.get(cacheKey);
-  if (cache && cache.version === version) {
-    const merged = withIndexStats(cache, (await db.query(HEALTH_SQL.indexStats)).rows, Number(probe.block_size));
+  if (cache && stats && cache.version === version) {
+    const merged = withIndexStats(cache, (await stats).rows, Number(probe.block_size));
     if (merged) return { indexes: merged, version: `${version}|${probe.widths_version}` };
   }
   const indexes = (await db.query(HEALTH_SQL.indexes)).rows.map(indexFromRow);
@@ -328,8 +332,8 @@ async function readWidths(db: Pick<Session, 'query'>, cacheKey: object | undefin
 }
 
 /** Index facts and the width estimates (from the cache, with their age). */
-async function readIndexesAndWidths(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<{ indexes: IndexFact[]; tableWidths: Map<number, Width>; widthsAgeSeconds: number }> {
-  const { indexes, version } = await readIndexes(db, cacheKey);
+async function readIndexesAndWidths(db: Pick<Session, 'query'>, cacheKey: object | undefined, beside: Pick<Session, 'query'> = db): Promise<{ indexes: IndexFact[]; tableWidths: Map<number, Width>; widthsAgeSeconds: number }> {
+  const { indexes, version } = await readIndexes(db, cacheKey, beside);
   const nowMs = Date.now();
   const widths = await readWidths(db, cacheKey, version, nowMs);
   for (const i of indexes) {
@@ -359,18 +363,25 @@ export interface HealthOptions {
 }
 
 async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
-  // Read-only transactions with JIT off (see HEALTH_NO_JIT) on two sessions, so the server reads on two
-  // CPUs: the tables and indexes on one, sessions, settings, security and workload facts on the other (each
-  // statement reads its own snapshot either way: READ COMMITTED); pg_stat_statements on the pool beside them.
+  // Read-only transactions with JIT off (see HEALTH_NO_JIT) on three sessions, so the server reads on more
+  // than one CPU (each statement reads its own snapshot either way: READ COMMITTED): the catalog version probe
+  // (and, when it finds a change, every index's facts), then tables and foreign keys on one; the cached indexes'
+  // statistics (beside the probe), sessions, settings and workload facts on another; the security facts on a
+  // third; pg_stat_statements on the pool beside them. About 150 server-ms each on the dashboard bench's 10,000
+  // tables. The third session is taken on its own, not inside the other two, so two health runs sharing a pool
+  // never hold sessions while waiting for one more (the nested pair did that already, and needs two of the pool's four).
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const readOnly = { readOnly: true } as const;
+  const security = readSecurityFacts(db, { usage: opts.usage });
+  // Awaited in collectIn; a failure before then is the run's failure, not an unhandled rejection.
+  security.catch(() => undefined);
   const [facts, statements] = await Promise.all([
     db.rolledBack(async (catalog) => {
       await catalog.query(HEALTH_NO_JIT);
       return db.rolledBack(async (rest) => {
         await rest.query(HEALTH_NO_JIT);
-        return collectIn(catalog, { ...opts, versionNum }, db, rest);
+        return collectIn(catalog, { ...opts, versionNum }, security, db, rest);
       }, readOnly);
     }, readOnly),
     readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
@@ -388,19 +399,19 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   return facts;
 }
 
-async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securityRead: Promise<SecurityFacts>, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
   const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(rest),
-    readIndexesAndWidths(db, cacheKey),
+    readIndexesAndWidths(db, cacheKey, rest),
     db.query(HEALTH_SQL.foreignKeys),
     db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
     rest.query(HEALTH_SQL.sequences),
     rest.query(HEALTH_SQL.invalidConstraints),
     rest.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
-    readSecurityFactsIn(rest, { usage: opts.usage }),
+    securityRead,
     readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
   ]);
   const s = server.rows[0];

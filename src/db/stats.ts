@@ -83,6 +83,14 @@ function statementTextsSql(toplevel: boolean): string {
     ORDER BY queryid${toplevel ? ', toplevel DESC' : ''}`;
 }
 
+/** The same for every entry of this database, at most $1 of them ($1 = how many, $2 = text limit): a panel's first read, beside the counters. */
+function allStatementTextsSql(toplevel: boolean): string {
+  return `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
+      NOT ${EXCLUDE_OWN.statements} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
+    FROM pg_stat_statements(true) s WHERE queryid IS NOT NULL AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY queryid${toplevel ? ', toplevel DESC' : ''} LIMIT $1`;
+}
+
 export const STATS_SQL = {
   /** $1 = query text limit, $2 = our application_name. PostgreSQL 17+ (pg_stat_checkpointer). */
   live17: liveSql(CHECKPOINTS_17, true),
@@ -112,6 +120,9 @@ export const STATS_SQL = {
    */
   statementTexts: statementTextsSql(true),
   statementTexts13: statementTextsSql(false),
+  /** Every entry's text (at most $1 entries, $2 = text limit), read beside the counters on a panel's first read. */
+  allStatementTexts: allStatementTextsSql(true),
+  allStatementTexts13: allStatementTextsSql(false),
 } as const;
 
 export interface StatsReaderOptions {
@@ -133,8 +144,13 @@ export interface StatsReaderOptions {
 }
 
 const TEXT_CACHE_MAX = 5000;
-/** Entries whose texts are read at once to tell them ours or the app's (pg_stat_statements.max is 5,000 by default). */
-const CLASSIFY_BATCH = 1000;
+/**
+ * Entries whose texts are read at once to tell them ours or the app's. Every read of texts loads pg_stat_statements'
+ * whole query-text file and builds every entry, however few it asks for, so the batch is large: one read on a server
+ * with up to 10,000 entries (pg_stat_statements.max is 5,000 by default). With 1,000, a panel's first refresh on 6,000
+ * entries read the file eight times one after the other (dashboard bench: first refresh 278–527 ms, 7 reads of texts).
+ */
+const CLASSIFY_BATCH = 10000;
 /** The refresh statements run every few seconds: planned once per session (their planning costs more than running them). */
 const PREPARE = { prepare: true } as const;
 
@@ -181,10 +197,15 @@ export class StatsReader {
     const wantStatements = !this.lastStatements || this.refreshes % Math.max(1, this.opts.statementsEvery ?? 5) === 0;
     this.refreshes++;
     const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
+    // Nothing told ours or the app's yet (a panel's first read): every entry's text is read beside the counters, not
+    // after them; entries it leaves out (made in between, or past CLASSIFY_BATCH) are read by id as on any refresh.
+    const tellAll = pss && this.own.size + this.app.size + this.system.size === 0;
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
       this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
       pss ? this.db.query(v >= 140000 ? STATS_SQL.statements : v >= 130000 ? STATS_SQL.statements13 : STATS_SQL.statements12, [[...this.own]], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
       wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
+      // A failure here is the counters' too (same view): they say so; the entries are then read by id.
+      tellAll ? this.db.query(v >= 140000 ? STATS_SQL.allStatementTexts : STATS_SQL.allStatementTexts13, [CLASSIFY_BATCH, QUERY_TEXT_LIMIT]).then((t) => this.tell(t.rows), () => undefined) : undefined,
     ]);
     const r = liveRes.rows[0];
     const byState: Record<string, number> = {};
@@ -255,7 +276,14 @@ export class StatsReader {
     // The listed statements' texts (told already; read again when the cache was emptied).
     const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
     if (missing.length) await this.classify(missing);
-    return { state: 'ready', rows: view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null })), count: view.count };
+    const rows = view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null }));
+    // Past its limit the cache keeps the listed texts only: trimmed once the list has them, never in the middle of a
+    // classification (emptied between batches, the list's texts were read a second time).
+    if (this.texts.size > TEXT_CACHE_MAX) {
+      const listed = new Set(view.rows.map((x) => x.id));
+      for (const id of this.texts.keys()) if (!listed.has(id)) this.texts.delete(id);
+    }
+    return { state: 'ready', rows, count: view.count };
   }
 
   /**
@@ -266,15 +294,19 @@ export class StatsReader {
     for (let i = 0; i < ids.length; i += CLASSIFY_BATCH) {
       const batch = ids.slice(i, i + CLASSIFY_BATCH);
       const t = await this.db.query(this.opts.versionNum >= 140000 ? STATS_SQL.statementTexts : STATS_SQL.statementTexts13, [batch, QUERY_TEXT_LIMIT]);
-      if (this.texts.size + t.rows.length > TEXT_CACHE_MAX) this.texts.clear();
-      for (const row of t.rows) {
-        const text = applicationText(row.query ?? '');
-        this.texts.set(row.id, text);
-        // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
-        if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) this.own.add(row.id);
-        else if (row.fk_check === true) this.system.add(row.id);
-        else this.app.add(row.id);
-      }
+      this.tell(t.rows);
+    }
+  }
+
+  /** Keep rows of statementTexts' shape: each entry's text, and ours, PostgreSQL's own or the app's. */
+  private tell(rows: readonly { id: string; query: string | null; full_length: unknown; own: boolean | null; fk_check: boolean | null }[]): void {
+    for (const row of rows) {
+      const text = applicationText(row.query ?? '');
+      this.texts.set(row.id, text);
+      // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
+      if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) this.own.add(row.id);
+      else if (row.fk_check === true) this.system.add(row.id);
+      else this.app.add(row.id);
     }
   }
 

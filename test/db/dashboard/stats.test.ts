@@ -13,7 +13,7 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import { connect } from '../../../src/db/database';
 import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { explain } from '../../../src/db/explain';
-import { StatsReader } from '../../../src/db/stats';
+import { STATS_SQL, StatsReader } from '../../../src/db/stats';
 import { ownTransactionsOf } from '../../../src/db/database';
 import { countsBetween } from '../../../src/core/dashboard/ownTransactions';
 import { computeRates } from '../../../src/core/dashboard/live';
@@ -115,6 +115,39 @@ describe('live statistics', function () {
     assert.equal(first.count, later.count, `the first read's count (${first.count}) is the count once every text is read (${later.count})`);
     const [{ n }] = (await t.admin.query("SELECT count(DISTINCT queryid)::int AS n FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows;
     assert.ok(first.count < n, `PG Lens's own entries (${n} in all) are left out of the count (${first.count})`);
+  });
+
+  it('a first refresh reads the texts of 1,200 entries in one statement (each read loads every text; batches of 1,000 read them twice), sent beside the counters, not after them, and lists them with their texts', async () => {
+    if (!(await statementStats(t, 'no statement texts to read'))) return;
+    // 1,200 statements of the application, each its own entry: the select list spells the entry's number in id/v columns.
+    for (let i = 0; i < 1200; i++) {
+      const columns = Array.from({ length: 11 }, (_, b) => ((i >> b) & 1 ? 'v' : 'id'));
+      await t.admin.query(`SELECT ${columns.join(', ')} FROM work WHERE id = $1`, [i]);
+    }
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const texts = new Set<string>([STATS_SQL.statementTexts, STATS_SQL.statementTexts13, STATS_SQL.allStatementTexts, STATS_SQL.allStatementTexts13]);
+    const counters = new Set<string>([STATS_SQL.statements, STATS_SQL.statements13, STATS_SQL.statements12]);
+    const events: string[] = [];
+    const counting = {
+      profile: db.profile,
+      query: (async (text: string, params?: unknown[], opts?: { prepare?: boolean }) => {
+        const what = texts.has(text) ? 'texts' : counters.has(text) ? 'counters' : 'other';
+        events.push(`${what} sent`);
+        try {
+          return await db.query(text, params, opts);
+        } finally {
+          events.push(`${what} done`);
+        }
+      }) as typeof db.query,
+    };
+    const first = (await new StatsReader(counting, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 20 }).read()).statements;
+    assert.ok(first.count >= 1200, `the 1,200 statements counted (${first.count})`);
+    assert.equal(events.filter((e) => e === 'texts sent').length, 1, `one read of texts tells every entry ours or the app's and gives the list its texts: ${events.join(', ')}`);
+    assert.ok(events.indexOf('texts sent') < events.indexOf('counters done'), `the texts are asked for before the counters arrive: ${events.join(', ')}`);
+    assert.ok(first.rows.length >= 20, `the top 20 by each measure listed (${first.rows.length})`);
+    assert.deepEqual(first.rows.filter((r) => !r.query), [], 'every listed statement has its text');
   });
 
   it("counts PG Lens's own transactions as pg_stat_database does, and the rates leave them out (person9 P17: 21 TPS on an idle server)", async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { blockingChains, computeRates, statementView, topBy, type CounterSample, type StatementCounters } from '../../../../src/core/dashboard/live';
-import { OwnStatementMatcher, sqlShape } from '../../../../src/core/dashboard/ownStatements';
+import { isOwnStatementText, OwnStatementMatcher, sqlShape } from '../../../../src/core/dashboard/ownStatements';
 import { parseAction, actionKey } from '../../../../src/core/dashboard/actions';
 import { qualifiedName, quoteIdent } from '../../../../src/core/sql/ident';
 
@@ -63,6 +63,27 @@ describe('core/dashboard/ownStatements', () => {
     assert.ok(m.isOwn('ANALYZE public.orders\n/* pg-lens */'), 'the marker at the end (where PG Lens sends it) counts too');
     assert.ok(!m.isOwn('SELECT a FROM t WHERE x = $1'));
     assert.equal(sqlShape('SELECT  1,  2 FROM t'), 'select ? from t');
+  });
+});
+
+describe('core/dashboard/ownStatements (texts that cannot have our shape)', () => {
+  it('tells the same as comparing shapes: our statements in any case and spacing, with literals, comments and squashed lists, and nothing else', () => {
+    const ours = [
+      `/* pg-lens */ SELECT c.oid::int8 AS oid, pg_stat_get_numscans(c.oid)::float8 AS scans FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'i'`,
+      `/* pg-lens */ SELECT queryid::text AS id, sum(calls)::float8 AS calls FROM pg_stat_statements(false) WHERE queryid <> ALL ($1::bigint[]) GROUP BY queryid`,
+      `/* pg-lens */ SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS now_ms, current_setting('max_connections')::int AS max_connections`,
+      `/* pg-lens */ DISCARD ALL`,
+      `/* pg-lens */ SELECT a FROM t WHERE x = ANY (ARRAY['a', 'b']) AND y = $1 AND z IS NULL AND w = true`,
+    ];
+    const m = new OwnStatementMatcher(ours);
+    const shapes = new Set(ours.map(sqlShape));
+    const reference = (text: string) => isOwnStatementText(text) || shapes.has(sqlShape(text));
+    // As pg_stat_statements stores them: no leading marker, constants as $n, upper-cased, spacing changed, a comment inside.
+    const stored = ours.map((t) => t.replace(/^\/\* pg-lens \*\/\s*/, '').replace(/'[^']*'/g, '$9').toUpperCase().replace(/,\s*/g, ',\n  ').replace(/\sFROM\s/, ' /* x */ FROM '));
+    const apps = ['SELECT count(*) FROM t1 WHERE a = $1', 'select id, v from work where id = $1', 'INSERT INTO orders (id, total) VALUES ($1, $2)', "UPDATE pg_lens_like SET x = 'pg_class' WHERE id = 1", 'SELECT 1', 'DISCARD PLANS', 'SELECT a FROM t WHERE x = $1'];
+    for (const text of [...stored, ...apps]) assert.equal(m.isOwn(text), reference(text), text.slice(0, 80));
+    for (const text of stored) assert.ok(m.isOwn(text), `ours: ${text.slice(0, 80)}`);
+    for (const text of apps) assert.ok(!m.isOwn(text), `the app's: ${text}`);
   });
 });
 

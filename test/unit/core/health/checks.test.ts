@@ -100,6 +100,25 @@ describe('core/health', () => {
       assert.deepEqual(out.map((x) => [x.objects[0].name, x.objects[1].name]).sort(), [['x1', 'xy'], ['x2', 'xy']]);
     });
 
+    it('duplicate-index finds a covered index however the table\'s other indexes start (a shortcut passes over tables whose indexes all start differently), expression indexes (column 0) included', () => {
+      const f = facts({
+        indexes: [
+          // Table 1: (a), (b), (b, a): only (b) is covered.
+          index({ oid: 1, name: 'a1', tableOid: 1, columns: [1], columnNames: ['a'] }),
+          index({ oid: 2, name: 'b1', tableOid: 1, columns: [2], columnNames: ['b'] }),
+          index({ oid: 3, name: 'ba1', tableOid: 1, columns: [2, 1], columnNames: ['b', 'a'], keyColumns: 2, opclasses: '1978 1978' }),
+          // Table 2: (a), (b): nothing shared, nothing covered.
+          index({ oid: 4, name: 'a2', tableOid: 2, table: 't2', columns: [1], columnNames: ['a'] }),
+          index({ oid: 5, name: 'b2', tableOid: 2, table: 't2', columns: [2], columnNames: ['b'] }),
+          // Table 3: two indexes on the same expression (columns [0]).
+          index({ oid: 6, name: 'lower1', tableOid: 3, table: 't3', columns: [0], columnNames: [null], expressions: 'lower(email)' }),
+          index({ oid: 7, name: 'lower2', tableOid: 3, table: 't3', columns: [0], columnNames: [null], expressions: 'lower(email)' }),
+        ],
+      });
+      const out = runHealthChecks(f, {}, ['duplicate-index']);
+      assert.deepEqual(out.map((x) => [x.objects[0].name, x.objects[1].name]).sort(), [['b1', 'ba1'], ['lower2', 'lower1']]);
+    });
+
     it("duplicate-index on a framework's own table (Django's auth_*, django_*): information that says it is not actionable from the app (issue 20, person17 LOW 4)", () => {
       const on = (table: string) => facts({ indexes: [index({ oid: 1, name: `${table}_group_id`, table }), index({ oid: 2, name: `${table}_uniq`, table, columns: [1, 2], columnNames: ['a', 'b'], keyColumns: 2, opclasses: '1978 1978', unique: true })] });
       const auth = runHealthChecks(on('auth_user_groups'), {}, ['duplicate-index']);
