@@ -2,7 +2,7 @@
  * Production cost of statements (pg_stat_statements), pure: matching a SqlSite's SQL to a
  * statement, the CodeLens title, and ranking. The db layer reads the numbers (src/db/queryStats.ts: readStatementCosts, queryIdOf).
  */
-import { formatCount, formatMs, formatShare } from './format';
+import { formatCount, formatMs, formatShare, listAndMore } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
 import { statementShape } from './sql/predicates';
@@ -28,6 +28,14 @@ export interface CostSummary {
 }
 
 /** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
+/**
+ * The cost lens's note on a statement the workspace writes at `places` places (person28 M2: the app's figures over a
+ * file that never ran, with nothing saying they were shared): pg_stat_statements cannot tell the callers apart.
+ */
+export function sharedCallSites(places: number): string {
+  return places > 1 ? ` · shared by ${places} call sites` : '';
+}
+
 export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
   const perCall = s.calls > 0 ? s.rows / s.calls : 0;
@@ -140,7 +148,7 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; reading?: { sinceReadMs: number; refreshMs: number } }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[] }): string {
   const s = c.stat;
   const own = total.ownRuns?.calls
     ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
@@ -153,6 +161,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `queryid ${s.queryid}`,
     `The application's figures only: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
     ...(own ? [own] : []),
+    ...(total.sharedWith?.length ? [`The same statement is written at ${listAndMore(total.sharedWith, 5)} too: pg_stat_statements counts all their calls as one, so these figures are not this line's alone.`] : []),
     'Click to open it in the dashboard.',
   ].join('\n');
 }

@@ -233,6 +233,12 @@ export class WorkspaceStatements {
     return [...this.files.values()].flat();
   }
 
+  /** The places (`src/a.ts:12`) that write this statement's text, white space aside. */
+  placesOf(sql: string): string[] {
+    const want = normalizeSpace(sql);
+    return this.found().filter((s) => normalizeSpace(s.sql) === want).map((s) => s.source);
+  }
+
   /** Statements from elsewhere (`extra`: a recording's) changed. */
   touch(): void {
     this.version++;

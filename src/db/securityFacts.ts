@@ -125,7 +125,7 @@ export async function readSecurityFacts(db: Pick<Database, 'rolledBack'>, opts: 
 }
 
 /** The same, on a session the caller holds (collectHealthFacts reads everything in one transaction). */
-export async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: TableUsage[] } = {}): Promise<SecurityFacts> {
+async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: TableUsage[] } = {}): Promise<SecurityFacts> {
   const { rows } = await db.query(SECURITY_SQL.facts, [APPLICATION_NAME, [...TENANT_KEY_COLUMNS, ...USER_KEY_COLUMNS], SENSITIVE_NAME_PATTERN, RISKY_EXTENSION_NAMES, SAMPLE_VALUES, INTERACTIVE_TOOLS]);
   const r = rows[0];
   const unseen: SecurityFacts['unseen'] = [];

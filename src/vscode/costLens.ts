@@ -87,7 +87,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     if (!read || !index || !index.size || token.isCancellationRequested) return [];
     const baseline = this.baselines?.conn === conn ? this.baselines.b.current() : undefined;
     const [{ queryIdOf }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
-    const { appFigures, baselineApplies, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase } = await import('../core/cost');
+    const { appFigures, baselineApplies, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -116,10 +116,16 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const title = since
         ? formatCostLensSince(figuresSince(stat, before), before, since, Date.now())
         : formatCostLens(hit, resetPeriodPhrase(read.resetAgeSeconds, sinceReadMs));
+      // The same statement written elsewhere in the workspace: its figures are all their calls (person28 M2).
+      const places = this.ctx.indexAdvice?.placesOf(site.sql) ?? [];
+      // (A place is the line its SQL starts on; the lens stands on the call's line.)
+      const rel = vscode.workspace.asRelativePath(doc.uri);
+      const here = new Set([`${rel}:${pos.line + 1}`, `${rel}:${doc.positionAt(site.span.start).line + 1}`]);
+      const elsewhere = places.filter((p) => !here.has(p));
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
-          title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, reading: { sinceReadMs, refreshMs: REFRESH_MS } }),
+          title: `$(pulse) ${title}${sharedCallSites(elsewhere.length ? elsewhere.length + 1 : 0)}`,
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

@@ -52,6 +52,8 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /** The workspace's places that write this statement (as last read for index advice; none before it was read). */
+  placesOf(sql: string): string[];
   /**
    * Forget the advice whose index the catalog now has (a migration ran, another tool made it): those statements are
    * proved again and the open documents analysed again (issue 20 MEDIUM 9). `rescan`: the files shown from the last
@@ -267,6 +269,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       state.advice.set(s.sql, d);
     }
     return out;
+  }
+
+  placesOf(sql: string): string[] {
+    return this.ws?.placesOf(sql) ?? [];
   }
 
   provedFor(sql: string): ProvedIndexFigure[] {

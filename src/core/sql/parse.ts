@@ -50,7 +50,7 @@ const RESERVED_LABEL = /\bAS(\s+)(user|table|order|group|from|where|limit|offset
  * `x AS user` written `x   "user"` (AS dropped, the label quoted, the same length: offsets into the SQL still hold). A
  * quoted label is read as the same name. Only tried on SQL the parser rejected, and kept only if it then parses.
  */
-export function quoteReservedLabels(sql: string): string {
+function quoteReservedLabels(sql: string): string {
   return sql.replace(RESERVED_LABEL, (_m: string, space: string, word: string) => `${' '.repeat(space.length)}"${word}"`);
 }
 

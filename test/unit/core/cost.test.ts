@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, baselineApplies, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, baselineApplies, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
@@ -22,6 +22,12 @@ describe('core/cost', () => {
     const tip = formatCostTooltip({ stat: stat('1', 'q', 300, 100, 100), share: 0.2, rank: 1 }, { statements: 1, resetAgeSeconds: 7.3 * 60, reading: { sinceReadMs: 138_000, refreshMs: 30_000 } });
     assert.match(tip, /Figures since stats reset 9\.6 min ago:/);
     assert.match(tip, /Read from pg_stat_statements 2\.3 min ago; refreshed every 30 s while an editor is open\./);
+    // The same statement written at other places (person28 M2: a file that never ran showed the app's figures as its own).
+    assert.doesNotMatch(tip, /same statement is written/);
+    const sharedTip = formatCostTooltip({ stat: stat('1', 'q', 300, 100, 100), share: 0.2, rank: 1 }, { statements: 1, sharedWith: ['src/customers.ts:25', 'other/orders.go:6'] });
+    assert.match(sharedTip, /The same statement is written at src\/customers\.ts:25, other\/orders\.go:6 too: pg_stat_statements counts all their calls as one, so these figures are not this line's alone\./);
+    assert.equal(sharedCallSites(3), ' · shared by 3 call sites');
+    assert.equal(sharedCallSites(1), '');
     const b = new CostBaselines();
     const idx = (names: string[]) => new Map(names.map((n, i) => [String(i), { name: n, table: 'public.orders' }]));
     b.observe(0, idx(['public.orders_pkey']), [stat('1', 'q', 1200, 100, 100)], 3600);

@@ -14,6 +14,14 @@ import type { IndexDecider } from '../../../src/db/indexDecision';
 describe('db/indexDecision WorkspaceStatements: every file analysed weighs in every decision (person25 MEDIUM-3)', () => {
   before(() => loadPgParser());
 
+  it('the places that write one statement, white space aside (the cost lens says its figures are shared: person28 M2)', () => {
+    const ws = new WorkspaceStatements();
+    ws.setFile('/w/src/customers.ts', [{ sql: 'SELECT id\n  FROM orders\n WHERE customer_id = $1', source: 'src/customers.ts:26' }]);
+    ws.setFile('/w/other/orders.go', [{ sql: 'SELECT id FROM orders WHERE customer_id = $1', source: 'other/orders.go:6' }, { sql: 'SELECT 1', source: 'other/orders.go:9' }]);
+    assert.deepEqual(ws.placesOf('SELECT id FROM orders  WHERE customer_id = $1'), ['src/customers.ts:26', 'other/orders.go:6']);
+    assert.deepEqual(ws.placesOf('SELECT 2'), []);
+  });
+
   it('a file the workspace reading missed is weighed once analysed; the same file again changes nothing; a deleted file is gone', () => {
     const ws = new WorkspaceStatements();
     const top: never[] = []; // pg_stat_statements' (compared by identity)
