@@ -1824,6 +1824,7 @@ class Detector {
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
+      ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
@@ -1965,6 +1966,27 @@ class Detector {
       const pkg = m ? this.ctx.modules.find((x) => x.split('/').pop() === m[1]) : undefined;
       if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;
     }
+    return undefined;
+  }
+
+  /**
+   * The loop walks calendar periods, not items: its variable is named for one (`month`, `year`, `day`, `period_start`,
+   * `staleDay`; one of a tuple's names: `for period_start, period_end, offset in dst_periods`) or its collection for
+   * several (`months`, `dst_periods`, `recentYears`). Each round trip reads or writes one period's slice (dawarich: a
+   * place's points a month at a time; frigate: one grouped SELECT per daylight-saving period; convoy: one set-based
+   * refresh per stale day) — the data chunked by time, as many round trips as periods. Said as written, or undefined.
+   */
+  private calendarPeriods(li: LoopInfo): string | undefined {
+    const unit = /^(?:day|month|year|week|hour|quarter|date|period)$/i;
+    const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split(/_+/).filter(Boolean);
+    for (const name of (li.variable ?? '').split(/[^\w$]+/).filter(Boolean)) {
+      const w = words(name);
+      if (w.length && w.length <= 3 && (unit.test(w[0]) || unit.test(w[w.length - 1]))) return `\`${name}\``;
+    }
+    const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const last = /(?:^|\.)([A-Za-z_$][\w$]*)(?:\(\s*\))?$/.exec(it)?.[1];
+    const w = last ? words(last) : [];
+    if (w.length && w.length <= 3 && /^(?:days|months|years|weeks|hours|quarters|dates|periods)$/i.test(w[w.length - 1])) return `\`${it}\``;
     return undefined;
   }
 
