@@ -115,8 +115,8 @@ export interface FileCallFacts {
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
-  /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -613,7 +613,8 @@ class Detector {
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
       const cls = this.classOf(def);
       const remote = this.remoteCallIn(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -1881,6 +1882,29 @@ class Detector {
     return REMOTE_CLIENT.test(head) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
   }
 
+  /**
+   * Remote work inside the called function (issue 14, n1fix28): the definition's own body first calls another service —
+   * an HTTP client, `fetch`, a service's SDK, or a function of this file that does (soft-serve's `SendWebhook` → `do` →
+   * `http.NewRequestWithContext`) — and only then runs `query` (a delivery row recording the answer). Called per item, the
+   * remote round trip sets the pace and the query waits on its answer, as when the loop makes the remote call itself
+   * (remoteCallPerItem). A query before the remote call keeps the warning. As written (`do` → `http.…`), or undefined.
+   */
+  private remoteBeforeQuery(def: Node, query: Node): string | undefined {
+    const direct = REMOTE_HINT.test(def.text);
+    for (const c of this.callsWithin(this.spanOf(def)[0], this.spanOf(query)[0])) {
+      if (same(c, query) || this.spanOf(c)[1] > this.spanOf(query)[0]) continue;
+      let nested = false;
+      for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
+      if (nested) continue;
+      if (direct && this.isRemoteClientCall(c)) return shortText(c, 40).replace(/\(.*$/s, '');
+      const name = this.calleeOf(c);
+      const local = name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
+      const remote = local && !same(local, def) ? this.remoteCallIn(local) : undefined;
+      if (remote) return `${name}\` → \`${remote}`;
+    }
+    return undefined;
+  }
+
   /** The first call to another service in the definition's own body (not in a function it only defines), as written (FileCallFacts `remote`). */
   private remoteCallIn(def: Node): string | undefined {
     if (!REMOTE_HINT.test(def.text)) return undefined;
@@ -2777,7 +2801,9 @@ class Detector {
       if (!own) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(own.node.startIndex) + 1;
-      this.report(n, li, own.call, 'call-in-loop', `${name}()`, { name, line, call: own.call.label });
+      const def = this.functions.get(callee!);
+      const remoteFirst = def && contains(def, own.node) ? this.remoteBeforeQuery(def, own.node) : undefined;
+      this.report(n, li, own.call, 'call-in-loop', `${name}()`, { name, line, call: own.call.label }, undefined, remoteFirst ? `${name}\` → \`${remoteFirst}` : undefined);
     }
   }
 
@@ -3273,7 +3299,8 @@ class Detector {
     return batchMethodAdvice(label, name, inner.op, variable, { existing, writes });
   }
 
-  private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
+  /** `remoteInCallee`: the called function of this file first calls another service, before its query (remoteBeforeQuery). */
+  private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string, remoteInCallee?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
@@ -3282,7 +3309,7 @@ class Detector {
     const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : kind === 'call-in-loop' && callee ? this.appFunctionAdvice(node, callee.name, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), itemsPath: itemsPathOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
-    const possible = this.possibleOf(est, li, iterable, node).possible;
+    const possible = this.possibleOf(est, li, iterable, node).possible ?? (remoteInCallee && li.kind !== 'resolver' && li.kind !== 'serializer' ? remotePossible(remoteInCallee) : undefined);
     let message: string;
     switch (kind) {
       case 'write-in-loop':

@@ -55,3 +55,101 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28)', () => {
     assert.ok((await lines([models, f])).includes('app/api/record.py:7 info'));
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): remote work inside the callee', () => {
+  it('Go: a function of the file that first calls another service (through its own HTTP helper) and then logs the answer is paced by the remote call', async () => {
+    const f: ScanFile = {
+      path: 'pkg/webhook/webhook.go',
+      text: [
+        'package webhook',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        '\t"net/http"',
+        ')',
+        '',
+        'func do(ctx context.Context, url string) (*http.Response, error) {',
+        '\treq, err := http.NewRequestWithContext(ctx, http.MethodPost, url, nil)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\treturn http.DefaultClient.Do(req)',
+        '}',
+        '',
+        'func SendWebhook(ctx context.Context, db *sql.DB, id int64, url string) error {',
+        '\tres, err := do(ctx, url)',
+        '\tstatus := 0',
+        '\tif err == nil {',
+        '\t\tstatus = res.StatusCode',
+        '\t}',
+        '\t_, err = db.ExecContext(ctx, "INSERT INTO webhook_deliveries (webhook_id, status) VALUES ($1, $2)", id, status)',
+        '\treturn err',
+        '}',
+        '',
+        'func MarkWebhook(ctx context.Context, db *sql.DB, id int64, url string) error {',
+        '\t_, err := db.ExecContext(ctx, "UPDATE webhooks SET fired = true WHERE id = $1", id)',
+        '\tif err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\t_, err = do(ctx, url)',
+        '\treturn err',
+        '}',
+        '',
+        'func SendEvent(ctx context.Context, db *sql.DB, ids []int64, urls []string) error {',
+        '\tfor i, id := range ids {',
+        '\t\tif err := SendWebhook(ctx, db, id, urls[i]); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\tfor i, id := range ids {',
+        '\t\tif err := MarkWebhook(ctx, db, id, urls[i]); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['pkg/webhook/webhook.go:43 warning']);
+    assert.ok((await lines([f])).includes('pkg/webhook/webhook.go:38 info'));
+  });
+  it('TypeScript: another file\'s function that calls `fetch` before its INSERT is paced by the remote call; one that writes first is not', async () => {
+    const svc: ScanFile = {
+      path: 'src/services/delivery.ts',
+      text: [
+        'import { pool } from "../db";',
+        '',
+        'export async function deliverWebhook(id: string, url: string) {',
+        '  const res = await fetch(url, { method: "POST" });',
+        '  await pool.query("INSERT INTO deliveries (webhook_id, status) VALUES ($1, $2)", [id, res.status]);',
+        '}',
+        '',
+        'export async function markAndDeliver(id: string, url: string) {',
+        '  await pool.query("UPDATE webhooks SET fired = true WHERE id = $1", [id]);',
+        '  await fetch(url, { method: "POST" });',
+        '}',
+        '',
+      ],
+    };
+    const loop: ScanFile = {
+      path: 'src/jobs/send.ts',
+      text: [
+        'import { deliverWebhook, markAndDeliver } from "../services/delivery";',
+        '',
+        'export async function sendAll(hooks: { id: string; url: string }[]) {',
+        '  for (const h of hooks) {',
+        '    await deliverWebhook(h.id, h.url);',
+        '  }',
+        '  for (const h of hooks) {',
+        '    await markAndDeliver(h.id, h.url);',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([svc, loop]), ['src/jobs/send.ts:8 warning']);
+    assert.ok((await lines([svc, loop])).includes('src/jobs/send.ts:5 info'));
+  });
+});
