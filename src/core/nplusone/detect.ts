@@ -2003,10 +2003,17 @@ class Detector {
   private calendarPeriods(li: LoopInfo): string | undefined {
     const unit = /^(?:day|month|year|week|hour|quarter|date|period)$/i;
     const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split(/_+/).filter(Boolean);
-    for (const name of (li.variable ?? '').split(/[^\w$]+/).filter(Boolean)) {
+    const period = (name: string) => {
       const w = words(name);
-      if (w.length && w.length <= 3 && (unit.test(w[0]) || unit.test(w[w.length - 1]))) return `\`${name}\``;
-    }
+      return w.length > 0 && w.length <= 3 && (unit.test(w[0]) || unit.test(w[w.length - 1]));
+    };
+    // Every name the loop binds is a period's (or an index): `|date, data|` over days grouped in memory hands each day's
+    // items (`data`) on — per item, not per period (dawarich's timeline: a COUNT per visit of each day).
+    // Ruby's block parameters (`|date, data|`) beside the variable the loop names.
+    const block = this.lang === 'ruby' ? /\|([^|]*)\|/.exec(this.text.slice(li.node.startIndex, Math.max(li.node.startIndex, li.body.startIndex)))?.[1] ?? '' : '';
+    const names = [...new Set(`${li.variable ?? ''},${block}`.split(/[^\w$]+/))].filter((n) => n && !/^(?:_\w*|i|j|idx|index)$/.test(n));
+    if (names.length && names.every(period)) return `\`${names[0]}\``;
+    if (names.length > 1) return undefined;
     const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
     const last = /(?:^|\.)([A-Za-z_$][\w$]*)(?:\(\s*\))?$/.exec(it)?.[1];
     const w = last ? words(last) : [];

@@ -153,3 +153,24 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): remote work i
     assert.ok((await lines([svc, loop])).includes('src/jobs/send.ts:5 info'));
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): calendar periods, handed items', () => {
+  it('Ruby: days grouped in memory (`days.map { |date, data| build_day(date, data) }`) hand each day\'s items on: still per item', async () => {
+    const f: ScanFile = {
+      path: 'app/services/timeline/day_assembler.rb',
+      text: [
+        'class Timeline::DayAssembler',
+        '  def build_days(days)',
+        '    days.map { |date, data| build_day(date, data) }',
+        '  end',
+        '',
+        '  def build_day(date, data)',
+        '    ActiveRecord::Base.connection.exec_query(sql_for(data), "count")',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.ok((await warnings([f])).includes('app/services/timeline/day_assembler.rb:3 warning'));
+  });
+});
