@@ -116,7 +116,7 @@ export interface FileCallFacts {
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -1216,9 +1216,12 @@ class Detector {
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
   /** Java: the definition's parameter count (each overload is a definition of its own). */
-  private javaShape(def: Node): { arity?: number; controller?: boolean } {
+  private javaShape(def: Node): { arity?: number; controller?: boolean; private?: boolean } {
     const arity = this.lang === 'java' ? javaArity(def) : undefined;
-    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}) };
+    // A private method: only its own class calls it (held-out-aa hawkBit: the UI's REST client `deleteTarget(id)` was
+    // taken for the AMQP handler's private `deleteTarget(message)`).
+    const priv = this.lang === 'java' && def.type === 'method_declaration' && /\bprivate\b/.test(named(def).find((c) => c.type === 'modifiers')?.text ?? '');
+    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}), ...(priv ? { private: true } : {}) };
   }
 
   /**

@@ -122,6 +122,8 @@ const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|rem
 /** The methods Spring Data's CrudRepository/JpaRepository define (each has a batched form: findAllById, saveAll, deleteAllById). */
 const CRUD_METHOD = /^(findById|getById|getReferenceById|getOne|existsById|save|saveAndFlush|delete|deleteById)$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
+/** A repository's own metadata, no query: Spring Data's `getDomainClass()`, `getEntityInformation()` (held-out-aa hawkBit). */
+const REPOSITORY_METADATA = /^(getDomainClass|getEntityInformation|getRepositoryInformation|getIdAttribute|getIdType|getJavaType|getEntityName|getEntityManager|getClass|getMetadata)$/;
 
 
 export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
@@ -149,7 +151,7 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     return { library: 'spring-jdbc', op: method === 'update' || method === 'batchUpdate' ? 'write' : opOfSql(sql), batch, label: label(chain), method, sql, sqlArg: arg };
   }
   // Spring Data repositories
-  if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method)) {
+  if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method) && !REPOSITORY_METADATA.test(method)) {
     const batch = /All/.test(method) && named(last.args).length > 0 || /(In|IsIn|InAndOr)(And|Or|OrderBy|$)/.test(method) || /InBatch$/.test(method);
     // CrudRepository's own methods have a batched form (findAllById, saveAll, deleteAllById); a query method the
     // repository declares (`findByOwner`, `selectPathById`) has none until the app adds one.

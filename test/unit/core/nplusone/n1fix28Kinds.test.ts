@@ -174,3 +174,73 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): calendar peri
     assert.ok((await warnings([f])).includes('app/services/timeline/day_assembler.rb:3 warning'));
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): Java calls that are no database call', () => {
+  it('Java: another class\'s private method of the same name is not the call; a public one that queries is', async () => {
+    const handler: ScanFile = {
+      path: 'src/main/java/org/acme/amqp/MessageHandler.java',
+      text: [
+        'package org.acme.amqp;',
+        '',
+        'public class MessageHandler {',
+        '  private final TargetRepository targetRepository;',
+        '',
+        '  private void deleteTarget(final String id) {',
+        '    targetRepository.deleteById(id);',
+        '  }',
+        '',
+        '  public void archiveTarget(final String id) {',
+        '    targetRepository.deleteById(id);',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    const view: ScanFile = {
+      path: 'src/main/java/org/acme/ui/TargetView.java',
+      text: [
+        'package org.acme.ui;',
+        '',
+        'import java.util.List;',
+        '',
+        'public class TargetView {',
+        '  private final MgmtClient client;',
+        '',
+        '  public void remove(final List<String> ids) {',
+        '    ids.forEach(id -> client.getTargetRestApi().deleteTarget(id));',
+        '  }',
+        '',
+        '  public void archive(final List<String> ids, final MessageHandler handler) {',
+        '    for (final String id : ids) {',
+        '      handler.archiveTarget(id);',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([handler, view]), ['src/main/java/org/acme/ui/TargetView.java:14 warning']);
+  });
+  it('Java: Spring Data\'s `repository.getDomainClass()` is the repository\'s metadata, no query; `findByName` is', async () => {
+    const f: ScanFile = {
+      path: 'src/main/java/org/acme/repository/AccessCheck.java',
+      text: [
+        'package org.acme.repository;',
+        '',
+        'public class AccessCheck<T> {',
+        '  private final TargetRepository repository;',
+        '',
+        '  public void check(final Iterable<?> result) {',
+        '    for (final Object e : result) {',
+        '      if (repository.getDomainClass().isAssignableFrom(e.getClass())) {',
+        '        repository.findByName(e.toString());',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['src/main/java/org/acme/repository/AccessCheck.java:9 warning']);
+  });
+});
