@@ -244,3 +244,61 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): Java calls th
     assert.deepEqual(await warnings([f]), ['src/main/java/org/acme/repository/AccessCheck.java:9 warning']);
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): start-up through the entry point', () => {
+  it('Python: what only the method `__main__` calls on the app it constructs (`App().start()`) calls runs once per boot, though other code calls a `start` too', async () => {
+    const models: ScanFile = { path: 'app/models.py', text: ['from peewee import CharField, Model', '', 'class Export(Model):', '    state = CharField()', ''] };
+    const reaper: ScanFile = {
+      path: 'app/jobs/export.py',
+      text: [
+        'from app.models import Export',
+        '',
+        'def reap_stale_exports():',
+        '    for export in Export.select().where(Export.state == "running"):',
+        '        Export.update(state="failed").where(Export.id == export.id).execute()',
+        '',
+        'def retry_exports(ids):',
+        '    for export_id in ids:',
+        '        Export.update(state="queued").where(Export.id == export_id).execute()',
+        '',
+      ],
+    };
+    const app: ScanFile = {
+      path: 'app/app.py',
+      text: [
+        'from app.jobs.export import reap_stale_exports, retry_exports',
+        '',
+        'class App:',
+        '    def start(self):',
+        '        reap_stale_exports()',
+        '        self.serve()',
+        '',
+        '    def serve(self):',
+        '        pass',
+        '',
+        'class Api:',
+        '    def post(self, ids, worker):',
+        '        retry_exports(ids)',
+        '        worker.start()',
+        '',
+      ],
+    };
+    const main: ScanFile = {
+      path: 'app/__main__.py',
+      text: [
+        'from app.app import App',
+        '',
+        'def main():',
+        '    App().start()',
+        '',
+        'if __name__ == "__main__":',
+        '    main()',
+        '',
+      ],
+    };
+    const found = await lines([models, reaper, app, main]);
+    if (process.env.N1K_DEBUG) console.log(found);
+    assert.ok(found.includes('app/jobs/export.py:9 warning'), found.join(', '));
+    assert.ok(!found.includes('app/jobs/export.py:5 warning'), found.join(', '));
+  });
+});
