@@ -1828,11 +1828,11 @@ class Detector {
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
-      ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
-      ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
+      ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
+      ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined);
     return why ? { possible: why } : {};
   }
 
