@@ -302,3 +302,40 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): start-up thro
     assert.ok(!found.includes('app/jobs/export.py:5 warning'), found.join(', '));
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): a Go channel that streams a walk', () => {
+  it('Go: a channel the function makes and hands to a producer goroutine it starts streams a walk\'s items: per item; a worker\'s queue is not', async () => {
+    const f: ScanFile = {
+      path: 'pkg/backend/lfs.go',
+      text: [
+        'package backend',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'func search(ctx context.Context, out chan string) {',
+        '\tdefer close(out)',
+        '}',
+        '',
+        'func StoreMissing(ctx context.Context, db *sql.DB) error {',
+        '\tpointers := make(chan string)',
+        '\tgo search(ctx, pointers)',
+        '\tfor oid := range pointers {',
+        '\t\tdb.QueryRowContext(ctx, "SELECT id FROM lfs_objects WHERE oid = $1", oid)',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'func worker(ctx context.Context, db *sql.DB, jobs chan string) {',
+        '\tfor oid := range jobs {',
+        '\t\tdb.QueryRowContext(ctx, "SELECT id FROM lfs_objects WHERE oid = $1", oid)',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['pkg/backend/lfs.go:16 warning']);
+  });
+});
