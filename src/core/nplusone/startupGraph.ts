@@ -87,6 +87,27 @@ function pythonBootHook(name: string, line: number, method: boolean, text: strin
   return /@[\w.]+\.on_event\(\s*["']startup["']\s*\)/.test(above);
 }
 
+/**
+ * Python: the text a program's entry point runs — all of `__main__.py`; in another module, the `if __name__ ==
+ * "__main__":` block and the module's top-level functions it calls by name (`main()`), not the rest of the module (a
+ * request handler's `Page(ids).render()` there is no entry call).
+ */
+function pythonEntryText(file: string, text: string): string {
+  if (/(^|\/)__main__\.py$/.test(file)) return text;
+  const guard = /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.exec(text);
+  if (!guard) return '';
+  const tail = text.slice(guard.index);
+  const parts = [tail];
+  for (const name of new Set([...tail.matchAll(/(?<![\w.])([a-z_]\w*)\(/g)].map((m) => m[1]))) {
+    const def = new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`, 'm').exec(text);
+    if (!def) continue;
+    const rest = text.slice(def.index);
+    const end = /\n(?=\S)/.exec(rest);
+    parts.push(end ? rest.slice(0, end.index) : rest);
+  }
+  return parts.join('\n');
+}
+
 export class StartupGraph {
   private readonly fns: Fn[] = [];
   private readonly byFile = new Map<string, Fn[]>();
@@ -134,9 +155,8 @@ export class StartupGraph {
       for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
       for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
     }
-    if (py && (/(^|\/)__main__\.py$/.test(file) || /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text))) {
-      for (const m of text.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
-    }
+    const entry = py ? pythonEntryText(file, text) : '';
+    for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
       const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
       const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };

@@ -360,3 +360,55 @@ describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): rows walked b
     assert.deepEqual(await warnings([job, model]), ['app/jobs/users/points_counter_correction_job.rb:4 warning']);
   });
 });
+
+describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28): the entry point is the guard\'s code', () => {
+  it('Python: in a module with `if __name__ == "__main__":`, only the guard and the functions it calls name entry methods', async () => {
+    const models: ScanFile = { path: 'app/models.py', text: ['from peewee import CharField, Model', '', 'class Export(Model):', '    state = CharField()', ''] };
+    const jobs: ScanFile = {
+      path: 'app/jobs.py',
+      text: [
+        'from app.models import Export',
+        '',
+        'def reap():',
+        '    for export in Export.select().where(Export.state == "running"):',
+        '        Export.update(state="failed").where(Export.id == export.id).execute()',
+        '',
+        'def retry(ids):',
+        '    for export_id in ids:',
+        '        Export.update(state="queued").where(Export.id == export_id).execute()',
+        '',
+      ],
+    };
+    const server: ScanFile = {
+      path: 'app/server.py',
+      text: [
+        'from app.jobs import reap, retry',
+        '',
+        'class App:',
+        '    def start(self):',
+        '        reap()',
+        '',
+        'class Page:',
+        '    def __init__(self, ids):',
+        '        self.ids = ids',
+        '',
+        '    def render(self):',
+        '        retry(self.ids)',
+        '',
+        'def show(ids):',
+        '    return Page(ids).render()',
+        '',
+        'def main():',
+        '    App().start()',
+        '',
+        'if __name__ == "__main__":',
+        '    main()',
+        '',
+      ],
+    };
+    const found = await lines([models, jobs, server]);
+    if (process.env.N1K_DEBUG) console.log(found);
+    assert.ok(found.includes('app/jobs.py:5 info'), found.join(', '));
+    assert.ok(found.includes('app/jobs.py:9 warning'), found.join(', '));
+  });
+});
