@@ -98,12 +98,16 @@ interface Def {
   arity?: number;
   /** Java: a method of a web controller class (a request handler the framework calls, not the app's code). */
   controller?: boolean;
+  /** Java: a private method — only its own class calls it, never another file's code. */
+  private?: boolean;
   /** Keeps its results in a cache keyed by its arguments (`@Cacheable`, `@lru_cache`): not a query per call. */
   cached?: boolean;
   /** A huey task: calling it enqueues a message (loopEvidence.enqueuedWhenCalled); it reaches nothing per call. */
   enqueued?: boolean;
   /** Its own body calls another service (FileCallFacts `remote`): the call as written. */
   remote?: string;
+  /** Its own body calls another service before its own query (FileCallFacts `remoteFirst`): the call as written. */
+  remoteFirst?: string;
   /** Go: the function's name, its receiver type (a method) and its calls as Go names them. */
   name?: string;
   goRecv?: string;
@@ -171,7 +175,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -254,7 +258,7 @@ export class CrossFileCalls {
         }
         // Java: a web controller's method is the framework's to call (inWebController): a name only controllers define is
         // no call of the app's code in another file.
-        const callable = family === 'java' ? list.filter((d) => !d.controller) : list;
+        const callable = family === 'java' ? list.filter((d) => !d.controller && !d.private) : list;
         if (!many && callable.length && callable.every((d) => reaches.has(d))) {
           q.set(key, callable[0]);
           changed = true;
@@ -586,7 +590,7 @@ export class CrossFileCalls {
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       // Java: a method of another parameter count is another method (`option.getCode()` is not `getCode(store, code)`).
       // Java: a web controller's method is called by the framework, never by another file's code (inWebController).
-      const all = (this.defs.get(`${family}:${call.callee}`) ?? []).filter((d) => (call.argc === undefined || d.arity === undefined || d.arity === call.argc) && !(d.controller && d.file !== file));
+      const all = (this.defs.get(`${family}:${call.callee}`) ?? []).filter((d) => (call.argc === undefined || d.arity === undefined || d.arity === call.argc) && !((d.controller || d.private) && d.file !== file));
       // A function of the calling file itself: its own definition (it reaches a query through other files).
       // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
       // another class's method of the same name (`role.getMenus()` on an entity) is not this call.
@@ -729,6 +733,8 @@ export class CrossFileCalls {
     if (!possible) {
       const remote = this.remoteBefore(call.language, call.itemBefore);
       if (remote) possible = remotePossible(remote);
+      // The callee itself first calls another service and then queries (detect's remoteBeforeQuery).
+      else if (def.remoteFirst && !handler) possible = remotePossible(`${call.callee}\` → \`${def.remoteFirst}`);
     }
     // The app's own function: the batched one to add, no code (rewrites.ts).
     const callee = handler?.name ?? call.callee;

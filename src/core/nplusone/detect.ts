@@ -115,8 +115,8 @@ export interface FileCallFacts {
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
   /** `queryLine`: the 1-based line of the function's first query of its own. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
-  /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -613,7 +613,8 @@ class Detector {
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
       const cls = this.classOf(def);
       const remote = this.remoteCallIn(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -1215,9 +1216,12 @@ class Detector {
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
   /** Java: the definition's parameter count (each overload is a definition of its own). */
-  private javaShape(def: Node): { arity?: number; controller?: boolean } {
+  private javaShape(def: Node): { arity?: number; controller?: boolean; private?: boolean } {
     const arity = this.lang === 'java' ? javaArity(def) : undefined;
-    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}) };
+    // A private method: only its own class calls it (held-out-aa hawkBit: the UI's REST client `deleteTarget(id)` was
+    // taken for the AMQP handler's private `deleteTarget(message)`).
+    const priv = this.lang === 'java' && def.type === 'method_declaration' && /\bprivate\b/.test(named(def).find((c) => c.type === 'modifiers')?.text ?? '');
+    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}), ...(priv ? { private: true } : {}) };
   }
 
   /**
@@ -1827,7 +1831,8 @@ class Detector {
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
-      ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
+      ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
+      ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined);
     return why ? { possible: why } : {};
   }
 
@@ -1878,6 +1883,29 @@ class Detector {
     const fn = field(c, 'function') ?? field(c, 'method');
     const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
     return REMOTE_CLIENT.test(head) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
+  }
+
+  /**
+   * Remote work inside the called function (issue 14, n1fix28): the definition's own body first calls another service —
+   * an HTTP client, `fetch`, a service's SDK, or a function of this file that does (soft-serve's `SendWebhook` → `do` →
+   * `http.NewRequestWithContext`) — and only then runs `query` (a delivery row recording the answer). Called per item, the
+   * remote round trip sets the pace and the query waits on its answer, as when the loop makes the remote call itself
+   * (remoteCallPerItem). A query before the remote call keeps the warning. As written (`do` → `http.…`), or undefined.
+   */
+  private remoteBeforeQuery(def: Node, query: Node): string | undefined {
+    const direct = REMOTE_HINT.test(def.text);
+    for (const c of this.callsWithin(this.spanOf(def)[0], this.spanOf(query)[0])) {
+      if (same(c, query) || this.spanOf(c)[1] > this.spanOf(query)[0]) continue;
+      let nested = false;
+      for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
+      if (nested) continue;
+      if (direct && this.isRemoteClientCall(c)) return shortText(c, 40).replace(/\(.*$/s, '');
+      const name = this.calleeOf(c);
+      const local = name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
+      const remote = local && !same(local, def) ? this.remoteCallIn(local) : undefined;
+      if (remote) return `${name}\` → \`${remote}`;
+    }
+    return undefined;
   }
 
   /** The first call to another service in the definition's own body (not in a function it only defines), as written (FileCallFacts `remote`). */
@@ -1965,6 +1993,34 @@ class Detector {
       const pkg = m ? this.ctx.modules.find((x) => x.split('/').pop() === m[1]) : undefined;
       if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;
     }
+    return undefined;
+  }
+
+  /**
+   * The loop walks calendar periods, not items: its variable is named for one (`month`, `year`, `day`, `period_start`,
+   * `staleDay`; one of a tuple's names: `for period_start, period_end, offset in dst_periods`) or its collection for
+   * several (`months`, `dst_periods`, `recentYears`). Each round trip reads or writes one period's slice (dawarich: a
+   * place's points a month at a time; frigate: one grouped SELECT per daylight-saving period; convoy: one set-based
+   * refresh per stale day) — the data chunked by time, as many round trips as periods. Said as written, or undefined.
+   */
+  private calendarPeriods(li: LoopInfo): string | undefined {
+    const unit = /^(?:day|month|year|week|hour|quarter|date|period)$/i;
+    const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split(/_+/).filter(Boolean);
+    const period = (name: string) => {
+      const w = words(name);
+      return w.length > 0 && w.length <= 3 && (unit.test(w[0]) || unit.test(w[w.length - 1]));
+    };
+    // Every name the loop binds is a period's (or an index): `|date, data|` over days grouped in memory hands each day's
+    // items (`data`) on — per item, not per period (dawarich's timeline: a COUNT per visit of each day).
+    // Ruby's block parameters (`|date, data|`) beside the variable the loop names.
+    const block = this.lang === 'ruby' ? /\|([^|]*)\|/.exec(this.text.slice(li.node.startIndex, Math.max(li.node.startIndex, li.body.startIndex)))?.[1] ?? '' : '';
+    const names = [...new Set(`${li.variable ?? ''},${block}`.split(/[^\w$]+/))].filter((n) => n && !/^(?:_\w*|i|j|idx|index)$/.test(n));
+    if (names.length && names.every(period)) return `\`${names[0]}\``;
+    if (names.length > 1) return undefined;
+    const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const last = /(?:^|\.)([A-Za-z_$][\w$]*)(?:\(\s*\))?$/.exec(it)?.[1];
+    const w = last ? words(last) : [];
+    if (w.length && w.length <= 3 && /^(?:days|months|years|weeks|hours|quarters|dates|periods)$/i.test(w[w.length - 1])) return `\`${it}\``;
     return undefined;
   }
 
@@ -2755,7 +2811,9 @@ class Detector {
       if (!own) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(own.node.startIndex) + 1;
-      this.report(n, li, own.call, 'call-in-loop', `${name}()`, { name, line, call: own.call.label });
+      const def = this.functions.get(callee!);
+      const remoteFirst = def && contains(def, own.node) ? this.remoteBeforeQuery(def, own.node) : undefined;
+      this.report(n, li, own.call, 'call-in-loop', `${name}()`, { name, line, call: own.call.label }, undefined, remoteFirst ? `${name}\` → \`${remoteFirst}` : undefined);
     }
   }
 
@@ -3071,6 +3129,10 @@ class Detector {
       // Ruby `Post.where(…).each` is not a hit (the chain ends in `each`): classify the receiver text.
       if (this.lang === 'ruby' && /^[A-Z]\w*(\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset|select|recent|published|active)\b[^.]*)*$/.test(it.text.replace(/\s+/g, '')) && /^[A-Z]/.test(it.text)) {
         call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
+      } else if (this.lang === 'ruby' && /\.(?:find_each|find_in_batches|in_batches)$/.test(li.label) && /^[A-Z]\w*(?:::[A-Z]\w*)*(?:\.[a-z_]\w*[?!]?(?:\([^()]*\))?)+$/.test(it.text.replace(/\s+/g, ''))) {
+        // `User.active_or_trial.find_each`: only an ActiveRecord relation has `find_each`, so whatever the scope is named,
+        // the loop walks a model's rows (held-out-ab dawarich: `user.points.count` per active user).
+        call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'find_each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
       } else {
         const root = this.iterableRoot(li);
         let b = root && it.text === root ? this.binding(root, li.node.startIndex) : undefined;
@@ -3251,7 +3313,8 @@ class Detector {
     return batchMethodAdvice(label, name, inner.op, variable, { existing, writes });
   }
 
-  private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
+  /** `remoteInCallee`: the called function of this file first calls another service, before its query (remoteBeforeQuery). */
+  private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string, remoteInCallee?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
@@ -3260,7 +3323,7 @@ class Detector {
     const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : kind === 'call-in-loop' && callee ? this.appFunctionAdvice(node, callee.name, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), itemsPath: itemsPathOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
-    const possible = this.possibleOf(est, li, iterable, node).possible;
+    const possible = this.possibleOf(est, li, iterable, node).possible ?? (remoteInCallee && li.kind !== 'resolver' && li.kind !== 'serializer' ? remotePossible(remoteInCallee) : undefined);
     let message: string;
     switch (kind) {
       case 'write-in-loop':

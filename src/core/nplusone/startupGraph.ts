@@ -50,6 +50,8 @@ interface Fn {
   request?: boolean;
   /** A Go command's function (a cobra/urfave command file): a root unless a server runs its package's commands (servedDirs). */
   command?: boolean;
+  /** Python: the class of a method (an entry point's `App(…).start()` names it: entryMethods). */
+  cls?: string;
 }
 
 /**
@@ -85,6 +87,27 @@ function pythonBootHook(name: string, line: number, method: boolean, text: strin
   return /@[\w.]+\.on_event\(\s*["']startup["']\s*\)/.test(above);
 }
 
+/**
+ * Python: the text a program's entry point runs — all of `__main__.py`; in another module, the `if __name__ ==
+ * "__main__":` block and the module's top-level functions it calls by name (`main()`), not the rest of the module (a
+ * request handler's `Page(ids).render()` there is no entry call).
+ */
+function pythonEntryText(file: string, text: string): string {
+  if (/(^|\/)__main__\.py$/.test(file)) return text;
+  const guard = /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.exec(text);
+  if (!guard) return '';
+  const tail = text.slice(guard.index);
+  const parts = [tail];
+  for (const name of new Set([...tail.matchAll(/(?<![\w.])([a-z_]\w*)\(/g)].map((m) => m[1]))) {
+    const def = new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`, 'm').exec(text);
+    if (!def) continue;
+    const rest = text.slice(def.index);
+    const end = /\n(?=\S)/.exec(rest);
+    parts.push(end ? rest.slice(0, end.index) : rest);
+  }
+  return parts.join('\n');
+}
+
 export class StartupGraph {
   private readonly fns: Fn[] = [];
   private readonly byFile = new Map<string, Fn[]>();
@@ -106,6 +129,13 @@ export class StartupGraph {
   private readonly served = new Set<string>();
   /** Go command files (a cobra/urfave command's text). */
   private readonly commandFiles = new Set<string>();
+  /**
+   * Python: the methods a program's entry point calls on an object of the app it constructs (`FrigateApp(config).start()`
+   * in `__main__.py` or under `if __name__ == "__main__":`), as `Class.method`: start-up code of its own, run once per
+   * process, though other code calls methods of that name (`thread.start()`). held-out-ab frigate: the reaper of stale
+   * exports and the replay cleanup run only from `FrigateApp.start`.
+   */
+  private readonly entryMethods = new Set<string>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string): void {
     if (!FAMILIES.test(language)) return;
@@ -125,9 +155,11 @@ export class StartupGraph {
       for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
       for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
     }
+    const entry = py ? pythonEntryText(file, text) : '';
+    for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
       const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
-      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}), ...(command && go ? { command: true } : {}) };
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
       if (list) list.push(fn);
@@ -173,9 +205,10 @@ export class StartupGraph {
     return jobs;
   }
 
-  /** Start-up code of its own: an `init`, a start-up folder's function, an operator's command (not one a server runs). */
+  /** Start-up code of its own: an `init`, a start-up folder's function, an operator's command (not one a server runs), a method the entry point calls on the app it constructs. */
   private isRoot(f: Fn): boolean {
     if (f.root) return true;
+    if (f.cls !== undefined && this.entryMethods.has(`${f.cls}.${f.name.slice(f.name.indexOf(':') + 1)}`)) return true;
     return !!f.command && !this.inServedPackage(f.file);
   }
 

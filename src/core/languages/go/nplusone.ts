@@ -28,11 +28,29 @@ function goIsOutermost(n: Node): boolean {
 function rangesOverChannel(right: Node, loop: Node): boolean {
   const name = /(?:^|\.)([A-Za-z_]\w*)$/.exec(right.text)?.[1];
   if (!name) return false;
+  if (right.text === name && streamsAWalk(name, loop)) return false;
   if (/^(Receiver|\w*Chan|\w+Ch|\w*Channel)$/.test(name) && !/^(Channel|Chan)$/.test(name)) return true;
   let root = loop;
   while (root.parent) root = root.parent;
   const nm = name; // a Go identifier: nothing to escape
   return new RegExp(`\\b${nm}\\s+(?:<-\\s*)?chan\\b|\\b${nm}\\s*:?=\\s*make\\(\\s*(?:<-\\s*)?chan\\b|\\b${nm}\\s*,[^\\n()]*\\b(?:<-\\s*)?chan\\b`).test(root.text);
+}
+
+/**
+ * A channel the loop's own function makes and hands to a producer goroutine it starts (`pointers := make(chan …)`, `go
+ * lfs.SearchPointerBlobs(ctx, r, pointers, errs)`, then `for p := range pointers`): an iterator over the items of a walk
+ * the function started itself, drained to its end — one iteration per item, not a consumer of messages sent elsewhere
+ * (held-out-aa soft-serve: a SELECT per LFS pointer of the repository). A worker ranging over a queue it was handed, one
+ * made elsewhere, or a subscription started on a goroutine (`go bus.Subscribe(ctx, events)`) stays a consumer.
+ */
+function streamsAWalk(name: string, loop: Node): boolean {
+  let fn: Node | null = loop.parent;
+  while (fn && !/^(function_declaration|method_declaration|func_literal)$/.test(fn.type)) fn = fn.parent;
+  if (!fn) return false;
+  const text = fn.text.slice(0, loop.startIndex - fn.startIndex);
+  // A subscription started on a goroutine (`go bus.Subscribe(ctx, events)`) delivers messages: still a consumer.
+  const producer = new RegExp(`(?:^|\\n)\\s*go\\s+([\\w.]+)\\([^\\n]*\\b${name}\\b`).exec(text)?.[1];
+  return !!producer && !/(?:Subscribe|Listen|Watch|Consume|Notify|Receive)\w*$/i.test(producer) && new RegExp(`\\b${name}\\s*:?=\\s*make\\(\\s*chan\\b`).test(text);
 }
 
 function goLoopOf(n: Node, child: Node): LoopInfo | undefined {

@@ -147,6 +147,8 @@ const CRUD_METHOD = /^(findById|getById|getReferenceById|getOne|existsById|save|
 const JOOQ_DSL = /^(dsl|dslContext|jooq|create|context)$/;
 const JOOQ_TERMINAL = /^(fetch|fetchOne|fetchSingle|fetchOptional|fetchAny|fetchInto|fetchMap|fetchGroups|fetchSet|fetchArray|fetchValue|fetchValues|fetchCount|fetchExists|fetchStream|fetchLazy|stream|execute|executeInsert|executeUpdate|executeDelete)$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
+/** A repository's own metadata, no query: Spring Data's `getDomainClass()`, `getEntityInformation()` (held-out-aa hawkBit). */
+const REPOSITORY_METADATA = /^(getDomainClass|getEntityInformation|getRepositoryInformation|getIdAttribute|getIdType|getJavaType|getEntityName|getEntityManager|getClass|getMetadata)$/;
 
 
 export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
@@ -175,7 +177,7 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     return { library: 'spring-jdbc', op: method === 'update' || method === 'batchUpdate' ? 'write' : opOfSql(sql), batch, label: label(chain), method, sql, sqlArg: arg };
   }
   // Spring Data repositories
-  if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method)) {
+  if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method) && !REPOSITORY_METADATA.test(method)) {
     const batch = /All/.test(method) && named(last.args).length > 0 || /(In|IsIn|InAndOr)(And|Or|OrderBy|$)/.test(method) || /InBatch$/.test(method);
     // CrudRepository's own methods have a batched form (findAllById, saveAll, deleteAllById); a query method the
     // repository declares (`findByOwner`, `selectPathById`) has none until the app adds one.
