@@ -12,6 +12,18 @@ export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; 
 const cache = new Map<string, ParseOutcome>();
 const CACHE_MAX = 2000;
 
+/**
+ * The rules parser's complaint on one line. Its message's first line ends in a colon ("Syntax error at line 9 col 48:")
+ * with the excerpt and the reason on the lines below: the first line alone read "(Syntax error at line 9 col 48:)" in a
+ * finding (person28 L4). The reason ("Unexpected word token: "AS"") is kept beside it.
+ */
+export function parserComplaint(e: unknown): string {
+  const text = String((e as Error | undefined)?.message ?? e);
+  const first = errorMessage(e);
+  const why = /^(Unexpected [^\n]*?)(?:\. I did not expect|\.?$)/m.exec(text)?.[1];
+  return first.endsWith(':') ? (why ? `${first} ${why}` : first.slice(0, -1)) : first;
+}
+
 export function parseSql(sql: string): ParseOutcome {
   const hit = cache.get(sql);
   if (hit) return hit;
@@ -22,7 +34,7 @@ export function parseSql(sql: string): ParseOutcome {
   try {
     out = { ok: true, statements: resolveNames(parse(sql, { locationTracking: true })) };
   } catch (e) {
-    out = { ok: false, message: errorMessage(e) };
+    out = { ok: false, message: parserComplaint(e) };
     // PostgreSQL takes any keyword as a column or table label after AS (`usename AS user`, `relname AS table`); the
     // parser rejects the reserved ones. Read again with them quoted, at the same offsets.
     const relabelled = quoteReservedLabels(sql);

@@ -35,3 +35,13 @@ describe('core/sql/ident: names as PostgreSQL resolves them', () => {
     assert.equal(uniqueIndexName('y'.repeat(63), new Set(['y'.repeat(63)])).length, 63);
   });
 });
+
+describe('core/sql/parse: the rules parser\'s complaint in one line (person28 L4)', () => {
+  it('says where and why, never a first line that ends in a colon', () => {
+    const r = parseSql('SELECT a FROM t WHERE x = 1 garbage garbage');
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.message, 'Syntax error at line 1 col 37: Unexpected word token: "garbage"');
+    const end = parseSql('SELECT a FROM t WHERE');
+    assert.equal(!end.ok && end.message, 'Unexpected end of input');
+  });
+});
