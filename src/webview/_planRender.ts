@@ -82,6 +82,20 @@ function planOf(payload: PlanPayload): Plan {
 const TIPS_LISTED = 8;
 
 /** Render a plan (tree / table / raw / query views, summary, tips) into root. */
+/**
+ * The node a plan opens on: the one that takes the largest share of the time itself (of the cost, without ANALYZE),
+ * as pgMustard leads with the slowest operation — not the hot path's leaf, which may be a cheap scan under the node
+ * the time goes to (person28 L8: a pasted plan opened on "Seq Scan on orders o" (12 %) under a Hash Join at 38 %).
+ * Ties go to the deeper node on the hot path.
+ */
+export function hottestNode(plan: Plan): number {
+  const share = (id: number) => plan.nodes[id].metrics.timeShare ?? plan.nodes[id].metrics.costShare;
+  let best = plan.hotPath[plan.hotPath.length - 1] ?? 0;
+  if (!plan.nodes[best]) return 0;
+  for (const n of plan.nodes) if (share(n.id) > share(best) + 1e-9) best = n.id;
+  return best;
+}
+
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
@@ -92,7 +106,9 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   for (const id of plan.hotPath) if (plan.nodes[id].depth < 40) expanded.add(id);
   for (const n of plan.nodes) if (n.depth < AUTO_EXPAND_DEPTH && plan.nodes.length <= 2000) expanded.add(n.id);
   let view: PlanView = 'tree';
-  let selected = plan.hotPath[plan.hotPath.length - 1] ?? 0;
+  let selected = hottestNode(plan);
+  // Its row in view: the nodes above it open (down to the depth the hot path opens to).
+  if ((plan.nodes[selected]?.depth ?? 0) < 40) for (let p = plan.nodes[selected]?.parent; p !== undefined && p >= 0 && !expanded.has(p); p = plan.nodes[p].parent) expanded.add(p);
 
   const header = h(doc, 'header', { class: 'summary' });
   header.appendChild(h(doc, 'h1', {}, payload.title));

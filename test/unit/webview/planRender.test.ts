@@ -170,6 +170,27 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(root.querySelectorAll('.node-details .tip').length, 0);
   });
 
+  it('opens on the node that takes the most time itself, not the hot path\'s cheap leaf (person28 L8: a Seq Scan at 12 % under a Hash Join at 38 %)', () => {
+    const { root } = dom();
+    const scan = (rel: string, ms: number, rows: number) => ({ 'Node Type': 'Seq Scan', 'Relation Name': rel, Alias: rel, 'Startup Cost': 0, 'Total Cost': rows / 10, 'Plan Rows': rows, 'Plan Width': 8, 'Actual Startup Time': 0.01, 'Actual Total Time': ms, 'Actual Rows': rows, 'Actual Loops': 1 });
+    const plan = {
+      Plan: {
+        'Node Type': 'Hash Join', 'Join Type': 'Inner', 'Hash Cond': '(o.customer_id = c.id)', 'Startup Cost': 10, 'Total Cost': 900, 'Plan Rows': 50000, 'Plan Width': 16, 'Actual Startup Time': 30, 'Actual Total Time': 100, 'Actual Rows': 50000, 'Actual Loops': 1,
+        Plans: [
+          { ...scan('orders', 12, 50000), 'Parent Relationship': 'Outer' },
+          { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Startup Cost': 5, 'Total Cost': 5, 'Plan Rows': 2000, 'Plan Width': 8, 'Actual Startup Time': 30, 'Actual Total Time': 30, 'Actual Rows': 2000, 'Actual Loops': 1, Plans: [{ ...scan('customers', 29, 2000), 'Parent Relationship': 'Outer' }] },
+        ],
+      },
+      'Planning Time': 0.2,
+      'Execution Time': 100,
+    };
+    const a = analyzePlan(plan);
+    assert.equal(a.nodes[a.hotPath[a.hotPath.length - 1]].raw['Relation Name'], 'customers', 'the hot path ends at the customers scan');
+    renderPlan(root, payload(plan), () => undefined);
+    assert.equal(root.querySelector('.node.selected')!.getAttribute('data-node'), '0', 'the Hash Join (58 ms of its own) is selected');
+    assert.match(root.querySelector('.details')!.textContent!, /Hash Join/);
+  });
+
   it('buttons post typed messages; the extension validates what comes back', () => {
     const { root } = dom();
     const posted: FromPlanWebview[] = [];
