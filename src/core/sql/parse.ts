@@ -17,7 +17,7 @@ const CACHE_MAX = 2000;
  * with the excerpt and the reason on the lines below: the first line alone read "(Syntax error at line 9 col 48:)" in a
  * finding (person28 L4). The reason ("Unexpected word token: "AS"") is kept beside it.
  */
-export function parserComplaint(e: unknown): string {
+function parserComplaint(e: unknown): string {
   const text = String((e as Error | undefined)?.message ?? e);
   const first = errorMessage(e);
   const why = /^(Unexpected [^\n]*?)(?:\. I did not expect|\.?$)/m.exec(text)?.[1];
