@@ -41,6 +41,8 @@ describe('core/health workload advisors', () => {
     const out = runHealthChecks(facts({ workload: workload({ statements: [st] }) }), {}, ['cache-candidate']);
     assert.equal(out.length, 1);
     assert.equal(out[0].evidence.hitRatioUpperBound, 0.999);
+    // The collapsed row says which statement (person28 L5: five candidates read alike).
+    assert.match(out[0].message, /^A statement called 10,000 times \("SELECT v FROM app_settings WHERE k = \$1"\) reads public\.app_settings/);
     for (const query of ['SELECT * FROM jobs WHERE run_at < now()', 'SELECT id FROM jobs FOR UPDATE SKIP LOCKED', 'SELECT random() FROM t'])
       assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query }] }) }), {}, ['cache-candidate']), [], query);
     assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, tables: [{ ...st.tables[0], writes: 600 }] }] }) }), {}, ['cache-candidate']), []);
