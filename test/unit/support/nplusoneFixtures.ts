@@ -76,6 +76,19 @@ export async function scanNPlusOne(files: readonly ScanFile[], keepText = true):
 }
 
 /** Asserts that a scan of `files` reports N+1s exactly at `expected`, each "file:line", in sorted order. */
+/** A scan's findings as sorted `file:line severity` lines (N1_DEBUG=1 prints their messages): the kinds tests' view. */
+export async function scanLines(files: readonly ScanFile[]): Promise<string[]> {
+  return (await scanNPlusOne(files)).map((f) => {
+    if (process.env.N1_DEBUG) console.log(f.message);
+    return `${f.file}:${f.line} ${f.severity}`;
+  }).sort();
+}
+
+/** scanLines at warning or error only. */
+export async function scanWarnings(files: readonly ScanFile[]): Promise<string[]> {
+  return (await scanLines(files)).filter((l) => / (warning|error)$/.test(l));
+}
+
 export async function expectNPlusOneInScan(files: readonly ScanFile[], expected: string[], message?: string): Promise<void> {
   assert.deepEqual((await scanNPlusOne(files)).map((x) => `${x.file}:${x.line}`).sort(), expected, message);
 }

@@ -5,10 +5,9 @@
  * query per item; a Java loop over the chunks of a `List<List<Long>>` parameter was taken for one query per item.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines } from '../../support/nplusoneFixtures';
 import { textOf } from '../../support/code';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1AA_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
 
 describe('N+1 kinds of held-out-aa', () => {
   const drizzleWorker = (filter: string): ScanFile => ({

@@ -6,9 +6,8 @@
  * the app's config module) run per camera the deployment declares, not per row.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines } from '../../support/nplusoneFixtures';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1AB_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
 
 const models: ScanFile = {
   path: 'frigate/models.py',

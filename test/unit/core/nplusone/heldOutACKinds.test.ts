@@ -6,10 +6,8 @@
  * `Streamable.map(…)` read as a collection (`.toList()`), and jOOQ's `dsl.fetchExists(…)`.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1K_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
-const warnings = async (files: readonly ScanFile[]) => (await lines(files)).filter((l) => / (warning|error)$/.test(l));
 
 describe('N+1 kinds of held-out-ac (n1ac28)', () => {
   it('Python `databases`: fetch_one/execute on the module\'s Database, imported elsewhere or typed `Database`, is a query per item', async () => {

@@ -4,10 +4,9 @@
  * cache before they query, and Java reads behind a Guava cache loader (`cache.get(id, () -> repo.findById(id))`).
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines } from '../../support/nplusoneFixtures';
 import { codeContextOf } from '../../../../src/core/codeContext';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1Y_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
 
 const goMod: ScanFile = { path: 'go.mod', text: ['module example.com/stats', '', 'go 1.22', '', 'require zgo.at/zdb v0.0.0', ''] };
 

@@ -5,9 +5,8 @@
  * the file's own method returns, a `BlockBlobClient` of `@azure/storage-blob` — was taken for the app's `delete` too.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines } from '../../support/nplusoneFixtures';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1Z_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
 
 describe('N+1 kinds of held-out-z', () => {
   const driverInterface: ScanFile = {

@@ -3,10 +3,8 @@
  * Each test failed before its fix.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1K_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
-const warnings = async (files: readonly ScanFile[]) => (await lines(files)).filter((l) => / (warning|error)$/.test(l));
 
 describe('N+1 kinds of the held-out splits z, aa and ab (n1fix28)', () => {
   it('Ruby: a loop over calendar periods (`months.each do |month|`) reads the data a period at a time; a loop over places is per item', async () => {

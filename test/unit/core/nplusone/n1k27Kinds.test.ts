@@ -4,11 +4,9 @@
  * fills with a fixed number of `append`s, a subset of a constant list, and a write-behind buffer flushed once per key.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 import { RailsViews } from '../../../../src/core/nplusone/views';
 
-const lines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => { if (process.env.N1K_DEBUG) console.log(f.message); return `${f.file}:${f.line} ${f.severity}`; }).sort();
-const warnings = async (files: readonly ScanFile[]) => (await lines(files)).filter((l) => / (warning|error)$/.test(l));
 
 describe('N+1 kinds of the held-out splits together (n1k27)', () => {
   it('Ruby: a constant\'s `load(text)` is another library\'s parser, not a relation load; a model\'s query per item still is', async () => {
