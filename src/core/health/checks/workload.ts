@@ -228,7 +228,7 @@ const cacheCandidate: HealthCheck = {
       const rates = e.callsPerSecond !== null && e.writesPerSecond !== null ? ` (${e.callsPerSecond.toFixed(2)} calls/s, ${e.writesPerSecond.toFixed(3)} writes/s)` : '';
       // Its first words in the message (the finding's collapsed row): five candidates read alike, "A statement called 814
       // times reads public.products …" twice (person28 L5).
-      const said = shortLine(oneLine(s.query).replace(/\s+/g, ' ').trim(), 60);
+      const said = oneLine(shortLine(s.query, 60));
       out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times ("${said}") reads ${tables.join(', ')}, written ${e.writes.toLocaleString('en-US')} times in the same period${rates}: a cache invalidated on those writes would answer up to ${Math.round(e.hitRatio * 100)}% of the calls${e.ttl ? ` (with a TTL: ${formatTtlHitRatios(e.ttl)})` : ''}.`, {
         objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
         evidence: {

@@ -43,6 +43,9 @@ describe('core/health workload advisors', () => {
     assert.equal(out[0].evidence.hitRatioUpperBound, 0.999);
     // The collapsed row says which statement (person28 L5: five candidates read alike).
     assert.match(out[0].message, /^A statement called 10,000 times \("SELECT v FROM app_settings WHERE k = \$1"\) reads public\.app_settings/);
+    // Written on several lines, it is one line of the message (its newlines are white space, not "\n" escapes).
+    const multi = runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query: 'SELECT v\n  FROM app_settings\n WHERE k = $1' }] }) }), {}, ['cache-candidate']);
+    assert.match(multi[0].message, /^A statement called 10,000 times \("SELECT v FROM app_settings WHERE k = \$1"\) reads/);
     for (const query of ['SELECT * FROM jobs WHERE run_at < now()', 'SELECT id FROM jobs FOR UPDATE SKIP LOCKED', 'SELECT random() FROM t'])
       assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query }] }) }), {}, ['cache-candidate']), [], query);
     assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, tables: [{ ...st.tables[0], writes: 600 }] }] }) }), {}, ['cache-candidate']), []);
