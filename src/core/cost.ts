@@ -27,7 +27,6 @@ export interface CostSummary {
   rank: number;
 }
 
-/** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
 /**
  * The cost lens's note on a statement the workspace writes at `places` places (person28 M2: the app's figures over a
  * file that never ran, with nothing saying they were shared): pg_stat_statements cannot tell the callers apart.
@@ -36,6 +35,7 @@ export function sharedCallSites(places: number): string {
   return places > 1 ? ` · shared by ${places} call sites` : '';
 }
 
+/** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
 export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
   const perCall = s.calls > 0 ? s.rows / s.calls : 0;

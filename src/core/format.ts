@@ -49,13 +49,18 @@ function trim(x: number): string {
   return x.toFixed(1).replace(/\.0$/, '');
 }
 
+/** Runs of white space as one space, trimmed: a statement written on one line or many reads the same. */
+export function spaced(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
 /**
  * Text on one line for a label: whitespace runs become one space; past `max` characters it is cut at a word boundary
  * (a word longer than the last third of `max` is cut inside) and ends in " …" — never a half word ("FROM c…") that reads
  * as a name, nor an ellipsis glued to an operator ("OR…").
  */
 export function shortLine(s: string, max: number): string {
-  const t = s.replace(/\s+/g, ' ').trim();
+  const t = spaced(s);
   if (t.length <= max) return t;
   const room = t.slice(0, Math.max(1, max - 2));
   const space = t[room.length] === ' ' ? room.length : room.lastIndexOf(' ');
@@ -97,7 +102,6 @@ export function recordedWhere(file: string | undefined, line: number | undefined
   return file ? `${rel(file)}:${line}` : '(no line in your code: sent from a library on its own)';
 }
 
-/** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s); `show` writes the number ("12k"). */
 /** A ratio as a reader says it: "4.3× lower", "1.1× faster" (below 1 its inverse, with the word for less). */
 export function times(ratio: number, less: string, more: string, digits = 1): string {
   return ratio < 1 ? `${(1 / ratio).toFixed(digits)}× ${less}` : `${ratio.toFixed(digits)}× ${more}`;
@@ -108,6 +112,7 @@ export function listAndMore(names: readonly string[], max: number): string {
   return `${names.slice(0, max).join(', ')}${names.length > max ? ` and ${names.length - max} more` : ''}`;
 }
 
+/** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s); `show` writes the number ("12k"). */
 export function countOf(n: number, noun: string, show: (n: number) => string = String): string {
   return `${show(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -17,7 +17,7 @@
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
 import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
-import { listAndMore, shortLine } from '../core/format';
+import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { fingerprintSql, loadPgParser } from '../core/sql/statement';
@@ -142,17 +142,17 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
   // list growing as the files' statements were added, and run again for every file Scan Workspace analysed (person16
   // HIGH 1: 3 of 4 samples of the stuck extension host were here).
   const exact = new Map<string, DecisionInput>();
-  const spaced = new Map<string, DecisionInput>();
+  const bySpaced = new Map<string, DecisionInput>();
   const index = (x: DecisionInput) => {
     if (!exact.has(x.sql)) exact.set(x.sql, x);
-    const n = normalizeSpace(x.sql);
-    if (!spaced.has(n)) spaced.set(n, x);
+    const n = spaced(x.sql);
+    if (!bySpaced.has(n)) bySpaced.set(n, x);
   };
   for (const x of statements) index(x);
   // An entry that takes the code's text is found by that text from then on (as the search over the list found it).
   const retext = (x: DecisionInput, sql: string) => {
     if (exact.get(x.sql) === x) exact.delete(x.sql);
-    if (spaced.get(normalizeSpace(x.sql)) === x) spaced.delete(normalizeSpace(x.sql));
+    if (bySpaced.get(spaced(x.sql)) === x) bySpaced.delete(spaced(x.sql));
     x.sql = sql;
     index(x);
   };
@@ -166,7 +166,7 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
     const label = `${s.source}: ${shortLine(s.sql, 80)}`;
     // The code's text as pg_stat_statements holds it (no constants to normalise): the entry is the code's statement,
     // named by its place — not by a queryid the person never sees in their code.
-    const same = exact.get(s.sql) ?? spaced.get(normalizeSpace(s.sql));
+    const same = exact.get(s.sql) ?? bySpaced.get(spaced(s.sql));
     if (same) {
       if (!taken.has(same)) {
         taken.add(same);
@@ -235,8 +235,8 @@ export class WorkspaceStatements {
 
   /** The places (`src/a.ts:12`) that write this statement's text, white space aside. */
   placesOf(sql: string): string[] {
-    const want = normalizeSpace(sql);
-    return this.found().filter((s) => normalizeSpace(s.sql) === want).map((s) => s.source);
+    const want = spaced(sql);
+    return this.found().filter((s) => spaced(s.sql) === want).map((s) => s.source);
   }
 
   /** Statements from elsewhere (`extra`: a recording's) changed. */
@@ -481,8 +481,4 @@ export class IndexDecider {
 /** The table's name without its schema (IndexSuggestion.table is schema.name when not public). */
 function bareName(s: Pick<IndexSuggestion, 'schema' | 'table'>): string {
   return (s.schema === 'public' || !s.table.startsWith(`${s.schema}.`) ? s.table : s.table.slice(s.schema.length + 1)).toLowerCase();
-}
-
-function normalizeSpace(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }

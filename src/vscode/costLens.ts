@@ -124,7 +124,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const elsewhere = places.filter((p) => !here.has(p));
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
-          title: `$(pulse) ${title}${sharedCallSites(elsewhere.length ? elsewhere.length + 1 : 0)}`,
+          title: `$(pulse) ${title}${sharedCallSites(elsewhere.length + 1)}`,
           tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],

@@ -81,14 +81,13 @@ function planOf(payload: PlanPayload): Plan {
 /** The Tips list shows the first tips; a node's details refer to a listed tip and say an unlisted one in full. */
 const TIPS_LISTED = 8;
 
-/** Render a plan (tree / table / raw / query views, summary, tips) into root. */
 /**
  * The node a plan opens on: the one that takes the largest share of the time itself (of the cost, without ANALYZE),
  * as pgMustard leads with the slowest operation — not the hot path's leaf, which may be a cheap scan under the node
  * the time goes to (person28 L8: a pasted plan opened on "Seq Scan on orders o" (12 %) under a Hash Join at 38 %).
  * Ties go to the deeper node on the hot path.
  */
-export function hottestNode(plan: Plan): number {
+function hottestNode(plan: Plan): number {
   const share = (id: number) => plan.nodes[id].metrics.timeShare ?? plan.nodes[id].metrics.costShare;
   let best = plan.hotPath[plan.hotPath.length - 1] ?? 0;
   if (!plan.nodes[best]) return 0;
@@ -96,6 +95,7 @@ export function hottestNode(plan: Plan): number {
   return best;
 }
 
+/** Render a plan (tree / table / raw / query views, summary, tips) into root. */
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);

@@ -14,7 +14,7 @@
  * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
  * the write maintenance it adds is withheld on every surface.
  */
-import { countOf, formatMs } from '../format';
+import { countOf, formatMs, spaced } from '../format';
 import type { CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
@@ -252,7 +252,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
 
 /** Two statements' texts (their keys) the same but for runs of white space: one statement written at two places. */
 function sameStatement(a: string, b: string): boolean {
-  return a === b || a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
+  return a === b || spaced(a) === spaced(b);
 }
 
 /**

@@ -13,7 +13,7 @@ import { fmtCost, fmtCount, fmtMs as fmtPlanMs, fmtPct } from '../plan/format';
 import type { RecordedNPlusOne, SiteFigure } from './aggregate';
 import type { StatementAdvice } from './format';
 import { recordedNPlusOneHoverLine } from './format';
-import { clauseLines, countOf, foldSql } from '../format';
+import { clauseLines, countOf, foldSql, spaced } from '../format';
 import { fmtMs } from './lens';
 
 /** The statements a hover shows (the costliest first); the others are counted, and "Plan and index advice" has them all. */
@@ -47,7 +47,7 @@ export function recordedHoverMarkdown(input: RecordedHoverInput): string {
   const shown = [...site.statements].sort((a, b) => b.totalMs - a.totalMs).slice(0, HOVER_STATEMENTS);
   for (const st of shown) {
     const a = input.advice(st.normalized);
-    for (const g of a?.suggestions ?? []) parts.push(`$(lightbulb) **Index**: ${mdEscape(oneLine(g.summary))}`);
+    for (const g of a?.suggestions ?? []) parts.push(`$(lightbulb) **Index**: ${mdEscape(spaced(g.summary))}`);
   }
   // 2. Each statement: its figures, its plan in one line, its SQL in a few.
   for (const st of shown) {
@@ -55,7 +55,7 @@ export function recordedHoverMarkdown(input: RecordedHoverInput): string {
     const plan = input.plan(st.normalized);
     parts.push(plan ? `${figures}  \n${planLine(plan)}` : figures);
     const a = input.advice(st.normalized);
-    if (a && !a.suggestions.length) parts.push(mdEscape(oneLine(a.note ?? 'No index would make it enough cheaper.')));
+    if (a && !a.suggestions.length) parts.push(mdEscape(spaced(a.note ?? 'No index would make it enough cheaper.')));
     parts.push(sqlBlock(st.sql, input.links.fullSql));
   }
   const more = site.statements.length - shown.length;
@@ -65,7 +65,7 @@ export function recordedHoverMarkdown(input: RecordedHoverInput): string {
 
 /** The plan in one line: its root, cost and rows, where most of the cost (or time) goes, and the link to the plan viewer. */
 function planLine(p: HoverPlan): string {
-  if ('error' in p) return `No plan: ${mdEscape(oneLine(p.error))}`;
+  if ('error' in p) return `No plan: ${mdEscape(spaced(p.error))}`;
   const b = p.brief;
   const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
   const top = b.costliest.find((c) => c.label !== b.root) ?? b.costliest[0];
@@ -84,10 +84,6 @@ function sqlBlock(sql: string, fullSql: (sql: string) => string): string {
   const block = `${fence}sql\n${shown.join('\n')}\n${fence}`;
   if (!f.folded && !cut) return block;
   return `${block}\n\n[Full SQL](${fullSql(sql)}) (${countOf(sql.length, 'character')}${f.hiddenColumns ? `; ${countOf(f.hiddenColumns, 'column')} not shown here` : ''})`;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }
 
 function longestBacktickRun(s: string): number {
