@@ -22,7 +22,8 @@ import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { countOf } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
-import { DIAGNOSTIC_SOURCE } from './findingActions';
+import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
+import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
 import { EDITOR_SCHEMES } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
@@ -116,7 +117,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
-      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
+      vscode.commands.registerCommand(ADD_MIGRATION_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
+      vscode.commands.registerCommand(SAVE_INDEX_SQL_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.saveSql(s, uri)),
+      // The quick fix says what it will do in this workspace: "Save CREATE INDEX as .sql…" where no migration tool is recognised.
+      adaptFixes(ADD_MIGRATION_COMMAND, async (doc, fix) => migrationFixFor(fix, await this.migrationToolOf(doc.uri))),
     );
   }
 
@@ -394,8 +398,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const { missingIndexHover } = await import('../core/advice/missingIndex');
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
+    // Not on a development profile: the migration action as this workspace has it (Add migration, or Save … as .sql).
+    const migration = dev ? undefined : migrationAction(await this.migrationToolOf(doc.uri));
     const md = new vscode.MarkdownString(undefined, true);
-    const trusted = ['pgLens.createIndexNow', 'pgLens.addIndexMigration', 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
+    const trusted = ['pgLens.createIndexNow', ADD_MIGRATION_COMMAND, SAVE_INDEX_SQL_COMMAND, 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
     md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
@@ -408,7 +414,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             // One action: not proved yet (no HypoPG; a real trial build only when asked) → prove it with Suggest Indexes;
             // else build it now on a development profile, else a migration (the rest is in the quick-fix menu).
             action: dev && s.verifiedBy === 'none' && /Suggest Indexes/.test(s.reason) ? { title: 'Prove it (Suggest Indexes)', uri: command('pgLens.suggestIndexes', [{ uri: doc.uri.toString(), offset: doc.offsetAt(diag.range.start) }]) }
-              : dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
+              : dev || !migration ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: migration.title, uri: command(migration.command, [s, doc.uri.toString()]) },
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
@@ -490,17 +496,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
   }
 
-  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
-    if (!isSuggestion(s)) return;
-    // From a hover link the document comes as a string.
+  /** The workspace folder of a document (a hover link names it as a string), else the active editor's, else the first. */
+  private folderOf(fromArg?: vscode.Uri | string): vscode.WorkspaceFolder | undefined {
     let from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : fromArg;
     from ??= vscode.window.activeTextEditor?.document.uri;
-    const folder = (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
-      return;
-    }
-    const { detectMigrationTool, findStartupMigrator, generateMigration, PROJECT_FACT_FILES, startupMigratorCandidates } = await import('../core/advice/migrations');
+    return (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** A folder's files (relative, posix), what they say the project uses, and the migration tool detected from them. */
+  private async projectOf(folder: vscode.WorkspaceFolder) {
+    const { detectMigrationTool, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '{**/node_modules/**,**/.git/**,**/dist/**,**/vendor/**,**/.venv/**}', 20000);
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
@@ -514,6 +519,59 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       if (t !== undefined) facts[f] = t;
     }
     const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock'), texts: facts });
+    return { files, read, facts, target };
+  }
+
+  /** The migration tool of each folder as the menus say it (migrationAction), detected once until a file is added, removed or a fact file changes. */
+  private readonly tools = new Map<string, Promise<MigrationTool>>();
+  private toolsWatcher: vscode.Disposable | undefined;
+
+  private async migrationToolOf(fromArg?: vscode.Uri | string): Promise<MigrationTool> {
+    const folder = this.folderOf(fromArg);
+    if (!folder) return 'unknown';
+    if (!this.toolsWatcher) {
+      const { PROJECT_FACT_FILES } = await import('../core/advice/migrations');
+      const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+      const forget = () => this.tools.clear();
+      this.toolsWatcher = vscode.Disposable.from(watcher, watcher.onDidCreate(forget), watcher.onDidDelete(forget), watcher.onDidChange((u) => PROJECT_FACT_FILES.test(u.path) && forget()));
+      this.subs.push(this.toolsWatcher);
+    }
+    const key = folder.uri.toString();
+    let tool = this.tools.get(key);
+    if (!tool) {
+      tool = this.projectOf(folder).then((p) => p.target.tool, () => 'unknown' as const);
+      this.tools.set(key, tool);
+    }
+    return tool;
+  }
+
+  /** No migration tool recognised: the CREATE INDEX (with the extension it needs) saved as a .sql file where the user chooses. */
+  private async saveSql(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
+    if (!isSuggestion(s)) return;
+    const folder = this.folderOf(fromArg);
+    const { generateMigration } = await import('../core/advice/migrations');
+    const out = generateMigration({ tool: 'unknown', dir: '' }, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files: [] });
+    if (out.kind !== 'sql') return;
+    await this.saveSqlFile(s, folder, out.sql);
+  }
+
+  private async saveSqlFile(s: IndexSuggestion, folder: vscode.WorkspaceFolder | undefined, sql: string): Promise<void> {
+    const uri = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder.uri, `add_${s.name}.sql`) } : {}), filters: { SQL: ['sql'] }, title: `PG Lens: save CREATE INDEX ${s.name} as` });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(sql));
+    await vscode.window.showTextDocument(uri);
+    this.ctx.log.info(`Saved CREATE INDEX ${s.name} as ${uri.fsPath}`);
+  }
+
+  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
+    if (!isSuggestion(s)) return;
+    const folder = this.folderOf(fromArg);
+    if (!folder) {
+      void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
+      return;
+    }
+    const { findStartupMigrator, generateMigration, startupMigratorCandidates } = await import('../core/advice/migrations');
+    const { files, read, facts, target } = await this.projectOf(folder);
     // Does the app apply its migrations itself when it starts (golang-migrate's Up() in main.go)? Then the toast says so.
     const startup: Record<string, string | undefined> = {};
     for (const f of startupMigratorCandidates(target, files)) startup[f] = facts[f] ?? (await read(f));
@@ -538,10 +596,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         await vscode.env.clipboard.writeText(out.sql);
         void vscode.window.showInformationMessage('PG Lens: the CREATE INDEX is on the clipboard.');
       } else if (pick === 'Save as .sql…') {
-        const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder.uri, `add_${s.name}.sql`), filters: { SQL: ['sql'] } });
-        if (!uri) return;
-        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(out.sql));
-        await vscode.window.showTextDocument(uri);
+        await this.saveSqlFile(s, folder, out.sql);
       }
       this.ctx.log.info(`Add migration: no tool (${out.why}); offered the SQL.`);
       return;
@@ -659,9 +714,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     );
     if (!picked) return;
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-    const actions = ['Add migration', 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
+    const migration = migrationAction(await this.migrationToolOf(doc?.uri));
+    const actions = [migration.title, 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
     const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl, ignoreFocusOut: true });
-    if (act === 'Add migration') await this.addMigration(picked.s, doc?.uri);
+    if (act === migration.title) await (migration.command === SAVE_INDEX_SQL_COMMAND ? this.saveSql(picked.s, doc?.uri) : this.addMigration(picked.s, doc?.uri));
     else if (act === 'Copy CREATE INDEX') await this.copy(picked.s);
     else if (act === 'Create index now') await this.createNow(picked.s);
   }
