@@ -24,7 +24,7 @@ import { countOf } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
 import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
-import { EDITOR_SCHEMES } from './reportDocument';
+import { EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 import { confirmDestructive } from './confirm';
@@ -341,10 +341,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         const conn = this.ctx.connections.current;
         // A file of another folder with its own connection (multi-root) is not weighed against this database.
         if (!conn || conn.db.isClosed || !this.ctx.connections.serves(vscode.Uri.file(input.file))) return [];
+        // Not the app's code (person28 L2: the open batched-rewrite preview had a missing-index warning of its own, and the
+        // reviews index's message counted it, "also serving 3 other statements"): PG Lens's own read-only documents get no
+        // index advice; an Untitled document's statements get their own, and never change (or count in) the app's.
+        const scheme = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === input.file && d.uri.scheme !== 'file')?.uri.scheme;
+        if (scheme === READ_ONLY_SCHEME) return [];
+        const appCode = scheme === undefined;
         const state = await this.stateFor(conn);
         const { missingIndexAnalyzer, decided } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-        for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
+        if (appCode) for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
         let changed = new Set<string>();
         const inner = missingIndexAnalyzer(state.decider, {
           advice: state.advice,
@@ -358,7 +364,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           place: (file) => vscode.workspace.asRelativePath(file),
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).
-          onDecision: (d) => (changed = this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql))),
+          onDecision: (d) => (changed = appCode ? this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql)) : new Set()),
         });
         const findings = await inner.analyze(input);
         this.refreshChanged(changed, input.file);
