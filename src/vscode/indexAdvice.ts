@@ -53,6 +53,8 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /** Every index the advice proved for the workspace's statements on this connection (a plan brought without its statement names the one for its scan). */
+  provedForAny(): ProvedIndexFigure[];
   /** The workspace's places that write this statement (as last read for index advice; none before it was read). */
   placesOf(sql: string): string[];
   /**
@@ -282,8 +284,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   provedFor(sql: string): ProvedIndexFigure[] {
     const conn = this.ctx.connections.current;
     const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
-    // Proved only (a trial index, HypoPG): an estimate is never a "proved" tip in the plan (person20 MEDIUM 4).
-    return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
+    return provedFigures(a?.suggestions ?? []);
+  }
+
+  provedForAny(): ProvedIndexFigure[] {
+    const conn = this.ctx.connections.current;
+    if (!conn || this.state?.db !== conn.db) return [];
+    // One figure per index (the best proof of each CREATE INDEX: the largest cut).
+    const best = new Map<string, ProvedIndexFigure>();
+    for (const f of provedFigures([...this.state.advice.values()].flatMap((a) => a.suggestions))) {
+      const had = best.get(f.ddl!);
+      if (!had || f.costAfter / f.costBefore < had.costAfter / had.costBefore) best.set(f.ddl!, f);
+    }
+    return [...best.values()];
   }
 
   async recheckCatalog(opts: { rescan?: boolean } = {}): Promise<number> {
@@ -801,3 +814,8 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Two decided advices name the same indexes, shared with the same statements. */
+
+/** The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip (person20 MEDIUM 4). */
+function provedFigures(suggestions: readonly IndexSuggestion[]): ProvedIndexFigure[] {
+  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl }]));
+}

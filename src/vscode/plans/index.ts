@@ -391,6 +391,9 @@ class PlansFeature implements vscode.Disposable {
         payload.relationIndexes = facts.relationIndexes;
         payload.foreignKeys = facts.foreignKeys;
         payload.connection = conn.profile.name;
+        // The indexes proved for the workspace's statements: a tip on a scan of the same table and columns names its proof (person27).
+        const proved = this.ctx.indexAdvice?.provedForAny();
+        if (proved?.length) payload.provedIndexes = proved;
       } catch (e) {
         this.ctx.log.warn(`catalog facts for a brought plan: ${errorMessage(e)}`);
       }
