@@ -16,7 +16,7 @@ import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
-import { placeIn, type FoundStatement, type IndexDecision } from '../core/advice/workload';
+import { placeIn, statementName, type FoundStatement, type IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
@@ -727,7 +727,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
     report?.(`Suggest indexes: ${suggestedIndexesLine(advice.decided.suggestions)}: pick one in the list at the top to act on it.`, false);
     const picked = await vscode.window.showQuickPick(
-      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].map((l) => placeIn(l) ?? l.replace(/^queryid -?\d+: /, '')).join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
+      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].map((l) => statementName(l)).join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
       { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
     );
