@@ -62,6 +62,9 @@ export const step: Step = {
     await screenshot('after-pick-plan-now');
     await planNow.first().click();
     await wb.see(page.locator('.tabs-container .tab').filter({ hasText: /^Plan comparison/ }), 'the comparison tab of the by-id statement, BEFORE and the plan made now', 60_000);
+    const compared = await wb.webview(/^Plan comparison/);
+    const head = await wb.see(compared.locator('h1').filter({ hasText: /Before → after/ }), 'the comparison verdict of the plan made now', 30_000);
+    log(`verdict: ${(await head.first().innerText()).replace(/\s+/g, ' ').trim()}`);
     await screenshot('compare-plan-now');
     await wb.runCommand('View: Close All Editor Groups');
   },
