@@ -880,7 +880,8 @@ class Detector {
     const [ds, de] = this.spanOf(def);
     const calls = this.callsWithin(ds, de);
     if (!hits.length && !calls.length) return { direct: [], via: [] };
-    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    // A value written over several lines (`q := r.db.Entity.Update().Where(\n entity.ID(id),\n)`): up to its closing parenthesis.
+    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: untilBalanced(def.text, m.index + m[0].length - m[2].length, m[2]) }));
     // Several names bound at once: Python `data, errors = schema.load(item)`, Go `row, err := q.Get(id)`.
     for (const m of def.text.matchAll(/(?:^|\n)[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*(?::=|=(?![=>]))[ \t]*([^\n;]+)/g)) {
       for (const nm of m[1].split(',')) assigns.push({ lhs: nm.trim(), rhs: m[2] });
@@ -3763,6 +3764,24 @@ function argsAfter(sqlArg: Node | null | undefined): string[] {
 function renumberTemplateParams(sql: string): string {
   let max = maxParamIndex(sql);
   return sql.replace(/\u0000/g, () => `$${++max}`);
+}
+
+/**
+ * `first` (a line of `text` starting at `at`) and, while it opens more parentheses than it closes, the lines after it, up
+ * to the one that balances them (at most 30 lines): a call written over several lines, whole.
+ */
+function untilBalanced(text: string, at: number, first: string): string {
+  let depth = 0;
+  for (const ch of first) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+  if (depth <= 0) return first;
+  let end = at + first.length;
+  for (let lines = 0; depth > 0 && end < text.length && lines < 30; end++) {
+    const ch = text[end];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '\n') lines++;
+  }
+  return text.slice(at, end);
 }
 
 export function escapeRe(s: string): string {

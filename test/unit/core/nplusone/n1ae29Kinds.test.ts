@@ -3,7 +3,7 @@
  * Each test failed before its fix.
  */
 import { strict as assert } from 'node:assert';
-import { type ScanFile, scanWarnings as warnings } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 
 describe('N+1 kinds of held-out-ae (n1ae29): redbean-node', () => {
   const model: ScanFile = {
@@ -136,5 +136,60 @@ describe('N+1 kinds of held-out-ae (n1ae29): Go ent builders held in a variable'
       ],
     };
     assert.deepEqual(await warnings([f]), ['internal/data/repo/repo_entities.go:30 warning', 'internal/data/repo/repo_entities.go:39 warning', 'internal/data/repo/repo_entities.go:50 warning']);
+  });
+});
+
+describe('N+1 kinds of held-out-ae (n1ae29): a value bound over several lines', () => {
+  it('Go: the item handed to a repository method reaches its query through a builder bound over several lines (`q := r.db.Entity.Update().Where(\\n entity.ID(id),\\n)`)', async () => {
+    const repo: ScanFile = {
+      path: 'internal/data/repo/repo_entities.go',
+      text: [
+        'package repo',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/app/ent"',
+        '\t"example.com/app/ent/entity"',
+        ')',
+        '',
+        'type EntityRepository struct{ db *ent.Client }',
+        '',
+        'func (r *EntityRepository) SetAssetID(ctx context.Context, id int, assetID int64) error {',
+        '\tq := r.db.Entity.Update().Where(',
+        '\t\tentity.ID(id),',
+        '\t)',
+        '\t_, err := q.SetAssetID(assetID).Save(ctx)',
+        '\treturn err',
+        '}',
+        '',
+      ],
+    };
+    const svc: ScanFile = {
+      path: 'internal/core/services/service_entities.go',
+      text: [
+        'package services',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/app/internal/data/repo"',
+        ')',
+        '',
+        'type EntityService struct{ repo *repo.AllRepos }',
+        '',
+        'func (svc *EntityService) EnsureAssetID(ctx context.Context, items []repo.EntityOut, highest int64) error {',
+        '\tfor _, item := range items {',
+        '\t\thighest++',
+        '\t\tif err := svc.repo.Entities.SetAssetID(ctx, item.ID, highest); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    assert.ok((await lines([repo, svc])).includes('internal/core/services/service_entities.go:14 info'), (await lines([repo, svc])).join('\n'));
   });
 });
