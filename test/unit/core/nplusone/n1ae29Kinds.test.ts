@@ -285,3 +285,87 @@ describe('N+1 kinds of held-out-ae (n1ae29): MyBatis-Plus', () => {
     assert.deepEqual(await warnings([impl, iface, bus]), ['src/main/java/xyz/app/bus/LDAPBus.java:18 warning', 'src/main/java/xyz/app/bus/LDAPBus.java:20 warning', 'src/main/java/xyz/app/bus/LDAPBus.java:24 warning']);
   });
 });
+
+describe('N+1 kinds of held-out-ae (n1ae29): a constant list a function of the project returns', () => {
+  it('Go: a loop over `defaultTags()` (a function of the package that returns a literal list of a few items) is not per data item; a loop over a parameter still is', async () => {
+    const repo: ScanFile = {
+      path: 'internal/data/repo/repo_tags.go',
+      text: [
+        'package repo',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/app/ent"',
+        ')',
+        '',
+        'type TagCreate struct{ Name string }',
+        '',
+        'type TagRepository struct{ db *ent.Client }',
+        '',
+        'func (r *TagRepository) Create(ctx context.Context, gid int, data TagCreate) (*ent.Tag, error) {',
+        '\treturn r.db.Tag.Create().SetName(data.Name).SetGroupID(gid).Save(ctx)',
+        '}',
+        '',
+      ],
+    };
+    const defaults: ScanFile = {
+      path: 'internal/core/services/service_user_defaults.go',
+      text: [
+        'package services',
+        '',
+        'import "example.com/app/internal/data/repo"',
+        '',
+        'func defaultTags() []repo.TagCreate {',
+        '\treturn []repo.TagCreate{',
+        '\t\t{',
+        '\t\t\tName: "Appliances",',
+        '\t\t},',
+        '\t\t{',
+        '\t\t\tName: "IOT",',
+        '\t\t},',
+        '\t\t{',
+        '\t\t\tName: "Electronics",',
+        '\t\t},',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    const svc: ScanFile = {
+      path: 'internal/core/services/service_user.go',
+      text: [
+        'package services',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/app/internal/data/repo"',
+        ')',
+        '',
+        'type UserService struct{ repos *repo.AllRepos }',
+        '',
+        'func (svc *UserService) RegisterUser(ctx context.Context, gid int) error {',
+        '\tfor _, tag := range defaultTags() {',
+        '\t\tif _, err := svc.repos.Tags.Create(ctx, gid, tag); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'func (svc *UserService) ImportTags(ctx context.Context, gid int, tags []repo.TagCreate) error {',
+        '\tfor _, tag := range tags {',
+        '\t\tif _, err := svc.repos.Tags.Create(ctx, gid, tag); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    const found = (await lines([repo, defaults, svc])).filter((l) => l.startsWith('internal/core/services/service_user.go'));
+    assert.deepEqual(found, ['internal/core/services/service_user.go:22 info']);
+  });
+});
