@@ -888,6 +888,8 @@ class Detector {
     for (const m of def.text.matchAll(/(?:^|\n)[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*(?::=|=(?![=>]))[ \t]*([^\n;]+)/g)) {
       for (const nm of m[1].split(',')) assigns.push({ lhs: nm.trim(), rhs: m[2] });
     }
+    // Added to a list the query takes later: `queryParams.push(monitorID)`, `args.append(item_id)`.
+    for (const m of def.text.matchAll(/(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:push|append|extend|unshift|add|insert)\s*\(([^\n;]*)/g)) assigns.push({ lhs: m[1], rhs: m[2] });
     // Destructured from a parameter object: `const { id, teamId } = params` (`a: b` binds b).
     for (const m of def.text.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*(?::\s*[\w$.<>[\]| ]+?)?\s*=(?![=>])\s*([^\n;]+)/g)) {
       for (const part of m[1].split(',')) {

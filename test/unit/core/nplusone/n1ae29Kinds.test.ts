@@ -369,3 +369,48 @@ describe('N+1 kinds of held-out-ae (n1ae29): a constant list a function of the p
     assert.deepEqual(found, ['internal/core/services/service_user.go:22 info']);
   });
 });
+
+describe('N+1 kinds of held-out-ae (n1ae29): a parameter pushed onto the query\'s parameters', () => {
+  it('JS: `queryParams.push(monitorID)` makes the query depend on monitorID, so a loop passing each child\'s id is an N+1', async () => {
+    const srv: ScanFile = {
+      path: 'server/uptime-kuma-server.js',
+      text: [
+        'const { R } = require("redbean-node");',
+        '',
+        'class UptimeKumaServer {',
+        '    async sendUpdateMonitorIntoList(socket, monitorID) {',
+        '        const list = await this.getMonitorJSONList(socket.userID, monitorID);',
+        '        socket.emit("updateMonitorIntoList", list);',
+        '    }',
+        '',
+        '    async getMonitorJSONList(userID, monitorID = null) {',
+        '        let query = " user_id = ? ";',
+        '        let queryParams = [userID];',
+        '        if (monitorID) {',
+        '            query += "AND id = ? ";',
+        '            queryParams.push(monitorID);',
+        '        }',
+        '        return await R.find("monitor", query + "ORDER BY weight DESC, name", queryParams);',
+        '    }',
+        '}',
+        '',
+        'module.exports = { UptimeKumaServer };',
+        '',
+      ],
+    };
+    const handler: ScanFile = {
+      path: 'server/socket-handlers/monitor-handler.js',
+      text: [
+        'async function unlinkChildren(server, socket, children) {',
+        '    for (const child of children) {',
+        '        await server.sendUpdateMonitorIntoList(socket, child.id);',
+        '    }',
+        '}',
+        '',
+        'module.exports = { unlinkChildren };',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([srv, handler]), ['server/socket-handlers/monitor-handler.js:3 warning']);
+  });
+});
