@@ -304,7 +304,9 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const qi = n.findIndex((x, i) => i >= 1 && GO_SQL_METHODS.test(x) && segs[i].call);
   if (qi >= 1) {
     const recv = n[qi - 1];
-    if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv))) return undefined;
+    // The *sql.DB a handle hands out (`r.db.Sql().QueryContext(…)`, `gormDB.DB().Query(…)`): the handle's accessor.
+    const accessor = qi >= 2 && segs[qi - 1].call && /^(Sql|SQL|DB|SqlDB|Conn)$/.test(recv) && GO_CLIENT.test(n[qi - 2]);
+    if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv) || accessor)) return undefined;
     if (ctx.clients.get(recv)?.startsWith('package:') && !pkgClient) return undefined;
     const args = named(segs[qi].args);
     // Get/Select are sqlx's (and a database package's, given the context); elsewhere (a redis pool's Get, a channel Select) they are no query.

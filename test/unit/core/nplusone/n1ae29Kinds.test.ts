@@ -414,3 +414,35 @@ describe('N+1 kinds of held-out-ae (n1ae29): a parameter pushed onto the query\'
     assert.deepEqual(await warnings([srv, handler]), ['server/socket-handlers/monitor-handler.js:3 warning']);
   });
 });
+
+describe('N+1 kinds of held-out-ae (n1ae29): database/sql through a handle\'s accessor', () => {
+  it('Go: `r.db.Sql().QueryContext(ctx, q, id)` (the *sql.DB an ORM client hands out) is a database call', async () => {
+    const f: ScanFile = {
+      path: 'internal/data/repo/repo_paths.go',
+      text: [
+        'package repo',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/app/ent"',
+        ')',
+        '',
+        'type EntityRepository struct{ db *ent.Client }',
+        '',
+        'func (r *EntityRepository) Paths(ctx context.Context, ids []int) error {',
+        '\tfor _, id := range ids {',
+        '\t\trows, err := r.db.Sql().QueryContext(ctx, "SELECT id, name FROM entities WHERE parent_id = $1", id)',
+        '\t\tif err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t\trows.Close()',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['internal/data/repo/repo_paths.go:13 warning']);
+  });
+});
