@@ -1294,7 +1294,7 @@ class Detector {
 
   /**
    * Code that runs once when the application starts: a lifecycle hook (NestJS `onModuleInit`,
-   * Spring `@PostConstruct`, Django `AppConfig.ready`, Go `func init`), or a function of this file
+   * Spring `@PostConstruct` or a `CommandLineRunner`'s `run`, Django `AppConfig.ready`, Go `func init`), or a function of this file
    * that only such hooks call. Its loops run once per boot, not per request.
    */
   private runsAtStartup(node: Node): boolean {
@@ -1304,6 +1304,8 @@ class Detector {
         const bare = name.replace(/^\./, '');
         if (/^(onModuleInit|onApplicationBootstrap|onModuleDestroy|beforeApplicationShutdown|afterPropertiesSet)$/.test(bare) ||
           (this.lang === 'java' && /@PostConstruct\b|@EventListener\(\s*(?:classes\s*=\s*)?ApplicationReadyEvent/.test(def.text.slice(0, 300))) ||
+          // Spring Boot runs a CommandLineRunner's / ApplicationRunner's run(…) once, after the context starts.
+          (this.lang === 'java' && bare === 'run' && /\bimplements\s+[^{]*\b(?:CommandLineRunner|ApplicationRunner)\b/.test(this.text)) ||
           (this.lang === 'python' && bare === 'ready' && /\(\s*AppConfig\s*\)/.test(this.text)) ||
           (this.lang === 'go' && bare === 'init' && def.type === 'function_declaration')) hooks.push(def);
       }

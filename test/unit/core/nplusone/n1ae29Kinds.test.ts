@@ -446,3 +446,42 @@ describe('N+1 kinds of held-out-ae (n1ae29): database/sql through a handle\'s ac
     assert.deepEqual(await warnings([f]), ['internal/data/repo/repo_paths.go:13 warning']);
   });
 });
+
+describe('N+1 kinds of held-out-ae (n1ae29): Spring start-up runners', () => {
+  it('Java: the run(…) of a CommandLineRunner / ApplicationRunner runs once at start-up (not reported); the same loop in a class that is no runner stays a warning', async () => {
+    const f: ScanFile = {
+      path: 'src/main/java/xyz/app/checks/MigrationCheck.java',
+      text: [
+        'package xyz.app.checks;',
+        '',
+        'import java.util.List;',
+        'import java.util.Map;',
+        'import org.springframework.boot.CommandLineRunner;',
+        'import org.springframework.jdbc.core.JdbcTemplate;',
+        'import org.springframework.stereotype.Component;',
+        '',
+        '@Component',
+        'public class MigrationCheck implements CommandLineRunner {',
+        '    private final JdbcTemplate jdbcTemplate;',
+        '    private final List<Map<String, String>> tableSql;',
+        '',
+        '    public MigrationCheck(JdbcTemplate jdbcTemplate, List<Map<String, String>> tableSql) {',
+        '        this.jdbcTemplate = jdbcTemplate;',
+        '        this.tableSql = tableSql;',
+        '    }',
+        '',
+        '    @Override',
+        '    public void run(String... args) throws Exception {',
+        '        for (Map<String, String> item : tableSql) {',
+        '            jdbcTemplate.update("INSERT INTO migrations (name) VALUES (?)", item.get("name"));',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), []);
+    const plain: ScanFile = { path: f.path, text: (f.text as string[]).map((l) => l.replace(' implements CommandLineRunner', '')) };
+    assert.deepEqual(await warnings([plain]), ['src/main/java/xyz/app/checks/MigrationCheck.java:22 warning']);
+  });
+});
