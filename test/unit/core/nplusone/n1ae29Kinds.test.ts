@@ -5,6 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 
+/** A Go repository file on ent: its package, imports and repository type. */
+const ENT_REPO_HEAD = ['package repo', '', 'import (', '\t"context"', '', '\t"example.com/app/ent"', '\t"example.com/app/ent/entity"', ')', '', 'type EntityRepository struct{ db *ent.Client }'];
+
 describe('N+1 kinds of held-out-ae (n1ae29): redbean-node', () => {
   const model: ScanFile = {
     path: 'server/model/monitor.js',
@@ -77,16 +80,7 @@ describe('N+1 kinds of held-out-ae (n1ae29): Go ent builders held in a variable'
     const f: ScanFile = {
       path: 'internal/data/repo/repo_entities.go',
       text: [
-        'package repo',
-        '',
-        'import (',
-        '\t"context"',
-        '',
-        '\t"example.com/app/ent"',
-        '\t"example.com/app/ent/entity"',
-        ')',
-        '',
-        'type EntityRepository struct{ db *ent.Client }',
+        ...ENT_REPO_HEAD,
         '',
         'func (r *EntityRepository) SetAssetID(ctx context.Context, id int, assetID int64) error {',
         '\tq := r.db.Entity.Update().Where(entity.ID(id))',
@@ -144,16 +138,7 @@ describe('N+1 kinds of held-out-ae (n1ae29): a value bound over several lines', 
     const repo: ScanFile = {
       path: 'internal/data/repo/repo_entities.go',
       text: [
-        'package repo',
-        '',
-        'import (',
-        '\t"context"',
-        '',
-        '\t"example.com/app/ent"',
-        '\t"example.com/app/ent/entity"',
-        ')',
-        '',
-        'type EntityRepository struct{ db *ent.Client }',
+        ...ENT_REPO_HEAD,
         '',
         'func (r *EntityRepository) SetAssetID(ctx context.Context, id int, assetID int64) error {',
         '\tq := r.db.Entity.Update().Where(',
@@ -420,15 +405,7 @@ describe('N+1 kinds of held-out-ae (n1ae29): database/sql through a handle\'s ac
     const f: ScanFile = {
       path: 'internal/data/repo/repo_paths.go',
       text: [
-        'package repo',
-        '',
-        'import (',
-        '\t"context"',
-        '',
-        '\t"example.com/app/ent"',
-        ')',
-        '',
-        'type EntityRepository struct{ db *ent.Client }',
+        ...ENT_REPO_HEAD.filter((l) => !l.includes('ent/entity')),
         '',
         'func (r *EntityRepository) Paths(ctx context.Context, ids []int) error {',
         '\tfor _, id := range ids {',
