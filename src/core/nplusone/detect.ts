@@ -3727,8 +3727,12 @@ function handfulByLimit(est: { iterations?: number; bounded?: boolean; declared?
 
 /** Cheap test before remoteCallPerItem reads the loop's calls. */
 const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;
-/** A call on an HTTP client or a service's SDK: `axios.get`, `requests.post`, `http.Get`, `stripe.customers.del`, `resend.emails.send`. */
-const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$/;
+/**
+ * A call on an HTTP client or a service's SDK: `axios.get`, `requests.post`, `http.Get`, `stripe.customers.del`,
+ * `resend.emails.send`; or on a storage bucket or the app's S3 wrapper (`bucket.Delete(ctx, path)` of gocloud.dev/blob,
+ * `avatarBucket.upload(…)`, `s3Util.removeByPath(…)`).
+ */
+const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$|^(?:this\.)?(?:bucket|[a-z]\w*Bucket|s3[A-Z]\w*|[a-z]\w*S3\w*)\./;
 /** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
 const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
 /** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */

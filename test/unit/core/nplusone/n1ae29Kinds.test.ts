@@ -462,3 +462,60 @@ describe('N+1 kinds of held-out-ae (n1ae29): Spring start-up runners', () => {
     assert.deepEqual(await warnings([plain]), ['src/main/java/xyz/app/checks/MigrationCheck.java:22 warning']);
   });
 });
+
+describe('N+1 kinds of held-out-ae (n1ae29): a storage bucket or S3 wrapper called first', () => {
+  it('Go: a row deleted after its blob is deleted from a bucket (`bucket.Delete(ctx, path)`) is paced by the storage call (info); without it, a warning', async () => {
+    const text = [
+      'package api',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"database/sql"',
+      '',
+      '\t"gocloud.dev/blob"',
+      ')',
+      '',
+      'type export struct{ ID int64; Path string }',
+      '',
+      'func purge(ctx context.Context, db *sql.DB, bucket *blob.Bucket, candidates []export) {',
+      '\tfor _, e := range candidates {',
+      '\t\tif err := bucket.Delete(ctx, e.Path); err != nil {',
+      '\t\t\tcontinue',
+      '\t\t}',
+      '\t\tif _, err := db.ExecContext(ctx, "DELETE FROM exports WHERE id = $1", e.ID); err != nil {',
+      '\t\t\tcontinue',
+      '\t\t}',
+      '\t}',
+      '}',
+      '',
+    ];
+    const f: ScanFile = { path: 'app/api/recurring.go', text };
+    assert.deepEqual(await lines([f]), ['app/api/recurring.go:17 info']);
+    const noBucket: ScanFile = { path: f.path, text: text.filter((l, i) => i < 13 || i > 15) };
+    assert.deepEqual(await lines([noBucket]), ['app/api/recurring.go:14 warning']);
+  });
+  it('Java: a row deleted after its file is removed through the app\'s S3 wrapper (`s3Util.removeByPath(…)`) is paced by the storage call (info)', async () => {
+    const f: ScanFile = {
+      path: 'src/main/java/xyz/app/controller/ResourceController.java',
+      text: [
+        'package xyz.app.controller;',
+        '',
+        'import java.util.List;',
+        'import org.springframework.jdbc.core.JdbcTemplate;',
+        '',
+        'public class ResourceController {',
+        '    private JdbcTemplate jdbcTemplate;',
+        '',
+        '    public void destroyMulti(List<Resource> resources, S3Util s3Util) {',
+        '        for (Resource resourceItem : resources) {',
+        '            s3Util.removeByPath(resourceItem.getPath());',
+        '            jdbcTemplate.update("DELETE FROM resources WHERE id = ?", resourceItem.getId());',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([f]), ['src/main/java/xyz/app/controller/ResourceController.java:12 info']);
+  });
+});
