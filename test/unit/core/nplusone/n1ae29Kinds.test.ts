@@ -491,7 +491,7 @@ describe('N+1 kinds of held-out-ae (n1ae29): a storage bucket or S3 wrapper call
     ];
     const f: ScanFile = { path: 'app/api/recurring.go', text };
     assert.deepEqual(await lines([f]), ['app/api/recurring.go:17 info']);
-    const noBucket: ScanFile = { path: f.path, text: text.filter((l, i) => i < 13 || i > 15) };
+    const noBucket: ScanFile = { path: f.path, text: text.filter((_, i) => i < 13 || i > 15) };
     assert.deepEqual(await lines([noBucket]), ['app/api/recurring.go:14 warning']);
   });
   it('Java: a row deleted after its file is removed through the app\'s S3 wrapper (`s3Util.removeByPath(…)`) is paced by the storage call (info)', async () => {
