@@ -424,8 +424,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
-    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both.
-    const crowded = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
+    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both. So it
+    // does a finding's related note (the index for lower(email) with "customers.ts(19, 99): lower(email) hides email from
+    // its index"), which only crowds the hover out when it is as narrow as a code column beside another editor group (the
+    // plan viewer): there the plan's head fell below the box.
+    const beside = vscode.window.tabGroups.all.length > 1;
+    const crowded = (beside && (diag.relatedInformation?.length ?? 0) > 0) || vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>

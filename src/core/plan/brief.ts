@@ -83,10 +83,12 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
   if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
   if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
-  // The actions under the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
+  // The actions on the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
   // below a finding's own text, the head and "Open plan" are what must stay in view (person26 MEDIUM-1: at 1280 px the
-  // links at the end were below the fold on every finding's line).
-  if (l.length) lines.splice(2, 0, l.join(' · '), '');
+  // links at the end were below the fold on every finding's line). On the head's own line, not a paragraph under it: in a
+  // hover as narrow as a code column beside the plan viewer, the head was the last line in view and "Open plan" 2 px
+  // below the box (person27); there "Open plan" wraps right after the head's figures.
+  if (l.length) lines[0] = `${lines[0]} · ${l.join(' · ')}`;
   return lines.join('\n').trimEnd();
 }
 
