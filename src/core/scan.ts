@@ -298,7 +298,7 @@ function unreadFinding(file: string, u: UnreadSql): Finding {
     span: u.span,
     file,
     fixes: [],
-    evidence: { reason: u.reason, runTime: u.runTime, otherDatabase: u.otherDatabase },
+    evidence: { reason: u.reason, runTime: u.runTime, otherDatabase: u.otherDatabase, ...(u.name ? { name: true } : {}) },
   };
 }
 
