@@ -428,12 +428,15 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
-    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both. So it
-    // does a finding's related note (the index for lower(email) with "customers.ts(19, 99): lower(email) hides email from
-    // its index"), which only crowds the hover out when it is as narrow as a code column beside another editor group (the
-    // plan viewer): there the plan's head fell below the box.
+    // Another PG Lens finding under the pointer too (an N+1 on the same read), on the missing-index squiggle or elsewhere
+    // on the statement: VS Code's problem part shows its message (person29 M1: products.ts:72 hovered on the statement,
+    // 390 px in a 250 px box). So it does the finding's related note when the pointer is on it (the index for lower(email)
+    // with "customers.ts(19, 99): lower(email) hides email from its index"), which only crowds the hover out when it is as
+    // narrow as a code column beside another editor group (the plan viewer): there the plan's head fell below the box.
+    const onFinding = diag.range.contains(pos);
     const beside = vscode.window.tabGroups.all.length > 1;
-    const crowded = (beside && (diag.relatedInformation?.length ?? 0) > 0) || vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
+    const other = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
+    const crowded = other || (onFinding && beside && (diag.relatedInformation?.length ?? 0) > 0);
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>
@@ -445,7 +448,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
-            underProblem: diag.range.contains(pos),
+            underProblem: onFinding,
             crowded,
           }),
         )
@@ -457,7 +460,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       md.appendMarkdown(`\n\n${offline.markdown}`);
       md.isTrusted = { enabledCommands: [...trusted, ...offline.commands] };
     }
-    return new vscode.Hover(md, diag.range.contains(pos) ? diag.range : undefined);
+    return new vscode.Hover(md, onFinding ? diag.range : undefined);
   }
 
   private async copy(s: IndexSuggestion): Promise<void> {

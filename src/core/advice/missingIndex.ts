@@ -241,41 +241,47 @@ const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}
  * one action (other fixes stay in the quick-fix menu). `underProblem`: the pointer is on the finding itself, whose
  * message VS Code shows just above ("Seq Scan on orders (32k rows): an index on orders (…) cuts the estimated cost
  * 934 → 19.4"): the head line keeps only what that message does not say (how much lower, how it was proved), and the
- * evidence leaves out the Seq Scan it named (person24 MEDIUM 3: the finding said twice on its own line).
+ * evidence leaves out the Seq Scan it named (person24 MEDIUM 3: the finding said twice on its own line). `crowded`: VS
+ * Code's problem part also holds another PG Lens finding (an N+1 on the read) or a related note: the head line with the
+ * action and Why only, the evidence in Why's title (person29 M1).
  */
 export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean }): string {
   const cols = `${s.columns.join(', ')}`;
-  const lines: string[] = [];
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
-  if (o.underProblem) lines.push(`$(lightbulb) **${s.costAfter !== null ? costDrop(s.costBefore, s.costAfter) : 'May help'}** with the index · ${provedBy(s.verifiedBy)}`);
-  else lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${provedBy(s.verifiedBy)}`);
-  // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
-  // lines below it scroll out of sight (a person found "Create index now" below the fold).
-  // Why's link carries the reason for the columns as its title (shown when the pointer rests on it): a line less in a
-  // hover VS Code caps at 250 px.
-  const why = `[Why](${o.docs} "${s.reason.replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '))}")`;
-  lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, why, o.underProblem && o.crowded ? undefined : 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), '');
-  // On a finding that shares its line with another (an N+1 on the same read), VS Code's problem part holds both messages
-  // and the CREATE INDEX pushed the plan's Open plan below the box (person27: y 528 under 494 at 1280x760): there the
-  // problem's message names the index ("an index on reviews (product_id, created_at DESC)") and Copy CREATE INDEX is a
-  // quick fix (the line's light bulb offers them; "more fixes: Ctrl+." is left out there too).
-  if (!(o.underProblem && o.crowded)) lines.push('```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '');
-  // Under the pointer the hover holds VS Code's problem part, this and the plan: the evidence and the statements the
-  // index also serves (the problem's message says "one index, also serving …") stay in Why and the quick fixes, so the
-  // plan is in view without scrolling (person25: still a 250 px scroll box, content 474 px, plan below the fold).
-  if (o.underProblem) return lines.join('\n').trimEnd();
-  // Off the finding (the pointer elsewhere on the statement) one line more: the node the planner uses with the index, its
+  const head = o.underProblem
+    ? `$(lightbulb) **${s.costAfter !== null ? costDrop(s.costBefore, s.costAfter) : 'May help'}** with the index · ${provedBy(s.verifiedBy)}`
+    : `$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${provedBy(s.verifiedBy)}`;
+  // On the finding the hover holds VS Code's problem part, this and the plan: the evidence and the statements the index
+  // also serves (the problem's message says "one index, also serving …") stay in Why and the quick fixes, so the plan is
+  // in view without scrolling (person25: still a 250 px scroll box, content 474 px, plan below the fold).
+  // Off the finding (the pointer elsewhere on the statement) the evidence: the node the planner uses with the index, its
   // size and the statements it also serves, by place. The Seq Scan is the plan part's below, and a list of one statement
   // a line pushed that plan part's head and Open plan 89 px below the box (person28 M1: 3 statements listed).
-  const tail: string[] = [];
-  const via = indexNode(s);
-  if (via) tail.push(`with it: ${md(via)}`);
-  if (s.indexSizeBytes) tail.push(`about ${formatBytes(s.indexSizeBytes)}`);
-  const others = o.alsoServes ?? [];
+  // Each fact as markdown and as plain text (for Why's title).
+  const tail: { md: string; text: string }[] = [];
+  const via = o.underProblem ? undefined : indexNode(s);
+  if (via) tail.push({ md: `with it: ${md(via)}`, text: `with it: ${via}` });
+  if (!o.underProblem && s.indexSizeBytes) tail.push({ md: `about ${formatBytes(s.indexSizeBytes)}`, text: `about ${formatBytes(s.indexSizeBytes)}` });
+  const others = o.underProblem ? [] : (o.alsoServes ?? []);
   if (others.length) {
-    const named = others.map((l) => statementName(l, 40, (t) => `\`${t.replace(/`/g, '')}\``));
-    tail.push(`one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(named, 3)}`);
+    const also = `one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 40, (t) => `\`${t.replace(/`/g, '')}\``)), 3)}`;
+    tail.push({ md: also, text: also });
   }
-  if (tail.length) lines.push(tail.join(' · '));
+  // Crowded (another PG Lens finding under the pointer — an N+1 on the same read — or a related note VS Code shows under
+  // the message): VS Code's problem part above already takes most of a hover it caps at 250 px, and the CREATE INDEX
+  // block and the evidence pushed the plan's head and Open plan out of the box (person29 M1: products.ts:72, 390 px of
+  // content in 250 at 1600x900, on or off the missing-index squiggle). One line then: the head, the action and Why; the
+  // CREATE INDEX is the quick fix's (the light bulb) and the problem's message names the index; the evidence is Why's
+  // title (shown when the pointer rests on it).
+  const reason = (o.crowded && tail.length ? `${s.reason} — ${tail.map((x) => x.text).join(' · ')}` : s.reason).replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '));
+  // Why's link carries the reason for the columns as its title: a line less in a hover VS Code caps at 250 px.
+  const why = `[Why](${o.docs} "${reason}")`;
+  const action = o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined;
+  if (o.crowded) return [head, action, why].filter(Boolean).join(' · ');
+  // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
+  // lines below it scroll out of sight (a person found "Create index now" below the fold).
+  const lines = [head, [action, why, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), ''];
+  lines.push('```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '');
+  if (tail.length) lines.push(tail.map((x) => x.md).join(' · '));
   return lines.join('\n').trimEnd();
 }
