@@ -106,6 +106,17 @@ export const step: Step = {
       await screenshot('missing-index-hover-two-findings-1280');
       if (!both) throw new StepFailure(`expected the N+1 finding in the same hover (the line's two findings); saw ${crowded.slice(0, 300)}`);
       if (!two.headInView || !two.openInView) throw new StepFailure(`expected the plan part in view without scrolling on a line with two findings at 1280x760; ${two.content} px of content in ${two.box} px, head "${two.head}" in view: ${two.headInView}, "Open plan": ${two.openInView}`);
+      // The same line hovered on the statement, off the missing-index squiggle but on the N+1's (person29 M1: the demo's
+      // N+1 line; VS Code's problem part with the N+1 message and "the loop", then PG Lens's whole missing-index block —
+      // CREATE INDEX and "with it: …" — 390 px in a 250 px box at 1600x900, Open plan below it). Crowded: PG Lens's part
+      // is its head line with the action and Why.
+      await page.mouse.move(5, 5);
+      const stmt = await wb.hoverUntil(() => wb.hoverInFile('src/products.ts', 'product_id = $1 ORDER BY created_at DESC LIMIT 3', 'SELECT', 'rating'), (t) => /Missing index on reviews/.test(t) && /N\+1 query/.test(t) && /Open plan/.test(t), 'the products.ts reviews hover on the statement (off the missing-index squiggle, on the N+1) at 1280x760', 90_000);
+      const onStmt = await measure();
+      log(`products.ts:72 hover on the statement at 1280x760: ${onStmt.content} px of content in a ${onStmt.box} px box; plan head "${onStmt.head}" in view: ${onStmt.headInView}; "Open plan" in view: ${onStmt.openInView}`);
+      await screenshot('missing-index-hover-n1-statement-1280');
+      if (/CREATE INDEX CONCURRENTLY/.test(stmt)) throw new StepFailure(`expected no CREATE INDEX block in the crowded hover (it is the quick fix's); saw ${stmt.slice(0, 600)}`);
+      if (!onStmt.headInView || !onStmt.openInView) throw new StepFailure(`expected the plan part in view without scrolling on products.ts:72's statement at 1280x760; ${onStmt.content} px of content in ${onStmt.box} px, head "${onStmt.head}" in view: ${onStmt.headInView}, "Open plan": ${onStmt.openInView}`);
       // The plan viewer open beside the code (person27: a statement with one finding, the editor a column of about 400 px
       // at 1280x760): the hover is as narrow as its editor, every line wraps, and "Open plan" was 2 px below the box.
       const beside = async (file: string, at: string, before: string, word: string, tab: RegExp, what: string) => {
