@@ -277,7 +277,8 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   // Why's link carries the reason for the columns as its title: a line less in a hover VS Code caps at 250 px.
   const why = `[Why](${o.docs} "${reason}")`;
   const action = o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined;
-  if (o.crowded) return [head, action, why].filter(Boolean).join(' · ');
+  // (One paragraph: the soft line break reads as a space, a " · " more wrapped Why onto a line of its own at 1280x760.)
+  if (o.crowded) return `${head}\n${[action, why].filter(Boolean).join(' · ')}`;
   // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
   // lines below it scroll out of sight (a person found "Create index now" below the fold).
   const lines = [head, [action, why, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), ''];

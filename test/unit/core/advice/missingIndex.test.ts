@@ -140,18 +140,18 @@ describe('core/advice/missingIndex', () => {
       const o = { action: { title: 'Create index now', uri: 'command:pgLens.createIndexNow?x' }, docs: 'https://d', underProblem: true };
       const crowded = missingIndexHover(s, { ...o, crowded: true });
       assert.doesNotMatch(crowded, /CREATE INDEX CONCURRENTLY|```/);
-      // One line: the head, the action and Why (person29 M1).
-      assert.equal(crowded, '$(lightbulb) **48× lower** with the index · proved by the planner (a real index, rolled back) · [Create index now](command:pgLens.createIndexNow?x) · [Why](https://d "equality on customer_id")');
+      // One paragraph: the head, the action and Why (person29 M1).
+      assert.equal(crowded, '$(lightbulb) **48× lower** with the index · proved by the planner (a real index, rolled back)\n[Create index now](command:pgLens.createIndexNow?x) · [Why](https://d "equality on customer_id")');
       // Alone on its line: the DDL stays.
       assert.ok(missingIndexHover(s, o).includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);'));
     });
 
-    it('crowded off the squiggle (the pointer on the statement of an N+1 line) is one line too: head, action and Why, the evidence in Why\'s title (person29 M1: products.ts:72, 390 px in a 250 px box)', () => {
+    it('crowded off the squiggle (the pointer on the statement of an N+1 line) is one paragraph too: head, action and Why, the evidence in Why\'s title (person29 M1: products.ts:72, 390 px in a 250 px box)', () => {
       const o = { action: { title: 'Create index now', uri: 'command:pgLens.createIndexNow?x' }, docs: 'https://d', alsoServes: ['src/orders.ts:40'] };
       const crowded = missingIndexHover(s, { ...o, crowded: true });
-      assert.equal(crowded.split('\n').length, 1, crowded);
+      assert.equal(crowded.split('\n').length, 2, crowded);
       assert.doesNotMatch(crowded, /CREATE INDEX|```|more fixes/);
-      assert.match(crowded, /^\$\(lightbulb\) \*\*Missing index on orders \(customer\\_id\)\*\* · cost 934 → 19\.4 \(48× lower\) · proved by the planner \(a real index, rolled back\) · \[Create index now\]\(command:pgLens\.createIndexNow\?x\) · \[Why\]/);
+      assert.match(crowded, /^\$\(lightbulb\) \*\*Missing index on orders \(customer\\_id\)\*\* · cost 934 → 19\.4 \(48× lower\) · proved by the planner \(a real index, rolled back\)\n\[Create index now\]\(command:pgLens\.createIndexNow\?x\) · \[Why\]/);
       assert.ok(crowded.endsWith('[Why](https://d "equality on customer_id — with it: Bitmap Index Scan using orders_customer_id_idx · about 408 kB · one index for both, also src/orders.ts:40")'), crowded);
       // Not crowded, off the squiggle: as before (the DDL and the evidence line).
       const alone = missingIndexHover(s, o);
