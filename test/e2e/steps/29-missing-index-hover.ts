@@ -117,6 +117,15 @@ export const step: Step = {
       await screenshot('missing-index-hover-n1-statement-1280');
       if (/CREATE INDEX CONCURRENTLY/.test(stmt)) throw new StepFailure(`expected no CREATE INDEX block in the crowded hover (it is the quick fix's); saw ${stmt.slice(0, 600)}`);
       if (!onStmt.headInView || !onStmt.openInView) throw new StepFailure(`expected the plan part in view without scrolling on products.ts:72's statement at 1280x760; ${onStmt.content} px of content in ${onStmt.box} px, head "${onStmt.head}" in view: ${onStmt.headInView}, "Open plan": ${onStmt.openInView}`);
+      // And at the person's 1600x900 (13-products72-hover-1600.png), full width.
+      await page.mouse.move(5, 5);
+      await page.setViewportSize({ width: 1600, height: 900 });
+      await wb.hoverUntil(() => wb.hoverInFile('src/products.ts', 'product_id = $1 ORDER BY created_at DESC LIMIT 3', 'SELECT', 'rating'), (t) => /Missing index on reviews/.test(t) && /N\+1 query/.test(t) && /Open plan/.test(t), 'the products.ts reviews hover on the statement at 1600x900', 90_000);
+      const wide = await measure();
+      log(`products.ts:72 hover on the statement at 1600x900: ${wide.content} px of content in a ${wide.box} px box; plan head "${wide.head}" in view: ${wide.headInView}; "Open plan" in view: ${wide.openInView}`);
+      if (!wide.headInView || !wide.openInView) throw new StepFailure(`expected the plan part in view without scrolling on products.ts:72's statement at 1600x900; ${wide.content} px of content in ${wide.box} px, head "${wide.head}" in view: ${wide.headInView}, "Open plan": ${wide.openInView}`);
+      await page.mouse.move(5, 5);
+      await page.setViewportSize({ width: 1280, height: 760 });
       // The plan viewer open beside the code (person27: a statement with one finding, the editor a column of about 400 px
       // at 1280x760): the hover is as narrow as its editor, every line wraps, and "Open plan" was 2 px below the box.
       const beside = async (file: string, at: string, before: string, word: string, tab: RegExp, what: string) => {
