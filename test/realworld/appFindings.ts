@@ -94,12 +94,12 @@ export function checkoutCommit(dir: string): string | undefined {
 /** Scans one app checkout (the whole app is read: N+1 follows calls across files), or takes its findings from the cache. */
 /**
  * The project facts a scan reads besides the files, as text for the cache key. The declared indexes are a Map that also
- * carries the schema files' tables (columns, NOT NULL, types) and added columns as properties: a plain JSON of the Map
+ * carries the schema files' tables (columns, NOT NULL, types), added columns and the ORM-declared NOT NULL columns as properties: a plain JSON of the Map
  * keeps only its entries, so those are written out by name.
  */
 export function projectKey(project: unknown, declared: ReturnType<typeof readDeclaredIndexes> | undefined, mapperFragments: unknown): string {
   const plain = (_k: string, v: unknown) => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v);
-  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns } : null;
+  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns, ormNotNull: declared.ormNotNull } : null;
   return JSON.stringify([project, schema, mapperFragments ?? null], plain);
 }
 

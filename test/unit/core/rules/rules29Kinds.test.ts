@@ -1,0 +1,152 @@
+/**
+ * Kinds of mistakes of the SQL rules seen on issue 14's split rules-r (session 29: Hyperledger Explorer on node-postgres,
+ * sliding-sync on sqlx, HOT Tasking Manager on encode/databases), each fixed as a kind and checked on our own fixture code.
+ */
+import { strict as assert } from 'node:assert';
+import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
+import { addOrmNotNull, ormDeclaredNotNull, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { declared } from './helpers';
+
+const MODELS = [
+  'from sqlalchemy import Column, BigInteger, Integer, String, ForeignKey, Table',
+  'from sqlalchemy.orm import Mapped, mapped_column',
+  '',
+  'class UserMappingBadge(Base):',
+  '    __tablename__ = "user_mapping_badge"',
+  '',
+  '    user_id = Column(BigInteger, nullable=False, primary_key=True)',
+  '    badge_id = Column(Integer, nullable=False, primary_key=True)',
+  '    note = Column(String)',
+  '    owner_id = Column(',
+  '        ForeignKey("users.id", ondelete="CASCADE"),',
+  '        nullable=False,',
+  '    )',
+  '',
+  '    def as_dto(self):',
+  '        return self.note',
+  '',
+  'class Vote(Base):',
+  "    __tablename__ = 'user_level_vote'",
+  '    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))',
+  '    level_id: Mapped[Optional[int]] = mapped_column()',
+  '    comment: Mapped[str | None] = mapped_column(String)',
+  '    __table_args__ = (PrimaryKeyConstraint("voter_id", "weight"),)',
+  '',
+  'project_allowed_users = Table(',
+  '    "project_allowed_users",',
+  '    Base.metadata,',
+  '    Column("project_id", Integer, ForeignKey("projects.id"), nullable=False),',
+  '    Column("user_id", BigInteger, ForeignKey("users.id")),',
+  ')',
+  '',
+].join('\n');
+
+const ALEMBIC = [
+  'def upgrade():',
+  '    op.create_table(',
+  '        "mapping_level_badges",',
+  '        sa.Column("level_id", sa.Integer(), nullable=False),',
+  '        sa.Column("badge_id", sa.Integer(), nullable=True),',
+  '        sa.Column("weight", sa.Integer()),',
+  '        sa.PrimaryKeyConstraint("level_id", "weight"),',
+  '    )',
+  '',
+].join('\n');
+
+describe('rules-r kinds', () => {
+  it('SQLAlchemy models and Alembic migrations declare NOT NULL columns (nullable=False, primary keys, non-Optional Mapped[…])', () => {
+    const d: DeclaredIndexes = new Map();
+    addOrmNotNull(MODELS, d);
+    addOrmNotNull(ALEMBIC, d);
+    const yes = (t: string, c: string) => ormDeclaredNotNull(d, t, c);
+    assert.deepEqual(
+      [yes('user_mapping_badge', 'user_id'), yes('user_mapping_badge', 'badge_id'), yes('user_mapping_badge', 'note'), yes('user_mapping_badge', 'owner_id')],
+      [true, true, false, true],
+    );
+    assert.deepEqual([yes('user_level_vote', 'voter_id'), yes('user_level_vote', 'level_id'), yes('user_level_vote', 'comment'), yes('user_level_vote', 'weight')], [true, false, false, true]);
+    assert.deepEqual([yes('project_allowed_users', 'project_id'), yes('project_allowed_users', 'user_id')], [true, false]);
+    assert.deepEqual([yes('mapping_level_badges', 'level_id'), yes('mapping_level_badges', 'badge_id'), yes('mapping_level_badges', 'weight')], [true, false, true]);
+    // Only what the models say: no table's columns or indexes are made up from them.
+    assert.equal(d.tables, undefined);
+    assert.equal(d.size, 0);
+  });
+
+  it('not-in-subquery: NOT IN over a column the SQLAlchemy model declares NOT NULL, narrowed by a WHERE, is a note (Tasking Manager\'s available badges)', async () => {
+    const py = [
+      'async def available_badges_for_user(user_id: int, db: Database):',
+      '    query = """',
+      '        SELECT id, name FROM mapping_badges',
+      '        WHERE id NOT IN (SELECT badge_id FROM user_mapping_badge WHERE user_id = :user_id)',
+      '    """',
+      '    return await db.fetch_all(query, values={"user_id": user_id})',
+      '',
+      'async def noted(db: Database):',
+      '    return await db.fetch_all("SELECT id FROM mapping_badges WHERE id NOT IN (SELECT note FROM user_mapping_badge WHERE user_id = :u)", values={"u": 1})',
+      '',
+    ].join('\n');
+    const run = async (d: DeclaredIndexes | undefined) =>
+      (await analyzeFile({ path: 'backend/models/badge.py', text: py }, { analyzers: [rulesAnalyzer({ rules: [notInSubquery], declared: d })] })).findings.map((f) => [f.severity, f.evidence?.notNullFrom ?? null]);
+    const d: DeclaredIndexes = new Map();
+    addOrmNotNull(MODELS, d);
+    // Before: both warned (nothing declared the subquery's column NOT NULL). A nullable column keeps its warning.
+    assert.deepEqual(await run(undefined), [
+      ['warning', null],
+      ['warning', null],
+    ]);
+    assert.deepEqual(await run(d), [
+      ['info', 'ORM models and migrations'],
+      ['warning', null],
+    ]);
+  });
+
+  it('non-sargable-predicate: a wrapped indexed column joined to a series the statement generates is a lookup per value (dashboard counts per hour)', async () => {
+    const schema = 'CREATE TABLE transactions (id serial PRIMARY KEY, channel text, createdt timestamp, kind text);\nCREATE INDEX ON transactions\n(createdt);';
+    const ts = [
+      'export async function perHour(db, channel: string, days: number) {',
+      '  return db.query(`with hours as (select generate_series(date_trunc(\'hour\', now()) - interval \'1 day\' * $1, date_trunc(\'hour\', now()), \'1 hour\'::interval) as datetime)',
+      '    select hours.datetime, count(createdt) from hours',
+      '    left join transactions on date_trunc(\'hour\', transactions.createdt) = hours.datetime and channel = $2',
+      '    group by 1 order by 1`, [days, channel]);',
+      '}',
+      'export async function perDay(db) {',
+      '  return db.query(`select d.day, count(t.id) from generate_series(now() - interval \'7 days\', now(), \'1 day\') as d(day) left join transactions t on date_trunc(\'day\', t.createdt) = d.day group by 1`);',
+      '}',
+      '// Two tables joined: no value drives the join, nothing to report.',
+      'export async function joined(db) {',
+      '  return db.query(`select t.id from transactions t join batches b on date_trunc(\'day\', t.createdt) = b.day where b.id = $1`, [1]);',
+      '}',
+      '// A column no index holds hides nothing.',
+      'export async function unindexed(db) {',
+      '  return db.query(`with hours as (select generate_series(now() - interval \'1 day\', now(), \'1 hour\') as h) select h, count(*) from hours left join transactions on lower(transactions.kind) = hours.h group by 1`);',
+      '}',
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'app/persistence/MetricService.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: declared(schema) })] });
+    const lines = r.findings.map((f) => [ts.slice(0, f.span.start).split('\n').length, f.severity, f.evidence?.joinedToSeries ?? null]);
+    // Before: none (a join condition was never a lookup by value).
+    assert.deepEqual(lines, [
+      [4, 'warning', 'hours'],
+      [8, 'warning', 'd'],
+    ]);
+    assert.match(r.findings[0].message, /date_trunc\('hour', transactions\.createdt\) hides transactions\.createdt from its index.*Each value of hours, which the statement generates, looks rows up by it/);
+  });
+
+  it('non-sargable-predicate: a test that a value is not empty (`length(col) > 0`, `trim(col) > \'\'`) keeps nearly every row, as `<>` does', async () => {
+    const ts = [
+      'export async function orgs(db) {',
+      "  await db.query(`SELECT count(*) FROM transactions t WHERE t.channel = $1 AND length(t.creator) > 0`, [1]);",
+      "  await db.query(`SELECT count(*) FROM transactions t WHERE t.channel = $1 AND trim(t.creator) > ''`, [1]);",
+      "  await db.query(`SELECT count(*) FROM transactions t WHERE t.channel = $1 AND 0 < char_length(t.creator)`, [1]);",
+      '  // Still a lookup by a value: reported.',
+      "  await db.query(`SELECT count(*) FROM transactions t WHERE length(t.creator) = $1`, [1]);",
+      "  await db.query(`SELECT count(*) FROM transactions t WHERE length(t.creator) > 40`, [1]);",
+      '}',
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'src/orgs.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate] })] });
+    // Before: all five warned.
+    assert.deepEqual(r.findings.map((f) => ts.slice(0, f.span.start).split('\n').length), [6, 7]);
+  });
+});
