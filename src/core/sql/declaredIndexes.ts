@@ -164,6 +164,14 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
 const TEXTUAL_TYPE = /^(?:text|varchar|character\s+varying)(?:\s*\(\s*\d+\s*\))?(?![\w[])/i;
 const TEXTUAL_CAST = /^(?:text|varchar|character\s+varying)$/i;
 const LARGE_TYPE = /^(?:json|jsonb|bytea|xml|tsvector|text\[\]|jsonb\[\])$|\[\]$/i;
+/**
+ * PostGIS `geometry` / `geography` of shapes (`geometry(MultiPolygon,4326)`, an untyped `geometry`): a polygon's or a line's
+ * points make a large, TOASTed value. A point (`geometry(Point,4326)`) is a few bytes.
+ */
+function isLargeGeometry(type: string, after: string): boolean {
+  return /^(?:[A-Za-z_]\w*\.)?(?:geometry|geography)$/i.test(type) && !/^\s*\(\s*point[zm]*\b/i.test(after);
+}
+
 /** A table item that is no column: a constraint, LIKE, or MySQL's `KEY name (cols)` / `INDEX name (cols)` (a column may be named key). */
 const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|period)\b|^(?:index|key)\s*(?:[\w"`]+\s*)?\(/i;
 
@@ -190,11 +198,12 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   };
   const addColumn = (entry: DeclaredTable, t: string) => {
     // The type may be spliced in by the code (`status {qn.status_type} NOT NULL`, an enum the app names at run time).
-    const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?|\$?\{[^{}\n]{1,60}\})(?=\s|\(|,|$)/.exec(t);
+    // A type may be qualified by its schema (pg_dump's `public.geometry(MultiPolygon,4326)`, an extension's type).
+    const c = /^"?([A-Za-z_][\w$]*)"?\s+((?:[A-Za-z_]\w*\.)?[A-Za-z_][\w ]*?(?:\[\])?|\$?\{[^{}\n]{1,60}\})(?=\s|\(|,|$)/.exec(t);
     if (!c) return;
     const column = c[1].toLowerCase();
     entry.columns.add(column);
-    if (LARGE_TYPE.test(c[2].trim())) entry.large.add(column);
+    if (LARGE_TYPE.test(c[2].trim()) || isLargeGeometry(c[2].trim(), t.slice(c[0].length))) entry.large.add(column);
     if (TEXTUAL_TYPE.test(t.slice(c[0].length - c[2].length))) (entry.textual ??= new Set()).add(column);
     if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
     // `participant bigint NOT NULL REFERENCES participants`: a foreign key, the parent each row belongs to.

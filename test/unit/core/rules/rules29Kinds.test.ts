@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
+import { selectStar } from '../../../../src/core/rules/selectStar';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { addOrmNotNull, ormDeclaredNotNull, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { declared } from './helpers';
@@ -148,5 +149,38 @@ describe('rules-r kinds', () => {
     const r = await analyzeFile({ path: 'src/orgs.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate] })] });
     // Before: all five warned.
     assert.deepEqual(r.findings.map((f) => ts.slice(0, f.span.start).split('\n').length), [6, 7]);
+  });
+
+  it('select-star: a PostGIS shape (`public.geometry(MultiPolygon,4326)` in a pg_dump) is a large value; one row read for one column leaves it unread (Tasking Manager\'s project status)', async () => {
+    const schema = [
+      'CREATE TABLE public.projects (',
+      '    id integer NOT NULL,',
+      '    status integer NOT NULL,',
+      '    name character varying,',
+      '    centroid public.geometry(Point,4326),',
+      '    geometry public.geometry(MultiPolygon,4326)',
+      ');',
+      'CREATE TABLE public.places (id integer NOT NULL, label character varying, at public.geometry(Point,4326));',
+    ].join('\n');
+    const d = declared(schema);
+    assert.deepEqual([...(d.tables?.get('projects')?.columns ?? [])], ['id', 'status', 'name', 'centroid', 'geometry']);
+    assert.deepEqual([...(d.tables?.get('projects')?.large ?? [])], ['geometry']);
+    const py = [
+      'async def similar(db, project_id):',
+      '    q = "SELECT * FROM projects WHERE id = :project_id"',
+      '    target = await db.fetch_one(query=q, values={"project_id": project_id})',
+      '    if not target or target["status"] != 1:',
+      '        raise NotFound()',
+      '    return target["mapping_types"]',
+      '',
+      'async def place(db, place_id):',
+      '    row = await db.fetch_one("SELECT * FROM places WHERE id = :id", values={"id": place_id})',
+      '    return row["label"]',
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'backend/services/recommendation_service.py', text: py }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: d })] });
+    // Before: no finding (the geometry columns were not read from the dump, and nothing else left unread is wide).
+    assert.deepEqual(r.findings.map((f) => [py.slice(0, f.span.start).split('\n').length, f.severity]), [[2, 'info']]);
+    assert.match(r.findings[0].message, /projects\.geometry/);
   });
 });
