@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { rulesAnalyzer, scanFiles } from '../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../src/core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../src/core/rules/ormOffset';
+import { fragmentLikeAnalyzer } from '../../src/core/rules/fragmentLike';
 import { fragmentNotInAnalyzer } from '../../src/core/rules/fragmentNotIn';
 import { lineStarts, positionAt, type Finding } from '../../src/core/findings';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
@@ -128,7 +129,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
       // a torn write: scan again
     }
   }
-  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project })];
+  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })];
   const result = await scanFiles(inputs, { analyzers, mapperFragments, keepText: true });
   const findings: AppFinding[] = [];
   const starts = new Map<string, number[]>();

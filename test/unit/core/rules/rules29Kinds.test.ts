@@ -5,6 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
+import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { findFragmentLikes, fragmentLikeAnalyzer } from '../../../../src/core/rules/fragmentLike';
 import { selectStar } from '../../../../src/core/rules/selectStar';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { addOrmNotNull, ormDeclaredNotNull, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
@@ -182,5 +184,92 @@ describe('rules-r kinds', () => {
     // Before: no finding (the geometry columns were not read from the dump, and nothing else left unread is wide).
     assert.deepEqual(r.findings.map((f) => [py.slice(0, f.span.start).split('\n').length, f.severity]), [[2, 'info']]);
     assert.match(r.findings[0].message, /projects\.geometry/);
+  });
+
+  it('offset-pagination: a page appended to the SQL whose offset is computed from bound page and size (`OFFSET (($7 - 1) * $8)`)', () => {
+    const ts = [
+      'async getTxList(page: number, size: number) {',
+      "  let sqlTxList = ` select t.txhash from transactions as t where t.channel = $3 `;",
+      "  sqlTxList += ' order by t.createdt desc LIMIT $8 OFFSET (($7 - 1) * $8)';",
+      "  sqlTxList += ' LIMIT ? OFFSET (? * ?)';",
+      '  // A literal offset is no page:',
+      "  sqlTxList += ' LIMIT 10 OFFSET (1)';",
+      '}',
+      '',
+    ].join('\n');
+    // Before: none (the fragment's OFFSET was read only when a parameter followed it directly).
+    assert.deepEqual(findOrmOffsets(ts, 'app/persistence/CRUDService.ts', []).map((h) => [ts.slice(0, h.at).split('\n').length, h.what]), [
+      [3, 'OFFSET (($7-1)*$8)'],
+      [4, 'OFFSET (?*?)'],
+    ]);
+  });
+
+  it('leading-wildcard-like: a WHERE fragment with a written leading wildcard, and a pattern bound to a value built with a leading % (notes)', async () => {
+    const q3 = '"""';
+    const py = [
+      'async def get_all_users(query, db):',
+      '    filters = []',
+      '    params = {}',
+      '    if query.username:',
+      '        filters.append("username ILIKE :username")',
+      '        params["username"] = f"%{query.username}%"',
+      '    if query.email:',
+      '        filters.append("email ILIKE :email")',
+      '        params["email"] = query.email + "%"',
+      '    return await db.fetch_all("SELECT id FROM users WHERE " + " AND ".join(filters), params)',
+      '',
+      'async def filter_users(username, db):',
+      `    query = ${q3}`,
+      "        SELECT u.username FROM users u WHERE u.username ILIKE :username || '%' LIMIT 20",
+      `    ${q3}`,
+      '    return await db.fetch_all(query, {"username": username.lower()})',
+      '',
+      'async def search(text, db):',
+      '    pattern = f"%{text}%"',
+      '    params = {"text_search": pattern}',
+      '    return await db.fetch_all("SELECT id FROM project_info WHERE name ILIKE :text_search", params)',
+      '',
+      '# A pattern written in a statement PostgreSQL parses whole is the SQL rule\'s to judge:',
+      'async def tags(db, q):',
+      '    return await db.fetch_all("SELECT id FROM tags WHERE name ILIKE \'%\' || :q || \'%\'", {"q": q})',
+      '',
+      'async def countries(country, db):',
+      '    q = "SELECT id FROM projects WHERE EXISTS (SELECT 1 FROM unnest(country) AS c WHERE c ILIKE :country)"',
+      '    return await db.fetch_all(q, {"country": f"%{country}%"})',
+      '',
+    ].join('\n');
+    const java = [
+      'class ComponentDao {',
+      '    List<Component> search(String name, String group) {',
+      '        if (group != null) {',
+      `            whereConditions.add("LOWER(\\"C\\".\\"GROUP\\") LIKE ('%' || LOWER(:componentGroup) || '%')");`,
+      '        }',
+      '        if (purl != null) {',
+      `            whereConditions.add("LOWER(\\"C\\".\\"PURL\\") LIKE LOWER(:componentPurl) || '%'");`,
+      '        }',
+      '        if (displayName != null) {',
+      '            paramList.add("%" + displayName + "%");',
+      '            extraCriteria += " and c.display_name like ? ";',
+      '        }',
+      '        return run(whereConditions);',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const lines = async (path: string, text: string) =>
+      (await analyzeFile({ path, text }, { analyzers: [fragmentLikeAnalyzer()] })).findings.map((f) => [text.slice(0, f.span.start).split('\n').length, f.severity, f.evidence?.written]);
+    // Before: none of them (no analyzer read fragments or bound values for this rule).
+    assert.deepEqual(await lines('backend/models/user.py', py), [
+      [5, 'info', 'bound-value'],
+      [21, 'info', 'bound-value'],
+    ]);
+    // The value as written, without the call or dict entry that closes around it.
+    const dict = ['async def payments(db, ext):', '    rows = await db.fetch_all(', '        "SELECT id FROM apipayments WHERE extra LIKE :ext",', '        {', '            "ext": f"%{ext}%",', '        },', '    )', ''].join('\n');
+    assert.deepEqual(findFragmentLikes(dict, []).map((h) => h.value), ['f"%{ext}%"']);
+    assert.deepEqual(findFragmentLikes(java, []).map((h) => h.value ?? null), [null, '"%" + displayName + "%"']);
+    assert.deepEqual(await lines('src/main/java/ComponentDao.java', java), [
+      [4, 'info', 'appended-fragment'],
+      [11, 'info', 'bound-value'],
+    ]);
   });
 });
