@@ -6,8 +6,9 @@
 import { prismaModels } from '../prismaSchema';
 import { ident } from '../sql/predicates';
 import { shortHash } from '../hash';
+import type { Fix } from '../findings';
 
-type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'sequelize' | 'typeorm' | 'mikro-orm' | 'flyway' | 'sql' | 'unknown';
+export type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'sequelize' | 'typeorm' | 'mikro-orm' | 'flyway' | 'sql' | 'unknown';
 
 export interface MigrationTarget {
   tool: MigrationTool;
@@ -53,6 +54,27 @@ export interface MigrationIndex {
   include: string[];
   needsExtension?: 'pg_trgm';
   reason?: string;
+}
+
+/** The command of "Add migration" (a migration file in the project's tool). */
+export const ADD_MIGRATION_COMMAND = 'pgLens.addIndexMigration';
+/** The command of "Save CREATE INDEX as .sql…" (no migration tool known: a .sql file where the user chooses). */
+export const SAVE_INDEX_SQL_COMMAND = 'pgLens.saveCreateIndexSql';
+
+/**
+ * The migration action as the menu says it for a project (person28 L6: "Add migration" was offered where no migration
+ * tool is recognised, and only then said "no migration file written"): with a tool, "Add migration"; without one, what
+ * it does instead, "Save CREATE INDEX as .sql…".
+ */
+export function migrationAction(tool: MigrationTool): { title: string; command: string } {
+  return tool === 'unknown' ? { title: 'Save CREATE INDEX as .sql…', command: SAVE_INDEX_SQL_COMMAND } : { title: 'Add migration', command: ADD_MIGRATION_COMMAND };
+}
+
+/** A finding's "Add migration: …" fix as migrationAction says it for the project's tool; every other fix as it is. */
+export function migrationFixFor(fix: Fix, tool: MigrationTool): Fix {
+  if (fix.command?.id !== ADD_MIGRATION_COMMAND) return fix;
+  const action = migrationAction(tool);
+  return { ...fix, title: fix.title.replace(/^Add migration/, action.title), command: { ...fix.command, id: action.command } };
 }
 
 export interface ProjectFiles {

@@ -74,3 +74,12 @@ export function runTimeReason(error: string, pieces: readonly string[], sql = ''
   }
   return { runTime: false, reason: `PostgreSQL cannot parse it (${msg})` };
 }
+
+/**
+ * The one wording of a not-analysed hint, on a statement the extraction read (the rules' engine) and on a string that
+ * only looks like SQL (the scan): person28 L4, the shop's two `FROM ${table}` read "This looks like SQL but PostgreSQL
+ * cannot parse it" and "This SQL was not analysed: PostgreSQL cannot parse it".
+ */
+export function notAnalysedMessage(u: Pick<UnreadSql, 'reason' | 'runTime' | 'otherDatabase'>): string {
+  return u.runTime || u.otherDatabase ? `This SQL is ${u.reason}: no query rule or index advice ran on it.` : `This SQL was not analysed: ${u.reason}; no query rule or index advice ran on it.`;
+}

@@ -37,7 +37,7 @@ export const step: Step = {
     if (creates.length !== 1) throw new StepFailure(`expected the CREATE INDEX once in the hover (not repeated by the problem popup); saw it ${creates.length} times`);
     if (/Plan before|Plan with the index|cost=/.test(text)) throw new StepFailure('expected no plan dumps in the missing-index hover (the plan hover below shows the plan)');
     const links = await page.locator('.monaco-hover:not(.hidden) a').allInnerTexts();
-    const actions = links.filter((l) => /^(Create index now|Add migration)$/.test(l.trim()));
+    const actions = links.filter((l) => /^(Create index now|Add migration|Save CREATE INDEX as \.sql…)$/.test(l.trim()));
     if (actions.length !== 1) throw new StepFailure(`expected exactly one action in the missing-index hover; saw links: ${links.join(' | ')}`);
     // The plan hover follows, with its own head line.
     if (!/Open plan · Explain Analyze/.test(text.replace(/\s+/g, ' '))) throw new StepFailure('expected the plan hover (Open plan · Explain Analyze) under the missing-index part');

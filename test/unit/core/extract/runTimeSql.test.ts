@@ -6,6 +6,8 @@
  * and counts them in the summary.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { extractSqlSitesDetailed } from '../../../../src/core/extract/index';
 import { codeAnalyzers } from '../../../../src/core/analyzers';
 import { scanFiles } from '../../../../src/core/scan';
@@ -123,5 +125,17 @@ describe('core/extract: SQL built at run time', () => {
     const hint = r.findings.find((f) => f.ruleId === 'not-analysed');
     assert.ok(hint, 'a hint, not silence');
     assert.match(hint.message, /built at run time from %s/);
+  });
+  // person28 L4: the shop's seed.ts:120 said "This looks like SQL but PostgreSQL cannot parse it", traffic.ts:29 "This SQL
+  // was not analysed: PostgreSQL cannot parse it" — both `FROM ${table}`, one a string the extraction did not read, the
+  // other a statement it did. One wording, from one place.
+  it('one wording for SQL PostgreSQL cannot read, whether the extraction read the statement or only saw the string (the shop: FROM ${table})', async () => {
+    const shop = path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop');
+    const files = ['seed.ts', 'traffic.ts'].map((f) => ({ path: f, text: fs.readFileSync(path.join(shop, f), 'utf8') }));
+    const r = await scanFiles(files, { analyzers: codeAnalyzers({}) });
+    const hints = r.findings.filter((f) => f.ruleId === 'not-analysed');
+    assert.deepEqual(hints.map((h) => h.file).sort(), ['seed.ts', 'traffic.ts']);
+    assert.equal(hints[0].message, hints[1].message);
+    assert.equal(hints[0].message, 'This SQL was not analysed: PostgreSQL cannot parse it (syntax error at or near "table"); no query rule or index advice ran on it.');
   });
 });
