@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { rulesAnalyzer, scanFiles } from '../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../src/core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../src/core/rules/ormOffset';
+import { fragmentLikeAnalyzer } from '../../src/core/rules/fragmentLike';
 import { fragmentNotInAnalyzer } from '../../src/core/rules/fragmentNotIn';
 import { lineStarts, positionAt, type Finding } from '../../src/core/findings';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
@@ -94,12 +95,12 @@ export function checkoutCommit(dir: string): string | undefined {
 /** Scans one app checkout (the whole app is read: N+1 follows calls across files), or takes its findings from the cache. */
 /**
  * The project facts a scan reads besides the files, as text for the cache key. The declared indexes are a Map that also
- * carries the schema files' tables (columns, NOT NULL, types) and added columns as properties: a plain JSON of the Map
+ * carries the schema files' tables (columns, NOT NULL, types), added columns and the ORM-declared NOT NULL columns as properties: a plain JSON of the Map
  * keeps only its entries, so those are written out by name.
  */
 export function projectKey(project: unknown, declared: ReturnType<typeof readDeclaredIndexes> | undefined, mapperFragments: unknown): string {
   const plain = (_k: string, v: unknown) => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v);
-  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns } : null;
+  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns, ormNotNull: declared.ormNotNull } : null;
   return JSON.stringify([project, schema, mapperFragments ?? null], plain);
 }
 
@@ -128,7 +129,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
       // a torn write: scan again
     }
   }
-  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project })];
+  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })];
   const result = await scanFiles(inputs, { analyzers, mapperFragments, keepText: true });
   const findings: AppFinding[] = [];
   const starts = new Map<string, number[]>();
