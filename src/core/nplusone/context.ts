@@ -190,6 +190,8 @@ function learnGo(text: string, ctx: FileContext): void {
   }
   // struct fields / params: db *sql.DB, pool *pgxpool.Pool, tx pgx.Tx, db *gorm.DB
   for (const m of text.matchAll(/\b(\w+)\s+\*?((?:sql|sqlx|pgx|pgxpool|gorm)\.(?:DB|Tx|Conn|Pool|Stmt))\b/g)) ctx.clients.set(m[1], m[2]);
+  // xorm: `s *xorm.Session`, `e *xorm.Engine`, `x xorm.Interface` (parameters and fields).
+  for (const m of text.matchAll(/\b(\w+)\s+\*?(xorm\.(?:Session|Engine|EngineGroup|Interface|EngineInterface))\b/g)) ctx.clients.set(m[1], m[2]);
 }
 
 function learnJava(text: string, ctx: FileContext): void {

@@ -218,6 +218,34 @@ function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   return { library: 'pop', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
 }
 
+/** xorm (xorm.io/xorm): the builders of a `*xorm.Session` / `*xorm.Engine`… */
+const XORM_BUILDER = /^(Where|And|Or|In|NotIn|ID|Cols|AllCols|MustCols|Omit|Table|Alias|Join|OrderBy|Asc|Desc|Limit|Select|Distinct|GroupBy|Having|SQL|NoAutoCondition|NoAutoTime|Unscoped|Context|Incr|Decr|SetExpr|NoCascade|Cascade|ForUpdate|Nullable|UseBool|Prepare|Top|NoCache|Exprs)$/;
+/** …and the calls that run a statement. */
+const XORM_TERMINAL = /^(Get|Find|FindAndCount|Count|Exist|Insert|InsertOne|InsertMulti|Update|Delete|Iterate|Rows|Sum|Sums|SumInt|SumsInt|Exec|Query|QueryString|QueryInterface|Truncate)$/;
+const XORM_WRITE = /^(Insert|InsertOne|InsertMulti|Update|Delete|Truncate)$/;
+
+/**
+ * xorm in a file that imports it: a session or engine (a parameter or field typed `*xorm.Session`/`*xorm.Engine`, or a
+ * handle named for a DB), xorm's builders, then a terminal — `s.Insert(u)`, `s.Where("id = ?", id).Cols("done").Update(t)`,
+ * `s.In("task_id", ids).Find(&rows)`.
+ */
+function classifyXorm(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  if (!usesModule(ctx, /^xorm\.io\/xorm$|go-xorm\/xorm$/)) return undefined;
+  const segs = chain.segments;
+  const n = names(chain);
+  const ti = n.length - 1;
+  if (ti < 1 || !segs[ti].call || !XORM_TERMINAL.test(n[ti])) return undefined;
+  let ci = ti - 1;
+  while (ci >= 0 && segs[ci].call && XORM_BUILDER.test(n[ci])) ci--;
+  if (ci < 0 || segs[ci].call || !(GO_CLIENT.test(n[ci]) || ctx.clients.get(n[ci])?.startsWith('xorm.'))) return undefined;
+  const sqlArg = /^(Exec|Query|QueryString|QueryInterface)$/.test(n[ti]) ? firstArg(segs[ti]) : undefined;
+  const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
+  const argsText = chainArgsText(chain);
+  const batch = n.slice(ci + 1, ti).includes('In') || n[ti] === 'InsertMulti' || /\bIN\s*\(\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
+  const op = sqlArg !== undefined ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : XORM_WRITE.test(n[ti]) ? 'write' : 'read';
+  return { library: 'xorm', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+}
+
 /** uptrace/bun: the query a DB, a transaction or an IDB makes (`db.NewSelect()`, `tx.NewInsert()`)… */
 const BUN_BUILDER = /^New(Select|Insert|Update|Delete|Raw|Values|Merge|TruncateTable|CreateTable|DropTable|CreateIndex|DropIndex|AddColumn|DropColumn)$/;
 /** …and the call that runs it. */
@@ -251,6 +279,8 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const n = names(chain);
   const pop = classifyPop(chain, ctx, a);
   if (pop) return pop;
+  const xorm = classifyXorm(chain, ctx, a);
+  if (xorm) return xorm;
   const bun = classifyBun(chain, ctx, a);
   if (bun) return bun;
   const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);

@@ -1,0 +1,53 @@
+/**
+ * Kinds of miss and false alarm the held-out split ad (hypothesis/h, huginn, vikunja) showed at its blind look
+ * (notes: n1ad29), each keyed on what the code shows. Each test failed before its fix.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanWarnings as warnings } from '../../support/nplusoneFixtures';
+
+describe('N+1 kinds of the held-out split ad (n1ad29)', () => {
+  it('Go: xorm session calls (`s.Insert(u)`, `s.Where(…).Cols(…).Update(x)`) on a `*xorm.Session` parameter are database calls; `s.In("id", ids)` is the batch', async () => {
+    const f: ScanFile = {
+      path: 'pkg/models/project_duplicate.go',
+      text: [
+        'package models',
+        '',
+        'import "xorm.io/xorm"',
+        '',
+        'type ProjectUser struct{ ID, ProjectID int64 }',
+        '',
+        'func duplicateUsers(s *xorm.Session, users []*ProjectUser, to int64) error {',
+        '\tfor _, u := range users {',
+        '\t\tu.ID = 0',
+        '\t\tu.ProjectID = to',
+        '\t\tif _, err := s.Insert(u); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'func detachUsers(s *xorm.Session, users []*ProjectUser) error {',
+        '\tfor _, lu := range users {',
+        '\t\tif _, err := s.Where("id = ?", lu.ID).Cols("project_id").Update(lu); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'func loadByProjects(s *xorm.Session, groups [][]int64) error {',
+        '\tfor _, ids := range groups {',
+        '\t\tout := []*ProjectUser{}',
+        '\t\tif err := s.In("project_id", ids).Find(&out); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['pkg/models/project_duplicate.go:11 warning', 'pkg/models/project_duplicate.go:20 warning']);
+  });
+});
