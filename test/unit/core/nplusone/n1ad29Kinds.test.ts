@@ -51,3 +51,42 @@ describe('N+1 kinds of the held-out split ad (n1ad29)', () => {
     assert.deepEqual(await warnings([f]), ['pkg/models/project_duplicate.go:11 warning', 'pkg/models/project_duplicate.go:20 warning']);
   });
 });
+
+describe('N+1 kinds of the held-out split ad (n1ad29): a service named `svc`', () => {
+  it('Python: `self.user_svc.fetch(name)` on the app\'s service (the `svc` abbreviation) is followed like `user_service.fetch`', async () => {
+    const service: ScanFile = {
+      path: 'app/services/user.py',
+      text: [
+        'from sqlalchemy.orm import Session',
+        'from app.models import User',
+        '',
+        '',
+        'class UserService:',
+        '    def __init__(self, session):',
+        '        self.session = session',
+        '',
+        '    def fetch(self, username, authority):',
+        '        return self.session.query(User).filter_by(username=username, authority=authority).one_or_none()',
+        '',
+      ],
+    };
+    const other: ScanFile = { path: 'app/services/group.py', text: ['class GroupService:', '    def fetch(self, pubid):', '        return self._cache.get(pubid)', ''] };
+    const view: ScanFile = {
+      path: 'app/views/admin/groups.py',
+      text: [
+        'class GroupCreateView:',
+        '    def __init__(self, request):',
+        '        self.user_svc = request.find_service(name="user")',
+        '',
+        '    def create(self, appstruct, authority):',
+        '        ids = []',
+        '        for username in appstruct["members"]:',
+        '            ids.append(self.user_svc.fetch(username, authority).userid)',
+        '        return ids',
+        '',
+      ],
+    };
+    const models: ScanFile = { path: 'app/models.py', text: ['from sqlalchemy.orm import DeclarativeBase', '', 'class User(DeclarativeBase):', '    pass', ''] };
+    assert.deepEqual(await warnings([models, service, other, view]), ['app/views/admin/groups.py:8 warning']);
+  });
+});
