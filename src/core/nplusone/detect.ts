@@ -1035,6 +1035,8 @@ class Detector {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
       return { receiverObject: true };
     }
+    // `", ".join(parts)`, `"{}".format(x)`, `[a, b].index(x)`, `{…}.get(k)`: a method of the literal's type, never the app's.
+    if (PY_LITERAL.test(obj.type)) return { receiverObject: true };
     // `self.repo.get_x(…)`, `obj.attr.get(…)`: attributes of an object.
     if (obj.type === 'attribute' && /^[a-z_]\w*(\.[a-z_]\w*)+$/.test(obj.text) && !this.ctx.modules.some((m) => obj.text === m || obj.text.startsWith(m + '.'))) return { receiverObject: true };
     return undefined;
@@ -3385,6 +3387,8 @@ const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Sche
 // a tag badge built per tag registers a click listener that calls the REST API).
 const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
+/** Python literals: a method called on one is its type's (`str.join`, `dict.get`, `list.index`). */
+const PY_LITERAL = /^(string|concatenated_string|list|dictionary|set|tuple|integer|float|list_comprehension|dictionary_comprehension|set_comprehension)$/;
 /** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`, `self.user_svc`). */
 const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|svcs?|\w+_svc|\w*Svc|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;
 /** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */

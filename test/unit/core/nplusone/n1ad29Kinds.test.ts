@@ -90,3 +90,80 @@ describe('N+1 kinds of the held-out split ad (n1ad29): a service named `svc`', (
     assert.deepEqual(await warnings([models, service, other, view]), ['app/views/admin/groups.py:8 warning']);
   });
 });
+
+describe('N+1 kinds of the held-out split ad (n1ad29): Python literals and a session held as `db`', () => {
+  it('Python: `".".join(parts)` is str.join, not the app\'s method `join` that queries', async () => {
+    const view: ScanFile = {
+      path: 'app/views/activity.py',
+      text: [
+        'from sqlalchemy import select',
+        'from app.models import Group',
+        '',
+        '',
+        'class GroupController:',
+        '    def __init__(self, request):',
+        '        self.request = request',
+        '',
+        '    def join(self):',
+        '        return self.request.db.scalar(select(Group).where(Group.id == 1))',
+        '',
+      ],
+    };
+    const schema: ScanFile = {
+      path: 'app/schemas/base.py',
+      text: [
+        'def format_error(error):',
+        '    return ".".join([str(c) for c in error.path])',
+        '',
+        '',
+        'def format_all(errors):',
+        '    return [format_error(e) for e in errors]',
+        '',
+      ],
+    };
+    const models: ScanFile = { path: 'app/models.py', text: ['from sqlalchemy.orm import DeclarativeBase', '', 'class Group(DeclarativeBase):', '    pass', ''] };
+    assert.deepEqual(await warnings([models, view, schema]), []);
+  });
+  it('Python: a SQLAlchemy session held as `request.db` / `self.db` (Pyramid) runs `scalar(select(…))`, `query(Model)` per item', async () => {
+    const service: ScanFile = {
+      path: 'app/services/checkpoint.py',
+      text: [
+        'from sqlalchemy import select',
+        'from app.models import Group',
+        '',
+        '',
+        'class CheckpointService:',
+        '    def __init__(self, db):',
+        '        self.db = db',
+        '',
+        '    def reveal(self, gid):',
+        '        return self.db.scalar(select(Group).where(Group.id == gid))',
+        '',
+      ],
+    };
+    const view: ScanFile = {
+      path: 'app/views/bulk.py',
+      text: [
+        'from sqlalchemy import select',
+        'from app.models import Group',
+        'from app.services.checkpoint import CheckpointService',
+        '',
+        '',
+        'def reveal_all(request, items):',
+        '    checkpoint_service = request.find_service(CheckpointService)',
+        '    results = []',
+        '    for item in items:',
+        '        results.append(checkpoint_service.reveal(item["gid"]))',
+        '    return results',
+        '',
+        '',
+        'def direct(request, items):',
+        '    for item in items:',
+        '        request.db.query(Group).filter(Group.id == item).one()',
+        '',
+      ],
+    };
+    const models: ScanFile = { path: 'app/models.py', text: ['from sqlalchemy.orm import DeclarativeBase', '', 'class Group(DeclarativeBase):', '    pass', ''] };
+    assert.deepEqual(await warnings([models, service, view]), ['app/views/bulk.py:10 warning', 'app/views/bulk.py:16 warning']);
+  });
+});
