@@ -2740,7 +2740,8 @@ class Detector {
     if (this.isSteppedBatch(li)) return;
     // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
-    if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
+    // A record's write of itself (`update!(memory: storage)` in a model's method, instanceOf `self`) per item writes its row once per item.
+    if (call.instanceOf !== undefined && call.instanceOf !== 'self' && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
     if (this.onErrorPath(node, li.node)) return;
     if (this.isStatementList(call, li) || isMaintenanceStatement(call.sql, call.sqlArg?.text)) return;
     if (this.isChunked(li, node)) return;
@@ -3058,6 +3059,8 @@ class Detector {
       if (def && named(field(def, 'parameters')).some((p) => p.text.replace(/[:=].*$/s, '').trim() === owner.text)) continue;
       const built = this.binding(owner.text, b.startIndex);
       if (built && /\.(new|build|dup|deep_dup|clone)\b/.test(built.value.text)) continue;
+      // `output.hidden_keys << name` where the file's class sets `@hidden_keys = []`: a plain Array attribute, no association.
+      if (new RegExp(`@${rel}\\s*=\\s*(?:\\[|\\{|(?:Array|Hash|Set)\\.new\\b)`).test(this.text)) continue;
       const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${owner.text}.${rel} <<`, method: '<<', model: rel.replace(/ies$/, 'y').replace(/s$/, '') };
       this.report(b, li, call, 'write-in-loop', `${owner.text}.${rel} << …`);
     }

@@ -233,6 +233,8 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   // `session.get(url)` is requests/httpx too: a SQLAlchemy import, or Flask-SQLAlchemy's `db.session`, decides.
   if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db') || sessionOfModels(n[si + 1], segs[si + 1].args, ctx))) {
     const m1 = n[si + 1];
+    // `s.get("type")` on a dict (a selector, a row as a mapping): SQLAlchemy's `get` takes the mapped class first, never a string.
+    if (m1 === 'get' && /^(string|concatenated_string)$/.test(named(segs[si + 1].args)[0]?.type ?? '')) return undefined;
     if (m1 === 'commit' || m1 === 'flush') return { library: 'sqlalchemy', op: 'write', batch: false, label: n.slice(0, si + 2).join('.'), method: m1 };
     const batch = /\.in_\s*\(|\bbindparam\s*\([^)]*expanding|\bany_\s*\(/.test(argsText) || (m1 === 'execute' && named(segs[si + 1].args).length >= 2 && /^\[/.test(named(segs[si + 1].args)[1].text));
     const write = /\b(insert|update|delete)\s*\(/.test(segs[si + 1].args?.text ?? '') || m1 === 'merge';
