@@ -241,7 +241,9 @@ function classifyXorm(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCal
   const sqlArg = /^(Exec|Query|QueryString|QueryInterface)$/.test(n[ti]) ? firstArg(segs[ti]) : undefined;
   const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
   const argsText = chainArgsText(chain);
-  const batch = n.slice(ci + 1, ti).includes('In') || n[ti] === 'InsertMulti' || /\bIN\s*\(\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
+  // `s.In("id", ids)` is the batch; `s.In("uid", uid)` with one value (GetTaskSimpleByUUID) is a look-up by key.
+  const inArgs = segs.slice(ci + 1, ti).filter((_x, i) => n[ci + 1 + i] === 'In').map((x) => named(x.args)[1]?.text ?? '');
+  const batch = inArgs.some((t) => /\.\.\.$|^\[\]|[a-z](s|IDs|Ids|List|Set|Slice|Map)$|^(ids|keys|uids)$/.test(t)) || n[ti] === 'InsertMulti' || /\bIN\s*\(\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
   const op = sqlArg !== undefined ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : XORM_WRITE.test(n[ti]) ? 'write' : 'read';
   return { library: 'xorm', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
 }

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 
 describe('N+1 kinds of the held-out split ad (n1ad29)', () => {
-  it('Go: xorm session calls (`s.Insert(u)`, `s.Where(…).Cols(…).Update(x)`) on a `*xorm.Session` parameter are database calls; `s.In("id", ids)` is the batch', async () => {
+  it('Go: xorm session calls (`s.Insert(u)`, `s.Where(…).Cols(…).Update(x)`) on a `*xorm.Session` parameter are database calls; `s.In("id", ids)` is the batch, `s.In("uid", uid)` with one value is not', async () => {
     const f: ScanFile = {
       path: 'pkg/models/project_duplicate.go',
       text: [
@@ -36,6 +36,21 @@ describe('N+1 kinds of the held-out split ad (n1ad29)', () => {
         '\treturn nil',
         '}',
         '',
+        'func getByUID(s *xorm.Session, uid string) (*ProjectUser, error) {',
+        '\tt := &ProjectUser{}',
+        '\t_, err := s.In("uid", uid).Get(t)',
+        '\treturn t, err',
+        '}',
+        '',
+        'func byUIDs(s *xorm.Session, uids []string) error {',
+        '\tfor _, uid := range uids {',
+        '\t\tif _, err := getByUID(s, uid); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
         'func loadByProjects(s *xorm.Session, groups [][]int64) error {',
         '\tfor _, ids := range groups {',
         '\t\tout := []*ProjectUser{}',
@@ -48,7 +63,7 @@ describe('N+1 kinds of the held-out split ad (n1ad29)', () => {
         '',
       ],
     };
-    assert.deepEqual(await warnings([f]), ['pkg/models/project_duplicate.go:11 warning', 'pkg/models/project_duplicate.go:20 warning']);
+    assert.deepEqual(await warnings([f]), ['pkg/models/project_duplicate.go:11 warning', 'pkg/models/project_duplicate.go:20 warning', 'pkg/models/project_duplicate.go:35 warning']);
   });
 });
 
