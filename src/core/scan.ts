@@ -9,6 +9,7 @@ import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
 import { extractLanguageOf, extractSqlSitesDetailed, isTreeLanguage } from './extract/index';
 import type { SqlSite, UnreadSql } from './extract/types';
+import { notAnalysedMessage } from './extract/looksLikeSql';
 import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
@@ -293,13 +294,11 @@ function unreadFinding(file: string, u: UnreadSql): Finding {
   return {
     ruleId: NOT_ANALYSED,
     severity: 'hint',
-    message: u.runTime || u.otherDatabase
-      ? `This looks like SQL but is ${u.reason}: no query rule or index advice ran on it.`
-      : `This looks like SQL but ${u.reason}: no query rule or index advice ran on it.`,
+    message: notAnalysedMessage(u),
     span: u.span,
     file,
     fixes: [],
-    evidence: { reason: u.reason, runTime: u.runTime, otherDatabase: u.otherDatabase },
+    evidence: { reason: u.reason, runTime: u.runTime, otherDatabase: u.otherDatabase, ...(u.name ? { name: true } : {}) },
   };
 }
 

@@ -71,7 +71,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as Record<string, any>;
   const values = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: unknown) => x === null || typeof x === 'string'));
-  const proved = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: any) => !!x && typeof x.table === 'string' && typeof x.title === 'string' && Number.isFinite(x.costBefore) && Number.isFinite(x.costAfter)));
+  const proved = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: any) => !!x && typeof x.table === 'string' && typeof x.title === 'string' && Number.isFinite(x.costBefore) && Number.isFinite(x.costAfter) && (x.ddl === undefined || typeof x.ddl === 'string') && (x.columns === undefined || (Array.isArray(x.columns) && x.columns.every((c: unknown) => typeof c === 'string')))));
   const leads = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((e: any) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every((x: any) => !!x && typeof x.name === 'string' && (x.column === null || typeof x.column === 'string') && typeof x.unique === 'boolean' && typeof x.partial === 'boolean')));
   const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes) && leads(p.relationIndexes);
   switch (o.type) {

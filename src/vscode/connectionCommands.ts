@@ -157,10 +157,13 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       const { userProfileStandingFor } = await import('../core/connection/settings');
       const mine = userProfileStandingFor(config.connectionsIn('user'), stored);
       if (mine) {
-        // Written where pgLens.activeConnection is read (as before the choice kept here): a user's profile standing for
-        // the workspace's login is chosen over the workspace's own entry only by a setting (the fresh-clone CI on
-        // b6a52afb, e2e 54: kept here, the window went back to the workspace's profile).
-        await connections.whileWriting(() => config.update('activeConnection', mine, config.activeConnectionTarget()));
+        // Chosen as Select Connection chooses: connected to the user's profile (the connection made above is the new
+        // name's, which is written nowhere), then kept on this machine where the workspace's settings file would get it —
+        // never written into the team's .vscode/settings.json, which the person did not choose to change (person27: it
+        // wrote pgLens.activeConnection there). The same login and environment: the password just typed is its own.
+        const standing = (await connections.entries()).find((e) => e.profile.name === mine)?.profile;
+        if (!standing || !(await connections.connectTo(standing, true, password, false, { typedPassword }))) return;
+        await connections.whileWriting(() => config.chooseConnection(mine));
         void vscode.window.showInformationMessage(`PG Lens: your user settings already have "${mine}" for ${describeProfile(profile)}; a workspace cannot redefine it, so "${name}" was not written. Connected with "${mine}".`);
         return;
       }

@@ -58,16 +58,31 @@ export function positionsOf(text: string): (offset: number) => vscode.Position {
   };
 }
 
+/**
+ * A fix whose command the editor says otherwise for the document's workspace (the index advice's "Add migration", which
+ * is "Save CREATE INDEX as .sql…" where no migration tool is recognised), by the fix's command id.
+ */
+type FixAdapter = (doc: vscode.TextDocument, fix: Fix) => Promise<Fix>;
+const fixAdapters = new Map<string, FixAdapter>();
+
+/** Say a command's fixes as `adapt` says them for the document (until disposed). */
+export function adaptFixes(commandId: string, adapt: FixAdapter): vscode.Disposable {
+  fixAdapters.set(commandId, adapt);
+  return { dispose: () => fixAdapters.get(commandId) === adapt && fixAdapters.delete(commandId) };
+}
+
 class FindingActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const out: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const f = byDiagnostic.get(d);
       if (!f) continue;
-      for (const fix of f.fixes) {
+      for (const given of f.fixes) {
+        const adapt = given.command && fixAdapters.get(given.command.id);
+        const fix = adapt ? await adapt(doc, given).catch(() => given) : given;
         if (!fix.edits.length && !fix.command) continue;
         // One "Ignore" per finding: the one below, which asks for the reason.
         if (isIgnoreFix(fix)) continue;

@@ -16,14 +16,15 @@ import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
-import { placeIn, type FoundStatement, type IndexDecision } from '../core/advice/workload';
+import { placeIn, statementName, type FoundStatement, type IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { countOf } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
-import { DIAGNOSTIC_SOURCE } from './findingActions';
-import { EDITOR_SCHEMES } from './reportDocument';
+import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
+import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
+import { EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 import { confirmDestructive } from './confirm';
@@ -52,6 +53,8 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /** Every index the advice proved for the workspace's statements on this connection (a plan brought without its statement names the one for its scan). */
+  provedForAny(): ProvedIndexFigure[];
   /** The workspace's places that write this statement (as last read for index advice; none before it was read). */
   placesOf(sql: string): string[];
   /**
@@ -116,7 +119,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
-      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
+      vscode.commands.registerCommand(ADD_MIGRATION_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
+      vscode.commands.registerCommand(SAVE_INDEX_SQL_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.saveSql(s, uri)),
+      // The quick fix says what it will do in this workspace: "Save CREATE INDEX as .sql…" where no migration tool is recognised.
+      adaptFixes(ADD_MIGRATION_COMMAND, async (doc, fix) => {
+        const offer = await this.migrationToolOf(doc.uri);
+        return migrationFixFor(fix, offer.tool, offer.note);
+      }),
     );
   }
 
@@ -278,8 +287,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   provedFor(sql: string): ProvedIndexFigure[] {
     const conn = this.ctx.connections.current;
     const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
-    // Proved only (a trial index, HypoPG): an estimate is never a "proved" tip in the plan (person20 MEDIUM 4).
-    return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
+    return provedFigures(a?.suggestions ?? []);
+  }
+
+  provedForAny(): ProvedIndexFigure[] {
+    const conn = this.ctx.connections.current;
+    if (!conn || this.state?.db !== conn.db) return [];
+    // One figure per index (the best proof of each CREATE INDEX: the largest cut).
+    const best = new Map<string, ProvedIndexFigure>();
+    for (const f of provedFigures([...this.state.advice.values()].flatMap((a) => a.suggestions))) {
+      const had = best.get(f.ddl!);
+      if (!had || f.costAfter / f.costBefore < had.costAfter / had.costBefore) best.set(f.ddl!, f);
+    }
+    return [...best.values()];
   }
 
   async recheckCatalog(opts: { rescan?: boolean } = {}): Promise<number> {
@@ -337,10 +357,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         const conn = this.ctx.connections.current;
         // A file of another folder with its own connection (multi-root) is not weighed against this database.
         if (!conn || conn.db.isClosed || !this.ctx.connections.serves(vscode.Uri.file(input.file))) return [];
+        // Not the app's code (person28 L2: the open batched-rewrite preview had a missing-index warning of its own, and the
+        // reviews index's message counted it, "also serving 3 other statements"): PG Lens's own read-only documents get no
+        // index advice; an Untitled document's statements get their own, and never change (or count in) the app's.
+        const scheme = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === input.file && d.uri.scheme !== 'file')?.uri.scheme;
+        if (scheme === READ_ONLY_SCHEME) return [];
+        const appCode = scheme === undefined;
         const state = await this.stateFor(conn);
         const { missingIndexAnalyzer, decided } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-        for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
+        if (appCode) for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
         let changed = new Set<string>();
         const inner = missingIndexAnalyzer(state.decider, {
           advice: state.advice,
@@ -354,7 +380,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           place: (file) => vscode.workspace.asRelativePath(file),
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).
-          onDecision: (d) => (changed = this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql))),
+          onDecision: (d) => (changed = appCode ? this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql)) : new Set()),
         });
         const findings = await inner.analyze(input);
         this.refreshChanged(changed, input.file);
@@ -394,13 +420,20 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const { missingIndexHover } = await import('../core/advice/missingIndex');
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
+    // Not on a development profile: the migration action as this workspace has it (Add migration, or Save … as .sql).
+    const offer = dev ? undefined : await this.migrationToolOf(doc.uri);
+    const migration = offer && migrationAction(offer.tool, offer.note);
     const md = new vscode.MarkdownString(undefined, true);
-    const trusted = ['pgLens.createIndexNow', 'pgLens.addIndexMigration', 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
+    const trusted = ['pgLens.createIndexNow', ADD_MIGRATION_COMMAND, SAVE_INDEX_SQL_COMMAND, 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
     md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
-    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both.
-    const crowded = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
+    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both. So it
+    // does a finding's related note (the index for lower(email) with "customers.ts(19, 99): lower(email) hides email from
+    // its index"), which only crowds the hover out when it is as narrow as a code column beside another editor group (the
+    // plan viewer): there the plan's head fell below the box.
+    const beside = vscode.window.tabGroups.all.length > 1;
+    const crowded = (beside && (diag.relatedInformation?.length ?? 0) > 0) || vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>
@@ -408,7 +441,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             // One action: not proved yet (no HypoPG; a real trial build only when asked) → prove it with Suggest Indexes;
             // else build it now on a development profile, else a migration (the rest is in the quick-fix menu).
             action: dev && s.verifiedBy === 'none' && /Suggest Indexes/.test(s.reason) ? { title: 'Prove it (Suggest Indexes)', uri: command('pgLens.suggestIndexes', [{ uri: doc.uri.toString(), offset: doc.offsetAt(diag.range.start) }]) }
-              : dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
+              : dev || !migration ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: migration.title, uri: command(migration.command, [s, doc.uri.toString()]) },
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
@@ -490,17 +523,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
   }
 
-  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
-    if (!isSuggestion(s)) return;
-    // From a hover link the document comes as a string.
+  /** The workspace folder of a document (a hover link names it as a string), else the active editor's, else the first. */
+  private folderOf(fromArg?: vscode.Uri | string): vscode.WorkspaceFolder | undefined {
     let from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : fromArg;
     from ??= vscode.window.activeTextEditor?.document.uri;
-    const folder = (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
-      return;
-    }
-    const { detectMigrationTool, findStartupMigrator, generateMigration, PROJECT_FACT_FILES, startupMigratorCandidates } = await import('../core/advice/migrations');
+    return (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** A folder's files (relative, posix), what they say the project uses, and the migration tool detected from them. */
+  private async projectOf(folder: vscode.WorkspaceFolder) {
+    const { detectMigrationTool, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '{**/node_modules/**,**/.git/**,**/dist/**,**/vendor/**,**/.venv/**}', 20000);
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
@@ -514,6 +546,78 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       if (t !== undefined) facts[f] = t;
     }
     const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock'), texts: facts });
+    return { files, read, facts, target };
+  }
+
+  /**
+   * The migration tool of each folder as the menus say it (migrationAction), detected once until a file is added, removed
+   * or a fact file changes; an Alembic history with several heads is offered as no tool, with a note (migrationOffer).
+   */
+  private readonly tools = new Map<string, Promise<{ tool: MigrationTool; note?: string }>>();
+  private toolsWatcher: vscode.Disposable | undefined;
+
+  private async migrationToolOf(fromArg?: vscode.Uri | string): Promise<{ tool: MigrationTool; note?: string }> {
+    const folder = this.folderOf(fromArg);
+    if (!folder) return { tool: 'unknown' };
+    if (!this.toolsWatcher) {
+      const { PROJECT_FACT_FILES } = await import('../core/advice/migrations');
+      const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+      const forget = () => this.tools.clear();
+      this.toolsWatcher = vscode.Disposable.from(watcher, watcher.onDidCreate(forget), watcher.onDidDelete(forget), watcher.onDidChange((u) => PROJECT_FACT_FILES.test(u.path) && forget()));
+      this.subs.push(this.toolsWatcher);
+    }
+    const key = folder.uri.toString();
+    let tool = this.tools.get(key);
+    if (!tool) {
+      tool = this.projectOf(folder).then(
+        async (p) => {
+          const { migrationOffer } = await import('../core/advice/migrations');
+          const texts = await this.revisionTexts(p);
+          return migrationOffer(p.target, { now: new Date(), files: p.files, fileText: (f) => texts.get(f) });
+        },
+        () => ({ tool: 'unknown' as const }),
+      );
+      this.tools.set(key, tool);
+    }
+    return tool;
+  }
+
+  /** Alembic: the texts of the revision files in its versions folder (for the head a new revision follows). */
+  private async revisionTexts(p: { files: string[]; read: (f: string) => Promise<string | undefined>; target: { tool: MigrationTool; dir: string } }): Promise<Map<string, string | undefined>> {
+    const texts = new Map<string, string | undefined>();
+    if (p.target.tool !== 'alembic') return texts;
+    const dir = p.target.dir;
+    for (const f of p.files.filter((f) => f.startsWith(dir + '/') && f.endsWith('.py') && !f.slice(dir.length + 1).includes('/'))) texts.set(f, await p.read(f));
+    return texts;
+  }
+
+  /** No migration tool recognised: the CREATE INDEX (with the extension it needs) saved as a .sql file where the user chooses. */
+  private async saveSql(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
+    if (!isSuggestion(s)) return;
+    const folder = this.folderOf(fromArg);
+    const { generateMigration } = await import('../core/advice/migrations');
+    const out = generateMigration({ tool: 'unknown', dir: '' }, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files: [] });
+    if (out.kind !== 'sql') return;
+    await this.saveSqlFile(s, folder, out.sql);
+  }
+
+  private async saveSqlFile(s: IndexSuggestion, folder: vscode.WorkspaceFolder | undefined, sql: string): Promise<void> {
+    const uri = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder.uri, `add_${s.name}.sql`) } : {}), filters: { SQL: ['sql'] }, title: `PG Lens: save CREATE INDEX ${s.name} as` });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(sql));
+    await vscode.window.showTextDocument(uri);
+    this.ctx.log.info(`Saved CREATE INDEX ${s.name} as ${uri.fsPath}`);
+  }
+
+  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
+    if (!isSuggestion(s)) return;
+    const folder = this.folderOf(fromArg);
+    if (!folder) {
+      void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
+      return;
+    }
+    const { findStartupMigrator, generateMigration, startupMigratorCandidates } = await import('../core/advice/migrations');
+    const { files, read, facts, target } = await this.projectOf(folder);
     // Does the app apply its migrations itself when it starts (golang-migrate's Up() in main.go)? Then the toast says so.
     const startup: Record<string, string | undefined> = {};
     for (const f of startupMigratorCandidates(target, files)) startup[f] = facts[f] ?? (await read(f));
@@ -527,9 +631,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     // Django: the app's models.py, so a model's table gets AddIndexConcurrently with the index for Meta.indexes.
     if (target.tool === 'django') texts.set(`${target.dir.replace(/\/?migrations$/, '')}/models.py`, await read(`${target.dir.replace(/\/?migrations$/, '')}/models.py`));
-    if (target.tool === 'alembic') {
-      for (const f of files.filter((f) => f.startsWith(target.dir + '/') && f.endsWith('.py') && !f.slice(target.dir.length + 1).includes('/'))) texts.set(f, await read(f));
-    }
+    for (const [f, t] of await this.revisionTexts({ files, read, target })) texts.set(f, t);
     const out = generateMigration(target, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files, fileText: (p) => texts.get(p) });
     if (out.kind === 'sql') {
       // No tool known for sure: the SQL, never a file in a guessed framework (person13 P3).
@@ -538,10 +640,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         await vscode.env.clipboard.writeText(out.sql);
         void vscode.window.showInformationMessage('PG Lens: the CREATE INDEX is on the clipboard.');
       } else if (pick === 'Save as .sql…') {
-        const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder.uri, `add_${s.name}.sql`), filters: { SQL: ['sql'] } });
-        if (!uri) return;
-        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(out.sql));
-        await vscode.window.showTextDocument(uri);
+        await this.saveSqlFile(s, folder, out.sql);
       }
       this.ctx.log.info(`Add migration: no tool (${out.why}); offered the SQL.`);
       return;
@@ -653,15 +752,17 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
     report?.(`Suggest indexes: ${suggestedIndexesLine(advice.decided.suggestions)}: pick one in the list at the top to act on it.`, false);
     const picked = await vscode.window.showQuickPick(
-      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].map((l) => placeIn(l) ?? l.replace(/^queryid -?\d+: /, '')).join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
+      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].map((l) => statementName(l)).join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
       { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
     );
     if (!picked) return;
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-    const actions = ['Add migration', 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
+    const offer = await this.migrationToolOf(doc?.uri);
+    const migration = migrationAction(offer.tool, offer.note);
+    const actions = [migration.title, 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
     const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl, ignoreFocusOut: true });
-    if (act === 'Add migration') await this.addMigration(picked.s, doc?.uri);
+    if (act === migration.title) await (migration.command === SAVE_INDEX_SQL_COMMAND ? this.saveSql(picked.s, doc?.uri) : this.addMigration(picked.s, doc?.uri));
     else if (act === 'Copy CREATE INDEX') await this.copy(picked.s);
     else if (act === 'Create index now') await this.createNow(picked.s);
   }
@@ -739,3 +840,8 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Two decided advices name the same indexes, shared with the same statements. */
+
+/** The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip (person20 MEDIUM 4). */
+function provedFigures(suggestions: readonly IndexSuggestion[]): ProvedIndexFigure[] {
+  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl }]));
+}

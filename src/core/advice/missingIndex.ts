@@ -8,10 +8,10 @@ import type { SqlSite } from '../extract/types';
 import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import { statementShape } from '../sql/predicates';
-import { countOf, formatBytes, listAndMore, shortLine } from '../format';
+import { countOf, formatBytes, listAndMore } from '../format';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
-import { placeIn } from './workload';
+import { placeIn, statementName } from './workload';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
@@ -273,7 +273,7 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   if (s.indexSizeBytes) tail.push(`about ${formatBytes(s.indexSizeBytes)}`);
   const others = o.alsoServes ?? [];
   if (others.length) {
-    const named = others.map((l) => placeIn(l) ?? `\`${shortLine(l.replace(/^queryid -?\d+: /, ''), 40).replace(/`/g, '')}\``);
+    const named = others.map((l) => statementName(l, 40, (t) => `\`${t.replace(/`/g, '')}\``));
     tail.push(`one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(named, 3)}`);
   }
   if (tail.length) lines.push(tail.join(' · '));

@@ -14,7 +14,7 @@
  * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
  * the write maintenance it adds is withheld on every surface.
  */
-import { countOf, formatMs, spaced } from '../format';
+import { countOf, formatMs, shortLine, spaced } from '../format';
 import type { CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
@@ -270,7 +270,7 @@ function sharedReasons(base: SuggestionLike, served: { st: { key: string; label:
     if (!labels.includes(n.st.label)) labels.push(n.st.label);
   }
   if (byReason.size <= 1) return [...byReason.keys()][0] ?? base.reason;
-  return [...byReason].map(([reason, labels]) => `for ${labels.map(placeOf).join(', ')}: ${reason}`).join('; ');
+  return [...byReason].map(([reason, labels]) => `for ${labels.map((l) => statementName(l)).join(', ')}: ${reason}`).join('; ');
 }
 
 /** The place in a statement's label ("src/orders.ts:70: SELECT …" or "src/orders.ts:70"); undefined for a recorded or pg_stat_statements one. */
@@ -278,9 +278,13 @@ export function placeIn(label: string): string | undefined {
   return /^([^\s:]+:\d+)(?:: |$)/.exec(label)?.[1];
 }
 
-/** A statement's label by its place ("src/orders.ts:70"), else its text cut short. */
-function placeOf(label: string): string {
-  return placeIn(label) ?? (label.length > 60 ? `${label.slice(0, 59)}…` : label);
+/**
+ * A statement's short name from its label, the one way every surface says it (the missing-index hover, Suggest Indexes'
+ * pick, the workload's reasons): its place ("src/orders.ts:70"), else its text on one line cut at a word near `max`
+ * characters, without a pg_stat_statements label's "queryid …: " (`quote` wraps such a text, e.g. as code in Markdown).
+ */
+export function statementName(label: string, max = 60, quote: (text: string) => string = (t) => t): string {
+  return placeIn(label) ?? quote(shortLine(label.replace(/^queryid -?\d+: /, ''), max));
 }
 
 /** The workload's answer: the chosen indexes worth their writes, best first, at most maxIndexes. */

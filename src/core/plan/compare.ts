@@ -186,6 +186,19 @@ export function withProvedIndexes<P, T extends { provedIndexes?: P[] }>(before: 
   return [fill(before), fill(after)];
 }
 
+/**
+ * Compare Plans' AFTER list with no second plan of the BEFORE's statement (person28 L7: it held only "Another statement:
+ * not comparable" rows): the offer to plan that statement now on the current connection — EXPLAIN only, estimated,
+ * nothing runs (so never ANALYZE on a production profile) — and compare, a before/after in one step. None for a plan
+ * without its query, with no connection, or one planned on another server than the current connection (that pair
+ * would be refused: not like with like).
+ */
+export function planNowOffer(before: ComparedRun, connection: string | undefined): { label: string; detail: string } | undefined {
+  if (!before.sql.trim() || !connection) return undefined;
+  if (before.method !== 'brought' && before.connection !== undefined && before.connection !== connection) return undefined;
+  return { label: '$(eye) Plan this statement now', detail: `EXPLAIN on "${connection}" (estimated: nothing runs), then compare it with the BEFORE plan` };
+}
+
 export type SecondPlanWay = 'analyze' | 'open' | 'file' | 'clipboard';
 
 /**

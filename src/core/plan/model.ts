@@ -53,8 +53,10 @@ export interface Tip {
    * The index advice proved this saving with the planner: the statement's cost before and after the index. `planCost`
    * is this plan's own total cost when the proof was made on another plan of the statement (the advice plans it
    * without values; an Explain Analyze with `$1 = 42` may get another plan): the figures are then said to be that plan's.
+   * `elsewhere`: the CREATE INDEX proved for a statement of the workspace on the same table and columns, on a plan
+   * brought without its statement (a pasted plan): said as that statement's proof.
    */
-  proved?: { before: number; after: number; index: string; planCost?: number };
+  proved?: { before: number; after: number; index: string; planCost?: number; elsewhere?: string };
   /** Nothing to save in this plan (a one-node plan no estimate can change): said so, never a saving. */
   unpriced?: true;
 }
@@ -67,6 +69,10 @@ export interface ProvedIndexFigure {
   costAfter: number;
   /** What it creates: "reviews (product_id, created_at DESC)". */
   title: string;
+  /** Its key columns as the advice writes them ("product_id", "created_at DESC", "lower(email)"): a plan brought without its statement matches its scans by them. */
+  columns?: readonly string[];
+  /** The CREATE INDEX, for a plan brought without its statement to name. */
+  ddl?: string;
 }
 
 export interface Buffers {
@@ -241,7 +247,9 @@ export interface AnalyzeOptions {
   /**
    * Indexes the missing-index advice proved for this statement: a tip about a scan of their table takes the proved
    * saving (cost before − after, as the hover and the Problems panel say it) instead of its own rough estimate, which
-   * read "could save ~498.60" beside the proved "554 → 25.7".
+   * read "could save ~498.60" beside the proved "554 → 25.7". On a plan brought without its statement
+   * (`withStatement: false`): the indexes proved for the workspace's statements, each named on a scan of its table whose
+   * condition compares the index's leading column (person27: a pasted plan's tips did not name the proved index).
    */
   provedIndexes?: readonly ProvedIndexFigure[];
   /**

@@ -12,7 +12,7 @@ import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import { countOf } from '../format';
-import type { AnalyzeOptions, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, Tip, WarningKind } from './model';
+import type { AnalyzeOptions, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, ProvedIndexFigure, Tip, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -248,8 +248,25 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   if (!relation || !options.provedIndexes?.length) return undefined;
   // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
   const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
-  const p = options.provedIndexes.find((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore);
+  // A plan brought without its statement: an index proved for one of the workspace's statements, on this table, whose
+  // leading column this scan's condition compares (the same table and columns); its figures are that statement's.
+  const brought = options.withStatement === false;
+  // Its own conditions, and those of the join it feeds (a Seq Scan under a Hash Join's Hash, its Hash Cond on the join).
+  const up = [n, ...[n.parent, n.parent >= 0 ? plan.nodes[n.parent].parent : -1].filter((i) => i >= 0).map((i) => plan.nodes[i])];
+  const condition = brought ? up.flatMap((x) => [x.raw[K.Filter], x.raw[K.IndexCond], x.raw[K.RecheckCond], x.raw[K.HashCond], x.raw[K.MergeCond], x.raw[K.JoinFilter]]).filter((c): c is string => typeof c === 'string').join(' AND ') : '';
+  const compared = new Set(brought ? conditionColumns(condition).map((c) => c.toLowerCase()) : []);
+  const leads = (x: ProvedIndexFigure) => {
+    const lead = conditionColumns((x.columns?.[0] ?? '').replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, ''));
+    return lead.length > 0 && lead.every((c) => compared.has(c.toLowerCase()));
+  };
+  const p = options.provedIndexes.find((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore && (!brought || leads(x)));
   if (!p) return undefined;
+  if (brought) {
+    const proof = { before: p.costBefore, after: p.costAfter, index: p.title, elsewhere: p.ddl ?? `an index on ${p.title}` };
+    const share = 1 - p.costAfter / p.costBefore;
+    const took = plan.analyzed ? (n.metrics.parallel ? gatherInclusive(plan, n, anc) : (n.metrics.inclusiveMs ?? 0)) : n.metrics.inclusiveCost;
+    return { proof, saving: took * share };
+  }
   // The advice's before is its own plan's total cost: a plan of this statement costed otherwise (other values, another
   // shape) is another plan, and the proof's figures are not this plan's (person24: "cost 934 → 19.4" under a plan of 179).
   const other = plan.totalCost > 0 && Math.abs(plan.totalCost - p.costBefore) > 0.05 * Math.max(plan.totalCost, p.costBefore);
@@ -640,7 +657,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         const took = plan.analyzed ? `${fmtPct(share)} of the execution time (${fmtMs(m.exclusiveMs)})` : `${fmtPct(share)} of the plan's cost`;
         tips.push({
           nodeId: n.id, kind: 'proved-index', unit, grade: grade3(share, THRESHOLDS.timeShare) || 1, saving: proved.saving, proved: proved.proof,
-          text: `${label} reads the whole table and takes ${took}: ${proved.proof.index}, proved by the planner for this statement, lets PostgreSQL look up only the rows it needs.`,
+          text: `${label} reads the whole table and takes ${took}: ${proved.proof.index}, proved by the planner for ${proved.proof.elsewhere ? 'a statement of your code on this table' : 'this statement'}, lets PostgreSQL look up only the rows it needs.`,
         });
       }
     }
@@ -769,7 +786,7 @@ function topNSortTips(plan: Plan, options: AnalyzeOptions, anc: Ancestry): Tip[]
       nodeId: n.id, kind: 'top-n-sort', unit: plan.analyzed ? 'ms' : 'cost', grade: grade3(plan.analyzed ? (n.metrics.inclusiveMs ?? 0) / Math.max(plan.executionMs ?? 1, 1) : n.metrics.inclusiveCost / Math.max(plan.totalCost, 1), THRESHOLDS.timeShare) || 1,
       saving: proved ? proved.saving : sortWork * 0.5,
       ...(proved ? { proved: proved.proof } : {}),
-      text: `${what}: ${fix}${proved ? ` (proved by the planner for this statement: ${proved.proof.index})` : suggest(options, '; see')}.`,
+      text: `${what}: ${fix}${proved ? ` (proved by the planner for ${proved.proof.elsewhere ? 'a statement of your code' : 'this statement'}: ${proved.proof.index})` : suggest(options, '; see')}.`,
     });
   }
   return out;

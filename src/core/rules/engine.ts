@@ -6,7 +6,7 @@
 import type { Statement } from 'pgsql-ast-parser';
 import type { Finding, FixEdit } from '../findings';
 import { fileSpanOf, type SqlSite } from '../extract/types';
-import { runTimeReason } from '../extract/looksLikeSql';
+import { notAnalysedMessage, runTimeReason } from '../extract/looksLikeSql';
 import { parseSql } from '../sql/parse';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
@@ -96,15 +96,15 @@ function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined 
     // SQL given to a database API that PostgreSQL rejects too: said, not dropped — most often text spliced in at
     // run time where the code builds the statement from pieces (`FROM (${eventQuery}) t`).
     const pieces = site.params.filter((p) => p.spliced).map((p) => p.source);
-    const why = runTimeReason(pg.message, pieces, site.sql);
+    const why = runTimeReason(pg.message, pieces, site.sql, site.splicedNames);
     return {
       ruleId: NOT_ANALYSED,
       severity: 'hint',
-      message: why.runTime ? `This SQL is ${why.reason}: no query rule or index advice ran on it.` : `This SQL was not analysed: ${why.reason}; no query rule or index advice ran on it.`,
+      message: notAnalysedMessage(why),
       span: fileSpanOf(site, 0, site.sql.length),
       file: site.file,
       fixes: [],
-      evidence: { reason: why.reason, runTime: why.runTime, otherDatabase: why.otherDatabase },
+      evidence: { reason: why.reason, runTime: why.runTime, otherDatabase: why.otherDatabase, ...(why.name ? { name: true } : {}) },
     };
   }
   if (!pg.statements.length) return undefined;
@@ -156,7 +156,7 @@ function checkText(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions)
   const other = rules.length ? otherDatabaseFunction(site.sql) : undefined;
   if (other) {
     const reason = `written for ${other.database} (${other.fn}() is not a PostgreSQL function)`;
-    return [{ ruleId: NOT_ANALYSED, severity: 'hint', message: `This SQL was not analysed: ${reason}; no query rule or index advice ran on it.`, span: fileSpanOf(site, 0, site.sql.length), file: site.file, fixes: [], evidence: { reason, runTime: false, otherDatabase: other.database } }];
+    return [{ ruleId: NOT_ANALYSED, severity: 'hint', message: notAnalysedMessage({ reason, runTime: false, otherDatabase: other.database }), span: fileSpanOf(site, 0, site.sql.length), file: site.file, fixes: [], evidence: { reason, runTime: false, otherDatabase: other.database } }];
   }
   const out: Finding[] = [];
   parsed.statements.forEach((statement, i) => {

@@ -391,6 +391,9 @@ class PlansFeature implements vscode.Disposable {
         payload.relationIndexes = facts.relationIndexes;
         payload.foreignKeys = facts.foreignKeys;
         payload.connection = conn.profile.name;
+        // The indexes proved for the workspace's statements: a tip on a scan of the same table and columns names its proof (person27).
+        const proved = this.ctx.indexAdvice?.provedForAny();
+        if (proved?.length) payload.provedIndexes = proved;
       } catch (e) {
         this.ctx.log.warn(`catalog facts for a brought plan: ${errorMessage(e)}`);
       }
@@ -580,7 +583,7 @@ class PlansFeature implements vscode.Disposable {
       if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${planTitle(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
       return this.comparePair(this.history[1], this.history[0]);
     }
-    const { incomparableReason } = await import('../../core/plan');
+    const { incomparableReason, planNowOffer } = await import('../../core/plan');
     const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
     await loadPgParser();
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
@@ -590,12 +593,34 @@ class PlansFeature implements vscode.Disposable {
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
     const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);
     const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i) }));
-    const afterItems = [...rest.filter((x) => !x.why), ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' }))];
+    const afterItems: { label: string; description?: string; detail?: string; i: number; why?: string; planNow?: true }[] = [...rest.filter((x) => !x.why), ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' }))];
+    // No second plan of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7).
+    const offer = rest.some((x) => !x.why) ? undefined : planNowOffer(known[before.i], this.ctx.connections.current?.profile.name);
+    if (offer) afterItems.unshift({ ...offer, i: -1, planNow: true });
     const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;
+    if (after.planNow) return this.planNowAndCompare(known[before.i]);
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
     if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
     return this.comparePair(known[before.i], known[after.i]);
+  }
+
+  /**
+   * The BEFORE plan's statement planned now on the current connection — EXPLAIN only, estimated (nothing runs, so never
+   * ANALYZE on a production profile) — kept in the history like any plan, then compared with it.
+   */
+  private async planNowAndCompare(before: PlanPayload): Promise<void> {
+    const p = await this.getPlanner(true);
+    if (!p) return;
+    const sql = this.adviceSql.get(before) ?? before.sql;
+    const outcome: PlanOutcome = await p.planner.plan(sql);
+    if (!outcome.ok) {
+      const where = unknownNameNote(outcome.code, p.conn.profile);
+      return void vscode.window.showWarningMessage(`PG Lens: could not plan the statement: ${outcome.message}${where ? ` ${where}` : ''}`);
+    }
+    const payload = this.payloadOf(outcome.result, p.conn, planTitle(sql), undefined, sql);
+    this.remember(payload);
+    return this.comparePair(before, payload);
   }
 
   /** The comparison of two plans in the comparison tab, the earlier as before; two statements or two servers refused in one line. */
@@ -725,7 +750,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
     const { splicedPlaceholderReason } = await import('../../core/plan/brief');
-    const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params);
+    const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params, site.splicedNames);
     if (spliced) md.appendMarkdown(`$(info) **PG Lens cannot plan this statement:** ${escapeMd(spliced)}`);
     else {
       const where = unknownNameNote(outcome.code, conn.profile);

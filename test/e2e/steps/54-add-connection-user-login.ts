@@ -3,6 +3,8 @@
  * user's settings already reach (same server, database and user) wrote the new profile to the workspace, where the merge
  * left it out (a workspace may not redefine a user's login): "…other settings take precedence; it is not in effect", the
  * status bar on the user's profile, the new one in neither Select nor Remove. Now nothing dead is written, and it says why.
+ * The user's profile is chosen without touching the team's .vscode/settings.json (person27: pgLens.activeConnection was
+ * written there), and the choice holds after a reload.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,8 +42,16 @@ export const step: Step = {
       await screenshot('uses-user-profile');
       const ws = fs.readFileSync(wsFile, 'utf8');
       if (ws.includes(ADDED)) throw new Error(`"${ADDED}" was written to the workspace settings, where it is left out`);
+      // The team's file is not the person's to change by this choice (person27: pgLens.activeConnection was written there).
+      if (ws !== originalWs) throw new Error(`the workspace's .vscode/settings.json changed (the person chose the login in their user settings):\n${ws}`);
       await wb.see(statusFor(MINE), `the status bar still on "${MINE}"`, 30_000);
       if ((await wb.notifications()).some((n) => /not in effect/.test(n))) throw new Error('the "not in effect" warning showed');
+      // The choice outlives a reload (kept on this machine, not in the team's file).
+      await reload();
+      await wb.see(statusFor(MINE), `the status bar on "${MINE}" after a reload`, 120_000);
+      const again = await wb.statusSettled();
+      if (!again.includes(MINE)) throw new Error(`after a reload the status bar settled on "${again}", not on "${MINE}"`);
+      if (fs.readFileSync(wsFile, 'utf8') !== originalWs) throw new Error("the workspace's .vscode/settings.json changed after the reload");
     } finally {
       fs.writeFileSync(userSettings, originalUser);
       fs.writeFileSync(wsFile, originalWs);

@@ -2,7 +2,8 @@
  * Compare Plans compares one statement before and after a change (person9 P18: an INSERT on one server as BEFORE and
  * another SELECT on another as AFTER read "2.37× faster — with other parameter values"). Two plans of two different
  * statements of products.ts: the AFTER picker lists the other statement as "not comparable", and picking it is refused
- * with one line, and no comparison tab opens.
+ * with one line, and no comparison tab opens. Compare again: with no second plan of the BEFORE's statement, the AFTER
+ * pick offers "Plan this statement now", which plans it (EXPLAIN) and opens the comparison.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -50,5 +51,21 @@ export const step: Step = {
     if (await page.locator('.tabs-container .tab').filter({ hasText: /^Plan comparison/ }).count()) throw new StepFailure('expected no comparison tab for two different statements');
     await screenshot('compare-refused');
     await wb.runCommand('Notifications: Clear All Notifications');
+    // No second plan of the by-id statement: the AFTER list offers to plan it now (EXPLAIN, estimated) and compares, one
+    // step to a before/after (person28 L7: only "Another statement: not comparable" rows).
+    await wb.runCommand('PG Lens: Compare Plans');
+    await wb.see(before, 'the by-id plan in the BEFORE pick (again)', 30_000);
+    await before.first().click();
+    const planNow = pickRows(/Compare plans: AFTER/).filter({ hasText: /Plan this statement now/ });
+    await wb.see(planNow, '"Plan this statement now" in the AFTER pick', 30_000);
+    log(`offer: ${(await planNow.first().innerText()).replace(/\s+/g, ' ')}`);
+    await screenshot('after-pick-plan-now');
+    await planNow.first().click();
+    await wb.see(page.locator('.tabs-container .tab').filter({ hasText: /^Plan comparison/ }), 'the comparison tab of the by-id statement, BEFORE and the plan made now', 60_000);
+    const compared = await wb.webview(/^Plan comparison/);
+    const head = await wb.see(compared.locator('h1').filter({ hasText: /Before → after/ }), 'the comparison verdict of the plan made now', 30_000);
+    log(`verdict: ${(await head.first().innerText()).replace(/\s+/g, ' ').trim()}`);
+    await screenshot('compare-plan-now');
+    await wb.runCommand('View: Close All Editor Groups');
   },
 };

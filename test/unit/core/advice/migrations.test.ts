@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
+import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, migrationFixFor, migrationOffer, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
 
 /** A written migration (a file or an edit): fails when the SQL was offered instead. */
 function written(...args: Parameters<typeof generateMigration>): Exclude<MigrationOutput, { kind: 'sql' }> {
@@ -58,6 +58,18 @@ describe('core/advice/migrations', () => {
       assert.equal(detectMigrationTool({ files: ['requirements.txt', 'pkg/migrations/__init__.py'], texts: { 'requirements.txt': 'Django==5.1\n' } }).tool, 'django');
       // A helper package named migrations in a Flask app: no Django.
       assert.notEqual(detectMigrationTool({ files: ['manage.py', 'app/migrations/__init__.py'], texts: { 'manage.py': 'from flask.cli import FlaskGroup\n' } }).tool, 'django');
+    });
+    // person28 L6: "Add migration" was offered in the shop (no tool), and only then said "no migration file written".
+    it('the menu says what the fix does: "Save CREATE INDEX as .sql…" where no tool is recognised, "Add migration" where one is', () => {
+      const fix = { title: 'Add migration: orders (customer_id)', edits: [], command: { id: 'pgLens.addIndexMigration', args: [sort] } };
+      const none = migrationFixFor(fix, detectMigrationTool({ files: ['src/index.ts', 'schema.sql'] }).tool);
+      assert.equal(none.title, 'Save CREATE INDEX as .sql…: orders (customer_id)');
+      assert.equal(none.command?.id, 'pgLens.saveCreateIndexSql');
+      assert.deepEqual(none.command?.args, [sort]);
+      const knex = migrationFixFor(fix, detectMigrationTool({ files: ['migrations/20240101000000_init.js'], packageJson: '{"dependencies":{"knex":"3"}}' }).tool);
+      assert.deepEqual(knex, fix);
+      const copy = { title: 'Copy CREATE INDEX: orders (customer_id)', edits: [], command: { id: 'pgLens.copyCreateIndex', args: [sort] } };
+      assert.equal(migrationFixFor(copy, 'unknown'), copy);
     });
     it('unknown or ambiguous: no file in a guessed framework, and why in one line', () => {
       const sqla = detectMigrationTool({ files: ['requirements.txt', 'app/migrations/__init__.py'], texts: { 'requirements.txt': 'SQLAlchemy==2.0\nflask\n' } });
@@ -265,6 +277,15 @@ describe('core/advice/migrations', () => {
     const offer = generateMigration({ tool: 'alembic', dir: 'migrations/versions' }, ix, { now, files: [...files, 'migrations/versions/d_side.py'], fileText: (f) => twoHeads[f] });
     assert.equal(offer.kind, 'sql');
     if (offer.kind === 'sql') assert.match(offer.why, /2 heads \(ccc333, ddd444\)/);
+    // person28 L6 (rest): the menu says so before the action runs ("Add migration" then "no migration file written").
+    const fix = { title: 'Add migration: solves (user_id)', edits: [], command: { id: 'pgLens.addIndexMigration', args: [ix] } };
+    const menu = migrationOffer({ tool: 'alembic', dir: 'migrations/versions' }, { now, files: [...files, 'migrations/versions/d_side.py'], fileText: (f) => twoHeads[f] });
+    assert.deepEqual(menu, { tool: 'unknown', note: '2 Alembic heads' });
+    const retitled = migrationFixFor(fix, menu.tool, menu.note);
+    assert.equal(retitled.title, 'Save CREATE INDEX as .sql… (2 Alembic heads): solves (user_id)');
+    assert.equal(retitled.command?.id, 'pgLens.saveCreateIndexSql');
+    // One head: Add migration, as before.
+    assert.deepEqual(migrationOffer({ tool: 'alembic', dir: 'migrations/versions' }, { now, files, fileText: (f) => texts[f] }), { tool: 'alembic' });
   });
 
   it('Django: non-atomic RunSQL depending on the latest migration of the app', () => {

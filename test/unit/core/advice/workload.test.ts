@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { planOutline, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -184,6 +184,27 @@ describe('core/advice/workload: the one index decision', () => {
     // One statement's own index: its reason alone, as before.
     const alone = decideIndexes([{ key: SQL_FILE, label: 'queries.sql:2: SELECT …', totalMs: 500, suggestions: [covering(1200, 48)] }], [], []);
     assert.match(alone.indexes[0].explanation, /^equality on status, INCLUDE .* index-only scan; serves 1 statement/);
+  });
+
+  // Three ways of naming a statement from its label (the hover, Suggest Indexes' pick, the workload's reasons) made one.
+  it('one short name for a statement label on every surface: its place, else its text without "queryid …: ", cut at a word', () => {
+    assert.equal(statementName('src/orders.ts:70: SELECT id FROM orders'), 'src/orders.ts:70');
+    assert.equal(statementName('queries.sql:2'), 'queries.sql:2');
+    const long = 'queryid -4242: SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+    assert.equal(statementName(long), 'SELECT id, customer_id, status, total_cents, placed_at …');
+    assert.equal(statementName(long, 40, (t) => `\`${t}\``), '`SELECT id, customer_id, status …`');
+    // The workload's reasons name a pg_stat_statements entry the same way (it read "for queryid -4242: SELECT id, customer_id, status, total_cents, pl…").
+    const SQL_FILE = "SELECT id, status, total_cents FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const CODE = "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC";
+    const covering = (before: number, after: number) => ({ ...s('orders', ['status'], before, after, ['id', 'total_cents', 'placed_at']), reason: 'equality on status, INCLUDE (id, total_cents, placed_at) so the query is answered by an index-only scan' });
+    const d = decideIndexes(
+      [{ key: SQL_FILE, label: 'queries.sql:2: SELECT id, status …', suggestions: [covering(1200, 48)] }, { key: CODE, label: `queryid -4242: ${CODE}`, suggestions: [{ ...s('orders', ['status'], 1200, 380), reason: 'equality on status' }] }],
+      [{ statement: CODE, suggestion: { ...covering(1200, 372), reason: 'equality on status; id, total_cents, placed_at are there for the other statements it serves' } }],
+      [],
+    );
+    const why = d.indexes[0].explanation;
+    assert.match(why, /for SELECT id, customer_id, status, total_cents, placed_at …: equality on status;/);
+    assert.doesNotMatch(why, /queryid/);
   });
 
   it("a statement's own reason is not told under a shared index that holds its columns in other roles (person27 LOW 6: placed_at a key there, not an INCLUDE column)", () => {

@@ -6,6 +6,8 @@
  * and counts them in the summary.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { extractSqlSitesDetailed } from '../../../../src/core/extract/index';
 import { codeAnalyzers } from '../../../../src/core/analyzers';
 import { scanFiles } from '../../../../src/core/scan';
@@ -123,5 +125,36 @@ describe('core/extract: SQL built at run time', () => {
     const hint = r.findings.find((f) => f.ruleId === 'not-analysed');
     assert.ok(hint, 'a hint, not silence');
     assert.match(hint.message, /built at run time from %s/);
+  });
+  // person28 L4: the shop's seed.ts:120 said "This looks like SQL but PostgreSQL cannot parse it", traffic.ts:29 "This SQL
+  // was not analysed: PostgreSQL cannot parse it" — both `FROM ${table}`, one a string the extraction did not read, the
+  // other a statement it did. One wording, from one place.
+  it('one wording for SQL PostgreSQL cannot read, whether the extraction read the statement or only saw the string (the shop: FROM ${table})', async () => {
+    const shop = path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop');
+    const files = ['seed.ts', 'traffic.ts'].map((f) => ({ path: f, text: fs.readFileSync(path.join(shop, f), 'utf8') }));
+    const r = await scanFiles(files, { analyzers: codeAnalyzers({}) });
+    const hints = r.findings.filter((f) => f.ruleId === 'not-analysed');
+    assert.deepEqual(hints.map((h) => h.file).sort(), ['seed.ts', 'traffic.ts']);
+    assert.equal(hints[0].message, hints[1].message);
+    // And it says why (ui29 left it: the extraction knew a `${…}` stood where the table's name goes).
+    assert.equal(hints[0].message, 'This SQL is built at run time from ${table}: PG Lens cannot plan it, and no query rule or index advice ran on it.');
+    assert.deepEqual(hints.map((h) => h.evidence?.name), [true, true]);
+  });
+
+  // Every language's registry alike: a piece of the code where the table's name goes, whichever way the language splices
+  // it in — a template literal, a Python f-string, Ruby's `#{}`, Java's concatenation.
+  it('a table name spliced in at run time says so in every language (FROM ${table}, f"{table}", #{table}, " + table)', async () => {
+    const files = [
+      { path: 'a.ts', text: 'export const max = async (pool: Pool, table: string) => pool.query(`SELECT max(id) AS n FROM ${table}`);\n' },
+      { path: 'a.py', text: 'def mx(cur, table):\n    cur.execute(f"SELECT max(id) AS n FROM {table}")\n' },
+      { path: 'a.rb', text: 'def mx(conn, table)\n  conn.exec("SELECT max(id) AS n FROM #{table}")\nend\n' },
+      { path: 'A.java', text: 'class A {\n  int mx(Connection c, String table) throws Exception {\n    ResultSet r = c.createStatement().executeQuery("SELECT max(id) AS n FROM " + table);\n    return 0;\n  }\n}\n' },
+    ];
+    const r = await scanFiles(files, { analyzers: codeAnalyzers({}) });
+    const said = new Map(r.findings.filter((f) => f.ruleId === 'not-analysed').map((f) => [f.file, f.message]));
+    assert.deepEqual([...said.keys()].sort(), ['A.java', 'a.py', 'a.rb', 'a.ts']);
+    for (const [file, piece] of [['a.ts', '${table}'], ['a.py', '{table}'], ['a.rb', '#{table}'], ['A.java', 'table']]) {
+      assert.equal(said.get(file), `This SQL is built at run time from ${piece}: PG Lens cannot plan it, and no query rule or index advice ran on it.`, file);
+    }
   });
 });

@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, incomparableReason, inTimeOrder, secondPlanWays, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { analyzePlan, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -33,6 +33,22 @@ describe('core/plan incomparableReason (Compare Plans: like with like)', () => {
     // What the parser cannot read is compared as text, whitespace folded.
     assert.equal(incomparableReason(run('SELECT {{x}}  FROM t'), run('SELECT {{x}} FROM t'), fingerprintSql), undefined);
     assert.ok(incomparableReason(run('SELECT {{x}} FROM t'), run('SELECT {{y}} FROM t'), fingerprintSql));
+  });
+
+  // person28 L7: with no second plan of the statement, the AFTER list held only "Another statement: not comparable" rows.
+  it('offers to plan the BEFORE statement now on the current connection (EXPLAIN only), when that pair would be compared', () => {
+    const sql = 'SELECT id FROM orders WHERE customer_id = $1';
+    const offer = planNowOffer(run(sql), 'shop (demo)');
+    assert.ok(offer);
+    assert.match(offer.label, /Plan this statement now/);
+    assert.match(offer.detail, /^EXPLAIN on "shop \(demo\)" \(estimated: nothing runs\)/);
+    assert.doesNotMatch(offer.detail, /ANALYZE/);
+    // A plan pasted from another server is compared with this one's (the catalog's lender): offered too.
+    assert.ok(planNowOffer(run(sql, { method: 'brought', connection: 'prod' }), 'shop (demo)'));
+    // Planned on another server than the current connection: the new plan would be refused. No query, no connection: nothing to plan.
+    assert.equal(planNowOffer(run(sql, { connection: 'shop pg15' }), 'shop (demo)'), undefined);
+    assert.equal(planNowOffer(run('', { method: 'brought' }), 'shop (demo)'), undefined);
+    assert.equal(planNowOffer(run(sql), undefined), undefined);
   });
 
   it('refuses one statement planned on two servers, naming both connections', () => {

@@ -402,6 +402,33 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.equal(analyzePlan(plan, { relationRows, provedIndexes: [{ table: 'orders', costBefore: 554.1, costAfter: 25.7, title: 'orders (x)' }] }).tips[0].proved, undefined);
   });
 
+  // person27: a plan pasted from elsewhere (no statement) had tips that did not name the index PG Lens had proved for the
+  // workspace's statement on the same table and columns.
+  it('a plan brought without its statement names the index proved for the workspace on the same table and leading column, as that statement\'s proof', () => {
+    const proved = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)', columns: ['product_id', 'created_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC)' };
+    const p = analyzePlan(plan, { relationRows, withStatement: false, provedIndexes: [proved] });
+    const t = p.tips[0];
+    assert.equal(t.kind, 'seq-scan-selective');
+    assert.match(t.text, /read only those: reviews \(product_id, created_at DESC\)\.$/);
+    assert.equal(fmtSaving(t), 'could save ~528 cost units: proved: CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) (−95 % cost) for a statement of your code on this table and column');
+    // Another column of the same table (the scan filters product_id, the index leads with rating): not this scan's index.
+    const other = analyzePlan(plan, { relationRows, withStatement: false, provedIndexes: [{ ...proved, title: 'reviews (rating)', columns: ['rating'], ddl: 'CREATE INDEX x ON reviews (rating)' }] }).tips[0];
+    assert.equal(other.proved, undefined);
+    assert.doesNotMatch(other.text, /rating/);
+    // A Seq Scan whose condition is the Hash Join's above it (orders o, Hash Cond o.customer_id = c.id).
+    const join = { Plan: { 'Node Type': 'Hash Join', 'Join Type': 'Inner', 'Hash Cond': '(o.customer_id = c.id)', 'Total Cost': 960, 'Plan Rows': 4, 'Actual Rows': 338, 'Actual Loops': 1, 'Actual Total Time': 23.4, Plans: [
+      { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'orders', Alias: 'o', 'Total Cost': 900, 'Plan Rows': 32000, 'Actual Rows': 32000, 'Actual Loops': 1, 'Actual Total Time': 21.4 },
+      { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Total Cost': 8.3, 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Actual Total Time': 0.06, Plans: [
+        { 'Node Type': 'Index Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'customers', Alias: 'c', 'Index Name': 'customers_email_key', 'Index Cond': "(email = 'm@x'::text)", 'Total Cost': 8.3, 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Actual Total Time': 0.05 },
+      ] },
+    ] }, 'Execution Time': 23.5 };
+    const orders = { table: 'public.orders', costBefore: 946, costAfter: 27.7, title: 'orders (customer_id, placed_at DESC)', columns: ['customer_id', 'placed_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC)' };
+    const j = analyzePlan(join, { withStatement: false, provedIndexes: [orders] }).tips.find((x) => x.proved);
+    assert.ok(j, 'a tip naming the proved index on the scan the join reads');
+    assert.match(fmtSaving(j), /^could save ~20\.\d ms: proved: CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders \(customer_id, placed_at DESC\) \(−97 % cost\)/);
+    assert.match(j.text, /proved by the planner for a statement of your code on this table/);
+  });
+
   // The same statement run for real (Explain Analyze): 24k reviews read to keep 3, 3.2 ms of 3.4.
   const analysed = { Plan: { 'Node Type': 'Limit', 'Total Cost': 554.1, 'Plan Rows': 3, 'Actual Rows': 3, 'Actual Loops': 1, 'Actual Total Time': 3.4, Plans: [{ 'Node Type': 'Sort', 'Parent Relationship': 'Outer', 'Total Cost': 554.05, 'Plan Rows': 10, 'Actual Rows': 3, 'Actual Loops': 1, 'Actual Total Time': 3.35, 'Sort Key': ['created_at DESC'], Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Total Cost': 554, 'Plan Rows': 10, 'Actual Rows': 9, 'Actual Loops': 1, 'Actual Total Time': 3.2, 'Rows Removed by Filter': 23991, Filter: '(product_id = 42)' }] }] }, 'Execution Time': 3.45 };
   const reviewsIndex = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)' };
