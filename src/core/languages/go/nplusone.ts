@@ -209,6 +209,18 @@ function entBuiltIn(node: Node, name: string): { verb: string; model: string; wr
   return typed ? { verb: typed[2], model: typed[1], write: typed[2] !== 'Query' } : undefined;
 }
 
+/** A chain `<client>.<builder>(…)….<terminal>(…)` (pop, xorm): the chain's parts and the client's and terminal's indexes. */
+function clientBuilderTerminal(chain: Chain, terminal: RegExp, builder: RegExp, client: (name: string) => boolean): { segs: Chain['segments']; n: string[]; ti: number; ci: number } | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const ti = n.length - 1;
+  if (ti < 1 || !segs[ti].call || !terminal.test(n[ti])) return undefined;
+  let ci = ti - 1;
+  while (ci >= 0 && segs[ci].call && builder.test(n[ci])) ci--;
+  if (ci < 0 || segs[ci].call || !client(n[ci])) return undefined;
+  return { segs, n, ti, ci };
+}
+
 /** gobuffalo/pop: the query builders of a `*pop.Connection` / `*pop.Query`… */
 const POP_BUILDER = /^(Q|Where|Eager|EagerPreload|Select|Order|Paginate|PaginateFromParams|Limit|Scope|Join|LeftJoin|RightJoin|InnerJoin|LeftOuterJoin|RightOuterJoin|GroupBy|Having|RawQuery|WithContext|Clone|Connect)$/;
 /** …and the calls that run a statement. */
@@ -221,13 +233,9 @@ const POP_WRITE = /^(Create|ValidateAndCreate|Update|ValidateAndUpdate|UpdateCol
  */
 function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   if (!usesModule(ctx, /gobuffalo\/pop/)) return undefined;
-  const segs = chain.segments;
-  const n = names(chain);
-  const ti = n.length - 1;
-  if (ti < 1 || !segs[ti].call || !POP_TERMINAL.test(n[ti])) return undefined;
-  let ci = ti - 1;
-  while (ci >= 0 && segs[ci].call && POP_BUILDER.test(n[ci])) ci--;
-  if (ci < 0 || segs[ci].call || !(GO_CLIENT.test(n[ci]) || ctx.clients.has(n[ci]))) return undefined;
+  const at = clientBuilderTerminal(chain, POP_TERMINAL, POP_BUILDER, (x) => GO_CLIENT.test(x) || ctx.clients.has(x));
+  if (!at) return undefined;
+  const { segs, n, ti, ci } = at;
   const raw = n.indexOf('RawQuery');
   const sqlArg = raw >= 0 ? firstArg(segs[raw]) : undefined;
   const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
@@ -250,13 +258,9 @@ const XORM_WRITE = /^(Insert|InsertOne|InsertMulti|Update|Delete|Truncate)$/;
  */
 function classifyXorm(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   if (!usesModule(ctx, /^xorm\.io\/xorm$|go-xorm\/xorm$/)) return undefined;
-  const segs = chain.segments;
-  const n = names(chain);
-  const ti = n.length - 1;
-  if (ti < 1 || !segs[ti].call || !XORM_TERMINAL.test(n[ti])) return undefined;
-  let ci = ti - 1;
-  while (ci >= 0 && segs[ci].call && XORM_BUILDER.test(n[ci])) ci--;
-  if (ci < 0 || segs[ci].call || !(GO_CLIENT.test(n[ci]) || ctx.clients.get(n[ci])?.startsWith('xorm.'))) return undefined;
+  const at = clientBuilderTerminal(chain, XORM_TERMINAL, XORM_BUILDER, (x) => GO_CLIENT.test(x) || !!ctx.clients.get(x)?.startsWith('xorm.'));
+  if (!at) return undefined;
+  const { segs, n, ti, ci } = at;
   const sqlArg = /^(Exec|Query|QueryString|QueryInterface)$/.test(n[ti]) ? firstArg(segs[ti]) : undefined;
   const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
   const argsText = chainArgsText(chain);
