@@ -409,6 +409,19 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('.details table.workers')!.textContent!, /Sort Space Used/);
   });
 
+  it('a comparison with a plan brought without its query text or Query Identifier says in its headline that PG Lens cannot tell whether it is the same statement (person29 M2)', () => {
+    const { root } = dom();
+    const est = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
+    const run = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    delete run['Query Identifier'];
+    renderCompare(root, payload(est, 'SELECT 1', 'before'), { ...payload(run, '', 'after'), method: 'brought' });
+    assert.match(root.querySelector('h1')!.textContent!, /^Before → after \(cannot tell whether it is the same statement\): /);
+    assert.match(root.querySelector('.statement-doubt')!.textContent!, /the after plan was brought without its query text or a Query Identifier/);
+    // Both with their texts: no doubt.
+    renderCompare(root, payload(est, 'SELECT 1', 'before'), payload(run, 'SELECT 1', 'after'));
+    assert.doesNotMatch(root.querySelector('h1')!.textContent!, /cannot tell/);
+  });
+
   it('compare says what it compares: an estimate against a run is compared on estimates only', () => {
     const { root } = dom();
     const est = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
