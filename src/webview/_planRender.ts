@@ -182,7 +182,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   const viewer: PlanViewer = {
     plan,
     showBenchmark(run, previous) {
-      renderBenchmark(bench, run, previous);
+      renderBenchmark(bench, run, previous, options.loadSqlFormatter);
       bench.scrollIntoView?.({ block: 'nearest' });
     },
     showBenchmarkError(message) {
@@ -721,11 +721,12 @@ function renderQuery(doc: Document, sql: string, load: RenderOptions['loadSqlFor
   return pre;
 }
 
-export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void {
+/** A benchmark's result; its statement laid out as the Query tab lays it out (renderQuery: person29 L9, it was the code's raw indentation). */
+export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary, loadSqlFormatter?: RenderOptions['loadSqlFormatter']): void {
   const doc = root.ownerDocument;
   clear(root);
   root.appendChild(h(doc, 'h2', {}, 'Benchmark (read-only, rolled back)'));
-  root.appendChild(h(doc, 'pre', { class: 'query' }, run.sql));
+  root.appendChild(renderQuery(doc, run.sql, loadSqlFormatter));
   if (run.params?.length) root.appendChild(h(doc, 'p', { class: 'params' }, 'Parameters: ', run.params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ')));
   const none = noRowsNote(run);
   if (none) root.appendChild(h(doc, 'p', { class: 'note warn no-rows', role: 'status' }, none));

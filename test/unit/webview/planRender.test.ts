@@ -555,6 +555,18 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, rowsPerRun: 'x' } }), undefined);
   });
 
+  it("a benchmark's statement is laid out as the Query tab lays it out, not with the code's raw indentation (person29 L9)", async () => {
+    const sql = 'SELECT id, email, name\n       FROM customers\n       WHERE lower(email) = lower($1)';
+    const run = { sql, runs: 10, concurrency: 1, errors: 0, p50: 1, p95: 2, p99: 3, mean: 1.2, min: 0.5, max: 3, throughputPerSec: 800, at: 0 };
+    const { root } = dom();
+    renderBenchmark(root, run, undefined, async () => formatSql);
+    await new Promise((r) => setImmediate(r));
+    const pre = root.querySelector('pre.query')!;
+    assert.equal(pre.textContent, formatSql(sql));
+    assert.equal(pre.getAttribute('data-formatted'), 'true');
+    assert.doesNotMatch(pre.textContent!, /\n {7}FROM/);
+  });
+
   it('a benchmark that fails says so beside the plan, which stays (the error replaced the plan)', () => {
     const { root } = dom();
     const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
