@@ -288,7 +288,36 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       clearTimeout(this.diskTimer);
       this.diskTimer = setTimeout(() => void this.readDiskChanges(), DISK_DEBOUNCE_MS);
     };
-    return [watcher, this.diskEvents, watcher.onDidChange((u) => changed(u, false)), watcher.onDidCreate((u) => changed(u, false)), watcher.onDidDelete((u) => changed(u, true)), { dispose: () => clearTimeout(this.diskTimer) }];
+    // A folder created on disk: code-server's watcher reported the folder but never a file written into it the same
+    // moment (CI on 6f64b2ca, e2e 82: the workspace's statements missed it until a reload). Its source files are read
+    // once, as if each had been reported (a file the watcher does report is read once all the same: one batch).
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, true);
+    const created = new Set<string>();
+    let folderTimer: ReturnType<typeof setTimeout> | undefined;
+    const readFolders = async () => {
+      const { SKIPPED_DIRS } = await import('../node/walk');
+      const batch = [...created];
+      created.clear();
+      for (const dir of batch) {
+        if (this.disposed) return;
+        // A folder inside another created one is read with it; dependency and build folders (npm install) never.
+        if (batch.some((d) => d !== dir && dir.startsWith(d + '/'))) continue;
+        const uri = vscode.Uri.parse(dir);
+        if (vscode.workspace.asRelativePath(uri, false).split('/').some((x) => SKIPPED_DIRS.has(x))) continue;
+        const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+        if (!stat || !(stat.type & vscode.FileType.Directory)) continue;
+        for (const f of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, SOURCE_GLOB), undefined, 500)) changed(f, false);
+      }
+    };
+    const folderCreated = (uri: vscode.Uri) => {
+      // A name with a file's extension (`x.ts`, `build.log`) is taken for a file, not looked at: a source file is the
+      // watcher's above. A folder's name rarely has one (`.github` has none: no stem).
+      if (uri.scheme !== 'file' || /\/[^/.][^/]*\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(uri.path)) return;
+      created.add(uri.toString());
+      clearTimeout(folderTimer);
+      folderTimer = setTimeout(() => void readFolders().catch((e) => this.ctx.log.info(`could not read a folder created on disk: ${errorMessage(e)}`)), DISK_DEBOUNCE_MS);
+    };
+    return [watcher, folders, this.diskEvents, watcher.onDidChange((u) => changed(u, false)), watcher.onDidCreate((u) => changed(u, false)), watcher.onDidDelete((u) => changed(u, true)), folders.onDidCreate(folderCreated), { dispose: () => (clearTimeout(this.diskTimer), clearTimeout(folderTimer)) }];
   }
 
   private async readDiskChanges(): Promise<void> {

@@ -122,7 +122,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       vscode.commands.registerCommand(ADD_MIGRATION_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
       vscode.commands.registerCommand(SAVE_INDEX_SQL_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.saveSql(s, uri)),
       // The quick fix says what it will do in this workspace: "Save CREATE INDEX as .sql…" where no migration tool is recognised.
-      adaptFixes(ADD_MIGRATION_COMMAND, async (doc, fix) => migrationFixFor(fix, await this.migrationToolOf(doc.uri))),
+      adaptFixes(ADD_MIGRATION_COMMAND, async (doc, fix) => {
+        const offer = await this.migrationToolOf(doc.uri);
+        return migrationFixFor(fix, offer.tool, offer.note);
+      }),
     );
   }
 
@@ -424,14 +427,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
     // Not on a development profile: the migration action as this workspace has it (Add migration, or Save … as .sql).
-    const migration = dev ? undefined : migrationAction(await this.migrationToolOf(doc.uri));
+    const offer = dev ? undefined : await this.migrationToolOf(doc.uri);
+    const migration = offer && migrationAction(offer.tool, offer.note);
     const md = new vscode.MarkdownString(undefined, true);
     const trusted = ['pgLens.createIndexNow', ADD_MIGRATION_COMMAND, SAVE_INDEX_SQL_COMMAND, 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
     md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
-    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both.
-    const crowded = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
+    // Another PG Lens finding under the pointer too (an N+1 on the same read): VS Code's problem part shows both. So it
+    // does a finding's related note (the index for lower(email) with "customers.ts(19, 99): lower(email) hides email from
+    // its index"), which only crowds the hover out when it is as narrow as a code column beside another editor group (the
+    // plan viewer): there the plan's head fell below the box.
+    const beside = vscode.window.tabGroups.all.length > 1;
+    const crowded = (beside && (diag.relatedInformation?.length ?? 0) > 0) || vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>
@@ -547,13 +555,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return { files, read, facts, target };
   }
 
-  /** The migration tool of each folder as the menus say it (migrationAction), detected once until a file is added, removed or a fact file changes. */
-  private readonly tools = new Map<string, Promise<MigrationTool>>();
+  /**
+   * The migration tool of each folder as the menus say it (migrationAction), detected once until a file is added, removed
+   * or a fact file changes; an Alembic history with several heads is offered as no tool, with a note (migrationOffer).
+   */
+  private readonly tools = new Map<string, Promise<{ tool: MigrationTool; note?: string }>>();
   private toolsWatcher: vscode.Disposable | undefined;
 
-  private async migrationToolOf(fromArg?: vscode.Uri | string): Promise<MigrationTool> {
+  private async migrationToolOf(fromArg?: vscode.Uri | string): Promise<{ tool: MigrationTool; note?: string }> {
     const folder = this.folderOf(fromArg);
-    if (!folder) return 'unknown';
+    if (!folder) return { tool: 'unknown' };
     if (!this.toolsWatcher) {
       const { PROJECT_FACT_FILES } = await import('../core/advice/migrations');
       const watcher = vscode.workspace.createFileSystemWatcher('**/*');
@@ -564,10 +575,26 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const key = folder.uri.toString();
     let tool = this.tools.get(key);
     if (!tool) {
-      tool = this.projectOf(folder).then((p) => p.target.tool, () => 'unknown' as const);
+      tool = this.projectOf(folder).then(
+        async (p) => {
+          const { migrationOffer } = await import('../core/advice/migrations');
+          const texts = await this.revisionTexts(p);
+          return migrationOffer(p.target, { now: new Date(), files: p.files, fileText: (f) => texts.get(f) });
+        },
+        () => ({ tool: 'unknown' as const }),
+      );
       this.tools.set(key, tool);
     }
     return tool;
+  }
+
+  /** Alembic: the texts of the revision files in its versions folder (for the head a new revision follows). */
+  private async revisionTexts(p: { files: string[]; read: (f: string) => Promise<string | undefined>; target: { tool: MigrationTool; dir: string } }): Promise<Map<string, string | undefined>> {
+    const texts = new Map<string, string | undefined>();
+    if (p.target.tool !== 'alembic') return texts;
+    const dir = p.target.dir;
+    for (const f of p.files.filter((f) => f.startsWith(dir + '/') && f.endsWith('.py') && !f.slice(dir.length + 1).includes('/'))) texts.set(f, await p.read(f));
+    return texts;
   }
 
   /** No migration tool recognised: the CREATE INDEX (with the extension it needs) saved as a .sql file where the user chooses. */
@@ -610,9 +637,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     // Django: the app's models.py, so a model's table gets AddIndexConcurrently with the index for Meta.indexes.
     if (target.tool === 'django') texts.set(`${target.dir.replace(/\/?migrations$/, '')}/models.py`, await read(`${target.dir.replace(/\/?migrations$/, '')}/models.py`));
-    if (target.tool === 'alembic') {
-      for (const f of files.filter((f) => f.startsWith(target.dir + '/') && f.endsWith('.py') && !f.slice(target.dir.length + 1).includes('/'))) texts.set(f, await read(f));
-    }
+    for (const [f, t] of await this.revisionTexts({ files, read, target })) texts.set(f, t);
     const out = generateMigration(target, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files, fileText: (p) => texts.get(p) });
     if (out.kind === 'sql') {
       // No tool known for sure: the SQL, never a file in a guessed framework (person13 P3).
@@ -739,7 +764,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     );
     if (!picked) return;
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-    const migration = migrationAction(await this.migrationToolOf(doc?.uri));
+    const offer = await this.migrationToolOf(doc?.uri);
+    const migration = migrationAction(offer.tool, offer.note);
     const actions = [migration.title, 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
     const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl, ignoreFocusOut: true });
     if (act === migration.title) await (migration.command === SAVE_INDEX_SQL_COMMAND ? this.saveSql(picked.s, doc?.uri) : this.addMigration(picked.s, doc?.uri));

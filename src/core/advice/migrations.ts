@@ -66,14 +66,14 @@ export const SAVE_INDEX_SQL_COMMAND = 'pgLens.saveCreateIndexSql';
  * tool is recognised, and only then said "no migration file written"): with a tool, "Add migration"; without one, what
  * it does instead, "Save CREATE INDEX as .sql…".
  */
-export function migrationAction(tool: MigrationTool): { title: string; command: string } {
-  return tool === 'unknown' ? { title: 'Save CREATE INDEX as .sql…', command: SAVE_INDEX_SQL_COMMAND } : { title: 'Add migration', command: ADD_MIGRATION_COMMAND };
+export function migrationAction(tool: MigrationTool, note?: string): { title: string; command: string } {
+  return tool === 'unknown' ? { title: `Save CREATE INDEX as .sql…${note ? ` (${note})` : ''}`, command: SAVE_INDEX_SQL_COMMAND } : { title: 'Add migration', command: ADD_MIGRATION_COMMAND };
 }
 
 /** A finding's "Add migration: …" fix as migrationAction says it for the project's tool; every other fix as it is. */
-export function migrationFixFor(fix: Fix, tool: MigrationTool): Fix {
+export function migrationFixFor(fix: Fix, tool: MigrationTool, note?: string): Fix {
   if (fix.command?.id !== ADD_MIGRATION_COMMAND) return fix;
-  const action = migrationAction(tool);
+  const action = migrationAction(tool, note);
   return { ...fix, title: fix.title.replace(/^Add migration/, action.title), command: { ...fix.command, id: action.command } };
 }
 
@@ -513,15 +513,34 @@ function alembicRevisionId(ix: MigrationIndex, now: Date): string {
   return (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).slice(0, 12);
 }
 
+/** The heads of an Alembic history: revisions no other revision revises. */
+function alembicHeads(dir: string, ctx: MigrationContext): string[] {
+  const revs = alembicRevisions(dir, ctx);
+  const revised = new Set(revs.flatMap((r) => r.down));
+  return revs.map((r) => r.revision).filter((r) => !revised.has(r));
+}
+
+/**
+ * The migration tool as the menus offer it, told before the action runs: a history Add migration would refuse (an
+ * Alembic history with several heads: no branch to put the revision on) is offered as no tool, with a short note for the
+ * menu ("2 Alembic heads"). person28 L6 (rest): the menu said "Add migration", then "no migration file written".
+ * `ctx.fileText` gives the revision files' texts (the files Add migration reads).
+ */
+export function migrationOffer(target: MigrationTarget, ctx: MigrationContext): { tool: MigrationTool; note?: string } {
+  if (target.tool === 'alembic') {
+    const heads = alembicHeads(target.dir, ctx);
+    if (heads.length > 1) return { tool: 'unknown', note: `${heads.length} Alembic heads` };
+  }
+  return { tool: target.tool };
+}
+
 /**
  * Alembic (Flask-Migrate too): a new revision file in versions/ whose down_revision is the current head read from the
  * files, op.create_index(…, postgresql_concurrently=True) inside the autocommit block CONCURRENTLY needs. Several heads
  * (unmerged branches): the SQL is offered instead of guessing which branch it belongs on.
  */
 function alembicMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
-  const revs = alembicRevisions(target.dir, ctx);
-  const revised = new Set(revs.flatMap((r) => r.down));
-  const heads = revs.map((r) => r.revision).filter((r) => !revised.has(r));
+  const heads = alembicHeads(target.dir, ctx);
   if (heads.length > 1) return sqlOffer({ ...target, why: `the Alembic history has ${heads.length} heads (${heads.join(', ')}): merge them (\`alembic merge heads\`) first, or add the index by hand` }, ix);
   const down = heads[0];
   const revision = alembicRevisionId(ix, ctx.now);

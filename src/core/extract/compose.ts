@@ -4,7 +4,7 @@
  * last step that turns placeholders and holes into PostgreSQL's `$n` with a map back to the file.
  */
 import type { Span } from '../findings';
-import type { SqlParam, SqlVariant } from './types';
+import type { SplicedName, SqlParam, SqlVariant } from './types';
 import { lexOne } from './sqlLexer';
 
 export interface TextPart {
@@ -153,6 +153,7 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
   const named = new Map<string, number>();
   let holeIndex = 0;
   let next = 1;
+  const splicedNames: SplicedName[] = [];
   if (style.dollar) {
     // Holes and other placeholders are numbered after the driver's own $n.
     const re = /\$(\d{1,5})/g;
@@ -229,10 +230,12 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
         k += 2;
         continue;
       }
-      const name =
-        c === HOLE && holes[holeIndex].dynamic && inNamePosition(raw, k, sql)
-          ? nameOfHole(holes[holeIndex], /[\w"]\.$/.test(sql), raw[k + 1] === '.')
-          : undefined;
+      const atName = c === HOLE && holes[holeIndex].dynamic && inNamePosition(raw, k, sql);
+      const name = atName ? nameOfHole(holes[holeIndex], /[\w"]\.$/.test(sql), raw[k + 1] === '.') : undefined;
+      // A piece of the code where a name goes (`FROM ${table}`, `FROM #{table}`, `"… FROM " + table`): kept with what the
+      // text reads there (the name as written, or the `$n` that stands for it), so a statement that then does not parse
+      // says the name is chosen at run time, not that PostgreSQL cannot parse it (person28 L4).
+      if (atName) splicedNames.push({ source: holes[holeIndex].source.replace(/\s+/g, ' ').slice(0, 40), read: name?.text ?? `$${next}` });
       if (name) {
         // A name spliced in (`FROM ${schema}.job`, `INSERT INTO {table_name}`, `$1::${s}.job_state`): the statement is
         // whole, only the schema or table is chosen at run time. It is read with the expression's own name, character
@@ -416,7 +419,7 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
     while (e > s && /\s/.test(sql[e - 1])) e--;
   }
   params.sort((a, b) => a.span.start - b.span.start);
-  return { sql: sql.slice(s, e), sourceMap: sourceMap.slice(s, e), params, dynamic };
+  return { sql: sql.slice(s, e), sourceMap: sourceMap.slice(s, e), params, dynamic, ...(splicedNames.length ? { splicedNames } : {}) };
 }
 
 /**

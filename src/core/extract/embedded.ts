@@ -428,6 +428,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       callSpan: callNode ? { start: callNode.startIndex, end: callNode.endIndex } : undefined,
       params: f.params, confidence, dynamic: f.dynamic,
     };
+    if (f.splicedNames) site.splicedNames = f.splicedNames;
     if (!callNode) delete site.callSpan;
     else callArguments(site.params, root, callNode, profile);
     for (const u of used) claimed.add(u.startIndex);
@@ -536,7 +537,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       }
     }
     if (!g.ok) {
-      if (g.parseError && limits.unread) limits.unread.push(unreadOf(root, parts, f.sql, g.reason ?? ''));
+      if (g.parseError && limits.unread) limits.unread.push(unreadOf(root, parts, f, g.reason ?? ''));
       continue;
     }
     const site = addSite(root, parts, 'constant', style, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
@@ -583,9 +584,9 @@ function qmarkIfUnread(parts: Part[], style: PlaceholderStyle, lang: SourceLangu
  * Why a string shaped like a statement was not read: PostgreSQL's error, and whether run-time pieces are the
  * cause (the error is at a `$n` that stands for one of them, or at the end of a text built up by the code).
  */
-function unreadOf(root: Node, parts: Part[], sql: string, error: string): UnreadSql {
+function unreadOf(root: Node, parts: Part[], f: SqlVariant, error: string): UnreadSql {
   const pieces = parts.filter((p): p is Extract<Part, { t: 'hole' }> => p.t === 'hole' && p.dynamic && !p.empty).map((p) => p.source.replace(/\s+/g, ' ').slice(0, 40));
-  return { span: { start: root.startIndex, end: root.endIndex }, ...runTimeReason(error, pieces, sql) };
+  return { span: { start: root.startIndex, end: root.endIndex }, ...runTimeReason(error, pieces, f.sql, f.splicedNames) };
 }
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */

@@ -4,7 +4,7 @@
  * method names such as `query`/`execute` from taking GraphQL or search strings for SQL.
  */
 import { inspectSql } from '../sql/statement';
-import type { UnreadSql } from './types';
+import type { SplicedName, UnreadSql } from './types';
 
 const LEADING = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*/;
 
@@ -64,8 +64,14 @@ export function guessSql(sql: string): SqlGuess {
 const CLICKHOUSE_PARAM = /\{\s*[A-Za-z_]\w*\s*:\s*[A-Z]\w*(?:\([\w, ]*\))?\s*\}/;
 
 /** `{ runTime, reason }` for a text PostgreSQL rejects, given the run-time pieces spliced into it (as written). */
-export function runTimeReason(error: string, pieces: readonly string[], sql = ''): Omit<UnreadSql, 'span'> {
+export function runTimeReason(error: string, pieces: readonly string[], sql = '', names: readonly SplicedName[] = []): Omit<UnreadSql, 'span'> {
   if (CLICKHOUSE_PARAM.test(sql)) return { runTime: false, reason: 'written for ClickHouse ({name:Type} parameters), not PostgreSQL', otherDatabase: 'ClickHouse' };
+  // The error is at a piece of the code that stands where a name goes (`FROM ${table}` read as `FROM table`, a reserved
+  // word; `FROM #{table}` read as `FROM $1`): the statement is whole, only its table is chosen at run time (person28 L4:
+  // the shop's traffic.ts `FROM ${table}` read "PostgreSQL cannot parse it (syntax error at or near "table")").
+  const near = /at or near "([^"]*)"/.exec(error)?.[1]?.toLowerCase();
+  const atName = near !== undefined ? names.filter((n) => n.read.toLowerCase() === near) : [];
+  if (atName.length) return { runTime: true, name: true, reason: `built at run time from ${[...new Set(atName.map((n) => n.source))].join(', ')}` };
   const atPiece = pieces.length > 0 && /at or near "\$\d+"|at end of input/.test(error);
   const msg = error.replace(/\s+/g, ' ').slice(0, 120);
   if (atPiece) {
@@ -80,6 +86,7 @@ export function runTimeReason(error: string, pieces: readonly string[], sql = ''
  * only looks like SQL (the scan): person28 L4, the shop's two `FROM ${table}` read "This looks like SQL but PostgreSQL
  * cannot parse it" and "This SQL was not analysed: PostgreSQL cannot parse it".
  */
-export function notAnalysedMessage(u: Pick<UnreadSql, 'reason' | 'runTime' | 'otherDatabase'>): string {
+export function notAnalysedMessage(u: Pick<UnreadSql, 'reason' | 'runTime' | 'otherDatabase' | 'name'>): string {
+  if (u.name) return `This SQL is ${u.reason}: PG Lens cannot plan it, and no query rule or index advice ran on it.`;
   return u.runTime || u.otherDatabase ? `This SQL is ${u.reason}: no query rule or index advice ran on it.` : `This SQL was not analysed: ${u.reason}; no query rule or index advice ran on it.`;
 }

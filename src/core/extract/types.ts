@@ -60,6 +60,8 @@ export interface SqlSite {
    * such a model takes every column, so `SELECT *` is what it asks for (as ActiveRecord's find_by_sql).
    */
   rowModel?: string;
+  /** Pieces of the code spliced in where a name goes (`FROM ${table}`): said when the statement then does not parse. */
+  splicedNames?: SplicedName[];
 }
 
 /**
@@ -75,6 +77,8 @@ export interface UnreadSql {
   reason: string;
   /** The database the text is written for, when it is plainly another one's (ClickHouse's `{name:Type}`). */
   otherDatabase?: string;
+  /** True when what is built at run time is a name (`FROM ${table}`): the statement is whole, but its table is not known. */
+  name?: boolean;
 }
 
 /** One statement a composed site can become (same shape as the site's own text). */
@@ -84,6 +88,17 @@ export interface SqlVariant {
   params: SqlParam[];
   /** Parts of this variant are still computed at run time (text spliced in, not a parameter). */
   dynamic: boolean;
+  /** Pieces of the code that stand where a name goes (`FROM ${table}`). */
+  splicedNames?: SplicedName[];
+}
+
+/**
+ * A piece of the code spliced in where a name goes (`FROM ${table}`, `FROM #{table}`, `"… FROM " + table`): `source` as
+ * written, `read` what the SQL text holds there (the expression's own name, `table`, or the `$n` standing for it).
+ */
+export interface SplicedName {
+  source: string;
+  read: string;
 }
 
 /** File offset of an offset inside site.sql (clamped). */

@@ -90,6 +90,7 @@ function learnJs(text: string, ctx: FileContext): void {
     for (const { name, imported } of namesOf(clause)) {
       if (imported === 'sql' && /^(drizzle-orm|kysely|slonik|@[\w-]+\/slonik|sql-template-strings|sql-template-tag|@vercel\/postgres-kysely)/.test(from)) ctx.fragments.add(name);
       else if (from === 'postgres' && imported === 'default') ctx.clients.set(name, 'postgres-factory');
+      else if (from === 'redbean-node' && imported === 'R') ctx.clients.set(name, 'redbean-node');
       else if (/^[A-Z]/.test(name) && MODEL_MODULE.test(from)) ctx.models.add(name);
       else if (from.startsWith('.') || from.startsWith('@/') || from.startsWith('~/')) {
         if (LOCAL_DB_MODULE.test(from) || /^(db|pool|prisma|knex|sql|client|em|orm|dataSource|AppDataSource)$/.test(name)) ctx.clients.set(name, from);
@@ -103,6 +104,8 @@ function learnJs(text: string, ctx: FileContext): void {
     const callee = m[2].replace(/^new\s+/, 'new ');
     const last = callee.replace(/^new\s+/, '').split('.').pop() ?? '';
     if (CLIENT_FACTORIES.test(last) || CLIENT_FACTORIES.test(callee) || ctx.clients.get(last) === 'postgres-factory') ctx.clients.set(m[1], callee);
+    // redbean-node's transaction (`const trx = await R.begin()`) has R's methods.
+    else if (last === 'begin' && ctx.clients.get(callee.split('.')[0]) === 'redbean-node') ctx.clients.set(m[1], 'redbean-node');
   }
   // prisma.$transaction(async (tx) => …): the callback's parameter is the Prisma client of the transaction.
   for (const m of text.matchAll(/\$transaction\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*(?::[^)=]*)?\)?\s*=>/g)) ctx.clients.set(m[1], 'PrismaClient.$transaction');

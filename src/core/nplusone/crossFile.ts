@@ -12,7 +12,7 @@
 import type { Finding, Span } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, LoopParam, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
-import { escapeRe, RULE_ID } from './detect';
+import { escapeRe, MAX_FIXED_LIST, RULE_ID } from './detect';
 import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
 import { remotePossible } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
@@ -108,6 +108,8 @@ interface Def {
   remote?: string;
   /** Its own body calls another service before its own query (FileCallFacts `remoteFirst`): the call as written. */
   remoteFirst?: string;
+  /** Its body only returns a literal list of this many items (FileCallFacts `literal`). */
+  literal?: number;
   /** Go: the function's name, its receiver type (a method) and its calls as Go names them. */
   name?: string;
   goRecv?: string;
@@ -175,7 +177,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -569,10 +571,21 @@ export class CrossFileCalls {
   }
 
   /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
+  /**
+   * The loop walks what a function of the project only returns as a literal list of a few items (`for _, tag := range
+   * defaultTags()` with `func defaultTags() []TagCreate { return []TagCreate{{…}, {…}} }` in another file): as many items
+   * as the code writes, not as the data — every definition of the name must be such a list.
+   */
+  private overReturnedConstants(family: string, call: PendingLoopCall): boolean {
+    const m = /^(?:[\w$]+\.)?([\w$]+)\(\s*\)$/.exec(call.iterable ?? '');
+    const defs = m ? this.defs.get(`${family}:${m[1]}`) ?? [] : [];
+    return defs.length > 0 && defs.every((d) => d.literal !== undefined && d.literal <= MAX_FIXED_LIST);
+  }
+
   findings(only?: ReadonlySet<string>, callees?: ReadonlySet<string>): Finding[] {
     this.root = undefined;
     this.held.clear();
-    const pending = only || callees ? this.pending.filter((p) => (!only || only.has(p.file)) && (!callees || callees.has(p.call.callee))) : this.pending;
+    const pending = (only || callees ? this.pending.filter((p) => (!only || only.has(p.file)) && (!callees || callees.has(p.call.callee))) : this.pending).filter((p) => !this.overReturnedConstants(p.family, p.call));
     if (!pending.length) return [];
     const out: Finding[] = this.goFindings(pending.filter((p) => p.family === 'go'));
     if (!pending.some((p) => p.family !== 'go')) return out;

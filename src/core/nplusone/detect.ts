@@ -114,9 +114,10 @@ export interface FileCallFacts {
   /** `moduleOnly`: Python, callees called only on a module (`dns.resolver.query(…)`): that module decides, never a function of the app found by the bare name. */
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
   /** `queryLine`: the 1-based line of the function's first query of its own. */
+  /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -614,7 +615,8 @@ class Detector {
       const cls = this.classOf(def);
       const remote = this.remoteCallIn(def);
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      const literal = this.returnedLiteral(def);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -880,11 +882,14 @@ class Detector {
     const [ds, de] = this.spanOf(def);
     const calls = this.callsWithin(ds, de);
     if (!hits.length && !calls.length) return { direct: [], via: [] };
-    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    // A value written over several lines (`q := r.db.Entity.Update().Where(\n entity.ID(id),\n)`): up to its closing parenthesis.
+    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: untilBalanced(def.text, m.index + m[0].length - m[2].length, m[2]) }));
     // Several names bound at once: Python `data, errors = schema.load(item)`, Go `row, err := q.Get(id)`.
     for (const m of def.text.matchAll(/(?:^|\n)[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*(?::=|=(?![=>]))[ \t]*([^\n;]+)/g)) {
       for (const nm of m[1].split(',')) assigns.push({ lhs: nm.trim(), rhs: m[2] });
     }
+    // Added to a list the query takes later: `queryParams.push(monitorID)`, `args.append(item_id)`.
+    for (const m of def.text.matchAll(/(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:push|append|extend|unshift|add|insert)\s*\(([^\n;]*)/g)) assigns.push({ lhs: m[1], rhs: m[2] });
     // Destructured from a parameter object: `const { id, teamId } = params` (`a: b` binds b).
     for (const m of def.text.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*(?::\s*[\w$.<>[\]| ]+?)?\s*=(?![=>])\s*([^\n;]+)/g)) {
       for (const part of m[1].split(',')) {
@@ -1289,7 +1294,7 @@ class Detector {
 
   /**
    * Code that runs once when the application starts: a lifecycle hook (NestJS `onModuleInit`,
-   * Spring `@PostConstruct`, Django `AppConfig.ready`, Go `func init`), or a function of this file
+   * Spring `@PostConstruct` or a `CommandLineRunner`'s `run`, Django `AppConfig.ready`, Go `func init`), or a function of this file
    * that only such hooks call. Its loops run once per boot, not per request.
    */
   private runsAtStartup(node: Node): boolean {
@@ -1299,6 +1304,8 @@ class Detector {
         const bare = name.replace(/^\./, '');
         if (/^(onModuleInit|onApplicationBootstrap|onModuleDestroy|beforeApplicationShutdown|afterPropertiesSet)$/.test(bare) ||
           (this.lang === 'java' && /@PostConstruct\b|@EventListener\(\s*(?:classes\s*=\s*)?ApplicationReadyEvent/.test(def.text.slice(0, 300))) ||
+          // Spring Boot runs a CommandLineRunner's / ApplicationRunner's run(…) once, after the context starts.
+          (this.lang === 'java' && bare === 'run' && /\bimplements\s+[^{]*\b(?:CommandLineRunner|ApplicationRunner)\b/.test(this.text)) ||
           (this.lang === 'python' && bare === 'ready' && /\(\s*AppConfig\s*\)/.test(this.text)) ||
           (this.lang === 'go' && bare === 'init' && def.type === 'function_declaration')) hooks.push(def);
       }
@@ -2133,6 +2140,22 @@ class Detector {
       return own && own.every((e) => this.a.stringTypes.has(e.type)) ? [...own, ...more] : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The number of items of the literal list a function only returns (`func defaultTags() []TagCreate { return
+   * []TagCreate{{…}, {…}} }`, `() => ['a', 'b']`, `def kinds(): return [A, B]`); undefined for any other body.
+   */
+  private returnedLiteral(def: Node): number | undefined {
+    const body = field(def, 'body');
+    if (!body) return undefined;
+    let stmts = named(body).filter((c) => !this.a.commentTypes.has(c.type));
+    if (stmts.length === 1 && stmts[0].type === 'statement_list') stmts = named(stmts[0]).filter((c) => !this.a.commentTypes.has(c.type));
+    let value: Node | undefined = body;
+    if (stmts.length === 1 && /^return(_statement)?$/.test(stmts[0].type)) value = named(stmts[0])[0];
+    else if (/^(block|statement_block|compound_statement|block_statement)$/.test(body.type)) return undefined;
+    if (value?.type === 'expression_list') value = named(value).length === 1 ? named(value)[0] : undefined;
+    return this.arrayElements(value)?.length;
   }
 
   /** A literal list (inline or bound to a name) feeding the loop. */
@@ -3683,7 +3706,7 @@ const ENT_BUILDER_RECEIVER = /\.(?:Create|CreateBulk|Update|UpdateOne|UpdateOneI
 /** The generated-code marker Go tools write (ent, sqlc, protoc, gqlgen), and others copy. */
 const GENERATED_CODE = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
-const MAX_FIXED_LIST = 10;
+export const MAX_FIXED_LIST = 10;
 /**
  * A loop whose size the code fixes at most this (a month's days, a year's months, a literal count) is
  * bounded by the code, not by the data: its N+1 is shown as `info` ("possible N+1"), not a warning.
@@ -3704,8 +3727,12 @@ function handfulByLimit(est: { iterations?: number; bounded?: boolean; declared?
 
 /** Cheap test before remoteCallPerItem reads the loop's calls. */
 const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;
-/** A call on an HTTP client or a service's SDK: `axios.get`, `requests.post`, `http.Get`, `stripe.customers.del`, `resend.emails.send`. */
-const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$/;
+/**
+ * A call on an HTTP client or a service's SDK: `axios.get`, `requests.post`, `http.Get`, `stripe.customers.del`,
+ * `resend.emails.send`; or on a storage bucket or the app's S3 wrapper (`bucket.Delete(ctx, path)` of gocloud.dev/blob,
+ * `avatarBucket.upload(…)`, `s3Util.removeByPath(…)`).
+ */
+const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$|^(?:this\.)?(?:bucket|[a-z]\w*Bucket|s3[A-Z]\w*|[a-z]\w*S3\w*)\./;
 /** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
 const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
 /** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */
@@ -3763,6 +3790,24 @@ function argsAfter(sqlArg: Node | null | undefined): string[] {
 function renumberTemplateParams(sql: string): string {
   let max = maxParamIndex(sql);
   return sql.replace(/\u0000/g, () => `$${++max}`);
+}
+
+/**
+ * `first` (a line of `text` starting at `at`) and, while it opens more parentheses than it closes, the lines after it, up
+ * to the one that balances them (at most 30 lines): a call written over several lines, whole.
+ */
+function untilBalanced(text: string, at: number, first: string): string {
+  let depth = 0;
+  for (const ch of first) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+  if (depth <= 0) return first;
+  let end = at + first.length;
+  for (let lines = 0; depth > 0 && end < text.length && lines < 30; end++) {
+    const ch = text[end];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '\n') lines++;
+  }
+  return text.slice(at, end);
 }
 
 export function escapeRe(s: string): string {

@@ -877,6 +877,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: 'Batch with dsl.batch(…) / one statement', language: 'java', help: `Send the statements with one dsl.batch(…).execute() (or one insertInto(…).valuesOfRecords(…), one update/delete … where(ID.in(ids))) instead of one per ${item}.` }
         : { title: 'Batch with .in(keys) and fetchMap/fetchGroups', language: 'java', help: `Query once with where(FIELD.in(keys)), keys collected for every ${item}, and look the rows up with fetchMap/fetchGroups (for an exists check: select the keys that exist, once).` };
+    case 'mybatis-plus':
+      return write
+        ? { title: 'Batch with saveBatch / updateBatchById / removeByIds', language: 'java', help: `Collect the rows and write them with one saveBatch, updateBatchById or removeByIds (MyBatis-Plus IService) instead of one call per ${item}.` }
+        : { title: 'Batch with listByIds / in(…)', language: 'java', help: `Load all rows with one listByIds(ids) or lambdaQuery().in(<column>, keys).list(), keys collected for every ${item}, and match them in a map.` };
     case 'spring-data':
     case 'jpa':
       return write

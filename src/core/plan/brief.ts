@@ -9,6 +9,7 @@ import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving, outsideNodesText } from './format';
 import type { Grade, Plan, PlanNode } from './model';
 import { nodeLabel } from './warnings';
+import type { SplicedName } from '../extract/types';
 
 export interface PlanBrief {
   root: string;
@@ -83,10 +84,12 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
   if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
   if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
-  // The actions under the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
+  // The actions on the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
   // below a finding's own text, the head and "Open plan" are what must stay in view (person26 MEDIUM-1: at 1280 px the
-  // links at the end were below the fold on every finding's line).
-  if (l.length) lines.splice(2, 0, l.join(' · '), '');
+  // links at the end were below the fold on every finding's line). On the head's own line, not a paragraph under it: in a
+  // hover as narrow as a code column beside the plan viewer, the head was the last line in view and "Open plan" 2 px
+  // below the box (person27); there "Open plan" wraps right after the head's figures.
+  if (l.length) lines[0] = `${lines[0]} · ${l.join(' · ')}`;
   return lines.join('\n').trimEnd();
 }
 
@@ -189,7 +192,12 @@ export function planText(plan: Plan): string {
  * of an interpolation (`${table}`, `${sql.join(…)}`): the code splices a name or a piece of SQL there, not a value, so
  * the text is only SQL at run time. "Syntax error at or near "$2"" read as a bug in working code (logto's slonik queries).
  */
-export function splicedPlaceholderReason(message: string, params: readonly { index: number; source: string }[]): string | undefined {
+export function splicedPlaceholderReason(message: string, params: readonly { index: number; source: string }[], names: readonly SplicedName[] = []): string | undefined {
+  // A table's name spliced in that reads as a name (`FROM %s` of a Go `fmt.Sprintf`, read `"%s"`; `FROM ${tbl}`, read
+  // `tbl`): PostgreSQL has no such table, which is not the app's bug nor a wrong connection (person28 L4).
+  const missing = /relation "([^"]+)" does not exist/i.exec(message)?.[1];
+  const name = missing !== undefined ? names.find((n) => n.read.replace(/^"|"$/g, '') === missing || n.read.toLowerCase() === missing) : undefined;
+  if (name) return `it is built at run time from ${oneLine(name.source).slice(0, 80)}, the table's name the code fills in when the app runs. Its other findings still apply.`;
   const m = /syntax error at or near "\$(\d+)"/i.exec(message);
   if (!m) return undefined;
   const p = params.find((x) => x.index === Number(m[1]));

@@ -104,7 +104,7 @@ function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined 
     // SQL given to a database API that PostgreSQL rejects too: said, not dropped — most often text spliced in at
     // run time where the code builds the statement from pieces (`FROM (${eventQuery}) t`).
     const pieces = site.params.filter((p) => p.spliced).map((p) => p.source);
-    const why = runTimeReason(pg.message, pieces, site.sql);
+    const why = runTimeReason(pg.message, pieces, site.sql, site.splicedNames);
     return {
       ruleId: NOT_ANALYSED,
       severity: 'hint',
@@ -112,7 +112,7 @@ function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined 
       span: fileSpanOf(site, 0, site.sql.length),
       file: site.file,
       fixes: [],
-      evidence: { reason: why.reason, runTime: why.runTime, otherDatabase: why.otherDatabase },
+      evidence: { reason: why.reason, runTime: why.runTime, otherDatabase: why.otherDatabase, ...(why.name ? { name: true } : {}) },
     };
   }
   if (!pg.statements.length) return undefined;

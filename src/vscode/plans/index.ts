@@ -756,7 +756,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
     const { splicedPlaceholderReason } = await import('../../core/plan/brief');
-    const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params);
+    const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params, site.splicedNames);
     if (spliced) md.appendMarkdown(`$(info) **PG Lens cannot plan this statement:** ${escapeMd(spliced)}`);
     else {
       const where = unknownNameNote(outcome.code, conn.profile);

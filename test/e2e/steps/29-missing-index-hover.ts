@@ -3,6 +3,8 @@
  * (table and columns), how much cheaper (cost before → after, "N× lower") and whether the planner
  * proved it; the CREATE INDEX; one line of evidence; one action. No plan dumps, no scroll box.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -11,7 +13,7 @@ const AT = 'lower(email) = lower($1)';
 
 export const step: Step = {
   title: 'missing-index hover: what, how much cheaper (proved), the DDL and one action, above the plan',
-  async run({ wb, screenshot, log }) {
+  async run({ wb, workspace, screenshot, log }) {
     // The code alone, full width (a plan an earlier step opened beside it would hide the end of the query's line).
     await wb.freshEditor(FILE);
     const page = wb.page;
@@ -104,6 +106,31 @@ export const step: Step = {
       await screenshot('missing-index-hover-two-findings-1280');
       if (!both) throw new StepFailure(`expected the N+1 finding in the same hover (the line's two findings); saw ${crowded.slice(0, 300)}`);
       if (!two.headInView || !two.openInView) throw new StepFailure(`expected the plan part in view without scrolling on a line with two findings at 1280x760; ${two.content} px of content in ${two.box} px, head "${two.head}" in view: ${two.headInView}, "Open plan": ${two.openInView}`);
+      // The plan viewer open beside the code (person27: a statement with one finding, the editor a column of about 400 px
+      // at 1280x760): the hover is as narrow as its editor, every line wraps, and "Open plan" was 2 px below the box.
+      const beside = async (file: string, at: string, before: string, word: string, tab: RegExp, what: string) => {
+        await page.mouse.move(5, 5);
+        await wb.freshEditor(file);
+        const lines = fs.readFileSync(path.join(workspace, file), 'utf8').split('\n');
+        await wb.goToLine(lines.findIndex((l) => l.includes(at)) + 1);
+        await wb.runCommand('PG Lens: Open Plan', /PG Lens: Open Plan(?! from)/);
+        const view = await wb.webview(tab);
+        await wb.see(view.locator('body').filter({ hasText: /Scan/ }), `the plan of ${what} beside the code`, 60_000);
+        // Back to the code (the editor group on the left), the pointer on the finding's table.
+        await page.locator('.editor-group-container').first().locator('.tabs-container .tab').filter({ hasText: file.split('/').pop()! }).first().click();
+        await wb.hoverUntil(() => wb.hoverInFile(file, at, before, word), (t) => /with the index · (proved by the planner|not verified by the planner)/.test(t) && /Open plan/.test(t), `the ${what} missing-index hover with the plan viewer beside at 1280x760`, 90_000);
+        const column = await page.locator('.editor-group-container').first().evaluate((el) => Math.round(el.getBoundingClientRect().width));
+        const fit = await measure();
+        log(`${what} hover with the plan viewer beside (code column ${column} px): ${fit.content} px of content in a ${fit.box} px box; plan head "${fit.head}" in view: ${fit.headInView}; "Open plan" in view: ${fit.openInView}`);
+        await screenshot(`missing-index-hover-plan-beside-${what.replace(/\W+/g, '-')}`);
+        if (column > 560) throw new StepFailure(`expected the code in a narrow column beside the plan viewer; it is ${column} px wide`);
+        if (!fit.headInView || !fit.openInView) throw new StepFailure(`expected the plan part of ${what} in view without scrolling with the plan viewer beside at 1280x760; ${fit.content} px of content in ${fit.box} px, head "${fit.head}" in view: ${fit.headInView}, "Open plan": ${fit.openInView}`);
+      };
+      // One finding on the line: the reviews rating read.
+      await beside('src/reviews.ts', 'avg(rating)', 'FROM', 'reviews', /^Plan: SELECT avg\(rating\)/, 'reviews rating');
+      // Two problems on the line (the missing index and "lower(email) hides email from its index"): VS Code's problem part
+      // holds both messages.
+      await beside(FILE, AT, 'FROM', 'customers', /^Plan: SELECT id, email, name, country/, 'lower(email) lookup');
     } finally {
       await page.mouse.move(5, 5);
       await page.setViewportSize({ width: 1600, height: 1000 });

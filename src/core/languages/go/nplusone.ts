@@ -182,12 +182,31 @@ function classifyEnt(chain: Chain, ctx: FileContext): DbCall | undefined {
   if (/^(Get|GetX)$/.test(n[last]) && last >= 1 && !segs[last - 1].call && /^[A-Z]/.test(n[last - 1])) return { library: 'ent', op: 'read', batch: false, label, method: n[last], model: n[last - 1] };
   if (!ENT_TERMINAL.test(n[last])) return undefined;
   const bi = n.findIndex((x, i) => i < last && ENT_BUILDER.test(x) && segs[i].call);
-  if (bi < 0) return undefined;
+  if (bi < 0) {
+    // A builder bound to a variable and run later: `q := r.db.Entity.Update().Where(…)` … `q.Save(ctx)`.
+    const built = !segs[0].call && /^[a-z_]\w*$/.test(n[0]) ? entBuiltIn(chain.node, n[0]) : undefined;
+    return built ? { library: 'ent', op: built.write ? 'write' : 'read', batch: /CreateBulk$/.test(built.verb) || /\w+In\(/.test(chainArgsText(chain)), label, method: n[last], model: built.model } : undefined;
+  }
   // Query/Create/Update/Delete of an entity client (`X.User.Query()`); an edge query (`QueryOwner`) of an entity value.
   if (!/^Query[A-Z]/.test(n[bi]) && (bi < 1 || segs[bi - 1].call || !/^[A-Z]/.test(n[bi - 1]))) return undefined;
   const write = /^(Create|CreateBulk|MapCreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID)$/.test(n[bi]);
   const batch = /CreateBulk$/.test(n[bi]) || /\w+In\(/.test(chainArgsText(chain));
   return { library: 'ent', op: write ? 'write' : 'read', batch, label, method: n[last], ...(bi >= 1 && !segs[bi - 1].call && /^[A-Z]/.test(n[bi - 1]) ? { model: n[bi - 1] } : {}) };
+}
+
+/**
+ * The ent builder a variable of the enclosing function holds: bound to an entity client's builder (`q := r.db.Entity.Update()…`,
+ * `q = tx.Entity.Query()…`) or declared with a generated builder type (`var q *ent.EntityQuery`), before the call.
+ */
+function entBuiltIn(node: Node, name: string): { verb: string; model: string; write: boolean } | undefined {
+  let fn: Node | null = node.parent;
+  while (fn && !/^(function_declaration|method_declaration|func_literal)$/.test(fn.type)) fn = fn.parent;
+  if (!fn) return undefined;
+  const before = fn.text.slice(0, node.startIndex - fn.startIndex);
+  const bound = new RegExp(String.raw`\b${name}\s*:?=\s*(?:[\w.]+\.)?([A-Z]\w*)\.(Query|Create|CreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID)\(`).exec(before);
+  if (bound) return { verb: bound[2], model: bound[1], write: bound[2] !== 'Query' };
+  const typed = new RegExp(String.raw`\bvar\s+${name}\s+\*ent\.([A-Z]\w*?)(Query|Create|CreateBulk|Update|UpdateOne|Delete|DeleteOne)\b`).exec(before);
+  return typed ? { verb: typed[2], model: typed[1], write: typed[2] !== 'Query' } : undefined;
 }
 
 /** gobuffalo/pop: the query builders of a `*pop.Connection` / `*pop.Query`… */
@@ -285,7 +304,9 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const qi = n.findIndex((x, i) => i >= 1 && GO_SQL_METHODS.test(x) && segs[i].call);
   if (qi >= 1) {
     const recv = n[qi - 1];
-    if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv))) return undefined;
+    // The *sql.DB a handle hands out (`r.db.Sql().QueryContext(…)`, `gormDB.DB().Query(…)`): the handle's accessor.
+    const accessor = qi >= 2 && segs[qi - 1].call && /^(Sql|SQL|DB|SqlDB|Conn)$/.test(recv) && GO_CLIENT.test(n[qi - 2]);
+    if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv) || accessor)) return undefined;
     if (ctx.clients.get(recv)?.startsWith('package:') && !pkgClient) return undefined;
     const args = named(segs[qi].args);
     // Get/Select are sqlx's (and a database package's, given the context); elsewhere (a redis pool's Get, a channel Select) they are no query.

@@ -192,6 +192,11 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     const batch = /^(batch\w*|loadInto)$/.test(verb) || /^batch/.test(method) || /\.in\s*\(/.test(chainArgsText(chain));
     return { library: 'jooq', op: write ? 'write' : 'read', batch, label: label(chain), method };
   }
+  // MyBatis-Plus: the IService methods a `ServiceImpl<Mapper, Entity>` calls on itself (`getOne(query().getWrapper()…)`,
+  // `updateById(user)`, `lambdaQuery().eq(…).list()`), and BaseMapper's on its `baseMapper`, `getBaseMapper()` or a field
+  // typed as the app's mapper in a file that imports MyBatis-Plus.
+  const mp = mybatisPlusCall(chain, n, recvType, ctx);
+  if (mp) return mp;
   // JPA EntityManager / Hibernate Session
   const emIdx = n.findIndex((x) => JPA_EM.test(x) || /^(EntityManager|Session)$/.test(ctx.types.get(x) ?? ''));
   if (emIdx >= 0 && segs.length > emIdx + 1) {
@@ -204,5 +209,41 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
       return { library: 'jpa', op: method === 'executeUpdate' ? 'write' : 'read', batch: /\bin\s*\(?\s*:\w+|\bin\s*\?\d/i.test(sql ?? ''), label: `${n[emIdx]}.${m1}(…).${method}`, method, sql, sqlArg: arg };
     }
   }
+  return undefined;
+}
+
+/** IService's methods that run a statement (MyBatis-Plus). */
+const MP_SERVICE = /^(getById|getOne|getOneOpt|getMap|getObj|list|listByIds|listByMap|listMaps|listObjs|count|exists|page|pageMaps|save|saveBatch|saveOrUpdate|saveOrUpdateBatch|update|updateById|updateBatchById|remove|removeById|removeByIds|removeByMap|removeBatchByIds)$/;
+/** Chain starts that build a query or update on the service, and the calls that run it. */
+const MP_CHAIN_START = /^(query|lambdaQuery|update|lambdaUpdate|ktQuery|ktUpdate)$/;
+const MP_CHAIN_END = /^(list|one|oneOpt|count|exists|page|update|remove|listObjs|listMaps)$/;
+/** BaseMapper's methods. */
+const MP_MAPPER = /^(selectById|selectBatchIds|selectByMap|selectOne|selectCount|selectList|selectMaps|selectObjs|selectPage|selectMapsPage|exists|insert|insertOrUpdate|deleteById|deleteByMap|delete|deleteBatchIds|deleteByIds|updateById|update)$/;
+const MP_BATCH = /^(saveBatch|saveOrUpdateBatch|updateBatchById|removeByIds|removeBatchByIds|listByIds|selectBatchIds|deleteBatchIds|deleteByIds)$/;
+const MP_WRITE = /^(save|saveBatch|saveOrUpdate|saveOrUpdateBatch|update|updateById|updateBatchById|remove|removeById|removeByIds|removeByMap|removeBatchByIds|insert|insertOrUpdate|deleteById|deleteByMap|delete|deleteBatchIds|deleteByIds)$/;
+
+/** The class declaration around a node extends MyBatis-Plus's `ServiceImpl<…>`. */
+function inServiceImpl(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'class_declaration') return /^extends\s+ServiceImpl\s*</.test(field(p, 'superclass')?.text ?? '');
+  }
+  return false;
+}
+
+function mybatisPlusCall(chain: Chain, n: string[], recvType: string, ctx: FileContext): DbCall | undefined {
+  const segs = chain.segments;
+  const method = n[n.length - 1];
+  const mpFile = ctx.modules.some((m) => m.startsWith('com.baomidou.mybatisplus'));
+  // On itself: `getOne(…)`, `this.updateById(user)`; a query built on itself and run: `lambdaQuery().eq(…).list()`.
+  if (segs[0].call && inServiceImpl(chain.node)) {
+    if (segs.length === 1 && MP_SERVICE.test(method)) return { library: 'mybatis-plus', op: MP_WRITE.test(method) ? 'write' : 'read', batch: MP_BATCH.test(method), label: label(chain), method };
+    if (segs.length >= 2 && MP_CHAIN_START.test(n[0]) && MP_CHAIN_END.test(method) && !/Wrapper$/.test(n[1])) {
+      return { library: 'mybatis-plus', op: /update|Update/.test(n[0]) || method === 'remove' ? 'write' : 'read', batch: /\.in\s*\(/.test(chainArgsText(chain)) || segs.some((s) => s.name === 'in'), label: label(chain), method };
+    }
+  }
+  // The mapper: `baseMapper.selectList(…)`, `getBaseMapper().insert(e)`, `userMapper.selectById(id)` (a field typed `…Mapper`).
+  const recv = n[n.length - 2];
+  const onMapper = recv !== undefined && (recv === 'baseMapper' || recv === 'getBaseMapper' || (mpFile && /Mapper$/.test(recvType)));
+  if (onMapper && MP_MAPPER.test(method) && segs.length >= 2) return { library: 'mybatis-plus', op: MP_WRITE.test(method) ? 'write' : 'read', batch: MP_BATCH.test(method), label: label(chain), method };
   return undefined;
 }

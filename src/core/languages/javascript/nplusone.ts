@@ -216,6 +216,9 @@ const MIKRO_OPS = new Set(['findOne', 'findOneOrFail', 'find', 'findAll', 'findA
 const TYPEORM_WRITE = /^(save|insert|update|delete|remove|upsert|soft|restore|increment|decrement|persist|native|flush)/;
 const SEQUELIZE_STRONG = new Set(['findByPk', 'findOne', 'findAll', 'findAndCountAll', 'findOrCreate', 'findCreateFind', 'bulkCreate', 'findOneBy', 'findBy', 'findOneByOrFail']);
 const SEQUELIZE_WEAK = new Set(['create', 'update', 'destroy', 'upsert', 'count', 'increment', 'decrement', 'max', 'min', 'sum', 'find', 'save', 'delete', 'insert']);
+/** redbean-node's methods that run a statement (`R.dispense`, `R.convertToBeans`, `R.isoDateTime` do not). */
+const REDBEAN_OPS = /^(getAll|getRow|getCol|getCell|exec|find|findOne|findAll|count|load|store|storeAll|trash|trashAll)$/;
+const REDBEAN_SQL = /^(getAll|getRow|getCol|getCell|exec)$/;
 const KYSELY_START = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto']);
 /** Kysely's common table expressions before the statement (`db.with('x', …).selectFrom('x')`). */
 const KYSELY_WITH = new Set(['with', 'withRecursive', 'withMaterialized', 'withNotMaterialized', 'withRecursiveMaterialized']);
@@ -339,6 +342,15 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
 
   const root = n[0];
   const rootIsClient = isClientish(root, ctx) || (chain.viaSelf && isClientish(n[0], ctx));
+
+  // redbean-node: `R.getAll/getRow/getCol/getCell/exec(sql, …)` run the SQL they are given, `R.find/findOne/findAll/count/
+  // load('type', …)` read beans, `R.store/trash(bean)` write one; a transaction from `R.begin()` has the same methods.
+  if (segs.length === 2 && !segs[0].call && ctx.clients.get(root) === 'redbean-node' && REDBEAN_OPS.test(method)) {
+    const arg = firstArg(last);
+    const sql = REDBEAN_SQL.test(method) ? sqlOf(arg, a) : undefined;
+    const write = /^(store|storeAll|trash|trashAll)$/.test(method) || (method === 'exec' && opOfSql(sql, 'write') === 'write');
+    return { library: 'sql', op: write ? 'write' : 'read', batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: sql !== undefined ? arg : undefined, model: REDBEAN_SQL.test(method) ? undefined : stringArgOf(last, a) };
+  }
 
   // Drizzle relational queries: db.query.users.findFirst(…)
   if (segs.length >= 4 && n[1] === 'query' && /^find(First|Many)$/.test(method) && rootIsClient) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, migrationFixFor, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
+import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, migrationFixFor, migrationOffer, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
 
 /** A written migration (a file or an edit): fails when the SQL was offered instead. */
 function written(...args: Parameters<typeof generateMigration>): Exclude<MigrationOutput, { kind: 'sql' }> {
@@ -277,6 +277,15 @@ describe('core/advice/migrations', () => {
     const offer = generateMigration({ tool: 'alembic', dir: 'migrations/versions' }, ix, { now, files: [...files, 'migrations/versions/d_side.py'], fileText: (f) => twoHeads[f] });
     assert.equal(offer.kind, 'sql');
     if (offer.kind === 'sql') assert.match(offer.why, /2 heads \(ccc333, ddd444\)/);
+    // person28 L6 (rest): the menu says so before the action runs ("Add migration" then "no migration file written").
+    const fix = { title: 'Add migration: solves (user_id)', edits: [], command: { id: 'pgLens.addIndexMigration', args: [ix] } };
+    const menu = migrationOffer({ tool: 'alembic', dir: 'migrations/versions' }, { now, files: [...files, 'migrations/versions/d_side.py'], fileText: (f) => twoHeads[f] });
+    assert.deepEqual(menu, { tool: 'unknown', note: '2 Alembic heads' });
+    const retitled = migrationFixFor(fix, menu.tool, menu.note);
+    assert.equal(retitled.title, 'Save CREATE INDEX as .sql… (2 Alembic heads): solves (user_id)');
+    assert.equal(retitled.command?.id, 'pgLens.saveCreateIndexSql');
+    // One head: Add migration, as before.
+    assert.deepEqual(migrationOffer({ tool: 'alembic', dir: 'migrations/versions' }, { now, files, fileText: (f) => texts[f] }), { tool: 'alembic' });
   });
 
   it('Django: non-atomic RunSQL depending on the latest migration of the app', () => {

@@ -136,6 +136,25 @@ describe('core/extract: SQL built at run time', () => {
     const hints = r.findings.filter((f) => f.ruleId === 'not-analysed');
     assert.deepEqual(hints.map((h) => h.file).sort(), ['seed.ts', 'traffic.ts']);
     assert.equal(hints[0].message, hints[1].message);
-    assert.equal(hints[0].message, 'This SQL was not analysed: PostgreSQL cannot parse it (syntax error at or near "table"); no query rule or index advice ran on it.');
+    // And it says why (ui29 left it: the extraction knew a `${…}` stood where the table's name goes).
+    assert.equal(hints[0].message, 'This SQL is built at run time from ${table}: PG Lens cannot plan it, and no query rule or index advice ran on it.');
+    assert.deepEqual(hints.map((h) => h.evidence?.name), [true, true]);
+  });
+
+  // Every language's registry alike: a piece of the code where the table's name goes, whichever way the language splices
+  // it in — a template literal, a Python f-string, Ruby's `#{}`, Java's concatenation.
+  it('a table name spliced in at run time says so in every language (FROM ${table}, f"{table}", #{table}, " + table)', async () => {
+    const files = [
+      { path: 'a.ts', text: 'export const max = async (pool: Pool, table: string) => pool.query(`SELECT max(id) AS n FROM ${table}`);\n' },
+      { path: 'a.py', text: 'def mx(cur, table):\n    cur.execute(f"SELECT max(id) AS n FROM {table}")\n' },
+      { path: 'a.rb', text: 'def mx(conn, table)\n  conn.exec("SELECT max(id) AS n FROM #{table}")\nend\n' },
+      { path: 'A.java', text: 'class A {\n  int mx(Connection c, String table) throws Exception {\n    ResultSet r = c.createStatement().executeQuery("SELECT max(id) AS n FROM " + table);\n    return 0;\n  }\n}\n' },
+    ];
+    const r = await scanFiles(files, { analyzers: codeAnalyzers({}) });
+    const said = new Map(r.findings.filter((f) => f.ruleId === 'not-analysed').map((f) => [f.file, f.message]));
+    assert.deepEqual([...said.keys()].sort(), ['A.java', 'a.py', 'a.rb', 'a.ts']);
+    for (const [file, piece] of [['a.ts', '${table}'], ['a.py', '{table}'], ['a.rb', '#{table}'], ['A.java', 'table']]) {
+      assert.equal(said.get(file), `This SQL is built at run time from ${piece}: PG Lens cannot plan it, and no query rule or index advice ran on it.`, file);
+    }
   });
 });
