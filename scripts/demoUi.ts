@@ -15,6 +15,7 @@ import { startDatabase } from '../test/e2e/lib/database';
 import { scenario } from '../test/e2e/lib/scenario';
 import { packageVsix, prepareWorkspace } from '../test/e2e/run';
 import { errorMessage } from '../src/core/safeText';
+import { demoTerminalSettings, writeCliLauncher } from './demoTerminal';
 
 const DEMO_PROFILE = 'shop (demo)';
 
@@ -62,12 +63,16 @@ async function main(): Promise<void> {
     const extensionsDir = path.join(tmp, 'extensions');
     installVsix(cs, vsix, extensionsDir, userDataDir);
     const port = process.env.PGLENS_DEMO_PORT ? Number(process.env.PGLENS_DEMO_PORT) : undefined;
-    const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port });
+    // `pg-lens` in the terminal: this checkout's CLI (the workspace is a copy of the example, where npx finds none).
+    const bin = path.join(tmp, 'bin');
+    writeCliLauncher(bin, path.join(__dirname, '..'));
+    const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port, userSettings: demoTerminalSettings(bin) });
     stops.push(() => server.stop());
     kill = () => server.killNow();
     console.log('');
     console.log(`  PG Lens is ready: open ${server.url}?folder=${encodeURIComponent(ws)}`);
     console.log(`  Workspace: ${ws} (connection profile "${DEMO_PROFILE}", data from ${db.source})`);
+    console.log('  In its terminal: pg-lens --help (this checkout\'s CLI, on the terminal\'s PATH).');
     console.log(`  psql: ${db.url.replace(/:[^:@/]+@/, ':***@')} (password: ${db.password})`);
     console.log('  Press Ctrl+C to stop.');
     console.log('');

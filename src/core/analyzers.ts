@@ -9,10 +9,11 @@ import type { Analyzer, EvidenceSource } from './scan';
 import { rulesAnalyzer } from './scan';
 import { nPlusOneAnalyzer, type NPlusOneOptions } from './nplusone/analyzer';
 import { ormOffsetAnalyzer } from './rules/ormOffset';
+import { fragmentLikeAnalyzer } from './rules/fragmentLike';
 import { fragmentNotInAnalyzer } from './rules/fragmentNotIn';
 import type { DialectVerdict } from './dialect';
 import type { DeclaredIndexes } from './sql/declaredIndexes';
 
 export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; workspace?: NPlusOneOptions['workspace']; perParent?: NPlusOneOptions['perParent'] }): Analyzer[] {
-  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace, perParent: opts.perParent }), ormOffsetAnalyzer({ project: opts.project }), fragmentNotInAnalyzer({ project: opts.project })];
+  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace, perParent: opts.perParent }), ormOffsetAnalyzer({ project: opts.project }), fragmentNotInAnalyzer({ project: opts.project }), fragmentLikeAnalyzer({ project: opts.project })];
 }

@@ -6,6 +6,7 @@ import { formatCount, formatMs, formatShare, listAndMore } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
 import { statementShape } from './sql/predicates';
+import { maxParamIndex } from './extract/sqlLexer';
 
 export { isOwnStatementText };
 
@@ -249,6 +250,25 @@ export function matchKey(sql: string): string {
     .trim();
 }
 
+/**
+ * THE matcher's rule for a pg_stat_statements entry found by its text (fingerprint) rather than by the statement's own
+ * query identifier — the cost lens (CostIndex.find) and the workload's merge (db/indexDecision mergeStatements) both
+ * follow it. pg_stat_statements gives a literal and a `$n` parameter different query identifiers, though both
+ * normalise to `$n`. So:
+ * - the statement's identifier is the entry's (`ownId === entryId`): it is its entry;
+ * - the statement is written with parameters: it may be, whatever the identifiers say — a client that splices the
+ *   values in (psycopg, Django, ActiveRecord) sends literals, whose entry has another identifier than the `$n` text;
+ * - written with its literals in the code (`customer_id = 42`), its identifier known and another: it is not — had it
+ *   run, its own identifier's entry would hold it (person29 M3: a hand-run copy in other/reports.sql, never run, wore the
+ *   app's "36 calls" while the workload said "no calls recorded");
+ * - its identifier unknown (PostgreSQL before 14, compute_query_id off, not explained): cannot tell, matched by text.
+ */
+export function takesEntryByText(sql: string, ownId: string | undefined, entryId: string | undefined): boolean {
+  if (ownId !== undefined && ownId === entryId) return true;
+  if (maxParamIndex(sql) > 0) return true;
+  return ownId === undefined;
+}
+
 export class CostIndex {
   private readonly byId = new Map<string, CostSummary>();
   private readonly byFingerprint = new Map<string, CostSummary>();
@@ -293,9 +313,14 @@ export class CostIndex {
       // statement, or cannot be read to tell.
       const stored = hit && this.fingerprintOfId.get(hit.stat.queryid);
       if (hit && (!fp || !stored || stored === fp)) return hit;
-      if (hit) return this.byFingerprint.get(fp!);
+      if (hit) return this.byText(sql, queryid, this.byFingerprint.get(fp!));
     }
-    return (fp && this.byFingerprint.get(fp)) || this.byKey.get(matchKey(sql));
+    return this.byText(sql, queryid, (fp && this.byFingerprint.get(fp)) || this.byKey.get(matchKey(sql)));
+  }
+
+  /** An entry found by text, when the statement may take it (takesEntryByText). */
+  private byText(sql: string, queryid: string | undefined, found: CostSummary | undefined): CostSummary | undefined {
+    return found && takesEntryByText(sql, queryid, found.stat.queryid) ? found : undefined;
   }
 }
 

@@ -24,7 +24,7 @@ import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, 
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
 import { unprovedSize } from './rules/sizeEvidence';
-import { declaredForeignKey, declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
+import { declaredForeignKey, declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, ormDeclaredNotNull, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { foldIntoMissingIndex } from './advice/missingIndex';
@@ -232,12 +232,14 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
 function withDeclaredNotNull(f: Finding, declared: DeclaredIndexes | undefined): Finding {
   const e = f.evidence ?? {};
   if (f.ruleId !== 'not-in-subquery' || e.subqueryColumnNullable !== null || typeof e.subqueryTable !== 'string' || typeof e.subqueryColumn !== 'string') return f;
-  if (declaredNotNull(declared, e.subqueryTable, e.subqueryColumn) !== true) return f;
+  // The schema files, or else the app's SQLAlchemy models and Alembic migrations (`nullable=False`, a primary key's column).
+  const from = declaredNotNull(declared, e.subqueryTable, e.subqueryColumn) === true ? 'schema files' : ormDeclaredNotNull(declared, e.subqueryTable, e.subqueryColumn) ? 'ORM models and migrations' : undefined;
+  if (!from) return f;
   return {
     ...f,
     severity: e.subqueryFiltered ? 'info' : f.severity,
     message: 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.',
-    evidence: { ...e, subqueryColumnNullable: false, notNullFrom: 'schema files' },
+    evidence: { ...e, subqueryColumnNullable: false, notNullFrom: from },
   };
 }
 

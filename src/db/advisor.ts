@@ -11,7 +11,7 @@ import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, re
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
-import type { NotTriedCandidate } from '../core/advice/missingIndex';
+import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { loadPgParser } from '../core/sql/statement';
 import type { SuggestionLike } from '../core/advice/workload';
@@ -514,14 +514,16 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
   const rows = t?.rows ?? 0;
   const seq = before.seqScans.find((s) => s.relation === c.table);
-  const shown = c.keys.map((k) => k.label).join(', ');
   const size = `${formatCount(rows)} rows${t && !t.analysed ? ', never analysed' : ''}`;
   // The node that reads the table now, when it is a Seq Scan; else what the message is about, in words (person28 L3: "orders
   // (32k rows): an index on orders …" read as if a word was missing).
   const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `Reading ${c.table} (${size})`;
-  const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
+  // What the DDL creates, as the fix, the hover and the workload say it (person29 L9: "a GIN index on products
+  // (attributes)" here, "products USING gin (attributes jsonb_path_ops)" there).
+  const fields = candidateFields(c, before);
+  const what = `an index on ${indexDefinitionTitle(fields)}`;
   return {
-    ...candidateFields(c, before),
+    ...fields,
     costAfter: round(p.costAfter),
     verifiedBy: p.verifiedBy,
     reason: reasonAsProved(c.reason, p.plan) + (c.needsExtension ? ' (needs CREATE EXTENSION pg_trgm)' : ''),

@@ -17,6 +17,9 @@
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
 import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
+import { takesEntryByText } from '../core/cost';
+import { maxParamIndex } from '../core/extract/sqlLexer';
+import { queryIdOf } from './queryStats';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
@@ -67,6 +70,8 @@ export interface DecisionInput {
   totalMs?: number;
   /** pg_stat_statements.userid: planned as that role (planGuard.planAs). */
   userid?: string;
+  /** pg_stat_statements.queryid (an entry's): a statement of the code takes it by its text only as takesEntryByText says. */
+  queryid?: string;
 }
 
 export interface StatementSources {
@@ -91,7 +96,9 @@ export interface StatementSources {
 export async function decisionStatements(db: Database, files: readonly FoundStatement[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'>; top?: TopStatements } = {}): Promise<StatementSources> {
   const top = opts.top ?? (await topStatements(db, opts));
   await loadPgParser(); // what is DDL, by PostgreSQL's parser (notWorkload)
-  return { ...mergeStatements(top.statements, files), note: top.note, ...(top.foreignKeyChecks ? { foreignKeyChecks: top.foreignKeyChecks } : {}) };
+  const ids = new Map<string, string | undefined>();
+  await literalCopyIds(db, top.statements, files, ids);
+  return { ...mergeStatements(top.statements, files, (sql) => ids.get(sql)), note: top.note, ...(top.foreignKeyChecks ? { foreignKeyChecks: top.foreignKeyChecks } : {}) };
 }
 
 /** One read of pg_stat_statements' busiest statements (topStatements). */
@@ -112,17 +119,39 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
     ...(foreignKeyChecks ? { foreignKeyChecks } : {}),
     statements: rows.map((r) => {
       const sql = applicationText(r.query);
-      return { sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid };
+      return { sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid, queryid: String(r.queryid) };
     }),
   };
 }
 
 /**
+ * The query identifiers of the code's statements written with their literals (no $n) whose text is an entry's only by
+ * fingerprint — the ones takesEntryByText needs to tell a hand-run copy (`customer_id = 42`, never run) from the
+ * statement whose literals the entry normalised (person29 M3) — added to `ids` (EXPLAIN (VERBOSE) once per text; undefined
+ * when PostgreSQL gives none). True when it added any.
+ */
+export async function literalCopyIds(db: Database, top: readonly DecisionInput[], found: readonly FoundStatement[], ids: Map<string, string | undefined>): Promise<boolean> {
+  if (!top.some((x) => x.queryid)) return false;
+  const prints = new Set(top.flatMap((x) => fingerprintSql(x.sql) ?? []));
+  const texts = new Set(top.map((x) => spaced(x.sql)));
+  let added = false;
+  for (const s of found) {
+    if (ids.has(s.sql) || s.dynamic || maxParamIndex(s.sql) > 0 || texts.has(spaced(s.sql))) continue;
+    const f = fingerprintSql(s.sql);
+    if (!f || !prints.has(f)) continue;
+    ids.set(s.sql, await queryIdOf(db, s.sql, { readsOnly: true }).catch(() => undefined));
+    added = true;
+  }
+  return added;
+}
+
+/**
  * pg_stat_statements' statements and the code's, each statement once: a statement of the files that
  * pg_stat_statements also holds (the same but for constants, by libpg_query's fingerprint) keeps the
- * file's text and place with pg_stat_statements' timings and role.
+ * file's text and place with pg_stat_statements' timings and role — when it may take that entry by its text
+ * (takesEntryByText, the cost lens's rule: `idOf` gives the query identifiers literalCopyIds read).
  */
-export function mergeStatements(top: readonly DecisionInput[], found: readonly FoundStatement[]): Omit<StatementSources, 'note'> {
+export function mergeStatements(top: readonly DecisionInput[], found: readonly FoundStatement[], idOf: (sql: string) => string | undefined = () => undefined): Omit<StatementSources, 'note'> {
   const statements = top.map((x) => ({ ...x }));
   // Not the app's workload (DDL, migrations, seeds, tests, another database's SQL): never planned, counted per reason.
   const left = new Map<string, number>();
@@ -178,7 +207,7 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
     }
     const f = fingerprintSql(s.sql);
     const print = f ? prints.get(f) : undefined;
-    if (print && !taken.has(print)) {
+    if (print && !taken.has(print) && takesEntryByText(s.sql, idOf(s.sql), print.queryid)) {
       taken.add(print);
       retext(print, s.sql);
       print.label = label;
@@ -245,10 +274,10 @@ export class WorkspaceStatements {
   }
 
   /** pg_stat_statements' (`top`, compared by identity) with every file's and `extra`'s, each statement once. */
-  statements(top: readonly DecisionInput[], extra: () => readonly FoundStatement[] = () => []): DecisionInput[] {
+  statements(top: readonly DecisionInput[], extra: () => readonly FoundStatement[] = () => [], idOf?: (sql: string) => string | undefined): DecisionInput[] {
     const last = this.last;
     if (last && last.top === top && last.version === this.version) return last.statements;
-    const statements = mergeStatements(top, [...this.found(), ...extra()]).statements;
+    const statements = mergeStatements(top, [...this.found(), ...extra()], idOf).statements;
     this.last = { top, version: this.version, statements };
     return statements;
   }

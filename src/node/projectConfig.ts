@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dialectOfImports, dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, addOrmNotNull, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 import { codeContextOf } from '../core/codeContext';
@@ -72,6 +72,8 @@ const SCHEMA_MAX_FILES = 3000;
 /** A CREATE TABLE (a temporary one too) or CREATE INDEX in a source file's strings. */
 const DDL_IN_CODE = /\bcreate\s+(?:unique\s+|(?:temp|temporary)\s+|\{[^{}\n]{1,60}\}\s+)?(?:table|index)\b/i;
 const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
+/** A SQLAlchemy declarative model or Core table in a Python file. */
+const ORM_TABLES_IN_CODE = /^[ \t]+__tablename__\s*=|\bTable\s*\(\s*[rbu]?["'][A-Za-z_]/m;
 
 /**
  * The expression indexes the project's own `.sql` files create (schema, migrations, upgrade scripts),
@@ -89,6 +91,7 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
     addDeclaredKeys(text, out);
     addDeclaredTables(text, out);
     addDeclaredViews(text, out);
+    addOrmNotNull(text, out);
   };
   // A schema file in a folder named for another database (`schema/clickhouse/…`, `db/mysql/…`) is that database's.
   walkProjectFiles(paths, cwd, (full, rel) => (full.toLowerCase().endsWith('.sql') || isMigration(full)) && dialectOfPath(rel).dialect !== 'other', read);
@@ -101,7 +104,10 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
     (text) => {
       // A file that imports only another database's driver (`import sqlite3`: Open Library's syllabus script builds its
       // own SQLite `data` table) declares none of PostgreSQL's tables (rules27: it lent Open Library's `data` two columns).
-      if (DDL_IN_CODE.test(text) && dialectOfImports(text)?.dialect !== 'other') read(text);
+      if (dialectOfImports(text)?.dialect === 'other') return;
+      if (DDL_IN_CODE.test(text)) read(text);
+      // SQLAlchemy models (`__tablename__ = …`, `Table("name", metadata, …)`): the NOT NULL columns they declare.
+      else if (ORM_TABLES_IN_CODE.test(text)) addOrmNotNull(text, out);
     },
   );
   return out;

@@ -304,7 +304,8 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     if (!left.some((p) => secretKey(p) === secretKey(profile))) await ctx.extension.secrets.delete(secretKey(profile));
     log.info(`Removed connection ${profile.name} from ${where(origin)}`);
     const now = await connections.get();
-    void vscode.window.showInformationMessage(`PG Lens: removed "${profile.name}".${now ? ` Connected to ${now.profile.name}.` : left.length ? '' : ' No connection profile is left.'}`);
+    const { removedConnectionNotice } = await import('../core/connection/status');
+    void vscode.window.showInformationMessage(removedConnectionNotice(profile.name, current, now?.profile.name, left.length));
   });
 
   reg('pgLens.testConnection', async () => {

@@ -82,7 +82,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * statements every decision weighs (the workspace's SQL, pg_stat_statements' busiest, read once, and the
    * statements a recording saw).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> } } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> }; literalIds?: Map<string, string | undefined> } | undefined;
   /**
    * The statements a recording saw, weighed by every decision on any connection until the recording is cleared:
    * kept per connection, they were gone after switching databases and back, and the scan run again then decided
@@ -153,9 +153,15 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const { loadPgParser } = await import('../core/sql/statement');
     await loadPgParser(); // what is DDL, by PostgreSQL's parser (mergeStatements leaves it out)
     const files = await this.workspaceFiles();
+    // The identifiers of literal copies of an entry's statement (person29 M3: the lens's rule, takesEntryByText), read
+    // once per text; new ones are a change of the merge.
+    const { literalCopyIds } = await import('../db/indexDecision');
+    state.literalIds ??= new Map();
+    if (await literalCopyIds(state.db, top.statements, [...files.found(), ...this.recorded.values()], state.literalIds)) files.touch();
+    const ids = state.literalIds;
     // Merged once per change, not once per file analysed (person16 HIGH 1: Scan Workspace merged the whole workspace's
     // statements again for each of its 583 files).
-    return files.statements(top.statements, () => [...this.recorded.values()]);
+    return files.statements(top.statements, () => [...this.recorded.values()], (sql) => ids.get(sql));
   }
 
   /**

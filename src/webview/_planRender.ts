@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, planText, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, planText, statementDoubt, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 import { countOf, times } from '../core/format';
@@ -182,7 +182,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   const viewer: PlanViewer = {
     plan,
     showBenchmark(run, previous) {
-      renderBenchmark(bench, run, previous);
+      renderBenchmark(bench, run, previous, options.loadSqlFormatter);
       bench.scrollIntoView?.({ block: 'nearest' });
     },
     showBenchmarkError(message) {
@@ -655,7 +655,10 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
     : otherValues
       ? `same statement, other values: ${c.ratio < 0.98 ? `${what} ${(1 / c.ratio).toFixed(2)}× lower` : c.ratio > 1.02 ? `${what} ${c.ratio.toFixed(2)}× higher` : `${what} about the same (within 2%)`}`
       : c.ratio < 0.98 ? `${(1 / c.ratio).toFixed(2)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1.02 ? `${c.ratio.toFixed(2)}× ${c.analyzed ? 'slower' : 'costlier'}` : `about the same (${c.analyzed ? 'time' : 'cost'} within 2%)`;
-  root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}`));
+  // A plan brought without its query text whose statement PG Lens cannot tell (person29 M2): the headline says so.
+  const doubt = statementDoubt(before, after);
+  root.appendChild(h(doc, 'h1', {}, `Before → after${doubt ? ' (cannot tell whether it is the same statement)' : ''}: ${verdict}`));
+  if (doubt) root.appendChild(h(doc, 'p', { class: 'note warn statement-doubt' }, `PG Lens ${doubt}. Compare only if you know both plans are of one statement.`));
   // One run each whose time moved far more than the pages read (person27: "846.06× faster" for 190 ms → 0.224 ms — a
   // Seq Scan's first run on a busy machine — while Benchmark said p50 2.3 → 0.86 ms, 2.7×): the headline stands, and
   // under it the pages read, which a single run does not exaggerate.
@@ -718,11 +721,12 @@ function renderQuery(doc: Document, sql: string, load: RenderOptions['loadSqlFor
   return pre;
 }
 
-export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void {
+/** A benchmark's result; its statement laid out as the Query tab lays it out (renderQuery: person29 L9, it was the code's raw indentation). */
+export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary, loadSqlFormatter?: RenderOptions['loadSqlFormatter']): void {
   const doc = root.ownerDocument;
   clear(root);
   root.appendChild(h(doc, 'h2', {}, 'Benchmark (read-only, rolled back)'));
-  root.appendChild(h(doc, 'pre', { class: 'query' }, run.sql));
+  root.appendChild(renderQuery(doc, run.sql, loadSqlFormatter));
   if (run.params?.length) root.appendChild(h(doc, 'p', { class: 'params' }, 'Parameters: ', run.params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ')));
   const none = noRowsNote(run);
   if (none) root.appendChild(h(doc, 'p', { class: 'note warn no-rows', role: 'status' }, none));

@@ -58,7 +58,7 @@ function handle(m: ToPlanWebview): void {
           viewer.showBenchmark(m.run, m.previous);
           vscode.setState({ last: shownPlan, bench: m });
         } else {
-          renderBenchmark(root, m.run, m.previous);
+          renderBenchmark(root, m.run, m.previous, loadSqlFormatter);
           vscode.setState({ last: m });
         }
         break;

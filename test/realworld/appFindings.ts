@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { rulesAnalyzer, scanFiles } from '../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../src/core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../src/core/rules/ormOffset';
+import { fragmentLikeAnalyzer } from '../../src/core/rules/fragmentLike';
 import { fragmentNotInAnalyzer } from '../../src/core/rules/fragmentNotIn';
 import { lineStarts, positionAt, type Finding } from '../../src/core/findings';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
@@ -77,32 +78,48 @@ export function engineHash(): string {
   return engine;
 }
 
-/** The commit of a checkout: `git rev-parse HEAD`, or a `<dir>.commit` file next to an exported tree. */
+/** The git directory of a checkout: `.git` itself, or where a worktree's `.git` file (`gitdir: …`) points. */
+function gitDirOf(dir: string): string | undefined {
+  const dotGit = path.join(dir, '.git');
+  if (!fs.existsSync(dotGit)) return undefined;
+  if (fs.statSync(dotGit).isDirectory()) return dotGit;
+  const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
+  return m ? path.resolve(dir, m[1].trim()) : undefined;
+}
+
+/** The commit of a checkout: a `<dir>.commit` file next to an exported tree, else the checkout's HEAD (a worktree's too). */
 export function checkoutCommit(dir: string): string | undefined {
   const side = dir.replace(/\/+$/, '') + '.commit';
   if (fs.existsSync(side)) return fs.readFileSync(side, 'utf8').trim();
-  const head = path.join(dir, '.git', 'HEAD');
-  if (!fs.existsSync(head)) return undefined;
+  const gitDir = gitDirOf(dir);
+  const head = gitDir && path.join(gitDir, 'HEAD');
+  if (!head || !fs.existsSync(head)) return undefined;
   const ref = fs.readFileSync(head, 'utf8').trim();
   if (!ref.startsWith('ref: ')) return ref;
-  const refFile = path.join(dir, '.git', ref.slice(5));
-  if (fs.existsSync(refFile)) return fs.readFileSync(refFile, 'utf8').trim();
-  const packed = path.join(dir, '.git', 'packed-refs');
-  return fs.existsSync(packed) ? fs.readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(' ' + ref.slice(5)))?.split(' ')[0] : undefined;
+  // A worktree keeps its HEAD; branches and packed refs are in the repository's common directory.
+  const common = fs.existsSync(path.join(gitDir, 'commondir')) ? path.resolve(gitDir, fs.readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim()) : gitDir;
+  for (const d of [gitDir, common]) {
+    const refFile = path.join(d, ref.slice(5));
+    if (fs.existsSync(refFile)) return fs.readFileSync(refFile, 'utf8').trim();
+    const packed = path.join(d, 'packed-refs');
+    const hit = fs.existsSync(packed) ? fs.readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(' ' + ref.slice(5)))?.split(' ')[0] : undefined;
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
-/** Scans one app checkout (the whole app is read: N+1 follows calls across files), or takes its findings from the cache. */
 /**
  * The project facts a scan reads besides the files, as text for the cache key. The declared indexes are a Map that also
- * carries the schema files' tables (columns, NOT NULL, types) and added columns as properties: a plain JSON of the Map
+ * carries the schema files' tables (columns, NOT NULL, types), added columns and the ORM-declared NOT NULL columns as properties: a plain JSON of the Map
  * keeps only its entries, so those are written out by name.
  */
 export function projectKey(project: unknown, declared: ReturnType<typeof readDeclaredIndexes> | undefined, mapperFragments: unknown): string {
   const plain = (_k: string, v: unknown) => (v instanceof Map ? [...v] : v instanceof Set ? [...v] : v);
-  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns } : null;
+  const schema = declared ? { indexes: [...declared], tables: declared.tables, addedColumns: declared.addedColumns, ormNotNull: declared.ormNotNull } : null;
   return JSON.stringify([project, schema, mapperFragments ?? null], plain);
 }
 
+/** Scans one app checkout (the whole app is read: N+1 follows calls across files), or takes its findings from the cache. */
 export async function appFindings(root: string, repo: string, part: Part, cacheDir: string | undefined): Promise<AppResult> {
   const t0 = Date.now();
   configureTreeSitterForCli();
@@ -128,7 +145,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
       // a torn write: scan again
     }
   }
-  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project })];
+  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })];
   const result = await scanFiles(inputs, { analyzers, mapperFragments, keepText: true });
   const findings: AppFinding[] = [];
   const starts = new Map<string, number[]>();

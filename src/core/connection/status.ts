@@ -231,3 +231,15 @@ export function notConnectedStatus(error: string, failure?: ConnectFailure): { t
   // A profile's name is text: no $(icon) of its own in the status bar.
   return { text: `$(warning) PG Lens: ${failure.profile.replace(/\$\(/g, '$ (')} — ${words}`, tooltip: `${error}${where}` };
 }
+
+/**
+ * The notice after Remove Connection: only what changed (person29 L9: 'removed "shop copy". Connected to shop (demo).'
+ * when the connection was on shop (demo) before and after). The connection is named when it changed (the removed one was
+ * in use and another took its place), said gone when none is left.
+ */
+export function removedConnectionNotice(removed: string, before: string | undefined, after: string | undefined, profilesLeft: number): string {
+  const change = after !== undefined
+    ? after !== before ? ` Connected to ${after} now.` : ''
+    : !profilesLeft ? ' No connection profile is left.' : before !== undefined ? ' Not connected now: Select Connection chooses another.' : '';
+  return `PG Lens: removed "${removed}".${change}`;
+}

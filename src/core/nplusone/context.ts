@@ -20,6 +20,8 @@ export interface FileContext {
   types: Map<string, string>;
   /** Ruby: associations the file's model declares (`has_many :items`): `items.create!` queries. */
   associations?: Set<string>;
+  /** Ruby: the writes a model class of `app/models/` makes of itself without a receiver (`update!(…)`, `save!`) — those it does not define. */
+  selfWrites?: Set<string>;
   /** Python: names imported from a module, with the module as written (`set_config` → `CTFd.utils`, `.helpers`). */
   importedFrom?: Map<string, string>;
   /** TS/JS: names imported from a package, not a file of the app (`signIn` → `next-auth/react`, `getUser` → `@acme/db`, a namespace `crypto` → `crypto`). */
@@ -53,6 +55,11 @@ export function learnContext(text: string, lang: SourceLanguage, file?: string):
   // A Ruby file Rails autoloads (`app/models/issue_assigner.rb`, `app/services/…`): a plain class there still runs
   // in the Rails app, so `sub.issue_assignments.create(…)` is an association call though the file names no Rails.
   if (lang === 'ruby' && file !== undefined && RAILS_AUTOLOADED.test(file.replace(/\\/g, '/')) && !ctx.modules.includes('rails')) ctx.modules.push('rails');
+  // A model class (`app/models/…`, `class KeyValueStoreAgent < Agent`): its receiver-less `update!(…)`/`save!` write its own row.
+  if (lang === 'ruby' && file !== undefined && /(?:^|\/)app\/models\//.test(file.replace(/\\/g, '/')) && /^\s*class\s+[A-Z][\w:]*\s*<\s*[A-Z]/m.test(text)) {
+    const own = new Set([...text.matchAll(/^\s*def\s+(?:self\.)?([\w!?]+)/gm)].map((m) => m[1]));
+    ctx.selfWrites = new Set(['save', 'save!', 'update!', 'update_column', 'update_columns', 'update_attribute', 'touch', 'increment!', 'decrement!', 'toggle!'].filter((m) => !own.has(m)));
+  }
   return ctx;
 }
 
@@ -193,6 +200,8 @@ function learnGo(text: string, ctx: FileContext): void {
   }
   // struct fields / params: db *sql.DB, pool *pgxpool.Pool, tx pgx.Tx, db *gorm.DB
   for (const m of text.matchAll(/\b(\w+)\s+\*?((?:sql|sqlx|pgx|pgxpool|gorm)\.(?:DB|Tx|Conn|Pool|Stmt))\b/g)) ctx.clients.set(m[1], m[2]);
+  // xorm: `s *xorm.Session`, `e *xorm.Engine`, `x xorm.Interface` (parameters and fields).
+  for (const m of text.matchAll(/\b(\w+)\s+\*?(xorm\.(?:Session|Engine|EngineGroup|Interface|EngineInterface))\b/g)) ctx.clients.set(m[1], m[2]);
 }
 
 function learnJava(text: string, ctx: FileContext): void {

@@ -11,7 +11,7 @@ import type { FileContext } from './context';
 export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
   | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee'
-  | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun'
+  | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun' | 'xorm'
   | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq' | 'mybatis-plus'
   | 'activerecord' | 'ruby-pg'
   | 'sql';
@@ -67,6 +67,7 @@ export function isClientish(name: string | undefined, ctx: FileContext): boolean
 const NOT_MODELS = new Set([
   'Object', 'Array', 'Promise', 'Math', 'JSON', 'Date', 'Reflect', 'Number', 'String', 'Boolean', 'Symbol', 'Map', 'Set', 'WeakMap', 'Intl', 'Buffer', 'URL', 'Error', 'RegExp', 'BigInt', 'Atomics', 'Proxy', 'Function', 'React', 'Vue',
   'File', 'Dir', 'IO', 'Time', 'DateTime', 'Rails', 'Integer', 'Float', 'Hash', 'Kernel', 'Struct', 'Thread', 'Process', 'Logger', 'CSV', 'YAML', 'ERB', 'Base64', 'Digest', 'SecureRandom', 'Net', 'URI', 'Open3', 'FileUtils', 'Pathname', 'BigDecimal', 'Rational', 'Comparable', 'Enumerable', 'ENV', 'STDOUT', 'STDERR', 'PG',
+  'Tempfile', 'StringIO', 'OpenStruct', 'Zlib', 'Marshal', 'Benchmark', 'Timeout', 'Shellwords', 'Mutex', 'Queue', 'ObjectSpace', 'Socket', 'OpenSSL', 'Etc', 'Find', 'Ripper', 'Psych',
   'Optional', 'List', 'Arrays', 'Collections', 'Objects', 'Stream', 'IntStream', 'Collectors', 'System', 'Thread', 'Files', 'Paths', 'UUID', 'LocalDate', 'Instant', 'Duration', 'Long', 'Integer', 'Double',
 ]);
 

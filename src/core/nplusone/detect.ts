@@ -1040,6 +1040,8 @@ class Detector {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
       return { receiverObject: true };
     }
+    // `", ".join(parts)`, `"{}".format(x)`, `[a, b].index(x)`, `{…}.get(k)`: a method of the literal's type, never the app's.
+    if (PY_LITERAL.test(obj.type)) return { receiverObject: true };
     // `self.repo.get_x(…)`, `obj.attr.get(…)`: attributes of an object.
     if (obj.type === 'attribute' && /^[a-z_]\w*(\.[a-z_]\w*)+$/.test(obj.text) && !this.ctx.modules.some((m) => obj.text === m || obj.text.startsWith(m + '.'))) return { receiverObject: true };
     return undefined;
@@ -2761,7 +2763,8 @@ class Detector {
     if (this.isSteppedBatch(li)) return;
     // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
-    if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
+    // A record's write of itself (`update!(memory: storage)` in a model's method, instanceOf `self`) per item writes its row once per item.
+    if (call.instanceOf !== undefined && call.instanceOf !== 'self' && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
     if (this.onErrorPath(node, li.node)) return;
     if (this.isStatementList(call, li) || isMaintenanceStatement(call.sql, call.sqlArg?.text)) return;
     if (this.isChunked(li, node)) return;
@@ -3079,6 +3082,8 @@ class Detector {
       if (def && named(field(def, 'parameters')).some((p) => p.text.replace(/[:=].*$/s, '').trim() === owner.text)) continue;
       const built = this.binding(owner.text, b.startIndex);
       if (built && /\.(new|build|dup|deep_dup|clone)\b/.test(built.value.text)) continue;
+      // `output.hidden_keys << name` where the file's class sets `@hidden_keys = []`: a plain Array attribute, no association.
+      if (new RegExp(`@${rel}\\s*=\\s*(?:\\[|\\{|(?:Array|Hash|Set)\\.new\\b)`).test(this.text)) continue;
       const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${owner.text}.${rel} <<`, method: '<<', model: rel.replace(/ies$/, 'y').replace(/s$/, '') };
       this.report(b, li, call, 'write-in-loop', `${owner.text}.${rel} << …`);
     }
@@ -3408,8 +3413,10 @@ const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Sche
 // a tag badge built per tag registers a click listener that calls the REST API).
 const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
-/** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
-const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;
+/** Python literals: a method called on one is its type's (`str.join`, `dict.get`, `list.index`). */
+const PY_LITERAL = /^(string|concatenated_string|list|dictionary|set|tuple|integer|float|list_comprehension|dictionary_comprehension|set_comprehension)$/;
+/** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`, `self.user_svc`). */
+const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|svcs?|\w+_svc|\w*Svc|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;
 /** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */
 const DB_HANDLE = /^(?:session|connection|conn|engine|cursor|query|client|pool|transaction|execute|scalars?|add|commit|flush)$/;
 

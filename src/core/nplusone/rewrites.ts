@@ -861,6 +861,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: 'Batch with one bulk query (bun)', language: 'go', help: `Insert all rows with one NewInsert().Model(&rows).Exec(ctx) (a slice model is one multi-row INSERT), or change rows sharing a value with one NewUpdate()/NewDelete().Where("id IN (?)", bun.In(ids)).Exec(ctx), instead of one call per ${item}.` }
         : { title: 'Batch with Where("… IN (?)", bun.In(keys)) / Relation', language: 'go', help: `Load all rows with one NewSelect().Model(&rows).Where("<column> IN (?)", bun.In(keys)).Scan(ctx), keys collected for every ${item} (or Relation(…) on the parent query), and match them by that column.` };
+    case 'xorm':
+      return write
+        ? { title: 'Batch with one multi-row Insert (xorm)', language: 'go', help: `Insert all rows with one s.Insert(&rows) (a slice is one multi-row INSERT), or change rows sharing a value with one s.In("id", ids).Update(…)/Delete(…), instead of one call per ${item}.` }
+        : { title: 'Batch with In("id", ids) (xorm)', language: 'go', help: `Load all rows with one s.In("<column>", keys).Find(&rows), keys collected for every ${item}, and match them by that column.` };
     case 'gorm':
       return write
         ? { title: 'Batch with CreateInBatches', language: 'go', help: `Create all rows with db.Create(&slice) / CreateInBatches instead of one call per ${item}.` }

@@ -115,6 +115,12 @@ export class StartupGraph {
   private readonly top = new Set<string>();
   /** Names called in handlers and scheduled callbacks outside named functions (per request or tick). */
   private readonly later = new Set<string>();
+  /**
+   * Go: names called in the closures of an operator's command file outside its named functions (cobra's
+   * `Run: func(cmd, args) { models.RepairOrphanedProjects(s, dry) }`), with the file: they run when the command runs —
+   * start-up code, unless a server runs that package's commands (then handlers, as `later`).
+   */
+  private readonly commandLater = new Map<string, string[]>();
   /** Per file, callbacks handed to schedulers and registries: they run per tick or event. */
   private readonly deferred = new Map<string, [number, number][]>();
   private startup: Set<string> | undefined;
@@ -168,7 +174,10 @@ export class StartupGraph {
     if (go) for (const p of servedCommandPackages(text)) this.served.add(p);
     if (go && command) this.commandFiles.add(file);
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
-    for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
+    for (const c of facts.laterCalls ?? []) {
+      if (go && command) this.commandLater.set(`${fam}:${c}`, [...(this.commandLater.get(`${fam}:${c}`) ?? []), file]);
+      else this.later.add(`${fam}:${c}`);
+    }
     for (const c of facts.scheduledCalls ?? []) this.scheduled.add(`${fam}:${c}`);
     if (facts.deferred?.length) this.deferred.set(file, facts.deferred);
     this.startup = undefined;
@@ -229,6 +238,9 @@ export class StartupGraph {
   /** Names whose every caller is start-up code. */
   private startupNames(): Set<string> {
     if (this.startup) return this.startup;
+    // Known once every file is read: a command's closures run with the command, or per connection when a server runs its package.
+    for (const [name, files] of this.commandLater) for (const file of files) (this.inServedPackage(file) ? this.later : this.top).add(name);
+    this.commandLater.clear();
     const callers = new Map<string, Fn[]>();
     for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
     const startup = new Set<string>();

@@ -137,6 +137,60 @@ export interface ComparedRun {
   connection?: string;
   versionNum?: number;
   method: string;
+  /** The EXPLAIN object (its top level carries the Query Identifier with VERBOSE, PostgreSQL 14+). */
+  plan?: Record<string, unknown>;
+}
+
+/** The plan's Query Identifier (EXPLAIN VERBOSE, PostgreSQL 14+ with compute_query_id), as text. */
+function queryIdOf(r: ComparedRun): string | undefined {
+  const v = r.plan?.[K.QueryIdentifier];
+  return v === undefined || v === null || v === '' ? undefined : String(v);
+}
+
+/** The tables a plan reads, sorted and joined ('' for none known). */
+function relationsOf(r: ComparedRun): string {
+  const names = new Set<string>();
+  const walk = (n: unknown) => {
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (typeof o[K.RelationName] === 'string') names.add(o[K.RelationName] as string);
+    if (Array.isArray(o[K.Plans])) for (const c of o[K.Plans] as unknown[]) walk(c);
+  };
+  walk(r.plan?.[K.Plan]);
+  return [...names].sort().join(', ');
+}
+
+/**
+ * Whether a pair with a side brought without its query text is the same statement, when the text cannot say
+ * (person29 M2: a pasted country report was compared with the customer-orders plan, "4.54× costlier"). Equal Query
+ * Identifiers: the same statement. Different ones over different tables: two statements (`refuse`). Otherwise PG Lens
+ * cannot tell (`doubt`): no identifier on a side, or different identifiers over the same tables — as one statement
+ * has on two servers (the identifier hashes the tables' OIDs) or with a literal where the other has $1.
+ */
+function untoldStatement(before: ComparedRun, after: ComparedRun): { refuse?: string; doubt?: string } {
+  if (before.sql.trim() && after.sql.trim()) return {};
+  const ia = queryIdOf(before);
+  const ib = queryIdOf(after);
+  if (ia && ib && ia === ib) return {};
+  const ra = relationsOf(before);
+  const rb = relationsOf(after);
+  if (ia && ib && ra && rb && ra !== rb) {
+    return { refuse: `these are two different statements (before: query id ${ia}, reads ${ra}; after: query id ${ib}, reads ${rb}): Compare Plans compares one statement before and after a change (an index, a rewrite, a setting).` };
+  }
+  const brought = !before.sql.trim() ? 'before' : 'after';
+  return {
+    doubt: ia && ib
+      ? `cannot tell whether it is the same statement: the query ids differ (${ia}, ${ib}) though both read ${ra || 'the same tables'} — as one statement's do on two servers or with a literal in place of a $n`
+      : `cannot tell whether it is the same statement: the ${brought} plan was brought without its query text or a Query Identifier (EXPLAIN VERBOSE gives one on PostgreSQL 14+)`,
+  };
+}
+
+/**
+ * Compare Plans' doubt about a pair it compares: a plan brought without its query text whose statement cannot be
+ * told (see untoldStatement). Said in the AFTER list and in the comparison's headline; undefined when known.
+ */
+export function statementDoubt(before: ComparedRun, after: ComparedRun): string | undefined {
+  return untoldStatement(before, after).doubt;
 }
 
 /**
@@ -153,9 +207,10 @@ export function inTimeOrder<T extends { at: number }>(first: T, second: T): { be
  * Compare Plans can call faster or slower (person9: an INSERT on PostgreSQL 18 against another SELECT on 15 read
  * "2.37× faster — with other parameter values"). The statement is compared by PostgreSQL's fingerprint (the same
  * statement whatever its layout, comments or constants: `fingerprint` gives it, undefined when the parser cannot
- * read the text, then whitespace-folded text is compared). A plan brought without its query text, or brought from
- * elsewhere (its server unknown), is taken on trust for what it lacks. Undefined when comparable, else the reason in
- * one line.
+ * read the text, then whitespace-folded text is compared). A plan brought without its query text is told by its Query
+ * Identifier and tables (untoldStatement: refused when both differ, else compared with a doubt, statementDoubt); one
+ * brought from elsewhere (its server unknown) is taken on trust for its server. Undefined when comparable, else the
+ * reason in one line.
  */
 export function incomparableReason(before: ComparedRun, after: ComparedRun, fingerprint: (sql: string) => string | undefined): string | undefined {
   const folded = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/;$/, '');
@@ -165,6 +220,8 @@ export function incomparableReason(before: ComparedRun, after: ComparedRun, fing
     const same = fa !== undefined && fb !== undefined ? fa === fb : folded(before.sql) === folded(after.sql);
     if (!same) return `these are two different statements (before: ${quoteShort(before.sql)}; after: ${quoteShort(after.sql)}): Compare Plans compares one statement before and after a change (an index, a rewrite, a setting).`;
   }
+  const untold = untoldStatement(before, after).refuse;
+  if (untold) return untold;
   if (before.method === 'brought' || after.method === 'brought') return undefined;
   const where = (r: ComparedRun) => `${r.connection ? `"${r.connection}"` : 'an unnamed connection'}${r.versionNum ? `, PostgreSQL ${Math.floor(r.versionNum / 10000)}` : ''}`;
   const otherVersion = before.versionNum !== undefined && after.versionNum !== undefined && Math.floor(before.versionNum / 10000) !== Math.floor(after.versionNum / 10000);

@@ -24,16 +24,25 @@ interface Hit {
   nullable: boolean | undefined;
 }
 
-/** The string literals of a line-oriented language (one line each, `"…"`, `'…'` or `` `…` ``): start and text. */
-function literals(text: string): { start: number; body: string }[] {
+/**
+ * The string literals of a line-oriented language (one line each, `"…"`, `'…'` or `` `…` ``): start and text. With
+ * `tripleQuoted`, Python's triple-quoted strings (and Java's text blocks) too, several lines each.
+ */
+export function literals(text: string, tripleQuoted = false): { start: number; body: string }[] {
   const out: { start: number; body: string }[] = [];
-  const re = /"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|`([^`]{0,4000})`/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ start: m.index + 1, body: m[1] ?? m[2] ?? m[3] });
+  const re = tripleQuoted
+    ? /"""([\s\S]{0,8000}?)"""|'''([\s\S]{0,8000}?)'''|"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|`([^`]{0,4000})`/g
+    : /"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|`([^`]{0,4000})`/g;
+  const open = tripleQuoted ? [3, 3, 1, 1, 1] : [1, 1, 1];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const k = m.slice(1).findIndex((g) => g !== undefined);
+    out.push({ start: m.index + open[k], body: m[k + 1] });
+  }
   return out;
 }
 
 /** Is `at` on a comment line (`//`, `#`, `--`, `*`)? */
-function onCommentLine(text: string, at: number): boolean {
+export function onCommentLine(text: string, at: number): boolean {
   const lineStart = text.lastIndexOf('\n', at - 1) + 1;
   return /^\s*(?:#|\/\/|--|\/\*|\*)/.test(text.slice(lineStart, at));
 }

@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctHolding, conjunctsOf, containsSubquery, equalitySiblings, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation, wheresOf } from './ast';
+import { atOperators, bothSides, collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctHolding, conjunctsOf, containsSubquery, ctesOf, equalitySiblings, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation, wheresOf } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -38,7 +38,15 @@ export const nonSargablePredicate: Rule = {
       // `capacity - (SELECT count(*) … WHERE queue = q.name) > 0`: an index expression cannot hold a subquery (PostgreSQL
       // forbids it) and its value depends on other rows, so there is no index to lose and no sargable form to suggest.
       if (containsSubquery(side)) continue;
-      if (referencesColumns(other)) continue; // a join condition: not a lookup by value
+      // `length(creator_msp_id) > 0`, `trim(name) > ''`: a test that the value is not empty keeps nearly every row, as
+      // `<>` does; no index lookup would serve it on the bare column either (issue 14, rules-r: Hyperledger Explorer).
+      if (wrapped.kind === 'call' && isEmptinessTest(n, side, other, wrapped.fn)) continue;
+      // A join condition is no lookup by value, unless the other side is a series the statement generates: `LEFT JOIN
+      // transactions t ON date_trunc('hour', t.createdt) = hours.datetime` with `WITH hours AS (SELECT generate_series(…)
+      // AS datetime)` (or `FROM generate_series(…) AS d(day)`): each of its values looks rows up, and the wrapped column
+      // keeps every one of those lookups from the index (a dashboard's per-hour counts read the table's whole history).
+      const series = referencesColumns(other) ? generatedSeries(other, info.scope, ctx.statement as Node) : undefined;
+      if (referencesColumns(other) && !series) continue;
       // `compute_tip_funding(t) > 0` with `t` the FROM's alias: the function takes the whole row, not a column an index could hold.
       if (isRowReference(wrapped.column, info.scope)) continue;
       const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
@@ -58,6 +66,10 @@ export const nonSargablePredicate: Rule = {
       const sized = optional ? tableSize([col?.table], SMALL_TABLE_ROWS) : undefined;
       if (sized?.size === 'small') continue;
       const f = report(ctx, n, side, other, wrapped, col);
+      if (series) {
+        f.message += ` Each value of ${series}, which the statement generates, looks rows up by it.`;
+        f.evidence = { ...f.evidence, joinedToSeries: series };
+      }
       // The columns the same WHERE pins by equality: a unique one the schema files declare finds the row (scan.ts).
       f.evidence = { ...f.evidence, pinnedBy: equalitySiblings(ctx.statement as Node, n) };
       if (optional && sized?.size === 'unproved') {
@@ -140,6 +152,40 @@ function splicedConditionBeside(ctx: StatementContext, cmp: Node): string | unde
     }
   }
   return undefined;
+}
+
+/** `length(col) > 0`, `char_length(col) >= 1`, `trim(col) > ''`: the value is not empty (nearly every row). */
+function isEmptinessTest(cmp: Node, side: Node, other: Node, fn: string | undefined): boolean {
+  if (!fn || !/^(?:length|char_length|character_length|octet_length|trim|btrim|ltrim|rtrim)$/.test(fn)) return false;
+  const v = stripCasts(other);
+  const value = v?.type === 'integer' || v?.type === 'numeric' ? Number(v.value) : v?.type === 'string' ? String(v.value) : undefined;
+  if (value === undefined) return false;
+  // The column on the left: `length(x) > 0`, `length(x) >= 1`; on the right: `0 < length(x)`.
+  const op = cmp.left === side ? String(cmp.op) : ({ '<': '>', '<=': '>=' } as Record<string, string>)[String(cmp.op)];
+  return (op === '>' && (value === 0 || value === '')) || (op === '>=' && value === 1);
+}
+
+/**
+ * The name of a generated series every column of `other` comes from (`hours` of `WITH hours AS (SELECT generate_series(…)
+ * AS datetime)`, or a set-returning function in FROM), or undefined when `other` reads a table's rows.
+ */
+function generatedSeries(other: Node, scope: Scope | undefined, statement: Node): string | undefined {
+  const ctes = ctesOf(statement);
+  const refs = collectNodes(other, (x) => (x.type === 'ref' && x.name !== '*' ? x : undefined));
+  let name: string | undefined;
+  for (const r of refs) {
+    const qualifier = typeof r.table?.name === 'string' ? String(r.table.name).toLowerCase() : undefined;
+    if (isFunctionOutput(r, scope)) {
+      name ??= qualifier ?? String(r.name);
+      continue;
+    }
+    const body = qualifier ? ctes.get(qualifier) : undefined;
+    // A CTE that reads no table: `SELECT generate_series(…)`, `SELECT … FROM generate_series(…) s`, `VALUES (…)`.
+    const generated = body?.type === 'values' || (body?.type === 'select' && ((body.from ?? []) as Node[]).every((f) => f?.type === 'call'));
+    if (!generated || !qualifier) return undefined;
+    name ??= qualifier;
+  }
+  return name;
 }
 
 /** With a database, an optional filter over a table below this many rows costs nothing worth a change (as leading-wildcard-like). */

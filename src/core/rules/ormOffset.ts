@@ -28,11 +28,12 @@ interface Hit {
 type Pattern = { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp; at?: (m: RegExpExecArray) => number; sql?: (m: RegExpExecArray) => boolean };
 
 // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n, `limit ${n} offset ${m}` in a fragment
-// (and `OFFSET $${values.length + 1}`: node-postgres / pg-promise numbering computed in the fragment)
+// (and `OFFSET $${values.length + 1}`: node-postgres / pg-promise numbering computed in the fragment; and the page's
+// offset computed in the SQL from bound page and size, `OFFSET (($7 - 1) * $8)`)
 // A Java/Kotlin/Python text block may open the fragment on the line before (`"""\n    OFFSET %d`).
 // The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
 // (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
-const APPENDED: Pattern = { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\})/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) };
+const APPENDED: Pattern = { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\}|\((?=[^"'`\n]{0,60}?(?:\$\d|\?|:\w))(?:[^"'`\n()]|\([^"'`\n()]{0,40}\)){1,60}\))/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) };
 
 const PATTERNS: Pattern[] = [
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)

@@ -14,6 +14,11 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
   views?: Map<string, { table: string; columns: Map<string, string>; all?: boolean }>;
   /** Temporary tables the code creates from a query (`CREATE TEMP TABLE t ON COMMIT DROP AS SELECT …`): no index but the ones the code creates. */
   temporary?: Set<string>;
+  /**
+   * Columns SQLAlchemy models and Alembic migrations declare NOT NULL (`nullable=False`, `primary_key=True`), by table
+   * (addOrmNotNull). Kept apart from `tables`: those declarations say nothing of a table's other columns or its indexes.
+   */
+  ormNotNull?: Map<string, Set<string>>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
@@ -159,6 +164,14 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
 const TEXTUAL_TYPE = /^(?:text|varchar|character\s+varying)(?:\s*\(\s*\d+\s*\))?(?![\w[])/i;
 const TEXTUAL_CAST = /^(?:text|varchar|character\s+varying)$/i;
 const LARGE_TYPE = /^(?:json|jsonb|bytea|xml|tsvector|text\[\]|jsonb\[\])$|\[\]$/i;
+/**
+ * PostGIS `geometry` / `geography` of shapes (`geometry(MultiPolygon,4326)`, an untyped `geometry`): a polygon's or a line's
+ * points make a large, TOASTed value. A point (`geometry(Point,4326)`) is a few bytes.
+ */
+function isLargeGeometry(type: string, after: string): boolean {
+  return /^(?:[A-Za-z_]\w*\.)?(?:geometry|geography)$/i.test(type) && !/^\s*\(\s*point[zm]*\b/i.test(after);
+}
+
 /** A table item that is no column: a constraint, LIKE, or MySQL's `KEY name (cols)` / `INDEX name (cols)` (a column may be named key). */
 const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|period)\b|^(?:index|key)\s*(?:[\w"`]+\s*)?\(/i;
 
@@ -185,11 +198,12 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   };
   const addColumn = (entry: DeclaredTable, t: string) => {
     // The type may be spliced in by the code (`status {qn.status_type} NOT NULL`, an enum the app names at run time).
-    const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?|\$?\{[^{}\n]{1,60}\})(?=\s|\(|,|$)/.exec(t);
+    // A type may be qualified by its schema (pg_dump's `public.geometry(MultiPolygon,4326)`, an extension's type).
+    const c = /^"?([A-Za-z_][\w$]*)"?\s+((?:[A-Za-z_]\w*\.)?[A-Za-z_][\w ]*?(?:\[\])?|\$?\{[^{}\n]{1,60}\})(?=\s|\(|,|$)/.exec(t);
     if (!c) return;
     const column = c[1].toLowerCase();
     entry.columns.add(column);
-    if (LARGE_TYPE.test(c[2].trim())) entry.large.add(column);
+    if (LARGE_TYPE.test(c[2].trim()) || isLargeGeometry(c[2].trim(), t.slice(c[0].length))) entry.large.add(column);
     if (TEXTUAL_TYPE.test(t.slice(c[0].length - c[2].length))) (entry.textual ??= new Set()).add(column);
     if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
     // `participant bigint NOT NULL REFERENCES participants`: a foreign key, the parent each row belongs to.
@@ -386,6 +400,84 @@ export function declaredNotNull(declared: DeclaredIndexes | undefined, table: st
   const c = column.toLowerCase();
   if (!t?.columns.has(c) && !t?.notNull?.has(c)) return undefined;
   return t.notNull?.has(c) ?? false;
+}
+
+/** Does a SQLAlchemy model or an Alembic migration declare `column` of `table` NOT NULL (a primary key's column, `nullable=False`)? */
+export function ormDeclaredNotNull(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
+  return !!table && !!declared?.ormNotNull?.get(declaredTableKey(table))?.has(column.toLowerCase());
+}
+
+/** A Python string literal's text (`"badge_id"`, `'users'`), or undefined. */
+function pyString(s: string): string | undefined {
+  return /^\s*[rbu]?(["'])([A-Za-z_][\w$]*)\1\s*$/i.exec(s)?.[2];
+}
+
+/** The columns of a `Column(…)` / `mapped_column(…)` argument list that make it NOT NULL. */
+const PY_NOT_NULL = /\bnullable\s*=\s*False\b|\bprimary_key\s*=\s*True\b/;
+const PY_TABLENAME = /^([ \t]+)__tablename__\s*=\s*[rbu]?(["'])([A-Za-z_][\w$.]*)\2/gm;
+const PY_TABLE_CALL = /\b(?:op\.create_table|(?:sa\.|sqlalchemy\.|db\.)?Table)\s*\(/g;
+
+/**
+ * The NOT NULL columns Python code declares for its tables, added to `into.ormNotNull`: SQLAlchemy declarative models
+ * (`__tablename__ = "user_mapping_badge"` with `badge_id = Column(Integer, nullable=False, primary_key=True)`,
+ * `mapped_column(…)`, a `Mapped[int]` annotation that is not Optional), `Table("name", metadata, Column("col", …,
+ * nullable=False))`, and Alembic's `op.create_table("name", sa.Column("col", …, nullable=False), sa.PrimaryKeyConstraint("a",
+ * "b"))`. HOT Tasking Manager runs raw SQL over tables it declares only this way (issue 14, split rules-r).
+ */
+export function addOrmNotNull(text: string, into: DeclaredIndexes): void {
+  if (!/\b(?:Column|mapped_column|create_table|Table)\s*\(/.test(text)) return;
+  const add = (table: string, column: string) => {
+    const map = (into.ormNotNull ??= new Map());
+    const key = declaredTableKey(table);
+    map.set(key, (map.get(key) ?? new Set()).add(column.toLowerCase()));
+  };
+  const keyColumns = (call: string, table: string) => {
+    const k = /\bPrimaryKeyConstraint\s*\(([^()]*)\)/.exec(call);
+    if (k) for (const c of items(k[1])) if (pyString(c)) add(table, pyString(c)!);
+  };
+  // Declarative classes: the body is the lines indented at least as deep as `__tablename__`.
+  PY_TABLENAME.lastIndex = 0;
+  let n = 0;
+  for (let m = PY_TABLENAME.exec(text); m && n++ < MAX_PER_TEXT; m = PY_TABLENAME.exec(text)) {
+    const indent = m[1];
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const rest = text.slice(start);
+    const end = new RegExp(`\\n(?!${indent.replace(/\t/g, '\\t')}|[ \\t]*(?:#|\\n|$)|[ \\t]*[)\\]}])`).exec(rest);
+    const body = rest.slice(0, end ? end.index : rest.length);
+    const attr = new RegExp(`^${indent.replace(/\t/g, '\\t')}([A-Za-z_]\\w*)\\s*(?::\\s*([^=\\n]+?))?\\s*=\\s*(?:[\\w.]+\\.)?(Column|mapped_column)\\s*\\(`, 'gm');
+    for (let a = attr.exec(body); a; a = attr.exec(body)) {
+      const open = a.index + a[0].length - 1;
+      const close = closing(body, open);
+      if (close < 0) continue;
+      const args = body.slice(open + 1, close);
+      const first = pyString(items(args)[0] ?? '');
+      const annotation = a[2]?.trim();
+      // SQLAlchemy 2: `Mapped[int]` (not `Optional[…]`, not `… | None`) with mapped_column and no `nullable=` is NOT NULL.
+      const typedNotNull = a[3] === 'mapped_column' && !!annotation && /^Mapped\[/.test(annotation) && !/Optional\[|\|\s*None|None\s*\|/.test(annotation) && !/\bnullable\s*=/.test(args);
+      if (PY_NOT_NULL.test(args) || typedNotNull) add(m[3], first ?? a[1]);
+    }
+    const targs = /^\s*__table_args__\s*=/m.exec(body);
+    if (targs) keyColumns(body.slice(targs.index), m[3]);
+  }
+  // `Table("name", metadata, Column("col", …), …)` and Alembic's `op.create_table("name", sa.Column("col", …), …)`.
+  PY_TABLE_CALL.lastIndex = 0;
+  n = 0;
+  for (let m = PY_TABLE_CALL.exec(text); m && n++ < MAX_PER_TEXT; m = PY_TABLE_CALL.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = closing(text, open);
+    if (close < 0) continue;
+    const args = items(text.slice(open + 1, close));
+    const table = pyString(args[0] ?? '');
+    if (!table) continue;
+    for (const arg of args.slice(1)) {
+      const col = /^\s*(?:[\w.]+\.)?Column\s*\(/.exec(arg);
+      if (!col) continue;
+      const inner = arg.slice(col[0].length, arg.lastIndexOf(')'));
+      const name = pyString(items(inner)[0] ?? '');
+      if (name && PY_NOT_NULL.test(inner)) add(table, name);
+    }
+    keyColumns(text.slice(open, close + 1), table);
+  }
 }
 
 /**

@@ -583,7 +583,7 @@ class PlansFeature implements vscode.Disposable {
       if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${planTitle(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
       return this.comparePair(this.history[1], this.history[0]);
     }
-    const { incomparableReason, planNowOffer } = await import('../../core/plan');
+    const { incomparableReason, planNowOffer, statementDoubt } = await import('../../core/plan');
     const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
     await loadPgParser();
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
@@ -592,10 +592,16 @@ class PlansFeature implements vscode.Disposable {
     if (!before) return;
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
     const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);
-    const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i) }));
-    const afterItems: { label: string; description?: string; detail?: string; i: number; why?: string; planNow?: true }[] = [...rest.filter((x) => !x.why), ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' }))];
-    // No second plan of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7).
-    const offer = rest.some((x) => !x.why) ? undefined : planNowOffer(known[before.i], this.ctx.connections.current?.profile.name);
+    // A brought plan whose statement cannot be told (no query text, no matching Query Identifier): listed after the
+    // known ones and marked so (person29 M2), never compared silently.
+    const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i), doubt: statementDoubt(known[before.i], known[x.i]) }));
+    const afterItems: { label: string; description?: string; detail?: string; i: number; why?: string; planNow?: true }[] = [
+      ...rest.filter((x) => !x.why && !x.doubt),
+      ...rest.filter((x) => !x.why && x.doubt).map((x) => ({ ...x, detail: 'Cannot tell whether it is the same statement' })),
+      ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' })),
+    ];
+    // No second plan known to be of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7).
+    const offer = rest.some((x) => !x.why && !x.doubt) ? undefined : planNowOffer(known[before.i], this.ctx.connections.current?.profile.name);
     if (offer) afterItems.unshift({ ...offer, i: -1, planNow: true });
     const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;

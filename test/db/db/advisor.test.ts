@@ -77,6 +77,15 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
     }
   });
 
+  it('a GIN suggestion names the index as its fix does, with its method and operator class (person29 L9: "a GIN index on products (attributes)")', async () => {
+    const r = await adviseStatement(db, `SELECT id, name FROM products WHERE attributes @> '{"color": "red"}'`, undefined);
+    assert.equal(r.status, 'ok', r.message);
+    const gin = r.suggestions.find((s) => s.method === 'gin');
+    assert.ok(gin, describeSuggestions(r.suggestions));
+    assert.match(gin.ddl, /ON products USING gin \(attributes jsonb_path_ops\)$/);
+    assert.match(gin.summary, /: an index on products USING gin \(attributes jsonb_path_ops\) cuts the estimated cost /);
+  });
+
   it('uses the given parameter values for a custom plan (a partial index for a rare value)', async () => {
     const r = await adviseStatement(db, 'SELECT * FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 20', ['refunded']);
     assert.equal(r.status, 'ok');

@@ -9,6 +9,7 @@ import { CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensS
 import { loadPgParser } from '../../../src/core/sql/statement';
 import type { Database } from '../../../src/db/database';
 import { queryIdOf, readIndexNames, readStatementCosts } from '../../../src/db/queryStats';
+import { decisionStatements } from '../../../src/db/indexDecision';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
@@ -90,6 +91,38 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
     assert.equal(b, a, 'PostgreSQL gives both one identifier: the sort key left out of the select list is a junk target entry the jumble does not tell apart');
     assert.equal(idx.find(ran, a)?.stat.calls, 7);
     assert.equal(idx.find(neverRan, b), undefined, 'the statement that never ran has no figures');
+  });
+
+  it("a literal copy of the app's parameterised statement, never run, gets none of its figures; a client that splices values in still gets its own (person29 M3)", async function () {
+    if (!pss) return this.skip();
+    const { versionNum } = await capabilities();
+    if (versionNum < 140000) return void announceFallback('Query Identifier (PostgreSQL 14+)', 'a literal copy is matched by normalised text: PG Lens cannot tell it from the statement');
+    const app = new Client({ connectionString: t.url, password: t.password });
+    await app.connect();
+    try {
+      // The app: extended protocol, $1 (src/customers.ts). Another app splices its values in (psycopg, Django): literals.
+      for (let i = 0; i < 9; i++) await app.query('SELECT id, total FROM orders WHERE user_id = $1 ORDER BY id DESC LIMIT 20', [i]);
+      for (let i = 0; i < 4; i++) await app.query(`SELECT id FROM orders WHERE total < ${i} ORDER BY id LIMIT 2`);
+    } finally {
+      await app.end();
+    }
+    const idx = new CostIndex((await readStatementCosts(db)).stats);
+    const code = 'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY id DESC LIMIT 20';
+    const copy = 'SELECT id, total FROM orders WHERE user_id = 42 ORDER BY id DESC LIMIT 20'; // other/reports.sql, never run
+    const [codeId, copyId] = [await queryIdOf(db, code, { readsOnly: true }), await queryIdOf(db, copy, { readsOnly: true })];
+    assert.ok(codeId && copyId && codeId !== copyId, `pg_stat_statements gives a Const and a Param different identifiers: ${codeId} ${copyId}`);
+    assert.equal(idx.find(code, codeId)?.stat.calls, 9, "the app's statement has its 9 calls");
+    assert.equal(idx.find(copy, copyId), undefined, 'the copy that never ran has no figures');
+    // The spliced client's statement as its code writes it ($1): its identifier is not the entry's (a Param, the entry a
+    // Const), and it still gets the entry by its text.
+    const spliced = 'SELECT id FROM orders WHERE total < $1 ORDER BY id LIMIT 2';
+    assert.equal(idx.find(spliced, await queryIdOf(db, spliced, { readsOnly: true }))?.stat.calls, 4);
+    // The workload weighs them with the same rule: the copy (listed first, so it would take the entry first) has no
+    // calls recorded; the app's statement has its 9.
+    const w = await decisionStatements(db, [{ sql: copy, source: 'other/reports.sql:2' }, { sql: code.replace('WHERE', '\n  WHERE'), source: 'src/customers.ts:26' }], { minCalls: 1 });
+    const of = (source: string) => w.statements.find((x) => x.label.startsWith(source));
+    assert.equal(of('other/reports.sql:2')?.calls, undefined, JSON.stringify(w.statements.map((x) => [x.label, x.calls])));
+    assert.equal(of('src/customers.ts:26')?.calls, 9);
   });
 
   it('after CREATE INDEX the figures count from the reading before it; the whole history says its period', async function () {

@@ -32,7 +32,7 @@ export function installVsix(cs: CodeServerInstall, vsix: string, extensionsDir: 
 
 export async function startCodeServer(
   cs: CodeServerInstall,
-  opts: { workspace: string; userDataDir: string; extensionsDir: string; env: NodeJS.ProcessEnv; port?: number },
+  opts: { workspace: string; userDataDir: string; extensionsDir: string; env: NodeJS.ProcessEnv; port?: number; userSettings?: Record<string, unknown> },
 ): Promise<CodeServer> {
   const port = opts.port ?? (await freePort());
   // User settings a test run wants: no welcome page, no release notes, no telemetry prompts.
@@ -56,6 +56,7 @@ export async function startCodeServer(
         'editor.stickyScroll.enabled': false,
         'window.commandCenter': false,
         'chat.commandCenter.enabled': false,
+        ...opts.userSettings,
       },
       null,
       2,

@@ -117,7 +117,8 @@ export const step: Step = {
     // 8. Index quick fixes say what the DDL creates: the GIN operator class ("products (attributes)" hid it).
     await wb.openFile('src/products.ts');
     // The panel renders only the rows on screen: filtered to the one wanted, scrolled into view.
-    const problem = await wb.problemRow('GIN index on products', /GIN index on products.*missing-index/, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000, 'products.ts');
+    // The problem names it as the fix does (person29 L9: it read "a GIN index on products (attributes)").
+    const problem = await wb.problemRow('products USING gin', /an index on products USING gin \(attributes jsonb_path_ops\).*missing-index/, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000, 'products.ts');
     await problem.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
     const titles = await wb.quickFixes(/: products USING gin \(attributes jsonb_path_ops\)/, 'quick fixes naming the GIN index with its operator class', 30_000);

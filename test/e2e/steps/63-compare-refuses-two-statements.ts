@@ -3,7 +3,8 @@
  * another SELECT on another as AFTER read "2.37× faster — with other parameter values"). Two plans of two different
  * statements of products.ts: the AFTER picker lists the other statement as "not comparable", and picking it is refused
  * with one line, and no comparison tab opens. Compare again: with no second plan of the BEFORE's statement, the AFTER
- * pick offers "Plan this statement now", which plans it (EXPLAIN) and opens the comparison.
+ * pick offers "Plan this statement now", which plans it (EXPLAIN) and opens the comparison. A plan brought without its
+ * query (psql text): with another Query Identifier over other tables, refused; with none, marked "Cannot tell" (person29 M2).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,8 @@ const FILE = 'src/products.ts';
 // Within one of Monaco's 50-character pieces of a long string token (the editor splits them into spans).
 const KEYSET = 'id > $1 ORDER BY id LIMIT';
 const BY_ID = 'attributes FROM products WHERE id = $1';
+// Another statement's plan as psql prints it (orders joined to customers), with its Query Identifier.
+const PASTED = path.join(__dirname, '..', '..', 'fixtures', 'plans', 'psql', 'pg15', 'join-filter-sort', 'aligned-border1-ascii.txt');
 
 export const step: Step = {
   title: 'Compare refuses two different statements, in one line, with no comparison',
@@ -67,5 +70,40 @@ export const step: Step = {
     log(`verdict: ${(await head.first().innerText()).replace(/\s+/g, ' ').trim()}`);
     await screenshot('compare-plan-now');
     await wb.runCommand('View: Close All Editor Groups');
+    // A plan brought without its query (psql text, person29 M2: a pasted report was compared with the by-id plan, "4.54×
+    // costlier"). With a Query Identifier and other tables than BEFORE's: another statement, refused. Without one:
+    // "Cannot tell whether it is the same statement" in the AFTER list and in the comparison's headline.
+    const brought = fs.readFileSync(PASTED, 'utf8');
+    for (const [name, text, mark] of [
+      ['prod-plan.txt', brought, /Another statement: not comparable/],
+      ['bare-plan.txt', brought.replace(/^ Query Identifier: .*\n/m, ''), /Cannot tell whether it is the same statement/],
+    ] as const) {
+      const file = path.join(workspace, name);
+      fs.writeFileSync(file, text);
+      try {
+        await wb.freshEditor(name);
+        await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+        await wb.keys('Mod+Home');
+        await wb.runCommand('PG Lens: Open Plan from Selection or File');
+        await wb.see(page.locator('.tabs-container .tab').filter({ hasText: new RegExp(`from ${name.replace('.', '\\.')}`) }), `the plan viewer of ${name}`, 60_000);
+        await wb.runCommand('PG Lens: Compare Plans');
+        await wb.see(before, `the by-id plan in the BEFORE pick (${name})`, 30_000);
+        await before.first().click();
+        const row = pickRows(/Compare plans: AFTER/).filter({ hasText: new RegExp(name.replace('.', '\\.')) });
+        await wb.see(row.filter({ hasText: mark }), `${name} marked "${mark.source}" in the AFTER pick`, 30_000);
+        log(`${name} in the AFTER pick: ${(await row.first().innerText()).replace(/\s+/g, ' ')}`);
+        await screenshot(`after-pick-${name.replace('.txt', '')}`);
+        if (name === 'bare-plan.txt') {
+          await row.first().click();
+          const cmp = await wb.webview(/^Plan comparison/);
+          const h = await wb.see(cmp.locator('h1').filter({ hasText: /Before → after \(cannot tell whether it is the same statement\)/ }), 'the comparison headline saying PG Lens cannot tell', 60_000);
+          log(`verdict: ${(await h.first().innerText()).replace(/\s+/g, ' ').trim()}`);
+          await screenshot('compare-bare-plan');
+        } else await wb.closeQuickInput();
+      } finally {
+        await wb.runCommand('View: Close All Editor Groups');
+        fs.rmSync(file, { force: true });
+      }
+    }
   },
 };

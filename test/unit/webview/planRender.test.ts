@@ -409,6 +409,19 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('.details table.workers')!.textContent!, /Sort Space Used/);
   });
 
+  it('a comparison with a plan brought without its query text or Query Identifier says in its headline that PG Lens cannot tell whether it is the same statement (person29 M2)', () => {
+    const { root } = dom();
+    const est = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
+    const run = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    delete run['Query Identifier'];
+    renderCompare(root, payload(est, 'SELECT 1', 'before'), { ...payload(run, '', 'after'), method: 'brought' });
+    assert.match(root.querySelector('h1')!.textContent!, /^Before → after \(cannot tell whether it is the same statement\): /);
+    assert.match(root.querySelector('.statement-doubt')!.textContent!, /the after plan was brought without its query text or a Query Identifier/);
+    // Both with their texts: no doubt.
+    renderCompare(root, payload(est, 'SELECT 1', 'before'), payload(run, 'SELECT 1', 'after'));
+    assert.doesNotMatch(root.querySelector('h1')!.textContent!, /cannot tell/);
+  });
+
   it('compare says what it compares: an estimate against a run is compared on estimates only', () => {
     const { root } = dom();
     const est = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
@@ -540,6 +553,18 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(found.root.querySelector('.no-rows'), null);
     assert.match(found.root.textContent!, /Rows per run\s*20/);
     assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, rowsPerRun: 'x' } }), undefined);
+  });
+
+  it("a benchmark's statement is laid out as the Query tab lays it out, not with the code's raw indentation (person29 L9)", async () => {
+    const sql = 'SELECT id, email, name\n       FROM customers\n       WHERE lower(email) = lower($1)';
+    const run = { sql, runs: 10, concurrency: 1, errors: 0, p50: 1, p95: 2, p99: 3, mean: 1.2, min: 0.5, max: 3, throughputPerSec: 800, at: 0 };
+    const { root } = dom();
+    renderBenchmark(root, run, undefined, async () => formatSql);
+    await new Promise((r) => setImmediate(r));
+    const pre = root.querySelector('pre.query')!;
+    assert.equal(pre.textContent, formatSql(sql));
+    assert.equal(pre.getAttribute('data-formatted'), 'true');
+    assert.doesNotMatch(pre.textContent!, /\n {7}FROM/);
   });
 
   it('a benchmark that fails says so beside the plan, which stays (the error replaced the plan)', () => {

@@ -209,6 +209,18 @@ function entBuiltIn(node: Node, name: string): { verb: string; model: string; wr
   return typed ? { verb: typed[2], model: typed[1], write: typed[2] !== 'Query' } : undefined;
 }
 
+/** A chain `<client>.<builder>(…)….<terminal>(…)` (pop, xorm): the chain's parts and the client's and terminal's indexes. */
+function clientBuilderTerminal(chain: Chain, terminal: RegExp, builder: RegExp, client: (name: string) => boolean): { segs: Chain['segments']; n: string[]; ti: number; ci: number } | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const ti = n.length - 1;
+  if (ti < 1 || !segs[ti].call || !terminal.test(n[ti])) return undefined;
+  let ci = ti - 1;
+  while (ci >= 0 && segs[ci].call && builder.test(n[ci])) ci--;
+  if (ci < 0 || segs[ci].call || !client(n[ci])) return undefined;
+  return { segs, n, ti, ci };
+}
+
 /** gobuffalo/pop: the query builders of a `*pop.Connection` / `*pop.Query`… */
 const POP_BUILDER = /^(Q|Where|Eager|EagerPreload|Select|Order|Paginate|PaginateFromParams|Limit|Scope|Join|LeftJoin|RightJoin|InnerJoin|LeftOuterJoin|RightOuterJoin|GroupBy|Having|RawQuery|WithContext|Clone|Connect)$/;
 /** …and the calls that run a statement. */
@@ -221,13 +233,9 @@ const POP_WRITE = /^(Create|ValidateAndCreate|Update|ValidateAndUpdate|UpdateCol
  */
 function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   if (!usesModule(ctx, /gobuffalo\/pop/)) return undefined;
-  const segs = chain.segments;
-  const n = names(chain);
-  const ti = n.length - 1;
-  if (ti < 1 || !segs[ti].call || !POP_TERMINAL.test(n[ti])) return undefined;
-  let ci = ti - 1;
-  while (ci >= 0 && segs[ci].call && POP_BUILDER.test(n[ci])) ci--;
-  if (ci < 0 || segs[ci].call || !(GO_CLIENT.test(n[ci]) || ctx.clients.has(n[ci]))) return undefined;
+  const at = clientBuilderTerminal(chain, POP_TERMINAL, POP_BUILDER, (x) => GO_CLIENT.test(x) || ctx.clients.has(x));
+  if (!at) return undefined;
+  const { segs, n, ti, ci } = at;
   const raw = n.indexOf('RawQuery');
   const sqlArg = raw >= 0 ? firstArg(segs[raw]) : undefined;
   const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
@@ -235,6 +243,32 @@ function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   const batch = /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
   const op = raw >= 0 ? opOfSql(sql, n[ti] === 'Exec' || n[ti] === 'ExecWithCount' ? 'write' : 'read') : POP_WRITE.test(n[ti]) ? 'write' : 'read';
   return { library: 'pop', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+}
+
+/** xorm (xorm.io/xorm): the builders of a `*xorm.Session` / `*xorm.Engine`… */
+const XORM_BUILDER = /^(Where|And|Or|In|NotIn|ID|Cols|AllCols|MustCols|Omit|Table|Alias|Join|OrderBy|Asc|Desc|Limit|Select|Distinct|GroupBy|Having|SQL|NoAutoCondition|NoAutoTime|Unscoped|Context|Incr|Decr|SetExpr|NoCascade|Cascade|ForUpdate|Nullable|UseBool|Prepare|Top|NoCache|Exprs)$/;
+/** …and the calls that run a statement. */
+const XORM_TERMINAL = /^(Get|Find|FindAndCount|Count|Exist|Insert|InsertOne|InsertMulti|Update|Delete|Iterate|Rows|Sum|Sums|SumInt|SumsInt|Exec|Query|QueryString|QueryInterface|Truncate)$/;
+const XORM_WRITE = /^(Insert|InsertOne|InsertMulti|Update|Delete|Truncate)$/;
+
+/**
+ * xorm in a file that imports it: a session or engine (a parameter or field typed `*xorm.Session`/`*xorm.Engine`, or a
+ * handle named for a DB), xorm's builders, then a terminal — `s.Insert(u)`, `s.Where("id = ?", id).Cols("done").Update(t)`,
+ * `s.In("task_id", ids).Find(&rows)`.
+ */
+function classifyXorm(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  if (!usesModule(ctx, /^xorm\.io\/xorm$|go-xorm\/xorm$/)) return undefined;
+  const at = clientBuilderTerminal(chain, XORM_TERMINAL, XORM_BUILDER, (x) => GO_CLIENT.test(x) || !!ctx.clients.get(x)?.startsWith('xorm.'));
+  if (!at) return undefined;
+  const { segs, n, ti, ci } = at;
+  const sqlArg = /^(Exec|Query|QueryString|QueryInterface)$/.test(n[ti]) ? firstArg(segs[ti]) : undefined;
+  const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
+  const argsText = chainArgsText(chain);
+  // `s.In("id", ids)` is the batch; `s.In("uid", uid)` with one value (GetTaskSimpleByUUID) is a look-up by key.
+  const inArgs = segs.slice(ci + 1, ti).filter((_x, i) => n[ci + 1 + i] === 'In').map((x) => named(x.args)[1]?.text ?? '');
+  const batch = inArgs.some((t) => /\.\.\.$|^\[\]|[a-z](s|IDs|Ids|List|Set|Slice|Map)$|^(ids|keys|uids)$/.test(t)) || n[ti] === 'InsertMulti' || /\bIN\s*\(\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
+  const op = sqlArg !== undefined ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : XORM_WRITE.test(n[ti]) ? 'write' : 'read';
+  return { library: 'xorm', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
 }
 
 /** uptrace/bun: the query a DB, a transaction or an IDB makes (`db.NewSelect()`, `tx.NewInsert()`)… */
@@ -270,6 +304,8 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const n = names(chain);
   const pop = classifyPop(chain, ctx, a);
   if (pop) return pop;
+  const xorm = classifyXorm(chain, ctx, a);
+  if (xorm) return xorm;
   const bun = classifyBun(chain, ctx, a);
   if (bun) return bun;
   const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);

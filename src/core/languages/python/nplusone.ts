@@ -233,11 +233,29 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   // `session.get(url)` is requests/httpx too: a SQLAlchemy import, or Flask-SQLAlchemy's `db.session`, decides.
   if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db') || sessionOfModels(n[si + 1], segs[si + 1].args, ctx))) {
     const m1 = n[si + 1];
+    // `s.get("type")` on a dict (a selector, a row as a mapping): SQLAlchemy's `get` takes the mapped class first, never a string.
+    if (m1 === 'get' && /^(string|concatenated_string)$/.test(named(segs[si + 1].args)[0]?.type ?? '')) return undefined;
     if (m1 === 'commit' || m1 === 'flush') return { library: 'sqlalchemy', op: 'write', batch: false, label: n.slice(0, si + 2).join('.'), method: m1 };
     const batch = /\.in_\s*\(|\bbindparam\s*\([^)]*expanding|\bany_\s*\(/.test(argsText) || (m1 === 'execute' && named(segs[si + 1].args).length >= 2 && /^\[/.test(named(segs[si + 1].args)[1].text));
     const write = /\b(insert|update|delete)\s*\(/.test(segs[si + 1].args?.text ?? '') || m1 === 'merge';
     const model = m1 === 'query' || m1 === 'get' ? named(segs[si + 1].args)[0]?.text : undefined;
     return { library: 'sqlalchemy', op: write ? 'write' : 'read', batch, label: `${n.slice(0, si + 2).join('.')}(…)${segs.length > si + 2 ? '.' + n.slice(si + 2).join('.') : ''}`, method, model };
+  }
+  // A SQLAlchemy session the app holds under another name — Pyramid's `request.db`, a service's `self.db`/`self._db`/
+  // `self._session` — with a session method, in a file that imports SQLAlchemy, or given a statement it builds
+  // (`self.db.scalar(select(Group).where(…))`). `db.session…` is Flask-SQLAlchemy's session, above.
+  const hi = n.findIndex((x, i) => /^_?(db|session|db_session|dbsession)$/.test(x) && !segs[i].call && i + 1 < n.length && segs[i + 1].call);
+  if (hi >= 0 && si < 0 && /^(query|scalar|scalars|execute|get|get_one|merge|refresh)$/.test(n[hi + 1])) {
+    const m1 = n[hi + 1];
+    const first = named(segs[hi + 1].args)[0];
+    const statement = first !== undefined && /^(select|update|insert|delete|text)\s*\(/.test(first.text);
+    const ok = (m1 === 'get' || m1 === 'query') ? sessionOfModels(m1, segs[hi + 1].args, ctx) || (m1 === 'query' && usesModule(ctx, /sqlalchemy/)) : statement || usesModule(ctx, /sqlalchemy/);
+    if (ok) {
+      const batch = /\.in_\s*\(|\bbindparam\s*\([^)]*expanding|\bany_\s*\(/.test(argsText);
+      const write = /^(update|insert|delete)\s*\(/.test(first?.text ?? '') || m1 === 'merge';
+      const model = m1 === 'query' || m1 === 'get' ? first?.text : undefined;
+      return { library: 'sqlalchemy', op: write ? 'write' : 'read', batch, label: `${chain.viaSelf ? 'self.' : ''}${n.slice(0, hi + 2).join('.')}(…)${segs.length > hi + 2 ? '.' + n.slice(hi + 2).join('.') : ''}`, method, model };
+    }
   }
   // Flask-SQLAlchemy: User.query.get(id), User.query.filter_by(…).first() — in a file that imports
   // Flask or SQLAlchemy, or that imports the model from the app's models module.

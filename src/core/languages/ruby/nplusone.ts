@@ -18,10 +18,16 @@ function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
   if (n.type === 'block' || n.type === 'do_block') {
     const call = n.parent;
     if (call?.type !== 'call' || !same(field(call, 'block'), n)) return undefined;
-    const method = field(call, 'method')?.text;
-    if (!method || !RUBY_LOOP_METHODS.has(method)) return undefined;
+    let method = field(call, 'method')?.text;
+    let recv = field(call, 'receiver');
+    // `agents.map.with_index do |agent, i|`, `events.each.with_index(1) { … }`, `rows.each.with_object({}) { … }`: the
+    // enumerator's loop over what it enumerates.
+    if ((method === 'with_index' || method === 'with_object') && recv?.type === 'call' && !field(recv, 'block') && RUBY_LOOP_METHODS.has(field(recv, 'method')?.text ?? '')) {
+      method = `${field(recv, 'method')!.text}.${method}`;
+      recv = field(recv, 'receiver');
+    }
+    if (!method || !(RUBY_LOOP_METHODS.has(method) || /\.(with_index|with_object)$/.test(method))) return undefined;
     const params = named(field(n, 'parameters'));
-    const recv = field(call, 'receiver');
     let count: number | undefined;
     if (method === 'times' && recv?.type === 'integer') count = Number(recv.text);
     const isCounter = method === 'times' || method === 'upto' || method === 'downto';
@@ -70,6 +76,8 @@ export function rubyAdapter(): LanguageAdapter {
 const AR_METHODS = new Set(['find', 'find_by', 'find_by!', 'find_by_sql', 'where', 'first', 'first!', 'last', 'take', 'count', 'exists?', 'pluck', 'pick', 'sum', 'average', 'minimum', 'maximum', 'ids', 'create', 'create!', 'find_or_create_by', 'find_or_create_by!', 'find_or_initialize_by', 'update', 'update!', 'update_all', 'delete_all', 'destroy_all', 'delete', 'destroy', 'insert', 'insert!', 'upsert', 'insert_all', 'upsert_all', 'insert_all!', 'all', 'order', 'limit', 'find_sole_by', 'sole', 'none?', 'any?', 'size', 'to_a', 'load', 'select', 'joins', 'group', 'calculate', 'find_each', 'find_in_batches', 'in_batches']);
 const AR_TERMINAL = /^(find|find_by!?|find_by_sql|first!?|last|take|count|exists\?|pluck|pick|sum|average|minimum|maximum|ids|create!?|find_or_create_by!?|find_or_initialize_by|update!?|update_all|delete_all|destroy_all|delete|destroy|insert!?|upsert|insert_all!?|upsert_all|sole|find_sole_by|to_a|load|size|any\?|none\?|find_by_\w+|where|all)$/;
 const AR_WRITE = /^(create!?|find_or_create_by!?|update!?|update_all|delete_all|destroy_all|delete|destroy|insert!?|upsert|insert_all!?|upsert_all|save!?|touch|increment!|decrement!|update_column|update_columns|update_attribute)$/;
+/** The writes a record makes of itself (`update!(…)`, `save!`) when called without a receiver. */
+const SELF_WRITE = /^(save!?|update!|update_columns?|update_attribute|touch|increment!|decrement!|toggle!)$/;
 /** Relation methods that take no argument in ActiveRecord (a block at most). */
 const NO_ARG_RELATION = /^(load|to_a|ids|all|size|sole)$/;
 /** Methods of an association (`post.comments.<m>`) that run a statement each time. */
@@ -78,8 +86,26 @@ const ASSOC_CALL = /^(create!?|find_or_create_by!?|create_or_find_by!?|find_by!?
 const NOT_ASSOCIATION = /^(errors|params|keys|values|args|options|opts|attributes|headers|cookies|settings|class|status|address|process|progress|access|success|items_never|parts|results|details|extras|flags|permissions_never)$/;
 const PLURALISH = /^(\w*ids|\w*_ids|batch|slice|chunk|group|keys|list|\w+s)$/;
 
+/** What a Hash is built from: a literal, `Hash.new`, or a Hash method that returns a new Hash (`except`, `slice`, `to_h`, `transform_*`). */
+const HASH_VALUE = /(?:^|[?:]\s*)\{|\bHash\.new\b|\.(?:except|slice|to_h|transform_values|transform_keys|symbolize_keys|stringify_keys|with_indifferent_access)\b/;
+
+/** The local `name` is assigned a Hash earlier in its method (HASH_VALUE), and nothing else. */
+function boundToHash(at: Node, name: string): boolean {
+  let def: Node | null = at.parent;
+  while (def && def.type !== 'method' && def.type !== 'singleton_method' && def.type !== 'program') def = def.parent;
+  if (!def) return false;
+  const values: string[] = [];
+  const visit = (x: Node): void => {
+    if (x.startIndex >= at.startIndex) return;
+    if (x.type === 'assignment' && field(x, 'left')?.text === name) values.push(field(x, 'right')?.text ?? '');
+    for (const c of named(x)) visit(c);
+  };
+  visit(def);
+  return values.length > 0 && values.every((v) => HASH_VALUE.test(v));
+}
+
 export function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  return classifyPrefixes(chain, 2, (c) => classifyRubyAt(c, ctx, a));
+  return classifyPrefixes(chain, chain.segments.length === 1 ? 1 : 2, (c) => classifyRubyAt(c, ctx, a));
 }
 
 function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
@@ -118,8 +144,12 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   const built = segs.length > 3 && segs.slice(2, -1).every((s) => s.call && /^(where|order|reorder|limit|includes|preload|select|distinct|not|joins|left_joins|unscope|rewhere)$/.test(s.name));
   // `items.sum(&:quantity)` / `items.sum { … }` is Enumerable#sum over the loaded records (a preload serves it), not SQL SUM.
   const enumerable = /^(sum|maximum|minimum)$/.test(method) && (!!last.block || named(last.args).some((x) => x.type === 'block_argument'));
-  if ((segs.length === 3 || built) && !enumerable && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
-    (chain.root.type === 'identifier' || chain.root.type === 'instance_variable') && usesModule(ctx, /rails|active_record/)) {
+  // …and a relation narrowed by `where` and then loaded (`agent.links_as_source.where(receiver_id: ids).map { … }`, `.to_a`,
+  // `.first`): whatever the association's name, `where` makes it a relation.
+  const whereBuilt = built && segs.slice(2, -1).some((s) => s.name === 'where');
+  const loads = ASSOC_CALL.test(method) || (whereBuilt && /^(to_a|first|last|count|map|each|find_each|pluck|exists\?|any\?|none\?|size|ids|sole)$/.test(method));
+  if ((segs.length === 3 || built) && !enumerable && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && loads && (/^[a-z][a-z0-9_]*s$/.test(n[1]) || whereBuilt) && !NOT_ASSOCIATION.test(n[1]) &&
+    (chain.root.type === 'identifier' || chain.root.type === 'instance_variable') && (usesModule(ctx, /rails|active_record/) || whereBuilt)) {
     const model = n[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || named(last.args).some((arg) => arg.type === 'pair' && field(arg, 'value')?.type === 'array'), label: label(chain), method, model };
   }
@@ -131,6 +161,14 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   if (segs.length === 2 && !segs[0].call && chain.root.type === 'identifier' && ctx.associations?.has(root) && ASSOC_CALL.test(method)) {
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: false, label: label(chain), method, model: root.replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
   }
+  // The record's own write, called without a receiver in a model class (`update!(memory: storage)`, `save!`, `touch`):
+  // a write of self, in a Rails file whose class inherits from another class and defines no method of that name.
+  if (segs.length === 1 && segs[0].call && SELF_WRITE.test(method) && usesModule(ctx, /rails|active_record/) && ctx.selfWrites?.has(method)) {
+    return { library: 'activerecord', op: 'write', batch: false, label: method, method, instanceOf: 'self' };
+  }
+  // `result.update(other)` on a Hash the method built (`result = extracted.except(*keys)`, `new_event = … ? payload.dup : {}`):
+  // Hash#update merges in memory.
+  if (segs.length === 2 && /^(update|merge!)$/.test(method) && chain.root.type === 'identifier' && boundToHash(chain.root, n[0])) return undefined;
   // Instance writes: record.save!, record.update!(…)
   if (segs.length === 2 && AR_WRITE.test(method) && chain.root.type === 'identifier' && !/^(update|delete)$/.test(method) || (segs.length === 2 && /^(update!|update|reload)$/.test(method) && chain.root.type === 'identifier' && (ctx.models.size > 0 || usesModule(ctx, /rails|active_record/)))) {
     return { library: 'activerecord', op: method === 'reload' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: root };

@@ -1,9 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
 describe('core/connection/status', () => {
+  it('Remove Connection says only what changed (person29 L9: "Connected to shop (demo)." while it was on shop (demo) all along)', () => {
+    assert.equal(removedConnectionNotice('shop copy', 'shop (demo)', 'shop (demo)', 2), 'PG Lens: removed "shop copy".');
+    assert.equal(removedConnectionNotice('shop copy', 'shop copy', 'shop (demo)', 1), 'PG Lens: removed "shop copy". Connected to shop (demo) now.');
+    assert.equal(removedConnectionNotice('shop copy', 'shop copy', undefined, 0), 'PG Lens: removed "shop copy". No connection profile is left.');
+    assert.equal(removedConnectionNotice('shop copy', 'shop copy', undefined, 1), 'PG Lens: removed "shop copy". Not connected now: Select Connection chooses another.');
+    assert.equal(removedConnectionNotice('shop copy', undefined, undefined, 1), 'PG Lens: removed "shop copy".');
+  });
+
   it('shows profile, version and both capabilities in the status bar text', () => {
     const s = statusSummary({ name: 'shop', environment: 'development' }, pg18, false);
     assert.equal(s.text, '$(database) shop · PG 18.4 · stats $(check) · HypoPG $(check)');

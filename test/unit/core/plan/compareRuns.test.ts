@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { analyzePlan, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -63,6 +63,38 @@ describe('core/plan incomparableReason (Compare Plans: like with like)', () => {
     assert.equal(incomparableReason(run(sql, { method: 'brought', connection: 'listmonk copy' }), run(sql), fingerprintSql), undefined);
     // Its query text, when it has one, still has to be the same statement.
     assert.ok(incomparableReason(run('SELECT 1', { method: 'brought' }), run(sql), fingerprintSql));
+  });
+});
+
+describe('core/plan incomparableReason / statementDoubt: a plan brought without its query text (person29 M2)', () => {
+  // The person's pasted country report (Query Identifier -6954047860397818317) against the customer-orders plan
+  // (-5740634199494268946) read "Before → after: 4.54× costlier".
+  const orders = { 'Query Identifier': '-5740634199494268946', Plan: { 'Node Type': 'Limit', Plans: [{ 'Node Type': 'Index Scan', 'Relation Name': 'orders' }] } };
+  const report = { 'Query Identifier': '-6954047860397818317', Plan: { 'Node Type': 'Sort', Plans: [{ 'Node Type': 'Hash Join', Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'orders' }, { 'Node Type': 'Hash', Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'customers' }] }] }] } };
+  const sql = 'SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20';
+  const before = run(sql, { method: 'generic-plan', plan: orders });
+
+  it('refuses a pasted plan whose Query Identifier and tables differ from the BEFORE plan\'s', () => {
+    const why = incomparableReason(before, run('', { method: 'brought', connection: undefined, plan: report }), fingerprintSql);
+    assert.match(why ?? '', /^these are two different statements \(before: query id -5740634199494268946, reads orders; after: query id -6954047860397818317, reads customers, orders\)/);
+  });
+
+  it('compares a pasted plan with the same Query Identifier, without a doubt', () => {
+    const same = run('', { method: 'brought', connection: undefined, plan: { ...orders, Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'orders' } } });
+    assert.equal(incomparableReason(before, same, fingerprintSql), undefined);
+    assert.equal(statementDoubt(before, same), undefined);
+  });
+
+  it('a pasted plan with neither text nor Query Identifier is compared with a doubt said, not silently', () => {
+    const bare = run('', { method: 'brought', connection: undefined, plan: { Plan: report.Plan } });
+    assert.equal(incomparableReason(before, bare, fingerprintSql), undefined);
+    assert.match(statementDoubt(before, bare) ?? '', /^cannot tell whether it is the same statement: the after plan was brought without its query text or a Query Identifier/);
+    // Other ids over the same tables (one statement on two servers hashes other OIDs): a doubt, not a refusal.
+    const prod = run('', { method: 'brought', connection: undefined, plan: { ...orders, 'Query Identifier': '77' } });
+    assert.equal(incomparableReason(before, prod, fingerprintSql), undefined);
+    assert.match(statementDoubt(before, prod) ?? '', /the query ids differ \(-5740634199494268946, 77\) though both read orders/);
+    // Two plans with their texts: the texts decide, no doubt.
+    assert.equal(statementDoubt(before, run(sql, { plan: report })), undefined);
   });
 });
 

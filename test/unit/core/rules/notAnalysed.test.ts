@@ -5,6 +5,7 @@
  * fixtures and examples every PostgreSQL-valid statement is analysed or says it was not.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sqlFileSites } from '../../../../src/core/extract/index';
 import { checkSite, NOT_ANALYSED } from '../../../../src/core/rules/engine';
@@ -21,6 +22,16 @@ describe('core/rules: not-analysed', function () {
     const findings = checkSite(site, RULES);
     assert.deepEqual(findings.map((f) => [f.ruleId, f.severity]), [[NOT_ANALYSED, 'hint']]);
     assert.match(findings[0].message, /no query rule or index advice ran on it \(.+\)/);
+  });
+
+  it("cuts the rule parser's reason before its 'Instead, I was expecting to see one of the following:' list (person29 L3: the shop's schema.sql:21)", () => {
+    const schema = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop', 'schema.sql'), 'utf8');
+    const hints = sqlFileSites(schema, 'schema.sql').flatMap((s) => checkSite(s, RULES)).filter((f) => f.ruleId === NOT_ANALYSED);
+    assert.ok(hints.length > 0, 'the shop schema has a statement the rule parser cannot read');
+    for (const h of hints) {
+      assert.doesNotMatch(h.message, /Instead, I was expecting|following:?\)/, h.message);
+      assert.match(h.message, /\(Syntax error at line \d+ col \d+: .+\)\.$/, h.message);
+    }
   });
 
   it('says PostgreSQL cannot parse SQL it rejects as well (a hint), and stays quiet on SQL the rules read', () => {
