@@ -13,6 +13,7 @@ import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
 import { nodeEnd } from './ast';
 import type { DeclaredIndexes } from '../sql/declaredIndexes';
 import { otherDatabaseFunction } from '../dialect';
+import { shortLine } from '../format';
 
 export interface RunRulesOptions {
   /** Evidence for a statement (the db layer's facts), when a database is available. */
@@ -83,13 +84,6 @@ function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' 
 
 export const NOT_ANALYSED = 'not-analysed';
 
-/**
- * The rule parser's error in one line, cut before nearley's "Instead, I was expecting to see one of the following:"
- * list (person29 L3: the hint ended in that sentence and a dangling colon, its list cut away at 160 characters).
- */
-export function parserReason(reason: string): string {
-  return reason.split(/\s*Instead, I was expecting/)[0].replace(/\s+/g, ' ').trim().replace(/[.:]$/, '').slice(0, 160);
-}
 
 
 /**
@@ -119,7 +113,7 @@ function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined 
   return {
     ruleId: NOT_ANALYSED,
     severity: 'hint',
-    message: `PostgreSQL accepts this SQL but PG Lens's rule parser cannot read it, so no query rule or index advice ran on it (${parserReason(reason)}).`,
+    message: `PostgreSQL accepts this SQL but PG Lens's rule parser cannot read it, so no query rule or index advice ran on it (${shortLine(reason, 160).replace(/[.:]$/, '')}).`,
     span: fileSpanOf(site, 0, site.sql.length),
     file: site.file,
     fixes: [],

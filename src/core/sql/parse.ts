@@ -20,7 +20,9 @@ const CACHE_MAX = 2000;
 function parserComplaint(e: unknown): string {
   const text = String((e as Error | undefined)?.message ?? e);
   const first = errorMessage(e);
-  const why = /^(Unexpected [^\n]*?)(?:\. I did not expect|\.?$)/m.exec(text)?.[1];
+  // The reason ends before nearley's "Instead, I was expecting to see one of the following:" list or "I did not expect"
+  // (person29 L3: the hint ended in that sentence and a dangling colon).
+  const why = /^(Unexpected [^\n]*?)(?:\. (?:I did not expect|Instead, I was expecting)|\.?$)/m.exec(text)?.[1];
   return first.endsWith(':') ? (why ? `${first} ${why}` : first.slice(0, -1)) : first;
 }
 
