@@ -78,7 +78,9 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
   });
 
   it('a GIN suggestion names the index as its fix does, with its method and operator class (person29 L9: "a GIN index on products (attributes)")', async () => {
-    const r = await adviseStatement(db, `SELECT id, name FROM products WHERE attributes @> '{"color": "red"}'`, undefined);
+    // The labelled workload's containment (two keys): selective enough on PostgreSQL 15's estimates too (one key was not
+    // worth an index there: the CI's PostgreSQL 15 run gave no suggestion).
+    const r = await adviseStatement(db, `SELECT id, name FROM products WHERE attributes @> '{"color": "red", "size": "XL"}'`, undefined);
     assert.equal(r.status, 'ok', r.message);
     const gin = r.suggestions.find((s) => s.method === 'gin');
     assert.ok(gin, describeSuggestions(r.suggestions));
