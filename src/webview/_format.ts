@@ -1,5 +1,5 @@
 /** Number and time formatting for the dashboard (pure, shared by the webview and tests). */
-import { formatBytes, shortLine } from '../core/format';
+import { countOf, formatBytes, shortLine } from '../core/format';
 export function fmtNum(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const a = Math.abs(n);
@@ -26,6 +26,22 @@ export function fmtSeconds(s: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
   if (s < 86400) return `${(s / 3600).toFixed(1)} h`;
   return `${(s / 86400).toFixed(1)} d`;
+}
+
+/** A span of hours in words: "1 minute", "40 minutes", "1.5 hours", "3 days" (person30: "span 1 minutes"). */
+export function fmtSpan(hours: number): string {
+  return hours < 1 ? countOf(Math.round(hours * 60), 'minute') : hours < 48 ? countOf(Math.round(hours * 10) / 10, 'hour') : countOf(Math.round(hours / 24), 'day');
+}
+
+/**
+ * A chart's time-axis label: the clock time on one line, seconds when the window is under three minutes. uPlot's own
+ * labels put the date before the first tick and at midnight ("12/4/26 11:59pm" beside "12/5 12:00am"), and a first
+ * tick a few seconds before the minute drew the two into each other (person30 MEDIUM 2); the window is minutes long,
+ * and the date is in the point's legend.
+ */
+export function fmtClockTick(epochSeconds: number, windowSeconds: number, locale?: string): string {
+  const seconds = windowSeconds < 180;
+  return new Date(epochSeconds * 1000).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });
 }
 
 export function fmtBytes(n: number | null | undefined): string {

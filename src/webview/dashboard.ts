@@ -12,7 +12,7 @@ import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
 import { appendChartPoint, cacheHitRange, chartData, chartPoint, CHART_LINES, coarseStretches, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
-import { fmtByteRate, fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine } from './_format';
+import { fmtByteRate, fmtBytes, fmtClockTick, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtSpan, oneLine } from './_format';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscodeApi = acquireVsCodeApi();
@@ -137,7 +137,7 @@ function makeChart(def: ChartDef, box?: HTMLElement): Chart {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true, auto: false }, y: def.yRange ? { range: (_u, min, max) => def.yRange!(min, max) } : {} },
       axes: [
-        { ...axis, space: 70 },
+        { ...axis, space: 80, values: (u, vals) => vals.map((v) => fmtClockTick(v, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))) },
         { ...axis, values: (_u, vals) => vals.map((v) => def.fmt(v)), size: 64, space: 30 },
       ],
       hooks: { drawClear: [shadeCoarse] },
@@ -634,9 +634,6 @@ function renderTrends(): void {
   );
 }
 
-function fmtSpan(hours: number): string {
-  return hours < 1 ? `${Math.round(hours * 60)} minutes` : hours < 48 ? `${Math.round(hours * 10) / 10} hours` : `${Math.round(hours / 24)} days`;
-}
 
 function renderAudit(): void {
   auditBox.hidden = audit.length === 0;
