@@ -307,7 +307,7 @@ function pythonBatchedRead(input: RewriteInput, items: string, item: string): Re
     title: rawTitle(b, L === 'asyncpg' ? `$${b.keyParam}` : '%s', item, input.call.sql!),
     language: 'python',
     code: code.join('\n'),
-    help: `Query once for every ${item} (${b.form === 'lateral' ? 'the statement once per key in one query' : `${b.keyColumn} = ANY(the keys)`}), group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
+    help: `One query for every ${item} at once (${b.form === 'lateral' ? 'the statement run per key inside that one query' : `${b.keyColumn} = ANY(the keys)`}), group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
   };
 }
 
@@ -341,7 +341,7 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
     title: rawTitle(b, `$${b.keyParam}`, item, input.call.sql!),
     language: 'ruby',
     code: code.join('\n'),
-    help: `Query once for every ${item}, group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
+    help: `One query for every ${item} at once, group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
   };
 }
 
@@ -461,7 +461,7 @@ function goBatchedRead(input: RewriteInput): Rewrite | undefined {
     title: rawTitle(b, `$${b.keyParam}`, 'item', input.call.sql!),
     language: 'go',
     code: code.join('\n'),
-    help: `Query once for every key (${b.form === 'lateral' ? 'the statement once per key in one query' : `${b.keyColumn} = ANY($${b.keyParam})`}), scan the rows into a map by ${b.keyColumn}, and run the loop's code with each item's row.`,
+    help: `One query for every key at once (${b.form === 'lateral' ? 'the statement run per key inside that one query' : `${b.keyColumn} = ANY($${b.keyParam})`}), scan the rows into a map by ${b.keyColumn}, and run the loop's code with each item's row.`,
   };
 }
 
@@ -796,7 +796,7 @@ function adviceFor(input: RewriteInput): Advice {
       if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
       if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
       if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${noun} instead of one statement per ${item}.` };
-      return { title: `Batch with WHERE … = ANY($1)`, language: 'typescript', help: `Query once for every ${item} (the key column = ANY($1) with an array of the keys, or the statement once per key in one query with unnest + LATERAL when it has a LIMIT or aggregates), group the rows by the key, and run the loop's code on each ${item}'s rows.` };
+      return { title: `Batch with WHERE … = ANY($1)`, language: 'typescript', help: `One query for every ${item} at once (the key column = ANY($1) with an array of the keys, or the statement run per key inside that one query with unnest + LATERAL when it has a LIMIT or aggregates), group the rows by the key, and run the loop's code on each ${item}'s rows.` };
     case 'knex':
       return write
         ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', help: `Insert all ${noun} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }

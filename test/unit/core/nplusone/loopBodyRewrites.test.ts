@@ -11,10 +11,10 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { detectNPlusOne } from '../../../../src/core/nplusone';
 
-const rewriteOf = async (src: string, lang: string): Promise<{ title: string; code: string }> => {
+const rewriteOf = async (src: string, lang: string): Promise<{ title: string; code: string; help?: string }> => {
   const [f] = await detectNPlusOne(src, lang);
   assert.ok(f, `no N+1 in\n${src}`);
-  return (f.evidence as { rewrite: { title: string; code: string } }).rewrite;
+  return (f.evidence as { rewrite: { title: string; code: string; help?: string } }).rewrite;
 };
 
 /** Python's parser on the code, or the reason it could not run (said, not skipped silently). */
@@ -37,6 +37,9 @@ describe('core/nplusone: Python, Ruby and Go batched rewrites carry the loop bod
     ].join('\n');
     const r = await rewriteOf(src, 'python');
     assert.match(r.title, /LATERAL \(keeps the per-product LIMIT\)/);
+    // Said as one query for them all (person30 LOW: "Query once for every pid (the statement once per key in one query)"
+    // read as a query per item, the very thing the fix removes).
+    assert.match(r.help ?? '', /^One query for every product at once \(the statement run per key inside that one query\)/);
     assert.match(r.code, /all_rows = await conn\.fetch\("""\n {4}SELECT k\.key AS product_id, x\.\*\n {4}FROM unnest\(\$1::bigint\[\]\)/);
     assert.match(r.code, /, list\(dict\.fromkeys\(product\["id"\] for product in products\)\)\)/);
     assert.match(r.code, /\nfor product in products:\n {4}rows = rows_by_key\.get\(product\["id"\], \[\]\)\n {4}product\["reviews"\] = \[dict\(r\) for r in rows\]\n {4}print\(len\(rows\)\)$/);
