@@ -15,9 +15,6 @@ export const step: Step = {
     const { wb, scenario, screenshot, log } = ctx;
     const page = wb.page;
     const base = scenario.queryFile.split('/').pop()!;
-    // The code alone, full width: step 29 leaves the plan viewer beside a narrow code column, where the query's line
-    // was scrolled sideways and the hover never reached its text (CI on fd84d72d: no "Open plan" in 60 s).
-    await wb.freshEditor(scenario.queryFile);
     // Opened again, and hovered again, until the plan hover offers "Open plan" (the explorer's rows
     // move while decorations arrive, and the first hover may come before the connection).
     const link = await wb.hoverLink(scenario.queryText, /Open plan/i, 'an "Open plan" link in the plan hover', 60_000, async () => {
