@@ -287,8 +287,11 @@ const CONDITION_WORDS = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'TRUE', 'FALS
  * The columns a scan's condition (EXPLAIN's Filter text) compares: what an index could be built on. A subquery's
  * result (`(SubPlan 1) IS NOT NULL`, `(hashed SubPlan 2).col1`), an InitPlan's, parameters, literals and casts' type
  * names are not columns; a function's name is not either (its arguments are read). Unqualified names, quotes undone.
+ * With `own` (the scan's alias and table names), a column qualified by another name is left out: in a correlated
+ * subquery's `(oi2.product_id = p.id)` the scan of order_items oi2 compares product_id, and `p.id` is the outer row's
+ * (person31 H1: the tip read `id`, found order_items_pkey and said another index would not help).
  */
-export function conditionColumns(condition: string): string[] {
+export function conditionColumns(condition: string, own?: readonly string[]): string[] {
   const text = condition
     .replace(/'(?:[^']|'')*'/g, ' ')
     .replace(/\balternatives:/g, ' ')
@@ -296,9 +299,11 @@ export function conditionColumns(condition: string): string[] {
     .replace(/\$\d+/g, ' ')
     .replace(/::\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w]*)(?:\s+(?:varying|precision|without\s+time\s+zone|with\s+time\s+zone))?(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*/g, ' ');
   const out = new Set<string>();
-  for (const m of text.matchAll(/(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)?("(?:[^"]|"")*"|[A-Za-z_][\w$]*)(\s*\()?/g)) {
-    if (m[2]) continue;
-    const raw = m[1];
+  const mine = own && new Set(own.map((x) => x.toLowerCase()));
+  for (const m of text.matchAll(/(?:("(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)?("(?:[^"]|"")*"|[A-Za-z_][\w$]*)(\s*\()?/g)) {
+    if (m[3]) continue;
+    if (mine && m[1] !== undefined && !mine.has((m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]).toLowerCase())) continue;
+    const raw = m[2];
     if (raw.startsWith('"')) out.add(raw.slice(1, -1).replace(/""/g, '"'));
     else if (!CONDITION_WORDS.has(raw.toUpperCase())) out.add(raw);
   }
@@ -312,10 +317,10 @@ export function conditionColumns(condition: string): string[] {
  * or the table's size did), else `index`.
  */
 function indexTipKind(n: PlanNode, condition: string, options: AnalyzeOptions): { kind: 'index' } | { kind: 'none' } | { kind: 'exists'; column: string; index: IndexLeadFact } {
-  const columns = conditionColumns(condition);
-  if (!columns.length) return { kind: 'none' };
   const rel = n.metrics.relation;
   const bare = typeof n.raw[K.RelationName] === 'string' ? String(n.raw[K.RelationName]) : undefined;
+  const columns = conditionColumns(condition, [n.metrics.alias, rel, bare].filter((x): x is string => !!x));
+  if (!columns.length) return { kind: 'none' };
   const indexes = (rel && options.relationIndexes?.get(rel)) || (bare && options.relationIndexes?.get(bare)) || [];
   for (const c of columns) {
     const index = indexes.find((i) => !i.partial && i.column === c);
@@ -530,6 +535,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
       let text: string | undefined;
       let saving = 0;
       let proof: Tip['proved'];
+      // A tip that proposes no change (an index exists already; the condition is on no column of the table): its figure is
+      // the time at stake, not a saving ("another index would not change that … could save ~791 ms", person31 H1).
+      let atStake = false;
       switch (w.kind) {
         case 'time-share':
           continue;
@@ -540,6 +548,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
           const not = proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options);
+          atStake = !!not;
           text = not ? `${scan}: ${not}.` : `${scan}. An index on the filtered columns lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
@@ -551,6 +560,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           const not = m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined;
+          atStake = !!not;
           text = not ? `${what}: ${not}.`
             : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.`
@@ -645,7 +655,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           saving = own * 0.3;
           break;
       }
-      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}) });
+      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}), ...(atStake ? { atStake: true as const } : {}) });
     }
     // A whole-table scan that took a share of the time (or cost) on a table the advice proved an index for, with no
     // tip above naming it: the scan keeps most of its rows or its filter is a join's condition (the Seq Scan on orders

@@ -541,12 +541,38 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.ok(tag, p.tips.map((t) => t.text).join('\n'));
     assert.doesNotMatch(tag.text, /an index \(or a partial index\)/);
     assert.match(tag.text, /public\.Tags already has an index leading with name \(Tags_pkey, unique\)/);
+    // It proposes no change: its figure is the time at stake, never "could save" beside "another index would not change that" (person31 H1).
+    assert.match(fmtSaving(tag), /^~[\d.]+ m?s at stake$/);
     assert.ok(!p.tips.some((t) => /with an index on the join column/.test(t.text)), 'the Nested Loop over Tags proposes no index either');
     assert.match(p.tips.find((t) => t.kind === 'nested-loop-many')!.text, /although public\.Tags has an index leading with name \(Tags_pkey, unique\)/);
     // Without the catalog (a plan brought from a file), the Tags scan keeps its index tip: nothing says one exists.
     const bare = analyzePlan(JSON.stringify(conduit()));
     assert.match(bare.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'Tags' && scanTip(t))!.text, /An index on the filtered columns|an index \(or a partial index\)/);
     assert.ok(bare.tips.some((t) => /with an index on the join column/.test(t.text)));
+  });
+
+  it("a correlated subquery's scan compares its own column, not the outer row's: `(oi2.product_id = p.id)` on order_items is product_id, never the primary key's id (person31 H1)", () => {
+    const plan = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
+  Output: p.id, p.name, (SubPlan 1)
+  SubPlan 1
+    ->  Aggregate  (cost=3600.00..3600.01 rows=1 width=8) (actual time=1.340..1.340 rows=1 loops=1000)
+          Output: max(oi2.created_at)
+          ->  Seq Scan on public.order_items oi2  (cost=0.00..3590.00 rows=4 width=8) (actual time=0.100..1.330 rows=7 loops=1000)
+                Output: oi2.created_at
+                Filter: (oi2.product_id = p.id)
+                Rows Removed by Filter: 3993
+Planning Time: 0.300 ms
+Execution Time: 1350.000 ms`;
+    const pkey = [{ name: 'order_items_pkey', column: 'id', unique: true, partial: false }];
+    const p = analyzePlan(plan, { relationIndexes: new Map([['public.order_items', pkey], ['order_items', pkey]]), withStatement: false });
+    const scan = p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'order_items');
+    assert.ok(scan, p.tips.map((t) => t.text).join('\n'));
+    assert.doesNotMatch(scan.text, /already has an index leading with id/);
+    assert.match(scan.text, /An index on the filtered columns|an index \(or a partial index\)/);
+    assert.match(fmtSaving(scan), /^could save/);
+    assert.deepEqual(conditionColumns('(oi2.product_id = p.id)', ['oi2', 'public.order_items', 'order_items']), ['product_id']);
+    assert.deepEqual(conditionColumns('(product_id = p.id)', ['oi2']), ['product_id']);
+    assert.deepEqual(conditionColumns('("Tag".name = \'x\'::text)', ['tag']), ['name']);
   });
 
   it('conditionColumns reads the columns of EXPLAIN\'s condition text, and no subquery, parameter, literal or type name', () => {
