@@ -312,13 +312,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const state = this.state;
     if (!conn || conn.db.isClosed || !state || state.db !== conn.db) return 0;
-    const served = await state.decider.recheck();
-    if (!served.size) return 0;
-    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl))) state.advice.delete(sql);
-    const said = [...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`);
+    const { served, gone } = await state.decider.recheck();
+    // Advice kept across a reload names the indexes it relied on too: those gone are found with the decider's.
+    const goneKept = await (await import('../db/indexDecision')).goneIndexes(conn.db, [...state.advice.values()].flatMap((a) => (a.servedBy ?? []).filter((n) => !gone.has(n))));
+    for (const n of goneKept) gone.add(n);
+    if (!served.size && !gone.size) return 0;
+    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl)) || a.servedBy?.some((n) => gone.has(n))) state.advice.delete(sql);
+    const said = [
+      ...[...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`),
+      ...[...gone].map((n) => `${n}: the index the advice relied on is gone`),
+    ];
     this.ctx.log.info(`Index advice re-checked against the catalog: ${said.join('; ')}. Those statements are proved again.`);
     this.ctx.analysis.catalogChanged({ rescan: opts.rescan });
-    return served.size;
+    return served.size + gone.size;
   }
 
   forgetRecorded(): void {
