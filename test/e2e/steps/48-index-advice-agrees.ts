@@ -101,16 +101,18 @@ export const step: Step = {
       // hover's Why on the finding (its title).
       await wb.problemRow(STATUS_FILTER, PROBLEM_INDEX, 'queries.sql\'s refunds read with an orders (status) index', 150_000, QUERIES_FILE);
       const SHARING = /One index, also serving (\d+) other statements?/;
-      const onJoin = () => wb.hoverInFile(QUERIES_FILE, "o.status = 'refunded'", 'FROM', 'orders');
-      const one = await wb.hoverLinkTitle(onJoin, 'Why', (t) => SHARING.test(t), 'queries.sql\'s refunds read sharing an orders (status) index (the hover\'s Why)', 150_000);
+      // Read on src/orders.ts's refunds read, which shares that index (a .sql file's tokens split "FROM orders" in two
+      // spans; the TypeScript string is one): its count grows by one when report.py is weighed.
+      const onJoin = () => wb.hoverInFile(ORDERS_FILE, "status = 'refunded'", 'FROM', 'orders');
+      const one = await wb.hoverLinkTitle(onJoin, 'Why', (t) => SHARING.test(t), 'src/orders.ts\'s refunds read sharing an orders (status) index (the hover\'s Why)', 150_000);
       const before = Number(SHARING.exec(one)![1]);
-      log(`queries.sql before report.py (Why): ${one.slice(0, 240)}`);
+      log(`src/orders.ts before report.py (Why): ${one.slice(0, 240)}`);
       await page.mouse.move(5, 5);
       fs.writeFileSync(reportPath, REPORT_PY);
       // The watcher's batch (debounced), then the open files decided again: one statement more shares the index.
       const more = new RegExp(`One index, also serving ${before + 1} other statements[^—]*report\\.py:\\d+`);
-      const two = await wb.hoverLinkTitle(onJoin, 'Why', (t) => more.test(t), `queries.sql's refunds read sharing its index with ${before + 1} statements, report.py's too (written on disk, never opened)`, 150_000);
-      log(`queries.sql after report.py was written (Why): ${two.slice(0, 240)}`);
+      const two = await wb.hoverLinkTitle(onJoin, 'Why', (t) => more.test(t), `src/orders.ts's refunds read sharing its index with ${before + 1} statements, report.py's too (written on disk, never opened)`, 150_000);
+      log(`src/orders.ts after report.py was written (Why): ${two.slice(0, 240)}`);
       await page.mouse.move(5, 5);
       await screenshot('orders-status-problems');
 
