@@ -104,6 +104,8 @@ export const step: Step = {
       // Read on src/orders.ts's refunds read, which shares that index (a .sql file's tokens split "FROM orders" in two
       // spans; the TypeScript string is one): its count grows by one when report.py is weighed.
       const onJoin = () => wb.hoverInFile(ORDERS_FILE, "status = 'refunded'", 'FROM', 'orders');
+      // The file last opened is the one the hover scrolls to its line (revealText): orders.ts, not queries.sql.
+      await wb.openFile(ORDERS_FILE);
       const one = await wb.hoverLinkTitle(onJoin, 'Why', (t) => SHARING.test(t), 'src/orders.ts\'s refunds read sharing an orders (status) index (the hover\'s Why)', 150_000);
       const before = Number(SHARING.exec(one)![1]);
       log(`src/orders.ts before report.py (Why): ${one.slice(0, 240)}`);
