@@ -15,7 +15,7 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, decideIndexes, notWorkload, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
@@ -221,7 +221,20 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
     statements.push(added);
     index(added);
   }
-  for (const [x, places] of placesOf) if (places.length > 1) x.label = `${x.label} (the same statement at ${listAndMore(places.slice(1), 2)} too)`;
+  // Named by the place that runs it first (byCallSite): pg_stat_statements cannot tell one statement's places apart, but a
+  // file whose other statements ran (with calls, written at that one place) is code that runs — the app's
+  // src/customers.ts:26, not other/Orders.java:8 that never ran (person30 L2).
+  const fileOf = (place: string) => place.replace(/:\d+$/, '');
+  const ranFiles = new Set<string>();
+  for (const x of taken) {
+    const at = placeIn(x.label);
+    if (at && (x.calls ?? 0) > 0 && (placesOf.get(x)?.length ?? 1) === 1) ranFiles.add(fileOf(at));
+  }
+  for (const [x, places] of placesOf) {
+    if (places.length < 2) continue;
+    const ordered = byCallSite(places, (p) => ({ ran: ranFiles.has(fileOf(p)), place: p }));
+    x.label = `${ordered[0]}: ${shortLine(x.sql, 80)} (the same statement at ${listAndMore(ordered.slice(1), 2)} too)`;
+  }
   return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size, ...(leftOut.length ? { leftOut } : {}) };
 }
 

@@ -142,6 +142,17 @@ export interface ConnectionStep {
 }
 
 /**
+ * What Disconnect says: the toast one short sentence; what stays quiet until then, and how to reconnect, the status bar
+ * item's tooltip (person30 L5: the toast was a three-clause sentence).
+ */
+export function disconnectedTexts(name: string): { notice: string; tooltip: string } {
+  return {
+    notice: `PG Lens: disconnected from ${name}.`,
+    tooltip: `Disconnected from ${name}.\n\nUntil you reconnect, hovers and CodeLens stay quiet, and Problems keeps only the findings that need no database (those the database proved come back).\n\nClick to reconnect (or Reconnect in a hover).`,
+  };
+}
+
+/**
  * What a person can do while not connected (the hover's links, the "not connected" toast): Reconnect after a
  * Disconnect or a failure, Select Connection only when there is a profile to select, Add Connection when there is
  * none. With nothing configured the toast offered "Select Connection", which opened an empty list.

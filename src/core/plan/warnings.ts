@@ -256,8 +256,13 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   const condition = brought ? up.flatMap((x) => [x.raw[K.Filter], x.raw[K.IndexCond], x.raw[K.RecheckCond], x.raw[K.HashCond], x.raw[K.MergeCond], x.raw[K.JoinFilter]]).filter((c): c is string => typeof c === 'string').join(' AND ') : '';
   const compared = new Set(brought ? conditionColumns(condition).map((c) => c.toLowerCase()) : []);
   const leads = (x: ProvedIndexFigure) => {
-    const lead = conditionColumns((x.columns?.[0] ?? '').replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, ''));
-    return lead.length > 0 && lead.every((c) => compared.has(c.toLowerCase()));
+    const key = (x.columns?.[0] ?? '').replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '');
+    const lead = conditionColumns(key);
+    if (!lead.length || !lead.every((c) => compared.has(c.toLowerCase()))) return false;
+    // A plain column leading the index: the condition must compare it as the index serves (=, a range, IN/ANY), not
+    // `status <> 'cancelled'` (person30 L4: a report keeping almost every row borrowed "−61 % cost" proved for
+    // `status = $1`). An expression key (lower(email)) keeps the column test.
+    return !/^\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*$/.test(key) || indexServesCondition(condition, lead[0]);
   };
   const p = options.provedIndexes.find((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore && (!brought || leads(x)));
   if (!p) return undefined;
@@ -274,6 +279,37 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   if (!plan.analyzed) return { proof, saving: other ? n.metrics.inclusiveCost * (1 - p.costAfter / p.costBefore) : p.costBefore - p.costAfter };
   const took = n.metrics.parallel ? gatherInclusive(plan, n, anc) : (n.metrics.inclusiveMs ?? 0);
   return { proof, saving: took * (1 - p.costAfter / p.costBefore) };
+}
+
+/**
+ * Whether a condition (EXPLAIN's text) compares `column` as a b-tree index leading with it serves: `=`, `<`, `<=`, `>`,
+ * `>=`, `= ANY (…)` (IN), on either side, the column bare, qualified or cast (`(status)::text`). Not `<>`/`!=`, not
+ * `<> ALL (…)` (NOT IN), not the column inside a function (`lower(email)`), not LIKE: those keep (or may keep) almost every
+ * row, or need another index.
+ */
+export function indexServesCondition(condition: string, column: string): boolean {
+  const text = condition.replace(/'(?:[^']|'')*'/g, "''");
+  const esc = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = `(?:"${esc.replace(/"/g, '""')}"|\\b${esc}\\b)`;
+  const ref = `(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\\w$]*)\\s*\\.\\s*)?${name}`;
+  const cast = `(?:\\s*::\\s*(?:"(?:[^"]|"")*"|[A-Za-z_]\\w*(?:\\s+(?:varying|precision|without\\s+time\\s+zone|with\\s+time\\s+zone))?)(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*)?`;
+  const operand = new RegExp(`(?:\\(\\s*${ref}\\s*\\)|${ref})${cast}`, 'gi');
+  const SERVED = /^(=|<=|>=|<|>)$/;
+  for (const m of text.matchAll(operand)) {
+    const before = text.slice(0, m.index);
+    const after = text.slice(m.index + m[0].length);
+    // Inside a function's parentheses: lower(email), date_trunc('day', placed_at).
+    const fn = /([A-Za-z_][\w$]*)\s*\((?:[^()]*,)?\s*$/.exec(m[0].startsWith('(') ? `${before}(` : before);
+    if (fn && !/^(AND|OR|NOT)$/i.test(fn[1])) continue;
+    const next = /^\s*(<>|!=|<=|>=|=|<|>)(?:\s*(ANY|ALL)\b)?/i.exec(after);
+    if (next) {
+      if (SERVED.test(next[1]) && !(next[2] && next[2].toUpperCase() === 'ALL')) return true;
+      continue;
+    }
+    const prev = /(<>|!=|<=|>=|=|<|>)\s*$/.exec(before);
+    if (prev && SERVED.test(prev[1])) return true;
+  }
+  return false;
 }
 
 /**
