@@ -564,6 +564,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    */
   private readonly tools = new Map<string, Promise<{ tool: MigrationTool; note?: string }>>();
   private toolsWatcher: vscode.Disposable | undefined;
+  /** How many times the migration tool was detected (each a findFiles over the folder): logged. */
+  private toolDetections = 0;
 
   private async migrationToolOf(fromArg?: vscode.Uri | string): Promise<{ tool: MigrationTool; note?: string }> {
     const folder = this.folderOf(fromArg);
@@ -578,6 +580,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const key = folder.uri.toString();
     let tool = this.tools.get(key);
     if (!tool) {
+      // Each detection lists the folder's files (findFiles over up to 20,000): counted in the log, so a burst of file
+      // changes that makes it run again shows (e2e 85 counts these lines).
+      this.ctx.log.info(`migration tool: detecting it in ${folder.name} (file list read #${++this.toolDetections})`);
       tool = this.projectOf(folder).then(
         async (p) => {
           const { migrationOffer } = await import('../core/advice/migrations');
