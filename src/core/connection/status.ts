@@ -30,8 +30,9 @@ export interface StatusSummary {
 export function statusSummary(profile: { name: string; environment: string }, c: Capabilities, readOnly: boolean, lost?: string): StatusSummary {
   if (lost !== undefined) {
     return {
-      text: `$(debug-disconnect) ${profile.name} · unreachable`,
-      details: [`PG Lens: ${profile.name} (${profile.environment}): the server cannot be reached.`, lost, 'PG Lens connects again with its next statement (the dashboard tries every refresh). Click for details.'],
+      // Not "unreachable": a session an administrator terminated (57P01) is lost with the server up (person31 L3).
+      text: `$(debug-disconnect) ${profile.name} · connection lost`,
+      details: [`PG Lens: ${profile.name} (${profile.environment}): the connection to the server was lost.`, lost, 'PG Lens connects again with its next statement (the dashboard tries every refresh). Click for details.'],
     };
   }
   const mark = (ok: boolean) => (ok ? '$(check)' : '$(circle-slash)');

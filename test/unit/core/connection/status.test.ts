@@ -26,9 +26,9 @@ describe('core/connection/status', () => {
     assert.ok(s.details.some((d) => /read-only for PG Lens/.test(d)));
   });
 
-  it('the server gone under the connection: says unreachable, not the capabilities it last read (person17 LOW 2)', () => {
+  it('the server gone under the connection: says the connection is lost (not "unreachable": a terminated session leaves the server up, person31 L3), not the capabilities it last read (person17 LOW 2)', () => {
     const s = statusSummary({ name: 'locallibrary', environment: 'development' }, pg18, false, 'No PostgreSQL is listening at 127.0.0.1:55434 (connection refused).');
-    assert.equal(s.text, '$(debug-disconnect) locallibrary · unreachable');
+    assert.equal(s.text, '$(debug-disconnect) locallibrary · connection lost');
     assert.doesNotMatch(s.text, /stats|PG 18/);
     assert.match(s.details.join('\n'), /connection refused/);
   });
