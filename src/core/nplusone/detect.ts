@@ -1879,7 +1879,7 @@ class Detector {
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
       const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-      if (!(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
@@ -1891,7 +1891,7 @@ class Detector {
   private isRemoteClientCall(c: Node): boolean {
     const fn = field(c, 'function') ?? field(c, 'method');
     const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-    return REMOTE_CLIENT.test(head) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
+    return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
   }
 
   /**
@@ -3740,6 +3740,12 @@ const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|htt
  * `avatarBucket.upload(…)`, `s3Util.removeByPath(…)`).
  */
 const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$|^(?:this\.)?(?:bucket|[a-z]\w*Bucket|s3[A-Z]\w*|[a-z]\w*S3\w*)\./;
+/**
+ * Helpers of an HTTP package that do no I/O: Go's `http.StatusText(code)` (the text of a status code, as an app's error
+ * constructor builds its message: gotosocial's `gtserror.NewErrorInternalError`), `http.CanonicalHeaderKey`,
+ * `http.DetectContentType`, `http.ParseTime`, `http.ParseHTTPVersion`. Not a call to another service.
+ */
+const HTTP_PURE = /^https?\.(?:StatusText|CanonicalHeaderKey|DetectContentType|ParseTime|ParseHTTPVersion)$/;
 /** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
 const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
 /** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */
