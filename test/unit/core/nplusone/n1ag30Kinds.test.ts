@@ -54,4 +54,50 @@ describe('N+1 kinds of the held-out split ag (n1ag30)', () => {
     };
     assert.deepEqual(await warnings([errs, f]), ['internal/processing/search/util.go:18 warning']);
   });
+
+  it('JavaScript: a Sequelize record updated per item (`book.update({ order })`, `item.media.update({ tags })`, `books[i].update({…})`) is a write per row', async () => {
+    const f: ScanFile = {
+      path: 'server/controllers/CollectionController.js',
+      text: [
+        "const Sequelize = require('sequelize')",
+        "const Database = require('../Database')",
+        '',
+        'class CollectionController {',
+        '  async reorder(req, res) {',
+        '    const collectionBooks = await req.collection.getCollectionBooks()',
+        '    for (let i = 0; i < collectionBooks.length; i++) {',
+        '      if (collectionBooks[i].order !== i + 1) {',
+        '        await collectionBooks[i].update({ order: i + 1 })',
+        '      }',
+        '    }',
+        '    let order = 1',
+        '    for (const collectionBook of collectionBooks) {',
+        '      await collectionBook.update({ order })',
+        '      order++',
+        '    }',
+        '    res.sendStatus(200)',
+        '  }',
+        '',
+        '  async renameTag(req, res) {',
+        '    const items = await Database.libraryItemModel.findAll({ where: { libraryId: req.params.id } })',
+        '    for (const libraryItem of items) {',
+        '      await libraryItem.media.update({ tags: [req.body.tag] })',
+        '    }',
+        '    const hash = require("crypto").createHash("sha1")',
+        '    for (const part of req.body.parts) {',
+        '      hash.update(part)',
+        '    }',
+        '    res.sendStatus(200)',
+        '  }',
+        '}',
+        'module.exports = new CollectionController()',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), [
+      'server/controllers/CollectionController.js:14 warning',
+      'server/controllers/CollectionController.js:23 warning',
+      'server/controllers/CollectionController.js:9 warning',
+    ]);
+  });
 });
