@@ -680,18 +680,36 @@ export class CrossFileCalls {
   /**
    * N+1 warnings of a file's own loops whose iteration first calls the app's wrapper around another service (known only
    * once every file is read, see remoteBefore): `info`, "possible", with the reason — as detect does when the remote call
-   * is written in the loop itself.
+   * is written in the loop itself. And a name read as a Sequelize association accessor only by its shape (`getX()`,
+   * evidence `accessor`) that the project's own classes define, every definition without a query: dropped.
    */
   adjust(findings: Finding[]): Finding[] {
-    return findings.map((f) => {
-      if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
-      const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam } | undefined;
-      const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
-      const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
-      if (!remote) return ev?.param ? this.overFixedList(f, ev.param) : f;
-      const possible = remotePossible(remote);
-      return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
+    let reaches: Set<Def> | undefined;
+    const plainMethod = (file: string, name: string): boolean => {
+      const family = this.familyOf(file);
+      const defs = family ? (this.defs.get(`${family}:${name}`) ?? []).filter((d) => codeContextOf(d.file) !== 'test') : [];
+      if (!defs.length || defs.length > MAX_DEFINITIONS || defs.some((d) => d.mixin || !d.cls)) return false;
+      reaches ??= this.querying().reaches;
+      return defs.every((d) => !reaches!.has(d));
+    };
+    return findings.flatMap((f) => {
+      const accessor = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string } | undefined)?.accessor : undefined;
+      // A name read as a Sequelize association accessor (`mp.getOldMediaProgress()`) that the project's classes define
+      // themselves, every definition without a query: a plain method, no round trip.
+      if (accessor && plainMethod(f.file!, accessor)) return [];
+      return [this.adjustOne(f)];
     });
+  }
+
+  /** One finding of adjust, after the accessor check: the remote call and fixed-list demotions. */
+  private adjustOne(f: Finding): Finding {
+    if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
+    const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam } | undefined;
+    const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
+    const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
+    if (!remote) return ev?.param ? this.overFixedList(f, ev.param) : f;
+    const possible = remotePossible(remote);
+    return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
   }
 
   /**

@@ -58,6 +58,12 @@ export interface NPlusOneEvidence {
   source?: LoopSource;
   /** The loop walks a parameter of the function it is in (`for key, value := range settings` in `initAdminSettings(settings …)`): the function's name and the parameter's position (fixedListCallers.ts asks its callers). */
   param?: LoopParam;
+  /**
+   * A Sequelize association accessor known only by its name (`post.getComments()`, DbCall `lazy`): the method. Once every
+   * file is read, a method the project's own classes define without a query (`getOldMediaProgress()` mapping a row) is
+   * no accessor, and the finding is dropped (CrossFileCalls.adjust).
+   */
+  accessor?: string;
 }
 
 /** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
@@ -3374,6 +3380,7 @@ class Detector {
       ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
       ...(possible ? {} : this.itemCallsBefore(li, node)),
       ...this.sourceOf(li),
+      ...(call.lazy ? { accessor: call.method } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     const finding: Finding = {

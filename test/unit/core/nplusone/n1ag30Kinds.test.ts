@@ -100,4 +100,45 @@ describe('N+1 kinds of the held-out split ag (n1ag30)', () => {
       'server/controllers/CollectionController.js:9 warning',
     ]);
   });
+
+  it("JavaScript: `mp.getOldMediaProgress()` that the project's model class defines as a mapping of the row is no Sequelize accessor", async () => {
+    const model: ScanFile = {
+      path: 'server/models/MediaProgress.js',
+      text: [
+        "const { DataTypes, Model } = require('sequelize')",
+        '',
+        'class MediaProgress extends Model {',
+        '  getOldMediaProgress() {',
+        '    return { id: this.id, userId: this.userId, progress: this.extraData?.progress || 0 }',
+        '  }',
+        '}',
+        'module.exports = MediaProgress',
+        '',
+      ],
+    };
+    const f: ScanFile = {
+      path: 'server/controllers/MeController.js',
+      text: [
+        "const Sequelize = require('sequelize')",
+        '',
+        'class MeController {',
+        '  getAllMediaProgress(req, res) {',
+        '    const mediaProgress = req.user.mediaProgresses.map((mp) => mp.getOldMediaProgress())',
+        '    res.json({ mediaProgress })',
+        '  }',
+        '',
+        '  async comments(req, res) {',
+        '    const out = []',
+        '    for (const post of req.user.posts) {',
+        '      out.push(await post.getComments())',
+        '    }',
+        '    res.json(out)',
+        '  }',
+        '}',
+        'module.exports = new MeController()',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([model, f]), ['server/controllers/MeController.js:12 warning']);
+  });
 });
