@@ -141,4 +141,65 @@ describe('N+1 kinds of the held-out split ag (n1ag30)', () => {
     };
     assert.deepEqual(await lines([model, f]), ['server/controllers/MeController.js:12 warning']);
   });
+
+  it('Go: a field promoted from an embedded struct (`type Emoji struct{ *Cleaner }`, `e.state.DB.X(…)`) has the embedded field\'s type', async () => {
+    const dbIface: ScanFile = {
+      path: 'internal/db/db.go',
+      text: ['package db', '', 'import "context"', '', 'type DB interface {', '\tGetAccountsUsingEmoji(ctx context.Context, id string) ([]string, error)', '}', ''],
+    };
+    const impl: ScanFile = {
+      path: 'internal/db/bundb/emoji.go',
+      text: [
+        'package bundb',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'type emojiDB struct{ db *sql.DB }',
+        '',
+        'func (e *emojiDB) GetAccountsUsingEmoji(ctx context.Context, id string) ([]string, error) {',
+        '\trows, err := e.db.QueryContext(ctx, "SELECT account_id FROM account_to_emojis WHERE emoji_id = $1", id)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tdefer rows.Close()',
+        '\treturn nil, nil',
+        '}',
+        '',
+      ],
+    };
+    const st: ScanFile = {
+      path: 'internal/state/state.go',
+      text: ['package state', '', 'import "example.org/gts/internal/db"', '', 'type State struct {', '\tDB db.DB', '}', ''],
+    };
+    const cleaner: ScanFile = {
+      path: 'internal/cleaner/cleaner.go',
+      text: ['package cleaner', '', 'import "example.org/gts/internal/state"', '', 'type Cleaner struct {', '\tstate *state.State', '}', ''],
+    };
+    const emoji: ScanFile = {
+      path: 'internal/cleaner/emoji.go',
+      text: [
+        'package cleaner',
+        '',
+        'import "context"',
+        '',
+        'type Emoji struct{ *Cleaner }',
+        '',
+        'func (e *Emoji) PruneUnused(ctx context.Context, ids []string) int {',
+        '\tn := 0',
+        '\tfor _, id := range ids {',
+        '\t\taccounts, err := e.state.DB.GetAccountsUsingEmoji(ctx, id)',
+        '\t\tif err == nil && len(accounts) == 0 {',
+        '\t\t\tn++',
+        '\t\t}',
+        '\t}',
+        '\treturn n',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([dbIface, impl, st, cleaner, emoji]), ['internal/cleaner/emoji.go:10 warning']);
+  });
 });
