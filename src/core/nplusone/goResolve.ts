@@ -191,7 +191,7 @@ export class GoIndex<D extends GoDef> {
       }
       const info = this.typeInfo(cur);
       // An element of a named slice (`type Sites []Site`).
-      const found = f === '[]' ? (info?.info.elem ? { ft: info.info.elem, dir: info.dir } : undefined) : this.fieldOf(cur, f);
+      const found: { ft: GoTypeRef; dir: string } | undefined = f === '[]' ? (info?.info.elem ? { ft: info.info.elem, dir: info.dir } : undefined) : this.fieldOf(cur, f);
       if (!found) return undefined;
       const dir = this.typeDir(found.ft, found.dir);
       if (dir === undefined) return 'external';
