@@ -97,6 +97,8 @@ interface Def {
   /** Java: the parameter count (each overload is a definition of its own). */
   arity?: number;
   /** Java: a method of a web controller class (a request handler the framework calls, not the app's code). */
+  /** Java: declared without a body (an interface's or an abstract method). */
+  bodyless?: boolean;
   controller?: boolean;
   /** Java: a private method — only its own class calls it, never another file's code. */
   private?: boolean;
@@ -177,7 +179,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -692,11 +694,20 @@ export class CrossFileCalls {
       reaches ??= this.querying().reaches;
       return defs.every((d) => !reaches!.has(d));
     };
+    // Java: the receiver's declared class defines the method with a body, and no definition of it there reaches a query.
+    const ownMethod = (file: string, name: string, cls: string): boolean => {
+      const family = this.familyOf(file);
+      const defs = family ? (this.defs.get(`${family}:${name}`) ?? []).filter((d) => d.cls === cls) : [];
+      if (!defs.length || defs.some((d) => d.bodyless)) return false;
+      reaches ??= this.querying().reaches;
+      return defs.every((d) => !reaches!.has(d));
+    };
     return findings.flatMap((f) => {
-      const accessor = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string } | undefined)?.accessor : undefined;
+      const ev = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string; accessorOf?: string } | undefined) : undefined;
       // A name read as a Sequelize association accessor (`mp.getOldMediaProgress()`) that the project's classes define
       // themselves, every definition without a query: a plain method, no round trip.
-      if (accessor && plainMethod(f.file!, accessor)) return [];
+      if (ev?.accessor && !ev.accessorOf && plainMethod(f.file!, ev.accessor)) return [];
+      if (ev?.accessor && ev.accessorOf && ownMethod(f.file!, ev.accessor, ev.accessorOf)) return [];
       return [this.adjustOne(f)];
     });
   }

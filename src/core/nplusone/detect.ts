@@ -64,6 +64,12 @@ export interface NPlusOneEvidence {
    * no accessor, and the finding is dropped (CrossFileCalls.adjust).
    */
   accessor?: string;
+  /**
+   * Java: the declared type of the receiver of a call taken for Spring Data's by its names (`this.jdbcRepository.getDate(…)`
+   * with `AbstractJdbcRepository<T> jdbcRepository`): when that class of the project defines the method with a body that
+   * reaches no query, the finding is dropped (CrossFileCalls.adjust).
+   */
+  accessorOf?: string;
 }
 
 /** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
@@ -123,7 +129,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number; bodyless?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -1229,12 +1235,14 @@ class Detector {
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
   /** Java: the definition's parameter count (each overload is a definition of its own). */
-  private javaShape(def: Node): { arity?: number; controller?: boolean; private?: boolean } {
+  private javaShape(def: Node): { arity?: number; controller?: boolean; private?: boolean; bodyless?: boolean } {
     const arity = this.lang === 'java' ? javaArity(def) : undefined;
+    // A method declared without a body (an interface's, an abstract one): its implementations decide what it does.
+    const bodyless = this.lang === 'java' && def.type === 'method_declaration' && !field(def, 'body');
     // A private method: only its own class calls it (held-out-aa hawkBit: the UI's REST client `deleteTarget(id)` was
     // taken for the AMQP handler's private `deleteTarget(message)`).
     const priv = this.lang === 'java' && def.type === 'method_declaration' && /\bprivate\b/.test(named(def).find((c) => c.type === 'modifiers')?.text ?? '');
-    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}), ...(priv ? { private: true } : {}) };
+    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}), ...(priv ? { private: true } : {}), ...(bodyless ? { bodyless: true } : {}) };
   }
 
   /**
@@ -3380,7 +3388,7 @@ class Detector {
       ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
       ...(possible ? {} : this.itemCallsBefore(li, node)),
       ...this.sourceOf(li),
-      ...(call.lazy ? { accessor: call.method } : {}),
+      ...(call.lazy ? { accessor: call.method } : call.ownType ? { accessor: call.method, accessorOf: call.ownType } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     const finding: Finding = {

@@ -202,4 +202,91 @@ describe('N+1 kinds of the held-out split ag (n1ag30)', () => {
     };
     assert.deepEqual(await lines([dbIface, impl, st, cleaner, emoji]), ['internal/cleaner/emoji.go:10 warning']);
   });
+
+  it("Java: a method the receiver's own class defines without a query, or a `get` on a Map named like a repository, is no Spring Data call", async () => {
+    const base: ScanFile = {
+      path: 'jdbc/src/main/java/io/kestra/jdbc/AbstractJdbcRepository.java',
+      text: [
+        'package io.kestra.jdbc;',
+        '',
+        'import java.time.Instant;',
+        'import org.jooq.DSLContext;',
+        'import org.jooq.Record;',
+        '',
+        'public abstract class AbstractJdbcRepository<T> {',
+        '    protected DSLContext dslContext;',
+        '',
+        '    public <R extends Record> Instant getDate(R record, String groupByType) {',
+        '        return record.get("date", Instant.class);',
+        '    }',
+        '',
+        '    public T fetchOne(String key) {',
+        '        return (T) dslContext.selectFrom("t").where("key = ?", key).fetchOne();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const users: ScanFile = {
+      path: 'webserver/src/main/java/io/kestra/webserver/UserRepository.java',
+      text: [
+        'package io.kestra.webserver;',
+        '',
+        'import java.util.Optional;',
+        'import org.springframework.data.jpa.repository.JpaRepository;',
+        '',
+        'public interface UserRepository extends JpaRepository<User, Long> {',
+        '    Optional<User> findByEmail(String email);',
+        '}',
+        '',
+      ],
+    };
+    const f: ScanFile = {
+      path: 'jdbc/src/main/java/io/kestra/jdbc/repository/ExecutionStats.java',
+      text: [
+        'package io.kestra.jdbc.repository;',
+        '',
+        'import java.time.Instant;',
+        'import java.util.List;',
+        'import java.util.Map;',
+        'import java.util.stream.Collectors;',
+        'import io.kestra.jdbc.AbstractJdbcRepository;',
+        'import io.kestra.webserver.UserRepository;',
+        'import org.jooq.Record;',
+        '',
+        'public class ExecutionStats {',
+        '    protected final io.kestra.jdbc.AbstractJdbcRepository<Execution> jdbcRepository;',
+        '    private final UserRepository userRepository;',
+        '',
+        '    public ExecutionStats(AbstractJdbcRepository<Execution> jdbcRepository, UserRepository userRepository) {',
+        '        this.jdbcRepository = jdbcRepository;',
+        '        this.userRepository = userRepository;',
+        '    }',
+        '',
+        '    public List<Instant> dates(List<Record> records) {',
+        '        return records.stream().map(record -> this.jdbcRepository.getDate(record, "day")).collect(Collectors.toList());',
+        '    }',
+        '',
+        '    public int load(List<String> files, Map<String, Flow> flowByUidInRepository) {',
+        '        int n = 0;',
+        '        for (String file : files) {',
+        '            Flow inRepository = flowByUidInRepository.get(file);',
+        '            if (inRepository == null) n++;',
+        '        }',
+        '        return n;',
+        '    }',
+        '',
+        '    public int users(List<String> emails) {',
+        '        int n = 0;',
+        '        for (String email : emails) {',
+        '            if (userRepository.findByEmail(email).isPresent()) n++;',
+        '        }',
+        '        return n;',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([base, users, f]), ['jdbc/src/main/java/io/kestra/jdbc/repository/ExecutionStats.java:36 warning']);
+  });
 });
