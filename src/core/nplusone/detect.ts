@@ -2463,8 +2463,9 @@ class Detector {
       scope = here;
       assigned++;
     }
-    // Filled any other way (`+=`, `extend`, `concat`, `insert_all`, Go's `append(x, …)` assigned back is an assignment above).
-    if (!assigned || new RegExp(`${before}${r}\\s*(?:\\+=|\\.\\s*(?:extend|concat|update|unshift|splice|insert|merge|replace)\\b)`).test(this.text)) return undefined;
+    // Filled any other way (`+=`, `extend`, `concat`, `insert_all`, Go's `append(x, …)` assigned back is an assignment above),
+    // or with a whole list at once: a spread (`list.push(...files)`) adds as many items as `files` holds.
+    if (!assigned || new RegExp(`${before}${r}\\s*(?:\\+=|\\.\\s*(?:extend|concat|update|unshift|splice|insert|merge|replace)\\b|\\.\\s*push\\s*\\(\\s*\\.\\.\\.)`).test(this.text)) return undefined;
     let appends = 0;
     for (const m of this.text.matchAll(new RegExp(`${before}${r}\\s*(?:\\.\\s*(?:append|push|add)\\s*\\(|<<)`, 'g'))) {
       const at = m.index + m[0].length - 1;

@@ -289,4 +289,32 @@ describe('N+1 kinds of the held-out split ag (n1ag30)', () => {
     };
     assert.deepEqual(await warnings([base, users, f]), ['jdbc/src/main/java/io/kestra/jdbc/repository/ExecutionStats.java:36 warning']);
   });
+
+  it('JavaScript: a list filled by spreading another (`newAudioFiles.push(...scannedAudioFiles)`) holds as many items as that one', async () => {
+    const f: ScanFile = {
+      path: 'server/scanner/PodcastScanner.js',
+      text: [
+        "const Sequelize = require('sequelize')",
+        "const Database = require('../Database')",
+        '',
+        'class PodcastScanner {',
+        '  async rescan(media, scannedAudioFiles, isNew) {',
+        '    let newAudioFiles = []',
+        '    if (isNew) {',
+        '      newAudioFiles.push(...scannedAudioFiles)',
+        '    } else {',
+        '      newAudioFiles.push(...scannedAudioFiles.filter((f) => !f.seen))',
+        '    }',
+        '    for (const newAudioFile of newAudioFiles) {',
+        '      const episode = Database.podcastEpisodeModel.build({ podcastId: media.id, audioFile: newAudioFile })',
+        '      await episode.save()',
+        '    }',
+        '  }',
+        '}',
+        'module.exports = new PodcastScanner()',
+        '',
+      ],
+    };
+    assert.deepEqual(await lines([f]), ['server/scanner/PodcastScanner.js:14 warning']);
+  });
 });
