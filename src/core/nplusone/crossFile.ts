@@ -97,6 +97,8 @@ interface Def {
   /** Java: the parameter count (each overload is a definition of its own). */
   arity?: number;
   /** Java: a method of a web controller class (a request handler the framework calls, not the app's code). */
+  /** Java: declared without a body (an interface's or an abstract method). */
+  bodyless?: boolean;
   controller?: boolean;
   /** Java: a private method — only its own class calls it, never another file's code. */
   private?: boolean;
@@ -177,7 +179,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -680,18 +682,45 @@ export class CrossFileCalls {
   /**
    * N+1 warnings of a file's own loops whose iteration first calls the app's wrapper around another service (known only
    * once every file is read, see remoteBefore): `info`, "possible", with the reason — as detect does when the remote call
-   * is written in the loop itself.
+   * is written in the loop itself. And a name read as a Sequelize association accessor only by its shape (`getX()`,
+   * evidence `accessor`) that the project's own classes define, every definition without a query: dropped.
    */
   adjust(findings: Finding[]): Finding[] {
-    return findings.map((f) => {
-      if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
-      const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam } | undefined;
-      const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
-      const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
-      if (!remote) return ev?.param ? this.overFixedList(f, ev.param) : f;
-      const possible = remotePossible(remote);
-      return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
+    let reaches: Set<Def> | undefined;
+    const plainMethod = (file: string, name: string): boolean => {
+      const family = this.familyOf(file);
+      const defs = family ? (this.defs.get(`${family}:${name}`) ?? []).filter((d) => codeContextOf(d.file) !== 'test') : [];
+      if (!defs.length || defs.length > MAX_DEFINITIONS || defs.some((d) => d.mixin || !d.cls)) return false;
+      reaches ??= this.querying().reaches;
+      return defs.every((d) => !reaches!.has(d));
+    };
+    // Java: the receiver's declared class defines the method with a body, and no definition of it there reaches a query.
+    const ownMethod = (file: string, name: string, cls: string): boolean => {
+      const family = this.familyOf(file);
+      const defs = family ? (this.defs.get(`${family}:${name}`) ?? []).filter((d) => d.cls === cls) : [];
+      if (!defs.length || defs.some((d) => d.bodyless)) return false;
+      reaches ??= this.querying().reaches;
+      return defs.every((d) => !reaches!.has(d));
+    };
+    return findings.flatMap((f) => {
+      const ev = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string; accessorOf?: string } | undefined) : undefined;
+      // A name read as a Sequelize association accessor (`mp.getOldMediaProgress()`) that the project's classes define
+      // themselves, every definition without a query: a plain method, no round trip.
+      if (ev?.accessor && !ev.accessorOf && plainMethod(f.file!, ev.accessor)) return [];
+      if (ev?.accessor && ev.accessorOf && ownMethod(f.file!, ev.accessor, ev.accessorOf)) return [];
+      return [this.adjustOne(f)];
     });
+  }
+
+  /** One finding of adjust, after the accessor check: the remote call and fixed-list demotions. */
+  private adjustOne(f: Finding): Finding {
+    if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
+    const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam } | undefined;
+    const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
+    const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
+    if (!remote) return ev?.param ? this.overFixedList(f, ev.param) : f;
+    const possible = remotePossible(remote);
+    return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
   }
 
   /**

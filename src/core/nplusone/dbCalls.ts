@@ -34,6 +34,8 @@ export interface DbCall {
   instanceOf?: string;
   /** A lazy association accessor (`user.getPosts()`). */
   lazy?: boolean;
+  /** Java: a repository call known by its receiver's name and method verb only, with the receiver's declared type (`AbstractJdbcRepository`). */
+  ownType?: string;
   /**
    * A method of the app's own data layer (a store interface, sqlc's generated queries, a repository's declared query
    * method): no batched form of it exists until the app adds one, so the finding names the method to batch and offers

@@ -58,6 +58,18 @@ export interface NPlusOneEvidence {
   source?: LoopSource;
   /** The loop walks a parameter of the function it is in (`for key, value := range settings` in `initAdminSettings(settings …)`): the function's name and the parameter's position (fixedListCallers.ts asks its callers). */
   param?: LoopParam;
+  /**
+   * A Sequelize association accessor known only by its name (`post.getComments()`, DbCall `lazy`): the method. Once every
+   * file is read, a method the project's own classes define without a query (`getOldMediaProgress()` mapping a row) is
+   * no accessor, and the finding is dropped (CrossFileCalls.adjust).
+   */
+  accessor?: string;
+  /**
+   * Java: the declared type of the receiver of a call taken for Spring Data's by its names (`this.jdbcRepository.getDate(…)`
+   * with `AbstractJdbcRepository<T> jdbcRepository`): when that class of the project defines the method with a body that
+   * reaches no query, the finding is dropped (CrossFileCalls.adjust).
+   */
+  accessorOf?: string;
 }
 
 /** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
@@ -117,7 +129,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number; bodyless?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -1223,12 +1235,14 @@ class Detector {
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
   /** Java: the definition's parameter count (each overload is a definition of its own). */
-  private javaShape(def: Node): { arity?: number; controller?: boolean; private?: boolean } {
+  private javaShape(def: Node): { arity?: number; controller?: boolean; private?: boolean; bodyless?: boolean } {
     const arity = this.lang === 'java' ? javaArity(def) : undefined;
+    // A method declared without a body (an interface's, an abstract one): its implementations decide what it does.
+    const bodyless = this.lang === 'java' && def.type === 'method_declaration' && !field(def, 'body');
     // A private method: only its own class calls it (held-out-aa hawkBit: the UI's REST client `deleteTarget(id)` was
     // taken for the AMQP handler's private `deleteTarget(message)`).
     const priv = this.lang === 'java' && def.type === 'method_declaration' && /\bprivate\b/.test(named(def).find((c) => c.type === 'modifiers')?.text ?? '');
-    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}), ...(priv ? { private: true } : {}) };
+    return { ...(arity === undefined ? {} : { arity }), ...(this.lang === 'java' && this.inWebController(def) ? { controller: true } : {}), ...(priv ? { private: true } : {}), ...(bodyless ? { bodyless: true } : {}) };
   }
 
   /**
@@ -1879,7 +1893,7 @@ class Detector {
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
       const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-      if (!(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
@@ -1891,7 +1905,7 @@ class Detector {
   private isRemoteClientCall(c: Node): boolean {
     const fn = field(c, 'function') ?? field(c, 'method');
     const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-    return REMOTE_CLIENT.test(head) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
+    return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
   }
 
   /**
@@ -2449,8 +2463,9 @@ class Detector {
       scope = here;
       assigned++;
     }
-    // Filled any other way (`+=`, `extend`, `concat`, `insert_all`, Go's `append(x, …)` assigned back is an assignment above).
-    if (!assigned || new RegExp(`${before}${r}\\s*(?:\\+=|\\.\\s*(?:extend|concat|update|unshift|splice|insert|merge|replace)\\b)`).test(this.text)) return undefined;
+    // Filled any other way (`+=`, `extend`, `concat`, `insert_all`, Go's `append(x, …)` assigned back is an assignment above),
+    // or with a whole list at once: a spread (`list.push(...files)`) adds as many items as `files` holds.
+    if (!assigned || new RegExp(`${before}${r}\\s*(?:\\+=|\\.\\s*(?:extend|concat|update|unshift|splice|insert|merge|replace)\\b|\\.\\s*push\\s*\\(\\s*\\.\\.\\.)`).test(this.text)) return undefined;
     let appends = 0;
     for (const m of this.text.matchAll(new RegExp(`${before}${r}\\s*(?:\\.\\s*(?:append|push|add)\\s*\\(|<<)`, 'g'))) {
       const at = m.index + m[0].length - 1;
@@ -3374,6 +3389,7 @@ class Detector {
       ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
       ...(possible ? {} : this.itemCallsBefore(li, node)),
       ...this.sourceOf(li),
+      ...(call.lazy ? { accessor: call.method } : call.ownType ? { accessor: call.method, accessorOf: call.ownType } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     const finding: Finding = {
@@ -3740,6 +3756,12 @@ const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|htt
  * `avatarBucket.upload(…)`, `s3Util.removeByPath(…)`).
  */
 const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib\.request|urllib3|http|https|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|slackClient|octokit|s3|s3Client|ses|sesClient|sns|sqs)(?:\.|\(|$)|^(?:urlopen|ofetch|\$fetch)$|^(?:this\.)?(?:bucket|[a-z]\w*Bucket|s3[A-Z]\w*|[a-z]\w*S3\w*)\./;
+/**
+ * Helpers of an HTTP package that do no I/O: Go's `http.StatusText(code)` (the text of a status code, as an app's error
+ * constructor builds its message: gotosocial's `gtserror.NewErrorInternalError`), `http.CanonicalHeaderKey`,
+ * `http.DetectContentType`, `http.ParseTime`, `http.ParseHTTPVersion`. Not a call to another service.
+ */
+const HTTP_PURE = /^https?\.(?:StatusText|CanonicalHeaderKey|DetectContentType|ParseTime|ParseHTTPVersion)$/;
 /** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
 const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
 /** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */

@@ -191,14 +191,34 @@ export class GoIndex<D extends GoDef> {
       }
       const info = this.typeInfo(cur);
       // An element of a named slice (`type Sites []Site`).
-      const ft = f === '[]' ? info?.info.elem : info?.info.fields?.[f];
-      if (!info || !ft) return undefined;
-      const dir = this.typeDir(ft, info.dir);
+      const found: { ft: GoTypeRef; dir: string } | undefined = f === '[]' ? (info?.info.elem ? { ft: info.info.elem, dir: info.dir } : undefined) : this.fieldOf(cur, f);
+      if (!found) return undefined;
+      const dir = this.typeDir(found.ft, found.dir);
       if (dir === undefined) return 'external';
-      cur = { dir, name: ft.name };
+      cur = { dir, name: found.ft.name };
     }
     const info = this.typeInfo(cur)?.info;
     return { ...cur, ...(info?.iface ? { iface: true, ...(info.methods ? { methods: info.methods } : {}) } : {}) };
+  }
+
+  /**
+   * The type of a field of a struct, its own or promoted from a struct it embeds (`type Emoji struct{ *Cleaner }` with
+   * `Cleaner{ state *state.State }`: `e.state` is the Cleaner's), two embeddings deep at most.
+   */
+  private fieldOf(t: { dir: string; name: string }, f: string, depth = 0): { ft: GoTypeRef; dir: string } | undefined {
+    const info = this.typeInfo(t);
+    if (!info) return undefined;
+    const own = info.info.fields?.[f];
+    if (own) return { ft: own, dir: info.dir };
+    if (depth >= 2) return undefined;
+    for (const [name, ft] of Object.entries(info.info.fields ?? {})) {
+      // An embedded field is recorded under its type's name (goFileFacts).
+      if (name !== ft.name) continue;
+      const dir = this.typeDir(ft, info.dir);
+      const promoted = dir === undefined ? undefined : this.fieldOf({ dir, name: ft.name }, f, depth + 1);
+      if (promoted) return promoted;
+    }
+    return undefined;
   }
 
   /** The definitions whose receiver type defines every method the interface declares: its implementations. */

@@ -147,6 +147,8 @@ const CRUD_METHOD = /^(findById|getById|getReferenceById|getOne|existsById|save|
 const JOOQ_DSL = /^(dsl|dslContext|jooq|create|context)$/;
 const JOOQ_TERMINAL = /^(fetch|fetchOne|fetchSingle|fetchOptional|fetchAny|fetchInto|fetchMap|fetchGroups|fetchSet|fetchArray|fetchValue|fetchValues|fetchCount|fetchExists|fetchStream|fetchLazy|stream|execute|executeInsert|executeUpdate|executeDelete)$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
+/** A JDK container declared as the receiver's type (`Map<String, Flow> flowByUidInRepository`): its `get` is a look-up in memory. */
+const JDK_CONTAINER = /^(Map|HashMap|LinkedHashMap|TreeMap|SortedMap|NavigableMap|ConcurrentMap|ConcurrentHashMap|EnumMap|IdentityHashMap|WeakHashMap|Multimap|ListMultimap|SetMultimap|List|ArrayList|LinkedList|Set|HashSet|LinkedHashSet|TreeSet|SortedSet|Collection|Iterable|Queue|Deque|ArrayDeque|Optional|Stream|Cache|LoadingCache)$/;
 /** A repository's own metadata, no query: Spring Data's `getDomainClass()`, `getEntityInformation()` (held-out-aa hawkBit). */
 const REPOSITORY_METADATA = /^(getDomainClass|getEntityInformation|getRepositoryInformation|getIdAttribute|getIdType|getJavaType|getEntityName|getEntityManager|getClass|getMetadata)$/;
 
@@ -195,12 +197,12 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     return { library: 'spring-jdbc', op: method === 'update' || method === 'batchUpdate' ? 'write' : opOfSql(sql), batch, label: label(chain), method, sql, sqlArg: arg };
   }
   // Spring Data repositories
-  if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method) && !REPOSITORY_METADATA.test(method)) {
+  if (recv !== undefined && segs.length >= 2 && !JDK_CONTAINER.test(recvType) && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method) && !REPOSITORY_METADATA.test(method)) {
     const batch = /All/.test(method) && named(last.args).length > 0 || /(In|IsIn|InAndOr)(And|Or|OrderBy|$)/.test(method) || /InBatch$/.test(method);
     // CrudRepository's own methods have a batched form (findAllById, saveAll, deleteAllById); a query method the
     // repository declares (`findByOwner`, `selectPathById`) has none until the app adds one.
     const own = !CRUD_METHOD.test(method);
-    return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, ''), ...(own ? { appMethod: true } : {}) };
+    return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, ''), ...(own ? { appMethod: true } : {}), ...(recvType ? { ownType: recvType } : {}) };
   }
   // jOOQ: a DSLContext's terminal — `dsl.fetchExists(…)`, `dsl.fetchOne(…)`, `dsl.selectFrom(T).where(…).fetch()`,
   // `dsl.update(T).set(…).execute()` — on a receiver typed DSLContext or named like one.

@@ -229,6 +229,27 @@ const KNEX_WRITE = /^(insert|update|del|delete|increment|decrement|upsert|merge|
 /** knex builder methods: after `client('table')` they say the call is knex's. */
 const KNEX_BUILDER = /^(select|modify|where|andWhere|orWhere|whereIn|whereNotIn|whereNull|whereNotNull|whereRaw|first|insert|update|del|delete|join|leftJoin|innerJoin|orderBy|groupBy|count|pluck|returning|distinct|increment|decrement|onConflict)$/;
 
+/**
+ * The receiver of `….update({…})` is a record as the code names one: a plain name (`book`), a name's property (its
+ * association, `item.media`), or an element of a list (`books[i]`). Not a call's result (a query builder), not a
+ * client or model.
+ */
+function sequelizeRecord(chain: Chain): boolean {
+  const segs = chain.segments;
+  if (segs.slice(0, -1).some((s) => s.call)) return false;
+  if (chain.root.type === 'subscript_expression') return segs.length <= 2;
+  if (chain.root.type !== 'identifier' || !/^[a-z]/.test(segs[0]?.name ?? '')) return false;
+  return segs.length === 2 || segs.length === 3;
+}
+
+/** The index name of a call on a list's element (`books[i].update(…)` → `i`): the record is the loop's i-th item. */
+function elementIndex(chain: Chain): string | undefined {
+  const fn = field(chain.node, 'function');
+  const recv = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+  const idx = recv?.type === 'subscript_expression' ? field(recv, 'index') : undefined;
+  return idx?.type === 'identifier' ? idx.text : undefined;
+}
+
 /** Inside `static …() {}` of a class that extends a Model (`class GroupMembership extends ParanoidModel`). */
 function inStaticMethodOfModel(n: Node): boolean {
   for (let p = n.parent; p; p = p.parent) {
@@ -446,6 +467,14 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
       const library: Library = usesModule(ctx, /^typeorm$/) && !usesModule(ctx, /^sequelize/) ? 'typeorm' : 'sequelize';
       return { library, op: /^(create|update|destroy|upsert|increment|decrement|bulkCreate|save|delete|insert|findOrCreate)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: root };
     }
+  }
+
+  // A Sequelize record's own update with new values (issue 14, held-out-ag): `book.update({ order })`, a record's
+  // association `item.media.update({ tags })`, an element `books[i].update({ … })` — one UPDATE of that row, in a file
+  // that uses Sequelize or imports its models. The object literal is what Sequelize's `Model#update(values)` takes
+  // (a hash's `update(data)` takes a string or buffer).
+  if (method === 'update' && !chain.viaSelf && firstArg(last)?.type === 'object' && (usesModule(ctx, /^(sequelize|sequelize-typescript)$/) || ctx.models.size > 0) && sequelizeRecord(chain)) {
+    return { library: 'sequelize', op: 'write', batch: false, label: label(chain), method, instanceOf: elementIndex(chain) ?? root };
   }
 
   // Instance methods of ORM records: user.save(), user.getPosts() (Sequelize lazy association)
