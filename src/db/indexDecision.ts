@@ -379,6 +379,24 @@ export class IndexDecider {
   }
 
   /**
+   * Forget the advice of every statement on these tables (`schema.name` or a bare name; their indexes changed outside PG
+   * Lens): proved again at the next decision on the catalog as it is. Returns the statements forgotten.
+   */
+  forgetTables(tables: readonly string[]): Set<string> {
+    const bare = new Set(tables.map((t) => t.split('.').pop()!.replace(/"/g, '').toLowerCase()));
+    const out = new Set<string>();
+    for (const sql of this.advice.keys()) if (this.touches(sql, bare)) out.add(sql);
+    for (const sql of out) this.advice.delete(sql);
+    if (out.size) this.cross.clear();
+    return out;
+  }
+
+  /** Whether a statement reads or writes one of these tables (bare lowercase names). */
+  touchesAny(sql: string, tables: readonly string[]): boolean {
+    return this.touches(sql, new Set(tables.map((t) => t.split('.').pop()!.replace(/"/g, '').toLowerCase())));
+  }
+
+  /**
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
    * again when real builds are allowed.
    */

@@ -64,7 +64,7 @@ export interface IndexAdviceApi {
    * proved again and the open documents analysed again (issue 20 MEDIUM 9). `rescan`: the files shown from the last
    * scan are scanned again too (not when the scan itself asks). Returns how many advised indexes now exist.
    */
-  recheckCatalog(opts?: { rescan?: boolean }): Promise<number>;
+  recheckCatalog(opts?: { rescan?: boolean; tables?: readonly string[] }): Promise<number>;
   /** Suggest Indexes on a statement, telling `report` how it goes and how it ended (the plan viewer's button). */
   suggest(ref: { uri?: string; offset?: number; sql?: string } | undefined, report?: SuggestReport): Promise<void>;
 }
@@ -310,15 +310,24 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return [...best.values()];
   }
 
-  async recheckCatalog(opts: { rescan?: boolean } = {}): Promise<number> {
+  async recheckCatalog(opts: { rescan?: boolean; tables?: readonly string[] } = {}): Promise<number> {
     const conn = this.ctx.connections.current;
     const state = this.state;
     if (!conn || conn.db.isClosed || !state || state.db !== conn.db) return 0;
+    // Tables whose indexes changed outside PG Lens (the cost CodeLens's reading): every advice on them is proved again.
+    const forgot = opts.tables?.length ? state.decider.forgetTables(opts.tables) : new Set<string>();
+    for (const sql of state.advice.keys()) if (opts.tables?.length && (forgot.has(sql) || state.decider.touchesAny(sql, opts.tables))) forgot.add(sql);
+    for (const sql of forgot) state.advice.delete(sql);
     const { served, gone } = await state.decider.recheck();
     // Advice kept across a reload names the indexes it relied on too: those gone are found with the decider's.
     const goneKept = await (await import('../db/indexDecision')).goneIndexes(conn.db, [...state.advice.values()].flatMap((a) => (a.servedBy ?? []).filter((n) => !gone.has(n))));
     for (const n of goneKept) gone.add(n);
-    if (!served.size && !gone.size) return 0;
+    if (!served.size && !gone.size) {
+      if (!forgot.size) return 0;
+      this.ctx.log.info(`Index advice: the indexes of ${opts.tables!.join(', ')} changed outside PG Lens; ${forgot.size} statement${forgot.size === 1 ? '' : 's'} on them proved again.`);
+      this.ctx.analysis.catalogChanged({ rescan: true });
+      return forgot.size;
+    }
     for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl)) || a.servedBy?.some((n) => gone.has(n))) state.advice.delete(sql);
     const said = [
       ...[...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`),
@@ -326,7 +335,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     ];
     this.ctx.log.info(`Index advice re-checked against the catalog: ${said.join('; ')}. Those statements are proved again.`);
     this.ctx.analysis.catalogChanged({ rescan: opts.rescan });
-    return served.size + gone.size;
+    return served.size + gone.size + forgot.size;
   }
 
   forgetRecorded(): void {
