@@ -33,15 +33,14 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private loaded: Loaded | undefined;
   private readonly timer: NodeJS.Timeout;
   private warned = false;
+  /** VS Code asked for lenses once (a document PG Lens reads is open): readings start then, never before (lazy). */
+  private asked = false;
   /** The index set between readings, and the reading before it changed (per connection). */
   private baselines: { conn: ActiveConnection; b: CostBaselines } | undefined;
 
   constructor(private readonly ctx: PgLensContext) {
     this.timer = setInterval(() => {
-      if (this.loaded && vscode.window.visibleTextEditors.length) {
-        this.loaded = undefined;
-        this.changed.fire();
-      }
+      if (this.asked && vscode.window.visibleTextEditors.length) this.refresh();
     }, REFRESH_MS);
   }
 
@@ -58,6 +57,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
         // An index made or dropped outside PG Lens (a migration, psql): the advice on its table is proved again on the
         // catalog as it is — an advice that relied on a dropped index comes back (person31 M1).
         const changed = indexes ? this.baselines.b.observe(at, indexes, c.stats, c.resetAgeSeconds) : new Set<string>();
+        if (changed.size) this.ctx.log.info(`Cost lens: the indexes of ${[...changed].join(', ')} changed (${this.baselines.b.current()?.change ?? 'an index change'}); figures count from the reading before it.`);
         if (changed.size) void this.ctx.indexAdvice?.recheckCatalog({ tables: [...changed], rescan: true }).catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
         return { index: new CostIndex(c.stats, c.totalMs), resetAgeSeconds: c.resetAgeSeconds, readAt: at };
       } catch (e) {
@@ -82,6 +82,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.ctx.config.costLensEnabled) return [];
+    this.asked = true;
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed || conn.info.pgStatStatements !== 'ready' || !this.ctx.connections.serves(doc.uri)) return [];
     const loaded = this.load(conn);
@@ -143,8 +144,16 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     return lenses;
   }
 
+  /**
+   * Read again now, and ask VS Code for the lenses again. Read here, not only when VS Code asks: it does not ask again for
+   * an editor that showed none, and a refresh (PG Lens made an index) then left nothing loaded, which stopped the 30 s
+   * readings for good — the index set read with the figures is what brings back advice an index dropped outside PG Lens
+   * took away (person31 M1; e2e 86 saw no reading in 2 minutes).
+   */
   refresh(): void {
+    const conn = this.ctx.connections.current;
     this.loaded = undefined;
+    if (this.asked && conn && !conn.db.isClosed && conn.info.pgStatStatements === 'ready' && this.ctx.config.costLensEnabled) this.load(conn);
     this.changed.fire();
   }
 

@@ -324,7 +324,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     for (const n of goneKept) gone.add(n);
     if (!served.size && !gone.size) {
       if (!forgot.size) return 0;
-      this.ctx.log.info(`Index advice: the indexes of ${opts.tables!.join(', ')} changed outside PG Lens; ${forgot.size} statement${forgot.size === 1 ? '' : 's'} on them proved again.`);
+      this.ctx.log.info(`Index advice: the indexes of ${opts.tables!.join(', ')} changed; ${forgot.size} statement${forgot.size === 1 ? '' : 's'} on them proved again.`);
       this.ctx.analysis.catalogChanged({ rescan: true });
       return forgot.size;
     }
