@@ -1035,6 +1035,10 @@ class Detector {
       const mod = obj.type === 'identifier' ? this.ctx.importedAs?.get(obj.text) : this.ctx.modules.find((m) => m === obj.text && !this.ctx.importedFrom?.has(m));
       const from = obj.type === 'identifier' ? this.ctx.importedFrom?.get(obj.text) : undefined;
       if (mod) return { receiverModule: mod, ...(from !== undefined ? { receiverFrom: from } : {}) };
+      // `model.team.add_user_to_team(…)` on `from data import model`: a module of the imported package (`data.model.team`);
+      // kept only when a project file is that module, like the others.
+      const root = obj.type === 'attribute' && /^[a-z_]\w*(?:\.[a-z_]\w*)+$/.test(obj.text) ? this.ctx.importedAs?.get(obj.text.split('.')[0]) : undefined;
+      if (root) return { receiverModule: `${root}.${obj.text.split('.').slice(1).join('.')}` };
     }
     if (obj.type === 'identifier') {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;

@@ -1,0 +1,70 @@
+/**
+ * Kinds of miss and false alarm the blind split held-out-af showed (n1af30: pact_broker, HedgeDoc, Quay), each keyed on
+ * what the code shows. Each test failed before its fix.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
+
+const PEEWEE_DB: ScanFile = {
+  path: 'data/database.py',
+  text: [
+    'from peewee import *',
+    '',
+    'class BaseModel(Model):',
+    '    pass',
+    '',
+    'class Team(BaseModel):',
+    '    name = CharField()',
+    '',
+    'class TeamMember(BaseModel):',
+    '    user = IntegerField()',
+    '    team = IntegerField()',
+    '',
+    'class TagNotificationSuccess(BaseModel):',
+    '    tag = IntegerField()',
+    '',
+  ],
+};
+
+describe('N+1 kinds of held-out-af (n1af30)', () => {
+  it('Python: a Peewee model imported from the module that declares it (`from data.database import TagNotificationSuccess`) runs its statements', async () => {
+    const f: ScanFile = {
+      path: 'util/notification.py',
+      text: [
+        'from data.database import TagNotificationSuccess',
+        '',
+        'def track_tags_to_notify(tags, notification):',
+        '    for tag in tags:',
+        '        TagNotificationSuccess.create(notification=notification.id, tag=tag.id)',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([PEEWEE_DB, f]), ['util/notification.py:5 warning']);
+  });
+  it('Python: a query module reached through its package (`from data import model`; `model.team.add_user_to_team(…)`)', async () => {
+    const init: ScanFile = { path: 'data/model/__init__.py', text: ['from data.model import (', '    team,', ')', ''] };
+    const team: ScanFile = {
+      path: 'data/model/team.py',
+      text: [
+        'from peewee import JOIN',
+        'from data.database import TeamMember',
+        '',
+        'def add_user_to_team(user, team):',
+        '    return TeamMember.create(user=user.id, team=team.id)',
+        '',
+      ],
+    };
+    const f: ScanFile = {
+      path: 'data/users/teamsync.py',
+      text: [
+        'from data import model',
+        '',
+        'def sync_team(members, team):',
+        '    for user in members:',
+        '        model.team.add_user_to_team(user, team)',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([PEEWEE_DB, init, team, f]), ['data/users/teamsync.py:5 warning']);
+  });
+});
