@@ -2580,7 +2580,7 @@ class Detector {
     if (!cond || (cons && !contains(cons, child) && !same(cons, child))) return false;
     const t = cond.text;
     // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
-    const g = /^\(?\s*([^()]+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
+    const g = /^\(?\s*((?:[^()]|\([^()]*\))+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
       ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
       ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
       ?? this.missOfLookupBefore(cur, t);
@@ -2688,11 +2688,11 @@ class Detector {
     // one count and one bulk UPDATE per chunk of target ids).
     if (v !== undefined && li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) && this.declaredAsChunks(li.iterable.text, li.node)
       && new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$.]|$)`).test(use.text)) return true;
-    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
+    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && (/\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text) || CHUNKING_CALL.test(li.iterable.text)));
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
     // groupby(rows, key)`): one call per chunk or group, whatever it is given.
-    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
+    if (li.iterable !== undefined && (/\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text) || CHUNKING_CALL.test(li.iterable.text))) return true;
     // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
     if (li.iterable !== undefined && PARTITION_CALL.test(li.iterable.text)) return true;
     // …or a name bound to such chunks (`final List<List<Info>> partitions = Lists.partition(rows, 100); for (… partition : partitions)`).
@@ -3443,6 +3443,11 @@ const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_d
 
 /** Guava/Apache `partition(ids, size)`: chunks of the input, one call per chunk. */
 const PARTITION_CALL = /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/;
+/**
+ * A call of the app's own that hands the rows out chunk by chunk, named so as a part of its name (`_chunk_iterate_for_deletion(q)`,
+ * `iter_chunks(rows)`, `chunkedIterator(q)`, `fetch_in_batches(q)`): one iteration per chunk, like `batched(…)`.
+ */
+const CHUNKING_CALL = /(?:^|[^A-Za-z0-9])_*(?:\w+_)?(?:chunk|chunks|chunked|batches|batched)(?:_\w+)?\s*\(|[a-z](?:Chunk|Chunks|Chunked|Batches|Batched)[A-Z]?\w*\s*\(/;
 
 /** Python: a function whose body is only a docstring, `...`, `pass` or `raise NotImplementedError(…)`. */
 function pythonStub(n: Node): boolean {

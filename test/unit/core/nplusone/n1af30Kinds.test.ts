@@ -3,7 +3,7 @@
  * what the code shows. Each test failed before its fix.
  */
 import { strict as assert } from 'node:assert';
-import { type ScanFile, scanLines as lines, scanWarnings as warnings } from '../../support/nplusoneFixtures';
+import { type ScanFile, scanWarnings as warnings } from '../../support/nplusoneFixtures';
 
 const PEEWEE_DB: ScanFile = {
   path: 'data/database.py',
@@ -66,5 +66,56 @@ describe('N+1 kinds of held-out-af (n1af30)', () => {
       ],
     };
     assert.deepEqual(await warnings([PEEWEE_DB, init, team, f]), ['data/users/teamsync.py:5 warning']);
+  });
+});
+
+describe('N+1 kinds of held-out-af (n1af30): false alarms', () => {
+  it('Python: a loop over what the app\'s own chunking helper yields (`for tags in _chunk_iterate_for_deletion(q)`) runs once per chunk', async () => {
+    const f: ScanFile = {
+      path: 'data/model/gc.py',
+      text: [
+        'from peewee import JOIN',
+        'from data.database import Tag',
+        '',
+        'def _chunk_iterate_for_deletion(query, chunk_size=10):',
+        '    while True:',
+        '        results = list(query.limit(chunk_size))',
+        '        if not results:',
+        '            return',
+        '        yield results',
+        '',
+        'def _run_garbage_collection(context):',
+        '    Tag.delete().where(Tag.repository == context.repo).execute()',
+        '',
+        'def purge(repo):',
+        '    for tags in _chunk_iterate_for_deletion(Tag.select().where(Tag.repository == repo)):',
+        '        context = make_context(tags)',
+        '        _run_garbage_collection(context)',
+        '    for tag in Tag.select().where(Tag.repository == repo):',
+        '        _run_garbage_collection(tag)',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([PEEWEE_DB, f]), ['data/model/gc.py:19 warning']);
+  });
+  it('Python: a look-up kept per key whose key is read from the item (`if d.get("namespace") not in cache: cache[d.get("namespace")] = …`)', async () => {
+    const f: ScanFile = {
+      path: 'endpoints/api/repos.py',
+      text: [
+        'from data import model',
+        '',
+        'def add_quota_view(repos):',
+        '    cache = {}',
+        '    for repo in repos:',
+        '        d = repo.to_dict()',
+        '        if d.get("namespace") not in cache:',
+        '            cache[d.get("namespace")] = model.quota.get_quota(d.get("namespace"))',
+        '        model.quota.get_quota(d.get("name"))',
+        '',
+      ],
+    };
+    const quota: ScanFile = { path: 'data/model/quota.py', text: ['from data.database import Team', '', 'def get_quota(name):', '    return Team.get(Team.name == name)', ''] };
+    const init: ScanFile = { path: 'data/model/__init__.py', text: ['from data.model import (', '    quota,', ')', ''] };
+    assert.deepEqual(await warnings([PEEWEE_DB, init, quota, f]), ['endpoints/api/repos.py:9 warning']);
   });
 });
