@@ -119,6 +119,11 @@ function learnJs(text: string, ctx: FileContext): void {
     // redbean-node's transaction (`const trx = await R.begin()`) has R's methods.
     else if (last === 'begin' && ctx.clients.get(callee.split('.')[0]) === 'redbean-node') ctx.clients.set(m[1], 'redbean-node');
   }
+  // `const dbActor = transaction ?? this.knex` (or `||`, either side): the local is the client whichever side is taken.
+  for (const m of text.matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*(?::\s*[^=;]+?)?=\s*([\w$.]+)\s*(?:\?\?|\|\|)\s*([\w$.]+)\s*;/g)) {
+    const side = [m[2], m[3]].map((s) => s.replace(/^this\./, '')).find((s) => /^[\w$]+$/.test(s) && (ctx.clients.has(s) || /^(knex|db|database|prisma|trx|tx|pool|sql|kysely|client|em|dataSource)$/i.test(s)));
+    if (side !== undefined && !ctx.clients.has(m[1])) ctx.clients.set(m[1], ctx.clients.get(side) ?? side);
+  }
   // prisma.$transaction(async (tx) => …): the callback's parameter is the Prisma client of the transaction.
   for (const m of text.matchAll(/\$transaction\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*(?::[^)=]*)?\)?\s*=>/g)) ctx.clients.set(m[1], 'PrismaClient.$transaction');
   // class X extends Model / @Entity() class X / sequelize.define('x') assigned to X

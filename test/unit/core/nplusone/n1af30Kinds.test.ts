@@ -119,3 +119,31 @@ describe('N+1 kinds of held-out-af (n1af30): false alarms', () => {
     assert.deepEqual(await warnings([PEEWEE_DB, init, quota, f]), ['endpoints/api/repos.py:9 warning']);
   });
 });
+
+describe('N+1 kinds of held-out-af (n1af30): clients under another name', () => {
+  it('TypeScript: a knex handle chosen as `const dbActor = transaction ?? this.knex` runs the builder it is called with', async () => {
+    const svc: ScanFile = {
+      path: 'src/revisions/revisions.service.ts',
+      text: [
+        "import { Knex } from 'knex';",
+        "import { InjectConnection } from 'nest-knexjs';",
+        '',
+        'export class RevisionsService {',
+        '  constructor(@InjectConnection() private readonly knex: Knex) {}',
+        '',
+        '  async getTagsByRevisionUuid(revisionUuid: string, transaction?: Knex): Promise<string[]> {',
+        '    const dbActor = transaction ?? this.knex;',
+        '    const tags = await dbActor(TableRevisionTag).select(FieldTag).where(FieldUuid, revisionUuid);',
+        '    return tags.map((tag) => tag[FieldTag]);',
+        '  }',
+        '',
+        '  async tagsOf(results: { revisionUuid: string }[]): Promise<string[][]> {',
+        '    return await Promise.all(results.map((r) => this.getTagsByRevisionUuid(r.revisionUuid)));',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([svc]), ['src/revisions/revisions.service.ts:14 warning']);
+  });
+});
