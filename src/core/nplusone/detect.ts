@@ -636,7 +636,9 @@ class Detector {
       const itemModel = this.lang === 'python' && callee.length < 4 && !GENERIC_NAMES.has(callee) ? this.loopItemModel(n) : undefined;
       if (((GENERIC_NAMES.has(callee) || (callee.length < 4 && !itemModel)) && !repository && !recv?.receiverModule && !storage && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
-      if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
+      // A predicate (`pact_publication.latest_for_branch?`) is a method, though: no association or column reader of the app's
+      // defines one, so the cross-file pass keeps it only when a project method of that name reaches the database.
+      if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver') && !(callee.endsWith('?') && !RUBY_CORE_PREDICATE.test(callee))) continue;
       // Go ent: a setter on a builder (`tx.User.Create().SetStatus(…)`) is the generated builder's, not the app's method of that name.
       if (this.lang === 'go' && ENT_BUILDER_RECEIVER.test(field(n, 'function')?.text ?? '')) continue;
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
@@ -3442,6 +3444,8 @@ function onRepository(n: Node, callee: string): boolean {
 const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_declaration)$/;
 
 /** Guava/Apache `partition(ids, size)`: chunks of the input, one call per chunk. */
+/** Predicates Ruby, Rails and their collections define (`any?`, `valid?`, `persisted?`): never the app's own method, whatever a file defines. */
+const RUBY_CORE_PREDICATE = /^(any|all|none|one|empty|nil|present|blank|include|includes|member|key|has_key|value|has_value|is_a|kind_of|instance_of|respond_to|frozen|zero|positive|negative|even|odd|finite|infinite|nan|integer|eql|equal|start_with|end_with|match|between|cover|valid|invalid|persisted|new_record|destroyed|changed|exists|exist|readonly|marked_for_destruction|previously_new_record|saved_changes|has_changes_to_save|success|successful|ok|error|errors|dirty|admin|active|enabled|disabled|visible|public|private|deleted|archived|published)\?$/;
 const PARTITION_CALL = /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/;
 /**
  * A call of the app's own that hands the rows out chunk by chunk, named so as a part of its name (`_chunk_iterate_for_deletion(q)`,

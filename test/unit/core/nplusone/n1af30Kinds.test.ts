@@ -147,3 +147,41 @@ describe('N+1 kinds of held-out-af (n1af30): clients under another name', () => 
     assert.deepEqual(await warnings([svc]), ['src/revisions/revisions.service.ts:14 warning']);
   });
 });
+
+describe('N+1 kinds of held-out-af (n1af30): Ruby predicates', () => {
+  it('Ruby: a predicate method of the app called per item without arguments (`pact_publication.latest_for_branch?`) is followed; a core predicate (`any?`) is not', async () => {
+    const model: ScanFile = {
+      path: 'lib/broker/pacts/pact_publication.rb',
+      text: [
+        'module Broker',
+        '  class PactPublication < Sequel::Model(:pact_publications)',
+        '    def latest_for_branch?',
+        '      PactPublication.where(consumer_id: consumer_id).order(:id).last.id == id',
+        '    end',
+        '',
+        '    def empty?',
+        '      PactPublication.where(consumer_id: consumer_id).empty?',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const svc: ScanFile = {
+      path: 'lib/broker/index/service.rb',
+      text: [
+        'module Broker',
+        '  class IndexService',
+        '    def self.find_index_items(page)',
+        '      page.all.collect do | pact_publication |',
+        '        [pact_publication.id, pact_publication.latest_for_branch?, pact_publication.tags.empty?]',
+        '      end',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([model, svc]), ['lib/broker/index/service.rb:5 warning']);
+  });
+});
