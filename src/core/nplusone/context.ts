@@ -16,6 +16,11 @@ export interface FileContext {
   fragments: Set<string>;
   /** Model/entity class names known from imports or class declarations. */
   models: Set<string>;
+  /**
+   * Python: class names imported from the app's database module (`from data.database import Tag`): Peewee models
+   * when the file calls them the Peewee way (`Tag.update(…)`, `Tag.create(…)`); not models for anything else.
+   */
+  dbModuleClasses?: Set<string>;
   /** Java/Go/TS: variable or field name → declared type name. */
   types: Map<string, string>;
   /** Ruby: associations the file's model declares (`has_many :items`): `items.create!` queries. */
@@ -114,6 +119,11 @@ function learnJs(text: string, ctx: FileContext): void {
     // redbean-node's transaction (`const trx = await R.begin()`) has R's methods.
     else if (last === 'begin' && ctx.clients.get(callee.split('.')[0]) === 'redbean-node') ctx.clients.set(m[1], 'redbean-node');
   }
+  // `const dbActor = transaction ?? this.knex` (or `||`, either side): the local is the client whichever side is taken.
+  for (const m of text.matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*(?::\s*[^=;]+?)?=\s*([\w$.]+)\s*(?:\?\?|\|\|)\s*([\w$.]+)\s*;/g)) {
+    const side = [m[2], m[3]].map((s) => s.replace(/^this\./, '')).find((s) => /^[\w$]+$/.test(s) && (ctx.clients.has(s) || /^(knex|db|database|prisma|trx|tx|pool|sql|kysely|client|em|dataSource)$/i.test(s)));
+    if (side !== undefined && !ctx.clients.has(m[1])) ctx.clients.set(m[1], ctx.clients.get(side) ?? side);
+  }
   // prisma.$transaction(async (tx) => …): the callback's parameter is the Prisma client of the transaction.
   for (const m of text.matchAll(/\$transaction\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*(?::[^)=]*)?\)?\s*=>/g)) ctx.clients.set(m[1], 'PrismaClient.$transaction');
   // class X extends Model / @Entity() class X / sequelize.define('x') assigned to X
@@ -127,6 +137,11 @@ function learnJs(text: string, ctx: FileContext): void {
   for (const m of text.matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*=\s*(?:await\s+)?[\w$.]+\.(?:resolve|get|make|getService)\s*<\s*(?:[A-Z][\w$]*\.)*([A-Z][\w$]*)\s*>\s*\(/g)) if (!ctx.types.has(m[1])) ctx.types.set(m[1], m[2]);
 }
 
+/** A Python module of the app named for its database (`data.database`, `app.db`, `.tables`): where Peewee apps declare their models. */
+const PY_DB_MODULE = /^(?!(?:peewee|playhouse|sqlalchemy|django|databases|flask_sqlalchemy|sqlmodel|tortoise)(?:\.|$))[\w.]*(?:^|\.)(?:database|db|tables)$/;
+/** Names a database module exports that are no model: its handle, sessions, bases and errors. */
+const PY_DB_NOT_MODEL = /(?:Session|Engine|Base|Database|Connection|Pool|Client|Error|Exception|Proxy|Config|Settings|Meta|Field|Type|Enum|State|Status|Kind)$|^[A-Z0-9_]+$/;
+
 function learnPython(text: string, ctx: FileContext): void {
   // `from x import a, b`, and `from x import (\n    A,\n    B,\n)` over several lines.
   for (const m of text.matchAll(/^[ \t]*(?:from\s+([\w.]+)\s+)?import\s+(?:\(([^)]*)\)|([^\n#]+))/gm)) {
@@ -137,6 +152,7 @@ function learnPython(text: string, ctx: FileContext): void {
       for (const [orig, alias] of names) {
         const name = alias ?? orig;
         if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
+        else if (/^[A-Z]/.test(name) && PY_DB_MODULE.test(from) && !PY_DB_NOT_MODEL.test(name)) (ctx.dbModuleClasses ??= new Set()).add(name);
         if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
         if (/^\w+$/.test(name) && /^\w+$/.test(orig)) (ctx.importedAs ??= new Map()).set(name, `${from}.${orig}`);
         // Called by its alias, the function is the module's `orig`: the cross-file pass looks it up under that name.

@@ -648,7 +648,9 @@ class Detector {
       const itemModel = this.lang === 'python' && callee.length < 4 && !GENERIC_NAMES.has(callee) ? this.loopItemModel(n) : undefined;
       if (((GENERIC_NAMES.has(callee) || (callee.length < 4 && !itemModel)) && !repository && !recv?.receiverModule && !storage && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
-      if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
+      // A predicate (`pact_publication.latest_for_branch?`) is a method, though: no association or column reader of the app's
+      // defines one, so the cross-file pass keeps it only when a project method of that name reaches the database.
+      if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver') && !(callee.endsWith('?') && !RUBY_CORE_PREDICATE.test(callee))) continue;
       // Go ent: a setter on a builder (`tx.User.Create().SetStatus(…)`) is the generated builder's, not the app's method of that name.
       if (this.lang === 'go' && ENT_BUILDER_RECEIVER.test(field(n, 'function')?.text ?? '')) continue;
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
@@ -1047,6 +1049,10 @@ class Detector {
       const mod = obj.type === 'identifier' ? this.ctx.importedAs?.get(obj.text) : this.ctx.modules.find((m) => m === obj.text && !this.ctx.importedFrom?.has(m));
       const from = obj.type === 'identifier' ? this.ctx.importedFrom?.get(obj.text) : undefined;
       if (mod) return { receiverModule: mod, ...(from !== undefined ? { receiverFrom: from } : {}) };
+      // `model.team.add_user_to_team(…)` on `from data import model`: a module of the imported package (`data.model.team`);
+      // kept only when a project file is that module, like the others.
+      const root = obj.type === 'attribute' && /^[a-z_]\w*(?:\.[a-z_]\w*)+$/.test(obj.text) ? this.ctx.importedAs?.get(obj.text.split('.')[0]) : undefined;
+      if (root) return { receiverModule: `${root}.${obj.text.split('.').slice(1).join('.')}` };
     }
     if (obj.type === 'identifier') {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
@@ -2591,7 +2597,7 @@ class Detector {
     if (!cond || (cons && !contains(cons, child) && !same(cons, child))) return false;
     const t = cond.text;
     // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
-    const g = /^\(?\s*([^()]+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
+    const g = /^\(?\s*((?:[^()]|\([^()]*\))+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
       ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
       ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
       ?? this.missOfLookupBefore(cur, t);
@@ -2699,11 +2705,11 @@ class Detector {
     // one count and one bulk UPDATE per chunk of target ids).
     if (v !== undefined && li.iterable !== undefined && /^[A-Za-z_$][\w$]*$/.test(li.iterable.text) && this.declaredAsChunks(li.iterable.text, li.node)
       && new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$.]|$)`).test(use.text)) return true;
-    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
+    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && (/\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text) || CHUNKING_CALL.test(li.iterable.text)));
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
     // groupby(rows, key)`): one call per chunk or group, whatever it is given.
-    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
+    if (li.iterable !== undefined && (/\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text) || CHUNKING_CALL.test(li.iterable.text))) return true;
     // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
     if (li.iterable !== undefined && PARTITION_CALL.test(li.iterable.text)) return true;
     // …or a name bound to such chunks (`final List<List<Info>> partitions = Lists.partition(rows, 100); for (… partition : partitions)`).
@@ -3454,7 +3460,14 @@ function onRepository(n: Node, callee: string): boolean {
 const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_declaration)$/;
 
 /** Guava/Apache `partition(ids, size)`: chunks of the input, one call per chunk. */
+/** Predicates Ruby, Rails and their collections define (`any?`, `valid?`, `persisted?`): never the app's own method, whatever a file defines. */
+const RUBY_CORE_PREDICATE = /^(any|all|none|one|empty|nil|present|blank|include|includes|member|key|has_key|value|has_value|is_a|kind_of|instance_of|respond_to|frozen|zero|positive|negative|even|odd|finite|infinite|nan|integer|eql|equal|start_with|end_with|match|between|cover|valid|invalid|persisted|new_record|destroyed|changed|exists|exist|readonly|marked_for_destruction|previously_new_record|saved_changes|has_changes_to_save|success|successful|ok|error|errors|dirty|admin|active|enabled|disabled|visible|public|private|deleted|archived|published)\?$/;
 const PARTITION_CALL = /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/;
+/**
+ * A call of the app's own that hands the rows out chunk by chunk, named so as a part of its name (`_chunk_iterate_for_deletion(q)`,
+ * `iter_chunks(rows)`, `chunkedIterator(q)`, `fetch_in_batches(q)`): one iteration per chunk, like `batched(…)`.
+ */
+const CHUNKING_CALL = /(?:^|[^A-Za-z0-9])_*(?:\w+_)?(?:chunk|chunks|chunked|batches|batched)(?:_\w+)?\s*\(|[a-z](?:Chunk|Chunks|Chunked|Batches|Batched)[A-Z]?\w*\s*\(/;
 
 /** Python: a function whose body is only a docstring, `...`, `pass` or `raise NotImplementedError(…)`. */
 function pythonStub(n: Node): boolean {

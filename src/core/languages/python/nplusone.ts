@@ -268,7 +268,7 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   // .exists(), Timeline.insert(row).execute(), Export.delete().where(…).execute() — on a class the file knows as a model
   // (imported from the app's models module, or declared on Model), in a file that imports neither Django nor SQLAlchemy
   // (their models answer through managers and sessions, above). `Event.id << ids` (Peewee's IN) and insert_many batch.
-  if (segs.length >= 2 && !segs[0].call && segs[1].call && ctx.models.has(n[0]) && PEEWEE_CLASS.test(n[1]) && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel|tortoise)/)) {
+  if (segs.length >= 2 && !segs[0].call && segs[1].call && (ctx.models.has(n[0]) || ctx.dbModuleClasses?.has(n[0])) && PEEWEE_CLASS.test(n[1]) && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel|tortoise)/)) {
     const verb = n[1];
     const write = /^(insert|insert_many|insert_from|replace|replace_many|update|delete|delete_by_id|create|get_or_create|bulk_create|bulk_update)$/.test(verb);
     const batch = /^(insert_many|insert_from|replace_many|bulk_create|bulk_update)$/.test(verb) || /<<|\.in_\s*\(|\.not_in\s*\(/.test(argsText);
