@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { selectStar } from '../../../../src/core/rules/selectStar';
+import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { declared } from './helpers';
 
@@ -94,3 +95,43 @@ describe('rules-s kinds: select-star', () => {
   });
 });
 
+describe('rules-s kinds: offset-pagination', () => {
+  it('a lowercase ` offset ` literal appended after a ` limit ` one (`" limit " + n + " offset " + o`, `.append(" offset ").append(o)`) is a page (notes)', () => {
+    const java = [
+      'class Store {',
+      '  private String clause(PageParams p) {',
+      '    return " limit " + (p.getPageSize() + 1) + " offset " + p.getOffset() + " ";',
+      '  }',
+      '  private void addLimitAndOffset(StringBuilder sql, PageParams p) {',
+      '    sql.append("limit ")',
+      '        .append(p.getPageSize() + 1)',
+      '        .append(" offset ")',
+      '        .append(p.getOffset());',
+      '  }',
+      '  List<Object> list(Integer first, Integer max) {',
+      '    String sql = "select id from messageconversation order by id desc";',
+      '    if (first != null && max != null) {',
+      '      sql += " limit " + max + " offset " + first;',
+      '    }',
+      '    return jdbc.queryForList(sql);',
+      '  }',
+      '  URI next(int n) {',
+      '    return builder.queryParam("limit", 50).queryParam("offset", n).build();',
+      '  }',
+      '  void search(StringBuilder sqlBuilder, SearchParameters p) {',
+      '    if (p.hasLimit()) {',
+      '      sqlBuilder.append(" limit ").append(p.getLimit());',
+      '      if (p.hasOffset()) {',
+      '        sqlBuilder.append(" offset ").append(p.getOffset());',
+      '      }',
+      '    }',
+      '  }',
+      '  String label(int n) {',
+      '    return "limit " + n + ", offset" + n;',
+      '  }',
+      '}',
+    ].join('\n');
+    // Before: none of the three pages was found. A query-string key and a label with no SQL shape stay silent.
+    assert.deepEqual(findOrmOffsets(java, 'src/main/java/org/acme/Store.java', []).map((h) => java.slice(0, h.at).split('\n').length).sort((a, b) => a - b), [3, 8, 14, 25]);
+  });
+});
