@@ -15,7 +15,19 @@ export function writeCliLauncher(binDir: string, repoRoot: string, node = proces
   return launcher;
 }
 
-/** The code-server user settings that put `binDir` first on its terminals' PATH. */
-export function demoTerminalSettings(binDir: string): Record<string, unknown> {
-  return { 'terminal.integrated.env.linux': { PATH: `${binDir}${path.delimiter}\${env:PATH}` } };
+/**
+ * The code-server user settings that put `binDir` first on its terminals' PATH and, given the demo database's URL, point
+ * libpq's PGHOST/PGPORT/PGUSER/PGDATABASE at it (person31 L4: `pg-lens explain` there said "No database given"). The
+ * password is not written to the settings: code-server's own environment carries PGPASSWORD, which its terminals inherit.
+ */
+export function demoTerminalSettings(binDir: string, databaseUrl?: string): Record<string, unknown> {
+  const env: Record<string, string> = { PATH: `${binDir}${path.delimiter}\${env:PATH}` };
+  if (databaseUrl) {
+    const u = new URL(databaseUrl);
+    env.PGHOST = u.hostname;
+    env.PGPORT = u.port || '5432';
+    env.PGUSER = decodeURIComponent(u.username);
+    env.PGDATABASE = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  }
+  return { 'terminal.integrated.env.linux': env };
 }

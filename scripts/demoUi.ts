@@ -66,13 +66,13 @@ async function main(): Promise<void> {
     // `pg-lens` in the terminal: this checkout's CLI (the workspace is a copy of the example, where npx finds none).
     const bin = path.join(tmp, 'bin');
     writeCliLauncher(bin, path.join(__dirname, '..'));
-    const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port, userSettings: demoTerminalSettings(bin) });
+    const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port, userSettings: demoTerminalSettings(bin, db.url) });
     stops.push(() => server.stop());
     kill = () => server.killNow();
     console.log('');
     console.log(`  PG Lens is ready: open ${server.url}?folder=${encodeURIComponent(ws)}`);
     console.log(`  Workspace: ${ws} (connection profile "${DEMO_PROFILE}", data from ${db.source})`);
-    console.log('  In its terminal: pg-lens --help (this checkout\'s CLI, on the terminal\'s PATH).');
+    console.log('  In its terminal: pg-lens --help, or pg-lens scan . (this checkout\'s CLI on the PATH; PGHOST… name the demo database).');
     console.log(`  psql: ${db.url.replace(/:[^:@/]+@/, ':***@')} (password: ${db.password})`);
     console.log('  Press Ctrl+C to stop.');
     console.log('');

@@ -106,18 +106,21 @@ export class CostBaselines {
     return this.baseline;
   }
 
-  /** One reading: the index set (oid → index and table) and the statements' figures, at `atMs`. */
-  observe(atMs: number, indexes: ReadonlyMap<string, IndexIdentity>, stats: readonly StatementStat[], resetAgeSeconds?: number): void {
+  /** One reading: the index set (oid → index and table) and the statements' figures, at `atMs`. True when the index set changed since the last reading. */
+  observe(atMs: number, indexes: ReadonlyMap<string, IndexIdentity>, stats: readonly StatementStat[], resetAgeSeconds?: number): boolean {
     const byId = new Map(stats.map((s) => [s.queryid, s]));
+    let changed = false;
     if (this.last) {
       const added = [...indexes].filter(([oid]) => !this.last!.indexes.has(oid)).map(([, n]) => n);
       const dropped = [...this.last.indexes].filter(([oid]) => !indexes.has(oid)).map(([, n]) => n);
       if (added.length || dropped.length) {
+        changed = true;
         this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)) };
       }
     }
     if (this.baseline && resetAgeSeconds !== undefined && atMs - resetAgeSeconds * 1000 > this.baseline.atMs) this.baseline = undefined;
     this.last = { atMs, indexes, stats: byId };
+    return changed;
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { indexDefinition } from '../core/health/checks/indexes';
 import { probePgBouncer } from './pgbouncer';
-import { keepPlannedIndexes, runHealthChecks, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -360,6 +360,8 @@ export interface HealthOptions {
   history?: HistorySnapshot[];
   /** PgBouncer's pools and statistics (db/pgbouncer readPgBouncer), for pool-sizing. */
   pgbouncer?: PgBouncerFacts;
+  /** The workspace's index advice, for unindexed-foreign-key's fix (HealthFacts.advisedIndexes). */
+  advisedIndexes?: readonly AdvisedIndexFact[];
 }
 
 async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
@@ -495,6 +497,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securi
     bloatWidthsAgeSeconds: widthsAgeSeconds,
     security,
     workload,
+    ...(opts.advisedIndexes?.length ? { advisedIndexes: opts.advisedIndexes } : {}),
   };
 }
 

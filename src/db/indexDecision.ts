@@ -15,7 +15,7 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, decideIndexes, notWorkload, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
@@ -58,6 +58,10 @@ const DECISION_SQL = {
     JOIN pg_stat_all_tables s ON s.relid = c.oid`,
   /** Seconds since the table counters of this database were reset (null: never reset, unknown period). */
   countersPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_database WHERE datname = current_database()`,
+  /** $1 schemas, $2 names (pairs): the ones that name no valid index now (dropped, renamed, or left INVALID). */
+  goneIndexes: `${OWN_STATEMENT_MARKER} SELECT q.schema, q.name FROM unnest($1::text[], $2::text[]) AS q(schema, name)
+    WHERE NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = q.schema AND c.relname = q.name AND i.indisvalid)`,
   /** Seconds pg_stat_statements has counted since its last full reset (PostgreSQL 14+). */
   timingsPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_statements_info`,
 } as const;
@@ -217,7 +221,20 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
     statements.push(added);
     index(added);
   }
-  for (const [x, places] of placesOf) if (places.length > 1) x.label = `${x.label} (the same statement at ${listAndMore(places.slice(1), 2)} too)`;
+  // Named by the place that runs it first (byCallSite): pg_stat_statements cannot tell one statement's places apart, but a
+  // file whose other statements ran (with calls, written at that one place) is code that runs — the app's
+  // src/customers.ts:26, not other/Orders.java:8 that never ran (person30 L2).
+  const fileOf = (place: string) => place.replace(/:\d+$/, '');
+  const ranFiles = new Set<string>();
+  for (const x of taken) {
+    const at = placeIn(x.label);
+    if (at && (x.calls ?? 0) > 0 && (placesOf.get(x)?.length ?? 1) === 1) ranFiles.add(fileOf(at));
+  }
+  for (const [x, places] of placesOf) {
+    if (places.length < 2) continue;
+    const ordered = byCallSite(places, (p) => ({ ran: ranFiles.has(fileOf(p)), place: p }));
+    x.label = `${ordered[0]}: ${shortLine(x.sql, 80)} (the same statement at ${listAndMore(ordered.slice(1), 2)} too)`;
+  }
   return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size, ...(leftOut.length ? { leftOut } : {}) };
 }
 
@@ -309,6 +326,29 @@ export async function servedByCatalog(db: Database, advised: readonly AdvisedInd
   return out;
 }
 
+/**
+ * Of these existing indexes (`schema.name`, as an advice's servedBy names them), the ones the catalog no longer has as a
+ * valid index: advice that said "an index it would use exists" is wrong once it is dropped (person31 M1: Create index
+ * now, then DROP INDEX in psql — the advice never came back, 19 warnings in the editor and 24 from pg-lens scan).
+ */
+export async function goneIndexes(db: Database, names: Iterable<string>): Promise<Set<string>> {
+  const pairs = [...new Set(names)].flatMap((n) => {
+    const dot = n.indexOf('.');
+    return dot > 0 ? [[n.slice(0, dot), n.slice(dot + 1)] as const] : [];
+  });
+  if (!pairs.length) return new Set();
+  const { rows } = await db.query(DECISION_SQL.goneIndexes, [pairs.map((p) => p[0]), pairs.map((p) => p[1])]);
+  return new Set(rows.map((r) => `${String(r.schema)}.${String(r.name)}`));
+}
+
+/** What a re-check against the catalog found. */
+export interface CatalogRecheck {
+  /** Advised CREATE INDEX texts a valid index now serves, with that index's name. */
+  served: Map<string, string>;
+  /** Existing indexes advice relied on (servedBy) that are gone. */
+  gone: Set<string>;
+}
+
 export class IndexDecider {
   /** Each statement's own advice, by SQL text. */
   readonly advice = new Map<string, AdviceResult>();
@@ -324,16 +364,18 @@ export class IndexDecider {
   constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
 
   /**
-   * Forget every advice whose index the catalog now has (servedByCatalog): those statements are proved again at the
-   * next decision, on the catalog as it is. Returns the advised CREATE INDEX texts now served, with the index serving each.
+   * Forget every advice whose index the catalog now has (servedByCatalog), and every "an index it would use exists"
+   * whose index is gone (goneIndexes): those statements are proved again at the next decision, on the catalog as it is.
+   * Returns the advised CREATE INDEX texts now served, with the index serving each, and the indexes gone.
    */
-  async recheck(): Promise<Map<string, string>> {
+  async recheck(): Promise<CatalogRecheck> {
     const served = await servedByCatalog(this.db, [...this.advice.values()].flatMap((r) => r.suggestions));
-    if (!served.size) return served;
-    for (const [sql, r] of this.advice) if (r.suggestions.some((s) => served.has(s.ddl))) this.advice.delete(sql);
-    // Proofs of one statement's index on another were made without the new index: all made again.
+    const gone = await goneIndexes(this.db, [...this.advice.values()].flatMap((r) => r.servedBy ?? []));
+    if (!served.size && !gone.size) return { served, gone };
+    for (const [sql, r] of this.advice) if (r.suggestions.some((s) => served.has(s.ddl)) || r.servedBy?.some((n) => gone.has(n))) this.advice.delete(sql);
+    // Proofs of one statement's index on another were made on the catalog as it was: all made again.
     this.cross.clear();
-    return served;
+    return { served, gone };
   }
 
   /**

@@ -9,7 +9,7 @@ import { dialectOfImports, dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, 
 import { readRegularFileSync } from './readFile';
 import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, addOrmNotNull, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
-import { SKIPPED_DIRS } from './walk';
+import { SKIPPED_DIRS } from '../core/skippedFolders';
 import { codeContextOf } from '../core/codeContext';
 
 const MAX_DEPTH = 4;

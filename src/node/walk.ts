@@ -6,7 +6,7 @@
  * - Folders are walked recursively in name order (deterministic output); symbolic links are not followed.
  * - `.gitignore` files are honoured: those in the walked folders and those between the repository
  *   root (the nearest folder above holding `.git`) and the walked folder, each relative to its own folder.
- * - Always skipped folders: node_modules, .git, dist, build, out, target, vendor (and .hg, .svn,
+ * - Always skipped folders (core/skippedFolders.ts, the editor's watcher skips the same): node_modules, .git, dist, build, out, target, vendor (and .hg, .svn,
  *   __pycache__, .venv, venv, .tox, .next, coverage) — except that a `build`, `out`, `dist` or
  *   `target` folder inside a `src` folder of the walked tree is source (a NestJS `src/core/build`
  *   module), not build output, and is walked.
@@ -25,16 +25,8 @@ import { oneLine, errorMessage } from '../core/safeText';
 import { LIMITS } from '../core/limits';
 import { SOURCE_EXTENSIONS as REGISTRY_EXTENSIONS } from '../core/languages/registry';
 import { FileRefusedError, readRegularFileSync } from './readFile';
+import { skippedDir } from '../core/skippedFolders';
 
-export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
-/** Names of build output folders that a source tree may also use for a module of its own. */
-const OUTPUT_NAMES = new Set(['dist', 'build', 'out', 'target']);
-
-/** Is the folder `name` skipped? `rel`: its parent's path from the walked folder (that folder's own name first). */
-function skippedDir(name: string, rel: string): boolean {
-  if (!SKIPPED_DIRS.has(name)) return false;
-  return !(OUTPUT_NAMES.has(name) && rel.split(/[\\/]/).includes('src'));
-}
 
 /** File extensions SQL extraction understands (the language registry's, mapper formats included). */
 export const SOURCE_EXTENSIONS = new Set(REGISTRY_EXTENSIONS);

@@ -24,15 +24,15 @@ import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
-import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_EXTENSIONS, SOURCE_GLOB, sqlLanguageFor } from '../core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/languages/registry';
+import { isSourceFile } from '../core/workspaceChanges';
+import type { WorkspaceChange } from './workspaceChanges';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
 
 const DEBOUNCE_MS = 400;
-/** Files changed on disk: read into the cross-file index once this long after the last change (a checkout changes many). */
-const DISK_DEBOUNCE_MS = 1000;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
 const CLOSED_DEBOUNCE_MS = 1000;
 /** A connection change re-scans the closed files' findings once no other change came for this long. */
@@ -41,12 +41,6 @@ const CONNECTION_SETTLE_MS = 1500;
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
   return EDITOR_SCHEMES.includes(doc.uri.scheme) && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath)) && !hiddenReadOnly(doc.uri);
-}
-
-/** A file Scan Workspace reads (the registry's source and template extensions). */
-function readByScan(fsPath: string): boolean {
-  const ext = /\.[^./\\]+$/.exec(fsPath.toLowerCase())?.[0];
-  return !!ext && SOURCE_EXTENSIONS.includes(ext);
 }
 
 /** Findings of a recording among them (they outlive the document and a scan that does not read its file). */
@@ -110,7 +104,7 @@ export interface DocumentAnalysisApi {
   readonly onDidChangeCatalog: vscode.Event<void>;
   /**
    * Source files changed on disk while not open in the editor (a checkout, another editor, a script), path → deleted: the
-   * workspace's one watcher, in debounced batches.
+   * workspace-change source (vscode/workspaceChanges.ts), one batch per burst.
    */
   readonly onDidChangeOnDisk: vscode.Event<ReadonlyMap<string, boolean>>;
 }
@@ -211,7 +205,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       }),
       // Files changed on disk while not open (another tool, a checkout, a new or deleted file): the cross-file index
       // follows them, so it stays what a scan would read now.
-      ...this.watchWorkspaceFiles(),
+      ...this.followWorkspaceFiles(),
       { dispose: () => [...this.timers.values(), ...this.closedTimers.values(), this.rescanTimer].forEach((t) => clearTimeout(t)) },
     );
     this.refreshAll();
@@ -275,49 +269,19 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private readonly diskPending = new Map<string, boolean>();
   private readonly diskEvents = new vscode.EventEmitter<ReadonlyMap<string, boolean>>();
   readonly onDidChangeOnDisk = this.diskEvents.event;
-  private diskTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private watchWorkspaceFiles(): vscode.Disposable[] {
-    // The registry's source files (what the workspace walk reads; its skipped folders are left out when read).
-    const watcher = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
-    const changed = (uri: vscode.Uri, deleted: boolean) => {
-      // An open document is the editor's: its analysis tells what it holds. Kept while the cross-file index is being built
-      // too (a file the walk already passed), and for the index advice's reading of the workspace (onDidChangeOnDisk).
-      if (uri.scheme !== 'file' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
-      this.diskChanges.set(uri.fsPath, deleted);
-      clearTimeout(this.diskTimer);
-      this.diskTimer = setTimeout(() => void this.readDiskChanges(), DISK_DEBOUNCE_MS);
-    };
-    // A folder created on disk: code-server's watcher reported the folder but never a file written into it the same
-    // moment (CI on 6f64b2ca, e2e 82: the workspace's statements missed it until a reload). Its source files are read
-    // once, as if each had been reported (a file the watcher does report is read once all the same: one batch).
-    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, true);
-    const created = new Set<string>();
-    let folderTimer: ReturnType<typeof setTimeout> | undefined;
-    const readFolders = async () => {
-      const { SKIPPED_DIRS } = await import('../node/walk');
-      const batch = [...created];
-      created.clear();
-      for (const dir of batch) {
-        if (this.disposed) return;
-        // A folder inside another created one is read with it; dependency and build folders (npm install) never.
-        if (batch.some((d) => d !== dir && dir.startsWith(d + '/'))) continue;
-        const uri = vscode.Uri.parse(dir);
-        if (vscode.workspace.asRelativePath(uri, false).split('/').some((x) => SKIPPED_DIRS.has(x))) continue;
-        const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
-        if (!stat || !(stat.type & vscode.FileType.Directory)) continue;
-        for (const f of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, SOURCE_GLOB), undefined, 500)) changed(f, false);
+  /** Source files changed on disk (vscode/workspaceChanges.ts: the workspace's one watcher, one batch per burst). */
+  private followWorkspaceFiles(): vscode.Disposable[] {
+    const batch = (changes: readonly WorkspaceChange[]) => {
+      for (const c of changes) {
+        // An open document is the editor's: its analysis tells what it holds. Kept while the cross-file index is being
+        // built too (a file the walk already passed), and for the index advice's reading of the workspace (onDidChangeOnDisk).
+        if (c.kind !== 'source' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === c.uri.toString())) continue;
+        this.diskChanges.set(c.uri.fsPath, c.change === 'deleted');
       }
+      void this.readDiskChanges().catch((e) => this.ctx.log.info(`could not read the files changed on disk: ${errorMessage(e)}`));
     };
-    const folderCreated = (uri: vscode.Uri) => {
-      // A name with a file's extension (`x.ts`, `build.log`) is taken for a file, not looked at: a source file is the
-      // watcher's above. A folder's name rarely has one (`.github` has none: no stem).
-      if (uri.scheme !== 'file' || /\/[^/.][^/]*\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(uri.path)) return;
-      created.add(uri.toString());
-      clearTimeout(folderTimer);
-      folderTimer = setTimeout(() => void readFolders().catch((e) => this.ctx.log.info(`could not read a folder created on disk: ${errorMessage(e)}`)), DISK_DEBOUNCE_MS);
-    };
-    return [watcher, folders, this.diskEvents, watcher.onDidChange((u) => changed(u, false)), watcher.onDidCreate((u) => changed(u, false)), watcher.onDidDelete((u) => changed(u, true)), folders.onDidCreate(folderCreated), { dispose: () => (clearTimeout(this.diskTimer), clearTimeout(folderTimer)) }];
+    return [this.diskEvents, this.ctx.workspaceChanges.onDidChange(batch)];
   }
 
   private async readDiskChanges(): Promise<void> {
@@ -334,11 +298,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     for (const [f, deleted] of batch) this.diskPending.set(f, deleted);
     batch.splice(0, batch.length, ...this.diskPending);
     this.diskPending.clear();
-    const [{ reindexFile }, { readSourceText, SKIPPED_DIRS }] = await Promise.all([import('../core/nplusone/analyzer'), import('../node/walk')]);
+    const [{ reindexFile }, { readSourceText }] = await Promise.all([import('../core/nplusone/analyzer'), import('../node/walk')]);
     let any = false;
+    // Dependency and build folders (node_modules, .git, dist…) never come: the change source leaves them out.
     for (const [file, deleted] of batch) {
-      // Dependency and build folders (node_modules, .git, dist…) are not the workspace's code.
-      if (file.split(/[\\/]/).some((x) => SKIPPED_DIRS.has(x))) continue;
       const text = deleted ? undefined : await readSourceText(file, this.ctx.config.maxFileSizeKb * 1024);
       if (await reindexFile(index, file, text)) any = true;
     }
@@ -462,7 +425,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
    */
   private modeOf(uri: vscode.Uri, open: boolean): 'all' | 'outliving' | 'none' {
     if (uri.scheme !== 'file') return 'none';
-    return analysisOf({ editorLanguage: false, open, readByScan: readByScan(uri.fsPath) }, { scanRan: this.scanRan, outliving: this.outliving.size > 0 });
+    return analysisOf({ editorLanguage: false, open, readByScan: isSourceFile(uri.fsPath) }, { scanRan: this.scanRan, outliving: this.outliving.size > 0 });
   }
 
   /**

@@ -1,7 +1,7 @@
 /** Add / Select / Remove / Test Connection, Disconnect, and the status explanation. */
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
-import { capabilityAdvice, copyAdviceLabel, shortVersion } from '../core/connection/status';
+import { capabilityAdvice, copyAdviceLabel, disconnectedTexts, shortVersion } from '../core/connection/status';
 import { SQL } from '../db/sql';
 import { describeOrigin, type ProfileOrigin } from './config';
 import { errorMessage } from '../core/safeText';
@@ -335,7 +335,8 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const name = await connections.disconnectByUser();
     // Ends when the connection comes back (or after a while: the status bar item keeps saying "disconnected", and
     // reconnects on a click).
-    connectionNotice(connections, `PG Lens: disconnected from ${name}`, 'Hovers and CodeLens stay quiet, and Problems keeps only the findings that need no database (those the database proved come back) until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.', () => !connections.current && connections.disconnectedByUser !== undefined);
+    // One short sentence; what stays quiet and how to reconnect are the status bar item's tooltip (disconnectedTexts).
+    connectionNotice(connections, disconnectedTexts(name ?? 'the database').notice, undefined, () => !connections.current && connections.disconnectedByUser !== undefined);
   });
 
   reg('pgLens.reconnect', async () => {

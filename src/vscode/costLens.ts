@@ -55,7 +55,11 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
         const at = Date.now();
         const [c, indexes] = await Promise.all([readStatementCosts(conn.db, { versionNum: conn.info.versionNum }), readIndexNames(conn.db).catch(() => undefined)]);
         if (this.baselines?.conn !== conn) this.baselines = { conn, b: new CostBaselines() };
-        if (indexes) this.baselines.b.observe(at, indexes, c.stats, c.resetAgeSeconds);
+        // An index made or dropped outside PG Lens (a migration, psql): the advice is checked against the catalog — an
+        // advice that said "an index it would use exists" is proved again once that index is gone (person31 M1).
+        if (indexes && this.baselines.b.observe(at, indexes, c.stats, c.resetAgeSeconds)) {
+          void this.ctx.indexAdvice?.recheckCatalog().catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
+        }
         return { index: new CostIndex(c.stats, c.totalMs), resetAgeSeconds: c.resetAgeSeconds, readAt: at };
       } catch (e) {
         if (!this.warned) this.ctx.log.warn(`Cost lens: cannot read pg_stat_statements (${errorMessage(e)})`);

@@ -313,7 +313,9 @@ class DashboardPanel implements vscode.Disposable {
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
       const pgbouncer = await this.readPgBouncer();
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer });
+      // The workspace's proved index advice: a foreign key's fix names the advised index that leads with its columns.
+      const advisedIndexes = (this.ctx.indexAdvice?.provedForAny() ?? []).flatMap((x) => (x.ddl && x.columns?.length ? [{ table: x.table, columns: x.columns, ddl: x.ddl }] : []));
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer, advisedIndexes });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });

@@ -32,8 +32,11 @@ function ruleMeta(ruleId: string) {
 export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
     const range = (span: { start: number; end: number }) => new vscode.Range(positionAt(span.start), positionAt(span.end));
-    const meta = ruleMeta(f.ruleId);
-    const d = new vscode.Diagnostic(range(f.span), f.help && !meta?.helpInOwnHover ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
+    // The message is the finding's claim alone (what, where, the cost figure). Its help (how to fix it) was the message's
+    // second paragraph: with two findings on a line VS Code's problem part took most of the hover it caps at 250 px and
+    // pushed the plan's Open plan out of it (person30 M1). The help is on demand: the plan hover's "How to fix" (its
+    // title), the quick fixes, the rule's docs (the code's link); the CLI prints it under the message.
+    const d = new vscode.Diagnostic(range(f.span), f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.ruleId, target: docsLink(ruleDocsPath(f.ruleId)) };
     const home = f.file ? vscode.Uri.file(f.file) : uri;
@@ -47,6 +50,20 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
     byDiagnostic.set(d, f);
     return d;
   });
+}
+
+/**
+ * How to fix the findings behind these diagnostics, for a hover's "How to fix" title: each help once, in order, without
+ * the rules whose own hover shows it (missing-index's CREATE INDEX).
+ */
+export function helpOf(diagnostics: readonly vscode.Diagnostic[]): string[] {
+  const out: string[] = [];
+  for (const d of diagnostics) {
+    const f = byDiagnostic.get(d);
+    if (!f?.help || ruleMeta(f.ruleId)?.helpInOwnHover) continue;
+    if (!out.includes(f.help)) out.push(f.help);
+  }
+  return out;
 }
 
 /** Positions from a text (for files that are not open). */

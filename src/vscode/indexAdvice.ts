@@ -23,7 +23,9 @@ import type { PgLensContext } from './main';
 import { countOf } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
-import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
+import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
+import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
+import type { WorkspaceChange } from './workspaceChanges';
 import { EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
@@ -312,13 +314,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const state = this.state;
     if (!conn || conn.db.isClosed || !state || state.db !== conn.db) return 0;
-    const served = await state.decider.recheck();
-    if (!served.size) return 0;
-    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl))) state.advice.delete(sql);
-    const said = [...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`);
+    const { served, gone } = await state.decider.recheck();
+    // Advice kept across a reload names the indexes it relied on too: those gone are found with the decider's.
+    const goneKept = await (await import('../db/indexDecision')).goneIndexes(conn.db, [...state.advice.values()].flatMap((a) => (a.servedBy ?? []).filter((n) => !gone.has(n))));
+    for (const n of goneKept) gone.add(n);
+    if (!served.size && !gone.size) return 0;
+    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl)) || a.servedBy?.some((n) => gone.has(n))) state.advice.delete(sql);
+    const said = [
+      ...[...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`),
+      ...[...gone].map((n) => `${n}: the index the advice relied on is gone`),
+    ];
     this.ctx.log.info(`Index advice re-checked against the catalog: ${said.join('; ')}. Those statements are proved again.`);
     this.ctx.analysis.catalogChanged({ rescan: opts.rescan });
-    return served.size;
+    return served.size + gone.size;
   }
 
   forgetRecorded(): void {
@@ -542,7 +550,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   /** A folder's files (relative, posix), what they say the project uses, and the migration tool detected from them. */
   private async projectOf(folder: vscode.WorkspaceFolder) {
     const { detectMigrationTool, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '{**/node_modules/**,**/.git/**,**/dist/**,**/vendor/**,**/.venv/**}', 20000);
+    // The skipped folders are the walker's and the watcher's (core/skippedFolders): a file the watcher leaves out is not listed.
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIPPED_DIRS_GLOB, 20000);
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
     const read = async (p: string) => {
@@ -559,36 +568,58 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   /**
-   * The migration tool of each folder as the menus say it (migrationAction), detected once until a file is added, removed
-   * or a fact file changes; an Alembic history with several heads is offered as no tool, with a note (migrationOffer).
+   * The migration tool of each folder as the menus say it (migrationAction), detected once until a file that can change
+   * the answer comes or goes, or one whose text the detection reads changes (core/advice/migrationMarker, told by the
+   * workspace-change source); an Alembic history with several heads is offered as no tool, with a note (migrationOffer).
+   * Any other file created or deleted leaves it (it was detected again after each, a findFiles over up to 20,000 files:
+   * 20 times in e2e 85's burst of 2,000 files, with the quick-fix menu asked for after each round of 100).
    */
-  private readonly tools = new Map<string, Promise<{ tool: MigrationTool; note?: string }>>();
+  private readonly tools = new Map<string, { offer: Promise<{ tool: MigrationTool; note?: string }>; markers?: readonly string[] }>();
   private toolsWatcher: vscode.Disposable | undefined;
+  /** How many times the migration tool was detected (each a findFiles over the folder): logged. */
+  private toolDetections = 0;
+
+  /** A batch of changes on disk: the folders whose detection a marker's coming or going (or a folder that held one removed) may change are forgotten. */
+  private forgetTools(changes: readonly WorkspaceChange[]): void {
+    for (const c of changes) {
+      const folder = vscode.workspace.getWorkspaceFolder(c.uri);
+      const cached = folder && this.tools.get(folder.uri.toString());
+      if (!folder || !cached) continue;
+      const held = c.kind === 'folder' && c.change === 'deleted' && (cached.markers ?? []).some((f) => f.startsWith(c.rel + '/'));
+      if (c.kind !== 'migration-marker' && !held) continue;
+      this.tools.delete(folder.uri.toString());
+      this.ctx.log.info(`migration tool: ${c.rel} ${c.change}; detected again when next asked`);
+    }
+  }
 
   private async migrationToolOf(fromArg?: vscode.Uri | string): Promise<{ tool: MigrationTool; note?: string }> {
     const folder = this.folderOf(fromArg);
     if (!folder) return { tool: 'unknown' };
     if (!this.toolsWatcher) {
-      const { PROJECT_FACT_FILES } = await import('../core/advice/migrations');
-      const watcher = vscode.workspace.createFileSystemWatcher('**/*');
-      const forget = () => this.tools.clear();
-      this.toolsWatcher = vscode.Disposable.from(watcher, watcher.onDidCreate(forget), watcher.onDidDelete(forget), watcher.onDidChange((u) => PROJECT_FACT_FILES.test(u.path) && forget()));
+      this.toolsWatcher = this.ctx.workspaceChanges.onDidChange((changes) => this.forgetTools(changes));
       this.subs.push(this.toolsWatcher);
     }
     const key = folder.uri.toString();
-    let tool = this.tools.get(key);
-    if (!tool) {
-      tool = this.projectOf(folder).then(
-        async (p) => {
-          const { migrationOffer } = await import('../core/advice/migrations');
-          const texts = await this.revisionTexts(p);
-          return migrationOffer(p.target, { now: new Date(), files: p.files, fileText: (f) => texts.get(f) });
-        },
-        () => ({ tool: 'unknown' as const }),
-      );
-      this.tools.set(key, tool);
+    let cached = this.tools.get(key);
+    if (!cached) {
+      // Each detection lists the folder's files (findFiles over up to 20,000): counted in the log, so a burst of file
+      // changes that makes it run again shows (e2e 85 counts these lines).
+      this.ctx.log.info(`migration tool: detecting it in ${folder.name} (file list read #${++this.toolDetections})`);
+      const entry: { offer: Promise<{ tool: MigrationTool; note?: string }>; markers?: readonly string[] } = {
+        offer: this.projectOf(folder).then(
+          async (p) => {
+            const { migrationOffer } = await import('../core/advice/migrations');
+            entry.markers = p.files.filter((f) => migrationMarker(f));
+            const texts = await this.revisionTexts(p);
+            return migrationOffer(p.target, { now: new Date(), files: p.files, fileText: (f) => texts.get(f) });
+          },
+          () => ({ tool: 'unknown' as const }),
+        ),
+      };
+      cached = entry;
+      this.tools.set(key, cached);
     }
-    return tool;
+    return cached.offer;
   }
 
   /** Alembic: the texts of the revision files in its versions folder (for the head a new revision follows). */

@@ -12,6 +12,7 @@ import { registerConnectionCommands } from './connectionCommands';
 import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { DocumentAnalysis, type DocumentAnalysisApi } from './analysis';
+import { WorkspaceChanges, type WorkspaceChangesApi } from './workspaceChanges';
 import { configureTreeSitter } from '../core/syntax/treeSitter';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
@@ -33,6 +34,8 @@ export interface PgLensContext {
   sites: SqlSiteProvider;
   /** The one analysis pipeline: analyzers per document version → findings → diagnostics and code actions. */
   analysis: DocumentAnalysisApi;
+  /** The one watcher of the workspace's files: changes on disk in typed batches (sources, folders, migration markers). */
+  workspaceChanges: WorkspaceChangesApi;
   /** The one index decision of the editor (indexAdvice.ts), for other features that show index advice. */
   indexAdvice?: IndexAdviceApi;
   /** Parameter values the app sent (a recording with values) or the user gave (Benchmark, Explain Analyze), per statement. */
@@ -48,8 +51,9 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
   const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
-  context.subscriptions.push(log, connections, status, sites);
-  const base = { extension: context, config, log, connections, sites, params: new ParameterMemory() };
+  const workspaceChanges = new WorkspaceChanges((m) => log.info(m));
+  context.subscriptions.push(log, connections, status, sites, workspaceChanges);
+  const base = { extension: context, config, log, connections, sites, workspaceChanges, params: new ParameterMemory() };
   const analysis = new DocumentAnalysis(base);
   context.subscriptions.push(analysis);
   const ctx: PgLensContext = { ...base, analysis };

@@ -1,7 +1,7 @@
 /** The status bar item: active profile, server version, capabilities, read-only state. */
 import * as vscode from 'vscode';
 import type { ActiveConnection, ConnectionManager } from './connections';
-import { notConnectedStatus, statusSummary } from '../core/connection/status';
+import { disconnectedTexts, notConnectedStatus, statusSummary } from '../core/connection/status';
 import { describeOrigin } from './config';
 
 export class StatusBar implements vscode.Disposable {
@@ -22,7 +22,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'pgLens.showConnectionStatus';
     if (!a && this.connections.disconnectedByUser !== undefined) {
       this.item.text = '$(debug-disconnect) PG Lens: disconnected';
-      this.item.tooltip = `Disconnected from ${this.connections.disconnectedByUser}.\n\nClick to reconnect.`;
+      this.item.tooltip = disconnectedTexts(this.connections.disconnectedByUser).tooltip;
       this.item.command = 'pgLens.reconnect';
       this.item.backgroundColor = undefined;
       return;

@@ -100,6 +100,37 @@ const ORM_CONFIG_NAMES = String.raw`ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:da
  */
 export const PROJECT_FACT_FILES = new RegExp(String.raw`(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|env\.py|\.sequelizerc|package\.json|go\.mod|pom\.xml|build\.gradle(?:\.kts)?|${ORM_CONFIG_NAMES})$`, 'i');
 
+/**
+ * The files whose NAME detectMigrationTool and migrationOffer look for (one pattern per tool, in the detection's order):
+ * one of them appearing or going may change the tool; any other file cannot. Kept beside the detection: a new pattern
+ * there belongs here too (test/unit/core/workspaceChanges.test.ts removes every other file of real layouts and checks
+ * the answer stays).
+ */
+const MIGRATION_NAME_MARKERS: readonly RegExp[] = [
+  /(^|\/)schema\.prisma$/,
+  /(^|\/)db\/migrate\/\d{14}_[^/]+\.rb$/, /(^|\/)Gemfile$/, /(^|\/)config\/application\.rb$/,
+  // Django's migrations packages and numbered files; Alembic's script folder (env.py beside any file under versions/).
+  /(^|\/)migrations\/(__init__|\d{4}_[^/]+)\.py$/, /(^|\/)versions\//,
+  // sequelize-cli and db-migrate, node-pg-migrate, TypeORM, MikroORM, knex.
+  /(^|\/)\d{14}-[^/]+\.(js|cjs|mjs|ts)$/, /(^|\/)migrations\/\d{13}_[^/]+\.(js|ts|cjs|mjs)$/, /(^|\/)\d{13}-[A-Za-z]\w*\.(ts|js)$/,
+  /(^|\/)Migration\d{14}\.(ts|js)$/, /(^|\/)migrations\/\d{14}_[^/]+\.(js|ts|cjs|mjs)$/, /(^|\/)knexfile\.ts$/,
+  // Flyway; a plain SQL migrations folder (SQL_DIRS, or any migrations/ folder holding .sql).
+  /(^|\/)V\d+(?:[._]\d+)*__[^/]+\.sql$/, /(^|\/)(migrations|migrate)\/[^/]+\.sql$/,
+  // TypeORM with no migration yet: src/migrations where the package has a src folder (a folder created or removed).
+  /(^|\/)src$/,
+];
+
+/**
+ * Can a file (workspace-relative path) change the migration tool detected (detectMigrationTool, then migrationOffer)?
+ * 'text': its text is read (PROJECT_FACT_FILES, an Alembic revision: its down_revision makes the heads), so a change to
+ * it counts too; 'name': only its appearing or going counts; undefined: it cannot change the answer.
+ */
+export function migrationMarker(rel: string): 'text' | 'name' | undefined {
+  const f = rel.replace(/\\/g, '/');
+  if (PROJECT_FACT_FILES.test(f) || /(^|\/)versions\/[^/]+\.py$/.test(f)) return 'text';
+  return MIGRATION_NAME_MARKERS.some((re) => re.test(f)) ? 'name' : undefined;
+}
+
 /** The files that configure a TypeORM DataSource / ormconfig or MikroORM (their texts say how migrations run). */
 const ORM_CONFIG_FILES = new RegExp(String.raw`(^|\/)(${ORM_CONFIG_NAMES})$`, 'i');
 

@@ -56,10 +56,13 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
   return {
     ruleId: MISSING_INDEX_RULE,
     severity: proved ? 'warning' : 'info',
-    message: advice.suggestions.map((s) => s.summary + sharedNote(opts.alsoServes?.[s.ddl])).join('; '),
+    // The claim only (what, where, the cost figure): VS Code's problem part shows it above the hover, and with a second
+    // finding on the line the "also serving …" list pushed the plan's Open plan out of the 250 px box (person30 M1). The
+    // statements the index also serves are the help's (the CLI prints it under the message) and the hover's Why.
+    message: advice.suggestions.map((s) => s.summary).join('; '),
     span,
     file: site.file,
-    help: advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '),
+    help: [advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '), ...advice.suggestions.flatMap((s) => alsoServingLine(opts.alsoServes?.[s.ddl], advice.suggestions.length > 1 ? indexDefinitionTitle(s) : undefined) ?? [])].join('\n'),
     fixes: advice.suggestions.flatMap((s) => [
       ...(opts.createNow ? [{ title: `Create index now: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.createIndexNow', args: [s] } }] : []),
       { title: `Add migration: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [s] } },
@@ -130,17 +133,18 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
 }
 
 /**
- * " (one index, also serving 2 other statements: src/orders.ts:70, report.py:5)" when the decision shares it. The
- * places are named (person26: the Problems entry said "2 other statements" and neither Why nor the quick fixes said
- * which); a statement without a place (a recorded one, a pg_stat_statements entry) is counted, not quoted.
+ * "One index, also serving 2 other statements: src/orders.ts:70, report.py:5." when the decision shares it (`index`:
+ * which one, where a statement has two). The places are named, every one (person26: "2 other statements" and nothing
+ * said which); a statement without a place (a recorded one, a pg_stat_statements entry) is counted, not quoted. The
+ * finding's help carries it (the CLI prints it under the message; the editor's hover has it in Why), not the message
+ * VS Code shows in the problem part of a hover it caps at 250 px (person30 M1).
  */
-function sharedNote(others: string[] | undefined): string {
-  if (!others?.length) return '';
+export function alsoServingLine(others: readonly string[] | undefined, index?: string): string | undefined {
+  if (!others?.length) return undefined;
   const places = others.flatMap((l) => placeIn(l) ?? []);
-  const named = places.slice(0, 3);
-  const rest = others.length - named.length;
-  const list = named.length ? `: ${named.join(', ')}${rest ? ` and ${rest} more` : ''}` : '';
-  return ` (one index, also serving ${others.length === 1 ? '1 other statement' : `${others.length} other statements`}${list})`;
+  const rest = others.length - places.length;
+  const list = places.length ? `: ${places.join(', ')}${rest ? ` and ${rest} more` : ''}` : '';
+  return `One index${index ? ` (${index})` : ''}, also serving ${others.length === 1 ? '1 other statement' : `${others.length} other statements`}${list}.`;
 }
 
 export interface HoverSuggestion extends ProvedSuggestion {
@@ -252,8 +256,8 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
     ? `$(lightbulb) **${s.costAfter !== null ? costDrop(s.costBefore, s.costAfter) : 'May help'}** with the index · ${provedBy(s.verifiedBy)}`
     : `$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${provedBy(s.verifiedBy)}`;
   // On the finding the hover holds VS Code's problem part, this and the plan: the evidence and the statements the index
-  // also serves (the problem's message says "one index, also serving …") stay in Why and the quick fixes, so the plan is
-  // in view without scrolling (person25: still a 250 px scroll box, content 474 px, plan below the fold).
+  // also serves stay in Why (its title) and the quick fixes, so the plan is in view without scrolling (person25: still a
+  // 250 px scroll box, content 474 px, plan below the fold).
   // Off the finding (the pointer elsewhere on the statement) the evidence: the node the planner uses with the index, its
   // size and the statements it also serves, by place. The Seq Scan is the plan part's below, and a list of one statement
   // a line pushed that plan part's head and Open plan 89 px below the box (person28 M1: 3 statements listed).
@@ -262,18 +266,21 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   const via = o.underProblem ? undefined : indexNode(s);
   if (via) tail.push({ md: `with it: ${md(via)}`, text: `with it: ${via}` });
   if (!o.underProblem && s.indexSizeBytes) tail.push({ md: `about ${formatBytes(s.indexSizeBytes)}`, text: `about ${formatBytes(s.indexSizeBytes)}` });
-  const others = o.underProblem ? [] : (o.alsoServes ?? []);
-  if (others.length) {
+  const others = o.alsoServes ?? [];
+  if (others.length && !o.underProblem) {
     const also = `one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 40, (t) => `\`${t.replace(/`/g, '')}\``)), 3)}`;
     tail.push({ md: also, text: also });
   }
+  // On the finding the statements it also serves are on demand: Why's title (the problem's message is its claim alone).
+  const whyMore = o.underProblem && others.length ? [alsoServingLine(others)!.replace(/\.$/, '')] : [];
   // Crowded (another PG Lens finding under the pointer — an N+1 on the same read — or a related note VS Code shows under
   // the message): VS Code's problem part above already takes most of a hover it caps at 250 px, and the CREATE INDEX
   // block and the evidence pushed the plan's head and Open plan out of the box (person29 M1: products.ts:72, 390 px of
   // content in 250 at 1600x900, on or off the missing-index squiggle). One line then: the head, the action and Why; the
   // CREATE INDEX is the quick fix's (the light bulb) and the problem's message names the index; the evidence is Why's
   // title (shown when the pointer rests on it).
-  const reason = (o.crowded && tail.length ? `${s.reason} — ${tail.map((x) => x.text).join(' · ')}` : s.reason).replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '));
+  const more = [...(o.crowded ? tail.map((x) => x.text) : []), ...whyMore];
+  const reason = (more.length ? `${s.reason} — ${more.join(' · ')}` : s.reason).replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '));
   // Why's link carries the reason for the columns as its title: a line less in a hover VS Code caps at 250 px.
   const why = `[Why](${o.docs} "${reason}")`;
   const action = o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined;

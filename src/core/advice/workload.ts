@@ -68,7 +68,7 @@ export interface TableWriteStats {
 
 export interface WorkloadChoice {
   /** Statements this index serves, with the share of their estimated cost it removes. */
-  statements: { key: string; label: string; share: string; savedMs?: number }[];
+  statements: { key: string; label: string; share: string; savedMs?: number; calls?: number }[];
   /** Estimated time saved (ms, over the statistics period); undefined when no statement it serves has timings. */
   savedMs?: number;
   /** Relative benefit used to rank (saved time net of writes, or summed cost share for statements without timing). */
@@ -187,7 +187,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       const s = n.met!;
       const share = s.costBefore > 0 ? 1 - s.costAfter! / s.costBefore : 0;
       const saved = n.st.totalMs !== undefined ? n.st.totalMs * share : undefined;
-      list.push({ key: n.st.key, label: n.st.label, share: `${Math.round(share * 100)}% of its estimated cost`, savedMs: saved });
+      list.push({ key: n.st.key, label: n.st.label, share: `${Math.round(share * 100)}% of its estimated cost`, savedMs: saved, ...(n.st.calls !== undefined ? { calls: n.st.calls } : {}) });
       shareSum += share;
       if (saved !== undefined) {
         savedMs += saved;
@@ -220,7 +220,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     const unmeasured = timed ? '' : `not proved worth it: no statement it serves has timings in pg_stat_statements, so its saving is the planner's estimate only; `;
     const explanation = `${unmeasured}${sharedReasons(base, served)}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
     if (!timed && writeNote) writeNote = `not proved worth it: ${writeNote}`;
-    indexes.push({ ...base, statements: list, savedMs: timed ? savedMs : undefined, score, writeNote, worthIt, explanation });
+    indexes.push({ ...base, statements: byCallSite(list, (x) => ({ calls: x.calls, place: x.label })), savedMs: timed ? savedMs : undefined, score, writeNote, worthIt, explanation });
   }
   indexes.sort((x, y) => Number(y.worthIt) - Number(x.worthIt) || y.score - x.score || x.ddl.localeCompare(y.ddl));
 
@@ -262,15 +262,31 @@ function sameStatement(a: string, b: string): boolean {
  * everyone's). A statement another statement's index serves has its reason in its own terms (db/indexDecision:
  * sharedReason), so an index-only claim is made only for the statements whose own index it is.
  */
-function sharedReasons(base: SuggestionLike, served: { st: { key: string; label: string }; met?: SuggestionLike }[]): string {
+function sharedReasons(base: SuggestionLike, served: { st: { key: string; label: string; calls?: number }; met?: SuggestionLike }[]): string {
   const byReason = new Map<string, string[]>();
-  for (const n of served) {
+  for (const n of byCallSite(served, (x) => ({ calls: x.st.calls, place: x.st.label }))) {
     const reason = n.met?.reason ?? base.reason;
     const labels = byReason.get(reason) ?? byReason.set(reason, []).get(reason)!;
     if (!labels.includes(n.st.label)) labels.push(n.st.label);
   }
   if (byReason.size <= 1) return [...byReason.keys()][0] ?? base.reason;
   return [...byReason].map(([reason, labels]) => `for ${labels.map((l) => statementName(l)).join(', ')}: ${reason}`).join('; ');
+}
+
+/**
+ * Call sites in the order every list of them is said ("also serving …", the workload's "for X:", "(the same statement at
+ * … too)"): the call site whose statement ran first (recorded calls or pg_stat_statements figures; `ran` where the caller
+ * knows better, e.g. the place of one statement written at several places whose file runs), then by calls (most first),
+ * then by place. Before, a file that never ran led (person30 L2: "for other/Orders.java:8" while the app's
+ * src/customers.ts:26 ran the statement, and was never named).
+ */
+export function byCallSite<T>(items: readonly T[], key: (t: T) => { ran?: boolean; calls?: number; place: string }): T[] {
+  const keyed = items.map((t) => {
+    const k = key(t);
+    return { t, ran: k.ran ?? (k.calls ?? 0) > 0, calls: k.calls ?? 0, place: k.place };
+  });
+  keyed.sort((a, b) => Number(b.ran) - Number(a.ran) || b.calls - a.calls || (a.place < b.place ? -1 : a.place > b.place ? 1 : 0));
+  return keyed.map((k) => k.t);
 }
 
 /** The place in a statement's label ("src/orders.ts:70: SELECT …" or "src/orders.ts:70"); undefined for a recorded or pg_stat_statements one. */

@@ -30,8 +30,9 @@ export interface StatusSummary {
 export function statusSummary(profile: { name: string; environment: string }, c: Capabilities, readOnly: boolean, lost?: string): StatusSummary {
   if (lost !== undefined) {
     return {
-      text: `$(debug-disconnect) ${profile.name} · unreachable`,
-      details: [`PG Lens: ${profile.name} (${profile.environment}): the server cannot be reached.`, lost, 'PG Lens connects again with its next statement (the dashboard tries every refresh). Click for details.'],
+      // Not "unreachable": a session an administrator terminated (57P01) is lost with the server up (person31 L3).
+      text: `$(debug-disconnect) ${profile.name} · connection lost`,
+      details: [`PG Lens: ${profile.name} (${profile.environment}): the connection to the server was lost.`, lost, 'PG Lens connects again with its next statement (the dashboard tries every refresh). Click for details.'],
     };
   }
   const mark = (ok: boolean) => (ok ? '$(check)' : '$(circle-slash)');
@@ -139,6 +140,17 @@ export function humanSetting(value: string): string {
 export interface ConnectionStep {
   title: string;
   command: 'pgLens.reconnect' | 'pgLens.selectConnection' | 'pgLens.addConnection';
+}
+
+/**
+ * What Disconnect says: the toast one short sentence; what stays quiet until then, and how to reconnect, the status bar
+ * item's tooltip (person30 L5: the toast was a three-clause sentence).
+ */
+export function disconnectedTexts(name: string): { notice: string; tooltip: string } {
+  return {
+    notice: `PG Lens: disconnected from ${name}.`,
+    tooltip: `Disconnected from ${name}.\n\nUntil you reconnect, hovers and CodeLens stay quiet, and Problems keeps only the findings that need no database (those the database proved come back).\n\nClick to reconnect (or Reconnect in a hover).`,
+  };
 }
 
 /**

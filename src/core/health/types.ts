@@ -93,7 +93,7 @@ export interface IndexFact extends TableObjectFact {
   fillfactor: number | null;
 }
 
-interface ForeignKeyFact extends TableObjectFact {
+export interface ForeignKeyFact extends TableObjectFact {
   columnNames: string[];
   referencedSchema: string;
   referencedTable: string;
@@ -232,6 +232,18 @@ export interface HealthFacts {
   frontend?: { connectedPort: number; serverPort: number; pgbouncer: string | null };
   /** The dashboard's stored snapshots (or a history file given to the CLI), oldest first: capacity-forecast and stale-materialized-view; absent when there is none. */
   history?: HistorySnapshot[];
+  /**
+   * The workspace's index advice (the editor's proved suggestions): unindexed-foreign-key names the advised index that
+   * leads with a foreign key's columns instead of a narrower one of its own (person30 L3). Absent: none known (the CLI).
+   */
+  advisedIndexes?: readonly AdvisedIndexFact[];
+}
+
+/** An index the workspace's advice suggests: its table ("reviews" or "public.reviews"), key columns as written ("created_at DESC"), CREATE INDEX. */
+export interface AdvisedIndexFact {
+  table: string;
+  columns: readonly string[];
+  ddl: string;
 }
 
 interface BrinCandidateFact {

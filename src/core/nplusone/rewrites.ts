@@ -257,6 +257,29 @@ function rawTitle(b: BatchedStatement, placeholder: string, item: string, sql: s
   return b.form === 'lateral' ? `Batch with unnest(${placeholder}) + LATERAL (keeps the per-${item} ${/\blimit\b/i.test(sql) ? 'LIMIT' : 'meaning'})` : `Batch with WHERE ${b.keyColumn} = ANY(${placeholder})`;
 }
 
+/**
+ * The advice for a raw driver's read whose statement is known, in the form its SQL needs: a statement whose meaning is
+ * per key (an aggregate, a LIMIT, DISTINCT, GROUP BY) runs once per key inside one query (unnest + LATERAL: a key with
+ * no rows still gets its count of 0); any other takes `key = ANY(array)`. Either way the rows are grouped by the key
+ * column, selected for that when the statement does not return it (person31 M2: `SELECT count(*) FROM reviews WHERE
+ * product_id = ?` was told "= ANY(?) … and match the rows by id" — one total, no id, products without reviews gone).
+ * Undefined when the statement has no `column = parameter` key.
+ */
+function rawReadAdvice(sql: string | undefined, style: ParamStyle, item: string, language: string, keysOf: (b: BatchedStatement) => string): Advice | undefined {
+  const b = sql ? batchStatement(sql, style) : undefined;
+  if (!b) return undefined;
+  const keys = keysOf(b);
+  const ph = style === 'dollar' ? `$${b.keyParam}` : style === 'percent' ? '%s' : '?';
+  const select = b.keyAdded ? ` (the rewrite selects ${b.keyColumn} for that)` : '';
+  return {
+    title: rawTitle(b, ph, item, sql!),
+    language,
+    help: b.form === 'lateral'
+      ? `Run the statement for every ${item} in one query (unnest(${ph}) of ${keys}, JOIN LATERAL the original, so its ${/\blimit\b/i.test(sql!) ? 'LIMIT' : 'aggregate'} stays per ${item}), then read each ${item}'s rows by ${b.keyColumn}${select}.`
+      : `Query once with ${b.keyColumn} = ANY(${ph}) and ${keys}, then group the rows by ${b.keyColumn}${select}.`,
+  };
+}
+
 /** A Python string literal of the SQL: triple-quoted and indented when it has several lines. */
 function pyString(sql: string): string {
   const esc = sql.replace(/\\/g, '\\\\');
@@ -837,7 +860,7 @@ function adviceFor(input: RewriteInput): Advice {
     case 'psycopg':
     case 'asyncpg': {
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
-      return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
+      return rawReadAdvice(call.sql, L === 'asyncpg' ? 'dollar' : 'percent', item, 'python', () => 'a list of the keys') ?? { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
     }
     case 'databases':
       return write
@@ -847,7 +870,7 @@ function adviceFor(input: RewriteInput): Advice {
     case 'pgx':
     case 'sqlx': {
       if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
-      return { title: 'Batch with WHERE id = ANY($1)', language: 'go', help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
+      return rawReadAdvice(call.sql, 'dollar', item, 'go', () => (L === 'pgx' ? 'the slice of keys' : 'pq.Array(keys)')) ?? { title: 'Batch with WHERE id = ANY($1)', language: 'go', help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
     }
     case 'ent':
       return write
@@ -872,7 +895,7 @@ function adviceFor(input: RewriteInput): Advice {
     case 'jdbc':
       return write
         ? { title: 'Batch with addBatch / executeBatch', language: 'java', help: `Add the rows with addBatch() and send them with one executeBatch().` }
-        : { title: 'Batch with = ANY(?) and an SQL array', language: 'java', help: `Query once with = ANY(?) and conn.createArrayOf(…) and match the rows by id.` };
+        : rawReadAdvice(call.sql, 'qmark', item, 'java', (b) => `conn.createArrayOf("${b.arrayType.replace(/\[\]$/, '')}", keys)`) ?? { title: 'Batch with = ANY(?) and an SQL array', language: 'java', help: `Query once with = ANY(?) and conn.createArrayOf(…) and match the rows by id.` };
     case 'spring-jdbc':
       return write
         ? { title: 'Batch with jdbcTemplate.batchUpdate', language: 'java', help: `Use jdbcTemplate.batchUpdate for all rows.` }

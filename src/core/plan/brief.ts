@@ -75,6 +75,11 @@ export interface BriefLinks {
   openPlan?: string;
   explainAnalyze?: string;
   suggestIndexes?: string;
+  /**
+   * How to fix the findings under the pointer (their help), as a link whose title says it (shown when the pointer rests
+   * on it) to `uri` (the rule's docs): the problem's message above is its claim alone (person30 M1).
+   */
+  howToFix?: { uri: string; help: string };
 }
 
 /** Markdown for the hover. Links are command URIs built by the caller. */
@@ -84,6 +89,7 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
   if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
   if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
+  if (links.howToFix) l.push(`[How to fix](${links.howToFix.uri} "${links.howToFix.help.replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '))}")`);
   // The actions on the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
   // below a finding's own text, the head and "Open plan" are what must stay in view (person26 MEDIUM-1: at 1280 px the
   // links at the end were below the fold on every finding's line). On the head's own line, not a paragraph under it: in a

@@ -43,8 +43,9 @@ export function fmtCost(c: number | undefined): string {
  * planner" — the figures of the missing-index hover and the Problems panel (a plan that ran: "could save ~20.7 ms: cost
  * 946 → 27.7 with the index, proved by the planner"). A bare "~498.60" said neither.
  */
-export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced'>): string {
+export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced' | 'atStake'>): string {
   if (t.unpriced) return 'nothing to save in this plan';
+  if (t.atStake) return `~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`} at stake`;
   const cost = t.proved && `cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}`;
   // A plan brought without its statement: the index proved for a statement of the workspace on this table and columns.
   if (t.proved?.elsewhere !== undefined) {

@@ -59,6 +59,8 @@ export interface Tip {
   proved?: { before: number; after: number; index: string; planCost?: number; elsewhere?: string };
   /** Nothing to save in this plan (a one-node plan no estimate can change): said so, never a saving. */
   unpriced?: true;
+  /** The tip proposes no change (an index exists already, or no index serves the condition): `saving` is the time (or cost) at stake, said so, never "could save". */
+  atStake?: true;
 }
 
 /** An index the planner proved for the statement (the missing-index advice), for the plan's tips to say the same figure. */

@@ -256,8 +256,13 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   const condition = brought ? up.flatMap((x) => [x.raw[K.Filter], x.raw[K.IndexCond], x.raw[K.RecheckCond], x.raw[K.HashCond], x.raw[K.MergeCond], x.raw[K.JoinFilter]]).filter((c): c is string => typeof c === 'string').join(' AND ') : '';
   const compared = new Set(brought ? conditionColumns(condition).map((c) => c.toLowerCase()) : []);
   const leads = (x: ProvedIndexFigure) => {
-    const lead = conditionColumns((x.columns?.[0] ?? '').replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, ''));
-    return lead.length > 0 && lead.every((c) => compared.has(c.toLowerCase()));
+    const key = (x.columns?.[0] ?? '').replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '');
+    const lead = conditionColumns(key);
+    if (!lead.length || !lead.every((c) => compared.has(c.toLowerCase()))) return false;
+    // A plain column leading the index: the condition must compare it as the index serves (=, a range, IN/ANY), not
+    // `status <> 'cancelled'` (person30 L4: a report keeping almost every row borrowed "−61 % cost" proved for
+    // `status = $1`). An expression key (lower(email)) keeps the column test.
+    return !/^\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*$/.test(key) || indexServesCondition(condition, lead[0]);
   };
   const p = options.provedIndexes.find((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore && (!brought || leads(x)));
   if (!p) return undefined;
@@ -277,6 +282,37 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
 }
 
 /**
+ * Whether a condition (EXPLAIN's text) compares `column` as a b-tree index leading with it serves: `=`, `<`, `<=`, `>`,
+ * `>=`, `= ANY (…)` (IN), on either side, the column bare, qualified or cast (`(status)::text`). Not `<>`/`!=`, not
+ * `<> ALL (…)` (NOT IN), not the column inside a function (`lower(email)`), not LIKE: those keep (or may keep) almost every
+ * row, or need another index.
+ */
+export function indexServesCondition(condition: string, column: string): boolean {
+  const text = condition.replace(/'(?:[^']|'')*'/g, "''");
+  const esc = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = `(?:"${esc.replace(/"/g, '""')}"|\\b${esc}\\b)`;
+  const ref = `(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\\w$]*)\\s*\\.\\s*)?${name}`;
+  const cast = `(?:\\s*::\\s*(?:"(?:[^"]|"")*"|[A-Za-z_]\\w*(?:\\s+(?:varying|precision|without\\s+time\\s+zone|with\\s+time\\s+zone))?)(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*)?`;
+  const operand = new RegExp(`(?:\\(\\s*${ref}\\s*\\)|${ref})${cast}`, 'gi');
+  const SERVED = /^(=|<=|>=|<|>)$/;
+  for (const m of text.matchAll(operand)) {
+    const before = text.slice(0, m.index);
+    const after = text.slice(m.index + m[0].length);
+    // Inside a function's parentheses: lower(email), date_trunc('day', placed_at).
+    const fn = /([A-Za-z_][\w$]*)\s*\((?:[^()]*,)?\s*$/.exec(m[0].startsWith('(') ? `${before}(` : before);
+    if (fn && !/^(AND|OR|NOT)$/i.test(fn[1])) continue;
+    const next = /^\s*(<>|!=|<=|>=|=|<|>)(?:\s*(ANY|ALL)\b)?/i.exec(after);
+    if (next) {
+      if (SERVED.test(next[1]) && !(next[2] && next[2].toUpperCase() === 'ALL')) return true;
+      continue;
+    }
+    const prev = /(<>|!=|<=|>=|=|<|>)\s*$/.exec(before);
+    if (prev && SERVED.test(prev[1])) return true;
+  }
+  return false;
+}
+
+/**
  * Words of EXPLAIN's condition text that are not columns: only PostgreSQL's reserved and column-name keywords, which
  * EXPLAIN quotes when they name a column. An unreserved word (`at`, `zone`, `escape`) may be a column written bare (the
  * partition fixtures' events.at): taking it for a column at worst keeps an index tip.
@@ -287,8 +323,11 @@ const CONDITION_WORDS = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'TRUE', 'FALS
  * The columns a scan's condition (EXPLAIN's Filter text) compares: what an index could be built on. A subquery's
  * result (`(SubPlan 1) IS NOT NULL`, `(hashed SubPlan 2).col1`), an InitPlan's, parameters, literals and casts' type
  * names are not columns; a function's name is not either (its arguments are read). Unqualified names, quotes undone.
+ * With `own` (the scan's alias and table names), a column qualified by another name is left out: in a correlated
+ * subquery's `(oi2.product_id = p.id)` the scan of order_items oi2 compares product_id, and `p.id` is the outer row's
+ * (person31 H1: the tip read `id`, found order_items_pkey and said another index would not help).
  */
-export function conditionColumns(condition: string): string[] {
+export function conditionColumns(condition: string, own?: readonly string[]): string[] {
   const text = condition
     .replace(/'(?:[^']|'')*'/g, ' ')
     .replace(/\balternatives:/g, ' ')
@@ -296,9 +335,11 @@ export function conditionColumns(condition: string): string[] {
     .replace(/\$\d+/g, ' ')
     .replace(/::\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w]*)(?:\s+(?:varying|precision|without\s+time\s+zone|with\s+time\s+zone))?(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*/g, ' ');
   const out = new Set<string>();
-  for (const m of text.matchAll(/(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)?("(?:[^"]|"")*"|[A-Za-z_][\w$]*)(\s*\()?/g)) {
-    if (m[2]) continue;
-    const raw = m[1];
+  const mine = own && new Set(own.map((x) => x.toLowerCase()));
+  for (const m of text.matchAll(/(?:("(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)?("(?:[^"]|"")*"|[A-Za-z_][\w$]*)(\s*\()?/g)) {
+    if (m[3]) continue;
+    if (mine && m[1] !== undefined && !mine.has((m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]).toLowerCase())) continue;
+    const raw = m[2];
     if (raw.startsWith('"')) out.add(raw.slice(1, -1).replace(/""/g, '"'));
     else if (!CONDITION_WORDS.has(raw.toUpperCase())) out.add(raw);
   }
@@ -312,10 +353,10 @@ export function conditionColumns(condition: string): string[] {
  * or the table's size did), else `index`.
  */
 function indexTipKind(n: PlanNode, condition: string, options: AnalyzeOptions): { kind: 'index' } | { kind: 'none' } | { kind: 'exists'; column: string; index: IndexLeadFact } {
-  const columns = conditionColumns(condition);
-  if (!columns.length) return { kind: 'none' };
   const rel = n.metrics.relation;
   const bare = typeof n.raw[K.RelationName] === 'string' ? String(n.raw[K.RelationName]) : undefined;
+  const columns = conditionColumns(condition, [n.metrics.alias, rel, bare].filter((x): x is string => !!x));
+  if (!columns.length) return { kind: 'none' };
   const indexes = (rel && options.relationIndexes?.get(rel)) || (bare && options.relationIndexes?.get(bare)) || [];
   for (const c of columns) {
     const index = indexes.find((i) => !i.partial && i.column === c);
@@ -530,6 +571,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
       let text: string | undefined;
       let saving = 0;
       let proof: Tip['proved'];
+      // A tip that proposes no change (an index exists already; the condition is on no column of the table): its figure is
+      // the time at stake, not a saving ("another index would not change that … could save ~791 ms", person31 H1).
+      let atStake = false;
       switch (w.kind) {
         case 'time-share':
           continue;
@@ -540,6 +584,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
           const not = proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options);
+          atStake = !!not;
           text = not ? `${scan}: ${not}.` : `${scan}. An index on the filtered columns lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
@@ -551,6 +596,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           const not = m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined;
+          atStake = !!not;
           text = not ? `${what}: ${not}.`
             : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.`
@@ -645,7 +691,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           saving = own * 0.3;
           break;
       }
-      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}) });
+      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}), ...(atStake ? { atStake: true as const } : {}) });
     }
     // A whole-table scan that took a share of the time (or cost) on a table the advice proved an index for, with no
     // tip above naming it: the scan keeps most of its rows or its filter is a join's condition (the Seq Scan on orders
@@ -850,7 +896,19 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
  */
 function shapedTime(plan: Plan, n: PlanNode): number {
   const x = shapedNode(plan, n);
-  return plan.analyzed ? (x.metrics.inclusiveMs ?? 0) : x.metrics.inclusiveCost;
+  const of = (y: PlanNode) => (plan.analyzed ? (y.metrics.inclusiveMs ?? 0) : y.metrics.inclusiveCost);
+  // A sub-plan under it (a correlated subquery run per row) is planned on its own: the estimate chose none of its work,
+  // and its loops are the rows that came, not the rows expected (person31 L1: a GroupAggregate that took 7.8 ms said
+  // "could save ~674 ms", half of the 1.35 s its SubPlan took).
+  let sub = 0;
+  // Iterative: a plan nested thousands deep must not overflow the stack.
+  const todo = [...x.children];
+  while (todo.length) {
+    const c = plan.nodes[todo.pop()!];
+    if (c.raw[K.ParentRelationship] === Rel.SubPlan || c.raw[K.ParentRelationship] === Rel.InitPlan) sub += of(c);
+    else todo.push(...c.children);
+  }
+  return Math.max(0, of(x) - sub);
 }
 
 /** The node whose choice a misestimate shaped (see shapedTime). */

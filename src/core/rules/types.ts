@@ -18,8 +18,8 @@ export interface RuleMeta {
   /** One sentence, shown as SARIF shortDescription and in the rule table. */
   description: string;
   /**
-   * The editor shows this rule's help in a hover of its own (missing-index leads with the CREATE INDEX): its
-   * diagnostics carry the message only, so VS Code's problem popup above that hover does not repeat the help.
+   * The editor shows this rule's help in a hover of its own (missing-index leads with the CREATE INDEX): the plan
+   * hover's "How to fix" leaves it out. (Every diagnostic's message is the finding's claim alone: person30 M1.)
    */
   helpInOwnHover?: boolean;
 }

@@ -817,6 +817,20 @@ export function parameterColumns(sql: string): Map<number, { schema?: string; ta
       if (params.length === 1 && !out.has(params[0])) out.set(params[0], { schema: t.schema, table: t.name, column: p.target.column });
     }
   }
+  // A value an INSERT gives a column (`VALUES ($1, $2, …)`) or an UPDATE sets (`SET status = $1`) as it is: the column's
+  // statistics give its example too (person31 L2: an INSERT's prompts had no example where a SELECT's had one).
+  const ast = analysisAst(sql) as any;
+  const bare = (e: any) => (e?.type === 'parameter' && /^\$\d+$/.test(String(e.name)) ? Number(String(e.name).slice(1)) : undefined);
+  const give = (e: any, table: any, column: unknown) => {
+    const n = bare(e);
+    if (n !== undefined && typeof column === 'string' && table?.name && !out.has(n)) out.set(n, { ...(table.schema ? { schema: String(table.schema) } : {}), table: String(table.name), column });
+  };
+  if (ast?.type === 'insert' && ast.insert?.type === 'values') {
+    const cols: string[] = (ast.columns ?? []).map((c: any) => String(c.name));
+    for (const row of ast.insert.values ?? []) (row as unknown[]).forEach((e, j) => give(e, ast.into, cols[j]));
+  } else if (ast?.type === 'update') {
+    for (const x of ast.sets ?? []) give(x.value, ast.table, x.column?.name);
+  }
   return out;
 }
 

@@ -20,7 +20,9 @@ import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
-import { DIAGNOSTIC_SOURCE } from '../findingActions';
+import { DIAGNOSTIC_SOURCE, helpOf } from '../findingActions';
+import { docsLink, OPEN_DOCS_COMMAND } from '../docs';
+import { ruleDocsPath } from '../../core/docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 import { confirmDestructive } from '../confirm';
 
@@ -130,8 +132,14 @@ class PlansFeature implements vscode.Disposable {
     // The findings on this statement lead, except those under the pointer: VS Code shows those itself, first, in its
     // problem part above every provider's text (person22 LOW B: the N+1 sentence twice). A finding on another line of
     // the statement is named here, as the pointer's line alone would hide it.
-    const findings = linked ? [] : vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range) !== undefined && !d.range.contains(pos));
-    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql), findings.map((d) => ({ ruleId: String((d.code as { value?: unknown } | undefined)?.value ?? ''), message: d.message, severity: SEVERITY_NAME[d.severity] })));
+    const mine = linked ? [] : vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range) !== undefined);
+    const findings = mine.filter((d) => !d.range.contains(pos));
+    // How to fix those under the pointer: their messages (above) are the claims alone, the help is on demand (a link's title).
+    const under = mine.filter((d) => d.range.contains(pos));
+    const help = helpOf(under);
+    const ruleOf = (d: vscode.Diagnostic) => String((d.code as { value?: unknown } | undefined)?.value ?? '');
+    const howToFix = help.length ? { uri: docsLink(ruleDocsPath(ruleOf(under.find((d) => helpOf([d]).length)!))).toString(), help: help.join(' · ') } : undefined;
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql), findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix);
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
   }
@@ -745,13 +753,13 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = []): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }): Promise<vscode.MarkdownString> {
   const [{ briefPlan, briefMarkdown }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
   const lead = hoverLeadLines(findings);
   if (lead.length) md.appendMarkdown(`${lead.join('  \n')}\n\n`);
-  md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes', 'pgLens.selectConnection'] };
+  md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes', 'pgLens.selectConnection', OPEN_DOCS_COMMAND] };
   if (!outcome.ok) {
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
@@ -774,6 +782,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     // Not offered where it would be refused: a production profile is read-only (person26 LOW 10).
     explainAnalyze: conn.db.readOnly ? undefined : commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
+    howToFix,
   }, 2));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
     // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.

@@ -22,7 +22,7 @@ describe('pg-lens health', function () {
     assert.match(json[0].help, /Any index whose leading columns are \(p_id\) serves the foreign key/);
     assert.equal(json[0].checkId, 'unindexed-foreign-key');
     assert.deepEqual(json[0].objects[0], { kind: 'constraint', schema: 's.x', name: 'c <i>_p_id_fkey', table: 'c <i>' });
-    assert.deepEqual(json[0].fixSql, ['CREATE INDEX CONCURRENTLY ON "s.x"."c <i>" (p_id);']);
+    assert.deepEqual(json[0].fixSql, ['CREATE INDEX CONCURRENTLY c_i_p_id_idx ON "s.x"."c <i>" (p_id);']);
   });
 
   it('a new database (statistics never reset: stats_reset is NULL) is not old enough to call an index unused: no DROP, and it says from what the age counts', async () => {

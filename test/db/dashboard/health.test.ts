@@ -141,7 +141,16 @@ describe('health checks on a crafted database', function () {
     const f = of(findings, 'unindexed-foreign-key');
     assert.equal(f.length, 1);
     assert.equal(f[0].objects[0].table, 'child "c"');
-    assert.deepEqual(f[0].fixSql, ['CREATE INDEX CONCURRENTLY ON public."child ""c""" (parent_id);']);
+    // Named by the index advice's naming helper (it was left unnamed: person30 L3).
+    assert.deepEqual(f[0].fixSql, ['CREATE INDEX CONCURRENTLY child_c_parent_id_idx ON public."child ""c""" (parent_id);']);
+  });
+
+  it('unindexed-foreign-key: the index advice\'s index leading with the key is the fix (the dashboard passes the workspace\'s advice), never a narrower rival (person30 L3)', async () => {
+    const ddl = 'CREATE INDEX CONCURRENTLY child_c_parent_id_id_idx ON public."child ""c""" (parent_id, id DESC)';
+    const { findings: advised } = await runHealth(await t.open(), { thresholds: LOW, only: ['unindexed-foreign-key'], advisedIndexes: [{ table: 'public.child "c"', columns: ['parent_id', 'id DESC'], ddl }] });
+    assert.equal(advised.length, 1);
+    assert.deepEqual(advised[0].fixSql, [`${ddl};`]);
+    assert.match(advised[0].help ?? '', /child_c_parent_id_id_idx .* serves the foreign key too/);
   });
 
   it('table-bloat and index-bloat estimate the emptied table and its indexes', () => {

@@ -5,7 +5,7 @@
  * whatever name the migration gave it; the decider forgets that advice and proves the statement again. Real PostgreSQL.
  */
 import { strict as assert } from 'node:assert';
-import { IndexDecider, servedByCatalog } from '../../../src/db/indexDecision';
+import { goneIndexes, IndexDecider, servedByCatalog } from '../../../src/db/indexDecision';
 import { keepRecording, restoreRecording } from '../../../src/core/record/keep';
 import { advisedIndexOf } from '../../../src/core/advice/indexCandidates';
 import { capabilities, testDatabase } from '../support';
@@ -42,7 +42,7 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     await t.admin.query('CREATE UNIQUE INDEX CONCURRENTLY "IDX_bad" ON translation (term_id)').catch(() => undefined);
     assert.equal((await t.admin.query(`SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = '"IDX_bad"'::regclass`)).rows[0].invalid, true);
     assert.equal((await servedByCatalog(db, [byTerm])).size, 0);
-    assert.equal((await decider.recheck()).size, 0);
+    assert.equal((await decider.recheck()).served.size, 0);
     assert.ok(decider.advice.has(BY_TERM), 'nothing served: the advice is kept');
 
     // The migration runs (TypeORM's name, a wider index that leads with the advised column; the event index as advised).
@@ -54,7 +54,7 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     assert.equal(served.get(latest.ddl), 'Audit.IDX_event_latest');
 
     // The decider forgets both and proves them again on the catalog as it is: no index to add now.
-    assert.equal((await decider.recheck()).size, 2);
+    assert.equal((await decider.recheck()).served.size, 2);
     assert.ok(!decider.advice.has(BY_TERM) && !decider.advice.has(LATEST));
     const again = await decider.decide([{ sql: BY_TERM, label: 'src/translation.service.ts:20' }, { sql: LATEST, label: 'src/audit.ts:9' }]);
     assert.deepEqual(again.byStatement.get(BY_TERM)?.suggestions ?? [], []);
@@ -68,6 +68,19 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     const keptIndex = advisedIndexOf(kept?.advice?.[0]?.[1].suggestions[0]?.index);
     assert.equal(keptIndex?.ddl, byTerm.ddl);
     assert.equal((await servedByCatalog(db, [keptIndex!])).get(byTerm.ddl), 'IDX_translation_term_locale');
+
+    // The index is dropped outside PG Lens (person31 M1: Create index now, then DROP INDEX in psql): the advice that said
+    // "an index it would use exists" names it, the re-check finds it gone, and the statement is proved again — its index back.
+    assert.deepEqual(decider.advice.get(BY_TERM)?.servedBy, ['public.IDX_translation_term_locale']);
+    assert.equal((await decider.recheck()).gone.size, 0, 'nothing dropped yet: the advice is kept');
+    assert.ok(decider.advice.has(BY_TERM));
+    await t.admin.query('DROP INDEX "IDX_translation_term_locale"');
+    assert.deepEqual([...(await goneIndexes(db, ['public.IDX_translation_term_locale', 'Audit.IDX_event_latest']))], ['public.IDX_translation_term_locale']);
+    const rechecked = await decider.recheck();
+    assert.deepEqual([...rechecked.gone], ['public.IDX_translation_term_locale']);
+    assert.ok(!decider.advice.has(BY_TERM), 'the advice that relied on the dropped index is forgotten');
+    const back = await decider.decide([{ sql: BY_TERM, label: 'src/translation.service.ts:20' }]);
+    assert.match(back.byStatement.get(BY_TERM)?.suggestions[0]?.ddl ?? '', /\(term_id\)/, JSON.stringify(decider.advice.get(BY_TERM)));
   });
 
   it('an expression key: the advised lower(value) index is found served by the one a migration made (pg_get_indexdef writes it its own way)', async () => {
@@ -83,7 +96,7 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     // The migration makes the advised index under its own name (HypoPG may prefer a covering shape: INCLUDE (id)).
     await t.admin.query(byValue.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON/, 'CREATE INDEX "IDX_translation_lower_value" ON'));
     assert.equal((await servedByCatalog(db, [byValue])).get(byValue.ddl), 'IDX_translation_lower_value', byValue.ddl);
-    assert.equal((await decider.recheck()).size, 1);
+    assert.equal((await decider.recheck()).served.size, 1);
     assert.ok(!decider.advice.has(BY_VALUE));
   });
 });

@@ -83,7 +83,7 @@ describe('examples/shop: one index decision for the reviews statements on every 
     const served = reviewsIndex[0].statements.map((s) => s.key);
     assert.ok(served.some((k) => FEATURED.test(k)) && served.some((k) => RATING.test(k)), JSON.stringify(reviewsIndex[0].statements.map((s) => s.label)));
 
-    return { editorRating, editorFeatured, scanRating, scanFeatured, adviseRating, adviseFeatured, workload: reviewsIndex[0], ratingMessage: reviewsTs(6)?.message ?? '' };
+    return { editorRating, editorFeatured, scanRating, scanFeatured, adviseRating, adviseFeatured, workload: reviewsIndex[0], ratingMessage: reviewsTs(6)?.help ?? '' };
   }
 
   const check = (r: Awaited<ReturnType<typeof surfaces>>, state: string) => {
@@ -92,8 +92,9 @@ describe('examples/shop: one index decision for the reviews statements on every 
     assert.match(one[0], /ON reviews \(product_id, created_at DESC\)$/, 'the index that serves the sort with the LIMIT, and the rating lookups');
     const { workload: _w, ratingMessage, ...perSurface } = r;
     assert.deepEqual(perSurface, { editorRating: one, editorFeatured: one, scanRating: one, scanFeatured: one, adviseRating: one, adviseFeatured: one });
-    // The rating statement is told the index is shared rather than getting a rival of its own.
-    assert.match(ratingMessage, /one index, also serving \d+ other statements?/);
+    // The rating statement is told the index is shared rather than getting a rival of its own (in its help: the message is
+    // the claim alone, person30 M1).
+    assert.match(ratingMessage, /One index, also serving \d+ other statements?/);
   };
 
   it('the editor (one file open), the CLI scan, pg-lens advise and the workload name the same index for each reviews statement', async () => {

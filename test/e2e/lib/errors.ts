@@ -14,6 +14,14 @@ import type { ConsoleMessage, Page } from 'playwright-core';
 
 export const EXTENSION_ID = 'pg-lens.pg-lens';
 
+/** The PG Lens output channel's log so far, from code-server's logs folder (`<user-data>/logs`). */
+export function channelLog(logsDir: string): string {
+  return walk(logsDir)
+    .filter((f) => f.includes(EXTENSION_ID) || /PG Lens\.log$/.test(f))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
 function walk(dir: string, out: string[] = []): string[] {
   if (!fs.existsSync(dir)) return out;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -53,10 +61,7 @@ export class ErrorWatch {
 
   /** The PG Lens output channel's log so far. */
   channelLog(): string {
-    return walk(this.logsDir)
-      .filter((f) => f.includes(EXTENSION_ID) || /PG Lens\.log$/.test(f))
-      .map((f) => fs.readFileSync(f, 'utf8'))
-      .join('\n');
+    return channelLog(this.logsDir);
   }
 
   /** Error notifications PG Lens is showing right now (its own failures reach users this way). */

@@ -413,6 +413,23 @@ export class Workbench {
   }
 
   /**
+   * Hover again and again (`show` puts the mouse there) until the title of the hover's link `link` (the text shown when
+   * the pointer rests on it: the missing-index hover's "Why" names the statements its index also serves) passes `want`,
+   * and return that title.
+   */
+  async hoverLinkTitle(show: () => Promise<Locator>, link: string, want: (title: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+    return this.until(async () => {
+      await this.page.mouse.move(5, 5);
+      const hover = await show();
+      await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+      await this.page.waitForTimeout(1000);
+      const a = hover.first().locator('a').filter({ hasText: new RegExp(`^\\s*${link.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+      const title = (await a.count()) ? ((await a.first().getAttribute('title').catch(() => null)) ?? '') : '';
+      return want(title) ? title : undefined;
+    }, what, timeoutMs);
+  }
+
+  /**
    * Hover the text again and again (the mouse moved away between tries; `before` runs first each time) until the hover
    * shows a link matching `link`: the first hover may come while the file is analysed or before the connection.
    */

@@ -128,8 +128,10 @@ export const step: Step = {
       await page.setViewportSize({ width: 1280, height: 760 });
       // The plan viewer open beside the code (person27: a statement with one finding, the editor a column of about 400 px
       // at 1280x760): the hover is as narrow as its editor, every line wraps, and "Open plan" was 2 px below the box.
-      const beside = async (file: string, at: string, before: string, word: string, tab: RegExp, what: string) => {
+      const beside = async (file: string, at: string, before: string, word: string, tab: RegExp, what: string, size = { width: 1280, height: 760 }, narrowest = 560, extra?: (text: string) => void) => {
         await page.mouse.move(5, 5);
+        await page.setViewportSize(size);
+        const window = `${size.width}x${size.height}`;
         await wb.freshEditor(file);
         const lines = fs.readFileSync(path.join(workspace, file), 'utf8').split('\n');
         await wb.goToLine(lines.findIndex((l) => l.includes(at)) + 1);
@@ -138,19 +140,32 @@ export const step: Step = {
         await wb.see(view.locator('body').filter({ hasText: /Scan/ }), `the plan of ${what} beside the code`, 60_000);
         // Back to the code (the editor group on the left), the pointer on the finding's table.
         await page.locator('.editor-group-container').first().locator('.tabs-container .tab').filter({ hasText: file.split('/').pop()! }).first().click();
-        await wb.hoverUntil(() => wb.hoverInFile(file, at, before, word), (t) => /with the index · (proved by the planner|not verified by the planner)/.test(t) && /Open plan/.test(t), `the ${what} missing-index hover with the plan viewer beside at 1280x760`, 90_000);
+        const text = await wb.hoverUntil(() => wb.hoverInFile(file, at, before, word), (t) => /with the index · (proved by the planner|not verified by the planner)/.test(t) && /Open plan/.test(t), `the ${what} missing-index hover with the plan viewer beside at ${window}`, 90_000);
         const column = await page.locator('.editor-group-container').first().evaluate((el) => Math.round(el.getBoundingClientRect().width));
         const fit = await measure();
-        log(`${what} hover with the plan viewer beside (code column ${column} px): ${fit.content} px of content in a ${fit.box} px box; plan head "${fit.head}" in view: ${fit.headInView}; "Open plan" in view: ${fit.openInView}`);
+        const where = await page.evaluate(() => {
+          const box = document.querySelector('.monaco-hover:not(.hidden) .monaco-scrollable-element')?.getBoundingClientRect();
+          const open = [...document.querySelectorAll('.monaco-hover:not(.hidden) a')].find((a) => a.textContent?.trim() === 'Open plan')?.getBoundingClientRect();
+          return box && open ? `box y ${Math.round(box.top)}–${Math.round(box.bottom)} (${Math.round(box.width)} px wide), Open plan y ${Math.round(open.top)}–${Math.round(open.bottom)}` : 'box or Open plan not found';
+        });
+        log(`${what} hover with the plan viewer beside at ${window} (code column ${column} px): ${fit.content} px of content in a ${fit.box} px box; ${where}; plan head "${fit.head}" in view: ${fit.headInView}; "Open plan" in view: ${fit.openInView}`);
         await screenshot(`missing-index-hover-plan-beside-${what.replace(/\W+/g, '-')}`);
-        if (column > 560) throw new StepFailure(`expected the code in a narrow column beside the plan viewer; it is ${column} px wide`);
-        if (!fit.headInView || !fit.openInView) throw new StepFailure(`expected the plan part of ${what} in view without scrolling with the plan viewer beside at 1280x760; ${fit.content} px of content in ${fit.box} px, head "${fit.head}" in view: ${fit.headInView}, "Open plan": ${fit.openInView}`);
+        if (column > narrowest) throw new StepFailure(`expected the code in a narrow column beside the plan viewer; it is ${column} px wide`);
+        extra?.(text);
+        if (!fit.headInView || !fit.openInView) throw new StepFailure(`expected the plan part of ${what} in view without scrolling with the plan viewer beside at ${window}; ${fit.content} px of content in ${fit.box} px, ${where}, head "${fit.head}" in view: ${fit.headInView}, "Open plan": ${fit.openInView}`);
       };
       // One finding on the line: the reviews rating read.
       await beside('src/reviews.ts', 'avg(rating)', 'FROM', 'reviews', /^Plan: SELECT avg\(rating\)/, 'reviews rating');
       // Two problems on the line (the missing index and "lower(email) hides email from its index"): VS Code's problem part
       // holds both messages.
       await beside(FILE, AT, 'FROM', 'customers', /^Plan: SELECT id, email, name, country/, 'lower(email) lookup');
+      // Both problems under the pointer with the plan viewer beside at 1600x900 (person30 M1, 07-split-hover-products72-
+      // 1600.png): products.ts:72's `reviews`, the N+1 and the missing-index squiggle. VS Code's problem part held both
+      // full messages (the N+1's how-to, the missing index's "also serving" list): 413 px of content in the 250 px box,
+      // Open plan 18 px below it. Each message is its one-sentence claim now, the rest on demand.
+      await beside('src/products.ts', 'product_id = $1 ORDER BY created_at DESC LIMIT 3', 'FROM', 'reviews', /^Plan: SELECT rating, body, created_at/, 'products.ts:72 N+1 and missing index', { width: 1600, height: 900 }, 700, (t) => {
+        if (!/N\+1 query/.test(t)) throw new StepFailure(`expected the N+1 finding in the same hover (both problems under the pointer); saw ${t.slice(0, 300)}`);
+      });
     } finally {
       await page.mouse.move(5, 5);
       await page.setViewportSize({ width: 1600, height: 1000 });

@@ -6,8 +6,8 @@
  * Before, the three surfaces gave three definitions for these statements.
  *
  * Then advice25's three files on orders (status) (person25 MEDIUM-3): src/orders.ts's refunds read and a queries.sql join
- * open, and report.py written to disk by something else and never opened. The advice follows the files: the problem on
- * queries.sql then says the index also serves 2 other statements, Suggest Indexes there names report.py among them and
+ * open, and report.py written to disk by something else and never opened. The advice follows the files: the finding on
+ * queries.sql then says (its hover's Why) the index also serves 2 other statements, Suggest Indexes there names report.py among them and
  * the definition the workload names, and report.py, opened last, gets that same definition. Before (the workspace's
  * statements read once, a file's replaced only when the editor analysed or saved it), report.py took part in no decision
  * until opened: "also serving 1 other statement", and Suggest Indexes did not weigh it.
@@ -58,10 +58,10 @@ export const step: Step = {
 
     // 1. The missing-index hover on the rating statement (proved in the background after the file opens).
     await wb.openFile(RATING_FILE);
-    const onTable = () => wb.hoverInFile(RATING_FILE, RATING_AT, 'FROM', 'reviews');
-    // On the finding itself VS Code's problem part says it ("(one index, also serving 1 other statement)"); PG Lens's part
-    // lists the statements elsewhere in the statement (person25: the list scrolled the plan out of the hover).
-    const SHARED = /one index, also serving \d+ other statements?|one index for (both|\d+ statements), also /;
+    // Off the finding (on WHERE): PG Lens's part lists the statements the index also serves. On the finding the problem's
+    // message is its claim alone and the list is Why's title (person30 M1; person25: the list scrolled the plan out).
+    const onTable = () => wb.hoverInFile(RATING_FILE, RATING_AT, 'reviews', 'WHERE');
+    const SHARED = /one index for (both|\d+ statements), also /;
     const hoverText = await wb.hoverUntil(onTable, (t) => INDEX_NAME.test(t) && SHARED.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
     const fromHover = INDEX_NAME.exec(hoverText);
     if (!fromHover) throw new StepFailure(`expected a CREATE INDEX on reviews in the hover; saw ${hoverText.slice(0, 400)}`);
@@ -97,15 +97,25 @@ export const step: Step = {
       await wb.openFile(ORDERS_FILE);
       await wb.openFile(QUERIES_FILE);
       // Shared with src/orders.ts's read (and any other read of the workspace the index serves: the ORM's, say).
-      const SHARING = /an index on orders \(status[^)]*\).*one index, also serving (\d+) other statements?/;
-      const one = (await (await wb.problemRow(STATUS_FILTER, SHARING, 'queries.sql\'s refunds read sharing an orders (status) index', 150_000, QUERIES_FILE)).innerText()).replace(/\s+/g, ' ');
+      // The problem names the index (its message is the claim alone: person30 M1); the statements it also serves are the
+      // hover's Why on the finding (its title).
+      await wb.problemRow(STATUS_FILTER, PROBLEM_INDEX, 'queries.sql\'s refunds read with an orders (status) index', 150_000, QUERIES_FILE);
+      const SHARING = /One index, also serving (\d+) other statements?/;
+      // Read on src/orders.ts's refunds read, which shares that index (a .sql file's tokens split "FROM orders" in two
+      // spans; the TypeScript string is one): its count grows by one when report.py is weighed.
+      const onJoin = () => wb.hoverInFile(ORDERS_FILE, "status = 'refunded'", 'FROM', 'orders');
+      // The file last opened is the one the hover scrolls to its line (revealText): orders.ts, not queries.sql.
+      await wb.openFile(ORDERS_FILE);
+      const one = await wb.hoverLinkTitle(onJoin, 'Why', (t) => SHARING.test(t), 'src/orders.ts\'s refunds read sharing an orders (status) index (the hover\'s Why)', 150_000);
       const before = Number(SHARING.exec(one)![1]);
-      log(`queries.sql before report.py: ${one.slice(0, 240)}`);
+      log(`src/orders.ts before report.py (Why): ${one.slice(0, 240)}`);
+      await page.mouse.move(5, 5);
       fs.writeFileSync(reportPath, REPORT_PY);
       // The watcher's batch (debounced), then the open files decided again: one statement more shares the index.
-      const more = new RegExp(`an index on orders \\(status[^)]*\\).*one index, also serving ${before + 1} other statements`);
-      const two = await wb.problemRow(STATUS_FILTER, more, `queries.sql's refunds read sharing its index with ${before + 1} statements, report.py's too (written on disk, never opened)`, 150_000, QUERIES_FILE);
-      log(`queries.sql after report.py was written: ${(await two.innerText()).replace(/\s+/g, ' ').slice(0, 240)}`);
+      const more = new RegExp(`One index, also serving ${before + 1} other statements[^—]*report\\.py:\\d+`);
+      const two = await wb.hoverLinkTitle(onJoin, 'Why', (t) => more.test(t), `src/orders.ts's refunds read sharing its index with ${before + 1} statements, report.py's too (written on disk, never opened)`, 150_000);
+      log(`src/orders.ts after report.py was written (Why): ${two.slice(0, 240)}`);
+      await page.mouse.move(5, 5);
       await screenshot('orders-status-problems');
 
       // A client outside the workspace runs another refunds read 5 times now — after the editor read pg_stat_statements for

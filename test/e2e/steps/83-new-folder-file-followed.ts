@@ -3,8 +3,9 @@
  * but never the file in it, so PG Lens's reading of the workspace's statements missed it until a reload. PG Lens now
  * notices a created folder and reads the files under it once. Here a new folder and a .sql file in it are written in one
  * go (no pause between the two); the file holds another read of refunded orders (not src/orders.ts's text: the same
- * text is the same statement), so the open orders.ts's missing-index problem on orders (status) must come to say "also
- * serving 1 other statement: <the new file>:2". Both are removed at the end.
+ * text is the same statement), so the open orders.ts's missing-index finding on orders (status) must come to say "also
+ * serving 1 other statement: <the new file>:2" (in its hover's Why: the problem's message is the claim alone). Both are
+ * removed at the end.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,8 +31,10 @@ export const step: Step = {
     try {
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(workspace, COPY), "-- The refunds desk's export.\nSELECT id, total_cents FROM orders WHERE status = 'refunded';\n");
-      const after = await wb.problemRow('status', new RegExp(`${PROBLEM.source}[\\s\\S]*also serving[^)]*${COPY.replace(/[./]/g, '\\$&')}:2`), `the refunds read's problem naming ${COPY}:2 (the file in the new folder)`, 90_000, 'orders.ts');
-      log(`after: ${(await after.innerText()).replace(/\s+/g, ' ').trim().slice(0, 300)}`);
+      // The problem's message is its claim alone (person30 M1): the statements the index also serves are named on demand,
+      // in the hover's Why (its title, shown when the pointer rests on it) on the finding, and the CLI's help line.
+      const after = await wb.hoverLinkTitle(() => wb.hoverInFile(FILE, "status = 'refunded'", 'FROM', 'orders'), 'Why', (t) => new RegExp(`also serving[^—]*${COPY.replace(/[./]/g, '\\$&')}:2`).test(t), `the refunds read's missing-index hover naming ${COPY}:2 (the file in the new folder) in Why`, 90_000);
+      log(`after (Why): ${after.slice(0, 300)}`);
       await screenshot('new-folder-file-counted');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -30,9 +30,9 @@ describe('core/cost', () => {
     assert.equal(sharedCallSites(1), '');
     const b = new CostBaselines();
     const idx = (names: string[]) => new Map(names.map((n, i) => [String(i), { name: n, table: 'public.orders' }]));
-    b.observe(0, idx(['public.orders_pkey']), [stat('1', 'q', 1200, 100, 100)], 3600);
+    assert.equal(b.observe(0, idx(['public.orders_pkey']), [stat('1', 'q', 1200, 100, 100)], 3600), false, 'the first reading is no change');
     assert.equal(b.current(), undefined);
-    b.observe(60_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1204, 140, 140)], 3660);
+    assert.equal(b.observe(60_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1204, 140, 140)], 3660), true, 'an index made: the index advice is re-checked');
     assert.equal(b.current()?.change, 'CREATE INDEX orders_total_idx');
     const before = b.current()!.before.get('1');
     const since = figuresSince(stat('1', 'q', 1204, 140, 140), before);
@@ -42,11 +42,11 @@ describe('core/cost', () => {
     // A statement evicted and counted anew (fewer calls than at the baseline): all its figures are recent.
     assert.equal(figuresSince(stat('1', 'q', 5, 10, 10), before).calls, 10);
     // Later readings keep the baseline; a reset of pg_stat_statements after it drops it (the whole history is recent).
-    b.observe(120_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1300, 150, 150)], 3720);
+    assert.equal(b.observe(120_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1300, 150, 150)], 3720), false);
     assert.ok(b.current());
     b.observe(180_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 3, 3, 3)], 10);
     assert.equal(b.current(), undefined);
-    b.observe(240_000, idx(['public.orders_pkey']), [stat('1', 'q', 3, 3, 3)], 70);
+    assert.equal(b.observe(240_000, idx(['public.orders_pkey']), [stat('1', 'q', 3, 3, 3)], 70), true, 'an index dropped (person31 M1)');
     assert.equal(b.current()?.change, 'DROP INDEX orders_total_idx');
   });
 

@@ -87,10 +87,25 @@ describe('db/indexDecision mergeStatements: each statement once, by lookup (pers
       { sql: 'SELECT email FROM users WHERE id = $1', source: 'src/users.ts:9' },
     ]);
     assert.deepEqual(m.statements.map((s) => s.label), [
-      'other/Orders.java:8: SELECT id FROM orders WHERE customer_id = $1 (the same statement at src/customers.ts:25, other/orders.go:6 and 1 more too)',
+      // No place known to run (no other statement of these files ran): by place.
+      'other/Orders.java:8: SELECT id FROM orders WHERE customer_id = $1 (the same statement at other/orders.go:6, other/orders.rb:7 and 1 more too)',
       // Not in pg_stat_statements: no figures to share out, named by one place as before.
       'src/users.ts:9: SELECT email FROM users WHERE id = $1',
     ]);
+  });
+
+  it('…and by the place that runs it first: a file whose own statement ran (person30 L2: "for other/Orders.java:8" while src/customers.ts:26 ran it)', () => {
+    const top = [
+      { sql: 'SELECT id FROM orders WHERE customer_id = $1', label: 'queryid 7', calls: 478, totalMs: 1300 },
+      { sql: 'SELECT id, name FROM customers WHERE lower(email) = lower($1)', label: 'queryid 8', calls: 168, totalMs: 330 },
+    ];
+    const m = mergeStatements(top, [
+      { sql: 'SELECT id FROM orders WHERE customer_id = $1', source: 'other/Orders.java:8' },
+      { sql: 'SELECT id FROM orders WHERE customer_id = $1', source: 'other/customers.py:17' },
+      { sql: 'SELECT id\n  FROM orders\n WHERE customer_id = $1', source: 'src/customers.ts:26' },
+      { sql: 'SELECT id, name FROM customers WHERE lower(email) = lower($1)', source: 'src/customers.ts:19' },
+    ]);
+    assert.equal(m.statements[0].label, 'src/customers.ts:26: SELECT id FROM orders WHERE customer_id = $1 (the same statement at other/Orders.java:8, other/customers.py:17 too)');
   });
 
   it("a statement of the code that does not parse as written (a name the code fills in, `FROM ${table}`) is left out with its reason, never weighed as one PostgreSQL rejects (person21 LOW 2)", async () => {

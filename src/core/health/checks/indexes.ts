@@ -1,7 +1,8 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
 import { finding, relationFix, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
-import type { HealthCheck, HealthFinding, IndexFact } from '../types';
+import type { AdvisedIndexFact, ForeignKeyFact, HealthCheck, HealthFinding, IndexFact } from '../types';
+import { indexName, uniqueIndexName } from '../../advice/indexCandidates';
 import { bloatFindings, estimateIndexBloat, staleStatisticsReported, statisticsOutdated } from './bloat';
 import { formatBytes } from '../../format';
 
@@ -165,6 +166,37 @@ function uniqueWithin(i: IndexFact, fkColumns: number[]): boolean {
   return i.unique && i.method === 'btree' && keys.length > 0 && keys.every((c) => c !== 0 && fkColumns.includes(c));
 }
 
+/**
+ * The index a foreign key's fix creates: never a rival to the workspace's index advice (person30 L3: the fix block said
+ * `CREATE INDEX CONCURRENTLY ON public.reviews (product_id);` while the hover, Problems, the CLI and the workload advised
+ * reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) — two overlapping indexes for a click).
+ * An advised index on the table whose leading key columns are the foreign key's (in any order, no expression among
+ * them) is the fix, its CREATE INDEX as the advice writes it; else an index of the key's columns named by the one naming
+ * helper (indexName, unique among the schema's indexes).
+ */
+export function foreignKeyIndexFix(fk: ForeignKeyFact, advised: readonly AdvisedIndexFact[], indexes: readonly IndexFact[]): { sql: string; help: string; advised?: string } {
+  const n = fk.columnNames.length;
+  const want = [...fk.columnNames].sort().join('\u0000');
+  const plain = (c: string) => c.replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '').replace(/^"(.*)"$/, '$1');
+  const onTable = (t: string) => t === fk.table || t === `${fk.schema}.${fk.table}` || (fk.schema === 'public' && t === `public.${fk.table}`);
+  const serves = advised.find((a) => onTable(a.table) && a.columns.length >= n && [...a.columns.slice(0, n)].map(plain).sort().join('\u0000') === want);
+  if (serves) {
+    const name = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")*"|[^\s"]+)\s+ON\b/i.exec(serves.ddl)?.[1] ?? 'the advised index';
+    return {
+      sql: `${serves.ddl.replace(/;?\s*$/, '')};`,
+      help: `The index advice's ${name} (${serves.columns.join(', ')}) leads with (${fk.columnNames.join(', ')}): it serves the foreign key too, so this is that index — not a narrower one beside it.`,
+      advised: name,
+    };
+  }
+  const taken = new Set(indexes.filter((i) => i.schema === fk.schema).map((i) => i.name));
+  const name = uniqueIndexName(indexName({ table: fk.table, keys: fk.columnNames.map((c) => ({ sql: quoteIdent(c), label: c, column: c })), method: 'btree', where: undefined, include: [] }), taken);
+  return {
+    sql: `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`,
+    // Not a rival to the index advice: any index that leads with these columns serves the key.
+    help: `Any index whose leading columns are (${fk.columnNames.join(', ')}) serves the foreign key: when the index advice suggests a wider one on ${fk.table} that starts with them, that one does both.`,
+  };
+}
+
 export const unindexedForeignKey: HealthCheck = {
   id: 'unindexed-foreign-key',
   title: 'Foreign keys without an index',
@@ -180,6 +212,7 @@ export const unindexedForeignKey: HealthCheck = {
         (i) => i.valid && !i.predicate && ((i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want) || uniqueWithin(i, fk.columns)),
       );
       if (indexed) continue;
+      const fix = foreignKeyIndexFix(fk, f.advisedIndexes ?? [], f.indexes);
       out.push(finding(this, fk.tableRows >= 10000 ? 'warning' : 'info', `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`, {
         // The table named beside the constraint is the one to index, and the rows are its rows: naming the
         // referenced table there read as "table public.products … table rows 24,000" with reviews' count.
@@ -188,9 +221,8 @@ export const unindexedForeignKey: HealthCheck = {
           { kind: 'table', schema: fk.schema, name: fk.table },
         ],
         evidence: { table: `${fk.schema}.${fk.table}`, columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
-        fixSql: [`CREATE INDEX CONCURRENTLY ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`],
-        // Not a rival to the index advice: any index that leads with these columns serves the key.
-        help: `Any index whose leading columns are (${fk.columnNames.join(', ')}) serves the foreign key: when the index advice suggests a wider one on ${fk.table} that starts with them, that one does both.`,
+        fixSql: [fix.sql],
+        help: fix.help,
       }));
     }
     return out;

@@ -151,6 +151,24 @@ const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
 const REPOSITORY_METADATA = /^(getDomainClass|getEntityInformation|getRepositoryInformation|getIdAttribute|getIdType|getJavaType|getEntityName|getEntityManager|getClass|getMetadata)$/;
 
 
+/**
+ * The SQL argument a JDBC statement variable was prepared with, from its declaration before `at` in the enclosing method
+ * (`PreparedStatement ps = conn.prepareStatement("…")`, a try-with-resources' resource too): `ps.executeQuery()` then
+ * carries its statement, and the batched advice can say the form it needs (person31 M2).
+ */
+function preparedWith(at: Node, name: string): Node | undefined {
+  let scope: Node | null = at.parent;
+  while (scope && !/^(method_declaration|constructor_declaration|lambda_expression|class_body)$/.test(scope.type)) {
+    for (const decl of scope.descendantsOfType(['variable_declarator', 'resource'])) {
+      if (!decl || decl.startIndex >= at.startIndex || field(decl, 'name')?.text !== name) continue;
+      const value = field(decl, 'value');
+      if (value?.type === 'method_invocation' && /^(prepareStatement|prepareCall)$/.test(field(value, 'name')?.text ?? '')) return named(field(value, 'arguments'))[0];
+    }
+    scope = scope.parent;
+  }
+  return undefined;
+}
+
 export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   return classifyPrefixes(chain, 1, (c) => classifyJavaAt(c, ctx, a));
 }
@@ -163,7 +181,7 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   if (JDBC_EXEC.test(method) && recv !== undefined) {
     const prep = segs.find((s) => /^(prepareStatement|createStatement|prepareCall)$/.test(s.name));
     if (prep || JDBC_STMT.test(recv) || /Statement$/.test(recvType)) {
-      const arg = firstArg(prep) ?? firstArg(last);
+      const arg = firstArg(prep) ?? firstArg(last) ?? (segs.length === 2 ? preparedWith(chain.node, recv) : undefined);
       const sql = sqlOf(arg, a);
       return { library: 'jdbc', op: opOfSql(sql, method === 'executeUpdate' ? 'write' : 'read'), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
     }

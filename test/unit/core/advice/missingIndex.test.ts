@@ -74,15 +74,19 @@ describe('core/advice/missingIndex', () => {
     assert.equal(titles('CREATE INDEX x ON public.orders (customer_id);', 'orders', ['customer_id'])[2], 'Copy CREATE INDEX: orders (customer_id)');
   });
 
-  it('a shared index names the other statements it serves by their places, a statement without one counted (person26: "2 other statements", which?)', () => {
-    const msg = (others: string[]) => missingIndexFinding(site, { status: 'ok', suggestions: [s] }, { alsoServes: { [s.ddl]: others } })!.message;
-    assert.equal(msg(['src/orders.ts:70', 'report.py:5']), `${s.summary} (one index, also serving 2 other statements: src/orders.ts:70, report.py:5)`);
-    assert.equal(msg(['src/orders.ts:70']), `${s.summary} (one index, also serving 1 other statement: src/orders.ts:70)`);
+  it('the message is the claim alone; a shared index names the other statements it serves by their places in the help (the CLI prints it), a statement without one counted (person26; person30 M1)', () => {
+    const of = (others: string[]) => missingIndexFinding(site, { status: 'ok', suggestions: [s] }, { alsoServes: { [s.ddl]: others } })!;
+    // The claim only: VS Code's problem part shows it above the hover, where "(one index, also serving …)" pushed Open plan out of the box.
+    assert.equal(of(['src/orders.ts:70', 'report.py:5']).message, s.summary);
+    const help = (others: string[]) => of(others).help!.split('\n');
+    assert.deepEqual(help(['src/orders.ts:70', 'report.py:5']), [`${s.ddl};`, 'One index, also serving 2 other statements: src/orders.ts:70, report.py:5.']);
+    assert.deepEqual(help(['src/orders.ts:70']), [`${s.ddl};`, 'One index, also serving 1 other statement: src/orders.ts:70.']);
     // A recorded statement and a pg_stat_statements entry have no place: counted in "more", never quoted.
-    assert.equal(msg(['recorded: SELECT id FROM orders WHERE status = $1', 'a.ts:1', 'queryid 42: SELECT 1']), `${s.summary} (one index, also serving 3 other statements: a.ts:1 and 2 more)`);
-    assert.equal(msg(['recorded: SELECT id FROM orders WHERE status = $1']), `${s.summary} (one index, also serving 1 other statement)`);
-    // At most three places; the rest counted.
-    assert.equal(msg(['a.ts:1', 'b.ts:2', 'c.py:3', 'd.go:4', 'e.rb:5']), `${s.summary} (one index, also serving 5 other statements: a.ts:1, b.ts:2, c.py:3 and 2 more)`);
+    assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1', 'a.ts:1', 'queryid 42: SELECT 1'])[1], 'One index, also serving 3 other statements: a.ts:1 and 2 more.');
+    assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1'])[1], 'One index, also serving 1 other statement.');
+    // Every place (the long form: the CLI prints it under the message).
+    assert.equal(help(['a.ts:1', 'b.ts:2', 'c.py:3', 'd.go:4', 'e.rb:5'])[1], 'One index, also serving 5 other statements: a.ts:1, b.ts:2, c.py:3, d.go:4, e.rb:5.');
+    assert.deepEqual(help([]), [`${s.ddl};`]);
   });
 
   it('not verified: information, not a warning', () => {
@@ -133,6 +137,8 @@ describe('core/advice/missingIndex', () => {
       assert.doesNotMatch(text.replace(/ "[^"]*"\)/g, ')'), /Bitmap Index Scan|equality on|also serves|one index for/, text);
       assert.equal(lines.length, 6, text);
       assert.match(lines[1], /^\[Create index now\]/);
+      // The statements it also serves are Why's title there (the problem's message is the claim alone: person30 M1).
+      assert.match(lines[1], /\[Why\]\(https:\/\/d "equality on customer_id — One index, also serving 1 other statement: src\/orders\.ts:40"\)/);
       assert.match(missingIndexHover({ ...s, costAfter: null, verifiedBy: 'none' }, { docs: 'd', underProblem: true }).split('\n')[0], /\*\*May help\*\* with the index · not verified by the planner$/);
     });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { byCallSite, decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { planOutline, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -33,6 +33,19 @@ describe('core/advice/workload: the one index decision', () => {
     assert.deepEqual(d.byStatement.get(RATING)!.replaced, [{ ddl: plain(0, 0).ddl, by: wide(0, 0).ddl }]);
     assert.deepEqual(d.byStatement.get(RATING)!.alsoServes[wide(0, 0).ddl], [`${FEATURED}.ts:1`, `${BATCHED}.ts:1`]);
     assert.equal(d.indexes[0].statements.length, 3);
+  });
+
+  it('lists of call sites lead with the statement that ran, then by calls, then by place (person30 L2: files that never ran were named first)', () => {
+    const at = (key: string, label: string, calls?: number) => ({ ...st(key, [wide(692.09, 14.34)], calls ? calls * 0.1 : undefined), label, ...(calls !== undefined ? { calls } : {}) });
+    const d = decideIndexes(
+      [at(FEATURED, 'src/products.ts:72', 40), at(RATING, 'other/customers.py:17'), at(BATCHED, 'src/products.ts:84', 120), at(`${RATING} /* b */`, 'other/Orders.java:8')],
+      [],
+      [],
+    );
+    assert.deepEqual(d.indexes[0].statements.map((x) => x.label), ['src/products.ts:84', 'src/products.ts:72', 'other/Orders.java:8', 'other/customers.py:17']);
+    assert.deepEqual(d.byStatement.get(RATING)!.alsoServes[wide(0, 0).ddl], ['src/products.ts:84', 'src/products.ts:72', 'other/Orders.java:8']);
+    // The one helper: ran first, then calls, then place.
+    assert.deepEqual(byCallSite([{ p: 'b.ts:1' }, { p: 'a.ts:1' }, { p: 'c.ts:1', calls: 2 }, { p: 'd.ts:1', calls: 9 }, { p: 'e.ts:1', ran: true }], (x: { p: string; calls?: number; ran?: boolean }) => ({ place: x.p, calls: x.calls, ran: x.ran })).map((x) => x.p), ['d.ts:1', 'c.ts:1', 'e.ts:1', 'a.ts:1', 'b.ts:1']);
   });
 
   it('one statement written at two places (white space aside) is one statement the index serves, and never "also served" by itself (person28 L1)', () => {

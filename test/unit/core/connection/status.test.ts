@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, disconnectedTexts, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -26,9 +26,9 @@ describe('core/connection/status', () => {
     assert.ok(s.details.some((d) => /read-only for PG Lens/.test(d)));
   });
 
-  it('the server gone under the connection: says unreachable, not the capabilities it last read (person17 LOW 2)', () => {
+  it('the server gone under the connection: says the connection is lost (not "unreachable": a terminated session leaves the server up, person31 L3), not the capabilities it last read (person17 LOW 2)', () => {
     const s = statusSummary({ name: 'locallibrary', environment: 'development' }, pg18, false, 'No PostgreSQL is listening at 127.0.0.1:55434 (connection refused).');
-    assert.equal(s.text, '$(debug-disconnect) locallibrary · unreachable');
+    assert.equal(s.text, '$(debug-disconnect) locallibrary · connection lost');
     assert.doesNotMatch(s.text, /stats|PG 18/);
     assert.match(s.details.join('\n'), /connection refused/);
   });
@@ -138,5 +138,16 @@ describe('core/connection/status: notConnectedStatus (person20 LOW 8: a saved pr
   it('a failure without its facts (a removed profile, nothing configured): "not connected" and the line; a profile name cannot add an icon', () => {
     assert.deepEqual(notConnectedStatus('No connection configured. Run "PG Lens: Add Connection".'), { text: '$(database) PG Lens: not connected', tooltip: 'No connection configured. Run "PG Lens: Add Connection".\n\nClick to connect.' });
     assert.doesNotMatch(notConnectedStatus('e', { profile: 'a$(zap)b' }).text, /\$\(zap\)/);
+  });
+});
+
+describe('core/connection/status disconnectedTexts', () => {
+  it('the Disconnect toast is one short sentence; what stays quiet and how to reconnect are the status bar item\'s tooltip (person30 L5)', () => {
+    const t = disconnectedTexts('shop copy');
+    assert.equal(t.notice, 'PG Lens: disconnected from shop copy.');
+    assert.equal(t.notice.split(/[.:;] /).length, 2, t.notice);
+    assert.match(t.tooltip, /^Disconnected from shop copy\./);
+    assert.match(t.tooltip, /hovers and CodeLens stay quiet/);
+    assert.match(t.tooltip, /Click to reconnect \(or Reconnect in a hover\)\.$/);
   });
 });

@@ -146,10 +146,28 @@ describe('core/health', () => {
       const out = runHealthChecks(facts({ foreignKeys: [fk], indexes: [partial] }), {}, ['unindexed-foreign-key']);
       assert.equal(out.length, 1);
       assert.equal(out[0].severity, 'warning');
-      assert.deepEqual(out[0].fixSql, ['CREATE INDEX CONCURRENTLY ON s.t (b, c);']);
+      // Named by the one naming helper (as the index advice names its indexes).
+      assert.deepEqual(out[0].fixSql, ['CREATE INDEX CONCURRENTLY t_b_c_idx ON s.t (b, c);']);
       // The table shown with the finding is the referencing one, whose rows the evidence counts (not the referenced s.p).
       assert.deepEqual(out[0].objects.map((o) => `${o.kind} ${o.schema}.${o.name}`), ['constraint s.fk', 'table s.t']);
       assert.deepEqual(out[0].evidence, { table: 's.t', columns: ['b', 'c'], references: 's.p', tableRows: 50000 });
+    });
+
+    it('unindexed-foreign-key: the fix is the index advice\'s index when it leads with the key\'s columns, never a narrower rival (person30 L3)', () => {
+      const fk = { oid: 5, schema: 'public', table: 'reviews', tableOid: 10, name: 'reviews_product_id_fkey', columns: [2], columnNames: ['product_id'], referencedSchema: 'public', referencedTable: 'products', tableRows: 24000 };
+      const advised = { table: 'reviews', columns: ['product_id', 'created_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC)' };
+      const run = (advisedIndexes: typeof advised[], indexes = [index({ name: 'reviews_pkey', schema: 'public', table: 'reviews', columns: [1], keyColumns: 1, unique: true, primary: true })]) =>
+        runHealthChecks(facts({ foreignKeys: [fk], indexes, advisedIndexes }), {}, ['unindexed-foreign-key']);
+      const withAdvice = run([{ table: 'orders', columns: ['customer_id'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)' }, advised]);
+      assert.equal(withAdvice.length, 1);
+      // The same name and DDL as the hover and the Problems panel.
+      assert.deepEqual(withAdvice[0].fixSql, ['CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC);']);
+      assert.match(withAdvice[0].help ?? '', /reviews_product_id_created_at_desc_idx .* serves the foreign key too/);
+      // Advice whose leading column is another one does not serve the key: the check's own index, by the naming helper
+      // (made unique in the schema).
+      const other = run([{ table: 'reviews', columns: ['created_at DESC', 'product_id'], ddl: 'CREATE INDEX CONCURRENTLY reviews_created_at_desc_product_id_idx ON reviews (created_at DESC, product_id)' }], [index({ name: 'reviews_product_id_idx', schema: 'public', table: 'reviews', columns: [2], keyColumns: 1, predicate: '(product_id > 0)' })]);
+      assert.deepEqual(other[0].fixSql, ['CREATE INDEX CONCURRENTLY reviews_product_id_idx_2 ON public.reviews (product_id);']);
+      assert.deepEqual(run([])[0].fixSql, ['CREATE INDEX CONCURRENTLY reviews_product_id_idx ON public.reviews (product_id);']);
     });
 
     it('unindexed-foreign-key: a unique index on some of the key\'s columns serves it (issue 20, person16 LOW 11)', () => {

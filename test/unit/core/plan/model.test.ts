@@ -189,6 +189,10 @@ describe('core/plan rules', () => {
     // as the code column beside the plan viewer, the head was the last line in view and "Open plan" a paragraph below).
     const md3 = briefMarkdown(briefPlan(two), { openPlan: 'command:pgLens.openPlan', explainAnalyze: 'command:pgLens.explainAnalyze' });
     assert.match(md3, /^\*\*Limit\*\* · cost [^\n]* · 20 rows est\. · \[Open plan\]\(command:pgLens\.openPlan\) · \[Explain Analyze\]\(command:pgLens\.explainAnalyze\)\n\n- Seq Scan/, md3);
+    // How to fix the findings under the pointer, after the actions, its help the link's title (person30 M1: the problem's
+    // message above is its claim alone; its how-to had taken three lines of a 250 px hover).
+    const md4 = briefMarkdown(briefPlan(two), { openPlan: 'command:pgLens.openPlan', howToFix: { uri: 'command:pgLens.openDocs', help: 'Run it for every "product" in one query,\nthen group.' } });
+    assert.match(md4, /^\*\*Limit\*\* · cost [^\n]* · \[Open plan\]\(command:pgLens\.openPlan\) · \[How to fix\]\(command:pgLens\.openDocs "Run it for every 'product' in one query, then group\."\)\n/, md4);
   });
 
   it('the brief\'s icons are never an error\'s: a grade-3 plan warning is a warning, as in the Problems panel (person23 LOW 13)', () => {

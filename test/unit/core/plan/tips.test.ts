@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzePlan, fmtSaving, K, misestimateLabel, planText, type Plan } from '../../../../src/core/plan';
-import { conditionColumns } from '../../../../src/core/plan/warnings';
+import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
@@ -429,6 +429,19 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.match(j.text, /proved by the planner for a statement of your code on this table/);
   });
 
+  // person30 L4: the country report pasted from prod, `o.status <> 'cancelled'` keeping almost every row, borrowed
+  // "proved: CREATE INDEX … orders (status, placed_at DESC) (−61 % cost)" — proved for orders.ts:70's `status = $1`.
+  it('a plan brought without its statement borrows a proof only where its condition uses the index\'s leading column as the index serves it (=, range, IN/ANY)', () => {
+    const scan = (filter: string) => ({ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'orders', Alias: 'o', 'Total Cost': 900, 'Plan Rows': 200, 'Actual Rows': 200, 'Actual Loops': 1, 'Actual Total Time': 8.6, 'Rows Removed by Filter': 31800, Filter: filter }, 'Execution Time': 9 });
+    const status = { table: 'orders', costBefore: 946, costAfter: 369, title: 'orders (status, placed_at DESC)', columns: ['status', 'placed_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY orders_status_placed_at_desc_idx ON orders (status, placed_at DESC)' };
+    const borrowed = (filter: string) => analyzePlan(scan(filter), { relationRows: new Map([['orders', 32000]]), withStatement: false, provedIndexes: [status] }).tips.find((t) => t.proved);
+    for (const served of ["(o.status = 'refunded'::text)", "((o.status)::text = 'refunded'::text)", "(o.status = ANY ('{refunded,lost}'::text[]))", "(o.status > 'p'::text)"]) assert.ok(borrowed(served), served);
+    for (const not of ["(o.status <> 'cancelled'::text)", "(o.status <> ALL ('{cancelled,lost}'::text[]))", "(lower(o.status) = 'refunded'::text)", "(o.status ~~ 'ref%'::text)"]) assert.equal(borrowed(not), undefined, not);
+    assert.equal(indexServesCondition("(o.status <> 'cancelled'::text) AND (o.customer_id = c.id)", 'status'), false);
+    assert.equal(indexServesCondition("(o.status <> 'cancelled'::text) AND (o.customer_id = c.id)", 'customer_id'), true);
+    assert.equal(indexServesCondition("(placed_at >= (now() - '7 days'::interval))", 'placed_at'), true);
+  });
+
   // The same statement run for real (Explain Analyze): 24k reviews read to keep 3, 3.2 ms of 3.4.
   const analysed = { Plan: { 'Node Type': 'Limit', 'Total Cost': 554.1, 'Plan Rows': 3, 'Actual Rows': 3, 'Actual Loops': 1, 'Actual Total Time': 3.4, Plans: [{ 'Node Type': 'Sort', 'Parent Relationship': 'Outer', 'Total Cost': 554.05, 'Plan Rows': 10, 'Actual Rows': 3, 'Actual Loops': 1, 'Actual Total Time': 3.35, 'Sort Key': ['created_at DESC'], Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Total Cost': 554, 'Plan Rows': 10, 'Actual Rows': 9, 'Actual Loops': 1, 'Actual Total Time': 3.2, 'Rows Removed by Filter': 23991, Filter: '(product_id = 42)' }] }] }, 'Execution Time': 3.45 };
   const reviewsIndex = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)' };
@@ -541,12 +554,59 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.ok(tag, p.tips.map((t) => t.text).join('\n'));
     assert.doesNotMatch(tag.text, /an index \(or a partial index\)/);
     assert.match(tag.text, /public\.Tags already has an index leading with name \(Tags_pkey, unique\)/);
+    // It proposes no change: its figure is the time at stake, never "could save" beside "another index would not change that" (person31 H1).
+    assert.match(fmtSaving(tag), /^~[\d.]+ m?s at stake$/);
     assert.ok(!p.tips.some((t) => /with an index on the join column/.test(t.text)), 'the Nested Loop over Tags proposes no index either');
     assert.match(p.tips.find((t) => t.kind === 'nested-loop-many')!.text, /although public\.Tags has an index leading with name \(Tags_pkey, unique\)/);
     // Without the catalog (a plan brought from a file), the Tags scan keeps its index tip: nothing says one exists.
     const bare = analyzePlan(JSON.stringify(conduit()));
     assert.match(bare.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'Tags' && scanTip(t))!.text, /An index on the filtered columns|an index \(or a partial index\)/);
     assert.ok(bare.tips.some((t) => /with an index on the join column/.test(t.text)));
+  });
+
+  it("a correlated subquery's scan compares its own column, not the outer row's: `(oi2.product_id = p.id)` on order_items is product_id, never the primary key's id (person31 H1)", () => {
+    const plan = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
+  Output: p.id, p.name, (SubPlan 1)
+  SubPlan 1
+    ->  Aggregate  (cost=3600.00..3600.01 rows=1 width=8) (actual time=1.340..1.340 rows=1 loops=1000)
+          Output: max(oi2.created_at)
+          ->  Seq Scan on public.order_items oi2  (cost=0.00..3590.00 rows=4 width=8) (actual time=0.100..1.330 rows=7 loops=1000)
+                Output: oi2.created_at
+                Filter: (oi2.product_id = p.id)
+                Rows Removed by Filter: 3993
+Planning Time: 0.300 ms
+Execution Time: 1350.000 ms`;
+    const pkey = [{ name: 'order_items_pkey', column: 'id', unique: true, partial: false }];
+    const p = analyzePlan(plan, { relationIndexes: new Map([['public.order_items', pkey], ['order_items', pkey]]), withStatement: false });
+    const scan = p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'order_items');
+    assert.ok(scan, p.tips.map((t) => t.text).join('\n'));
+    assert.doesNotMatch(scan.text, /already has an index leading with id/);
+    assert.match(scan.text, /An index on the filtered columns|an index \(or a partial index\)/);
+    assert.match(fmtSaving(scan), /^could save/);
+    assert.deepEqual(conditionColumns('(oi2.product_id = p.id)', ['oi2', 'public.order_items', 'order_items']), ['product_id']);
+    assert.deepEqual(conditionColumns('(product_id = p.id)', ['oi2']), ['product_id']);
+    assert.deepEqual(conditionColumns('("Tag".name = \'x\'::text)', ['tag']), ['name']);
+  });
+
+  it('a misestimate\'s saving leaves out the sub-plans under what it shaped: they are planned on their own and loop over the rows that came (person31 L1: "could save ~674 ms" on a 7.8 ms GroupAggregate)', () => {
+    const plan = `Sort  (cost=90000.00..90002.52 rows=1008 width=48) (actual time=1350.100..1350.110 rows=50 loops=1)
+  Sort Key: (max(o.placed_at)) DESC
+  Sort Method: quicksort  Memory: 30kB
+  ->  GroupAggregate  (cost=0.29..89950.00 rows=1008 width=48) (actual time=27.000..1350.000 rows=50 loops=1)
+        Group Key: p.id
+        ->  Index Scan using products_pkey on products p  (cost=0.29..80.00 rows=1008 width=16) (actual time=0.010..7.800 rows=50 loops=1)
+        SubPlan 1
+          ->  Aggregate  (cost=89.00..89.01 rows=1 width=8) (actual time=26.800..26.800 rows=1 loops=50)
+                ->  Seq Scan on order_items oi2  (cost=0.00..88.00 rows=4 width=8) (actual time=0.100..26.700 rows=7 loops=50)
+                      Filter: (oi2.product_id = p.id)
+                      Rows Removed by Filter: 3993
+Planning Time: 0.300 ms
+Execution Time: 1350.200 ms`;
+    const p = analyzePlan(plan);
+    const mis = p.tips.filter((t) => t.kind === 'misestimate');
+    assert.ok(mis.every((t) => t.saving < 10), mis.map((t) => `${t.text} ${fmtSaving(t)}`).join('\n'));
+    // The sub-plan's own scan is where the time went: its tip ranks first.
+    assert.equal(p.nodes[p.tips[0].nodeId].raw[K.RelationName], 'order_items', p.tips.map((t) => t.text).join('\n'));
   });
 
   it('conditionColumns reads the columns of EXPLAIN\'s condition text, and no subquery, parameter, literal or type name', () => {

@@ -16,6 +16,16 @@ describe('core/sql: an example value for $n from its column\'s statistics', () =
     assert.equal(cols.has(4), false, 'a LIMIT is no column');
   });
 
+  it('the column an INSERT gives $n or an UPDATE sets it to: an example from its statistics too (person31 L2: an INSERT\'s prompts had none)', () => {
+    const ins = parameterColumns('INSERT INTO shop.reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, lower($4)) RETURNING id');
+    assert.deepEqual(ins.get(1), { schema: 'shop', table: 'reviews', column: 'product_id' });
+    assert.deepEqual(ins.get(3), { schema: 'shop', table: 'reviews', column: 'rating' });
+    assert.equal(ins.has(4), false, 'an expression of $4 is no column value');
+    const upd = parameterColumns('UPDATE orders SET status = $1 WHERE id = $2');
+    assert.deepEqual(upd.get(1), { table: 'orders', column: 'status' });
+    assert.equal(upd.get(2)?.column, 'id');
+  });
+
   it('no column for an expression (lower(email) = lower($1)) or text that does not parse', () => {
     assert.equal(parameterColumns('SELECT id FROM customers WHERE lower(email) = lower($1)').size, 0);
     assert.equal(parameterColumns('SELEC nonsense $1').size, 0);
