@@ -65,7 +65,10 @@ export function readProjectDialect(paths: readonly string[], cwd = process.cwd()
   return projectDialect(readProjectConfigs(paths, cwd));
 }
 
-const SCHEMA_MAX_DEPTH = 10;
+/** Folders down from the repository root: deep enough for a Maven module's resources under its Java package (`module/sub/src/main/resources/org/acme/app/db/migration/2.40`: rules-s, DHIS2). */
+const SCHEMA_MAX_DEPTH = 14;
+/** MyBatis mapper fragments stay at the depth they were read at before (ten folders): a deeper walk was not measured. */
+const MAPPER_MAX_DEPTH = 10;
 /** Source files that may be migrations (their path says so: codeContextOf decides). */
 const SOURCE_MIGRATION = /\.(py|ts|js|go|rb|java)$/i;
 const SCHEMA_MAX_FILES = 3000;
@@ -116,16 +119,16 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
 /** The `<sql id>` fragments of the project's MyBatis mapper files, by `namespace.id` (cross-file `<include refid>`). */
 export function readMapperFragments(paths: readonly string[], cwd = process.cwd()): MapperFragments {
   const out: MapperFragments = new Map();
-  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.xml'), (text) => addMapperFragments(text, out));
+  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.xml'), (text) => addMapperFragments(text, out), MAPPER_MAX_DEPTH);
   return out;
 }
 
 /** Every wanted file under the repository roots of the paths; bounded in depth, files and bytes. */
 /** `wanted` gets each file's full path and its path below the repository root. */
-function walkProjectFiles(paths: readonly string[], cwd: string, wanted: (full: string, rel: string) => boolean, visit: (text: string) => void): void {
+function walkProjectFiles(paths: readonly string[], cwd: string, wanted: (full: string, rel: string) => boolean, visit: (text: string) => void, maxDepth = SCHEMA_MAX_DEPTH): void {
   let files = 0;
   let bytes = 0;
-  for (const f of projectFiles(paths, cwd, SCHEMA_MAX_DEPTH, MAX_DIRS * 10)) {
+  for (const f of projectFiles(paths, cwd, maxDepth, MAX_DIRS * 10)) {
     if (files >= SCHEMA_MAX_FILES || bytes >= SCHEMA_MAX_TOTAL) break;
     if (!wanted(f.full, path.relative(f.root, f.full).split(path.sep).join('/'))) continue;
     try {

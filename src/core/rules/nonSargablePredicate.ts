@@ -13,6 +13,8 @@ import { tableSize, unprovedSize } from './sizeEvidence';
 
 const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
 const ARITH = new Set(['+', '-', '*', '/', '||']);
+/** Functions that take a value out of a json/jsonb column by a path, as the `->>`, `->`, `#>>` operators do. */
+const JSON_PATH_FUNCTIONS = new Set(['jsonb_extract_path_text', 'jsonb_extract_path', 'json_extract_path_text', 'json_extract_path']);
 
 export const nonSargablePredicate: Rule = {
   id: 'non-sargable-predicate',
@@ -33,6 +35,11 @@ export const nonSargablePredicate: Rule = {
     for (const [side, other] of sides) {
       const wrapped = wrappedColumn(side);
       if (!wrapped) continue;
+      // `jsonb_extract_path_text(attributevalues, $1, 'value') = $2`: a value taken out of a json column, as `col ->> 'key'`
+      // (which this rule leaves alone) takes it. No index of the column itself (btree, or GIN) ever served a comparison of an
+      // extracted value, so none is hidden; only an expression index on that very path would, and with the key a per-call
+      // value none can be made (issue 14, rules-s: DHIS2's attribute lookups on every metadata table).
+      if (wrapped.kind === 'call' && JSON_PATH_FUNCTIONS.has(wrapped.fn ?? '')) continue;
       // `length(tag)` with `tag` a value of `unnest(w.tags) AS tag` in FROM: a function's output has no index to hide.
       if (isFunctionOutput(wrapped.column, info.scope)) continue;
       // `capacity - (SELECT count(*) … WHERE queue = q.name) > 0`: an index expression cannot hold a subquery (PostgreSQL

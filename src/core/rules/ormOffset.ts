@@ -33,7 +33,10 @@ type Pattern = { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: Re
 // A Java/Kotlin/Python text block may open the fragment on the line before (`"""\n    OFFSET %d`).
 // The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
 // (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
-const APPENDED: Pattern = { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\}|\((?=[^"'`\n]{0,60}?(?:\$\d|\?|:\w))(?:[^"'`\n()]|\([^"'`\n()]{0,40}\)){1,60}\))/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) };
+// A lowercase ` offset ` alone in its literal reads as SQL when a literal saying `limit ` stands just before it in the code
+// and it is appended to (`" limit " + max + " offset " + first`, `sql.append("limit ").append(n).append(" offset ").append(o)`:
+// issue 14, rules-s, DHIS2's tracker exports and Fineract's searches); a query-string key `"offset"` has no space in it.
+const APPENDED: Pattern = { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,|\)\s*(?:\r?\n\s*)?\.append\()|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\}|\((?=[^"'`\n]{0,60}?(?:\$\d|\?|:\w))(?:[^"'`\n()]|\([^"'`\n()]{0,40}\)){1,60}\))/g, what: (m) => `OFFSET ${/append/.test(m[3]) ? '.append(…)' : m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) || (/^[ \t]+$/.test(m[1]) && /["'`][^"'`\n]{0,80}\blimit[ \t][^"'`\n]{0,40}["'`][\s\S]{0,200}$/i.test(m.input.slice(Math.max(0, m.index - 240), m.index))) };
 
 const PATTERNS: Pattern[] = [
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)

@@ -25,6 +25,8 @@ const NEXT_FUNCTION = /\n[ \t]*(?:@\w|(?:async\s+)?def\s|func\s|(?:export\s+)?(?
 const EXISTENCE_ONLY = /^\W*(?:[\s\S]{0,200}?\b(?:True\s+if\s+[\w.]+\.(?:fetchone|first|scalar)\(\)\s+else\s+False|return\s+(?:bool\(|not\s+)[\w.]+\.(?:fetchone|first)\(\)|(?:return\s+)?[\w.]+\.(?:fetchone|first)\(\)\s+is\s+not\s+None|\.rowCount\s*>\s*0|\.rows\.length\s*>\s*0))/;
 /** A table of at most this many columns is narrow: reading a few of them by name costs the same as reading all. */
 const NARROW_COLUMNS = 3;
+/** A native query mapped to an entity class: JPA's `createNativeQuery(sql, X.class)`, Hibernate's `addEntity(X.class)`, a typed native-query helper. */
+const TYPED_NATIVE_QUERY = /\bcreateNativeQuery\s*\(\s*[\w.]+\s*,\s*[A-Z][\w.]*\.class\b|\.addEntity\s*\(\s*[A-Z][\w.]*\.class\b|\b\w*[Nn]ative\w*TypedQuery\s*\(|\b\w*[Tt]ypedNative\w*Query\s*\(/;
 /** Types a MyBatis statement or mapper method returns that are no model of a table. */
 const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|list|string|integer|int|long|boolean|object|void)$/i;
 
@@ -186,6 +188,12 @@ function mappedToModel(site: SqlSite, text: string, tables: string[]): boolean |
       // The table's name is the entity's, in the singular or the plural (`Event` for events).
       return [named, `${named}s`, `${named}es`].includes(table);
     }
+    // Hibernate/JPA: the statement run as a native query given its entity class (`createNativeQuery(sql, Job.class)`,
+    // `.addEntity(Job.class)`) or through the app's own typed native-query helper (`nativeSynchronizedTypedQuery(sql)`,
+    // which passes the store's entity class): the entity maps the table's columns one by one (issue 14, rules-s: DHIS2's
+    // stores). Over one table only; an unqualified star over a join is still judged, as for JDBI.
+    const inline = /createNativeQuery\s*\(\s*"*$/.test(text.slice(Math.max(0, site.span.start - 100), site.span.start)) && /^"*\s*,\s*[A-Z][\w.]*\.class\b/.test(text.slice(site.span.end, site.span.end + 200));
+    if (tables.length === 1 && (inline || TYPED_NATIVE_QUERY.test(afterStatement(text, site.span.end)))) return true;
     if (!sig || !/@Select\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return false;
     // `List<Event>`, `Optional<Event>` → Event; `Map<String, Object>` → Map (no model).
     const inner = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|IPage)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).replace(/<.*$/s, '').split('.').pop()!;

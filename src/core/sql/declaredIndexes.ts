@@ -243,7 +243,9 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
 }
 
 const CREATE_TEMP_AS = /\bcreate\s+(?:(?:global|local)\s+)?(?:temp|temporary)\s+table\s+(?:if\s+not\s+exists\s+)?([\w"$]+)(?:\s+on\s+commit\s+(?:drop|delete\s+rows|preserve\s+rows))?\s+as\b/gi;
-const ALTER_ADD_COLUMNS = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+(add\b[^;]*)/gi;
+// The actions may start with another than ADD (`alter table jobconfiguration drop column if exists x, add column if not exists
+// lastalive timestamp`: rules-s, DHIS2's migrations); only the ADD items are read from the list.
+const ALTER_ADD_COLUMNS = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+((?:add|drop|alter)\b[^;]*?\badd\b[^;]*|add\b[^;]*)/gi;
 
 const CREATE_VIEW = /\bcreate\s+(?:or\s+replace\s+)?view\s+([\w"$.]+)\s+as\s+select\s+/gi;
 

@@ -49,9 +49,21 @@ describe('node/projectConfig: the project files read from the repository root of
   });
 
   it('stays within its depth: a file nested past the limit is not read', () => {
-    const deep = Array.from({ length: 12 }, (_, i) => `d${i}`).join('/');
+    const deep = Array.from({ length: 16 }, (_, i) => `d${i}`).join('/');
     tree(root(), { '.git/HEAD': 'x\n', [`${deep}/deep.sql`]: 'CREATE INDEX deep_idx ON deep (lower(z));\n', 'a/b/near.sql': 'CREATE INDEX near_idx ON near (lower(z));\n' });
     assert.deepEqual([...readDeclaredIndexes([root()]).keys()], ['near']);
+  });
+
+  it('a schema file in a Maven module\'s resources under its Java package (eleven folders down) is read, its NOT NULL columns too (rules-s: DHIS2\'s pg_dump base schema in dhis-2/dhis-support/dhis-support-db-migration/src/main/resources/org/hisp/dhis/db/base)', () => {
+    const dir = 'dhis-2/dhis-support/dhis-support-db-migration/src/main/resources/org/hisp/dhis/db/base';
+    tree(root(), {
+      '.git/HEAD': 'x\n',
+      [`${dir}/base_schema.sql`]: 'CREATE TABLE jobconfiguration (\n    jobconfigurationid integer NOT NULL,\n    uid character varying(11) NOT NULL,\n    lastalive timestamp without time zone\n);\n',
+      'dhis-2/dhis-support/dhis-support-db-migration/src/main/resources/org/hisp/dhis/db/migration/2.40/V2_40_1__index.sql': 'CREATE INDEX in_jobconfiguration_lastalive ON jobconfiguration (lastalive);\n',
+    });
+    const declared = readDeclaredIndexes([root()]);
+    assert.deepEqual([...(declared.tables?.get('jobconfiguration')?.columns ?? [])], ['jobconfigurationid', 'uid', 'lastalive'], JSON.stringify([...(declared.tables ?? [])]));
+    assert.ok(declared.has('jobconfiguration'), 'the migration twelve folders down is read too');
   });
 
   it('a schema file of another database (ClickHouse/MySQL by its folder, or DDL with ENGINE =) declares no PostgreSQL table (rules-p: OpenReplay keeps ClickHouse DDL beside the PostgreSQL schema)', () => {
