@@ -139,7 +139,7 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
  * finding's help carries it (the CLI prints it under the message; the editor's hover has it in Why), not the message
  * VS Code shows in the problem part of a hover it caps at 250 px (person30 M1).
  */
-export function alsoServingLine(others: readonly string[] | undefined, index?: string): string | undefined {
+function alsoServingLine(others: readonly string[] | undefined, index?: string): string | undefined {
   if (!others?.length) return undefined;
   const places = others.flatMap((l) => placeIn(l) ?? []);
   const rest = others.length - places.length;

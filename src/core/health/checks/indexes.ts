@@ -174,7 +174,7 @@ function uniqueWithin(i: IndexFact, fkColumns: number[]): boolean {
  * them) is the fix, its CREATE INDEX as the advice writes it; else an index of the key's columns named by the one naming
  * helper (indexName, unique among the schema's indexes).
  */
-export function foreignKeyIndexFix(fk: ForeignKeyFact, advised: readonly AdvisedIndexFact[], indexes: readonly IndexFact[]): { sql: string; help: string; advised?: string } {
+function foreignKeyIndexFix(fk: ForeignKeyFact, advised: readonly AdvisedIndexFact[], indexes: readonly IndexFact[]): { sql: string; help: string; advised?: string } {
   const n = fk.columnNames.length;
   const want = [...fk.columnNames].sort().join('\u0000');
   const plain = (c: string) => c.replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '').replace(/^"(.*)"$/, '$1');
