@@ -18,7 +18,7 @@ import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
-import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBusyError, TRIAL_LOCK_TIMEOUT_MS, type Proof } from './hypo';
+import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBudget, TrialBudgetError, TrialBusyError, TRIAL_LOCK_TIMEOUT_MS, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { planAs } from './planGuard';
 
@@ -77,7 +77,8 @@ export interface AdviceResult {
   /**
    * Candidates no proof was made for, and why: `size` — no HypoPG, and the table is above the size limit for a real trial
    * build (maxTableSizeMb); `withheld` — a real build is made only when the person asks (Suggest Indexes); `busy` — another
-   * PG Lens session was building on the table; `unavailable` — no way to try it here (no HypoPG, not a development
+   * PG Lens session was building on the table; `budget` — the connection's budget of real builds a minute was spent
+   * (TrialBudget: proved again later); `unavailable` — no way to try it here (no HypoPG, not a development
    * profile). With any, "no index" is never the answer: nothing was tried (issue 20, person17 HIGH 4, MEDIUM 5).
    */
   notTried?: NotTried[];
@@ -222,6 +223,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   // Candidates a real build would have tried (not allowed here), and those another session was building on.
   const withheld = new Set<IndexCandidate>();
   const busy = new Set<IndexCandidate>();
+  // Candidates held back by the connection's budget of real builds (TrialBudget): proved again later, as withheld ones are.
+  const heldBack = new Set<IndexCandidate>();
   // Candidates a real build would have proved but for the table's size (maxTableSizeMb).
   const tooLarge = new Set<IndexCandidate>();
   // Candidates whose trial failed (a lock not granted in time, a statement timeout), with the server's message.
@@ -231,7 +234,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const out: NotTried[] = [];
     for (const c of candidates) {
       if (provedAny || triedDdl.has(createIndexSql(c, { concurrently: true }))) continue;
-      const why: NotTried['why'] = busy.has(c) ? 'busy' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
+      const why: NotTried['why'] = busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
       out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}), ...(why === 'failed' ? { error: failed.get(c) } : {}) });
     }
     return out.length ? { notTried: out } : {};
@@ -244,7 +247,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
-    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log }) : undefined;
+    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: trialBudgetOf(db) }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
     // inside this transaction (rolled back with everything else) when the role may.
@@ -335,10 +338,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
             p = await proveOne(c);
           } catch (e) {
             if (e instanceof SiblingLost) throw e;
-            if (e instanceof TrialBusyError) {
+            if (e instanceof TrialBusyError || e instanceof TrialBudgetError) {
               // Not waited for: reported as not proved, like a candidate nobody could try.
               rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: e.message });
-              busy.add(c);
+              (e instanceof TrialBusyError ? busy : heldBack).add(c);
               if (!unverified.includes(c)) unverified.push(c);
               continue;
             }
@@ -434,7 +437,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
           // of rows on a boolean nearly every row shares read as "selective"; issue 20, person16 HIGH 2).
           if (c.keys.some((k) => !k.column || !t.stats[k.column])) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
+          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -445,7 +448,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
-    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)
@@ -542,13 +545,15 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
 
 /**
  * Why a candidate is not proved: `withheld` — HypoPG is missing and a real trial build runs only when the person asks
- * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `unavailable` — no way to try it here.
+ * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `budget` — the connection's budget of real
+ * builds a minute was spent; `unavailable` — no way to try it here.
  */
-type NotProved = 'withheld' | 'busy' | 'size' | 'unavailable';
+type NotProved = 'withheld' | 'busy' | 'budget' | 'size' | 'unavailable';
 
 const NOT_PROVED: Record<NotProved, string> = {
   withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
   busy: 'not proved: another PG Lens session was building a trial index on this table; run Suggest Indexes again',
+  budget: 'not proved yet: PG Lens has made as many real trial builds on this table as it makes in a minute; proved again later',
   size: 'not proved: the table is above the size limit for a real trial index (raise the limit, or install HypoPG, which builds nothing)',
   unavailable: 'not verified: the planner could not try it here',
 };
@@ -570,7 +575,7 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFa
     seqScan: { relation: seq.relation, rows },
     planBefore: planOutline(before),
     planAfter: [],
-    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : why === 'size' ? 'estimated, not proved: the table is above the size limit for a real trial index' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : why === 'size' ? 'estimated, not proved: the table is above the size limit for a real trial index' : why === 'budget' ? 'estimated, not proved yet: the budget of real trial builds is spent for this minute' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
   };
 }
 
@@ -603,6 +608,15 @@ function trialProofsOf(db: Database): { get(key: string): CachedProof | undefine
       while (cache.size > PROOF_CACHE_MAX) cache.delete(cache.keys().next().value!);
     },
   };
+}
+
+/** Per connection (Database): its budget of real trial builds (hypo.ts TrialBudget), shared by every advice made on it. */
+const trialBudgets = new WeakMap<Database, TrialBudget>();
+
+function trialBudgetOf(db: Database): TrialBudget {
+  let b = trialBudgets.get(db);
+  if (!b) trialBudgets.set(db, (b = new TrialBudget()));
+  return b;
 }
 
 /** A candidate's definition without its name (the name may be made unique differently next time). */
