@@ -358,9 +358,6 @@ export class IndexDecider {
   /** Why a statement could not be advised (a server error the advisor did not turn into its own status). */
   readonly errors = new Map<string, string>();
 
-  /** The decision under way: each trial index built once for all its statements (advisor.ts TrialRun). */
-  private run: TrialRun | undefined;
-
   constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
 
   /**
@@ -380,12 +377,12 @@ export class IndexDecider {
 
   /**
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
-   * again when real builds are allowed.
+   * again when real builds are allowed. `run`: the decision's (each trial index built once for all its statements).
    */
-  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false): Promise<AdviceResult> {
+  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false, run?: TrialRun): Promise<AdviceResult> {
     let r = this.advice.get(input.sql);
     if (!r || (realIndexes && r.realBuildWithheld)) {
-      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: this.run });
+      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run });
       this.advice.set(input.sql, r);
     }
     return r;
@@ -398,16 +395,14 @@ export class IndexDecider {
    * of them gives.
    */
   async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
-    const outer = this.run;
-    this.run ??= newTrialRun([...statements.map((s) => ({ sql: s.sql, planAsRole: s.userid })), ...(opts.focus ?? []).map((sql) => ({ sql }))]);
-    try {
-      return await this.decideNow(statements, opts);
-    } finally {
-      this.run = outer;
-    }
+    // Each decision its own run, handed down (not a field of the decider): the editor decides for several files at once on
+    // one decider, and one decision ending cleared the run of another still under way, whose statements then each built
+    // the same trial indexes again (person31 H2: the same 4 definitions on orders ~800 times a minute).
+    const run = newTrialRun([...statements.map((s) => ({ sql: s.sql, planAsRole: s.userid })), ...(opts.focus ?? []).map((sql) => ({ sql }))]);
+    return this.decideNow(statements, opts, run);
   }
 
-  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean }): Promise<IndexDecision<IndexSuggestion>> {
+  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean }, run: TrialRun): Promise<IndexDecision<IndexSuggestion>> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
@@ -423,7 +418,7 @@ export class IndexDecider {
       for (const s of focus) {
         if (opts.isCancelled?.()) break;
         await slice.turn();
-        for (const x of (await this.safeAdvise(s, real))?.suggestions ?? []) tables.add(bareName(x));
+        for (const x of (await this.safeAdvise(s, real, run))?.suggestions ?? []) tables.add(bareName(x));
       }
       // Each statement's tables are read once (kept), a parse each the first time: turns between them.
       const near: DecisionInput[] = [];
@@ -438,18 +433,18 @@ export class IndexDecider {
     for (const s of set) {
       if (opts.isCancelled?.()) break;
       await slice.turn();
-      const r = await this.safeAdvise(s, real);
+      const r = await this.safeAdvise(s, real, run);
       if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
     }
-    const crossProofs = await this.crossProofs(advised, bySql, real, opts.isCancelled, slice);
+    const crossProofs = await this.crossProofs(advised, bySql, real, run, opts.isCancelled, slice);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
     const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
     return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
   }
 
-  private async safeAdvise(s: DecisionInput, realIndexes: boolean): Promise<AdviceResult | undefined> {
+  private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun): Promise<AdviceResult | undefined> {
     try {
-      return await this.adviseOne(s, realIndexes);
+      return await this.adviseOne(s, realIndexes, run);
     } catch (e) {
       this.errors.set(s.sql, describeError(e));
       this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
@@ -458,7 +453,7 @@ export class IndexDecider {
   }
 
   /** Overlapping indexes of other statements, proved on each statement that wants one on the same table (kept per connection). */
-  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
+  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, run: TrialRun, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
     const out: CrossProof<IndexSuggestion>[] = [];
     const indexes = new Map<string, IndexSuggestion>();
     for (const a of advised) for (const s of a.suggestions) if (s.verifiedBy !== 'none' && !indexes.has(s.ddl)) indexes.set(s.ddl, s);
@@ -478,7 +473,7 @@ export class IndexDecider {
             const cand = candidateFromSuggestion(other);
             if (!cand) continue;
             try {
-              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: this.run });
+              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: run });
               const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
               // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;

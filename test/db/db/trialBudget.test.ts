@@ -42,7 +42,26 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     await t.admin.query('SELECT pg_stat_statements_reset()');
   });
 
+  it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
+    // A connection of its own: a budget of its own.
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const lines: string[] = [];
+    const decider = new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) });
+    await Promise.all([
+      decider.decide(STATEMENTS, { focus: ['SELECT id FROM customers WHERE email = $1'] }),
+      decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) }),
+    ]);
+    const onOrders = await builds(' ON public.orders ');
+    const considered = decider.advice.get(STATEMENTS[0].sql)?.considered ?? 0;
+    // One statement's candidates, each built once (before: the decision that ended first cleared the other's run, and its
+    // statements built them again each, up to the budget).
+    assert.ok(onOrders >= 1 && onOrders <= considered, `${onOrders} real builds on orders for ${considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
+    assert.ok(![...decider.advice.values()].some((r) => r.notTried?.some((x) => x.why === 'budget')), 'nothing held back by the budget');
+  });
+
   it('a decision over 200 statements differing only by a constant, real builds allowed, builds at most the budget', async () => {
+    await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
     // The editor's decider with pgLens.index.trialBuilds: automatic (indexAdvice.ts adviseOptions: realIndexes true).
     const decider = new IndexDecider(db, { info, realIndexes: true, log: (l) => lines.push(l) });
