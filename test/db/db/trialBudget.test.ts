@@ -36,7 +36,9 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
       INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g;
       CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL);
       INSERT INTO customers SELECT g, 'c' || g || '@example.com', (ARRAY['DE','FR','US'])[1 + g % 3] FROM generate_series(1, 20000) g;
-      ANALYZE orders; ANALYZE customers;`);
+      CREATE TABLE wide (id bigint PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
+      INSERT INTO wide SELECT g, ${Array.from({ length: 30 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
+      ANALYZE orders; ANALYZE customers; ANALYZE wide;`);
     db = await t.open({ statementTimeoutMs: 60000 });
     info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
     await t.admin.query('SELECT pg_stat_statements_reset()');
@@ -58,6 +60,21 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     // statements built them again each, up to the budget).
     assert.ok(onOrders >= 1 && onOrders <= considered, `${onOrders} real builds on orders for ${considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
     assert.ok(![...decider.advice.values()].some((r) => r.notTried?.some((x) => x.why === 'budget')), 'nothing held back by the budget');
+  });
+
+  it('30 statements each wanting its own index on one table: at most the budget built, the rest said held back and proved again later', async () => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const lines: string[] = [];
+    const decider = new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) });
+    const statements = Array.from({ length: 30 }, (_, i) => ({ sql: `SELECT id FROM wide WHERE c${i + 1} = $1`, label: `src/wide.ts:${i + 1}` }));
+    await decider.decide(statements, { focus: statements.map((s) => s.sql) });
+    const n = await builds(' ON public.wide ');
+    assert.ok(n >= 1 && n <= TRIAL_BUDGET_PER_TABLE_PER_MINUTE, `${n} real builds on wide; log:\n${lines.filter((l) => /built|held back/.test(l)).join('\n')}`);
+    const held = statements.map((s) => decider.advice.get(s.sql)!).filter((r) => r.notTried?.some((x) => x.why === 'budget'));
+    assert.ok(held.length >= 1, 'advice held back by the budget says so');
+    for (const r of held) assert.equal(r.realBuildWithheld, true, 'proved again at a later decision');
+    assert.equal(lines.filter((l) => /real trial builds? held back/.test(l)).length, 1, 'said once a minute');
   });
 
   it('a decision over 200 statements differing only by a constant, real builds allowed, builds at most the budget', async () => {
