@@ -13,7 +13,7 @@ import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSu
 import { formatCount } from '../core/format';
 import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
-import { loadPgParser } from '../core/sql/statement';
+import { loadPgParser, normalizeSql } from '../core/sql/statement';
 import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
@@ -129,6 +129,8 @@ export interface TrialRun {
   statements: readonly { sql: string; planAsRole?: string }[];
   proofs: Map<string, Omit<Proof, 'undo'>>;
   tables: Map<string, string[] | null>;
+  /** Each statement's text with its constants as parameters (statementShapeText), computed once per run. */
+  shapes: Map<string, string | null>;
   /**
    * The statements (sql and role) whose plan failed beside another's trial index: never planned as a sibling again. Such
    * a failure (an error, a function that sleeps until its backend is terminated) stays that statement's own outcome: when
@@ -138,7 +140,7 @@ export interface TrialRun {
 }
 
 export function newTrialRun(statements: readonly { sql: string; planAsRole?: string }[]): TrialRun {
-  return { statements, proofs: new Map(), tables: new Map(), unsafe: new Set() };
+  return { statements, proofs: new Map(), tables: new Map(), shapes: new Map(), unsafe: new Set() };
 }
 
 /** A sibling's plan ended the session of another statement's advice (TrialRun.unsafe): that advice is made again. */
@@ -160,6 +162,19 @@ function runTables(run: TrialRun, sql: string): string[] | null {
     v = shape ? shape.tables.map((t) => t.name.toLowerCase()) : null;
     run.tables.set(sql, v);
   }
+  return v;
+}
+
+/**
+ * A statement's text with its constants replaced by parameters (PostgreSQL's normaliser, as pg_stat_statements shows it):
+ * statements that differ only by constants share a trial build's proof (person31 H2: 3,000 statements on orders differing
+ * only in `total_cents > <i>` each proved the same 4 trial indexes). Null when the parser cannot read it.
+ */
+function statementShapeText(sql: string, run?: TrialRun): string | null {
+  const known = run?.shapes.get(sql);
+  if (known !== undefined) return known;
+  const v = normalizeSql(sql) ?? null;
+  run?.shapes.set(sql, v);
   return v;
 }
 
@@ -214,6 +229,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   }
   let tx: TransactionProver | undefined;
   const proofs = trialProofsOf(db);
+  // Statements that differ from this one only by constants share its trial builds' proofs (and it theirs).
+  const shapeText = params ? null : statementShapeText(sql, opts.trialRun);
   const snapshot = tablesSnapshot(facts);
   // The indexes kept in place so far (greedy rounds): a proof is made on top of them, so they are part of its key.
   const keptDefs: string[] = [];
@@ -278,10 +295,12 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
-        const hit = proofs.get(key);
+        const shapeKey = shapeText ? JSON.stringify(['shape', shapeText, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]) : undefined;
+        const exact = proofs.get(key);
+        const hit = exact ?? (shapeKey ? proofs.get(shapeKey) : undefined);
         if (hit) {
           reused++;
-          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built): ${createIndexSql(c, { concurrently: false })}`);
           if (keep) pendingKeep.push(c);
           return { ...hit.proof, undo: async () => undefined };
         }
@@ -289,7 +308,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
         const p = await tx.prove(c);
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
-        proofs.set(key, { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } });
+        const made = { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } };
+        proofs.set(key, made);
+        if (shapeKey) proofs.set(shapeKey, made);
         return p;
       }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
@@ -303,6 +324,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       for (const st of trial.statements) {
         const key = runKey(st.sql, st.planAsRole, keptDefs, def);
         if (st.sql === sql || (st.planAsRole ?? undefined) !== opts.planAsRole || trial.proofs.has(key) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
+        // The same statement but for constants: it takes this proof by its shape (nothing to plan for it here).
+        if (shapeText && statementShapeText(st.sql, trial) === shapeText) continue;
         await s.query(HYPO_SQL.savepoint);
         try {
           const plan = await planOf({ ...ctx, sql: st.sql, params: undefined });

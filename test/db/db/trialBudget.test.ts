@@ -77,6 +77,25 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     assert.equal(lines.filter((l) => /real trial builds? held back/.test(l)).length, 1, 'said once a minute');
   });
 
+  it('statements that differ only by a constant share a proof across decisions: one statement\'s builds for all 200', async () => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const lines: string[] = [];
+    const decider = new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) });
+    // One decision per statement (a hover, a file analysed after another): no run shared between them.
+    for (const s of STATEMENTS) await decider.decide([], { focus: [s.sql] });
+    const onOrders = await builds(' ON public.orders ');
+    const first = decider.advice.get(STATEMENTS[0].sql)!;
+    assert.ok(onOrders >= 1 && onOrders <= first.considered, `${onOrders} real builds on orders for ${first.considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
+    for (const s of STATEMENTS.slice(1)) {
+      const r = decider.advice.get(s.sql)!;
+      assert.ok((r.reusedProofs ?? 0) >= 1 && !r.realBuilds, `${s.sql}: ${JSON.stringify({ reused: r.reusedProofs, built: r.realBuilds, notTried: r.notTried })}`);
+      assert.deepEqual(r.suggestions.map((x) => [x.ddl, x.verifiedBy]), first.suggestions.map((x) => [x.ddl, x.verifiedBy]), 'the same verdict');
+    }
+    assert.ok(first.suggestions.length >= 1 && first.suggestions[0].verifiedBy === 'transaction', JSON.stringify(first.suggestions.map((x) => x.ddl)));
+    assert.ok(lines.some((l) => /differs from this one only by constants \(nothing built\)/.test(l)));
+  });
+
   it('a decision over 200 statements differing only by a constant, real builds allowed, builds at most the budget', async () => {
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
