@@ -251,12 +251,15 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
  */
 export class WorkspaceStatements {
   private readonly files = new Map<string, readonly FoundStatement[]>();
+  /** Statements of files deleted (or left out) since, that no other file writes: a decision under way leaves them out (gone). */
+  private readonly removed = new Set<string>();
   private version = 0;
   private last: { top: readonly DecisionInput[]; version: number; statements: DecisionInput[] } | undefined;
 
   /** The file's statements as they are now; true when they changed (the decisions made before did not weigh them). */
   setFile(file: string, found: readonly FoundStatement[]): boolean {
     const before = this.files.get(file);
+    for (const f of found) this.removed.delete(f.sql);
     if (before && before.length === found.length && before.every((b, i) => b.sql === found[i].sql && b.source === found[i].source && b.context === found[i].context && b.dynamic === found[i].dynamic)) return false;
     this.files.set(file, found);
     this.version++;
@@ -265,9 +268,24 @@ export class WorkspaceStatements {
 
   /** The file is gone (deleted, or left out by the settings): true when it had statements. */
   deleteFile(file: string): boolean {
+    const was = this.files.get(file);
     const had = this.files.delete(file);
-    if (had) this.version++;
-    return had;
+    if (!had) return false;
+    this.version++;
+    if (was?.length) {
+      const still = new Set(this.found().map((f) => f.sql));
+      for (const f of was) if (!still.has(f.sql)) this.removed.add(f.sql);
+    }
+    return true;
+  }
+
+  /**
+   * The statement was only in files deleted (or left out) since it was read: a decision still under way over the statements
+   * merged before leaves it out (person31 H2: the 3,000 statements of a deleted file were still being advised, each with
+   * trial builds, until Disconnect).
+   */
+  gone(sql: string): boolean {
+    return this.removed.has(sql);
   }
 
   has(file: string): boolean {
@@ -394,7 +412,8 @@ export class IndexDecider {
    * table depends only on the statements that read it, so the answer is the one a decision over all
    * of them gives.
    */
-  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+  /** `gone`: statements no longer the workspace's (their file deleted since the statements were merged): left out as reached. */
+  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
     // Each decision its own run, handed down (not a field of the decider): the editor decides for several files at once on
     // one decider, and one decision ending cleared the run of another still under way, whose statements then each built
     // the same trial indexes again (person31 H2: the same 4 definitions on orders ~800 times a minute).
@@ -402,7 +421,7 @@ export class IndexDecider {
     return this.decideNow(statements, opts, run);
   }
 
-  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean }, run: TrialRun): Promise<IndexDecision<IndexSuggestion>> {
+  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<IndexDecision<IndexSuggestion>> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
@@ -425,13 +444,15 @@ export class IndexDecider {
       for (const s of set) {
         if (opts.isCancelled?.()) break;
         await slice.turn();
-        if (opts.focus.includes(s.sql) || this.touches(s.sql, tables)) near.push(s);
+        if (opts.focus.includes(s.sql) || (this.touches(s.sql, tables) && !opts.gone?.(s.sql))) near.push(s);
       }
       set = near;
     }
     const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
     for (const s of set) {
       if (opts.isCancelled?.()) break;
+      // A statement whose file was deleted while this decision ran: neither advised nor weighed.
+      if (opts.gone?.(s.sql) && !opts.focus?.includes(s.sql)) continue;
       await slice.turn();
       const r = await this.safeAdvise(s, real, run);
       if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });

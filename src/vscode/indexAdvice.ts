@@ -391,6 +391,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           sawFile: (file, found) => {
             if (this.ws && (this.ws.has(file) || vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)))) this.ws.setFile(file, found);
           },
+          // A file deleted while the decision runs: its statements leave it (person31 H2).
+          gone: (sql) => this.ws?.gone(sql) ?? false,
           place: (file) => vscode.workspace.asRelativePath(file),
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).

@@ -96,6 +96,19 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     assert.ok(lines.some((l) => /differs from this one only by constants \(nothing built\)/.test(l)));
   });
 
+  it('a decision under way leaves out the statements of a file deleted meanwhile (gone): not advised, nothing built for them', async () => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const decider = new IndexDecider(own, { info, realIndexes: true });
+    const kept = STATEMENTS[0].sql;
+    const deleted = 'SELECT id FROM orders WHERE status = $1 AND placed_at > $2';
+    const statements = [{ sql: kept, label: 'src/orders.ts:3' }, { sql: deleted, label: 'other/huge.ts:2' }];
+    await decider.decide(statements, { focus: [kept], gone: (sql) => sql === deleted });
+    assert.ok(decider.advice.get(kept)?.suggestions.some((x) => x.table === 'orders'), 'the focus has advice on orders: the decision weighs every statement on orders');
+    assert.equal(decider.advice.has(deleted), false, 'the deleted file\'s statement was not advised');
+    assert.equal(await builds('ON public.orders (status'), 0, 'no trial build for it');
+  });
+
   it('a decision over 200 statements differing only by a constant, real builds allowed, builds at most the budget', async () => {
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
