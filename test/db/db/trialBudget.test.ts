@@ -30,6 +30,17 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?CREATE\\s+INDEX'
         AND strpos(query, $1) > 0`, [table])).rows[0].n);
 
+  /**
+   * The editor's decider with pgLens.index.trialBuilds automatic (indexAdvice.ts adviseOptions: realIndexes true), on a
+   * connection of its own (a budget of its own), with the build count reset.
+   */
+  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[] }> => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const lines: string[] = [];
+    return { decider: new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) }), lines };
+  };
+
   before(async function () {
     if (!(await statementStats(t, 'no count of real builds: these tests are skipped'))) return this.skip();
     await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
@@ -45,11 +56,7 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
-    // A connection of its own: a budget of its own.
-    const own = await t.open({ statementTimeoutMs: 60000 });
-    await t.admin.query('SELECT pg_stat_statements_reset()');
-    const lines: string[] = [];
-    const decider = new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) });
+    const { decider, lines } = await freshDecider();
     await Promise.all([
       decider.decide(STATEMENTS, { focus: ['SELECT id FROM customers WHERE email = $1'] }),
       decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) }),
@@ -63,10 +70,7 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('30 statements each wanting its own index on one table: at most the budget built, the rest said held back and proved again later', async () => {
-    const own = await t.open({ statementTimeoutMs: 60000 });
-    await t.admin.query('SELECT pg_stat_statements_reset()');
-    const lines: string[] = [];
-    const decider = new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) });
+    const { decider, lines } = await freshDecider();
     const statements = Array.from({ length: 30 }, (_, i) => ({ sql: `SELECT id FROM wide WHERE c${i + 1} = $1`, label: `src/wide.ts:${i + 1}` }));
     await decider.decide(statements, { focus: statements.map((s) => s.sql) });
     const n = await builds(' ON public.wide ');
@@ -78,10 +82,7 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('statements that differ only by a constant share a proof across decisions: one statement\'s builds for all 200', async () => {
-    const own = await t.open({ statementTimeoutMs: 60000 });
-    await t.admin.query('SELECT pg_stat_statements_reset()');
-    const lines: string[] = [];
-    const decider = new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) });
+    const { decider, lines } = await freshDecider();
     // One decision per statement (a hover, a file analysed after another): no run shared between them.
     for (const s of STATEMENTS) await decider.decide([], { focus: [s.sql] });
     const onOrders = await builds(' ON public.orders ');
@@ -97,9 +98,7 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('a decision under way leaves out the statements of a file deleted meanwhile (gone): not advised, nothing built for them', async () => {
-    const own = await t.open({ statementTimeoutMs: 60000 });
-    await t.admin.query('SELECT pg_stat_statements_reset()');
-    const decider = new IndexDecider(own, { info, realIndexes: true });
+    const { decider } = await freshDecider();
     const kept = STATEMENTS[0].sql;
     const deleted = 'SELECT id FROM orders WHERE status = $1 AND placed_at > $2';
     const statements = [{ sql: kept, label: 'src/orders.ts:3' }, { sql: deleted, label: 'other/huge.ts:2' }];
