@@ -105,6 +105,11 @@ export interface AdviseOptions {
    * candidates are reported as not proved. Default true here; the one decision (indexDecision.ts) defaults to false.
    */
   realIndexes?: boolean;
+  /**
+   * The person asked for this advice (Suggest Indexes, the workload advice, the CLI): its real builds are counted in the
+   * connection's budget (hypo.ts TrialBudget) but never held back by it. Automatic advice (trialBuilds automatic) is.
+   */
+  askedFor?: boolean;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
   /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
@@ -264,7 +269,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
-    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: trialBudgetOf(db) }) : undefined;
+    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: trialBudgetOf(db), asked: opts.askedFor }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
     // inside this transaction (rolled back with everything else) when the role may.

@@ -79,12 +79,15 @@ export class TrialBudget {
   private saidAt = -Infinity;
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** True (and counted) when a build on `table` is within the budget now; else false, and the held-back count grows. */
-  take(table: string, log?: (line: string) => void): boolean {
+  /**
+   * True (and counted) when a build on `table` is within the budget now; else false, and the held-back count grows.
+   * `asked`: advice the person asked for (Suggest Indexes, the workload advice, the CLI) is counted but never held back.
+   */
+  take(table: string, log?: (line: string) => void, asked = false): boolean {
     const now = this.now();
     while (this.builds.length && now - this.builds[0].at >= TRIAL_BUDGET_WINDOW_MS) this.builds.shift();
     const onTable = this.builds.filter((b) => b.table === table).length;
-    if (onTable < TRIAL_BUDGET_PER_TABLE_PER_MINUTE && this.builds.length < TRIAL_BUDGET_PER_MINUTE) {
+    if (asked || (onTable < TRIAL_BUDGET_PER_TABLE_PER_MINUTE && this.builds.length < TRIAL_BUDGET_PER_MINUTE)) {
       this.builds.push({ table, at: now });
       return true;
     }
@@ -176,7 +179,7 @@ export class TransactionProver {
   private readonly locked = new Set<string>();
   /** Real builds made (each rolled back), for the caller's note. */
   readonly built: { ddl: string; ms: number }[] = [];
-  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void; budget?: TrialBudget }) {}
+  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void; budget?: TrialBudget; asked?: boolean }) {}
 
   async init(): Promise<void> {
     await this.ctx.session.querySingle(HYPO_SQL.localTimeouts, [`${this.limits.lockTimeoutMs}ms`, `${this.limits.statementTimeoutMs}ms`]);
@@ -185,8 +188,6 @@ export class TransactionProver {
   async prove(c: IndexCandidate): Promise<Proof> {
     const { session } = this.ctx;
     const table = qualifiedName(c.schema, c.table);
-    // Every real trial build goes through here: the connection's budget first (held back, not waited for).
-    if (this.limits.budget && !this.limits.budget.take(table, this.limits.log)) throw new TrialBudgetError(table);
     if (!this.locked.has(table)) {
       // Outside the savepoint: held until the whole transaction ends (the kept index of a greedy round stays built).
       const locked = (await session.querySingle(HYPO_SQL.tryTableLock, [TRIAL_LOCK_CLASS, table])).rows[0]?.locked === true;
@@ -196,6 +197,9 @@ export class TransactionProver {
       }
       this.locked.add(table);
     }
+    // Every real trial build goes through here: the connection's budget (held back, not waited for; a build skipped as busy
+    // above spends none).
+    if (this.limits.budget && !this.limits.budget.take(table, this.limits.log, this.limits.asked)) throw new TrialBudgetError(table);
     // Nested savepoints with the same name: ROLLBACK TO / RELEASE act on the most recent one.
     await session.query(HYPO_SQL.savepoint);
     this.depth++;

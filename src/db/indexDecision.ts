@@ -397,10 +397,10 @@ export class IndexDecider {
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
    * again when real builds are allowed. `run`: the decision's (each trial index built once for all its statements).
    */
-  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false, run?: TrialRun): Promise<AdviceResult> {
+  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false, run?: TrialRun, askedFor = this.opts.askedFor ?? false): Promise<AdviceResult> {
     let r = this.advice.get(input.sql);
     if (!r || (realIndexes && r.realBuildWithheld)) {
-      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run });
+      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run, askedFor });
       this.advice.set(input.sql, r);
     }
     return r;
@@ -423,6 +423,8 @@ export class IndexDecider {
 
   private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<IndexDecision<IndexSuggestion>> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
+    // Asked for (Suggest Indexes, the workload advice: realIndexes given here): never held back by the trial budget.
+    const asked = opts.realIndexes === true || this.opts.askedFor === true;
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
     // The editor runs this in its extension host: hovers and commands get a turn between statements.
@@ -437,7 +439,7 @@ export class IndexDecider {
       for (const s of focus) {
         if (opts.isCancelled?.()) break;
         await slice.turn();
-        for (const x of (await this.safeAdvise(s, real, run))?.suggestions ?? []) tables.add(bareName(x));
+        for (const x of (await this.safeAdvise(s, real, run, asked))?.suggestions ?? []) tables.add(bareName(x));
       }
       // Each statement's tables are read once (kept), a parse each the first time: turns between them.
       const near: DecisionInput[] = [];
@@ -454,18 +456,18 @@ export class IndexDecider {
       // A statement whose file was deleted while this decision ran: neither advised nor weighed.
       if (opts.gone?.(s.sql) && !opts.focus?.includes(s.sql)) continue;
       await slice.turn();
-      const r = await this.safeAdvise(s, real, run);
+      const r = await this.safeAdvise(s, real, run, asked);
       if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
     }
-    const crossProofs = await this.crossProofs(advised, bySql, real, run, opts.isCancelled, slice);
+    const crossProofs = await this.crossProofs(advised, bySql, real, run, asked, opts.isCancelled, slice);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
     const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
     return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
   }
 
-  private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun): Promise<AdviceResult | undefined> {
+  private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun, asked: boolean): Promise<AdviceResult | undefined> {
     try {
-      return await this.adviseOne(s, realIndexes, run);
+      return await this.adviseOne(s, realIndexes, run, asked);
     } catch (e) {
       this.errors.set(s.sql, describeError(e));
       this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
@@ -474,7 +476,7 @@ export class IndexDecider {
   }
 
   /** Overlapping indexes of other statements, proved on each statement that wants one on the same table (kept per connection). */
-  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, run: TrialRun, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
+  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, run: TrialRun, asked: boolean, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
     const out: CrossProof<IndexSuggestion>[] = [];
     const indexes = new Map<string, IndexSuggestion>();
     for (const a of advised) for (const s of a.suggestions) if (s.verifiedBy !== 'none' && !indexes.has(s.ddl)) indexes.set(s.ddl, s);
@@ -494,7 +496,7 @@ export class IndexDecider {
             const cand = candidateFromSuggestion(other);
             if (!cand) continue;
             try {
-              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: run });
+              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: run, askedFor: asked });
               const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
               // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;

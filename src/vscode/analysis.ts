@@ -175,7 +175,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         // started again after a reconnect). Shown again: analysed as before.
         const shown = shownTextUris();
         for (const t of e.closed) if (t.input instanceof vscode.TabInputText && !shown.has(t.input.uri.toString())) this.tabClosed.add(t.input.uri.toString());
-        for (const t of e.opened) if (t.input instanceof vscode.TabInputText) this.tabClosed.delete(t.input.uri.toString());
+        for (const t of [...e.opened, ...e.changed]) if (t.input instanceof vscode.TabInputText) this.tabClosed.delete(t.input.uri.toString());
         for (const uri of closedReadOnly(e)) {
           this.live.delete(uri.toString());
           this.collection.delete(uri);
@@ -397,7 +397,16 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   refreshAll(): void {
-    for (const d of vscode.workspace.textDocuments) if (!this.tabClosed.has(d.uri.toString())) this.schedule(d, 0);
+    const shown = shownTextUris();
+    for (const d of vscode.workspace.textDocuments) if (!this.tabGone(d.uri.toString(), shown)) this.schedule(d, 0);
+  }
+
+  /** The document's last tab was closed and no tab shows it now (checked against the tabs as they are). */
+  private tabGone(key: string, shown = shownTextUris()): boolean {
+    if (!this.tabClosed.has(key)) return false;
+    if (!shown.has(key)) return true;
+    this.tabClosed.delete(key);
+    return false;
   }
 
   /** Documents whose last tab was closed (VS Code still holds them): not analysed again until shown (onDidChangeTabs). */
@@ -484,7 +493,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const sites = await this.ctx.sites.sitesFor(doc);
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
-        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version || this.tabClosed.has(key) },
+        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version || this.tabGone(key) },
         { analyzers: await this.analyzers({ served: this.ctx.connections.serves(doc.uri) }), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
