@@ -28,7 +28,7 @@ import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/l
 import { isSourceFile } from '../core/workspaceChanges';
 import type { WorkspaceChange } from './workspaceChanges';
 import { registerFindingActions, toDiagnostics } from './findingActions';
-import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
+import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
 
@@ -146,7 +146,6 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.subs.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => {
-        this.tabClosed.delete(d.uri.toString());
         this.giveSqlLanguage(d);
         this.schedule(d, 0);
       }),
@@ -170,12 +169,6 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       // A read-only document's findings (a statement from Top statements) go with its last tab: VS Code keeps the closed
       // document for minutes, and its findings stayed in the Problems panel meanwhile.
       vscode.window.tabGroups.onDidChangeTabs((e) => {
-        // A file whose last tab closed: VS Code keeps its document for minutes, and refreshAll (a reconnect, a setting)
-        // analysed it again — its index decision with it (person31 H2: trial builds for a closed 3,000-statement file
-        // started again after a reconnect). Shown again: analysed as before.
-        const shown = shownTextUris();
-        for (const t of e.closed) if (t.input instanceof vscode.TabInputText && !shown.has(t.input.uri.toString())) this.tabClosed.add(t.input.uri.toString());
-        for (const t of [...e.opened, ...e.changed]) if (t.input instanceof vscode.TabInputText) this.tabClosed.delete(t.input.uri.toString());
         for (const uri of closedReadOnly(e)) {
           this.live.delete(uri.toString());
           this.collection.delete(uri);
@@ -397,20 +390,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   refreshAll(): void {
-    const shown = shownTextUris();
-    for (const d of vscode.workspace.textDocuments) if (!this.tabGone(d.uri.toString(), shown)) this.schedule(d, 0);
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
-
-  /** The document's last tab was closed and no tab shows it now (checked against the tabs as they are). */
-  private tabGone(key: string, shown = shownTextUris()): boolean {
-    if (!this.tabClosed.has(key)) return false;
-    if (!shown.has(key)) return true;
-    this.tabClosed.delete(key);
-    return false;
-  }
-
-  /** Documents whose last tab was closed (VS Code still holds them): not analysed again until shown (onDidChangeTabs). */
-  private readonly tabClosed = new Set<string>();
 
   catalogChanged(opts: { rescan?: boolean } = {}): void {
     // A new evidence source reads the catalog afresh; a run that began with the old one shows nothing (its facts are stale).
@@ -493,7 +474,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const sites = await this.ctx.sites.sitesFor(doc);
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
-        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version || this.tabGone(key) },
+        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers: await this.analyzers({ served: this.ctx.connections.serves(doc.uri) }), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
