@@ -13,12 +13,12 @@ import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSu
 import { formatCount } from '../core/format';
 import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
-import { loadPgParser } from '../core/sql/statement';
+import { loadPgParser, normalizeSql } from '../core/sql/statement';
 import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
-import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBusyError, TRIAL_LOCK_TIMEOUT_MS, type Proof } from './hypo';
+import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBudget, TrialBudgetError, TrialBusyError, TRIAL_LOCK_TIMEOUT_MS, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { planAs } from './planGuard';
 
@@ -77,7 +77,8 @@ export interface AdviceResult {
   /**
    * Candidates no proof was made for, and why: `size` — no HypoPG, and the table is above the size limit for a real trial
    * build (maxTableSizeMb); `withheld` — a real build is made only when the person asks (Suggest Indexes); `busy` — another
-   * PG Lens session was building on the table; `unavailable` — no way to try it here (no HypoPG, not a development
+   * PG Lens session was building on the table; `budget` — the connection's budget of real builds a minute was spent
+   * (TrialBudget: proved again later); `unavailable` — no way to try it here (no HypoPG, not a development
    * profile). With any, "no index" is never the answer: nothing was tried (issue 20, person17 HIGH 4, MEDIUM 5).
    */
   notTried?: NotTried[];
@@ -104,6 +105,11 @@ export interface AdviseOptions {
    * candidates are reported as not proved. Default true here; the one decision (indexDecision.ts) defaults to false.
    */
   realIndexes?: boolean;
+  /**
+   * The person asked for this advice (Suggest Indexes, the workload advice, the CLI): its real builds are counted in the
+   * connection's budget (hypo.ts TrialBudget) but never held back by it. Automatic advice (trialBuilds automatic) is.
+   */
+  askedFor?: boolean;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
   /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
@@ -128,6 +134,8 @@ export interface TrialRun {
   statements: readonly { sql: string; planAsRole?: string }[];
   proofs: Map<string, Omit<Proof, 'undo'>>;
   tables: Map<string, string[] | null>;
+  /** Each statement's text with its constants as parameters (statementShapeText), computed once per run. */
+  shapes: Map<string, string | null>;
   /**
    * The statements (sql and role) whose plan failed beside another's trial index: never planned as a sibling again. Such
    * a failure (an error, a function that sleeps until its backend is terminated) stays that statement's own outcome: when
@@ -137,7 +145,7 @@ export interface TrialRun {
 }
 
 export function newTrialRun(statements: readonly { sql: string; planAsRole?: string }[]): TrialRun {
-  return { statements, proofs: new Map(), tables: new Map(), unsafe: new Set() };
+  return { statements, proofs: new Map(), tables: new Map(), shapes: new Map(), unsafe: new Set() };
 }
 
 /** A sibling's plan ended the session of another statement's advice (TrialRun.unsafe): that advice is made again. */
@@ -159,6 +167,19 @@ function runTables(run: TrialRun, sql: string): string[] | null {
     v = shape ? shape.tables.map((t) => t.name.toLowerCase()) : null;
     run.tables.set(sql, v);
   }
+  return v;
+}
+
+/**
+ * A statement's text with its constants replaced by parameters (PostgreSQL's normaliser, as pg_stat_statements shows it):
+ * statements that differ only by constants share a trial build's proof (person31 H2: 3,000 statements on orders differing
+ * only in `total_cents > <i>` each proved the same 4 trial indexes). Null when the parser cannot read it.
+ */
+function statementShapeText(sql: string, run?: TrialRun): string | null {
+  const known = run?.shapes.get(sql);
+  if (known !== undefined) return known;
+  const v = normalizeSql(sql) ?? null;
+  run?.shapes.set(sql, v);
   return v;
 }
 
@@ -213,6 +234,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   }
   let tx: TransactionProver | undefined;
   const proofs = trialProofsOf(db);
+  // Statements that differ from this one only by constants share its trial builds' proofs (and it theirs).
+  const shapeText = params ? null : statementShapeText(sql, opts.trialRun);
   const snapshot = tablesSnapshot(facts);
   // The indexes kept in place so far (greedy rounds): a proof is made on top of them, so they are part of its key.
   const keptDefs: string[] = [];
@@ -222,6 +245,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   // Candidates a real build would have tried (not allowed here), and those another session was building on.
   const withheld = new Set<IndexCandidate>();
   const busy = new Set<IndexCandidate>();
+  // Candidates held back by the connection's budget of real builds (TrialBudget): proved again later, as withheld ones are.
+  const heldBack = new Set<IndexCandidate>();
   // Candidates a real build would have proved but for the table's size (maxTableSizeMb).
   const tooLarge = new Set<IndexCandidate>();
   // Candidates whose trial failed (a lock not granted in time, a statement timeout), with the server's message.
@@ -231,7 +256,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const out: NotTried[] = [];
     for (const c of candidates) {
       if (provedAny || triedDdl.has(createIndexSql(c, { concurrently: true }))) continue;
-      const why: NotTried['why'] = busy.has(c) ? 'busy' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
+      const why: NotTried['why'] = busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
       out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}), ...(why === 'failed' ? { error: failed.get(c) } : {}) });
     }
     return out.length ? { notTried: out } : {};
@@ -244,7 +269,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
-    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log }) : undefined;
+    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: trialBudgetOf(db), asked: opts.askedFor }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
     // inside this transaction (rolled back with everything else) when the role may.
@@ -275,10 +300,12 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
-        const hit = proofs.get(key);
+        const shapeKey = shapeText ? JSON.stringify(['shape', shapeText, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]) : undefined;
+        const exact = proofs.get(key);
+        const hit = exact ?? (shapeKey ? proofs.get(shapeKey) : undefined);
         if (hit) {
           reused++;
-          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built): ${createIndexSql(c, { concurrently: false })}`);
           if (keep) pendingKeep.push(c);
           return { ...hit.proof, undo: async () => undefined };
         }
@@ -286,7 +313,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
         const p = await tx.prove(c);
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
-        proofs.set(key, { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } });
+        const made = { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } };
+        proofs.set(key, made);
+        if (shapeKey) proofs.set(shapeKey, made);
         return p;
       }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
@@ -300,6 +329,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       for (const st of trial.statements) {
         const key = runKey(st.sql, st.planAsRole, keptDefs, def);
         if (st.sql === sql || (st.planAsRole ?? undefined) !== opts.planAsRole || trial.proofs.has(key) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
+        // The same statement but for constants: it takes this proof by its shape (nothing to plan for it here).
+        if (shapeText && statementShapeText(st.sql, trial) === shapeText) continue;
         await s.query(HYPO_SQL.savepoint);
         try {
           const plan = await planOf({ ...ctx, sql: st.sql, params: undefined });
@@ -335,10 +366,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
             p = await proveOne(c);
           } catch (e) {
             if (e instanceof SiblingLost) throw e;
-            if (e instanceof TrialBusyError) {
+            if (e instanceof TrialBusyError || e instanceof TrialBudgetError) {
               // Not waited for: reported as not proved, like a candidate nobody could try.
               rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: e.message });
-              busy.add(c);
+              (e instanceof TrialBusyError ? busy : heldBack).add(c);
               if (!unverified.includes(c)) unverified.push(c);
               continue;
             }
@@ -434,7 +465,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
           // of rows on a boolean nearly every row shares read as "selective"; issue 20, person16 HIGH 2).
           if (c.keys.some((k) => !k.column || !t.stats[k.column])) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
+          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -445,7 +476,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
-    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)
@@ -542,13 +573,15 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
 
 /**
  * Why a candidate is not proved: `withheld` — HypoPG is missing and a real trial build runs only when the person asks
- * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `unavailable` — no way to try it here.
+ * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `budget` — the connection's budget of real
+ * builds a minute was spent; `unavailable` — no way to try it here.
  */
-type NotProved = 'withheld' | 'busy' | 'size' | 'unavailable';
+type NotProved = 'withheld' | 'busy' | 'budget' | 'size' | 'unavailable';
 
 const NOT_PROVED: Record<NotProved, string> = {
   withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
   busy: 'not proved: another PG Lens session was building a trial index on this table; run Suggest Indexes again',
+  budget: 'not proved yet: PG Lens has made as many real trial builds on this table as it makes in a minute; proved again later',
   size: 'not proved: the table is above the size limit for a real trial index (raise the limit, or install HypoPG, which builds nothing)',
   unavailable: 'not verified: the planner could not try it here',
 };
@@ -570,7 +603,7 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFa
     seqScan: { relation: seq.relation, rows },
     planBefore: planOutline(before),
     planAfter: [],
-    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : why === 'size' ? 'estimated, not proved: the table is above the size limit for a real trial index' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : why === 'size' ? 'estimated, not proved: the table is above the size limit for a real trial index' : why === 'budget' ? 'estimated, not proved yet: the budget of real trial builds is spent for this minute' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
   };
 }
 
@@ -603,6 +636,15 @@ function trialProofsOf(db: Database): { get(key: string): CachedProof | undefine
       while (cache.size > PROOF_CACHE_MAX) cache.delete(cache.keys().next().value!);
     },
   };
+}
+
+/** Per connection (Database): its budget of real trial builds (hypo.ts TrialBudget), shared by every advice made on it. */
+const trialBudgets = new WeakMap<Database, TrialBudget>();
+
+function trialBudgetOf(db: Database): TrialBudget {
+  let b = trialBudgets.get(db);
+  if (!b) trialBudgets.set(db, (b = new TrialBudget()));
+  return b;
 }
 
 /** A candidate's definition without its name (the name may be made unique differently next time). */

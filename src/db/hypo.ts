@@ -55,6 +55,52 @@ export class TrialBusyError extends Error {
   }
 }
 
+/**
+ * The budget of real trial builds on one connection (issue 20, person31 H2: a file of 3,000 statements on orders that
+ * differed only by a constant made the editor build the same 4 trial indexes ~800 times a minute, each holding a lock
+ * that blocks orders' writes, 5 GB of WAL): at most this many builds a minute on one table, and this many a minute on
+ * all tables. Past it a candidate is not built; its advice says so (not tried: `budget`) and it is proved again later.
+ */
+export const TRIAL_BUDGET_PER_TABLE_PER_MINUTE = 12;
+export const TRIAL_BUDGET_PER_MINUTE = 30;
+const TRIAL_BUDGET_WINDOW_MS = 60_000;
+
+/** A trial build that was not started: the connection's budget of real builds (TrialBudget) is spent for now. */
+export class TrialBudgetError extends Error {
+  constructor(readonly table: string) {
+    super(`held back: PG Lens builds at most ${TRIAL_BUDGET_PER_TABLE_PER_MINUTE} trial indexes a minute on one table and ${TRIAL_BUDGET_PER_MINUTE} in all; not built on ${table} now, proved again later`);
+  }
+}
+
+/** One connection's real trial builds of the last minute (see TRIAL_BUDGET_PER_MINUTE); says once a minute how many it held back. */
+export class TrialBudget {
+  private readonly builds: { table: string; at: number }[] = [];
+  private held = 0;
+  private saidAt = -Infinity;
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * True (and counted) when a build on `table` is within the budget now; else false, and the held-back count grows.
+   * `asked`: advice the person asked for (Suggest Indexes, the workload advice, the CLI) is counted but never held back.
+   */
+  take(table: string, log?: (line: string) => void, asked = false): boolean {
+    const now = this.now();
+    while (this.builds.length && now - this.builds[0].at >= TRIAL_BUDGET_WINDOW_MS) this.builds.shift();
+    const onTable = this.builds.filter((b) => b.table === table).length;
+    if (asked || (onTable < TRIAL_BUDGET_PER_TABLE_PER_MINUTE && this.builds.length < TRIAL_BUDGET_PER_MINUTE)) {
+      this.builds.push({ table, at: now });
+      return true;
+    }
+    this.held++;
+    if (now - this.saidAt >= TRIAL_BUDGET_WINDOW_MS) {
+      log?.(`index advice: ${this.held} real trial build${this.held === 1 ? '' : 's'} held back${Number.isFinite(this.saidAt) ? ' in the last minute' : ''} (budget: ${TRIAL_BUDGET_PER_TABLE_PER_MINUTE} a minute per table, ${TRIAL_BUDGET_PER_MINUTE} in all); their candidates are proved again later`);
+      this.held = 0;
+      this.saidAt = now;
+    }
+    return false;
+  }
+}
+
 export interface Proof {
   verifiedBy: 'hypopg' | 'transaction';
   plan: PlanSummary;
@@ -133,7 +179,7 @@ export class TransactionProver {
   private readonly locked = new Set<string>();
   /** Real builds made (each rolled back), for the caller's note. */
   readonly built: { ddl: string; ms: number }[] = [];
-  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void }) {}
+  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void; budget?: TrialBudget; asked?: boolean }) {}
 
   async init(): Promise<void> {
     await this.ctx.session.querySingle(HYPO_SQL.localTimeouts, [`${this.limits.lockTimeoutMs}ms`, `${this.limits.statementTimeoutMs}ms`]);
@@ -151,6 +197,9 @@ export class TransactionProver {
       }
       this.locked.add(table);
     }
+    // Every real trial build goes through here: the connection's budget (held back, not waited for; a build skipped as busy
+    // above spends none).
+    if (this.limits.budget && !this.limits.budget.take(table, this.limits.log, this.limits.asked)) throw new TrialBudgetError(table);
     // Nested savepoints with the same name: ROLLBACK TO / RELEASE act on the most recent one.
     await session.query(HYPO_SQL.savepoint);
     this.depth++;

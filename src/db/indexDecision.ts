@@ -251,12 +251,15 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
  */
 export class WorkspaceStatements {
   private readonly files = new Map<string, readonly FoundStatement[]>();
+  /** Statements of files deleted (or left out) since, that no other file writes: a decision under way leaves them out (gone). */
+  private readonly removed = new Set<string>();
   private version = 0;
   private last: { top: readonly DecisionInput[]; version: number; statements: DecisionInput[] } | undefined;
 
   /** The file's statements as they are now; true when they changed (the decisions made before did not weigh them). */
   setFile(file: string, found: readonly FoundStatement[]): boolean {
     const before = this.files.get(file);
+    for (const f of found) this.removed.delete(f.sql);
     if (before && before.length === found.length && before.every((b, i) => b.sql === found[i].sql && b.source === found[i].source && b.context === found[i].context && b.dynamic === found[i].dynamic)) return false;
     this.files.set(file, found);
     this.version++;
@@ -265,9 +268,24 @@ export class WorkspaceStatements {
 
   /** The file is gone (deleted, or left out by the settings): true when it had statements. */
   deleteFile(file: string): boolean {
+    const was = this.files.get(file);
     const had = this.files.delete(file);
-    if (had) this.version++;
-    return had;
+    if (!had) return false;
+    this.version++;
+    if (was?.length) {
+      const still = new Set(this.found().map((f) => f.sql));
+      for (const f of was) if (!still.has(f.sql)) this.removed.add(f.sql);
+    }
+    return true;
+  }
+
+  /**
+   * The statement was only in files deleted (or left out) since it was read: a decision still under way over the statements
+   * merged before leaves it out (person31 H2: the 3,000 statements of a deleted file were still being advised, each with
+   * trial builds, until Disconnect).
+   */
+  gone(sql: string): boolean {
+    return this.removed.has(sql);
   }
 
   has(file: string): boolean {
@@ -358,9 +376,6 @@ export class IndexDecider {
   /** Why a statement could not be advised (a server error the advisor did not turn into its own status). */
   readonly errors = new Map<string, string>();
 
-  /** The decision under way: each trial index built once for all its statements (advisor.ts TrialRun). */
-  private run: TrialRun | undefined;
-
   constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
 
   /**
@@ -398,12 +413,12 @@ export class IndexDecider {
 
   /**
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
-   * again when real builds are allowed.
+   * again when real builds are allowed. `run`: the decision's (each trial index built once for all its statements).
    */
-  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false): Promise<AdviceResult> {
+  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false, run?: TrialRun, askedFor = this.opts.askedFor ?? false): Promise<AdviceResult> {
     let r = this.advice.get(input.sql);
     if (!r || (realIndexes && r.realBuildWithheld)) {
-      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: this.run });
+      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run, askedFor });
       this.advice.set(input.sql, r);
     }
     return r;
@@ -415,18 +430,19 @@ export class IndexDecider {
    * table depends only on the statements that read it, so the answer is the one a decision over all
    * of them gives.
    */
-  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
-    const outer = this.run;
-    this.run ??= newTrialRun([...statements.map((s) => ({ sql: s.sql, planAsRole: s.userid })), ...(opts.focus ?? []).map((sql) => ({ sql }))]);
-    try {
-      return await this.decideNow(statements, opts);
-    } finally {
-      this.run = outer;
-    }
+  /** `gone`: statements no longer the workspace's (their file deleted since the statements were merged): left out as reached. */
+  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+    // Each decision its own run, handed down (not a field of the decider): the editor decides for several files at once on
+    // one decider, and one decision ending cleared the run of another still under way, whose statements then each built
+    // the same trial indexes again (person31 H2: the same 4 definitions on orders ~800 times a minute).
+    const run = newTrialRun([...statements.map((s) => ({ sql: s.sql, planAsRole: s.userid })), ...(opts.focus ?? []).map((sql) => ({ sql }))]);
+    return this.decideNow(statements, opts, run);
   }
 
-  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean }): Promise<IndexDecision<IndexSuggestion>> {
+  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<IndexDecision<IndexSuggestion>> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
+    // Asked for (Suggest Indexes, the workload advice: realIndexes given here): never held back by the trial budget.
+    const asked = opts.realIndexes === true || this.opts.askedFor === true;
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
     // The editor runs this in its extension host: hovers and commands get a turn between statements.
@@ -441,33 +457,35 @@ export class IndexDecider {
       for (const s of focus) {
         if (opts.isCancelled?.()) break;
         await slice.turn();
-        for (const x of (await this.safeAdvise(s, real))?.suggestions ?? []) tables.add(bareName(x));
+        for (const x of (await this.safeAdvise(s, real, run, asked))?.suggestions ?? []) tables.add(bareName(x));
       }
       // Each statement's tables are read once (kept), a parse each the first time: turns between them.
       const near: DecisionInput[] = [];
       for (const s of set) {
         if (opts.isCancelled?.()) break;
         await slice.turn();
-        if (opts.focus.includes(s.sql) || this.touches(s.sql, tables)) near.push(s);
+        if (opts.focus.includes(s.sql) || (this.touches(s.sql, tables) && !opts.gone?.(s.sql))) near.push(s);
       }
       set = near;
     }
     const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
     for (const s of set) {
       if (opts.isCancelled?.()) break;
+      // A statement whose file was deleted while this decision ran: neither advised nor weighed.
+      if (opts.gone?.(s.sql) && !opts.focus?.includes(s.sql)) continue;
       await slice.turn();
-      const r = await this.safeAdvise(s, real);
+      const r = await this.safeAdvise(s, real, run, asked);
       if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
     }
-    const crossProofs = await this.crossProofs(advised, bySql, real, opts.isCancelled, slice);
+    const crossProofs = await this.crossProofs(advised, bySql, real, run, asked, opts.isCancelled, slice);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
     const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
     return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
   }
 
-  private async safeAdvise(s: DecisionInput, realIndexes: boolean): Promise<AdviceResult | undefined> {
+  private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun, asked: boolean): Promise<AdviceResult | undefined> {
     try {
-      return await this.adviseOne(s, realIndexes);
+      return await this.adviseOne(s, realIndexes, run, asked);
     } catch (e) {
       this.errors.set(s.sql, describeError(e));
       this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
@@ -476,7 +494,7 @@ export class IndexDecider {
   }
 
   /** Overlapping indexes of other statements, proved on each statement that wants one on the same table (kept per connection). */
-  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
+  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, run: TrialRun, asked: boolean, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
     const out: CrossProof<IndexSuggestion>[] = [];
     const indexes = new Map<string, IndexSuggestion>();
     for (const a of advised) for (const s of a.suggestions) if (s.verifiedBy !== 'none' && !indexes.has(s.ddl)) indexes.set(s.ddl, s);
@@ -496,7 +514,7 @@ export class IndexDecider {
             const cand = candidateFromSuggestion(other);
             if (!cand) continue;
             try {
-              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: this.run });
+              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: run, askedFor: asked });
               const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
               // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;

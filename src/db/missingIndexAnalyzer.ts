@@ -49,6 +49,8 @@ export interface MissingIndexAnalyzerOptions {
   place?: (file: string) => string;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
   deferred?: boolean;
+  /** Statements no longer the workspace's (their file deleted since they were merged): a decision under way leaves them out. */
+  gone?: (sql: string) => boolean;
   /** Every decision made (the editor updates the other statements' advice from it). */
   onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
   log?: (line: string) => void;
@@ -88,7 +90,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       if (!editing) opts.sawFile?.(file, foundStatementsOf(mine.map((x) => x.site), text, opts.place?.(file) ?? file, codeContextOf(file, text)));
       if (editing || !mine.length) return findingsOf(mine, undefined);
       try {
-        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled });
+        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone });
         opts.onDecision?.(decision);
         return findingsOf(mine, decision);
       } catch (e) {

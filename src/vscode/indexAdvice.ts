@@ -26,7 +26,7 @@ import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
 import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
 import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
 import type { WorkspaceChange } from './workspaceChanges';
-import { EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
+import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 import { confirmDestructive } from './confirm';
@@ -43,6 +43,8 @@ const WORKLOAD_MAX_FILES = 2000;
  * decision) rather than file by file: a branch switch, a generator.
  */
 const DISK_BATCH_MAX = 200;
+/** A file whose trial builds the budget held back is analysed again after this long (ms): the budget counts a minute. */
+const PROVE_LATER_MS = 65_000;
 /** pg_stat_statements' busiest statements are read again after this long (ms). */
 const TOP_STATEMENTS_MS = 5 * 60_000;
 
@@ -102,6 +104,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
+  /** Files whose advice the trial-build budget held back: analysed again once the budget's minute has passed (proveLater). */
+  private readonly later = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
@@ -133,6 +137,20 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   dispose(): void {
     this.subs.forEach((s) => s.dispose());
+    this.later.forEach((t) => clearTimeout(t));
+  }
+
+  /**
+   * Candidates of this file held back by the connection's budget of real trial builds (db/hypo.ts TrialBudget) are proved
+   * again a minute later: the file is analysed again then, if a tab still shows it (person31 H2: never for a closed file).
+   */
+  private proveLater(file: string): void {
+    if (this.later.has(file)) return;
+    this.later.set(file, setTimeout(() => {
+      this.later.delete(file);
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && !d.isClosed);
+      if (doc && shownTextUris().has(doc.uri.toString())) void this.ctx.analysis.refresh(doc);
+    }, PROVE_LATER_MS));
   }
 
   /** The decider of the current connection (a new one, with nothing proved, for a new connection). */
@@ -400,6 +418,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           sawFile: (file, found) => {
             if (this.ws && (this.ws.has(file) || vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)))) this.ws.setFile(file, found);
           },
+          // A file deleted while the decision runs: its statements leave it (person31 H2).
+          gone: (sql) => this.ws?.gone(sql) ?? false,
           place: (file) => vscode.workspace.asRelativePath(file),
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).
@@ -407,6 +427,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         });
         const findings = await inner.analyze(input);
         this.refreshChanged(changed, input.file);
+        if (input.sites.some((site) => state.decider.advice.get(site.sql)?.notTried?.some((x) => x.why === 'budget'))) this.proveLater(input.file);
         return findings;
       },
     };

@@ -53,7 +53,7 @@ export function hiddenReadOnly(uri: vscode.Uri): boolean {
 }
 
 /** The documents the editor's tabs show (text tabs), by URI. */
-function shownTextUris(): Set<string> {
+export function shownTextUris(): Set<string> {
   return new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : [])));
 }
 

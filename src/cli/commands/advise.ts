@@ -55,7 +55,7 @@ export const advise: CliCommand = {
       const log = (m: string) => {
         if (/trial index/.test(m)) ctx.err(`pg-lens advise: ${m}`);
       };
-      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, log };
+      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, askedFor: true, log };
       if (values.workload) {
         const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where, ...('dynamic' in s && s.dynamic ? { dynamic: true } : {}) })) });
         if (format === 'json') {

@@ -147,7 +147,7 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
     }
     // The one index decision: the recorded reads weighed with pg_stat_statements' busiest, so a recorded
     // statement gets the index scan, advise and the editor name for it.
-    const decider = new IndexDecider(db, { info, realIndexes: true });
+    const decider = new IndexDecider(db, { info, realIndexes: true, askedFor: true });
     const sources = await decisionStatements(db, toAdvise.map((st) => ({ sql: st.sql, source: 'recorded' })), { info });
     const decision = await decider.decide(sources.statements, { focus: toAdvise.map((st) => st.sql) });
     for (const st of toAdvise) {

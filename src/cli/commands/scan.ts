@@ -175,7 +175,7 @@ export const scan: CliCommand = {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
-        const decider = new IndexDecider(db, { info, log, realIndexes: true });
+        const decider = new IndexDecider(db, { info, log, realIndexes: true, askedFor: true });
         // N+1 over one parent's children: rows per parent from pg_stats make it a warning (many) or info (few).
         result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log } });
       } finally {

@@ -159,7 +159,7 @@ export interface NotTriedCandidate {
   /** The candidate's definition as shown: "catalog_book (title)". */
   index: string;
   table: string;
-  why: 'size' | 'withheld' | 'busy' | 'failed' | 'unavailable';
+  why: 'size' | 'withheld' | 'busy' | 'budget' | 'failed' | 'unavailable';
   /** `failed`: the server's answer to the trial ("Gave up waiting for a lock (lock_timeout)."). */
   error?: string;
   /** `size`: the table's size and the limit, in bytes. */
@@ -198,6 +198,7 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   }
   if (list('withheld').length) parts.push(`not proved: ${indexes(list('withheld'))} — a real trial index (rolled back) is built only when you ask: Suggest Indexes tries it`);
   if (list('busy').length) parts.push(`not tried: another PG Lens session was building a trial index on ${[...new Set(list('busy').map((x) => x.table))].join(', ')}; ask again: ${indexes(list('busy'))}`);
+  if (list('budget').length) parts.push(`not tried yet: PG Lens has made as many real trial builds on ${[...new Set(list('budget').map((x) => x.table))].join(', ')} as it makes in a minute; proved again later: ${indexes(list('budget'))}`);
   for (const x of list('failed')) parts.push(`not tried: the trial of ${x.index} failed (${(x.error ?? 'an error').replace(/\.$/, '')}); ask again`);
   if (list('unavailable').length) parts.push(`not tried: ${indexes(list('unavailable'))}${r.proofNote ? ` (${r.proofNote})` : ''}`);
   return parts.join('; ');

@@ -22,6 +22,21 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     assert.deepEqual(ws.placesOf('SELECT 2'), []);
   });
 
+  it('a deleted file\'s statements are gone for a decision under way, unless another file writes them; written again, back (person31 H2)', () => {
+    const ws = new WorkspaceStatements();
+    const huge = Array.from({ length: 3 }, (_, i) => ({ sql: `SELECT id FROM orders WHERE customer_id = $1 AND total_cents > ${i}`, source: `other/huge.ts:${i + 1}` }));
+    ws.setFile('/w/other/huge.ts', huge);
+    ws.setFile('/w/src/orders.ts', [{ sql: huge[0].sql, source: 'src/orders.ts:3' }]);
+    assert.equal(ws.gone(huge[1].sql), false);
+    assert.equal(ws.deleteFile('/w/other/huge.ts'), true);
+    assert.equal(ws.gone(huge[1].sql), true);
+    assert.equal(ws.gone(huge[2].sql), true);
+    assert.equal(ws.gone(huge[0].sql), false, 'src/orders.ts still writes it');
+    ws.setFile('/w/other/huge.ts', huge.slice(1, 2));
+    assert.equal(ws.gone(huge[1].sql), false);
+    assert.equal(ws.gone(huge[2].sql), true);
+  });
+
   it('a file the workspace reading missed is weighed once analysed; the same file again changes nothing; a deleted file is gone', () => {
     const ws = new WorkspaceStatements();
     const top: never[] = []; // pg_stat_statements' (compared by identity)

@@ -1,0 +1,136 @@
+/**
+ * Real trial builds are bounded on a connection (issue 20, person31 H2: a 12k-line file of 3,000 statements on orders
+ * differing only by a constant, with pgLens.index.trialBuilds automatic, made PG Lens build and roll back the same 4
+ * definitions ~800 times a minute — 7,044 builds, 5 GB of WAL, a write-blocking lock on orders each time). Builds are
+ * counted by the server itself: pg_stat_statements' CREATE INDEX calls.
+ */
+import { strict as assert } from 'node:assert';
+import type { Database } from '../../../src/db/database';
+import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE } from '../../../src/db/hypo';
+import { IndexDecider, type DecisionInput } from '../../../src/db/indexDecision';
+import { statementStats, testDatabase } from '../support';
+
+const NO_HYPOPG = { versionNum: 180000, hypopg: 'unavailable', pgTrgm: 'unavailable' } as const;
+
+/** 200 statements on orders that differ only by a constant (the shape of person31's huge.ts). */
+const STATEMENTS: DecisionInput[] = Array.from({ length: 200 }, (_, i) => ({
+  sql: `SELECT id, status, total_cents FROM orders WHERE customer_id = $1 AND total_cents > ${i + 1} ORDER BY placed_at DESC LIMIT 20`,
+  label: `other/huge.ts:${4 * i + 2}`,
+}));
+
+describe('db/trial budget: real trial builds are bounded per table and per minute on a connection (real PostgreSQL)', function () {
+  this.timeout(600000);
+  const t = testDatabase('trialbudget');
+  let db: Database;
+  let info: { versionNum: number; hypopg: 'unavailable'; pgTrgm: 'unavailable' };
+
+  /** Real CREATE INDEX statements the server ran in this database (rolled back or not). */
+  const builds = async (table = ''): Promise<number> =>
+    Number((await t.admin.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?CREATE\\s+INDEX'
+        AND strpos(query, $1) > 0`, [table])).rows[0].n);
+
+  /**
+   * The editor's decider with pgLens.index.trialBuilds automatic (indexAdvice.ts adviseOptions: realIndexes true), on a
+   * connection of its own (a budget of its own), with the build count reset.
+   */
+  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[] }> => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const lines: string[] = [];
+    return { decider: new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) }), lines };
+  };
+
+  before(async function () {
+    if (!(await statementStats(t, 'no count of real builds: these tests are skipped'))) return this.skip();
+    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
+      INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g;
+      CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL);
+      INSERT INTO customers SELECT g, 'c' || g || '@example.com', (ARRAY['DE','FR','US'])[1 + g % 3] FROM generate_series(1, 20000) g;
+      CREATE TABLE wide (id bigint PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
+      INSERT INTO wide SELECT g, ${Array.from({ length: 30 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
+      ANALYZE orders; ANALYZE customers; ANALYZE wide;`);
+    db = await t.open({ statementTimeoutMs: 60000 });
+    info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+  });
+
+  it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
+    const { decider, lines } = await freshDecider();
+    await Promise.all([
+      decider.decide(STATEMENTS, { focus: ['SELECT id FROM customers WHERE email = $1'] }),
+      decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) }),
+    ]);
+    const onOrders = await builds(' ON public.orders ');
+    const considered = decider.advice.get(STATEMENTS[0].sql)?.considered ?? 0;
+    // One statement's candidates, each built once (before: the decision that ended first cleared the other's run, and its
+    // statements built them again each, up to the budget).
+    assert.ok(onOrders >= 1 && onOrders <= considered, `${onOrders} real builds on orders for ${considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
+    assert.ok(![...decider.advice.values()].some((r) => r.notTried?.some((x) => x.why === 'budget')), 'nothing held back by the budget');
+  });
+
+  it('30 statements each wanting its own index on one table: at most the budget built, the rest said held back and proved again later', async () => {
+    const { decider, lines } = await freshDecider();
+    const statements = Array.from({ length: 30 }, (_, i) => ({ sql: `SELECT id FROM wide WHERE c${i + 1} = $1`, label: `src/wide.ts:${i + 1}` }));
+    await decider.decide(statements, { focus: statements.map((s) => s.sql) });
+    const n = await builds(' ON public.wide ');
+    assert.ok(n >= 1 && n <= TRIAL_BUDGET_PER_TABLE_PER_MINUTE, `${n} real builds on wide; log:\n${lines.filter((l) => /built|held back/.test(l)).join('\n')}`);
+    const held = statements.map((s) => decider.advice.get(s.sql)!).filter((r) => r.notTried?.some((x) => x.why === 'budget'));
+    assert.ok(held.length >= 1, 'advice held back by the budget says so');
+    for (const r of held) assert.equal(r.realBuildWithheld, true, 'proved again at a later decision');
+    assert.equal(lines.filter((l) => /real trial builds? held back/.test(l)).length, 1, 'said once a minute');
+  });
+
+  it('statements that differ only by a constant share a proof across decisions: one statement\'s builds for all 200', async () => {
+    const { decider, lines } = await freshDecider();
+    // One decision per statement (a hover, a file analysed after another): no run shared between them.
+    for (const s of STATEMENTS) await decider.decide([], { focus: [s.sql] });
+    const onOrders = await builds(' ON public.orders ');
+    const first = decider.advice.get(STATEMENTS[0].sql)!;
+    assert.ok(onOrders >= 1 && onOrders <= first.considered, `${onOrders} real builds on orders for ${first.considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
+    for (const s of STATEMENTS.slice(1)) {
+      const r = decider.advice.get(s.sql)!;
+      assert.ok((r.reusedProofs ?? 0) >= 1 && !r.realBuilds, `${s.sql}: ${JSON.stringify({ reused: r.reusedProofs, built: r.realBuilds, notTried: r.notTried })}`);
+      assert.deepEqual(r.suggestions.map((x) => [x.ddl, x.verifiedBy]), first.suggestions.map((x) => [x.ddl, x.verifiedBy]), 'the same verdict');
+    }
+    assert.ok(first.suggestions.length >= 1 && first.suggestions[0].verifiedBy === 'transaction', JSON.stringify(first.suggestions.map((x) => x.ddl)));
+    assert.ok(lines.some((l) => /differs from this one only by constants \(nothing built\)/.test(l)));
+  });
+
+  it('a decision under way leaves out the statements of a file deleted meanwhile (gone): not advised, nothing built for them', async () => {
+    const { decider } = await freshDecider();
+    const kept = STATEMENTS[0].sql;
+    const deleted = 'SELECT id FROM orders WHERE status = $1 AND placed_at > $2';
+    const statements = [{ sql: kept, label: 'src/orders.ts:3' }, { sql: deleted, label: 'other/huge.ts:2' }];
+    await decider.decide(statements, { focus: [kept], gone: (sql) => sql === deleted });
+    assert.ok(decider.advice.get(kept)?.suggestions.some((x) => x.table === 'orders'), 'the focus has advice on orders: the decision weighs every statement on orders');
+    assert.equal(decider.advice.has(deleted), false, 'the deleted file\'s statement was not advised');
+    assert.equal(await builds('ON public.orders (status'), 0, 'no trial build for it');
+  });
+
+  it('a decision over 200 statements differing only by a constant, real builds allowed, builds at most the budget', async () => {
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const lines: string[] = [];
+    // The editor's decider with pgLens.index.trialBuilds: automatic (indexAdvice.ts adviseOptions: realIndexes true).
+    const decider = new IndexDecider(db, { info, realIndexes: true, log: (l) => lines.push(l) });
+    // The file's analysis decides with its statements as the focus while another file's analysis (the person working in
+    // other tabs) decides its own statement on the same connection; then a second analysis (a save, a reconnect).
+    await Promise.all([
+      decider.decide(STATEMENTS, { focus: ['SELECT id FROM customers WHERE email = $1'] }),
+      decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) }),
+    ]);
+    await decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) });
+    const n = await builds();
+    const onOrders = await builds(' ON public.orders ');
+    assert.ok(onOrders <= TRIAL_BUDGET_PER_TABLE_PER_MINUTE && n <= TRIAL_BUDGET_PER_MINUTE, `${n} real builds, ${onOrders} on orders; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
+    assert.ok(n >= 1, 'a candidate was proved by a real build');
+    // Past the budget: not built, said so, and proved again later (as withheld advice is).
+    const held = [...decider.advice.values()].filter((r) => r.notTried?.some((x) => x.why === 'budget'));
+    for (const r of held) assert.equal(r.realBuildWithheld, true);
+    const saidHeld = lines.filter((l) => /real trial builds? held back/.test(l));
+    if (n === TRIAL_BUDGET_PER_MINUTE || onOrders === TRIAL_BUDGET_PER_TABLE_PER_MINUTE) {
+      assert.ok(held.length >= 1, 'advice held back by the budget says so');
+      assert.equal(saidHeld.length, 1, `said once a minute: ${saidHeld.join('\n')}`);
+    }
+  });
+});
