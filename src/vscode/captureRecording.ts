@@ -15,7 +15,9 @@ import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
 import { captureStoppedText, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
-import { briefPlan, briefText } from '../core/plan/brief';
+import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
+import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
+import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
@@ -727,7 +729,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!site) return undefined;
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND] };
+    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND, OPEN_DOCS_COMMAND] };
     // What matters first, the plan in one line, the SQL cut short (core/record/hover: person20 LOW 5).
     md.appendMarkdown(recordedHoverMarkdown({
       site,
@@ -740,11 +742,14 @@ export class CaptureRecording implements vscode.Disposable {
         fullSql: (sql) => `command:${SHOW_FULL_SQL_COMMAND}?${encodeURIComponent(JSON.stringify([sql]))}`,
       },
     }));
+    // How to fix the line's findings (a recorded N+1's grouped statement): the problem's message is its claim alone.
+    const howToFix = howToFixOf(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line <= pos.line && d.range.end.line >= pos.line));
+    if (howToFix) md.appendMarkdown(`\n\n${howToFixMarkdown(howToFix)}`);
     // Not connected (after Disconnect, or a failure): Reconnect from here, as the Disconnect notice says (issue 20 item 13).
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
       md.appendMarkdown(`\n\n${offline.markdown}`);
-      md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND, ...offline.commands] };
+      md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND, OPEN_DOCS_COMMAND, ...offline.commands] };
     }
     return new vscode.Hover(md, lineRange(site.line!, 1));
   }

@@ -66,6 +66,19 @@ export function helpOf(diagnostics: readonly vscode.Diagnostic[]): string[] {
   return out;
 }
 
+/**
+ * The "How to fix" link of a hover over these diagnostics (those under the pointer): their help as the link's title, the
+ * first helped rule's page as its target; undefined when none has help of its own to show. One place for the SQL hover
+ * and the recorded line's hover (person31's run: a recorded N+1's grouped statement was in neither once the Problems
+ * message became the claim alone).
+ */
+export function howToFixOf(diagnostics: readonly vscode.Diagnostic[]): { uri: string; help: string } | undefined {
+  const help = helpOf(diagnostics);
+  if (!help.length) return undefined;
+  const first = diagnostics.find((d) => helpOf([d]).length)!;
+  return { uri: docsLink(ruleDocsPath(String((first.code as { value?: unknown } | undefined)?.value ?? ''))).toString(), help: help.join(' · ') };
+}
+
 /** Positions from a text (for files that are not open). */
 export function positionsOf(text: string): (offset: number) => vscode.Position {
   const starts = lineStarts(text);

@@ -82,6 +82,11 @@ export interface BriefLinks {
   howToFix?: { uri: string; help: string };
 }
 
+/** The "How to fix" link: the help as its title (shown when the pointer rests on it), the rule's page as its target. */
+export function howToFixMarkdown(link: { uri: string; help: string }): string {
+  return `[How to fix](${link.uri} "${link.help.replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '))}")`;
+}
+
 /** Markdown for the hover. Links are command URIs built by the caller. */
 export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings = 4): string {
   const lines = briefLines(b, mdEscape, (s) => `**${s}**`, maxWarnings, GRADE_ICON, true);
@@ -89,7 +94,7 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
   if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
   if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
-  if (links.howToFix) l.push(`[How to fix](${links.howToFix.uri} "${links.howToFix.help.replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '))}")`);
+  if (links.howToFix) l.push(howToFixMarkdown(links.howToFix));
   // The actions on the plan's head line, before the costliest nodes and warnings: in a hover VS Code caps at 250 px,
   // below a finding's own text, the head and "Open plan" are what must stay in view (person26 MEDIUM-1: at 1280 px the
   // links at the end were below the fold on every finding's line). On the head's own line, not a paragraph under it: in a

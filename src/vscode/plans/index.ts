@@ -20,9 +20,8 @@ import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
-import { DIAGNOSTIC_SOURCE, helpOf } from '../findingActions';
-import { docsLink, OPEN_DOCS_COMMAND } from '../docs';
-import { ruleDocsPath } from '../../core/docs';
+import { DIAGNOSTIC_SOURCE, howToFixOf } from '../findingActions';
+import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 import { confirmDestructive } from '../confirm';
 
@@ -136,9 +135,8 @@ class PlansFeature implements vscode.Disposable {
     const findings = mine.filter((d) => !d.range.contains(pos));
     // How to fix those under the pointer: their messages (above) are the claims alone, the help is on demand (a link's title).
     const under = mine.filter((d) => d.range.contains(pos));
-    const help = helpOf(under);
     const ruleOf = (d: vscode.Diagnostic) => String((d.code as { value?: unknown } | undefined)?.value ?? '');
-    const howToFix = help.length ? { uri: docsLink(ruleDocsPath(ruleOf(under.find((d) => helpOf([d]).length)!))).toString(), help: help.join(' · ') } : undefined;
+    const howToFix = howToFixOf(under);
     const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql), findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix);
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);

@@ -42,7 +42,12 @@ export const step: Step = {
       await runInRecordingTerminal({ wb, db }, `exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} ${FILE}`);
       await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
       await stopRecording(wb);
-      const nPlusOne = async (what: string) => (await wb.problemRow('same statement', /same statement 8 times/, what, 90_000, base)).innerText();
+      // The problem is its claim; how to fix it (the grouped statement) is the line's hover's "How to fix" title (person30
+      // M1: Problems messages became the claim alone).
+      const nPlusOne = async (what: string) => {
+        await wb.problemRow('same statement', /same statement 8 times/, what, 90_000, base);
+        return wb.hoverLinkTitle(() => wb.hoverInFile(FILE, 'Order.sum(', 'per-customer', 'sum'), 'How to fix', (t) => /GROUP BY/.test(t), `${what}: the grouped statement in the hover's How to fix`, 90_000);
+      };
       const check = (text: string, when: string) => {
         const t = text.replace(/\s+/g, ' ');
         if (!/GROUP BY/.test(t) || !/= ANY\(\$1\)/.test(t)) throw new StepFailure(`${when}: expected the grouped statement (… = ANY($1) … GROUP BY …) in the N+1's fix, saw: ${t.slice(0, 600)}`);
