@@ -56,7 +56,7 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
  * How to fix the findings behind these diagnostics, for a hover's "How to fix" title: each help once, in order, without
  * the rules whose own hover shows it (missing-index's CREATE INDEX).
  */
-export function helpOf(diagnostics: readonly vscode.Diagnostic[]): string[] {
+function helpOf(diagnostics: readonly vscode.Diagnostic[]): string[] {
   const out: string[] = [];
   for (const d of diagnostics) {
     const f = byDiagnostic.get(d);
