@@ -329,12 +329,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     item.name = 'PG Lens: cross-file N+1s';
     this.indexBuild = (async () => {
       const started = Date.now();
-      const [{ indexWorkspace, crossFileReadText }, { CrossFileCalls }, { workspaceInputs, countWorkspaceFiles }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
+      const [{ indexWorkspace, crossFileReadText }, { CrossFileCalls }, { workspaceInputs, workspaceFilePaths }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
       const index = new CrossFileCalls();
       // A workspace scan started meanwhile fills its own index (the same files): this build gives way.
       const scans = this.scansStarted;
       const stop = () => this.disposed || this.workspaceIndex !== undefined || this.scansStarted !== scans;
-      const total = await countWorkspaceFiles(this.ctx, folders).catch(() => undefined);
+      const total = await workspaceFilePaths(this.ctx, folders).then((p) => p.length, () => undefined);
       let shownAt = 0;
       const show = (read: number) => {
         const t = crossFileReadText(read, total);
