@@ -159,16 +159,19 @@ const REPOSITORY_METADATA = /^(getDomainClass|getEntityInformation|getRepository
  * carries its statement, and the batched advice can say the form it needs (person31 M2).
  */
 function preparedWith(at: Node, name: string): Node | undefined {
-  let scope: Node | null = at.parent;
-  while (scope && !/^(method_declaration|constructor_declaration|lambda_expression|class_body)$/.test(scope.type)) {
-    for (const decl of scope.descendantsOfType(['variable_declarator', 'resource'])) {
-      if (!decl || decl.startIndex >= at.startIndex || field(decl, 'name')?.text !== name) continue;
-      const value = field(decl, 'value');
-      if (value?.type === 'method_invocation' && /^(prepareStatement|prepareCall)$/.test(field(value, 'name')?.text ?? '')) return named(field(value, 'arguments'))[0];
-    }
-    scope = scope.parent;
+  // The method's (lambda's, initializer's) body, read once: its declarations of `name` before `at`, the last one whose
+  // block holds `at` (a declaration in a sibling block is out of scope).
+  let body: Node | undefined;
+  for (let s: Node | null = at.parent; s && !/^(method_declaration|constructor_declaration|lambda_expression|class_body)$/.test(s.type); s = s.parent) body = s;
+  let last: Node | undefined;
+  for (const decl of body?.descendantsOfType(['variable_declarator', 'resource']) ?? []) {
+    if (!decl || decl.startIndex >= at.startIndex || field(decl, 'name')?.text !== name) continue;
+    const block = decl.parent?.parent;
+    if (!block || block.startIndex > at.startIndex || block.endIndex < at.endIndex) continue;
+    last = decl;
   }
-  return undefined;
+  const value = last && field(last, 'value');
+  return value?.type === 'method_invocation' && /^(prepareStatement|prepareCall)$/.test(field(value, 'name')?.text ?? '') ? named(field(value, 'arguments'))[0] : undefined;
 }
 
 export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
