@@ -75,6 +75,11 @@ export interface AdviceResult {
   /** Proofs of real trial indexes reused from earlier advice on this connection (nothing built for them). */
   reusedProofs?: number;
   /**
+   * The advice of a statement that differs from this one only by constants (this text, planned): statements of one shape
+   * are planned once, and the figures (costs, plans) are that statement's (IndexDecider.adviseOne; person31 H2).
+   */
+  sameShapeAs?: string;
+  /**
    * Candidates no proof was made for, and why: `size` — no HypoPG, and the table is above the size limit for a real trial
    * build (maxTableSizeMb); `withheld` — a real build is made only when the person asks (Suggest Indexes); `busy` — another
    * PG Lens session was building on the table; `budget` — the connection's budget of real builds a minute was spent
@@ -175,7 +180,7 @@ function runTables(run: TrialRun, sql: string): string[] | null {
  * statements that differ only by constants share a trial build's proof (person31 H2: 3,000 statements on orders differing
  * only in `total_cents > <i>` each proved the same 4 trial indexes). Null when the parser cannot read it.
  */
-function statementShapeText(sql: string, run?: TrialRun): string | null {
+export function statementShapeText(sql: string, run?: TrialRun): string | null {
   const known = run?.shapes.get(sql);
   if (known !== undefined) return known;
   const v = normalizeSql(sql) ?? null;
