@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Database } from '../../../src/db/database';
-import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE } from '../../../src/db/hypo';
+import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
 import { IndexDecider, type DecisionInput } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
 
@@ -32,13 +32,15 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
 
   /**
    * The editor's decider with pgLens.index.trialBuilds automatic (indexAdvice.ts adviseOptions: realIndexes true), on a
-   * connection of its own (a budget of its own), with the build count reset.
+   * connection of its own with a budget of its own (the connection's is its server's and role's, shared by every test
+   * here), with the build count reset.
    */
-  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[] }> => {
+  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[]; budget: TrialBudget }> => {
     const own = await t.open({ statementTimeoutMs: 60000 });
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
-    return { decider: new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) }), lines };
+    const budget = new TrialBudget();
+    return { decider: new IndexDecider(own, { info, realIndexes: true, trialBudget: budget, log: (l) => lines.push(l) }), lines, budget };
   };
 
   before(async function () {
@@ -53,6 +55,27 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     db = await t.open({ statementTimeoutMs: 60000 });
     info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
     await t.admin.query('SELECT pg_stat_statements_reset()');
+  });
+
+  it('a reconnect keeps the budget spent: a new connection to the same server and role builds nothing more this minute', async () => {
+    // First here: the connection's budget is its server's and role's, and the last test spends it on orders. Its own table.
+    await t.admin.query(`CREATE TABLE wide2 (id bigint PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
+      INSERT INTO wide2 SELECT g, ${Array.from({ length: 30 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
+      ANALYZE wide2;`);
+    const statements = Array.from({ length: 30 }, (_, i) => ({ sql: `SELECT id FROM wide2 WHERE c${i + 1} = $1`, label: `src/wide2.ts:${i + 1}` }));
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const first = await t.open({ statementTimeoutMs: 60000 });
+    await new IndexDecider(first, { info, realIndexes: true }).decide(statements.slice(0, 20), { focus: statements.slice(0, 20).map((s) => s.sql) });
+    const spent = await builds(' ON public.wide2 ');
+    assert.equal(spent, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, `the first connection spent the table's budget (${spent} builds)`);
+    // PG Lens reconnects (the server closed its sessions, Reconnect): a new Database, a new decider, the same server and role.
+    await first.close();
+    const again = await t.open({ statementTimeoutMs: 60000 });
+    const decider = new IndexDecider(again, { info, realIndexes: true });
+    await decider.decide(statements.slice(20), { focus: statements.slice(20).map((s) => s.sql) });
+    const after = (await builds(' ON public.wide2 ')) - spent;
+    assert.equal(after, 0, `${after} built again after the reconnect`);
+    for (const s of statements.slice(20)) assert.ok(decider.advice.get(s.sql)?.notTried?.some((x) => x.why === 'budget'), `${s.sql}: held back by the budget`);
   });
 
   it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
@@ -82,11 +105,11 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('statements that differ only by a constant share a proof across decisions: one statement\'s builds for all 200', async () => {
-    const { decider, lines } = await freshDecider();
+    const { decider, lines, budget } = await freshDecider();
     // One decision per statement (a hover, a file analysed after another): no run shared between them. On one decider the
     // later ones take the first's advice (sameShapeAs, db/shapePlans.test.ts); a decider of its own for each (the CLI, the
     // workload advice) plans each, and shares the connection's proofs by shape.
-    for (const [i, s] of STATEMENTS.entries()) await (i % 2 ? decider : new IndexDecider(decider.db, { info, realIndexes: true, log: (l) => lines.push(l) })).decide([], { focus: [s.sql] });
+    for (const [i, s] of STATEMENTS.entries()) await (i % 2 ? decider : new IndexDecider(decider.db, { info, realIndexes: true, trialBudget: budget, log: (l) => lines.push(l) })).decide([], { focus: [s.sql] });
     const onOrders = await builds(' ON public.orders ');
     const first = decider.advice.get(STATEMENTS[1].sql)!;
     assert.ok(onOrders >= 1 && onOrders <= first.considered, `${onOrders} real builds on orders for ${first.considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
