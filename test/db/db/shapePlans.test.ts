@@ -5,16 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Database } from '../../../src/db/database';
-import { IndexDecider, type DecisionInput } from '../../../src/db/indexDecision';
+import { IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
+import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE } from './hugeFile';
 
-const NO_HYPOPG = { versionNum: 180000, hypopg: 'unavailable', pgTrgm: 'unavailable' } as const;
-
-/** 200 statements on orders that differ only by a constant (the shape of person31's huge.ts). */
-const STATEMENTS: DecisionInput[] = Array.from({ length: 200 }, (_, i) => ({
-  sql: `SELECT id, status, total_cents FROM orders WHERE customer_id = $1 AND total_cents > ${i + 1} ORDER BY placed_at DESC LIMIT 20`,
-  label: `other/huge.ts:${4 * i + 2}`,
-}));
+const STATEMENTS = HUGE_FILE_STATEMENTS;
 
 describe('db/shape plans: statements differing only by constants are planned once per shape (real PostgreSQL)', function () {
   this.timeout(600000);
@@ -28,9 +23,7 @@ describe('db/shape plans: statements differing only by constants are planned onc
 
   before(async function () {
     if (!(await statementStats(t, 'no count of plans: these tests are skipped'))) return this.skip();
-    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
-      INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g;
-      ANALYZE orders;`);
+    await t.admin.query(ORDERS_TABLE);
     const db: Database = await t.open();
     info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
   });

@@ -7,16 +7,11 @@
 import { strict as assert } from 'node:assert';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
-import { IndexDecider, type DecisionInput } from '../../../src/db/indexDecision';
+import { IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
+import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE } from './hugeFile';
 
-const NO_HYPOPG = { versionNum: 180000, hypopg: 'unavailable', pgTrgm: 'unavailable' } as const;
-
-/** 200 statements on orders that differ only by a constant (the shape of person31's huge.ts). */
-const STATEMENTS: DecisionInput[] = Array.from({ length: 200 }, (_, i) => ({
-  sql: `SELECT id, status, total_cents FROM orders WHERE customer_id = $1 AND total_cents > ${i + 1} ORDER BY placed_at DESC LIMIT 20`,
-  label: `other/huge.ts:${4 * i + 2}`,
-}));
+const STATEMENTS = HUGE_FILE_STATEMENTS;
 
 describe('db/trial budget: real trial builds are bounded per table and per minute on a connection (real PostgreSQL)', function () {
   this.timeout(600000);
@@ -45,13 +40,12 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
 
   before(async function () {
     if (!(await statementStats(t, 'no count of real builds: these tests are skipped'))) return this.skip();
-    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
-      INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g;
-      CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL);
+    await t.admin.query(ORDERS_TABLE);
+    await t.admin.query(`CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL);
       INSERT INTO customers SELECT g, 'c' || g || '@example.com', (ARRAY['DE','FR','US'])[1 + g % 3] FROM generate_series(1, 20000) g;
       CREATE TABLE wide (id bigint PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
       INSERT INTO wide SELECT g, ${Array.from({ length: 30 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
-      ANALYZE orders; ANALYZE customers; ANALYZE wide;`);
+      ANALYZE customers; ANALYZE wide;`);
     db = await t.open({ statementTimeoutMs: 60000 });
     info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
     await t.admin.query('SELECT pg_stat_statements_reset()');
