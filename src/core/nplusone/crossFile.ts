@@ -735,13 +735,13 @@ export class CrossFileCalls {
   }
 
   /** The remote call a definition reaches (its own, else through the first callee that does), as written for a message. */
-  private remoteOf(d: Def, family: string, reaches: Set<Def>, depth: number): string {
+  private remoteOf(d: Def, family: string, reaches: Set<Def>, depth: number, seen = new Set<Def>()): string {
     if (d.remote || depth <= 0) return d.remote ?? 'another service';
-    for (const c of d.callees) {
-      const next = (this.defs.get(`${family}:${c}`) ?? []).find((x) => x !== d && reaches.has(x));
-      if (next) return `${c}\` → \`${this.remoteOf(next, family, reaches, depth - 1)}`;
-    }
-    return 'another service';
+    seen.add(d);
+    const steps = d.callees.flatMap((c) => (this.defs.get(`${family}:${c}`) ?? []).filter((x) => !seen.has(x) && reaches.has(x)).map((x) => [c, x] as const));
+    // A callee that makes the remote call itself first, else the first that reaches one.
+    const step = steps.find(([, x]) => x.remote) ?? steps[0];
+    return step ? `${step[0]}\` → \`${this.remoteOf(step[1], family, reaches, depth - 1, seen)}` : 'another service';
   }
 
   /**
@@ -929,6 +929,56 @@ export class CrossFileCalls {
     return { sure, maybe };
   }
 
+  /**
+   * Go: remoteGraph's `first`, with calls resolved by package and receiver type: the functions whose remote work (an HTTP
+   * request, a bucket) answers before their database work — their own, or through the first call that reaches either,
+   * every target of it reaching the remote first (held-out-ag gotosocial: a subscription's `ProcessDomainPermissionSubscription`
+   * → `DereferenceDomainPermissions` → `http.NewRequestWithContext`, then the permissions' rows). `db`: those reaching the database.
+   */
+  private goRemoteFirst(index: GoIndex<Def & { name: string }>, defs: (Def & { name: string })[], db: Set<Def>): Map<Def, string> {
+    const targetsOf = (d: Def & { name: string }, ref: GoCallRef) => {
+      const t = index.targets(d.file, ref, d);
+      return t && t.defs.length && t.defs.length <= MAX_DEFINITIONS ? t.defs : undefined;
+    };
+    const reaches = new Map<Def, string>();
+    const first = new Map<Def, string>();
+    for (let round = 0; round < MAX_DEPTH; round++) {
+      let changed = false;
+      for (const d of defs) {
+        if (!reaches.has(d)) {
+          let how = d.remote;
+          for (const ref of how ? [] : d.goCalls ?? []) {
+            const ts = targetsOf(d, ref);
+            if (ts?.every((x) => reaches.has(x))) how = `${ref.name}\` → \`${reaches.get(ts[0])}`;
+            if (how) break;
+          }
+          if (how) {
+            reaches.set(d, how);
+            changed = true;
+          }
+        }
+        if (first.has(d)) continue;
+        let how = d.remoteFirst ?? (reaches.has(d) && !db.has(d) ? reaches.get(d) : undefined);
+        if (!how && db.has(d) && (!d.queries || d.queryLine !== undefined)) {
+          for (const ref of d.goCalls ?? []) {
+            // A query of its own before this call: the database work starts first.
+            if (d.queries && !((this.callLine(d, ref.name) ?? Infinity) < d.queryLine!)) break;
+            const ts = targetsOf(d, ref);
+            if (!ts?.some((x) => db.has(x) || reaches.has(x))) continue;
+            if (ts.every((x) => first.has(x))) how = `${ref.name}\` → \`${first.get(ts[0])}`;
+            break;
+          }
+        }
+        if (how) {
+          first.set(d, how);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    return first;
+  }
+
   /** Go: the findings of calls in loops, each resolved by package and receiver type; an ambiguous one is at most `info`. */
   private goFindings(pending: { file: string; family: string; call: PendingLoopCall }[]): Finding[] {
     if (!pending.length) return [];
@@ -938,6 +988,7 @@ export class CrossFileCalls {
     const reaches = new Set([...sure, ...maybe.keys()]);
     const q = new Map<string, Def>();
     const out: Finding[] = [];
+    let goFirst: Map<Def, string> | undefined;
     for (const { file, call } of pending) {
       if (!call.goRef) continue;
       const t = index.targets(file, call.goRef);
@@ -964,7 +1015,9 @@ export class CrossFileCalls {
       if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches, index))) continue;
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
       const why = definite ? undefined : !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
-      const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined);
+      goFirst ??= this.goRemoteFirst(index, defs, reaches);
+      const first = goFirst.get(def);
+      const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined) ?? (first && !def.remoteFirst ? remotePossible(`${call.callee}\` → \`${first}`) : undefined);
       out.push(this.loopFinding(file, call, def, possible));
     }
     return out;

@@ -1678,6 +1678,9 @@ class Detector {
         // A pool of workers (`for i := 0; i < n; i++ { go c.replicate(i) }`, `for range workerCount { wg.Go(…) }`): each
         // iteration starts a worker that is handed no item of data (at most its index), so the loop counts workers, not items.
         if (goroutine && this.startsWorkerPool(li, goroutine)) return undefined;
+        // A walk up a chain of parents: per link, the chain's variable is the item.
+        const link = li.shape === 'collection' ? undefined : this.walksChain(li, argsUse ?? node);
+        if (link) return { ...li, variable: link };
         if (this.perItem(li, argsUse ?? node)) return li;
       } else if (this.a.consumerLoop?.(cur)) {
         // Per message of a channel: not once per iteration of a loop further out (the pool that started this consumer).
@@ -1789,6 +1792,37 @@ class Detector {
     if (li.iterable) return true;
     const word = new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]|(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`);
     return new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]`).test(body) || word.test(use.text);
+  }
+
+  /**
+   * A loop that walks a chain of parents, one link per iteration (held-out-ag gotosocial's reply chains: `for { … inReplyTo,
+   * err = db.GetStatusByID(ctx, next.InReplyToID) … next = inReplyTo }`, `for parent := status; parent.InReplyToURI != "";
+   * { parentID := parent.InReplyToID; parent, err = db.GetStatusByID(ctx, parentID) … }`): the call's arguments are read
+   * from a variable that the call's result then replaces. One query per ancestor, as many as the chain is deep, whatever
+   * exits the loop (the top of the chain, a match): an N+1 over the depth. Loops with a clause of their own (`for … range`,
+   * a counted `for`) are not this; `use` is the call.
+   */
+  private walksChain(li: LoopInfo, use: Node): string | undefined {
+    if (li.iterable || (li.shape === 'counter' && li.count !== undefined)) return undefined;
+    const args = field(use, 'arguments')?.text ?? use.text;
+    // A page per iteration (`ListAfter(ctx, page.Cursor, limit)`): keyset pagination, batched by the page.
+    if (/limit|page|batch|size|cursor|offset|count/i.test(args)) return undefined;
+    const body = li.body.text;
+    const id = '[A-Za-z_$][\\w$]*';
+    // Each assignment of the body: the names it sets (`parent, err =`, `next.Mentions, err =` sets `next`'s field) and its value.
+    const assigns = [...body.matchAll(new RegExp(`(?:^|\\n)\\s*(?:(?:const|let|var)\\s+)?(${id}(?:\\.${id})?(?:\\s*,\\s*${id})*)\\s*:?=(?!=)([^\\n]*)`, 'g'))]
+      .map((m) => ({ names: m[1].split(',').map((x) => x.trim()), value: m[2] }));
+    const readsField = (text: string, x: string) => new RegExp(`(?<![\\w$.])${escapeRe(x)}\\.\\w+`).test(text);
+    // The call's arguments are read from the variable: its field, or a local set from one (`parentID := parent.InReplyToID`).
+    const argsFrom = (x: string) => readsField(args, x) || assigns.some((a) => a.names.length === 1 && !a.names[0].includes('.') && new RegExp(`^\\s*${escapeRe(x)}\\.\\w+\\s*;?\\s*$`).test(a.value) && new RegExp(`(?<![\\w$.])${escapeRe(a.names[0])}(?![\\w$])`).test(args));
+    // The variable is replaced by the next link: its own field (`node = node.parent`), or a name set from its field or from a
+    // call reading it (`inReplyTo := next.InReplyTo` … `next = inReplyTo`; `parent, err = GetStatusByID(ctx, parentID)`).
+    const setFrom = (y: string, x: string) => assigns.some((a) => a.names.includes(y) && (readsField(a.value, x) || argsFrom(x) && a.value.includes(use.text.split('(')[0])));
+    const links = (x: string) => assigns.some((a) => a.names.length === 1 && a.names[0] === x && (readsField(a.value, x) || new RegExp(`^\\s*(${id})\\s*;?\\s*$`).exec(a.value)?.[1] !== undefined && setFrom(new RegExp(`^\\s*(${id})`).exec(a.value)![1], x)))
+      || assigns.some((a) => a.names.includes(x) && argsFrom(x) && a.value.includes(use.text.split('(')[0]));
+    const vars = new Set(assigns.flatMap((a) => a.names).filter((x) => !x.includes('.') && !/^(err|_)$/.test(x)));
+    for (const x of vars) if (argsFrom(x) && links(x)) return x;
+    return undefined;
   }
 
   private hasExit(body: Node): boolean {
