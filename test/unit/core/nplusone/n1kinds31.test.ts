@@ -220,4 +220,40 @@ describe('N+1 kinds left by held-out-af and held-out-ag (n1kinds31)', () => {
     const f: ScanFile = { path: 'internal/filter/visibility/thread.go', text };
     assert.deepEqual(await scanWarnings([f]), ['internal/filter/visibility/thread.go:22 warning', 'internal/filter/visibility/thread.go:37 warning']);
   });
+  it('Java: a lambda wrapped for a stream\'s operation (`.forEach(throwConsumer(e -> …))`, `.map(throwFunction(e -> …)).reduce(…)`) runs per element; a loader handed to `computeIfAbsent` runs once per key', async () => {
+    const f: ScanFile = {
+      path: 'core/src/main/java/io/kestra/core/services/PurgeService.java',
+      text: [
+        'package io.kestra.core.services;',
+        '',
+        'import static io.kestra.core.utils.Rethrow.throwConsumer;',
+        'import static io.kestra.core.utils.Rethrow.throwFunction;',
+        '',
+        'import java.util.List;',
+        'import org.jooq.DSLContext;',
+        'import reactor.core.publisher.Flux;',
+        '',
+        'public class PurgeService {',
+        '    private DSLContext dslContext;',
+        '',
+        '    public void deleteAll(List<String> ids) {',
+        '        ids.forEach(throwConsumer(id -> dslContext.deleteFrom("executions").where("id = ?", id).execute()));',
+        '    }',
+        '',
+        '    public void graph(List<String> ids, java.util.Map<String, Integer> byUid) {',
+        '        ids.forEach(throwConsumer(id -> byUid.computeIfAbsent(id.substring(0, 3), uid -> dslContext.fetchCount(dslContext.selectFrom("flows").where("uid = ?", uid)))));',
+        '    }',
+        '',
+        '    public Integer purge(Flux<String> found) {',
+        '        return found',
+        '            .map(throwFunction(id -> dslContext.deleteFrom("logs").where("execution_id = ?", id).execute()))',
+        '            .reduce(Integer::sum)',
+        '            .block();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanWarnings([f]), ['core/src/main/java/io/kestra/core/services/PurgeService.java:14 warning', 'core/src/main/java/io/kestra/core/services/PurgeService.java:23 warning']);
+  });
 });
