@@ -223,7 +223,7 @@ export class CrossFileCalls {
    * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
    * and every definition that reaches one (for calls on a repository, judged by its own definitions).
    */
-  private querying(cold = false, seed: (d: Def) => boolean = (d) => d.queries): { q: Map<string, Def>; reaches: Set<Def> } {
+  private querying(cold = false, seed: (d: Def) => boolean = (d) => d.queries, followed: (callee: string) => boolean = () => true): { q: Map<string, Def>; reaches: Set<Def> } {
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
@@ -257,7 +257,7 @@ export class CrossFileCalls {
           // function of that name (a method and a module function sharing it), not another module's.
           const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
           const delegates = d.callees.includes(name) && !ownName && !this.typedOnly(d, family, name) && all.some((o) => o !== d && seed(o));
-          if (seed(d) || delegates || d.callees.some((c) => c !== name && !this.typedOnly(d, family, c) && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
+          if (seed(d) || delegates || d.callees.some((c) => c !== name && followed(c) && !this.typedOnly(d, family, c) && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && followed(c) && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
             reaches.add(d);
             changed = true;
           }
@@ -692,7 +692,9 @@ export class CrossFileCalls {
    */
   private remoteGraph(): { reaches: Set<Def>; first: Map<Def, string> } {
     if (this.remote?.version === this.version) return this.remote;
-    const reaches = this.querying(false, (d) => !!d.remote).reaches;
+    // Not through a name of one lowercase word (`push`, `read`, `send`): an array's or a stream's method as often as the
+    // app's remote wrapper (uptime-kuma's notification providers' `push`).
+    const reaches = this.querying(false, (d) => !!d.remote, (c) => !AMBIGUOUS.test(c)).reaches;
     const db = this.querying().reaches;
     const first = new Map<Def, string>();
     for (let round = 0; round < MAX_DEPTH; round++) {
@@ -711,6 +713,8 @@ export class CrossFileCalls {
               if (d.queries && !((this.callLine(d, c) ?? Infinity) < d.queryLine!)) break;
               const defs = this.defs.get(`${family}:${c}`) ?? [];
               if (!defs.some((x) => db.has(x) || reaches.has(x))) continue;
+              // A name of one lowercase word may be any object's method: which one runs is not known.
+              if (AMBIGUOUS.test(c)) break;
               if (defs.length <= MAX_DEFINITIONS && defs.every((x) => first.has(x))) how = `${c}\` → \`${first.get(defs[0])}`;
               break;
             }
@@ -738,7 +742,7 @@ export class CrossFileCalls {
   private remoteOf(d: Def, family: string, reaches: Set<Def>, depth: number, seen = new Set<Def>()): string {
     if (d.remote || depth <= 0) return d.remote ?? 'another service';
     seen.add(d);
-    const steps = d.callees.flatMap((c) => (this.defs.get(`${family}:${c}`) ?? []).filter((x) => !seen.has(x) && reaches.has(x)).map((x) => [c, x] as const));
+    const steps = d.callees.filter((c) => !AMBIGUOUS.test(c)).flatMap((c) => (this.defs.get(`${family}:${c}`) ?? []).filter((x) => !seen.has(x) && reaches.has(x)).map((x) => [c, x] as const));
     // A callee that makes the remote call itself first, else the first that reaches one.
     const step = steps.find(([, x]) => x.remote) ?? steps[0];
     return step ? `${step[0]}\` → \`${this.remoteOf(step[1], family, reaches, depth - 1, seen)}` : 'another service';

@@ -1937,7 +1937,7 @@ class Detector {
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
       const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
@@ -1949,7 +1949,7 @@ class Detector {
   private isRemoteClientCall(c: Node): boolean {
     const fn = field(c, 'function') ?? field(c, 'method');
     const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-    return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
+    return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text));
   }
 
   /**
@@ -3799,6 +3799,8 @@ function handfulByLimit(est: { iterations?: number; bounded?: boolean; declared?
     && !/per_page|pageSize|PageRequest/i.test(est.from ?? '');
 }
 
+/** The global `fetch(…)` as written, on no receiver (a Ruby call node's method is `fetch` in `Rails.cache.fetch(…)` too). */
+const GLOBAL_FETCH = /^\s*(?:await\s+)?fetch\s*\(/;
 /** Cheap test before remoteCallPerItem reads the loop's calls. */
 const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;
 /**

@@ -70,6 +70,11 @@ describe('N+1 kinds left by held-out-af and held-out-ag (n1kinds31)', () => {
     };
     const lines = await scanLines([utils, controller, manager, cron]);
     assert.deepEqual(lines.filter((l) => l.startsWith('server/managers/CronManager.js:4')), ['server/managers/CronManager.js:4 info']);
+    // Through a name of one lowercase word (`push`: an array's method as often as a notification provider's), no.
+    const pushing: ScanFile = { path: 'server/notification-providers/pushover.js', text: ['class Pushover {', '  async push(msg) {', "    return fetch('https://api.pushover.net/1/messages.json', { method: 'POST', body: msg })", '  }', '}', 'module.exports = Pushover', ''] };
+    const viaPush: ScanFile = { path: manager.path, text: (manager.text as string[]).map((l) => l.replace('const newEpisodes = await this.checkPodcastForNewEpisodes(libraryItem, libraryItem.media.lastEpisodeCheck)', 'const newEpisodes = []\n    newEpisodes.push(libraryItem.media.title)')) };
+    const generic = await scanLines([utils, controller, viaPush, cron, pushing]);
+    assert.deepEqual(generic.filter((l) => l.startsWith('server/managers/CronManager.js:4')), ['server/managers/CronManager.js:4 warning']);
     // A query of its own before the remote work: the database work starts first, the warning stays.
     const queryFirst: ScanFile = { path: manager.path, text: (manager.text as string[]).map((l) => l.replace('const newEpisodes = await this.checkPodcastForNewEpisodes', "await pool.query('SELECT 1 FROM podcasts WHERE id = $1', [libraryItem.mediaId])\n    const newEpisodes = await this.checkPodcastForNewEpisodes")) };
     const kept = await scanLines([utils, controller, queryFirst, cron]);
@@ -255,5 +260,22 @@ describe('N+1 kinds left by held-out-af and held-out-ag (n1kinds31)', () => {
       ],
     };
     assert.deepEqual(await scanWarnings([f]), ['core/src/main/java/io/kestra/core/services/PurgeService.java:14 warning', 'core/src/main/java/io/kestra/core/services/PurgeService.java:23 warning']);
+  });
+  it('Ruby: `Rails.cache.fetch(…)` is a cache read, not the global `fetch` of another service', async () => {
+    const f: ScanFile = {
+      path: 'app/services/visits/creator.rb',
+      text: [
+        'class Visits::Creator',
+        '  def create(visits_data)',
+        '    visits_data.each do |visit_data|',
+        '      years = Rails.cache.fetch("years/#{visit_data[:user_id]}") { [] }',
+        '      Visit.create!(user_id: visit_data[:user_id], years: years)',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanWarnings([f]), ['app/services/visits/creator.rb:5 warning']);
   });
 });
