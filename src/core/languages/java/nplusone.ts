@@ -55,7 +55,7 @@ function javaStreamLoop(call: Node, variable: string | undefined, body: Node): L
   const method = field(call, 'name')?.text;
   if (!method || !JAVA_STREAM_METHODS.has(method)) return undefined;
   let recv = field(call, 'object');
-  const readAsCollection = method === 'map' && call.parent?.type === 'method_invocation' && same(field(call.parent, 'object'), call) && /^(toList|toSet|collect|forEach)$/.test(field(call.parent, 'name')?.text ?? '');
+  const readAsCollection = method === 'map' && call.parent?.type === 'method_invocation' && same(field(call.parent, 'object'), call) && /^(toList|toSet|collect|forEach|reduce|collectList|collectMap|collectMultimap)$/.test(field(call.parent, 'name')?.text ?? '');
   // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
   // only when the chain is a stream (or forEach on a collection).
   if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '') && !springPage(recv) && !readAsCollection) return undefined;
@@ -102,8 +102,12 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
     case 'lambda_expression': {
       const args = n.parent;
       if (args?.type !== 'argument_list') return undefined;
-      const call = args.parent;
+      let call = args.parent;
       if (call?.type !== 'method_invocation') return undefined;
+      // A lambda wrapped for a stream's operation (`.map(throwFunction(e -> …))`, `.forEach(throwConsumer(e -> …))`,
+      // `Unchecked.consumer(…)`): the wrapper's only argument, handed on to the operation, runs per element.
+      const outer = call.parent?.type === 'argument_list' ? call.parent.parent : undefined;
+      if (named(args).length === 1 && !JAVA_STREAM_METHODS.has(field(call, 'name')?.text ?? '') && outer?.type === 'method_invocation' && named(call.parent!).length === 1 && JAVA_STREAM_METHODS.has(field(outer, 'name')?.text ?? '')) call = outer;
       const params = field(n, 'parameters');
       const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();
       return javaStreamLoop(call, variable, field(n, 'body') ?? n);
