@@ -1,0 +1,77 @@
+/**
+ * Kinds of mistakes the blind split held-out-ah showed (session 31, n1ah31): pretalx (Django + DRF), manyfold
+ * (Rails) and photoview (Go GORM + gqlgen). Each is keyed on what the code shows, never on an app's name, and each
+ * test failed before its fix.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanWarnings as warnings } from '../../support/nplusoneFixtures';
+
+describe('N+1 kinds of held-out-ah (n1ah31)', () => {
+  describe('DRF serializer method fields whose relation the views preload', () => {
+    const serializers: ScanFile = {
+      path: 'conf/api/serializers/speaker.py',
+      text: [
+        'from rest_framework.serializers import ModelSerializer, SerializerMethodField',
+        'from conf.person.models import SpeakerProfile',
+        '',
+        'class SpeakerSerializer(ModelSerializer):',
+        '    answers = SerializerMethodField()',
+        '',
+        '    def get_answers(self, obj):',
+        '        return [a.pk for a in obj.answers.all()]',
+        '',
+        '    class Meta:',
+        '        model = SpeakerProfile',
+        '        fields = ("code", "answers")',
+        '',
+        'class SpeakerOrgaSerializer(SpeakerSerializer):',
+        '    class Meta(SpeakerSerializer.Meta):',
+        '        fields = (*SpeakerSerializer.Meta.fields, "email")',
+        '',
+      ],
+    };
+    const nested: ScanFile = {
+      path: 'conf/api/serializers/submission.py',
+      text: [
+        'from rest_framework.serializers import ModelSerializer',
+        'from conf.submission.models import Submission',
+        '',
+        'class SubmissionSerializer(ModelSerializer):',
+        '    class Meta:',
+        '        model = Submission',
+        '        fields = ("code", "speakers")',
+        '        expandable_fields = {',
+        '            "speakers": (',
+        '                "conf.api.serializers.speaker.SpeakerSerializer",',
+        '                {"many": True, "read_only": True},',
+        '            ),',
+        '        }',
+        '',
+      ],
+    };
+    const view = (prefetch: string[]): ScanFile => ({
+      path: 'conf/api/views/speaker.py',
+      text: [
+        'from rest_framework import viewsets',
+        'from conf.api.serializers.speaker import SpeakerSerializer',
+        'from conf.person.models import SpeakerProfile',
+        '',
+        'class SpeakerViewSet(viewsets.ModelViewSet):',
+        '    serializer_class = SpeakerSerializer',
+        '',
+        '    def get_queryset(self):',
+        '        queryset = SpeakerProfile.objects.filter(event=self.request.event)',
+        ...prefetch,
+        '        return queryset',
+        '',
+      ],
+    });
+
+    it('a relation the view prefetches through a list spread into prefetch_related(*prefetches) is preloaded; Meta reads and expandable-field paths are no uses', async () => {
+      const prefetched = view(['        prefetches = ["answers"]', '        queryset = queryset.prefetch_related(*prefetches)']);
+      assert.deepEqual(await warnings([serializers, nested, prefetched]), []);
+      // Without the preload, the method field is one query per speaker of the list.
+      assert.deepEqual(await warnings([serializers, nested, view([])]), ['conf/api/serializers/speaker.py:8 warning']);
+    });
+  });
+});
