@@ -2771,9 +2771,22 @@ class Detector {
     return !!list && mentionsName(node.text.slice(list.index), derived);
   }
 
+  /**
+   * A Django related manager's whole-set write on the loop's own item (`submission.tags.add(*tags)`,
+   * `submission.assigned_reviewers.set(chosen)`, `user.groups.clear()`): batched for that one row's relation, but
+   * run once per row the loop walks — one write (or two, for `set`) per item.
+   */
+  private relationBatchOfItem(hit: DbHit): boolean {
+    const { call, node } = hit;
+    if (call.library !== 'django' || !/^(set|clear|add|remove)$/.test(call.method ?? '')) return false;
+    const root = /^\s*([A-Za-z_]\w*)\s*\.\s*\w+\s*\.\s*\w+\s*\(/.exec(node.text)?.[1];
+    const li = root ? this.pastDeclaredSet(this.enclosingLoop(node)) : undefined;
+    return !!li && li.shape === 'collection' && (li.variable?.split(/[^\w$@]+/).includes(root!) ?? false);
+  }
+
   private checkDbCall(hit: DbHit): void {
     const { call, node } = hit;
-    if (call.batch && !this.listPerItem(node)) return;
+    if (call.batch && !this.listPerItem(node) && !this.relationBatchOfItem(hit)) return;
     if (this.isLazyComposition(hit)) return;
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;

@@ -74,4 +74,42 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
       assert.deepEqual(await warnings([serializers, nested, view([])]), ['conf/api/serializers/speaker.py:8 warning']);
     });
   });
+  it('Django: a related manager\'s whole-set write on the loop\'s own item (`submission.tags.add(*tags)`, `.set(chosen)`) is one write per item', async () => {
+    const models: ScanFile = {
+      path: 'conf/submission/models.py',
+      text: [
+        'from django.db import models',
+        '',
+        'class Tag(models.Model):',
+        '    tag = models.CharField(max_length=50)',
+        '',
+        'class Submission(models.Model):',
+        '    code = models.CharField(max_length=16)',
+        '    tags = models.ManyToManyField(Tag, related_name="submissions")',
+        '',
+      ],
+    };
+    const views: ScanFile = {
+      path: 'conf/orga/views/review.py',
+      text: [
+        'from conf.submission.models import Submission, Tag',
+        '',
+        'class BulkTag:',
+        '    def post(self, request, codes, tags):',
+        '        submissions = self.submissions.filter(code__in=codes)',
+        '        for submission in submissions:',
+        '            submission.tags.add(*tags)',
+        '',
+        '    def save(self, chosen):',
+        '        for submission in self.submissions:',
+        '            submission.assigned_reviewers.set(chosen[submission.code])',
+        '',
+        '    def tag_one(self, submission, codes):',
+        '        for tags in chunks(Tag.objects.filter(tag__in=codes), 500):',
+        '            submission.tags.add(*tags)',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([models, views]), ['conf/orga/views/review.py:11 warning', 'conf/orga/views/review.py:7 warning']);
+  });
 });
