@@ -194,6 +194,8 @@ export interface PendingLoopCall {
   receiverOf?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
+  /** Ruby: called on an object other than `self` (`hash.merge(…)`, `model_ref(m).merge(…)`): no controller's method (an action, a concern's helper) is this call. */
+  onObject?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? (Keyword arguments that do not change are left out; a parameter past the positional ones is not known.) */
   argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
@@ -681,6 +683,7 @@ class Detector {
         receiverClass: named?.[1],
         ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : this.lang === 'python' ? { receiverType: this.pyReceiverType(n) } : {}),
         ...this.receiverBinding(n, li),
+        ...(this.lang === 'ruby' && field(n, 'receiver') && !/^self$/.test(field(n, 'receiver')!.text) ? { onObject: true } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,

@@ -189,4 +189,50 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
     };
     assert.deepEqual(await warnings([root, media, user]), ['api/graphql/resolvers/media.go:13 warning', 'api/graphql/resolvers/media.go:19 warning', 'api/graphql/resolvers/user.go:16 warning']);
   });
+  it('Ruby: `hash.merge(…)` on an object is never a controller\'s action of that name (app/controllers/**); a model\'s method called on an object still is', async () => {
+    const concern: ScanFile = {
+      path: 'app/controllers/concerns/models_controller/merge.rb',
+      text: [
+        'module ModelsController::Merge',
+        '  def merge',
+        '    @target = Model.find_by(path: params[:path])',
+        '    @target.merge!(@models)',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const model: ScanFile = {
+      path: 'app/models/model.rb',
+      text: [
+        'class Model < ApplicationRecord',
+        '  def merge!(others)',
+        '    others.update_all(parent_id: id)',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const callers: ScanFile = {
+      path: 'app/controllers/model_files_controller.rb',
+      text: [
+        'class ModelFilesController < ApplicationController',
+        '  def bulk_update(collection, component, param, kwargs)',
+        '    safe_join(collection.map { render component.new(**{param => it}.merge(kwargs)) }, " ")',
+        '    Model.where(id: params[:ids]).each do |file|',
+        '      render partial: "row", locals: ref(file).merge(name: file.name)',
+        '    end',
+        '  end',
+        '',
+        '  def resolve',
+        '    Problem.where(id: params[:ids]).each do |problem|',
+        '      problem.problematic.merge!(problem.problematic.children)',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([concern, model, callers]), ['app/controllers/model_files_controller.rb:11 warning']);
+  });
 });
