@@ -235,4 +235,34 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
     };
     assert.deepEqual(await warnings([concern, model, callers]), ['app/controllers/model_files_controller.rb:11 warning']);
   });
+  it('Django: `speaker.urls.public` / `speaker.orga_urls.base` read URL helpers (like `url`, `_url`), not relations', async () => {
+    const models: ScanFile = {
+      path: 'conf/person/models.py',
+      text: [
+        'from django.db import models',
+        '',
+        'class SpeakerProfile(models.Model):',
+        '    code = models.CharField(max_length=16)',
+        '    user = models.ForeignKey("User", on_delete=models.CASCADE)',
+        '',
+      ],
+    };
+    const view: ScanFile = {
+      path: 'conf/common/views/shortlink.py',
+      text: [
+        'from django.http import HttpResponseRedirect',
+        'from conf.person.models import SpeakerProfile',
+        '',
+        'def shortlink(request, code):',
+        '    speakers = SpeakerProfile.objects.filter(code=code).order_by("-created")',
+        '    for speaker in speakers:',
+        '        if request.user.has_perm("orga", speaker):',
+        '            return HttpResponseRedirect(speaker.orga_urls.base)',
+        '        if speaker.user.is_active:',
+        '            return HttpResponseRedirect(speaker.urls.public)',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([models, view]), ['conf/common/views/shortlink.py:9 warning']);
+  });
 });
