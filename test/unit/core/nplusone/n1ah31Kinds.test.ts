@@ -265,4 +265,22 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
     };
     assert.deepEqual(await warnings([models, view]), ['conf/common/views/shortlink.py:9 warning']);
   });
+  it('Django: `field.delete(save=False)` on a FieldFile removes a file from storage, no row; a record\'s delete() per item still is a write', async () => {
+    const f: ScanFile = {
+      path: 'conf/common/image.py',
+      text: [
+        'from django.db import models',
+        '',
+        'def drop_thumbnails(instance, names, pictures):',
+        '    fields = [getattr(instance, name) for name in names]',
+        '    for field in fields:',
+        '        field.delete(save=False)',
+        '    instance.save(update_fields=names)',
+        '    for picture in pictures:',
+        '        picture.delete()',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['conf/common/image.py:9 warning']);
+  });
 });
