@@ -283,4 +283,20 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
     };
     assert.deepEqual(await warnings([f]), ['conf/common/image.py:9 warning']);
   });
+  it('Ruby: a block without parameters names its item `it` (Ruby 3.4) or `_1`; a write on it is one per row', async () => {
+    const f: ScanFile = {
+      path: 'app/jobs/cache_sweep_job.rb',
+      text: [
+        'class CacheSweepJob < ApplicationJob',
+        '  def perform',
+        '    AccessToken.where(revoked_at: nil).find_each { it.destroy unless it.accessible? }',
+        '    AccessGrant.where(revoked_at: nil).find_each { _1.destroy }',
+        '    AccessGrant.where(revoked_at: nil).each { |grant| puts grant.id }',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([f]), ['app/jobs/cache_sweep_job.rb:3 warning', 'app/jobs/cache_sweep_job.rb:4 warning']);
+  });
 });
