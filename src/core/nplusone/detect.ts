@@ -622,7 +622,8 @@ class Detector {
       if (seen.has(def)) continue;
       seen.add(def);
       const own = this.hits.find((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))?.node
-        ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
+        ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def))
+        ?? this.paramRecordWrite(def);
       const queries = own !== undefined;
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
@@ -2785,6 +2786,17 @@ class Detector {
     const root = /^\s*([A-Za-z_]\w*)\s*\.\s*\w+\s*\.\s*\w+\s*\(/.exec(node.text)?.[1];
     const li = root ? this.pastDeclaredSet(this.enclosingLoop(node)) : undefined;
     return !!li && li.shape === 'collection' && (li.variable?.split(/[^\w$@]+/).includes(root!) ?? false);
+  }
+
+  /**
+   * Ruby/Python: a helper that writes the record it is handed (`def resolve_by_converting(problem) problem.update(…)`,
+   * `def archive(doc): doc.save()`): one write per call, so a loop calling it per item writes per item.
+   */
+  private paramRecordWrite(def: Node): Node | undefined {
+    if (this.lang !== 'ruby' && this.lang !== 'python') return undefined;
+    const params = this.paramNames(def);
+    if (!params?.length) return undefined;
+    return this.hits.find((h) => h.call.op === 'write' && !h.call.batch && h.call.instanceOf !== undefined && params.includes(h.call.instanceOf) && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def))?.node;
   }
 
   private checkDbCall(hit: DbHit): void {

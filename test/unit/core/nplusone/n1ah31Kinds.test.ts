@@ -299,4 +299,44 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
     };
     assert.deepEqual(await warnings([f]), ['app/jobs/cache_sweep_job.rb:3 warning', 'app/jobs/cache_sweep_job.rb:4 warning']);
   });
+  it('Ruby/Python: a helper that writes the record it is handed, called per item, writes per item', async () => {
+    const rb: ScanFile = {
+      path: 'app/controllers/problems_controller.rb',
+      text: [
+        'class ProblemsController < ApplicationController',
+        '  def resolve',
+        '    Problem.where(public_id: params[:ids]).each do |problem|',
+        '      case problem.resolution_strategy',
+        '      when :convert',
+        '        resolve_by_converting(problem)',
+        '      end',
+        '    end',
+        '  end',
+        '',
+        '  private',
+        '',
+        '  def resolve_by_converting(problem)',
+        '    problem.update(in_progress: true)',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const py: ScanFile = {
+      path: 'shop/views.py',
+      text: [
+        'from shop.models import Order',
+        '',
+        'def archive(order):',
+        '    order.archived = True',
+        '    order.save()',
+        '',
+        'def archive_all(request):',
+        '    for order in Order.objects.filter(shop=request.shop):',
+        '        archive(order)',
+        '',
+      ],
+    };
+    assert.deepEqual(await warnings([rb, py]), ['app/controllers/problems_controller.rb:6 warning', 'shop/views.py:9 warning']);
+  });
 });
