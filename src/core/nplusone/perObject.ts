@@ -15,6 +15,7 @@
  *   serializer preloads (`prefetch_related("labels")`, `Prefetch("labels", …)`) costs no query per object.
  * Findings are dropped only when the project shows this; anything not understood keeps its finding.
  */
+import { codeContextOf } from '../codeContext';
 import type { Finding } from '../findings';
 import { escapeRe } from './detect';
 
@@ -163,7 +164,9 @@ export class PerObjectScope {
         if (text.startsWith('.Meta', m.index! + name.length)) continue;
         // A dotted path in drf-flex-fields' `expandable_fields` ("app.api.serializers.X"): the nested rows are the
         // parent's, preloaded (or not) by the views that list the parent with `?expand=`, not by this file.
-        if (/['"][\w.]*\.$/.test(before) && /^['"]/.test(text.slice(m.index! + name.length)) && /\bexpandable_fields\b/.test(text)) continue;
+        if (/['"][\w.]*\.$/.test(before) && /^['"]/.test(text.slice(m.index! + name.length)) && /expandable_fields\b/.test(text)) continue;
+        // Named in a docstring (`"""Limited version of the SubmissionOrgaSerializer …`): prose, no use.
+        if (((text.slice(0, m.index!).match(/"""|'''/g)?.length ?? 0) % 2) === 1) continue;
         out.push([file, m.index! + name.length]);
       }
     }
@@ -191,6 +194,8 @@ export class PerObjectScope {
   private userFiles(name: string, depth: number): string[] {
     const out: string[] = [];
     for (const [file, at] of this.usesOf(name)) {
+      // A test serializing one object it built (`SpeakerSerializer(speaker).data`) preloads nothing and lists nothing.
+      if (codeContextOf(file) === 'test') continue;
       const text = this.python.get(file)!;
       const sub = depth < 3 ? /^class\s+(\w+)\s*\([^)]*$/.exec(text.slice(text.lastIndexOf('\n', at - 1) + 1, at)) : null;
       if (sub) out.push(...this.userFiles(sub[1], depth + 1));

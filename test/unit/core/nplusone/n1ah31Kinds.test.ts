@@ -25,6 +25,8 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
         '        fields = ("code", "answers")',
         '',
         'class SpeakerOrgaSerializer(SpeakerSerializer):',
+        '    """The SpeakerOrgaSerializer adds what organisers see."""',
+        '',
         '    class Meta(SpeakerSerializer.Meta):',
         '        fields = (*SpeakerSerializer.Meta.fields, "email")',
         '',
@@ -40,7 +42,7 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
         '    class Meta:',
         '        model = Submission',
         '        fields = ("code", "speakers")',
-        '        expandable_fields = {',
+        '        extra_expandable_fields = {',
         '            "speakers": (',
         '                "conf.api.serializers.speaker.SpeakerSerializer",',
         '                {"many": True, "read_only": True},',
@@ -67,9 +69,21 @@ describe('N+1 kinds of held-out-ah (n1ah31)', () => {
       ],
     });
 
-    it('a relation the view prefetches through a list spread into prefetch_related(*prefetches) is preloaded; Meta reads and expandable-field paths are no uses', async () => {
+    const test: ScanFile = {
+      path: 'src/tests/api/serializers/test_speaker.py',
+      text: [
+        'from conf.api.serializers.speaker import SpeakerOrgaSerializer, SpeakerSerializer',
+        '',
+        'def test_speaker_serializer(speaker):',
+        '    assert SpeakerSerializer(speaker).data["code"] == speaker.code',
+        '    assert SpeakerOrgaSerializer(speaker).data',
+        '',
+      ],
+    };
+
+    it('a relation the view prefetches through a list spread into prefetch_related(*prefetches) is preloaded; Meta reads, (extra_)expandable-field paths, docstrings and tests are no uses', async () => {
       const prefetched = view(['        prefetches = ["answers"]', '        queryset = queryset.prefetch_related(*prefetches)']);
-      assert.deepEqual(await warnings([serializers, nested, prefetched]), []);
+      assert.deepEqual(await warnings([serializers, nested, prefetched, test]), []);
       // Without the preload, the method field is one query per speaker of the list.
       assert.deepEqual(await warnings([serializers, nested, view([])]), ['conf/api/serializers/speaker.py:8 warning']);
     });
