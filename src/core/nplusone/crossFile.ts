@@ -23,6 +23,8 @@ import type { SequelizeMixin } from './sequelizeModels';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
+/** A Ruby file of a Rails controller or controller concern. */
+const RUBY_CONTROLLER_FILE = /(?:^|\/)app\/controllers\/.*\.rb$/;
 
 /**
  * Go: a call through an interface of the app (`persister.Delete(item)` with `persister persistence.Cleanup[T]`) whose
@@ -607,7 +609,11 @@ export class CrossFileCalls {
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       // Java: a method of another parameter count is another method (`option.getCode()` is not `getCode(store, code)`).
       // Java: a web controller's method is called by the framework, never by another file's code (inWebController).
-      const all = (this.defs.get(`${family}:${call.callee}`) ?? []).filter((d) => (call.argc === undefined || d.arity === undefined || d.arity === call.argc) && !((d.controller || d.private) && d.file !== file));
+      // Ruby: a method defined in a controller or a controller concern (app/controllers/…: an action, a before_action
+      // helper) is called by Rails or by its controller on itself, never on another object (`hash.merge(…)` is Hash#merge).
+      const named = this.defs.get(`${family}:${call.callee}`) ?? [];
+      const all = named.filter((d) => (call.argc === undefined || d.arity === undefined || d.arity === call.argc) && !((d.controller || d.private) && d.file !== file) && !(call.onObject && RUBY_CONTROLLER_FILE.test(d.file)));
+      if (call.onObject && !all.length && named.length) continue;
       // A function of the calling file itself: its own definition (it reaches a query through other files).
       // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
       // another class's method of the same name (`role.getMenus()` on an entity) is not this call.

@@ -194,6 +194,8 @@ export interface PendingLoopCall {
   receiverOf?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
+  /** Ruby: called on an object other than `self` (`hash.merge(…)`, `model_ref(m).merge(…)`): no controller's method (an action, a concern's helper) is this call. */
+  onObject?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? (Keyword arguments that do not change are left out; a parameter past the positional ones is not known.) */
   argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
@@ -620,7 +622,8 @@ class Detector {
       if (seen.has(def)) continue;
       seen.add(def);
       const own = this.hits.find((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))?.node
-        ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
+        ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def))
+        ?? this.paramRecordWrite(def);
       const queries = own !== undefined;
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
@@ -681,6 +684,7 @@ class Detector {
         receiverClass: named?.[1],
         ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : this.lang === 'python' ? { receiverType: this.pyReceiverType(n) } : {}),
         ...this.receiverBinding(n, li),
+        ...(this.lang === 'ruby' && field(n, 'receiver') && !/^self$/.test(field(n, 'receiver')!.text) ? { onObject: true } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -2809,9 +2813,33 @@ class Detector {
     return !!list && mentionsName(node.text.slice(list.index), derived);
   }
 
+  /**
+   * A Django related manager's whole-set write on the loop's own item (`submission.tags.add(*tags)`,
+   * `submission.assigned_reviewers.set(chosen)`, `user.groups.clear()`): batched for that one row's relation, but
+   * run once per row the loop walks — one write (or two, for `set`) per item.
+   */
+  private relationBatchOfItem(hit: DbHit): boolean {
+    const { call, node } = hit;
+    if (call.library !== 'django' || !/^(set|clear|add|remove)$/.test(call.method ?? '')) return false;
+    const root = /^\s*([A-Za-z_]\w*)\s*\.\s*\w+\s*\.\s*\w+\s*\(/.exec(node.text)?.[1];
+    const li = root ? this.pastDeclaredSet(this.enclosingLoop(node)) : undefined;
+    return !!li && li.shape === 'collection' && (li.variable?.split(/[^\w$@]+/).includes(root!) ?? false);
+  }
+
+  /**
+   * Ruby/Python: a helper that writes the record it is handed (`def resolve_by_converting(problem) problem.update(…)`,
+   * `def archive(doc): doc.save()`): one write per call, so a loop calling it per item writes per item.
+   */
+  private paramRecordWrite(def: Node): Node | undefined {
+    if (this.lang !== 'ruby' && this.lang !== 'python') return undefined;
+    const params = this.paramNames(def);
+    if (!params?.length) return undefined;
+    return this.hits.find((h) => h.call.op === 'write' && !h.call.batch && h.call.instanceOf !== undefined && params.includes(h.call.instanceOf) && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def))?.node;
+  }
+
   private checkDbCall(hit: DbHit): void {
     const { call, node } = hit;
-    if (call.batch && !this.listPerItem(node)) return;
+    if (call.batch && !this.listPerItem(node) && !this.relationBatchOfItem(hit)) return;
     if (this.isLazyComposition(hit)) return;
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
@@ -3823,7 +3851,7 @@ const REMOTE_SEND = /^(?:send|deliver)(?:[A-Z_]\w*)?(?:mail|email|invite|invitat
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
-const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
+const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|urls|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_urls|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
 

@@ -15,6 +15,7 @@
  *   serializer preloads (`prefetch_related("labels")`, `Prefetch("labels", …)`) costs no query per object.
  * Findings are dropped only when the project shows this; anything not understood keeps its finding.
  */
+import { codeContextOf } from '../codeContext';
 import type { Finding } from '../findings';
 import { escapeRe } from './detect';
 
@@ -159,6 +160,13 @@ export class PerObjectScope {
         const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
         const before = text.slice(lineStart, m.index!);
         if (/^\s*(from|import)\s/.test(line) || /^\s*class\s+$/.test(before) || new RegExp(`^\\s*${escapeRe(name)}\\s*,?\\s*(#.*)?$`).test(line) || /['"]\s*$/.test(before)) continue;
+        // `X.Meta.fields` reads the class's options (a subclass's Meta extends them): it serializes nothing.
+        if (text.startsWith('.Meta', m.index! + name.length)) continue;
+        // A dotted path in drf-flex-fields' `expandable_fields` ("app.api.serializers.X"): the nested rows are the
+        // parent's, preloaded (or not) by the views that list the parent with `?expand=`, not by this file.
+        if (/['"][\w.]*\.$/.test(before) && /^['"]/.test(text.slice(m.index! + name.length)) && /expandable_fields\b/.test(text)) continue;
+        // Named in a docstring (`"""Limited version of the SubmissionOrgaSerializer …`): prose, no use.
+        if (((text.slice(0, m.index!).match(/"""|'''/g)?.length ?? 0) % 2) === 1) continue;
         out.push([file, m.index! + name.length]);
       }
     }
@@ -179,14 +187,36 @@ export class PerObjectScope {
     });
   }
 
+  /**
+   * The files that use the serializer; a use as a base class (`class SpeakerOrgaSerializer(SpeakerSerializer):`) stands
+   * for the subclass's own uses (its method fields are inherited), followed a few levels.
+   */
+  private userFiles(name: string, depth: number): string[] {
+    const out: string[] = [];
+    for (const [file, at] of this.usesOf(name)) {
+      // A test serializing one object it built (`SpeakerSerializer(speaker).data`) preloads nothing and lists nothing.
+      if (codeContextOf(file) === 'test') continue;
+      const text = this.python.get(file)!;
+      const sub = depth < 3 ? /^class\s+(\w+)\s*\([^)]*$/.exec(text.slice(text.lastIndexOf('\n', at - 1) + 1, at)) : null;
+      if (sub) out.push(...this.userFiles(sub[1], depth + 1));
+      else out.push(file);
+    }
+    return out;
+  }
+
   /** Every file that uses the serializer preloads the relation. */
   private preloadedByUsers(name: string, relation: string): boolean {
-    const files = new Set(this.usesOf(name).map(([f]) => f));
+    const files = new Set(this.userFiles(name, 0));
     if (!files.size) return false;
     const named = new RegExp(`['"]${escapeRe(relation)}(__\\w+)?['"]`);
     return [...files].every((f) => {
       const text = this.python.get(f)!;
-      for (const m of text.matchAll(/\b(prefetch_related|Prefetch)\s*\(/g)) if (named.test(argsAt(text, m.index! + m[0].length - 1))) return true;
+      for (const m of text.matchAll(/\b(prefetch_related|Prefetch)\s*\(/g)) {
+        const args = argsAt(text, m.index! + m[0].length - 1);
+        if (named.test(args)) return true;
+        // Preloads computed at run time (`prefetch_related(*prefetches)`): taken as preloading all, as drfViews does.
+        if (m[1] === 'prefetch_related' && /^\s*\*\s*\w+\s*$/.test(args)) return true;
+      }
       return false;
     });
   }

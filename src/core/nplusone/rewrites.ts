@@ -970,6 +970,9 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
     case 'django':
       if (kind === 'delete') return { title: `Batch with ${M}.objects.filter(pk__in=…).delete()`, language: 'python', help: `Delete all rows with one filter(pk__in=ids).delete() instead of one per ${item}.` };
       if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${M}.objects.bulk_update / queryset.update()`, language: 'python', help: `Use queryset.update() for a shared change, else set the fields in the loop and bulk_update once.` };
+      // `submission.tags.add(*tags)` / `.set(…)` per row: each call is already one row's whole set; the batch is the
+      // through model's rows for every row at once.
+      if (kind === 'link' && call.batch) return { title: 'Write the join rows of every row at once', language: 'python', help: `Build the through-model rows for every ${item} and write them with one <relation>.through.objects.bulk_create(rows, ignore_conflicts=True) (and one filter(…__in=…).delete() for removals) instead of one .${call.method}() per ${item}.` };
       if (kind === 'link') return { title: 'Add all related objects in one call', language: 'python', help: `Pass every object to one .${call.method}(*objs) call instead of one per ${item}.` };
       return undefined;
     case 'activerecord':

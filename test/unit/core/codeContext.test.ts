@@ -16,6 +16,10 @@ describe('core/codeContext', () => {
       ['netbox/dcim/migrations/0001_initial.py', 'migration'],
       ['app/data_migrations/balance_migrator.rb', 'migration'],
       ['internal/database/migrations.go', 'migration'],
+      // A Go package's migration step named first (`migration_exif.go`: AutoMigrate helpers run at start-up, n1ah31); a
+      // file merely about migrations elsewhere keeps its context.
+      ['api/database/migration_exif.go', 'migration'],
+      ['api/graphql/resolvers/migration_status.ts', 'request'],
       // One file holding every migration (`sql/migrations.sql`), and the Go/TS file that creates the schema (`storage/sql/migrate.go`).
       ['sql/migrations.sql', 'migration'],
       ['storage/sql/migrate.go', 'migration'],

@@ -146,13 +146,22 @@ const GORM_ONLY_TERMINAL = /^(First|Find|Take|Last|Create|Save|Updates|FirstOrCr
  * `X_DB.Where(…).Order(…).Find(&out)` / `global.DB.First(&u, id)`: a handle named for a DB, then only
  * GORM builder calls up to a GORM terminal (at least one builder, or a terminal only GORM has).
  */
+/**
+ * A GORM statement handed a list of keys (`Where("id IN ?", ids)`): one statement for many items. `NOT IN (?)` excludes
+ * rows (often a subquery: `Where("parent_id NOT IN (?)", db.Table(…))`), it handles no list of items.
+ */
+const GORM_IN_LIST = /(?<!\bNOT\s+)\bIN\s*\(?\s*\?/i;
+
 function isGormChain(chain: Chain): boolean {
   const segs = chain.segments;
   const n = names(chain);
   const ti = n.findIndex((x, i) => i >= 1 && GORM_TERMINAL.test(x) && segs[i].call);
   if (ti < 1) return false;
   let ci = ti - 1;
-  while (ci >= 0 && GORM_BUILDER.test(n[ci]) && segs[ci].call) ci--;
+  while (ci >= 0 && (GORM_BUILDER.test(n[ci]) || n[ci] === 'Association') && segs[ci].call) ci--;
+  // The app's own accessor of its handle (`r.DB(ctx).Find(&album, id)`, a resolver's `func (r *Resolver) DB(ctx) *gorm.DB`
+  // in another file of the package): a call named DB on a receiver, then GORM's chain.
+  if (ci >= 1 && segs[ci].call && /^(DB|Db|GetDB)$/.test(n[ci]) && !segs[ci - 1].call) return ci < ti - 1 || GORM_ONLY_TERMINAL.test(n[ti]);
   if (ci < 0 || segs[ci].call || !/(^|_)(DB|Db|db)$|^(db|tx)$/.test(n[ci])) return false;
   return ci < ti - 1 || GORM_ONLY_TERMINAL.test(n[ti]);
 }
@@ -321,7 +330,7 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     if (ti >= 1 && (GO_CLIENT.test(n[0]) || ctx.clients.has(n[0]) || n.slice(0, clientIdx + 1).some((x) => GO_CLIENT.test(x)))) {
       const m = n[ti];
       const argsText = chainArgsText(chain);
-      const batch = n.includes('CreateInBatches') || /\bIN\s*\(?\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText);
+      const batch = n.includes('CreateInBatches') || GORM_IN_LIST.test(argsText) || /= ANY\s*\(/i.test(argsText);
       const write = /^(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|FirstOrCreate)$/.test(m) || (m === 'Exec' && opOfSql(sqlOf(firstArg(segs[ti]), a)) === 'write');
       return { library: 'gorm', op: write ? 'write' : 'read', batch, label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
     }
@@ -332,7 +341,7 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     const ti = n.findIndex((x, i) => i >= 1 && GORM_TERMINAL.test(x) && segs[i].call);
     const m = n[ti];
     const write = /^(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|FirstOrCreate)$/.test(m);
-    return { library: 'gorm', op: write ? 'write' : 'read', batch: /\bIN\s*\(?\s*\?/i.test(chainArgsText(chain)), label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
+    return { library: 'gorm', op: write ? 'write' : 'read', batch: GORM_IN_LIST.test(chainArgsText(chain)), label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
   }
   // A package of package-level query functions (`zdb.Get(ctx, &u, q)`, `zdb.Update(ctx, u, "name")`): the context first.
   const pkgClient = n.length === 2 && segs[1].call && !segs[0].call && ctx.clients.get(n[0])?.startsWith('package:') && /^(ctx|c|context\.\w+\(\)|\w*[Cc]tx)$/.test(named(segs[1].args)[0]?.text ?? '');

@@ -287,7 +287,10 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   if (segs.length === 2 && method === 'delete_instance' && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel)/) && (usesModule(ctx, /^(peewee|playhouse)/) || ctx.models.size > 0)) {
     return { library: 'peewee', op: 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
   }
-  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0) && !(instanceLib === 'sqlalchemy' && method === 'refresh_from_db')) {
+  // Django's FieldFile: `field.delete(save=False)` / `field.save(name, content, save=False)` remove or store a file in
+  // storage (a model's delete takes `using`/`keep_parents`, its save `force_insert`/`update_fields`…, never `save`).
+  const fileField = /^(save|delete)$/.test(method) && named(last.args).some((x) => x.type === 'keyword_argument' && field(x, 'name')?.text === 'save');
+  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && !fileField && (usesModule(ctx, /^django/) || ctx.models.size > 0) && !(instanceLib === 'sqlalchemy' && method === 'refresh_from_db')) {
     return { library: instanceLib, op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
   }
 

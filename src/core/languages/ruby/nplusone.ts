@@ -32,8 +32,11 @@ function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
     if (method === 'times' && recv?.type === 'integer') count = Number(recv.text);
     const isCounter = method === 'times' || method === 'upto' || method === 'downto';
     const first = params[0]?.type === 'destructured_parameter' ? named(params[0])[0] : params[0];
+    // A block without parameters names its item `it` (Ruby 3.4) or `_1` (numbered parameters, Ruby 2.7+):
+    // `tokens.find_each { it.destroy unless it.accessible? }`.
+    const implicit = params.length || !field(n, 'body') ? undefined : /(?<![\w.@$:])(it|_1)\b(?![?!(]|\s*=[^=>~])/.exec(field(n, 'body')!.text)?.[1];
     return {
-      node: call, kind: 'block', label: `${recv ? shortText(recv) + '.' : ''}${method}`, variable: first?.text, iterable: recv,
+      node: call, kind: 'block', label: `${recv ? shortText(recv) + '.' : ''}${method}`, variable: first?.text ?? implicit, iterable: recv,
       body: field(n, 'body') ?? n, shape: isCounter ? 'counter' : 'collection', chunked: RUBY_CHUNKED.has(method), count,
     };
   }
