@@ -19,6 +19,7 @@
 import * as vscode from 'vscode';
 import { findingsSignature, type Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
+import { AnalysisQueue, type AnalysisRank } from '../core/analysisQueue';
 import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
@@ -31,7 +32,6 @@ import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
-import { AnalysisQueue, type AnalysisRank } from '../core/analysisQueue';
 
 const DEBOUNCE_MS = 400;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
