@@ -12,10 +12,11 @@ import { QueryIdsByShape, queryIdOf } from '../../../src/db/queryStats';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import { statementStats, testDatabase } from '../support';
+import { HUGE_FILE_STATEMENTS, ORDERS_TABLE } from './hugeFile';
 
-/** person32's huge.ts's statements (200 instead of 3,000), as a .sql file (the extraction is not what is measured). */
-const N = 200;
-const HUGE = Array.from({ length: N }, (_, i) => `SELECT id, status, total_cents FROM orders WHERE customer_id = $1 AND total_cents > ${i + 1} ORDER BY placed_at DESC LIMIT 20;`).join('\n');
+/** person32's huge.ts's statements (200 instead of 3,000; the db tests' one large file), as a .sql file (the extraction is not what is measured). */
+const N = HUGE_FILE_STATEMENTS.length;
+const HUGE = HUGE_FILE_STATEMENTS.map((s) => `${s.sql};`).join('\n');
 
 describe('db/file plans: a generated file of statements differing only by constants costs a few EXPLAINs (real PostgreSQL)', function () {
   this.timeout(600000);
@@ -28,9 +29,7 @@ describe('db/file plans: a generated file of statements differing only by consta
 
   before(async function () {
     if (!(await statementStats(t, 'no count of plans: these tests are skipped'))) return this.skip();
-    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
-      INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 30000) g;
-      ANALYZE orders;`);
+    await t.admin.query(ORDERS_TABLE);
     db = await t.open();
   });
 
@@ -38,7 +37,7 @@ describe('db/file plans: a generated file of statements differing only by consta
     const evidence = new DbEvidence(db);
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const r = await analyzeFile({ path: 'other/huge.sql', text: HUGE }, { analyzers: [rulesAnalyzer({ evidence })] });
-    assert.equal(r.sites.length, N, "every statement read");
+    assert.equal(r.sites.length, N, 'every statement read');
     const n = await explains();
     assert.equal(evidence.stats.explains, 1, `plans asked for: ${evidence.stats.explains}`);
     assert.equal(n, 1, `${n} EXPLAINs for ${N} statements of one shape`);
