@@ -12,7 +12,7 @@ import { QueryIdsByShape, queryIdOf } from '../../../src/db/queryStats';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import { statementStats, testDatabase } from '../support';
-import { HUGE_FILE_STATEMENTS, ORDERS_TABLE } from './hugeFile';
+import { HUGE_FILE_STATEMENTS, ORDERS_TABLE, explainsSent } from './hugeFile';
 
 /** person32's huge.ts's statements (200 instead of 3,000; the db tests' one large file), as a .sql file (the extraction is not what is measured). */
 const N = HUGE_FILE_STATEMENTS.length;
@@ -23,9 +23,7 @@ describe('db/file plans: a generated file of statements differing only by consta
   const t = testDatabase('fileplans');
   let db: Database;
 
-  const explains = async (): Promise<number> =>
-    Number((await t.admin.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_statements
-      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?EXPLAIN\\y'`)).rows[0].n);
+  const explains = (): Promise<number> => explainsSent(t);
 
   before(async function () {
     if (!(await statementStats(t, 'no count of plans: these tests are skipped'))) return this.skip();
