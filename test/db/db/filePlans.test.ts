@@ -12,7 +12,9 @@ import { QueryIdsByShape, queryIdOf } from '../../../src/db/queryStats';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import { statementStats, testDatabase } from '../support';
-import { HUGE_FILE_STATEMENTS, ORDERS_TABLE, explainsSent } from './hugeFile';
+import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE, explainsSent } from './hugeFile';
+import { IndexDecider } from '../../../src/db/indexDecision';
+import { TRIAL_BUDGET_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
 
 /** person32's huge.ts's statements (200 instead of 3,000; the db tests' one large file), as a .sql file (the extraction is not what is measured). */
 const N = HUGE_FILE_STATEMENTS.length;
@@ -78,5 +80,22 @@ describe('db/file plans: a generated file of statements differing only by consta
     // A statement whose $1 the code wrote is not the shape of one whose constant the normaliser made $1.
     assert.notEqual(await ids.of('SELECT id FROM orders WHERE customer_id = $1'), await ids.of('SELECT id FROM orders WHERE customer_id = 7'));
     assert.equal(ids.asked, 3);
+  });
+  it(`the index decision with the trial-build budget spent: the withheld advice of ${N} statements of one shape is proved again once per decision, not once per statement`, async () => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    const spent = new TrialBudget();
+    for (let i = 0; i < TRIAL_BUDGET_PER_MINUTE; i++) spent.take(`public.other${i}`);
+    const decider = new IndexDecider(own, { info: { ...NO_HYPOPG, versionNum: (await own.serverInfo()).versionNum }, realIndexes: true, trialBudget: spent });
+    const all = HUGE_FILE_STATEMENTS;
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    await decider.decide(all, { focus: all.map((s) => s.sql) });
+    const first = await explains();
+    assert.ok(decider.advice.get(all[0].sql)?.realBuildWithheld, 'held back by the budget');
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    // Decided again (the file saved, another file's decision weighing it): its withheld advice proved again, once.
+    await decider.decide(all, { focus: all.map((s) => s.sql) });
+    const again = await explains();
+    assert.ok(first <= 3 && again <= 3, `${first} EXPLAINs in the first decision, ${again} in the second, for ${N} statements of one shape`);
+    assert.ok(all.slice(1).every((s) => decider.advice.get(s.sql)?.sameShapeAs === all[0].sql));
   });
 });
