@@ -424,14 +424,23 @@ export class IndexDecider {
     if (going) await going.catch(() => undefined);
     const r = this.advice.get(input.sql);
     if (r && !(realIndexes && r.realBuildWithheld)) return r;
+    // Withheld advice is proved again once per decision, not once per statement of its shape (issue 20, person32 H1: with
+    // the budget spent, each of 3,000 statements that take the first's advice made the first be advised again — an
+    // EXPLAIN each, a customers.ts decision weighing them took 73 s).
+    const again = run ? this.advisedIn.get(run) : undefined;
+    if (r && again?.has(input.sql)) return r;
     const made = this.adviseAnew(input, realIndexes, run, askedFor);
     this.advising.set(input.sql, made);
     try {
       return await made;
     } finally {
       if (this.advising.get(input.sql) === made) this.advising.delete(input.sql);
+      if (run) (this.advisedIn.get(run) ?? this.advisedIn.set(run, new Set()).get(run)!).add(input.sql);
     }
   }
+
+  /** The statements advised within a decision's run (adviseOne: withheld advice is proved again once per decision). */
+  private readonly advisedIn = new WeakMap<TrialRun, Set<string>>();
 
   private async adviseAnew(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes: boolean, run: TrialRun | undefined, askedFor: boolean): Promise<AdviceResult> {
     const text = statementShapeText(input.sql, run);

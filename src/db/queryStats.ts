@@ -23,7 +23,7 @@
 import type { IndexIdentity, StatementStat } from '../core/cost';
 import type { Database, ServerInfo } from './database';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
-import { inspectSql, loadPgParser } from '../core/sql/statement';
+import { constantShape, inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
 import { explainOnSession } from './explain';
@@ -243,4 +243,34 @@ export async function queryIdOf(
     const id = json[K.QueryIdentifier];
     return id === undefined || id === null ? undefined : String(id);
   }, { readOnly: true });
+}
+
+/**
+ * Query identifiers of a connection's statements, read once per shape (core constantShape): pg_stat_statements gives
+ * statements that differ only by constants one identifier, so one EXPLAIN (VERBOSE) answers for all of them (issue 20,
+ * person32 H1: the cost CodeLens read a generated file's 3,000 such statements one by one, again after each 30 s reading).
+ * Plain reads only (queryIdOf readsOnly); undefined where the server gives none or the statement fails.
+ */
+export class QueryIdsByShape {
+  private readonly bySql = new Map<string, Promise<string | undefined>>();
+  private readonly byShape = new Map<string, Promise<string | undefined>>();
+  /** EXPLAINs asked for (for tests and the log). */
+  asked = 0;
+
+  constructor(private readonly db: Database, private readonly info?: ServerInfo) {}
+
+  async of(sql: string): Promise<string | undefined> {
+    const known = this.bySql.get(sql);
+    if (known) return known;
+    await loadPgParser();
+    const shape = constantShape(sql);
+    let id = shape === undefined ? undefined : this.byShape.get(shape);
+    if (!id) {
+      this.asked++;
+      id = queryIdOf(this.db, sql, { info: this.info, readsOnly: true }).catch(() => undefined);
+      if (shape !== undefined) this.byShape.set(shape, id);
+    }
+    this.bySql.set(sql, id);
+    return id;
+  }
 }

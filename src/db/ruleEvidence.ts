@@ -13,12 +13,19 @@ import { qualifiedName } from '../core/sql/ident';
 import { CATALOG_SQL, readCatalogFacts, type TableRef } from './catalog';
 import type { EvidenceSource } from '../core/scan';
 import { parseSql } from '../core/sql/parse';
-import { inspectSql, loadPgParser } from '../core/sql/statement';
+import { constantShape, inspectSql, loadPgParser } from '../core/sql/statement';
 import type { Database } from './database';
 import { describeError } from './errors';
 import { explain } from './explain';
 import { K, type RawNode } from '../core/plan/keys';
 import { TimeSlice } from '../core/timeSlice';
+
+/**
+ * New plans one prepare() makes at most (one file's pass); the file's other statements are planned on its next pass and
+ * meanwhile judged on catalog facts, said in one log line. Shapes are planned once (constantShape), so this bounds a file
+ * of many different statements only.
+ */
+export const RULE_PLANS_PER_PASS = 200;
 
 export interface DbEvidenceOptions {
   /** EXPLAIN read statements for plan facts (default true). */
@@ -30,6 +37,11 @@ export class DbEvidence implements EvidenceSource {
   private readonly tables = new Map<string, TableFacts>();
   private readonly asked = new Set<string>();
   private readonly plans = new Map<string, PlanFacts | null>();
+  /**
+   * Plans by shape (core constantShape): statements that differ only by constants share one EXPLAIN (issue 20, person32
+   * H1: a generated file of 3,000 such statements was planned statement by statement, again on every new evidence source).
+   */
+  private readonly shapes = new Map<string, Promise<PlanFacts | null>>();
   private searchPath: string[] = ['public'];
   private ready: Promise<void> | undefined;
   private lookup = tableLookup([], this.searchPath);
@@ -67,13 +79,28 @@ export class DbEvidence implements EvidenceSource {
       this.lookup = tableLookup([...this.tables.values()], this.searchPath);
     }
     if (this.opts.plans !== false) {
+      await loadPgParser();
       const slice = new TimeSlice();
+      let planned = 0;
+      let later = 0;
       for (const { site, statements } of parsed) {
         if (isCancelled?.()) return;
         await slice.turn();
         if (statements.length !== 1 || this.plans.has(site.sql)) continue;
-        this.plans.set(site.sql, await this.planFacts(site));
+        const shape = constantShape(site.sql);
+        let facts = shape === undefined ? undefined : this.shapes.get(shape);
+        if (!facts) {
+          if (planned >= RULE_PLANS_PER_PASS) {
+            later++;
+            continue;
+          }
+          planned++;
+          facts = this.planFacts(site);
+          if (shape !== undefined) this.shapes.set(shape, facts);
+        }
+        this.plans.set(site.sql, await facts);
       }
+      if (later) this.opts.log?.(`${sites[0]?.file ?? 'a file'}: ${later} more statement${later === 1 ? '' : 's'} not planned for the rules in this pass (at most ${RULE_PLANS_PER_PASS} new plans a pass; statements that differ only by constants share one): judged on catalog facts until the next pass plans them`);
     }
   }
 

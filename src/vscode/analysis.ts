@@ -19,6 +19,7 @@
 import * as vscode from 'vscode';
 import { findingsSignature, type Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
+import { AnalysisQueue, type AnalysisRank } from '../core/analysisQueue';
 import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
@@ -38,6 +39,14 @@ const DEBOUNCE_MS = 400;
 const CLOSED_DEBOUNCE_MS = 1000;
 /** A connection change re-scans the closed files' findings once no other change came for this long. */
 const CONNECTION_SETTLE_MS = 1500;
+/** Full runs of documents not in the active editor at a time (core/analysisQueue; the active one never waits). */
+const ANALYSIS_SLOTS = 2;
+
+/** Where a document is shown: the active editor first, then the other visible editors, then the rest (core/analysisQueue). */
+function rankOf(key: string): AnalysisRank {
+  if (vscode.window.activeTextEditor?.document.uri.toString() === key) return 0;
+  return vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === key) ? 1 : 2;
+}
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
@@ -191,6 +200,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
           if (doc && !this.live.has(uri)) this.schedule(doc, 0);
         }
       }),
+      // The document the person turns to starts if it waits (the queue asks the ranks again).
+      vscode.window.onDidChangeActiveTextEditor(() => this.queue.pump()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.queue.pump()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.rules') || e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.refreshAll();
       }),
@@ -472,8 +484,21 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     }
   }
 
+  /**
+   * Full runs (they cost database round trips) take their turn in the queue: the active editor's document at once, the
+   * visible ones before the rest, two at a time (issue 20, person32 H1: a generated file opened first kept every file
+   * without advice). An edit's run reuses what is known and runs at once.
+   */
+  private readonly queue = new AnalysisQueue(rankOf, ANALYSIS_SLOTS);
+
   async refresh(doc: vscode.TextDocument, editing = false): Promise<void> {
     if (!analysable(doc)) return this.refreshOther(doc);
+    if (editing) return this.refreshNow(doc, true);
+    return this.queue.run(doc.uri.toString(), () => this.refreshNow(doc, false));
+  }
+
+  private async refreshNow(doc: vscode.TextDocument, editing: boolean): Promise<void> {
+    if (doc.isClosed) return;
     const version = doc.version;
     const generation = this.generation;
     const key = doc.uri.toString();

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { CostBaselines, CostIndex } from '../core/cost';
 import type { CacheEstimate } from '../core/health/checks/workload';
 import type { ActiveConnection } from './connections';
+import type { QueryIdsByShape } from '../db/queryStats';
 import type { PgLensContext } from './main';
 import { ANALYSABLE_SELECTOR } from './analysis';
 import { errorMessage } from '../core/safeText';
@@ -21,8 +22,6 @@ interface Loaded {
   conn: ActiveConnection;
   at: number;
   index: Promise<{ index: CostIndex; resetAgeSeconds?: number; readAt: number } | undefined>;
-  /** Query identifiers by SQL text (EXPLAIN once per text and connection). */
-  ids: Map<string, Promise<string | undefined>>;
   /** cache-candidate's estimate of each statement that is one, by queryid (the health check's own reading and rule). */
   cache: Promise<Map<string, CacheEstimate>>;
 }
@@ -37,6 +36,12 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private asked = false;
   /** The index set between readings, and the reading before it changed (per connection). */
   private baselines: { conn: ActiveConnection; b: CostBaselines } | undefined;
+  /**
+   * Query identifiers, one EXPLAIN per statement shape and connection (db/queryStats QueryIdsByShape). Kept across the 30 s
+   * readings (issue 20, person32 H1: each reading dropped them, and a generated file's 3,000 statements were explained
+   * again every 30 s); read again for a new connection or after PG Lens changed the catalog.
+   */
+  private ids: { conn: ActiveConnection; ids: QueryIdsByShape } | undefined;
 
   constructor(private readonly ctx: PgLensContext) {
     this.timer = setInterval(() => {
@@ -46,7 +51,6 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
 
   private load(conn: ActiveConnection): Loaded {
     if (this.loaded?.conn === conn && Date.now() - this.loaded.at < REFRESH_MS) return this.loaded;
-    const ids = this.loaded?.conn === conn ? this.loaded.ids : new Map();
     const index = (async () => {
       const [{ readStatementCosts, readIndexNames }, { CostIndex, CostBaselines }, { loadPgParser }] = await Promise.all([import('../db/queryStats'), import('../core/cost'), import('../core/sql/statement')]);
       await loadPgParser();
@@ -76,7 +80,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       }
       return out;
     })();
-    this.loaded = { conn, at: Date.now(), index, ids, cache };
+    this.loaded = { conn, at: Date.now(), index, cache };
     return this.loaded;
   }
 
@@ -90,7 +94,9 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const index = read?.index;
     if (!read || !index || !index.size || token.isCancellationRequested) return [];
     const baseline = this.baselines?.conn === conn ? this.baselines.b.current() : undefined;
-    const [{ queryIdOf }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
+    const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
+    if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
+    const ids = this.ids.ids;
     const { appFigures, baselineApplies, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
@@ -99,12 +105,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const lenses: vscode.CodeLens[] = [];
     for (const site of sites) {
       if (token.isCancellationRequested) break;
-      let id = loaded.ids.get(site.sql);
-      if (!id) {
-        id = site.dynamic ? Promise.resolve(undefined) : queryIdOf(conn.db, site.sql, { info: conn.info, readsOnly: true }).catch(() => undefined);
-        loaded.ids.set(site.sql, id);
-      }
-      const found = index.find(site.sql, await id);
+      const found = index.find(site.sql, site.dynamic ? undefined : await ids.of(site.sql));
       if (!found) continue;
       // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted.
       const ownRuns = own.get(site.sql, found.stat.queryid);
@@ -150,9 +151,10 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
    * readings for good — the index set read with the figures is what brings back advice an index dropped outside PG Lens
    * took away (person31 M1; e2e 86 saw no reading in 2 minutes).
    */
-  refresh(): void {
+  refresh(opts: { catalog?: boolean } = {}): void {
     const conn = this.ctx.connections.current;
     this.loaded = undefined;
+    if (opts.catalog) this.ids = undefined;
     if (this.asked && conn && !conn.db.isClosed && conn.info.pgStatStatements === 'ready' && this.ctx.config.costLensEnabled) this.load(conn);
     this.changed.fire();
   }
@@ -168,9 +170,9 @@ export function registerCostLens(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(
     provider,
     vscode.languages.registerCodeLensProvider(ANALYSABLE_SELECTOR, provider),
-    ctx.connections.onDidChange(() => provider.refresh()),
+    ctx.connections.onDidChange(() => provider.refresh({ catalog: true })),
     // PG Lens created or dropped an index: read now, so the lens counts from the reading before the change at once.
-    ctx.analysis.onDidChangeCatalog(() => provider.refresh()),
+    ctx.analysis.onDidChangeCatalog(() => provider.refresh({ catalog: true })),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('pgLens.costLens')) provider.refresh();
     }),

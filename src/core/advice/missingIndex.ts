@@ -132,6 +132,9 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
   return what.length > 160 ? `${what.slice(0, 159)}…` : what;
 }
 
+/** Places an "also serving" line names; the rest are counted. */
+const ALSO_SERVING_PLACES = 8;
+
 /**
  * "One index, also serving 2 other statements: src/orders.ts:70, report.py:5." when the decision shares it (`index`:
  * which one, where a statement has two). The places are named, every one (person26: "2 other statements" and nothing
@@ -141,7 +144,9 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
  */
 function alsoServingLine(others: readonly string[] | undefined, index?: string): string | undefined {
   if (!others?.length) return undefined;
-  const places = others.flatMap((l) => placeIn(l) ?? []);
+  // At most ALSO_SERVING_PLACES named (issue 20, person32 H1: each of a generated file's 3,000 statements listed the 2,999
+  // others, a help text of ~60 kB each).
+  const places = others.slice(0, ALSO_SERVING_PLACES * 4).flatMap((l) => placeIn(l) ?? []).slice(0, ALSO_SERVING_PLACES);
   const rest = others.length - places.length;
   const list = places.length ? `: ${places.join(', ')}${rest ? ` and ${rest} more` : ''}` : '';
   return `One index${index ? ` (${index})` : ''}, also serving ${others.length === 1 ? '1 other statement' : `${others.length} other statements`}${list}.`;

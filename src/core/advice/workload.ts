@@ -118,11 +118,30 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     if (!m.has(key)) m.set(key, s);
   };
   const needs: Need<S>[] = [];
+  /** Each statement's needs by its own suggestion (byStatement below: one lookup, not a search of every need). */
+  const needOf = new Map<WorkloadStatementAdvice<S>, Map<S, Need<S>>>();
   const first = new Map<string, S>();
+  // Linear in the statements: a decision weighing a generated file's 3,000 statements compared every pair of them (their
+  // texts white space aside, a regular expression each time) and held the editor's extension host for minutes (issue 20,
+  // person32 H1: Scan Workspace sat still, every PG Lens session idle).
+  const spacedKeys = new Map<string, number>();
+  const texts = new Map<string, number>();
+  /** A number per text, white space aside (equal for one statement written at two places). */
+  const spacedOf = (key: string): number => {
+    let v = spacedKeys.get(key);
+    if (v === undefined) {
+      const text = spaced(key);
+      v = texts.get(text) ?? texts.set(text, texts.size).get(text)!;
+      spacedKeys.set(key, v);
+    }
+    return v;
+  };
   for (const st of statements) {
     for (const s of st.suggestions) {
       if (s.costAfter === null) continue; // not verified: the statement shows it as such; never shared, never in the workload
-      needs.push({ st, own: s });
+      const n: Need<S> = { st, own: s };
+      needs.push(n);
+      (needOf.get(st) ?? needOf.set(st, new Map()).get(st)!).set(s, n);
       note(s.ddl, st.key, s);
       if (!first.has(s.ddl)) first.set(s.ddl, s);
     }
@@ -177,13 +196,15 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     const served = needs.filter((n) => n.met?.ddl === ddl);
     const base = first.get(ddl)!;
     const list: WorkloadChoice['statements'] = [];
+    const listed = new Set<number>();
     let savedMs = 0;
     let timed = false;
     let shareSum = 0;
     for (const n of served) {
       // One statement once: the same text at another place (white space aside) is not another statement the index serves
       // (person28 L1: "One index for 4 statements" listed a file holding the hovered statement's own text).
-      if (list.some((x) => sameStatement(x.key, n.st.key))) continue;
+      if (listed.has(spacedOf(n.st.key))) continue;
+      listed.add(spacedOf(n.st.key));
       const s = n.met!;
       const share = s.costBefore > 0 ? 1 - s.costAfter! / s.costBefore : 0;
       const saved = n.st.totalMs !== undefined ? n.st.totalMs * share : undefined;
@@ -224,6 +245,17 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
   }
   indexes.sort((x, y) => Number(y.worthIt) - Number(x.worthIt) || y.score - x.score || x.ddl.localeCompare(y.ddl));
 
+  const byDdl = new Map(indexes.map((x) => [x.ddl, x] as const));
+  // The places an index serves, each with its text white space aside: a statement's others are those of another text.
+  const servedBy = new Map<string, { keys: Set<number>; entries: { key: number; label: string }[]; labels: string[] }>();
+  const servedOf = (ix: S & WorkloadChoice) => {
+    let v = servedBy.get(ix.ddl);
+    if (!v) {
+      const entries = ix.statements.map((x) => ({ key: spacedOf(x.key), label: x.label }));
+      servedBy.set(ix.ddl, (v = { keys: new Set(entries.map((e) => e.key)), entries, labels: entries.map((e) => e.label) }));
+    }
+    return v;
+  };
   const byStatement = new Map<string, StatementDecision<S>>();
   for (const st of statements) {
     const d: StatementDecision<S> = { suggestions: [], alsoServes: {}, replaced: [], withheld: [] };
@@ -232,9 +264,9 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
         d.suggestions.push(s);
         continue;
       }
-      const n = needs.find((x) => x.st === st && x.own === s)!;
+      const n = needOf.get(st)!.get(s)!;
       const got = n.met ?? s;
-      const ix = indexes.find((x) => x.ddl === got.ddl);
+      const ix = byDdl.get(got.ddl);
       if (ix && !ix.worthIt) {
         d.withheld.push({ ddl: got.ddl, why: ix.writeNote ?? 'its saving does not beat its write cost' });
         continue;
@@ -242,17 +274,14 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       if (d.suggestions.some((x) => x.ddl === got.ddl)) continue;
       if (got.ddl !== s.ddl) d.replaced.push({ ddl: s.ddl, by: got.ddl });
       d.suggestions.push(got);
-      const others = (ix?.statements ?? []).filter((x) => !sameStatement(x.key, st.key)).map((x) => x.label);
+      const on = ix ? servedOf(ix) : undefined;
+      const own = spacedOf(st.key);
+      const others = !on ? [] : on.keys.has(own) ? on.entries.filter((e) => e.key !== own).map((e) => e.label) : on.labels;
       if (others.length) d.alsoServes[got.ddl] = others;
     }
     byStatement.set(st.key, d);
   }
   return { indexes, byStatement };
-}
-
-/** Two statements' texts (their keys) the same but for runs of white space: one statement written at two places. */
-function sameStatement(a: string, b: string): boolean {
-  return a === b || spaced(a) === spaced(b);
 }
 
 /**

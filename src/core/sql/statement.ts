@@ -5,6 +5,7 @@
  * Offsets here are UTF-16 offsets into the given text (libpg-query reports UTF-8 bytes; converted).
  */
 import { LIMITS, sqlOverLimit } from '../limits';
+import { maxParamIndex } from '../extract/sqlLexer';
 import type * as PgQuery from 'libpg-query';
 
 let mod: typeof PgQuery | undefined;
@@ -176,6 +177,17 @@ export function pgParseTree(text: string): { stmts?: { stmt: Record<string, any>
 /** PostgreSQL's normalised form of a statement (constants → $n), as pg_stat_statements shows it. */
 export function normalizeSql(text: string): string | undefined {
   return fromParser(text, (pg) => pg.normalizeSync(text));
+}
+
+/**
+ * The key that statements differing only by constants share: normalizeSql's text (the key the trial proofs use) with the
+ * statement's own highest $n, so a `$1` written in the code and a constant the normaliser turned into `$1` are not one shape.
+ * The editor plans a shape once for the rules' evidence and reads its query identifier once (issue 20, person32 H1: a
+ * generated file of 3,000 such statements cost ~13 EXPLAINs each). Undefined when PostgreSQL's parser cannot read it.
+ */
+export function constantShape(text: string): string | undefined {
+  const n = normalizeSql(text);
+  return n === undefined ? undefined : `${maxParamIndex(text)}\u0000${n}`;
 }
 
 /** A fingerprint that is equal for statements differing only in constants (libpg_query's). */

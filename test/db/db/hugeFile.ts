@@ -1,5 +1,6 @@
 /** person31 H2's large file, for the db tests of trial builds and plans (trialBudget, shapePlans). */
 import type { DecisionInput } from '../../../src/db/indexDecision';
+import type { TestDatabase } from '../support';
 
 /** Capabilities without HypoPG: candidates are proved by real trial builds (the versionNum is the server's, set by the test). */
 export const NO_HYPOPG = { versionNum: 180000, hypopg: 'unavailable', pgTrgm: 'unavailable' } as const;
@@ -14,3 +15,9 @@ export const HUGE_FILE_STATEMENTS: DecisionInput[] = Array.from({ length: 200 },
 export const ORDERS_TABLE = `CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
   INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g;
   ANALYZE orders;`;
+
+/** EXPLAINs PG Lens sent to the test's database since the last pg_stat_statements_reset() (top level: pg_stat_statements lists each once more nested). */
+export async function explainsSent(t: TestDatabase): Promise<number> {
+  return Number((await t.admin.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?EXPLAIN\\y'`)).rows[0].n);
+}

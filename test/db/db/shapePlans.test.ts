@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import type { Database } from '../../../src/db/database';
 import { IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
-import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE } from './hugeFile';
+import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE, explainsSent } from './hugeFile';
 
 const STATEMENTS = HUGE_FILE_STATEMENTS;
 
@@ -16,10 +16,7 @@ describe('db/shape plans: statements differing only by constants are planned onc
   const t = testDatabase('shapeplans');
   let info: { versionNum: number; hypopg: 'unavailable'; pgTrgm: 'unavailable' };
 
-  /** EXPLAINs PG Lens sent to this database since the last reset (top level: pg_stat_statements lists each once more nested). */
-  const explains = async (): Promise<number> =>
-    Number((await t.admin.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_statements
-      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?EXPLAIN\\y'`)).rows[0].n);
+  const explains = (): Promise<number> => explainsSent(t);
 
   before(async function () {
     if (!(await statementStats(t, 'no count of plans: these tests are skipped'))) return this.skip();

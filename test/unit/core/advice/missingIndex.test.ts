@@ -85,6 +85,8 @@ describe('core/advice/missingIndex', () => {
     assert.deepEqual(help(['src/orders.ts:70']), [`${s.ddl};`, 'One index, also serving 1 other statement: src/orders.ts:70.']);
     // A recorded statement and a pg_stat_statements entry have no place: counted in "more", never quoted.
     assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1', 'a.ts:1', 'queryid 42: SELECT 1'])[1], 'One index, also serving 3 other statements: a.ts:1 and 2 more.');
+    // A generated file's 2,999 others: eight named, the rest counted (each statement's help listed them all).
+    assert.equal(help(Array.from({ length: 2999 }, (_, i) => `other/huge.ts:${4 * i + 6}`))[1], 'One index, also serving 2999 other statements: other/huge.ts:6, other/huge.ts:10, other/huge.ts:14, other/huge.ts:18, other/huge.ts:22, other/huge.ts:26, other/huge.ts:30, other/huge.ts:34 and 2991 more.');
     assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1'])[1], 'One index, also serving 1 other statement.');
     // Every place (the long form: the CLI prints it under the message).
     assert.equal(help(['a.ts:1', 'b.ts:2', 'c.py:3', 'd.go:4', 'e.rb:5'])[1], 'One index, also serving 5 other statements: a.ts:1, b.ts:2, c.py:3, d.go:4, e.rb:5.');

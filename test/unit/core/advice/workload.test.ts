@@ -35,6 +35,34 @@ describe('core/advice/workload: the one index decision', () => {
     assert.equal(d.indexes[0].statements.length, 3);
   });
 
+  it('a decision over a generated file\'s statements reads each text once, not every pair (issue 20, person32 H1: 3,000 statements held the extension host for minutes)', () => {
+    const n = 1000;
+    const statements = Array.from({ length: n }, (_, i) => st(`SELECT id FROM orders WHERE customer_id = $1 AND total_cents > ${i}`, [s('orders', ['customer_id'], 900, 12)]));
+    // The same statement written again elsewhere, white space aside: not another statement the index serves.
+    statements.push({ ...st('SELECT id FROM orders  WHERE customer_id = $1 AND total_cents > 0', [s('orders', ['customer_id'], 900, 12)]), label: 'other/copy.ts:3' });
+    // Texts read white space aside (core/format spaced: a replace of /\s+/g each), counted.
+    const real = String.prototype.replace;
+    let calls = 0;
+    String.prototype.replace = function (this: string, ...args: Parameters<typeof real>) {
+      if (args[0] instanceof RegExp && args[0].source === '\\s+') calls++;
+      return real.apply(this, args);
+    } as typeof real;
+    let d: ReturnType<typeof decideIndexes>;
+    try {
+      d = decideIndexes(statements, [], []);
+    } finally {
+      String.prototype.replace = real;
+    }
+    // Before: each served statement against every one listed before it, and each statement against every one served (~n²).
+    assert.ok(calls <= n + 1, `${calls} texts read for ${n + 1} statements`);
+    assert.equal(d.indexes.length, 1);
+    assert.equal(d.indexes[0].statements.length, n, 'the copy is the same statement');
+    const others = d.byStatement.get(statements[0].key)!.alsoServes[d.indexes[0].ddl];
+    assert.equal(others.length, n - 1);
+    assert.ok(!others.includes('other/copy.ts:3') && !others.includes(statements[0].label));
+    assert.equal(d.byStatement.get(statements[1].key)!.alsoServes[d.indexes[0].ddl].length, n - 1);
+  });
+
   it('lists of call sites lead with the statement that ran, then by calls, then by place (person30 L2: files that never ran were named first)', () => {
     const at = (key: string, label: string, calls?: number) => ({ ...st(key, [wide(692.09, 14.34)], calls ? calls * 0.1 : undefined), label, ...(calls !== undefined ? { calls } : {}) });
     const d = decideIndexes(
