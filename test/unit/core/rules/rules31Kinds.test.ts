@@ -1,0 +1,111 @@
+/**
+ * Kinds of mistakes of the SQL rules seen on issue 14's split rules-t (session 31: HCB and CodeOcean on Rails, Windshaft-cartodb
+ * in plain JavaScript), each fixed as a kind and checked on our own fixture code.
+ */
+import { strict as assert } from 'node:assert';
+import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
+import { railsSchemaDdl } from '../../../../src/core/sql/railsSchema';
+import { declaredNotNull, declaredUniqueColumn, declaredUnindexedColumn, declaredForeignKey, isDeclaredIndexExpression } from '../../../../src/core/sql/declaredIndexes';
+import { declared } from './helpers';
+
+const SCHEMA_RB = [
+  '# This file is auto-generated from the current state of the database.',
+  'ActiveRecord::Schema[7.2].define(version: 2026_08_01_000000) do',
+  '  enable_extension "plpgsql"',
+  '',
+  '  create_table "payments", force: :cascade do |t|',
+  '    t.bigint "account_id", null: false',
+  '    t.integer "amount_cents", null: false',
+  '    t.date "paid_on"',
+  '    t.string "memo"',
+  '    t.jsonb "details", default: {}',
+  '    t.string "tags", default: [], array: true',
+  '    t.datetime "created_at", null: false',
+  '    t.index ["account_id"], name: "index_payments_on_account_id"',
+  '    t.index ["paid_on"], name: "index_payments_on_paid_on"',
+  '    t.index "lower((memo)::text)", name: "index_payments_on_lower_memo"',
+  '  end',
+  '',
+  '  create_table "accounts", force: :cascade do |t|',
+  '    t.string "email", null: false',
+  '    t.string "slug"',
+  '    t.datetime "created_at", null: false',
+  '    t.index ["email"], name: "index_accounts_on_email", unique: true',
+  '    t.index ["slug"], name: "index_accounts_on_slug", unique: true, where: "(deleted_at IS NULL)"',
+  '  end',
+  '',
+  '  create_table "tag_links", id: false, force: :cascade do |t|',
+  '    t.bigint "tag_id", null: false',
+  '    t.bigint "payment_id", null: false',
+  '  end',
+  '',
+  '  add_foreign_key "payments", "accounts"',
+  'end',
+].join('\n');
+
+const METRIC_RB = (where: string) =>
+  [
+    'class Metric',
+    '  def calculate',
+    '    ActiveRecord::Base.connection.exec_query(<<~SQL)',
+    '      SELECT SUM(amount_cents) AS total',
+    '      FROM payments',
+    `      WHERE ${where} = #{Metric.year}`,
+    '    SQL',
+    '  end',
+    'end',
+  ].join('\n');
+
+describe('rules-t kinds', () => {
+  it("Rails' db/schema.rb is read as the DDL it stands for: tables, columns, NOT NULL, keys, foreign keys and indexes", () => {
+    const d = declared(railsSchemaDdl(SCHEMA_RB));
+    const payments = d.tables!.get('payments')!;
+    assert.deepEqual([...payments.columns].sort(), ['account_id', 'amount_cents', 'created_at', 'details', 'id', 'memo', 'paid_on', 'tags']);
+    assert.ok(payments.large.has('details') && payments.large.has('tags'), 'jsonb and arrays are large values');
+    assert.equal(declaredNotNull(d, 'payments', 'account_id'), true);
+    assert.equal(declaredNotNull(d, 'payments', 'paid_on'), false);
+    assert.equal(declaredNotNull(d, 'payments', 'id'), true, 'the implicit id primary key');
+    assert.ok(declaredUniqueColumn(d, 'payments', 'id'));
+    assert.ok(declaredUniqueColumn(d, 'accounts', 'email'), 'a unique index of one column');
+    assert.ok(!declaredUniqueColumn(d, 'accounts', 'slug'), 'a partial unique index is no key of the table');
+    assert.ok(declaredForeignKey(d, 'payments', 'account_id'), 'add_foreign_key "payments", "accounts" → account_id');
+    assert.ok(isDeclaredIndexExpression(d, 'payments', 'lower(memo)', { wrapped: true }), 'the expression index');
+    assert.ok(declaredUnindexedColumn(d, 'payments', 'created_at'));
+    assert.ok(!declaredUnindexedColumn(d, 'payments', 'paid_on'));
+    assert.ok(!d.tables!.get('tag_links')!.columns.has('id'), 'id: false');
+    assert.equal(railsSchemaDdl('class User < ApplicationRecord\nend\n'), '', 'no schema dump, no DDL');
+  });
+
+  it('non-sargable-predicate: EXTRACT(YEAR FROM col) over a column db/schema.rb indexes nowhere hides no index; over an indexed one it does', async () => {
+    const d = declared(railsSchemaDdl(SCHEMA_RB));
+    const scan = async (where: string) => {
+      const r = await analyzeFile({ path: 'app/models/metric.rb', text: METRIC_RB(where) }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: d })] });
+      return r.findings.filter((f) => f.ruleId === 'non-sargable-predicate').map((f) => `${f.severity} ${f.evidence?.expression}`);
+    };
+    assert.deepEqual(await scan('EXTRACT(YEAR FROM created_at)'), []);
+    assert.deepEqual(await scan("date_part('year', paid_on)"), ["warning date_part('year', paid_on)"]);
+  });
+
+  it('non-sargable-predicate: an expression over columns of several tables (CONCAT of left-joined ids) could be held by no index', async () => {
+    const rb = [
+      'class MostInteractedWith',
+      '  def calculate',
+      '    ActiveRecord::Base.connection.execute(<<~SQL)',
+      '      SELECT comments.user_id, COUNT(*) FROM comments',
+      '      LEFT JOIN ach_transfers ON ach_transfers.id = comments.commentable_id',
+      '      LEFT JOIN checks ON checks.id = comments.commentable_id',
+      "      WHERE CONCAT(ach_transfers.creator_id, checks.creator_id) = '#{user.id}'",
+      "        AND lower(comments.body) = 'thanks'",
+      '      GROUP BY comments.user_id',
+      '    SQL',
+      '  end',
+      'end',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'app/models/most_interacted_with.rb', text: rb }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate] })] });
+    assert.deepEqual(
+      r.findings.filter((f) => f.ruleId === 'non-sargable-predicate').map((f) => f.evidence?.expression),
+      ['lower(comments.body)'],
+    );
+  });
+});
