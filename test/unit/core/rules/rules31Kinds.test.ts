@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { selectStar } from '../../../../src/core/rules/selectStar';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { railsSchemaDdl } from '../../../../src/core/sql/railsSchema';
 import { declaredNotNull, declaredUniqueColumn, declaredUnindexedColumn, declaredForeignKey, isDeclaredIndexExpression } from '../../../../src/core/sql/declaredIndexes';
@@ -107,5 +108,43 @@ describe('rules-t kinds', () => {
       r.findings.filter((f) => f.ruleId === 'non-sargable-predicate').map((f) => f.evidence?.expression),
       ['lower(comments.body)'],
     );
+  });
+
+  it('select-star: a statement kept as a template and run by no call in its file (a generic middleware runs it) is not judged by what the file reads', async () => {
+    const schema = 'CREATE TABLE cdb_analysis_catalog (node_id char(40) NOT NULL, analysis_def jsonb NOT NULL, status text, username text, cache_tables regclass[] NOT NULL, PRIMARY KEY (node_id));';
+    const js = [
+      "'use strict';",
+      'const catalogQueryTpl = ctx => `',
+      "    SELECT analysis_def->>'type' as type, * FROM cartodb.cdb_analysis_catalog WHERE username = '${ctx._username}'",
+      '`;',
+      'function getDataFromQuery ({ queryTemplate, key }) {',
+      '    return function getCatalogMiddleware (req, res, next) {',
+      '        const sql = queryTemplate({ _username: res.locals.user });',
+      '        res.locals.pg.query(sql, (err, resultSet = {}) => {',
+      '            res.locals[key] = resultSet.rows || [];',
+      '            next();',
+      '        });',
+      '    };',
+      '}',
+      "module.exports = { catalog: getDataFromQuery({ queryTemplate: catalogQueryTpl, key: 'catalog' }) };",
+    ].join('\n');
+    const r = await analyzeFile({ path: 'lib/api/map/analyses-catalog-controller.js', text: js }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(schema) })] });
+    assert.deepEqual(r.findings.map((f) => f.message), []);
+  });
+
+  it("select-star: one row by its key with only varchar columns left unread is no finding; an unread text column still is (the maintainers' wide columns: text, json, bytea, arrays)", async () => {
+    const schema = (memo: string) => `CREATE TABLE recurring_donations (id serial PRIMARY KEY, donation_id integer, n_failures integer, email varchar(255), edit_token varchar(255), origin_url varchar(255), memo ${memo});`;
+    const rb = [
+      'module PayRecurringDonation',
+      '  def self.charge(rd_id)',
+      '    rd = Psql.execute("SELECT * FROM recurring_donations WHERE id=#{rd_id}").first',
+      "    donation = Donation.find(rd['donation_id'])",
+      "    notify(donation) if rd['n_failures'] >= 3",
+      '  end',
+      'end',
+    ].join('\n');
+    const scan = async (memo: string) => (await analyzeFile({ path: 'app/legacy_lib/pay_recurring_donation.rb', text: rb }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(schema(memo)) })] })).findings.map((f) => f.evidence?.wideUnread);
+    assert.deepEqual(await scan('varchar(255)'), []);
+    assert.deepEqual(await scan('text'), [['recurring_donations.memo']]);
   });
 });
