@@ -7,6 +7,7 @@ import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePred
 import { selectStar } from '../../../../src/core/rules/selectStar';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { railsSchemaDdl } from '../../../../src/core/sql/railsSchema';
+import { fragmentSargableAnalyzer, tableOfModel } from '../../../../src/core/rules/fragmentSargable';
 import { declaredNotNull, declaredUniqueColumn, declaredUnindexedColumn, declaredForeignKey, isDeclaredIndexExpression } from '../../../../src/core/sql/declaredIndexes';
 import { declared } from './helpers';
 
@@ -146,5 +147,29 @@ describe('rules-t kinds', () => {
     const scan = async (memo: string) => (await analyzeFile({ path: 'app/legacy_lib/pay_recurring_donation.rb', text: rb }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(schema(memo)) })] })).findings.map((f) => f.evidence?.wideUnread);
     assert.deepEqual(await scan('varchar(255)'), []);
     assert.deepEqual(await scan('text'), [['recurring_donations.memo']]);
+  });
+
+  it('non-sargable-predicate: an ActiveRecord condition string `lower(email) = ?` on a model whose table db/schema.rb indexes by email (not lower(email)) is a warning', async () => {
+    const schema = (extra: string) =>
+      ['ActiveRecord::Schema[7.1].define(version: 1) do', '  create_table "users", force: :cascade do |t|', '    t.string "email", null: false', '    t.string "name"', '    t.index ["email"], name: "index_users_on_email", unique: true', extra, '  end', 'end'].join('\n');
+    const rb = [
+      'class User < ApplicationRecord',
+      '  def self.find_or_create_with_email(em)',
+      "    user = where('lower(email) = ?', em.downcase).first",
+      '    return user if user.present?',
+      '    User.create!(email: em)',
+      '  end',
+      '  def self.named(n)',
+      "    User.find_by('lower(name) = ?', n.downcase)",
+      '  end',
+      'end',
+    ].join('\n');
+    const events = "class EventsController < ApplicationController\n  def dup(name)\n    @event.descendants.find_by(\"lower(name) = ?\", name.downcase)\n  end\nend\n";
+    const scan = async (path: string, text: string, extra = '') => (await analyzeFile({ path, text }, { analyzers: [fragmentSargableAnalyzer({ declared: declared(railsSchemaDdl(schema(extra))) })] })).findings.map((f) => `${f.severity} ${f.evidence?.table}.${f.evidence?.expression}`);
+    // name has no index: nothing hidden; the controller's receiver is no model.
+    assert.deepEqual(await scan('app/models/user.rb', rb), ['warning users.lower(email)']);
+    assert.deepEqual(await scan('app/models/user.rb', rb, '    t.index "lower((email)::text)", name: "index_users_on_lower_email"'), []);
+    assert.deepEqual(await scan('app/controllers/events_controller.rb', events), []);
+    assert.deepEqual([tableOfModel('User'), tableOfModel('Category'), tableOfModel('Address'), tableOfModel('RecurringDonation')], ['users', 'categories', 'addresses', 'recurring_donations']);
   });
 });
