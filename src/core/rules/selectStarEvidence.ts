@@ -53,9 +53,10 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // A statement written as a constant or a template (`const catalogQueryTpl = ctx => \`SELECT *, … FROM …\``) and run by no
   // call here: whatever runs it (a middleware given the template, another file) reads its rows, so what this file names
   // is no evidence (rules-t: Windshaft's analysis catalog, sent whole as the JSON body by a generic middleware).
-  // Only a string assigned to a name (`= \``, `=> \``): one passed to a call the extractor does not know (`db.one("SELECT
-  // * …")`, `@Select("…")`) runs right there.
-  const runElsewhere = site.api === 'constant' && !site.callSpan && /(?:^|[^=!<>])=>?\s*$/.test(text.slice(Math.max(0, site.span.start - 40), site.span.start));
+  // Only a string assigned to a name (`= \``, `=> \``) that the code after it does not pass to a call (`String sql = """...""";
+  // nativeSynchronizedQuery(sql)` runs right there); one passed to a call the extractor does not know (`db.one("SELECT
+  // * ...")`, `@Select("...")`) runs right there too.
+  const runElsewhere = site.api === 'constant' && !site.callSpan && assignedNotRunAfter(text.slice(Math.max(0, site.span.start - 120), site.span.start), text.slice(site.span.end, site.span.end + AFTER_CHARS));
   const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   if (Array.isArray(ev.largeColumns)) {
     // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
@@ -109,6 +110,18 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
     message: `SELECT * reads every column of ${what} (${columns.size} declared in the schema files), but ${why.join('; ')}; list the columns the code uses.`,
     evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(fewer && oneRow ? { oneRow, wideUnread } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
   };
+}
+
+/**
+ * `before` ends with an assignment to a name (`const q = \``, `tpl = ctx => \``) that `after` never passes to a call. `after` is
+ * the text that follows, whole: an annotation between (`@SuppressWarnings("unchecked") List<Option> options = run(sql)`) starts no
+ * other function here.
+ */
+function assignedNotRunAfter(before: string, after: string): boolean {
+  const name = /([A-Za-z_$][\w$]*)\s*=\s*(?:[A-Za-z_$][\w$]*\s*=>\s*|\([^()]*\)\s*=>\s*)?(?:"{3}|[`"'])?\s*$/.exec(before)?.[1];
+  if (!name) return false;
+  const n = name.replace(/\$/g, '\\$');
+  return !new RegExp(`[(,]\\s*${n}\\s*[,)]`).test(after);
 }
 
 /**

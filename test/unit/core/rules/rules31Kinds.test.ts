@@ -133,6 +133,26 @@ describe('rules-t kinds', () => {
     assert.deepEqual(r.findings.map((f) => f.message), []);
   });
 
+  it('select-star: a statement assigned to a name and passed to a call right after it (an unknown helper, past an annotation) is judged where it runs', async () => {
+    const schema = 'CREATE TABLE optionvalue (optionvalueid bigint PRIMARY KEY, uid varchar(11), code varchar(230) NOT NULL, name text, style jsonb, optionsetid bigint, attributevalues jsonb);';
+    const java = [
+      'public class HibernateOptionStore {',
+      '  public Optional<Option> findOptionByCode(UID optionSet, String code) {',
+      '    String sql =',
+      '        """',
+      '      select * from optionvalue',
+      '      where optionsetid = (select optionsetid from optionset s where s.uid = :uid)',
+      '      and code = :code""";',
+      '    @SuppressWarnings("unchecked")',
+      '    List<Option> options = nativeSynchronizedQuery(sql).setParameter("uid", optionSet.getValue()).setParameter("code", code).list();',
+      '    return options.isEmpty() ? Optional.empty() : Optional.of(options.get(0));',
+      '  }',
+      '}',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'src/main/java/org/acme/option/HibernateOptionStore.java', text: java }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(schema) })] });
+    assert.deepEqual(r.findings.map((f) => f.evidence?.unreadLarge), [['optionvalue.style', 'optionvalue.attributevalues']]);
+  });
+
   it("select-star: one row by its key with only varchar columns left unread is no finding; an unread text column still is (the maintainers' wide columns: text, json, bytea, arrays)", async () => {
     const schema = (memo: string) => `CREATE TABLE recurring_donations (id serial PRIMARY KEY, donation_id integer, n_failures integer, email varchar(255), edit_token varchar(255), origin_url varchar(255), memo ${memo});`;
     const rb = [
