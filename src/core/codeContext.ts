@@ -17,7 +17,7 @@ export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;
 
 export const DEFAULT_CONTEXT_POLICY: ContextPolicy = { request: 'keep', job: 'keep', migration: 'info', test: 'info', script: 'info', seed: 'info' };
 
-const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|mocks?|mockups?|fakes|stubs|specs?|e2e|evals|(?:e2e|integration|functional|acceptance)[-_]?tests?|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e|eval)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
+const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|mocks?|mockups?|fakes|stubs|specs?|e2e|evals|(?:e2e|integration|functional|acceptance)[-_]?tests?|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|test[-_]?rigs?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e|eval)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
 const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)([-_][\w.-]*)?\/|(^|\/)[\w-]*(migrations?|migrator|migrate)\.(go|py|rb|ts|js|java|sql)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$|(^|\/)\d{4,}_[\w-]+(\.(up|down))?\.sql$|(^|\/)upgrades?\/(?:[^/]+\/)*[^/]+\.sql$|(^|\/)upgrade[-_][^/]+\.sql$|(^|\/)deltas?\/\d+[\w.-]*\//i;
 const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|importers?|(?:sample|random|fake|dummy|demo|mock)[-_]?data|populate[-_]?(?:db|data)?|init[-_]?db|initiali[sz]e[-_]?db)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
 const SCRIPT_PATH = /^(?:dev|examples?)\/|(^|\/)(code[-_]?gen(eration|erators?)?|[._]?scripts?|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
@@ -36,7 +36,16 @@ const SCRIPT_TEXT = /^(?:import\s+(?:click|typer)\b|from\s+(?:click|typer)\s+imp
  * keeps its path's context (what it starts is request code).
  */
 const GO_COMMAND_TEXT = /\b(?:cobra\.Command\s*\{[^}]*?\bUse|cli\.Command\s*\{[^}]*?\bName)\s*:\s*"([\w-]+)/;
-const RECURRING_COMMAND = /^(?:clean(?:up)?|purge|prune|sweep|gc|expire|vacuum|sync|reindex|cron|schedule|tick|digest|notify|rotate)/i;
+// Not `reindex`: a search index is rebuilt by an operator after an upgrade or a restore (netbox's `reindex` management
+// command, kestra's `sys reindex`), a one-off.
+const RECURRING_COMMAND = /^(?:clean(?:up)?|purge|prune|sweep|gc|expire|vacuum|sync|cron|schedule|tick|digest|notify|rotate)/i;
+/**
+ * A Java picocli command (`@CommandLine.Command(name = "migrate", …)` or `@Command(name = …)` on a class): judged by its
+ * name as a Go command is. A command that starts a server (`extends AbstractServerCommand`, kestra's `executor`,
+ * `webserver`…) keeps its path's context.
+ */
+const JAVA_COMMAND_TEXT = /@(?:CommandLine\.)?Command\(\s*(?:[^)]*?[,(\s])?name\s*=\s*"([\w-]+)"/;
+const JAVA_SERVER_COMMAND = /\bclass\s+\w+\s+extends\s+\w*Server\w*Command\b/;
 const SERVING_COMMAND = /^(?:serve|server|start|run|worker|daemon|watch|listen|all|public|admin|api|web|app|agent)$/i;
 const TEST_TEXT = /^\s*(?:import\s+pytest|from\s+django\.test\s+import|require\s+['"](?:rails_helper|spec_helper|test_helper)['"]|import\s+\{[^}]*\b(?:describe|it|test)\b[^}]*\}\s+from\s+['"](?:vitest|@jest\/globals|mocha)['"])/m;
 
@@ -51,7 +60,7 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
   if (SEED_PATH.test(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
-  const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : undefined;
+  const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : /\.(java|kt)$/.test(p) && head && /\bpicocli\b/.test(head) && !JAVA_SERVER_COMMAND.test(head) ? JAVA_COMMAND_TEXT.exec(head)?.[1] : undefined;
   if (command && RECURRING_COMMAND.test(command)) return 'job';
   if (command && !SERVING_COMMAND.test(command) && !JOB_PATH.test(p)) return 'script';
   // A Go program's command kept in its own file of `cmd/<program>/` (`cmd/goatcounter/db.go`: the `db` command, run by

@@ -1,11 +1,12 @@
 /**
  * The one list of folders PG Lens never reads as the workspace's code: dependencies, version control, build output,
- * virtual environments. The file walker (node/walk.ts), the project-config search (node/projectConfig.ts), the editor's
- * workspace-change source (vscode/workspaceChanges.ts) and the migration-tool detection's file list
- * (vscode/indexAdvice.ts) all skip these. Pure: names and paths only.
+ * virtual environments. The file walker (node/walk.ts, and with it Scan Workspace, Record Queries and the workload's
+ * statements), the project-config search (node/projectConfig.ts), the editor's workspace-change source
+ * (vscode/workspaceChanges.ts), the migration-tool detection's file list (vscode/indexAdvice.ts) and the connection
+ * detection (vscode/detect.ts) all skip these. Pure: names and paths only.
  */
 
-export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage', 'site-packages']);
 /** Names of build output folders that a source tree may also use for a module of its own. */
 const OUTPUT_NAMES = new Set(['dist', 'build', 'out', 'target']);
 

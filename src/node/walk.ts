@@ -7,7 +7,7 @@
  * - `.gitignore` files are honoured: those in the walked folders and those between the repository
  *   root (the nearest folder above holding `.git`) and the walked folder, each relative to its own folder.
  * - Always skipped folders (core/skippedFolders.ts, the editor's watcher skips the same): node_modules, .git, dist, build, out, target, vendor (and .hg, .svn,
- *   __pycache__, .venv, venv, .tox, .next, coverage) — except that a `build`, `out`, `dist` or
+ *   __pycache__, .venv, venv, .tox, .next, coverage, site-packages) — except that a `build`, `out`, `dist` or
  *   `target` folder inside a `src` folder of the walked tree is source (a NestJS `src/core/build`
  *   module), not build output, and is walked.
  * - `exclude`: extra patterns in .gitignore syntax, relative to each walked root.

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { connectionFromPgEnv, expandDotEnv, rankDetected, parseDotEnv, sameServer, type DetectedConnection } from '../core/connection/detect';
 import { WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
 import { errorMessage } from '../core/safeText';
+import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
 
 export type { DetectedConnection };
 
@@ -23,7 +24,7 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
   }
   if (!vscode.workspace.isTrusted) return out; // .env files are workspace content
   for (const source of WORKSPACE_CONNECTION_SOURCES) {
-    const files = await vscode.workspace.findFiles(source.glob, '**/{node_modules,.venv,venv,site-packages,vendor}/**', 20);
+    const files = await vscode.workspace.findFiles(source.glob, SKIPPED_DIRS_GLOB, 20);
     files.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
     for (const uri of files) {
       const text = await readWorkspaceFile(uri, LIMITS.smallFileBytes);

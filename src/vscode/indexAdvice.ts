@@ -837,17 +837,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     else if (act === 'Create index now') await this.createNow(picked.s);
   }
 
-  /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
+  /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read as Scan Workspace reads it (workspaceInputs: .gitignore and pgLens.exclude honoured, open files' current text). */
   private async workspaceStatements(): Promise<WorkspaceStatements> {
-    const [{ walkSourceFiles, readSourceText }, { WorkspaceStatements }] = await Promise.all([import('../node/walk'), import('../db/indexDecision')]);
+    const [{ workspaceInputs }, { WorkspaceStatements }] = await Promise.all([import('./scanWorkspace'), import('../db/indexDecision')]);
     const out = new WorkspaceStatements();
     let files = 0;
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
-        if (++files > WORKLOAD_MAX_FILES) break;
-        const text = await readSourceText(f.path);
-        if (text !== undefined) out.setFile(f.path, await this.sqlOf(f.path, text));
-      }
+    for await (const f of workspaceInputs(this.ctx, vscode.workspace.workspaceFolders ?? [])) {
+      if (++files > WORKLOAD_MAX_FILES) break;
+      out.setFile(f.path, await this.sqlOf(f.path, f.text));
     }
     return out;
   }

@@ -17,7 +17,6 @@
  * literal SQL); statements are matched by normalised text first, then by query id for the
  * flagged statements still unmatched (one EXPLAIN per candidate site, bounded).
  */
-import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { ActiveConnection } from './connections';
@@ -27,10 +26,9 @@ import type { RecordSummary } from '../core/record/aggregate';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
 import { errorMessage } from '../core/safeText';
-import { SQL_SOURCE_GLOB, languageFolderOf, readAsOf } from '../core/languages/registry';
+import { languageFolderOf, readAsOf } from '../core/languages/registry';
 import type { AppLanguages } from '../core/record/format';
 
-const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
 const MAX_FILES = 3000;
 const MAX_QUERY_ID_SITES = 300;
 
@@ -168,11 +166,10 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
  */
 async function workspaceLanguages(ctx: PgLensContext): Promise<AppLanguages | undefined> {
   try {
-    const { appLanguages } = await import('../core/record/format');
-    const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
-    const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
-    return appLanguages(uris.flatMap((u) => {
-      const r = readAsOf(u.fsPath);
+    const [{ appLanguages }, { workspaceFilePaths }] = await Promise.all([import('../core/record/format'), import('./scanWorkspace')]);
+    const paths = (await workspaceFilePaths(ctx, vscode.workspace.workspaceFolders ?? [])).slice(0, MAX_FILES);
+    return appLanguages(paths.flatMap((p) => {
+      const r = readAsOf(p);
       return r ? [languageFolderOf(r)] : [];
     }));
   } catch (e) {
@@ -228,25 +225,21 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
  * workspaceSqlSites: built bundles left out, one tree per file, the extension host given turns while it reads).
  */
 async function collectSites(ctx: PgLensContext, say: (message: string) => void): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
-  const { workspaceSqlSites } = await import('../core/nplusone/workspaceSites');
-  const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
-  const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
-  const maxBytes = ctx.config.maxFileSizeKb * 1024;
-  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+  const [{ workspaceSqlSites }, { workspaceInputs, workspaceFilePaths }] = await Promise.all([import('../core/nplusone/workspaceSites'), import('./scanWorkspace')]);
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const total = Math.min(MAX_FILES, (await workspaceFilePaths(ctx, folders)).length);
   // Said as it goes (what the notification waits for), at most a few times a second.
   let saidAt = 0;
   async function* files() {
-    for (const [i, uri] of uris.entries()) {
+    let i = 0;
+    for await (const f of workspaceInputs(ctx, folders)) {
+      if (i >= MAX_FILES) break;
       if (Date.now() - saidAt >= 250) {
         saidAt = Date.now();
-        say(`reading the workspace's SQL: ${i} of ${uris.length} files`);
+        say(`reading the workspace's SQL: ${i} of ${total} files`);
       }
-      try {
-        const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
-        if (text !== undefined && text.length <= maxBytes) yield { path: uri.fsPath, text };
-      } catch (e) {
-        ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${errorMessage(e)}`);
-      }
+      i++;
+      yield f;
     }
   }
   const r = await workspaceSqlSites(files(), { onError: (file, m) => ctx.log.warn(`Record Queries: skipped ${file}: ${m}`) });

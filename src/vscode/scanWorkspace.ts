@@ -222,12 +222,12 @@ function walkOptions(ctx: Pick<PgLensContext, 'config' | 'log'>) {
   return { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024, log: (m: string) => ctx.log.info(`scan: ${m}`) };
 }
 
-/** How many files workspaceInputs will give (the walk alone, no file read: about a second for Unleash's 6,000 files). */
-export async function countWorkspaceFiles(ctx: Pick<PgLensContext, 'config' | 'log'>, folders: readonly vscode.WorkspaceFolder[]): Promise<number> {
+/** The paths workspaceInputs will give, read from the walk alone (no file read: about a second for Unleash's 6,000 files). */
+export async function workspaceFilePaths(ctx: Pick<PgLensContext, 'config' | 'log'>, folders: readonly vscode.WorkspaceFolder[]): Promise<string[]> {
   const { walkSourceFiles } = await import('../node/walk');
-  let n = 0;
-  for (const folder of folders) for await (const f of walkSourceFiles([folder.uri.fsPath], { ...walkOptions(ctx), log: () => undefined })) if (f) n++;
-  return n;
+  const out: string[] = [];
+  for (const folder of folders) for await (const f of walkSourceFiles([folder.uri.fsPath], { ...walkOptions(ctx), log: () => undefined })) out.push(f.path);
+  return out;
 }
 
 /** PG Lens's diagnostics by severity (every collection: rules, N+1, index advice); hints are not in the Problems panel. */

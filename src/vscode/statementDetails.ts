@@ -22,27 +22,17 @@ interface CallSite {
 
 /** Every place in the workspace folders whose SQL is this statement. */
 async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
-  const [{ scanFiles }, { walkSourceFiles, readSourceText }, { CostIndex }, { loadPgParser }] = await Promise.all([
+  const [{ scanFiles }, { workspaceInputs }, { CostIndex }, { loadPgParser }] = await Promise.all([
     import('../core/scan'),
-    import('../node/walk'),
+    import('./scanWorkspace'),
     import('../core/cost'),
     import('../core/sql/statement'),
   ]);
   await loadPgParser();
   // One statement, matched like the cost CodeLens matches a site to pg_stat_statements.
   const index = new CostIndex([{ queryid: 'wanted', query: sql, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
-  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
   const out: CallSite[] = [];
-  async function* files() {
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024 })) {
-        const doc = open.get(f.path);
-        const text = doc ? doc.getText() : await readSourceText(f.path);
-        if (text !== undefined) yield { path: f.path, text, languageId: doc?.languageId };
-      }
-    }
-  }
-  await scanFiles(files(), {
+  await scanFiles(workspaceInputs(ctx, vscode.workspace.workspaceFolders ?? []), {
     analyzers: [
       {
         id: 'call-sites',

@@ -61,8 +61,6 @@ export const SOURCE_EXTENSIONS: readonly string[] = [...new Set([...SQL_SOURCE_E
 const globOf = (extensions: readonly string[]) => `**/*.{${extensions.map((e) => e.slice(1)).join(',')}}`;
 /** Every file in a workspace PG Lens reads, as one glob. */
 export const SOURCE_GLOB = globOf(SOURCE_EXTENSIONS);
-/** Every file in a workspace SQL can be found in (view templates left out: they hold none), as one glob. */
-export const SQL_SOURCE_GLOB = globOf(SQL_SOURCE_EXTENSIONS);
 /** The WASM files tree-sitter needs: the runtime and every grammar. */
 export const TREE_SITTER_WASM_FILES: readonly string[] = ['tree-sitter.wasm', ...specs.flatMap((l) => Object.values(l.grammars))];
 /** VS Code language ids of documents that may be mapper files (MyBatis XML is `xml`). */

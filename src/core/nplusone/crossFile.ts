@@ -161,6 +161,8 @@ export class CrossFileCalls {
   /** Bumped by every add (and replace): the loop callers found for a version (loopCallers) are kept until the next. */
   private version = 0;
   private graph: { version: number; warm: { q: Map<string, Def>; reaches: Set<Def> } } | undefined;
+  /** remoteGraph, for a version. */
+  private remote: { version: number; reaches: Set<Def>; first: Map<Def, string> } | undefined;
   private callers: { version: number; list: { file: string; span: Span; defFile: string; from: number; to: number }[]; judged: Set<string> } | undefined;
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
@@ -221,7 +223,7 @@ export class CrossFileCalls {
    * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
    * and every definition that reaches one (for calls on a repository, judged by its own definitions).
    */
-  private querying(cold = false): { q: Map<string, Def>; reaches: Set<Def> } {
+  private querying(cold = false, seed: (d: Def) => boolean = (d) => d.queries, followed: (callee: string) => boolean = () => true): { q: Map<string, Def>; reaches: Set<Def> } {
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
@@ -243,7 +245,7 @@ export class CrossFileCalls {
           if (reaches.has(d) || (d.cached && !cold) || d.enqueued) continue;
           const name = key.slice(family.length + 1);
           if (byOwnOnly) {
-            if (d.queries || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
+            if (seed(d) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
               reaches.add(d);
               changed = true;
             }
@@ -254,8 +256,8 @@ export class CrossFileCalls {
           // Python: a bare `record_event(…)` in a method `record_event` that the module does not import is the module's own
           // function of that name (a method and a module function sharing it), not another module's.
           const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
-          const delegates = d.callees.includes(name) && !ownName && !this.typedOnly(d, family, name) && all.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && !this.typedOnly(d, family, c) && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
+          const delegates = d.callees.includes(name) && !ownName && !this.typedOnly(d, family, name) && all.some((o) => o !== d && seed(o));
+          if (seed(d) || delegates || d.callees.some((c) => c !== name && followed(c) && !this.typedOnly(d, family, c) && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && followed(c) && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
             reaches.add(d);
             changed = true;
           }
@@ -672,11 +674,78 @@ export class CrossFileCalls {
   remoteBefore(language: SourceLanguage, names: readonly string[] | undefined): string | undefined {
     if (!names?.length) return undefined;
     const family = languageFolderOf(language);
+    const { reaches } = this.remoteGraph();
     for (const name of names) {
       const defs = this.defs.get(`${family}:${name}`) ?? [];
-      if (defs.length && defs.length <= MAX_DEFINITIONS && defs.every((d) => d.remote && !d.mixin)) return `${name}\` → \`${defs[0].remote}`;
+      if (defs.length && defs.length <= MAX_DEFINITIONS && defs.every((d) => (d.remote || reaches.has(d)) && !d.mixin)) return `${name}\` → \`${this.remoteOf(defs[0], family, reaches, MAX_DEPTH)}`;
     }
     return undefined;
+  }
+
+  /**
+   * The definitions that reach another service (an HTTP client, `fetch`, a service's SDK: FileCallFacts `remote`) through
+   * the app's own calls, found the way querying finds those reaching the database (by name, bounded); and those whose
+   * remote work answers before any database work starts (`first`, as `name` → `call`): their own `remoteFirst`, a wrapper
+   * that reaches another service and never the database, or a function whose first call that reaches either (in the
+   * body's order, before its own first query) is such a function (held-out-ag audiobookshelf: the cron's `runEpisodeCheck` →
+   * `checkPodcastForNewEpisodes` → `getPodcastFeed` → `axios`, then the podcast's rows). Not Go (goResolve resolves its calls).
+   */
+  private remoteGraph(): { reaches: Set<Def>; first: Map<Def, string> } {
+    if (this.remote?.version === this.version) return this.remote;
+    // Not through a name of one lowercase word (`push`, `read`, `send`): an array's or a stream's method as often as the
+    // app's remote wrapper (uptime-kuma's notification providers' `push`).
+    const reaches = this.querying(false, (d) => !!d.remote, (c) => !AMBIGUOUS.test(c)).reaches;
+    const db = this.querying().reaches;
+    const first = new Map<Def, string>();
+    for (let round = 0; round < MAX_DEPTH; round++) {
+      let changed = false;
+      for (const [key, all] of this.defs) {
+        const family = key.slice(0, key.indexOf(':'));
+        if (family === 'go') continue;
+        const name = key.slice(family.length + 1);
+        for (const d of all) {
+          if (first.has(d) || d.mixin) continue;
+          let how: string | undefined = d.remoteFirst ?? (reaches.has(d) && !db.has(d) ? this.remoteOf(d, family, reaches, MAX_DEPTH) : undefined);
+          if (!how && db.has(d) && (!d.queries || d.queryLine !== undefined)) {
+            for (const c of d.callees) {
+              if (c === name) continue;
+              // A query of its own before this call: the database work starts first.
+              if (d.queries && !((this.callLine(d, c) ?? Infinity) < d.queryLine!)) break;
+              const defs = this.defs.get(`${family}:${c}`) ?? [];
+              if (!defs.some((x) => db.has(x) || reaches.has(x))) continue;
+              // A name of one lowercase word may be any object's method: which one runs is not known.
+              if (AMBIGUOUS.test(c)) break;
+              if (defs.length <= MAX_DEFINITIONS && defs.every((x) => first.has(x))) how = `${c}\` → \`${first.get(defs[0])}`;
+              break;
+            }
+          }
+          if (how) {
+            first.set(d, how);
+            changed = true;
+          }
+        }
+      }
+      if (!changed) break;
+    }
+    this.remote = { version: this.version, reaches, first };
+    return this.remote;
+  }
+
+  /** The 1-based line of the first call of `name` within the definition (the file's calls, callLiterals), if known. */
+  private callLine(d: Def, name: string): number | undefined {
+    let best: number | undefined;
+    for (const [n, line] of this.literalCalls.get(d.file)?.calls ?? []) if (n === name && line >= d.line && line <= (d.endLine ?? d.line) && (best === undefined || line < best)) best = line;
+    return best;
+  }
+
+  /** The remote call a definition reaches (its own, else through the first callee that does), as written for a message. */
+  private remoteOf(d: Def, family: string, reaches: Set<Def>, depth: number, seen = new Set<Def>()): string {
+    if (d.remote || depth <= 0) return d.remote ?? 'another service';
+    seen.add(d);
+    const steps = d.callees.filter((c) => !AMBIGUOUS.test(c)).flatMap((c) => (this.defs.get(`${family}:${c}`) ?? []).filter((x) => !seen.has(x) && reaches.has(x)).map((x) => [c, x] as const));
+    // A callee that makes the remote call itself first, else the first that reaches one.
+    const step = steps.find(([, x]) => x.remote) ?? steps[0];
+    return step ? `${step[0]}\` → \`${this.remoteOf(step[1], family, reaches, depth - 1, seen)}` : 'another service';
   }
 
   /**
@@ -776,7 +845,11 @@ export class CrossFileCalls {
       const remote = this.remoteBefore(call.language, call.itemBefore);
       if (remote) possible = remotePossible(remote);
       // The callee itself first calls another service and then queries (detect's remoteBeforeQuery).
-      else if (def.remoteFirst && !handler) possible = remotePossible(`${call.callee}\` → \`${def.remoteFirst}`);
+      else if (!handler) {
+        // The callee's remote work answers before its database work: its own, or through the functions it calls first.
+        const first = def.remoteFirst ?? (this.familyOf(def.file) !== 'go' ? this.remoteGraph().first.get(def) : undefined);
+        if (first) possible = remotePossible(`${call.callee}\` → \`${first}`);
+      }
     }
     // The app's own function: the batched one to add, no code (rewrites.ts).
     const callee = handler?.name ?? call.callee;
@@ -860,6 +933,56 @@ export class CrossFileCalls {
     return { sure, maybe };
   }
 
+  /**
+   * Go: remoteGraph's `first`, with calls resolved by package and receiver type: the functions whose remote work (an HTTP
+   * request, a bucket) answers before their database work — their own, or through the first call that reaches either,
+   * every target of it reaching the remote first (held-out-ag gotosocial: a subscription's `ProcessDomainPermissionSubscription`
+   * → `DereferenceDomainPermissions` → `http.NewRequestWithContext`, then the permissions' rows). `db`: those reaching the database.
+   */
+  private goRemoteFirst(index: GoIndex<Def & { name: string }>, defs: (Def & { name: string })[], db: Set<Def>): Map<Def, string> {
+    const targetsOf = (d: Def & { name: string }, ref: GoCallRef) => {
+      const t = index.targets(d.file, ref, d);
+      return t && t.defs.length && t.defs.length <= MAX_DEFINITIONS ? t.defs : undefined;
+    };
+    const reaches = new Map<Def, string>();
+    const first = new Map<Def, string>();
+    for (let round = 0; round < MAX_DEPTH; round++) {
+      let changed = false;
+      for (const d of defs) {
+        if (!reaches.has(d)) {
+          let how = d.remote;
+          for (const ref of how ? [] : d.goCalls ?? []) {
+            const ts = targetsOf(d, ref);
+            if (ts?.every((x) => reaches.has(x))) how = `${ref.name}\` → \`${reaches.get(ts[0])}`;
+            if (how) break;
+          }
+          if (how) {
+            reaches.set(d, how);
+            changed = true;
+          }
+        }
+        if (first.has(d)) continue;
+        let how = d.remoteFirst ?? (reaches.has(d) && !db.has(d) ? reaches.get(d) : undefined);
+        if (!how && db.has(d) && (!d.queries || d.queryLine !== undefined)) {
+          for (const ref of d.goCalls ?? []) {
+            // A query of its own before this call: the database work starts first.
+            if (d.queries && !((this.callLine(d, ref.name) ?? Infinity) < d.queryLine!)) break;
+            const ts = targetsOf(d, ref);
+            if (!ts?.some((x) => db.has(x) || reaches.has(x))) continue;
+            if (ts.every((x) => first.has(x))) how = `${ref.name}\` → \`${first.get(ts[0])}`;
+            break;
+          }
+        }
+        if (how) {
+          first.set(d, how);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    return first;
+  }
+
   /** Go: the findings of calls in loops, each resolved by package and receiver type; an ambiguous one is at most `info`. */
   private goFindings(pending: { file: string; family: string; call: PendingLoopCall }[]): Finding[] {
     if (!pending.length) return [];
@@ -869,6 +992,7 @@ export class CrossFileCalls {
     const reaches = new Set([...sure, ...maybe.keys()]);
     const q = new Map<string, Def>();
     const out: Finding[] = [];
+    let goFirst: Map<Def, string> | undefined;
     for (const { file, call } of pending) {
       if (!call.goRef) continue;
       const t = index.targets(file, call.goRef);
@@ -895,7 +1019,9 @@ export class CrossFileCalls {
       if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches, index))) continue;
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
       const why = definite ? undefined : !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
-      const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined);
+      goFirst ??= this.goRemoteFirst(index, defs, reaches);
+      const first = goFirst.get(def);
+      const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined) ?? (first && !def.remoteFirst ? remotePossible(`${call.callee}\` → \`${first}`) : undefined);
       out.push(this.loopFinding(file, call, def, possible));
     }
     return out;

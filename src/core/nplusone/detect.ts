@@ -1678,9 +1678,16 @@ class Detector {
         // A pool of workers (`for i := 0; i < n; i++ { go c.replicate(i) }`, `for range workerCount { wg.Go(…) }`): each
         // iteration starts a worker that is handed no item of data (at most its index), so the loop counts workers, not items.
         if (goroutine && this.startsWorkerPool(li, goroutine)) return undefined;
+        // A walk up a chain of parents: per link, the chain's variable is the item.
+        const link = li.shape === 'collection' ? undefined : this.walksChain(li, argsUse ?? node);
+        if (link) return { ...li, variable: link };
         if (this.perItem(li, argsUse ?? node)) return li;
       } else if (this.a.consumerLoop?.(cur)) {
         // Per message of a channel: not once per iteration of a loop further out (the pool that started this consumer).
+        return undefined;
+      } else if (this.isFunction(cur) && cur.parent?.type === 'argument_list' && field(cur.parent.parent ?? cur, 'name')?.text === 'computeIfAbsent' && named(cur.parent).length === 2 && same(named(cur.parent)[1], cur)) {
+        // Java `cache.computeIfAbsent(key, k -> load(k))`: the loader runs once per distinct key, not per item of a loop
+        // further out (held-out-ag kestra's graph: each subflow read once per flow uid).
         return undefined;
       } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur) || this.isHeldCallback(cur))) {
         return undefined;
@@ -1791,6 +1798,37 @@ class Detector {
     return new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]`).test(body) || word.test(use.text);
   }
 
+  /**
+   * A loop that walks a chain of parents, one link per iteration (held-out-ag gotosocial's reply chains: `for { … inReplyTo,
+   * err = db.GetStatusByID(ctx, next.InReplyToID) … next = inReplyTo }`, `for parent := status; parent.InReplyToURI != "";
+   * { parentID := parent.InReplyToID; parent, err = db.GetStatusByID(ctx, parentID) … }`): the call's arguments are read
+   * from a variable that the call's result then replaces. One query per ancestor, as many as the chain is deep, whatever
+   * exits the loop (the top of the chain, a match): an N+1 over the depth. Loops with a clause of their own (`for … range`,
+   * a counted `for`) are not this; `use` is the call.
+   */
+  private walksChain(li: LoopInfo, use: Node): string | undefined {
+    if (li.iterable || (li.shape === 'counter' && li.count !== undefined)) return undefined;
+    const args = field(use, 'arguments')?.text ?? use.text;
+    // A page per iteration (`ListAfter(ctx, page.Cursor, limit)`): keyset pagination, batched by the page.
+    if (/limit|page|batch|size|cursor|offset|count/i.test(args)) return undefined;
+    const body = li.body.text;
+    const id = '[A-Za-z_$][\\w$]*';
+    // Each assignment of the body: the names it sets (`parent, err =`, `next.Mentions, err =` sets `next`'s field) and its value.
+    const assigns = [...body.matchAll(new RegExp(`(?:^|\\n)\\s*(?:(?:const|let|var)\\s+)?(${id}(?:\\.${id})?(?:\\s*,\\s*${id})*)\\s*:?=(?!=)([^\\n]*)`, 'g'))]
+      .map((m) => ({ names: m[1].split(',').map((x) => x.trim()), value: m[2] }));
+    const readsField = (text: string, x: string) => new RegExp(`(?<![\\w$.])${escapeRe(x)}\\.\\w+`).test(text);
+    // The call's arguments are read from the variable: its field, or a local set from one (`parentID := parent.InReplyToID`).
+    const argsFrom = (x: string) => readsField(args, x) || assigns.some((a) => a.names.length === 1 && !a.names[0].includes('.') && new RegExp(`^\\s*${escapeRe(x)}\\.\\w+\\s*;?\\s*$`).test(a.value) && new RegExp(`(?<![\\w$.])${escapeRe(a.names[0])}(?![\\w$])`).test(args));
+    // The variable is replaced by the next link: its own field (`node = node.parent`), or a name set from its field or from a
+    // call reading it (`inReplyTo := next.InReplyTo` … `next = inReplyTo`; `parent, err = GetStatusByID(ctx, parentID)`).
+    const setFrom = (y: string, x: string) => assigns.some((a) => a.names.includes(y) && (readsField(a.value, x) || argsFrom(x) && a.value.includes(use.text.split('(')[0])));
+    const links = (x: string) => assigns.some((a) => a.names.length === 1 && a.names[0] === x && (readsField(a.value, x) || new RegExp(`^\\s*(${id})\\s*;?\\s*$`).exec(a.value)?.[1] !== undefined && setFrom(new RegExp(`^\\s*(${id})`).exec(a.value)![1], x)))
+      || assigns.some((a) => a.names.includes(x) && argsFrom(x) && a.value.includes(use.text.split('(')[0]));
+    const vars = new Set(assigns.flatMap((a) => a.names).filter((x) => !x.includes('.') && !/^(err|_)$/.test(x)));
+    for (const x of vars) if (argsFrom(x) && links(x)) return x;
+    return undefined;
+  }
+
   private hasExit(body: Node): boolean {
     const stack: Node[] = [body];
     while (stack.length) {
@@ -1899,7 +1937,7 @@ class Detector {
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
       const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
@@ -1911,7 +1949,7 @@ class Detector {
   private isRemoteClientCall(c: Node): boolean {
     const fn = field(c, 'function') ?? field(c, 'method');
     const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-    return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head));
+    return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text));
   }
 
   /**
@@ -3761,6 +3799,8 @@ function handfulByLimit(est: { iterations?: number; bounded?: boolean; declared?
     && !/per_page|pageSize|PageRequest/i.test(est.from ?? '');
 }
 
+/** The global `fetch(…)` as written, on no receiver (a Ruby call node's method is `fetch` in `Rails.cache.fetch(…)` too). */
+const GLOBAL_FETCH = /^\s*(?:await\s+)?fetch\s*\(/;
 /** Cheap test before remoteCallPerItem reads the loop's calls. */
 const REMOTE_HINT = /fetch|axios|got\(|ky\.|requests\.|httpx|urlopen|aiohttp|http\.|https\.|stripe|resend|sendgrid|sgMail|mailgun|twilio|posthog|slack|octokit|s3|ses\.|sns\.|sqs\.|bucket|mail|email|invite|invitation|notification|sms/i;
 /**

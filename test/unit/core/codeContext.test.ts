@@ -97,6 +97,20 @@ describe('core/codeContext', () => {
     assert.equal(codeContextOf('src/cmd.ts', 'const c = cobra.Command{ Use: "import" }'), 'request');
   });
 
+  it('a Java picocli command is judged by its name as a Go command is; a reindex is a one-off; a test rig is test code (n1kinds31, held-out-ag kestra, gotosocial)', () => {
+    const picocli = (name: string, ext = 'AbstractCommand') => `package io.kestra.cli.commands.sys;\n\nimport picocli.CommandLine;\n\n@CommandLine.Command(\n    name = "${name}",\n    description = "x",\n    mixinStandardHelpOptions = true\n)\npublic class XCommand extends ${ext} {\n}\n`;
+    assert.equal(codeContextOf('cli/src/main/java/io/kestra/cli/commands/sys/statestore/StateStoreMigrateCommand.java', picocli('migrate')), 'script');
+    assert.equal(codeContextOf('cli/src/main/java/io/kestra/cli/commands/sys/ReindexCommand.java', picocli('reindex')), 'script');
+    assert.equal(codeContextOf('cli/src/main/java/x/PurgeCommand.java', picocli('purge')), 'job');
+    assert.equal(codeContextOf('cli/src/main/java/x/Short.java', 'import picocli.CommandLine.Command;\n\n@Command(mixinStandardHelpOptions = true, name = "export")\nclass Short {}\n'), 'script');
+    // A command that starts a server keeps its path's context; a class that only names a command elsewhere is no command.
+    assert.equal(codeContextOf('cli/src/main/java/x/servers/ExecutorCommand.java', picocli('executor', 'AbstractServerCommand')), 'request');
+    assert.equal(codeContextOf('core/src/main/java/x/FlowService.java', 'package x;\n\n// see @CommandLine.Command(name = "x")\nclass FlowService {}\n'), 'request');
+    assert.equal(codeContextOf('backend/cmd/reindex/reindex.go', 'package reindex\n\nimport "github.com/spf13/cobra"\n\nvar c = &cobra.Command{\n\tUse: "reindex",\n}\n'), 'script');
+    assert.equal(codeContextOf('testrig/db.go', 'package testrig\n'), 'test');
+    assert.equal(codeContextOf('internal/test-rig/db.go', 'package rig\n'), 'test');
+  });
+
   it('caps findings outside request and job code at info, and the cap is configurable', () => {
     assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '')[0].severity, 'info');
     assert.equal(applyContext([f('warning')], 'app/jobs/x_job.rb', '')[0].severity, 'warning');

@@ -37,7 +37,7 @@ const kinds = (rel: string, change: FileChange, folder?: boolean) => classifyCha
 describe('core/workspaceChanges', () => {
   describe('the skip list (core/skippedFolders, the walker\'s)', () => {
     it('skips dependency, version-control and build folders, at any depth, and the folders themselves', () => {
-      for (const p of ['node_modules/pg/index.js', 'node_modules', '.git/HEAD', 'packages/api/node_modules/x/package.json', 'dist/extension.js', 'build/app.js', '.venv/lib/site.py', 'app/__pycache__/m.pyc', 'web\\node_modules\\x.js', 'coverage/lcov.info']) {
+      for (const p of ['node_modules/pg/index.js', 'node_modules', '.git/HEAD', 'packages/api/node_modules/x/package.json', 'dist/extension.js', 'build/app.js', '.venv/lib/site.py', 'app/__pycache__/m.pyc', 'web\\node_modules\\x.js', 'coverage/lcov.info', 'env/lib/python3.12/site-packages/django/db.py']) {
         assert.equal(skippedPath(p), true, p);
       }
     });

@@ -55,7 +55,7 @@ function javaStreamLoop(call: Node, variable: string | undefined, body: Node): L
   const method = field(call, 'name')?.text;
   if (!method || !JAVA_STREAM_METHODS.has(method)) return undefined;
   let recv = field(call, 'object');
-  const readAsCollection = method === 'map' && call.parent?.type === 'method_invocation' && same(field(call.parent, 'object'), call) && /^(toList|toSet|collect|forEach)$/.test(field(call.parent, 'name')?.text ?? '');
+  const readAsCollection = method === 'map' && call.parent?.type === 'method_invocation' && same(field(call.parent, 'object'), call) && /^(toList|toSet|collect|forEach|reduce|collectList|collectMap|collectMultimap)$/.test(field(call.parent, 'name')?.text ?? '');
   // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
   // only when the chain is a stream (or forEach on a collection).
   if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '') && !springPage(recv) && !readAsCollection) return undefined;
@@ -102,8 +102,12 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
     case 'lambda_expression': {
       const args = n.parent;
       if (args?.type !== 'argument_list') return undefined;
-      const call = args.parent;
+      let call = args.parent;
       if (call?.type !== 'method_invocation') return undefined;
+      // A lambda wrapped for a stream's operation (`.map(throwFunction(e -> …))`, `.forEach(throwConsumer(e -> …))`,
+      // `Unchecked.consumer(…)`): the wrapper's only argument, handed on to the operation, runs per element.
+      const outer = call.parent?.type === 'argument_list' ? call.parent.parent : undefined;
+      if (named(args).length === 1 && !JAVA_STREAM_METHODS.has(field(call, 'name')?.text ?? '') && outer?.type === 'method_invocation' && named(call.parent!).length === 1 && JAVA_STREAM_METHODS.has(field(outer, 'name')?.text ?? '')) call = outer;
       const params = field(n, 'parameters');
       const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();
       return javaStreamLoop(call, variable, field(n, 'body') ?? n);
@@ -159,16 +163,19 @@ const REPOSITORY_METADATA = /^(getDomainClass|getEntityInformation|getRepository
  * carries its statement, and the batched advice can say the form it needs (person31 M2).
  */
 function preparedWith(at: Node, name: string): Node | undefined {
-  let scope: Node | null = at.parent;
-  while (scope && !/^(method_declaration|constructor_declaration|lambda_expression|class_body)$/.test(scope.type)) {
-    for (const decl of scope.descendantsOfType(['variable_declarator', 'resource'])) {
-      if (!decl || decl.startIndex >= at.startIndex || field(decl, 'name')?.text !== name) continue;
-      const value = field(decl, 'value');
-      if (value?.type === 'method_invocation' && /^(prepareStatement|prepareCall)$/.test(field(value, 'name')?.text ?? '')) return named(field(value, 'arguments'))[0];
-    }
-    scope = scope.parent;
+  // The method's (lambda's, initializer's) body, read once: its declarations of `name` before `at`, the last one whose
+  // block holds `at` (a declaration in a sibling block is out of scope).
+  let body: Node | undefined;
+  for (let s: Node | null = at.parent; s && !/^(method_declaration|constructor_declaration|lambda_expression|class_body)$/.test(s.type); s = s.parent) body = s;
+  let last: Node | undefined;
+  for (const decl of body?.descendantsOfType(['variable_declarator', 'resource']) ?? []) {
+    if (!decl || decl.startIndex >= at.startIndex || field(decl, 'name')?.text !== name) continue;
+    const block = decl.parent?.parent;
+    if (!block || block.startIndex > at.startIndex || block.endIndex < at.endIndex) continue;
+    last = decl;
   }
-  return undefined;
+  const value = last && field(last, 'value');
+  return value?.type === 'method_invocation' && /^(prepareStatement|prepareCall)$/.test(field(value, 'name')?.text ?? '') ? named(field(value, 'arguments'))[0] : undefined;
 }
 
 export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, SQL_SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, isDatabaseModule, isMapperDocument, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, isDatabaseModule, isMapperDocument, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
 
 import { RAILS_VIEW } from '../../../../src/core/nplusone/views';
 import { SOURCE_EXTENSIONS as WALKED } from '../../../../src/node/walk';
@@ -89,7 +89,6 @@ describe('language registry', () => {
     assert.deepEqual(TEMPLATE_EXTENSIONS, ['.graphql', '.gql', '.html', '.jinja', '.jinja2', '.j2', '.erb', '.jbuilder']);
     for (const ext of TEMPLATE_EXTENSIONS) {
       assert.ok(SOURCE_EXTENSIONS.includes(ext) && SOURCE_GLOB.includes(ext.slice(1)), ext);
-      assert.ok(!SQL_SOURCE_GLOB.includes(ext.slice(1)), `${ext}: no SQL in a template`);
       assert.equal(readAsOf(`app/views/posts/index${ext}`), undefined);
     }
     assert.ok(RAILS_VIEW.test('app/views/posts/index.html.erb') && RAILS_VIEW.test('/w/app/views/posts/_post.json.jbuilder'));
@@ -114,9 +113,6 @@ describe('language registry', () => {
     assert.doesNotMatch(hint, /sqlalchemy|typeorm|gorm/);
   });
 
-  it('Record Queries searches the registry glob of files holding SQL (mapper files included)', () => {
-    assert.ok(SQL_SOURCE_GLOB.includes('xml') && SQL_SOURCE_GLOB.includes('rb') && SQL_SOURCE_GLOB.includes('sql'));
-  });
 
   it('no file outside the registry spells a list of source extensions as a glob', () => {
     const hits: string[] = [];

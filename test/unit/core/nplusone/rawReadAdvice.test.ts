@@ -27,6 +27,30 @@ const JAVA = [
   '}',
 ].join('\n');
 
+const JAVA_SCOPES = [
+  'import java.sql.*;',
+  'import java.util.*;',
+  '',
+  'public class Names {',
+  '  public List<String> names(Connection conn, List<Long> ids) throws SQLException {',
+  '    {',
+  '      PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM customers");',
+  '      ps.executeQuery();',
+  '    }',
+  '    PreparedStatement ps = conn.prepareStatement("SELECT name FROM customers WHERE id = ?");',
+  '    List<String> out = new ArrayList<>();',
+  '    for (Long id : ids) {',
+  '      ps.setLong(1, id);',
+  '      try (ResultSet rs = ps.executeQuery()) {',
+  '        rs.next();',
+  '        out.add(rs.getString(1));',
+  '      }',
+  '    }',
+  '    return out;',
+  '  }',
+  '}',
+].join('\n');
+
 const GO = [
   'package shop',
   '',
@@ -57,6 +81,14 @@ describe('core/nplusone: a raw driver\'s batched advice keeps the statement\'s m
     assert.match(help, /by product_id \(the rewrite selects product_id for that\)/, help);
     assert.doesNotMatch(help, /match the rows by id/);
     assert.equal(f.evidence.rewrite.title, 'Batch with unnest(?) + LATERAL (keeps the per-pid meaning)');
+  });
+
+  it('JDBC: `ps.executeQuery()` carries the statement `ps` was prepared with in scope, not a same-named `ps` of a sibling block', async () => {
+    const [f] = await detectWithLines(JAVA_SCOPES, 'src/main/java/shop/Names.java');
+    assert.ok(f, 'the loop is an N+1');
+    const help = f.finding.help ?? '';
+    assert.doesNotMatch(help, /LATERAL/, help);
+    assert.match(help, /id = ANY\(\?\)/, help);
   });
 
   it('Go database/sql: `SELECT name FROM customers WHERE id = $1` per id is told id = ANY($1) with pq.Array and the rows grouped by id, which the rewrite selects', async () => {
