@@ -59,7 +59,10 @@ export class ImportGraph {
       }
       for (const m of text.matchAll(/^[ \t]*import\s+([\w.]+)/gm)) imports.push(['/' + m[1].replace(/\./g, '/') + '.py']);
     } else if (/\.(rb|rake)$/.test(path)) {
-      const classes = [...text.matchAll(/^[ \t]*class\s+(?:[A-Z]\w*::)*([A-Z]\w*)/gm)].map((m) => m[1]);
+      // A Rails controller is reached by the router (`resources :submissions`), never by its name: a spec or a migration
+      // that names it (`SubmissionsController` in a dated migration) is no caller (issue 14, rules-t: CodeOcean's
+      // submissions list was taken for migration code).
+      const classes = [...text.matchAll(/^[ \t]*class\s+(?:[A-Z]\w*::)*([A-Z]\w*)/gm)].map((m) => m[1]).filter((c) => !/Controller$/.test(c));
       if (classes.length) this.rubyClasses.set(path, classes);
       this.rubyNames.set(path, new Set(text.replace(/^[ \t]*#[^\n]*/gm, '').match(/\b[A-Z]\w*/g) ?? []));
     } else if (/\.(m|c)?[jt]sx?$/.test(path)) {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { dialectOfImports, dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
 import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, addOrmNotNull, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { isRailsSchema, railsSchemaDdl } from '../core/sql/railsSchema';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from '../core/skippedFolders';
 import { codeContextOf } from '../core/codeContext';
@@ -86,7 +87,9 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
   const out: DeclaredIndexes = new Map();
   // Schema files, and migrations written in code (`lnbits/core/migrations.py` creates its tables in strings).
   const isMigration = (full: string) => SOURCE_MIGRATION.test(full) && codeContextOf(full.replace(/\\/g, '/')) === 'migration';
-  const read = (text: string) => {
+  const read = (source: string) => {
+    // Rails' schema dump (`db/schema.rb`) read as the DDL it stands for (rules-t: HCB's and CodeOcean's only schema).
+    const text = isRailsSchema(source) ? railsSchemaDdl(source) : source;
     // Another database's DDL (ClickHouse's `ENGINE = MergeTree`, MySQL's `ENGINE=InnoDB`) declares none of PostgreSQL's
     // tables, though it may reuse their names (a `users` table in the analytics store).
     if (isOtherDatabaseDdl(text)) return;
@@ -97,7 +100,7 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
     addOrmNotNull(text, out);
   };
   // A schema file in a folder named for another database (`schema/clickhouse/…`, `db/mysql/…`) is that database's.
-  walkProjectFiles(paths, cwd, (full, rel) => (full.toLowerCase().endsWith('.sql') || isMigration(full)) && dialectOfPath(rel).dialect !== 'other', read);
+  walkProjectFiles(paths, cwd, (full, rel) => (full.toLowerCase().endsWith('.sql') || isMigration(full) || isRailsSchemaFile(full, rel)) && dialectOfPath(rel).dialect !== 'other', read);
   // Then, with a budget of its own, application code that creates its schema in strings (`CREATE TABLE ${schema}.queue (…)`
   // in a job library's plans.ts): what no .sql file or migration declares. Test code is left out (its tables are fixtures).
   walkProjectFiles(
@@ -114,6 +117,11 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
     },
   );
   return out;
+}
+
+/** Rails' schema dump of a database (`db/schema.rb`, `db/queue_schema.rb`), not a test app's (`spec/dummy/db/schema.rb`). */
+function isRailsSchemaFile(full: string, rel: string): boolean {
+  return /(?:^|\/)db\/[\w-]*schema\.rb$/.test(rel) && codeContextOf(full.replace(/\\/g, '/')) !== 'test';
 }
 
 /** The `<sql id>` fragments of the project's MyBatis mapper files, by `namespace.id` (cross-file `<include refid>`). */

@@ -17,6 +17,7 @@ import { rulesAnalyzer, scanFiles } from '../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../src/core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../src/core/rules/ormOffset';
 import { fragmentLikeAnalyzer } from '../../src/core/rules/fragmentLike';
+import { fragmentSargableAnalyzer } from '../../src/core/rules/fragmentSargable';
 import { fragmentNotInAnalyzer } from '../../src/core/rules/fragmentNotIn';
 import { lineStarts, positionAt, type Finding } from '../../src/core/findings';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
@@ -145,7 +146,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
       // a torn write: scan again
     }
   }
-  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project })];
+  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project }), fragmentSargableAnalyzer({ project, declared })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project }), fragmentSargableAnalyzer({ project, declared })];
   const result = await scanFiles(inputs, { analyzers, mapperFragments, keepText: true });
   const findings: AppFinding[] = [];
   const starts = new Map<string, number[]>();

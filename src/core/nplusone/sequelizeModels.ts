@@ -36,7 +36,7 @@ function singular(s: string): string {
   return s.replace(/s$/, '');
 }
 
-function plural(s: string): string {
+export function plural(s: string): string {
   if (/[^aeiou]y$/.test(s)) return s.slice(0, -1) + 'ies';
   if (/(s|x|z|ch|sh)$/.test(s)) return s + 'es';
   return s + 's';

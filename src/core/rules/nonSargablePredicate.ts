@@ -45,6 +45,10 @@ export const nonSargablePredicate: Rule = {
       // `capacity - (SELECT count(*) … WHERE queue = q.name) > 0`: an index expression cannot hold a subquery (PostgreSQL
       // forbids it) and its value depends on other rows, so there is no index to lose and no sargable form to suggest.
       if (containsSubquery(side)) continue;
+      // `CONCAT(a.creator_id, c.creator_id, d.user_id) = $1`: an expression over columns of several tables. An index (an
+      // expression index too) belongs to one table, so none could hold it and none is hidden (issue 14, rules-t: HCB's
+      // yearly "most interacted with" over six left-joined tables).
+      if (spansTables(side)) continue;
       // `length(creator_msp_id) > 0`, `trim(name) > ''`: a test that the value is not empty keeps nearly every row, as
       // `<>` does; no index lookup would serve it on the bare column either (issue 14, rules-r: Hyperledger Explorer).
       if (wrapped.kind === 'call' && isEmptinessTest(n, side, other, wrapped.fn)) continue;
@@ -159,6 +163,13 @@ function splicedConditionBeside(ctx: StatementContext, cmp: Node): string | unde
     }
   }
   return undefined;
+}
+
+/** Does the expression read columns qualified by more than one table (`concat(a.x, b.y)`)? */
+function spansTables(side: Node): boolean {
+  const refs = collectNodes(side, (x) => (x.type === 'ref' && x.name !== '*' && typeof x.table?.name === 'string' ? x : undefined));
+  const qualifiers = new Set(refs.map((r) => String(r.table.name).toLowerCase()));
+  return qualifiers.size > 1;
 }
 
 /** `length(col) > 0`, `char_length(col) >= 1`, `trim(col) > ''`: the value is not empty (nearly every row). */

@@ -50,7 +50,14 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // A row handed on whole (`return row`, `dict(row)`, `f(row)`, `return cur.execute(…).fetchall()`) may be read anywhere:
   // what this code reads is no subset, and a large column it never names may be what the receiver reads.
   // `return result[0]`: the first row returned whole.
-  const handedOn = returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
+  // A statement written as a constant or a template (`const catalogQueryTpl = ctx => \`SELECT *, … FROM …\``) and run by no
+  // call here: whatever runs it (a middleware given the template, another file) reads its rows, so what this file names
+  // is no evidence (rules-t: Windshaft's analysis catalog, sent whole as the JSON body by a generic middleware).
+  // Only a string assigned to a name (`= \``, `=> \``) that the code after it does not pass to a call (`String sql = """...""";
+  // nativeSynchronizedQuery(sql)` runs right there); one passed to a call the extractor does not know (`db.one("SELECT
+  // * ...")`, `@Select("...")`) runs right there too.
+  const runElsewhere = site.api === 'constant' && !site.callSpan && assignedNotRunAfter(text.slice(Math.max(0, site.span.start - 120), site.span.start), text.slice(site.span.end, site.span.end + AFTER_CHARS));
+  const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
   if (Array.isArray(ev.largeColumns)) {
     // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
     const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
@@ -86,7 +93,9 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // unread cost a few bytes, and naming the ones read saves nothing worth a note (the maintainers' decision, rules27).
   // Many rows read for a subset, or one row that leaves a wide value unread, stay a finding.
   const oneRow = typeof ev.oneRow === 'string' ? ev.oneRow : takenAsOneRow(text.slice(Math.max(0, site.span.start - 200), site.span.start), after) ? 'the call takes one row' : undefined;
-  const wideUnread = all.flatMap((t, i) => [...new Set([...t.large, ...(t.textual ?? [])])].filter((c) => !reads.includes(c)).map((c) => `${names[i]}.${c}`));
+  // Wide: text, json, bytea, arrays (the maintainers' words). A varchar (`varchar(255)`, Rails' `string`) holds a short value:
+  // leaving it unread costs a few bytes (rules-l: Houdini's recurring donation read by id, its 255-character strings unread).
+  const wideUnread = all.flatMap((t, i) => [...new Set([...t.large, ...(t.longText ?? [])])].filter((c) => !reads.includes(c)).map((c) => `${names[i]}.${c}`));
   const fewer = subset && reads.length < columns.size && !narrow && !(oneRow && !wideUnread.length);
   if (!existenceOnly && !fewer && !duplicates.length && !unreadLarge.length) return undefined;
   const what = names.length === 1 ? names[0] : names.join(', ');
@@ -101,6 +110,18 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
     message: `SELECT * reads every column of ${what} (${columns.size} declared in the schema files), but ${why.join('; ')}; list the columns the code uses.`,
     evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(fewer && oneRow ? { oneRow, wideUnread } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
   };
+}
+
+/**
+ * `before` ends with an assignment to a name (`const q = \``, `tpl = ctx => \``) that `after` never passes to a call. `after` is
+ * the text that follows, whole: an annotation between (`@SuppressWarnings("unchecked") List<Option> options = run(sql)`) starts no
+ * other function here.
+ */
+function assignedNotRunAfter(before: string, after: string): boolean {
+  const name = /([A-Za-z_$][\w$]*)\s*=\s*(?:[A-Za-z_$][\w$]*\s*=>\s*|\([^()]*\)\s*=>\s*)?(?:"{3}|[`"'])?\s*$/.exec(before)?.[1];
+  if (!name) return false;
+  const n = name.replace(/\$/g, '\\$');
+  return !new RegExp(`[(,]\\s*${n}\\s*[,)]`).test(after);
 }
 
 /**

@@ -23,7 +23,15 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
 export type DeclaredTables = Map<string, DeclaredTable>;
-type DeclaredTable = { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string>; references?: Set<string> };
+type DeclaredTable = {
+  columns: Set<string>;
+  large: Set<string>;
+  notNull?: Set<string>;
+  textual?: Set<string>;
+  /** Columns of type text (or citext): a value of any length, unlike a varchar's short one (select-star's wide columns). */
+  longText?: Set<string>;
+  references?: Set<string>;
+};
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.{}]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
@@ -205,6 +213,7 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     entry.columns.add(column);
     if (LARGE_TYPE.test(c[2].trim()) || isLargeGeometry(c[2].trim(), t.slice(c[0].length))) entry.large.add(column);
     if (TEXTUAL_TYPE.test(t.slice(c[0].length - c[2].length))) (entry.textual ??= new Set()).add(column);
+    if (/^(?:text|citext)$/i.test(c[2].trim())) (entry.longText ??= new Set()).add(column);
     if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
     // `participant bigint NOT NULL REFERENCES participants`: a foreign key, the parent each row belongs to.
     if (/\breferences\b/i.test(t)) (entry.references ??= new Set()).add(column);

@@ -21,6 +21,16 @@ describe('core/importContext', () => {
     assert.deepEqual([...g.contexts()], [['tracker/timeline/rebuilder.py', 'script']]);
   });
 
+  it('a Rails controller named only by a migration and a spec is reached by the router: it stays request code (rules-t)', () => {
+    const g = new ImportGraph();
+    g.add('app/controllers/submissions_controller.rb', 'class SubmissionsController < ApplicationController\n  def index\n    @submissions = Submission.all.paginate(page: params[:page])\n  end\nend\n');
+    g.add('db/migrate/20181129093207_drop_errors.rb', 'class DropErrors < ActiveRecord::Migration[5.2]\n  def change\n    SubmissionsController.skip_callback(:errors)\n    drop_table :errors\n  end\nend\n');
+    g.add('spec/controllers/submissions_controller_spec.rb', "RSpec.describe SubmissionsController do\nend\n");
+    g.add('app/services/errors_backfill.rb', 'class ErrorsBackfill\n  def run; end\nend\n');
+    g.add('db/migrate/20190101000000_backfill.rb', 'class Backfill < ActiveRecord::Migration[5.2]\n  def up\n    ErrorsBackfill.new.run\n  end\nend\n');
+    assert.deepEqual([...g.contexts()], [['app/services/errors_backfill.rb', 'migration']]);
+  });
+
   it('a click command module known from its text is a script itself, but what it imports (the scheduler\'s jobs, the server) keeps its own context', () => {
     const g = new ImportGraph();
     g.add('src/app/case/scheduled.py', 'from app.scheduler import scheduler\n\n@scheduler.add(every(1).hour)\ndef remind(db_session):\n    pass\n');

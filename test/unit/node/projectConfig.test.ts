@@ -48,6 +48,14 @@ describe('node/projectConfig: the project files read from the repository root of
     assert.deepEqual([...(readDeclaredIndexes([root()]).temporary ?? [])], ['temp_gift']);
   });
 
+  it("Rails' schema dump (db/schema.rb) is read as DDL; a test app's (spec/dummy/db/schema.rb) is not (rules-t: HCB's and CodeOcean's only schema)", () => {
+    const dump = (table: string) => `ActiveRecord::Schema[7.1].define(version: 1) do\n  create_table "${table}", force: :cascade do |t|\n    t.datetime "created_at", null: false\n    t.index ["created_at"], name: "ix"\n  end\nend\n`;
+    tree(root(), { '.git/HEAD': 'x\n', 'db/schema.rb': dump('payments'), 'spec/dummy/db/schema.rb': dump('widgets') });
+    const d = readDeclaredIndexes([root()]);
+    assert.deepEqual([...(d.tables?.keys() ?? [])], ['payments']);
+    assert.ok(d.get('payments')?.has('created_at'));
+  });
+
   it('stays within its depth: a file nested past the limit is not read', () => {
     const deep = Array.from({ length: 16 }, (_, i) => `d${i}`).join('/');
     tree(root(), { '.git/HEAD': 'x\n', [`${deep}/deep.sql`]: 'CREATE INDEX deep_idx ON deep (lower(z));\n', 'a/b/near.sql': 'CREATE INDEX near_idx ON near (lower(z));\n' });
