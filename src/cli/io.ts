@@ -6,8 +6,15 @@ import { connectionFromPgEnv, choosePassword } from '../core/connection/detect';
 import { connect, type Database } from '../db/database';
 import { pgpassPassword } from '../db/pgpass';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, failure: 3 } as const;
+
+/** A usage error when none of the given paths exists (a mistyped path in CI must not pass green); some missing is a line each from the walk. */
+export function requireSomePath(paths: readonly string[], cwd: string): void {
+  if (paths.length && !paths.some((p) => fs.existsSync(path.resolve(cwd, p)))) throw new UsageError(`no such file or folder: ${paths.map(oneLine).join(', ')}`);
+}
 
 export class UsageError extends Error {}
 

@@ -12,7 +12,7 @@ import { reachesLevel, scanFiles, type Analyzer, type EvidenceSource, type ScanR
 import { allRuleMeta } from '../../core/rules/index';
 import { docsPageLocation, readDocsPage } from '../../node/docsPages';
 import { codeAnalyzers } from '../../core/analyzers';
-import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, requireSomePath, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -168,6 +168,7 @@ export const scan: CliCommand = {
   usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
+    requireSomePath(opts.paths, ctx.cwd);
     let result: ScanResult;
     if (opts.db !== undefined) {
       const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout });

@@ -71,6 +71,17 @@ describe('cli scan', () => {
     assert.equal((await run(['scan', '.', '--context', 'nowhere=info'], dir())).code, 2, 'a bad --context is a usage error');
   });
 
+  it('a path that does not exist is a usage error (exit 2 with the usage line) when none of the paths exists, as for n-plus-one and sql (person32 M2)', async () => {
+    const r = await run(['scan', 'nonexist'], dir());
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /no such file or folder: nonexist/);
+    assert.match(r.err, /usage: pg-lens scan/);
+    // One of two paths exists: the scan runs and the missing one is named.
+    const some = await run(['scan', 'nonexist', 'db/danger.sql', '--fail-on', 'never'], dir());
+    assert.equal(some.code, 0, some.err);
+    assert.match(some.err, /no such file or folder: nonexist/);
+    assert.match(some.out, /danger\.sql/);
+  });
   it('exit code follows --fail-on', async () => {
     assert.equal((await run(['scan', 'db', '--fail-on', 'never'], dir())).code, 0);
     assert.equal((await run(['scan', 'db/queries.sql'], dir())).code, 0, 'warnings only: below --fail-on error');
