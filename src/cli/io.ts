@@ -121,6 +121,17 @@ export function connectTimeoutMsOf(flag: string | undefined, env: NodeJS.Process
   return n <= 0 ? 3_600_000 : Math.min(Math.max(n, 2), 3600) * 1000;
 }
 
+/** Where a command without --db would take its database from (resolveConnection's order), or undefined when nowhere. */
+export function databaseSourceOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PGLENS_DATABASE_URL) return 'PGLENS_DATABASE_URL';
+  if (env.DATABASE_URL) return 'DATABASE_URL';
+  try {
+    return connectionFromPgEnv(env) ? 'the PG* variables' : undefined;
+  } catch {
+    return 'the PG* variables';
+  }
+}
+
 /** The profile and password of --db URL (or the environment's), without connecting. */
 export async function resolveConnection(dbUrl: string | undefined, ctx: CliContext, opts: { production?: boolean } = {}): Promise<{ profile: ConnectionProfile; password: string | undefined; connectTimeout?: string }> {
   const environment = cliEnvironment(opts.production, ctx.env);
