@@ -31,6 +31,7 @@ import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
+import { findingsIdentity } from '../core/connection/profile';
 
 const DEBOUNCE_MS = 400;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
@@ -190,11 +191,13 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         // Files shown from the scan (not open) hold findings weighed against the database of the scan: another database
         // (Select Connection, a removed profile) gets them checked again. Seen in the hour: after switching to a database
         // without the shop's tables, "Seq Scan on orders (32k rows)…" stayed in the Problems panel for unopened files.
+        // The same with another role or environment on one database (findingsIdentity): back from a production profile
+        // the files it had checked kept its "(not verified)" advice where development proves it (person32 M1).
         // Once the connection settles (Select then Disconnect is two changes in a second): the last one decides.
         clearTimeout(this.rescanTimer);
         this.rescanTimer = setTimeout(() => {
           const c = ctx.connections.current?.profile;
-          const target = c ? `${c.host}:${c.port}/${c.database}` : '';
+          const target = c ? findingsIdentity(c) : '';
           if (target === this.scanTarget) return;
           this.scanTarget = target;
           // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
@@ -524,7 +527,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.scanRan = true;
     this.scansStarted++;
     const c = this.ctx.connections.current?.profile;
-    this.scanTarget = c ? `${c.host}:${c.port}/${c.database}` : '';
+    this.scanTarget = c ? findingsIdentity(c) : '';
     // Not cleared: a scan cut short would leave only what it re-made (person16's app: 52 warnings → 4 after a cancelled rescan).
     this.scanShown.start([...this.scanned].map((key) => [key, this.collection.get(vscode.Uri.parse(key)) ?? []] as const), (key) => this.recordedShown.has(key));
   }
