@@ -75,6 +75,11 @@ export interface AdviceResult {
   /** Proofs of real trial indexes reused from earlier advice on this connection (nothing built for them). */
   reusedProofs?: number;
   /**
+   * The advice of a statement that differs from this one only by constants (this text, planned): statements of one shape
+   * are planned once, and the figures (costs, plans) are that statement's (IndexDecider.adviseOne; person31 H2).
+   */
+  sameShapeAs?: string;
+  /**
    * Candidates no proof was made for, and why: `size` — no HypoPG, and the table is above the size limit for a real trial
    * build (maxTableSizeMb); `withheld` — a real build is made only when the person asks (Suggest Indexes); `busy` — another
    * PG Lens session was building on the table; `budget` — the connection's budget of real builds a minute was spent
@@ -110,6 +115,8 @@ export interface AdviseOptions {
    * connection's budget (hypo.ts TrialBudget) but never held back by it. Automatic advice (trialBuilds automatic) is.
    */
   askedFor?: boolean;
+  /** The budget of real trial builds to count them in (default: the one of the connection's server and role, trialBudgetOf). */
+  trialBudget?: TrialBudget;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
   /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
@@ -175,7 +182,7 @@ function runTables(run: TrialRun, sql: string): string[] | null {
  * statements that differ only by constants share a trial build's proof (person31 H2: 3,000 statements on orders differing
  * only in `total_cents > <i>` each proved the same 4 trial indexes). Null when the parser cannot read it.
  */
-function statementShapeText(sql: string, run?: TrialRun): string | null {
+export function statementShapeText(sql: string, run?: TrialRun): string | null {
   const known = run?.shapes.get(sql);
   if (known !== undefined) return known;
   const v = normalizeSql(sql) ?? null;
@@ -269,7 +276,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
-    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: trialBudgetOf(db), asked: opts.askedFor }) : undefined;
+    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: opts.trialBudget ?? trialBudgetOf(db), asked: opts.askedFor }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
     // inside this transaction (rolled back with everything else) when the role may.
@@ -638,12 +645,19 @@ function trialProofsOf(db: Database): { get(key: string): CachedProof | undefine
   };
 }
 
-/** Per connection (Database): its budget of real trial builds (hypo.ts TrialBudget), shared by every advice made on it. */
-const trialBudgets = new WeakMap<Database, TrialBudget>();
+/**
+ * Per server and role (host, port, database, user) within this process: the budget of real trial builds (hypo.ts
+ * TrialBudget), shared by every advice made there. Keyed by the connection's identity, not its Database object: a
+ * reconnect (a new Database) started a fresh budget, and person31's builds came back at full rate after one (H2).
+ * A separate `pg-lens` process keeps its own (docs/configuration.md).
+ */
+const trialBudgets = new Map<string, TrialBudget>();
 
 function trialBudgetOf(db: Database): TrialBudget {
-  let b = trialBudgets.get(db);
-  if (!b) trialBudgets.set(db, (b = new TrialBudget()));
+  const p = db.profile;
+  const key = JSON.stringify([p.host, p.port, p.database, p.user, db.options.useReplica === true]);
+  let b = trialBudgets.get(key);
+  if (!b) trialBudgets.set(key, (b = new TrialBudget()));
   return b;
 }
 

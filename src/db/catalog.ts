@@ -172,16 +172,19 @@ function indexFactsOf(r: any): IndexFacts {
  * value), else its most common value (a column of few values has no histogram), from readCatalogFacts in one round
  * trip, for Explain Analyze's and Benchmark's value prompts to offer as an example when no value was given before
  * (person21 LOW 5). Nothing for a $n without such a column (an expression: its statistics are the expression's, not
- * the value's) or a column without statistics.
+ * the value's) or a column without statistics. `required`: the $n whose value goes into a NOT NULL column (person31 L2).
  */
-export async function parameterExamples(db: Database | Queryable, sql: string): Promise<Map<number, ParameterExample>> {
+export async function parameterExamples(db: Database | Queryable, sql: string): Promise<{ examples: Map<number, ParameterExample>; required: Map<number, string> }> {
   const out = new Map<number, ParameterExample>();
+  // The $n an INSERT gives a NOT NULL column, or an UPDATE sets one to: "table.column" (no NULL offered for it).
+  const required = new Map<number, string>();
   const columns = parameterColumns(sql);
-  if (!columns.size) return out;
+  if (!columns.size) return { examples: out, required };
   const refs = [...new Map([...columns.values()].map((c) => [`${c.schema ?? ''}.${c.table}`, { schema: c.schema, name: c.table }])).values()];
   const facts = await readCatalogFacts(db, refs);
   for (const [n, c] of columns) {
     const t = facts.tables.find((f) => f.name === c.table && (!c.schema || f.schema === c.schema));
+    if (c.given && t?.columns.some((x) => x.name === c.column && x.notNull)) required.set(n, `${c.table}.${c.column}`);
     const stats = t?.stats[c.column];
     const common = stats?.mostCommonVals?.[0];
     // The middle of the histogram first: it describes the values outside the common ones, so it is a typical value (a
@@ -191,5 +194,5 @@ export async function parameterExamples(db: Database | Queryable, sql: string): 
     if (stats?.histogramMiddle !== undefined) out.set(n, { value: stats.histogramMiddle, from: `${c.table}.${c.column}`, kind: 'histogram' });
     else if (common !== undefined) out.set(n, { value: common, from: `${c.table}.${c.column}`, kind: 'common' });
   }
-  return out;
+  return { examples: out, required };
 }

@@ -24,7 +24,8 @@ import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, newTrialRun, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { adviseStatement, newTrialRun, statementShapeText, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { sameShapeSummary } from '../core/advice/missingIndex';
 import type { Database, ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
 import { describeError } from './errors';
@@ -414,15 +415,47 @@ export class IndexDecider {
   /**
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
    * again when real builds are allowed. `run`: the decision's (each trial index built once for all its statements).
+   * Statements that differ only by constants (statementShapeText, the key the trial proofs share) are planned once: the
+   * first of a shape is advised, the others take its advice, said so (sameShapeAs; person31 H2: a decision over a file of
+   * 3,000 such statements ran an EXPLAIN for each, ~35 s). One advice of a statement at a time (two decisions at once).
    */
   async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false, run?: TrialRun, askedFor = this.opts.askedFor ?? false): Promise<AdviceResult> {
-    let r = this.advice.get(input.sql);
-    if (!r || (realIndexes && r.realBuildWithheld)) {
-      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run, askedFor });
-      this.advice.set(input.sql, r);
+    const going = this.advising.get(input.sql);
+    if (going) await going.catch(() => undefined);
+    const r = this.advice.get(input.sql);
+    if (r && !(realIndexes && r.realBuildWithheld)) return r;
+    const made = this.adviseAnew(input, realIndexes, run, askedFor);
+    this.advising.set(input.sql, made);
+    try {
+      return await made;
+    } finally {
+      if (this.advising.get(input.sql) === made) this.advising.delete(input.sql);
     }
+  }
+
+  private async adviseAnew(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes: boolean, run: TrialRun | undefined, askedFor: boolean): Promise<AdviceResult> {
+    const text = statementShapeText(input.sql, run);
+    const shape = text === null ? undefined : JSON.stringify([text, input.userid ?? null]);
+    const first = shape === undefined ? undefined : this.shapes.get(shape);
+    if (first !== undefined && first !== input.sql) {
+      const of = await this.adviseOne({ sql: first, userid: input.userid }, realIndexes, run, askedFor);
+      if (of.status === 'ok') {
+        const r = sameShapeAdvice(of, first);
+        this.advice.set(input.sql, r);
+        return r;
+      }
+    }
+    // The first of its shape (or the first's advice failed on its own constants): advised, and the others take it.
+    if (shape !== undefined && (first === undefined || this.advice.get(first)?.status !== 'ok')) this.shapes.set(shape, input.sql);
+    const r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run, askedFor });
+    this.advice.set(input.sql, r);
     return r;
   }
+
+  /** The statement planned for each shape (statementShapeText and role, as JSON): the others of the shape take its advice. */
+  private readonly shapes = new Map<string, string>();
+  /** Advice under way, per statement: a second decision wanting it waits for it (no second plan). */
+  private readonly advising = new Map<string, Promise<AdviceResult>>();
 
   /**
    * The decision over `statements`. With `focus` (SQL texts), only the statements that touch a
@@ -508,13 +541,16 @@ export class IndexDecider {
           if (!sharedIndexFits(other, own, this.columnUse(a.key, other))) continue;
           if (isCancelled?.()) return out;
           await slice.turn();
-          const key = `${other.ddl}\u0000${a.key}`;
+          // A statement of another's shape (sameShapeAs): the index proved on the first of the shape, once for all of them.
+          const first = this.advice.get(a.key)?.sameShapeAs;
+          const planned = first ?? a.key;
+          const key = `${other.ddl}\u0000${planned}`;
           let proved = this.cross.get(key);
           if (proved === undefined) {
             const cand = candidateFromSuggestion(other);
             if (!cand) continue;
             try {
-              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: run, askedFor: asked });
+              const r = await adviseStatement(this.db, planned, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid, trialRun: run, askedFor: asked });
               const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
               // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;
@@ -528,7 +564,7 @@ export class IndexDecider {
             }
             this.cross.set(key, proved);
           }
-          if (proved) out.push({ statement: a.key, suggestion: proved });
+          if (proved) out.push({ statement: a.key, suggestion: first ? { ...proved, summary: sameShapeSummary(proved.summary) } : proved });
         }
       }
     }
@@ -586,6 +622,15 @@ export class IndexDecider {
 }
 
 /** The table's name without its schema (IndexSuggestion.table is schema.name when not public). */
+/** Another statement's advice (`of`, the first of this statement's shape: `first`), as this statement's: its figures said to be the shape's. */
+function sameShapeAdvice(of: AdviceResult, first: string): AdviceResult {
+  const r: AdviceResult = { ...of, sameShapeAs: first, suggestions: of.suggestions.map((s) => ({ ...s, summary: sameShapeSummary(s.summary) })) };
+  // Nothing was built or reused for this one: its advice is the first's.
+  delete r.realBuilds;
+  delete r.reusedProofs;
+  return r;
+}
+
 function bareName(s: Pick<IndexSuggestion, 'schema' | 'table'>): string {
   return (s.schema === 'public' || !s.table.startsWith(`${s.schema}.`) ? s.table : s.table.slice(s.schema.length + 1)).toLowerCase();
 }

@@ -28,10 +28,11 @@ import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/l
 import { isSourceFile } from '../core/workspaceChanges';
 import type { WorkspaceChange } from './workspaceChanges';
 import { registerFindingActions, toDiagnostics } from './findingActions';
-import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME } from './reportDocument';
+import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
 import { findingsIdentity } from '../core/connection/profile';
+import { ClosedTabs } from '../core/closedTabs';
 
 const DEBOUNCE_MS = 400;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
@@ -147,6 +148,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.subs.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => {
+        this.closedTabs.forget(d.uri.toString());
         this.giveSqlLanguage(d);
         this.schedule(d, 0);
       }),
@@ -159,6 +161,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         clearTimeout(this.timers.get(key));
         this.timers.delete(key);
         this.full.delete(key);
+        this.closedTabs.forget(key);
         if (!this.live.delete(key)) return;
         // After Scan Workspace the Problems panel holds the whole workspace: a file opened and closed again keeps
         // the findings of its saved text (it lost them all: 11 problems after the scan, 4 after opening and
@@ -170,6 +173,13 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       // A read-only document's findings (a statement from Top statements) go with its last tab: VS Code keeps the closed
       // document for minutes, and its findings stayed in the Problems panel meanwhile.
       vscode.window.tabGroups.onDidChangeTabs((e) => {
+        // A file whose last tab closed (VS Code still holds it): checked again, never decided again, until shown (ClosedTabs).
+        const texts = (tabs: readonly vscode.Tab[]) => tabs.flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : []));
+        this.closedTabs.tabsClosed(texts(e.closed), shownTextUris());
+        for (const key of this.closedTabs.tabsShown(texts([...e.opened, ...e.changed]))) {
+          const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+          if (doc) this.schedule(doc, 0);
+        }
         for (const uri of closedReadOnly(e)) {
           this.live.delete(uri.toString());
           this.collection.delete(uri);
@@ -407,6 +417,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     if (opts.rescan && this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
   }
 
+  /** Documents whose last tab closed while VS Code holds them: checked, not decided (core/closedTabs.ts). */
+  private readonly closedTabs = new ClosedTabs();
+
   /** Counts catalog changes: a run's findings are shown only if no change came while it ran. */
   private generation = 0;
 
@@ -467,6 +480,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const version = doc.version;
     const generation = this.generation;
     const key = doc.uri.toString();
+    // A document whose last tab closed: its findings checked with the advice decided before, nothing decided (person31 H2:
+    // a reconnect decided a closed 3,000-statement file again); decided when a tab shows it again.
+    if (this.closedTabs.run(key, !editing, shownTextUris()) === 'check') editing = true;
     try {
       const { analyzeFile } = await import('../core/scan');
       const text = doc.getText();

@@ -220,6 +220,15 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   return parts.join('; ');
 }
 
+/**
+ * A suggestion's one line when its figures are another statement's of the same shape (the same text but for constants,
+ * planned once for all of them: person31 H2, a file of 3,000 such statements cost an EXPLAIN each): said, as the costs
+ * are that statement's, not this one's own.
+ */
+export function sameShapeSummary(summary: string): string {
+  return `${summary} (the figures of its shape: planned once for the statements that differ from it only by constants)`;
+}
+
 /** How much cheaper, in words a person reads at a glance: "48× lower", "35% lower". */
 export function costDrop(before: number, after: number): string {
   if (after <= 0 || before / after >= 2) return after <= 0 ? 'to nothing' : `${before / after >= 10 ? Math.round(before / after) : (before / after).toFixed(1)}× lower`;

@@ -806,8 +806,8 @@ export function parameterUses(sql: string): Map<number, string> {
  * statement names it: where an example value can come from (the column's most common value in pg_stats) when no value
  * was given before (person21 LOW 5: the prompts for `$1` were empty). The first such column per $n.
  */
-export function parameterColumns(sql: string): Map<number, { schema?: string; table: string; column: string }> {
-  const out = new Map<number, { schema?: string; table: string; column: string }>();
+export function parameterColumns(sql: string): Map<number, { schema?: string; table: string; column: string; given?: true }> {
+  const out = new Map<number, { schema?: string; table: string; column: string; given?: true }>();
   const shape = statementShape(sql);
   if (!shape) return out;
   for (const t of shape.tables) {
@@ -823,7 +823,8 @@ export function parameterColumns(sql: string): Map<number, { schema?: string; ta
   const bare = (e: any) => (e?.type === 'parameter' && /^\$\d+$/.test(String(e.name)) ? Number(String(e.name).slice(1)) : undefined);
   const give = (e: any, table: any, column: unknown) => {
     const n = bare(e);
-    if (n !== undefined && typeof column === 'string' && table?.name && !out.has(n)) out.set(n, { ...(table.schema ? { schema: String(table.schema) } : {}), table: String(table.name), column });
+    // `given`: the value is the column's (NULL stored as NULL), not compared with it.
+    if (n !== undefined && typeof column === 'string' && table?.name && !out.has(n)) out.set(n, { ...(table.schema ? { schema: String(table.schema) } : {}), table: String(table.name), column, given: true });
   };
   if (ast?.type === 'insert' && ast.insert?.type === 'values') {
     const cols: string[] = (ast.columns ?? []).map((c: any) => String(c.name));
@@ -859,14 +860,18 @@ export function prefilledValue(use: string | undefined, example?: ParameterExamp
  * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
  * limit; it was a tag name), and the argument the code passes for it when the call site names one (person16 LOW 3).
  */
-export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: ParameterExample): { title: string; prompt: string } {
+/**
+ * `required`: the NOT NULL column an INSERT gives `$n` or an UPDATE sets to it ("reviews.product_id"): no "Empty = NULL"
+ * offered (person31 L2: PostgreSQL then refuses the statement).
+ */
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: ParameterExample, required?: string): { title: string; prompt: string } {
   const use = uses.get(n);
   // The code's own name for it (`updationTime` in `db.Query(sql, userID, updationTime)`), when the call site gives one.
   const named = argument && argument !== `$${n}` ? argument : undefined;
   const of = [named, count > 1 ? `${n} of ${count}` : ''].filter(Boolean).join(', ');
   return {
     title: `Value for $${n}${of ? ` (${of})` : ''}${use ? `: ${use}` : ''}`,
-    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example ? `For example ${shortValue(example.value)} (${example.kind === 'histogram' ? 'a value from the middle of the histogram' : 'the most common value'} of ${example.from} in pg_stats). ` : ''}Empty = NULL.`,
+    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example ? `For example ${shortValue(example.value)} (${example.kind === 'histogram' ? 'a value from the middle of the histogram' : 'the most common value'} of ${example.from} in pg_stats). ` : ''}${required ? `Required: ${required} is NOT NULL.` : 'Empty = NULL.'}`,
   };
 }
 

@@ -464,8 +464,8 @@ class PlansFeature implements vscode.Disposable {
    * catalog facts the advice reads, one round trip), for the prompt to offer as an example. Empty when not connected,
    * when no statistics exist, or on any error (the prompt then asks as before).
    */
-  private async exampleValues(sql: string): Promise<Map<number, ParameterExample>> {
-    const out = new Map<number, ParameterExample>();
+  private async exampleValues(sql: string): Promise<{ examples: Map<number, ParameterExample>; required: Map<number, string> }> {
+    const out = { examples: new Map<number, ParameterExample>(), required: new Map<number, string>() };
     const conn = this.ctx.connections.current;
     if (!conn) return out;
     try {
@@ -486,7 +486,8 @@ class PlansFeature implements vscode.Disposable {
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
     const { parameterUses, isArrayParameter, arrayLiteralOf, valuePrompt, prefilledValue } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
-    const examples = before ? new Map<number, ParameterExample>() : await this.exampleValues(site.sql);
+    const { examples, required } = await this.exampleValues(site.sql);
+    if (before) examples.clear();
     for (let i = 1; i <= count; i++) {
       const last = before?.[i - 1];
       if (i === 1) onShown?.();
@@ -494,7 +495,9 @@ class PlansFeature implements vscode.Disposable {
       // The code's name for it: the argument the call passes ($n, ?, %s), else the placeholder itself when it is one (`${user.id}`, `:name`).
       const param = site.params.find((p) => p.index === i);
       const argument = param?.argument ?? (param && !/^(\$\d+|\?|%s)$/.test(param.source.trim()) ? param.source.trim() : undefined);
-      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i)), value: before ? (last === undefined || last === null ? '' : String(last)) : prefilledValue(uses.get(i), examples.get(i)), ignoreFocusOut: true });
+      // A NOT NULL column's value (an INSERT's, an UPDATE's SET): no "Empty = NULL", and an empty answer is refused here.
+      const must = required.get(i);
+      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i), must), value: before ? (last === undefined || last === null ? '' : String(last)) : prefilledValue(uses.get(i), examples.get(i)), ignoreFocusOut: true, ...(must ? { validateInput: (x: string) => (x === '' ? `${must} is NOT NULL: give a value` : undefined) } : {}) });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }

@@ -28,7 +28,7 @@ describe('db/catalog: example values for $n from pg_stats (real PostgreSQL)', fu
   });
 
   it("each $n compared with a column gets a typical value of it, named table.column: the middle of its histogram, not the heaviest key (person24 LOW 2); a column of few values its most common one", async () => {
-    const ex = await parameterExamples(db, 'SELECT o.id FROM shop.orders o WHERE o.customer_id = $1 AND o.status = ANY($2) ORDER BY o.id LIMIT $3');
+    const ex = (await parameterExamples(db, 'SELECT o.id FROM shop.orders o WHERE o.customer_id = $1 AND o.status = ANY($2) ORDER BY o.id LIMIT $3')).examples;
     const customer = ex.get(1);
     assert.deepEqual([customer?.from, customer?.kind], ['orders.customer_id', 'histogram']);
     assert.notEqual(customer?.value, '42', 'not the customer with a third of the orders');
@@ -39,18 +39,26 @@ describe('db/catalog: example values for $n from pg_stats (real PostgreSQL)', fu
   });
 
   it('a primary key or another unique column (no common values) gets a real value from the middle of its histogram', async () => {
-    const id = (await parameterExamples(db, 'SELECT * FROM customers WHERE id = $1')).get(1);
+    const id = (await parameterExamples(db, 'SELECT * FROM customers WHERE id = $1')).examples.get(1);
     assert.equal(id?.kind, 'histogram');
     assert.equal(id?.from, 'customers.id');
     const found = await t.admin.query('SELECT count(*)::int AS n FROM customers WHERE id = $1', [id!.value]);
     assert.equal(found.rows[0].n, 1, `${id!.value} is a key of customers`);
-    const email = (await parameterExamples(db, 'SELECT id FROM customers WHERE email = $1')).get(1);
+    const email = (await parameterExamples(db, 'SELECT id FROM customers WHERE email = $1')).examples.get(1);
     assert.match(email!.value, /^c\d+@example\.com$/);
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM customers WHERE email = $1', [email!.value])).rows[0].n, 1);
   });
 
   it('nothing for an expression or a column of NULLs only', async () => {
-    assert.equal((await parameterExamples(db, 'SELECT id FROM customers WHERE lower(email) = lower($1)')).size, 0);
-    assert.equal((await parameterExamples(db, 'SELECT id FROM shop.orders WHERE note = $1')).size, 0);
+    assert.equal((await parameterExamples(db, 'SELECT id FROM customers WHERE lower(email) = lower($1)')).examples.size, 0);
+    assert.equal((await parameterExamples(db, 'SELECT id FROM shop.orders WHERE note = $1')).examples.size, 0);
+  });
+
+  it('the $n an INSERT gives a NOT NULL column, or an UPDATE sets one to, is required (person31 L2: the prompt offered "Empty = NULL")', async () => {
+    const ins = await parameterExamples(db, 'INSERT INTO shop.orders (id, customer_id, status, note) VALUES ($1, $2, $3, $4)');
+    assert.deepEqual([...ins.required], [[1, 'orders.id'], [2, 'orders.customer_id'], [3, 'orders.status']], 'note may be NULL');
+    const upd = await parameterExamples(db, 'UPDATE shop.orders SET note = $1, status = $2 WHERE customer_id = $3');
+    assert.deepEqual([...upd.required], [[2, 'orders.status']], 'a value compared with a NOT NULL column may still be NULL');
+    assert.equal((await parameterExamples(db, 'SELECT id FROM shop.orders WHERE customer_id = $1')).required.size, 0);
   });
 });

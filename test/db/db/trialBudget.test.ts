@@ -6,17 +6,12 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Database } from '../../../src/db/database';
-import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE } from '../../../src/db/hypo';
-import { IndexDecider, type DecisionInput } from '../../../src/db/indexDecision';
+import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
+import { IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
+import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE } from './hugeFile';
 
-const NO_HYPOPG = { versionNum: 180000, hypopg: 'unavailable', pgTrgm: 'unavailable' } as const;
-
-/** 200 statements on orders that differ only by a constant (the shape of person31's huge.ts). */
-const STATEMENTS: DecisionInput[] = Array.from({ length: 200 }, (_, i) => ({
-  sql: `SELECT id, status, total_cents FROM orders WHERE customer_id = $1 AND total_cents > ${i + 1} ORDER BY placed_at DESC LIMIT 20`,
-  label: `other/huge.ts:${4 * i + 2}`,
-}));
+const STATEMENTS = HUGE_FILE_STATEMENTS;
 
 describe('db/trial budget: real trial builds are bounded per table and per minute on a connection (real PostgreSQL)', function () {
   this.timeout(600000);
@@ -32,27 +27,49 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
 
   /**
    * The editor's decider with pgLens.index.trialBuilds automatic (indexAdvice.ts adviseOptions: realIndexes true), on a
-   * connection of its own (a budget of its own), with the build count reset.
+   * connection of its own with a budget of its own (the connection's is its server's and role's, shared by every test
+   * here), with the build count reset.
    */
-  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[] }> => {
+  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[]; budget: TrialBudget }> => {
     const own = await t.open({ statementTimeoutMs: 60000 });
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
-    return { decider: new IndexDecider(own, { info, realIndexes: true, log: (l) => lines.push(l) }), lines };
+    const budget = new TrialBudget();
+    return { decider: new IndexDecider(own, { info, realIndexes: true, trialBudget: budget, log: (l) => lines.push(l) }), lines, budget };
   };
 
   before(async function () {
     if (!(await statementStats(t, 'no count of real builds: these tests are skipped'))) return this.skip();
-    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total_cents int NOT NULL, placed_at timestamptz NOT NULL);
-      INSERT INTO orders SELECT g, g % 4000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g;
-      CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL);
+    await t.admin.query(ORDERS_TABLE);
+    await t.admin.query(`CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL);
       INSERT INTO customers SELECT g, 'c' || g || '@example.com', (ARRAY['DE','FR','US'])[1 + g % 3] FROM generate_series(1, 20000) g;
       CREATE TABLE wide (id bigint PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
       INSERT INTO wide SELECT g, ${Array.from({ length: 30 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
-      ANALYZE orders; ANALYZE customers; ANALYZE wide;`);
+      ANALYZE customers; ANALYZE wide;`);
     db = await t.open({ statementTimeoutMs: 60000 });
     info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
     await t.admin.query('SELECT pg_stat_statements_reset()');
+  });
+
+  it('a reconnect keeps the budget spent: a new connection to the same server and role builds nothing more this minute', async () => {
+    // First here: the connection's budget is its server's and role's, and the last test spends it on orders. Its own table.
+    await t.admin.query(`CREATE TABLE wide2 (id bigint PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
+      INSERT INTO wide2 SELECT g, ${Array.from({ length: 30 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
+      ANALYZE wide2;`);
+    const statements = Array.from({ length: 30 }, (_, i) => ({ sql: `SELECT id FROM wide2 WHERE c${i + 1} = $1`, label: `src/wide2.ts:${i + 1}` }));
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const first = await t.open({ statementTimeoutMs: 60000 });
+    await new IndexDecider(first, { info, realIndexes: true }).decide(statements.slice(0, 20), { focus: statements.slice(0, 20).map((s) => s.sql) });
+    const spent = await builds(' ON public.wide2 ');
+    assert.equal(spent, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, `the first connection spent the table's budget (${spent} builds)`);
+    // PG Lens reconnects (the server closed its sessions, Reconnect): a new Database, a new decider, the same server and role.
+    await first.close();
+    const again = await t.open({ statementTimeoutMs: 60000 });
+    const decider = new IndexDecider(again, { info, realIndexes: true });
+    await decider.decide(statements.slice(20), { focus: statements.slice(20).map((s) => s.sql) });
+    const after = (await builds(' ON public.wide2 ')) - spent;
+    assert.equal(after, 0, `${after} built again after the reconnect`);
+    for (const s of statements.slice(20)) assert.ok(decider.advice.get(s.sql)?.notTried?.some((x) => x.why === 'budget'), `${s.sql}: held back by the budget`);
   });
 
   it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
@@ -82,19 +99,21 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('statements that differ only by a constant share a proof across decisions: one statement\'s builds for all 200', async () => {
-    const { decider, lines } = await freshDecider();
-    // One decision per statement (a hover, a file analysed after another): no run shared between them.
-    for (const s of STATEMENTS) await decider.decide([], { focus: [s.sql] });
+    const { decider, lines, budget } = await freshDecider();
+    // One decision per statement (a hover, a file analysed after another): no run shared between them. On one decider the
+    // later ones take the first's advice (sameShapeAs, db/shapePlans.test.ts); a decider of its own for each (the CLI, the
+    // workload advice) plans each, and shares the connection's proofs by shape.
+    for (const [i, s] of STATEMENTS.entries()) await (i % 2 ? decider : new IndexDecider(decider.db, { info, realIndexes: true, trialBudget: budget, log: (l) => lines.push(l) })).decide([], { focus: [s.sql] });
     const onOrders = await builds(' ON public.orders ');
-    const first = decider.advice.get(STATEMENTS[0].sql)!;
+    const first = decider.advice.get(STATEMENTS[1].sql)!;
     assert.ok(onOrders >= 1 && onOrders <= first.considered, `${onOrders} real builds on orders for ${first.considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
-    for (const s of STATEMENTS.slice(1)) {
+    for (const s of STATEMENTS.slice(2).filter((_, i) => i % 2)) {
       const r = decider.advice.get(s.sql)!;
-      assert.ok((r.reusedProofs ?? 0) >= 1 && !r.realBuilds, `${s.sql}: ${JSON.stringify({ reused: r.reusedProofs, built: r.realBuilds, notTried: r.notTried })}`);
+      assert.ok(r.sameShapeAs === STATEMENTS[1].sql && !r.realBuilds, `${s.sql}: ${JSON.stringify({ same: r.sameShapeAs, built: r.realBuilds, notTried: r.notTried })}`);
       assert.deepEqual(r.suggestions.map((x) => [x.ddl, x.verifiedBy]), first.suggestions.map((x) => [x.ddl, x.verifiedBy]), 'the same verdict');
     }
     assert.ok(first.suggestions.length >= 1 && first.suggestions[0].verifiedBy === 'transaction', JSON.stringify(first.suggestions.map((x) => x.ddl)));
-    assert.ok(lines.some((l) => /differs from this one only by constants \(nothing built\)/.test(l)));
+    assert.ok(lines.some((l) => /differs from this one only by constants \(nothing built\)/.test(l)), 'a decider of its own reused the connection\'s proof by shape');
   });
 
   it('a decision under way leaves out the statements of a file deleted meanwhile (gone): not advised, nothing built for them', async () => {

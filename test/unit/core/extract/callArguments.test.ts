@@ -7,6 +7,24 @@ async function argumentsOf(text: string, lang: string): Promise<[number, string 
 }
 
 describe('core/extract: the argument a call passes for each positional placeholder (person16 LOW 3: Explain Analyze names $2 "updationTime")', () => {
+  it('TypeScript: an awaited call with type arguments (the shop\'s addReview: person31 L2, the INSERT\'s prompts named no argument)', async () => {
+    const ts = `export async function addReview(db: Db, review: { productId: number; customerId: number; rating: number; body: string }): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    'INSERT INTO reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, $4) RETURNING id',
+    [review.productId, review.customerId, review.rating, review.body],
+  );
+  const other = await pool.query<Row>('SELECT * FROM reviews WHERE id = $1', [id]);
+  return Number(rows[0].id);
+}
+`;
+    assert.deepEqual(await argumentsOf(ts, 'typescript'), [
+      [[1, 'review.productId'], [2, 'review.customerId'], [3, 'review.rating'], [4, 'review.body']],
+      [[1, 'id']],
+    ]);
+    // The sites stay what they were (their lines are where N+1 findings and labels point).
+    assert.deepEqual((await extractSqlSites(ts, 'typescript')).map((s) => [s.api, s.callSpan]), [['constant', undefined], ['constant', undefined]]);
+  });
+
   it('Go: the values after the SQL, with a named statement or a context first; nothing for args...', async () => {
     const go = `package repo
 func (r *R) Get(ctx context.Context, userID int64, updationTime int64, app string) {

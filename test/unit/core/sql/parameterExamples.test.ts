@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { parameterColumns, parameterUses, valuePrompt } from '../../../../src/core/sql/predicates';
+import { extractSqlSites } from '../../../../src/core/extract';
 
 describe('core/sql: an example value for $n from its column\'s statistics', () => {
   it('the plain column each $n is compared with, and its table as the statement names it (not the alias)', () => {
@@ -18,11 +19,11 @@ describe('core/sql: an example value for $n from its column\'s statistics', () =
 
   it('the column an INSERT gives $n or an UPDATE sets it to: an example from its statistics too (person31 L2: an INSERT\'s prompts had none)', () => {
     const ins = parameterColumns('INSERT INTO shop.reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, lower($4)) RETURNING id');
-    assert.deepEqual(ins.get(1), { schema: 'shop', table: 'reviews', column: 'product_id' });
-    assert.deepEqual(ins.get(3), { schema: 'shop', table: 'reviews', column: 'rating' });
+    assert.deepEqual(ins.get(1), { schema: 'shop', table: 'reviews', column: 'product_id', given: true });
+    assert.deepEqual(ins.get(3), { schema: 'shop', table: 'reviews', column: 'rating', given: true });
     assert.equal(ins.has(4), false, 'an expression of $4 is no column value');
     const upd = parameterColumns('UPDATE orders SET status = $1 WHERE id = $2');
-    assert.deepEqual(upd.get(1), { table: 'orders', column: 'status' });
+    assert.deepEqual(upd.get(1), { table: 'orders', column: 'status', given: true });
     assert.equal(upd.get(2)?.column, 'id');
   });
 
@@ -41,5 +42,21 @@ describe('core/sql: an example value for $n from its column\'s statistics', () =
     assert.equal(valuePrompt(uses, 1, 1, false).prompt, 'In the query: id = $1 (orders). Empty = NULL.');
     const long = valuePrompt(uses, 1, 1, false, undefined, { value: `a\n${'x'.repeat(100)}`, from: 'orders.note', kind: 'common' }).prompt;
     assert.match(long, /For example a x{57}… \(the most common/, 'one line, shortened');
+  });
+
+  it('an INSERT\'s value prompt names the code\'s expression and, for a NOT NULL column, offers no NULL (person31 L2)', async () => {
+    const ts = `async function addReview(db: Db, review: Review) {
+  const { rows } = await db.query<{ id: number }>(
+    'INSERT INTO reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, $4) RETURNING id',
+    [review.productId, review.customerId, review.rating, review.body],
+  );
+}
+`;
+    const [site] = await extractSqlSites(ts, 'typescript');
+    const p = valuePrompt(parameterUses(site.sql), 1, 4, false, site.params.find((x) => x.index === 1)?.argument, { value: '17', from: 'reviews.product_id', kind: 'histogram' }, 'reviews.product_id');
+    assert.match(p.title, /^Value for \$1 \(review\.productId, 1 of 4\)/);
+    assert.match(p.prompt, /^In the code: review\.productId\. /);
+    assert.match(p.prompt, /Required: reviews\.product_id is NOT NULL\.$/);
+    assert.doesNotMatch(p.prompt, /Empty = NULL/);
   });
 });

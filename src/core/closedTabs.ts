@@ -1,0 +1,53 @@
+/**
+ * Documents whose last tab closed while VS Code still holds them (it keeps a closed document for minutes): their findings
+ * stay in the Problems panel until VS Code lets go, so a reconnect, a settings change or a new catalog checks them
+ * again — but as an edit's run checks a document (AnalyzerInput.editing): with the index advice already decided, never
+ * deciding it again. A full run asked for such a document is owed, and made when a tab shows it again (person31 H2: a
+ * reconnect decided a closed 3,000-statement file again, thousands of real trial builds; skipping those documents left a
+ * stale missing-index problem after Create index now, e2e 05).
+ *
+ * Keys are the documents' URIs; `shown` is the set of URIs a tab shows now (checked against the tabs as they are: a
+ * preview tab reused, a tab moved to another group).
+ */
+export class ClosedTabs {
+  /** Documents whose last tab closed. */
+  private readonly closed = new Set<string>();
+  /** Of those, the ones a full run was asked for meanwhile (made as a check). */
+  private readonly owed = new Set<string>();
+
+  /** Tabs closed: those of `keys` no tab shows now are closed documents. */
+  tabsClosed(keys: Iterable<string>, shown: ReadonlySet<string>): void {
+    for (const k of keys) if (!shown.has(k)) this.closed.add(k);
+  }
+
+  /** Tabs opened or changed: these documents are shown again. Returns those whose full run is owed (to make now). */
+  tabsShown(keys: Iterable<string>): string[] {
+    const due: string[] = [];
+    for (const k of keys) {
+      if (!this.closed.delete(k)) continue;
+      if (this.owed.delete(k)) due.push(k);
+    }
+    return due;
+  }
+
+  /** VS Code opened or let go of the document: nothing is known of its tabs. */
+  forget(key: string): void {
+    this.closed.delete(key);
+    this.owed.delete(key);
+  }
+
+  /**
+   * The run a document gets when `full` (a decision) was asked: 'full' for a document a tab shows (or that never lost its
+   * tab), 'check' for one whose last tab closed — its full run is then owed.
+   */
+  run(key: string, full: boolean, shown: ReadonlySet<string>): 'full' | 'check' {
+    if (!full) return 'check';
+    if (!this.closed.has(key)) return 'full';
+    if (shown.has(key)) {
+      this.forget(key);
+      return 'full';
+    }
+    this.owed.add(key);
+    return 'check';
+  }
+}

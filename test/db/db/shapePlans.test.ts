@@ -1,0 +1,70 @@
+/**
+ * Statements that differ only by constants are planned once per shape (person31 H2: a file of 3,000 statements
+ * `… WHERE customer_id = $1 AND total_cents > <i> …` cost an EXPLAIN each per decision, ~35 s, though no trial build).
+ * Plans are counted by the server itself: pg_stat_statements' EXPLAIN calls in this database.
+ */
+import { strict as assert } from 'node:assert';
+import type { Database } from '../../../src/db/database';
+import { IndexDecider } from '../../../src/db/indexDecision';
+import { statementStats, testDatabase } from '../support';
+import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE } from './hugeFile';
+
+const STATEMENTS = HUGE_FILE_STATEMENTS;
+
+describe('db/shape plans: statements differing only by constants are planned once per shape (real PostgreSQL)', function () {
+  this.timeout(600000);
+  const t = testDatabase('shapeplans');
+  let info: { versionNum: number; hypopg: 'unavailable'; pgTrgm: 'unavailable' };
+
+  /** EXPLAINs PG Lens sent to this database since the last reset (top level: pg_stat_statements lists each once more nested). */
+  const explains = async (): Promise<number> =>
+    Number((await t.admin.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?EXPLAIN\\y'`)).rows[0].n);
+
+  before(async function () {
+    if (!(await statementStats(t, 'no count of plans: these tests are skipped'))) return this.skip();
+    await t.admin.query(ORDERS_TABLE);
+    const db: Database = await t.open();
+    info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
+  });
+
+  for (const real of [false, true]) {
+    it(`a decision over 200 statements of one shape plans one of them${real ? ' (real trial builds allowed: its candidates too)' : ''}, and the others say the figures are the shape's`, async () => {
+      const own = await t.open({ statementTimeoutMs: 60000 });
+      const decider = new IndexDecider(own, { info, realIndexes: real });
+      await t.admin.query('SELECT pg_stat_statements_reset()');
+      const decision = await decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) });
+      const n = await explains();
+      const first = decider.advice.get(STATEMENTS[0].sql)!;
+      // One statement's plans: its own, and one per candidate tried with a real trial index (before: one per statement, 200+).
+      assert.ok(n >= 1 && n <= 1 + 2 * first.considered, `${n} EXPLAINs for 200 statements of one shape (${first.considered} candidates)`);
+      assert.ok(first.suggestions.length >= 1 && first.sameShapeAs === undefined, JSON.stringify(first.suggestions.map((x) => x.summary)));
+      for (const s of STATEMENTS.slice(1)) {
+        const r = decider.advice.get(s.sql)!;
+        assert.equal(r.sameShapeAs, STATEMENTS[0].sql, s.sql);
+        assert.deepEqual(r.suggestions.map((x) => [x.ddl, x.verifiedBy, x.costAfter]), first.suggestions.map((x) => [x.ddl, x.verifiedBy, x.costAfter]), 'the same verdict');
+        assert.equal(r.realBuilds, undefined, 'nothing built for it');
+        const decided = decision.byStatement.get(s.sql)?.suggestions ?? [];
+        assert.ok(decided.length && decided.every((x) => /the figures of its shape: planned once for the statements that differ from it only by constants/.test(x.summary)), `${s.sql}: ${decided.map((x) => x.summary).join('; ')}`);
+      }
+      // Decided again (a save, a reconnect of the same decider): nothing planned again.
+      await t.admin.query('SELECT pg_stat_statements_reset()');
+      await decider.decide(STATEMENTS, { focus: STATEMENTS.map((s) => s.sql) });
+      assert.equal(await explains(), 0, 'decided again: no plan');
+    });
+  }
+
+  it('two decisions at once over the same statements plan the shape once between them', async () => {
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    const decider = new IndexDecider(own, { info, realIndexes: false });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    await Promise.all([
+      decider.decide(STATEMENTS, { focus: STATEMENTS.slice(0, 100).map((s) => s.sql) }),
+      decider.decide(STATEMENTS, { focus: STATEMENTS.slice(100).map((s) => s.sql) }),
+    ]);
+    const n = await explains();
+    assert.ok(n >= 1 && n <= 2, `${n} EXPLAINs`);
+    const planned = STATEMENTS.filter((s) => decider.advice.get(s.sql)?.sameShapeAs === undefined);
+    assert.equal(planned.length, 1, planned.map((s) => s.sql).join('\n'));
+  });
+});
