@@ -197,6 +197,14 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       }),
       ctx.connections.onDidChange(() => {
         this.evidence = undefined;
+        // Another profile's rights (findingsIdentity: environment, role, database), not a reconnect: the documents whose
+        // tab closed are decided once more, with them (person32 M1); a reconnect only checks them (ClosedTabs).
+        const now = ctx.connections.current?.profile;
+        if (now) {
+          const id = findingsIdentity(now);
+          if (this.rightsIdentity !== undefined && id !== this.rightsIdentity) this.closedTabs.rightsChanged();
+          this.rightsIdentity = id;
+        }
         this.refreshAll();
         // Files shown from the scan (not open) hold findings weighed against the database of the scan: another database
         // (Select Connection, a removed profile) gets them checked again. Seen in the hour: after switching to a database
@@ -587,6 +595,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private readonly rescans = new Map<string, number>();
   /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
   private scanTarget: string | undefined;
+  /** The findingsIdentity of the last connection in use (a Disconnect keeps it): a change is another profile's rights. */
+  private rightsIdentity: string | undefined;
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
