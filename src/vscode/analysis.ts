@@ -152,7 +152,11 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         this.giveSqlLanguage(d);
         this.schedule(d, 0);
       }),
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        // Saved: its file is on disk again (followGone).
+        this.goneOnDisk.delete(d.uri.toString());
+        this.schedule(d, 0);
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS, true);
       }),
@@ -295,6 +299,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private followWorkspaceFiles(): vscode.Disposable[] {
     const batch = (changes: readonly WorkspaceChange[]) => {
       for (const c of changes) {
+        if (c.kind === 'source') this.followGone(c);
         // An open document is the editor's: its analysis tells what it holds. Kept while the cross-file index is being
         // built too (a file the walk already passed), and for the index advice's reading of the workspace (onDidChangeOnDisk).
         if (c.kind !== 'source' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === c.uri.toString())) continue;
@@ -304,6 +309,28 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     };
     return [this.diskEvents, this.ctx.workspaceChanges.onDidChange(batch)];
   }
+
+  /**
+   * A source file deleted (or renamed) on disk: its findings go, open or not, and an open document of it shows none until
+   * the file is back (saved, created again). Person32 L3: after `mv other/inventory.py other/stock.py` the open tab kept
+   * its findings under the old path, and after Scan Workspace the same finding was listed under both names.
+   */
+  private followGone(c: WorkspaceChange): void {
+    const key = c.uri.toString();
+    if (c.change === 'deleted') {
+      this.goneOnDisk.add(key);
+      this.scanned.delete(key);
+      this.shown.delete(key);
+      this.collection.delete(c.uri);
+      return;
+    }
+    if (!this.goneOnDisk.delete(key)) return;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+    if (doc) this.schedule(doc, 0, true);
+  }
+
+  /** Files deleted on disk whose documents may still be open (followGone): no findings are shown for them. */
+  private readonly goneOnDisk = new Set<string>();
 
   private async readDiskChanges(): Promise<void> {
     if (this.disposed || !this.diskChanges.size) return;
@@ -516,6 +543,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const wasLive = this.live.get(key) === version && !this.scanned.has(key);
     this.live.set(key, version);
     this.scanned.delete(key);
+    // Its file is gone from disk (followGone): an open buffer of a path that does not exist lists nothing.
+    if (this.goneOnDisk.has(key)) {
+      this.shown.delete(key);
+      this.collection.delete(doc.uri);
+      return;
+    }
     // The same diagnostics on the same text: not published again (a publish cancels a Quick Fix under way; see findingsSignature).
     const signature = findingsSignature(findings);
     if (wasLive && this.shown.get(key) === signature && this.collection.has(doc.uri)) return;
