@@ -6,8 +6,15 @@ import { connectionFromPgEnv, choosePassword } from '../core/connection/detect';
 import { connect, type Database } from '../db/database';
 import { pgpassPassword } from '../db/pgpass';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, failure: 3 } as const;
+
+/** A usage error when none of the given paths exists (a mistyped path in CI must not pass green); some missing is a line each from the walk. */
+export function requireSomePath(paths: readonly string[], cwd: string): void {
+  if (paths.length && !paths.some((p) => fs.existsSync(path.resolve(cwd, p)))) throw new UsageError(`no such file or folder: ${paths.map(oneLine).join(', ')}`);
+}
 
 export class UsageError extends Error {}
 
@@ -112,6 +119,17 @@ export function connectTimeoutMsOf(flag: string | undefined, env: NodeJS.Process
   const n = Number(v);
   if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number of seconds (got "${oneLine(v)}")`);
   return n <= 0 ? 3_600_000 : Math.min(Math.max(n, 2), 3600) * 1000;
+}
+
+/** Where a command without --db would take its database from (resolveConnection's order), or undefined when nowhere. */
+export function databaseSourceOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PGLENS_DATABASE_URL) return 'PGLENS_DATABASE_URL';
+  if (env.DATABASE_URL) return 'DATABASE_URL';
+  try {
+    return connectionFromPgEnv(env) ? 'the PG* variables' : undefined;
+  } catch {
+    return 'the PG* variables';
+  }
 }
 
 /** The profile and password of --db URL (or the environment's), without connecting. */

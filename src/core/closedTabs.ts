@@ -14,6 +14,17 @@ export class ClosedTabs {
   private readonly closed = new Set<string>();
   /** Of those, the ones a full run was asked for meanwhile (made as a check). */
   private readonly owed = new Set<string>();
+  /** Of those, the ones whose next full run is made: the advice's rights changed (rightsChanged). */
+  private readonly decideOnce = new Set<string>();
+
+  /**
+   * The rights the advice is decided with changed — another profile of the database, production ↔ development, or another
+   * role — not a reconnect: each closed document's next full run is made, once, so its advice is the new profile's
+   * (person32 M1: back from production, closed files kept its "(not verified)" advice where development proves it).
+   */
+  rightsChanged(): void {
+    for (const k of this.closed) this.decideOnce.add(k);
+  }
 
   /** Tabs closed: those of `keys` no tab shows now are closed documents. */
   tabsClosed(keys: Iterable<string>, shown: ReadonlySet<string>): void {
@@ -34,6 +45,7 @@ export class ClosedTabs {
   forget(key: string): void {
     this.closed.delete(key);
     this.owed.delete(key);
+    this.decideOnce.delete(key);
   }
 
   /**
@@ -47,6 +59,7 @@ export class ClosedTabs {
       this.forget(key);
       return 'full';
     }
+    if (this.decideOnce.delete(key)) return 'full';
     this.owed.add(key);
     return 'check';
   }

@@ -37,7 +37,7 @@ export function locate(findings: readonly Finding[], textOf: (file: string) => s
 }
 
 /** `docsPage`: where a docs page is for the reader (the CLI: the file on this machine), printed once per rule that has findings. */
-export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number; notAnalysed?: string | null }, docsPage?: (docsPath: string) => string): string {
+export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number; notAnalysed?: string | null; database?: string | null }, docsPage?: (docsPath: string) => string): string {
   const out: string[] = [];
   for (const l of located) {
     const f = l.finding;
@@ -53,6 +53,7 @@ export function formatText(located: readonly Located[], summary: { files: number
   const dialect = describeOtherDialect(located.map((l) => l.finding));
   if (dialect) out.push(oneLine(dialect));
   if (summary.notAnalysed) out.push(oneLine(summary.notAnalysed));
+  if (summary.database) out.push(oneLine(summary.database));
   for (const line of describeUnreadSql(located)) out.push(oneLine(line));
   const ruleIds = [...new Set(located.map((l) => l.finding.ruleId))].sort();
   if (docsPage && ruleIds.length) out.push('read about the rules:', ...ruleIds.map((id) => `    ${id}: ${oneLine(docsPage(ruleDocsPath(id)))}`));

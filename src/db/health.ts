@@ -8,7 +8,9 @@
  * check must never queue behind the very problem it reports (tested).
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
-import { indexDefinition } from '../core/health/checks/indexes';
+import { advisedIndexFacts, indexDefinition } from '../core/health/checks/indexes';
+import { bestProvedFigures } from '../core/advice/missingIndex';
+import { decisionStatements, IndexDecider } from './indexDecision';
 import { probePgBouncer } from './pgbouncer';
 import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
@@ -515,6 +517,20 @@ async function statisticsAge(db: Pick<Session, 'query'>, s: { stats_age: unknown
   if (seconds === null || s.stats_reset_known) return { seconds, from: seconds === null ? undefined : 'reset' };
   const created = s.can_stat_file ? numOrNull((await db.query(HEALTH_SQL.databaseAge)).rows[0]?.age) : null;
   return created !== null && created < seconds ? { seconds: created, from: 'database-created' } : { seconds, from: 'server-start' };
+}
+
+/**
+ * The index advice's proved indexes on this database, decided over pg_stat_statements' busiest statements (the one index
+ * decision, as `pg-lens advise` and the editor weigh them): what `pg-lens health` gives unindexed-foreign-key's fix, as
+ * the dashboard gives it the editor's (person32 L4: the CLI proposed orders (customer_id) beside the advised
+ * orders (customer_id, placed_at DESC)). Real trial builds as `scan --db` (never on a production connection).
+ */
+export async function workloadAdvisedIndexes(db: Database, opts: { log?: (line: string) => void } = {}): Promise<AdvisedIndexFact[]> {
+  const info = await db.serverInfo();
+  const sources = await decisionStatements(db, [], { info });
+  if (!sources.statements.length) return [];
+  const decision = await new IndexDecider(db, { info, realIndexes: true, askedFor: true, log: opts.log }).decide(sources.statements);
+  return advisedIndexFacts(bestProvedFigures([...decision.byStatement.values()].flatMap((d) => d.suggestions)));
 }
 
 /** Read the facts and run the checks. */

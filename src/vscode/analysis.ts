@@ -32,6 +32,7 @@ import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
+import { findingsIdentity } from '../core/connection/profile';
 import { ClosedTabs } from '../core/closedTabs';
 
 const DEBOUNCE_MS = 400;
@@ -160,7 +161,11 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         this.giveSqlLanguage(d);
         this.schedule(d, 0);
       }),
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        // Saved: its file is on disk again (followGone).
+        this.goneOnDisk.delete(d.uri.toString());
+        this.schedule(d, 0);
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS, true);
       }),
@@ -208,15 +213,25 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       }),
       ctx.connections.onDidChange(() => {
         this.evidence = undefined;
+        // Another profile's rights (findingsIdentity: environment, role, database), not a reconnect: the documents whose
+        // tab closed are decided once more, with them (person32 M1); a reconnect only checks them (ClosedTabs).
+        const now = ctx.connections.current?.profile;
+        if (now) {
+          const id = findingsIdentity(now);
+          if (this.rightsIdentity !== undefined && id !== this.rightsIdentity) this.closedTabs.rightsChanged();
+          this.rightsIdentity = id;
+        }
         this.refreshAll();
         // Files shown from the scan (not open) hold findings weighed against the database of the scan: another database
         // (Select Connection, a removed profile) gets them checked again. Seen in the hour: after switching to a database
         // without the shop's tables, "Seq Scan on orders (32k rows)…" stayed in the Problems panel for unopened files.
+        // The same with another role or environment on one database (findingsIdentity): back from a production profile
+        // the files it had checked kept its "(not verified)" advice where development proves it (person32 M1).
         // Once the connection settles (Select then Disconnect is two changes in a second): the last one decides.
         clearTimeout(this.rescanTimer);
         this.rescanTimer = setTimeout(() => {
           const c = ctx.connections.current?.profile;
-          const target = c ? `${c.host}:${c.port}/${c.database}` : '';
+          const target = c ? findingsIdentity(c) : '';
           if (target === this.scanTarget) return;
           this.scanTarget = target;
           // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
@@ -296,6 +311,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private followWorkspaceFiles(): vscode.Disposable[] {
     const batch = (changes: readonly WorkspaceChange[]) => {
       for (const c of changes) {
+        if (c.kind === 'source') this.followGone(c);
         // An open document is the editor's: its analysis tells what it holds. Kept while the cross-file index is being
         // built too (a file the walk already passed), and for the index advice's reading of the workspace (onDidChangeOnDisk).
         if (c.kind !== 'source' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === c.uri.toString())) continue;
@@ -305,6 +321,28 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     };
     return [this.diskEvents, this.ctx.workspaceChanges.onDidChange(batch)];
   }
+
+  /**
+   * A source file deleted (or renamed) on disk: its findings go, open or not, and an open document of it shows none until
+   * the file is back (saved, created again). Person32 L3: after `mv other/inventory.py other/stock.py` the open tab kept
+   * its findings under the old path, and after Scan Workspace the same finding was listed under both names.
+   */
+  private followGone(c: WorkspaceChange): void {
+    const key = c.uri.toString();
+    if (c.change === 'deleted') {
+      this.goneOnDisk.add(key);
+      this.scanned.delete(key);
+      this.shown.delete(key);
+      this.collection.delete(c.uri);
+      return;
+    }
+    if (!this.goneOnDisk.delete(key)) return;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+    if (doc) this.schedule(doc, 0, true);
+  }
+
+  /** Files deleted on disk whose documents may still be open (followGone): no findings are shown for them. */
+  private readonly goneOnDisk = new Set<string>();
 
   private async readDiskChanges(): Promise<void> {
     if (this.disposed || !this.diskChanges.size) return;
@@ -530,6 +568,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const wasLive = this.live.get(key) === version && !this.scanned.has(key);
     this.live.set(key, version);
     this.scanned.delete(key);
+    // Its file is gone from disk (followGone): an open buffer of a path that does not exist lists nothing.
+    if (this.goneOnDisk.has(key)) {
+      this.shown.delete(key);
+      this.collection.delete(doc.uri);
+      return;
+    }
     // The same diagnostics on the same text: not published again (a publish cancels a Quick Fix under way; see findingsSignature).
     const signature = findingsSignature(findings);
     if (wasLive && this.shown.get(key) === signature && this.collection.has(doc.uri)) return;
@@ -565,7 +609,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.scanRan = true;
     this.scansStarted++;
     const c = this.ctx.connections.current?.profile;
-    this.scanTarget = c ? `${c.host}:${c.port}/${c.database}` : '';
+    this.scanTarget = c ? findingsIdentity(c) : '';
     // Not cleared: a scan cut short would leave only what it re-made (person16's app: 52 warnings → 4 after a cancelled rescan).
     this.scanShown.start([...this.scanned].map((key) => [key, this.collection.get(vscode.Uri.parse(key)) ?? []] as const), (key) => this.recordedShown.has(key));
   }
@@ -609,6 +653,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private readonly rescans = new Map<string, number>();
   /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
   private scanTarget: string | undefined;
+  /** The findingsIdentity of the last connection in use (a Disconnect keeps it): a change is another profile's rights. */
+  private rightsIdentity: string | undefined;
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**

@@ -314,7 +314,8 @@ class DashboardPanel implements vscode.Disposable {
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
       const pgbouncer = await this.readPgBouncer();
       // The workspace's proved index advice: a foreign key's fix names the advised index that leads with its columns.
-      const advisedIndexes = (this.ctx.indexAdvice?.provedForAny() ?? []).flatMap((x) => (x.ddl && x.columns?.length ? [{ table: x.table, columns: x.columns, ddl: x.ddl }] : []));
+      const { advisedIndexFacts } = await import('../core/health/checks/indexes');
+      const advisedIndexes = advisedIndexFacts(this.ctx.indexAdvice?.provedForAny() ?? []);
       const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer, advisedIndexes });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;

@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexAnswer, provedBy, sameShownAdvice, suggestedIndexesLine } from '../core/advice/missingIndex';
+import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, sameShownAdvice, suggestedIndexesLine } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -319,13 +319,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   provedForAny(): ProvedIndexFigure[] {
     const conn = this.ctx.connections.current;
     if (!conn || this.state?.db !== conn.db) return [];
-    // One figure per index (the best proof of each CREATE INDEX: the largest cut).
-    const best = new Map<string, ProvedIndexFigure>();
-    for (const f of provedFigures([...this.state.advice.values()].flatMap((a) => a.suggestions))) {
-      const had = best.get(f.ddl!);
-      if (!had || f.costAfter / f.costBefore < had.costAfter / had.costBefore) best.set(f.ddl!, f);
-    }
-    return [...best.values()];
+    return bestProvedFigures([...this.state.advice.values()].flatMap((a) => a.suggestions));
   }
 
   async recheckCatalog(opts: { rescan?: boolean; tables?: readonly string[] } = {}): Promise<number> {
@@ -908,7 +902,3 @@ function lineOf(text: string, offset: number): number {
 
 /** Two decided advices name the same indexes, shared with the same statements. */
 
-/** The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip (person20 MEDIUM 4). */
-function provedFigures(suggestions: readonly IndexSuggestion[]): ProvedIndexFigure[] {
-  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl }]));
-}

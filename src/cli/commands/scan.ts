@@ -12,7 +12,7 @@ import { reachesLevel, scanFiles, type Analyzer, type EvidenceSource, type ScanR
 import { allRuleMeta } from '../../core/rules/index';
 import { docsPageLocation, readDocsPage } from '../../node/docsPages';
 import { codeAnalyzers } from '../../core/analyzers';
-import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, requireSomePath, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -21,6 +21,8 @@ import { IndexDecider } from '../../db/indexDecision';
 import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { perParentSource } from '../../db/perParent';
+import { describeError } from '../../db/errors';
+import type { Database } from '../../db/database';
 import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
 import type { NPlusOneOptions } from '../../core/nplusone/analyzer';
 import { oneLine, terminalSafe, errorMessage } from '../../core/safeText';
@@ -143,9 +145,12 @@ function describeMinified(files: readonly string[]): string | undefined {
   return files.length ? `not analysed: ${files.length} minified or bundled file${files.length === 1 ? '' : 's'}` : undefined;
 }
 
-function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
+/** The summary's line for a scan without a database (what it leaves out, and how to give one). */
+const NO_DATABASE = 'no database: static rules only (pass --db URL, or set DATABASE_URL or PGHOST…, for index advice and table sizes)';
+
+function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'> & { database: boolean }, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null, notAnalysed: describeMinified(result.minified) ?? null, unreadSql: describeUnreadSql(located) };
+  const summary = { database: opts.database ? null : NO_DATABASE, files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null, notAnalysed: describeMinified(result.minified) ?? null, unreadSql: describeUnreadSql(located) };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(
@@ -168,9 +173,21 @@ export const scan: CliCommand = {
   usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
+    requireSomePath(opts.paths, ctx.cwd);
     let result: ScanResult;
-    if (opts.db !== undefined) {
-      const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout });
+    // The database as explain takes it: --db, else PGLENS_DATABASE_URL / DATABASE_URL, else PG*. One from the
+    // environment that cannot be reached leaves the static scan (a CI job's DATABASE_URL may name a service not up).
+    const fromEnv = opts.db === undefined ? databaseSourceOf(ctx.env) : undefined;
+    let db: Database | undefined;
+    if (opts.db !== undefined || fromEnv) {
+      try {
+        db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout });
+      } catch (e) {
+        if (!fromEnv) throw e;
+        ctx.err(`pg-lens scan: no database (${fromEnv}: ${oneLine(describeError(e))}): static rules only`);
+      }
+    }
+    if (db) {
       try {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();
@@ -184,7 +201,7 @@ export const scan: CliCommand = {
     } else {
       result = await runScan(opts, ctx);
     }
-    const text = renderScan(result, opts, ctx);
+    const text = renderScan(result, { ...opts, database: !!db }, ctx);
     // A text report in a file is read in a terminal or a CI log too: the same filter as stdout.
     if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), (opts.format === 'text' ? terminalSafe(text) : text) + '\n');
     else ctx.out(text);

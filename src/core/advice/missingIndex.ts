@@ -7,6 +7,7 @@
 import type { SqlSite } from '../extract/types';
 import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
+import type { ProvedIndexFigure } from '../plan/model';
 import { statementShape } from '../sql/predicates';
 import { countOf, formatBytes, listAndMore } from '../format';
 import { formatCost } from './planSummary';
@@ -126,6 +127,21 @@ export function foldIntoMissingIndex(findings: Finding[]): Finding[] {
  * order and operator class, INCLUDE, WHERE ("reviews (product_id) INCLUDE (rating)", "products USING gin
  * (attributes jsonb_path_ops)"). "table (columns)" hid the INCLUDE list and the GIN operator class the DDL then had.
  */
+/** The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip (person20 MEDIUM 4). */
+export function provedFigures(suggestions: readonly { table: string; costBefore: number; costAfter: number | null; verifiedBy: string; columns: string[]; ddl: string }[]): ProvedIndexFigure[] {
+  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl }]));
+}
+
+/** One proved figure per index (the best proof of each CREATE INDEX: the largest cut): what the editor and `pg-lens health` call the advised indexes. */
+export function bestProvedFigures(suggestions: Parameters<typeof provedFigures>[0]): ProvedIndexFigure[] {
+  const best = new Map<string, ProvedIndexFigure>();
+  for (const f of provedFigures(suggestions)) {
+    const had = best.get(f.ddl!);
+    if (!had || f.costAfter / f.costBefore < had.costAfter / had.costBefore) best.set(f.ddl!, f);
+  }
+  return [...best.values()];
+}
+
 export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?: string[] }): string {
   const m = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")*"|[^\s"]+)\s+ON\s+(?:ONLY\s+)?([\s\S]+?);?\s*$/i.exec(s.ddl);
   const what = m ? m[1].replace(/\s+/g, ' ').replace(/^public\./, '') : s.table && s.columns ? `${s.table} (${s.columns.join(', ')})` : s.ddl;

@@ -255,6 +255,16 @@ export function databaseIdentity(p: Pick<ConnectionProfile, 'host' | 'port' | 'd
   return `${p.host}:${p.port}/${p.database}`;
 }
 
+/**
+ * What findings were weighed against: the database, the role, and the environment's rights (a production profile proves
+ * no index with a real trial build, a development one does). A scan's findings of closed files are made again when it
+ * changes — two profiles of one database with other rights too (person32 M1: back from production, three files kept its
+ * "(not verified)" advice).
+ */
+export function findingsIdentity(p: Pick<ConnectionProfile, 'environment' | 'host' | 'port' | 'database' | 'user'>): string {
+  return `${p.environment}:${p.user}@${databaseIdentity(p)}`;
+}
+
 /** Version 0.1's key (no environment). Read once, only for profiles of the user's own settings, and moved. */
 export function legacySecretKey(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>): string {
   return `pgLens.password:${p.user}@${p.host}:${p.port}/${p.database}`;

@@ -365,6 +365,14 @@ function indexTipKind(n: PlanNode, condition: string, options: AnalyzeOptions): 
   return { kind: 'index' };
 }
 
+/** The index a scan's condition makes, as the hover names it (`order_items (product_id)`), or undefined without columns. */
+function filteredIndex(n: PlanNode, condition: string): string | undefined {
+  const bare = typeof n.raw[K.RelationName] === 'string' ? String(n.raw[K.RelationName]) : undefined;
+  const columns = conditionColumns(condition, [n.metrics.alias, n.metrics.relation, bare].filter((x): x is string => !!x));
+  const table = bare ?? n.metrics.relation;
+  return columns.length && table ? `${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')})` : undefined;
+}
+
 /** An index the scan's own filter could use that exists already (indexTipKind `exists`), or undefined. */
 function existingIndex(n: PlanNode, options: AnalyzeOptions): { column: string; index: IndexLeadFact } | undefined {
   const filter = n.raw[K.Filter];
@@ -585,7 +593,10 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
           const not = proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options);
           atStake = !!not;
-          text = not ? `${scan}: ${not}.` : `${scan}. An index on the filtered columns lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
+          // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
+          // the same scan, the tip only "the filtered columns").
+          const named = proof ? undefined : filteredIndex(n, String(n.raw[K.Filter] ?? ''));
+          text = not ? `${scan}: ${not}.` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;
@@ -657,18 +668,23 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           if (memo !== undefined && memo >= 0.5) {
             text = `${label} repeats ${nodeLabel(inner!)}, which answers ${fmtPct(memo)} of the lookups from its cache: the remaining cost is the number of outer rows; fewer outer rows (a more selective outer side) or better row estimates (so the planner can weigh a Hash Join) would help.`;
             saving = innerTime * (1 - memo) * 0.5;
+            // No change proposed here (fewer rows, better estimates): its figure is the time at stake (person32 L1).
+            atStake = true;
           } else if (inner && !scansTable(plan, inner)) {
             // A CTE, a function, a subquery or a Result: there is no table to index.
             text = `${label} repeats ${nodeLabel(inner)} once per outer row: it reads no table, so no index can make each repetition cheap; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
             saving = innerTime * 0.3;
+            atStake = true;
           } else if (lookup) {
             text = `${label} repeats ${nodeLabel(lookup)} once per outer row: each repetition is already an index lookup, so the cost is the number of repetitions; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
             saving = innerTime * 0.3;
+            atStake = true;
           } else if (inner && existingIndex(inner, options)) {
             // An index that exists already (person14 #8: Tags.name, the primary key): another would not change the plan.
             const { column, index } = existingIndex(inner, options)!;
             text = `${label} repeats ${nodeLabel(inner)} once per outer row, although ${inner.metrics.relation ?? 'the table'} has an index leading with ${quoteIdent(column)} (${index.name}${index.unique ? ', unique' : ''}): PostgreSQL chose to read the table each time. Better row estimates (so the planner can weigh the index or a Hash Join) or fewer outer rows would help; another index would not.`;
             saving = innerTime * 0.3;
+            atStake = true;
           } else {
             text = `${label} repeats ${inner ? nodeLabel(inner) : 'its inner side'} once per outer row: with an index on the join column of the inner table each repetition is cheap; with better row estimates the planner may pick a Hash Join.`;
             saving = innerTime * 0.5;
@@ -901,11 +917,23 @@ function shapedTime(plan: Plan, n: PlanNode): number {
   // and its loops are the rows that came, not the rows expected (person31 L1: a GroupAggregate that took 7.8 ms said
   // "could save ~674 ms", half of the 1.35 s its SubPlan took).
   let sub = 0;
+  // A Hash or Merge Join reads its other input once whatever this side's row count (person32 L1: "could save ~222 ms" on
+  // a GroupAggregate whose subtree took 69.6 ms, from the Hash Left Join above it whose other side took 374 ms); a Nested
+  // Loop's inner side runs once per outer row, so its repetitions are what the estimate shaped.
+  const t = x.raw[K.NodeType];
+  const planned = (c: PlanNode) => c.raw[K.ParentRelationship] === Rel.SubPlan || c.raw[K.ParentRelationship] === Rel.InitPlan;
+  let todo = [...x.children];
+  if (x !== n && (t === 'Hash Join' || t === 'Merge Join')) {
+    let on = n;
+    while (on.parent >= 0 && on.parent !== x.id) on = plan.nodes[on.parent];
+    const other = x.children.filter((c) => c !== on.id && !planned(plan.nodes[c]));
+    for (const c of other) sub += of(plan.nodes[c]);
+    todo = todo.filter((c) => !other.includes(c));
+  }
   // Iterative: a plan nested thousands deep must not overflow the stack.
-  const todo = [...x.children];
   while (todo.length) {
     const c = plan.nodes[todo.pop()!];
-    if (c.raw[K.ParentRelationship] === Rel.SubPlan || c.raw[K.ParentRelationship] === Rel.InitPlan) sub += of(c);
+    if (planned(c)) sub += of(c);
     else todo.push(...c.children);
   }
   return Math.max(0, of(x) - sub);

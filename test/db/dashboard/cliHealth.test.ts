@@ -1,7 +1,7 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { testDatabase } from '../support';
+import { statementStats, testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
 
 
@@ -83,5 +83,34 @@ describe('pg-lens health', function () {
     assert.match(a.err, /Unknown check "no-such-check"/);
     const b = await run(['health', '--db', t.url, '--format', 'xml']);
     assert.equal(b.code, 2);
+  });
+});
+
+describe('pg-lens health: the foreign key fix names the index advice (person32 L4)', function () {
+  this.timeout(120_000);
+  const t = testDatabase('cli_health_fk_advice');
+  let pss = false;
+  before(async () => {
+    pss = await statementStats(t, 'the index advice over pg_stat_statements cannot be read without it');
+    await t.admin.query('CREATE TABLE customers (id int PRIMARY KEY)');
+    await t.admin.query('INSERT INTO customers SELECT g FROM generate_series(1, 4000) g');
+    await t.admin.query('CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customers (id), placed_at timestamptz NOT NULL, total_cents int NOT NULL)');
+    await t.admin.query(`INSERT INTO orders SELECT g, 1 + g % 4000, now() - g * interval '1 minute', g % 997 FROM generate_series(1, 40000) g`);
+    await t.admin.query('ANALYZE customers, orders');
+    if (pss) await t.admin.query('SELECT pg_stat_statements_reset()');
+    // The app's read, busy enough for pg_stat_statements' busiest (5 calls or more).
+    for (let i = 1; i <= 8; i++) await t.admin.query('SELECT id, total_cents FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', [i]);
+  });
+
+  it("the fix is the advised orders (customer_id, placed_at DESC), as the dashboard's, not a narrower orders (customer_id) beside it; nothing is left behind", async function () {
+    if (!pss) this.skip();
+    const r = await run(['health', '--db', t.url, '--check', 'unindexed-foreign-key', '--format', 'json'], { env: { PGPASSWORD: t.password ?? '' } });
+    assert.ok(r.code === 0 || r.code === 1, r.err); // 1: the key of a 40k-row table is a warning
+    const fk = JSON.parse(r.out).find((f: { objects: { name: string }[] }) => f.objects[0].name === 'orders_customer_id_fkey');
+    assert.ok(fk, r.out);
+    assert.match(fk.fixSql[0], /^CREATE INDEX CONCURRENTLY \S+ ON \S*orders \(customer_id, placed_at DESC\)/, r.out);
+    assert.match(fk.help, /leads with \(customer_id\): it serves the foreign key too/);
+    const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orders'`);
+    assert.deepEqual(idx.rows.map((x) => x.indexname), ['orders_pkey']);
   });
 });

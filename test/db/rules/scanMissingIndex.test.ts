@@ -49,6 +49,25 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
     }
   });
 
+  it('takes the database from DATABASE_URL or PG* without --db, as explain does (person32 M3: the demo terminal scanned without it)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scanenv-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'events.ts'), "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const byAccount = (a: number) => pool.query('SELECT id, kind FROM events WHERE account_id = $1', [a]);\n");
+      const u = new URL(t.url);
+      for (const env of [
+        { DATABASE_URL: t.url, PGPASSWORD: t.password ?? '' },
+        { PGHOST: u.hostname, PGPORT: u.port, PGUSER: decodeURIComponent(u.username), PGDATABASE: u.pathname.slice(1), PGPASSWORD: t.password ?? '' },
+      ]) {
+        const r = await runCli(['scan', '.', '--fail-on', 'never'], { env, cwd: dir });
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /^events\.ts:3:\d+: warning missing-index: .*events \(account_id\)/m, `${Object.keys(env).join(' ')}\n${r.out}\n${r.err}`);
+        assert.doesNotMatch(r.out, /no database/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives a migration no index advice and no "not analysed" note by default; --context migration=keep judges it as request code (person16 MEDIUM 4)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scanmig-'));
     try {

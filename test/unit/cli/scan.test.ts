@@ -58,7 +58,7 @@ describe('cli scan', () => {
     // Without a database a leading wildcard's scan is a note: the table's size is unproved (issue 14, session 25).
     assert.match(r.out, /^db\/queries\.sql:4:28: info leading-wildcard-like: .*unproved here/m);
     assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
-    assert.match(r.out, /3 files, 5 SQL statements: 2 warnings, 2 infos\nby context: request 3 \(2 warnings, 1 info\), migration 1 \(1 info\)\nread about the rules:\n/);
+    assert.match(r.out, /3 files, 5 SQL statements: 2 warnings, 2 infos\nby context: request 3 \(2 warnings, 1 info\), migration 1 \(1 info\)\nno database: static rules only [^\n]*\nread about the rules:\n/);
     // Each rule with findings once, with its docs page on this machine (the file the CLI ships beside it): one a reader can open.
     const docs = [...r.out.matchAll(/^ {4}([a-z-]+): (.+\.md)$/gm)]; // the path as it is, spaces included
     assert.deepEqual(docs.map((m) => m[1]), [...new Set(docs.map((m) => m[1]))].sort());
@@ -71,6 +71,29 @@ describe('cli scan', () => {
     assert.equal((await run(['scan', '.', '--context', 'nowhere=info'], dir())).code, 2, 'a bad --context is a usage error');
   });
 
+  it('a path that does not exist is a usage error (exit 2 with the usage line) when none of the paths exists, as for n-plus-one and sql (person32 M2)', async () => {
+    const r = await run(['scan', 'nonexist'], dir());
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /no such file or folder: nonexist/);
+    assert.match(r.err, /usage: pg-lens scan/);
+    // One of two paths exists: the scan runs and the missing one is named.
+    const some = await run(['scan', 'nonexist', 'db/danger.sql', '--fail-on', 'never'], dir());
+    assert.equal(some.code, 0, some.err);
+    assert.match(some.err, /no such file or folder: nonexist/);
+    assert.match(some.out, /danger\.sql/);
+  });
+  it('says when it ran without a database (person32 M3), and a database from the environment that cannot be reached leaves the static scan (CI)', async () => {
+    const r = await run(['scan', 'db/danger.sql', '--fail-on', 'never'], dir());
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^no database: static rules only \(pass --db URL, or set DATABASE_URL or PGHOST…, for index advice and table sizes\)$/m);
+    const json = JSON.parse((await run(['scan', 'db/danger.sql', '--format', 'json', '--fail-on', 'never'], dir())).out);
+    assert.match(json.summary.database, /^no database: static rules only/);
+    const down = await runCli(['scan', 'db/danger.sql', '--fail-on', 'never'], { cwd: dir(), env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PGCONNECT_TIMEOUT: '2' } });
+    assert.equal(down.code, 0, down.err);
+    assert.match(down.err, /pg-lens scan: no database \(DATABASE_URL: .+\): static rules only/);
+    assert.match(down.out, /danger\.sql:1:1: warning update-delete-without-where/);
+    assert.match(down.out, /^no database: static rules only/m);
+  });
   it('exit code follows --fail-on', async () => {
     assert.equal((await run(['scan', 'db', '--fail-on', 'never'], dir())).code, 0);
     assert.equal((await run(['scan', 'db/queries.sql'], dir())).code, 0, 'warnings only: below --fail-on error');

@@ -70,4 +70,19 @@ describe('ClosedTabs: a closed tab is checked, not decided again (person31 H2)',
     tabs.forget(HUGE);
     assert.equal(tabs.run(HUGE, true, new Set()), 'full');
   });
+
+  it("another profile's rights (production → development) decide a closed tab's document once; a reconnect after that only checks it (person32 M1)", async () => {
+    const tabs = new ClosedTabs();
+    const { a, runs } = advisor();
+    const held = [HUGE, ORDERS];
+    tabs.tabsClosed([HUGE], new Set([ORDERS]));
+    tabs.rightsChanged();
+    await refreshAll(tabs, held, new Set([ORDERS]), a);
+    assert.deepEqual(runs.decided, held);
+    runs.decided.length = 0;
+    runs.checked.length = 0;
+    await refreshAll(tabs, held, new Set([ORDERS]), a);
+    assert.deepEqual(runs.decided, [ORDERS]);
+    assert.deepEqual(runs.checked, [HUGE]);
+  });
 });

@@ -166,6 +166,11 @@ function uniqueWithin(i: IndexFact, fkColumns: number[]): boolean {
   return i.unique && i.method === 'btree' && keys.length > 0 && keys.every((c) => c !== 0 && fkColumns.includes(c));
 }
 
+/** The advised indexes a foreign key's fix may name (HealthFacts.advisedIndexes), from the advice's proved figures: the dashboard's and `pg-lens health`'s one path. */
+export function advisedIndexFacts(proved: readonly { table: string; columns?: readonly string[]; ddl?: string }[]): AdvisedIndexFact[] {
+  return proved.flatMap((x) => (x.ddl && x.columns?.length ? [{ table: x.table, columns: x.columns, ddl: x.ddl }] : []));
+}
+
 /**
  * The index a foreign key's fix creates: never a rival to the workspace's index advice (person30 L3: the fix block said
  * `CREATE INDEX CONCURRENTLY ON public.reviews (product_id);` while the hover, Problems, the CLI and the workload advised

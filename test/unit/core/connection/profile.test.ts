@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseConnectionString, normalizeProfile, redact, ConnectionConfigError, secretKey } from '../../../../src/core/connection/profile';
+import { parseConnectionString, normalizeProfile, redact, ConnectionConfigError, secretKey, findingsIdentity, type ConnectionProfile } from '../../../../src/core/connection/profile';
 
 describe('core/connection/profile', () => {
   it('parses a URI and splits off the password', () => {
@@ -63,5 +63,12 @@ describe('core/connection/profile', () => {
   it('keys secrets by environment, user, host, port and database', () => {
     assert.equal(secretKey({ environment: 'production', user: 'u', host: 'h', port: 1, database: 'd' }), 'pgLens.password:production:u@h:1/d');
     assert.notEqual(secretKey({ environment: 'development', user: 'u', host: 'h', port: 1, database: 'd' }), secretKey({ environment: 'production', user: 'u', host: 'h', port: 1, database: 'd' }));
+  });
+  it('findingsIdentity: a production and a development profile of one database differ (their rights decide the index advice: person32 M1), two names of one profile do not', () => {
+    const dev: ConnectionProfile = { name: 'shop (demo)', environment: 'development', sslmode: 'disable', host: '127.0.0.1', port: 34899, database: 'shop', user: 'postgres' };
+    const of = (p: ConnectionProfile) => findingsIdentity(p);
+    assert.notEqual(of(dev), of({ ...dev, name: 'shop prod', environment: 'production' }));
+    assert.notEqual(of(dev), of({ ...dev, user: 'app' }));
+    assert.equal(of(dev), of({ ...dev, name: 'shop again' }));
   });
 });
