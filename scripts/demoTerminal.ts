@@ -28,6 +28,8 @@ export function demoTerminalSettings(binDir: string, databaseUrl?: string): Reco
     env.PGPORT = u.port || '5432';
     env.PGUSER = decodeURIComponent(u.username);
     env.PGDATABASE = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    // The demo's database is a development one: `pg-lens scan .` there proves advice as the editor does.
+    env.PGLENS_ENVIRONMENT = 'development';
   }
   return { 'terminal.integrated.env.linux': env };
 }

@@ -85,10 +85,10 @@ export const DB_OPTIONS = {
  * The environment of the CLI's connection: --production, else PGLENS_ENVIRONMENT
  * (development, staging or production), else development.
  */
-function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv): ConnectionProfile['environment'] {
+function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv, unset: ConnectionProfile['environment'] = 'development'): ConnectionProfile['environment'] {
   if (production) return 'production';
   const v = env.PGLENS_ENVIRONMENT;
-  if (v === undefined || v === '') return 'development';
+  if (v === undefined || v === '') return unset;
   if (!isEnvironment(v)) throw new UsageError(`PGLENS_ENVIRONMENT must be one of ${ENVIRONMENTS.join(', ')} (got "${oneLine(v)}")`);
   return v;
 }
@@ -100,7 +100,7 @@ function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv)
  * writing action is refused, as for a production profile in the editor. A host that looks like
  * production without it gets a one-line hint on stderr.
  */
-export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean; connectTimeout?: string } = {}): Promise<Database> {
+export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean; connectTimeout?: string; unsetEnvironment?: ConnectionProfile['environment'] } = {}): Promise<Database> {
   const connectTimeoutMs = connectTimeoutMsOf(opts.connectTimeout, ctx.env);
   const { profile, password, connectTimeout } = await resolveConnection(dbUrl, ctx, opts);
   // The flag wins, then connect_timeout in the connection string, then PGCONNECT_TIMEOUT (as libpq: the string over the environment).
@@ -133,8 +133,8 @@ export function databaseSourceOf(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** The profile and password of --db URL (or the environment's), without connecting. */
-export async function resolveConnection(dbUrl: string | undefined, ctx: CliContext, opts: { production?: boolean } = {}): Promise<{ profile: ConnectionProfile; password: string | undefined; connectTimeout?: string }> {
-  const environment = cliEnvironment(opts.production, ctx.env);
+export async function resolveConnection(dbUrl: string | undefined, ctx: CliContext, opts: { production?: boolean; unsetEnvironment?: ConnectionProfile['environment'] } = {}): Promise<{ profile: ConnectionProfile; password: string | undefined; connectTimeout?: string }> {
+  const environment = cliEnvironment(opts.production, ctx.env, opts.unsetEnvironment);
   const url = dbUrl ?? ctx.env.PGLENS_DATABASE_URL ?? ctx.env.DATABASE_URL;
   let profile: ConnectionProfile;
   let given: string | undefined;

@@ -180,8 +180,12 @@ export const scan: CliCommand = {
     const fromEnv = opts.db === undefined ? databaseSourceOf(ctx.env) : undefined;
     let db: Database | undefined;
     if (opts.db !== undefined || fromEnv) {
+      // A database the scan was not given (a shell's or a CI job's DATABASE_URL may be production's) is a staging one
+      // unless PGLENS_ENVIRONMENT says otherwise: read and planned, never a real trial index built on it.
+      const implicitStaging = !!fromEnv && !opts.production && !ctx.env.PGLENS_ENVIRONMENT;
       try {
-        db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout });
+        db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout, ...(implicitStaging ? { unsetEnvironment: 'staging' as const } : {}) });
+        if (implicitStaging) ctx.err(`pg-lens scan: the database from ${fromEnv} is treated as staging: no real trial index is built on it (pass --db, or set PGLENS_ENVIRONMENT=development, to allow one; HypoPG needs neither)`);
       } catch (e) {
         if (!fromEnv) throw e;
         ctx.err(`pg-lens scan: no database (${fromEnv}: ${oneLine(describeError(e))}): static rules only`);

@@ -54,15 +54,25 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
     try {
       fs.writeFileSync(path.join(dir, 'events.ts'), "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const byAccount = (a: number) => pool.query('SELECT id, kind FROM events WHERE account_id = $1', [a]);\n");
       const u = new URL(t.url);
+      // PGLENS_ENVIRONMENT=development (the demo terminal sets it): proved as with --db.
       for (const env of [
-        { DATABASE_URL: t.url, PGPASSWORD: t.password ?? '' },
-        { PGHOST: u.hostname, PGPORT: u.port, PGUSER: decodeURIComponent(u.username), PGDATABASE: u.pathname.slice(1), PGPASSWORD: t.password ?? '' },
+        { DATABASE_URL: t.url, PGPASSWORD: t.password ?? '', PGLENS_ENVIRONMENT: 'development' },
+        { PGHOST: u.hostname, PGPORT: u.port, PGUSER: decodeURIComponent(u.username), PGDATABASE: u.pathname.slice(1), PGPASSWORD: t.password ?? '', PGLENS_ENVIRONMENT: 'development' },
       ]) {
         const r = await runCli(['scan', '.', '--fail-on', 'never'], { env, cwd: dir });
         assert.equal(r.code, 0, r.err);
         assert.match(r.out, /^events\.ts:3:\d+: warning missing-index: .*events \(account_id\)/m, `${Object.keys(env).join(' ')}\n${r.out}\n${r.err}`);
         assert.doesNotMatch(r.out, /no database/);
+        assert.doesNotMatch(r.err, /treated as staging/);
       }
+      // Without it, a database the scan was not given may be production's: read and planned, no real trial index
+      // built on it (the line says so); the advice is there, not proved by a build.
+      const r = await runCli(['scan', '.', '--fail-on', 'never'], { env: { DATABASE_URL: t.url, PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /the database from DATABASE_URL is treated as staging: no real trial index is built on it/);
+      assert.match(r.out, /^events\.ts:3:\d+: info missing-index: .*an index on \(account_id\) may help \(not verified\)/m, r.out);
+      assert.doesNotMatch(r.out + r.err, /a real index, rolled back|built a trial index/, r.out + r.err);
+      assert.doesNotMatch(r.out, /no database/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

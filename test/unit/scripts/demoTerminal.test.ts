@@ -22,9 +22,10 @@ describe('scripts/demoTerminal: pg-lens on the demo terminal\'s PATH', () => {
       assert.equal(launcher, path.join(bin, 'pg-lens'));
       const settings = demoTerminalSettings(bin) as { 'terminal.integrated.env.linux': { PATH: string } };
       assert.equal(settings['terminal.integrated.env.linux'].PATH, `${bin}:\${env:PATH}`);
-      // Given the demo database, the terminal's libpq variables name it — never its password (person31 L4).
+      // Given the demo database, the terminal's libpq variables name it — never its password (person31 L4) — and say it is a
+      // development one, so `pg-lens scan .` there proves advice as the editor does.
       const withDb = demoTerminalSettings(bin, 'postgres://postgres:s3cret@127.0.0.1:43379/shop')['terminal.integrated.env.linux'] as Record<string, string>;
-      assert.deepEqual({ ...withDb, PATH: undefined }, { PATH: undefined, PGHOST: '127.0.0.1', PGPORT: '43379', PGUSER: 'postgres', PGDATABASE: 'shop' });
+      assert.deepEqual({ ...withDb, PATH: undefined }, { PATH: undefined, PGHOST: '127.0.0.1', PGPORT: '43379', PGUSER: 'postgres', PGDATABASE: 'shop', PGLENS_ENVIRONMENT: 'development' });
       assert.ok(!JSON.stringify(withDb).includes('s3cret'));
       // As the terminal would: `pg-lens --help` found on the PATH.
       const r = spawnSync('sh', ['-c', 'pg-lens --help "a b"'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
