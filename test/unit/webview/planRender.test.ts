@@ -150,7 +150,8 @@ describe('webview/plan rendering (jsdom)', () => {
     const brought = dom();
     renderPlan(brought.root, { ...payload(plan), method: 'brought' }, () => undefined);
     const tips = brought.root.querySelector('.tips')!.textContent!;
-    assert.match(tips, /An index on the filtered columns lets PostgreSQL read only those\./);
+    // A brought plan's unproved scan tip names the index its condition makes, as the hover does (person32 L1).
+    assert.match(tips, /An index on orders \(note\) lets PostgreSQL read only those\./);
     assert.doesNotMatch(tips, /Suggest indexes/);
     assert.ok(root.querySelector('.node.hot'));
     assert.ok(root.querySelector('.warn.grade-3, .warn.grade-2'));
