@@ -108,9 +108,13 @@ export const step: Step = {
     await wb.openFile('src/reviews.ts');
     await wb.clickText('VALUES ($1, $2, $3, $4)');
     await wb.runCommand('PG Lens: Explain Analyze (rolled back)');
-    const prompt = page.locator('.quick-input-widget').filter({ hasText: /Value for \$1 \(1 of 4\)/ });
-    await wb.see(prompt, 'the first value prompt of the INSERT', 30_000);
+    // The title names the code's expression too (person31 L2: "Value for $1 (review.productId, 1 of 4)"), and the
+    // column is NOT NULL: "Required", never "Empty = NULL".
+    const prompt = page.locator('.quick-input-widget').filter({ hasText: /Value for \$1 \(review\.productId, 1 of 4\)/ });
+    await wb.see(prompt, 'the first value prompt of the INSERT, naming the code\'s expression', 30_000);
     await wb.see(prompt.filter({ hasText: /the value of reviews\.product_id \(INSERT\)/ }), 'the prompt naming the column $1 fills (reviews.product_id)', 10_000);
+    await wb.see(prompt.filter({ hasText: /Required: reviews\.product_id is NOT NULL/ }), 'the prompt saying the NOT NULL column needs a value', 10_000);
+    if (await prompt.filter({ hasText: /Empty = NULL/ }).count()) throw new StepFailure('expected no "Empty = NULL" on the NOT NULL column reviews.product_id');
     await screenshot('insert-value-prompt');
     await wb.closeQuickInput();
 
