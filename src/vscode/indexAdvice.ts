@@ -20,6 +20,7 @@ import { placeIn, statementName, type FoundStatement, type IndexDecision } from 
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
+import { loadEngine } from './loadEngine';
 import { countOf } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
@@ -844,7 +845,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   private async sqlOf(file: string, text: string): Promise<FoundStatement[]> {
-    const { extractSqlSites } = await import('../core/extract/index');
+    const { extractSqlSites } = await loadEngine();
     const [{ codeContextOf }, { foundStatementsOf }] = await Promise.all([import('../core/codeContext'), import('../core/advice/workload')]);
     const sites = await extractSqlSites(text, file, file);
     // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
