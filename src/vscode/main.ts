@@ -50,7 +50,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   config.keepChoicesIn(context.workspaceState);
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
-  const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
+  const sites = new SqlSiteIndex({ maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
   const workspaceChanges = new WorkspaceChanges((m) => log.info(m));
   context.subscriptions.push(log, connections, status, sites, workspaceChanges);
   const base = { extension: context, config, log, connections, sites, workspaceChanges, params: new ParameterMemory() };

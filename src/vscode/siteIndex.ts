@@ -46,7 +46,6 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(
-    private readonly context?: vscode.ExtensionContext,
     private readonly options: { maxFileSizeKb?: () => number; log?: (message: string) => void } = {},
   ) {
     this.subs.push(
@@ -64,10 +63,9 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     );
   }
 
-  private async loadCore(): Promise<Engine> {
-    const engine = await loadEngine();
-    if (this.context && !engine.treeSitterConfigured()) engine.configureTreeSitter(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath);
-    return engine;
+  /** Extraction and tree-sitter are the analysis engine's (tree-sitter's WASM folder is given to it by loadEngine). */
+  private loadCore(): Promise<Engine> {
+    return loadEngine();
   }
 
   private fragments: Promise<MapperFragments | undefined> | undefined;
