@@ -13,7 +13,11 @@ import type * as PgQuery from 'libpg-query';
  * (dist/engine.js) each hold a copy of this module, and a parser loaded through either is loaded for both — as it
  * was when they were one bundle (pgParserLoaded() decides whether the rules say a statement was not analysed).
  */
-const parser: { mod?: typeof PgQuery; loading?: Promise<typeof PgQuery> } = ((globalThis as Record<symbol, unknown>)[Symbol.for('pgLens.libpgQuery')] ??= {}) as { mod?: typeof PgQuery; loading?: Promise<typeof PgQuery> };
+interface LoadedParser {
+  mod?: typeof PgQuery;
+  loading?: Promise<typeof PgQuery>;
+}
+const parser = ((globalThis as Record<symbol, unknown>)[Symbol.for('pgLens.libpgQuery')] ??= {}) as LoadedParser;
 
 /** Load the parser once (WASM). Everything else in this module is synchronous afterwards. */
 export function loadPgParser(): Promise<typeof PgQuery> {
