@@ -59,8 +59,16 @@ export class ClosedTabs {
       this.forget(key);
       return 'full';
     }
-    if (this.decideOnce.delete(key)) return 'full';
+    // Owed until a full run's findings are shown (decidedShown): a connection's change comes as two events (connecting,
+    // connected), and the first run's result was dropped as stale while the second, a check on a new, empty advice
+    // state, showed no proved advice (ui32's scan-free step for person32 M1: "last seen: none").
+    if (this.decideOnce.has(key)) return 'full';
     this.owed.add(key);
     return 'check';
+  }
+
+  /** A full run's findings of this document were shown: the decision the rights' change owed it is made. */
+  decidedShown(key: string): void {
+    this.decideOnce.delete(key);
   }
 }

@@ -559,6 +559,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
       this.show(doc, key, version, r.findings);
+      if (!editing) this.closedTabs.decidedShown(key);
       if (doc.uri.scheme === 'file') this.ensureIndex();
     } catch (e) {
       this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${errorMessage(e)}`);
