@@ -6,12 +6,13 @@
  * and the advice is checked against the catalog), then makes the same index again and waits for the problem to go.
  */
 import type { Step } from '../lib/types';
+import { scenarioIndexes } from '../lib/scenario';
 
 export const step: Step = {
   title: 'an index dropped outside PG Lens: its missing-index problem comes back; made again, it goes',
   async run({ wb, db, scenario, screenshot, log }) {
     const { table, column } = scenario.missingIndex;
-    const made = await db.query<{ name: string; indexdef: string }>(`SELECT indexname AS name, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 AND indexdef ~ $2`, [table, `\\(${column}[,)]`]);
+    const made = await scenarioIndexes(db, scenario);
     if (made.length !== 1) throw new Error(`expected the one index step 05 made on ${table}(${column}); found ${made.length}`);
     const mine = new RegExp(`${table} \\(${column}[,)].*missing-index`);
     const shown = async () => (await wb.problemTexts('missing-index')).filter((t) => mine.test(t));

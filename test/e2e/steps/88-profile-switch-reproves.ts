@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { DB_NAME } from '../lib/database';
 import type { Step, StepContext } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
+import { withoutScenarioIndex } from '../lib/scenario';
 
 const PROD = 'shop production again (e2e)';
 /** Opened, then its tab closed: VS Code holds the document for minutes. */
@@ -24,15 +25,7 @@ const HELD = 'src/customers.ts';
 export const step: Step = {
   title: 'back from a production profile of the same database, the closed files have the proved advice again',
   async run({ wb, db, workspace, profileName, scenario, screenshot, log }) {
-    const { table, column } = scenario.missingIndex;
-    const made = await db.query<{ name: string; indexdef: string }>(`SELECT indexname AS name, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 AND indexdef ~ $2`, [table, `\\(${column}[,)]`]);
-    for (const m of made) await db.query(`DROP INDEX public."${m.name.replace(/"/g, '""')}"`);
-    if (made.length) log(`dropped ${made.map((m) => m.name).join(', ')} (made by an earlier step) for the step`);
-    try {
-      await reproves({ wb, db, workspace, profileName, screenshot, log });
-    } finally {
-      for (const m of made) await db.query(m.indexdef);
-    }
+    await withoutScenarioIndex(db, scenario, log, () => reproves({ wb, db, workspace, profileName, screenshot, log }));
   },
 };
 
