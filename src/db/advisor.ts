@@ -167,6 +167,11 @@ function runKey(sql: string, role: string | undefined, kept: readonly string[], 
   return JSON.stringify([sql, role ?? null, [...kept].sort(), definition]);
 }
 
+/** runKey of every statement of a shape (statementShapeText): a sibling planned once stands for the others of its shape. */
+function runShapeKey(shapeText: string, role: string | undefined, kept: readonly string[], definition: string): string {
+  return JSON.stringify(['shape', shapeText, role ?? null, [...kept].sort(), definition]);
+}
+
 /** The tables a statement reads (lower-case bare names), parsed once per run. */
 function runTables(run: TrialRun, sql: string): string[] | null {
   let v = run.tables.get(sql);
@@ -301,7 +306,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // the workload advice, then the decision again after a setting changed): its proof is reused, nothing is built
         // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
         const key = JSON.stringify([sql, params ?? null, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]);
-        const shared = !params && opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)));
+        const shared = !params && (opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)))
+          ?? (shapeText ? opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c))) : undefined));
         if (shared) {
           reused++;
           opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} built for another statement of this run (nothing built): ${createIndexSql(c, { concurrently: false })}`);
@@ -341,13 +347,19 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         if (st.sql === sql || (st.planAsRole ?? undefined) !== opts.planAsRole) continue;
         // The same statement but for constants: it takes this proof by its shape (nothing to plan for it here). Asked
         // first: PostgreSQL's normaliser is quick, the tables' parse (runTables) is not.
-        if (shapeText && statementShapeText(st.sql, trial) === shapeText) continue;
+        const stShape = statementShapeText(st.sql, trial);
+        if (shapeText && stShape === shapeText) continue;
+        // A sibling of a shape already planned beside this index stands for the others of its shape (issue 20, verify32:
+        // each trial index on orders built for the app's statement planned all 3,000 statements of the generated file).
+        const shapeKey = stShape === null ? undefined : runShapeKey(stShape, st.planAsRole, keptDefs, def);
         const key = runKey(st.sql, st.planAsRole, keptDefs, def);
-        if (trial.proofs.has(key) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
+        if (trial.proofs.has(key) || (shapeKey && trial.proofs.has(shapeKey)) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
         await s.query(HYPO_SQL.savepoint);
         try {
           const plan = await planOf({ ...ctx, sql: st.sql, params: undefined });
-          trial.proofs.set(key, { verifiedBy: 'transaction', plan, costAfter: plan.totalCost, planUsesIndex: plan.indexNames.includes(c.name), indexSizeBytes: p.indexSizeBytes, planIndexName: c.name });
+          const proof = { verifiedBy: 'transaction' as const, plan, costAfter: plan.totalCost, planUsesIndex: plan.indexNames.includes(c.name), indexSizeBytes: p.indexSizeBytes, planIndexName: c.name };
+          trial.proofs.set(key, proof);
+          if (shapeKey) trial.proofs.set(shapeKey, proof);
           await s.query(HYPO_SQL.releaseSavepoint);
         } catch {
           // Not planned (the statement fails on its own): its advice builds the index itself.
