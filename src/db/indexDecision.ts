@@ -19,7 +19,7 @@ import { byCallSite, decideIndexes, notWorkload, placeIn, overlaps, sharedIndexF
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
-import { queryIdOf } from './queryStats';
+import { QueryIdsByShape } from './queryStats';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
@@ -132,10 +132,11 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
 /**
  * The query identifiers of the code's statements written with their literals (no $n) whose text is an entry's only by
  * fingerprint — the ones takesEntryByText needs to tell a hand-run copy (`customer_id = 42`, never run) from the
- * statement whose literals the entry normalised (person29 M3) — added to `ids` (EXPLAIN (VERBOSE) once per text; undefined
- * when PostgreSQL gives none). True when it added any.
+ * statement whose literals the entry normalised (person29 M3) — added to `ids` (undefined when PostgreSQL gives none). True
+ * when it added any. One EXPLAIN (VERBOSE) per shape (QueryIdsByShape), not per text: a generated file of 3,000 literal
+ * copies of a statement the app runs cost 3,000 EXPLAINs per connection (issue 20).
  */
-export async function literalCopyIds(db: Database, top: readonly DecisionInput[], found: readonly FoundStatement[], ids: Map<string, string | undefined>): Promise<boolean> {
+export async function literalCopyIds(db: Database, top: readonly DecisionInput[], found: readonly FoundStatement[], ids: Map<string, string | undefined>, byShape = new QueryIdsByShape(db)): Promise<boolean> {
   if (!top.some((x) => x.queryid)) return false;
   const prints = new Set(top.flatMap((x) => fingerprintSql(x.sql) ?? []));
   const texts = new Set(top.map((x) => spaced(x.sql)));
@@ -144,7 +145,7 @@ export async function literalCopyIds(db: Database, top: readonly DecisionInput[]
     if (ids.has(s.sql) || s.dynamic || maxParamIndex(s.sql) > 0 || texts.has(spaced(s.sql))) continue;
     const f = fingerprintSql(s.sql);
     if (!f || !prints.has(f)) continue;
-    ids.set(s.sql, await queryIdOf(db, s.sql, { readsOnly: true }).catch(() => undefined));
+    ids.set(s.sql, await byShape.of(s.sql));
     added = true;
   }
   return added;

@@ -33,6 +33,8 @@ const APP = {
     'SELECT id, customer_id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 50;',
   ].join('\n'),
 };
+/** A generated file of literal copies (no $n) of a statement the app runs (pg_stat_statements holds it). */
+const LITERALS = { path: 'other/literals.sql', text: Array.from({ length: N }, (_, i) => `SELECT id, status FROM orders WHERE customer_id = ${i + 1};`).join('\n') };
 
 /** The editor's state per connection: what vscode/analysis.ts, indexAdvice.ts, costLens.ts and plans/ keep. */
 class EditorConnection {
@@ -126,4 +128,18 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
       assert.ok(counts['cost lens'] <= 3, `the lens reads one query id per shape: ${JSON.stringify(counts)}`);
     });
   }
+
+  it('a generated file of literal copies of a statement the app runs: its query ids read once per shape', async () => {
+    const app = await t.open();
+    const ws = await readWorkspace([LITERALS, APP]);
+    const ed = new EditorConnection(app, ws, { info, realIndexes: false });
+    await reset();
+    for (let i = 0; i < 6; i++) await t.admin.query('SELECT id, status FROM orders WHERE customer_id = 7');
+    await ed.fullRun(APP);
+    const n = await explains();
+    console.log(`      EXPLAINs: ${n}`);
+    // Its decision reads the literal copies' query ids (literalCopyIds, to tell them from the entry): once for their shape
+    // (before: once per copy, 206).
+    assert.ok(n <= 10, `${n} EXPLAINs for the app's file with ${N} literal copies in the workspace`);
+  });
 });
