@@ -73,7 +73,7 @@ class EditorConnection {
   /** The hover's background planning of the statements on screen (plans/index.ts planVisible: at most 50 per trigger). */
   async hoverPrefetch(file: { path: string; text: string }, visible = 40) {
     const sites = (await extractSqlSites(file.text, file.path, file.path)).slice(0, visible);
-    for (const s of [...new Set(sites.map((x) => x.sql))].filter((sql) => !this.planner.cached(sql)).slice(0, 50)) await this.planner.plan(s);
+    for (const s of await this.planner.prefetchable(sites.map((x) => x.sql).filter((sql) => !this.planner.cached(sql)))) await this.planner.plan(s);
   }
 }
 
@@ -126,6 +126,15 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
       const decisions = counts['open huge'] + counts['open app'] + counts['both again (cross-file index ready)'];
       assert.ok(decisions <= 30, `${decisions} EXPLAINs in the decisions over ${N} statements of one shape and the app's 2: ${JSON.stringify(counts)}`);
       assert.ok(counts['cost lens'] <= 3, `the lens reads one query id per shape: ${JSON.stringify(counts)}`);
+      // The hover's background planning of the screen: one statement of the shape (before: the 40 on screen, each scroll).
+      assert.equal(counts['hover prefetch (40 visible)'], 1, JSON.stringify(counts));
+      // A hover on another statement of the shape still gets its own plan (one EXPLAIN, then cached).
+      const other = HUGE_FILE_STATEMENTS[7].sql;
+      await reset();
+      const own = await ed.planner.plan(other);
+      assert.ok(own.ok && own.result.sql === other, 'its own plan');
+      assert.ok(ed.planner.cached(other));
+      assert.equal(await explains(), 1);
     });
   }
 
