@@ -91,6 +91,9 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
 
   const explains = (): Promise<number> => explainsSent(t);
   const reset = async () => void (await t.admin.query('SELECT pg_stat_statements_reset()'));
+  /** Real trial indexes built (rolled back) since the last reset. */
+  const builds = async (): Promise<number> => Number((await t.admin.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?CREATE\\s+INDEX\\y'`)).rows[0].n);
 
   before(async function () {
     if (!(await statementStats(t, 'no count of plans: these tests are skipped'))) return this.skip();
@@ -137,6 +140,39 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
       assert.equal(await explains(), 1);
     });
   }
+
+  it('switching to a production profile and back, with both files open and a scan run: a few EXPLAINs per shape, not one per statement', async () => {
+    const ws = await readWorkspace([HUGE, APP]);
+    const files = [HUGE, APP];
+    // What a connection change makes the editor do (analysis.ts: refreshAll, then the quiet Scan Workspace of the files a scan
+    // had shown; costLens.ts: the lens read again; plans/: the visible statements planned again), all on the new connection.
+    const connectionChange = async (ed: EditorConnection) => {
+      for (const f of files) await ed.fullRun(f);
+      for (const f of files) await ed.fullRun(f);
+      for (const f of files) await ed.lens(f);
+      await ed.hoverPrefetch(HUGE);
+    };
+    const dev = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true });
+    const counts: Record<string, number> = {};
+    await reset();
+    await connectionChange(dev);
+    counts['first connection: trial builds'] = await builds();
+    await reset();
+    const prod = new EditorConnection(await t.open({ profile: { ...t.profile, environment: 'production' } }), ws, { info, realIndexes: true });
+    await connectionChange(prod);
+    counts.production = await explains();
+    counts['production: trial builds'] = await builds();
+    await reset();
+    const back = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true });
+    await connectionChange(back);
+    counts['back to development'] = await explains();
+    counts['back to development: trial builds'] = await builds();
+    assert.ok(counts['back to development: trial builds'] <= counts['first connection: trial builds'], JSON.stringify(counts));
+    console.log(`      EXPLAINs per switch: ${JSON.stringify(counts)}`);
+    // Each switch: the rules' plan and the lens's query id per shape, the decisions' first statement of each shape (and, on
+    // development, its candidates), the hover's one statement per shape on screen. Before this branch: 49 and 263.
+    assert.ok(counts.production <= 15 && counts['back to development'] <= 30, JSON.stringify(counts));
+  });
 
   it('a generated file of literal copies of a statement the app runs: its query ids read once per shape', async () => {
     const app = await t.open();
