@@ -23,8 +23,8 @@ import { QueryIdsByShape } from './queryStats';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
-import { fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, newTrialRun, statementShapeText, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/statement';
+import { adviseStatement, newTrialRun, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import type { Database, ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
@@ -416,7 +416,7 @@ export class IndexDecider {
   /**
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
    * again when real builds are allowed. `run`: the decision's (each trial index built once for all its statements).
-   * Statements that differ only by constants (statementShapeText, the key the trial proofs share) are planned once: the
+   * Statements that differ only by constants (core constantShape, the key the trial proofs share) are planned once: the
    * first of a shape is advised, the others take its advice, said so (sameShapeAs; person31 H2: a decision over a file of
    * 3,000 such statements ran an EXPLAIN for each, ~35 s). One advice of a statement at a time (two decisions at once).
    */
@@ -444,8 +444,8 @@ export class IndexDecider {
   private readonly advisedIn = new WeakMap<TrialRun, Set<string>>();
 
   private async adviseAnew(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes: boolean, run: TrialRun | undefined, askedFor: boolean): Promise<AdviceResult> {
-    const text = statementShapeText(input.sql, run);
-    const shape = text === null ? undefined : JSON.stringify([text, input.userid ?? null]);
+    const text = constantShape(input.sql);
+    const shape = text === undefined ? undefined : JSON.stringify([text, input.userid ?? null]);
     const first = shape === undefined ? undefined : this.shapes.get(shape);
     if (first !== undefined && first !== input.sql) {
       const of = await this.adviseOne({ sql: first, userid: input.userid }, realIndexes, run, askedFor);
@@ -462,7 +462,7 @@ export class IndexDecider {
     return r;
   }
 
-  /** The statement planned for each shape (statementShapeText and role, as JSON): the others of the shape take its advice. */
+  /** The statement planned for each shape (core constantShape and role, as JSON): the others of the shape take its advice. */
   private readonly shapes = new Map<string, string>();
   /** Advice under way, per statement: a second decision wanting it waits for it (no second plan). */
   private readonly advising = new Map<string, Promise<AdviceResult>>();

@@ -23,6 +23,9 @@ import { Planner } from '../../../src/db/planner';
 import { statementStats, testDatabase } from '../support';
 import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE, explainsSent } from './hugeFile';
 
+/** The server's capabilities without HypoPG (NO_HYPOPG, with the server's version). */
+type ServerCaps = { versionNum: number; hypopg: 'unavailable'; pgTrgm: 'unavailable' };
+
 const N = HUGE_FILE_STATEMENTS.length;
 const HUGE = { path: 'other/huge.sql', text: HUGE_FILE_STATEMENTS.map((s) => `${s.sql};`).join('\n') };
 /** The app's own reads of orders (the demo's customers.ts and orders.ts): other shapes on the same table. */
@@ -45,7 +48,7 @@ class EditorConnection {
   readonly planner: Planner;
   readonly literalIds = new Map<string, string | undefined>();
 
-  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: typeof NO_HYPOPG & { versionNum: number }; realIndexes: boolean }) {
+  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: ServerCaps; realIndexes: boolean }) {
     this.evidence = new DbEvidence(db);
     this.decider = new IndexDecider(db, { info: opts.info, realIndexes: opts.realIndexes });
     this.ids = new QueryIdsByShape(db);
@@ -87,7 +90,7 @@ async function readWorkspace(files: readonly { path: string; text: string }[]): 
 describe('db/editor plans: the editor\'s work on an open generated file costs a few EXPLAINs per shape (real PostgreSQL)', function () {
   this.timeout(900000);
   const t = testDatabase('editorplans');
-  let info: typeof NO_HYPOPG & { versionNum: number };
+  let info: ServerCaps;
 
   const explains = (): Promise<number> => explainsSent(t);
   const reset = async () => void (await t.admin.query('SELECT pg_stat_statements_reset()'));
