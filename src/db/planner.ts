@@ -12,7 +12,7 @@ import { PlanCache } from '../core/plan/cache';
 import { constantShape, loadPgParser } from '../core/sql/statement';
 
 /** Statements planned ahead for hovers per request (the editor's visible ones): at most this many. */
-export const PREFETCH_LIMIT = 50;
+const PREFETCH_LIMIT = 50;
 
 export type PlanOutcome = { ok: true; result: ExplainResult } | { ok: false; message: string; code?: string };
 
