@@ -40,14 +40,33 @@ function webviewEntries() {
  * required only when a feature first imports it (issue 19: the entry bundle carries the editor
  * wiring; parsers, tree-sitter and pg arrive later). dist/ is kept as their folder because
  * libpg-query looks for its .wasm next to the script that loads it.
+ *
+ * Our own analysis engine (src/engine.ts: the SQL extraction, the analysis pipeline, the N+1 detector) loads the same
+ * way: bundled on its own as dist/engine.js (it shares the lib-*.js files), and the editor's one import of it
+ * (src/vscode/loadEngine.ts) becomes a require of ./engine.js. The CLI bundles everything into dist/cli.js.
  */
 const LAZY_LIBRARIES = ['pg', 'pgsql-ast-parser', 'libpg-query', '@vscode/tree-sitter-wasm', 'yaml', 'sql-formatter'];
 const libFile = (name) => `lib-${name.replace(/^@/, '').replace(/\//g, '-')}`;
+const ENGINE_ENTRY = path.join(__dirname, 'src', 'engine.ts');
 const lazyLibraries = {
   name: 'lazy-libraries',
   setup(build) {
     const filter = new RegExp(`^(${LAZY_LIBRARIES.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
     build.onResolve({ filter }, (args) => ({ path: `./${libFile(args.path)}.js`, external: true }));
+    build.onResolve({ filter: /\/engine$/ }, (args) =>
+      args.kind !== 'entry-point' && path.resolve(args.resolveDir, args.path) + '.ts' === ENGINE_ENTRY ? { path: './engine.js', external: true } : undefined);
+  },
+};
+
+/** Which modules each editor-side bundle holds (dist/bundle-meta.json, not packaged): scripts/checkBundle.ts reads it. */
+const bundleMeta = {
+  name: 'bundle-meta',
+  setup(build) {
+    build.onEnd((result) => {
+      if (!result.metafile) return;
+      const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, Object.keys(o.inputs)]));
+      fs.writeFileSync(path.join(__dirname, 'dist', 'bundle-meta.json'), JSON.stringify(outputs, null, 1));
+    });
   },
 };
 
@@ -72,7 +91,7 @@ async function main() {
   const node = { format: 'cjs', platform: 'node', target: 'node20', outdir: 'dist', external: ['vscode', 'pg-native'] };
   const contexts = [
     await esbuild.context({ ...common, ...node, entryPoints: { cli: 'src/cli/main.ts', capture: 'src/capture/node.ts' } }),
-    await esbuild.context({ ...common, ...node, entryPoints: { extension: 'src/extension.ts' }, plugins: [...common.plugins, lazyLibraries] }),
+    await esbuild.context({ ...common, ...node, entryPoints: { extension: 'src/extension.ts', engine: 'src/engine.ts' }, metafile: true, plugins: [...common.plugins, lazyLibraries, bundleMeta] }),
     await esbuild.context({ ...common, ...node, entryPoints: Object.fromEntries(LAZY_LIBRARIES.map((n) => [libFile(n), require.resolve(n)])) }),
   ];
   const entries = webviewEntries();

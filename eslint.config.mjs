@@ -30,6 +30,15 @@ const noVscodeDynamic = [dynamic("/^vscode$|\\/vscode(\\/|$)/", 'only src/vscode
 const noCliDynamic = [dynamic("/(^|\\/)cli(\\/|$)/", 'the editor does not import the CLI: shared Node-side code lives in src/node.')];
 const syntax = (...extra) => ['error', innerHtml, ...extra];
 
+// The analysis engine is its own bundle (dist/engine.js, src/engine.ts), loaded on first use: the editor reaches it
+// through src/vscode/loadEngine.ts only, and imports its types with `import type` (scripts/checkBundle.ts
+// checks the bundles hold what this promises).
+const ENGINE_MESSAGE = 'the analysis engine loads on first use: get it from loadEngine() (src/vscode/loadEngine.ts); import its types with `import type`.';
+const banEngine = {
+  patterns: [{ group: ['**/engine', '**/core/scan', '**/core/analyzers', '**/core/nplusone/**', '**/core/extract/index', '**/core/extract/siteAt', '**/core/syntax/treeSitter', '**/core/languages/index'], message: ENGINE_MESSAGE, allowTypeImports: true }],
+};
+const noEngineDynamic = [dynamic("/(^|\\/)(engine|core\\/(scan|analyzers|nplusone\\/.*|extract\\/(index|siteAt)|syntax\\/treeSitter|languages\\/index))$/", ENGINE_MESSAGE)];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'media/dist/**', 'node_modules/**', 'test/e2e/.cache/**', '**/*.mjs', '**/*.js', 'test/fixtures/**', 'examples/**'] },
   ...tseslint.configs.recommended,
@@ -43,6 +52,8 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', banVscodeAndPg], 'no-restricted-syntax': syntax(...coreDynamic) } },
   { files: ['src/db/**/*.ts', 'src/cli/**/*.ts', 'src/node/**/*.ts'], rules: { 'no-restricted-imports': ['error', banVscode], 'no-restricted-syntax': syntax(...noVscodeDynamic) } },
   { files: ['src/db/**/*.ts', 'src/node/**/*.ts'], rules: { 'no-restricted-imports': ['error', { ...banVscode, patterns: [...banVscode.patterns, { group: ['**/cli/**'], message: 'db and node may not import the CLI.' }, { group: ['**/shared/**'], message: 'db and node speak domain types (src/core), not the webview protocols.' }] }], 'no-restricted-syntax': syntax(...noVscodeDynamic, ...noCliDynamic) } },
-  { files: ['src/vscode/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**'], message: 'the editor does not import the CLI: shared Node-side code lives in src/node.' }] }], 'no-restricted-syntax': syntax(...noCliDynamic) } },
+  { files: ['src/vscode/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**'], message: 'the editor does not import the CLI: shared Node-side code lives in src/node.' }] }], '@typescript-eslint/no-restricted-imports': ['error', banEngine], 'no-restricted-syntax': syntax(...noCliDynamic, ...noEngineDynamic) } },
+  // The one accessor: the only editor module that loads the engine.
+  { files: ['src/vscode/loadEngine.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off', 'no-restricted-syntax': syntax(...noCliDynamic) } },
   { files: ['src/webview/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: ['vscode', 'pg'], patterns: [{ group: ['**/db/**', '**/vscode/**', '**/cli/**', '**/node/**'], message: 'webviews run in the browser: no db, editor, cli or node layer.' }] }] } },
 );

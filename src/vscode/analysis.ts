@@ -23,6 +23,7 @@ import { AnalysisQueue, type AnalysisRank } from '../core/analysisQueue';
 import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
+import { loadEngine } from './loadEngine';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/languages/registry';
@@ -358,7 +359,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     for (const [f, deleted] of batch) this.diskPending.set(f, deleted);
     batch.splice(0, batch.length, ...this.diskPending);
     this.diskPending.clear();
-    const [{ reindexFile }, { readSourceText }] = await Promise.all([import('../core/nplusone/analyzer'), import('../node/walk')]);
+    const [{ reindexFile }, { readSourceText }] = await Promise.all([loadEngine(), import('../node/walk')]);
     let any = false;
     // Dependency and build folders (node_modules, .git, dist…) never come: the change source leaves them out.
     for (const [file, deleted] of batch) {
@@ -389,7 +390,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     item.name = 'PG Lens: cross-file N+1s';
     this.indexBuild = (async () => {
       const started = Date.now();
-      const [{ indexWorkspace, crossFileReadText }, { CrossFileCalls }, { workspaceInputs, workspaceFilePaths }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
+      const [{ indexWorkspace, crossFileReadText, CrossFileCalls }, { workspaceInputs, workspaceFilePaths }] = await Promise.all([loadEngine(), import('./scanWorkspace')]);
       const index = new CrossFileCalls();
       // A workspace scan started meanwhile fills its own index (the same files): this build gives way.
       const scans = this.scansStarted;
@@ -427,7 +428,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   /** `served`: false for a file of another folder with its own connection (multi-root): its rules get no evidence from this database. */
   async analyzers(opts: { scanIndex?: CrossFileCalls; served?: boolean } = {}): Promise<Analyzer[]> {
-    const { codeAnalyzers } = await import('../core/analyzers');
+    const { codeAnalyzers } = await loadEngine();
     let evidence: EvidenceSource | undefined;
     try {
       evidence = opts.served === false ? undefined : await this.evidenceSource();
@@ -504,7 +505,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const generation = this.generation;
     const key = doc.uri.toString();
     try {
-      const { analyzeFile } = await import('../core/scan');
+      const { analyzeFile } = await loadEngine();
       const text = doc.getText();
       const analyzers = mode === 'all' ? await this.analyzers() : [...this.outliving];
       const tooBig = text.length > this.ctx.config.maxFileSizeKb * 1024;
@@ -544,7 +545,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // a reconnect decided a closed 3,000-statement file again); decided when a tab shows it again.
     if (this.closedTabs.run(key, !editing, shownTextUris()) === 'check') editing = true;
     try {
-      const { analyzeFile } = await import('../core/scan');
+      const { analyzeFile } = await loadEngine();
       const text = doc.getText();
       if (text.length > this.ctx.config.maxFileSizeKb * 1024) {
         this.show(doc, key, version, []);
@@ -673,7 +674,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.rescans.set(key, gen);
     const stale = () => this.rescans.get(key) !== gen;
     try {
-      const [{ analyzeFile }, { readSourceText }, { positionsOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('./findingActions')]);
+      const [{ analyzeFile }, { readSourceText }, { positionsOf }] = await Promise.all([loadEngine(), import('../node/walk'), import('./findingActions')]);
       const text = await readSourceText(uri.fsPath, this.ctx.config.maxFileSizeKb * 1024);
       // As the scan reads it (a file it reads, once a scan ran), else the recording's analyzers alone (core analysisOf).
       const mode = opts.outlivingOnly ? 'outliving' : this.modeOf(uri, false);

@@ -13,7 +13,7 @@ import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { DocumentAnalysis, type DocumentAnalysisApi } from './analysis';
 import { WorkspaceChanges, type WorkspaceChangesApi } from './workspaceChanges';
-import { configureTreeSitter } from '../core/syntax/treeSitter';
+import { configureEngine } from './loadEngine';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
 import { registerScanWorkspace } from './scanWorkspace';
@@ -43,14 +43,14 @@ export interface PgLensContext {
 }
 
 export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {
-  // Where tree-sitter's WASM files are (loaded on first parse): set once for every feature.
-  configureTreeSitter(vscode.Uri.joinPath(context.extensionUri, 'dist', 'wasm').fsPath);
+  // Where tree-sitter's WASM files are (loaded on first parse): given to the analysis engine when it first loads.
+  configureEngine({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'wasm').fsPath });
   const log = new Log();
   const config = new Config();
   config.keepChoicesIn(context.workspaceState);
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
-  const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
+  const sites = new SqlSiteIndex({ maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
   const workspaceChanges = new WorkspaceChanges((m) => log.info(m));
   context.subscriptions.push(log, connections, status, sites, workspaceChanges);
   const base = { extension: context, config, log, connections, sites, workspaceChanges, params: new ParameterMemory() };

@@ -19,6 +19,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
+import { loadEngine } from './loadEngine';
 import type { ActiveConnection } from './connections';
 import type { Snapshot } from '../db/queryStats';
 import type { SqlSiteRef } from '../core/nplusone/observed';
@@ -186,7 +187,7 @@ function relPath(file: string): string {
 
 async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSummary | undefined, say: (message: string) => void = () => undefined): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
   const [{ snapshotStatements, diffSnapshots, QueryIdsByShape }, core, { loadPgParser, normalizeSql, fingerprintSql }] = await Promise.all([
-    import('../db/queryStats'), import('../core/nplusone/index'), import('../core/sql/statement'),
+    import('../db/queryStats'), loadEngine(), import('../core/sql/statement'),
   ]);
   const db = rec.connection.db;
   const after = await snapshotStatements(db);
@@ -222,7 +223,7 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
  * workspaceSqlSites: built bundles left out, one tree per file, the extension host given turns while it reads).
  */
 async function collectSites(ctx: PgLensContext, say: (message: string) => void): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
-  const [{ workspaceSqlSites }, { workspaceInputs, workspaceFilePaths }] = await Promise.all([import('../core/nplusone/workspaceSites'), import('./scanWorkspace')]);
+  const [{ workspaceSqlSites }, { workspaceInputs, workspaceFilePaths }] = await Promise.all([loadEngine(), import('./scanWorkspace')]);
   const folders = vscode.workspace.workspaceFolders ?? [];
   const total = Math.min(MAX_FILES, (await workspaceFilePaths(ctx, folders)).length);
   // Said as it goes (what the notification waits for), at most a few times a second.

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { FileInput } from '../core/scan';
 import type { Finding, Severity } from '../core/findings';
 import type { PgLensContext } from './main';
+import { loadEngine } from './loadEngine';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
 import { walkthroughStepDone } from './walkthrough';
@@ -93,7 +94,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: !quiet }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity, scanSummaryLine }, { readSourceText }] = await Promise.all([import('../core/scan'), import('../node/walk')]);
+        const [{ scanFiles, countBySeverity, scanSummaryLine }, { readSourceText }] = await Promise.all([loadEngine(), import('../node/walk')]);
         // A command may connect (without asking for a password): a scan begun while the workspace's own connection was
         // still coming up ran with static rules only and was not made good when it arrived (person9: listmonk, 16
         // warnings "no database", 21 a minute later). After Disconnect it stays static, as the user chose.
@@ -114,7 +115,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         const files = workspaceInputs(ctx, folders, { open, onOpen: () => openFiles++, onRead: (file, text) => textCache.set(file, text) });
         ctx.analysis.startScan();
         const revised: { file: string; findings: Finding[] }[] = [];
-        const { CrossFileCalls } = await import('../core/nplusone/crossFile');
+        const { CrossFileCalls } = await loadEngine();
         const index = new CrossFileCalls();
         const result = await scanFiles(files, {
           analyzers: await ctx.analysis.analyzers({ scanIndex: index }),

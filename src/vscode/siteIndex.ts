@@ -18,6 +18,7 @@ import type { SiteAtMode } from '../core/extract/siteAt';
 import { readAsOf } from '../core/languages/registry';
 import { recordedSite, type RecordedAtCursor } from '../core/record/atCursor';
 import { countOf, distinctLabels } from '../core/format';
+import { loadEngine, type Engine } from './loadEngine';
 
 export interface SqlSiteProvider {
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]>;
@@ -34,7 +35,6 @@ export interface SqlSiteProvider {
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
 
-type Extract = typeof import('../core/extract/index') & typeof import('../core/extract/siteAt') & { SourceTree: typeof SourceTree };
 
 const DEBOUNCE_MS = 300;
 
@@ -44,10 +44,8 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private readonly subs: vscode.Disposable[] = [];
-  private core: Promise<Extract> | undefined;
 
   constructor(
-    private readonly context?: vscode.ExtensionContext,
     private readonly options: { maxFileSizeKb?: () => number; log?: (message: string) => void } = {},
   ) {
     this.subs.push(
@@ -65,13 +63,9 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     );
   }
 
-  private loadCore(): Promise<Extract> {
-    this.core ??= (async () => {
-      const ts = await import('../core/syntax/treeSitter');
-      if (this.context && !ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath);
-      return { ...(await import('../core/extract/index')), ...(await import('../core/extract/siteAt')), SourceTree: ts.SourceTree };
-    })();
-    return this.core;
+  /** Extraction and tree-sitter are the analysis engine's (tree-sitter's WASM folder is given to it by loadEngine). */
+  private loadCore(): Promise<Engine> {
+    return loadEngine();
   }
 
   private fragments: Promise<MapperFragments | undefined> | undefined;

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
+import { loadEngine } from './loadEngine';
 
 export interface StatementDetails {
   sql: string;
@@ -23,7 +24,7 @@ interface CallSite {
 /** Every place in the workspace folders whose SQL is this statement. */
 async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
   const [{ scanFiles }, { workspaceInputs }, { CostIndex }, { loadPgParser }] = await Promise.all([
-    import('../core/scan'),
+    loadEngine(),
     import('./scanWorkspace'),
     import('../core/cost'),
     import('../core/sql/statement'),

@@ -23,8 +23,7 @@ import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
 import { myBatisSites, type MapperFragments } from '../languages/java/mybatis';
 import { errorMessage } from '../safeText';
 
-export type { SqlSite, SqlParam, UnreadSql } from './types';
-export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
+export type { SqlSite } from './types';
 
 const PROFILES: Partial<Record<SourceLanguage, LanguageProfile>> = {
   typescript: javascriptProfile,
@@ -202,6 +201,6 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
 }
 
 /** A file without any SQL keyword or marker holds no SQL site: skip parsing it. */
-export function mayHoldSql(text: string): boolean {
+function mayHoldSql(text: string): boolean {
   return /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|language\s*=\s*sql)\b|\/\*\s*sql\s*\*\//i.test(text);
 }

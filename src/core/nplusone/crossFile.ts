@@ -12,7 +12,8 @@
 import type { Finding, Span } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, LoopParam, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
-import { escapeRe, MAX_FIXED_LIST, RULE_ID } from './detect';
+import { RULE_ID } from './ruleId';
+import { escapeRe, MAX_FIXED_LIST } from './detect';
 import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
 import { remotePossible } from './loopEvidence';
 import { codeContextOf } from '../codeContext';

@@ -29,8 +29,8 @@ import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecaus
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
+import { RULE_ID } from './ruleId';
 
-export const RULE_ID = 'n-plus-one';
 
 /** Evidence attached to every static n-plus-one finding (Finding.evidence). */
 export interface NPlusOneEvidence {

@@ -19,7 +19,8 @@
  */
 import type { Finding } from '../findings';
 import { lineStarts, positionAt } from '../findings';
-import { RULE_ID, type NPlusOneEvidence } from './detect';
+import { RULE_ID } from './ruleId';
+import type { NPlusOneEvidence } from './detect';
 import type { Rewrite } from './rewrites';
 import { pythonLanguage } from '../languages/python/language';
 

@@ -17,7 +17,8 @@
  */
 import type { Finding } from '../findings';
 import { lineStarts, positionAt } from '../findings';
-import { RULE_ID, type NPlusOneEvidence } from './detect';
+import { RULE_ID } from './ruleId';
+import type { NPlusOneEvidence } from './detect';
 import { rewriteFixes, rewriteFor } from './rewrites';
 
 const ASSOCIATION = /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s+:(\w+)/gm;

@@ -8,7 +8,7 @@
  * when the caller could compute one for a site, else by normalised text (constants → $n).
  */
 import type { Finding, Span } from '../findings';
-import { RULE_ID } from './detect';
+import { RULE_ID } from './ruleId';
 import { recordedWhere, shortLine } from '../format';
 import { lineStarts, positionAt } from '../findings';
 import { applySuppressions } from '../suppress';

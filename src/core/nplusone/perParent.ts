@@ -7,7 +7,8 @@
  * figure. Pure: the facts are read by db/perParent.ts and passed in.
  */
 import type { Finding } from '../findings';
-import { RULE_ID, type NPlusOneEvidence } from './detect';
+import { RULE_ID } from './ruleId';
+import type { NPlusOneEvidence } from './detect';
 import type { LoopSource } from './loopSource';
 
 /** Default pgLens.nPlusOne.manyPerParent: from this many rows per parent on, a loop over one parent's children is a warning. */

@@ -25,7 +25,7 @@ import { lineStarts, positionAt, SEVERITY_RANK } from '../findings';
 import { codeContextOf, codeContextForImports, type ContextPolicy } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
-import { RULE_ID } from './detect';
+import { RULE_ID } from './ruleId';
 import { closingEnd } from '../limits';
 
 const ROUNDS = 6;

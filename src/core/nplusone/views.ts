@@ -19,7 +19,8 @@ import { lineStarts, positionAt } from '../findings';
 import { withSourceTree } from '../syntax/treeSitter';
 import { field, named, same, type Node } from './syntax';
 import { rewriteFixes, rewriteFor } from './rewrites';
-import { RULE_ID, type NPlusOneEvidence } from './detect';
+import { RULE_ID } from './ruleId';
+import type { NPlusOneEvidence } from './detect';
 import { rubyLanguage } from '../languages/ruby/language';
 
 /** A template the view pass reads (ERB as Ruby, jbuilder as it is): Ruby's templates (the language registry) under app/views. */

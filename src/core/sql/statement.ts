@@ -8,29 +8,37 @@ import { LIMITS, sqlOverLimit } from '../limits';
 import { maxParamIndex } from '../extract/sqlLexer';
 import type * as PgQuery from 'libpg-query';
 
-let mod: typeof PgQuery | undefined;
-let loading: Promise<typeof PgQuery> | undefined;
+/**
+ * The loaded parser, one per process: the editor's bundle (dist/extension.js) and the analysis engine's
+ * (dist/engine.js) each hold a copy of this module, and a parser loaded through either is loaded for both — as it
+ * was when they were one bundle (pgParserLoaded() decides whether the rules say a statement was not analysed).
+ */
+interface LoadedParser {
+  mod?: typeof PgQuery;
+  loading?: Promise<typeof PgQuery>;
+}
+const parser = ((globalThis as Record<symbol, unknown>)[Symbol.for('pgLens.libpgQuery')] ??= {}) as LoadedParser;
 
 /** Load the parser once (WASM). Everything else in this module is synchronous afterwards. */
 export function loadPgParser(): Promise<typeof PgQuery> {
-  loading ??= (async () => {
+  parser.loading ??= (async () => {
     const m = (await import('libpg-query')) as any;
     const lib = (m.parseSync ? m : m.default) as typeof PgQuery;
     await lib.loadModule();
-    mod = lib;
+    parser.mod = lib;
     return lib;
   })();
-  return loading;
+  return parser.loading;
 }
 
 /** Is PostgreSQL's parser loaded (synchronous callers can use inspectSql)? */
 export function pgParserLoaded(): boolean {
-  return mod !== undefined;
+  return parser.mod !== undefined;
 }
 
 function lib(): typeof PgQuery {
-  if (!mod) throw new Error('libpg-query is not loaded: await loadPgParser() first');
-  return mod;
+  if (!parser.mod) throw new Error('libpg-query is not loaded: await loadPgParser() first');
+  return parser.mod;
 }
 
 type StatementClass =
@@ -170,7 +178,7 @@ function fromParser<T>(text: string, read: (pg: typeof PgQuery) => T): T | undef
 
 /** PostgreSQL's raw parse tree (libpg-query's JSON) of a text within the limits; undefined when rejected or not loaded. */
 export function pgParseTree(text: string): { stmts?: { stmt: Record<string, any> }[] } | undefined {
-  if (!mod) return undefined;
+  if (!parser.mod) return undefined;
   return fromParser(text, (pg) => pg.parseSync(text) as { stmts?: { stmt: Record<string, any> }[] });
 }
 

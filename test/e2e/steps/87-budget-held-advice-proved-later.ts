@@ -39,15 +39,23 @@ export const step: Step = {
       await screenshot('budget-held-back');
       // Nobody types: the open file is analysed again once the budget's minute has passed (PROVE_LATER_MS, 65 s), and each
       // read held back gets its proved advice: "… an index on budget_wide_87 (c13) cuts the estimated cost …".
+      // Each read held back by its own filter ("(c13)": its row alone): reading all 16 rows of a long Problems list while
+      // other files' findings change under it lost rows in the whole suite ("1 rows" with 16 in the panel).
+      const rowOf = async (c: string) => (await wb.problemTexts(`(${c})`, FILE)).filter((t) => t.includes(`(${c})`));
       const proved = (r: string[], c: string) => r.some((t) => t.includes(`${TABLE} (${c}) cuts the estimated cost`));
+      const state = async () => {
+        const all: { c: string; r: string[] }[] = [];
+        for (const c of held) all.push({ c, r: await rowOf(c) }); // one filter box: one at a time
+        return all;
+      };
       const later = await wb.until(async () => {
-        const r = await rows();
-        return !r.some((t) => HELD.test(t)) && held.every((c) => proved(r, c)) ? r : undefined;
+        const all = await state();
+        return all.every(({ c, r }) => proved(r, c) && !r.some((t) => HELD.test(t))) ? all : undefined;
       }, `the reads held back (${held.join(', ')}) proved without an edit, once the budget's minute passed`, 180_000, async () => {
-        const r = await rows();
-        return `${r.length} rows, ${r.filter((t) => HELD.test(t)).length} held back, not proved yet: ${held.filter((c) => !proved(r, c)).join(', ')}`;
+        const all = await state();
+        return all.map(({ c, r }) => `${c}: ${r.map((t) => t.slice(0, 90)).join(' / ') || 'no row'}`).join(' | ');
       });
-      log(`later: ${held.map((c) => later.find((t) => t.includes(`${TABLE} (${c})`))?.slice(0, 120)).join(' | ')}`);
+      log(`later: ${later.map(({ r }) => r[0]?.slice(0, 120)).join(' | ')}`);
       await screenshot('budget-proved-later');
     } finally {
       await wb.runCommand('View: Close All Editors');

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../../src/cli/commands/index';
-import { looksMinified } from '../../../scripts/checkBundle';
+import { ENGINE_ONLY_MODULES, engineSplitProblems, looksMinified } from '../../../scripts/checkBundle';
 
 const root = path.join(__dirname, '..', '..', '..');
 const read = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
@@ -49,5 +49,15 @@ describe('checkBundle', () => {
     assert.equal(looksMinified(indentedDev).ok, false);
     const min = `var a=1;function b(){return\`SELECT x\n    FROM t\n    WHERE y\`}${'x=1;'.repeat(500)}\n`;
     assert.equal(looksMinified(min).ok, true);
+  });
+
+  it('fails when the editor bundle holds a module of the analysis engine (dist/bundle-meta.json)', () => {
+    const editor = ['src/extension.ts', 'src/vscode/main.ts', 'src/core/format.ts'];
+    const engine = ['src/core/format.ts', ...ENGINE_ONLY_MODULES];
+    assert.deepEqual(engineSplitProblems({ 'dist/extension.js': editor, 'dist/engine.js': engine }), []);
+    const [leak] = engineSplitProblems({ 'dist/extension.js': [...editor, 'src/core/nplusone/detect.ts', 'src/core/syntax/treeSitter.ts'], 'dist/engine.js': engine });
+    assert.match(leak, /dist\/extension\.js holds the analysis engine's src\/core\/syntax\/treeSitter\.ts, src\/core\/nplusone\/detect\.ts/);
+    assert.match(engineSplitProblems({ 'dist/extension.js': editor, 'dist/engine.js': engine.filter((m) => m !== 'src/core/scan.ts') })[0], /dist\/engine\.js lacks src\/core\/scan\.ts/);
+    assert.equal(engineSplitProblems({ 'dist/extension.js': editor }).length, 1, 'no engine bundle at all');
   });
 });

@@ -11,7 +11,7 @@ const eslint = new ESLint({ cwd: root });
 
 async function layerErrors(file: string, code: string): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return r.messages.filter((m) => m.ruleId === 'no-restricted-syntax' || m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return r.messages.filter((m) => m.ruleId === 'no-restricted-syntax' || m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
 }
 
 describe('lint: layer rules', function () {
@@ -46,6 +46,17 @@ describe('lint: layer rules', function () {
   it('lets each layer import what is below it (lazy tree-sitter, pg in db, core from vscode)', async () => {
     assert.deepEqual(await layerErrors('src/core/example.ts', "export async function f() { return import('@vscode/tree-sitter-wasm'); }\n"), []);
     assert.deepEqual(await layerErrors('src/db/example.ts', "export async function f() { return import('pg'); }\n"), []);
-    assert.deepEqual(await layerErrors('src/vscode/example.ts', "export async function f() { return [await import('vscode'), await import('../core/scan'), await import('../node/walk')]; }\n"), []);
+    assert.deepEqual(await layerErrors('src/vscode/example.ts', "export async function f() { return [await import('vscode'), await import('../core/cost'), await import('../node/walk')]; }\n"), []);
+  });
+
+  it('the editor reaches the analysis engine (dist/engine.js) through loadEngine only, and its types with import type', async () => {
+    assert.equal((await layerErrors('src/vscode/example.ts', "import { analyzeFile } from '../core/scan';\nexport const a = analyzeFile;\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "export async function f() { return import('../core/scan'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/plans/example.ts', "export async function f() { return import('../../core/nplusone/crossFile'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "export async function f() { return import('../engine'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "import { SourceTree } from '../core/syntax/treeSitter';\nexport const t = SourceTree;\n")).length, 1);
+    assert.deepEqual(await layerErrors('src/vscode/example.ts', "import type { FileInput } from '../core/scan';\nexport type F = FileInput;\n"), []);
+    assert.deepEqual(await layerErrors('src/vscode/plans/example.ts', "import { loadEngine } from '../loadEngine';\nexport const l = loadEngine;\n"), []);
+    assert.deepEqual(await layerErrors('src/vscode/loadEngine.ts', "export async function f() { return import('../engine'); }\n"), []);
   });
 });

@@ -30,6 +30,23 @@ describe('core/sql/statement (PostgreSQL grammar via libpg-query)', () => {
     });
   }
 
+  it('one loaded parser for every copy of this module (the editor bundle and the engine bundle each hold one)', () => {
+    // A second copy, as dist/engine.js holds beside dist/extension.js: loaded by the first, it is loaded for the second.
+    const file = require.resolve('../../../../src/core/sql/statement');
+    const first = require.cache[file];
+    delete require.cache[file];
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module instance needs a fresh require
+      const copy = require(file) as typeof import('../../../../src/core/sql/statement');
+      assert.notEqual(copy.inspectSql, inspectSql, 'a second module instance');
+      assert.equal(copy.pgParserLoaded(), true);
+      const r = copy.inspectSql('SELECT 1; COMMIT');
+      assert.equal(r.ok && r.statements.length, 2);
+    } finally {
+      require.cache[file] = first;
+    }
+  });
+
   it('counts statements: "SELECT 1; COMMIT; DELETE FROM t" is three', () => {
     const r = inspectSql('SELECT 1; COMMIT; DELETE FROM t');
     assert.ok(r.ok);

@@ -1,0 +1,19 @@
+/**
+ * The analysis engine, bundled on its own as dist/engine.js (esbuild.js) and loaded on first use: the editor reaches
+ * it only through src/vscode/loadEngine.ts, so activation loads the editor wiring, connections and the
+ * status bar, and the first analysis loads the rest. What is here: the SQL found in source (tree-sitter and the
+ * languages' extraction), the one analysis pipeline (core/scan.ts, core/analyzers.ts: rules, N+1, missing index)
+ * and the N+1 detector's workspace passes. The CLI bundles the same modules directly (dist/cli.js).
+ *
+ * Everything that holds state behind a tree-sitter parse lives in this bundle only: a SourceTree made here is read
+ * here (checkBundle.ts asserts the editor bundle holds none of ENGINE_ONLY_MODULES).
+ */
+export { configureTreeSitter, treeSitterConfigured, SourceTree } from './core/syntax/treeSitter';
+export { extractLanguageOf, isTreeLanguage, extractSqlSites, extractSqlSitesDetailed, sqlStatementAt } from './core/extract/index';
+export { siteAtOffset } from './core/extract/siteAt';
+export { analyzeFile, scanFiles, countBySeverity, scanSummaryLine } from './core/scan';
+export { codeAnalyzers } from './core/analyzers';
+export { indexWorkspace, crossFileReadText, reindexFile } from './core/nplusone/analyzer';
+export { CrossFileCalls } from './core/nplusone/crossFile';
+export { workspaceSqlSites } from './core/nplusone/workspaceSites';
+export { matchStatements, isRepeatedSmall, attachRecorded, observedFindings, observedFindingsByFile, observedReport, observedNPlusOnes } from './core/nplusone/observed';
