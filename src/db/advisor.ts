@@ -13,7 +13,7 @@ import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSu
 import { formatCount } from '../core/format';
 import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
-import { loadPgParser, normalizeSql } from '../core/sql/statement';
+import { constantShape, loadPgParser } from '../core/sql/statement';
 import { TimeSlice } from '../core/timeSlice';
 import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
@@ -142,7 +142,7 @@ export interface TrialRun {
   statements: readonly { sql: string; planAsRole?: string }[];
   proofs: Map<string, Omit<Proof, 'undo'>>;
   tables: Map<string, string[] | null>;
-  /** Each statement's text with its constants as parameters (statementShapeText), computed once per run. */
+  /** Each statement's shape (core constantShape), computed once per run (runShape). */
   shapes: Map<string, string | null>;
   /**
    * The statements (sql and role) whose plan failed beside another's trial index: never planned as a sibling again. Such
@@ -167,6 +167,11 @@ function runKey(sql: string, role: string | undefined, kept: readonly string[], 
   return JSON.stringify([sql, role ?? null, [...kept].sort(), definition]);
 }
 
+/** runKey of every statement of a shape (core constantShape): a sibling planned once stands for the others of its shape. */
+function runShapeKey(shapeText: string, role: string | undefined, kept: readonly string[], definition: string): string {
+  return JSON.stringify(['shape', shapeText, role ?? null, [...kept].sort(), definition]);
+}
+
 /** The tables a statement reads (lower-case bare names), parsed once per run. */
 function runTables(run: TrialRun, sql: string): string[] | null {
   let v = run.tables.get(sql);
@@ -179,14 +184,16 @@ function runTables(run: TrialRun, sql: string): string[] | null {
 }
 
 /**
- * A statement's text with its constants replaced by parameters (PostgreSQL's normaliser, as pg_stat_statements shows it):
- * statements that differ only by constants share a trial build's proof (person31 H2: 3,000 statements on orders differing
- * only in `total_cents > <i>` each proved the same 4 trial indexes). Null when the parser cannot read it.
+ * The statement's shape (core constantShape: PostgreSQL's normaliser, as pg_stat_statements shows it, with the statement's
+ * own highest $n), computed once per run: statements that differ only by constants share a trial build's proof (person31
+ * H2: 3,000 statements on orders differing only in `total_cents > <i>` each proved the same 4 trial indexes). Null when
+ * the parser cannot read it. A `$1` the code wrote is not the shape of a constant the normaliser made `$1`: the first is
+ * planned generically, the second with its value's statistics, and their plans may differ.
  */
-export function statementShapeText(sql: string, run?: TrialRun): string | null {
+function runShape(sql: string, run?: TrialRun): string | null {
   const known = run?.shapes.get(sql);
   if (known !== undefined) return known;
-  const v = normalizeSql(sql) ?? null;
+  const v = constantShape(sql) ?? null;
   run?.shapes.set(sql, v);
   return v;
 }
@@ -243,7 +250,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   let tx: TransactionProver | undefined;
   const proofs = trialProofsOf(db);
   // Statements that differ from this one only by constants share its trial builds' proofs (and it theirs).
-  const shapeText = params ? null : statementShapeText(sql, opts.trialRun);
+  const shapeText = params ? null : runShape(sql, opts.trialRun);
   const snapshot = tablesSnapshot(facts);
   // The indexes kept in place so far (greedy rounds): a proof is made on top of them, so they are part of its key.
   const keptDefs: string[] = [];
@@ -301,7 +308,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // the workload advice, then the decision again after a setting changed): its proof is reused, nothing is built
         // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
         const key = JSON.stringify([sql, params ?? null, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]);
-        const shared = !params && opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)));
+        const shared = !params && (opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)))
+          ?? (shapeText ? opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c))) : undefined));
         if (shared) {
           reused++;
           opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} built for another statement of this run (nothing built): ${createIndexSql(c, { concurrently: false })}`);
@@ -341,13 +349,19 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         if (st.sql === sql || (st.planAsRole ?? undefined) !== opts.planAsRole) continue;
         // The same statement but for constants: it takes this proof by its shape (nothing to plan for it here). Asked
         // first: PostgreSQL's normaliser is quick, the tables' parse (runTables) is not.
-        if (shapeText && statementShapeText(st.sql, trial) === shapeText) continue;
+        const stShape = runShape(st.sql, trial);
+        if (shapeText && stShape === shapeText) continue;
+        // A sibling of a shape already planned beside this index stands for the others of its shape (issue 20, verify32:
+        // each trial index on orders built for the app's statement planned all 3,000 statements of the generated file).
+        const shapeKey = stShape === null ? undefined : runShapeKey(stShape, st.planAsRole, keptDefs, def);
         const key = runKey(st.sql, st.planAsRole, keptDefs, def);
-        if (trial.proofs.has(key) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
+        if (trial.proofs.has(key) || (shapeKey && trial.proofs.has(shapeKey)) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
         await s.query(HYPO_SQL.savepoint);
         try {
           const plan = await planOf({ ...ctx, sql: st.sql, params: undefined });
-          trial.proofs.set(key, { verifiedBy: 'transaction', plan, costAfter: plan.totalCost, planUsesIndex: plan.indexNames.includes(c.name), indexSizeBytes: p.indexSizeBytes, planIndexName: c.name });
+          const proof = { verifiedBy: 'transaction' as const, plan, costAfter: plan.totalCost, planUsesIndex: plan.indexNames.includes(c.name), indexSizeBytes: p.indexSizeBytes, planIndexName: c.name };
+          trial.proofs.set(key, proof);
+          if (shapeKey) trial.proofs.set(shapeKey, proof);
           await s.query(HYPO_SQL.releaseSavepoint);
         } catch {
           // Not planned (the statement fails on its own): its advice builds the index itself.

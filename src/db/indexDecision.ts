@@ -19,12 +19,12 @@ import { byCallSite, decideIndexes, notWorkload, placeIn, overlaps, sharedIndexF
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
-import { queryIdOf } from './queryStats';
+import { QueryIdsByShape } from './queryStats';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
-import { fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, newTrialRun, statementShapeText, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/statement';
+import { adviseStatement, newTrialRun, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import type { Database, ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
@@ -132,10 +132,11 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
 /**
  * The query identifiers of the code's statements written with their literals (no $n) whose text is an entry's only by
  * fingerprint — the ones takesEntryByText needs to tell a hand-run copy (`customer_id = 42`, never run) from the
- * statement whose literals the entry normalised (person29 M3) — added to `ids` (EXPLAIN (VERBOSE) once per text; undefined
- * when PostgreSQL gives none). True when it added any.
+ * statement whose literals the entry normalised (person29 M3) — added to `ids` (undefined when PostgreSQL gives none). True
+ * when it added any. One EXPLAIN (VERBOSE) per shape (QueryIdsByShape), not per text: a generated file of 3,000 literal
+ * copies of a statement the app runs cost 3,000 EXPLAINs per connection (issue 20).
  */
-export async function literalCopyIds(db: Database, top: readonly DecisionInput[], found: readonly FoundStatement[], ids: Map<string, string | undefined>): Promise<boolean> {
+export async function literalCopyIds(db: Database, top: readonly DecisionInput[], found: readonly FoundStatement[], ids: Map<string, string | undefined>, byShape = new QueryIdsByShape(db)): Promise<boolean> {
   if (!top.some((x) => x.queryid)) return false;
   const prints = new Set(top.flatMap((x) => fingerprintSql(x.sql) ?? []));
   const texts = new Set(top.map((x) => spaced(x.sql)));
@@ -144,7 +145,7 @@ export async function literalCopyIds(db: Database, top: readonly DecisionInput[]
     if (ids.has(s.sql) || s.dynamic || maxParamIndex(s.sql) > 0 || texts.has(spaced(s.sql))) continue;
     const f = fingerprintSql(s.sql);
     if (!f || !prints.has(f)) continue;
-    ids.set(s.sql, await queryIdOf(db, s.sql, { readsOnly: true }).catch(() => undefined));
+    ids.set(s.sql, await byShape.of(s.sql));
     added = true;
   }
   return added;
@@ -415,7 +416,7 @@ export class IndexDecider {
   /**
    * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
    * again when real builds are allowed. `run`: the decision's (each trial index built once for all its statements).
-   * Statements that differ only by constants (statementShapeText, the key the trial proofs share) are planned once: the
+   * Statements that differ only by constants (core constantShape, the key the trial proofs share) are planned once: the
    * first of a shape is advised, the others take its advice, said so (sameShapeAs; person31 H2: a decision over a file of
    * 3,000 such statements ran an EXPLAIN for each, ~35 s). One advice of a statement at a time (two decisions at once).
    */
@@ -443,8 +444,8 @@ export class IndexDecider {
   private readonly advisedIn = new WeakMap<TrialRun, Set<string>>();
 
   private async adviseAnew(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes: boolean, run: TrialRun | undefined, askedFor: boolean): Promise<AdviceResult> {
-    const text = statementShapeText(input.sql, run);
-    const shape = text === null ? undefined : JSON.stringify([text, input.userid ?? null]);
+    const text = constantShape(input.sql);
+    const shape = text === undefined ? undefined : JSON.stringify([text, input.userid ?? null]);
     const first = shape === undefined ? undefined : this.shapes.get(shape);
     if (first !== undefined && first !== input.sql) {
       const of = await this.adviseOne({ sql: first, userid: input.userid }, realIndexes, run, askedFor);
@@ -461,7 +462,7 @@ export class IndexDecider {
     return r;
   }
 
-  /** The statement planned for each shape (statementShapeText and role, as JSON): the others of the shape take its advice. */
+  /** The statement planned for each shape (core constantShape and role, as JSON): the others of the shape take its advice. */
   private readonly shapes = new Map<string, string>();
   /** Advice under way, per statement: a second decision wanting it waits for it (no second plan). */
   private readonly advising = new Map<string, Promise<AdviceResult>>();

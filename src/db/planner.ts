@@ -9,6 +9,10 @@ import { describeError } from './errors';
 import { explain, type ExplainResult } from './explain';
 import { schemaVersion } from './schemaVersion';
 import { PlanCache } from '../core/plan/cache';
+import { constantShape, loadPgParser } from '../core/sql/statement';
+
+/** Statements planned ahead for hovers per request (the editor's visible ones): at most this many. */
+const PREFETCH_LIMIT = 50;
 
 export type PlanOutcome = { ok: true; result: ExplainResult } | { ok: false; message: string; code?: string };
 
@@ -76,6 +80,28 @@ export class Planner {
       });
     }
     return p;
+  }
+
+  /**
+   * Of these statements (the ones on screen), those to plan ahead so their hovers answer from the cache: one per shape (core
+   * constantShape) that has no cached plan among them, at most `limit`. The others of a shape are planned when hovered, each
+   * with its own plan (issue 20: a screen of a generated file's statements differing only by a constant cost an EXPLAIN
+   * each, again on every scroll and every schema or statistics change).
+   */
+  async prefetchable(sqls: readonly string[], limit = PREFETCH_LIMIT): Promise<string[]> {
+    await loadPgParser();
+    const unique = [...new Set(sqls)];
+    const shapeOf = (sql: string) => constantShape(sql) ?? `\u0000${sql}`;
+    const planned = new Set(unique.filter((sql) => this.cached(sql)).map(shapeOf));
+    const out: string[] = [];
+    for (const sql of unique) {
+      if (out.length >= limit) break;
+      const shape = shapeOf(sql);
+      if (planned.has(shape)) continue;
+      planned.add(shape);
+      out.push(sql);
+    }
+    return out;
   }
 
   /** Probe the version now (also done in the background by cached()). */

@@ -249,7 +249,8 @@ export async function queryIdOf(
  * Query identifiers of a connection's statements, read once per shape (core constantShape): pg_stat_statements gives
  * statements that differ only by constants one identifier, so one EXPLAIN (VERBOSE) answers for all of them (issue 20,
  * person32 H1: the cost CodeLens read a generated file's 3,000 such statements one by one, again after each 30 s reading).
- * Plain reads only (queryIdOf readsOnly); undefined where the server gives none or the statement fails.
+ * Plain reads only (queryIdOf readsOnly) unless `writes` (Record Queries matches a recording's writes too); undefined
+ * where the server gives none or the statement fails.
  */
 export class QueryIdsByShape {
   private readonly bySql = new Map<string, Promise<string | undefined>>();
@@ -257,7 +258,7 @@ export class QueryIdsByShape {
   /** EXPLAINs asked for (for tests and the log). */
   asked = 0;
 
-  constructor(private readonly db: Database, private readonly info?: ServerInfo) {}
+  constructor(private readonly db: Database, private readonly info?: ServerInfo, private readonly opts: { writes?: boolean } = {}) {}
 
   async of(sql: string): Promise<string | undefined> {
     const known = this.bySql.get(sql);
@@ -267,7 +268,7 @@ export class QueryIdsByShape {
     let id = shape === undefined ? undefined : this.byShape.get(shape);
     if (!id) {
       this.asked++;
-      id = queryIdOf(this.db, sql, { info: this.info, readsOnly: true }).catch(() => undefined);
+      id = queryIdOf(this.db, sql, { info: this.info, readsOnly: !this.opts.writes }).catch(() => undefined);
       if (shape !== undefined) this.byShape.set(shape, id);
     }
     this.bySql.set(sql, id);

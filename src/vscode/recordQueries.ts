@@ -186,7 +186,7 @@ function relPath(file: string): string {
 }
 
 async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSummary | undefined, say: (message: string) => void = () => undefined): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
-  const [{ snapshotStatements, diffSnapshots, queryIdOf }, core, { loadPgParser, normalizeSql, fingerprintSql }] = await Promise.all([
+  const [{ snapshotStatements, diffSnapshots, QueryIdsByShape }, core, { loadPgParser, normalizeSql, fingerprintSql }] = await Promise.all([
     import('../db/queryStats'), loadEngine(), import('../core/sql/statement'),
   ]);
   const db = rec.connection.db;
@@ -200,13 +200,10 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
   // Query ids for flagged statements that text did not match (ORMs format SQL their own way).
   const unmatched = matches.filter((m) => m.matchedBy === 'none' && core.isRepeatedSmall(m.statement));
   if (unmatched.length && rec.connection.info.versionNum >= 140000) {
-    for (const s of sites.slice(0, MAX_QUERY_ID_SITES)) {
-      try {
-        s.queryId = await queryIdOf(db, s.sql, { info: rec.connection.info });
-      } catch {
-        // not one valid statement (dynamic text): no id
-      }
-    }
+    // One EXPLAIN per shape (statements differing only by constants share an id), not one per site; a site that is not one
+    // valid statement (dynamic text) gets none.
+    const ids = new QueryIdsByShape(db, rec.connection.info, { writes: true });
+    for (const s of sites.slice(0, MAX_QUERY_ID_SITES)) s.queryId = await ids.of(s.sql);
     matches = core.matchStatements(delta, sites, normalizeSql);
   }
   // The statements the capture recorded, at the call sites it saw (ORM calls hold no SQL text to match).

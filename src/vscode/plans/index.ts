@@ -161,8 +161,9 @@ class PlansFeature implements vscode.Disposable {
         if (ed.visibleRanges.some((v) => v.intersection(r)) && !p.planner.cached(s.sql)) todo.push(s.sql);
       }
     }
-    // Two at a time: the editor's pool is small and hovers must not wait behind a queue.
-    const queue = [...new Set(todo)].slice(0, 50);
+    // One statement per shape, the others when hovered (Planner.prefetchable). Two at a time: the editor's pool is small
+    // and hovers must not wait behind a queue.
+    const queue = await p.planner.prefetchable(todo);
     const worker = async () => {
       for (let sql = queue.shift(); sql !== undefined; sql = queue.shift()) await p.planner.plan(sql);
     };

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
-import { diffSnapshots, queryIdOf, readStatements, snapshotStatements, StatsUnavailableError } from '../../../src/db/queryStats';
+import { diffSnapshots, queryIdOf, QueryIdsByShape, readStatements, snapshotStatements, StatsUnavailableError } from '../../../src/db/queryStats';
+import { explainsSent } from './hugeFile';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
 import { explain } from '../../../src/db/explain';
 import { detectNPlusOne, findSqlCalls, matchStatements, observedFindings, observedReport, siteRefsOf, type SqlSiteRef } from '../../../src/core/nplusone';
@@ -142,6 +143,23 @@ describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)'
     const db = await t.open();
     const id = await queryIdOf(db, 'DELETE FROM users WHERE id = $1');
     assert.ok(id);
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM users')).rows[0].n, 300);
+  });
+
+  it('query ids of writes read once per shape for Record Queries (QueryIdsByShape writes): one EXPLAIN for 50 copies differing by a constant', async function () {
+    if (!hasStats || version < 140000) this.skip();
+    const db = await t.open();
+    const copies = Array.from({ length: 50 }, (_, i) => `UPDATE users SET email = email WHERE id = ${i + 1}`);
+    const reads = new QueryIdsByShape(db);
+    assert.equal(await reads.of(copies[0]), undefined, 'the cost lens reads reads only');
+    const ids = new QueryIdsByShape(db, undefined, { writes: true });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const got = await Promise.all(copies.map((sql) => ids.of(sql)));
+    // Before (recordQueries: queryIdOf per site): 50 EXPLAINs.
+    assert.equal(await explainsSent(t), 1);
+    assert.equal(ids.asked, 1);
+    assert.ok(got[0] && got.every((id) => id === got[0]));
+    assert.equal(got[0], await queryIdOf(db, copies[7]));
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM users')).rows[0].n, 300);
   });
 

@@ -51,6 +51,23 @@ describe('db/shape plans: statements differing only by constants are planned onc
     });
   }
 
+  it('a statement whose $1 the code wrote is not of the shape of one whose constant the normaliser made $1: each planned on its own', async () => {
+    // One shape key for the advisor and the rules/lens (core constantShape). The advisor's former key (normalizeSql alone)
+    // made the literal copy take the generic plan's advice: a generic plan of `customer_id = $1` is not the plan of
+    // `customer_id = 7` with 7's statistics.
+    const generic = STATEMENTS[0].sql;
+    const literal = generic.replace('customer_id = $1', 'customer_id = 7');
+    const decider = new IndexDecider(await t.open(), { info, realIndexes: false });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    await decider.decide([{ sql: generic, label: 'a.ts:1' }, { sql: literal, label: 'b.ts:1' }], { focus: [generic, literal] });
+    assert.equal(decider.advice.get(literal)?.sameShapeAs, undefined, 'the literal copy is planned with its own value');
+    assert.equal(await explains(), 2);
+    // The constants of two literal copies are both the normaliser's: one shape.
+    const other = generic.replace('customer_id = $1', 'customer_id = 8');
+    await decider.decide([{ sql: other, label: 'c.ts:1' }], { focus: [other] });
+    assert.equal(decider.advice.get(other)?.sameShapeAs, literal);
+  });
+
   it('two decisions at once over the same statements plan the shape once between them', async () => {
     const own = await t.open({ statementTimeoutMs: 60000 });
     const decider = new IndexDecider(own, { info, realIndexes: false });
