@@ -9,7 +9,12 @@ import { errorMessage } from '../safeText';
 
 export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; message: string };
 
-const cache = new Map<string, ParseOutcome>();
+/**
+ * One cache per process: the editor's bundle and the analysis engine's (dist/engine.js) each hold a copy of this module,
+ * and two caches held up to twice the parses and parsed again what the other had (as core/sql/statement.ts shares its
+ * parser).
+ */
+const cache = ((globalThis as Record<symbol, unknown>)[Symbol.for('pgLens.parseCache')] ??= new Map<string, ParseOutcome>()) as Map<string, ParseOutcome>;
 /**
  * Parses kept, oldest dropped first. Above a file's statement count every pass over the file parses each of them again
  * (they are read in the same order each pass, so the oldest is always the next one needed): a generated file of 3,000

@@ -15,4 +15,20 @@ describe('core/sql/parse: the parse cache', () => {
     const hits = again.filter((r, i) => r === first[i]).length;
     assert.equal(hits, texts.length, `${hits} of ${texts.length} found in the cache`);
   });
+
+  it('one cache for every copy of this module (the editor bundle and the engine bundle each hold one): a statement parsed by one is found by the other', () => {
+    const sql = 'SELECT id FROM orders_cache_copy_test WHERE status = $1';
+    const first = parseSql(sql);
+    const file = require.resolve('../../../../src/core/sql/parse');
+    const mine = require.cache[file];
+    delete require.cache[file];
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module instance needs a fresh require
+      const copy = require(file) as typeof import('../../../../src/core/sql/parse');
+      assert.notEqual(copy.parseSql, parseSql, 'a second module instance');
+      assert.equal(copy.parseSql(sql), first, "the copy's parse is the first copy's cached outcome");
+    } finally {
+      require.cache[file] = mine;
+    }
+  });
 });
