@@ -118,6 +118,8 @@ export interface AdviseOptions {
   askedFor?: boolean;
   /** The budget of real trial builds to count them in (default: the one of the connection's server and role, trialBudgetOf). */
   trialBudget?: TrialBudget;
+  /** The real trial builds' proofs to reuse and keep (default: those of the connection's server and role, trialProofsOf). */
+  trialProofs?: TrialProofs;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
   /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
@@ -248,7 +250,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     else if (realBuildWithheld && !hypoOk) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real trial index (rolled back, it blocks the table's writes while it builds) is built only when you ask: run Suggest Indexes`;
   }
   let tx: TransactionProver | undefined;
-  const proofs = trialProofsOf(db);
+  const proofs = opts.trialProofs ?? trialProofsOf(db);
   // Statements that differ from this one only by constants share its trial builds' proofs (and it theirs).
   const shapeText = params ? null : runShape(sql, opts.trialRun);
   const snapshot = tablesSnapshot(facts);
@@ -643,13 +645,31 @@ interface CachedProof {
   proof: Omit<Proof, 'undo'>;
 }
 
-/** Per connection (Database): proofs made by real trial builds, by statement, kept indexes, candidate and tables' snapshot. */
-const trialProofCaches = new WeakMap<Database, Map<string, CachedProof>>();
+/**
+ * Per server and role (serverRoleKey) within this process: proofs made by real trial builds, by statement, kept indexes,
+ * candidate and tables' snapshot (each table's identity, its indexes and statistics: a proof made before a DDL or an
+ * ANALYZE is never found again). Per connection object before: a profile switch and back, or a reconnect, built the same
+ * definitions again on the same unchanged tables (person32 L2: 125 builds in 35 min; person33: 13 after a switch back).
+ * Read only where a real build may be made (a development profile): a production profile of the same server never
+ * shows a proof made on it.
+ */
+const trialProofCaches = new Map<string, TrialProofs>();
 
-function trialProofsOf(db: Database): { get(key: string): CachedProof | undefined; set(key: string, v: CachedProof): void } {
-  let m = trialProofCaches.get(db);
-  if (!m) trialProofCaches.set(db, (m = new Map()));
-  const cache = m;
+function trialProofsOf(db: Database): TrialProofs {
+  const id = serverRoleKey(db);
+  let m = trialProofCaches.get(id);
+  if (!m) trialProofCaches.set(id, (m = newTrialProofs()));
+  return m;
+}
+
+/** Proofs of real trial builds, reused for PROOF_TTL_MS (AdviseOptions.trialProofs; the default is per server and role). */
+export interface TrialProofs {
+  get(key: string): CachedProof | undefined;
+  set(key: string, v: CachedProof): void;
+}
+
+export function newTrialProofs(): TrialProofs {
+  const cache = new Map<string, CachedProof>();
   return {
     get(key) {
       const v = cache.get(key);
@@ -673,9 +693,14 @@ function trialProofsOf(db: Database): { get(key: string): CachedProof | undefine
  */
 const trialBudgets = new Map<string, TrialBudget>();
 
-function trialBudgetOf(db: Database): TrialBudget {
+/** A connection's server and role (host, port, database, user, replica): what the trial budget and proofs are kept by. */
+function serverRoleKey(db: Database): string {
   const p = db.profile;
-  const key = JSON.stringify([p.host, p.port, p.database, p.user, db.options.useReplica === true]);
+  return JSON.stringify([p.host, p.port, p.database, p.user, db.options.useReplica === true]);
+}
+
+function trialBudgetOf(db: Database): TrialBudget {
+  const key = serverRoleKey(db);
   let b = trialBudgets.get(key);
   if (!b) trialBudgets.set(key, (b = new TrialBudget()));
   return b;

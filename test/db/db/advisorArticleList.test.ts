@@ -11,7 +11,7 @@
  * A real index in a rolled-back transaction proves (forced); HypoPG on the PG15 path proves the candidate tests too.
  */
 import { strict as assert } from 'node:assert';
-import { adviseStatement } from '../../../src/db/advisor';
+import { adviseStatement, newTrialProofs } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
@@ -85,10 +85,10 @@ describe('db/advisor: the RealWorld article list (ORDER BY over five LEFT JOINs)
   it('one advice run over several statements builds each distinct trial index at most once (HIGH 3: 4 on favorites ×5)', async function () {
     if (!counted) return this.skip();
     const before = await builds();
-    // A new connection: no proof of an earlier test reused.
+    // A new connection and proofs of its own: no proof of an earlier test reused (they are kept per server and role).
     const fresh = await t.open({ statementTimeoutMs: 120000 });
     const lines: string[] = [];
-    const decider = new IndexDecider(fresh, { info, proof: 'transaction', realIndexes: true, maxTableSizeMb: 1000, log: (l) => lines.push(l) });
+    const decider = new IndexDecider(fresh, { info, proof: 'transaction', realIndexes: true, maxTableSizeMb: 1000, trialProofs: newTrialProofs(), log: (l) => lines.push(l) });
     const statements = [ARTICLE_LIST, FAVORITED, FAVORITED_PAGE].map((sql, i) => ({ sql, label: `articles-controller.js:${90 + i}` }));
     const decided = await decider.decide(statements, { realIndexes: true }).finally(() => fresh.close());
     assert.ok(decided.byStatement.size >= 1);

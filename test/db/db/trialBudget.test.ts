@@ -5,6 +5,7 @@
  * counted by the server itself: pg_stat_statements' CREATE INDEX calls.
  */
 import { strict as assert } from 'node:assert';
+import { newTrialProofs, type TrialProofs } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
 import { IndexDecider } from '../../../src/db/indexDecision';
@@ -30,12 +31,14 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
    * connection of its own with a budget of its own (the connection's is its server's and role's, shared by every test
    * here), with the build count reset.
    */
-  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[]; budget: TrialBudget }> => {
+  const freshDecider = async (): Promise<{ decider: IndexDecider; lines: string[]; budget: TrialBudget; proofs: TrialProofs }> => {
     const own = await t.open({ statementTimeoutMs: 60000 });
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
     const budget = new TrialBudget();
-    return { decider: new IndexDecider(own, { info, realIndexes: true, trialBudget: budget, log: (l) => lines.push(l) }), lines, budget };
+    // And proofs of its own (the server's and role's are kept across connections: a test's builds would be reused).
+    const proofs = newTrialProofs();
+    return { decider: new IndexDecider(own, { info, realIndexes: true, trialBudget: budget, trialProofs: proofs, log: (l) => lines.push(l) }), lines, budget, proofs };
   };
 
   before(async function () {
@@ -72,6 +75,30 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     for (const s of statements.slice(20)) assert.ok(decider.advice.get(s.sql)?.notTried?.some((x) => x.why === 'budget'), `${s.sql}: held back by the budget`);
   });
 
+  it('a reconnect reuses the proofs made before: a new connection to the same server and role, the tables unchanged, builds nothing again (person32 L2, person33 M1)', async () => {
+    await t.admin.query(`CREATE TABLE wide3 (id bigint PRIMARY KEY, ${Array.from({ length: 3 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
+      INSERT INTO wide3 SELECT g, ${Array.from({ length: 3 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
+      ANALYZE wide3;`);
+    const statements = Array.from({ length: 3 }, (_, i) => ({ sql: `SELECT id FROM wide3 WHERE c${i + 1} = $1`, label: `src/wide3.ts:${i + 1}` }));
+    const focus = statements.map((s) => s.sql);
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const first = await t.open({ statementTimeoutMs: 60000 });
+    await new IndexDecider(first, { info, realIndexes: true, trialBudget: new TrialBudget() }).decide(statements, { focus });
+    const made = await builds(' ON public.wide3 ');
+    assert.ok(made >= 3, `the first connection proved each read with a build (${made})`);
+    // A profile switch and back, or Reconnect: a new Database and decider on the same server and role.
+    await first.close();
+    const again = await t.open({ statementTimeoutMs: 60000 });
+    const lines: string[] = [];
+    const decider = new IndexDecider(again, { info, realIndexes: true, trialBudget: new TrialBudget(), log: (l) => lines.push(l) });
+    await decider.decide(statements, { focus });
+    const after = (await builds(' ON public.wide3 ')) - made;
+    assert.equal(after, 0, `${after} built again after the reconnect (before: each definition built again on a new connection)`);
+    for (const s of statements) assert.ok(decider.advice.get(s.sql)?.suggestions.some((x) => x.verifiedBy === 'transaction'), `${s.sql}: proved (the earlier proof reused)`);
+    assert.ok(lines.some((l) => /reused the proof of a trial index on wide3 made \d+ s ago/.test(l)), lines.join('\n'));
+    await again.close();
+  });
+
   it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
     const { decider, lines } = await freshDecider();
     await Promise.all([
@@ -99,11 +126,11 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('statements that differ only by a constant share a proof across decisions: one statement\'s builds for all 200', async () => {
-    const { decider, lines, budget } = await freshDecider();
+    const { decider, lines, budget, proofs } = await freshDecider();
     // One decision per statement (a hover, a file analysed after another): no run shared between them. On one decider the
     // later ones take the first's advice (sameShapeAs, db/shapePlans.test.ts); a decider of its own for each (the CLI, the
     // workload advice) plans each, and shares the connection's proofs by shape.
-    for (const [i, s] of STATEMENTS.entries()) await (i % 2 ? decider : new IndexDecider(decider.db, { info, realIndexes: true, trialBudget: budget, log: (l) => lines.push(l) })).decide([], { focus: [s.sql] });
+    for (const [i, s] of STATEMENTS.entries()) await (i % 2 ? decider : new IndexDecider(decider.db, { info, realIndexes: true, trialBudget: budget, trialProofs: proofs, log: (l) => lines.push(l) })).decide([], { focus: [s.sql] });
     const onOrders = await builds(' ON public.orders ');
     const first = decider.advice.get(STATEMENTS[1].sql)!;
     assert.ok(onOrders >= 1 && onOrders <= first.considered, `${onOrders} real builds on orders for ${first.considered} candidates; log:\n${lines.filter((l) => /built|held back/.test(l)).slice(0, 20).join('\n')}`);
@@ -131,7 +158,7 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const lines: string[] = [];
     // The editor's decider with pgLens.index.trialBuilds: automatic (indexAdvice.ts adviseOptions: realIndexes true).
-    const decider = new IndexDecider(db, { info, realIndexes: true, log: (l) => lines.push(l) });
+    const decider = new IndexDecider(db, { info, realIndexes: true, trialProofs: newTrialProofs(), log: (l) => lines.push(l) });
     // The file's analysis decides with its statements as the focus while another file's analysis (the person working in
     // other tabs) decides its own statement on the same connection; then a second analysis (a save, a reconnect).
     await Promise.all([

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
 import { extractSqlSites } from '../../../src/core/extract/index';
-import { adviseStatement } from '../../../src/db/advisor';
+import { adviseStatement, newTrialProofs } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_LOCK_CLASS } from '../../../src/db/hypo';
 import { IndexDecider } from '../../../src/db/indexDecision';
@@ -145,7 +145,8 @@ describe('db/trial builds: real indexes only when asked, never waiting, never tw
     });
     try {
       await holding;
-      const r = await adviseStatement(second, 'SELECT id, owner_id FROM files WHERE collection_id = $1', undefined, { info, realIndexes: true });
+      // Proofs of its own: an earlier test's proof of this index (kept per server and role) would be reused, nothing tried.
+      const r = await adviseStatement(second, 'SELECT id, owner_id FROM files WHERE collection_id = $1', undefined, { info, realIndexes: true, trialProofs: newTrialProofs() });
       assert.ok(r.rejected.some((x) => /^busy:/.test(x.why)), JSON.stringify(r.rejected));
     } finally {
       release!();
