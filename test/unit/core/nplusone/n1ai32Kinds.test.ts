@@ -48,4 +48,62 @@ describe('N+1 kinds shown by held-out-ai (n1ai32)', () => {
     const lines = await scanLines([events, views]);
     assert.deepEqual(lines.filter((l) => l.startsWith('app/admin/views/users.py')), ['app/admin/views/users.py:15 warning']);
   });
+
+  it('Sequelize models reached through the registry a models module exports (`const db = require("../models/models")`, `db.ChartCache.destroy(…)`)', async () => {
+    const cron: ScanFile = {
+      path: 'server/modules/CleanChartCache.js',
+      text: [
+        'const db = require("../models/models");',
+        '',
+        'function clean() {',
+        '  return db.ChartCache.findAll()',
+        '    .then((cache) => {',
+        '      const cleanPromises = [];',
+        '      for (const item of cache) {',
+        '        cleanPromises.push(db.ChartCache.destroy({ where: { id: item.id } }));',
+        '      }',
+        '      return Promise.all(cleanPromises);',
+        '    });',
+        '}',
+        '',
+        'module.exports = clean;',
+        '',
+      ],
+    };
+    const controller: ScanFile = {
+      path: 'server/controllers/AiController.js',
+      text: [
+        'const models = require("../models");',
+        '',
+        'async function getConversations(teamId, limit, offset) {',
+        '  const conversations = await models.AiConversation.findAll({ where: { team_id: teamId }, limit, offset });',
+        '  return Promise.all(conversations.map(async (conv) => {',
+        '    const usage = await models.AiUsage.findAll({ where: { conversation_id: conv.id }, raw: true });',
+        '    return { ...conv.toJSON(), usage };',
+        '  }));',
+        '}',
+        '',
+        'module.exports = { getConversations };',
+        '',
+      ],
+    };
+    // Not a registry of models: a settings object from a config module.
+    const settings: ScanFile = {
+      path: 'server/modules/mailer.js',
+      text: [
+        'const settings = require("../settings");',
+        '',
+        'function sendAll(users) {',
+        '  for (const user of users) {',
+        '    settings.Mailer.create({ to: user.email });',
+        '  }',
+        '}',
+        '',
+        'module.exports = sendAll;',
+        '',
+      ],
+    };
+    const lines = await scanLines([cron, controller, settings]);
+    assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), ['server/controllers/AiController.js:6 warning', 'server/modules/CleanChartCache.js:8 warning']);
+  });
 });
