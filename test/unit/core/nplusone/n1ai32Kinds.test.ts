@@ -106,4 +106,87 @@ describe('N+1 kinds shown by held-out-ai (n1ai32)', () => {
     const lines = await scanLines([cron, controller, settings]);
     assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), ['server/controllers/AiController.js:6 warning', 'server/modules/CleanChartCache.js:8 warning']);
   });
+
+  it('Quarkus Panache entities: a query the entity builds and runs (`Target.find("connectUrl", url).firstResultOptional()`), and an app static whose body does (`Target.getTargetById(id)`)', async () => {
+    const entity: ScanFile = {
+      path: 'src/main/java/io/app/targets/Target.java',
+      text: [
+        'package io.app.targets;',
+        '',
+        'import io.quarkus.hibernate.orm.panache.PanacheEntity;',
+        'import jakarta.persistence.Entity;',
+        '',
+        '@Entity',
+        'public class Target extends PanacheEntity {',
+        '    public String connectUrl;',
+        '',
+        '    public static Target getTargetById(long targetId) {',
+        '        return find("id", targetId).singleResult();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const expressions: ScanFile = {
+      path: 'src/main/java/io/app/expressions/MatchExpressions.java',
+      text: [
+        'package io.app.expressions;',
+        '',
+        'import io.app.targets.Target;',
+        'import java.util.HashSet;',
+        'import java.util.List;',
+        '',
+        'public class MatchExpressions {',
+        '    public HashSet<Target> test(List<Long> targetIds) {',
+        '        var targets = new HashSet<Target>();',
+        '        targetIds.forEach(id -> targets.add(Target.getTargetById(id)));',
+        '        return targets;',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const manager: ScanFile = {
+      path: 'src/main/java/io/app/targets/TargetConnectionManager.java',
+      text: [
+        'package io.app.targets;',
+        '',
+        'import java.net.URI;',
+        'import java.util.Map;',
+        '',
+        'public class TargetConnectionManager {',
+        '    private Map<URI, Object> connections;',
+        '',
+        '    void handleCredentialChange(String credential) {',
+        '        for (var entry : connections.entrySet()) {',
+        '            URI key = entry.getKey();',
+        '            var target = Target.find("connectUrl", key).<Target>firstResultOptional();',
+        '            if (target.isEmpty()) {',
+        '                continue;',
+        '            }',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    // Not Panache: an app class's own static search over a tree in memory.
+    const task: ScanFile = {
+      path: 'src/main/java/io/app/flows/Flow.java',
+      text: [
+        'package io.app.flows;',
+        '',
+        'import java.util.List;',
+        '',
+        'public class Flow {',
+        '    public List<String> taskIds(List<String> ids) {',
+        '        return ids.stream().map(id -> Task.findById(id)).toList();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([entity, expressions, manager, task]);
+    assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), ['src/main/java/io/app/expressions/MatchExpressions.java:10 warning', 'src/main/java/io/app/targets/TargetConnectionManager.java:12 warning']);
+  });
 });
