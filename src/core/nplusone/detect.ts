@@ -3651,6 +3651,8 @@ function serializerLabel(cls: Node, name: string, drf: boolean): string {
 }
 
 /** A file that may define GraphQL resolvers. */
+/** MicroProfile GraphQL's API (SmallRye GraphQL in Quarkus and WildFly). */
+const MICROPROFILE_GRAPHQL = /\bimport\s+(?:org\.eclipse\.microprofile\.graphql|io\.smallrye\.graphql)\./;
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
 /** A resolver that batches its loads (DataLoader and friends). */
 /** JS/TS: a read through a DataLoader (`userLoader.load(id)`, `this.basicLoader.batchLoader.loadMany(ids)`). */
@@ -3767,6 +3769,14 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
     for (const m of root.descendantsOfType('method_declaration')) {
       if (!m) continue;
       const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
+      // MicroProfile GraphQL (SmallRye, Quarkus): a method taking its parent as an `@Source` parameter is a field of
+      // that parent's type, run once per parent (held-out-ai cryostat: `activeRecordings(@Source Target target, …)`).
+      const mpSource = MICROPROFILE_GRAPHQL.test(text) && !/@(Query|Mutation|Subscription)\b/.test(mods) ? named(field(m, 'parameters')).find((p) => p.type === 'formal_parameter' && /^@Source\b/.test(p.text)) : undefined;
+      const mpType = mpSource ? field(mpSource, 'type')?.text : undefined;
+      if (mpSource && mpType && /^[A-Z]\w*$/.test(mpType) && isType(mpType)) {
+        out.push({ def: m, type: mpType, field: /@Name\(\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: field(mpSource, 'name')?.text });
+        continue;
+      }
       if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
       const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
       const typeNamed = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];

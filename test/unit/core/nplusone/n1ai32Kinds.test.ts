@@ -189,4 +189,54 @@ describe('N+1 kinds shown by held-out-ai (n1ai32)', () => {
     const lines = await scanLines([entity, expressions, manager, task]);
     assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), ['src/main/java/io/app/expressions/MatchExpressions.java:10 warning', 'src/main/java/io/app/targets/TargetConnectionManager.java:12 warning']);
   });
+
+  it('MicroProfile GraphQL (SmallRye): a method taking its parent as an `@Source` parameter runs once per parent', async () => {
+    const entity: ScanFile = {
+      path: 'src/main/java/io/app/targets/Target.java',
+      text: [
+        'package io.app.targets;',
+        '',
+        'import io.quarkus.hibernate.orm.panache.PanacheEntity;',
+        'import jakarta.persistence.Entity;',
+        '',
+        '@Entity',
+        'public class Target extends PanacheEntity {',
+        '    public String jvmId;',
+        '',
+        '    public static Target getTargetById(long targetId) {',
+        '        return find("id", targetId).singleResult();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const api: ScanFile = {
+      path: 'src/main/java/io/app/graphql/TargetNodes.java',
+      text: [
+        'package io.app.graphql;',
+        '',
+        'import io.app.targets.Target;',
+        'import java.util.List;',
+        'import org.eclipse.microprofile.graphql.GraphQLApi;',
+        'import org.eclipse.microprofile.graphql.Query;',
+        'import org.eclipse.microprofile.graphql.Source;',
+        '',
+        '@GraphQLApi',
+        'public class TargetNodes {',
+        '    @Query("targets")',
+        '    public List<Target> targets() {',
+        '        return Target.listAll();',
+        '    }',
+        '',
+        '    public String jvmId(@Source Target target) {',
+        '        var fTarget = Target.getTargetById(target.id);',
+        '        return fTarget.jvmId;',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([entity, api]);
+    assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), ['src/main/java/io/app/graphql/TargetNodes.java:17 warning']);
+  });
 });
