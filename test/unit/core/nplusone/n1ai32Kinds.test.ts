@@ -239,4 +239,50 @@ describe('N+1 kinds shown by held-out-ai (n1ai32)', () => {
     const lines = await scanLines([entity, api]);
     assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), ['src/main/java/io/app/graphql/TargetNodes.java:17 warning']);
   });
+
+  it('an array\'s method given a callback (`matches.find((m) => m !== ".")`) is never the app\'s function of that name (`module.exports.find = (condition) => db.Template.findAll(…)`)', async () => {
+    const controller: ScanFile = {
+      path: 'server/controllers/TemplateController.js',
+      text: [
+        'const db = require("../models/models");',
+        '',
+        'module.exports.find = (condition) => {',
+        '  return db.Template.findAll({ where: condition });',
+        '};',
+        '',
+      ],
+    };
+    const formula: ScanFile = {
+      path: 'server/visualization/valueFormula.js',
+      text: [
+        'function toNumericValue(value) {',
+        '  const matches = `${value}`.match(/-?[\\d.]+/g);',
+        '  if (!matches) return null;',
+        '  return Number(matches.find((match) => match !== "."));',
+        '}',
+        '',
+        'module.exports = { toNumericValue };',
+        '',
+      ],
+    };
+    const metrics: ScanFile = {
+      path: 'server/visualization/metrics.js',
+      text: [
+        'const { toNumericValue } = require("./valueFormula");',
+        '',
+        'function sum(data) {',
+        '  let total = 0;',
+        '  for (const value of data) {',
+        '    total += toNumericValue(value) ?? 0;',
+        '  }',
+        '  return total;',
+        '}',
+        '',
+        'module.exports = { sum };',
+        '',
+      ],
+    };
+    const lines = await scanLines([controller, formula, metrics]);
+    assert.deepEqual(lines.filter((l) => / (warning|error)$/.test(l)), []);
+  });
 });
