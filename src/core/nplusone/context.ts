@@ -23,6 +23,8 @@ export interface FileContext {
   dbModuleClasses?: Set<string>;
   /** Java/Go/TS: variable or field name → declared type name. */
   types: Map<string, string>;
+  /** JS/TS: a lowercase name bound to the app's models module (`const db = require('../models')`): `db.User.findAll(…)` is a model's. */
+  modelRegistries?: Set<string>;
   /** Ruby: associations the file's model declares (`has_many :items`): `items.create!` queries. */
   associations?: Set<string>;
   /** Ruby: the writes a model class of `app/models/` makes of itself without a receiver (`update!(…)`, `save!`) — those it does not define. */
@@ -100,6 +102,8 @@ function learnJs(text: string, ctx: FileContext): void {
   for (const { clause, from } of imports) {
     ctx.modules.push(from);
     for (const { name, imported } of namesOf(clause)) {
+      // The app's models module as one object (`const db = require('../models/models')`, `import * as models from './models'`).
+      if ((imported === 'default' || imported === '*') && /^[a-z][\w$]*$/.test(name) && /^(\.|@\/|~\/)/.test(from) && /(^|\/)models?(\/(index|models?))?(\.[jt]s)?$/.test(from)) (ctx.modelRegistries ??= new Set()).add(name);
       if (imported === 'sql' && /^(drizzle-orm|kysely|slonik|@[\w-]+\/slonik|sql-template-strings|sql-template-tag|@vercel\/postgres-kysely)/.test(from)) ctx.fragments.add(name);
       else if (from === 'postgres' && imported === 'default') ctx.clients.set(name, 'postgres-factory');
       else if (from === 'redbean-node' && imported === 'R') ctx.clients.set(name, 'redbean-node');

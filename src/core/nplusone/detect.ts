@@ -581,7 +581,7 @@ class Detector {
       if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
       // TS/JS `cipher.update(text)` on `crypto.createCipheriv(…)`, `this.configService.get(…)` on a `ConfigService` of
       // `@nestjs/config`: a method of an object a library made, not the app's function of that name.
-      if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && (this.onLibraryObject(n) || this.onDatabaseLibraryObject(n))) continue;
+      if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && (this.onLibraryObject(n) || this.onDatabaseLibraryObject(n) || arrayCallback(n, name))) continue;
       // Java `counter.count()` on a `Counter counter` of io.micrometer: a method of a library's object, not the app's
       // method of that name (held-out-aa hawkBit: EclipseLink statistics taken for a repository's count()).
       if (this.lang === 'java' && this.onJavaLibraryObject(n)) continue;
@@ -3594,6 +3594,20 @@ const STAGED_WRITE = /^(?:self\.)?(?:[\w]+\.)*(?:session|db_session|dbsession|se
 /** Methods that narrow or run a query built elsewhere (`query.filter(…)`, `.where(…)`, `.scalar()`). */
 const NARROWING = /^(?:filter|filter_by|where|and_where|andWhere|orWhere|or_where|whereIn|join|outerjoin|innerJoin|leftJoin|order_by|orderBy|limit|offset|having|group_by|options|exclude|get|first|one|one_or_none|scalar|scalars|all|find|findOne|first_or_404|get_or_404)$/;
 
+/** Array.prototype's methods that take a callback first. */
+const ARRAY_CALLBACK_METHOD = /^(find|findIndex|findLast|findLastIndex|filter|map|flatMap|some|every|forEach|reduce|reduceRight|sort)$/;
+
+/**
+ * TS/JS `matches.find((m) => m !== '.')`: an array's method given a function, never the app's function of that name
+ * (held-out-ai chartbrew: a controller's `module.exports.find = (condition) => db.Template.findAll(…)` made every
+ * `array.find(cb)` of the app a database call).
+ */
+function arrayCallback(n: Node, name: string): boolean {
+  if (!ARRAY_CALLBACK_METHOD.test(name) || field(n, 'function')?.type !== 'member_expression') return false;
+  const first = named(field(n, 'arguments'))[0];
+  return first !== undefined && /^(arrow_function|function_expression|function)$/.test(first.type);
+}
+
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 
 /** `BookSerializer.get_tags (SerializerMethodField, once per object)`: how a serializer method runs per object. */
@@ -3651,6 +3665,8 @@ function serializerLabel(cls: Node, name: string, drf: boolean): string {
 }
 
 /** A file that may define GraphQL resolvers. */
+/** MicroProfile GraphQL's API (SmallRye GraphQL in Quarkus and WildFly). */
+const MICROPROFILE_GRAPHQL = /\bimport\s+(?:org\.eclipse\.microprofile\.graphql|io\.smallrye\.graphql)\./;
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
 /** A resolver that batches its loads (DataLoader and friends). */
 /** JS/TS: a read through a DataLoader (`userLoader.load(id)`, `this.basicLoader.batchLoader.loadMany(ids)`). */
@@ -3767,6 +3783,14 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
     for (const m of root.descendantsOfType('method_declaration')) {
       if (!m) continue;
       const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
+      // MicroProfile GraphQL (SmallRye, Quarkus): a method taking its parent as an `@Source` parameter is a field of
+      // that parent's type, run once per parent (held-out-ai cryostat: `activeRecordings(@Source Target target, …)`).
+      const mpSource = MICROPROFILE_GRAPHQL.test(text) && !/@(Query|Mutation|Subscription)\b/.test(mods) ? named(field(m, 'parameters')).find((p) => p.type === 'formal_parameter' && /^@Source\b/.test(p.text)) : undefined;
+      const mpType = mpSource ? field(mpSource, 'type')?.text : undefined;
+      if (mpSource && mpType && /^[A-Z]\w*$/.test(mpType) && isType(mpType)) {
+        out.push({ def: m, type: mpType, field: /@Name\(\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: field(mpSource, 'name')?.text });
+        continue;
+      }
       if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
       const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
       const typeNamed = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];

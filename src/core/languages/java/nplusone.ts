@@ -224,6 +224,12 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   // typed as the app's mapper in a file that imports MyBatis-Plus.
   const mp = mybatisPlusCall(chain, n, recvType, ctx);
   if (mp) return mp;
+  // Quarkus Panache active-record entities (held-out-ai cryostat): a query the entity class builds and runs —
+  // `Target.find("connectUrl", url).firstResultOptional()`, `find("id", id).singleResult()` inside the entity — whose
+  // terminals are Panache's own; and, in a file that imports Panache, the entity's static finders and deletes
+  // (`Credential.findById(id)`, `Rule.listAll()`, `Target.find("jvmId", id).list()`).
+  const panache = panacheCall(chain, n, ctx);
+  if (panache) return panache;
   // JPA EntityManager / Hibernate Session
   const emIdx = n.findIndex((x) => JPA_EM.test(x) || /^(EntityManager|Session)$/.test(ctx.types.get(x) ?? ''));
   if (emIdx >= 0 && segs.length > emIdx + 1) {
@@ -235,6 +241,35 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
       const sql = sqlOf(arg, a);
       return { library: 'jpa', op: method === 'executeUpdate' ? 'write' : 'read', batch: /\bin\s*\(?\s*:\w+|\bin\s*\?\d/i.test(sql ?? ''), label: `${n[emIdx]}.${m1}(…).${method}`, method, sql, sqlArg: arg };
     }
+  }
+  return undefined;
+}
+
+/** A PanacheQuery's terminals only Panache names so (a query built by `find`/`findAll` runs there). */
+const PANACHE_TERMINAL = /^(firstResult|firstResultOptional|singleResult|singleResultOptional)$/;
+/** PanacheQuery's other terminals, read as Panache's in a file that imports it. */
+const PANACHE_QUERY_END = /^(list|stream|count|page|pageCount|firstResult|firstResultOptional|singleResult|singleResultOptional)$/;
+/** PanacheEntityBase's static methods that run a statement themselves. */
+const PANACHE_STATIC = /^(findById|findByIdOptional|listAll|streamAll|list|stream|count|deleteAll|deleteById|delete|update|persist)$/;
+const PANACHE_MODULE = /^io\.quarkus\.(hibernate\.(orm|reactive)|mongodb)\.(rest\.data\.)?panache\b/;
+
+function panacheCall(chain: Chain, n: string[], ctx: FileContext): DbCall | undefined {
+  const segs = chain.segments;
+  const method = n[n.length - 1];
+  const onClass = !segs[0].call && /^[A-Z]\w*$/.test(n[0]) && !JDK_CONTAINER.test(n[0]);
+  // `find(…)` with no receiver: inside the entity class (it inherits the statics).
+  const bare = segs[0].call && /^(find|findAll)$/.test(n[0]) && chain.root.type !== 'field_access';
+  const start = onClass ? 1 : bare ? 0 : -1;
+  if (start < 0 || segs.length <= start) return undefined;
+  const panacheFile = ctx.modules.some((m) => PANACHE_MODULE.test(m));
+  const model = onClass ? n[0] : undefined;
+  // A query built by find/findAll and run by a terminal.
+  if (segs.length >= start + 2 && /^(find|findAll)$/.test(n[start]) && segs[start].call && (PANACHE_TERMINAL.test(method) || (panacheFile && PANACHE_QUERY_END.test(method)))) {
+    return { library: 'jpa', op: 'read', batch: /\bin\s*\?\d|\bin\s*:\w+|\bin\s*\(/i.test(chainArgsText(chain)), label: label(chain), method, ...(model ? { model } : {}) };
+  }
+  // The entity's own statics: `Credential.findById(id)`, `Rule.deleteById(id)`.
+  if (onClass && panacheFile && segs.length === 2 && PANACHE_STATIC.test(method)) {
+    return { library: 'jpa', op: /^(delete|deleteAll|deleteById|update|persist)$/.test(method) ? 'write' : 'read', batch: false, label: label(chain), method, model };
   }
   return undefined;
 }

@@ -457,6 +457,13 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     return { library: 'sequelize', op: /^(create|update|destroy|upsert|increment|decrement|bulkCreate|save|delete|insert|findOrCreate)/.test(method) ? 'write' : 'read', batch: method === 'bulkCreate', label: `this.${method}`, method };
   }
 
+  // Sequelize models through the registry the app's models module exports (held-out-ai chartbrew):
+  // `const db = require('../models/models')` then `db.ChartCache.destroy({ where })`, `models.User.findAll(…)`.
+  if (segs.length === 3 && !segs[0].call && !segs[1].call && !chain.viaSelf && ctx.modelRegistries?.has(root) && isModelName(n[1], ctx) && (SEQUELIZE_STRONG.has(method) || SEQUELIZE_WEAK.has(method))) {
+    const callArgs = last.args?.text ?? '';
+    const batch = method === 'bulkCreate' || /\[Op\.in\]|\bOp\.in\b|\$in\b/.test(callArgs);
+    return { library: 'sequelize', op: /^(create|update|destroy|upsert|increment|decrement|bulkCreate|save|delete|insert|findOrCreate)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: n[1] };
+  }
   // Sequelize models (and TypeORM BaseEntity statics): User.findByPk(id), User.findAll(…)
   if (segs.length === 2 && isModelName(root, ctx) && !chain.viaSelf) {
     const strong = SEQUELIZE_STRONG.has(method);

@@ -295,8 +295,12 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   }
 
   // Related managers: article.tags.add(tag), user.notifications.create(…), order.items.remove(item)
-  // Not SQLAlchemy's session (`db.session.add(row)` stages the row for the next flush: no round trip).
-  if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) && !SA_SESSION.test(n[1]) &&
+  // Not SQLAlchemy's session (`db.session.add(row)` stages the row for the next flush: no round trip), nor, in a file
+  // that imports SQLAlchemy and not Django, a session held under another name (Pyramid's `request.db.add(row)`) or a
+  // relationship's collection (`record.releases.remove(release)`): both only change what the next flush writes
+  // (held-out-ai warehouse).
+  const sqlalchemyOnly = usesModule(ctx, /^(sqlalchemy|flask_sqlalchemy|sqlmodel)/) && !usesModule(ctx, /^django/);
+  if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) && !SA_SESSION.test(n[1]) && !(sqlalchemyOnly && /^(add|remove|set|clear)$/.test(method)) &&
     // A reverse manager by Django's default name (`debate.debateadjudicator_set.create(…)`) says Django itself,
     // in a helper module that imports neither Django nor a model (the objects are handed in).
     (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && !(/^(add|remove|clear)$/.test(method) && declaredAsPlainCollection(chain.root, n[1])) && (usesModule(ctx, /^django/) || ctx.models.size > 0 || (/^[a-z]\w*_set$/.test(n[1]) && /^(create|get_or_create|update_or_create)$/.test(method)))) {
