@@ -25,55 +25,62 @@ export const step: Step = {
 
     // Its own state: no editor, plan panel or panel from an earlier step; no recording left.
     await recordOrmTrafficOnce({ wb, db });
-    const before = await wb.until(async () => {
-      const n = (await recorded()).length;
-      return n > 0 ? n : undefined;
-    }, `a recorded missing-index finding of ${ORM_FILE} (closed) in the Problems panel`, 120_000, async () => (await wb.problemTexts('')).join(' | ').slice(0, 1200));
-    const counts = await wb.settledProblemCounts('the problem counts after the recording to settle');
-    log(`on "${profileName}": ${before} recorded missing-index findings; status bar ${counts.text}`);
+    let added = false;
+    try {
+      const before = await wb.until(async () => {
+        const n = (await recorded()).length;
+        return n > 0 ? n : undefined;
+      }, `a recorded missing-index finding of ${ORM_FILE} (closed) in the Problems panel`, 120_000, async () => (await wb.problemTexts('')).join(' | ').slice(0, 1200));
+      const counts = await wb.settledProblemCounts('the problem counts after the recording to settle');
+      log(`on "${profileName}": ${before} recorded missing-index findings; status bar ${counts.text}`);
 
-    // A second profile of the same database (its identity host:port/shop is the first one's).
-    await wb.addConnection(`postgres://${db.user}@${db.host}:${db.port}/${DB_NAME}?sslmode=disable`, TWIN);
-    await wb.see(wb.profileStatus(TWIN), `the status bar on "${TWIN}"`, 120_000);
-    const onTwin = await wb.settledProblemCounts(`the problem counts on "${TWIN}" to settle`);
-    const twin = (await recorded()).length;
-    log(`on "${TWIN}": ${twin} recorded missing-index findings; status bar ${onTwin.text}`);
-    await screenshot('twin-profile-problems');
-    if (twin !== before) throw new StepFailure(`expected the ${before} recorded missing-index finding(s) of ${ORM_FILE} to stay on "${TWIN}" (the same database); saw ${twin}`);
+      // A second profile of the same database (its identity host:port/shop is the first one's).
+      await wb.addConnection(`postgres://${db.user}@${db.host}:${db.port}/${DB_NAME}?sslmode=disable`, TWIN);
+      added = true;
+      await wb.see(wb.profileStatus(TWIN), `the status bar on "${TWIN}"`, 120_000);
+      const onTwin = await wb.settledProblemCounts(`the problem counts on "${TWIN}" to settle`);
+      const twin = (await recorded()).length;
+      log(`on "${TWIN}": ${twin} recorded missing-index findings; status bar ${onTwin.text}`);
+      await screenshot('twin-profile-problems');
+      if (twin !== before) throw new StepFailure(`expected the ${before} recorded missing-index finding(s) of ${ORM_FILE} to stay on "${TWIN}" (the same database); saw ${twin}`);
 
-    // And back.
-    await wb.selectConnection(profileName);
-    await wb.settledProblemCounts(`the problem counts back on "${profileName}" to settle`);
-    const back = (await recorded()).length;
-    log(`back on "${profileName}": ${back}`);
-    if (back !== before) throw new StepFailure(`expected the ${before} recorded missing-index finding(s) back on "${profileName}"; saw ${back}`);
+      // And back.
+      await wb.selectConnection(profileName);
+      await wb.settledProblemCounts(`the problem counts back on "${profileName}" to settle`);
+      const back = (await recorded()).length;
+      log(`back on "${profileName}": ${back}`);
+      if (back !== before) throw new StepFailure(`expected the ${before} recorded missing-index finding(s) back on "${profileName}"; saw ${back}`);
 
-    // The workload names the recorded statements by the place the recording saw send them (person27 LOW-8: "recorded:
-    // SELECT …" though the recording had placed them), as it names the workspace's statements.
-    await wb.runCommand('PG Lens: Advise Indexes for the Workload');
-    await wb.see(page.locator('.tabs-container .tab.active').filter({ hasText: /Index advice for the workload\.md/ }), 'the workload report', 300_000);
-    await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: 'index advice for the workload' }), "the report's title", 30_000);
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await wb.keys('Mod+Home');
-    const seen = new Set<string>();
-    // Page by page to its end (the editor draws only the lines on screen): three pages with nothing new end it.
-    for (let i = 0, still = 0; i < 60 && still < 3; i++) {
-      const had = seen.size;
-      for (const l of await page.locator('.editor-instance .view-line').allInnerTexts()) seen.add(l.replace(/\u00a0/g, ' '));
-      still = seen.size === had ? still + 1 : 0;
-      await wb.keys('PageDown');
-      await page.waitForTimeout(300);
+      // The workload names the recorded statements by the place the recording saw send them (person27 LOW-8: "recorded:
+      // SELECT …" though the recording had placed them), as it names the workspace's statements.
+      await wb.runCommand('PG Lens: Advise Indexes for the Workload');
+      await wb.see(page.locator('.tabs-container .tab.active').filter({ hasText: /Index advice for the workload\.md/ }), 'the workload report', 300_000);
+      await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: 'index advice for the workload' }), "the report's title", 30_000);
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await wb.keys('Mod+Home');
+      const seen = new Set<string>();
+      // Page by page to its end (the editor draws only the lines on screen): three pages with nothing new end it.
+      for (let i = 0, still = 0; i < 60 && still < 3; i++) {
+        const had = seen.size;
+        for (const l of await page.locator('.editor-instance .view-line').allInnerTexts()) seen.add(l.replace(/\u00a0/g, ' '));
+        still = seen.size === had ? still + 1 : 0;
+        await wb.keys('PageDown');
+        await page.waitForTimeout(300);
+      }
+      const placed = [...seen].filter((l) => /orm\/orders\.ts:\d+/.test(l));
+      const unplaced = [...seen].filter((l) => /recorded: (SELECT|select)/.test(l));
+      log(`workload report: ${placed.length} lines naming orm/orders.ts:<line>, ${unplaced.length} "recorded: SELECT"; e.g. ${placed[0]?.slice(0, 160)}`);
+      await screenshot('workload-recorded-places');
+      if (!placed.length || unplaced.length) throw new StepFailure(`expected the workload report to name the recorded statements by their place (orm/orders.ts:<line>), none as "recorded: SELECT …"; saw ${placed.length} placed, ${unplaced.length} unplaced: ${unplaced.slice(0, 2).join(' | ')}`);
+      await wb.runCommand('View: Close All Editor Groups');
+    } finally {
+      // Leave the workspace as it was, also when a check failed (a failure here left the twin profile selected and the
+      // recording in place, and later steps ran on them).
+      if (added) {
+        await wb.removeConnection(TWIN);
+        await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}"`, 120_000);
+      }
+      await wb.runCommand('PG Lens: Clear Recorded Queries');
     }
-    const placed = [...seen].filter((l) => /orm\/orders\.ts:\d+/.test(l));
-    const unplaced = [...seen].filter((l) => /recorded: (SELECT|select)/.test(l));
-    log(`workload report: ${placed.length} lines naming orm/orders.ts:<line>, ${unplaced.length} "recorded: SELECT"; e.g. ${placed[0]?.slice(0, 160)}`);
-    await screenshot('workload-recorded-places');
-    if (!placed.length || unplaced.length) throw new StepFailure(`expected the workload report to name the recorded statements by their place (orm/orders.ts:<line>), none as "recorded: SELECT …"; saw ${placed.length} placed, ${unplaced.length} unplaced: ${unplaced.slice(0, 2).join(' | ')}`);
-    await wb.runCommand('View: Close All Editor Groups');
-
-    // Leave the workspace as it was.
-    await wb.removeConnection(TWIN);
-    await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}"`, 120_000);
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
   },
 };
