@@ -522,7 +522,14 @@ export class Workbench {
     const box = this.page.locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input, .part.panel input[placeholder^="Filter"]').first();
     await this.see(box, 'the Problems filter box');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    if ((await box.inputValue()) === filter) return rows;
+    if ((await box.inputValue()) === filter) {
+      // "No results found with provided filter criteria" stays once shown, though problems that match arrive later (code-
+      // server's Problems view: e2e 88 and 90 read "Showing 0 of 2" for minutes while the editor's tab and status bar had
+      // the new problem — the extension's log showed it published at once): the filter is typed again.
+      const none = this.page.locator('.markers-panel').getByText('No results found with provided filter criteria');
+      if (!filter || !(await none.isVisible().catch(() => false))) return rows;
+      await box.fill('');
+    }
     await box.fill(filter);
     // The tree is filtered a moment later: rows read at once could be the old list (a count of 0). Its rows unchanged
     // for 1.5 s: filtered.
