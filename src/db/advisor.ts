@@ -646,7 +646,7 @@ interface CachedProof {
 }
 
 /**
- * Per server and role (serverRoleKey) within this process: proofs made by real trial builds, by statement, kept indexes,
+ * Per server and role (ofServerRole) within this process: proofs made by real trial builds, by statement, kept indexes,
  * candidate and tables' snapshot (each table's identity, its indexes and statistics: a proof made before a DDL or an
  * ANALYZE is never found again). Per connection object before: a profile switch and back, or a reconnect, built the same
  * definitions again on the same unchanged tables (person32 L2: 125 builds in 35 min; person33: 13 after a switch back).
@@ -656,10 +656,7 @@ interface CachedProof {
 const trialProofCaches = new Map<string, TrialProofs>();
 
 function trialProofsOf(db: Database): TrialProofs {
-  const id = serverRoleKey(db);
-  let m = trialProofCaches.get(id);
-  if (!m) trialProofCaches.set(id, (m = newTrialProofs()));
-  return m;
+  return ofServerRole(trialProofCaches, db, newTrialProofs);
 }
 
 /** Proofs of real trial builds, reused for PROOF_TTL_MS (AdviseOptions.trialProofs; the default is per server and role). */
@@ -693,17 +690,20 @@ export function newTrialProofs(): TrialProofs {
  */
 const trialBudgets = new Map<string, TrialBudget>();
 
-/** A connection's server and role (host, port, database, user, replica): what the trial budget and proofs are kept by. */
-function serverRoleKey(db: Database): string {
+/**
+ * The value kept for a connection's server and role (host, port, database, user, replica) in `cache`, made on first use:
+ * what the trial budget and proofs are kept by.
+ */
+function ofServerRole<T>(cache: Map<string, T>, db: Database, make: () => T): T {
   const p = db.profile;
-  return JSON.stringify([p.host, p.port, p.database, p.user, db.options.useReplica === true]);
+  const key = JSON.stringify([p.host, p.port, p.database, p.user, db.options.useReplica === true]);
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
 }
 
 function trialBudgetOf(db: Database): TrialBudget {
-  const key = serverRoleKey(db);
-  let b = trialBudgets.get(key);
-  if (!b) trialBudgets.set(key, (b = new TrialBudget()));
-  return b;
+  return ofServerRole(trialBudgets, db, () => new TrialBudget());
 }
 
 /** A candidate's definition without its name (the name may be made unique differently next time). */
