@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { capabilities, testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 
 describe('cli: pg-lens advise (real PostgreSQL)', function () {
@@ -56,7 +56,7 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
   });
 
   it('reads the statement at --line of a .sql file, and prints text', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-advise-'));
+    const dir = tempFolderForRun('pglens-advise-');
     const file = path.join(dir, 'q.sql');
     fs.writeFileSync(file, 'SELECT 1;\n\nSELECT id FROM accounts\n  WHERE team_id = 42;\n');
     const r = await run(['advise', '--db', t.url, '--file', file, '--line', '4']);

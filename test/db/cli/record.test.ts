@@ -8,6 +8,7 @@ import { loadShop } from '../../../examples/shop/seed';
 import { testDatabase } from '../support';
 import { listen } from '../../../src/capture/listener';
 import { captureEnv } from '../../../src/capture/env';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 const root = path.join(__dirname, '..', '..', '..');
 /** A program under test/fixtures/record. */
@@ -412,7 +413,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
 
   it('a listener that accepts but never reads neither blocks the app nor keeps it from exiting', async () => {
     const net = await import('node:net');
-    const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-stuck-')), 's.sock');
+    const sock = path.join(tempFolderForRun('pglens-stuck-'), 's.sock');
     const held: import('node:net').Socket[] = [];
     const server = net.createServer((c) => {
       c.pause();

@@ -3,9 +3,6 @@
  * object and a fix that works when run; a database without it stays silent.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type RunningServer } from '../../../scripts/embeddedServer';
 import { parseConnectionString, type ConnectionProfile } from '../../../src/core/connection/profile';
@@ -13,6 +10,7 @@ import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
 import { announceFallback, capabilities, testDatabase, extraSession } from '../support';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 const of = (findings: HealthFinding[], id: string) => findings.filter((f) => f.checkId === id);
 
@@ -138,7 +136,7 @@ describe('connection-saturation on a server with 20 connection slots', function 
   const clients: Client[] = [];
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-conns-'));
+    dir = tempFolderForRun('pglens-conns-');
     server = await startEmbeddedPostgres({ dataDir: dir, extraFlags: ['-c', 'max_connections=20'] });
   });
   after(async () => {

@@ -1,12 +1,12 @@
 /** pg-lens explain / benchmark end to end against a real server, and the benchmark itself. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { testDatabase, rejectsWith } from '../support';
 import { runCli } from '../../unit/support/cli';
 import { benchmark } from '../../../src/db/benchmark';
 import { noRowsNote } from '../../../src/core/plan/benchmark';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
   const tdb = testDatabase('cli_explain');
@@ -17,7 +17,7 @@ describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
     await tdb.admin.query(`CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, note text)`);
     await tdb.admin.query(`INSERT INTO orders SELECT i, i % 300, 'n' FROM generate_series(1, 30000) i`);
     await tdb.admin.query('ANALYZE orders');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-cli-'));
+    dir = tempFolderForRun('pglens-cli-');
     fs.writeFileSync(path.join(dir, 'q.sql'), `SELECT 1;\n\nSELECT *\n  FROM orders\n WHERE customer_id = 42;\n`);
   });
 

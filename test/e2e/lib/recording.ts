@@ -1,9 +1,9 @@
 /** Steps that record: PG Lens: Start Recording, then a command run in a new integrated terminal (which gets the capture). */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './database';
 import type { StepContext } from './types';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 /**
  * PG Lens: Start Recording, returning once the recording is on: the status bar's "0 statements", which Start shows
@@ -69,7 +69,7 @@ export async function runInRecordingTerminal({ wb, db }: Pick<StepContext, 'wb' 
  * first: typed into, such a terminal ran the app with the environment of an earlier recording, whose listener is gone.
  */
 export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
-  const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
+  const secret = path.join(tempFolderForRun('pglens-e2e-rec-'), 'url');
   fs.writeFileSync(secret, db.url, { mode: 0o600 });
   // Always: a terminal whose panel is not shown has no element in the page to count.
   await wb.runCommand('Terminal: Kill All Terminals');

@@ -5,11 +5,11 @@
  * (a terminal opened afterwards records nothing) and the status bar says what was recorded.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runInNewTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 /** Three queries through pg's Client, as an app sends them. */
 const APP = `const { Client } = require('pg');
@@ -45,7 +45,7 @@ function captureVars(env: string): { socket?: string; nodeOptions?: string; pyth
 export const step: Step = {
   title: 'the recording switch: Start Recording sets new terminals\' environment and the status bar counts; Stop Recording takes it away',
   async run({ wb, db, screenshot, log }) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-switch-'));
+    const dir = tempFolderForRun('pglens-e2e-switch-');
     const app = path.join(dir, 'app.js');
     fs.writeFileSync(app, APP);
     const during = path.join(dir, 'env-recording.txt');

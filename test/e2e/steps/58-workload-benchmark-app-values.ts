@@ -6,11 +6,11 @@
  * It drew 'delivered' from the statistics where the app asks for 'refunded', and its result landed below the fold.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runInNewTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 const QUERY = 'SELECT id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 5';
 
@@ -33,7 +33,7 @@ export const step: Step = {
       // Only this app's traffic in Top statements (the earlier steps' could rank above five fast calls).
       await db.query('SELECT pg_stat_statements_reset()');
       await db.query('ANALYZE orders');
-      const app = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-values-')), 'app.js');
+      const app = path.join(tempFolderForRun('pglens-e2e-values-'), 'app.js');
       fs.writeFileSync(app, APP);
       // The setting as a person sets it, read by a reloaded window (code-server reads the user settings file on load).
       await wb.reloadWindow();
