@@ -6,6 +6,7 @@ import { parse, type Statement } from 'pgsql-ast-parser';
 import { sqlOverLimit } from '../limits';
 import { catalogName } from './ident';
 import { errorMessage } from '../safeText';
+import { oncePerProcess } from '../oncePerProcess';
 
 export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; message: string };
 
@@ -14,7 +15,7 @@ export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; 
  * and two caches held up to twice the parses and parsed again what the other had (as core/sql/statement.ts shares its
  * parser).
  */
-const cache = ((globalThis as Record<symbol, unknown>)[Symbol.for('pgLens.parseCache')] ??= new Map<string, ParseOutcome>()) as Map<string, ParseOutcome>;
+const cache = oncePerProcess('parseCache', () => new Map<string, ParseOutcome>());
 /**
  * Parses kept, oldest dropped first. Above a file's statement count every pass over the file parses each of them again
  * (they are read in the same order each pass, so the oldest is always the next one needed): a generated file of 3,000

@@ -6,6 +6,7 @@
  */
 import { LIMITS, sqlOverLimit } from '../limits';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { oncePerProcess } from '../oncePerProcess';
 import type * as PgQuery from 'libpg-query';
 
 /**
@@ -17,7 +18,7 @@ interface LoadedParser {
   mod?: typeof PgQuery;
   loading?: Promise<typeof PgQuery>;
 }
-const parser = ((globalThis as Record<symbol, unknown>)[Symbol.for('pgLens.libpgQuery')] ??= {}) as LoadedParser;
+const parser = oncePerProcess<LoadedParser>('libpgQuery', () => ({}));
 
 /** Load the parser once (WASM). Everything else in this module is synchronous afterwards. */
 export function loadPgParser(): Promise<typeof PgQuery> {
