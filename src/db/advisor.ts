@@ -482,18 +482,24 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       // Candidates nobody could prove: report the strongest per table as not verified, when the
       // plan scans that table sequentially and the predicates are selective.
       if (!suggestions.length && unverified.length) {
-        for (const c of unverified) {
+        const sorts = baseline.nodes.some((n) => /^(Incremental )?Sort$/.test(n.nodeType));
+        for (const first of unverified) {
+          const t = facts.tables.find((x) => x.schema === first.schema && x.name === first.table);
+          // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
+          // of rows on a boolean nearly every row shares read as "selective"; issue 20, person16 HIGH 2).
+          const measured = (x: IndexCandidate) => !!t && x.keys.every((k) => k.column && t.stats[k.column]);
+          // The index a proof names (issue 20, person33: production, which proves nothing, named orders (customer_id)
+          // where development proved (customer_id, placed_at DESC)): when the plan sorts for the LIMIT, a candidate with
+          // the same leading keys followed by the ORDER BY's does all the narrower one does and spares the sort.
+          const c = (sorts && !first.servesLimit && unverified.find((d) => d.servesLimit && d.schema === first.schema && d.table === first.table && d.method === first.method
+            && d.keys.length > first.keys.length && first.keys.every((k, i) => d.keys[i].sql === k.sql) && measured(d))) || first;
           if (suggestions.some((s) => s.schema === c.schema && s.table === displayTable(c))) continue;
-          const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
           // A sort index under a LIMIT is worth trying however many rows the filters keep (`status = 'o'` keeps a quarter of
           // the rows; `(status, due_back)` still stops the scan after a page): when the plan sorts them now (issue 20,
           // person17 MEDIUM 5: the hover said "no index" where Suggest Indexes then proved one 18,234 → 2,365).
-          const sortsForLimit = c.servesLimit && baseline.nodes.some((n) => /^(Incremental )?Sort$/.test(n.nodeType));
-          if (!t || !seq || (t.rows ?? 0) < 10000 || (c.selectivity > 0.05 && !sortsForLimit)) continue;
-          // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
-          // of rows on a boolean nearly every row shares read as "selective"; issue 20, person16 HIGH 2).
-          if (c.keys.some((k) => !k.column || !t.stats[k.column])) continue;
+          const sortsForLimit = c.servesLimit && sorts;
+          if (!t || !seq || (t.rows ?? 0) < 10000 || (c.selectivity > 0.05 && !sortsForLimit) || !measured(c)) continue;
           suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
         }
       }

@@ -92,6 +92,23 @@ describe('db/advisor: untried candidates said as such, the ORM ordering over a j
     assert.equal(asked.suggestions[0]?.verifiedBy, 'transaction');
   });
 
+  it("an estimate names the index a proof names: equality then the ORDER BY keys when the plan sorts for the LIMIT, not the equality's index alone (issue 20, person33: production named orders (customer_id), development (customer_id, placed_at DESC))", async () => {
+    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, placed_at timestamptz NOT NULL, total_cents int NOT NULL);
+      INSERT INTO orders SELECT g, g % 600, timestamptz '2026-01-01' + g * interval '7 minutes', g % 9000 FROM generate_series(1, 60000) g;
+      ANALYZE orders;`);
+    try {
+      const sql = 'SELECT id, total_cents FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20';
+      const auto = await adviseStatement(db, sql, undefined, { info, proof: 'transaction', realIndexes: false });
+      assert.equal(auto.suggestions[0]?.verifiedBy, 'none', JSON.stringify(auto.suggestions));
+      const asked = await adviseStatement(db, sql, undefined, { info, proof: 'transaction', realIndexes: true });
+      assert.equal(asked.suggestions[0]?.verifiedBy, 'transaction', JSON.stringify(asked.rejected));
+      assert.deepEqual(asked.suggestions[0].columns, ['customer_id', 'placed_at DESC']);
+      assert.equal(auto.suggestions[0].ddl, asked.suggestions[0].ddl);
+    } finally {
+      await t.admin.query('DROP TABLE orders');
+    }
+  });
+
   it('the same trial index on the same statement is built once per connection: Suggest Indexes, then the workload advice and a new decision reuse the proof (MEDIUM 9)', async function () {
     if (!counted) return this.skip();
     const sql = `SELECT id FROM loans WHERE book_id = $1`;
