@@ -279,6 +279,13 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     return out.length ? { notTried: out } : {};
   };
 
+  /** A real trial build's proof of this statement, kept in the server's and role's store by its text and by its shape. */
+  const keepProof = (key: string, shapeKey: string | undefined, proof: Omit<Proof, 'undo'>) => {
+    const made = { at: Date.now(), proof };
+    proofs.set(key, made);
+    if (shapeKey) proofs.set(shapeKey, made);
+  };
+
   let siblingLost = false;
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
@@ -310,15 +317,20 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // the workload advice, then the decision again after a setting changed): its proof is reused, nothing is built
         // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
         const key = JSON.stringify([sql, params ?? null, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]);
+        const shapeKey = shapeText ? JSON.stringify(['shape', shapeText, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]) : undefined;
         const shared = !params && (opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)))
           ?? (shapeText ? opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c))) : undefined));
         if (shared) {
           reused++;
           opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} built for another statement of this run (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          // Kept as this statement's proof too (its tables' snapshot is known here, not where the sibling was planned): a
+          // later advice of it — a profile switch and back, a new decision that reaches it first — reuses it, where it built
+          // the index again (verify33 M1: 5 definitions built again on the switch back, each one a statement had taken
+          // from another's build in the first pass).
+          keepProof(key, shapeKey, shared);
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
-        const shapeKey = shapeText ? JSON.stringify(['shape', shapeText, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]) : undefined;
         const exact = proofs.get(key);
         const hit = exact ?? (shapeKey ? proofs.get(shapeKey) : undefined);
         if (hit) {
@@ -331,9 +343,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
         const p = await tx.prove(c);
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
-        const made = { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } };
-        proofs.set(key, made);
-        if (shapeKey) proofs.set(shapeKey, made);
+        keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName });
         return p;
       }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);

@@ -9,6 +9,8 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Database } from '../../../src/db/database';
+import { newTrialProofs, type TrialProofs } from '../../../src/db/advisor';
+import { TrialBudget } from '../../../src/db/hypo';
 import { DbEvidence } from '../../../src/db/ruleEvidence';
 import { QueryIdsByShape } from '../../../src/db/queryStats';
 import { extractSqlSites } from '../../../src/core/extract/index';
@@ -48,9 +50,13 @@ class EditorConnection {
   readonly planner: Planner;
   readonly literalIds = new Map<string, string | undefined>();
 
-  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: ServerCaps; realIndexes: boolean }) {
+  /**
+   * `trialProofs`, `trialBudget`: the ones of the server and role by default (advisor.ts), as in the extension host; a test
+   * counting builds across connections passes a store of its own (the default one is shared with the file's other tests).
+   */
+  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: ServerCaps; realIndexes: boolean; trialProofs?: TrialProofs; trialBudget?: TrialBudget }) {
     this.evidence = new DbEvidence(db);
-    this.decider = new IndexDecider(db, { info: opts.info, realIndexes: opts.realIndexes });
+    this.decider = new IndexDecider(db, { info: opts.info, realIndexes: opts.realIndexes, trialProofs: opts.trialProofs, trialBudget: opts.trialBudget });
     this.ids = new QueryIdsByShape(db);
     this.planner = new Planner(db, `test ${db.profile.name}`);
   }
@@ -144,9 +150,12 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
     });
   }
 
-  it('switching to a production profile and back, with both files open and a scan run: a few EXPLAINs per shape, not one per statement', async () => {
+  it('switching to a production profile and back, with both files open and a scan run: a few EXPLAINs per shape, not one per statement, and no trial index built again', async () => {
     const ws = await readWorkspace([HUGE, APP]);
     const files = [HUGE, APP];
+    // An index on orders that none of the statements wants: dropped at the end (the table changed: proofs made before it
+    // are not reused).
+    await t.admin.query('CREATE INDEX orders_id_status_idx ON orders (id, status)');
     // What a connection change makes the editor do (analysis.ts: refreshAll, then the quiet Scan Workspace of the files a scan
     // had shown; costLens.ts: the lens read again; plans/: the visible statements planned again), all on the new connection.
     const connectionChange = async (ed: EditorConnection) => {
@@ -155,26 +164,48 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
       for (const f of files) await ed.lens(f);
       await ed.hoverPrefetch(HUGE);
     };
-    const dev = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true });
+    // The proofs of this server and role (advisor.ts keeps them per server and role: every connection below shares them),
+    // apart from the file's other tests. A budget per connection: a build held back by it never passes for a proof reused.
+    const trialProofs = newTrialProofs();
+    const connect = async (environment: 'development' | 'production') =>
+      new EditorConnection(await t.open({ statementTimeoutMs: 60000, profile: { ...t.profile, environment } }), ws, { info, realIndexes: true, trialProofs, trialBudget: new TrialBudget() });
+    const heldBack = (ed: EditorConnection) => [...ed.decider.advice.values()].filter((r) => r.notTried?.some((x) => x.why === 'budget')).length;
     const counts: Record<string, number> = {};
-    await reset();
-    await connectionChange(dev);
-    counts['first connection: trial builds'] = await builds();
-    await reset();
-    const prod = new EditorConnection(await t.open({ profile: { ...t.profile, environment: 'production' } }), ws, { info, realIndexes: true });
-    await connectionChange(prod);
-    counts.production = await explains();
-    counts['production: trial builds'] = await builds();
-    await reset();
-    const back = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true });
-    await connectionChange(back);
-    counts['back to development'] = await explains();
-    counts['back to development: trial builds'] = await builds();
-    assert.ok(counts['back to development: trial builds'] <= counts['first connection: trial builds'], JSON.stringify(counts));
-    console.log(`      EXPLAINs per switch: ${JSON.stringify(counts)}`);
-    // Each switch: the rules' plan and the lens's query id per shape, the decisions' first statement of each shape (and, on
-    // development, its candidates), the hover's one statement per shape on screen. Before this branch: 49 and 263.
-    assert.ok(counts.production <= 15 && counts['back to development'] <= 30, JSON.stringify(counts));
+    try {
+      await reset();
+      const dev = await connect('development');
+      await connectionChange(dev);
+      counts['first connection: trial builds'] = await builds();
+      await reset();
+      const prod = await connect('production');
+      await connectionChange(prod);
+      counts.production = await explains();
+      counts['production: trial builds'] = await builds();
+      await reset();
+      const back = await connect('development');
+      await connectionChange(back);
+      counts['back to development'] = await explains();
+      counts['back to development: trial builds'] = await builds();
+      // The table changed (an index dropped): the proofs made before are not used, the candidates are built again.
+      await t.admin.query('DROP INDEX orders_id_status_idx');
+      await reset();
+      const changed = await connect('development');
+      await connectionChange(changed);
+      counts['index dropped, again: trial builds'] = await builds();
+      console.log(`      EXPLAINs and builds per switch: ${JSON.stringify(counts)}`);
+      assert.ok(counts['first connection: trial builds'] >= 1 && heldBack(dev) === 0, JSON.stringify(counts));
+      assert.equal(counts['production: trial builds'], 0, 'no trial build on production');
+      // The same server and role, statements and unchanged tables: every proof reused (before: 2 of the 5 built again, the
+      // ones a statement had taken from another statement's build in its decision's run; verify33 M1: 5 on screen).
+      assert.equal(counts['back to development: trial builds'], 0, JSON.stringify(counts));
+      assert.equal(heldBack(back), 0, 'nothing held back by the budget (a build held back is not a proof reused)');
+      assert.ok(counts['index dropped, again: trial builds'] >= 1, JSON.stringify(counts));
+      // Each switch: the rules' plan and the lens's query id per shape, the decisions' first statement of each shape (and, on
+      // development, its candidates), the hover's one statement per shape on screen. Before this branch: 49 and 263.
+      assert.ok(counts.production <= 15 && counts['back to development'] <= 30, JSON.stringify(counts));
+    } finally {
+      await t.admin.query('DROP INDEX IF EXISTS orders_id_status_idx');
+    }
   });
 
   it('a generated file of literal copies of a statement the app runs: its query ids read once per shape', async () => {
