@@ -44,6 +44,8 @@ export interface IndexSuggestion extends SuggestionLike {
   planAfter: string[];
   /** Each key's operator class (null: the default), when any key has one: what servedByCatalog compares with the catalog. */
   opclasses?: (string | null)[];
+  /** The table's valid indexes (names, sorted) when it was proved: a pasted plan's tip uses the proof only while they are the same (ProvedIndexFigure). */
+  tableIndexes?: string[];
   /** One line for the diagnostic. */
   summary: string;
 }
@@ -625,6 +627,7 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     planBefore: planOutline(before),
     planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
     summary: `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
+    ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),
   };
 }
 
