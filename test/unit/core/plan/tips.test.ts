@@ -579,8 +579,8 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.ok(bare.tips.some((t) => /with an index on the join column/.test(t.text)));
   });
 
-  it("a correlated subquery's scan compares its own column, not the outer row's: `(oi2.product_id = p.id)` on order_items is product_id, never the primary key's id (person31 H1)", () => {
-    const plan = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
+  /** A correlated subquery's scan of order_items (person31 H1, person33 L1): its Filter compares the outer row's p.id. */
+  const CORRELATED_SUBQUERY_PLAN = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
   Output: p.id, p.name, (SubPlan 1)
   SubPlan 1
     ->  Aggregate  (cost=3600.00..3600.01 rows=1 width=8) (actual time=1.340..1.340 rows=1 loops=1000)
@@ -591,6 +591,9 @@ describe('core/plan tip savings: one figure, with its unit', () => {
                 Rows Removed by Filter: 3993
 Planning Time: 0.300 ms
 Execution Time: 1350.000 ms`;
+
+  it("a correlated subquery's scan compares its own column, not the outer row's: `(oi2.product_id = p.id)` on order_items is product_id, never the primary key's id (person31 H1)", () => {
+    const plan = CORRELATED_SUBQUERY_PLAN;
     const pkey = [{ name: 'order_items_pkey', column: 'id', unique: true, partial: false }];
     const p = analyzePlan(plan, { relationIndexes: new Map([['public.order_items', pkey], ['order_items', pkey]]), withStatement: false });
     const scan = p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'order_items');
@@ -607,17 +610,7 @@ Execution Time: 1350.000 ms`;
   // (product_id, quantity DESC) … proved … (−97 % cost)": the index and proof of reviews.go's `WHERE product_id = $1 ORDER
   // BY quantity DESC LIMIT 10`, an index dropped since.
   it('a pasted plan\'s scan names the index its own node needs; another statement\'s wider proof is only mentioned, with where; a proof made before the table\'s indexes changed is not used (person33 L1)', () => {
-    const plan = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
-  Output: p.id, p.name, (SubPlan 1)
-  SubPlan 1
-    ->  Aggregate  (cost=3600.00..3600.01 rows=1 width=8) (actual time=1.340..1.340 rows=1 loops=1000)
-          Output: max(oi2.created_at)
-          ->  Seq Scan on public.order_items oi2  (cost=0.00..3590.00 rows=4 width=8) (actual time=0.100..1.330 rows=7 loops=1000)
-                Output: oi2.created_at
-                Filter: (oi2.product_id = p.id)
-                Rows Removed by Filter: 3993
-Planning Time: 0.300 ms
-Execution Time: 1350.000 ms`;
+    const plan = CORRELATED_SUBQUERY_PLAN;
     const pkey = [{ name: 'order_items_pkey', column: 'id', unique: true, partial: false }];
     const relationIndexes = new Map([['public.order_items', pkey], ['order_items', pkey]]);
     const wide = { table: 'order_items', costBefore: 1590, costAfter: 42.5, title: 'order_items (product_id, quantity DESC)', columns: ['product_id', 'quantity DESC'], ddl: 'CREATE INDEX CONCURRENTLY order_items_product_id_quantity_desc_idx ON order_items (product_id, quantity DESC)', at: 'other/reviews.go:14', tableIndexes: ['order_items_pkey'] };
