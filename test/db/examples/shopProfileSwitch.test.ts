@@ -58,7 +58,7 @@ describe('examples/shop: a profile switch and back builds no trial index again (
     const back = await connect('development');
     await connectionChange(back);
     const again = await builds();
-    console.log(`      first: ${[...first].map(([d, n]) => `${n}× ${d.replace(/^CREATE INDEX (\S+).*/, "$1")}`).join("; ")}`);
+    console.log(`      first: ${[...first].map(([d, n]) => `${n}× ${d.replace(/^CREATE INDEX (\S+).*/, '$1')}`).join('; ')}`);
     console.log(`      trial builds: first ${total(first)}, production ${prod}, back to development ${total(again)}${again.size ? `: ${[...again].map(([d, n]) => `${n}× ${d}`).join('; ')}` : ''}`);
     assert.ok(total(first) >= 1, 'the first connection proved candidates with real builds');
     assert.equal(prod, 0, 'none on production');
