@@ -11,6 +11,7 @@ import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, re
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
+import { qualifiedName } from '../core/sql/ident';
 import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { constantShape, loadPgParser } from '../core/sql/statement';
@@ -43,6 +44,8 @@ export interface IndexSuggestion extends SuggestionLike {
   planAfter: string[];
   /** Each key's operator class (null: the default), when any key has one: what servedByCatalog compares with the catalog. */
   opclasses?: (string | null)[];
+  /** The table's valid indexes (names, sorted) when it was proved: a pasted plan's tip uses the proof only while they are the same (ProvedIndexFigure). */
+  tableIndexes?: string[];
   /** One line for the diagnostic. */
   summary: string;
 }
@@ -143,7 +146,8 @@ export interface AdviseOptions {
 export interface TrialRun {
   statements: readonly { sql: string; planAsRole?: string }[];
   proofs: Map<string, Omit<Proof, 'undo'>>;
-  tables: Map<string, string[] | null>;
+  /** Each statement's tables as it names them (TableRef: schema when it writes one), parsed once per run (runTables). */
+  tables: Map<string, TableRef[] | null>;
   /** Each statement's shape (core constantShape), computed once per run (runShape). */
   shapes: Map<string, string | null>;
   /**
@@ -174,12 +178,12 @@ function runShapeKey(shapeText: string, role: string | undefined, kept: readonly
   return JSON.stringify(['shape', shapeText, role ?? null, [...kept].sort(), definition]);
 }
 
-/** The tables a statement reads (lower-case bare names), parsed once per run. */
-function runTables(run: TrialRun, sql: string): string[] | null {
+/** The tables a statement reads, as it names them, parsed once per run. */
+function runTables(run: TrialRun, sql: string): TableRef[] | null {
   let v = run.tables.get(sql);
   if (v === undefined) {
     const shape = statementShape(sql);
-    v = shape ? shape.tables.map((t) => t.name.toLowerCase()) : null;
+    v = shape ? shape.tables.map((t) => ({ schema: t.schema, name: t.name })) : null;
     run.tables.set(sql, v);
   }
   return v;
@@ -253,7 +257,18 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   const proofs = opts.trialProofs ?? trialProofsOf(db);
   // Statements that differ from this one only by constants share its trial builds' proofs (and it theirs).
   const shapeText = params ? null : runShape(sql, opts.trialRun);
-  const snapshot = tablesSnapshot(facts);
+  const snapshot = tablesSnapshot(facts.tables);
+  // This statement's tables by the name it gives them: another statement of the run naming only these has its snapshot here.
+  const factsByName = new Map<string, TableFacts>();
+  for (const t of shape.tables) {
+    const named = facts.tables.filter((f) => f.name.toLowerCase() === t.name.toLowerCase() && (!t.schema || f.schema.toLowerCase() === t.schema.toLowerCase()));
+    if (named.length === 1) factsByName.set(qualifiedName(t.schema, t.name), named[0]);
+  }
+  /** The tables' snapshot of a statement reading these tables, when each is one of this statement's (else undefined). */
+  const snapshotOf = (refs: readonly TableRef[]): string | undefined => {
+    const known = refs.map((r) => factsByName.get(qualifiedName(r.schema, r.name)));
+    return known.length && known.every((t) => t !== undefined) ? tablesSnapshot([...new Set(known as TableFacts[])]) : undefined;
+  };
   // The indexes kept in place so far (greedy rounds): a proof is made on top of them, so they are part of its key.
   const keptDefs: string[] = [];
   // Kept indexes whose proof came from the cache: built only when a later proof needs a real build on top of them.
@@ -277,6 +292,13 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}), ...(why === 'failed' ? { error: failed.get(c) } : {}) });
     }
     return out.length ? { notTried: out } : {};
+  };
+
+  /** A real trial build's proof of this statement, kept in the server's and role's store by its text and by its shape. */
+  const keepProof = (key: string, shapeKey: string | undefined, proof: Omit<Proof, 'undo'>) => {
+    const made = { at: Date.now(), proof };
+    proofs.set(key, made);
+    if (shapeKey) proofs.set(shapeKey, made);
   };
 
   let siblingLost = false;
@@ -309,16 +331,21 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // A real trial build proved this index on this statement, on the same tables, a moment ago (Suggest Indexes, then
         // the workload advice, then the decision again after a setting changed): its proof is reused, nothing is built
         // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
-        const key = JSON.stringify([sql, params ?? null, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]);
+        const key = proofKey(sql, params, opts.planAsRole, keptDefs, definitionOf(c), snapshot);
+        const shapeKey = shapeText ? proofShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c), snapshot) : undefined;
         const shared = !params && (opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)))
           ?? (shapeText ? opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c))) : undefined));
         if (shared) {
           reused++;
           opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} built for another statement of this run (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          // Kept as this statement's proof too (its tables' snapshot is known here, not where the sibling was planned): a
+          // later advice of it — a profile switch and back, a new decision that reaches it first — reuses it, where it built
+          // the index again (verify33 M1: 5 definitions built again on the switch back, each one a statement had taken
+          // from another's build in the first pass).
+          keepProof(key, shapeKey, shared);
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
-        const shapeKey = shapeText ? JSON.stringify(['shape', shapeText, opts.planAsRole ?? null, keptDefs, definitionOf(c), snapshot]) : undefined;
         const exact = proofs.get(key);
         const hit = exact ?? (shapeKey ? proofs.get(shapeKey) : undefined);
         if (hit) {
@@ -331,9 +358,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
         const p = await tx.prove(c);
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
-        const made = { at: Date.now(), proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } };
-        proofs.set(key, made);
-        if (shapeKey) proofs.set(shapeKey, made);
+        keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName });
         return p;
       }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
@@ -357,13 +382,18 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // each trial index on orders built for the app's statement planned all 3,000 statements of the generated file).
         const shapeKey = stShape === null ? undefined : runShapeKey(stShape, st.planAsRole, keptDefs, def);
         const key = runKey(st.sql, st.planAsRole, keptDefs, def);
-        if (trial.proofs.has(key) || (shapeKey && trial.proofs.has(shapeKey)) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.includes(c.table.toLowerCase())) continue;
+        if (trial.proofs.has(key) || (shapeKey && trial.proofs.has(shapeKey)) || trial.unsafe.has(plannedKey(st.sql, st.planAsRole)) || !runTables(trial, st.sql)?.some((t) => t.name.toLowerCase() === c.table.toLowerCase())) continue;
         await s.query(HYPO_SQL.savepoint);
         try {
           const plan = await planOf({ ...ctx, sql: st.sql, params: undefined });
           const proof = { verifiedBy: 'transaction' as const, plan, costAfter: plan.totalCost, planUsesIndex: plan.indexNames.includes(c.name), indexSizeBytes: p.indexSizeBytes, planIndexName: c.name };
           trial.proofs.set(key, proof);
           if (shapeKey) trial.proofs.set(shapeKey, proof);
+          // Kept in the server's and role's store as that statement's proof too, when its tables are this statement's (their
+          // snapshot known here): its own advice may never come in this run (the decision cancelled when the file changed),
+          // and a later one built the index again for it.
+          const stSnapshot = snapshotOf(runTables(trial, st.sql) ?? []);
+          if (stSnapshot) keepProof(proofKey(st.sql, undefined, st.planAsRole, keptDefs, def, stSnapshot), stShape === null ? undefined : proofShapeKey(stShape, st.planAsRole, keptDefs, def, stSnapshot), proof);
           await s.query(HYPO_SQL.releaseSavepoint);
         } catch {
           // Not planned (the statement fails on its own): its advice builds the index itself.
@@ -603,6 +633,7 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     planBefore: planOutline(before),
     planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
     summary: `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
+    ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),
   };
 }
 
@@ -712,6 +743,16 @@ function trialBudgetOf(db: Database): TrialBudget {
   return ofServerRole(trialBudgets, db, () => new TrialBudget());
 }
 
+/** The key of a real trial build's proof in the server's and role's store (TrialProofs): the statement and its parameters. */
+function proofKey(sql: string, params: unknown[] | undefined, role: string | undefined, kept: readonly string[], definition: string, snapshot: string): string {
+  return JSON.stringify([sql, params ?? null, role ?? null, kept, definition, snapshot]);
+}
+
+/** The key of a proof shared by every statement of a shape (core constantShape; statements without parameters). */
+function proofShapeKey(shapeText: string, role: string | undefined, kept: readonly string[], definition: string, snapshot: string): string {
+  return JSON.stringify(['shape', shapeText, role ?? null, kept, definition, snapshot]);
+}
+
 /** A candidate's definition without its name (the name may be made unique differently next time). */
 function definitionOf(c: IndexCandidate): string {
   return createIndexSql({ ...c, name: 'x' }, { concurrently: false, qualify: true });
@@ -722,8 +763,10 @@ function definitionOf(c: IndexCandidate): string {
  * an index was created or dropped is not reused), its columns, the planner's row estimate (ANALYZE changes it) and its
  * size in 5% steps (a table the app writes to grows by a page now and then; that barely moves a plan).
  */
-function tablesSnapshot(facts: CatalogFacts): string {
-  return JSON.stringify(facts.tables.map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, Math.round(Math.log1p(t.pages) / Math.log(1.05)),
+function tablesSnapshot(tables: readonly TableFacts[]): string {
+  // In one order whatever order the catalog read gave them in (another statement's snapshot is made from this one's facts).
+  const ordered = [...tables].sort((a, b) => (a.schema === b.schema ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.schema < b.schema ? -1 : 1));
+  return JSON.stringify(ordered.map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, Math.round(Math.log1p(t.pages) / Math.log(1.05)),
     t.columns.map((c) => `${c.name}:${c.type}`), t.indexes.map((i) => [i.name, i.method, i.keys, i.include, i.predicate ?? null, i.valid])]));
 }
 

@@ -21,7 +21,7 @@ import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { loadEngine } from './loadEngine';
-import { countOf } from '../core/format';
+import { countOf, spaced } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
 import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
@@ -320,7 +320,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   provedForAny(): ProvedIndexFigure[] {
     const conn = this.ctx.connections.current;
     if (!conn || this.state?.db !== conn.db) return [];
-    return bestProvedFigures([...this.state.advice.values()].flatMap((a) => a.suggestions));
+    // Each proof with where its statement is written (a pasted plan's tip says which statement it was proved for; person33
+    // L1): the workspace's places read once, not once per statement.
+    const placeOf = new Map<string, string>();
+    for (const f of this.ws?.found() ?? []) if (!placeOf.has(spaced(f.sql))) placeOf.set(spaced(f.sql), f.source);
+    return bestProvedFigures([...this.state.advice].flatMap(([sql, a]) => {
+      const at = placeOf.get(spaced(sql));
+      return at ? a.suggestions.map((s) => ({ ...s, at })) : a.suggestions;
+    }));
   }
 
   async recheckCatalog(opts: { rescan?: boolean; tables?: readonly string[] } = {}): Promise<number> {

@@ -128,8 +128,8 @@ export function foldIntoMissingIndex(findings: Finding[]): Finding[] {
  * (attributes jsonb_path_ops)"). "table (columns)" hid the INCLUDE list and the GIN operator class the DDL then had.
  */
 /** The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip (person20 MEDIUM 4). */
-export function provedFigures(suggestions: readonly { table: string; costBefore: number; costAfter: number | null; verifiedBy: string; columns: string[]; ddl: string }[]): ProvedIndexFigure[] {
-  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl }]));
+export function provedFigures(suggestions: readonly { table: string; costBefore: number; costAfter: number | null; verifiedBy: string; columns: string[]; ddl: string; tableIndexes?: readonly string[]; at?: string }[]): ProvedIndexFigure[] {
+  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl, ...(s.tableIndexes ? { tableIndexes: s.tableIndexes } : {}), ...(s.at ? { at: s.at } : {}) }]));
 }
 
 /** One proved figure per index (the best proof of each CREATE INDEX: the largest cut): what the editor and `pg-lens health` call the advised indexes. */

@@ -37,6 +37,11 @@ export function fmtCost(c: number | undefined): string {
   return c.toFixed(2);
 }
 
+/** " at src/orders.ts:12": where the statement a brought plan's proof was made for is written, when known. */
+export function provedAt(proof: { at?: string }): string {
+  return proof.at ? ` at ${proof.at}` : '';
+}
+
 /**
  * What a tip could save, with its unit, in the one wording of every surface (plan viewer, CLI): "could save ~8.3 ms",
  * "could save ~499 cost units", or with the planner's proof "saves ~528 cost units: cost 554 → 25.7, proved by the
@@ -50,7 +55,7 @@ export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced'
   // A plan brought without its statement: the index proved for a statement of the workspace on this table and columns.
   if (t.proved?.elsewhere !== undefined) {
     const cut = t.proved.before > 0 ? Math.round((1 - t.proved.after / t.proved.before) * 100) : 0;
-    return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}: proved: ${t.proved.elsewhere} (−${cut} % cost) for a statement of your code on this table and column`;
+    return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}: proved: ${t.proved.elsewhere} (−${cut} % cost) for a statement of your code${provedAt(t.proved)} on this table and these columns`;
   }
   // Proved on another plan of the statement: its figures are that plan's, and this one's saving is scaled from them.
   if (t.proved?.planCost !== undefined) {

@@ -54,9 +54,9 @@ export interface Tip {
    * is this plan's own total cost when the proof was made on another plan of the statement (the advice plans it
    * without values; an Explain Analyze with `$1 = 42` may get another plan): the figures are then said to be that plan's.
    * `elsewhere`: the CREATE INDEX proved for a statement of the workspace on the same table and columns, on a plan
-   * brought without its statement (a pasted plan): said as that statement's proof.
+   * brought without its statement (a pasted plan): said as that statement's proof; `at`: where that statement is written.
    */
-  proved?: { before: number; after: number; index: string; planCost?: number; elsewhere?: string };
+  proved?: { before: number; after: number; index: string; planCost?: number; elsewhere?: string; at?: string };
   /** Nothing to save in this plan (a one-node plan no estimate can change): said so, never a saving. */
   unpriced?: true;
   /** The tip proposes no change (an index exists already, or no index serves the condition): `saving` is the time (or cost) at stake, said so, never "could save". */
@@ -75,6 +75,13 @@ export interface ProvedIndexFigure {
   columns?: readonly string[];
   /** The CREATE INDEX, for a plan brought without its statement to name. */
   ddl?: string;
+  /** Where the statement it was proved for is written (`src/orders.ts:12`): a plan brought without its statement says so. */
+  at?: string;
+  /**
+   * The table's valid indexes (names, sorted) when it was proved: a plan whose relation's indexes are others now (one
+   * created or dropped since, AnalyzeOptions.relationIndexes) does not use the proof.
+   */
+  tableIndexes?: readonly string[];
 }
 
 export interface Buffers {
@@ -250,8 +257,11 @@ export interface AnalyzeOptions {
    * Indexes the missing-index advice proved for this statement: a tip about a scan of their table takes the proved
    * saving (cost before − after, as the hover and the Problems panel say it) instead of its own rough estimate, which
    * read "could save ~498.60" beside the proved "554 → 25.7". On a plan brought without its statement
-   * (`withStatement: false`): the indexes proved for the workspace's statements, each named on a scan of its table whose
-   * condition compares the index's leading column (person27: a pasted plan's tips did not name the proved index).
+   * (`withStatement: false`): the indexes proved for the workspace's statements, each taken as proved on a scan of its
+   * table only when its keys are that scan's own columns (its condition's, then the ORDER BY of a top-N Sort it feeds); one
+   * that leads with them and has more keys is only mentioned, with where it was proved (person27: a pasted plan's tips
+   * did not name the proved index; person33 L1: a tip borrowed order_items (product_id, quantity DESC) and its −97 % from
+   * another statement for a scan filtering product_id alone). A proof made when the table had other indexes is not used.
    */
   provedIndexes?: readonly ProvedIndexFigure[];
   /**

@@ -9,7 +9,7 @@
  * of the node's own time the problem explains. They rank tips; they are not promises.
  */
 import { K, Rel } from './keys';
-import { fmtCount, fmtFactor, fmtPct, fmtMs } from './format';
+import { fmtCount, fmtFactor, fmtPct, fmtMs, provedAt } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import { countOf } from '../format';
 import type { AnalyzeOptions, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, ProvedIndexFigure, Tip, WarningKind } from './model';
@@ -244,30 +244,10 @@ function gatherInclusive(plan: Plan, n: PlanNode, anc: Ancestry): number {
  * by the time the node actually took, never by a cost figure beside tips in ms.
  */
 function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancestry): { proof: NonNullable<Tip['proved']>; saving: number } | undefined {
-  const relation = n.metrics.relation;
-  if (!relation || !options.provedIndexes?.length) return undefined;
-  // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
-  const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
-  // A plan brought without its statement: an index proved for one of the workspace's statements, on this table, whose
-  // leading column this scan's condition compares (the same table and columns); its figures are that statement's.
-  const brought = options.withStatement === false;
-  // Its own conditions, and those of the join it feeds (a Seq Scan under a Hash Join's Hash, its Hash Cond on the join).
-  const up = [n, ...[n.parent, n.parent >= 0 ? plan.nodes[n.parent].parent : -1].filter((i) => i >= 0).map((i) => plan.nodes[i])];
-  const condition = brought ? up.flatMap((x) => [x.raw[K.Filter], x.raw[K.IndexCond], x.raw[K.RecheckCond], x.raw[K.HashCond], x.raw[K.MergeCond], x.raw[K.JoinFilter]]).filter((c): c is string => typeof c === 'string').join(' AND ') : '';
-  const compared = new Set(brought ? conditionColumns(condition).map((c) => c.toLowerCase()) : []);
-  const leads = (x: ProvedIndexFigure) => {
-    const key = (x.columns?.[0] ?? '').replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '');
-    const lead = conditionColumns(key);
-    if (!lead.length || !lead.every((c) => compared.has(c.toLowerCase()))) return false;
-    // A plain column leading the index: the condition must compare it as the index serves (=, a range, IN/ANY), not
-    // `status <> 'cancelled'` (person30 L4: a report keeping almost every row borrowed "−61 % cost" proved for
-    // `status = $1`). An expression key (lower(email)) keeps the column test.
-    return !/^\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*$/.test(key) || indexServesCondition(condition, lead[0]);
-  };
-  const p = options.provedIndexes.find((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore && (!brought || leads(x)));
+  const p = provedFigures(plan, n, options)?.own;
   if (!p) return undefined;
-  if (brought) {
-    const proof = { before: p.costBefore, after: p.costAfter, index: p.title, elsewhere: p.ddl ?? `an index on ${p.title}` };
+  if (options.withStatement === false) {
+    const proof = { before: p.costBefore, after: p.costAfter, index: p.title, elsewhere: p.ddl ?? `an index on ${p.title}`, ...(p.at ? { at: p.at } : {}) };
     const share = 1 - p.costAfter / p.costBefore;
     const took = plan.analyzed ? (n.metrics.parallel ? gatherInclusive(plan, n, anc) : (n.metrics.inclusiveMs ?? 0)) : n.metrics.inclusiveCost;
     return { proof, saving: took * share };
@@ -279,6 +259,90 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   if (!plan.analyzed) return { proof, saving: other ? n.metrics.inclusiveCost * (1 - p.costAfter / p.costBefore) : p.costBefore - p.costAfter };
   const took = n.metrics.parallel ? gatherInclusive(plan, n, anc) : (n.metrics.inclusiveMs ?? 0);
   return { proof, saving: took * (1 - p.costAfter / p.costBefore) };
+}
+
+/**
+ * The proofs a scan may name. With its statement: the first proved on its table (`own`). On a plan brought without its
+ * statement, an index proved for a statement of the workspace: `own` when its keys are this scan's own columns — those
+ * its condition (or the join's it feeds) compares, in any order, then optionally the ORDER BY of a top-N Sort it feeds;
+ * `wider` when it leads with exactly those columns and has other keys (that statement's ORDER BY: mentioned, not this
+ * scan's proof; person33 L1). Never a proof made when the table had other indexes than it has now (one created or
+ * dropped since).
+ */
+function provedFigures(plan: Plan, n: PlanNode, options: AnalyzeOptions): { own?: ProvedIndexFigure; wider?: ProvedIndexFigure } | undefined {
+  const relation = n.metrics.relation;
+  if (!relation || !options.provedIndexes?.length) return undefined;
+  // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
+  const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
+  const current = (x: ProvedIndexFigure) => {
+    const now = options.relationIndexes?.get(x.table) ?? options.relationIndexes?.get(relation);
+    return !x.tableIndexes || !now || [...new Set(now.map((i) => i.name))].sort().join('\u0000') === [...x.tableIndexes].sort().join('\u0000');
+  };
+  const usable = options.provedIndexes.filter((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore && current(x));
+  if (options.withStatement !== false) return usable.length ? { own: usable[0] } : undefined;
+  // Its own conditions, and those of the join it feeds (a Seq Scan under a Hash Join's Hash, its Hash Cond on the join).
+  const up = [n, ...[n.parent, n.parent >= 0 ? plan.nodes[n.parent].parent : -1].filter((i) => i >= 0).map((i) => plan.nodes[i])];
+  const condition = up.flatMap((x) => [x.raw[K.Filter], x.raw[K.IndexCond], x.raw[K.RecheckCond], x.raw[K.HashCond], x.raw[K.MergeCond], x.raw[K.JoinFilter]]).filter((c): c is string => typeof c === 'string').join(' AND ');
+  const own = [n.metrics.alias, relation, typeof n.raw[K.RelationName] === 'string' ? String(n.raw[K.RelationName]) : undefined].filter((x): x is string => !!x);
+  // The scan's columns (`(oi2.product_id = p.id)`: product_id; p.id is the outer row's).
+  const filtered = [...new Set(conditionColumns(condition, own).map((c) => c.toLowerCase()))];
+  if (!filtered.length) return undefined;
+  const order = topNOrder(plan, n, own);
+  const leads = (key: string) => {
+    const lead = conditionColumns(key);
+    // A plain column leading the index: the condition must compare it as the index serves (=, a range, IN/ANY), not
+    // `status <> 'cancelled'` (person30 L4: a report keeping almost every row borrowed "−61 % cost" proved for
+    // `status = $1`). An expression key (lower(email)) keeps the column test.
+    return !/^\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*$/.test(key) || indexServesCondition(condition, lead[0]);
+  };
+  const out: { own?: ProvedIndexFigure; wider?: ProvedIndexFigure } = {};
+  for (const x of usable) {
+    const keys = (x.columns ?? []).map(indexKeyOf);
+    const head = new Set(keys.slice(0, filtered.length).map((k) => k.column));
+    if (keys.length < filtered.length || head.size !== filtered.length || !filtered.every((c) => head.has(c)) || !leads(x.columns![0].replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, ''))) continue;
+    const tail = keys.slice(filtered.length).map((k) => `${k.column}${k.desc ? ' desc' : ''}`);
+    const mine = !tail.length || (order !== undefined && tail.length === order.length && tail.every((k, i) => k === order[i]));
+    if (mine) out.own ??= x;
+    else out.wider ??= x;
+  }
+  return out.own || out.wider ? out : undefined;
+}
+
+/** An index key as the advice writes it ("created_at DESC", "lower(email)"): the column it reads (lower-case, quotes undone) and its direction. */
+function indexKeyOf(key: string): { column: string; desc: boolean } {
+  const body = key.replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '').trim();
+  const plain = /^(?:"((?:[^"]|"")*)"|([A-Za-z_][\w$]*))$/.exec(body);
+  const column = plain ? (plain[1] !== undefined ? plain[1].replace(/""/g, '"') : plain[2]) : conditionColumns(body).join(',');
+  return { column: column.toLowerCase(), desc: /\sDESC(\s+NULLS\s+(FIRST|LAST))?$/i.test(key) };
+}
+
+/**
+ * The ORDER BY a scan's rows are sorted by for a LIMIT (a Sort right above it, a Limit above that through nodes that keep
+ * the order), as index keys ("placed_at desc"), when every key is the scan's own column; else undefined.
+ */
+function topNOrder(plan: Plan, n: PlanNode, own: readonly string[]): string[] | undefined {
+  const sort = n.parent >= 0 ? plan.nodes[n.parent] : undefined;
+  if (!sort || sort.raw[K.NodeType] !== 'Sort') return undefined;
+  let up = sort.parent >= 0 ? plan.nodes[sort.parent] : undefined;
+  while (up && ORDER_KEEPING.has(String(up.raw[K.NodeType]))) up = up.parent >= 0 ? plan.nodes[up.parent] : undefined;
+  if (!up || up.raw[K.NodeType] !== 'Limit') return undefined;
+  const keys = Array.isArray(sort.raw[K.SortKey]) ? (sort.raw[K.SortKey] as unknown[]).map(String) : [];
+  const cols = keys.map((k) => ({ k: sortKeyColumn(k), desc: /\sDESC(\s+NULLS\s+(FIRST|LAST))?$/i.test(k) }));
+  if (!cols.length || cols.some((c) => !c.k || (c.k.alias !== undefined && !own.includes(c.k.alias)))) return undefined;
+  return cols.map((c) => `${c.k!.column.toLowerCase()}${c.desc ? ' desc' : ''}`);
+}
+
+/**
+ * On a plan brought without its statement: a proof that leads with this scan's columns but is not its index (provedFigures
+ * `wider`), said with where it was made — or '' (person33 L1: not "proved" for this scan, but worth knowing).
+ */
+function widerProof(plan: Plan, n: PlanNode, options: AnalyzeOptions): string {
+  if (options.withStatement !== false) return '';
+  const found = provedFigures(plan, n, options);
+  const w = found?.own ? undefined : found?.wider;
+  if (!w) return '';
+  const cut = w.costBefore > 0 ? Math.round((1 - w.costAfter / w.costBefore) * 100) : 0;
+  return ` (A statement of your code${provedAt(w)} was proved to gain −${cut} % cost with ${w.title}: it leads with these columns, its other keys are that statement's.)`;
 }
 
 /**
@@ -596,7 +660,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
           // the same scan, the tip only "the filtered columns").
           const named = proof ? undefined : filteredIndex(n, String(n.raw[K.Filter] ?? ''));
-          text = not ? `${scan}: ${not}.` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
+          text = not ? `${scan}: ${not}.` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.${proof ? '' : widerProof(plan, n, options)}`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;
@@ -610,7 +674,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           atStake = !!not;
           text = not ? `${what}: ${not}.`
             : m.relation
-            ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.`
+            ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.${proof ? '' : widerProof(plan, n, options)}`
             : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
           saving = proved ? proved.saving : own * (m.removedShare ?? 0);
           break;
@@ -719,7 +783,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         const took = plan.analyzed ? `${fmtPct(share)} of the execution time (${fmtMs(m.exclusiveMs)})` : `${fmtPct(share)} of the plan's cost`;
         tips.push({
           nodeId: n.id, kind: 'proved-index', unit, grade: grade3(share, THRESHOLDS.timeShare) || 1, saving: proved.saving, proved: proved.proof,
-          text: `${label} reads the whole table and takes ${took}: ${proved.proof.index}, proved by the planner for ${proved.proof.elsewhere ? 'a statement of your code on this table' : 'this statement'}, lets PostgreSQL look up only the rows it needs.`,
+          text: `${label} reads the whole table and takes ${took}: ${proved.proof.index}, proved by the planner for ${proved.proof.elsewhere ? `a statement of your code${provedAt(proved.proof)} on this table` : 'this statement'}, lets PostgreSQL look up only the rows it needs.`,
         });
       }
     }
@@ -848,7 +912,7 @@ function topNSortTips(plan: Plan, options: AnalyzeOptions, anc: Ancestry): Tip[]
       nodeId: n.id, kind: 'top-n-sort', unit: plan.analyzed ? 'ms' : 'cost', grade: grade3(plan.analyzed ? (n.metrics.inclusiveMs ?? 0) / Math.max(plan.executionMs ?? 1, 1) : n.metrics.inclusiveCost / Math.max(plan.totalCost, 1), THRESHOLDS.timeShare) || 1,
       saving: proved ? proved.saving : sortWork * 0.5,
       ...(proved ? { proved: proved.proof } : {}),
-      text: `${what}: ${fix}${proved ? ` (proved by the planner for ${proved.proof.elsewhere ? 'a statement of your code' : 'this statement'}: ${proved.proof.index})` : suggest(options, '; see')}.`,
+      text: `${what}: ${fix}${proved ? ` (proved by the planner for ${proved.proof.elsewhere ? `a statement of your code${provedAt(proved.proof)}` : 'this statement'}: ${proved.proof.index})` : suggest(options, '; see')}.`,
     });
   }
   return out;

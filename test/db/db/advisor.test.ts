@@ -40,6 +40,9 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
         assert.ok(s.planUsesIndex);
         assert.ok(s.costAfter! <= s.costBefore * 0.7, `cost falls by 30%: ${s.costBefore} → ${s.costAfter}`);
         assert.match(s.ddl, /^CREATE INDEX CONCURRENTLY /);
+        // The table's indexes when it was proved (a pasted plan's tip uses the proof only while they are the same).
+        const now = (await t.admin.query(`SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname::text), '{}') AS names FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass($1) AND i.indisvalid`, [s.table])).rows[0].names;
+        assert.deepEqual(s.tableIndexes, [...now].sort(), s.table);
         if (s.method !== 'gin') assert.equal(s.verifiedBy, hypopg ? 'hypopg' : 'transaction');
         else assert.equal(s.verifiedBy, 'transaction', 'HypoPG cannot do GIN: the transaction fallback proves it');
       }

@@ -2,29 +2,15 @@
  * What the editor's work on an open generated file costs the server in EXPLAINs, path by path (issue 20, person32 H1 and
  * verify32: ~18,000 EXPLAINs in 2.5 min on screen for a file of 3,000 statements differing only by a constant, ~42,000
  * after a profile switch, where filePlans.test.ts counted 7 for the rules, the cost CodeLens and the file's own decision).
- * Driven here: the code the extension host runs for open documents (vscode/analysis.ts: analyzeFile with codeAnalyzers
- * and the index advisor's analyzer; vscode/indexAdvice.ts: missingIndexAnalyzer over WorkspaceStatements, one decider
- * per connection; vscode/costLens.ts: QueryIdsByShape; vscode/plans: the hover's Planner), minus VS Code itself.
+ * Driven here: the code the extension host runs for open documents, minus VS Code itself (editorConnection.ts).
  * Counted by the server: pg_stat_statements' top-level EXPLAIN calls in this database (explainsSent).
  */
 import { strict as assert } from 'node:assert';
-import type { Database } from '../../../src/db/database';
-import { DbEvidence } from '../../../src/db/ruleEvidence';
-import { QueryIdsByShape } from '../../../src/db/queryStats';
-import { extractSqlSites } from '../../../src/core/extract/index';
-import { analyzeFile } from '../../../src/core/scan';
-import { codeAnalyzers } from '../../../src/core/analyzers';
-import { foundStatementsOf } from '../../../src/core/advice/workload';
-import { codeContextOf } from '../../../src/core/codeContext';
-import { IndexDecider, WorkspaceStatements, literalCopyIds, topStatements } from '../../../src/db/indexDecision';
-import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
-import { perParentSource } from '../../../src/db/perParent';
-import { Planner } from '../../../src/db/planner';
+import { newTrialProofs } from '../../../src/db/advisor';
+import { TrialBudget } from '../../../src/db/hypo';
+import { EditorConnection, readWorkspace, type ServerCaps } from './editorConnection';
 import { statementStats, testDatabase } from '../support';
 import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE, explainsSent } from './hugeFile';
-
-/** The server's capabilities without HypoPG (NO_HYPOPG, with the server's version). */
-type ServerCaps = { versionNum: number; hypopg: 'unavailable'; pgTrgm: 'unavailable' };
 
 const N = HUGE_FILE_STATEMENTS.length;
 const HUGE = { path: 'other/huge.sql', text: HUGE_FILE_STATEMENTS.map((s) => `${s.sql};`).join('\n') };
@@ -38,54 +24,6 @@ const APP = {
 };
 /** A generated file of literal copies (no $n) of a statement the app runs (pg_stat_statements holds it). */
 const LITERALS = { path: 'other/literals.sql', text: Array.from({ length: N }, (_, i) => `SELECT id, status FROM orders WHERE customer_id = ${i + 1};`).join('\n') };
-
-/** The editor's state per connection: what vscode/analysis.ts, indexAdvice.ts, costLens.ts and plans/ keep. */
-class EditorConnection {
-  readonly evidence: DbEvidence;
-  readonly decider: IndexDecider;
-  readonly advice = new Map<string, DecidedAdvice>();
-  readonly ids: QueryIdsByShape;
-  readonly planner: Planner;
-  readonly literalIds = new Map<string, string | undefined>();
-
-  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: ServerCaps; realIndexes: boolean }) {
-    this.evidence = new DbEvidence(db);
-    this.decider = new IndexDecider(db, { info: opts.info, realIndexes: opts.realIndexes });
-    this.ids = new QueryIdsByShape(db);
-    this.planner = new Planner(db, `test ${db.profile.name}`);
-  }
-
-  /** indexAdvice.ts statements(): pg_stat_statements' busiest, the literal copies' query ids, the workspace's statements merged. */
-  private async statements() {
-    const top = await topStatements(this.db);
-    if (await literalCopyIds(this.db, top.statements, this.ws.found(), this.literalIds)) this.ws.touch();
-    return this.ws.statements(top.statements, () => [], (sql) => this.literalIds.get(sql));
-  }
-
-  /** A full run of an open document (analysis.ts refreshNow, editing false): every analyzer, the index decision with the workspace. */
-  async fullRun(file: { path: string; text: string }) {
-    const advisor = missingIndexAnalyzer(this.decider, { advice: this.advice, statements: () => this.statements(), sawFile: (f, found) => this.ws.setFile(f, found) });
-    return analyzeFile({ path: file.path, text: file.text }, { analyzers: [...codeAnalyzers({ evidence: this.evidence, perParent: { source: perParentSource(this.db), threshold: 10 } }), advisor] });
-  }
-
-  /** The cost CodeLens's query identifiers of a file's statements (costLens.ts). */
-  async lens(file: { path: string; text: string }) {
-    for (const s of await extractSqlSites(file.text, file.path, file.path)) await this.ids.of(s.sql);
-  }
-
-  /** The hover's background planning of the statements on screen (plans/index.ts planVisible: at most 50 per trigger). */
-  async hoverPrefetch(file: { path: string; text: string }, visible = 40) {
-    const sites = (await extractSqlSites(file.text, file.path, file.path)).slice(0, visible);
-    for (const s of await this.planner.prefetchable(sites.map((x) => x.sql).filter((sql) => !this.planner.cached(sql)))) await this.planner.plan(s);
-  }
-}
-
-/** The workspace's statements as indexAdvice.ts reads them (workspaceStatements: every file, extracted). */
-async function readWorkspace(files: readonly { path: string; text: string }[]): Promise<WorkspaceStatements> {
-  const ws = new WorkspaceStatements();
-  for (const f of files) ws.setFile(f.path, foundStatementsOf(await extractSqlSites(f.text, f.path, f.path), f.text, f.path, codeContextOf(f.path, f.text)));
-  return ws;
-}
 
 describe('db/editor plans: the editor\'s work on an open generated file costs a few EXPLAINs per shape (real PostgreSQL)', function () {
   this.timeout(900000);
@@ -144,9 +82,12 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
     });
   }
 
-  it('switching to a production profile and back, with both files open and a scan run: a few EXPLAINs per shape, not one per statement', async () => {
+  it('switching to a production profile and back, with both files open and a scan run: a few EXPLAINs per shape, not one per statement, and no trial index built again', async () => {
     const ws = await readWorkspace([HUGE, APP]);
     const files = [HUGE, APP];
+    // An index on orders that none of the statements wants: dropped at the end (the table changed: proofs made before it
+    // are not reused).
+    await t.admin.query('CREATE INDEX orders_id_status_idx ON orders (id, status)');
     // What a connection change makes the editor do (analysis.ts: refreshAll, then the quiet Scan Workspace of the files a scan
     // had shown; costLens.ts: the lens read again; plans/: the visible statements planned again), all on the new connection.
     const connectionChange = async (ed: EditorConnection) => {
@@ -155,26 +96,48 @@ describe('db/editor plans: the editor\'s work on an open generated file costs a 
       for (const f of files) await ed.lens(f);
       await ed.hoverPrefetch(HUGE);
     };
-    const dev = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true });
+    // The proofs of this server and role (advisor.ts keeps them per server and role: every connection below shares them),
+    // apart from the file's other tests. A budget per connection: a build held back by it never passes for a proof reused.
+    const trialProofs = newTrialProofs();
+    const connect = async (environment: 'development' | 'production') =>
+      new EditorConnection(await t.open({ statementTimeoutMs: 60000, profile: { ...t.profile, environment } }), ws, { info, realIndexes: true, trialProofs, trialBudget: new TrialBudget() });
+    const heldBack = (ed: EditorConnection) => [...ed.decider.advice.values()].filter((r) => r.notTried?.some((x) => x.why === 'budget')).length;
     const counts: Record<string, number> = {};
-    await reset();
-    await connectionChange(dev);
-    counts['first connection: trial builds'] = await builds();
-    await reset();
-    const prod = new EditorConnection(await t.open({ profile: { ...t.profile, environment: 'production' } }), ws, { info, realIndexes: true });
-    await connectionChange(prod);
-    counts.production = await explains();
-    counts['production: trial builds'] = await builds();
-    await reset();
-    const back = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true });
-    await connectionChange(back);
-    counts['back to development'] = await explains();
-    counts['back to development: trial builds'] = await builds();
-    assert.ok(counts['back to development: trial builds'] <= counts['first connection: trial builds'], JSON.stringify(counts));
-    console.log(`      EXPLAINs per switch: ${JSON.stringify(counts)}`);
-    // Each switch: the rules' plan and the lens's query id per shape, the decisions' first statement of each shape (and, on
-    // development, its candidates), the hover's one statement per shape on screen. Before this branch: 49 and 263.
-    assert.ok(counts.production <= 15 && counts['back to development'] <= 30, JSON.stringify(counts));
+    try {
+      await reset();
+      const dev = await connect('development');
+      await connectionChange(dev);
+      counts['first connection: trial builds'] = await builds();
+      await reset();
+      const prod = await connect('production');
+      await connectionChange(prod);
+      counts.production = await explains();
+      counts['production: trial builds'] = await builds();
+      await reset();
+      const back = await connect('development');
+      await connectionChange(back);
+      counts['back to development'] = await explains();
+      counts['back to development: trial builds'] = await builds();
+      // The table changed (an index dropped): the proofs made before are not used, the candidates are built again.
+      await t.admin.query('DROP INDEX orders_id_status_idx');
+      await reset();
+      const changed = await connect('development');
+      await connectionChange(changed);
+      counts['index dropped, again: trial builds'] = await builds();
+      console.log(`      EXPLAINs and builds per switch: ${JSON.stringify(counts)}`);
+      assert.ok(counts['first connection: trial builds'] >= 1 && heldBack(dev) === 0, JSON.stringify(counts));
+      assert.equal(counts['production: trial builds'], 0, 'no trial build on production');
+      // The same server and role, statements and unchanged tables: every proof reused (before: 2 of the 5 built again, the
+      // ones a statement had taken from another statement's build in its decision's run; verify33 M1: 5 on screen).
+      assert.equal(counts['back to development: trial builds'], 0, JSON.stringify(counts));
+      assert.equal(heldBack(back), 0, 'nothing held back by the budget (a build held back is not a proof reused)');
+      assert.ok(counts['index dropped, again: trial builds'] >= 1, JSON.stringify(counts));
+      // Each switch: the rules' plan and the lens's query id per shape, the decisions' first statement of each shape (and, on
+      // development, its candidates), the hover's one statement per shape on screen. Before this branch: 49 and 263.
+      assert.ok(counts.production <= 15 && counts['back to development'] <= 30, JSON.stringify(counts));
+    } finally {
+      await t.admin.query('DROP INDEX IF EXISTS orders_id_status_idx');
+    }
   });
 
   it('a generated file of literal copies of a statement the app runs: its query ids read once per shape', async () => {

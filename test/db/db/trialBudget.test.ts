@@ -99,6 +99,33 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     await again.close();
   });
 
+  it('a proof made for a statement planned beside another\'s trial index is kept though its own advice never came (the decision cancelled): a new connection builds nothing for it', async () => {
+    await t.admin.query(`CREATE TABLE wide4 (id bigint PRIMARY KEY, c1 int NOT NULL, c2 int NOT NULL);
+      INSERT INTO wide4 SELECT g, (g * 7) % 5000, (g * 11) % 5000 FROM generate_series(1, 30000) g;
+      ANALYZE wide4;`);
+    const a = 'SELECT id FROM wide4 WHERE c1 = $1';
+    const b = 'SELECT id FROM wide4 WHERE c1 = $1 LIMIT 10';
+    const statements = [{ sql: a, label: 'src/wide4.ts:1' }, { sql: b, label: 'src/wide4.ts:2' }];
+    const proofs = newTrialProofs();
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const first = await t.open({ statementTimeoutMs: 60000 });
+    const decider = new IndexDecider(first, { info, realIndexes: true, trialBudget: new TrialBudget(), trialProofs: proofs });
+    // The file changed while its decision ran (analysis.ts cancels it): a's advice made, b's never reached.
+    await decider.decide(statements, { focus: [a], isCancelled: () => decider.advice.has(a) });
+    assert.ok(decider.advice.has(a) && !decider.advice.has(b), 'b was not advised in the cancelled decision');
+    const made = await builds(' ON public.wide4 ');
+    assert.ok(made >= 1, `a's candidates were built (${made}), b planned beside them`);
+    await first.close();
+    const again = await t.open({ statementTimeoutMs: 60000 });
+    const lines: string[] = [];
+    const next = new IndexDecider(again, { info, realIndexes: true, trialBudget: new TrialBudget(), trialProofs: proofs, log: (l) => lines.push(l) });
+    await next.decide(statements, { focus: [b] });
+    const after = (await builds(' ON public.wide4 ')) - made;
+    assert.equal(after, 0, `${after} built again for b (before: b's proofs lived only in the cancelled decision's run); log:\n${lines.join('\n')}`);
+    assert.ok(next.advice.get(b)?.suggestions.some((x) => x.verifiedBy === 'transaction'), JSON.stringify(next.advice.get(b)));
+    await again.close();
+  });
+
   it('two decisions at once on one decider (two files analysed): each trial index built once, not once per statement', async () => {
     const { decider, lines } = await freshDecider();
     await Promise.all([

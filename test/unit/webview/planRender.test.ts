@@ -63,6 +63,23 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(parseToPlanWebview({ type: 'show', payload: { ...base, provedIndexes: [{ table: 'reviews', costBefore: 'x' }] } }), undefined);
   });
 
+  it('a pasted plan\'s tip says where the proof it takes was made, and the message keeps the proof\'s place and table indexes (person33 L1)', () => {
+    const plan = { Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 554, 'Plan Rows': 10, 'Plan Width': 40, Filter: '(product_id = 42)' } };
+    const proved = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id)', columns: ['product_id'], ddl: 'CREATE INDEX CONCURRENTLY reviews_product_id_idx ON reviews (product_id)', at: 'src/reviews.ts:6', tableIndexes: ['reviews_pkey'] };
+    const pkey = [{ name: 'reviews_pkey', column: 'id', unique: true, partial: false }];
+    const sent = parseToPlanWebview({ type: 'show', payload: { ...payload(plan), method: 'brought', relationRows: [['reviews', 24000]], relationIndexes: [['reviews', pkey]], provedIndexes: [proved] } });
+    assert.ok(sent && sent.type === 'show', 'accepted');
+    const { root } = dom();
+    renderPlan(root, sent.payload, () => undefined);
+    assert.match(root.querySelector('.tips .saving')!.textContent!, /for a statement of your code at src\/reviews\.ts:6 on this table and these columns/);
+    // The table has another index now than when it was proved: the tip does not take the proof.
+    const changed = dom();
+    renderPlan(changed.root, { ...sent.payload, relationIndexes: [['reviews', [...pkey, { name: 'reviews_rating_idx', column: 'rating', unique: false, partial: false }]]] }, () => undefined);
+    assert.doesNotMatch(changed.root.querySelector('.tips')!.textContent!, /proved/);
+    assert.equal(parseToPlanWebview({ type: 'show', payload: { ...payload(plan), provedIndexes: [{ ...proved, at: 6 }] } }), undefined);
+    assert.equal(parseToPlanWebview({ type: 'show', payload: { ...payload(plan), provedIndexes: [{ ...proved, tableIndexes: 'reviews_pkey' }] } }), undefined);
+  });
+
   it('Compare Plans gives a plan the tip the viewer gives it: the proved index, one saving (person10/11 N18)', () => {
     const seq = { Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 554, 'Plan Rows': 10, 'Plan Width': 40, Filter: '(product_id = $1)' } };
     const idx = { Plan: { 'Node Type': 'Index Scan', 'Index Name': 'reviews_product_id_idx', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0.29, 'Total Cost': 25.7, 'Plan Rows': 10, 'Plan Width': 40, 'Index Cond': '(product_id = $1)' } };

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { costDrop, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { bestProvedFigures, costDrop, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
 import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
 import { analyzeFile, functionAnalyzer, rulesAnalyzer } from '../../../../src/core/scan';
@@ -245,5 +245,11 @@ describe('missing-index: when the advice shown has changed', () => {
       }
     });
   });
-});
 
+  it('the proved figures a pasted plan takes keep where the statement is written and the table\'s indexes when it was proved (person33 L1); the best proof per index keeps its own', () => {
+    const s = { table: 'order_items', costBefore: 1590, costAfter: 42.5, verifiedBy: 'transaction', columns: ['product_id'], ddl: 'CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items (product_id)', tableIndexes: ['order_items_pkey'] };
+    const figures = bestProvedFigures([{ ...s, at: 'src/a.ts:1' }, { ...s, costAfter: 30, at: 'other/reviews.go:14' }, { ...s, costAfter: null, at: 'x.ts:1' }]);
+    assert.deepEqual(figures.map((f) => [f.at, f.tableIndexes, f.costAfter]), [['other/reviews.go:14', ['order_items_pkey'], 30]]);
+    assert.equal(bestProvedFigures([{ ...s, tableIndexes: undefined }])[0].at, undefined);
+  });
+});

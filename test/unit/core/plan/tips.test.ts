@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { analyzePlan, fmtSaving, K, misestimateLabel, planText, type Plan } from '../../../../src/core/plan';
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
+import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -404,13 +405,15 @@ describe('core/plan tip savings: one figure, with its unit', () => {
 
   // person27: a plan pasted from elsewhere (no statement) had tips that did not name the index PG Lens had proved for the
   // workspace's statement on the same table and columns.
-  it('a plan brought without its statement names the index proved for the workspace on the same table and leading column, as that statement\'s proof', () => {
+  it('a plan brought without its statement names the index proved for the workspace on the same table and columns (its filter, then the ORDER BY of the top-N Sort it feeds), as that statement\'s proof', () => {
     const proved = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)', columns: ['product_id', 'created_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC)' };
     const p = analyzePlan(plan, { relationRows, withStatement: false, provedIndexes: [proved] });
     const t = p.tips[0];
     assert.equal(t.kind, 'seq-scan-selective');
     assert.match(t.text, /read only those: reviews \(product_id, created_at DESC\)\.$/);
-    assert.equal(fmtSaving(t), 'could save ~528 cost units: proved: CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) (−95 % cost) for a statement of your code on this table and column');
+    assert.equal(fmtSaving(t), 'could save ~528 cost units: proved: CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) (−95 % cost) for a statement of your code on this table and these columns');
+    // Where that statement is written, when known.
+    assert.match(fmtSaving(analyzePlan(plan, { relationRows, withStatement: false, provedIndexes: [{ ...proved, at: 'src/reviews.ts:6' }] }).tips[0]), /for a statement of your code at src\/reviews\.ts:6 on this table and these columns$/);
     // Another column of the same table (the scan filters product_id, the index leads with rating): not this scan's index.
     const other = analyzePlan(plan, { relationRows, withStatement: false, provedIndexes: [{ ...proved, title: 'reviews (rating)', columns: ['rating'], ddl: 'CREATE INDEX x ON reviews (rating)' }] }).tips[0];
     assert.equal(other.proved, undefined);
@@ -423,10 +426,13 @@ describe('core/plan tip savings: one figure, with its unit', () => {
       ] },
     ] }, 'Execution Time': 23.5 };
     const orders = { table: 'public.orders', costBefore: 946, costAfter: 27.7, title: 'orders (customer_id, placed_at DESC)', columns: ['customer_id', 'placed_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC)' };
-    const j = analyzePlan(join, { withStatement: false, provedIndexes: [orders] }).tips.find((x) => x.proved);
+    const narrow = { ...orders, costAfter: 40, title: 'orders (customer_id)', columns: ['customer_id'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)', at: 'src/orders.ts:70' };
+    const j = analyzePlan(join, { withStatement: false, provedIndexes: [orders, narrow] }).tips.find((x) => x.proved);
     assert.ok(j, 'a tip naming the proved index on the scan the join reads');
-    assert.match(fmtSaving(j), /^could save ~20\.\d ms: proved: CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders \(customer_id, placed_at DESC\) \(−97 % cost\)/);
-    assert.match(j.text, /proved by the planner for a statement of your code on this table/);
+    assert.match(fmtSaving(j), /^could save ~20\.\d ms: proved: CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders \(customer_id\) \(−96 % cost\) for a statement of your code at src\/orders\.ts:70/);
+    assert.match(j.text, /proved by the planner for a statement of your code at src\/orders\.ts:70 on this table/);
+    // The wider (customer_id, placed_at DESC) alone: this scan under a Hash Join has no ORDER BY; not its proof.
+    assert.equal(analyzePlan(join, { withStatement: false, provedIndexes: [orders] }).tips.find((x) => x.proved), undefined);
   });
 
   // person30 L4: the country report pasted from prod, `o.status <> 'cancelled'` keeping almost every row, borrowed
@@ -434,9 +440,18 @@ describe('core/plan tip savings: one figure, with its unit', () => {
   it('a plan brought without its statement borrows a proof only where its condition uses the index\'s leading column as the index serves it (=, range, IN/ANY)', () => {
     const scan = (filter: string) => ({ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'orders', Alias: 'o', 'Total Cost': 900, 'Plan Rows': 200, 'Actual Rows': 200, 'Actual Loops': 1, 'Actual Total Time': 8.6, 'Rows Removed by Filter': 31800, Filter: filter }, 'Execution Time': 9 });
     const status = { table: 'orders', costBefore: 946, costAfter: 369, title: 'orders (status, placed_at DESC)', columns: ['status', 'placed_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY orders_status_placed_at_desc_idx ON orders (status, placed_at DESC)' };
-    const borrowed = (filter: string) => analyzePlan(scan(filter), { relationRows: new Map([['orders', 32000]]), withStatement: false, provedIndexes: [status] }).tips.find((t) => t.proved);
-    for (const served of ["(o.status = 'refunded'::text)", "((o.status)::text = 'refunded'::text)", "(o.status = ANY ('{refunded,lost}'::text[]))", "(o.status > 'p'::text)"]) assert.ok(borrowed(served), served);
-    for (const not of ["(o.status <> 'cancelled'::text)", "(o.status <> ALL ('{cancelled,lost}'::text[]))", "(lower(o.status) = 'refunded'::text)", "(o.status ~~ 'ref%'::text)"]) assert.equal(borrowed(not), undefined, not);
+    // (status) proves the scan; (status, placed_at DESC), proved for orders.ts:70's ORDER BY, is only mentioned (person33 L1).
+    const narrow = { ...status, costAfter: 400, title: 'orders (status)', columns: ['status'], ddl: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)' };
+    const borrowed = (filter: string) => analyzePlan(scan(filter), { relationRows: new Map([['orders', 32000]]), withStatement: false, provedIndexes: [status, narrow] }).tips.find((t) => t.proved);
+    const mentioned = (filter: string) => analyzePlan(scan(filter), { relationRows: new Map([['orders', 32000]]), withStatement: false, provedIndexes: [status] }).tips.find((t) => /was proved to gain/.test(t.text));
+    for (const served of ["(o.status = 'refunded'::text)", "((o.status)::text = 'refunded'::text)", "(o.status = ANY ('{refunded,lost}'::text[]))", "(o.status > 'p'::text)"]) {
+      assert.equal(borrowed(served)?.proved?.index, 'orders (status)', served);
+      assert.ok(mentioned(served), served);
+    }
+    for (const not of ["(o.status <> 'cancelled'::text)", "(o.status <> ALL ('{cancelled,lost}'::text[]))", "(lower(o.status) = 'refunded'::text)", "(o.status ~~ 'ref%'::text)"]) {
+      assert.equal(borrowed(not), undefined, not);
+      assert.equal(mentioned(not), undefined, not);
+    }
     assert.equal(indexServesCondition("(o.status <> 'cancelled'::text) AND (o.customer_id = c.id)", 'status'), false);
     assert.equal(indexServesCondition("(o.status <> 'cancelled'::text) AND (o.customer_id = c.id)", 'customer_id'), true);
     assert.equal(indexServesCondition("(placed_at >= (now() - '7 days'::interval))", 'placed_at'), true);
@@ -564,8 +579,8 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.ok(bare.tips.some((t) => /with an index on the join column/.test(t.text)));
   });
 
-  it("a correlated subquery's scan compares its own column, not the outer row's: `(oi2.product_id = p.id)` on order_items is product_id, never the primary key's id (person31 H1)", () => {
-    const plan = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
+  /** A correlated subquery's scan of order_items (person31 H1, person33 L1): its Filter compares the outer row's p.id. */
+  const CORRELATED_SUBQUERY_PLAN = `Seq Scan on public.products p  (cost=0.00..3600000.00 rows=1000 width=48) (actual time=1.400..1348.000 rows=1000 loops=1)
   Output: p.id, p.name, (SubPlan 1)
   SubPlan 1
     ->  Aggregate  (cost=3600.00..3600.01 rows=1 width=8) (actual time=1.340..1.340 rows=1 loops=1000)
@@ -576,6 +591,9 @@ describe('core/plan tip savings: one figure, with its unit', () => {
                 Rows Removed by Filter: 3993
 Planning Time: 0.300 ms
 Execution Time: 1350.000 ms`;
+
+  it("a correlated subquery's scan compares its own column, not the outer row's: `(oi2.product_id = p.id)` on order_items is product_id, never the primary key's id (person31 H1)", () => {
+    const plan = CORRELATED_SUBQUERY_PLAN;
     const pkey = [{ name: 'order_items_pkey', column: 'id', unique: true, partial: false }];
     const p = analyzePlan(plan, { relationIndexes: new Map([['public.order_items', pkey], ['order_items', pkey]]), withStatement: false });
     const scan = p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'order_items');
@@ -586,6 +604,41 @@ Execution Time: 1350.000 ms`;
     assert.deepEqual(conditionColumns('(oi2.product_id = p.id)', ['oi2', 'public.order_items', 'order_items']), ['product_id']);
     assert.deepEqual(conditionColumns('(product_id = p.id)', ['oi2']), ['product_id']);
     assert.deepEqual(conditionColumns('("Tag".name = \'x\'::text)', ['tag']), ['name']);
+  });
+
+  // person33 L1: the pasted report's `Seq Scan on order_items oi2 … Filter: (oi2.product_id = p.id)` was told "order_items
+  // (product_id, quantity DESC) … proved … (−97 % cost)": the index and proof of reviews.go's `WHERE product_id = $1 ORDER
+  // BY quantity DESC LIMIT 10`, an index dropped since.
+  it('a pasted plan\'s scan names the index its own node needs; another statement\'s wider proof is only mentioned, with where; a proof made before the table\'s indexes changed is not used (person33 L1)', () => {
+    const plan = CORRELATED_SUBQUERY_PLAN;
+    const pkey = [{ name: 'order_items_pkey', column: 'id', unique: true, partial: false }];
+    const relationIndexes = new Map([['public.order_items', pkey], ['order_items', pkey]]);
+    const wide = { table: 'order_items', costBefore: 1590, costAfter: 42.5, title: 'order_items (product_id, quantity DESC)', columns: ['product_id', 'quantity DESC'], ddl: 'CREATE INDEX CONCURRENTLY order_items_product_id_quantity_desc_idx ON order_items (product_id, quantity DESC)', at: 'other/reviews.go:14', tableIndexes: ['order_items_pkey'] };
+    const tipOf = (provedIndexes: ProvedIndexFigure[], indexes = relationIndexes) => {
+      const p = analyzePlan(plan, { relationIndexes: indexes, withStatement: false, provedIndexes });
+      return p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'order_items')!;
+    };
+    const t = tipOf([wide]);
+    assert.ok(t);
+    assert.equal(t.proved, undefined, 'not this scan\'s proof');
+    assert.match(t.text, /An index on order_items \(product_id\) lets PostgreSQL read only those\./);
+    assert.match(t.text, /A statement of your code at other\/reviews\.go:14 was proved to gain −97 % cost with order_items \(product_id, quantity DESC\)/);
+    assert.doesNotMatch(fmtSaving(t), /proved/);
+    // A proof of the node's own columns: proved, and where it was made.
+    const own = { ...wide, costAfter: 47.7, title: 'order_items (product_id)', columns: ['product_id'], ddl: 'CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items (product_id)', at: 'src/products.ts:71' };
+    const o = tipOf([wide, own]);
+    assert.equal(o.proved?.index, 'order_items (product_id)');
+    assert.match(fmtSaving(o), /proved: CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items \(product_id\) \(−97 % cost\) for a statement of your code at src\/products\.ts:71 on this table and these columns$/);
+    assert.doesNotMatch(o.text, /was proved to gain/);
+    // Proved when the table had another index (dropped since), or before one was created: neither used nor mentioned.
+    for (const stale of [['order_items_pkey', 'order_items_product_id_quantity_desc_idx'], []]) {
+      const s = tipOf([{ ...wide, tableIndexes: stale }, { ...own, tableIndexes: stale }]);
+      assert.equal(s.proved, undefined, JSON.stringify(stale));
+      assert.doesNotMatch(s.text, /proved/, JSON.stringify(stale));
+      assert.match(s.text, /An index on order_items \(product_id\) lets/);
+    }
+    // A proof that names no indexes of its table (kept from before) is taken as it is.
+    assert.equal(tipOf([{ ...own, tableIndexes: undefined }]).proved?.index, 'order_items (product_id)');
   });
 
   it('a misestimate\'s saving leaves out the sub-plans under what it shaped: they are planned on their own and loop over the rows that came (person31 L1: "could save ~674 ms" on a 7.8 ms GroupAggregate)', () => {
