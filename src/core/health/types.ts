@@ -237,6 +237,14 @@ export interface HealthFacts {
    * leads with a foreign key's columns instead of a narrower one of its own (person30 L3). Absent: none known (the CLI).
    */
   advisedIndexes?: readonly AdvisedIndexFact[];
+  /**
+   * Tables whose index advice is not decided yet (`'all'`: the decision over the workspace is still being made; a list:
+   * the tables whose candidates the trial-build budget held back, as `schema.name`): an unindexed foreign key on one, with
+   * no advised index leading with its columns yet, gets no fix until it is — not a narrower index the advice may then
+   * advise against (issue 20, person33 M2: 16 s after a reload the dashboard offered orders (customer_id) beside the
+   * orders (customer_id, placed_at DESC) the CLI and the hover name). Absent: the advice is decided (or there is none).
+   */
+  indexAdvicePending?: 'all' | readonly string[];
 }
 
 /** An index the workspace's advice suggests: its table ("reviews" or "public.reviews"), key columns as written ("created_at DESC"), CREATE INDEX. */

@@ -177,9 +177,10 @@ export function advisedIndexFacts(proved: readonly { table: string; columns?: re
  * reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) — two overlapping indexes for a click).
  * An advised index on the table whose leading key columns are the foreign key's (in any order, no expression among
  * them) is the fix, its CREATE INDEX as the advice writes it; else an index of the key's columns named by the one naming
- * helper (indexName, unique among the schema's indexes).
+ * helper (indexName, unique among the schema's indexes) — but only once the advice on the table is decided (`pending`,
+ * HealthFacts.indexAdvicePending): before, no fix, and the help says the advice is not ready (person33 M2).
  */
-function foreignKeyIndexFix(fk: ForeignKeyFact, advised: readonly AdvisedIndexFact[], indexes: readonly IndexFact[]): { sql: string; help: string; advised?: string } {
+function foreignKeyIndexFix(fk: ForeignKeyFact, advised: readonly AdvisedIndexFact[], indexes: readonly IndexFact[], pending?: 'all' | readonly string[]): { sql?: string; help: string; advised?: string } {
   const n = fk.columnNames.length;
   const want = [...fk.columnNames].sort().join('\u0000');
   const plain = (c: string) => c.replace(/\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$/i, '').replace(/^"(.*)"$/, '$1');
@@ -192,6 +193,10 @@ function foreignKeyIndexFix(fk: ForeignKeyFact, advised: readonly AdvisedIndexFa
       help: `The index advice's ${name} (${serves.columns.join(', ')}) leads with (${fk.columnNames.join(', ')}): it serves the foreign key too, so this is that index — not a narrower one beside it.`,
       advised: name,
     };
+  }
+  // The advice on this table is not decided yet: no fix until it is (it may name a wider index that serves the key too).
+  if (pending === 'all' || pending?.some(onTable)) {
+    return { help: `Index advice for ${fk.schema}.${fk.table} not ready yet — the fix is shown when it is: the index advice may suggest a wider index on ${fk.table} that leads with (${fk.columnNames.join(', ')}), and that one serves the foreign key too.` };
   }
   const taken = new Set(indexes.filter((i) => i.schema === fk.schema).map((i) => i.name));
   const name = uniqueIndexName(indexName({ table: fk.table, keys: fk.columnNames.map((c) => ({ sql: quoteIdent(c), label: c, column: c })), method: 'btree', where: undefined, include: [] }), taken);
@@ -217,7 +222,7 @@ export const unindexedForeignKey: HealthCheck = {
         (i) => i.valid && !i.predicate && ((i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want) || uniqueWithin(i, fk.columns)),
       );
       if (indexed) continue;
-      const fix = foreignKeyIndexFix(fk, f.advisedIndexes ?? [], f.indexes);
+      const fix = foreignKeyIndexFix(fk, f.advisedIndexes ?? [], f.indexes, f.indexAdvicePending);
       out.push(finding(this, fk.tableRows >= 10000 ? 'warning' : 'info', `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`, {
         // The table named beside the constraint is the one to index, and the rows are its rows: naming the
         // referenced table there read as "table public.products … table rows 24,000" with reviews' count.
@@ -226,7 +231,7 @@ export const unindexedForeignKey: HealthCheck = {
           { kind: 'table', schema: fk.schema, name: fk.table },
         ],
         evidence: { table: `${fk.schema}.${fk.table}`, columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
-        fixSql: [fix.sql],
+        fixSql: fix.sql ? [fix.sql] : [],
         help: fix.help,
       }));
     }

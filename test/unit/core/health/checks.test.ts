@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { capFindings, HEALTH_CHECKS, runHealthChecks } from '../../../../src/core/health';
+import { capFindings, HEALTH_CHECKS, runHealthChecks, type HealthFacts } from '../../../../src/core/health';
 import { estimateIndexBloat, estimateTableBloat } from '../../../../src/core/health/checks/bloat';
 import { covers, indexDefinition } from '../../../../src/core/health/checks/indexes';
 import { rootBlocker } from '../../../../src/core/health/checks/sessions';
@@ -168,6 +168,25 @@ describe('core/health', () => {
       const other = run([{ table: 'reviews', columns: ['created_at DESC', 'product_id'], ddl: 'CREATE INDEX CONCURRENTLY reviews_created_at_desc_product_id_idx ON reviews (created_at DESC, product_id)' }], [index({ name: 'reviews_product_id_idx', schema: 'public', table: 'reviews', columns: [2], keyColumns: 1, predicate: '(product_id > 0)' })]);
       assert.deepEqual(other[0].fixSql, ['CREATE INDEX CONCURRENTLY reviews_product_id_idx_2 ON public.reviews (product_id);']);
       assert.deepEqual(run([])[0].fixSql, ['CREATE INDEX CONCURRENTLY reviews_product_id_idx ON public.reviews (product_id);']);
+    });
+
+    it('unindexed-foreign-key: while the index advice on the table is not decided, no fix and it says so — not the narrow index (issue 20, person33 M2)', () => {
+      const fk = { oid: 5, schema: 'public', table: 'orders', tableOid: 10, name: 'orders_customer_id_fkey', columns: [2], columnNames: ['customer_id'], referencedSchema: 'public', referencedTable: 'customers', tableRows: 32000 };
+      const wide = { table: 'orders', columns: ['customer_id', 'placed_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC)' };
+      const run = (more: Partial<HealthFacts>) => runHealthChecks(facts({ foreignKeys: [fk], ...more }), {}, ['unindexed-foreign-key']);
+      // The decision over the workspace is still being made: every foreign key waits for it.
+      for (const pending of ['all', ['public.orders'], ['orders']] as const) {
+        const [f] = run({ indexAdvicePending: pending });
+        assert.deepEqual(f.fixSql, [], `pending ${JSON.stringify(pending)}`);
+        assert.match(f.help ?? '', /^Index advice for public\.orders not ready yet — the fix is shown when it is/);
+        assert.equal(f.severity, 'warning'); // the finding itself stands
+      }
+      // Held back on another table only: this key's advice is decided, and none leads with its columns: the narrow index.
+      assert.deepEqual(run({ indexAdvicePending: ['public.reviews'] })[0].fixSql, ['CREATE INDEX CONCURRENTLY orders_customer_id_idx ON public.orders (customer_id);']);
+      // An advised index already serves the key: that one, pending or not.
+      assert.deepEqual(run({ indexAdvicePending: ['public.orders'], advisedIndexes: [wide] })[0].fixSql, ['CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC);']);
+      // Decided, with no advised index on the key's columns: the narrow index, as before.
+      assert.deepEqual(run({})[0].fixSql, ['CREATE INDEX CONCURRENTLY orders_customer_id_idx ON public.orders (customer_id);']);
     });
 
     it('unindexed-foreign-key: a unique index on some of the key\'s columns serves it (issue 20, person16 LOW 11)', () => {
