@@ -10,7 +10,7 @@
  */
 import { advisedIndexFacts, indexDefinition } from '../core/health/checks/indexes';
 import { bestProvedFigures } from '../core/advice/missingIndex';
-import { decisionStatements, IndexDecider } from './indexDecision';
+import { decisionStatements, IndexDecider, type DecisionInput } from './indexDecision';
 import { probePgBouncer } from './pgbouncer';
 import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
@@ -364,6 +364,8 @@ export interface HealthOptions {
   pgbouncer?: PgBouncerFacts;
   /** The workspace's index advice, for unindexed-foreign-key's fix (HealthFacts.advisedIndexes). */
   advisedIndexes?: readonly AdvisedIndexFact[];
+  /** The tables whose index advice is not decided yet (HealthFacts.indexAdvicePending). */
+  indexAdvicePending?: HealthFacts['indexAdvicePending'];
 }
 
 async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
@@ -500,6 +502,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securi
     security,
     workload,
     ...(opts.advisedIndexes?.length ? { advisedIndexes: opts.advisedIndexes } : {}),
+    ...(opts.indexAdvicePending?.length ? { indexAdvicePending: opts.indexAdvicePending } : {}),
   };
 }
 
@@ -519,18 +522,52 @@ async function statisticsAge(db: Pick<Session, 'query'>, s: { stats_age: unknown
   return created !== null && created < seconds ? { seconds: created, from: 'database-created' } : { seconds, from: 'server-start' };
 }
 
+/** What unindexed-foreign-key's fix is decided with (HealthOptions.advisedIndexes and indexAdvicePending). */
+export interface ForeignKeyAdvice {
+  advisedIndexes: AdvisedIndexFact[];
+  /** Tables (`schema.name`) whose candidates were not tried in this decision (the trial budget held them back, or another PG Lens session was building on the table): decided again later. */
+  indexAdvicePending: string[];
+  /** Why those were not tried (`budget` waits for the budget's minute; `busy` only for the other build). */
+  pendingWhy: ('budget' | 'busy')[];
+}
+
+/**
+ * The index advice an unindexed foreign key's fix may name, from one decision over `statements` on `decider`: its proved
+ * indexes, and the tables whose candidates were held back, so not yet decided. The one path of `pg-lens health`
+ * (workloadAdvisedIndexes: pg_stat_statements' busiest, a decider of its own) and the dashboard (the editor's decider over
+ * the workspace's statements with pg_stat_statements' and the recording's, vscode/indexAdvice.ts foreignKeyAdvice): before,
+ * the dashboard took the advice the editor had decided for the open files only, so a key whose statements were in a file
+ * not open (reviews.product_id, src/reviews.ts) got the narrow index the CLI advised against (issue 20, person33 M2).
+ */
+export async function foreignKeyAdvice(decider: IndexDecider, statements: DecisionInput[], opts: { isCancelled?: () => boolean; gone?: (sql: string) => boolean } = {}): Promise<ForeignKeyAdvice> {
+  const decision = await decider.decide(statements, opts);
+  const pending = new Set<string>();
+  const why = new Set<'budget' | 'busy'>();
+  for (const s of statements) {
+    for (const n of decider.advice.get(s.sql)?.notTried ?? []) {
+      if (n.why !== 'budget' && n.why !== 'busy') continue;
+      pending.add(n.table.includes('.') ? n.table : `public.${n.table}`);
+      why.add(n.why);
+    }
+  }
+  return {
+    advisedIndexes: advisedIndexFacts(bestProvedFigures([...decision.byStatement.values()].flatMap((d) => d.suggestions))),
+    indexAdvicePending: [...pending].sort(),
+    pendingWhy: [...why],
+  };
+}
+
 /**
  * The index advice's proved indexes on this database, decided over pg_stat_statements' busiest statements (the one index
  * decision, as `pg-lens advise` and the editor weigh them): what `pg-lens health` gives unindexed-foreign-key's fix, as
  * the dashboard gives it the editor's (person32 L4: the CLI proposed orders (customer_id) beside the advised
  * orders (customer_id, placed_at DESC)). Real trial builds as `scan --db` (never on a production connection).
  */
-export async function workloadAdvisedIndexes(db: Database, opts: { log?: (line: string) => void } = {}): Promise<AdvisedIndexFact[]> {
+export async function workloadAdvisedIndexes(db: Database, opts: { log?: (line: string) => void } = {}): Promise<ForeignKeyAdvice> {
   const info = await db.serverInfo();
   const sources = await decisionStatements(db, [], { info });
-  if (!sources.statements.length) return [];
-  const decision = await new IndexDecider(db, { info, realIndexes: true, askedFor: true, log: opts.log }).decide(sources.statements);
-  return advisedIndexFacts(bestProvedFigures([...decision.byStatement.values()].flatMap((d) => d.suggestions)));
+  if (!sources.statements.length) return { advisedIndexes: [], indexAdvicePending: [], pendingWhy: [] };
+  return foreignKeyAdvice(new IndexDecider(db, { info, realIndexes: true, askedFor: true, log: opts.log }), sources.statements);
 }
 
 /** Read the facts and run the checks. */

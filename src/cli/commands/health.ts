@@ -115,12 +115,12 @@ export const health: CliCommand = {
       // dashboard's does (one decision over pg_stat_statements' busiest, made only when such a key is found).
       let all = found;
       if (found.some((f) => f.checkId === FK_CHECK)) {
-        const advisedIndexes = await workloadAdvisedIndexes(db, { log: (m) => /trial index/.test(m) && ctx.err(`pg-lens health: ${oneLine(m)}`) }).catch((e) => {
+        const advice = await workloadAdvisedIndexes(db, { log: (m) => /trial index/.test(m) && ctx.err(`pg-lens health: ${oneLine(m)}`) }).catch((e) => {
           ctx.err(`pg-lens health: no index advice for the foreign keys' fix: ${oneLine(errorMessage(e))}`);
-          return [];
+          return undefined;
         });
-        if (advisedIndexes.length) {
-          const redone = runHealthChecks({ ...facts, advisedIndexes }, thresholds, [FK_CHECK]);
+        if (advice && (advice.advisedIndexes.length || advice.indexAdvicePending.length)) {
+          const redone = runHealthChecks({ ...facts, advisedIndexes: advice.advisedIndexes, indexAdvicePending: advice.indexAdvicePending }, thresholds, [FK_CHECK]);
           let i = 0;
           all = found.map((f) => (f.checkId === FK_CHECK ? (redone[i++] ?? f) : f));
         }
