@@ -109,6 +109,8 @@ class DashboardPanel implements vscode.Disposable {
         if (panel.visible) this.schedule(0);
       }),
       ctx.connections.onDidChange(() => this.schedule(0)),
+      // The foreign keys' index advice changed (decided, or held-back tables proved): the checks again at the next refresh.
+      ...(ctx.indexAdvice ? [ctx.indexAdvice.onDidChangeForeignKeyAdvice(() => (this.healthAt = 0))] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.dashboard') || e.affectsConfiguration('pgLens.alerts')) this.schedule(0);
       }),
@@ -313,10 +315,11 @@ class DashboardPanel implements vscode.Disposable {
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
       const pgbouncer = await this.readPgBouncer();
-      // The workspace's proved index advice: a foreign key's fix names the advised index that leads with its columns.
-      const { advisedIndexFacts } = await import('../core/health/checks/indexes');
-      const advisedIndexes = advisedIndexFacts(this.ctx.indexAdvice?.provedForAny() ?? []);
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer, advisedIndexes });
+      // The index advice over the whole workspace's statements (and pg_stat_statements'), as `pg-lens health` decides it: a
+      // foreign key's fix names the advised index that leads with its columns, and none while that advice is not ready
+      // (person33 M2: the open files' advice only, and the narrow index before it was made).
+      const fkAdvice = await this.ctx.indexAdvice?.foreignKeyAdvice();
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer, advisedIndexes: fkAdvice?.advisedIndexes, indexAdvicePending: fkAdvice?.indexAdvicePending });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });

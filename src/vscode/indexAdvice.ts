@@ -16,6 +16,7 @@ import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
+import type { ForeignKeyAdvice } from '../db/health';
 import { placeIn, statementName, type FoundStatement, type IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
@@ -46,6 +47,8 @@ const WORKLOAD_MAX_FILES = 2000;
 const DISK_BATCH_MAX = 200;
 /** A file whose trial builds the budget held back is analysed again after this long (ms): the budget counts a minute. */
 const PROVE_LATER_MS = 65_000;
+/** A decision for the foreign keys' fix that found a table another PG Lens session was building on is made again after this long (ms). */
+const BUSY_AGAIN_MS = 5_000;
 /** pg_stat_statements' busiest statements are read again after this long (ms). */
 const TOP_STATEMENTS_MS = 5 * 60_000;
 
@@ -70,6 +73,15 @@ export interface IndexAdviceApi {
   recheckCatalog(opts?: { rescan?: boolean; tables?: readonly string[] }): Promise<number>;
   /** Suggest Indexes on a statement, telling `report` how it goes and how it ended (the plan viewer's button). */
   suggest(ref: { uri?: string; offset?: number; sql?: string } | undefined, report?: SuggestReport): Promise<void>;
+  /**
+   * The index advice unindexed-foreign-key's fix names (the dashboard's health checks): the last decision over the
+   * workspace's statements with pg_stat_statements' and the recording's (db/health foreignKeyAdvice, `pg-lens health`'s
+   * path), and a new one started (cheap once made: the decider keeps every proof). Until the first is made on this
+   * connection, every table's advice is pending. Undefined when not connected.
+   */
+  foreignKeyAdvice(): Promise<Pick<ForeignKeyAdvice, 'advisedIndexes'> & { indexAdvicePending: 'all' | string[] } | undefined>;
+  /** A decision for foreignKeyAdvice ended with other advice than the one before. */
+  readonly onDidChangeForeignKeyAdvice: vscode.Event<void>;
 }
 
 /** A line of Suggest Indexes' progress (`busy`) or its outcome. */
@@ -107,6 +119,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private readonly subs: vscode.Disposable[] = [];
   /** Files whose advice the trial-build budget held back: analysed again once the budget's minute has passed (proveLater). */
   private readonly later = new Map<string, ReturnType<typeof setTimeout>>();
+  /** foreignKeyAdvice's last decision on a connection's state, the one under way, and a later one when tables were held back. */
+  private fk: { state: NonNullable<IndexAdvice['state']>; last?: ForeignKeyAdvice; making?: Promise<void>; again?: ReturnType<typeof setTimeout> } | undefined;
+  private readonly fkChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeForeignKeyAdvice = this.fkChanged.event;
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
@@ -139,6 +155,48 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   dispose(): void {
     this.subs.forEach((s) => s.dispose());
     this.later.forEach((t) => clearTimeout(t));
+    if (this.fk?.again) clearTimeout(this.fk.again);
+    this.fkChanged.dispose();
+  }
+
+  async foreignKeyAdvice(): Promise<Pick<ForeignKeyAdvice, 'advisedIndexes'> & { indexAdvicePending: 'all' | string[] } | undefined> {
+    const conn = this.ctx.connections.current;
+    if (!conn || conn.db.isClosed) return undefined;
+    const state = await this.stateFor(conn);
+    if (this.fk?.state !== state) {
+      if (this.fk?.again) clearTimeout(this.fk.again);
+      this.fk = { state };
+    }
+    this.decideForeignKeys(this.fk);
+    const last = this.fk.last;
+    return last ? { advisedIndexes: last.advisedIndexes, indexAdvicePending: last.indexAdvicePending } : { advisedIndexes: [], indexAdvicePending: 'all' };
+  }
+
+  /**
+   * One decision over every statement the editor weighs (not a focus: the open files' decisions weigh only the statements
+   * near theirs), on the editor's decider, so its proofs are the hover's and the diagnostics' and no trial index is built
+   * twice; automatic advice, so the trial budget holds (tables held back are decided again after its minute, a table
+   * another session was building on after a few seconds). Said to the dashboard when the advice changed.
+   */
+  private decideForeignKeys(fk: NonNullable<IndexAdvice['fk']>): void {
+    if (fk.making) return;
+    const started = Date.now();
+    fk.making = (async () => {
+      const { foreignKeyAdvice } = await import('../db/health');
+      const statements = await this.statements(fk.state);
+      const now = await foreignKeyAdvice(fk.state.decider, statements, { isCancelled: () => this.state !== fk.state, gone: (sql) => this.ws?.gone(sql) ?? false });
+      if (this.state !== fk.state || this.fk !== fk) return;
+      const changed = JSON.stringify(fk.last && { a: fk.last.advisedIndexes, p: fk.last.indexAdvicePending }) !== JSON.stringify({ a: now.advisedIndexes, p: now.indexAdvicePending });
+      fk.last = now;
+      this.ctx.log.info(`index advice for the foreign keys' fix: ${countOf(statements.length, 'statement')} decided in ${((Date.now() - started) / 1000).toFixed(1)} s; ${`${now.advisedIndexes.length} proved index(es)`}${now.indexAdvicePending.length ? `; not decided yet on ${now.indexAdvicePending.join(', ')} (${now.pendingWhy.join(', ')})` : ''}`);
+      if (now.indexAdvicePending.length && !fk.again) {
+        fk.again = setTimeout(() => {
+          fk.again = undefined;
+          if (this.fk === fk) this.decideForeignKeys(fk);
+        }, now.pendingWhy.includes('budget') ? PROVE_LATER_MS : BUSY_AGAIN_MS);
+      }
+      if (changed) this.fkChanged.fire();
+    })().catch((e) => this.ctx.log.info(`index advice for the foreign keys' fix: ${errorMessage(e)}`)).finally(() => (fk.making = undefined));
   }
 
   /**
