@@ -91,6 +91,13 @@ export interface AdviceResult {
    * profile). With any, "no index" is never the answer: nothing was tried (issue 20, person17 HIGH 4, MEDIUM 5).
    */
   notTried?: NotTried[];
+  /**
+   * The tables of candidates not built yet, proved or not the others (notTried names them only when nothing was proved):
+   * the connection's budget of real builds was spent (`budget`), or another PG Lens session was building on the table
+   * (`busy`). Advice on those tables may change once they are built (a wider index shared with another statement): the
+   * dashboard's foreign-key fix waits for it (db/health foreignKeyAdvice; issue 20, person33 M2).
+   */
+  notBuiltYet?: { table: string; why: 'budget' | 'busy' }[];
   /** Every proof made: cost with the index, whether the plan used it, its size. */
   tried: { ddl: string; costAfter: number; planUsesIndex: boolean; indexSizeBytes: number | null; verifiedBy: VerifiedBy }[];
   elapsedMs: number;
@@ -541,7 +548,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
-    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)
@@ -595,6 +602,13 @@ async function tryTransientHypopg(s: Session): Promise<boolean> {
     await s.query(HYPO_SQL.releaseSavepoint).catch(() => undefined);
     return false;
   }
+}
+
+/** The tables (`schema.name`, unquoted as health's facts name them) of candidates another session was building on (`busy`) or the budget held back, each once per reason (AdviceResult.notBuiltYet). */
+function notBuiltYet(busy: ReadonlySet<IndexCandidate>, heldBack: ReadonlySet<IndexCandidate>): NonNullable<AdviceResult['notBuiltYet']> {
+  const out = new Map<string, { table: string; why: 'budget' | 'busy' }>();
+  for (const [set, why] of [[busy, 'busy'], [heldBack, 'budget']] as const) for (const c of set) out.set(`${why}\u0000${c.schema}.${c.table}`, { table: `${c.schema}.${c.table}`, why });
+  return [...out.values()];
 }
 
 function displayTable(c: IndexCandidate): string {

@@ -525,7 +525,7 @@ async function statisticsAge(db: Pick<Session, 'query'>, s: { stats_age: unknown
 /** What unindexed-foreign-key's fix is decided with (HealthOptions.advisedIndexes and indexAdvicePending). */
 export interface ForeignKeyAdvice {
   advisedIndexes: AdvisedIndexFact[];
-  /** Tables (`schema.name`) whose candidates were not tried in this decision (the trial budget held them back, or another PG Lens session was building on the table): decided again later. */
+  /** Tables (`schema.name`) with candidates not built in this decision (the trial budget held them back, or another PG Lens session was building on the table): decided again later. */
   indexAdvicePending: string[];
   /** Why those were not tried (`budget` waits for the budget's minute; `busy` only for the other build). */
   pendingWhy: ('budget' | 'busy')[];
@@ -543,12 +543,10 @@ export async function foreignKeyAdvice(decider: IndexDecider, statements: Decisi
   const decision = await decider.decide(statements, opts);
   const pending = new Set<string>();
   const why = new Set<'budget' | 'busy'>();
-  for (const s of statements) {
-    for (const n of decider.advice.get(s.sql)?.notTried ?? []) {
-      if (n.why !== 'budget' && n.why !== 'busy') continue;
-      pending.add(n.table.includes('.') ? n.table : `public.${n.table}`);
-      why.add(n.why);
-    }
+  // Candidates of a statement's own advice, and other statements' indexes to prove on it, not built yet.
+  for (const n of [...statements.flatMap((s) => decider.advice.get(s.sql)?.notBuiltYet ?? []), ...(decision.notBuiltYet ?? [])]) {
+    pending.add(n.table);
+    why.add(n.why);
   }
   return {
     advisedIndexes: advisedIndexFacts(bestProvedFigures([...decision.byStatement.values()].flatMap((d) => d.suggestions))),

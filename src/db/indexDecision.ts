@@ -369,6 +369,12 @@ export interface CatalogRecheck {
   gone: Set<string>;
 }
 
+/** Candidates not built yet in a decision (AdviceResult.notBuiltYet): another statement's index not yet proved on a statement. */
+type NotBuiltYet = NonNullable<AdviceResult['notBuiltYet']>;
+
+/** A decision, with the tables whose other statements' indexes were not proved on a statement yet (the budget, a busy table). */
+export type DecisionMade = IndexDecision<IndexSuggestion> & { notBuiltYet?: NotBuiltYet };
+
 export class IndexDecider {
   /** Each statement's own advice, by SQL text. */
   readonly advice = new Map<string, AdviceResult>();
@@ -474,7 +480,7 @@ export class IndexDecider {
    * of them gives.
    */
   /** `gone`: statements no longer the workspace's (their file deleted since the statements were merged): left out as reached. */
-  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean } = {}): Promise<DecisionMade> {
     // Each decision its own run, handed down (not a field of the decider): the editor decides for several files at once on
     // one decider, and one decision ending cleared the run of another still under way, whose statements then each built
     // the same trial indexes again (person31 H2: the same 4 definitions on orders ~800 times a minute).
@@ -482,7 +488,7 @@ export class IndexDecider {
     return this.decideNow(statements, opts, run);
   }
 
-  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<IndexDecision<IndexSuggestion>> {
+  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<DecisionMade> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Asked for (Suggest Indexes, the workload advice: realIndexes given here): never held back by the trial budget.
     const asked = opts.realIndexes === true || this.opts.askedFor === true;
@@ -520,10 +526,11 @@ export class IndexDecider {
       const r = await this.safeAdvise(s, real, run, asked);
       if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
     }
-    const crossProofs = await this.crossProofs(advised, bySql, real, run, asked, opts.isCancelled, slice);
+    const notBuiltYet: NotBuiltYet = [];
+    const crossProofs = await this.crossProofs(advised, bySql, real, run, asked, opts.isCancelled, slice, notBuiltYet);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
     const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
-    return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
+    return { ...decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction }), ...(notBuiltYet.length ? { notBuiltYet } : {}) };
   }
 
   private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun, asked: boolean): Promise<AdviceResult | undefined> {
@@ -537,7 +544,7 @@ export class IndexDecider {
   }
 
   /** Overlapping indexes of other statements, proved on each statement that wants one on the same table (kept per connection). */
-  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, run: TrialRun, asked: boolean, isCancelled?: () => boolean, slice = new TimeSlice()): Promise<CrossProof<IndexSuggestion>[]> {
+  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, run: TrialRun, asked: boolean, isCancelled?: () => boolean, slice = new TimeSlice(), notBuiltYet: NotBuiltYet = []): Promise<CrossProof<IndexSuggestion>[]> {
     const out: CrossProof<IndexSuggestion>[] = [];
     const indexes = new Map<string, IndexSuggestion>();
     for (const a of advised) for (const s of a.suggestions) if (s.verifiedBy !== 'none' && !indexes.has(s.ddl)) indexes.set(s.ddl, s);
@@ -566,6 +573,7 @@ export class IndexDecider {
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;
               // Not tried (a real build was withheld): not kept, so a decision the person asks for proves it.
               if (!got && r.realBuildWithheld) {
+                notBuiltYet.push(...(r.notBuiltYet ?? []));
                 continue;
               }
             } catch (e) {

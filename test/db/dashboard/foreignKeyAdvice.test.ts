@@ -64,4 +64,18 @@ describe('db/health foreignKeyAdvice: the foreign keys\' fix from the advice ove
     assert.match(orders?.help ?? '', /^Index advice for public\.orders not ready yet — the fix is shown when it is/);
     assert.match(by.get('reviews_product_id_fkey')?.fixSql[0] ?? '', /reviews_product_id_created_at_desc_idx ON \S*reviews \(product_id, created_at DESC\)/);
   });
+
+  it("a statement with one candidate proved and the others held back by the budget keeps its table pending: not the fix its first proof gives", async () => {
+    // One build left on orders this minute: the first candidate is proved, the wider ones wait for the next minute.
+    const budget = new TrialBudget();
+    for (let i = 1; i < TRIAL_BUDGET_PER_TABLE_PER_MINUTE; i++) assert.ok(budget.take('public.orders'));
+    const d = await decider(budget);
+    const held = await foreignKeyAdvice(d, [statements[0]]);
+    const own = d.advice.get(statements[0].sql);
+    assert.ok(own?.suggestions.some((x) => x.verifiedBy !== 'none'), `one candidate proved: ${JSON.stringify(own?.suggestions.map((x) => [x.ddl, x.verifiedBy]))}`);
+    assert.deepEqual(own?.notBuiltYet, [{ table: 'public.orders', why: 'budget' }]);
+    assert.deepEqual(held.indexAdvicePending, ['public.orders'], JSON.stringify(held));
+    const orders = (await fixes(held)).get('orders_customer_id_fkey');
+    assert.deepEqual(orders?.fixSql, [], JSON.stringify(orders));
+  });
 });
