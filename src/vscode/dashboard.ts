@@ -109,8 +109,12 @@ class DashboardPanel implements vscode.Disposable {
         if (panel.visible) this.schedule(0);
       }),
       ctx.connections.onDidChange(() => this.schedule(0)),
-      // The foreign keys' index advice changed (decided, or held-back tables proved): the checks again at the next refresh.
-      ...(ctx.indexAdvice ? [ctx.indexAdvice.onDidChangeForeignKeyAdvice(() => (this.healthAt = 0))] : []),
+      // The foreign keys' index advice changed (decided, or held-back tables proved): the checks again now, not at the next
+      // refresh (every 2 s, HIDDEN_REFRESH_MS behind another tab; the demo's first open showed the new advice 16 s after it).
+      ...(ctx.indexAdvice ? [ctx.indexAdvice.onDidChangeForeignKeyAdvice(() => {
+        this.healthAt = 0;
+        this.schedule(0);
+      })] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.dashboard') || e.affectsConfiguration('pgLens.alerts')) this.schedule(0);
       }),
