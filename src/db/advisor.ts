@@ -660,7 +660,7 @@ type NotProved = 'withheld' | 'busy' | 'budget' | 'size' | 'unavailable';
 
 const NOT_PROVED: Record<NotProved, string> = {
   withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
-  busy: 'not proved: another PG Lens session was building a trial index on this table; run Suggest Indexes again',
+  busy: 'not proved: the table was busy (another PG Lens session building a trial index there, or a lock held longer than a trial build waits); run Suggest Indexes again',
   budget: 'not proved yet: PG Lens has made as many real trial builds on this table as it makes in a minute; proved again later',
   size: 'not proved: the table is above the size limit for a real trial index (raise the limit, or install HypoPG, which builds nothing)',
   unavailable: 'not verified: the planner could not try it here',

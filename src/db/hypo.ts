@@ -50,10 +50,17 @@ export const TRIAL_LOCK_TIMEOUT_MS = 200;
 
 /** A trial build that was not started: another PG Lens session is building on the table (its advisory lock is held). */
 export class TrialBusyError extends Error {
-  constructor(readonly table: string) {
-    super(`busy: another PG Lens session is building a trial index on ${table}; not built here`);
+  constructor(readonly table: string, readonly locked = false) {
+    super(locked
+      ? `busy: ${table} was locked by another session (autovacuum, an open transaction) longer than a trial build waits (lock_timeout); not built here`
+      : `busy: another PG Lens session is building a trial index on ${table}; not built here`);
   }
 }
+
+/** A trial build asked for waits this long between its tries on a locked table (TransactionProver.prove). */
+const LOCKED_RETRY_MS = 1000;
+/** Tries of a trial build asked for (Suggest Indexes, the CLI) on a table another session holds locked; automatic advice tries once. */
+const LOCKED_TRIES_ASKED = 3;
 
 /**
  * The budget of real trial builds on one connection (issue 20, person31 H2: a file of 3,000 statements on orders that
@@ -200,6 +207,25 @@ export class TransactionProver {
     // Every real trial build goes through here: the connection's budget (held back, not waited for; a build skipped as busy
     // above spends none).
     if (this.limits.budget && !this.limits.budget.take(table, this.limits.log, this.limits.asked)) throw new TrialBudgetError(table);
+    // A table another session holds locked (autovacuum's ANALYZE after a bulk load, an app's open transaction) gives a lock
+    // timeout: no answer about the index, so the table is busy (its advice pending, proved again later), never "could not
+    // be tried" (a foreign key's fix fell back to the narrow index under autovacuum). Advice asked for tries again.
+    for (let tries = this.limits.asked ? LOCKED_TRIES_ASKED : 1; ; ) {
+      try {
+        return await this.build(c, table);
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== '55P03') throw e;
+        if (--tries <= 0) {
+          this.limits.log?.(`index advice: trial index on ${table} skipped: the table was locked by another session longer than the lock_timeout`);
+          throw new TrialBusyError(table, true);
+        }
+        await new Promise((r) => setTimeout(r, LOCKED_RETRY_MS));
+      }
+    }
+  }
+
+  private async build(c: IndexCandidate, table: string): Promise<Proof> {
+    const { session } = this.ctx;
     // Nested savepoints with the same name: ROLLBACK TO / RELEASE act on the most recent one.
     await session.query(HYPO_SQL.savepoint);
     this.depth++;

@@ -12,12 +12,13 @@
  * where the test is about real builds).
  */
 import { strict as assert } from 'node:assert';
-import { adviseStatement } from '../../../src/db/advisor';
+import { adviseStatement, newTrialProofs } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { IndexDecider } from '../../../src/db/indexDecision';
 import { adviseWorkload } from '../../../src/db/workload';
 import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
-import { statementStats, testDatabase } from '../support';
+import { extraSession, statementStats, testDatabase } from '../support';
+import type { Client } from 'pg';
 
 const DJANGO_BOOK_LIST = `SELECT "books"."id", "books"."title", "books"."author_id", "books"."summary" FROM "books" LEFT OUTER JOIN "authors" ON ("books"."author_id" = "authors"."id") ORDER BY "books"."title" ASC, "authors"."last_name" ASC, "authors"."first_name" ASC LIMIT 10 OFFSET $1`;
 const BORROWED = `SELECT "loans"."id", "loans"."book_id", "loans"."due_back", "loans"."status" FROM "loans" WHERE "loans"."status" = 'o' ORDER BY "loans"."due_back" ASC LIMIT 10`;
@@ -28,6 +29,10 @@ describe('db/advisor: untried candidates said as such, the ORM ordering over a j
   let db: Database;
   let info: Awaited<ReturnType<Database['serverInfo']>>;
   let counted = false;
+  const sessions: Client[] = [];
+  after(async () => {
+    for (const c of sessions) await c.end().catch(() => undefined);
+  });
 
   /** Real CREATE INDEX statements the server ran in this database (rolled back or not). */
   const builds = async (): Promise<number> =>
@@ -106,6 +111,27 @@ describe('db/advisor: untried candidates said as such, the ORM ordering over a j
       assert.equal(auto.suggestions[0].ddl, asked.suggestions[0].ddl);
     } finally {
       await t.admin.query('DROP TABLE orders');
+    }
+  });
+
+  it("a table another session holds locked (autovacuum, an open transaction) is busy — its advice pending, never 'could not be tried' — and advice asked for tries again once the lock is gone", async () => {
+    const sql = 'SELECT id FROM loans WHERE book_id = $1';
+    const holder = await extraSession(t.url, 'lock holder', sessions);
+    await holder.query('BEGIN');
+    // What autovacuum's ANALYZE takes: a CREATE INDEX (SHARE) waits behind it.
+    await holder.query('LOCK TABLE loans IN SHARE UPDATE EXCLUSIVE MODE');
+    let released = false;
+    try {
+      const auto = await adviseStatement(db, sql, undefined, { info, proof: 'transaction', realIndexes: true, trialProofs: newTrialProofs() });
+      assert.deepEqual(auto.notBuiltYet, [{ table: 'public.loans', why: 'busy' }], JSON.stringify({ rejected: auto.rejected, notTried: auto.notTried }));
+      assert.ok(!auto.rejected.some((r) => /could not be tried/.test(r.why)), JSON.stringify(auto.rejected));
+      // Asked for: the lock goes ~1 s into the advice; a later try builds and proves.
+      setTimeout(() => void holder.query('COMMIT').then(() => (released = true)), 600);
+      const asked = await adviseStatement(db, sql, undefined, { info, proof: 'transaction', realIndexes: true, askedFor: true, trialProofs: newTrialProofs() });
+      assert.equal(asked.suggestions[0]?.verifiedBy, 'transaction', JSON.stringify({ rejected: asked.rejected, notTried: asked.notTried }));
+      assert.deepEqual(asked.suggestions[0].columns, ['book_id']);
+    } finally {
+      if (!released) await holder.query('ROLLBACK').catch(() => undefined);
     }
   });
 
