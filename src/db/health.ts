@@ -10,6 +10,7 @@
  */
 import { advisedIndexFacts, indexDefinition } from '../core/health/checks/indexes';
 import { bestProvedFigures } from '../core/advice/missingIndex';
+import type { FoundStatement } from '../core/advice/workload';
 import { decisionStatements, IndexDecider, type DecisionInput } from './indexDecision';
 import { probePgBouncer } from './pgbouncer';
 import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
@@ -556,14 +557,14 @@ export async function foreignKeyAdvice(decider: IndexDecider, statements: Decisi
 }
 
 /**
- * The index advice's proved indexes on this database, decided over pg_stat_statements' busiest statements (the one index
- * decision, as `pg-lens advise` and the editor weigh them): what `pg-lens health` gives unindexed-foreign-key's fix, as
+ * The index advice's proved indexes on this database, decided over pg_stat_statements' busiest statements and the code's
+ * (`files`: `pg-lens health [paths…]`) — the one index decision, as `pg-lens advise` and the editor weigh them: what `pg-lens health` gives unindexed-foreign-key's fix, as
  * the dashboard gives it the editor's (person32 L4: the CLI proposed orders (customer_id) beside the advised
  * orders (customer_id, placed_at DESC)). Real trial builds as `scan --db` (never on a production connection).
  */
-export async function workloadAdvisedIndexes(db: Database, opts: { log?: (line: string) => void } = {}): Promise<ForeignKeyAdvice> {
+export async function workloadAdvisedIndexes(db: Database, opts: { log?: (line: string) => void; files?: readonly FoundStatement[] } = {}): Promise<ForeignKeyAdvice> {
   const info = await db.serverInfo();
-  const sources = await decisionStatements(db, [], { info });
+  const sources = await decisionStatements(db, opts.files ?? [], { info });
   if (!sources.statements.length) return { advisedIndexes: [], indexAdvicePending: [], pendingWhy: [] };
   return foreignKeyAdvice(new IndexDecider(db, { info, realIndexes: true, askedFor: true, log: opts.log }), sources.statements);
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { DEFAULT_THRESHOLDS } from '../../core/health/types';
 import { countOf, formatMs } from '../../core/format';
@@ -16,7 +15,10 @@ import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
-import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
+import { type CliCommand, type CliContext, commandArgs, EXIT, DB_OPTIONS, openDatabase, requireSomePath, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
+import { runScan, scanOptionsFrom } from './scan';
+import { foundStatementsOf, type FoundStatement } from '../../core/advice/workload';
+import { codeContextOf } from '../../core/codeContext';
 import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -36,11 +38,9 @@ function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [--db URL] [--connect-timeout S] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL]',
+  usage: 'pg-lens health [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL]',
   async run(argv, ctx) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
+    const { values, positionals: paths } = commandArgs(argv, {
         ...DB_OPTIONS,
         ...FORMAT_OPTIONS,
         check: { type: 'string', multiple: true },
@@ -49,9 +49,8 @@ export const health: CliCommand = {
         pgbouncer: { type: 'string' },
         'size-budget': { type: 'string' },
         'drop-min-stats-age-days': { type: 'string' },
-      },
-      strict: true,
     });
+    requireSomePath(paths, ctx.cwd);
     checkFormat(values.format, ['text', 'json']);
     const known = new Set(HEALTH_CHECKS.map((c) => c.id));
     for (const c of values.check ?? []) if (!known.has(c)) throw new UsageError(`Unknown check "${c}". Known: ${[...known].join(', ')}.`);
@@ -115,7 +114,9 @@ export const health: CliCommand = {
       // dashboard's does (one decision over pg_stat_statements' busiest, made only when such a key is found).
       let all = found;
       if (found.some((f) => f.checkId === FK_CHECK)) {
-        const advice = await workloadAdvisedIndexes(db, { log: (m) => /trial index/.test(m) && ctx.err(`pg-lens health: ${oneLine(m)}`) }).catch((e) => {
+        // The code's statements too when paths are given: a read the traffic has not run yet still gets its index.
+        const files = paths.length ? await codeStatements(paths, ctx) : undefined;
+        const advice = await workloadAdvisedIndexes(db, { files, log: (m) => /trial index/.test(m) && ctx.err(`pg-lens health: ${oneLine(m)}`) }).catch((e) => {
           ctx.err(`pg-lens health: no index advice for the foreign keys' fix: ${oneLine(errorMessage(e))}`);
           return undefined;
         });
@@ -137,6 +138,21 @@ export const health: CliCommand = {
     }
   },
 };
+
+/** The SQL statements of the code under `paths`, each named by its place and its kind of code (as the editor's workspace reading names them). */
+async function codeStatements(paths: string[], ctx: CliContext): Promise<FoundStatement[]> {
+  const scan = await runScan(scanOptionsFrom({}, paths), ctx, { keepSites: true });
+  const byFile = new Map<string, typeof scan.siteList>();
+  for (const site of scan.siteList) {
+    const list = byFile.get(site.file ?? '');
+    if (list) list.push(site);
+    else byFile.set(site.file ?? '', [site]);
+  }
+  return [...byFile].flatMap(([file, sites]) => {
+    const text = scan.texts.get(file) ?? '';
+    return foundStatementsOf(sites, text, file, codeContextOf(file, text));
+  });
+}
 
 /** What a statistics age counts from, as said after it. */
 const STATS_FROM: Record<'reset' | 'database-created' | 'server-start', string> = {

@@ -1,8 +1,10 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { statementStats, testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 
 describe('pg-lens health', function () {
@@ -112,5 +114,40 @@ describe('pg-lens health: the foreign key fix names the index advice (person32 L
     assert.match(fk.help, /leads with \(customer_id\): it serves the foreign key too/);
     const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orders'`);
     assert.deepEqual(idx.rows.map((x) => x.indexname), ['orders_pkey']);
+  });
+});
+
+describe('pg-lens health [paths…]: the foreign key fix weighs the code\'s statements too (issue 20, person33 M2 / fkdash34: the CLI read pg_stat_statements only)', function () {
+  this.timeout(120_000);
+  const t = testDatabase('cli_health_fk_code');
+  before(async () => {
+    await t.admin.query('CREATE TABLE customers (id int PRIMARY KEY)');
+    await t.admin.query('INSERT INTO customers SELECT g FROM generate_series(1, 4000) g');
+    await t.admin.query('CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customers (id), placed_at timestamptz NOT NULL, total_cents int NOT NULL)');
+    await t.admin.query(`INSERT INTO orders SELECT g, 1 + g % 4000, now() - g * interval '1 minute', g % 997 FROM generate_series(1, 40000) g`);
+    await t.admin.query('ANALYZE customers, orders');
+  });
+
+  it('a read in the code that the traffic has not run yet gives the fix its wider index; without the path the fix is the narrow one', async () => {
+    const dir = tempFolderForRun('pglens-health-code-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'orders.ts'), "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const recent = (c: number) => pool.query('SELECT id, total_cents FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', [c]);\n");
+    const fix = async (...paths: string[]) => {
+      const r = await run(['health', ...paths, '--db', t.url, '--check', 'unindexed-foreign-key', '--format', 'json'], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.ok(r.code === 0 || r.code === 1, r.err);
+      const fk = JSON.parse(r.out).find((f: { objects: { name: string }[] }) => f.objects[0].name === 'orders_customer_id_fkey');
+      assert.ok(fk, r.out);
+      return fk.fixSql[0] as string;
+    };
+    assert.match(await fix('src'), /^CREATE INDEX CONCURRENTLY \S+ ON \S*orders \(customer_id, placed_at DESC\)/);
+    assert.match(await fix(), /^CREATE INDEX CONCURRENTLY \S+ ON \S*orders \(customer_id\);$/);
+    const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orders'`);
+    assert.deepEqual(idx.rows.map((x) => x.indexname), ['orders_pkey']);
+  });
+
+  it('a path that does not exist is a usage error (exit 2), one line', async () => {
+    const r = await run(['health', 'no-such-folder', '--db', t.url]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no such file or folder: no-such-folder/);
   });
 });
