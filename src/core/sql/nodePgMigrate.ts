@@ -12,7 +12,7 @@ export function isNodePgMigrate(text: string): boolean {
   return /\bpgm\s*\.\s*(?:createTable|createIndex|addColumns?|addConstraint)\s*\(/.test(text);
 }
 
-type Lit = string | number | boolean | null | Lit[] | { [k: string]: Lit } | undefined;
+export type Lit = string | number | boolean | null | Lit[] | { [k: string]: Lit } | undefined;
 
 /** A JavaScript literal read from `s` at `i` (value and the index after it); `undefined` for what is not a literal. */
 function literal(s: string, i: number): [Lit, number] {
@@ -71,7 +71,7 @@ function literal(s: string, i: number): [Lit, number] {
 }
 
 /** The index after the expression at `i`: up to the next `,` or closing bracket at its own depth. */
-function skip(s: string, i: number): number {
+export function skip(s: string, i: number): number {
   let depth = 0;
   for (let k = i; k < s.length; k++) {
     const c = s[k];
@@ -88,8 +88,8 @@ function skip(s: string, i: number): number {
   return s.length;
 }
 
-/** The literal arguments of the call whose `(` is at `open`. */
-function args(s: string, open: number): Lit[] {
+/** The literal arguments of the call whose `(` is at `open` (a non-literal one is `undefined`). */
+export function args(s: string, open: number): Lit[] {
   const out: Lit[] = [];
   let i = open + 1;
   for (let n = 0; n < 8; n++) {

@@ -8,7 +8,9 @@ import { updateDeleteWithoutWhere } from '../../../../src/core/rules/updateDelet
 import { selectStar } from '../../../../src/core/rules/selectStar';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { isNodePgMigrate, nodePgMigrateDdl } from '../../../../src/core/sql/nodePgMigrate';
-import { declaredLeadingColumn, declaredNotNull, declaredOneRow } from '../../../../src/core/sql/declaredIndexes';
+import { isKnexSchemaBuilder, knexSchemaDdl } from '../../../../src/core/sql/knexSchema';
+import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { declaredForeignKey, declaredLeadingColumn, declaredNotNull, declaredOneRow, declaredUniqueColumn } from '../../../../src/core/sql/declaredIndexes';
 import { declared } from './helpers';
 
 const MIGRATION = [
@@ -104,4 +106,70 @@ describe('rules-u kinds', () => {
     const other = await run('    await reserved`CREATE TEMPORARY TABLE raw_events(id bigint, payload jsonb, path text)`;');
     assert.equal(other.length, 1, 'a table of its own columns keeps the finding');
   });
+
+  const KNEX = [
+    'const up = async (db) => {',
+    "  await db.schema.createTable('folders', (folders) => {",
+    "    folders.increments('id').primary();",
+    "    folders.text('name').notNull();",
+    '  });',
+    "  await db.schema.createTable('labels', (labels) => {",
+    "    labels.increments('id').primary();",
+    "    labels.text('name').notNull();",
+    "    labels.integer('folderId').notNull();",
+    "    labels.jsonb('meta');",
+    "    labels.string('slug', 64).unique();",
+    '',
+    "    labels.foreign('folderId').references('folders.id');",
+    "    labels.unique(['folderId', 'name']);",
+    '  });',
+    "  await db.schema.table('labels', (labels) => {",
+    "    labels.dateTime('createdAt').notNull().index();",
+    '  });',
+    '};',
+    'module.exports = { up };',
+  ].join('\n');
+
+  it("knex's schema builder is read as the DDL it runs: columns, NOT NULL, keys, foreign keys and indexes", () => {
+    assert.ok(isKnexSchemaBuilder(KNEX));
+    const d = declared(knexSchemaDdl(KNEX));
+    assert.deepEqual([...d.tables!.get('labels')!.columns].sort(), ['createdat', 'folderid', 'id', 'meta', 'name', 'slug']);
+    assert.equal(declaredNotNull(d, 'labels', 'folderId'), true);
+    assert.ok(declaredForeignKey(d, 'labels', 'folderId'));
+    assert.ok(declaredLeadingColumn(d, 'labels', 'folderId'), 'unique (folderId, name)');
+    assert.ok(declaredLeadingColumn(d, 'labels', 'createdAt'), '.index() on a column added later');
+    assert.ok(declaredUniqueColumn(d, 'labels', 'slug'));
+    assert.ok(d.tables!.get('labels')!.large.has('meta'));
+    assert.equal(knexSchemaDdl("const t = await db.select('*').from('labels');"), '');
+  });
+
+  it('non-sargable-predicate: lower(name) beside a foreign key a knex migration declares (one folder\'s labels) is a note, as for a SQL schema', async () => {
+    const js = ["const { sql } = require('slonik');", 'const getDuplicate = (label) => ({ maybeOne }) => maybeOne(sql`', '  SELECT name FROM labels', '  WHERE lower(name) = lower(${label.name})', '    AND "folderId" = ${label.folderId}', '`);', 'module.exports = { getDuplicate };'].join('\n');
+    const run = async (schema: string) => (await analyzeFile({ path: 'lib/model/query/labels.js', text: js }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: declared(schema) })] })).findings;
+    const f = await run(knexSchemaDdl(KNEX));
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'info', f[0].message);
+    const without = await run('');
+    assert.equal(without[0]?.severity, 'warning', 'without the schema the warning stands');
+  });
+
+  it('select-star: rows a JavaScript call hands straight to a model constructor (.then(map(construct(Note))), new Note(row), Note.fromRow) are the model: no finding', async () => {
+    const schema = 'CREATE TABLE notes (id serial PRIMARY KEY, name text NOT NULL, "folderId" integer NOT NULL, meta jsonb, slug varchar UNIQUE, "deletedAt" timestamptz);';
+    const js = (then: string) => ["const { sql } = require('slonik');", 'const getById = (id) => ({ maybeOne }) =>', '  maybeOne(sql`select * from notes where id=${id} and "deletedAt" is null`)', `    .then(${then});`, 'module.exports = { getById };'].join('\n');
+    const run = async (then: string) => (await analyzeFile({ path: 'lib/model/query/notes.js', text: js(then) }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(schema) })] })).findings.filter((f) => f.ruleId === 'select-star');
+    assert.deepEqual(await run('map(construct(Note))'), []);
+    assert.deepEqual(await run('map((x) => new Note(x))'), []);
+    assert.deepEqual(await run('map(Note.fromRow)'), []);
+    assert.equal((await run('map((note) => note.name)')).length, 1, 'a row whose one column is read keeps the finding (meta unread)');
+  });
+
+  it("select-star: rows a promise callback hands on whole (.then(dbStream => streamBlobs(s3, dbStream))) are no subset; the callback's parameter list is not a hand-off", async () => {
+    const schema = 'CREATE TABLE notes (id serial PRIMARY KEY, name text NOT NULL, "folderId" integer NOT NULL, meta jsonb, body text, "deletedAt" timestamptz);';
+    const js = (then: string) => ["const { sql } = require('slonik');", 'const streamForExport = (folderId) => ({ s3, stream }) => stream(sql`', '  select notes.* from notes where "folderId"=${folderId} order by id`)', `  .then(${then});`, 'module.exports = { streamForExport };'].join('\n');
+    const run = async (then: string) => (await analyzeFile({ path: 'lib/model/query/notes.js', text: js(then) }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(schema) })] })).findings.filter((f) => f.ruleId === 'select-star');
+    assert.deepEqual(await run('dbStream => streamRows(s3, dbStream)'), []);
+    assert.deepEqual(await run('(dbStream) => streamRows(s3, dbStream)'), []);
+    assert.equal((await run('(note) => note.name')).length, 1, 'the callback reads one column: still a subset');
+  });
 });
+
