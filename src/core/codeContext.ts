@@ -72,6 +72,22 @@ export function codeContextOf(file: string, text?: string): CodeContext {
 }
 
 /**
+ * A program in a `bin/` folder that starts the app's server (`bin/www`, `lib/bin/run-server.js`, a file that calls
+ * `app.listen(…)` or `createServer(…)`): a script by its folder, but what it imports serves requests (rules-u: ODK
+ * Central's container of query modules is imported only by its server and its operator scripts).
+ */
+export function isServerEntry(file: string, text?: string): boolean {
+  const p = file.replace(/\\/g, '/');
+  if (!/(?:^|\/)bin\/[^/]+$/.test(p)) return false;
+  return SERVER_ENTRY.test(p.slice(p.lastIndexOf('/') + 1)) || (!!text && LISTENS.test(text.slice(0, 20000)));
+}
+
+/** The file name of a program that starts a server (`www`, `server.js`, `run-server.js`, `start-api`). */
+const SERVER_ENTRY = /^(?:www|(?:run|start)[-_]?(?:server|api|web)|(?:api|web|http)?[-_]?server)(?:\.[cm]?[jt]s)?$/i;
+/** A JavaScript program that listens: `app.listen(port)`, `http.createServer(…)`, `server.listen(…)`. */
+const LISTENS = /\b(?:app|server|http|https|service)\.listen\s*\(|\bcreateServer\s*\(/;
+
+/**
  * The context a module passes on to what it imports (importContext.ts). A command-line module known only
  * from its text (click/typer commands in `cli.py`) is often the app's entry point — it starts the server
  * and the scheduler — so what it imports keeps its own context; its own findings are still a script's.

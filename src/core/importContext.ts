@@ -8,7 +8,7 @@
  *
  * Pure: fed file paths and texts, no file system.
  */
-import { codeContextForImports, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
+import { codeContextForImports, DEFAULT_CONTEXT_POLICY, isServerEntry, type CodeContext, type ContextPolicy } from './codeContext';
 import { SEVERITY_RANK, type Finding } from './findings';
 
 const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration']);
@@ -44,7 +44,8 @@ export class ImportGraph {
     const path = file.replace(/\\/g, '/');
     // A rake task that is not one-off by its path (a reminder `lib/tasks/court_report_due_reminder.rake`) may run on a
     // schedule: what it names keeps its own context. One-off tasks (a dated file, `deployment/`, `after_party/`) pass theirs on.
-    this.files.set(path, /\.rake$/.test(path) && !ONE_OFF_RAKE.test(path) ? 'job' : codeContextForImports(path, text));
+    // A bin/ program that starts the server passes request context on, though it is a script by its folder (isServerEntry).
+    this.files.set(path, /\.rake$/.test(path) && !ONE_OFF_RAKE.test(path) ? 'job' : isServerEntry(path, text) ? 'request' : codeContextForImports(path, text));
     const imports: string[][] = [];
     if (/\.py$/.test(path)) {
       // `from x import a, b` and `from x import (\n    a,\n    b,\n)` over several lines.

@@ -174,7 +174,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         }
         // select-star is kept only on evidence that it costs something or risks a bug (selectStarEvidence.ts).
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
-        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text));
+        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text)).filter((f) => !copiedColumns(f, text));
       }));
     },
   };
@@ -271,6 +271,22 @@ function withOneRowByCode(f: Finding, text: string): Finding {
     };
   }
   return f;
+}
+
+/**
+ * select-star's `INSERT INTO a SELECT * FROM b` where the file creates one table as a copy of the other (`CREATE TEMP
+ * TABLE b (LIKE a)`, `CREATE TABLE b AS TABLE a`, `… AS SELECT * FROM a`): the same columns in the same order by
+ * construction, so the star cannot write a value into the wrong column (rules-u: the Stacks API's event replay stages a
+ * TSV in a `(LIKE …)` copy of its target).
+ */
+function copiedColumns(f: Finding, text: string): boolean {
+  const e = f.evidence ?? {};
+  if (f.ruleId !== 'select-star' || e.coupling !== 'insert-select' || typeof e.insertInto !== 'string' || typeof e.selectFrom !== 'string') return false;
+  const name = (t: string) => `(?:"?\\w+"?\\.)?"?${t.replace(/"/g, '')}"?`;
+  const copy = (made: string, of: string) =>
+    new RegExp(`\\bcreate\\s+(?:(?:global|local)\\s+)?(?:temp|temporary|unlogged)?\\s*table\\s+(?:if\\s+not\\s+exists\\s+)?${name(made)}\\s*(?:\\(\\s*like\\s+${name(of)}\\b|(?:on\\s+commit\\s+\\w+(?:\\s+rows)?\\s+)?as\\s+(?:table\\s+${name(of)}\\b|select\\s+\\*\\s+from\\s+${name(of)}\\b))`, 'i');
+  if (!/^\w+$/.test(e.insertInto.replace(/"/g, '')) || !/^\w+$/.test(e.selectFrom.replace(/"/g, ''))) return false;
+  return copy(e.selectFrom, e.insertInto).test(text) || copy(e.insertInto, e.selectFrom).test(text);
 }
 
 /**

@@ -9,6 +9,8 @@ import { dialectOfImports, dialectOfPath, PROJECT_CONFIG_FILES, projectDialect, 
 import { readRegularFileSync } from './readFile';
 import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, addDeclaredViews, addOrmNotNull, isOtherDatabaseDdl, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { isRailsSchema, railsSchemaDdl } from '../core/sql/railsSchema';
+import { isNodePgMigrate, nodePgMigrateDdl } from '../core/sql/nodePgMigrate';
+import { isKnexSchemaBuilder, knexSchemaDdl } from '../core/sql/knexSchema';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from '../core/skippedFolders';
 import { codeContextOf } from '../core/codeContext';
@@ -89,7 +91,16 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
   const isMigration = (full: string) => SOURCE_MIGRATION.test(full) && codeContextOf(full.replace(/\\/g, '/')) === 'migration';
   const read = (source: string) => {
     // Rails' schema dump (`db/schema.rb`) read as the DDL it stands for (rules-t: HCB's and CodeOcean's only schema).
-    const text = isRailsSchema(source) ? railsSchemaDdl(source) : source;
+    // node-pg-migrate's builder calls (`pgm.createTable`, `pgm.createIndex`) and knex's schema builder
+    // (`knex.schema.createTable('t', (t) => { … })`) read as the DDL they run, beside the SQL the migration passes as text
+    // (rules-u: the Stacks API's only schema, and most of ODK Central's).
+    const text = isRailsSchema(source)
+      ? railsSchemaDdl(source)
+      : isNodePgMigrate(source)
+      ? `${source}\n${nodePgMigrateDdl(source)}`
+      : isKnexSchemaBuilder(source)
+      ? `${source}\n${knexSchemaDdl(source)}`
+      : source;
     // Another database's DDL (ClickHouse's `ENGINE = MergeTree`, MySQL's `ENGINE=InnoDB`) declares none of PostgreSQL's
     // tables, though it may reuse their names (a `users` table in the analytics store).
     if (isOtherDatabaseDdl(text)) return;

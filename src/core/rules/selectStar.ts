@@ -48,6 +48,10 @@ export const selectStar: Rule = {
       const runTime = (t: Node) => t?.type === 'table' && ctx.site.params.some((p) => p.spliced && t.name?.name === `$${p.index}`);
       if (from.length && from.every(runTime)) return [];
       const view = s.type !== 'insert';
+      // The two tables' names, when the star reads one table: the analyzer drops the finding when the file creates one of
+      // them as a copy of the other (`CREATE TEMP TABLE staging (LIKE target)`): the same columns in the same order.
+      const into = s.type === 'insert' ? (s.into as Node | undefined)?.name : undefined;
+      const source = from.length === 1 && from[0]?.type === 'table' ? from[0].name?.name : undefined;
       return [
         ctx.report({
           at: star.expr,
@@ -55,7 +59,7 @@ export const selectStar: Rule = {
             ? 'SELECT * in a view is expanded once, when the view is created: a column added to the table later is not in the view, and a dropped one breaks it; list the columns.'
             : 'INSERT … SELECT * matches columns by position: adding or reordering a column of either table silently writes values into the wrong column (or fails); list the columns.',
           help: 'Name the columns on both sides, so the statement does not depend on the tables\' column order.',
-          evidence: { coupling: view ? 'view' : 'insert-select' },
+          evidence: { coupling: view ? 'view' : 'insert-select', ...(into && source ? { insertInto: String(into), selectFrom: String(source) } : {}) },
         }),
       ];
     }

@@ -57,7 +57,9 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   // nativeSynchronizedQuery(sql)` runs right there); one passed to a call the extractor does not know (`db.one("SELECT
   // * ...")`, `@Select("...")`) runs right there too.
   const runElsewhere = site.api === 'constant' && !site.callSpan && assignedNotRunAfter(text.slice(Math.max(0, site.span.start - 120), site.span.start), text.slice(site.span.end, site.span.end + AFTER_CHARS));
-  const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
+  // (Past a promise callback's own parameter list: `.then((row) =>` names the rows, it does not hand them on.)
+  const body = after.replace(THEN_CALLBACK, '');
+  const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(body));
   if (Array.isArray(ev.largeColumns)) {
     // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
     const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
@@ -167,6 +169,9 @@ const ROW_NAMES = ['row', 'r', 'rec', 'record', 'res', 'result', 'item', 'entry'
  * assigned from its result right after (`export = result.first()`, `row = cur.fetchone()`), a loop's (`for row in`),
  * and the usual row names.
  */
+/** A promise's callback right after a call (`).then((rows) =>`, `.then(rows => {`), its parameter captured. */
+const THEN_CALLBACK = /^[`'"]?\s*\)?\s*\.\s*then\s*\(\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*([A-Za-z_$][\w$]*)\s*\)?\s*(?:=>|\{)/;
+
 function rowVariables(text: string, site: SqlSite, after: string): string[] {
   const names = new Set(ROW_NAMES);
   const before = text.slice(Math.max(0, site.span.start - 200), site.span.start).split('\n').slice(-3).join('\n');
@@ -177,6 +182,9 @@ function rowVariables(text: string, site: SqlSite, after: string): string[] {
   // Through a chain of calls too: `task = result.mappings().first()`.
   for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+(?:\([^()\n]*\)[\w.]*)*\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);
   for (const m of after.matchAll(/\bfor\s+(?:const\s+|let\s+)?([A-Za-z_]\w*)\s+(?:in|of)\b/g)) names.add(m[1]);
+  // A promise's callback right after the call names its rows (`.then((dbStream) => streamBlobs(s3, dbStream))`, `.then(rows => …)`).
+  const then = THEN_CALLBACK.exec(after);
+  if (then) names.add(then[1]);
   return [...names].filter((n) => !/^(?:query|sql|self|this|await|return|const|let)$/.test(n));
 }
 
@@ -221,8 +229,17 @@ function mappedToModel(site: SqlSite, text: string, tables: string[]): boolean |
     return /^[A-Z]/.test(inner) && !NOT_A_MODEL.test(inner);
   }
   if (site.language === 'go') return goScannedIntoStruct(text, site);
+  // JavaScript/TypeScript: the call's rows handed straight to a model's constructor (`.then(map(construct(Actor)))`,
+  // `.then((row) => new Actor(row))`, `.then(Actor.fromRow)`): the model holds the table's columns, as an entity does
+  // (rules-u: ODK Central's frames). Over one table only.
+  if ((site.language === 'javascript' || site.language === 'typescript') && tables.length === 1) {
+    return JS_MODEL_CONSTRUCTOR.test(text.slice(site.span.end, site.span.end + 200));
+  }
   return false;
 }
+
+/** Right after a statement's text: the end of its call, then `.then(` giving the rows to a model's constructor. */
+const JS_MODEL_CONSTRUCTOR = /^[`'"]?\s*\)\s*\.\s*then\s*\(\s*(?:map\s*\(\s*)?(?:construct\s*\(\s*[A-Z]\w*\s*\)|(?:\(?\s*\w+\s*\)?\s*=>\s*)?new\s+[A-Z]\w*\s*\(|[A-Z]\w*\s*\.\s*(?:from\w*|of|parse)\b)/;
 
 /**
  * Go: the rows are scanned whole into structs — beego's `o.Raw(sql, …).QueryRows(&recs)`, sqlx's `db.Select(&recs, sql, …)`

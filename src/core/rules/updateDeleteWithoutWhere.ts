@@ -10,6 +10,7 @@
  */
 import type { Rule } from './types';
 import { rowsPhrase } from '../catalogFacts';
+import { declaredOneRow } from '../sql/declaredIndexes';
 
 /** With catalog evidence, a parameterised all-rows change of at least this many rows is an error. */
 const LARGE_TABLE_ROWS = 10_000;
@@ -38,7 +39,10 @@ export const updateDeleteWithoutWhere: Rule = {
     const parameterised = ctx.site.params.length > 0 || /\$\d/.test(ctx.sql);
     // The catalog says the table has at most one row, or its name says it is the app's one settings/version row.
     const smallNow = rows !== undefined && rows <= 1;
-    const oneRow = smallNow || (rows === undefined && s.type === 'update' && ONE_ROW_TABLE.test(target?.name ?? ''));
+    // The schema files hold the table to one row (a one-column primary key that a CHECK pins to one value: `id boolean
+    // PRIMARY KEY` with `CHECK (id)`), without a catalog count to say otherwise.
+    const declaredOne = rows === undefined && s.type === 'update' && declaredOneRow(ctx.declared, target?.name);
+    const oneRow = smallNow || declaredOne || (rows === undefined && s.type === 'update' && ONE_ROW_TABLE.test(target?.name ?? ''));
     const severity = !parameterised || oneRow ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
     return [
       ctx.report({
@@ -48,6 +52,8 @@ export const updateDeleteWithoutWhere: Rule = {
         // claim); the name says what the table is for (no count).
         message: smallNow
           ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}: little is at stake while the table is this small, but every row it gains later is changed too — intended?`
+          : declaredOne
+          ? `${verb} without WHERE changes every row of ${name || 'the table'}: the schema holds it to one row (a CHECK pins its primary key to one value), so updating that row is intended?`
           : oneRow
           ? `${verb} without WHERE changes every row of ${name || 'the table'}: by its name a table of one row (settings, schema version), so intended?`
           : parameterised
@@ -56,7 +62,7 @@ export const updateDeleteWithoutWhere: Rule = {
         help: s.type === 'delete'
           ? 'Add a WHERE clause. To empty a table on purpose use TRUNCATE, or write WHERE true to make the intent explicit.'
           : 'Add a WHERE clause. If every row must change, write WHERE true to make the intent explicit, and update large tables in batches.',
-        evidence: { parameterised, ...(name ? { table: name } : {}), ...(oneRow ? { oneRow } : {}), ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { parameterised, ...(name ? { table: name } : {}), ...(oneRow ? { oneRow } : {}), ...(declaredOne ? { oneRowFrom: 'schema files' } : {}), ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },

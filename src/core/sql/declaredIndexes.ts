@@ -19,6 +19,11 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
    * (addOrmNotNull). Kept apart from `tables`: those declarations say nothing of a table's other columns or its indexes.
    */
   ormNotNull?: Map<string, Set<string>>;
+  /**
+   * CHECK constraints on one column, by table (`CHECK (id)`, `CHECK (id = 1)`, inline, table-level or added by `ALTER TABLE
+   * … ADD CONSTRAINT`), each as `column` or `column=value`: with the table's primary key, evidence of a one-row table.
+   */
+  columnChecks?: Map<string, Set<string>>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
@@ -31,6 +36,8 @@ type DeclaredTable = {
   /** Columns of type text (or citext): a value of any length, unlike a varchar's short one (select-star's wide columns). */
   longText?: Set<string>;
   references?: Set<string>;
+  /** The column of a one-column primary key (inline `PRIMARY KEY`, or `PRIMARY KEY (col)`). */
+  primaryKey?: string;
 };
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.{}]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s*(?:using\s+\w+\s*)?\(/gi;
@@ -223,6 +230,12 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
       // `PRIMARY KEY (a, b)`: every column of a primary key is NOT NULL.
       const pk = /^(?:constraint\s+[\w"$]+\s+)?primary\s+key\s*\(([^()]*)\)/i.exec(t);
       if (pk) for (const c of pk[1].split(',')) (tableOf(table).notNull ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
+      if (pk && !pk[1].includes(',')) tableOf(table).primaryKey = pk[1].trim().replace(/"/g, '').toLowerCase();
+      // `CONSTRAINT one_row CHECK (id)` beside the columns, or `id boolean PRIMARY KEY CHECK (id)` in one.
+      const check = /\bcheck\s*\(\s*"?([A-Za-z_]\w*)"?\s*(?:=\s*([\w']+)\s*)?\)\s*$/i.exec(t);
+      if (check && (/^(?:constraint\s+[\w"$]+\s+)?check\b/i.test(t) || new RegExp(`^"?${check[1]}"?\\s`, 'i').test(t))) addColumnCheck(into, table, check[1], check[2]);
+      const inlinePk = /^"?([A-Za-z_][\w$]*)"?\s+[^,]*?\bprimary\s+key\b/i.exec(t);
+      if (inlinePk && !NOT_A_COLUMN.test(t)) tableOf(table).primaryKey = inlinePk[1].toLowerCase();
       // `FOREIGN KEY (tipper) REFERENCES participants`: each column of the key names a parent row.
       const fk = /^(?:constraint\s+[\w"$]+\s+)?foreign\s+key\s*\(([^()]*)\)\s*references\b/i.exec(t);
       if (fk) for (const c of fk[1].split(',')) (tableOf(table).references ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
@@ -230,6 +243,10 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
       addColumn(tableOf(table), t);
     });
   }
+  // `ALTER TABLE t ADD CONSTRAINT one_row CHECK (id)`: a check on one column, kept by table (the table may be created in another file).
+  ALTER_ADD_CHECK.lastIndex = 0;
+  let k = 0;
+  for (let m = ALTER_ADD_CHECK.exec(text); m && k++ < MAX_PER_TEXT; m = ALTER_ADD_CHECK.exec(text)) addColumnCheck(into, m[1], m[2], m[3]);
   // `ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] col type …[, ADD …]`: columns of a table created elsewhere (an earlier or a
   // later migration). Held until the schema files create that table, so that a table only ever altered (one the project
   // does not create, an extension's) is never taken for a whole declared table with a few columns.
@@ -249,6 +266,29 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     for (const t of items) addColumn(entry, t);
     pending.delete(key);
   }
+}
+
+const ALTER_ADD_CHECK = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+add\s+(?:constraint\s+[\w"$]+\s+)?check\s*\(\s*"?([A-Za-z_]\w*)"?\s*(?:=\s*([\w']+)\s*)?\)/gi;
+
+/** Keep `CHECK (column)` or `CHECK (column = value)` of a table. */
+function addColumnCheck(into: DeclaredIndexes, table: string, column: string, value: string | undefined): void {
+  const key = declaredTableKey(table);
+  const checks = (into.columnChecks ??= new Map());
+  checks.set(key, (checks.get(key) ?? new Set()).add(value === undefined ? column.toLowerCase() : `${column.toLowerCase()}=${value.toLowerCase()}`));
+}
+
+/**
+ * Do the schema files make `table` a table of one row: its one-column primary key is also held to one value by a CHECK
+ * (`id boolean PRIMARY KEY` with `CHECK (id)`: the key can only be true; `id integer PRIMARY KEY CHECK (id = 1)`)? The
+ * way an app keeps its one chain tip, settings or status record; an UPDATE without WHERE there updates that row.
+ */
+export function declaredOneRow(declared: DeclaredIndexes | undefined, table: string | undefined): boolean {
+  if (!table || !declared) return false;
+  const key = declaredTableKey(table);
+  const pk = declared.tables?.get(key)?.primaryKey;
+  if (!pk) return false;
+  for (const c of declared.columnChecks?.get(key) ?? []) if (c === pk || c.startsWith(`${pk}=`)) return true;
+  return false;
 }
 
 const CREATE_TEMP_AS = /\bcreate\s+(?:(?:global|local)\s+)?(?:temp|temporary)\s+table\s+(?:if\s+not\s+exists\s+)?([\w"$]+)(?:\s+on\s+commit\s+(?:drop|delete\s+rows|preserve\s+rows))?\s+as\b/gi;

@@ -31,6 +31,27 @@ describe('core/importContext', () => {
     assert.deepEqual([...g.contexts()], [['app/services/errors_backfill.rb', 'migration']]);
   });
 
+  it('query modules reached through a container that only bin/ programs import stay request code when one of those programs starts the server (rules-u)', () => {
+    const g = new ImportGraph();
+    const query = "const { sql } = require('slonik');\nconst getAll = () => ({ all }) => all(sql`select * from forms`);\nmodule.exports = { getAll };\n";
+    g.add('lib/model/query/forms.js', query);
+    g.add('lib/model/container.js', "const queryModuleBuilder = require('./query-module');\nmodule.exports = { Forms: require('./query/forms') };\n");
+    g.add('lib/util/default-container.js', "module.exports = require('../model/container');\n");
+    g.add('lib/bin/run-server.js', "const container = require('../util/default-container');\nconst service = require('../http/service')(container);\n");
+    g.add('lib/bin/purge.js', "const container = require('../util/default-container');\ncontainer.Forms.purge();\n");
+    // Without a server among the importers, the same modules run where the scripts run.
+    g.add('reports/query/reports.js', query);
+    g.add('reports/report-container.js', "module.exports = { Reports: require('./query/reports') };\n");
+    g.add('reports/bin/export.js', "const c = require('../report-container');\nc.Reports.getAll();\n");
+    assert.deepEqual(new Map(g.contexts()), new Map([['reports/report-container.js', 'script'], ['reports/query/reports.js', 'script']]));
+    const h = new ImportGraph();
+    h.add('src/routes/users.js', query);
+    h.add('bin/www', '');
+    h.add('bin/cli.js', "const users = require('../src/routes/users');\n");
+    h.add('bin/serve.js', "const users = require('../src/routes/users');\nconst app = express();\napp.use(users);\napp.listen(3000);\n");
+    assert.deepEqual([...h.contexts()], [], 'a program that calls app.listen starts the server');
+  });
+
   it('a click command module known from its text is a script itself, but what it imports (the scheduler\'s jobs, the server) keeps its own context', () => {
     const g = new ImportGraph();
     g.add('src/app/case/scheduled.py', 'from app.scheduler import scheduler\n\n@scheduler.add(every(1).hour)\ndef remind(db_session):\n    pass\n');
