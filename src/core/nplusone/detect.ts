@@ -2087,8 +2087,13 @@ class Detector {
     const block = this.lang === 'ruby' ? /\|([^|]*)\|/.exec(this.text.slice(li.node.startIndex, Math.max(li.node.startIndex, li.body.startIndex)))?.[1] ?? '' : '';
     const names = [...new Set(`${li.variable ?? ''},${block}`.split(/[^\w$]+/))].filter((n) => n && !/^(?:_\w*|i|j|idx|index)$/.test(n));
     if (names.length && names.every(period)) return `\`${names[0]}\``;
-    if (names.length > 1) return undefined;
     const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    // Ruby groupdate (railsdevs: `StripeTransaction.charge.group_by_month(:created).sum(:fee)`, or a name bound to it):
+    // one entry per period (per period and group), keyed by the period, whatever the names of the block's parameters.
+    const grouped = /\.group_by_(?:period|minute|hour|day|week|month|quarter|year)\b/;
+    const root = this.lang === 'ruby' ? this.iterableRoot(li) : undefined;
+    if (this.lang === 'ruby' && (grouped.test(it) || (root && /^[a-z_]\w*$/.test(it) && grouped.test(this.binding(root, li.node.startIndex)?.value.text ?? '')))) return `\`${it.length > 48 ? `${it.slice(0, 47)}…` : it}\`, grouped by period`;
+    if (names.length > 1) return undefined;
     const last = /(?:^|\.)([A-Za-z_$][\w$]*)(?:\(\s*\))?$/.exec(it)?.[1];
     const w = last ? words(last) : [];
     if (w.length && w.length <= 3 && /^(?:days|months|years|weeks|hours|quarters|dates|periods)$/i.test(w[w.length - 1])) return `\`${it}\``;
