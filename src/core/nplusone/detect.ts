@@ -844,7 +844,8 @@ class Detector {
     // its serializer), so only a returned one counts.
     let holder = up?.type === 'literal_element' ? up.parent : up;
     if (holder && /^(keyed_element|literal_value|pair)$/.test(holder.type)) {
-      while (holder && /^(keyed_element|literal_value|pair|composite_literal|object|dictionary|hash)$/.test(holder.type)) holder = holder.parent;
+      // Go's `return &tools.Tool{Handler: func(…) {…}}` (storyden's makeTool): the address of the literal, returned.
+      while (holder && (/^(keyed_element|literal_value|literal_element|pair|composite_literal|object|dictionary|hash)$/.test(holder.type) || (holder.type === 'unary_expression' && holder.text.startsWith('&')))) holder = holder.parent;
       while (holder && /^(expression_list|parenthesized_expression|as_expression)$/.test(holder.type)) holder = holder.parent;
       if (holder && /^(return_statement|return)$/.test(holder.type)) return true;
     }

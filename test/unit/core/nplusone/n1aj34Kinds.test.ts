@@ -30,4 +30,60 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([reporting]);
     assert.deepEqual([...lines].sort(), ['app/models/reporting.rb:11 warning', 'app/models/reporting.rb:5 info', 'app/models/reporting.rb:8 info']);
   });
+
+  it('Go: a function that returns `&T{Handler: func(…) {…}}` builds a handler that queries later: calling it per item runs no query', async () => {
+    const manager: ScanFile = {
+      path: 'app/services/robot/manager.go',
+      text: [
+        'package robot',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'type Tool struct {',
+        '\tName    string',
+        '\tHandler func(ctx context.Context) (string, error)',
+        '}',
+        '',
+        'type Manager struct {',
+        '\tdb    *sql.DB',
+        '\ttools []*Tool',
+        '}',
+        '',
+        'func (m *Manager) makeTool(name string) *Tool {',
+        '\treturn &Tool{',
+        '\t\tName: name,',
+        '\t\tHandler: func(ctx context.Context) (string, error) {',
+        '\t\t\tvar out string',
+        '\t\t\terr := m.db.QueryRowContext(ctx, "SELECT body FROM tools WHERE name = $1", name).Scan(&out)',
+        '\t\t\treturn out, err',
+        '\t\t},',
+        '\t}',
+        '}',
+        '',
+        'func (m *Manager) lookup(ctx context.Context, name string) (string, error) {',
+        '\tvar out string',
+        '\terr := m.db.QueryRowContext(ctx, "SELECT body FROM tools WHERE name = $1", name).Scan(&out)',
+        '\treturn out, err',
+        '}',
+        '',
+        'func (m *Manager) Register(ctx context.Context, names []string) error {',
+        '\tfor _, name := range names {',
+        '\t\tm.tools = append(m.tools, m.makeTool(name))',
+        '\t}',
+        '\tfor _, name := range names {',
+        '\t\tif _, err := m.lookup(ctx, name); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([manager]);
+    assert.deepEqual(lines, ['app/services/robot/manager.go:40 warning']);
+  });
 });
