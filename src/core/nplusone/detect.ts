@@ -1895,10 +1895,12 @@ class Detector {
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const tree = loop && node ? this.treeBuiltNodeByNode(li, node) : undefined;
+    const kind = loop && node ? this.caseOfLoopVariable(li, node) : undefined;
     let cap: string | undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
+      ?? (kind ? `Possible N+1, a loop over kinds: this runs in \`case ${kind}\` of a switch on the loop's own variable (\`${li.variable}\`), once per item equal to it — once per kind named, not once per row` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
@@ -1906,6 +1908,27 @@ class Detector {
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The call sits in a `case` of a switch on the loop's own variable (storyden: `for _, ct := range contentTypes { switch
+   * ct { case ContentTypeThreads: s.purgeThreads(…) … } }`), each case a constant: it runs once per item equal to that
+   * constant — a loop over kinds, each named once. A switch on a field of the item (`switch op.t`) is not: many items
+   * share a kind. Go and JS/TS. The case's label as written, or undefined.
+   */
+  private caseOfLoopVariable(li: LoopInfo, node: Node): string | undefined {
+    if (!li.variable || !/^(go|typescript|tsx|javascript)$/.test(this.lang)) return undefined;
+    for (let p: Node | null = node.parent; p && p !== li.body && !this.isFunction(p); p = p.parent) {
+      if (p.type !== 'expression_case' && p.type !== 'switch_case') continue;
+      const sw = p.type === 'expression_case' ? p.parent : p.parent?.parent;
+      const value = sw && field(sw, 'value')?.text.replace(/^\(\s*|\s*\)$/g, '');
+      const label = field(p, 'value');
+      if (value !== li.variable || !label) return undefined;
+      const labels = named(label).length && label.type === 'expression_list' ? named(label) : [label];
+      const constant = (l: Node) => /^(?:[A-Z][\w$]*|[a-z_$][\w$]*\.[A-Z][\w$]*(?:\.[A-Z][\w$]*)*)$/.test(l.text) || /^(?:string|interpreted_string_literal|raw_string_literal|number|int_literal)$/.test(l.type);
+      return labels.every(constant) ? label.text : undefined;
+    }
+    return undefined;
   }
 
   /**

@@ -86,4 +86,59 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([manager]);
     assert.deepEqual(lines, ['app/services/robot/manager.go:40 warning']);
   });
+
+  it('a call in the `case X:` of a switch on the loop variable itself runs once per item equal to X (a loop over kinds), not once per item', async () => {
+    const purge: ScanFile = {
+      path: 'app/services/moderation/purge.go',
+      text: [
+        'package moderation',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'type ContentType string',
+        '',
+        'const (',
+        '\tContentThreads ContentType = "threads"',
+        '\tContentReplies ContentType = "replies"',
+        ')',
+        '',
+        'type Service struct{ db *sql.DB }',
+        '',
+        'func (s *Service) Purge(ctx context.Context, accountID string, types []ContentType, ops []Op) error {',
+        '\tfor _, ct := range types {',
+        '\t\tswitch ct {',
+        '\t\tcase ContentThreads:',
+        '\t\t\tif _, err := s.db.ExecContext(ctx, "UPDATE posts SET deleted = now() WHERE author = $1 AND root", accountID); err != nil {',
+        '\t\t\t\treturn err',
+        '\t\t\t}',
+        '\t\tcase ContentReplies:',
+        '\t\t\tif _, err := s.db.ExecContext(ctx, "UPDATE posts SET deleted = now() WHERE author = $1 AND NOT root", accountID); err != nil {',
+        '\t\t\t\treturn err',
+        '\t\t\t}',
+        '\t\t}',
+        '\t}',
+        '\tfor _, op := range ops {',
+        '\t\tswitch op.Kind {',
+        '\t\tcase ContentThreads:',
+        '\t\t\tif _, err := s.db.ExecContext(ctx, "DELETE FROM posts WHERE id = $1", op.ID); err != nil {',
+        '\t\t\t\treturn err',
+        '\t\t\t}',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'type Op struct {',
+        '\tKind ContentType',
+        '\tID   string',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([purge]);
+    assert.deepEqual(lines, ['app/services/moderation/purge.go:21 info', 'app/services/moderation/purge.go:33 warning']);
+  });
 });
