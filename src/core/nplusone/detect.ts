@@ -919,8 +919,13 @@ class Detector {
     // A text mentions one of the names: not as a member (`x.id`) nor as part of a longer name.
     const pattern = (names: Set<string>) => new RegExp(`(^|[^\\w$.])(?:${[...names].map(escapeRe).join('|')})([^\\w$]|$)`);
     const mentions = (re: RegExp, text: string) => re.test(text.replace(/\.\.\./g, ' '));
+    // Go: `ctx context.Context` reaches every query (`.All(ctx)`) but is no key of what it reads — the same ctx each
+    // iteration says nothing about whether the look-up repeats (storyden: UsageCount(ctx, id) reads every robot).
+    const plist = this.lang === 'go' ? field(def, 'parameters')?.text ?? '' : '';
+    const contextParam = (p: string) => this.lang === 'go' && new RegExp(`(?:^|[(,\\s])${escapeRe(p)}\\s+context\\.Context\\b`).test(plist);
     // Each parameter with the locals computed from it (two rounds of assignments).
     const taintRe = params.map((p) => {
+      if (contextParam(p)) return /(?!)/;
       const t = new Set([p]);
       let re = pattern(t);
       for (let round = 0; round < 2; round++) {

@@ -141,4 +141,67 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([purge]);
     assert.deepEqual(lines, ['app/services/moderation/purge.go:21 info', 'app/services/moderation/purge.go:33 warning']);
   });
+
+  it('Go: `ctx context.Context` is no key of a query — a method whose query takes only ctx, called per item, is one query per item, not the same look-up hoisted', async () => {
+    const repo: ScanFile = {
+      path: 'app/resources/toolset/repository.go',
+      text: [
+        'package toolset',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'type Repository struct{ db *sql.DB }',
+        '',
+        'func (r *Repository) UsageCount(ctx context.Context, id string) (int, error) {',
+        '\trows, err := r.db.QueryContext(ctx, "SELECT toolsets FROM robots")',
+        '\tif err != nil {',
+        '\t\treturn 0, err',
+        '\t}',
+        '\tdefer rows.Close()',
+        '\tcount := 0',
+        '\tfor rows.Next() {',
+        '\t\tvar ts string',
+        '\t\tif err := rows.Scan(&ts); err == nil && ts == id {',
+        '\t\t\tcount++',
+        '\t\t}',
+        '\t}',
+        '\treturn count, nil',
+        '}',
+        '',
+      ],
+    };
+    const registry: ScanFile = {
+      path: 'app/services/toolsets/registry.go',
+      text: [
+        'package toolsets',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/app/app/resources/toolset"',
+        ')',
+        '',
+        'type Registry struct{ repo *toolset.Repository }',
+        '',
+        'func (r *Registry) Counts(ctx context.Context, ids []string) ([]int, error) {',
+        '\tout := make([]int, 0, len(ids))',
+        '\tfor _, id := range ids {',
+        '\t\tn, err := r.repo.UsageCount(ctx, id)',
+        '\t\tif err != nil {',
+        '\t\t\treturn nil, err',
+        '\t\t}',
+        '\t\tout = append(out, n)',
+        '\t}',
+        '\treturn out, nil',
+        '}',
+        '',
+      ],
+    };
+    const mod: ScanFile = { path: 'go.mod', text: ['module example.com/app', '', 'go 1.22', ''] };
+    const lines = await scanLines([repo, registry, mod]);
+    assert.deepEqual(lines, ['app/services/toolsets/registry.go:14 warning']);
+  });
 });
