@@ -73,6 +73,8 @@ export class RailsViews {
   private readonly associations = new Map<string, Set<string>>();
   /** Model class → members that hold a plain value, not an association (plainMembersOf). */
   private readonly plainMembers = new Map<string, Set<string>>();
+  /** Model class → its named scopes (`scope :blocked, -> { … }`): `Conversation.blocked` is a relation of Conversation. */
+  private readonly scopes = new Map<string, Set<string>>();
   private readonly views: { file: string; text: string }[] = [];
 
   /** Every Ruby file: controllers and models are kept (by path and class). */
@@ -85,6 +87,7 @@ export class RailsViews {
         const rels = new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1]));
         this.associations.set(cls, rels);
         this.plainMembers.set(cls, plainMembersOf(text, rels));
+        this.scopes.set(cls, new Set([...text.matchAll(/^\s*scope\s+:(\w+)\s*,/gm)].map((m) => m[1])));
       }
     }
   }
@@ -107,7 +110,7 @@ export class RailsViews {
       for (const a of accesses) {
         const asg = await assignmentOf(ctl.file, ctl.text, m[3], a.ivar);
         if (!asg) continue;
-        const model = modelOf(asg.value);
+        const model = modelOf(asg.value) ?? this.scopeModel(asg.value);
         if (a.query) {
           const key = `${asg.file}:${asg.span.start}:${a.query}`;
           // `digest.first_time_countries.count` where the model says `def first_time_countries; first_time_visits['countries'] || []; end`,
@@ -130,6 +133,12 @@ export class RailsViews {
       }
     }
     return out;
+  }
+
+  /** `Conversation.blocked…`: a named scope the model declares, so a relation of that model (railsdevs' blocks list). */
+  private scopeModel(value: string): string | undefined {
+    const m = /^([A-Z]\w*)\.([a-z_]\w*)\b(?![?!])/.exec(value);
+    return m && this.scopes.get(m[1])?.has(m[2]) ? m[1] : undefined;
   }
 
   /** Per-item association reads of a view, following partials rendered per item (two levels). */

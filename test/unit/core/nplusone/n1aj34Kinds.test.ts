@@ -204,4 +204,44 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([repo, registry, mod]);
     assert.deepEqual(lines, ['app/services/toolsets/registry.go:14 warning']);
   });
+
+  it('Rails views: a controller loading `Model.<named scope>` (declared `scope :blocked, -> { … }`) loads that model, so the view reading an association per item is an N+1', async () => {
+    const model: ScanFile = {
+      path: 'app/models/conversation.rb',
+      text: [
+        'class Conversation < ApplicationRecord',
+        '  belongs_to :developer',
+        '  has_many :messages',
+        '  scope :blocked, -> { where.not(blocked_at: nil) }',
+        'end',
+        '',
+      ],
+    };
+    const controller: ScanFile = {
+      path: 'app/controllers/admin/blocks_controller.rb',
+      text: [
+        'module Admin',
+        '  class BlocksController < ApplicationController',
+        '    def index',
+        '      @conversations = Conversation.blocked',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const view: ScanFile = {
+      path: 'app/views/admin/blocks/index.html.erb',
+      text: [
+        '<ul>',
+        '  <% @conversations.each do |conversation| %>',
+        '    <li><%= conversation.developer.name %></li>',
+        '  <% end %>',
+        '</ul>',
+        '',
+      ],
+    };
+    const lines = await scanLines([model, controller, view]);
+    assert.deepEqual(lines, ['app/controllers/admin/blocks_controller.rb:4 warning']);
+  });
 });
