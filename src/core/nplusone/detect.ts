@@ -3299,6 +3299,12 @@ class Detector {
         }
       }
     }
+    // Ruby: `businesses.find_each` on a relation handed in (railsdevs' digest: `send_emails(businesses:)`, no binding here
+    // to read its preloads from): `find_each` is ActiveRecord's, so the name holds a relation of rows; the model is the
+    // item's, named by the block's variable.
+    if (!call && this.lang === 'ruby' && li.variable && /\.(?:find_each|find_in_batches|in_batches)$/.test(li.label) && /^[a-z_]\w*$/.test(it.text) && !this.binding(it.text, li.node.startIndex)) {
+      call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'find_each', model: li.variable.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+    }
     // Ruby: one of the model's own has_many associations (`repo_subscriptions.select { |s| s.repo.active? }` in User):
     // its records are loaded without the relations the block reads.
     if (!call && this.lang === 'ruby') {

@@ -244,4 +244,29 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([model, controller, view]);
     assert.deepEqual(lines, ['app/controllers/admin/blocks_controller.rb:4 warning']);
   });
+
+  it('Ruby: `find_each` on a relation handed in (a parameter or local, not `Model.…`) walks rows all the same: `business.user.x` per row is a lazy read', async () => {
+    const digest: ScanFile = {
+      path: 'app/models/email_digests/new_developers.rb',
+      text: [
+        'class EmailDigests::NewDevelopers',
+        '  def send_daily_digest',
+        '    send_emails(businesses: Business.daily_notifications)',
+        '  end',
+        '',
+        '  private',
+        '',
+        '  def send_emails(businesses:)',
+        '    businesses.find_each do |business|',
+        '      next unless business.user.permissions.active_subscription?',
+        '      BusinessMailer.with(business:).digest.deliver_later',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const lines = await scanLines([digest]);
+    assert.deepEqual(lines, ['app/models/email_digests/new_developers.rb:10 warning']);
+  });
 });
