@@ -53,6 +53,8 @@ interface ViewAccess {
   line: number;
   /** A query built on the item (`x.user.subscriptions.where(…).pluck`): one per item whatever the controller preloads. */
   query?: string;
+  /** The loop walks an association of the controller's record (`@specialty.developers.each`): that association's name. */
+  through?: string;
 }
 
 interface Assignment {
@@ -110,7 +112,10 @@ export class RailsViews {
       for (const a of accesses) {
         const asg = await assignmentOf(ctl.file, ctl.text, m[3], a.ivar);
         if (!asg) continue;
-        const model = modelOf(asg.value) ?? this.scopeModel(asg.value);
+        // Rows of an association of the record (`@specialty.developers`): the association's model; its inverse
+        // (`developer.specialty`) is the record itself, no query.
+        if (a.through && singularClass(a.relation) === singularClass(a.ivar)) continue;
+        const model = a.through ? singularClass(a.through) : modelOf(asg.value) ?? this.scopeModel(asg.value);
         if (a.query) {
           const key = `${asg.file}:${asg.span.start}:${a.query}`;
           // `digest.first_time_countries.count` where the model says `def first_time_countries; first_time_visits['countries'] || []; end`,
@@ -149,17 +154,17 @@ export class RailsViews {
     await withSourceTree(ruby, 'ruby', undefined, (tree) => {
       if (!tree) return;
       const starts = lineStarts(text);
-      const push = (variable: string, ivar: string, body: Node) => {
+      const push = (variable: string, ivar: string, body: Node, through?: string) => {
         for (const n of body.descendantsOfType('call')) {
           if (!n) continue;
           const q = itemQuery(n, variable);
-          if (q && !onlyForCurrentUser(n, variable, body)) found.push({ ivar, relation: q.relation, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, query: q.text });
+          if (q && !onlyForCurrentUser(n, variable, body)) found.push({ ivar, relation: q.relation, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, query: q.text, ...(through ? { through } : {}) });
           if (field(n, 'arguments')) continue;
           const recv = field(n, 'receiver');
           if (recv?.type !== 'identifier' || recv.text !== variable) continue;
           const rel = field(n, 'method')?.text;
           if (rel && onlyForCurrentUser(n, variable, body)) continue;
-          if (rel) found.push({ ivar, relation: rel, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1 });
+          if (rel) found.push({ ivar, relation: rel, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, ...(through ? { through } : {}) });
         }
       };
       if (local) push(local.variable, local.ivar, tree.rootNode);
@@ -173,7 +178,11 @@ export class RailsViews {
         let coll: Node | undefined;
         if (/^(each|each_with_index|map|collect|each_with_object|group_by|sort_by|select|reject|find_each)$/.test(method)) coll = recv ?? undefined;
         else if (recv?.text === 'json' || method === 'render' || method === 'partial!') coll = args[0];
-        const ivar = coll?.type === 'instance_variable' ? coll.text.slice(1) : undefined;
+        let ivar = coll?.type === 'instance_variable' ? coll.text.slice(1) : undefined;
+        // `@specialty.developers.each do |developer|`: an association of the controller's record, walked row by row.
+        const owner = coll?.type === 'call' && !field(coll, 'arguments') ? field(coll, 'receiver') : undefined;
+        const through = owner?.type === 'instance_variable' && /^[a-z][a-z0-9_]*s$/.test(field(coll!, 'method')?.text ?? '') ? field(coll!, 'method')!.text : undefined;
+        if (!ivar && through) ivar = owner!.text.slice(1);
         const opt = (k: string) => args.find((x) => x.type === 'pair' && field(x, 'key')?.text.replace(/^:/, '').replace(/:$/, '') === k);
         const optValue = (k: string) => field(opt(k)!, 'value');
         // `collection: @xs` (render, json.partial!) names the collection in an option.
@@ -183,11 +192,13 @@ export class RailsViews {
         if (block) {
           const p = named(field(block, 'parameters'))[0];
           const v = p?.type === 'identifier' ? p.text : undefined;
-          if (v) push(v, ivarOf, field(block, 'body') ?? block);
+          if (v) push(v, ivarOf, field(block, 'body') ?? block, ivarOf === ivar ? through : undefined);
           // A partial rendered per item with the item as a local (`json.partial! "x/item", item: item`).
-          if (v) for (const r of partialsWithLocal(field(block, 'body') ?? block, v)) rendered.push({ ...r, ivar: ivarOf });
+          if (v && !(through && ivarOf === ivar)) for (const r of partialsWithLocal(field(block, 'body') ?? block, v)) rendered.push({ ...r, ivar: ivarOf });
           continue;
         }
+        // Partials over an association of the record are not followed (their reads would be judged on the record's model).
+        if (through && ivarOf === ivar) continue;
         const partialNode = opt('partial') ? optValue('partial') : method === 'partial!' || method === 'render' ? args.find((x) => x.type === 'string') : undefined;
         const as = opt('as') ? optValue('as')?.text.replace(/^:/, '').replace(/^['"]|['"]$/g, '') : undefined;
         let partial = partialNode?.type === 'string' ? partialNode.text.slice(1, -1) : undefined;

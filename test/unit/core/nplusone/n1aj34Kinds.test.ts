@@ -269,4 +269,29 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([digest]);
     assert.deepEqual(lines, ['app/models/email_digests/new_developers.rb:10 warning']);
   });
+
+  it('Rails views: a loop over an association of the controller\'s record (`@specialty.developers.each`) reading each row\'s association is an N+1 unless the record\'s query preloads it', async () => {
+    const specialty: ScanFile = { path: 'app/models/specialty.rb', text: ['class Specialty < ApplicationRecord', '  has_many :developers', 'end', ''] };
+    const developer: ScanFile = { path: 'app/models/developer.rb', text: ['class Developer < ApplicationRecord', '  belongs_to :user', '  belongs_to :specialty', 'end', ''] };
+    const controller: ScanFile = {
+      path: 'app/controllers/specialties_controller.rb',
+      text: [
+        'class SpecialtiesController < ApplicationController',
+        '  def show',
+        '    @specialty = Specialty.find(params[:id])',
+        '  end',
+        '',
+        '  def edit',
+        '    @specialty = Specialty.includes(developers: :user).find(params[:id])',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const body = ['<ul>', '  <% @specialty.developers.each do |developer| %>', '    <li><%= developer.user.email %> <%= developer.specialty.name %></li>', '  <% end %>', '</ul>', ''];
+    const show: ScanFile = { path: 'app/views/specialties/show.html.erb', text: body };
+    const edit: ScanFile = { path: 'app/views/specialties/edit.html.erb', text: body };
+    const lines = await scanLines([specialty, developer, controller, show, edit]);
+    assert.deepEqual(lines, ['app/controllers/specialties_controller.rb:3 warning']);
+  });
 });
