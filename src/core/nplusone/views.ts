@@ -324,19 +324,21 @@ function preloads(value: string, relation: string): boolean {
 }
 
 function finding(asg: Assignment, a: ViewAccess, model: string): Finding {
+  const items = a.through ? `@${a.ivar}.${a.through}` : `@${a.ivar}`;
+  const preload = a.through ? `includes(${a.through}: :${a.relation})` : `includes(:${a.relation})`;
   const rewrite = rewriteFor({ call: { library: 'activerecord', op: 'read', batch: false, label: `${a.variable}.${a.relation}`, method: a.relation, model }, variable: a.variable, iterable: a.ivar, relation: a.relation });
   const evidence: NPlusOneEvidence = {
-    kind: 'lazy-relation', implicit: true, library: 'activerecord', call: `${a.variable}.${a.relation}`, loop: `the view ${a.file}`, variable: a.variable, iterable: `@${a.ivar}`, rewrite,
+    kind: 'lazy-relation', implicit: true, library: 'activerecord', call: `${a.variable}.${a.relation}`, loop: `the view ${a.file}`, variable: a.variable, iterable: items, rewrite,
   };
   return {
     ruleId: RULE_ID,
     severity: 'warning',
     message: a.query
-      ? `N+1 query (view): ${a.file}:${a.line} runs \`${a.query}\` once per item of \`@${a.ivar}\`: a query per item that no includes can serve; load it once here for every item.`
-      : `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`@${a.ivar}\`; this query does not includes(:${a.relation}).`,
+      ? `N+1 query (view): ${a.file}:${a.line} runs \`${a.query}\` once per item of \`${items}\`: a query per item that no includes can serve; load it once here for every item.`
+      : `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`${items}\`; this query does not ${preload}.`,
     span: asg.span,
     file: asg.file,
-    help: rewrite.help,
+    help: a.through ? `Add .${preload} (or .preload/.eager_load) to the query that produced @${a.ivar}.` : rewrite.help,
     fixes: rewriteFixes(rewrite),
     related: [{ file: a.file, line: a.line, span: a.span, message: `\`${a.variable}.${a.relation}\` read per item in the view` }],
     evidence: evidence as unknown as Record<string, unknown>,
