@@ -340,6 +340,8 @@ class Detector {
   private readonly functionNodes: Node[] = [];
   /** The spans of the function literals that run later than the code around them (runsLater). */
   private laterSpans: ReadonlyArray<readonly [number, number]> | undefined;
+  /** The same without the literals held in a returned `&T{…}` (Go): for the call graph that says who runs what (context). */
+  private laterSpansWired: ReadonlyArray<readonly [number, number]> | undefined;
   /** Go: the types this file's names have (receiver, parameters, typed locals), read on first use. */
   private goScopes: GoScopes | undefined;
 
@@ -591,9 +593,9 @@ class Detector {
       if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name) && !storageType) continue;
       // The innermost named function holding the call.
       const best = holderOf(n);
-      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
+      if (best && !this.deferredWithin(n, best, true) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
-        const ref = goScopes?.refOf(n);
+        const ref = this.deferredWithin(n, best) ? undefined : goScopes?.refOf(n);
         if (ref) goIn.set(best, [...(goIn.get(best) ?? []), ref]);
         if (this.lang === 'java') {
           const argc = javaArgCount(n);
@@ -802,14 +804,16 @@ class Detector {
    * `def` returns (`return func(ctx …) { … }`, a handler factory) or hands to a scheduler or registry
    * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
    */
-  private deferredWithin(node: Node, def: Node): boolean {
+  private deferredWithin(node: Node, def: Node, wired = false): boolean {
     this.laterSpans ??= this.functionNodes.filter((f) => this.runsLater(f)).map((f) => this.spanOf(f));
-    if (!this.laterSpans.length) return false;
+    this.laterSpansWired ??= this.functionNodes.filter((f) => this.runsLater(f, false)).map((f) => this.spanOf(f));
+    const spans = wired ? this.laterSpansWired : this.laterSpans;
+    if (!spans.length) return false;
     const [ns, ne] = this.spanOf(node);
     const [ds, de] = this.spanOf(def);
     const holds = ns >= ds && ne <= de;
     // A function around the node (not the node itself), between it and `def` (any, when `def` does not hold the node).
-    return this.laterSpans.some(([s, e]) => s <= ns && ne <= e && (s !== ns || e !== ne) && (!holds || (s >= ds && e <= de && (s !== ds || e !== de))));
+    return spans.some(([s, e]) => s <= ns && ne <= e && (s !== ns || e !== ne) && (!holds || (s >= ds && e <= de && (s !== ds || e !== de))));
   }
 
   private isFunction(n: Node): boolean {
@@ -823,7 +827,7 @@ class Detector {
   }
 
   /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
-  private runsLater(fn: Node): boolean {
+  private runsLater(fn: Node, addressed = true): boolean {
     let up = fn.parent;
     while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
     // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
@@ -845,7 +849,9 @@ class Detector {
     let holder = up?.type === 'literal_element' ? up.parent : up;
     if (holder && /^(keyed_element|literal_value|pair)$/.test(holder.type)) {
       // Go's `return &tools.Tool{Handler: func(…) {…}}` (storyden's makeTool): the address of the literal, returned.
-      while (holder && (/^(keyed_element|literal_value|literal_element|pair|composite_literal|object|dictionary|hash)$/.test(holder.type) || (holder.type === 'unary_expression' && holder.text.startsWith('&')))) holder = holder.parent;
+      // The command a function wires up (`return &cobra.Command{RunE: func…}`) is still what that function's callers run,
+      // for the call graph of contexts (held-out-aa soft-serve): `addressed` false leaves it out.
+      while (holder && (/^(keyed_element|literal_value|literal_element|pair|composite_literal|object|dictionary|hash)$/.test(holder.type) || (addressed && holder.type === 'unary_expression' && holder.text.startsWith('&')))) holder = holder.parent;
       while (holder && /^(expression_list|parenthesized_expression|as_expression)$/.test(holder.type)) holder = holder.parent;
       if (holder && /^(return_statement|return)$/.test(holder.type)) return true;
     }
