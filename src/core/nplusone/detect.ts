@@ -1041,7 +1041,8 @@ class Detector {
       for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
       // Names (re)assigned in the loop's body before the call change per item too.
       const before = this.text.slice(l.body.startIndex, node.startIndex);
-      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) names.add(m[1]);
+      // A type annotation stays on its line: `case row.New:⏎ newEntity := …` (Go) is a case label, then newEntity assigned.
+      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*[ \t]*(?::[ \t]*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) names.add(m[1]);
       // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
       for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) names.add(nm);
       if (fnNode && !contains(fnNode, l.node)) break;

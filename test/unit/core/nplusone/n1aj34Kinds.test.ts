@@ -357,4 +357,63 @@ describe('N+1 kinds shown by held-out-aj (n1aj34)', () => {
     const lines = await scanLines([repo, svc, mod]);
     assert.deepEqual(lines, ['internal/core/services/import.go:13 warning']);
   });
+
+  it('a name assigned on the line after a `case x.y:` label is assigned per item (the label is no type annotation of it): the call passing it varies', async () => {
+    const repo: ScanFile = {
+      path: 'internal/data/repo/entities.go',
+      text: [
+        'package repo',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'type EntityRepository struct{ db *sql.DB }',
+        '',
+        'func (r *EntityRepository) Create(ctx context.Context, gid string, name string) error {',
+        '\t_, err := r.db.ExecContext(ctx, "INSERT INTO entities (group_id, name) VALUES ($1, $2)", gid, name)',
+        '\treturn err',
+        '}',
+        '',
+      ],
+    };
+    const svc: ScanFile = {
+      path: 'internal/core/services/import.go',
+      text: [
+        'package services',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/inv/internal/data/repo"',
+        ')',
+        '',
+        'type Row struct {',
+        '\tNew  bool',
+        '\tName string',
+        '}',
+        '',
+        'type Service struct{ entities *repo.EntityRepository }',
+        '',
+        'func (s *Service) Import(ctx context.Context, gid string, rows []Row) error {',
+        '\tfor i := range rows {',
+        '\t\trow := rows[i]',
+        '\t\tswitch {',
+        '\t\tcase row.New:',
+        '\t\t\tname := row.Name',
+        '\t\t\tif err := s.entities.Create(ctx, gid, name); err != nil {',
+        '\t\t\t\treturn err',
+        '\t\t\t}',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    const mod: ScanFile = { path: 'go.mod', text: ['module example.com/inv', '', 'go 1.22', ''] };
+    const lines = await scanLines([repo, svc, mod]);
+    assert.deepEqual(lines, ['internal/core/services/import.go:22 warning']);
+  });
 });
