@@ -340,6 +340,8 @@ class Detector {
   private readonly functionNodes: Node[] = [];
   /** The spans of the function literals that run later than the code around them (runsLater). */
   private laterSpans: ReadonlyArray<readonly [number, number]> | undefined;
+  /** The same without the literals held in a returned `&T{…}` (Go): for the call graph that says who runs what (context). */
+  private laterSpansWired: ReadonlyArray<readonly [number, number]> | undefined;
   /** Go: the types this file's names have (receiver, parameters, typed locals), read on first use. */
   private goScopes: GoScopes | undefined;
 
@@ -591,9 +593,9 @@ class Detector {
       if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name) && !storageType) continue;
       // The innermost named function holding the call.
       const best = holderOf(n);
-      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
+      if (best && !this.deferredWithin(n, best, true) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
-        const ref = goScopes?.refOf(n);
+        const ref = this.deferredWithin(n, best) ? undefined : goScopes?.refOf(n);
         if (ref) goIn.set(best, [...(goIn.get(best) ?? []), ref]);
         if (this.lang === 'java') {
           const argc = javaArgCount(n);
@@ -802,14 +804,16 @@ class Detector {
    * `def` returns (`return func(ctx …) { … }`, a handler factory) or hands to a scheduler or registry
    * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
    */
-  private deferredWithin(node: Node, def: Node): boolean {
+  private deferredWithin(node: Node, def: Node, wired = false): boolean {
     this.laterSpans ??= this.functionNodes.filter((f) => this.runsLater(f)).map((f) => this.spanOf(f));
-    if (!this.laterSpans.length) return false;
+    this.laterSpansWired ??= this.functionNodes.filter((f) => this.runsLater(f, false)).map((f) => this.spanOf(f));
+    const spans = wired ? this.laterSpansWired : this.laterSpans;
+    if (!spans.length) return false;
     const [ns, ne] = this.spanOf(node);
     const [ds, de] = this.spanOf(def);
     const holds = ns >= ds && ne <= de;
     // A function around the node (not the node itself), between it and `def` (any, when `def` does not hold the node).
-    return this.laterSpans.some(([s, e]) => s <= ns && ne <= e && (s !== ns || e !== ne) && (!holds || (s >= ds && e <= de && (s !== ds || e !== de))));
+    return spans.some(([s, e]) => s <= ns && ne <= e && (s !== ns || e !== ne) && (!holds || (s >= ds && e <= de && (s !== ds || e !== de))));
   }
 
   private isFunction(n: Node): boolean {
@@ -823,7 +827,7 @@ class Detector {
   }
 
   /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
-  private runsLater(fn: Node): boolean {
+  private runsLater(fn: Node, addressed = true): boolean {
     let up = fn.parent;
     while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
     // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
@@ -844,7 +848,10 @@ class Detector {
     // its serializer), so only a returned one counts.
     let holder = up?.type === 'literal_element' ? up.parent : up;
     if (holder && /^(keyed_element|literal_value|pair)$/.test(holder.type)) {
-      while (holder && /^(keyed_element|literal_value|pair|composite_literal|object|dictionary|hash)$/.test(holder.type)) holder = holder.parent;
+      // Go's `return &tools.Tool{Handler: func(…) {…}}` (storyden's makeTool): the address of the literal, returned.
+      // The command a function wires up (`return &cobra.Command{RunE: func…}`) is still what that function's callers run,
+      // for the call graph of contexts (held-out-aa soft-serve): `addressed` false leaves it out.
+      while (holder && (/^(keyed_element|literal_value|literal_element|pair|composite_literal|object|dictionary|hash)$/.test(holder.type) || (addressed && holder.type === 'unary_expression' && holder.text.startsWith('&')))) holder = holder.parent;
       while (holder && /^(expression_list|parenthesized_expression|as_expression)$/.test(holder.type)) holder = holder.parent;
       if (holder && /^(return_statement|return)$/.test(holder.type)) return true;
     }
@@ -918,8 +925,13 @@ class Detector {
     // A text mentions one of the names: not as a member (`x.id`) nor as part of a longer name.
     const pattern = (names: Set<string>) => new RegExp(`(^|[^\\w$.])(?:${[...names].map(escapeRe).join('|')})([^\\w$]|$)`);
     const mentions = (re: RegExp, text: string) => re.test(text.replace(/\.\.\./g, ' '));
+    // Go: `ctx context.Context` reaches every query (`.All(ctx)`) but is no key of what it reads — the same ctx each
+    // iteration says nothing about whether the look-up repeats (storyden: UsageCount(ctx, id) reads every robot).
+    const plist = this.lang === 'go' ? field(def, 'parameters')?.text ?? '' : '';
+    const contextParam = (p: string) => this.lang === 'go' && new RegExp(`(?:^|[(,\\s])${escapeRe(p)}\\s+context\\.Context\\b`).test(plist);
     // Each parameter with the locals computed from it (two rounds of assignments).
     const taintRe = params.map((p) => {
+      if (contextParam(p)) return /(?!)/;
       const t = new Set([p]);
       let re = pattern(t);
       for (let round = 0; round < 2; round++) {
@@ -1029,7 +1041,8 @@ class Detector {
       for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
       // Names (re)assigned in the loop's body before the call change per item too.
       const before = this.text.slice(l.body.startIndex, node.startIndex);
-      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) names.add(m[1]);
+      // A type annotation stays on its line: `case row.New:⏎ newEntity := …` (Go) is a case label, then newEntity assigned.
+      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*[ \t]*(?::[ \t]*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) names.add(m[1]);
       // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
       for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) names.add(nm);
       if (fnNode && !contains(fnNode, l.node)) break;
@@ -1894,10 +1907,12 @@ class Detector {
     const set = loop ? this.configuredSet(li) : undefined;
     const remote = loop && node ? this.remoteCallPerItem(li, node) : undefined;
     const tree = loop && node ? this.treeBuiltNodeByNode(li, node) : undefined;
+    const kind = loop && node ? this.caseOfLoopVariable(li, node) : undefined;
     let cap: string | undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
+      ?? (kind ? `Possible N+1, a loop over kinds: this runs in \`case ${kind}\` of a switch on the loop's own variable (\`${li.variable}\`), once per item equal to it — once per kind named, not once per row` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
@@ -1905,6 +1920,27 @@ class Detector {
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The call sits in a `case` of a switch on the loop's own variable (storyden: `for _, ct := range contentTypes { switch
+   * ct { case ContentTypeThreads: s.purgeThreads(…) … } }`), each case a constant: it runs once per item equal to that
+   * constant — a loop over kinds, each named once. A switch on a field of the item (`switch op.t`) is not: many items
+   * share a kind. Go and JS/TS. The case's label as written, or undefined.
+   */
+  private caseOfLoopVariable(li: LoopInfo, node: Node): string | undefined {
+    if (!li.variable || !/^(go|typescript|tsx|javascript)$/.test(this.lang)) return undefined;
+    for (let p: Node | null = node.parent; p && p !== li.body && !this.isFunction(p); p = p.parent) {
+      if (p.type !== 'expression_case' && p.type !== 'switch_case') continue;
+      const sw = p.type === 'expression_case' ? p.parent : p.parent?.parent;
+      const value = sw && field(sw, 'value')?.text.replace(/^\(\s*|\s*\)$/g, '');
+      const label = field(p, 'value');
+      if (value !== li.variable || !label) return undefined;
+      const labels = named(label).length && label.type === 'expression_list' ? named(label) : [label];
+      const constant = (l: Node) => /^(?:[A-Z][\w$]*|[a-z_$][\w$]*\.[A-Z][\w$]*(?:\.[A-Z][\w$]*)*)$/.test(l.text) || /^(?:string|interpreted_string_literal|raw_string_literal|number|int_literal)$/.test(l.type);
+      return labels.every(constant) ? label.text : undefined;
+    }
+    return undefined;
   }
 
   /**
@@ -2087,8 +2123,13 @@ class Detector {
     const block = this.lang === 'ruby' ? /\|([^|]*)\|/.exec(this.text.slice(li.node.startIndex, Math.max(li.node.startIndex, li.body.startIndex)))?.[1] ?? '' : '';
     const names = [...new Set(`${li.variable ?? ''},${block}`.split(/[^\w$]+/))].filter((n) => n && !/^(?:_\w*|i|j|idx|index)$/.test(n));
     if (names.length && names.every(period)) return `\`${names[0]}\``;
-    if (names.length > 1) return undefined;
     const it = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    // Ruby groupdate (railsdevs: `StripeTransaction.charge.group_by_month(:created).sum(:fee)`, or a name bound to it):
+    // one entry per period (per period and group), keyed by the period, whatever the names of the block's parameters.
+    const grouped = /\.group_by_(?:period|minute|hour|day|week|month|quarter|year)\b/;
+    const root = this.lang === 'ruby' ? this.iterableRoot(li) : undefined;
+    if (this.lang === 'ruby' && (grouped.test(it) || (root && /^[a-z_]\w*$/.test(it) && grouped.test(this.binding(root, li.node.startIndex)?.value.text ?? '')))) return `\`${it.length > 48 ? `${it.slice(0, 47)}…` : it}\`, grouped by period`;
+    if (names.length > 1) return undefined;
     const last = /(?:^|\.)([A-Za-z_$][\w$]*)(?:\(\s*\))?$/.exec(it)?.[1];
     const w = last ? words(last) : [];
     if (w.length && w.length <= 3 && /^(?:days|months|years|weeks|hours|quarters|dates|periods)$/i.test(w[w.length - 1])) return `\`${it}\``;
@@ -3265,6 +3306,12 @@ class Detector {
         }
       }
     }
+    // Ruby: `businesses.find_each` on a relation handed in (railsdevs' digest: `send_emails(businesses:)`, no binding here
+    // to read its preloads from): `find_each` is ActiveRecord's, so the name holds a relation of rows; the model is the
+    // item's, named by the block's variable.
+    if (!call && this.lang === 'ruby' && li.variable && /\.(?:find_each|find_in_batches|in_batches)$/.test(li.label) && /^[a-z_]\w*$/.test(it.text) && !this.binding(it.text, li.node.startIndex)) {
+      call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'find_each', model: li.variable.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+    }
     // Ruby: one of the model's own has_many associations (`repo_subscriptions.select { |s| s.repo.active? }` in User):
     // its records are loaded without the relations the block reads.
     if (!call && this.lang === 'ruby') {
@@ -3933,13 +3980,20 @@ function renumberTemplateParams(sql: string): string {
 function untilBalanced(text: string, at: number, first: string): string {
   let depth = 0;
   for (const ch of first) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
-  if (depth <= 0) return first;
+  // A chain that goes on after a line ending in `.` (Go's `q := r.db.Entity.Create().\n SetName(data.Name).\n …`): the
+  // next lines are the same value (held-out-ae homebox: the builder's setters carry what the INSERT writes).
+  const continues = (end: number) => /\.[ \t]*$/.test(text.slice(at, end));
   let end = at + first.length;
-  for (let lines = 0; depth > 0 && end < text.length && lines < 30; end++) {
+  if (depth <= 0 && !(text[end] === '\n' && continues(end))) return first;
+  for (let lines = 0; end < text.length && lines < 30; end++) {
     const ch = text[end];
     if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === '\n') lines++;
+    else if (ch === ')') {
+      if (--depth <= 0 && !continues(end + 1) && !/^\)?[ \t]*\.[ \t]*\n/.test(text.slice(end, end + 80))) return text.slice(at, end + 1);
+    } else if (ch === '\n') {
+      if (depth <= 0 && !continues(end)) break;
+      lines++;
+    } else if (ch === ';' && depth <= 0) break;
   }
   return text.slice(at, end);
 }

@@ -53,6 +53,8 @@ interface ViewAccess {
   line: number;
   /** A query built on the item (`x.user.subscriptions.where(…).pluck`): one per item whatever the controller preloads. */
   query?: string;
+  /** The loop walks an association of the controller's record (`@specialty.developers.each`): that association's name. */
+  through?: string;
 }
 
 interface Assignment {
@@ -73,6 +75,8 @@ export class RailsViews {
   private readonly associations = new Map<string, Set<string>>();
   /** Model class → members that hold a plain value, not an association (plainMembersOf). */
   private readonly plainMembers = new Map<string, Set<string>>();
+  /** Model class → its named scopes (`scope :blocked, -> { … }`): `Conversation.blocked` is a relation of Conversation. */
+  private readonly scopes = new Map<string, Set<string>>();
   private readonly views: { file: string; text: string }[] = [];
 
   /** Every Ruby file: controllers and models are kept (by path and class). */
@@ -85,6 +89,7 @@ export class RailsViews {
         const rels = new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1]));
         this.associations.set(cls, rels);
         this.plainMembers.set(cls, plainMembersOf(text, rels));
+        this.scopes.set(cls, new Set([...text.matchAll(/^\s*scope\s+:(\w+)\s*,/gm)].map((m) => m[1])));
       }
     }
   }
@@ -107,7 +112,10 @@ export class RailsViews {
       for (const a of accesses) {
         const asg = await assignmentOf(ctl.file, ctl.text, m[3], a.ivar);
         if (!asg) continue;
-        const model = modelOf(asg.value);
+        // Rows of an association of the record (`@specialty.developers`): the association's model; its inverse
+        // (`developer.specialty`) is the record itself, no query.
+        if (a.through && singularClass(a.relation) === singularClass(a.ivar)) continue;
+        const model = a.through ? singularClass(a.through) : modelOf(asg.value) ?? this.scopeModel(asg.value);
         if (a.query) {
           const key = `${asg.file}:${asg.span.start}:${a.query}`;
           // `digest.first_time_countries.count` where the model says `def first_time_countries; first_time_visits['countries'] || []; end`,
@@ -132,6 +140,12 @@ export class RailsViews {
     return out;
   }
 
+  /** `Conversation.blocked…`: a named scope the model declares, so a relation of that model (railsdevs' blocks list). */
+  private scopeModel(value: string): string | undefined {
+    const m = /^([A-Z]\w*)\.([a-z_]\w*)\b(?![?!])/.exec(value);
+    return m && this.scopes.get(m[1])?.has(m[2]) ? m[1] : undefined;
+  }
+
   /** Per-item association reads of a view, following partials rendered per item (two levels). */
   private async accessesOf(file: string, text: string, prefix: string, dir: string, partials: Map<string, { file: string; text: string }>, depth: number, local?: { variable: string; ivar: string }): Promise<ViewAccess[]> {
     const ruby = file.endsWith('.erb') ? erbToRuby(text) : text;
@@ -140,17 +154,17 @@ export class RailsViews {
     await withSourceTree(ruby, 'ruby', undefined, (tree) => {
       if (!tree) return;
       const starts = lineStarts(text);
-      const push = (variable: string, ivar: string, body: Node) => {
+      const push = (variable: string, ivar: string, body: Node, through?: string) => {
         for (const n of body.descendantsOfType('call')) {
           if (!n) continue;
           const q = itemQuery(n, variable);
-          if (q && !onlyForCurrentUser(n, variable, body)) found.push({ ivar, relation: q.relation, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, query: q.text });
+          if (q && !onlyForCurrentUser(n, variable, body)) found.push({ ivar, relation: q.relation, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, query: q.text, ...(through ? { through } : {}) });
           if (field(n, 'arguments')) continue;
           const recv = field(n, 'receiver');
           if (recv?.type !== 'identifier' || recv.text !== variable) continue;
           const rel = field(n, 'method')?.text;
           if (rel && onlyForCurrentUser(n, variable, body)) continue;
-          if (rel) found.push({ ivar, relation: rel, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1 });
+          if (rel) found.push({ ivar, relation: rel, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, ...(through ? { through } : {}) });
         }
       };
       if (local) push(local.variable, local.ivar, tree.rootNode);
@@ -164,7 +178,11 @@ export class RailsViews {
         let coll: Node | undefined;
         if (/^(each|each_with_index|map|collect|each_with_object|group_by|sort_by|select|reject|find_each)$/.test(method)) coll = recv ?? undefined;
         else if (recv?.text === 'json' || method === 'render' || method === 'partial!') coll = args[0];
-        const ivar = coll?.type === 'instance_variable' ? coll.text.slice(1) : undefined;
+        let ivar = coll?.type === 'instance_variable' ? coll.text.slice(1) : undefined;
+        // `@specialty.developers.each do |developer|`: an association of the controller's record, walked row by row.
+        const owner = coll?.type === 'call' && !field(coll, 'arguments') ? field(coll, 'receiver') : undefined;
+        const through = owner?.type === 'instance_variable' && /^[a-z][a-z0-9_]*s$/.test(field(coll!, 'method')?.text ?? '') ? field(coll!, 'method')!.text : undefined;
+        if (!ivar && through) ivar = owner!.text.slice(1);
         const opt = (k: string) => args.find((x) => x.type === 'pair' && field(x, 'key')?.text.replace(/^:/, '').replace(/:$/, '') === k);
         const optValue = (k: string) => field(opt(k)!, 'value');
         // `collection: @xs` (render, json.partial!) names the collection in an option.
@@ -174,11 +192,13 @@ export class RailsViews {
         if (block) {
           const p = named(field(block, 'parameters'))[0];
           const v = p?.type === 'identifier' ? p.text : undefined;
-          if (v) push(v, ivarOf, field(block, 'body') ?? block);
+          if (v) push(v, ivarOf, field(block, 'body') ?? block, ivarOf === ivar ? through : undefined);
           // A partial rendered per item with the item as a local (`json.partial! "x/item", item: item`).
-          if (v) for (const r of partialsWithLocal(field(block, 'body') ?? block, v)) rendered.push({ ...r, ivar: ivarOf });
+          if (v && !(through && ivarOf === ivar)) for (const r of partialsWithLocal(field(block, 'body') ?? block, v)) rendered.push({ ...r, ivar: ivarOf });
           continue;
         }
+        // Partials over an association of the record are not followed (their reads would be judged on the record's model).
+        if (through && ivarOf === ivar) continue;
         const partialNode = opt('partial') ? optValue('partial') : method === 'partial!' || method === 'render' ? args.find((x) => x.type === 'string') : undefined;
         const as = opt('as') ? optValue('as')?.text.replace(/^:/, '').replace(/^['"]|['"]$/g, '') : undefined;
         let partial = partialNode?.type === 'string' ? partialNode.text.slice(1, -1) : undefined;
@@ -304,19 +324,21 @@ function preloads(value: string, relation: string): boolean {
 }
 
 function finding(asg: Assignment, a: ViewAccess, model: string): Finding {
+  const items = a.through ? `@${a.ivar}.${a.through}` : `@${a.ivar}`;
+  const preload = a.through ? `includes(${a.through}: :${a.relation})` : `includes(:${a.relation})`;
   const rewrite = rewriteFor({ call: { library: 'activerecord', op: 'read', batch: false, label: `${a.variable}.${a.relation}`, method: a.relation, model }, variable: a.variable, iterable: a.ivar, relation: a.relation });
   const evidence: NPlusOneEvidence = {
-    kind: 'lazy-relation', implicit: true, library: 'activerecord', call: `${a.variable}.${a.relation}`, loop: `the view ${a.file}`, variable: a.variable, iterable: `@${a.ivar}`, rewrite,
+    kind: 'lazy-relation', implicit: true, library: 'activerecord', call: `${a.variable}.${a.relation}`, loop: `the view ${a.file}`, variable: a.variable, iterable: items, rewrite,
   };
   return {
     ruleId: RULE_ID,
     severity: 'warning',
     message: a.query
-      ? `N+1 query (view): ${a.file}:${a.line} runs \`${a.query}\` once per item of \`@${a.ivar}\`: a query per item that no includes can serve; load it once here for every item.`
-      : `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`@${a.ivar}\`; this query does not includes(:${a.relation}).`,
+      ? `N+1 query (view): ${a.file}:${a.line} runs \`${a.query}\` once per item of \`${items}\`: a query per item that no includes can serve; load it once here for every item.`
+      : `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`${items}\`; this query does not ${preload}.`,
     span: asg.span,
     file: asg.file,
-    help: rewrite.help,
+    help: a.through ? `Add .${preload} (or .preload/.eager_load) to the query that produced @${a.ivar}.` : rewrite.help,
     fixes: rewriteFixes(rewrite),
     related: [{ file: a.file, line: a.line, span: a.span, message: `\`${a.variable}.${a.relation}\` read per item in the view` }],
     evidence: evidence as unknown as Record<string, unknown>,
