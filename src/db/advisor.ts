@@ -519,7 +519,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       // Candidates nobody could prove: report the strongest per table as not verified, when the
       // plan scans that table sequentially and the predicates are selective.
       if (!suggestions.length && unverified.length) {
-        const sorts = baseline.nodes.some((n) => /^(Incremental )?Sort$/.test(n.nodeType));
+        const sorts = planSorts(baseline);
         for (const first of unverified) {
           const t = facts.tables.find((x) => x.schema === first.schema && x.name === first.table);
           // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
@@ -528,8 +528,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // The index a proof names (issue 20, person33: production, which proves nothing, named orders (customer_id)
           // where development proved (customer_id, placed_at DESC)): when the plan sorts for the LIMIT, a candidate with
           // the same leading keys followed by the ORDER BY's does all the narrower one does and spares the sort.
-          const c = (sorts && !first.servesLimit && unverified.find((d) => d.servesLimit && d.schema === first.schema && d.table === first.table && d.method === first.method
-            && d.keys.length > first.keys.length && first.keys.every((k, i) => d.keys[i].sql === k.sql) && measured(d))) || first;
+          const c = (sorts && !first.servesLimit && unverified.find((d) => d.servesLimit && extendsWithOrder(d, first) && measured(d))) || first;
           if (suggestions.some((s) => s.schema === c.schema && s.table === displayTable(c))) continue;
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
           // A sort index under a LIMIT is worth trying however many rows the filters keep (`status = 'o'` keeps a quarter of
@@ -567,15 +566,12 @@ function pickBest(proved: { c: IndexCandidate; p: Proof }[]): { c: IndexCandidat
   // (article, created_at), which removes the Sort, over (article) at the same estimate (issue 20, person18 LOW 6).
   // At the same estimate (a few rows per key today), the equality+ORDER BY composite wins over its own equality prefix too:
   // its rows come out in order, so the Sort goes as soon as a key has more rows.
-  const sorts = (p: Proof) => p.plan.nodes.some((n) => /^(Incremental )?Sort$/.test(n.nodeType));
-  const extendsWithOrder = (a: IndexCandidate, b: IndexCandidate) => a.kind === 'sort' && a.schema === b.schema && a.table === b.table && !a.where && !b.where
-    && a.keys.length > b.keys.length && b.keys.every((k, i) => k.sql === a.keys[i].sql);
-  const sorted = [...proved].sort((a, b) => a.p.costAfter - b.p.costAfter || Number(sorts(a.p)) - Number(sorts(b.p)) || Number(extendsWithOrder(b.c, a.c)) - Number(extendsWithOrder(a.c, b.c)));
+  const sorted = [...proved].sort((a, b) => a.p.costAfter - b.p.costAfter || Number(planSorts(a.p.plan)) - Number(planSorts(b.p.plan)) || Number(extendsWithOrder(b.c, a.c)) - Number(extendsWithOrder(a.c, b.c)));
   let best = sorted[0];
   for (const x of sorted.slice(1)) {
     // Smaller or simpler never wins back the Sort the best one removes, nor replaces the composite it is the prefix of when
     // that is at least as good.
-    if (sorts(x.p) && !sorts(best.p)) continue;
+    if (planSorts(x.p.plan) && !planSorts(best.p.plan)) continue;
     if (extendsWithOrder(best.c, x.c) && best.p.costAfter <= x.p.costAfter) continue;
     const xs = x.p.indexSizeBytes ?? Infinity;
     const bs = best.p.indexSizeBytes ?? Infinity;
@@ -649,6 +645,17 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     summary: `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
     ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),
   };
+}
+
+/** The plan still sorts (a Sort or an Incremental Sort node). */
+function planSorts(plan: PlanSummary): boolean {
+  return plan.nodes.some((n) => /^(Incremental )?Sort$/.test(n.nodeType));
+}
+
+/** `a` is `b`'s keys followed by ORDER BY keys on the same table (a sort candidate, neither partial): it does all `b` does and spares the sort. */
+function extendsWithOrder(a: IndexCandidate, b: IndexCandidate): boolean {
+  return a.kind === 'sort' && a.schema === b.schema && a.table === b.table && !a.where && !b.where
+    && a.keys.length > b.keys.length && b.keys.every((k, i) => k.sql === a.keys[i].sql);
 }
 
 /**
