@@ -24,7 +24,11 @@ export interface PlanBrief {
   tips: string[];
 }
 
-export function briefPlan(plan: Plan, top = 3): PlanBrief {
+/**
+ * `saidAbove`: tables whose missing index the hover already shows above the plan, with its proof (the advice's hover):
+ * their scans' warnings say the same again and are left out (verify35: the hover's last line cut in its 250 px box).
+ */
+export function briefPlan(plan: Plan, top = 3, saidAbove: readonly string[] = []): PlanBrief {
   const root = plan.nodes[0];
   const ranked = [...plan.nodes]
     .sort((a, b) => (plan.analyzed ? (b.metrics.exclusiveMs ?? 0) - (a.metrics.exclusiveMs ?? 0) : b.metrics.exclusiveCost - a.metrics.exclusiveCost))
@@ -33,7 +37,11 @@ export function briefPlan(plan: Plan, top = 3): PlanBrief {
   const worth = ranked.filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005);
   const listed = worth.length ? worth : [root];
   const warnings: PlanBrief['warnings'] = [];
+  // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
+  const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
+  const above = new Set(saidAbove.map(bare));
   for (const n of plan.nodes) {
+    if (n.metrics.relation && above.has(bare(n.metrics.relation))) continue;
     for (const w of n.warnings) {
       if (w.kind === 'time-share') continue;
       warnings.push({ id: n.id, label: nodeLabel(n), grade: w.grade, message: w.message });

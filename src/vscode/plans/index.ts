@@ -21,6 +21,7 @@ import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from '../findingActions';
+import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
 import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 import { confirmDestructive } from '../confirm';
@@ -137,7 +138,11 @@ class PlansFeature implements vscode.Disposable {
     const under = mine.filter((d) => d.range.contains(pos));
     const ruleOf = (d: vscode.Diagnostic) => String((d.code as { value?: unknown } | undefined)?.value ?? '');
     const howToFix = howToFixOf(under);
-    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql), findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix);
+    const proved = this.ctx.indexAdvice?.provedFor(site.sql);
+    // The advice's hover (indexAdvice) shows a missing index found on this statement with its proof above the plan: the
+    // proved table's scan warning would say it again (verify35: the hover's last line cut in its 250 px box).
+    const saidAbove = mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) ? (proved ?? []).map((x) => x.table) : [];
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove);
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
   }
@@ -755,7 +760,7 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = []): Promise<vscode.MarkdownString> {
   const [{ briefPlan, briefMarkdown }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
@@ -779,7 +784,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   // The index the advice proved for this statement, named in the plan's tips as in the viewer (one advice on every surface).
   const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, provedIndexes }) : r.plan;
   // Two of the plan's warnings at most (the viewer has them all): the hover stays inside its box.
-  md.appendMarkdown(briefMarkdown(briefPlan(plan), {
+  md.appendMarkdown(briefMarkdown(briefPlan(plan, 3, saidAbove), {
     openPlan: commandUri('pgLens.openPlan', ref),
     // Not offered where it would be refused: a production profile is read-only (person26 LOW 10).
     explainAnalyze: conn.db.readOnly ? undefined : commandUri('pgLens.explainAnalyze', ref),

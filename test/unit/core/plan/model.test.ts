@@ -204,6 +204,15 @@ describe('core/plan rules', () => {
     assert.doesNotMatch(md, /\$\(error\)/, md);
   });
 
+  it("the brief leaves out the warnings of a table whose missing index the hover shows above it (verify35: the hover's last line cut)", () => {
+    const p = analyzePlan({ [K.Plan]: node('Limit', { [K.PlanRows]: 4 }, [node('Seq Scan', { [K.RelationName]: 'orders', [K.Schema]: 'public', [K.ParentRelationship]: 'Outer', [K.Filter]: '(customer_id = $1)', [K.PlanRows]: 4, [K.TotalCost]: 934 })]) }, { relationRows: new Map([['orders', 32_000]]) });
+    const all = briefPlan(p);
+    assert.ok(all.warnings.some((w) => /Seq Scan on/.test(w.label)), JSON.stringify(all.warnings));
+    // The advice names "schema.table" (or the bare name in public): either leaves the scan's warning to the advice above.
+    for (const table of ['public.orders', 'orders', '"public"."orders"']) assert.deepEqual(briefPlan(p, 3, [table]).warnings, [], table);
+    assert.equal(briefPlan(p, 3, ['customers']).warnings.length, all.warnings.length);
+  });
+
   it('the brief as plain text (a document read as text): the same lines, no Markdown escapes, no codicons', () => {
     const p = analyzePlan({ [K.Plan]: node('Limit', { [K.PlanRows]: 20 }, [node('Seq Scan', { [K.RelationName]: 'order_items', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 8000, [K.TotalCost]: 235 })]) }, { relationRows: new Map([['order_items', 1e6]]) });
     const text = briefText(briefPlan(p));
