@@ -60,7 +60,27 @@ export const step: Step = {
       // A new window lists its folders once its file service has read them (67 s after the page opened, under load): the
       // explorer's top level must show the other folder before a file in it can be opened from there.
       await wb.runCommand('View: Show Explorer');
-      await wb.see(page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').filter({ hasText: OTHER_DIR }), `the folder ${OTHER_DIR} in the multi-root window's explorer`, 180_000);
+      const topLevel = page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]');
+      const otherFolder = topLevel.filter({ hasText: OTHER_DIR });
+      const what = `the folder ${OTHER_DIR} in the multi-root window's explorer`;
+      // What the window shows (the step's own failure shot is taken after the shop folder is opened again).
+      const windowState = async (shot: string) => {
+        await screenshot(shot);
+        return `title "${await page.title()}", explorer top level: ${JSON.stringify(await topLevel.allInnerTexts())}; ${path.basename(wsFile)}: ${fs.existsSync(wsFile) ? fs.readFileSync(wsFile, 'utf8').replace(/\s+/g, ' ') : 'missing'}; folders exist: ${[workspace, other].map((f) => `${path.basename(f)} ${fs.existsSync(f)}`).join(', ')}`;
+      };
+      if (!(await wb.see(otherFolder, what, 120_000).then(() => true, () => false))) {
+        // code-server, on a loaded machine, can open a workspace file with its settings read and no folder ("You have not
+        // yet added a folder to the workspace"; the file and both folders on disk) and stay so: seen with and without
+        // PG Lens's changes of the day (05-,65- on a 2-core machine at load 5), never on a quiet one. PG Lens is not asked
+        // for anything in such a window; a person reloads it. The step does so once, and says it.
+        log(`multi-root window without its folders after 120 s (${await windowState('multi-root-window-without-folder')}): reloading it once`);
+        await wb.reloadWindow();
+        await wb.runCommand('View: Show Explorer');
+        await wb.see(otherFolder, `${what} after a reload`, 180_000).catch(async (e) => {
+          log(`multi-root window after the reload: ${await windowState('multi-root-window-reloaded-without-folder')}`);
+          throw e;
+        });
+      }
 
       // ── The other folder's file: its folder's connection, its statement planned on its own database.
       await wb.openFile(`${OTHER_DIR}/notes.sql`);
