@@ -28,7 +28,7 @@ import { adviseStatement, newTrialRun, type TrialRun, type AdviceResult, type Ad
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import type { Database, ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
-import { describeError } from './errors';
+import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
 
@@ -537,6 +537,9 @@ export class IndexDecider {
     try {
       return await this.adviseOne(s, realIndexes, run, asked);
     } catch (e) {
+      // The connection closed (a profile switch, Disconnect): the decision ends here, said once by its caller — not one
+      // line for each statement left (verify35: 6,001 "Not connected" lines for a 3,000-statement file).
+      if (connectionClosed(e)) throw e;
       this.errors.set(s.sql, describeError(e));
       this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
       return undefined;
@@ -577,6 +580,7 @@ export class IndexDecider {
                 continue;
               }
             } catch (e) {
+              if (connectionClosed(e)) throw e;
               this.opts.log?.(`index advice: could not try ${other.name} on ${a.label}: ${describeError(e)}`);
               proved = null;
             }
