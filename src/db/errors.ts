@@ -10,6 +10,11 @@ export class PgLensError extends Error {
   }
 }
 
+/** The error of a statement sent on a Database closed meanwhile (a profile switch, Disconnect): nothing more can run on it. */
+export function connectionClosed(e: unknown): boolean {
+  return e instanceof PgLensError && e.code === 'CLOSED';
+}
+
 /** Thrown when an action would write on a read-only (production) profile. */
 export class ReadOnlyProfileError extends PgLensError {
   constructor(action: string, profileName: string) {

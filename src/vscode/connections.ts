@@ -11,7 +11,7 @@ import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
 import { connectionSteps, notConnectedHoverLine, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
-import { type ConnectionState, LatestRequest, onSettingsChange } from '../core/connection/latest';
+import { type ConnectionState, connectionKey, LatestRequest, onSettingsChange } from '../core/connection/latest';
 import { SaidOnce } from '../core/connection/saidOnce';
 
 export interface ActiveConnection {
@@ -416,7 +416,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** What a connection depends on: the profile and the session settings sent at startup. */
   private keyOf(profile: ConnectionProfile): string {
-    return JSON.stringify([profile, this.config.statementTimeoutMs, this.config.lockTimeoutMs]);
+    return connectionKey(profile, this.config.statementTimeoutMs, this.config.lockTimeoutMs);
   }
 
   /**

@@ -48,3 +48,15 @@ export function onSettingsChange(state: ConnectionState, wanted: string | undefi
   if (state.active === undefined && state.disconnectedByUser) return 'keep';
   return state.active !== undefined && state.active === wanted ? 'keep' : 'reconnect';
 }
+
+/**
+ * The key of a connection (ConnectionState's): the profile's fields whatever their order, and the session settings. Add
+ * Connection connects with the profile as typed (host first) and then writes it to settings, read back name first: keyed
+ * by the object's order, the settings change PG Lens itself wrote named "another" profile, and the connection just made
+ * was closed and made again (verify34/35: "Disconnected from shop prod" 5 s after connecting, and a log line for each
+ * statement the closed connection was planning).
+ */
+export function connectionKey(profile: object, statementTimeoutMs: unknown, lockTimeoutMs: unknown): string {
+  const fields = Object.entries(profile).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([fields, statementTimeoutMs, lockTimeoutMs]);
+}

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { newTrialProofs, type TrialProofs } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
-import { IndexDecider } from '../../../src/db/indexDecision';
+import { decisionStatements, IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';
 import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE } from './hugeFile';
 
@@ -97,6 +97,31 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     for (const s of statements) assert.ok(decider.advice.get(s.sql)?.suggestions.some((x) => x.verifiedBy === 'transaction'), `${s.sql}: proved (the earlier proof reused)`);
     assert.ok(lines.some((l) => /reused the proof of a trial index on wide3 made \d+ s ago/.test(l)), lines.join('\n'));
     await again.close();
+  });
+
+  it("a statement pg_stat_statements recorded under PG Lens's own role is the code's statement: one proof serves both, nothing built twice (verify34: the same orders definitions built twice in one window, the workspace's decision with pg_stat_statements beside the file's)", async () => {
+    await t.admin.query(`CREATE TABLE wide5 (id bigint PRIMARY KEY, c1 int NOT NULL, c2 int NOT NULL);
+      INSERT INTO wide5 SELECT g, (g * 7) % 5000, (g * 11) % 5000 FROM generate_series(1, 30000) g;
+      ANALYZE wide5;`);
+    const sql = 'SELECT id FROM wide5 WHERE c1 = $1';
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    // The app's traffic, under the role PG Lens connects as (the demo's app and PG Lens share one).
+    for (let i = 1; i <= 6; i++) await t.admin.query(sql, [i]);
+    const proofs = newTrialProofs();
+    const own = await t.open({ statementTimeoutMs: 60000 });
+    // The open file's decision: the code's statement.
+    await new IndexDecider(own, { info, realIndexes: true, trialBudget: new TrialBudget(), trialProofs: proofs }).decide([{ sql, label: 'src/wide5.ts:1' }], { focus: [sql] });
+    const made = await builds(' ON public.wide5 ');
+    assert.ok(made >= 1, `the file's decision proved the read with a build (${made})`);
+    // The workspace's decision over pg_stat_statements' busiest (the dashboard's foreign keys, Advise Indexes for the Workload).
+    const sources = await decisionStatements(own, [], { info: { pgStatStatements: 'ready' } });
+    const recorded = sources.statements.find((x) => x.sql === sql);
+    assert.ok(recorded, JSON.stringify(sources.statements.map((x) => x.sql)));
+    assert.equal(recorded.userid, undefined, "planned as PG Lens's own role: no role to switch to");
+    const lines: string[] = [];
+    await new IndexDecider(own, { info, realIndexes: true, trialBudget: new TrialBudget(), trialProofs: proofs, log: (l) => lines.push(l) }).decide(sources.statements);
+    assert.equal((await builds(' ON public.wide5 ')) - made, 0, `built again for the recorded copy:\n${lines.join('\n')}`);
+    await own.close();
   });
 
   it('a proof made for a statement planned beside another\'s trial index is kept though its own advice never came (the decision cancelled): a new connection builds nothing for it', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { LatestRequest, onSettingsChange } from '../../../../src/core/connection/latest';
+import { connectionKey, LatestRequest, onSettingsChange } from '../../../../src/core/connection/latest';
+import { normalizeProfile, parseConnectionString } from '../../../../src/core/connection/profile';
 
 /** A connect that takes its time (a loaded machine): resolves when told to. */
 function slowConnect() {
@@ -63,5 +64,25 @@ describe('core/connection/latest.onSettingsChange: a settings change re-chooses 
     assert.equal(onSettingsChange({ active: 'shop', disconnectedByUser: false }, 'umami'), 'reconnect');
     assert.equal(onSettingsChange({ disconnectedByUser: false }, 'shop'), 'reconnect', 'not connected (a failed connect): try the profile named now');
     assert.equal(onSettingsChange({ disconnectedByUser: true }, 'shop'), 'keep');
+  });
+});
+
+describe('core/connection/latest.connectionKey: the same connection whatever the order of its fields', () => {
+  it("Add Connection's profile as typed and the same profile read back from settings are one connection: the settings change PG Lens wrote keeps it (verify35: it was closed and made again)", () => {
+    const typed = { ...parseConnectionString('postgres://postgres:pw@127.0.0.1:45661/shop').profile, name: 'shop prod', environment: 'production' as const };
+    const stored = { name: typed.name, host: typed.host, port: typed.port, database: typed.database, user: typed.user, sslmode: typed.sslmode, environment: typed.environment };
+    const back = normalizeProfile(JSON.parse(JSON.stringify(stored)));
+    assert.notEqual(JSON.stringify(typed), JSON.stringify(back), 'the fields come back in another order');
+    assert.equal(connectionKey(typed, 30000, 200), connectionKey(back, 30000, 200));
+    const state = { active: connectionKey(typed, 30000, 200), disconnectedByUser: false };
+    assert.equal(onSettingsChange(state, connectionKey(back, 30000, 200)), 'keep');
+  });
+
+  it('another port, another environment or other session settings are another connection', () => {
+    const p = { host: 'h', port: 5432, database: 'd', user: 'u', name: 'n', environment: 'development' };
+    assert.notEqual(connectionKey(p, 30000, 200), connectionKey({ ...p, port: 5433 }, 30000, 200));
+    assert.notEqual(connectionKey(p, 30000, 200), connectionKey({ ...p, environment: 'production' }, 30000, 200));
+    assert.notEqual(connectionKey(p, 30000, 200), connectionKey(p, 60000, 200));
+    assert.equal(connectionKey(p, 30000, 200), connectionKey({ ...p, sslrootcert: undefined }, 30000, 200));
   });
 });
