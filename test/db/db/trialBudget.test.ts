@@ -157,7 +157,6 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     console.log(`      builds per definition: ${[...perDefinition].map(([d, n]) => `${n}× ${d.replace(/^CREATE INDEX (\S+).*/, '$1')}`).join('; ')}${pending.length ? ' (decided again: pending)' : ''}`);
     assert.ok(perDefinition.size >= 1, 'a candidate was proved by a real build');
     assert.deepEqual(twice, [], `built more than once; log:\n${lines.filter((l) => /built|skipped|reused/.test(l)).join('\n')}`);
-    console.log(lines.join("\n"));
     assert.equal(lines.filter((l) => /another PG Lens session/.test(l)).length, 0, lines.filter((l) => /skipped/.test(l)).join('\n'));
     for (const s of statements) assert.ok(decider.advice.get(s.sql)?.suggestions.some((x) => x.verifiedBy === 'transaction' && x.table === 'orders'), `${s.sql}: proved`);
   });
