@@ -7,6 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
+import { createHash } from 'node:crypto';
 import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
@@ -20,7 +21,7 @@ import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
-import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBudget, TrialBudgetError, TrialBusyError, TRIAL_LOCK_TIMEOUT_MS, type Proof } from './hypo';
+import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBudget, TrialBudgetError, TrialBusyError, TrialGates, TrialTableHeld, TRIAL_LOCK_TIMEOUT_MS, TRIAL_WAIT_MS, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { planAs } from './planGuard';
 
@@ -132,6 +133,11 @@ export interface AdviseOptions {
   trialProofs?: TrialProofs;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
+  /**
+   * How long, in all, this advice waits for other index advice of this process building trial indexes on its tables
+   * (hypo.ts TrialGates; default TRIAL_WAIT_MS) before it leaves those candidates pending as busy.
+   */
+  trialWaitMs?: number;
   /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
   candidates?: IndexCandidate[];
   /** Plan as this role (oid; pg_stat_statements.userid) when the current role may become it (planGuard.planAs). */
@@ -234,7 +240,7 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
 }
 
-async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
+async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions, waitUntil?: { since: number; until: number }): Promise<Omit<AdviceResult, 'elapsedMs'>> {
   const minReduction = opts.minCostReduction ?? DEFAULT_MIN_REDUCTION;
   const maxTableBytes = (opts.maxTableSizeMb ?? 50) * 1024 * 1024;
   const candidates = opts.candidates ?? indexCandidates(shape, facts, opts.candidateOptions);
@@ -268,7 +274,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   // This statement's tables by the name it gives them: another statement of the run naming only these has its snapshot here.
   const factsByName = new Map<string, TableFacts>();
   for (const t of shape.tables) {
-    const named = facts.tables.filter((f) => f.name.toLowerCase() === t.name.toLowerCase() && (!t.schema || f.schema.toLowerCase() === t.schema.toLowerCase()));
+    const named = tablesNamed(facts.tables, t);
     if (named.length === 1) factsByName.set(qualifiedName(t.schema, t.name), named[0]);
   }
   /** The tables' snapshot of a statement reading these tables, when each is one of this statement's (else undefined). */
@@ -309,13 +315,18 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   };
 
   let siblingLost = false;
+  // Another advice of this process building on a table this one must build on (TrialGates): rolled back, waited for, made again.
+  let held: TrialTableHeld | undefined;
+  // Siblings planned beside a build that read tables this statement does not: their proofs are kept once the transaction has
+  // rolled back and those tables' snapshot is read (keepLater).
+  const later: { sql: string; role?: string; shape: string | null; kept: string[]; definition: string; refs: TableRef[]; proof: Omit<Proof, 'undo'> }[] = [];
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
     if (opts.planAsRole) await planAs(s, opts.planAsRole);
     const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
-    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: opts.trialBudget ?? trialBudgetOf(db), asked: opts.askedFor }) : undefined;
+    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: opts.trialBudget ?? trialBudgetOf(db), asked: opts.askedFor, gates: trialGatesOf(db), ...(waitUntil && Date.now() >= waitUntil.until ? { waited: Date.now() - waitUntil.since } : {}) }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
     // inside this transaction (rolled back with everything else) when the role may.
@@ -342,9 +353,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         const shapeKey = shapeText ? proofShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c), snapshot) : undefined;
         const shared = !params && (opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)))
           ?? (shapeText ? opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c))) : undefined));
+        const after = waitUntil === undefined ? '' : '; after waiting for another index advice of this PG Lens building on that table';
         if (shared) {
           reused++;
-          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} built for another statement of this run (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} built for another statement of this run (nothing built${after}): ${createIndexSql(c, { concurrently: false })}`);
           // Kept as this statement's proof too (its tables' snapshot is known here, not where the sibling was planned): a
           // later advice of it — a profile switch and back, a new decision that reaches it first — reuses it, where it built
           // the index again (verify33 M1: 5 definitions built again on the switch back, each one a statement had taken
@@ -357,13 +369,20 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         const hit = exact ?? (shapeKey ? proofs.get(shapeKey) : undefined);
         if (hit) {
           reused++;
-          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built${after}): ${createIndexSql(c, { concurrently: false })}`);
           if (keep) pendingKeep.push(c);
           return { ...hit.proof, undo: async () => undefined };
         }
-        // A real build on top of the kept indexes: those reused from the cache are built now.
-        while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
-        const p = await tx.prove(c);
+        let p: Proof;
+        try {
+          // A real build on top of the kept indexes: those reused from the cache are built now.
+          while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
+          p = await tx.prove(c, `for ${describeStatement(sql, opts.planAsRole, keptDefs, opts.trialRun)}: no proof in its run or the store (key ${keyTag(key)}${shapeKey ? `, shape ${keyTag(shapeKey)}` : ''})`);
+        } catch (e) {
+          // Another advice of this process builds on that table: this one rolls back, waits for it, and is made again.
+          if (e instanceof TrialTableHeld) held = e;
+          throw e;
+        }
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
         keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName });
         return p;
@@ -401,6 +420,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // and a later one built the index again for it.
           const stSnapshot = snapshotOf(runTables(trial, st.sql) ?? []);
           if (stSnapshot) keepProof(proofKey(st.sql, undefined, st.planAsRole, keptDefs, def, stSnapshot), stShape === null ? undefined : proofShapeKey(stShape, st.planAsRole, keptDefs, def, stSnapshot), proof);
+          // It reads other tables too: kept once this transaction has rolled back, under their snapshot then (a decision of
+          // the same window waiting for this table looks it up after; verify35 M1: it built the index again).
+          else later.push({ sql: st.sql, role: st.planAsRole, shape: stShape, kept: [...keptDefs], definition: def, refs: runTables(trial, st.sql) ?? [], proof });
           await s.query(HYPO_SQL.releaseSavepoint);
         } catch {
           // Not planned (the statement fails on its own): its advice builds the index itself.
@@ -432,6 +454,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
             p = await proveOne(c);
           } catch (e) {
             if (e instanceof SiblingLost) throw e;
+            if (e instanceof TrialTableHeld) throw e;
             if (e instanceof TrialBusyError || e instanceof TrialBudgetError) {
               // Not waited for: reported as not proved, like a candidate nobody could try.
               rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: e.message });
@@ -499,6 +522,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
             p = await proveOne(c);
           } catch (e) {
             if (e instanceof SiblingLost) throw e;
+            if (e instanceof TrialTableHeld) throw e;
             rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `could not be tried: ${describeError(e)}` });
             continue;
           }
@@ -544,14 +568,29 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   };
 
   try {
-    const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
+    let made: Awaited<ReturnType<typeof run>>;
+    try {
+      made = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
+    } finally {
+      // Rolled back: the siblings' proofs are kept before the tables are given back, so an advice waiting for them finds them.
+      await keepLater(db, later, proofs);
+      tx?.releaseGates();
+    }
+    const { suggestions, costBefore } = made;
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
     return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)
-    if (siblingLost) return adviseWithFacts(db, sql, params, shape, facts, info, opts);
+    if (siblingLost) return adviseWithFacts(db, sql, params, shape, facts, info, opts, waitUntil);
+    // Another advice of this process was building on a table this one needed a build on: once it has ended (at most
+    // TRIAL_WAIT_MS in all), made again; its proofs are in the store by then.
+    if (held) {
+      const wait = waitUntil ?? { since: Date.now(), until: Date.now() + (opts.trialWaitMs ?? TRIAL_WAIT_MS) };
+      await waitFor(held.done, wait.until - Date.now());
+      return adviseWithFacts(db, sql, params, shape, facts, info, opts, wait);
+    }
     const message = describeError(e);
     opts.log?.(`index advice: ${message}`);
     return { status: 'error', message, suggestions: [], proof: 'none', proofNote, considered: candidates.length, rejected, tried, ...(withheld.size ? { realBuildWithheld: true } : {}) };
@@ -660,14 +699,14 @@ function extendsWithOrder(a: IndexCandidate, b: IndexCandidate): boolean {
 
 /**
  * Why a candidate is not proved: `withheld` — HypoPG is missing and a real trial build runs only when the person asks
- * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `budget` — the connection's budget of real
+ * (Suggest Indexes); `busy` — another PG Lens session was building on the table (or another advice of this process, past TRIAL_WAIT_MS); `budget` — the connection's budget of real
  * builds a minute was spent; `unavailable` — no way to try it here.
  */
 type NotProved = 'withheld' | 'busy' | 'budget' | 'size' | 'unavailable';
 
 const NOT_PROVED: Record<NotProved, string> = {
   withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
-  busy: 'not proved: the table was busy (another PG Lens session building a trial index there, or a lock held longer than a trial build waits); run Suggest Indexes again',
+  busy: 'not proved: the table was busy (another PG Lens session building a trial index there, another index advice of this window building there longer than it waits, or a lock held longer than a trial build waits); run Suggest Indexes again',
   budget: 'not proved yet: PG Lens has made as many real trial builds on this table as it makes in a minute; proved again later',
   size: 'not proved: the table is above the size limit for a real trial index (raise the limit, or install HypoPG, which builds nothing)',
   unavailable: 'not verified: the planner could not try it here',
@@ -717,6 +756,62 @@ function trialProofsOf(db: Database): TrialProofs {
   return ofServerRole(trialProofCaches, db, newTrialProofs);
 }
 
+/** Per database (host, port, database) within this process: which index advice builds trial indexes on a table (hypo.ts TrialGates). */
+const trialGates = new Map<string, TrialGates>();
+
+export function trialGatesOf(db: Database): TrialGates {
+  return ofServerRole(trialGates, db, () => new TrialGates(), false);
+}
+
+/** Resolves when `done` does, or after `ms`. */
+async function waitFor(done: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, ms))))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Proofs of siblings planned beside a build that read tables the building statement does not (planSiblings): kept under
+ * their tables' snapshot, read now that the trial transaction has rolled back (read inside it, it would list the trial index).
+ */
+async function keepLater(db: Database, later: readonly { sql: string; role?: string; shape: string | null; kept: string[]; definition: string; refs: TableRef[]; proof: Omit<Proof, 'undo'> }[], proofs: TrialProofs): Promise<void> {
+  if (!later.length) return;
+  let tables: TableFacts[];
+  try {
+    tables = (await readCatalogFacts(db, later.flatMap((x) => x.refs))).tables;
+  } catch {
+    return; // Not kept: its own advice builds the index (as before).
+  }
+  const at = Date.now();
+  for (const x of later) {
+    const named = x.refs.map((r) => tablesNamed(tables, r));
+    if (!named.length || named.some((n) => n.length !== 1)) continue;
+    const snapshot = tablesSnapshot([...new Set(named.map((n) => n[0]))]);
+    const made = { at, proof: x.proof };
+    proofs.set(proofKey(x.sql, undefined, x.role, x.kept, x.definition, snapshot), made);
+    if (x.shape !== null) proofs.set(proofShapeKey(x.shape, x.role, x.kept, x.definition, snapshot), made);
+  }
+}
+
+/** The tables' facts a statement's name for a table may mean (its schema when it writes one). */
+function tablesNamed(tables: readonly TableFacts[], t: TableRef): TableFacts[] {
+  return tables.filter((f) => f.name.toLowerCase() === t.name.toLowerCase() && (!t.schema || f.schema.toLowerCase() === t.schema.toLowerCase()));
+}
+
+/** A statement as the log names the one a trial index was built for: its first words, the role it was planned as, the kept indexes, its run. */
+function describeStatement(sql: string, role: string | undefined, kept: readonly string[], run: TrialRun | undefined): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  return `"${text.length > 100 ? `${text.slice(0, 100)}…` : text}"${role ? ` (planned as role ${role})` : ''}${kept.length ? ` on top of ${kept.length} kept index(es)` : ''}${run ? ` in a decision over ${run.statements.length} statement(s)` : ''}`;
+}
+
+/** A short tag of a proof's key in the store (TrialProofs), to compare two log lines' keys. */
+function keyTag(key: string): string {
+  return createHash('sha1').update(key).digest('hex').slice(0, 10);
+}
+
 /** Proofs of real trial builds, reused for PROOF_TTL_MS (AdviseOptions.trialProofs; the default is per server and role). */
 export interface TrialProofs {
   get(key: string): CachedProof | undefined;
@@ -750,11 +845,11 @@ const trialBudgets = new Map<string, TrialBudget>();
 
 /**
  * The value kept for a connection's server and role (host, port, database, user, replica) in `cache`, made on first use:
- * what the trial budget and proofs are kept by.
+ * what the trial budget and proofs are kept by (`perRole` false: per database whatever the role, as the trial gates).
  */
-function ofServerRole<T>(cache: Map<string, T>, db: Database, make: () => T): T {
+function ofServerRole<T>(cache: Map<string, T>, db: Database, make: () => T, perRole = true): T {
   const p = db.profile;
-  const key = JSON.stringify([p.host, p.port, p.database, p.user, db.options.useReplica === true]);
+  const key = JSON.stringify([p.host, p.port, p.database, perRole ? p.user : null, db.options.useReplica === true]);
   let v = cache.get(key);
   if (v === undefined) cache.set(key, (v = make()));
   return v;

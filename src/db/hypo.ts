@@ -48,12 +48,62 @@ export const TRIAL_LOCK_CLASS = 0x50474c4e;
 /** The lock_timeout of a trial build (ms): short, so it never waits behind the app's transactions. */
 export const TRIAL_LOCK_TIMEOUT_MS = 200;
 
-/** A trial build that was not started: another PG Lens session is building on the table (its advisory lock is held). */
+/**
+ * A trial build that was not started: another PG Lens session is building on the table (its advisory lock is held), the
+ * table was locked longer than lock_timeout (`locked`), or another index advice of this process held the table longer than
+ * TRIAL_WAIT_MS (`own`: TrialGates).
+ */
 export class TrialBusyError extends Error {
-  constructor(readonly table: string, readonly locked = false) {
-    super(locked
-      ? `busy: ${table} was locked by another session (autovacuum, an open transaction) longer than a trial build waits (lock_timeout); not built here`
-      : `busy: another PG Lens session is building a trial index on ${table}; not built here`);
+  constructor(readonly table: string, readonly locked: boolean | 'own' = false, waitedMs = TRIAL_WAIT_MS) {
+    super(locked === 'own'
+      ? `busy: another index advice of this PG Lens was still building trial indexes on ${table} after ${formatSeconds(waitedMs)}; not built here`
+      : locked
+        ? `busy: ${table} was locked by another session (autovacuum, an open transaction) longer than a trial build waits (lock_timeout); not built here`
+        : `busy: another PG Lens session is building a trial index on ${table}; not built here`);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** How long an index advice waits, in all, for other advices of this process building on its tables (TrialGates) before it leaves them pending (ms). */
+export const TRIAL_WAIT_MS = 20_000;
+
+/** A build that must wait: another index advice of this process holds the table (TrialGates). Its advice rolls back, waits for `done` and starts again. */
+export class TrialTableHeld extends Error {
+  constructor(readonly table: string, readonly done: Promise<void>) {
+    super(`another index advice of this PG Lens is building trial indexes on ${table}`);
+  }
+}
+
+/**
+ * Within this process, per database (host, port, database): which advice's transaction builds trial indexes on a table. The
+ * advisory lock (tryTableLock) keeps OTHER sessions (another window, the CLI) off a table and never waits; two index
+ * advices of one process (a file's decision and the dashboard's, two files') met there as "another PG Lens session", left
+ * the table pending, and one built again what the other had just proved (verify35 M1: 10 builds for 8 definitions). Here
+ * the second rolls its transaction back (it holds neither a session nor a table while it waits), waits for the first's
+ * transaction to end (TRIAL_WAIT_MS at most) and starts again, finding the first's proofs in the store.
+ */
+export class TrialGates {
+  private readonly held = new Map<string, { holder: object; done: Promise<void>; release: () => void }>();
+
+  /** Take the table for `holder`'s transaction, or say what to wait for (another holder's end). */
+  take(table: string, holder: object): 'taken' | { done: Promise<void> } {
+    const g = this.held.get(table);
+    if (g) return g.holder === holder ? 'taken' : { done: g.done };
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    this.held.set(table, { holder, done, release });
+    return 'taken';
+  }
+
+  /** Give the table back (the holder's transaction rolled back, or it built nothing there). */
+  release(table: string, holder: object): void {
+    const g = this.held.get(table);
+    if (g?.holder !== holder) return;
+    this.held.delete(table);
+    g.release();
   }
 }
 
@@ -186,20 +236,47 @@ export class TransactionProver {
   private readonly locked = new Set<string>();
   /** Real builds made (each rolled back), for the caller's note. */
   readonly built: { ddl: string; ms: number }[] = [];
-  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void; budget?: TrialBudget; asked?: boolean }) {}
+  /** Tables this transaction took in the process's TrialGates (given back once it has rolled back: releaseGates). */
+  private readonly gated = new Set<string>();
+  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void; budget?: TrialBudget; asked?: boolean; gates?: TrialGates; waited?: number }) {}
+
+  /**
+   * Take the table in this process's TrialGates before a build. Another advice of this process holds it: TrialTableHeld (the
+   * advice waits and starts again), or — its wait over (`waited`: how long it waited, TRIAL_WAIT_MS at most) — TrialBusyError 'own'.
+   */
+  claim(table: string): void {
+    const gates = this.limits.gates;
+    if (!gates || this.gated.has(table)) return;
+    const got = gates.take(table, this);
+    if (got === 'taken') {
+      this.gated.add(table);
+      return;
+    }
+    if (this.limits.waited === undefined) throw new TrialTableHeld(table, got.done);
+    this.limits.log?.(`index advice: trial index on ${table} skipped: another index advice of this PG Lens was still building there after ${formatSeconds(this.limits.waited)}`);
+    throw new TrialBusyError(table, 'own', this.limits.waited);
+  }
+
+  /** Give back every table taken (once the transaction has rolled back: its advisory locks are gone with it). */
+  releaseGates(): void {
+    for (const table of this.gated) this.limits.gates?.release(table, this);
+    this.gated.clear();
+  }
 
   async init(): Promise<void> {
     await this.ctx.session.querySingle(HYPO_SQL.localTimeouts, [`${this.limits.lockTimeoutMs}ms`, `${this.limits.statementTimeoutMs}ms`]);
   }
 
-  async prove(c: IndexCandidate): Promise<Proof> {
+  /** `note`: said after the build's log line (which statement it was built for, the key it was not found under). */
+  async prove(c: IndexCandidate, note?: string): Promise<Proof> {
     const { session } = this.ctx;
     const table = qualifiedName(c.schema, c.table);
     if (!this.locked.has(table)) {
+      this.claim(table);
       // Outside the savepoint: held until the whole transaction ends (the kept index of a greedy round stays built).
       const locked = (await session.querySingle(HYPO_SQL.tryTableLock, [TRIAL_LOCK_CLASS, table])).rows[0]?.locked === true;
       if (!locked) {
-        this.limits.log?.(`index advice: trial index on ${table} skipped: another PG Lens session is building one there`);
+        this.limits.log?.(`index advice: trial index on ${table} skipped: another PG Lens session (another window, the CLI) is building one there`);
         throw new TrialBusyError(table);
       }
       this.locked.add(table);
@@ -212,7 +289,7 @@ export class TransactionProver {
     // be tried" (a foreign key's fix fell back to the narrow index under autovacuum). Advice asked for tries again.
     for (let tries = this.limits.asked ? LOCKED_TRIES_ASKED : 1; ; ) {
       try {
-        return await this.build(c, table);
+        return await this.build(c, table, note);
       } catch (e) {
         if ((e as { code?: unknown }).code !== '55P03') throw e;
         if (--tries <= 0) {
@@ -224,7 +301,7 @@ export class TransactionProver {
     }
   }
 
-  private async build(c: IndexCandidate, table: string): Promise<Proof> {
+  private async build(c: IndexCandidate, table: string, note?: string): Promise<Proof> {
     const { session } = this.ctx;
     // Nested savepoints with the same name: ROLLBACK TO / RELEASE act on the most recent one.
     await session.query(HYPO_SQL.savepoint);
@@ -236,7 +313,7 @@ export class TransactionProver {
       await session.querySingle(`${OWN_STATEMENT_MARKER} ${ddl}`, []);
       const ms = Date.now() - t0;
       this.built.push({ ddl, ms });
-      this.limits.log?.(`index advice: built a trial index on ${table} (${ms} ms, rolled back): ${ddl}`);
+      this.limits.log?.(`index advice: built a trial index on ${table} (${ms} ms, rolled back): ${ddl}${note ? ` — ${note}` : ''}`);
       const plan = await planOf(this.ctx);
       const qualified = qualifiedName(c.schema, c.name);
       const size = (await session.querySingle(HYPO_SQL.relationSize, [qualified])).rows[0]?.bytes;

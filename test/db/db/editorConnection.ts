@@ -35,15 +35,15 @@ export class EditorConnection {
    * `trialProofs`, `trialBudget`: the ones of the server and role by default (advisor.ts), as in the extension host; a test
    * counting builds across connections passes a store of its own (the default one is shared with the file's other tests).
    */
-  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: ServerCaps; realIndexes: boolean; trialProofs?: TrialProofs; trialBudget?: TrialBudget }) {
+  constructor(readonly db: Database, readonly ws: WorkspaceStatements, opts: { info: ServerCaps; realIndexes: boolean; trialProofs?: TrialProofs; trialBudget?: TrialBudget; log?: (line: string) => void }) {
     this.evidence = new DbEvidence(db);
-    this.decider = new IndexDecider(db, { info: opts.info, realIndexes: opts.realIndexes, trialProofs: opts.trialProofs, trialBudget: opts.trialBudget });
+    this.decider = new IndexDecider(db, { info: opts.info, realIndexes: opts.realIndexes, trialProofs: opts.trialProofs, trialBudget: opts.trialBudget, log: opts.log });
     this.ids = new QueryIdsByShape(db);
     this.planner = new Planner(db, `test ${db.profile.name}`);
   }
 
   /** indexAdvice.ts statements(): pg_stat_statements' busiest, the literal copies' query ids, the workspace's statements merged. */
-  private async statements() {
+  async statements() {
     const top = await topStatements(this.db);
     if (await literalCopyIds(this.db, top.statements, this.ws.found(), this.literalIds)) this.ws.touch();
     return this.ws.statements(top.statements, () => [], (sql) => this.literalIds.get(sql));

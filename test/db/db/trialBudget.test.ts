@@ -165,6 +165,27 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     assert.ok(![...decider.advice.values()].some((r) => r.notTried?.some((x) => x.why === 'budget')), 'nothing held back by the budget');
   });
 
+  it('two decisions of one window at once wanting the same trial index (a file\'s and the workspace\'s): built once, none said to be another session\'s (verify35 M1)', async () => {
+    // Both decisions weigh the same statements (the editor's: the workspace's), each its own focus; the join reads a table
+    // the other statement does not, so its proof beside the other's build is kept under its own tables' snapshot.
+    const one = 'SELECT id, total_cents FROM orders WHERE customer_id = $1';
+    const join = 'SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.customer_id = $1';
+    const statements = [{ sql: one, label: 'src/orders.ts:1' }, { sql: join, label: 'src/customers.ts:1' }];
+    const { decider, lines } = await freshDecider();
+    const [a, b] = await Promise.all([decider.decide(statements, { focus: [one] }), decider.decide(statements, { focus: [join] })]);
+    // The editor decides again what was left pending (a busy table: foreignKeyAdvice after a few seconds, the file at its next run).
+    const pending = [...(a.notBuiltYet ?? []), ...(b.notBuiltYet ?? []), ...statements.flatMap((s) => decider.advice.get(s.sql)?.notBuiltYet ?? [])];
+    if (pending.length) await decider.decide(statements, { focus: [join] });
+    const perDefinition = new Map((await t.admin.query(`SELECT regexp_replace(query, '\\s*/\\*.*\\*/\\s*$', '') AS ddl, sum(calls)::int AS n FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND query ~* '^\\s*(/\\*.*?\\*/\\s*)?CREATE\\s+INDEX\\y' GROUP BY 1`)).rows.map((r) => [String(r.ddl), Number(r.n)]));
+    const twice = [...perDefinition].filter(([, n]) => n > 1);
+    console.log(`      builds per definition: ${[...perDefinition].map(([d, n]) => `${n}× ${d.replace(/^CREATE INDEX (\S+).*/, '$1')}`).join('; ')}${pending.length ? ' (decided again: pending)' : ''}`);
+    assert.ok(perDefinition.size >= 1, 'a candidate was proved by a real build');
+    assert.deepEqual(twice, [], `built more than once; log:\n${lines.filter((l) => /built|skipped|reused/.test(l)).join('\n')}`);
+    assert.equal(lines.filter((l) => /another PG Lens session/.test(l)).length, 0, lines.filter((l) => /skipped/.test(l)).join('\n'));
+    for (const s of statements) assert.ok(decider.advice.get(s.sql)?.suggestions.some((x) => x.verifiedBy === 'transaction' && x.table === 'orders'), `${s.sql}: proved`);
+  });
+
   it('30 statements each wanting its own index on one table: at most the budget built, the rest said held back and proved again later', async () => {
     const { decider, lines } = await freshDecider();
     const statements = Array.from({ length: 30 }, (_, i) => ({ sql: `SELECT id FROM wide WHERE c${i + 1} = $1`, label: `src/wide.ts:${i + 1}` }));

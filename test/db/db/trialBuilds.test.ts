@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
 import { extractSqlSites } from '../../../src/core/extract/index';
-import { adviseStatement, newTrialProofs } from '../../../src/db/advisor';
+import { adviseStatement, newTrialProofs, trialGatesOf } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_LOCK_CLASS } from '../../../src/db/hypo';
 import { IndexDecider } from '../../../src/db/indexDecision';
@@ -127,6 +127,31 @@ describe('db/trial builds: real indexes only when asked, never waiting, never tw
     } finally {
       await other.query('ROLLBACK').catch(() => undefined);
       await other.end();
+    }
+  });
+
+  it('another index advice of this window builds on the table: this one waits for it (bounded), says so as this window\'s, never "another PG Lens session" (verify35 M1)', async () => {
+    // The process's gate on tokens held as another advice's transaction would hold it.
+    const gates = trialGatesOf(db);
+    const other = {};
+    assert.equal(gates.take('public.tokens', other), 'taken');
+    const lines: string[] = [];
+    try {
+      const before = await builds();
+      const r = await adviseStatement(db, 'SELECT token FROM tokens WHERE user_id = $1', undefined, { info, realIndexes: true, trialProofs: newTrialProofs(), trialWaitMs: 300, log: (l) => lines.push(l) });
+      assert.equal(await builds(), before, 'nothing built while the other advice holds tokens');
+      assert.ok(r.rejected.some((x) => /^busy: another index advice of this PG Lens was still building trial indexes on public\.tokens after 0\.\d s/.test(x.why)), JSON.stringify(r.rejected));
+      assert.equal(r.realBuildWithheld, true, 'pending: tried again later');
+      assert.ok(lines.some((l) => /skipped: another index advice of this PG Lens was still building there/.test(l)), lines.join('\n'));
+      assert.deepEqual(lines.filter((l) => /another PG Lens session/.test(l)), []);
+      // Given back while an advice waits (its wait not over): that advice goes on and proves.
+      const waiting = adviseStatement(db, 'SELECT token FROM tokens WHERE user_id = $1', undefined, { info, realIndexes: true, trialProofs: newTrialProofs(), trialWaitMs: 60000, log: (l) => lines.push(l) });
+      setTimeout(() => gates.release('public.tokens', other), 200);
+      const after = await waiting;
+      assert.equal(after.suggestions[0]?.verifiedBy, 'transaction', JSON.stringify(after));
+      assert.ok((await builds()) > before);
+    } finally {
+      gates.release('public.tokens', other);
     }
   });
 

@@ -12,7 +12,8 @@ import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { statementStats, testDatabase } from '../support';
 import { EditorConnection, readWorkspace, type ServerCaps } from '../db/editorConnection';
 import { HUGE_FILE_STATEMENTS, NO_HYPOPG } from '../db/hugeFile';
-import { shopSources, shopWithTraffic } from './shopState';
+import { foreignKeyAdvice } from '../../../src/db/health';
+import { QUERIES_SQL, REPORT_PY, shopSources, shopWithTraffic } from './shopState';
 
 describe('examples/shop: a profile switch and back builds no trial index again (real PostgreSQL)', function () {
   this.timeout(900000);
@@ -30,6 +31,27 @@ describe('examples/shop: a profile switch and back builds no trial index again (
     await shopWithTraffic(t, { scale: 0.25, requests: 150 });
     const db = await t.open();
     info = { ...NO_HYPOPG, versionNum: (await db.serverInfo()).versionNum };
+  });
+
+  it('one window\'s first pass (its open files\' decisions and the dashboard\'s at once): each trial index built once (verify35 M1)', async () => {
+    const files = [...[...shopSources()].map(([path, text]) => ({ path, text })), { path: 'queries.sql', text: QUERIES_SQL }, { path: 'report.py', text: REPORT_PY },
+      { path: 'other/huge.sql', text: HUGE_FILE_STATEMENTS.map((s) => `${s.sql};`).join('\n') }];
+    const ws = await readWorkspace(files);
+    const lines: string[] = [];
+    const ed = new EditorConnection(await t.open({ statementTimeoutMs: 60000 }), ws, { info, realIndexes: true, trialProofs: newTrialProofs(), trialBudget: new TrialBudget(), log: (l) => lines.push(l) });
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    // What a window does when it opens on the shop: every open file analysed at once, the dashboard's foreign-key advice
+    // over the workspace's statements beside them (indexAdvice.ts decideForeignKeys), then again for what was left pending.
+    const dashboard = async () => foreignKeyAdvice(ed.decider, await ed.statements());
+    const [fk] = await Promise.all([dashboard(), ...files.map((f) => ed.fullRun(f))]);
+    if (fk.indexAdvicePending.length) await dashboard();
+    for (const f of files) await ed.fullRun(f);
+    const made = await builds();
+    const twice = [...made].filter(([, n]) => n > 1);
+    console.log(`      first pass: ${total(made)} builds for ${made.size} definitions${twice.length ? `; twice or more: ${twice.map(([d, n]) => `${n}× ${d}`).join('; ')}` : ''}`);
+    assert.ok(total(made) >= 1, 'candidates proved with real builds');
+    assert.deepEqual(twice, [], lines.filter((l) => /built|skipped/.test(l)).join('\n'));
+    assert.deepEqual(lines.filter((l) => /another PG Lens session/.test(l)), [], 'no other session was there');
   });
 
   it('with the shop\'s files and a 200-statement generated file open: dev → prod → dev builds nothing on the way back', async () => {
