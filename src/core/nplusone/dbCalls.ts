@@ -12,7 +12,7 @@ export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
   | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun' | 'xorm'
-  | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq' | 'mybatis-plus'
+  | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq' | 'mybatis-plus' | 'mybatis'
   | 'activerecord' | 'ruby-pg'
   | 'sql';
 
