@@ -380,11 +380,15 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   }
 
   // Kysely: db.selectFrom('t')…execute(), after any common table expressions (`db.withRecursive('tree', …).selectFrom('tree')`).
-  let ks = 1;
+  // The client may be a property of the app's database wrapper: `this.db.db.insertInto(…)`, `tx.db.selectFrom(…)`,
+  // `dbTxn.db.updateTable(…)` (held-out-ak atproto) — each name before the builder a client's.
+  let kb = 0;
+  while (rootIsClient && kb + 2 < n.length && !segs[kb].call && !segs[kb + 1].call && isClientish(n[kb + 1], ctx)) kb++;
+  let ks = kb + 1;
   while (ks < n.length - 1 && KYSELY_WITH.has(n[ks]) && segs[ks].call) ks++;
   if (rootIsClient && segs.length >= ks + 2 && KYSELY_START.has(n[ks]) && KYSELY_END.has(method)) {
     const model = stringArgOf(segs[ks], a);
-    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(withoutConstantLists(argsText)) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n.slice(1, ks + 1).join('(…).')}(…).${method}`, method, model };
+    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(withoutConstantLists(argsText)) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${n[kb]}.${n.slice(kb + 1, ks + 1).join('(…).')}(…).${method}`, method, model };
   }
 
   // Kysely, composed in a variable and run later: `let query = db.selectFrom('pages')…; if (x) query = query.where(…);

@@ -121,4 +121,38 @@ describe('N+1 kinds shown by held-out-ak (n1ak35)', () => {
     const lines = await scanLines([controller]);
     assert.deepEqual([...lines], []);
   });
+
+  it('Kysely through the app database wrapper: `this.db.db.insertInto(…)` and `tx.db.updateTable(…)` per item are queries', async () => {
+    const sub: ScanFile = {
+      path: 'src/data-plane/subscription.ts',
+      text: [
+        "import { Kysely } from 'kysely'",
+        "import { Database } from './db'",
+        '',
+        'export class Subscription {',
+        '  constructor(private db: Database) {}',
+        '',
+        '  async processMutes(operations: { actorDid: string; subject: string }[]) {',
+        '    for (const op of operations) {',
+        '      await this.db.db',
+        "        .insertInto('mute')",
+        '        .values({ mutedByDid: op.actorDid, subjectDid: op.subject })',
+        '        .execute()',
+        '    }',
+        '  }',
+        '',
+        '  async cancel(subjects: string[]) {',
+        '    return this.db.transaction(async (tx) => {',
+        '      for (const did of subjects) {',
+        "        await tx.db.updateTable('scheduled_action').set({ status: 'cancelled' }).where('did', '=', did).execute()",
+        '      }',
+        '    })',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([sub]);
+    assert.deepEqual([...lines].sort(), ['src/data-plane/subscription.ts:19 warning', 'src/data-plane/subscription.ts:9 warning']);
+  });
 });
