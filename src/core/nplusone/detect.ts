@@ -3578,9 +3578,9 @@ const RUBY_CORE_PREDICATE = /^(any|all|none|one|empty|nil|present|blank|include|
 const PARTITION_CALL = /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/;
 /**
  * A call of the app's own that hands the rows out chunk by chunk, named so as a part of its name (`_chunk_iterate_for_deletion(q)`,
- * `iter_chunks(rows)`, `chunkedIterator(q)`, `fetch_in_batches(q)`): one iteration per chunk, like `batched(…)`.
+ * `iter_chunks(rows)`, `chunkedIterator(q)`, `fetch_in_batches(q)`, `chunkArray(notifs, 500)`): one iteration per chunk, like `batched(…)`.
  */
-const CHUNKING_CALL = /(?:^|[^A-Za-z0-9])_*(?:\w+_)?(?:chunk|chunks|chunked|batches|batched)(?:_\w+)?\s*\(|[a-z](?:Chunk|Chunks|Chunked|Batches|Batched)[A-Z]?\w*\s*\(/;
+const CHUNKING_CALL = /(?:^|[^A-Za-z0-9])_*(?:\w+_)?(?:chunk|chunks|chunked|batches|batched)(?:_\w+)?\s*\(|[a-z](?:Chunk|Chunks|Chunked|Batches|Batched)[A-Z]?\w*\s*\(|(?:^|[^\w$.])(?:chunk|chunks)[A-Z]\w*\s*\(/;
 
 /** Python: a function whose body is only a docstring, `...`, `pass` or `raise NotImplementedError(…)`. */
 function pythonStub(n: Node): boolean {

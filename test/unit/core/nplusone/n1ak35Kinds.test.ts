@@ -155,4 +155,27 @@ describe('N+1 kinds shown by held-out-ak (n1ak35)', () => {
     const lines = await scanLines([sub]);
     assert.deepEqual([...lines].sort(), ['src/data-plane/subscription.ts:19 warning', 'src/data-plane/subscription.ts:9 warning']);
   });
+
+  it('a loop over `chunkArray(list, 500)` (a chunking helper named chunk…) writes once per chunk, not per row', async () => {
+    const proc: ScanFile = {
+      path: 'src/indexing/processor.ts',
+      text: [
+        "import { chunkArray } from '@acme/common'",
+        "import { Database } from './db'",
+        '',
+        'export async function notify(db: Database, notifs: { did: string }[]) {',
+        '  for (const chunk of chunkArray(notifs, 500)) {',
+        '    const filtered = chunk.filter((n) => n.did)',
+        "    await db.db.insertInto('notification').values(filtered).execute()",
+        '  }',
+        '  for (const n of notifs) {',
+        "    await db.db.insertInto('notification').values(n).execute()",
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([proc]);
+    assert.deepEqual([...lines].sort(), ['src/indexing/processor.ts:10 warning']);
+  });
 });
