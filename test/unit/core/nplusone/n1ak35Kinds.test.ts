@@ -178,4 +178,42 @@ describe('N+1 kinds shown by held-out-ak (n1ak35)', () => {
     const lines = await scanLines([proc]);
     assert.deepEqual([...lines].sort(), ['src/indexing/processor.ts:10 warning']);
   });
+
+  it('a loop over a call to a function of the file whose every return is a literal list of a few items runs that many times', async () => {
+    const post: ScanFile = {
+      path: 'src/indexing/post.ts',
+      text: [
+        "import { Database } from './db'",
+        "type Embed = { kind: string; record?: Embed; media?: Embed }",
+        "",
+        "function separateEmbeds(embed: Embed | undefined): Embed[] {",
+        "  if (!embed) {",
+        "    return []",
+        "  }",
+        "  if (embed.kind === 'recordWithMedia') {",
+        "    return [embed.record!, embed.media!]",
+        "  }",
+        "  return [embed]",
+        "}",
+        "",
+        "function allEmbeds(embeds: Embed[]): Embed[] {",
+        "  const out: Embed[] = []",
+        "  for (const e of embeds) out.push(e)",
+        "  return out",
+        "}",
+        "",
+        "export async function insertPost(db: Database, uri: string, embed: Embed | undefined, more: Embed[]) {",
+        "  for (const postEmbed of separateEmbeds(embed)) {",
+        "    await db.db.insertInto('post_embed').values({ postUri: uri, kind: postEmbed.kind }).execute()",
+        "  }",
+        "  for (const e of allEmbeds(more)) {",
+        "    await db.db.insertInto('post_embed').values({ postUri: uri, kind: e.kind }).execute()",
+        "  }",
+        "}",
+        "",
+      ],
+    };
+    const lines = await scanLines([post]);
+    assert.deepEqual([...lines].sort(), ['src/indexing/post.ts:22 info', 'src/indexing/post.ts:25 warning']);
+  });
 });
