@@ -564,11 +564,12 @@ function kyselyBuiltIn(node: Node, name: string, ctx: FileContext): { start: str
   while (fn && !JS_FUNCS.has(fn.type)) fn = fn.parent;
   if (!fn) return undefined;
   const at = node.startIndex - fn.startIndex;
-  const re = new RegExp(`\\b(?:let|const|var)\\s+${name.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?((?:this\\.)?[\\w$]+)\\s*((?:\\.\\s*(?:${[...KYSELY_WITH].join('|')})\\s*\\([^]*?)?)\\.\\s*(${[...KYSELY_START].join('|')})\\s*\\(\\s*(?:['"\`]([\\w.]+)['"\`])?`);
+  const re = new RegExp(`\\b(?:let|const|var)\\s+${name.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?((?:this\\.)?[\\w$]+(?:\\.[\\w$]+)*?)\\s*((?:\\.\\s*(?:${[...KYSELY_WITH].join('|')})\\s*\\([^]*?)?)\\.\\s*(${[...KYSELY_START].join('|')})\\s*\\(\\s*(?:['"\`]([\\w.]+)['"\`])?`);
   const m = re.exec(fn.text.slice(0, at));
   if (!m) return undefined;
+  // The client, or the app's database wrapper holding it (`db.db`, `dbTxn.db`: held-out-ak atproto): each name a client's.
   const client = m[1].replace(/^this\./, '');
-  return isClientish(client, ctx) ? { start: m[3], table: m[4] } : undefined;
+  return client.split('.').every((part) => isClientish(part, ctx)) ? { start: m[3], table: m[4] } : undefined;
 }
 
 function stringArgOf(seg: Segment | undefined, a: LanguageAdapter): string | undefined {

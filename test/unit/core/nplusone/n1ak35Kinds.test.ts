@@ -216,4 +216,36 @@ describe('N+1 kinds shown by held-out-ak (n1ak35)', () => {
     const lines = await scanLines([post]);
     assert.deepEqual([...lines].sort(), ['src/indexing/post.ts:22 info', 'src/indexing/post.ts:25 warning']);
   });
+
+  it('Kysely composed in a variable from the app database wrapper (`db.db`, `dbTxn.db`) and run later in the loop is a query', async () => {
+    const follows: ScanFile = {
+      path: 'src/routes/follows.ts',
+      text: [
+        "import { Database } from './db'",
+        "export async function getFollowsFollowing(db: Database, viewerDid: string, subjectDids: string[]) {",
+        "  const results: string[][] = []",
+        "  for (const subjectDid of subjectDids) {",
+        "    const followsReq = db.db",
+        "      .selectFrom('follow')",
+        "      .where('follow.creator', '=', viewerDid)",
+        "      .where('follow.subjectDid', '=', subjectDid)",
+        "      .select(['subjectDid'])",
+        "    const rows = await followsReq.execute()",
+        "    results.push(rows.map((r) => r.subjectDid))",
+        "  }",
+        "  return results",
+        "}",
+        "export async function upsert(dbTxn: { db: Database['db'] }, rows: { date: string; q: string | null }[]) {",
+        "  for (const r of rows) {",
+        "    let del = dbTxn.db.deleteFrom('report_stat').where('date', '=', r.date)",
+        "    del = r.q !== null ? del.where('queueId', '=', r.q) : del.where('queueId', 'is', null)",
+        "    await del.execute()",
+        "  }",
+        "}",
+        "",
+      ],
+    };
+    const lines = await scanLines([follows]);
+    assert.deepEqual([...lines].sort(), ['src/routes/follows.ts:10 warning', 'src/routes/follows.ts:19 warning']);
+  });
 });
