@@ -2264,12 +2264,19 @@ class Detector {
   }
 
   /**
-   * A call to a function of this file whose every `return` hands back a literal list of a few items (held-out-ak atproto:
-   * `for (const postEmbed of separateEmbeds(obj.embed))` with `return []`, `return [embed.record, embed.media]`, `return
+   * A call to a function of this file (or a name bound to one) whose every `return` hands back a literal list of a few
+   * items (held-out-ak atproto: `const postEmbeds = separateEmbeds(obj.embed); for (const postEmbed of postEmbeds)` with `return []`, `return [embed.record, embed.media]`, `return
    * [embed]`): at most its longest list, as many items as the code writes.
    */
   private returnedLists(li: LoopInfo): { iterations: number; from: string } | undefined {
-    const it = li.iterable;
+    // The call itself, or a name bound to it and not added to before the loop (`const postEmbeds = separateEmbeds(obj.embed)`).
+    let it = li.iterable;
+    if (it && /^[A-Za-z_$][\w$]*$/.test(it.text)) {
+      const b = this.binding(it.text, li.node.startIndex);
+      const r = escapeRe(it.text);
+      const added = b && new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+      it = b && !added ? b.value : undefined;
+    }
     const name = it && this.a.callTypes.has(it.type) ? /^([A-Za-z_$][\w$]*)\s*\(/.exec(it.text)?.[1] : undefined;
     const def = name ? this.functions.get(name) : undefined;
     const body = def ? field(def, 'body') : undefined;
