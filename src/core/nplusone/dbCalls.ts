@@ -12,7 +12,7 @@ export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
   | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun' | 'xorm'
-  | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq' | 'mybatis-plus'
+  | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq' | 'mybatis-plus' | 'mybatis'
   | 'activerecord' | 'ruby-pg'
   | 'sql';
 
@@ -57,8 +57,8 @@ export interface DbCall {
   columns?: string[];
 }
 
-const CLIENTISH = /^(db|pool|client|conn|connection|con|pg|pgPool|pgClient|database|tx|trx|transaction|knex|sql|prisma|em|manager|entityManager|dataSource|AppDataSource|sequelize|kysely|orm|dbClient|dbPool|writer|reader|primary|replica)$/;
-const CLIENT_SUFFIX = /(Pool|Client|Db|DB|Connection|Conn|Tx|Trx|Database)$/;
+const CLIENTISH = /^(db|pool|client|conn|connection|con|pg|pgPool|pgClient|database|tx|trx|txn|transaction|knex|sql|prisma|em|manager|entityManager|dataSource|AppDataSource|sequelize|kysely|orm|dbClient|dbPool|writer|reader|primary|replica)$/;
+const CLIENT_SUFFIX = /(Pool|Client|Db|DB|Connection|Conn|Tx|Trx|Txn|Database)$/;
 
 export function isClientish(name: string | undefined, ctx: FileContext): boolean {
   if (!name) return false;

@@ -2263,6 +2263,44 @@ class Detector {
     return this.arrayElements(value)?.length;
   }
 
+  /**
+   * A call to a function of this file (or a name bound to one) whose every `return` hands back a literal list of a few
+   * items (held-out-ak atproto: `const postEmbeds = separateEmbeds(obj.embed); for (const postEmbed of postEmbeds)` with `return []`, `return [embed.record, embed.media]`, `return
+   * [embed]`): at most its longest list, as many items as the code writes.
+   */
+  private returnedLists(li: LoopInfo): { iterations: number; from: string } | undefined {
+    // The call itself, or a name bound to it and not added to before the loop (`const postEmbeds = separateEmbeds(obj.embed)`).
+    let it = li.iterable;
+    if (it && /^[A-Za-z_$][\w$]*$/.test(it.text)) {
+      const b = this.binding(it.text, li.node.startIndex);
+      const r = escapeRe(it.text);
+      const added = b && new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+      it = b && !added ? b.value : undefined;
+    }
+    const name = it && this.a.callTypes.has(it.type) ? /^([A-Za-z_$][\w$]*)\s*\(/.exec(it.text)?.[1] : undefined;
+    const def = name ? this.functions.get(name) : undefined;
+    const body = def ? field(def, 'body') : undefined;
+    if (!def || !body) return undefined;
+    const returns = body.descendantsOfType(['return_statement', 'return']).filter((r): r is Node => !!r && r.isNamed && this.enclosingFunctionIs(r, def));
+    let most = 0;
+    for (const r of returns) {
+      const value = named(r)[0];
+      const items = value && value.type !== 'expression_list' ? this.arrayElements(value) : undefined;
+      if (!items) return undefined;
+      most = Math.max(most, items.length);
+    }
+    return returns.length > 0 && most > 0 && most <= MAX_FIXED_LIST ? { iterations: most, from: `${name}() returns at most ${most}` } : undefined;
+  }
+
+  /** The nearest function around a node is `def` (a return of a nested callback is not def's). */
+  private enclosingFunctionIs(node: Node, def: Node): boolean {
+    for (let p = node.parent; p; p = p.parent) {
+      if (same(p, def)) return true;
+      if (this.a.functionTypes.has(p.type)) return false;
+    }
+    return false;
+  }
+
   /** A literal list (inline or bound to a name) feeding the loop. */
   private literalList(li: LoopInfo): Node[] | undefined {
     const direct = this.arrayElements(li.iterable?.type === 'parenthesized_expression' ? named(li.iterable)[0] : li.iterable);
@@ -2321,6 +2359,8 @@ class Detector {
     if (list) return { iterations: list.length, from: 'literal list', declared: true };
     const sized = this.declaredSize(li);
     if (sized) return { ...sized, declared: true };
+    const returned = this.returnedLists(li);
+    if (returned) return { ...returned, declared: true };
     const limitOf = (t: string): { n: number; from: string } | undefined => {
       const m = /\blimit\s*\(?\s*(\d+)|\btake\s*:\s*(\d+)|\blimit\s*:\s*(\d+)|\.Limit\(\s*(\d+)\s*\)|\[\s*:\s*(\d+)\s*\]|\.first\(\s*(\d+)\s*\)|\bfetch\s+first\s+(\d+)|PageRequest\.of\(\s*\d+\s*,\s*(\d+)|\bper_page\s*[:=]\s*(\d+)|\bpageSize\s*[:=]\s*(\d+)/i.exec(t);
       if (!m) return undefined;
@@ -3578,9 +3618,9 @@ const RUBY_CORE_PREDICATE = /^(any|all|none|one|empty|nil|present|blank|include|
 const PARTITION_CALL = /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/;
 /**
  * A call of the app's own that hands the rows out chunk by chunk, named so as a part of its name (`_chunk_iterate_for_deletion(q)`,
- * `iter_chunks(rows)`, `chunkedIterator(q)`, `fetch_in_batches(q)`): one iteration per chunk, like `batched(…)`.
+ * `iter_chunks(rows)`, `chunkedIterator(q)`, `fetch_in_batches(q)`, `chunkArray(notifs, 500)`): one iteration per chunk, like `batched(…)`.
  */
-const CHUNKING_CALL = /(?:^|[^A-Za-z0-9])_*(?:\w+_)?(?:chunk|chunks|chunked|batches|batched)(?:_\w+)?\s*\(|[a-z](?:Chunk|Chunks|Chunked|Batches|Batched)[A-Z]?\w*\s*\(/;
+const CHUNKING_CALL = /(?:^|[^A-Za-z0-9])_*(?:\w+_)?(?:chunk|chunks|chunked|batches|batched)(?:_\w+)?\s*\(|[a-z](?:Chunk|Chunks|Chunked|Batches|Batched)[A-Z]?\w*\s*\(|(?:^|[^\w$.])(?:chunk|chunks)[A-Z]\w*\s*\(/;
 
 /** Python: a function whose body is only a docstring, `...`, `pass` or `raise NotImplementedError(…)`. */
 function pythonStub(n: Node): boolean {

@@ -224,6 +224,10 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   // typed as the app's mapper in a file that imports MyBatis-Plus.
   const mp = mybatisPlusCall(chain, n, recvType, ctx);
   if (mp) return mp;
+  // Plain MyBatis: a mapper interface of the app (generator-made `selectByExample`, `updateByPrimaryKeySelective`, or an
+  // XML mapper's own statements) called on a field typed by it (held-out-ak litemall).
+  const mb = mybatisMapperCall(chain, n, recvType, ctx);
+  if (mb) return mb;
   // Quarkus Panache active-record entities (held-out-ai cryostat): a query the entity class builds and runs —
   // `Target.find("connectUrl", url).firstResultOptional()`, `find("id", id).singleResult()` inside the entity — whose
   // terminals are Panache's own; and, in a file that imports Panache, the entity's static finders and deletes
@@ -283,6 +287,33 @@ const MP_CHAIN_END = /^(list|one|oneOpt|count|exists|page|update|remove|listObjs
 const MP_MAPPER = /^(selectById|selectBatchIds|selectByMap|selectOne|selectCount|selectList|selectMaps|selectObjs|selectPage|selectMapsPage|exists|insert|insertOrUpdate|deleteById|deleteByMap|delete|deleteBatchIds|deleteByIds|updateById|update)$/;
 const MP_BATCH = /^(saveBatch|saveOrUpdateBatch|updateBatchById|removeByIds|removeBatchByIds|listByIds|selectBatchIds|deleteBatchIds|deleteByIds)$/;
 const MP_WRITE = /^(save|saveBatch|saveOrUpdate|saveOrUpdateBatch|update|updateById|updateBatchById|remove|removeById|removeByIds|removeByMap|removeBatchByIds|insert|insertOrUpdate|deleteById|deleteByMap|delete|deleteBatchIds|deleteByIds)$/;
+
+/** Mappers that are not MyBatis's: JSON/XML/object mappers, Spring's RowMapper, MapStruct's `…DtoMapper`. */
+const NOT_MYBATIS_MAPPER = /^(ObjectMapper|JsonMapper|XmlMapper|CsvMapper|YAMLMapper|YamlMapper|ModelMapper|RowMapper|BeanMapper|DozerBeanMapper|Mapper)$|(Dto|DTO|Vo|VO|Model|Json|Bean|Entity|Response|Request)Mapper$/;
+/** A mapper's statement by its verb: MyBatis Generator's and what hand-written mapper XML names (`selectUserList`, `countByExample`). */
+const MYBATIS_STATEMENT = /^(select|insert|update|delete|count|logicalDelete|batchInsert|batchUpdate|batchDelete|upsert)[A-Z]?\w*$/;
+const MYBATIS_WRITE = /^(insert|update|delete|logicalDelete|batch|upsert|replace|add|reduce|remove|save|increase|decrease|inc|dec|set|reset|clear|mark)/;
+/** Packages MyBatis mapper interfaces live in (`…db.dao.UserMapper`, `…system.mapper.SysUserMapper`). */
+const MAPPER_PACKAGE = /\.(dao|mapper|mappers|dal)\.[A-Z]\w*Mapper$/;
+
+/**
+ * A call on a field typed as the app's MyBatis mapper interface (not MyBatis-Plus's BaseMapper, read above): every method
+ * of such an interface is a statement its XML mapper or annotation binds. The type must be imported from the app's own
+ * `dao`/`mapper` package; in a file that imports MyBatis (or PageHelper), or from a `dao` package, any of its methods is a
+ * statement (`goodsProductMapper.addStock(id, n)`), otherwise only a statement verb (`select…`, `insert…`, `count…`), so a
+ * MapStruct mapper's `toDto` is none.
+ */
+function mybatisMapperCall(chain: Chain, n: string[], recvType: string, ctx: FileContext): DbCall | undefined {
+  const segs = chain.segments;
+  const method = n[n.length - 1];
+  if (segs.length < 2 || !/^[A-Z]\w*Mapper$/.test(recvType) || NOT_MYBATIS_MAPPER.test(recvType)) return undefined;
+  const from = ctx.modules.find((m) => m.endsWith(`.${recvType}`));
+  if (!from || !MAPPER_PACKAGE.test(from) || ctx.modules.some((m) => m.startsWith('org.mapstruct'))) return undefined;
+  const mybatisFile = ctx.modules.some((m) => /^(org\.apache\.ibatis|org\.mybatis|com\.github\.pagehelper|tk\.mybatis)\b/.test(m));
+  if (!(mybatisFile || /\.dao\.[A-Z]\w*$/.test(from) || MYBATIS_STATEMENT.test(method))) return undefined;
+  const batch = /^batch|(ByIds|List|Batch)$/.test(method) || /\bIn\b|In(Example)?$/.test(method);
+  return { library: 'mybatis', op: MYBATIS_WRITE.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/Mapper$/, ''), appMethod: true, ownType: recvType };
+}
 
 /** The class declaration around a node extends MyBatis-Plus's `ServiceImpl<…>`. */
 function inServiceImpl(node: Node): boolean {

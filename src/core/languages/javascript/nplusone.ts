@@ -380,11 +380,15 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   }
 
   // Kysely: db.selectFrom('t')…execute(), after any common table expressions (`db.withRecursive('tree', …).selectFrom('tree')`).
-  let ks = 1;
+  // The client may be a property of the app's database wrapper: `this.db.db.insertInto(…)`, `tx.db.selectFrom(…)`,
+  // `dbTxn.db.updateTable(…)` (held-out-ak atproto) — each name before the builder a client's.
+  let kb = 0;
+  while (rootIsClient && kb + 2 < n.length && !segs[kb].call && !segs[kb + 1].call && isClientish(n[kb + 1], ctx)) kb++;
+  let ks = kb + 1;
   while (ks < n.length - 1 && KYSELY_WITH.has(n[ks]) && segs[ks].call) ks++;
   if (rootIsClient && segs.length >= ks + 2 && KYSELY_START.has(n[ks]) && KYSELY_END.has(method)) {
     const model = stringArgOf(segs[ks], a);
-    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(withoutConstantLists(argsText)) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n.slice(1, ks + 1).join('(…).')}(…).${method}`, method, model };
+    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[ks] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(withoutConstantLists(argsText)) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${n[kb]}.${n.slice(kb + 1, ks + 1).join('(…).')}(…).${method}`, method, model };
   }
 
   // Kysely, composed in a variable and run later: `let query = db.selectFrom('pages')…; if (x) query = query.where(…);
@@ -560,11 +564,12 @@ function kyselyBuiltIn(node: Node, name: string, ctx: FileContext): { start: str
   while (fn && !JS_FUNCS.has(fn.type)) fn = fn.parent;
   if (!fn) return undefined;
   const at = node.startIndex - fn.startIndex;
-  const re = new RegExp(`\\b(?:let|const|var)\\s+${name.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?((?:this\\.)?[\\w$]+)\\s*((?:\\.\\s*(?:${[...KYSELY_WITH].join('|')})\\s*\\([^]*?)?)\\.\\s*(${[...KYSELY_START].join('|')})\\s*\\(\\s*(?:['"\`]([\\w.]+)['"\`])?`);
+  const re = new RegExp(`\\b(?:let|const|var)\\s+${name.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?((?:this\\.)?[\\w$]+(?:\\.[\\w$]+)*?)\\s*((?:\\.\\s*(?:${[...KYSELY_WITH].join('|')})\\s*\\([^]*?)?)\\.\\s*(${[...KYSELY_START].join('|')})\\s*\\(\\s*(?:['"\`]([\\w.]+)['"\`])?`);
   const m = re.exec(fn.text.slice(0, at));
   if (!m) return undefined;
+  // The client, or the app's database wrapper holding it (`db.db`, `dbTxn.db`: held-out-ak atproto): each name a client's.
   const client = m[1].replace(/^this\./, '');
-  return isClientish(client, ctx) ? { start: m[3], table: m[4] } : undefined;
+  return client.split('.').every((part) => isClientish(part, ctx)) ? { start: m[3], table: m[4] } : undefined;
 }
 
 function stringArgOf(seg: Segment | undefined, a: LanguageAdapter): string | undefined {
