@@ -228,9 +228,7 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
   // A composed statement the rules read (`"SELECT %s FROM %s … LIMIT ? OFFSET ?" % (…)`) is judged by the SQL rule too:
   // reporting its OFFSET here as well said it twice on one line. (The rules' parser, not PostgreSQL's: `FROM t$1`, a
   // clause glued to a name, is an identifier to PostgreSQL but unread by the rules, and then only this scan reports it.)
-  // A statement the rules' parser cannot read is judged by no rule, though nothing in it is spliced at run time (a
-  // postgres.js statement whose `${orderBySql}` is a parameter to PostgreSQL, rules35): this scan reports its OFFSET.
-  const judged = sites.filter((s) => (/\bOFFSET\b/i.test(s.sql) && parseSql(s.sql).ok) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql) && parseSql(v.sql).ok));
+  const judged = sites.filter((s) => (/\bOFFSET\b/i.test(s.sql) && (!s.dynamic || parseSql(s.sql).ok)) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql)));
   const out: Hit[] = [];
   for (const p of PATTERNS) {
     if (p.langs && !p.langs.test(file)) continue;

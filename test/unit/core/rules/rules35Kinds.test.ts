@@ -113,7 +113,7 @@ describe('rules-v kinds', () => {
     assert.ok(all.length <= 9, 'bounded: the fullest, the shortest, each alone');
   });
 
-  it('offset-pagination: a statement nothing splices at run time but the rules cannot read (a fragment kept in a `let` is a parameter) keeps its OFFSET note', async () => {
+  it('offset-pagination: a fragment kept in a `let` (`${orderBySql}` before LIMIT) is a clause chosen at run time, not a parameter: the statement is read without it and keeps its OFFSET note', async () => {
     const ts = [
       'export async function txs(sql: any, sortBy: string, limit: number, offset: number) {',
       '  let orderBySql: any;',
