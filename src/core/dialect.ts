@@ -106,8 +106,13 @@ function familiesIn(file: string, text: string): { family: Family; evidence: str
     scan(/(github\.com\/lib\/pq|github\.com\/jackc\/pgx(?:\/v\d)?|github\.com\/go-sql-driver\/mysql|github\.com\/mattn\/go-sqlite3|modernc\.org\/sqlite|github\.com\/glebarez\/sqlite|github\.com\/denisenkom\/go-mssqldb|github\.com\/microsoft\/go-mssqldb)\b/g, (m) => (/pq|pgx/.test(m[1]) ? 'postgresql' : /mysql/.test(m[1]) ? 'mysql' : /sqlite/.test(m[1]) ? 'sqlite' : 'mssql'));
   } else if (/application[\w-]*\.(properties|ya?ml)$/.test(base)) {
     scan(/jdbc:(postgresql|mysql|mariadb|sqlite|h2|hsqldb|sqlserver|oracle)\b/g, (m) => (m[1] === 'postgresql' ? 'postgresql' : m[1] === 'mariadb' ? 'mysql' : m[1]));
+    // Quarkus: `quarkus.datasource.db-kind=postgresql` (also per named datasource).
+    scan(/\bdb-kind\s*[=:]\s*["']?(postgresql|pgsql|pg|mysql|mariadb|mssql|h2|oracle|db2|derby)\b/g, (m) => (/^(postgresql|pgsql|pg)$/.test(m[1]) ? 'postgresql' : m[1] === 'mariadb' ? 'mysql' : m[1]));
   } else if (/(pom\.xml|build\.gradle(\.kts)?)$/.test(base)) {
-    scan(/\b(org\.postgresql|mysql-connector-j(?:ava)?|mariadb-java-client|sqlite-jdbc|com\.h2database|hsqldb|mssql-jdbc|ojdbc\d*)\b/g, (m) => (m[1] === 'org.postgresql' ? 'postgresql' : /mysql|mariadb/.test(m[1]) ? 'mysql' : /sqlite/.test(m[1]) ? 'sqlite' : /h2/.test(m[1]) ? 'h2' : /hsqldb/.test(m[1]) ? 'hsqldb' : /mssql/.test(m[1]) ? 'mssql' : 'oracle'));
+    // Drivers, and the Quarkus / Vert.x / R2DBC artifacts that bring them (`quarkus-jdbc-postgresql`, `vertx-pg-client`).
+    scan(/\b(org\.postgresql|quarkus-(?:jdbc|reactive)-(?:postgresql|pg)(?:-client)?|vertx-pg-client|r2dbc-postgresql|mysql-connector-j(?:ava)?|mariadb-java-client|quarkus-jdbc-(?:mysql|mariadb|mssql|h2|oracle)|sqlite-jdbc|com\.h2database|hsqldb|mssql-jdbc|ojdbc\d*)\b/g, (m) =>
+      /postgres|-pg-|pg-client/.test(m[1]) ? 'postgresql' : /mysql|mariadb/.test(m[1]) ? 'mysql' : /sqlite/.test(m[1]) ? 'sqlite' : /h2/.test(m[1]) ? 'h2' : /hsqldb/.test(m[1]) ? 'hsqldb' : /mssql/.test(m[1]) ? 'mssql' : 'oracle',
+    );
   }
   return out;
 }

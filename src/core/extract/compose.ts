@@ -249,7 +249,9 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
       if (c === HOLE) {
         // Text spliced in where no value can stand (`WHERE a = $1 ${filterQuery}`, `FROM t ${joins}`): an optional
         // clause chosen at run time. The statement is read without it, and is dynamic (whole-statement rules skip it).
-        if (holes[holeIndex].dynamic && inClausePosition(sql, prev)) {
+        // A tagged template's substitution there is no bind parameter either: a fragment the code keeps in a variable
+        // (postgres.js `let cursorFilter = sql``; … ${cursorFilter}`, rules35).
+        if (inClausePosition(sql, prev)) {
           holeIndex++;
           dynamic = true;
           k++;

@@ -14,6 +14,11 @@ import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from '
 import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
 import { parsesAsSql } from '../sql/statement';
 
+/** At most 2^MAX_CHOICES variants of a statement written with fragments chosen at run time (ComposeCtx.pick). */
+const MAX_CHOICES = 5;
+/** Past MAX_CHOICES, at most this many variants with one choice's fuller branch alone. */
+const MAX_ALONE = 24;
+
 export interface CallTarget {
   api: string;
   style: PlaceholderStyle;
@@ -46,6 +51,17 @@ export interface Env {
 
 export interface ComposeCtx {
   tagged: boolean;
+  /** Nodes read into the statement besides the root literal (nested fragments): claimed, so they make no site of their own. */
+  used?: Node[];
+  /**
+   * A choice between fragments written in the statement (`${c ? sql`AND x = ${y}` : sql``}`): the profile takes the
+   * fuller branch, or with 'short' the shorter one, or the shorter one of the k-th choice (from 0, in the order of the
+   * text; `conds` numbers them by condition) when bit k of `mask` is set; it counts the choices it met (the site then gets
+   * variants).
+   */
+  pick?: 'short' | { mask: number; conds: Map<string, number> };
+  /** The choices met: one per distinct condition (the same `c` twice is one choice, decided once), numbered in order. */
+  choices?: { n: number; conds?: Map<string, number> };
 }
 
 export type Recurse = (node: Node) => Part[] | undefined;
@@ -369,16 +385,17 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
   const composeRoot = (root: Node, ctx: ComposeCtx, used: Node[]): Part[] | undefined => {
     let literalSeen = false;
     let budget = 2000;
+    const inner: ComposeCtx = { ...ctx, used };
     const seen = new Set<number>();
     const rec = (node: Node, depth: number): Part[] => {
       if (--budget < 0 || depth > 60) return [hole(node, text, true)];
-      const lit = profile.literal(node, env, ctx);
+      const lit = profile.literal(node, env, inner);
       if (lit) {
         literalSeen = true;
         used.push(node);
         return lit;
       }
-      const composed = profile.compose(node, env, (n) => rec(n, depth + 1), ctx);
+      const composed = profile.compose(node, env, (n) => rec(n, depth + 1), inner);
       if (composed) return composed;
       // A name's value where it is used, or what a helper of the file returns: composed there when it holds SQL text.
       const value = (profile.identifier ?? IDENTIFIER).has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
@@ -449,9 +466,11 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (!target) continue;
     const candidates = target.args ?? [target.arg];
     for (const arg of candidates) {
-      if (!arg || siteRoots.has(arg.startIndex)) continue;
+      // A fragment already read into an earlier statement (a nested sql`…`) is part of that statement.
+      if (!arg || siteRoots.has(arg.startIndex) || claimed.has(arg.startIndex)) continue;
       const used: Node[] = [];
-      const composed = composeRoot(arg, { tagged: !!target.tagged }, used);
+      const choices = { n: 0 };
+      const composed = composeRoot(arg, { tagged: !!target.tagged, choices }, used);
       if (!composed) continue;
       const parts = target.template ? target.template(composed) : composed;
       if (target.ignore) {
@@ -477,6 +496,23 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       }
       const site = addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
       if (site && target.rowModel) site.rowModel = target.rowModel;
+      if (site && choices.n && !site.variants) {
+        // Fragments chosen at run time: every combination of the choices' branches (up to 2^MAX_CHOICES); past that, the
+        // statement with the fuller branches (site.sql), the one with the shorter ones, and each choice's fuller branch
+        // alone (a filter the caller passes by itself: the ordinals API's activity of one address).
+        const all = (1 << Math.min(choices.n, 30)) - 1;
+        const picks: ComposeCtx['pick'][] =
+          choices.n <= MAX_CHOICES
+            ? Array.from({ length: all }, (_, k) => ({ mask: k + 1, conds: new Map<string, number>() }))
+            : ['short', ...Array.from({ length: Math.min(choices.n, MAX_ALONE) }, (_, k) => ({ mask: all & ~(1 << k), conds: new Map<string, number>() }))];
+        const variants: SqlVariant[] = [{ sql: site.sql, sourceMap: site.sourceMap, params: site.params, dynamic: site.dynamic, ...(site.splicedNames ? { splicedNames: site.splicedNames } : {}) }];
+        for (const pick of picks) {
+          const other = composeRoot(arg, { tagged: !!target.tagged, pick }, []);
+          const v = other && finishSql(target.template ? target.template(other) : other, target.style);
+          if (v?.sql && !variants.some((x) => x.sql === v.sql)) variants.push(v);
+        }
+        if (variants.length > 1) site.variants = variants;
+      }
       break;
     }
   }

@@ -233,10 +233,20 @@ function mappedToModel(site: SqlSite, text: string, tables: string[]): boolean |
   // `.then((row) => new Actor(row))`, `.then(Actor.fromRow)`): the model holds the table's columns, as an entity does
   // (rules-u: ODK Central's frames). Over one table only.
   if ((site.language === 'javascript' || site.language === 'typescript') && tables.length === 1) {
-    return JS_MODEL_CONSTRUCTOR.test(text.slice(site.span.end, site.span.end + 200));
+    if (JS_MODEL_CONSTRUCTOR.test(text.slice(site.span.end, site.span.end + 200))) return true;
+    // Kept in a const first (`const query = sql`…``) and run later (`maybeOne(query).then(map(construct(Form)))`, rules35:
+    // ODK Central's forms by actee): any run of it that hands the rows to a model's constructor.
+    const name = JS_KEPT_IN.exec(text.slice(Math.max(0, site.span.start - 120), site.span.start))?.[1];
+    if (!name) return false;
+    const later = text.slice(site.span.end, site.span.end + 2000);
+    const use = new RegExp(`\\(\\s*${name.replace(/\$/g, '\\$')}\\b`, 'g');
+    for (let m = use.exec(later); m; m = use.exec(later)) if (JS_MODEL_CONSTRUCTOR.test(later.slice(m.index + m[0].length, m.index + m[0].length + 200))) return true;
   }
   return false;
 }
+
+/** `const query = sql` just before a statement's text: the name it is kept in. */
+const JS_KEPT_IN = /\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$.]*\bsql)?\s*$/;
 
 /** Right after a statement's text: the end of its call, then `.then(` giving the rows to a model's constructor. */
 const JS_MODEL_CONSTRUCTOR = /^[`'"]?\s*\)\s*\.\s*then\s*\(\s*(?:map\s*\(\s*)?(?:construct\s*\(\s*[A-Z]\w*\s*\)|(?:\(?\s*\w+\s*\)?\s*=>\s*)?new\s+[A-Z]\w*\s*\(|[A-Z]\w*\s*\.\s*(?:from\w*|of|parse)\b)/;

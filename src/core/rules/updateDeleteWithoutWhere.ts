@@ -10,7 +10,7 @@
  */
 import type { Rule } from './types';
 import { rowsPhrase } from '../catalogFacts';
-import { declaredOneRow } from '../sql/declaredIndexes';
+import { declaredOneRow, declaredTableKey } from '../sql/declaredIndexes';
 
 /** With catalog evidence, a parameterised all-rows change of at least this many rows is an error. */
 const LARGE_TABLE_ROWS = 10_000;
@@ -53,7 +53,9 @@ export const updateDeleteWithoutWhere: Rule = {
         message: smallNow
           ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}: little is at stake while the table is this small, but every row it gains later is changed too — intended?`
           : declaredOne
-          ? `${verb} without WHERE changes every row of ${name || 'the table'}: the schema holds it to one row (a CHECK pins its primary key to one value), so updating that row is intended?`
+          ? ctx.declared?.insertedWhenEmpty?.has(declaredTableKey(target?.name ?? ''))
+            ? `${verb} without WHERE changes every row of ${name || 'the table'}: the project's SQL inserts into it only while it is empty (IF NOT EXISTS … THEN INSERT), a table of one row, so updating that row is intended?`
+            : `${verb} without WHERE changes every row of ${name || 'the table'}: the schema holds it to one row (a CHECK pins its primary key to one value), so updating that row is intended?`
           : oneRow
           ? `${verb} without WHERE changes every row of ${name || 'the table'}: by its name a table of one row (settings, schema version), so intended?`
           : parameterised

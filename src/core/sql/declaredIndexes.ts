@@ -24,6 +24,11 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
    * … ADD CONSTRAINT`), each as `column` or `column=value`: with the table's primary key, evidence of a one-row table.
    */
   columnChecks?: Map<string, Set<string>>;
+  /**
+   * Tables the project's SQL fills only while they are empty (`IF NOT EXISTS (SELECT * FROM t) THEN INSERT INTO t …`,
+   * `INSERT INTO t … WHERE NOT EXISTS (SELECT 1 FROM t)`): a settings row inserted once, evidence of a one-row table.
+   */
+  insertedWhenEmpty?: Set<string>;
 };
 
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
@@ -81,7 +86,7 @@ function items(inner: string): string[] {
 }
 
 /** The table name as rules see it: unquoted, lower-case, without its schema. */
-function declaredTableKey(name: string): string {
+export function declaredTableKey(name: string): string {
   // `${schema}.queue`, `{schema}.queue`: the name after a qualifier the code splices in. `{qn.queue_table}`: a table
   // named whole by an attribute path, which statements read by its last part (`FROM {self.qualified.queue_table}`).
   const whole = /^\$?\{\s*([\w$.]+?)\s*\}$/.exec(name);
@@ -194,7 +199,24 @@ const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|p
  * The columns of the tables a text creates (`CREATE TABLE … (col type …, …)`, `ALTER TABLE … ADD COLUMN col type`),
  * added to `into.tables`: evidence, without a database, of how wide a table is (select-star).
  */
+/** `IF NOT EXISTS (SELECT … FROM t) THEN INSERT INTO t`: an insert run only while t has no row (nothing after the table but `)`). */
+const INSERT_WHEN_EMPTY_PLPGSQL = /\bif\s+not\s+exists\s*\(\s*select\s+[^;()]{1,80}?\bfrom\s+([\w"$.]+)\s*\)\s*then\s+insert\s+into\s+([\w"$.]+)/gi;
+/** `INSERT INTO t … WHERE NOT EXISTS (SELECT … FROM t)`. */
+const INSERT_WHEN_EMPTY_SQL = /\binsert\s+into\s+([\w"$.]+)[^;]{0,2000}?\bwhere\s+not\s+exists\s*\(\s*select\s+[^;()]{1,80}?\bfrom\s+([\w"$.]+)\s*\)/gi;
+
+function addInsertedWhenEmpty(text: string, into: DeclaredIndexes): void {
+  if (!/\bnot\s+exists\b/i.test(text)) return;
+  for (const [re, a, b] of [[INSERT_WHEN_EMPTY_PLPGSQL, 1, 2], [INSERT_WHEN_EMPTY_SQL, 2, 1]] as const) {
+    re.lastIndex = 0;
+    let k = 0;
+    for (let m = re.exec(text); m && k++ < MAX_PER_TEXT; m = re.exec(text)) {
+      if (declaredTableKey(m[a]) === declaredTableKey(m[b])) (into.insertedWhenEmpty ??= new Set()).add(declaredTableKey(m[b]));
+    }
+  }
+}
+
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
+  addInsertedWhenEmpty(text, into);
   const creates = /\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text);
   // `CREATE TEMP TABLE temp_tips ON COMMIT DROP AS SELECT …`: a table of the session (or transaction) built from a query. It
   // has no column list to read, and no index but one the code creates on it (CREATE INDEX, read with the same text).
@@ -280,11 +302,13 @@ function addColumnCheck(into: DeclaredIndexes, table: string, column: string, va
 /**
  * Do the schema files make `table` a table of one row: its one-column primary key is also held to one value by a CHECK
  * (`id boolean PRIMARY KEY` with `CHECK (id)`: the key can only be true; `id integer PRIMARY KEY CHECK (id = 1)`)? The
- * way an app keeps its one chain tip, settings or status record; an UPDATE without WHERE there updates that row.
+ * way an app keeps its one chain tip, settings or status record; an UPDATE without WHERE there updates that row. Or does
+ * the project's SQL insert into it only while it is empty (insertedWhenEmpty: OED's preferences row)?
  */
 export function declaredOneRow(declared: DeclaredIndexes | undefined, table: string | undefined): boolean {
   if (!table || !declared) return false;
   const key = declaredTableKey(table);
+  if (declared.insertedWhenEmpty?.has(key)) return true;
   const pk = declared.tables?.get(key)?.primaryKey;
   if (!pk) return false;
   for (const c of declared.columnChecks?.get(key) ?? []) if (c === pk || c.startsWith(`${pk}=`)) return true;

@@ -52,7 +52,8 @@ export function parseSql(sql: string): ParseOutcome {
     out = { ok: false, message: parserComplaint(e) };
     // PostgreSQL takes any keyword as a column or table label after AS (`usename AS user`, `relname AS table`); the
     // parser rejects the reserved ones. Read again with them quoted, at the same offsets.
-    const relabelled = quoteReservedLabels(sql);
+    // And a column named by a reserved word after its table's alias (`l.offset`, `t.order`): quoted too.
+    const relabelled = quoteQualifiedReserved(quoteReservedLabels(sql));
     if (relabelled !== sql) {
       try {
         out = { ok: true, statements: resolveNames(parse(relabelled, { locationTracking: true })) };
@@ -79,6 +80,23 @@ const RESERVED_LABEL = /\bAS(\s+)(user|table|order|group|from|where|limit|offset
  */
 function quoteReservedLabels(sql: string): string {
   return sql.replace(RESERVED_LABEL, (_m: string, space: string, word: string) => `${' '.repeat(space.length)}"${word}"`);
+}
+
+/** `alias.offset AS label`, `alias.offset,` + blanks, `alias.offset` + blanks: a column named by a reserved word. */
+const QUALIFIED_RESERVED = new RegExp(`(?<=[\\w"]\\.)(${RESERVED_LABEL.source.slice(RESERVED_LABEL.source.indexOf('(user|') + 1, RESERVED_LABEL.source.indexOf(')\\b'))})\\b(?:(\\s+AS\\s)|(,?)(\\s{3,}|,\\s{2,}))`, 'gi');
+
+/**
+ * `l.offset AS x` written `l."offset"  x`, `l.offset,` + blanks written `l."offset",` with two blanks fewer (the same
+ * length: offsets past it still hold). Only tried on SQL the parser rejected, and kept only if it then parses.
+ */
+function quoteQualifiedReserved(sql: string): string {
+  return sql.replace(QUALIFIED_RESERVED, (m: string, word: string, as: string | undefined, comma: string | undefined, blanks: string | undefined) => {
+    if (as) return `"${word}"${' '.repeat(as.length - 2)}`;
+    const rest = (comma ?? '') + (blanks ?? '');
+    const lead = rest.startsWith(',') ? ',' : '';
+    const ws = rest.slice(lead.length);
+    return ws.length >= 2 ? `"${word}"${lead}${ws.slice(2)}` : m;
+  });
 }
 
 /** The single statement of a text, or undefined when it does not parse or holds several. */

@@ -25,6 +25,17 @@ describe('dialect from project configuration and driver imports', () => {
     assert.equal(projectDialect([]), undefined);
   });
 
+  it('Quarkus names its database by JDBC extension and db-kind (rules-v: Apicurio Registry, read as MySQL from a test module)', () => {
+    const configs = [
+      { path: 'app/pom.xml', text: '<dependency><groupId>io.quarkus</groupId><artifactId>quarkus-jdbc-postgresql</artifactId></dependency>' },
+      { path: 'integration-tests/pom.xml', text: '<artifactId>mysql-connector-j</artifactId>' },
+    ];
+    assert.deepEqual(projectDialect(configs), { dialect: 'postgresql', evidence: 'app/pom.xml: quarkus-jdbc-postgresql' });
+    assert.equal(projectDialect([{ path: 'app/src/main/resources/application.properties', text: 'quarkus.datasource.db-kind=postgresql\n' }])?.dialect, 'postgresql');
+    assert.equal(projectDialect([{ path: 'pom.xml', text: '<artifactId>quarkus-jdbc-mysql</artifactId>' }])?.name, 'MySQL');
+    assert.equal(projectDialect([{ path: 'build.gradle', text: "implementation 'io.vertx:vertx-pg-client:4.5.0'" }])?.dialect, 'postgresql');
+  });
+
   it('a file importing only another database driver is that database; path and project come in order', () => {
     assert.equal(dialectOfImports('import sqlite3\nconn = sqlite3.connect("x.db")')?.name, 'SQLite');
     assert.equal(dialectOfImports('import sqlite3\nimport psycopg2'), undefined);

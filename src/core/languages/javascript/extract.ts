@@ -6,7 +6,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { pushText, type Part, type PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
-import { composeInner, composeParenOrPlus, hole, textStart, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, composeParenOrPlus, hole, textStart, visibleValue, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -16,6 +16,7 @@ const JS_QUERY = `
 (call_expression function: (member_expression property: (_) @callee) (#match? @callee "${CALLEES}")) @call
 (call_expression function: (identifier) @callee (#match? @callee "^(sql|raw|SQL)$")) @call
 (call_expression function: (call_expression) @callee arguments: (template_string)) @call
+(call_expression function: (_) @callee arguments: (template_string)) @call
 (variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
 `;
 
@@ -52,11 +53,19 @@ function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
       if (!c || c.type !== 'template_substitution') continue;
       decodeRange(parts, text, pos, c.startIndex, jsEscape);
       const inner = c.namedChildren[0];
+      // In a tagged template a nested sql`…` fragment (also `this.sql`…``, one of two chosen by `?:`, or a name bound to
+      // one) is part of the statement: its text and its own parameters are read in place.
+      const fragment = ctx.tagged && inner ? nestedFragment(inner, env, ctx, 0) : undefined;
       const nested = inner && inner.type === 'call_expression' && isSqlTagCall(inner, text) ? inner : undefined;
       // A name bound once in the file to a plain string (`const TABLE = 'settings'`) is that text: `FROM ${TABLE}`.
       const constant = !ctx.tagged && inner?.type === 'identifier' ? stringConstant(text, inner.text) : undefined;
       // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
-      if (constant) pushText(parts, constant.value, Array.from({ length: constant.value.length }, (_, k) => constant.start + k));
+      if (fragment) {
+        for (const p of fragment) {
+          if (p.t === 'text') pushText(parts, p.text, p.offsets);
+          else parts.push(p);
+        }
+      } else if (constant) pushText(parts, constant.value, Array.from({ length: constant.value.length }, (_, k) => constant.start + k));
       else parts.push(hole(c, text, !ctx.tagged || !!nested));
       pos = c.endIndex;
     }
@@ -81,6 +90,69 @@ function isSqlTagCall(n: Node, text: string): boolean {
   const f = n.childForFieldName('function');
   const a = n.childForFieldName('arguments');
   return !!f && !!a && a.type === 'template_string' && /^(sql|Prisma\.sql)$/.test(text.slice(f.startIndex, f.endIndex));
+}
+
+const FUNCTION_SCOPE = new Set(['arrow_function', 'function_declaration', 'function_expression', 'function', 'method_definition', 'generator_function_declaration', 'program']);
+
+/** A member `sql` tag: `this.sql`…``, `this.db.sql`…``, `ctx.sql`…`` (postgres.js kept on an object). */
+const MEMBER_SQL_TAG = /^(?:this|[A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*\.sql$/;
+
+/** A postgres.js / slonik fragment call: sql`…` or `this.sql`…``; its template node. */
+function fragmentTemplate(n: Node, text: string): Node | undefined {
+  if (n.type !== 'call_expression') return undefined;
+  const f = n.childForFieldName('function');
+  const a = n.childForFieldName('arguments');
+  if (!f || !a || a.type !== 'template_string') return undefined;
+  const name = text.slice(f.startIndex, f.endIndex);
+  return name === 'sql' || name === 'Prisma.sql' || (f.type === 'member_expression' && MEMBER_SQL_TAG.test(name) && name !== 'Prisma.sql') ? a : undefined;
+}
+
+/**
+ * The parts of a fragment substituted into a tagged statement: sql`…` itself, a `c ? sql`…` : sql`…`` choice (the fuller
+ * branch, or the shorter with ctx.pick 'short'; both branches are read into the statement), or a name bound in the file
+ * to one. Undefined for anything else (a bind parameter).
+ */
+function nestedFragment(n: Node, env: Env, ctx: ComposeCtx, depth: number): Part[] | undefined {
+  if (depth > 8) return undefined;
+  if (n.type === 'parenthesized_expression') {
+    const only = n.namedChildren.find((c) => c && c.type !== 'comment');
+    return only ? nestedFragment(only, env, ctx, depth + 1) : undefined;
+  }
+  const template = fragmentTemplate(n, env.text);
+  if (template) {
+    ctx.used?.push(template);
+    return literal(template, env, ctx);
+  }
+  if (n.type === 'ternary_expression') {
+    const a = n.childForFieldName('consequence');
+    const b = n.childForFieldName('alternative');
+    const pa = a && nestedFragment(a, env, ctx, depth + 1);
+    const pb = b && nestedFragment(b, env, ctx, depth + 1);
+    if (!pa || !pb) return undefined;
+    // One choice per condition: `${c ? sql`LEFT JOIN x …` : sql``} … ${c ? sql`AND x.a = 1` : sql``}` joins and filters together.
+    const cond = n.childForFieldName('condition');
+    const key = cond ? env.text.slice(cond.startIndex, cond.endIndex).replace(/\s+/g, ' ') : `@${n.startIndex}`;
+    const conds = typeof ctx.pick === 'object' ? ctx.pick.conds : ctx.choices ? (ctx.choices.conds ??= new Map()) : undefined;
+    let k = conds?.get(key);
+    if (conds && k === undefined) conds.set(key, (k = conds.size));
+    if (ctx.choices && conds) ctx.choices.n = conds.size;
+    k ??= 0;
+    const size = (ps: Part[]) => ps.reduce((k, p) => k + (p.t === 'text' ? p.text.trim().length : 2), 0);
+    const fuller = size(pa) >= size(pb) ? pa : pb;
+    const short = ctx.pick === 'short' || (typeof ctx.pick === 'object' && ((ctx.pick.mask >> k) & 1) === 1);
+    return short ? (fuller === pa ? pb : pa) : fuller;
+  }
+  if (n.type === 'identifier') {
+    // A `const` whose scope holds the use (the file's only binding of a name may sit in another function).
+    const value = visibleValue(env.decls.get(n.text), n);
+    const decl = value?.parent;
+    if (!value || !decl || value.startIndex === n.startIndex || !(decl.parent && /^const\b/.test(env.text.slice(decl.parent.startIndex, decl.parent.startIndex + 6)))) return undefined;
+    let scope: Node | null = decl;
+    while (scope && !FUNCTION_SCOPE.has(scope.type)) scope = scope.parent;
+    if (scope && !(scope.startIndex <= n.startIndex && n.endIndex <= scope.endIndex)) return undefined;
+    return nestedFragment(value, env, ctx, depth + 1);
+  }
+  return undefined;
 }
 
 function compose(node: Node, _env: Env, recurse: Recurse): Part[] | undefined {
@@ -137,6 +209,14 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const fnText = fn ? textStart(text, fn, 200) : '';
   const receiver = fn?.type === 'member_expression' ? fn.childForFieldName('object') : null;
   const recvText = receiver ? textStart(text, receiver, 100) : '';
+  if (callee.type === 'non_null_expression' || callee.type === 'instantiation_expression') {
+    // TypeScript's typed tag, sql<Row[]>`…` or this.sql<Row[]>`…`: the tag inside the type arguments.
+    let f: Node | null = callee;
+    // (tree-sitter-typescript reads `await sql<Row[]>`…`` as a call of `await sql<Row[]>`.)
+    while (f && (f.type === 'non_null_expression' || f.type === 'instantiation_expression' || f.type === 'await_expression')) f = f.namedChildren[0];
+    const tag = f ? text.slice(f.startIndex, f.endIndex) : '';
+    return tagged && (tag === 'sql' || tag === 'SQL' || (f?.type === 'member_expression' && MEMBER_SQL_TAG.test(tag))) ? { api: sqlTagApi(env), style: {}, arg: args, tagged: true, generic: true } : undefined;
+  }
   if (callee.type === 'call_expression') {
     // slonik: sql.type(schema)`…`, sql.typeAlias('x')`…`
     return tagged && /^sql\.(type|typeAlias)\b/.test(fnText) ? { api: 'slonik.sql', style: {}, arg: args, tagged: true, generic: true } : undefined;
@@ -145,7 +225,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
     if (name === 'sql' || name === 'SQL') {
       // Tags also build fragments (sql`AND x = ${y}`, Drizzle's where(sql`…`)): only statements are sites.
       if (fnText === 'Prisma.sql') return { api: 'prisma.sql', style: {}, arg: args, tagged: true, generic: true };
-      if (fn?.type === 'member_expression') return undefined;
+      if (fn?.type === 'member_expression' && !MEMBER_SQL_TAG.test(fnText)) return undefined;
       return { api: sqlTagApi(env), style: {}, arg: args, tagged: true, generic: true };
     }
     if (name === '$queryRaw' || name === '$executeRaw') return { api: `prisma.${name}`, style: {}, arg: args, tagged: true };
