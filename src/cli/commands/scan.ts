@@ -170,7 +170,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'> & {
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never (default error)] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     requireSomePath(opts.paths, ctx.cwd);

@@ -99,6 +99,33 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     await again.close();
   });
 
+  it('a reconnect a quarter of an hour later, the tables unchanged, still reuses the proofs (person36 M1: kept 10 minutes, 10 trial indexes were built again)', async () => {
+    await t.admin.query(`CREATE TABLE wide3q (id bigint PRIMARY KEY, c1 int NOT NULL, c2 int NOT NULL);
+      INSERT INTO wide3q SELECT g, (g * 7) % 5000, (g * 11) % 5000 FROM generate_series(1, 30000) g;
+      ANALYZE wide3q;`);
+    const statements = [1, 2].map((i) => ({ sql: `SELECT id FROM wide3q WHERE c${i} = $1`, label: `src/wide3q.ts:${i}` }));
+    const focus = statements.map((s) => s.sql);
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const first = await t.open({ statementTimeoutMs: 60000 });
+    await new IndexDecider(first, { info, realIndexes: true, trialBudget: new TrialBudget() }).decide(statements, { focus });
+    const made = await builds(' ON public.wide3q ');
+    assert.ok(made >= 2, `the first connection proved each read with a build (${made})`);
+    await first.close();
+    // Fifteen minutes on (the clock the proofs' age is read by), nothing changed on the table: Reconnect.
+    const realNow = Date.now;
+    const skew = 15 * 60_000;
+    Date.now = () => realNow() + skew;
+    try {
+      const again = await t.open({ statementTimeoutMs: 60000 });
+      await new IndexDecider(again, { info, realIndexes: true, trialBudget: new TrialBudget() }).decide(statements, { focus });
+      await again.close();
+    } finally {
+      Date.now = realNow;
+    }
+    const after = (await builds(' ON public.wide3q ')) - made;
+    assert.equal(after, 0, `${after} built again 15 minutes later on the unchanged table (before: every definition built again)`);
+  });
+
   it("a statement pg_stat_statements recorded under PG Lens's own role is the code's statement: one proof serves both, nothing built twice (verify34: the same orders definitions built twice in one window, the workspace's decision with pg_stat_statements beside the file's)", async () => {
     await t.admin.query(`CREATE TABLE wide5 (id bigint PRIMARY KEY, c1 int NOT NULL, c2 int NOT NULL);
       INSERT INTO wide5 SELECT g, (g * 7) % 5000, (g * 11) % 5000 FROM generate_series(1, 30000) g;
