@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
-import { formatCount } from '../core/format';
+import { formatCount, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
@@ -808,8 +808,7 @@ function tablesNamed(tables: readonly TableFacts[], t: TableRef): TableFacts[] {
 
 /** A statement as the log names the one a trial index was built for: its first words, the role it was planned as, the kept indexes, its run. */
 function describeStatement(sql: string, role: string | undefined, kept: readonly string[], run: TrialRun | undefined): string {
-  const text = sql.replace(/\s+/g, ' ').trim();
-  return `"${text.length > 100 ? `${text.slice(0, 100)}…` : text}"${role ? ` (planned as role ${role})` : ''}${kept.length ? ` on top of ${kept.length} kept index(es)` : ''}${run ? ` in a decision over ${run.statements.length} statement(s)` : ''}`;
+  return `"${shortLine(sql, 100)}"${role ? ` (planned as role ${role})` : ''}${kept.length ? ` on top of ${kept.length} kept index(es)` : ''}${run ? ` in a decision over ${run.statements.length} statement(s)` : ''}`;
 }
 
 /** A short tag of a proof's key in the store (TrialProofs), to compare two log lines' keys. */

@@ -2281,7 +2281,7 @@ class Detector {
     const def = name ? this.functions.get(name) : undefined;
     const body = def ? field(def, 'body') : undefined;
     if (!def || !body) return undefined;
-    const returns = body.descendantsOfType(['return_statement', 'return']).filter((r): r is Node => !!r && r.isNamed && this.enclosingFunctionIs(r, def));
+    const returns = body.descendantsOfType(['return_statement', 'return']).filter((r): r is Node => !!r && r.isNamed && same(this.enclosingFunctionOf(r), def));
     let most = 0;
     for (const r of returns) {
       const value = named(r)[0];
@@ -2290,15 +2290,6 @@ class Detector {
       most = Math.max(most, items.length);
     }
     return returns.length > 0 && most > 0 && most <= MAX_FIXED_LIST ? { iterations: most, from: `${name}() returns at most ${most}` } : undefined;
-  }
-
-  /** The nearest function around a node is `def` (a return of a nested callback is not def's). */
-  private enclosingFunctionIs(node: Node, def: Node): boolean {
-    for (let p = node.parent; p; p = p.parent) {
-      if (same(p, def)) return true;
-      if (this.a.functionTypes.has(p.type)) return false;
-    }
-    return false;
   }
 
   /** A literal list (inline or bound to a name) feeding the loop. */

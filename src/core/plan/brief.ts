@@ -8,7 +8,7 @@ import { countOf } from '../format';
 import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving, outsideNodesText } from './format';
 import type { Grade, Plan, PlanNode } from './model';
-import { nodeLabel } from './warnings';
+import { bareRelation, nodeLabel } from './warnings';
 import type { SplicedName } from '../extract/types';
 
 export interface PlanBrief {
@@ -37,11 +37,9 @@ export function briefPlan(plan: Plan, top = 3, saidAbove: readonly string[] = []
   const worth = ranked.filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005);
   const listed = worth.length ? worth : [root];
   const warnings: PlanBrief['warnings'] = [];
-  // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
-  const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
-  const above = new Set(saidAbove.map(bare));
+  const above = new Set(saidAbove.map(bareRelation));
   for (const n of plan.nodes) {
-    if (n.metrics.relation && above.has(bare(n.metrics.relation))) continue;
+    if (n.metrics.relation && above.has(bareRelation(n.metrics.relation))) continue;
     for (const w of n.warnings) {
       if (w.kind === 'time-share') continue;
       warnings.push({ id: n.id, label: nodeLabel(n), grade: w.grade, message: w.message });

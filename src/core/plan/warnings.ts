@@ -261,6 +261,11 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   return { proof, saving: took * (1 - p.costAfter / p.costBefore) };
 }
 
+/** A relation as EXPLAIN names it (unqualified) from the advice's name ("schema.table" outside public, maybe quoted). */
+export function bareRelation(t: string): string {
+  return t.replace(/"/g, '').split('.').pop()!.toLowerCase();
+}
+
 /**
  * The proofs a scan may name. With its statement: the first proved on its table (`own`). On a plan brought without its
  * statement, an index proved for a statement of the workspace: `own` when its keys are this scan's own columns — those
@@ -272,13 +277,11 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
 function provedFigures(plan: Plan, n: PlanNode, options: AnalyzeOptions): { own?: ProvedIndexFigure; wider?: ProvedIndexFigure } | undefined {
   const relation = n.metrics.relation;
   if (!relation || !options.provedIndexes?.length) return undefined;
-  // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
-  const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
   const current = (x: ProvedIndexFigure) => {
     const now = options.relationIndexes?.get(x.table) ?? options.relationIndexes?.get(relation);
     return !x.tableIndexes || !now || [...new Set(now.map((i) => i.name))].sort().join('\u0000') === [...x.tableIndexes].sort().join('\u0000');
   };
-  const usable = options.provedIndexes.filter((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore && current(x));
+  const usable = options.provedIndexes.filter((x) => bareRelation(x.table) === bareRelation(relation) && x.costAfter < x.costBefore && current(x));
   if (options.withStatement !== false) return usable.length ? { own: usable[0] } : undefined;
   // Its own conditions, and those of the join it feeds (a Seq Scan under a Hash Join's Hash, its Hash Cond on the join).
   const up = [n, ...[n.parent, n.parent >= 0 ? plan.nodes[n.parent].parent : -1].filter((i) => i >= 0).map((i) => plan.nodes[i])];

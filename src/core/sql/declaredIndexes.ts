@@ -195,10 +195,6 @@ function isLargeGeometry(type: string, after: string): boolean {
 /** A table item that is no column: a constraint, LIKE, or MySQL's `KEY name (cols)` / `INDEX name (cols)` (a column may be named key). */
 const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|period)\b|^(?:index|key)\s*(?:[\w"`]+\s*)?\(/i;
 
-/**
- * The columns of the tables a text creates (`CREATE TABLE … (col type …, …)`, `ALTER TABLE … ADD COLUMN col type`),
- * added to `into.tables`: evidence, without a database, of how wide a table is (select-star).
- */
 /** `IF NOT EXISTS (SELECT … FROM t) THEN INSERT INTO t`: an insert run only while t has no row (nothing after the table but `)`). */
 const INSERT_WHEN_EMPTY_PLPGSQL = /\bif\s+not\s+exists\s*\(\s*select\s+[^;()]{1,80}?\bfrom\s+([\w"$.]+)\s*\)\s*then\s+insert\s+into\s+([\w"$.]+)/gi;
 /** `INSERT INTO t … WHERE NOT EXISTS (SELECT … FROM t)`. */
@@ -215,6 +211,11 @@ function addInsertedWhenEmpty(text: string, into: DeclaredIndexes): void {
   }
 }
 
+/**
+ * The columns of the tables a text creates (`CREATE TABLE … (col type …, …)`, `ALTER TABLE … ADD COLUMN col type`),
+ * added to `into.tables`: evidence, without a database, of how wide a table is (select-star); and the tables it fills
+ * only while they are empty (`into.insertedWhenEmpty`).
+ */
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   addInsertedWhenEmpty(text, into);
   const creates = /\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text);

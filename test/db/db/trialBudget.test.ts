@@ -75,19 +75,28 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
     for (const s of statements.slice(20)) assert.ok(decider.advice.get(s.sql)?.notTried?.some((x) => x.why === 'budget'), `${s.sql}: held back by the budget`);
   });
 
-  it('a reconnect reuses the proofs made before: a new connection to the same server and role, the tables unchanged, builds nothing again (person32 L2, person33 M1)', async () => {
-    await t.admin.query(`CREATE TABLE wide3 (id bigint PRIMARY KEY, ${Array.from({ length: 3 }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
-      INSERT INTO wide3 SELECT g, ${Array.from({ length: 3 }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
-      ANALYZE wide3;`);
-    const statements = Array.from({ length: 3 }, (_, i) => ({ sql: `SELECT id FROM wide3 WHERE c${i + 1} = $1`, label: `src/wide3.ts:${i + 1}` }));
+  /**
+   * A table of `columns` int columns, a read filtering on each, decided on a connection of its own (the store is the
+   * server's and role's) that proves each read with a build and is then closed: the first half of a reconnect.
+   */
+  const provedThenClosed = async (table: string, columns: number) => {
+    await t.admin.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, ${Array.from({ length: columns }, (_, i) => `c${i + 1} int NOT NULL`).join(', ')});
+      INSERT INTO ${table} SELECT g, ${Array.from({ length: columns }, (_, i) => `(g * ${i + 7}) % 5000`).join(', ')} FROM generate_series(1, 30000) g;
+      ANALYZE ${table};`);
+    const statements = Array.from({ length: columns }, (_, i) => ({ sql: `SELECT id FROM ${table} WHERE c${i + 1} = $1`, label: `src/${table}.ts:${i + 1}` }));
     const focus = statements.map((s) => s.sql);
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const first = await t.open({ statementTimeoutMs: 60000 });
     await new IndexDecider(first, { info, realIndexes: true, trialBudget: new TrialBudget() }).decide(statements, { focus });
-    const made = await builds(' ON public.wide3 ');
-    assert.ok(made >= 3, `the first connection proved each read with a build (${made})`);
-    // A profile switch and back, or Reconnect: a new Database and decider on the same server and role.
+    const made = await builds(` ON public.${table} `);
+    assert.ok(made >= columns, `the first connection proved each read with a build (${made})`);
     await first.close();
+    return { statements, focus, made };
+  };
+
+  it('a reconnect reuses the proofs made before: a new connection to the same server and role, the tables unchanged, builds nothing again (person32 L2, person33 M1)', async () => {
+    const { statements, focus, made } = await provedThenClosed('wide3', 3);
+    // A profile switch and back, or Reconnect: a new Database and decider on the same server and role.
     const again = await t.open({ statementTimeoutMs: 60000 });
     const lines: string[] = [];
     const decider = new IndexDecider(again, { info, realIndexes: true, trialBudget: new TrialBudget(), log: (l) => lines.push(l) });
@@ -100,17 +109,7 @@ describe('db/trial budget: real trial builds are bounded per table and per minut
   });
 
   it('a reconnect a quarter of an hour later, the tables unchanged, still reuses the proofs (person36 M1: kept 10 minutes, 10 trial indexes were built again)', async () => {
-    await t.admin.query(`CREATE TABLE wide3q (id bigint PRIMARY KEY, c1 int NOT NULL, c2 int NOT NULL);
-      INSERT INTO wide3q SELECT g, (g * 7) % 5000, (g * 11) % 5000 FROM generate_series(1, 30000) g;
-      ANALYZE wide3q;`);
-    const statements = [1, 2].map((i) => ({ sql: `SELECT id FROM wide3q WHERE c${i} = $1`, label: `src/wide3q.ts:${i}` }));
-    const focus = statements.map((s) => s.sql);
-    await t.admin.query('SELECT pg_stat_statements_reset()');
-    const first = await t.open({ statementTimeoutMs: 60000 });
-    await new IndexDecider(first, { info, realIndexes: true, trialBudget: new TrialBudget() }).decide(statements, { focus });
-    const made = await builds(' ON public.wide3q ');
-    assert.ok(made >= 2, `the first connection proved each read with a build (${made})`);
-    await first.close();
+    const { statements, focus, made } = await provedThenClosed('wide3q', 2);
     // Fifteen minutes on (the clock the proofs' age is read by), nothing changed on the table: Reconnect.
     const realNow = Date.now;
     const skew = 15 * 60_000;
