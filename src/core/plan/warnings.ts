@@ -930,7 +930,7 @@ function topNSortTips(plan: Plan, options: AnalyzeOptions, anc: Ancestry): Tip[]
  * statement's own write tells (an INSERT fires only checks, a DELETE only actions); undefined when none does (person37
  * H1: an INSERT into reviews was told to "index the referencing columns of reviews_product_id_fkey").
  */
-export function foreignKeySide(t: Pick<TriggerTime, 'name' | 'relation'>, fact: ForeignKeyFact | undefined, writes: ReadonlySet<string>): 'check' | 'action' | undefined {
+function foreignKeySide(t: Pick<TriggerTime, 'name' | 'relation'>, fact: ForeignKeyFact | undefined, writes: ReadonlySet<string>): 'check' | 'action' | undefined {
   if (/^RI_ConstraintTrigger_c_/.test(t.name)) return 'check';
   if (/^RI_ConstraintTrigger_a_/.test(t.name)) return 'action';
   if (fact && t.relation) {
