@@ -130,14 +130,46 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   ];
   configureTreeSitterForCli();
   const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
+  // Files are analysed by their path in the app scanned — one folder given: relative to it — since a path says what kind
+  // of code it is (codeContext: `examples/`, `scripts/`, `tests/`…); they are printed relative to the working folder.
+  // `pg-lens scan examples/shop` from this repository's root judged the whole shop a one-off script's (the demo's scan
+  // showed its warnings as info).
+  const base = scanBase(opts.paths, ctx.cwd);
   const relative = async function* () {
     for await (const f of files) {
       const text = await readSourceText(f.path, opts.maxFileSizeKb * 1024);
-      if (text === undefined) ctx.err(`pg-lens scan: skipped ${oneLine(f.path)}: unreadable or binary`);
-      else yield { path: outputPath(ctx.cwd, f.path), text };
+      if (text === undefined) ctx.err(`pg-lens scan: skipped ${oneLine(outputPath(ctx.cwd, f.path))}: unreadable or binary`);
+      else yield { path: outputPath(base, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, mapperFragments: readMapperFragments(opts.paths, ctx.cwd), severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
+  const shown = (file: string) => (base === ctx.cwd ? file : outputPath(ctx.cwd, path.resolve(base, file)));
+  const result = await scanFiles(relative(), { analyzers, mapperFragments: readMapperFragments(opts.paths, ctx.cwd), severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(shown(file))}: ${oneLine(m)}`) });
+  return base === ctx.cwd ? result : rebased(result, shown);
+}
+
+/** The folder a scan's files are judged from: the one folder given, else the working folder. */
+function scanBase(paths: readonly string[], cwd: string): string {
+  if (paths.length !== 1) return cwd;
+  const dir = path.resolve(cwd, paths[0]);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  return isDir && path.relative(cwd, dir) !== '' ? dir : cwd;
+}
+
+/** A scan's paths as `shown` names them (findings, their related places, texts, sites, errors, minified files). */
+function rebased(r: ScanResult, shown: (file: string) => string): ScanResult {
+  return {
+    ...r,
+    findings: r.findings.map((f) => ({ ...f, ...(f.file !== undefined ? { file: shown(f.file) } : {}), ...(f.related ? { related: f.related.map((x) => ('file' in x && x.file !== undefined ? { ...x, file: shown(x.file) } : x)) } : {}) })),
+    texts: new Map([...r.texts].map(([k, v]) => [shown(k), v])),
+    siteList: r.siteList.map((s) => (s.file !== undefined ? { ...s, file: shown(s.file) } : s)),
+    errors: r.errors.map((e) => ({ ...e, file: shown(e.file) })),
+    minified: r.minified.map(shown),
+  };
 }
 
 

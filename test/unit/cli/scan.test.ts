@@ -208,4 +208,19 @@ describe('cli scan: another dialect, mapper files and view templates', () => {
     const views = j.findings.filter((f: { ruleId: string }) => f.ruleId === 'n-plus-one').map((f: { file: string; line: number; message: string }) => `${f.file}:${f.line} <- ${/N\+1 query \(view\): (\S+?):\d+/.exec(f.message)?.[1]}`);
     assert.deepEqual(views.sort(), ['app/controllers/posts_controller.rb:3 <- app/views/posts/index.html.erb', 'app/controllers/posts_controller.rb:7 <- app/views/posts/feed.json.jbuilder']);
   });
+
+  it("one folder given: its files are judged by their path in it (examples/shop is the app scanned, not a one-off example), and printed from the working folder", async () => {
+    write(dir(), {
+      'examples/shop/src/orders.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const byEmail = (e: string) => pool.query('SELECT id FROM orders WHERE lower(email) = $1', [e]);\n",
+      'examples/shop/scripts/backfill.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const run = (e: string) => pool.query('SELECT id FROM orders WHERE lower(email) = $1', [e]);\n",
+    });
+    const r = await run(['scan', 'examples/shop', '--format', 'json', '--fail-on', 'never'], dir());
+    assert.equal(r.code, 0, r.err);
+    const found = JSON.parse(r.out).findings.filter((f: { ruleId: string }) => f.ruleId === 'non-sargable-predicate').map((f: { file: string; context: string; severity: string }) => `${f.file} ${f.context} ${f.severity}`);
+    assert.deepEqual(found.sort(), ['examples/shop/scripts/backfill.ts script info', 'examples/shop/src/orders.ts request warning']);
+    // From inside, the same.
+    const inside = JSON.parse((await run(['scan', '.', '--format', 'json', '--fail-on', 'never'], path.join(dir(), 'examples', 'shop'))).out);
+    assert.deepEqual(inside.findings.filter((f: { ruleId: string }) => f.ruleId === 'non-sargable-predicate').map((f: { file: string; context: string }) => `${f.file} ${f.context}`).sort(), ['scripts/backfill.ts script', 'src/orders.ts request']);
+  });
 });
+
