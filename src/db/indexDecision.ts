@@ -309,6 +309,12 @@ export class WorkspaceStatements {
     return this.found().filter((s) => spaced(s.sql) === want).map((s) => s.source);
   }
 
+  /** The files (as given to setFile) that hold any of these statements (by their text). */
+  filesHolding(sqls: ReadonlySet<string>): string[] {
+    if (!sqls.size) return [];
+    return [...this.files].filter(([, found]) => found.some((f) => sqls.has(f.sql))).map(([file]) => file);
+  }
+
   /** Statements from elsewhere (`extra`: a recording's) changed. */
   touch(): void {
     this.version++;

@@ -14,8 +14,10 @@ import type { Finding } from '../core/findings';
 import type { SqlSite } from '../core/extract/types';
 import { OTHER_RULES } from '../core/rules/index';
 import { MISSING_INDEX_RULE, missingIndexFinding } from '../core/advice/missingIndex';
-import { foundStatementsOf, type FoundStatement, type IndexDecision, type StatementDecision } from '../core/advice/workload';
+import { foundStatementsOf, notWorkload, type FoundStatement, type IndexDecision, type StatementDecision } from '../core/advice/workload';
 import { codeContextOf } from '../core/codeContext';
+import { loadPgParser } from '../core/sql/statement';
+import { sameShownAdvice } from '../core/advice/missingIndex';
 import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
@@ -47,6 +49,13 @@ export interface MissingIndexAnalyzerOptions {
   sawFile?: (file: string, found: FoundStatement[]) => void;
   /** How a file is named in the statements' places (the editor: relative to the workspace); default: as given. */
   place?: (file: string) => string;
+  /**
+   * Statements that are not the app's workload (core/advice/workload notWorkload: a one-off script's, a test's, a seed's;
+   * DDL; another database's text) get no index advice: the editor's decisions weigh only the workload (mergeStatements),
+   * so an index of their own would be one no other statement's decision knows of. Not the CLI scan's (`deferred`): its one
+   * decision weighs every statement it scanned.
+   */
+  workloadOnly?: boolean;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
   deferred?: boolean;
   /** Statements no longer the workspace's (their file deleted since they were merged): a decision under way leaves them out. */
@@ -82,12 +91,20 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
     async analyze({ sites, file, text, editing, isCancelled, planned }) {
       // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
       if (planned === false) return [];
-      const mine = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
+      const read = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
+      const place = opts.place?.(file) ?? file;
+      const context = codeContextOf(file, text);
+      if (!editing && !opts.deferred) opts.sawFile?.(file, foundStatementsOf(read.map((x) => x.site), text, place, context));
+      // Not the app's workload (workloadOnly): no index advice of its own. The editor's decisions leave it out of the
+      // statements they weigh (mergeStatements), so an index of its own would be one no other statement's decision knows of
+      // — person36 M2: scripts/adhoc.sql's DELETE kept reviews (rating, created_at) beside inventory.py's reviews (rating,
+      // created_at DESC), which serves both.
+      if (opts.workloadOnly) await loadPgParser();
+      const mine = opts.workloadOnly ? read.filter((x) => !notWorkload({ sql: x.site.sql, source: place, context, ...(x.site.dynamic ? { dynamic: true } : {}) })) : read;
       if (opts.deferred) {
         collected.push(...mine);
         return [];
       }
-      if (!editing) opts.sawFile?.(file, foundStatementsOf(mine.map((x) => x.site), text, opts.place?.(file) ?? file, codeContextOf(file, text)));
       if (editing || !mine.length) return findingsOf(mine, undefined);
       try {
         const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone });
@@ -108,6 +125,27 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       return findingsOf(collected, decision);
     },
   };
+}
+
+/**
+ * The decision's advice kept for every statement it names that `skip` leaves out (the analysed file's own: findingsOf keeps
+ * those): the SQL texts whose shown advice changed. Their files are analysed again — open or closed: a closed file's Scan
+ * Workspace finding kept the index its own decision named after another file's decision chose one index for both
+ * (person36 M2: other/adhoc.sql's DELETE said reviews (rating, created_at), inventory.py's read reviews (rating,
+ * created_at DESC), which serves both).
+ */
+export function keepDecision(decider: IndexDecider, advice: Map<string, DecidedAdvice>, d: IndexDecision<IndexSuggestion>, skip: (sql: string) => boolean): Set<string> {
+  const changed = new Set<string>();
+  for (const sql of d.byStatement.keys()) {
+    if (skip(sql)) continue;
+    const before = advice.get(sql);
+    const now = decided(decider, sql, d);
+    if (!now) continue;
+    if (before && sameShownAdvice(before, now)) continue;
+    advice.set(sql, now);
+    if (before) changed.add(sql);
+  }
+  return changed;
 }
 
 /** A statement's advice under the decision (its own status when it has no suggestion). */

@@ -776,7 +776,7 @@ export class CaptureRecording implements vscode.Disposable {
     const conn = await this.ctx.connections.get({ interactive: false });
     if (!conn || !this.summary) return;
     // The kind of code each ran in (its site's file, or a test's or migration's unit of work): a statement of tests or
-    // migrations gets its own advice but is not the app's workload (weighed in no other decision).
+    // migrations is not the app's workload: weighed in no decision, it gets no index advice (indexAdvice decide says why).
     const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
     const all = sites.flat().sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
     const before = this.advice.size;
@@ -827,7 +827,7 @@ export class CaptureRecording implements vscode.Disposable {
 
 /**
  * A site's statements with the kind of code they ran in: a test's or migration's unit of work, else the site's file
- * (codeContext.ts). A statement of tests or migrations gets its own advice but is not the app's workload.
+ * (codeContext.ts). A statement of tests or migrations is not the app's workload: it gets no index advice.
  */
 async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext; place?: string })[]> {
   const { codeContextOf } = await import('../core/codeContext');

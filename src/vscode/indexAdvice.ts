@@ -10,12 +10,12 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, sameShownAdvice, suggestedIndexesLine } from '../core/advice/missingIndex';
+import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, suggestedIndexesLine } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } from '../db/indexDecision';
-import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
+import type { DecidedAdvice, keepDecision as keepDecisionFn } from '../db/missingIndexAnalyzer';
 import type { ForeignKeyAdvice } from '../db/health';
 import { placeIn, statementName, type FoundStatement, type IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
@@ -33,7 +33,7 @@ import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 import { confirmDestructive } from './confirm';
 
-type DecidedOf = typeof decidedFn;
+type KeepOf = typeof keepDecisionFn;
 
 /** The setting that raises the size limit of a real trial index, as the editor's answers name it. */
 const EDITOR_SIZE_SETTING = 'pgLens.index.maxTableSizeMb';
@@ -114,8 +114,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private files: Promise<WorkspaceStatements> | undefined;
   /** The same, once read (recorded statements changing mark it changed). */
   private ws: WorkspaceStatements | undefined;
-  /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
-  private readonly labels = new Map<string, string>();
+  /** The file each advised statement was last analysed in (its path), to analyse again the files whose advice a decision changed. */
+  private readonly analysedIn = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
   /** Files whose advice the trial-build budget held back: analysed again once the budget's minute has passed (proveLater). */
   private readonly later = new Map<string, ReturnType<typeof setTimeout>>();
@@ -341,7 +341,18 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed) return undefined;
     const state = await this.stateFor(conn);
-    const { decided } = await import('../db/missingIndexAnalyzer');
+    const { decided, keepDecision } = await import('../db/missingIndexAnalyzer');
+    const { notWorkload, notWorkloadAnswer } = await import('../core/advice/workload');
+    const { loadPgParser } = await import('../core/sql/statement');
+    await loadPgParser();
+    // A recorded statement that is not the app's workload (a test's, a migration's unit of work): no index advice of its
+    // own, as no other decision weighs it (person36 M2) — said instead.
+    const out = new Map<string, DecidedAdvice>();
+    const left = new Map(statements.flatMap((s) => {
+      const why = notWorkload({ sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}) });
+      return why ? [[s.sql, why] as const] : [];
+    }));
+    for (const [sql, why] of left) out.set(sql, { status: 'not-analysed', message: notWorkloadAnswer(why), suggestions: [], alsoServes: {}, considered: 0, tried: [] });
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
     for (const s of statements) {
       if (this.recorded.has(s.sql)) continue;
@@ -349,12 +360,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}) });
       this.ws?.touch();
     }
-    const focus = statements.map((s) => s.sql);
-    const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
-    // The code's statements this decision changed (now served by the recorded statement's index, say): their documents again.
-    this.refreshChanged(this.applyDecision(state, decision, decided, (sql) => focus.includes(sql)));
-    const out = new Map<string, DecidedAdvice>();
-    for (const s of statements) {
+    const workload = statements.filter((s) => !left.has(s.sql));
+    if (!workload.length) return out;
+    const focus = workload.map((s) => s.sql);
+    const decision = await state.decider.decide([...(await this.statements(state)), ...workload], { focus });
+    // The code's statements this decision changed (now served by the recorded statement's index, say): their files again.
+    this.refreshChanged(this.applyDecision(state, decision, keepDecision, (sql) => focus.includes(sql)));
+    for (const s of workload) {
       const d = decided(state.decider, s.sql, decision);
       if (!d) continue;
       out.set(s.sql, d);
@@ -424,26 +436,28 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.state?.advice.clear();
   }
 
-  /** The decision's advice for the statements `skip` leaves out, kept; the SQL texts whose advice changed. */
-  private applyDecision(state: NonNullable<IndexAdvice['state']>, d: IndexDecision<IndexSuggestion>, decided: DecidedOf, skip: (sql: string) => boolean): Set<string> {
-    const changed = new Set<string>();
-    for (const sql of d.byStatement.keys()) {
-      if (skip(sql)) continue;
-      const before = state.advice.get(sql);
-      const now = decided(state.decider, sql, d);
-      if (!now) continue;
-      if (before && sameShownAdvice(before, now)) continue;
-      state.advice.set(sql, now);
-      if (before) changed.add(sql);
-    }
-    return changed;
+  /** The decision's advice for the statements `skip` leaves out, kept (missingIndexAnalyzer keepDecision); the SQL texts whose advice changed. */
+  private applyDecision(state: NonNullable<IndexAdvice['state']>, d: IndexDecision<IndexSuggestion>, keep: KeepOf, skip: (sql: string) => boolean): Set<string> {
+    return keep(state.decider, state.advice, d, skip);
   }
 
-  /** Analyse again the open documents holding these statements (other than `except`). */
+  /**
+   * Analyse again the files holding these statements (other than `except`): an open document in full, a closed file with
+   * the advice now kept (as the scan showed it: person36 M2 — other/adhoc.sql, closed after Scan Workspace, kept the index
+   * its own decision named after inventory.py's decision chose one index for both).
+   */
   private refreshChanged(changed: Set<string>, except?: string): void {
-    const files = new Set([...changed].map((sql) => this.labels.get(sql)?.replace(/:\d+$/, '')));
-    for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.fsPath !== except && files.has(vscode.workspace.asRelativePath(doc.uri))) void this.ctx.analysis.refresh(doc);
+    if (!changed.size) return;
+    const files = new Set(this.ws?.filesHolding(changed) ?? []);
+    for (const sql of changed) {
+      const file = this.analysedIn.get(sql);
+      if (file) files.add(file);
+    }
+    files.delete(except ?? '');
+    for (const file of files) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && !d.isClosed);
+      if (doc) void this.ctx.analysis.refresh(doc);
+      else this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
     }
   }
 
@@ -465,9 +479,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         if (scheme === READ_ONLY_SCHEME) return [];
         const appCode = scheme === undefined;
         const state = await this.stateFor(conn);
-        const { missingIndexAnalyzer, decided } = await import('../db/missingIndexAnalyzer');
+        const { missingIndexAnalyzer, keepDecision } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-        if (appCode) for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
+        if (appCode) for (const site of input.sites) this.analysedIn.set(site.sql, input.file);
         let changed = new Set<string>();
         // The statements the decision weighed (this file's and the others'): one held back by the budget may change this
         // file's advice once proved (a new file's read on the same table counted in "also serving"), so this file is
@@ -476,6 +490,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         let weighed: string[] = [];
         const inner = missingIndexAnalyzer(state.decider, {
           advice: state.advice,
+          // Its decisions weigh only the app's workload: a script's, a test's or a seed's statement gets no index of its own.
+          workloadOnly: true,
           createNow: dev,
           statements: () => this.statements(state),
           // This file's statements as analysed, weighed by every decision from now on: one that the workspace reading
@@ -490,7 +506,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           // Statements of other files whose decided index this decision changed (a shared index now, say).
           onDecision: (d) => {
             weighed = [...d.byStatement.keys()];
-            changed = appCode ? this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql)) : new Set();
+            changed = appCode ? this.applyDecision(state, d, keepDecision, (sql) => input.sites.some((x) => x.sql === sql)) : new Set();
           },
         });
         const findings = await inner.analyze(input);
@@ -858,10 +874,18 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     if (!sql) return say(named ? 'no SQL statement there any more (the file changed): put the cursor on it and run Suggest Indexes again.' : noStatementAtCursor(editor).replace(/^PG Lens: /, ''));
     this.ctx.log.info(`Suggest Indexes: ${sql.replace(/\s+/g, ' ').slice(0, 80)}…`);
+    // A statement of a file that is not the app's workload (a one-off script, a test, a seed): no index of its own, as the
+    // diagnostics give none — no other statement's decision weighs it (person36 M2). Said, with why.
+    if (doc && !given && doc.uri.scheme === 'file') {
+      const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
+      await loadPgParser();
+      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(doc.uri.fsPath, doc.getText()) });
+      if (why) return say(notWorkloadAnswer(why));
+    }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
     // diagnostic, the hover and the workload name for it).
     const state = await this.stateFor(conn);
-    const { decided } = await import('../db/missingIndexAnalyzer');
+    const { decided, keepDecision } = await import('../db/missingIndexAnalyzer');
     // A notification with what it is doing (person12 R10: the status bar's spinner alone went unseen; on a busy machine
     // reading the workspace's SQL and proving candidates takes a while, and "no pick list, no message" read as nothing).
     const advice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: Suggest Indexes' }, async (progress) => {
@@ -876,7 +900,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // Asked for: without HypoPG a real trial index (rolled back) may prove a candidate here, and only here in the editor.
       const decision = await state.decider.decide(statements, { focus: [sql], realIndexes: true });
       // The diagnostics and hovers of the statements it proved now (estimated until asked) say so.
-      this.refreshChanged(this.applyDecision(state, decision, decided, () => false));
+      this.refreshChanged(this.applyDecision(state, decision, keepDecision, () => false));
       await this.openDecidedAgain(state);
       return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
     });
@@ -966,13 +990,6 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 function isSuggestion(s: unknown): s is IndexSuggestion {
   const x = s as IndexSuggestion;
   return !!x && typeof x.ddl === 'string' && /^CREATE INDEX CONCURRENTLY /.test(x.ddl) && typeof x.name === 'string' && typeof x.schema === 'string' && typeof x.table === 'string' && Array.isArray(x.columns);
-}
-
-/** 1-based line of an offset. */
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
 }
 
 /** Two decided advices name the same indexes, shared with the same statements. */

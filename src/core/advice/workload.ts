@@ -505,6 +505,15 @@ export function notWorkload(s: Pick<FoundStatement, 'sql' | 'source' | 'context'
   return DML_START.test(s.sql.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '')) ? undefined : ddl;
 }
 
+/**
+ * What a statement `notWorkload` leaves out is told instead of index advice (Suggest Indexes, a recording's advice): it gets
+ * none of its own, as no other statement's decision weighs it (person36 M2: a one-off script's DELETE kept an index of its
+ * own beside the one a request's read on the same table got, which serves both).
+ */
+export function notWorkloadAnswer(why: string): string {
+  return `No index advice: statements ${why} are not the app's workload. Indexes are decided for its requests and jobs, and no other statement's decision weighs this one.`;
+}
+
 /** The statements `notWorkload` leaves out, one entry per reason. */
 export interface LeftOut {
   why: string;

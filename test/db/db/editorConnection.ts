@@ -15,12 +15,12 @@ import { codeAnalyzers } from '../../../src/core/analyzers';
 import { foundStatementsOf } from '../../../src/core/advice/workload';
 import { codeContextOf } from '../../../src/core/codeContext';
 import { IndexDecider, WorkspaceStatements, literalCopyIds, topStatements } from '../../../src/db/indexDecision';
-import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { keepDecision, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
 import { perParentSource } from '../../../src/db/perParent';
 import { Planner } from '../../../src/db/planner';
 
-/** The server's capabilities without HypoPG (NO_HYPOPG, with the server's version). */
-export type ServerCaps = { versionNum: number; hypopg: 'unavailable'; pgTrgm: 'unavailable' };
+/** The server's capabilities (NO_HYPOPG with the server's version, or the server's own). */
+export type ServerCaps = { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' };
 
 /** The editor's state per connection: what vscode/analysis.ts, indexAdvice.ts, costLens.ts and plans/ keep. */
 export class EditorConnection {
@@ -49,10 +49,33 @@ export class EditorConnection {
     return this.ws.statements(top.statements, () => [], (sql) => this.literalIds.get(sql));
   }
 
-  /** A full run of an open document (analysis.ts refreshNow, editing false): every analyzer, the index decision with the workspace. */
+  /**
+   * A full run of an open document (analysis.ts refreshNow, editing false): every analyzer, the index decision with the
+   * workspace. The decision's advice of the other files' statements is kept (indexAdvice.ts applyDecision); `changedFiles`:
+   * the other files whose shown advice it changed, which the editor analyses again (refreshChanged: open or closed).
+   */
   async fullRun(file: { path: string; text: string }) {
-    const advisor = missingIndexAnalyzer(this.decider, { advice: this.advice, statements: () => this.statements(), sawFile: (f, found) => this.ws.setFile(f, found) });
-    return analyzeFile({ path: file.path, text: file.text }, { analyzers: [...codeAnalyzers({ evidence: this.evidence, perParent: { source: perParentSource(this.db), threshold: 10 } }), advisor] });
+    let changed = new Set<string>();
+    const advisor = missingIndexAnalyzer(this.decider, {
+      advice: this.advice,
+      workloadOnly: true,
+      statements: () => this.statements(),
+      sawFile: (f, found) => this.ws.setFile(f, found),
+      onDecision: (d) => (changed = keepDecision(this.decider, this.advice, d, (sql) => sitesOf.has(sql))),
+    });
+    const sitesOf = new Set((await extractSqlSites(file.text, file.path, file.path)).map((s) => s.sql));
+    const r = await analyzeFile({ path: file.path, text: file.text }, { analyzers: [...codeAnalyzers({ evidence: this.evidence, perParent: { source: perParentSource(this.db), threshold: 10 } }), advisor] });
+    this.changedFiles = this.ws.filesHolding(changed).filter((f) => f !== file.path);
+    return r;
+  }
+
+  /** The files whose advice the last fullRun's decision changed (other than its own). */
+  changedFiles: string[] = [];
+
+  /** A closed file analysed again with the advice kept (analysis.ts rescanClosed, editing: no decision made), as the scan shows it. */
+  async recheckClosed(file: { path: string; text: string }) {
+    const advisor = missingIndexAnalyzer(this.decider, { advice: this.advice, workloadOnly: true, statements: () => this.statements() });
+    return analyzeFile({ path: file.path, text: file.text, editing: true }, { analyzers: [...codeAnalyzers({ evidence: this.evidence, perParent: { source: perParentSource(this.db), threshold: 10 } }), advisor] });
   }
 
   /** The cost CodeLens's query identifiers of a file's statements (costLens.ts). */

@@ -4,11 +4,13 @@
  * and a file analysed again unchanged merges nothing again (person16 HIGH 1: a scan's cost stays linear).
  */
 import * as assert from 'node:assert/strict';
-import { foundStatementsOf } from '../../../src/core/advice/workload';
+import { foundStatementsOf, notWorkloadAnswer } from '../../../src/core/advice/workload';
 import { extractSqlSites } from '../../../src/core/extract';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import { WorkspaceStatements } from '../../../src/db/indexDecision';
-import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
+import { keepDecision, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import type { IndexSuggestion } from '../../../src/db/advisor';
+import type { IndexDecision } from '../../../src/core/advice/workload';
 import type { IndexDecider } from '../../../src/db/indexDecision';
 
 describe('db/indexDecision WorkspaceStatements: every file analysed weighs in every decision (person25 MEDIUM-3)', () => {
@@ -65,5 +67,51 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     await a.analyze({ file: '/w/report.py', text, language: 'python', sites });
     await a.analyze({ file: '/w/report.py', text, language: 'python', sites, editing: true });
     assert.deepEqual(told, [{ file: '/w/report.py', sources: ['report.py:4'] }], 'told once: not while the person types (editing)');
+  });
+
+  it('the files that hold a statement whose advice a decision changed: every file that writes it, open or closed (person36 M2)', () => {
+    const ws = new WorkspaceStatements();
+    const del = "DELETE FROM reviews WHERE rating = 1 AND created_at < '2024-06-01'";
+    ws.setFile('/w/other/adhoc.sql', [{ sql: 'SELECT 1', source: 'other/adhoc.sql:4' }, { sql: del, source: 'other/adhoc.sql:15' }]);
+    ws.setFile('/w/src/reviews.ts', [{ sql: 'SELECT 2', source: 'src/reviews.ts:6' }]);
+    ws.setFile('/w/other/cleanup.ts', [{ sql: del, source: 'other/cleanup.ts:3' }]);
+    assert.deepEqual(ws.filesHolding(new Set([del])), ['/w/other/adhoc.sql', '/w/other/cleanup.ts']);
+    assert.deepEqual(ws.filesHolding(new Set(['SELECT 3'])), []);
+    assert.deepEqual(ws.filesHolding(new Set()), []);
+  });
+
+  it('keepDecision keeps the decided advice of the other files\' statements and names those whose shown index changed (person36 M2)', () => {
+    const del = "DELETE FROM reviews WHERE rating = 1 AND created_at < '2024-06-01'";
+    const sel = 'SELECT id FROM reviews WHERE rating = $1 ORDER BY created_at DESC LIMIT 20';
+    const ix = (cols: string) => ({ ddl: `CREATE INDEX CONCURRENTLY ix ON reviews (${cols})`, verifiedBy: 'hypopg' }) as unknown as IndexSuggestion;
+    const own = (s: IndexSuggestion) => ({ status: 'ok', suggestions: [s], considered: 1, tried: [] });
+    const decider = { advice: new Map([[del, own(ix('rating, created_at'))], [sel, own(ix('rating, created_at DESC'))]]) } as unknown as IndexDecider;
+    const shared = ix('rating, created_at DESC');
+    const d = { byStatement: new Map([[del, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/inventory.py:21'] } }], [sel, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/adhoc.sql:15'] } }]]) } as unknown as IndexDecision<IndexSuggestion>;
+    // As the scan left it: the DELETE's own index.
+    const advice = new Map<string, DecidedAdvice>([[del, { status: 'ok', suggestions: [ix('rating, created_at')], alsoServes: {}, considered: 1, tried: [] }]]);
+    const changed = keepDecision(decider, advice, d, (sql) => sql === sel);
+    assert.deepEqual([...changed], [del]);
+    assert.deepEqual(advice.get(del)?.suggestions.map((s) => s.ddl), [shared.ddl]);
+    assert.equal(advice.has(sel), false, 'the analysed file\'s own statement is left to its findings');
+    assert.deepEqual([...keepDecision(decider, advice, d, (sql) => sql === sel)], [], 'the same decision again: nothing changed');
+  });
+
+  it('in the editor (workloadOnly) a one-off script\'s statement gets no missing-index finding, even from advice kept for its text; request code does (person36 M2)', async () => {
+    const text = "DELETE FROM reviews WHERE rating = 1 AND created_at < '2024-06-01';\n";
+    const shared = { ddl: 'CREATE INDEX CONCURRENTLY ix ON reviews (rating, created_at DESC)', name: 'ix', schema: 'public', table: 'reviews', columns: ['rating', 'created_at DESC'], verifiedBy: 'hypopg', summary: 'Seq Scan on reviews: an index cuts the estimated cost 100 → 10', reason: '', costBefore: 100, costAfter: 10 } as unknown as IndexSuggestion;
+    const decider = { decide: () => Promise.reject(new Error('no decision expected')), advice: new Map(), db: {} } as unknown as IndexDecider;
+    const shown = async (file: string, workloadOnly = true) => {
+      const sites = await extractSqlSites(text, file, file);
+      const advice = new Map<string, DecidedAdvice>(sites.map((s) => [s.sql, { status: 'ok', suggestions: [shared], alsoServes: {}, considered: 1, tried: [] }]));
+      const a = missingIndexAnalyzer(decider, { advice, statements: async () => [], workloadOnly });
+      return (await a.analyze({ file, text, language: file, sites, editing: true })).map((f) => f.ruleId);
+    };
+    assert.deepEqual(await shown('other/adhoc.sql'), ['missing-index']);
+    assert.deepEqual(await shown('scripts/adhoc.sql'), []);
+    assert.deepEqual(await shown('test/reviews.sql'), []);
+    // The CLI scan's one decision weighs every statement it scanned: a script's is advised there.
+    assert.deepEqual(await shown('scripts/adhoc.sql', false), ['missing-index']);
+    assert.match(notWorkloadAnswer('in one-off scripts'), /^No index advice: statements in one-off scripts are not the app's workload/);
   });
 });
