@@ -7,6 +7,7 @@ import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { selectStar } from '../../../../src/core/rules/selectStar';
 import { codeContextOf } from '../../../../src/core/codeContext';
+import { sqlFileSites } from '../../../../src/core/extract';
 import { declared } from './helpers';
 
 describe('rules-w kinds: an expression beside a lookup by every key of a composite index', () => {
@@ -79,5 +80,37 @@ describe('rules-w kinds: a schema delta written in Go, named by its timestamp', 
     assert.equal(codeContextOf('roomserver/storage/postgres/deltas/2021041615092700_state_blocks_refactor.go'), 'migration');
     assert.equal(codeContextOf('syncapi/storage/postgres/deltas/20201211125500_sequences.go'), 'migration');
     assert.equal(codeContextOf('roomserver/storage/postgres/membership_table.go'), 'request');
+  });
+});
+
+describe('rules-w kinds: a .sql file of statements a Python driver runs (`%(name)s` parameters, `-- name --` lines)', () => {
+  const QUERIES = [
+    '-- File format:',
+    '    -- query_name --',
+    '    -- %s-templated QUERY',
+    '',
+    '-- fetch_stalled --',
+    '-- Get running jobs that started before a time',
+    'SELECT id, status FROM jobs',
+    "WHERE status = 'doing'",
+    '  AND (%(queue)s::varchar IS NULL OR queue_name = %(queue)s)',
+    '  AND started_at < NOW() - (%(nb_seconds)s || \' SECOND\')::INTERVAL',
+    '',
+    '-- delete_old --',
+    '-- Delete finished jobs',
+    'DELETE FROM jobs WHERE id = ANY(%(ids)s::bigint[]);',
+    '',
+  ].join('\n');
+  it('each statement is read with its parameters mapped to $n, and a name line ends the statement before it', () => {
+    const sites = sqlFileSites(QUERIES, 'app/sql/queries.sql');
+    assert.deepEqual(sites.map((s) => s.sql.replace(/\s+/g, ' ').trim()), [
+      "SELECT id, status FROM jobs WHERE status = 'doing' AND ($1::varchar IS NULL OR queue_name = $1) AND started_at < NOW() - ($2 || ' SECOND')::INTERVAL",
+      'DELETE FROM jobs WHERE id = ANY($1::bigint[])',
+    ]);
+    assert.deepEqual(sites.map((s) => [...new Set(s.params.map((p) => p.source))]), [['%(queue)s', '%(nb_seconds)s'], ['%(ids)s']]);
+  });
+  it('a psql script without them keeps its psql variables', () => {
+    const [s] = sqlFileSites('SELECT * FROM :"schema".jobs WHERE id = :id;', 'db/script.sql');
+    assert.equal(s.params.length, 1);
   });
 });
