@@ -4,7 +4,8 @@
  * fresh code-server (VS Code 1.100.3 in the browser) opened on the example workspace, and prints a
  * local URL. Ctrl+C stops everything and removes the temp folders.
  *
- * PGLENS_DEMO_SCALE (default 0.2) sizes the seed data; PGLENS_DEMO_PORT fixes the port.
+ * PGLENS_DEMO_SCALE (default 0.2) sizes the seed data; PGLENS_DEMO_PORT fixes the port; PGLENS_DEMO_REQUESTS (default
+ * 300, 0 for none) requests of the shop's traffic are sent once it is ready, as `npm run demo` does.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +16,8 @@ import { startDatabase } from '../test/e2e/lib/database';
 import { scenario } from '../test/e2e/lib/scenario';
 import { packageVsix, prepareWorkspace } from '../test/e2e/run';
 import { errorMessage } from '../src/core/safeText';
-import { demoTerminalSettings, writeCliLauncher } from './demoTerminal';
+import { demoTerminalSettings, writeCliLauncher, writeTrafficLauncher } from './demoTerminal';
+import { runTraffic } from '../examples/shop/traffic';
 
 const DEMO_PROFILE = 'shop (demo)';
 
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     // `pg-lens` in the terminal: this checkout's CLI (the workspace is a copy of the example, where npx finds none).
     const bin = path.join(tmp, 'bin');
     writeCliLauncher(bin, path.join(__dirname, '..'));
+    writeTrafficLauncher(bin, path.join(__dirname, '..'), ws);
     const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port, userSettings: demoTerminalSettings(bin, db.url) });
     stops.push(() => server.stop());
     kill = () => server.killNow();
@@ -73,9 +76,19 @@ async function main(): Promise<void> {
     console.log(`  PG Lens is ready: open ${server.url}?folder=${encodeURIComponent(ws)}`);
     console.log(`  Workspace: ${ws} (connection profile "${DEMO_PROFILE}", data from ${db.source})`);
     console.log('  In its terminal: pg-lens --help, or pg-lens scan . (this checkout\'s CLI on the PATH; PGHOST… name the demo database).');
+    console.log('  shop-traffic sends the shop\'s requests (shop-traffic orm: its ORM flavour); run it after PG Lens: Start Recording to record them.');
     console.log(`  psql: ${db.url.replace(/:[^:@/]+@/, ':***@')} (password: ${db.password})`);
     console.log('  Press Ctrl+C to stop.');
     console.log('');
+    // The shop's traffic, as `npm run demo` sends it (person37 M1: none here, so CodeLens figures, the dashboard's top
+    // statements and Advise for the Workload started empty).
+    const requests = Number(process.env.PGLENS_DEMO_REQUESTS ?? 300);
+    if (requests > 0) {
+      runTraffic(db.url, { requests }).then(
+        (r) => log(`sent the shop's traffic: ${r.requests} requests, ${r.queries} queries (pg_stat_statements holds its workload)`),
+        (e) => log(`the shop's traffic failed: ${errorMessage(e)}`),
+      );
+    }
   } catch (e) {
     console.error(`demo:ui failed: ${errorMessage(e)}`);
     await stop(1);

@@ -2,6 +2,8 @@
  * A short, deterministic burst of the shop's real traffic: the handlers in src/ called with
  * plausible arguments, in the proportions of a shop's day (browsing and search most, the refunds
  * desk rarely). The demo runs it so pg_stat_statements holds the app's workload.
+ * Run by itself (`npx tsx examples/shop/traffic.ts`; `shop-traffic` in `npm run demo:ui`'s terminal): REQUESTS
+ * (default 300) requests against DATABASE_URL.
  */
 import { createPool, type Db } from './src/db';
 import { customerOrders, findCustomerByEmail, getCustomer } from './src/customers';
@@ -61,4 +63,19 @@ export async function runTraffic(url: string, opts: { requests?: number; seed?: 
   } finally {
     await pool.end();
   }
+}
+
+if (require.main === module) {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error('set DATABASE_URL');
+    process.exit(2);
+  }
+  runTraffic(url, { requests: Number(process.env.REQUESTS ?? 300) }).then(
+    (r) => console.log(`${r.requests} requests sent (${r.queries} queries, ${r.ms} ms)`),
+    (e: Error) => {
+      console.error(e.message);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -7,7 +7,6 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { createHash } from 'node:crypto';
 import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
@@ -377,7 +376,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         try {
           // A real build on top of the kept indexes: those reused from the cache are built now.
           while (pendingKeep.length) await tx.prove(pendingKeep.shift()!);
-          p = await tx.prove(c, `for ${describeStatement(sql, opts.planAsRole, keptDefs, opts.trialRun)}: no proof in its run or the store (key ${keyTag(key)}${shapeKey ? `, shape ${keyTag(shapeKey)}` : ''})`);
+          // The statement it was built for, as a person reads it (person37 L10: the proof store's key and shape hashes filled
+          // `pg-lens scan`'s stderr; they were for tracing duplicate builds, now found and fixed).
+          p = await tx.prove(c, `for ${describeStatement(sql, opts.planAsRole, keptDefs, opts.trialRun)}`);
         } catch (e) {
           // Another advice of this process builds on that table: this one rolls back, waits for it, and is made again.
           if (e instanceof TrialTableHeld) held = e;
@@ -809,11 +810,6 @@ function tablesNamed(tables: readonly TableFacts[], t: TableRef): TableFacts[] {
 /** A statement as the log names the one a trial index was built for: its first words, the role it was planned as, the kept indexes, its run. */
 function describeStatement(sql: string, role: string | undefined, kept: readonly string[], run: TrialRun | undefined): string {
   return `"${shortLine(sql, 100)}"${role ? ` (planned as role ${role})` : ''}${kept.length ? ` on top of ${kept.length} kept index(es)` : ''}${run ? ` in a decision over ${run.statements.length} statement(s)` : ''}`;
-}
-
-/** A short tag of a proof's key in the store (TrialProofs), to compare two log lines' keys. */
-function keyTag(key: string): string {
-  return createHash('sha1').update(key).digest('hex').slice(0, 10);
 }
 
 /** Proofs of real trial builds, reused for PROOF_TTL_MS (AdviseOptions.trialProofs; the default is per server and role). */

@@ -9,7 +9,7 @@ import type { Database, ServerInfo } from '../db/database';
 import { type Config, type ProfileOrigin, settingsFolderOf } from './config';
 import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
-import { connectionSteps, notConnectedHoverLine, type ConnectionStep } from '../core/connection/status';
+import { connectionSteps, noConnectionText, notConnectedHoverLine, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
 import { type ConnectionState, connectionKey, LatestRequest, onSettingsChange } from '../core/connection/latest';
 import { SaidOnce } from '../core/connection/saidOnce';
@@ -160,6 +160,14 @@ export class ConnectionManager implements vscode.Disposable {
     const of = (o: ProfileOrigin) => all.filter((e) => e.origin === o).map((e) => e.raw);
     return mergeConnectionSettings(of('user'), of('workspace'), of('folder'));
   }
+  /** Why nothing connects here: in a multi-root workspace, the other folders' own profiles are named (noConnectionText). */
+  private noConnectionHere(): string {
+    const here = this.config.folder;
+    const others = vscode.workspace.workspaceFile ? (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.toString() !== here?.uri.toString()) : [];
+    const elsewhere = others.map((f) => ({ folder: f.name, profiles: this.merged(f).profiles.filter((p) => p.origin === 'folder').map((p) => p.profile.name) }));
+    return noConnectionText(here?.name, elsewhere);
+  }
+
   /** The profile name the files of `folder` connect to (settings only; undefined when none is configured). */
   private wantedName(folder = this.config.folder): string | undefined {
     return activeProfileName(this.merged(folder).profiles, this.config.activeConnectionChoice(folder), this.config.connectionsTarget(folder));
@@ -275,7 +283,7 @@ export class ConnectionManager implements vscode.Disposable {
       picked = await this.pickProfile();
     } while (version !== this.settingsVersion);
     if (!picked) {
-      this.lastError = 'No connection configured. Run "PG Lens: Add Connection".';
+      this.lastError = this.noConnectionHere();
       this.changed.fire(undefined);
       return undefined;
     }

@@ -22,6 +22,7 @@ import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { perParentSource } from '../../db/perParent';
 import { describeError } from '../../db/errors';
+import { describeProfile } from '../../core/connection/profile';
 import type { Database } from '../../db/database';
 import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
 import type { NPlusOneOptions } from '../../core/nplusone/analyzer';
@@ -148,9 +149,14 @@ function describeMinified(files: readonly string[]): string | undefined {
 /** The summary's line for a scan without a database (what it leaves out, and how to give one). */
 const NO_DATABASE = 'no database: static rules only (pass --db URL, or set DATABASE_URL or PGHOST…, for index advice and table sizes)';
 
-function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'> & { database: boolean }, ctx: CliContext): string {
+/**
+ * `database`: the database the scan read (`user@host:port/db`, "(read-only profile)" when so), or undefined for a static
+ * scan. The JSON summary names it (person36 L5: `summary.database` was null with --db, so a CI log could not tell which
+ * database proved the advice); the text report says it on a line of its own.
+ */
+function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'> & { database?: string }, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { database: opts.database ? null : NO_DATABASE, files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null, notAnalysed: describeMinified(result.minified) ?? null, unreadSql: describeUnreadSql(located) };
+  const summary = { database: opts.database ?? NO_DATABASE, files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null, notAnalysed: describeMinified(result.minified) ?? null, unreadSql: describeUnreadSql(located) };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(
@@ -164,7 +170,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'> & {
       2,
     );
   }
-  return formatText(located, summary, docsPageLocation);
+  return formatText(located, { ...summary, database: opts.database ? `database: ${opts.database}` : NO_DATABASE }, docsPageLocation);
 }
 
 export const scan: CliCommand = {
@@ -179,6 +185,7 @@ export const scan: CliCommand = {
     // environment that cannot be reached leaves the static scan (a CI job's DATABASE_URL may name a service not up).
     const fromEnv = opts.db === undefined ? databaseSourceOf(ctx.env) : undefined;
     let db: Database | undefined;
+    let database: string | undefined;
     if (opts.db !== undefined || fromEnv) {
       // A database the scan was not given (a shell's or a CI job's DATABASE_URL may be production's) is a staging one
       // unless PGLENS_ENVIRONMENT says otherwise: read and planned, never a real trial index built on it.
@@ -192,6 +199,7 @@ export const scan: CliCommand = {
       }
     }
     if (db) {
+      database = `${describeProfile(db.profile)}${db.readOnly ? ' (read-only profile)' : ''}`;
       try {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();
@@ -205,7 +213,7 @@ export const scan: CliCommand = {
     } else {
       result = await runScan(opts, ctx);
     }
-    const text = renderScan(result, { ...opts, database: !!db }, ctx);
+    const text = renderScan(result, { ...opts, database }, ctx);
     // A text report in a file is read in a terminal or a CI log too: the same filter as stdout.
     if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), (opts.format === 'text' ? terminalSafe(text) : text) + '\n');
     else ctx.out(text);

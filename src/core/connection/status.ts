@@ -228,6 +228,20 @@ function failureWords(code: string | undefined, noPassword: boolean): string {
 }
 
 /**
+ * Why nothing connects for the files worked in. In a multi-root workspace another folder's own profiles count for that
+ * folder's files only (docs/connections.md): the message names them and where to write one for this folder (person37
+ * L7: a second folder's SQL said only "No connection configured" while the first folder's settings held "shop (demo)").
+ * `here`: the folder of the files worked in; `elsewhere`: other folders' own profiles, by folder.
+ */
+export function noConnectionText(here?: string, elsewhere: readonly { folder: string; profiles: readonly string[] }[] = []): string {
+  const add = 'Run "PG Lens: Add Connection"';
+  const others = elsewhere.filter((e) => e.profiles.length);
+  if (!others.length) return `No connection configured. ${add}.`;
+  const named = others.slice(0, 2).map((e) => `folder "${e.folder}" has ${e.profiles.slice(0, 2).map((p) => `"${p}"`).join(', ')}${e.profiles.length > 2 ? '…' : ''}`).join('; ');
+  return `No connection configured for the files of ${here ? `folder "${here}"` : 'this folder'}: ${named}${others.length > 2 ? '…' : ''} in its own settings, used for its files only. ${add} here, or move the profile to the workspace file's pgLens.connections to share it.`;
+}
+
+/**
  * The status bar while not connected after a failure: the profile and why in the text itself, the whole reason in the
  * tooltip (person20 LOW 8: after a reload the saved profile failed with "Password authentication failed" in the log
  * only, and the status bar said "PG Lens: not connected"). A password missing in a browser window says where it went.

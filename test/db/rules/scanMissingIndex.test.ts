@@ -39,8 +39,12 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
       );
       const r = await runCli(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
       assert.equal(r.code, 0, r.err);
-      const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'missing-index');
+      const out = JSON.parse(r.out);
+      const found = out.findings.filter((f: any) => f.ruleId === 'missing-index');
       assert.deepEqual(found.map((f: any) => f.line), [4], JSON.stringify(found, null, 2));
+      // The summary names the database that proved it (person36 L5: null with --db).
+      const u = new URL(t.url);
+      assert.equal(out.summary.database, `${decodeURIComponent(u.username)}@${u.hostname}:${u.port}${u.pathname}`);
       assert.match(found[0].message, /events \(account_id\)/);
       const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'events'`);
       assert.deepEqual(idx.rows.map((r) => r.indexname), ['events_pkey']);
@@ -63,6 +67,7 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
         assert.equal(r.code, 0, r.err);
         assert.match(r.out, /^events\.ts:3:\d+: warning missing-index: .*events \(account_id\)/m, `${Object.keys(env).join(' ')}\n${r.out}\n${r.err}`);
         assert.doesNotMatch(r.out, /no database/);
+        assert.match(r.out, new RegExp(`^database: \\S+@\\S+:${u.port}${u.pathname}$`, 'm'), r.out);
         assert.doesNotMatch(r.err, /treated as staging/);
       }
       // Without it, a database the scan was not given may be production's: read and planned, no real trial index

@@ -44,6 +44,6 @@ export const step: Step = {
     await wb.pickQuickFix(/Go to the query that loads the rows/);
     await wb.see(wb.statusBarItem(new RegExp(`Ln ${parentLine},`)), `the cursor on ${ORM_FILE}:${parentLine} (Order.findAll)`, 30_000);
     await screenshot('recorded-n-plus-one-parent');
-    await stopRecording(wb);
+    await stopRecording(wb, log);
   },
 };

@@ -45,6 +45,6 @@ export const step: Step = {
     log(`quick fixes: ${titles.join(' | ')}`);
     if (!titles.some((t) => /batched rewrite/.test(t))) throw new Error(`expected the static check's "Show the batched rewrite" among the quick fixes, saw: ${titles.join(' | ')}`);
     await wb.page.keyboard.press('Escape');
-    await stopRecording(wb);
+    await stopRecording(wb, log);
   },
 };

@@ -97,7 +97,7 @@ export const step: Step = {
     await startRecording(wb);
     try {
       await wb.see(toast(/is recording/), 'the "recording" notice while it records', 15_000);
-      await stopRecording(wb);
+      await stopRecording(wb, log);
       // The notice lasts as long as the recording (it stayed, with its Stop button, after the recording ended).
       await wb.until(async () => (await toast(/is recording/).count()) === 0, 'the "recording" notice gone once the recording stopped', 15_000);
       await wb.see(wb.statusBarItem(/nothing captured|statements? recorded/), 'what the recording captured, in the status bar', 30_000);

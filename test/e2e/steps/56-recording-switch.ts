@@ -68,7 +68,7 @@ export const step: Step = {
     log(`status bar while recording: ${(await counted.innerText()).trim()}`);
     await screenshot('recording-counts');
 
-    await stopRecording(wb);
+    await stopRecording(wb, log);
     const stopped = await wb.see(wb.statusBarItem(/\d+ statements? recorded/), 'the status bar saying how many statements were recorded', 60_000);
     log(`status bar after Stop: ${(await stopped.innerText()).trim()}`);
     await screenshot('recording-stopped');

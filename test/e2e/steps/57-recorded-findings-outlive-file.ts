@@ -15,7 +15,7 @@ export const step: Step = {
     await wb.openFile(ORM_FILE);
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    await stopRecording(wb);
+    await stopRecording(wb, log);
     const base = ORM_FILE.split('/').pop();
     await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${ORM_FILE} while the file is open`, 60_000, base);
     // Every row of the list read (it draws only those on screen).

@@ -44,7 +44,7 @@ export const step: Step = {
       if (!/Parameter values are captured too \(pgLens\.record\.values\)/.test(notice)) throw new StepFailure(`expected Start Recording to say parameter values are captured; saw: ${notice}`);
       await runInNewTerminal({ wb, db }, `exec node ${app}`);
       await wb.see(wb.statusBarItem(/(^|\s)([5-9]|\d{2,}) statements\b/), 'the status bar counting the app\'s 5 queries', 90_000);
-      await stopRecording(wb);
+      await stopRecording(wb, log);
       await wb.runCommand('View: Close All Editors');
       await wb.runCommand('PG Lens: Open Dashboard');
       const view = await wb.webview(/Dashboard/);

@@ -19,7 +19,7 @@ export const step: Step = {
     await wb.openFile(ORM_FILE);
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    await stopRecording(wb);
+    await stopRecording(wb, log);
     await wb.runCommand('Terminal: Kill All Terminals');
     await wb.openFile(ORM_FILE);
     const lens = await wb.see(wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a').filter({ hasText: /N\+1/ }), 'the recorded CodeLens ending in "N+1"', 60_000);

@@ -19,7 +19,7 @@ export const step: Step = {
     await wb.openFile(ORM_FILE);
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    await stopRecording(wb);
+    await stopRecording(wb, log);
     const recordedStatus = wb.statusBarItem(/\d+ statements? recorded/);
     const before = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded', 60_000)).innerText()).trim();
     log(`before the reload: ${before}`);

@@ -41,7 +41,7 @@ export const step: Step = {
       await wb.openFile(FILE);
       await runInRecordingTerminal({ wb, db }, `exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} ${FILE}`);
       await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-      await stopRecording(wb);
+      await stopRecording(wb, log);
       // The problem is its claim; how to fix it (the grouped statement) is the line's hover's "How to fix" title (person30
       // M1: Problems messages became the claim alone).
       const nPlusOne = async (what: string) => {

@@ -23,7 +23,7 @@ export const step: Step = {
       await wb.openFile(ORM_FILE);
       await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
       await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-      await stopRecording(wb);
+      await stopRecording(wb, log);
       const recorded = async () => (await wb.problemTexts('in one request', base)).filter((t) => /in one request/.test(t));
       await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${ORM_FILE}`, 60_000, base);
       await wb.runCommand('View: Close All Editor Groups');

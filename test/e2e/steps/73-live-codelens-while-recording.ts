@@ -46,7 +46,7 @@ export const step: Step = {
     log(`while recording: lens at ${second} statements; status bar "${await stillRecording('when the count grew')}"`);
     await screenshot('live-codelens-grown');
 
-    await stopRecording(wb);
+    await stopRecording(wb, log);
     await wb.runCommand('Terminal: Kill All Terminals');
     await wb.runCommand('PG Lens: Clear Recorded Queries');
     await wb.runCommand('View: Close All Editor Groups');

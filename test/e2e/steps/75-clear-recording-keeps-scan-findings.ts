@@ -53,7 +53,7 @@ export const step: Step = {
         if (t !== last) [last, since] = [t, Date.now()];
         return Number(/(\d+) statements?/.exec(t)?.[1] ?? 0) >= 20 && Date.now() - since > 5000 && t;
       }, 'the recording status bar item past 20 statements and settled', 180_000, async () => last);
-      await stopRecording(wb);
+      await stopRecording(wb, log);
       await wb.runCommand('View: Close All Editor Groups');
       await wb.see(wb.page.locator('.editor-group-watermark, .editor-group-container.empty').first(), 'no editor open', 15_000);
       const recorded = await wb.settledProblemCounts('the counts after the recording to settle');

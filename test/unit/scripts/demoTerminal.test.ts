@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { demoTerminalSettings, writeCliLauncher } from '../../../scripts/demoTerminal';
+import { demoTerminalSettings, writeCliLauncher, writeTrafficLauncher } from '../../../scripts/demoTerminal';
 
 describe('scripts/demoTerminal: pg-lens on the demo terminal\'s PATH', () => {
   it("the launcher runs the checkout's dist/cli.js with its arguments, and the user setting puts its folder first on the terminal's PATH", () => {
@@ -31,6 +31,32 @@ describe('scripts/demoTerminal: pg-lens on the demo terminal\'s PATH', () => {
       const r = spawnSync('sh', ['-c', 'pg-lens --help "a b"'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), ['--help', 'a b']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("shop-traffic runs the workspace's traffic.ts (orm: orm/traffic.ts) with the checkout's tsx and modules, DATABASE_URL from the terminal's PG* (person37 M1)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-demo-traffic-'));
+    try {
+      const repo = path.join(tmp, "my pg'lens");
+      const ws = path.join(tmp, 'work space');
+      fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
+      fs.mkdirSync(ws);
+      // A tsx that says what it was asked to run, from where, with what.
+      const tsx = path.join(repo, 'node_modules', '.bin', 'tsx');
+      fs.writeFileSync(tsx, '#!/bin/sh\nprintf "%s|%s|%s|%s\\n" "$1" "$(pwd)" "$DATABASE_URL" "$NODE_PATH"\n', { mode: 0o755 });
+      const bin = path.join(tmp, 'bin');
+      assert.equal(writeTrafficLauncher(bin, repo, ws), path.join(bin, 'shop-traffic'));
+      const env = { PATH: `${bin}:${process.env.PATH}`, PGUSER: 'postgres', PGHOST: '127.0.0.1', PGPORT: '43379', PGDATABASE: 'shop' };
+      const run = (cmd: string, more: Record<string, string> = {}) => {
+        const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8', cwd: tmp, env: { ...env, ...more } });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout.trim().split('|');
+      };
+      assert.deepEqual(run('shop-traffic'), ['traffic.ts', ws, 'postgres://postgres@127.0.0.1:43379/shop', path.join(repo, 'node_modules')]);
+      assert.deepEqual(run('shop-traffic orm').slice(0, 2), ['orm/traffic.ts', ws]);
+      assert.equal(run('shop-traffic', { DATABASE_URL: 'postgres://u@h:1/d' })[2], 'postgres://u@h:1/d');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, disconnectedTexts, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, disconnectedTexts, noConnectionText, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -151,3 +151,17 @@ describe('core/connection/status disconnectedTexts', () => {
     assert.match(t.tooltip, /Click to reconnect \(or Reconnect in a hover\)\.$/);
   });
 });
+
+describe('core/connection/status noConnectionText: what a folder without a connection is told', () => {
+  it('a single folder: Add Connection, as before', () => {
+    assert.equal(noConnectionText(), 'No connection configured. Run "PG Lens: Add Connection".');
+    assert.equal(noConnectionText('second', [{ folder: 'shop', profiles: [] }]), 'No connection configured. Run "PG Lens: Add Connection".');
+  });
+  it("multi-root: names the other folders' own profiles and where one for this folder's files goes (person37 L7)", () => {
+    const t = noConnectionText('second', [{ folder: 'shop', profiles: ['shop (demo)'] }]);
+    assert.equal(t, 'No connection configured for the files of folder "second": folder "shop" has "shop (demo)" in its own settings, used for its files only. Run "PG Lens: Add Connection" here, or move the profile to the workspace file\'s pgLens.connections to share it.');
+    const many = noConnectionText('x', [{ folder: 'a', profiles: ['p1', 'p2', 'p3'] }, { folder: 'b', profiles: ['q'] }, { folder: 'c', profiles: ['r'] }]);
+    assert.match(many, /folder "a" has "p1", "p2"…; folder "b" has "q"… in its own settings/);
+  });
+});
+

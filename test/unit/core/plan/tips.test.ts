@@ -66,6 +66,42 @@ describe('core/plan tips on real plans', () => {
     });
   }
 
+  // person37 H1: Explain Analyze of an INSERT into reviews said "Index the referencing columns of reviews_product_id_fkey
+  // (the table referencing reviews)": an INSERT fires the key's check, a lookup of products by its primary key.
+  describe('a foreign-key check (an INSERT or UPDATE of the referencing rows) is not told to index anything', () => {
+    const fact = { schema: 'public', table: 'order_items', columns: ['order_id'], referenced: 'public.orders', indexed: false };
+    const slowInsert = () => {
+      const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'fk-trigger-insert.json'), 'utf8'));
+      const top = Array.isArray(plan) ? plan[0] : plan;
+      top['Triggers'][0]['Time'] = 40;
+      top['Execution Time'] = 45;
+      return JSON.stringify(plan);
+    };
+    it('JSON (the trigger named RI_ConstraintTrigger_c_…): no index, with or without the catalog\'s key', () => {
+      for (const options of [{}, { foreignKeys: new Map([['order_items_order_id_fkey', fact]]) }]) {
+        const p = analyzePlan(slowInsert(), options);
+        const tip = p.tips.find((t) => t.kind === 'fk-trigger');
+        assert.ok(tip, p.tips.map((t) => t.text).join('\n'));
+        assert.doesNotMatch(tip!.text, /CREATE INDEX|Index the referencing|the table referencing/, tip!.text);
+        assert.match(tip!.text, /checks that the row it points at exists.*no index to add/);
+        assert.equal(tip!.grade, 1);
+      }
+    });
+    it('text without the trigger\'s name: the INSERT tells the check; the DELETE still gets the referencing index', () => {
+      const insert = ['Insert on order_items  (cost=0.00..2.50 rows=0 width=0) (actual time=4.100..4.100 rows=0.00 loops=1)', '  ->  Result  (cost=0.00..2.50 rows=100 width=20) (actual time=0.010..0.300 rows=100.00 loops=1)', 'Planning Time: 0.100 ms', 'Trigger for constraint order_items_order_id_fkey: time=40.000 calls=100', 'Execution Time: 45.000 ms'].join('\n');
+      const tip = analyzePlan(insert).tips.find((t) => t.kind === 'fk-trigger');
+      assert.ok(tip);
+      assert.doesNotMatch(tip!.text, /Index the referencing/, tip!.text);
+      const del = analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'delete-fk-trigger', 'raw.txt'), 'utf8'), { foreignKeys: new Map([['order_items_order_id_fkey', fact]]) });
+      assert.match(del.tips[0].text, /CREATE INDEX ON public\.order_items \(order_id\)/);
+    });
+    it('an UPDATE the plan does not place says both cases, and names no table as referencing', () => {
+      const update = ['Update on order_items  (cost=0.00..2.50 rows=0 width=0) (actual time=4.100..4.100 rows=0.00 loops=1)', '  ->  Seq Scan on order_items  (cost=0.00..2.50 rows=100 width=20) (actual time=0.010..0.300 rows=100.00 loops=1)', 'Planning Time: 0.100 ms', 'Trigger for constraint order_items_order_id_fkey: time=40.000 calls=100', 'Execution Time: 45.000 ms'].join('\n');
+      const tip = analyzePlan(update).tips.find((t) => t.kind === 'fk-trigger');
+      assert.match(tip!.text, /Where this statement deletes or changes keys of the referenced table.*Where it writes the referencing rows/);
+    });
+  });
+
   it("a top-N Sort over a 200k-row join whose leading key is one table's column: the index on it, with the Incremental Sort it allows (person17 HIGH 4: Django's Meta.ordering + ListView on django-locallibrary)", () => {
     const p = analyzePlan(fs.readFileSync(path.join(FIX, 'captured', 'django-top-n-sort-join.json'), 'utf8'));
     const tip = p.tips.find((t) => t.kind === 'top-n-sort');
