@@ -24,7 +24,7 @@ import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, 
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
 import { unprovedSize } from './rules/sizeEvidence';
-import { declaredForeignKey, declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, ormDeclaredNotNull, type DeclaredIndexes } from './sql/declaredIndexes';
+import { declaredForeignKey, declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredPinnedIndex, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, ormDeclaredNotNull, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { foldIntoMissingIndex } from './advice/missingIndex';
@@ -200,9 +200,15 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   // That is a problem only where one parent has many rows, which only a database shows (pg-boss's schedules of one
   // queue, liberapay's routes of one participant; issue 14, session 26): a note that says the size is unproved.
   const parentKey = (c: string) => !!wrapped && declaredLaterKey(declared, table, c, wrapped) && declaredForeignKey(declared, table, c);
-  const key = Array.isArray(e.pinnedBy)
+  const lead = Array.isArray(e.pinnedBy)
     ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c) && (!(wrapped && declaredLaterKey(declared, table, c, wrapped)) || parentKey(c)))
     : undefined;
+  // …or the WHERE pins every key of an index of two or more columns that does not hold the wrapped column (`user_id = $1
+  // AND device_id = $2` with `INDEX (user_id, device_id)` beside `UNIQUE (user_id, device_id, key_id, algorithm)`): the
+  // app made that index for this lookup, one device's keys, and the expression only filters what it finds (rules-w:
+  // Dendrite's one-time keys by `concat(algorithm, ':', key_id) = ANY($3)`).
+  const composite = !lead && Array.isArray(e.pinnedBy) ? declaredPinnedIndex(declared, table, e.pinnedBy.map(String), wrapped) : undefined;
+  const key = lead ?? (composite ? `(${composite.join(', ')})` : undefined);
   // A note that only says the table's size is unproved (leading-wildcard-like without a database) takes these more
   // precise words: the lookup is what is known here.
   if (!key || (SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info && e.size !== 'unproved')) return f;
@@ -218,7 +224,9 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   return {
     ...f,
     severity: 'info',
-    message: `${expression} only filters rows here: the same WHERE looks them up by ${key}, which an index of the schema files leads with (a problem only if one ${key} matches many rows).`,
+    message: composite
+      ? `${expression} only filters rows here: the same WHERE looks them up by ${key}, every key of an index of the schema files (a problem only if one ${key} matches many rows).`
+      : `${expression} only filters rows here: the same WHERE looks them up by ${key}, which an index of the schema files leads with (a problem only if one ${key} matches many rows).`,
     evidence: { ...e, lookupBy: key, lookupFrom: 'schema files' },
   };
 }

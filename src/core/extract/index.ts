@@ -85,13 +85,27 @@ export function isTreeLanguage(lang: ReturnType<typeof extractLanguageOf>): lang
 export function sqlFileSites(text: string, file?: string): SqlSite[] {
   if (isNamedQueryFile(text)) return namedQuerySites(text, file);
   const out: SqlSite[] = [];
-  for (const st of splitSqlStatements(text)) {
-    const f = finishSql(psqlVariables(st.text, st.start), { dollar: true });
-    if (!f.sql) continue;
-    out.push({ file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false });
-  }
+  // `%(name)s` is no psql syntax (psql's variables are `:name`): a file that writes it holds statements a Python driver runs
+  // with its parameters (Procrastinate's queries.sql, `-- defer_jobs --` headers over `%(queue)s`), mapped to $n as in code.
+  const pyformat = PYFORMAT.test(text.replace(/--[^\n]*/g, ''));
+  // Such a file names each query on a line of its own (`-- defer_jobs --`) and may end none with `;`: each name starts one.
+  const starts = pyformat ? [0, ...[...text.matchAll(QUERY_NAME_LINE)].map((m) => m.index!)] : [0];
+  starts.forEach((from, i) => {
+    const to = i + 1 < starts.length ? starts[i + 1] : text.length;
+    for (const part of splitSqlStatements(text.slice(from, to))) {
+      const st = { ...part, start: part.start + from, end: part.end + from };
+      const f = finishSql(psqlVariables(st.text, st.start), { dollar: true, ...(pyformat ? { pyformat: true } : {}) });
+      if (!f.sql) continue;
+      out.push({ file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false });
+    }
+  });
   return out;
 }
+
+/** A psycopg named parameter, `%(name)s`. */
+const PYFORMAT = /%\([A-Za-z_]\w*\)s/;
+/** A line that only names the query below it: `-- defer_jobs --`. */
+const QUERY_NAME_LINE = /^[ \t]*--[ \t]*[A-Za-z_][\w-]*[ \t]*--[ \t]*$/gm;
 
 /**
  * A statement of a SQL script with psql's variables (`:SCHEMA`, `:'value'`, `:"name"`, set by `psql -v` or a migration

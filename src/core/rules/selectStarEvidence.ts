@@ -120,11 +120,18 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
  * other function here.
  */
 function assignedNotRunAfter(before: string, after: string): boolean {
+  // A registry of statements, kept by key (`SQL[:job_states] = %{ SELECT que_jobs.* … }`, `QUERIES["jobs"] = """…`): the code
+  // runs it by its key (`execute :job_states`), whose rows leave through that call, often whole (a method whose last
+  // expression it is). What this file names around the string is no evidence (rules-w: Que's introspection API).
+  if (KEYED_REGISTRY.test(before)) return true;
   const name = /([A-Za-z_$][\w$]*)\s*=\s*(?:[A-Za-z_$][\w$]*\s*=>\s*|\([^()]*\)\s*=>\s*)?(?:"{3}|[`"'])?\s*$/.exec(before)?.[1];
   if (!name) return false;
   const n = name.replace(/\$/g, '\\$');
   return !new RegExp(`[(,]\\s*${n}\\s*[,)]`).test(after);
 }
+
+/** The end of an assignment to a keyed slot of a registry, with Ruby's and Python's string openers (`%{`, `%Q(`, `<<~SQL`, `"""`). */
+const KEYED_REGISTRY = /\b[A-Z_][A-Za-z_\d]*\[\s*(?::\w+|"\w+"|'\w+')\s*\]\s*=\s*(?:%[qQ]?[{(\[]|<<[~-]?(?:\w+|'\w+'|"\w+")(?:\.\w+)*\s*\n|"{3}|'{3}|[`"'])?\s*$/;
 
 /**
  * The statement's rows are returned straight to the caller: its line starts with `return` and nothing but the call chain

@@ -122,6 +122,7 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
       const key = declaredTableKey(m[1]);
       const set = (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase());
       addLaterKeys(set, lead[1], all.slice(1));
+      addWholeKey(set, all);
       into.set(key, set);
     }
     for (const item of all) {
@@ -170,6 +171,7 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
       const cols = items(t.slice(open + 1, closing(t, open)));
       const set = into.get(declaredTableKey(table));
       if (set) addLaterKeys(set, tk[1], cols.slice(1));
+      if (set) addWholeKey(set, cols);
     }
   });
   ALTER_ADD.lastIndex = 0;
@@ -391,6 +393,32 @@ function addLaterKeys(set: Set<string>, lead: string, rest: string[]): void {
     const c = /^\s*"?([A-Za-z_][\w$]*)"?/.exec(r);
     if (c) set.add(`${lead.toLowerCase()}>${c[1].toLowerCase()}`);
   }
+}
+
+/**
+ * `=a,b`: the whole key of an index of two or more plain columns (`CREATE INDEX … (user_id, device_id)`, `UNIQUE (user_id,
+ * device_id, key_id)`), so a rule can tell that a WHERE pins every key of one index by equality (declaredPinnedIndex).
+ */
+function addWholeKey(set: Set<string>, keys: string[]): void {
+  const cols = keys.map((k) => /^\s*"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(k)?.[1]?.toLowerCase());
+  if (cols.length >= 2 && cols.every(Boolean)) set.add(`=${cols.join(',')}`);
+}
+
+/**
+ * The keys of an index the schema declares on two or more plain columns, every one of them among `pinned` (the columns a
+ * WHERE compares by equality) and none of them `without`: that index finds the rows by a composite key (one user's one
+ * device, `user_id = $1 AND device_id = $2`), whatever an expression on another column does.
+ */
+export function declaredPinnedIndex(declared: DeclaredIndexes | undefined, table: string | undefined, pinned: readonly string[], without?: string): string[] | undefined {
+  if (!table) return undefined;
+  const have = new Set(pinned.map((c) => c.toLowerCase().replace(/"/g, '')));
+  const not = without?.toLowerCase().replace(/"/g, '');
+  for (const entry of declared?.get(declaredTableKey(table)) ?? []) {
+    if (!entry.startsWith('=')) continue;
+    const cols = entry.slice(1).split(',');
+    if (cols.every((c) => have.has(c)) && (!not || !cols.includes(not))) return cols;
+  }
+  return undefined;
 }
 
 /**
