@@ -879,7 +879,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (doc && !given && doc.uri.scheme === 'file') {
       const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
       await loadPgParser();
-      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(doc.uri.fsPath, doc.getText()) });
+      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(vscode.workspace.asRelativePath(doc.uri, false), doc.getText()) });
       if (why) return say(notWorkloadAnswer(why));
     }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
@@ -948,7 +948,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const sites = await extractSqlSites(text, file, file);
     // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
     // Named as the analyzer names an analysed file's statements (sawFile), so the two readings of a file are one entry.
-    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(file, text));
+    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(vscode.workspace.asRelativePath(file, false), text));
   }
 
   private async workloadCommand(): Promise<void> {
