@@ -16,8 +16,8 @@ import type { Proof } from './hypo';
 export const PROOF_TTL_MS = 60 * 60_000;
 const PROOF_CACHE_MAX = 500;
 /** At most this many proofs are kept across a reload (the newest), in at most TRIAL_PROOFS_KEEP_BYTES of JSON. */
-export const TRIAL_PROOFS_KEEP = 200;
-export const TRIAL_PROOFS_KEEP_BYTES = 512 * 1024;
+export const TRIAL_PROOFS_KEEP = 500;
+export const TRIAL_PROOFS_KEEP_BYTES = 1024 * 1024;
 
 interface CachedProof {
   at: number;

@@ -70,9 +70,9 @@ describe('db/trial proofs kept: a window reload reuses the proofs of real trial 
 
   it('after a reload (a new process whose store is seeded from the kept entries) nothing is built again; the kept entries are bounded', async () => {
     const { statements, focus } = await makeTable('kept1', 3);
-    // What another workspace's session left: 150 large proofs of another server, older than this one's.
+    // What another session left: 250 large proofs (1.25 MB) of another server, older than this one's.
     const old = Date.now() - 60_000;
-    const filler = Array.from({ length: 150 }, (_, i) => ({
+    const filler = Array.from({ length: 250 }, (_, i) => ({
       server: '["elsewhere",5432,"db","u",false]', key: `filler ${i} ${'x'.repeat(5000)}`, at: old + i,
       proof: { verifiedBy: 'transaction', plan: { totalCost: 1, nodes: [], indexNames: [], seqScans: [] }, costAfter: 1, planUsesIndex: true, indexSizeBytes: null, planIndexName: 'x' },
     }));
