@@ -112,3 +112,33 @@ export class ChangeBurst<K> {
     this.pending.clear();
   }
 }
+
+/**
+ * The files created in a batch of changes that take the place of files shown from a scan and deleted in the same batch —
+ * a rename or move on disk (`mv`, the Explorer's rename) — to be scanned under their new name (person36 L3: a closed
+ * file renamed after Scan Workspace lost its findings until the next scan). At most one per such deleted file: the
+ * created file of the same name first (a move to another folder), then one in the same folder (a rename), then any
+ * other. Paths as `/`-separated strings (URIs); the batch's order decides ties.
+ */
+export function replacingFiles(batch: readonly { path: string; change: FileChange }[], shown: (path: string) => boolean): string[] {
+  const split = (p: string) => {
+    const at = p.lastIndexOf('/');
+    return { dir: p.slice(0, at + 1), name: p.slice(at + 1) };
+  };
+  const created = batch.filter((c) => c.change === 'created').map((c) => ({ path: c.path, ...split(c.path) }));
+  const gone = batch.filter((c) => c.change === 'deleted' && shown(c.path)).map((c) => split(c.path));
+  const out: string[] = [];
+  const take = (pick: (c: (typeof created)[number], d: (typeof gone)[number]) => boolean) => {
+    for (const d of [...gone]) {
+      const at = created.findIndex((c) => pick(c, d));
+      if (at < 0) continue;
+      out.push(created[at].path);
+      created.splice(at, 1);
+      gone.splice(gone.indexOf(d), 1);
+    }
+  };
+  take((c, d) => c.name === d.name);
+  take((c, d) => c.dir === d.dir);
+  take(() => true);
+  return out;
+}

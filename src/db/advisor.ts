@@ -22,6 +22,7 @@ import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
 import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBudget, TrialBudgetError, TrialBusyError, TrialGates, TrialTableHeld, TRIAL_LOCK_TIMEOUT_MS, TRIAL_WAIT_MS, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
+import { saveTrialProofs, serverTrialProofs, type TrialProofs } from './trialProofs';
 import { planAs } from './planGuard';
 
 const TRANSIENT_HYPOPG = `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS hypopg`;
@@ -236,7 +237,12 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   if (notTables.length) {
     return done({ status: 'not-analysed', message: `${notTables.map((n) => `${n.name} is ${n.kind}`).join(', ')}: index advice looks at tables only.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   }
-  return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
+  try {
+    return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
+  } finally {
+    // The proofs it kept outlive a window reload (the editor's storage, trialProofs.ts).
+    saveTrialProofs();
+  }
 }
 
 async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions, waitUntil?: { since: number; until: number }): Promise<Omit<AdviceResult, 'elapsedMs'>> {
@@ -734,32 +740,9 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFa
   };
 }
 
-/**
- * How long a real trial build's proof is reused. The tables' snapshot in its key (indexes, statistics, row estimate, size
- * in 5 % steps) changes on DDL, ANALYZE or growth — what the planner sees — so the age is only an outer bound: at 10
- * minutes, a Disconnect and Reconnect a quarter of an hour later built 10 trial indexes again on unchanged tables
- * (person36 M1).
- */
-const PROOF_TTL_MS = 60 * 60_000;
-const PROOF_CACHE_MAX = 500;
-
-interface CachedProof {
-  at: number;
-  proof: Omit<Proof, 'undo'>;
-}
-
-/**
- * Per server and role (ofServerRole) within this process: proofs made by real trial builds, by statement, kept indexes,
- * candidate and tables' snapshot (each table's identity, its indexes and statistics: a proof made before a DDL or an
- * ANALYZE is never found again). Per connection object before: a profile switch and back, or a reconnect, built the same
- * definitions again on the same unchanged tables (person32 L2: 125 builds in 35 min; person33: 13 after a switch back).
- * Read only where a real build may be made (a development profile): a production profile of the same server never
- * shows a proof made on it.
- */
-const trialProofCaches = new Map<string, TrialProofs>();
-
+/** The proofs of the connection's server and role in this process (trialProofs.ts: kept across a window reload by the editor). */
 function trialProofsOf(db: Database): TrialProofs {
-  return ofServerRole(trialProofCaches, db, newTrialProofs);
+  return serverTrialProofs(serverRoleKey(db));
 }
 
 /** Per database (host, port, database) within this process: which index advice builds trial indexes on a table (hypo.ts TrialGates). */
@@ -812,29 +795,6 @@ function describeStatement(sql: string, role: string | undefined, kept: readonly
   return `"${shortLine(sql, 100)}"${role ? ` (planned as role ${role})` : ''}${kept.length ? ` on top of ${kept.length} kept index(es)` : ''}${run ? ` in a decision over ${run.statements.length} statement(s)` : ''}`;
 }
 
-/** Proofs of real trial builds, reused for PROOF_TTL_MS (AdviseOptions.trialProofs; the default is per server and role). */
-export interface TrialProofs {
-  get(key: string): CachedProof | undefined;
-  set(key: string, v: CachedProof): void;
-}
-
-export function newTrialProofs(): TrialProofs {
-  const cache = new Map<string, CachedProof>();
-  return {
-    get(key) {
-      const v = cache.get(key);
-      if (v && Date.now() - v.at > PROOF_TTL_MS) cache.delete(key);
-      return v && Date.now() - v.at <= PROOF_TTL_MS ? v : undefined;
-    },
-    set(key, v) {
-      cache.delete(key);
-      cache.set(key, v);
-      // Oldest first out (a Map keeps insertion order).
-      while (cache.size > PROOF_CACHE_MAX) cache.delete(cache.keys().next().value!);
-    },
-  };
-}
-
 /**
  * Per server and role (host, port, database, user) within this process: the budget of real trial builds (hypo.ts
  * TrialBudget), shared by every advice made there. Keyed by the connection's identity, not its Database object: a
@@ -848,11 +808,16 @@ const trialBudgets = new Map<string, TrialBudget>();
  * what the trial budget and proofs are kept by (`perRole` false: per database whatever the role, as the trial gates).
  */
 function ofServerRole<T>(cache: Map<string, T>, db: Database, make: () => T, perRole = true): T {
-  const p = db.profile;
-  const key = JSON.stringify([p.host, p.port, p.database, perRole ? p.user : null, db.options.useReplica === true]);
+  const key = serverRoleKey(db, perRole);
   let v = cache.get(key);
   if (v === undefined) cache.set(key, (v = make()));
   return v;
+}
+
+/** A connection's server and role (host, port, database, user, replica; `perRole` false: whatever the role): no password. */
+function serverRoleKey(db: Database, perRole = true): string {
+  const p = db.profile;
+  return JSON.stringify([p.host, p.port, p.database, perRole ? p.user : null, db.options.useReplica === true]);
 }
 
 function trialBudgetOf(db: Database): TrialBudget {

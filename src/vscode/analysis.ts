@@ -27,7 +27,7 @@ import { loadEngine } from './loadEngine';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/languages/registry';
-import { isSourceFile } from '../core/workspaceChanges';
+import { isSourceFile, replacingFiles } from '../core/workspaceChanges';
 import type { WorkspaceChange } from './workspaceChanges';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
@@ -311,6 +311,11 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** Source files changed on disk (vscode/workspaceChanges.ts: the workspace's one watcher, one batch per burst). */
   private followWorkspaceFiles(): vscode.Disposable[] {
     const batch = (changes: readonly WorkspaceChange[]) => {
+      // A closed file shown from the scan renamed or moved on disk: read under its new name as the scan reads a file
+      // (rescanClosed), its findings back within seconds (person36 L3: gone until the next Scan Workspace). Asked before
+      // followGone forgets the old name.
+      const sources = changes.filter((c) => c.kind === 'source');
+      const replacing = replacingFiles(sources.map((c) => ({ path: c.uri.toString(), change: c.change })), (key) => this.scanned.has(key));
       for (const c of changes) {
         if (c.kind === 'source') this.followGone(c);
         // An open document is the editor's: its analysis tells what it holds. Kept while the cross-file index is being
@@ -318,6 +323,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         if (c.kind !== 'source' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === c.uri.toString())) continue;
         this.diskChanges.set(c.uri.fsPath, c.change === 'deleted');
       }
+      for (const key of replacing) if (!this.isOpen(key)) void this.rescanClosed(vscode.Uri.parse(key));
       void this.readDiskChanges().catch((e) => this.ctx.log.info(`could not read the files changed on disk: ${errorMessage(e)}`));
     };
     return [this.diskEvents, this.ctx.workspaceChanges.onDidChange(batch)];

@@ -22,6 +22,7 @@ import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerIndexUseStore } from './indexUseStore';
+import { registerTrialProofStore } from './trialProofStore';
 import { registerDocs } from './docs';
 import { ParameterMemory } from '../core/record/parameterMemory';
 
@@ -61,6 +62,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   // Feature registrations: one line each.
   registerDocs(context);
   registerIndexUseStore(ctx);
+  registerTrialProofStore(ctx);
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
   registerNPlusOne(ctx);

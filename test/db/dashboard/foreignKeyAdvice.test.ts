@@ -6,7 +6,7 @@
  * was opened, while the CLI and the hover named the wider index that leads with the key's columns.
  */
 import { strict as assert } from 'node:assert';
-import { newTrialProofs } from '../../../src/db/advisor';
+import { newTrialProofs } from '../../../src/db/trialProofs';
 import { foreignKeyAdvice, runHealth } from '../../../src/db/health';
 import { TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
 import { IndexDecider, type DecisionInput } from '../../../src/db/indexDecision';

@@ -11,7 +11,8 @@
  * A real index in a rolled-back transaction proves (forced); HypoPG on the PG15 path proves the candidate tests too.
  */
 import { strict as assert } from 'node:assert';
-import { adviseStatement, newTrialProofs } from '../../../src/db/advisor';
+import { adviseStatement } from '../../../src/db/advisor';
+import { newTrialProofs } from '../../../src/db/trialProofs';
 import type { Database } from '../../../src/db/database';
 import { IndexDecider } from '../../../src/db/indexDecision';
 import { statementStats, testDatabase } from '../support';

@@ -12,7 +12,8 @@
  * where the test is about real builds).
  */
 import { strict as assert } from 'node:assert';
-import { adviseStatement, newTrialProofs } from '../../../src/db/advisor';
+import { adviseStatement } from '../../../src/db/advisor';
+import { newTrialProofs } from '../../../src/db/trialProofs';
 import type { Database } from '../../../src/db/database';
 import { IndexDecider } from '../../../src/db/indexDecision';
 import { adviseWorkload } from '../../../src/db/workload';

@@ -5,7 +5,7 @@
  * vscode/plans: the hover's Planner). Used by the db tests that count what it costs the server (EXPLAINs, trial builds).
  */
 import type { Database } from '../../../src/db/database';
-import type { TrialProofs } from '../../../src/db/advisor';
+import type { TrialProofs } from '../../../src/db/trialProofs';
 import type { TrialBudget } from '../../../src/db/hypo';
 import { DbEvidence } from '../../../src/db/ruleEvidence';
 import { QueryIdsByShape } from '../../../src/db/queryStats';

@@ -6,7 +6,7 @@
  * Counted by the server: pg_stat_statements' top-level EXPLAIN calls in this database (explainsSent).
  */
 import { strict as assert } from 'node:assert';
-import { newTrialProofs } from '../../../src/db/advisor';
+import { newTrialProofs } from '../../../src/db/trialProofs';
 import { TrialBudget } from '../../../src/db/hypo';
 import { EditorConnection, readWorkspace, type ServerCaps } from './editorConnection';
 import { statementStats, testDatabase } from '../support';

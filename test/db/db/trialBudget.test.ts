@@ -5,7 +5,7 @@
  * counted by the server itself: pg_stat_statements' CREATE INDEX calls.
  */
 import { strict as assert } from 'node:assert';
-import { newTrialProofs, type TrialProofs } from '../../../src/db/advisor';
+import { newTrialProofs, type TrialProofs } from '../../../src/db/trialProofs';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_BUDGET_PER_MINUTE, TRIAL_BUDGET_PER_TABLE_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
 import { decisionStatements, IndexDecider } from '../../../src/db/indexDecision';

@@ -8,7 +8,8 @@
 import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
 import { extractSqlSites } from '../../../src/core/extract/index';
-import { adviseStatement, newTrialProofs, trialGatesOf } from '../../../src/db/advisor';
+import { adviseStatement, trialGatesOf } from '../../../src/db/advisor';
+import { newTrialProofs } from '../../../src/db/trialProofs';
 import type { Database } from '../../../src/db/database';
 import { TRIAL_LOCK_CLASS } from '../../../src/db/hypo';
 import { IndexDecider } from '../../../src/db/indexDecision';

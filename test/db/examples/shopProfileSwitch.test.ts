@@ -6,7 +6,7 @@
  * (pgLens.index.trialBuilds), no HypoPG. Counted by the server: pg_stat_statements' top-level CREATE INDEX calls.
  */
 import { strict as assert } from 'node:assert';
-import { newTrialProofs } from '../../../src/db/advisor';
+import { newTrialProofs } from '../../../src/db/trialProofs';
 import { TrialBudget } from '../../../src/db/hypo';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { statementStats, testDatabase } from '../support';

@@ -4,7 +4,9 @@
  * per name. A source file deleted or renamed on disk now takes its findings with it, open or not (analysis.ts
  * followGone); the new name's findings come from the scan. Here a file with a non-sargable read is written, opened, then
  * renamed on disk: its old name's problems go, and after Scan Workspace the finding is listed once, under the new name.
- * Both names are removed at the end.
+ * Then, its editors closed, the file is renamed on disk again (person36 L3: a closed file's findings went with its old
+ * name and the new name had none until the next scan): the finding moves to the third name without a scan.
+ * All three names are removed at the end.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,11 +15,12 @@ import { StepFailure } from '../lib/workbench';
 
 const OLD = 'src/inventory89.ts';
 const NEW = 'src/stock89.ts';
+const THIRD = 'src/warehouse89.ts';
 const TEXT = "import { pool } from './db';\n\nexport async function byEmail(email: string) {\n  return pool.query('SELECT id FROM customers WHERE lower(email) = $1', [email]);\n}\n";
 const FINDING = 'lower(email)';
 
 export const step: Step = {
-  title: 'a file renamed on disk while open: its old name\'s problems go, and a scan lists the finding once, under the new name',
+  title: 'a file renamed on disk while open: its old name\'s problems go, and a scan lists the finding once, under the new name; renamed again while closed, the finding follows it without a scan',
   async run({ wb, workspace, screenshot, log }) {
     const page = wb.page;
     const oldBase = path.basename(OLD);
@@ -50,9 +53,24 @@ export const step: Step = {
       log(`after the scan: ${newBase} ${after.length}, ${oldBase} ${stale.length}`);
       await screenshot('renamed-file-scanned');
       if (stale.length) throw new StepFailure(`expected the finding listed once, under ${newBase}; ${oldBase} still lists: ${stale.join(' | ')}`);
+
+      // Closed now, renamed on disk again: its findings move to the new name by themselves (no Scan Workspace).
+      await wb.runCommand('View: Close All Editors');
+      const thirdBase = path.basename(THIRD);
+      fs.renameSync(path.join(workspace, NEW), path.join(workspace, THIRD));
+      const moved = await wb.until(async () => {
+        const r = await rows(thirdBase);
+        return r.length ? r : undefined;
+      }, `the finding under ${thirdBase} after the closed file's rename on disk, without a scan`, 60_000, async () => `${newBase}: ${(await rows(newBase)).join(' | ') || 'none'}`).catch(async (e) => {
+        await screenshot('renamed-closed-file-lost');
+        throw e;
+      });
+      await wb.until(async () => ((await rows(newBase)).length === 0 ? true : undefined), `no problem left under ${newBase} after the closed file's rename`, 60_000, async () => (await rows(newBase)).join(' | '));
+      log(`closed, renamed to ${THIRD}: ${thirdBase} ${moved.length}, ${newBase} 0`);
+      await screenshot('renamed-closed-file-followed');
     } finally {
       await wb.runCommand('View: Close All Editors');
-      for (const f of [OLD, NEW]) fs.rmSync(path.join(workspace, f), { force: true });
+      for (const f of [OLD, NEW, THIRD]) fs.rmSync(path.join(workspace, f), { force: true });
     }
   },
 };

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ChangeBurst, classifyChange, mergeChange, type Clock, type FileChange } from '../../../src/core/workspaceChanges';
+import { ChangeBurst, classifyChange, mergeChange, replacingFiles, type Clock, type FileChange } from '../../../src/core/workspaceChanges';
 import { skippedPath, SKIPPED_DIRS_GLOB } from '../../../src/core/skippedFolders';
 import { detectMigrationTool, migrationMarker, migrationOffer, PROJECT_FACT_FILES, type ProjectFiles } from '../../../src/core/advice/migrations';
 
@@ -35,6 +35,33 @@ class HandClock implements Clock {
 const kinds = (rel: string, change: FileChange, folder?: boolean) => classifyChange(rel, change, folder).map((c) => `${c.kind}:${c.change}`);
 
 describe('core/workspaceChanges', () => {
+  describe('replacingFiles: a file renamed or moved on disk after a scan is scanned under its new name (person36 L3)', () => {
+    const shown = (...paths: string[]) => (p: string) => paths.includes(p);
+    it('a rename in its folder (mv src/inventory.ts src/stock.ts) of a file shown from the scan: the new name', () => {
+      assert.deepEqual(replacingFiles([{ path: 'file:///w/src/inventory.ts', change: 'deleted' }, { path: 'file:///w/src/stock.ts', change: 'created' }], shown('file:///w/src/inventory.ts')), ['file:///w/src/stock.ts']);
+      // The order the watcher gave them in does not matter.
+      assert.deepEqual(replacingFiles([{ path: 'file:///w/src/stock.ts', change: 'created' }, { path: 'file:///w/src/inventory.ts', change: 'deleted' }], shown('file:///w/src/inventory.ts')), ['file:///w/src/stock.ts']);
+    });
+    it('a file nothing was shown for, deleted beside a created one: nothing to scan (the next scan reads it)', () => {
+      assert.deepEqual(replacingFiles([{ path: 'file:///w/src/a.ts', change: 'deleted' }, { path: 'file:///w/src/b.ts', change: 'created' }], shown()), []);
+      assert.deepEqual(replacingFiles([{ path: 'file:///w/src/b.ts', change: 'created' }, { path: 'file:///w/src/c.ts', change: 'changed' }], shown('file:///w/src/c.ts')), []);
+    });
+    it('a folder moved: each file under its own name; a checkout creating many files beside one deleted: one of them, the same folder first', () => {
+      const moved = replacingFiles([
+        { path: 'file:///w/old/a.ts', change: 'deleted' }, { path: 'file:///w/old/b.ts', change: 'deleted' },
+        { path: 'file:///w/new/b.ts', change: 'created' }, { path: 'file:///w/new/a.ts', change: 'created' },
+      ], shown('file:///w/old/a.ts', 'file:///w/old/b.ts'));
+      assert.deepEqual(moved.sort(), ['file:///w/new/a.ts', 'file:///w/new/b.ts']);
+      const checkout = replacingFiles([
+        { path: 'file:///w/lib/x.ts', change: 'created' }, { path: 'file:///w/lib/y.ts', change: 'created' },
+        { path: 'file:///w/src/gone.ts', change: 'deleted' }, { path: 'file:///w/src/fresh.ts', change: 'created' },
+      ], shown('file:///w/src/gone.ts'));
+      assert.deepEqual(checkout, ['file:///w/src/fresh.ts']);
+      // Moved and renamed at once (mv src/a.ts lib/b.ts): still the one created file.
+      assert.deepEqual(replacingFiles([{ path: 'file:///w/src/a.ts', change: 'deleted' }, { path: 'file:///w/lib/b.ts', change: 'created' }], shown('file:///w/src/a.ts')), ['file:///w/lib/b.ts']);
+    });
+  });
+
   describe('the skip list (core/skippedFolders, the walker\'s)', () => {
     it('skips dependency, version-control and build folders, at any depth, and the folders themselves', () => {
       for (const p of ['node_modules/pg/index.js', 'node_modules', '.git/HEAD', 'packages/api/node_modules/x/package.json', 'dist/extension.js', 'build/app.js', '.venv/lib/site.py', 'app/__pycache__/m.pyc', 'web\\node_modules\\x.js', 'coverage/lcov.info', 'env/lib/python3.12/site-packages/django/db.py']) {
