@@ -14,8 +14,7 @@ import type { Proof } from './hypo';
  * (person36 M1).
  */
 export const PROOF_TTL_MS = 60 * 60_000;
-const PROOF_CACHE_MAX = 500;
-/** At most this many proofs are kept across a reload (the newest), in at most TRIAL_PROOFS_KEEP_BYTES of JSON. */
+/** At most this many proofs are held (the newest; the in-memory store too) and kept across a reload, in at most TRIAL_PROOFS_KEEP_BYTES of JSON. */
 export const TRIAL_PROOFS_KEEP = 500;
 export const TRIAL_PROOFS_KEEP_BYTES = 1024 * 1024;
 
@@ -44,7 +43,7 @@ export function newTrialProofs(onSet?: () => void): TrialProofs {
       cache.delete(key);
       cache.set(key, v);
       // Oldest first out (a Map keeps insertion order).
-      while (cache.size > PROOF_CACHE_MAX) cache.delete(cache.keys().next().value!);
+      while (cache.size > TRIAL_PROOFS_KEEP) cache.delete(cache.keys().next().value!);
       onSet?.();
     },
     entries() {

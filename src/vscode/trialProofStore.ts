@@ -8,6 +8,7 @@
  */
 import type { PgLensContext } from './main';
 import { keepTrialProofsIn } from '../db/trialProofs';
+import { errorMessage } from '../core/safeText';
 
 const TRIAL_PROOFS_KEY = 'pgLens.trialProofs';
 
@@ -15,7 +16,7 @@ export function registerTrialProofStore(ctx: PgLensContext): void {
   const state = ctx.extension.workspaceState;
   const loaded = keepTrialProofsIn({
     load: () => state.get<unknown>(TRIAL_PROOFS_KEY),
-    save: (entries) => void Promise.resolve(state.update(TRIAL_PROOFS_KEY, entries)).catch((e: unknown) => ctx.log.warn(`could not keep the trial builds' proofs: ${String(e)}`)),
+    save: (entries) => void Promise.resolve(state.update(TRIAL_PROOFS_KEY, entries)).catch((e: unknown) => ctx.log.warn(`could not keep the trial builds' proofs: ${errorMessage(e)}`)),
   });
   if (loaded) ctx.log.info(`Index advice: the proofs of real trial builds kept before the reload were read (${loaded}, made within the hour): a trial index on a table unchanged since is not built again.`);
   ctx.extension.subscriptions.push({ dispose: () => keepTrialProofsIn(undefined) });

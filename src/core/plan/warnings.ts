@@ -965,11 +965,12 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
     const g: Grade = share > 0.4 ? 3 : 2;
     const fact = t.constraint ? options.foreignKeys?.get(t.constraint) : undefined;
     const side = fk ? foreignKeySide(t, fact, writes) : undefined;
+    const took = `took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node`;
     if (side === 'check') {
       const name = t.constraint ?? t.name;
       out.push({
         nodeId: 0, kind: 'fk-trigger', grade: 1, unit: 'ms', saving: t.timeMs * 0.2,
-        text: `Foreign key ${name} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node: each call checks that the row it points at exists${fact ? ` in ${fact.referenced}` : ''}, a lookup by that table's key, whose unique index is always there — no index to add. The time is the checks themselves (the first call also plans the check): fewer rows per statement, or inserting many rows in one statement, would help.`,
+        text: `Foreign key ${name} ${took}: each call checks that the row it points at exists${fact ? ` in ${fact.referenced}` : ''}, a lookup by that table's key, whose unique index is always there — no index to add. The time is the checks themselves (the first call also plans the check): fewer rows per statement, or inserting many rows in one statement, would help.`,
       });
     } else if (fk && fact) {
       // Proved against the catalog.
@@ -978,11 +979,11 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
       out.push(fact.indexed
         ? {
             nodeId: 0, kind: 'fk-trigger', grade: 1, unit: 'ms', saving: t.timeMs * 0.2,
-            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node. ${target} (${cols}) is indexed (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
+            text: `Foreign key ${t.constraint} ${took}. ${target} (${cols}) is indexed (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
           }
         : {
             nodeId: 0, kind: 'fk-trigger', grade: g, unit: 'ms', saving: t.timeMs * 0.9,
-            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node: no index leads with ${target} (${cols}) (checked in the catalog), so each call scans ${target}. CREATE INDEX ON ${target} (${cols});`,
+            text: `Foreign key ${t.constraint} ${took}: no index leads with ${target} (${cols}) (checked in the catalog), so each call scans ${target}. CREATE INDEX ON ${target} (${cols});`,
           });
     } else if (fk) {
       const name = t.constraint ?? t.name;
@@ -990,8 +991,8 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
       out.push({
         nodeId: 0, kind: 'fk-trigger', grade: known ? g : 2, unit: 'ms', saving: t.timeMs * (known ? 0.9 : 0.5),
         text: known
-          ? `Foreign key ${name} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node: each call looks up the referencing rows, and without an index on the referencing columns each is a scan of the referencing table. Index the referencing columns of ${name}${t.relation ? ` (the table referencing ${t.relation})` : ''}.`
-          : `Foreign key ${name} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node. Where this statement deletes or changes keys of the referenced table, each call looks up the referencing rows, a scan of the referencing table without an index on the referencing columns of ${name}: index them. Where it writes the referencing rows, each call only checks the key it points at (always indexed).`,
+          ? `Foreign key ${name} ${took}: each call looks up the referencing rows, and without an index on the referencing columns each is a scan of the referencing table. Index the referencing columns of ${name}${t.relation ? ` (the table referencing ${t.relation})` : ''}.`
+          : `Foreign key ${name} ${took}. Where this statement deletes or changes keys of the referenced table, each call looks up the referencing rows, a scan of the referencing table without an index on the referencing columns of ${name}: index them. Where it writes the referencing rows, each call only checks the key it points at (always indexed).`,
       });
     } else {
       out.push({
