@@ -31,7 +31,7 @@ export function writeTrafficLauncher(binDir: string, repoRoot: string, workspace
     launcher,
     [
       '#!/bin/sh',
-      '# shop-traffic [orm]: the example shop\'s requests against the demo database (REQUESTS, default 300; orm: ROUNDS, default 3).',
+      '# shop-traffic [orm]: the example shop\'s requests, over HTTP to its API, against the demo database (REQUESTS, default 300; orm: ROUNDS, default 3).',
       ': "${DATABASE_URL:=postgres://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE}"',
       `export DATABASE_URL NODE_PATH=${q(path.join(repoRoot, 'node_modules'))}`,
       `cd ${q(workspace)} || exit 1`,

@@ -82,6 +82,16 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     }
   });
 
+  it("the demo's shop-traffic (examples/shop/traffic.ts run by itself) sends requests over HTTP: its N+1 counted per request, not per run (person38 M1: 160 times in one run)", async () => {
+    const json = await recordJson(['--', tsx, 'examples/shop/traffic.ts'], { DATABASE_URL: t.url, REQUESTS: '60' });
+    const file = path.join('examples', 'shop', 'src', 'orders.ts');
+    const n = json.nPlusOne.find((x: { file: string }) => x.file === file);
+    assert.ok(n, `no N+1 in ${file}: ${JSON.stringify(json.nPlusOne)}`);
+    assert.equal(n.unitKind, 'request', JSON.stringify(n));
+    assert.ok(n.calls <= 20, `one request's look-ups (a page of 20 orders), not the run's: ${JSON.stringify(n)}`);
+    assert.ok((json.units.request ?? 0) >= 50, `each simulated request a unit: ${JSON.stringify(json.units)}`);
+  });
+
   it('records every call style of pg at its line, counts the N+1 per run, and leaves the app\'s output and errors as they were', async () => {
     const plain = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, encoding: 'utf8' });
     assert.equal(plain.status, 0, plain.stderr);
