@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type RunningServer } from './embeddedServer';
-import { loadShop } from '../examples/shop/seed';
+import { forgetSeedStatements, loadShop } from '../examples/shop/seed';
 import { runTraffic } from '../examples/shop/traffic';
 import { errorMessage } from '../src/core/safeText';
 
@@ -131,15 +131,6 @@ async function createShopDatabase(server: RunningServer): Promise<string> {
   return u.toString();
 }
 
-async function resetStatements(url: string): Promise<void> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query('SELECT pg_stat_statements_reset()');
-  } finally {
-    await c.end();
-  }
-}
 
 async function main(): Promise<number> {
   if (!fs.existsSync(cliPath)) {
@@ -184,7 +175,7 @@ async function main(): Promise<number> {
     say(`${total.toLocaleString('en-US')} rows in ${seconds(load.ms)}`);
     for (const [table, n] of Object.entries(load.rows)) say(`  ${table.padEnd(12)} ${n.toLocaleString('en-US').padStart(9)}`);
     // Forget the seed's statements, then let the app run for a moment so pg_stat_statements holds its workload.
-    await resetStatements(url);
+    await forgetSeedStatements(url);
     process.stdout.write('Running the shop API\'s traffic… ');
     const traffic = await runTraffic(url, { requests: Number(process.env.PGLENS_DEMO_REQUESTS ?? 300) });
     say(`${traffic.requests} requests sent ${traffic.queries.toLocaleString('en-US')} queries in ${seconds(traffic.ms)}`);

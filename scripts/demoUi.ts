@@ -18,6 +18,7 @@ import { packageVsix, prepareWorkspace } from '../test/e2e/run';
 import { errorMessage } from '../src/core/safeText';
 import { demoTerminalSettings, writeCliLauncher, writeTrafficLauncher } from './demoTerminal';
 import { runTraffic } from '../examples/shop/traffic';
+import { forgetSeedStatements } from '../examples/shop/seed';
 
 const DEMO_PROFILE = 'shop (demo)';
 
@@ -84,10 +85,13 @@ async function main(): Promise<void> {
     // statements and Advise for the Workload started empty).
     const requests = Number(process.env.PGLENS_DEMO_REQUESTS ?? 300);
     if (requests > 0) {
-      runTraffic(db.url, { requests }).then(
-        (r) => log(`sent the shop's traffic: ${r.requests} requests, ${r.queries} queries (pg_stat_statements holds its workload)`),
-        (e) => log(`the shop's traffic failed: ${errorMessage(e)}`),
-      );
+      forgetSeedStatements(db.url)
+        .catch((e) => log(`pg_stat_statements still holds the seed's statements: ${errorMessage(e)}`))
+        .then(() => runTraffic(db.url, { requests }))
+        .then(
+          (r) => log(`sent the shop's traffic: ${r.requests} requests, ${r.queries} queries (pg_stat_statements holds its workload)`),
+          (e) => log(`the shop's traffic failed: ${errorMessage(e)}`),
+        );
     }
   } catch (e) {
     console.error(`demo:ui failed: ${errorMessage(e)}`);

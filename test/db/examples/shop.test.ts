@@ -7,13 +7,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadShop } from '../../../examples/shop/seed';
+import { forgetSeedStatements, loadShop } from '../../../examples/shop/seed';
 import { createShopServer } from '../../../examples/shop/src/server';
 import { createPool } from '../../../examples/shop/src/db';
 import { runTraffic } from '../../../examples/shop/traffic';
 import { recentOrdersWithItems, recentOrdersWithItemsBatched } from '../../../examples/shop/src/orders';
 import { featuredProducts, featuredProductsBatched, listProductsAfter, listProductsPage } from '../../../examples/shop/src/products';
-import { testDatabase, type TestDatabase } from '../support';
+import { statementStats, testDatabase, type TestDatabase } from '../support';
 
 const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
 const map = JSON.parse(fs.readFileSync(path.join(shop, 'planted.json'), 'utf8')) as {
@@ -163,6 +163,18 @@ describe('examples/shop (real server)', function () {
     } finally {
       await db.end();
     }
+  });
+
+  it("the demos forget the seed's statements before the traffic (person38 L4: the seed's INSERT … generate_series topped demo:ui's Top statements)", async function () {
+    if (!(await statementStats(t, 'no pg_stat_statements: nothing to forget, the demos log that the reset failed'))) {
+      await assert.rejects(forgetSeedStatements(t.url));
+      return;
+    }
+    const seedRows = async () => Number((await t.admin.query("SELECT count(*) AS n FROM pg_stat_statements WHERE query ILIKE '%generate_series%' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows[0].n);
+    await loadShop(t.url, { scale: 0.01, replace: true });
+    assert.ok((await seedRows()) > 0, 'the seed left its statements');
+    await forgetSeedStatements(t.url);
+    assert.equal(await seedRows(), 0);
   });
 
   it('runs a deterministic burst of traffic in which the N+1 routes multiply the queries', async () => {
