@@ -2513,6 +2513,9 @@ class Detector {
     const r = /^(?:reversed|list|sorted|enumerate)\(\s*range\(\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*\)$/.exec(t);
     if (r && (r[2] === undefined ? Number(r[1]) : Number(r[2]) - Number(r[1])) <= MAX_FIXED_LIST) return true;
     if (/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t, li.node.startIndex)) return true;
+    // An Enum nested in a class (`for type_ in Subscriptions.Type:`, hypothesis h): every segment a class's name, the
+    // root not a name the function binds — iterating a class names its members, as many as the code declares.
+    if (/^(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*\.)+[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t.split('.')[0], li.node.startIndex)) return true;
     const from = /^\w+$/.test(t) ? this.ctx.importedFrom?.get(t) : undefined;
     return from !== undefined && /(^|\.)(config|configs|settings|constants?|defaults?|enums?)$/.test(from);
   }

@@ -3,7 +3,7 @@
  * keyed on what the code shows. Each test failed before its fix (main 4ea6684f).
  */
 import { strict as assert } from 'node:assert';
-import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
+import { type ScanFile, detectWithLines, scanLines } from '../../support/nplusoneFixtures';
 import { codeContextOf } from '../../../../src/core/codeContext';
 
 /** A SQLAlchemy repository: the project's database layer is not Django's. */
@@ -110,5 +110,20 @@ describe('N+1 kinds shown by held-out-al and held-out-am (n1am37)', () => {
     };
     const lines = await scanLines([driver]);
     assert.deepEqual(lines, ['server/drivers/postgres/index.js:12 info', 'server/drivers/postgres/index.js:18 warning']);
+  });
+
+  it('Python: a loop over an Enum nested in a class (`for type_ in Subscriptions.Type:`) walks the members the code declares; a loop over rows stays', async () => {
+    const text = [
+      'from h.models import Subscriptions',
+      '',
+      '',
+      'def ensure(session, user, rows):',
+      '    for type_ in Subscriptions.Type:',
+      '        session.query(Subscriptions).filter_by(uri=user.uri, type=type_).first()',
+      '    for row in rows:',
+      '        session.query(Subscriptions).filter_by(uri=row.uri).first()',
+      '',
+    ].join('\n');
+    assert.deepEqual((await detectWithLines(text, 'h/services/subscription.py')).map((x) => `${x.line} ${x.finding.severity}`), ['8 warning']);
   });
 });
