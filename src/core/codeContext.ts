@@ -49,6 +49,18 @@ const JAVA_SERVER_COMMAND = /\bclass\s+\w+\s+extends\s+\w*Server\w*Command\b/;
 const SERVING_COMMAND = /^(?:serve|server|start|run|worker|daemon|watch|listen|all|public|admin|api|web|app|agent)$/i;
 const TEST_TEXT = /^\s*(?:import\s+pytest|from\s+django\.test\s+import|require\s+['"](?:rails_helper|spec_helper|test_helper)['"]|import\s+\{[^}]*\b(?:describe|it|test)\b[^}]*\}\s+from\s+['"](?:vitest|@jest\/globals|mocha)['"])/m;
 
+/**
+ * A `rotate` command that rotates keys, not logs: its name or its command's description names keys, encryption, secrets,
+ * tokens, credentials, certificates or passwords (minder's `rotate-provider-tokens`, "Rotate keys and encryption
+ * algorithms…": re-encrypts every token once, run by an operator). A log or partition rotation stays a recurring job.
+ */
+function keyRotation(command: string, head: string): boolean {
+  if (!/^rotate/i.test(command)) return false;
+  const at = head.indexOf(`"${command}"`);
+  const near = at >= 0 ? head.slice(at, at + 600) : command;
+  return /\b(?:keys?|encrypt\w*|re-?encrypt\w*|secrets?|tokens?|credentials?|certificates?|certs?|passwords?|kms)\b/i.test(`${command.replace(/-/g, ' ')} ${near}`);
+}
+
 /** The context of a file, from its path (forward slashes) and optionally its text. */
 export function codeContextOf(file: string, text?: string): CodeContext {
   const p = file.replace(/\\/g, '/');
@@ -61,7 +73,7 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   if (SEED_PATH.test(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
   const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : /\.(java|kt)$/.test(p) && head && /\bpicocli\b/.test(head) && !JAVA_SERVER_COMMAND.test(head) ? JAVA_COMMAND_TEXT.exec(head)?.[1] : undefined;
-  if (command && RECURRING_COMMAND.test(command)) return 'job';
+  if (command && RECURRING_COMMAND.test(command) && !keyRotation(command, head)) return 'job';
   if (command && !SERVING_COMMAND.test(command) && !JOB_PATH.test(p)) return 'script';
   // A Go program's command kept in its own file of `cmd/<program>/` (`cmd/goatcounter/db.go`: the `db` command, run by
   // an operator), when no command library names it: a script, unless the file is the program's main or serving command.

@@ -137,6 +137,11 @@ interface Def {
   mixin?: SequelizeMixin;
 }
 
+/** A Django related manager's write as the Python classifier reads it by shape: `obj.attr.add(…)`. */
+const RELATED_MANAGER_WRITE = /^(?:self\.)?[A-Za-z_]\w*\.[A-Za-z_]\w*\.(?:add|remove|set|clear|create|get_or_create|update_or_create)$/;
+/** Python database layers that are not Django's ORM. */
+const PYTHON_NON_DJANGO_DB = /^(?:sqlalchemy|sqlmodel|flask_sqlalchemy|peewee|playhouse|tortoise|pony|piccolo|ormar|databases|asyncpg|psycopg2?|psycopg_pool|aiosql|pymongo|motor|mongoengine)(?:\.|$)/;
+
 export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
@@ -778,14 +783,33 @@ export class CrossFileCalls {
       reaches ??= this.querying().reaches;
       return defs.every((d) => !reaches!.has(d));
     };
+    let noDjango: boolean | undefined;
     return findings.flatMap((f) => {
-      const ev = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string; accessorOf?: string } | undefined) : undefined;
+      const ev = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string; accessorOf?: string; library?: string; call?: string; alsoAt?: { call: string }[] } | undefined) : undefined;
+      // A related-manager write read by its shape alone (`lookup_context.observed_types.add(x)`) in a project whose Python
+      // files import another database layer and never Django: an attribute holding a plain set or list, no round trip
+      // (held-out-al Skyvern: SQLAlchemy repositories, sets of OTP types).
+      if (ev?.library === 'django' && /\.py$/.test(f.file!) && [ev.call, ...(ev.alsoAt ?? []).map((a) => a.call)].every((c) => RELATED_MANAGER_WRITE.test(c ?? '')) && (noDjango ??= this.otherPythonDatabaseOnly())) return [];
       // A name read as a Sequelize association accessor (`mp.getOldMediaProgress()`) that the project's classes define
       // themselves, every definition without a query: a plain method, no round trip.
       if (ev?.accessor && !ev.accessorOf && plainMethod(f.file!, ev.accessor)) return [];
       if (ev?.accessor && ev.accessorOf && ownMethod(f.file!, ev.accessor, ev.accessorOf)) return [];
       return [this.adjustOne(f)];
     });
+  }
+
+  /**
+   * The project's Python files import a database layer other than Django's (SQLAlchemy, SQLModel, Peewee, a driver…)
+   * and none imports Django: what the index read says of the whole project, not of one file.
+   */
+  private otherPythonDatabaseOnly(): boolean {
+    let other = false;
+    for (const [file, mods] of this.modules) {
+      if (!/\.py$/.test(file)) continue;
+      if (mods.some((m) => /^django(\.|$)/.test(m))) return false;
+      if (!other && mods.some((m) => PYTHON_NON_DJANGO_DB.test(m))) other = true;
+    }
+    return other;
   }
 
   /** One finding of adjust, after the accessor check: the remote call and fixed-list demotions. */

@@ -1922,6 +1922,23 @@ class Detector {
     return undefined;
   }
 
+  /**
+   * JS/TS: the call's own line is exempted from ESLint's `no-await-in-loop` by a comment scoped to it
+   * (`// eslint-disable-next-line no-await-in-loop` on the line before, or `// eslint-disable-line no-await-in-loop` on
+   * it): the author read the rule's warning about this very await and kept it sequential (sqlpad: a connection's
+   * configured pre-query statements, run in order). A file- or block-wide `/* eslint-disable no-await-in-loop *\/` says
+   * nothing about one call and does not count.
+   */
+  private awaitInLoopAllowed(node: Node): boolean {
+    if (this.lang !== 'typescript' && this.lang !== 'tsx' && this.lang !== 'javascript') return false;
+    const start = this.text.lastIndexOf('\n', node.startIndex - 1) + 1;
+    const endOfLine = this.text.indexOf('\n', node.startIndex);
+    const own = this.text.slice(start, endOfLine < 0 ? undefined : endOfLine);
+    const prevStart = start > 0 ? this.text.lastIndexOf('\n', start - 2) + 1 : -1;
+    const prev = prevStart >= 0 ? this.text.slice(prevStart, start) : '';
+    return /^\s*\/\/\s*eslint-disable-next-line\b[^\n]*\bno-await-in-loop\b/.test(prev) || /\/\/\s*eslint-disable-line\b[^\n]*\bno-await-in-loop\b/.test(own);
+  }
+
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
   private possibleOf(est: { iterations?: number; declared?: boolean; bounded?: boolean; from?: string }, li: LoopInfo, iterable: string | undefined, node?: Node): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
@@ -1939,7 +1956,8 @@ class Detector {
       ?? ((cap = loop ? this.overflowPastCap(li) : undefined) ? `Possible N+1, the overflow of a list past its cap (\`${cap}\`): the items beyond the limit, trimmed as each new one comes — one or two per call, not the data` : undefined)
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
-      ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined);
+      ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
+      ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined);
     return why ? { possible: why } : {};
   }
 
@@ -2495,6 +2513,9 @@ class Detector {
     const r = /^(?:reversed|list|sorted|enumerate)\(\s*range\(\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*\)$/.exec(t);
     if (r && (r[2] === undefined ? Number(r[1]) : Number(r[2]) - Number(r[1])) <= MAX_FIXED_LIST) return true;
     if (/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t, li.node.startIndex)) return true;
+    // An Enum nested in a class (`for type_ in Subscriptions.Type:`, hypothesis h): every segment a class's name, the
+    // root not a name the function binds — iterating a class names its members, as many as the code declares.
+    if (/^(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*\.)+[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t.split('.')[0], li.node.startIndex)) return true;
     const from = /^\w+$/.test(t) ? this.ctx.importedFrom?.get(t) : undefined;
     return from !== undefined && /(^|\.)(config|configs|settings|constants?|defaults?|enums?)$/.test(from);
   }
