@@ -59,7 +59,7 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   const runElsewhere = site.api === 'constant' && !site.callSpan && assignedNotRunAfter(text.slice(Math.max(0, site.span.start - 120), site.span.start), text.slice(site.span.end, site.span.end + AFTER_CHARS));
   // (Past a promise callback's own parameter list: `.then((row) =>` names the rows, it does not hand them on.)
   const body = after.replace(THEN_CALLBACK, '');
-  const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(body));
+  const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(body)) || readByComputedName(body, vars);
   if (Array.isArray(ev.largeColumns)) {
     // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
     const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
@@ -161,6 +161,18 @@ function readByAccessor(code: string, column: string, vars?: string[]): boolean 
   if (!vars) return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
   const rows = vars.join('|');
   return new RegExp(`\\.get[A-Z_]\\w*\\(\\s*["'\`]${c}["'\`]|\\b(?:${rows})\\s*(?:\\.get\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
+}
+
+/**
+ * The row read by a column name computed at run time: `record[key]` in a loop over a dict of labels
+ * (`for key, value in keys.items(): e.add_field(name=value, value=record[key])`), `getattr(row, name)`, `row[col]`.
+ * Which columns it reads is not in the text, so reading a few by name elsewhere is no subset (rules-x: RoboDanny's
+ * profile card reads every column, three of them through such a loop). A row list indexed by position (`rows[i]`,
+ * `rows[0]`) and a value read on from it (`rows[i].name`, `row[key][0]`) are not such reads.
+ */
+function readByComputedName(code: string, vars: string[]): boolean {
+  const rows = vars.map((v) => v.replace(/\$/g, '\\$')).join('|');
+  return new RegExp(`\\b(?:${rows})\\s*\\[\\s*(?!(?:i|j|k|n|idx|index|pos|offset)\\s*\\])[A-Za-z_$][\\w$]*\\s*\\](?!\\s*[.[])|\\bgetattr\\(\\s*(?:${rows})\\s*,\\s*[A-Za-z_]`).test(code);
 }
 
 /** A column read from the statement's row right after it: `row.x`, `export.x`, `{ x } = row`. */

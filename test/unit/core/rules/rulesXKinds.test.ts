@@ -1,0 +1,62 @@
+/**
+ * Kinds of mistakes of the SQL rules seen on issue 14's split rules-x (session 37: RoboDanny in Python on asyncpg,
+ * SponsorBlockServer in TypeScript on its own pg wrapper, matrix-appservice-slack in TypeScript on pg-promise), each
+ * fixed as a kind and checked on our own fixture code.
+ */
+import { strict as assert } from 'node:assert';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
+import { selectStar } from '../../../../src/core/rules/selectStar';
+import { codeContextOf } from '../../../../src/core/codeContext';
+import { declared } from './helpers';
+
+describe('rules-x kinds: schema upgrades named by a version number', () => {
+  it('`databases/_upgrade_sponsorTimes_23.sql` and `src/datastore/postgres/schema/v11.ts` are migrations', () => {
+    assert.equal(codeContextOf('databases/_upgrade_sponsorTimes_23.sql'), 'migration');
+    assert.equal(codeContextOf('databases/_upgrade_private_4.sql'), 'migration');
+    assert.equal(codeContextOf('src/datastore/postgres/schema/v11.ts', 'export const runSchema = async (db) => {\n  await db.none(`UPDATE metrics SET d = d + 1`);\n};\n'), 'migration');
+    assert.equal(codeContextOf('src/datastore/postgres/schema/v1.js'), 'migration');
+  });
+
+  it('the schema file itself, an upgrade-free name and a schema module that is not versioned stay request code', () => {
+    assert.equal(codeContextOf('databases/_sponsorTimes.db.sql'), 'request');
+    assert.equal(codeContextOf('src/routes/upgradePlan.ts'), 'request');
+    assert.equal(codeContextOf('src/datastore/postgres/schema/index.ts'), 'request');
+    assert.equal(codeContextOf('src/schema/validators.ts'), 'request');
+  });
+});
+
+describe('rules-x kinds: a row read by a column name computed at run time', () => {
+  const SCHEMA = 'CREATE TABLE profiles (id bigint PRIMARY KEY, nnid text, squad text, fc_3ds text, fc_switch text, extra jsonb DEFAULT (\'{}\'::jsonb));';
+  const py = (reads: string[]) =>
+    [
+      'class Profile:',
+      '    async def show(self, ctx, member):',
+      '        query = """SELECT * FROM profiles WHERE id=$1;"""',
+      '        record = await ctx.db.fetchrow(query, member.id)',
+      '        if record is None:',
+      '            return',
+      ...reads.map((r) => `        ${r}`),
+      '',
+    ].join('\n');
+  async function findings(reads: string[]) {
+    const r = await analyzeFile({ path: 'cogs/profile.py', text: py(reads) }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(SCHEMA) })] });
+    return r.findings.filter((f) => f.ruleId === 'select-star');
+  }
+
+  it('`for key, value in keys.items(): e.add_field(name=value, value=record[key])` may read any column: no subset, no finding', async () => {
+    const fs = await findings([
+      "keys = {'fc_switch': 'Switch FC', 'nnid': 'Wii U NNID', 'fc_3ds': '3DS FC'}",
+      'for key, value in keys.items():',
+      '    e.add_field(name=value, value=record[key])',
+      "extra = record['extra'] or {}",
+      "e.add_field(name='Squad', value=record['squad'])",
+    ]);
+    assert.deepEqual(fs, []);
+  });
+
+  it('the same row read by literal names only (and a list of rows indexed by position) is still a subset', async () => {
+    const fs = await findings(["extra = record['extra'] or {}", "e.add_field(name='Squad', value=record['squad'])", 'x = record[0] if i else None']);
+    assert.equal(fs.length, 1);
+    assert.match(fs[0].message, /reads 3 of its 6 columns/);
+  });
+});
