@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { selectStar } from '../../../../src/core/rules/selectStar';
+import { unboundedQuery } from '../../../../src/core/rules/unboundedQuery';
 import { codeContextOf } from '../../../../src/core/codeContext';
 import { declared } from './helpers';
 
@@ -58,5 +59,24 @@ describe('rules-x kinds: a row read by a column name computed at run time', () =
     const fs = await findings(["extra = record['extra'] or {}", "e.add_field(name='Squad', value=record['squad'])", 'x = record[0] if i else None']);
     assert.equal(fs.length, 1);
     assert.match(fs[0].message, /reads 3 of its 6 columns/);
+  });
+});
+
+describe('rules-x kinds: an aggregate inside an expression returns one row', () => {
+  async function unbounded(sql: string) {
+    const text = `async function f(db) {\n  return db.query(\`${sql}\`);\n}\n`;
+    const r = await analyzeFile({ path: 'src/stats.ts', text }, { analyzers: [rulesAnalyzer({ rules: [unboundedQuery] })] });
+    return r.findings.filter((f) => f.ruleId === 'unbounded-query');
+  }
+
+  it('`SELECT COALESCE(SUM(total), 0) FROM emoji_stats` and the same per group are no unbounded result', async () => {
+    assert.deepEqual(await unbounded('SELECT COALESCE(SUM(total), 0) FROM emoji_stats'), []);
+    assert.deepEqual(await unbounded('SELECT guild_id, COALESCE(SUM(total), 0) AS n FROM emoji_stats GROUP BY guild_id'), []);
+  });
+
+  it('a window function keeps every row, and a plain column list is still unbounded', async () => {
+    assert.equal((await unbounded('SELECT id, count(*) OVER () FROM emoji_stats')).length, 1);
+    assert.equal((await unbounded('SELECT COALESCE(SUM(total) OVER (), 0) FROM emoji_stats')).length, 1);
+    assert.equal((await unbounded('SELECT id, total FROM emoji_stats')).length, 1);
   });
 });
