@@ -8,6 +8,7 @@ import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { selectStar } from '../../../../src/core/rules/selectStar';
 import { unboundedQuery } from '../../../../src/core/rules/unboundedQuery';
 import { codeContextOf } from '../../../../src/core/codeContext';
+import { extractSqlSites } from '../../../../src/core/extract';
 import { declared } from './helpers';
 
 describe('rules-x kinds: schema upgrades named by a version number', () => {
@@ -78,5 +79,55 @@ describe('rules-x kinds: an aggregate inside an expression returns one row', () 
     assert.equal((await unbounded('SELECT id, count(*) OVER () FROM emoji_stats')).length, 1);
     assert.equal((await unbounded('SELECT COALESCE(SUM(total) OVER (), 0) FROM emoji_stats')).length, 1);
     assert.equal((await unbounded('SELECT id, total FROM emoji_stats')).length, 1);
+  });
+});
+
+describe('rules-x kinds: a row handed on whole far down a long function', () => {
+  const SCHEMA = 'CREATE TABLE segments (uuid text PRIMARY KEY, video_id text NOT NULL, user_id text NOT NULL, votes int NOT NULL, description text, raw jsonb);';
+  const ts = (handOn: string) =>
+    [
+      'export async function vote(db, uuid: string) {',
+      '  const segmentInfo = await db.prepare("get", `SELECT * FROM segments WHERE uuid = $1`, [uuid]);',
+      '  if (!segmentInfo) return 404;',
+      '  const own = segmentInfo.user_id === me;',
+      '  const locked = await isLocked(segmentInfo.video_id);',
+      // a long body between: the usual window ends before the row is handed on
+      ...Array.from({ length: 60 }, (_, i) => `  await step${i}(own, locked, "some other work done by the handler, line ${i}");`),
+      `  ${handOn}`,
+      '  return 200;',
+      '}',
+      '',
+    ].join('\n');
+  async function findings(handOn: string) {
+    const r = await analyzeFile({ path: 'src/routes/vote.ts', text: ts(handOn) }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared: declared(SCHEMA) })] });
+    return r.findings.filter((f) => f.ruleId === 'select-star');
+  }
+
+  it('`clearSegmentCache(segmentInfo)` or `{ row: segmentInfo }` 60 lines below: the row leaves whole, no subset', async () => {
+    assert.deepEqual(await findings('clearSegmentCache(segmentInfo);'), []);
+    assert.deepEqual(await findings('await sendWebhooks({ row: segmentInfo, votes: 1 });'), []);
+  });
+
+  it('read by name only, however long the function: still a subset', async () => {
+    const fs = await findings('log(segmentInfo.votes);');
+    assert.equal(fs.length, 1);
+  });
+});
+
+describe("rules-x kinds: `?` parameters of a JavaScript app's own database layer", () => {
+  it('`db.prepare("get", \'SELECT … WHERE "videoID" = ? AND "service" = ?\', [a, b])` is read with $1, $2', async () => {
+    const text = ['export async function get(db, videoID, service) {', '  return db.prepare("get", \'SELECT "UUID" FROM "sponsorTimes" WHERE "videoID" = ? AND "service" = ?\', [videoID, service]);', '}', ''].join('\n');
+    const sites = await extractSqlSites(text, 'src/routes/get.ts', 'src/routes/get.ts');
+    assert.equal(sites.length, 1);
+    assert.match(sites[0].sql, /"videoID" = \$1 AND "service" = \$2/);
+    const r = await analyzeFile({ path: 'src/routes/get.ts', text }, { analyzers: [rulesAnalyzer({})] });
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'not-analysed'), []);
+  });
+
+  it("jsonb's own `?` operator in a statement that parses as written stays an operator", async () => {
+    const text = ['export async function get(db, id) {', "  return db.query(`SELECT id FROM docs WHERE data ? 'title' AND id = $1`, [id]);", '}', ''].join('\n');
+    const sites = await extractSqlSites(text, 'src/docs.ts', 'src/docs.ts');
+    assert.equal(sites.length, 1);
+    assert.match(sites[0].sql, /data \? 'title' AND id = \$1/);
   });
 });
