@@ -601,13 +601,17 @@ function fillLater(parts: Part[], lang: SourceLanguage): Part[] {
   return parts;
 }
 
-/** Languages whose SQL may carry DB-API / sqlx `?` parameters where the call does not say so (see qmarkIfUnread). */
-const QMARK_LANGUAGES: ReadonlySet<SourceLanguage> = new Set(['python', 'go']);
+/**
+ * Languages whose SQL may carry DB-API / sqlx `?` parameters where the call does not say so (see qmarkIfUnread). In
+ * JavaScript and TypeScript: an app's own database layer that takes `?` and numbers them for pg (rules-x:
+ * SponsorBlockServer's `db.prepare("get", 'SELECT … WHERE "videoID" = ?', [videoID])`), Sequelize's `replacements`.
+ */
+const QMARK_LANGUAGES: ReadonlySet<SourceLanguage> = new Set(['python', 'go', 'javascript', 'typescript', 'tsx']);
 
 /**
  * A statement PostgreSQL cannot parse as written, that parses once its `?` (outside strings) are parameters: Python
  * DB-API's qmark style (sqlite3, pyodbc, an app's own transaction wrapper that converts them for psycopg, as
- * Synapse's), Go sqlx's `?` rebound per driver (`db.Rebind`). Read only when the text does not parse otherwise, so
+ * Synapse's), Go sqlx's `?` rebound per driver (`db.Rebind`), a JavaScript app's own wrapper that numbers them. Read only when the text does not parse otherwise, so
  * PostgreSQL's own `?` operators (jsonb `data ? 'key'`) stay what they are.
  */
 function qmarkIfUnread(parts: Part[], style: PlaceholderStyle, lang: SourceLanguage): { f: SqlVariant; style: PlaceholderStyle } | undefined {

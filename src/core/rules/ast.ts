@@ -198,7 +198,7 @@ export function atOperators(
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
 
 /** A call of an aggregate function (`count(*)`, `sum(x)`). */
-export const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
+const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
 
 /** Does the expression compute an aggregate anywhere in it (`count(*)`, `sum(a) / count(*)`), outside subqueries? */
 export function containsAggregate(n: Node | undefined): boolean {

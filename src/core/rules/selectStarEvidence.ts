@@ -19,6 +19,8 @@ import { takenAsOneRow } from './updateDeleteWithoutWhere';
 
 /** How far past the statement the code that uses its rows is read (the rest of the function, roughly). */
 const AFTER_CHARS = 1500;
+/** How far a row handed on whole is looked for: the rest of a long function (up to the next one). */
+const FUNCTION_CHARS = 12000;
 /** The next function or method starts: the statement's rows are not used past it. */
 const NEXT_FUNCTION = /\n[ \t]*(?:@\w|(?:async\s+)?def\s|func\s|(?:export\s+)?(?:async\s+)?function\b|(?:public|private|protected|static)\s[^\n=]*\(|<\/?(?:select|insert|update|delete|sql)\b|--\s*name:)/;
 /** The result only tested for presence: `True if result.fetchone() else False`, `return bool(cur.fetchone())`, `.rowCount > 0`. */
@@ -59,7 +61,15 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   const runElsewhere = site.api === 'constant' && !site.callSpan && assignedNotRunAfter(text.slice(Math.max(0, site.span.start - 120), site.span.start), text.slice(site.span.end, site.span.end + AFTER_CHARS));
   // (Past a promise callback's own parameter list: `.then((row) =>` names the rows, it does not hand them on.)
   const body = after.replace(THEN_CALLBACK, '');
-  const handedOn = runElsewhere || returnedWhole(text, site) || vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(body));
+  // The rest of the function, however long: a row handed on whole far below (rules-x: SponsorBlock's vote handler reads
+  // a segment's fields for 150 lines, then gives the row to clearSegmentCache(segmentInfo) and a webhook's `row:`).
+  const rest = afterStatement(text, Math.max(site.span.end, site.callSpan?.end ?? 0), FUNCTION_CHARS).replace(THEN_CALLBACK, '');
+  const handedOn =
+    runElsewhere ||
+    returnedWhole(text, site) ||
+    vars.some((v) => new RegExp(`\\breturn\\s+${v}(?:\\[0\\])?\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(body)) ||
+    handedOnByName(rest, vars.filter((v) => !ROW_NAMES.includes(v))) ||
+    readByComputedName(body, vars);
   if (Array.isArray(ev.largeColumns)) {
     // Catalog facts: the large columns this file never names (unless the rows leave whole), and the join's duplicate names.
     const unread = handedOn ? [] : (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
@@ -130,6 +140,16 @@ function assignedNotRunAfter(before: string, after: string): boolean {
   return !new RegExp(`[(,]\\s*${n}\\s*[,)]`).test(after);
 }
 
+/**
+ * A row the statement's call was assigned to (its own name, not one of the usual row names, which other rows of a long
+ * function share) given whole to a call or an object (`clearSegmentCache(segmentInfo)`, `{ row: segmentInfo }`).
+ */
+function handedOnByName(code: string, names: string[]): boolean {
+  if (!names.length) return false;
+  const n = names.map((v) => v.replace(/\$/g, '\\$')).join('|');
+  return new RegExp(`[(,]\\s*(?:${n})\\s*[,)]|\\b\\w+\\s*:\\s*(?:${n})\\s*[,}\\n]`).test(code);
+}
+
 /** The end of an assignment to a keyed slot of a registry, with Ruby's and Python's string openers (`%{`, `%Q(`, `<<~SQL`, `"""`). */
 const KEYED_REGISTRY = /\b[A-Z_][A-Za-z_\d]*\[\s*(?::\w+|"\w+"|'\w+')\s*\]\s*=\s*(?:%[qQ]?[{(\[]|<<[~-]?(?:\w+|'\w+'|"\w+")(?:\.\w+)*\s*\n|"{3}|'{3}|[`"'])?\s*$/;
 
@@ -144,8 +164,8 @@ function returnedWhole(text: string, site: SqlSite): boolean {
 }
 
 /** The code after the statement, up to the next function (or mapper statement): where its rows are used. */
-function afterStatement(text: string, end: number): string {
-  const rest = text.slice(end, end + AFTER_CHARS);
+function afterStatement(text: string, end: number, chars = AFTER_CHARS): string {
+  const rest = text.slice(end, end + chars);
   const next = NEXT_FUNCTION.exec(rest);
   return next ? rest.slice(0, next.index) : rest;
 }
@@ -161,6 +181,18 @@ function readByAccessor(code: string, column: string, vars?: string[]): boolean 
   if (!vars) return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
   const rows = vars.join('|');
   return new RegExp(`\\.get[A-Z_]\\w*\\(\\s*["'\`]${c}["'\`]|\\b(?:${rows})\\s*(?:\\.get\\(\\s*|\\[\\s*)["'\`]${c}["'\`]`, 'i').test(code);
+}
+
+/**
+ * The row read by a column name computed at run time: `record[key]` in a loop over a dict of labels
+ * (`for key, value in keys.items(): e.add_field(name=value, value=record[key])`), `getattr(row, name)`, `row[col]`.
+ * Which columns it reads is not in the text, so reading a few by name elsewhere is no subset (rules-x: RoboDanny's
+ * profile card reads every column, three of them through such a loop). A row list indexed by position (`rows[i]`,
+ * `rows[0]`) and a value read on from it (`rows[i].name`, `row[key][0]`) are not such reads.
+ */
+function readByComputedName(code: string, vars: string[]): boolean {
+  const rows = vars.map((v) => v.replace(/\$/g, '\\$')).join('|');
+  return new RegExp(`\\b(?:${rows})\\s*\\[\\s*(?!(?:i|j|k|n|idx|index|pos|offset)\\s*\\])[A-Za-z_$][\\w$]*\\s*\\](?!\\s*[.[])|\\bgetattr\\(\\s*(?:${rows})\\s*,\\s*[A-Za-z_]`).test(code);
 }
 
 /** A column read from the statement's row right after it: `row.x`, `export.x`, `{ x } = row`. */

@@ -3,7 +3,7 @@
  * matching row to the application: memory, network and time grow with the table.
  */
 import { formatCount } from '../format';
-import { ctesOf, isAggregate, type Node } from './ast';
+import { containsAggregate, ctesOf, walk, type Node } from './ast';
 import type { Rule } from './types';
 
 /** Rows at or above which returning everything is a problem. */
@@ -45,10 +45,28 @@ function guessedByPlanner(where: Node): boolean {
 
 function isAggregateOnly(s: Node): boolean {
   const cols: Node[] = s.columns ?? [];
-  if (!cols.length || !cols.some((c) => isAggregate(c.expr))) return false;
-  if (!s.groupBy) return cols.every((c) => isAggregate(c.expr));
+  if (!cols.length || !cols.some((c) => aggregated(c.expr))) return false;
+  // Without GROUP BY, one aggregate in the list makes the result one row (`SELECT COALESCE(SUM(total), 0) FROM t`,
+  // rules-x: RoboDanny's emoji totals), unless a window function (`count(*) OVER ()`) keeps every row.
+  if (!s.groupBy) return !cols.some((c) => windowed(c.expr));
   const keys = new Set((s.groupBy as Node[]).map(refName).filter(Boolean));
-  return cols.every((c) => isAggregate(c.expr) || (refName(c.expr) !== undefined && keys.has(refName(c.expr))));
+  return cols.every((c) => aggregated(c.expr) || (refName(c.expr) !== undefined && keys.has(refName(c.expr))));
+}
+
+/** An expression computed from an aggregate (`sum(a)`, `COALESCE(SUM(total), 0)`, `max(a) - min(a)`), no window function in it. */
+function aggregated(e: Node | undefined): boolean {
+  return containsAggregate(e) && !windowed(e);
+}
+
+/** Does the expression call a window function (`count(*) OVER ()`, `row_number() OVER (…)`), outside subqueries? */
+function windowed(e: Node | undefined): boolean {
+  let found = false;
+  if (e)
+    walk(e, (x) => {
+      if (found || x.type === 'select') return false;
+      if (x.type === 'call' && x.over) found = true;
+    });
+  return found;
 }
 
 /** Table names that hold one row or a handful by convention. */
