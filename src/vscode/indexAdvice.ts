@@ -27,7 +27,7 @@ import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
 import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
 import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
-import type { WorkspaceChange } from './workspaceChanges';
+import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
 import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
@@ -879,7 +879,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (doc && !given && doc.uri.scheme === 'file') {
       const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
       await loadPgParser();
-      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(vscode.workspace.asRelativePath(doc.uri, false), doc.getText()) });
+      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
       if (why) return say(notWorkloadAnswer(why));
     }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
@@ -948,7 +948,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const sites = await extractSqlSites(text, file, file);
     // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
     // Named as the analyzer names an analysed file's statements (sawFile), so the two readings of a file are one entry.
-    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(vscode.workspace.asRelativePath(file, false), text));
+    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(contextPathOf(file), text));
   }
 
   private async workloadCommand(): Promise<void> {
