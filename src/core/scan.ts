@@ -45,10 +45,18 @@ export interface FileInput {
   editing?: boolean;
   /** See AnalyzerInput.isCancelled. */
   isCancelled?: () => boolean;
+  /** See AnalyzerInput.contextPath (defaults to path). */
+  contextPath?: string;
 }
 
 interface AnalyzerInput {
   file: string;
+  /**
+   * The path the file's kind of code is judged by (codeContextOf: `tests/`, `scripts/`, `migrations/`…): its path in the
+   * app, when `file` is absolute (the editor's), so a clone under ~/tools/ or ~/tests/ is not all a script's or a test's.
+   * Defaults to file.
+   */
+  contextPath?: string;
   text: string;
   /** Language id or path, as extractSqlSites and languageOf accept it. */
   language: string;
@@ -387,6 +395,7 @@ export interface FileResult {
 /** Every analyzer over one file's text; suppression comments and severity settings applied. */
 export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onFile' | 'isCancelled'>): Promise<FileResult> {
   const language = input.languageId ?? input.path;
+  const contextPath = input.contextPath ?? input.path;
   const errors: string[] = [];
   let sites: SqlSite[] = [];
   let unread: UnreadSql[] = [];
@@ -411,12 +420,12 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       const over = sqlOverLimit(site.sql);
       if (over) errors.push(`line ${lineOfOffset(input.text, site.span.start)}: ${over}`);
     }
-    const planned = plannedIn(codeContextOf(input.path, input.text), opts.contextPolicy);
+    const planned = plannedIn(codeContextOf(contextPath, input.text), opts.contextPolicy);
     for (const a of opts.analyzers) {
       if (input.isCancelled?.()) break;
       t = performance.now();
       try {
-        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, unread, source, editing: input.editing, isCancelled: input.isCancelled, planned })));
+        findings.push(...(await a.analyze({ file: input.path, contextPath, text: input.text, language, sites, unread, source, editing: input.editing, isCancelled: input.isCancelled, planned })));
       } catch (e) {
         errors.push(`${a.id}: ${errorMessage(e)}`);
       }
@@ -427,7 +436,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  const kept = applyContext(applySuppressions(input.text, foldIntoMissingIndex(mergeRecorded(findings, input.text)), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  const kept = applyContext(applySuppressions(input.text, foldIntoMissingIndex(mergeRecorded(findings, input.text)), opts.severity ?? {}), contextPath, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 
@@ -463,6 +472,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   /** What onFile reported per file, to tell which files the whole-scan passes changed. */
   const reported = new Map<string, string>();
   const textContexts = new Map<string, CodeContext>();
+  /** The files read with a path in the app of their own (FileInput.contextPath), for the findings of the whole-scan passes. */
+  const contextPaths = new Map<string, string>();
   /** Texts of the files whose findings include a recording's: the whole-scan passes' findings there are merged with them. */
   const recordedTexts = new Map<string, string>();
   // The editor runs this in its extension host: commands and hovers get a turn between files.
@@ -475,6 +486,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       continue;
     }
     imports.add(file.path, file.text);
+    if (file.contextPath !== undefined) contextPaths.set(file.path, file.contextPath);
     if (opts.isCancelled?.()) {
       result.cancelled = true;
       break;
@@ -498,8 +510,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     // What the text says of the file's context (a Django migration class, an importer in migrations/),
     // kept for findings the analyzers give at the end when the text is not kept.
     else {
-      const read = codeContextOf(file.path, file.text);
-      if (read !== codeContextOf(file.path)) textContexts.set(file.path, read);
+      const read = codeContextOf(file.contextPath ?? file.path, file.text);
+      if (read !== codeContextOf(file.contextPath ?? file.path)) textContexts.set(file.path, read);
     }
     if (opts.keepSites) result.siteList.push(...r.sites);
     if (r.findings.some((f) => f.evidence?.recorded === true)) recordedTexts.set(file.path, file.text);
@@ -534,7 +546,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
               fs = merged.filter((f) => !recorded.includes(f));
             }
           }
-          result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY, text === undefined ? textContexts.get(file) : undefined));
+          result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), contextPaths.get(file) ?? file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY, text === undefined ? textContexts.get(file) : undefined));
         }
       } catch (e) {
         onError('', `${a.id}: ${errorMessage(e)}`);

@@ -88,14 +88,14 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
   return {
     id: MISSING_INDEX_RULE,
     rules: OTHER_RULES.filter((r) => r.id === MISSING_INDEX_RULE),
-    async analyze({ sites, file, text, editing, isCancelled, planned }) {
+    async analyze({ sites, file, contextPath, text, editing, isCancelled, planned }) {
       // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
       if (planned === false) return [];
       const read = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
       const place = opts.place?.(file) ?? file;
-      // Judged by its path in the app (the editor's place is workspace-relative): an absolute path's parent folders
-      // (a clone under ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
-      const context = codeContextOf(place, text);
+      // Judged by its path in the app (AnalyzerInput.contextPath, else the editor's workspace-relative place): an absolute
+      // path's parent folders (a clone under ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
+      const context = codeContextOf(contextPath ?? place, text);
       if (!editing && !opts.deferred) opts.sawFile?.(file, foundStatementsOf(read.map((x) => x.site), text, place, context));
       // Not the app's workload (workloadOnly): no index advice of its own. The editor's decisions leave it out of the
       // statements they weigh (mergeStatements), so an index of its own would be one no other statement's decision knows of

@@ -28,7 +28,7 @@ import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/languages/registry';
 import { isSourceFile, replacingFiles } from '../core/workspaceChanges';
-import type { WorkspaceChange } from './workspaceChanges';
+import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { errorMessage } from '../core/safeText';
@@ -516,7 +516,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const analyzers = mode === 'all' ? await this.analyzers() : [...this.outliving];
       const tooBig = text.length > this.ctx.config.maxFileSizeKb * 1024;
       const r = tooBig ? undefined : await analyzeFile(
-        { path: doc.uri.fsPath, text, editing: true, isCancelled: () => doc.isClosed || doc.version !== version },
+        { path: doc.uri.fsPath, contextPath: contextPathOf(doc.uri), text, editing: true, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers, severity: this.ctx.config.rulesSeverity, ...(mode === 'outliving' ? { extract: async () => ({ sites: [] }) } : {}), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return;
@@ -560,7 +560,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const sites = await this.ctx.sites.sitesFor(doc);
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
-        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
+        { path: doc.uri.fsPath, contextPath: contextPathOf(doc.uri), text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers: await this.analyzers({ served: this.ctx.connections.serves(doc.uri) }), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
@@ -686,7 +686,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       // As the scan reads it (a file it reads, once a scan ran), else the recording's analyzers alone (core analysisOf).
       const mode = opts.outlivingOnly ? 'outliving' : this.modeOf(uri, false);
       const analyzers = mode === 'all' ? await this.analyzers() : mode === 'outliving' ? [...this.outliving] : [];
-      const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: !opts.decide }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
+      const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, contextPath: contextPathOf(uri), text, editing: !opts.decide }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
       if (stale() || this.isOpen(key)) return; // checked again, or opened, meanwhile
       // Shown anew: a scan running now does not give back its previous result for this file.
       this.scanShown.reach(key);

@@ -27,7 +27,7 @@ import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
 import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
 import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
-import type { WorkspaceChange } from './workspaceChanges';
+import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
 import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
@@ -656,6 +656,21 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   /** The workspace folder of a document (a hover link names it as a string), else the active editor's, else the first. */
+  /**
+   * The statements a suggested index serves, as its hover names them (person37 L8): the places in the document it was
+   * asked from whose advice is this index, and the others of the one decision (alsoServes) — for the saved file's comment.
+   */
+  private async servesOf(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<{ at: string[]; also: string[] } | undefined> {
+    const state = this.state;
+    const from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : (fromArg ?? vscode.window.activeTextEditor?.document.uri);
+    const doc = from && vscode.workspace.textDocuments.find((d) => d.uri.toString() === from.toString());
+    if (!state || !doc) return undefined;
+    const mine = (await this.ctx.sites.sitesFor(doc)).filter((site) => state.advice.get(site.sql)?.suggestions.some((x) => x.ddl === s.ddl));
+    if (!mine.length) return undefined;
+    const at = [...new Set(mine.map((site) => `${vscode.workspace.asRelativePath(doc.uri)}:${doc.positionAt(site.span.start).line + 1}`))];
+    return { at, also: [...new Set(mine.flatMap((site) => state.advice.get(site.sql)?.alsoServes[s.ddl] ?? []))] };
+  }
+
   private folderOf(fromArg?: vscode.Uri | string): vscode.WorkspaceFolder | undefined {
     let from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : fromArg;
     from ??= vscode.window.activeTextEditor?.document.uri;
@@ -751,7 +766,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (!isSuggestion(s)) return;
     const folder = this.folderOf(fromArg);
     const { generateMigration } = await import('../core/advice/migrations');
-    const out = generateMigration({ tool: 'unknown', dir: '' }, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files: [] });
+    const serves = await this.servesOf(s, fromArg);
+    const out = generateMigration({ tool: 'unknown', dir: '' }, { ...s, where: s.where, reason: s.reason, ...(serves ? { serves } : {}) }, { now: new Date(), files: [] });
     if (out.kind !== 'sql') return;
     await this.saveSqlFile(s, folder, out.sql);
   }
@@ -787,7 +803,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // Django: the app's models.py, so a model's table gets AddIndexConcurrently with the index for Meta.indexes.
     if (target.tool === 'django') texts.set(`${target.dir.replace(/\/?migrations$/, '')}/models.py`, await read(`${target.dir.replace(/\/?migrations$/, '')}/models.py`));
     for (const [f, t] of await this.revisionTexts({ files, read, target })) texts.set(f, t);
-    const out = generateMigration(target, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files, fileText: (p) => texts.get(p) });
+    const serves = await this.servesOf(s, fromArg);
+    const out = generateMigration(target, { ...s, where: s.where, reason: s.reason, ...(serves ? { serves } : {}) }, { now: new Date(), files, fileText: (p) => texts.get(p) });
     if (out.kind === 'sql') {
       // No tool known for sure: the SQL, never a file in a guessed framework (person13 P3).
       const pick = await vscode.window.showInformationMessage(`PG Lens: no migration file written: ${out.why}. Copy the SQL, or save it as a .sql file where you choose.`, 'Copy SQL', 'Save as .sql…');
@@ -879,7 +896,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (doc && !given && doc.uri.scheme === 'file') {
       const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
       await loadPgParser();
-      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(vscode.workspace.asRelativePath(doc.uri, false), doc.getText()) });
+      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
       if (why) return say(notWorkloadAnswer(why));
     }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
@@ -948,7 +965,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const sites = await extractSqlSites(text, file, file);
     // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
     // Named as the analyzer names an analysed file's statements (sawFile), so the two readings of a file are one entry.
-    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(vscode.workspace.asRelativePath(file, false), text));
+    return foundStatementsOf(sites.filter((s) => s.confidence >= 0.5), text, vscode.workspace.asRelativePath(file), codeContextOf(contextPathOf(file), text));
   }
 
   private async workloadCommand(): Promise<void> {

@@ -13,6 +13,7 @@ import { loadEngine } from './loadEngine';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
 import { walkthroughStepDone } from './walkthrough';
+import { contextPathOf } from './workspaceChanges';
 import { countOf } from '../core/format';
 
 export function registerScanWorkspace(ctx: PgLensContext): void {
@@ -207,13 +208,13 @@ export async function* workspaceInputs(ctx: Pick<PgLensContext, 'config' | 'log'
         // their findings are the live pipeline's (publishScan leaves open files alone), analysed again against
         // the finished index — one finding each, the cross-file ones included.
         opts.onOpen?.();
-        yield { path: f.path, text: doc.getText() };
+        yield { path: f.path, contextPath: contextPathOf(f.path), text: doc.getText() };
         continue;
       }
       const text = await readSourceText(f.path);
       if (text === undefined) continue;
       opts.onRead?.(f.path, text);
-      yield { path: f.path, text };
+      yield { path: f.path, contextPath: contextPathOf(f.path), text };
     }
   }
 }

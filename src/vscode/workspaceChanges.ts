@@ -40,6 +40,15 @@ export interface WorkspaceChangesApi {
 /** The path of a file in the workspace relative to its folder (posix), or undefined outside every workspace folder. */
 function relOf(uri: vscode.Uri): string | undefined {
   if (uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
+  return contextPathOf(uri);
+}
+
+/**
+ * The path a file's kind of code is judged by (core/codeContext, FileInput.contextPath): relative to its workspace
+ * folder (posix), its own path outside every folder. Never the absolute path's parent folders: a clone under ~/tools/
+ * or ~/tests/ made every file a script's or a test's.
+ */
+export function contextPathOf(uri: vscode.Uri | string): string {
   return vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
 }
 

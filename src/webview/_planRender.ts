@@ -256,9 +256,14 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
   const share = plan.analyzed ? m.timeShare : m.costShare;
   const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
+  // Each figure says which it is, self (the node alone, its share of the plan) or total (with its children), as pev2's
+  // "Cost: 0 (Total: 934)": a root Limit read "cost 0.00 (0.0%)" under a header of "Total cost 934.05" (person37 L9).
   const figures = plan.analyzed
-    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
-    : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
+    ? [`self ${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, m.inclusiveMs !== undefined ? `total ${fmtMs(m.inclusiveMs)}` : '', `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
+    : [`self cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `total ${fmtCost(m.inclusiveCost)}`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
+  const figuresTitle = plan.analyzed
+    ? 'self: the time this node took without its children, and its share of the execution; total: with its children (both over all its loops)'
+    : 'self cost: this node\'s own estimate without its children, and its share of the plan\'s; total: with its children (both over all the loops the plan expects; the node details give the per-loop cost PostgreSQL prints)';
   const row = h(doc, 'div', {
     class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
     role: 'treeitem',
@@ -273,7 +278,7 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   h(doc, 'span', { class: 'title' }, m.title),
   m.detail ? h(doc, 'span', { class: 'detail' }, ` ${m.detail}`) : undefined,
   bar(doc, share),
-  h(doc, 'span', { class: 'figures' }, figures.filter(Boolean).join(' · ')),
+  h(doc, 'span', { class: 'figures', title: figuresTitle }, figures.filter(Boolean).join(' · ')),
   ...n.warnings.filter((w) => w.kind !== 'time-share').map((w) => h(doc, 'span', { class: `warn grade-${w.grade}`, title: w.message }, w.kind)),
   conditions(doc, n));
   return row;
@@ -408,9 +413,9 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
       h(doc, 'div', { class: 'title' }, m.title),
       m.detail ? h(doc, 'div', { class: 'detail' }, m.detail) : undefined,
       conditions(doc, n),
-      plan.analyzed ? meter('time', m.timeShare ?? 0, `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`) : undefined,
+      plan.analyzed ? meter('self time', m.timeShare ?? 0, `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})${m.inclusiveMs !== undefined ? ` of ${fmtMs(m.inclusiveMs)} total` : ''}`) : undefined,
       meter('rows', rowsOf(n) / maxRows, `${fmtRowsTotal(rowsOf(n))}${plan.analyzed ? ` of ${fmtRowsTotal(m.estRows * Math.max(1, m.loops))} est.` : ' est.'}`),
-      meter('cost', m.costShare, `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`),
+      meter('self cost', m.costShare, `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)}) of ${fmtCost(m.inclusiveCost)} total`),
       m.exclusiveBuffers ? meter('buffers', bufOf(n) / maxBuf, `${fmtCount(bufOf(n))}`) : undefined);
     c.addEventListener('click', () => onSelect(n.id));
     c.addEventListener('keydown', (e) => {

@@ -151,12 +151,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
 function scanBase(paths: readonly string[], cwd: string): string {
   if (paths.length !== 1) return cwd;
   const dir = path.resolve(cwd, paths[0]);
-  let isDir = false;
-  try {
-    isDir = fs.statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
+  const isDir = fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
   return isDir && path.relative(cwd, dir) !== '' ? dir : cwd;
 }
 

@@ -7,6 +7,7 @@ import { prismaModels } from '../prismaSchema';
 import { ident } from '../sql/predicates';
 import { shortHash } from '../hash';
 import type { Fix } from '../findings';
+import { alsoServesPhrase, placeIn } from './workload';
 
 export type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'sequelize' | 'typeorm' | 'mikro-orm' | 'flyway' | 'sql' | 'unknown';
 
@@ -54,6 +55,11 @@ export interface MigrationIndex {
   include: string[];
   needsExtension?: 'pg_trgm';
   reason?: string;
+  /**
+   * The statements it serves, as the hover names them: the one it was proposed for ("src/customers.ts:42", each place if
+   * the file has several) and the others of the one decision (labels, "src/orders.ts:78"): said in the file's comment.
+   */
+  serves?: { at: readonly string[]; also: readonly string[] };
 }
 
 /** The command of "Add migration" (a migration file in the project's tool). */
@@ -486,7 +492,23 @@ function createSql(ix: MigrationIndex): string {
 }
 
 function header(ix: MigrationIndex, comment: string): string {
-  return ix.reason ? `${comment} ${ix.reason.replace(/\s+/g, ' ')}\n` : '';
+  return indexChoiceLines(ix).map((l) => `${comment} ${l}\n`).join('');
+}
+
+/**
+ * What the saved CREATE INDEX says of its choice, in the hover's words (one source: alsoServesPhrase, the reason that is
+ * the hover's Why): which statements it serves, by place, and why each column (and its direction) is there (person37
+ * L8: the file said only "…: the planner still sorts with it", not why `placed_at DESC`, nor that it serves orders.ts:78).
+ */
+function indexChoiceLines(ix: Pick<MigrationIndex, 'table' | 'columns' | 'reason' | 'serves'>): string[] {
+  const lines: string[] = [];
+  const at = ix.serves?.at ?? [];
+  const also = (ix.serves?.also ?? []).filter((l) => !at.includes(placeIn(l) ?? l));
+  const index = `${ix.table} (${ix.columns.join(', ')})`;
+  if (at.length) lines.push(`${index} for ${at.join(', ')}${also.length ? `: ${alsoServesPhrase(also)}` : ''}.`);
+  else if (also.length) lines.push(`${index}: ${alsoServesPhrase(also)}.`);
+  if (ix.reason) lines.push(`Columns: ${ix.reason.replace(/\s+/g, ' ').replace(/\.$/, '')}.`);
+  return lines;
 }
 
 type Generator = (target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext) => MigrationOutput;
@@ -600,7 +622,7 @@ function alembicMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migr
     `Revision ID: ${revision}\n`,
     `Revises: ${down ?? ''}\n`,
     `Create Date: ${ctx.now.toISOString().replace('T', ' ').replace('Z', '')}\n`,
-    ix.reason ? `\n${ix.reason.replace(/\s+/g, ' ').replace(/"""/g, "'''")}\n` : '',
+    indexChoiceLines(ix).length ? `\n${indexChoiceLines(ix).join('\n').replace(/"""/g, "'''")}\n` : '',
     `\n${q3}\n\n`,
     'from alembic import op\n',
     needsSa ? 'import sqlalchemy as sa\n' : '',

@@ -9,10 +9,10 @@ import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import type { ProvedIndexFigure } from '../plan/model';
 import { statementShape } from '../sql/predicates';
-import { countOf, formatBytes, listAndMore } from '../format';
+import { countOf, formatBytes } from '../format';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
-import { placeIn, statementName } from './workload';
+import { alsoServesPhrase, placeIn } from './workload';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
@@ -299,7 +299,7 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   if (!o.underProblem && s.indexSizeBytes) tail.push({ md: `about ${formatBytes(s.indexSizeBytes)}`, text: `about ${formatBytes(s.indexSizeBytes)}` });
   const others = o.alsoServes ?? [];
   if (others.length && !o.underProblem) {
-    const also = `one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 40, (t) => `\`${t.replace(/`/g, '')}\``)), 3)}`;
+    const also = alsoServesPhrase(others, (t) => `\`${t.replace(/`/g, '')}\``);
     tail.push({ md: also, text: also });
   }
   // On the finding the statements it also serves are on demand: Why's title (the problem's message is its claim alone).

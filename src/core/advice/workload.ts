@@ -14,7 +14,7 @@
  * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
  * the write maintenance it adds is withheld on every surface.
  */
-import { countOf, formatMs, shortLine, spaced } from '../format';
+import { countOf, formatMs, listAndMore, shortLine, spaced } from '../format';
 import type { CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
@@ -330,6 +330,15 @@ export function placeIn(label: string): string | undefined {
  */
 export function statementName(label: string, max = 60, quote: (text: string) => string = (t) => t): string {
   return placeIn(label) ?? quote(shortLine(label.replace(/^queryid -?\d+: /, ''), max));
+}
+
+/**
+ * The other statements one index serves, the one way the missing-index hover and the saved CREATE INDEX (its .sql file,
+ * its migration's comment) say it: "one index for both, also src/orders.ts:78" (person37 L8: the hover said it, the
+ * file did not).
+ */
+export function alsoServesPhrase(others: readonly string[], quote?: (text: string) => string): string {
+  return `one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 40, quote)), 3)}`;
 }
 
 /** The workload's answer: the chosen indexes worth their writes, best first, at most maxIndexes. */

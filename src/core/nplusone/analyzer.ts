@@ -63,7 +63,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
-    async analyze({ text, language, file, source }) {
+    async analyze({ text, language, file, source, contextPath }) {
       // Rails templates: read with their controller and models once every file is in.
       if (RAILS_VIEW.test(file)) {
         views.addView(file, text);
@@ -95,13 +95,13 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
         perObject.addTypeScript(text);
         client.addScript(text);
       }
-      const r = await analyzeNPlusOne(text, language, file, source);
-      startup.add(file, lang, r.facts, text);
+      const r = await analyzeNPlusOne(text, language, file, source, contextPath);
+      startup.add(file, lang, r.facts, text, contextPath);
       if (live) {
-        cross.replace(file, lang, r.facts);
+        cross.replace(file, lang, r.facts, contextPath);
         return opts.skip?.(file) ? [] : withRows([...r.findings, ...cross.findings(new Set([file]))]);
       }
-      cross.add(file, lang, r.facts);
+      cross.add(file, lang, r.facts, contextPath);
       return opts.skip?.(file) ? [] : withRows(r.findings);
     },
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(cross.adjust(findings), policy))),
@@ -120,10 +120,10 @@ export async function indexWorkspace(files: AsyncIterable<FileInput> | Iterable<
   const indexer: Analyzer = {
     id: RULE_ID,
     rules: [],
-    async analyze({ text, language, file, source }) {
+    async analyze({ text, language, file, source, contextPath }) {
       const lang = languageOf(language);
       if (!lang || RAILS_VIEW.test(file) || GRAPHQL_DOCUMENT.test(file)) return [];
-      index.add(file, lang, (await analyzeNPlusOne(text, language, file, source)).facts);
+      index.add(file, lang, (await analyzeNPlusOne(text, language, file, source, contextPath)).facts, contextPath);
       return [];
     },
   };

@@ -116,9 +116,12 @@ export function batchStatement(sql: string, style: ParamStyle = 'dollar', option
     ? text.replace(new RegExp(`\\$${key.param}(?!\\d)`, 'g'), 'k.key')
     : text.slice(0, key.placeholderStart) + 'k.key' + text.slice(key.placeholderEnd);
   const outerPlaceholder = style === 'dollar' ? `$${key.param}` : style === 'percent' ? '%s' : '?';
-  const indented = inner.split('\n').map((l) => `  ${l.trim()}`).join('\n');
+  // The loop's order: each item in turn (the keys' order, WITH ORDINALITY), each item's rows in the original's ORDER BY
+  // (person37 L11: the outer query had none, so the rows came in whatever order the plan gave).
+  const order = outerOrder(inner);
+  const indented = order.inner.split('\n').map((l) => `  ${l.trim()}`).join('\n');
   return {
-    sql: `SELECT k.key AS ${/^[a-z_][a-z0-9_]*$/.test(keyColumn) ? keyColumn : `"${keyColumn.replace(/"/g, '""')}"`}, x.*\nFROM unnest(${outerPlaceholder}::${arrayType}) AS k(key)\nCROSS JOIN LATERAL (\n${indented}\n) AS x`,
+    sql: `SELECT k.key AS ${quoteName(keyColumn)}, ${order.columns}\nFROM unnest(${outerPlaceholder}::${arrayType}) WITH ORDINALITY AS k(key, ord)\nCROSS JOIN LATERAL (\n${indented}\n) AS x\nORDER BY ${['k.ord', ...order.keys].join(', ')}`,
     keyColumn,
     // `?`/`%s` count by position: the array now comes first.
     keyParam: style === 'dollar' ? key.param : 1,
@@ -126,5 +129,122 @@ export function batchStatement(sql: string, style: ParamStyle = 'dollar', option
     arrayType,
     // `k.key AS <key column>` is added; `x.*` already carries it when the original selected it.
     keyAdded: !selected || !!options.keyFirst,
+  };
+}
+
+function quoteName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Split `code` (comments and strings blanked) at commas outside parentheses, between start and end. */
+function splitTopLevel(code: string, start: number, end: number): { start: number; end: number }[] {
+  const parts: { start: number; end: number }[] = [];
+  let depth = 0;
+  let from = start;
+  for (let i = start; i < end; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')') depth--;
+    else if (code[i] === ',' && depth === 0) {
+      parts.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  parts.push({ start: from, end });
+  return parts;
+}
+
+/** The statement's own ORDER BY (outside parentheses): its items, and where the clause ends (LIMIT, OFFSET, FETCH, FOR). */
+function ownOrderBy(code: string): { start: number; end: number }[] | undefined {
+  let depth = 0;
+  let at = -1;
+  let end = code.length;
+  for (let i = 0; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')') depth--;
+    else if (depth === 0 && /\W/.test(code[i - 1] ?? ' ')) {
+      const rest = code.slice(i, i + 20);
+      if (/^order\s+by\b/i.test(rest)) at = i + /^order\s+by\b/i.exec(rest)![0].length;
+      else if (at >= 0 && end === code.length && /^(limit|offset|fetch|for)\b/i.test(rest)) end = i;
+    }
+  }
+  return at < 0 ? undefined : splitTopLevel(code, at, end);
+}
+
+/** What the outermost select list hands on: each item's output name (undefined for `*`, or a name it cannot tell). */
+function outputNames(code: string, text: string): { names: (string | undefined)[]; star: boolean; stars: string[]; list: { start: number; end: number } } | undefined {
+  const list = selectList(code);
+  if (!list) return undefined;
+  let star = false;
+  const stars: string[] = [];
+  const names = splitTopLevel(code, list.start, list.end).map((p) => {
+    const item = text.slice(p.start, p.end).trim();
+    if (/^distinct\b/i.test(item) && !/^distinct\s+on\b/i.test(item)) return outputName(item.replace(/^distinct\s+/i, ''));
+    const st = /^(?:("?[^"]+"?)\.)?\*$/.exec(item);
+    if (st) {
+      star = true;
+      stars.push(st[1] ? st[1].replace(/"/g, '') : '');
+      return undefined;
+    }
+    return outputName(item);
+  });
+  return { names, star, stars, list };
+}
+
+function outputName(item: string): string | undefined {
+  const as = /\sas\s+("(?:[^"]|"")+"|[A-Za-z_][\w$]*)$/i.exec(item);
+  if (as) return bareName(as[1].replace(/""/g, '"'));
+  // An alias without AS follows an expression's end (`rating::int r`), never an operator or a keyword (`a + b`, `CASE … END`).
+  const implicit = /([\w")\]])\s+("(?:[^"]|"")+"|[A-Za-z_][\w$]*)$/i.exec(item);
+  if (implicit && !/^(end|null|true|false|and|or|not|is|in|like|ilike|between|collate|asc|desc|from|else|then)$/i.test(implicit[2]) && !/\b(collate|is|not)\s+\S+$/i.test(item)) return bareName(implicit[2].replace(/""/g, '"'));
+  const column = /^(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\.)?("[^"]+"|[A-Za-z_][\w$]*)$/.exec(item);
+  return column ? bareName(column[1]) : undefined;
+}
+
+/**
+ * The outer query's columns and ORDER BY keys that give each key's rows in the original's order: each ORDER BY item
+ * that names an output column (or its position) orders by `x.<column>`; an item the original does not hand on
+ * (`ORDER BY created_at DESC` under `SELECT id, rating`) is selected inside the LATERAL as `pglens_order_<n>` and the
+ * outer query lists the original's own columns, so every row still has exactly the original's fields.
+ */
+function outerOrder(inner: string): { inner: string; columns: string; keys: string[] } {
+  const plain = { inner, columns: 'x.*', keys: [] as string[] };
+  const code = codeOnly(inner);
+  const items = ownOrderBy(code);
+  if (!items) return plain;
+  const out = outputNames(code, inner);
+  const keys: string[] = [];
+  const hidden: string[] = [];
+  for (const item of items) {
+    const t = inner.slice(item.start, item.end).trim();
+    const m = /^([\s\S]*?)(\s+(?:asc|desc))?(\s+nulls\s+(?:first|last))?$/i.exec(t)!;
+    const expr = m[1].trim();
+    const dir = `${m[2] ?? ''}${m[3] ?? ''}`.replace(/\s+/g, ' ').toUpperCase();
+    if (/\busing\b/i.test(expr) || !expr) return plain;
+    let name: string | undefined;
+    if (/^\d+$/.test(expr)) name = out?.star ? undefined : out?.names[Number(expr) - 1];
+    else {
+      const col = outputName(expr);
+      const bare = /^(?:(?:"[^"]+"|[A-Za-z_][\w$]*)\.)?("[^"]+"|[A-Za-z_][\w$]*)$/.test(expr);
+      // With `*` every column of the FROM is handed on; with `r.*` only r's (a bare name in a join may be another table's).
+      const starred = out?.star && (out.stars.includes('') || out.stars.some((q) => new RegExp(`^"?${q}"?\\.`, 'i').test(expr)) || (!/\bjoin\b|,/.test(code.slice(out.list.end, items[0].start)) && !expr.includes('.')));
+      if (col && bare && (out?.names.includes(col) || starred)) name = col;
+    }
+    if (name) {
+      keys.push(`x.${quoteName(name)}${dir}`);
+      continue;
+    }
+    // Not handed on: select it under a name of its own (never with `*` or a name the list cannot tell, nor under DISTINCT, where a column more changes the rows).
+    if (!out || out.star || out.names.some((n) => n === undefined) || /^\s*select\s+distinct\b/i.test(code) || /^\d+$/.test(expr)) return { ...plain, keys };
+    const alias = `pglens_order_${hidden.length + 1}`;
+    hidden.push(`${expr} AS ${alias}`);
+    keys.push(`x.${alias}${dir}`);
+  }
+  if (!hidden.length) return { ...plain, keys };
+  const list = out!.list;
+  const listEnd = inner.slice(0, list.end).trimEnd().length;
+  return {
+    inner: `${inner.slice(0, listEnd)}, ${hidden.join(', ')}${inner.slice(listEnd)}`,
+    columns: out!.names.map((n) => `x.${quoteName(n!)}`).join(', '),
+    keys,
   };
 }

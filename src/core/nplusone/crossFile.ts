@@ -173,8 +173,16 @@ export class CrossFileCalls {
   private remote: { version: number; reaches: Set<Def>; first: Map<Def, string> } | undefined;
   private callers: { version: number; list: { file: string; span: Span; defFile: string; from: number; to: number }[]; judged: Set<string> } | undefined;
 
-  add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
+  /** The files' paths in the app, where the index holds absolute ones (the editor's: AnalyzerInput.contextPath). */
+  private readonly contextPaths = new Map<string, string>();
+  /** A file's kind of code, judged by its path in the app: a clone under ~/tests/ is not all test code. */
+  private contextOf(file: string): ReturnType<typeof codeContextOf> {
+    return codeContextOf(this.contextPaths.get(file) ?? file);
+  }
+
+  add(file: string, language: SourceLanguage, facts: FileCallFacts, contextPath?: string): void {
     this.version++;
+    if (contextPath !== undefined) this.contextPaths.set(file, contextPath);
     if (!this.order.has(file)) this.order.set(file, this.order.size);
     const family = languageFolderOf(language);
     if (facts.modules?.length) this.modules.set(file, facts.modules);
@@ -183,9 +191,9 @@ export class CrossFileCalls {
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
     if (facts.go) this.goFiles.set(file, facts.go);
-    if (facts.callLiterals?.length && codeContextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
+    if (facts.callLiterals?.length && this.contextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
-    const defines = codeContextOf(file) !== 'test';
+    const defines = this.contextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
@@ -207,7 +215,7 @@ export class CrossFileCalls {
    * the ones read before, in the same place, so its cross-file findings are judged against every other file as the
    * scan read them — the same findings while its text is unchanged, and found again after an edit.
    */
-  replace(file: string, language: SourceLanguage, facts: FileCallFacts): void {
+  replace(file: string, language: SourceLanguage, facts: FileCallFacts, contextPath?: string): void {
     for (const [key, list] of this.defs) {
       const kept = list.filter((d) => d.file !== file);
       if (kept.length === list.length) continue;
@@ -222,7 +230,7 @@ export class CrossFileCalls {
     this.supertypes.delete(file);
     this.goFiles.delete(file);
     this.literalCalls.delete(file);
-    this.add(file, language, facts);
+    this.add(file, language, facts, contextPath);
     const at = (f: string) => this.order.get(f) ?? 0;
     for (const list of this.defs.values()) if (list.some((d) => d.file === file)) list.sort((a, b) => at(a.file) - at(b.file));
   }
@@ -493,7 +501,7 @@ export class CrossFileCalls {
       const next = new Set<string>();
       for (const [file, classes] of this.supertypes) {
         for (const [cls, sup] of Object.entries(classes)) {
-          if (!sup.some((t) => wanted.has(t)) || codeContextOf(file) === 'test') continue;
+          if (!sup.some((t) => wanted.has(t)) || this.contextOf(file) === 'test') continue;
           out.add(`${file}\u0000${cls}`);
           next.add(cls);
         }
@@ -770,7 +778,7 @@ export class CrossFileCalls {
     let reaches: Set<Def> | undefined;
     const plainMethod = (file: string, name: string): boolean => {
       const family = this.familyOf(file);
-      const defs = family ? (this.defs.get(`${family}:${name}`) ?? []).filter((d) => codeContextOf(d.file) !== 'test') : [];
+      const defs = family ? (this.defs.get(`${family}:${name}`) ?? []).filter((d) => this.contextOf(d.file) !== 'test') : [];
       if (!defs.length || defs.length > MAX_DEFINITIONS || defs.some((d) => d.mixin || !d.cls)) return false;
       reaches ??= this.querying().reaches;
       return defs.every((d) => !reaches!.has(d));

@@ -235,13 +235,14 @@ export interface PendingLoopCall {
 }
 
 /** detectNPlusOne with the facts for the cross-file pass. */
-export async function analyzeNPlusOne(text: string, languageIdOrPath: string, file?: string, source?: SourceTree): Promise<{ findings: Finding[]; facts: FileCallFacts }> {
+/** contextPath: the file's path in the app, when `file` is absolute (AnalyzerInput.contextPath): whether it is test code. */
+export async function analyzeNPlusOne(text: string, languageIdOrPath: string, file?: string, source?: SourceTree, contextPath?: string): Promise<{ findings: Finding[]; facts: FileCallFacts }> {
   const empty = { findings: [], facts: { functions: [], loopCalls: [] } };
   const lang = languageOf(languageIdOrPath);
   if (!lang) return empty;
   return withSourceTree(text, lang, source, async (tree) => {
     if (!tree) return empty;
-    const d = new Detector(text, lang, file);
+    const d = new Detector(text, lang, file, contextPath ?? file);
     const slice = new TimeSlice();
     const findings = applySuppressions(text, d.run(tree.rootNode));
     // A large file's two passes with a turn of the event loop between them (the editor's commands wait for neither).
@@ -345,7 +346,7 @@ class Detector {
   /** Go: the types this file's names have (receiver, parameters, typed locals), read on first use. */
   private goScopes: GoScopes | undefined;
 
-  constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
+  constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string, private readonly contextFile = file) {
     this.a = adapterFor(lang);
     this.ctx = learnContext(text, lang, file);
   }
@@ -370,10 +371,10 @@ class Detector {
    * findings stay, as hints that say why, so nothing is dropped silently.
    */
   private inTestSetup(root: Node, findings: Finding[]): Finding[] {
-    if (!this.file || !findings.length || codeContextOf(this.file, this.text) !== 'test') return findings;
+    if (!this.contextFile || !findings.length || codeContextOf(this.contextFile, this.text) !== 'test') return findings;
     return findings.map((f) => {
       const node = root.descendantForIndex(f.span.start, Math.max(f.span.start, f.span.end - 1));
-      const scope = node ? testSetupScope(node, this.file!, this.a.functionTypes) : undefined;
+      const scope = node ? testSetupScope(node, this.contextFile!, this.a.functionTypes) : undefined;
       // A write per item anywhere in a test (`for copy in BookInstance.objects.all(): copy.save()` before its request)
       // arranges the test's data too; a read per item in a test's own body stays as it was.
       const arranges = !scope && (f.evidence as { kind?: string } | undefined)?.kind === 'write-in-loop';

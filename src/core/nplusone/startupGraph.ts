@@ -143,19 +143,20 @@ export class StartupGraph {
    */
   private readonly entryMethods = new Set<string>();
 
-  add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string): void {
+  /** contextPath: the file's path in the app when `file` is absolute (AnalyzerInput.contextPath): what kind of code it is. */
+  add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string, contextPath = file): void {
     if (!FAMILIES.test(language)) return;
     if (facts.functions.length) this.starts.set(file, lineStarts(text));
     const go = language === 'go';
     const py = language === 'python';
     const fam = go ? 'go' : py ? 'py' : 'js';
-    const fileContext = codeContextOf(file, text);
+    const fileContext = codeContextOf(contextPath, text);
     const test = fileContext === 'test';
     // An operator's command (a CLI command file, a `scripts/` or `bin/` program, a management command): what only it
     // calls runs when someone runs the command, not per request (held-out-z convoy: `keys.InitEncryption`, called only
     // by the `init-encryption` cobra command, encrypts each table's columns one statement at a time by design).
     // (A Python click/typer module known only from its text is often the app's entry point: codeContextForImports.)
-    const command = fileContext === 'script' && (go || codeContextForImports(file, text) === 'script');
+    const command = fileContext === 'script' && (go || codeContextForImports(contextPath, text) === 'script');
     const lines = py ? text.split('\n') : [];
     if (py && /\b(?:pre|post)_migrate\b/.test(text)) {
       for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
@@ -164,7 +165,7 @@ export class StartupGraph {
     const entry = py ? pythonEntryText(file, text) : '';
     for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
-      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
+      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
       const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);

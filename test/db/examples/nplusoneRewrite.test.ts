@@ -43,6 +43,10 @@ const CASES: Case[] = [
   { name: 'the parameter first, a qualified column, and a second parameter the same for every key', sql: 'SELECT r.id, r.rating FROM reviews r WHERE $1 = r.product_id AND r.rating >= $2 ORDER BY r.id', form: 'any', keys: 'SELECT id FROM products ORDER BY id DESC LIMIT 30', missing: [987654321], others: [4] },
   { name: 'a text key (customers per country, OFFSET)', sql: 'SELECT id, email FROM customers WHERE country = $1 ORDER BY id LIMIT 5 OFFSET 2', form: 'lateral', keys: 'SELECT DISTINCT country FROM customers ORDER BY country', missing: ['Atlantis'] },
   { name: 'SELECT * by a foreign key', sql: 'SELECT * FROM order_items WHERE order_id = $1', form: 'any', keys: 'SELECT id FROM orders ORDER BY id DESC LIMIT 40', missing: [987654321] },
+  // person37 L11: the loop's order — the keys in a scrambled order, each one's rows by an ORDER BY the rewrite must keep.
+  { name: 'the 4 cheapest lines per order, keys in no index order (ORDER BY a column not selected, NULLS LAST)', sql: 'SELECT id, quantity FROM order_items WHERE order_id = $1 ORDER BY unit_price_cents NULLS LAST, id DESC LIMIT 4', form: 'lateral', keys: "SELECT id FROM orders ORDER BY md5(id::text) LIMIT 30", missing: [987654321] },
+  { name: 'the latest 2 reviews per product under SELECT r.* (ORDER BY r.created_at DESC, r.id)', sql: 'SELECT r.* FROM reviews r WHERE r.product_id = $1 ORDER BY r.created_at DESC, r.id LIMIT 2', form: 'lateral', keys: 'SELECT product_id FROM reviews GROUP BY product_id ORDER BY md5(product_id::text) LIMIT 25', missing: [987654321] },
+  { name: 'the 2 best reviews per product by position (ORDER BY 2 DESC, 1)', sql: 'SELECT id, rating, created_at FROM reviews WHERE product_id = $1 ORDER BY 2 DESC, 1 LIMIT 2', form: 'lateral', keys: 'SELECT product_id FROM reviews GROUP BY product_id ORDER BY md5(product_id::text) DESC LIMIT 25', missing: [987654321] },
 ];
 
 /** A row as the original statement returns it: only the original's columns, values compared as text. */
@@ -92,6 +96,13 @@ describe('db: N+1 batched rewrites return what the loop returned (shop database)
         else assert.deepEqual([...got].sort(), [...want].sort(), `key ${k}: the rewrite's rows\n${b.sql}`);
       }
       assert.equal([...grouped.keys()].filter((k) => !perKey.has(k)).length, 0, 'no rows for keys that were not asked for');
+      if (b.form === 'lateral' && ordered) {
+        // The rows as the loop met them, one item after the other (person37 L11): not only each group in order, the
+        // whole result — the outer query orders by the keys' position and then by the original's ORDER BY.
+        assert.deepEqual(batched.rows.map((row) => `${String(row[b.keyColumn])} ${project(row, fields)}`), keys.flatMap((k) => perKey.get(String(k))!.map((r) => `${String(k)} ${r}`)), b.sql);
+        // Only the original's fields and the key: a column selected to order by stays inside.
+        assert.deepEqual(batched.fields.map((f) => f.name).filter((f) => f !== b.keyColumn), fields.filter((f) => f !== b.keyColumn), b.sql);
+      }
     });
   }
 

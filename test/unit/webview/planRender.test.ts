@@ -334,6 +334,29 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(r2.querySelector('.tips li')!.textContent!, /order_items_order_id_fkey/);
   });
 
+  it('each figure of a tree row says which it is, self or total, so a root Limit\'s self cost of 0 reads beside the plan\'s total (person37 L9: "Limit cost 0.00 (0.0%)" under "Total cost 934.05")', () => {
+    const scan = { [K.NodeType]: 'Seq Scan', [K.RelationName]: 'orders', [K.Alias]: 'orders', [K.StartupCost]: 0, [K.TotalCost]: 900.5, [K.PlanRows]: 5000, [K.ParentRelationship]: 'Outer' };
+    const sort = { [K.NodeType]: 'Sort', [K.StartupCost]: 933.9, [K.TotalCost]: 934.02, [K.PlanRows]: 5000, [K.SortKey]: ['placed_at DESC'], [K.ParentRelationship]: 'Outer', [K.Plans]: [scan] };
+    const estimated = { [K.Plan]: { [K.NodeType]: 'Limit', [K.StartupCost]: 933.9, [K.TotalCost]: 934.05, [K.PlanRows]: 10, [K.Plans]: [sort] } };
+    const { root } = dom();
+    const v = renderPlan(root, payload(estimated), () => undefined);
+    v.show('tree');
+    const rows = Array.from(root.querySelectorAll('[role="treeitem"]'));
+    const limit = rows.find((r) => r.querySelector('.title')!.textContent === 'Limit')!.querySelector('.figures')!;
+    assert.match(limit.textContent!, /^self cost 0\.03 \(0\.0%\) · total 934\.05 · 10 rows est\.$/);
+    assert.match(limit.getAttribute('title')!, /self cost: .*without its children.*total: with its children/);
+    const seq = rows.find((r) => r.querySelector('.title')!.textContent!.startsWith('Seq Scan'))!.querySelector('.figures')!;
+    assert.match(seq.textContent!, /^self cost 900\.50 \(96%\) · total 900\.50 · /);
+    v.show('diagram');
+    assert.match(root.querySelector('.diagram .card')!.textContent!, /self cost.*0\.03 \(0\.0%\) of 934\.05 total/);
+    // Measured: self time and total time, each named.
+    const { root: r2 } = dom();
+    const measured = renderPlan(r2, payload({ [K.Plan]: { [K.NodeType]: 'Limit', [K.TotalCost]: 934.05, [K.PlanRows]: 10, [K.ActualTotalTime]: 4, [K.ActualRows]: 10, [K.ActualLoops]: 1, [K.Plans]: [{ ...scan, [K.ActualTotalTime]: 3.5, [K.ActualRows]: 10, [K.ActualLoops]: 1 }] }, [K.ExecutionTime]: 4.1 }), () => undefined);
+    measured.show('tree');
+    const top = r2.querySelector('[role="treeitem"] .figures')!.textContent!;
+    assert.match(top, /^self 0\.5\d* ms \(\d+(\.\d)?%\) · total 4(\.0+)? ms · rows 10 of 10 est\./);
+  });
+
   it('the diagram has one card per node with time, rows, cost and buffers bars, the hot path marked', () => {
     const { root } = dom();
     const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'join-filter-sort', 'plan.json'), 'utf8'))[0];
@@ -343,7 +366,7 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(cards.length, v.plan.nodes.length);
     assert.equal(root.querySelectorAll('.diagram .card.hot').length, v.plan.hotPath.length);
     const first = cards[0].textContent!;
-    for (const k of ['time', 'rows', 'cost', 'buffers']) assert.ok(first.includes(k), `${k} in ${first}`);
+    for (const k of ['self time', 'rows', 'self cost', 'buffers']) assert.ok(first.includes(k), `${k} in ${first}`);
   });
 
   it('each diagram card carries its depth and its parent, nested in its parent\'s branch, and the stylesheet draws the narrow layout\'s connectors (person16 LOW 7)', () => {

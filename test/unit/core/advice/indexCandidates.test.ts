@@ -309,7 +309,7 @@ describe('core/advice/indexCandidates', () => {
     assert.equal(reasonAsProved(reason, { nodes: [node('Limit'), node('Index Scan')] }), reason);
     assert.equal(
       reasonAsProved(reason, { nodes: [node('Limit'), node('Sort'), node('Bitmap Heap Scan'), node('Bitmap Index Scan')] }),
-      'equality on customer_id, then the ORDER BY keys placed_at DESC in the query\'s direction: the planner still sorts with it (it finds the matching rows through the index, then sorts them)',
+      'equality on customer_id, then the ORDER BY keys placed_at DESC in the query\'s direction, so the index can return the rows in that order; with the rows it expects now, the planner still finds them through the index and sorts them',
     );
     assert.equal(reasonAsProved('equality on email', { nodes: [node('Sort')] }), 'equality on email');
   });

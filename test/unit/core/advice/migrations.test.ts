@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, migrationFixFor, migrationOffer, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
 
 /** A written migration (a file or an edit): fails when the SQL was offered instead. */
@@ -24,6 +25,26 @@ const trgm: MigrationIndex = {
 };
 
 describe('core/advice/migrations', () => {
+  it('the saved CREATE INDEX says which statements it serves and why each column is there, in the hover\'s words (person37 L8)', () => {
+    const reason = "equality on customer_id, then the ORDER BY keys placed_at DESC in the query's direction, so the index can return the rows in that order; with the rows it expects now, the planner still finds them through the index and sorts them";
+    const ix = { ...sort, reason, serves: { at: ['src/customers.ts:42'], also: ['src/orders.ts:78: SELECT id FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC'] } };
+    const saved = generateMigration({ tool: 'unknown', dir: '' }, ix, { now, files: [] });
+    assert.equal(saved.kind, 'sql');
+    const lines = (saved as { sql: string }).sql.split('\n');
+    assert.equal(lines[0], '-- orders (customer_id, placed_at DESC) for src/customers.ts:42: one index for both, also src/orders.ts:78.');
+    assert.equal(lines[1], `-- Columns: ${reason}.`);
+    assert.match(lines[1], /customer_id.*placed_at DESC.*in that order/);
+    // The same words as the hover's (one source: workload alsoServesPhrase).
+    assert.match(missingIndexHover({ name: 'x', table: 'orders', columns: ['customer_id', 'placed_at DESC'], ddl: sort.ddl, costBefore: 100, costAfter: 10, verifiedBy: 'hypopg', reason, summary: '', indexSizeBytes: null, planAfter: [] } as unknown as Parameters<typeof missingIndexHover>[0], { docs: 'd', alsoServes: ix.serves.also }), /one index for both, also src\/orders\.ts:78$/);
+    // A migration says it too, in its language's comment (Rails) or docstring (Alembic); two places in the file, no "also".
+    const rails = written({ tool: 'rails', dir: 'db/migrate', railsVersion: '7.2' }, { ...ix, serves: { at: ['app/orders.rb:3', 'app/orders.rb:9'], also: ['app/orders.rb:9'] } }, { now, files: [] });
+    assert.match(rails.kind === 'create' ? rails.content : '', /^# orders \(customer_id, placed_at DESC\) for app\/orders\.rb:3, app\/orders\.rb:9\.\n# Columns: equality on customer_id/);
+    const alembic = written({ tool: 'alembic', dir: 'alembic/versions' }, ix, { now, files: [] });
+    assert.match(alembic.kind === 'create' ? alembic.content : '', /\norders \(customer_id, placed_at DESC\) for src\/customers\.ts:42: one index for both, also src\/orders\.ts:78\.\nColumns: /);
+    // Nothing known of the statements: the reason alone.
+    assert.equal((generateMigration({ tool: 'unknown', dir: '' }, sort, { now, files: [] }) as { sql: string }).sql.split('\n')[0], '-- Columns: equality then sort.');
+  });
+
   describe('detectMigrationTool', () => {
     it('recognises each tool from its files', () => {
       assert.equal(detectMigrationTool({ files: ['prisma/schema.prisma', 'migrations/1.sql'] }).tool, 'prisma');
@@ -91,7 +112,7 @@ describe('core/advice/migrations', () => {
     const out = written({ tool: 'sql', dir: 'migrations' }, sort, { now, files: ['migrations/0007_init.sql', 'migrations/0012_more.sql'] });
     assert.equal(out.kind, 'create');
     assert.equal(out.path, 'migrations/0013_add_orders_customer_id_placed_at_idx.sql');
-    assert.match(out.content, /^-- equality then sort\n-- CREATE INDEX CONCURRENTLY cannot run inside a transaction.*\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\);\n$/);
+    assert.match(out.content, /^-- Columns: equality then sort\.\n-- CREATE INDEX CONCURRENTLY cannot run inside a transaction.*\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\);\n$/);
   });
 
   it('plain SQL with .up/.down pairs (golang-migrate, sqlx) and timestamps', () => {

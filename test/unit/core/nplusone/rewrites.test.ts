@@ -159,7 +159,10 @@ describe('core/nplusone rewrites', () => {
     const sql = 'SELECT id, rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
     const after = { binding: '{ rows }', rest: '\n    product.reviews = rows;\n  ' };
     const code = rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), variable: 'product', iterable: 'products', collection: 'products', params: '[product.id]', after }).code;
-    assert.match(code, /unnest\(\$1::bigint\[\]\) AS k\(key\)\n {2}CROSS JOIN LATERAL \(\n {4}SELECT id, rating FROM reviews WHERE product_id = k\.key ORDER BY created_at DESC LIMIT 3/);
+    // Each product's reviews in the loop's order (person37 L11: no outer ORDER BY, the plan's order): the products in the
+    // keys' order, each one's rows by the original's ORDER BY — created_at, which it does not hand on, selected inside
+    // under a name of its own and left out of the rows.
+    assert.match(code, /SELECT k\.key AS product_id, x\.id, x\.rating\n {2}FROM unnest\(\$1::bigint\[\]\) WITH ORDINALITY AS k\(key, ord\)\n {2}CROSS JOIN LATERAL \(\n {4}SELECT id, rating, created_at AS pglens_order_1 FROM reviews WHERE product_id = k\.key ORDER BY created_at DESC LIMIT 3\n {2}\) AS x\n {2}ORDER BY k\.ord, x\.pglens_order_1 DESC/);
     assert.doesNotMatch(code, /ANY\(\$1\)[^\n]*LIMIT/, 'never a LIMIT over all keys together');
     assert.match(code, /await db\.query\(/);
     assert.match(code, /for \(const \{ product_id, \.\.\.row \} of allRows\) \{\n  const key = String\(product_id\);/, 'grouped by the key, which the rows handed on leave out');
