@@ -346,3 +346,20 @@ describe('core/health capFindings', () => {
     assert.deepEqual(out[3].evidence, { total: 5, shown: 2 });
   });
 });
+
+describe('core/health foreignKeyAdviceLine (person37 L12)', () => {
+  const { foreignKeyAdviceLine } = require('../../../../src/core/health/checks/indexes') as typeof import('../../../../src/core/health/checks/indexes');
+  const advised = [{ table: 'public.reviews', columns: ['product_id'], ddl: 'CREATE INDEX reviews_product_id_idx ON public.reviews (product_id)' }];
+  it('says a decision once: the dashboard asking again every minute with nothing changed logs nothing', () => {
+    const first = foreignKeyAdviceLine(undefined, { statements: 25, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1.24);
+    assert.equal(first.line, "index advice for the foreign keys' fix: 25 statements decided in 1.2 s; 1 proved index");
+    const again = foreignKeyAdviceLine(first.key, { statements: 25, advisedIndexes: [...advised], indexAdvicePending: [], pendingWhy: [] }, 0.3);
+    assert.equal(again.line, undefined);
+    assert.equal(again.key, first.key);
+  });
+  it('logs again when the result or what it weighed changes', () => {
+    const first = foreignKeyAdviceLine(undefined, { statements: 25, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1);
+    assert.match(foreignKeyAdviceLine(first.key, { statements: 26, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1).line ?? '', /26 statements/);
+    assert.match(foreignKeyAdviceLine(first.key, { statements: 25, advisedIndexes: [], indexAdvicePending: ['public.reviews'], pendingWhy: ['budget'] }, 1).line ?? '', /0 proved indexes; not decided yet on public\.reviews \(budget\)/);
+  });
+});
