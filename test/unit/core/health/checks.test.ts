@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { capFindings, HEALTH_CHECKS, runHealthChecks, type HealthFacts } from '../../../../src/core/health';
 import { estimateIndexBloat, estimateTableBloat } from '../../../../src/core/health/checks/bloat';
-import { covers, indexDefinition } from '../../../../src/core/health/checks/indexes';
+import { covers, foreignKeyAdviceLine, indexDefinition } from '../../../../src/core/health/checks/indexes';
 import { rootBlocker } from '../../../../src/core/health/checks/sessions';
 import { settingBytes } from '../../../../src/core/health/checks/server';
 import { facts, index, session, table } from './facts';
@@ -348,7 +348,6 @@ describe('core/health capFindings', () => {
 });
 
 describe('core/health foreignKeyAdviceLine (person37 L12)', () => {
-  const { foreignKeyAdviceLine } = require('../../../../src/core/health/checks/indexes') as typeof import('../../../../src/core/health/checks/indexes');
   const advised = [{ table: 'public.reviews', columns: ['product_id'], ddl: 'CREATE INDEX reviews_product_id_idx ON public.reviews (product_id)' }];
   it('says a decision once: the dashboard asking again every minute with nothing changed logs nothing', () => {
     const first = foreignKeyAdviceLine(undefined, { statements: 25, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1.24);
