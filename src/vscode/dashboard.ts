@@ -392,9 +392,14 @@ class DashboardPanel implements vscode.Disposable {
     return readStored(file, parseChartPoints);
   }
 
+  /** A chart point was kept since this panel opened. */
+  private sampledSinceOpen = false;
+
   private async keepChartPoint(stats: LiveStats, hidden: boolean): Promise<void> {
     const { appendChartPoint, chartPoint } = await import('../core/dashboard/chartHistory');
-    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden));
+    // The first point since this panel opened: the charts label the gap before it "panel closed" (chartGaps).
+    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden, !this.sampledSinceOpen));
+    this.sampledSinceOpen = true;
     if (Date.now() - this.chartsSavedAt >= CHART_SAVE_MS) await this.saveChartPoints();
   }
 
