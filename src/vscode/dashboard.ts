@@ -241,10 +241,11 @@ class DashboardPanel implements vscode.Disposable {
     }
     if (conn !== this.conn) await this.attach(conn);
     const { refreshStats } = await import('../db/dashboardRefresh');
-    const stats = await refreshStats(this.reader!, (m) => this.post(m), { hidden });
+    const opened = !this.sampledSinceOpen;
+    const stats = await refreshStats(this.reader!, (m) => this.post(m), { hidden, opened });
     if (!stats) return;
     this.lastStats = stats;
-    await this.keepChartPoint(stats, hidden);
+    await this.keepChartPoint(stats, hidden, opened);
     this.alert(stats);
     if (Date.now() - this.snapshotAt >= SNAPSHOT_EVERY_MS) await this.snapshot(stats);
     if (Date.now() - this.healthAt >= HEALTH_EVERY_MS) await this.health(conn);
@@ -395,10 +396,10 @@ class DashboardPanel implements vscode.Disposable {
   /** A chart point was kept since this panel opened. */
   private sampledSinceOpen = false;
 
-  private async keepChartPoint(stats: LiveStats, hidden: boolean): Promise<void> {
+  private async keepChartPoint(stats: LiveStats, hidden: boolean, opened: boolean): Promise<void> {
     const { appendChartPoint, chartPoint } = await import('../core/dashboard/chartHistory');
     // The first point since this panel opened: the charts label the gap before it "panel closed" (chartGaps).
-    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden, !this.sampledSinceOpen));
+    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden, opened));
     this.sampledSinceOpen = true;
     if (Date.now() - this.chartsSavedAt >= CHART_SAVE_MS) await this.saveChartPoints();
   }

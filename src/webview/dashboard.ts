@@ -255,8 +255,6 @@ const coarseNote = h('p', { class: 'chart-note muted' });
 /** The stretches not sampled (the panel closed, the connection lost): labelled in every chart, and said under them. */
 let gaps: ReturnType<typeof chartGaps> = [];
 const gapNote = h('p', { class: 'chart-note muted' });
-/** This webview has not sampled yet: its first point is the first since the panel opened. */
-let firstSinceOpen = true;
 
 function drawCharts(): void {
   // How many points the charts hold (kept across tab switches, reloaded on open; read by the e2e suite).
@@ -323,11 +321,9 @@ function labelGaps(u: uPlot): void {
   ctx.restore();
 }
 
-function pushSeries(hidden = false): void {
-  if (stats) {
-    points = appendChartPoint(points, chartPoint(stats, hidden, firstSinceOpen));
-    firstSinceOpen = false;
-  }
+/** `opened`: the extension's first sample since the panel opened (a webview that loads late must not mark its own first). */
+function pushSeries(hidden = false, opened = false): void {
+  if (stats) points = appendChartPoint(points, chartPoint(stats, hidden, opened));
   drawCharts();
 }
 
@@ -741,7 +737,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       return;
     case 'stats':
       stats = m.stats;
-      pushSeries(m.hidden === true);
+      pushSeries(m.hidden === true, m.opened === true);
       renderLive();
       return;
     case 'health':

@@ -56,8 +56,8 @@ export const step: Step = {
     log(`chart samples: ${before} before the tab switch, ${after} after`);
     if (after < before) throw new Error(`the charts lost their history on a tab switch: ${before} samples before, ${after} after`);
     // The hidden minutes are drawn, and said to be sampled more coarsely (person24 LOW 5: unmarked ~15 TPS bumps).
-    const note = view.locator('.charts .chart-note');
-    await wb.see(note.filter({ hasText: /^Shaded: sampled every \d+ s while this tab was hidden/ }), 'the note under the charts on the hidden stretch\'s coarser sampling', 15_000);
+    const note = view.locator('.charts .chart-note').filter({ hasText: /^Shaded: sampled every \d+ s while this tab was hidden/ });
+    await wb.see(note, 'the note under the charts on the hidden stretch\'s coarser sampling', 15_000);
     log(`note: ${await note.innerText()} (stretches: ${await view.locator('.charts').getAttribute('data-coarse')})`);
     await screenshot('dashboard-after-tab-switch');
     // Closed and opened again: the stored history is drawn at once, not one new sample at a time.
