@@ -241,7 +241,10 @@ class DashboardPanel implements vscode.Disposable {
     }
     if (conn !== this.conn) await this.attach(conn);
     const { refreshStats } = await import('../db/dashboardRefresh');
+    // Taken now, before the read: two refreshes at the panel's start (its first schedule and a view-state change) both
+    // marked their point the first, and the gap between them read "panel closed" (e2e 28 at load 20).
     const opened = !this.sampledSinceOpen;
+    this.sampledSinceOpen = true;
     const stats = await refreshStats(this.reader!, (m) => this.post(m), { hidden, opened });
     if (!stats) return;
     this.lastStats = stats;
@@ -393,14 +396,13 @@ class DashboardPanel implements vscode.Disposable {
     return readStored(file, parseChartPoints);
   }
 
-  /** A chart point was kept since this panel opened. */
+  /** A sample was taken since this panel opened (its first is marked `opened`). */
   private sampledSinceOpen = false;
 
   private async keepChartPoint(stats: LiveStats, hidden: boolean, opened: boolean): Promise<void> {
     const { appendChartPoint, chartPoint } = await import('../core/dashboard/chartHistory');
     // The first point since this panel opened: the charts label the gap before it "panel closed" (chartGaps).
     this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden, opened));
-    this.sampledSinceOpen = true;
     if (Date.now() - this.chartsSavedAt >= CHART_SAVE_MS) await this.saveChartPoints();
   }
 
