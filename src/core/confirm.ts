@@ -29,3 +29,40 @@ export function confirmItems(labels: ConfirmLabels, destructive: boolean): Confi
   if (destructive) return [{ title: keep, confirms: false, close: false }, { title: labels.confirm, confirms: true, close: false }];
   return [{ title: labels.confirm, confirms: true, close: false }, { title: keep, confirms: false, close: true }];
 }
+
+/** The button of an Explain Analyze confirmation that runs nothing and still answers the question: the plan, estimated. */
+const ESTIMATED_PLAN_ONLY = 'Estimated plan only';
+
+export interface AnalyzeConfirmation {
+  message: string;
+  detail: string;
+  labels: Required<ConfirmLabels>;
+}
+
+/**
+ * The confirmations an Explain Analyze needs before anything runs, and before its `$n` values are asked (person37 L1:
+ * four values typed, then "will EXECUTE this statement"): functions whose effects outlive the rollback (allowed by
+ * name), then the statement's writes, locks and VOLATILE functions (security.md). Destructive dialogs (confirmItems):
+ * the button that keeps is the primary one and VS Code adds its own "Cancel"; that button is not a second "no" ("Don't
+ * run it" beside "Cancel" read as a duplicate) but the estimated plan, which runs nothing; Cancel does nothing.
+ */
+export function analyzeConfirmations(risk: { sideEffects: readonly string[]; sideEffectDetail: string; needsConfirmation: boolean; writes: readonly string[]; risk: string }): AnalyzeConfirmation[] {
+  const keep = `${ESTIMATED_PLAN_ONLY} (nothing runs)`;
+  const choices = `"${ESTIMATED_PLAN_ONLY}" shows the plan PostgreSQL would choose without running the statement; Cancel does nothing.`;
+  const out: AnalyzeConfirmation[] = [];
+  if (risk.sideEffects.length) {
+    out.push({
+      message: `Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`,
+      detail: `${risk.sideEffectDetail}\n\n${choices}`,
+      labels: { confirm: `Allow ${risk.sideEffects.join(', ')}`, keep },
+    });
+  }
+  if (risk.needsConfirmation) {
+    out.push({
+      message: `Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`,
+      detail: `${risk.risk}\n\n${choices}`,
+      labels: { confirm: 'Run it, then roll back', keep },
+    });
+  }
+  return out;
+}

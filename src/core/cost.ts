@@ -72,6 +72,8 @@ export interface CostBaseline {
   before: ReadonlyMap<string, StatementStat>;
   /** The tables (schema.name) of the indexes that changed: only statements reading one of them count from the baseline. */
   tables: ReadonlySet<string>;
+  /** The indexes created (schema.name): a statement counts from their creation only when its plan uses one (baselineFor). */
+  added?: readonly IndexIdentity[];
 }
 
 /** An index as CostBaselines follows it: its schema-qualified name and its table's. */
@@ -90,6 +92,28 @@ export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: str
   if (!shape?.tables.length) return true;
   const bare = new Set([...baseline.tables].map((t) => t.slice(t.lastIndexOf('.') + 1)));
   return shape.tables.some((t) => (t.schema ? baseline.tables.has(`${t.schema}.${t.name}`) : bare.has(t.name)));
+}
+
+/**
+ * The baseline a statement's title counts from, if any: an index change on a table it reads; and when the change
+ * created indexes, only if the statement's newest plan made since uses one (person37 L2: `recentOrders`, ORDER BY
+ * placed_at LIMIT, read "since CREATE INDEX orders_customer_id_placed_at_desc_idx: 0.57 ms mean · before: 0.36 ms" — load
+ * noise credited to an index its plan does not use). `plan`: the statement's newest plan PG Lens made (the hover's, the
+ * analysis's: core/plan/indexUse). A plan since the change that uses none of them: `notUsed` says so (the title gives the
+ * whole history); no plan since: no baseline (nothing known of its use). A dropped index keeps the baseline (the plans
+ * that used it are gone with it).
+ */
+export function baselineFor(baseline: CostBaseline | undefined, sql: string, plan: { atMs: number; indexes: readonly { schema: string | null; name: string }[] } | undefined): { since?: CostBaseline; notUsed?: string } {
+  if (!baseline || !baselineApplies(baseline, sql)) return {};
+  if (!baseline.added?.length) return { since: baseline };
+  if (!plan || plan.atMs < baseline.atMs) return {};
+  const uses = baseline.added.some((a) => {
+    const dot = a.name.lastIndexOf('.');
+    const schema = dot < 0 ? null : a.name.slice(0, dot);
+    const name = a.name.slice(dot + 1);
+    return plan.indexes.some((i) => i.name === name && (i.schema === null || schema === null || i.schema === schema));
+  });
+  return uses ? { since: baseline } : { notUsed: `${baseline.change}: this statement's plan does not use ${baseline.added.length === 1 ? 'it' : 'them'}, so the figures are not counted from it` };
 }
 
 /**
@@ -115,7 +139,7 @@ export class CostBaselines {
       const dropped = [...this.last.indexes].filter(([oid]) => !indexes.has(oid)).map(([, n]) => n);
       if (added.length || dropped.length) {
         for (const i of [...added, ...dropped]) changed.add(i.table);
-        this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)) };
+        this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)), added };
       }
     }
     if (this.baseline && resetAgeSeconds !== undefined && atMs - resetAgeSeconds * 1000 > this.baseline.atMs) this.baseline = undefined;
@@ -152,7 +176,7 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[] }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[] }): string {
   const s = c.stat;
   const own = total.ownRuns?.calls
     ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
@@ -161,6 +185,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(total.baseline ? [`The title counts from the last reading PG Lens took before ${total.baseline.change}: the whole-history mean still holds the calls that ran before it.`] : []),
+    ...(total.notUsed ? [`${total.notUsed}.`] : []),
     ...(total.reading ? [readingAgePhrase(total.reading.sinceReadMs, total.reading.refreshMs)] : []),
     `queryid ${s.queryid}`,
     `The application's figures only: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,

@@ -121,18 +121,23 @@ export class ChangeBurst<K> {
  * other. Paths as `/`-separated strings (URIs); the batch's order decides ties.
  */
 export function replacingFiles(batch: readonly { path: string; change: FileChange }[], shown: (path: string) => boolean): string[] {
+  return replacedFiles(batch, shown).map((r) => r.to);
+}
+
+/** replacingFiles with the file each takes the place of: `from` deleted (and `shown`), `to` created in the same batch. */
+export function replacedFiles(batch: readonly { path: string; change: FileChange }[], shown: (path: string) => boolean): { from: string; to: string }[] {
   const split = (p: string) => {
     const at = p.lastIndexOf('/');
     return { dir: p.slice(0, at + 1), name: p.slice(at + 1) };
   };
   const created = batch.filter((c) => c.change === 'created').map((c) => ({ path: c.path, ...split(c.path) }));
-  const gone = batch.filter((c) => c.change === 'deleted' && shown(c.path)).map((c) => split(c.path));
-  const out: string[] = [];
+  const gone = batch.filter((c) => c.change === 'deleted' && shown(c.path)).map((c) => ({ path: c.path, ...split(c.path) }));
+  const out: { from: string; to: string }[] = [];
   const take = (pick: (c: (typeof created)[number], d: (typeof gone)[number]) => boolean) => {
     for (const d of [...gone]) {
       const at = created.findIndex((c) => pick(c, d));
       if (at < 0) continue;
-      out.push(created[at].path);
+      out.push({ from: d.path, to: created[at].path });
       created.splice(at, 1);
       gone.splice(gone.indexOf(d), 1);
     }

@@ -10,13 +10,13 @@ import type { StatsReader } from './stats';
 /** What a refresh says (a subset of the dashboard protocol's messages; db does not import the protocol). */
 export type RefreshMessage =
   | { type: 'status'; state: 'connected' | 'disconnected'; message?: string }
-  | { type: 'stats'; stats: LiveStats; hidden?: boolean };
+  | { type: 'stats'; stats: LiveStats; hidden?: boolean; opened?: boolean };
 
-export async function refreshStats(reader: Pick<StatsReader, 'read'>, post: (m: RefreshMessage) => void, opts: { hidden?: boolean } = {}): Promise<LiveStats | undefined> {
+export async function refreshStats(reader: Pick<StatsReader, 'read'>, post: (m: RefreshMessage) => void, opts: { hidden?: boolean; opened?: boolean } = {}): Promise<LiveStats | undefined> {
   try {
     const stats = await reader.read();
     post({ type: 'status', state: 'connected' });
-    post({ type: 'stats', stats, ...(opts.hidden ? { hidden: true } : {}) });
+    post({ type: 'stats', stats, ...(opts.hidden ? { hidden: true } : {}), ...(opts.opened ? { opened: true } : {}) });
     return stats;
   } catch (e) {
     post({ type: 'status', state: 'disconnected', message: describeError(e) });

@@ -433,6 +433,26 @@ export function ownTransactionsOf(p: Pick<ConnectionProfile, 'host' | 'port' | '
   return { commits: c?.commits ?? 0, rollbacks: c?.rollbacks ?? 0 };
 }
 
+/** Rows PG Lens's rolled-back Explain Analyze runs of this process wrote, per server and database, per table ("schema\u0000table"). */
+const OWN_WRITES = new Map<string, Map<string, number>>();
+
+/** An Explain Analyze run wrote these rows (then rolled them back): the tables' counters still count them. */
+export function noteOwnWrites(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly { schema: string; table: string; writes: number }[]): void {
+  if (!rows.length) return;
+  const key = ownKey(p);
+  let m = OWN_WRITES.get(key);
+  if (!m) OWN_WRITES.set(key, (m = new Map()));
+  for (const r of rows) if (r.writes > 0) m.set(`${r.schema}\u0000${r.table}`, (m.get(`${r.schema}\u0000${r.table}`) ?? 0) + r.writes);
+}
+
+/**
+ * The rows PG Lens's own Explain Analyze runs in this process wrote to a table of a server's database (rolled back, yet
+ * counted by n_tup_ins/upd/del, which count aborted rows): the cache-candidate check leaves them out of the table's writes.
+ */
+export function ownWritesOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, schema: string, table: string): number {
+  return OWN_WRITES.get(ownKey(p))?.get(`${schema}\u0000${table}`) ?? 0;
+}
+
 /** Count each statement a pooled session finishes (callback or promise form, as pg.Pool and Session send them). */
 function countTransactions(client: pg.PoolClient, counts: TransactionCounts): void {
   const session = new SessionTransactions(counts);

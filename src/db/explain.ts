@@ -11,7 +11,7 @@
  * SET LOCAL statement_timeout / lock_timeout, rolled back in every case. Refused on read-only
  * (production) profiles; data-modifying statements need allowDml. Cancellable from another session.
  */
-import type { Database, Session } from './database';
+import { noteOwnWrites, type Database, type Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
@@ -35,6 +35,9 @@ export const EXPLAIN_SQL = {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relname = ANY ($1::text[]) AND c.reltuples >= 0`,
   cancel: `${OWN_STATEMENT_MARKER} SELECT pg_cancel_backend($1)`,
+  /** Rows this transaction wrote so far, per table (pg_stat_xact_all_tables: the run's own, aborted ones included, as n_tup_ins counts them). */
+  transactionWrites: `${OWN_STATEMENT_MARKER} SELECT schemaname AS schema, relname AS table_name, (n_tup_ins + n_tup_upd + n_tup_del)::float8 AS writes
+    FROM pg_stat_xact_all_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
   deallocate: (name: string) => `DEALLOCATE ${name}`,
 } as const;
 
@@ -359,6 +362,15 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
         throw e;
       } finally {
         serverMs = performance.now() - t0;
+      }
+      // What the rolled-back run wrote: the tables' counters (n_tup_ins, …) count aborted rows too, and the cache-candidate
+      // note read them as the app's writes (person37 L4). Only a run that may write (a READ ONLY one cannot).
+      if (info.cls !== 'read') {
+        try {
+          noteOwnWrites(db.profile, (await s.querySingle(EXPLAIN_SQL.transactionWrites)).rows.map((r) => ({ schema: r.schema, table: r.table_name, writes: Number(r.writes) })));
+        } catch {
+          // A plan without this note: the counters then include the run, as before.
+        }
       }
     } finally {
       if (onAbort) options.signal?.removeEventListener('abort', onAbort);

@@ -8,7 +8,7 @@ import { tableOperations } from '../core/health/leastPrivilege';
 import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';
-import type { Database, Session } from './database';
+import { ownWritesOf, type Database, type Session } from './database';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
@@ -130,7 +130,7 @@ export const WORKLOAD_SQL = {
  * transaction: an error here (pg_stat_statements installed but not preloaded) must not abort the other reads.
  */
 export async function readStatementUse(
-  db: Pick<Database, 'query'>,
+  db: Pick<Database, 'query'> & { profile?: Database['profile'] },
   opts: { versionNum: number; minCalls: number },
 ): Promise<{ statements: StatementUseFact[] | null; refreshes: RefreshStatementFact[] | null; statementsPeriodSeconds: number | null }> {
   const none = { statements: null, refreshes: null, statementsPeriodSeconds: null };
@@ -151,7 +151,8 @@ export async function readStatementUse(
     const writes = new Map<string, number>();
     if (keys.length) {
       const w = await db.query(WORKLOAD_SQL.tableWrites, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
-      for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, Number(r.writes));
+      // Less the rows PG Lens's own rolled-back Explain Analyze runs wrote (counted by the counters, never the app's: person37 L4).
+      for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, Math.max(0, Number(r.writes) - (db.profile ? ownWritesOf(db.profile, r.schema, r.table_name) : 0)));
     }
     // A statement whose tables are not all user tables (catalog reads, unparsable texts) is left out.
     const statements = stmts

@@ -58,8 +58,8 @@ export const MAX_WORKLOAD_STATEMENTS = 20;
 export type ToWebview =
   | { type: 'init'; profileName: string; readOnly: boolean; refreshMs: number; statementsState: string; replica: boolean }
   | { type: 'status'; state: ConnectionState; message?: string }
-  /** hidden: sampled while the panel sat behind another tab (every 10 s): its chart point is marked so. */
-  | { type: 'stats'; stats: LiveStats; hidden?: boolean }
+  /** hidden: sampled while the panel sat behind another tab (every 10 s): its chart point is marked so. opened: the panel's first sample (chartGaps: the gap before it is "panel closed"). */
+  | { type: 'stats'; stats: LiveStats; hidden?: boolean; opened?: boolean }
   | { type: 'health'; findings: HealthFinding[]; atMs: number; error?: string }
   | { type: 'history'; history: HistoryView }
   /** The charts' stored points for this database (sent when the panel opens or reconnects). */

@@ -127,6 +127,8 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f)), { outlivesDocument: true }),
       // Index advice is proved on one database: after a switch it is proved again on the new one (as the scan's is).
       ctx.connections.onDidChange(() => this.followConnection()),
+      // A recorded file renamed or moved on disk: its statements follow it (person37 L6).
+      ctx.workspaceChanges.onDidChange((changes) => void this.followRenames(changes).catch((e) => this.ctx.log.info(`Recording: could not follow a renamed file: ${errorMessage(e)}`))),
       // PG Lens changed the catalog (Create index now) or found an advised index made meanwhile: the advice is checked again.
       ctx.analysis.onDidChangeCatalog(() => void this.recheckAdvice({ advise: true })),
       // The index settings (the size limit of a real trial index, the cost threshold) changed: the recorded statements'
@@ -225,6 +227,35 @@ export class CaptureRecording implements vscode.Disposable {
     return out;
   }
 
+  /** Recorded files renamed or moved on disk since they were recorded: old path → new (core/record/keep addRename). */
+  private readonly renames = new Map<string, string>();
+
+  /**
+   * Recorded files renamed or moved on disk (the Explorer's rename, `mv`: a deletion and a creation in one burst, paired
+   * by core/workspaceChanges replacedFiles): their statements follow the new name in what is kept across a reload, and,
+   * once the recording has stopped and holds all its statements, in the window now (person37 L6: 144 → 133 statements
+   * after renaming reviews.ts and reloading; its diagnostic lost "(recorded: 11×)").
+   */
+  private async followRenames(changes: readonly import('./workspaceChanges').WorkspaceChange[]): Promise<void> {
+    const r = this.rec;
+    if (!r?.statements) return;
+    const [{ replacedFiles }, { addRename, followRenames, recordedFiles }] = await Promise.all([import('../core/workspaceChanges'), import('../core/record/keep')]);
+    const recorded = new Set(recordedFiles(followRenames({ events: r.recent }, this.renames).events));
+    const sources = changes.filter((c) => c.kind === 'source' && c.uri.scheme === 'file');
+    const pairs = replacedFiles(sources.map((c) => ({ path: c.uri.toString(), change: c.change })), (key) => recorded.has(vscode.Uri.parse(key).fsPath));
+    if (!pairs.length || this.rec !== r) return;
+    for (const p of pairs) addRename(this.renames, vscode.Uri.parse(p.from).fsPath, vscode.Uri.parse(p.to).fsPath);
+    if (this.filesAtStop) this.filesAtStop = followRenames({ events: [], files: this.filesAtStop }, this.renames).files;
+    this.ctx.log.info(`Recording: ${pairs.map((p) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.from))} → ${vscode.workspace.asRelativePath(vscode.Uri.parse(p.to))}`).join(', ')}: its recorded statements follow the new name.`);
+    if (r.stopped && r.older === 0 && !this.listener) {
+      const [{ normalizeSql }, { LiveRecording }] = await Promise.all([import('../core/sql/statement'), import('../core/record/live')]);
+      if (this.rec !== r) return;
+      this.rec = LiveRecording.of(normalizeSql, followRenames({ events: r.recent }, this.renames).events, r.notices, r.dropped);
+      this.refresh();
+    }
+    await this.keep();
+  }
+
   /** The recorded files as they were when the recording stopped (kept with it; reset by Start Recording and Clear). */
   private filesAtStop: import('../core/record/keep').KeptFile[] | undefined;
 
@@ -278,12 +309,14 @@ export class CaptureRecording implements vscode.Disposable {
   /** Keep the recording in workspace storage (bounded; parameter values only when pgLens.record.values allows them). */
   private async keep(): Promise<void> {
     const t0 = (this.keptAt = Date.now());
-    const { keepRecording, recordedFiles } = await import('../core/record/keep');
+    const { keepRecording, recordedFiles, followRenames } = await import('../core/record/keep');
     const r = this.rec;
+    // Under the files' names now (a recorded file renamed since: followRenames).
+    const recent = followRenames({ events: r?.recent ?? [] }, this.renames).events;
     // The files as they are now while recording; once stopped, as they were at Stop (an edit after Stop is a change).
-    const stat = async () => [...(await this.statFiles(recordedFiles(r?.recent ?? [])))].flatMap(([path, st]) => (st ? [{ path, ...st }] : []));
+    const stat = async () => [...(await this.statFiles(recordedFiles(recent)))].flatMap(([path, st]) => (st ? [{ path, ...st }] : []));
     const files = !r?.statements ? undefined : this.listener ? await stat() : (this.filesAtStop ??= await stat());
-    await this.writeKept(r?.statements ? keepRecording(r.recent, [...r.notices], r.dropped + r.older, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice, files }) : undefined);
+    await this.writeKept(r?.statements ? keepRecording(recent, [...r.notices], r.dropped + r.older, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice, files }) : undefined);
     this.keepAgainAt = Date.now() + Math.max(KEEP_EVERY_MS, REFRESH_SHARE * (Date.now() - t0));
   }
 
@@ -538,6 +571,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.summary = undefined;
     this.groups = [];
     this.filesAtStop = undefined;
+    this.renames.clear();
     this.dropPendingRestore?.();
     void this.writeKept(undefined).catch(() => undefined);
     // The index advice was forgotten with the recording: the closed files decide theirs again (person23 MEDIUM 3).

@@ -15,3 +15,13 @@ export async function askConfirm(message: string, detail: string, items: readonl
 export function confirmDestructive(message: string, detail: string, labels: ConfirmLabels): Promise<boolean> {
   return askConfirm(message, detail, confirmItems(labels, true));
 }
+
+/**
+ * A confirmation of what cannot be undone whose keeping button does something of its own (Explain Analyze's "Estimated
+ * plan only"): which was chosen, the action ('confirm'), the keeping button ('keep'), or nothing (VS Code's Cancel, Escape).
+ */
+export async function chooseDestructive(message: string, detail: string, labels: ConfirmLabels): Promise<'confirm' | 'keep' | undefined> {
+  const items = confirmItems(labels, true);
+  const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...items.map((i) => ({ title: i.title, isCloseAffordance: i.close, confirms: i.confirms })));
+  return !pick ? undefined : pick.confirms ? 'confirm' : 'keep';
+}

@@ -97,7 +97,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, baselineApplies, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites } = await import('../core/cost');
+    const { appFigures, baselineFor, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -116,7 +116,8 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       // After an index was created or dropped the whole-history mean mixes the calls before and after it: the
       // title gives the figures since the change (and the mean before it); otherwise it says the period it covers.
       // (PG Lens's own Benchmark runs are subtracted from the whole history only; they are rare after a change.)
-      const since = baseline && baselineApplies(baseline, site.sql) ? baseline : undefined;
+      // Only an index change this statement's plan reflects: a new index its plan does not use is not credited with its figures (person37 L2).
+      const { since, notUsed } = baselineFor(baseline, site.sql, conn.db.indexUse.planOf(site.sql));
       const before = since?.before.get(found.stat.queryid);
       const title = since
         ? formatCostLensSince(figuresSince(stat, before), before, since, Date.now())
@@ -130,7 +131,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}${sharedCallSites(elsewhere.length + 1)}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

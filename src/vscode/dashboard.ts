@@ -241,10 +241,14 @@ class DashboardPanel implements vscode.Disposable {
     }
     if (conn !== this.conn) await this.attach(conn);
     const { refreshStats } = await import('../db/dashboardRefresh');
-    const stats = await refreshStats(this.reader!, (m) => this.post(m), { hidden });
+    // Taken now, before the read: two refreshes at the panel's start (its first schedule and a view-state change) both
+    // marked their point the first, and the gap between them read "panel closed" (e2e 28 at load 20).
+    const opened = !this.sampledSinceOpen;
+    this.sampledSinceOpen = true;
+    const stats = await refreshStats(this.reader!, (m) => this.post(m), { hidden, opened });
     if (!stats) return;
     this.lastStats = stats;
-    await this.keepChartPoint(stats, hidden);
+    await this.keepChartPoint(stats, hidden, opened);
     this.alert(stats);
     if (Date.now() - this.snapshotAt >= SNAPSHOT_EVERY_MS) await this.snapshot(stats);
     if (Date.now() - this.healthAt >= HEALTH_EVERY_MS) await this.health(conn);
@@ -392,9 +396,13 @@ class DashboardPanel implements vscode.Disposable {
     return readStored(file, parseChartPoints);
   }
 
-  private async keepChartPoint(stats: LiveStats, hidden: boolean): Promise<void> {
+  /** A sample was taken since this panel opened (its first is marked `opened`). */
+  private sampledSinceOpen = false;
+
+  private async keepChartPoint(stats: LiveStats, hidden: boolean, opened: boolean): Promise<void> {
     const { appendChartPoint, chartPoint } = await import('../core/dashboard/chartHistory');
-    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden));
+    // The first point since this panel opened: the charts label the gap before it "panel closed" (chartGaps).
+    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats, hidden, opened));
     if (Date.now() - this.chartsSavedAt >= CHART_SAVE_MS) await this.saveChartPoints();
   }
 

@@ -120,7 +120,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   /** Files whose advice the trial-build budget held back: analysed again once the budget's minute has passed (proveLater). */
   private readonly later = new Map<string, ReturnType<typeof setTimeout>>();
   /** foreignKeyAdvice's last decision on a connection's state, the one under way, and a later one when tables were held back. */
-  private fk: { state: NonNullable<IndexAdvice['state']>; last?: ForeignKeyAdvice; making?: Promise<void>; again?: ReturnType<typeof setTimeout> } | undefined;
+  private fk: { state: NonNullable<IndexAdvice['state']>; last?: ForeignKeyAdvice; logged?: string; making?: Promise<void>; again?: ReturnType<typeof setTimeout> } | undefined;
   private readonly fkChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeForeignKeyAdvice = this.fkChanged.event;
 
@@ -182,13 +182,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (fk.making) return;
     const started = Date.now();
     fk.making = (async () => {
-      const { foreignKeyAdvice } = await import('../db/health');
+      const [{ foreignKeyAdvice }, { foreignKeyAdviceLine }] = await Promise.all([import('../db/health'), import('../core/health/checks/indexes')]);
       const statements = await this.statements(fk.state);
       const now = await foreignKeyAdvice(fk.state.decider, statements, { isCancelled: () => this.state !== fk.state, gone: (sql) => this.ws?.gone(sql) ?? false });
       if (this.state !== fk.state || this.fk !== fk) return;
       const changed = JSON.stringify(fk.last && { a: fk.last.advisedIndexes, p: fk.last.indexAdvicePending }) !== JSON.stringify({ a: now.advisedIndexes, p: now.indexAdvicePending });
       fk.last = now;
-      this.ctx.log.info(`index advice for the foreign keys' fix: ${countOf(statements.length, 'statement')} decided in ${((Date.now() - started) / 1000).toFixed(1)} s; ${`${now.advisedIndexes.length} proved index(es)`}${now.indexAdvicePending.length ? `; not decided yet on ${now.indexAdvicePending.join(', ')} (${now.pendingWhy.join(', ')})` : ''}`);
+      // Logged when it says something new, not at each of the dashboard's refreshes (person37 L12).
+      const said = foreignKeyAdviceLine(fk.logged, { statements: statements.length, ...now }, (Date.now() - started) / 1000);
+      fk.logged = said.key;
+      if (said.line) this.ctx.log.info(said.line);
       if (now.indexAdvicePending.length && !fk.again) {
         fk.again = setTimeout(() => {
           fk.again = undefined;

@@ -11,7 +11,7 @@ import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
-import { appendChartPoint, cacheHitRange, chartData, chartPoint, CHART_LINES, coarseStretches, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, chartGaps, chartPoint, CHART_LINES, coarseStretches, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
 import { fmtByteRate, fmtBytes, fmtClockTick, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtSpan, oneLine } from './_format';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
@@ -252,6 +252,9 @@ function renderTiles(): void {
 /** The stretches sampled every 10 s while the panel was hidden: shaded in every chart, and said under them. */
 let coarse: ReturnType<typeof coarseStretches> = [];
 const coarseNote = h('p', { class: 'chart-note muted' });
+/** The stretches not sampled (the panel closed, the connection lost): labelled in every chart, and said under them. */
+let gaps: ReturnType<typeof chartGaps> = [];
+const gapNote = h('p', { class: 'chart-note muted' });
 
 function drawCharts(): void {
   // How many points the charts hold (kept across tab switches, reloaded on open; read by the e2e suite).
@@ -265,10 +268,19 @@ function drawCharts(): void {
     coarseNote.textContent = `Shaded: sampled every ${step} s while this tab was hidden; a burst shorter than that shows lower there than it was.`;
     if (!coarseNote.isConnected) charts.append(coarseNote);
   } else coarseNote.remove();
+  gaps = chartGaps(points);
+  charts.setAttribute('data-gaps', gaps.map((g) => (g.closed ? 'panel closed' : 'not sampled')).join(','));
+  if (gaps.length) {
+    gapNote.textContent = gaps.some((g) => g.closed)
+      ? 'Blank stretches marked "panel closed": nothing was sampled then — PG Lens reads the database only while this panel is open, and keeps what it sampled (not a history the server keeps, as PgHero does).'
+      : 'Blank stretches marked "not sampled": the connection was lost or VS Code was not running.';
+    if (!gapNote.isConnected) charts.append(gapNote);
+  } else gapNote.remove();
 }
 
 /** Shades the coarse stretches behind the lines (uPlot's drawClear hook: before the series are drawn). */
 function shadeCoarse(u: uPlot): void {
+  labelGaps(u);
   if (!coarse.length) return;
   const ctx = u.ctx;
   const { top, height } = u.bbox;
@@ -282,8 +294,36 @@ function shadeCoarse(u: uPlot): void {
   ctx.restore();
 }
 
-function pushSeries(hidden = false): void {
-  if (stats) points = appendChartPoint(points, chartPoint(stats, hidden));
+/** Each gap's label ("panel closed", "not sampled"), centred in it when it fits, with a dashed edge on either side. */
+function labelGaps(u: uPlot): void {
+  if (!gaps.length) return;
+  const ctx = u.ctx;
+  const { top, height } = u.bbox;
+  ctx.save();
+  ctx.strokeStyle = cssVar('--vscode-descriptionForeground', 'rgba(128,128,128,0.8)');
+  ctx.fillStyle = ctx.strokeStyle;
+  ctx.setLineDash([3, 3]);
+  ctx.font = `${Math.round(11 * devicePixelRatio)}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+  ctx.textAlign = 'center';
+  for (const g of gaps) {
+    const x0 = u.valToPos(g.fromS, 'x', true);
+    const x1 = u.valToPos(g.toS, 'x', true);
+    if (!Number.isFinite(x0) || !Number.isFinite(x1) || x1 <= x0) continue;
+    for (const x of [x0, x1]) {
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+    }
+    const label = g.closed ? 'panel closed' : 'not sampled';
+    if (ctx.measureText(label).width + 8 < x1 - x0) ctx.fillText(label, (x0 + x1) / 2, top + height / 2);
+  }
+  ctx.restore();
+}
+
+/** `opened`: the extension's first sample since the panel opened (a webview that loads late must not mark its own first). */
+function pushSeries(hidden = false, opened = false): void {
+  if (stats) points = appendChartPoint(points, chartPoint(stats, hidden, opened));
   drawCharts();
 }
 
@@ -697,7 +737,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       return;
     case 'stats':
       stats = m.stats;
-      pushSeries(m.hidden === true);
+      pushSeries(m.hidden === true, m.opened === true);
       renderLive();
       return;
     case 'health':

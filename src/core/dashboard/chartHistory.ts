@@ -24,6 +24,8 @@ export interface ChartPoint {
   values: Record<ChartKey, (number | null)[]>;
   /** Sampled while the panel sat behind another tab (every HIDDEN_REFRESH_MS): drawn shaded, said so. */
   hidden?: true;
+  /** The first point after the panel was opened: a gap before it is the time the panel was closed (chartGaps). */
+  opened?: true;
 }
 
 /** A chart's time axis is never narrower than this (one point must not span years, nor seconds). */
@@ -53,7 +55,7 @@ const MAX_POINTS = 300;
 const num = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
 /** What one refresh adds to each chart; `hidden`: the panel was behind another tab. */
-export function chartPoint(s: LiveStats, hidden = false): ChartPoint {
+export function chartPoint(s: LiveStats, hidden = false, opened = false): ChartPoint {
   const st = s.connections.byState;
   const r = s.rates;
   return {
@@ -65,6 +67,7 @@ export function chartPoint(s: LiveStats, hidden = false): ChartPoint {
       rows: [num(r?.rowsReadPerSec), num(r?.rowsWrittenPerSec)],
     },
     ...(hidden ? { hidden: true as const } : {}),
+    ...(opened ? { opened: true as const } : {}),
   };
 }
 
@@ -80,7 +83,7 @@ export function parseChartPoints(raw: unknown, max = MAX_POINTS): ChartPoint[] {
   if (!Array.isArray(raw)) return [];
   const ok = raw.filter((p): p is ChartPoint => {
     if (!p || typeof p !== 'object' || typeof p.atMs !== 'number' || !Number.isFinite(p.atMs) || !p.values || typeof p.values !== 'object') return false;
-    if (p.hidden !== undefined && p.hidden !== true) return false;
+    if ((p.hidden !== undefined && p.hidden !== true) || (p.opened !== undefined && p.opened !== true)) return false;
     return CHART_KEYS.every((k) => Array.isArray(p.values[k]) && p.values[k].length === CHART_LINES[k].length && p.values[k].every((v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v))));
   });
   return ok.sort((a, b) => a.atMs - b.atMs).slice(-max);
@@ -134,6 +137,20 @@ export function coarseStretches(points: readonly ChartPoint[], gapMs = gapOf(poi
     const usual = steps.length ? [...steps].sort((x, y) => x - y)[Math.floor(steps.length / 2)] : HIDDEN_REFRESH_MS;
     if (to > from) out.push({ fromS: axisSeconds(points[from].atMs), toS: axisSeconds(points[to].atMs), stepS: Math.round(usual / 1000) });
     i = j + 1;
+  }
+  return out;
+}
+
+/**
+ * The stretches nothing was sampled (seconds, for the charts' axis): each gap chartData breaks the lines at, from the
+ * point before it to the point after. `closed`: the point after it is the first of an opened panel — the dashboard was
+ * closed then (it samples only while its panel is open, person36 L2); otherwise the connection was lost or VS Code was
+ * not running. The charts label them, so a blank stretch does not read as an idle database.
+ */
+export function chartGaps(points: readonly ChartPoint[], gapMs = gapOf(points)): { fromS: number; toS: number; closed: boolean }[] {
+  const out: { fromS: number; toS: number; closed: boolean }[] = [];
+  for (let i = 1; i < points.length; i++) {
+    if (points[i].atMs - points[i - 1].atMs > gapMs) out.push({ fromS: axisSeconds(points[i - 1].atMs), toS: axisSeconds(points[i].atMs), closed: points[i].opened === true });
   }
   return out;
 }

@@ -74,6 +74,11 @@ export class IndexUseLedger {
     return { dispose: () => void this.listeners.delete(listener) };
   }
 
+  /** A statement's newest plan noted (its time and the indexes it uses); the text as planned, or without a trailing `;`. */
+  planOf(sql: string): { atMs: number; indexes: readonly PlannedIndex[] } | undefined {
+    return this.bySql.get(sql) ?? this.bySql.get(sql.trim().replace(/;\s*$/, '').trim());
+  }
+
   /** Statements whose newest plan uses schema.name (newest first). */
   usersOf(schema: string, name: string): IndexUser[] {
     const out: IndexUser[] = [];

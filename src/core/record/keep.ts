@@ -67,6 +67,33 @@ export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { si
   return { events, changed: [...changed], left: kept.events.length - events.length };
 }
 
+/**
+ * A file renamed or moved (`from` → `to`) added to the renames a recording follows: a chain (a → b, then b → c) ends at
+ * the last name, and a file moved back to its first name drops out.
+ */
+export function addRename(renames: Map<string, string>, from: string, to: string): void {
+  if (from === to) return;
+  for (const [k, v] of renames) if (v === from) renames.set(k, to);
+  if (!renames.has(from)) renames.set(from, to);
+  for (const [k, v] of renames) if (k === v) renames.delete(k);
+}
+
+/**
+ * The recorded statements and file facts under the files' new names (person37 L6: after renaming reviews.ts to
+ * reviewStore.ts and a reload, its 11 statements were gone — their site named a file that no longer exists, and the
+ * diagnostic lost "(recorded: 11×)"). A rename keeps the file's size and modification time, so the kept facts still
+ * match it under its new name.
+ */
+export function followRenames<T extends { events: readonly QueryEvent[]; files?: readonly KeptFile[] }>(kept: T, renames: ReadonlyMap<string, string>): T {
+  if (!renames.size) return kept;
+  const events = kept.events.map((e) => {
+    const to = e.site?.file ? renames.get(e.site.file) : undefined;
+    return to ? { ...e, site: { ...e.site!, file: to } } : e;
+  });
+  const files = kept.files?.map((f) => (renames.has(f.path) ? { ...f, path: renames.get(f.path)! } : f));
+  return { ...kept, events, ...(files ? { files } : {}) };
+}
+
 export function keepRecording(events: readonly QueryEvent[], notices: readonly NoticeEvent[], dropped: number, opts: { values: boolean; at: number; max?: number; advice?: ReadonlyMap<string, StatementAdvice>; files?: readonly KeptFile[] }): KeptRecording {
   const max = opts.max ?? MAX_KEPT_EVENTS;
   const recent = events.length > max ? events.slice(events.length - max) : events;

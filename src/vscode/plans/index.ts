@@ -24,7 +24,7 @@ import { DIAGNOSTIC_SOURCE, howToFixOf } from '../findingActions';
 import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
 import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
-import { confirmDestructive } from '../confirm';
+import { chooseDestructive } from '../confirm';
 
 interface SiteRef {
   uri: string;
@@ -270,6 +270,11 @@ class PlansFeature implements vscode.Disposable {
     const target = await this.resolveSite(ref);
     if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
     if (target === DISMISSED) return;
+    return this.openPlanOf(target);
+  }
+
+  /** The estimated plan of a statement (EXPLAIN: nothing runs) in the plan viewer. */
+  private async openPlanOf(target: PanelStatement): Promise<void> {
     const p = await this.getPlanner(true);
     if (!p) return;
     const outcome: PlanOutcome = await p.planner.plan(target.site.sql);
@@ -521,11 +526,25 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     timing.mark('connection');
     if (p.conn.db.readOnly) return void vscode.window.showErrorMessage(`PG Lens: Explain Analyze is not allowed on "${p.conn.profile.name}": production profiles are read-only.`);
-    // The value prompt first: it needs only the SQL lexer's count of $n. The slow part (PostgreSQL's
-    // parser loaded on first use, the catalog's risk check on a session of its own) runs while the
-    // person types; its refusals and confirmations come before anything runs.
-    const checking = this.analyzeChecks(p.conn, target.site.sql, timing);
-    checking.catch(() => undefined); // awaited below; a prompt cancelled meanwhile leaves it unread
+    // What running it would do (the catalog's risk check), and the confirmations that needs, before the values are asked:
+    // the person types values only for a run they chose (person37 L1: four values typed, then "will EXECUTE this
+    // statement"). The value prompt loads PostgreSQL's parser and reads the catalog's examples anyway.
+    let checks: Awaited<ReturnType<typeof this.analyzeChecks>>;
+    try {
+      checks = await this.analyzeChecks(p.conn, target.site.sql, timing);
+    } catch (e) {
+      return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
+    }
+    const { checked, risk, explainAnalyze } = checks;
+    this.ctx.log.info(`Explain Analyze: checks done ${timing.total()} ms after the command (${timing.steps()})`);
+    const { analyzeConfirmations } = await import('../../core/confirm');
+    for (const c of analyzeConfirmations({ ...risk, sideEffectDetail: risk.report.sideEffects.map((f) => `${f.signature}: ${f.sideEffect}`).join('\n') })) {
+      const choice = await chooseDestructive(c.message, c.detail, c.labels);
+      // The keeping button runs nothing and still answers: the estimated plan (EXPLAIN without ANALYZE, no values needed).
+      if (choice === 'keep') return this.openPlanOf(target);
+      if (choice !== 'confirm') return;
+    }
+    const allowSideEffects = risk.sideEffects;
     const n = maxParamIndex(target.site.sql);
     const params = n
       ? await this.askParams(target.site, n, () => {
@@ -534,24 +553,6 @@ class PlansFeature implements vscode.Disposable {
         })
       : [];
     if (!params) return;
-    let checks: Awaited<typeof checking>;
-    try {
-      checks = await checking;
-    } catch (e) {
-      return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
-    }
-    const { checked, risk, explainAnalyze } = checks;
-    this.ctx.log.info(`Explain Analyze: checks done ${timing.total()} ms after the command (${timing.steps()})`);
-    let allowSideEffects: string[] = [];
-    if (risk.sideEffects.length) {
-      const go = `Allow ${risk.sideEffects.join(', ')}`;
-      const detail = risk.report.sideEffects.map((f) => `${f.signature}: ${f.sideEffect}`).join('\n');
-      if (!(await confirmDestructive(`Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`, detail, { confirm: go, keep: 'Don\'t run it' }))) return;
-      allowSideEffects = risk.sideEffects;
-    }
-    if (risk.needsConfirmation) {
-      if (!(await confirmDestructive(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, risk.risk, { confirm: 'Run and roll back', keep: 'Don\'t run it' }))) return;
-    }
     // The panel it was asked from, else the one showing this statement, else the plan panel.
     const panel = (fromPanel?.statement ? fromPanel : undefined) ?? PlanPanel.ofStatement(target) ?? PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
     panel.statement = target;

@@ -9,6 +9,7 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
+import { explainAnalyze } from '../../../src/db/explain';
 import { announceFallback, capabilities, testDatabase, extraSession } from '../support';
 import { tempFolderForRun } from '../../unit/support/tempFolder';
 
@@ -126,6 +127,38 @@ describe('cache-candidate from pg_stat_statements', function () {
     assert.deepEqual(Object.keys(ttl), ['10s', '60s', '300s']);
     assert.ok(ttl['10s'] > 0 && ttl['10s'] <= ttl['60s'] && ttl['60s'] <= ttl['300s'] && ttl['300s'] <= 1, JSON.stringify(ttl));
     assert.match(f[0].message, /with a TTL: \d+% at 10 s, \d+% at 60 s, \d+% at 300 s/);
+  });
+});
+
+describe("cache-candidate leaves out PG Lens's own rolled-back Explain Analyze writes (person37 L4)", function () {
+  this.timeout(120000);
+  const t = testDatabase('cacheown');
+
+  it('a table written once by the app and once by a rolled-back Explain Analyze INSERT reads "written once" (n_tup_ins counts the aborted row: 2)', async function () {
+    if (!(await capabilities()).pgStatStatements) {
+      announceFallback('pg_stat_statements', 'cache-candidate is silent without statement statistics (and tested on facts in test/unit)');
+      return;
+    }
+    const a = t.admin;
+    await a.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await a.query(`CREATE TABLE site_texts (k text PRIMARY KEY, v text)`);
+    await a.query(`INSERT INTO site_texts VALUES ('welcome', 'hello')`);
+    for (let i = 0; i < 600; i++) await a.query('SELECT v FROM site_texts WHERE k = $1', ['welcome']);
+    const db = await t.open();
+    await explainAnalyze(db, `INSERT INTO site_texts VALUES ($1, $2)`, { allowDml: true, params: ['bye', 'see you'] });
+    assert.equal(Number((await a.query(`SELECT count(*) AS n FROM site_texts`)).rows[0].n), 1);
+    // The server's counter counts the rolled-back row (the run's session flushes its counts when it ends).
+    let ins = 0;
+    for (let i = 0; i < 100 && ins < 2; i++) {
+      await a.query('SELECT pg_stat_force_next_flush()');
+      ins = Number((await a.query(`SELECT pg_stat_get_tuples_inserted('site_texts'::regclass) AS n`)).rows[0].n);
+      if (ins < 2) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(ins, 2, 'n_tup_ins counts the rolled-back row');
+    const f = of((await runHealth(db)).findings, 'cache-candidate');
+    assert.equal(f.length, 1, JSON.stringify(f.map((x) => x.message)));
+    assert.deepEqual(f[0].evidence.writesByTable, { 'public.site_texts': 1 });
+    assert.match(f[0].message, /reads public\.site_texts, written once in the same period/);
   });
 });
 

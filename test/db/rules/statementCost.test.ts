@@ -5,11 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince } from '../../../src/core/cost';
+import { baselineFor, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince } from '../../../src/core/cost';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import type { Database } from '../../../src/db/database';
 import { queryIdOf, readIndexNames, readStatementCosts } from '../../../src/db/queryStats';
 import { decisionStatements } from '../../../src/db/indexDecision';
+import { explain } from '../../../src/db/explain';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
@@ -154,6 +155,18 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
       const since = figuresSince(now, before);
       assert.equal(since.calls, 7);
       assert.match(formatCostLensSince(since, before, baselines.current()!, firstAt + 300_000), /^since CREATE INDEX orders_total_idx \(5 min\): .* mean · 7 calls · 0\.9 rows\/call · before: .* mean · 20 calls$/);
+      // person37 L2: only a statement whose plan (made since the change) uses the new index counts from it; another
+      // statement on the table, whose plan does not use it, is not credited with its load noise, and is told why.
+      const other = 'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY id DESC LIMIT 20';
+      const base = baselines.current()!;
+      assert.deepEqual(baselineFor(base, other, db.indexUse.planOf(other)), {}, 'no plan since the change: nothing credited');
+      await explain(db, q);
+      await explain(db, other);
+      assert.ok(db.indexUse.planOf(q)?.indexes.some((i) => i.name === 'orders_total_idx'), JSON.stringify(db.indexUse.planOf(q)));
+      assert.equal(baselineFor(base, q, db.indexUse.planOf(q)).since, base);
+      const o = baselineFor(base, other, db.indexUse.planOf(other));
+      assert.equal(o.since, undefined, JSON.stringify(db.indexUse.planOf(other)));
+      assert.equal(o.notUsed, "CREATE INDEX orders_total_idx: this statement's plan does not use it, so the figures are not counted from it");
     } finally {
       await app.end();
       await t.admin.query('DROP INDEX IF EXISTS orders_total_idx');

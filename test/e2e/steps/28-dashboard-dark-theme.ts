@@ -1,7 +1,8 @@
 /**
  * The dashboard in a dark theme: the charts' axis text uses the theme's (light) foreground, the
  * cache-hit axis stays within 0–100 %, WAL reads as a rounded rate, the refresh time reads as a
- * duration, and the charts keep their history when the tab is hidden and shown again.
+ * duration, and the charts keep their history when the tab is hidden and shown again; closed for 25 s and opened
+ * again, the stretch it was closed is labelled "panel closed" (person36 L2).
  * The screenshot (28-dashboard-dark-theme-dashboard-dark.png) is for a person to look at.
  */
 import type { Step } from '../lib/types';
@@ -55,13 +56,14 @@ export const step: Step = {
     log(`chart samples: ${before} before the tab switch, ${after} after`);
     if (after < before) throw new Error(`the charts lost their history on a tab switch: ${before} samples before, ${after} after`);
     // The hidden minutes are drawn, and said to be sampled more coarsely (person24 LOW 5: unmarked ~15 TPS bumps).
-    const note = view.locator('.charts .chart-note');
-    await wb.see(note.filter({ hasText: /^Shaded: sampled every \d+ s while this tab was hidden/ }), 'the note under the charts on the hidden stretch\'s coarser sampling', 15_000);
+    const note = view.locator('.charts .chart-note').filter({ hasText: /^Shaded: sampled every \d+ s while this tab was hidden/ });
+    await wb.see(note, 'the note under the charts on the hidden stretch\'s coarser sampling', 15_000);
     log(`note: ${await note.innerText()} (stretches: ${await view.locator('.charts').getAttribute('data-coarse')})`);
     await screenshot('dashboard-after-tab-switch');
     // Closed and opened again: the stored history is drawn at once, not one new sample at a time.
     await wb.page.locator('.tabs-container .tab').filter({ hasText: /Dashboard/ }).first().locator('.codicon-close').click();
-    await wb.page.waitForTimeout(1500);
+    // Closed longer than a gap (20 s): nothing is sampled meanwhile, and the charts say so (person36 L2).
+    await wb.page.waitForTimeout(25_000);
     await wb.runCommand('PG Lens: Open Dashboard');
     view = await wb.webview(/Dashboard/);
     await wb.see(view.locator('.chart canvas').first(), 'the dashboard charts after opening it again');
@@ -70,6 +72,12 @@ export const step: Step = {
       return n >= after ? n : undefined;
     }, `the stored ${after} chart points drawn when the dashboard opens again`, 5000, async () => `${await points()} points`);
     log(`chart points after closing and opening the dashboard: ${reopened}`);
+    const gaps = await wb.until(async () => {
+      const g = (await view.locator('.charts').getAttribute('data-gaps')) ?? '';
+      return /panel closed/.test(g) ? g : undefined;
+    }, 'the time the panel was closed labelled "panel closed" in the charts', 30_000, async () => `gaps: "${(await view.locator('.charts').getAttribute('data-gaps')) ?? ''}"`);
+    await wb.see(view.locator('.charts .chart-note').filter({ hasText: /marked "panel closed": nothing was sampled then/ }), 'the note under the charts on the stretch the panel was closed', 15_000);
+    log(`gaps after reopening: ${gaps}`);
     await screenshot('dashboard-reopened');
     await wb.runCommand('Preferences: Color Theme');
     await quick.locator('.quick-input-box input').fill('Light Modern');

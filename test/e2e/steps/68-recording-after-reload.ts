@@ -4,6 +4,7 @@
  * recording stopped; after Developer: Reload Window the status bar says the statements are recorded again, the
  * recorded N+1 is back in the Problems panel, and Clear Recorded Queries clears it (and the kept copy with it).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
 import { runInRecordingTerminal, stopRecording } from '../lib/recording';
@@ -11,10 +12,11 @@ import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
 const ORM_FILE = 'orm/orders.ts';
+const RENAMED = 'orm/orderStore.ts';
 
 export const step: Step = {
-  title: 'a stopped recording, its status and its N+1, come back after Developer: Reload Window; Clear clears them',
-  async run({ wb, db, screenshot, log }) {
+  title: 'a stopped recording, its status and its N+1, come back after Developer: Reload Window (its file renamed on disk before: under the new name); Clear clears them',
+  async run({ wb, db, workspace, screenshot, log }) {
     await wb.runCommand('View: Close All Editor Groups');
     await wb.openFile(ORM_FILE);
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
@@ -24,12 +26,22 @@ export const step: Step = {
     const before = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded', 60_000)).innerText()).trim();
     log(`before the reload: ${before}`);
     await wb.runCommand('Terminal: Kill All Terminals');
-
-    await wb.reloadWindow();
-    const after = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded after the reload', 90_000)).innerText()).trim();
-    log(`after the reload: ${after}`);
-    if (after !== before) throw new StepFailure(`expected the same count after the reload: "${before}" before, "${after}" after`);
-    await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${ORM_FILE} after the reload`, 60_000);
+    // person37 L6: a recorded file renamed on disk (its editor closed), then the window reloaded: before, its statements
+    // were gone (144 → 133) and its N+1 with them. Now the N+1 moves to the new name in this window, and both outlive the reload.
+    await wb.runCommand('View: Close All Editor Groups');
+    fs.renameSync(path.join(workspace, ORM_FILE), path.join(workspace, RENAMED));
+    try {
+      await wb.until(async () => ((await wb.problemTexts('in one request', path.basename(RENAMED))).length ? true : undefined), `the recorded N+1 under ${RENAMED} after the rename on disk`, 60_000);
+      await wb.reloadWindow();
+      const after = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded after the reload', 90_000)).innerText()).trim();
+      log(`after the rename and the reload: ${after}`);
+      if (after !== before) throw new StepFailure(`expected the same count after the rename and the reload: "${before}" before, "${after}" after`);
+      await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${RENAMED} after the reload`, 60_000);
+      const under = await wb.problemTexts('in one request', path.basename(RENAMED));
+      if (!under.length) throw new StepFailure(`expected the recorded N+1 under ${RENAMED} after the reload`);
+    } finally {
+      fs.renameSync(path.join(workspace, RENAMED), path.join(workspace, ORM_FILE));
+    }
     // Every row of the list read (it draws only those on screen).
     const recorded = async () => (await wb.problemTexts('in one request')).filter((t) => /in one request/.test(t)).length;
     await screenshot('recording-after-reload');

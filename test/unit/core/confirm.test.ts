@@ -1,6 +1,6 @@
 /** core/confirm: the order of a modal confirmation's items, which decides what Enter does in VS Code. */
 import { strict as assert } from 'node:assert';
-import { confirmItems } from '../../../src/core/confirm';
+import { analyzeConfirmations, confirmItems } from '../../../src/core/confirm';
 
 describe('core/confirm: confirmItems', () => {
   it('destructive: the keeping button is the first item that is not a close affordance (the primary, Enter), the action second', () => {
@@ -14,5 +14,29 @@ describe('core/confirm: confirmItems', () => {
 
   it('not destructive: the action is primary, the keeping button ("Cancel" when unnamed) is the close affordance', () => {
     assert.deepEqual(confirmItems({ confirm: 'Run' }, false), [{ title: 'Run', confirms: true, close: false }, { title: 'Cancel', confirms: false, close: true }]);
+  });
+});
+
+describe('core/confirm: analyzeConfirmations (person37 L1)', () => {
+  const report = { sideEffects: [] as string[], sideEffectDetail: '', needsConfirmation: true, writes: ['INSERT'], risk: 'Explain Analyze runs it for real: it changes data (INSERT).' };
+
+  it('a write: one confirmation whose choices are distinct — the run, the estimated plan (primary: runs nothing), and VS Code\'s Cancel', () => {
+    const [c, ...rest] = analyzeConfirmations(report);
+    assert.equal(rest.length, 0);
+    assert.equal(c.message, 'Explain Analyze will EXECUTE this statement: INSERT.');
+    const items = confirmItems(c.labels, true);
+    // The dialog shows these two and VS Code's own "Cancel" (no close affordance among them).
+    assert.deepEqual(items.map((i) => i.title), ['Estimated plan only (nothing runs)', 'Run it, then roll back']);
+    assert.equal(items.some((i) => i.close), false);
+    // No second "no": neither button reads as Cancel ("Don't run it" beside "Cancel" read as a duplicate).
+    for (const i of items) assert.doesNotMatch(i.title, /^(cancel|don't|do not|no)\b/i);
+    assert.match(c.detail, /Estimated plan only" shows the plan PostgreSQL would choose without running the statement; Cancel does nothing/);
+    assert.match(c.detail, /^Explain Analyze runs it for real/);
+  });
+
+  it('side effects first (allowed by name), then the write; a plain read needs none', () => {
+    const cs = analyzeConfirmations({ ...report, sideEffects: ['public.notify_shop'], sideEffectDetail: 'public.notify_shop(text): pg_notify' });
+    assert.deepEqual(cs.map((c) => c.labels.confirm), ['Allow public.notify_shop', 'Run it, then roll back']);
+    assert.deepEqual(analyzeConfirmations({ sideEffects: [], sideEffectDetail: '', needsConfirmation: false, writes: [], risk: '' }), []);
   });
 });

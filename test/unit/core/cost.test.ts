@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, baselineApplies, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
@@ -61,6 +61,33 @@ describe('core/cost', () => {
     assert.equal(baselineApplies(base, 'SELECT id, email FROM customers WHERE id = $1'), false);
     assert.equal(baselineApplies(base, 'SELECT id FROM other.orders WHERE id = $1'), false, 'another schema\'s table of that name');
     assert.equal(baselineApplies(base, 'not sql at all'), true, 'unreadable: counted from the change, as before');
+  });
+
+  it('an index created counts from the change only for a statement whose newest plan since uses it (person37 L2)', () => {
+    const b = new CostBaselines();
+    const pkey = ['1', { name: 'public.orders_pkey', table: 'public.orders' }] as const;
+    b.observe(30_000, new Map([pkey]), [], 3600);
+    b.observe(60_000, new Map([pkey, ['2', { name: 'public.orders_customer_id_placed_at_desc_idx', table: 'public.orders' }]]), [], 3660);
+    const base = b.current()!;
+    const byCustomer = 'SELECT id FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 10';
+    const recent = 'SELECT id FROM orders ORDER BY placed_at DESC LIMIT 10';
+    // The statement it was made for, planned since: counted from the change (EXPLAIN without VERBOSE: no schema).
+    assert.equal(baselineFor(base, byCustomer, { atMs: 90_000, indexes: [{ schema: null, name: 'orders_customer_id_placed_at_desc_idx' }] }).since, base);
+    // recentOrders: its plan since does not use it — not credited, and told why.
+    const r = baselineFor(base, recent, { atMs: 90_000, indexes: [{ schema: 'public', name: 'orders_pkey' }] });
+    assert.equal(r.since, undefined);
+    assert.equal(r.notUsed, "CREATE INDEX orders_customer_id_placed_at_desc_idx: this statement's plan does not use it, so the figures are not counted from it");
+    // A plan from before the change, or none: nothing known of its use, nothing credited.
+    assert.deepEqual(baselineFor(base, recent, { atMs: 10_000, indexes: [] }), {});
+    assert.deepEqual(baselineFor(base, recent, undefined), {});
+    // Another schema's index of that name is not this one; another table's statement has no baseline at all.
+    assert.equal(baselineFor(base, byCustomer, { atMs: 90_000, indexes: [{ schema: 'audit', name: 'orders_customer_id_placed_at_desc_idx' }] }).since, undefined);
+    assert.deepEqual(baselineFor(base, 'SELECT id FROM customers WHERE id = $1', { atMs: 90_000, indexes: [] }), {});
+    // A dropped index keeps the baseline for the table's statements (the plans that used it went with it).
+    b.observe(120_000, new Map([pkey]), [], 3720);
+    assert.equal(baselineFor(b.current(), recent, undefined).since, b.current());
+    // The tooltip says it.
+    assert.match(formatCostTooltip({ stat: stat('1', recent, 36, 100, 1000), share: 0.1, rank: 3 }, { statements: 9, notUsed: r.notUsed }), /this statement's plan does not use it, so the figures are not counted from it\./);
   });
 
   it('formats figures', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ChangeBurst, classifyChange, mergeChange, replacingFiles, type Clock, type FileChange } from '../../../src/core/workspaceChanges';
+import { ChangeBurst, classifyChange, mergeChange, replacedFiles, replacingFiles, type Clock, type FileChange } from '../../../src/core/workspaceChanges';
 import { skippedPath, SKIPPED_DIRS_GLOB } from '../../../src/core/skippedFolders';
 import { detectMigrationTool, migrationMarker, migrationOffer, PROJECT_FACT_FILES, type ProjectFiles } from '../../../src/core/advice/migrations';
 
@@ -35,6 +35,12 @@ class HandClock implements Clock {
 const kinds = (rel: string, change: FileChange, folder?: boolean) => classifyChange(rel, change, folder).map((c) => `${c.kind}:${c.change}`);
 
 describe('core/workspaceChanges', () => {
+  it('replacedFiles pairs each replacing file with the one it replaces (a recording follows the rename: person37 L6)', () => {
+    const batch = [{ path: 'file:///w/src/reviews.ts', change: 'deleted' as FileChange }, { path: 'file:///w/src/other.ts', change: 'deleted' as FileChange }, { path: 'file:///w/src/reviewStore.ts', change: 'created' as FileChange }];
+    assert.deepEqual(replacedFiles(batch, (p) => p.endsWith('reviews.ts')), [{ from: 'file:///w/src/reviews.ts', to: 'file:///w/src/reviewStore.ts' }]);
+    assert.deepEqual(replacedFiles(batch, () => false), []);
+  });
+
   describe('replacingFiles: a file renamed or moved on disk after a scan is scanned under its new name (person36 L3)', () => {
     const shown = (...paths: string[]) => (p: string) => paths.includes(p);
     it('a rename in its folder (mv src/inventory.ts src/stock.ts) of a file shown from the scan: the new name', () => {

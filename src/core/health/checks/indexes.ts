@@ -4,7 +4,7 @@ import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { AdvisedIndexFact, ForeignKeyFact, HealthCheck, HealthFinding, IndexFact } from '../types';
 import { indexName, uniqueIndexName } from '../../advice/indexCandidates';
 import { bloatFindings, estimateIndexBloat, staleStatisticsReported, statisticsOutdated } from './bloat';
-import { formatBytes } from '../../format';
+import { countOf, formatBytes } from '../../format';
 
 const indexRef = (i: IndexFact) => ({ kind: 'index' as const, schema: i.schema, name: i.name, table: i.table, oid: i.oid });
 /** CREATE INDEX text from catalog facts (pg_get_indexdef would lock the index). Expressions shown once, where the first one sits. */
@@ -169,6 +169,18 @@ function uniqueWithin(i: IndexFact, fkColumns: number[]): boolean {
 /** The advised indexes a foreign key's fix may name (HealthFacts.advisedIndexes), from the advice's proved figures: the dashboard's and `pg-lens health`'s one path. */
 export function advisedIndexFacts(proved: readonly { table: string; columns?: readonly string[]; ddl?: string }[]): AdvisedIndexFact[] {
   return proved.flatMap((x) => (x.ddl && x.columns?.length ? [{ table: x.table, columns: x.columns, ddl: x.ddl }] : []));
+}
+
+/**
+ * The output channel's line for a decision of the foreign keys' fix advice, or undefined when it says what the last one
+ * said (the same statements weighed, the same proved indexes, the same tables pending): the dashboard asks again at every
+ * refresh, and a line a minute saying nothing new buried the log (person37 L12). `key` is what to compare next time.
+ */
+export function foreignKeyAdviceLine(lastKey: string | undefined, now: { statements: number; advisedIndexes: readonly AdvisedIndexFact[]; indexAdvicePending: readonly string[]; pendingWhy: readonly string[] }, seconds: number): { key: string; line?: string } {
+  const key = JSON.stringify([now.statements, now.advisedIndexes.map((a) => a.ddl), now.indexAdvicePending, now.pendingWhy]);
+  if (key === lastKey) return { key };
+  const pending = now.indexAdvicePending.length ? `; not decided yet on ${now.indexAdvicePending.join(', ')} (${now.pendingWhy.join(', ')})` : '';
+  return { key, line: `index advice for the foreign keys' fix: ${countOf(now.statements, 'statement')} decided in ${seconds.toFixed(1)} s; ${now.advisedIndexes.length} proved ${now.advisedIndexes.length === 1 ? 'index' : 'indexes'}${pending}` };
 }
 
 /**

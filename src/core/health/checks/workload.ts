@@ -6,7 +6,7 @@
 import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, HealthThresholds, StatementUseFact } from '../types';
-import { countOf, formatBytes, shortLine } from '../../format';
+import { countOf, formatBytes, shortLine, timesOf } from '../../format';
 import { oneLine } from '../../safeText';
 
 const BLOCK = 8192;
@@ -229,7 +229,7 @@ const cacheCandidate: HealthCheck = {
       // Its first words in the message (the finding's collapsed row): five candidates read alike, "A statement called 814
       // times reads public.products …" twice (person28 L5).
       const said = oneLine(shortLine(s.query, 60));
-      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times ("${said}") reads ${tables.join(', ')}, written ${e.writes.toLocaleString('en-US')} times in the same period${rates}: a cache invalidated on those writes would answer up to ${Math.round(e.hitRatio * 100)}% of the calls${e.ttl ? ` (with a TTL: ${formatTtlHitRatios(e.ttl)})` : ''}.`, {
+      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times ("${said}") reads ${tables.join(', ')}, written ${timesOf(e.writes)} in the same period${rates}: a cache invalidated on those writes would answer up to ${Math.round(e.hitRatio * 100)}% of the calls${e.ttl ? ` (with a TTL: ${formatTtlHitRatios(e.ttl)})` : ''}.`, {
         objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
         evidence: {
           queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendChartPoint, cacheHitRange, chartData, coarseStretches, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
+import { appendChartPoint, cacheHitRange, chartData, chartGaps, coarseStretches, HIDDEN_REFRESH_MS, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
 
 const pt = (atMs: number, tps: number | null = 1): ChartPoint => ({ atMs, values: { tps: [tps, 0], conns: [1, 1, 0], cache: [99], rows: [10, 1] } });
 
@@ -36,6 +36,22 @@ describe('core/dashboard/chartHistory', () => {
     // Samples at the refresh's pace (jitter included) stay one line.
     const steady = Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700));
     assert.equal(chartData(steady, 'tps')[1].filter((v) => v === null).length, 0);
+  });
+
+  it('chartGaps: the time the panel was closed is a labelled gap ("panel closed"), another gap is "not sampled"; a reopened point survives storage (person36 L2)', () => {
+    const t = 1_700_000_000_000;
+    const first = [pt(t), pt(t + 2_000), pt(t + 4_000)];
+    // Closed for 10 minutes, then opened again: its first point says so.
+    const reopened = [{ ...pt(t + 604_000), opened: true as const }, pt(t + 606_000)];
+    // Then the connection lost for a minute (no reopening).
+    const after = [pt(t + 670_000), pt(t + 672_000)];
+    const all = [...first, ...reopened, ...after];
+    assert.deepEqual(chartGaps(all), [{ fromS: (t + 4_000) / 1000, toS: (t + 604_000) / 1000, closed: true }, { fromS: (t + 606_000) / 1000, toS: (t + 670_000) / 1000, closed: false }]);
+    assert.deepEqual(chartGaps(first), []);
+    // The lines break there too (chartData), and the mark is kept across a reload of the stored points.
+    assert.equal(chartData(all, 'tps')[1].filter((v) => v === null).length, 2);
+    assert.deepEqual(chartGaps(parseChartPoints(JSON.parse(JSON.stringify(all)))), chartGaps(all));
+    assert.deepEqual(parseChartPoints([{ ...pt(t), opened: 'yes' }]), [], 'a malformed mark is refused');
   });
 
   it('coarseStretches: the minutes sampled while the panel was hidden (points marked so), from the point before them to the one after (person24 LOW 5); none without hidden points, however slow the refresh', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { capFindings, HEALTH_CHECKS, runHealthChecks, type HealthFacts } from '../../../../src/core/health';
 import { estimateIndexBloat, estimateTableBloat } from '../../../../src/core/health/checks/bloat';
-import { covers, indexDefinition } from '../../../../src/core/health/checks/indexes';
+import { covers, foreignKeyAdviceLine, indexDefinition } from '../../../../src/core/health/checks/indexes';
 import { rootBlocker } from '../../../../src/core/health/checks/sessions';
 import { settingBytes } from '../../../../src/core/health/checks/server';
 import { facts, index, session, table } from './facts';
@@ -344,5 +344,21 @@ describe('core/health capFindings', () => {
     const out = capFindings([...Array.from({ length: 5 }, (_, i) => mk('unused-index', i)), mk('invalid-index', 0)], 2);
     assert.deepEqual(out.map((f) => f.message.slice(0, 20)), ['unused-index 0', 'unused-index 1', 'invalid-index 0', '3 more unused-index ']);
     assert.deepEqual(out[3].evidence, { total: 5, shown: 2 });
+  });
+});
+
+describe('core/health foreignKeyAdviceLine (person37 L12)', () => {
+  const advised = [{ table: 'public.reviews', columns: ['product_id'], ddl: 'CREATE INDEX reviews_product_id_idx ON public.reviews (product_id)' }];
+  it('says a decision once: the dashboard asking again every minute with nothing changed logs nothing', () => {
+    const first = foreignKeyAdviceLine(undefined, { statements: 25, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1.24);
+    assert.equal(first.line, "index advice for the foreign keys' fix: 25 statements decided in 1.2 s; 1 proved index");
+    const again = foreignKeyAdviceLine(first.key, { statements: 25, advisedIndexes: [...advised], indexAdvicePending: [], pendingWhy: [] }, 0.3);
+    assert.equal(again.line, undefined);
+    assert.equal(again.key, first.key);
+  });
+  it('logs again when the result or what it weighed changes', () => {
+    const first = foreignKeyAdviceLine(undefined, { statements: 25, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1);
+    assert.match(foreignKeyAdviceLine(first.key, { statements: 26, advisedIndexes: advised, indexAdvicePending: [], pendingWhy: [] }, 1).line ?? '', /26 statements/);
+    assert.match(foreignKeyAdviceLine(first.key, { statements: 25, advisedIndexes: [], indexAdvicePending: ['public.reviews'], pendingWhy: ['budget'] }, 1).line ?? '', /0 proved indexes; not decided yet on public\.reviews \(budget\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { keepRecording, matchingFiles, recordedFiles, restoreRecording } from '../../../../src/core/record/keep';
+import { addRename, followRenames, keepRecording, matchingFiles, recordedFiles, restoreRecording } from '../../../../src/core/record/keep';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 
 const ev = (i: number, pv?: unknown[]): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: `SELECT * FROM orders WHERE id = $1 /* ${i} */`, pc: 1, pt: ['number'], pv, ms: 0.5, rows: 1, site: { file: '/app/src/orders.ts', line: 30, col: 5 }, u: { k: 'request', id: `r${i}`, n: 'GET /orders' }, ts: 1000 + i, pid: 7 });
@@ -96,6 +96,32 @@ describe('core/record/keep: the recording\'s index advice is kept with it (perso
     assert.equal(edited.left, 2);
     // A file gone counts as changed.
     assert.deepEqual(matchingFiles(back, new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }]])).changed, ['/app/src/customers.ts']);
+  });
+
+  it('a recorded file renamed: its statements follow the new name through a reload (person37 L6: 144 → 133 statements)', () => {
+    const other = (i: number): QueryEvent => ({ ...ev(i), site: { file: '/app/src/reviews.ts', line: 12, col: 3 } });
+    const events = [ev(1), other(2), other(3)];
+    const files = [{ path: '/app/src/orders.ts', size: 900, mtime: 1000 }, { path: '/app/src/reviews.ts', size: 400, mtime: 2000 }];
+    // After the rename on disk (same size and time under the new name), before: reviews.ts's 2 statements were left out.
+    const disk = new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }], ['/app/src/reviewStore.ts', { size: 400, mtime: 2000 }]]);
+    const keptBefore = restoreRecording(JSON.parse(JSON.stringify(keepRecording(events, [], 0, { values: false, at: 0, files }))), { values: false })!;
+    assert.equal(matchingFiles(keptBefore, disk).events.length, 1);
+    const renames = new Map<string, string>();
+    addRename(renames, '/app/src/reviews.ts', '/app/src/reviewStore.ts');
+    const renamed = followRenames({ events, files }, renames);
+    const back = restoreRecording(JSON.parse(JSON.stringify(keepRecording(renamed.events, [], 0, { values: false, at: 0, files: renamed.files }))), { values: false })!;
+    const m = matchingFiles(back, disk);
+    assert.equal(m.events.length, 3);
+    assert.deepEqual(m.changed, []);
+    assert.deepEqual(m.events.map((e) => e.site?.file), ['/app/src/orders.ts', '/app/src/reviewStore.ts', '/app/src/reviewStore.ts']);
+    assert.deepEqual(events.map((e) => e.site?.file), ['/app/src/orders.ts', '/app/src/reviews.ts', '/app/src/reviews.ts'], 'the events given are not changed');
+    // Renamed again (a chain ends at the last name), then moved back to its first name (no rename left).
+    addRename(renames, '/app/src/reviewStore.ts', '/app/lib/reviewStore.ts');
+    assert.deepEqual([...renames], [['/app/src/reviews.ts', '/app/lib/reviewStore.ts'], ['/app/src/reviewStore.ts', '/app/lib/reviewStore.ts']]);
+    assert.deepEqual(followRenames({ events }, renames).events.map((e) => e.site?.file), ['/app/src/orders.ts', '/app/lib/reviewStore.ts', '/app/lib/reviewStore.ts']);
+    addRename(renames, '/app/lib/reviewStore.ts', '/app/src/reviews.ts');
+    assert.deepEqual([...renames], [['/app/src/reviewStore.ts', '/app/src/reviews.ts'], ['/app/lib/reviewStore.ts', '/app/src/reviews.ts']]);
+    assert.deepEqual(followRenames({ events }, renames).events.map((e) => e.site?.file), ['/app/src/orders.ts', '/app/src/reviews.ts', '/app/src/reviews.ts']);
   });
 
   it('a kept recording without file facts (an earlier version\'s) is read back whole', () => {
