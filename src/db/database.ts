@@ -462,7 +462,7 @@ export function noteOwnWrites(p: Pick<ConnectionProfile, 'host' | 'port' | 'data
  * back, yet counted by n_tup_ins/upd/del/hot_upd, which count aborted rows). Runs of another process (another window, a
  * `pg-lens` run) are not known here.
  */
-export function ownWritesOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, schema: string, table: string): TableWriteCounts {
+function ownWritesOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, schema: string, table: string): TableWriteCounts {
   return OWN_WRITES.get(ownKey(p))?.get(`${schema}\u0000${table}`) ?? { inserts: 0, updates: 0, deletes: 0, hotUpdates: 0 };
 }
 
