@@ -5,7 +5,7 @@
  * (ruleEvidence.ts) both read through readCatalogFacts.
  */
 import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
-import type { Database, Queryable } from './database';
+import { lessOwnWrites, type Database, type Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { parameterColumns, type ParameterExample } from '../core/sql/predicates';
@@ -82,6 +82,7 @@ const NOT_TABLE: Record<string, string> = { v: 'a view', f: 'a foreign table', S
 export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[]): Promise<CatalogResult> {
   const requested = [...new Set(tables.map((t) => qualifiedName(t.schema, t.name)))];
   const q = (text: string, params: unknown[]) => (db as any).query(text, params) as Promise<{ rows: any[] }>;
+  const profile = 'profile' in db ? (db as Database).profile : undefined;
   const all = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
   // PostgreSQL's own catalogs (pg_catalog is on every search_path) are not the application's tables: no facts, no advice.
   const system = (r: { schema: string }) => r.schema === 'pg_catalog' || r.schema === 'information_schema' || r.schema.startsWith('pg_toast');
@@ -132,7 +133,8 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
     }
     for (const ix of r.indexes ?? []) t.indexes.push(indexFactsOf(ix));
     const w = r.writes;
-    if (w) t.writes = { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), seqScans: Number(w.seq_scan), idxScans: Number(w.idx_scan) };
+    // Less PG Lens's own rolled-back Explain Analyze writes (the counters count aborted rows: person38 M2).
+    if (w) t.writes = lessOwnWrites(profile, t.schema, t.name, { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), seqScans: Number(w.seq_scan), idxScans: Number(w.idx_scan) });
   }
   for (const [oid, t] of byOid) {
     const r = raw.get(oid)!;

@@ -433,24 +433,63 @@ export function ownTransactionsOf(p: Pick<ConnectionProfile, 'host' | 'port' | '
   return { commits: c?.commits ?? 0, rollbacks: c?.rollbacks ?? 0 };
 }
 
+/** Rows written to a table, per kind, as pg_stat_*_tables counts them (hotUpdates: the updates among them that were HOT). */
+export interface TableWriteCounts {
+  inserts: number;
+  updates: number;
+  deletes: number;
+  hotUpdates: number;
+}
+
 /** Rows PG Lens's rolled-back Explain Analyze runs of this process wrote, per server and database, per table ("schema\u0000table"). */
-const OWN_WRITES = new Map<string, Map<string, number>>();
+const OWN_WRITES = new Map<string, Map<string, TableWriteCounts>>();
 
 /** An Explain Analyze run wrote these rows (then rolled them back): the tables' counters still count them. */
-export function noteOwnWrites(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly { schema: string; table: string; writes: number }[]): void {
-  if (!rows.length) return;
+export function noteOwnWrites(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly ({ schema: string; table: string } & TableWriteCounts)[]): void {
   const key = ownKey(p);
-  let m = OWN_WRITES.get(key);
-  if (!m) OWN_WRITES.set(key, (m = new Map()));
-  for (const r of rows) if (r.writes > 0) m.set(`${r.schema}\u0000${r.table}`, (m.get(`${r.schema}\u0000${r.table}`) ?? 0) + r.writes);
+  for (const r of rows) {
+    if (!(r.inserts > 0 || r.updates > 0 || r.deletes > 0)) continue;
+    let m = OWN_WRITES.get(key);
+    if (!m) OWN_WRITES.set(key, (m = new Map()));
+    const k = `${r.schema}\u0000${r.table}`;
+    const c = m.get(k) ?? { inserts: 0, updates: 0, deletes: 0, hotUpdates: 0 };
+    m.set(k, { inserts: c.inserts + r.inserts, updates: c.updates + r.updates, deletes: c.deletes + r.deletes, hotUpdates: c.hotUpdates + r.hotUpdates });
+  }
 }
 
 /**
- * The rows PG Lens's own Explain Analyze runs in this process wrote to a table of a server's database (rolled back, yet
- * counted by n_tup_ins/upd/del, which count aborted rows): the cache-candidate check leaves them out of the table's writes.
+ * The rows PG Lens's own Explain Analyze runs in this process wrote to a table of a server's database, per kind (rolled
+ * back, yet counted by n_tup_ins/upd/del/hot_upd, which count aborted rows). Runs of another process (another window, a
+ * `pg-lens` run) are not known here.
  */
-export function ownWritesOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, schema: string, table: string): number {
-  return OWN_WRITES.get(ownKey(p))?.get(`${schema}\u0000${table}`) ?? 0;
+function ownWritesOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, schema: string, table: string): TableWriteCounts {
+  return OWN_WRITES.get(ownKey(p))?.get(`${schema}\u0000${table}`) ?? { inserts: 0, updates: 0, deletes: 0, hotUpdates: 0 };
+}
+
+/** A table's rows written (inserted + updated + deleted) less those of PG Lens's own rolled-back Explain Analyze runs of this process. */
+export function lessOwnWriteTotal(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string, total: number): number {
+  if (!p) return total;
+  const own = ownWritesOf(p, schema, table);
+  return Math.max(0, total - own.inserts - own.updates - own.deletes);
+}
+
+/**
+ * A table's write counters less PG Lens's own rolled-back Explain Analyze writes of this process (each kind, never below
+ * 0): the one way every reader of n_tup_ins/upd/del/hot_upd leaves our own work out (person37 L4, person38 M2).
+ * Without a profile (a bare query function) the counters are returned as read.
+ */
+export function lessOwnWrites<T extends TableWriteCounts>(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string, counts: T): T {
+  if (!p) return counts;
+  const own = ownWritesOf(p, schema, table);
+  if (!own.inserts && !own.updates && !own.deletes) return counts;
+  const updates = Math.max(0, counts.updates - own.updates);
+  return {
+    ...counts,
+    inserts: Math.max(0, counts.inserts - own.inserts),
+    updates,
+    deletes: Math.max(0, counts.deletes - own.deletes),
+    hotUpdates: Math.min(updates, Math.max(0, counts.hotUpdates - own.hotUpdates)),
+  };
 }
 
 /** Count each statement a pooled session finishes (callback or promise form, as pg.Pool and Session send them). */

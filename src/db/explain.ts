@@ -36,8 +36,8 @@ export const EXPLAIN_SQL = {
     WHERE c.relname = ANY ($1::text[]) AND c.reltuples >= 0`,
   cancel: `${OWN_STATEMENT_MARKER} SELECT pg_cancel_backend($1)`,
   /** Rows this transaction wrote so far, per table (pg_stat_xact_all_tables: the run's own, aborted ones included, as n_tup_ins counts them). */
-  transactionWrites: `${OWN_STATEMENT_MARKER} SELECT schemaname AS schema, relname AS table_name, (n_tup_ins + n_tup_upd + n_tup_del)::float8 AS writes
-    FROM pg_stat_xact_all_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
+  transactionWrites: `${OWN_STATEMENT_MARKER} SELECT schemaname AS schema, relname AS table_name, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd,
+    n_tup_del::float8 AS del, n_tup_hot_upd::float8 AS hot FROM pg_stat_xact_all_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
   deallocate: (name: string) => `DEALLOCATE ${name}`,
 } as const;
 
@@ -363,11 +363,12 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
       } finally {
         serverMs = performance.now() - t0;
       }
-      // What the rolled-back run wrote: the tables' counters (n_tup_ins, …) count aborted rows too, and the cache-candidate
-      // note read them as the app's writes (person37 L4). Only a run that may write (a READ ONLY one cannot).
+      // What the rolled-back run wrote, per kind: the tables' counters (n_tup_ins, …) count aborted rows too, and the
+      // cache-candidate note, the workload advice and the least-privilege script read them as the app's (person37 L4,
+      // person38 M2). Only a run that may write (a READ ONLY one cannot).
       if (info.cls !== 'read') {
         try {
-          noteOwnWrites(db.profile, (await s.querySingle(EXPLAIN_SQL.transactionWrites)).rows.map((r) => ({ schema: r.schema, table: r.table_name, writes: Number(r.writes) })));
+          noteOwnWrites(db.profile, (await s.querySingle(EXPLAIN_SQL.transactionWrites)).rows.map((r) => ({ schema: r.schema, table: r.table_name, inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot) })));
         } catch {
           // A plan without this note: the counters then include the run, as before.
         }

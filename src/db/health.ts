@@ -388,7 +388,7 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
       await catalog.query(HEALTH_NO_JIT);
       return db.rolledBack(async (rest) => {
         await rest.query(HEALTH_NO_JIT);
-        return collectIn(catalog, { ...opts, versionNum }, security, db, rest);
+        return collectIn(catalog, { ...opts, versionNum }, security, db, rest, db.profile);
       }, readOnly);
     }, readOnly),
     readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
@@ -406,7 +406,7 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   return facts;
 }
 
-async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securityRead: Promise<SecurityFacts>, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securityRead: Promise<SecurityFacts>, cacheKey?: object, rest: Pick<Session, 'query'> = db, profile?: Database['profile']): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
@@ -419,7 +419,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, securi
     rest.query(HEALTH_SQL.invalidConstraints),
     rest.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
     securityRead,
-    readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
+    readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays, profile }),
   ]);
   const s = server.rows[0];
   const stats = await statisticsAge(rest, s);

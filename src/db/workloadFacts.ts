@@ -8,7 +8,7 @@ import { tableOperations } from '../core/health/leastPrivilege';
 import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';
-import { ownWritesOf, type Database, type Session } from './database';
+import { lessOwnWrites, lessOwnWriteTotal, type Database, type Session } from './database';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
@@ -152,7 +152,7 @@ export async function readStatementUse(
     if (keys.length) {
       const w = await db.query(WORKLOAD_SQL.tableWrites, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
       // Less the rows PG Lens's own rolled-back Explain Analyze runs wrote (counted by the counters, never the app's: person37 L4).
-      for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, Math.max(0, Number(r.writes) - (db.profile ? ownWritesOf(db.profile, r.schema, r.table_name) : 0)));
+      for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, lessOwnWriteTotal(db.profile, r.schema, r.table_name, Number(r.writes)));
     }
     // A statement whose tables are not all user tables (catalog reads, unparsable texts) is left out.
     const statements = stmts
@@ -173,16 +173,17 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
   return [...seen.values()];
 }
 
-function matviewFromRow(r: any): MatviewFact {
+/** `profile`: the server's, to leave PG Lens's own rolled-back Explain Analyze writes out of the source tables' writes. */
+function matviewFromRow(r: any, profile?: Database['profile']): MatviewFact {
   return {
     oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
-    uniqueColumns: r.unique_columns ?? [], columnsWithoutStats: Number(r.columns_without_stats ?? 0), sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
+    uniqueColumns: r.unique_columns ?? [], columnsWithoutStats: Number(r.columns_without_stats ?? 0), sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: lessOwnWriteTotal(profile, x.schema, x.table, Number(x.writes)) })), refreshMark: r.refresh_mark,
   };
 }
 
 export async function readWorkloadFacts(
   db: Pick<Session, 'query'>,
-  opts: { versionNum: number; brinMinPages: number; brinMinCorrelation: number; toastMinBytes: number; timeTableMinBytes: number; archiveAfterDays: number; blockSize?: number },
+  opts: { versionNum: number; brinMinPages: number; brinMinCorrelation: number; toastMinBytes: number; timeTableMinBytes: number; archiveAfterDays: number; blockSize?: number; profile?: Database['profile'] },
 ): Promise<WorkloadFacts> {
   // A TOAST table (or a time-keyed table) with fewer pages is not worth looking at.
   const pages = (bytes: number) => Math.ceil(bytes / (opts.blockSize ?? 8192));
@@ -194,17 +195,22 @@ export async function readWorkloadFacts(
     db.query(WORKLOAD_SQL.timeTables, [pages(opts.timeTableMinBytes), opts.archiveAfterDays]),
   ]);
   const c = conn.rows[0];
+  // A table's writes less PG Lens's own rolled-back Explain Analyze ones, per kind (person38 M2).
+  const written = (r: any) => {
+    const w = lessOwnWrites(opts.profile, r.schema, r.table_name, { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: 0 });
+    return { inserted: w.inserts, updated: w.updates, deleted: w.deletes };
+  };
   return {
-    matviews: mv.rows.map(matviewFromRow),
+    matviews: mv.rows.map((r) => matviewFromRow(r, opts.profile)),
     brinCandidates: brin.rows.map((r) => ({
       schema: r.schema, table: r.table_name, index: r.index_name, column: r.column_name, columnType: r.column_type, correlation: Number(r.correlation),
       reltuples: Number(r.reltuples), tablePages: Number(r.table_pages), indexPages: Number(r.index_pages),
-      inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del), scans: Number(r.scans),
+      ...written(r), scans: Number(r.scans),
     })),
     toastColumns: toast.rows.map((r) => ({ schema: r.schema, table: r.table_name, column: r.column_name, type: r.column_type, compression: r.compression ?? '', toastBytes: Number(r.toast_bytes) })),
     timeTables: time.rows.map((r) => ({
       schema: r.schema, table: r.table_name, column: r.column_name, columnType: r.column_type, correlation: Number(r.correlation), sizeBytes: Number(r.size_bytes),
-      reltuples: Number(r.reltuples), inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del),
+      reltuples: Number(r.reltuples), ...written(r),
       oldShare: r.old_share === null ? null : Number(r.old_share), oldest: r.oldest, newest: r.newest, months: r.months ?? [], keyWithoutColumn: r.key_without,
     })),
     lz4Available: (c.toast_methods ?? []).includes('lz4'),
@@ -220,12 +226,12 @@ export async function readWorkloadFacts(
 }
 
 /** What a history snapshot keeps for capacity-forecast and stale-materialized-view (see core/dashboard/history). */
-export async function readHistoryMarks(db: Pick<Database, 'query'>): Promise<Pick<HistorySnapshot, 'nextXid' | 'sequences' | 'matviews'>> {
+export async function readHistoryMarks(db: Pick<Database, 'query'> & { profile?: Database['profile'] }): Promise<Pick<HistorySnapshot, 'nextXid' | 'sequences' | 'matviews'>> {
   const [marks, mv] = await Promise.all([db.query(WORKLOAD_SQL.historyMarks), db.query(WORKLOAD_SQL.matviews)]);
   const r = marks.rows[0];
   return {
     nextXid: r.next_xid === null ? null : Number(r.next_xid),
     sequences: r.sequences ?? [],
-    matviews: mv.rows.map(matviewFromRow).map((m) => ({ schema: m.schema, name: m.name, refreshMark: m.refreshMark, sourceWrites: m.sources.reduce((n, x) => n + x.writes, 0) })),
+    matviews: mv.rows.map((x) => matviewFromRow(x, db.profile)).map((m) => ({ schema: m.schema, name: m.name, refreshMark: m.refreshMark, sourceWrites: m.sources.reduce((n, x) => n + x.writes, 0) })),
   };
 }

@@ -10,6 +10,8 @@ import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
 import { explainAnalyze } from '../../../src/db/explain';
+import { readCatalogFacts } from '../../../src/db/catalog';
+import { adviseWorkload } from '../../../src/db/workload';
 import { announceFallback, capabilities, testDatabase, extraSession } from '../support';
 import { tempFolderForRun } from '../../unit/support/tempFolder';
 
@@ -159,6 +161,57 @@ describe("cache-candidate leaves out PG Lens's own rolled-back Explain Analyze w
     assert.equal(f.length, 1, JSON.stringify(f.map((x) => x.message)));
     assert.deepEqual(f[0].evidence.writesByTable, { 'public.site_texts': 1 });
     assert.match(f[0].message, /reads public\.site_texts, written once in the same period/);
+  });
+});
+
+describe("every reader of a table's write counters leaves out PG Lens's own rolled-back Explain Analyze writes, per kind (person38 M2)", function () {
+  this.timeout(180000);
+  const t = testDatabase('ownwrites');
+
+  let db: Awaited<ReturnType<typeof t.open>>;
+  // An explained INSERT and DELETE on reviews (rolled back); the app inserted one review and read some.
+  before(async () => {
+    const a = t.admin;
+    await a.query(`CREATE TABLE reviews (id serial PRIMARY KEY, product_id int NOT NULL, rating int NOT NULL, body text)`);
+    await a.query(`INSERT INTO reviews (product_id, rating, body) SELECT g % 500, 1 + g % 10, 'r' || g FROM generate_series(1, 20000) g`);
+    await a.query('ANALYZE reviews');
+    // The seed is not the app's traffic: its counters are reset, then the app reads and writes one review.
+    await a.query('SELECT pg_stat_force_next_flush()');
+    await a.query(`SELECT pg_stat_reset_single_table_counters('reviews'::regclass)`);
+    await a.query(`INSERT INTO reviews (product_id, rating, body) VALUES (7, 5, 'fine')`);
+    await a.query('SELECT * FROM reviews WHERE product_id = $1', [7]);
+    await a.query('SELECT pg_stat_force_next_flush()');
+    db = await t.open({ statementTimeoutMs: 60000 });
+    await explainAnalyze(db, `INSERT INTO reviews (product_id, rating, body) VALUES ($1, $2, $3)`, { allowDml: true, params: [8, 4, 'ok'] });
+    await explainAnalyze(db, `DELETE FROM reviews WHERE rating = 1`, { allowDml: true });
+    assert.equal(Number((await a.query(`SELECT count(*) AS n FROM reviews WHERE rating = 1`)).rows[0].n), 2000, 'rolled back');
+    // The server's counters count the rolled-back rows (the runs' session flushes its counts when idle, within 10 s).
+    const counters = async () => (await a.query(`SELECT pg_stat_get_tuples_inserted('reviews'::regclass)::int AS ins, pg_stat_get_tuples_deleted('reviews'::regclass)::int AS del`)).rows[0];
+    let c = await counters();
+    for (let i = 0; i < 300 && (c.ins < 2 || c.del < 2000); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      c = await counters();
+    }
+    assert.deepEqual(c, { ins: 2, del: 2000 }, 'n_tup_ins/n_tup_del count the rolled-back rows');
+  });
+
+  it('the index advice\'s table writes read 1 insert, 0 deletes, and the workload advice\'s write note says 1 row, not "2,001 rows" (and that others\' rolled-back rows still count)', async function () {
+    const w = (await readCatalogFacts(db, [{ name: 'reviews' }])).tables[0].writes!;
+    assert.deepEqual([w.inserts, w.updates, w.deletes], [1, 0, 0]);
+    const r = await adviseWorkload(db, { minCalls: 1_000_000, extraStatements: [{ sql: 'SELECT * FROM reviews WHERE product_id = 5', source: 'app.sql:1' }] });
+    const said = [...r.suggestions.map((x) => x.explanation), ...r.notRecommended.map((x) => x.why)].join('\n');
+    assert.ok([...r.suggestions, ...r.notRecommended].some((x) => /ON reviews \(product_id/.test(x.ddl)), said);
+    assert.match(said, /written often \(1 rows? inserted\/updated\/deleted since the statistics were reset; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out\)/, said);
+    assert.doesNotMatch(said, /2,00\d rows/, said);
+  });
+
+  it('the superuser-application-role fix offers GRANT SELECT, INSERT on reviews, not DELETE, and says what the statistics cannot tell', async function () {
+    const f = of((await runHealth(db)).findings, 'superuser-application-role').find((x) => x.evidence.current);
+    assert.ok(f, 'the test role is a superuser');
+    const grant = (f.fixSql ?? []).find((x) => / ON public\.reviews TO /.test(x));
+    assert.match(grant ?? '', /^GRANT SELECT, INSERT ON public\.reviews TO \w+;$/, JSON.stringify(f.fixSql));
+    assert.match(f.help ?? '', /public\.reviews was written only by INSERT \(no UPDATE or DELETE seen\)/);
+    assert.match(f.help ?? '', /the statistics count rolled-back writes too \(the application’s failed transactions, Explain Analyze run by another PG Lens window or pg-lens run; this one’s are left out\)/);
   });
 });
 
