@@ -227,8 +227,8 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       if (writeHeavy || penalty > 0.2 * savedMs) {
         const against = timed ? `against ${Math.round(savedMs).toLocaleString('en-US')} ms saved` : 'with no statement timings to set a saving against it';
         const period = scale !== 1 && w.periodRatio
-          ? `${rows.toLocaleString('en-US')} rows inserted/updated/deleted in the ${formatSeconds(w.periodRatio.countersSeconds)} since the table statistics were reset, about ${Math.round(rows * scale).toLocaleString('en-US')} in the ${formatSeconds(w.periodRatio.timingsSeconds)} the statement timings cover`
-          : `${rows.toLocaleString('en-US')} rows inserted/updated/deleted since the statistics were reset`;
+          ? `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted in the ${formatSeconds(w.periodRatio.countersSeconds)} since the table statistics were reset, about ${Math.round(rows * scale).toLocaleString('en-US')} in the ${formatSeconds(w.periodRatio.timingsSeconds)} the statement timings cover`
+          : `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted since the statistics were reset`;
         // The counters count rolled-back rows too: src/db leaves out PG Lens's own Explain Analyze runs of this process; others'
         // (another window's, a pg-lens run's, the application's failed transactions) cannot be told apart, and the note says so.
         writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${period}; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
