@@ -87,7 +87,7 @@ export function planFooting(p: PlanSummary): PlanFooting {
 }
 
 /** A cost this many times another's (or its inverse) is not the same footing (sameFooting). */
-export const FOOTING_COST_RATIO = 2;
+const FOOTING_COST_RATIO = 2;
 
 /**
  * Whether two statements' plans stand on the same footing: each cost within FOOTING_COST_RATIO× of the other (0.5–2×), and
