@@ -302,7 +302,7 @@ describe('core/advice/planSummary', () => {
     const seq = { 'Node Type': 'Seq Scan', 'Relation Name': 'Orders' };
     const byKey = { 'Node Type': 'Index Scan', 'Index Name': 'orders_pkey', 'Relation Name': 'orders' };
     const refunded = planFooting(plan(seq, 941));
-    assert.deepEqual(refunded, { cost: 941, scans: ['Seq Scan on orders'] });
+    assert.deepEqual(refunded, { cost: 941, scans: ['Seq Scan on orders'], rows: 0 });
     assert.equal(sameFooting(refunded, planFooting(plan(seq, 1800))), true, '1.9×, the same scan');
     assert.equal(sameFooting(refunded, planFooting(plan(seq, 1900))), false, 'over 2×');
     assert.equal(sameFooting(refunded, planFooting(plan(seq, 460))), false, 'under 0.5×');
@@ -310,5 +310,10 @@ describe('core/advice/planSummary', () => {
     assert.equal(sameFooting(refunded, planFooting(plan(byKey, 1805))), false);
     assert.equal(sameFooting(refunded, planFooting(plan(byKey, 941)), ['items']), true, 'only the scans of the tables asked about');
     assert.equal(sameFooting(undefined, refunded), false, 'no footing known: not the same');
+    // person38's 'office' against 'tents': one Seq Scan at the same cost, but many more rows kept (the index's figures differ).
+    const rows = (n: number) => ({ ...seq, 'Plan Rows': n });
+    assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(900), 284))), false);
+    assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(60), 284))), true);
+    assert.equal(sameFooting({ cost: 282, scans: [] }, planFooting(plan(rows(40), 282))), false, 'a proof kept without its rows');
   });
 });
