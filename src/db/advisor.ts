@@ -9,7 +9,7 @@
  */
 import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
-import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
+import { formatCost, planFooting, planOutline, sameFooting, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
@@ -84,6 +84,14 @@ export interface AdviceResult {
    * are planned once, and the figures (costs, plans) are that statement's (IndexDecider.adviseOne; person31 H2).
    */
   sameShapeAs?: string;
+  /** The statement's plan before any index (planFooting): the others of its shape take this advice only on the same footing. */
+  footing?: PlanFooting;
+  /**
+   * Of a statement that took its shape's advice (sameShapeAs): its own plan, checked with one plain EXPLAIN (on the same
+   * footing as the first's); absent when the decision's checks of the shape were spent (SHAPE_CHECKS): its suggestions are
+   * then the shape's figures, not verified for it (verifiedBy 'none').
+   */
+  ownFooting?: PlanFooting;
   /**
    * Candidates no proof was made for, and why: `size` — no HypoPG, and the table is above the size limit for a real trial
    * build (maxTableSizeMb); `withheld` — a real build is made only when the person asks (Suggest Indexes); `busy` — another
@@ -329,6 +337,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
     if (opts.planAsRole) await planAs(s, opts.planAsRole);
     const before = await planOf(ctx);
+    const footing = planFooting(before);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
     tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: opts.trialBudget ?? trialBudgetOf(db), asked: opts.askedFor, gates: trialGatesOf(db), ...(waitUntil && Date.now() >= waitUntil.until ? { waited: Date.now() - waitUntil.since } : {}) }) : undefined;
@@ -356,8 +365,12 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
         const key = proofKey(sql, params, opts.planAsRole, keptDefs, definitionOf(c), snapshot);
         const shapeKey = shapeText ? proofShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c), snapshot) : undefined;
+        // A proof made for another statement of this shape is reused only on the same footing: its plan before the index
+        // within 0.5–2× of this one's cost, with the same scans (person38 H1: the index proved for `status = 'refunded'`,
+        // 941 → 18.1, was this proof for `status = 'delivered'`, whose plan is an Index Scan on the key at 1,805 either way).
+        const footed = <T extends { before?: PlanFooting }>(p: T | undefined): T | undefined => (p && sameFooting(p.before, footing) ? p : undefined);
         const shared = !params && (opts.trialRun?.proofs.get(runKey(sql, opts.planAsRole, keptDefs, definitionOf(c)))
-          ?? (shapeText ? opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c))) : undefined));
+          ?? (shapeText ? footed(opts.trialRun?.proofs.get(runShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c)))) : undefined));
         const after = waitUntil === undefined ? '' : '; after waiting for another index advice of this PG Lens building on that table';
         if (shared) {
           reused++;
@@ -366,12 +379,13 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // later advice of it — a profile switch and back, a new decision that reaches it first — reuses it, where it built
           // the index again (verify33 M1: 5 definitions built again on the switch back, each one a statement had taken
           // from another's build in the first pass).
-          keepProof(key, shapeKey, shared);
+          keepProof(key, shapeKey, { ...shared, before: footing });
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
         const exact = proofs.get(key);
-        const hit = exact ?? (shapeKey ? proofs.get(shapeKey) : undefined);
+        const byShape = shapeKey ? proofs.get(shapeKey) : undefined;
+        const hit = exact ?? (byShape && sameFooting(byShape.proof.before, footing) ? byShape : undefined);
         if (hit) {
           reused++;
           opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built${after}): ${createIndexSql(c, { concurrently: false })}`);
@@ -391,7 +405,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           throw e;
         }
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
-        keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName });
+        keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, before: footing });
         return p;
       }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
@@ -570,7 +584,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
         }
       }
-      return { suggestions, costBefore: baseline.totalCost };
+      return { suggestions, costBefore: baseline.totalCost, footing: planFooting(baseline) };
     }
   };
 
@@ -583,10 +597,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       await keepLater(db, later, proofs);
       tx?.releaseGates();
     }
-    const { suggestions, costBefore } = made;
+    const { suggestions, costBefore, footing } = made;
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
-    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, footing, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)
@@ -738,6 +752,18 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFa
     planAfter: [],
     summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : why === 'size' ? 'estimated, not proved: the table is above the size limit for a real trial index' : why === 'budget' ? 'estimated, not proved yet: the budget of real trial builds is spent for this minute' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
   };
+}
+
+/**
+ * A statement's plan as it is (one plain EXPLAIN, as the role, rolled back; no index tried): the footing checked before it
+ * takes the advice of another statement of its shape (IndexDecider; person38 H1).
+ */
+export async function planFootingOf(db: Database, sql: string, role: string | undefined, opts: Pick<AdviseOptions, 'info' | 'trustFunctions'> = {}): Promise<PlanFooting> {
+  const versionNum = (opts.info ?? (await db.serverInfo())).versionNum;
+  return db.rolledBack(async (s) => {
+    if (role) await planAs(s, role);
+    return planFooting(await planOf({ session: s, sql, versionNum, trustFunctions: opts.trustFunctions }));
+  }, { readOnly: true });
 }
 
 /** The proofs of the connection's server and role in this process (trialProofs.ts: kept across a window reload by the editor). */

@@ -15,7 +15,7 @@
  */
 import { qualifiedName } from '../core/sql/ident';
 import { createIndexSql, type IndexCandidate } from '../core/advice/indexCandidates';
-import { summarizePlan, type PlanSummary } from '../core/advice/planSummary';
+import { summarizePlan, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { explainOnSession } from './explain';
 import type { Session } from './database';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
@@ -166,6 +166,11 @@ export interface Proof {
   indexSizeBytes: number | null;
   /** Name the plan shows for the index. */
   planIndexName: string;
+  /**
+   * The statement's plan before the index (planFooting): another statement of its shape reuses the proof only on the same
+   * footing (sameFooting; person38 H1). Absent on a sibling's proof (planned with the index only): not reused by shape.
+   */
+  before?: PlanFooting;
   /** Undo: drop the hypothetical index / roll back to the savepoint. Not called when kept. */
   undo(): Promise<void>;
 }

@@ -24,8 +24,9 @@ import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, newTrialRun, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { adviseStatement, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
+import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
 import { lessOwnWrites, type Database, type ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
 import { connectionClosed, describeError } from './errors';
@@ -466,7 +467,28 @@ export class IndexDecider {
     if (first !== undefined && first !== input.sql) {
       const of = await this.adviseOne({ sql: first, userid: input.userid }, realIndexes, run, askedFor);
       if (of.status === 'ok') {
-        const r = sameShapeAdvice(of, first);
+        // Its constants decide the advice (person38 H1: `category = 'home'` was told the index `WHERE category = 'tents'`,
+        // `status = 'delivered'` the one proved for `status = 'refunded'`): a suggestion carrying the first's constants is
+        // never its, and it takes the others only on the first's footing, checked with one plain EXPLAIN of its own —
+        // at most SHAPE_CHECKS per shape and decision; past them the figures are the shape's, not verified for it.
+        if (!carriesConstants(of)) {
+          const checks = run ? (this.shapeChecks.get(run) ?? this.shapeChecks.set(run, new Map()).get(run)!) : new Map<string, number>();
+          const done = checks.get(shape!) ?? 0;
+          if (done >= SHAPE_CHECKS) {
+            const r = sameShapeAdvice(of, first);
+            this.advice.set(input.sql, r);
+            return r;
+          }
+          checks.set(shape!, done + 1);
+          const own = await planFootingOf(this.db, input.sql, input.userid, this.opts).catch(() => undefined);
+          if (own && sameFooting(of.footing, own, suggestionTables(of))) {
+            const r = sameShapeAdvice(of, first, own);
+            this.advice.set(input.sql, r);
+            return r;
+          }
+        }
+        // Advised on its own (the first stays the shape's).
+        const r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid, trialRun: run, askedFor });
         this.advice.set(input.sql, r);
         return r;
       }
@@ -477,6 +499,9 @@ export class IndexDecider {
     this.advice.set(input.sql, r);
     return r;
   }
+
+  /** The plain EXPLAINs of statements taking their shape's advice, per decision's run and shape (at most SHAPE_CHECKS). */
+  private readonly shapeChecks = new WeakMap<TrialRun, Map<string, number>>();
 
   /** The statement planned for each shape (core constantShape and role, as JSON): the others of the shape take its advice. */
   private readonly shapes = new Map<string, string>();
@@ -596,7 +621,9 @@ export class IndexDecider {
             }
             this.cross.set(key, proved);
           }
-          if (proved) out.push({ statement: a.key, suggestion: first ? { ...proved, summary: sameShapeSummary(proved.summary) } : proved });
+          // Its own plan unchecked (the shape's checks spent): the first's figures, not verified for it.
+          const checked = this.advice.get(a.key)?.ownFooting !== undefined;
+          if (proved) out.push({ statement: a.key, suggestion: first ? { ...proved, ...(checked ? {} : { verifiedBy: 'none' as const }), summary: sameShapeSummary(proved.summary, checked) } : proved });
         }
       }
     }
@@ -657,12 +684,37 @@ export class IndexDecider {
 
 /** The table's name without its schema (IndexSuggestion.table is schema.name when not public). */
 /** Another statement's advice (`of`, the first of this statement's shape: `first`), as this statement's: its figures said to be the shape's. */
-function sameShapeAdvice(of: AdviceResult, first: string): AdviceResult {
-  const r: AdviceResult = { ...of, sameShapeAs: first, suggestions: of.suggestions.map((s) => ({ ...s, summary: sameShapeSummary(s.summary) })) };
+function sameShapeAdvice(of: AdviceResult, first: string, own?: PlanFooting): AdviceResult {
+  // Unchecked (the shape's checks spent): the figures are the first's, never said to be proved for this statement.
+  const r: AdviceResult = {
+    ...of,
+    sameShapeAs: first,
+    ...(own ? { ownFooting: own } : { proof: 'none' as const }),
+    suggestions: of.suggestions.map((s) => ({ ...s, ...(own ? {} : { verifiedBy: 'none' as const }), summary: sameShapeSummary(s.summary, own !== undefined) })),
+  };
+  delete r.footing;
   // Nothing was built or reused for this one: its advice is the first's.
   delete r.realBuilds;
   delete r.reusedProofs;
   return r;
+}
+
+/**
+ * Statements of one shape checked with a plain EXPLAIN of their own before taking the first's advice, per shape and
+ * decision: a file of 3,000 such statements costs at most this many plans more (person31 H2; the editor's decisions over a
+ * generated file stay within editorPlans.test's few dozen EXPLAINs), the rest take the shape's figures, not verified for them.
+ */
+export const SHAPE_CHECKS = 3;
+
+/** Whether an advice's suggestions carry its statement's constants (a partial index's predicate, an expression with a literal). */
+function carriesConstants(r: AdviceResult): boolean {
+  const literal = /'|(^|[^\w$.])\d/;
+  return r.suggestions.some((s) => (s.where !== null && s.where !== undefined && literal.test(s.where)) || s.columns.some((c) => literal.test(c)));
+}
+
+/** The bare lowercase names of the tables an advice's suggestions are on. */
+function suggestionTables(r: AdviceResult): string[] {
+  return [...new Set(r.suggestions.map((s) => bareName(s)))];
 }
 
 function bareName(s: Pick<IndexSuggestion, 'schema' | 'table'>): string {

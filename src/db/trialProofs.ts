@@ -157,7 +157,10 @@ export function parseKeptTrialProofs(raw: unknown, now = Date.now()): KeptTrialP
     if (!isStr(server) || !isStr(key) || !key || !isNum(at) || now - at > PROOF_TTL_MS || at > now + 60_000 || !proof || typeof proof !== 'object') continue;
     const p = proof as Record<string, unknown>;
     if ((p.verifiedBy !== 'transaction' && p.verifiedBy !== 'hypopg') || !isPlanSummary(p.plan) || !isNum(p.costAfter) || typeof p.planUsesIndex !== 'boolean' || !(p.indexSizeBytes === null || isNum(p.indexSizeBytes)) || !isStr(p.planIndexName)) continue;
-    out.push({ server, key, at, proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName } });
+    // The plan before the index (a proof reused by shape only on the same footing; person38 H1): dropped when malformed.
+    const b = p.before as Record<string, unknown> | undefined;
+    const before = b && typeof b === 'object' && isNum(b.cost) && Array.isArray(b.scans) && b.scans.every(isStr) ? { before: { cost: b.cost, scans: b.scans as string[], ...(isNum(b.rows) ? { rows: b.rows } : {}) } } : {};
+    out.push({ server, key, at, proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, ...before } });
   }
   return out;
 }

@@ -230,8 +230,12 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
  * planned once for all of them: person31 H2, a file of 3,000 such statements cost an EXPLAIN each): said, as the costs
  * are that statement's, not this one's own.
  */
-export function sameShapeSummary(summary: string): string {
-  return `${summary} (the figures of its shape: planned once for the statements that differ from it only by constants)`;
+export function sameShapeSummary(summary: string, checked = true): string {
+  // Checked: its own plan (one plain EXPLAIN) stands on the first's footing — the same scans, a cost within 0.5–2×
+  // (person38 H1). Unchecked (the shape's checks spent for this decision): the figures were never planned for it.
+  return checked
+    ? `${summary} (the figures of its shape: planned once for the statements that differ from it only by constants; this statement's own plan checked against them)`
+    : `${summary} (the figures of its shape, not verified for this statement: planned once for the statements that differ from it only by constants; its own plan not checked)`;
 }
 
 /** How much cheaper, in words a person reads at a glance: "48× lower", "35% lower". */

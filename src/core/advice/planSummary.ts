@@ -70,3 +70,43 @@ export function formatCost(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2);
 }
 
+
+/**
+ * What a statement's plan stands on before any index is tried: its estimated cost and how it reads each table (node, index,
+ * relation). Statements that differ only by constants share an index's figures only on the same footing (sameFooting):
+ * a frequent value and a rare one are planned differently (person38 H1: `status = 'delivered'` took the index proved for
+ * `status = 'refunded'`, where its own plan is an Index Scan on the key at cost 1,805 with or without it).
+ */
+export interface PlanFooting {
+  cost: number;
+  scans: string[];
+  /**
+   * The rows the scans keep (estimated, summed): the selectivity of the constants. A Seq Scan costs the same for a rare
+   * value and a frequent one; an index does not (person38 H1: 'office' was told the (category, price_cents) figures of
+   * 'tents', 284 → 8.28, where its own are 284 → 151). Absent in a proof kept before it was added: not the same footing.
+   */
+  rows?: number;
+}
+
+export function planFooting(p: PlanSummary): PlanFooting {
+  const scans = p.nodes.filter((n) => n.relation);
+  return { cost: p.totalCost, scans: scans.map((n) => `${n.nodeType}${n.index ? ` using ${n.index}` : ''} on ${n.relation!.toLowerCase()}`), rows: scans.reduce((a, n) => a + n.rows, 0) };
+}
+
+/** A cost this many times another's (or its inverse) is not the same footing (sameFooting). */
+const FOOTING_COST_RATIO = 2;
+
+/**
+ * Whether two statements' plans stand on the same footing: each cost and the rows the scans keep within FOOTING_COST_RATIO×
+ * of the other's (0.5–2×; rows counted +10), and the same scans on `tables` (bare lowercase names; all the plans' tables when omitted).
+ */
+export function sameFooting(a: PlanFooting | undefined, b: PlanFooting | undefined, tables?: readonly string[]): boolean {
+  if (!a || !b) return false;
+  const lo = Math.max(Math.min(a.cost, b.cost), 0.01);
+  if (Math.max(a.cost, b.cost) / lo > FOOTING_COST_RATIO) return false;
+  // The rows kept, within the same ratio (a few rows more or less on a handful is the same footing).
+  if (a.rows === undefined || b.rows === undefined || (Math.max(a.rows, b.rows) + 10) / (Math.min(a.rows, b.rows) + 10) > FOOTING_COST_RATIO) return false;
+  const on = (s: string) => !tables || tables.includes(s.slice(s.lastIndexOf(' on ') + 4));
+  const scans = (f: PlanFooting) => f.scans.filter(on).sort().join('\n');
+  return scans(a) === scans(b);
+}

@@ -13,7 +13,7 @@ import { extractSqlSites } from '../../../src/core/extract/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import { statementStats, testDatabase } from '../support';
 import { HUGE_FILE_STATEMENTS, NO_HYPOPG, ORDERS_TABLE, explainsSent } from './hugeFile';
-import { IndexDecider } from '../../../src/db/indexDecision';
+import { IndexDecider, SHAPE_CHECKS } from '../../../src/db/indexDecision';
 import { TRIAL_BUDGET_PER_MINUTE, TrialBudget } from '../../../src/db/hypo';
 
 /** person32's huge.ts's statements (200 instead of 3,000; the db tests' one large file), as a .sql file (the extraction is not what is measured). */
@@ -95,7 +95,8 @@ describe('db/file plans: a generated file of statements differing only by consta
     // Decided again (the file saved, another file's decision weighing it): its withheld advice proved again, once.
     await decider.decide(all, { focus: all.map((s) => s.sql) });
     const again = await explains();
-    assert.ok(first <= 3 && again <= 3, `${first} EXPLAINs in the first decision, ${again} in the second, for ${N} statements of one shape`);
+    // Plus each decision's plain EXPLAINs of up to SHAPE_CHECKS others of the shape, checked on the first's footing (person38 H1).
+    assert.ok(first <= 3 + SHAPE_CHECKS && again <= 3 + SHAPE_CHECKS, `${first} EXPLAINs in the first decision, ${again} in the second, for ${N} statements of one shape`);
     assert.ok(all.slice(1).every((s) => decider.advice.get(s.sql)?.sameShapeAs === all[0].sql));
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { byCallSite, decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
-import { planOutline, summarizePlan } from '../../../../src/core/advice/planSummary';
+import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
   ddl: `CREATE INDEX CONCURRENTLY ${table}_${columns.join('_').replace(/ DESC/g, '_desc')}${include.length ? `_covering_${include.join('_')}` : ''}_idx ON ${table} (${columns.join(', ')})${include.length ? ` INCLUDE (${include.join(', ')})` : ''}`,
@@ -295,5 +295,25 @@ describe('core/advice/planSummary', () => {
       '    -> Seq Scan on orders o  (cost=0.00..10.00 rows=5)',
       '    -> Index Scan using items_order_id_idx on items i  (cost=0.40..2.00 rows=1)',
     ]);
+  });
+
+  it('a plan\'s footing: statements of one shape share an index\'s figures only within 0.5–2× and with the same scans (person38 H1)', () => {
+    const plan = (node: Record<string, unknown>, cost: number) => summarizePlan([{ Plan: { 'Node Type': 'Sort', 'Total Cost': cost, Plans: [{ ...node, 'Total Cost': cost - 1 }] } }]);
+    const seq = { 'Node Type': 'Seq Scan', 'Relation Name': 'Orders' };
+    const byKey = { 'Node Type': 'Index Scan', 'Index Name': 'orders_pkey', 'Relation Name': 'orders' };
+    const refunded = planFooting(plan(seq, 941));
+    assert.deepEqual(refunded, { cost: 941, scans: ['Seq Scan on orders'], rows: 0 });
+    assert.equal(sameFooting(refunded, planFooting(plan(seq, 1800))), true, '1.9×, the same scan');
+    assert.equal(sameFooting(refunded, planFooting(plan(seq, 1900))), false, 'over 2×');
+    assert.equal(sameFooting(refunded, planFooting(plan(seq, 460))), false, 'under 0.5×');
+    // person38's 'delivered': within 2× but read by the key.
+    assert.equal(sameFooting(refunded, planFooting(plan(byKey, 1805))), false);
+    assert.equal(sameFooting(refunded, planFooting(plan(byKey, 941)), ['items']), true, 'only the scans of the tables asked about');
+    assert.equal(sameFooting(undefined, refunded), false, 'no footing known: not the same');
+    // person38's 'office' against 'tents': one Seq Scan at the same cost, but many more rows kept (the index's figures differ).
+    const rows = (n: number) => ({ ...seq, 'Plan Rows': n });
+    assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(900), 284))), false);
+    assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(60), 284))), true);
+    assert.equal(sameFooting({ cost: 282, scans: [] }, planFooting(plan(rows(40), 282))), false, 'a proof kept without its rows');
   });
 });
