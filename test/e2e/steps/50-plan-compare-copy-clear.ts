@@ -113,6 +113,8 @@ export const step: Step = {
     await wb.openFile('src/reviews.ts');
     await wb.clickText('VALUES ($1, $2, $3, $4)');
     await wb.runCommand('PG Lens: Explain Analyze (rolled back)');
+    // The EXECUTE confirmation comes before the values (person37 L1, step 92): run it, then the prompts.
+    await wb.confirmDialog(/will EXECUTE this statement: INSERT/, /^Run it, then roll back$/);
     // The title names the code's expression too (person31 L2: "Value for $1 (review.productId, 1 of 4)"), and the
     // column is NOT NULL: "Required", never "Empty = NULL".
     const prompt = page.locator('.quick-input-widget').filter({ hasText: /Value for \$1 \(review\.productId, 1 of 4\)/ });
