@@ -216,7 +216,13 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   // app made that index for this lookup, one device's keys, and the expression only filters what it finds (rules-w:
   // Dendrite's one-time keys by `concat(algorithm, ':', key_id) = ANY($3)`).
   const composite = !lead && Array.isArray(e.pinnedBy) ? declaredPinnedIndex(declared, table, e.pinnedBy.map(String), wrapped) : undefined;
-  const key = lead ?? (composite ? `(${composite.join(', ')})` : undefined);
+  // …or the WHERE looks the rows up by a set of values of a column an index of the schema files leads with (`"videoID" IN
+  // (SELECT "videoID" FROM "videoInfo" WHERE "channelID" = $1)`, `id = ANY($1)`): a semi-join or a probe per value finds
+  // them, and the expression only filters what it finds (rules-x: SponsorBlock's similarity() over one channel's segments).
+  const setLead = !lead && !composite && Array.isArray(e.lookupIn)
+    ? e.lookupIn.map(String).find((c) => declaredLeadingColumn(declared, table, c) && !(wrapped && declaredLaterKey(declared, table, c, wrapped)))
+    : undefined;
+  const key = lead ?? (composite ? `(${composite.join(', ')})` : setLead);
   // A note that only says the table's size is unproved (leading-wildcard-like without a database) takes these more
   // precise words: the lookup is what is known here.
   if (!key || (SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info && e.size !== 'unproved')) return f;
@@ -234,8 +240,10 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
     severity: 'info',
     message: composite
       ? `${expression} only filters rows here: the same WHERE looks them up by ${key}, every key of an index of the schema files (a problem only if one ${key} matches many rows).`
+      : setLead
+      ? `${expression} only filters rows here: the same WHERE looks them up by a set of ${key} values (IN or = ANY), and an index of the schema files leads with ${key} (a problem only if those values match many rows).`
       : `${expression} only filters rows here: the same WHERE looks them up by ${key}, which an index of the schema files leads with (a problem only if one ${key} matches many rows).`,
-    evidence: { ...e, lookupBy: key, lookupFrom: 'schema files' },
+    evidence: { ...e, lookupBy: key, lookupFrom: 'schema files', ...(setLead ? { lookupBySet: true } : {}) },
   };
 }
 

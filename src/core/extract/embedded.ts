@@ -13,6 +13,7 @@ import type { SqlParam, SqlSite, SqlVariant, UnreadSql } from './types';
 import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from './compose';
 import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
 import { parsesAsSql } from '../sql/statement';
+import { parseSql } from '../sql/parse';
 
 /** At most 2^MAX_CHOICES variants of a statement written with fragments chosen at run time (ComposeCtx.pick). */
 const MAX_CHOICES = 5;
@@ -618,10 +619,15 @@ function qmarkIfUnread(parts: Part[], style: PlaceholderStyle, lang: SourceLangu
   if (style.qmark || !QMARK_LANGUAGES.has(lang)) return undefined;
   if (!parts.some((p) => p.t === 'text' && p.text.includes('?'))) return undefined;
   const f = finishSql(parts, style);
-  if (!f.sql.includes('?') || parsesAsSql(f.sql)) return undefined;
+  if (!f.sql.includes('?')) return undefined;
+  // PostgreSQL's grammar may accept the `?` as written where the rules' parser does not: `"userName" LIKE ? ESCAPE '\\'`
+  // reads as a prefix operator `?` applied to ESCAPE's string (rules-x: SponsorBlock's user search). Then the `$n` reading
+  // is taken only when both parsers accept it, and the text as written stays when the rules' parser reads it.
+  const pgAccepts = parsesAsSql(f.sql);
+  if (pgAccepts && parseSql(f.sql).ok) return undefined;
   const style2: PlaceholderStyle = { ...style, qmark: 'plain' };
   const f2 = finishSql(parts, style2);
-  return f2.sql !== f.sql && parsesAsSql(f2.sql) ? { f: f2, style: style2 } : undefined;
+  return f2.sql !== f.sql && parsesAsSql(f2.sql) && (!pgAccepts || parseSql(f2.sql).ok) ? { f: f2, style: style2 } : undefined;
 }
 
 

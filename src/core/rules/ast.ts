@@ -439,6 +439,31 @@ export function equalitySiblings(statement: Node, cond: Node): string[] {
   return out;
 }
 
+/**
+ * The columns the same WHERE as `cond` looks up by a set of values: `"videoID" IN (SELECT "videoID" FROM "videoInfo" WHERE
+ * "channelID" = $1)`, `id IN ($1, $2)`, `id = ANY($1)`. An index that leads with such a column finds the rows (a semi-join
+ * or one probe per value); an expression beside it only filters what they find (issue 14, rules-x: SponsorBlock's
+ * `similarity("description", ?)` over one channel's segments).
+ */
+export function setLookupsBeside(statement: Node, cond: Node): string[] {
+  const out: string[] = [];
+  for (const owner of whereOwners(statement)) {
+    const conjuncts = conjunctsOf(owner.where);
+    const holder = conjunctHolding(conjuncts, cond);
+    if (!conjuncts.includes(holder)) continue;
+    const own = ownNames(owner);
+    const mine = (x: Node | undefined) => x?.type === 'ref' && x.name !== '*' && (typeof x.table?.name !== 'string' || own.has(String(x.table.name).toLowerCase()));
+    for (const c of conjuncts) {
+      if (c === holder || c.type !== 'binary') continue;
+      const l = stripCasts(c.left);
+      const r = stripCasts(c.right);
+      const set = (c.op === 'IN' && (r?.type === 'select' || r?.type === 'list' || r?.type === 'union' || r?.type === 'union all')) || (c.op === '=' && r?.type === 'call' && String(r.function?.name).toLowerCase() === 'any' && !referencesColumns(r));
+      if (set && mine(l)) out.push(String(l.name));
+    }
+  }
+  return out;
+}
+
 /** The SELECT, UPDATE and DELETE nodes of a statement that have a WHERE. */
 function whereOwners(root: Node): Node[] {
   return collectNodes(root, (node) => (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete') ? node : undefined));

@@ -3,7 +3,7 @@
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
 import { rowsPhrase } from '../catalogFacts';
-import { atOperators, equalitySiblings, indexExpressionText, isFunctionOutput, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, walk, type Node, type Scope } from './ast';
+import { atOperators, equalitySiblings, setLookupsBeside, indexExpressionText, isFunctionOutput, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, walk, type Node, type Scope } from './ast';
 import type { Rule } from './types';
 import { tableSize, unprovedSize } from './sizeEvidence';
 
@@ -69,7 +69,7 @@ export const leadingWildcardLike: Rule = {
       message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.${unproved ? ` ${unprovedSize('How many rows it reads', 'a problem once the table holds tens of thousands of rows')}, or index it for substring search.` : ''}`,
       help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${indexed} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${indexed}).`,
       // The columns the same WHERE pins by equality: an index the schema files declare on one of them finds the rows (scan.ts).
-      evidence: { pattern: lead, tableRows: rows, ...(unproved ? { size: 'unproved' } : {}), expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, column: colNode?.type === 'ref' ? String(colNode.name) : undefined, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
+      evidence: { pattern: lead, tableRows: rows, ...(unproved ? { size: 'unproved' } : {}), expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, column: colNode?.type === 'ref' ? String(colNode.name) : undefined, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n), lookupIn: setLookupsBeside(ctx.statement as Node, n) },
     });
   }),
 };

@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctHolding, conjunctsOf, containsSubquery, ctesOf, equalitySiblings, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation, wheresOf } from './ast';
+import { atOperators, bothSides, collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctHolding, conjunctsOf, containsSubquery, ctesOf, equalitySiblings, setLookupsBeside, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation, wheresOf } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -82,7 +82,8 @@ export const nonSargablePredicate: Rule = {
         f.evidence = { ...f.evidence, joinedToSeries: series };
       }
       // The columns the same WHERE pins by equality: a unique one the schema files declare finds the row (scan.ts).
-      f.evidence = { ...f.evidence, pinnedBy: equalitySiblings(ctx.statement as Node, n) };
+      // …and the columns it looks up by a set of values (`col IN (SELECT …)`, `col = ANY($1)`): scan.ts, as for pinnedBy.
+      f.evidence = { ...f.evidence, pinnedBy: equalitySiblings(ctx.statement as Node, n), lookupIn: setLookupsBeside(ctx.statement as Node, n) };
       if (optional && sized?.size === 'unproved') {
         f.severity = 'info';
         f.message += ` It is an optional filter (${ctx.textOf(optional)} IS NULL OR …): without it the statement reads every row anyway. ${unprovedSize('How many rows the filter reads', 'a problem once the table holds tens of thousands of rows')}.`;

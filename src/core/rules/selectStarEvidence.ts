@@ -254,7 +254,10 @@ function mappedToModel(site: SqlSite, text: string, tables: string[]): boolean |
       const named = entity.replace(/(?:Entity|Record|Row)$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
       const table = tables[0].replace(/"/g, '').split('.').pop()!.toLowerCase();
       // The table's name is the entity's, in the singular or the plural (`Event` for events).
-      return [named, `${named}s`, `${named}es`].includes(table);
+      // So is an entity named for the table after a qualifier of its own (`TimescaleTsKvEntity` for ts_kv: the Timescale
+      // variant of the same mapping; rules-k, ThingsBoard). A word after the table's name (`TbResourceInfoEntity` over
+      // resource) names a projection, which is judged.
+      return [named, `${named}s`, `${named}es`].includes(table) || named.endsWith(`_${table}`) || named.endsWith(`_${table.replace(/e?s$/, '')}`);
     }
     // Hibernate/JPA: the statement run as a native query given its entity class (`createNativeQuery(sql, Job.class)`,
     // `.addEntity(Job.class)`) or through the app's own typed native-query helper (`nativeSynchronizedTypedQuery(sql)`,

@@ -100,6 +100,14 @@ export function isOtherDatabaseDdl(text: string): boolean {
   return /\)\s*ENGINE\s*=\s*[A-Za-z]/i.test(text);
 }
 
+/**
+ * What may follow an index key's column: an operator class, a collation, the order and the nulls' order — `"videoID"
+ * COLLATE pg_catalog."default" ASC NULLS LAST` as pgAdmin writes it (issue 14, rules-x: SponsorBlock's index files).
+ */
+const KEY_DECORATION = String.raw`(?:\s+(?:asc|desc|nulls\s+(?:first|last)|collate\s+(?:[\w$]+\.)?(?:"[^"]+"|[\w$]+)|[\w.]+_ops))*`;
+/** An index key that is a plain column, with what may follow it. */
+const PLAIN_KEY = new RegExp(String.raw`^"?([A-Za-z_][\w$]*)"?${KEY_DECORATION}\s*$`, 'i');
+
 /** Adds the expression indexes declared in a text (a .sql file, a migration) to `into`. */
 export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
   if (!/index/i.test(text)) return;
@@ -117,7 +125,8 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
       into.set(key, (into.get(key) ?? new Set<string>()).add('?'));
     }
     // The leading key when it is a plain column (`(creator_id)`, `(mbid0, mbid1)`): an index scan can start from it.
-    const lead = /^"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(all[0]?.trim() ?? '');
+    // pgAdmin writes each key with its collation and null order (`"videoID" COLLATE pg_catalog."default" ASC NULLS LAST`).
+    const lead = PLAIN_KEY.exec(all[0]?.trim() ?? '');
     if (lead) {
       const key = declaredTableKey(m[1]);
       const set = (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase());
@@ -400,7 +409,7 @@ function addLaterKeys(set: Set<string>, lead: string, rest: string[]): void {
  * device_id, key_id)`), so a rule can tell that a WHERE pins every key of one index by equality (declaredPinnedIndex).
  */
 function addWholeKey(set: Set<string>, keys: string[]): void {
-  const cols = keys.map((k) => /^\s*"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(k)?.[1]?.toLowerCase());
+  const cols = keys.map((k) => PLAIN_KEY.exec(k.trim())?.[1]?.toLowerCase());
   if (cols.length >= 2 && cols.every(Boolean)) set.add(`=${cols.join(',')}`);
 }
 
