@@ -11,7 +11,7 @@
 import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs, provedAt } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
-import { countOf } from '../format';
+import { countOf, shortLine } from '../format';
 import type { AnalyzeOptions, ForeignKeyFact, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, ProvedIndexFigure, Tip, TriggerTime, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -463,6 +463,51 @@ function notAnIndexTip(n: PlanNode, condition: string, options: AnalyzeOptions):
   return undefined;
 }
 
+/**
+ * The tip for a filter on a join's rows that is an OR whose arms each test another table's columns
+ * (`((c.email = '…') OR (o.status = 'refunded'))` on a Hash Join of orders o and customers c): no scan below can apply
+ * it, so every joined row is made and most thrown away. The fix is the query's shape, not an index: a UNION of two
+ * queries each filtering one table (each by its own index), or EXISTS — as pgMustard says it (issue 20, person38 L3:
+ * the tip read "inside the function, subquery or join condition" for a query without a function). Undefined for
+ * any other filter.
+ */
+function orAcrossJoin(plan: Plan, n: PlanNode): string | undefined {
+  if (!JOIN_NODES.has(String(n.raw[K.NodeType]))) return undefined;
+  const cond = n.raw[K.JoinFilter] ?? n.raw[K.Filter];
+  if (typeof cond !== 'string') return undefined;
+  const arms = topLevelAnd(unwrap(cond), 'OR').map((a) => a.trim());
+  if (arms.length < 2) return undefined;
+  const sides = arms.map((a) => [...new Set(qualifiedColumns(a).map((c) => c.alias))]);
+  // Each arm on one table's columns, and not all on the same table.
+  if (sides.some((s) => s.length !== 1) || new Set(sides.map((s) => s[0])).size < 2) return undefined;
+  // The table each alias reads, from the scans below the join.
+  const below = (i: number): PlanNode[] => [plan.nodes[i], ...plan.nodes[i].children.flatMap(below)];
+  const scans = n.children.flatMap(below);
+  const tableOf = (alias: string) => {
+    const s = scans.find((x) => x.metrics.alias === alias || x.metrics.relation === alias);
+    const bare = s && typeof s.raw[K.RelationName] === 'string' ? String(s.raw[K.RelationName]) : s?.metrics.relation;
+    return bare ?? alias;
+  };
+  const indexes = [...new Set(arms.map((a, i) => {
+    const cols = [...new Set(qualifiedColumns(a).filter((c) => c.alias === sides[i][0]).map((c) => c.column))];
+    return `${quoteIdent(tableOf(sides[i][0]))} (${cols.map(quoteIdent).join(', ')})`;
+  }))];
+  return `the filter is an OR whose arms test different tables (${arms.map((a, i) => `${tableOf(sides[i][0])}: ${shortLine(unwrap(a), 60)}`).join('; ')}), so no scan below the join can apply it: every joined row is made, then most are thrown away. Split the query into a UNION of ${arms.length === 2 ? 'two queries' : `${arms.length} queries`}, each with one arm in its WHERE, so each can read its own table by an index (${indexes.join(', ')}); UNION ALL is cheaper when each later query excludes the rows an earlier one returns (AND NOT …). When an arm only asks whether a row of the other table matches, EXISTS (SELECT 1 FROM … WHERE …) in the WHERE is the other way.`;
+}
+
+/**
+ * Where a filter on rows no table scan reads can be applied sooner, naming only what the plan has: a function's rows
+ * inside the function, a subquery's or CTE's inside it, a join's in a scan below or the join condition.
+ */
+function applyEarlier(n: PlanNode): string {
+  const type = String(n.raw[K.NodeType]);
+  if (type === 'Function Scan' || type === 'Table Function Scan') return 'apply the condition inside the function (pass it as an argument) so it returns fewer rows.';
+  if (type === 'Subquery Scan') return 'move the condition into the subquery (its WHERE) so it produces fewer rows.';
+  if (type === 'CTE Scan') return `move the condition into the CTE${typeof n.raw[K.CteName] === 'string' ? ` ${String(n.raw[K.CteName])}` : ''} (its WHERE), or let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), so it produces fewer rows.`;
+  if (JOIN_NODES.has(type)) return "apply the condition earlier: a test of one table's columns in that table's own WHERE condition, a test comparing both in the join condition, so fewer rows are joined.";
+  return 'apply the condition earlier in the query, where fewer rows are read.';
+}
+
 /** Scans an index can replace: a table read whole (a parallel one too). */
 const WHOLE_TABLE_SCANS = new Set(['Seq Scan']);
 
@@ -529,9 +574,11 @@ function unwrap(condition: string): string {
   return c;
 }
 
-/** The conditions an AND joins at the top of a condition (outside brackets and quotes); the whole when none. */
-function topLevelAnd(s: string): string[] {
+/** The conditions an AND (or an OR) joins at the top of a condition (outside brackets and quotes); the whole when none. */
+function topLevelAnd(s: string, word: 'AND' | 'OR' = 'AND'): string[] {
   const out: string[] = [];
+  const joiner = new RegExp(`^\\s${word}\\s`, 'i');
+  const len = word.length + 2;
   let depth = 0;
   let from = 0;
   for (let i = 0; i < s.length; i++) {
@@ -542,10 +589,10 @@ function topLevelAnd(s: string): string[] {
       i = j;
     } else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (!depth && /^\sAND\s/i.test(s.slice(i, i + 5))) {
+    else if (!depth && joiner.test(s.slice(i, i + len))) {
       out.push(s.slice(from, i));
-      from = i + 5;
-      i += 3;
+      from = i + len;
+      i += len - 2;
     }
   }
   out.push(s.slice(from));
@@ -678,7 +725,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           text = not ? `${what}: ${not}.`
             : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.${proof ? '' : widerProof(plan, n, options)}`
-            : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
+            : `${what}: ${orAcrossJoin(plan, n) ?? applyEarlier(n)}`;
           saving = proved ? proved.saving : own * (m.removedShare ?? 0);
           break;
         }
@@ -829,7 +876,9 @@ function joinProbeTips(plan: Plan, tips: readonly Tip[], options: AnalyzeOptions
     const cond = join.raw[type === 'Hash Join' ? K.HashCond : K.MergeCond];
     if ((type !== 'Hash Join' && type !== 'Merge Join') || typeof cond !== 'string' || (join.raw[K.JoinType] !== 'Inner' && join.raw[K.JoinType] !== 'Semi')) continue;
     const read = rowsOf(n) + (m.rowsRemoved ?? 0) * (plan.analyzed ? m.loops : 0);
-    const kept = rowsOf(join);
+    // The rows the join condition matched: those its Join Filter then removed were matched by the key too (person38 L3:
+    // an OR across the join's tables kept 165 of 32k orders, and an index on the join key was tipped for it).
+    const kept = rowsOf(join) + (plan.analyzed ? (join.metrics.rowsRemoved ?? 0) : 0);
     if (read < THRESHOLDS.largeTableRows || kept > THRESHOLDS.selectiveShare * read) continue;
     const mine = qualifiedColumns(cond).filter((c) => c.alias === (m.alias ?? m.relation) || c.alias === m.relation).map((c) => c.column);
     if (!mine.length) continue;
