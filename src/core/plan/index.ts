@@ -4,7 +4,7 @@ export * from './model';
 export { analyzePlan } from './analyze';
 export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
 export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
-export { comparePlans, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';
+export { comparePlans, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';
 export { briefPlan, briefMarkdown, briefText, planText } from './brief';
 export { nodeLabel } from './warnings';
 export * from './format';

@@ -582,29 +582,42 @@ class PlansFeature implements vscode.Disposable {
   private async comparePlans(): Promise<void> {
     // The plans the open tabs show count too (a tab restored after a reload, a .plan file): they are plans the person sees.
     for (const shown of PlanPanel.shownPlans()) if (!this.history.includes(shown) && !this.history.some((h) => h.at === shown.at && h.title === shown.title)) this.history.push(shown);
-    const known = [...this.history].sort((a, b) => b.at - a.at);
+    const byTime = () => [...this.history].sort((a, b) => b.at - a.at);
+    const all = byTime();
+    const { compareSubject, incomparableReason, planNowOffer, statementDoubt } = await import('../../core/plan');
+    const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
+    await loadPgParser();
+    // From the statement at the cursor when there is one: its plans only, and said (person38 L10: the cursor's SELECT
+    // was offered the last panel's DELETE, and its Explain Analyze then compared nothing without a word).
+    const ed = vscode.window.activeTextEditor;
+    const site = ed ? await this.ctx.sites.siteAt(ed.document, ed.document.offsetAt(ed.selection.active)) : undefined;
+    const subject = compareSubject(all, site?.sql, fingerprintSql);
+    let known = subject.plans;
     if (known.length < 2) {
       // Never nothing (person15): say what it needs in one line and offer the ways to a second plan, then compare.
       const { secondPlanWays } = await import('../../core/plan');
-      const ed = vscode.window.activeTextEditor;
-      const atStatement = !!ed && !!(await this.ctx.sites.siteAt(ed.document, ed.document.offsetAt(ed.selection.active)));
-      const { line, ways } = secondPlanWays(known, atStatement);
+      const { line, ways } = secondPlanWays(known, !!site, { statement: subject.statement, openPlans: all.length });
       const pick = await vscode.window.showQuickPick(ways, { title: `PG Lens: ${line}`, placeHolder: 'Choose where the second plan comes from' });
       if (!pick) return;
-      const count = this.history.length;
-      if (pick.way === 'analyze') await this.explainAnalyze();
-      else if (pick.way === 'open') await this.openPlan();
-      else await this.bringPlan(pick.way);
-      if (this.history.length <= count) return; // no plan came (each way said why)
-      if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${planTitle(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
-      return this.comparePair(this.history[1], this.history[0]);
+      if (pick.way === 'others') known = all;
+      else {
+        const count = this.history.length;
+        if (pick.way === 'analyze') await this.explainAnalyze();
+        else if (pick.way === 'open') await this.openPlan();
+        else await this.bringPlan(pick.way);
+        if (this.history.length <= count) return; // no plan came (each way said why)
+        // The statement's plans now (a plan brought from a file or the clipboard counts when it is of that statement).
+        const now = subject.statement ? compareSubject(byTime(), subject.statement, fingerprintSql).plans : byTime();
+        const of = subject.statement ? `of "${planTitle(subject.statement)}" ` : '';
+        if (!now.length) return void vscode.window.showInformationMessage(`PG Lens: not compared: the plan that came ("${planTitle(this.history[0].title)}") is of another statement than the one at the cursor ("${planTitle(subject.statement ?? '')}").`);
+        if (now.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan ${of}is open now ("${planTitle(now[0].title)}"); run Compare Plans again after your change to compare it with a second.`);
+        return this.comparePair(now[1], now[0]);
+      }
     }
-    const { incomparableReason, planNowOffer, statementDoubt } = await import('../../core/plan');
-    const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
-    await loadPgParser();
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
     const items = known.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
-    const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from', ignoreFocusOut: true });
+    const of = subject.statement && known !== all ? ` of the statement at the cursor ("${planTitle(subject.statement)}")` : '';
+    const before = await vscode.window.showQuickPick(items, { title: `Compare plans${of}: BEFORE`, placeHolder: 'The plan to compare from', ignoreFocusOut: true });
     if (!before) return;
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
     const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);
@@ -619,7 +632,7 @@ class PlansFeature implements vscode.Disposable {
     // No second plan known to be of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7).
     const offer = rest.some((x) => !x.why && !x.doubt) ? undefined : planNowOffer(known[before.i], this.ctx.connections.current?.profile.name);
     if (offer) afterItems.unshift({ ...offer, i: -1, planNow: true });
-    const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
+    const after = await vscode.window.showQuickPick(afterItems, { title: `Compare plans${of}: AFTER`, placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;
     if (after.planNow) return this.planNowAndCompare(known[before.i]);
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
