@@ -592,15 +592,16 @@ class PlansFeature implements vscode.Disposable {
     const ed = vscode.window.activeTextEditor;
     const site = ed ? await this.ctx.sites.siteAt(ed.document, ed.document.offsetAt(ed.selection.active)) : undefined;
     const subject = compareSubject(all, site?.sql, fingerprintSql);
-    let known = subject.plans;
-    if (known.length < 2) {
+    const mine = subject.plans;
+    // Its plans first, then the others' (listed as not comparable with it in the AFTER pick).
+    const known = subject.statement ? [...mine, ...all.filter((h) => !mine.includes(h))] : all;
+    if (all.length < 2 || (subject.statement && !mine.length)) {
       // Never nothing (person15): say what it needs in one line and offer the ways to a second plan, then compare.
       const { secondPlanWays } = await import('../../core/plan');
-      const { line, ways } = secondPlanWays(known, !!site, { statement: subject.statement, openPlans: all.length });
+      const { line, ways } = secondPlanWays(mine, !!site, { statement: subject.statement, openPlans: all.length });
       const pick = await vscode.window.showQuickPick(ways, { title: `PG Lens: ${line}`, placeHolder: 'Choose where the second plan comes from' });
       if (!pick) return;
-      if (pick.way === 'others') known = all;
-      else {
+      if (pick.way !== 'others') {
         const count = this.history.length;
         if (pick.way === 'analyze') await this.explainAnalyze();
         else if (pick.way === 'open') await this.openPlan();
@@ -616,8 +617,8 @@ class PlansFeature implements vscode.Disposable {
     }
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
     const items = known.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
-    const of = subject.statement && known !== all ? ` of the statement at the cursor ("${planTitle(subject.statement)}")` : '';
-    const before = await vscode.window.showQuickPick(items, { title: `Compare plans${of}: BEFORE`, placeHolder: 'The plan to compare from', ignoreFocusOut: true });
+    const first = subject.statement && mine.length ? ` (the statement at the cursor first: "${planTitle(subject.statement)}")` : '';
+    const before = await vscode.window.showQuickPick(items, { title: `Compare plans: BEFORE${first}`, placeHolder: 'The plan to compare from', ignoreFocusOut: true });
     if (!before) return;
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
     const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);
@@ -632,7 +633,7 @@ class PlansFeature implements vscode.Disposable {
     // No second plan known to be of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7).
     const offer = rest.some((x) => !x.why && !x.doubt) ? undefined : planNowOffer(known[before.i], this.ctx.connections.current?.profile.name);
     if (offer) afterItems.unshift({ ...offer, i: -1, planNow: true });
-    const after = await vscode.window.showQuickPick(afterItems, { title: `Compare plans${of}: AFTER`, placeHolder: 'The same statement after a change', ignoreFocusOut: true });
+    const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;
     if (after.planNow) return this.planNowAndCompare(known[before.i]);
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
