@@ -12,6 +12,7 @@ import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs, provedAt } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import { countOf, shortLine } from '../format';
+import { INDEX_MAX_SELECTIVITY } from '../advice/indexCandidates';
 import type { AnalyzeOptions, ForeignKeyFact, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, ProvedIndexFigure, Tip, TriggerTime, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -508,6 +509,51 @@ function applyEarlier(n: PlanNode): string {
   return 'apply the condition earlier in the query, where fewer rows are read.';
 }
 
+/** Calls in pg_stat_statements from which a statement recurs: below, a DELETE or UPDATE is a one-off. */
+const RECURRING_CALLS = 2;
+
+/**
+ * Why no index should be proposed for this scan of a DELETE or UPDATE though its filter throws rows away, or undefined
+ * (person38 L8: a one-off cleanup DELETE's plan was tipped an index on reviews (rating), a 5-value column). An index is
+ * kept up by every later write to the table, to spare the statement's read, so for a write:
+ * - one that has not recurred (pg_stat_statements, when connected: fewer than RECURRING_CALLS calls) gets none;
+ * - unproved, with its calls unknown (a pasted plan), one whose whole-table scan keeps more than the index advice's bound
+ *   (INDEX_MAX_SELECTIVITY, which the advice weighs from pg_stats) of the rows it reads, by the plan's own rows kept and
+ *   removed, gets none either: the index would fetch rows from much of the table for a statement that may run once.
+ * A read keeps its index tips: the advice's proof weighs its selectivity (indexCandidates).
+ */
+function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved: boolean): string | undefined {
+  const op = writeOperation(plan);
+  if (!op) return undefined;
+  const m = n.metrics;
+  const rel = m.relation ?? 'the table';
+  const upkeep = `an index is kept up by every write to ${rel} from now on, to spare this one read`;
+  const calls = options.statementCalls;
+  if (calls !== undefined && calls < RECURRING_CALLS) {
+    return `this ${op} has not recurred (pg_stat_statements has ${calls === 0 ? 'no run' : 'one run'} of it), and ${upkeep}: not worth it for a one-off statement. Run it as it is (in batches if it holds its locks too long); if it is to run regularly, "Suggest indexes" weighs it then`;
+  }
+  if (calls !== undefined || proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
+  const kept = 1 - m.removedShare;
+  if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
+  return `this ${op} keeps ${fmtPct(kept)} of the rows it reads, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for, and ${upkeep}: not worth it for a statement run once. If it runs regularly (pg_stat_statements counts its calls when connected), an index on a narrower condition is`;
+}
+
+/** The statement's write, from the plan's top node (a ModifyTable): 'DELETE' or 'UPDATE', else undefined. */
+function writeOperation(plan: Plan): 'DELETE' | 'UPDATE' | undefined {
+  return plan.nodes[0] ? deleteOrUpdate(plan.nodes[0].raw) : undefined;
+}
+
+/**
+ * 'DELETE' or 'UPDATE' when an EXPLAIN's top node (`Plan` of the EXPLAIN object, or the object itself) is that write,
+ * else undefined: the plans whose index tips weigh the statement's calls (AnalyzeOptions.statementCalls).
+ */
+export function deleteOrUpdate(explain: Record<string, unknown>): 'DELETE' | 'UPDATE' | undefined {
+  const top = (explain[K.Plan] && typeof explain[K.Plan] === 'object' ? explain[K.Plan] : explain) as Record<string, unknown>;
+  if (top[K.NodeType] !== 'ModifyTable') return undefined;
+  const op = String(top[K.Operation] ?? '');
+  return op === 'Delete' ? 'DELETE' : op === 'Update' ? 'UPDATE' : undefined;
+}
+
 /** Scans an index can replace: a table read whole (a parallel one too). */
 const WHOLE_TABLE_SCANS = new Set(['Seq Scan']);
 
@@ -705,8 +751,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
-          const not = proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options);
+          const not = notWorthIndex(plan, n, options, !!proof) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
           atStake = !!not;
+          if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
           // the same scan, the tip only "the filtered columns").
           const named = proof ? undefined : filteredIndex(n, String(n.raw[K.Filter] ?? ''));
@@ -720,8 +767,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount(Math.round((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0)))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
-          const not = m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined;
+          const not = (m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
           atStake = !!not;
+          if (not) proof = undefined;
           text = not ? `${what}: ${not}.`
             : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.${proof ? '' : widerProof(plan, n, options)}`

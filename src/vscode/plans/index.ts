@@ -285,8 +285,28 @@ class PlansFeature implements vscode.Disposable {
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
     const payload = this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target.site);
+    await this.addCalls(payload, p.conn);
     this.remember(payload);
     panel.post({ type: 'show', payload });
+  }
+
+  /**
+   * A DELETE's or UPDATE's calls in pg_stat_statements on its plan, for its tips: one that has not recurred gets no index
+   * tip (person38 L8: a one-off cleanup DELETE was tipped an index on reviews (rating)). Nothing for a read, nor when the
+   * server cannot tell.
+   */
+  private async addCalls(payload: PlanPayload, conn: ActiveConnection): Promise<void> {
+    const { deleteOrUpdate, K } = await import('../../core/plan');
+    if (!deleteOrUpdate(payload.plan)) return;
+    const { statementCalls, queryIdOf } = await import('../../db/queryStats');
+    try {
+      const known = payload.plan[K.QueryIdentifier];
+      const id = known !== undefined && known !== null && known !== '' ? String(known) : await queryIdOf(conn.db, payload.sql);
+      const calls = await statementCalls(conn.db, id);
+      if (calls !== undefined) payload.statementCalls = calls;
+    } catch (e) {
+      this.ctx.log.info(`The statement's calls in pg_stat_statements were not read: ${errorMessage(e)}`);
+    }
   }
 
   /**
@@ -565,6 +585,7 @@ class PlansFeature implements vscode.Disposable {
         // The advice the hover proved for this statement (the one cache): the analysed plan's tips name the same index.
         const payload = this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target.site);
         if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
+        await this.addCalls(payload, p.conn);
         this.remember(payload);
         panel.post({ type: 'show', payload });
         this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${planTitle(checked.text)}`);

@@ -820,3 +820,41 @@ describe('core/plan: a filter on rows no scan reads names the fix the plan has (
     assert.doesNotMatch(tip.text, /function|join condition/);
   });
 });
+
+describe('core/plan: a DELETE or UPDATE weighs whether an index is worth it (issue 20, person38 L8)', () => {
+  // The demo's cleanup: DELETE FROM reviews WHERE rating = 1 AND created_at < now() - '1 year' (PostgreSQL 18.4's shape).
+  const deletePlan = (kept: number, removed: number) => JSON.stringify([{ Plan: {
+    'Node Type': 'ModifyTable', Operation: 'Delete', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 734, 'Plan Rows': 0, 'Plan Width': 0,
+    'Actual Startup Time': 7.5, 'Actual Total Time': 7.5, 'Actual Rows': 0, 'Actual Loops': 1,
+    Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 734, 'Plan Rows': kept, 'Plan Width': 6,
+      'Actual Startup Time': 0.02, 'Actual Total Time': 6, 'Actual Rows': kept, 'Actual Loops': 1,
+      Filter: "((rating = 1) AND (created_at < (now() - '1 year'::interval)))", 'Rows Removed by Filter': removed }] },
+    'Planning Time': 0.5, 'Execution Time': 7.6 }]);
+  const proved = [{ table: 'public.reviews', costBefore: 734, costAfter: 334, title: 'reviews (rating)' }];
+  const scanTip = (p: Plan) => p.tips.find((t) => t.kind === 'seq-scan-selective' || t.kind === 'filter-removes');
+
+  it('one that has not recurred in pg_stat_statements gets no index tip, proved or not; one that recurs keeps it', () => {
+    for (const calls of [0, 1]) {
+      const tip = scanTip(analyzePlan(deletePlan(2337, 21663), { provedIndexes: proved, statementCalls: calls, relationRows: new Map([['reviews', 24000]]) }))!;
+      assert.ok(tip, `a tip (${calls} calls)`);
+      assert.match(tip.text, /this DELETE has not recurred \(pg_stat_statements has (no run|one run) of it\)/, tip.text);
+      assert.doesNotMatch(tip.text, /An index on|lets PostgreSQL read only|proved by the planner/, tip.text);
+      assert.equal(tip.proved, undefined);
+    }
+    const recurring = scanTip(analyzePlan(deletePlan(2337, 21663), { provedIndexes: proved, statementCalls: 30, relationRows: new Map([['reviews', 24000]]) }))!;
+    assert.match(recurring.text, /reviews \(rating\)/);
+    assert.ok(recurring.proved);
+  });
+
+  it('pasted (calls unknown): one keeping more of the rows than the index advice\'s bound (5%) gets none; a narrow one keeps its index tip; a SELECT is not judged so', () => {
+    const wide = scanTip(analyzePlan(deletePlan(2337, 21663), { withStatement: false }))!;
+    assert.match(wide.text, /this DELETE keeps 9\.7% of the rows it reads, more than the 5\.0% an index pays off for/, wide.text);
+    assert.doesNotMatch(wide.text, /An index on|covering the filter/, wide.text);
+    const narrow = scanTip(analyzePlan(deletePlan(120, 23880), { withStatement: false }))!;
+    assert.match(narrow.text, /An index on reviews \(rating, created_at\)/, narrow.text);
+    const select = JSON.parse(deletePlan(2337, 21663));
+    select[0].Plan = select[0].Plan.Plans[0];
+    delete select[0].Plan['Parent Relationship'];
+    assert.match(scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text, /An index on reviews \(rating, created_at\)/);
+  });
+});
