@@ -535,7 +535,7 @@ function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved:
   if (calls !== undefined || proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
   const kept = 1 - m.removedShare;
   if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
-  return `this ${op} keeps ${fmtPct(kept)} of the rows it reads, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for, and ${upkeep}: not worth it for a statement run once. If it runs regularly (pg_stat_statements counts its calls when connected), an index on a narrower condition is`;
+  return `this ${op} keeps ${fmtPct(kept)} of the rows it reads, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for, and ${upkeep}: not worth it for a statement run once. If it runs regularly (connected, pg_stat_statements counts its calls), Explain Analyze it there: its tips then weigh those calls`;
 }
 
 /** The statement's write, from the plan's top node (a ModifyTable): 'DELETE' or 'UPDATE', else undefined. */
