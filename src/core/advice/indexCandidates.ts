@@ -7,7 +7,7 @@
  * then ONE range column; then the ORDER BY keys in the query's direction (only when nothing but
  * equalities precedes them, or the range column is the first sort key), so the sort disappears.
  */
-import { findTable, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
+import { findTable, INDEX_MAX_SELECTIVITY, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, sqlLiteral, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
 import { shortHash } from '../hash';
 
@@ -60,12 +60,6 @@ export interface CandidateOptions {
 
 /** Rows a lookup keeps below which heap fetches are too few for a covering index to be worth its size. */
 const FEW_ROWS = 100;
-
-/**
- * The share of a table's rows above which no index is proposed for the condition that keeps them: the index advice's
- * bound on its candidates (from pg_stats), and the plan tips' on a whole-table scan (from the rows it kept and removed).
- */
-export const INDEX_MAX_SELECTIVITY = 0.05;
 
 const DEFAULTS: Required<CandidateOptions> = { minRows: 1000, maxSelectivity: INDEX_MAX_SELECTIVITY, rareShare: 0.05, brinMinPages: 1280, brinMinCorrelation: 0.9 };
 

@@ -12,7 +12,7 @@ import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs, provedAt } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import { countOf, shortLine } from '../format';
-import { INDEX_MAX_SELECTIVITY } from '../advice/indexCandidates';
+import { INDEX_MAX_SELECTIVITY } from '../catalogFacts';
 import type { AnalyzeOptions, ForeignKeyFact, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, ProvedIndexFigure, Tip, TriggerTime, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
