@@ -13,6 +13,13 @@
  */
 import { formatCount } from './format';
 
+/**
+ * The share of a table's rows above which no index is proposed for the condition that keeps them: the index advice's
+ * bound on its candidates (from pg_stats, core/advice/indexCandidates), and the plan tips' on a write's whole-table scan
+ * (from the rows it kept and removed, core/plan/warnings). Here, where both read it without the advice's parsers.
+ */
+export const INDEX_MAX_SELECTIVITY = 0.05;
+
 export interface ColumnStats {
   nullFrac: number;
   /** pg_stats.n_distinct: > 0 a count, < 0 minus the share of rows. */

@@ -79,7 +79,27 @@ const QUERY_STATS_SQL = {
     FROM pg_stat_statements(true) s
     WHERE s.queryid = ANY ($1::bigint[]) AND NOT ${EXCLUDE_OWN.statements}`,
   computeQueryId: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT current_setting('compute_query_id', true) AS setting`,
+  /** Calls of one query id as the clients sent it (top level: not PG Lens's EXPLAIN ANALYZE of it), PostgreSQL 14+. */
+  callsOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls
+    FROM pg_stat_statements(false) s
+    WHERE s.queryid = $1::bigint AND s.toplevel AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
 } as const;
+
+/**
+ * How many times the clients ran the statement of this query id (pg_stat_statements, top level: PG Lens's own EXPLAIN
+ * ANALYZE of it does not count), 0 when it holds no entry; undefined when the server cannot tell (no pg_stat_statements,
+ * PostgreSQL < 14, no query id). Plan tips weigh a DELETE or UPDATE that has not recurred (person38 L8).
+ */
+export async function statementCalls(db: Database, queryId: string | undefined): Promise<number | undefined> {
+  if (!queryId || !/^-?\d+$/.test(queryId)) return undefined;
+  const info = await db.serverInfo();
+  if (info.pgStatStatements !== 'ready' || info.versionNum < 140000) return undefined;
+  try {
+    return Number((await db.query(QUERY_STATS_SQL.callsOf, [queryId])).rows[0]?.calls ?? 0);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Snapshot {
   at: Date;

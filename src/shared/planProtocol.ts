@@ -30,6 +30,8 @@ export interface PlanPayload {
   provedIndexes?: ProvedIndexFigure[];
   /** The values of $1, $2… an Explain Analyze ran with (null = NULL); absent for plans without parameters or not run. */
   params?: (string | null)[];
+  /** A DELETE's or UPDATE's calls in pg_stat_statements (0: none) when connected with it: one that has not recurred gets no index tip. */
+  statementCalls?: number;
 }
 
 export type { BenchmarkRunSummary };
@@ -73,7 +75,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
   const values = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: unknown) => x === null || typeof x === 'string'));
   const proved = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: any) => !!x && typeof x.table === 'string' && typeof x.title === 'string' && Number.isFinite(x.costBefore) && Number.isFinite(x.costAfter) && (x.ddl === undefined || typeof x.ddl === 'string') && (x.columns === undefined || (Array.isArray(x.columns) && x.columns.every((c: unknown) => typeof c === 'string'))) && (x.at === undefined || typeof x.at === 'string') && (x.tableIndexes === undefined || (Array.isArray(x.tableIndexes) && x.tableIndexes.every((c: unknown) => typeof c === 'string')))));
   const leads = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((e: any) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every((x: any) => !!x && typeof x.name === 'string' && (x.column === null || typeof x.column === 'string') && typeof x.unique === 'boolean' && typeof x.partial === 'boolean')));
-  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes) && leads(p.relationIndexes);
+  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes) && leads(p.relationIndexes) && (p.statementCalls === undefined || (typeof p.statementCalls === 'number' && p.statementCalls >= 0));
   switch (o.type) {
     case 'show':
       return payload(o.payload) ? (o as ToPlanWebview) : undefined;

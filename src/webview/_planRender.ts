@@ -75,7 +75,7 @@ export interface RenderOptions {
  * 289, proved)" — Compare analysed the plan without the proof its payload carried).
  */
 function planOf(payload: PlanPayload): Plan {
-  return analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, relationIndexes: payload.relationIndexes ? new Map(payload.relationIndexes) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes });
+  return analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, relationIndexes: payload.relationIndexes ? new Map(payload.relationIndexes) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes, ...(payload.statementCalls !== undefined ? { statementCalls: payload.statementCalls } : {}) });
 }
 
 /** The Tips list shows the first tips; a node's details refer to a listed tip and say an unlisted one in full. */

@@ -213,12 +213,8 @@ export function inTimeOrder<T extends { at: number }>(first: T, second: T): { be
  * reason in one line.
  */
 export function incomparableReason(before: ComparedRun, after: ComparedRun, fingerprint: (sql: string) => string | undefined): string | undefined {
-  const folded = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/;$/, '');
   if (before.sql.trim() && after.sql.trim()) {
-    const fa = fingerprint(before.sql);
-    const fb = fingerprint(after.sql);
-    const same = fa !== undefined && fb !== undefined ? fa === fb : folded(before.sql) === folded(after.sql);
-    if (!same) return `these are two different statements (before: ${quoteShort(before.sql)}; after: ${quoteShort(after.sql)}): Compare Plans compares one statement before and after a change (an index, a rewrite, a setting).`;
+    if (!sameStatement(before.sql, after.sql, fingerprint)) return `these are two different statements (before: ${quoteShort(before.sql)}; after: ${quoteShort(after.sql)}): Compare Plans compares one statement before and after a change (an index, a rewrite, a setting).`;
   }
   const untold = untoldStatement(before, after).refuse;
   if (untold) return untold;
@@ -229,6 +225,25 @@ export function incomparableReason(before: ComparedRun, after: ComparedRun, fing
     return `the two plans come from two servers (before: ${where(before)}; after: ${where(after)}): their data, statistics and settings differ, so the difference is not the change you made. Make both plans on one connection.`;
   }
   return undefined;
+}
+
+/** Whether two texts are one statement: PostgreSQL's fingerprint (layout, comments, constants and parameters aside), else whitespace-folded text. */
+function sameStatement(a: string, b: string, fingerprint: (sql: string) => string | undefined): boolean {
+  const folded = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/;$/, '');
+  const fa = fingerprint(a);
+  const fb = fingerprint(b);
+  return fa !== undefined && fb !== undefined ? fa === fb : folded(a) === folded(b);
+}
+
+/**
+ * The plans Compare Plans starts from: with a statement at the cursor, that statement's plans only (one statement as
+ * incomparableReason tells it), newest first as given; without one, every plan known (person38 L10: with the cursor on
+ * a monthly.sql SELECT it offered to compare the last plan panel's DELETE, then Explain Analyzed the SELECT and compared
+ * nothing, without a word). A plan brought without its query text is no plan of the cursor's statement.
+ */
+export function compareSubject<T extends { sql: string }>(known: readonly T[], cursorSql: string | undefined, fingerprint: (sql: string) => string | undefined): { statement?: string; plans: T[] } {
+  if (!cursorSql?.trim()) return { plans: [...known] };
+  return { statement: cursorSql, plans: known.filter((k) => k.sql.trim() && sameStatement(cursorSql, k.sql, fingerprint)) };
 }
 
 /**
@@ -257,25 +272,35 @@ export function planNowOffer(before: ComparedRun, connection: string | undefined
   return { label: '$(eye) Plan this statement now', detail: `EXPLAIN on "${connection}" (nothing runs)` };
 }
 
-export type SecondPlanWay = 'analyze' | 'open' | 'file' | 'clipboard';
+export type SecondPlanWay = 'analyze' | 'open' | 'file' | 'clipboard' | 'others';
 
 /**
  * What Compare Plans needs when fewer than two plans are known, in one line, and the ways to the second plan (person15:
  * Compare Plans from the palette with one plan open did nothing visible). `atStatement`: the editor has a statement
- * at the cursor, to Explain Analyze or plan after the change.
+ * at the cursor, to Explain Analyze or plan after the change. `statement`: that statement's text, when Compare starts
+ * from it (compareSubject; `have` then holds its plans only): the line names it and says how many of its plans are open.
+ * `openPlans`: every plan open (other statements' too), offered to choose from when two or more.
  */
-export function secondPlanWays(have: readonly { title: string }[], atStatement: boolean): { line: string; ways: { way: SecondPlanWay; label: string; detail: string }[] } {
-  const line = have.length
+export function secondPlanWays(have: readonly { title: string }[], atStatement: boolean, opts: { statement?: string; openPlans?: number } = {}): { line: string; ways: { way: SecondPlanWay; label: string; detail: string }[] } {
+  const at = opts.statement ? `"${shortLine(opts.statement.replace(/\s+/g, ' ').trim(), 60)}"` : undefined;
+  const line = at
+    ? have.length
+      ? `Compare Plans compares two plans of the statement at the cursor, ${at}: one is open, it needs a second (after your change).`
+      : `Compare Plans compares two plans of the statement at the cursor, ${at}, before and after a change: none is open yet. Make the first now, the second after your change.`
+    : have.length
     ? `Compare Plans needs a second plan of the same statement to compare "${shortLine(have[0].title, 60)}" with.`
     : 'Compare Plans needs two plans of one statement (before and after a change); no plan is open yet.';
   const cursor = atStatement ? '' : ' (put the cursor on the statement first)';
+  const when = at && !have.length ? 'Its first plan, before your change (an index, a rewrite, a setting)' : 'After your change (an index, a rewrite, a setting)';
+  const open = opts.openPlans ?? 0;
   return {
     line,
     ways: [
-      { way: 'analyze', label: '$(play) Explain Analyze the statement at the cursor', detail: `After your change (an index, a rewrite, a setting): the actual times${cursor}` },
+      { way: 'analyze', label: '$(play) Explain Analyze the statement at the cursor', detail: `${when}: the actual times${cursor}` },
       { way: 'open', label: '$(eye) Open the estimated plan of the statement at the cursor', detail: `Without running it${cursor}` },
       { way: 'file', label: '$(file) Open a plan from a file…', detail: 'Text from psql, pgAdmin or DBeaver, JSON, or an auto_explain log' },
       { way: 'clipboard', label: '$(clippy) Open a plan from the clipboard', detail: 'A plan copied from psql, pgAdmin, DBeaver or a log' },
+      ...(at && open >= 2 ? [{ way: 'others' as const, label: `$(list-unordered) Choose two of the ${open} open plans instead`, detail: "Other statements' plans too" }] : []),
     ],
   };
 }

@@ -270,6 +270,11 @@ export interface AnalyzeOptions {
    * Tags.name = 'tag7', name being Tags' primary key).
    */
   relationIndexes?: ReadonlyMap<string, readonly IndexLeadFact[]>;
+  /**
+   * The statement's calls in pg_stat_statements (0: no entry) when connected with it, else undefined: a DELETE or UPDATE
+   * that has not recurred gets no index tip (person38 L8: a one-off cleanup DELETE was tipped an index).
+   */
+  statementCalls?: number;
 }
 
 export function emptyBuffers(): Buffers {

@@ -11,7 +11,8 @@
 import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs, provedAt } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
-import { countOf } from '../format';
+import { countOf, shortLine } from '../format';
+import { INDEX_MAX_SELECTIVITY } from '../catalogFacts';
 import type { AnalyzeOptions, ForeignKeyFact, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, ProvedIndexFigure, Tip, TriggerTime, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -463,6 +464,96 @@ function notAnIndexTip(n: PlanNode, condition: string, options: AnalyzeOptions):
   return undefined;
 }
 
+/**
+ * The tip for a filter on a join's rows that is an OR whose arms each test another table's columns
+ * (`((c.email = '…') OR (o.status = 'refunded'))` on a Hash Join of orders o and customers c): no scan below can apply
+ * it, so every joined row is made and most thrown away. The fix is the query's shape, not an index: a UNION of two
+ * queries each filtering one table (each by its own index), or EXISTS — as pgMustard says it (issue 20, person38 L3:
+ * the tip read "inside the function, subquery or join condition" for a query without a function). Undefined for
+ * any other filter.
+ */
+function orAcrossJoin(plan: Plan, n: PlanNode): string | undefined {
+  if (!JOIN_NODES.has(String(n.raw[K.NodeType]))) return undefined;
+  const cond = n.raw[K.JoinFilter] ?? n.raw[K.Filter];
+  if (typeof cond !== 'string') return undefined;
+  const arms = topLevelAnd(unwrap(cond), 'OR').map((a) => a.trim());
+  if (arms.length < 2) return undefined;
+  const sides = arms.map((a) => [...new Set(qualifiedColumns(a).map((c) => c.alias))]);
+  // Each arm on one table's columns, and not all on the same table.
+  if (sides.some((s) => s.length !== 1) || new Set(sides.map((s) => s[0])).size < 2) return undefined;
+  // The table each alias reads, from the scans below the join.
+  const below = (i: number): PlanNode[] => [plan.nodes[i], ...plan.nodes[i].children.flatMap(below)];
+  const scans = n.children.flatMap(below);
+  const tableOf = (alias: string) => {
+    const s = scans.find((x) => x.metrics.alias === alias || x.metrics.relation === alias);
+    const bare = s && typeof s.raw[K.RelationName] === 'string' ? String(s.raw[K.RelationName]) : s?.metrics.relation;
+    return bare ?? alias;
+  };
+  const indexes = [...new Set(arms.map((a, i) => {
+    const cols = [...new Set(qualifiedColumns(a).filter((c) => c.alias === sides[i][0]).map((c) => c.column))];
+    return `${quoteIdent(tableOf(sides[i][0]))} (${cols.map(quoteIdent).join(', ')})`;
+  }))];
+  return `the filter is an OR whose arms test different tables (${arms.map((a, i) => `${tableOf(sides[i][0])}: ${shortLine(unwrap(a), 60)}`).join('; ')}), so no scan below the join can apply it: every joined row is made, then most are thrown away. Split the query into a UNION of ${arms.length === 2 ? 'two queries' : `${arms.length} queries`}, each with one arm in its WHERE, so each can read its own table by an index (${indexes.join(', ')}); UNION ALL is cheaper when each later query excludes the rows an earlier one returns (AND NOT …). When an arm only asks whether a row of the other table matches, EXISTS (SELECT 1 FROM … WHERE …) in the WHERE is the other way.`;
+}
+
+/**
+ * Where a filter on rows no table scan reads can be applied sooner, naming only what the plan has: a function's rows
+ * inside the function, a subquery's or CTE's inside it, a join's in a scan below or the join condition.
+ */
+function applyEarlier(n: PlanNode): string {
+  const type = String(n.raw[K.NodeType]);
+  if (type === 'Function Scan' || type === 'Table Function Scan') return 'apply the condition inside the function (pass it as an argument) so it returns fewer rows.';
+  if (type === 'Subquery Scan') return 'move the condition into the subquery (its WHERE) so it produces fewer rows.';
+  if (type === 'CTE Scan') return `move the condition into the CTE${typeof n.raw[K.CteName] === 'string' ? ` ${String(n.raw[K.CteName])}` : ''} (its WHERE), or let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), so it produces fewer rows.`;
+  if (JOIN_NODES.has(type)) return "apply the condition earlier: a test of one table's columns in that table's own WHERE condition, a test comparing both in the join condition, so fewer rows are joined.";
+  return 'apply the condition earlier in the query, where fewer rows are read.';
+}
+
+/** Calls in pg_stat_statements from which a statement recurs: below, a DELETE or UPDATE is a one-off. */
+const RECURRING_CALLS = 2;
+
+/**
+ * Why no index should be proposed for this scan of a DELETE or UPDATE though its filter throws rows away, or undefined
+ * (person38 L8: a one-off cleanup DELETE's plan was tipped an index on reviews (rating), a 5-value column). An index is
+ * kept up by every later write to the table, to spare the statement's read, so for a write:
+ * - one that has not recurred (pg_stat_statements, when connected: fewer than RECURRING_CALLS calls) gets none;
+ * - unproved, with its calls unknown (a pasted plan), one whose whole-table scan keeps more than the index advice's bound
+ *   (INDEX_MAX_SELECTIVITY, which the advice weighs from pg_stats) of the rows it reads, by the plan's own rows kept and
+ *   removed, gets none either: the index would fetch rows from much of the table for a statement that may run once.
+ * A read keeps its index tips: the advice's proof weighs its selectivity (indexCandidates).
+ */
+function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved: boolean): string | undefined {
+  const op = writeOperation(plan);
+  if (!op) return undefined;
+  const m = n.metrics;
+  const rel = m.relation ?? 'the table';
+  const upkeep = `an index is kept up by every write to ${rel} from now on, to spare this one read`;
+  const calls = options.statementCalls;
+  if (calls !== undefined && calls < RECURRING_CALLS) {
+    return `this ${op} has not recurred (pg_stat_statements has ${calls === 0 ? 'no run' : 'one run'} of it), and ${upkeep}: not worth it for a one-off statement. Run it as it is (in batches if it holds its locks too long); if it is to run regularly, "Suggest indexes" weighs it then`;
+  }
+  if (calls !== undefined || proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
+  const kept = 1 - m.removedShare;
+  if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
+  return `this ${op} keeps ${fmtPct(kept)} of the rows it reads, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for, and ${upkeep}: not worth it for a statement run once. If it runs regularly (connected, pg_stat_statements counts its calls), Explain Analyze it there: its tips then weigh those calls`;
+}
+
+/** The statement's write, from the plan's top node (a ModifyTable): 'DELETE' or 'UPDATE', else undefined. */
+function writeOperation(plan: Plan): 'DELETE' | 'UPDATE' | undefined {
+  return plan.nodes[0] ? deleteOrUpdate(plan.nodes[0].raw) : undefined;
+}
+
+/**
+ * 'DELETE' or 'UPDATE' when an EXPLAIN's top node (`Plan` of the EXPLAIN object, or the object itself) is that write,
+ * else undefined: the plans whose index tips weigh the statement's calls (AnalyzeOptions.statementCalls).
+ */
+export function deleteOrUpdate(explain: Record<string, unknown>): 'DELETE' | 'UPDATE' | undefined {
+  const top = (explain[K.Plan] && typeof explain[K.Plan] === 'object' ? explain[K.Plan] : explain) as Record<string, unknown>;
+  if (top[K.NodeType] !== 'ModifyTable') return undefined;
+  const op = String(top[K.Operation] ?? '');
+  return op === 'Delete' ? 'DELETE' : op === 'Update' ? 'UPDATE' : undefined;
+}
+
 /** Scans an index can replace: a table read whole (a parallel one too). */
 const WHOLE_TABLE_SCANS = new Set(['Seq Scan']);
 
@@ -529,9 +620,11 @@ function unwrap(condition: string): string {
   return c;
 }
 
-/** The conditions an AND joins at the top of a condition (outside brackets and quotes); the whole when none. */
-function topLevelAnd(s: string): string[] {
+/** The conditions an AND (or an OR) joins at the top of a condition (outside brackets and quotes); the whole when none. */
+function topLevelAnd(s: string, word: 'AND' | 'OR' = 'AND'): string[] {
   const out: string[] = [];
+  const joiner = new RegExp(`^\\s${word}\\s`, 'i');
+  const len = word.length + 2;
   let depth = 0;
   let from = 0;
   for (let i = 0; i < s.length; i++) {
@@ -542,10 +635,10 @@ function topLevelAnd(s: string): string[] {
       i = j;
     } else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (!depth && /^\sAND\s/i.test(s.slice(i, i + 5))) {
+    else if (!depth && joiner.test(s.slice(i, i + len))) {
       out.push(s.slice(from, i));
-      from = i + 5;
-      i += 3;
+      from = i + len;
+      i += len - 2;
     }
   }
   out.push(s.slice(from));
@@ -658,8 +751,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
-          const not = proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options);
+          const not = notWorthIndex(plan, n, options, !!proof) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
           atStake = !!not;
+          if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
           // the same scan, the tip only "the filtered columns").
           const named = proof ? undefined : filteredIndex(n, String(n.raw[K.Filter] ?? ''));
@@ -673,12 +767,13 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount(Math.round((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0)))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
-          const not = m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined;
+          const not = (m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
           atStake = !!not;
+          if (not) proof = undefined;
           text = not ? `${what}: ${not}.`
             : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.${proof ? '' : widerProof(plan, n, options)}`
-            : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
+            : `${what}: ${orAcrossJoin(plan, n) ?? applyEarlier(n)}`;
           saving = proved ? proved.saving : own * (m.removedShare ?? 0);
           break;
         }
@@ -829,7 +924,9 @@ function joinProbeTips(plan: Plan, tips: readonly Tip[], options: AnalyzeOptions
     const cond = join.raw[type === 'Hash Join' ? K.HashCond : K.MergeCond];
     if ((type !== 'Hash Join' && type !== 'Merge Join') || typeof cond !== 'string' || (join.raw[K.JoinType] !== 'Inner' && join.raw[K.JoinType] !== 'Semi')) continue;
     const read = rowsOf(n) + (m.rowsRemoved ?? 0) * (plan.analyzed ? m.loops : 0);
-    const kept = rowsOf(join);
+    // The rows the join condition matched: those its Join Filter then removed were matched by the key too (person38 L3:
+    // an OR across the join's tables kept 165 of 32k orders, and an index on the join key was tipped for it).
+    const kept = rowsOf(join) + (plan.analyzed ? (join.metrics.rowsRemoved ?? 0) : 0);
     if (read < THRESHOLDS.largeTableRows || kept > THRESHOLDS.selectiveShare * read) continue;
     const mine = qualifiedColumns(cond).filter((c) => c.alias === (m.alias ?? m.relation) || c.alias === m.relation).map((c) => c.column);
     if (!mine.length) continue;

@@ -8,7 +8,7 @@ import type { Finding, FixEdit } from '../findings';
 import { fileSpanOf, type SqlSite } from '../extract/types';
 import { notAnalysedMessage, runTimeReason } from '../extract/looksLikeSql';
 import { parseSql } from '../sql/parse';
-import { inspectSql, pgParserLoaded } from '../sql/statement';
+import { holdsQuery, inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
 import { nodeEnd } from './ast';
 import type { DeclaredIndexes } from '../sql/declaredIndexes';
@@ -110,15 +110,29 @@ function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined 
     };
   }
   if (!pg.statements.length) return undefined;
+  // Schema DDL (a CREATE TABLE with a generated column, an ALTER TABLE…): no query rule judges it even when read, so
+  // nothing was left unchecked — and the hint read like an error in the user's own schema.sql (person38 L9: "Syntax
+  // error at line 9 col 48: Unexpected lparen token" on the demo's CREATE TABLE products … GENERATED ALWAYS AS (…)).
+  if (!pg.statements.some((s) => holdsQuery(s.node))) return undefined;
   return {
     ruleId: NOT_ANALYSED,
     severity: 'hint',
-    message: `PostgreSQL accepts this SQL but PG Lens's rule parser cannot read it, so no query rule or index advice ran on it (${shortLine(reason, 160).replace(/[.:]$/, '')}).`,
+    message: `PostgreSQL accepts this statement, but PG Lens's rule parser could not read it (${parserStop(reason)}), so no query rule or index advice ran on it. Nothing is wrong with the SQL.`,
     span: fileSpanOf(site, 0, site.sql.length),
     file: site.file,
     fixes: [],
     evidence: { parser: 'pgsql-ast-parser', reason },
   };
+}
+
+/**
+ * Where the rule parser stopped, in words that do not read as the user's syntax error: "Syntax error at line 9 col 48:
+ * Unexpected lparen token: "("" → `it stopped at "(" on line 9, column 48 of the statement`; another complaint as it is.
+ */
+function parserStop(reason: string): string {
+  const m = /^Syntax error at line (\d+) col (\d+):?\s*(?:Unexpected \S+ token: (".*"))?/.exec(reason);
+  if (!m) return shortLine(reason, 160).replace(/[.:]$/, '');
+  return `it stopped${m[3] ? ` at ${shortLine(m[3], 40)}` : ''} on line ${m[1]}, column ${m[2]} of the statement`;
 }
 
 /**

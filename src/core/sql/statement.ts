@@ -81,6 +81,18 @@ const WRITE_NODES: Record<string, string> = {
   MergeStmt: 'MERGE',
 };
 
+/**
+ * PostgreSQL's statements (libpg-query's node names) that hold a query the query rules and the index advice read: a
+ * SELECT, a write, a view's or CREATE TABLE AS's query, EXPLAIN's, a cursor's, a prepared one's, COPY (…) TO. The rest
+ * (CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE FUNCTION, GRANT, SET…) is schema or session work no query rule judges.
+ */
+const QUERY_NODES = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'ViewStmt', 'CreateTableAsStmt', 'ExplainStmt', 'DeclareCursorStmt', 'PrepareStmt', 'CopyStmt', 'RuleStmt']);
+
+/** Whether a statement (libpg-query's node name, StatementInfo.node) holds a query the query rules read. */
+export function holdsQuery(node: string): boolean {
+  return QUERY_NODES.has(node);
+}
+
 /** Map UTF-8 byte offsets to UTF-16 offsets of text. */
 export function byteToCharOffset(text: string, byteOffset: number): number {
   if (byteOffset <= 0) return 0;

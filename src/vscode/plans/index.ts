@@ -285,8 +285,28 @@ class PlansFeature implements vscode.Disposable {
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
     const payload = this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target.site);
+    await this.addCalls(payload, p.conn);
     this.remember(payload);
     panel.post({ type: 'show', payload });
+  }
+
+  /**
+   * A DELETE's or UPDATE's calls in pg_stat_statements on its plan, for its tips: one that has not recurred gets no index
+   * tip (person38 L8: a one-off cleanup DELETE was tipped an index on reviews (rating)). Nothing for a read, nor when the
+   * server cannot tell.
+   */
+  private async addCalls(payload: PlanPayload, conn: ActiveConnection): Promise<void> {
+    const { deleteOrUpdate, K } = await import('../../core/plan');
+    if (!deleteOrUpdate(payload.plan)) return;
+    const { statementCalls, queryIdOf } = await import('../../db/queryStats');
+    try {
+      const known = payload.plan[K.QueryIdentifier];
+      const id = known !== undefined && known !== null && known !== '' ? String(known) : await queryIdOf(conn.db, payload.sql);
+      const calls = await statementCalls(conn.db, id);
+      if (calls !== undefined) payload.statementCalls = calls;
+    } catch (e) {
+      this.ctx.log.info(`The statement's calls in pg_stat_statements were not read: ${errorMessage(e)}`);
+    }
   }
 
   /**
@@ -565,6 +585,7 @@ class PlansFeature implements vscode.Disposable {
         // The advice the hover proved for this statement (the one cache): the analysed plan's tips name the same index.
         const payload = this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target.site);
         if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
+        await this.addCalls(payload, p.conn);
         this.remember(payload);
         panel.post({ type: 'show', payload });
         this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${planTitle(checked.text)}`);
@@ -582,29 +603,43 @@ class PlansFeature implements vscode.Disposable {
   private async comparePlans(): Promise<void> {
     // The plans the open tabs show count too (a tab restored after a reload, a .plan file): they are plans the person sees.
     for (const shown of PlanPanel.shownPlans()) if (!this.history.includes(shown) && !this.history.some((h) => h.at === shown.at && h.title === shown.title)) this.history.push(shown);
-    const known = [...this.history].sort((a, b) => b.at - a.at);
-    if (known.length < 2) {
-      // Never nothing (person15): say what it needs in one line and offer the ways to a second plan, then compare.
-      const { secondPlanWays } = await import('../../core/plan');
-      const ed = vscode.window.activeTextEditor;
-      const atStatement = !!ed && !!(await this.ctx.sites.siteAt(ed.document, ed.document.offsetAt(ed.selection.active)));
-      const { line, ways } = secondPlanWays(known, atStatement);
-      const pick = await vscode.window.showQuickPick(ways, { title: `PG Lens: ${line}`, placeHolder: 'Choose where the second plan comes from' });
-      if (!pick) return;
-      const count = this.history.length;
-      if (pick.way === 'analyze') await this.explainAnalyze();
-      else if (pick.way === 'open') await this.openPlan();
-      else await this.bringPlan(pick.way);
-      if (this.history.length <= count) return; // no plan came (each way said why)
-      if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${planTitle(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
-      return this.comparePair(this.history[1], this.history[0]);
-    }
-    const { incomparableReason, planNowOffer, statementDoubt } = await import('../../core/plan');
+    const byTime = () => [...this.history].sort((a, b) => b.at - a.at);
+    const all = byTime();
+    const { compareSubject, incomparableReason, planNowOffer, statementDoubt } = await import('../../core/plan');
     const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
     await loadPgParser();
+    // From the statement at the cursor when there is one: its plans only, and said (person38 L10: the cursor's SELECT
+    // was offered the last panel's DELETE, and its Explain Analyze then compared nothing without a word).
+    const ed = vscode.window.activeTextEditor;
+    const site = ed ? await this.ctx.sites.siteAt(ed.document, ed.document.offsetAt(ed.selection.active)) : undefined;
+    const subject = compareSubject(all, site?.sql, fingerprintSql);
+    const mine = subject.plans;
+    // Its plans first, then the others' (listed as not comparable with it in the AFTER pick).
+    const known = subject.statement ? [...mine, ...all.filter((h) => !mine.includes(h))] : all;
+    if (all.length < 2 || (subject.statement && !mine.length)) {
+      // Never nothing (person15): say what it needs in one line and offer the ways to a second plan, then compare.
+      const { secondPlanWays } = await import('../../core/plan');
+      const { line, ways } = secondPlanWays(mine, !!site, { statement: subject.statement, openPlans: all.length });
+      const pick = await vscode.window.showQuickPick(ways, { title: `PG Lens: ${line}`, placeHolder: 'Choose where the second plan comes from' });
+      if (!pick) return;
+      if (pick.way !== 'others') {
+        const count = this.history.length;
+        if (pick.way === 'analyze') await this.explainAnalyze();
+        else if (pick.way === 'open') await this.openPlan();
+        else await this.bringPlan(pick.way);
+        if (this.history.length <= count) return; // no plan came (each way said why)
+        // The statement's plans now (a plan brought from a file or the clipboard counts when it is of that statement).
+        const now = subject.statement ? compareSubject(byTime(), subject.statement, fingerprintSql).plans : byTime();
+        const of = subject.statement ? `of "${planTitle(subject.statement)}" ` : '';
+        if (!now.length) return void vscode.window.showInformationMessage(`PG Lens: not compared: the plan that came ("${planTitle(this.history[0].title)}") is of another statement than the one at the cursor ("${planTitle(subject.statement ?? '')}").`);
+        if (now.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan ${of}is open now ("${planTitle(now[0].title)}"); run Compare Plans again after your change to compare it with a second.`);
+        return this.comparePair(now[1], now[0]);
+      }
+    }
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
     const items = known.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
-    const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from', ignoreFocusOut: true });
+    const first = subject.statement && mine.length ? ` (the statement at the cursor first: "${planTitle(subject.statement)}")` : '';
+    const before = await vscode.window.showQuickPick(items, { title: `Compare plans: BEFORE${first}`, placeHolder: 'The plan to compare from', ignoreFocusOut: true });
     if (!before) return;
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
     const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);

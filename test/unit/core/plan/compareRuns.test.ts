@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { analyzePlan, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -148,5 +148,40 @@ describe('core/plan secondPlanWays: Compare Plans with fewer than two plans says
     assert.equal(r.line, 'Compare Plans needs two plans of one statement (before and after a change); no plan is open yet.');
     assert.match(r.ways[0].detail, /put the cursor on the statement first/);
     assert.doesNotMatch(r.ways[2].detail, /cursor/);
+  });
+});
+
+describe('core/plan compareSubject: Compare Plans starts from the statement at the cursor and says so (issue 20, person38 L10)', () => {
+  before(() => loadPgParser());
+  const deleteRun = { title: 'DELETE FROM reviews WHERE rating = 1 … (analyze)', sql: "DELETE FROM reviews WHERE rating = 1 AND created_at < now() - interval '1 year'", method: 'analyze' };
+  const cursor = 'SELECT * FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 10';
+
+  it("with the cursor on a statement, only that statement's plans (the last panel's DELETE is not one), and the line names it", () => {
+    const s = compareSubject([deleteRun], cursor, fingerprintSql);
+    assert.deepEqual(s.plans, []);
+    const r = secondPlanWays(s.plans, true, { statement: s.statement, openPlans: 1 });
+    assert.match(r.line, /^Compare Plans compares two plans of the statement at the cursor, "SELECT \* FROM orders WHERE customer_id = 42 ORDER BY …", before and after a change: none is open yet\./);
+    assert.doesNotMatch(r.line, /DELETE/);
+    assert.match(r.ways[0].detail, /^Its first plan, before your change/);
+    assert.ok(!r.ways.some((w) => w.way === 'others'), 'one plan open: nothing to choose two from');
+  });
+
+  it("a plan of the same statement with other constants or parameters is one of its plans; a pasted plan without its text is not", () => {
+    const mine = { title: 'SELECT * FROM orders … (analyze)', sql: 'SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT $2', method: 'analyze' };
+    const pasted = { title: 'Plan from the clipboard', sql: '', method: 'brought' };
+    const s = compareSubject([mine, deleteRun, pasted], cursor, fingerprintSql);
+    assert.deepEqual(s.plans, [mine]);
+    const r = secondPlanWays(s.plans, true, { statement: s.statement, openPlans: 3 });
+    assert.match(r.line, /: one is open, it needs a second \(after your change\)\.$/);
+    assert.match(r.ways[0].detail, /^After your change/);
+    assert.equal(r.ways.at(-1)!.way, 'others');
+    assert.match(r.ways.at(-1)!.label, /Choose two of the 3 open plans instead/);
+  });
+
+  it('without a statement at the cursor, every plan known, and the line as before', () => {
+    assert.deepEqual(compareSubject([deleteRun], undefined, fingerprintSql), { plans: [deleteRun] });
+    const r = secondPlanWays([deleteRun], false, { openPlans: 1 });
+    assert.match(r.line, /^Compare Plans needs a second plan of the same statement to compare "DELETE FROM reviews/);
+    assert.ok(!r.ways.some((w) => w.way === 'others'));
   });
 });

@@ -779,3 +779,82 @@ Execution Time: 45 ms`);
     assert.ok(plainCol.tips.some((t) => t.kind === 'misestimate' && /Run ANALYZE public\.orders/.test(t.text)), plainCol.tips.map((t) => t.text).join('\n'));
   });
 });
+
+describe('core/plan: a filter on rows no scan reads names the fix the plan has (issue 20, person38 L3)', () => {
+  it('an OR whose arms test two tables of a join: split into a UNION, each arm with its own index — no "function" in a query without one', () => {
+    // PostgreSQL 18.4, the demo shop: orders o ⋈ customers c, Join Filter ((c.email = …) OR (o.status = 'refunded')).
+    const p = load('captured', 'or-across-join-pg18.json');
+    const tip = p.tips.find((t) => t.kind === 'filter-removes')!;
+    assert.ok(tip, p.tips.map((t) => t.text).join('\n'));
+    assert.equal(p.tips[0], tip);
+    assert.match(tip.text, /OR whose arms test different tables/);
+    assert.match(tip.text, /UNION/);
+    assert.match(tip.text, /customers \(email\), orders \(status\)/);
+    assert.doesNotMatch(tip.text, /function|subquery/);
+    // The join key matched every order: the Join Filter, not the key, threw the rows away — no index on the join key.
+    assert.ok(!p.tips.some((t) => t.kind === 'join-probe-index'), p.tips.map((t) => t.text).join('\n'));
+  });
+
+  const joinPlan = (filter: string) => JSON.stringify([{ Plan: {
+    'Node Type': 'Nested Loop', 'Join Type': 'Inner', 'Startup Cost': 0, 'Total Cost': 5000, 'Plan Rows': 10, 'Plan Width': 8,
+    'Actual Startup Time': 0.1, 'Actual Total Time': 50, 'Actual Rows': 10, 'Actual Loops': 1, 'Join Filter': filter, 'Rows Removed by Join Filter': 99990,
+    Plans: [
+      { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'a', Alias: 'a', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 100, 'Plan Width': 4, 'Actual Startup Time': 0.01, 'Actual Total Time': 0.1, 'Actual Rows': 100, 'Actual Loops': 1 },
+      { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Inner', 'Relation Name': 'b', Alias: 'b', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 1000, 'Plan Width': 4, 'Actual Startup Time': 0.01, 'Actual Total Time': 0.01, 'Actual Rows': 1000, 'Actual Loops': 100 },
+    ] }, 'Planning Time': 0.1, 'Execution Time': 50 }]);
+
+  it('a join filter that is not an OR across its tables gets the join\'s own advice, naming no function or subquery', () => {
+    for (const filter of ['(a.x < b.y)', '((a.x = 1) OR (a.y = 2))', '((a.x = b.y) OR (a.z = 2))']) {
+      const tip = analyzePlan(joinPlan(filter)).tips.find((t) => t.kind === 'filter-removes')!;
+      assert.ok(tip, filter);
+      assert.doesNotMatch(tip.text, /UNION|function|subquery/, tip.text);
+      assert.match(tip.text, /join condition/, tip.text);
+    }
+    const or = analyzePlan(joinPlan('((a.x = 1) OR (b.y = 2))')).tips.find((t) => t.kind === 'filter-removes')!;
+    assert.match(or.text, /UNION .*a \(x\), b \(y\)/);
+  });
+
+  it('a CTE Scan\'s filter: into the CTE, by its name', () => {
+    const tip = load('psql', 'pg18', 'subplans-cte', 'plan.json').tips.find((t) => t.kind === 'filter-removes')!;
+    assert.match(tip.text, /move the condition into the CTE big/);
+    assert.doesNotMatch(tip.text, /function|join condition/);
+  });
+});
+
+describe('core/plan: a DELETE or UPDATE weighs whether an index is worth it (issue 20, person38 L8)', () => {
+  // The demo's cleanup: DELETE FROM reviews WHERE rating = 1 AND created_at < now() - '1 year' (PostgreSQL 18.4's shape).
+  const deletePlan = (kept: number, removed: number) => JSON.stringify([{ Plan: {
+    'Node Type': 'ModifyTable', Operation: 'Delete', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 734, 'Plan Rows': 0, 'Plan Width': 0,
+    'Actual Startup Time': 7.5, 'Actual Total Time': 7.5, 'Actual Rows': 0, 'Actual Loops': 1,
+    Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 734, 'Plan Rows': kept, 'Plan Width': 6,
+      'Actual Startup Time': 0.02, 'Actual Total Time': 6, 'Actual Rows': kept, 'Actual Loops': 1,
+      Filter: "((rating = 1) AND (created_at < (now() - '1 year'::interval)))", 'Rows Removed by Filter': removed }] },
+    'Planning Time': 0.5, 'Execution Time': 7.6 }]);
+  const proved = [{ table: 'public.reviews', costBefore: 734, costAfter: 334, title: 'reviews (rating)' }];
+  const scanTip = (p: Plan) => p.tips.find((t) => t.kind === 'seq-scan-selective' || t.kind === 'filter-removes');
+
+  it('one that has not recurred in pg_stat_statements gets no index tip, proved or not; one that recurs keeps it', () => {
+    for (const calls of [0, 1]) {
+      const tip = scanTip(analyzePlan(deletePlan(2337, 21663), { provedIndexes: proved, statementCalls: calls, relationRows: new Map([['reviews', 24000]]) }))!;
+      assert.ok(tip, `a tip (${calls} calls)`);
+      assert.match(tip.text, /this DELETE has not recurred \(pg_stat_statements has (no run|one run) of it\)/, tip.text);
+      assert.doesNotMatch(tip.text, /An index on|lets PostgreSQL read only|proved by the planner/, tip.text);
+      assert.equal(tip.proved, undefined);
+    }
+    const recurring = scanTip(analyzePlan(deletePlan(2337, 21663), { provedIndexes: proved, statementCalls: 30, relationRows: new Map([['reviews', 24000]]) }))!;
+    assert.match(recurring.text, /reviews \(rating\)/);
+    assert.ok(recurring.proved);
+  });
+
+  it('pasted (calls unknown): one keeping more of the rows than the index advice\'s bound (5%) gets none; a narrow one keeps its index tip; a SELECT is not judged so', () => {
+    const wide = scanTip(analyzePlan(deletePlan(2337, 21663), { withStatement: false }))!;
+    assert.match(wide.text, /this DELETE keeps 9\.7% of the rows it reads, more than the 5\.0% an index pays off for/, wide.text);
+    assert.doesNotMatch(wide.text, /An index on|covering the filter/, wide.text);
+    const narrow = scanTip(analyzePlan(deletePlan(120, 23880), { withStatement: false }))!;
+    assert.match(narrow.text, /An index on reviews \(rating, created_at\)/, narrow.text);
+    const select = JSON.parse(deletePlan(2337, 21663));
+    select[0].Plan = select[0].Plan.Plans[0];
+    delete select[0].Plan['Parent Relationship'];
+    assert.match(scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text, /An index on reviews \(rating, created_at\)/);
+  });
+});
