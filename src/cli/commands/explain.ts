@@ -149,7 +149,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     // Connected: table sizes and the foreign keys behind trigger times, from the catalog.
     const db = await openDatabase(values.db, ctx, { connectTimeout: values['connect-timeout'] as string | undefined });
     try {
-      const { planFacts } = await import('../../db/planFacts');
+      const { planFacts } = await import('../../db/explain');
       const facts = await planFacts(db, plan);
       plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), relationIndexes: new Map(facts.relationIndexes), foreignKeys: new Map(facts.foreignKeys), withStatement: false });
       enriched = true;

@@ -253,7 +253,7 @@ class PlansFeature implements vscode.Disposable {
   /** `adviceSql`: the text the index advice knows the statement by (the site's SQL, or a recorded statement as sent). */
   private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite, adviceSql = site?.sql ?? r.sql): PlanPayload {
     const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
-    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
+    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
     this.adviceSql.set(payload, adviceSql);
     return payload;
   }
@@ -422,7 +422,7 @@ class PlansFeature implements vscode.Disposable {
     const conn = this.ctx.connections.current;
     if (conn) {
       try {
-        const { planFacts } = await import('../../db/planFacts');
+        const { planFacts } = await import('../../db/explain');
         const facts = await planFacts(conn.db, model);
         payload.relationRows = facts.relationRows;
         payload.relationIndexes = facts.relationIndexes;
@@ -818,7 +818,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   }
   const r = outcome.result;
   // The index the advice proved for this statement, named in the plan's tips as in the viewer (one advice on every surface).
-  const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, provedIndexes }) : r.plan;
+  const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, foreignKeys: r.foreignKeys ? new Map(r.foreignKeys) : undefined, provedIndexes }) : r.plan;
   // Two of the plan's warnings at most (the viewer has them all): the hover stays inside its box.
   md.appendMarkdown(briefMarkdown(briefPlan(plan, 3, saidAbove), {
     openPlan: commandUri('pgLens.openPlan', ref),

@@ -6,9 +6,9 @@
 import { strict as assert } from 'node:assert';
 import { testDatabase } from '../support';
 import type { Database } from '../../../src/db/database';
-import { planFacts } from '../../../src/db/planFacts';
+import { planFacts } from '../../../src/db/explain';
 import { analyzePlan } from '../../../src/core/plan';
-import { explain } from '../../../src/db/explain';
+import { explain, explainAnalyze } from '../../../src/db/explain';
 
 const SETUP = [
   `CREATE TABLE parent (id int PRIMARY KEY)`,
@@ -57,6 +57,22 @@ describe('db/planFacts: a brought plan proved against the catalog', function () 
       assert.equal(t.grade, 1);
     } finally {
       await tdb.admin.query(`DROP INDEX IF EXISTS "Child Rows_parent Id_idx"`);
+    }
+  });
+  it('an Explain Analyze run here is proved the same way: a cascade into indexed referencing columns is not told to index them (person39 H1)', async () => {
+    await tdb.admin.query(`CREATE INDEX "child_parent" ON "Child Rows" ("parent Id")`);
+    try {
+      const r = await explainAnalyze(db, 'DELETE FROM parent WHERE id <= 200', { allowDml: true });
+      const t = r.plan.tips.find((x) => x.kind === 'fk-trigger');
+      assert.ok(t, `an fk-trigger tip: ${r.plan.tips.map((x) => x.kind).join(', ')}`);
+      assert.match(t.text, /is indexed \(checked in the catalog\)/);
+      assert.doesNotMatch(t.text, /Index the referencing columns|CREATE INDEX/);
+      assert.equal(t.grade, 1);
+      assert.deepEqual(r.foreignKeys?.map(([name, f]) => [name, f.indexed]), [['Child Rows_parent Id_fkey', true]]);
+      // Rolled back: the rows are all there.
+      assert.equal(Number((await tdb.admin.query('SELECT count(*) AS n FROM parent')).rows[0].n), 400);
+    } finally {
+      await tdb.admin.query('DROP INDEX IF EXISTS "child_parent"');
     }
   });
   it("the scanned tables' indexes come with their sizes (leading column, unique, partial; expressions as null), for explain() and brought plans alike (person14 #8)", async () => {
