@@ -386,6 +386,15 @@ type NotBuiltYet = NonNullable<AdviceResult['notBuiltYet']>;
 /** A decision, with the tables whose other statements' indexes were not proved on a statement yet (the budget, a busy table). */
 export type DecisionMade = IndexDecision<IndexSuggestion> & { notBuiltYet?: NotBuiltYet };
 
+/** A decision's options: `focus`, the statements it is for; `realIndexes`, whether real trial indexes may be built. */
+interface DecideOptions {
+  focus?: string[];
+  isCancelled?: () => boolean;
+  realIndexes?: boolean;
+  askedFor?: boolean;
+  gone?: (sql: string) => boolean;
+}
+
 export class IndexDecider {
   /** Each statement's own advice, by SQL text. */
   readonly advice = new Map<string, AdviceResult>();
@@ -515,7 +524,8 @@ export class IndexDecider {
    * of them gives.
    */
   /** `gone`: statements no longer the workspace's (their file deleted since the statements were merged): left out as reached. */
-  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean } = {}): Promise<DecisionMade> {
+  /** `askedFor`: whether the person asked for it (default: realIndexes given true, or the decider's own option). */
+  async decide(statements: DecisionInput[], opts: DecideOptions = {}): Promise<DecisionMade> {
     // Each decision its own run, handed down (not a field of the decider): the editor decides for several files at once on
     // one decider, and one decision ending cleared the run of another still under way, whose statements then each built
     // the same trial indexes again (person31 H2: the same 4 definitions on orders ~800 times a minute).
@@ -523,10 +533,10 @@ export class IndexDecider {
     return this.decideNow(statements, opts, run);
   }
 
-  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<DecisionMade> {
+  private async decideNow(statements: DecisionInput[], opts: DecideOptions, run: TrialRun): Promise<DecisionMade> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Asked for (Suggest Indexes, the workload advice: realIndexes given here): never held back by the trial budget.
-    const asked = opts.realIndexes === true || this.opts.askedFor === true;
+    const asked = opts.askedFor ?? (opts.realIndexes === true || this.opts.askedFor === true);
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
     // The editor runs this in its extension host: hovers and commands get a turn between statements.

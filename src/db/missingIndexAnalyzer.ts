@@ -60,6 +60,12 @@ export interface MissingIndexAnalyzerOptions {
   deferred?: boolean;
   /** Statements no longer the workspace's (their file deleted since they were merged): a decision under way leaves them out. */
   gone?: (sql: string) => boolean;
+  /**
+   * Whether a file's automatic decision may build real trial indexes (no HypoPG), as that file's settings say (the
+   * editor: pgLens.index.trialBuilds of the file's own folder in a multi-root window, person38 L7); undefined: the
+   * decider's own option.
+   */
+  realIndexes?: (file: string) => boolean | undefined;
   /** Every decision made (the editor updates the other statements' advice from it). */
   onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
   log?: (line: string) => void;
@@ -109,7 +115,9 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       }
       if (editing || !mine.length) return findingsOf(mine, undefined);
       try {
-        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone });
+        // Automatic, not asked for: a file's own trialBuilds setting lets it build, within the trial budget.
+        const real = opts.realIndexes?.(file);
+        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone, ...(real === undefined ? {} : { realIndexes: real, askedFor: false }) });
         opts.onDecision?.(decision);
         return findingsOf(mine, decision);
       } catch (e) {

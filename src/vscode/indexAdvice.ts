@@ -505,6 +505,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           // A file deleted while the decision runs: its statements leave it (person31 H2).
           gone: (sql) => this.ws?.gone(sql) ?? false,
           place: (file) => vscode.workspace.asRelativePath(file),
+          // Each file's own folder decides whether its automatic advice may build real trial indexes (person38 L7).
+          realIndexes: (file) => this.ctx.config.indexTrialBuildsFor(vscode.Uri.file(file)) === 'automatic',
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).
           onDecision: (d) => {
