@@ -29,6 +29,7 @@ import { recordedStatementsAt } from '../core/record/atCursor';
 import { setRecordedLookup } from './siteIndex';
 import { fmtMs, recordedLenses, recordedLensKey } from '../core/record/lens';
 import { languageOf } from '../core/languages/registry';
+import { closingHover } from './hoverLinks';
 
 /** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
 const ORM_HINT_DISMISSED_KEY = 'pgLens.ormHint.dismissed';
@@ -145,19 +146,19 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       view,
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
-      vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
+      vscode.commands.registerCommand('pgLens.recordedAdvice', closingHover((file?: string, line?: number) => this.adviseSite(file, line))),
       vscode.commands.registerCommand('pgLens.clearRecording', () => {
         const had = this.rec?.statements ?? 0;
         this.clear();
         void vscode.window.showInformationMessage(recordingClearedText(had, !!this.listener));
       }),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
-      vscode.commands.registerCommand(SHOW_FULL_SQL_COMMAND, async (sql?: unknown) => {
+      vscode.commands.registerCommand(SHOW_FULL_SQL_COMMAND, closingHover(async (sql?: unknown) => {
         if (typeof sql !== 'string' || !sql.trim() || sql.length > 200_000) return;
         // Laid out by sql-formatter, loaded the first time a Full SQL link is followed (dist/lib-sql-formatter.js).
         const { fullSqlText } = await import('../core/formatSql');
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${fullSqlText(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-      }),
+      })),
     );
     this.restoreWhenNeeded();
   }
