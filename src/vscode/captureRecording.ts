@@ -32,6 +32,8 @@ import { languageOf } from '../core/languages/registry';
 import { closingHover } from './hoverLinks';
 
 /** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
+/** Files of one extension looked at for a recorded file renamed while no window watched (filesLike). */
+const MAX_RENAME_CANDIDATES = 20_000;
 const ORM_HINT_DISMISSED_KEY = 'pgLens.ormHint.dismissed';
 const ORM_HINT_DISMISS_COMMAND = 'pgLens.dismissOrmHint';
 /** Workspace storage key of the recording kept across a reload by earlier versions (core/record/keep); read once, then removed. */
@@ -228,6 +230,24 @@ export class CaptureRecording implements vscode.Disposable {
     return out;
   }
 
+  /**
+   * The workspace's files that may be a gone recorded file under another name: those with its extension and size, with
+   * their modification time (core/record/keep renamedWhileAway decides). At most MAX_RENAME_CANDIDATES looked at.
+   */
+  private async filesLike(gone: readonly { path: string; size: number }[]): Promise<{ path: string; size: number; mtime: number }[]> {
+    const out: { path: string; size: number; mtime: number }[] = [];
+    const sizes = new Set(gone.map((f) => f.size));
+    for (const ext of new Set(gone.map((f) => /\.[^./\\]+$/.exec(f.path)?.[0] ?? ''))) {
+      if (!ext) continue;
+      const uris = await Promise.resolve(vscode.workspace.findFiles(`**/*${ext}`, '**/node_modules/**', MAX_RENAME_CANDIDATES)).catch(() => [] as vscode.Uri[]);
+      for (let i = 0; i < uris.length; i += 100) {
+        const stats = await Promise.all(uris.slice(i, i + 100).map(async (u) => ({ u, st: await Promise.resolve(vscode.workspace.fs.stat(u)).catch(() => undefined) })));
+        for (const { u, st } of stats) if (st && sizes.has(st.size)) out.push({ path: u.fsPath, size: st.size, mtime: st.mtime });
+      }
+    }
+    return out;
+  }
+
   /** Recorded files renamed or moved on disk since they were recorded: old path → new (core/record/keep addRename). */
   private readonly renames = new Map<string, string>();
 
@@ -266,15 +286,30 @@ export class CaptureRecording implements vscode.Disposable {
    * listener goes with the window): the app must be started again in a new terminal to record more.
    */
   private async restore(raw: unknown): Promise<void> {
-    const { restoreRecording, matchingFiles } = await import('../core/record/keep');
-    const stored = restoreRecording(raw, { values: this.ctx.config.recordValues });
+    const { restoreRecording, matchingFiles, renamedWhileAway, followRenames } = await import('../core/record/keep');
+    let stored = restoreRecording(raw, { values: this.ctx.config.recordValues });
     if (!stored || this.listener || this.rec) return;
+    let now = await this.statFiles((stored.files ?? []).map((f) => f.path));
+    // A recorded file gone from its path: renamed or moved while no window watched (git mv, another editor)? Found again
+    // by its extension, size and time, its statements follow it (person37 L6, the rest).
+    const goneFiles = (stored.files ?? []).filter((f) => !now.get(f.path));
+    if (goneFiles.length) {
+      const moved = renamedWhileAway(stored.files!, goneFiles.map((f) => f.path), await this.filesLike(goneFiles));
+      if (moved.size) {
+        stored = followRenames(stored, moved);
+        now = await this.statFiles((stored.files ?? []).map((f) => f.path));
+        this.ctx.log.info(`Recording: ${[...moved].map(([from, to]) => `${vscode.workspace.asRelativePath(from)} → ${vscode.workspace.asRelativePath(to)}`).join(', ')}: renamed while no window watched (found by size and time); its recorded statements follow the new name.`);
+      }
+    }
+    if (this.listener || this.rec) return;
     // Only the statements of files that still match (the same size and time as at Stop): an edited file's lines may not
     // be the lines that sent them.
-    const match = matchingFiles(stored, await this.statFiles((stored.files ?? []).map((f) => f.path)));
-    const kept = { ...stored, events: match.events, files: stored.files?.filter((f) => !match.changed.includes(f.path)) };
+    const match = matchingFiles(stored, now);
+    const kept = { ...stored, events: match.events, files: stored.files?.filter((f) => !match.changed.includes(f.path) && !match.gone.includes(f.path)) };
+    const names = (files: string[]) => `${files.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ')}${files.length > 3 ? ', …' : ''}`;
+    const goneNote = match.gone.length ? ` ${countOf(match.goneLeft, 'recorded statement')} left out: ${match.gone.length === 1 ? 'its file is' : `their ${match.gone.length} files are`} gone (${names(match.gone)}) — deleted, or renamed while no window watched and not found again by size and time.` : '';
     if (!kept.events.length) {
-      this.ctx.log.info(`Recording: the recording kept from before the reload is not shown: every file it recorded from changed since (${match.changed.length}). Record again.`);
+      this.ctx.log.info(`Recording: the recording kept from before the reload is not shown: every file it recorded from changed since (${match.changed.length}) or is gone (${match.gone.length}).${goneNote} Record again.`);
       return;
     }
     if (this.listener || this.rec) return;
@@ -292,7 +327,7 @@ export class CaptureRecording implements vscode.Disposable {
     const silenced = this.silencedNPlusOnes().size;
     const said = captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
     this.status.text = `$(debug-stop) ${said.status}`;
-    const changedNote = match.changed.length ? ` ${match.left} statements from ${match.changed.length === 1 ? 'a file' : `${match.changed.length} files`} changed since (${match.changed.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ')}${match.changed.length > 3 ? ', …' : ''}) are left out: their lines may have moved.` : '';
+    const changedNote = `${match.changed.length ? ` ${match.left} statements from ${match.changed.length === 1 ? 'a file' : `${match.changed.length} files`} changed since (${names(match.changed)}) are left out: their lines may have moved.` : ''}${goneNote}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording.${changedNote} Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
     this.status.show();
