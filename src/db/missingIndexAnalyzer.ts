@@ -98,10 +98,11 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
       if (planned === false) return [];
       const read = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
+      // Named (statements' places) by `place`; judged by its path in the app, AnalyzerInput.contextPath (analyzeFile always
+      // gives it; else the file as given, as every analyzer takes it): an absolute path's parent folders (a clone under
+      // ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
       const place = opts.place?.(file) ?? file;
-      // Judged by its path in the app (AnalyzerInput.contextPath, else the editor's workspace-relative place): an absolute
-      // path's parent folders (a clone under ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
-      const context = codeContextOf(contextPath ?? place, text);
+      const context = codeContextOf(contextPath ?? file, text);
       if (!editing && !opts.deferred) opts.sawFile?.(file, foundStatementsOf(read.map((x) => x.site), text, place, context));
       // Not the app's workload (workloadOnly): no index advice of its own. The editor's decisions leave it out of the
       // statements they weigh (mergeStatements), so an index of its own would be one no other statement's decision knows of

@@ -23,6 +23,7 @@ import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
+import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
 import { clauseLines, countOf, foldSql } from '../core/format';
 import { readRegularFileSync } from '../node/readFile';
 import { recordedStatementsAt } from '../core/record/atCursor';
@@ -239,7 +240,7 @@ export class CaptureRecording implements vscode.Disposable {
     const sizes = new Set(gone.map((f) => f.size));
     for (const ext of new Set(gone.map((f) => /\.[^./\\]+$/.exec(f.path)?.[0] ?? ''))) {
       if (!ext) continue;
-      const uris = await Promise.resolve(vscode.workspace.findFiles(`**/*${ext}`, '**/node_modules/**', MAX_RENAME_CANDIDATES)).catch(() => [] as vscode.Uri[]);
+      const uris = await Promise.resolve(vscode.workspace.findFiles(`**/*${ext}`, SKIPPED_DIRS_GLOB, MAX_RENAME_CANDIDATES)).catch(() => [] as vscode.Uri[]);
       for (let i = 0; i < uris.length; i += 100) {
         const stats = await Promise.all(uris.slice(i, i + 100).map(async (u) => ({ u, st: await Promise.resolve(vscode.workspace.fs.stat(u)).catch(() => undefined) })));
         for (const { u, st } of stats) if (st && sizes.has(st.size)) out.push({ path: u.fsPath, size: st.size, mtime: st.mtime });

@@ -688,8 +688,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const { detectMigrationTool, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
     // The skipped folders are the walker's and the watcher's (core/skippedFolders): a file the watcher leaves out is not listed.
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIPPED_DIRS_GLOB, 20000);
-    const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
-    const files = uris.map(rel);
+    const files = uris.map(contextPathOf);
     const read = async (p: string) => {
       return readWorkspaceFile(vscode.Uri.joinPath(folder.uri, p));
     };
