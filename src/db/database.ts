@@ -434,7 +434,7 @@ export function ownTransactionsOf(p: Pick<ConnectionProfile, 'host' | 'port' | '
 }
 
 /** Rows written to a table, per kind, as pg_stat_*_tables counts them (hotUpdates: the updates among them that were HOT). */
-export interface TableWriteCounts {
+interface TableWriteCounts {
   inserts: number;
   updates: number;
   deletes: number;
