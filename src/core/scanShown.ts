@@ -75,10 +75,14 @@ export class ScanShown<D> {
  * findings come from evidence outside the file (a recording's), for any other file: a template (person17's
  * book_list.html, genre_detail.html) has no live analysis of its own, yet its recorded N+1 must follow its text (an
  * ignore comment written into it silences it at once) and a scan, which does not read it, must not take it away;
- * `none` when no analyzer has anything to say.
+ * `none` when no analyzer has anything to say. `inTab`: shown in a tab whose document VS Code has not loaded (a
+ * background tab after the window reopened): analysed from its file as an open document of its kind would be, all the
+ * analyzers for a source file PG Lens reads (person38 L6: products.ts's offset-pagination came back only when its tab
+ * was focused; its recorded findings alone were shown).
  */
-export function analysisOf(file: { editorLanguage: boolean; open: boolean; readByScan: boolean }, state: { scanRan: boolean; outliving: boolean }): 'all' | 'outliving' | 'none' {
+export function analysisOf(file: { editorLanguage: boolean; open: boolean; readByScan: boolean; inTab?: boolean }, state: { scanRan: boolean; outliving: boolean }): 'all' | 'outliving' | 'none' {
   if (file.open && file.editorLanguage) return 'all';
+  if (file.inTab && file.readByScan) return 'all';
   if (state.scanRan && file.readByScan) return 'all';
   return state.outliving ? 'outliving' : 'none';
 }

@@ -277,7 +277,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   if (!hypoOk) {
     proofNote = info.hypopg === 'ready' ? undefined : `HypoPG is ${info.hypopg === 'available' ? 'available but not installed (CREATE EXTENSION hypopg)' : 'not available on this server'}`;
     if (!devProfile) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real index in a rolled-back transaction is only tried on development profiles`;
-    else if (realBuildWithheld && !hypoOk) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real trial index (rolled back, it blocks the table's writes while it builds) is built only when you ask: run Suggest Indexes`;
+    else if (realBuildWithheld && !hypoOk) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real trial index (rolled back, it blocks the table's writes while it builds) is built only when you ask (pgLens.index.trialBuilds is whenAsked for this file): run Suggest Indexes`;
   }
   let tx: TransactionProver | undefined;
   const proofs = opts.trialProofs ?? trialProofsOf(db);
@@ -726,7 +726,7 @@ function extendsWithOrder(a: IndexCandidate, b: IndexCandidate): boolean {
 type NotProved = 'withheld' | 'busy' | 'budget' | 'size' | 'unavailable';
 
 const NOT_PROVED: Record<NotProved, string> = {
-  withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
+  withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes (pgLens.index.trialBuilds is whenAsked for this file: its folder\'s settings, else the workspace\'s)',
   busy: 'not proved: the table was busy (another PG Lens session building a trial index there, another index advice of this window building there longer than it waits, or a lock held longer than a trial build waits); run Suggest Indexes again',
   budget: 'not proved yet: PG Lens has made as many real trial builds on this table as it makes in a minute; proved again later',
   size: 'not proved: the table is above the size limit for a real trial index (raise the limit, or install HypoPG, which builds nothing)',

@@ -7,9 +7,9 @@
 import { ownRunsOf } from './ownRuns';
 import { queryIdOf } from './queryStats';
 import { OWN_STATEMENT_MARKER } from './sql';
-import { Database } from './database';
+import { Database, noteOwnWork } from './database';
 import { PgLensError } from './errors';
-import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
+import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, transactionWork, EXPLAIN_SQL } from './explain';
 import { assertSideEffectsAllowed, guardPlanning } from './planGuard';
 import { summarizeLatencies } from '../core/plan/benchmark';
 import { nodeLabel } from '../core/plan/warnings';
@@ -60,32 +60,42 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
     await Promise.all(
       Array.from({ length: concurrency }, () =>
         pool.withSession(async (s) => {
+          // The scans (and rows) one run of the statement makes, read once per session: the tables' counters count every
+          // run as the application's, so they are noted as PG Lens's own (lessOwnWork), times the runs done.
+          let perRun: Awaited<ReturnType<typeof transactionWork>> | undefined;
+          let done = 0;
           await s.querySingle(`${OWN_STATEMENT_MARKER} SELECT 1`); // connection warm
-          while (next < runs && !o.signal?.aborted) {
-            next++;
-            await s.query('BEGIN READ ONLY');
-            try {
-              await s.querySingle(EXPLAIN_SQL.setLocal, ['statement_timeout', timeout]);
-              // Checked again on each session, in the transaction the statement runs in (the catalog may have changed).
-              const report = s.isGuarded(text) ? undefined : await guardPlanning(s, text, { runs: true, trustFunctions: o.trustFunctions });
-              if (report && (report.sideEffects.length || report.volatile.length)) throw new PgLensError('Refused: the statement now calls a function with effects outside the transaction.', 'SIDE_EFFECTS');
-              const a = performance.now();
-              // Marked like every statement of ours: when pg_stat_statements files these runs under a queryid of their
-              // own (parameter types differ from the application's), that entry is PG Lens's, not a statement of the app.
-              const r = await s.querySingle(`${OWN_STATEMENT_MARKER} ${text}`, values.slice(0, n));
-              const ms = performance.now() - a;
-              latencies.push(ms);
-              rows += r.rowCount ?? r.rows.length;
-              o.onSample?.(ms);
-              // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
-              own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms }, runsQueryId);
-            } catch (e) {
-              errors++;
-              firstError ??= e;
-            } finally {
-              await s.query('ROLLBACK');
+          try {
+            while (next < runs && !o.signal?.aborted) {
+              next++;
+              await s.query('BEGIN READ ONLY');
+              try {
+                await s.querySingle(EXPLAIN_SQL.setLocal, ['statement_timeout', timeout]);
+                // Checked again on each session, in the transaction the statement runs in (the catalog may have changed).
+                const report = s.isGuarded(text) ? undefined : await guardPlanning(s, text, { runs: true, trustFunctions: o.trustFunctions });
+                if (report && (report.sideEffects.length || report.volatile.length)) throw new PgLensError('Refused: the statement now calls a function with effects outside the transaction.', 'SIDE_EFFECTS');
+                const a = performance.now();
+                // Marked like every statement of ours: when pg_stat_statements files these runs under a queryid of their
+                // own (parameter types differ from the application's), that entry is PG Lens's, not a statement of the app.
+                const r = await s.querySingle(`${OWN_STATEMENT_MARKER} ${text}`, values.slice(0, n));
+                const ms = performance.now() - a;
+                latencies.push(ms);
+                rows += r.rowCount ?? r.rows.length;
+                o.onSample?.(ms);
+                // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
+                own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms }, runsQueryId);
+                done++;
+                perRun ??= await transactionWork(s);
+              } catch (e) {
+                errors++;
+                firstError ??= e;
+              } finally {
+                await s.query('ROLLBACK');
+              }
+              o.onProgress?.(latencies.length + errors, runs);
             }
-            o.onProgress?.(latencies.length + errors, runs);
+          } finally {
+            if (perRun?.length) noteOwnWork(db.profile, perRun.map((w) => ({ ...w, inserts: 0, updates: 0, deletes: 0, hotUpdates: 0, seqScans: w.seqScans * done, idxScans: w.idxScans * done })));
           }
         }),
       ),

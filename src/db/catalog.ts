@@ -5,7 +5,7 @@
  * (ruleEvidence.ts) both read through readCatalogFacts.
  */
 import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
-import { lessOwnWrites, type Database, type Queryable } from './database';
+import { lessOwnWork, type Database, type Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { parameterColumns, type ParameterExample } from '../core/sql/predicates';
@@ -134,7 +134,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
     for (const ix of r.indexes ?? []) t.indexes.push(indexFactsOf(ix));
     const w = r.writes;
     // Less PG Lens's own rolled-back Explain Analyze writes (the counters count aborted rows: person38 M2).
-    if (w) t.writes = lessOwnWrites(profile, t.schema, t.name, { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), seqScans: Number(w.seq_scan), idxScans: Number(w.idx_scan) });
+    if (w) t.writes = lessOwnWork(profile, t.schema, t.name, { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), seqScans: Number(w.seq_scan), idxScans: Number(w.idx_scan) });
   }
   for (const [oid, t] of byOid) {
     const r = raw.get(oid)!;

@@ -434,62 +434,87 @@ export function ownTransactionsOf(p: Pick<ConnectionProfile, 'host' | 'port' | '
 }
 
 /** Rows written to a table, per kind, as pg_stat_*_tables counts them (hotUpdates: the updates among them that were HOT). */
-export interface TableWriteCounts {
+interface TableWriteCounts {
   inserts: number;
   updates: number;
   deletes: number;
   hotUpdates: number;
 }
 
-/** Rows PG Lens's rolled-back Explain Analyze runs of this process wrote, per server and database, per table ("schema\u0000table"). */
-const OWN_WRITES = new Map<string, Map<string, TableWriteCounts>>();
+/**
+ * What PG Lens's own runs did to a table that its counters count as the application's: rows written (rolled back, yet
+ * counted by n_tup_ins/upd/del/hot_upd) and scans (seq_scan, idx_scan: an Explain Analyze or a benchmark run of a
+ * SELECT scans the table like the application would, and scan counters are never rolled back).
+ */
+export interface OwnTableWork extends TableWriteCounts {
+  seqScans: number;
+  idxScans: number;
+}
 
-/** An Explain Analyze run wrote these rows (then rolled them back): the tables' counters still count them. */
-export function noteOwnWrites(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly ({ schema: string; table: string } & TableWriteCounts)[]): void {
+/** Per server and database, per table ("schema\u0000table"): PG Lens's own work of this process. */
+const OWN_WORK = new Map<string, Map<string, OwnTableWork>>();
+
+/**
+ * A run of PG Lens (an Explain Analyze, a benchmark run) did this to these tables (rows written then rolled back, scans):
+ * the tables' counters still count it. Read from pg_stat_xact_user_tables before the run's transaction ends.
+ */
+export function noteOwnWork(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly ({ schema: string; table: string } & Partial<OwnTableWork>)[]): void {
   const key = ownKey(p);
   for (const r of rows) {
-    if (!(r.inserts > 0 || r.updates > 0 || r.deletes > 0)) continue;
-    let m = OWN_WRITES.get(key);
-    if (!m) OWN_WRITES.set(key, (m = new Map()));
+    const add: OwnTableWork = { inserts: r.inserts ?? 0, updates: r.updates ?? 0, deletes: r.deletes ?? 0, hotUpdates: r.hotUpdates ?? 0, seqScans: r.seqScans ?? 0, idxScans: r.idxScans ?? 0 };
+    if (!(add.inserts > 0 || add.updates > 0 || add.deletes > 0 || add.seqScans > 0 || add.idxScans > 0)) continue;
+    let m = OWN_WORK.get(key);
+    if (!m) OWN_WORK.set(key, (m = new Map()));
     const k = `${r.schema}\u0000${r.table}`;
-    const c = m.get(k) ?? { inserts: 0, updates: 0, deletes: 0, hotUpdates: 0 };
-    m.set(k, { inserts: c.inserts + r.inserts, updates: c.updates + r.updates, deletes: c.deletes + r.deletes, hotUpdates: c.hotUpdates + r.hotUpdates });
+    const c = m.get(k);
+    m.set(k, c ? { inserts: c.inserts + add.inserts, updates: c.updates + add.updates, deletes: c.deletes + add.deletes, hotUpdates: c.hotUpdates + add.hotUpdates, seqScans: c.seqScans + add.seqScans, idxScans: c.idxScans + add.idxScans } : add);
   }
 }
 
-/**
- * The rows PG Lens's own Explain Analyze runs in this process wrote to a table of a server's database, per kind (rolled
- * back, yet counted by n_tup_ins/upd/del/hot_upd, which count aborted rows). Runs of another process (another window, a
- * `pg-lens` run) are not known here.
- */
-function ownWritesOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, schema: string, table: string): TableWriteCounts {
-  return OWN_WRITES.get(ownKey(p))?.get(`${schema}\u0000${table}`) ?? { inserts: 0, updates: 0, deletes: 0, hotUpdates: 0 };
-}
-
-/** A table's rows written (inserted + updated + deleted) less those of PG Lens's own rolled-back Explain Analyze runs of this process. */
-export function lessOwnWriteTotal(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string, total: number): number {
-  if (!p) return total;
-  const own = ownWritesOf(p, schema, table);
-  return Math.max(0, total - own.inserts - own.updates - own.deletes);
+/** PG Lens's own work of this process on a table of a server's database, if any. */
+export function ownWorkOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string): OwnTableWork | undefined {
+  return p && OWN_WORK.get(ownKey(p))?.get(`${schema}\u0000${table}`);
 }
 
 /**
- * A table's write counters less PG Lens's own rolled-back Explain Analyze writes of this process (each kind, never below
- * 0): the one way every reader of n_tup_ins/upd/del/hot_upd leaves our own work out (person37 L4, person38 M2).
- * Without a profile (a bare query function) the counters are returned as read.
+ * A table's counters as a reader of pg_stat_*_tables holds them: per kind, or totals (`writes`: inserted + updated +
+ * deleted; `scans`: sequential + index scans). Each field given is reduced by PG Lens's own work.
  */
-export function lessOwnWrites<T extends TableWriteCounts>(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string, counts: T): T {
-  if (!p) return counts;
-  const own = ownWritesOf(p, schema, table);
-  if (!own.inserts && !own.updates && !own.deletes) return counts;
-  const updates = Math.max(0, counts.updates - own.updates);
-  return {
-    ...counts,
-    inserts: Math.max(0, counts.inserts - own.inserts),
-    updates,
-    deletes: Math.max(0, counts.deletes - own.deletes),
-    hotUpdates: Math.min(updates, Math.max(0, counts.hotUpdates - own.hotUpdates)),
+export interface TableCounters {
+  inserts?: number;
+  updates?: number;
+  deletes?: number;
+  hotUpdates?: number;
+  writes?: number;
+  seqScans?: number;
+  idxScans?: number;
+  scans?: number;
+}
+
+/**
+ * A table's counters less PG Lens's own work of this process (each field given, never below 0; HOT updates never more
+ * than the updates): the one way every reader of n_tup_ins/upd/del/hot_upd and seq_scan/idx_scan leaves our own work
+ * out (person37 L4, person38 M2, own reads). Runs of another process (another window, a `pg-lens` run) are not known
+ * here. Without a profile (a bare query function) the counters are returned as read.
+ */
+export function lessOwnWork<T extends TableCounters>(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string, counts: T): T {
+  const own = ownWorkOf(p, schema, table);
+  if (!own) return counts;
+  const less = (v: number | undefined, by: number) => (v === undefined ? undefined : Math.max(0, v - by));
+  const out: T = { ...counts };
+  const set = (k: keyof TableCounters, v: number | undefined) => {
+    if (v !== undefined) (out as TableCounters)[k] = v;
   };
+  set('inserts', less(counts.inserts, own.inserts));
+  set('updates', less(counts.updates, own.updates));
+  set('deletes', less(counts.deletes, own.deletes));
+  set('writes', less(counts.writes, own.inserts + own.updates + own.deletes));
+  set('seqScans', less(counts.seqScans, own.seqScans));
+  set('idxScans', less(counts.idxScans, own.idxScans));
+  set('scans', less(counts.scans, own.seqScans + own.idxScans));
+  const hot = less(counts.hotUpdates, own.hotUpdates);
+  set('hotUpdates', hot === undefined || out.updates === undefined ? hot : Math.min(out.updates, hot));
+  return out;
 }
 
 /** Count each statement a pooled session finishes (callback or promise form, as pg.Pool and Session send them). */

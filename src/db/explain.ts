@@ -11,7 +11,7 @@
  * SET LOCAL statement_timeout / lock_timeout, rolled back in every case. Refused on read-only
  * (production) profiles; data-modifying statements need allowDml. Cancellable from another session.
  */
-import { noteOwnWrites, type Database, type Session } from './database';
+import { noteOwnWork, type Database, type OwnTableWork, type Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
@@ -46,9 +46,13 @@ export const EXPLAIN_SQL = {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relname = ANY ($1::text[]) AND c.reltuples >= 0`,
   cancel: `${OWN_STATEMENT_MARKER} SELECT pg_cancel_backend($1)`,
-  /** Rows this transaction wrote so far, per table (pg_stat_xact_all_tables: the run's own, aborted ones included, as n_tup_ins counts them). */
-  transactionWrites: `${OWN_STATEMENT_MARKER} SELECT schemaname AS schema, relname AS table_name, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd,
-    n_tup_del::float8 AS del, n_tup_hot_upd::float8 AS hot FROM pg_stat_xact_all_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
+  /**
+   * Rows this transaction wrote and scans it made so far, per user table (pg_stat_xact_user_tables: the run's own, aborted
+   * rows included, as n_tup_ins counts them; scans as seq_scan and idx_scan count them).
+   */
+  transactionWork: `${OWN_STATEMENT_MARKER} SELECT schemaname AS schema, relname AS table_name, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd,
+    n_tup_del::float8 AS del, n_tup_hot_upd::float8 AS hot, coalesce(seq_scan, 0)::float8 AS seq, coalesce(idx_scan, 0)::float8 AS idx
+    FROM pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del + coalesce(seq_scan, 0) + coalesce(idx_scan, 0) > 0`,
   deallocate: (name: string) => `DEALLOCATE ${name}`,
 } as const;
 
@@ -376,16 +380,10 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
       } finally {
         serverMs = performance.now() - t0;
       }
-      // What the rolled-back run wrote, per kind: the tables' counters (n_tup_ins, …) count aborted rows too, and the
-      // cache-candidate note, the workload advice and the least-privilege script read them as the app's (person37 L4,
-      // person38 M2). Only a run that may write (a READ ONLY one cannot).
-      if (info.cls !== 'read') {
-        try {
-          noteOwnWrites(db.profile, (await s.querySingle(EXPLAIN_SQL.transactionWrites)).rows.map((r) => ({ schema: r.schema, table: r.table_name, inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot) })));
-        } catch {
-          // A plan without this note: the counters then include the run, as before.
-        }
-      }
+      // What the rolled-back run wrote, per kind, and the scans it made: the tables' counters (n_tup_ins, …, seq_scan,
+      // idx_scan) count them too, and the cache-candidate note, the workload advice and the least-privilege script read
+      // them as the app's (person37 L4, person38 M2; a SELECT explained on a table the app only writes was granted).
+      noteOwnWork(db.profile, await transactionWork(s));
     } finally {
       if (onAbort) options.signal?.removeEventListener('abort', onAbort);
       await endTransaction(s);
@@ -409,6 +407,20 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
   }
   db.indexUse.note(text, plan);
   return { plan, json, sql: text, method: nParams ? 'custom' : 'plain', statement: info, versionNum, serverMs, modelMs, ...(facts ? { relationRows: facts.relationRows, relationIndexes: facts.relationIndexes, foreignKeys: facts.foreignKeys } : {}) };
+}
+
+/**
+ * What this transaction of PG Lens's did to the user tables so far (rows written, scans), read before it ends: noted as
+ * its own work (noteOwnWork), every reader of the tables' counters leaves it out (lessOwnWork). Best effort: [] when it
+ * cannot be read (the counters then include the run, as before).
+ */
+export async function transactionWork(s: Pick<Session, 'querySingle'>): Promise<({ schema: string; table: string } & OwnTableWork)[]> {
+  try {
+    const { rows } = await s.querySingle(EXPLAIN_SQL.transactionWork);
+    return rows.map((r) => ({ schema: r.schema, table: r.table_name, inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot), seqScans: Number(r.seq), idxScans: Number(r.idx) }));
+  } catch {
+    return [];
+  }
 }
 
 /** pg_cancel_backend(pid) from another pooled session. Resolves true when the signal was sent. */

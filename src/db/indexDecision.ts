@@ -27,7 +27,7 @@ import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/stateme
 import { adviseStatement, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
-import { lessOwnWrites, type Database, type ServerInfo } from './database';
+import { lessOwnWork, type Database, type ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
 import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
@@ -386,6 +386,15 @@ type NotBuiltYet = NonNullable<AdviceResult['notBuiltYet']>;
 /** A decision, with the tables whose other statements' indexes were not proved on a statement yet (the budget, a busy table). */
 export type DecisionMade = IndexDecision<IndexSuggestion> & { notBuiltYet?: NotBuiltYet };
 
+/** A decision's options: `focus`, the statements it is for; `realIndexes`, whether real trial indexes may be built. */
+interface DecideOptions {
+  focus?: string[];
+  isCancelled?: () => boolean;
+  realIndexes?: boolean;
+  askedFor?: boolean;
+  gone?: (sql: string) => boolean;
+}
+
 export class IndexDecider {
   /** Each statement's own advice, by SQL text. */
   readonly advice = new Map<string, AdviceResult>();
@@ -515,7 +524,8 @@ export class IndexDecider {
    * of them gives.
    */
   /** `gone`: statements no longer the workspace's (their file deleted since the statements were merged): left out as reached. */
-  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean } = {}): Promise<DecisionMade> {
+  /** `askedFor`: whether the person asked for it (default: realIndexes given true, or the decider's own option). */
+  async decide(statements: DecisionInput[], opts: DecideOptions = {}): Promise<DecisionMade> {
     // Each decision its own run, handed down (not a field of the decider): the editor decides for several files at once on
     // one decider, and one decision ending cleared the run of another still under way, whose statements then each built
     // the same trial indexes again (person31 H2: the same 4 definitions on orders ~800 times a minute).
@@ -523,10 +533,10 @@ export class IndexDecider {
     return this.decideNow(statements, opts, run);
   }
 
-  private async decideNow(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean; gone?: (sql: string) => boolean }, run: TrialRun): Promise<DecisionMade> {
+  private async decideNow(statements: DecisionInput[], opts: DecideOptions, run: TrialRun): Promise<DecisionMade> {
     const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Asked for (Suggest Indexes, the workload advice: realIndexes given here): never held back by the trial budget.
-    const asked = opts.realIndexes === true || this.opts.askedFor === true;
+    const asked = opts.askedFor ?? (opts.realIndexes === true || this.opts.askedFor === true);
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
     // The editor runs this in its extension host: hovers and commands get a turn between statements.
@@ -666,7 +676,11 @@ export class IndexDecider {
     const periodRatio = timed ? await this.periodRatio() : undefined;
     // Less PG Lens's own rolled-back Explain Analyze writes, per kind (person38 M2: "reviews is write-heavy (2,338 rows …)"
     // after an explained INSERT and DELETE, both rolled back).
-    return rows.map((w) => lessOwnWrites(this.db.profile, w.schema, w.name, { schema: w.schema, name: w.name, inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), reads: Number(w.reads), periodRatio }));
+    // Its reads less the scans of PG Lens's own Explain Analyze and benchmark runs.
+    return rows.map((w) => {
+      const { scans, ...c } = lessOwnWork(this.db.profile, w.schema, w.name, { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), scans: Number(w.reads) });
+      return { schema: w.schema, name: w.name, ...c, reads: scans, periodRatio };
+    });
   }
 
   /** The statement timings' period over the table counters' (both known), so writes are weighed over the period savings are. */

@@ -60,6 +60,12 @@ export interface MissingIndexAnalyzerOptions {
   deferred?: boolean;
   /** Statements no longer the workspace's (their file deleted since they were merged): a decision under way leaves them out. */
   gone?: (sql: string) => boolean;
+  /**
+   * Whether a file's automatic decision may build real trial indexes (no HypoPG), as that file's settings say (the
+   * editor: pgLens.index.trialBuilds of the file's own folder in a multi-root window, person38 L7); undefined: the
+   * decider's own option.
+   */
+  realIndexes?: (file: string) => boolean | undefined;
   /** Every decision made (the editor updates the other statements' advice from it). */
   onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
   log?: (line: string) => void;
@@ -92,10 +98,11 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
       if (planned === false) return [];
       const read = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
+      // Named (statements' places) by `place`; judged by its path in the app, AnalyzerInput.contextPath (analyzeFile always
+      // gives it; else the file as given, as every analyzer takes it): an absolute path's parent folders (a clone under
+      // ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
       const place = opts.place?.(file) ?? file;
-      // Judged by its path in the app (AnalyzerInput.contextPath, else the editor's workspace-relative place): an absolute
-      // path's parent folders (a clone under ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
-      const context = codeContextOf(contextPath ?? place, text);
+      const context = codeContextOf(contextPath ?? file, text);
       if (!editing && !opts.deferred) opts.sawFile?.(file, foundStatementsOf(read.map((x) => x.site), text, place, context));
       // Not the app's workload (workloadOnly): no index advice of its own. The editor's decisions leave it out of the
       // statements they weigh (mergeStatements), so an index of its own would be one no other statement's decision knows of
@@ -109,7 +116,9 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       }
       if (editing || !mine.length) return findingsOf(mine, undefined);
       try {
-        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone });
+        // Automatic, not asked for: a file's own trialBuilds setting lets it build, within the trial budget.
+        const real = opts.realIndexes?.(file);
+        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone, ...(real === undefined ? {} : { realIndexes: real, askedFor: false }) });
         opts.onDecision?.(decision);
         return findingsOf(mine, decision);
       } catch (e) {

@@ -11,7 +11,7 @@ import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
 import { mergeUsage } from '../core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, TENANT_KEY_COLUMNS, USER_KEY_COLUMNS } from '../core/health/sensitive';
 import type { Database, Session } from './database';
-import { APPLICATION_NAME, lessOwnWrites } from './database';
+import { APPLICATION_NAME, lessOwnWork, ownWorkOf } from './database';
 import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 /**
@@ -110,6 +110,9 @@ export const SECURITY_SQL = {
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMA}) u
     WHERE sel OR ins > 0 OR upd > 0 OR del > 0 ORDER BY 1, 2`,
+  /** The scans (sequential + index) of these tables ($1 schemas, $2 names): only those PG Lens scanned itself, to subtract its own. */
+  scans: `${M} SELECT schemaname AS schema, relname AS table_name, (coalesce(seq_scan, 0) + coalesce(idx_scan, 0))::float8 AS scans
+    FROM pg_stat_user_tables s JOIN unnest($1::text[], $2::text[]) AS q(schema, name) ON q.schema = s.schemaname AND q.name = s.relname`,
   /** Roles whose stored password is MD5 (superuser only). */
   md5Roles: `${M} SELECT rolname FROM pg_authid WHERE rolpassword LIKE 'md5%' ORDER BY 1`,
   /** pg_hba.conf lines that trust without a password (superuser, or EXECUTE on pg_hba_file_rules()). */
@@ -152,12 +155,21 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
   const powerful = me && (me.superuser || me.bypassRls || me.createRole || me.createDb || me.replication || me.ownedTables > 0);
   // The code's usage and the statistics' merged (a route the traffic never reached still needs its DELETE; a statement
   // the scan could not read still ran): the script is never narrower than either.
+  const statsRows = powerful ? (await db.query(SECURITY_SQL.usage)).rows : [];
+  // The tables PG Lens scanned itself (an Explain Analyze, a benchmark): their scans are counted to subtract its own.
+  const ownScanned = statsRows.filter((x) => {
+    const own = ownWorkOf(opts.profile, x.schema, x.table_name);
+    return x.sel && own && own.seqScans + own.idxScans > 0;
+  });
+  const scans = new Map<string, number>();
+  if (ownScanned.length) for (const x of (await db.query(SECURITY_SQL.scans, [ownScanned.map((t) => t.schema), ownScanned.map((t) => t.table_name)])).rows) scans.set(`${x.schema}\u0000${x.table_name}`, Number(x.scans));
   const fromStats: TableUsage[] | undefined = powerful
-    ? (await db.query(SECURITY_SQL.usage)).rows.flatMap((x) => {
+    ? statsRows.flatMap((x) => {
         // A kind only PG Lens's own rolled-back Explain Analyze wrote is no privilege the application uses (person38 M2:
-        // `GRANT SELECT, INSERT, DELETE ON public.reviews` after an explained INSERT and DELETE).
-        const w = lessOwnWrites(opts.profile, x.schema, x.table_name, { inserts: Number(x.ins), updates: Number(x.upd), deletes: Number(x.del), hotUpdates: 0 });
-        const u = { schema: x.schema, table: x.table_name, select: x.sel, insert: w.inserts > 0, update: w.updates > 0, delete: w.deletes > 0 };
+        // `GRANT SELECT, INSERT, DELETE ON public.reviews` after an explained INSERT and DELETE); nor a SELECT only its
+        // Explain Analyze or benchmark runs made (their scans count in seq_scan and idx_scan).
+        const w = lessOwnWork(opts.profile, x.schema, x.table_name, { inserts: Number(x.ins), updates: Number(x.upd), deletes: Number(x.del), scans: scans.get(`${x.schema}\u0000${x.table_name}`) ?? (x.sel ? 1 : 0) });
+        const u = { schema: x.schema, table: x.table_name, select: w.scans! > 0, insert: w.inserts! > 0, update: w.updates! > 0, delete: w.deletes! > 0 };
         return u.select || u.insert || u.update || u.delete ? [u] : [];
       })
     : undefined;

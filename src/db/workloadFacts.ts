@@ -8,7 +8,7 @@ import { tableOperations } from '../core/health/leastPrivilege';
 import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';
-import { lessOwnWrites, lessOwnWriteTotal, type Database, type Session } from './database';
+import { lessOwnWork, type Database, type Session } from './database';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
@@ -152,7 +152,7 @@ export async function readStatementUse(
     if (keys.length) {
       const w = await db.query(WORKLOAD_SQL.tableWrites, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
       // Less the rows PG Lens's own rolled-back Explain Analyze runs wrote (counted by the counters, never the app's: person37 L4).
-      for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, lessOwnWriteTotal(db.profile, r.schema, r.table_name, Number(r.writes)));
+      for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, lessOwnWork(db.profile, r.schema, r.table_name, { writes: Number(r.writes) }).writes!);
     }
     // A statement whose tables are not all user tables (catalog reads, unparsable texts) is left out.
     const statements = stmts
@@ -177,7 +177,7 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
 function matviewFromRow(r: any, profile?: Database['profile']): MatviewFact {
   return {
     oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
-    uniqueColumns: r.unique_columns ?? [], columnsWithoutStats: Number(r.columns_without_stats ?? 0), sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: lessOwnWriteTotal(profile, x.schema, x.table, Number(x.writes)) })), refreshMark: r.refresh_mark,
+    uniqueColumns: r.unique_columns ?? [], columnsWithoutStats: Number(r.columns_without_stats ?? 0), sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: lessOwnWork(profile, x.schema, x.table, { writes: Number(x.writes) }).writes! })), refreshMark: r.refresh_mark,
   };
 }
 
@@ -197,7 +197,7 @@ export async function readWorkloadFacts(
   const c = conn.rows[0];
   // A table's writes less PG Lens's own rolled-back Explain Analyze ones, per kind (person38 M2).
   const written = (r: any) => {
-    const w = lessOwnWrites(opts.profile, r.schema, r.table_name, { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: 0 });
+    const w = lessOwnWork(opts.profile, r.schema, r.table_name, { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: 0 });
     return { inserted: w.inserts, updated: w.updates, deleted: w.deletes };
   };
   return {

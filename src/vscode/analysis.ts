@@ -189,7 +189,16 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         // A file whose last tab closed (VS Code still holds it): checked again, never decided again, until shown (ClosedTabs).
         const texts = (tabs: readonly vscode.Tab[]) => tabs.flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : []));
-        this.closedTabs.tabsClosed(texts(e.closed), shownTextUris());
+        const shown = shownTextUris();
+        this.closedTabs.tabsClosed(texts(e.closed), shown);
+        // A background tab closed before its document was ever loaded (no close event): its findings go as a closed
+        // file's would, or are checked again as one when a scan ran or a recording holds findings.
+        for (const key of texts(e.closed)) {
+          const uri = vscode.Uri.parse(key);
+          if (shown.has(key) || uri.scheme !== 'file' || this.isOpen(key)) continue;
+          if (this.scanRan || this.outliving.size) this.refreshClosed(uri);
+          else this.collection.delete(uri);
+        }
         for (const key of this.closedTabs.tabsShown(texts([...e.opened, ...e.changed]))) {
           const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
           if (doc) this.schedule(doc, 0);
@@ -458,6 +467,22 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   refreshAll(): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    this.refreshBackgroundTabs();
+  }
+
+  /**
+   * The files shown in tabs whose documents VS Code has not loaded (background tabs after the window reopened: only the
+   * visible editors' documents are loaded, the others when focused): analysed from their files as an open document of
+   * theirs would be (modeOf `inTab`), so every open tab's findings are in the Problems panel after a reload, not only
+   * the recorded ones (person38 L6). Checked, not decided (the index advice they hold is what a decision already made).
+   */
+  private refreshBackgroundTabs(): void {
+    const loaded = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    for (const key of shownTextUris()) {
+      if (loaded.has(key)) continue;
+      const uri = vscode.Uri.parse(key);
+      if (uri.scheme === 'file') this.refreshClosed(uri);
+    }
   }
 
   catalogChanged(opts: { rescan?: boolean } = {}): void {
@@ -495,7 +520,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
    */
   private modeOf(uri: vscode.Uri, open: boolean): 'all' | 'outliving' | 'none' {
     if (uri.scheme !== 'file') return 'none';
-    return analysisOf({ editorLanguage: false, open, readByScan: isSourceFile(uri.fsPath) }, { scanRan: this.scanRan, outliving: this.outliving.size > 0 });
+    return analysisOf({ editorLanguage: false, open, readByScan: isSourceFile(uri.fsPath), inTab: !open && shownTextUris().has(uri.toString()) }, { scanRan: this.scanRan, outliving: this.outliving.size > 0 });
   }
 
   /**

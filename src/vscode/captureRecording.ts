@@ -23,14 +23,18 @@ import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
+import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
 import { clauseLines, countOf, foldSql } from '../core/format';
 import { readRegularFileSync } from '../node/readFile';
 import { recordedStatementsAt } from '../core/record/atCursor';
 import { setRecordedLookup } from './siteIndex';
 import { fmtMs, recordedLenses, recordedLensKey } from '../core/record/lens';
 import { languageOf } from '../core/languages/registry';
+import { closingHover } from './hoverLinks';
 
 /** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
+/** Files of one extension looked at for a recorded file renamed while no window watched (filesLike). */
+const MAX_RENAME_CANDIDATES = 20_000;
 const ORM_HINT_DISMISSED_KEY = 'pgLens.ormHint.dismissed';
 const ORM_HINT_DISMISS_COMMAND = 'pgLens.dismissOrmHint';
 /** Workspace storage key of the recording kept across a reload by earlier versions (core/record/keep); read once, then removed. */
@@ -145,19 +149,19 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       view,
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
-      vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
+      vscode.commands.registerCommand('pgLens.recordedAdvice', closingHover((file?: string, line?: number) => this.adviseSite(file, line))),
       vscode.commands.registerCommand('pgLens.clearRecording', () => {
         const had = this.rec?.statements ?? 0;
         this.clear();
         void vscode.window.showInformationMessage(recordingClearedText(had, !!this.listener));
       }),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
-      vscode.commands.registerCommand(SHOW_FULL_SQL_COMMAND, async (sql?: unknown) => {
+      vscode.commands.registerCommand(SHOW_FULL_SQL_COMMAND, closingHover(async (sql?: unknown) => {
         if (typeof sql !== 'string' || !sql.trim() || sql.length > 200_000) return;
         // Laid out by sql-formatter, loaded the first time a Full SQL link is followed (dist/lib-sql-formatter.js).
         const { fullSqlText } = await import('../core/formatSql');
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${fullSqlText(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-      }),
+      })),
     );
     this.restoreWhenNeeded();
   }
@@ -227,6 +231,24 @@ export class CaptureRecording implements vscode.Disposable {
     return out;
   }
 
+  /**
+   * The workspace's files that may be a gone recorded file under another name: those with its extension and size, with
+   * their modification time (core/record/keep renamedWhileAway decides). At most MAX_RENAME_CANDIDATES looked at.
+   */
+  private async filesLike(gone: readonly { path: string; size: number }[]): Promise<{ path: string; size: number; mtime: number }[]> {
+    const out: { path: string; size: number; mtime: number }[] = [];
+    const sizes = new Set(gone.map((f) => f.size));
+    for (const ext of new Set(gone.map((f) => /\.[^./\\]+$/.exec(f.path)?.[0] ?? ''))) {
+      if (!ext) continue;
+      const uris = await Promise.resolve(vscode.workspace.findFiles(`**/*${ext}`, SKIPPED_DIRS_GLOB, MAX_RENAME_CANDIDATES)).catch(() => [] as vscode.Uri[]);
+      for (let i = 0; i < uris.length; i += 100) {
+        const stats = await Promise.all(uris.slice(i, i + 100).map(async (u) => ({ u, st: await Promise.resolve(vscode.workspace.fs.stat(u)).catch(() => undefined) })));
+        for (const { u, st } of stats) if (st && sizes.has(st.size)) out.push({ path: u.fsPath, size: st.size, mtime: st.mtime });
+      }
+    }
+    return out;
+  }
+
   /** Recorded files renamed or moved on disk since they were recorded: old path → new (core/record/keep addRename). */
   private readonly renames = new Map<string, string>();
 
@@ -265,15 +287,30 @@ export class CaptureRecording implements vscode.Disposable {
    * listener goes with the window): the app must be started again in a new terminal to record more.
    */
   private async restore(raw: unknown): Promise<void> {
-    const { restoreRecording, matchingFiles } = await import('../core/record/keep');
-    const stored = restoreRecording(raw, { values: this.ctx.config.recordValues });
+    const { restoreRecording, matchingFiles, renamedWhileAway, followRenames } = await import('../core/record/keep');
+    let stored = restoreRecording(raw, { values: this.ctx.config.recordValues });
     if (!stored || this.listener || this.rec) return;
+    let now = await this.statFiles((stored.files ?? []).map((f) => f.path));
+    // A recorded file gone from its path: renamed or moved while no window watched (git mv, another editor)? Found again
+    // by its extension, size and time, its statements follow it (person37 L6, the rest).
+    const goneFiles = (stored.files ?? []).filter((f) => !now.get(f.path));
+    if (goneFiles.length) {
+      const moved = renamedWhileAway(stored.files!, goneFiles.map((f) => f.path), await this.filesLike(goneFiles));
+      if (moved.size) {
+        stored = followRenames(stored, moved);
+        now = await this.statFiles((stored.files ?? []).map((f) => f.path));
+        this.ctx.log.info(`Recording: ${[...moved].map(([from, to]) => `${vscode.workspace.asRelativePath(from)} → ${vscode.workspace.asRelativePath(to)}`).join(', ')}: renamed while no window watched (found by size and time); its recorded statements follow the new name.`);
+      }
+    }
+    if (this.listener || this.rec) return;
     // Only the statements of files that still match (the same size and time as at Stop): an edited file's lines may not
     // be the lines that sent them.
-    const match = matchingFiles(stored, await this.statFiles((stored.files ?? []).map((f) => f.path)));
-    const kept = { ...stored, events: match.events, files: stored.files?.filter((f) => !match.changed.includes(f.path)) };
+    const match = matchingFiles(stored, now);
+    const kept = { ...stored, events: match.events, files: stored.files?.filter((f) => !match.changed.includes(f.path) && !match.gone.includes(f.path)) };
+    const names = (files: string[]) => `${files.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ')}${files.length > 3 ? ', …' : ''}`;
+    const goneNote = match.gone.length ? ` ${countOf(match.goneLeft, 'recorded statement')} left out: ${match.gone.length === 1 ? 'its file is' : `their ${match.gone.length} files are`} gone (${names(match.gone)}) — deleted, or renamed while no window watched and not found again by size and time.` : '';
     if (!kept.events.length) {
-      this.ctx.log.info(`Recording: the recording kept from before the reload is not shown: every file it recorded from changed since (${match.changed.length}). Record again.`);
+      this.ctx.log.info(`Recording: the recording kept from before the reload is not shown: every file it recorded from changed since (${match.changed.length}) or is gone (${match.gone.length}).${goneNote} Record again.`);
       return;
     }
     if (this.listener || this.rec) return;
@@ -291,7 +328,7 @@ export class CaptureRecording implements vscode.Disposable {
     const silenced = this.silencedNPlusOnes().size;
     const said = captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
     this.status.text = `$(debug-stop) ${said.status}`;
-    const changedNote = match.changed.length ? ` ${match.left} statements from ${match.changed.length === 1 ? 'a file' : `${match.changed.length} files`} changed since (${match.changed.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ')}${match.changed.length > 3 ? ', …' : ''}) are left out: their lines may have moved.` : '';
+    const changedNote = `${match.changed.length ? ` ${match.left} statements from ${match.changed.length === 1 ? 'a file' : `${match.changed.length} files`} changed since (${names(match.changed)}) are left out: their lines may have moved.` : ''}${goneNote}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording.${changedNote} Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
     this.status.show();

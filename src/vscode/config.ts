@@ -221,7 +221,16 @@ export class Config {
    * a build blocks the table's writes while it runs).
    */
   get indexTrialBuilds(): 'whenAsked' | 'automatic' {
-    return this.cfg.get<string>('index.trialBuilds') === 'automatic' ? 'automatic' : 'whenAsked';
+    return this.indexTrialBuildsFor(undefined);
+  }
+  /**
+   * pgLens.index.trialBuilds for a file's statements: in a multi-root window, as the file's own folder sets it (a
+   * resource-scoped setting; person38 L7: the shop folder's `automatic` was not read there, its statement said "not
+   * verified" where the single-folder window said "proved"), else the workspace's.
+   */
+  indexTrialBuildsFor(uri: vscode.Uri | undefined): 'whenAsked' | 'automatic' {
+    const folder = settingsFolderOf(uri) ?? this.folder;
+    return vscode.workspace.getConfiguration(SECTION, folder?.uri).get<string>('index.trialBuilds') === 'automatic' ? 'automatic' : 'whenAsked';
   }
   /** No DROP of an "unused" index is offered while the statistics are younger than this (days). */
   get indexDropMinStatsAgeDays(): number {

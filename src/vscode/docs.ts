@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { isDocsPath } from '../core/docs';
 import { errorMessage } from '../core/safeText';
+import { closingHover } from './hoverLinks';
 
 export const OPEN_DOCS_COMMAND = 'pgLens.openDocs';
 
@@ -46,5 +47,5 @@ export async function openDocs(docsPath: unknown): Promise<void> {
 
 export function registerDocs(context: vscode.ExtensionContext): void {
   extensionUri = context.extensionUri;
-  context.subscriptions.push(vscode.commands.registerCommand(OPEN_DOCS_COMMAND, (p: unknown) => openDocs(p)));
+  context.subscriptions.push(vscode.commands.registerCommand(OPEN_DOCS_COMMAND, closingHover((p: unknown) => openDocs(p))));
 }

@@ -32,6 +32,7 @@ import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocumen
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 import { confirmDestructive } from './confirm';
+import { closingHover } from './hoverLinks';
 
 type KeepOf = typeof keepDecisionFn;
 
@@ -138,12 +139,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // So may a file changed on disk and never opened (a checkout, another editor, a script writing report.py).
       ctx.analysis.onDidChangeOnDisk((changes) => void this.followDisk(changes).catch((e) => this.ctx.log.info(`index advice: could not read the files changed on disk: ${errorMessage(e)}`))),
       vscode.languages.registerHoverProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri?: string; offset?: number; sql?: string }) => this.suggest(ref)),
+      vscode.commands.registerCommand('pgLens.suggestIndexes', closingHover((ref?: { uri?: string; offset?: number; sql?: string }) => this.suggest(ref))),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
-      vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
+      vscode.commands.registerCommand('pgLens.createIndexNow', closingHover((s: IndexSuggestion) => this.createNow(s))),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
-      vscode.commands.registerCommand(ADD_MIGRATION_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
-      vscode.commands.registerCommand(SAVE_INDEX_SQL_COMMAND, (s: IndexSuggestion, uri?: vscode.Uri | string) => this.saveSql(s, uri)),
+      vscode.commands.registerCommand(ADD_MIGRATION_COMMAND, closingHover((s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri))),
+      vscode.commands.registerCommand(SAVE_INDEX_SQL_COMMAND, closingHover((s: IndexSuggestion, uri?: vscode.Uri | string) => this.saveSql(s, uri))),
       // The quick fix says what it will do in this workspace: "Save CREATE INDEX as .sql…" where no migration tool is recognised.
       adaptFixes(ADD_MIGRATION_COMMAND, async (doc, fix) => {
         const offer = await this.migrationToolOf(doc.uri);
@@ -505,6 +506,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           // A file deleted while the decision runs: its statements leave it (person31 H2).
           gone: (sql) => this.ws?.gone(sql) ?? false,
           place: (file) => vscode.workspace.asRelativePath(file),
+          // Each file's own folder decides whether its automatic advice may build real trial indexes (person38 L7).
+          realIndexes: (file) => this.ctx.config.indexTrialBuildsFor(vscode.Uri.file(file)) === 'automatic',
           log: (l) => this.ctx.log.info(l),
           // Statements of other files whose decided index this decision changed (a shared index now, say).
           onDecision: (d) => {
@@ -685,8 +688,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const { detectMigrationTool, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
     // The skipped folders are the walker's and the watcher's (core/skippedFolders): a file the watcher leaves out is not listed.
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIPPED_DIRS_GLOB, 20000);
-    const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
-    const files = uris.map(rel);
+    const files = uris.map(contextPathOf);
     const read = async (p: string) => {
       return readWorkspaceFile(vscode.Uri.joinPath(folder.uri, p));
     };

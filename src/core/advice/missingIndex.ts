@@ -217,7 +217,7 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   for (const x of bySize.values()) {
     parts.push(`not tried: ${x.table} is ${Math.round((x.tableBytes ?? 0) / MB)} MB, above the size limit for a real trial index (${o.sizeSetting}: ${Math.round((x.limitBytes ?? 0) / MB)} MB; raise it, or install HypoPG, which builds nothing): ${indexes(list('size').filter((y) => y.table === x.table))}`);
   }
-  if (list('withheld').length) parts.push(`not proved: ${indexes(list('withheld'))} — a real trial index (rolled back) is built only when you ask: Suggest Indexes tries it`);
+  if (list('withheld').length) parts.push(`not proved: ${indexes(list('withheld'))} — a real trial index (rolled back) is built only when you ask (pgLens.index.trialBuilds is whenAsked for this file): Suggest Indexes tries it`);
   if (list('busy').length) parts.push(`not tried: another PG Lens session (or another index advice of this window, longer than it waits) was building a trial index on ${[...new Set(list('busy').map((x) => x.table))].join(', ')}; ask again: ${indexes(list('busy'))}`);
   if (list('budget').length) parts.push(`not tried yet: PG Lens has made as many real trial builds on ${[...new Set(list('budget').map((x) => x.table))].join(', ')} as it makes in a minute; proved again later: ${indexes(list('budget'))}`);
   for (const x of list('failed')) parts.push(`not tried: the trial of ${x.index} failed (${(x.error ?? 'an error').replace(/\.$/, '')}); ask again`);

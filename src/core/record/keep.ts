@@ -56,15 +56,47 @@ export function recordedFiles(events: readonly QueryEvent[]): string[] {
  * The kept statements whose files still match (the same size and modification time as when kept), and the files that
  * changed or went since. A kept recording without file facts (an older PG Lens's) is taken as it is.
  */
-export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { size: number; mtime: number } | undefined>): { events: QueryEvent[]; changed: string[]; left: number } {
-  if (!kept.files) return { events: kept.events, changed: [], left: 0 };
+export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { size: number; mtime: number } | undefined>): { events: QueryEvent[]; changed: string[]; left: number; gone: string[]; goneLeft: number } {
+  if (!kept.files) return { events: kept.events, changed: [], left: 0, gone: [], goneLeft: 0 };
   const changed = new Set<string>();
+  const gone = new Set<string>();
   for (const f of kept.files) {
     const n = now.get(f.path);
-    if (!n || n.size !== f.size || n.mtime !== f.mtime) changed.add(f.path);
+    if (!n) gone.add(f.path);
+    else if (n.size !== f.size || n.mtime !== f.mtime) changed.add(f.path);
   }
-  const events = kept.events.filter((e) => !e.site?.file || !changed.has(e.site.file));
-  return { events, changed: [...changed], left: kept.events.length - events.length };
+  const events = kept.events.filter((e) => !e.site?.file || (!changed.has(e.site.file) && !gone.has(e.site.file)));
+  const goneLeft = kept.events.filter((e) => e.site?.file && gone.has(e.site.file)).length;
+  return { events, changed: [...changed], left: kept.events.length - events.length - goneLeft, gone: [...gone], goneLeft };
+}
+
+/** A path's extension, lower case, with its dot ('' without one). */
+function extensionOf(path: string): string {
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot).toLowerCase() : '';
+}
+
+/**
+ * Kept files gone from their path found again under another name (person37 L6, the rest: a rename done while no window
+ * watched — `git mv`, another editor — lost their statements at the next load): each gone file → the one workspace file
+ * with its extension, size and modification time (a rename or move keeps both), not itself a kept file. A file two
+ * candidates fit, or one candidate two gone files fit, is left gone (never a guess).
+ */
+export function renamedWhileAway(kept: readonly KeptFile[], gone: readonly string[], candidates: readonly KeptFile[]): Map<string, string> {
+  const keptPaths = new Set(kept.map((f) => f.path));
+  const fits = new Map<string, string[]>();
+  for (const path of gone) {
+    const f = kept.find((k) => k.path === path);
+    if (!f) continue;
+    const same = candidates.filter((c) => !keptPaths.has(c.path) && c.size === f.size && c.mtime === f.mtime && extensionOf(c.path) === extensionOf(f.path));
+    fits.set(path, [...new Set(same.map((c) => c.path))]);
+  }
+  const claimed = new Map<string, number>();
+  for (const to of fits.values()) if (to.length === 1) claimed.set(to[0], (claimed.get(to[0]) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const [from, to] of fits) if (to.length === 1 && claimed.get(to[0]) === 1) out.set(from, to[0]);
+  return out;
 }
 
 /**

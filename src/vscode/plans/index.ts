@@ -25,6 +25,7 @@ import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
 import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 import { chooseDestructive } from '../confirm';
+import { closingHover } from '../hoverLinks';
 
 interface SiteRef {
   uri: string;
@@ -56,9 +57,9 @@ class PlansFeature implements vscode.Disposable {
     this.subs.push(
       this.namedQueries,
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
-      vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
-      vscode.commands.registerCommand(OPEN_STATEMENT_PLAN_COMMAND, (arg?: unknown) => this.openStatementPlan(arg)),
-      vscode.commands.registerCommand('pgLens.explainAnalyze', (ref?: SiteRef) => this.explainAnalyze(ref)),
+      vscode.commands.registerCommand('pgLens.openPlan', closingHover((ref?: SiteRef) => this.openPlan(ref))),
+      vscode.commands.registerCommand(OPEN_STATEMENT_PLAN_COMMAND, closingHover((arg?: unknown) => this.openStatementPlan(arg))),
+      vscode.commands.registerCommand('pgLens.explainAnalyze', closingHover((ref?: SiteRef) => this.explainAnalyze(ref))),
       vscode.commands.registerCommand('pgLens.comparePlans', () => this.comparePlans()),
       vscode.commands.registerCommand('pgLens.openPlanFromClipboard', () => this.bringPlan('clipboard')),
       vscode.commands.registerCommand('pgLens.openPlanFromFile', (uri?: vscode.Uri) => this.bringPlan('file', uri)),

@@ -10,6 +10,7 @@ import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
 import { explainAnalyze } from '../../../src/db/explain';
+import { benchmark } from '../../../src/db/benchmark';
 import { readCatalogFacts } from '../../../src/db/catalog';
 import { adviseWorkload } from '../../../src/db/workload';
 import { announceFallback, capabilities, testDatabase, extraSession } from '../support';
@@ -212,6 +213,47 @@ describe("every reader of a table's write counters leaves out PG Lens's own roll
     assert.match(grant ?? '', /^GRANT SELECT, INSERT ON public\.reviews TO \w+;$/, JSON.stringify(f.fixSql));
     assert.match(f.help ?? '', /public\.reviews was written only by INSERT \(no UPDATE or DELETE seen\)/);
     assert.match(f.help ?? '', /the statistics count rolled-back writes too \(the application’s failed transactions, Explain Analyze run by another PG Lens window or pg-lens run; this one’s are left out\)/);
+  });
+});
+
+describe("the least-privilege script leaves out PG Lens's own reads: a SELECT only its Explain Analyze or benchmark ran is no privilege of the app (own reads)", function () {
+  this.timeout(180000);
+  const t = testDatabase('ownreads');
+
+  let db: Awaited<ReturnType<typeof t.open>>;
+  // The app only inserts into audit_log and outbox; PG Lens explained (Explain Analyze) a SELECT on
+  // audit_log and benchmarked one on outbox.
+  before(async () => {
+    const a = t.admin;
+    await a.query(`CREATE TABLE audit_log (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), what text)`);
+    await a.query(`CREATE TABLE outbox (id serial PRIMARY KEY, topic text NOT NULL)`);
+    await a.query(`INSERT INTO audit_log (what) SELECT 'seed ' || g FROM generate_series(1, 2000) g`);
+    await a.query(`INSERT INTO outbox (topic) SELECT 't' || (g % 7) FROM generate_series(1, 2000) g`);
+    await a.query('ANALYZE audit_log, outbox');
+    await a.query('SELECT pg_stat_force_next_flush()');
+    await a.query(`SELECT pg_stat_reset_single_table_counters('audit_log'::regclass)`);
+    await a.query(`SELECT pg_stat_reset_single_table_counters('outbox'::regclass)`);
+    await a.query(`INSERT INTO audit_log (what) VALUES ('login')`);
+    await a.query(`INSERT INTO outbox (topic) VALUES ('mail')`);
+    await a.query('SELECT pg_stat_force_next_flush()');
+    db = await t.open({ statementTimeoutMs: 60000 });
+    await explainAnalyze(db, `SELECT * FROM audit_log WHERE what = $1`, { params: ['login'] });
+    await benchmark(db, `SELECT count(*) FROM outbox WHERE topic = $1`, { runs: 5, concurrency: 2, params: ['t3'] });
+    // The runs' sessions flush their counts when idle (within 10 s): wait until the server counts the scans.
+    const scans = async () => (await a.query(`SELECT pg_stat_get_numscans('audit_log'::regclass)::int AS audit, pg_stat_get_numscans('outbox'::regclass)::int AS outbox`)).rows[0];
+    let c = await scans();
+    for (let i = 0; i < 300 && (c.audit < 1 || c.outbox < 6); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      c = await scans();
+    }
+    assert.ok(c.audit >= 1 && c.outbox >= 6, `seq_scan counts PG Lens's runs: ${JSON.stringify(c)}`);
+  });
+
+  it('grants INSERT on audit_log and on outbox, without SELECT', async function () {
+    const f = of((await runHealth(db)).findings, 'superuser-application-role').find((x) => x.evidence.current);
+    assert.ok(f, 'the test role is a superuser');
+    const grants = (f.fixSql ?? []).filter((x) => / ON public\.(audit_log|outbox) TO /.test(x));
+    assert.deepEqual(grants.map((g) => g.replace(/ TO \w+;$/, '')), ['GRANT INSERT ON public.audit_log', 'GRANT INSERT ON public.outbox'], JSON.stringify(f.fixSql));
   });
 });
 

@@ -198,4 +198,30 @@ describe('db/trial builds: real indexes only when asked, never waiting, never tw
       await app.end();
     }
   });
+  it("each file's own folder setting decides (person38 L7): a file whose folder says automatic builds, another folder's file (whenAsked) does not and says which setting holds it back", async () => {
+    await t.admin.query(`CREATE TABLE visits (id bigint PRIMARY KEY, page_id int NOT NULL, at bigint NOT NULL);
+      INSERT INTO visits SELECT g, g % 3000, g FROM generate_series(1, 100000) g;
+      CREATE TABLE clicks (id bigint PRIMARY KEY, button_id int NOT NULL, at bigint NOT NULL);
+      INSERT INTO clicks SELECT g, g % 3000, g FROM generate_series(1, 100000) g;
+      ANALYZE visits; ANALYZE clicks;`);
+    const shopSql = 'SELECT id FROM visits WHERE page_id = $1';
+    const otherSql = 'SELECT id FROM clicks WHERE button_id = $1';
+    const lines: string[] = [];
+    // The editor's decider (no realIndexes: the window's default, whenAsked); the files' folders say otherwise.
+    const decider = new IndexDecider(db, { info, log: (l) => lines.push(l) });
+    const advice = new Map<string, DecidedAdvice>();
+    const analyzer = missingIndexAnalyzer(decider, { advice, createNow: true, statements: async () => [], realIndexes: (file) => file.startsWith('/ws/shop/'), log: (l) => lines.push(l) });
+    const sitesOf = (sql: string, file: string) => extractSqlSites(`${sql};\n`, file, file);
+    const before = await builds();
+    const other = await analyzer.analyze({ file: '/ws/other/clicks.sql', text: `${otherSql};\n`, language: 'sql', sites: await sitesOf(otherSql, '/ws/other/clicks.sql') });
+    assert.equal(await builds(), before, `the whenAsked folder's file built nothing; log:\n${lines.join('\n')}`);
+    const said = other.filter((f) => f.ruleId === 'missing-index');
+    assert.ok(said.length, 'its advice is shown, estimated');
+    assert.match(JSON.stringify([...advice.values()].map((a) => a.suggestions.map((x) => x.reason))), /only when you run Suggest Indexes \(pgLens\.index\.trialBuilds is whenAsked for this file/);
+    const shop = await analyzer.analyze({ file: '/ws/shop/visits.sql', text: `${shopSql};\n`, language: 'sql', sites: await sitesOf(shopSql, '/ws/shop/visits.sql') });
+    assert.ok((await builds()) > before, `the automatic folder's file built its trial index; log:\n${lines.join('\n')}`);
+    const proved = decider.advice.get(shopSql)?.suggestions ?? [];
+    assert.equal(proved[0]?.verifiedBy, 'transaction', JSON.stringify(decider.advice.get(shopSql)));
+    assert.ok(shop.some((f) => f.ruleId === 'missing-index' && f.severity !== 'info'), JSON.stringify(shop.map((f) => [f.severity, f.message])));
+  });
 });

@@ -101,16 +101,17 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     const text = "DELETE FROM reviews WHERE rating = 1 AND created_at < '2024-06-01';\n";
     const shared = { ddl: 'CREATE INDEX CONCURRENTLY ix ON reviews (rating, created_at DESC)', name: 'ix', schema: 'public', table: 'reviews', columns: ['rating', 'created_at DESC'], verifiedBy: 'hypopg', summary: 'Seq Scan on reviews: an index cuts the estimated cost 100 → 10', reason: '', costBefore: 100, costAfter: 10 } as unknown as IndexSuggestion;
     const decider = { decide: () => Promise.reject(new Error('no decision expected')), advice: new Map(), db: {} } as unknown as IndexDecider;
-    const shown = async (file: string, workloadOnly = true, place?: (f: string) => string) => {
+    const shown = async (file: string, workloadOnly = true, contextPath?: (f: string) => string) => {
       const sites = await extractSqlSites(text, file, file);
       const advice = new Map<string, DecidedAdvice>(sites.map((s) => [s.sql, { status: 'ok', suggestions: [shared], alsoServes: {}, considered: 1, tried: [] }]));
-      const a = missingIndexAnalyzer(decider, { advice, statements: async () => [], workloadOnly, ...(place ? { place } : {}) });
-      return (await a.analyze({ file, text, language: file, sites, editing: true })).map((f) => f.ruleId);
+      const a = missingIndexAnalyzer(decider, { advice, statements: async () => [], workloadOnly });
+      return (await a.analyze({ file, ...(contextPath ? { contextPath: contextPath(file) } : {}), text, language: file, sites, editing: true })).map((f) => f.ruleId);
     };
     assert.deepEqual(await shown('other/adhoc.sql'), ['missing-index']);
     assert.deepEqual(await shown('scripts/adhoc.sql'), []);
     assert.deepEqual(await shown('test/reviews.sql'), []);
-    // The editor's files are absolute: judged by their place in the workspace, a clone under ~/tools/ is request code.
+    // The editor's files are absolute: judged by their path in the workspace (AnalyzerInput.contextPath, as analyzeFile
+    // gives it), a clone under ~/tools/ is request code.
     const inWorkspace = (f: string) => f.replace('/home/me/tools/shop/', '');
     assert.deepEqual(await shown('/home/me/tools/shop/other/adhoc.sql', true, inWorkspace), ['missing-index']);
     assert.deepEqual(await shown('/home/me/tools/shop/scripts/adhoc.sql', true, inWorkspace), []);

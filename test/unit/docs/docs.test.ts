@@ -20,6 +20,11 @@ describe('documentation', () => {
     assert.deepEqual(missing, [], `settings missing from docs/configuration.md: ${missing.join(', ')}`);
   });
 
+  it("a setting a folder keeps for its own files is resource-scoped, so a multi-root window reads the folder's value (person38 L7), and docs/configuration.md says so", () => {
+    const props = manifest.contributes.configuration.properties as Record<string, { scope?: string }>;
+    assert.equal(props['pgLens.index.trialBuilds'].scope, 'resource', 'a window-scoped setting in a folder\'s .vscode/settings.json is ignored in a multi-root window');
+    assert.match(read('docs/configuration.md'), /multi-root[^|]*`pgLens\.index\.trialBuilds`|`pgLens\.index\.trialBuilds`[^\n]*multi-root/);
+  });
   it('docs/cli.md describes every CLI command', () => {
     const doc = read('docs/cli.md');
     const missing = COMMANDS.map((c) => c.name).filter((n) => !doc.includes(`### \`${n}\``));

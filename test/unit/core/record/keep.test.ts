@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addRename, followRenames, keepRecording, matchingFiles, recordedFiles, restoreRecording } from '../../../../src/core/record/keep';
+import { addRename, followRenames, keepRecording, matchingFiles, recordedFiles, renamedWhileAway, restoreRecording } from '../../../../src/core/record/keep';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 
 const ev = (i: number, pv?: unknown[]): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: `SELECT * FROM orders WHERE id = $1 /* ${i} */`, pc: 1, pt: ['number'], pv, ms: 0.5, rows: 1, site: { file: '/app/src/orders.ts', line: 30, col: 5 }, u: { k: 'request', id: `r${i}`, n: 'GET /orders' }, ts: 1000 + i, pid: 7 });
@@ -94,8 +94,9 @@ describe('core/record/keep: the recording\'s index advice is kept with it (perso
     assert.deepEqual(edited.events.map((e) => e.u.id), ['r2', 'r4']);
     assert.deepEqual(edited.changed, ['/app/src/orders.ts']);
     assert.equal(edited.left, 2);
-    // A file gone counts as changed.
-    assert.deepEqual(matchingFiles(back, new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }]])).changed, ['/app/src/customers.ts']);
+    // A file gone is left out too, and said as gone (not changed).
+    const gone = matchingFiles(back, new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }]]));
+    assert.deepEqual([gone.changed, gone.gone, gone.left, gone.goneLeft, gone.events.length], [[], ['/app/src/customers.ts'], 0, 1, 3]);
   });
 
   it('a recorded file renamed: its statements follow the new name through a reload (person37 L6: 144 → 133 statements)', () => {
@@ -122,6 +123,28 @@ describe('core/record/keep: the recording\'s index advice is kept with it (perso
     addRename(renames, '/app/lib/reviewStore.ts', '/app/src/reviews.ts');
     assert.deepEqual([...renames], [['/app/src/reviewStore.ts', '/app/src/reviews.ts'], ['/app/lib/reviewStore.ts', '/app/src/reviews.ts']]);
     assert.deepEqual(followRenames({ events }, renames).events.map((e) => e.site?.file), ['/app/src/orders.ts', '/app/src/reviews.ts', '/app/src/reviews.ts']);
+  });
+
+  it('a recorded file renamed while no window watched (git mv): found again on load by its extension, size and time, its statements under the new name; a file two candidates fit stays gone (person37 L6, the rest)', () => {
+    const at = (file: string) => (i: number): QueryEvent => ({ ...ev(i), site: { file, line: 12, col: 3 } });
+    const events = [ev(1), at('/app/src/reviews.ts')(2), at('/app/src/reviews.ts')(3), at('/app/src/util.ts')(4)];
+    const files = [{ path: '/app/src/orders.ts', size: 900, mtime: 1000 }, { path: '/app/src/reviews.ts', size: 400, mtime: 2000 }, { path: '/app/src/util.ts', size: 300, mtime: 5000 }];
+    const back = restoreRecording(JSON.parse(JSON.stringify(keepRecording(events, [], 0, { values: false, at: 0, files }))), { values: false })!;
+    const disk = new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }], ['/app/lib/reviewStore.ts', { size: 400, mtime: 2000 }]]);
+    const first = matchingFiles(back, disk);
+    assert.deepEqual([first.gone, first.goneLeft], [['/app/src/reviews.ts', '/app/src/util.ts'], 3]);
+    const candidates = [
+      { path: '/app/src/orders.ts', size: 900, mtime: 1000 }, // a kept file itself: never a rename's target
+      { path: '/app/lib/reviewStore.ts', size: 400, mtime: 2000 },
+      { path: '/app/lib/reviewStore.js', size: 400, mtime: 2000 }, // another extension
+      { path: '/app/a/util.ts', size: 300, mtime: 5000 }, // two fit util.ts: no guess
+      { path: '/app/b/util.ts', size: 300, mtime: 5000 },
+    ];
+    const moved = renamedWhileAway(back.files!, first.gone, candidates);
+    assert.deepEqual([...moved], [['/app/src/reviews.ts', '/app/lib/reviewStore.ts']]);
+    const after = matchingFiles(followRenames(back, moved), disk);
+    assert.deepEqual(after.events.map((e) => e.site?.file), ['/app/src/orders.ts', '/app/lib/reviewStore.ts', '/app/lib/reviewStore.ts']);
+    assert.deepEqual([after.gone, after.goneLeft], [['/app/src/util.ts'], 1]);
   });
 
   it('a kept recording without file facts (an earlier version\'s) is read back whole', () => {

@@ -70,6 +70,13 @@ describe('recorded N+1 in a template: the suppression step and the scan', () => 
     assert.equal(analysisOf({ editorLanguage: false, open: true, readByScan: false }, { scanRan: false, outliving: false }), 'none');
   });
 
+  it('a background tab VS Code has not loaded (the window reopened) is analysed from its file with every analyzer when it is a source file, with no scan run (person38 L6)', () => {
+    assert.equal(analysisOf({ editorLanguage: false, open: false, readByScan: true, inTab: true }, { scanRan: false, outliving: true }), 'all');
+    assert.equal(analysisOf({ editorLanguage: false, open: false, readByScan: true, inTab: true }, { scanRan: false, outliving: false }), 'all');
+    assert.equal(analysisOf({ editorLanguage: false, open: false, readByScan: false, inTab: true }, { scanRan: false, outliving: true }), 'outliving');
+    assert.equal(analysisOf({ editorLanguage: false, open: false, readByScan: true, inTab: false }, { scanRan: false, outliving: true }), 'outliving');
+  });
+
   it('Scan Workspace replaces static findings only: a file it does not read keeps its recorded findings until they are checked again', () => {
     const shown = new Map<string, string[]>([['views.py', ['static']], ['book_list.html', ['recorded N+1']], ['gone.py', ['static']]]);
     const keep = new ScanShown<string[]>();
