@@ -309,6 +309,10 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   if (JS_LOOP_METHODS.has(method) && segs.length >= 2 && /^(arrow_function|function_expression|function)$/.test(firstArg(last)?.type ?? '')) return undefined;
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
+  // The app's knex instance held on an object and called with a table (`r.knex('campaign_contact').where(…).update(…)`,
+  // `WIKI.models.knex('pagesVector').where(…)`): judged from `knex(…)` on, as knex's own (held-out-an Spoke, Wiki.js).
+  const ki = n.findIndex((x, i) => i >= 1 && x === 'knex' && segs[i].call && stringArgOf(segs[i], a) !== undefined && segs.slice(0, i).every((s) => !s.call));
+  if (ki >= 1) return classifyJs({ ...chain, segments: segs.slice(ki) }, ctx, a);
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models,
   // nor a Prisma model named Collection (`prisma.collection.findMany(…)`: a property of the client, then an operation).
   const ci = n.indexOf('collection');

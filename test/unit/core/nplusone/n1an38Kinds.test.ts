@@ -1,6 +1,6 @@
 /**
  * Kinds of false alarm the blind split held-out-an showed (n1an, session 38: Cloud Foundry's cloud_controller_ng on
- * Sequel), fixed by kind, each keyed on what the code shows. Each test failed before its fix (main 6d6fcaf6).
+ * Sequel; Spoke on knex), fixed by kind, each keyed on what the code shows. Each test failed before its fix (main 6d6fcaf6).
  */
 import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
@@ -121,5 +121,27 @@ describe('N+1 kinds shown by held-out-an (n1an38)', () => {
     };
     const lines = await scanLines([REPOSITORY, OVERRIDES, membership]);
     assert.deepEqual(lines.filter((l) => l.startsWith('lib/')), ['lib/cloud_controller/membership.rb:15 warning', 'lib/cloud_controller/membership.rb:21 warning'], lines.join('\n'));
+  });
+
+  it('JS: the app\'s knex instance held on an object (`r.knex(\'campaign_contact\')….update(…)`) is knex: one UPDATE per item in a loop; the whereIn after it is one', async () => {
+    const models: ScanFile = { path: 'src/server/models/index.js', text: ['import knex from "knex";', 'const r = { knex: knex({ client: "pg" }) };', 'export { r };', ''] };
+    const jobs: ScanFile = {
+      path: 'src/workers/jobs.js',
+      text: [
+        'import { r } from "../server/models";',
+        '',
+        'export async function unassign(assignmentIds) {',
+        '  for (const assignId of assignmentIds) {',
+        '    await r',
+        '      .knex("campaign_contact")',
+        '      .where("assignment_id", assignId)',
+        '      .update({ assignment_id: null });',
+        '  }',
+        '  await r.knex("campaign_contact").whereIn("assignment_id", assignmentIds).update({ assignment_id: null });',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([models, jobs]), ['src/workers/jobs.js:5 warning']);
   });
 });
