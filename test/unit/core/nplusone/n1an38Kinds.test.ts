@@ -144,4 +144,32 @@ describe('N+1 kinds shown by held-out-an (n1an38)', () => {
     };
     assert.deepEqual(await scanLines([models, jobs]), ['src/workers/jobs.js:5 warning']);
   });
+
+  it('JS: Bookshelf.js model calls are database calls — `Model.forge(…).fetch()`, `record.related(\'x\').fetch()`, `new Model(…).fetch()` on a model taken from the ORM object; a global `fetch` and another class\'s `fetch()` are not', async () => {
+    const helper: ScanFile = {
+      path: 'src/server/helpers/revisions.js',
+      text: [
+        'export async function list(orm, revisions, hits, ids) {',
+        '  const {Entity, Area} = orm;',
+        '  for (const rev of revisions) {',
+        '    const entity = await new Entity({bbid: rev.bbid}).fetch();',
+        '    console.log(entity);',
+        '  }',
+        '  await Promise.all(hits.map(async (hit) => {',
+        "    const area = await Area.forge({gid: hit.bbid}).fetch({withRelated: ['areaType']});",
+        "    const aliases = await area.related('aliasSet').fetch();",
+        '    return [area, aliases];',
+        '  }));',
+        '  for (const id of ids) {',
+        '    const res = await fetch(`https://example.com/${id}`);',
+        '    const req = new Request(id).fetch();',
+        '    console.log(res, req);',
+        '  }',
+        "  return Area.forge().query((qb) => qb.whereIn('id', ids)).fetchAll();",
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([helper]), ['src/server/helpers/revisions.js:4 warning', 'src/server/helpers/revisions.js:8 warning', 'src/server/helpers/revisions.js:9 warning']);
+  });
 });
