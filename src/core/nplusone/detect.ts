@@ -25,6 +25,7 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
+import { lazyRelationCollected } from '../languages/ruby/nplusone';
 import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
@@ -2469,6 +2470,8 @@ class Detector {
     if (call.library === 'sqlalchemy' && this.isLazySqlAlchemyQuery(node, p, spec)) return true;
     // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
     if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
+    // A relation built unrun as the value a `map` block returns (Sequel/ActiveRecord datasets gathered for a UNION).
+    if (call.library === 'activerecord' && this.lang === 'ruby' && lazyRelationCollected(hit.chain, this.ctx)) return true;
     return false;
   }
 

@@ -115,9 +115,10 @@ const LAZY_END = /^(select|order|reorder|exclude|join|inner_join|left_join|joins
  * the value a collecting block returns (`roles.map do |r| case r when … then <relation> end end`), through the
  * branches of a `case`/`if`: the block gathers datasets to combine (a UNION, `where(id: subqueries)`), no query runs
  * per item (held-out-an cloud_controller_ng membership). A terminal method (`.all`, `.first`, `.count`, a `where` at
- * the end, which callers iterate) keeps it a query.
+ * the end, which callers iterate) keeps it a query. It stays a database call of its function (whoever runs the
+ * gathered datasets, `member_space_ids(…).any?`, queries through it): only the loop does not run it per item.
  */
-function lazyRelationCollected(chain: Chain, ctx: FileContext): boolean {
+export function lazyRelationCollected(chain: Chain, ctx: FileContext): boolean {
   const segs = chain.segments;
   const last = segs[segs.length - 1];
   if (segs.length < 3 || segs[0].call || !isModelName(segs[0].name, ctx) || !LAZY_END.test(last.name) || !last.call || last.block || AR_TERMINAL.test(last.name)) return false;
@@ -140,7 +141,6 @@ function lazyRelationCollected(chain: Chain, ctx: FileContext): boolean {
 }
 
 export function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  if (lazyRelationCollected(chain, ctx)) return undefined;
   return classifyPrefixes(chain, chain.segments.length === 1 ? 1 : 2, (c) => classifyRubyAt(c, ctx, a));
 }
 

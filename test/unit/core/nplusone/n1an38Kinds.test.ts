@@ -172,4 +172,47 @@ describe('N+1 kinds shown by held-out-an (n1an38)', () => {
     };
     assert.deepEqual(await scanLines([helper]), ['src/server/helpers/revisions.js:4 warning', 'src/server/helpers/revisions.js:8 warning', 'src/server/helpers/revisions.js:9 warning']);
   });
+
+  it('Ruby: a function gathering such relations still reaches the database: a permission check run per space that `.any?`s their UNION is an N+1 call', async () => {
+    const membership: ScanFile = {
+      path: 'lib/cloud_controller/membership.rb',
+      text: [
+        'class Membership',
+        '  def role_applies?(roles, space_id)',
+        '    member_space_ids(roles, space_id).any?',
+        '  end',
+        '',
+        '  def member_space_ids(roles, space_id)',
+        '    space_subqueries(roles, space_id).reduce { |query, subquery| query.union(subquery) }',
+        '  end',
+        '',
+        '  def space_subqueries(roles, space_id)',
+        '    roles.map do |role|',
+        '      case role',
+        '      when :developer',
+        '        SpaceDeveloper.where(user_id: @user.id, space_id: space_id).select(:space_id)',
+        '      when :manager',
+        '        SpaceManager.where(user_id: @user.id, space_id: space_id).select(:space_id)',
+        '      end',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const controller: ScanFile = {
+      path: 'app/controllers/security_groups_controller.rb',
+      text: [
+        'class SecurityGroupsController < ApplicationController',
+        '  def check_spaces(space_guids)',
+        '    space_guids.each do |space_guid|',
+        '      unauthorized! unless membership.role_applies?(ROLES_FOR_SPACE_UPDATING, space_guid)',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([membership, controller]), ['app/controllers/security_groups_controller.rb:4 warning']);
+  });
 });
