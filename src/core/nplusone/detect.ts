@@ -25,11 +25,15 @@ import { contains, field, named, same, shortText, type Chain, type LanguageAdapt
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
+import { lazyRelationCollected } from '../languages/ruby/nplusone';
 import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
 import { RULE_ID } from './ruleId';
+
+/** Ruby: a SCREAMING_CASE constant (`OPERATOR_PAIRS`, `RATE_LIMITED_ENDPOINTS`) holds a value, not a class or a model. */
+const VALUE_CONSTANT = /^[A-Z][A-Z0-9]*_[A-Z0-9_]*$|^[A-Z][A-Z0-9]{4,}$/;
 
 
 /** Evidence attached to every static n-plus-one finding (Finding.evidence). */
@@ -423,7 +427,10 @@ class Detector {
    */
   private onUntypedObject(n: Node, name: string): boolean {
     const recv = field(n, 'receiver');
-    if (!recv || recv.type === 'self' || recv.type === 'constant' || recv.type === 'scope_resolution') return false;
+    if (!recv || recv.type === 'self') return false;
+    // A class (`Repo.find(id)`) names its own methods; a SCREAMING_CASE constant (`OPERATOR_PAIRS.find { … }`,
+    // `Helpers::RATE_LIMITED.any?`) holds a value (an Array, a Hash), whose methods are the value's (held-out-an).
+    if (recv.type === 'constant' || recv.type === 'scope_resolution') return VALUE_CONSTANT.test(recv.type === 'constant' ? recv.text : field(recv, 'name')?.text ?? '') && /^[a-z]+[!?]?$/.test(name);
     return /^[a-z]+[!?]?$/.test(name);
   }
 
@@ -2463,6 +2470,8 @@ class Detector {
     if (call.library === 'sqlalchemy' && this.isLazySqlAlchemyQuery(node, p, spec)) return true;
     // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
     if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
+    // A relation built unrun as the value a `map` block returns (Sequel/ActiveRecord datasets gathered for a UNION).
+    if (call.library === 'activerecord' && this.lang === 'ruby' && lazyRelationCollected(hit.chain, this.ctx)) return true;
     return false;
   }
 
@@ -3363,7 +3372,8 @@ class Detector {
     let text = it.text;
     if (!call) {
       // Ruby `Post.where(…).each` is not a hit (the chain ends in `each`): classify the receiver text.
-      if (this.lang === 'ruby' && /^[A-Z]\w*(\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset|select|recent|published|active)\b[^.]*)*$/.test(it.text.replace(/\s+/g, '')) && /^[A-Z]/.test(it.text)) {
+      // (Not a SCREAMING_CASE constant: `RATE_LIMITED_ENDPOINTS.any? { |e| e.pattern… }` walks a literal list, held-out-an.)
+      if (this.lang === 'ruby' && /^[A-Z]\w*(\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset|select|recent|published|active)\b[^.]*)*$/.test(it.text.replace(/\s+/g, '')) && /^[A-Z]/.test(it.text) && !VALUE_CONSTANT.test(/^[A-Z]\w*/.exec(it.text)![0])) {
         call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
       } else if (this.lang === 'ruby' && /\.(?:find_each|find_in_batches|in_batches)$/.test(li.label) && /^[A-Z]\w*(?:::[A-Z]\w*)*(?:\.[a-z_]\w*[?!]?(?:\([^()]*\))?)+$/.test(it.text.replace(/\s+/g, ''))) {
         // `User.active_or_trial.find_each`: only an ActiveRecord relation has `find_each`, so whatever the scope is named,

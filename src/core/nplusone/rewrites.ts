@@ -828,6 +828,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', help: `Write all ${noun} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
         : { title: `Batch with findByIds / withGraphFetched (Objection)`, language: 'typescript', help: `Load all rows with one ${model}.query().findByIds(ids) (or withGraphFetched on the parent query) and look them up by id.` };
+    case 'bookshelf':
+      return write
+        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', help: `Write all ${noun} with one knex statement (${model}.query().insert([...]), or one update/delete with whereIn('id', ids)), instead of one save/destroy per ${item}.` }
+        : { title: `Batch with ${model}.where('id', 'in', ids).fetchAll() (Bookshelf)`, language: 'typescript', help: `Load all rows with one ${model}.query((qb) => qb.whereIn('id', ids)).fetchAll({ withRelated }) (or withRelated on the parent fetch) and look them up by id.` };
     case 'drizzle':
       return write
         ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', help: `Insert all ${noun} with one db.insert(…).values([...]).` }

@@ -296,6 +296,37 @@ function classifyObjection(chain: Chain, n: string[], ctx: FileContext): DbCall 
   return { library: 'objection', op: write ? 'write' : 'read', batch, label: `${n.slice(0, at + 1).join('.')}(…)${rest.length ? '.' + rest.join('.') : ''}`, method, model };
 }
 
+/** Bookshelf.js model methods that run a statement. */
+const BOOKSHELF_RUN = /^(fetch|fetchAll|fetchOne|fetchPage|save|destroy|count)$/;
+
+/**
+ * Bookshelf.js (on knex): `Model.forge(attrs)….fetch()` (`orm.Edition.forge({bbid}).fetch({withRelated})`,
+ * `model.forge(…).fetchAll()`), `record.related('aliasSet').fetch()`, and `new Model(attrs).fetch()/.save()/.destroy()`
+ * on a model class the file takes from the app's ORM object (`const {Entity} = orm`) or from bookshelf itself
+ * (held-out-am BookBrainz: a revision list's entity per revision, search hits fetched one by one).
+ */
+function classifyBookshelf(chain: Chain, n: string[], ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const method = n[n.length - 1];
+  if (!BOOKSHELF_RUN.test(method) || !segs[segs.length - 1].call) return undefined;
+  const fi = n.findIndex((x, i) => i >= 1 && x === 'forge' && !!segs[i].call && segs.slice(0, i).every((s) => !s.call));
+  const ri = n.findIndex((x, i) => i >= 1 && x === 'related' && !!segs[i].call && stringArgOf(segs[i], a) !== undefined && segs.slice(0, i).every((s) => !s.call));
+  let model: string | undefined;
+  if (fi >= 1 && fi < n.length - 1) model = n[fi - 1];
+  else if (ri >= 1 && ri === n.length - 2) model = stringArgOf(segs[ri], a);
+  else if (chain.root.type === 'new_expression' && segs.length === 1) {
+    const cls = field(chain.root, 'constructor')?.text;
+    if (!cls || !/^[A-Z][\w$]*$/.test(cls)) return undefined;
+    let top: Node = chain.node;
+    while (top.parent) top = top.parent;
+    const fromOrm = new RegExp(`\\{[^{}]*\\b${cls}\\b[^{}]*\\}\\s*=\\s*(?:[\\w$]+\\.)*orm\\b`).test(top.text);
+    if (!fromOrm && !usesModule(ctx, /^bookshelf$/)) return undefined;
+    model = cls;
+  } else return undefined;
+  const write = /^(save|destroy)$/.test(method);
+  return { library: 'bookshelf', op: write ? 'write' : 'read', batch: false, label: chain.root.type === 'new_expression' ? `new ${model}(…).${method}` : label(chain), method, model };
+}
+
 export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   // Promise chaining after a call (`Revision.findAll(…).then((rows) => …)`, `.catch(…)`, callback-era code): the
   // call before it decides, as written without it.
@@ -309,6 +340,10 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   if (JS_LOOP_METHODS.has(method) && segs.length >= 2 && /^(arrow_function|function_expression|function)$/.test(firstArg(last)?.type ?? '')) return undefined;
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
+  // The app's knex instance held on an object and called with a table (`r.knex('campaign_contact').where(…).update(…)`,
+  // `WIKI.models.knex('pagesVector').where(…)`): judged from `knex(…)` on, as knex's own (held-out-an Spoke, Wiki.js).
+  const ki = n.findIndex((x, i) => i >= 1 && x === 'knex' && segs[i].call && stringArgOf(segs[i], a) !== undefined && segs.slice(0, i).every((s) => !s.call));
+  if (ki >= 1) return classifyJs({ ...chain, segments: segs.slice(ki) }, ctx, a);
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models,
   // nor a Prisma model named Collection (`prisma.collection.findMany(…)`: a property of the client, then an operation).
   const ci = n.indexOf('collection');
@@ -455,6 +490,8 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
 
   const objection = classifyObjection(chain, n, ctx);
   if (objection) return objection;
+  const bookshelf = classifyBookshelf(chain, n, ctx, a);
+  if (bookshelf) return bookshelf;
 
   // A static method of a Sequelize model calling the model itself: `this.create(…)`, `this.findAll(…)`.
   if (segs.length === 1 && chain.viaSelf && (SEQUELIZE_STRONG.has(method) || SEQUELIZE_WEAK.has(method)) && inStaticMethodOfModel(chain.node)) {

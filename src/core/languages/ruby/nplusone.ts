@@ -107,6 +107,39 @@ function boundToHash(at: Node, name: string): boolean {
   return values.length > 0 && values.every((v) => HASH_VALUE.test(v));
 }
 
+/** Relation builders that run nothing (`Model.where(…).select(:id)` is a dataset, used later as a subquery or a union). */
+const LAZY_END = /^(select|order|reorder|exclude|join|inner_join|left_join|joins|left_joins|limit|offset|distinct|group|select_append|select_more|qualify|from_self|unordered)$/;
+
+/**
+ * The chain is a model's relation built and left unrun (`SpaceDeveloper.where(user_id: id).select(:space_id)`) as
+ * the value a collecting block returns (`roles.map do |r| case r when … then <relation> end end`), through the
+ * branches of a `case`/`if`: the block gathers datasets to combine (a UNION, `where(id: subqueries)`), no query runs
+ * per item (held-out-an cloud_controller_ng membership). A terminal method (`.all`, `.first`, `.count`, a `where` at
+ * the end, which callers iterate) keeps it a query. It stays a database call of its function (whoever runs the
+ * gathered datasets, `member_space_ids(…).any?`, queries through it): only the loop does not run it per item.
+ */
+export function lazyRelationCollected(chain: Chain, ctx: FileContext): boolean {
+  const segs = chain.segments;
+  const last = segs[segs.length - 1];
+  if (segs.length < 3 || segs[0].call || !isModelName(segs[0].name, ctx) || !LAZY_END.test(last.name) || !last.call || last.block || AR_TERMINAL.test(last.name)) return false;
+  if (!segs.slice(1).every((s) => s.call && !s.block && (AR_METHODS.has(s.name) || LAZY_END.test(s.name) || /^(where|exclude|filter|not|or|includes|eager|eager_graph|association_join)$/.test(s.name)))) return false;
+  let cur: Node = chain.node;
+  for (let depth = 0; depth < 12; depth++) {
+    const p = cur.parent;
+    if (!p) return false;
+    if (/^(then|else|body_statement|block_body|begin|parenthesized_statements)$/.test(p.type)) {
+      const kids = named(p).filter((k) => k.type !== 'comment');
+      if (!same(kids[kids.length - 1], cur)) return false;
+      if ((p.type === 'body_statement' || p.type === 'block_body') && (p.parent?.type === 'do_block' || p.parent?.type === 'block')) {
+        const call = p.parent.parent;
+        return call?.type === 'call' && same(field(call, 'block'), p.parent) && /^(map|collect|flat_map|filter_map)$/.test(field(call, 'method')?.text ?? '');
+      }
+    } else if (!/^(when|case|if|unless|elsif|conditional)$/.test(p.type)) return false;
+    cur = p;
+  }
+  return false;
+}
+
 export function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   return classifyPrefixes(chain, chain.segments.length === 1 ? 1 : 2, (c) => classifyRubyAt(c, ctx, a));
 }
