@@ -28,6 +28,8 @@ export interface ColumnStats {
   mostCommonFreqs?: number[];
   /** The middle bound of pg_stats.histogram_bounds (as text): a typical value of a column with no common values (a key). */
   histogramMiddle?: string;
+  /** pg_stats.histogram_bounds (as text) of a numeric or date/time column: the share a range keeps, as the planner reads it. */
+  histogramBounds?: string[];
   correlation?: number;
   /** pg_stats.avg_width: average stored width of the column's values in bytes. */
   avgWidth?: number;

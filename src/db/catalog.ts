@@ -44,7 +44,9 @@ export const CATALOG_SQL = {
       (SELECT json_agg(x) FROM (
         SELECT s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
           s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation, s.avg_width::int AS avg_width,
-          (s.histogram_bounds::text::text[])[greatest(1, array_length(s.histogram_bounds::text::text[], 1) / 2)] AS hist_mid
+          (s.histogram_bounds::text::text[])[greatest(1, array_length(s.histogram_bounds::text::text[], 1) / 2)] AS hist_mid,
+          CASE WHEN (SELECT t.typcategory FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attname = s.attname) IN ('N', 'D')
+            THEN s.histogram_bounds::text::text[] END AS hist
         FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited) x) AS stats,
       (SELECT json_agg(x ORDER BY x.name) FROM (
         SELECT ns.nspname AS schema, ic.relname AS name, am.amname AS method, ${INDEX_FACT_COLUMNS}
@@ -127,6 +129,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       if (st.mcv) s.mostCommonVals = st.mcv;
       if (st.mcf) s.mostCommonFreqs = st.mcf.map(Number);
       if (typeof st.hist_mid === 'string') s.histogramMiddle = st.hist_mid;
+      if (Array.isArray(st.hist) && st.hist.length >= 2) s.histogramBounds = st.hist.map(String);
       if (st.correlation !== null && st.correlation !== undefined) s.correlation = Number(st.correlation);
       if (st.avg_width !== null && st.avg_width !== undefined) s.avgWidth = Number(st.avg_width);
       t.stats[st.name] = s;

@@ -48,6 +48,24 @@ describe('core/advice/indexCandidates', () => {
     assert.equal(eqSelectivity({ nullFrac: 0, nDistinct: -0.5 }, 1000), 1 / 500);
   });
 
+  it("a range alone on a numeric or date column is weighed by the column's histogram, as the planner does (person39 M1: `total > 450000` kept 5 of 32k rows and got no candidate)", () => {
+    // 0, 5000, …, 500000: `> 450000` keeps a tenth of the rows outside the common values; `> 497500` half a bin (0.5%).
+    const hist = Array.from({ length: 101 }, (_, i) => String(i * 5000));
+    const days = Array.from({ length: 101 }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 86400000).toISOString().slice(0, 10) + ' 00:00:00+00');
+    const f = facts([orders({ stats: { ...orders().stats, total: { nullFrac: 0, nDistinct: -0.2, histogramBounds: hist }, placed_at: { nullFrac: 0, nDistinct: -1, correlation: 0.99, histogramBounds: days } } })]);
+    assert.equal(ddls('SELECT id FROM orders WHERE total > 497500', f)[0], 'CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total)');
+    assert.equal(ddls('SELECT id FROM orders WHERE 497500 < total', f)[0], 'CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total)');
+    // Most rows kept: no candidate, as before.
+    assert.deepEqual(ddls('SELECT id FROM orders WHERE total > 1000', f), []);
+    // A date range within the histogram's last days (timestamps as pg_stats prints them).
+    assert.ok(ddls("SELECT id FROM orders WHERE placed_at >= '2024-04-10'", f).includes('CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at)'));
+    assert.ok(ddls("SELECT id FROM orders WHERE placed_at < '2024-01-02 12:00:00+00'", f).includes('CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at)'));
+    // A parameter has no value to weigh: the default third, no candidate.
+    assert.deepEqual(ddls('SELECT id FROM orders WHERE total > $1', f), []);
+    // Without a histogram the default third stands.
+    assert.deepEqual(ddls('SELECT id FROM orders WHERE total > 497500'), []);
+  });
+
   it('reads a boolean constant as pg_stats prints it (t/f): `= false` where every row is false keeps every row (issue 20, person16 HIGH 2)', () => {
     const allFalse = { nullFrac: 0, nDistinct: 1, mostCommonVals: ['f'], mostCommonFreqs: [1] };
     assert.equal(eqSelectivity(allFalse, 1000, { kind: 'boolean', value: false }), 1);
