@@ -8,11 +8,12 @@
  */
 import type { SecurityFacts, TableUsage } from '../core/health/types';
 import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
-import { mergeUsage } from '../core/health/leastPrivilege';
+import { corroborateWrites, mergeUsage } from '../core/health/leastPrivilege';
+import { applicationText } from '../core/dashboard/ownStatements';
 import { SENSITIVE_NAME_PATTERN, TENANT_KEY_COLUMNS, USER_KEY_COLUMNS } from '../core/health/sensitive';
-import type { Database, Session } from './database';
+import type { Database, ServerInfo, Session } from './database';
 import { APPLICATION_NAME, lessOwnWork, ownWorkOf } from './database';
-import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 /**
  * Catalog reads gain nothing from JIT, but on 10,000 tables the planner's estimates pass
@@ -27,6 +28,21 @@ const SAMPLE_VALUES = 12;
 const INTERACTIVE_TOOLS = '^(psql|pgadmin|dbeaver|datagrip|tableplus|postico|pgcli|navicat|heidisql|beekeeper|azure data studio|dbvisualizer)';
 
 const PUBLIC_SELECT = (acl: string) => `EXISTS (SELECT 1 FROM aclexplode(${acl}) x WHERE x.grantee = 0 AND x.privilege_type = 'SELECT')`;
+
+/**
+ * The texts of the statements of this database pg_stat_statements holds that may write (a write keyword anywhere: a leading
+ * comment or a data-modifying CTE does not hide one), to corroborate the write counters' kinds (corroborateWrites). PG
+ * Lens's own left out as every reader of pg_stat_statements does (EXCLUDE_OWN: the marker, EXPLAIN — an Explain Analyze's
+ * rolled-back INSERT is no statement of the application's), and PostgreSQL's foreign-key checks and cascades
+ * (FOREIGN_KEY_CHECK); entries never run (calls = 0: a PREPARE's text) too. `hidden`: a text the role may not read.
+ * PostgreSQL 14+: top-level statements only (with track = all, a nested one may be the statement an EXPLAIN ran).
+ */
+function writeStatementsSql(topLevel: boolean): string {
+  return `${M} SELECT s.query = '<insufficient privilege>' AS hidden, s.query FROM pg_stat_statements(true) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.calls > 0${topLevel ? ' AND s.toplevel' : ''}
+      AND ${EXCLUDE_OWN.statements} AND NOT ${FOREIGN_KEY_CHECK}
+      AND (s.query ~* '\\y(insert|update|delete|merge)\\y' OR s.query = '<insufficient privilege>')`;
+}
 
 export const SECURITY_SQL = {
   /**
@@ -110,6 +126,8 @@ export const SECURITY_SQL = {
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMA}) u
     WHERE sel OR ins > 0 OR upd > 0 OR del > 0 ORDER BY 1, 2`,
+  writeStatements: writeStatementsSql(true),
+  writeStatementsPre14: writeStatementsSql(false),
   /** The scans (sequential + index) of these tables ($1 schemas, $2 names): only those PG Lens scanned itself, to subtract its own. */
   scans: `${M} SELECT schemaname AS schema, relname AS table_name, (coalesce(seq_scan, 0) + coalesce(idx_scan, 0))::float8 AS scans
     FROM pg_stat_user_tables s JOIN unnest($1::text[], $2::text[]) AS q(schema, name) ON q.schema = s.schemaname AND q.name = s.relname`,
@@ -120,15 +138,17 @@ export const SECURITY_SQL = {
 } as const;
 
 /** The security facts; `usage` given (from the code's statements) replaces the statistics fallback. */
-export async function readSecurityFacts(db: Pick<Database, 'rolledBack'> & { profile?: Database['profile'] }, opts: { usage?: TableUsage[] } = {}): Promise<SecurityFacts> {
+export async function readSecurityFacts(db: Pick<Database, 'rolledBack'> & { profile?: Database['profile']; serverInfo?: Database['serverInfo'] }, opts: { usage?: TableUsage[] } = {}): Promise<SecurityFacts> {
+  // Asked only when the statistics show writes to check (serverInfo: four small queries on the pool).
+  const info = db.serverInfo ? () => db.serverInfo!() : undefined;
   return db.rolledBack(async (s) => {
     await s.query(HEALTH_NO_JIT);
-    return readSecurityFactsIn(s, { ...opts, profile: db.profile });
+    return readSecurityFactsIn(s, { ...opts, profile: db.profile, info });
   }, { readOnly: true });
 }
 
 /** The same, on a session the caller holds (collectHealthFacts reads everything in one transaction). */
-async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: TableUsage[]; profile?: Database['profile'] } = {}): Promise<SecurityFacts> {
+async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: TableUsage[]; profile?: Database['profile']; info?: () => Promise<ServerInfo> } = {}): Promise<SecurityFacts> {
   const { rows } = await db.query(SECURITY_SQL.facts, [APPLICATION_NAME, [...TENANT_KEY_COLUMNS, ...USER_KEY_COLUMNS], SENSITIVE_NAME_PATTERN, RISKY_EXTENSION_NAMES, SAMPLE_VALUES, INTERACTIVE_TOOLS]);
   const r = rows[0];
   const unseen: SecurityFacts['unseen'] = [];
@@ -163,7 +183,7 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
   });
   const scans = new Map<string, number>();
   if (ownScanned.length) for (const x of (await db.query(SECURITY_SQL.scans, [ownScanned.map((t) => t.schema), ownScanned.map((t) => t.table_name)])).rows) scans.set(`${x.schema}\u0000${x.table_name}`, Number(x.scans));
-  const fromStats: TableUsage[] | undefined = powerful
+  const counted: TableUsage[] | undefined = powerful
     ? statsRows.flatMap((x) => {
         // A kind only PG Lens's own rolled-back Explain Analyze wrote is no privilege the application uses (person38 M2:
         // `GRANT SELECT, INSERT, DELETE ON public.reviews` after an explained INSERT and DELETE); nor a SELECT only its
@@ -173,8 +193,28 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
         return u.select || u.insert || u.update || u.delete ? [u] : [];
       })
     : undefined;
-  if (opts.usage) usage = fromStats ? { source: 'code+statistics', tables: mergeUsage(opts.usage.map((u) => ({ ...u, inCode: true })), fromStats) } : { source: 'code', tables: opts.usage.map((u) => ({ ...u, inCode: true })) };
-  else if (fromStats) usage = { source: 'statistics', tables: fromStats };
+  // The counters count a foreign key's cascades and every rolled-back row, PG Lens's Explain Analyze from another window
+  // or process included (person39 H2): where pg_stat_statements' texts are all readable, a write kind is granted only
+  // when a statement of the application does it. Without them, the counters less this process's own work, hedged.
+  const info = counted?.some((u) => u.insert || u.update || u.delete) ? await opts.info?.() : undefined;
+  const statements = info?.pgStatStatements === 'ready' ? (await db.query(info.versionNum >= 140000 ? SECURITY_SQL.writeStatements : SECURITY_SQL.writeStatementsPre14)).rows : undefined;
+  const corroborated = counted && statements && !statements.some((x) => x.hidden) ? corroborateWrites(counted, statements.map((x) => applicationText(x.query))) : undefined;
+  const fromStats = corroborated?.tables ?? counted;
+  // A kind the code's statements do is granted after all: not named as left out.
+  const leftOut = (tables: TableUsage[]) => {
+    if (!corroborated) return {};
+    const by = new Map(tables.map((t) => [`${t.schema}\u0000${t.table}`, t]));
+    const writesLeftOut = corroborated.leftOut.flatMap((w) => {
+      const kinds = w.kinds.filter((k) => !by.get(`${w.schema}\u0000${w.table}`)?.[k]);
+      return kinds.length ? [{ ...w, kinds }] : [];
+    });
+    return { writesLeftOut };
+  };
+  if (opts.usage && fromStats) {
+    const tables = mergeUsage(opts.usage.map((u) => ({ ...u, inCode: true })), fromStats);
+    usage = { source: 'code+statistics', tables, ...leftOut(tables) };
+  } else if (opts.usage) usage = { source: 'code', tables: opts.usage.map((u) => ({ ...u, inCode: true })) };
+  else if (fromStats) usage = { source: 'statistics', tables: fromStats, ...leftOut(fromStats) };
   return {
     currentUser: r.current_user,
     roles,

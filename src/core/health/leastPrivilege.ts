@@ -6,7 +6,8 @@
 import { parseSql } from '../sql/parse';
 import { ctesOf } from '../rules/ast';
 import { qualifiedName, quoteIdent } from '../sql/ident';
-import type { SequenceFact, TableUsage } from './types';
+import { escapeRe } from '../nplusone/detect';
+import type { SequenceFact, TableUsage, WritesLeftOut } from './types';
 
 type Op = 'select' | 'insert' | 'update' | 'delete';
 
@@ -68,6 +69,39 @@ export function usageFromStatements(sqls: Iterable<string>, defaultSchema = 'pub
   return [...byTable.values()].sort((a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table));
 }
 
+const WRITE_KINDS = ['insert', 'update', 'delete'] as const;
+
+/**
+ * The table statistics' usage with each write kind kept only where a statement does it: `statements` are the texts of the
+ * application's statements (pg_stat_statements' top-level ones, PG Lens's own left out). The write counters also count a
+ * foreign key's ON DELETE/UPDATE actions (run as the table's owner: the application needs no privilege for them) and the
+ * rows of rolled-back transactions (an Explain Analyze's "run it, then roll back"), so a kind only they show is left out,
+ * and listed. An unqualified name in a statement stands for that table in any schema; a text that does not parse keeps
+ * the counted writes of every table it names (it may be the one that writes it). Reads are kept as counted.
+ */
+export function corroborateWrites(counted: readonly TableUsage[], statements: Iterable<string>): { tables: TableUsage[]; leftOut: WritesLeftOut[] } {
+  const texts = [...statements];
+  const said = new Map(usageFromStatements(texts.filter((t) => tableOperations(t) !== undefined), '').map((u) => [`${u.schema}\u0000${u.table}`, u]));
+  const unread = texts.filter((t) => tableOperations(t) === undefined).map((t) => t.toLowerCase());
+  const named = (table: string) => {
+    const re = new RegExp(`(^|[^a-z0-9_$])"?${escapeRe(table.toLowerCase())}"?($|[^a-z0-9_$])`);
+    return unread.some((t) => re.test(t));
+  };
+  const tables: TableUsage[] = [];
+  const leftOut: WritesLeftOut[] = [];
+  for (const u of counted) {
+    const exact = said.get(`${u.schema}\u0000${u.table}`);
+    const bare = said.get(`\u0000${u.table}`);
+    const unparsed = WRITE_KINDS.some((k) => u[k]) && named(u.table);
+    const kept: TableUsage = { ...u };
+    const dropped = WRITE_KINDS.filter((k) => u[k] && !exact?.[k] && !bare?.[k] && !unparsed);
+    for (const k of dropped) kept[k] = false;
+    if (dropped.length) leftOut.push({ schema: u.schema, table: u.table, kinds: dropped });
+    if (kept.select || kept.insert || kept.update || kept.delete) tables.push(kept);
+  }
+  return { tables, leftOut };
+}
+
 /** Tables and operations of many sources merged into one usage per table (an operation any source needs is kept; `inCode` if any says so). */
 export function mergeUsage(...lists: readonly (readonly TableUsage[])[]): TableUsage[] {
   const byTable = new Map<string, TableUsage>();
@@ -109,7 +143,7 @@ export function usageFromBuilderCalls(calls: Iterable<{ table: string; ops: read
  * the table privileges, and USAGE on the sequences that feed the inserted tables. The password is
  * set afterwards (\password in psql), never written here.
  */
-export function leastPrivilegeScript(opts: { role: string; database: string; usage: readonly TableUsage[]; sequences: readonly SequenceFact[] }): string[] {
+export function leastPrivilegeScript(opts: { role: string; database: string; usage: readonly TableUsage[]; sequences: readonly SequenceFact[]; writesLeftOut?: readonly WritesLeftOut[] }): string[] {
   const role = quoteIdent(opts.role);
   const out = [`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;`, `GRANT CONNECT ON DATABASE ${quoteIdent(opts.database)} TO ${role};`];
   const schemas = [...new Set(opts.usage.map((u) => u.schema))].sort();
@@ -123,7 +157,19 @@ export function leastPrivilegeScript(opts: { role: string; database: string; usa
   for (const s of opts.sequences) {
     if (s.ownedBy && inserted.has(`${s.ownedBy.schema}\u0000${s.ownedBy.table}`)) out.push(`GRANT USAGE ON SEQUENCE ${qualifiedName(s.schema, s.name)} TO ${role};`);
   }
+  if (opts.writesLeftOut?.length) out.push(writesLeftOutComment(opts.writesLeftOut));
   return out;
+}
+
+/** The script's comment line naming the statistics' writes no statement does, and why they are left out. */
+function writesLeftOutComment(list: readonly WritesLeftOut[]): string {
+  const shown = list.slice(0, 12).map((w) => `${qualifiedName(w.schema, w.table)} (${w.kinds.map((k) => k.toUpperCase()).join(', ')})`);
+  const more = list.length > shown.length ? `, and ${list.length - shown.length} more` : '';
+  return (
+    `-- Not granted: ${shown.join(', ')}${more}. The table statistics counted these writes, but no statement pg_stat_statements holds does them: ` +
+    'a foreign key’s ON DELETE/ON UPDATE action (it runs as the table’s owner), a rolled-back run (PG Lens’s Explain Analyze from any window or process too), ' +
+    'or a statement no longer in pg_stat_statements, a trigger or a function writing it. Add the privilege back if the application does that.'
+  );
 }
 
 /**

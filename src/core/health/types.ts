@@ -400,6 +400,17 @@ export interface TableUsage {
   inCode?: boolean;
 }
 
+/**
+ * Write kinds the table statistics counted on a table that no statement of the application in pg_stat_statements does
+ * (corroborateWrites): a foreign key's cascade, a rolled-back run (PG Lens's Explain Analyze from any window or process
+ * included), a trigger's write, or a statement no longer in pg_stat_statements. Left out of the least-privilege script.
+ */
+export interface WritesLeftOut {
+  schema: string;
+  table: string;
+  kinds: ('insert' | 'update' | 'delete')[];
+}
+
 interface SensitiveColumnFact {
   name: string;
   type: string;
@@ -438,9 +449,10 @@ export interface SecurityFacts {
   /**
    * What the tables are used for: the code's statements and query-builder calls when given, and the table statistics
    * (by any role, since their reset) when the role has powers to give up — both merged, so the script is never narrower
-   * than what is known the application does; null when not needed.
+   * than what is known the application does; null when not needed. `writesLeftOut` is there when the statistics' write
+   * kinds were checked against the statements pg_stat_statements holds: the kinds no statement does, left out.
    */
-  usage: { source: 'code' | 'statistics' | 'code+statistics'; tables: TableUsage[] } | null;
+  usage: { source: 'code' | 'statistics' | 'code+statistics'; tables: TableUsage[]; writesLeftOut?: WritesLeftOut[] } | null;
   /** What could not be seen with this role's privileges, per check. */
   unseen: { checkId: string; what: string }[];
 }

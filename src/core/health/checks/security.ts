@@ -52,7 +52,8 @@ const STATS_FROM: Record<NonNullable<HealthFacts['statsAgeFrom']>, string> = { r
 function leastPrivilegeBasis(f: HealthFacts): { basis: string; thin: string[] } | undefined {
   const u = sec(f)?.usage;
   if (!u) return undefined;
-  const stats = `${fmtSeconds(f.statsAgeSeconds)} of table statistics (since ${f.statsAgeFrom ? STATS_FROM[f.statsAgeFrom] : 'an unknown time'}, by any role)`;
+  const checked = u.writesLeftOut ? ', each write kind only where a statement in pg_stat_statements does it' : '';
+  const stats = `${fmtSeconds(f.statsAgeSeconds)} of table statistics (since ${f.statsAgeFrom ? STATS_FROM[f.statsAgeFrom] : 'an unknown time'}, by any role${checked})`;
   const code = 'the statements and query-builder calls found in the code';
   const basis =
     u.source === 'code'
@@ -72,7 +73,8 @@ function leastPrivilegeBasis(f: HealthFacts): { basis: string; thin: string[] } 
     if (partial.length > 8) thin.push(`${partial.length - 8} more tables written only some ways`);
     // The counters count rolled-back rows too (person38 M2): PG Lens's own Explain Analyze runs of this process are left out
     // in src/db; another window's or run's cannot be told from the application's, and a privilege may rest on them.
-    if (u.tables.some((t) => !t.inCode && (t.insert || t.update || t.delete)))
+    // With pg_stat_statements, a write no statement does is left out of the script and named in its comment line.
+    if (!u.writesLeftOut && u.tables.some((t) => !t.inCode && (t.insert || t.update || t.delete)))
       thin.push('the statistics count rolled-back writes too (the application’s failed transactions, Explain Analyze run by another PG Lens window or pg-lens run; this one’s are left out): a write privilege seen only there is one the application does not need');
   }
   return { basis, thin };
@@ -83,7 +85,7 @@ export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]
   const s = sec(f);
   if (!s?.usage) return undefined;
   return {
-    sql: leastPrivilegeScript({ role: leastPrivilegeRoleName(role), database: f.database, usage: s.usage.tables, sequences: f.sequences }),
+    sql: leastPrivilegeScript({ role: leastPrivilegeRoleName(role), database: f.database, usage: s.usage.tables, sequences: f.sequences, writesLeftOut: s.usage.writesLeftOut }),
     source: s.usage.source,
     tables: s.usage.tables.length,
     ...leastPrivilegeBasis(f)!,
@@ -115,7 +117,7 @@ const superuserApplicationRole = securityCheck({
           ownedTables: r.ownedTables,
           sessions: r.sessions,
           applications: r.applications,
-          leastPrivilege: script ? { source: script.source === 'code' ? 'the statements found in the code' : script.source === 'code+statistics' ? 'the statements found in the code and the table statistics' : 'table statistics only (tables read and written since the statistics were reset, by any role)', tables: script.tables, basis: script.basis, ...(script.thin.length ? { thin: script.thin } : {}) } : null,
+          leastPrivilege: script ? { source: script.source === 'code' ? 'the statements found in the code' : script.source === 'code+statistics' ? 'the statements found in the code and the table statistics' : 'table statistics only (tables read and written since the statistics were reset, by any role)', tables: script.tables, basis: script.basis, ...(script.thin.length ? { thin: script.thin } : {}), ...(sec(f)?.usage?.writesLeftOut?.length ? { writesLeftOut: sec(f)!.usage!.writesLeftOut } : {}) } : null,
         },
         fixSql,
         help: script

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { runHealthChecks } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
-import { columnsRead, leastPrivilegeScript, mergeUsage, tableOperations, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { columnsRead, corroborateWrites, leastPrivilegeScript, mergeUsage, tableOperations, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
 import { facts, security } from './facts';
 
@@ -165,6 +165,28 @@ describe('core/health security checks', () => {
       'GRANT SELECT, DELETE ON public.sessions TO shop_app;',
       'GRANT USAGE ON SEQUENCE public.orders_id_seq TO shop_app;',
     ]);
+  });
+
+  it('corroborateWrites: a counted write kind stays only where a statement does it (unqualified names in any schema; a text that does not parse keeps the writes of the tables it names); the script names the rest in a comment (person39 H2)', () => {
+    const u = (schema: string, table: string, ops: string) => ({ schema, table, select: ops.includes('s'), insert: ops.includes('i'), update: ops.includes('u'), delete: ops.includes('d') });
+    const counted = [u('public', 'events', 'u'), u('public', 'order_items', 'sd'), u('public', 'orders', 'sd'), u('public', 'reviews', 'si'), u('shop', 'audit', 'i'), u('shop', 'outbox', 'i')];
+    const r = corroborateWrites(counted, [
+      'DELETE FROM orders WHERE id = $1',
+      'INSERT INTO shop.audit (what) VALUES ($1)',
+      'SELECT * FROM reviews WHERE product_id = $1',
+      'INSERT INTO public.outbox (topic) VALUES ($1)',
+      'MERGE INTO events e USING incoming i ON e.id = i.id WHEN MATCHED THEN UPDATE SET n = e.n + 1',
+      'MERGE INTO order_items_archive a USING incoming i ON a.id = i.id WHEN NOT MATCHED THEN INSERT VALUES (i.id)',
+    ]);
+    assert.deepEqual(r.tables, [u('public', 'events', 'u'), u('public', 'order_items', 's'), u('public', 'orders', 'sd'), u('public', 'reviews', 's'), u('shop', 'audit', 'i')]);
+    assert.deepEqual(r.leftOut, [
+      { schema: 'public', table: 'order_items', kinds: ['delete'] },
+      { schema: 'public', table: 'reviews', kinds: ['insert'] },
+      { schema: 'shop', table: 'outbox', kinds: ['insert'] },
+    ], 'events keeps its UPDATE (a MERGE that does not parse names it); order_items_archive is not order_items');
+    const script = leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: r.tables, sequences: [], writesLeftOut: r.leftOut });
+    assert.match(script.at(-1)!, /^-- Not granted: public\.order_items \(DELETE\), public\.reviews \(INSERT\), shop\.outbox \(INSERT\)\. The table statistics counted these writes, but no statement pg_stat_statements holds does them: /);
+    assert.equal(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: r.tables, sequences: [] }).some((x) => x.startsWith('--')), false);
   });
 
   it('columnsRead: the sensitive columns a statement reads from the table (qualified, aliased, *), none from other tables', () => {
