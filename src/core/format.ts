@@ -221,3 +221,8 @@ export function layoutSql(sql: string): string {
 export function clauseLines(sql: string): string {
   return sql.replace(/ (FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|OFFSET|LEFT OUTER JOIN|LEFT JOIN|INNER JOIN|JOIN|UNION ALL|RETURNING|VALUES|SET) /g, '\n$1 ');
 }
+
+/** `s` as a regular expression matching it literally. */
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,4 +1,7 @@
 /** Helpers for database tests: fresh databases on the harness's real server, and capabilities. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { parseConnectionString, type ConnectionProfile } from '../../src/core/connection/profile';
 import { connect, type Database, type DatabaseOptions } from '../../src/db/database';
@@ -190,3 +193,21 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
   }
 }
 
+/**
+ * The built CLI (dist/cli.js) for tests that run `pg-lens` as a child process, built first when the sources are newer
+ * (`npm test` builds; a bare mocha run of one file would otherwise test a stale or missing bundle).
+ */
+export function builtCli(): string {
+  const root = path.join(__dirname, '..', '..');
+  const cli = path.join(root, 'dist', 'cli.js');
+  const newest = (dir: string): number => {
+    let n = 0;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      n = Math.max(n, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }
+    return n;
+  };
+  if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < newest(path.join(root, 'src'))) execFileSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'ignore' });
+  return cli;
+}

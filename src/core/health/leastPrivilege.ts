@@ -6,7 +6,7 @@
 import { parseSql } from '../sql/parse';
 import { ctesOf } from '../rules/ast';
 import { qualifiedName, quoteIdent } from '../sql/ident';
-import { escapeRe } from '../nplusone/detect';
+import { escapeRe } from '../format';
 import type { SequenceFact, TableUsage, WritesLeftOut } from './types';
 
 type Op = 'select' | 'insert' | 'update' | 'delete';

@@ -23,6 +23,7 @@ import { batchMethodAdvice, batchedNames, lineIndentAt, resolverRewrite, rewrite
 import { TimeSlice } from '../timeSlice';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { escapeRe } from '../format';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
@@ -4086,10 +4087,6 @@ function untilBalanced(text: string, at: number, first: string): string {
     } else if (ch === ';' && depth <= 0) break;
   }
   return text.slice(at, end);
-}
-
-export function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function trimSpan(text: string, s: { start: number; end: number }): { start: number; end: number } {

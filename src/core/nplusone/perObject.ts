@@ -17,7 +17,7 @@
  */
 import { codeContextOf } from '../codeContext';
 import type { Finding } from '../findings';
-import { escapeRe } from './detect';
+import { escapeRe } from '../format';
 
 /** DRF views that handle one object (no list): a `serializer_class` of theirs serializes one object per request. */
 const SINGLE_OBJECT_VIEW = /^(?:\w+\.)?(?:APIView|GenericAPIView|RetrieveAPIView|RetrieveUpdateAPIView|RetrieveDestroyAPIView|RetrieveUpdateDestroyAPIView|UpdateAPIView|CreateAPIView|DestroyAPIView)$/;

@@ -5,6 +5,7 @@
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
 import { atOperators, bothSides, collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctHolding, conjunctsOf, containsSubquery, ctesOf, equalitySiblings, setLookupsBeside, indexExpressionText, isFunctionOutput, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation, wheresOf } from './ast';
+import { escapeRe } from '../format';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -268,10 +269,6 @@ function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {
     if (fn === '::') return x.includes('::') && x.includes(String(side.to?.name ?? '').toLowerCase());
     return fn ? x.includes(`${fn}(`) : false;
   });
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wrapped, col: ResolvedColumn | undefined): Finding {

@@ -6,11 +6,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { runCli, type CliRun } from '../../unit/support/cli';
 import { EXIT } from '../../../src/cli/io';
 import { freePort } from '../../../scripts/embeddedServer';
-import { serverUrl } from '../support';
+import { builtCli, serverUrl } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
 // The harness starts the server after the test files load: read its URL lazily.
@@ -177,11 +177,10 @@ describe('cli check-connection (real PostgreSQL)', function () {
   });
 
   describe('the built dist/cli.js', () => {
-    const cli = path.join(root, 'dist', 'cli.js');
+    let cli = '';
     before(function () {
       this.timeout(120_000);
-      // npm test builds first; a bare `npm run test:db` builds here rather than testing a stale or missing bundle.
-      if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < newestSource(path.join(root, 'src'))) execFileSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'ignore' });
+      cli = builtCli();
     });
 
     it('exits 0 with the report on stdout, and 3 with exactly one line on stderr', () => {
@@ -198,12 +197,3 @@ describe('cli check-connection (real PostgreSQL)', function () {
     });
   });
 });
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}

@@ -9,23 +9,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { Client } from 'pg';
 import { explainAnalyze } from '../../../src/db/explain';
 import { runHealth } from '../../../src/db/health';
-import { statementStats, testDatabase } from '../support';
+import { builtCli, statementStats, testDatabase } from '../support';
 
-const root = path.join(__dirname, '..', '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
+let cli = '';
 
 /** `pg-lens health` in a child process (the terminal beside the editor): the superuser-application-role finding of the current role. */
 function healthInChild(url: string): { fixSql: string[]; help: string; evidence: any } {
@@ -89,8 +79,7 @@ async function explainWrites(t: ReturnType<typeof testDatabase>): Promise<Awaite
 describe('least-privilege script of pg-lens health run in a child process, after Explain Analyze runs in this one', function () {
   before(function () {
     this.timeout(120_000);
-    // The child runs the built CLI: build it when the sources are newer (a bare mocha run of this file).
-    if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < newestSource(path.join(root, 'src'))) execFileSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'ignore' });
+    cli = builtCli();
   });
 
   describe('pg-lens health in another process grants no write only PG Lens’s rolled-back Explain Analyze or a cascade made: each write kind needs a statement in pg_stat_statements (person39 H2)', function () {
