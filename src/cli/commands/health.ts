@@ -17,6 +17,7 @@ import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/d
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
 import { type CliCommand, type CliContext, commandArgs, EXIT, DB_OPTIONS, openDatabase, requireSomePath, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
 import { runScan, scanOptionsFrom } from './scan';
+import { codeTableUsage } from './report';
 import { foundStatementsOf, type FoundStatement } from '../../core/advice/workload';
 import { codeContextOf } from '../../core/codeContext';
 import { errorMessage, oneLine } from '../../core/safeText';
@@ -109,13 +110,18 @@ export const health: CliCommand = {
     }
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
-      const { facts, findings: found } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer });
+      // The code under the paths given, read once: its statements' tables and operations are the least-privilege role's
+      // basis with the statistics (as pg-lens report's; person40 L5: `pg-lens health .` said "no code was read"), and its
+      // reads weigh in the foreign keys' index advice.
+      const scan = paths.length ? await runScan(scanOptionsFrom({}, paths), ctx, { keepSites: true }) : undefined;
+      const usage = scan ? await codeTableUsage(scan) : undefined;
+      const { facts, findings: found } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer, usage });
       // An unindexed foreign key's fix names the index advice's wider index when one leads with its columns, as the
       // dashboard's does (one decision over pg_stat_statements' busiest, made only when such a key is found).
       let all = found;
       if (found.some((f) => f.checkId === FK_CHECK)) {
         // The code's statements too when paths are given: a read the traffic has not run yet still gets its index.
-        const files = paths.length ? await codeStatements(paths, ctx) : undefined;
+        const files = scan ? codeStatements(scan) : undefined;
         const advice = await workloadAdvisedIndexes(db, { files, log: (m) => /trial index/.test(m) && ctx.err(`pg-lens health: ${oneLine(m)}`) }).catch((e) => {
           ctx.err(`pg-lens health: no index advice for the foreign keys' fix: ${oneLine(errorMessage(e))}`);
           return undefined;
@@ -140,8 +146,7 @@ export const health: CliCommand = {
 };
 
 /** The SQL statements of the code under `paths`, each named by its place and its kind of code (as the editor's workspace reading names them). */
-async function codeStatements(paths: string[], ctx: CliContext): Promise<FoundStatement[]> {
-  const scan = await runScan(scanOptionsFrom({}, paths), ctx, { keepSites: true });
+function codeStatements(scan: Awaited<ReturnType<typeof runScan>>): FoundStatement[] {
   const byFile = new Map<string, typeof scan.siteList>();
   for (const site of scan.siteList) {
     const list = byFile.get(site.file ?? '');

@@ -81,12 +81,7 @@ export const report: CliCommand = {
         // The tables and operations of the code's statements shape the least-privilege role.
         // SQL text and query-builder calls that name their table (`knex('favorites').where(…).del()`): a route the
         // traffic never reached still gets its DELETE (person18 MEDIUM 5).
-        let usage: TableUsage[] | undefined;
-        if (scan) {
-          const calls: BuilderTableCall[] = [];
-          for (const [file, text] of scan.texts) if (!file.endsWith('.sql')) calls.push(...(await findBuilderTableCalls(text, file)));
-          usage = mergeUsage(usageFromStatements(scan.siteList.map((s) => s.sql)), usageFromBuilderCalls(calls));
-        }
+        const usage = scan ? await codeTableUsage(scan) : undefined;
         const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage });
         health = healthRows(findings.filter((f) => f.category !== 'security'));
         // Where the code reads each sensitive column that is readable by everyone.
@@ -136,3 +131,14 @@ export const report: CliCommand = {
     }
   },
 };
+
+/**
+ * The tables and operations of the code's statements and of the query-builder calls that name their table
+ * (`knex('favorites').where(…).del()`), from a scan that kept its texts and sites: what the least-privilege role needs
+ * for routes the traffic never reached (person18 MEDIUM 5). `pg-lens report` and `pg-lens health <paths>` read it alike.
+ */
+export async function codeTableUsage(scan: { texts: ReadonlyMap<string, string>; siteList: readonly { sql: string }[] }): Promise<TableUsage[]> {
+  const calls: BuilderTableCall[] = [];
+  for (const [file, text] of scan.texts) if (!file.endsWith('.sql')) calls.push(...(await findBuilderTableCalls(text, file)));
+  return mergeUsage(usageFromStatements(scan.siteList.map((s) => s.sql)), usageFromBuilderCalls(calls));
+}

@@ -18,10 +18,10 @@ import { builtCli, statementStats, testDatabase } from '../support';
 let cli = '';
 
 /** `pg-lens health` in a child process (the terminal beside the editor): the superuser-application-role finding of the current role. */
-function healthInChild(url: string): { fixSql: string[]; help: string; evidence: any } {
+function healthInChild(url: string, paths: string[] = []): { fixSql: string[]; help: string; evidence: any } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-h2-'));
   try {
-    const r = spawnSync(process.execPath, [cli, 'health', '--db', url, '--format', 'json', '--check', 'superuser-application-role'], {
+    const r = spawnSync(process.execPath, [cli, 'health', ...paths, '--db', url, '--format', 'json', '--check', 'superuser-application-role'], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, HOME: home, PGPASSFILE: path.join(home, 'none') },
     });
@@ -112,6 +112,21 @@ describe('least-privilege script of pg-lens health run in a child process, after
       const f = healthInChild(t.url);
       assert.deepEqual(grantsOn(f.fixSql, / ON public\.(orders|order_items) TO /), ['GRANT SELECT ON public.order_items', 'GRANT SELECT, DELETE ON public.orders'], JSON.stringify(f.fixSql));
       assert.match(f.fixSql.find((x) => x.startsWith('-- ')) ?? '', /^-- Not granted: public\.order_items \(DELETE\), public\.reviews \(INSERT\)\./);
+    });
+
+    it('pg-lens health <folder> reads the code there: the INSERT the code does (the traffic never ran it) is granted, and the basis names the code (person40 L5: "no code was read" after `pg-lens health .`)', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-h2code-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'reviews.ts'), "export const addReview = (db: any, productId: number, body: string) => db.query('INSERT INTO reviews (product_id, body) VALUES ($1, $2)', [productId, body]);\n");
+        const f = healthInChild(t.url, [dir]);
+        assert.deepEqual(grantsOn(f.fixSql, / ON public\.reviews TO /), ['GRANT SELECT, INSERT ON public.reviews'], JSON.stringify(f.fixSql));
+        assert.match(f.help, /found in the code and/);
+        assert.doesNotMatch(f.help, /no code was read/);
+        // Without the folder, the same server: statistics only, INSERT left out (the test above).
+        assert.match(healthInChild(t.url).help, /no code was read/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
