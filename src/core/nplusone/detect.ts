@@ -144,6 +144,11 @@ export interface FileCallFacts {
   laterCalls?: string[];
   /** Names called in a callback handed to a scheduler (`schedule(c, "@every 1m", func() { … })`, `cron.AddFunc`, `setInterval`), wherever it sits: run per tick. */
   scheduledCalls?: string[];
+  /**
+   * Functions handed to a scheduler by name (`cron.schedule("0 * * * *", updateUsage)`, `setInterval(sweep, ms)`,
+   * `c.AddFunc(spec, cleanup)`): they run per tick, though start-up code may also call them once.
+   */
+  scheduledRefs?: string[];
   /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
   deferred?: [number, number][];
   /** Generated code (`// Code generated … DO NOT EDIT.`): an ORM's or a code generator's own methods. */
@@ -745,11 +750,15 @@ class Detector {
    * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
    * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
    */
-  private scheduledCalls(): { scheduledCalls?: string[] } {
+  private scheduledCalls(): { scheduledCalls?: string[]; scheduledRefs?: string[] } {
     const out = new Set<string>();
+    const refs = new Set<string>();
     for (const c of this.calls) {
       if (!SCHEDULING_CALL.test(this.calleeName(c) ?? '')) continue;
       for (const a of named(field(c, 'arguments'))) {
+        // A function handed by name (`cron.schedule(expr, updateUsage)`, `setInterval(this.sweep, ms)`): the name runs per tick.
+        const ref = a.type === 'identifier' ? a.text : /^(member_expression|attribute|selector_expression)$/.test(a.type) && /^(?:this|self)\.\w+$/.test(a.text) ? a.text.slice(a.text.indexOf('.') + 1) : undefined;
+        if (ref) refs.add(ref);
         if (!this.isFunction(a)) continue;
         const [s, e] = this.spanOf(a);
         for (const n of this.calls) {
@@ -759,7 +768,7 @@ class Detector {
         }
       }
     }
-    return out.size ? { scheduledCalls: [...out] } : {};
+    return { ...(out.size ? { scheduledCalls: [...out] } : {}), ...(refs.size ? { scheduledRefs: [...refs] } : {}) };
   }
 
   /**
