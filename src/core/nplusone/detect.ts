@@ -134,7 +134,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number; bodyless?: boolean }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; literal?: number; bodyless?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -594,6 +594,8 @@ class Detector {
     const untypedIn = new Map<Node, Set<string>>();
     const moduleIn = new Map<Node, Map<string, string>>();
     const onModuleIn = new Map<Node, Map<string, boolean>>();
+    const instanceIn = new Map<Node, Map<string, string>>();
+    const onInstanceIn = new Map<Node, Map<string, boolean>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
@@ -627,6 +629,12 @@ class Detector {
         if (storageType) typedIn.set(best, (typedIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${storageType}`, storageType));
         else if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') untypedIn.set(best, (untypedIn.get(best) ?? new Set<string>()).add(name));
         if (this.lang === 'python') {
+          // `reader.load_data(file=…)` on `reader = PDFReader()`, `SimpleDirectoryReader(…).load_data()`: a method of a class
+          // imported from that module; when the module is none of the project's files (llama_index), not the app's `load_data`.
+          const classMod = this.pythonInstanceModule(n);
+          if (classMod) instanceIn.set(best, (instanceIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${classMod}`, classMod));
+          const onInstance = onInstanceIn.get(best) ?? new Map<string, boolean>();
+          onInstanceIn.set(best, onInstance.set(name, (onInstance.get(name) ?? true) && !!classMod));
           const mod = this.pythonReceiver(n)?.receiverModule;
           if (mod) moduleIn.set(best, (moduleIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${mod}`, mod));
           const onModule = onModuleIn.get(best) ?? new Map<string, boolean>();
@@ -653,7 +661,7 @@ class Detector {
       const remote = this.remoteCallIn(def);
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
       const literal = this.returnedLiteral(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -1132,6 +1140,32 @@ class Detector {
     const fn = field(n, 'function');
     const obj = fn ? field(fn, 'object') : undefined;
     return !!obj && !/^(self|cls)$/.test(obj.text);
+  }
+
+  /**
+   * Python: the module a call's object's class is imported from, when the object is made in the same function
+   * (`reader = PDFReader()` … `reader.load_data(…)`) or right there (`SimpleDirectoryReader(…).load_data()`) from a class
+   * imported absolutely (`from llama_index.readers.file import PDFReader`) — not from a database library (a
+   * `Session(engine)` of SQLAlchemy stays a session). Whether the module is the project's is known across files (canCall).
+   */
+  private pythonInstanceModule(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+    if (!obj) return undefined;
+    let cls: string | undefined;
+    if (obj.type === 'call') cls = field(obj, 'function')?.type === 'identifier' ? field(obj, 'function')!.text : undefined;
+    else if (obj.type === 'identifier') {
+      const holder = this.enclosingFunctionOf(n);
+      if (!holder) return undefined;
+      const binds = [...holder.text.matchAll(new RegExp(`(?:^|[^\\w.])${escapeRe(obj.text)}\\s*=\\s*(?:await\\s+)?([A-Z]\\w*)\\s*\\(`, 'g'))].map((m) => m[1]);
+      // Bound once, from one class (a name rebound from another value may be anything).
+      if (new Set(binds).size !== 1 || new RegExp(`(?:^|[^\\w.])${escapeRe(obj.text)}\\s*=(?!=)`, 'g').exec(holder.text.replace(new RegExp(`(?:^|[^\\w.])${escapeRe(obj.text)}\\s*=\\s*(?:await\\s+)?${binds[0]}\\s*\\(`, 'g'), '')) !== null) return undefined;
+      cls = binds[0];
+    }
+    if (!cls || !/^[A-Z]/.test(cls)) return undefined;
+    const imp = new RegExp(`^[ \\t]*from\\s+([\\w.]+)\\s+import\\s+(?:\\([^)]*|[^\\n]*)\\b${escapeRe(cls)}\\b`, 'm').exec(this.text);
+    if (!imp || imp[1].startsWith('.') || PY_DATABASE_PACKAGE.test(imp[1].split('.')[0])) return undefined;
+    return imp[1];
   }
 
   /**
@@ -3647,6 +3681,9 @@ const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Sche
 // `addActionListener`, Android's `setOnClickListener`) runs on the event, not while it is registered (held-out-aa hawkBit:
 // a tag badge built per tag registers a click listener that calls the REST API).
 const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+
+/** Python packages whose objects run statements (an ORM's session or model, a driver's connection, a query builder). */
+const PY_DATABASE_PACKAGE = /^(sqlalchemy|sqlmodel|flask_sqlalchemy|django|peewee|playhouse|tortoise|psycopg2?|psycopg_pool|asyncpg|aiopg|databases|pony|piccolo|ormar|edgedb|records|dataset|aiosql|pypika|sqlite3|pymysql|MySQLdb|aiomysql|motor|pymongo|gino|encode)$/;
 
 /** Python literals: a method called on one is its type's (`str.join`, `dict.get`, `list.index`). */
 const PY_LITERAL = /^(string|concatenated_string|list|dictionary|set|tuple|integer|float|list_comprehension|dictionary_comprehension|set_comprehension)$/;

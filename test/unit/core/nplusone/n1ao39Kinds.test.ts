@@ -111,4 +111,44 @@ describe('N+1 kinds shown by held-out-ao (n1ao39)', () => {
     const lines = (await scanNPlusOne([streams])).map((f) => `${f.file}:${f.line} ${f.severity}`).sort();
     assert.deepEqual(lines, ['app/server/stream_manager.py:16 warning'], lines.join('\n'));
   });
+
+  it('Python: `reader.load_data(…)` on `reader = PDFReader()` of another package (llama_index) is not the app\'s `load_data`; an object of the app\'s own class still is', async () => {
+    const server: ScanFile = {
+      path: 'app/server/server.py',
+      text: [
+        'from sqlalchemy import select',
+        '',
+        'class SyncServer:',
+        '    async def load_data(self, session, source_id):',
+        '        return (await session.execute(select(Passage).where(Passage.source_id == source_id))).all()',
+        '',
+      ],
+    };
+    const loader: ScanFile = {
+      path: 'app/data_sources/loader.py',
+      text: [
+        'from app.data_sources.reader import AppReader',
+        '',
+        'class DirectoryConnector:',
+        '    def generate_passages(self, file):',
+        '        from llama_index.readers.file import PDFReader',
+        '        reader = PDFReader()',
+        '        return reader.load_data(file=file.file_path)',
+        '',
+        '    def generate_app_passages(self, file):',
+        '        reader = AppReader()',
+        '        return reader.load_data(file)',
+        '',
+        'def load_all(connector, files):',
+        '    for file in files:',
+        '        connector.generate_passages(file)',
+        '    for file in files:',
+        '        connector.generate_app_passages(file)',
+        '',
+      ],
+    };
+    const reader: ScanFile = { path: 'app/data_sources/reader.py', text: ['class AppReader:', '    def close(self):', '        pass', ''] };
+    const lines = (await scanNPlusOne([server, loader, reader])).map((f) => `${f.file}:${f.line}`).sort();
+    assert.deepEqual(lines, ['app/data_sources/loader.py:17'], lines.join('\n'));
+  });
 });
