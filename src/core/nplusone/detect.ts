@@ -2061,17 +2061,24 @@ class Detector {
    * and calls in a function the loop body only defines do not count. The remote call's text.
    */
   private remoteCallPerItem(li: LoopInfo, node: Node): string | undefined {
-    if (!this.calls.length || !REMOTE_HINT.test(li.body.text)) return undefined;
+    if (!this.calls.length) return undefined;
+    const hinted = REMOTE_HINT.test(li.body.text);
+    if (!hinted && !this.functions.size) return undefined;
     for (const c of this.calls) {
       // Only a remote call that has answered before the query starts: the query waits on it.
       if (same(c, node) || !this.within(li.body, c) || this.spanOf(c)[1] > this.spanOf(node)[0]) continue;
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
-      const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      const head = remoteHead(fn?.text ?? c.text);
+      // Or a function of this file whose own body calls another service (rybbit's usage cron: `getOrganizationSubscriptionInfo`
+      // → `stripe.subscriptions.list`, then the organization's row updated with the answer).
+      const textual = hinted && !HTTP_PURE.test(head) && (REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name));
+      const local = !textual && name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
+      const via = local && !contains(local, node) ? this.remoteCallIn(local) : undefined;
+      if (!textual && !via) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
-      if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
+      if (!nested) return via ? `${name}\` → \`${via}` : remoteText(c);
     }
     return undefined;
   }
@@ -2079,7 +2086,7 @@ class Detector {
   /** Whether the call goes to another service by what it calls: an HTTP client or a service's SDK (REMOTE_CLIENT), or the global `fetch`. */
   private isRemoteClientCall(c: Node): boolean {
     const fn = field(c, 'function') ?? field(c, 'method');
-    const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
+    const head = remoteHead(fn?.text ?? c.text);
     return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text));
   }
 
@@ -2097,7 +2104,7 @@ class Detector {
       let nested = false;
       for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (nested) continue;
-      if (direct && this.isRemoteClientCall(c)) return shortText(c, 40).replace(/\(.*$/s, '');
+      if (direct && this.isRemoteClientCall(c)) return remoteText(c);
       const name = this.calleeOf(c);
       const local = name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
       const remote = local && !same(local, def) ? this.remoteCallIn(local) : undefined;
@@ -2113,7 +2120,7 @@ class Detector {
       if (!this.isRemoteClientCall(c)) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
-      if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
+      if (!nested) return remoteText(c);
     }
     return undefined;
   }
@@ -3681,6 +3688,16 @@ const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Sche
 // `addActionListener`, Android's `setOnClickListener`) runs on the event, not while it is registered (held-out-aa hawkBit:
 // a tag badge built per tag registers a click listener that calls the REST API).
 const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+
+/** A remote call as a message names it: its callee, a TypeScript cast dropped (`(stripe as Stripe).subscriptions.list`). */
+function remoteText(c: Node): string {
+  return shortText(c, 40).replace(/^\(\s*([\w$.]+)\s+as\s+[^)]*\)/, '$1').replace(/\(.*$/s, '');
+}
+
+/** A call's callee as remote-client tests read it: no `await`, no spaces, a TypeScript cast or non-null mark dropped (`(stripe as Stripe).subscriptions.list` → `stripe.subscriptions.list`). */
+function remoteHead(text: string): string {
+  return text.replace(/^await\s+/, '').replace(/^\(\s*([\w$.]+)\s+as\s+[\w$.<>[\], ]+\)/, '$1').replace(/^([\w$.]+)!\./, '$1.').replace(/\s+/g, '');
+}
 
 /** Python packages whose objects run statements (an ORM's session or model, a driver's connection, a query builder). */
 const PY_DATABASE_PACKAGE = /^(sqlalchemy|sqlmodel|flask_sqlalchemy|django|peewee|playhouse|tortoise|psycopg2?|psycopg_pool|asyncpg|aiopg|databases|pony|piccolo|ormar|edgedb|records|dataset|aiosql|pypika|sqlite3|pymysql|MySQLdb|aiomysql|motor|pymongo|gino|encode)$/;

@@ -151,4 +151,34 @@ describe('N+1 kinds shown by held-out-ao (n1ao39)', () => {
     const lines = (await scanNPlusOne([server, loader, reader])).map((f) => `${f.file}:${f.line}`).sort();
     assert.deepEqual(lines, ['app/data_sources/loader.py:17'], lines.join('\n'));
   });
+
+  it('a write per item after a function of the same file that calls another service first (`getSubscription` → `(stripe as Stripe).subscriptions.list`) is possible only; the read before it stays', async () => {
+    const checker: ScanFile = {
+      path: 'server/src/jobs/usage.job.ts',
+      text: [
+        "import { eq } from 'drizzle-orm';",
+        "import Stripe from 'stripe';",
+        "import { db } from '../db/postgres/postgres.js';",
+        "import { organization, sites } from '../db/postgres/schema.js';",
+        "import { stripe } from '../lib/stripe.js';",
+        '',
+        'async function getSubscription(customerId: string) {',
+        "  const subs = await (stripe as Stripe).subscriptions.list({ customer: customerId, status: 'active', limit: 1 });",
+        '  return subs.data[0];',
+        '}',
+        '',
+        'export async function updateUsage() {',
+        '  const orgs = await db.select().from(organization);',
+        '  for (const org of orgs) {',
+        '    const rows = await db.select().from(sites).where(eq(sites.organizationId, org.id));',
+        '    const sub = await getSubscription(org.stripeCustomerId);',
+        '    await db.update(organization).set({ plan: sub.id, sites: rows.length }).where(eq(organization.id, org.id));',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    const lines = (await scanNPlusOne([SCHEMA, checker])).map((f) => `${f.file}:${f.line} ${f.severity}`).sort();
+    assert.deepEqual(lines, ['server/src/jobs/usage.job.ts:15 warning', 'server/src/jobs/usage.job.ts:17 info'], lines.join('\n'));
+  });
 });
