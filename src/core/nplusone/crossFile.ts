@@ -359,6 +359,21 @@ export class CrossFileCalls {
     return (this.defs.get(`${family}:${name}`) ?? []).some((o) => o !== def && !o.method && reaches.has(o) && moduleHolds(mod, this.inProject(o.file)));
   }
 
+  /** Python: whether a module as written (`llama_index.readers.file`) names one of the project's files. */
+  private projectModule(mod: string): boolean {
+    if (this.projectModules?.version !== this.version) this.projectModules = { version: this.version, of: new Map() };
+    let known = this.projectModules.of.get(mod);
+    if (known === undefined) {
+      known = false;
+      for (const file of this.order.keys()) if (file.endsWith('.py') && moduleHolds(mod, this.inProject(file))) { known = true; break; }
+      this.projectModules.of.set(mod, known);
+    }
+    return known;
+  }
+
+  /** projectModule's answers, for one version of the index. */
+  private projectModules: { version: number; of: Map<string, boolean> } | undefined;
+
   /**
    * Can `def`'s call named `name` be one of the project's definitions of that name, by what the call says of itself?
    * Java: not when every definition takes another number of parameters (`sub.getFeed()`, a Lombok getter,
@@ -366,20 +381,6 @@ export class CrossFileCalls {
    * Python: a call on another object (`job.get_status()`, `pipe.reset()`) is a method: not when the project
    * defines the name only as module functions.
    */
-  /** Python: whether a module as written (`llama_index.readers.file`) names one of the project's files. */
-  private projectModule(mod: string): boolean {
-    const key = `${this.version}\u0000${mod}`;
-    let known = this.projectModules.get(key);
-    if (known === undefined) {
-      known = false;
-      for (const file of this.order.keys()) if (file.endsWith('.py') && moduleHolds(mod, this.inProject(file))) { known = true; break; }
-      this.projectModules.set(key, known);
-    }
-    return known;
-  }
-
-  private readonly projectModules = new Map<string, boolean>();
-
   private canCall(def: Def, family: string, name: string): boolean {
     const defs = this.defs.get(`${family}:${name}`) ?? [];
     const argc = def.calleeArgc && Object.hasOwn(def.calleeArgc, name) ? def.calleeArgc[name] : undefined;
