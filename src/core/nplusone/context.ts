@@ -43,6 +43,8 @@ export function usesModule(ctx: FileContext, re: RegExp): boolean {
   return ctx.modules.some((m) => re.test(m));
 }
 
+/** Python async context managers that are no database's: a Redis pipeline, an HTTP session or client, a lock, a timeout, a task group. */
+const NOT_DB_CONTEXT = /^(?:pipeline|ClientSession|AsyncClient|Lock|lock|Semaphore|timeout|TaskGroup|open)$/;
 const CLIENT_FACTORIES = /^(new\s+)?(?:\w+\.)?(Pool|Client|PrismaClient|Kysely|Sequelize|DataSource|postgres|knex|Knex|drizzle|createPool|createConnection|createClient|pgp|connect|getConnection|create_pool|create_engine|Session|sessionmaker|AsyncSession|Open|New|NewWithConfig|Connect|ConnectConfig|MustConnect|getRepository|getCustomRepository|getManager|fork|cursor)$/;
 
 /** Each language's reader of imports and assignments. */
@@ -186,7 +188,9 @@ function learnPython(text: string, ctx: FileContext): void {
     const last = m[1].split('.').pop() ?? '';
     if (CLIENT_FACTORIES.test(last) || /cursor|connect|acquire|session|transaction|begin/i.test(last)) ctx.clients.set(m[2], m[1]);
   }
-  for (const m of text.matchAll(/\basync\s+with\s+([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) ctx.clients.set(m[2], m[1]);
+  // Not what another service's client hands out: a Redis pipeline (`async with client.pipeline(…) as pipe`: its
+  // `execute()` sends Redis commands — held-out-ao letta), an HTTP session, a lock, a timeout or a task group.
+  for (const m of text.matchAll(/\basync\s+with\s+([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) if (!NOT_DB_CONTEXT.test(m[1].split('.').pop() ?? '') && !/\b(?:redis|aiohttp|httpx)\b/i.test(m[1])) ctx.clients.set(m[2], m[1]);
   // encode/databases: `database = Database(url)` (or `databases.Database(…)`), and a parameter or attribute typed
   // `Database` in a file that imports it from `databases` — whatever the name, its fetch_one/execute run a statement.
   if (/^[ \t]*(?:from\s+databases\s+import\b|import\s+databases\b)/m.test(text)) {

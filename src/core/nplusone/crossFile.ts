@@ -134,6 +134,10 @@ interface Def {
   moduleCallees?: [string, string][];
   /** Python: callees called only on a module (see FileCallFacts). */
   moduleOnly?: string[];
+  /** Python: names called on an object made from a class imported from a module (FileCallFacts `instanceCallees`), with the module. */
+  instanceCallees?: [string, string][];
+  /** Python: those names only ever called so. */
+  instanceOnly?: string[];
   /** A Sequelize association mixin (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): defined by the association, queries on every call. */
   mixin?: SequelizeMixin;
 }
@@ -198,7 +202,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -355,6 +359,21 @@ export class CrossFileCalls {
     return (this.defs.get(`${family}:${name}`) ?? []).some((o) => o !== def && !o.method && reaches.has(o) && moduleHolds(mod, this.inProject(o.file)));
   }
 
+  /** Python: whether a module as written (`llama_index.readers.file`) names one of the project's files. */
+  private projectModule(mod: string): boolean {
+    if (this.projectModules?.version !== this.version) this.projectModules = { version: this.version, of: new Map() };
+    let known = this.projectModules.of.get(mod);
+    if (known === undefined) {
+      known = false;
+      for (const file of this.order.keys()) if (file.endsWith('.py') && moduleHolds(mod, this.inProject(file))) { known = true; break; }
+      this.projectModules.of.set(mod, known);
+    }
+    return known;
+  }
+
+  /** projectModule's answers, for one version of the index. */
+  private projectModules: { version: number; of: Map<string, boolean> } | undefined;
+
   /**
    * Can `def`'s call named `name` be one of the project's definitions of that name, by what the call says of itself?
    * Java: not when every definition takes another number of parameters (`sub.getFeed()`, a Lombok getter,
@@ -370,6 +389,12 @@ export class CrossFileCalls {
     // Python: called only on a module (`dns.resolver.query(…)`, `database.get(…)`): that module's function decides
     // (moduleReaches), not the app's functions of that name elsewhere (a CLI command `query`).
     if (def.moduleOnly?.includes(name)) return false;
+    // Python: called only on objects of classes imported from modules none of the project's files is (`reader = PDFReader()`
+    // of llama_index, then `reader.load_data(…)`): that package's method, not the app's `load_data` (held-out-ao letta).
+    if (family === 'python' && def.instanceOnly?.includes(name)) {
+      const mods = (def.instanceCallees ?? []).filter(([c]) => c === name).map(([, m]) => m);
+      if (mods.length && mods.every((m) => !this.projectModule(m))) return false;
+    }
     return true;
   }
 

@@ -134,7 +134,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; literal?: number; bodyless?: boolean }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; literal?: number; bodyless?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -144,6 +144,11 @@ export interface FileCallFacts {
   laterCalls?: string[];
   /** Names called in a callback handed to a scheduler (`schedule(c, "@every 1m", func() { … })`, `cron.AddFunc`, `setInterval`), wherever it sits: run per tick. */
   scheduledCalls?: string[];
+  /**
+   * Functions handed to a scheduler by name (`cron.schedule("0 * * * *", updateUsage)`, `setInterval(sweep, ms)`,
+   * `c.AddFunc(spec, cleanup)`): they run per tick, though start-up code may also call them once.
+   */
+  scheduledRefs?: string[];
   /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
   deferred?: [number, number][];
   /** Generated code (`// Code generated … DO NOT EDIT.`): an ORM's or a code generator's own methods. */
@@ -589,6 +594,8 @@ class Detector {
     const untypedIn = new Map<Node, Set<string>>();
     const moduleIn = new Map<Node, Map<string, string>>();
     const onModuleIn = new Map<Node, Map<string, boolean>>();
+    const instanceIn = new Map<Node, Map<string, string>>();
+    const onInstanceIn = new Map<Node, Map<string, boolean>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
@@ -622,6 +629,12 @@ class Detector {
         if (storageType) typedIn.set(best, (typedIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${storageType}`, storageType));
         else if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') untypedIn.set(best, (untypedIn.get(best) ?? new Set<string>()).add(name));
         if (this.lang === 'python') {
+          // `reader.load_data(file=…)` on `reader = PDFReader()`, `SimpleDirectoryReader(…).load_data()`: a method of a class
+          // imported from that module; when the module is none of the project's files (llama_index), not the app's `load_data`.
+          const classMod = this.pythonInstanceModule(n);
+          if (classMod) instanceIn.set(best, (instanceIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${classMod}`, classMod));
+          const onInstance = onInstanceIn.get(best) ?? new Map<string, boolean>();
+          onInstanceIn.set(best, onInstance.set(name, (onInstance.get(name) ?? true) && !!classMod));
           const mod = this.pythonReceiver(n)?.receiverModule;
           if (mod) moduleIn.set(best, (moduleIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${mod}`, mod));
           const onModule = onModuleIn.get(best) ?? new Map<string, boolean>();
@@ -648,7 +661,7 @@ class Detector {
       const remote = this.remoteCallIn(def);
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
       const literal = this.returnedLiteral(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -745,11 +758,15 @@ class Detector {
    * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
    * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
    */
-  private scheduledCalls(): { scheduledCalls?: string[] } {
+  private scheduledCalls(): { scheduledCalls?: string[]; scheduledRefs?: string[] } {
     const out = new Set<string>();
+    const refs = new Set<string>();
     for (const c of this.calls) {
       if (!SCHEDULING_CALL.test(this.calleeName(c) ?? '')) continue;
       for (const a of named(field(c, 'arguments'))) {
+        // A function handed by name (`cron.schedule(expr, updateUsage)`, `setInterval(this.sweep, ms)`): the name runs per tick.
+        const ref = a.type === 'identifier' ? a.text : /^(member_expression|attribute|selector_expression)$/.test(a.type) && /^(?:this|self)\.\w+$/.test(a.text) ? a.text.slice(a.text.indexOf('.') + 1) : undefined;
+        if (ref) refs.add(ref);
         if (!this.isFunction(a)) continue;
         const [s, e] = this.spanOf(a);
         for (const n of this.calls) {
@@ -759,7 +776,7 @@ class Detector {
         }
       }
     }
-    return out.size ? { scheduledCalls: [...out] } : {};
+    return { ...(out.size ? { scheduledCalls: [...out] } : {}), ...(refs.size ? { scheduledRefs: [...refs] } : {}) };
   }
 
   /**
@@ -1123,6 +1140,32 @@ class Detector {
     const fn = field(n, 'function');
     const obj = fn ? field(fn, 'object') : undefined;
     return !!obj && !/^(self|cls)$/.test(obj.text);
+  }
+
+  /**
+   * Python: the module a call's object's class is imported from, when the object is made in the same function
+   * (`reader = PDFReader()` … `reader.load_data(…)`) or right there (`SimpleDirectoryReader(…).load_data()`) from a class
+   * imported absolutely (`from llama_index.readers.file import PDFReader`) — not from a database library (a
+   * `Session(engine)` of SQLAlchemy stays a session). Whether the module is the project's is known across files (canCall).
+   */
+  private pythonInstanceModule(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+    if (!obj) return undefined;
+    let cls: string | undefined;
+    if (obj.type === 'call') cls = field(obj, 'function')?.type === 'identifier' ? field(obj, 'function')!.text : undefined;
+    else if (obj.type === 'identifier') {
+      const holder = this.enclosingFunctionOf(n);
+      if (!holder) return undefined;
+      const binds = [...holder.text.matchAll(new RegExp(`(?:^|[^\\w.])${escapeRe(obj.text)}\\s*=\\s*(?:await\\s+)?([A-Z]\\w*)\\s*\\(`, 'g'))].map((m) => m[1]);
+      // Bound once, from one class (a name rebound from another value may be anything).
+      if (new Set(binds).size !== 1 || new RegExp(`(?:^|[^\\w.])${escapeRe(obj.text)}\\s*=(?!=)`, 'g').exec(holder.text.replace(new RegExp(`(?:^|[^\\w.])${escapeRe(obj.text)}\\s*=\\s*(?:await\\s+)?${binds[0]}\\s*\\(`, 'g'), '')) !== null) return undefined;
+      cls = binds[0];
+    }
+    if (!cls || !/^[A-Z]/.test(cls)) return undefined;
+    const imp = new RegExp(`^[ \\t]*from\\s+([\\w.]+)\\s+import\\s+(?:\\([^)]*|[^\\n]*)\\b${escapeRe(cls)}\\b`, 'm').exec(this.text);
+    if (!imp || imp[1].startsWith('.') || PY_DATABASE_PACKAGE.test(imp[1].split('.')[0])) return undefined;
+    return imp[1];
   }
 
   /**
@@ -2018,17 +2061,24 @@ class Detector {
    * and calls in a function the loop body only defines do not count. The remote call's text.
    */
   private remoteCallPerItem(li: LoopInfo, node: Node): string | undefined {
-    if (!this.calls.length || !REMOTE_HINT.test(li.body.text)) return undefined;
+    if (!this.calls.length) return undefined;
+    const hinted = REMOTE_HINT.test(li.body.text);
+    if (!hinted && !this.functions.size) return undefined;
     for (const c of this.calls) {
       // Only a remote call that has answered before the query starts: the query waits on it.
       if (same(c, node) || !this.within(li.body, c) || this.spanOf(c)[1] > this.spanOf(node)[0]) continue;
       const name = this.calleeOf(c) ?? '';
       const fn = field(c, 'function') ?? field(c, 'method');
-      const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
-      if (HTTP_PURE.test(head) || !(REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name))) continue;
+      const head = remoteHead(fn?.text ?? c.text);
+      // Or a function of this file whose own body calls another service (rybbit's usage cron: `getOrganizationSubscriptionInfo`
+      // → `stripe.subscriptions.list`, then the organization's row updated with the answer).
+      const textual = hinted && !HTTP_PURE.test(head) && (REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name));
+      const local = !textual && name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
+      const via = local && !contains(local, node) ? this.remoteCallIn(local) : undefined;
+      if (!textual && !via) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
-      if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
+      if (!nested) return via ? `${name}\` → \`${via}` : remoteText(c);
     }
     return undefined;
   }
@@ -2036,7 +2086,7 @@ class Detector {
   /** Whether the call goes to another service by what it calls: an HTTP client or a service's SDK (REMOTE_CLIENT), or the global `fetch`. */
   private isRemoteClientCall(c: Node): boolean {
     const fn = field(c, 'function') ?? field(c, 'method');
-    const head = (fn?.text ?? c.text).replace(/^await\s+/, '').replace(/\s+/g, '');
+    const head = remoteHead(fn?.text ?? c.text);
     return (REMOTE_CLIENT.test(head) && !HTTP_PURE.test(head)) || (this.calleeOf(c) === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text));
   }
 
@@ -2054,7 +2104,7 @@ class Detector {
       let nested = false;
       for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (nested) continue;
-      if (direct && this.isRemoteClientCall(c)) return shortText(c, 40).replace(/\(.*$/s, '');
+      if (direct && this.isRemoteClientCall(c)) return remoteText(c);
       const name = this.calleeOf(c);
       const local = name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
       const remote = local && !same(local, def) ? this.remoteCallIn(local) : undefined;
@@ -2070,7 +2120,7 @@ class Detector {
       if (!this.isRemoteClientCall(c)) continue;
       let nested = false;
       for (let p = c.parent; p && !same(p, def); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
-      if (!nested) return shortText(c, 40).replace(/\(.*$/s, '');
+      if (!nested) return remoteText(c);
     }
     return undefined;
   }
@@ -3638,6 +3688,19 @@ const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Sche
 // `addActionListener`, Android's `setOnClickListener`) runs on the event, not while it is registered (held-out-aa hawkBit:
 // a tag badge built per tag registers a click listener that calls the REST API).
 const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|Dispatch|Enqueue|EnqueueJob|Submit|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|add[A-Z]\w*Listener|set[A-Z]\w*Listener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+
+/** A remote call as a message names it: its callee, a TypeScript cast dropped (`(stripe as Stripe).subscriptions.list`). */
+function remoteText(c: Node): string {
+  return shortText(c, 40).replace(/^\(\s*([\w$.]+)\s+as\s+[^)]*\)/, '$1').replace(/\(.*$/s, '');
+}
+
+/** A call's callee as remote-client tests read it: no `await`, no spaces, a TypeScript cast or non-null mark dropped (`(stripe as Stripe).subscriptions.list` → `stripe.subscriptions.list`). */
+function remoteHead(text: string): string {
+  return text.replace(/^await\s+/, '').replace(/^\(\s*([\w$.]+)\s+as\s+[\w$.<>[\], ]+\)/, '$1').replace(/^([\w$.]+)!\./, '$1.').replace(/\s+/g, '');
+}
+
+/** Python packages whose objects run statements (an ORM's session or model, a driver's connection, a query builder). */
+const PY_DATABASE_PACKAGE = /^(sqlalchemy|sqlmodel|flask_sqlalchemy|django|peewee|playhouse|tortoise|psycopg2?|psycopg_pool|asyncpg|aiopg|databases|pony|piccolo|ormar|edgedb|records|dataset|aiosql|pypika|sqlite3|pymysql|MySQLdb|aiomysql|motor|pymongo|gino|encode)$/;
 
 /** Python literals: a method called on one is its type's (`str.join`, `dict.get`, `list.index`). */
 const PY_LITERAL = /^(string|concatenated_string|list|dictionary|set|tuple|integer|float|list_comprehension|dictionary_comprehension|set_comprehension)$/;

@@ -126,6 +126,8 @@ export class StartupGraph {
   private startup: Set<string> | undefined;
   /** Names called in callbacks handed to a scheduler (run per tick: job code). */
   private readonly scheduled = new Set<string>();
+  /** Names handed to a scheduler by name (`cron.schedule(expr, fn)`): per tick, whatever start-up code also calls them once. */
+  private readonly scheduledRefs = new Set<string>();
   private jobs: Set<string> | undefined;
   /** The Python functions Django runs around `migrate` (`post_migrate.connect(fn)`, `@receiver(pre_migrate)`), by name (the handler may be imported). */
   private readonly migrationHooks = new Set<string>();
@@ -180,6 +182,10 @@ export class StartupGraph {
       else this.later.add(`${fam}:${c}`);
     }
     for (const c of facts.scheduledCalls ?? []) this.scheduled.add(`${fam}:${c}`);
+    for (const c of facts.scheduledRefs ?? []) {
+      this.scheduled.add(`${fam}:${c}`);
+      this.scheduledRefs.add(`${fam}:${c}`);
+    }
     if (facts.deferred?.length) this.deferred.set(file, facts.deferred);
     this.startup = undefined;
     this.jobs = undefined;
@@ -203,7 +209,10 @@ export class StartupGraph {
           if (jobs.has(f.name) || this.isRoot(f) || f.request || startup.has(f.name) || this.top.has(f.name)) continue;
           if (this.later.has(f.name) && !this.scheduled.has(f.name)) continue;
           const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
-          if ((this.scheduled.has(f.name) || by.length > 0) && by.every((c) => jobs.has(c.name))) {
+          // A function handed to the scheduler by name that start-up code also runs once (rybbit's usage checker, scheduled
+          // and run at boot): per tick all the same.
+          const ref = this.scheduledRefs.has(f.name);
+          if ((this.scheduled.has(f.name) || by.length > 0) && by.every((c) => jobs.has(c.name) || (ref && (this.isRoot(c) || startup.has(c.name))))) {
             jobs.add(f.name);
             changed = true;
           }
@@ -249,7 +258,7 @@ export class StartupGraph {
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name)) continue;
+        if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name) || this.scheduledRefs.has(f.name)) continue;
         const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
