@@ -62,6 +62,11 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /**
+   * Why a statement of this file gets no index advice (not the app's workload: a one-off script's, a test's, a seed's), as
+   * Suggest Indexes says it (core/advice/workload notWorkloadAnswer), or undefined when it is the app's.
+   */
+  noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined>;
   /** Every index the advice proved for the workspace's statements on this connection (a plan brought without its statement names the one for its scan). */
   provedForAny(): ProvedIndexFigure[];
   /** The workspace's places that write this statement (as last read for index advice; none before it was read). */
@@ -383,6 +388,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   placesOf(sql: string): string[] {
     return this.ws?.placesOf(sql) ?? [];
+  }
+
+  async noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined> {
+    if (doc.uri.scheme !== 'file') return undefined;
+    const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
+    await loadPgParser();
+    const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
+    return why ? notWorkloadAnswer(why) : undefined;
   }
 
   provedFor(sql: string): ProvedIndexFigure[] {
@@ -898,11 +911,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.ctx.log.info(`Suggest Indexes: ${sql.replace(/\s+/g, ' ').slice(0, 80)}…`);
     // A statement of a file that is not the app's workload (a one-off script, a test, a seed): no index of its own, as the
     // diagnostics give none — no other statement's decision weighs it (person36 M2). Said, with why.
-    if (doc && !given && doc.uri.scheme === 'file') {
-      const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
-      await loadPgParser();
-      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
-      if (why) return say(notWorkloadAnswer(why));
+    if (doc && !given) {
+      const why = await this.noIndexAdviceWhy(doc, sql);
+      if (why) return say(why);
     }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
     // diagnostic, the hover and the workload name for it).
