@@ -31,7 +31,8 @@ import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
 import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
-import { confirmDestructive } from './confirm';
+import { chooseDestructive } from './confirm';
+import { createIndexConfirmation } from '../core/confirm';
 import { closingHover } from './hoverLinks';
 
 type KeepOf = typeof keepDecisionFn;
@@ -628,13 +629,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage(`PG Lens: "${conn.profile.name}" is a ${conn.profile.environment} profile; indexes are created from the editor on development profiles only. Use "Add migration".`);
       return;
     }
-    // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are.
-    const create = await confirmDestructive(
-      `Create this index on ${conn.profile.name}?`,
-      `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};\n\nCONCURRENTLY: writes to ${s.table} continue while it builds.`,
-      { confirm: 'Create index', keep: 'Not now' },
-    );
-    if (!create) return;
+    // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are — and copies the
+    // statement, the one thing the keeping button does that Cancel does not (core/confirm createIndexConfirmation).
+    const ask = createIndexConfirmation(s, conn.profile.name);
+    const choice = await chooseDestructive(ask.message, ask.detail, ask.labels);
+    if (choice === 'keep') return this.copy(s);
+    if (choice !== 'confirm') return;
     this.ctx.log.info(`Creating index on ${conn.profile.name}: ${s.ddl}`);
     const { createIndexConcurrently } = await import('../db/createIndex');
     const startedAt = Date.now();
