@@ -118,13 +118,13 @@ export interface SqlRejection {
 }
 
 /** The rule of a statement the connected database rejects for a name it does not have (a typo). */
-export const UNDEFINED_NAME = 'undefined-name';
+const UNDEFINED_NAME = 'undefined-name';
 
 /**
  * The finding of a statement PostgreSQL rejected while PG Lens planned it (person39 L4: `staus`, `orderts` showed the
  * error in the hover only, no squiggle nor Problems entry): at the statement, PostgreSQL's line as its message.
  */
-export function rejectionFinding(site: SqlSite, file: string, r: SqlRejection): Finding {
+function rejectionFinding(site: SqlSite, file: string, r: SqlRejection): Finding {
   return { ruleId: UNDEFINED_NAME, severity: 'error', message: r.message, span: { start: site.span.start, end: site.span.end }, file, fixes: [], evidence: { sqlstate: r.code } };
 }
 
