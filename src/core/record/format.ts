@@ -92,8 +92,9 @@ export function recordingStartedText(langs: AppLanguages | undefined, connected:
  */
 export function terminalsNotRecordedText(names: readonly string[], langs: AppLanguages | undefined): string | undefined {
   if (!names.length || ((langs?.other.length ?? 0) > 0 && !langs?.captured.length)) return undefined;
-  const quoted = names.map((n) => `"${safeOneLine(n)}"`);
-  const which = names.length === 1 ? `The terminal ${quoted[0]} was` : `${names.length} terminals (${listAndMore(quoted, 3)}) were`;
+  // A terminal that is starting has no name yet (code-server): counted, not named as "".
+  const quoted = names.filter((n) => n.trim()).map((n) => `"${safeOneLine(n)}"`);
+  const which = names.length === 1 ? (quoted.length ? `The terminal ${quoted[0]} was` : 'A terminal was') : `${names.length} terminals${quoted.length ? ` (${listAndMore(quoted, 3)})` : ''} were`;
   return `${which} opened before the recording started: what runs there is not recorded. Open a new terminal (or relaunch it from the ⚠ on its tab) and start your app there.`;
 }
 

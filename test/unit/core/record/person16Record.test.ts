@@ -62,6 +62,9 @@ describe('core/record: terminals opened before the recording (person39 L1)', () 
     assert.equal(terminalsNotRecordedText(['bash'], node), 'The terminal "bash" was opened before the recording started: what runs there is not recorded. Open a new terminal (or relaunch it from the ⚠ on its tab) and start your app there.');
     assert.match(terminalsNotRecordedText(['bash', 'demo', 'zsh', 'node'], node)!, /^4 terminals \("bash", "demo", "zsh" and 1 more\) were opened before the recording started/);
     assert.equal(terminalsNotRecordedText([], node), undefined);
+    // A terminal still starting has no name (e2e step 20 in code-server: 'The terminal "" was…').
+    assert.match(terminalsNotRecordedText([''], node)!, /^A terminal was opened before the recording started/);
+    assert.match(terminalsNotRecordedText(['', ''], node)!, /^2 terminals were opened before/);
     assert.equal(terminalsNotRecordedText(['bash'], appLanguages(['go'])), undefined);
   });
 });
