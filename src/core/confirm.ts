@@ -66,3 +66,19 @@ export function analyzeConfirmations(risk: { sideEffects: readonly string[]; sid
   }
   return out;
 }
+
+/** The keeping button of Create index now: it runs nothing on the server and still gives the statement, to run elsewhere. */
+const COPY_CREATE_INDEX = 'Copy CREATE INDEX';
+
+/**
+ * Create index now's confirmation (destructive: it changes a server): the index's DDL, and a keeping button that does
+ * something of its own — copy the statement (for a migration, another server) — beside VS Code's Cancel, which does
+ * nothing (person39 L2: "Create index / Cancel / Not now", two buttons that did the same).
+ */
+export function createIndexConfirmation(s: { ddl: string; table: string; needsExtension?: string }, profileName: string): AnalyzeConfirmation {
+  return {
+    message: `Create this index on ${profileName}?`,
+    detail: `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};\n\nCONCURRENTLY: writes to ${s.table} continue while it builds.\n\n"${COPY_CREATE_INDEX}" copies the statement to run it yourself (a migration) and creates nothing; Cancel does nothing.`,
+    labels: { confirm: 'Create index', keep: COPY_CREATE_INDEX },
+  };
+}

@@ -13,7 +13,7 @@ import { notAnalysedMessage } from './extract/looksLikeSql';
 import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
-import { OTHER_DIALECT_RULE, RULES } from './rules/index';
+import { OTHER_DIALECT_RULE, OTHER_RULES, RULES } from './rules/index';
 import { readAsOneRow, refilledWithOneRow, takenAsOneRow } from './rules/updateDeleteWithoutWhere';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
@@ -107,6 +107,25 @@ export interface EvidenceSource {
   /** `isCancelled`: stop between statements (a cancelled scan, a changed document). */
   prepare(sites: SqlSite[], isCancelled?: () => boolean): Promise<void>;
   evidenceFor(site: SqlSite, statement: Statement, index: number): PlanEvidence | undefined;
+  /** PostgreSQL's rejection of the site's statement for a name it does not have (after prepare), if any. */
+  rejection?(site: SqlSite): SqlRejection | undefined;
+}
+
+/** PostgreSQL rejected a statement for a column (42703) or table (42P01) it does not have: its SQLSTATE and its one line. */
+export interface SqlRejection {
+  code: string;
+  message: string;
+}
+
+/** The rule of a statement the connected database rejects for a name it does not have (a typo). */
+const UNDEFINED_NAME = 'undefined-name';
+
+/**
+ * The finding of a statement PostgreSQL rejected while PG Lens planned it (person39 L4: `staus`, `orderts` showed the
+ * error in the hover only, no squiggle nor Problems entry): at the statement, PostgreSQL's line as its message.
+ */
+function rejectionFinding(site: SqlSite, file: string, r: SqlRejection): Finding {
+  return { ruleId: UNDEFINED_NAME, severity: 'error', message: r.message, span: { start: site.span.start, end: site.span.end }, file, fixes: [], evidence: { sqlstate: r.code } };
 }
 
 /**
@@ -118,7 +137,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   const rules = opts.rules ?? RULES;
   return {
     id: 'rules',
-    rules: [...rules, OTHER_DIALECT_RULE],
+    rules: [...rules, OTHER_DIALECT_RULE, ...OTHER_RULES.filter((r) => r.id === UNDEFINED_NAME)],
     async analyze({ sites, unread, file, text, isCancelled, planned }) {
       // SQL written for another database gets no PostgreSQL advice; one hint per file says so.
       const dialect = dialectOfFile(file, text, opts.project);
@@ -182,6 +201,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         }
         // select-star is kept only on evidence that it costs something or risks a bug (selectStarEvidence.ts).
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
+        // The database rejected the statement for a name it does not have: one finding at it (db/ruleEvidence rejection).
+        const rejected = site.confidence >= 0.5 ? ev?.rejection?.(site) : undefined;
+        if (rejected) judged.unshift(rejectionFinding(site, file, rejected));
         return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text)).filter((f) => !copiedColumns(f, text));
       }));
     },

@@ -476,6 +476,31 @@ export function ownWorkOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database
   return p && OWN_WORK.get(ownKey(p))?.get(`${schema}\u0000${table}`);
 }
 
+/** Per server and database: the foreign-key checks and cascades PG Lens's own runs of this process made PostgreSQL run. */
+const OWN_FOREIGN_KEY_CHECKS = new Map<string, number>();
+
+/**
+ * A run of PG Lens (an Explain Analyze that wrote, rolled back) made PostgreSQL run these foreign-key checks (its RI
+ * triggers' calls, core/plan foreignKeyTriggerCalls): pg_stat_statements counts them as nested statements all the same.
+ */
+export function noteOwnForeignKeyChecks(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, calls: number): void {
+  if (!(calls > 0)) return;
+  const key = ownKey(p);
+  OWN_FOREIGN_KEY_CHECKS.set(key, (OWN_FOREIGN_KEY_CHECKS.get(key) ?? 0) + calls);
+}
+
+/**
+ * pg_stat_statements' foreign-key checks less PG Lens's own (noteOwnForeignKeyChecks), or undefined when none is left
+ * (person39 L5: "Left out: PostgreSQL's own foreign-key checks (468 calls)" were all from PG Lens's rolled-back DELETE).
+ * The statements count stays as read (which statements the calls were is not known) unless no call is left.
+ */
+export function lessOwnForeignKeyChecks(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, fk: { statements: number; calls: number } | undefined): { statements: number; calls: number } | undefined {
+  if (!fk) return undefined;
+  const own = p ? (OWN_FOREIGN_KEY_CHECKS.get(ownKey(p)) ?? 0) : 0;
+  const calls = fk.calls - own;
+  return calls > 0 ? { statements: fk.statements, calls } : undefined;
+}
+
 /**
  * A table's counters as a reader of pg_stat_*_tables holds them: per kind, or totals (`writes`: inserted + updated +
  * deleted; `scans`: sequential + index scans). Each field given is reduced by PG Lens's own work.

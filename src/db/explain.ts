@@ -11,13 +11,14 @@
  * SET LOCAL statement_timeout / lock_timeout, rolled back in every case. Refused on read-only
  * (production) profiles; data-modifying statements need allowDml. Cancellable from another session.
  */
-import { noteOwnWork, type Database, type OwnTableWork, type Session } from './database';
+import { noteOwnForeignKeyChecks, noteOwnWork, type Database, type OwnTableWork, type Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
 import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, type StatementInfo } from '../core/sql/statement';
 import { maxParamIndex } from '../core/extract/sqlLexer';
 import { analyzePlan } from '../core/plan/analyze';
+import { foreignKeyTriggerCalls } from '../core/plan/warnings';
 import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
 import { sqlOverLimit } from '../core/limits';
@@ -392,6 +393,9 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
   const t1 = performance.now();
   let plan = analyzePlan(json);
   let modelMs = performance.now() - t1;
+  // The foreign-key checks and cascades the run made PostgreSQL run (its RI triggers' calls): pg_stat_statements counts
+  // them, and the workload's "PostgreSQL's own foreign-key checks" leaves PG Lens's out (person39 L5).
+  noteOwnForeignKeyChecks(db.profile, foreignKeyTriggerCalls(plan));
   // The catalog's word on the plan's tables and foreign keys, as a brought plan gets it: without it a cascade's trigger
   // time read as a missing index on the referencing columns (person39 H1).
   let facts: PlanFacts | undefined;

@@ -27,7 +27,7 @@ import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/stateme
 import { adviseStatement, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
-import { lessOwnWork, type Database, type ServerInfo } from './database';
+import { lessOwnForeignKeyChecks, lessOwnWork, type Database, type ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
 import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
@@ -124,7 +124,8 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
   if (info.pgStatStatements !== 'ready') return { statements: [], note: `pg_stat_statements is ${info.pgStatStatements}: only the given SQL was analysed` };
   const rows = (await db.query(DECISION_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
   const fk = (await db.query(DECISION_SQL.foreignKeyChecks, [opts.minCalls ?? 5])).rows[0];
-  const foreignKeyChecks = fk && Number(fk.statements) > 0 ? { statements: Number(fk.statements), calls: Number(fk.calls) } : undefined;
+  // Less the checks PG Lens's own rolled-back writes made PostgreSQL run (person39 L5).
+  const foreignKeyChecks = lessOwnForeignKeyChecks(db.profile, fk && Number(fk.statements) > 0 ? { statements: Number(fk.statements), calls: Number(fk.calls) } : undefined);
   return {
     ...(foreignKeyChecks ? { foreignKeyChecks } : {}),
     statements: rows.map((r) => {

@@ -52,8 +52,11 @@ export interface MissingIndexAnalyzerOptions {
   /**
    * Statements that are not the app's workload (core/advice/workload notWorkload: a one-off script's, a test's, a seed's;
    * DDL; another database's text) get no index advice: the editor's decisions weigh only the workload (mergeStatements),
-   * so an index of their own would be one no other statement's decision knows of. Not the CLI scan's (`deferred`): its one
-   * decision weighs every statement it scanned.
+   * so an index of their own would be one no other statement's decision knows of. The CLI scan (`deferred`) takes it too:
+   * its one decision weighs the same workload as the editor's (person39 M2: scripts/nightly_report.py's read made
+   * `pg-lens scan --db` advise orders (status) INCLUDE (id, total_cents, placed_at) for the app's status statements, which
+   * the editor advised orders (status) for — the INCLUDE only the script gained from). A migration the context policy
+   * keeps (`--context migration=keep`, AnalyzerInput.planned) is judged as request code.
    */
   workloadOnly?: boolean;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
@@ -109,7 +112,8 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       // — person36 M2: scripts/adhoc.sql's DELETE kept reviews (rating, created_at) beside inventory.py's reviews (rating,
       // created_at DESC), which serves both.
       if (opts.workloadOnly) await loadPgParser();
-      const mine = opts.workloadOnly ? read.filter((x) => !notWorkload({ sql: x.site.sql, source: place, context, ...(x.site.dynamic ? { dynamic: true } : {}) })) : read;
+      const judged = context === 'migration' && planned === true ? 'request' : context;
+      const mine = opts.workloadOnly ? read.filter((x) => !notWorkload({ sql: x.site.sql, source: place, context: judged, ...(x.site.dynamic ? { dynamic: true } : {}) })) : read;
       if (opts.deferred) {
         collected.push(...mine);
         return [];

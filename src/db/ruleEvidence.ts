@@ -11,7 +11,9 @@ import type { PlanEvidence, PlanFacts } from '../core/rules/types';
 import { tableLookup, type TableFacts } from '../core/catalogFacts';
 import { qualifiedName } from '../core/sql/ident';
 import { CATALOG_SQL, readCatalogFacts, type TableRef } from './catalog';
-import type { EvidenceSource } from '../core/scan';
+import type { EvidenceSource, SqlRejection } from '../core/scan';
+import { splicedPlaceholderReason } from '../core/plan/brief';
+import { oneLine } from '../core/safeText';
 import { parseSql } from '../core/sql/parse';
 import { constantShape, inspectSql, loadPgParser } from '../core/sql/statement';
 import type { Database } from './database';
@@ -37,11 +39,13 @@ export class DbEvidence implements EvidenceSource {
   private readonly tables = new Map<string, TableFacts>();
   private readonly asked = new Set<string>();
   private readonly plans = new Map<string, PlanFacts | null>();
+  /** The statements PostgreSQL rejected for a name it does not have (by SQL text): SqlRejection. */
+  private readonly rejected = new Map<string, SqlRejection>();
   /**
    * Plans by shape (core constantShape): statements that differ only by constants share one EXPLAIN (issue 20, person32
    * H1: a generated file of 3,000 such statements was planned statement by statement, again on every new evidence source).
    */
-  private readonly shapes = new Map<string, Promise<PlanFacts | null>>();
+  private readonly shapes = new Map<string, Promise<Planned>>();
   private searchPath: string[] = ['public'];
   private ready: Promise<void> | undefined;
   private lookup = tableLookup([], this.searchPath);
@@ -98,7 +102,9 @@ export class DbEvidence implements EvidenceSource {
           facts = this.planFacts(site);
           if (shape !== undefined) this.shapes.set(shape, facts);
         }
-        this.plans.set(site.sql, await facts);
+        const planned_ = await facts;
+        this.plans.set(site.sql, planned_.facts);
+        if (planned_.rejected) this.rejected.set(site.sql, planned_.rejected);
       }
       if (later) this.opts.log?.(`${sites[0]?.file ?? 'a file'}: ${later} more statement${later === 1 ? '' : 's'} not planned for the rules in this pass (at most ${RULE_PLANS_PER_PASS} new plans a pass; statements that differ only by constants share one): judged on catalog facts until the next pass plans them`);
     }
@@ -110,24 +116,45 @@ export class DbEvidence implements EvidenceSource {
   }
 
   /**
+   * PostgreSQL's rejection of this site's statement for a column or table it does not have (a typo: `staus`, `orderts`),
+   * or undefined: none, or one that comes from the code rather than the SQL — a name the code splices in at run time
+   * (`FROM ${table}`, read as `table`; a dynamic site is never planned), a statement of several variants' pieces.
+   */
+  rejection(site: SqlSite): SqlRejection | undefined {
+    const r = this.rejected.get(site.sql);
+    if (!r || site.dynamic) return undefined;
+    const named = /^(?:column|relation) "([^"]+)" does not exist/i.exec(r.message)?.[1];
+    const spliced = (site.splicedNames ?? []).some((n) => n.read.replace(/^"|"$/g, '').toLowerCase() === named?.toLowerCase().split('.').pop());
+    if (spliced || splicedPlaceholderReason(r.message, site.params, site.splicedNames)) return undefined;
+    return r;
+  }
+
+  /**
    * The plan of a read-only statement through the one EXPLAIN runner (db/explain.ts: read-only
    * transaction rolled back, the safety gate, generic plans for $n on every version).
    */
-  private async planFacts(site: SqlSite): Promise<PlanFacts | null> {
+  private async planFacts(site: SqlSite): Promise<Planned> {
     await loadPgParser();
     const info = inspectSql(site.sql);
-    if (!info.ok || info.statements.length !== 1 || info.statements[0].cls !== 'read') return null;
-    if (site.dynamic) return null;
+    if (!info.ok || info.statements.length !== 1 || info.statements[0].cls !== 'read') return { facts: null };
+    if (site.dynamic) return { facts: null };
     try {
       this.stats.explains++;
       const { json } = await explain(this.db, site.sql, { relationRows: false });
       const plan = json[K.Plan] as RawNode | undefined;
-      return plan ? planFactsOf(plan) : null;
+      return { facts: plan ? planFactsOf(plan) : null };
     } catch (e) {
       this.opts.log?.(`${site.file ?? ''}: EXPLAIN failed (${describeError(e)}); rules use catalog facts only`);
-      return null;
+      const code = (e as { code?: unknown })?.code;
+      return { facts: null, ...(code === '42703' || code === '42P01' ? { rejected: { code, message: oneLine(describeError(e)) } } : {}) };
     }
   }
+}
+
+/** A statement's EXPLAIN: its plan facts, or PostgreSQL's rejection of a name it does not have. */
+interface Planned {
+  facts: PlanFacts | null;
+  rejected?: SqlRejection;
 }
 
 /** Node types, seq-scanned relations and the top estimate of an EXPLAIN JSON plan (keys from core/plan). */

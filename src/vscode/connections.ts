@@ -9,7 +9,7 @@ import type { Database, ServerInfo } from '../db/database';
 import { type Config, type ProfileOrigin, settingsFolderOf } from './config';
 import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
-import { connectionSteps, noConnectionText, notConnectedHoverLine, type ConnectionStep } from '../core/connection/status';
+import { connectionSteps, noConnectionText, notConnectedHoverLine, otherFoldersStatus, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
 import { type ConnectionState, connectionKey, LatestRequest, onSettingsChange } from '../core/connection/latest';
 import { SaidOnce } from '../core/connection/saidOnce';
@@ -162,10 +162,23 @@ export class ConnectionManager implements vscode.Disposable {
   }
   /** Why nothing connects here: in a multi-root workspace, the other folders' own profiles are named (noConnectionText). */
   private noConnectionHere(): string {
+    return noConnectionText(this.config.folder?.name, this.elsewhere());
+  }
+
+  /** In a multi-root workspace, the other folders' own profiles (none outside one). */
+  private elsewhere(): { folder: string; profiles: string[] }[] {
     const here = this.config.folder;
     const others = vscode.workspace.workspaceFile ? (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.toString() !== here?.uri.toString()) : [];
-    const elsewhere = others.map((f) => ({ folder: f.name, profiles: this.merged(f).profiles.filter((p) => p.origin === 'folder').map((p) => p.profile.name) }));
-    return noConnectionText(here?.name, elsewhere);
+    return others.map((f) => ({ folder: f.name, profiles: this.merged(f).profiles.filter((p) => p.origin === 'folder').map((p) => p.profile.name) }));
+  }
+
+  /**
+   * The status bar's text when the folder worked in has no profile and other folders of a multi-root window have their
+   * own (core/connection/status otherFoldersStatus), else undefined.
+   */
+  otherFoldersStatus(): { text: string; tooltip: string } | undefined {
+    if (!vscode.workspace.workspaceFile || this.merged().profiles.length) return undefined;
+    return otherFoldersStatus(this.config.folder?.name, vscode.workspace.workspaceFolders?.length ?? 0, this.elsewhere());
   }
 
   /** The profile name the files of `folder` connect to (settings only; undefined when none is configured). */

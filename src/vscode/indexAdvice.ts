@@ -31,7 +31,8 @@ import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
 import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
-import { confirmDestructive } from './confirm';
+import { chooseDestructive } from './confirm';
+import { createIndexConfirmation } from '../core/confirm';
 import { closingHover } from './hoverLinks';
 
 type KeepOf = typeof keepDecisionFn;
@@ -62,6 +63,11 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /**
+   * Why a statement of this file gets no index advice (not the app's workload: a one-off script's, a test's, a seed's), as
+   * Suggest Indexes says it (core/advice/workload notWorkloadAnswer), or undefined when it is the app's.
+   */
+  noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined>;
   /** Every index the advice proved for the workspace's statements on this connection (a plan brought without its statement names the one for its scan). */
   provedForAny(): ProvedIndexFigure[];
   /** The workspace's places that write this statement (as last read for index advice; none before it was read). */
@@ -385,6 +391,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return this.ws?.placesOf(sql) ?? [];
   }
 
+  async noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined> {
+    if (doc.uri.scheme !== 'file') return undefined;
+    const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
+    await loadPgParser();
+    const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
+    return why ? notWorkloadAnswer(why) : undefined;
+  }
+
   provedFor(sql: string): ProvedIndexFigure[] {
     const conn = this.ctx.connections.current;
     const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
@@ -615,13 +629,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage(`PG Lens: "${conn.profile.name}" is a ${conn.profile.environment} profile; indexes are created from the editor on development profiles only. Use "Add migration".`);
       return;
     }
-    // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are.
-    const create = await confirmDestructive(
-      `Create this index on ${conn.profile.name}?`,
-      `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};\n\nCONCURRENTLY: writes to ${s.table} continue while it builds.`,
-      { confirm: 'Create index', keep: 'Not now' },
-    );
-    if (!create) return;
+    // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are — and copies the
+    // statement, the one thing the keeping button does that Cancel does not (core/confirm createIndexConfirmation).
+    const ask = createIndexConfirmation(s, conn.profile.name);
+    const choice = await chooseDestructive(ask.message, ask.detail, ask.labels);
+    if (choice === 'keep') return this.copy(s);
+    if (choice !== 'confirm') return;
     this.ctx.log.info(`Creating index on ${conn.profile.name}: ${s.ddl}`);
     const { createIndexConcurrently } = await import('../db/createIndex');
     const startedAt = Date.now();
@@ -898,11 +911,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.ctx.log.info(`Suggest Indexes: ${sql.replace(/\s+/g, ' ').slice(0, 80)}…`);
     // A statement of a file that is not the app's workload (a one-off script, a test, a seed): no index of its own, as the
     // diagnostics give none — no other statement's decision weighs it (person36 M2). Said, with why.
-    if (doc && !given && doc.uri.scheme === 'file') {
-      const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
-      await loadPgParser();
-      const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
-      if (why) return say(notWorkloadAnswer(why));
+    if (doc && !given) {
+      const why = await this.noIndexAdviceWhy(doc, sql);
+      if (why) return say(why);
     }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
     // diagnostic, the hover and the workload name for it).

@@ -66,6 +66,14 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     // Which languages the workspace's app is written in: the capture records Node and Python only (person16: a Go app).
     languages = await workspaceLanguages(ctx);
     capture.languages = languages;
+    // Terminals already open get no capture environment: said once, with how to fix it (person39 L1).
+    const { terminalsNotRecordedText } = await import('../core/record/format');
+    const before = terminalsNotRecordedText(vscode.window.terminals.map((t) => t.name), languages);
+    if (before) {
+      void vscode.window.showWarningMessage(`PG Lens: ${before}`, 'New Terminal').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.terminal.new');
+      });
+    }
     // pg_stat_statements as well when a database is connected (statements from other languages and tools).
     const connection = await ctx.connections.get({ interactive: false });
     if (!connection) {

@@ -30,6 +30,14 @@ export class StatusBar implements vscode.Disposable {
     if (!a) {
       const err = this.connections.error;
       // Why, in the text itself and whole in the tooltip (person20 LOW 8: a saved profile failing after a reload).
+      // A folder with no profile in a multi-root window whose other folders have theirs: those, not "not connected" (person39 L7).
+      const elsewhere = this.connections.failure ? undefined : this.connections.otherFoldersStatus();
+      if (elsewhere) {
+        this.item.text = elsewhere.text;
+        this.item.tooltip = elsewhere.tooltip;
+        this.item.backgroundColor = undefined;
+        return;
+      }
       const said = err ? notConnectedStatus(err, this.connections.failure) : undefined;
       this.item.text = said?.text ?? '$(database) PG Lens';
       this.item.tooltip = said?.tooltip ?? 'PG Lens: click to connect';

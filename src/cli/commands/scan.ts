@@ -23,6 +23,9 @@ import { DbEvidence } from '../../db/ruleEvidence';
 import { perParentSource } from '../../db/perParent';
 import { describeError } from '../../db/errors';
 import { describeProfile } from '../../core/connection/profile';
+import { connectionFromPgEnv } from '../../core/connection/detect';
+import { isLocalHost } from '../../core/connection/settings';
+import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
 import type { Database } from '../../db/database';
 import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
 import type { NPlusOneOptions } from '../../core/nplusone/analyzer';
@@ -168,6 +171,28 @@ function rebased(r: ScanResult, shown: (file: string) => string): ScanResult {
 }
 
 
+/** PG* variables (no service file, no URL) that name a server on this machine. */
+function localPgEnv(env: NodeJS.ProcessEnv): boolean {
+  if (env.PGLENS_DATABASE_URL || env.DATABASE_URL || env.PGSERVICE) return false;
+  try {
+    const c = connectionFromPgEnv(env);
+    return !!c && isLocalHost(c.profile.host) && (!env.PGHOSTADDR || isLocalHost(env.PGHOSTADDR));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why no index advice of this scan can be proved (the advisor's rule: HypoPG installed, or a real index rolled back on a
+ * development profile), or undefined when it can. `fromEnv`: the source of a database treated as staging for that reason.
+ */
+function whyNotVerified(db: Database, hypopg: 'ready' | 'available' | 'unavailable', fromEnv: string | undefined): string | undefined {
+  if (hypopg === 'ready' || (!db.readOnly && db.profile.environment === 'development')) return undefined;
+  const hypo = hypopg === 'available' ? 'HypoPG is not installed in it (CREATE EXTENSION hypopg)' : 'HypoPG is not available on the server';
+  if (fromEnv) return `the database from ${fromEnv} is treated as staging (no trial index is built on it) and ${hypo}; pass --db or set PGLENS_ENVIRONMENT=development to prove it`;
+  return `a ${db.readOnly ? 'read-only' : db.profile.environment} profile builds no trial index and ${hypo}`;
+}
+
 /** The files left out as built code, for the summary (`not analysed: 3 minified or bundled files`). */
 function describeMinified(files: readonly string[]): string | undefined {
   return files.length ? `not analysed: ${files.length} minified or bundled file${files.length === 1 ? '' : 's'}` : undefined;
@@ -213,10 +238,15 @@ export const scan: CliCommand = {
     const fromEnv = opts.db === undefined ? databaseSourceOf(ctx.env) : undefined;
     let db: Database | undefined;
     let database: string | undefined;
+    let notVerified: string | undefined;
+    let implicitStaging = false;
     if (opts.db !== undefined || fromEnv) {
       // A database the scan was not given (a shell's or a CI job's DATABASE_URL may be production's) is a staging one
-      // unless PGLENS_ENVIRONMENT says otherwise: read and planned, never a real trial index built on it.
-      const implicitStaging = !!fromEnv && !opts.production && !ctx.env.PGLENS_ENVIRONMENT;
+      // unless PGLENS_ENVIRONMENT says otherwise: read and planned, never a real trial index built on it. PG* variables
+      // naming this machine's server (a socket, localhost, a loopback address; no service file) are a development
+      // database, as the editor's profile for it is (person39 M2: the demo's terminal scan said "may help (not verified)"
+      // for what the editor, on the same database, proved).
+      implicitStaging = !!fromEnv && !opts.production && !ctx.env.PGLENS_ENVIRONMENT && !localPgEnv(ctx.env);
       try {
         db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout, ...(implicitStaging ? { unsetEnvironment: 'staging' as const } : {}) });
         if (implicitStaging) ctx.err(`pg-lens scan: the database from ${fromEnv} is treated as staging: no real trial index is built on it (pass --db, or set PGLENS_ENVIRONMENT=development, to allow one; HypoPG needs neither)`);
@@ -230,16 +260,19 @@ export const scan: CliCommand = {
       try {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();
+        notVerified = whyNotVerified(db, info.hypopg, fromEnv && implicitStaging ? fromEnv : undefined);
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
         const decider = new IndexDecider(db, { info, log, realIndexes: true, askedFor: true });
         // N+1 over one parent's children: rows per parent from pg_stats make it a warning (many) or info (few).
-        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log } });
+        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true, workloadOnly: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log } });
       } finally {
         await db.close();
       }
     } else {
       result = await runScan(opts, ctx);
     }
+    // Why the index advice is not proved, on the summary's database line (person39 M2: only stderr said so).
+    if (notVerified && result.findings.some((f) => f.ruleId === MISSING_INDEX_RULE)) database = `${database} — index advice not verified: ${notVerified}`;
     const text = renderScan(result, { ...opts, database }, ctx);
     // A text report in a file is read in a terminal or a CI log too: the same filter as stdout.
     if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), (opts.format === 'text' ? terminalSafe(text) : text) + '\n');

@@ -203,9 +203,14 @@ export function passwordsOutOfSettings(list: readonly unknown[]): { next: unknow
   return { next, moves };
 }
 
+/** A host on this machine: a Unix socket folder, localhost, a loopback address (an empty host is libpq's default socket). */
+export function isLocalHost(host: string): boolean {
+  return !host || host.startsWith('/') || /^(localhost$|127\.|::1$|\[::1\]$)/i.test(host);
+}
+
 /** A host name that says production (prod, prd, production or live as a word of the name). */
 export function looksLikeProduction(host: string): boolean {
-  if (!host || host.startsWith('/') || /^(localhost|127\.|::1$|\[::1\])/i.test(host)) return false;
+  if (isLocalHost(host)) return false;
   return /(^|[^a-z])(prod|prd|production|live)([^a-z]|$)/i.test(host);
 }
 

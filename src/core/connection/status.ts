@@ -242,6 +242,23 @@ export function noConnectionText(here?: string, elsewhere: readonly { folder: st
 }
 
 /**
+ * The status bar of a multi-root window whose folder worked in has no connection profile while other folders have their
+ * own (person39 L7: after Add Folder it said "PG Lens: not connected" until a shop file was active): how many folders,
+ * which have a connection, and that opening one of their files connects it.
+ */
+export function otherFoldersStatus(here: string | undefined, folders: number, elsewhere: readonly { folder: string; profiles: readonly string[] }[]): { text: string; tooltip: string } | undefined {
+  const others = elsewhere.filter((e) => e.profiles.length);
+  if (!others.length) return undefined;
+  const names = others.map((e) => e.folder.replace(/\$\(/g, '$ ('));
+  const which = `${names.slice(0, 2).join(', ')}${names.length > 2 ? '…' : ''}`;
+  const each = others.slice(0, 3).map((e) => `folder "${e.folder}" connects to ${e.profiles.slice(0, 2).map((p) => `"${p}"`).join(', ')}${e.profiles.length > 2 ? '…' : ''}`).join('; ');
+  return {
+    text: `$(database) PG Lens: ${folders} folders, ${others.length} with a connection (${which})`,
+    tooltip: `The files of ${here ? `folder "${here}"` : 'this folder'} have no connection profile. ${each.charAt(0).toUpperCase()}${each.slice(1)}: open one of its files and PG Lens connects for it. Click for the connection status.`,
+  };
+}
+
+/**
  * The status bar while not connected after a failure: the profile and why in the text itself, the whole reason in the
  * tooltip (person20 LOW 8: after a reload the saved profile failed with "Password authentication failed" in the log
  * only, and the status bar said "PG Lens: not connected"). A password missing in a browser window says where it went.

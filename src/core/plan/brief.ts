@@ -7,7 +7,7 @@ import { oneLine } from '../safeText';
 import { countOf } from '../format';
 import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving, outsideNodesText } from './format';
-import type { Grade, Plan, PlanNode } from './model';
+import type { Grade, Plan, PlanNode, WarningKind } from './model';
 import { bareRelation, nodeLabel } from './warnings';
 import type { SplicedName } from '../extract/types';
 
@@ -20,7 +20,7 @@ export interface PlanBrief {
   planningMs?: number;
   /** Costliest nodes (own cost, or own time when analysed), at most `top`. */
   costliest: { id: number; label: string; share: number; cost: number; ms?: number }[];
-  warnings: { id: number; label: string; grade: Grade; message: string }[];
+  warnings: { id: number; label: string; grade: Grade; message: string; kind?: WarningKind }[];
   tips: string[];
 }
 
@@ -42,7 +42,7 @@ export function briefPlan(plan: Plan, top = 3, saidAbove: readonly string[] = []
     if (n.metrics.relation && above.has(bareRelation(n.metrics.relation))) continue;
     for (const w of n.warnings) {
       if (w.kind === 'time-share') continue;
-      warnings.push({ id: n.id, label: nodeLabel(n), grade: w.grade, message: w.message });
+      warnings.push({ id: n.id, label: nodeLabel(n), grade: w.grade, message: w.message, kind: w.kind });
     }
   }
   warnings.sort((a, b) => b.grade - a.grade);
@@ -86,7 +86,15 @@ export interface BriefLinks {
    * on it) to `uri` (the rule's docs): the problem's message above is its claim alone (person30 M1).
    */
   howToFix?: { uri: string; help: string };
+  /**
+   * Why this statement gets no index advice (core/advice/workload notWorkloadAnswer: a one-off script's, a test's…): said
+   * under a scan warning an index would answer, which otherwise stood with no index and no reason (person39 L6).
+   */
+  noIndexAdvice?: string;
 }
+
+/** Warnings an index would answer: a whole-table read that keeps few rows, a filter that throws most rows away. */
+const INDEX_WARNINGS: ReadonlySet<WarningKind> = new Set(['seq-scan-selective', 'filter-removes']);
 
 /** The "How to fix" link: the help as its title (shown when the pointer rests on it), the rule's page as its target. */
 export function howToFixMarkdown(link: { uri: string; help: string }): string {
@@ -107,6 +115,7 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   // hover as narrow as a code column beside the plan viewer, the head was the last line in view and "Open plan" 2 px
   // below the box (person27); there "Open plan" wraps right after the head's figures.
   if (l.length) lines[0] = `${lines[0]} · ${l.join(' · ')}`;
+  if (links.noIndexAdvice && b.warnings.slice(0, maxWarnings).some((w) => w.kind && INDEX_WARNINGS.has(w.kind))) lines.push('', `_${mdEscape(links.noIndexAdvice)}_`);
   return lines.join('\n').trimEnd();
 }
 

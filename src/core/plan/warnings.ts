@@ -1018,6 +1018,20 @@ function topNSortTips(plan: Plan, options: AnalyzeOptions, anc: Ancestry): Tip[]
   return out;
 }
 
+/** A trigger PostgreSQL runs for a foreign key (RI_ConstraintTrigger_…, or named by its constraint in JSON without VERBOSE). */
+function isForeignKeyTrigger(t: Pick<TriggerTime, 'name' | 'constraint'>): boolean {
+  return t.constraint !== undefined || /^RI_ConstraintTrigger/.test(t.name);
+}
+
+/**
+ * The foreign-key checks and cascades an analysed plan's statement made PostgreSQL run: its RI triggers' calls, each one
+ * statement that pg_stat_statements counts when it tracks nested statements (the workload's "PostgreSQL's own
+ * foreign-key checks"). 0 for an estimated plan.
+ */
+export function foreignKeyTriggerCalls(plan: Pick<Plan, 'triggers'>): number {
+  return plan.triggers.reduce((n, t) => n + (isForeignKeyTrigger(t) ? t.calls : 0), 0);
+}
+
 /**
  * Which side of its foreign key a trigger runs on. `check`: on the referencing table, at an INSERT or an UPDATE of its
  * key — each call looks the referenced row up by the key it points at, which always has a unique index; `action`: on the
@@ -1058,7 +1072,7 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
   for (const t of plan.triggers) {
     const share = t.timeMs / exec;
     if (share < 0.1 || t.timeMs < 1) continue;
-    const fk = t.constraint !== undefined || /^RI_ConstraintTrigger/.test(t.name);
+    const fk = isForeignKeyTrigger(t);
     const g: Grade = share > 0.4 ? 3 : 2;
     const fact = t.constraint ? options.foreignKeys?.get(t.constraint) : undefined;
     const side = fk ? foreignKeySide(t, fact, writes) : undefined;

@@ -5,7 +5,7 @@ import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordedWritePerItem, RecordSummary, SiteFigure } from './aggregate';
 import { sitesUnknownText } from './aggregate';
-import { countOf, recordedWhere } from '../format';
+import { countOf, listAndMore, recordedWhere } from '../format';
 
 export interface StatementAdvice {
   costBefore?: number;
@@ -82,6 +82,20 @@ export function recordingStartedText(langs: AppLanguages | undefined, connected:
   if (onlyOther) return `PG Lens is recording pg_stat_statements: run your ${andList(other)} app now. The report matches what ran to the SQL in your code by its text (${CAPTURE_COVERS}, with the line and request of each statement). ${stop}`;
   const also = other.length ? ` Your ${andList(other)} code is not captured: pg_stat_statements matches what it runs by its SQL text.` : '';
   return `PG Lens is recording queries: run your app or its tests in a new terminal (or a Node/Python debug session) now.${also} ${stop}`;
+}
+
+/**
+ * Said once when a recording starts while terminals are open (person39 L1: `shop-traffic` in a terminal opened before
+ * Start Recording recorded nothing, and only the terminal tab's ⚠ hinted why): the capture reaches a terminal through
+ * its environment, which VS Code gives only to terminals started from then on. Undefined when no terminal is open, or
+ * when the capture records none of the workspace's languages (the start notice says so).
+ */
+export function terminalsNotRecordedText(names: readonly string[], langs: AppLanguages | undefined): string | undefined {
+  if (!names.length || ((langs?.other.length ?? 0) > 0 && !langs?.captured.length)) return undefined;
+  // A terminal that is starting has no name yet (code-server): counted, not named as "".
+  const quoted = names.filter((n) => n.trim()).map((n) => `"${safeOneLine(n)}"`);
+  const which = names.length === 1 ? (quoted.length ? `The terminal ${quoted[0]} was` : 'A terminal was') : `${names.length} terminals${quoted.length ? ` (${listAndMore(quoted, 3)})` : ''} were`;
+  return `${which} opened before the recording started: what runs there is not recorded. Open a new terminal (or relaunch it from the ⚠ on its tab) and start your app there.`;
 }
 
 /** Why nothing was captured, for the toast and the report: which languages the capture records, and what stands in for the others. */

@@ -143,7 +143,9 @@ class PlansFeature implements vscode.Disposable {
     // The advice's hover (indexAdvice) shows a missing index found on this statement with its proof above the plan: the
     // proved table's scan warning would say it again (verify35: the hover's last line cut in its 250 px box).
     const saidAbove = mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) ? (proved ?? []).map((x) => x.table) : [];
-    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove);
+    // A statement that gets no index advice (a one-off script's…): its scan warning says why, as Suggest Indexes would (person39 L6).
+    const noIndexAdvice = linked || !outcome.ok ? undefined : await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql);
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove, noIndexAdvice);
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
   }
@@ -797,7 +799,7 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = []): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: string): Promise<vscode.MarkdownString> {
   const [{ briefPlan, briefMarkdown }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
@@ -827,6 +829,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     explainAnalyze: conn.db.readOnly ? undefined : commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
     howToFix,
+    noIndexAdvice,
   }, 2));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
     // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { adviseWorkload } from '../../../src/db/workload';
+import { explainAnalyze } from '../../../src/db/explain';
+import { quoteIdent } from '../../../src/core/sql/ident';
 import { workloadWeighingLines } from '../../../src/core/advice/workload';
 import { capabilities, foreignKeyTables, testDatabase, statementStats } from '../support';
 
@@ -91,5 +93,45 @@ describe('db/workload: PostgreSQL\'s own foreign-key checks are not the app\'s w
     const lines = workloadWeighingLines(r).join('\n');
     assert.match(lines, /Left out: PostgreSQL's own foreign-key checks \(\d[\d,]* calls, \d+ statements?\)/);
     assert.doesNotMatch(lines, /could not be parsed/);
+  });
+});
+
+describe("db/workload: PG Lens's own foreign-key checks are not named as the app's (real PostgreSQL, person39 L5)", function () {
+  this.timeout(120000);
+  const t = testDatabase('workload_own_fk');
+  let pss = false;
+  before(async () => {
+    pss = await foreignKeyTables(t);
+    // The app's rows, written untracked; PG Lens's sessions then track nested statements (as the demo's server does).
+    await t.admin.query(`INSERT INTO feature_tags (feature_name, tag) SELECT 'f' || (1 + g % 50), 't' || g FROM generate_series(1, 200) g`);
+    if (pss) {
+      await t.admin.query('SELECT pg_stat_statements_reset()');
+      await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} SET pg_stat_statements.track = 'all'`);
+    }
+  });
+
+  it("an Explain Analyze of a cascading DELETE (rolled back) leaves no \"Left out: PostgreSQL's own foreign-key checks\" line", async function () {
+    if (!pss) this.skip();
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    try {
+      const r = await explainAnalyze(db, "DELETE FROM features WHERE name LIKE 'f1%'", { allowDml: true });
+      assert.equal(r.plan.triggers.some((x) => /^RI_ConstraintTrigger_a_/.test(x.name) && x.calls >= 10), true, JSON.stringify(r.plan.triggers));
+      // The server counted the cascade's statements, as it does the app's.
+      const held = (await t.admin.query(`SELECT calls::int AS calls FROM pg_stat_statements WHERE query LIKE 'DELETE FROM ONLY%'`)).rows;
+      assert.ok(held.some((x) => x.calls >= 10), `the server tracked the cascade: ${JSON.stringify(held)}`);
+      assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM features')).rows[0].n, 50, 'rolled back');
+      const w = await adviseWorkload(db, { minCalls: 2 });
+      assert.equal(w.foreignKeyChecks, undefined, JSON.stringify(w.foreignKeyChecks));
+      assert.doesNotMatch(workloadWeighingLines(w).join('\n'), /PostgreSQL's own foreign-key checks/);
+      // The app's own cascade afterwards is named, less PG Lens's calls.
+      await t.admin.query(`SET pg_stat_statements.track = 'all'`);
+      for (let i = 40; i <= 45; i++) await t.admin.query('DELETE FROM features WHERE name = $1', [`f${i}`]);
+      await t.admin.query(`SET pg_stat_statements.track = 'top'`);
+      const after = await adviseWorkload(db, { minCalls: 2 });
+      assert.equal(after.foreignKeyChecks?.calls, 6, JSON.stringify(after.foreignKeyChecks));
+    } finally {
+      await db.close();
+      await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} RESET pg_stat_statements.track`);
+    }
   });
 });

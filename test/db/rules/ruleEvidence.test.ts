@@ -13,6 +13,7 @@ import { RULES } from '../../../src/core/rules/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import type { Database } from '../../../src/db/database';
 import { DbEvidence } from '../../../src/db/ruleEvidence';
+import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { announceFallback, testDatabase } from '../support';
 import { readCatalogFacts } from '../../../src/db/catalog';
 import { adviseStatement } from '../../../src/db/advisor';
@@ -145,6 +146,27 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     // The same text without a database reports the statically visible patterns (lines 1-5, 7, 8).
     const stat = await analyzeFile({ path: 'q.sql', text }, { analyzers: [rulesAnalyzer({ rules: RULES })] });
     assert.ok(stat.findings.length > r.findings.length);
+  });
+
+  it('a statement the database rejects for a name it does not have (42703, 42P01) gets one finding at it, PostgreSQL\'s line; gone when fixed; none for a name the code splices in (person39 L4)', async () => {
+    const text = [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      'export const refunded = () => db.query("SELECT id, note FROM orders WHERE staus = $1", [\'refunded\']);',
+      'export const recent = () => db.query("SELECT id FROM orderts WHERE user_id = $1", [7]);',
+      'export const fine = () => db.query("SELECT id FROM orders WHERE status = $1", [\'paid\']);',
+      'export const spliced = (table: string) => db.query(`SELECT id FROM ${table} WHERE id = $1`, [1]);',
+      'export const sorted = (col: string) => db.query(`SELECT id FROM orders ORDER BY ${col}`);',
+    ].join('\n');
+    configureTreeSitterForCli();
+    const scan = async (src: string) => (await analyzeFile({ path: 'src/orders.ts', text: src }, { analyzers: [rulesAnalyzer({ evidence: new DbEvidence(db) })] })).findings;
+    const found = (await scan(text)).filter((f) => f.ruleId === 'undefined-name');
+    const line = (f: { span: { start: number } }) => text.slice(0, f.span.start).split('\n').length;
+    assert.deepEqual(found.map((f) => `${line(f)}: ${f.severity} ${f.message}`), ['3: error column "staus" does not exist', '4: error relation "orderts" does not exist'], JSON.stringify(found, null, 2));
+    assert.deepEqual(found.map((f) => f.evidence?.sqlstate), ['42703', '42P01']);
+    // Fixed: no finding (a new analysis of the text as it is).
+    const fixed = text.replace('staus', 'status').replace('orderts', 'orders');
+    assert.deepEqual((await scan(fixed)).filter((f) => f.ruleId === 'undefined-name'), []);
   });
 
   it('pg-lens scan --db uses the database and leaves the data alone', async () => {

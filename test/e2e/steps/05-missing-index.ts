@@ -40,6 +40,9 @@ export const step: Step = {
     // Creating an index on a real database is confirmed first.
     const dialogText = await wb.confirmDialog(/CREATE INDEX/i, /^(Create|Create index|Yes)/i);
     log(`confirmation: ${dialogText.replace(/\s+/g, ' ').slice(0, 160)}`);
+    // Three choices that each do something else: copy the statement (the default), create, Cancel (person39 L2: "Create
+    // index / Cancel / Not now", two that did the same).
+    if (/Not now/.test(dialogText) || !/Copy CREATE INDEX/.test(dialogText)) throw new StepFailure(`expected the dialog's keeping button to be "Copy CREATE INDEX", not "Not now" beside Cancel: ${dialogText.replace(/\s+/g, ' ')}`);
     const defs = await wb.until(async () => {
       const d = await indexed();
       return d.length ? d : undefined;

@@ -1,6 +1,6 @@
 /** core/confirm: the order of a modal confirmation's items, which decides what Enter does in VS Code. */
 import { strict as assert } from 'node:assert';
-import { analyzeConfirmations, confirmItems } from '../../../src/core/confirm';
+import { analyzeConfirmations, confirmItems, createIndexConfirmation } from '../../../src/core/confirm';
 
 describe('core/confirm: confirmItems', () => {
   it('destructive: the keeping button is the first item that is not a close affordance (the primary, Enter), the action second', () => {
@@ -38,5 +38,19 @@ describe('core/confirm: analyzeConfirmations (person37 L1)', () => {
     const cs = analyzeConfirmations({ ...report, sideEffects: ['public.notify_shop'], sideEffectDetail: 'public.notify_shop(text): pg_notify' });
     assert.deepEqual(cs.map((c) => c.labels.confirm), ['Allow public.notify_shop', 'Run it, then roll back']);
     assert.deepEqual(analyzeConfirmations({ sideEffects: [], sideEffectDetail: '', needsConfirmation: false, writes: [], risk: '' }), []);
+  });
+});
+
+describe('core/confirm: createIndexConfirmation (person39 L2)', () => {
+  it('three distinct choices: copy the statement (primary: creates nothing), create the index, and VS Code\'s Cancel — no "Not now" beside Cancel', () => {
+    const c = createIndexConfirmation({ ddl: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)', table: 'orders' }, 'shop');
+    assert.equal(c.message, 'Create this index on shop?');
+    const items = confirmItems(c.labels, true);
+    assert.deepEqual(items.map((i) => i.title), ['Copy CREATE INDEX', 'Create index']);
+    assert.equal(items.some((i) => i.close), false);
+    for (const i of items) assert.doesNotMatch(i.title, /^(cancel|not now|don't|do not|no)\b/i);
+    assert.match(c.detail, /^CREATE INDEX CONCURRENTLY orders_status_idx ON orders \(status\);\n\nCONCURRENTLY: writes to orders continue while it builds\./);
+    assert.match(c.detail, /"Copy CREATE INDEX" copies the statement to run it yourself \(a migration\) and creates nothing; Cancel does nothing\.$/);
+    assert.match(createIndexConfirmation({ ddl: 'CREATE INDEX CONCURRENTLY t_x_trgm ON t USING gin (x gin_trgm_ops)', table: 't', needsExtension: 'pg_trgm' }, 'dev').detail, /^CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX/);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, disconnectedTexts, noConnectionText, notConnectedHoverLine, notConnectedStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, disconnectedTexts, noConnectionText, notConnectedHoverLine, notConnectedStatus, otherFoldersStatus, copyAdviceLabel, removedConnectionNotice, humanSetting, shortVersion, statusSummary, unfinishedRunLine, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -165,3 +165,14 @@ describe('core/connection/status noConnectionText: what a folder without a conne
   });
 });
 
+
+describe('core/connection/status: otherFoldersStatus (person39 L7)', () => {
+  it('a folder with no profile in a multi-root window: how many folders, which have a connection, not "not connected"', () => {
+    const s = otherFoldersStatus('billing', 2, [{ folder: 'shop', profiles: ['shop (demo)'] }])!;
+    assert.equal(s.text, '$(database) PG Lens: 2 folders, 1 with a connection (shop)');
+    assert.doesNotMatch(s.text, /not connected/);
+    assert.equal(s.tooltip, 'The files of folder "billing" have no connection profile. Folder "shop" connects to "shop (demo)": open one of its files and PG Lens connects for it. Click for the connection status.');
+    assert.equal(otherFoldersStatus('billing', 3, [{ folder: 'a', profiles: [] }, { folder: 'b', profiles: [] }]), undefined, 'no folder has one: the usual status');
+    assert.match(otherFoldersStatus(undefined, 4, [{ folder: 'a', profiles: ['x'] }, { folder: 'b', profiles: ['y', 'z'] }, { folder: 'c', profiles: ['w'] }])!.text, /4 folders, 3 with a connection \(a, b…\)$/);
+  });
+});

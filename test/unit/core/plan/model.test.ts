@@ -1,5 +1,6 @@
 /** Plan model rules on small hand-written plans: thresholds, text input, comparison, size, escaping. */
 import { strict as assert } from 'node:assert';
+import { notWorkloadAnswer } from '../../../../src/core/advice/workload';
 import { analyzePlan, briefMarkdown, briefPlan, briefText, comparePlans, K, parseTextPlan, planText, type RawNode } from '../../../../src/core/plan';
 
 function node(type: string, extra: Record<string, unknown> = {}, children: RawNode[] = []): RawNode {
@@ -202,6 +203,16 @@ describe('core/plan rules', () => {
     const md = briefMarkdown(b);
     assert.match(md, /\$\(warning\) Seq Scan on orders/, md);
     assert.doesNotMatch(md, /\$\(error\)/, md);
+  });
+
+  it("the brief says why a scan warning gets no index when the statement is not the app's workload (person39 L6)", () => {
+    const p = analyzePlan({ [K.Plan]: node('Seq Scan', { [K.RelationName]: 'orders', [K.Filter]: "(status = 'refunded'::text)", [K.PlanRows]: 200, [K.TotalCost]: 20_000 }) }, { relationRows: new Map([['orders', 1e6]]) });
+    const why = notWorkloadAnswer('in one-off scripts');
+    const md = briefMarkdown(briefPlan(p), { noIndexAdvice: why });
+    assert.match(md, /\$\(warning\) Seq Scan on orders[^\n]*\n\n_No index advice: statements in one\\-off scripts are not the app's workload\\\./, md);
+    // Only under a warning an index would answer: a plan without one says nothing of indexes.
+    const quiet = analyzePlan({ [K.Plan]: node('Index Scan', { [K.RelationName]: 'customers', [K.IndexName]: 'customers_pkey', [K.PlanRows]: 1 }) });
+    assert.doesNotMatch(briefMarkdown(briefPlan(quiet), { noIndexAdvice: why }), /No index advice/);
   });
 
   it("the brief leaves out the warnings of a table whose missing index the hover shows above it (verify35: the hover's last line cut)", () => {

@@ -4,7 +4,7 @@
  * languages are captured and what PG Lens does for the others (pg_stat_statements matched by text).
  */
 import { strict as assert } from 'node:assert';
-import { appLanguages, captureStoppedText, otherLanguagesReportNote, recordingStartedText, recordingStoppedText, recordText } from '../../../../src/core/record/format';
+import { appLanguages, captureStoppedText, otherLanguagesReportNote, recordingStartedText, recordingStoppedText, recordText, terminalsNotRecordedText } from '../../../../src/core/record/format';
 import { observedReport, type ObservedMatch } from '../../../../src/core/nplusone/observed';
 import type { RecordSummary } from '../../../../src/core/record/aggregate';
 
@@ -53,5 +53,18 @@ describe('core/record/format: languages the capture records (person16)', () => {
     const report = observedReport([m]);
     assert.doesNotMatch(report, /not sent in a loop/);
     assert.match(report, /Repeated, from code not itself in a loop: 1\. pg_stat_statements cannot tell whether a caller runs these once per item of a loop/);
+  });
+});
+
+describe('core/record: terminals opened before the recording (person39 L1)', () => {
+  it('names them once and says how to fix it; nothing when none is open or the capture records none of the languages', () => {
+    const node = appLanguages(['typescript']);
+    assert.equal(terminalsNotRecordedText(['bash'], node), 'The terminal "bash" was opened before the recording started: what runs there is not recorded. Open a new terminal (or relaunch it from the ⚠ on its tab) and start your app there.');
+    assert.match(terminalsNotRecordedText(['bash', 'demo', 'zsh', 'node'], node)!, /^4 terminals \("bash", "demo", "zsh" and 1 more\) were opened before the recording started/);
+    assert.equal(terminalsNotRecordedText([], node), undefined);
+    // A terminal still starting has no name (e2e step 20 in code-server: 'The terminal "" was…').
+    assert.match(terminalsNotRecordedText([''], node)!, /^A terminal was opened before the recording started/);
+    assert.match(terminalsNotRecordedText(['', ''], node)!, /^2 terminals were opened before/);
+    assert.equal(terminalsNotRecordedText(['bash'], appLanguages(['go'])), undefined);
   });
 });
