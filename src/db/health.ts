@@ -156,8 +156,8 @@ export const HEALTH_SQL = {
    * Seconds since this database was created (its PG_VERSION file, written by CREATE DATABASE), for statistics never reset:
    * run only when the role may call pg_stat_file (checked by server17's can_stat_file; the privilege is checked before any CASE).
    */
-  databaseAge: `${M} SELECT extract(epoch FROM clock_timestamp() - (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification)::float8 AS age
-    FROM pg_database WHERE datname = current_database()`,
+  databaseAge: `${M} SELECT extract(epoch FROM clock_timestamp() - f.modification)::float8 AS age, f.modification >= pg_postmaster_start_time() AS after_start
+    FROM pg_database, LATERAL pg_stat_file('base/' || oid || '/PG_VERSION', true) f WHERE datname = current_database()`,
 } as const;
 
 /** Before PostgreSQL 17 the checkpoint counters live in pg_stat_bgwriter. */
@@ -519,8 +519,11 @@ function statsCoverage(w: Width | undefined): Pick<TableFact, 'columnsWithoutSta
 async function statisticsAge(db: Pick<Session, 'query'>, s: { stats_age: unknown; stats_reset_known: boolean | null; can_stat_file: boolean | null }): Promise<{ seconds: number | null; from: HealthFacts['statsAgeFrom'] }> {
   const seconds = numOrNull(s.stats_age);
   if (seconds === null || s.stats_reset_known) return { seconds, from: seconds === null ? undefined : 'reset' };
-  const created = s.can_stat_file ? numOrNull((await db.query(HEALTH_SQL.databaseAge)).rows[0]?.age) : null;
-  return created !== null && created < seconds ? { seconds: created, from: 'database-created' } : { seconds, from: 'server-start' };
+  const row = s.can_stat_file ? (await db.query(HEALTH_SQL.databaseAge)).rows[0] : undefined;
+  const created = numOrNull(row?.age);
+  // Which came later, told by comparing the two times, not the two ages: the ages are read by two statements, and a
+  // database created within a second of the server's start had the later-read age larger (the CLI test of a fresh server).
+  return created !== null && row?.after_start === true ? { seconds: Math.min(created, seconds), from: 'database-created' } : { seconds, from: 'server-start' };
 }
 
 /** What unindexed-foreign-key's fix is decided with (HealthOptions.advisedIndexes and indexAdvicePending). */
