@@ -29,7 +29,7 @@ import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { foldIntoMissingIndex } from './advice/missingIndex';
 import { errorMessage } from './safeText';
-import { countOf } from './format';
+import { countOf, escapeRe } from './format';
 import { isMinified } from './minified';
 import { TimeSlice } from './timeSlice';
 
@@ -121,6 +121,18 @@ export interface SqlRejection {
 const UNDEFINED_NAME = 'undefined-name';
 
 /**
+ * The name PostgreSQL did not find is one the file itself creates — `CREATE [TEMP|UNLOGGED] TABLE name`, `CREATE [OR
+ * REPLACE] [MATERIALIZED] VIEW name`, `ADD [COLUMN] name` — so the statement runs after the file's own DDL (a temporary
+ * table the code fills then reads, a setup script's table): the database's order, not a typo.
+ */
+function createdInFile(message: string, text: string): boolean {
+  const named = /^(?:column|relation) "([^"]+)" does not exist/i.exec(message)?.[1]?.split('.').pop();
+  if (!named) return false;
+  const name = escapeRe(named);
+  return new RegExp(`\\b(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:GLOBAL|LOCAL)\\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\\s+)?(?:TABLE|(?:MATERIALIZED\\s+)?VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?|\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?)(?:"?\\w+"?\\.)?"?${name}"?(?![\\w$])`, 'i').test(text);
+}
+
+/**
  * The finding of a statement PostgreSQL rejected while PG Lens planned it (person39 L4: `staus`, `orderts` showed the
  * error in the hover only, no squiggle nor Problems entry): at the statement, PostgreSQL's line as its message.
  */
@@ -203,7 +215,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
         // The database rejected the statement for a name it does not have: one finding at it (db/ruleEvidence rejection).
         const rejected = site.confidence >= 0.5 ? ev?.rejection?.(site) : undefined;
-        if (rejected) judged.unshift(rejectionFinding(site, file, rejected));
+        if (rejected && !createdInFile(rejected.message, text)) judged.unshift(rejectionFinding(site, file, rejected));
         return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text)).filter((f) => !copiedColumns(f, text));
       }));
     },

@@ -167,6 +167,19 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     // Fixed: no finding (a new analysis of the text as it is).
     const fixed = text.replace('staus', 'status').replace('orderts', 'orders');
     assert.deepEqual((await scan(fixed)).filter((f) => f.ruleId === 'undefined-name'), []);
+    // A name the file itself creates (a temporary table the code fills, then reads; a column it adds): the statement runs
+    // after the file's own DDL, not a typo — no finding, while a typo beside it still gets one.
+    const ownDdl = [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      'export const stage = () => db.query("CREATE TEMP TABLE staged_ids (id int PRIMARY KEY)");',
+      'export const staged = () => db.query("SELECT id FROM staged_ids WHERE id = $1", [1]);',
+      'export const widen = () => db.query("ALTER TABLE orders ADD COLUMN IF NOT EXISTS archived_at timestamptz");',
+      'export const archived = () => db.query("SELECT id FROM orders WHERE archived_at IS NOT NULL AND id = $1", [1]);',
+      'export const typo = () => db.query("SELECT id FROM staged_idz WHERE id = $1", [1]);',
+    ].join('\n');
+    const own = (await scan(ownDdl)).filter((f) => f.ruleId === 'undefined-name');
+    assert.deepEqual(own.map((f) => f.message), ['relation "staged_idz" does not exist'], JSON.stringify(own, null, 2));
   });
 
   it('pg-lens scan --db uses the database and leaves the data alone', async () => {
