@@ -47,10 +47,17 @@ const root = path.join(__dirname, '..');
  * findings (6.1 KB) are in BOTH bundles (177.7 KB of extension.js is also in engine.js); reaching core/record's
  * aggregate and findings through loadEngine takes ~50 KB off, well under the old 960 KB. The load it costs stays held
  * by its own budget (bundle.extensionModuleLoadMs ≤ 50 ms; 48.2 ms median on this machine at the session's start).
+ * 2026-12-06 (thirty-ninth session): the cut. The recording's aggregation and reports (core/record's live, aggregate,
+ * batchedForm, groupedForm, djangoNames, findings, format's reports, firstHint with nplusone/context) are reached
+ * through loadEngine and live in dist/engine.js only (ENGINE_ONLY_MODULES below holds the largest): extension.js
+ * 965,760 → 875,101 bytes, budget lowered 980 → 920 KB; engine.js 604,817 → 699,574 bytes (+94.8 KB: the same
+ * modules, and sql/predicates + pgTree that batchedForm's statementShape needs — those two stay in both bundles),
+ * budget raised 620 → 740 KB. The engine loads on the first analysis, hover or recording, which needed it already;
+ * what that first load costs is `npm run bench`'s bundle.engineModuleLoadMs (figures in the commit).
  */
 export const BUDGETS = {
-  extensionJs: 980_000,
-  engineJs: 620_000,
+  extensionJs: 920_000,
+  engineJs: 740_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
 };
@@ -71,6 +78,13 @@ export const ENGINE_ONLY_MODULES = [
   'src/core/nplusone/analyzer.ts',
   'src/core/nplusone/crossFile.ts',
   'src/core/nplusone/workspaceSites.ts',
+  // The recording's aggregation and its N+1 fixes (the editor reads its figures only once a recording loaded the engine).
+  'src/core/record/live.ts',
+  'src/core/record/batchedForm.ts',
+  'src/core/record/groupedForm.ts',
+  'src/core/record/djangoNames.ts',
+  'src/core/record/firstHint.ts',
+  'src/core/nplusone/context.ts',
 ];
 
 /** Problems with how the modules are split between the editor bundle and the engine bundle (bundle-meta.json's shape). */

@@ -6,7 +6,7 @@
  */
 import { lineStarts, positionAt, type Finding, type Fix, type Span } from '../findings';
 import type { Analyzer } from '../scan';
-import { OTHER_RULES } from '../rules/index';
+import { OTHER_RULES, type RuleMeta } from '../rules/index';
 import { indexDefinitionTitle } from '../advice/missingIndex';
 import type { RecordedNPlusOne, RecordSummary } from './aggregate';
 import { nPlusOnesMessage, type StatementAdvice } from './format';
@@ -280,11 +280,16 @@ function indexDefinitions(f: Finding): Set<string> {
   return new Set(list.filter((s) => typeof s.ddl === 'string').map((s) => indexDefinitionTitle({ ddl: s.ddl! })));
 }
 
+/** The rules the recording's findings report (its analyzer's, also said by the editor before the engine loads). */
+export function recordedRules(): RuleMeta[] {
+  return OTHER_RULES.filter((r) => r.id === 'n-plus-one' || r.id === 'missing-index');
+}
+
 /** The recording as an analyzer of the one pipeline: it reads the state the editor keeps up to date. */
 export function recordedAnalyzer(state: () => RecordedState, rel?: (f: string) => string): Analyzer {
   return {
     id: 'recorded',
-    rules: OTHER_RULES.filter((r) => r.id === 'n-plus-one' || r.id === 'missing-index'),
+    rules: recordedRules(),
     analyze: ({ file, text }) => recordedFindings(state(), file, text, rel),
   };
 }
