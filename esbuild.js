@@ -6,6 +6,8 @@ const path = require('path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** `node esbuild.js --production --meta`: also write dist/bundle-sizes.json (bytes each module adds to extension.js and engine.js). */
+const sizes = process.argv.includes('--meta');
 
 /** Tree-sitter runtime and the grammars we parse with, copied next to the bundles: the language registry's list. */
 function wasmFiles() {
@@ -64,8 +66,13 @@ const bundleMeta = {
   setup(build) {
     build.onEnd((result) => {
       if (!result.metafile) return;
-      const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, Object.keys(o.inputs)]));
+      // A module the bundle reached but tree-shook to nothing (bytesInOutput 0) is not held by it.
+      const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, Object.keys(o.inputs).filter((m) => o.inputs[m].bytesInOutput > 0)]));
       fs.writeFileSync(path.join(__dirname, 'dist', 'bundle-meta.json'), JSON.stringify(outputs, null, 1));
+      if (sizes) {
+        const bytes = Object.fromEntries(Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, Object.fromEntries(Object.entries(o.inputs).map(([m, i]) => [m, i.bytesInOutput]).sort((a, b) => b[1] - a[1]))]));
+        fs.writeFileSync(path.join(__dirname, 'dist', 'bundle-sizes.json'), JSON.stringify(bytes, null, 1));
+      }
     });
   },
 };

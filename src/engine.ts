@@ -5,6 +5,10 @@
  * languages' extraction), the one analysis pipeline (core/scan.ts, core/analyzers.ts: rules, N+1, missing index)
  * and the N+1 detector's workspace passes. The CLI bundles the same modules directly (dist/cli.js).
  *
+ * The recording's aggregation and reports are here too (core/record: live, findings, format, firstHint — its
+ * batched forms alone are ~30 KB): the editor loads the engine when a recording starts or is restored, and reads its
+ * figures only once one exists, so activation carries none of it.
+ *
  * Everything that holds state behind a tree-sitter parse lives in this bundle only: a SourceTree made here is read
  * here (checkBundle.ts asserts the editor bundle holds none of ENGINE_ONLY_MODULES).
  */
@@ -17,3 +21,7 @@ export { indexWorkspace, crossFileReadText, reindexFile } from './core/nplusone/
 export { CrossFileCalls } from './core/nplusone/crossFile';
 export { workspaceSqlSites } from './core/nplusone/workspaceSites';
 export { matchStatements, isRepeatedSmall, attachRecorded, observedFindings, observedFindingsByFile, observedReport, observedNPlusOnes } from './core/nplusone/observed';
+export { LiveRecording } from './core/record/live';
+export { recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes } from './core/record/findings';
+export { appLanguages, captureStoppedText, otherLanguagesReportNote, recordedSiteReport, recordingStartedText, recordingStoppedText, recordText } from './core/record/format';
+export { ormHintLine, ORM_HINT_TITLE } from './core/record/firstHint';

@@ -17,12 +17,11 @@ import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
 import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, type StatementInfo } from '../core/sql/statement';
 import { maxParamIndex } from '../core/extract/sqlLexer';
-import { analyzePlan } from '../core/plan/analyze';
+import { analyzePlan, planCatalogNames, type PlanCatalogNames } from '../core/plan/analyze';
 import { foreignKeyTriggerCalls } from '../core/plan/warnings';
-import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
 import { sqlOverLimit } from '../core/limits';
-import type { ForeignKeyFact, IndexLeadFact, Plan } from '../core/plan/model';
+import type { AnalyzeOptions, ForeignKeyFact, IndexLeadFact, Plan } from '../core/plan/model';
 
 export const EXPLAIN_SQL = {
   /** $1 = constraint names. "indexed": a valid, non-partial index whose leading columns are the key's columns. */
@@ -235,7 +234,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
       await timed(guardPlanning(s, text, { trustFunctions: options.trustFunctions }));
       ({ json, method } = await explainOnSession(s, text, { versionNum, params: values, trustFunctions: options.trustFunctions, verbose: true, timed }));
       if (options.relationRows !== false) {
-        const names = relationNames(json);
+        const names = planCatalogNames(json).relations;
         if (names.length) {
           for (const row of (await timed(s.querySingle(EXPLAIN_SQL.relationRows, [names]))).rows) {
             relRows.set(`${row.schema}.${row.name}`, Number(row.rows));
@@ -274,17 +273,6 @@ function firstPlan(rows: any[]): Record<string, unknown> {
   } catch {
     throw new PgLensError('The server returned no plan.', 'NO_PLAN');
   }
-}
-
-function relationNames(json: Record<string, unknown>): string[] {
-  const out = new Set<string>();
-  const stack: RawNode[] = [json[K.Plan] as RawNode];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (typeof n[K.RelationName] === 'string') out.add(n[K.RelationName] as string);
-    for (const c of n[K.Plans] ?? []) stack.push(c);
-  }
-  return [...out];
 }
 
 interface DmlRisk {
@@ -390,25 +378,14 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
       await endTransaction(s);
     }
   }, { fresh: true });
-  const t1 = performance.now();
-  let plan = analyzePlan(json);
-  let modelMs = performance.now() - t1;
+  // The catalog's word on the plan's tables and foreign keys, as a brought plan gets it: without it a cascade's trigger
+  // time read as a missing index on the referencing columns (person39 H1). Not read: the plan without them (its tips
+  // then say what they cannot check).
+  const { plan, facts, factsMs, modelMs } = await planWithFacts(db, json);
+  serverMs += factsMs;
   // The foreign-key checks and cascades the run made PostgreSQL run (its RI triggers' calls): pg_stat_statements counts
   // them, and the workload's "PostgreSQL's own foreign-key checks" leaves PG Lens's out (person39 L5).
   noteOwnForeignKeyChecks(db.profile, foreignKeyTriggerCalls(plan));
-  // The catalog's word on the plan's tables and foreign keys, as a brought plan gets it: without it a cascade's trigger
-  // time read as a missing index on the referencing columns (person39 H1).
-  let facts: PlanFacts | undefined;
-  try {
-    const t2 = performance.now();
-    facts = await planFacts(db, plan);
-    serverMs += performance.now() - t2;
-    const t3 = performance.now();
-    plan = analyzePlan(json, { relationRows: new Map(facts.relationRows), relationIndexes: new Map(facts.relationIndexes), foreignKeys: new Map(facts.foreignKeys) });
-    modelMs += performance.now() - t3;
-  } catch {
-    // The plan without them: its tips then say what they cannot check.
-  }
   db.indexUse.note(text, plan);
   return { plan, json, sql: text, method: nParams ? 'custom' : 'plain', statement: info, versionNum, serverMs, modelMs, ...(facts ? { relationRows: facts.relationRows, relationIndexes: facts.relationIndexes, foreignKeys: facts.foreignKeys } : {}) };
 }
@@ -447,29 +424,58 @@ export interface PlanFacts {
 /**
  * Catalog facts for a plan, read when a connection is at hand: table sizes (for the warnings an estimated plan needs),
  * the scanned tables' indexes (the tips never propose one that exists) and, for the foreign keys whose triggers the
- * plan reports, whether an index leads with the referencing columns. For a plan brought from elsewhere (a file, the
- * clipboard, a server log) and for an Explain Analyze run here (person39 H1: a cascading DELETE's tip said to index
- * order_items (order_id), which was indexed). One round trip each, skipped when none.
+ * plan reports, whether an index leads with the referencing columns. One round trip each, skipped when none.
  */
-export async function planFacts(db: Pick<Database, 'query'>, plan: Plan): Promise<PlanFacts> {
-  const names = [...new Set(plan.nodes.map((n) => n.raw[K.RelationName]).filter((x): x is string => typeof x === 'string'))];
+async function planFacts(db: Pick<Database, 'query'>, names: PlanCatalogNames): Promise<PlanFacts> {
   const relationRows: [string, number][] = [];
   const relationIndexes: [string, IndexLeadFact[]][] = [];
-  if (names.length) {
-    for (const row of (await db.query(EXPLAIN_SQL.relationRows, [names])).rows) {
+  if (names.relations.length) {
+    for (const row of (await db.query(EXPLAIN_SQL.relationRows, [names.relations])).rows) {
       relationRows.push([`${row.schema}.${row.name}`, Number(row.rows)]);
       relationRows.push([String(row.name), Number(row.rows)]);
       const leads = indexLeadsOf(row.indexes);
       relationIndexes.push([`${row.schema}.${row.name}`, leads], [String(row.name), leads]);
     }
   }
-  const constraints = [...new Set(plan.triggers.map((t) => t.constraint).filter((x): x is string => !!x))];
   const foreignKeys: [string, ForeignKeyFact][] = [];
-  if (constraints.length) {
-    for (const r of (await db.query(EXPLAIN_SQL.foreignKeys, [constraints])).rows) {
+  if (names.constraints.length) {
+    for (const r of (await db.query(EXPLAIN_SQL.foreignKeys, [names.constraints])).rows) {
       foreignKeys.push([String(r.name), { schema: String(r.schema), table: String(r.table_name), columns: (r.columns as string[]).map(String), referenced: `${r.referenced_schema}.${r.referenced_table}`, indexed: r.indexed === true }]);
     }
   }
   return { relationRows, relationIndexes, foreignKeys };
 }
 
+export interface PlanWithFacts {
+  plan: Plan;
+  /** The catalog's facts the plan was modelled with (undefined: none read — no connection, or `factsError`). */
+  facts?: PlanFacts;
+  /** Why they could not be read (the plan is modelled without them). */
+  factsError?: unknown;
+  /** Reading them (round trips) and modelling the plan, in milliseconds. */
+  factsMs: number;
+  modelMs: number;
+}
+
+/**
+ * A plan (anything parsePlanSource accepts) modelled once, with the catalog's facts of the tables and foreign keys it
+ * names when a connection is at hand (planFacts): Explain Analyze run here and a plan brought from elsewhere (a file,
+ * the clipboard, a server log: the plan viewer, `pg-lens explain --db`) read them the same way, here. A plan that does
+ * not parse throws PlanParseError before any round trip; facts that cannot be read leave the plan without them.
+ */
+export async function planWithFacts(db: Pick<Database, 'query'> | undefined, source: unknown, options: AnalyzeOptions = {}): Promise<PlanWithFacts> {
+  const top = parsePlanSource(source);
+  let facts: PlanFacts | undefined;
+  let factsError: unknown;
+  const t0 = performance.now();
+  if (db) {
+    try {
+      facts = await planFacts(db, planCatalogNames(top));
+    } catch (e) {
+      factsError = e;
+    }
+  }
+  const t1 = performance.now();
+  const plan = analyzePlan(top, facts ? { ...options, relationRows: new Map(facts.relationRows), relationIndexes: new Map(facts.relationIndexes), foreignKeys: new Map(facts.foreignKeys) } : options);
+  return { plan, ...(facts ? { facts } : {}), ...(factsError !== undefined ? { factsError } : {}), factsMs: t1 - t0, modelMs: performance.now() - t1 };
+}

@@ -13,14 +13,17 @@ import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedSiteReport, recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
+import { recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
 import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
-import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes, type RecordedState } from '../core/record/findings';
+import type { RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedRules } from '../core/record/findingsMeta';
+import type { Analyzer } from '../core/scan';
+import { loadEngine, type Engine } from './loadEngine';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
@@ -96,6 +99,13 @@ export class CaptureRecording implements vscode.Disposable {
   private rec: LiveRecording | undefined;
   /** A new recording (set when the parser is loaded). */
   private newRecording: (() => LiveRecording) | undefined;
+  /**
+   * The analysis engine (src/engine.ts), loaded with the first LiveRecording: the recording's aggregation, findings and
+   * reports are the engine's (they live in dist/engine.js only), so every summary comes with it.
+   */
+  private engine: Engine | undefined;
+  /** The engine's analyzer of the recording's findings, made on its first run (registered before the engine loads). */
+  private recordedAnalyzer: Analyzer | undefined;
   private summary: RecordSummary | undefined;
   private groups: UnitGroup[] = [];
   private advice = new Map<string, StatementAdvice>();
@@ -128,7 +138,15 @@ export class CaptureRecording implements vscode.Disposable {
       this.status, this.lensChanged, this.restored,
       // N+1 and missing-index findings at the recorded lines go through the one analysis pipeline.
       // They belong to the recording, not to the open document: they stay in Problems when the file closes.
-      ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f)), { outlivesDocument: true }),
+      ctx.analysis.register({
+        id: 'recorded',
+        rules: recordedRules(),
+        analyze: async (input) => {
+          if (!this.summary) return [];
+          this.recordedAnalyzer ??= (await loadEngine()).recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f));
+          return this.recordedAnalyzer.analyze(input);
+        },
+      }, { outlivesDocument: true }),
       // Index advice is proved on one database: after a switch it is proved again on the new one (as the scan's is).
       ctx.connections.onDidChange(() => this.followConnection()),
       // A recorded file renamed or moved on disk: its statements follow it (person37 L6).
@@ -270,9 +288,10 @@ export class CaptureRecording implements vscode.Disposable {
     if (this.filesAtStop) this.filesAtStop = followRenames({ events: [], files: this.filesAtStop }, this.renames).files;
     this.ctx.log.info(`Recording: ${pairs.map((p) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.from))} → ${vscode.workspace.asRelativePath(vscode.Uri.parse(p.to))}`).join(', ')}: its recorded statements follow the new name.`);
     if (r.stopped && r.older === 0 && !this.listener) {
-      const [{ normalizeSql }, { LiveRecording }] = await Promise.all([import('../core/sql/statement'), import('../core/record/live')]);
+      const [{ normalizeSql }, engine] = await Promise.all([import('../core/sql/statement'), loadEngine()]);
       if (this.rec !== r) return;
-      this.rec = LiveRecording.of(normalizeSql, followRenames({ events: r.recent }, this.renames).events, r.notices, r.dropped);
+      this.engine = engine;
+      this.rec = engine.LiveRecording.of(normalizeSql, followRenames({ events: r.recent }, this.renames).events, r.notices, r.dropped);
       this.refresh();
     }
     await this.keep();
@@ -315,10 +334,11 @@ export class CaptureRecording implements vscode.Disposable {
     }
     if (this.listener || this.rec) return;
     this.filesAtStop = kept.files;
-    const [{ loadPgParser, normalizeSql }, { LiveRecording }] = await Promise.all([import('../core/sql/statement'), import('../core/record/live')]);
+    const [{ loadPgParser, normalizeSql }, engine] = await Promise.all([import('../core/sql/statement'), loadEngine()]);
     await loadPgParser();
     if (this.listener || this.rec) return; // Start Recording meanwhile
-    this.rec = LiveRecording.of(normalizeSql, kept.events, kept.notices, kept.dropped);
+    this.engine = engine;
+    this.rec = engine.LiveRecording.of(normalizeSql, kept.events, kept.notices, kept.dropped);
     // The advice proved before the reload, with the database it was proved on (its findings show on that one only).
     this.advice = new Map(kept.advice ?? []);
     const key = this.connectionKey();
@@ -326,7 +346,7 @@ export class CaptureRecording implements vscode.Disposable {
     for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
     this.refresh();
     const silenced = this.silencedNPlusOnes().size;
-    const said = captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
+    const said = engine.captureStoppedText(this.rec.statements, (this.summary?.nPlusOne.length ?? 0) - silenced, { sitesUnknown: this.summary?.sitesUnknown, silenced });
     this.status.text = `$(debug-stop) ${said.status}`;
     const changedNote = `${match.changed.length ? ` ${match.left} statements from ${match.changed.length === 1 ? 'a file' : `${match.changed.length} files`} changed since (${names(match.changed)}) are left out: their lines may have moved.` : ''}${goneNote}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording.${changedNote} Run PG Lens: Start Recording to record again.`;
@@ -486,7 +506,8 @@ export class CaptureRecording implements vscode.Disposable {
    * off): read from the open document, else the file. Stop's message and the report count the others.
    */
   silencedNPlusOnes(): Set<RecordedNPlusOne> {
-    if (!this.summary?.nPlusOne.length) return new Set();
+    const engine = this.engine;
+    if (!this.summary?.nPlusOne.length || !engine) return new Set();
     const textOf = (file: string): string | undefined => {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
       if (open) return open.getText();
@@ -496,16 +517,17 @@ export class CaptureRecording implements vscode.Disposable {
         return undefined;
       }
     };
-    return silencedRecordedNPlusOnes(this.state(), textOf, this.ctx.config.rulesSeverity);
+    return engine.silencedRecordedNPlusOnes(this.state(), textOf, this.ctx.config.rulesSeverity);
   }
 
   async start(): Promise<void> {
     if (this.listener) return;
-    const [{ listen }, { captureAssetsIn, captureVariables }, { loadPgParser, normalizeSql }, { LiveRecording }] = await Promise.all([
-      import('../capture/listener'), import('../capture/env'), import('../core/sql/statement'), import('../core/record/live'),
+    const [{ listen }, { captureAssetsIn, captureVariables }, { loadPgParser, normalizeSql }, engine] = await Promise.all([
+      import('../capture/listener'), import('../capture/env'), import('../core/sql/statement'), loadEngine(),
     ]);
     await loadPgParser();
-    this.newRecording = () => new LiveRecording(normalizeSql);
+    this.engine = engine;
+    this.newRecording = () => new engine.LiveRecording(normalizeSql);
     const assets = captureAssetsIn(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist').fsPath);
     if (!assets) throw new Error('the capture module (dist/capture.js) is missing from the extension');
     this.clear();
@@ -544,7 +566,9 @@ export class CaptureRecording implements vscode.Disposable {
    */
   async stop(announce = true): Promise<void> {
     const l = this.listener;
-    if (!l) return;
+    // The listener is made after the engine is loaded (start): a listener comes with it.
+    const engine = this.engine;
+    if (!l || !engine) return;
     // Stop takes effect here (issue 20 #9: it took ~13 minutes under load): nothing that arrives from now on is applied,
     // the apps' connections are closed at once (what they still had on the way is not read), and one last refresh of
     // the figures — which costs the call sites and statements, not the executions recorded — says what was recorded.
@@ -557,7 +581,7 @@ export class CaptureRecording implements vscode.Disposable {
     void l.close();
     this.refresh();
     const silenced = this.silencedNPlusOnes().size;
-    const said = captureStoppedText(this.rec?.statements ?? 0, (this.summary?.nPlusOne.length ?? 0) - silenced, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, silenced }, this.languages);
+    const said = engine.captureStoppedText(this.rec?.statements ?? 0, (this.summary?.nPlusOne.length ?? 0) - silenced, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, silenced }, this.languages);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
@@ -767,7 +791,7 @@ export class CaptureRecording implements vscode.Disposable {
 
   /** The lines of a document whose recorded N+1 is silenced (an ignore comment, the rule off): no ": N+1" there either. */
   private silenced(doc: vscode.TextDocument): Set<number> {
-    return this.summary?.nPlusOne.some((x) => x.file === doc.uri.fsPath) ? silencedRecordedLines(this.state(), doc.uri.fsPath, doc.getText(), this.ctx.config.rulesSeverity) : new Set();
+    return this.engine && this.summary?.nPlusOne.some((x) => x.file === doc.uri.fsPath) ? this.engine.silencedRecordedLines(this.state(), doc.uri.fsPath, doc.getText(), this.ctx.config.rulesSeverity) : new Set();
   }
 
   private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -784,7 +808,7 @@ export class CaptureRecording implements vscode.Disposable {
     const lang = languageOf(doc.languageId);
     if (!lang || doc.uri.scheme !== 'file') return recorded;
     const sites = await this.ctx.sites.sitesFor(doc);
-    const { ormHintLine, ORM_HINT_TITLE } = await import('../core/record/firstHint');
+    const { ormHintLine, ORM_HINT_TITLE } = await loadEngine();
     const line = ormHintLine(doc.getText(), lang, sites.length, doc.uri.fsPath);
     if (line === undefined || this.listener || this.rec?.statements) return recorded;
     const range = lineRange(line, 1);
@@ -834,6 +858,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.publishDiagnostics();
     // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
+    const { recordedSiteReport } = await loadEngine();
     const text = recordedSiteReport(where, site, this.advice, this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
     const doc = await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
     // The plan of the site's costliest statement in the plan viewer, as every plan is shown (the document has its brief):

@@ -62,7 +62,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     await capture.start();
     // Whether the values the app sends are captured (pgLens.record.values): said, as they may be personal data.
     const values = ctx.config.recordValues ? ' Parameter values are captured too (pgLens.record.values).' : '';
-    const { recordingStartedText } = await import('../core/record/format');
+    const { recordingStartedText } = await loadEngine();
     // Which languages the workspace's app is written in: the capture records Node and Python only (person16: a Go app).
     languages = await workspaceLanguages(ctx);
     capture.languages = languages;
@@ -135,7 +135,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         for (const [file, diags] of report.diagnostics) collection.set(vscode.Uri.file(file), diags);
         channel.clear();
         channel.appendLine(`Recorded ${report.window} on ${rec.connection.profile.name}.`);
-        const { recordingStoppedText, recordText, otherLanguagesReportNote } = await import('../core/record/format');
+        const { recordingStoppedText, recordText, otherLanguagesReportNote } = await loadEngine();
         const note = otherLanguagesReportNote(languages);
         if (note) channel.appendLine(note);
         // One run, one story (person10 N9): the recording's own figures first, then pg_stat_statements, said to be the server's.
@@ -155,7 +155,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
   // the reload although the recording came back). Not shown by itself: it is there when the user opens it.
   const restoredReport = capture.onDidRestore(async ({ at, summary }) => {
     if (recording || capture.active) return;
-    const { recordText } = await import('../core/record/format');
+    const { recordText } = await loadEngine();
     channel.clear();
     channel.appendLine(`Recorded before the window was reloaded (${new Date(at).toLocaleString()}), read back from this workspace's storage.`);
     channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(summary, relPath, undefined, undefined, capture.silencedNPlusOnes())}\n`);
@@ -175,7 +175,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
  */
 async function workspaceLanguages(ctx: PgLensContext): Promise<AppLanguages | undefined> {
   try {
-    const [{ appLanguages }, { workspaceFilePaths }] = await Promise.all([import('../core/record/format'), import('./scanWorkspace')]);
+    const [{ appLanguages }, { workspaceFilePaths }] = await Promise.all([loadEngine(), import('./scanWorkspace')]);
     const paths = (await workspaceFilePaths(ctx, vscode.workspace.workspaceFolders ?? [])).slice(0, MAX_FILES);
     return appLanguages(paths.flatMap((p) => {
       const r = readAsOf(p);

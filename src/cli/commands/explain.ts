@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
-import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
+import { analyzePlan, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
@@ -134,9 +134,11 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     if (!entry) throw new UsageError(`${name} holds ${logged.length} auto_explain plan(s): --pick takes 1 to ${logged.length}`);
     source = entry.source;
   } else if (pick !== undefined) throw new UsageError(`--pick: ${name} is not a server log with auto_explain plans`);
-  let plan: Plan;
+  // Parsed first (a plan that does not read is said before any connection), then modelled once: with the catalog's facts
+  // when connected (db/explain planWithFacts, as the editor's plan viewer and Explain Analyze read them).
+  let top: Record<string, unknown>;
   try {
-    plan = analyzePlan(source, { withStatement: false });
+    top = parsePlanSource(source);
   } catch (e) {
     if (e instanceof PlanParseError) {
       ctx.err(`pg-lens: ${name}${entry ? ` (plan ${entry.index}, log line ${entry.line})` : ''}: ${e.message}`);
@@ -145,18 +147,20 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     throw e;
   }
   let enriched = false;
+  let plan: Plan;
   if (typeof values.db === 'string') {
     // Connected: table sizes and the foreign keys behind trigger times, from the catalog.
     const db = await openDatabase(values.db, ctx, { connectTimeout: values['connect-timeout'] as string | undefined });
     try {
-      const { planFacts } = await import('../../db/explain');
-      const facts = await planFacts(db, plan);
-      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), relationIndexes: new Map(facts.relationIndexes), foreignKeys: new Map(facts.foreignKeys), withStatement: false });
+      const { planWithFacts } = await import('../../db/explain');
+      const r = await planWithFacts(db, top, { withStatement: false });
+      if (r.factsError !== undefined) throw r.factsError;
+      plan = r.plan;
       enriched = true;
     } finally {
       await db.close();
     }
-  }
+  } else plan = analyzePlan(top, { withStatement: false });
   if (format === 'json') {
     ctx.out(JSON.stringify({
       source: name,

@@ -463,6 +463,24 @@ function subBuffers(a: Buffers, b: Buffers): Buffers {
   return out;
 }
 
+/** What a plan names that the catalog knows: the relations its nodes scan, the constraints whose trigger times it reports. */
+export interface PlanCatalogNames {
+  relations: string[];
+  constraints: string[];
+}
+
+/**
+ * The relations and foreign-key constraints of a plan (anything parsePlanSource accepts), read as analyzePlan reads
+ * them (its nodes' "Relation Name", its triggers' "Constraint Name") without modelling it: the catalog's facts of them
+ * are read first, and the plan is then modelled once, with them (db/explain.ts planWithFacts).
+ */
+export function planCatalogNames(source: unknown): PlanCatalogNames {
+  const top = parsePlanSource(source);
+  const relations = [...new Set(flatten(top[K.Plan] as RawNode).map((n) => n.raw[K.RelationName]).filter((x): x is string => typeof x === 'string'))];
+  const constraints = [...new Set(readTriggers(top).map((t) => t.constraint).filter((x): x is string => !!x))];
+  return { relations, constraints };
+}
+
 function readTriggers(top: Record<string, unknown>): TriggerTime[] {
   const list = top[K.Triggers];
   if (!Array.isArray(list)) return [];

@@ -5,7 +5,7 @@
  */
 import type { BenchmarkRunSummary } from './benchmark';
 import { asCaptureEvent } from '../record/protocol';
-import { isRead, readsCatalog, touchesTables } from '../record/aggregate';
+import { isRead, readsCatalog, touchesTables } from '../record/ping';
 import { roughNormalize } from '../record/statementText';
 import { splitSqlStatements } from '../extract/sqlLexer';
 import { fingerprintSql, normalizeSql } from '../sql/statement';

@@ -9,10 +9,11 @@
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
-import { isConnectionPing, isConnectionSetUp } from './ping';
+import { isConnectionPing, isConnectionSetUp, isRead, readsCatalog } from './ping';
 import { batchedForm, batchedWriteForm, callArgsAt, lookupOf, noEagerRelationship, prismaLookupOf, repeatedForm, serializingForm, type LookupHints, type NoEager, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { djangoNamesOf, fileNear, templateView, type TemplateView } from './djangoNames';
+import { sitesUnknownText } from './format';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
 
 export interface RecordOptions {
@@ -159,13 +160,6 @@ export interface RecordSummary {
 const MAX_COMPARED = 200;
 
 
-export function isRead(normalized: string): boolean {
-  const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();
-  if (s.startsWith('select') || s.startsWith('values') || s.startsWith('table ')) return true;
-  if (s.startsWith('with')) return !/\b(insert|update|delete)\b/.test(s);
-  return false;
-}
-
 export type WriteKind = 'insert' | 'update' | 'delete' | 'merge';
 
 /**
@@ -197,19 +191,6 @@ function oneValuesRow(s: string): boolean {
     else if (ch === ')' && --depth === 0) return !/^\s*,/.test(s.slice(i + 1));
   }
   return false;
-}
-
-/** A query or data change the index advisor can look at — not a session or transaction command (SET, SHOW, BEGIN…). */
-export function touchesTables(normalized: string): boolean {
-  return /^(select|with|values|table|insert|update|delete|merge)\b/i.test(normalized.replace(/^\s*\(+/, '').trimStart());
-}
-
-/**
- * Reads of the system catalogs (a framework introspecting the schema: Django's migrate, Sequelize's
- * type loading, an ORM's sync) repeat per model by design; they are not the app's N+1.
- */
-export function readsCatalog(normalized: string): boolean {
-  return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
 }
 
 interface Acc extends StatementFigure {
@@ -809,11 +790,6 @@ function librariesOf(notices: readonly NoticeEvent[]): string | undefined {
   const named = new Set<string>();
   for (const n of notices) if (n.code === 'library' && n.name) named.add(n.version ? `${n.name} ${n.version}` : n.name);
   return named.size ? [...named].sort().join(', ') : undefined;
-}
-
-/** The report's note when a loaded query library's statements have no line in the app's code (see sitesUnknown). */
-export function sitesUnknownText(libraries: string): string {
-  return `call sites unknown: ${libraries} ${libraries.includes(',') ? 'are' : 'is'} not recognised by the capture, so its statements have no line in your code and no N+1 can be found (the counts per request are right). Please report the library and its version.`;
 }
 
 function noticesOf(notices: readonly NoticeEvent[], prismaSent: boolean): string[] {

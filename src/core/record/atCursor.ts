@@ -6,7 +6,8 @@
  * ends, so the cursor anywhere inside `findMany({ where: { … } })` means that call.
  */
 import { lineStarts, positionAt, type Span } from '../findings';
-import { readsCatalog, touchesTables, type SiteFigure } from './aggregate';
+import type { SiteFigure } from './aggregate';
+import { readsCatalog, touchesTables } from './ping';
 import type { SqlSite } from '../extract/types';
 
 /** Lines a recorded statement is read over at most (a call written over more lines is cut here). */

@@ -6,15 +6,13 @@
  */
 import { lineStarts, positionAt, type Finding, type Fix, type Span } from '../findings';
 import type { Analyzer } from '../scan';
-import { OTHER_RULES } from '../rules/index';
+import { OPEN_SITE_COMMAND, recordedRules } from './findingsMeta';
 import { indexDefinitionTitle } from '../advice/missingIndex';
 import type { RecordedNPlusOne, RecordSummary } from './aggregate';
 import { nPlusOnesMessage, type StatementAdvice } from './format';
 import { batchedForm, repeatedForm, type BatchedForm } from './batchedForm';
 import { applySuppressions } from '../suppress';
 
-/** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
-export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
 /** Command the editor registers: plans and proved index advice for the statements of a call site. */
 const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
 
@@ -284,7 +282,7 @@ function indexDefinitions(f: Finding): Set<string> {
 export function recordedAnalyzer(state: () => RecordedState, rel?: (f: string) => string): Analyzer {
   return {
     id: 'recorded',
-    rules: OTHER_RULES.filter((r) => r.id === 'n-plus-one' || r.id === 'missing-index'),
+    rules: recordedRules(),
     analyze: ({ file, text }) => recordedFindings(state(), file, text, rel),
   };
 }
@@ -328,17 +326,4 @@ function parentAdvice(n: RecordedNPlusOne, b: BatchedForm, rel: (f: string) => s
           : `add ${b.chain} to the queryset it passes to the template`
     : b.atParent ? b.atParent.replace(/\bit\b/, 'its query') : undefined;
   return { title: `Go to the view that builds the rows' query (${rel(v.file)}:${v.line}, ${v.name}; ${evaluated})${advice ? `: ${advice}` : ''}`, ...(advice ? { advice } : {}) };
-}
-
-/**
- * What a change of connection does to the recording's proved advice and plans (each belongs to the database it was
- * proved on: `provedOn`, the editor's key of it). `hide` — no connection now (Disconnect, or the moment between two
- * profiles of one database): kept, but no finding shows (recordedFindings shows only advice proved on the connection in
- * use); `keep` — all of it was proved on the database now in use (the same one back); `drop` — some was proved on
- * another database: made again there. Person27 LOW-5: the gap between two profiles of one database dropped it all.
- */
-export function adviceAfterConnectionChange(provedOn: Iterable<string | undefined>, now: string | undefined): 'hide' | 'keep' | 'drop' {
-  if (now === undefined) return 'hide';
-  for (const on of provedOn) if (on !== now) return 'drop';
-  return 'keep';
 }

@@ -4,7 +4,6 @@ import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordedWritePerItem, RecordSummary, SiteFigure } from './aggregate';
-import { sitesUnknownText } from './aggregate';
 import { countOf, listAndMore, recordedWhere } from '../format';
 
 export interface StatementAdvice {
@@ -52,6 +51,11 @@ const LANGUAGE_NAMES: Record<string, string> = { ...CAPTURED_LANGUAGES, go: 'Go'
 const CAPTURE_COVERS = 'the capture records Node (pg) and Python (psycopg2, psycopg, asyncpg) apps only';
 
 /** The workspace's app languages (language folders of its source files, `sql` left out), split by whether the capture records them. */
+/** The report's note when a loaded query library's statements have no line in the app's code (see sitesUnknown). */
+export function sitesUnknownText(libraries: string): string {
+  return `call sites unknown: ${libraries} ${libraries.includes(',') ? 'are' : 'is'} not recognised by the capture, so its statements have no line in your code and no N+1 can be found (the counts per request are right). Please report the library and its version.`;
+}
+
 export interface AppLanguages {
   captured: string[];
   other: string[];

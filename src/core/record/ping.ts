@@ -47,3 +47,27 @@ function readsOnlyTypeCatalog(s: string): boolean {
   }
   return names.length > 0 && names.every((n) => /^(?:pg_catalog\.)?pg_\w+$/.test(n) || ctes.has(n) || /^(?:select|lateral|unnest)$/.test(n));
 }
+
+// What kind of statement a normalised text is: read by the aggregation, the commands at the cursor (atCursor), the
+// workload benchmark and `pg-lens record` — here, beside the pings, so the editor holds them without the aggregation.
+
+/** A read: SELECT, VALUES, TABLE, or a WITH that writes nothing. */
+export function isRead(normalized: string): boolean {
+  const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();
+  if (s.startsWith('select') || s.startsWith('values') || s.startsWith('table ')) return true;
+  if (s.startsWith('with')) return !/\b(insert|update|delete)\b/.test(s);
+  return false;
+}
+
+/** A query or data change the index advisor can look at — not a session or transaction command (SET, SHOW, BEGIN…). */
+export function touchesTables(normalized: string): boolean {
+  return /^(select|with|values|table|insert|update|delete|merge)\b/i.test(normalized.replace(/^\s*\(+/, '').trimStart());
+}
+
+/**
+ * Reads of the system catalogs (a framework introspecting the schema: Django's migrate, Sequelize's
+ * type loading, an ORM's sync) repeat per model by design; they are not the app's N+1.
+ */
+export function readsCatalog(normalized: string): boolean {
+  return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
+}

@@ -12,7 +12,7 @@ import type { SqlSite } from '../../core/extract/types';
 import { shortLine } from '../../core/format';
 import type { ParameterExample } from '../../core/sql/predicates';
 import type { Planner, PlanOutcome } from '../../db/planner';
-import type { ExplainResult } from '../../db/explain';
+import type { ExplainResult, PlanWithFacts } from '../../db/explain';
 import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
 import type { LoggedPlan, ProvedIndexFigure } from '../../core/plan';
 import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PanelStatement, type PlanPanelHandler } from './panel';
@@ -413,23 +413,23 @@ class PlansFeature implements vscode.Disposable {
       source = entry.source;
       title = `${name} #${entry.index} (${entry.durationMs.toFixed(1)} ms)`;
     }
-    let model;
+    // Modelled once: with the catalog's facts when connected (db/explain planWithFacts, as Explain Analyze's run reads them).
+    const conn = this.ctx.connections.current;
+    let brought: Pick<PlanWithFacts, 'plan' | 'facts' | 'factsError'>;
     try {
-      model = analyzePlan(source);
+      brought = conn ? await (await import('../../db/explain')).planWithFacts(conn.db, source) : { plan: analyzePlan(source) };
     } catch (e) {
       if (e instanceof PlanParseError) return e.message;
       throw e;
     }
-    const plan = model.source;
+    const plan = brought.plan.source;
     const payload: PlanPayload = { title, sql: typeof plan['Query Text'] === 'string' ? (plan['Query Text'] as string) : '', plan, method: 'brought', at: Date.now() };
-    const conn = this.ctx.connections.current;
-    if (conn) {
+    if (conn && brought.factsError !== undefined) this.ctx.log.warn(`catalog facts for a brought plan: ${errorMessage(brought.factsError)}`);
+    else if (conn && brought.facts) {
       try {
-        const { planFacts } = await import('../../db/explain');
-        const facts = await planFacts(conn.db, model);
-        payload.relationRows = facts.relationRows;
-        payload.relationIndexes = facts.relationIndexes;
-        payload.foreignKeys = facts.foreignKeys;
+        payload.relationRows = brought.facts.relationRows;
+        payload.relationIndexes = brought.facts.relationIndexes;
+        payload.foreignKeys = brought.facts.foreignKeys;
         payload.connection = conn.profile.name;
         // The indexes proved for the workspace's statements: a tip on a scan of the same table and columns names its proof (person27).
         const proved = this.ctx.indexAdvice?.provedForAny();

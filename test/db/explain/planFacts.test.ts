@@ -6,9 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { testDatabase } from '../support';
 import type { Database } from '../../../src/db/database';
-import { planFacts } from '../../../src/db/explain';
 import { analyzePlan } from '../../../src/core/plan';
-import { explain, explainAnalyze } from '../../../src/db/explain';
+import { explain, explainAnalyze, planWithFacts } from '../../../src/db/explain';
 
 const SETUP = [
   `CREATE TABLE parent (id int PRIMARY KEY)`,
@@ -37,9 +36,8 @@ describe('db/planFacts: a brought plan proved against the catalog', function () 
   it('without an index on the referencing columns: the tip says so, checked, with the CREATE INDEX', async () => {
     const bare = analyzePlan(text);
     assert.equal(bare.tips[0].kind, 'fk-trigger');
-    const facts = await planFacts(db, bare);
-    assert.equal(facts.foreignKeys.length, 1);
-    const p = analyzePlan(text, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys) });
+    const { plan: p, facts } = await planWithFacts(db, text);
+    assert.equal(facts?.foreignKeys.length, 1);
     assert.equal(p.tips[0].kind, 'fk-trigger');
     assert.match(p.tips[0].text, /checked in the catalog/);
     assert.match(p.tips[0].text, /CREATE INDEX ON public\."Child Rows" \("parent Id"\);/);
@@ -48,10 +46,8 @@ describe('db/planFacts: a brought plan proved against the catalog', function () 
   it('with the index: the tip says the columns are indexed and ranks lower', async () => {
     await tdb.admin.query(`CREATE INDEX ON "Child Rows" ("parent Id")`);
     try {
-      const bare = analyzePlan(text);
-      const facts = await planFacts(db, bare);
-      assert.equal(facts.foreignKeys[0][1].indexed, true);
-      const p = analyzePlan(text, { foreignKeys: new Map(facts.foreignKeys) });
+      const { plan: p, facts } = await planWithFacts(db, text);
+      assert.equal(facts?.foreignKeys[0][1].indexed, true);
       const t = p.tips.find((x) => x.kind === 'fk-trigger')!;
       assert.match(t.text, /is indexed \(checked in the catalog\)/);
       assert.equal(t.grade, 1);
@@ -82,10 +78,24 @@ describe('db/planFacts: a brought plan proved against the catalog', function () 
       const byName = new Map(r.relationIndexes);
       assert.deepEqual(byName.get('public.parent'), [{ name: 'parent_pkey', column: 'id', unique: true, partial: false }]);
       assert.deepEqual(byName.get('Child Rows'), [{ name: 'child_lower', column: null, unique: false, partial: true }]);
-      const facts = await planFacts(db, analyzePlan(text));
-      assert.deepEqual(new Map(facts.relationIndexes).get('parent'), [{ name: 'parent_pkey', column: 'id', unique: true, partial: false }]);
+      const { facts } = await planWithFacts(db, text);
+      assert.deepEqual(new Map(facts?.relationIndexes).get('parent'), [{ name: 'parent_pkey', column: 'id', unique: true, partial: false }]);
     } finally {
       await tdb.admin.query('DROP INDEX IF EXISTS "child_lower"');
     }
+  });
+
+  it('Explain Analyze run here and the same plan brought from elsewhere are proved alike: the same catalog facts, the same tips (one planWithFacts for both)', async () => {
+    const r = await explainAnalyze(db, 'DELETE FROM parent WHERE id <= 200', { allowDml: true });
+    assert.ok(r.foreignKeys?.length, 'the run reads the foreign key its trigger time names');
+    // The run's own EXPLAIN JSON, brought back as a user would paste it (a file, the clipboard).
+    const brought = await planWithFacts(db, JSON.stringify([r.json]));
+    assert.equal(brought.factsError, undefined);
+    assert.deepEqual(brought.facts, { relationRows: r.relationRows, relationIndexes: r.relationIndexes, foreignKeys: r.foreignKeys });
+    assert.deepEqual(brought.plan.tips.map((t) => [t.kind, t.text, t.grade]), r.plan.tips.map((t) => [t.kind, t.text, t.grade]));
+    // Without a connection the plan is modelled without them, and says it could not check.
+    const offline = await planWithFacts(undefined, JSON.stringify([r.json]));
+    assert.equal(offline.facts, undefined);
+    assert.notDeepEqual(offline.plan.tips.map((t) => t.text), r.plan.tips.map((t) => t.text));
   });
 });

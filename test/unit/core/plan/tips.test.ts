@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzePlan, fmtSaving, K, misestimateLabel, planText, type Plan } from '../../../../src/core/plan';
+import { analyzePlan, fmtSaving, K, misestimateLabel, planCatalogNames, planText, type Plan } from '../../../../src/core/plan';
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
@@ -856,5 +856,19 @@ describe('core/plan: a DELETE or UPDATE weighs whether an index is worth it (iss
     select[0].Plan = select[0].Plan.Plans[0];
     delete select[0].Plan['Parent Relationship'];
     assert.match(scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text, /An index on reviews \(rating, created_at\)/);
+  });
+});
+
+describe('planCatalogNames: what the catalog is asked about a plan, before it is modelled (db/explain planWithFacts)', () => {
+  it('a cascading DELETE in every form psql prints it, and as JSON: the same relations and constraint, as the model reads them', () => {
+    const dir = path.join(FIX, 'psql', 'pg18', 'delete-fk-trigger');
+    const json = planCatalogNames(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    assert.ok(json.relations.length > 0 && json.constraints.length === 1, JSON.stringify(json));
+    const model = analyzePlan(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    assert.deepEqual(json, {
+      relations: [...new Set(model.nodes.map((n) => n.raw[K.RelationName]).filter((x): x is string => typeof x === 'string'))],
+      constraints: [...new Set(model.triggers.map((t) => t.constraint).filter((x): x is string => !!x))],
+    });
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.txt'))) assert.deepEqual(planCatalogNames(fs.readFileSync(path.join(dir, f), 'utf8')), json, f);
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { summarize, isRead, touchesTables, writePerItemKind } from '../../../../src/core/record/aggregate';
+import { summarize, writePerItemKind } from '../../../../src/core/record/aggregate';
+import { isRead, touchesTables } from '../../../../src/core/record/ping';
 import { isConnectionPing } from '../../../../src/core/record/ping';
 import { roughNormalize } from '../../../../src/core/record/statementText';
 import { batchedForm } from '../../../../src/core/record/batchedForm';

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
 import { batchedForm, lookupOf, serializingForm } from '../../../../src/core/record/batchedForm';
-import { recordedFindings, OPEN_SITE_COMMAND } from '../../../../src/core/record/findings';
+import { recordedFindings } from '../../../../src/core/record/findings';
+import { OPEN_SITE_COMMAND } from '../../../../src/core/record/findingsMeta';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 

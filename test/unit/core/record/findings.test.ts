@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
-import { adviceAfterConnectionChange, recordedFindings, recordedAnalyzer, OPEN_SITE_COMMAND } from '../../../../src/core/record/findings';
+import { recordedFindings, recordedAnalyzer } from '../../../../src/core/record/findings';
+import { adviceAfterConnectionChange, OPEN_SITE_COMMAND } from '../../../../src/core/record/findingsMeta';
 import type { StatementAdvice } from '../../../../src/core/record/format';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
