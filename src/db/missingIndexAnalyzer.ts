@@ -20,6 +20,9 @@ import { loadPgParser } from '../core/sql/statement';
 import { sameShownAdvice } from '../core/advice/missingIndex';
 import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
+import { oneOffWrite } from '../core/plan';
+import { statementShape } from '../core/sql/predicates';
+import { queryIdOf, statementCalls } from './queryStats';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
@@ -56,6 +59,12 @@ export interface MissingIndexAnalyzerOptions {
    * decision weighs every statement it scanned.
    */
   workloadOnly?: boolean;
+  /**
+   * A DELETE or UPDATE that has not recurred (its calls in pg_stat_statements, core/plan oneOffWrite) gets no missing-index
+   * finding: the plan viewer's tips judge it "not worth it for a one-off statement", and the hover must not offer "Create
+   * index now" for it (person40 M1). The editor's; while typing (AnalyzerInput.editing) the last judgement is kept.
+   */
+  oneOffWrites?: boolean;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
   deferred?: boolean;
   /** Statements no longer the workspace's (their file deleted since they were merged): a decision under way leaves them out. */
@@ -69,6 +78,38 @@ export interface MissingIndexAnalyzerOptions {
   /** Every decision made (the editor updates the other statements' advice from it). */
   onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
   log?: (line: string) => void;
+}
+
+/** Per decider (one per connection), whether a DELETE's or UPDATE's text was last judged a one-off (oneOffWrites). */
+const oneOffJudged = new WeakMap<IndexDecider, Map<string, boolean>>();
+
+/**
+ * The sites less the DELETEs and UPDATEs that have not recurred (pg_stat_statements' calls of their query id, top level:
+ * PG Lens's own EXPLAIN ANALYZE does not count), by the plan tips' one judgement (core/plan oneOffWrite). While typing,
+ * no query runs: a text judged before keeps its judgement, a new one is shown.
+ */
+async function withoutOneOffWrites<T extends { site: SqlSite }>(decider: IndexDecider, items: T[], editing: boolean, log?: (line: string) => void): Promise<T[]> {
+  let judged = oneOffJudged.get(decider);
+  if (!judged) oneOffJudged.set(decider, (judged = new Map()));
+  const out: T[] = [];
+  for (const x of items) {
+    const sql = x.site.sql;
+    const kind = statementShape(sql)?.kind;
+    if (kind !== 'delete' && kind !== 'update') {
+      out.push(x);
+      continue;
+    }
+    if (!editing) {
+      try {
+        judged.set(sql, oneOffWrite(await statementCalls(decider.db, await queryIdOf(decider.db, sql))));
+      } catch (e) {
+        log?.(`The calls of a ${kind.toUpperCase()} in pg_stat_statements were not read: ${describeError(e)}`);
+        judged.delete(sql);
+      }
+    }
+    if (!judged.get(sql)) out.push(x);
+  }
+  return out;
 }
 
 export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAnalyzerOptions = {}): Analyzer {
@@ -114,13 +155,17 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         collected.push(...mine);
         return [];
       }
-      if (editing || !mine.length) return findingsOf(mine, undefined);
+      const shown = opts.oneOffWrites ? await withoutOneOffWrites(decider, mine, !!editing, log) : mine;
+      if (editing || !mine.length) return findingsOf(shown, undefined);
       try {
         // Automatic, not asked for: a file's own trialBuilds setting lets it build, within the trial budget.
         const real = opts.realIndexes?.(file);
         const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone, ...(real === undefined ? {} : { realIndexes: real, askedFor: false }) });
         opts.onDecision?.(decision);
-        return findingsOf(mine, decision);
+        // Decided with the others (it is the workspace's statement), shown only when it is not a one-off write.
+        const out = findingsOf(mine, decision);
+        const dropped = mine.filter((x) => !shown.includes(x));
+        return out.filter((f) => !dropped.some((x) => f.span.start >= x.site.span.start && f.span.start <= x.site.span.end));
       } catch (e) {
         // A statement the advisor could not look at never stops the scan; it is only logged.
         log?.(`${file}: index advice skipped: ${describeError(e)}`);
