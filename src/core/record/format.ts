@@ -5,7 +5,7 @@ import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordedWritePerItem, RecordSummary, SiteFigure } from './aggregate';
 import { sitesUnknownText } from './aggregate';
-import { countOf, recordedWhere } from '../format';
+import { countOf, listAndMore, recordedWhere } from '../format';
 
 export interface StatementAdvice {
   costBefore?: number;
@@ -84,6 +84,28 @@ export function recordingStartedText(langs: AppLanguages | undefined, connected:
   return `PG Lens is recording queries: run your app or its tests in a new terminal (or a Node/Python debug session) now.${also} ${stop}`;
 }
 
+/**
+ * Said once when a recording starts while terminals are open (person39 L1: `shop-traffic` in a terminal opened before
+ * Start Recording recorded nothing, and only the terminal tab's ⚠ hinted why): the capture reaches a terminal through
+ * its environment, which VS Code gives only to terminals started from then on. Undefined when no terminal is open, or
+ * when the capture records none of the workspace's languages (the start notice says so).
+ */
+export function terminalsNotRecordedText(names: readonly string[], langs: AppLanguages | undefined): string | undefined {
+  if (!names.length || ((langs?.other.length ?? 0) > 0 && !langs?.captured.length)) return undefined;
+  const quoted = names.map((n) => `"${safeOneLine(n)}"`);
+  const which = names.length === 1 ? `The terminal ${quoted[0]} was` : `${names.length} terminals (${listAndMore(quoted, 3)}) were`;
+  return `${which} opened before the recording started: what runs there is not recorded. Open a new terminal (or relaunch it from the ⚠ on its tab) and start your app there.`;
+}
+
+/**
+ * The zero-statements explanation, the terminals opened before the recording named first when there are any: ". The
+ * terminal "bash" was opened before the recording started: … start your app there. Otherwise: <why>", else " <why>".
+ */
+function oldTerminalsFirst(terminals: readonly string[] | undefined, langs: AppLanguages | undefined, why: string): string {
+  const first = terminalsNotRecordedText(terminals ?? [], langs);
+  return first ? `. ${first} Otherwise: ${why.replace(/^\((.*)\)$/s, '$1')}` : ` ${why}`;
+}
+
 /** Why nothing was captured, for the toast and the report: which languages the capture records, and what stands in for the others. */
 function nothingCapturedWhy(langs: AppLanguages | undefined): string {
   const other = langs?.other ?? [];
@@ -111,7 +133,12 @@ const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', jo
  * while it ran (the capture could not hand them over fast enough, or the recording was full) and arrived after Stop
  * (issue 20 #9: Stop takes effect at once; what was still on its way is not applied) — said, never silently left out.
  */
-export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number } = {}, langs?: AppLanguages): { status: string; message: string } {
+/**
+ * `terminals`: the terminals open when the recording started that did not get the capture's environment (person40 M2:
+ * `shop-traffic` in the demo's terminal, opened before Start Recording, recorded nothing, and Stop blamed the driver):
+ * with nothing recorded they are named first (terminalsNotRecordedText), the other causes after.
+ */
+export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number; terminals?: readonly string[] } = {}, langs?: AppLanguages): { status: string; message: string } {
   const dropped = lost.dropped ?? 0;
   const after = lost.afterStop ?? 0;
   const notes: string[] = [];
@@ -121,7 +148,7 @@ export function captureStoppedText(statements: number, nPlusOne: number, lost: {
   if (statements === 0) {
     return {
       status: dropped ? `nothing recorded (${dropped} dropped)` : 'nothing captured',
-      message: `PG Lens: no statement was captured from the app (${nothingCapturedWhy(langs)}).${also}`,
+      message: `PG Lens: no statement was captured from the app${oldTerminalsFirst(lost.terminals, langs, `(${nothingCapturedWhy(langs)})`)}.${also}`,
     };
   }
   const count = `${countOf(statements, 'statement')} recorded`;
@@ -152,7 +179,7 @@ export function recordingClearedText(statements: number, recording: boolean): st
  * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
  * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number; terminals?: readonly string[] } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
   const parts: string[] = [];
   if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture, langs).message.replace(/^PG Lens: /, ''));
   if (server) {
@@ -232,7 +259,7 @@ function unitsLine(s: RecordSummary): string {
 }
 
 /** `silenced`: the recorded N+1s a pg-lens-ignore comment (or the rule off) silences (silencedRecordedNPlusOnes): listed, not counted. */
-export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set()): string {
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set(), terminals?: readonly string[]): string {
   const out: string[] = [];
   out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
@@ -240,7 +267,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   if (!s.statements) {
     out.push(langs?.other.length && !langs.captured.length
       ? `Nothing was recorded: ${nothingCapturedWhy(langs)}. For the line that sent each statement, see "Other languages" in PG Lens's recording guide (docs/recording.md).`
-      : `Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`);
+      : `Nothing was recorded${oldTerminalsFirst(terminals, langs, `did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`).replace(/^ /, ': ')}`);
     return out.join('\n');
   }
   const quiet = s.nPlusOne.filter((n) => silenced.has(n)).length;
