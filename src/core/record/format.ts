@@ -90,7 +90,7 @@ export function recordingStartedText(langs: AppLanguages | undefined, connected:
  * its environment, which VS Code gives only to terminals started from then on. Undefined when no terminal is open, or
  * when the capture records none of the workspace's languages (the start notice says so).
  */
-export function terminalsNotRecordedText(names: readonly string[], langs: AppLanguages | undefined): string | undefined {
+function terminalsNotRecordedText(names: readonly string[], langs: AppLanguages | undefined): string | undefined {
   if (!names.length || ((langs?.other.length ?? 0) > 0 && !langs?.captured.length)) return undefined;
   const quoted = names.map((n) => `"${safeOneLine(n)}"`);
   const which = names.length === 1 ? `The terminal ${quoted[0]} was` : `${names.length} terminals (${listAndMore(quoted, 3)}) were`;
