@@ -84,19 +84,23 @@ export interface MissingIndexAnalyzerOptions {
 const oneOffJudged = new WeakMap<IndexDecider, Map<string, boolean>>();
 
 /**
- * The sites less the DELETEs and UPDATEs that have not recurred (pg_stat_statements' calls of their query id, top level:
- * PG Lens's own EXPLAIN ANALYZE does not count), by the plan tips' one judgement (core/plan oneOffWrite). While typing,
- * no query runs: a text judged before keeps its judgement, a new one is shown.
+ * The findings less those of DELETEs and UPDATEs that have not recurred (pg_stat_statements' calls of their query id, top
+ * level: PG Lens's own EXPLAIN ANALYZE does not count), by the plan tips' one judgement (core/plan oneOffWrite). Only a
+ * write with a finding is looked up. While typing no query runs: a text judged before keeps its judgement, a new one is
+ * shown.
  */
-async function withoutOneOffWrites<T extends { site: SqlSite }>(decider: IndexDecider, items: T[], editing: boolean, log?: (line: string) => void): Promise<T[]> {
+async function withoutOneOffWrites(decider: IndexDecider, findings: Finding[], items: { site: SqlSite }[], editing: boolean, log?: (line: string) => void): Promise<Finding[]> {
+  if (!findings.length) return findings;
+  await loadPgParser(); // what is a DELETE or UPDATE (statementShape)
   let judged = oneOffJudged.get(decider);
   if (!judged) oneOffJudged.set(decider, (judged = new Map()));
-  const out: T[] = [];
-  for (const x of items) {
-    const sql = x.site.sql;
-    const kind = statementShape(sql)?.kind;
-    if (kind !== 'delete' && kind !== 'update') {
-      out.push(x);
+  const siteOf = (f: Finding) => items.find((x) => f.span.start >= x.site.span.start && f.span.start <= x.site.span.end)?.site;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const sql = siteOf(f)?.sql;
+    const kind = sql === undefined ? undefined : statementShape(sql)?.kind;
+    if (sql === undefined || (kind !== 'delete' && kind !== 'update')) {
+      out.push(f);
       continue;
     }
     if (!editing) {
@@ -107,7 +111,7 @@ async function withoutOneOffWrites<T extends { site: SqlSite }>(decider: IndexDe
         judged.delete(sql);
       }
     }
-    if (!judged.get(sql)) out.push(x);
+    if (!judged.get(sql)) out.push(f);
   }
   return out;
 }
@@ -155,17 +159,15 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         collected.push(...mine);
         return [];
       }
-      const shown = opts.oneOffWrites ? await withoutOneOffWrites(decider, mine, !!editing, log) : mine;
-      if (editing || !mine.length) return findingsOf(shown, undefined);
+      // A DELETE or UPDATE that has not recurred: decided with the others (it is the workspace's statement), not shown.
+      const shown = (found: Finding[]) => (opts.oneOffWrites ? withoutOneOffWrites(decider, found, mine, !!editing, log) : found);
+      if (editing || !mine.length) return shown(findingsOf(mine, undefined));
       try {
         // Automatic, not asked for: a file's own trialBuilds setting lets it build, within the trial budget.
         const real = opts.realIndexes?.(file);
         const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone, ...(real === undefined ? {} : { realIndexes: real, askedFor: false }) });
         opts.onDecision?.(decision);
-        // Decided with the others (it is the workspace's statement), shown only when it is not a one-off write.
-        const out = findingsOf(mine, decision);
-        const dropped = mine.filter((x) => !shown.includes(x));
-        return out.filter((f) => !dropped.some((x) => f.span.start >= x.site.span.start && f.span.start <= x.site.span.end));
+        return await shown(findingsOf(mine, decision));
       } catch (e) {
         // A statement the advisor could not look at never stops the scan; it is only logged.
         log?.(`${file}: index advice skipped: ${describeError(e)}`);
