@@ -20,6 +20,9 @@ import { loadPgParser } from '../core/sql/statement';
 import { sameShownAdvice } from '../core/advice/missingIndex';
 import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
+import { oneOffWrite } from '../core/plan';
+import { statementShape } from '../core/sql/predicates';
+import { queryIdOf, statementCalls } from './queryStats';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
@@ -59,6 +62,12 @@ export interface MissingIndexAnalyzerOptions {
    * keeps (`--context migration=keep`, AnalyzerInput.planned) is judged as request code.
    */
   workloadOnly?: boolean;
+  /**
+   * A DELETE or UPDATE that has not recurred (its calls in pg_stat_statements, core/plan oneOffWrite) gets no missing-index
+   * finding: the plan viewer's tips judge it "not worth it for a one-off statement", and the hover must not offer "Create
+   * index now" for it (person40 M1). The editor's; while typing (AnalyzerInput.editing) the last judgement is kept.
+   */
+  oneOffWrites?: boolean;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
   deferred?: boolean;
   /** Statements no longer the workspace's (their file deleted since they were merged): a decision under way leaves them out. */
@@ -72,6 +81,42 @@ export interface MissingIndexAnalyzerOptions {
   /** Every decision made (the editor updates the other statements' advice from it). */
   onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
   log?: (line: string) => void;
+}
+
+/** Per decider (one per connection), whether a DELETE's or UPDATE's text was last judged a one-off (oneOffWrites). */
+const oneOffJudged = new WeakMap<IndexDecider, Map<string, boolean>>();
+
+/**
+ * The findings less those of DELETEs and UPDATEs that have not recurred (pg_stat_statements' calls of their query id, top
+ * level: PG Lens's own EXPLAIN ANALYZE does not count), by the plan tips' one judgement (core/plan oneOffWrite). Only a
+ * write with a finding is looked up. While typing no query runs: a text judged before keeps its judgement, a new one is
+ * shown.
+ */
+async function withoutOneOffWrites(decider: IndexDecider, findings: Finding[], items: { site: SqlSite }[], editing: boolean, log?: (line: string) => void): Promise<Finding[]> {
+  if (!findings.length) return findings;
+  await loadPgParser(); // what is a DELETE or UPDATE (statementShape)
+  let judged = oneOffJudged.get(decider);
+  if (!judged) oneOffJudged.set(decider, (judged = new Map()));
+  const siteOf = (f: Finding) => items.find((x) => f.span.start >= x.site.span.start && f.span.start <= x.site.span.end)?.site;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const sql = siteOf(f)?.sql;
+    const kind = sql === undefined ? undefined : statementShape(sql)?.kind;
+    if (sql === undefined || (kind !== 'delete' && kind !== 'update')) {
+      out.push(f);
+      continue;
+    }
+    if (!editing) {
+      try {
+        judged.set(sql, oneOffWrite(await statementCalls(decider.db, await queryIdOf(decider.db, sql))));
+      } catch (e) {
+        log?.(`The calls of a ${kind.toUpperCase()} in pg_stat_statements were not read: ${describeError(e)}`);
+        judged.delete(sql);
+      }
+    }
+    if (!judged.get(sql)) out.push(f);
+  }
+  return out;
 }
 
 export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAnalyzerOptions = {}): Analyzer {
@@ -118,13 +163,15 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         collected.push(...mine);
         return [];
       }
-      if (editing || !mine.length) return findingsOf(mine, undefined);
+      // A DELETE or UPDATE that has not recurred: decided with the others (it is the workspace's statement), not shown.
+      const shown = (found: Finding[]) => (opts.oneOffWrites ? withoutOneOffWrites(decider, found, mine, !!editing, log) : found);
+      if (editing || !mine.length) return shown(findingsOf(mine, undefined));
       try {
         // Automatic, not asked for: a file's own trialBuilds setting lets it build, within the trial budget.
         const real = opts.realIndexes?.(file);
         const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled, gone: opts.gone, ...(real === undefined ? {} : { realIndexes: real, askedFor: false }) });
         opts.onDecision?.(decision);
-        return findingsOf(mine, decision);
+        return await shown(findingsOf(mine, decision));
       } catch (e) {
         // A statement the advisor could not look at never stops the scan; it is only logged.
         log?.(`${file}: index advice skipped: ${describeError(e)}`);

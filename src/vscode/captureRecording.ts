@@ -165,6 +165,10 @@ export class CaptureRecording implements vscode.Disposable {
         this.lensChanged.fire();
       }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
+      // A terminal opened while a recording is on has the capture's environment, and keeps sending to this window's socket.
+      vscode.window.onDidOpenTerminal((t) => {
+        if (this.listener) this.withCapture.add(t);
+      }),
       view,
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
       vscode.commands.registerCommand('pgLens.recordedAdvice', closingHover((file?: string, line?: number) => this.adviseSite(file, line))),
@@ -492,13 +496,23 @@ export class CaptureRecording implements vscode.Disposable {
   /** The workspace's app languages, set by Start Recording: what the stop message says the capture could not see. */
   languages: AppLanguages | undefined;
 
+  /** Terminals opened while a recording of this window was on: they have the capture's environment. */
+  private readonly withCapture = new WeakSet<vscode.Terminal>();
+  /** The terminals open when this recording started, without the capture's environment: what runs there is not recorded. */
+  private openedBefore: vscode.Terminal[] = [];
+
+  /** The names of the terminals this recording cannot hear (opened before it, or any recording of this window, started). */
+  get terminalsNotRecorded(): string[] {
+    return this.openedBefore.map((t) => t.name);
+  }
+
   get active(): boolean {
     return this.listener !== undefined;
   }
 
   /** What the e2e tests and the API read. `silenced`: how many of `nPlusOne` a pg-lens-ignore comment (or the rule off) silences. */
-  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; silenced: number; dropped: number; afterStop: number; sitesUnknown?: string } {
-    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], silenced: this.silencedNPlusOnes().size, dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown };
+  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; silenced: number; dropped: number; afterStop: number; sitesUnknown?: string; terminals: string[] } {
+    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], silenced: this.silencedNPlusOnes().size, dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, terminals: this.terminalsNotRecorded };
   }
 
   /**
@@ -532,6 +546,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!assets) throw new Error('the capture module (dist/capture.js) is missing from the extension');
     this.clear();
     this.rec = this.newRecording();
+    this.openedBefore = vscode.window.terminals.filter((t) => !this.withCapture.has(t));
     // One path per window, kept across recordings: a terminal that got the environment for an earlier recording (the
     // app stopped and started again in it) sends to this one too; it was silently dropped (person20 MEDIUM 6).
     this.listener = await listen((e) => {
@@ -581,7 +596,7 @@ export class CaptureRecording implements vscode.Disposable {
     void l.close();
     this.refresh();
     const silenced = this.silencedNPlusOnes().size;
-    const said = engine.captureStoppedText(this.rec?.statements ?? 0, (this.summary?.nPlusOne.length ?? 0) - silenced, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, silenced }, this.languages);
+    const said = engine.captureStoppedText(this.rec?.statements ?? 0, (this.summary?.nPlusOne.length ?? 0) - silenced, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0, sitesUnknown: this.summary?.sitesUnknown, silenced, terminals: this.terminalsNotRecorded }, this.languages);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;

@@ -97,7 +97,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, baselineFor, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites } = await import('../core/cost');
+    const { appFigures, baselineFor, costLensTitle, figuresSince, formatCostLensSince, formatCostTooltip, sharedCallSites } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -119,18 +119,19 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       // Only an index change this statement's plan reflects: a new index its plan does not use is not credited with its figures (person37 L2).
       const { since, notUsed } = baselineFor(baseline, site.sql, conn.db.indexUse.planOf(site.sql));
       const before = since?.before.get(found.stat.queryid);
-      const title = since
-        ? formatCostLensSince(figuresSince(stat, before), before, since, Date.now())
-        : formatCostLens(hit, resetPeriodPhrase(read.resetAgeSeconds, sinceReadMs));
       // The same statement written elsewhere in the workspace: its figures are all their calls (person28 M2).
       const places = this.ctx.indexAdvice?.placesOf(site.sql) ?? [];
       // (A place is the line its SQL starts on; the lens stands on the call's line.)
       const rel = vscode.workspace.asRelativePath(doc.uri);
       const here = new Set([`${rel}:${pos.line + 1}`, `${rel}:${doc.positionAt(site.span.start).line + 1}`]);
       const elsewhere = places.filter((p) => !here.has(p));
+      // Short (core/cost LENS_LINE_MAX): the period the figures cover is the tooltip's (person40 L6).
+      const title = since
+        ? `${formatCostLensSince(figuresSince(stat, before), before, since, Date.now())}${sharedCallSites(elsewhere.length + 1)}`
+        : costLensTitle(hit, elsewhere.length + 1);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
-          title: `$(pulse) ${title}${sharedCallSites(elsewhere.length + 1)}`,
+          title: `$(pulse) ${title}`,
           tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],

@@ -139,11 +139,11 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         const note = otherLanguagesReportNote(languages);
         if (note) channel.appendLine(note);
         // One run, one story (person10 N9): the recording's own figures first, then pg_stat_statements, said to be the server's.
-        if (captured && recorded) channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(recorded, relPath, undefined, languages, capture.silencedNPlusOnes())}\n`);
+        if (captured && recorded) channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(recorded, relPath, undefined, languages, capture.silencedNPlusOnes(), capture.terminalsNotRecorded)}\n`);
         channel.appendLine(report.text);
         channel.show(true);
         const snap = capture.snapshot();
-        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length - snap.silenced, silenced: snap.silenced, dropped: snap.dropped, afterStop: snap.afterStop, sitesUnknown: snap.sitesUnknown } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }, languages));
+        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length - snap.silenced, silenced: snap.silenced, dropped: snap.dropped, afterStop: snap.afterStop, sitesUnknown: snap.sitesUnknown, terminals: snap.terminals } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }, languages));
       } catch (e) {
         void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }

@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, planText, statementDoubt, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, statementDoubt, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 import { countOf, times } from '../core/format';
@@ -251,6 +251,12 @@ function bar(doc: Document, share: number | undefined): HTMLElement {
   return outer;
 }
 
+/** The tree's total cost: the counted figure, with the printed one when a LIMIT counts only part of it (partlyCounted). */
+function totalCostText(plan: Plan, n: PlanNode): string {
+  const part = partlyCounted(plan, n);
+  return part ? `${fmtCost(part.counted)} of ${fmtCost(part.full)} ${part.under}` : fmtCost(n.metrics.inclusiveCost);
+}
+
 function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSelected: boolean): HTMLElement {
   const m = n.metrics;
   const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
@@ -260,7 +266,7 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   // "Cost: 0 (Total: 934)": a root Limit read "cost 0.00 (0.0%)" under a header of "Total cost 934.05" (person37 L9).
   const figures = plan.analyzed
     ? [`self ${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, m.inclusiveMs !== undefined ? `total ${fmtMs(m.inclusiveMs)}` : '', `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
-    : [`self cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `total ${fmtCost(m.inclusiveCost)}`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
+    : [`self cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `total ${totalCostText(plan, n)}`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
   const figuresTitle = plan.analyzed
     ? 'self: the time this node took without its children, and its share of the execution; total: with its children (both over all its loops)'
     : 'self cost: this node\'s own estimate without its children, and its share of the plan\'s; total: with its children (both over all the loops the plan expects; the node details give the per-loop cost PostgreSQL prints)';
@@ -556,7 +562,8 @@ function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTML
   const perLoop = n.raw[K.TotalCost] as number;
   const allLoops = m.inclusiveCost > perLoop * 1.01 && m.estLoops > 1;
   add(allLoops ? 'Self cost (all loops)' : 'Self cost', `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`);
-  add('Total cost', allLoops ? `${fmtCost(perLoop)} per loop, ${fmtCost(m.inclusiveCost)} over ${fmtCount(m.estLoops)} loops` : fmtCost(perLoop));
+  const part = partlyCounted(plan, n);
+  add('Total cost', allLoops ? `${fmtCost(perLoop)} per loop, ${fmtCost(m.inclusiveCost)} over ${fmtCount(m.estLoops)} loops` : part ? `${fmtCost(perLoop)} (${fmtCost(part.counted)} of it counted ${part.under}, as the tree says)` : fmtCost(perLoop));
   const b = m.exclusiveBuffers;
   if (b) {
     add('Shared (self)', `hit ${fmtBlocks(b.sharedHit)}, read ${fmtBlocks(b.sharedRead)}, dirtied ${fmtCount(b.sharedDirtied)}, written ${fmtCount(b.sharedWritten)}`);

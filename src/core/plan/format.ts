@@ -1,7 +1,8 @@
 /** Number formatting shared by the hover, the CLI and the plan viewer. Pure. Bytes: core/format.ts. */
 import { formatBytes } from '../format';
 import { formatCost } from '../advice/planSummary';
-import type { Plan, Tip } from './model';
+import type { Plan, PlanNode, Tip } from './model';
+import { K } from './keys';
 
 export function fmtMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
@@ -29,6 +30,20 @@ export function fmtCount(n: number | undefined): string {
  */
 export function fmtRowsTotal(n: number | undefined): string {
   return fmtCount(n !== undefined && Number.isFinite(n) && Math.abs(n) >= 1 ? Math.round(n) : n);
+}
+
+/**
+ * A node whose estimated cost the plan counts only in part, because a node above reads only part of its output (a LIMIT
+ * stops it early): the total PostgreSQL prints for it (per loop), what the plan counts, and why. Undefined when the node
+ * counts whole. The tree's "total" is the counted figure and the details' "Total cost" the printed one: each says so
+ * (person40 L3: "total 297.89" in the tree, "Total cost 2976.27" in the details, for one Index Scan under a LIMIT).
+ */
+export function partlyCounted(plan: Pick<Plan, 'nodes'>, n: PlanNode): { full: number; counted: number; under: string } | undefined {
+  const full = n.raw[K.TotalCost];
+  if (typeof full !== 'number' || !(full > 0) || !(n.metrics.inclusiveCost < full * 0.99)) return undefined;
+  let limit = false;
+  for (let p = n.parent; p >= 0 && !limit; p = plan.nodes[p].parent) limit = plan.nodes[p].raw[K.NodeType] === 'Limit';
+  return { full, counted: n.metrics.inclusiveCost, under: limit ? 'under the LIMIT' : 'as read by the node above' };
 }
 
 export function fmtCost(c: number | undefined): string {

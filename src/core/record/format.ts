@@ -102,6 +102,15 @@ export function terminalsNotRecordedText(names: readonly string[], langs: AppLan
   return `${which} opened before the recording started: what runs there is not recorded. Open a new terminal (or relaunch it from the ⚠ on its tab) and start your app there.`;
 }
 
+/**
+ * The zero-statements explanation, the terminals opened before the recording named first when there are any: ". The
+ * terminal "bash" was opened before the recording started: … start your app there. Otherwise: <why>", else " <why>".
+ */
+function oldTerminalsFirst(terminals: readonly string[] | undefined, langs: AppLanguages | undefined, why: string): string {
+  const first = terminalsNotRecordedText(terminals ?? [], langs);
+  return first ? `. ${first} Otherwise: ${why.replace(/^\((.*)\)$/s, '$1')}` : ` ${why}`;
+}
+
 /** Why nothing was captured, for the toast and the report: which languages the capture records, and what stands in for the others. */
 function nothingCapturedWhy(langs: AppLanguages | undefined): string {
   const other = langs?.other ?? [];
@@ -129,7 +138,12 @@ const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', jo
  * while it ran (the capture could not hand them over fast enough, or the recording was full) and arrived after Stop
  * (issue 20 #9: Stop takes effect at once; what was still on its way is not applied) — said, never silently left out.
  */
-export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number } = {}, langs?: AppLanguages): { status: string; message: string } {
+/**
+ * `terminals`: the terminals open when the recording started that did not get the capture's environment (person40 M2:
+ * `shop-traffic` in the demo's terminal, opened before Start Recording, recorded nothing, and Stop blamed the driver):
+ * with nothing recorded they are named first (terminalsNotRecordedText), the other causes after.
+ */
+export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number; terminals?: readonly string[] } = {}, langs?: AppLanguages): { status: string; message: string } {
   const dropped = lost.dropped ?? 0;
   const after = lost.afterStop ?? 0;
   const notes: string[] = [];
@@ -139,7 +153,7 @@ export function captureStoppedText(statements: number, nPlusOne: number, lost: {
   if (statements === 0) {
     return {
       status: dropped ? `nothing recorded (${dropped} dropped)` : 'nothing captured',
-      message: `PG Lens: no statement was captured from the app (${nothingCapturedWhy(langs)}).${also}`,
+      message: `PG Lens: no statement was captured from the app${oldTerminalsFirst(lost.terminals, langs, `(${nothingCapturedWhy(langs)})`)}.${also}`,
     };
   }
   const count = `${countOf(statements, 'statement')} recorded`;
@@ -170,7 +184,7 @@ export function recordingClearedText(statements: number, recording: boolean): st
  * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
  * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number; sitesUnknown?: string; silenced?: number; terminals?: readonly string[] } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
   const parts: string[] = [];
   if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture, langs).message.replace(/^PG Lens: /, ''));
   if (server) {
@@ -250,7 +264,7 @@ function unitsLine(s: RecordSummary): string {
 }
 
 /** `silenced`: the recorded N+1s a pg-lens-ignore comment (or the rule off) silences (silencedRecordedNPlusOnes): listed, not counted. */
-export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set()): string {
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set(), terminals?: readonly string[]): string {
   const out: string[] = [];
   out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
@@ -258,7 +272,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   if (!s.statements) {
     out.push(langs?.other.length && !langs.captured.length
       ? `Nothing was recorded: ${nothingCapturedWhy(langs)}. For the line that sent each statement, see "Other languages" in PG Lens's recording guide (docs/recording.md).`
-      : `Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`);
+      : `Nothing was recorded${oldTerminalsFirst(terminals, langs, `did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`).replace(/^ /, ': ')}`);
     return out.join('\n');
   }
   const quiet = s.nPlusOne.filter((n) => silenced.has(n)).length;

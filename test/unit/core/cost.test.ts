@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensTitle, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
+import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
 const stat = (queryid: string, query: string, totalMs: number, calls: number, rows: number): StatementStat => ({ queryid, query, totalMs, calls, rows, meanMs: calls ? totalMs / calls : 0 });
@@ -192,5 +193,25 @@ describe('core/cost', () => {
     assert.deepEqual(own.get(code, '2841405816658645249'), { calls: 20, rows: 542_900, totalMs: 1894 }, 'the runs stay counted against their own entry');
     own.record(code, { calls: 10, rows: 1650, totalMs: 5 }, app.queryid);
     assert.deepEqual(appFigures(app, own.get(code, app.queryid))!.rows, 50_160 - 1650, 'runs of the code as written (its constant) are the app entry and are subtracted');
+  });
+});
+
+describe('core/cost: the CodeLens line fits beside the code (person40 L6)', () => {
+  // person40's line over orders.ts:31: "1.2% of DB time · 0.052 ms mean · 528 calls · 2.2 rows/call · since stats reset
+  // 24.6 min ago · shared by 2 call sites | cacheable: 95% hits at a 60 s TTL · invalidated by writ…" (off the window).
+  it('the cost lens and the cache lens of one call, at their longest figures, stay under LENS_LINE_MAX together; the long parts are in the tooltips', () => {
+    const widest = { stat: stat('1', 'q', 999_999_000, 999_000, 999_000 * 999), share: 0.183 };
+    const cost = costLensTitle(widest, 12);
+    assert.match(cost, /^18% of DB time · .* mean · 999k calls · 999 rows\/call · shared by 12 call sites$/);
+    const tables = [{ schema: 'public', table: 'order_items_with_a_rather_long_table_name', writes: 3 }, { schema: 'billing', table: 'invoices_archive_2026', writes: 2 }];
+    const cache = formatCacheLens({ calls: 52_800, writes: 5, tables, hitRatio: 0.999, callsPerSecond: 35.2, writesPerSecond: 0.003, ttl: [10, 60, 300].map((seconds) => ({ seconds, hitRatio: 0.95 })) } as unknown as CacheEstimate);
+    assert.equal(cache.title, 'cacheable: 95% hits at a 60 s TTL');
+    // VS Code's line: "$(pulse) <cost> | $(database) <cache>", each icon one glyph.
+    const line = `~ ${cost} | ~ ${cache.title}`;
+    assert.ok(line.length <= LENS_LINE_MAX, `${line.length}: ${line}`);
+    // What left the line is in the tooltips: the writes that invalidate the cache, the period the figures cover.
+    assert.match(cache.tooltip, /Invalidate on: INSERT, UPDATE or DELETE on public\.order_items_with_a_rather_long_table_name; INSERT, UPDATE or DELETE on billing\.invoices_archive_2026/);
+    const hit = { ...widest, rank: 1, sites: [] } as unknown as Parameters<typeof formatCostTooltip>[0];
+    assert.match(formatCostTooltip(hit, { statements: 40, resetAgeSeconds: 24.6 * 60 }), /Figures since stats reset 24\.6 min ago:/);
   });
 });

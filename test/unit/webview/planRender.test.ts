@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/_planRender';
 import { formatSql } from '../../../src/core/formatSql';
-import { K, analyzePlan, type RawNode } from '../../../src/core/plan';
+import { K, analyzePlan, partlyCounted, type RawNode } from '../../../src/core/plan';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload } from '../../../src/shared/planProtocol';
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures', 'plans');
@@ -635,5 +635,33 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(root.querySelector('.tree'), 'the plan stays');
     assert.deepEqual(parseToPlanWebview({ type: 'notice', message: 'x', busy: false }), { type: 'notice', message: 'x', busy: false });
     assert.equal(parseToPlanWebview({ type: 'notice', message: 'x' }), undefined);
+  });
+});
+
+describe('webview/plan: a node a LIMIT reads only in part says both totals, in the tree and the details (person40 L3)', () => {
+  // ORDER BY placed_at DESC LIMIT 20 over an Index Scan of 32k orders: PostgreSQL prints the scan's whole total (2976.27);
+  // the plan counts the share the LIMIT reads (297.89). The tree said "total 297.89", the details "Total cost 2976.27".
+  const scan = { [K.NodeType]: 'Index Scan', [K.RelationName]: 'orders', [K.Alias]: 'o', [K.IndexName]: 'orders_placed_at_idx', [K.StartupCost]: 0.29, [K.TotalCost]: 2976.27, [K.PlanRows]: 32000, [K.ParentRelationship]: 'Outer' };
+  const plan = { [K.Plan]: { [K.NodeType]: 'Limit', [K.StartupCost]: 0.29, [K.TotalCost]: 297.89, [K.PlanRows]: 3200, [K.Plans]: [scan] } };
+
+  it('partlyCounted: the printed total, the counted share and the LIMIT; nothing for a node counted whole', () => {
+    const p = analyzePlan(plan);
+    const part = partlyCounted(p, p.nodes[1]);
+    assert.ok(part);
+    assert.equal(part.full, 2976.27);
+    assert.ok(Math.abs(part.counted - 297.89) < 0.01, String(part.counted));
+    assert.equal(part.under, 'under the LIMIT');
+    assert.equal(partlyCounted(p, p.nodes[0]), undefined);
+  });
+
+  it('the tree row and the details agree and say which is which', () => {
+    const { root } = dom();
+    const v = renderPlan(root, payload(plan), () => undefined);
+    v.show('tree');
+    const row = Array.from(root.querySelectorAll('[role="treeitem"]')).find((r) => r.querySelector('.title')!.textContent!.startsWith('Index Scan'))! as HTMLElement;
+    assert.match(row.querySelector('.figures')!.textContent!, /total 297\.89 of 2976\.27 under the LIMIT/);
+    row.click();
+    const details = root.querySelector('.details')!.textContent!;
+    assert.match(details, /Total cost2976\.27 \(297\.89 of it counted under the LIMIT, as the tree says\)/, details);
   });
 });

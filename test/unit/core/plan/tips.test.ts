@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzePlan, fmtSaving, K, misestimateLabel, planCatalogNames, planText, type Plan } from '../../../../src/core/plan';
+import { analyzePlan, fmtSaving, K, misestimateLabel, oneOffWrite, planCatalogNames, planText, type Plan } from '../../../../src/core/plan';
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
@@ -870,5 +870,52 @@ describe('planCatalogNames: what the catalog is asked about a plan, before it is
       constraints: [...new Set(model.triggers.map((t) => t.constraint).filter((x): x is string => !!x))],
     });
     for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.txt'))) assert.deepEqual(planCatalogNames(fs.readFileSync(path.join(dir, f), 'utf8')), json, f);
+  });
+});
+
+describe('core/plan: one answer for a one-off DELETE, each tip with its own figure (issue 20, person40 M1)', () => {
+  // The demo's `DELETE FROM orders WHERE status = 'cancelled'` as person40's Explain Analyze ran it (PostgreSQL 18.4): a Seq
+  // Scan of 32k orders keeping 468, and order_items_order_id_fkey's cascade, 22.0 ms in 468 calls; with the inputs the
+  // plan viewer gives its tips (plans/index.ts): the hover's proof of orders (status), the statement's calls in
+  // pg_stat_statements, the catalog's foreign key.
+  const plan = JSON.stringify([{ Plan: {
+    'Node Type': 'ModifyTable', Operation: 'Delete', 'Relation Name': 'orders', Schema: 'public', Alias: 'orders', 'Startup Cost': 0, 'Total Cost': 934, 'Plan Rows': 0, 'Plan Width': 0,
+    'Actual Startup Time': 11.6, 'Actual Total Time': 11.6, 'Actual Rows': 0, 'Actual Loops': 1,
+    Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'orders', Schema: 'public', Alias: 'orders', 'Startup Cost': 0, 'Total Cost': 934, 'Plan Rows': 471, 'Plan Width': 6,
+      'Actual Startup Time': 0.02, 'Actual Total Time': 10.8, 'Actual Rows': 468, 'Actual Loops': 1,
+      Filter: "(orders.status = 'cancelled'::text)", 'Rows Removed by Filter': 31532 }] },
+    'Planning Time': 0.517, Triggers: [{ 'Trigger Name': 'RI_ConstraintTrigger_a_16500', 'Constraint Name': 'order_items_order_id_fkey', Relation: 'orders', Time: 22.0, Calls: 468 }],
+    'Execution Time': 33.8 }]);
+  const options = (calls: number | undefined) => ({
+    provedIndexes: [{ table: 'public.orders', costBefore: 934, costAfter: 554, title: 'orders (status)' }],
+    foreignKeys: new Map([['order_items_order_id_fkey', { schema: 'public', table: 'order_items', columns: ['order_id'], referenced: 'public.orders', indexed: true }]]),
+    relationRows: new Map([['public.orders', 32000]]),
+    ...(calls === undefined ? {} : { statementCalls: calls }),
+  });
+
+  it('not recurred: no tip offers the index the one-off judgement declines (the proved-index tip included)', () => {
+    const p = analyzePlan(plan, options(0));
+    const texts = p.tips.map((t) => `${t.text} (${fmtSaving(t)})`).join('\n');
+    assert.ok(p.tips.some((t) => /not worth it for a one-off statement/.test(t.text)), texts);
+    assert.ok(!p.tips.some((t) => t.proved || t.kind === 'proved-index' || /proved by the planner/.test(t.text)), texts);
+    // Recurring, the proof is offered (once).
+    const recurring = analyzePlan(plan, options(30));
+    assert.ok(recurring.tips.some((t) => t.proved && /orders \(status\)/.test(t.text)), recurring.tips.map((t) => t.text).join('\n'));
+    assert.ok(!recurring.tips.some((t) => /one-off/.test(t.text)));
+  });
+
+  it('the foreign-key tip\'s figure is its own trigger time at stake, not a saving shared with the index tip', () => {
+    for (const calls of [0, 30]) {
+      const p = analyzePlan(plan, options(calls));
+      const fk = p.tips.find((t) => t.kind === 'fk-trigger')!;
+      assert.ok(fk, p.tips.map((t) => t.text).join('\n'));
+      assert.equal(fk.saving, 22);
+      assert.equal(fmtSaving(fk), '~22.0 ms at stake');
+      assert.doesNotMatch(fmtSaving(fk), /could save/);
+    }
+  });
+
+  it('oneOffWrite: fewer than two calls is a one-off; unknown calls are not judged', () => {
+    assert.deepEqual([0, 1, 2, 30, undefined].map(oneOffWrite), [true, true, false, false, false]);
   });
 });

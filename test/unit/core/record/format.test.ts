@@ -1,6 +1,7 @@
 /** What the editor says when capture stops. */
 import { strict as assert } from 'node:assert';
-import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, recordingStoppedText } from '../../../../src/core/record/format';
+import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, recordingStoppedText, recordText } from '../../../../src/core/record/format';
+import type { RecordSummary } from '../../../../src/core/record/aggregate';
 
 describe('core/record/format: Clear Recorded Queries', () => {
   it('says what it cleared, and that there was nothing to clear (person9 P15: silence with nothing recorded)', () => {
@@ -16,6 +17,20 @@ describe('core/record/format: capture stopped', () => {
     assert.doesNotMatch(none.message, /0 statements/);
     assert.match(none.message, /no statement was captured.*terminal or debug session/);
     assert.equal(none.status, 'nothing captured');
+  });
+  it('nothing captured with terminals opened before the recording: names them first and says to open a new terminal, then the driver (person40 M2)', () => {
+    const node = { captured: ['Node'], other: [] };
+    const toast = captureStoppedText(0, 0, { terminals: ['shop demo'] }, node).message;
+    assert.match(toast, /^PG Lens: no statement was captured from the app\. The terminal "shop demo" was opened before the recording started: what runs there is not recorded\. Open a new terminal .*\. Otherwise: the capture records Node \(pg\)/, toast);
+    assert.ok(toast.indexOf('"shop demo"') < toast.indexOf('pg'), toast);
+    const both = recordingStoppedText({ statements: 0, nPlusOne: 0, terminals: ['bash', 'shop demo'] }, { flagged: 0, repeated: 0, window: '30 s' }, node);
+    assert.match(both, /^PG Lens: no statement was captured from the app\. 2 terminals \("bash", "shop demo"\) were opened before the recording started/, both);
+    const empty = { statements: 0, totalMs: 0, units: {}, notices: [], nPlusOne: [], writesPerItem: [], sites: [], threshold: 5, errors: 0 } as unknown as RecordSummary;
+    const report = recordText(empty, (f) => f, undefined, node, new Set(), ['shop demo']);
+    assert.match(report, /Nothing was recorded\. The terminal "shop demo" was opened before the recording started: what runs there is not recorded\. Open a new terminal .* Otherwise: did the command use PostgreSQL through pg \(Node\)/, report);
+    // No terminal open before: as before.
+    assert.match(recordText(empty, (f) => f, undefined, node, new Set(), []), /Nothing was recorded: did the command use PostgreSQL/);
+    assert.match(captureStoppedText(0, 0, { terminals: [] }, node).message, /^PG Lens: no statement was captured from the app \(the capture records/);
   });
   it('counts with the right noun and the N+1 pointer', () => {
     assert.equal(captureStoppedText(1, 0).message, 'PG Lens: 1 statement recorded.');
