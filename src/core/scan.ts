@@ -115,6 +115,8 @@ export interface EvidenceSource {
 export interface SqlRejection {
   code: string;
   message: string;
+  /** The name not found, as PostgreSQL quotes it (`staus`, `o.staus`), when its message names one. */
+  name?: string;
 }
 
 /** The rule of a statement the connected database rejects for a name it does not have (a typo). */
@@ -125,8 +127,8 @@ const UNDEFINED_NAME = 'undefined-name';
  * REPLACE] [MATERIALIZED] VIEW name`, `ADD [COLUMN] name` — so the statement runs after the file's own DDL (a temporary
  * table the code fills then reads, a setup script's table): the database's order, not a typo.
  */
-function createdInFile(message: string, text: string): boolean {
-  const named = /^(?:column|relation) "([^"]+)" does not exist/i.exec(message)?.[1]?.split('.').pop();
+function createdInFile(r: SqlRejection, text: string): boolean {
+  const named = r.name?.split('.').pop();
   if (!named) return false;
   const name = escapeRe(named);
   return new RegExp(`\\b(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:GLOBAL|LOCAL)\\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\\s+)?(?:TABLE|(?:MATERIALIZED\\s+)?VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?|\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?)(?:"?\\w+"?\\.)?"?${name}"?(?![\\w$])`, 'i').test(text);
@@ -215,7 +217,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
         // The database rejected the statement for a name it does not have: one finding at it (db/ruleEvidence rejection).
         const rejected = site.confidence >= 0.5 ? ev?.rejection?.(site) : undefined;
-        if (rejected && !createdInFile(rejected.message, text)) judged.unshift(rejectionFinding(site, file, rejected));
+        if (rejected && !createdInFile(rejected, text)) judged.unshift(rejectionFinding(site, file, rejected));
         return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text)).filter((f) => !copiedColumns(f, text));
       }));
     },

@@ -123,8 +123,7 @@ export class DbEvidence implements EvidenceSource {
   rejection(site: SqlSite): SqlRejection | undefined {
     const r = this.rejected.get(site.sql);
     if (!r || site.dynamic) return undefined;
-    const named = /^(?:column|relation) "([^"]+)" does not exist/i.exec(r.message)?.[1];
-    const spliced = (site.splicedNames ?? []).some((n) => n.read.replace(/^"|"$/g, '').toLowerCase() === named?.toLowerCase().split('.').pop());
+    const spliced = (site.splicedNames ?? []).some((n) => n.read.replace(/^"|"$/g, '').toLowerCase() === r.name?.toLowerCase().split('.').pop());
     if (spliced || splicedPlaceholderReason(r.message, site.params, site.splicedNames)) return undefined;
     return r;
   }
@@ -146,7 +145,10 @@ export class DbEvidence implements EvidenceSource {
     } catch (e) {
       this.opts.log?.(`${site.file ?? ''}: EXPLAIN failed (${describeError(e)}); rules use catalog facts only`);
       const code = (e as { code?: unknown })?.code;
-      return { facts: null, ...(code === '42703' || code === '42P01' ? { rejected: { code, message: oneLine(describeError(e)) } } : {}) };
+      if (code !== '42703' && code !== '42P01') return { facts: null };
+      const message = oneLine(describeError(e));
+      const name = /^(?:column|relation) "([^"]+)" does not exist/i.exec(message)?.[1];
+      return { facts: null, rejected: { code, message, ...(name ? { name } : {}) } };
     }
   }
 }
