@@ -56,6 +56,12 @@ export async function startCodeServer(
         'editor.stickyScroll.enabled': false,
         'window.commandCenter': false,
         'chat.commandCenter.enabled': false,
+        // Terminals start without the runner's shell start-up files (~/.bashrc, ~/.profile): a runner's dotfiles are not
+        // what a step tests, and on one machine they held every new terminal for 60 s (a stale pyenv rehash lock in
+        // ~/.bashrc's `pyenv init`), which made the recording steps 2–5× longer. The recording's environment reaches the
+        // terminal through VS Code's environment collection either way.
+        'terminal.integrated.defaultProfile.linux': 'pglens-e2e',
+        'terminal.integrated.profiles.linux': { 'pglens-e2e': { path: 'bash', args: ['--noprofile', '--norc'] } },
         ...opts.userSettings,
       },
       null,
