@@ -29,9 +29,11 @@ export const EXPLAIN_SQL = {
     rn.nspname AS referenced_schema, rt.relname AS referenced_table,
     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
-    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid AND i.indpred IS NULL
+    (SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+      WHERE i.indrelid = con.conrelid AND i.indisvalid AND i.indpred IS NULL
             AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
-            AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey) AS indexed
+            AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey
+      ORDER BY cardinality(i.indkey::int2[]), ic.relname LIMIT 1) AS index_name
     FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     JOIN pg_class rt ON rt.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rt.relnamespace
     WHERE con.contype = 'f' AND con.conname = ANY ($1::text[])`,
@@ -440,7 +442,7 @@ async function planFacts(db: Pick<Database, 'query'>, names: PlanCatalogNames): 
   const foreignKeys: [string, ForeignKeyFact][] = [];
   if (names.constraints.length) {
     for (const r of (await db.query(EXPLAIN_SQL.foreignKeys, [names.constraints])).rows) {
-      foreignKeys.push([String(r.name), { schema: String(r.schema), table: String(r.table_name), columns: (r.columns as string[]).map(String), referenced: `${r.referenced_schema}.${r.referenced_table}`, indexed: r.indexed === true }]);
+      foreignKeys.push([String(r.name), { schema: String(r.schema), table: String(r.table_name), columns: (r.columns as string[]).map(String), referenced: `${r.referenced_schema}.${r.referenced_table}`, indexed: r.index_name != null, ...(r.index_name != null ? { index: String(r.index_name) } : {}) }]);
     }
   }
   return { relationRows, relationIndexes, foreignKeys };

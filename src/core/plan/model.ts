@@ -241,6 +241,8 @@ export interface ForeignKeyFact {
   referenced: string;
   /** A valid, non-partial index leads with exactly these columns. */
   indexed: boolean;
+  /** That index's name (the one with the fewest columns, then by name): what the tip names (person41: "names the columns, not the index"). */
+  index?: string;
 }
 
 export interface AnalyzeOptions {

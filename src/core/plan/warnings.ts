@@ -1105,7 +1105,7 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
       out.push(fact.indexed
         ? {
             nodeId: 0, kind: 'fk-trigger', grade: 1, unit: 'ms', saving: t.timeMs, atStake: true,
-            text: `Foreign key ${t.constraint} ${took}. ${target} (${cols}) is indexed (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
+            text: `Foreign key ${t.constraint} ${took}. ${target} (${cols}) is indexed${fact.index ? ` by ${quoteIdent(fact.index)}` : ''} (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
           }
         : {
             nodeId: 0, kind: 'fk-trigger', grade: g, unit: 'ms', saving: t.timeMs * 0.9,
