@@ -39,6 +39,12 @@ export interface AppFinding {
   /** N+1: where the loop's collection comes from (evidence `source`: one parent's children, a page of the data), and what was read. */
   source?: string;
   sourceFrom?: string;
+  /** N+1: what the code says about how many items the loop walks (evidence `collection`): its kind and what was read. */
+  collection?: string;
+  collectionFrom?: string;
+  /** N+1: the evidence's kind (query-in-loop, write-in-loop, call-in-loop, lazy-relation) and loop label. */
+  kind?: string;
+  loop?: string;
 }
 
 export interface AppResult {
@@ -154,9 +160,9 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
     const name = f.file ?? '';
     let ls = starts.get(name);
     if (!ls) starts.set(name, (ls = lineStarts(result.texts.get(name) ?? '')));
-    const ev = f.evidence as { alsoAt?: { line: number }[]; source?: { kind: string; from: string } } | undefined;
+    const ev = f.evidence as { alsoAt?: { line: number }[]; source?: { kind: string; from: string }; collection?: { kind: string; from: string }; kind?: string; loop?: string } | undefined;
     const also = (ev?.alsoAt ?? []).map((a) => a.line);
-    findings.push({ file: name, ruleId: f.ruleId, severity: f.severity, ...(f.context ? { context: f.context } : {}), line: positionAt(ls, f.span.start).line + 1, ...(also.length ? { also } : {}), ...(ev?.source ? { source: ev.source.kind, sourceFrom: ev.source.from } : {}) });
+    findings.push({ file: name, ruleId: f.ruleId, severity: f.severity, ...(f.context ? { context: f.context } : {}), line: positionAt(ls, f.span.start).line + 1, ...(also.length ? { also } : {}), ...(ev?.source ? { source: ev.source.kind, sourceFrom: ev.source.from } : {}), ...(ev?.collection ? { collection: ev.collection.kind, collectionFrom: ev.collection.from } : {}), ...(ev?.kind ? { kind: ev.kind, loop: ev.loop } : {}) });
   }
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });

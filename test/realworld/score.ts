@@ -22,6 +22,9 @@
  * fp (ok, warned), tn (ok, not warned); precision = tp/(tp+fp), recall = tp/(tp+fn). `noted` counts the fn met by a
  * finding of the rule below that level (a note that says the evidence is missing), apart from those met by silence.
  * Apps marked heldOut in corpus.json are reported apart: they are for checking, not tuning.
+ * `--json` also tallies each reported N+1 label by what the code says its loop walks (`collectionCounts`: split, the
+ * evidence's `collection` kind — query, relation, request, call, parameter, field, literal, constant, other; `none` for
+ * serializers, resolvers and templates — and tp/fp), and lists every labelled finding in `sources`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -165,6 +168,7 @@ export async function score(root: string, only?: Set<string>, log: (line: string
   // N+1: each labelled loop a finding (at any level) stands on, by where its collection comes from (evidence source), and the label.
   const sources: string[] = [];
   const sourceCounts: Record<string, number> = {};
+  const collectionCounts: Record<string, number> = {};
   const missingApps: string[] = [];
   const commitMismatch: string[] = [];
   const byRepo = new Map<string, Label[]>();
@@ -219,7 +223,12 @@ export async function score(root: string, only?: Set<string>, log: (line: string
       if (on) {
         const key = `${app?.split ?? (held ? 'held-out' : 'dev')} ${on.source ?? 'unknown'} ${l.verdict}`;
         sourceCounts[key] = (sourceCounts[key] ?? 0) + 1;
-        sources.push(`${key} ${repo} ${l.file}:${l.line} [${on.severity}] ${on.sourceFrom ?? ''}`);
+        // Evidence of many (n1ap): what the code says the loop walks, per split, counted where the finding is reported.
+        if (warned.get(`${l.file}\u0000${l.rule}`)?.some((x) => Math.abs(x - l.line) <= slack)) {
+          const ck = `${app?.split ?? (held ? 'held-out' : 'dev')} ${on.collection ?? 'none'} ${l.verdict === 'problem' ? 'tp' : 'fp'}`;
+          collectionCounts[ck] = (collectionCounts[ck] ?? 0) + 1;
+        }
+        sources.push(`${key} ${repo} ${l.file}:${l.line} [${on.severity}] {${on.collection ?? 'none'}: ${on.collectionFrom ?? ''}} [ctx ${on.context ?? '-'}] [kind ${on.kind ?? '-'}] [loop ${on.loop ?? '-'}] ${on.sourceFrom ?? ''}`);
       }
       if (cell === 'fp' || cell === 'fn') wrong.push(`${app?.split ? `${app.split} ` : held ? 'held-out ' : ''}${cell}${noted ? ' (noted)' : ''} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
       const lang = LANG[path.extname(l.file)] ?? path.extname(l.file);
@@ -234,7 +243,7 @@ export async function score(root: string, only?: Set<string>, log: (line: string
   }
   log(`  ${present.length} apps in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs()} at a time)\n`);
   const out = (m: Map<string, Tally>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, figures(t)]));
-  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong, ...(sources.length ? { sourceCounts, sources } : {}), times };
+  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong, ...(sources.length ? { sourceCounts, collectionCounts, sources } : {}), times };
 }
 
 if (require.main === module) {

@@ -923,6 +923,7 @@ export class CrossFileCalls {
       kind: 'call-in-loop', library: def.mixin ? 'sequelize' : 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
       callee: { name: callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
       ...(call.source ? { source: call.source } : {}),
+      ...(call.collection ? { collection: call.collection } : {}),
       ...(call.param ? { param: call.param } : {}),
     };
     const where = oneOf

@@ -61,6 +61,8 @@ export interface NPlusOneEvidence {
   itemBefore?: string[];
   /** Where the loop's collection comes from (loopSource.ts): one parent's children, or a page of the data. */
   source?: LoopSource;
+  /** What the code says about how many items the loop walks (LoopCollection). */
+  collection?: LoopCollection;
   /** The loop walks a parameter of the function it is in (`for key, value := range settings` in `initAdminSettings(settings …)`): the function's name and the parameter's position (fixedListCallers.ts asks its callers). */
   param?: LoopParam;
   /**
@@ -78,6 +80,17 @@ export interface NPlusOneEvidence {
 }
 
 /** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
+/**
+ * What the code says about how many items a loop walks (issue 14, evidence of many): `query`, the rows of a database
+ * call (in the iterable or bound to its name); `relation`, a relation read on one row; `request`, a list a request sent;
+ * `literal`, a list written in the code; `constant`, a constant, enum or configured set; `parameter`, the function's
+ * parameter; `field`, a member of `this`/`self`; `call`, the value of another function; `other`, anything else.
+ */
+interface LoopCollection {
+  kind: 'query' | 'relation' | 'request' | 'literal' | 'constant' | 'parameter' | 'field' | 'call' | 'other';
+  from: string;
+}
+
 export interface LoopParam {
   fn: string;
   index: number;
@@ -186,6 +199,8 @@ export interface PendingLoopCall {
   callee: string;
   /** Where the loop's collection comes from (loopSource.ts), for the finding's evidence. */
   source?: LoopSource;
+  /** What the code says about how many items the loop walks (NPlusOneEvidence.collection). */
+  collection?: LoopCollection;
   /** The loop walks its function's parameter (NPlusOneEvidence.param). */
   param?: LoopParam;
   /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
@@ -2254,13 +2269,40 @@ class Detector {
   }
 
   /** Where the loop's collection comes from (loopSource.ts): its iterable, and the value bound to the iterable's root name. */
-  private sourceOf(li: LoopInfo): { source?: LoopSource } {
-    if (li.kind === 'resolver' || li.kind === 'serializer' || !li.iterable) return {};
+  private sourceOf(li: LoopInfo): { source?: LoopSource; param?: LoopParam; collection?: LoopCollection } {
+    if (li.kind === 'resolver' || li.kind === 'serializer') return {};
+    if (li.kind === 'result-set') return { collection: { kind: 'query', from: 'a result set' } };
+    if (!li.iterable) return {};
     const root = this.iterableRoot(li);
     const b = root ? this.binding(root, li.node.startIndex) : undefined;
     const source = loopSourceOf(li.iterable.text.slice(0, 400), b ? b.value.text.slice(0, 800) : undefined);
     const param = root && !b ? this.loopParam(li, root) : undefined;
-    return { ...(source ? { source } : {}), ...(param ? { param } : {}) };
+    const collection = this.collectionOf(li, b, source, param);
+    return { ...(source ? { source } : {}), ...(param ? { param } : {}), collection };
+  }
+
+  /** What the code says about how many items the loop walks (LoopCollection), from its iterable and the value bound to its root name. */
+  private collectionOf(li: LoopInfo, b: Binding | undefined, source: LoopSource | undefined, param: LoopParam | undefined): LoopCollection {
+    const it = li.iterable!;
+    const short = (t: string) => { const x = t.replace(/\s+/g, ' '); return x.length > 48 ? `${x.slice(0, 47)}…` : x; };
+    const queries = (n: Node) => this.hits.some((h) => h.node.startIndex >= n.startIndex && h.node.endIndex <= n.endIndex)
+      || [...n.text.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)].some((m) => this.locallyQuerying.has(m[1]) || this.locallyQuerying.has('.' + m[1]));
+    if (queries(it)) return { kind: 'query', from: short(it.text) };
+    if (b && queries(b.value)) return { kind: 'query', from: short(b.value.text) };
+    if (source?.parent === 'the request') return { kind: 'request', from: source.from };
+    const t = it.text.replace(/^await\s+/, '').trim();
+    const v = b ? b.value.text.trim() : undefined;
+    const literal = /^(?:\[|\(|\{|%[wiWI][\[(]|new\s+Set\(\s*\[|(?:Arrays\.asList|List\.of|Set\.of|Map\.of|ImmutableList\.of)\(|\[\]\w+\{|map\[[^\]]*\][\w.*]+\{)/;
+    // A list written out with its items; an empty one the code fills (`items = []` then appends) or one derived from another (`[x for x in xs]`) is not.
+    const written = (x: string) => literal.test(x) && !/^(?:\[\s*\]|\{\s*\}|\(\s*\)|\[\]\w+\{\s*\}|map\[[^\]]*\][\w.*]+\{\s*\})$/.test(x) && !/\bfor\b[\s\S]*\bin\b|\.\.\./.test(x) && !/^\(\s*await\b/.test(x);
+    if (written(t) || (v !== undefined && written(v)) || this.isFixedSmallList(li)) return { kind: 'literal', from: short(v ?? t) };
+    const set = this.configuredSet(li);
+    if (set || /^(?:Object\.(?:values|keys|entries)\(\s*)?[A-Z][A-Z0-9_]+\b/.test(t) || /\b[A-Z]\w*\.values\(\)$|^Object\.(?:values|keys|entries)\(\s*[A-Z]\w*\s*\)$/.test(t)) return { kind: 'constant', from: short(set ?? t) };
+    if (source && source.kind === 'children' && !source.column) return { kind: 'relation', from: source.from };
+    if (param) return { kind: 'parameter', from: `${param.name}, a parameter of ${param.fn}` };
+    if (/^(?:self|this|cls)\.|^@[a-z_]/.test(t) && !/\(/.test(t)) return { kind: 'field', from: short(t) };
+    if (/\(/.test(v ?? t)) return { kind: 'call', from: short(v ?? t) };
+    return { kind: 'other', from: short(v ?? t) };
   }
 
   /**
