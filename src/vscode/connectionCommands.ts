@@ -65,19 +65,6 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   reg('pgLens.addConnection', async () => {
     connections.allowPasswordPrompt();
     const { parseConnectionString, secretKey, describeProfile, connectionUri, ENVIRONMENTS } = await import('../core/connection/profile');
-    const askConnectionString = (value: string | undefined) =>
-      vscode.window.showInputBox({
-        title: 'Connection string', ignoreFocusOut: true, placeHolder: 'postgres://user:password@localhost:5432/mydb', ...(value ? { value } : {}),
-        prompt: 'A password in the string is moved to the secret store; it is never written to settings.',
-        validateInput: (v) => {
-          try {
-            parseConnectionString(v);
-            return undefined;
-          } catch (e) {
-            return errorMessage(e);
-          }
-        },
-      });
     const { detectWorkspaceConnections } = await import('./detect');
     const detected = await detectWorkspaceConnections(process.env, (m) => log.warn(m));
     type Item = vscode.QuickPickItem & { value?: number; typed?: string };
@@ -121,6 +108,19 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       qp.show();
     });
     if (!pick) return;
+    const askConnectionString = (value: string | undefined) =>
+      vscode.window.showInputBox({
+        title: 'Connection string', ignoreFocusOut: true, placeHolder: 'postgres://user:password@localhost:5432/mydb', ...(value ? { value } : {}),
+        prompt: 'A password in the string is moved to the secret store; it is never written to settings.',
+        validateInput: (v) => {
+          try {
+            parseConnectionString(v);
+            return undefined;
+          } catch (e) {
+            return errorMessage(e);
+          }
+        },
+      });
     let profileBase;
     let password: string | undefined;
     // A password typed with the connection string is the answer: it is used, never asked for again (person18 MEDIUM 6).
