@@ -52,8 +52,8 @@ export const step: Step = {
       const tip = (await wb.see(tooltip, 'the status bar tooltip naming the other folder\'s profile', 15_000)).first();
       const tipText = ((await tip.innerText()) ?? '').replace(/\s+/g, ' ');
       log(`tooltip: ${tipText}`);
-      if (!tipText.includes(`folder "${shop}" connects to "${profileName}"`)) throw new Error(`expected the tooltip to say folder "${shop}" connects to "${profileName}": ${tipText}`);
       await screenshot('other-folder-status');
+      if (!tipText.toLowerCase().includes(`folder "${shop}" connects to "${profileName}"`.toLowerCase())) throw new Error(`expected the tooltip to say folder "${shop}" connects to "${profileName}": ${tipText}`);
       await page.mouse.move(5, 5);
       await wb.openFile(`${shop}/${scenario.queryFile}`);
       await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}" for ${shop}/${scenario.queryFile}`, 60_000);
