@@ -9,7 +9,10 @@
  */
 import * as pg from 'pg';
 import type { ConnectionProfile } from '../core/connection/profile';
-import { isReadOnly } from '../core/connection/profile';
+import { describeProfile, isReadOnly } from '../core/connection/profile';
+import type { Login, LoginAttempt } from '../core/connection/addConnection';
+import { wantsPassword } from '../core/connection/detect';
+import { errorMessage } from '../core/safeText';
 import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
 import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
@@ -656,6 +659,24 @@ export async function connect(o: DatabaseOptions): Promise<Database> {
   } catch (e) {
     await db.close();
     throw connectTimeoutError(e, o) ?? e;
+  }
+}
+
+/**
+ * Add Connection's attempt: connect once with `o` (one pooled client, read-only, as a production profile's session is)
+ * and close, saying a failure in one line (describeError). Nothing is kept and nothing written.
+ */
+export async function tryLogin(o: Omit<DatabaseOptions, 'profile'> & { profile: Login }): Promise<LoginAttempt> {
+  let db: Database | undefined;
+  try {
+    db = await connect({ ...o, profile: { ...o.profile, name: describeProfile(o.profile), environment: 'production' }, max: 1 });
+    return { ok: true };
+  } catch (e) {
+    const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : undefined;
+    const message = describeError(e, o.profile);
+    return { ok: false, code, message, wantsPassword: wantsPassword({ code, message: errorMessage(e) }) || wantsPassword({ code, message }) };
+  } finally {
+    await db?.close().catch(() => undefined);
   }
 }
 

@@ -65,7 +65,8 @@ export interface MissingIndexAnalyzerOptions {
   /**
    * A DELETE or UPDATE that has not recurred (its calls in pg_stat_statements, core/plan oneOffWrite) gets no missing-index
    * finding: the plan viewer's tips judge it "not worth it for a one-off statement", and the hover must not offer "Create
-   * index now" for it (person40 M1). The editor's; while typing (AnalyzerInput.editing) the last judgement is kept.
+   * index now" for it (person40 M1); nor `pg-lens scan` (its deferred decision: one EXPLAIN more per such write, for its
+   * query id). While typing (AnalyzerInput.editing) the last judgement is kept. Default true (false: a test's control).
    */
   oneOffWrites?: boolean;
   /** Collect every file's statements and decide once at the end (the CLI scan). */
@@ -92,12 +93,13 @@ const oneOffJudged = new WeakMap<IndexDecider, Map<string, boolean>>();
  * write with a finding is looked up. While typing no query runs: a text judged before keeps its judgement, a new one is
  * shown.
  */
-async function withoutOneOffWrites(decider: IndexDecider, findings: Finding[], items: { site: SqlSite }[], editing: boolean, log?: (line: string) => void): Promise<Finding[]> {
+async function withoutOneOffWrites(decider: IndexDecider, findings: Finding[], items: { site: SqlSite; file?: string }[], editing: boolean, log?: (line: string) => void): Promise<Finding[]> {
   if (!findings.length) return findings;
   await loadPgParser(); // what is a DELETE or UPDATE (statementShape)
   let judged = oneOffJudged.get(decider);
   if (!judged) oneOffJudged.set(decider, (judged = new Map()));
-  const siteOf = (f: Finding) => items.find((x) => f.span.start >= x.site.span.start && f.span.start <= x.site.span.end)?.site;
+  // The site in the finding's own file (a deferred scan's findings come from every file).
+  const siteOf = (f: Finding) => items.find((x) => (x.file === undefined || f.file === undefined || x.file === f.file) && f.span.start >= x.site.span.start && f.span.start <= x.site.span.end)?.site;
   const out: Finding[] = [];
   for (const f of findings) {
     const sql = siteOf(f)?.sql;
@@ -164,7 +166,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         return [];
       }
       // A DELETE or UPDATE that has not recurred: decided with the others (it is the workspace's statement), not shown.
-      const shown = (found: Finding[]) => (opts.oneOffWrites ? withoutOneOffWrites(decider, found, mine, !!editing, log) : found);
+      const shown = (found: Finding[]) => (opts.oneOffWrites !== false ? withoutOneOffWrites(decider, found, mine, !!editing, log) : found);
       if (editing || !mine.length) return shown(findingsOf(mine, undefined));
       try {
         // Automatic, not asked for: a file's own trialBuilds setting lets it build, within the trial budget.
@@ -184,7 +186,10 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       const all = opts.statements ? await opts.statements() : (await decisionStatements(decider.db, files)).statements;
       const decision = await decider.decide([...all, ...files.map((f) => ({ sql: f.sql, label: f.source }))]);
       opts.onDecision?.(decision);
-      return findingsOf(collected, decision);
+      // The editor's judgement of a DELETE or UPDATE that has not recurred, on the same calls (person40: the CLI flagged a
+      // one-off DELETE the editor did not).
+      const found = findingsOf(collected, decision);
+      return opts.oneOffWrites !== false ? withoutOneOffWrites(decider, found, collected, false, log) : found;
     },
   };
 }

@@ -2,7 +2,7 @@
  * Plan evidence for the rules, from a real database: catalog facts for the tables a file's SQL names
  * (the one model and query set the index advisor reads: db/catalog.ts readCatalogFacts; one catalog
  * read per batch of new names), and the plan's node types from EXPLAIN (no ANALYZE: nothing runs) for
- * statements PostgreSQL's own parser classes as read-only.
+ * statements PostgreSQL's own parser classes as read-only; writes are planned the same way for the names they use only.
  */
 import type { Statement } from 'pgsql-ast-parser';
 import type { SqlSite } from '../core/extract/types';
@@ -129,25 +129,28 @@ export class DbEvidence implements EvidenceSource {
   }
 
   /**
-   * The plan of a read-only statement through the one EXPLAIN runner (db/explain.ts: read-only
-   * transaction rolled back, the safety gate, generic plans for $n on every version).
+   * The plan of a statement through the one EXPLAIN runner (db/explain.ts: read-only transaction rolled back, the safety
+   * gate, generic plans for $n on every version). A read's plan is the rules' evidence; a write (INSERT, UPDATE, DELETE,
+   * MERGE; a locking read) is planned for its names only — EXPLAIN without ANALYZE never runs it, and PostgreSQL rejects
+   * a missing column or table there as it does in a read (42703, 42P01) — its plan is not the rules' evidence.
    */
   private async planFacts(site: SqlSite): Promise<Planned> {
     await loadPgParser();
     const info = inspectSql(site.sql);
-    if (!info.ok || info.statements.length !== 1 || info.statements[0].cls !== 'read') return { facts: null };
-    if (site.dynamic) return { facts: null };
+    const cls = info.ok && info.statements.length === 1 ? info.statements[0].cls : 'other';
+    if (cls === 'other' || site.dynamic) return { facts: null };
     try {
       this.stats.explains++;
       const { json } = await explain(this.db, site.sql, { relationRows: false });
       const plan = json[K.Plan] as RawNode | undefined;
-      return { facts: plan ? planFactsOf(plan) : null };
+      return { facts: plan && cls === 'read' ? planFactsOf(plan) : null };
     } catch (e) {
       this.opts.log?.(`${site.file ?? ''}: EXPLAIN failed (${describeError(e)}); rules use catalog facts only`);
       const code = (e as { code?: unknown })?.code;
       if (code !== '42703' && code !== '42P01') return { facts: null };
       const message = oneLine(describeError(e));
-      const name = /^(?:column|relation) "([^"]+)" does not exist/i.exec(message)?.[1];
+      // A write's column is said with its table: column "nmae" of relation "tags" does not exist.
+      const name = /^(?:column|relation) "([^"]+)"(?: of relation "[^"]+")? does not exist/i.exec(message)?.[1];
       return { facts: null, rejected: { code, message, ...(name ? { name } : {}) } };
     }
   }

@@ -64,7 +64,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
 
   reg('pgLens.addConnection', async () => {
     connections.allowPasswordPrompt();
-    const { parseConnectionString, secretKey, describeProfile, ENVIRONMENTS } = await import('../core/connection/profile');
+    const { parseConnectionString, secretKey, describeProfile, connectionUri, ENVIRONMENTS } = await import('../core/connection/profile');
     const { detectWorkspaceConnections } = await import('./detect');
     const detected = await detectWorkspaceConnections(process.env, (m) => log.warn(m));
     type Item = vscode.QuickPickItem & { value?: number; typed?: string };
@@ -108,6 +108,19 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       qp.show();
     });
     if (!pick) return;
+    const askConnectionString = (value: string | undefined) =>
+      vscode.window.showInputBox({
+        title: 'Connection string', ignoreFocusOut: true, placeHolder: 'postgres://user:password@localhost:5432/mydb', ...(value ? { value } : {}),
+        prompt: 'A password in the string is moved to the secret store; it is never written to settings.',
+        validateInput: (v) => {
+          try {
+            parseConnectionString(v);
+            return undefined;
+          } catch (e) {
+            return errorMessage(e);
+          }
+        },
+      });
     let profileBase;
     let password: string | undefined;
     // A password typed with the connection string is the answer: it is used, never asked for again (person18 MEDIUM 6).
@@ -120,32 +133,50 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       profileBase = parsed.profile;
       password = parsed.password;
     } else {
-      const text = await vscode.window.showInputBox({
-        title: 'Connection string', ignoreFocusOut: true, placeHolder: 'postgres://user:password@localhost:5432/mydb',
-        prompt: 'A password in the string is moved to the secret store; it is never written to settings.',
-        validateInput: (v) => {
-          try {
-            parseConnectionString(v);
-            return undefined;
-          } catch (e) {
-            return errorMessage(e);
-          }
-        },
-      });
+      const text = await askConnectionString(undefined);
       if (!text) return;
       const parsed = parseConnectionString(text);
       profileBase = parsed.profile;
       password = parsed.password;
     }
-    const name = await vscode.window.showInputBox({ title: 'Profile name', value: `${profileBase.database}@${profileBase.host}`, ignoreFocusOut: true });
-    if (!name) return;
-    // Kept open when the focus moves (as the connection string and name prompts are): the walkthrough's step pane
-    // took the focus after its step ticked, the pick closed, and everything typed was dropped without a word.
-    const env = await vscode.window.showQuickPick([...ENVIRONMENTS], { title: 'Environment (production profiles are read-only for PG Lens)', ignoreFocusOut: true });
-    if (!env) return;
-    const profile = { ...profileBase, name, environment: env as (typeof ENVIRONMENTS)[number] };
-    // Prove it before writing anything: nothing goes to settings or secrets on failure.
-    const active = await connections.connectTo(profile, true, password, false, { typedPassword });
+    // The login is tried first; its name and environment are asked only once it works (person40 L4), nothing is
+    // written before (core/connection/addConnection).
+    const { addConnectionDialog } = await import('../core/connection/addConnection');
+    const added = await addConnectionDialog({ profile: profileBase, password, typedPassword: typedPassword && password !== undefined }, {
+      attempt: (t) => connections.tryLogin(t),
+      correct: async (t, failure) => {
+        log.warn(`Add Connection: ${describeProfile(t.profile)}: ${failure.message}`);
+        type Fix = vscode.QuickPickItem & { fix: 'password' | 'edit' | 'cancel' };
+        const pw: Fix = { label: '$(key) Enter the password', description: describeProfile(t.profile), fix: 'password' };
+        const edit: Fix = { label: '$(edit) Edit the connection', description: 'host, port, database, user, sslmode', fix: 'edit' };
+        const cancel: Fix = { label: '$(close) Cancel', description: 'nothing is saved', fix: 'cancel' };
+        const chosen = await vscode.window.showQuickPick(failure.wantsPassword ? [pw, edit, cancel] : [edit, pw, cancel], {
+          title: `Could not connect: ${failure.message}`,
+          placeHolder: 'Nothing was saved. Enter the password, edit the connection, or cancel.',
+          ignoreFocusOut: true,
+        });
+        if (chosen?.fix === 'password') {
+          const typed = await vscode.window.showInputBox({ title: 'Password', prompt: `Password for ${describeProfile(t.profile)}`, password: true, ignoreFocusOut: true });
+          return typed === undefined ? undefined : { profile: t.profile, password: typed, typedPassword: true };
+        }
+        if (chosen?.fix !== 'edit') return undefined;
+        const text = await askConnectionString(connectionUri(t.profile));
+        if (!text) return undefined;
+        const parsed = parseConnectionString(text);
+        // A password kept from before unless the edited string gives one.
+        return parsed.password !== undefined ? { profile: parsed.profile, password: parsed.password, typedPassword: true } : { ...t, profile: parsed.profile };
+      },
+      name: async (t) => vscode.window.showInputBox({ title: 'Profile name', value: `${t.profile.database}@${t.profile.host}`, ignoreFocusOut: true }),
+      // Kept open when the focus moves (as the connection string and name prompts are): the walkthrough's step pane
+      // took the focus after its step ticked, the pick closed, and everything typed was dropped without a word.
+      environment: async () => (await vscode.window.showQuickPick([...ENVIRONMENTS], { title: 'Environment (production profiles are read-only for PG Lens)', ignoreFocusOut: true })) as (typeof ENVIRONMENTS)[number] | undefined,
+    });
+    if (!added) return;
+    const { name } = added;
+    password = added.target.password;
+    const profile = { ...added.target.profile, name, environment: added.environment };
+    // Connected as the profile it now is (a production one's session is read-only); nothing is written on failure.
+    const active = await connections.connectTo(profile, true, password, false, { typedPassword: added.target.typedPassword });
     if (!active) return;
     if (password) await ctx.extension.secrets.store(secretKey(profile), password);
     const stored: Record<string, unknown> = { name, host: profile.host, port: profile.port, database: profile.database, user: profile.user, sslmode: profile.sslmode, environment: profile.environment };
@@ -162,7 +193,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
         // never written into the team's .vscode/settings.json, which the person did not choose to change (person27: it
         // wrote pgLens.activeConnection there). The same login and environment: the password just typed is its own.
         const standing = (await connections.entries()).find((e) => e.profile.name === mine)?.profile;
-        if (!standing || !(await connections.connectTo(standing, true, password, false, { typedPassword }))) return;
+        if (!standing || !(await connections.connectTo(standing, true, password, false, { typedPassword: added.target.typedPassword }))) return;
         await connections.whileWriting(() => config.chooseConnection(mine));
         void vscode.window.showInformationMessage(`PG Lens: your user settings already have "${mine}" for ${describeProfile(profile)}; a workspace cannot redefine it, so "${name}" was not written. Connected with "${mine}".`);
         return;

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../core/connection/profile';
+import type { LoginAttempt, LoginTarget } from '../core/connection/addConnection';
 import type { Database, ServerInfo } from '../db/database';
 import { type Config, type ProfileOrigin, settingsFolderOf } from './config';
 import type { Log } from './log';
@@ -304,6 +305,22 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   /**
+   * Add Connection's attempt (db/database tryLogin): the login tried once with the password given, else PGPASSWORD or
+   * ~/.pgpass as libpq would; never a prompt, never kept, nothing written.
+   */
+  async tryLogin(target: LoginTarget): Promise<LoginAttempt> {
+    const { tryLogin } = await import('../db/database');
+    return tryLogin({
+      profile: target.profile,
+      password: await this.libpqPassword(target.profile, target.password),
+      statementTimeoutMs: this.config.statementTimeoutMs,
+      lockTimeoutMs: this.config.lockTimeoutMs,
+      connectTimeoutMs: this.config.connectTimeoutMs,
+      connectTimeoutHint: 'raise the setting pgLens.connectTimeoutMs',
+    });
+  }
+
+  /**
    * Connect to `profile` (Select, Add Connection; `fromSettings`: the settings chose it): a later connect or Disconnect
    * abandons this one, and so does a settings change naming another profile when the settings chose this one.
    * `typedPassword`: `password` is the one the person just typed with the connection (a pasted URL's): a login it fails
@@ -419,9 +436,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** libpq's order: the password given with the connection (or kept in SecretStorage), PGPASSWORD, ~/.pgpass. */
   private async resolvePassword(p: ConnectionProfile, given: string | undefined): Promise<string | undefined> {
-    const { choosePassword } = await import('../core/connection/detect');
     const { secretKey, legacySecretKey } = await import('../core/connection/profile');
-    const { pgpassPassword } = await import('../db/pgpass');
     given ??= await this.secrets.get(secretKey(p));
     if (given === undefined && this.fromUser.has(p.name)) {
       // A password kept by version 0.1 (key without the environment): moved, for the user's own profiles only.
@@ -431,6 +446,13 @@ export class ConnectionManager implements vscode.Disposable {
         given = old;
       }
     }
+    return this.libpqPassword(p, given);
+  }
+
+  /** The password given, else PGPASSWORD, else ~/.pgpass (libpq's order). */
+  private async libpqPassword(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>, given: string | undefined): Promise<string | undefined> {
+    const { choosePassword } = await import('../core/connection/detect');
+    const { pgpassPassword } = await import('../db/pgpass');
     const pgpassword = process.env.PGPASSWORD;
     return choosePassword({ given, pgpassword, pgpass: given || pgpassword ? undefined : await pgpassPassword(p) }).password;
   }

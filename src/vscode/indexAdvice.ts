@@ -510,8 +510,6 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           advice: state.advice,
           // Its decisions weigh only the app's workload: a script's, a test's or a seed's statement gets no index of its own.
           workloadOnly: true,
-          // A DELETE or UPDATE that has not recurred: no index offered, as its plan's tips say (person40 M1).
-          oneOffWrites: true,
           createNow: dev,
           statements: () => this.statements(state),
           // This file's statements as analysed, weighed by every decision from now on: one that the workspace reading

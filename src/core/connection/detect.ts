@@ -270,8 +270,12 @@ export function choosePassword(sources: { given?: string; pgpassword?: string; p
  * if the URL's had been dropped; the failure itself is the answer, in one line).
  */
 export function asksPasswordAfter(failure: { code?: unknown; message: string }, o: { interactive: boolean; askedBefore: boolean; typedWithConnection: boolean }): boolean {
-  const needsPassword = failure.code === '28P01' || /asks for a password/.test(failure.message);
-  return needsPassword && o.interactive && !o.askedBefore && !o.typedWithConnection;
+  return wantsPassword(failure) && o.interactive && !o.askedBefore && !o.typedWithConnection;
+}
+
+/** A failed login the server failed for want of the right password (28P01, or "asks for a password"). */
+export function wantsPassword(failure: { code?: unknown; message: string }): boolean {
+  return failure.code === '28P01' || /asks for a password/.test(failure.message);
 }
 
 /**

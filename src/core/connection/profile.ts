@@ -205,6 +205,13 @@ export function parseConnectionString(text: string): ParsedConnection {
   };
 }
 
+/** A profile as a connection string without its password (Add Connection's "Edit the connection string" starts from it). */
+export function connectionUri(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user' | 'sslmode' | 'sslrootcert'>): string {
+  const host = p.host.startsWith('/') ? `${encodeURIComponent(p.host)}` : p.host.includes(':') && !p.host.startsWith('[') ? `[${p.host}]` : p.host;
+  const query = new URLSearchParams({ sslmode: p.sslmode, ...(p.sslrootcert ? { sslrootcert: p.sslrootcert } : {}) });
+  return `postgres://${encodeURIComponent(p.user)}@${host}:${p.port}/${encodeURIComponent(p.database)}?${query.toString()}`;
+}
+
 /** Validate a profile object as it comes from settings (untrusted JSON). */
 export function normalizeProfile(raw: unknown, index = 0): ConnectionProfile {
   if (typeof raw === 'string') {

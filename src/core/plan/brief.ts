@@ -93,6 +93,16 @@ export interface BriefLinks {
   noIndexAdvice?: string;
 }
 
+/**
+ * The plan tips' own judgement that an index is not worth it here (a one-off DELETE or UPDATE, or one whose index would
+ * cost more than it spares: Tip.declined), as the hover says it under the scan warning — never the index offered beside
+ * a tip that declines it (person40 M1). Undefined when no tip declined one.
+ */
+export function declinedIndexNote(plan: Pick<Plan, 'tips'>): string | undefined {
+  const declined = plan.tips.find((t) => t.declined)?.declined;
+  return declined ? `No index for it: ${declined}.` : undefined;
+}
+
 /** Warnings an index would answer: a whole-table read that keeps few rows, a filter that throws most rows away. */
 const INDEX_WARNINGS: ReadonlySet<WarningKind> = new Set(['seq-scan-selective', 'filter-removes']);
 

@@ -61,6 +61,11 @@ export interface Tip {
   unpriced?: true;
   /** The tip proposes no change (an index exists already, or no index serves the condition): `saving` is the time (or cost) at stake, said so, never "could save". */
   atStake?: true;
+  /**
+   * Why no index is proposed for this write's scan (a one-off DELETE or UPDATE, or one whose index would cost more than
+   * it spares): the tip's own judgement, which the hover says too instead of offering the index (core/plan notWorthIndex).
+   */
+  declined?: string;
 }
 
 /** An index the planner proved for the statement (the missing-index advice), for the plan's tips to say the same figure. */

@@ -752,6 +752,8 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
       // A tip that proposes no change (an index exists already; the condition is on no column of the table): its figure is
       // the time at stake, not a saving ("another index would not change that … could save ~791 ms", person31 H1).
       let atStake = false;
+      // The one judgement that an index is not worth it for this write (notWorthIndex), when it declined one here.
+      let declined: string | undefined;
       switch (w.kind) {
         case 'time-share':
           continue;
@@ -761,7 +763,8 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
-          const not = notWorthIndex(plan, n, options, !!proof) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
+          declined = notWorthIndex(plan, n, options, !!proof);
+          const not = declined ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
           atStake = !!not;
           if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
@@ -777,7 +780,8 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount(Math.round((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0)))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
-          const not = (m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
+          declined = m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined;
+          const not = declined ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
           atStake = !!not;
           if (not) proof = undefined;
           text = not ? `${what}: ${not}.`
@@ -879,7 +883,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           saving = own * 0.3;
           break;
       }
-      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}), ...(atStake ? { atStake: true as const } : {}) });
+      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}), ...(atStake ? { atStake: true as const } : {}), ...(declined ? { declined } : {}) });
     }
     // A whole-table scan that took a share of the time (or cost) on a table the advice proved an index for, with no
     // tip above naming it: the scan keeps most of its rows or its filter is a join's condition (the Seq Scan on orders

@@ -299,18 +299,10 @@ class PlansFeature implements vscode.Disposable {
    * server cannot tell.
    */
   private async addCalls(payload: PlanPayload, conn: ActiveConnection): Promise<void> {
-    const { deleteOrUpdate, K } = await import('../../core/plan');
-    if (!deleteOrUpdate(payload.plan)) return;
-    const { statementCalls, queryIdOf } = await import('../../db/queryStats');
-    try {
-      const known = payload.plan[K.QueryIdentifier];
-      const id = known !== undefined && known !== null && known !== '' ? String(known) : await queryIdOf(conn.db, payload.sql);
-      const calls = await statementCalls(conn.db, id);
-      if (calls !== undefined) payload.statementCalls = calls;
-    } catch (e) {
-      this.ctx.log.info(`The statement's calls in pg_stat_statements were not read: ${errorMessage(e)}`);
-    }
+    const calls = await writeCalls(payload.plan, payload.sql, conn, (m) => this.ctx.log.info(m));
+    if (calls !== undefined) payload.statementCalls = calls;
   }
+
 
   /**
    * The plan of a statement that is not SQL in a file (a recorded statement an ORM sent), in the plan viewer as every
@@ -798,9 +790,29 @@ function commandUri(id: string, ref: SiteRef): string {
   return `command:${id}?${encodeURIComponent(JSON.stringify([ref]))}`;
 }
 
+/**
+ * A DELETE's or UPDATE's calls in pg_stat_statements (its plan's query identifier, else looked up), for the tips'
+ * judgement whether an index is worth it (core/plan notWorthIndex): the plan viewer's and the hover's alike. Undefined for
+ * a read, or when the server cannot tell.
+ */
+async function writeCalls(json: Record<string, unknown>, sql: string, conn: ActiveConnection, log: (m: string) => void): Promise<number | undefined> {
+  const { deleteOrUpdate, K } = await import('../../core/plan');
+  if (!deleteOrUpdate(json)) return undefined;
+  const { statementCalls, queryIdOf } = await import('../../db/queryStats');
+  try {
+    const top = (json[K.Plan] && typeof json[K.Plan] === 'object' ? json[K.Plan] : json) as Record<string, unknown>;
+    const known = json[K.QueryIdentifier] ?? top[K.QueryIdentifier];
+    const id = known !== undefined && known !== null && known !== '' ? String(known) : await queryIdOf(conn.db, sql);
+    return await statementCalls(conn.db, id);
+  } catch (e) {
+    log(`The statement's calls in pg_stat_statements were not read: ${errorMessage(e)}`);
+    return undefined;
+  }
+}
+
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
 async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: string): Promise<vscode.MarkdownString> {
-  const [{ briefPlan, briefMarkdown }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
+  const [{ briefPlan, briefMarkdown, declinedIndexNote }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
   const lead = hoverLeadLines(findings);
@@ -821,7 +833,11 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   }
   const r = outcome.result;
   // The index the advice proved for this statement, named in the plan's tips as in the viewer (one advice on every surface).
-  const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, foreignKeys: r.foreignKeys ? new Map(r.foreignKeys) : undefined, provedIndexes }) : r.plan;
+  // A DELETE's or UPDATE's calls, for the tips' one judgement whether an index is worth it (person40 M1: tip 2 said "not
+  // worth it for a one-off statement" while the hover offered the index): the hover says that judgement, as the viewer.
+  const calls = await writeCalls(r.json, r.sql, conn, () => undefined);
+  const plan = provedIndexes?.length || calls !== undefined ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, foreignKeys: r.foreignKeys ? new Map(r.foreignKeys) : undefined, ...(provedIndexes?.length ? { provedIndexes } : {}), ...(calls !== undefined ? { statementCalls: calls } : {}) }) : r.plan;
+
   // Two of the plan's warnings at most (the viewer has them all): the hover stays inside its box.
   md.appendMarkdown(briefMarkdown(briefPlan(plan, 3, saidAbove), {
     openPlan: commandUri('pgLens.openPlan', ref),
@@ -829,7 +845,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     explainAnalyze: conn.db.readOnly ? undefined : commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
     howToFix,
-    noIndexAdvice,
+    noIndexAdvice: noIndexAdvice ?? declinedIndexNote(plan),
   }, 2));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
     // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.

@@ -43,6 +43,34 @@ describe('examples/shop: a one-off DELETE gets no missing-index finding, as its 
     return { finding: findings.find((f) => f.ruleId === 'missing-index' && f.span.start >= del.span.start && f.span.start <= del.span.end), proved: advice.get(del.sql)?.suggestions.some((s) => /ON orders .*\(status\)/.test(s.ddl)) };
   };
 
+  /** `pg-lens scan --db`'s analyzer as scan.ts makes it: deferred (every file collected, one decision at the end), workload only. */
+  const scanFinding = async () => {
+    const sites = (await extractSqlSites(REPORTS_SQL, 'queries/reports.sql', 'queries/reports.sql')).filter((s) => s.confidence >= 0.5);
+    const del = sites.find((s) => s.sql.startsWith('DELETE'))!;
+    const a = missingIndexAnalyzer(new IndexDecider(db, { realIndexes: true }), { deferred: true, workloadOnly: true, statements: async () => [] });
+    await a.analyze({ file: 'queries/reports.sql', text: REPORTS_SQL, language: 'sql', sites });
+    // Another file's finding at the same offsets is not this DELETE's (a deferred scan's findings come from every file).
+    const other = `${' '.repeat(del.span.start)}SELECT id FROM orders WHERE total_cents > 450000;\n`;
+    await a.analyze({ file: 'queries/other.sql', text: other, language: 'sql', sites: (await extractSqlSites(other, 'queries/other.sql', 'queries/other.sql')).filter((s) => s.confidence >= 0.5) });
+    const findings = (await a.finish?.()) ?? [];
+    return { del: findings.find((f) => f.ruleId === 'missing-index' && f.file === 'queries/reports.sql' && f.span.start >= del.span.start && f.span.start <= del.span.end), other: findings.find((f) => f.ruleId === 'missing-index' && f.file === 'queries/other.sql') };
+  };
+
+  it('pg-lens scan decides as the editor: the one-off DELETE gets no finding until a client has run it twice', async function () {
+    if (!pss) this.skip();
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const once = await scanFinding();
+    assert.equal(once.del, undefined, once.del?.message);
+    assert.ok(once.other, 'the read in another file keeps its finding');
+    for (let i = 0; i < 2; i++) {
+      await t.admin.query('BEGIN');
+      await t.admin.query(DELETE);
+      await t.admin.query('ROLLBACK');
+    }
+    const recurring = await scanFinding();
+    assert.ok(recurring.del, 'a DELETE that recurs keeps its finding in the scan');
+  });
+
   it('not recurred: no finding (without the judgement, orders (status) is offered); run twice by a client: offered', async function () {
     if (!pss) this.skip();
     await t.admin.query('SELECT pg_stat_statements_reset()');

@@ -116,7 +116,7 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     assert.equal(p2.nodeTypes[0], 'Aggregate');
     assert.ok(p2.nodeTypes.some((n) => /Scan/.test(n)), JSON.stringify(p2));
     assert.equal(p2.rows, 1);
-    assert.equal(ev.evidenceFor(sites[2], {} as any, 0)!.plan, undefined, 'a DELETE is never explained');
+    assert.equal(ev.evidenceFor(sites[2], {} as any, 0)!.plan, undefined, "a DELETE's plan is not the rules' evidence (it is planned for its names only)");
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);
   });
 
@@ -180,6 +180,30 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     ].join('\n');
     const own = (await scan(ownDdl)).filter((f) => f.ruleId === 'undefined-name');
     assert.deepEqual(own.map((f) => f.message), ['relation "staged_idz" does not exist'], JSON.stringify(own, null, 2));
+  });
+
+  it('writes too: a missing column or table in an INSERT, UPDATE or DELETE is found by a plain EXPLAIN (never run), with the same exclusions as reads', async () => {
+    const text = [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      'export const add = () => db.query("INSERT INTO tags (id, nmae) VALUES ($1, $2)", [99, \'x\']);',
+      'export const mark = () => db.query("UPDATE orders SET staus = $1 WHERE id = $2", [\'paid\', 1]);',
+      'export const drop = () => db.query("DELETE FROM tagz WHERE id = $1", [1]);',
+      'export const fine = () => db.query("DELETE FROM tags WHERE id = $1", [1]);',
+      'export const spliced = (table: string) => db.query(`DELETE FROM ${table} WHERE id = $1`, [1]);',
+      'export const stage = () => db.query("CREATE TEMP TABLE staged_rows (id int PRIMARY KEY)");',
+      'export const fill = () => db.query("INSERT INTO staged_rows (id) VALUES ($1)", [1]);',
+      'export const widen = () => db.query("ALTER TABLE tags ADD COLUMN IF NOT EXISTS colour text");',
+      'export const paint = () => db.query("UPDATE tags SET colour = $1 WHERE id = $2", [\'red\', 1]);',
+    ].join('\n');
+    configureTreeSitterForCli();
+    const before = (await t.admin.query('SELECT (SELECT count(*) FROM tags)::int AS tags, (SELECT count(*) FROM orders)::int AS orders')).rows[0];
+    const found = (await analyzeFile({ path: 'src/writes.ts', text }, { analyzers: [rulesAnalyzer({ evidence: new DbEvidence(db) })] })).findings.filter((f) => f.ruleId === 'undefined-name');
+    const line = (f: { span: { start: number } }) => text.slice(0, f.span.start).split('\n').length;
+    assert.deepEqual(found.map((f) => `${line(f)}: ${f.message}`), ['3: column "nmae" of relation "tags" does not exist', '4: column "staus" of relation "orders" does not exist', '5: relation "tagz" does not exist'], JSON.stringify(found, null, 2));
+    assert.deepEqual(found.map((f) => f.evidence?.sqlstate), ['42703', '42703', '42P01']);
+    // Planned, never run: the rows are as they were.
+    assert.deepEqual((await t.admin.query('SELECT (SELECT count(*) FROM tags)::int AS tags, (SELECT count(*) FROM orders)::int AS orders')).rows[0], before);
   });
 
   it('pg-lens scan --db uses the database and leaves the data alone', async () => {

@@ -672,24 +672,41 @@ export class Workbench {
 
   /**
    * PG Lens: Add Connection from the keyboard (the list re-renders while it opens and can swallow a click): a
-   * connection string, a profile name, the environment "development".
+   * connection string, a profile name, the environment "development". The login is tried before the name is asked.
    */
   async addConnection(connectionString: string, name: string, environment: 'development' | 'staging' | 'production' = 'development'): Promise<void> {
+    await this.enterConnectionString(connectionString);
+    await this.nameConnection(name, environment);
+  }
+
+  /** A quick input box by its own title, matched whole and case-sensitively. */
+  quickInputTitled(title: string | RegExp) {
+    // A text filter matches case-insensitively anywhere, and 'Connection string' matched the first box's own row "Enter a
+    // connection string…" before Enter had replaced it, so the string was typed into a box on its way out and "the
+    // profile name input" never came (CI, step 54).
+    return this.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: typeof title === 'string' ? new RegExp(`^${escapeRe(title)}$`) : title });
+  }
+
+  /** Add Connection's first two boxes: "Enter a connection string…", then the string (Enter: the login is tried). */
+  async enterConnectionString(connectionString: string): Promise<void> {
     const quick = this.page.locator('.quick-input-widget');
     const input = quick.locator('.quick-input-box input');
     const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
-    // Each box by its own title, matched whole and case-sensitively: a text filter matches case-insensitively anywhere, and
-    // 'Connection string' matched the first box's own row "Enter a connection string…" before Enter had replaced it, so
-    // the string was typed into a box on its way out and "the profile name input" never came (CI, step 54).
-    const titled = (title: string) => quick.locator('.quick-input-title').filter({ hasText: new RegExp(`^${title}$`) });
     await this.runCommand('PG Lens: Add Connection');
     await this.see(row('Enter a connection string'), 'the "Enter a connection string…" choice');
     await input.fill('Enter a connection string');
     await this.page.keyboard.press('Enter');
-    await this.see(titled('Connection string'), 'the connection string input (its title)');
+    await this.see(this.quickInputTitled('Connection string'), 'the connection string input (its title)');
     await input.fill(connectionString);
     await this.page.keyboard.press('Enter');
-    await this.see(titled('Profile name'), 'the profile name input (its title)');
+  }
+
+  /** Add Connection's last two boxes, asked once the login works: the profile's name and its environment. */
+  async nameConnection(name: string, environment: 'development' | 'staging' | 'production' = 'development'): Promise<void> {
+    const quick = this.page.locator('.quick-input-widget');
+    const input = quick.locator('.quick-input-box input');
+    const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
+    await this.see(this.quickInputTitled('Profile name'), 'the profile name input (its title)');
     await input.fill(name);
     await this.page.keyboard.press('Enter');
     await this.see(row(new RegExp(`^${environment}`)), `the environment choice "${environment}"`);

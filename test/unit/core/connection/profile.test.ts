@@ -1,7 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { parseConnectionString, normalizeProfile, redact, ConnectionConfigError, secretKey, findingsIdentity, type ConnectionProfile } from '../../../../src/core/connection/profile';
+import { connectionUri, parseConnectionString, normalizeProfile, redact, ConnectionConfigError, secretKey, findingsIdentity, type ConnectionProfile } from '../../../../src/core/connection/profile';
 
 describe('core/connection/profile', () => {
+  it("connectionUri: Add Connection's Edit starts from a string that reads back as the same login, without a password", () => {
+    for (const p of [
+      { host: 'db.example.com', port: 5433, database: 'shop', user: 'app', sslmode: 'require' as const },
+      { host: '/var/run/postgresql', port: 5432, database: 'my db', user: 'a@b', sslmode: 'disable' as const },
+      { host: '[::1]', port: 5432, database: 'shop', user: 'app', sslmode: 'verify-full' as const },
+    ]) {
+      const uri = connectionUri(p);
+      const back = parseConnectionString(uri);
+      assert.deepEqual({ ...back.profile, sslrootcert: back.profile.sslrootcert ?? undefined }, { sslrootcert: undefined, ...p }, uri);
+      assert.equal(back.password, undefined);
+    }
+  });
+
   it('parses a URI and splits off the password', () => {
     const p = parseConnectionString('postgres://app:s3cr%40t@db.local:6543/shop?sslmode=require');
     assert.equal(p.password, 's3cr@t');

@@ -11,6 +11,7 @@ import { analyzePlan, fmtSaving, K, misestimateLabel, oneOffWrite, planCatalogNa
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
+import { briefMarkdown, briefPlan, declinedIndexNote } from '../../../../src/core/plan/brief';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -915,6 +916,29 @@ describe('core/plan: one answer for a one-off DELETE, each tip with its own figu
       assert.match(fk.text, /public\.order_items \(order_id\) is indexed by order_items_order_id_idx \(checked in the catalog\)/);
       assert.doesNotMatch(fmtSaving(fk), /could save/);
     }
+  });
+
+  it("the hover says tip 2's judgement under the scan warning, never the index it declines (plain EXPLAIN, as the hover plans)", () => {
+    // The hover's plan of the same DELETE: estimated only.
+    const estimated = JSON.stringify([{ Plan: {
+      'Node Type': 'ModifyTable', Operation: 'Delete', 'Relation Name': 'orders', Schema: 'public', Alias: 'orders', 'Startup Cost': 0, 'Total Cost': 934, 'Plan Rows': 0, 'Plan Width': 0,
+      Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'orders', Schema: 'public', Alias: 'orders', 'Startup Cost': 0, 'Total Cost': 934, 'Plan Rows': 471, 'Plan Width': 6,
+        Filter: "(orders.status = 'cancelled'::text)" }] } }]);
+    const hover = (calls: number | undefined) => {
+      const p = analyzePlan(estimated, options(calls));
+      return { note: declinedIndexNote(p), md: briefMarkdown(briefPlan(p, 3), { suggestIndexes: 'command:x', noIndexAdvice: declinedIndexNote(p) }, 2) };
+    };
+    const once = hover(1);
+    assert.match(once.note ?? '', /^No index for it: this DELETE has not recurred .*not worth it for a one-off statement/, once.md);
+    assert.match(once.md, /not worth it for a one\\-off statement/, once.md);
+    // The same judgement as the tips: recurring, or calls unknown, the hover declines nothing.
+    assert.equal(hover(30).note, undefined);
+    assert.equal(hover(undefined).note, undefined);
+    // Analysed, the viewer's tip and the hover's note are one sentence.
+    const viewer = analyzePlan(plan, options(0));
+    const tip = viewer.tips.find((t) => t.declined)!;
+    assert.ok(tip && tip.text.includes(tip.declined!), viewer.tips.map((t) => t.text).join('\n'));
+    assert.equal(declinedIndexNote(viewer), `No index for it: ${tip.declined}.`);
   });
 
   it('oneOffWrite: fewer than two calls is a one-off; unknown calls are not judged', () => {
