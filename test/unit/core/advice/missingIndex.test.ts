@@ -54,6 +54,18 @@ describe('core/advice/missingIndex', () => {
     assert.equal(sharedIndexFits({ columns: ['status', 'customer_id'] }, { columns: ['customer_id'] }, { eq: new Set(['customer_id']), ordered: new Set() }), false);
   });
 
+  it('a shared index that does less for the statement than its own says so on the line and in the hover, with its own figure (person41)', () => {
+    const sharedIx = { ...s, ddl: 'CREATE INDEX CONCURRENTLY orders_status_placed_at_desc_idx ON orders (status, placed_at DESC)', columns: ['status', 'placed_at DESC'], costBefore: 1221.39, costAfter: 639.86, summary: 'Seq Scan on orders (32k rows): an index on orders (status, placed_at DESC) cuts the estimated cost 1,221 → 640' };
+    const own = { ddl: 'CREATE INDEX CONCURRENTLY orders_status_customer_id_idx ON orders (status, customer_id)', table: 'orders', columns: ['status', 'customer_id'], costAfter: 288 };
+    const others = ['src/orders.ts:70', 'queries/reports.sql:11', 'queries/reports.sql:13', 'queries/reports.sql:15'];
+    const f = missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: own } })!;
+    assert.equal(f.message, 'Seq Scan on orders (32k rows): an index on orders (status, placed_at DESC) cuts the estimated cost 1,221 → 640 (one index shared with 4 other statements; its own, orders (status, customer_id), would give 288)');
+    // Its own index would do no better: nothing to explain.
+    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: { ...own, costAfter: 700 } } })!.message, sharedIx.summary);
+    const hover = missingIndexHover({ ...sharedIx, name: 'orders_status_placed_at_desc_idx', indexSizeBytes: null, planAfter: [] }, { docs: 'd', alsoServes: others, ownInstead: own });
+    assert.match(hover, /one index for 5 statements, also .* · its own, orders \\\(status, customer\\_id\\\), would give 288$/);
+  });
+
   it('a proved suggestion: a warning on the table name in the code, with help, fixes and evidence', () => {
     const f = missingIndexFinding(site, { status: 'ok', suggestions: [s] })!;
     assert.equal(f.ruleId, 'missing-index');
