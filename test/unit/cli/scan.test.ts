@@ -160,6 +160,12 @@ describe('cli scan', () => {
     assert.equal(hostile.code, 2);
     assert.match(hostile.err.split('\n')[0], /--format must be text, json or sarif, not "x\\n::error::forged"$/, 'the value is quoted on the same line');
     assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir())).code, 2);
+    // --db with no value (person41: "Option '--db <value>' argument missing"): what it takes, in one line.
+    const noDb = await run(['scan', '.', '--db'], dir());
+    assert.equal(noDb.code, 2);
+    assert.match(noDb.err.split('\n')[0], /--db needs a value: a connection URL \(--db postgres:\/\/user@host:5432\/dbname\) or a libpq string/);
+    assert.doesNotMatch(noDb.err, /argument missing/);
+    assert.match((await run(['scan', '.', '--output'], dir())).err.split('\n')[0], /--output needs a value$/);
   });
 
   it('every rule id of the registry and the other analyses is accepted in --rule', async () => {
