@@ -35,7 +35,7 @@ export function commandArgs<const O extends NonNullable<ParseArgsConfig['options
 }
 
 /** What --db takes, said when it is given without a value. */
-export const DB_VALUE_MISSING = '--db needs a value: a connection URL (--db postgres://user@host:5432/dbname) or a libpq string (--db "host=localhost dbname=shop"); without --db, PGLENS_DATABASE_URL, DATABASE_URL or the PG* variables are used';
+const DB_VALUE_MISSING = '--db needs a value: a connection URL (--db postgres://user@host:5432/dbname) or a libpq string (--db "host=localhost dbname=shop"); without --db, PGLENS_DATABASE_URL, DATABASE_URL or the PG* variables are used';
 
 /**
  * A numeric option, or one UsageError line: `--timeout abc`, `--timeout ''`, `Infinity` and values

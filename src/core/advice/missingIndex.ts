@@ -63,7 +63,9 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     message: advice.suggestions.map((s) => `${s.summary}${sharedInsteadNote(s, opts.ownInstead?.[s.ddl], opts.alsoServes?.[s.ddl]?.length ?? 0)}`).join('; '),
     span,
     file: site.file,
-    help: [advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '), ...advice.suggestions.flatMap((s) => alsoServingLine(opts.alsoServes?.[s.ddl], advice.suggestions.length > 1 ? indexDefinitionTitle(s) : undefined) ?? [])].join('\n'),
+    // How each index was proved, in the hover's words (person41: the CLI text never said "proved" where the JSON has
+    // verifiedBy and the hover "proved by the planner (a real index, rolled back)").
+    help: [advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '), ...advice.suggestions.map((s) => `${provedBy(s.verifiedBy).replace(/^./, (c) => c.toUpperCase())}${advice.suggestions.length > 1 ? `: ${indexDefinitionTitle(s)}` : ''}.`), ...advice.suggestions.flatMap((s) => alsoServingLine(opts.alsoServes?.[s.ddl], advice.suggestions.length > 1 ? indexDefinitionTitle(s) : undefined) ?? [])].join('\n'),
     fixes: advice.suggestions.flatMap((s) => [
       ...(opts.createNow ? [{ title: `Create index now: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.createIndexNow', args: [s] } }] : []),
       { title: `Add migration: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [s] } },
@@ -153,7 +155,7 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
  * does less for this statement than its own would, said on its line (person41: after a reload the line read `1,221 → 640`
  * where it had read `orders (status, customer_id) 1,221 → 288`, with nothing saying the index was shared).
  */
-export function sharedInsteadNote(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined, others: number): string {
+function sharedInsteadNote(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined, others: number): string {
   if (!own || own.costAfter === null || shared.costAfter === null || own.costAfter >= shared.costAfter) return '';
   const withWhom = others > 0 ? `one index shared with ${countOf(others, 'other statement')}` : 'one index shared with other statements';
   return ` (${withWhom}; its own, ${indexDefinitionTitle(own)}, would give ${formatCost(own.costAfter)})`;

@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import { runCli } from '../support/cli';
 import { allRuleMeta, RULES } from '../../../src/core/rules/index';
 import { tempFolderPerTest } from '../support/tempFolder';
+import { progressKind } from '../../../src/cli/commands/scan';
 
 const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
@@ -230,3 +231,12 @@ describe('cli scan: another dialect, mapper files and view templates', () => {
   });
 });
 
+
+describe('cli scan: progress lines (person41)', () => {
+  it('the index advice\'s progress is counted, its errors and skips are said', () => {
+    assert.equal(progressKind('index advice: built a trial index on public.orders (92 ms, rolled back): CREATE INDEX x ON orders (status)'), 'trial indexes built and rolled back');
+    assert.equal(progressKind('index advice: reused the proof of a trial index on orders made 3 s ago (nothing built): CREATE INDEX x ON orders (status)'), 'proofs reused');
+    assert.equal(progressKind('index advice: trial index on orders skipped: another PG Lens session (another window, the CLI) is building one there'), undefined);
+    assert.equal(progressKind('index advice: src/a.ts:3: permission denied for table orders'), undefined);
+  });
+});
