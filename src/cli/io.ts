@@ -23,8 +23,19 @@ export class UsageError extends Error {}
  * main.ts) and its positionals (files, folders, SQL).
  */
 export function commandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // An option given without its value (`pg-lens scan . --db`): what it takes, in one line, not node's
+    // "Option '--db <value>' argument missing" (person41).
+    const m = /^Option '(?:-\w, )?--([\w-]+) <value>' argument missing/.exec(e instanceof Error ? e.message : '');
+    if (m) throw new UsageError(m[1] === 'db' ? DB_VALUE_MISSING : `--${m[1]} needs a value`);
+    throw e;
+  }
 }
+
+/** What --db takes, said when it is given without a value. */
+const DB_VALUE_MISSING = '--db needs a value: a connection URL (--db postgres://user@host:5432/dbname) or a libpq string (--db "host=localhost dbname=shop"); without --db, PGLENS_DATABASE_URL, DATABASE_URL or the PG* variables are used';
 
 /**
  * A numeric option, or one UsageError line: `--timeout abc`, `--timeout ''`, `Infinity` and values

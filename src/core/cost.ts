@@ -37,26 +37,63 @@ export function sharedCallSites(places: number): string {
 }
 
 /**
- * The most a cost CodeLens line holds (characters, both lenses of one call: the cost's and the cache candidate's, which
- * VS Code joins with " | "), so it fits beside code indented in a half-width editor. The long parts are in the tooltips:
- * the period the figures cover, the writes that invalidate a cache (person40 L6: "…shared by 2 call sites | cacheable:
- * 95% hits at a 60 s TTL · invalidated by writ…" ran off the window).
+ * The most a cost CodeLens line holds (characters, every lens of one call: the cost's, the cache candidate's and a
+ * recording's, which VS Code joins with " | "), so it fits beside code indented in a half-width editor. The long parts
+ * are in the tooltips: the period the figures cover, the writes that invalidate a cache (person40 L6: "…shared by 2 call
+ * sites | cacheable: 95% hits at a 60 s TTL · invalidated by writ…" ran off the window), the index a "since" line counts
+ * from and its age (person41: "since CREATE INDEX orders_customer_id_placed_at_desc_idx (10.7 min): … | 8 statements ·
+ * 42.3 ms · 1× |", ~190 characters).
  */
 export const LENS_LINE_MAX = 130;
 
 /**
+ * The room a recording's CodeLens (core/record/lens) takes on the line, at least: its title grows while the app runs
+ * ("99 statements · 99.9 ms · 10× per request: N+1"), and the cost lens is not asked again at each statement.
+ */
+export const RECORDED_LENS_ROOM = 46;
+
+/**
+ * The characters the cost lens's title may take on a line that also holds the lenses `others` (their titles as shown,
+ * an icon counted as its glyph and a space): LENS_LINE_MAX less its own icon and each other lens with its " | ".
+ */
+export function costLensRoom(others: readonly string[] = []): number {
+  return LENS_LINE_MAX - 2 - others.reduce((n, o) => n + 3 + o.length, 0);
+}
+
+/** The first of `titles` (longest, most complete first) that fits in `room` characters; else the last (the shortest). */
+function fitTitle(titles: readonly string[], room: number): string {
+  return titles.find((t) => t.length <= room) ?? titles[titles.length - 1];
+}
+
+/** "2 call sites": the short form of sharedCallSites, when the line is crowded. */
+function callSitesShort(places: number): string {
+  return places > 1 ? ` · ${places} call sites` : '';
+}
+
+function callsPhrase(calls: number): string {
+  return `${formatCount(calls)} call${calls === 1 ? '' : 's'}`;
+}
+
+function rowsPerCall(s: StatementStat): string {
+  const perCall = s.calls > 0 ? s.rows / s.calls : 0;
+  return `${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call`;
+}
+
+/**
  * The cost CodeLens's title: "1.2% of DB time · 0.052 ms mean · 528 calls · 2.2 rows/call · shared by 2 call sites". The
  * period the figures cover ("since stats reset 24.6 min ago") is its tooltip's first figures line (formatCostTooltip).
+ * `room` (costLensRoom): on a crowded line the rows per call, then the call sites, are the tooltip's only.
  */
-export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites: number): string {
-  return `${formatCostLens(c)}${sharedCallSites(callSites)}`;
+export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites: number, room = costLensRoom()): string {
+  const s = c.stat;
+  const head = `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)}`;
+  return fitTitle([`${formatCostLens(c)}${sharedCallSites(callSites)}`, `${head}${sharedCallSites(callSites)}`, `${head}${callSitesShort(callSites)}`, head], room);
 }
 
 /** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
 export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
-  const perCall = s.calls > 0 ? s.rows / s.calls : 0;
-  return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call${period ? ` · ${period}` : ''}`;
+  return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
 }
 
 /**
@@ -179,20 +216,58 @@ export function figuresSince(now: StatementStat, before: StatementStat | undefin
 }
 
 /**
- * The CodeLens title after the indexes changed: the figures since the change, and the mean before it —
- * "since CREATE INDEX x (4 min): 0.060 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean",
- * or "no calls since CREATE INDEX x (4 min) · before: 12 ms mean · 13 calls".
+ * What an index change is on the line: "new index", "index drop", "index changes" — the index's name and when it
+ * changed are the tooltip's (formatCostTooltip's `since`).
  */
-export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'atMs' | 'change'>, nowMs: number): string {
+function changeOnLine(change: string): string {
+  return change.startsWith('CREATE INDEX ') ? 'new index' : change.startsWith('DROP INDEX ') ? 'index drop' : 'index changes';
+}
+
+/**
+ * The CodeLens title after the indexes changed: the figures since the change, and the mean before it —
+ * "since new index (4 min): 0.060 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean", shorter on a crowded line
+ * ("since new index: 0.060 ms mean (was 12 ms) · 40 calls"), or "no calls since new index (4 min) · before: 12 ms mean ·
+ * 13 calls". The index's name, the age and the calls before are the tooltip's (formatCostTooltip's `since`).
+ */
+export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'atMs' | 'change'>, nowMs: number, callSites = 1, room = costLensRoom()): string {
   const age = formatMs(Math.max(0, nowMs - baseline.atMs));
-  const was = before && before.calls > 0 ? `before: ${formatMs(before.meanMs)} mean · ${formatCount(before.calls)} call${before.calls === 1 ? '' : 's'}` : undefined;
-  if (since.calls <= 0) return `no calls since ${baseline.change} (${age})${was ? ` · ${was}` : ''}`;
-  const perCall = since.rows / since.calls;
-  return `since ${baseline.change} (${age}): ${formatMs(since.meanMs)} mean · ${formatCount(since.calls)} call${since.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call${was ? ` · ${was}` : ''}`;
+  const what = changeOnLine(baseline.change);
+  const had = before && before.calls > 0 ? before : undefined;
+  if (since.calls <= 0) {
+    return fitTitle(
+      [
+        `no calls since ${what} (${age})${had ? ` · before: ${formatMs(had.meanMs)} mean · ${callsPhrase(had.calls)}` : ''}${sharedCallSites(callSites)}`,
+        `no calls since ${what}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}${callSitesShort(callSites)}`,
+        `no calls since ${what}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}`,
+        `no calls since ${what}`,
+      ],
+      room,
+    );
+  }
+  const mean = `${formatMs(since.meanMs)} mean`;
+  const was = had ? ` (was ${formatMs(had.meanMs)})` : '';
+  return fitTitle(
+    [
+      `since ${what} (${age}): ${mean} · ${callsPhrase(since.calls)} · ${rowsPerCall(since)}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}${sharedCallSites(callSites)}`,
+      `since ${what}: ${mean}${was} · ${callsPhrase(since.calls)} · ${rowsPerCall(since)}${callSitesShort(callSites)}`,
+      `since ${what}: ${mean}${was} · ${callsPhrase(since.calls)}${callSitesShort(callSites)}`,
+      `since ${what}: ${mean}${was} · ${callsPhrase(since.calls)}`,
+      `since ${what}: ${mean}${was}`,
+      `since ${what}: ${formatMs(since.meanMs)}${was}`,
+    ],
+    room,
+  );
+}
+
+/** The tooltip's line for a title counted from an index change: the change by name, its age, the figures since and before. */
+function sinceLine(s: { since: StatementStat; before?: StatementStat; baseline: Pick<CostBaseline, 'atMs' | 'change'>; nowMs: number }): string {
+  const b = s.before && s.before.calls > 0 ? s.before : undefined;
+  const now = s.since.calls > 0 ? `${formatMs(s.since.meanMs)} mean · ${s.since.calls.toLocaleString('en-US')} calls · ${rowsPerCall(s.since)}` : 'no calls';
+  return `Since ${s.baseline.change} (${formatMs(Math.max(0, s.nowMs - s.baseline.atMs))} ago): ${now}${b ? `; before it: ${formatMs(b.meanMs)} mean · ${b.calls.toLocaleString('en-US')} calls · ${rowsPerCall(b)}` : ''}.`;
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[] }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; nowMs: number } }): string {
   const s = c.stat;
   const own = total.ownRuns?.calls
     ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
@@ -200,6 +275,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
   return [
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
+    ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline ? [`The title counts from the last reading PG Lens took before ${total.baseline.change}: the whole-history mean still holds the calls that ran before it.`] : []),
     ...(total.notUsed ? [`${total.notUsed}.`] : []),
     ...(total.reading ? [readingAgePhrase(total.reading.sinceReadMs, total.reading.refreshMs)] : []),

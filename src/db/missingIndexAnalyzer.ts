@@ -29,6 +29,8 @@ import { decisionStatements, type DecisionInput, type IndexDecider } from './ind
 export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried' | 'servedBy'> {
   suggestions: IndexSuggestion[];
   alsoServes: StatementDecision['alsoServes'];
+  /** Per shared DDL, the statement's own suggestion it stands for (StatementDecision.ownInstead). */
+  ownInstead?: Record<string, IndexSuggestion>;
 }
 
 export interface MissingIndexAnalyzerOptions {
@@ -135,7 +137,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         known?.set(site.sql, advice);
         if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') log?.(`${file}: index advice at offset ${site.span.start}: ${advice.message}`);
       }
-      const f = missingIndexFinding(site, advice, { createNow, alsoServes: advice.alsoServes });
+      const f = missingIndexFinding(site, advice, { createNow, alsoServes: advice.alsoServes, ownInstead: advice.ownInstead });
       if (f) out.push({ ...f, file: f.file ?? file });
     }
     return out;
@@ -220,5 +222,5 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {} };
+  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}) };
 }

@@ -809,6 +809,11 @@ export class CaptureRecording implements vscode.Disposable {
     return this.engine && this.summary?.nPlusOne.some((x) => x.file === doc.uri.fsPath) ? this.engine.silencedRecordedLines(this.state(), doc.uri.fsPath, doc.getText(), this.ctx.config.rulesSeverity) : new Set();
   }
 
+  /** The recorded CodeLens's title at `line` (1-based) of `file` (an absolute path), if any. */
+  lensTitleAt(file: string, line: number): string | undefined {
+    return recordedLenses(this.summary, file).find((l) => l.line === line)?.title;
+  }
+
   private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     return recordedLenses(this.summary, doc.uri.fsPath, this.silenced(doc)).map(({ line, title }) => new vscode.CodeLens(lineRange(line, 1), { title, command: 'pgLens.recordedAdvice', arguments: [doc.uri.fsPath, line], tooltip: 'Recorded by PG Lens. Click for plans and index advice.' }));
   }

@@ -97,7 +97,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, baselineFor, costLensTitle, figuresSince, formatCostLensSince, formatCostTooltip, sharedCallSites } = await import('../core/cost');
+    const { appFigures, baselineFor, costLensRoom, costLensTitle, figuresSince, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -125,24 +125,24 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const rel = vscode.workspace.asRelativePath(doc.uri);
       const here = new Set([`${rel}:${pos.line + 1}`, `${rel}:${doc.positionAt(site.span.start).line + 1}`]);
       const elsewhere = places.filter((p) => !here.has(p));
-      // Short (core/cost LENS_LINE_MAX): the period the figures cover is the tooltip's (person40 L6).
-      const title = since
-        ? `${formatCostLensSince(figuresSince(stat, before), before, since, Date.now())}${sharedCallSites(elsewhere.length + 1)}`
-        : costLensTitle(hit, elsewhere.length + 1);
+      // Short (core/cost LENS_LINE_MAX): the period the figures cover is the tooltip's (person40 L6), and so is what does not
+      // fit beside the line's other lenses — the cache candidate's and a recording's (person41: ~190 characters).
+      const cacheable = cache.get(hit.stat.queryid);
+      const cacheLens = cacheable ? formatCacheLens(cacheable) : undefined;
+      const recorded = this.ctx.recordedLensAt?.(doc.uri.fsPath, pos.line + 1);
+      const room = costLensRoom([...(cacheLens ? [`~ ${cacheLens.title}`] : []), ...(recorded !== undefined ? [recorded.padEnd(RECORDED_LENS_ROOM)] : [])]);
+      const sinceFigures = since ? figuresSince(stat, before) : undefined;
+      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + 1, room) : costLensTitle(hit, elsewhere.length + 1, room);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, since: sinceFigures && { since: sinceFigures, before, nowMs: Date.now() } }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),
       );
       // The same statement as a cache candidate (the health check's rule and figures): the hit ratio at a TTL, the writes that invalidate it.
-      const cacheable = cache.get(hit.stat.queryid);
-      if (cacheable) {
-        const c = formatCacheLens(cacheable);
-        lenses.push(new vscode.CodeLens(new vscode.Range(pos, pos), { title: `$(database) ${c.title}`, tooltip: c.tooltip, command: 'pgLens.openDashboard', arguments: [{ queryid: hit.stat.queryid }] }));
-      }
+      if (cacheLens) lenses.push(new vscode.CodeLens(new vscode.Range(pos, pos), { title: `$(database) ${cacheLens.title}`, tooltip: cacheLens.tooltip, command: 'pgLens.openDashboard', arguments: [{ queryid: hit.stat.queryid }] }));
     }
     return lenses;
   }

@@ -596,6 +596,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
               : dev || !migration ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: migration.title, uri: command(migration.command, [s, doc.uri.toString()]) },
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
+            ownInstead: advice.ownInstead?.[s.ddl],
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
             underProblem: onFinding,
             crowded,

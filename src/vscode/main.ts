@@ -41,6 +41,8 @@ export interface PgLensContext {
   indexAdvice?: IndexAdviceApi;
   /** Parameter values the app sent (a recording with values) or the user gave (Benchmark, Explain Analyze), per statement. */
   params: ParameterMemory;
+  /** The recorded CodeLens's title at a line (1-based) of a file, if a recording has one there (captureRecording.ts): the cost lens leaves it room. */
+  recordedLensAt?: (fsPath: string, line: number) => string | undefined;
 }
 
 export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {

@@ -40,6 +40,7 @@ interface Recording {
 
 export function registerRecordQueries(ctx: PgLensContext): void {
   const capture = new CaptureRecording(ctx);
+  ctx.recordedLensAt = (file, line) => capture.lensTitleAt(file, line);
   ctx.extension.subscriptions.push(capture);
   registerStatementRecording(ctx, capture);
 }

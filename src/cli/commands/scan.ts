@@ -52,6 +52,8 @@ export interface ScanCliOptions {
   contextPolicy: ContextPolicy;
   /** With --db: rows per parent from which an N+1 over one parent's children is a warning (--many-per-parent). */
   manyPerParent?: number;
+  /** --verbose: each trial index built and each proof reused, on stderr (else one line counting them). */
+  verbose?: boolean;
 }
 
 /** Options about which files and rules, shared by `scan` and `report`. */
@@ -71,11 +73,12 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
     'fail-on': { type: 'string', default: 'error' },
     'many-per-parent': { type: 'string' },
     output: { type: 'string', short: 'o' },
+    verbose: { type: 'boolean', default: false },
   });
   return scanOptionsFrom(values, positionals);
 }
 
-type ScanValues = { 'many-per-parent'?: string; context?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+type ScanValues = { verbose?: boolean; 'many-per-parent'?: string; context?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
 
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
@@ -95,7 +98,7 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   const maxKb = numberOption(values['max-file-size-kb'] ?? '2048', '--max-file-size-kb', 1, 1_000_000)!;
   const contextPolicy = contextPolicyFrom(values.context ?? []);
   const manyPerParent = numberOption(values['many-per-parent'] ?? String(DEFAULT_MANY_PER_PARENT), '--many-per-parent', 1, 1_000_000)!;
-  return { manyPerParent, paths: positionals.length ? positionals : ['.'], db: values.db, connectTimeout: values['connect-timeout'], production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
+  return { manyPerParent, paths: positionals.length ? positionals : ['.'], db: values.db, connectTimeout: values['connect-timeout'], production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy, ...(values.verbose ? { verbose: true } : {}) };
 }
 
 /** --context <context>=<level|keep>, repeatable: the highest severity findings get in that context. */
@@ -225,10 +228,24 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'> & {
   return formatText(located, { ...summary, database: opts.database ? `database: ${opts.database}` : NO_DATABASE }, docsPageLocation);
 }
 
+/**
+ * What a line the index advice logs counts as, when it is progress rather than news ("trial indexes built and rolled
+ * back", "proofs reused", "real trial builds held back"), else undefined: said as it comes (an error, a skip).
+ */
+export function progressKind(message: string): (typeof PROGRESS_KINDS)[number] | undefined {
+  if (/^index advice: built a trial index /.test(message)) return PROGRESS_KINDS[0];
+  if (/^index advice: reused the proof /.test(message)) return PROGRESS_KINDS[1];
+  if (/^index advice: \d+ real trial builds? held back/.test(message)) return PROGRESS_KINDS[2];
+  return undefined;
+}
+
+/** The kinds of progress, in the order the counting line says them. */
+const PROGRESS_KINDS = ['trial indexes built and rolled back', 'proofs reused', 'notes of real trial builds held back'] as const;
+
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never (default error)] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never (default error)] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE] [--verbose]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     requireSomePath(opts.paths, ctx.cwd);
@@ -240,6 +257,7 @@ export const scan: CliCommand = {
     let database: string | undefined;
     let notVerified: string | undefined;
     let implicitStaging = false;
+    let saidAfter: () => string[] = () => [];
     if (opts.db !== undefined || fromEnv) {
       // A database the scan was not given (a shell's or a CI job's DATABASE_URL may be production's) is a staging one
       // unless PGLENS_ENVIRONMENT says otherwise: read and planned, never a real trial index built on it. PG* variables
@@ -258,7 +276,18 @@ export const scan: CliCommand = {
     if (db) {
       database = `${describeProfile(db.profile)}${db.readOnly ? ' (read-only profile)' : ''}`;
       try {
-        const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
+        // Progress (each trial index built and rolled back, each proof reused) only with --verbose, else counted on one
+        // line after the scan: person41 read ~40 such lines before the report. Errors and skips are always said.
+        const progress = new Map<string, number>(PROGRESS_KINDS.map((k) => [k, 0]));
+        const log = (m: string) => {
+          const kind = opts.verbose ? undefined : progressKind(m);
+          if (kind) progress.set(kind, (progress.get(kind) ?? 0) + 1);
+          else ctx.err(`pg-lens scan: ${m}`);
+        };
+        saidAfter = () => {
+          const said = [...progress].filter(([, n]) => n > 0);
+          return said.length ? [`pg-lens scan: index advice: ${said.map(([k, n]) => `${n} ${k}`).join(', ')} (--verbose lists them)`] : [];
+        };
         const info = await db.serverInfo();
         notVerified = whyNotVerified(db, info.hypopg, fromEnv && implicitStaging ? fromEnv : undefined);
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
@@ -273,6 +302,7 @@ export const scan: CliCommand = {
     }
     // Why the index advice is not proved, on the summary's database line (person39 M2: only stderr said so).
     if (notVerified && result.findings.some((f) => f.ruleId === MISSING_INDEX_RULE)) database = `${database} — index advice not verified: ${notVerified}`;
+    for (const line of saidAfter()) ctx.err(line);
     const text = renderScan(result, { ...opts, database }, ctx);
     // A text report in a file is read in a terminal or a CI log too: the same filter as stdout.
     if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), (opts.format === 'text' ? terminalSafe(text) : text) + '\n');

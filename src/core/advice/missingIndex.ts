@@ -47,7 +47,7 @@ export interface SiteAdvice<S extends ProvedSuggestion = ProvedSuggestion> {
  * createNow: offer "Create index now" first (the editor, on a development profile). alsoServes: per
  * DDL, the other statements the one decision gave the same index (core/advice/workload.ts).
  */
-export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>, opts: { createNow?: boolean; alsoServes?: Record<string, string[]> } = {}): Finding | undefined {
+export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>, opts: { createNow?: boolean; alsoServes?: Record<string, string[]>; ownInstead?: Record<string, Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>> } = {}): Finding | undefined {
   if (advice.status !== 'ok' || !advice.suggestions.length) return undefined;
   const first = advice.suggestions[0];
   const shape = statementShape(site.sql);
@@ -60,10 +60,12 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     // The claim only (what, where, the cost figure): VS Code's problem part shows it above the hover, and with a second
     // finding on the line the "also serving …" list pushed the plan's Open plan out of the 250 px box (person30 M1). The
     // statements the index also serves are the help's (the CLI prints it under the message) and the hover's Why.
-    message: advice.suggestions.map((s) => s.summary).join('; '),
+    message: advice.suggestions.map((s) => `${s.summary}${sharedInsteadNote(s, opts.ownInstead?.[s.ddl], opts.alsoServes?.[s.ddl]?.length ?? 0)}`).join('; '),
     span,
     file: site.file,
-    help: [advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '), ...advice.suggestions.flatMap((s) => alsoServingLine(opts.alsoServes?.[s.ddl], advice.suggestions.length > 1 ? indexDefinitionTitle(s) : undefined) ?? [])].join('\n'),
+    // How each index was proved, in the hover's words (person41: the CLI text never said "proved" where the JSON has
+    // verifiedBy and the hover "proved by the planner (a real index, rolled back)").
+    help: [advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '), ...advice.suggestions.map((s) => `${provedBy(s.verifiedBy).replace(/^./, (c) => c.toUpperCase())}${advice.suggestions.length > 1 ? `: ${indexDefinitionTitle(s)}` : ''}.`), ...advice.suggestions.flatMap((s) => alsoServingLine(opts.alsoServes?.[s.ddl], advice.suggestions.length > 1 ? indexDefinitionTitle(s) : undefined) ?? [])].join('\n'),
     fixes: advice.suggestions.flatMap((s) => [
       ...(opts.createNow ? [{ title: `Create index now: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.createIndexNow', args: [s] } }] : []),
       { title: `Add migration: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [s] } },
@@ -146,6 +148,17 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
   const m = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")*"|[^\s"]+)\s+ON\s+(?:ONLY\s+)?([\s\S]+?);?\s*$/i.exec(s.ddl);
   const what = m ? m[1].replace(/\s+/g, ' ').replace(/^public\./, '') : s.table && s.columns ? `${s.table} (${s.columns.join(', ')})` : s.ddl;
   return what.length > 160 ? `${what.slice(0, 159)}…` : what;
+}
+
+/**
+ * " (one index shared with 4 other statements; its own, orders (status, customer_id), would give 288)": a shared index that
+ * does less for this statement than its own would, said on its line (person41: after a reload the line read `1,221 → 640`
+ * where it had read `orders (status, customer_id) 1,221 → 288`, with nothing saying the index was shared).
+ */
+function sharedInsteadNote(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined, others: number): string {
+  if (!own || own.costAfter === null || shared.costAfter === null || own.costAfter >= shared.costAfter) return '';
+  const withWhom = others > 0 ? `one index shared with ${countOf(others, 'other statement')}` : 'one index shared with other statements';
+  return ` (${withWhom}; its own, ${indexDefinitionTitle(own)}, would give ${formatCost(own.costAfter)})`;
 }
 
 /** Places an "also serving" line names; the rest are counted. */
@@ -284,7 +297,7 @@ const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}
  * Code's problem part also holds another PG Lens finding (an N+1 on the read) or a related note: the head line with the
  * action and Why only, the evidence in Why's title (person29 M1).
  */
-export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean }): string {
+export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean; ownInstead?: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> }): string {
   const cols = `${s.columns.join(', ')}`;
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
   const head = o.underProblem
@@ -306,6 +319,9 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
     const also = alsoServesPhrase(others, (t) => `\`${t.replace(/`/g, '')}\``);
     tail.push({ md: also, text: also });
   }
+  // A shared index that does less here than this statement's own (on the finding, its message says so).
+  const instead = o.underProblem ? '' : sharedInsteadNote(s, o.ownInstead, others.length).replace(/^ \((.*)\)$/, '$1').replace(others.length ? /^[^;]*; / : /^$/, '');
+  if (instead) tail.push({ md: md(instead), text: instead });
   // On the finding the statements it also serves are on demand: Why's title (the problem's message is its claim alone).
   const whyMore = o.underProblem && others.length ? [alsoServingLine(others)!.replace(/\.$/, '')] : [];
   // Crowded (another PG Lens finding under the pointer — an N+1 on the same read — or a related note VS Code shows under

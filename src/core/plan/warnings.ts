@@ -530,7 +530,7 @@ export function oneOffWrite(calls: number | undefined): boolean {
  * - unproved, with its calls unknown (a pasted plan), one whose whole-table scan keeps more than the index advice's bound
  *   (INDEX_MAX_SELECTIVITY, which the advice weighs from pg_stats) of the rows it reads, by the plan's own rows kept and
  *   removed, gets none either: the index would fetch rows from much of the table for a statement that may run once.
- * A read keeps its index tips: the advice's proof weighs its selectivity (indexCandidates).
+ * A read is held to the same selectivity bound, unproved (keepsTooMany).
  */
 function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved: boolean): string | undefined {
   const op = writeOperation(plan);
@@ -546,6 +546,20 @@ function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved:
   const kept = 1 - m.removedShare;
   if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
   return `this ${op} keeps ${fmtPct(kept)} of the rows it reads, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for, and ${upkeep}: not worth it for a statement run once. If it runs regularly (connected, pg_stat_statements counts its calls), Explain Analyze it there: its tips then weigh those calls`;
+}
+
+/**
+ * Why no index is proposed for a whole-table scan whose filter keeps more of the rows it reads than an index pays off for
+ * (INDEX_MAX_SELECTIVITY, the one bound the index advice weighs from pg_stats), or undefined. Unproved tips only: a proof
+ * is the planner's own answer (person41: a pasted plan's tip proposed an index for `country = 'DE'`, 13% of 8,000
+ * customers, which the advice would never suggest).
+ */
+function keepsTooMany(n: PlanNode, proved: boolean): string | undefined {
+  const m = n.metrics;
+  if (proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
+  const kept = 1 - m.removedShare;
+  if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
+  return `it keeps ${fmtPct(kept)} of them, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for: fetching that share through an index costs about as much as reading the table, so no index is proposed`;
 }
 
 /** The statement's write, from the plan's top node (a ModifyTable): 'DELETE' or 'UPDATE', else undefined. */
@@ -764,7 +778,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
           declined = notWorthIndex(plan, n, options, !!proof);
-          const not = declined ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
+          const not = declined ?? keepsTooMany(n, !!proof) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
           atStake = !!not;
           if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
@@ -781,7 +795,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           declined = m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined;
-          const not = declined ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
+          const not = declined ?? (m.relation ? keepsTooMany(n, !!proof) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
           atStake = !!not;
           if (not) proof = undefined;
           text = not ? `${what}: ${not}.`

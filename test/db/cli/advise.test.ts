@@ -55,6 +55,25 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     assert.equal(r.out, 'statement: accounts_v is a view: index advice looks at tables only.');
   });
 
+  it('pg-lens scan --db: progress only with --verbose (one counting line without), and the text says how each index was proved (person41)', async () => {
+    const dir = tempFolderForRun('pglens-scan-progress-');
+    fs.writeFileSync(path.join(dir, 'q.sql'), 'SELECT * FROM accounts WHERE team_id = $1 ORDER BY created_at DESC LIMIT 10;\nSELECT id FROM accounts WHERE team_id = $1 AND plan = $2;\n');
+    const quiet = await run(['scan', dir, '--db', t.url, '--fail-on', 'never']);
+    assert.equal(quiet.code, 0, quiet.err);
+    assert.doesNotMatch(quiet.err, /built a trial index|reused the proof/, quiet.err);
+    // The text report says it as the hover does (the JSON's verifiedBy): "Proved by the planner (HypoPG)" or "(a real index, rolled back)".
+    assert.match(quiet.out, /missing-index: .*\n\s+CREATE INDEX CONCURRENTLY accounts_team_id\S* ON accounts .*;\n\s+Proved by the planner \((HypoPG|a real index, rolled back)\)\./, quiet.out);
+    const json = JSON.parse((await run(['scan', dir, '--db', t.url, '--fail-on', 'never', '--format', 'json'])).out);
+    const verifiedBy = json.findings.find((f: { ruleId: string }) => f.ruleId === 'missing-index').fixes[0].command.args[0].verifiedBy;
+    if (verifiedBy === 'transaction') {
+      // Real trial builds (no HypoPG): counted on one line, listed with --verbose.
+      assert.match(quiet.err, /^pg-lens scan: index advice: \d+ trial indexes built and rolled back.* \(--verbose lists them\)$/m, quiet.err);
+      const verbose = await run(['scan', dir, '--db', t.url, '--fail-on', 'never', '--verbose']);
+      assert.match(verbose.err, /pg-lens scan: index advice: (built a trial index|reused the proof of a trial index) on (public\.)?accounts/, verbose.err);
+      assert.doesNotMatch(verbose.err, /--verbose lists them/);
+    }
+  });
+
   it('reads the statement at --line of a .sql file, and prints text', async () => {
     const dir = tempFolderForRun('pglens-advise-');
     const file = path.join(dir, 'q.sql');

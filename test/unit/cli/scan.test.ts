@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import { runCli } from '../support/cli';
 import { allRuleMeta, RULES } from '../../../src/core/rules/index';
 import { tempFolderPerTest } from '../support/tempFolder';
+import { progressKind } from '../../../src/cli/commands/scan';
 
 const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
@@ -160,6 +161,12 @@ describe('cli scan', () => {
     assert.equal(hostile.code, 2);
     assert.match(hostile.err.split('\n')[0], /--format must be text, json or sarif, not "x\\n::error::forged"$/, 'the value is quoted on the same line');
     assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir())).code, 2);
+    // --db with no value (person41: "Option '--db <value>' argument missing"): what it takes, in one line.
+    const noDb = await run(['scan', '.', '--db'], dir());
+    assert.equal(noDb.code, 2);
+    assert.match(noDb.err.split('\n')[0], /--db needs a value: a connection URL \(--db postgres:\/\/user@host:5432\/dbname\) or a libpq string/);
+    assert.doesNotMatch(noDb.err, /argument missing/);
+    assert.match((await run(['scan', '.', '--output'], dir())).err.split('\n')[0], /--output needs a value$/);
   });
 
   it('every rule id of the registry and the other analyses is accepted in --rule', async () => {
@@ -224,3 +231,12 @@ describe('cli scan: another dialect, mapper files and view templates', () => {
   });
 });
 
+
+describe('cli scan: progress lines (person41)', () => {
+  it('the index advice\'s progress is counted, its errors and skips are said', () => {
+    assert.equal(progressKind('index advice: built a trial index on public.orders (92 ms, rolled back): CREATE INDEX x ON orders (status)'), 'trial indexes built and rolled back');
+    assert.equal(progressKind('index advice: reused the proof of a trial index on orders made 3 s ago (nothing built): CREATE INDEX x ON orders (status)'), 'proofs reused');
+    assert.equal(progressKind('index advice: trial index on orders skipped: another PG Lens session (another window, the CLI) is building one there'), undefined);
+    assert.equal(progressKind('index advice: src/a.ts:3: permission denied for table orders'), undefined);
+  });
+});

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensTitle, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -38,8 +38,11 @@ describe('core/cost', () => {
     const before = b.current()!.before.get('1');
     const since = figuresSince(stat('1', 'q', 1204, 140, 140), before);
     assert.deepEqual([since.calls, since.totalMs, since.rows, since.meanMs], [40, 4, 40, 0.1]);
-    assert.equal(formatCostLensSince(since, before, b.current()!, 300_000), 'since CREATE INDEX orders_total_idx (5 min): 0.10 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean · 100 calls');
-    assert.equal(formatCostLensSince(figuresSince(before!, before), before, b.current()!, 300_000), 'no calls since CREATE INDEX orders_total_idx (5 min) · before: 12 ms mean · 100 calls');
+    assert.equal(formatCostLensSince(since, before, b.current()!, 300_000), 'since new index (5 min): 0.10 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean');
+    assert.equal(formatCostLensSince(figuresSince(before!, before), before, b.current()!, 300_000), 'no calls since new index (5 min) · before: 12 ms mean · 100 calls');
+    // The index by name, the age and the calls before are the tooltip's.
+    const sinceTip = formatCostTooltip({ stat: stat('1', 'q', 1204, 140, 140), share: 0.2, rank: 1 }, { statements: 1, baseline: b.current()!, since: { since, before, nowMs: 300_000 } });
+    assert.match(sinceTip, /^Since CREATE INDEX orders_total_idx \(5 min ago\): 0\.10 ms mean · 40 calls · 1\.0 rows\/call; before it: 12 ms mean · 100 calls · 1\.0 rows\/call\.$/m);
     // A statement evicted and counted anew (fewer calls than at the baseline): all its figures are recent.
     assert.equal(figuresSince(stat('1', 'q', 5, 10, 10), before).calls, 10);
     // Later readings keep the baseline; a reset of pg_stat_statements after it drops it (the whole history is recent).
@@ -205,7 +208,7 @@ describe('core/cost: the CodeLens line fits beside the code (person40 L6)', () =
     assert.match(cost, /^18% of DB time · .* mean · 999k calls · 999 rows\/call · shared by 12 call sites$/);
     const tables = [{ schema: 'public', table: 'order_items_with_a_rather_long_table_name', writes: 3 }, { schema: 'billing', table: 'invoices_archive_2026', writes: 2 }];
     const cache = formatCacheLens({ calls: 52_800, writes: 5, tables, hitRatio: 0.999, callsPerSecond: 35.2, writesPerSecond: 0.003, ttl: [10, 60, 300].map((seconds) => ({ seconds, hitRatio: 0.95 })) } as unknown as CacheEstimate);
-    assert.equal(cache.title, 'cacheable: 95% hits at a 60 s TTL');
+    assert.equal(cache.title, 'cacheable: 95% hits at 60 s');
     // VS Code's line: "$(pulse) <cost> | $(database) <cache>", each icon one glyph.
     const line = `~ ${cost} | ~ ${cache.title}`;
     assert.ok(line.length <= LENS_LINE_MAX, `${line.length}: ${line}`);
@@ -213,5 +216,58 @@ describe('core/cost: the CodeLens line fits beside the code (person40 L6)', () =
     assert.match(cache.tooltip, /Invalidate on: INSERT, UPDATE or DELETE on public\.order_items_with_a_rather_long_table_name; INSERT, UPDATE or DELETE on billing\.invoices_archive_2026/);
     const hit = { ...widest, rank: 1, sites: [] } as unknown as Parameters<typeof formatCostTooltip>[0];
     assert.match(formatCostTooltip(hit, { statements: 40, resetAgeSeconds: 24.6 * 60 }), /Figures since stats reset 24\.6 min ago:/);
+  });
+});
+
+describe('core/cost: every cost lens line fits, a recording\'s and a cache candidate\'s lenses beside it (person41)', () => {
+  // person41 over orders.ts:77: "since CREATE INDEX orders_customer_id_placed_at_desc_idx (10.7 min): 1.3 ms mean · 16 calls · 5.4
+  // rows/call · before: 2.0 ms mean · 8 calls | 8 statements · 42.3 ms · 1× |" (~190 characters, cut at the editor's edge).
+  const baseline = { atMs: 0, change: 'CREATE INDEX orders_customer_id_placed_at_desc_idx' };
+  const widest = { stat: stat('1', 'q', 52 * 999_000, 999_000, 999_000 * 999), share: 0.00001 };
+  const since = stat('1', 'q', 0.052 * 999_000, 999_000, 999 * 999_000);
+  const before = stat('1', 'q', 0.052 * 999_000, 999_000, 999_000);
+  const cache = formatCacheLens({ calls: 52_800, writes: 5, tables: [{ schema: 'public', table: 'orders', writes: 5 }], hitRatio: 0.999, callsPerSecond: 35.2, writesPerSecond: 0.003, ttl: [10, 60, 300].map((seconds) => ({ seconds, hitRatio: 0.95 })) } as unknown as CacheEstimate).title;
+  // The widest a recording's lens grows to (core/record/lens): the cost lens leaves it RECORDED_LENS_ROOM at least.
+  const recorded = '99 statements · 99.9 ms · 10× per request: N+1';
+  const lines = (others: string[]) => {
+    const room = costLensRoom(others);
+    const titles = [
+      costLensTitle(widest, 1, room),
+      costLensTitle(widest, 12, room),
+      formatCostLensSince(since, before, baseline, 10.7 * 60_000, 1, room),
+      formatCostLensSince(since, before, baseline, 10.7 * 60_000, 12, room),
+      formatCostLensSince(since, before, { atMs: 0, change: '3 index changes' }, 10.7 * 60_000, 12, room),
+      formatCostLensSince(since, before, { atMs: 0, change: 'DROP INDEX orders_customer_id_placed_at_desc_idx' }, 10.7 * 60_000, 12, room),
+      formatCostLensSince(since, undefined, baseline, 10.7 * 60_000, 12, room),
+      formatCostLensSince(figuresSince(before, before), before, baseline, 10.7 * 60_000, 12, room),
+    ];
+    return titles.map((t) => [`~ ${t}`, ...others].join(' | '));
+  };
+
+  it('holds LENS_LINE_MAX in every variant the formatters make: plain, shared, since an index change, no calls since, beside a cache lens and a recording', () => {
+    assert.equal(recorded.length, RECORDED_LENS_ROOM);
+    for (const others of [[], [`~ ${cache}`], [recorded], [`~ ${cache}`, recorded]]) {
+      for (const line of lines(others)) {
+        assert.ok(line.length <= LENS_LINE_MAX, `${line.length}: ${line}`);
+        // What a glance needs stays on the line: the mean (now), and before an index change the mean before it.
+        assert.match(line, /^~ (\S+ of DB time · \S+ ms mean|since (new index|index drop|index changes)[^:]*: \S+ ms( mean)?( \(was \S+ ms\)| · before: \S+ ms mean)?|no calls since new index)/, line);
+        assert.doesNotMatch(line, /orders_customer_id_placed_at_desc_idx/, 'the index\'s name is the tooltip\'s');
+      }
+    }
+  });
+
+  it('person41\'s line: the figures since the index and the mean before it, in 130 characters beside the recording; the rest in the tooltip', () => {
+    const now = stat('1', 'q', 16 * 1.3, 16, 86);
+    const was = stat('1', 'q', 8 * 2.0, 8, 40);
+    const full = formatCostLensSince(now, was, baseline, 10.7 * 60_000);
+    assert.equal(full, 'since new index (10.7 min): 1.3 ms mean · 16 calls · 5.4 rows/call · before: 2.0 ms mean');
+    const crowded = formatCostLensSince(now, was, baseline, 10.7 * 60_000, 1, costLensRoom(['8 statements · 42.3 ms · 1× per request'.padEnd(RECORDED_LENS_ROOM)]));
+    assert.equal(crowded, 'since new index: 1.3 ms mean (was 2.0 ms) · 16 calls · 5.4 rows/call');
+    const tip = formatCostTooltip({ stat: now, share: 0.01, rank: 3 }, { statements: 8, baseline, since: { since: now, before: was, nowMs: 10.7 * 60_000 } });
+    assert.match(tip, /Since CREATE INDEX orders_customer_id_placed_at_desc_idx \(10\.7 min ago\): 1\.3 ms mean · 16 calls · 5\.4 rows\/call; before it: 2\.0 ms mean · 8 calls · 5\.0 rows\/call\./);
+    // Plain figures with room: all of them; crowded: the rows per call and the call sites go to the tooltip first.
+    const hit = { stat: stat('1', 'q', 0.042 * 528, 528, 1162), share: 0.017 };
+    assert.equal(costLensTitle(hit, 2), '1.7% of DB time · 0.042 ms mean · 528 calls · 2.2 rows/call · shared by 2 call sites');
+    assert.equal(costLensTitle(hit, 2, costLensRoom([`~ ${cache}`, recorded])), '1.7% of DB time · 0.042 ms mean · 528 calls');
   });
 });

@@ -203,12 +203,13 @@ export function formatTtlHitRatios(ttl: NonNullable<CacheEstimate['ttl']>): stri
 export function formatCacheLens(e: CacheEstimate): { title: string; tooltip: string } {
   const names = e.tables.map((x) => qualifiedName(x.schema, x.table));
   const at60 = e.ttl?.find((x) => x.seconds === 60);
-  // Short: the writes that invalidate it are the tooltip's (person40 L6: the line ran off the window at "invalidated by writ…").
-  const title = `cacheable: ${at60 ? `${Math.floor(at60.hitRatio * 100)}% hits at a 60 s TTL` : `up to ${Math.floor(e.hitRatio * 100)}% hits`}`;
+  // Short: the writes that invalidate it are the tooltip's (person40 L6: the line ran off the window at "invalidated by
+  // writ…"), and the line leaves room for the cost lens and a recording's (core/cost LENS_LINE_MAX).
+  const title = `cacheable: ${at60 ? `${Math.floor(at60.hitRatio * 100)}% hits at 60 s` : `up to ${Math.floor(e.hitRatio * 100)}% hits`}`;
   const tooltip = [
     `cache-candidate: ${e.calls.toLocaleString('en-US')} calls, ${e.writes.toLocaleString('en-US')} writes to ${names.join(', ')} in the same period${e.callsPerSecond !== null && e.writesPerSecond !== null ? ` (${e.callsPerSecond.toFixed(2)} calls/s, ${e.writesPerSecond.toFixed(3)} writes/s)` : ''}.`,
     `Dropped on each write: up to ${Math.floor(e.hitRatio * 100)}% of the calls answered from the cache.`,
-    ...(e.ttl ? [`With a TTL (and dropped on writes): ${formatTtlHitRatios(e.ttl)}.`] : []),
+    ...(e.ttl ? [`With a TTL (and dropped on writes): ${formatTtlHitRatios(e.ttl)}${at60 ? ' (the line gives the 60 s TTL\'s)' : ''}.`] : []),
     `Invalidate on: ${e.tables.map((x) => `INSERT, UPDATE or DELETE on ${qualifiedName(x.schema, x.table)}`).join('; ')}.`,
     'Upper bounds: each distinct parameter value misses on its own.',
   ].join('\n');

@@ -17,6 +17,7 @@ const s: ProvedSuggestion = {
   summary: 'Seq Scan on orders (1.2M rows): an index on orders (customer_id) cuts the estimated cost 18,400 → 12', reason: 'equality on customer_id',
   verifiedBy: 'hypopg', costBefore: 18400, costAfter: 12,
 };
+const PROVED = 'Proved by the planner (HypoPG).';
 
 describe('core/advice/missingIndex', () => {
   it('says how many candidates were tried in words that agree with the number (issue 20, person16 LOW 8)', () => {
@@ -54,13 +55,26 @@ describe('core/advice/missingIndex', () => {
     assert.equal(sharedIndexFits({ columns: ['status', 'customer_id'] }, { columns: ['customer_id'] }, { eq: new Set(['customer_id']), ordered: new Set() }), false);
   });
 
+  it('a shared index that does less for the statement than its own says so on the line and in the hover, with its own figure (person41)', () => {
+    const sharedIx = { ...s, ddl: 'CREATE INDEX CONCURRENTLY orders_status_placed_at_desc_idx ON orders (status, placed_at DESC)', columns: ['status', 'placed_at DESC'], costBefore: 1221.39, costAfter: 639.86, summary: 'Seq Scan on orders (32k rows): an index on orders (status, placed_at DESC) cuts the estimated cost 1,221 → 640' };
+    const own = { ddl: 'CREATE INDEX CONCURRENTLY orders_status_customer_id_idx ON orders (status, customer_id)', table: 'orders', columns: ['status', 'customer_id'], costAfter: 288 };
+    const others = ['src/orders.ts:70', 'queries/reports.sql:11', 'queries/reports.sql:13', 'queries/reports.sql:15'];
+    const f = missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: own } })!;
+    assert.equal(f.message, 'Seq Scan on orders (32k rows): an index on orders (status, placed_at DESC) cuts the estimated cost 1,221 → 640 (one index shared with 4 other statements; its own, orders (status, customer_id), would give 288)');
+    // Its own index would do no better: nothing to explain.
+    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: { ...own, costAfter: 700 } } })!.message, sharedIx.summary);
+    const hover = missingIndexHover({ ...sharedIx, name: 'orders_status_placed_at_desc_idx', indexSizeBytes: null, planAfter: [] }, { docs: 'd', alsoServes: others, ownInstead: own });
+    assert.match(hover, /one index for 5 statements, also .* · its own, orders \\\(status, customer\\_id\\\), would give 288$/);
+  });
+
   it('a proved suggestion: a warning on the table name in the code, with help, fixes and evidence', () => {
     const f = missingIndexFinding(site, { status: 'ok', suggestions: [s] })!;
     assert.equal(f.ruleId, 'missing-index');
     assert.equal(f.severity, 'warning');
     assert.equal(file.slice(f.span.start, f.span.end), 'orders');
     assert.equal(f.message, s.summary);
-    assert.equal(f.help, `${s.ddl};`);
+    // How it was proved, in the hover's words (person41: the CLI text never said it).
+    assert.equal(f.help, `${s.ddl};\n${PROVED}`);
     assert.deepEqual(f.fixes.map((x) => x.command?.id), ['pgLens.addIndexMigration', 'pgLens.copyCreateIndex']);
     assert.deepEqual((f.evidence as any).suggestions[0].costAfter, 12);
   });
@@ -81,16 +95,17 @@ describe('core/advice/missingIndex', () => {
     // The claim only: VS Code's problem part shows it above the hover, where "(one index, also serving …)" pushed Open plan out of the box.
     assert.equal(of(['src/orders.ts:70', 'report.py:5']).message, s.summary);
     const help = (others: string[]) => of(others).help!.split('\n');
-    assert.deepEqual(help(['src/orders.ts:70', 'report.py:5']), [`${s.ddl};`, 'One index, also serving 2 other statements: src/orders.ts:70, report.py:5.']);
-    assert.deepEqual(help(['src/orders.ts:70']), [`${s.ddl};`, 'One index, also serving 1 other statement: src/orders.ts:70.']);
+    assert.equal(help([])[1], PROVED);
+    assert.deepEqual(help(['src/orders.ts:70', 'report.py:5']), [`${s.ddl};`, PROVED, 'One index, also serving 2 other statements: src/orders.ts:70, report.py:5.']);
+    assert.deepEqual(help(['src/orders.ts:70']), [`${s.ddl};`, PROVED, 'One index, also serving 1 other statement: src/orders.ts:70.']);
     // A recorded statement and a pg_stat_statements entry have no place: counted in "more", never quoted.
-    assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1', 'a.ts:1', 'queryid 42: SELECT 1'])[1], 'One index, also serving 3 other statements: a.ts:1 and 2 more.');
+    assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1', 'a.ts:1', 'queryid 42: SELECT 1'])[2], 'One index, also serving 3 other statements: a.ts:1 and 2 more.');
     // A generated file's 2,999 others: eight named, the rest counted (each statement's help listed them all).
-    assert.equal(help(Array.from({ length: 2999 }, (_, i) => `other/huge.ts:${4 * i + 6}`))[1], 'One index, also serving 2999 other statements: other/huge.ts:6, other/huge.ts:10, other/huge.ts:14, other/huge.ts:18, other/huge.ts:22, other/huge.ts:26, other/huge.ts:30, other/huge.ts:34 and 2991 more.');
-    assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1'])[1], 'One index, also serving 1 other statement.');
+    assert.equal(help(Array.from({ length: 2999 }, (_, i) => `other/huge.ts:${4 * i + 6}`))[2], 'One index, also serving 2999 other statements: other/huge.ts:6, other/huge.ts:10, other/huge.ts:14, other/huge.ts:18, other/huge.ts:22, other/huge.ts:26, other/huge.ts:30, other/huge.ts:34 and 2991 more.');
+    assert.equal(help(['recorded: SELECT id FROM orders WHERE status = $1'])[2], 'One index, also serving 1 other statement.');
     // Every place (the long form: the CLI prints it under the message).
-    assert.equal(help(['a.ts:1', 'b.ts:2', 'c.py:3', 'd.go:4', 'e.rb:5'])[1], 'One index, also serving 5 other statements: a.ts:1, b.ts:2, c.py:3, d.go:4, e.rb:5.');
-    assert.deepEqual(help([]), [`${s.ddl};`]);
+    assert.equal(help(['a.ts:1', 'b.ts:2', 'c.py:3', 'd.go:4', 'e.rb:5'])[2], 'One index, also serving 5 other statements: a.ts:1, b.ts:2, c.py:3, d.go:4, e.rb:5.');
+    assert.deepEqual(help([]), [`${s.ddl};`, PROVED]);
   });
 
   it('not verified: information, not a warning', () => {

@@ -35,6 +35,21 @@ describe('core/advice/workload: the one index decision', () => {
     assert.equal(d.indexes[0].statements.length, 3);
   });
 
+  it('a statement served by another statement\'s index keeps its own suggestion beside it, so its line can say what its own would give (person41)', () => {
+    // queries/reports.sql:3 (the refunded join): its own (status, customer_id); the other status reads' (status, placed_at DESC)
+    // serves it well enough (581 of its own 621 saved), so one index serves all of them.
+    const JOIN = "SELECT c.email, count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'refunded' …";
+    const REFUNDS = "SELECT … FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const CANCELLED = "SELECT … FROM orders WHERE status = 'cancelled' ORDER BY placed_at DESC LIMIT 20";
+    const own = s('orders', ['status', 'customer_id'], 1221.39, 600);
+    const sharedIx = (before: number, after: number) => s('orders', ['status', 'placed_at DESC'], before, after);
+    const d = decideIndexes([st(JOIN, [own]), st(REFUNDS, [sharedIx(940, 359)]), st(CANCELLED, [sharedIx(382, 51.1)])], [{ statement: JOIN, suggestion: sharedIx(1221.39, 639.86) }], []);
+    const join = d.byStatement.get(JOIN)!;
+    assert.deepEqual(join.suggestions.map((x) => [x.ddl, x.costAfter]), [[sharedIx(0, 0).ddl, 639.86]]);
+    assert.deepEqual(join.ownInstead, { [sharedIx(0, 0).ddl]: own });
+    assert.equal(d.byStatement.get(REFUNDS)!.ownInstead, undefined, 'its own index: nothing stands in for it');
+  });
+
   it('a decision over a generated file\'s statements reads each text once, not every pair (issue 20, person32 H1: 3,000 statements held the extension host for minutes)', () => {
     const n = 1000;
     const statements = Array.from({ length: n }, (_, i) => st(`SELECT id FROM orders WHERE customer_id = $1 AND total_cents > ${i}`, [s('orders', ['customer_id'], 900, 12)]));
