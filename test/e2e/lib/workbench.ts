@@ -101,6 +101,18 @@ export class Workbench {
   }
 
   /**
+   * The window opened on another workspace file or folder (code-server's `?workspace=` / `?folder=`), at the same server,
+   * then ready (windowReady). The multi-root steps open a `.code-workspace` and go back to the shop's folder after.
+   */
+  async openWindow(param: 'workspace' | 'folder', target: string): Promise<void> {
+    const u = new URL(this.page.url());
+    u.search = '';
+    u.searchParams.set(param, target);
+    await this.page.goto(u.toString(), { timeout: 180_000, waitUntil: 'domcontentloaded' });
+    await this.windowReady();
+  }
+
+  /**
    * PG Lens's status bar item settled: the same text for `forMs`. A browser window can hand the extension its settings in
    * two goes, and PG Lens follows the second even after it connected on the first: the item names a profile, goes back to
    * "PG Lens" while it connects again, then names it again.

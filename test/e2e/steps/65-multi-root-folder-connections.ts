@@ -47,16 +47,8 @@ export const step: Step = {
       settings: { 'pgLens.connections': [profile(WS_PROFILE, 'shop')], 'pgLens.activeConnection': WS_PROFILE },
     }, null, 2));
 
-    const base = new URL(page.url());
-    const open = async (param: 'workspace' | 'folder', target: string) => {
-      const u = new URL(base.toString());
-      u.search = '';
-      u.searchParams.set(param, target);
-      await page.goto(u.toString(), { timeout: 180_000, waitUntil: 'domcontentloaded' });
-      await wb.windowReady();
-    };
     try {
-      await open('workspace', wsFile); // workspace trust is off in the e2e code-server: the repository's settings count
+      await wb.openWindow('workspace', wsFile); // workspace trust is off in the e2e code-server: the repository's settings count
       // A new window lists its folders once its file service has read them (67 s after the page opened, under load): the
       // explorer's top level must show the other folder before a file in it can be opened from there.
       await wb.runCommand('View: Show Explorer');
@@ -107,7 +99,7 @@ export const step: Step = {
       log(`${OTHER_DIR}/notes.sql on "${OTHER_PROFILE}", shop/${scenario.queryFile} on "${profileName}"`);
       await screenshot('shop-folder-own-connection');
     } finally {
-      await open('folder', workspace).catch(() => undefined);
+      await wb.openWindow('folder', workspace).catch(() => undefined);
       await admin.query(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => undefined);
       await admin.end();
       fs.rmSync(other, { recursive: true, force: true });

@@ -22,16 +22,8 @@ export const step: Step = {
     fs.writeFileSync(path.join(plain, 'notes.sql'), '-- A folder with no connection profile of its own.\nSELECT 1;\n');
     const wsFile = path.join(root, 'plain-and-shop.code-workspace');
     fs.writeFileSync(wsFile, JSON.stringify({ folders: [{ path: shop }, { path: PLAIN_DIR }], settings: {} }, null, 2));
-    const base = new URL(page.url());
-    const open = async (param: 'workspace' | 'folder', target: string) => {
-      const u = new URL(base.toString());
-      u.search = '';
-      u.searchParams.set(param, target);
-      await page.goto(u.toString(), { timeout: 180_000, waitUntil: 'domcontentloaded' });
-      await wb.windowReady();
-    };
     try {
-      await open('workspace', wsFile);
+      await wb.openWindow('workspace', wsFile);
       await wb.runCommand('View: Show Explorer');
       const topLevel = page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]');
       const plainFolder = topLevel.filter({ hasText: PLAIN_DIR });
@@ -59,7 +51,7 @@ export const step: Step = {
       await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}" for ${shop}/${scenario.queryFile}`, 60_000);
       await screenshot('shop-folder-own-connection');
     } finally {
-      await open('folder', workspace).catch(() => undefined);
+      await wb.openWindow('folder', workspace).catch(() => undefined);
       fs.rmSync(plain, { recursive: true, force: true });
       fs.rmSync(wsFile, { force: true });
     }
