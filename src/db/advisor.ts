@@ -383,14 +383,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
-        const exact = proofs.get(key);
-        const byShape = shapeKey ? proofs.get(shapeKey) : undefined;
-        const hit = exact ?? (byShape && sameFooting(byShape.proof.before, footing) ? byShape : undefined);
+        const hit = keptProof(c, after);
         if (hit) {
-          reused++;
-          opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built${after}): ${createIndexSql(c, { concurrently: false })}`);
           if (keep) pendingKeep.push(c);
-          return { ...hit.proof, undo: async () => undefined };
+          return hit;
         }
         let p: Proof;
         try {
@@ -408,9 +404,31 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, before: footing });
         return p;
       }
+      // Real builds withheld (an automatic decision: trialBuilds whenAsked): a real build's kept proof of this index on this
+      // statement, on the same tables, is still its proof, as an asked decision reuses it — nothing is built either way.
+      // Before, only an asked decision looked: after a reload, the automatic decisions of the open files saw none of the
+      // proofs Suggest Indexes had made, and a statement's line went from `orders (status, customer_id)` proved to
+      // `orders (status)` unproved or to another statement's shared index (person41 M1; db test shopAutomaticReuse).
+      if (realBuildWithheld && tableBytes(c) <= maxTableBytes) {
+        const hit = keptProof(c, '');
+        if (hit) return hit;
+      }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
       else if (realBuildWithheld) withheld.add(c);
       return 'unverifiable';
+    }
+
+    /** A real trial build's proof of `c` on this statement (or one of its shape on the same footing) kept in the store, reused. */
+    function keptProof(c: IndexCandidate, after: string): Proof | undefined {
+      const key = proofKey(sql, params, opts.planAsRole, keptDefs, definitionOf(c), snapshot);
+      const shapeKey = shapeText ? proofShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c), snapshot) : undefined;
+      const exact = proofs.get(key);
+      const byShape = shapeKey ? proofs.get(shapeKey) : undefined;
+      const hit = exact ?? (byShape && sameFooting(byShape.proof.before, footing) ? byShape : undefined);
+      if (!hit) return undefined;
+      reused++;
+      opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built${after}): ${createIndexSql(c, { concurrently: false })}`);
+      return { ...hit.proof, undo: async () => undefined };
     }
 
     /** The run's other statements on the candidate's table, planned with the trial index built now (see TrialRun). */
