@@ -45,7 +45,9 @@ describe('examples/shop: an automatic decision reuses the proofs an asked one ke
 
   it('the refunded-orders join: the same index and figures from Suggest Indexes and from the diagnostics after a reload', async () => {
     const adviceOf = async (realIndexes: boolean) => {
-      const decider = new IndexDecider(db, { realIndexes }); // a new decider: a reloaded window's
+      // A new decider: a reloaded window's. Real trial builds asked for by name: on a server with HypoPG (CI's PostgreSQL 15)
+      // the proofs would be hypothetical and none kept — the path under test is the demo's, a server without it.
+      const decider = new IndexDecider(db, { realIndexes, proof: 'transaction' });
       const all = ws.statements((await topStatements(db)).statements);
       const join = all.find((s) => /count\(\*\) AS n/.test(s.sql))!.sql;
       const d = await decider.decide(all, { realIndexes });
