@@ -303,7 +303,6 @@ class PlansFeature implements vscode.Disposable {
     if (calls !== undefined) payload.statementCalls = calls;
   }
 
-
   /**
    * The plan of a statement that is not SQL in a file (a recorded statement an ORM sent), in the plan viewer as every
    * plan is shown (it was a text block in the recorded site's document). The argument comes from a hover link: checked.
