@@ -60,7 +60,10 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     // The claim only (what, where, the cost figure): VS Code's problem part shows it above the hover, and with a second
     // finding on the line the "also serving …" list pushed the plan's Open plan out of the 250 px box (person30 M1). The
     // statements the index also serves are the help's (the CLI prints it under the message) and the hover's Why.
-    message: advice.suggestions.map((s) => `${s.summary}${sharedInsteadNote(s, opts.ownInstead?.[s.ddl], opts.alsoServes?.[s.ddl]?.length ?? 0)}`).join('; '),
+    message: advice.suggestions.map((s) => {
+      const n = sharedInstead(s, opts.ownInstead?.[s.ddl], opts.alsoServes?.[s.ddl]?.length ?? 0);
+      return `${s.summary}${n ? ` (${n.withWhom}; ${n.instead})` : ''}`;
+    }).join('; '),
     span,
     file: site.file,
     // How each index was proved, in the hover's words (person41: the CLI text never said "proved" where the JSON has
@@ -151,14 +154,17 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
 }
 
 /**
- * " (one index shared with 4 other statements; its own, orders (status, customer_id), would give 288)": a shared index that
- * does less for this statement than its own would, said on its line (person41: after a reload the line read `1,221 → 640`
- * where it had read `orders (status, customer_id) 1,221 → 288`, with nothing saying the index was shared).
+ * A shared index that does less for this statement than its own would: "one index shared with 4 other statements" and
+ * "its own, orders (status, customer_id), would give 288", said on its line and in its hover (person41: after a reload the
+ * line read `1,221 → 640` where it had read `orders (status, customer_id) 1,221 → 288`, with nothing saying the index was
+ * shared). Undefined when the shared index does as well.
  */
-function sharedInsteadNote(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined, others: number): string {
-  if (!own || own.costAfter === null || shared.costAfter === null || own.costAfter >= shared.costAfter) return '';
-  const withWhom = others > 0 ? `one index shared with ${countOf(others, 'other statement')}` : 'one index shared with other statements';
-  return ` (${withWhom}; its own, ${indexDefinitionTitle(own)}, would give ${formatCost(own.costAfter)})`;
+function sharedInstead(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined, others: number): { withWhom: string; instead: string } | undefined {
+  if (!own || own.costAfter === null || shared.costAfter === null || own.costAfter >= shared.costAfter) return undefined;
+  return {
+    withWhom: others > 0 ? `one index shared with ${countOf(others, 'other statement')}` : 'one index shared with other statements',
+    instead: `its own, ${indexDefinitionTitle(own)}, would give ${formatCost(own.costAfter)}`,
+  };
 }
 
 /** Places an "also serving" line names; the rest are counted. */
@@ -320,7 +326,9 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
     tail.push({ md: also, text: also });
   }
   // A shared index that does less here than this statement's own (on the finding, its message says so).
-  const instead = o.underProblem ? '' : sharedInsteadNote(s, o.ownInstead, others.length).replace(/^ \((.*)\)$/, '$1').replace(others.length ? /^[^;]*; / : /^$/, '');
+  // The statements it is shared with are named above when known: then only what its own would give.
+  const shared = o.underProblem ? undefined : sharedInstead(s, o.ownInstead, others.length);
+  const instead = shared && (others.length ? shared.instead : `${shared.withWhom}; ${shared.instead}`);
   if (instead) tail.push({ md: md(instead), text: instead });
   // On the finding the statements it also serves are on demand: Why's title (the problem's message is its claim alone).
   const whyMore = o.underProblem && others.length ? [alsoServingLine(others)!.replace(/\.$/, '')] : [];
