@@ -14,7 +14,11 @@ import { IndexDecider, topStatements, WorkspaceStatements } from '../../../src/d
 import { foreignKeyAdvice, runHealth, workloadAdvisedIndexes } from '../../../src/db/health';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { testDatabase } from '../support';
+import { runCli } from '../../unit/support/cli';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 import { newTrialProofs } from '../../../src/db/trialProofs';
 
 const TOP_REVIEWS = `import type { Db } from './db';
@@ -30,12 +34,12 @@ describe('examples/shop: one fix for reviews_product_id_fkey on the dashboard an
   const t = testDatabase('shop_fk_fix');
   let db: Database;
   const ws = new WorkspaceStatements();
+  const texts = new Map(shopSources());
 
   before(async () => {
     configureTreeSitterForCli();
     await shopWithTraffic(t, { scale: 0.25, requests: 150 });
     db = await t.open({ statementTimeoutMs: 60_000 });
-    const texts = new Map(shopSources());
     // A person's own report (never run: no pg_stat_statements entry): the best-rated reviews of a product.
     texts.set('src/zTopReviews.ts', TOP_REVIEWS);
     for (const [file, text] of texts) {
@@ -56,5 +60,23 @@ describe('examples/shop: one fix for reviews_product_id_fkey on the dashboard an
     const [d, c] = [await fixOf(dashboard), await fixOf(cli)];
     assert.ok(c, 'a fix');
     assert.equal(d, c, 'one fix for the key on both paths');
+  });
+
+  it('pg-lens health given the code names the dashboard\'s fix; without it, it says it weighed pg_stat_statements only and how to weigh the code', async () => {
+    const dir = tempFolderForRun('pglens-shop-fk-');
+    for (const [file, text] of texts) {
+      fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    const reviewsFix = (out: string) => (JSON.parse(out) as { objects: { name: string }[]; fixSql: string[]; help: string }[]).find((f) => f.objects[0].name === 'reviews_product_id_fkey');
+    const decider = new IndexDecider(db, { realIndexes: true, proof: 'transaction', trialProofs: newTrialProofs() });
+    const dashboard = await foreignKeyAdvice(decider, ws.statements((await topStatements(db)).statements));
+    const { findings } = await runHealth(db, { only: ['unindexed-foreign-key'], advisedIndexes: dashboard.advisedIndexes, indexAdvicePending: dashboard.indexAdvicePending });
+    const onDashboard = findings.find((f) => f.objects[0].name === 'reviews_product_id_fkey');
+    const withCode = await runCli(['health', '.', '--db', t.url, '--check', 'unindexed-foreign-key', '--format', 'json'], { cwd: dir });
+    assert.deepEqual(reviewsFix(withCode.out)?.fixSql, onDashboard?.fixSql, withCode.err);
+    assert.doesNotMatch(reviewsFix(withCode.out)?.help ?? '', /pg_stat_statements' busiest statements only/);
+    const without = await runCli(['health', '--db', t.url, '--check', 'unindexed-foreign-key', '--format', 'json'], { cwd: dir });
+    assert.match(reviewsFix(without.out)?.help ?? '', /Decided over pg_stat_statements' busiest statements only: give the code's paths \(pg-lens health \. --db …\)/, without.out);
   });
 });
