@@ -61,6 +61,13 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly reachability = new vscode.EventEmitter<void>();
   /** Fires when the active connection's server goes away or is reached again (the status bar follows it). */
   readonly onDidChangeReachability = this.reachability.event;
+  private readonly folderChanged = new vscode.EventEmitter<void>();
+  /**
+   * Fires when the folder worked in (multi-root) changed, once the connection has followed it: the status bar names the
+   * folder (person41: "The files of this folder have no connection profile" after focusing plain-notes — a folder with no
+   * profile keeps the absent connection, so no onDidChange came, and the text made before the folder was known stayed).
+   */
+  readonly onDidChangeFolder = this.folderChanged.event;
 
   /** What went wrong with the active connection's server, while it cannot be reached (undefined when it can). */
   get lost(): string | undefined {
@@ -197,6 +204,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (!folder || folder.uri.toString() === this.config.folder?.uri.toString()) return;
     this.config.folder = folder;
     await this.settingsChanged();
+    this.folderChanged.fire();
   }
 
   /**
@@ -554,5 +562,6 @@ export class ConnectionManager implements vscode.Disposable {
     void this.disconnect(false);
     this.changed.dispose();
     this.reachability.dispose();
+    this.folderChanged.dispose();
   }
 }

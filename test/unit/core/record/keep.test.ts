@@ -108,7 +108,7 @@ describe('core/record/keep: the recording\'s index advice is kept with it (perso
     const back = restoreRecording(JSON.parse(JSON.stringify(keepRecording(events, [], 0, { values: false, at: 0, files }))), { values: false })!;
     assert.deepEqual(back.files, files, 'the hash is kept and read back');
     // orders.ts saved again later (the typo fixed, then undone): another time, the same size. Only its content is read.
-    const disk = new Map([['/app/src/orders.ts', { size: text.length, mtime: 5000 }], ['/app/src/customers.ts', { size: 400, mtime: 2000 }]]);
+    const disk = new Map<string, { size: number; mtime: number; hash?: string }>([['/app/src/orders.ts', { size: text.length, mtime: 5000 }], ['/app/src/customers.ts', { size: 400, mtime: 2000 }]]);
     assert.deepEqual(filesToHash(back, disk), ['/app/src/orders.ts']);
     const undone = matchingFiles(back, new Map([...disk, ['/app/src/orders.ts', { ...disk.get('/app/src/orders.ts')!, hash: shortHash(text) }]]));
     assert.equal(undone.events.length, 3);
