@@ -203,6 +203,9 @@ export class ConnectionManager implements vscode.Disposable {
     const folder = settingsFolderOf(uri);
     if (!folder || folder.uri.toString() === this.config.folder?.uri.toString()) return;
     this.config.folder = folder;
+    // Not connected: the status bar names the new folder at once (reading the settings and the workspace for a profile
+    // takes a few seconds on a loaded machine); connected, once the connection has followed the folder.
+    if (!this.active) this.folderChanged.fire();
     await this.settingsChanged();
     this.folderChanged.fire();
   }
