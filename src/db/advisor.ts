@@ -12,7 +12,7 @@ import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
-import { indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
+import { earlierNote, indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { constantShape, loadPgParser } from '../core/sql/statement';
 import { TimeSlice } from '../core/timeSlice';
@@ -31,6 +31,8 @@ type VerifiedBy = 'hypopg' | 'transaction' | 'none';
 
 /** SuggestionLike's table is schema.name when not public, else name. */
 export interface IndexSuggestion extends SuggestionLike {
+  /** Proved on the tables as they were (core ProvedSuggestion.provedEarlier): a real build's kept proof (earlierProof). */
+  provedEarlier?: { at: number; changed: string[] };
   verifiedBy: VerifiedBy;
   planUsesIndex: boolean;
   indexSizeBytes: number | null;
@@ -290,10 +292,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const named = tablesNamed(facts.tables, t);
     if (named.length === 1) factsByName.set(qualifiedName(t.schema, t.name), named[0]);
   }
-  /** The tables' snapshot of a statement reading these tables, when each is one of this statement's (else undefined). */
-  const snapshotOf = (refs: readonly TableRef[]): string | undefined => {
+  /** The tables of a statement reading these tables, when each is one of this statement's (else undefined): their snapshot is known here. */
+  const tablesOf = (refs: readonly TableRef[]): TableFacts[] | undefined => {
     const known = refs.map((r) => factsByName.get(qualifiedName(r.schema, r.name)));
-    return known.length && known.every((t) => t !== undefined) ? tablesSnapshot([...new Set(known as TableFacts[])]) : undefined;
+    return known.length && known.every((t) => t !== undefined) ? [...new Set(known as TableFacts[])] : undefined;
   };
   // The indexes kept in place so far (greedy rounds): a proof is made on top of them, so they are part of its key.
   const keptDefs: string[] = [];
@@ -321,11 +323,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   };
 
   /** A real trial build's proof of this statement, kept in the server's and role's store by its text and by its shape. */
-  const keepProof = (key: string, shapeKey: string | undefined, proof: Omit<Proof, 'undo'>) => {
-    const made = { at: Date.now(), proof };
-    proofs.set(key, made);
-    if (shapeKey) proofs.set(shapeKey, made);
-  };
+  const keepProof = (c: IndexCandidate, proof: Omit<Proof, 'undo'>) =>
+    keepProofIn(proofs, { sql, params, role: opts.planAsRole, shape: shapeText, kept: keptDefs, definition: definitionOf(c) }, facts.tables, proof);
 
   let siblingLost = false;
   // Another advice of this process building on a table this one must build on (TrialGates): rolled back, waited for, made again.
@@ -363,8 +362,6 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         // A real trial build proved this index on this statement, on the same tables, a moment ago (Suggest Indexes, then
         // the workload advice, then the decision again after a setting changed): its proof is reused, nothing is built
         // (issue 20, person17 MEDIUM 9: the same trial index built 5 times on a 600k-row table the app writes to).
-        const key = proofKey(sql, params, opts.planAsRole, keptDefs, definitionOf(c), snapshot);
-        const shapeKey = shapeText ? proofShapeKey(shapeText, opts.planAsRole, keptDefs, definitionOf(c), snapshot) : undefined;
         // A proof made for another statement of this shape is reused only on the same footing: its plan before the index
         // within 0.5–2× of this one's cost, with the same scans (person38 H1: the index proved for `status = 'refunded'`,
         // 941 → 18.1, was this proof for `status = 'delivered'`, whose plan is an Index Scan on the key at 1,805 either way).
@@ -379,7 +376,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // later advice of it — a profile switch and back, a new decision that reaches it first — reuses it, where it built
           // the index again (verify33 M1: 5 definitions built again on the switch back, each one a statement had taken
           // from another's build in the first pass).
-          keepProof(key, shapeKey, { ...shared, before: footing });
+          keepProof(c, { ...shared, before: footing });
           if (keep) pendingKeep.push(c);
           return { ...shared, undo: async () => undefined };
         }
@@ -401,7 +398,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           throw e;
         }
         if (opts.trialRun) await planSiblings(opts.trialRun, c, p);
-        keepProof(key, shapeKey, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, before: footing });
+        keepProof(c, { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, before: footing });
         return p;
       }
       // Real builds withheld (an automatic decision: trialBuilds whenAsked): a real build's kept proof of this index on this
@@ -410,7 +407,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       // proofs Suggest Indexes had made, and a statement's line went from `orders (status, customer_id)` proved to
       // `orders (status)` unproved or to another statement's shared index (person41 M1; db test shopAutomaticReuse).
       if (realBuildWithheld && tableBytes(c) <= maxTableBytes) {
-        const hit = keptProof(c, '');
+        const hit = keptProof(c, '') ?? earlierProof(c);
         if (hit) return hit;
       }
       if ((tx || realBuildWithheld) && tableBytes(c) > maxTableBytes) tooLarge.add(c);
@@ -429,6 +426,22 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       reused++;
       opts.log?.(`index advice: reused the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago${exact ? '' : ' for a statement that differs from this one only by constants'} (nothing built${after}): ${createIndexSql(c, { concurrently: false })}`);
       return { ...hit.proof, undo: async () => undefined };
+    }
+
+    /**
+     * The statement's latest real-build proof of `c` on tables that have changed since by their figures only (rows,
+     * statistics, size: the app's traffic; no index or column added or dropped), on the same footing (its plan before
+     * within 0.5–2× and the same scans): kept, saying when it was proved and which tables changed since. An automatic
+     * decision builds nothing; before, the line fell back to another, unproved index once the demo's traffic had grown
+     * `orders` (person41 M1: `orders (status)` where `orders (status, customer_id)` was proved).
+     */
+    function earlierProof(c: IndexCandidate): Proof | undefined {
+      const hit = proofs.get(latestProofKey(sql, params, opts.planAsRole, keptDefs, definitionOf(c), tablesStructure(facts.tables)));
+      if (!hit || !sameFooting(hit.proof.before, footing)) return undefined;
+      reused++;
+      const changed = hit.snapshot ? changedTables(hit.snapshot, snapshot) : [];
+      opts.log?.(`index advice: kept the proof of a trial index on ${displayTable(c)} made ${Math.round((Date.now() - hit.at) / 1000)} s ago; ${changed.join(', ') || 'the tables'} changed since (nothing built): ${createIndexSql(c, { concurrently: false })}`);
+      return { ...hit.proof, earlier: { at: hit.at, changed }, undo: async () => undefined };
     }
 
     /** The run's other statements on the candidate's table, planned with the trial index built now (see TrialRun). */
@@ -457,8 +470,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // Kept in the server's and role's store as that statement's proof too, when its tables are this statement's (their
           // snapshot known here): its own advice may never come in this run (the decision cancelled when the file changed),
           // and a later one built the index again for it.
-          const stSnapshot = snapshotOf(runTables(trial, st.sql) ?? []);
-          if (stSnapshot) keepProof(proofKey(st.sql, undefined, st.planAsRole, keptDefs, def, stSnapshot), stShape === null ? undefined : proofShapeKey(stShape, st.planAsRole, keptDefs, def, stSnapshot), proof);
+          const stTables = tablesOf(runTables(trial, st.sql) ?? []);
+          if (stTables) keepProofIn(proofs, { sql: st.sql, role: st.planAsRole, shape: stShape, kept: keptDefs, definition: def }, stTables, proof);
           // It reads other tables too: kept once this transaction has rolled back, under their snapshot then (a decision of
           // the same window waiting for this table looks it up after; verify35 M1: it built the index again).
           else later.push({ sql: st.sql, role: st.planAsRole, shape: stShape, kept: [...keptDefs], definition: def, refs: runTables(trial, st.sql) ?? [], proof });
@@ -720,8 +733,11 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     seqScan: seq ? { relation: seq.relation, rows } : undefined,
     planBefore: planOutline(before),
     planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
-    summary: `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
+    summary: p.earlier
+      ? `${prefix}: ${what} cut the estimated cost ${formatCost(p.before?.cost ?? before.totalCost)} → ${formatCost(p.costAfter)} (${earlierNote(p.earlier)})`
+      : `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
     ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),
+    ...(p.earlier ? { provedEarlier: p.earlier } : {}),
   };
 }
 
@@ -822,11 +838,22 @@ async function keepLater(db: Database, later: readonly { sql: string; role?: str
   for (const x of later) {
     const named = x.refs.map((r) => tablesNamed(tables, r));
     if (!named.length || named.some((n) => n.length !== 1)) continue;
-    const snapshot = tablesSnapshot([...new Set(named.map((n) => n[0]))]);
-    const made = { at, proof: x.proof };
-    proofs.set(proofKey(x.sql, undefined, x.role, x.kept, x.definition, snapshot), made);
-    if (x.shape !== null) proofs.set(proofShapeKey(x.shape, x.role, x.kept, x.definition, snapshot), made);
+    keepProofIn(proofs, { sql: x.sql, role: x.role, shape: x.shape, kept: x.kept, definition: x.definition }, [...new Set(named.map((n) => n[0]))], x.proof, at);
   }
+}
+
+/**
+ * A real trial build's proof kept in the store: by the statement's text and by its shape on the tables' snapshot (reused
+ * while the tables are as they were), and as the statement's latest proof of the definition on the tables' structure
+ * (their names, columns and indexes; with the snapshot it was made on): what an automatic decision keeps once the tables
+ * have grown, saying so (earlierProof; person41 M1).
+ */
+function keepProofIn(proofs: TrialProofs, st: { sql: string; params?: unknown[]; role?: string; shape: string | null; kept: readonly string[]; definition: string }, tables: readonly TableFacts[], proof: Omit<Proof, 'undo'>, at = Date.now()): void {
+  const snapshot = tablesSnapshot(tables);
+  const made = { at, proof };
+  proofs.set(proofKey(st.sql, st.params, st.role, st.kept, st.definition, snapshot), made);
+  if (st.shape !== null) proofs.set(proofShapeKey(st.shape, st.role, st.kept, st.definition, snapshot), made);
+  proofs.set(latestProofKey(st.sql, st.params, st.role, st.kept, st.definition, tablesStructure(tables)), { ...made, snapshot });
 }
 
 /** The tables' facts a statement's name for a table may mean (its schema when it writes one). */
@@ -873,6 +900,11 @@ function proofKey(sql: string, params: unknown[] | undefined, role: string | und
   return JSON.stringify([sql, params ?? null, role ?? null, kept, definition, snapshot]);
 }
 
+/** The key of a statement's latest proof of a definition on tables of this structure (tablesStructure), whatever their figures. */
+function latestProofKey(sql: string, params: unknown[] | undefined, role: string | undefined, kept: readonly string[], definition: string, structure: string): string {
+  return JSON.stringify(['latest', sql, params ?? null, role ?? null, kept, definition, structure]);
+}
+
 /** The key of a proof shared by every statement of a shape (core constantShape; statements without parameters). */
 function proofShapeKey(shapeText: string, role: string | undefined, kept: readonly string[], definition: string, snapshot: string): string {
   return JSON.stringify(['shape', shapeText, role ?? null, kept, definition, snapshot]);
@@ -889,10 +921,33 @@ function definitionOf(c: IndexCandidate): string {
  * size in 5% steps (a table the app writes to grows by a page now and then; that barely moves a plan).
  */
 function tablesSnapshot(tables: readonly TableFacts[]): string {
-  // In one order whatever order the catalog read gave them in (another statement's snapshot is made from this one's facts).
-  const ordered = [...tables].sort((a, b) => (a.schema === b.schema ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.schema < b.schema ? -1 : 1));
-  return JSON.stringify(ordered.map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, Math.round(Math.log1p(t.pages) / Math.log(1.05)),
+  return JSON.stringify(orderedTables(tables).map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, Math.round(Math.log1p(t.pages) / Math.log(1.05)),
     t.columns.map((c) => `${c.name}:${c.type}`), t.indexes.map((i) => [i.name, i.method, i.keys, i.include, i.predicate ?? null, i.valid])]));
+}
+
+/** The tables' snapshot without their figures (rows, statistics, size): what a person changes (DDL), not what the app's traffic does. */
+function tablesStructure(tables: readonly TableFacts[]): string {
+  return JSON.stringify(orderedTables(tables).map((t) => [t.schema, t.name, t.kind ?? 'table', t.columns.map((c) => `${c.name}:${c.type}`), t.indexes.map((i) => [i.name, i.method, i.keys, i.include, i.predicate ?? null, i.valid])]));
+}
+
+/** The tables whose entry differs between two snapshots (tablesSnapshot), as `schema.name` (public's unqualified). */
+function changedTables(was: string, now: string): string[] {
+  type Entry = [string, string, ...unknown[]];
+  const read = (s: string): Entry[] => {
+    try {
+      const v: unknown = JSON.parse(s);
+      return Array.isArray(v) ? (v as Entry[]) : [];
+    } catch {
+      return [];
+    }
+  };
+  const before = new Map(read(was).map((e) => [`${e[0]}.${e[1]}`, JSON.stringify(e)]));
+  return read(now).filter((e) => before.get(`${e[0]}.${e[1]}`) !== JSON.stringify(e)).map((e) => (e[0] === 'public' ? e[1] : `${e[0]}.${e[1]}`));
+}
+
+/** In one order whatever order the catalog read gave them in (another statement's snapshot is made from this one's facts). */
+function orderedTables(tables: readonly TableFacts[]): TableFacts[] {
+  return [...tables].sort((a, b) => (a.schema === b.schema ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.schema < b.schema ? -1 : 1));
 }
 
 function round(n: number): number {

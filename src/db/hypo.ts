@@ -171,6 +171,11 @@ export interface Proof {
    * footing (sameFooting; person38 H1). Absent on a sibling's proof (planned with the index only): not reused by shape.
    */
   before?: PlanFooting;
+  /**
+   * A proof kept from a real trial build on these tables as they were (`at`, epoch ms) — the tables named in `changed` have
+   * grown or been analysed since (advisor.ts earlierProof): its figures are that build's.
+   */
+  earlier?: { at: number; changed: string[] };
   /** Undo: drop the hypothetical index / roll back to the savepoint. Not called when kept. */
   undo(): Promise<void>;
 }

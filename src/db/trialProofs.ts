@@ -21,6 +21,8 @@ export const TRIAL_PROOFS_KEEP_BYTES = 1024 * 1024;
 interface CachedProof {
   at: number;
   proof: Omit<Proof, 'undo'>;
+  /** The tables' snapshot the proof was made on (a statement's latest proof, kept by the tables' structure: advisor.ts keepProofIn). */
+  snapshot?: string;
 }
 
 /** Proofs of real trial builds, reused for PROOF_TTL_MS (AdviseOptions.trialProofs; the default is per server and role). */
@@ -59,6 +61,7 @@ export interface KeptTrialProof {
   key: string;
   at: number;
   proof: Omit<Proof, 'undo'>;
+  snapshot?: string;
 }
 
 /**
@@ -105,7 +108,7 @@ export function keepTrialProofsIn(s: TrialProofStorage | undefined): number {
   } catch {
     kept = [];
   }
-  for (const e of kept) serverTrialProofs(e.server).set(e.key, { at: e.at, proof: e.proof });
+  for (const e of kept) serverTrialProofs(e.server).set(e.key, { at: e.at, proof: e.proof, ...(e.snapshot ? { snapshot: e.snapshot } : {}) });
   unsaved = false;
   return kept.length;
 }
@@ -120,7 +123,7 @@ export function saveTrialProofs(): void {
 /** The newest TRIAL_PROOFS_KEEP proofs younger than PROOF_TTL_MS whose JSON fits in TRIAL_PROOFS_KEEP_BYTES, oldest first. */
 function keptTrialProofs(): KeptTrialProof[] {
   const all: KeptTrialProof[] = [];
-  for (const [server, store] of stores) for (const [key, v] of store.entries()) all.push({ server, key, at: v.at, proof: v.proof });
+  for (const [server, store] of stores) for (const [key, v] of store.entries()) all.push({ server, key, at: v.at, proof: v.proof, ...(v.snapshot ? { snapshot: v.snapshot } : {}) });
   all.sort((a, b) => b.at - a.at);
   const out: KeptTrialProof[] = [];
   let bytes = 2;
@@ -153,14 +156,14 @@ export function parseKeptTrialProofs(raw: unknown, now = Date.now()): KeptTrialP
   const out: KeptTrialProof[] = [];
   for (const e of raw.slice(-TRIAL_PROOFS_KEEP)) {
     if (!e || typeof e !== 'object') continue;
-    const { server, key, at, proof } = e as Record<string, unknown>;
+    const { server, key, at, proof, snapshot } = e as Record<string, unknown>;
     if (!isStr(server) || !isStr(key) || !key || !isNum(at) || now - at > PROOF_TTL_MS || at > now + 60_000 || !proof || typeof proof !== 'object') continue;
     const p = proof as Record<string, unknown>;
     if ((p.verifiedBy !== 'transaction' && p.verifiedBy !== 'hypopg') || !isPlanSummary(p.plan) || !isNum(p.costAfter) || typeof p.planUsesIndex !== 'boolean' || !(p.indexSizeBytes === null || isNum(p.indexSizeBytes)) || !isStr(p.planIndexName)) continue;
     // The plan before the index (a proof reused by shape only on the same footing; person38 H1): dropped when malformed.
     const b = p.before as Record<string, unknown> | undefined;
     const before = b && typeof b === 'object' && isNum(b.cost) && Array.isArray(b.scans) && b.scans.every(isStr) ? { before: { cost: b.cost, scans: b.scans as string[], ...(isNum(b.rows) ? { rows: b.rows } : {}) } } : {};
-    out.push({ server, key, at, proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, ...before } });
+    out.push({ server, key, at, proof: { verifiedBy: p.verifiedBy, plan: p.plan, costAfter: p.costAfter, planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, planIndexName: p.planIndexName, ...before }, ...(isStr(snapshot) && snapshot ? { snapshot } : {}) });
   }
   return out;
 }

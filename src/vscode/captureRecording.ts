@@ -243,12 +243,18 @@ export class CaptureRecording implements vscode.Disposable {
     if (this.ctx.extension.workspaceState.get(KEPT_KEY) !== undefined) await this.ctx.extension.workspaceState.update(KEPT_KEY, undefined);
   }
 
-  /** Size and modification time of each recorded file now (a file that cannot be read: absent). */
-  private async statFiles(paths: readonly string[]): Promise<Map<string, { size: number; mtime: number } | undefined>> {
-    const out = new Map<string, { size: number; mtime: number } | undefined>();
+  /**
+   * Size and modification time of each recorded file now (a file that cannot be read: absent), and, for the paths in
+   * `hashed`, its content's hash (core/hash shortHash): the same text saved again is the same file (person41 L7).
+   */
+  private async statFiles(paths: readonly string[], hashed: ReadonlySet<string> | 'all' = new Set()): Promise<Map<string, { size: number; mtime: number; hash?: string } | undefined>> {
+    const out = new Map<string, { size: number; mtime: number; hash?: string } | undefined>();
+    const { shortHash } = await import('../core/hash');
     await Promise.all(paths.slice(0, MAX_KEPT_FILES).map(async (p) => {
-      const st = await Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.file(p))).catch(() => undefined);
-      out.set(p, st && { size: st.size, mtime: st.mtime });
+      const uri = vscode.Uri.file(p);
+      const st = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+      const bytes = st && (hashed === 'all' || hashed.has(p)) ? await Promise.resolve(vscode.workspace.fs.readFile(uri)).catch(() => undefined) : undefined;
+      out.set(p, st && { size: st.size, mtime: st.mtime, ...(bytes ? { hash: shortHash(new TextDecoder().decode(bytes)) } : {}) });
     }));
     return out;
   }
@@ -310,7 +316,7 @@ export class CaptureRecording implements vscode.Disposable {
    * listener goes with the window): the app must be started again in a new terminal to record more.
    */
   private async restore(raw: unknown): Promise<void> {
-    const { restoreRecording, matchingFiles, renamedWhileAway, followRenames } = await import('../core/record/keep');
+    const { restoreRecording, matchingFiles, renamedWhileAway, followRenames, filesToHash } = await import('../core/record/keep');
     let stored = restoreRecording(raw, { values: this.ctx.config.recordValues });
     if (!stored || this.listener || this.rec) return;
     let now = await this.statFiles((stored.files ?? []).map((f) => f.path));
@@ -326,8 +332,11 @@ export class CaptureRecording implements vscode.Disposable {
       }
     }
     if (this.listener || this.rec) return;
-    // Only the statements of files that still match (the same size and time as at Stop): an edited file's lines may not
-    // be the lines that sent them.
+    // A file saved since with its size unchanged: its content is compared (an edit undone and saved is the same file).
+    const toHash = filesToHash(stored, now);
+    if (toHash.length) for (const [path, n] of await this.statFiles(toHash, new Set(toHash))) now.set(path, n);
+    // Only the statements of files that still match (the same size and time as at Stop, or the same content): an edited
+    // file's lines may not be the lines that sent them.
     const match = matchingFiles(stored, now);
     const kept = { ...stored, events: match.events, files: stored.files?.filter((f) => !match.changed.includes(f.path) && !match.gone.includes(f.path)) };
     const names = (files: string[]) => `${files.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ')}${files.length > 3 ? ', …' : ''}`;
@@ -374,9 +383,10 @@ export class CaptureRecording implements vscode.Disposable {
     const r = this.rec;
     // Under the files' names now (a recorded file renamed since: followRenames).
     const recent = followRenames({ events: r?.recent ?? [] }, this.renames).events;
-    // The files as they are now while recording; once stopped, as they were at Stop (an edit after Stop is a change).
-    const stat = async () => [...(await this.statFiles(recordedFiles(recent)))].flatMap(([path, st]) => (st ? [{ path, ...st }] : []));
-    const files = !r?.statements ? undefined : this.listener ? await stat() : (this.filesAtStop ??= await stat());
+    // The files as they are now while recording; once stopped, as they were at Stop (an edit after Stop is a change), with
+    // their content's hash (read once, at Stop: not every few seconds while the app runs).
+    const stat = async (hashed?: 'all') => [...(await this.statFiles(recordedFiles(recent), hashed))].flatMap(([path, st]) => (st ? [{ path, ...st }] : []));
+    const files = !r?.statements ? undefined : this.listener ? await stat() : (this.filesAtStop ??= await stat('all'));
     await this.writeKept(r?.statements ? keepRecording(recent, [...r.notices], r.dropped + r.older, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice, files }) : undefined);
     this.keepAgainAt = Date.now() + Math.max(KEEP_EVERY_MS, REFRESH_SHARE * (Date.now() - t0));
   }

@@ -61,6 +61,13 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly reachability = new vscode.EventEmitter<void>();
   /** Fires when the active connection's server goes away or is reached again (the status bar follows it). */
   readonly onDidChangeReachability = this.reachability.event;
+  private readonly folderChanged = new vscode.EventEmitter<void>();
+  /**
+   * Fires when the folder worked in (multi-root) changed, once the connection has followed it: the status bar names the
+   * folder (person41: "The files of this folder have no connection profile" after focusing plain-notes — a folder with no
+   * profile keeps the absent connection, so no onDidChange came, and the text made before the folder was known stayed).
+   */
+  readonly onDidChangeFolder = this.folderChanged.event;
 
   /** What went wrong with the active connection's server, while it cannot be reached (undefined when it can). */
   get lost(): string | undefined {
@@ -196,7 +203,11 @@ export class ConnectionManager implements vscode.Disposable {
     const folder = settingsFolderOf(uri);
     if (!folder || folder.uri.toString() === this.config.folder?.uri.toString()) return;
     this.config.folder = folder;
+    // Not connected: the status bar names the new folder at once (reading the settings and the workspace for a profile
+    // takes a few seconds on a loaded machine); connected, once the connection has followed the folder.
+    if (!this.active) this.folderChanged.fire();
     await this.settingsChanged();
+    this.folderChanged.fire();
   }
 
   /**
@@ -554,5 +565,6 @@ export class ConnectionManager implements vscode.Disposable {
     void this.disconnect(false);
     this.changed.dispose();
     this.reachability.dispose();
+    this.folderChanged.dispose();
   }
 }

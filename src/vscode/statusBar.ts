@@ -11,7 +11,7 @@ export class StatusBar implements vscode.Disposable {
   constructor(private readonly connections: ConnectionManager) {
     this.item.name = 'PG Lens';
     this.item.command = 'pgLens.showConnectionStatus';
-    this.subs = [connections.onDidChange((a) => this.render(a)), connections.onDidChangeReachability(() => this.render(connections.current))];
+    this.subs = [connections.onDidChange((a) => this.render(a)), connections.onDidChangeReachability(() => this.render(connections.current)), connections.onDidChangeFolder(() => this.render(connections.current))];
     this.render(undefined);
     this.item.show();
   }

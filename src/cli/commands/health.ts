@@ -10,6 +10,8 @@ import { runHealth, workloadAdvisedIndexes } from '../../db/health';
 
 /** The check whose fix names the index advice's index (unindexed-foreign-key). */
 const FK_CHECK = 'unindexed-foreign-key';
+/** The foreign keys' fix decided without the code (no paths): what it weighed, and how to weigh what the dashboard weighs. */
+const FK_WITHOUT_CODE = "Decided over pg_stat_statements' busiest statements only: give the code's paths (pg-lens health . --db …) to weigh its statements too, as the dashboard weighs the workspace's — a read the traffic has not run yet may make another index the one to share.";
 import { readSizes } from '../../db/stats';
 import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
@@ -130,6 +132,10 @@ export const health: CliCommand = {
           const redone = runHealthChecks({ ...facts, advisedIndexes: advice.advisedIndexes, indexAdvicePending: advice.indexAdvicePending }, thresholds, [FK_CHECK]);
           let i = 0;
           all = found.map((f) => (f.checkId === FK_CHECK ? (redone[i++] ?? f) : f));
+          // Without paths the code was not weighed, where the dashboard weighs the workspace's: a read the traffic has not
+          // run yet can make another index the shared one there (person41 L5: the dashboard's reviews (product_id, rating
+          // DESC) against this (product_id, created_at DESC)). Said, with how to weigh the same statements.
+          if (!scan) all = all.map((f) => (f.checkId === FK_CHECK && f.fixSql.length ? { ...f, help: `${f.help ?? ''} ${FK_WITHOUT_CODE}`.trim() } : f));
         }
       }
       if (historyFile) await addSnapshot(db, historyFile, history ?? [], facts.workload?.connections.total ?? 0, ctx);

@@ -36,6 +36,8 @@ export interface ProvedSuggestion {
   costBefore: number;
   costAfter: number | null;
   needsExtension?: string;
+  /** Proved on the tables as they were (`at`, epoch ms); those in `changed` have grown or been analysed since (the figures are that proof's). */
+  provedEarlier?: { at: number; changed: string[] };
 }
 
 export interface SiteAdvice<S extends ProvedSuggestion = ProvedSuggestion> {
@@ -269,6 +271,16 @@ const PROOF: Record<ProvedSuggestion['verifiedBy'], string> = {
   none: 'not verified by the planner',
 };
 
+/**
+ * "proved 12 min ago; orders has changed since: Suggest Indexes proves it again": a proof kept from the tables as they
+ * were, the app's traffic having grown them since (person41 M1: the line fell back to another, unproved index).
+ */
+export function earlierNote(e: NonNullable<ProvedSuggestion['provedEarlier']>, now = Date.now()): string {
+  const min = Math.round((now - e.at) / 60_000);
+  const what = e.changed.length === 1 ? `${e.changed[0]} has` : e.changed.length ? `${e.changed.join(', ')} have` : 'the tables have';
+  return `proved ${min < 1 ? 'under 1' : min} min ago; ${what} changed since: Suggest Indexes proves it again`;
+}
+
 /** How a suggestion was proved, in the words every surface shows (hover, Suggest Indexes, the CLI) — never the raw value. */
 export function provedBy(verifiedBy: ProvedSuggestion['verifiedBy']): string {
   return PROOF[verifiedBy];
@@ -306,9 +318,11 @@ const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}
 export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean; ownInstead?: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> }): string {
   const cols = `${s.columns.join(', ')}`;
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
+  // A proof kept from the tables as they were says so (its figures are that proof's).
+  const proved = `${provedBy(s.verifiedBy)}${s.provedEarlier ? `, ${md(earlierNote(s.provedEarlier))}` : ''}`;
   const head = o.underProblem
-    ? `$(lightbulb) **${s.costAfter !== null ? costDrop(s.costBefore, s.costAfter) : 'May help'}** with the index · ${provedBy(s.verifiedBy)}`
-    : `$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${provedBy(s.verifiedBy)}`;
+    ? `$(lightbulb) **${s.costAfter !== null ? costDrop(s.costBefore, s.costAfter) : 'May help'}** with the index · ${proved}`
+    : `$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${proved}`;
   // On the finding the hover holds VS Code's problem part, this and the plan: the evidence and the statements the index
   // also serves stay in Why (its title) and the quick fixes, so the plan is in view without scrolling (person25: still a
   // 250 px scroll box, content 474 px, plan below the fold).

@@ -45,6 +45,23 @@ export interface KeptFile {
   path: string;
   size: number;
   mtime: number;
+  /**
+   * Its content's hash (core/hash shortHash of its text), when it was read: a file saved again with the same content (an edit undone, a
+   * `git checkout` back) has another time but is the file that sent the statements (person41 L7: 609 → 391 after an edit
+   * and its undo).
+   */
+  hash?: string;
+}
+
+/**
+ * The kept files whose time changed but not their size, with a hash kept: their content is read and hashed (shortHash)
+ * to tell an edit from the same text saved again, before matchingFiles.
+ */
+export function filesToHash(kept: KeptRecording, now: ReadonlyMap<string, { size: number; mtime: number } | undefined>): string[] {
+  return (kept.files ?? []).filter((f) => {
+    const n = now.get(f.path);
+    return f.hash !== undefined && !!n && n.size === f.size && n.mtime !== f.mtime;
+  }).map((f) => f.path);
 }
 
 /** The files the statements were sent from (each once), whose size and time keepRecording keeps. */
@@ -53,17 +70,18 @@ export function recordedFiles(events: readonly QueryEvent[]): string[] {
 }
 
 /**
- * The kept statements whose files still match (the same size and modification time as when kept), and the files that
- * changed or went since. A kept recording without file facts (an older PG Lens's) is taken as it is.
+ * The kept statements whose files still match (the same size and modification time as when kept, or the same size and
+ * content: `hash`, read for filesToHash's), and the files that changed or went since. A kept recording without file
+ * facts (an older PG Lens's) is taken as it is.
  */
-export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { size: number; mtime: number } | undefined>): { events: QueryEvent[]; changed: string[]; left: number; gone: string[]; goneLeft: number } {
+export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { size: number; mtime: number; hash?: string } | undefined>): { events: QueryEvent[]; changed: string[]; left: number; gone: string[]; goneLeft: number } {
   if (!kept.files) return { events: kept.events, changed: [], left: 0, gone: [], goneLeft: 0 };
   const changed = new Set<string>();
   const gone = new Set<string>();
   for (const f of kept.files) {
     const n = now.get(f.path);
     if (!n) gone.add(f.path);
-    else if (n.size !== f.size || n.mtime !== f.mtime) changed.add(f.path);
+    else if (n.size !== f.size || (n.mtime !== f.mtime && (f.hash === undefined || n.hash !== f.hash))) changed.add(f.path);
   }
   const events = kept.events.filter((e) => !e.site?.file || (!changed.has(e.site.file) && !gone.has(e.site.file)));
   const goneLeft = kept.events.filter((e) => e.site?.file && gone.has(e.site.file)).length;
@@ -137,7 +155,7 @@ export function keepRecording(events: readonly QueryEvent[], notices: readonly N
     notices: [...notices],
     dropped: dropped + (events.length - recent.length),
     ...(opts.advice?.size ? { advice: [...opts.advice] } : {}),
-    ...(opts.files ? { files: opts.files.map((f) => ({ path: f.path, size: f.size, mtime: f.mtime })) } : {}),
+    ...(opts.files ? { files: opts.files.map((f) => ({ path: f.path, size: f.size, mtime: f.mtime, ...(f.hash !== undefined ? { hash: f.hash } : {}) })) } : {}),
   };
 }
 
@@ -199,6 +217,6 @@ export function restoreRecording(x: unknown, opts: { values: boolean }): KeptRec
   const notices = k.notices.map(asCaptureEvent).filter((e): e is NoticeEvent => e?.t === 'notice');
   if (!events.length) return undefined;
   const advice = Array.isArray(k.advice) ? k.advice.map(adviceEntry).filter((e): e is [string, StatementAdvice] => e !== undefined) : [];
-  const files = Array.isArray(k.files) ? k.files.filter((f): f is KeptFile => !!f && typeof f.path === 'string' && isNum(f.size) && isNum(f.mtime)).map((f) => ({ path: f.path, size: f.size, mtime: f.mtime })) : undefined;
+  const files = Array.isArray(k.files) ? k.files.filter((f): f is KeptFile => !!f && typeof f.path === 'string' && isNum(f.size) && isNum(f.mtime)).map((f) => ({ path: f.path, size: f.size, mtime: f.mtime, ...(typeof f.hash === 'string' ? { hash: f.hash } : {}) })) : undefined;
   return { v: KEPT_RECORDING_VERSION, at: typeof k.at === 'number' ? k.at : 0, events, notices, dropped: typeof k.dropped === 'number' ? k.dropped : 0, ...(advice.length ? { advice } : {}), ...(files ? { files } : {}) };
 }

@@ -58,4 +58,24 @@ describe('examples/shop: an automatic decision reuses the proofs an asked one ke
     const automatic = await adviceOf(false);
     assert.deepEqual(automatic, asked, 'the automatic decision names the asked one\'s index with its proved figures');
   });
+
+  it('after the traffic grew orders: the automatic decision keeps the proved index and says the table has changed since', async () => {
+    // The same decision as above, its summary too: what the line says.
+    const adviceOf = async (realIndexes: boolean) => {
+      const decider = new IndexDecider(db, { realIndexes, proof: 'transaction' });
+      const all = ws.statements((await topStatements(db)).statements);
+      const join = all.find((s) => /count\(\*\) AS n/.test(s.sql))!.sql;
+      const d = await decider.decide(all, { realIndexes });
+      return decided(decider, join, d)?.suggestions.map((s) => ({ ddl: s.ddl, costAfter: s.costAfter, verifiedBy: s.verifiedBy, summary: s.summary }));
+    };
+    const asked = await adviceOf(true);
+    assert.ok(asked?.length && asked.every((s) => s.verifiedBy === 'transaction'), `asked: proved by a real trial build: ${JSON.stringify(asked)}`);
+    assert.ok(asked.every((s) => !/changed since/.test(s.summary)), `asked on unchanged tables: no note: ${JSON.stringify(asked)}`);
+    // The demo's traffic: orders grows (+1/6, the same mix of statuses) and autovacuum analyses it.
+    await t.admin.query('INSERT INTO orders (customer_id, status, total_cents, placed_at) SELECT customer_id, status, total_cents, placed_at FROM orders WHERE id % 6 = 0');
+    await t.admin.query('ANALYZE orders');
+    const automatic = await adviceOf(false);
+    assert.deepEqual(automatic?.map((s) => [s.ddl, s.verifiedBy, s.costAfter]), asked.map((s) => [s.ddl, s.verifiedBy, s.costAfter]), `the automatic decision keeps the proved index and its proved figures: ${JSON.stringify(automatic)}`);
+    assert.ok(automatic!.every((s) => /proved (\d+|under 1) min ago; orders has changed since/.test(s.summary)), `and says when it was proved and that the table has changed since: ${JSON.stringify(automatic)}`);
+  });
 });

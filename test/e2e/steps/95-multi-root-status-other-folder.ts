@@ -2,7 +2,7 @@
  * person39 L7 (issue 20): in a multi-root window, a file of a folder with no connection profile of its own, beside the
  * shop folder that has one, said only "PG Lens: not connected" — nothing told that the other folder connects. The status
  * bar now says "PG Lens: 2 folders, 1 with a connection (shop)" (core/connection/status otherFoldersStatus) and its
- * tooltip names the other folder's profile; the shop's file is back on its own profile. The unit test covers the text;
+ * tooltip names the folder worked in and the other folder's profile; the shop's file is back on its own profile. The unit test covers the text;
  * this step shows it where a person reads it. The shop folder is opened again after it.
  */
 import * as fs from 'node:fs';
@@ -37,6 +37,9 @@ export const step: Step = {
       await wb.openFile(`${PLAIN_DIR}/notes.sql`);
       const expected = `2 folders, 1 with a connection (${shop})`;
       const item = await wb.see(wb.statusBarItem(new RegExp(`PG Lens: ${expected.replace(/[()]/g, '\\$&')}`)), `the status bar saying "${expected}" for ${PLAIN_DIR}/notes.sql`, 90_000);
+      // The folder worked in by its name, in the item's label (its tooltip): person41 read "The files of this folder…" — the
+      // status bar was not made again when the focus moved to a folder with no profile.
+      await wb.see(page.locator(`.part.statusbar .statusbar-item[aria-label*='The files of folder "${PLAIN_DIR}" have no connection profile']`), `the status bar's tooltip naming the folder "${PLAIN_DIR}"`, 60_000);
       const label = (await item.getAttribute('aria-label')) ?? '';
       log(`status bar for ${PLAIN_DIR}/notes.sql: ${(await item.innerText()).trim()} | ${label}`);
       await item.hover();
@@ -46,6 +49,7 @@ export const step: Step = {
       log(`tooltip: ${tipText}`);
       await screenshot('other-folder-status');
       if (!tipText.toLowerCase().includes(`folder "${shop}" connects to "${profileName}"`.toLowerCase())) throw new Error(`expected the tooltip to say folder "${shop}" connects to "${profileName}": ${tipText}`);
+      if (!tipText.includes(`The files of folder "${PLAIN_DIR}" have no connection profile`)) throw new Error(`expected the tooltip to name the folder "${PLAIN_DIR}": ${tipText}`);
       await page.mouse.move(5, 5);
       await wb.openFile(`${shop}/${scenario.queryFile}`);
       await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}" for ${shop}/${scenario.queryFile}`, 60_000);

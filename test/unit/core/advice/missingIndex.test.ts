@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bestProvedFigures, costDrop, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { bestProvedFigures, costDrop, earlierNote, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
 import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
 import { analyzeFile, functionAnalyzer, rulesAnalyzer } from '../../../../src/core/scan';
@@ -143,6 +143,13 @@ describe('core/advice/missingIndex', () => {
       assert.match(lines[1], /^\[Create index now\]\(command:pgLens\.createIndexNow\?x\) · \[Why\]\(https:\/\/d "equality on customer_id"\)/);
       assert.ok(!/Plan before|Plan with the index|cost=/.test(text), 'no plan dumps: the plan hover below shows the plan');
       assert.ok(text.split('\n').length <= 10, `short: ${text.split('\n').length} lines`);
+    });
+
+    it('a proof kept from the tables as they were says when it was proved and which tables changed since (person41 M1)', () => {
+      const at = Date.now() - 12 * 60_000;
+      const text = missingIndexHover({ ...s, provedEarlier: { at, changed: ['orders'] } }, { docs: 'https://d', underProblem: true });
+      assert.equal(text.split('\n')[0], '$(lightbulb) **48× lower** with the index · proved by the planner (a real index, rolled back), proved 12 min ago; orders has changed since: Suggest Indexes proves it again');
+      assert.equal(earlierNote({ at, changed: ['orders', 'customers'] }, at + 20_000), 'proved under 1 min ago; orders, customers have changed since: Suggest Indexes proves it again');
     });
 
     it('on the finding itself (its message shown just above by VS Code) the head says only how much lower and how it was proved, and the evidence does not name the Seq Scan again (person24 MEDIUM 3)', () => {

@@ -566,6 +566,22 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.equal(fmtSaving(est.tips[0]), 'saves ~918 cost units: cost 946 → 27.7, proved by the planner');
   });
 
+  it('an estimated plan\'s index scan that filters its rows under a LIMIT names the index the advice proved for the statement, as the hover does (person41 L8: Open plan showed no Tips)', () => {
+    // reports.sql:13 `SELECT id, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 20`, as EXPLAIN gave it.
+    const limitPlan = { Plan: { 'Node Type': 'Limit', 'Startup Cost': 0.29, 'Total Cost': 382.28, 'Plan Rows': 20, Plans: [
+      { 'Node Type': 'Index Scan', 'Parent Relationship': 'Outer', 'Scan Direction': 'Backward', 'Index Name': 'orders_placed_at_idx', 'Relation Name': 'orders', Schema: 'public', Alias: 'orders', 'Startup Cost': 0.29, 'Total Cost': 3056.25, 'Plan Rows': 160, Filter: "(orders.status = 'refunded'::text)" },
+    ] } };
+    assert.deepEqual(analyzePlan(limitPlan).tips.filter((t) => t.proved), [], 'no proof, no proved tip');
+    const proved: ProvedIndexFigure = { table: 'orders', costBefore: 382.28, costAfter: 17.6, title: 'orders (status, placed_at DESC)' };
+    const p = analyzePlan(limitPlan, { provedIndexes: [proved] });
+    const t = p.tips.find((x) => x.proved);
+    assert.ok(t, JSON.stringify(p.tips));
+    assert.equal(t.kind, 'proved-index');
+    assert.equal(p.nodes[t.nodeId].raw[K.NodeType], 'Index Scan');
+    assert.match(t.text, /^Index Scan Backward using orders_placed_at_idx on public\.orders filters the rows it reads \(Filter: \(orders\.status = 'refunded'::text\)\) and takes 100% of the plan's cost: orders \(status, placed_at DESC\), proved by the planner for this statement/);
+    assert.equal(fmtSaving(t), 'saves ~365 cost units: cost 382 → 17.6, proved by the planner');
+  });
+
   it('a misestimate never outranks an index proved for a node inside the time its error shaped, even when its guessed saving is larger', () => {
     // A scan of 9 ms under a 23 ms join: the misestimate's guess (half the join) is above the index's 9 × 0.97.
     const p = analyzePlan(join(9), { provedIndexes: [ordersIndex] });

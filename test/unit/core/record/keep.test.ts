@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { addRename, followRenames, keepRecording, matchingFiles, recordedFiles, renamedWhileAway, restoreRecording } from '../../../../src/core/record/keep';
+import { addRename, filesToHash, followRenames, keepRecording, matchingFiles, recordedFiles, renamedWhileAway, restoreRecording } from '../../../../src/core/record/keep';
+import { shortHash } from '../../../../src/core/hash';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 
 const ev = (i: number, pv?: unknown[]): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: `SELECT * FROM orders WHERE id = $1 /* ${i} */`, pc: 1, pt: ['number'], pv, ms: 0.5, rows: 1, site: { file: '/app/src/orders.ts', line: 30, col: 5 }, u: { k: 'request', id: `r${i}`, n: 'GET /orders' }, ts: 1000 + i, pid: 7 });
@@ -97,6 +98,30 @@ describe('core/record/keep: the recording\'s index advice is kept with it (perso
     // A file gone is left out too, and said as gone (not changed).
     const gone = matchingFiles(back, new Map([['/app/src/orders.ts', { size: 900, mtime: 1000 }]]));
     assert.deepEqual([gone.changed, gone.gone, gone.left, gone.goneLeft, gone.events.length], [[], ['/app/src/customers.ts'], 0, 1, 3]);
+  });
+
+  it('a file saved again with the same content (an edit undone) keeps its statements; the same size with other content does not (person41 L7: 609 → 391)', () => {
+    const text = 'export const q = 1;\n';
+    const other = (i: number): QueryEvent => ({ ...ev(i), site: { file: '/app/src/customers.ts', line: 12, col: 3 } });
+    const events = [ev(1), ev(2), other(3)];
+    const files = [{ path: '/app/src/orders.ts', size: text.length, mtime: 1000, hash: shortHash(text) }, { path: '/app/src/customers.ts', size: 400, mtime: 2000, hash: shortHash('c') }];
+    const back = restoreRecording(JSON.parse(JSON.stringify(keepRecording(events, [], 0, { values: false, at: 0, files }))), { values: false })!;
+    assert.deepEqual(back.files, files, 'the hash is kept and read back');
+    // orders.ts saved again later (the typo fixed, then undone): another time, the same size. Only its content is read.
+    const disk = new Map<string, { size: number; mtime: number; hash?: string }>([['/app/src/orders.ts', { size: text.length, mtime: 5000 }], ['/app/src/customers.ts', { size: 400, mtime: 2000 }]]);
+    assert.deepEqual(filesToHash(back, disk), ['/app/src/orders.ts']);
+    const undone = matchingFiles(back, new Map([...disk, ['/app/src/orders.ts', { ...disk.get('/app/src/orders.ts')!, hash: shortHash(text) }]]));
+    assert.equal(undone.events.length, 3);
+    assert.deepEqual(undone.changed, []);
+    // The same size, other content (a character replaced): left out, as before.
+    const replaced = matchingFiles(back, new Map([...disk, ['/app/src/orders.ts', { ...disk.get('/app/src/orders.ts')!, hash: shortHash(text.replace('1', '2')) }]]));
+    assert.deepEqual([replaced.events.length, replaced.changed], [1, ['/app/src/orders.ts']]);
+    // Another size: not read, left out.
+    assert.deepEqual(filesToHash(back, new Map([...disk, ['/app/src/orders.ts', { size: 99, mtime: 5000 }]])), []);
+    // A kept recording without hashes (an earlier PG Lens's): a new time is a change, as before.
+    const old = { ...back, files: back.files!.map(({ hash: _h, ...f }) => f) };
+    assert.deepEqual(filesToHash(old, disk), []);
+    assert.deepEqual(matchingFiles(old, disk).changed, ['/app/src/orders.ts']);
   });
 
   it('a recorded file renamed: its statements follow the new name through a reload (person37 L6: 144 → 133 statements)', () => {
