@@ -268,7 +268,17 @@ function withIndexStats(cache: CatalogCache, rows: any[], blockSize: number): In
     const known = cache.indexes.get(Number(r.oid));
     if (!known) return undefined;
     const relpages = num(r.relpages);
-    out.push({ ...known, scans: numOrNull(r.scans), relpages, reltuples: num(r.reltuples), sizeBytes: relpages * blockSize });
+    // Field by field, not `{ ...known, … }`: on 30,000 indexes the spread cost 3–4× this copy of the client's CPU per run
+    // (the dashboard bench's largest client cost of a health run). Every field of IndexFact is required: one added is
+    // a type error here until it is copied.
+    const k = known;
+    out.push({
+      oid: k.oid, schema: k.schema, table: k.table, tableOid: k.tableOid, name: k.name, columns: k.columns, columnNames: k.columnNames,
+      keyColumns: k.keyColumns, opclasses: k.opclasses, expressions: k.expressions, predicate: k.predicate, method: k.method,
+      unique: k.unique, primary: k.primary, valid: k.valid, constraint: k.constraint, definition: k.definition,
+      sizeBytes: relpages * blockSize, scans: numOrNull(r.scans), relpages, reltuples: num(r.reltuples),
+      dataWidth: k.dataWidth, maxNullFrac: k.maxNullFrac, fillfactor: k.fillfactor,
+    });
   }
   return out;
 }
