@@ -5,19 +5,19 @@
  *  - DDL writes catalog rows: CREATE/ALTER/DROP of tables and indexes insert, update (new xmin)
  *    or delete pg_class rows; constraints live in pg_constraint, extended statistics in
  *    pg_statistic_ext. count(*) + sum(xmin) over them changes on each (a deleted row lowers the
- *    count; an updated row gets a new xmin).
+ *    count; an updated row gets a new xmin): catalogRowsVersion.
  *  - ANALYZE (and VACUUM) update pg_class.reltuples/relpages IN PLACE, which leaves xmin alone, so
  *    statistics changes are read from the cumulative statistics: analyze and vacuum counts per
  *    table (pg_stat_user_tables), which ANALYZE bumps as it finishes.
  * One round trip; on a database with 10,000 relations it reads about as many catalog rows.
  */
 import type { Database } from './database';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { catalogRowsVersion, OWN_STATEMENT_MARKER } from './sql';
 
 const SCHEMA_VERSION_SQL = `${OWN_STATEMENT_MARKER} SELECT
-  (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_class) AS rel,
-  (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_constraint) AS con,
-  (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_statistic_ext) AS ext,
+  ${catalogRowsVersion('pg_class')} AS rel,
+  ${catalogRowsVersion('pg_constraint')} AS con,
+  ${catalogRowsVersion('pg_statistic_ext')} AS ext,
   (SELECT coalesce(sum(analyze_count + autoanalyze_count + vacuum_count + autovacuum_count), 0)::text FROM pg_stat_user_tables) AS stats,
   current_setting('search_path') AS search_path`;
 

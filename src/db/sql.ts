@@ -19,6 +19,17 @@ export const OWN_STATEMENT_MARKER = OWN_MARKER;
  */
 export const OWN_IDENTITY = 'WITH pg_lens AS (SELECT)';
 
+/**
+ * One catalog's rows as a version, in a scalar subquery: its row count and the sum of its rows' xmin. DDL inserts, updates
+ * (a new xmin) or deletes (the count) catalog rows; VACUUM's and ANALYZE's in-place writes leave both alone. The xmin is
+ * read through age() (an int4 per row: `xmin::text::int8` cost 3× the scan on 240,000 pg_attribute rows), taken back to
+ * the xid modulo 2^32 by subtracting the age of xid 3, so the sum reads the same in every transaction; rows of the special
+ * xids (bootstrap, frozen: age 2^31 - 1) are counted apart from it. `catalog`: a system catalog's name (a constant).
+ */
+export function catalogRowsVersion(catalog: string): string {
+  return `(SELECT count(*) || '/' || mod(mod(coalesce(sum(age(xmin)), 0) - count(nullif(age(xmin), 2147483647)) * age('3'::xid), 4294967296) + 4294967296, 4294967296) FROM ${catalog})`;
+}
+
 /** A catalog query's filter to the user's schemas (`n` the pg_namespace row): not information_schema, not pg_*. */
 export const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
 

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import type { HealthFinding } from '../../../src/core/health';
-import { runHealth } from '../../../src/db/health';
+import { HEALTH_SQL, runHealth } from '../../../src/db/health';
 import { announceFallback, createTestDatabase, testDatabase, waitFor, type TestDatabase, extraSession } from '../support';
 
 const HOSTILE_SCHEMA = 'we"ird.sch ema';
@@ -297,5 +297,56 @@ describe('health: index facts cached behind the catalog version probe', function
     const later = (await runHealth(db)).facts;
     assert.equal(index(later, 'items_code')!.dataWidth, index(facts, 'items_code')!.dataWidth);
     assert.ok(later.bloatWidthsAgeSeconds! >= 1, `kept between runs, with its age (${later.bloatWidthsAgeSeconds} s)`);
+  });
+
+  it('the probe reads the same in every transaction while the catalog is unchanged, and another after DDL', async () => {
+    const probe = async () => String((await t.admin.query(HEALTH_SQL.catalogVersion, [10])).rows[0].version);
+    const before = await probe();
+    // Transaction ids move on (each of these takes one): the probe's xmin sums must not move with them.
+    for (let i = 0; i < 3; i++) await t.admin.query(`SELECT txid_current()`);
+    assert.equal(await probe(), before);
+    await t.admin.query(`CREATE TABLE probed (x int)`);
+    const after = await probe();
+    assert.notEqual(after, before);
+    await t.admin.query(`SELECT txid_current()`);
+    assert.equal(await probe(), after);
+  });
+
+  it('a later run sees each DDL that writes one catalog only: a schema renamed (pg_namespace), a table renamed (pg_class), a constraint put on an index (pg_constraint), a column renamed (pg_attribute), CREATE INDEX CONCURRENTLY validating (pg_index)', async () => {
+    const sessions: Client[] = [];
+    try {
+      await t.admin.query(`CREATE SCHEMA shop`);
+      await t.admin.query(`CREATE TABLE shop.orders (id int, ref text, total int) WITH (autovacuum_enabled = off)`);
+      await t.admin.query(`CREATE UNIQUE INDEX orders_ref_key ON shop.orders (ref)`);
+      const db = await t.open();
+      const orders = async (name: string) => (await runHealth(db)).facts.indexes.find((i) => i.name === name)!;
+      assert.equal((await orders('orders_ref_key')).schema, 'shop');
+      await t.admin.query(`ALTER SCHEMA shop RENAME TO store`);
+      assert.equal((await orders('orders_ref_key')).schema, 'store', 'the schema renamed');
+      await t.admin.query(`ALTER TABLE store.orders RENAME TO purchases`);
+      assert.equal((await orders('orders_ref_key')).table, 'purchases', 'the table renamed');
+      // The constraint takes the index's own name: PostgreSQL writes its pg_constraint row only.
+      assert.equal((await orders('orders_ref_key')).constraint, null);
+      await t.admin.query(`ALTER TABLE store.purchases ADD CONSTRAINT orders_ref_key UNIQUE USING INDEX orders_ref_key`);
+      assert.equal((await orders('orders_ref_key')).constraint, 'orders_ref_key', 'the constraint added on the index');
+      await t.admin.query(`ALTER TABLE store.purchases RENAME COLUMN total TO amount`);
+      await t.admin.query(`CREATE INDEX purchases_amount ON store.purchases (amount)`);
+      await t.admin.query(`ALTER TABLE store.purchases RENAME COLUMN amount TO sum`);
+      assert.match((await orders('purchases_amount')).definition, /\(sum\)/, 'the column renamed');
+      // CREATE INDEX CONCURRENTLY commits the index invalid, waits for the open writer, then marks it valid (pg_index only).
+      const writer = await extraSession(t.url, 'writer', sessions);
+      await writer.query(`BEGIN`);
+      await writer.query(`INSERT INTO store.purchases VALUES (1, 'r1', 1)`);
+      const builder = await extraSession(t.url, 'builder', sessions);
+      const built = builder.query(`CREATE INDEX CONCURRENTLY purchases_id ON store.purchases (id)`);
+      built.catch(() => undefined);
+      await waitFor(async () => (await t.admin.query(`SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('store.purchases_id')`)).rowCount, 'the index committed, not yet valid');
+      assert.equal((await orders('purchases_id')).valid, false, 'invalid while it is built');
+      await writer.query(`COMMIT`);
+      await built;
+      assert.equal((await orders('purchases_id')).valid, true, 'valid once CREATE INDEX CONCURRENTLY finished');
+    } finally {
+      for (const c of sessions) await c.end().catch(() => undefined);
+    }
   });
 });

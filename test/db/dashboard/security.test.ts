@@ -15,6 +15,7 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import type { HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
+import { readSecurityFacts } from '../../../src/db/securityFacts';
 import { announceFallback, createTestDatabase, testDatabase, waitFor, type TestDatabase, extraSession } from '../support';
 
 const SCHEMA = 'we"ird sch';
@@ -368,5 +369,42 @@ describe('security checks on a hardened server (SSL, SCRAM, connection and DDL l
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('security facts read again on one connection: each change to the columns is seen', function () {
+  this.timeout(120000);
+  const t = testDatabase('security_cache');
+
+  it('a column granted to PUBLIC and revoked, a tenant key column added, renamed and renamed away, a table granted', async () => {
+    await t.admin.query(`CREATE TABLE docs (id int PRIMARY KEY, body text)`);
+    const db = await t.open();
+    const read = async () => {
+      const f = await readSecurityFacts(db);
+      const pub = f.publicTables.find((x) => x.name === 'docs');
+      return { publicTable: pub?.publicTable ?? null, publicColumns: (pub?.columns ?? []).filter((c) => c.publicColumn).map((c) => c.name), key: f.rlsTables.find((x) => x.name === 'docs')?.keyColumn ?? null };
+    };
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: null });
+    // Read twice: the second read's pass over pg_attribute is narrowed by the first's (pg_attribute unchanged).
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: null });
+    // A column's grant writes its pg_attribute row only.
+    await t.admin.query(`GRANT SELECT (body) ON docs TO PUBLIC`);
+    assert.deepEqual(await read(), { publicTable: false, publicColumns: ['body'], key: null }, 'the column granted');
+    assert.deepEqual(await read(), { publicTable: false, publicColumns: ['body'], key: null }, 'kept on the next read');
+    await t.admin.query(`REVOKE SELECT (body) ON docs FROM PUBLIC`);
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: null }, 'the grant revoked');
+    await t.admin.query(`ALTER TABLE docs ADD COLUMN tenant_id int`);
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: 'tenant_id' }, 'a key column added');
+    await t.admin.query(`ALTER TABLE docs RENAME COLUMN tenant_id TO org_id`);
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: 'org_id' }, 'the key column renamed');
+    await t.admin.query(`ALTER TABLE docs RENAME COLUMN org_id TO shelf`);
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: null }, 'renamed to no key');
+    await t.admin.query(`ALTER TABLE docs ADD COLUMN user_id int`);
+    await read();
+    // The table's grant writes pg_class only.
+    await t.admin.query(`GRANT SELECT ON docs TO PUBLIC`);
+    assert.deepEqual(await read(), { publicTable: true, publicColumns: [], key: 'user_id' }, 'the table granted');
+    await t.admin.query(`REVOKE SELECT ON docs FROM PUBLIC`);
+    assert.deepEqual(await read(), { publicTable: null, publicColumns: [], key: 'user_id' }, 'the table revoked');
   });
 });
