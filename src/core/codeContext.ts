@@ -61,6 +61,16 @@ function keyRotation(command: string, head: string): boolean {
   return /\b(?:keys?|encrypt\w*|re-?encrypt\w*|secrets?|tokens?|credentials?|certificates?|certs?|passwords?|kms)\b/i.test(`${command.replace(/-/g, ' ')} ${near}`);
 }
 
+/**
+ * A Rails app's importer class (`app/importers/scenario_import.rb`, `app/services/organizations/importers/csv_import_service.rb`):
+ * Rails loads `app/` as the application's code, run by the controllers and jobs that name the class (huginn's scenario
+ * import from a form, Homeward Tails' CSV import job) — not seed data, though the folder is named like a seeder's. Its
+ * context is its callers' (importContext.ts makes it one-off when only rake tasks or seeds name it).
+ */
+function railsAppImporter(p: string): boolean {
+  return /\.rb$/.test(p) && /(^|\/)app\/(?:[\w-]+\/)*importers?\//.test(p) && !SEED_PATH.test(p.replace(/(^|\/)importers?\//g, '$1x/'));
+}
+
 /** The context of a file, from its path (forward slashes) and optionally its text. */
 export function codeContextOf(file: string, text?: string): CodeContext {
   const p = file.replace(/\\/g, '/');
@@ -70,7 +80,7 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   // A migrator tool's own folder (`support/v4-migrator/`, `application/migrator/`): a one-off data migration. A job folder
   // of that name (`app/jobs/account_migrator/`, a user's import from another service) is a job that runs in production.
   if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
-  if (SEED_PATH.test(p)) return 'seed';
+  if (SEED_PATH.test(p) && !railsAppImporter(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
   const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : /\.(java|kt)$/.test(p) && head && /\bpicocli\b/.test(head) && !JAVA_SERVER_COMMAND.test(head) ? JAVA_COMMAND_TEXT.exec(head)?.[1] : undefined;
   if (command && RECURRING_COMMAND.test(command) && !keyRotation(command, head)) return 'job';

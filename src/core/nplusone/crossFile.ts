@@ -11,7 +11,7 @@
  */
 import type { Finding, Span } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { FileCallFacts, LoopParam, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
+import type { FileCallFacts, LoopParam, ModuleListRef, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { RULE_ID } from './ruleId';
 import { MAX_FIXED_LIST } from './detect';
 import { escapeRe } from '../format';
@@ -164,6 +164,8 @@ export class CrossFileCalls {
   private readonly goFiles = new Map<string, GoFileFacts>();
   /** Per file (outside tests), its calls with the positions given a short literal (FileCallFacts.callLiterals), and its family. */
   private readonly literalCalls = new Map<string, { family: string; calls: [string, number, number[]][] }>();
+  /** JS/TS: each file's top-level short literal lists (FileCallFacts.moduleLists), by its path with `/` separators. */
+  private readonly moduleLists = new Map<string, Set<string>>();
   /** The calls of literalCalls by `family:name`, for one version of the index. */
   private callsByName: { version: number; of: Map<string, { file: string; line: number; literal: number[] }[]> } | undefined;
   /** Python: per module as written, whether a file of the project is it (projectHolds). */
@@ -197,6 +199,7 @@ export class CrossFileCalls {
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
     if (facts.go) this.goFiles.set(file, facts.go);
     if (facts.callLiterals?.length && this.contextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
+    if (facts.moduleLists?.length) this.moduleLists.set(file.replace(/\\/g, '/'), new Set(facts.moduleLists));
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = this.contextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
@@ -235,6 +238,7 @@ export class CrossFileCalls {
     this.supertypes.delete(file);
     this.goFiles.delete(file);
     this.literalCalls.delete(file);
+    this.moduleLists.delete(file.replace(/\\/g, '/'));
     this.add(file, language, facts, contextPath);
     const at = (f: string) => this.order.get(f) ?? 0;
     for (const list of this.defs.values()) if (list.some((d) => d.file === file)) list.sort((a, b) => at(a.file) - at(b.file));
@@ -849,9 +853,11 @@ export class CrossFileCalls {
   /** One finding of adjust, after the accessor check: the remote call and fixed-list demotions. */
   private adjustOne(f: Finding): Finding {
     if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
-    const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam } | undefined;
+    const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam; listOf?: ModuleListRef } | undefined;
     const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
     const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
+    const written = ev?.listOf ? this.writtenList(f.file, ev.listOf) : undefined;
+    if (written) return { ...f, severity: 'info', message: `Possible N+1 over a fixed list (\`${ev!.listOf!.name}\` is written in ${written} as a literal of at most ${MAX_FIXED_LIST} items): ${f.message}` };
     if (!remote) return ev?.param ? this.overFixedList(f, ev.param) : f;
     const possible = remotePossible(remote);
     return { ...f, severity: 'info', message: `${possible}: ${f.message}` };
@@ -896,6 +902,27 @@ export class CrossFileCalls {
     };
   }
 
+  /**
+   * JS/TS: the project file a loop's `mod.name` (or imported `name`) comes from writes `name` at its top level as a short
+   * literal list (Jellystat's `db.materializedViews`, three view names in db.js): its path in the project, else undefined.
+   * The spec is resolved from the loop's file as Node resolves a relative one (`./x`, `./x.js`, `./x/index.ts` …).
+   */
+  private writtenList(file: string, ref: ModuleListRef): string | undefined {
+    const from = file.replace(/\\/g, '/');
+    const dir = from.slice(0, from.lastIndexOf('/'));
+    const parts = dir.split('/');
+    for (const seg of ref.spec.split('/')) {
+      if (seg === '..') parts.pop();
+      else if (seg !== '.' && seg !== '') parts.push(seg);
+    }
+    const base = parts.join('/');
+    // TypeScript's ESM imports name the emitted file (`./db.js` for db.ts).
+    const stem = base.replace(/\.(m|c)?js$/, '');
+    const cands = [base, ...['.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '/index.js', '/index.ts'].map((e) => base + e), stem + '.ts', stem + '.tsx'];
+    const hit = cands.find((c) => this.moduleLists.get(c)?.has(ref.name));
+    return hit ? this.inProject(hit) : undefined;
+  }
+
   /** The language family of a file the index read (its calls' family), else from its name. */
   private familyOf(file: string): string | undefined {
     const known = this.literalCalls.get(file)?.family;
@@ -925,6 +952,7 @@ export class CrossFileCalls {
       ...(call.source ? { source: call.source } : {}),
       ...(call.collection ? { collection: call.collection } : {}),
       ...(call.param ? { param: call.param } : {}),
+      ...(call.listOf ? { listOf: call.listOf } : {}),
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`

@@ -38,6 +38,12 @@ const VALUE_CONSTANT = /^[A-Z][A-Z0-9]*_[A-Z0-9_]*$|^[A-Z][A-Z0-9]{4,}$/;
 
 
 /** Evidence attached to every static n-plus-one finding (Finding.evidence). */
+/** A name of another module of the project, as the loop's file imports it: `spec` as written in require/import, `name` exported there. */
+export interface ModuleListRef {
+  spec: string;
+  name: string;
+}
+
 export interface NPlusOneEvidence {
   kind: 'query-in-loop' | 'write-in-loop' | 'call-in-loop' | 'lazy-relation';
   /** Implicit: the per-item code is a serializer method (DRF), not a loop written in this file. */
@@ -65,6 +71,8 @@ export interface NPlusOneEvidence {
   collection?: LoopCollection;
   /** The loop walks a parameter of the function it is in (`for key, value := range settings` in `initAdminSettings(settings …)`): the function's name and the parameter's position (fixedListCallers.ts asks its callers). */
   param?: LoopParam;
+  /** JS/TS: the loop walks a name another module of the project exports (`db.materializedViews` of `const db = require("../db")`): the module as imported and the name; crossFile asks whether that module writes it as a short literal list (FileCallFacts.moduleLists). */
+  listOf?: ModuleListRef;
   /**
    * A Sequelize association accessor known only by its name (`post.getComments()`, DbCall `lazy`): the method. Once every
    * file is read, a method the project's own classes define without a query (`getOldMediaProgress()` mapping a row) is
@@ -151,6 +159,8 @@ export interface FileCallFacts {
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
+  /** JS/TS: the names the module binds once, at its top level, to a literal of at most MAX_FIXED_LIST strings or numbers it never adds to (`const materializedViews = ["a", "b", "c"]`): what a loop of another module over `mod.name` walks (NPlusOneEvidence.listOf). */
+  moduleLists?: string[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
   /** Names called outside every named function inside a handler or scheduled callback (per request or tick). */
@@ -203,6 +213,8 @@ export interface PendingLoopCall {
   collection?: LoopCollection;
   /** The loop walks its function's parameter (NPlusOneEvidence.param). */
   param?: LoopParam;
+  /** The loop walks a name another module exports (NPlusOneEvidence.listOf). */
+  listOf?: ModuleListRef;
   /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
   possible?: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
@@ -758,7 +770,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -2269,7 +2281,7 @@ class Detector {
   }
 
   /** Where the loop's collection comes from (loopSource.ts): its iterable, and the value bound to the iterable's root name. */
-  private sourceOf(li: LoopInfo): { source?: LoopSource; param?: LoopParam; collection?: LoopCollection } {
+  private sourceOf(li: LoopInfo): { source?: LoopSource; param?: LoopParam; collection?: LoopCollection; listOf?: ModuleListRef } {
     if (li.kind === 'resolver' || li.kind === 'serializer') return {};
     if (li.kind === 'result-set') return { collection: { kind: 'query', from: 'a result set' } };
     if (!li.iterable) return {};
@@ -2278,7 +2290,45 @@ class Detector {
     const source = loopSourceOf(li.iterable.text.slice(0, 400), b ? b.value.text.slice(0, 800) : undefined);
     const param = root && !b ? this.loopParam(li, root) : undefined;
     const collection = this.collectionOf(li, b, source, param);
-    return { ...(source ? { source } : {}), ...(param ? { param } : {}), collection };
+    const listOf = this.moduleListRef(li, b);
+    return { ...(source ? { source } : {}), ...(param ? { param } : {}), collection, ...(listOf ? { listOf } : {}) };
+  }
+
+  /**
+   * JS/TS: the loop walks a name of another module of the project (ModuleListRef): `mod.name` where `mod` is bound to
+   * `require("./x")` or imported whole (`import * as mod from "./x"`, `import mod from "./x"`), or `name` itself taken from
+   * it (`const { name } = require("./x")`, `import { name } from "./x"`). Relative specs only: a package's list is not the app's.
+   */
+  private moduleListRef(li: LoopInfo, b: Binding | undefined): ModuleListRef | undefined {
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang)) return undefined;
+    const t = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const m = /^([A-Za-z_$][\w$]*)(?:\.([A-Za-z_$][\w$]*))?$/.exec(t);
+    if (!m) return undefined;
+    const spec = (s: string | undefined) => (s && s.startsWith('.') ? s : undefined);
+    if (m[2]) {
+      const own = this.binding(m[1], li.node.startIndex) ?? (this.bindingsNamed(m[1]).length === 1 ? this.bindingsNamed(m[1])[0] : undefined);
+      const req = own ? /^require\(\s*['"]([^'"]+)['"]\s*\)$/.exec(own.value.text.trim())?.[1] : undefined;
+      const imported = new RegExp(`^\\s*import\\s+(?:\\*\\s+as\\s+)?${escapeRe(m[1])}\\s+from\\s+['"]([^'"]+)['"]`, 'm').exec(this.text)?.[1];
+      const s = spec(req ?? (own ? undefined : imported));
+      return s ? { spec: s, name: m[2] } : undefined;
+    }
+    if (b) {
+      // `const { name } = require("./x")`: a module object itself is never what a loop walks, so the name was taken from it.
+      const req = /^require\(\s*['"]([^'"]+)['"]\s*\)$/.exec(b.value.text.trim())?.[1];
+      const s = spec(req);
+      return s ? { spec: s, name: m[1] } : undefined;
+    }
+    const imported = new RegExp(`^\\s*import\\s+(?:type\\s+)?\\{[^}]*\\b${escapeRe(m[1])}\\b[^}]*\\}\\s+from\\s+['"]([^'"]+)['"]`, 'm').exec(this.text)?.[1];
+    const s = spec(imported);
+    return s && !new RegExp(`\\bas\\s+${escapeRe(m[1])}\\b`).test(this.text) ? { spec: s, name: m[1] } : undefined;
+  }
+
+  /** JS/TS: FileCallFacts.moduleLists — the module's top-level literal lists (moduleList). */
+  private moduleLists(): string[] {
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang)) return [];
+    const names = new Set<string>();
+    for (const b of this.bindings) if (!names.has(b.name) && this.moduleList(b.name)) names.add(b.name);
+    return [...names];
   }
 
   /** What the code says about how many items the loop walks (LoopCollection), from its iterable and the value bound to its root name. */
@@ -2438,7 +2488,7 @@ class Detector {
     if (direct) return direct;
     const root = this.iterableRoot(li);
     if (!root || li.iterable?.text !== root) return undefined;
-    const b = this.binding(root, li.node.startIndex);
+    const b = this.binding(root, li.node.startIndex) ?? this.moduleList(root);
     if (!b) return undefined;
     // `incidents = [incidents]` under `if isinstance(incidents, IncidentDto):`: one item made a list, else the caller's list.
     const own = this.arrayElements(b.value);
@@ -2450,6 +2500,28 @@ class Detector {
     const r = escapeRe(root);
     const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
     return filled ? undefined : this.arrayElements(b.value);
+  }
+
+  /**
+   * A list the module writes once at its top level, below the function that walks it (Jellystat: `const
+   * materializedViews = ["js_latest_playback_activity", …]` after `deleteBulk`, which refreshes each): bound once in the
+   * file, outside every function, to a literal of strings or numbers, and nothing in the file adds to it. The function
+   * runs after the module is loaded, so the list is the one written.
+   */
+  private moduleList(root: string): Binding | undefined {
+    const all = this.bindingsNamed(root);
+    if (all.length !== 1 || this.functionsAround(all[0].value)) return undefined;
+    const items = this.arrayElements(all[0].value);
+    if (!items?.length || items.length > MAX_FIXED_LIST || !items.every((e) => this.a.stringTypes.has(e.type) && !named(e).some((c) => /interpolation|substitution/.test(c.type)) || /^(number|integer|float|int_literal|decimal_integer_literal)$/.test(e.type))) return undefined;
+    const r = escapeRe(root);
+    if (new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|splice)\\s*\\(|<<|\\+=|\\[[^\\]]*\\]\\s*=(?!=))`).test(this.text)) return undefined;
+    return all[0];
+  }
+
+  /** Whether a node lies inside one of the file's functions. */
+  private functionsAround(n: Node): boolean {
+    for (let p = n.parent; p; p = p.parent) if (this.isFunction(p)) return true;
+    return false;
   }
 
   /**
@@ -2510,6 +2582,24 @@ class Detector {
     return {};
   }
 
+  /**
+   * A local holding one statement with the item's values written into it (Jellystat: `` const q = `UPDATE activity SET
+   * "ItemId" = '${movie.New}' WHERE "ItemId" = '${movie.Old}'` `` then `db.query(q)`): a string or template whose text is a
+   * statement (it starts with a verb) and names the loop variable only where a value goes, never where a table does
+   * (after FROM, JOIN, INTO, UPDATE, TABLE, VIEW) — the same statement per item, as when the template is the call's
+   * argument itself, not a list of different statements.
+   */
+  private valuesInlined(value: Node, v: string): boolean {
+    if (!this.a.stringTypes.has(value.type)) return false;
+    const text = value.text.replace(/^[fFrRbBuU]{0,2}(`|'''|"""|'|"|<<[~-]?\w+)\s*/, '');
+    if (!/^(select|update|insert|delete|with)\b/i.test(text)) return false;
+    const uses = [...text.matchAll(new RegExp(`(^|[^\\w$])${escapeRe(v)}(?=[^\\w$]|$)`, 'g'))];
+    return uses.length > 0 && uses.every((m) => {
+      const before = text.slice(Math.max(0, m.index - 60), m.index + m[1].length).replace(/(\$\{|#\{|\{|%\()\s*$/, '').replace(/["'`\s]+$/, '');
+      return !/\b(from|join|into|update|table|view|exists)(\s+(\w+|"[^"]*")\.)?$/i.test(before) && before.trim() !== '';
+    });
+  }
+
   /** Loop variable used as the SQL text (`for (const stmt of migrations) await db.query(stmt)`): different statements. */
   private isStatementList(call: DbCall, li: LoopInfo): boolean {
     const arg = call.sqlArg;
@@ -2521,7 +2611,7 @@ class Detector {
       if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
       // The SQL is built from the loop variable in another local: `const sql = build(v)`.
       const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
-      if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex)) return true;
+      if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex) && !this.valuesInlined(b.value, v)) return true;
     }
     const list = this.literalList(li);
     if (list && list.length > 0 && list.every((e) => this.a.stringTypes.has(e.type) || e.type === 'template_string')) {
