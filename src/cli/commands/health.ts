@@ -114,8 +114,8 @@ export const health: CliCommand = {
       // basis with the statistics (as pg-lens report's; person40 L5: `pg-lens health .` said "no code was read"), and its
       // reads weigh in the foreign keys' index advice.
       const scan = paths.length ? await runScan(scanOptionsFrom({}, paths), ctx, { keepSites: true }) : undefined;
-      const usage = scan ? await codeTableUsage(scan) : undefined;
-      const { facts, findings: found } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer, usage });
+      const code = scan ? await codeTableUsage(scan) : undefined;
+      const { facts, findings: found } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer, usage: code?.tables, usageApart: code?.apart });
       // An unindexed foreign key's fix names the index advice's wider index when one leads with its columns, as the
       // dashboard's does (one decision over pg_stat_statements' busiest, made only when such a key is found).
       let all = found;
