@@ -158,6 +158,23 @@ describe('core/advice/indexCandidates', () => {
     assert.ok(ddls('SELECT id FROM orders WHERE note IS NULL ORDER BY placed_at DESC LIMIT 5', facts([fewNull])).some((d) => / WHERE note IS NULL$/.test(d)));
   });
 
+  it('never an aggregate or a window function in a candidate, by name or through an output alias; a grouped ORDER BY only by GROUP BY keys (person42 M3)', () => {
+    const wrong = /sum\(|count\(|rank\(|my_agg\(|revenue/i;
+    for (const sql of [
+      "SELECT customer_id, coalesce(sum(total), 0) AS revenue FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY revenue DESC LIMIT 10",
+      "SELECT customer_id FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY count(*) DESC LIMIT 10",
+      "SELECT customer_id, coalesce(sum(total), 0) FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY 2 DESC LIMIT 10",
+      "SELECT id, rank() OVER (ORDER BY total) AS r FROM orders WHERE status = 'refunded' ORDER BY r LIMIT 5",
+      "SELECT customer_id, my_agg(total) AS x FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY x DESC LIMIT 5",
+    ]) {
+      const out = ddls(sql);
+      assert.ok(!out.some((d) => wrong.test(d)), `${sql}\n${out.join('\n')}`);
+      assert.ok(out.some((d) => /status/.test(d)), `the filter still gets its index: ${sql}\n${out.join('\n')}`);
+    }
+    // A GROUP BY key is still an ORDER BY key an index gives in order.
+    assert.ok(ddls("SELECT customer_id, count(*) FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY customer_id LIMIT 10").some((d) => d.endsWith("ON orders (customer_id) WHERE status = 'refunded'")));
+  });
+
   it('nothing for a common constant, small tables or OR', () => {
     assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'delivered'"), []);
     assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ rows: 300 })])), []);
