@@ -156,13 +156,15 @@ describe('pg-lens health [paths…]: the foreign key fix weighs the code\'s stat
     const quiet = await health();
     assert.ok(quiet.code === 0 || quiet.code === 1, quiet.err);
     const lines = quiet.err.split('\n').filter(Boolean);
-    assert.deepEqual(lines.filter((l) => /built a trial index/.test(l)), [], quiet.err);
-    assert.equal(lines.length, 1, quiet.err);
-    assert.match(lines[0], /^pg-lens health: index advice: \d+ trial indexes built and rolled back.* \(--verbose lists them\)$/);
+    assert.deepEqual(lines.filter((l) => /built a trial index|reused the proof/.test(l)), [], quiet.err);
+    // Real trial builds (no HypoPG) or reused proofs: counted on one line. With HypoPG (CI's PG15) nothing is built: none.
+    assert.ok(lines.length <= 1, quiet.err);
+    const counted = lines.length === 1;
+    if (counted) assert.match(lines[0], /^pg-lens health: index advice: \d+ (trial indexes built and rolled back|proofs reused).* \(--verbose lists them\)$/);
     const loud = await health('--verbose');
     assert.ok(loud.code === 0 || loud.code === 1, loud.err);
-    assert.ok(loud.err.split('\n').filter((l) => /^pg-lens health: index advice: (built a trial index|reused the proof of a trial index) /.test(l)).length >= 1, loud.err);
     assert.doesNotMatch(loud.err, /--verbose lists them/);
+    if (counted) assert.ok(loud.err.split('\n').filter((l) => /^pg-lens health: index advice: (built a trial index|reused the proof of a trial index) /.test(l)).length >= 1, loud.err);
   });
 
   it('a path that does not exist is a usage error (exit 2), one line', async () => {
