@@ -11,8 +11,7 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
-import { notWorkload, notWorkloadAnswer, workloadWeighingLines } from '../../core/advice/workload';
-import { codeContextOf, type CodeContext } from '../../core/codeContext';
+import { workloadWeighingLines } from '../../core/advice/workload';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { noIndexAnswer, provedBy } from '../../core/advice/missingIndex';
 import { LIMITS } from '../../core/limits';
@@ -75,28 +74,14 @@ export const advise: CliCommand = {
       }
       // The one index decision: the given statements weighed with pg_stat_statements' busiest, so a
       // statement gets the index scan, the editor and the workload name for it.
-      // A file's statement that is not the app's workload (a one-off script's, a test's, a seed's): no index of its own, as
-      // the editor's Suggest Indexes, its diagnostics and pg-lens scan answer (person42 L2: the editor said "No index
-      // advice: statements in one-off scripts…" where this proved a partial index). Its text given as the statement is
-      // advised, in both (the editor's plan viewer asks with the text).
-      const notes: string[] = [];
-      const left = new Set<string>();
-      for (const st of statements) {
-        const context = 'context' in st ? st.context : undefined;
-        const why = context && context !== 'request' && context !== 'job' ? notWorkload({ sql: st.sql, source: st.where, context }) : undefined;
-        if (why) {
-          left.add(st.sql);
-          notes.push(`${st.where}: ${notWorkloadAnswer(why)} To weigh it anyway, give its text: pg-lens advise "…".`);
-        }
-      }
-      const asked = statements.filter((s) => !left.has(s.sql));
       const decider = new IndexDecider(db, opts);
-      const sources = await decisionStatements(db, asked.map((s) => ({ sql: s.sql, source: s.where })), { info });
-      const decision = asked.length ? await decider.decide(sources.statements, { focus: asked.map((s) => s.sql) }) : undefined;
+      const sources = await decisionStatements(db, statements.map((s) => ({ sql: s.sql, source: s.where })), { info });
+      const decision = await decider.decide(sources.statements, { focus: statements.map((s) => s.sql) });
       const all: IndexSuggestion[] = [];
-      for (const st of asked) {
+      const notes: string[] = [];
+      for (const st of statements) {
         const r = decider.advice.get(st.sql);
-        const d = decision?.byStatement.get(st.sql);
+        const d = decision.byStatement.get(st.sql);
         if (!r) continue;
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
         else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? `no index worth its write cost (${d.withheld.map((w) => w.why).join('; ')})` : noIndexAnswer(r, { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
@@ -145,7 +130,7 @@ function printSuggestion(ctx: CliContext, s: IndexSuggestion): void {
   ctx.out(`  why: ${oneLine(s.reason)}`);
 }
 
-async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string; dynamic?: boolean; context: CodeContext }[]> {
+async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string; dynamic?: boolean }[]> {
   const full = path.resolve(ctx.cwd, file);
   let text: string;
   try {
@@ -160,6 +145,5 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   const located = sites.map((s) => ({ s, line: positionAt(starts, s.span.start).line + 1, endLine: positionAt(starts, s.span.end).line + 1 }));
   const chosen = line === undefined ? located : located.filter((x) => line >= x.line && line <= x.endLine);
   if (line !== undefined && !chosen.length) throw new UsageError(`no SQL statement at ${file}:${line}`);
-  const context = codeContextOf(path.relative(ctx.cwd, full), text);
-  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}), context }));
+  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}) }));
 }

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { capabilities, testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
 import { tempFolderForRun } from '../../unit/support/tempFolder';
-import { useTreeSitterFromNodeModules } from '../../unit/support/treeSitter';
 
 
 describe('cli: pg-lens advise (real PostgreSQL)', function () {
@@ -86,24 +85,6 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     const none = await run(['advise', '--db', t.url, '--file', file, '--line', '2']);
     assert.equal(none.code, 2);
     assert.match(none.err, /no SQL statement at .*q\.sql:2/);
-  });
-
-  it("a one-off script's statement at --file/--line gets the editor's answer (not the app's workload, no index); its text given gets the proved index (person42 L2)", async () => {
-    useTreeSitterFromNodeModules(); // the Python file's statement (run alone, no other test configured it)
-    const dir = tempFolderForRun('pglens-advise-script-');
-    fs.mkdirSync(path.join(dir, 'scripts'));
-    const file = path.join(dir, 'scripts', 'report.py');
-    const sql = 'SELECT id, created_at FROM accounts WHERE team_id = %s ORDER BY created_at DESC LIMIT 10';
-    fs.writeFileSync(file, `import psycopg\n\n\ndef main(team):\n    with psycopg.connect() as conn:\n        cur = conn.cursor()\n        cur.execute("${sql}", (team,))\n        print(cur.fetchall())\n\n\nif __name__ == "__main__":\n    main(42)\n`);
-    const r = await run(['advise', '--db', t.url, '--file', 'scripts/report.py', '--line', '7'], { cwd: dir });
-    assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^scripts\/report\.py:7: No index advice: statements in one-off scripts are not the app's workload\..*To weigh it anyway, give its text: pg-lens advise "…"\.$/, r.out);
-    assert.doesNotMatch(r.out, /CREATE INDEX/);
-    const json = await run(['advise', '--db', t.url, '--format', 'json', '--file', 'scripts/report.py', '--line', '7'], { cwd: dir });
-    assert.deepEqual(JSON.parse(json.out).suggestions, []);
-    // The text itself, asked: advised as any statement.
-    const text = await run(['advise', '--db', t.url, sql.replace('%s', '$1')]);
-    assert.match(text.out, /CREATE INDEX CONCURRENTLY accounts_team_id_created_at_desc_idx/, text.out);
   });
 
   it('--workload: statements from pg_stat_statements, JSON in the same shape', async () => {
