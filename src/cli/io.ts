@@ -16,7 +16,12 @@ export function requireSomePath(paths: readonly string[], cwd: string): void {
   if (paths.length && !paths.some((p) => fs.existsSync(path.resolve(cwd, p)))) throw new UsageError(`no such file or folder: ${paths.map(oneLine).join(', ')}`);
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** `option`: the option given without its value — the message says what it takes, in one line, without the whole usage line. */
+  constructor(message: string, readonly option?: string) {
+    super(message);
+  }
+}
 
 /**
  * A command's arguments: its options (strict: an unknown or malformed one is a usage error, see
@@ -29,7 +34,7 @@ export function commandArgs<const O extends NonNullable<ParseArgsConfig['options
     // An option given without its value (`pg-lens scan . --db`): what it takes, in one line, not node's
     // "Option '--db <value>' argument missing" (person41).
     const m = /^Option '(?:-\w, )?--([\w-]+) <value>' argument missing/.exec(e instanceof Error ? e.message : '');
-    if (m) throw new UsageError(m[1] === 'db' ? DB_VALUE_MISSING : `--${m[1]} needs a value`);
+    if (m) throw new UsageError(m[1] === 'db' ? DB_VALUE_MISSING : `--${m[1]} needs a value`, m[1]);
     throw e;
   }
 }

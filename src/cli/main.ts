@@ -30,6 +30,12 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
   try {
     return await cmd.run(rest, ctx);
   } catch (e) {
+    // An option without its value: one line saying what it takes (person42 L1: the message, then the whole usage line).
+    if (e instanceof UsageError && e.option) {
+      const shape = new RegExp(`\\[(--${e.option} [^\\]]+)\\]`).exec(cmd.usage)?.[1];
+      ctx.err(`pg-lens ${name}: ${errorMessage(e)}${shape && e.option !== 'db' ? ` (${shape})` : ''}`);
+      return EXIT.usage;
+    }
     if (e instanceof UsageError || (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
       ctx.err(`pg-lens ${name}: ${errorMessage(e)}\nusage: ${cmd.usage}`);
       return EXIT.usage;

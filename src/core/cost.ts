@@ -47,10 +47,11 @@ export function sharedCallSites(places: number): string {
 export const LENS_LINE_MAX = 130;
 
 /**
- * The room a recording's CodeLens (core/record/lens) takes on the line, at least: its title grows while the app runs
- * ("99 statements · 99.9 ms · 10× per request: N+1"), and the cost lens is not asked again at each statement.
+ * The room a recording's CodeLens (core/record/lens) takes on the line, at most: its title grows while the app runs
+ * ("recorded: 99 calls · 99.9 ms client time · 10× per request: N+1", shorter forms past this), and the cost lens is not
+ * asked again at each statement.
  */
-export const RECORDED_LENS_ROOM = 46;
+export const RECORDED_LENS_ROOM = 48;
 
 /**
  * The characters the cost lens's title may take on a line that also holds the lenses `others` (their titles as shown,
@@ -61,7 +62,7 @@ export function costLensRoom(others: readonly string[] = []): number {
 }
 
 /** The first of `titles` (longest, most complete first) that fits in `room` characters; else the last (the shortest). */
-function fitTitle(titles: readonly string[], room: number): string {
+export function fitTitle(titles: readonly string[], room: number): string {
   return titles.find((t) => t.length <= room) ?? titles[titles.length - 1];
 }
 

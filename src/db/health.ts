@@ -13,7 +13,7 @@ import { bestProvedFigures } from '../core/advice/missingIndex';
 import type { FoundStatement } from '../core/advice/workload';
 import { decisionStatements, IndexDecider, type DecisionInput } from './indexDecision';
 import { probePgBouncer } from './pgbouncer';
-import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage, type UsageApart } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -369,6 +369,8 @@ export interface HealthOptions {
   only?: string[];
   /** Tables and operations of the code's statements (SQL discovery), for the least-privilege role script. */
   usage?: TableUsage[];
+  /** What only the code's seeds, migrations, tests and scripts use: listed apart in the script, not granted. */
+  usageApart?: UsageApart[];
   /** Stored snapshots (the dashboard's, or a history file), for capacity-forecast and stale-materialized-view. */
   history?: HistorySnapshot[];
   /** PgBouncer's pools and statistics (db/pgbouncer readPgBouncer), for pool-sizing. */
@@ -390,7 +392,7 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} ${OWN_IDENTITY} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const readOnly = { readOnly: true } as const;
-  const security = readSecurityFacts(db, { usage: opts.usage });
+  const security = readSecurityFacts(db, { usage: opts.usage, usageApart: opts.usageApart });
   // Awaited in collectIn; a failure before then is the run's failure, not an unhandled rejection.
   security.catch(() => undefined);
   const [facts, statements] = await Promise.all([

@@ -6,7 +6,7 @@
  * branch that never runs: those two are separate statements, sent only when the privilege test passes.
  * What the role could not see is listed in `unseen`, per check.
  */
-import type { SecurityFacts, TableUsage } from '../core/health/types';
+import type { SecurityFacts, TableUsage, UsageApart } from '../core/health/types';
 import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
 import { corroborateWrites, mergeUsage } from '../core/health/leastPrivilege';
 import { applicationText } from '../core/dashboard/ownStatements';
@@ -135,6 +135,16 @@ export const SECURITY_SQL = {
     FROM pg_stat_user_tables s JOIN unnest($1::text[], $2::text[]) AS q(schema, name) ON q.schema = s.schemaname AND q.name = s.relname`,
   /** pg_attribute's version (catalogRowsVersion): unchanged, the facts' pass over it reads only the relations it found last time. */
   attributesVersion: `${M} SELECT ${catalogRowsVersion('pg_attribute')} AS version`,
+  /**
+   * The code's table names ($1 schemas, '' when unqualified; $2 names) as the database resolves them (search_path for an
+   * unqualified one): a user table, view or foreign table. A system catalog (pg_class, information_schema.tables) or a
+   * name that is no relation of the database resolves to no row (person42 M2: `GRANT SELECT ON public.pg_class`).
+   */
+  resolveTables: `${M} SELECT q.i::int AS i, n.nspname AS schema, c.relname AS table_name
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(schema, name, i)
+    JOIN pg_class c ON c.oid = to_regclass(CASE WHEN q.schema = '' THEN quote_ident(q.name) ELSE quote_ident(q.schema) || '.' || quote_ident(q.name) END)
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${USER_SCHEMA}`,
   /** Roles whose stored password is MD5 (superuser only). */
   md5Roles: `${M} SELECT rolname FROM pg_authid WHERE rolpassword LIKE 'md5%' ORDER BY 1`,
   /** pg_hba.conf lines that trust without a password (superuser, or EXECUTE on pg_hba_file_rules()). */
@@ -142,7 +152,7 @@ export const SECURITY_SQL = {
 } as const;
 
 /** The security facts; `usage` given (from the code's statements) replaces the statistics fallback. */
-export async function readSecurityFacts(db: Pick<Database, 'rolledBack'> & { profile?: Database['profile']; serverInfo?: Database['serverInfo'] }, opts: { usage?: TableUsage[] } = {}): Promise<SecurityFacts> {
+export async function readSecurityFacts(db: Pick<Database, 'rolledBack'> & { profile?: Database['profile']; serverInfo?: Database['serverInfo'] }, opts: { usage?: TableUsage[]; usageApart?: UsageApart[] } = {}): Promise<SecurityFacts> {
   // Asked only when the statistics show writes to check (serverInfo: four small queries on the pool).
   const info = db.serverInfo ? () => db.serverInfo!() : undefined;
   return db.rolledBack(async (s) => {
@@ -170,7 +180,7 @@ async function readFactsRow(db: Pick<Session, 'query'>, cacheKey: object | undef
 }
 
 /** The same, on a session the caller holds (collectHealthFacts reads everything in one transaction). */
-async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: TableUsage[]; profile?: Database['profile']; info?: () => Promise<ServerInfo>; cacheKey?: object } = {}): Promise<SecurityFacts> {
+async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: TableUsage[]; usageApart?: UsageApart[]; profile?: Database['profile']; info?: () => Promise<ServerInfo>; cacheKey?: object } = {}): Promise<SecurityFacts> {
   const r = await readFactsRow(db, opts.cacheKey);
   const unseen: SecurityFacts['unseen'] = [];
   const roles: SecurityFacts['roles'] = (r.roles ?? []).map((x: any) => ({ ...x, ownedTables: Number(x.ownedTables), sessions: Number(x.sessions), applications: x.applications ?? [] }));
@@ -193,6 +203,8 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
   if (mappings.some((m) => m.hasPassword === null))
     unseen.push({ checkId: 'risky-extension', what: 'the options of user mappings for other roles (pg_user_mappings shows them to their user and the server owner)' });
   let usage: SecurityFacts['usage'] = null;
+  const code = opts.usage ? await resolvedUsage(db, opts.usage) : undefined;
+  const apart = opts.usageApart?.length ? await resolvedApart(db, opts.usageApart) : [];
   const powerful = me && (me.superuser || me.bypassRls || me.createRole || me.createDb || me.replication || me.ownedTables > 0);
   // The code's usage and the statistics' merged (a route the traffic never reached still needs its DELETE; a statement
   // the scan could not read still ran): the script is never narrower than either.
@@ -231,10 +243,19 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
     });
     return { writesLeftOut };
   };
-  if (opts.usage && fromStats) {
-    const tables = mergeUsage(opts.usage.map((u) => ({ ...u, inCode: true })), fromStats);
-    usage = { source: 'code+statistics', tables, ...leftOut(tables) };
-  } else if (opts.usage) usage = { source: 'code', tables: opts.usage.map((u) => ({ ...u, inCode: true })) };
+  const apartOf = apart.length ? { apart } : {};
+  if (code && fromStats) {
+    // A kind the statistics counted on a table that only the code's seeds, migrations, tests or scripts use that way is
+    // theirs (the seed's INSERTs ran against this database): apart, not granted.
+    const theirs = new Map(apart.map((a) => [`${a.schema}\u0000${a.table}`, a]));
+    const stats = fromStats.flatMap((u) => {
+      const a = theirs.get(`${u.schema}\u0000${u.table}`);
+      const kept = a ? { ...u, select: u.select && !a.kinds.includes('select'), insert: u.insert && !a.kinds.includes('insert'), update: u.update && !a.kinds.includes('update'), delete: u.delete && !a.kinds.includes('delete') } : u;
+      return kept.select || kept.insert || kept.update || kept.delete ? [kept] : [];
+    });
+    const tables = mergeUsage(code.map((u) => ({ ...u, inCode: true })), stats);
+    usage = { source: 'code+statistics', tables, ...leftOut(tables), ...apartOf };
+  } else if (code) usage = { source: 'code', tables: code.map((u) => ({ ...u, inCode: true })), ...apartOf };
   else if (fromStats) usage = { source: 'statistics', tables: fromStats, ...leftOut(fromStats) };
   return {
     currentUser: r.current_user,
@@ -256,4 +277,32 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
     usage,
     unseen,
   };
+}
+
+/** Each name as the database resolves it (search_path when unqualified); undefined for a system catalog or a name that is no relation of the database (it gets no GRANT). */
+async function resolveNames(db: Pick<Session, 'query'>, list: readonly { schema: string; table: string }[]): Promise<({ schema: string; table: string } | undefined)[]> {
+  const out: ({ schema: string; table: string } | undefined)[] = list.map(() => undefined);
+  if (!list.length) return out;
+  for (const r of (await db.query(SECURITY_SQL.resolveTables, [list.map((u) => u.schema), list.map((u) => u.table)])).rows) out[Number(r.i) - 1] = { schema: String(r.schema), table: String(r.table_name) };
+  return out;
+}
+
+/** The code's usage under the names the database resolves (merged per table); system catalogs and unknown names dropped. */
+async function resolvedUsage(db: Pick<Session, 'query'>, list: readonly TableUsage[]): Promise<TableUsage[]> {
+  const names = await resolveNames(db, list);
+  return mergeUsage(list.flatMap((u, i) => (names[i] ? [{ ...u, ...names[i] }] : [])));
+}
+
+/** The same for what only seeds, migrations, tests and scripts use. */
+async function resolvedApart(db: Pick<Session, 'query'>, list: readonly UsageApart[]): Promise<UsageApart[]> {
+  const names = await resolveNames(db, list);
+  const out = new Map<string, UsageApart>();
+  list.forEach((a, i) => {
+    const n = names[i];
+    if (!n) return;
+    const key = `${n.schema}\u0000${n.table}`;
+    const had = out.get(key);
+    out.set(key, { ...n, kinds: [...new Set([...(had?.kinds ?? []), ...a.kinds])], contexts: [...new Set([...(had?.contexts ?? []), ...a.contexts])] });
+  });
+  return [...out.values()];
 }

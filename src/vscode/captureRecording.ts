@@ -825,7 +825,7 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    return recordedLenses(this.summary, doc.uri.fsPath, this.silenced(doc)).map(({ line, title }) => new vscode.CodeLens(lineRange(line, 1), { title, command: 'pgLens.recordedAdvice', arguments: [doc.uri.fsPath, line], tooltip: 'Recorded by PG Lens. Click for plans and index advice.' }));
+    return recordedLenses(this.summary, doc.uri.fsPath, this.silenced(doc)).map(({ line, title, tooltip }) => new vscode.CodeLens(lineRange(line, 1), { title, command: 'pgLens.recordedAdvice', arguments: [doc.uri.fsPath, line], tooltip }));
   }
 
   /**

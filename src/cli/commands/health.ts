@@ -18,7 +18,7 @@ import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
 import { type CliCommand, type CliContext, commandArgs, EXIT, DB_OPTIONS, openDatabase, requireSomePath, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
-import { runScan, scanOptionsFrom } from './scan';
+import { progressLog, runScan, scanOptionsFrom } from './scan';
 import { codeTableUsage } from './report';
 import { foundStatementsOf, type FoundStatement } from '../../core/advice/workload';
 import { codeContextOf } from '../../core/codeContext';
@@ -41,7 +41,7 @@ function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL]',
+  usage: 'pg-lens health [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL] [--verbose]',
   async run(argv, ctx) {
     const { values, positionals: paths } = commandArgs(argv, {
         ...DB_OPTIONS,
@@ -52,6 +52,7 @@ export const health: CliCommand = {
         pgbouncer: { type: 'string' },
         'size-budget': { type: 'string' },
         'drop-min-stats-age-days': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
     });
     requireSomePath(paths, ctx.cwd);
     checkFormat(values.format, ['text', 'json']);
@@ -116,18 +117,21 @@ export const health: CliCommand = {
       // basis with the statistics (as pg-lens report's; person40 L5: `pg-lens health .` said "no code was read"), and its
       // reads weigh in the foreign keys' index advice.
       const scan = paths.length ? await runScan(scanOptionsFrom({}, paths), ctx, { keepSites: true }) : undefined;
-      const usage = scan ? await codeTableUsage(scan) : undefined;
-      const { facts, findings: found } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer, usage });
+      const code = scan ? await codeTableUsage(scan) : undefined;
+      const { facts, findings: found } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer, usage: code?.tables, usageApart: code?.apart });
       // An unindexed foreign key's fix names the index advice's wider index when one leads with its columns, as the
       // dashboard's does (one decision over pg_stat_statements' busiest, made only when such a key is found).
       let all = found;
       if (found.some((f) => f.checkId === FK_CHECK)) {
         // The code's statements too when paths are given: a read the traffic has not run yet still gets its index.
         const files = scan ? codeStatements(scan) : undefined;
-        const advice = await workloadAdvisedIndexes(db, { files, log: (m) => /trial index/.test(m) && ctx.err(`pg-lens health: ${oneLine(m)}`) }).catch((e) => {
+        // As scan's: one line counting the trial builds, each listed with --verbose (person42 M1: 29 lines on stderr).
+        const { log, summary } = progressLog('health', values.verbose, ctx.err);
+        const advice = await workloadAdvisedIndexes(db, { files, log }).catch((e) => {
           ctx.err(`pg-lens health: no index advice for the foreign keys' fix: ${oneLine(errorMessage(e))}`);
           return undefined;
         });
+        for (const line of summary()) ctx.err(line);
         if (advice && (advice.advisedIndexes.length || advice.indexAdvicePending.length)) {
           const redone = runHealthChecks({ ...facts, advisedIndexes: advice.advisedIndexes, indexAdvicePending: advice.indexAdvicePending }, thresholds, [FK_CHECK]);
           let i = 0;

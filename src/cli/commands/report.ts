@@ -12,9 +12,10 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
 import { countOf } from '../../core/format';
 import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
-import { columnsRead, mergeUsage, usageFromBuilderCalls, usageFromStatements } from '../../core/health/leastPrivilege';
+import { applicationUsage, columnsRead, mergeUsage, usageFromBuilderCalls, usageFromStatements } from '../../core/health/leastPrivilege';
+import { codeContextOf, type CodeContext } from '../../core/codeContext';
 import { findBuilderTableCalls, type BuilderTableCall } from '../../core/nplusone/detect';
-import type { TableUsage } from '../../core/health/types';
+import type { TableUsage, UsageApart } from '../../core/health/types';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
 import { loadPgParser } from '../../core/sql/statement';
@@ -81,8 +82,8 @@ export const report: CliCommand = {
         // The tables and operations of the code's statements shape the least-privilege role.
         // SQL text and query-builder calls that name their table (`knex('favorites').where(…).del()`): a route the
         // traffic never reached still gets its DELETE (person18 MEDIUM 5).
-        const usage = scan ? await codeTableUsage(scan) : undefined;
-        const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage });
+        const code = scan ? await codeTableUsage(scan) : undefined;
+        const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage: code?.tables, usageApart: code?.apart });
         health = healthRows(findings.filter((f) => f.category !== 'security'));
         // Where the code reads each sensitive column that is readable by everyone.
         for (const f of findings) {
@@ -136,9 +137,21 @@ export const report: CliCommand = {
  * The tables and operations of the code's statements and of the query-builder calls that name their table
  * (`knex('favorites').where(…).del()`), from a scan that kept its texts and sites: what the least-privilege role needs
  * for routes the traffic never reached (person18 MEDIUM 5). `pg-lens report` and `pg-lens health <paths>` read it alike.
+ * Only the application's code (request handlers, jobs) grants; what only seeds, migrations, tests and one-off scripts
+ * use is `apart` (core/codeContext, the N+1 detector's classifier; person42 M2). Unqualified names keep schema '': the
+ * database resolves them (db/securityFacts).
  */
-export async function codeTableUsage(scan: { texts: ReadonlyMap<string, string>; siteList: readonly { sql: string }[] }): Promise<TableUsage[]> {
-  const calls: BuilderTableCall[] = [];
-  for (const [file, text] of scan.texts) if (!file.endsWith('.sql')) calls.push(...(await findBuilderTableCalls(text, file)));
-  return mergeUsage(usageFromStatements(scan.siteList.map((s) => s.sql)), usageFromBuilderCalls(calls));
+export async function codeTableUsage(scan: { texts: ReadonlyMap<string, string>; siteList: readonly { sql: string; file?: string }[] }): Promise<{ tables: TableUsage[]; apart: UsageApart[] }> {
+  const parts: { usage: TableUsage[]; context: CodeContext }[] = [];
+  const byFile = new Map<string, string[]>();
+  for (const site of scan.siteList) byFile.set(site.file ?? '', [...(byFile.get(site.file ?? '') ?? []), site.sql]);
+  for (const [file, text] of scan.texts) {
+    const context = codeContextOf(file, text);
+    const calls: BuilderTableCall[] = file.endsWith('.sql') ? [] : await findBuilderTableCalls(text, file);
+    parts.push({ usage: mergeUsage(usageFromStatements(byFile.get(file) ?? [], ''), usageFromBuilderCalls(calls, '')), context });
+    byFile.delete(file);
+  }
+  // Sites of a file whose text the scan did not keep: the application's, as before.
+  for (const sqls of byFile.values()) parts.push({ usage: usageFromStatements(sqls, ''), context: 'request' });
+  return applicationUsage(parts);
 }

@@ -242,6 +242,26 @@ export function progressKind(message: string): (typeof PROGRESS_KINDS)[number] |
 /** The kinds of progress, in the order the counting line says them. */
 const PROGRESS_KINDS = ['trial indexes built and rolled back', 'proofs reused', 'notes of real trial builds held back'] as const;
 
+/**
+ * The index advice's log for a command (`pg-lens scan`, `pg-lens health`): progress (each trial index built and rolled
+ * back, each proof reused) only with --verbose, else counted on one line said after (`summary`); errors and skips always,
+ * as they come. person41 read ~40 such lines before scan's report, person42 29 before health's (M1).
+ */
+export function progressLog(command: string, verbose: boolean | undefined, err: (line: string) => void): { log: (m: string) => void; summary: () => string[] } {
+  const progress = new Map<string, number>(PROGRESS_KINDS.map((k) => [k, 0]));
+  return {
+    log: (m) => {
+      const kind = verbose ? undefined : progressKind(m);
+      if (kind) progress.set(kind, (progress.get(kind) ?? 0) + 1);
+      else err(`pg-lens ${command}: ${oneLine(m)}`);
+    },
+    summary: () => {
+      const said = [...progress].filter(([, n]) => n > 0);
+      return said.length ? [`pg-lens ${command}: index advice: ${said.map(([k, n]) => `${n} ${k}`).join(', ')} (--verbose lists them)`] : [];
+    },
+  };
+}
+
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
@@ -276,18 +296,8 @@ export const scan: CliCommand = {
     if (db) {
       database = `${describeProfile(db.profile)}${db.readOnly ? ' (read-only profile)' : ''}`;
       try {
-        // Progress (each trial index built and rolled back, each proof reused) only with --verbose, else counted on one
-        // line after the scan: person41 read ~40 such lines before the report. Errors and skips are always said.
-        const progress = new Map<string, number>(PROGRESS_KINDS.map((k) => [k, 0]));
-        const log = (m: string) => {
-          const kind = opts.verbose ? undefined : progressKind(m);
-          if (kind) progress.set(kind, (progress.get(kind) ?? 0) + 1);
-          else ctx.err(`pg-lens scan: ${m}`);
-        };
-        saidAfter = () => {
-          const said = [...progress].filter(([, n]) => n > 0);
-          return said.length ? [`pg-lens scan: index advice: ${said.map(([k, n]) => `${n} ${k}`).join(', ')} (--verbose lists them)`] : [];
-        };
+        const { log, summary } = progressLog('scan', opts.verbose, ctx.err);
+        saidAfter = summary;
         const info = await db.serverInfo();
         notVerified = whyNotVerified(db, info.hypopg, fromEnv && implicitStaging ? fromEnv : undefined);
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).

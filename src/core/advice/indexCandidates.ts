@@ -348,6 +348,20 @@ function providedByExisting(c: IndexCandidate, t: TableFacts, bound: Map<string,
   });
 }
 
+/** Distinct values up to which a column is a category (status, country, a flag): PostgreSQL's default most-common-values list holds 100. */
+const FEW_VALUES = 100;
+
+/**
+ * The column holds a few values, each shared by many rows (`status`, `kind`, a boolean), as opposed to a key (an id, a
+ * foreign key, an email): pg_stats' n_distinct (negative: it grows with the table) within FEW_VALUES, and no unique
+ * index on the column alone. A partial index on one of its constants is worth it; on a key's constant it is not.
+ */
+function fewValued(t: TableFacts, column: string, st: ColumnStats): boolean {
+  if (columnOf(t, column)?.typeName === 'bool') return true;
+  if (t.indexes.some((ix) => ix.valid && ix.unique && !ix.predicate && ix.keyColumns.length === 1 && ix.keyColumns[0] === column)) return false;
+  return st.nDistinct > 0 && st.nDistinct <= FEW_VALUES;
+}
+
 interface Part {
   operand: Operand;
   key: IndexKey;
@@ -495,6 +509,10 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     const share = eqSelectivity(statsOf(t, e.key.column), rowsOf(t), c);
     const st = statsOf(t, e.key.column);
     if (!st || share > o.rareShare) continue;
+    // A value of a key column (an id, a foreign key, an email) is one of thousands: an index for that one value serves
+    // only it (person42 H1: `customer_id = 42` got `reviews (created_at DESC) WHERE customer_id = 42`). The column stays
+    // an equality key (`(customer_id, created_at DESC)`, what `= $1` gets). IS NULL is no key value (deleted_at IS NULL).
+    if (c.kind !== 'null' && !fewValued(t, e.key.column, st)) continue;
     const where = c.kind === 'null' ? `${ident(e.key.column)} IS NULL` : `${ident(e.key.column)} = ${sqlLiteral(c)}`;
     const restEq = eq.filter((x) => x !== e).map((x) => x.key);
     let keys = [...restEq, ...(range ? [range.key] : [])];

@@ -7,7 +7,8 @@ import { parseSql } from '../sql/parse';
 import { ctesOf } from '../rules/ast';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import { escapeRe } from '../format';
-import type { SequenceFact, TableUsage, WritesLeftOut } from './types';
+import type { CodeContext } from '../codeContext';
+import type { SequenceFact, TableUsage, UsageApart, WritesLeftOut } from './types';
 
 type Op = 'select' | 'insert' | 'update' | 'delete';
 
@@ -138,12 +139,42 @@ export function usageFromBuilderCalls(calls: Iterable<{ table: string; ops: read
   return mergeUsage(out);
 }
 
+/** Code contexts that are the application running (core/codeContext): their statements are the app role's privileges. */
+const APPLICATION_CONTEXTS: ReadonlySet<CodeContext> = new Set(['request', 'job']);
+
+/**
+ * The app role's usage from the code, and apart what only seeds, migrations, tests and one-off scripts do (person42 M2:
+ * a seed's INSERTs granted INSERT on every table, and its catalog query `SELECT … FROM pg_class` a SELECT). Each usage
+ * comes with the context of the file it is in; a table or kind only those use is listed apart, with their contexts.
+ * Unqualified names keep schema '' (resolved against the catalog by the caller).
+ */
+export function applicationUsage(parts: readonly { usage: readonly TableUsage[]; context: CodeContext }[]): { tables: TableUsage[]; apart: UsageApart[] } {
+  const tables = mergeUsage(...parts.filter((p) => APPLICATION_CONTEXTS.has(p.context)).map((p) => p.usage));
+  const mine = new Map(tables.map((u) => [`${u.schema}\u0000${u.table}`, u]));
+  const apart = new Map<string, UsageApart>();
+  for (const p of parts) {
+    if (APPLICATION_CONTEXTS.has(p.context)) continue;
+    for (const u of p.usage) {
+      const key = `${u.schema}\u0000${u.table}`;
+      const kinds = (['select', 'insert', 'update', 'delete'] as const).filter((k) => u[k] && !mine.get(key)?.[k]);
+      if (!kinds.length) continue;
+      const a = apart.get(key) ?? { schema: u.schema, table: u.table, kinds: [], contexts: [] };
+      for (const k of kinds) if (!a.kinds.includes(k)) a.kinds.push(k);
+      if (!a.contexts.includes(p.context)) a.contexts.push(p.context);
+      apart.set(key, a);
+    }
+  }
+  const order = ['select', 'insert', 'update', 'delete'];
+  for (const a of apart.values()) a.kinds.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+  return { tables, apart: [...apart.values()].sort((a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table)) };
+}
+
 /**
  * CREATE ROLE … NOLOGIN-free script: the role, CONNECT on the database, USAGE on the schemas,
  * the table privileges, and USAGE on the sequences that feed the inserted tables. The password is
  * set afterwards (\password in psql), never written here.
  */
-export function leastPrivilegeScript(opts: { role: string; database: string; usage: readonly TableUsage[]; sequences: readonly SequenceFact[]; writesLeftOut?: readonly WritesLeftOut[] }): string[] {
+export function leastPrivilegeScript(opts: { role: string; database: string; usage: readonly TableUsage[]; sequences: readonly SequenceFact[]; writesLeftOut?: readonly WritesLeftOut[]; apart?: readonly UsageApart[] }): string[] {
   const role = quoteIdent(opts.role);
   const out = [`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;`, `GRANT CONNECT ON DATABASE ${quoteIdent(opts.database)} TO ${role};`];
   const schemas = [...new Set(opts.usage.map((u) => u.schema))].sort();
@@ -158,7 +189,18 @@ export function leastPrivilegeScript(opts: { role: string; database: string; usa
     if (s.ownedBy && inserted.has(`${s.ownedBy.schema}\u0000${s.ownedBy.table}`)) out.push(`GRANT USAGE ON SEQUENCE ${qualifiedName(s.schema, s.name)} TO ${role};`);
   }
   if (opts.writesLeftOut?.length) out.push(writesLeftOutComment(opts.writesLeftOut));
+  if (opts.apart?.length) out.push(apartComment(opts.apart));
   return out;
+}
+
+const CONTEXT_NAMES: Record<CodeContext, string> = { request: 'request handlers', job: 'jobs', seed: 'seeds', migration: 'migrations', test: 'tests', script: 'one-off scripts' };
+
+/** The script's comment line naming what only seeds, migrations, tests or scripts use, and why the app role does not get it. */
+function apartComment(list: readonly UsageApart[]): string {
+  const shown = list.slice(0, 12).map((a) => `${qualifiedName(a.schema || 'public', a.table)} (${a.kinds.map((k) => k.toUpperCase()).join(', ')})`);
+  const more = list.length > shown.length ? `, and ${list.length - shown.length} more` : '';
+  const contexts = [...new Set(list.flatMap((a) => a.contexts))].map((c) => CONTEXT_NAMES[c]);
+  return `-- Not granted: ${shown.join(', ')}${more}. Only the code's ${contexts.join(', ')} use these, not the application: run them as the schema's owner, or add the privilege back if the application does that too.`;
 }
 
 /** The script's comment line naming the statistics' writes no statement does, and why they are left out. */

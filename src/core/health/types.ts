@@ -4,6 +4,7 @@
  */
 import type { MaintenanceAction } from '../dashboard/actions';
 import type { HistorySnapshot } from '../dashboard/history';
+import type { CodeContext } from '../codeContext';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
 type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
@@ -411,6 +412,17 @@ export interface WritesLeftOut {
   kinds: ('insert' | 'update' | 'delete')[];
 }
 
+/**
+ * Privileges only code that is not the application's uses — seeds, migrations, tests, one-off scripts (core/codeContext,
+ * as the N+1 detector classifies them): listed apart in the least-privilege script, never granted to the app role.
+ */
+export interface UsageApart {
+  schema: string;
+  table: string;
+  kinds: ('select' | 'insert' | 'update' | 'delete')[];
+  contexts: CodeContext[];
+}
+
 interface SensitiveColumnFact {
   name: string;
   type: string;
@@ -452,7 +464,7 @@ export interface SecurityFacts {
    * than what is known the application does; null when not needed. `writesLeftOut` is there when the statistics' write
    * kinds were checked against the statements pg_stat_statements holds: the kinds no statement does, left out.
    */
-  usage: { source: 'code' | 'statistics' | 'code+statistics'; tables: TableUsage[]; writesLeftOut?: WritesLeftOut[] } | null;
+  usage: { source: 'code' | 'statistics' | 'code+statistics'; tables: TableUsage[]; writesLeftOut?: WritesLeftOut[]; apart?: UsageApart[] } | null;
   /** What could not be seen with this role's privileges, per check. */
   unseen: { checkId: string; what: string }[];
 }

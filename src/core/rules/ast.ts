@@ -4,6 +4,7 @@
  * column resolution against catalog facts.
  */
 import { quoteIdent as ident } from '../sql/ident';
+import { AGGREGATE_FUNCTIONS } from '../sql/predicates';
 import { isIndexed, trigramIndexed, type ColumnFacts, type TableFacts } from '../catalogFacts';
 import type { PlanEvidence, StatementContext } from './types';
 import type { Finding } from '../findings';
@@ -194,11 +195,8 @@ export function atOperators(
   };
 }
 
-/** PostgreSQL's aggregate functions (the built-in ones apps call). */
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
-
 /** A call of an aggregate function (`count(*)`, `sum(x)`). */
-const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
+const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATE_FUNCTIONS.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
 
 /** Does the expression compute an aggregate anywhere in it (`count(*)`, `sum(a) / count(*)`), outside subqueries? */
 export function containsAggregate(n: Node | undefined): boolean {

@@ -266,7 +266,16 @@ class Walker {
       const v = limit.type === 'integer' ? Number(limit.value) : limit.type === 'parameter' ? 'param' : undefined;
       if (v !== undefined) for (const t of scope.tables) t.limit = v;
     }
-    this.orderBy(orderBy, scope);
+    // A grouped statement's rows are made by the grouping: only ORDER BY keys that are GROUP BY expressions can come out
+    // of an index in order; a key computed over the groups (an aggregate, a user-defined one too) ends the usable keys.
+    const grouped = !!ast.groupBy?.length || (ast.columns ?? []).some((c: any) => refsAggregate(c.expr));
+    const groupKeys = new Set((ast.groupBy ?? []).map((g: any) => outputColumn(g, cols) ?? g).map((g: any) => operandOf(g)).filter((o: Operand | undefined): o is Operand => !!o).map(operandText));
+    const notGroupKey = (o: any) => {
+      const op = operandOf(o.by);
+      return !op || !groupKeys.has(operandText(op));
+    };
+    const firstOther = grouped ? orderBy.findIndex(notGroupKey) : -1;
+    this.orderBy(firstOther < 0 ? orderBy : orderBy.slice(0, firstOther), scope);
   }
 
   private from(items: From[], scope: Scope, ctes: Set<string>): void {
@@ -600,6 +609,23 @@ function constantOf(e: any): Constant | undefined {
 }
 
 /** Column references inside an expression (not descending into subqueries). */
+/** Does the expression call a known aggregate or a window function (outside subqueries)? */
+function refsAggregate(e: any): boolean {
+  let found = false;
+  const walk = (n: any) => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (n.type === 'select' || n.type === 'union' || n.type === 'union all' || n.type === 'with') return;
+    if (n.type === 'call' && (n.over || (!n.function?.schema && AGGREGATE_FUNCTIONS.has(String(n.function?.name).toLowerCase())))) {
+      found = true;
+      return;
+    }
+    for (const k of Object.keys(n)) if (k !== '_location') walk(n[k]);
+  };
+  walk(e);
+  return found;
+}
+
 function refsIn(e: any): { table?: string; column: string }[] {
   const out: { table?: string; column: string }[] = [];
   const walk = (n: any) => {
@@ -651,7 +677,18 @@ export function sqlLiteral(c: Constant): string {
   }
 }
 
-/** SQL text of an index expression (column qualifiers dropped); undefined when it holds params or subqueries. */
+/** PostgreSQL's built-in aggregate functions (the ones apps call): never in an index expression. */
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg',
+  'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bit_and', 'bit_or', 'bit_xor', 'xmlagg', 'range_agg', 'range_intersect_agg', 'any_value',
+  'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'corr', 'covar_pop', 'covar_samp', 'regr_avgx', 'regr_avgy', 'regr_count',
+  'regr_intercept', 'regr_r2', 'regr_slope', 'regr_sxx', 'regr_sxy', 'regr_syy', 'percentile_cont', 'percentile_disc', 'mode', 'rank', 'dense_rank',
+  'percent_rank', 'cume_dist', 'json_objectagg', 'json_arrayagg']);
+
+/**
+ * SQL text of an index expression (column qualifiers dropped); undefined when it holds params, subqueries, an aggregate or
+ * a window function — PostgreSQL refuses those in an index ("aggregate functions are not allowed in index expressions";
+ * person42 M3: `ORDER BY revenue` for `coalesce(sum(total_cents), 0) AS revenue` was tried as an index and failed).
+ */
 function renderExpr(e: any): string | undefined {
   if (!e) return undefined;
   switch (e.type) {
@@ -664,7 +701,8 @@ function renderExpr(e: any): string | undefined {
     case 'null':
       return sqlLiteral(constantOf(e)!);
     case 'call': {
-      if (e.over || e.filter || e.orderBy || e.distinct) return undefined;
+      if (e.over || e.filter || e.orderBy || e.distinct || e.withinGroup) return undefined;
+      if (!e.function.schema && AGGREGATE_FUNCTIONS.has(String(e.function.name).toLowerCase())) return undefined;
       const args = (e.args ?? []).map(renderExpr);
       if (args.some((a: string | undefined) => a === undefined)) return undefined;
       const fn = (e.function.schema ? ident(e.function.schema) + '.' : '') + ident(String(e.function.name).toLowerCase());

@@ -130,6 +130,46 @@ describe('least-privilege script of pg-lens health run in a child process, after
     });
   });
 
+  describe('the code’s names are resolved against the catalog, and a seed widens no grant (person42 M2)', function () {
+    this.timeout(180000);
+    const t = testDatabase('h2seed');
+    before(async () => {
+      await shop(t.admin, false);
+      await t.admin.query('CREATE SCHEMA stock');
+      await t.admin.query('CREATE TABLE stock.levels (sku text PRIMARY KEY, qty int NOT NULL)');
+      const { rows } = await t.admin.query('SELECT current_database() AS d');
+      await t.admin.query(`ALTER DATABASE "${rows[0].d}" SET search_path TO public, stock`);
+      // The seed ran against this database after the counters' reset: the statistics count its INSERT into reviews.
+      await t.admin.query(`INSERT INTO reviews (product_id, body) VALUES ($1, $2)`, [1, 'seeded']);
+      await t.admin.query('SELECT pg_stat_force_next_flush()');
+    });
+
+    it('no GRANT on a system catalog, information_schema or an unknown name; an unqualified name in another schema of search_path is granted there; the seed’s INSERTs are listed apart, not granted', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-h2seed-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'reviews.ts'), "export const reviewsOf = (db: any, id: number) => db.query('SELECT body FROM reviews WHERE product_id = $1', [id]);\nexport const stockOf = (db: any, sku: string) => db.query('SELECT qty FROM levels WHERE sku = $1', [sku]);\nexport const gone = (db: any) => db.query('SELECT * FROM no_such_table');\n");
+        fs.writeFileSync(path.join(dir, 'seed.ts'), [
+          "export async function seed(db: any) {",
+          "  const { rows } = await db.query(\"SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'\");",
+          "  await db.query('SELECT table_name FROM information_schema.tables');",
+          "  await db.query('INSERT INTO reviews (product_id, body) VALUES ($1, $2)', [1, 'seeded']);",
+          "  await db.query('INSERT INTO orders (status) VALUES ($1)', ['paid']);",
+          "  return rows;",
+          "}",
+        ].join('\n') + '\n');
+        const f = healthInChild(t.url, [dir]);
+        const grants = f.fixSql.filter((x) => /^GRANT (SELECT|INSERT|UPDATE|DELETE)/.test(x));
+        assert.ok(!grants.some((x) => /pg_class|pg_namespace|information_schema|no_such_table/.test(x)), JSON.stringify(f.fixSql));
+        assert.ok(grants.includes(grants.find((x) => /^GRANT SELECT ON stock\.levels TO /.test(x)) ?? '-'), JSON.stringify(f.fixSql));
+        assert.ok(!grants.some((x) => /public\.levels/.test(x)), JSON.stringify(f.fixSql));
+        assert.deepEqual(grantsOn(f.fixSql, / ON public\.(orders|reviews) TO /), ['GRANT SELECT ON public.orders', 'GRANT SELECT ON public.reviews'], JSON.stringify(f.fixSql));
+        assert.match(f.fixSql.find((x) => /^-- Not granted: .*seeds/.test(x)) ?? '', /public\.orders \(INSERT\), public\.reviews \(INSERT\)\. Only the code's seeds use these, not the application/, JSON.stringify(f.fixSql));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('without pg_stat_statements (not created in the database), the least-privilege script keeps the counters less this process’s own work, and the hedge (person39 H2 fallback)', function () {
     this.timeout(180000);
     const t = testDatabase('h2nopss');

@@ -148,6 +148,25 @@ describe('pg-lens health [paths…]: the foreign key fix weighs the code\'s stat
     assert.deepEqual(idx.rows.map((x) => x.indexname), ['orders_pkey']);
   });
 
+  it('the trial builds are one line on stderr, as scan says them; --verbose lists each (person42 M1: 29 lines, and no --verbose)', async () => {
+    const dir = tempFolderForRun('pglens-health-verbose-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'orders.ts'), "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const recent = (c: number) => pool.query('SELECT id, total_cents FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', [c]);\nexport const big = (n: number) => pool.query('SELECT id FROM orders WHERE total_cents = $1 ORDER BY placed_at LIMIT 5', [n]);\n");
+    const health = (...more: string[]) => run(['health', 'src', '--db', t.url, '--check', 'unindexed-foreign-key', ...more], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+    const quiet = await health();
+    assert.ok(quiet.code === 0 || quiet.code === 1, quiet.err);
+    const lines = quiet.err.split('\n').filter(Boolean);
+    assert.deepEqual(lines.filter((l) => /built a trial index|reused the proof/.test(l)), [], quiet.err);
+    // Real trial builds (no HypoPG) or reused proofs: counted on one line. With HypoPG (CI's PG15) nothing is built: none.
+    assert.ok(lines.length <= 1, quiet.err);
+    const counted = lines.length === 1;
+    if (counted) assert.match(lines[0], /^pg-lens health: index advice: \d+ (trial indexes built and rolled back|proofs reused).* \(--verbose lists them\)$/);
+    const loud = await health('--verbose');
+    assert.ok(loud.code === 0 || loud.code === 1, loud.err);
+    assert.doesNotMatch(loud.err, /--verbose lists them/);
+    if (counted) assert.ok(loud.err.split('\n').filter((l) => /^pg-lens health: index advice: (built a trial index|reused the proof of a trial index) /.test(l)).length >= 1, loud.err);
+  });
+
   it('a path that does not exist is a usage error (exit 2), one line', async () => {
     const r = await run(['health', 'no-such-folder', '--db', t.url]);
     assert.equal(r.code, 2);

@@ -31,6 +31,19 @@ describe('examples/shop: a constant that changes the index advice is not shared 
     return { decider, a: shown(a), b: shown(b) };
   };
 
+  it('a literal customer id gets the key (customer_id, created_at DESC), as `= $1` does, never a partial index for that one customer (person42 H1)', async () => {
+    const lit = 'SELECT id, rating FROM reviews WHERE customer_id = 42 ORDER BY created_at DESC LIMIT 5';
+    const param = 'SELECT id, rating FROM reviews WHERE customer_id = $1 ORDER BY created_at DESC LIMIT 5';
+    const decider = new IndexDecider(await t.open(), { realIndexes: true });
+    const decision = await decider.decide([{ sql: lit, label: 'a.sql:1' }], { focus: [lit] });
+    const got = (decision.byStatement.get(lit)?.suggestions ?? []).map((s) => s.ddl);
+    assert.ok(got.length > 0 && got.every((d) => !/ WHERE /.test(d)), got.join('\n'));
+    assert.ok(got.some((d) => /reviews \(customer_id, created_at DESC\)/.test(d)), got.join('\n'));
+    const other = new IndexDecider(await t.open(), { realIndexes: true });
+    const withParam = ((await other.decide([{ sql: param, label: 'b.sql:1' }], { focus: [param] })).byStatement.get(param)?.suggestions ?? []).map((s) => s.ddl);
+    assert.deepEqual(got.map((d) => d.replace(/ CONCURRENTLY/, '')), withParam.map((d) => d.replace(/ CONCURRENTLY/, '')));
+  });
+
   it("the partial index WHERE category = 'tents' is not given to the 'home' statement", async () => {
     const { decider, a, b } = await decide(TENTS, HOME);
     // The person's first statement is advised the partial index (the figures that were copied).

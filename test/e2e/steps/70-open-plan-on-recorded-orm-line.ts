@@ -28,7 +28,7 @@ export const step: Step = {
     await recordOrmTrafficOnce({ wb, db });
     await wb.hidePanel();
     await wb.openFile(ORM_FILE);
-    await wb.see(page.locator('.editor-instance .monaco-editor .codelens-decoration a').filter({ hasText: /^\s*1 statement · / }), 'the recorded CodeLens "1 statement · …" of refundedOrders', 60_000);
+    await wb.see(page.locator('.editor-instance .monaco-editor .codelens-decoration a').filter({ hasText: /^\s*1 call · / }), 'the recorded CodeLens "1 call · …" of refundedOrders', 60_000);
     const toasts = page.locator('.notifications-toasts .notification-list-item-message');
     await toasts.evaluateAll((els) => els.forEach((e) => e.setAttribute('data-pglens-e2e-seen', '')));
     const fresh = page.locator('.notifications-toasts .notification-list-item-message:not([data-pglens-e2e-seen])');

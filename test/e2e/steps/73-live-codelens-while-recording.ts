@@ -1,6 +1,6 @@
 /**
  * person18 LOW 4: during a recording nothing appeared at the call sites until Stop. While the recording runs, the ORM
- * call that sent statements shows its recorded CodeLens ("N statements · … ms · N× per request: N+1") and the count
+ * call that sent statements shows its recorded CodeLens ("N calls · … ms client time · N× per request: N+1") and the count
  * grows as more traffic arrives — all before Stop (the status bar still says it is recording). Independent of other
  * steps: it starts its own recording, and stops and clears it at the end.
  */
@@ -24,7 +24,7 @@ export const step: Step = {
     const traffic = (rounds: number) => runInNewTerminal({ wb, db }, `ROUNDS=${rounds} exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     const lensCount = async (): Promise<number> => {
       const titles = await wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').allInnerTexts();
-      return Math.max(0, ...titles.map((t) => Number(/(\d+) statements? · .*: N\+1/.exec(t)?.[1] ?? 0)));
+      return Math.max(0, ...titles.map((t) => Number(/(\d+) calls? · .*: N\+1/.exec(t)?.[1] ?? 0)));
     };
     const stillRecording = async (when: string) => {
       const text = (await wb.statusBarItem(RECORDING).first().textContent())?.trim() ?? '';

@@ -3,6 +3,7 @@ import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, cos
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
+import { recordedLensTitle, recordedLenses } from '../../../src/core/record/lens';
 
 const stat = (queryid: string, query: string, totalMs: number, calls: number, rows: number): StatementStat => ({ queryid, query, totalMs, calls, rows, meanMs: calls ? totalMs / calls : 0 });
 
@@ -228,7 +229,7 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
   const before = stat('1', 'q', 0.052 * 999_000, 999_000, 999_000);
   const cache = formatCacheLens({ calls: 52_800, writes: 5, tables: [{ schema: 'public', table: 'orders', writes: 5 }], hitRatio: 0.999, callsPerSecond: 35.2, writesPerSecond: 0.003, ttl: [10, 60, 300].map((seconds) => ({ seconds, hitRatio: 0.95 })) } as unknown as CacheEstimate).title;
   // The widest a recording's lens grows to (core/record/lens): the cost lens leaves it RECORDED_LENS_ROOM at least.
-  const recorded = '99 statements · 99.9 ms · 10× per request: N+1';
+  const recorded = recordedLensTitle({ calls: 99_999, totalMs: 99_999 }, { times: 999, kind: 'request' }, true).padEnd(RECORDED_LENS_ROOM);
   const lines = (others: string[]) => {
     const room = costLensRoom(others);
     const titles = [
@@ -245,7 +246,7 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
   };
 
   it('holds LENS_LINE_MAX in every variant the formatters make: plain, shared, since an index change, no calls since, beside a cache lens and a recording', () => {
-    assert.equal(recorded.length, RECORDED_LENS_ROOM);
+    assert.equal(recorded.length, RECORDED_LENS_ROOM, recorded);
     for (const others of [[], [`~ ${cache}`], [recorded], [`~ ${cache}`, recorded]]) {
       for (const line of lines(others)) {
         assert.ok(line.length <= LENS_LINE_MAX, `${line.length}: ${line}`);
@@ -261,7 +262,7 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
     const was = stat('1', 'q', 8 * 2.0, 8, 40);
     const full = formatCostLensSince(now, was, baseline, 10.7 * 60_000);
     assert.equal(full, 'since new index (10.7 min): 1.3 ms mean · 16 calls · 5.4 rows/call · before: 2.0 ms mean');
-    const crowded = formatCostLensSince(now, was, baseline, 10.7 * 60_000, 1, costLensRoom(['8 statements · 42.3 ms · 1× per request'.padEnd(RECORDED_LENS_ROOM)]));
+    const crowded = formatCostLensSince(now, was, baseline, 10.7 * 60_000, 1, costLensRoom([recordedLensTitle({ calls: 8, totalMs: 42.3 }, { times: 1, kind: 'request' }, false).padEnd(RECORDED_LENS_ROOM)]));
     assert.equal(crowded, 'since new index: 1.3 ms mean (was 2.0 ms) · 16 calls · 5.4 rows/call');
     const tip = formatCostTooltip({ stat: now, share: 0.01, rank: 3 }, { statements: 8, baseline, since: { since: now, before: was, nowMs: 10.7 * 60_000 } });
     assert.match(tip, /Since CREATE INDEX orders_customer_id_placed_at_desc_idx \(10\.7 min ago\): 1\.3 ms mean · 16 calls · 5\.4 rows\/call; before it: 2\.0 ms mean · 8 calls · 5\.0 rows\/call\./);
@@ -269,5 +270,32 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
     const hit = { stat: stat('1', 'q', 0.042 * 528, 528, 1162), share: 0.017 };
     assert.equal(costLensTitle(hit, 2), '1.7% of DB time · 0.042 ms mean · 528 calls · 2.2 rows/call · shared by 2 call sites');
     assert.equal(costLensTitle(hit, 2, costLensRoom([`~ ${cache}`, recorded])), '1.7% of DB time · 0.042 ms mean · 528 calls');
+  });
+});
+
+describe('core/record/lens: the recording\'s CodeLens says what it counts and whose time it is, in its room (person42 L4)', () => {
+  it('calls, not statements; client time, not the server\'s; every variant within RECORDED_LENS_ROOM, and the line within LENS_LINE_MAX', () => {
+    // person42: "4 statements · 214 ms · 1× per request" over a statement whose pg_stat_statements mean is 0.44 ms.
+    assert.equal(recordedLensTitle({ calls: 4, totalMs: 214 }, { times: 1, kind: 'request' }, false), '4 calls · 214 ms client time · 1× per request');
+    assert.equal(recordedLensTitle({ calls: 1, totalMs: 2 }, undefined, false), '1 call · 2.00 ms client time');
+    assert.equal(recordedLensTitle({ calls: 30, totalMs: 12 }, { times: 30 }, true), '30 calls · 12.0 ms client · 30× in one run: N+1');
+    for (const calls of [1, 9, 99, 999, 9_999, 99_999, 9_999_999])
+      for (const totalMs of [0.5, 99.9, 999, 99_999])
+        for (const per of [undefined, { times: 1, kind: 'request' }, { times: 999, kind: 'request' }, { times: 99 }, { times: 9_999, kind: 'job' }])
+          for (const n of [false, true]) {
+            const t = recordedLensTitle({ calls, totalMs }, per, n);
+            assert.ok(t.length <= RECORDED_LENS_ROOM, `${t.length}: ${t}`);
+            assert.match(t, /^[\d.,k]+[kM]? calls? · \S+ ms client( time)?/, t);
+            assert.doesNotMatch(t, /statement/);
+            const line = [`~ ${costLensTitle({ stat: stat('1', 'q', 52 * 999_000, 999_000, 999_000 * 999), share: 0.00001 }, 12, costLensRoom([t.padEnd(RECORDED_LENS_ROOM)]))}`, t].join(' | ');
+            assert.ok(line.length <= LENS_LINE_MAX, `${line.length}: ${line}`);
+          }
+  });
+
+  it('its tooltip says the time is the application\'s round trips under the recording\'s load, not the server\'s mean', () => {
+    const summary = { sites: [{ file: '/a.ts', line: 3, calls: 4, totalMs: 214, statements: [{ maxPerUnit: 1, maxUnitKind: 'request' }] }], nPlusOne: [] } as any;
+    const [lens] = recordedLenses(summary, '/a.ts');
+    assert.equal(lens.title, '4 calls · 214 ms client time · 1× per request');
+    assert.match(lens.tooltip, /sent 4 statement calls, at most 1× per request, 214 ms in all as the application timed them — client round trips \(network, pool wait and the server's time, under the load the recording ran\), not the server's time alone/);
   });
 });

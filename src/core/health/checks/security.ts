@@ -85,7 +85,7 @@ export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]
   const s = sec(f);
   if (!s?.usage) return undefined;
   return {
-    sql: leastPrivilegeScript({ role: leastPrivilegeRoleName(role), database: f.database, usage: s.usage.tables, sequences: f.sequences, writesLeftOut: s.usage.writesLeftOut }),
+    sql: leastPrivilegeScript({ role: leastPrivilegeRoleName(role), database: f.database, usage: s.usage.tables, sequences: f.sequences, writesLeftOut: s.usage.writesLeftOut, apart: s.usage.apart }),
     source: s.usage.source,
     tables: s.usage.tables.length,
     ...leastPrivilegeBasis(f)!,

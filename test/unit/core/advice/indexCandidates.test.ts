@@ -140,6 +140,41 @@ describe('core/advice/indexCandidates', () => {
     assert.ok(out.some((d) => d.endsWith("ON orders (placed_at DESC) WHERE status = 'refunded'")), out.join('\n'));
   });
 
+  it("a key column's constant (an id, a foreign key, an email) is an equality key, never a partial index for that one value (person42 H1)", () => {
+    // customer_id: 4000 distinct values, each 0.025% of the rows — "rare", but one customer among thousands.
+    const out = ddls('SELECT id, total FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 5');
+    assert.ok(!out.some((d) => /WHERE customer_id/.test(d)), out.join('\n'));
+    assert.ok(out.some((d) => d.endsWith('ON orders (customer_id, placed_at DESC)')), out.join('\n'));
+    // The same with the parameter: the same keys.
+    assert.ok(ddls('SELECT id, total FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 5').some((d) => d.endsWith('ON orders (customer_id, placed_at DESC)')));
+    // n_distinct negative (grows with the table) and a unique index on the column: keys too.
+    const keyed = orders({ stats: { ...orders().stats, email: { nullFrac: 0, nDistinct: -1 }, customer_id: { nullFrac: 0, nDistinct: 50 } },
+      indexes: [pk(), { schema: 'public', name: 'orders_customer_id_key', method: 'btree', keys: ['customer_id'], keyColumns: ['customer_id'], include: [], opclasses: [''], valid: true, unique: true, primary: false }] });
+    assert.ok(!ddls("SELECT id FROM orders WHERE email = 'a@b.c' ORDER BY placed_at DESC LIMIT 5", facts([keyed])).some((d) => / WHERE /.test(d)));
+    assert.ok(!ddls('SELECT id FROM orders WHERE customer_id = 7 ORDER BY placed_at DESC LIMIT 5', facts([keyed])).some((d) => / WHERE /.test(d)));
+    // A few-valued column keeps its partial index; IS NULL too, on any column.
+    assert.ok(ddls("SELECT * FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 50").some((d) => / WHERE status = 'refunded'$/.test(d)));
+    const fewNull = orders({ stats: { ...orders().stats, note: { nullFrac: 0.01, nDistinct: -0.9 } } });
+    assert.ok(ddls('SELECT id FROM orders WHERE note IS NULL ORDER BY placed_at DESC LIMIT 5', facts([fewNull])).some((d) => / WHERE note IS NULL$/.test(d)));
+  });
+
+  it('never an aggregate or a window function in a candidate, by name or through an output alias; a grouped ORDER BY only by GROUP BY keys (person42 M3)', () => {
+    const wrong = /sum\(|count\(|rank\(|my_agg\(|revenue/i;
+    for (const sql of [
+      "SELECT customer_id, coalesce(sum(total), 0) AS revenue FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY revenue DESC LIMIT 10",
+      "SELECT customer_id FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY count(*) DESC LIMIT 10",
+      "SELECT customer_id, coalesce(sum(total), 0) FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY 2 DESC LIMIT 10",
+      "SELECT id, rank() OVER (ORDER BY total) AS r FROM orders WHERE status = 'refunded' ORDER BY r LIMIT 5",
+      "SELECT customer_id, my_agg(total) AS x FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY x DESC LIMIT 5",
+    ]) {
+      const out = ddls(sql);
+      assert.ok(!out.some((d) => wrong.test(d)), `${sql}\n${out.join('\n')}`);
+      assert.ok(out.some((d) => /status/.test(d)), `the filter still gets its index: ${sql}\n${out.join('\n')}`);
+    }
+    // A GROUP BY key is still an ORDER BY key an index gives in order.
+    assert.ok(ddls("SELECT customer_id, count(*) FROM orders WHERE status = 'refunded' GROUP BY customer_id ORDER BY customer_id LIMIT 10").some((d) => d.endsWith("ON orders (customer_id) WHERE status = 'refunded'")));
+  });
+
   it('nothing for a common constant, small tables or OR', () => {
     assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'delivered'"), []);
     assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ rows: 300 })])), []);

@@ -58,7 +58,7 @@ describe('connection set-up: the probes of a new connection are the connection\'
     assert.equal(setUp.file, undefined);
     assert.equal(s.nPlusOne.length, 0);
     assert.equal(s.withoutSite, 0);
-    assert.deepEqual(recordedLenses(s, VIEWS).map((l) => l.title), ['6 statements · 60.0 ms · 1× per request']);
+    assert.deepEqual(recordedLenses(s, VIEWS).map((l) => l.title), ['6 calls · 60.0 ms client time · 1× per request']);
     // Not the slowest statements' line either; the report files them under connection set-up.
     assert.ok(s.slowest.filter((x) => isConnectionSetUp(x.sql)).every((x) => x.file === undefined && x.connection));
     const text = recordText(s, (f) => f.replace('/app/', ''));

@@ -23,20 +23,20 @@ describe('recorded CodeLens while recording (from the live figures), and the fir
 
   it('appear with the first statements, update as more arrive, and gain ": N+1" once a unit of work crosses the threshold', () => {
     const rec = new LiveRecording(normalizeSql);
-    const lenses = (silenced?: Set<number>) => recordedLenses(rec.summary({ threshold: 5 }), FILE, silenced).sort((a, b) => a.line - b.line);
+    const lenses = (silenced?: Set<number>) => recordedLenses(rec.summary({ threshold: 5 }), FILE, silenced).sort((a, b) => a.line - b.line).map(({ line, title }) => ({ line, title }));
     assert.deepEqual(lenses(), []);
     rec.receive(q('SELECT * FROM orders ORDER BY placed_at DESC LIMIT 10', 'r1', 12));
     for (let i = 0; i < 3; i++) rec.receive(q('SELECT * FROM order_items WHERE order_id = $1', 'r1', 20));
     assert.deepEqual(lenses(), [
-      { line: 12, title: '1 statement · 2.00 ms · 1× per request' },
-      { line: 20, title: '3 statements · 6.00 ms · 3× per request' },
+      { line: 12, title: '1 call · 2.00 ms client time · 1× per request' },
+      { line: 20, title: '3 calls · 6.00 ms client time · 3× per request' },
     ]);
     const before = recordedLensKey(rec.summary({ threshold: 5 }), [FILE]);
     for (let i = 0; i < 7; i++) rec.receive(q('SELECT * FROM order_items WHERE order_id = $1', 'r1', 20));
-    assert.deepEqual(lenses().find((l) => l.line === 20), { line: 20, title: '10 statements · 20.0 ms · 10× per request: N+1' });
+    assert.deepEqual(lenses().find((l) => l.line === 20), { line: 20, title: '10 calls · 20.0 ms client · 10× per request: N+1' });
     assert.notEqual(recordedLensKey(rec.summary({ threshold: 5 }), [FILE]), before, 'the window is asked to fetch them again');
     // Silenced by a pg-lens-ignore comment (the Problems panel has none there): counts, no ": N+1".
-    assert.equal(lenses(new Set([20])).find((l) => l.line === 20)?.title, '10 statements · 20.0 ms · 10× per request');
+    assert.equal(lenses(new Set([20])).find((l) => l.line === 20)?.title, '10 calls · 20.0 ms client time · 10× per request');
   });
 
   it('statements at another file leave the visible file\'s key unchanged (no fetch asked of the window)', () => {
