@@ -683,8 +683,8 @@ export class IndexDecider {
     const eq = new Set<string>();
     const ordered = new Set<string>();
     const add = (p: Predicate) => {
-      if (p.target.kind !== 'column') return;
-      const c = p.target.column.toLowerCase();
+      // An expression by its text, as an expression key's label is written (`lower(email)`, person42 L3).
+      const c = (p.target.kind === 'column' ? p.target.column : p.target.sql).toLowerCase();
       if (p.kind === 'eq' || p.kind === 'in' || p.kind === 'is-null') eq.add(c);
       else if (p.kind === 'range') ordered.add(c);
     };
