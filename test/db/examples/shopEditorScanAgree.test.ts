@@ -88,7 +88,7 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
 
   /** `pg-lens scan --db` (scan.ts): real builds, asked for, every file collected and decided once. */
   const scan = async () => {
-    const a = missingIndexAnalyzer(new IndexDecider(db, { realIndexes: true, askedFor: true }), { deferred: true, workloadOnly: true });
+    const a = missingIndexAnalyzer(new IndexDecider(db, { realIndexes: true, askedFor: true, proof: 'transaction' }), { deferred: true, workloadOnly: true });
     for (const file of texts.keys()) await a.analyze({ file, text: texts.get(file)!, language: file.endsWith('.sql') ? 'sql' : 'typescript', sites: await sitesOf(file) });
     const out = new Map<string, Finding[]>();
     for (const f of (await a.finish?.()) ?? []) if (f.ruleId === 'missing-index') out.set(f.file!, [...(out.get(f.file!) ?? []), f]);
@@ -100,17 +100,17 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
   const DELETE = "DELETE FROM orders WHERE status = 'cancelled'";
 
   it('kept proofs of one candidate (the others not built) are not shared, nor said final; the one-off DELETE is never "also served"; once asked, the editor names the scan\'s index', async () => {
-    if ((await db.serverInfo()).hypopg === 'ready') return; // HypoPG proves every candidate without building: no withheld ones
+    // Real trial builds (proof: 'transaction'), HypoPG or not: HypoPG proves every candidate without building, none withheld.
     await t.admin.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
     // Proofs kept of orders (status) alone on three statements (an earlier ask, another window): the other candidates of
     // those statements never built — the editor's automatic decisions (trialBuilds whenAsked) reuse such proofs.
-    const del = await adviseStatement(db, DELETE, undefined, { realIndexes: true, askedFor: true });
+    const del = await adviseStatement(db, DELETE, undefined, { realIndexes: true, askedFor: true, proof: 'transaction' });
     const status = candidateFromSuggestion(del.suggestions.find((x) => x.columns.join() === 'status')!)!;
     const reports = (await sitesOf('queries/reports.sql')).map((x) => x.sql);
     const o70 = (await sitesOf('src/orders.ts')).map((x) => x.sql).find((q) => /status = 'refunded' ORDER BY placed_at DESC/.test(q))!;
-    for (const q of [reports[0], o70]) await adviseStatement(db, q, undefined, { realIndexes: true, askedFor: true, candidates: [status], maxIndexes: 1 });
+    for (const q of [reports[0], o70]) await adviseStatement(db, q, undefined, { realIndexes: true, askedFor: true, candidates: [status], maxIndexes: 1, proof: 'transaction' });
 
-    const decider = new IndexDecider(db, {});
+    const decider = new IndexDecider(db, { proof: 'transaction' });
     const auto = await editor(decider);
     const lines = [...auto.values()].flat().filter((f) => ordersDdl(f)?.includes('(status'));
     assert.ok(lines.length >= 2, show(auto));
