@@ -10,7 +10,7 @@
 import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
-import { formatCount, shortLine } from '../core/format';
+import { countOf, formatCount, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { earlierNote, indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
@@ -109,6 +109,14 @@ export interface AdviceResult {
    * dashboard's foreign-key fix waits for it (db/health foreignKeyAdvice; issue 20, person33 M2).
    */
   notBuiltYet?: { table: string; why: 'budget' | 'busy' }[];
+  /**
+   * Proved suggestions that are not the statement's answer yet: per table, how many of its other candidates there were not
+   * built (withheld from an automatic decision, held back by the budget, or busy) while a kept proof of one candidate was
+   * reused. One of those may well beat it (issue 20, person42 H2: kept proofs of `orders (status)` alone made the editor
+   * share it between three statements, where `pg-lens scan`, building every candidate, proved
+   * `orders (status, placed_at) INCLUDE (…)` 941 → 11.3 against 941 → 295). The decision weighs such a statement apart.
+   */
+  notFinal?: { table: string; notBuilt: number }[];
   /** Every proof made: cost with the index, whether the plan used it, its size. */
   tried: { ddl: string; costAfter: number; planUsesIndex: boolean; indexSizeBytes: number | null; verifiedBy: VerifiedBy }[];
   elapsedMs: number;
@@ -628,10 +636,16 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
       await keepLater(db, later, proofs);
       tx?.releaseGates();
     }
-    const { suggestions, costBefore, footing } = made;
+    const { costBefore, footing } = made;
+    const unfinished = notFinalOf(made.suggestions, [...withheld, ...busy, ...heldBack]);
+    // Said on the line: a kept proof of one candidate, others not built yet (AdviceResult.notFinal).
+    const suggestions = made.suggestions.map((x) => {
+      const n = unfinished.notFinal?.find((f) => f.table === x.table);
+      return n ? { ...x, summary: `${x.summary} (not final: ${countOf(n.notBuilt, 'other candidate')} on ${x.table} not built yet; Suggest Indexes weighs them)` } : x;
+    });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
-    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, footing, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')) };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, footing, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')), ...unfinished };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)
@@ -696,6 +710,17 @@ function notBuiltYet(busy: ReadonlySet<IndexCandidate>, heldBack: ReadonlySet<In
   const out = new Map<string, { table: string; why: 'budget' | 'busy' }>();
   for (const [set, why] of [[busy, 'busy'], [heldBack, 'budget']] as const) for (const c of set) out.set(`${why}\u0000${c.schema}.${c.table}`, { table: `${c.schema}.${c.table}`, why });
   return [...out.values()];
+}
+
+/** AdviceResult.notFinal: the proved suggestions' tables with candidates not built (each candidate once). */
+function notFinalOf(suggestions: readonly IndexSuggestion[], notBuilt: readonly IndexCandidate[]): { notFinal?: NonNullable<AdviceResult['notFinal']> } {
+  const out: NonNullable<AdviceResult['notFinal']> = [];
+  for (const s of suggestions) {
+    if (s.verifiedBy === 'none' || out.some((x) => x.table === s.table)) continue;
+    const n = new Set(notBuilt.filter((c) => c.schema === s.schema && displayTable(c) === s.table && createIndexSql(c, { concurrently: true }) !== s.ddl)).size;
+    if (n) out.push({ table: s.table, notBuilt: n });
+  }
+  return out.length ? { notFinal: out } : {};
 }
 
 function displayTable(c: IndexCandidate): string {

@@ -19,7 +19,8 @@ import { byCallSite, decideIndexes, notWorkload, placeIn, overlaps, sharedIndexF
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
-import { QueryIdsByShape } from './queryStats';
+import { QueryIdsByShape, queryIdOf, statementCalls } from './queryStats';
+import { oneOffWrite, oneOffWriteWhy } from '../core/plan';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
@@ -564,20 +565,55 @@ export class IndexDecider {
       set = near;
     }
     const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
+    const apart = new Map<string, { r: AdviceResult; why?: string }>();
     for (const s of set) {
       if (opts.isCancelled?.()) break;
       // A statement whose file was deleted while this decision ran: neither advised nor weighed.
       if (opts.gone?.(s.sql) && !opts.focus?.includes(s.sql)) continue;
       await slice.turn();
       const r = await this.safeAdvise(s, real, run, asked);
-      if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
+      if (r?.status !== 'ok') continue;
+      // Weighed apart, its own advice only (never sharing an index, never counted as served by one): a DELETE or UPDATE that
+      // has not recurred (core/plan oneOffWrite: no index is worth it for it, and every surface says so), and a statement
+      // whose proved index is not its answer yet (AdviceResult.notFinal). Issue 20, person42 H2: the editor shared
+      // orders (status) between reports.sql:5, src/orders.ts:70 and the one-off DELETE (its kept proofs, the better
+      // candidates never built), "also serving queries/reports.sql:13", where `pg-lens scan` proved another index.
+      const oneOff = r.suggestions.length ? await this.oneOffWrite(s) : undefined;
+      if (r.notFinal?.length || oneOff) {
+        apart.set(s.sql, { r, ...(oneOff ? { why: `a one-off ${oneOff.kind.toUpperCase()}: ${oneOffWriteWhy(oneOff.kind.toUpperCase(), oneOff.calls, r.suggestions[0]?.table)}; the automatic advice (diagnostics, hovers, pg-lens scan) proposes no index for it` } : {}) });
+        continue;
+      }
+      advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
     }
     const notBuiltYet: NotBuiltYet = [];
     const crossProofs = await this.crossProofs(advised, bySql, real, run, asked, opts.isCancelled, slice, notBuiltYet);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
     const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
-    return { ...decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction }), ...(notBuiltYet.length ? { notBuiltYet } : {}) };
+    const decision = decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
+    for (const [sql, { r, why }] of apart) decision.byStatement.set(sql, { suggestions: r.suggestions, alsoServes: {}, replaced: [], withheld: [], ...(why ? { apart: why } : {}) });
+    return { ...decision, ...(notBuiltYet.length ? { notBuiltYet } : {}) };
   }
+
+  /** Query identifiers of the DELETEs and UPDATEs judged (oneOffWrite), by text: read once, their calls at each decision. */
+  private readonly writeIds = new Map<string, string | undefined>();
+
+  /**
+   * A DELETE or UPDATE that has not recurred (core/plan oneOffWrite, on its calls in pg_stat_statements; the plan tips' and
+   * the missing-index finding's one judgement). A statement pg_stat_statements gave with its calls is judged on those.
+   */
+  async oneOffWrite(s: Pick<DecisionInput, 'sql' | 'calls'>): Promise<{ kind: 'delete' | 'update'; calls: number } | undefined> {
+    const kind = statementShape(s.sql)?.kind;
+    if (kind !== 'delete' && kind !== 'update') return undefined;
+    try {
+      if (s.calls === undefined && !this.writeIds.has(s.sql)) this.writeIds.set(s.sql, await queryIdOf(this.db, s.sql));
+      const calls = s.calls ?? (await statementCalls(this.db, this.writeIds.get(s.sql)));
+      return calls !== undefined && oneOffWrite(calls) ? { kind, calls } : undefined;
+    } catch (e) {
+      if (connectionClosed(e)) throw e;
+      return undefined;
+    }
+  }
+
 
   private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun, asked: boolean): Promise<AdviceResult | undefined> {
     try {
@@ -647,8 +683,8 @@ export class IndexDecider {
     const eq = new Set<string>();
     const ordered = new Set<string>();
     const add = (p: Predicate) => {
-      if (p.target.kind !== 'column') return;
-      const c = p.target.column.toLowerCase();
+      // An expression by its text, as an expression key's label is written (`lower(email)`, person42 L3).
+      const c = (p.target.kind === 'column' ? p.target.column : p.target.sql).toLowerCase();
       if (p.kind === 'eq' || p.kind === 'in' || p.kind === 'is-null') eq.add(c);
       else if (p.kind === 'range') ordered.add(c);
     };

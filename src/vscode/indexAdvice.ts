@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, suggestedIndexesLine } from '../core/advice/missingIndex';
+import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -936,7 +936,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // The diagnostics and hovers of the statements it proved now (estimated until asked) say so.
       this.refreshChanged(this.applyDecision(state, decision, keepDecision, () => false));
       await this.openDecidedAgain(state);
-      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
+      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [], apart: decision.byStatement.get(sql)?.apart };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
       const own = advice.own;
@@ -947,9 +947,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     const shared = advice.decided.alsoServes;
     // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
-    report?.(`Suggest indexes: ${suggestedIndexesLine(advice.decided.suggestions)}: pick one in the list at the top to act on it.`, false);
+    report?.(`Suggest indexes: ${advice.apart ? `${advice.apart}; ` : ''}${suggestedIndexesLine(advice.decided.suggestions)}: pick one in the list at the top to act on it.`, false);
     const picked = await vscode.window.showQuickPick(
-      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].map((l) => statementName(l)).join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
+      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: suggestPickDetail(s, { alsoServes: shared[s.ddl], apart: advice.apart, name: (l) => statementName(l) }), description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
       { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
     );

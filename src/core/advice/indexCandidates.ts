@@ -819,14 +819,15 @@ export function advisedIndexOf(x: unknown): AdvisedIndex | undefined {
 }
 
 /**
- * The candidate behind a b-tree suggestion on plain columns (labels `col` or `col DESC`), so the
- * planner can try one statement's index on another statement; undefined for anything else
- * (expressions, operator classes, other methods), which is never shared that way.
+ * The candidate behind a b-tree suggestion on plain columns or expressions (labels `col`, `col DESC`, `lower(email)`), so
+ * the planner can try one statement's index on another statement; undefined for anything else (operator classes, other
+ * methods), which is never shared that way. Expressions too (issue 20, person42 L3: `customers ((lower(email)))` and
+ * `customers ((lower(email)), country)` were each proposed, neither tried on the other's statement).
  */
 export function candidateFromSuggestion(s: Omit<AdvisedIndex, 'ddl'>): IndexCandidate | undefined {
   if (s.method !== 'btree') return undefined;
   const c = candidateOfAdvice({ ...s, ddl: '' });
-  return c && c.keys.every((k) => k.column && !k.opclass) ? c : undefined;
+  return c && c.keys.every((k) => !k.opclass) ? c : undefined;
 }
 
 /**

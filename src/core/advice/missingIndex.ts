@@ -297,6 +297,18 @@ export function suggestedIndexesLine(suggestions: readonly Pick<ProvedSuggestion
   return `${n === 1 ? 'one index' : `${n} indexes`} suggested (${each.join('; ')})`;
 }
 
+/**
+ * A Suggest Indexes pick's detail: the index's summary, the statements it also serves, and — for a statement the automatic
+ * advice weighs apart (StatementDecision.apart: a one-off DELETE or UPDATE) — why the diagnostics and hovers propose none,
+ * first (issue 20, person42 M4: `orders (status)` offered for a one-off DELETE, right above the plan tip "not worth it for
+ * a one-off statement", the pick saying nothing of it).
+ */
+export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
+  const also = o.alsoServes?.length ? ` · one index, also serving ${o.alsoServes.map((l) => (o.name ? o.name(l) : l)).join(', ')}` : '';
+  const apart = o.apart ? `${o.apart.replace(/^./, (c) => c.toUpperCase())}. Asked for, its proof: ` : '';
+  return `${apart}${s.summary}${also}`;
+}
+
 /** The plan node that reads through the new index, without its cost figures ("Bitmap Index Scan using x_idx"). */
 function indexNode(s: HoverSuggestion): string | undefined {
   const line = s.planAfter.find((l) => l.includes(s.name));

@@ -95,6 +95,11 @@ export interface StatementDecision<S extends SuggestionLike = SuggestionLike> {
    * own `(status, customer_id)` gives 288 — a worse figure with nothing saying why).
    */
   ownInstead?: Record<string, S>;
+  /**
+   * Why this statement was weighed apart (its own advice only, never sharing an index nor counted as served by one): a
+   * one-off DELETE or UPDATE — the automatic advice shows no index for it; asked for, the pick says this (person42 M4).
+   */
+  apart?: string;
 }
 
 export interface IndexDecision<S extends SuggestionLike = SuggestionLike> {

@@ -185,6 +185,12 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
     const g = m.removedShare > THRESHOLDS.removedShare[1] ? 2 : m.removedShare > THRESHOLDS.removedShare[0] ? 1 : 0;
     add('filter-removes', g, () => `${fmtPct(m.removedShare)} of the rows read are removed by the filter (${fmtCount(Math.round(m.rowsRemoved!))} rows).`);
   }
+  // Without ANALYZE figures: the estimate, only where it keeps more than an index pays off for — its tip says why no index
+  // is proposed, as the measured one does (person42 M5); a selective estimate is seq-scan-selective's (large tables).
+  const est = selectiveSeqScan ? undefined : estimatedRemoval(n, options);
+  if (est && est.removed >= THRESHOLDS.removedMinRows && 1 - est.share > INDEX_MAX_SELECTIVITY && est.share > THRESHOLDS.removedShare[0]) {
+    add('filter-removes', est.share > THRESHOLDS.removedShare[1] ? 2 : 1, () => `About ${fmtPct(est.share)} of the rows read are removed by the filter (about ${fmtCount(Math.round(est.removed))} of ${fmtCount(est.total)} rows, estimated).`);
+  }
 
   const recheck = num(r[K.RowsRemovedByIndexRecheck]);
   if (recheck !== undefined && recheck * m.loops >= 1000) add('recheck-removes', 1, () => `${fmtCount(recheck * m.loops)} rows removed by index recheck.`);
@@ -523,6 +529,14 @@ export function oneOffWrite(calls: number | undefined): boolean {
 }
 
 /**
+ * Why a DELETE or UPDATE that has not recurred (oneOffWrite) gets no index: the plan tips' words, and Suggest Indexes'
+ * when asked for it all the same (issue 20, person42 M4: its pick said nothing of it, right above the tip).
+ */
+export function oneOffWriteWhy(op: string, calls: number, table = 'the table'): string {
+  return `this ${op} has not recurred (pg_stat_statements has ${calls === 0 ? 'no run' : 'one run'} of it), and an index is kept up by every write to ${table} from now on, to spare this one read: not worth it for a one-off statement`;
+}
+
+/**
  * Why no index should be proposed for this scan of a DELETE or UPDATE though its filter throws rows away, or undefined
  * (person38 L8: a one-off cleanup DELETE's plan was tipped an index on reviews (rating), a 5-value column). An index is
  * kept up by every later write to the table, to spare the statement's read, so for a write:
@@ -539,9 +553,7 @@ function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved:
   const rel = m.relation ?? 'the table';
   const upkeep = `an index is kept up by every write to ${rel} from now on, to spare this one read`;
   const calls = options.statementCalls;
-  if (oneOffWrite(calls)) {
-    return `this ${op} has not recurred (pg_stat_statements has ${calls === 0 ? 'no run' : 'one run'} of it), and ${upkeep}: not worth it for a one-off statement. Run it as it is (in batches if it holds its locks too long); if it is to run regularly, "Suggest indexes" weighs it then`;
-  }
+  if (oneOffWrite(calls)) return `${oneOffWriteWhy(op, calls!, rel)}. Run it as it is (in batches if it holds its locks too long); if it is to run regularly, "Suggest indexes" weighs it then`;
   if (calls !== undefined || proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
   const kept = 1 - m.removedShare;
   if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
@@ -554,12 +566,34 @@ function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved:
  * is the planner's own answer (person41: a pasted plan's tip proposed an index for `country = 'DE'`, 13% of 8,000
  * customers, which the advice would never suggest).
  */
-function keepsTooMany(n: PlanNode, proved: boolean): string | undefined {
-  const m = n.metrics;
-  if (proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
-  const kept = 1 - m.removedShare;
+function keepsTooMany(n: PlanNode, proved: boolean, options: AnalyzeOptions, of = 'of them'): string | undefined {
+  const removed = removedShareOf(n, options);
+  if (proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || removed === undefined) return undefined;
+  const kept = 1 - removed;
   if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
-  return `it keeps ${fmtPct(kept)} of them, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for: fetching that share through an index costs about as much as reading the table, so no index is proposed`;
+  return `it keeps ${fmtPct(kept)} ${of}, more than the ${fmtPct(INDEX_MAX_SELECTIVITY)} an index pays off for: fetching that share through an index costs about as much as reading the table, so no index is proposed`;
+}
+
+/**
+ * The share of the rows a whole-table scan reads that its filter removes: measured (EXPLAIN ANALYZE), else estimated from
+ * the plan's rows against the table's (pg_class.reltuples, AnalyzeOptions.relationRows) — an estimated plan of
+ * `country = 'DE'` keeping 13% of customers had no tip and its hover no reason for no index, where the pasted ANALYZE plan
+ * of the same filter said "keeps 13% … no index is proposed" (issue 20, person42 M5).
+ */
+function removedShareOf(n: PlanNode, options: AnalyzeOptions): number | undefined {
+  const m = n.metrics;
+  if (m.removedShare !== undefined) return m.removedShare;
+  return estimatedRemoval(n, options)?.share;
+}
+
+/** A Seq Scan's filter's estimated removal on a plan without ANALYZE figures (removedShareOf), or undefined. */
+function estimatedRemoval(n: PlanNode, options: AnalyzeOptions): { share: number; removed: number; total: number } | undefined {
+  const m = n.metrics;
+  if (m.rowsRemoved !== undefined || m.actualRowsTotal !== undefined || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || n.raw[K.Filter] === undefined) return undefined;
+  const total = tableRows(n, options);
+  if (total === undefined || total <= 0) return undefined;
+  const kept = Math.min(total, m.estRows * m.processes);
+  return { share: 1 - kept / total, removed: total - kept, total };
 }
 
 /** The statement's write, from the plan's top node (a ModifyTable): 'DELETE' or 'UPDATE', else undefined. */
@@ -779,8 +813,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
-          declined = notWorthIndex(plan, n, options, !!proof);
-          const not = declined ?? keepsTooMany(n, !!proof) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
+          // Declined (the hover's "No index for it"): a write not worth one, or a filter keeping too much for one (person42 M5).
+          declined = notWorthIndex(plan, n, options, !!proof) ?? keepsTooMany(n, !!proof, options, 'of the rows it reads');
+          const not = notWorthIndex(plan, n, options, !!proof) ?? keepsTooMany(n, !!proof, options) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
           atStake = !!not;
           if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
@@ -793,18 +828,23 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         }
         case 'filter-removes': {
           // Rows read in whole rows: per-loop counts are printed rounded (0.17 rows × 131 loops).
-          const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount(Math.round((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0)))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
+          const est = m.removedShare === undefined ? estimatedRemoval(n, options) : undefined;
+          const cond = n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`;
+          const what = est
+            ? `${label} removes about ${fmtPct(est.share)} of the ${fmtCount(est.total)} rows it reads (estimated; ${cond})`
+            : `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount(Math.round((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0)))} rows it reads (${cond})`;
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
-          declined = m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined;
-          const not = declined ?? (m.relation ? keepsTooMany(n, !!proof) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
+          const worth = m.relation ? notWorthIndex(plan, n, options, !!proof) : undefined;
+          declined = worth ?? (m.relation ? keepsTooMany(n, !!proof, options, 'of the rows it reads') : undefined);
+          const not = worth ?? (m.relation ? keepsTooMany(n, !!proof, options) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
           atStake = !!not;
           if (not) proof = undefined;
           text = not ? `${what}: ${not}.`
             : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.${proof ? '' : widerProof(plan, n, options)}`
             : `${what}: ${orAcrossJoin(plan, n) ?? applyEarlier(n)}`;
-          saving = proved ? proved.saving : own * (m.removedShare ?? 0);
+          saving = proved ? proved.saving : own * (m.removedShare ?? est?.share ?? 0);
           break;
         }
         case 'misestimate':

@@ -215,7 +215,9 @@ describe('core/advice/missingIndex', () => {
     assert.equal(overlaps({ ...wide, method: 'gin' }, narrow), false);
     const c = candidateFromSuggestion({ ...wide, name: 'orders_customer_id_placed_at_desc_idx', kind: 'sort', reason: 'r' });
     assert.deepEqual(c?.keys.map((k) => k.sql), ['customer_id', 'placed_at DESC']);
-    assert.equal(candidateFromSuggestion({ ...narrow, columns: ['lower(email)'], name: 'n', kind: 'expression', reason: 'r' }), undefined);
+    // An expression key is tried on the other statement too (person42 L3); an operator class is not.
+    assert.deepEqual(candidateFromSuggestion({ ...narrow, columns: ['lower(email)', 'country'], name: 'n', kind: 'expression', reason: 'r' })?.keys.map((k) => k.sql), ['(lower(email))', 'country']);
+    assert.equal(candidateFromSuggestion({ ...narrow, columns: ['name'], opclasses: ['text_pattern_ops'], name: 'n', kind: 'btree', reason: 'r' }), undefined);
     assert.equal(candidateFromSuggestion({ ...narrow, schema: 'app', table: 'app.orders', name: 'n', kind: 'btree', reason: 'r' })?.table, 'orders');
   });
 });

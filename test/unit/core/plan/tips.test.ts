@@ -998,4 +998,28 @@ describe('core/plan tips: one selectivity bound with the index advice (person41)
     const orders = plan.tips.filter((t) => /orders o/.test(t.text));
     assert.match(orders[0].text, /An index on orders \(status\) lets PostgreSQL read only those/);
   });
+
+  // issue 20, person42 M5: the hover's plan is an estimate (no ANALYZE): its scan of customers had no tip and the hover no
+  // "No index for it", where this pasted ANALYZE plan's tip said why. Both now give the reason, and the hover says it.
+  const ESTIMATE = `Hash Right Join  (cost=207.31..1141.73 rows=1065 width=37)
+  Hash Cond: (o.customer_id = c.id)
+  ->  Seq Scan on orders o  (cost=0.00..854.00 rows=32000 width=12)
+  ->  Hash  (cost=194.00..194.00 rows=1065 width=29)
+        ->  Seq Scan on customers c  (cost=0.00..194.00 rows=1065 width=29)
+              Filter: (country = 'DE'::text)`;
+
+  it('an estimated plan of the same filter: a tip and the hover both say why no index (13% kept)', () => {
+    const relationRows = new Map([['customers', 8000], ['orders', 32000]]);
+    const plan = analyzePlan(ESTIMATE, { relationRows });
+    const customers = plan.tips.filter((t) => /customers c/.test(t.text));
+    assert.equal(customers.length, 1, plan.tips.map((t) => t.text).join('\n'));
+    assert.match(customers[0].text, /removes about 87% of the 8000 rows it reads \(estimated; Filter: \(country = 'DE'::text\)\): it keeps 13% of them, more than the 5\.0% an index pays off for/, customers[0].text);
+    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads, more than the 5.0% an index pays off for: fetching that share through an index costs about as much as reading the table, so no index is proposed.');
+    const md = briefMarkdown(briefPlan(plan), { noIndexAdvice: declinedIndexNote(plan) });
+    assert.match(md, /No index for it: it keeps 13%/, md);
+    // The measured plan's hover says the same.
+    assert.match(declinedIndexNote(analyzePlan(TEXT)) ?? '', /^No index for it: it keeps 13% of the rows it reads/);
+    // Without the table's rows nothing is estimated: no tip claims a share.
+    assert.equal(analyzePlan(ESTIMATE).tips.filter((t) => /customers c/.test(t.text)).length, 0);
+  });
 });
