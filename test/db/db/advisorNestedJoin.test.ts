@@ -43,10 +43,15 @@ describe('db/advisor: parenthesised join trees (Sequelize, Hibernate) get proved
   });
 
   it('Hibernate many-to-many fetch join: the decision (what Suggest Indexes runs) proves an index too', async () => {
-    const d = await new IndexDecider(db, { proof: 'transaction', realIndexes: true }).decide([], { focus: [HIBERNATE] });
+    const d = await new IndexDecider(db, { proof: 'transaction', realIndexes: true, askedFor: true }).decide([], { focus: [HIBERNATE] });
     const mine = d.byStatement.get(HIBERNATE);
     assert.ok(mine?.suggestions.length, JSON.stringify(d));
-    assert.ok(mine.suggestions.some((s) => /"Articles" .*\(slug/.test(s.ddl)), mine.suggestions.map((s) => s.ddl).join('; '));
+    const slug = mine.suggestions.find((s) => /"Articles" .*\(slug/.test(s.ddl));
+    assert.ok(slug, mine.suggestions.map((s) => s.ddl).join('; '));
+    // Asked, as Suggest Indexes asks (askedFor): an automatic decision's real builds wait for the minute's budget, which the
+    // Sequelize case above spends — unasked, this decision proved only TagList's index once person42 H1 stopped making a
+    // partial index for the sample value planned for `$1`. The index is on slug itself, for every value.
+    assert.equal(slug.where, null, slug.ddl);
   });
 
   it('a statement PostgreSQL itself rejects says why in one line, naming the error', async () => {
