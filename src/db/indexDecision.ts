@@ -614,7 +614,6 @@ export class IndexDecider {
     }
   }
 
-
   private async safeAdvise(s: DecisionInput, realIndexes: boolean, run: TrialRun, asked: boolean): Promise<AdviceResult | undefined> {
     try {
       return await this.adviseOne(s, realIndexes, run, asked);
