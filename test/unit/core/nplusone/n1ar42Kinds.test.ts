@@ -342,4 +342,62 @@ describe('N+1 kinds shown by held-out-aq (n1ar42)', () => {
     };
     assert.deepEqual(await scanWarnings([mod, repo, service]), ['internal/service/review.go:54 warning']);
   });
+  it('Go xorm: the app\'s engine held in another package (`p.data.DB.Context(ctx).Where(…).Get(&x)`) queries in a file that never imports xorm; GORM\'s `WithContext` chain is not taken for it', async () => {
+    const mod: ScanFile = { path: 'go.mod', text: ['module example.com/forum', '', 'go 1.22', '', 'require xorm.io/xorm v1.3.9', ''] };
+    const data: ScanFile = {
+      path: 'internal/base/data/data.go',
+      text: [
+        'package data',
+        '',
+        'import "xorm.io/xorm"',
+        '',
+        '// Data holds the engine every repository uses.',
+        'type Data struct {',
+        '\tDB *xorm.Engine',
+        '}',
+        '',
+      ],
+    };
+    const sync: ScanFile = {
+      path: 'internal/repo/indexsync/sync.go',
+      text: [
+        'package indexsync',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/forum/internal/base/data"',
+        ')',
+        '',
+        'type Post struct {',
+        '\tID      string',
+        '\tTopicID string',
+        '}',
+        '',
+        'type Topic struct {',
+        '\tID    string',
+        '\tTitle string',
+        '}',
+        '',
+        'type Syncer struct {',
+        '\tdata *data.Data',
+        '}',
+        '',
+        'func (p *Syncer) Convert(ctx context.Context, posts []*Post) []string {',
+        '\tout := []string{}',
+        '\tfor _, post := range posts {',
+        '\t\ttopic := &Topic{}',
+        '\t\texist, err := p.data.DB.Context(ctx).Where("id = ?", post.TopicID).Get(topic)',
+        '\t\tif err != nil || !exist {',
+        '\t\t\tcontinue',
+        '\t\t}',
+        '\t\tout = append(out, topic.Title)',
+        '\t}',
+        '\treturn out',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanWarnings([mod, data, sync]), ['internal/repo/indexsync/sync.go:27 warning']);
+  });
 });
