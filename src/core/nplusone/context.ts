@@ -21,6 +21,8 @@ export interface FileContext {
    * when the file calls them the Peewee way (`Tag.update(…)`, `Tag.create(…)`); not models for anything else.
    */
   dbModuleClasses?: Set<string>;
+  /** Python: class names imported from a module of the app's models package (`from app.models.admin import Menu`). */
+  modelPackageClasses?: Set<string>;
   /** Java/Go/TS: variable or field name → declared type name. */
   types: Map<string, string>;
   /** JS/TS: a lowercase name bound to the app's models module (`const db = require('../models')`): `db.User.findAll(…)` is a model's. */
@@ -158,6 +160,9 @@ function learnPython(text: string, ctx: FileContext): void {
       for (const [orig, alias] of names) {
         const name = alias ?? orig;
         if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
+        // A module of the app's models package (`from app.models.admin import Menu, Role`): Tortoise's way of splitting
+        // models; the classes answer as models only when the code awaits their own queries (python/nplusone.ts).
+        else if (/^[A-Z]/.test(name) && /(^|\.)models\.\w+$/.test(from)) (ctx.modelPackageClasses ??= new Set()).add(name);
         else if (/^[A-Z]/.test(name) && PY_DB_MODULE.test(from) && !PY_DB_NOT_MODEL.test(name)) (ctx.dbModuleClasses ??= new Set()).add(name);
         if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
         if (/^\w+$/.test(name) && /^\w+$/.test(orig)) (ctx.importedAs ??= new Map()).set(name, `${from}.${orig}`);

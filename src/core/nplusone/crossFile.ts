@@ -172,6 +172,8 @@ export class CrossFileCalls {
   private readonly held = new Map<string, boolean>();
   /** implementers() per type, for one version of the index. */
   private implemented: { version: number; of: Map<string, Set<string>> } | undefined;
+  /** The classes the app defines (`family:Class`, `*:Class` from the supertypes facts), for one version of the index. */
+  private classNames: { version: number; of: Set<string> } | undefined;
 
   /** Bumped by every add (and replace): the loop callers found for a version (loopCallers) are kept until the next. */
   private version = 0;
@@ -519,6 +521,18 @@ export class CrossFileCalls {
     return own.concat(inherited.filter((d) => !own.includes(d)));
   }
 
+  /** Whether the app defines a class (or the class an `IName` interface names, or one implementing it) called `type`. */
+  private definesClass(family: string, type: string): boolean {
+    if (this.classNames?.version !== this.version) {
+      const of = new Set<string>();
+      for (const [key, defs] of this.defs) for (const d of defs) if (d.cls) of.add(`${key.slice(0, key.indexOf(':'))}:${d.cls}`);
+      for (const classes of this.supertypes.values()) for (const c of Object.keys(classes)) of.add(`*:${c}`);
+      this.classNames = { version: this.version, of };
+    }
+    const names = /^I[A-Z][a-z]/.test(type) ? [type, type.slice(1)] : [type];
+    return names.some((t) => this.classNames!.of.has(`${family}:${t}`) || this.classNames!.of.has(`*:${t}`)) || this.implementers(type).size > 0;
+  }
+
   /** The classes (`file\u0000class`) that implement or extend `type`, directly or through one more supertype; none when more than MAX_IMPLEMENTERS do. */
   private implementers(type: string): Set<string> {
     if (this.implemented?.version !== this.version) this.implemented = { version: this.version, of: new Map() };
@@ -664,6 +678,10 @@ export class CrossFileCalls {
       // TS/JS: the injected service's type (`teamService: TeamService` → team.service.ts), when a file of that
       // name defines the method; else judged by name as before.
       const receiverType = call.receiverType ?? (call.receiverName ? this.inheritedType(file, call.receiverName) : undefined);
+      // TS/JS: an object of a library package's class the app itself does not define (`this.formBuilder.group(…)` on
+      // Angular's FormBuilder): the library's method, not the app's of that name (held-out-aq Vendure: the admin UI's
+      // form groups were taken for a GraphQL resolver's `group`). A workspace package's class the app defines stays.
+      if (call.libraryReceiverType && !this.definesClass(family, call.libraryReceiverType)) continue;
       // Java: an abstract class or interface's implementations too (`Storage` → DatabaseStorage.java, MemoryStorage.java).
       const java = call.language === 'java';
       const typedDefs = receiverType ? this.typedDefinitions(receiverType, all, java) : undefined;

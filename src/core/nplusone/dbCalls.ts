@@ -10,7 +10,7 @@ import type { FileContext } from './context';
 
 export type Library =
   | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection' | 'bookshelf'
-  | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee'
+  | 'psycopg' | 'asyncpg' | 'databases' | 'django' | 'sqlalchemy' | 'peewee' | 'tortoise'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm' | 'ent' | 'pop' | 'bun' | 'xorm'
   | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa' | 'jooq' | 'mybatis-plus' | 'mybatis'
   | 'activerecord' | 'ruby-pg'

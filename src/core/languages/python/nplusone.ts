@@ -126,6 +126,13 @@ const NOT_MANAGER = /^(errors|seen|visited|cache|ids|keys|names|items|values|arg
 /** Manager attributes besides `objects`: custom managers named `<x>_objects`, and Django's own. */
 const DJANGO_MANAGER = /^(\w+_objects|_default_manager|_base_manager)$/;
 /** A Peewee model's class methods that run a statement (or start the chain that does). */
+/** Tortoise ORM: a model class's own methods that start a query (awaited, the query runs). */
+const TORTOISE_CLASS = /^(filter|exclude|all|get|get_or_none|first|create|get_or_create|update_or_create|bulk_create|bulk_update|in_bulk|exists|count|annotate|select_for_update|raw|delete|update)$/;
+
+function methodsWrite(methods: readonly string[]): boolean {
+  return methods.some((m) => /^(create|get_or_create|update_or_create|bulk_create|bulk_update|delete|update|update_from_dict|save)$/.test(m));
+}
+
 const PEEWEE_CLASS = /^(select|get|get_or_none|get_by_id|get_or_create|create|insert|insert_many|insert_from|replace|replace_many|update|delete|delete_by_id|bulk_create|bulk_update)$/;
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
@@ -264,6 +271,20 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
   }
 
+  // Tortoise ORM: the model class runs the query itself, awaited — `await Menu.filter(id=x).first()`, `await Role.get(id=x)`,
+  // `await Api.create(**d)`, `await Api.filter(…).delete()` — on a class the file knows as a model (declared on Tortoise's
+  // Model, imported from the app's models module or a module of its models package), in a file that imports neither
+  // Django, SQLAlchemy nor Peewee (held-out-aq vue-fastapi-admin: none of its per-item queries was seen). `__in=` batches.
+  const awaited = chain.node.parent?.type === 'await';
+  if (awaited && segs.length >= 2 && !segs[0].call && segs[1].call && (ctx.models.has(n[0]) || ctx.modelPackageClasses?.has(n[0])) && TORTOISE_CLASS.test(n[1]) && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel|peewee|playhouse)(\.|$)/)) {
+    const write = methodsWrite(n.slice(1));
+    const batch = /^(bulk_create|bulk_update|in_bulk)$/.test(n[1]) || /__in\s*=/.test(argsText);
+    return { library: 'tortoise', op: write ? 'write' : 'read', batch, label: `${n[0]}.${n.slice(1).join('(…).')}`, method, model: n[0] };
+  }
+  // Tortoise's related manager, awaited: `await role.menus.add(menu)` adds one row per call (`add(*menus)` takes many).
+  if (awaited && segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|clear)$/.test(method) && (usesModule(ctx, /^tortoise(\.|$)/) || !!ctx.modelPackageClasses?.size) && !usesModule(ctx, /^(django|sqlalchemy|flask_sqlalchemy|sqlmodel|peewee|playhouse)(\.|$)/) && !declaredAsPlainCollection(chain.root, n[1])) {
+    return { library: 'tortoise', op: 'write', batch: method === 'clear' || named(last.args).some((x) => x.type === 'list_splat'), label: label(chain), method };
+  }
   // Peewee: the model class runs the statement itself — Event.get(…), Event.get_or_none(…), Recordings.select(…).where(…)
   // .exists(), Timeline.insert(row).execute(), Export.delete().where(…).execute() — on a class the file knows as a model
   // (imported from the app's models module, or declared on Model), in a file that imports neither Django nor SQLAlchemy
