@@ -63,17 +63,19 @@ function liveSql(checkpoints: string, wal: boolean): string {
  * texts, $1) left out on the server, so they are neither aggregated nor sent. With `toplevel`
  * (PostgreSQL 14+) only top-level entries count: statements nested in another (a PG Lens EXPLAIN of
  * the application's statement shares its queryid) are not calls the application made.
+ * One row: the entries as one JSON array of [id, calls, total ms, rows, shared hit, shared read] (ENTRIES_JSON).
  */
 function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplevel: boolean): string {
   // PostgreSQL 14+ (toplevel): when pg_stat_statements was last reset: its entries (and so the text each queryid
   // keeps) may have been made anew. Evictions are not counted here: on a busy server they happen all the time, and
   // every text read loads the whole query-text file; an evicted entry made anew shows as fewer calls instead.
-  return `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
-    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read,
+  return `${M} SELECT coalesce(json_agg(json_build_array(e.id, e.calls, e.total_ms, e.rows, e.hit, e.read)), '[]') AS entries,
     ${toplevel ? '(SELECT stats_reset::text FROM pg_stat_statements_info)' : 'NULL::text'} AS epoch
-    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
-      AND queryid <> ALL ($1::bigint[])${toplevel ? '\n      AND toplevel' : ''}
-    GROUP BY queryid`;
+    FROM (SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
+      sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
+      FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+        AND queryid <> ALL ($1::bigint[])${toplevel ? `\n        AND toplevel` : ''}
+      GROUP BY queryid) e`;
 }
 
 /**
@@ -91,12 +93,16 @@ function statementTextsSql(toplevel: boolean): string {
     ORDER BY queryid${toplevel ? ', toplevel DESC' : ''}`;
 }
 
-/** The same for every entry of this database, at most $1 of them ($1 = how many, $2 = text limit): a panel's first read, beside the counters. */
+/**
+ * The same for every entry of this database, at most $1 of them ($1 = how many, $2 = text limit): a panel's first read,
+ * beside the counters. One row: the entries as one JSON array of [id, query, full_length, own, fk_check] (ENTRIES_JSON).
+ */
 function allStatementTextsSql(toplevel: boolean): string {
-  return `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
-      ${OWN_IF_CUT} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
-    FROM pg_stat_statements(true) s WHERE queryid IS NOT NULL AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-    ORDER BY queryid${toplevel ? ', toplevel DESC' : ''} LIMIT $1`;
+  return `${M} SELECT coalesce(json_agg(json_build_array(e.id, e.query, e.full_length, e.own, e.fk_check)), '[]') AS entries
+    FROM (SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
+        ${OWN_IF_CUT} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
+      FROM pg_stat_statements(true) s WHERE queryid IS NOT NULL AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY queryid${toplevel ? ', toplevel DESC' : ''} LIMIT $1) e`;
 }
 
 export const STATS_SQL = {
@@ -150,6 +156,24 @@ export interface StatsReaderOptions {
   fromReplica?: boolean;
   /** PG Lens's own transactions on this database so far (db/database.ownTransactionsOf): left out of the rates. */
   ownTransactions?: () => TransactionCounts;
+}
+
+/**
+ * ENTRIES_JSON: the two statements that read every entry (the counters, and a panel's first read of texts) send one row
+ * holding a JSON array of arrays, not a row per entry. node-postgres decodes rows field by field in JavaScript, and
+ * JSON.parse natively: on 6,000 entries a read cost this process 31-45 ms of CPU as rows and 6-8 ms as JSON, on a
+ * panel's first refresh (the code not yet compiled; measured here, one fresh process per read).
+ */
+type TextRow = { id: string; query: string | null; full_length: unknown; own: boolean | null; fk_check: boolean | null };
+
+/** The entries of a counters row (statementCounters). */
+function countersOf(row: { entries?: unknown[][] } | undefined): StatementCounters[] {
+  return (row?.entries ?? []).map((e) => ({ id: String(e[0]), calls: Number(e[1]), totalMs: Number(e[2]), rows: Number(e[3]), sharedHit: Number(e[4]), sharedRead: Number(e[5]) }));
+}
+
+/** The entries of an allStatementTexts row, in statementTexts' row shape. */
+function textRowsOf(row: { entries?: unknown[][] } | undefined): TextRow[] {
+  return (row?.entries ?? []).map((e) => ({ id: String(e[0]), query: e[1] as string | null, full_length: e[2], own: e[3] as boolean | null, fk_check: e[4] as boolean | null }));
 }
 
 const TEXT_CACHE_MAX = 5000;
@@ -214,7 +238,7 @@ export class StatsReader {
       pss ? this.db.query(v >= 140000 ? STATS_SQL.statements : v >= 130000 ? STATS_SQL.statements13 : STATS_SQL.statements12, [[...this.own]], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
       wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
       // A failure here is the counters' too (same view): they say so; the entries are then read by id.
-      tellAll ? this.db.query(v >= 140000 ? STATS_SQL.allStatementTexts : STATS_SQL.allStatementTexts13, [CLASSIFY_BATCH, QUERY_TEXT_LIMIT]).then((t) => this.tell(t.rows), () => undefined) : undefined,
+      tellAll ? this.db.query(v >= 140000 ? STATS_SQL.allStatementTexts : STATS_SQL.allStatementTexts13, [CLASSIFY_BATCH, QUERY_TEXT_LIMIT]).then((t) => this.tell(textRowsOf(t.rows[0])), () => undefined) : undefined,
     ]);
     const r = liveRes.rows[0];
     const byState: Record<string, number> = {};
@@ -267,14 +291,7 @@ export class StatsReader {
     if (res instanceof Error) {
       return { state: 'error', message: res.message, rows: [], count: 0 };
     }
-    const current: StatementCounters[] = res.rows.map((x) => ({
-      id: x.id,
-      calls: Number(x.calls),
-      totalMs: Number(x.total_ms),
-      rows: Number(x.rows),
-      sharedHit: Number(x.hit),
-      sharedRead: Number(x.read),
-    }));
+    const current = countersOf(res.rows[0]);
     if (!this.baseline) this.baseline = new Map(current.map((c) => [c.id, c]));
     this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
     // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
@@ -308,7 +325,7 @@ export class StatsReader {
   }
 
   /** Keep rows of statementTexts' shape: each entry's text, and ours, PostgreSQL's own or the app's. */
-  private tell(rows: readonly { id: string; query: string | null; full_length: unknown; own: boolean | null; fk_check: boolean | null }[]): void {
+  private tell(rows: readonly TextRow[]): void {
     for (const row of rows) {
       const text = applicationText(row.query ?? '');
       this.texts.set(row.id, text);
