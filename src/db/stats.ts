@@ -59,6 +59,14 @@ function liveSql(checkpoints: string, wal: boolean): string {
 }
 
 /**
+ * PostgreSQL 14+: the queryid of the statement this session runs (the counters' own). A statement's entry is made when
+ * it is parsed, before it reads pg_stat_statements: on a panel's first refresh (or after a reset) the counters listed
+ * their own new entry, which the texts read beside them had not seen, and its text was read again by id (the whole
+ * query-text file once more) only to learn it was ours.
+ */
+const OWN_QUERY_ID = '(SELECT query_id FROM pg_stat_get_activity(pg_backend_pid()))';
+
+/**
  * Counters of every statement of this database, no texts; PG Lens's own (queryids learned from their
  * texts, $1) left out on the server, so they are neither aggregated nor sent. With `toplevel`
  * (PostgreSQL 14+) only top-level entries count: statements nested in another (a PG Lens EXPLAIN of
@@ -74,7 +82,7 @@ function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplev
     FROM (SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
       sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
       FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
-        AND queryid <> ALL ($1::bigint[])${toplevel ? `\n        AND toplevel` : ''}
+        AND queryid <> ALL ($1::bigint[])${toplevel ? `\n        AND toplevel AND queryid IS DISTINCT FROM ${OWN_QUERY_ID}` : ''}
       GROUP BY queryid) e`;
 }
 
