@@ -3,7 +3,7 @@
  * Each starts with the marker comment so our statements can be left out of pg_stat_statements
  * views (see OWN_STATEMENT_MARKER).
  */
-import { OWN_MARKER, TRANSACTION_CONTROL_KEYWORDS } from '../core/dashboard/ownStatements';
+import { OWN_MARKER, SESSION_SETUP_PATTERN, TRANSACTION_CONTROL_KEYWORDS } from '../core/dashboard/ownStatements';
 
 /** The marker (one definition, in core/dashboard/ownStatements). */
 export const OWN_STATEMENT_MARKER = OWN_MARKER;
@@ -93,7 +93,7 @@ export const EXCLUDE_OWN = {
    */
   statements: `NOT (query LIKE '%/* pg-lens */%'
     OR query ~* '^\\s*(EXPLAIN\\M|EXECUTE\\s+pglens_|DEALLOCATE\\s+(PREPARE\\s+)?pglens_)'
-    OR query ~ '^\\s*SELECT set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\)(, set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\))?\\s*;?\\s*$'
+    OR query ~ '${SESSION_SETUP_PATTERN}'
     OR query ~* '^\\s*(${TRANSACTION_CONTROL_KEYWORDS})\\M[^;]*$')`,
   /** For pg_stat_activity. */
   sessions: `application_name IS DISTINCT FROM 'pg-lens'`,

@@ -59,36 +59,58 @@ function liveSql(checkpoints: string, wal: boolean): string {
 }
 
 /**
+ * PostgreSQL 14+: the queryid of the statement this session runs (the counters' own). A statement's entry is made when
+ * it is parsed, before it reads pg_stat_statements: on a panel's first refresh (or after a reset) the counters listed
+ * their own new entry, which the texts read beside them had not seen, and its text was read again by id (the whole
+ * query-text file once more) only to learn it was ours.
+ */
+const OWN_QUERY_ID = '(SELECT query_id FROM pg_stat_get_activity(pg_backend_pid()))';
+
+/**
  * Counters of every statement of this database, no texts; PG Lens's own (queryids learned from their
  * texts, $1) left out on the server, so they are neither aggregated nor sent. With `toplevel`
  * (PostgreSQL 14+) only top-level entries count: statements nested in another (a PG Lens EXPLAIN of
  * the application's statement shares its queryid) are not calls the application made.
+ * One row: the entries as one JSON array of [id, calls, total ms, rows, shared hit, shared read] (ENTRIES_JSON).
  */
 function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplevel: boolean): string {
   // PostgreSQL 14+ (toplevel): when pg_stat_statements was last reset: its entries (and so the text each queryid
   // keeps) may have been made anew. Evictions are not counted here: on a busy server they happen all the time, and
   // every text read loads the whole query-text file; an evicted entry made anew shows as fewer calls instead.
-  return `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
-    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read,
+  return `${M} SELECT coalesce(json_agg(json_build_array(e.id, e.calls, e.total_ms, e.rows, e.hit, e.read)), '[]') AS entries,
     ${toplevel ? '(SELECT stats_reset::text FROM pg_stat_statements_info)' : 'NULL::text'} AS epoch
-    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
-      AND queryid <> ALL ($1::bigint[])${toplevel ? '\n      AND toplevel' : ''}
-    GROUP BY queryid`;
+    FROM (SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
+      sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
+      FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+        AND queryid <> ALL ($1::bigint[])${toplevel ? `\n        AND toplevel AND queryid IS DISTINCT FROM ${OWN_QUERY_ID}` : ''}
+      GROUP BY queryid) e`;
 }
+
+/**
+ * Ours by the server's test (EXCLUDE_OWN) for a text cut short when read ($2 = the limit): its marker may lie past
+ * the cut. Any other text comes whole and the reader tells it (isOwnStatementText says ours of every text
+ * EXCLUDE_OWN leaves out); NULL here. The test's four regular expressions per entry were about half of this read's
+ * server time on 6,000 entries (32-52 ms with them for every entry, 17-27 ms without; psql, EXPLAIN ANALYZE).
+ */
+const OWN_IF_CUT = `CASE WHEN length(query) > $2 THEN NOT ${EXCLUDE_OWN.statements} END`;
 
 function statementTextsSql(toplevel: boolean): string {
   return `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
-      NOT ${EXCLUDE_OWN.statements} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
+      ${OWN_IF_CUT} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
     FROM pg_stat_statements(true) s WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
     ORDER BY queryid${toplevel ? ', toplevel DESC' : ''}`;
 }
 
-/** The same for every entry of this database, at most $1 of them ($1 = how many, $2 = text limit): a panel's first read, beside the counters. */
+/**
+ * The same for every entry of this database, at most $1 of them ($1 = how many, $2 = text limit): a panel's first read,
+ * beside the counters. One row: the entries as one JSON array of [id, query, full_length, own, fk_check] (ENTRIES_JSON).
+ */
 function allStatementTextsSql(toplevel: boolean): string {
-  return `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
-      NOT ${EXCLUDE_OWN.statements} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
-    FROM pg_stat_statements(true) s WHERE queryid IS NOT NULL AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-    ORDER BY queryid${toplevel ? ', toplevel DESC' : ''} LIMIT $1`;
+  return `${M} SELECT coalesce(json_agg(json_build_array(e.id, e.query, e.full_length, e.own, e.fk_check)), '[]') AS entries
+    FROM (SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
+        ${OWN_IF_CUT} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
+      FROM pg_stat_statements(true) s WHERE queryid IS NOT NULL AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY queryid${toplevel ? ', toplevel DESC' : ''} LIMIT $1) e`;
 }
 
 export const STATS_SQL = {
@@ -116,7 +138,8 @@ export const STATS_SQL = {
   /**
    * Texts of the listed queryids only. $1 = queryids, $2 = text limit. PostgreSQL 14+: the top-level
    * entry's text first — a PG Lens EXPLAIN of the application's statement is a nested entry under the
-   * same queryid, and its text must not make the application's statement "ours".
+   * same queryid, and its text must not make the application's statement "ours". `own` is told for texts
+   * cut at the limit only (OWN_IF_CUT), NULL for the rest.
    */
   statementTexts: statementTextsSql(true),
   statementTexts13: statementTextsSql(false),
@@ -141,6 +164,24 @@ export interface StatsReaderOptions {
   fromReplica?: boolean;
   /** PG Lens's own transactions on this database so far (db/database.ownTransactionsOf): left out of the rates. */
   ownTransactions?: () => TransactionCounts;
+}
+
+/**
+ * ENTRIES_JSON: the two statements that read every entry (the counters, and a panel's first read of texts) send one row
+ * holding a JSON array of arrays, not a row per entry. node-postgres decodes rows field by field in JavaScript, and
+ * JSON.parse natively: on 6,000 entries a read cost this process 31-45 ms of CPU as rows and 6-8 ms as JSON, on a
+ * panel's first refresh (the code not yet compiled; measured here, one fresh process per read).
+ */
+type TextRow = { id: string; query: string | null; full_length: unknown; own: boolean | null; fk_check: boolean | null };
+
+/** The entries of a counters row (statementCounters). */
+function countersOf(row: { entries?: unknown[][] } | undefined): StatementCounters[] {
+  return (row?.entries ?? []).map((e) => ({ id: String(e[0]), calls: Number(e[1]), totalMs: Number(e[2]), rows: Number(e[3]), sharedHit: Number(e[4]), sharedRead: Number(e[5]) }));
+}
+
+/** The entries of an allStatementTexts row, in statementTexts' row shape. */
+function textRowsOf(row: { entries?: unknown[][] } | undefined): TextRow[] {
+  return (row?.entries ?? []).map((e) => ({ id: String(e[0]), query: e[1] as string | null, full_length: e[2], own: e[3] as boolean | null, fk_check: e[4] as boolean | null }));
 }
 
 const TEXT_CACHE_MAX = 5000;
@@ -205,7 +246,7 @@ export class StatsReader {
       pss ? this.db.query(v >= 140000 ? STATS_SQL.statements : v >= 130000 ? STATS_SQL.statements13 : STATS_SQL.statements12, [[...this.own]], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
       wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
       // A failure here is the counters' too (same view): they say so; the entries are then read by id.
-      tellAll ? this.db.query(v >= 140000 ? STATS_SQL.allStatementTexts : STATS_SQL.allStatementTexts13, [CLASSIFY_BATCH, QUERY_TEXT_LIMIT]).then((t) => this.tell(t.rows), () => undefined) : undefined,
+      tellAll ? this.db.query(v >= 140000 ? STATS_SQL.allStatementTexts : STATS_SQL.allStatementTexts13, [CLASSIFY_BATCH, QUERY_TEXT_LIMIT]).then((t) => this.tell(textRowsOf(t.rows[0])), () => undefined) : undefined,
     ]);
     const r = liveRes.rows[0];
     const byState: Record<string, number> = {};
@@ -258,14 +299,7 @@ export class StatsReader {
     if (res instanceof Error) {
       return { state: 'error', message: res.message, rows: [], count: 0 };
     }
-    const current: StatementCounters[] = res.rows.map((x) => ({
-      id: x.id,
-      calls: Number(x.calls),
-      totalMs: Number(x.total_ms),
-      rows: Number(x.rows),
-      sharedHit: Number(x.hit),
-      sharedRead: Number(x.read),
-    }));
+    const current = countersOf(res.rows[0]);
     if (!this.baseline) this.baseline = new Map(current.map((c) => [c.id, c]));
     this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
     // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
@@ -299,11 +333,12 @@ export class StatsReader {
   }
 
   /** Keep rows of statementTexts' shape: each entry's text, and ours, PostgreSQL's own or the app's. */
-  private tell(rows: readonly { id: string; query: string | null; full_length: unknown; own: boolean | null; fk_check: boolean | null }[]): void {
+  private tell(rows: readonly TextRow[]): void {
     for (const row of rows) {
       const text = applicationText(row.query ?? '');
       this.texts.set(row.id, text);
-      // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
+      // Ours by the server's test (a text cut short: the marker past the cut), by its text (isOwnStatementText: the marker,
+      // session setup, EXPLAIN…), or by shape (a variant stored without the marker).
       if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) this.own.add(row.id);
       else if (row.fk_check === true) this.system.add(row.id);
       else this.app.add(row.id);

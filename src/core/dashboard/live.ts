@@ -143,6 +143,8 @@ function figures(c: Omit<StatementCounters, 'id'>): StatementFigures {
  * Totals and deltas against the baseline, and the ids worth showing: the union of the top n by each
  * sort key, for totals and for deltas. Statements in `exclude` (our own) never appear.
  * An entry whose calls went down was evicted and re-added: its delta counts from zero.
+ * The figures are built for the rows shown only: a panel's first refresh weighs thousands of entries (6,000 in the
+ * dashboard bench) to list a few dozen, and two figures objects per entry were most of this function's time.
  */
 export function statementView(
   baseline: ReadonlyMap<string, StatementCounters>,
@@ -150,24 +152,53 @@ export function statementView(
   n: number,
   exclude: ReadonlySet<string>,
 ): { rows: Omit<StatementRow, 'query'>[]; count: number } {
-  const all: Omit<StatementRow, 'query'>[] = [];
+  // The entries counted, and the baseline each one's delta counts from (undefined: from zero).
+  const kept: StatementCounters[] = [];
+  const from: (StatementCounters | undefined)[] = [];
   for (const c of current) {
     if (exclude.has(c.id)) continue;
     const b = baseline.get(c.id);
-    const fresh = !b || b.calls > c.calls;
-    const delta = fresh
-      ? figures(c)
-      : figures({ calls: c.calls - b.calls, totalMs: c.totalMs - b.totalMs, rows: c.rows - b.rows, sharedHit: c.sharedHit - b.sharedHit, sharedRead: c.sharedRead - b.sharedRead });
-    all.push({ id: c.id, total: figures(c), delta });
+    kept.push(c);
+    from.push(!b || b.calls > c.calls ? undefined : b);
   }
+  const all = kept.map((_, i) => i);
+  // Each key's score as figures() computes it, for the totals and for the deltas.
+  const total = (key: StatementSortKey) => (i: number) => figureOf(key, kept[i].calls, kept[i].totalMs, kept[i].rows);
+  const delta = (key: StatementSortKey) => (i: number) => {
+    const c = kept[i];
+    const b = from[i];
+    return b ? figureOf(key, c.calls - b.calls, c.totalMs - b.totalMs, c.rows - b.rows) : figureOf(key, c.calls, c.totalMs, c.rows);
+  };
+  const deltaCalls = delta('calls');
   const chosen = new Set<string>();
   for (const key of STATEMENT_SORT_KEYS) {
     for (const which of ['total', 'delta'] as const) {
-      const candidates = which === 'delta' ? all.filter((r) => r.delta.calls > 0) : all;
-      for (const r of topBy(candidates, (x) => x[which][key], n)) chosen.add(r.id);
+      const candidates = which === 'delta' ? all.filter((i) => deltaCalls(i) > 0) : all;
+      for (const i of topBy(candidates, which === 'delta' ? delta(key) : total(key), n)) chosen.add(kept[i].id);
     }
   }
-  return { rows: all.filter((r) => chosen.has(r.id)), count: all.length };
+  const rows: Omit<StatementRow, 'query'>[] = [];
+  kept.forEach((c, i) => {
+    if (!chosen.has(c.id)) return;
+    const b = from[i];
+    const d = b ? { calls: c.calls - b.calls, totalMs: c.totalMs - b.totalMs, rows: c.rows - b.rows, sharedHit: c.sharedHit - b.sharedHit, sharedRead: c.sharedRead - b.sharedRead } : c;
+    rows.push({ id: c.id, total: figures(c), delta: figures(d) });
+  });
+  return { rows, count: kept.length };
+}
+
+/** One sort key's figure, as figures() computes it. */
+function figureOf(key: StatementSortKey, calls: number, totalMs: number, rows: number): number {
+  switch (key) {
+    case 'totalMs':
+      return totalMs;
+    case 'meanMs':
+      return calls > 0 ? totalMs / calls : 0;
+    case 'calls':
+      return calls;
+    case 'rows':
+      return rows;
+  }
 }
 
 /** The n largest by score, without sorting the whole list (5,000+ entries every refresh). */

@@ -16,15 +16,25 @@ export const TRANSACTION_CONTROL_KEYWORDS = 'BEGIN|START\\s+TRANSACTION|COMMIT|E
 const TRANSACTION_CONTROL_RE = new RegExp(`^(${TRANSACTION_CONTROL_KEYWORDS})\\b[^;]*$`, 'i');
 
 /**
+ * PG Lens's session setup as pg_stat_statements normalises it (`SELECT set_config($1, $2, $3)`, two such calls at
+ * most; a text may have been stored from a run without the marker): a case-sensitive regular expression both
+ * JavaScript and PostgreSQL read alike, used by isOwnStatementText and by db/sql.ts's EXCLUDE_OWN.
+ */
+export const SESSION_SETUP_PATTERN = '^\\s*SELECT set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\)(, set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\))?\\s*;?\\s*$';
+const SESSION_SETUP_RE = new RegExp(SESSION_SETUP_PATTERN);
+
+/**
  * A pg_stat_statements text that PG Lens caused, not the application: one carrying the
  * /* pg-lens *\/ marker anywhere (PostgreSQL 18 keeps only a trailing comment), or the statement
  * nested in an EXPLAIN (with pg_stat_statements.track = all, the statement PG Lens explains is
  * recorded under the application's queryid as a separate, non-top-level entry whose text is the EXPLAIN),
- * or PG Lens's EXECUTE/DEALLOCATE of its prepared statements. A `PREPARE pglens_… AS <statement>` text is
- * not ours: see applicationText.
+ * or PG Lens's EXECUTE/DEALLOCATE of its prepared statements, or its session setup. A `PREPARE pglens_… AS
+ * <statement>` text is not ours: see applicationText. Every text db/sql.ts's EXCLUDE_OWN.statements leaves out is
+ * ours here too (the dashboard's reader relies on it: the server tells only texts cut short when read).
  */
 export function isOwnStatementText(query: string): boolean {
   if (query.includes(OWN_MARKER)) return true;
+  if (SESSION_SETUP_RE.test(query)) return true;
   const head = query.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
   if (/^(EXPLAIN\b|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head)) return true;
   // Transaction control carries no marker (BEGIN READ ONLY, SAVEPOINT, ROLLBACK TO SAVEPOINT around

@@ -18,6 +18,7 @@ import { ownTransactionsOf } from '../../../src/db/database';
 import { countsBetween } from '../../../src/core/dashboard/ownTransactions';
 import { computeRates } from '../../../src/core/dashboard/live';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
+import { quoteIdent } from '../../../src/core/sql/ident';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
 import { announceFallback, capabilities, testDatabase, waitFor, statementStats } from '../support';
 
@@ -148,6 +149,53 @@ describe('live statistics', function () {
     assert.ok(events.indexOf('texts sent') < events.indexOf('counters done'), `the texts are asked for before the counters arrive: ${events.join(', ')}`);
     assert.ok(first.rows.length >= 20, `the top 20 by each measure listed (${first.rows.length})`);
     assert.deepEqual(first.rows.filter((r) => !r.query), [], 'every listed statement has its text');
+  });
+
+  it("a first refresh reads texts once when the counters' own entry is new (made as they are planned, after the texts were read): not read again by id to learn it is ours", async () => {
+    if (!(await statementStats(t, 'no statement texts to read'))) return;
+    // With planning tracked (as on the dashboard bench's server) an entry shows once its statement is planned, before it
+    // runs: the counters' new entry is in their own read. Sessions opened from now on track planning.
+    await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} SET pg_stat_statements.track_planning = on`);
+    try {
+      const db = await t.open();
+      const info = await db.serverInfo();
+      assert.ok(info.versionNum >= 140000, 'PostgreSQL 14+ (the test servers are 15 and 18)');
+      const opts = { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 20 } as const;
+      // Another panel's read (its own sessions): every entry of the reader's statements made.
+      await new StatsReader(await t.open(), opts).read();
+      // The counters' entry made anew (as on a new server, or after a reset); the other statements' entries are kept.
+      const ofCounters = `SELECT userid, dbid, queryid FROM pg_stat_statements WHERE query LIKE '%json_build_array(e.id, e.calls%' AND toplevel`;
+      const before = (await t.admin.query(ofCounters)).rows;
+      assert.ok(before.length >= 1, 'the counters have an entry');
+      for (const r of before) await t.admin.query('SELECT pg_stat_statements_reset($1, $2, $3)', [r.userid, r.dbid, r.queryid]);
+      // The counters sent once the texts are answered, on sessions that prepare them first: their new entry is one the
+      // texts did not see.
+      const texts = new Set<string>([STATS_SQL.statementTexts, STATS_SQL.allStatementTexts]);
+      let textsAnswered!: () => void;
+      const answered = new Promise<void>((resolve) => (textsAnswered = resolve));
+      const events: string[] = [];
+      const ordered = {
+        profile: db.profile,
+        query: (async (text: string, params?: unknown[], o?: { prepare?: boolean }) => {
+          const what = texts.has(text) ? 'texts' : text === STATS_SQL.statements ? 'counters' : 'other';
+          if (what === 'counters') await answered;
+          events.push(`${what} sent`);
+          try {
+            return await db.query(text, params, o);
+          } finally {
+            if (what === 'texts') textsAnswered();
+          }
+        }) as typeof db.query,
+      };
+      const first = (await new StatsReader(ordered, opts).read()).statements;
+      assert.ok((await t.admin.query(ofCounters)).rows.length >= 1, "the counters' entry was made anew");
+      assert.deepEqual(events.filter((e) => e !== 'other sent'), ['texts sent', 'counters sent'], 'one read of texts');
+      const settled = new StatsReader(db, opts);
+      await settled.read();
+      assert.equal(first.count, (await settled.read()).statements.count, "the count leaves the counters' own entry out");
+    } finally {
+      await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} RESET pg_stat_statements.track_planning`);
+    }
   });
 
   it("counts PG Lens's own transactions as pg_stat_database does, and the rates leave them out (person9 P17: 21 TPS on an idle server)", async () => {

@@ -70,13 +70,19 @@ describe('db: PG Lens leaves its own statements out', () => {
       assert.ok(!/^\s*SELECT set_config\(/i.test(q), `not our session setup: ${q}`);
       assert.ok(!/ANALYZE public\.shown_table/.test(q), `not our maintenance: ${q}`);
     }
-    // The dashboard's text query marks ours on the server.
-    const ids = (await t.admin.query(`SELECT queryid::text AS id FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows.map((r) => r.id);
-    const marked = (await db.query(STATS_SQL.statementTexts, [ids, 1_000_000])).rows;
-    for (const r of marked) {
-      const ours = isOwnStatementText(r.query) || /^\s*SELECT set_config\(/i.test(r.query);
-      assert.equal(r.own, ours, `own flag of: ${r.query}`);
-    }
+    // The dashboard reads texts whole (up to a limit) and tells them ours by isOwnStatementText: it says ours of every
+    // text the server's EXCLUDE_OWN leaves out (the session setup too), so the server's test runs only on texts cut short.
+    const entries = (await t.admin.query(`SELECT queryid::text AS id, query, NOT ${EXCLUDE_OWN.statements} AS own FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows;
+    assert.ok(entries.some((r) => r.own && /^\s*SELECT set_config\(/.test(r.query)), 'the session setup is stored without the marker');
+    for (const r of entries.filter((x) => x.own)) assert.ok(isOwnStatementText(r.query), `ours to the server, and to isOwnStatementText: ${r.query}`);
+    const ids = entries.map((r) => r.id);
+    const whole = (await db.query(STATS_SQL.statementTexts, [ids, 1_000_000])).rows;
+    assert.deepEqual(whole.filter((r) => r.own !== null).map((r) => r.query), [], 'no text cut: the reader tells them all');
+    // Cut at 30 characters: the server tells every text longer than that (its marker may lie past the cut).
+    const cut = (await db.query(STATS_SQL.statementTexts, [ids, 30])).rows;
+    const full = new Map(entries.map((r) => [r.id, r]));
+    assert.ok(cut.some((r) => r.own === true) && cut.some((r) => r.own === null), JSON.stringify(cut.map((r) => [r.query, r.own])));
+    for (const r of cut) assert.equal(r.own, Number(r.full_length) > 30 ? full.get(r.id)!.own : null, `own flag of: ${full.get(r.id)!.query}`);
   });
 
   it("a Benchmark's runs are PG Lens's: a statement only the benchmark ran is left out of the statement list", async function () {

@@ -33,6 +33,44 @@ describe('core/dashboard/live', () => {
     assert.ok(byId.has('c')); // top by total calls
   });
 
+  it('statementView lists the same rows with the same figures as building every entry\'s figures did (thousands of entries, ties, evictions, our own)', () => {
+    // The former statementView: figures for every entry, then the top n by each key.
+    const hit = (h: number, r: number) => (h + r > 0 ? h / (h + r) : null);
+    const fig = (c: Omit<StatementCounters, 'id'>) => ({ calls: c.calls, totalMs: c.totalMs, meanMs: c.calls > 0 ? c.totalMs / c.calls : 0, rows: c.rows, hitRatio: hit(c.sharedHit, c.sharedRead) });
+    const reference = (baseline: Map<string, StatementCounters>, current: StatementCounters[], n: number, exclude: Set<string>) => {
+      const all = current.filter((c) => !exclude.has(c.id)).map((c) => {
+        const b = baseline.get(c.id);
+        const delta = !b || b.calls > c.calls ? fig(c) : fig({ calls: c.calls - b.calls, totalMs: c.totalMs - b.totalMs, rows: c.rows - b.rows, sharedHit: c.sharedHit - b.sharedHit, sharedRead: c.sharedRead - b.sharedRead });
+        return { id: c.id, total: fig(c), delta };
+      });
+      const chosen = new Set<string>();
+      for (const key of ['totalMs', 'meanMs', 'calls', 'rows'] as const) {
+        for (const which of ['total', 'delta'] as const) {
+          for (const r of topBy(which === 'delta' ? all.filter((r) => r.delta.calls > 0) : all, (x) => x[which][key], n)) chosen.add(r.id);
+        }
+      }
+      return { rows: all.filter((r) => chosen.has(r.id)), count: all.length };
+    };
+    let seed = 7;
+    const rand = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % k);
+    // Few distinct values, so most scores tie (as 6,000 entries of one call each do on a panel's first refresh).
+    const entry = (id: string): StatementCounters => ({ id, calls: rand(4), totalMs: rand(5) * 0.25, rows: rand(3), sharedHit: rand(3), sharedRead: rand(2) });
+    for (let round = 0; round < 20; round++) {
+      const before = Array.from({ length: 3000 }, (_, i) => entry(`q${i}`));
+      const baseline = new Map(before.map((c) => [c.id, c]));
+      // Some entries grew, some were made anew (fewer calls), some are new; every fifth id is ours.
+      const current = before.map((c) => (rand(3) === 0 ? { ...c, calls: c.calls + rand(3), totalMs: c.totalMs + rand(4) * 0.5, rows: c.rows + rand(2) } : rand(7) === 0 ? entry(c.id) : c));
+      for (let i = 0; i < 300; i++) current.push(entry(`new${i}`));
+      const exclude = new Set(current.filter((_, i) => i % 5 === 0).map((c) => c.id));
+      for (const n of [1, 20, 50]) {
+        assert.deepEqual(statementView(baseline, current, n, exclude), reference(baseline, current, n, exclude), `round ${round}, top ${n}`);
+        // A panel's first refresh: the baseline is the current read.
+        const first = new Map(current.map((c) => [c.id, c]));
+        assert.deepEqual(statementView(first, current, n, exclude), reference(first, current, n, exclude), `round ${round}, first refresh, top ${n}`);
+      }
+    }
+  });
+
   it('topBy keeps the n largest in order', () => {
     const xs = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
     assert.deepEqual(topBy(xs, (x) => x, 5), [999, 998, 997, 996, 995]);
