@@ -36,3 +36,12 @@ export async function schemaVersion(db: Database): Promise<SchemaVersion> {
   const stats = String(r.stats);
   return { schema, stats, key: `${schema}#${stats}` };
 }
+
+/**
+ * schemaVersion read at most once, when first asked: one reading shared by the lookups of one decision (IndexDecider
+ * oneOffWrite's query ids) rather than one per statement.
+ */
+export function schemaVersionOnce(db: Database): () => Promise<SchemaVersion> {
+  let read: Promise<SchemaVersion> | undefined;
+  return () => (read ??= schemaVersion(db));
+}
