@@ -71,6 +71,23 @@ function railsAppImporter(p: string): boolean {
   return /\.rb$/.test(p) && /(^|\/)app\/(?:[\w-]+\/)*importers?\//.test(p) && !SEED_PATH.test(p.replace(/(^|\/)importers?\//g, '$1x/'));
 }
 
+/**
+ * The path a file's kind of code is judged by (codeContextOf): relative to the root of the project it is in, posix; its own
+ * path (posix) when it is not under that root. Never the absolute path's parent folders: a clone under ~/tools/ or
+ * ~/tests/ made every file a script's or a test's. The editor's root is the file's workspace folder
+ * (vscode/workspaceChanges contextPathOf); `pg-lens advise --file`'s is the folder it runs in, as `pg-lens scan`'s with no
+ * folder given — the same file gets the same context, so the same index answer (person42 L2). Paths with `\` or `/`; a
+ * Windows drive's are compared without case.
+ */
+export function contextPathIn(root: string | undefined, file: string): string {
+  const f = file.replace(/\\/g, '/');
+  if (!root) return f;
+  const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
+  const drive = /^[a-z]:\//i.test(r);
+  const under = drive ? f.toLowerCase().startsWith(`${r.toLowerCase()}/`) : f.startsWith(`${r}/`);
+  return under ? f.slice(r.length + 1) : f;
+}
+
 /** The context of a file, from its path (forward slashes) and optionally its text. */
 export function codeContextOf(file: string, text?: string): CodeContext {
   const p = file.replace(/\\/g, '/');

@@ -62,8 +62,18 @@ export interface ServerInfo {
 
 export type Queryable = Pick<pg.ClientBase, 'query'>;
 
+/**
+ * Which sessions a statement waits for. 'interactive': what a person is waiting on right now (a hover's plan) — a session
+ * of its own beside the pool the background work fills (index decisions and their trial builds, the cost lens, planning
+ * the visible statements ahead), so it never queues behind them (person42 L6: after a window reload the hovers waited
+ * behind every tab's index decisions). Undefined: the shared pool.
+ */
+export type Lane = 'interactive';
+
 export class Database {
   private pool: pg.Pool;
+  /** The interactive lane's one session (Lane), opened when first asked for. */
+  private interactive: pg.Pool | undefined;
   private closed = false;
   /** The last statement reached the server (so a connection loss now is a dropped session, not a server that is down). */
   private reachable = false;
@@ -75,17 +85,29 @@ export class Database {
   constructor(readonly options: DatabaseOptions) {
     const p = options.profile;
     this.readOnly = isReadOnly(p);
-    this.pool = new pg.Pool(clientConfig(options));
+    this.pool = this.newPool(clientConfig(options));
+  }
+
+  private newPool(config: pg.PoolConfig): pg.Pool {
+    const pool = new pg.Pool(config);
     // An idle client lost its server (restart, pg_terminate_backend, network): the pool drops it.
     // Every client reports the same outage (and pg reports it on the client and on the pool), so the
     // user hears about it once, until a statement succeeds again.
     const report = (err: Error) => this.reportLoss(err);
-    this.pool.on('error', report);
-    const own = ownCountsFor(p);
-    this.pool.on('connect', (client) => {
+    pool.on('error', report);
+    const own = ownCountsFor(this.options.profile);
+    pool.on('connect', (client) => {
       client.on('error', report);
       countTransactions(client, own);
     });
+    return pool;
+  }
+
+  /** The pool a lane's statements are sent through (Lane). */
+  private poolOf(lane: Lane | undefined): pg.Pool {
+    if (lane !== 'interactive') return this.pool;
+    this.interactive ??= this.newPool({ ...clientConfig(this.options), max: 1 });
+    return this.interactive;
   }
 
   get profile(): ConnectionProfile {
@@ -104,11 +126,12 @@ export class Database {
    * `prepare`: keep it as a prepared statement on each pooled session, so a statement sent every
    * refresh is planned once per session instead of every time (only for our own constants).
    */
-  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean; lane?: Lane } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
     const sent = placeOwnMarker(text);
+    const pool = this.poolOf(opts.lane);
     const send = async () => {
-      const r = await (opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]));
+      const r = await (opts.prepare ? pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : pool.query<R>(sent, params as any[]));
       this.reachable = true;
       if (this.lossReported) {
         this.lossReported = false;
@@ -145,11 +168,11 @@ export class Database {
    * session-level that user code left behind (advisory locks, dblink connections, settings,
    * prepared statements, temporary tables) survives into a later statement.
    */
-  async withSession<T>(fn: (session: Session) => Promise<T>, opts: { fresh?: boolean } = {}): Promise<T> {
+  async withSession<T>(fn: (session: Session) => Promise<T>, opts: { fresh?: boolean; lane?: Lane } = {}): Promise<T> {
     this.ensureOpen();
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.poolOf(opts.lane).connect();
     } catch (e) {
       throw this.wrap(e);
     }
@@ -238,7 +261,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end().catch(() => undefined);
+    await Promise.all([this.pool.end().catch(() => undefined), this.interactive?.end().catch(() => undefined)]);
   }
 
   get isClosed(): boolean {

@@ -11,7 +11,7 @@
  * SET LOCAL statement_timeout / lock_timeout, rolled back in every case. Refused on read-only
  * (production) profiles; data-modifying statements need allowDml. Cancellable from another session.
  */
-import { noteOwnForeignKeyChecks, noteOwnWork, type Database, type OwnTableWork, type Session } from './database';
+import { noteOwnForeignKeyChecks, noteOwnWork, type Database, type Lane, type OwnTableWork, type Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
@@ -96,6 +96,8 @@ export interface ExplainOptions {
   trustFunctions?: readonly string[];
   /** Plan as this role (oid; pg_stat_statements.userid) when the current role may become it. */
   planAsRole?: string;
+  /** The sessions it waits for (database Lane): 'interactive' for a hover's plan. */
+  lane?: Lane;
 }
 
 export interface AnalyzeRunOptions {
@@ -123,10 +125,10 @@ export interface AnalyzeRunOptions {
 const versions = new WeakMap<Database, Promise<number>>();
 
 /** The server's version number, asked once per Database. */
-function serverVersion(db: Database): Promise<number> {
+function serverVersion(db: Database, lane?: Lane): Promise<number> {
   let v = versions.get(db);
   if (!v) {
-    v = db.query(EXPLAIN_SQL.serverVersion).then((r) => Number(r.rows[0].v));
+    v = db.query(EXPLAIN_SQL.serverVersion, [], { lane }).then((r) => Number(r.rows[0].v));
     v.catch(() => versions.delete(db));
     versions.set(db, v);
   }
@@ -209,7 +211,7 @@ export async function explainOnSession(s: Session, sql: string, o: SessionExplai
 /** Plan a statement without running it. */
 export async function explain(db: Database, sql: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   const { text, info } = await checkSingleStatement(sql);
-  const versionNum = await serverVersion(db);
+  const versionNum = await serverVersion(db, options.lane);
   const nParams = parameterCount(text);
   const values = options.params;
   if (values && values.length < nParams) throw new PgLensError(`The statement uses $${nParams} but ${values.length} value(s) were given.`, 'PARAMS');
@@ -250,7 +252,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
     } finally {
       await timed(endTransaction(s));
     }
-  });
+  }, { lane: options.lane });
   if (method === 'plain' && nParams > 0) method = 'custom';
   const t0 = performance.now();
   const plan = analyzePlan(json, { relationRows: relRows, relationIndexes: relIndexes });

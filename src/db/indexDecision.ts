@@ -30,6 +30,7 @@ import { sameShapeSummary } from '../core/advice/missingIndex';
 import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
 import { lessOwnForeignKeyChecks, lessOwnWork, type Database, type ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
+import { schemaVersion, schemaVersionOnce, type SchemaVersion } from './schemaVersion';
 import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
@@ -566,6 +567,7 @@ export class IndexDecider {
     }
     const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
     const apart = new Map<string, { r: AdviceResult; why?: string }>();
+    const version = schemaVersionOnce(this.db); // the catalog as this decision reads it (oneOffWrite's query ids)
     for (const s of set) {
       if (opts.isCancelled?.()) break;
       // A statement whose file was deleted while this decision ran: neither advised nor weighed.
@@ -578,7 +580,7 @@ export class IndexDecider {
       // whose proved index is not its answer yet (AdviceResult.notFinal). Issue 20, person42 H2: the editor shared
       // orders (status) between reports.sql:5, src/orders.ts:70 and the one-off DELETE (its kept proofs, the better
       // candidates never built), "also serving queries/reports.sql:13", where `pg-lens scan` proved another index.
-      const oneOff = r.suggestions.length ? await this.oneOffWrite(s) : undefined;
+      const oneOff = r.suggestions.length ? await this.oneOffWrite(s, { version }) : undefined;
       if (r.notFinal?.length || oneOff) {
         apart.set(s.sql, { r, ...(oneOff ? { why: `a one-off ${oneOff.kind.toUpperCase()}: ${oneOffWriteWhy(oneOff.kind.toUpperCase(), oneOff.calls, r.suggestions[0]?.table)}; the automatic advice (diagnostics, hovers, pg-lens scan) proposes no index for it` } : {}) });
         continue;
@@ -594,22 +596,38 @@ export class IndexDecider {
     return { ...decision, ...(notBuiltYet.length ? { notBuiltYet } : {}) };
   }
 
-  /** Query identifiers of the DELETEs and UPDATEs judged (oneOffWrite), by text: read once, their calls at each decision. */
-  private readonly writeIds = new Map<string, string | undefined>();
+  /**
+   * Query identifiers of the DELETEs and UPDATEs judged (oneOffWrite), by text, read once per catalog version
+   * (schemaVersion's `schema`); their calls at each decision. A query id is made of the tables' OIDs: a table dropped and
+   * created again (a migration run again, a test's reset) gives its statements new ones, and an id kept from before read
+   * the old entry's calls (none), so a DELETE the clients now run every minute stayed "a one-off".
+   */
+  private writeIds: { schema: string; ids: Map<string, string | undefined> } = { schema: '', ids: new Map() };
 
   /**
    * A DELETE or UPDATE that has not recurred (core/plan oneOffWrite, on its calls in pg_stat_statements; the plan tips' and
-   * the missing-index finding's one judgement). A statement pg_stat_statements gave with its calls is judged on those.
+   * the missing-index finding's one judgement: the decision weighs it apart, the missing-index analyzer shows no finding
+   * for it). A statement pg_stat_statements gave with its calls is judged on those. Calls that cannot be read: not judged
+   * (undefined), said to `log`; a closed connection throws.
    */
-  async oneOffWrite(s: Pick<DecisionInput, 'sql' | 'calls'>): Promise<{ kind: 'delete' | 'update'; calls: number } | undefined> {
+  async oneOffWrite(s: Pick<DecisionInput, 'sql' | 'calls'>, opts: { log?: (line: string) => void; version?: () => Promise<SchemaVersion> } = {}): Promise<{ kind: 'delete' | 'update'; calls: number } | undefined> {
+    const { log = this.opts.log, version = () => schemaVersion(this.db) } = opts;
+    await loadPgParser(); // what is a DELETE or UPDATE (statementShape)
     const kind = statementShape(s.sql)?.kind;
     if (kind !== 'delete' && kind !== 'update') return undefined;
     try {
-      if (s.calls === undefined && !this.writeIds.has(s.sql)) this.writeIds.set(s.sql, await queryIdOf(this.db, s.sql));
-      const calls = s.calls ?? (await statementCalls(this.db, this.writeIds.get(s.sql)));
+      let calls = s.calls;
+      if (calls === undefined) {
+        const { schema } = await version();
+        if (this.writeIds.schema !== schema) this.writeIds = { schema, ids: new Map() };
+        const { ids } = this.writeIds;
+        if (!ids.has(s.sql)) ids.set(s.sql, await queryIdOf(this.db, s.sql));
+        calls = await statementCalls(this.db, ids.get(s.sql));
+      }
       return calls !== undefined && oneOffWrite(calls) ? { kind, calls } : undefined;
     } catch (e) {
       if (connectionClosed(e)) throw e;
+      log?.(`The calls of a ${kind.toUpperCase()} in pg_stat_statements were not read: ${describeError(e)}`);
       return undefined;
     }
   }

@@ -20,9 +20,7 @@ import { loadPgParser } from '../core/sql/statement';
 import { sameShownAdvice } from '../core/advice/missingIndex';
 import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
-import { oneOffWrite } from '../core/plan';
-import { statementShape } from '../core/sql/predicates';
-import { queryIdOf, statementCalls } from './queryStats';
+import { schemaVersionOnce } from './schemaVersion';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
@@ -86,39 +84,40 @@ export interface MissingIndexAnalyzerOptions {
   log?: (line: string) => void;
 }
 
-/** Per decider (one per connection), whether a DELETE's or UPDATE's text was last judged a one-off (oneOffWrites). */
-const oneOffJudged = new WeakMap<IndexDecider, Map<string, boolean>>();
+/** Per decider (one per connection), the statement texts last judged one-off writes (oneOffWrites), for while typing. */
+const oneOffJudged = new WeakMap<IndexDecider, Set<string>>();
 
 /**
- * The findings less those of DELETEs and UPDATEs that have not recurred (pg_stat_statements' calls of their query id, top
- * level: PG Lens's own EXPLAIN ANALYZE does not count), by the plan tips' one judgement (core/plan oneOffWrite). Only a
- * write with a finding is looked up. While typing no query runs: a text judged before keeps its judgement, a new one is
- * shown.
+ * The findings less those of DELETEs and UPDATEs that have not recurred: the decider's one judgement (IndexDecider
+ * oneOffWrite, the one its decisions weigh apart). Only a statement with a finding is judged. While typing no query runs: a
+ * text judged before keeps its judgement, a new one is shown.
  */
 async function withoutOneOffWrites(decider: IndexDecider, findings: Finding[], items: { site: SqlSite; file?: string }[], editing: boolean, log?: (line: string) => void): Promise<Finding[]> {
   if (!findings.length) return findings;
-  await loadPgParser(); // what is a DELETE or UPDATE (statementShape)
   let judged = oneOffJudged.get(decider);
-  if (!judged) oneOffJudged.set(decider, (judged = new Map()));
+  if (!judged) oneOffJudged.set(decider, (judged = new Set()));
   // The site in the finding's own file (a deferred scan's findings come from every file).
   const siteOf = (f: Finding) => items.find((x) => (x.file === undefined || f.file === undefined || x.file === f.file) && f.span.start >= x.site.span.start && f.span.start <= x.site.span.end)?.site;
   const out: Finding[] = [];
+  const version = schemaVersionOnce(decider.db); // one catalog reading for this run's lookups
   for (const f of findings) {
     const sql = siteOf(f)?.sql;
-    const kind = sql === undefined ? undefined : statementShape(sql)?.kind;
-    if (sql === undefined || (kind !== 'delete' && kind !== 'update')) {
+    if (sql === undefined) {
       out.push(f);
       continue;
     }
     if (!editing) {
+      let oneOff = false;
       try {
-        judged.set(sql, oneOffWrite(await statementCalls(decider.db, await queryIdOf(decider.db, sql))));
+        oneOff = !!(await decider.oneOffWrite({ sql }, { log, version }));
       } catch (e) {
-        log?.(`The calls of a ${kind.toUpperCase()} in pg_stat_statements were not read: ${describeError(e)}`);
-        judged.delete(sql);
+        // The connection closed under it (IndexDecider.oneOffWrite logs any other failure): not judged, the finding shown.
+        log?.(`Whether a statement is a one-off write was not read: ${describeError(e)}`);
       }
+      if (oneOff) judged.add(sql);
+      else judged.delete(sql);
     }
-    if (!judged.get(sql)) out.push(f);
+    if (!judged.has(sql)) out.push(f);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * waits for the server. When the version changes (DDL, ANALYZE), plans of the old version are
  * dropped and listeners are told, so the editor can re-plan what is visible.
  */
-import type { Database } from './database';
+import type { Database, Lane } from './database';
 import { describeError } from './errors';
 import { explain, type ExplainResult } from './explain';
 import { schemaVersion } from './schemaVersion';
@@ -25,10 +25,10 @@ export interface PlannerOptions {
 
 export class Planner {
   private readonly cache: PlanCache<PlanOutcome>;
-  private readonly inflight = new Map<string, Promise<PlanOutcome>>();
+  private readonly inflight = new Map<string, { p: Promise<PlanOutcome>; lane?: Lane }>();
   private version: string | undefined;
   private probedAt = 0;
-  private probing: Promise<string> | undefined;
+  private probing: { p: Promise<string>; lane?: Lane } | undefined;
   private readonly listeners = new Set<() => void>();
   /** Number of EXPLAINs sent (for tests and the bench). */
   explains = 0;
@@ -54,27 +54,35 @@ export class Planner {
     return this.cache.get(PlanCache.key(this.connectionKey, this.version, sql, params));
   }
 
-  /** Cached, or planned now (concurrent requests for the same key share one EXPLAIN). */
-  async plan(sql: string, params?: unknown[]): Promise<PlanOutcome> {
+  /**
+   * Cached, or planned now (concurrent requests for the same key share one EXPLAIN). `lane` 'interactive' (a hover): its
+   * EXPLAIN (and the first probe of the version) on the session kept for what a person waits on, never queued behind the
+   * background work on the shared pool (database Lane).
+   */
+  async plan(sql: string, params?: unknown[], opts: { lane?: Lane } = {}): Promise<PlanOutcome> {
     const hit = this.cached(sql, params);
     if (hit) return hit;
-    const version = this.version ?? (await this.probe());
+    const version = this.version ?? (await this.probe(opts.lane));
     const key = PlanCache.key(this.connectionKey, version, sql, params);
     const again = this.cache.get(key);
     if (again) return again;
-    let p = this.inflight.get(key);
+    const going = this.inflight.get(key);
+    // A hover does not wait for the background's EXPLAIN of the same statement, still queued on the shared pool (the
+    // visible statements planned ahead at a window's start): it plans on its own lane, and the first answer is kept.
+    let p = going && (going.lane === opts.lane || opts.lane === undefined) ? going.p : undefined;
     if (!p) {
       p = (async (): Promise<PlanOutcome> => {
         try {
           this.explains++;
-          return { ok: true, result: await explain(this.db, sql, { params, trustFunctions: this.options.trustFunctions }) };
+          return { ok: true, result: await explain(this.db, sql, { params, trustFunctions: this.options.trustFunctions, lane: opts.lane }) };
         } catch (e) {
           return { ok: false, message: describeError(e), code: (e as any)?.code };
         }
       })();
-      this.inflight.set(key, p);
-      void p.then((outcome) => {
-        this.inflight.delete(key);
+      const mine = p;
+      this.inflight.set(key, { p: mine, lane: opts.lane });
+      void mine.then((outcome) => {
+        if (this.inflight.get(key)?.p === mine) this.inflight.delete(key);
         // Connection problems are not the statement's fault: do not remember them.
         if (outcome.ok || !isTransient(outcome.code)) this.cache.set(key, version, outcome);
       });
@@ -104,11 +112,13 @@ export class Planner {
     return out;
   }
 
-  /** Probe the version now (also done in the background by cached()). */
-  async probe(): Promise<string> {
-    this.probing ??= (async () => {
+  /** Probe the version now (also done in the background by cached()); `lane` as plan's (a probe under way on the shared pool is not waited for). */
+  async probe(lane?: Lane): Promise<string> {
+    if (this.probing && (this.probing.lane === lane || lane === undefined)) return this.probing.p;
+    const entry = { lane } as { p: Promise<string>; lane?: Lane };
+    entry.p = (async () => {
       try {
-        const v = (await schemaVersion(this.db)).key;
+        const v = (await schemaVersion(this.db, lane)).key;
         this.probedAt = Date.now();
         if (this.version !== undefined && v !== this.version) {
           this.version = v;
@@ -118,10 +128,11 @@ export class Planner {
         this.version = v;
         return v;
       } finally {
-        this.probing = undefined;
+        if (this.probing === entry) this.probing = undefined;
       }
     })();
-    return this.probing;
+    this.probing = entry;
+    return entry.p;
   }
 
   private maybeProbe(): void {

@@ -11,7 +11,7 @@
  *    table (pg_stat_user_tables), which ANALYZE bumps as it finishes.
  * One round trip; on a database with 10,000 relations it reads about as many catalog rows.
  */
-import type { Database } from './database';
+import type { Database, Lane } from './database';
 import { catalogRowsVersion, OWN_STATEMENT_MARKER } from './sql';
 
 const SCHEMA_VERSION_SQL = `${OWN_STATEMENT_MARKER} SELECT
@@ -30,9 +30,19 @@ export interface SchemaVersion {
   key: string;
 }
 
-export async function schemaVersion(db: Database): Promise<SchemaVersion> {
-  const r = (await db.query(SCHEMA_VERSION_SQL)).rows[0];
+/** `lane`: the sessions it waits for (database Lane; a hover's first plan probes on the interactive one). */
+export async function schemaVersion(db: Database, lane?: Lane): Promise<SchemaVersion> {
+  const r = (await db.query(SCHEMA_VERSION_SQL, [], { lane })).rows[0];
   const schema = `${r.rel}/${r.con}/${r.ext}/${r.search_path}`;
   const stats = String(r.stats);
   return { schema, stats, key: `${schema}#${stats}` };
+}
+
+/**
+ * schemaVersion read at most once, when first asked: one reading shared by the lookups of one decision (IndexDecider
+ * oneOffWrite's query ids) rather than one per statement.
+ */
+export function schemaVersionOnce(db: Database): () => Promise<SchemaVersion> {
+  let read: Promise<SchemaVersion> | undefined;
+  return () => (read ??= schemaVersion(db));
 }

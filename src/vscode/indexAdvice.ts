@@ -393,10 +393,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   async noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined> {
     if (doc.uri.scheme !== 'file') return undefined;
-    const [{ notWorkload, notWorkloadAnswer }, { codeContextOf }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/codeContext'), import('../core/sql/statement')]);
+    const [{ fileStatementNotWorkload }, { loadPgParser }] = await Promise.all([import('../core/advice/workload'), import('../core/sql/statement')]);
     await loadPgParser();
-    const why = notWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), context: codeContextOf(contextPathOf(doc.uri), doc.getText()) });
-    return why ? notWorkloadAnswer(why) : undefined;
+    // The question `pg-lens advise --file` asks, on the same path in the app (person42 L2).
+    return fileStatementNotWorkload({ sql, source: vscode.workspace.asRelativePath(doc.uri), contextPath: contextPathOf(doc.uri), text: doc.getText() });
   }
 
   provedFor(sql: string): ProvedIndexFigure[] {

@@ -16,6 +16,7 @@ import * as vscode from 'vscode';
 import { ChangeBurst, classifyChange, looksLikeFile, type ChangeKind, type FileChange } from '../core/workspaceChanges';
 import { SKIPPED_DIRS_GLOB, skippedPath } from '../core/skippedFolders';
 import { errorMessage } from '../core/safeText';
+import { contextPathIn } from '../core/codeContext';
 
 /** A batch is handed on once no change came for this long (a checkout changes many files)… */
 const QUIET_MS = 1000;
@@ -44,12 +45,13 @@ function relOf(uri: vscode.Uri): string | undefined {
 }
 
 /**
- * The path a file's kind of code is judged by (core/codeContext, FileInput.contextPath): relative to its workspace
- * folder (posix), its own path outside every folder. Never the absolute path's parent folders: a clone under ~/tools/
- * or ~/tests/ made every file a script's or a test's.
+ * The path a file's kind of code is judged by (core/codeContext contextPathIn, FileInput.contextPath): relative to its
+ * workspace folder (posix), its own path outside every folder — the one rule `pg-lens advise --file` judges a file by, with
+ * the folder it runs in as the root.
  */
 export function contextPathOf(uri: vscode.Uri | string): string {
-  return vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
+  const u = typeof uri === 'string' ? vscode.Uri.file(uri) : uri;
+  return contextPathIn(vscode.workspace.getWorkspaceFolder(u)?.uri.fsPath, u.fsPath);
 }
 
 export class WorkspaceChanges implements WorkspaceChangesApi, vscode.Disposable {

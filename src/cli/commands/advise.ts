@@ -11,7 +11,9 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
-import { workloadWeighingLines } from '../../core/advice/workload';
+import { fileStatementNotWorkload, workloadWeighingLines } from '../../core/advice/workload';
+import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
+import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { noIndexAnswer, provedBy } from '../../core/advice/missingIndex';
 import { LIMITS } from '../../core/limits';
@@ -47,7 +49,7 @@ export const advise: CliCommand = {
     if (!values.workload && !values.file && !sqlArg) throw new UsageError('give a SQL statement, --file F or --workload');
     if (values.file && sqlArg) throw new UsageError('give either a SQL statement or --file, not both');
 
-    const statements = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
+    const statements: AskedStatement[] = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
@@ -57,7 +59,8 @@ export const advise: CliCommand = {
       };
       const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, askedFor: true, log };
       if (values.workload) {
-        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where, ...('dynamic' in s && s.dynamic ? { dynamic: true } : {}) })) });
+        // The file's statements as the editor's workload advice weighs them: a one-off script's, a test's… left out, said.
+        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where, ...(s.dynamic ? { dynamic: true } : {}), ...(s.file ? { context: s.file.context } : {}) })) });
         if (format === 'json') {
           ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
         } else {
@@ -72,16 +75,30 @@ export const advise: CliCommand = {
         }
         return EXIT.ok;
       }
+      // A file's statement that is not the app's workload (a one-off script's, a test's, a seed's, a migration's, DDL): no
+      // index of its own — the editor's Suggest Indexes' answer, on the same path in the app (fileStatementNotWorkload;
+      // person42 L2: this proved an index for a script's statement the editor said gets none). Its text given is advised.
+      const notes: string[] = [];
+      const left = new Set<string>();
+      await loadPgParser(); // what is DDL (notWorkload)
+      for (const st of statements) {
+        const why = st.file ? fileStatementNotWorkload({ sql: st.sql, source: st.file.contextPath, contextPath: st.file.contextPath, text: st.file.text }) : undefined;
+        if (!why) continue;
+        left.add(st.sql);
+        // Left out for its file's kind of code (not for what it is: DDL, another database's SQL): its text may be weighed.
+        const byFile = st.file!.context !== 'request' && st.file!.context !== 'job';
+        notes.push(`${st.where}: ${why}${byFile ? ' To weigh it anyway, give its text: pg-lens advise "…".' : ''}`);
+      }
+      const asked = statements.filter((s) => !left.has(s.sql));
       // The one index decision: the given statements weighed with pg_stat_statements' busiest, so a
       // statement gets the index scan, the editor and the workload name for it.
       const decider = new IndexDecider(db, opts);
-      const sources = await decisionStatements(db, statements.map((s) => ({ sql: s.sql, source: s.where })), { info });
-      const decision = await decider.decide(sources.statements, { focus: statements.map((s) => s.sql) });
+      const sources = await decisionStatements(db, asked.map((s) => ({ sql: s.sql, source: s.where, ...(s.file ? { context: s.file.context } : {}) })), { info });
+      const decision = asked.length ? await decider.decide(sources.statements, { focus: asked.map((s) => s.sql) }) : undefined;
       const all: IndexSuggestion[] = [];
-      const notes: string[] = [];
-      for (const st of statements) {
+      for (const st of asked) {
         const r = decider.advice.get(st.sql);
-        const d = decision.byStatement.get(st.sql);
+        const d = decision?.byStatement.get(st.sql);
         if (!r) continue;
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
         else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? `no index worth its write cost (${d.withheld.map((w) => w.why).join('; ')})` : noIndexAnswer(r, { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
@@ -130,7 +147,20 @@ function printSuggestion(ctx: CliContext, s: IndexSuggestion): void {
   ctx.out(`  why: ${oneLine(s.reason)}`);
 }
 
-async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string; dynamic?: boolean }[]> {
+/** A statement asked about: given as text, or found in a file (`file`: its path in the app, its kind of code, its text). */
+interface AskedStatement {
+  sql: string;
+  where: string;
+  dynamic?: boolean;
+  file?: { contextPath: string; context: CodeContext; text: string };
+}
+
+/**
+ * The statements of a file (the one at `line`), with its path in the app and its kind of code: judged as the editor judges
+ * it, from the project's root — the working folder, as `pg-lens scan` judges its files when no folder is given (core/
+ * codeContext contextPathIn; run it from the project's root, the folder the editor opens).
+ */
+async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<AskedStatement[]> {
   const full = path.resolve(ctx.cwd, file);
   let text: string;
   try {
@@ -145,5 +175,7 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   const located = sites.map((s) => ({ s, line: positionAt(starts, s.span.start).line + 1, endLine: positionAt(starts, s.span.end).line + 1 }));
   const chosen = line === undefined ? located : located.filter((x) => line >= x.line && line <= x.endLine);
   if (line !== undefined && !chosen.length) throw new UsageError(`no SQL statement at ${file}:${line}`);
-  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}) }));
+  const contextPath = contextPathIn(ctx.cwd, full);
+  const of = { contextPath, context: codeContextOf(contextPath, text), text };
+  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}), file: of }));
 }

@@ -15,7 +15,7 @@
  * the write maintenance it adds is withheld on every surface.
  */
 import { countOf, formatMs, listAndMore, shortLine, spaced } from '../format';
-import type { CodeContext } from '../codeContext';
+import { codeContextOf, type CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 
@@ -537,6 +537,18 @@ export function notWorkload(s: Pick<FoundStatement, 'sql' | 'source' | 'context'
  */
 export function notWorkloadAnswer(why: string): string {
   return `No index advice: statements ${why} are not the app's workload. Indexes are decided for its requests and jobs, and no other statement's decision weighs this one.`;
+}
+
+/**
+ * What a file's statement is told instead of index advice when it is not the app's workload (notWorkloadAnswer): its file
+ * judged by its path in the app (`contextPath`, core/codeContext contextPathIn) and its text — a one-off script's, a test's,
+ * a seed's, a migration's — or the statement itself (DDL, another database's SQL); undefined when it is the app's. The one
+ * question the editor's Suggest Indexes and `pg-lens advise --file` ask (person42 L2: the CLI proved an index for a
+ * script's statement the editor said gets none). PostgreSQL's parser loaded first (notWorkload).
+ */
+export function fileStatementNotWorkload(s: { sql: string; source: string; contextPath: string; text: string }): string | undefined {
+  const why = notWorkload({ sql: s.sql, source: s.source, context: codeContextOf(s.contextPath, s.text) });
+  return why ? notWorkloadAnswer(why) : undefined;
 }
 
 /** The statements `notWorkload` leaves out, one entry per reason. */

@@ -126,7 +126,9 @@ class PlansFeature implements vscode.Disposable {
       md.isTrusted = { enabledCommands: line.commands };
       return new vscode.Hover(md, range);
     }
-    const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));
+    // On the session kept for what a person waits on (database Lane 'interactive'): never queued behind the decisions,
+    // trial builds and readings the window's start sets going on the shared pool (person42 L6).
+    const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql, undefined, { lane: 'interactive' }));
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;

@@ -7,33 +7,20 @@
  * and Suggest Indexes on queries.sql still said `orders (status)`, while the workload advice said the INCLUDE index.
  */
 import { strict as assert } from 'node:assert';
-import { QUERIES_SQL, REPORT_PY, shopSources, shopWithTraffic } from './shopState';
+import { QUERIES_SQL, REPORT_PY, shopWorkspace } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import type { Finding } from '../../../src/core/findings';
-import { foundStatementsOf, type IndexDecision } from '../../../src/core/advice/workload';
-import { IndexDecider, topStatements, WorkspaceStatements, type DecisionInput } from '../../../src/db/indexDecision';
-import type { IndexSuggestion } from '../../../src/db/advisor';
-import { decided, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { foundStatementsOf } from '../../../src/core/advice/workload';
+import { IndexDecider } from '../../../src/db/indexDecision';
+import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
 import { adviseWorkload } from '../../../src/db/workload';
-import type { Database } from '../../../src/db/database';
-import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
-
 
 describe('examples/shop: the editor deciding file by file names one index for the refunded-orders reads (real PostgreSQL)', function () {
   this.timeout(600000);
   const t = testDatabase('shop_advice_file_by_file');
-  let db: Database;
-  const texts = new Map<string, string>();
-
-  before(async () => {
-    configureTreeSitterForCli();
-    await shopWithTraffic(t, { scale: 0.25, requests: 150 });
-    await t.admin.query('VACUUM ANALYZE orders');
-    db = await t.open();
-    for (const [f, text] of shopSources()) texts.set(f, text);
-    texts.set('queries.sql', QUERIES_SQL);
-  });
+  const shop = shopWorkspace(t, { files: { 'queries.sql': QUERIES_SQL }, vacuum: ['orders'] });
+  const { texts, sitesOf } = shop;
 
   const ddlOf = (f: Finding | undefined) => (f?.evidence as { suggestions?: { ddl: string }[] } | undefined)?.suggestions?.filter((s) => / ON orders /.test(s.ddl)).map((s) => s.ddl);
   const statusRead = (sql: string) => /FROM orders( o)? .*WHERE (o\.)?status = 'refunded'/s.test(sql);
@@ -41,24 +28,13 @@ describe('examples/shop: the editor deciding file by file names one index for th
   it('orders.ts, queries.sql and report.py get the same orders index however the files were decided, and Suggest Indexes and the workload name it too', async () => {
     // The editor's per-connection state: one decider, one advice map, and the workspace's statements read once — before
     // report.py was written to disk (a file made outside the editor: no save event tells the workspace reading of it).
-    const decider = new IndexDecider(db, { realIndexes: true });
-    const advice = new Map<string, DecidedAdvice>();
-    const sitesOf = async (file: string) => (await extractSqlSites(texts.get(file)!, file, file)).filter((s) => s.confidence >= 0.5);
-    const ws = new WorkspaceStatements();
-    for (const file of texts.keys()) ws.setFile(file, foundStatementsOf(await sitesOf(file), texts.get(file)!, file));
-    const top = (await topStatements(db)).statements;
-    const statements = async (): Promise<DecisionInput[]> => ws.statements(top);
+    const decider = new IndexDecider(shop.db, { realIndexes: true });
+    const { advice, ws, statements, onDecision } = await shop.editor(decider);
     const workspace = async () => (await Promise.all([...texts.keys()].map(async (f) => foundStatementsOf(await sitesOf(f), texts.get(f)!, f)))).flat();
     const findings = new Map<string, Finding[]>();
     const analyse = async (file: string) => {
       const text = texts.get(file)!;
       // As the editor's analyzer: the decision's advice kept for every statement it names (indexAdvice.ts applyDecision).
-      const onDecision = (d: IndexDecision<IndexSuggestion>) => {
-        for (const sql of d.byStatement.keys()) {
-          const now = decided(decider, sql, d);
-          if (now) advice.set(sql, now);
-        }
-      };
       const a = missingIndexAnalyzer(decider, { advice, statements, onDecision, sawFile: (f, found) => ws.setFile(f, found) });
       findings.set(file, await a.analyze({ file, text, language: file, sites: await sitesOf(file) }));
     };
@@ -93,7 +69,7 @@ describe('examples/shop: the editor deciding file by file names one index for th
     // Suggest Indexes on queries.sql's statement: the same decider, focus on that statement, a real build allowed.
     const qsql = (await extractSqlSites(QUERIES_SQL, 'queries.sql', 'queries.sql')).find((s) => statusRead(s.sql))!.sql;
     const suggested = (await decider.decide(await statements(), { focus: [qsql], realIndexes: true })).byStatement.get(qsql)?.suggestions.filter((s) => / ON orders /.test(s.ddl)).map((s) => s.ddl);
-    const w = await adviseWorkload(db, { extraStatements: await workspace(), decider, realIndexes: true });
+    const w = await adviseWorkload(shop.db, { extraStatements: await workspace(), decider, realIndexes: true });
     const workloadIx = w.suggestions.filter((s) => s.table === 'orders' && s.statements.some((x) => statusRead(x.key)));
     console.log(`      after open: ${JSON.stringify(afterOpen)}\n      after refresh: ${JSON.stringify(afterRefresh)}\n      kept: ${JSON.stringify(kept)}\n      after scan: ${JSON.stringify(afterScan)}\n      suggest: ${JSON.stringify(suggested)}\n      workload: ${workloadIx.map((x) => x.ddl).join(' | ')}`);
 

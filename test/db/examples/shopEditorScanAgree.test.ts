@@ -2,16 +2,12 @@
  * The editor and `pg-lens scan --db` name one index for the same statements (issue 20, person42 H2).
  */
 import { strict as assert } from 'node:assert';
-import { shopSources, shopWithTraffic } from './shopState';
-import { extractSqlSites } from '../../../src/core/extract/index';
+import { shopWorkspace } from './shopState';
 import type { Finding } from '../../../src/core/findings';
-import { foundStatementsOf, type IndexDecision } from '../../../src/core/advice/workload';
-import { IndexDecider, topStatements, WorkspaceStatements, type DecisionInput } from '../../../src/db/indexDecision';
-import { adviseStatement, type IndexSuggestion } from '../../../src/db/advisor';
+import { IndexDecider } from '../../../src/db/indexDecision';
+import { adviseStatement } from '../../../src/db/advisor';
 import { candidateFromSuggestion } from '../../../src/core/advice/indexCandidates';
-import { decided, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
-import type { Database } from '../../../src/db/database';
-import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
+import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
 import { testDatabase } from '../support';
 
 /** person42's queries/reports.sql: a refunds report, a one-off cleanup DELETE, a report on German customers, last month's refunds. */
@@ -48,38 +44,17 @@ ORDER BY o.placed_at DESC;
 describe('examples/shop: the editor and pg-lens scan name one index for the same statements (real PostgreSQL)', function () {
   this.timeout(900000);
   const t = testDatabase('shop_editor_scan_agree');
-  let db: Database;
-  const texts = new Map<string, string>();
+  const shop = shopWorkspace(t, { files: { 'queries/reports.sql': REPORTS_SQL }, vacuum: ['orders', 'customers'] });
+  const { texts, sitesOf } = shop;
 
-  before(async () => {
-    configureTreeSitterForCli();
-    await shopWithTraffic(t, { scale: 0.25, requests: 150 });
-    await t.admin.query('VACUUM ANALYZE orders');
-    await t.admin.query('VACUUM ANALYZE customers');
-    db = await t.open();
-    for (const [f, text] of shopSources()) texts.set(f, text);
-    texts.set('queries/reports.sql', REPORTS_SQL);
-  });
-
-  const sitesOf = async (file: string) => (await extractSqlSites(texts.get(file)!, file, file)).filter((s) => s.confidence >= 0.5);
   const ordersDdl = (f: Finding | undefined) => (f?.evidence as { suggestions?: { ddl: string }[] } | undefined)?.suggestions?.filter((s) => / ON orders /.test(s.ddl)).map((s) => s.ddl).join(' + ');
   const lineOf = (file: string, f: Finding) => texts.get(file)!.slice(0, f.span.start).split('\n').length;
 
   /** The editor's path (indexAdvice.ts): one decider (automatic: no real builds), the workspace's statements, file by file. */
   const editor = async (decider: IndexDecider) => {
-    const advice = new Map<string, DecidedAdvice>();
-    const ws = new WorkspaceStatements();
-    for (const file of texts.keys()) ws.setFile(file, foundStatementsOf(await sitesOf(file), texts.get(file)!, file));
-    const top = (await topStatements(db)).statements;
-    const statements = async (): Promise<DecisionInput[]> => ws.statements(top);
+    const { advice, statements, onDecision } = await shop.editor(decider);
     const out = new Map<string, Finding[]>();
     for (const file of ['queries/reports.sql', 'src/orders.ts']) {
-      const onDecision = (d: IndexDecision<IndexSuggestion>) => {
-        for (const sql of d.byStatement.keys()) {
-          const now = decided(decider, sql, d);
-          if (now) advice.set(sql, now);
-        }
-      };
       const a = missingIndexAnalyzer(decider, { advice, workloadOnly: true, statements, onDecision, createNow: true });
       out.set(file, (await a.analyze({ file, text: texts.get(file)!, language: file.endsWith('.sql') ? 'sql' : 'typescript', sites: await sitesOf(file) })).filter((f) => f.ruleId === 'missing-index'));
     }
@@ -88,7 +63,7 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
 
   /** `pg-lens scan --db` (scan.ts): real builds, asked for, every file collected and decided once. */
   const scan = async () => {
-    const a = missingIndexAnalyzer(new IndexDecider(db, { realIndexes: true, askedFor: true, proof: 'transaction' }), { deferred: true, workloadOnly: true });
+    const a = missingIndexAnalyzer(new IndexDecider(shop.db, { realIndexes: true, askedFor: true, proof: 'transaction' }), { deferred: true, workloadOnly: true });
     for (const file of texts.keys()) await a.analyze({ file, text: texts.get(file)!, language: file.endsWith('.sql') ? 'sql' : 'typescript', sites: await sitesOf(file) });
     const out = new Map<string, Finding[]>();
     for (const f of (await a.finish?.()) ?? []) if (f.ruleId === 'missing-index') out.set(f.file!, [...(out.get(f.file!) ?? []), f]);
@@ -104,13 +79,13 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
     await t.admin.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
     // Proofs kept of orders (status) alone on three statements (an earlier ask, another window): the other candidates of
     // those statements never built — the editor's automatic decisions (trialBuilds whenAsked) reuse such proofs.
-    const del = await adviseStatement(db, DELETE, undefined, { realIndexes: true, askedFor: true, proof: 'transaction' });
+    const del = await adviseStatement(shop.db, DELETE, undefined, { realIndexes: true, askedFor: true, proof: 'transaction' });
     const status = candidateFromSuggestion(del.suggestions.find((x) => x.columns.join() === 'status')!)!;
     const reports = (await sitesOf('queries/reports.sql')).map((x) => x.sql);
     const o70 = (await sitesOf('src/orders.ts')).map((x) => x.sql).find((q) => /status = 'refunded' ORDER BY placed_at DESC/.test(q))!;
-    for (const q of [reports[0], o70]) await adviseStatement(db, q, undefined, { realIndexes: true, askedFor: true, candidates: [status], maxIndexes: 1, proof: 'transaction' });
+    for (const q of [reports[0], o70]) await adviseStatement(shop.db, q, undefined, { realIndexes: true, askedFor: true, candidates: [status], maxIndexes: 1, proof: 'transaction' });
 
-    const decider = new IndexDecider(db, { proof: 'transaction' });
+    const decider = new IndexDecider(shop.db, { proof: 'transaction' });
     const auto = await editor(decider);
     const lines = [...auto.values()].flat().filter((f) => ordersDdl(f)?.includes('(status'));
     assert.ok(lines.length >= 2, show(auto));
@@ -131,9 +106,7 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
     assert.equal(scanDdl.size, 1, show(scanned));
 
     // Suggest Indexes on orders.ts:70 (asked: real builds): from then on the editor's decisions name the scan's index.
-    const ws = new WorkspaceStatements();
-    for (const file of texts.keys()) ws.setFile(file, foundStatementsOf(await sitesOf(file), texts.get(file)!, file));
-    await decider.decide(ws.statements((await topStatements(db)).statements), { focus: [o70], realIndexes: true });
+    await decider.decide(await (await shop.editor(decider)).statements(), { focus: [o70], realIndexes: true });
     const after = await editor(decider);
     const afterStatus = [...after.values()].flat().filter((f) => ordersDdl(f)?.includes('(status'));
     assert.ok(afterStatus.length >= 3, show(after));
@@ -141,13 +114,13 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
   });
 
   it('Suggest Indexes on the one-off DELETE: its proved index, said to be for a one-off write the automatic advice leaves out, shared with no other statement', async function () {
-    if ((await db.serverInfo()).pgStatStatements !== 'ready') this.skip();
+    if ((await shop.db.serverInfo()).pgStatStatements !== 'ready') this.skip();
     await t.admin.query('SELECT pg_stat_statements_reset()');
-    const decider = new IndexDecider(db, {});
-    const ws = new WorkspaceStatements();
-    for (const file of texts.keys()) ws.setFile(file, foundStatementsOf(await sitesOf(file), texts.get(file)!, file));
+    const decider = new IndexDecider(shop.db, {});
+    // The workspace's statements with pg_stat_statements' top ones as they are now.
+    const statements = async () => (await shop.editor(decider)).statements();
     // As Suggest Indexes asks (indexAdvice.ts): the DELETE the focus, real builds allowed.
-    const d = await decider.decide(ws.statements((await topStatements(db)).statements), { focus: [DELETE], realIndexes: true });
+    const d = await decider.decide(await statements(), { focus: [DELETE], realIndexes: true });
     const mine = d.byStatement.get(DELETE);
     assert.ok(mine?.suggestions.some((x) => / ON orders \(status/.test(x.ddl)), JSON.stringify(mine?.suggestions.map((x) => x.ddl)));
     assert.match(mine!.apart ?? '', /^a one-off DELETE: this DELETE has not recurred \(pg_stat_statements has no run of it\).*proposes no index for it$/, mine!.apart);
@@ -160,7 +133,7 @@ describe('examples/shop: the editor and pg-lens scan name one index for the same
       await t.admin.query(DELETE);
       await t.admin.query('ROLLBACK');
     }
-    const again = await decider.decide(ws.statements((await topStatements(db)).statements), { focus: [DELETE], realIndexes: true });
+    const again = await decider.decide(await statements(), { focus: [DELETE], realIndexes: true });
     assert.equal(again.byStatement.get(DELETE)?.apart, undefined);
   });
 });

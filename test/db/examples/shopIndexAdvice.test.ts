@@ -67,9 +67,11 @@ describe('examples/shop: one index decision for the reviews statements on every 
     const scanRating = at('reviews.ts', 6);
     const scanFeatured = at('products.ts', 72);
 
-    // pg-lens advise for the statement at a line (Suggest Indexes does the same through the editor's decider).
+    // pg-lens advise for the statement at a line (Suggest Indexes does the same through the editor's decider), run from the
+    // shop's folder: the project the editor above has open (`src/reviews.ts`). From this repository's root the file is
+    // `examples/shop/src/reviews.ts`, an example's — a one-off script's, given no index, as the editor on that folder says.
     const advise = async (file: string, line: number) => {
-      const r = await runCli(['advise', '--db', t.url, '--format', 'json', '--file', path.join(src, file), '--line', String(line)]);
+      const r = await runCli(['advise', '--db', t.url, '--format', 'json', '--file', path.join('src', file), '--line', String(line)], { cwd: path.dirname(src) });
       assert.equal(r.code, 0, r.err);
       return (JSON.parse(r.out).suggestions as { ddl: string }[]).map((s) => s.ddl);
     };

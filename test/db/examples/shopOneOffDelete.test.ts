@@ -10,6 +10,7 @@ import { shopWithTraffic } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import { IndexDecider } from '../../../src/db/indexDecision';
 import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import type { Finding } from '../../../src/core/findings';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
@@ -69,6 +70,27 @@ describe('examples/shop: a one-off DELETE gets no missing-index finding, as its 
     }
     const recurring = await scanFinding();
     assert.ok(recurring.del, 'a DELETE that recurs keeps its finding in the scan');
+  });
+
+  it('while typing, the last judgement holds without asking the database (IndexDecider.oneOffWrite, its memo per decider)', async function () {
+    if (!pss) this.skip();
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    // A connection of its own, closed before the editing run: any query then would fail, be logged, and show the finding.
+    const own = await t.open();
+    const sites = (await extractSqlSites(REPORTS_SQL, 'queries/reports.sql', 'queries/reports.sql')).filter((x) => x.confidence >= 0.5);
+    const del = sites.find((x) => x.sql.startsWith('DELETE'))!;
+    const logged: string[] = [];
+    const advice = new Map<string, DecidedAdvice>();
+    const a = missingIndexAnalyzer(new IndexDecider(own, { realIndexes: true }), { advice, statements: async () => [], createNow: true, log: (l) => logged.push(l) });
+    const onDelete = (fs: Finding[]) => fs.find((f) => f.ruleId === 'missing-index' && f.span.start >= del.span.start && f.span.start <= del.span.end);
+    const judged = await a.analyze({ file: 'queries/reports.sql', text: REPORTS_SQL, language: 'sql', sites });
+    assert.equal(onDelete(judged), undefined, 'judged a one-off: no finding');
+    assert.ok(advice.get(del.sql)?.suggestions.length, 'its advice kept (what an editing run shows from)');
+    await own.close();
+    const typing = await a.analyze({ file: 'queries/reports.sql', text: REPORTS_SQL, language: 'sql', sites, editing: true });
+    assert.equal(onDelete(typing), undefined, onDelete(typing)?.message);
+    assert.ok(typing.some((f) => f.ruleId === 'missing-index'), 'the read keeps its finding from the kept advice');
+    assert.deepEqual(logged.filter((l) => /one-off|pg_stat_statements|not read/.test(l)), []);
   });
 
   it('not recurred: no finding (without the judgement, orders (status) is offered); run twice by a client: offered', async function () {

@@ -1,10 +1,23 @@
 import { strict as assert } from 'node:assert';
-import { applyContext, codeContextOf, describeByContext, parseContextPolicy } from '../../../src/core/codeContext';
+import { applyContext, codeContextOf, contextPathIn, describeByContext, parseContextPolicy } from '../../../src/core/codeContext';
 import type { Finding } from '../../../src/core/findings';
 
 const f = (severity: Finding['severity']): Finding => ({ ruleId: 'n-plus-one', severity, message: 'm', span: { start: 0, end: 1 }, fixes: [] });
 
 describe('core/codeContext', () => {
+  it('contextPathIn: a file\'s path under its project root (posix), its own path outside it (the editor\'s and pg-lens advise --file\'s one rule, person42 L2)', () => {
+    assert.equal(contextPathIn('/home/ana/tools/shop', '/home/ana/tools/shop/scripts/refunds.sql'), 'scripts/refunds.sql');
+    assert.equal(contextPathIn('/home/ana/tools/shop/', '/home/ana/tools/shop/src/orders.ts'), 'src/orders.ts');
+    // The folders above the root never decide: `tools/` is not a script's folder of the shop.
+    assert.equal(codeContextOf(contextPathIn('/home/ana/tools/shop', '/home/ana/tools/shop/src/orders.ts')), 'request');
+    assert.equal(codeContextOf(contextPathIn('/home/ana/tools/shop', '/home/ana/tools/shop/scripts/refunds.sql')), 'script');
+    // A sibling folder sharing the root's name as a prefix is not under it; a file outside keeps its own path.
+    assert.equal(contextPathIn('/work/shop', '/work/shop-old/src/a.ts'), '/work/shop-old/src/a.ts');
+    assert.equal(contextPathIn(undefined, 'C:\\src\\a.ts'), 'C:/src/a.ts');
+    // Windows: either separator, the drive's case ignored (VS Code's fsPath gives `c:`, a shell `C:`).
+    assert.equal(contextPathIn('c:\\Users\\ana\\shop', 'C:\\Users\\ana\\shop\\tests\\orders.test.ts'), 'tests/orders.test.ts');
+  });
+
   it('tells request, job, migration, test, script and seed code apart from paths', () => {
     const cases: [string, string][] = [
       ['server/routes/api/documents.ts', 'request'],
