@@ -279,3 +279,90 @@ export function testSetupScope(node: Node, path: string, functionTypes: Readonly
   return FIXTURE_MODULE.test(path.replace(/\\/g, '/')) ? 'a fixture module' : undefined;
 }
 
+
+/** `(x)` → `x`, and the whitespace around it. */
+const bare = (t: string) => t.trim().replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1').trim();
+
+/**
+ * The parent's field as a condition tests it: `order.payments`, `product.featuredAsset !== undefined`,
+ * `entity[fieldName]`, `obj.author is not None` (present), or `!orderLine.featuredAsset?.preview`,
+ * `obj.x == null`, `not obj.x` (absent). `obj` is the parent object's name; undefined for any other condition.
+ */
+function fieldTest(cond: string, obj: string): 'present' | 'absent' | undefined {
+  const o = obj.replace(/\$/g, '\\$');
+  // One or more steps into the object: `.a`, `?.a`, `[key]`, `?.[0]`; a getter (`getA()`) too (Java).
+  const path = `${o}(?:\\??\\.(?:[A-Za-z_$][\\w$]*(?:\\(\\))?|\\[[^\\]\\n]{1,40}\\])|\\[[^\\]\\n]{1,40}\\])+`;
+  const c = bare(cond);
+  const unset = `(?:undefined|null|None|nil)`;
+  if (new RegExp(`^${path}(?:\\s*(?:!==?|is\\s+not)\\s*${unset}|\\s*(?:\\.|\\?\\.)length(?:\\s*>\\s*0)?)?$`).test(c)) return 'present';
+  if (new RegExp(`^(?:!\\s*|not\\s+)${path}$|^${path}\\s*(?:===?|is)\\s*${unset}$`).test(c)) return 'absent';
+  return undefined;
+}
+
+/** The statement returns (`return x`, `{ return x; }`, Python's `return x`), and only that. */
+function onlyReturns(stmt: Node | undefined): Node | undefined {
+  if (!stmt) return undefined;
+  if (/^return(_statement)?$/.test(stmt.type)) return stmt;
+  const inner = named(stmt).filter((c) => !/comment/.test(c.type));
+  return /^(statement_block|block)$/.test(stmt.type) && inner.length === 1 && /^return(_statement)?$/.test(inner[0].type) ? inner[0] : undefined;
+}
+
+/**
+ * The call is a fallback for a field the parent object already carries (issue 14, held-out-aq Vendure's entity
+ * resolvers): it runs only when that field is missing — after `if (order.payments) return order.payments;`, in the
+ * branch of `if (!line.featuredAsset?.preview) { … }` (or the `else` of a test that the field is there), or on the
+ * right of `parent.x ?? load()` / `parent.x || load()` / `parent.x ? parent.x : load()`. A resolver of a list whose
+ * query loaded the field returns it without a query per parent; one that always loads (`return load(parent.id)`, or
+ * loads after `if (!parent.authorId) return null`) stays a query per parent. `def` is the resolver, `obj` its parent.
+ */
+export function parentFieldFallback(node: Node, def: Node, obj: string | undefined): boolean {
+  if (!obj || !/^[A-Za-z_$][\w$]*$/.test(obj)) return false;
+  const o = obj.replace(/\$/g, '\\$');
+  const onObj = new RegExp(`^${o}(?:\\??\\.[A-Za-z_$][\\w$]*(?:\\(\\))?)+$`);
+  let child: Node = node;
+  for (let p: Node | null = node.parent; p && !same(child, def); child = p, p = p.parent) {
+    if (p.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(field(p, 'operator')?.text ?? '') && same(field(p, 'right'), child) && onObj.test(bare(field(p, 'left')?.text ?? ''))) return true;
+    if (p.type === 'ternary_expression' || p.type === 'conditional_expression') {
+      const test = fieldTest(field(p, 'condition')?.text ?? '', obj);
+      if ((test === 'present' && same(field(p, 'alternative'), child)) || (test === 'absent' && same(field(p, 'consequence'), child))) return true;
+    }
+    if (p.type === 'if_statement') {
+      const test = fieldTest(field(p, 'condition')?.text ?? '', obj);
+      if (test === 'absent' && same(field(p, 'consequence'), child)) return true;
+      if (test === 'present' && !same(field(p, 'consequence'), child) && !same(field(p, 'condition'), child)) return true;
+    }
+    // A statement of a body after `if (parent.x) return parent.x;`: it runs only when the field is missing.
+    if (/^(statement_block|block)$/.test(p.type)) {
+      for (const s of named(p)) {
+        if (s.startIndex >= child.startIndex) break;
+        if (s.type !== 'if_statement' || field(s, 'alternative')) continue;
+        const ret = onlyReturns(field(s, 'consequence'));
+        const value = ret ? bare(ret.text.replace(/^return\b/, '').replace(/;\s*$/, '')) : '';
+        if (ret && fieldTest(field(s, 'condition')?.text ?? '', obj) === 'present' && (onObj.test(value) || new RegExp(`^${o}\\[`).test(value))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The parameter a function returns from before anything else when it already holds the value (issue 14, held-out-aq
+ * Vendure's `hydrateLocaleStringField(ctx, entity, fieldName)`: `if (entity[fieldName]) return entity[fieldName];`, then
+ * a query only for an entity loaded without translations): its index among the parameters, or undefined. A call that
+ * passes a list's item (a resolver's parent) there queries only for items loaded without that field.
+ */
+export function guardedParam(def: Node): number | undefined {
+  // Python's `self`/`cls` is the receiver, not a positional argument of the call.
+  const params = named(def.childForFieldName('parameters')).filter((p) => !/comment|decorator/.test(p.type) && !/^(self|cls)$/.test(p.text));
+  const body = def.childForFieldName('body');
+  // The first statement, past comments and a docstring.
+  const first = named(body).find((s) => !/comment/.test(s.type) && !(s.type === 'expression_statement' && /^[rRbBuUfF]?['"]/.test(s.text)));
+  if (!first || first.type !== 'if_statement' || !onlyReturns(field(first, 'consequence'))) return undefined;
+  const value = bare(onlyReturns(field(first, 'consequence'))!.text.replace(/^return\b/, '').replace(/;\s*$/, '').replace(/\s+as\s+\w+$/, ''));
+  for (let i = 0; i < params.length; i++) {
+    const name = (params[i].childForFieldName('pattern') ?? params[i].childForFieldName('name') ?? params[i]).text.split(/[:=]/)[0].trim();
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === 'this') continue;
+    if (fieldTest(first.childForFieldName('condition')?.text ?? '', name) === 'present' && new RegExp(`^${name.replace(/\$/g, '\\$')}(?:\\??\\.|\\[)`).test(value)) return i;
+  }
+  return undefined;
+}
