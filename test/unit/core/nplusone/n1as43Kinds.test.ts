@@ -75,9 +75,18 @@ describe('N+1 kinds: GraphQL resolvers that fall back to a query only when the p
         '  }',
         '',
         '  @ResolveField(() => String)',
+        '  async note(@Parent() order: Order) {',
+        '    if (order.note !== undefined) return order.note;',
+        '    return (await this.prisma.order.findUnique({ where: { id: order.id } })).note;',
+        '  }',
+        '',
+        '  @ResolveField(() => String)',
         '  async channelCode(@Parent() order: Order) {',
-        '    if (order.channel !== undefined) return order.channel.code;',
-        '    return (await this.prisma.channel.findUnique({ where: { id: order.channelId } })).code;',
+        '    if (order.channel) {',
+        '      return order.channel.code;',
+        '    } else {',
+        '      return (await this.prisma.channel.findUnique({ where: { id: order.channelId } })).code;',
+        '    }',
         '  }',
         '',
         '  @ResolveField(() => String)',
@@ -112,13 +121,15 @@ describe('N+1 kinds: GraphQL resolvers that fall back to a query only when the p
         '',
       ].join('\n'),
     };
-    // sellerName (always loads), buyerName (loads whenever the id is set) stay; so do the relations' fallbacks: a list
-    // query loads the parent's columns, its relations only when it asks (held-out-j amplication: `Build.createdBy`).
+    // channelCode (a relation's column, loaded when the relation is missing), sellerName (always loads), buyerName (loads
+    // whenever the id is set) stay; so do the relations' fallbacks: a list query loads the parent's columns, its relations
+    // only when it asks (held-out-j amplication: `Build.createdBy`).
     assert.deepEqual(await scanWarnings([ORDER_SERVICE, resolver]), [
-      'src/api/order-entity.resolver.ts:34 warning',
-      'src/api/order-entity.resolver.ts:42 warning',
-      'src/api/order-entity.resolver.ts:50 warning',
-      'src/api/order-entity.resolver.ts:56 warning',
+      'src/api/order-entity.resolver.ts:37 warning',
+      'src/api/order-entity.resolver.ts:43 warning',
+      'src/api/order-entity.resolver.ts:51 warning',
+      'src/api/order-entity.resolver.ts:59 warning',
+      'src/api/order-entity.resolver.ts:65 warning',
     ]);
   });
 
