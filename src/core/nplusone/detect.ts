@@ -4073,7 +4073,6 @@ function serializerLabel(cls: Node, name: string, drf: boolean): string {
 /** MicroProfile GraphQL's API (SmallRye GraphQL in Quarkus and WildFly). */
 const MICROPROFILE_GRAPHQL = /\bimport\s+(?:org\.eclipse\.microprofile\.graphql|io\.smallrye\.graphql)\./;
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
-/** A resolver that batches its loads (DataLoader and friends). */
 /** The positional arguments of the call that are the resolver's parent itself (PendingLoopCall.parentArgs). */
 function parentArgs(n: Node, li: LoopInfo): { parentArgs?: number[] } {
   const v = li.variable;
@@ -4085,6 +4084,7 @@ function parentArgs(n: Node, li: LoopInfo): { parentArgs?: number[] } {
   return out.length ? { parentArgs: out } : {};
 }
 
+/** A resolver that batches its loads (DataLoader and friends). */
 /** JS/TS: a read through a DataLoader (`userLoader.load(id)`, `this.basicLoader.batchLoader.loadMany(ids)`). */
 const LOADER_CALL = /\b\w*[Ll]oader\w*\s*\.\s*load(Many)?\s*\(/;
 const BATCHED_RESOLVER = /data_?loader|DataLoader|[Ll]oaders?\b|\.load\(|load_many|loadMany|BatchLoader|batch_load|RecordLoader|AssociationLoader|@BatchMapping|dataloader\.with/;

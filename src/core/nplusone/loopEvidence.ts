@@ -279,7 +279,6 @@ export function testSetupScope(node: Node, path: string, functionTypes: Readonly
   return FIXTURE_MODULE.test(path.replace(/\\/g, '/')) ? 'a fixture module' : undefined;
 }
 
-
 /** `(x)` → `x`, and the whitespace around it. */
 const bare = (t: string) => t.trim().replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1').trim();
 
