@@ -27,7 +27,7 @@ import { escapeRe } from '../format';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
@@ -155,7 +155,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; literal?: number; bodyless?: boolean }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -241,6 +241,11 @@ export interface PendingLoopCall {
   onObject?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? (Keyword arguments that do not change are left out; a parameter past the positional ones is not known.) */
   argsVary?: boolean[];
+  /**
+   * In a resolver of a scalar field (a column of the parent itself: `name(@Parent() country): Promise<string>`), the
+   * positional arguments that are the parent (`hydrate(ctx, country, 'name')`), by index.
+   */
+  parentArgs?: number[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
   local?: boolean;
   /** A name many unrelated classes define (get, create…): followed only on a repository. */
@@ -708,7 +713,8 @@ class Detector {
       const remote = this.remoteCallIn(def);
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
       const literal = this.returnedLiteral(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      const guarded = guardedParam(def);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -756,6 +762,9 @@ class Detector {
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
+      // In a resolver of a scalar field, a call only when the parent lacks the column it returns (`if (c.name) return c.name;`).
+      const scalar = !inLoop && li.kind === 'resolver' && this.scalarResolverAround(n);
+      if (scalar && parentFieldFallback(n, li.body, li.variable)) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
@@ -771,6 +780,7 @@ class Detector {
         ...recv,
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
+        ...(scalar ? parentArgs(n, li) : {}),
         ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
         ...(goScopes ? { goRef: goScopes.refOf(n) } : {}),
         ...(this.lang === 'go' && this.inFuncLiteralOf(n, li.body) ? { inFuncLiteral: true } : {}),
@@ -1492,6 +1502,11 @@ class Detector {
   private allResolvers(root: Node): Resolver[] {
     this.resolvers ??= perParentResolvers(root, this.lang, this.text);
     return this.resolvers;
+  }
+
+  /** Whether the per-parent resolver holding the call resolves a scalar field (Resolver.scalar). */
+  private scalarResolverAround(n: Node): boolean {
+    return !!this.resolverList?.find((x) => contains(x.def, n))?.scalar;
   }
 
   /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
@@ -3430,6 +3445,8 @@ class Detector {
         // Python: an `__in` filter in a per-parent resolver narrows by other values (`id__in=mentee_ids`); it batches no parents.
         const narrows = this.lang === 'python' && /__in\s*=/.test(h.node.text);
         if ((h.call.batch && !narrows) || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
+        // A scalar field read only when the parent lacks it (`if (c.name) return c.name;` before it): the list's query loaded it.
+        if (r.scalar && parentFieldFallback(h.node, r.def, r.variable)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
         reported.add(h.node.startIndex);
       }
@@ -4056,6 +4073,17 @@ function serializerLabel(cls: Node, name: string, drf: boolean): string {
 /** MicroProfile GraphQL's API (SmallRye GraphQL in Quarkus and WildFly). */
 const MICROPROFILE_GRAPHQL = /\bimport\s+(?:org\.eclipse\.microprofile\.graphql|io\.smallrye\.graphql)\./;
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
+/** The positional arguments of the call that are the resolver's parent itself (PendingLoopCall.parentArgs). */
+function parentArgs(n: Node, li: LoopInfo): { parentArgs?: number[] } {
+  const v = li.variable;
+  if (!v || !/^[A-Za-z_$][\w$]*$/.test(v)) return {};
+  const out: number[] = [];
+  named(field(n, 'arguments')).filter((a) => !/comment/.test(a.type)).forEach((a, i) => {
+    if (a.text.trim() === v) out.push(i);
+  });
+  return out.length ? { parentArgs: out } : {};
+}
+
 /** A resolver that batches its loads (DataLoader and friends). */
 /** JS/TS: a read through a DataLoader (`userLoader.load(id)`, `this.basicLoader.batchLoader.loadMany(ids)`). */
 const LOADER_CALL = /\b\w*[Ll]oader\w*\s*\.\s*load(Many)?\s*\(/;
@@ -4072,6 +4100,25 @@ interface Resolver {
   serializer?: boolean;
   /** A strawberry resolver: its parent (`self`, or the `root` argument) is a model whose relations query. */
   strawberry?: boolean;
+  /**
+   * Resolves a scalar (`@ResolveField(() => String)`, `: Promise<string>`, `graphene.String()`, `-> str`): a column of
+   * the parent itself, which the list's query loaded with the parent (a relation is loaded only when the query asks).
+   */
+  scalar?: boolean;
+}
+
+/** GraphQL's and the languages' scalar type names (a field of one of them is a column, not a relation). */
+const SCALAR_TYPE = /^(?:string|number|boolean|bigint|Date|String|Int|Float|Boolean|ID|GraphQLISODateTime|DateTime|str|int|float|bool|Decimal|Time)$/;
+
+/** TS: does the NestJS / TypeGraphQL field method resolve a scalar (its decorator's type, else its declared return type)? */
+function tsScalarResolver(m: Node): boolean {
+  for (let d = m.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) {
+    const t = /^@(?:ResolveField|FieldResolver)\(\s*(?:\(\s*\)|\w+)\s*=>\s*(\[?)\s*([\w.]+)/.exec(d.text);
+    if (t) return !t[1] && SCALAR_TYPE.test(t[2].split('.').pop()!);
+  }
+  const ret = field(m, 'return_type')?.text.replace(/^:\s*/, '').trim() ?? '';
+  const inner = (/^Promise<([\s\S]*)>$/.exec(ret)?.[1] ?? ret).split('|').map((x) => x.trim()).filter((x) => !/^(null|undefined)$/.test(x));
+  return inner.length === 1 && SCALAR_TYPE.test(inner[0]);
 }
 
 /** Ruby serializer base classes: their methods run once per serialized object. */
@@ -4122,7 +4169,7 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const type = /@Resolver\(\s*(?:\(\)\s*=>|\w+\s*=>|of\s*=>)?\s*\[?(\w+)/.exec(cls?.parent?.text.slice(0, 400) ?? cls?.text.slice(0, 200) ?? '')?.[1] ?? field(cls!, 'name')?.text ?? 'Object';
       const parent = named(field(m, 'parameters')).find((p) => /@(Parent|Root)\(/.test(p.text));
       const variable = parent ? /\)\s*(\w+)/.exec(parent.text)?.[1] : firstParamName(field(m, 'parameters'));
-      out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable });
+      out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable, ...(tsScalarResolver(m) ? { scalar: true } : {}) });
     }
     const seen = new Set(out.map((r) => r.def.startIndex));
     for (const r of codegenTypedResolvers(root, isType)) {
@@ -4142,9 +4189,13 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
         if (def?.type !== 'function_definition') continue;
         const fname = field(def, 'name')?.text ?? '';
         const params = named(field(def, 'parameters'));
-        if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim() });
+        // A scalar: the class declares the field as one (`title = graphene.String()`), or the method returns one (`-> str`).
+        const ret = field(def, 'return_type')?.text.replace(/^Optional\[(.*)\]$/, '$1').trim() ?? '';
+        const declared = new RegExp(`^\\s*${escapeRe(graphene ? fname.slice(8) : fname)}\\s*=\\s*graphene\\.(\\w+)\\(`, 'm').exec(field(cls, 'body')?.text ?? '')?.[1];
+        const scalar = SCALAR_TYPE.test(ret) || (declared !== undefined && SCALAR_TYPE.test(declared));
+        if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim(), ...(scalar ? { scalar: true } : {}) });
         else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) {
-          out.push({ def, type: name!, field: fname, variable: params.some((p) => /^root\b/.test(p.text)) ? 'root' : 'self', strawberry: true });
+          out.push({ def, type: name!, field: fname, variable: params.some((p) => /^root\b/.test(p.text)) ? 'root' : 'self', strawberry: true, ...(scalar ? { scalar: true } : {}) });
         }
       }
     }

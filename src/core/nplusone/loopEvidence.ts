@@ -279,3 +279,98 @@ export function testSetupScope(node: Node, path: string, functionTypes: Readonly
   return FIXTURE_MODULE.test(path.replace(/\\/g, '/')) ? 'a fixture module' : undefined;
 }
 
+/** `(x)` → `x`, and the whitespace around it. */
+const bare = (t: string) => t.trim().replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1').trim();
+
+/** One step into `obj`: `obj.a`, `obj?.a`, `obj[key]`, `obj?.[key]` (its own field, not a field of a relation it holds). */
+const ownField = (obj: string) => `${obj.replace(/\$/g, '\\$')}(?:\\??\\.[A-Za-z_$][\\w$]*|\\??\\.?\\[[^\\]\\n]{1,40}\\])`;
+
+/** `obj?.a` and `obj.a` name the same field. */
+const samePath = (a: string, b: string) => a.replace(/\?\./g, '.') === b.replace(/\?\./g, '.');
+
+/**
+ * The parent's own field as a condition tests it: `country.name`, `order.code !== undefined`, `entity[fieldName]`,
+ * `obj.total is not None` (present), or `!order.code`, `obj.x == null`, `not obj.x` (absent), with the field as
+ * written. `obj` is the parent object's name; undefined for any other condition (a relation's field, `order.channel.code`).
+ */
+function fieldTest(cond: string, obj: string): { test: 'present' | 'absent'; path: string } | undefined {
+  const path = `(${ownField(obj)})`;
+  const c = bare(cond);
+  const unset = `(?:undefined|null|None|nil)`;
+  const present = new RegExp(`^${path}(?:\\s*(?:!==?|is\\s+not)\\s*${unset})?$`).exec(c);
+  if (present) return { test: 'present', path: present[1] };
+  const absent = new RegExp(`^(?:!\\s*|not\\s+)${path}$|^${path}\\s*(?:===?|is)\\s*${unset}$`).exec(c);
+  return absent ? { test: 'absent', path: absent[1] ?? absent[2] } : undefined;
+}
+
+/** The statement returns (`return x`, `{ return x; }`, Python's `return x`), and only that. */
+function onlyReturns(stmt: Node | undefined): Node | undefined {
+  if (!stmt) return undefined;
+  if (/^return(_statement)?$/.test(stmt.type)) return stmt;
+  const inner = named(stmt).filter((c) => !/comment/.test(c.type));
+  return /^(statement_block|block)$/.test(stmt.type) && inner.length === 1 && /^return(_statement)?$/.test(inner[0].type) ? inner[0] : undefined;
+}
+
+/**
+ * The call is a fallback for a field of the parent object itself (issue 14, held-out-aq Vendure's entity resolvers):
+ * it runs only when that field is missing — after `if (country.name) return country.name;`, in the branch of
+ * `if (!order.code) { … }` (or the `else` of a test that the field is there), or on the right of `parent.x ?? load()` /
+ * `parent.x || load()` / `parent.x ? parent.x : load()`. A list's query loaded the parent's own columns, so the
+ * resolver returns them without a query per parent; one that always loads (`return load(parent.id)`, or loads after
+ * `if (!parent.authorId) return null`), or falls back for a relation's field (`if (r.project) return r.project.name;`),
+ * stays a query per parent. `def` is the resolver, `obj` its parent. (detect.ts asks it for scalar fields only.)
+ */
+export function parentFieldFallback(node: Node, def: Node, obj: string | undefined): boolean {
+  if (!obj || !/^[A-Za-z_$][\w$]*$/.test(obj)) return false;
+  const onObj = new RegExp(`^${ownField(obj)}$`);
+  // The tested field is the value the resolver returns (`return order.code`), not a relation read through (`r.project.name`).
+  const returned = (path: string) => [...def.text.matchAll(/\breturn\s+([^;\n]+)/g)].some((m) => samePath(bare(m[1].replace(/\s+as\s+[\w<>[\]]+\s*$/, '')), path));
+  let child: Node = node;
+  for (let p: Node | null = node.parent; p && !same(child, def); child = p, p = p.parent) {
+    if (p.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(field(p, 'operator')?.text ?? '') && same(field(p, 'right'), child) && onObj.test(bare(field(p, 'left')?.text ?? ''))) return true;
+    if (p.type === 'ternary_expression' || p.type === 'conditional_expression') {
+      const t = fieldTest(field(p, 'condition')?.text ?? '', obj);
+      const kept = t?.test === 'present' ? field(p, 'consequence') : field(p, 'alternative');
+      if (t && samePath(bare(kept?.text ?? ''), t.path) && same(t.test === 'present' ? field(p, 'alternative') : field(p, 'consequence'), child)) return true;
+    }
+    if (p.type === 'if_statement') {
+      const t = fieldTest(field(p, 'condition')?.text ?? '', obj);
+      if (t && returned(t.path) && (t.test === 'absent' ? same(field(p, 'consequence'), child) : !same(field(p, 'consequence'), child) && !same(field(p, 'condition'), child))) return true;
+    }
+    // A statement of a body after `if (parent.x) return parent.x;`: it runs only when the field is missing.
+    if (/^(statement_block|block)$/.test(p.type)) {
+      for (const s of named(p)) {
+        if (s.startIndex >= child.startIndex) break;
+        if (s.type !== 'if_statement' || field(s, 'alternative')) continue;
+        const ret = onlyReturns(field(s, 'consequence'));
+        const value = ret ? bare(ret.text.replace(/^return\b/, '').replace(/;\s*$/, '')) : '';
+        const test = ret ? fieldTest(field(s, 'condition')?.text ?? '', obj) : undefined;
+        if (test?.test === 'present' && onObj.test(value) && samePath(value, test.path)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The parameter a function returns from before anything else when it already holds the value (issue 14, held-out-aq
+ * Vendure's `hydrateLocaleStringField(ctx, entity, fieldName)`: `if (entity[fieldName]) return entity[fieldName];`, then
+ * a query only for an entity loaded without translations): its index among the parameters, or undefined. A call that
+ * passes a list's item (a resolver's parent) there queries only for items loaded without that field.
+ */
+export function guardedParam(def: Node): number | undefined {
+  // Python's `self`/`cls` is the receiver, not a positional argument of the call.
+  const params = named(def.childForFieldName('parameters')).filter((p) => !/comment|decorator/.test(p.type) && !/^(self|cls)$/.test(p.text));
+  const body = def.childForFieldName('body');
+  // The first statement, past comments and a docstring.
+  const first = named(body).find((s) => !/comment/.test(s.type) && !(s.type === 'expression_statement' && /^[rRbBuUfF]?['"]/.test(s.text)));
+  if (!first || first.type !== 'if_statement' || !onlyReturns(field(first, 'consequence'))) return undefined;
+  const value = bare(onlyReturns(field(first, 'consequence'))!.text.replace(/^return\b/, '').replace(/;\s*$/, '').replace(/\s+as\s+\w+$/, ''));
+  for (let i = 0; i < params.length; i++) {
+    const name = (params[i].childForFieldName('pattern') ?? params[i].childForFieldName('name') ?? params[i]).text.split(/[:=]/)[0].trim();
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === 'this') continue;
+    const test = fieldTest(first.childForFieldName('condition')?.text ?? '', name);
+    if (test?.test === 'present' && samePath(value, test.path)) return i;
+  }
+  return undefined;
+}
