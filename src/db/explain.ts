@@ -17,7 +17,7 @@ import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
 import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, type StatementInfo } from '../core/sql/statement';
 import { maxParamIndex } from '../core/extract/sqlLexer';
-import { analyzePlan, planCatalogNames, type PlanCatalogNames } from '../core/plan/analyze';
+import { analyzePlan, analyzePlanWith, planCatalogNames, type PlanCatalogNames } from '../core/plan/analyze';
 import { foreignKeyTriggerCalls } from '../core/plan/warnings';
 import { parsePlanSource } from '../core/plan/parse';
 import { sqlOverLimit } from '../core/limits';
@@ -480,6 +480,6 @@ export async function planWithFacts(db: Pick<Database, 'query'> | undefined, sou
     }
   }
   const t1 = performance.now();
-  const plan = analyzePlan(top, facts ? { ...options, relationRows: new Map(facts.relationRows), relationIndexes: new Map(facts.relationIndexes), foreignKeys: new Map(facts.foreignKeys) } : options);
+  const plan = analyzePlanWith(top, facts ?? {}, {}, options);
   return { plan, ...(facts ? { facts } : {}), ...(factsError !== undefined ? { factsError } : {}), factsMs: t1 - t0, modelMs: performance.now() - t1 };
 }

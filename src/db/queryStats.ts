@@ -28,6 +28,8 @@ import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
 import { explainOnSession } from './explain';
 import { K } from '../core/plan/keys';
+import { deleteOrUpdate } from '../core/plan/warnings';
+import { errorMessage } from '../core/safeText';
 
 export type { StatementFigures };
 
@@ -97,6 +99,24 @@ export async function statementCalls(db: Database, queryId: string | undefined):
   try {
     return Number((await db.query(QUERY_STATS_SQL.callsOf, [queryId])).rows[0]?.calls ?? 0);
   } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A DELETE's or UPDATE's calls in pg_stat_statements (its plan's query identifier, else looked up by its text), for the
+ * tips' judgement whether an index is worth it (core/plan notWorthIndex): the hover's, the plan viewer's and
+ * `pg-lens explain`'s alike (person43 M1). Undefined for a read, or when the server cannot tell (`log` says why).
+ */
+export async function writeStatementCalls(db: Database, json: Record<string, unknown>, sql: string, log: (m: string) => void = () => undefined): Promise<number | undefined> {
+  if (!deleteOrUpdate(json)) return undefined;
+  try {
+    const top = (json[K.Plan] && typeof json[K.Plan] === 'object' ? json[K.Plan] : json) as Record<string, unknown>;
+    const known = json[K.QueryIdentifier] ?? top[K.QueryIdentifier];
+    const id = known !== undefined && known !== null && known !== '' ? String(known) : await queryIdOf(db, sql);
+    return await statementCalls(db, id);
+  } catch (e) {
+    log(`The statement's calls in pg_stat_statements were not read: ${errorMessage(e)}`);
     return undefined;
   }
 }

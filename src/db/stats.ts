@@ -224,9 +224,13 @@ export class StatsReader {
     this.ownTransactions = opts.ownTransactions ?? (profile ? () => ownTransactionsOf(profile) : undefined);
   }
 
-  /** Forget the baseline: deltas count from the next refresh (after a reset of pg_stat_statements). */
+  /**
+   * After a reset of pg_stat_statements: deltas count from the next refresh, and that refresh reads the list (not the
+   * pre-reset one kept between reads: person43 L8, Top statements showed the old rows until the list's next read).
+   */
   resetBaseline(): void {
     this.baseline = undefined;
+    this.lastStatements = undefined;
   }
 
   async read(): Promise<LiveStats> {

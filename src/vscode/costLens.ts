@@ -132,7 +132,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const recorded = this.ctx.recordedLensAt?.(doc.uri.fsPath, pos.line + 1);
       const room = costLensRoom([...(cacheLens ? [`~ ${cacheLens.title}`] : []), ...(recorded !== undefined ? [recorded.padEnd(RECORDED_LENS_ROOM)] : [])]);
       const sinceFigures = since ? figuresSince(stat, before) : undefined;
-      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + 1, room) : costLensTitle(hit, elsewhere.length + 1, room);
+      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + 1, room) : costLensTitle(hit, elsewhere.length + 1, room, recorded !== undefined);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,

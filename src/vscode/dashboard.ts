@@ -73,6 +73,8 @@ class DashboardPanel implements vscode.Disposable {
   /** When a toast of each alert kind was last shown (core/dashboard/alerts alertToasts). */
   private alertToastShown = new Map<import('../core/dashboard/alerts').Alert['kind'], number>();
   private refreshing = false;
+  /** A refresh was asked while one ran (schedule(0) after an action): run again as soon as it ends. */
+  private refreshAgain = false;
   private busyActions = new Set<string>();
   private initMessage: Extract<ToWebview, { type: 'init' }> | undefined;
   /** The charts' points for the attached database; stored every CHART_SAVE_MS and when the panel closes. */
@@ -219,8 +221,10 @@ class DashboardPanel implements vscode.Disposable {
   private async refresh(): Promise<void> {
     this.timer = undefined;
     if (this.disposed || !this.ready) return;
-    if (this.refreshing) return;
+    // Asked while a refresh runs (an action just done: its result must show now, person43 L8): once more right after it.
+    if (this.refreshing) return void (this.refreshAgain = true);
     this.refreshing = true;
+    this.refreshAgain = false;
     // While hidden (another tab in front) the charts keep sampling, less often, so a tab switch leaves no hole in them
     // (person22 MEDIUM A); showing the panel again schedules a refresh at once (onDidChangeViewState).
     const hidden = !this.panel.visible;
@@ -228,7 +232,7 @@ class DashboardPanel implements vscode.Disposable {
       await this.refreshOnce(hidden);
     } finally {
       this.refreshing = false;
-      this.schedule(hidden ? Math.max(this.ctx.config.dashboardRefreshMs, HIDDEN_REFRESH_MS) : this.ctx.config.dashboardRefreshMs);
+      this.schedule(this.refreshAgain ? 0 : hidden ? Math.max(this.ctx.config.dashboardRefreshMs, HIDDEN_REFRESH_MS) : this.ctx.config.dashboardRefreshMs);
     }
   }
 

@@ -175,6 +175,15 @@ export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.T
   if (options.selection && !editor.selection.isEmpty) {
     const text = doc.getText(editor.selection);
     const start = doc.offsetAt(editor.selection.start);
+    // Several statements selected (a script): one of them, picked, as `pg-lens advise --file` takes each (person43 L4).
+    const held = (await loadEngine()).sitesInSelection(await sites.sitesFor(doc), start, start + text.length);
+    if (held.length > 1) {
+      const pick = await vscode.window.showQuickPick(
+        distinctLabels(held.map((s) => s.sql), 120).map((label, i) => ({ label, description: `line ${doc.positionAt(held[i].span.start).line + 1}`, s: held[i] })),
+        { title: `PG Lens: the selection holds ${held.length} statements`, placeHolder: 'Choose the statement (or run Advise Indexes for the Workload for all of them)', matchOnDescription: true },
+      );
+      return pick ? pick.s : DISMISSED;
+    }
     return { file: doc.uri.fsPath, language: 'sql', api: 'selection', sql: text, sourceMap: Array.from({ length: text.length }, (_, i) => start + i), span: { start, end: start + text.length }, params: [], confidence: 1, dynamic: false };
   }
   const offset = doc.offsetAt(editor.selection.active);

@@ -1,5 +1,5 @@
 /** Number and time formatting for the dashboard (pure, shared by the webview and tests). */
-import { countOf, formatBytes, shortLine } from '../core/format';
+import { countOf, formatBytes, formatPercent, shortLine } from '../core/format';
 export function fmtNum(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const a = Math.abs(n);
@@ -55,8 +55,9 @@ export function fmtByteRate(n: number | null | undefined): string {
   return n === null || n === undefined || !Number.isFinite(n) ? '–' : `${fmtBytes(n)}/s`;
 }
 
+/** A ratio as a percentage with `digits` decimals: the plan's formatter (core/format formatPercent), "–" when unknown. */
 export function fmtPct(r: number | null | undefined, digits = 1): string {
-  return r === null || r === undefined || !Number.isFinite(r) ? '–' : `${(r * 100).toFixed(digits)}%`;
+  return r === null || r === undefined || !Number.isFinite(r) ? '–' : formatPercent(r, digits);
 }
 
 export function oneLine(s: string, max = 200): string {

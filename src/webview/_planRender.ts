@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, statementDoubt, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlanWith, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, statementDoubt, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 import { countOf, times } from '../core/format';
@@ -75,7 +75,7 @@ export interface RenderOptions {
  * 289, proved)" — Compare analysed the plan without the proof its payload carried).
  */
 function planOf(payload: PlanPayload): Plan {
-  return analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, relationIndexes: payload.relationIndexes ? new Map(payload.relationIndexes) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes, ...(payload.statementCalls !== undefined ? { statementCalls: payload.statementCalls } : {}) });
+  return analyzePlanWith(payload.plan, payload, payload, { withStatement: payload.method !== 'brought' });
 }
 
 /** The Tips list shows the first tips; a node's details refer to a listed tip and say an unlisted one in full. */

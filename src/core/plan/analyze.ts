@@ -12,11 +12,41 @@
  *    first needed. A CTE's time is included in the CTE Scan that reads it.
  */
 import { K, Rel, type RawNode } from './keys';
-import { emptyBuffers, type AnalyzeOptions, type Buffers, type IoTimes, type NodeMetrics, type Plan, type PlanNode, type TriggerTime, type JitSummary } from './model';
+import { emptyBuffers, type AnalyzeOptions, type ForeignKeyFact, type IndexLeadFact, type ProvedIndexFigure, type Buffers, type IoTimes, type NodeMetrics, type Plan, type PlanNode, type TriggerTime, type JitSummary } from './model';
 import { parsePlanSource } from './parse';
 import { ancestry, gradeNode, rankTips } from './warnings';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+
+/** The catalog's facts on a plan's tables and foreign keys as they travel (db/explain's PlanFacts, a plan payload). */
+export interface PlanFactLists {
+  relationRows?: [string, number][];
+  relationIndexes?: [string, IndexLeadFact[]][];
+  foreignKeys?: [string, ForeignKeyFact][];
+}
+
+/** What a plan's tips weigh beyond the plan and the catalog: the index advice's proofs and the statement's calls. */
+export interface PlanTipInputs {
+  provedIndexes?: readonly ProvedIndexFigure[];
+  /** A DELETE's or UPDATE's calls in pg_stat_statements (db/queryStats writeStatementCalls). */
+  statementCalls?: number;
+}
+
+/**
+ * The one way a plan is modelled with its catalog facts and tip inputs, on every surface (the hover, the plan viewer, the
+ * CLI's explain): person43 M1 — `pg-lens explain --analyze` of a one-off DELETE offered the index the plan viewer, given
+ * the statement's calls, said was "not worth it for a one-off statement".
+ */
+export function analyzePlanWith(source: unknown, facts: PlanFactLists, inputs: PlanTipInputs = {}, options: AnalyzeOptions = {}): Plan {
+  return analyzePlan(source, {
+    ...options,
+    ...(facts.relationRows ? { relationRows: new Map(facts.relationRows) } : {}),
+    ...(facts.relationIndexes ? { relationIndexes: new Map(facts.relationIndexes) } : {}),
+    ...(facts.foreignKeys ? { foreignKeys: new Map(facts.foreignKeys) } : {}),
+    ...(inputs.provedIndexes?.length ? { provedIndexes: inputs.provedIndexes } : {}),
+    ...(inputs.statementCalls !== undefined ? { statementCalls: inputs.statementCalls } : {}),
+  });
+}
 
 /** Build the Plan model from anything parsePlanSource accepts. */
 export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan {

@@ -1,5 +1,5 @@
 /** Number formatting shared by the hover, the CLI and the plan viewer. Pure. Bytes: core/format.ts. */
-import { formatBytes } from '../format';
+import { formatBytes, formatPercent } from '../format';
 import { formatCost } from '../advice/planSummary';
 import type { Plan, PlanNode, Tip } from './model';
 import { K } from './keys';
@@ -82,10 +82,10 @@ export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced'
   return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}`;
 }
 
+/** A share as a percentage (core/format formatPercent: never "0.0%" for a share above 0), "–" when unknown. */
 export function fmtPct(share: number | undefined): string {
   if (share === undefined || !Number.isFinite(share)) return '–';
-  const p = share * 100;
-  return p >= 10 ? `${p.toFixed(0)}%` : `${p.toFixed(1)}%`;
+  return formatPercent(share);
 }
 
 export function fmtFactor(f: number | undefined): string {

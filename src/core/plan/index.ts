@@ -1,7 +1,7 @@
 /** The plan model: parse EXPLAIN output, derive figures and warnings, compare, summarise. Pure. */
 export { K, type RawNode } from './keys';
 export * from './model';
-export { analyzePlan, planCatalogNames, type PlanCatalogNames } from './analyze';
+export { analyzePlan, analyzePlanWith, planCatalogNames, type PlanCatalogNames, type PlanFactLists, type PlanTipInputs } from './analyze';
 export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
 export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
 export { comparePlans, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';

@@ -129,7 +129,7 @@ export function shapeFailure(sql: string): string {
   if (!pgParserLoaded()) return 'the statement could not be parsed for index analysis';
   const pg = inspectSql(sql);
   if (!pg.ok) return `PostgreSQL's parser rejects the statement (${pg.message})`;
-  if (pg.statements.length !== 1) return `the text holds ${pg.statements.length} statements; index analysis reads one at a time`;
+  if (pg.statements.length !== 1) return `the text holds ${pg.statements.length} statements; index analysis reads one at a time: put the cursor on one (or select one), or advise them all with Advise Indexes for the Workload (CLI: pg-lens advise --file)`;
   return `index analysis reads SELECT, INSERT, UPDATE and DELETE; this is ${pgStatementKind(sql) ?? pg.statements[0].node}`;
 }
 

@@ -791,24 +791,10 @@ function commandUri(id: string, ref: SiteRef): string {
   return `command:${id}?${encodeURIComponent(JSON.stringify([ref]))}`;
 }
 
-/**
- * A DELETE's or UPDATE's calls in pg_stat_statements (its plan's query identifier, else looked up), for the tips'
- * judgement whether an index is worth it (core/plan notWorthIndex): the plan viewer's and the hover's alike. Undefined for
- * a read, or when the server cannot tell.
- */
+/** A DELETE's or UPDATE's calls (db/queryStats writeStatementCalls, shared with `pg-lens explain`). */
 async function writeCalls(json: Record<string, unknown>, sql: string, conn: ActiveConnection, log: (m: string) => void): Promise<number | undefined> {
-  const { deleteOrUpdate, K } = await import('../../core/plan');
-  if (!deleteOrUpdate(json)) return undefined;
-  const { statementCalls, queryIdOf } = await import('../../db/queryStats');
-  try {
-    const top = (json[K.Plan] && typeof json[K.Plan] === 'object' ? json[K.Plan] : json) as Record<string, unknown>;
-    const known = json[K.QueryIdentifier] ?? top[K.QueryIdentifier];
-    const id = known !== undefined && known !== null && known !== '' ? String(known) : await queryIdOf(conn.db, sql);
-    return await statementCalls(conn.db, id);
-  } catch (e) {
-    log(`The statement's calls in pg_stat_statements were not read: ${errorMessage(e)}`);
-    return undefined;
-  }
+  const { writeStatementCalls } = await import('../../db/queryStats');
+  return writeStatementCalls(conn.db, json, sql, log);
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
@@ -837,7 +823,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   // A DELETE's or UPDATE's calls, for the tips' one judgement whether an index is worth it (person40 M1: tip 2 said "not
   // worth it for a one-off statement" while the hover offered the index): the hover says that judgement, as the viewer.
   const calls = await writeCalls(r.json, r.sql, conn, () => undefined);
-  const plan = provedIndexes?.length || calls !== undefined ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, foreignKeys: r.foreignKeys ? new Map(r.foreignKeys) : undefined, ...(provedIndexes?.length ? { provedIndexes } : {}), ...(calls !== undefined ? { statementCalls: calls } : {}) }) : r.plan;
+  const plan = provedIndexes?.length || calls !== undefined ? (await import('../../core/plan')).analyzePlanWith(r.json, r, { provedIndexes, statementCalls: calls }) : r.plan;
 
   // Two of the plan's warnings at most (the viewer has them all): the hover stays inside its box.
   md.appendMarkdown(briefMarkdown(briefPlan(plan, 3, saidAbove), {

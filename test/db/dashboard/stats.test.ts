@@ -267,6 +267,25 @@ describe('live statistics', function () {
     assert.equal(reads[3].statements.state, 'ready');
   });
 
+  // person43 L8: after the dashboard's "Reset pg_stat_statements", Top statements kept the pre-reset rows until the list's
+  // next read (every few refreshes): the reset now makes the next refresh read it.
+  it('after a reset of pg_stat_statements (resetBaseline) the next refresh reads the list again, not the pre-reset one', async () => {
+    if (!(await statementStats(t, 'the statements list after a reset cannot be observed without it'))) return;
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 5 });
+    await t.admin.query('SELECT pg_stat_statements_reset()'); // the earlier tests' entries: the probe is then in the top 50
+    for (let i = 0; i < 5; i++) await t.admin.query('SELECT v AS reset_probe FROM work WHERE id = $1', [i + 1]);
+    const before = await reader.read();
+    assert.ok(before.statements.rows.some((r) => /reset_probe/.test(r.query ?? '')), JSON.stringify(before.statements.rows.map((r) => r.query)));
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    reader.resetBaseline();
+    const after = await reader.read();
+    assert.notEqual(after.statements, before.statements, 'the refresh after the reset read the list again');
+    assert.ok(!after.statements.rows.some((r) => /reset_probe/.test(r.query ?? '')), JSON.stringify(after.statements.rows.map((r) => r.query)));
+    assert.ok(after.statements.count < before.statements.count, `${after.statements.count} < ${before.statements.count}`);
+  });
+
   it('blocking chains name blocker and waiters; our own sessions are not in the activity list', async () => {
     const db = await t.open();
     const info = await db.serverInfo();

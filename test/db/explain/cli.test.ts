@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { testDatabase, rejectsWith } from '../support';
+import { testDatabase, rejectsWith, statementStats } from '../support';
 import { runCli } from '../../unit/support/cli';
 import { benchmark } from '../../../src/db/benchmark';
 import { noRowsNote } from '../../../src/core/plan/benchmark';
@@ -62,6 +62,33 @@ describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
     assert.equal(bad.code, 3);
     assert.equal(bad.err.split('\n').length, 1);
     assert.match(bad.err, /column "nope" does not exist/);
+  });
+
+  // person43 M1: the plan viewer, given the DELETE's calls (pg_stat_statements), said "not worth it for a one-off
+  // statement" where `pg-lens explain --analyze --allow-dml` proposed the index: the CLI now weighs the same calls.
+  it('--analyze of a DELETE that has not recurred: its tip says one-off, as the plan viewer does (the same inputs)', async () => {
+    const del = 'DELETE FROM orders WHERE customer_id = 42';
+    const pss = await statementStats(tdb, 'the one-off judgement needs the statement\'s calls: the plain index tip is checked instead');
+    if (pss) await tdb.admin.query('SELECT pg_stat_statements_reset()');
+    const r = await run('explain', '--db', tdb.url, '--analyze', '--allow-dml', del);
+    assert.equal(r.code, 0, r.err);
+    const tips = r.out.slice(r.out.indexOf('Tips'));
+    if (pss) {
+      assert.match(tips, /this DELETE has not recurred \(pg_stat_statements has no run of it\).*not worth it for a one-off statement/, tips);
+      assert.doesNotMatch(tips, /covering the filter avoids reading them|lets PostgreSQL read only those/, tips);
+      // Run twice by a client, it recurs: the index is proposed.
+      for (let i = 0; i < 2; i++) await tdb.admin.query(`BEGIN; ${del}; ROLLBACK`);
+      const again = await run('explain', '--db', tdb.url, '--analyze', '--allow-dml', del);
+      assert.doesNotMatch(again.out, /one-off statement/, again.out);
+    } else assert.match(tips, /covering the filter avoids reading them|lets PostgreSQL read only those/, tips);
+  });
+
+  // person43 M3: the refusal never named the flag that confirms it.
+  it('a refused write names --allow-dml, in one line', async () => {
+    const refused = await run('explain', '--db', tdb.url, '--analyze', 'DELETE FROM orders WHERE customer_id = 42');
+    assert.equal(refused.code, 3);
+    assert.equal(refused.err.trim().split('\n').length, 1, refused.err);
+    assert.match(refused.err, /Run again with --allow-dml to execute it and roll it back\.$/m, refused.err);
   });
 
   it('benchmark: percentiles, saved and compared', async () => {

@@ -273,6 +273,31 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
   });
 });
 
+describe('core/cost: beside a recording\'s lens, the cost lens says the window of its calls (person43 L7)', () => {
+  // person43 over src/products.ts:41: "0.8% of DB time · 0.100 ms mean · 6 calls · 10.5 rows/call | 36 calls · 80.8 ms
+  // client time · 1× per request": two call counts, nothing saying their windows differ.
+  it('"6 calls since stats reset" beside "36 calls · … client time", within LENS_LINE_MAX at every width', () => {
+    const recorded = recordedLensTitle({ calls: 36, totalMs: 80.8 }, { times: 1, kind: 'request' }, false);
+    const hit = { stat: stat('1', 'q', 0.6, 6, 63), share: 0.008 };
+    const title = costLensTitle(hit, 1, costLensRoom([recorded.padEnd(RECORDED_LENS_ROOM)]), true);
+    assert.equal(title, '0.8% of DB time · 0.100 ms mean · 6 calls since stats reset · 10.5 rows/call');
+    assert.ok(`~ ${title} | ${recorded}`.length <= LENS_LINE_MAX);
+    // Alone on its line it stays as it was; the period is its tooltip's.
+    assert.equal(costLensTitle(hit, 1), '0.8% of DB time · 0.100 ms mean · 6 calls · 10.5 rows/call');
+    // The widest figures beside the widest recording and a cache lens: the window stays, the line fits.
+    const widest = { stat: stat('1', 'q', 52 * 999_000, 999_000, 999_000 * 999), share: 0.00001 };
+    const wide = recordedLensTitle({ calls: 99_999, totalMs: 99_999 }, { times: 999, kind: 'request' }, true).padEnd(RECORDED_LENS_ROOM);
+    for (const others of [[wide], ['~ cacheable: 95% hits at 60 s', wide]]) {
+      for (const sites of [1, 12]) {
+        const t = costLensTitle(widest, sites, costLensRoom(others), true);
+        // Beside the recording alone the window is said; with a cache lens too it is the tooltip's when it does not fit.
+        if (others.length === 1) assert.match(t, /999k calls since stats reset/, t);
+        assert.ok([`~ ${t}`, ...others].join(' | ').length <= LENS_LINE_MAX, t);
+      }
+    }
+  });
+});
+
 describe('core/record/lens: the recording\'s CodeLens says what it counts and whose time it is, in its room (person42 L4)', () => {
   it('calls, not statements; client time, not the server\'s; every variant within RECORDED_LENS_ROOM, and the line within LENS_LINE_MAX', () => {
     // person42: "4 statements · 214 ms · 1× per request" over a statement whose pg_stat_statements mean is 0.44 ms.

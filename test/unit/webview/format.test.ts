@@ -1,7 +1,30 @@
 import * as assert from 'node:assert/strict';
-import { fmtClockTick, fmtNum, fmtSpan } from '../../../src/webview/_format';
+import { fmtClockTick, fmtNum, fmtPct, fmtSpan } from '../../../src/webview/_format';
+import { fmtPct as planPct } from '../../../src/core/plan/format';
+import { analyzePlan, planText } from '../../../src/core/plan';
 
 describe('webview/_format', () => {
+  // person43 L3: a pasted ANALYZE plan said "16.0M rows keeps 3111 (0.0%)": a share above 0 never prints as none.
+  it('fmtPct, the plan\'s and the dashboard\'s: a share strictly between 0 and 1 never reads "0.0%" or "100%"', () => {
+    for (const f of [planPct, (x: number) => fmtPct(x)]) {
+      assert.equal(f(3111 / 16_000_000), '0.02%');
+      assert.equal(f(0.00001), '<0.01%');
+      assert.equal(f(0.9997), '99.97%');
+      assert.equal(f(0.999999), '>99.99%');
+      assert.equal(f(0), '0.0%');
+      assert.equal(f(1), f === planPct ? '100%' : '100.0%');
+    }
+    assert.equal(planPct(0.004), '0.4%');
+    assert.equal(planPct(0.183), '18%');
+    assert.equal(fmtPct(0.95, 0), '95%');
+    assert.equal(fmtPct(0.002, 0), '0.2%');
+    // The plan's text, as the CLI, the hover and the viewer print it.
+    const text = 'Seq Scan on events  (cost=0.00..312450.00 rows=3000 width=16) (actual time=0.02..2100.5 rows=3111 loops=1)\n  Filter: (kind = 42)\n  Rows Removed by Filter: 15996889\nExecution Time: 2101.0 ms';
+    const out = planText(analyzePlan(text));
+    assert.match(out, /16\.0M rows keeps 3111 \(0\.02%\)/, out);
+    assert.doesNotMatch(out, /\(0\.0%\)/, out);
+  });
+
   it('fmtNum: round axis ticks read "500 k", not "500.0 k"; other figures keep their digit', () => {
     assert.equal(fmtNum(500000), '500 k');
     assert.equal(fmtNum(319100), '319.1 k');

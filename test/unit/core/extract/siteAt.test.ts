@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { extractSqlSites, prepareExtraction } from '../../../../src/core/extract/index';
-import { siteAtOffset, type SiteAtMode } from '../../../../src/core/extract/siteAt';
+import { siteAtOffset, sitesInSelection, type SiteAtMode } from '../../../../src/core/extract/siteAt';
 
 /** The statement a cursor at `line` (1-based), column `col` (0-based) means, extracted as the editor extracts the file. */
 async function statementAt(text: string, file: string, line: number, col: number, mode: SiteAtMode = 'line'): Promise<string | undefined> {
@@ -108,5 +108,19 @@ describe('core/extract/siteAt: the statement at the cursor (Open Plan, Explain A
     const text = `async function f(db) {\n  await db.query('SELECT 1 FROM a'); await db.query('SELECT 2 FROM b');\n}\n`;
     assert.equal(await statementAt(text, 'f.ts', 2, 0), 'SELECT 1 FROM a');
     assert.equal(await statementAt(text, 'f.ts', 2, 71), 'SELECT 2 FROM b');
+  });
+});
+
+// person43 L4: Suggest Indexes on a selected script of 6 statements said "the text holds 6 statements; index analysis reads
+// one at a time". The editor's commands now offer the statements the selection holds, one to pick.
+describe('core/extract sitesInSelection', () => {
+  const script = "-- scratch\nSELECT id FROM orders WHERE status = 'refunded';\n\nSELECT * FROM customers WHERE lower(email) = 'a@b';\n\nDELETE FROM orders WHERE status = 'cancelled';\n";
+  it('a selection of a whole script holds each of its statements, in order; a part of one holds none whole', async () => {
+    const sites = await extractSqlSites(script, 'q.sql', 'q.sql');
+    const all = sitesInSelection(sites, 0, script.length);
+    assert.deepEqual(all.map((s) => s.sql.split(' ')[0] + ' ' + s.sql.split(' ').slice(-1)[0]), ["SELECT 'refunded'", "SELECT 'a@b'", "DELETE 'cancelled'"]);
+    const two = sitesInSelection(sites, script.indexOf('SELECT * '), script.length);
+    assert.equal(two.length, 2);
+    assert.deepEqual(sitesInSelection(sites, script.indexOf('status'), script.indexOf('status') + 10), []);
   });
 });

@@ -115,5 +115,7 @@ describe('core/sql/pgTree: index analysis of what pgsql-ast-parser cannot read',
     assert.equal(shapeFailure('CREATE INDEX ON t (a)'), 'index analysis reads SELECT, INSERT, UPDATE and DELETE; this is CREATE INDEX');
     assert.equal(shapeFailure('MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE'), 'index analysis reads SELECT, INSERT, UPDATE and DELETE; this is MERGE');
     assert.match(shapeFailure('SELECT 1; SELECT 2'), /holds 2 statements/);
+    // person43 L4: and what to do about it.
+    assert.match(shapeFailure('SELECT 1; SELECT 2'), /put the cursor on one \(or select one\), or advise them all with Advise Indexes for the Workload/);
   });
 });
