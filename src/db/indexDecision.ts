@@ -33,7 +33,7 @@ import { readCatalogFacts } from './catalog';
 import { schemaVersion, schemaVersionOnce, type SchemaVersion } from './schemaVersion';
 import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
-import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER, USER_SCHEMA } from './sql';
 
 const DECISION_SQL = {
   /**
@@ -70,6 +70,14 @@ const DECISION_SQL = {
   goneIndexes: `${OWN_STATEMENT_MARKER} SELECT q.schema, q.name FROM unnest($1::text[], $2::text[]) AS q(schema, name)
     WHERE NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = q.schema AND c.relname = q.name AND i.indisvalid)`,
+  /**
+   * $1: bare lowercase table names. Each table's figures the planner reads (its row estimate, pages now): what the app's
+   * traffic and ANALYZE change and a kept advice was proved on (IndexDecider.noticeChangedTables). One read per decision.
+   */
+  tableFigures: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
+      (pg_relation_size(c.oid) / current_setting('block_size')::int)::int8 AS pages
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'm', 'p') AND lower(c.relname) = ANY ($1::text[]) AND ${USER_SCHEMA}`,
   /** Seconds pg_stat_statements has counted since its last full reset (PostgreSQL 14+). */
   timingsPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_statements_info`,
 } as const;
@@ -437,6 +445,37 @@ export class IndexDecider {
     return out;
   }
 
+  /** Each table's figures (tableFigures, in 5% steps) as the kept advice on it was made: `schema.name` → figures. */
+  private readonly figures = new Map<string, string>();
+
+  /**
+   * Forget the advice of every statement on a table whose figures changed since it was advised (its rows or size by 5% or
+   * more, an ANALYZE that moved its estimate: the app's traffic): proved again at the next decision — a fresh proof, or the
+   * earlier one with "proved N min ago; orders has changed since" (advisor.ts earlierProof). Before, the advice was kept per
+   * SQL text for the session: person43 H1 grew orders 32k → 40k rows and the hover kept "940 → 288" and Problems "(32k
+   * rows)" until a reload. One catalog read of the tables of the kept advice and of `sqls` (their figures now recorded, so
+   * the advice made next is compared from them). Returns the statements forgotten.
+   */
+  async noticeChangedTables(sqls: Iterable<string> = []): Promise<Set<string>> {
+    const names = new Set<string>();
+    for (const sql of [...this.advice.keys(), ...sqls]) for (const n of this.tableNames(sql)) names.add(n);
+    const out = new Set<string>();
+    if (!names.size) return out;
+    const { rows } = await this.db.query(DECISION_SQL.tableFigures, [[...names]]);
+    const changed: string[] = [];
+    for (const r of rows) {
+      const key = qualifiedName(String(r.schema), String(r.name));
+      const now = tableFiguresOf(Number(r.reltuples), Number(r.relpages), Number(r.pages));
+      const was = this.figures.get(key);
+      this.figures.set(key, now);
+      if (was !== undefined && was !== now) changed.push(String(r.name).toLowerCase());
+    }
+    if (!changed.length) return out;
+    for (const sql of this.forgetTables(changed)) out.add(sql);
+    if (out.size) this.opts.log?.(`index advice: ${changed.join(', ')} changed (rows, size or statistics) since the advice on ${changed.length === 1 ? 'it' : 'them'}; ${out.size} statement(s) advised again`);
+    return out;
+  }
+
   /** Whether a statement reads or writes one of these tables (bare lowercase names). */
   touchesAny(sql: string, tables: readonly string[]): boolean {
     return this.touches(sql, new Set(tables.map((t) => t.split('.').pop()!.replace(/"/g, '').toLowerCase())));
@@ -548,6 +587,13 @@ export class IndexDecider {
     for (const s of statements) if (!bySql.has(s.sql)) bySql.set(s.sql, s);
     for (const f of opts.focus ?? []) if (!bySql.has(f)) bySql.set(f, { sql: f, label: shortLine(f, 80) });
     let set = [...bySql.values()];
+    // Tables grown, shrunk or analysed since their kept advice was made: that advice is made again (one catalog read).
+    try {
+      await this.noticeChangedTables(bySql.keys());
+    } catch (e) {
+      if (connectionClosed(e)) throw e;
+      this.opts.log?.(`index advice: the tables' figures were not read: ${describeError(e)}`);
+    }
     if (opts.focus) {
       const focus = set.filter((s) => opts.focus!.includes(s.sql));
       const tables = new Set<string>();
@@ -717,12 +763,17 @@ export class IndexDecider {
   }
 
   private touches(sql: string, tables: Set<string>): boolean {
+    return this.tableNames(sql).some((n) => tables.has(n));
+  }
+
+  /** The bare lowercase names of the tables a statement reads or writes (parsed once per text). */
+  private tableNames(sql: string): string[] {
     let names = this.tablesOf.get(sql);
     if (!names) {
       names = statementShape(sql)?.tables.map((t) => t.name.toLowerCase()) ?? [];
       this.tablesOf.set(sql, names);
     }
-    return names.some((n) => tables.has(n));
+    return names;
   }
 
   private async writes(tables: string[], timed: boolean): Promise<TableWriteStats[]> {
@@ -750,7 +801,16 @@ export class IndexDecider {
   }
 }
 
-/** The table's name without its schema (IndexSuggestion.table is schema.name when not public). */
+/**
+ * A table's figures as the planner reads them, in 5% steps (as the advisor's proof snapshot steps a table's size: a page
+ * now and then barely moves a plan): its row estimate (reltuples over relpages times its pages now), its pages, analysed or not.
+ */
+function tableFiguresOf(reltuples: number, relpages: number, pages: number): string {
+  const step = (x: number) => Math.round(Math.log1p(Math.max(0, x)) / Math.log(1.05));
+  const rows = reltuples >= 0 && relpages > 0 ? (reltuples / relpages) * pages : reltuples;
+  return `${reltuples >= 0 ? step(rows) : 'never analysed'}/${step(pages)}`;
+}
+
 /** Another statement's advice (`of`, the first of this statement's shape: `first`), as this statement's: its figures said to be the shape's. */
 function sameShapeAdvice(of: AdviceResult, first: string, own?: PlanFooting): AdviceResult {
   // Unchecked (the shape's checks spent): the figures are the first's, never said to be proved for this statement.
@@ -785,6 +845,7 @@ function suggestionTables(r: AdviceResult): string[] {
   return [...new Set(r.suggestions.map((s) => bareName(s)))];
 }
 
+/** The table's name without its schema (IndexSuggestion.table is schema.name when not public). */
 function bareName(s: Pick<IndexSuggestion, 'schema' | 'table'>): string {
   return (s.schema === 'public' || !s.table.startsWith(`${s.schema}.`) ? s.table : s.table.slice(s.schema.length + 1)).toLowerCase();
 }
