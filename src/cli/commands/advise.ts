@@ -15,7 +15,8 @@ import { fileStatementNotWorkload, workloadWeighingLines } from '../../core/advi
 import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
 import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
-import { noIndexAnswer, provedBy } from '../../core/advice/missingIndex';
+import { apartNote, noIndexAnswer, provedBy } from '../../core/advice/missingIndex';
+import { progressLog } from './scan';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
 
@@ -53,14 +54,14 @@ export const advise: CliCommand = {
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
-      // Each real trial build (no HypoPG; rolled back) said on stderr: what was built where (stdout stays the answer).
-      const log = (m: string) => {
-        if (/trial index/.test(m)) ctx.err(`pg-lens advise: ${m}`);
-      };
+      // As scan's and health's: the real trial builds (no HypoPG; rolled back) and proofs reused counted on one stderr line
+      // after the advice, each listed with --verbose (person43 M2: 5–7 lines for one statement, 20 for a file of 6).
+      const { log, summary } = progressLog('advise', values.verbose, ctx.err);
       const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, askedFor: true, log };
       if (values.workload) {
         // The file's statements as the editor's workload advice weighs them: a one-off script's, a test's… left out, said.
         const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where, ...(s.dynamic ? { dynamic: true } : {}), ...(s.file ? { context: s.file.context } : {}) })) });
+        for (const l of summary()) ctx.err(l);
         if (format === 'json') {
           ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
         } else {
@@ -95,11 +96,16 @@ export const advise: CliCommand = {
       const decider = new IndexDecider(db, opts);
       const sources = await decisionStatements(db, asked.map((s) => ({ sql: s.sql, source: s.where, ...(s.file ? { context: s.file.context } : {}) })), { info });
       const decision = asked.length ? await decider.decide(sources.statements, { focus: asked.map((s) => s.sql) }) : undefined;
+      for (const l of summary()) ctx.err(l);
       const all: IndexSuggestion[] = [];
+      // Statements the decision weighed apart (a one-off DELETE or UPDATE): their index is given, as asked, with the words
+      // of Suggest Indexes' pick (apartNote) — before, with no caveat (person43 M1).
+      const apart: { statement: string; note: string }[] = [];
       for (const st of asked) {
         const r = decider.advice.get(st.sql);
         const d = decision?.byStatement.get(st.sql);
         if (!r) continue;
+        if (d?.apart && d.suggestions.length) apart.push({ statement: st.where, note: apartNote(d.apart) });
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
         else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? `no index worth its write cost (${d.withheld.map((w) => w.why).join('; ')})` : noIndexAnswer(r, { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
         for (const s of d?.suggestions ?? []) {
@@ -110,8 +116,9 @@ export const advise: CliCommand = {
         if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${oneLine(t.ddl)}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
       }
       if (format === 'json') {
-        ctx.out(JSON.stringify({ suggestions: all.map(publicShape) }, null, 2));
+        ctx.out(JSON.stringify({ suggestions: all.map(publicShape), ...(apart.length ? { apart } : {}) }, null, 2));
       } else {
+        for (const a of apart) ctx.out(oneLine(`${a.statement}: ${a.note}.`));
         for (const s of all) printSuggestion(ctx, s);
         for (const n of notes) ctx.out(oneLine(n));
       }

@@ -305,8 +305,18 @@ export function suggestedIndexesLine(suggestions: readonly Pick<ProvedSuggestion
  */
 export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
   const also = o.alsoServes?.length ? ` · one index, also serving ${o.alsoServes.map((l) => (o.name ? o.name(l) : l)).join(', ')}` : '';
-  const apart = o.apart ? `${o.apart.replace(/^./, (c) => c.toUpperCase())}. Asked for, its proof: ` : '';
-  return `${apart}${s.summary}${also}`;
+  // The figures first: a quick pick's detail is one line, cut where the window ends (person43 L2: the one-off DELETE's
+  // reason filled it and its cost drop was never seen).
+  return `${s.summary}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+}
+
+/**
+ * A statement the decision weighs apart (IndexDecision byStatement `apart`: a one-off DELETE or UPDATE), said beside the
+ * index proved because it was asked for — one wording for Suggest Indexes' pick and `pg-lens advise` (person43 M1: the CLI
+ * printed the one-off DELETE's index with no caveat).
+ */
+export function apartNote(apart: string): string {
+  return `Asked for, but ${apart}`;
 }
 
 /** The plan node that reads through the new index, without its cost figures ("Bitmap Index Scan using x_idx"). */

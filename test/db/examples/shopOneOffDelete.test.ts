@@ -14,6 +14,11 @@ import type { Finding } from '../../../src/core/findings';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { apartNote } from '../../../src/core/advice/missingIndex';
+import { runCli } from '../../unit/support/cli';
+import { tempFolderForRun } from '../../unit/support/tempFolder';
 
 const DELETE = "DELETE FROM orders WHERE status = 'cancelled'";
 const REPORTS_SQL = `-- Monthly reports for the shop\nSELECT id, customer_id FROM orders WHERE total_cents > 450000;\n\n${DELETE};\n`;
@@ -91,6 +96,36 @@ describe('examples/shop: a one-off DELETE gets no missing-index finding, as its 
     assert.equal(onDelete(typing), undefined, onDelete(typing)?.message);
     assert.ok(typing.some((f) => f.ruleId === 'missing-index'), 'the read keeps its finding from the kept advice');
     assert.deepEqual(logged.filter((l) => /one-off|pg_stat_statements|not read/.test(l)), []);
+  });
+
+  it('pg-lens advise on it (its text, and --file of a file of the app): the index with Suggest Indexes\' one-off words, its progress on one stderr line (person43 M1, M2)', async function () {
+    if (!pss) this.skip();
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    // The editor's Suggest Indexes (indexAdvice.ts suggestCommand): asked, real builds; its pick says apartNote(apart).
+    const decider = new IndexDecider(db, { realIndexes: true });
+    const d = await decider.decide([{ sql: DELETE, label: 'queries/reports.sql:4' }], { focus: [DELETE], realIndexes: true });
+    const apart = d.byStatement.get(DELETE)?.apart;
+    assert.match(apart ?? '', /^a one-off DELETE: this DELETE has not recurred/, apart);
+    const words = apartNote(apart!);
+    const root = tempFolderForRun('pglens-advise-one-off-');
+    fs.mkdirSync(path.join(root, 'queries'));
+    fs.writeFileSync(path.join(root, 'queries', 'reports.sql'), REPORTS_SQL);
+    for (const [args, where] of [[[DELETE], 'statement'], [['--file', 'queries/reports.sql'], 'queries/reports.sql:4']] as const) {
+      const r = await runCli(['advise', '--db', t.url, ...args], { cwd: root });
+      assert.equal(r.code, 0, r.err);
+      // Before: "Seq Scan on orders …: an index on orders (…) cuts the estimated cost 1,112 → 424" and no word of a one-off.
+      assert.ok(r.out.includes(`${where}: ${words}.`), `${where}: the editor's words for the one-off DELETE:\n${r.out}`);
+      assert.match(r.out, /CREATE INDEX CONCURRENTLY \S+ ON orders \(status/, r.out);
+      // Before: 5–7 lines of "index advice: built a trial index … / reused the proof …" per statement.
+      assert.doesNotMatch(r.err, /built a trial index|reused the proof/, r.err);
+      assert.ok(r.err.split('\n').filter((l) => /^pg-lens advise: index advice: /.test(l)).length <= 1, r.err);
+      const json = await runCli(['advise', '--db', t.url, '--format', 'json', ...args], { cwd: root });
+      assert.deepEqual(JSON.parse(json.out).apart, [{ statement: where, note: words }], json.out);
+    }
+    const verbose = await runCli(['advise', '--db', t.url, '--verbose', DELETE], { cwd: root });
+    // Each candidate tried listed; without HypoPG (the demo), each real trial build or proof reused too.
+    assert.match(verbose.err, /^ {2}tried CREATE INDEX (CONCURRENTLY )?\S+ ON orders/m, verbose.err);
+    if (/a real index, rolled back/.test(verbose.out)) assert.match(verbose.err, /pg-lens advise: index advice: (built a trial index|reused the proof of a trial index) on (public\.)?orders/, verbose.err);
   });
 
   it('not recurred: no finding (without the judgement, orders (status) is offered); run twice by a client: offered', async function () {
