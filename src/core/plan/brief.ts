@@ -15,6 +15,11 @@ export interface PlanBrief {
   root: string;
   totalCost: number;
   estRows: number;
+  /**
+   * A write's top node (ModifyTable: Delete, Update, Insert, Merge) without RETURNING reports 0 rows: the rows it writes
+   * are those its input produces (estimated), with its verb.
+   */
+  writes?: { verb: string; rows: number };
   analyzed: boolean;
   executionMs?: number;
   planningMs?: number;
@@ -46,10 +51,12 @@ export function briefPlan(plan: Plan, top = 3, saidAbove: readonly string[] = []
     }
   }
   warnings.sort((a, b) => b.grade - a.grade);
+  const writes = writeRows(plan);
   return {
     root: nodeLabel(root),
     totalCost: plan.totalCost,
     estRows: plan.estRows,
+    ...(writes ? { writes } : {}),
     analyzed: plan.analyzed,
     executionMs: plan.executionMs,
     planningMs: plan.planningMs,
@@ -63,6 +70,26 @@ export function briefPlan(plan: Plan, top = 3, saidAbove: readonly string[] = []
     warnings,
     tips: plan.tips.slice(0, 3).map((t) => t.text),
   };
+}
+
+/** The rows a write's top node (ModifyTable) writes: those its input produces, estimated (PlanBrief.writes). */
+function writeRows(plan: Plan): PlanBrief['writes'] {
+  const root = plan.nodes[0];
+  if (!root || root.raw[K.NodeType] !== 'ModifyTable' || root.metrics.estRows > 0) return undefined;
+  const verb = String(root.raw[K.Operation] ?? '').toLowerCase();
+  const input = plan.nodes.find((n) => n.id === root.children[0]);
+  if (!verb || !input) return undefined;
+  return { verb, rows: input.metrics.estRows };
+}
+
+/**
+ * A plan's estimated rows as the hovers head it: "204 rows est.", and for a write whose top node reports none (a
+ * ModifyTable without RETURNING) the rows its input gives it — "~218 rows to delete, est." (person43 L1: a DELETE of
+ * ~218 rows said "0 rows est.").
+ */
+export function briefRowsText(b: Pick<PlanBrief, 'estRows' | 'writes'>): string {
+  if (b.writes) return `~${fmtCount(b.writes.rows)} ${b.writes.rows === 1 ? 'row' : 'rows'} to ${b.writes.verb}, est.`;
+  return `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
 }
 
 /** Escape text for VS Code Markdown (also neutralises HTML, which the hover does not render anyway). */
@@ -138,7 +165,7 @@ const GRADE_WORD: Record<Grade, string> = { 1: 'Note:', 2: 'Warning:', 3: 'Probl
 
 function briefLines(b: PlanBrief, esc: (s: string) => string, strong: (s: string) => string, maxWarnings: number, icon: Record<Grade, string>, hardBreaks: boolean): string[] {
   const lines: string[] = [];
-  const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
+  const rows = briefRowsText(b);
   const head = b.analyzed
     ? `${strong(esc(b.root))} · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${rows}`
     : `${strong(esc(b.root))} · cost ${fmtCost(b.totalCost)} · ${rows}`;

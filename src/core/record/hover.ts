@@ -8,8 +8,8 @@
  * The long plan text is in the plan viewer and in "Plan and index advice", never in the hover.
  */
 import type { PlanBrief } from '../plan/brief';
-import { mdEscape } from '../plan/brief';
-import { fmtCost, fmtCount, fmtMs as fmtPlanMs, fmtPct } from '../plan/format';
+import { briefRowsText, mdEscape } from '../plan/brief';
+import { fmtCost, fmtMs as fmtPlanMs, fmtPct } from '../plan/format';
 import type { RecordedNPlusOne, SiteFigure } from './aggregate';
 import type { StatementAdvice } from './format';
 import { recordedNPlusOneHoverLine } from './format';
@@ -67,7 +67,7 @@ export function recordedHoverMarkdown(input: RecordedHoverInput): string {
 function planLine(p: HoverPlan): string {
   if ('error' in p) return `No plan: ${mdEscape(spaced(p.error))}`;
   const b = p.brief;
-  const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
+  const rows = briefRowsText(b);
   const top = b.costliest.find((c) => c.label !== b.root) ?? b.costliest[0];
   const where = top && top.label !== b.root ? ` — ${mdEscape(top.label)} ${fmtPct(top.share)}` : '';
   const warn = b.warnings.length ? ` · $(warning) ${countOf(b.warnings.length, 'plan warning')}` : '';

@@ -196,6 +196,20 @@ describe('core/plan rules', () => {
     assert.match(md4, /^\*\*Limit\*\* · cost [^\n]* · \[Open plan\]\(command:pgLens\.openPlan\) · \[How to fix\]\(command:pgLens\.openDocs "Run it for every 'product' in one query, then group\."\)\n/, md4);
   });
 
+  it('a write\'s brief heads it with the rows its input gives it, not its top node\'s 0 (person43 L1: "0 rows est." for a DELETE of ~218)', () => {
+    const del = analyzePlan({ [K.Plan]: node('ModifyTable', { [K.Operation]: 'Delete', [K.RelationName]: 'orders', [K.PlanRows]: 0, [K.TotalCost]: 1112 }, [
+      node('Seq Scan', { [K.RelationName]: 'orders', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 218, [K.TotalCost]: 1112, [K.Filter]: "(status = 'cancelled'::text)" }),
+    ]) });
+    const md = briefMarkdown(briefPlan(del));
+    assert.match(md, /^\*\*Delete on orders\*\* · cost [^\n]* · ~218 rows to delete, est\./, md);
+    assert.doesNotMatch(md, /0 rows est/, md);
+    const upd = analyzePlan({ [K.Plan]: node('ModifyTable', { [K.Operation]: 'Update', [K.RelationName]: 'orders', [K.PlanRows]: 0 }, [node('Index Scan', { [K.RelationName]: 'orders', [K.IndexName]: 'orders_pkey', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 1 })]) });
+    assert.match(briefText(briefPlan(upd)), /· ~1 row to update, est\./);
+    // With RETURNING the top node reports its rows: said as they are.
+    const returning = analyzePlan({ [K.Plan]: node('ModifyTable', { [K.Operation]: 'Delete', [K.RelationName]: 'orders', [K.PlanRows]: 218 }, [node('Seq Scan', { [K.RelationName]: 'orders', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 218 })]) });
+    assert.match(briefText(briefPlan(returning)), /· 218 rows est\./);
+  });
+
   it('the brief\'s icons are never an error\'s: a grade-3 plan warning is a warning, as in the Problems panel (person23 LOW 13)', () => {
     const p = analyzePlan({ [K.Plan]: node('Seq Scan', { [K.RelationName]: 'orders', [K.Filter]: "(status = 'refunded'::text)", [K.PlanRows]: 200, [K.TotalCost]: 20_000 }) }, { relationRows: new Map([['orders', 1e6]]) });
     const b = briefPlan(p);
