@@ -831,12 +831,16 @@ export function candidateFromSuggestion(s: Omit<AdvisedIndex, 'ddl'>): IndexCand
 }
 
 /**
- * A candidate's reason as its proof planned it: "… so the sort disappears" is said when the index is made, before any
+ * A candidate's reason as its proof planned it (`narrower`: its equality prefix's title when that, proved too, plans the same
+ * way today): "… so the sort disappears" is said when the index is made, before any
  * plan; where the planner proved it with a plan that still sorts (a Bitmap scan returns no order), the claim is replaced
  * by what the index does there (person23 LOW 1: the hover promised the sort would go, and the plan after still sorted).
  */
-export function reasonAsProved(reason: string, planAfter: { nodes: readonly { nodeType: string }[] }): string {
+export function reasonAsProved(reason: string, planAfter: { nodes: readonly { nodeType: string }[] }, narrower?: string): string {
   if (!/ so the sort disappears/.test(reason) || !planAfter.nodes.some((n) => n.nodeType === 'Sort')) return reason;
   // Why the ORDER BY keys are there all the same (person37 L8: "the planner still sorts with it" left `placed_at DESC` unexplained).
-  return reason.replace(/ so the sort disappears( and the LIMIT stops the scan early)?/, ', so the index can return the rows in that order; with the rows it expects now, the planner still finds them through the index and sorts them');
+  const why = reason.replace(/ so the sort disappears( and the LIMIT stops the scan early)?/, ', so the index can return the rows in that order; with the rows it expects now, the planner still finds them through the index and sorts them');
+  // Its equality prefix, proved too, gives the same plan today: said, with why the wider one (person43 L3: reviews
+  // (customer_id, created_at DESC) proposed, its plan a Bitmap Index Scan and a Sort, as reviews (customer_id)'s).
+  return narrower ? `${why} — as ${narrower} alone would today; the ORDER BY keys spare that Sort once a key has more rows` : why;
 }

@@ -44,6 +44,18 @@ describe('examples/shop: a constant that changes the index advice is not shared 
     assert.deepEqual(got.map((d) => d.replace(/ CONCURRENTLY/, '')), withParam.map((d) => d.replace(/ CONCURRENTLY/, '')));
   });
 
+  it('reviews of one customer by date (a few rows each): the composite\'s plan still sorts, and its reason says reviews (customer_id) alone gives that plan today, and why the wider one (person43 L3)', async () => {
+    const sql = 'SELECT id, rating, created_at FROM reviews WHERE customer_id = 42 ORDER BY created_at DESC';
+    const decider = new IndexDecider(await t.open(), { realIndexes: true });
+    const s = (await decider.decide([{ sql, label: 'a.sql:1' }], { focus: [sql] })).byStatement.get(sql)?.suggestions.find((x) => / ON reviews /.test(x.ddl));
+    assert.ok(s, JSON.stringify(decider.advice.get(sql)));
+    assert.match(s.ddl, /reviews \(customer_id, created_at DESC\)/, s.ddl);
+    // The case person43 saw: with it, a Bitmap Index Scan and a Sort — what reviews (customer_id) gives too.
+    assert.ok(s.planAfter.some((l) => /Sort/.test(l)), s.planAfter.join('\n'));
+    assert.ok(decider.advice.get(sql)!.tried.some((x) => /reviews \(customer_id\)/.test(x.ddl) && x.planUsesIndex), JSON.stringify(decider.advice.get(sql)!.tried));
+    assert.match(s.reason, /as reviews \(customer_id\) alone would today; the ORDER BY keys spare that Sort once a key has more rows/, s.reason);
+  });
+
   it("the partial index WHERE category = 'tents' is not given to the 'home' statement", async () => {
     const { decider, a, b } = await decide(TENTS, HOME);
     // The person's first statement is advised the partial index (the figures that were copied).

@@ -365,6 +365,12 @@ describe('core/advice/indexCandidates', () => {
       'equality on customer_id, then the ORDER BY keys placed_at DESC in the query\'s direction, so the index can return the rows in that order; with the rows it expects now, the planner still finds them through the index and sorts them',
     );
     assert.equal(reasonAsProved('equality on email', { nodes: [node('Sort')] }), 'equality on email');
+    // Its equality prefix plans the same way today: said, and why the wider one (person43 L3).
+    assert.equal(
+      reasonAsProved(reason, { nodes: [node('Sort'), node('Bitmap Heap Scan'), node('Bitmap Index Scan')] }, 'orders (customer_id)'),
+      'equality on customer_id, then the ORDER BY keys placed_at DESC in the query\'s direction, so the index can return the rows in that order; with the rows it expects now, the planner still finds them through the index and sorts them — as orders (customer_id) alone would today; the ORDER BY keys spare that Sort once a key has more rows',
+    );
+    assert.equal(reasonAsProved(reason, { nodes: [node('Limit'), node('Index Scan')] }, 'orders (customer_id)'), reason, 'no Sort: nothing to explain');
   });
 });
 
