@@ -45,5 +45,10 @@ describe('examples/shop: index advice after the table grows, without a reload (r
     const s = advice.get(refunds)!.suggestions[0];
     assert.ok(/proved (\d+|under 1) min ago; orders has changed since/.test(s.summary), `the kept proof says orders has changed since it was made: ${s.summary}`);
     assert.notEqual(after.message, before.message, 'the line does not say what it said on the smaller table');
+    // Suggest Indexes then proves it again on the grown table (person43: it answered the stale "(32k rows) … 940 → 364").
+    const asked = await decider.decide(await statements(), { focus: [refunds], realIndexes: true });
+    const fresh = asked.byStatement.get(refunds)?.suggestions[0];
+    assert.ok(fresh && !/changed since/.test(fresh.summary), `proved anew: ${fresh?.summary}`);
+    assert.equal(fresh.costBefore, afterCost, `its figures are the grown table's: ${fresh.summary}`);
   });
 });
