@@ -359,14 +359,24 @@ export class Workbench {
   }
 
   /** The editor's rendered span holding text (Monaco splits lines into token spans). */
-  editorText(text: string): Locator {
-    return this.page.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: text }).locator('span > span').filter({ hasText: text });
+  editorText(text: string, within: Locator | Page = this.page): Locator {
+    return within.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: text }).locator('span > span').filter({ hasText: text });
+  }
+
+  /**
+   * The text in the active editor group's editor where it shows there, else in any editor: revealText scrolls only the
+   * active one, and a file open in two groups (step 31 leaves customers.ts in the left group scrolled sideways, then
+   * opens it again on the right) otherwise resolved to the left copy, under the explorer (CI on c4be582a, steps 31–32).
+   */
+  async editorTextPreferActive(text: string): Promise<Locator> {
+    const active = this.editorText(text, this.page.locator('.editor-group-container.active'));
+    return (await active.count()) ? active : this.editorText(text);
   }
 
   /** Put the mouse on the middle of the first token span containing text, and return the hover widget. */
   async hover(text: string): Promise<Locator> {
     await this.revealText(text);
-    const span = await this.see(this.editorText(text), `"${text}" in the editor`);
+    const span = await this.see(await this.editorTextPreferActive(text), `"${text}" in the editor`);
     const box = await span.boundingBox();
     if (!box) throw new StepFailure(`expected "${text}" to be on screen in the editor`);
     await this.page.mouse.move(box.x + 2, box.y + box.height / 2);
@@ -461,7 +471,7 @@ export class Workbench {
     // finding the text and clicking it: clicked again until the cursor's line is the text's line.
     await this.until(async () => {
       await this.revealText(text);
-      const span = await this.see(this.editorText(text), `"${text}" in the editor`);
+      const span = await this.see(await this.editorTextPreferActive(text), `"${text}" in the editor`);
       await span.click({ timeout: 10_000 });
       const editor = this.page.locator('.editor-instance .monaco-editor.focused');
       const [at, cursor] = await Promise.all([span.boundingBox(), editor.locator('.view-overlays .current-line').first().boundingBox().catch(() => null)]);
