@@ -952,13 +952,18 @@ function definitionOf(c: IndexCandidate): string {
   return createIndexSql({ ...c, name: 'x' }, { concurrently: false, qualify: true });
 }
 
+/** A table's size (pages, rows) in 5% steps: the same step for a kept proof's key and the editor's kept advice. */
+export function fivePercentStep(x: number): number {
+  return Math.round(Math.log1p(Math.max(0, x)) / Math.log(1.05));
+}
+
 /**
  * What a proof depends on besides the statement: each table's identity, its indexes (DDL changes them: a proof made before
  * an index was created or dropped is not reused), its columns, the planner's row estimate (ANALYZE changes it) and its
  * size in 5% steps (a table the app writes to grows by a page now and then; that barely moves a plan).
  */
 function tablesSnapshot(tables: readonly TableFacts[]): string {
-  return JSON.stringify(orderedTables(tables).map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, Math.round(Math.log1p(t.pages) / Math.log(1.05)),
+  return JSON.stringify(orderedTables(tables).map((t) => [t.schema, t.name, t.kind ?? 'table', t.rows ?? null, t.analysed, fivePercentStep(t.pages),
     t.columns.map((c) => `${c.name}:${c.type}`), t.indexes.map((i) => [i.name, i.method, i.keys, i.include, i.predicate ?? null, i.valid])]));
 }
 

@@ -25,7 +25,7 @@ import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { adviseStatement, fivePercentStep, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
 import { lessOwnForeignKeyChecks, lessOwnWork, type Database, type ServerInfo } from './database';
@@ -810,7 +810,7 @@ export class IndexDecider {
  * now and then barely moves a plan): its row estimate (reltuples over relpages times its pages now), its pages, analysed or not.
  */
 function tableFiguresOf(reltuples: number, relpages: number, pages: number): string {
-  const step = (x: number) => Math.round(Math.log1p(Math.max(0, x)) / Math.log(1.05));
+  const step = fivePercentStep;
   const rows = reltuples >= 0 && relpages > 0 ? (reltuples / relpages) * pages : reltuples;
   return `${reltuples >= 0 ? step(rows) : 'never analysed'}/${step(pages)}`;
 }
