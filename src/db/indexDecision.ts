@@ -25,15 +25,16 @@ import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, fivePercentStep, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { adviseStatement, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
 import { lessOwnForeignKeyChecks, lessOwnWork, type Database, type ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
+import { readTableFigures, tablesMoved } from './tableFigures';
 import { schemaVersion, schemaVersionOnce, type SchemaVersion } from './schemaVersion';
 import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
-import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER, USER_SCHEMA } from './sql';
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
 
 const DECISION_SQL = {
   /**
@@ -70,14 +71,6 @@ const DECISION_SQL = {
   goneIndexes: `${OWN_STATEMENT_MARKER} SELECT q.schema, q.name FROM unnest($1::text[], $2::text[]) AS q(schema, name)
     WHERE NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = q.schema AND c.relname = q.name AND i.indisvalid)`,
-  /**
-   * $1: bare lowercase table names. Each table's figures the planner reads (its row estimate, pages now): what the app's
-   * traffic and ANALYZE change and a kept advice was proved on (IndexDecider.noticeChangedTables). One read per decision.
-   */
-  tableFigures: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
-      (pg_relation_size(c.oid) / current_setting('block_size')::int)::int8 AS pages
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'm', 'p') AND lower(c.relname) = ANY ($1::text[]) AND ${USER_SCHEMA}`,
   /** Seconds pg_stat_statements has counted since its last full reset (PostgreSQL 14+). */
   timingsPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_statements_info`,
 } as const;
@@ -450,7 +443,7 @@ export class IndexDecider {
 
   /**
    * Forget the advice of every statement on a table whose figures changed since it was advised (its rows or size by 5% or
-   * more, an ANALYZE that moved its estimate: the app's traffic): proved again at the next decision — a fresh proof, or the
+   * more, an ANALYZE — a new histogram moves a cost with the same rows: the app's traffic and autovacuum): proved again at the next decision — a fresh proof, or the
    * earlier one with "proved N min ago; orders has changed since" (advisor.ts earlierProof). Before, the advice was kept per
    * SQL text for the session: person43 H1 grew orders 32k → 40k rows and the hover kept "940 → 288" and Problems "(32k
    * rows)" until a reload. One catalog read of the tables of the kept advice and of `sqls` (their figures now recorded, so
@@ -461,15 +454,17 @@ export class IndexDecider {
     for (const sql of [...this.advice.keys(), ...sqls]) for (const n of this.tableNames(sql)) names.add(n);
     const out = new Set<string>();
     if (!names.size) return out;
-    const { rows } = await this.db.query(DECISION_SQL.tableFigures, [[...names]]);
     const changed: string[] = [];
-    for (const r of rows) {
-      const key = qualifiedName(String(r.schema), String(r.name));
-      const now = tableFiguresOf(Number(r.reltuples), Number(r.relpages), Number(r.pages));
-      const was = this.figures.get(key);
-      this.figures.set(key, now);
-      if (was !== undefined && was !== now) changed.push(String(r.name).toLowerCase());
+    // The plan cache follows this reading (tablesMoved): a table read for the first time too, as what was planned before
+    // it had no reading to compare with — so the hover's plan line and its index line stand on the same tables.
+    const moved: string[] = [];
+    for (const r of await readTableFigures(this.db, [...names])) {
+      const was = this.figures.get(r.key);
+      this.figures.set(r.key, r.figures);
+      if (was !== r.figures) moved.push(r.bare);
+      if (was !== undefined && was !== r.figures) changed.push(r.bare);
     }
+    tablesMoved(this.db, moved);
     if (!changed.length) return out;
     for (const sql of this.forgetTables(changed)) out.add(sql);
     if (out.size) this.opts.log?.(`index advice: ${changed.join(', ')} changed (rows, size or statistics) since the advice on ${changed.length === 1 ? 'it' : 'them'}; ${out.size} statement(s) advised again`);
@@ -803,16 +798,6 @@ export class IndexDecider {
       return undefined; // PostgreSQL 13 (no pg_stat_statements_info): one period assumed, as before
     }
   }
-}
-
-/**
- * A table's figures as the planner reads them, in 5% steps (as the advisor's proof snapshot steps a table's size: a page
- * now and then barely moves a plan): its row estimate (reltuples over relpages times its pages now), its pages, analysed or not.
- */
-function tableFiguresOf(reltuples: number, relpages: number, pages: number): string {
-  const step = fivePercentStep;
-  const rows = reltuples >= 0 && relpages > 0 ? (reltuples / relpages) * pages : reltuples;
-  return `${reltuples >= 0 ? step(rows) : 'never analysed'}/${step(pages)}`;
 }
 
 /** Another statement's advice (`of`, the first of this statement's shape: `first`), as this statement's: its figures said to be the shape's. */

@@ -2,13 +2,17 @@
  * Plans on demand, from a cache keyed by (connection, schema/stats version, SQL, values).
  * The version is probed at most once per `versionTtlMs`, in the background: a cache hit never
  * waits for the server. When the version changes (DDL, ANALYZE), plans of the old version are
- * dropped and listeners are told, so the editor can re-plan what is visible.
+ * dropped and listeners are told, so the editor can re-plan what is visible. It also follows the readings of the tables'
+ * figures the index advice makes (tableFigures: rows, pages, ANALYZE in 5% steps): the plans of a table that moved are
+ * dropped, so the hover's plan line is made on the tables its index line was (issue 20: "1,007 → 302" above "cost 940.44").
  */
 import type { Database, Lane } from './database';
 import { describeError } from './errors';
 import { explain, type ExplainResult } from './explain';
 import { schemaVersion } from './schemaVersion';
+import { onTablesMoved } from './tableFigures';
 import { PlanCache } from '../core/plan/cache';
+import { K } from '../core/plan';
 import { constantShape, loadPgParser } from '../core/sql/statement';
 
 /** Statements planned ahead for hovers per request (the editor's visible ones): at most this many. */
@@ -39,7 +43,33 @@ export class Planner {
     private readonly options: PlannerOptions = {},
   ) {
     this.cache = new PlanCache(options.maxEntries ?? 500);
+    this.following = onTablesMoved(db, (tables) => this.forgetTables(tables));
   }
+
+  private readonly following: { dispose(): void };
+
+  /** Stop following the tables' readings (a planner replaced by another for the same connection). */
+  dispose(): void {
+    this.following.dispose();
+  }
+
+  /**
+   * Drop the plans that read these tables (bare lowercase names) and tell the listeners: their figures moved (tableFigures,
+   * the index advice's reading). Returns how many plans went.
+   */
+  forgetTables(tables: readonly string[]): number {
+    const moved = new Set(tables.map((t) => t.toLowerCase()));
+    const n = this.cache.dropWhere((o) => o.ok && o.result.plan.nodes.some((x) => { const r = x.raw[K.RelationName]; return typeof r === 'string' && moved.has(r.toLowerCase()); }));
+    // An EXPLAIN under way was sent before this reading: not kept, nor shared with the next request (a hover waiting for
+    // it still gets its answer).
+    this.generation++;
+    this.inflight.clear();
+    if (n) for (const fn of this.listeners) fn();
+    return n;
+  }
+
+  /** Bumped by forgetTables: an EXPLAIN sent before it is answered but not kept. */
+  private generation = 0;
 
   /** Called when cached plans were dropped because the schema or statistics changed. */
   onInvalidate(fn: () => void): { dispose(): void } {
@@ -71,6 +101,7 @@ export class Planner {
     // visible statements planned ahead at a window's start): it plans on its own lane, and the first answer is kept.
     let p = going && (going.lane === opts.lane || opts.lane === undefined) ? going.p : undefined;
     if (!p) {
+      const generation = this.generation;
       p = (async (): Promise<PlanOutcome> => {
         try {
           this.explains++;
@@ -84,7 +115,7 @@ export class Planner {
       void mine.then((outcome) => {
         if (this.inflight.get(key)?.p === mine) this.inflight.delete(key);
         // Connection problems are not the statement's fault: do not remember them.
-        if (outcome.ok || !isTransient(outcome.code)) this.cache.set(key, version, outcome);
+        if ((outcome.ok || !isTransient(outcome.code)) && generation === this.generation) this.cache.set(key, version, outcome);
       });
     }
     return p;

@@ -70,6 +70,11 @@ export interface IndexAdviceApi {
    * Suggest Indexes says it (core/advice/workload notWorkloadAnswer), or undefined when it is the app's.
    */
   noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined>;
+  /**
+   * Read the advised tables' figures now (as every TABLE_FIGURES_MS): the advice on a table that moved is made again, and
+   * the plan cache drops its plans (tableFigures). Returns how many statements.
+   */
+  noticeTableChanges(): Promise<number>;
   /** Every index the advice proved for the workspace's statements on this connection (a plan brought without its statement names the one for its scan). */
   provedForAny(): ProvedIndexFigure[];
   /** The workspace's places that write this statement (as last read for index advice; none before it was read). */

@@ -38,6 +38,18 @@ export class PlanCache<V> {
     return n;
   }
 
+  /** Drop every entry whose value `test` accepts. Returns how many went. */
+  dropWhere(test: (value: V) => boolean): number {
+    let n = 0;
+    for (const [k, e] of this.map) {
+      if (test(e.value)) {
+        this.map.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
   clear(): void {
     this.map.clear();
   }

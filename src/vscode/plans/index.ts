@@ -74,6 +74,7 @@ class PlansFeature implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBackground()),
       ctx.sites.onDidChange(() => this.scheduleBackground()),
       ctx.connections.onDidChange(() => {
+        this.planner?.dispose();
         this.planner = undefined;
         this.plannerFor = undefined;
         this.scheduleBackground();
@@ -87,6 +88,7 @@ class PlansFeature implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.planner?.dispose();
     if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
     this.subs.forEach((s) => s.dispose());
   }
@@ -100,9 +102,16 @@ class PlansFeature implements vscode.Disposable {
     if (!this.planner || this.plannerFor !== conn) {
       const { Planner } = await import('../../db/planner');
       const { secretKey } = await import('../../core/connection/profile');
+      this.planner?.dispose();
       this.planner = new Planner(conn.db, secretKey(conn.profile), { trustFunctions: this.ctx.config.trustedFunctions });
       this.plannerFor = conn;
-      this.planner.onInvalidate(() => this.scheduleBackground());
+      // The plans were dropped: an ANALYZE, DDL (the version), or a reading of the tables' figures that moved. The index
+      // advice reads its tables' figures now too, so the hover's index line is made again with its plan line (issue 20:
+      // "1,007 → 302" above "cost 940.44").
+      this.planner.onInvalidate(() => {
+        this.scheduleBackground();
+        void this.ctx.indexAdvice?.noticeTableChanges().catch((e) => this.ctx.log.info(`index advice: could not read the tables' figures: ${errorMessage(e)}`));
+      });
     }
     return { planner: this.planner, conn };
   }

@@ -1,0 +1,75 @@
+/**
+ * The tables' figures the planner reads — its row estimate, the pages now, its last ANALYZE — in 5% steps, and one
+ * channel per connection that says when they moved. The editor's index advice reads them (IndexDecider
+ * noticeChangedTables: its kept advice is made again when they move) and the hover's plan cache follows the same
+ * reading (Planner drops the plans of the tables that moved), so the hover's index line ("1,007 → 302") and its plan line
+ * ("cost …") are made on the same tables. Before, the plan cache followed only DDL and the ANALYZE/VACUUM counts: rows
+ * deleted and added again grew orders' pages (dead rows), the advice was proved again at 1,007 and the plan line kept
+ * its cached 940.44 (issue 20).
+ */
+import type { Database } from './database';
+import { fivePercentStep } from './advisor';
+import { qualifiedName } from '../core/sql/ident';
+import { OWN_STATEMENT_MARKER, USER_SCHEMA } from './sql';
+
+const TABLE_FIGURES_SQL = {
+  /**
+   * $1: bare lowercase table names. Each table's figures the planner reads (its row estimate, pages now) and how often it
+   * was analysed (a new histogram moves a cost with the same rows): what the app's traffic and ANALYZE change.
+   */
+  tableFigures: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
+      (pg_relation_size(c.oid) / current_setting('block_size')::int)::int8 AS pages,
+      coalesce(s.analyze_count + s.autoanalyze_count, 0)::int8 AS analyses
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+    WHERE c.relkind IN ('r', 'm', 'p') AND lower(c.relname) = ANY ($1::text[]) AND ${USER_SCHEMA}`,
+} as const;
+
+/** One table's figures now: `schema.name` (public's unqualified) and its bare lowercase name. */
+export interface TableFiguresRow {
+  key: string;
+  bare: string;
+  figures: string;
+}
+
+/** The figures of the tables of these bare lowercase names (one catalog read). */
+export async function readTableFigures(db: Database, names: readonly string[]): Promise<TableFiguresRow[]> {
+  if (!names.length) return [];
+  const { rows } = await db.query(TABLE_FIGURES_SQL.tableFigures, [[...names]]);
+  return rows.map((r) => ({
+    key: qualifiedName(String(r.schema), String(r.name)),
+    bare: String(r.name).toLowerCase(),
+    figures: tableFiguresOf(Number(r.reltuples), Number(r.relpages), Number(r.pages), Number(r.analyses)),
+  }));
+}
+
+/**
+ * A table's figures as the planner reads them, in 5% steps (as the advisor's proof snapshot steps a table's size: a page
+ * now and then barely moves a plan): its row estimate (reltuples over relpages times its pages now), its pages, analysed
+ * or not, and its ANALYZE count.
+ */
+function tableFiguresOf(reltuples: number, relpages: number, pages: number, analyses = 0): string {
+  const step = fivePercentStep;
+  const rows = reltuples >= 0 && relpages > 0 ? (reltuples / relpages) * pages : reltuples;
+  return `${reltuples >= 0 ? step(rows) : 'never analysed'}/${step(pages)}/${analyses}`;
+}
+
+type Listener = (tables: readonly string[]) => void;
+const channels = new WeakMap<Database, Set<Listener>>();
+
+/**
+ * Said when a reading of the tables' figures found some moved (or read them for the first time: what was planned before
+ * had no reading to compare with). `tables`: bare lowercase names.
+ */
+export function tablesMoved(db: Database, tables: readonly string[]): void {
+  if (!tables.length) return;
+  for (const fn of channels.get(db) ?? []) fn(tables);
+}
+
+/** Follow the readings of this connection's tables (tablesMoved). */
+export function onTablesMoved(db: Database, fn: Listener): { dispose(): void } {
+  let set = channels.get(db);
+  if (!set) channels.set(db, (set = new Set()));
+  set.add(fn);
+  return { dispose: () => set.delete(fn) };
+}
