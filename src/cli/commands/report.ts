@@ -12,7 +12,7 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
 import { countOf } from '../../core/format';
 import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
-import { applicationUsage, columnsRead, mergeUsage, usageFromBuilderCalls, usageFromStatements } from '../../core/health/leastPrivilege';
+import { applicationUsage, columnsRead, mergeUsage, placedUsage, usageFromBuilderCalls, usageFromStatements } from '../../core/health/leastPrivilege';
 import { codeContextOf, type CodeContext } from '../../core/codeContext';
 import { findBuilderTableCalls, type BuilderTableCall } from '../../core/nplusone/detect';
 import type { TableUsage, UsageApart } from '../../core/health/types';
@@ -141,17 +141,23 @@ export const report: CliCommand = {
  * use is `apart` (core/codeContext, the N+1 detector's classifier; person42 M2). Unqualified names keep schema '': the
  * database resolves them (db/securityFacts).
  */
-export async function codeTableUsage(scan: { texts: ReadonlyMap<string, string>; siteList: readonly { sql: string; file?: string }[] }): Promise<{ tables: TableUsage[]; apart: UsageApart[] }> {
+export async function codeTableUsage(scan: { texts: ReadonlyMap<string, string>; siteList: readonly { sql: string; file?: string; span?: { start: number } }[] }): Promise<{ tables: TableUsage[]; apart: UsageApart[] }> {
   const parts: { usage: TableUsage[]; context: CodeContext }[] = [];
-  const byFile = new Map<string, string[]>();
-  for (const site of scan.siteList) byFile.set(site.file ?? '', [...(byFile.get(site.file ?? '') ?? []), site.sql]);
+  // Each statement's usage with its place (`file:line`): the script names the places of a write only a few need (person43 L5).
+  const byFile = new Map<string, TableUsage[][]>();
+  for (const site of scan.siteList) {
+    const file = site.file ?? '';
+    const text = scan.texts.get(file);
+    const place = text !== undefined && site.span ? `${file}:${positionAt(lineStarts(text), site.span.start).line + 1}` : file;
+    byFile.set(file, [...(byFile.get(file) ?? []), placedUsage(usageFromStatements([site.sql], ''), place)]);
+  }
   for (const [file, text] of scan.texts) {
     const context = codeContextOf(file, text);
     const calls: BuilderTableCall[] = file.endsWith('.sql') ? [] : await findBuilderTableCalls(text, file);
-    parts.push({ usage: mergeUsage(usageFromStatements(byFile.get(file) ?? [], ''), usageFromBuilderCalls(calls, '')), context });
+    parts.push({ usage: mergeUsage(...(byFile.get(file) ?? []), placedUsage(usageFromBuilderCalls(calls, ''), file)), context });
     byFile.delete(file);
   }
   // Sites of a file whose text the scan did not keep: the application's, as before.
-  for (const sqls of byFile.values()) parts.push({ usage: usageFromStatements(sqls, ''), context: 'request' });
+  for (const usages of byFile.values()) parts.push({ usage: mergeUsage(...usages), context: 'request' });
   return applicationUsage(parts);
 }

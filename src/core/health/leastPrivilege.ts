@@ -103,7 +103,10 @@ export function corroborateWrites(counted: readonly TableUsage[], statements: It
   return { tables, leftOut };
 }
 
-/** Tables and operations of many sources merged into one usage per table (an operation any source needs is kept; `inCode` if any says so). */
+/**
+ * Tables and operations of many sources merged into one usage per table (an operation any source needs is kept; `inCode` if
+ * any says so). The places of each write are merged; a write a source does without places (the statistics) is `unplaced`.
+ */
 export function mergeUsage(...lists: readonly (readonly TableUsage[])[]): TableUsage[] {
   const byTable = new Map<string, TableUsage>();
   for (const list of lists)
@@ -115,9 +118,41 @@ export function mergeUsage(...lists: readonly (readonly TableUsage[])[]): TableU
       m.update ||= u.update;
       m.delete ||= u.delete;
       if (u.inCode) m.inCode = true;
+      for (const k of WRITE_KINDS) {
+        if (!u[k]) continue;
+        const at = u.places?.[k];
+        if (at?.length) (m.places ??= {})[k] = [...new Set([...(m.places?.[k] ?? []), ...at])].sort(byPlace);
+        if (!at?.length || u.unplaced?.includes(k)) m.unplaced = [...new Set([...(m.unplaced ?? []), k])];
+      }
       byTable.set(key, m);
     }
+  // Said only beside places (a usage none of whose sources know places keeps its shape).
+  for (const m of byTable.values()) {
+    const unplaced = m.unplaced?.filter((k) => m.places?.[k]?.length);
+    if (unplaced?.length) m.unplaced = unplaced;
+    else delete m.unplaced;
+  }
   return [...byTable.values()].sort((a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table));
+}
+
+/** `file:line` places in file order, then line order. */
+function byPlace(a: string, b: string): number {
+  const [fa, la] = splitPlace(a);
+  const [fb, lb] = splitPlace(b);
+  return fa.localeCompare(fb) || la - lb;
+}
+
+function splitPlace(p: string): [string, number] {
+  const m = /^(.*):(\d+)$/.exec(p);
+  return m ? [m[1], Number(m[2])] : [p, 0];
+}
+
+/** The usage with each of its writes said to be done at `place` (`file:line`, or a file). */
+export function placedUsage(usage: readonly TableUsage[], place: string): TableUsage[] {
+  return usage.map((u) => {
+    const kinds = WRITE_KINDS.filter((k) => u[k]);
+    return kinds.length ? { ...u, places: Object.fromEntries(kinds.map((k) => [k, [place]])) } : u;
+  });
 }
 
 /**
@@ -182,6 +217,7 @@ export function leastPrivilegeScript(opts: { role: string; database: string; usa
   for (const u of opts.usage) {
     const privs = (['select', 'insert', 'update', 'delete'] as const).filter((p) => u[p]).map((p) => p.toUpperCase());
     if (!privs.length) continue;
+    out.push(...fewPlacesComments(u));
     out.push(`GRANT ${privs.join(', ')} ON ${qualifiedName(u.schema, u.table)} TO ${role};`);
   }
   const inserted = new Set(opts.usage.filter((u) => u.insert).map((u) => `${u.schema}\u0000${u.table}`));
@@ -191,6 +227,24 @@ export function leastPrivilegeScript(opts: { role: string; database: string; usa
   if (opts.writesLeftOut?.length) out.push(writesLeftOutComment(opts.writesLeftOut));
   if (opts.apart?.length) out.push(apartComment(opts.apart));
   return out;
+}
+
+/** A write privilege the code does in at most this many places is named with them (fewPlacesComments). */
+const FEW_PLACES = 2;
+
+/**
+ * A comment line per write privilege of the table that only a few places of the code need ("-- DELETE on public.orders:
+ * only queries.sql:3 uses it"): a write grant is a real privilege, and a scratch file's one-off DELETE at the workspace
+ * root reads as the application's (person43 L5) — the reader decides. Said when the table statistics counted it too.
+ */
+function fewPlacesComments(u: TableUsage): string[] {
+  return WRITE_KINDS.flatMap((k) => {
+    const at = u.places?.[k];
+    if (!u[k] || !at?.length || at.length > FEW_PLACES) return [];
+    const who = at.length === 1 ? `${at[0]} uses it` : `${at.join(' and ')} use it`;
+    const counted = u.unplaced?.includes(k) ? ' in the code; the table statistics counted it too' : '';
+    return [`-- ${k.toUpperCase()} on ${qualifiedName(u.schema, u.table)}: only ${who}${counted}. Leave ${k.toUpperCase()} out if that is not the application's (a one-off script runs as the table's owner).`];
+  });
 }
 
 const CONTEXT_NAMES: Record<CodeContext, string> = { request: 'request handlers', job: 'jobs', seed: 'seeds', migration: 'migrations', test: 'tests', script: 'one-off scripts' };

@@ -399,7 +399,17 @@ export interface TableUsage {
   delete: boolean;
   /** The code's statements or query-builder calls name this table (a table only the statistics show is absent/false). */
   inCode?: boolean;
+  /**
+   * Where the code does each write (`file:line`, or the file of a query-builder call): the least-privilege script names
+   * the places of a write privilege only a few of them need, so the reader can tell a one-off script's DELETE from the
+   * application's (person43 L5).
+   */
+  places?: Partial<Record<WriteKind, string[]>>;
+  /** Write kinds a source without places does too (the table statistics counted them). */
+  unplaced?: WriteKind[];
 }
+
+type WriteKind = 'insert' | 'update' | 'delete';
 
 /**
  * Write kinds the table statistics counted on a table that no statement of the application in pg_stat_statements does

@@ -130,6 +130,27 @@ describe('least-privilege script of pg-lens health run in a child process, after
     });
   });
 
+  describe('a scratch file\'s one-off DELETE (person43 L5)', function () {
+    this.timeout(180000);
+    const t = testDatabase('h2scratch');
+    before(async () => shop(t.admin, false));
+
+    it('pg-lens health <folder> with a queries.sql at its root holding a cleanup DELETE: the DELETE grant says the one place that uses it', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-h2scratch-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'queries.sql'), "-- scratch\nSELECT count(*) FROM orders;\nDELETE FROM orders WHERE status = 'cancelled';\n");
+        fs.writeFileSync(path.join(dir, 'orders.ts'), "export const orderById = (db: any, id: number) => db.query('SELECT * FROM orders WHERE id = $1', [id]);\n");
+        const f = healthInChild(t.url, [dir]);
+        assert.deepEqual(grantsOn(f.fixSql, / ON public\.orders TO /), ['GRANT SELECT, DELETE ON public.orders'], JSON.stringify(f.fixSql));
+        const i = f.fixSql.findIndex((x) => / ON public\.orders TO /.test(x));
+        assert.match(f.fixSql[i - 1], /^-- DELETE on public\.orders: only (\S*\/)?queries\.sql:3 uses it\. Leave DELETE out if that is not the application's/, JSON.stringify(f.fixSql));
+        assert.equal(f.fixSql.filter((x) => /^-- (SELECT|INSERT|UPDATE)/.test(x)).length, 0, 'only the write a few places need is named');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('the code’s names are resolved against the catalog, and a seed widens no grant (person42 M2)', function () {
     this.timeout(180000);
     const t = testDatabase('h2seed');

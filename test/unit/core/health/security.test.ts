@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { runHealthChecks } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
-import { columnsRead, corroborateWrites, leastPrivilegeScript, mergeUsage, tableOperations, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { columnsRead, corroborateWrites, leastPrivilegeScript, mergeUsage, placedUsage, tableOperations, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { codeTableUsage } from '../../../../src/cli/commands/report';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
 import { facts, security } from './facts';
 
@@ -187,6 +188,43 @@ describe('core/health security checks', () => {
     const script = leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: r.tables, sequences: [], writesLeftOut: r.leftOut });
     assert.match(script.at(-1)!, /^-- Not granted: public\.order_items \(DELETE\), public\.reviews \(INSERT\), shop\.outbox \(INSERT\)\. The table statistics counted these writes, but no statement pg_stat_statements holds does them: /);
     assert.equal(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: r.tables, sequences: [] }).some((x) => x.startsWith('--')), false);
+  });
+
+  it('leastPrivilegeScript names the places of a write privilege only a few places need, so a scratch file\'s one-off DELETE is seen (person43 L5)', () => {
+    const at = (sql: string, place: string) => placedUsage(usageFromStatements([sql]), place);
+    const usage = mergeUsage(
+      at('SELECT * FROM orders WHERE id = $1', 'src/orders.ts:59'),
+      at("DELETE FROM orders WHERE status = 'test'", 'queries.sql:3'),
+      at('INSERT INTO orders (total) VALUES ($1)', 'src/checkout.ts:12'),
+      at('INSERT INTO orders (total) VALUES ($2)', 'src/admin.ts:40'),
+      at('INSERT INTO orders (total) VALUES ($3)', 'src/import.ts:8'),
+      at('UPDATE carts SET n = $1 WHERE id = $2', 'src/cart.ts:7'),
+      at('UPDATE carts SET n = $1 WHERE id = $2', 'src/cart.ts:30'),
+    );
+    // The statistics counted UPDATE on carts too: the comment says so.
+    const merged = mergeUsage(usage, [{ schema: 'public', table: 'carts', select: true, insert: false, update: true, delete: false }]);
+    assert.deepEqual(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: merged, sequences: [] }).slice(3), [
+      "-- UPDATE on public.carts: only src/cart.ts:7 and src/cart.ts:30 use it in the code; the table statistics counted it too. Leave UPDATE out if that is not the application's (a one-off script runs as the table's owner).",
+      'GRANT SELECT, UPDATE ON public.carts TO shop_app;',
+      "-- DELETE on public.orders: only queries.sql:3 uses it. Leave DELETE out if that is not the application's (a one-off script runs as the table's owner).",
+      'GRANT SELECT, INSERT, DELETE ON public.orders TO shop_app;',
+    ], 'INSERT on orders is done in three places: not named');
+    // Without places (the statistics alone), no comment.
+    assert.equal(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: usageFromStatements(["DELETE FROM orders WHERE status = 'test'"]), sequences: [] }).some((x) => x.startsWith('--')), false);
+  });
+
+  it('codeTableUsage: each write\'s places as `file:line`, through the application\'s usage (person43 L5)', async () => {
+    const texts = new Map([
+      ['queries.sql', "-- scratch\nSELECT count(*) FROM orders;\nDELETE FROM orders WHERE status = 'test';\n"],
+      ['src/orders.ts', "export const byId = (db: any, id: number) =>\n  db.query('SELECT * FROM orders WHERE id = $1', [id]);\n"],
+    ]);
+    const siteList = [
+      { sql: 'SELECT count(*) FROM orders', file: 'queries.sql', span: { start: texts.get('queries.sql')!.indexOf('SELECT') } },
+      { sql: "DELETE FROM orders WHERE status = 'test'", file: 'queries.sql', span: { start: texts.get('queries.sql')!.indexOf('DELETE') } },
+      { sql: 'SELECT * FROM orders WHERE id = $1', file: 'src/orders.ts', span: { start: texts.get('src/orders.ts')!.indexOf('SELECT') } },
+    ];
+    const { tables } = await codeTableUsage({ texts, siteList });
+    assert.deepEqual(tables.map((u) => [u.table, u.delete, u.places, u.unplaced]), [['orders', true, { delete: ['queries.sql:3'] }, undefined]]);
   });
 
   it('columnsRead: the sensitive columns a statement reads from the table (qualified, aliased, *), none from other tables', () => {
