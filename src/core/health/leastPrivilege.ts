@@ -242,8 +242,8 @@ function fewPlacesComments(u: TableUsage): string[] {
     const at = u.places?.[k];
     if (!u[k] || !at?.length || at.length > FEW_PLACES) return [];
     const who = at.length === 1 ? `${at[0]} uses it` : `${at.join(' and ')} use it`;
-    const counted = u.unplaced?.includes(k) ? ' in the code; the table statistics counted it too' : '';
-    return [`-- ${k.toUpperCase()} on ${qualifiedName(u.schema, u.table)}: only ${who}${counted}. Leave ${k.toUpperCase()} out if that is not the application's (a one-off script runs as the table's owner).`];
+    const counted = u.unplaced?.includes(k) ? ' in the code (the statistics counted it too)' : '';
+    return [`-- ${k.toUpperCase()} on ${qualifiedName(u.schema, u.table)}: only ${who}${counted}; leave it out if that is not the application's.`];
   });
 }
 

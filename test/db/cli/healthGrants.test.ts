@@ -143,7 +143,7 @@ describe('least-privilege script of pg-lens health run in a child process, after
         const f = healthInChild(t.url, [dir]);
         assert.deepEqual(grantsOn(f.fixSql, / ON public\.orders TO /), ['GRANT SELECT, DELETE ON public.orders'], JSON.stringify(f.fixSql));
         const i = f.fixSql.findIndex((x) => / ON public\.orders TO /.test(x));
-        assert.match(f.fixSql[i - 1], /^-- DELETE on public\.orders: only (\S*\/)?queries\.sql:3 uses it\. Leave DELETE out if that is not the application's/, JSON.stringify(f.fixSql));
+        assert.match(f.fixSql[i - 1], /^-- DELETE on public\.orders: only (\S*\/)?queries\.sql:3 uses it; leave it out if that is not the application's\.$/, JSON.stringify(f.fixSql));
         assert.equal(f.fixSql.filter((x) => /^-- (SELECT|INSERT|UPDATE)/.test(x)).length, 0, 'only the write a few places need is named');
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

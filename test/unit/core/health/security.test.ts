@@ -204,9 +204,9 @@ describe('core/health security checks', () => {
     // The statistics counted UPDATE on carts too: the comment says so.
     const merged = mergeUsage(usage, [{ schema: 'public', table: 'carts', select: true, insert: false, update: true, delete: false }]);
     assert.deepEqual(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: merged, sequences: [] }).slice(3), [
-      "-- UPDATE on public.carts: only src/cart.ts:7 and src/cart.ts:30 use it in the code; the table statistics counted it too. Leave UPDATE out if that is not the application's (a one-off script runs as the table's owner).",
+      "-- UPDATE on public.carts: only src/cart.ts:7 and src/cart.ts:30 use it in the code (the statistics counted it too); leave it out if that is not the application's.",
       'GRANT SELECT, UPDATE ON public.carts TO shop_app;',
-      "-- DELETE on public.orders: only queries.sql:3 uses it. Leave DELETE out if that is not the application's (a one-off script runs as the table's owner).",
+      "-- DELETE on public.orders: only queries.sql:3 uses it; leave it out if that is not the application's.",
       'GRANT SELECT, INSERT, DELETE ON public.orders TO shop_app;',
     ], 'INSERT on orders is done in three places: not named');
     // Without places (the statistics alone), no comment.
