@@ -2,7 +2,7 @@
  * Production cost of statements (pg_stat_statements), pure: matching a SqlSite's SQL to a
  * statement, the CodeLens title, and ranking. The db layer reads the numbers (src/db/queryStats.ts: readStatementCosts, queryIdOf).
  */
-import { formatCount, formatMs, formatShare, listAndMore } from './format';
+import { formatCount, formatMs, formatPercent, listAndMore } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
 import { statementShape } from './sql/predicates';
@@ -90,7 +90,7 @@ export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites:
   // Beside a recording's lens, which counts the calls it recorded, the calls say their window (person43 L7: "6 calls ·
   // 10.5 rows/call | 36 calls · 80.8 ms client time" read as two answers to one question).
   // On a line crowded further (a cache candidate's lens too) the window goes last but one: the tooltip says it.
-  const head = `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)}`;
+  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)}`;
   const named = besideRecording ? `${head} ${CALLS_WINDOW}` : head;
   return fitTitle([`${named} · ${rowsPerCall(s)}${sharedCallSites(callSites)}`, `${named}${sharedCallSites(callSites)}`, `${named}${callSitesShort(callSites)}`, named, head], room);
 }
@@ -101,7 +101,7 @@ const CALLS_WINDOW = 'since stats reset';
 /** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
 export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
-  return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
+  return `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
 }
 
 /**

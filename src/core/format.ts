@@ -37,30 +37,25 @@ export function formatBytes(n: number): string {
 }
 
 /**
- * A share (0..1) as a percentage: the one formatter behind the plan's figures (tips, hover, plan viewer, CLI) and the
- * dashboard's. `digits`: decimals (default 0 from 10%, else 1). A share strictly between 0 and 1 never prints as "0.0%"
- * or "100%" (person43 L3: "16.0M rows keeps 3111 (0.0%)" read as none): it takes up to two decimals ("0.02%",
- * "99.97%"), then "<0.01%" / ">99.99%".
+ * A share (0..1) as a percentage: the one formatter of shares — the plan's figures (tips, hover, plan viewer, CLI), the
+ * dashboard's, the index advice's, the cost CodeLens's and the report's. A share strictly between 0 and 1 never prints
+ * as none or all (person43 L3: "16.0M rows keeps 3111 (0.0%)" read as none): it takes more decimals, then says it is
+ * below the smallest it shows. `digits`: decimals (default 0 from 10%, else 1), up to two more where the share needs
+ * them ("0.02%", "99.97%", "<0.01%", ">99.99%"). `brief`, for a figure read at a glance (a CodeLens, a report's column):
+ * no false precision — at most one decimal, none trailing ("18%", "0.4%", "5%", "<0.1%", ">99.9%", "0%").
  */
-export function formatPercent(share: number, digits?: number): string {
+export function formatPercent(share: number, opts: { digits?: number; brief?: boolean } = {}): string {
+  if (!Number.isFinite(share)) return '–';
   const p = share * 100;
-  let d = digits ?? (Math.abs(p) >= 10 ? 0 : 1);
+  const most = opts.brief ? 1 : 2;
+  let d = Math.min(opts.digits ?? (Math.abs(p) >= 10 ? 0 : 1), opts.brief ? 1 : 20);
   let s = p.toFixed(d);
   const edge = () => Number(s) === 0 || Number(s) === 100;
   if (p > 0 && p < 100) {
-    while (edge() && d < 2) s = p.toFixed(++d);
-    if (edge()) return Number(s) === 0 ? '<0.01%' : '>99.99%';
+    while (edge() && d < most) s = p.toFixed(++d);
+    if (edge()) return Number(s) === 0 ? `<${(10 ** -most).toFixed(most)}%` : `>${(100 - 10 ** -most).toFixed(most)}%`;
   }
-  return `${s}%`;
-}
-
-/** 0.183 → "18%", 0.004 → "0.4%", 0.00001 → "<0.1%". */
-export function formatShare(share: number): string {
-  if (!Number.isFinite(share) || share <= 0) return '0%';
-  const p = share * 100;
-  if (p < 0.1) return '<0.1%';
-  if (p < 10) return `${p.toFixed(1).replace(/\.0$/, '')}%`;
-  return `${Math.round(p)}%`;
+  return `${opts.brief ? s.replace(/\.0+$/, '') : s}%`;
 }
 
 function trim(x: number): string {

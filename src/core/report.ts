@@ -7,7 +7,7 @@
 import type { CostSummary } from './cost';
 import { formatCostLens } from './cost';
 import { type Finding, type Severity, SEVERITY_RANK } from './findings';
-import { countOf, formatCount, formatMs, formatShare } from './format';
+import { countOf, formatCount, formatMs, formatPercent } from './format';
 import type { Located } from './output';
 import { ruleDocsPath } from './docs';
 import { oneLine, terminalSafe } from './safeText';
@@ -153,7 +153,7 @@ export function renderHtml(r: ReportInput): string {
     for (const s of r.statements.items) {
       const st = s.stat;
       out.push(
-        `<tr><td class="num">${s.rank}</td><td class="num">${e(formatShare(s.share))}</td><td class="num">${e(formatMs(st.totalMs))}</td><td class="num">${e(formatMs(st.meanMs))}</td><td class="num">${e(formatCount(st.calls))}</td><td class="num">${e(st.calls ? (st.rows / st.calls).toFixed(1) : '0')}</td>` +
+        `<tr><td class="num">${s.rank}</td><td class="num">${e(formatPercent(s.share, { brief: true }))}</td><td class="num">${e(formatMs(st.totalMs))}</td><td class="num">${e(formatMs(st.meanMs))}</td><td class="num">${e(formatCount(st.calls))}</td><td class="num">${e(st.calls ? (st.rows / st.calls).toFixed(1) : '0')}</td>` +
           `<td><pre>${e(truncate(st.query, 600))}</pre>${s.sites.length ? `<div class="meta">in code: ${s.sites.map((x) => `<code>${e(x)}</code>`).join(', ')}</div>` : ''}</td></tr>`,
       );
     }

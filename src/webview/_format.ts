@@ -57,7 +57,7 @@ export function fmtByteRate(n: number | null | undefined): string {
 
 /** A ratio as a percentage with `digits` decimals: the plan's formatter (core/format formatPercent), "–" when unknown. */
 export function fmtPct(r: number | null | undefined, digits = 1): string {
-  return r === null || r === undefined || !Number.isFinite(r) ? '–' : formatPercent(r, digits);
+  return r === null || r === undefined || !Number.isFinite(r) ? '–' : formatPercent(r, { digits });
 }
 
 export function oneLine(s: string, max = 200): string {

@@ -10,6 +10,7 @@
 import { findTable, INDEX_MAX_SELECTIVITY, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, sqlLiteral, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
 import { shortHash } from '../hash';
+import { formatPercent } from '../format';
 
 type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
 
@@ -518,7 +519,7 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     let keys = [...restEq, ...(range ? [range.key] : [])];
     if (order.length && (!range || (order[0].column && order[0].column === range.key.column))) keys = [...restEq, ...order];
     if (!keys.length) keys = pkKeys(t) ?? [e.key];
-    const pct = formatShare(share);
+    const pct = share > 0 ? formatPercent(share) : 'a tiny share';
     btree('partial', keys, `${where} keeps only ${pct} of ${tableName}'s rows, so a partial index holds just those rows${keys[0].column !== e.key.column ? ` ordered by ${keys.map((k) => k.label).join(', ')}` : ''}`, share * (range?.selectivity ?? 1), { where });
   }
   // 5. Join keys: the inner side of a nested loop needs its key indexed.
@@ -626,12 +627,6 @@ function describeKeys(eq: Part[], range: Part | undefined): string {
   else if (eq.length > 1) bits.push(`equality on ${eq.map((e) => e.key.label).join(', ')} (most selective first)`);
   if (range) bits.push(`${bits.length ? 'then ' : ''}the range on ${range.key.label}`);
   return bits.join(', ');
-}
-
-function formatShare(s: number): string {
-  if (s <= 0) return 'a tiny share';
-  if (s < 0.001) return `${(s * 100).toPrecision(1)}%`;
-  return `${(s * 100).toFixed(s < 0.01 ? 2 : 1)}%`;
 }
 
 /**

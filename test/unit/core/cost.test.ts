@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
-import { formatCount, formatMs, formatShare } from '../../../src/core/format';
+import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import { recordedLensTitle, recordedLenses } from '../../../src/core/record/lens';
@@ -98,7 +98,9 @@ describe('core/cost', () => {
   it('formats figures', () => {
     assert.deepEqual([formatCount(950), formatCount(1234), formatCount(120000), formatCount(3.4e6)], ['950', '1.2k', '120k', '3.4M']);
     assert.deepEqual([formatMs(0.042), formatMs(3.14), formatMs(250), formatMs(1500), formatMs(126000)], ['0.042 ms', '3.1 ms', '250 ms', '1.5 s', '2.1 min']);
-    assert.deepEqual([formatShare(0.183), formatShare(0.004), formatShare(0.00001), formatShare(0)], ['18%', '0.4%', '<0.1%', '0%']);
+    // The lens's share: brief — no false precision, and never "0.0%" above 0 nor "100%" below 1 (one formatter, core/format formatPercent).
+    const brief = (x: number) => formatPercent(x, { brief: true });
+    assert.deepEqual([brief(0.183), brief(0.004), brief(0.00001), brief(0), brief(0.05), brief(0.9996), brief(1)], ['18%', '0.4%', '<0.1%', '0%', '5%', '>99.9%', '100%']);
   });
 
   it('ranks by total time with shares', () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { fmtClockTick, fmtNum, fmtPct, fmtSpan } from '../../../src/webview/_format';
 import { fmtPct as planPct } from '../../../src/core/plan/format';
 import { analyzePlan, planText } from '../../../src/core/plan';
+import { formatPercent } from '../../../src/core/format';
 
 describe('webview/_format', () => {
   // person43 L3: a pasted ANALYZE plan said "16.0M rows keeps 3111 (0.0%)": a share above 0 never prints as none.
@@ -18,6 +19,9 @@ describe('webview/_format', () => {
     assert.equal(planPct(0.183), '18%');
     assert.equal(fmtPct(0.95, 0), '95%');
     assert.equal(fmtPct(0.002, 0), '0.2%');
+    // The same formatter, brief (the cost CodeLens, the report's column): one decimal at most, none trailing.
+    assert.deepEqual([0.183, 0.004, 0.05, 0.00001, 0.9996].map((x) => formatPercent(x, { brief: true })), ['18%', '0.4%', '5%', '<0.1%', '>99.9%']);
+    assert.equal(formatPercent(Number.NaN), '–');
     // The plan's text, as the CLI, the hover and the viewer print it.
     const text = 'Seq Scan on events  (cost=0.00..312450.00 rows=3000 width=16) (actual time=0.02..2100.5 rows=3111 loops=1)\n  Filter: (kind = 42)\n  Rows Removed by Filter: 15996889\nExecution Time: 2101.0 ms';
     const out = planText(analyzePlan(text));
