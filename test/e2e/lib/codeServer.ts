@@ -54,6 +54,11 @@ export async function startCodeServer(
         // Steps click and hover on the text of a line; at the top of the editor the sticky-scroll header (the
         // enclosing function's first line) lies over it and takes the click.
         'editor.stickyScroll.enabled': false,
+        // VS Code's TypeScript runs (its bundled copy is installed: install.ts ensureBundledTypeScript) but does not report:
+        // the workspace is a copy without its node_modules, so "Cannot find module 'pg'" would sit in Problems beside PG
+        // Lens's findings and turn the explorer's files red.
+        'typescript.validate.enable': false,
+        'javascript.validate.enable': false,
         'window.commandCenter': false,
         'chat.commandCenter.enabled': false,
         // Terminals start without the runner's shell start-up files (~/.bashrc, ~/.profile): a runner's dotfiles are not

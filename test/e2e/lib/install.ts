@@ -57,7 +57,12 @@ export function ensureCodeServer(log: (m: string) => void): CodeServerInstall {
   const pkg = path.join(dir, 'package');
   const entry = path.join(pkg, 'out', 'node', 'entry.js');
   const marker = path.join(dir, '.complete');
-  if (fs.existsSync(marker) && fs.existsSync(entry)) return { dir, entry };
+  if (fs.existsSync(marker) && fs.existsSync(entry)) {
+    // A cache made before the bundled TypeScript was installed: add it (every window said "VS Code's tsserver was
+    // deleted by another application …", person43 L9).
+    ensureBundledTypeScript(pkg, log);
+    return { dir, entry };
+  }
 
   log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (once)…`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -80,6 +85,7 @@ export function ensureCodeServer(log: (m: string) => void): CodeServerInstall {
   for (const native of ['node_modules/node-pty/build/Release/pty.node', 'node_modules/@vscode/spdlog/build/Release/spdlog.node']) {
     if (!fs.existsSync(path.join(vs, native))) throw new Error(`code-server install: ${native} was not built`);
   }
+  ensureBundledTypeScript(pkg, log);
   const rgDir = path.join(vs, 'node_modules', '@vscode', 'ripgrep', 'bin');
   fs.mkdirSync(rgDir, { recursive: true });
   const rg = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
@@ -89,4 +95,22 @@ export function ensureCodeServer(log: (m: string) => void): CodeServerInstall {
   fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
   log(`code-server installed in ${Math.round((Date.now() - t) / 1000)} s`);
   return { dir, entry };
+}
+
+/**
+ * The TypeScript that VS Code's built-in TypeScript extension runs (lib/vscode/extensions/node_modules/typescript, the
+ * version code-server's npm-shrinkwrap.json pins): code-server's own post-install step installs it, which
+ * `--ignore-scripts` skips. Without it every window of the demo and of the suite opened with the error toast "VS Code's
+ * tsserver was deleted by another application such as a misbehaving virus detection tool" (person43 L9), and TypeScript
+ * files had no IntelliSense. Its post-install script then trims the package as code-server ships it.
+ */
+function ensureBundledTypeScript(pkg: string, log: (m: string) => void): void {
+  const ext = path.join(pkg, 'lib', 'vscode', 'extensions');
+  const tsserver = path.join(ext, 'node_modules', 'typescript', 'lib', 'tsserver.js');
+  if (fs.existsSync(tsserver) || !fs.existsSync(path.join(ext, 'package.json'))) return;
+  log("installing the TypeScript of code-server's built-in TypeScript extension (once)…");
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  run(npm, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ext, what: 'npm install (code-server lib/vscode/extensions)', timeout: 900_000 });
+  run(process.execPath, ['postinstall.mjs'], { cwd: ext, what: 'code-server lib/vscode/extensions postinstall', allowFail: true });
+  if (!fs.existsSync(tsserver)) throw new Error(`code-server install: ${path.relative(pkg, tsserver)} is missing after npm install`);
 }
