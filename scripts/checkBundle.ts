@@ -57,9 +57,14 @@ const root = path.join(__dirname, '..');
  * Measured the same hour, main → this, 25 interleaved fresh processes each at load 6–8 (2 cores): the entry bundle's
  * load CPU median 57.5 → 53.5 ms (wall 75.3 → 75.5), the first hover's modules (entry, lib-*.js, engine) CPU 359 → 345
  * ms (wall 500 → 494): activation lighter, the first hover no dearer.
+ * 2026-12-06 (forty-second session): 919,943 bytes at the session's start (874,825 after the cut: +45 KB over three
+ * sessions of fixes — the table-figures reading shared by the hover and the index advice, the least-privilege script's
+ * places, the one-off write weighing, the kept-advice re-check). Budget raised 920 → 935 KB so this session's fixes
+ * land; the load stays held by bundle.extensionModuleLoadMs. The next cut, before another raise: core/health and
+ * core/plan (~88 KB each) reached through loadEngine where the editor only needs them after the first analysis.
  */
 export const BUDGETS = {
-  extensionJs: 920_000,
+  extensionJs: 935_000,
   engineJs: 740_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
