@@ -2064,6 +2064,7 @@ class Detector {
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
+      ?? ((cap = loop && node ? this.transactionPerItem(li, node) : undefined) ? `Possible N+1, a unit of work per item: each item runs in a transaction of its own (\`${cap}\` in the loop's body), committed or rolled back alone — one statement for every item would change what a failure undoes` : undefined)
       ?? (kind ? `Possible N+1, a loop over kinds: this runs in \`case ${kind}\` of a switch on the loop's own variable (\`${li.variable}\`), once per item equal to it — once per kind named, not once per row` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
@@ -2073,6 +2074,28 @@ class Detector {
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The call runs in a transaction the loop's body opens per item (cloud_controller_ng's delete actions: `roles.each do
+   * |role| Role.db.transaction do … end end`; Django `for row in rows: with transaction.atomic(): …`): each item is a unit
+   * of work by design, its writes committed or rolled back with its audit event and lock, apart from the other items'.
+   * Only when the body runs no query of its own outside that transaction (a read per item before it keeps the warning:
+   * the loop is an N+1 whatever the transaction holds). The transaction's opening call as written, or undefined.
+   */
+  private transactionPerItem(li: LoopInfo, node: Node): string | undefined {
+    if (!this.a.transactionBlock) return undefined;
+    for (let p: Node | null = node.parent; p && !same(p, li.body) && contains(li.body, p); p = p.parent) {
+      if (this.isFunction(p)) return undefined;
+      const tx = this.a.transactionBlock(p);
+      if (!tx) continue;
+      const opener = p.parent && same(field(p.parent, 'block'), p) ? p.parent : p;
+      const [bs, be] = this.spanOf(li.body);
+      const [ts, te] = this.spanOf(opener);
+      for (const start of this.hitByStart.keys()) if (start >= bs && start < be && (start < ts || start >= te)) return undefined;
+      return tx;
+    }
+    return undefined;
   }
 
   /**
