@@ -140,6 +140,8 @@ interface Def {
   instanceCallees?: [string, string][];
   /** Python: those names only ever called so. */
   instanceOnly?: string[];
+  /** Python: callees it calls only on `self` (FileCallFacts `selfOnly`). */
+  selfOnly?: string[];
   /** A Sequelize association mixin (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): defined by the association, queries on every call. */
   mixin?: SequelizeMixin;
 }
@@ -159,6 +161,8 @@ export class CrossFileCalls {
   private readonly javaClasses = new Map<string, { extends?: string; types: Record<string, string> }>();
   /** Per file, its classes' supertypes (FileCallFacts.supertypes). */
   private readonly supertypes = new Map<string, Record<string, string[]>>();
+  /** Python: per file, its classes' bases (FileCallFacts.pythonBases). */
+  private readonly pythonBases = new Map<string, Record<string, string[]>>();
   private root: string | undefined;
   /** Files in the order they were first added: a file read again keeps its place among the definitions of a name. */
   private readonly order = new Map<string, number>();
@@ -201,6 +205,7 @@ export class CrossFileCalls {
     if (facts.packageImports) this.packageImports.set(file, facts.packageImports);
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
+    if (facts.pythonBases) this.pythonBases.set(file, facts.pythonBases);
     if (facts.go) this.goFiles.set(file, facts.go);
     if (facts.callLiterals?.length && this.contextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
     if (facts.moduleLists?.length) this.moduleLists.set(file.replace(/\\/g, '/'), new Set(facts.moduleLists));
@@ -209,7 +214,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(f.selfOnly?.length ? { selfOnly: f.selfOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -240,6 +245,7 @@ export class CrossFileCalls {
     this.packageImports.delete(file);
     this.javaClasses.delete(file);
     this.supertypes.delete(file);
+    this.pythonBases.delete(file);
     this.goFiles.delete(file);
     this.literalCalls.delete(file);
     this.moduleLists.delete(file.replace(/\\/g, '/'));
@@ -403,7 +409,27 @@ export class CrossFileCalls {
       const mods = (def.instanceCallees ?? []).filter(([c]) => c === name).map(([, m]) => m);
       if (mods.length && mods.every((m) => !this.projectModule(m))) return false;
     }
+    // Python: called only on `self` (`self.send(json.dumps(…))` in a ws4py WebSocket subclass): a method of the class's own
+    // hierarchy — the class, the app's classes it names as bases, or a subclass (a hook a subclass defines) —, else the
+    // library base's method, not the app's function or another class's method of that name (held-out-ad h: the streamer's
+    // socket writes were taken for an e-mail task `send`).
+    if (family === 'python' && def.cls && def.selfOnly?.includes(name) && defs.length && !defs.some((o) => o.cls && this.pythonRelated(def.cls!, o.cls))) return false;
     return true;
+  }
+
+  /** Python: `a` and `b` are the same class, or one names the other as a base (up to three levels, by the bases each file's classes name). */
+  private pythonRelated(a: string, b: string): boolean {
+    const up = (from: string, to: string): boolean => {
+      let wanted = new Set([from]);
+      for (let depth = 0; depth <= 3 && wanted.size; depth++) {
+        if (wanted.has(to)) return true;
+        const next = new Set<string>();
+        for (const classes of this.pythonBases.values()) for (const c of wanted) for (const x of classes[c] ?? []) next.add(x);
+        wanted = next;
+      }
+      return false;
+    };
+    return up(a, b) || up(b, a);
   }
 
   /**
@@ -521,6 +547,25 @@ export class CrossFileCalls {
       }
     }
     return own.concat(inherited.filter((d) => !own.includes(d)));
+  }
+
+  /**
+   * Python: the call's receiver is a class the file imports (its name as imported: `from m import ProviderModel as
+   * ProviderModelORM`) and `def` is that class's method, or a method of one of its bases up to three levels (by the bases
+   * each file's classes name; a base the app does not define ends the walk).
+   */
+  private pythonClassHas(call: PendingLoopCall, def: Def): boolean {
+    const imported = call.receiverModule?.split('.').pop();
+    const cls = imported && /^[A-Z]/.test(imported) ? imported : call.receiverClass;
+    if (!cls || !def.cls) return false;
+    let wanted = new Set([cls]);
+    for (let depth = 0; depth <= 3 && wanted.size; depth++) {
+      if (wanted.has(def.cls)) return true;
+      const next = new Set<string>();
+      for (const classes of this.pythonBases.values()) for (const c of wanted) for (const b of classes[c] ?? []) next.add(b);
+      wanted = next;
+    }
+    return false;
   }
 
   /** Whether the app defines a class (or the class an `IName` interface names, or one implementing it) called `type`. */
@@ -691,7 +736,9 @@ export class CrossFileCalls {
       // (`for team in Teams.query…`, `self`) decides (person13 P7: `team.get_solves()` was said to be Users').
       const classes = new Set(all.flatMap((d) => (d.cls ? [d.cls] : [])));
       const ofClass = !typedDefs?.length && classes.size > 1 && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
-      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : undefined;
+      // Python: the receiver is a class the file imports (`ProviderModel.list_async(…)`): that class's method or its bases'.
+      const ofHierarchy = !typedDefs?.length && !ofClass.length && call.language === 'python' && call.receiverClass ? all.filter((d) => this.pythonClassHas(call, d)) : [];
+      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;
       // The code names the receiver's type and no file of that name defines the method: a one-word name (`get`, `find`)
       // judged by name alone is another class's method as often as not — `this.segmentService.get()` was said to reach
@@ -729,7 +776,9 @@ export class CrossFileCalls {
       // parent's columns, so it queries only for a parent loaded without them (every definition must be so guarded).
       if (call.parentArgs?.length && (candidates.length ? candidates : [def]).every((d) => d.guarded !== undefined && call.parentArgs!.includes(d.guarded))) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
-      if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
+      // Python: a model class imported under another name (`ProviderModel as ProviderModelORM`) is named by its import, and
+      // a class method it inherits from the app's own base (`SqlalchemyBase.list_async`) is that base's (held-out-ao letta).
+      if (call.receiverClass && !sameName(call.receiverClass, def.file) && !(call.language === 'python' && this.pythonClassHas(call, def))) continue;
       // The code does not say which class's method it is: each one that reaches the database is named, none picked.
       // An interface several classes of the workspace implement, more than one reaching it: each one is named.
       const oneOf = !typed && classes.size > 1 ? candidates.filter((d) => d.cls) : viaInterface && new Set(typed.map((d) => d.cls)).size > 1 ? typed : [];
