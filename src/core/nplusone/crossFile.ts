@@ -149,6 +149,8 @@ interface Def {
 /** A Django related manager's write as the Python classifier reads it by shape: `obj.attr.add(…)`. */
 const RELATED_MANAGER_WRITE = /^(?:self\.)?[A-Za-z_]\w*\.[A-Za-z_]\w*\.(?:add|remove|set|clear|create|get_or_create|update_or_create)$/;
 /** Python database layers that are not Django's ORM. */
+/** Python bases that give a class no methods of a library: typing and abc markers. */
+const PY_MARKER_BASE = /^(object|Generic|Protocol|ABC|ABCMeta|Any)$/;
 const PYTHON_NON_DJANGO_DB = /^(?:sqlalchemy|sqlmodel|flask_sqlalchemy|peewee|playhouse|tortoise|pony|piccolo|ormar|databases|asyncpg|psycopg2?|psycopg_pool|aiosql|pymongo|motor|mongoengine)(?:\.|$)/;
 
 export class CrossFileCalls {
@@ -163,6 +165,8 @@ export class CrossFileCalls {
   private readonly supertypes = new Map<string, Record<string, string[]>>();
   /** Python: per file, its classes' bases (FileCallFacts.pythonBases). */
   private readonly pythonBases = new Map<string, Record<string, string[]>>();
+  /** Python: the classes the app defines (a method's class, a class naming bases), for one version of the index. */
+  private pythonClasses: { version: number; of: Set<string> } | undefined;
   private root: string | undefined;
   /** Files in the order they were first added: a file read again keeps its place among the definitions of a name. */
   private readonly order = new Map<string, number>();
@@ -413,11 +417,31 @@ export class CrossFileCalls {
     // hierarchy — the class, the app's classes it names as bases, or a subclass (a hook a subclass defines) —, else the
     // library base's method, not the app's function or another class's method of that name (held-out-ad h: the streamer's
     // socket writes were taken for an e-mail task `send`).
-    if (family === 'python' && def.cls && def.selfOnly?.includes(name) && defs.length && !defs.some((o) => o.cls && this.pythonRelated(def.cls!, o.cls))) return false;
+    if (family === 'python' && def.cls && def.selfOnly?.includes(name) && defs.length && this.pythonLibraryBase(def.cls) && !defs.some((o) => o.cls && this.pythonRelated(def.cls!, o.cls))) return false;
     return true;
   }
 
-  /** Python: `a` and `b` are the same class, or one names the other as a base (up to three levels, by the bases each file's classes name). */
+  /**
+   * Python: the class names a base the app does not define, other than a typing or abc marker (`class WebSocket(_WebSocket)`
+   * on ws4py's; not `class Mixin(Generic[M])`): a method it calls on `self` and does not define may be that library's. A
+   * mixin on markers only gets its `self` methods from the classes it is mixed into, which the app may keep elsewhere.
+   */
+  private pythonLibraryBase(cls: string): boolean {
+    if (this.pythonClasses?.version !== this.version) {
+      const of = new Set<string>();
+      for (const [key, defs] of this.defs) if (key.startsWith('python:')) for (const d of defs) if (d.cls) of.add(d.cls);
+      for (const classes of this.pythonBases.values()) for (const c of Object.keys(classes)) of.add(c);
+      this.pythonClasses = { version: this.version, of };
+    }
+    const bases = new Set<string>();
+    for (const classes of this.pythonBases.values()) for (const b of classes[cls] ?? []) bases.add(b);
+    return [...bases].some((b) => !PY_MARKER_BASE.test(b) && !this.pythonClasses!.of.has(b));
+  }
+
+  /**
+   * Python: `a` and `b` are the same class, one names the other as a base, or a class of the app names both (a mixin and
+   * the base it is mixed with), up to three levels, by the bases each file's classes name.
+   */
   private pythonRelated(a: string, b: string): boolean {
     const up = (from: string, to: string): boolean => {
       let wanted = new Set([from]);
@@ -429,7 +453,9 @@ export class CrossFileCalls {
       }
       return false;
     };
-    return up(a, b) || up(b, a);
+    if (up(a, b) || up(b, a)) return true;
+    for (const classes of this.pythonBases.values()) for (const c of Object.keys(classes)) if (up(c, a) && up(c, b)) return true;
+    return false;
   }
 
   /**
