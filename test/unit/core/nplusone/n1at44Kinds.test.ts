@@ -1,12 +1,12 @@
 /**
- * Kinds of false alarm the blind Ruby and Python apps of held-out-an…aq showed (n1at, session 43: cloud_controller_ng on
+ * Kinds of false alarm the blind Ruby and Python apps of held-out-an…aq showed (n1at, session 44: cloud_controller_ng on
  * Sequel, letta on async SQLAlchemy, homeward-tails on Rails, vue-fastapi-admin on Tortoise), fixed by kind, each keyed on
  * what the code shows. Each test failed before its fix (branch n1at at f8f9ffa7).
  */
 import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines, scanWarnings } from '../../support/nplusoneFixtures';
 
-describe('N+1 kinds shown by the Ruby and Python apps of held-out-an…aq (n1at43)', () => {
+describe('N+1 kinds shown by the Ruby and Python apps of held-out-an…aq (n1at44)', () => {
   it('Ruby: a loop whose body opens a transaction per item (`Model.transaction do`, Sequel `X.db.transaction do`, `with_lock do`) is a unit of work per item (info); a read before the transaction keeps the warning', async () => {
     const model: ScanFile = { path: 'app/models/role.rb', text: ['class Role < ApplicationRecord', '  has_many :grants', 'end', ''] };
     const event: ScanFile = { path: 'app/models/audit_event.rb', text: ['class AuditEvent < ApplicationRecord', 'end', ''] };
