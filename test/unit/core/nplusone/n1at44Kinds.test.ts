@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines, scanWarnings } from '../../support/nplusoneFixtures';
 
 describe('N+1 kinds shown by the Ruby and Python apps of held-out-an…aq (n1at44)', () => {
-  it('Ruby: a loop whose body opens a transaction per item (`Model.transaction do`, Sequel `X.db.transaction do`, `with_lock do`) is a unit of work per item (info); a read before the transaction keeps the warning', async () => {
+  it('Ruby: a loop whose body opens a transaction per item (`Model.transaction do`, Sequel `X.db.transaction do`, `with_lock do`, a model\'s own `transaction do`) is a unit of work per item (info); a read before the transaction keeps the warning', async () => {
     const model: ScanFile = { path: 'app/models/role.rb', text: ['class Role < ApplicationRecord', '  has_many :grants', 'end', ''] };
     const event: ScanFile = { path: 'app/models/audit_event.rb', text: ['class AuditEvent < ApplicationRecord', 'end', ''] };
     const action: ScanFile = {
@@ -50,12 +50,30 @@ describe('N+1 kinds shown by the Ruby and Python apps of held-out-an…aq (n1at4
         '',
       ],
     };
-    assert.deepEqual(await scanLines([model, event, action]), [
+    const owner: ScanFile = {
+      path: 'app/models/team.rb',
+      text: [
+        'class Team < ApplicationRecord',
+        '  has_many :roles',
+        '',
+        '  def archive_roles(names)',
+        '    names.each do |name|',
+        '      transaction do',
+        '        Role.create!(name: name, archived: true)',
+        '      end',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([model, event, action, owner]), [
       'app/actions/role_delete.rb:14 info',
       'app/actions/role_delete.rb:21 warning',
       'app/actions/role_delete.rb:24 warning',
       'app/actions/role_delete.rb:31 warning',
       'app/actions/role_delete.rb:5 info',
+      'app/models/team.rb:7 info',
     ]);
   });
 
