@@ -140,6 +140,8 @@ interface Def {
   instanceCallees?: [string, string][];
   /** Python: those names only ever called so. */
   instanceOnly?: string[];
+  /** Python: callees it calls only on `self` (FileCallFacts `selfOnly`). */
+  selfOnly?: string[];
   /** A Sequelize association mixin (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): defined by the association, queries on every call. */
   mixin?: SequelizeMixin;
 }
@@ -147,6 +149,8 @@ interface Def {
 /** A Django related manager's write as the Python classifier reads it by shape: `obj.attr.add(…)`. */
 const RELATED_MANAGER_WRITE = /^(?:self\.)?[A-Za-z_]\w*\.[A-Za-z_]\w*\.(?:add|remove|set|clear|create|get_or_create|update_or_create)$/;
 /** Python database layers that are not Django's ORM. */
+/** Python bases that give a class no methods of a library: typing and abc markers. */
+const PY_MARKER_BASE = /^(object|Generic|Protocol|ABC|ABCMeta|Any)$/;
 const PYTHON_NON_DJANGO_DB = /^(?:sqlalchemy|sqlmodel|flask_sqlalchemy|peewee|playhouse|tortoise|pony|piccolo|ormar|databases|asyncpg|psycopg2?|psycopg_pool|aiosql|pymongo|motor|mongoengine)(?:\.|$)/;
 
 export class CrossFileCalls {
@@ -159,6 +163,10 @@ export class CrossFileCalls {
   private readonly javaClasses = new Map<string, { extends?: string; types: Record<string, string> }>();
   /** Per file, its classes' supertypes (FileCallFacts.supertypes). */
   private readonly supertypes = new Map<string, Record<string, string[]>>();
+  /** Python: per file, its classes' bases (FileCallFacts.pythonBases). */
+  private readonly pythonBases = new Map<string, Record<string, string[]>>();
+  /** Python: the classes the app defines (a method's class, a class naming bases), for one version of the index. */
+  private pythonClasses: { version: number; of: Set<string> } | undefined;
   private root: string | undefined;
   /** Files in the order they were first added: a file read again keeps its place among the definitions of a name. */
   private readonly order = new Map<string, number>();
@@ -201,6 +209,7 @@ export class CrossFileCalls {
     if (facts.packageImports) this.packageImports.set(file, facts.packageImports);
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
+    if (facts.pythonBases) this.pythonBases.set(file, facts.pythonBases);
     if (facts.go) this.goFiles.set(file, facts.go);
     if (facts.callLiterals?.length && this.contextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
     if (facts.moduleLists?.length) this.moduleLists.set(file.replace(/\\/g, '/'), new Set(facts.moduleLists));
@@ -209,7 +218,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(f.selfOnly?.length ? { selfOnly: f.selfOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -240,6 +249,7 @@ export class CrossFileCalls {
     this.packageImports.delete(file);
     this.javaClasses.delete(file);
     this.supertypes.delete(file);
+    this.pythonBases.delete(file);
     this.goFiles.delete(file);
     this.literalCalls.delete(file);
     this.moduleLists.delete(file.replace(/\\/g, '/'));
@@ -403,7 +413,49 @@ export class CrossFileCalls {
       const mods = (def.instanceCallees ?? []).filter(([c]) => c === name).map(([, m]) => m);
       if (mods.length && mods.every((m) => !this.projectModule(m))) return false;
     }
+    // Python: called only on `self` (`self.send(json.dumps(…))` in a ws4py WebSocket subclass): a method of the class's own
+    // hierarchy — the class, the app's classes it names as bases, or a subclass (a hook a subclass defines) —, else the
+    // library base's method, not the app's function or another class's method of that name (held-out-ad h: the streamer's
+    // socket writes were taken for an e-mail task `send`).
+    if (family === 'python' && def.cls && def.selfOnly?.includes(name) && defs.length && this.pythonLibraryBase(def.cls) && !defs.some((o) => o.cls && this.pythonRelated(def.cls!, o.cls))) return false;
     return true;
+  }
+
+  /**
+   * Python: the class names a base the app does not define, other than a typing or abc marker (`class WebSocket(_WebSocket)`
+   * on ws4py's; not `class Mixin(Generic[M])`): a method it calls on `self` and does not define may be that library's. A
+   * mixin on markers only gets its `self` methods from the classes it is mixed into, which the app may keep elsewhere.
+   */
+  private pythonLibraryBase(cls: string): boolean {
+    if (this.pythonClasses?.version !== this.version) {
+      const of = new Set<string>();
+      for (const [key, defs] of this.defs) if (key.startsWith('python:')) for (const d of defs) if (d.cls) of.add(d.cls);
+      for (const classes of this.pythonBases.values()) for (const c of Object.keys(classes)) of.add(c);
+      this.pythonClasses = { version: this.version, of };
+    }
+    const bases = new Set<string>();
+    for (const classes of this.pythonBases.values()) for (const b of classes[cls] ?? []) bases.add(b);
+    return [...bases].some((b) => !PY_MARKER_BASE.test(b) && !this.pythonClasses!.of.has(b));
+  }
+
+  /**
+   * Python: `a` and `b` are the same class, one names the other as a base, or a class of the app names both (a mixin and
+   * the base it is mixed with), up to three levels, by the bases each file's classes name.
+   */
+  private pythonRelated(a: string, b: string): boolean {
+    const up = (from: string, to: string): boolean => {
+      let wanted = new Set([from]);
+      for (let depth = 0; depth <= 3 && wanted.size; depth++) {
+        if (wanted.has(to)) return true;
+        const next = new Set<string>();
+        for (const classes of this.pythonBases.values()) for (const c of wanted) for (const x of classes[c] ?? []) next.add(x);
+        wanted = next;
+      }
+      return false;
+    };
+    if (up(a, b) || up(b, a)) return true;
+    for (const classes of this.pythonBases.values()) for (const c of Object.keys(classes)) if (up(c, a) && up(c, b)) return true;
+    return false;
   }
 
   /**
@@ -521,6 +573,25 @@ export class CrossFileCalls {
       }
     }
     return own.concat(inherited.filter((d) => !own.includes(d)));
+  }
+
+  /**
+   * Python: the call's receiver is a class the file imports (its name as imported: `from m import ProviderModel as
+   * ProviderModelORM`) and `def` is that class's method, or a method of one of its bases up to three levels (by the bases
+   * each file's classes name; a base the app does not define ends the walk).
+   */
+  private pythonClassHas(call: PendingLoopCall, def: Def): boolean {
+    const imported = call.receiverModule?.split('.').pop();
+    const cls = imported && /^[A-Z]/.test(imported) ? imported : call.receiverClass;
+    if (!cls || !def.cls) return false;
+    let wanted = new Set([cls]);
+    for (let depth = 0; depth <= 3 && wanted.size; depth++) {
+      if (wanted.has(def.cls)) return true;
+      const next = new Set<string>();
+      for (const classes of this.pythonBases.values()) for (const c of wanted) for (const b of classes[c] ?? []) next.add(b);
+      wanted = next;
+    }
+    return false;
   }
 
   /** Whether the app defines a class (or the class an `IName` interface names, or one implementing it) called `type`. */
@@ -691,7 +762,9 @@ export class CrossFileCalls {
       // (`for team in Teams.query…`, `self`) decides (person13 P7: `team.get_solves()` was said to be Users').
       const classes = new Set(all.flatMap((d) => (d.cls ? [d.cls] : [])));
       const ofClass = !typedDefs?.length && classes.size > 1 && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
-      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : undefined;
+      // Python: the receiver is a class the file imports (`ProviderModel.list_async(…)`): that class's method or its bases'.
+      const ofHierarchy = !typedDefs?.length && !ofClass.length && call.language === 'python' && call.receiverClass ? all.filter((d) => this.pythonClassHas(call, d)) : [];
+      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;
       // The code names the receiver's type and no file of that name defines the method: a one-word name (`get`, `find`)
       // judged by name alone is another class's method as often as not — `this.segmentService.get()` was said to reach
@@ -729,7 +802,9 @@ export class CrossFileCalls {
       // parent's columns, so it queries only for a parent loaded without them (every definition must be so guarded).
       if (call.parentArgs?.length && (candidates.length ? candidates : [def]).every((d) => d.guarded !== undefined && call.parentArgs!.includes(d.guarded))) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
-      if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
+      // Python: a model class imported under another name (`ProviderModel as ProviderModelORM`) is named by its import, and
+      // a class method it inherits from the app's own base (`SqlalchemyBase.list_async`) is that base's (held-out-ao letta).
+      if (call.receiverClass && !sameName(call.receiverClass, def.file) && !(call.language === 'python' && this.pythonClassHas(call, def))) continue;
       // The code does not say which class's method it is: each one that reaches the database is named, none picked.
       // An interface several classes of the workspace implement, more than one reaching it: each one is named.
       const oneOf = !typed && classes.size > 1 ? candidates.filter((d) => d.cls) : viaInterface && new Set(typed.map((d) => d.cls)).size > 1 ? typed : [];

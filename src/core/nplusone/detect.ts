@@ -155,7 +155,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; selfOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -186,6 +186,8 @@ export interface FileCallFacts {
   javaClass?: { extends?: string; types: Record<string, string> };
   /** TS/JS and Java: per class of the file, the interfaces it implements and the class it extends (last names): what a call on an object typed by an interface can reach. */
   supertypes?: Record<string, string[]>;
+  /** Python: per class of the file, the classes it names as bases (last names: `class ProviderModel(SqlalchemyBase, Mixin)`). */
+  pythonBases?: Record<string, string[]>;
   /** Go: the file's imports, declared types and functions' result types (calls are resolved by package and receiver type). */
   go?: GoFileFacts;
   /** TS/JS: the association mixins the file's Sequelize models declare (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): methods of the project that query. */
@@ -648,6 +650,7 @@ class Detector {
     const onModuleIn = new Map<Node, Map<string, boolean>>();
     const instanceIn = new Map<Node, Map<string, string>>();
     const onInstanceIn = new Map<Node, Map<string, boolean>>();
+    const onSelfIn = new Map<Node, Map<string, boolean>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
@@ -694,6 +697,10 @@ class Detector {
           const m = objectIn.get(best) ?? new Map<string, boolean>();
           m.set(name, (m.get(name) ?? true) && onObject);
           objectIn.set(best, m);
+          const fn = field(n, 'function');
+          const viaSelf = fn?.type === 'attribute' && field(fn, 'object')?.text === 'self';
+          const onSelf = onSelfIn.get(best) ?? new Map<string, boolean>();
+          onSelfIn.set(best, onSelf.set(name, (onSelf.get(name) ?? true) && viaSelf));
         }
         // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
         if ((this.lang === 'python' && field(n, 'function')?.type === 'identifier') || (this.lang === 'java' && n.type === 'method_invocation' && (!field(n, 'object') || field(n, 'object')?.type === 'this'))) bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
@@ -714,7 +721,7 @@ class Detector {
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
       const literal = this.returnedLiteral(def);
       const guarded = guardedParam(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(onSelfIn.get(def) && [...onSelfIn.get(def)!].some(([, only]) => only) ? { selfOnly: [...onSelfIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -800,7 +807,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), ...this.pythonBaseFacts(), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -1241,6 +1248,22 @@ class Detector {
    * (`ModulesSdkTypes.IMedusaInternalService<T>` → `IMedusaInternalService`): a call on an object the code types by
    * one of them can be that class's method (crossFile.ts typedDefinitions).
    */
+  /**
+   * Python: every class of the file with the bases it names, by their last name (`class ProviderModel(SqlalchemyBase)`,
+   * `class Foo(orm.Base, Generic[T])` → Base, Generic); keyword arguments (`metaclass=…`) left out. A class may define no
+   * function (a model declaring only columns), so every class counts, not only those holding a definition.
+   */
+  private pythonBaseFacts(): { pythonBases?: Record<string, string[]> } {
+    if (this.lang !== 'python' || !this.root) return {};
+    const out: Record<string, string[]> = {};
+    for (const cls of this.root.descendantsOfType('class_definition')) {
+      const name = cls && field(cls, 'name')?.text;
+      const bases = cls ? named(field(cls, 'superclasses')).map((b) => (b.type === 'subscript' ? field(b, 'value') : b)).filter((b): b is Node => !!b && /^(identifier|attribute)$/.test(b.type)).map((b) => b.text.split('.').pop()!) : [];
+      if (name && bases.length) out[name] = bases;
+    }
+    return Object.keys(out).length ? { pythonBases: out } : {};
+  }
+
   private supertypeFacts(defs: Node[]): { supertypes?: Record<string, string[]> } {
     if (!/^(typescript|tsx|javascript|java)$/.test(this.lang)) return {};
     const out: Record<string, string[]> = {};
@@ -2064,6 +2087,7 @@ class Detector {
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
+      ?? ((cap = loop && node ? this.transactionPerItem(li, node) : undefined) ? `Possible N+1, a unit of work per item: each item runs in a transaction of its own (\`${cap}\` in the loop's body), committed or rolled back alone — one statement for every item would change what a failure undoes` : undefined)
       ?? (kind ? `Possible N+1, a loop over kinds: this runs in \`case ${kind}\` of a switch on the loop's own variable (\`${li.variable}\`), once per item equal to it — once per kind named, not once per row` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? ((cap = loop ? this.totalsPerKey(li) : undefined) ? `Possible N+1, a flush of totals kept per key: \`${cap}\` is summed in memory (\`+=\` per key) before this loop, so each round trip writes one key's own total, once per distinct key, not once per event` : undefined)
@@ -2073,6 +2097,28 @@ class Detector {
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The call runs in a transaction the loop's body opens per item (cloud_controller_ng's delete actions: `roles.each do
+   * |role| Role.db.transaction do … end end`; Django `for row in rows: with transaction.atomic(): …`): each item is a unit
+   * of work by design, its writes committed or rolled back with its audit event and lock, apart from the other items'.
+   * Only when the body runs no query of its own outside that transaction (a read per item before it keeps the warning:
+   * the loop is an N+1 whatever the transaction holds). The transaction's opening call as written, or undefined.
+   */
+  private transactionPerItem(li: LoopInfo, node: Node): string | undefined {
+    if (!this.a.transactionBlock) return undefined;
+    for (let p: Node | null = node.parent; p && !same(p, li.body) && contains(li.body, p); p = p.parent) {
+      if (this.isFunction(p)) return undefined;
+      const tx = this.a.transactionBlock(p);
+      if (!tx) continue;
+      const opener = p.parent && same(field(p.parent, 'block'), p) ? p.parent : p;
+      const [bs, be] = this.spanOf(li.body);
+      const [ts, te] = this.spanOf(opener);
+      for (const start of this.hitByStart.keys()) if (start >= bs && start < be && (start < ts || start >= te)) return undefined;
+      return tx;
+    }
+    return undefined;
   }
 
   /**

@@ -94,6 +94,11 @@ export interface LanguageAdapter {
    * function literal handed to `wg.Go` / an errgroup's `Go`). `child` is its child on the path to a call.
    */
   startsGoroutine?(node: Node, child: Node): boolean;
+  /**
+   * `node` opens a database transaction around the code in it (Ruby `X.db.transaction do … end`, `record.with_lock do`;
+   * Python `with transaction.atomic():`, `async with session.begin():`): the opening call as written, else undefined.
+   */
+  transactionBlock?(node: Node): string | undefined;
 }
 
 export function field(n: Node, name: string): Node | undefined {

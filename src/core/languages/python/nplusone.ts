@@ -116,7 +116,25 @@ export function pyAdapter(): LanguageAdapter {
     stringTypes: new Set(['string', 'concatenated_string']),
     arrayTypes: new Set(['list', 'tuple']),
     commentTypes: new Set(['comment']),
+    transactionBlock: pyTransactionBlock,
   };
+}
+
+/**
+ * A `with` block that runs in one database transaction: Django's `with transaction.atomic():`, SQLAlchemy's `with
+ * session.begin():` / `async with db.session.begin_nested():`, Peewee's `with db.atomic():` / `db.transaction()`. The
+ * context manager as written.
+ */
+function pyTransactionBlock(n: Node): string | undefined {
+  if (n.type !== 'with_statement') return undefined;
+  const clause = named(n).find((c) => c.type === 'with_clause');
+  for (const item of named(clause)) {
+    const call = named(item)[0]?.type === 'as_pattern' ? named(named(item)[0])[0] : named(item)[0];
+    const fn = call?.type === 'call' ? field(call, 'function') : undefined;
+    if (fn?.type === 'attribute' && /^(atomic|begin|begin_nested|transaction)$/.test(field(fn, 'attribute')?.text ?? '')) return fn.text;
+    if (fn?.type === 'identifier' && fn.text === 'atomic') return fn.text;
+  }
+  return undefined;
 }
 
 // Database calls

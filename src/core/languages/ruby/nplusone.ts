@@ -70,7 +70,20 @@ export function rubyAdapter(): LanguageAdapter {
     stringTypes: new Set(['string', 'heredoc_body']),
     arrayTypes: new Set(['array']),
     commentTypes: new Set(['comment']),
+    transactionBlock: rubyTransactionBlock,
   };
+}
+
+/**
+ * A block that runs in one database transaction: `Model.transaction do`, `X.db.transaction(savepoint: true) do` (Sequel),
+ * `ActiveRecord::Base.transaction do`, `record.with_lock do` (a row lock in a transaction), and a model's own
+ * `transaction do` without a receiver. The call as written.
+ */
+function rubyTransactionBlock(n: Node): string | undefined {
+  if (n.type !== 'do_block' && n.type !== 'block') return undefined;
+  const call = n.parent;
+  if (call?.type !== 'call' || !same(field(call, 'block'), n)) return undefined;
+  return /^(transaction|with_lock)$/.test(field(call, 'method')?.text ?? '') ? shortText(call, 60).replace(/\s+(do|\{)[\s\S]*$/, '') : undefined;
 }
 
 
