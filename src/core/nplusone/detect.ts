@@ -869,7 +869,10 @@ class Detector {
       let up = f.parent;
       while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
       const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
-      return { span: this.spanOf(f), now: !!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '') };
+      // A function literal invoked where it is written (Node's entry `(async () => { await initDatabase() })()`) runs
+      // when the module loads, as a call at module level does.
+      const invoked = !!up && up.type === 'call_expression' && !!field(up, 'function') && contains(field(up, 'function')!, f);
+      return { span: this.spanOf(f), now: invoked || (!!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '')) };
     });
     for (const n of this.calls) {
       const [s, e] = this.spanOf(n);
