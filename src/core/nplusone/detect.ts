@@ -1591,11 +1591,18 @@ class Detector {
    * runs on a cache miss only; undefined for any other `if`.
    */
   private cacheHitReturn(p: Node, cond: string): { startIndex: number; endIndex: number } | undefined {
-    const CACHE_READ = /(?:^|[^\w])\w*(?:cache|Cache)\w*(?:\([^()]*\))?\.(?:Get|get|Load|Peek|has|Has|contains|containsKey|exists)\s*\(/;
+    // `Get`, and typed reads of a cache client (`GetString`, `GetInt`, `getIfPresent`).
+    const CACHE_READ = /(?:^|[^\w])\w*(?:cache|Cache)\w*(?:\([^()]*\))?\.(?:Get[A-Z]?\w*|get(?:IfPresent)?|Load|Peek|has|Has|contains|containsKey|exists)\s*\(/;
     // The `if`'s initializer and the statement just before it (Go: where the `ok` of a cache read is set).
     const before = [field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x);
     let hit = CACHE_READ.test(cond) || /^\w+\s+in\s+(?:self\.)?\w*cache\w*$/i.test(cond);
-    if (!hit && /^\w+$/.test(cond)) hit = before.some((b) => new RegExp(`\\b${escapeRe(cond)}\\s*:?=`).test(b.text) && CACHE_READ.test(b.text));
+    // The test of what the read set: `ok`, or one part of `err == nil && exist && len(cached) > 0` (`cached != nil`,
+    // `cached != ""`) — each part must hold on the path that runs the block.
+    if (!hit) {
+      const parts = /\|\||\bor\b/.test(cond) ? [] : cond.split(/&&|\band\b/).map((x) => x.trim().replace(/^\(\s*|\s*\)$/g, ''));
+      const names = parts.map((x) => /^(\w+)$|^len\(\s*(\w+)\s*\)\s*(?:>\s*0|!=\s*0)$|^(\w+)\s*!==?\s*(?:nil|null|None|undefined|""|'')$/.exec(x)).flatMap((m) => (m ? [m[1] ?? m[2] ?? m[3]] : []));
+      hit = names.some((n) => before.some((b) => new RegExp(`\\b${escapeRe(n)}\\b[\\w\\s,]*:?=(?!=)`).test(b.text) && CACHE_READ.test(b.text)));
+    }
     if (!hit) return undefined;
     // A dict the function itself fills as it goes (`cache = {}` in the job, `if key in cache: return cache[key]`) keeps
     // keys of this run only: a read per distinct item is still one per item. A cache that outlives the call is named by
@@ -1611,8 +1618,19 @@ class Detector {
     const cons = field(p, 'consequence') ?? named(p).find((c) => /block|body/.test(c.type));
     let stmts = !cons ? [] : /^return(_statement)?$/.test(cons.type) ? [cons] : named(cons).filter((c) => c.type !== 'comment');
     if (stmts.length === 1 && stmts[0].type === 'statement_list') stmts = named(stmts[0]).filter((c) => c.type !== 'comment');
-    const last = stmts[stmts.length - 1];
-    if (!last || !/^return(_statement)?$/.test(last.type) || field(p, 'alternative')) return undefined;
+    // The hit returns: the block's last statement, or that of an `if` ending it (`if c.ID > 0 { return c, nil }`: a
+    // hit that decodes to a valid value returns).
+    const returns = (list: Node[]): boolean => {
+      const last = list[list.length - 1];
+      if (!last) return false;
+      if (/^return(_statement)?$/.test(last.type)) return true;
+      if (!/^if(_statement)?$/.test(last.type) || field(last, 'alternative')) return false;
+      const inner = field(last, 'consequence') ?? named(last).find((c) => /block|body/.test(c.type));
+      let more = !inner ? [] : /^return(_statement)?$/.test(inner.type) ? [inner] : named(inner).filter((c) => c.type !== 'comment');
+      if (more.length === 1 && more[0].type === 'statement_list') more = named(more[0]).filter((c) => c.type !== 'comment');
+      return more.length > 0 && /^return(_statement)?$/.test(more[more.length - 1].type);
+    };
+    if (!returns(stmts) || field(p, 'alternative')) return undefined;
     const fn = this.enclosingFunctionOf(p);
     return fn ? { startIndex: p.endIndex, endIndex: fn.endIndex } : undefined;
   }
