@@ -1123,7 +1123,7 @@ class Detector {
   private perItemNames(li: LoopInfo, node: Node, which: 'assigned' | 'derived'): Set<string> {
     const names = new Set<string>();
     if (which === 'derived') {
-      for (const v of li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      for (const v of [...(li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []), ...(li.key ? [li.key] : [])]) names.add(v);
       if (!names.size) return names;
       const before = this.text.slice(li.body.startIndex, node.startIndex);
       for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
@@ -1134,7 +1134,7 @@ class Detector {
     let fnNode: Node | undefined;
     for (let p = node.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
     for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
-      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      for (const v of [...(l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []), ...(l.key ? [l.key] : [])]) names.add(v);
       // Names (re)assigned in the loop's body before the call change per item too.
       const before = this.text.slice(l.body.startIndex, node.startIndex);
       // A type annotation stays on its line: `case row.New:⏎ newEntity := …` (Go) is a case label, then newEntity assigned.

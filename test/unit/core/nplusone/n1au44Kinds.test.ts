@@ -119,6 +119,73 @@ describe('N+1 kinds of n1au44 (Go, TypeScript and JavaScript)', () => {
     assert.deepEqual(await scanLines([goMod, repo, service, main]), ['internal/service/limits.go:21 warning', 'internal/service/limits.go:26 warning']);
   });
 
+  it('Go: the key of `for userID, kind := range subscribers` is the item as much as the value: a read by the key is per item; one by neither stays once per loop', async () => {
+    const users: ScanFile = {
+      path: 'internal/repo/user.go',
+      text: [
+        'package repo',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"xorm.io/xorm"',
+        ')',
+        '',
+        'type User struct {',
+        '\tID   string',
+        '\tLang string',
+        '}',
+        '',
+        'type UserRepo struct {',
+        '\tdb *xorm.Engine',
+        '}',
+        '',
+        'func (r *UserRepo) ByID(ctx context.Context, id string) (*User, error) {',
+        '\tu := &User{}',
+        '\t_, err := r.db.Context(ctx).Where("id = ?", id).Get(u)',
+        '\treturn u, err',
+        '}',
+        '',
+      ],
+    };
+    const notify: ScanFile = {
+      path: 'internal/service/notify.go',
+      text: [
+        'package service',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/forum/internal/repo"',
+        ')',
+        '',
+        'type Notifier struct {',
+        '\tusers *repo.UserRepo',
+        '}',
+        '',
+        'func (n *Notifier) Langs(ctx context.Context, subscribers map[string]int, owner string) map[string]string {',
+        '\tout := map[string]string{}',
+        '\tfor userID, kind := range subscribers {',
+        '\t\tif u, err := n.users.ByID(ctx, userID); err == nil {',
+        '\t\t\tout[u.ID] = u.Lang',
+        '\t\t}',
+        '\t\t_ = kind',
+        '\t}',
+        '\tfor _, kind := range subscribers {',
+        '\t\tif u, err := n.users.ByID(ctx, owner); err == nil && kind > 0 {',
+        '\t\t\tout[u.ID] = u.Lang',
+        '\t\t}',
+        '\t}',
+        '\treturn out',
+        '}',
+        '',
+      ],
+    };
+    const lines = await scanLines([goMod, users, notify, main]);
+    assert.ok(lines.includes('internal/service/notify.go:16 warning'), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.startsWith('internal/service/notify.go:22 ')), lines.join('\n'));
+  });
+
   describe('JavaScript: a module-level `(async () => { … })()` runs at start-up', () => {
     const database: ScanFile = {
       path: 'server/database.js',
