@@ -3134,7 +3134,22 @@ class Detector {
     if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
     // `i += PAGE_SIZE`, `i += CurrentRateService.MARKET_DATA_PAGE_SIZE` (a class's constant), `i += this.batchSize`.
-    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(?:[\w$]+\.)*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
+    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(?:[\w$]+\.)*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header) || this.countsPages(li, header);
+  }
+
+  /**
+   * A counter loop up to a number of pages (`for i := 1; i <= totalPages; i++ { repo.Page(ctx, i, size) }`, `for (int i
+   * = 0; i < pages; i++) { find(i * 100, 100) }`): the bound counts pages, batches or chunks — named so, or set to a
+   * ceiling division (`math.Ceil(float64(n) / float64(size))`, `(n + per - 1) / per`) —, so each pass reads a page of
+   * rows: the batched form, not a query per row.
+   */
+  private countsPages(li: LoopInfo, header: string): boolean {
+    if (li.shape !== 'counter' || li.kind !== 'for') return false;
+    const m = /;\s*[A-Za-z_$][\w$]*\s*<=?\s*((?:[\w$]+\.)*([\w$]+))\s*;/.exec(header);
+    if (!m) return false;
+    if (/^(?:total|num|n|max|last)?_?(?:pages?|batch(?:es)?|chunks?)(?:_?(?:count|num|total))?$|^(?:page|batch|chunk)_?(?:count|num|total)$/i.test(m[2])) return true;
+    const value = /^[A-Za-z_$][\w$]*$/.test(m[1]) ? this.binding(m[1], li.node.startIndex)?.value.text ?? '' : '';
+    return /\bceil\w*\s*\([^]*\//i.test(value) || /\([^()]*\+[^()]*-\s*1\s*\)\s*\/\s*[\w$.]+\s*$/.test(value);
   }
 
   private isChunked(li: LoopInfo, use: Node): boolean {
