@@ -2552,9 +2552,10 @@ class Detector {
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
     if (this.bindingsNamed(root).some((o) => o !== b && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
     // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's
-    // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data.
+    // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data; so does a map
+    // filled by key (Go `projects := map[int64]struct{}{}`, then `projects[t.ProjectID] = struct{}{}` per task).
     const r = escapeRe(root);
-    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=|\\[[^\\]\\n]*\\]\\s*=(?!=))|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
     return filled ? undefined : this.arrayElements(b.value);
   }
 

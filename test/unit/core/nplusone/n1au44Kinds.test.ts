@@ -278,6 +278,46 @@ describe('N+1 kinds of n1au44 (Go, TypeScript and JavaScript)', () => {
     assert.deepEqual(await scanLines([goMod, pages, exporter, main]), ['internal/repo/question.go:43 warning', 'src/main/java/app/service/Exporter.java:25 warning']);
   });
 
+  it('Go: a map made empty and filled by key before the loop (`projects := map[int64]struct{}{}`, `projects[t.ProjectID] = struct{}{}`) holds as many items as the data, not a fixed empty list', async () => {
+    const project: ScanFile = {
+      path: 'internal/models/project.go',
+      text: [
+        'package models',
+        '',
+        'import "xorm.io/xorm"',
+        '',
+        'type Project struct {',
+        '\tID int64',
+        '}',
+        '',
+        'type Task struct {',
+        '\tID        int64',
+        '\tProjectID int64',
+        '}',
+        '',
+        'func (p *Project) CanWrite(s *xorm.Session, userID int64) (bool, error) {',
+        '\treturn s.Table("project_member").Where("project_id = ? AND user_id = ?", p.ID, userID).Exist()',
+        '}',
+        '',
+        'func CanWriteAll(s *xorm.Session, tasks []*Task, userID int64) (bool, error) {',
+        '\tprojects := map[int64]struct{}{}',
+        '\tfor _, t := range tasks {',
+        '\t\tprojects[t.ProjectID] = struct{}{}',
+        '\t}',
+        '\tfor pid := range projects {',
+        '\t\tp := &Project{ID: pid}',
+        '\t\tif can, err := p.CanWrite(s, userID); err != nil || !can {',
+        '\t\t\treturn false, err',
+        '\t\t}',
+        '\t}',
+        '\treturn true, nil',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([goMod, project, main]), ['internal/models/project.go:25 warning']);
+  });
+
   describe('JavaScript: a module-level `(async () => { … })()` runs at start-up', () => {
     const database: ScanFile = {
       path: 'server/database.js',
