@@ -874,11 +874,14 @@ class Detector {
       const invoked = !!up && up.type === 'call_expression' && !!field(up, 'function') && contains(field(up, 'function')!, f);
       return { span: this.spanOf(f), now: invoked || (!!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '')) };
     });
+    // A polling loop outside named functions (`(async () => { while (true) { await drainQueue(); await sleep(1000) } })()`)
+    // runs its calls once per round, for as long as the process lives: not once at start-up.
+    const rounds = this.root ? this.root.descendantsOfType(['while_statement', 'do_statement']).filter((w): w is Node => !!w && !inDef(this.spanOf(w))).map((w) => this.spanOf(w)) : [];
     for (const n of this.calls) {
       const [s, e] = this.spanOf(n);
       if (inDef([s, e])) continue;
       const name = this.calleeName(n);
-      if (name) (lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1]) ? later : out).add(name);
+      if (name) (lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1]) || rounds.some(([ws, we]) => ws <= s && e <= we) ? later : out).add(name);
     }
     return { topCalls: [...out], laterCalls: [...later] };
   }

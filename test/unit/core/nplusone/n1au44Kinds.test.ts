@@ -365,6 +365,24 @@ describe('N+1 kinds of n1au44 (Go, TypeScript and JavaScript)', () => {
       assert.deepEqual(await scanLines([database, server]), ['server/database.js:11 warning', 'server/database.js:5 info']);
     });
 
+    it('a polling loop in it (`while (true) { … }`) runs its calls once per round, not once at start-up', async () => {
+      const worker: ScanFile = {
+        path: 'server/worker.js',
+        text: [
+          'const { applyPatches } = require("./database");',
+          '',
+          '(async () => {',
+          '    while (true) {',
+          '        await applyPatches(await pendingPatchFiles());',
+          '        await sleep(60000);',
+          '    }',
+          '})();',
+          '',
+        ],
+      };
+      assert.deepEqual(await scanLines([database, worker]), ['server/database.js:11 warning', 'server/database.js:5 warning']);
+    });
+
     it('a function a handler calls too stays request code', async () => {
       const router: ScanFile = { path: 'server/routes.js', text: ['const { applyPatches } = require("./database");', '', 'router.post("/patches", async (req, res) => {', '    await applyPatches(req.body.files);', '});', ''] };
       assert.deepEqual(await scanLines([database, server, router]), ['server/database.js:11 warning', 'server/database.js:5 warning']);
