@@ -876,13 +876,19 @@ class Detector {
       let up = f.parent;
       while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
       const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
-      return { span: this.spanOf(f), now: !!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '') };
+      // A function literal invoked where it is written (Node's entry `(async () => { await initDatabase() })()`) runs
+      // when the module loads, as a call at module level does.
+      const invoked = !!up && up.type === 'call_expression' && !!field(up, 'function') && contains(field(up, 'function')!, f);
+      return { span: this.spanOf(f), now: invoked || (!!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '')) };
     });
+    // A polling loop outside named functions (`(async () => { while (true) { await drainQueue(); await sleep(1000) } })()`)
+    // runs its calls once per round, for as long as the process lives: not once at start-up.
+    const rounds = this.root ? this.root.descendantsOfType(['while_statement', 'do_statement']).filter((w): w is Node => !!w && !inDef(this.spanOf(w))).map((w) => this.spanOf(w)) : [];
     for (const n of this.calls) {
       const [s, e] = this.spanOf(n);
       if (inDef([s, e])) continue;
       const name = this.calleeName(n);
-      if (name) (lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1]) ? later : out).add(name);
+      if (name) (lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1]) || rounds.some(([ws, we]) => ws <= s && e <= we) ? later : out).add(name);
     }
     return { topCalls: [...out], laterCalls: [...later] };
   }
@@ -1127,7 +1133,7 @@ class Detector {
   private perItemNames(li: LoopInfo, node: Node, which: 'assigned' | 'derived'): Set<string> {
     const names = new Set<string>();
     if (which === 'derived') {
-      for (const v of li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      for (const v of [...(li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []), ...(li.key ? [li.key] : [])]) names.add(v);
       if (!names.size) return names;
       const before = this.text.slice(li.body.startIndex, node.startIndex);
       for (const m of before.matchAll(/(?:^|[\s;{(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))([^\n;]*)/g)) {
@@ -1138,7 +1144,7 @@ class Detector {
     let fnNode: Node | undefined;
     for (let p = node.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
     for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
-      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) names.add(v);
+      for (const v of [...(l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []), ...(l.key ? [l.key] : [])]) names.add(v);
       // Names (re)assigned in the loop's body before the call change per item too.
       const before = this.text.slice(l.body.startIndex, node.startIndex);
       // A type annotation stays on its line: `case row.New:⏎ newEntity := …` (Go) is a case label, then newEntity assigned.
@@ -1611,11 +1617,18 @@ class Detector {
    * runs on a cache miss only; undefined for any other `if`.
    */
   private cacheHitReturn(p: Node, cond: string): { startIndex: number; endIndex: number } | undefined {
-    const CACHE_READ = /(?:^|[^\w])\w*(?:cache|Cache)\w*(?:\([^()]*\))?\.(?:Get|get|Load|Peek|has|Has|contains|containsKey|exists)\s*\(/;
+    // `Get`, and typed reads of a cache client (`GetString`, `GetInt`, `getIfPresent`).
+    const CACHE_READ = /(?:^|[^\w])\w*(?:cache|Cache)\w*(?:\([^()]*\))?\.(?:Get[A-Z]?\w*|get(?:IfPresent)?|Load|Peek|has|Has|contains|containsKey|exists)\s*\(/;
     // The `if`'s initializer and the statement just before it (Go: where the `ok` of a cache read is set).
     const before = [field(p, 'initializer'), p.previousNamedSibling].filter((x): x is Node => !!x);
     let hit = CACHE_READ.test(cond) || /^\w+\s+in\s+(?:self\.)?\w*cache\w*$/i.test(cond);
-    if (!hit && /^\w+$/.test(cond)) hit = before.some((b) => new RegExp(`\\b${escapeRe(cond)}\\s*:?=`).test(b.text) && CACHE_READ.test(b.text));
+    // The test of what the read set: `ok`, or one part of `err == nil && exist && len(cached) > 0` (`cached != nil`,
+    // `cached != ""`) — each part must hold on the path that runs the block.
+    if (!hit) {
+      const parts = /\|\||\bor\b/.test(cond) ? [] : cond.split(/&&|\band\b/).map((x) => x.trim().replace(/^\(\s*|\s*\)$/g, ''));
+      const names = parts.map((x) => /^(\w+)$|^len\(\s*(\w+)\s*\)\s*(?:>\s*0|!=\s*0)$|^(\w+)\s*!==?\s*(?:nil|null|None|undefined|""|'')$/.exec(x)).flatMap((m) => (m ? [m[1] ?? m[2] ?? m[3]] : []));
+      hit = names.some((n) => before.some((b) => new RegExp(`\\b${escapeRe(n)}\\b[\\w\\s,]*:?=(?!=)`).test(b.text) && CACHE_READ.test(b.text)));
+    }
     if (!hit) return undefined;
     // A dict the function itself fills as it goes (`cache = {}` in the job, `if key in cache: return cache[key]`) keeps
     // keys of this run only: a read per distinct item is still one per item. A cache that outlives the call is named by
@@ -1631,8 +1644,19 @@ class Detector {
     const cons = field(p, 'consequence') ?? named(p).find((c) => /block|body/.test(c.type));
     let stmts = !cons ? [] : /^return(_statement)?$/.test(cons.type) ? [cons] : named(cons).filter((c) => c.type !== 'comment');
     if (stmts.length === 1 && stmts[0].type === 'statement_list') stmts = named(stmts[0]).filter((c) => c.type !== 'comment');
-    const last = stmts[stmts.length - 1];
-    if (!last || !/^return(_statement)?$/.test(last.type) || field(p, 'alternative')) return undefined;
+    // The hit returns: the block's last statement, or that of an `if` ending it (`if c.ID > 0 { return c, nil }`: a
+    // hit that decodes to a valid value returns).
+    const returns = (list: Node[]): boolean => {
+      const last = list[list.length - 1];
+      if (!last) return false;
+      if (/^return(_statement)?$/.test(last.type)) return true;
+      if (!/^if(_statement)?$/.test(last.type) || field(last, 'alternative')) return false;
+      const inner = field(last, 'consequence') ?? named(last).find((c) => /block|body/.test(c.type));
+      let more = !inner ? [] : /^return(_statement)?$/.test(inner.type) ? [inner] : named(inner).filter((c) => c.type !== 'comment');
+      if (more.length === 1 && more[0].type === 'statement_list') more = named(more[0]).filter((c) => c.type !== 'comment');
+      return more.length > 0 && /^return(_statement)?$/.test(more[more.length - 1].type);
+    };
+    if (!returns(stmts) || field(p, 'alternative')) return undefined;
     const fn = this.enclosingFunctionOf(p);
     return fn ? { startIndex: p.endIndex, endIndex: fn.endIndex } : undefined;
   }
@@ -2577,9 +2601,10 @@ class Detector {
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
     if (this.bindingsNamed(root).some((o) => o !== b && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
     // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's
-    // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data.
+    // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data; so does a map
+    // filled by key (Go `projects := map[int64]struct{}{}`, then `projects[t.ProjectID] = struct{}{}` per task).
     const r = escapeRe(root);
-    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=|\\[[^\\]\\n]*\\]\\s*=(?!=))|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
     return filled ? undefined : this.arrayElements(b.value);
   }
 
@@ -3159,7 +3184,22 @@ class Detector {
     if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
     // `i += PAGE_SIZE`, `i += CurrentRateService.MARKET_DATA_PAGE_SIZE` (a class's constant), `i += this.batchSize`.
-    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(?:[\w$]+\.)*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
+    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(?:[\w$]+\.)*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header) || this.countsPages(li, header);
+  }
+
+  /**
+   * A counter loop up to a number of pages (`for i := 1; i <= totalPages; i++ { repo.Page(ctx, i, size) }`, `for (int i
+   * = 0; i < pages; i++) { find(i * 100, 100) }`): the bound counts pages, batches or chunks — named so, or set to a
+   * ceiling division (`math.Ceil(float64(n) / float64(size))`, `(n + per - 1) / per`) —, so each pass reads a page of
+   * rows: the batched form, not a query per row.
+   */
+  private countsPages(li: LoopInfo, header: string): boolean {
+    if (li.shape !== 'counter' || li.kind !== 'for') return false;
+    const m = /;\s*[A-Za-z_$][\w$]*\s*<=?\s*((?:[\w$]+\.)*([\w$]+))\s*;/.exec(header);
+    if (!m) return false;
+    if (/^(?:total|num|n|max|last)?_?(?:pages?|batch(?:es)?|chunks?)(?:_?(?:count|num|total))?$|^(?:page|batch|chunk)_?(?:count|num|total)$/i.test(m[2])) return true;
+    const value = /^[A-Za-z_$][\w$]*$/.test(m[1]) ? this.binding(m[1], li.node.startIndex)?.value.text ?? '' : '';
+    return /\bceil\w*\s*\([^]*\//i.test(value) || /\([^()]*\+[^()]*-\s*1\s*\)\s*\/\s*[\w$.]+\s*$/.test(value);
   }
 
   private isChunked(li: LoopInfo, use: Node): boolean {

@@ -43,6 +43,8 @@ export interface LoopInfo {
   label: string;
   /** The per-item variable, when there is one. */
   variable?: string;
+  /** The key the loop binds beside its variable (Go's `k` of `for k, v := range m`): it changes per item too. */
+  key?: string;
   /** The iterated expression, when there is one. */
   iterable?: Node;
   /** Where per-item code lives (loop body, callback, comprehension). */

@@ -68,7 +68,9 @@ function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
     // fetched collection; its N+1, if any, is where the messages are sent.
     if (right && rangesOverChannel(right, n)) return undefined;
     const isInt = right?.type === 'int_literal';
-    return { node: n, kind: 'range', label: 'for … range', variable: v === '_' ? undefined : v, iterable: right, body, shape: isInt ? 'counter' : 'collection', count: isInt ? Number(right!.text) : undefined };
+    // `for userID, kind := range subscribers`: the key is the item as much as the value (a read by `userID` is per item).
+    const key = left.length > 1 && left[0].text !== '_' ? left[0].text : undefined;
+    return { node: n, kind: 'range', label: 'for … range', variable: v === '_' ? undefined : v, ...(key ? { key } : {}), iterable: right, body, shape: isInt ? 'counter' : 'collection', count: isInt ? Number(right!.text) : undefined };
   }
   if (clause.type === 'for_clause') {
     const init = field(clause, 'initializer');
