@@ -125,6 +125,11 @@ class PlansFeature implements vscode.Disposable {
     // Not SQL here: a Go call of a named query kept in a .sql file gets that query's hover (its links open the .sql's).
     const linked = own ? undefined : await this.namedQueries.siteAt(doc, doc.offsetAt(pos));
     const site = own ?? linked?.site;
+    if (!site && !linked) {
+      // SQL that PostgreSQL cannot parse as written (a typo) is no site: its parse error, rather than nothing (person45 M3).
+      const broken = await this.ctx.sites.unparsedAt?.(doc, doc.offsetAt(pos));
+      if (broken && !token.isCancellationRequested) return new vscode.Hover(new vscode.MarkdownString(`$(error) ${escapeMd(broken.line)}`, true), new vscode.Range(doc.positionAt(broken.span.start), doc.positionAt(broken.span.end)));
+    }
     if (!site || token.isCancellationRequested) return undefined;
     const siteUri = linked?.uri ?? doc.uri;
     const range = linked?.range ?? new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
@@ -256,6 +261,12 @@ class PlansFeature implements vscode.Disposable {
       const uri = vscode.Uri.parse(ref.uri);
       const doc = await vscode.workspace.openTextDocument(uri);
       const site = await this.ctx.sites.siteAt(doc, ref.offset);
+      // A hover's link to SQL edited since into text that does not parse: said, never the text it was (person45 M3).
+      const broken = site ? undefined : await this.ctx.sites.unparsedAt?.(doc, ref.offset);
+      if (broken) {
+        void vscode.window.showWarningMessage(`PG Lens: ${broken.line}`);
+        return DISMISSED;
+      }
       return site && { site, uri };
     }
     const ed = vscode.window.activeTextEditor;
