@@ -5,6 +5,6 @@ export { analyzePlan, analyzePlanWith, planCatalogNames, type PlanCatalogNames, 
 export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
 export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
 export { comparePlans, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';
-export { briefPlan, briefMarkdown, briefText, planText } from './brief';
+export { briefPlan, briefMarkdown, briefText, planText, writeRows } from './brief';
 export { deleteOrUpdate, foreignKeyTriggerCalls, nodeLabel, oneOffWrite, oneOffWriteWhy } from './warnings';
 export * from './format';
