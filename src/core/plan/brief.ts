@@ -97,7 +97,7 @@ export function briefRowsText(b: Pick<PlanBrief, 'estRows' | 'writes'>): string 
 }
 
 /** A plan's estimated rows in briefRowsText's words: "204 rows est.", a write's "~341 rows to delete, est.". */
-export function planRowsText(plan: Plan): string {
+function planRowsText(plan: Plan): string {
   return briefRowsText({ estRows: plan.estRows, writes: writeRows(plan) });
 }
 
