@@ -39,6 +39,24 @@ export function commandArgs<const O extends NonNullable<ParseArgsConfig['options
   }
 }
 
+/**
+ * Node's parseArgs refusal (code ERR_PARSE_ARGS_*) in our words, one line: "unknown option --frobnicate", not "Unknown
+ * option '--frobnicate'. To specify a positional argument starting with a '-', place it at the end of the command after
+ * '--', as in '-- "--frobnicate"" — its quote left open, and as if the option were meant as a positional (person45 L3).
+ * A message of another shape is kept as it is.
+ */
+export function parseArgsMessage(message: string): string {
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const flag = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
+  if (flag) return `${flag[1]} takes no value`;
+  const positional = /^Unexpected argument '([^']*)'/.exec(message);
+  if (positional) return `unexpected argument ${JSON.stringify(positional[1])}: this command takes options only`;
+  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  return message;
+}
+
 /** What --db takes, said when it is given without a value. */
 const DB_VALUE_MISSING = '--db needs a value: a connection URL (--db postgres://user@host:5432/dbname) or a libpq string (--db "host=localhost dbname=shop"); without --db, PGLENS_DATABASE_URL, DATABASE_URL or the PG* variables are used';
 

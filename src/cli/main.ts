@@ -5,7 +5,7 @@
 import { terminalSafe, errorMessage } from '../core/safeText';
 import { describeError } from '../db/errors';
 import { COMMANDS } from './commands/index';
-import { type CliContext, EXIT, UsageError } from './io';
+import { type CliContext, EXIT, parseArgsMessage, UsageError } from './io';
 
 export async function main(argv: string[], given: CliContext): Promise<number> {
   // Every line the CLI prints, on stdout and stderr, goes through the one terminal-safety filter
@@ -37,7 +37,8 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError || (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-      ctx.err(`pg-lens ${name}: ${errorMessage(e)}\nusage: ${cmd.usage}`);
+      // Node's parseArgs text in our words (person45 L3: "Unknown option '--frobnicate'. To specify a positional …").
+      ctx.err(`pg-lens ${name}: ${e instanceof UsageError ? errorMessage(e) : parseArgsMessage(errorMessage(e))}\nusage: ${cmd.usage}`);
       return EXIT.usage;
     }
     ctx.err(`pg-lens ${name}: ${describeError(e)}`);

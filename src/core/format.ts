@@ -42,10 +42,12 @@ export function formatBytes(n: number): string {
  * as none or all (person43 L3: "16.0M rows keeps 3111 (0.0%)" read as none): it takes more decimals, then says it is
  * below the smallest it shows. `digits`: decimals (default 0 from 10%, else 1), up to two more where the share needs
  * them ("0.02%", "99.97%", "<0.01%", ">99.99%"). `brief`, for a figure read at a glance (a CodeLens, a report's column):
- * no false precision — at most one decimal, none trailing ("18%", "0.4%", "5%", "<0.1%", ">99.9%", "0%").
+ * no false precision — at most one decimal, none trailing ("18%", "0.4%", "5%", "<0.1%", ">99.9%"). An exact zero is "0%".
  */
 export function formatPercent(share: number, opts: { digits?: number; brief?: boolean } = {}): string {
   if (!Number.isFinite(share)) return '–';
+  // An exact zero is none: "0%", never "0.0%" (person45 L1: "self cost 0.00 (0.0%)", "keeps 0 (0.0%)").
+  if (share === 0) return '0%';
   const p = share * 100;
   const most = opts.brief ? 1 : 2;
   let d = Math.min(opts.digits ?? (Math.abs(p) >= 10 ? 0 : 1), opts.brief ? 1 : 20);

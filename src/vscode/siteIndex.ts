@@ -31,6 +31,11 @@ export interface SqlSiteProvider {
   sourceFor(doc: vscode.TextDocument): SourceTree | undefined;
   /** The strings of the document that look like SQL but could not be read, and why (after sitesFor). */
   unreadFor?(doc: vscode.TextDocument): UnreadSql[];
+  /**
+   * Where siteAt finds none: the string at `offset` that looks like SQL but that PostgreSQL cannot parse as written (a
+   * typo), its span and the one line saying so (core/extract/siteAt unparsedAt).
+   */
+  unparsedAt?(doc: vscode.TextDocument, offset: number, mode?: SiteAtMode): Promise<{ span: { start: number; end: number }; line: string } | undefined>;
   /** Fires with the document's URI when its sites were recomputed. */
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
@@ -137,6 +142,13 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     return core.siteAtOffset(doc.getText(), await this.sitesFor(doc), offset, mode);
   }
 
+  async unparsedAt(doc: vscode.TextDocument, offset: number, mode: SiteAtMode = 'exact'): Promise<{ span: { start: number; end: number }; line: string } | undefined> {
+    await this.sitesFor(doc);
+    const core = await this.loadCore();
+    const u = core.unparsedAt(doc.getText(), this.unreadFor(doc), offset, mode);
+    return u && { span: u.span, line: core.unparsedSqlLine(u, doc.positionAt(u.span.start).line + 1) };
+  }
+
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const e of this.cache.values()) e.source?.dispose();
@@ -160,7 +172,10 @@ export function setRecordedLookup(r: RecordedLookup | undefined): void {
   recorded = r;
 }
 
-/** statementAtCursor's answer when the user dismissed the pick list of a line's recorded statements: nothing to say. */
+/**
+ * statementAtCursor's answer when there is nothing more to say: the user dismissed the pick list of a line's recorded
+ * statements, or the SQL on the line does not parse (said already).
+ */
 export const DISMISSED = 'dismissed';
 
 /**
@@ -188,6 +203,13 @@ export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.T
   }
   const offset = doc.offsetAt(editor.selection.active);
   const site = await sites.siteAt(doc, offset, 'line');
+  // SQL on the line that PostgreSQL cannot parse as written (a typo): said, and no other text acted on — the statement the
+  // recording saw this line send before the edit was opened instead (person45 M3).
+  const broken = site ? undefined : await sites.unparsedAt?.(doc, offset, 'line');
+  if (broken) {
+    void vscode.window.showWarningMessage(`PG Lens: ${broken.line}`);
+    return DISMISSED;
+  }
   if (site || !recorded || isSqlFile(doc)) return site;
   const found = recorded.at(doc.uri.fsPath, doc.getText(), offset);
   if (!found.length) return undefined;

@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlanWith, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, statementDoubt, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlanWith, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, statementDoubt, writeRows, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 import { countOf, times } from '../core/format';
@@ -224,7 +224,9 @@ function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLEleme
   const item = (label: string, value: string) => h(doc, 'span', { class: 'kv' }, h(doc, 'span', { class: 'k' }, label), ' ', h(doc, 'span', { class: 'v' }, value));
   if (plan.analyzed) parts.push(item('Execution', fmtMs(plan.executionMs)));
   if (plan.planningMs !== undefined) parts.push(item('Planning', fmtMs(plan.planningMs)));
-  parts.push(item('Total cost', fmtCost(plan.totalCost)), item('Rows (est.)', fmtCount(plan.estRows)), item('Nodes', String(plan.nodes.length)));
+  // A write (ModifyTable without RETURNING returns none): the rows it writes, as the hover says them (person45 L2: "Rows (est.) 0").
+  const writes = writeRows(plan);
+  parts.push(item('Total cost', fmtCost(plan.totalCost)), writes ? item(`Rows to ${writes.verb} (est.)`, `~${fmtCount(writes.rows)}`) : item('Rows (est.)', fmtCount(plan.estRows)), item('Nodes', String(plan.nodes.length)));
   if (payload.method === 'generic-plan' || payload.method === 'prepare-generic') parts.push(h(doc, 'span', { class: 'note' }, 'Generic plan: parameter values unknown'));
   if (!plan.analyzed) parts.push(h(doc, 'span', { class: 'note' }, 'Estimates only (no ANALYZE)'));
   const outside = outsideNodesText(plan);

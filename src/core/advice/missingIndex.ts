@@ -303,11 +303,17 @@ export function suggestedIndexesLine(suggestions: readonly Pick<ProvedSuggestion
  * first (issue 20, person42 M4: `orders (status)` offered for a one-off DELETE, right above the plan tip "not worth it for
  * a one-off statement", the pick saying nothing of it).
  */
-export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
+export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary' | 'costBefore' | 'costAfter'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
   const also = o.alsoServes?.length ? ` · one index, also serving ${o.alsoServes.map((l) => (o.name ? o.name(l) : l)).join(', ')}` : '';
   // The figures first: a quick pick's detail is one line, cut where the window ends (person43 L2: the one-off DELETE's
-  // reason filled it and its cost drop was never seen).
-  return `${s.summary}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+  // reason filled it and its cost drop was never seen; person45 M2: the summary's own figures come last in it, and at a
+  // 1600 px window the line was cut at "cuts the estimated cost 1…"). They lead, as the hover's head line says them; the
+  // summary after them without them. A proof kept from before says its age after its figures (earlierNote): kept.
+  const m = / cuts? the estimated cost (\S+) → (\S+?)(?= \(|$)/.exec(s.summary);
+  if (!m) return `${s.summary}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+  const same = s.costAfter !== null && m[1] === formatCost(s.costBefore) && m[2] === formatCost(s.costAfter);
+  const what = s.summary.slice(0, m.index) + s.summary.slice(m.index + m[0].length);
+  return `cost ${m[1]} → ${m[2]}${same ? ` (${costDrop(s.costBefore, s.costAfter!)})` : ''} · ${what}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
 }
 
 /**

@@ -637,7 +637,10 @@ function qmarkIfUnread(parts: Part[], style: PlaceholderStyle, lang: SourceLangu
  */
 function unreadOf(root: Node, parts: Part[], f: SqlVariant, error: string): UnreadSql {
   const pieces = parts.filter((p): p is Extract<Part, { t: 'hole' }> => p.t === 'hole' && p.dynamic && !p.empty).map((p) => p.source.replace(/\s+/g, ' ').slice(0, 40));
-  return { span: { start: root.startIndex, end: root.endIndex }, ...runTimeReason(error, pieces, f.sql, f.splicedNames) };
+  // Handed straight to a call (`await db.query<Order>(\`…\`)`): the call's line is the text's too, for the commands at the cursor.
+  const args = root.parent;
+  const call = args && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex ? args.parent : null;
+  return { span: { start: root.startIndex, end: root.endIndex }, ...(call ? { callSpan: { start: call.startIndex, end: call.endIndex } } : {}), ...runTimeReason(error, pieces, f.sql, f.splicedNames) };
 }
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */

@@ -78,7 +78,7 @@ export function runTimeReason(error: string, pieces: readonly string[], sql = ''
     const list = [...new Set(pieces)];
     return { runTime: true, reason: `built at run time from ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''} (${msg})` };
   }
-  return { runTime: false, reason: `PostgreSQL cannot parse it (${msg})` };
+  return { runTime: false, reason: `PostgreSQL cannot parse it (${msg})`, syntaxError: msg };
 }
 
 /**

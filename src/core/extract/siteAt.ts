@@ -9,13 +9,33 @@
  *   with nothing on the cursor's line the answer is none (the command says so), not the nearest statement
  *   somewhere else in the file (person11: Open Plan on a call line opened a look-alike statement 65 lines down).
  */
-import type { SqlSite } from './types';
+import type { Span } from '../findings';
+import type { SqlSite, UnreadSql } from './types';
 
 export type SiteAtMode = 'exact' | 'line';
 
 export function siteAtOffset(text: string, sites: readonly SqlSite[], offset: number, mode: SiteAtMode = 'exact'): SqlSite | undefined {
+  return spanAtOffset(text, sites, offset, mode);
+}
+
+/**
+ * The string at `offset` (as siteAtOffset finds a site) that looks like SQL but that PostgreSQL cannot parse as written —
+ * a typo, nothing built at run time (UnreadSql.syntaxError). Asked where no site is: the hover and the commands on the
+ * statement at the cursor say the parse error, and act on no other text (person45 M3: Open Plan opened the plan the
+ * recording saw that line send before the edit). A string built at run time is not one: the recording knows its text.
+ */
+export function unparsedAt(text: string, unread: readonly UnreadSql[], offset: number, mode: SiteAtMode = 'exact'): UnreadSql | undefined {
+  return spanAtOffset(text, unread.filter((u) => u.syntaxError !== undefined), offset, mode);
+}
+
+/** The one line for SQL PostgreSQL cannot parse as written (unparsedAt), on the hover and from the commands at the cursor. */
+export function unparsedSqlLine(u: Pick<UnreadSql, 'syntaxError'>, line?: number): string {
+  return `PostgreSQL cannot parse the SQL${line ? ` on line ${line}` : ''}: ${u.syntaxError ?? 'syntax error'}. It would fail when it runs; PG Lens plans it once it parses.`;
+}
+
+function spanAtOffset<T extends { span: Span; callSpan?: Span }>(text: string, sites: readonly T[], offset: number, mode: SiteAtMode): T | undefined {
   // Innermost site containing the offset (its SQL first, then its call).
-  let best: SqlSite | undefined;
+  let best: T | undefined;
   for (const s of sites) {
     const inSpan = offset >= s.span.start && offset <= s.span.end;
     const inCall = !!s.callSpan && offset >= s.callSpan.start && offset <= s.callSpan.end;
@@ -27,7 +47,7 @@ export function siteAtOffset(text: string, sites: readonly SqlSite[], offset: nu
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const nl = text.indexOf('\n', offset);
   const lineEnd = nl < 0 ? text.length : nl;
-  let nearest: { site: SqlSite; distance: number; size: number } | undefined;
+  let nearest: { site: T; distance: number; size: number } | undefined;
   for (const s of sites) {
     const start = Math.min(s.span.start, s.callSpan?.start ?? s.span.start);
     const end = Math.max(s.span.end, s.callSpan?.end ?? s.span.end);

@@ -71,6 +71,8 @@ export interface SqlSite {
  */
 export interface UnreadSql {
   span: Span;
+  /** The call it is handed to, when it is its first argument. */
+  callSpan?: Span;
   /** True when run-time pieces are what keeps it from parsing. */
   runTime: boolean;
   /** PostgreSQL's parse error, and the run-time pieces (as written) when there are any. */
@@ -79,6 +81,11 @@ export interface UnreadSql {
   otherDatabase?: string;
   /** True when what is built at run time is a name (`FROM ${table}`): the statement is whole, but its table is not known. */
   name?: boolean;
+  /**
+   * PostgreSQL's parse error, as it says it, when nothing built at run time nor another database explains it: the text as
+   * written fails when it runs (a typo: `ORDER BY placed_at D LIMIT 100ESC`).
+   */
+  syntaxError?: string;
 }
 
 /** One statement a composed site can become (same shape as the site's own text). */

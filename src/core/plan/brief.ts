@@ -72,8 +72,12 @@ export function briefPlan(plan: Plan, top = 3, saidAbove: readonly string[] = []
   };
 }
 
-/** The rows a write's top node (ModifyTable) writes: those its input produces, estimated (PlanBrief.writes). */
-function writeRows(plan: Plan): PlanBrief['writes'] {
+/**
+ * The rows a write's top node (ModifyTable without RETURNING, which reports 0) writes: those its input produces,
+ * estimated (PlanBrief.writes). One reading for the hover, the plan viewer's header and `pg-lens explain` (person45 L2:
+ * "Rows (est.) 0" and "estimated rows: 0" for a DELETE the hover said "~341 rows to delete, est." of).
+ */
+export function writeRows(plan: Plan): PlanBrief['writes'] {
   const root = plan.nodes[0];
   if (!root || root.raw[K.NodeType] !== 'ModifyTable' || root.metrics.estRows > 0) return undefined;
   const verb = String(root.raw[K.Operation] ?? '').toLowerCase();
@@ -90,6 +94,11 @@ function writeRows(plan: Plan): PlanBrief['writes'] {
 export function briefRowsText(b: Pick<PlanBrief, 'estRows' | 'writes'>): string {
   if (b.writes) return `~${fmtCount(b.writes.rows)} ${b.writes.rows === 1 ? 'row' : 'rows'} to ${b.writes.verb}, est.`;
   return `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
+}
+
+/** A plan's estimated rows in briefRowsText's words: "204 rows est.", a write's "~341 rows to delete, est.". */
+function planRowsText(plan: Plan): string {
+  return briefRowsText({ estRows: plan.estRows, writes: writeRows(plan) });
 }
 
 /** Escape text for VS Code Markdown (also neutralises HTML, which the hover does not render anyway). */
@@ -238,7 +247,7 @@ export function planText(plan: Plan): string {
   out.push('');
   if (plan.planningMs !== undefined) out.push(`Planning: ${fmtMs(plan.planningMs)}`);
   if (plan.executionMs !== undefined) out.push(`Execution: ${fmtMs(plan.executionMs)}`);
-  out.push(`Total cost: ${fmtCost(plan.totalCost)}, estimated rows: ${fmtCount(plan.estRows)}`);
+  out.push(`Total cost: ${fmtCost(plan.totalCost)}, ${planRowsText(plan)}`);
   const outside = outsideNodesText(plan);
   if (outside) out.push(`Outside the nodes: ${outside}; planning ${fmtMs(plan.outside?.planningMs)} before it`);
   for (const t of plan.triggers) out.push(`Trigger ${t.constraint ? `for constraint ${oneLine(t.constraint)}` : oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${countOf(t.calls, 'call', fmtCount)}`);

@@ -272,6 +272,29 @@ export function planNowOffer(before: ComparedRun, connection: string | undefined
   return { label: '$(eye) Plan this statement now', detail: `EXPLAIN on "${connection}" (nothing runs)` };
 }
 
+/**
+ * The AFTER offers with no second plan of the BEFORE's statement, first first: after an analysed BEFORE (Explain Analyze,
+ * or a pasted ANALYZE plan), Explain Analyze it now — times against times; the estimate alone compared an analysed plan
+ * with an estimate (person45 L5) — with Explain Analyze's own safety (rolled back, its confirmations), never on a
+ * read-only (production) profile; then planNowOffer's EXPLAIN. None where planNowOffer has none.
+ */
+export function afterNowOffers(before: ComparedRun, connection: string | undefined, o: { readOnly?: boolean } = {}): { way: 'analyze' | 'explain'; label: string; detail: string }[] {
+  const plan = planNowOffer(before, connection);
+  if (!plan) return [];
+  const explain = { way: 'explain' as const, ...plan };
+  if (o.readOnly || !before.plan || !analysedRaw(before.plan)) return [explain];
+  return [{ way: 'analyze', label: '$(play) Explain Analyze this statement now', detail: `as the BEFORE was: runs it, rolled back` }, explain];
+}
+
+/** An EXPLAIN object (or node) that holds actual figures (ANALYZE): its own `Actual Loops`, or a node's below it. */
+function analysedRaw(o: unknown, depth = 0): boolean {
+  if (!o || typeof o !== 'object' || depth > 200) return false;
+  const r = o as Record<string, unknown>;
+  if (r[K.ActualLoops] !== undefined) return true;
+  const below = [r[K.Plan], ...(Array.isArray(r[K.Plans]) ? (r[K.Plans] as unknown[]) : [])];
+  return below.some((n) => analysedRaw(n, depth + 1));
+}
+
 export type SecondPlanWay = 'analyze' | 'open' | 'file' | 'clipboard' | 'others';
 
 /**

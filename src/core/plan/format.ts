@@ -69,8 +69,8 @@ export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved' | 'unpriced'
   const cost = t.proved && `cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}`;
   // A plan brought without its statement: the index proved for a statement of the workspace on this table and columns.
   if (t.proved?.elsewhere !== undefined) {
-    const cut = t.proved.before > 0 ? Math.round((1 - t.proved.after / t.proved.before) * 100) : 0;
-    return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}: proved: ${t.proved.elsewhere} (−${cut} % cost) for a statement of your code${provedAt(t.proved)} on this table and these columns`;
+    const cut = t.proved.before > 0 ? 1 - t.proved.after / t.proved.before : 0;
+    return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}: proved: ${t.proved.elsewhere} (−${fmtPct(cut)} cost) for a statement of your code${provedAt(t.proved)} on this table and these columns`;
   }
   // Proved on another plan of the statement: its figures are that plan's, and this one's saving is scaled from them.
   if (t.proved?.planCost !== undefined) {

@@ -351,8 +351,8 @@ function widerProof(plan: Plan, n: PlanNode, options: AnalyzeOptions): string {
   const found = provedFigures(plan, n, options);
   const w = found?.own ? undefined : found?.wider;
   if (!w) return '';
-  const cut = w.costBefore > 0 ? Math.round((1 - w.costAfter / w.costBefore) * 100) : 0;
-  return ` (A statement of your code${provedAt(w)} was proved to gain −${cut} % cost with ${w.title}: it leads with these columns, its other keys are that statement's.)`;
+  const cut = w.costBefore > 0 ? 1 - w.costAfter / w.costBefore : 0;
+  return ` (A statement of your code${provedAt(w)} was proved to gain −${fmtPct(cut)} cost with ${w.title}: it leads with these columns, its other keys are that statement's.)`;
 }
 
 /**

@@ -125,6 +125,11 @@ class PlansFeature implements vscode.Disposable {
     // Not SQL here: a Go call of a named query kept in a .sql file gets that query's hover (its links open the .sql's).
     const linked = own ? undefined : await this.namedQueries.siteAt(doc, doc.offsetAt(pos));
     const site = own ?? linked?.site;
+    if (!site && !linked) {
+      // SQL that PostgreSQL cannot parse as written (a typo) is no site: its parse error, rather than nothing (person45 M3).
+      const broken = await this.ctx.sites.unparsedAt?.(doc, doc.offsetAt(pos));
+      if (broken && !token.isCancellationRequested) return new vscode.Hover(new vscode.MarkdownString(`$(error) ${escapeMd(broken.line)}`, true), new vscode.Range(doc.positionAt(broken.span.start), doc.positionAt(broken.span.end)));
+    }
     if (!site || token.isCancellationRequested) return undefined;
     const siteUri = linked?.uri ?? doc.uri;
     const range = linked?.range ?? new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
@@ -256,6 +261,12 @@ class PlansFeature implements vscode.Disposable {
       const uri = vscode.Uri.parse(ref.uri);
       const doc = await vscode.workspace.openTextDocument(uri);
       const site = await this.ctx.sites.siteAt(doc, ref.offset);
+      // A hover's link to SQL edited since into text that does not parse: said, never the text it was (person45 M3).
+      const broken = site ? undefined : await this.ctx.sites.unparsedAt?.(doc, ref.offset);
+      if (broken) {
+        void vscode.window.showWarningMessage(`PG Lens: ${broken.line}`);
+        return DISMISSED;
+      }
       return site && { site, uri };
     }
     const ed = vscode.window.activeTextEditor;
@@ -541,9 +552,9 @@ class PlansFeature implements vscode.Disposable {
     return values;
   }
 
-  private async explainAnalyze(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {
+  private async explainAnalyze(ref?: SiteRef, fromPanel?: PlanPanel, given?: PanelStatement): Promise<void> {
     const timing = stopwatch();
-    const target = await this.resolveSite(ref, fromPanel);
+    const target = given ?? (await this.resolveSite(ref, fromPanel));
     if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
     if (target === DISMISSED) return;
     timing.mark('site');
@@ -610,7 +621,7 @@ class PlansFeature implements vscode.Disposable {
     for (const shown of PlanPanel.shownPlans()) if (!this.history.includes(shown) && !this.history.some((h) => h.at === shown.at && h.title === shown.title)) this.history.push(shown);
     const byTime = () => [...this.history].sort((a, b) => b.at - a.at);
     const all = byTime();
-    const { compareSubject, incomparableReason, planNowOffer, statementDoubt } = await import('../../core/plan');
+    const { compareSubject, incomparableReason, afterNowOffers, statementDoubt } = await import('../../core/plan');
     const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
     await loadPgParser();
     // From the statement at the cursor when there is one: its plans only, and said (person38 L10: the cursor's SELECT
@@ -651,16 +662,19 @@ class PlansFeature implements vscode.Disposable {
     // A brought plan whose statement cannot be told (no query text, no matching Query Identifier): listed after the
     // known ones and marked so (person29 M2), never compared silently.
     const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i), doubt: statementDoubt(known[before.i], known[x.i]) }));
-    const afterItems: { label: string; description?: string; detail?: string; i: number; why?: string; planNow?: true }[] = [
+    const afterItems: { label: string; description?: string; detail?: string; i: number; why?: string; planNow?: 'analyze' | 'explain' }[] = [
       ...rest.filter((x) => !x.why && !x.doubt),
       ...rest.filter((x) => !x.why && x.doubt).map((x) => ({ ...x, detail: 'Cannot tell whether it is the same statement' })),
       ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' })),
     ];
-    // No second plan known to be of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7).
-    const offer = rest.some((x) => !x.why && !x.doubt) ? undefined : planNowOffer(known[before.i], this.ctx.connections.current?.profile.name);
-    if (offer) afterItems.unshift({ ...offer, i: -1, planNow: true });
+    // No second plan known to be of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7);
+    // after an analysed BEFORE, Explain Analyze it first (person45 L5: an analysed plan was compared with an estimate).
+    const current = this.ctx.connections.current;
+    const offers = rest.some((x) => !x.why && !x.doubt) ? [] : afterNowOffers(known[before.i], current?.profile.name, { readOnly: current?.db.readOnly });
+    afterItems.unshift(...offers.map((o) => ({ label: o.label, detail: o.detail, i: -1, planNow: o.way })));
     const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;
+    if (after.planNow === 'analyze') return this.analyzeNowAndCompare(known[before.i], ed && site ? { site, uri: ed.document.uri } : undefined);
     if (after.planNow) return this.planNowAndCompare(known[before.i]);
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
     if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
@@ -683,6 +697,20 @@ class PlansFeature implements vscode.Disposable {
     const payload = this.payloadOf(outcome.result, p.conn, planTitle(sql), undefined, sql);
     this.remember(payload);
     return this.comparePair(before, payload);
+  }
+
+  /**
+   * The BEFORE plan's statement run now with Explain Analyze — the command itself: its confirmations for a write or a
+   * side effect, its value prompts, rolled back — then compared with it. `atCursor`: the statement at the cursor, used
+   * when it is the BEFORE's (its values' names); else the statement as text.
+   */
+  private async analyzeNowAndCompare(before: PlanPayload, atCursor?: PanelStatement): Promise<void> {
+    const sql = this.adviceSql.get(before) ?? before.sql;
+    const count = this.history.length;
+    await this.explainAnalyze(undefined, undefined, atCursor?.site.sql === sql ? atCursor : { site: recordedSite(sql) });
+    // Not run (declined, a value prompt dismissed, a failure said in its panel): nothing to compare.
+    if (this.history.length <= count) return;
+    return this.comparePair(before, this.history[0]);
   }
 
   /** The comparison of two plans in the comparison tab, the earlier as before; two statements or two servers refused in one line. */

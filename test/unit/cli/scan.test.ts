@@ -171,6 +171,17 @@ describe('cli scan', () => {
     const noOut = await run(['scan', '.', '--output'], dir());
     assert.deepEqual(noOut.err.split('\n'), ['pg-lens scan: --output needs a value (--output FILE)']);
     assert.equal((await run(['health', '--db'], dir())).err.split('\n').length, 1);
+    // An unknown option (person45 L3): our one line, then the usage line — not Node's "Unknown option '--frobnicate'. To
+    // specify a positional argument starting with a '-', place it … as in '-- "--frobnicate"" with its quote left open.
+    const unknown = await run(['scan', '.', '--frobnicate'], dir());
+    assert.equal(unknown.code, 2);
+    const lines = unknown.err.split('\n');
+    assert.equal(lines[0], 'pg-lens scan: unknown option --frobnicate');
+    assert.match(lines[1], /^usage: pg-lens scan /);
+    assert.equal(lines.length, 2, unknown.err);
+    assert.doesNotMatch(unknown.err, /positional|'--'/);
+    // A switch given a value: said so.
+    assert.equal((await run(['scan', '.', '--verbose=yes'], dir())).err.split('\n')[0], 'pg-lens scan: --verbose takes no value');
   });
 
   it('every rule id of the registry and the other analyses is accepted in --rule', async () => {

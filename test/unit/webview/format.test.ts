@@ -12,7 +12,8 @@ describe('webview/_format', () => {
       assert.equal(f(0.00001), '<0.01%');
       assert.equal(f(0.9997), '99.97%');
       assert.equal(f(0.999999), '>99.99%');
-      assert.equal(f(0), '0.0%');
+      // An exact zero is none (person45 L1: "self cost 0.00 (0.0%)", "keeps 0 (0.0%)").
+      assert.equal(f(0), '0%');
       assert.equal(f(1), f === planPct ? '100%' : '100.0%');
     }
     assert.equal(planPct(0.004), '0.4%');
@@ -27,6 +28,10 @@ describe('webview/_format', () => {
     const out = planText(analyzePlan(text));
     assert.match(out, /16\.0M rows keeps 3111 \(0\.02%\)/, out);
     assert.doesNotMatch(out, /\(0\.0%\)/, out);
+    // person45 L1: the Compare view said "Sequential scan of 24k rows keeps 0 (0.0%)", and the diagram "self cost 0.00 (0.0%)".
+    const none = planText(analyzePlan('Seq Scan on orders  (cost=0.00..450.00 rows=1 width=16) (actual time=0.02..5.1 rows=0 loops=1)\n  Filter: (status = \'lost\')\n  Rows Removed by Filter: 24000\nExecution Time: 5.2 ms'));
+    assert.match(none, /24k rows keeps 0 \(0%\)/, none);
+    assert.doesNotMatch(none, /0\.0%/, none);
   });
 
   it('fmtNum: round axis ticks read "500 k", not "500.0 k"; other figures keep their digit', () => {

@@ -331,6 +331,9 @@ describe('webview/plan rendering (jsdom)', () => {
     const { root: r2 } = dom();
     renderPlan(r2, payload(analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'delete-fk-trigger', 'raw.txt'), 'utf8')).source), () => undefined);
     assert.match(r2.querySelector('.facts')!.textContent!, /Outside the nodes\s*2\.56 s in triggers \(\d+(\.\d+)?% of the execution\)/);
+    // A DELETE's header says the rows it deletes, as the hover does, not its top node's 0 (person45 L2: "Rows (est.) 0").
+    assert.match(r2.querySelector('.facts')!.textContent!, /Rows to delete \(est\.\)\s*~308/);
+    assert.doesNotMatch(r2.querySelector('.facts')!.textContent!, /Rows \(est\.\)\s*0/);
     assert.match(r2.querySelector('.tips li')!.textContent!, /order_items_order_id_fkey/);
   });
 

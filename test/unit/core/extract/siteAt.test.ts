@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { extractSqlSites, prepareExtraction } from '../../../../src/core/extract/index';
-import { siteAtOffset, sitesInSelection, type SiteAtMode } from '../../../../src/core/extract/siteAt';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { extractSqlSites, extractSqlSitesDetailed, prepareExtraction } from '../../../../src/core/extract/index';
+import { siteAtOffset, sitesInSelection, unparsedAt, unparsedSqlLine, type SiteAtMode } from '../../../../src/core/extract/siteAt';
 
 /** The statement a cursor at `line` (1-based), column `col` (0-based) means, extracted as the editor extracts the file. */
 async function statementAt(text: string, file: string, line: number, col: number, mode: SiteAtMode = 'line'): Promise<string | undefined> {
@@ -108,6 +110,49 @@ describe('core/extract/siteAt: the statement at the cursor (Open Plan, Explain A
     const text = `async function f(db) {\n  await db.query('SELECT 1 FROM a'); await db.query('SELECT 2 FROM b');\n}\n`;
     assert.equal(await statementAt(text, 'f.ts', 2, 0), 'SELECT 1 FROM a');
     assert.equal(await statementAt(text, 'f.ts', 2, 71), 'SELECT 2 FROM b');
+  });
+});
+
+// person45 M3: a typo in the shop's refunded query ("ORDER BY placed_at D LIMIT 100ESC") made it no site: no hover, and Open
+// Plan at the cursor fell through to the statement the recording saw that line send before the edit (`ORDER BY placed_at
+// DESC`, cost 1231.28). The text that does not parse is found at the cursor, with PostgreSQL's error, and said.
+describe('core/extract unparsedAt: SQL in the code that PostgreSQL cannot parse as written', () => {
+  const shop = readFileSync(path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop', 'src', 'orders.ts'), 'utf8');
+  const typo = shop.replace("ORDER BY placed_at DESC`", "ORDER BY placed_at D LIMIT 100ESC`");
+  const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+  const offsetOf = (text: string, line: number, col: number) => text.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col;
+  before(async function () {
+    this.timeout(60_000);
+    await prepareExtraction('typescript');
+  });
+
+  it('the shop\'s refunded query with a typo: no site at the cursor, the unparsed text with its parse error (hover and commands alike)', async () => {
+    assert.notEqual(typo, shop);
+    const r = await extractSqlSitesDetailed(typo, 'orders.ts', 'orders.ts');
+    const line = lineOf(typo, 'D LIMIT 100ESC');
+    const callLine = line - 1; // `const { rows } = await db.query<Order>(`
+    for (const [l, col, mode] of [[line, 20, 'exact'], [line, 20, 'line'], [line, 0, 'line'], [callLine, 4, 'line']] as const) {
+      const offset = offsetOf(typo, l, col);
+      assert.equal(siteAtOffset(typo, r.sites, offset, mode), undefined, `line ${l}:${col} ${mode}: no site`);
+      const u = unparsedAt(typo, r.unread ?? [], offset, mode);
+      assert.equal(u?.syntaxError, 'syntax error at or near "D"', `line ${l}:${col} ${mode}`);
+    }
+    const u = unparsedAt(typo, r.unread ?? [], offsetOf(typo, line, 20))!;
+    assert.equal(unparsedSqlLine(u, line), `PostgreSQL cannot parse the SQL on line ${line}: syntax error at or near "D". It would fail when it runs; PG Lens plans it once it parses.`);
+    // The lines around it hold none (the statements above and below are sites, or nothing).
+    assert.equal(unparsedAt(typo, r.unread ?? [], offsetOf(typo, line + 3, 2), 'line'), undefined);
+    // The file as it was: a site there, nothing unparsed.
+    const ok = await extractSqlSitesDetailed(shop, 'orders.ts', 'orders.ts');
+    assert.match(siteAtOffset(shop, ok.sites, offsetOf(shop, line, 20), 'line')?.sql ?? '', /ORDER BY placed_at DESC$/);
+    assert.equal(unparsedAt(shop, ok.unread ?? [], offsetOf(shop, line, 20), 'line'), undefined);
+  });
+
+  it('text built at run time that does not parse is not a typo: none (the recording knows the statement it becomes)', async () => {
+    const text = "export async function count(db: Db, table: string) {\n  const { rows } = await db.query<Row>(`SELECT count(*) FROM ${table}`);\n  return rows;\n}\n";
+    const r = await extractSqlSitesDetailed(text, 'count.ts', 'count.ts');
+    assert.equal((r.unread ?? []).length, 1, JSON.stringify(r));
+    assert.equal(r.unread![0].runTime, true);
+    assert.equal(unparsedAt(text, r.unread ?? [], offsetOf(text, 2, 30), 'line'), undefined);
   });
 });
 

@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { afterNowOffers, analyzePlan, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -51,6 +51,28 @@ describe('core/plan incomparableReason (Compare Plans: like with like)', () => {
     assert.equal(planNowOffer(run(sql, { connection: 'shop pg15' }), 'shop (demo)'), undefined);
     assert.equal(planNowOffer(run('', { method: 'brought' }), 'shop (demo)'), undefined);
     assert.equal(planNowOffer(run(sql), undefined), undefined);
+  });
+
+  // person45 L5: after an Explain Analyze BEFORE, the AFTER step offered only "Plan this statement now — EXPLAIN (nothing
+  // runs)": an analysed plan was then compared with an estimate.
+  it('after an analysed BEFORE, Explain Analyze it now comes first (as the BEFORE was, rolled back); never on a read-only profile', () => {
+    const sql = "SELECT id FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const analysed = { 'Plan': { 'Node Type': 'Sort', 'Actual Loops': 1, 'Plans': [{ 'Node Type': 'Seq Scan', 'Actual Loops': 1 }] }, 'Execution Time': 12.5 };
+    const estimated = { 'Plan': { 'Node Type': 'Sort', 'Total Cost': 1231.28, 'Plans': [{ 'Node Type': 'Seq Scan' }] } };
+    const after = afterNowOffers(run(sql, { plan: analysed }), 'shop (demo)');
+    assert.deepEqual(after.map((o) => o.way), ['analyze', 'explain']);
+    assert.match(after[0].label, /Explain Analyze this statement now/);
+    assert.match(after[0].detail, /rolled back/);
+    assert.equal(after[1].detail, 'EXPLAIN on "shop (demo)" (nothing runs)');
+    // A pasted ANALYZE plan whose statement is known counts too; only the root's children holding actual figures as well.
+    assert.deepEqual(afterNowOffers(run(sql, { method: 'brought', plan: { 'Plan': { 'Node Type': 'Limit', 'Plans': [{ 'Node Type': 'Seq Scan', 'Actual Loops': 1 }] } } }), 'shop (demo)').map((o) => o.way), ['analyze', 'explain']);
+    // An estimated BEFORE: the estimate, as before.
+    assert.deepEqual(afterNowOffers(run(sql, { method: 'plain', plan: estimated }), 'shop (demo)').map((o) => o.way), ['explain']);
+    // A production profile is read-only: Explain Analyze is refused there, so not offered.
+    assert.deepEqual(afterNowOffers(run(sql, { plan: analysed }), 'shop (demo)', { readOnly: true }).map((o) => o.way), ['explain']);
+    // Where planNowOffer has none (another server, no connection), none.
+    assert.deepEqual(afterNowOffers(run(sql, { plan: analysed, connection: 'shop pg15' }), 'shop (demo)'), []);
+    assert.deepEqual(afterNowOffers(run(sql, { plan: analysed }), undefined), []);
   });
 
   it('refuses one statement planned on two servers, naming both connections', () => {

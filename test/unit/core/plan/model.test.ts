@@ -1,7 +1,7 @@
 /** Plan model rules on small hand-written plans: thresholds, text input, comparison, size, escaping. */
 import { strict as assert } from 'node:assert';
 import { notWorkloadAnswer } from '../../../../src/core/advice/workload';
-import { analyzePlan, briefMarkdown, briefPlan, briefText, comparePlans, K, parseTextPlan, planText, type RawNode } from '../../../../src/core/plan';
+import { analyzePlan, briefMarkdown, briefPlan, briefText, comparePlans, K, parseTextPlan, planText, writeRows, type RawNode } from '../../../../src/core/plan';
 
 function node(type: string, extra: Record<string, unknown> = {}, children: RawNode[] = []): RawNode {
   return { [K.NodeType]: type, [K.StartupCost]: 0, [K.TotalCost]: 100, [K.PlanRows]: 10, [K.PlanWidth]: 4, ...extra, ...(children.length ? { [K.Plans]: children } : {}) };
@@ -208,6 +208,20 @@ describe('core/plan rules', () => {
     // With RETURNING the top node reports its rows: said as they are.
     const returning = analyzePlan({ [K.Plan]: node('ModifyTable', { [K.Operation]: 'Delete', [K.RelationName]: 'orders', [K.PlanRows]: 218 }, [node('Seq Scan', { [K.RelationName]: 'orders', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 218 })]) });
     assert.match(briefText(briefPlan(returning)), /· 218 rows est\./);
+  });
+
+  it('a write\'s rows in the plan\'s text as the hover says them (person45 L2: `pg-lens explain --analyze --allow-dml` printed "Total cost: 1457.00, estimated rows: 0" for ~341 rows to delete)', () => {
+    const del = analyzePlan({ [K.Plan]: node('ModifyTable', { [K.Operation]: 'Delete', [K.RelationName]: 'orders', [K.PlanRows]: 0, [K.TotalCost]: 1457 }, [
+      node('Seq Scan', { [K.RelationName]: 'orders', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 341, [K.TotalCost]: 1457, [K.Filter]: "(status = 'cancelled'::text)" }),
+    ]) });
+    const text = planText(del);
+    assert.match(text, /^Total cost: 1457\.00, ~341 rows to delete, est\.$/m, text);
+    assert.doesNotMatch(text, /estimated rows: 0/, text);
+    assert.equal(writeRows(del)?.rows, 341);
+    // A read: its rows, in the same words.
+    const read = analyzePlan({ [K.Plan]: node('Seq Scan', { [K.RelationName]: 'orders', [K.PlanRows]: 204, [K.TotalCost]: 934.05 }) });
+    assert.match(planText(read), /^Total cost: 934\.05, 204 rows est\.$/m);
+    assert.equal(writeRows(read), undefined);
   });
 
   it('the brief\'s icons are never an error\'s: a grade-3 plan warning is a warning, as in the Problems panel (person23 LOW 13)', () => {

@@ -448,7 +448,7 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     const t = p.tips[0];
     assert.equal(t.kind, 'seq-scan-selective');
     assert.match(t.text, /read only those: reviews \(product_id, created_at DESC\)\.$/);
-    assert.equal(fmtSaving(t), 'could save ~528 cost units: proved: CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) (−95 % cost) for a statement of your code on this table and these columns');
+    assert.equal(fmtSaving(t), 'could save ~528 cost units: proved: CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC) (−95% cost) for a statement of your code on this table and these columns');
     // Where that statement is written, when known.
     assert.match(fmtSaving(analyzePlan(plan, { relationRows, withStatement: false, provedIndexes: [{ ...proved, at: 'src/reviews.ts:6' }] }).tips[0]), /for a statement of your code at src\/reviews\.ts:6 on this table and these columns$/);
     // Another column of the same table (the scan filters product_id, the index leads with rating): not this scan's index.
@@ -466,14 +466,14 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     const narrow = { ...orders, costAfter: 40, title: 'orders (customer_id)', columns: ['customer_id'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)', at: 'src/orders.ts:70' };
     const j = analyzePlan(join, { withStatement: false, provedIndexes: [orders, narrow] }).tips.find((x) => x.proved);
     assert.ok(j, 'a tip naming the proved index on the scan the join reads');
-    assert.match(fmtSaving(j), /^could save ~20\.\d ms: proved: CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders \(customer_id\) \(−96 % cost\) for a statement of your code at src\/orders\.ts:70/);
+    assert.match(fmtSaving(j), /^could save ~20\.\d ms: proved: CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders \(customer_id\) \(−96% cost\) for a statement of your code at src\/orders\.ts:70/);
     assert.match(j.text, /proved by the planner for a statement of your code at src\/orders\.ts:70 on this table/);
     // The wider (customer_id, placed_at DESC) alone: this scan under a Hash Join has no ORDER BY; not its proof.
     assert.equal(analyzePlan(join, { withStatement: false, provedIndexes: [orders] }).tips.find((x) => x.proved), undefined);
   });
 
   // person30 L4: the country report pasted from prod, `o.status <> 'cancelled'` keeping almost every row, borrowed
-  // "proved: CREATE INDEX … orders (status, placed_at DESC) (−61 % cost)" — proved for orders.ts:70's `status = $1`.
+  // "proved: CREATE INDEX … orders (status, placed_at DESC) (−61% cost)" — proved for orders.ts:70's `status = $1`.
   it('a plan brought without its statement borrows a proof only where its condition uses the index\'s leading column as the index serves it (=, range, IN/ANY)', () => {
     const scan = (filter: string) => ({ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'orders', Alias: 'o', 'Total Cost': 900, 'Plan Rows': 200, 'Actual Rows': 200, 'Actual Loops': 1, 'Actual Total Time': 8.6, 'Rows Removed by Filter': 31800, Filter: filter }, 'Execution Time': 9 });
     const status = { table: 'orders', costBefore: 946, costAfter: 369, title: 'orders (status, placed_at DESC)', columns: ['status', 'placed_at DESC'], ddl: 'CREATE INDEX CONCURRENTLY orders_status_placed_at_desc_idx ON orders (status, placed_at DESC)' };
@@ -682,7 +682,7 @@ Execution Time: 1350.000 ms`;
   });
 
   // person33 L1: the pasted report's `Seq Scan on order_items oi2 … Filter: (oi2.product_id = p.id)` was told "order_items
-  // (product_id, quantity DESC) … proved … (−97 % cost)": the index and proof of reviews.go's `WHERE product_id = $1 ORDER
+  // (product_id, quantity DESC) … proved … (−97% cost)": the index and proof of reviews.go's `WHERE product_id = $1 ORDER
   // BY quantity DESC LIMIT 10`, an index dropped since.
   it('a pasted plan\'s scan names the index its own node needs; another statement\'s wider proof is only mentioned, with where; a proof made before the table\'s indexes changed is not used (person33 L1)', () => {
     const plan = CORRELATED_SUBQUERY_PLAN;
@@ -697,13 +697,13 @@ Execution Time: 1350.000 ms`;
     assert.ok(t);
     assert.equal(t.proved, undefined, 'not this scan\'s proof');
     assert.match(t.text, /An index on order_items \(product_id\) lets PostgreSQL read only those\./);
-    assert.match(t.text, /A statement of your code at other\/reviews\.go:14 was proved to gain −97 % cost with order_items \(product_id, quantity DESC\)/);
+    assert.match(t.text, /A statement of your code at other\/reviews\.go:14 was proved to gain −97% cost with order_items \(product_id, quantity DESC\)/);
     assert.doesNotMatch(fmtSaving(t), /proved/);
     // A proof of the node's own columns: proved, and where it was made.
     const own = { ...wide, costAfter: 47.7, title: 'order_items (product_id)', columns: ['product_id'], ddl: 'CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items (product_id)', at: 'src/products.ts:71' };
     const o = tipOf([wide, own]);
     assert.equal(o.proved?.index, 'order_items (product_id)');
-    assert.match(fmtSaving(o), /proved: CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items \(product_id\) \(−97 % cost\) for a statement of your code at src\/products\.ts:71 on this table and these columns$/);
+    assert.match(fmtSaving(o), /proved: CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items \(product_id\) \(−97% cost\) for a statement of your code at src\/products\.ts:71 on this table and these columns$/);
     assert.doesNotMatch(o.text, /was proved to gain/);
     // Proved when the table had another index (dropped since), or before one was created: neither used nor mentioned.
     for (const stale of [['order_items_pkey', 'order_items_product_id_quantity_desc_idx'], []]) {

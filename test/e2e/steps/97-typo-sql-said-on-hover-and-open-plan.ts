@@ -1,0 +1,58 @@
+/**
+ * SQL edited into text PostgreSQL cannot parse (person45 M3): the shop's refundedOrders query typed into by mistake, "…
+ * ORDER BY placed_at D LIMIT 100ESC". No hover, no Problem came, and Open Plan at the cursor opened the plan of the
+ * statement the recording had seen that line send before the edit (`ORDER BY placed_at DESC`). Now the hover says
+ * PostgreSQL's parse error, and Open Plan says the same line and opens no plan. The edit is reverted at the end.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const FILE = 'src/orders.ts';
+const SQL_END = "status = 'refunded' ORDER BY placed_at DESC`";
+
+export const step: Step = {
+  title: 'SQL with a typo: its parse error on hover and from Open Plan, never a plan of the old text',
+  async run({ wb, workspace, screenshot, log }) {
+    const page = wb.page;
+    const lines = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes(SQL_END));
+    if (i < 0) throw new StepFailure(`expected ${FILE} to hold "${SQL_END}"`);
+    await wb.freshEditor(FILE);
+    // The cursor between "D" and "ESC" of DESC (Go to Line's column is 1-based), then " LIMIT 100" typed: "D LIMIT 100ESC".
+    await wb.goToLine(i + 1, lines[i].indexOf('DESC`') + 2);
+    await page.keyboard.type(' LIMIT 100');
+    await wb.see(wb.editorText('D LIMIT 100ESC'), 'the typo in the editor', 20_000);
+    const toasts = page.locator('.notifications-toasts .notification-list-item-message');
+    await toasts.evaluateAll((els) => els.forEach((e) => e.setAttribute('data-pglens-e2e-seen', '')));
+    const fresh = page.locator('.notifications-toasts .notification-list-item-message:not([data-pglens-e2e-seen])');
+    try {
+      // The hover at the cursor (in the string, after "100"), asked from the keyboard: Monaco renders a long string token in
+      // pieces, so a word of it is not found by its neighbours on screen.
+      const hover = page.locator('.monaco-hover:not(.hidden)');
+      const said = await wb.until(async () => {
+        await wb.runCommand('Show or Focus Hover');
+        await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+        await page.waitForTimeout(1000);
+        const t = (await hover.first().innerText().catch(() => '')) ?? '';
+        await page.keyboard.press('Escape');
+        return /cannot parse/.test(t) ? t : undefined;
+      }, 'the hover of the typo saying PostgreSQL cannot parse it', 60_000);
+      log(`hover: ${said.replace(/\s+/g, ' ').slice(0, 200)}`);
+      if (!new RegExp(`PostgreSQL cannot parse the SQL on line ${i + 1}: syntax error at or near "D"`).test(said.replace(/\s+/g, ' '))) throw new StepFailure(`expected the hover to say PostgreSQL's syntax error at "D" on line ${i + 1}; saw: ${said}`);
+      await screenshot('typo-sql-hover');
+      // Open Plan at the cursor (on the typo's line): the same line as a notification, and no plan viewer.
+      await wb.goToLine(i + 1, lines[i].indexOf('placed_at') + 1);
+      await wb.runCommand('PG Lens: Open Plan', /PG Lens: Open Plan(?! from)/);
+      await wb.see(fresh.filter({ hasText: /PG Lens: PostgreSQL cannot parse the SQL on line \d+: syntax error at or near "D"/ }), 'Open Plan saying the parse error', 30_000);
+      await page.waitForTimeout(2000);
+      const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
+      if (tabs.some((t) => /^Plan/.test(t))) throw new StepFailure(`expected no plan viewer for SQL that does not parse; tabs: ${tabs.join(' | ')}`);
+      await screenshot('typo-sql-open-plan');
+    } finally {
+      await page.mouse.move(5, 500);
+      await wb.runCommand('File: Revert File');
+    }
+  },
+};
