@@ -10,7 +10,9 @@
 import { strict as assert } from 'node:assert';
 import { loadShop } from '../../../examples/shop/seed';
 import { IndexDecider } from '../../../src/db/indexDecision';
-import { decided } from '../../../src/db/missingIndexAnalyzer';
+import { decided, missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
+import type { Finding } from '../../../src/core/findings';
+import { shopWorkspace } from './shopState';
 import { readTableFigures } from '../../../src/db/tableFigures';
 import type { Database } from '../../../src/db/database';
 import { testDatabase } from '../support';
@@ -73,5 +75,38 @@ describe('examples/shop: a trial proof made before an ANALYZE is made again afte
     const psql = await psqlCostWith(s.ddl);
     assert.equal(s.costAfter, Math.round(psql * 100) / 100, `${s.ddl}: the proof's cost after the index is the planner's now (psql: ${psql}), not the one made on the old statistics (${before.find((b) => b.ddl === s.ddl)?.costAfter ?? 'another index'})`);
     assert.ok(!/changed since/.test(s.summary), `a fresh proof, no "changed since": ${s.summary}`);
+  });
+});
+
+describe('examples/shop: the proved line stays, said to be older, while the ANALYZE\'s proof is pending (real PostgreSQL)', function () {
+  this.timeout(900000);
+  const t = testDatabase('shop_statistics_pending');
+  const shop = shopWorkspace(t, { files: {}, vacuum: ['orders', 'customers'] });
+  const FILE = 'src/orders.ts';
+
+  it('src/orders.ts refunds read: after 10,000 orders (1/7 refunded) and an ANALYZE, the diagnostics keep the proved index with "orders has changed since"', async () => {
+    // The editor's one decider (automatic: real builds withheld, trialBuilds whenAsked; proofs by real builds, as on the demo).
+    const decider = new IndexDecider(shop.db, { proof: 'transaction' });
+    const { advice, statements, onDecision } = await shop.editor(decider);
+    const site = (await shop.sitesOf(FILE)).find((s) => s.sql === REFUNDED)!;
+    await decider.decide(await statements(), { focus: [REFUNDED], realIndexes: true });
+    const line = async (): Promise<Finding | undefined> => {
+      const a = missingIndexAnalyzer(decider, { advice, workloadOnly: true, statements, onDecision, createNow: true });
+      const found = await a.analyze({ file: FILE, text: shop.texts.get(FILE)!, language: 'typescript', sites: await shop.sitesOf(FILE) });
+      return found.find((f) => f.ruleId === 'missing-index' && f.span.start >= site.span.start && f.span.end <= site.span.end);
+    };
+    const before = await line();
+    assert.ok(before?.severity === 'warning' && !/changed since/.test(before.message), `proved on the tables as they are: ${before?.message}`);
+    const proved = advice.get(REFUNDED)!.suggestions[0];
+    await t.admin.query(`INSERT INTO orders (customer_id, status, total_cents, placed_at)
+      SELECT 1 + g % 100, CASE WHEN g % 7 = 0 THEN 'refunded' ELSE 'delivered' END, 1000 + g, now() - g * interval '1 minute' FROM generate_series(1, 10000) g`);
+    await t.admin.query('ANALYZE orders');
+    // The refunds read now keeps ~10x the rows (its plan's footing moved): the proof is still the statement's last one.
+    const after = await line();
+    assert.ok(after, 'still a finding on the refunds read');
+    assert.equal(after.severity, 'warning', `the proved line, not an unproved estimate: ${after.message}`);
+    const kept = advice.get(REFUNDED)!.suggestions[0];
+    assert.deepEqual([kept.ddl, kept.costAfter, kept.verifiedBy], [proved.ddl, proved.costAfter, proved.verifiedBy], 'the index and figures proved before');
+    assert.ok(/proved (\d+|under 1) min ago; orders has changed since/.test(kept.summary), `said to be older: ${kept.summary}`);
   });
 });
