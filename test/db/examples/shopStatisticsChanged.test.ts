@@ -10,9 +10,16 @@
 import { strict as assert } from 'node:assert';
 import { loadShop } from '../../../examples/shop/seed';
 import { IndexDecider } from '../../../src/db/indexDecision';
-import { decided, missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
+import { decided, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
 import type { Finding } from '../../../src/core/findings';
 import { shopWorkspace } from './shopState';
+import { summarize } from '../../../src/core/record/aggregate';
+import { recordedAnalyzer } from '../../../src/core/record/findings';
+import { recordedAdviceNow, recordedAdviceOf } from '../../../src/core/record/advice';
+import type { QueryEvent } from '../../../src/core/record/protocol';
+import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
+import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
+import { analyzeFile } from '../../../src/core/scan';
 import { readTableFigures } from '../../../src/db/tableFigures';
 import type { Database } from '../../../src/db/database';
 import { testDatabase } from '../support';
@@ -108,5 +115,55 @@ describe('examples/shop: the proved line stays, said to be older, while the ANAL
     const kept = advice.get(REFUNDED)!.suggestions[0];
     assert.deepEqual([kept.ddl, kept.costAfter, kept.verifiedBy], [proved.ddl, proved.costAfter, proved.verifiedBy], 'the index and figures proved before');
     assert.ok(/proved (\d+|under 1) min ago; orders has changed since/.test(kept.summary), `said to be older: ${kept.summary}`);
+  });
+});
+
+describe('examples/shop: a recorded statement and its line name one index, the editor\'s decision now (real PostgreSQL)', function () {
+  this.timeout(900000);
+  const t = testDatabase('shop_statistics_recorded');
+  const shop = shopWorkspace(t, { files: {}, vacuum: ['orders', 'customers'] });
+  const FILE = 'src/orders.ts';
+  const CONN = 'shop (test)';
+
+  it('recorded 4 times from src/orders.ts:69, then orders changes and Suggest Indexes proves anew: the recording shows the editor\'s index and figures, one finding', async () => {
+    await loadPgParser();
+    const decider = new IndexDecider(shop.db, { proof: 'transaction' });
+    const { advice, statements, onDecision } = await shop.editor(decider);
+    // The recording: the refunds read sent 4 times from its call (line 69), as the capture reports it.
+    const events: QueryEvent[] = Array.from({ length: 4 }, (_, i) => ({ v: 1, t: 'q', lib: 'pg', sql: REFUNDED, pc: 0, pt: [], ms: 5, rows: 10, u: { k: 'request', id: `r${i}`, n: 'GET /refunds' }, ts: i, pid: 1, site: { file: FILE, line: 69, col: 22 } }) as QueryEvent);
+    const summary = summarize(events, normalizeSql, { threshold: 5 });
+    const recorded = summary.sites.flatMap((s) => s.statements);
+    assert.equal(recorded.length, 1);
+    const noAnswer = (r: DecidedAdvice) => noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pgLens.index.maxTableSizeMb' });
+    // Its advice made as the recording makes it (indexAdvice.decide: the recorded statements weighed with the workspace's,
+    // kept in the editor's advice too) and kept with the recording.
+    await decider.decide(await statements(), { focus: [REFUNDED], realIndexes: true });
+    const d = await decider.decide([...(await statements()), { sql: REFUNDED, label: `${FILE}:69` }], { focus: [REFUNDED] });
+    const madeThen = decided(decider, REFUNDED, d)!;
+    advice.set(REFUNDED, madeThen);
+    const kept = new Map([[recorded[0].normalized, recordedAdviceOf(madeThen, CONN, noAnswer)]]);
+
+    // orders changes by its statistics (10,000 orders, 1/7 refunded; ANALYZE), and Suggest Indexes proves it anew.
+    await t.admin.query(`INSERT INTO orders (customer_id, status, total_cents, placed_at)
+      SELECT 1 + g % 100, CASE WHEN g % 7 = 0 THEN 'refunded' ELSE 'delivered' END, 1000 + g, now() - g * interval '1 minute' FROM generate_series(1, 10000) g`);
+    await t.admin.query('ANALYZE orders');
+    await decider.decide(await statements(), { focus: [REFUNDED], realIndexes: true });
+
+    // The file analysed as the editor does: the index advisor, then the recording (analysis.ts runs the recording's last).
+    const shown = () => recordedAdviceNow(kept, recorded, (sql) => advice.get(sql), CONN, noAnswer);
+    const analyzers = [
+      missingIndexAnalyzer(decider, { advice, workloadOnly: true, statements, onDecision, createNow: true }),
+      recordedAnalyzer(() => ({ summary, advice: shown(), connection: CONN })),
+    ];
+    const found = (await analyzeFile({ path: FILE, text: shop.texts.get(FILE)!, languageId: 'typescript' }, { analyzers })).findings;
+    const editor = advice.get(REFUNDED)!.suggestions.map((s) => [s.ddl, s.costAfter]);
+    assert.notDeepEqual(editor, madeThen.suggestions.map((s) => [s.ddl, s.costAfter]), 'the editor\'s advice changed with the statistics');
+    // What the recording shows for the statement (its finding, its hover, "Recorded at …") is the editor's advice now.
+    assert.deepEqual(shown().get(recorded[0].normalized)!.suggestions.map((s) => [s.ddl, s.costAfter]), editor, 'the recording shows the editor\'s index and figures');
+    const lines = shop.texts.get(FILE)!.split('\n');
+    const lineOf = (offset: number) => shop.texts.get(FILE)!.slice(0, offset).split('\n').length;
+    const near = found.filter((f) => f.ruleId === 'missing-index' && Math.abs(lineOf(f.span.start) - 70) <= 2);
+    assert.equal(near.length, 1, `one missing-index finding for the statement: ${JSON.stringify(near.map((f) => [lineOf(f.span.start), f.message]))} (${lines.length} lines)`);
+    assert.match(near[0].message, /recorded: 4× from line 69/);
   });
 });
