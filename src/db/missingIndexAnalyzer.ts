@@ -223,4 +223,3 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const d = decision.byStatement.get(sql);
   return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}) };
 }
-
