@@ -263,7 +263,7 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   }
 }
 
-async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions, waitUntil?: { since: number; until: number }): Promise<Omit<AdviceResult, 'elapsedMs'>> {
+async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions, waitUntil?: { since: number; until: number }, replanned = false): Promise<Omit<AdviceResult, 'elapsedMs'>> {
   const minReduction = opts.minCostReduction ?? DEFAULT_MIN_REDUCTION;
   const maxTableBytes = (opts.maxTableSizeMb ?? 50) * 1024 * 1024;
   const candidates = opts.candidates ?? indexCandidates(shape, facts, opts.candidateOptions);
@@ -649,6 +649,19 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
     const realBuilds = tx?.built.length ?? 0;
+    // A real build wrote the table's row count and pages into pg_class in place (CREATE INDEX's index_update_stats, up to
+    // PostgreSQL 17), which the rollback does not undo: every plan from now on reads them — the proofs' plans with the index
+    // did, the plan before it was read earlier. When the plan before reads otherwise now, the advice is made again once on
+    // the proofs just kept (nothing built), so "cost X → Y" compares two plans on the same figures (lowso: the line said
+    // 1,323 → … beside the hover's plan of 1,259 until the next 30 s check).
+    if (realBuilds && !replanned && !params) {
+      const now = await planFootingOf(db, sql, opts.planAsRole, { info, trustFunctions: opts.trustFunctions });
+      if (Math.abs(now.cost - costBefore) > 0.005) {
+        opts.log?.(`index advice: a trial build updated the table's figures in place (the plan without the index ${formatCost(costBefore)} → ${formatCost(now.cost)}); the advice is made again on its proofs`);
+        const again = await adviseWithFacts(db, sql, params, shape, facts, info, opts, waitUntil, true);
+        return { ...again, realBuilds: realBuilds + (again.realBuilds ?? 0) };
+      }
+    }
     return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, footing, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')), ...unfinished };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
