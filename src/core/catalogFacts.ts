@@ -133,7 +133,7 @@ export function estimatedRows(t: { reltuples: number; relpages: number; pages: n
 }
 
 /** A figure (pages, rows) in 5% steps: a table the app writes to grows by a page now and then; that barely moves a plan. */
-export function fivePercentStep(x: number): number {
+function fivePercentStep(x: number): number {
   return Math.round(Math.log1p(Math.max(0, x)) / Math.log(1.05));
 }
 
