@@ -38,6 +38,7 @@ export const CATALOG_SQL = {
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
       c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes,
       current_setting('block_size')::int AS block_size,
+      (SELECT coalesce(a.analyze_count + a.autoanalyze_count, 0)::int8 FROM pg_stat_all_tables a WHERE a.relid = c.oid) AS analyses,
       (SELECT json_agg(x ORDER BY x.attnum) FROM (
         SELECT a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name, t.typlen::int AS typlen, a.attnotnull AS not_null
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) x) AS columns,
@@ -105,6 +106,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       kind,
       rows: undefined,
       analysed: Number(r.reltuples) >= 0,
+      analyses: Number(r.analyses ?? 0),
       pages: Math.ceil(Number(r.size_bytes) / blockSize),
       sizeBytes: Number(r.size_bytes),
       columns: [],

@@ -8,7 +8,7 @@
  * its cached 940.44 (issue 20).
  */
 import type { Database } from './database';
-import { fivePercentStep } from './advisor';
+import { tableFigures } from '../core/catalogFacts';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER, USER_SCHEMA } from './sql';
 
@@ -39,19 +39,17 @@ export async function readTableFigures(db: Database, names: readonly string[]): 
   return rows.map((r) => ({
     key: qualifiedName(String(r.schema), String(r.name)),
     bare: String(r.name).toLowerCase(),
-    figures: tableFiguresOf(Number(r.reltuples), Number(r.relpages), Number(r.pages), Number(r.analyses)),
+    figures: figuresOf(Number(r.reltuples), Number(r.relpages), Number(r.pages), Number(r.analyses)),
   }));
 }
 
 /**
- * A table's figures as the planner reads them, in 5% steps (as the advisor's proof snapshot steps a table's size: a page
- * now and then barely moves a plan): its row estimate (reltuples over relpages times its pages now), its pages, analysed
- * or not, and its ANALYZE count.
+ * A table's figures (core tableFigures, the advisor's proof key's too) from its catalog row: its row estimate (reltuples
+ * over relpages times its pages now), its pages, analysed or not, and its ANALYZE count.
  */
-function tableFiguresOf(reltuples: number, relpages: number, pages: number, analyses = 0): string {
-  const step = fivePercentStep;
+function figuresOf(reltuples: number, relpages: number, pages: number, analyses: number): string {
   const rows = reltuples >= 0 && relpages > 0 ? (reltuples / relpages) * pages : reltuples;
-  return `${reltuples >= 0 ? step(rows) : 'never analysed'}/${step(pages)}/${analyses}`;
+  return tableFigures({ rows, analysed: reltuples >= 0, pages, analyses });
 }
 
 type Listener = (tables: readonly string[]) => void;

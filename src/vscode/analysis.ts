@@ -463,7 +463,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const perParent = conn && !conn.db.isClosed
       ? { source: (await import('../db/perParent')).perParentSource(conn.db), threshold: Math.max(1, this.ctx.config.get<number>('nPlusOne.manyPerParent', 10)), onError: (m: string) => this.ctx.log.warn(`N+1: ${m}`) }
       : undefined;
-    return [...codeAnalyzers({ project, declared, evidence, workspace, perParent, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged];
+    // The recording's (outliving) last: its missing-index findings read the advice the index advisor made in this same pass
+    // (one statement, one index: person45 H1).
+    return [...codeAnalyzers({ project, declared, evidence, workspace, perParent, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged.filter((a) => !this.outliving.has(a)), ...this.plugged.filter((a) => this.outliving.has(a))];
   }
 
   refreshAll(): void {

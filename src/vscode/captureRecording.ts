@@ -19,6 +19,8 @@ import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
+import { recordedAdviceNow, recordedAdviceOf } from '../core/record/advice';
+import { noIndexAnswer } from '../core/advice/missingIndex';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import type { RecordedState } from '../core/record/findings';
 import { OPEN_SITE_COMMAND, adviceAfterConnectionChange, recordedRules } from '../core/record/findingsMeta';
@@ -393,10 +395,28 @@ export class CaptureRecording implements vscode.Disposable {
 
   /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
   private state(): RecordedState {
-    return { summary: this.summary, advice: this.advice, connection: this.connectionKey(), callers: (file, line) => this.ctx.analysis.loopCallers(file, line), live: this.listener !== undefined };
+    return { summary: this.summary, advice: this.shownAdvice(), connection: this.connectionKey(), callers: (file, line) => this.ctx.analysis.loopCallers(file, line), live: this.listener !== undefined };
   }
 
   /** The database in use (undefined when not connected): an index proof belongs to a database. */
+  /**
+   * The recorded statements' advice as shown (their findings, hovers, "Recorded at …"): the editor's decided advice of each
+   * statement where it has one on this connection — every editor decision keeps it current — else the advice kept with the
+   * recording (made before, or brought back after a reload). One statement, one index: the copy kept from the decision
+   * the recording was made under named orders (status) 1,231 → 391 after the editor's, on the same statement, had become
+   * orders (status, placed_at DESC) 1,231 → 469 (person45 H1).
+   */
+  private shownAdvice(): ReadonlyMap<string, StatementAdvice> {
+    const api = this.ctx.indexAdvice;
+    if (!api || !this.summary) return this.advice;
+    return recordedAdviceNow(this.advice, this.summary.sites.flatMap((site) => site.statements), (sql) => api.adviceFor(sql), this.connectionKey(), (r) => this.noIndexAnswer(r));
+  }
+
+  /** Why a recorded statement has no index (the editor's answer). */
+  private noIndexAnswer(r: import('../db/missingIndexAnalyzer').DecidedAdvice): string | undefined {
+    return noIndexAnswer(r, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: 'pgLens.index.maxTableSizeMb' });
+  }
+
   private connectionKey(): string | undefined {
     const c = this.ctx.connections.current;
     return c && !c.db.isClosed ? databaseIdentity(c.profile) : undefined;
@@ -853,6 +873,7 @@ export class CaptureRecording implements vscode.Disposable {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
+    const shown = this.shownAdvice();
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND, OPEN_DOCS_COMMAND] };
     // What matters first, the plan in one line, the SQL cut short (core/record/hover: person20 LOW 5).
@@ -860,7 +881,7 @@ export class CaptureRecording implements vscode.Disposable {
       site,
       nPlusOne: n,
       silenced: !!n && this.silenced(doc).has(site.line!),
-      advice: (k) => this.advice.get(k),
+      advice: (k) => shown.get(k),
       plan: (k) => this.plans.get(k),
       links: {
         advice: `command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))}`,
@@ -889,7 +910,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
     const { recordedSiteReport } = await loadEngine();
-    const text = recordedSiteReport(where, site, this.advice, this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
+    const text = recordedSiteReport(where, site, this.shownAdvice(), this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
     const doc = await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
     // The plan of the site's costliest statement in the plan viewer, as every plan is shown (the document has its brief):
     // in the document's group, as the tab on top — one view beside the code, not two (person12 R8: at 800 px the code,
@@ -915,7 +936,6 @@ export class CaptureRecording implements vscode.Disposable {
 
   private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
-    const { noIndexAnswer } = await import('../core/advice/missingIndex');
     const provedOn = this.connectionKey();
     if (this.plansOn !== provedOn) {
       this.plans.clear();
@@ -946,7 +966,7 @@ export class CaptureRecording implements vscode.Disposable {
       } catch (err) {
         this.plans.set(st.normalized, { error: errorMessage(err) });
       }
-      this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status !== 'ok' ? r.message : !r.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: 'pgLens.index.maxTableSizeMb' }) : undefined, provedOn });
+      this.advice.set(st.normalized, recordedAdviceOf(r, provedOn, (x) => this.noIndexAnswer(x)));
     }
   }
 }

@@ -66,6 +66,11 @@ export interface IndexAdviceApi {
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
   /**
+   * The statement's advice as the editor's decisions keep it now on the connection in use (undefined: none made there): what
+   * a recorded statement's finding and hover show, so they name the index the editor's line names (person45 H1).
+   */
+  adviceFor(sql: string): DecidedAdvice | undefined;
+  /**
    * Why a statement of this file gets no index advice (not the app's workload: a one-off script's, a test's, a seed's), as
    * Suggest Indexes says it (core/advice/workload notWorkloadAnswer), or undefined when it is the app's.
    */
@@ -431,9 +436,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   provedFor(sql: string): ProvedIndexFigure[] {
+    return provedFigures(this.adviceFor(sql)?.suggestions ?? []);
+  }
+
+  adviceFor(sql: string): DecidedAdvice | undefined {
     const conn = this.ctx.connections.current;
-    const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
-    return provedFigures(a?.suggestions ?? []);
+    return conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
   }
 
   provedForAny(): ProvedIndexFigure[] {

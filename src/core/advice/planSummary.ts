@@ -106,6 +106,16 @@ export function sameFooting(a: PlanFooting | undefined, b: PlanFooting | undefin
   if (Math.max(a.cost, b.cost) / lo > FOOTING_COST_RATIO) return false;
   // The rows kept, within the same ratio (a few rows more or less on a handful is the same footing).
   if (a.rows === undefined || b.rows === undefined || (Math.max(a.rows, b.rows) + 10) / (Math.min(a.rows, b.rows) + 10) > FOOTING_COST_RATIO) return false;
+  return sameScans(a, b, tables);
+}
+
+/**
+ * Whether two plans read their tables the same way (the same scans on `tables`; all the plans' tables when omitted), whatever
+ * their costs and rows: one statement's plan before and after its tables changed by their figures, where its kept proof
+ * stands (said to be older) until it is proved again.
+ */
+export function sameScans(a: PlanFooting | undefined, b: PlanFooting | undefined, tables?: readonly string[]): boolean {
+  if (!a || !b) return false;
   const on = (s: string) => !tables || tables.includes(s.slice(s.lastIndexOf(' on ') + 4));
   const scans = (f: PlanFooting) => f.scans.filter(on).sort().join('\n');
   return scans(a) === scans(b);

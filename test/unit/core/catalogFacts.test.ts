@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { estimatedRows, expressionIndexKeys, isIndexed, leadsIndex, rowsPhrase, tableLookup, trigramIndexed, type IndexFacts, type TableFacts } from '../../../src/core/catalogFacts';
+import { estimatedRows, expressionIndexKeys, tableFigures, isIndexed, leadsIndex, rowsPhrase, tableLookup, trigramIndexed, type IndexFacts, type TableFacts } from '../../../src/core/catalogFacts';
 
 const ix = (name: string, keys: string[], keyColumns: (string | null)[], extra: Partial<IndexFacts> = {}): IndexFacts =>
   ({ schema: 'public', name, method: 'btree', keys, keyColumns, include: [], opclasses: keys.map(() => ''), valid: true, unique: false, primary: false, ...extra });
@@ -50,5 +50,13 @@ describe('core/catalogFacts', () => {
     assert.equal(rowsPhrase({ rows: 0, analysed: true }), 'no rows by the last ANALYZE');
     assert.equal(rowsPhrase({ rows: 0, analysed: false }), 'no rows by its size: never analysed');
     assert.equal(rowsPhrase({ rows: 1, analysed: true }), 'about 1 row');
+  });
+
+  it('tableFigures: rows and pages in 5% steps, and the ANALYZE count — an ANALYZE that moved only the statistics is a change (person45 H1)', () => {
+    const t = { rows: 42000, analysed: true, pages: 534, analyses: 3 };
+    assert.equal(tableFigures({ ...t, rows: 42100, pages: 535 }), tableFigures(t), 'a few rows and a page more: the same figures');
+    assert.notEqual(tableFigures({ ...t, analyses: 4 }), tableFigures(t), 'analysed once more: changed');
+    assert.notEqual(tableFigures({ ...t, rows: 50000 }), tableFigures(t), 'a fifth more rows: changed');
+    assert.notEqual(tableFigures({ ...t, analysed: false }), tableFigures(t), 'never analysed is not an estimate');
   });
 });

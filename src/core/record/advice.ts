@@ -1,0 +1,40 @@
+/**
+ * A recorded statement's index advice as the recording shows it (its finding at the call, its hover, "Recorded at …"):
+ * the editor's one decision for the statement's SQL, in the recording's shape.
+ */
+import type { StatementAdvice } from './format';
+
+/** The editor's decided advice of a statement, as the recording reads it (db/missingIndexAnalyzer DecidedAdvice). */
+export interface DecidedLike {
+  status: string;
+  message?: string;
+  costBefore?: number;
+  notTried?: readonly unknown[];
+  suggestions: readonly { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[] }[];
+}
+
+/** A decided advice in the recording's shape. `noAnswer`: why no index, when none was proved (core noIndexAnswer, the editor's). */
+export function recordedAdviceOf<D extends DecidedLike>(r: D, provedOn: string | undefined, noAnswer: (r: D) => string | undefined): StatementAdvice {
+  return {
+    costBefore: r.costBefore,
+    suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })),
+    note: r.status !== 'ok' ? r.message : !r.suggestions.length && r.notTried?.length ? noAnswer(r) : undefined,
+    provedOn,
+  };
+}
+
+/**
+ * The recording's advice per statement (by its normalised text) as shown now: the editor's decided advice of its SQL where
+ * the editor has one on this connection (`current`: what every editor decision keeps up to date), else the advice the
+ * recording kept (made before, or brought back after a reload). One statement, one answer: the recording kept a copy of
+ * the decision it was made under, and after orders changed the editor's line said orders (status, placed_at DESC) 1,231 →
+ * 469 while the recording's, a line above, said orders (status) 1,231 → 391 (person45 H1).
+ */
+export function recordedAdviceNow<D extends DecidedLike>(kept: ReadonlyMap<string, StatementAdvice>, statements: Iterable<{ normalized: string; sql: string }>, current: (sql: string) => D | undefined, provedOn: string | undefined, noAnswer: (r: D) => string | undefined): Map<string, StatementAdvice> {
+  const out = new Map(kept);
+  for (const st of statements) {
+    const now = current(st.sql);
+    if (now) out.set(st.normalized, recordedAdviceOf(now, provedOn, noAnswer));
+  }
+  return out;
+}
