@@ -610,6 +610,30 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('after a reset of pg_stat_statements the rows held under the pointer go at once, not when the pointer leaves (person45 M1)', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const fig = { calls: 12, totalMs: 391.5, meanMs: 32.6, rows: 12, hitRatio: 1 };
+      const rows = () => page.$$eval('table.statements tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.statementId));
+      await page.setViewportSize({ width: 1000, height: 700 });
+      await showConnected(page, post, oneStatementStats('SELECT * FROM orders WHERE status = $1', fig));
+      assert.deepEqual(await rows(), ['9']);
+      // The pointer is over the list (the Reset button is in its head): the rows hold still.
+      await page.hover('table.statements tbody tr[data-statement-id="9"] button.statement');
+      const empty = (reset: boolean) => ({ ...oneStatementStats('x', fig), statements: { state: 'ready', count: 0, rows: [], ...(reset ? { reset: true } : {}) } });
+      // An entry evicted (no reset): held, with its last figures, as before.
+      await post({ type: 'stats', stats: empty(false) });
+      assert.deepEqual(await rows(), ['9'], 'an entry gone without a reset is held under the pointer');
+      // The first list after a reset: the held rows go with it.
+      await post({ type: 'stats', stats: empty(true) });
+      assert.deepEqual(await rows(), []);
+      const panel = await page.evaluate(() => document.body.textContent ?? '');
+      assert.match(panel, /0 statements in this database/);
+      assert.match(panel, /No statements ran since the panel opened\./);
+      assert.doesNotMatch(panel, /391\.5/);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('Top statements hold still under the pointer (person18 LOW 2): rows keyed by id keep their order while Activity rows come and go, and a click opens the row under it', async function () {
     await withDashboardPage(this, built, '', async (page, post, errors) => {
       const fig = (totalMs: number) => ({ calls: 5, totalMs, meanMs: totalMs / 5, rows: 5, hitRatio: 1 });
