@@ -32,7 +32,8 @@ export const step: Step = {
     // (check id and message in its summary); its body, with the ANALYZE button, shows once opened.
     const findings = new DashboardFindings(wb, view);
     const finding = findings.of('stale-statistics', `public.${table}`);
-    const analyze = finding.getByRole('button', { name: /^ANALYZE$/ });
+    // Its accessible name leads with the action and names the object ("ANALYZE: stale-statistics, table …", person45 L6).
+    const analyze = finding.getByRole('button', { name: /^ANALYZE(:|$)/ });
     await findings.waitFor(finding, `a "stale statistics" finding for public.${table} with an ANALYZE button in the dashboard`, async () => {
       // Open it the way a user does: a click on its summary line.
       if (!(await finding.first().evaluate((d) => (d as HTMLDetailsElement).open))) await finding.first().locator('summary').click();

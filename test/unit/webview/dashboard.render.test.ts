@@ -610,6 +610,28 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('Health checks counts in words ("1 error", not "1 errors"), and every button has a name of its own, also inside a closed finding (person45 L4, L6)', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const f = (severity: string, checkId: string, name: string, oid: number, kind: string) => ({ checkId, severity, category: 'indexes', message: `${checkId} on ${name}`, objects: [{ kind: 'index', schema: 'public', name, table: 'order_items', oid }], evidence: {}, fixSql: [`${kind === 'drop-index' ? 'DROP INDEX CONCURRENTLY' : 'REINDEX INDEX CONCURRENTLY'} public.${name};`], action: { kind, oid } });
+      await showConnected(page, post, oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }));
+      await post({ type: 'health', findings: [f('error', 'invalid-index', 'bad_uq', 11, 'drop-index'), f('warning', 'unused-index', 'a_idx', 12, 'drop-index'), f('warning', 'index-bloat', 'b_idx', 13, 'reindex-index'), { ...f('info', 'duplicate-index', 'c_idx', 14, 'drop-index'), action: undefined }], atMs: 1 });
+      assert.match(await page.evaluate(() => document.body.textContent ?? ''), /Health checks1 error · 2 warnings · 1 note · checked/);
+      await post({ type: 'health', findings: [f('warning', 'unused-index', 'a_idx', 12, 'drop-index')], atMs: 2 });
+      assert.match(await page.evaluate(() => document.body.textContent ?? ''), /0 errors · 1 warning · 0 notes/);
+      await post({ type: 'health', findings: [f('error', 'invalid-index', 'bad_uq', 11, 'drop-index'), f('warning', 'unused-index', 'a_idx', 12, 'drop-index')], atMs: 3 });
+      // The findings are closed: their buttons are not rendered (innerText ""), and their name must not depend on it.
+      const names = await page.$$eval('button', (bs) => bs.map((b) => ({ shown: (b as HTMLElement).innerText.trim(), label: b.getAttribute('aria-label') ?? '', title: b.title })));
+      const nameless = names.filter((n) => !n.shown && !n.label && !n.title);
+      assert.deepEqual(nameless, [], 'every button has a name');
+      const inFindings = await page.$$eval('details.finding button', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+      assert.deepEqual(inFindings, [
+        'Open fix in editor: invalid-index, index public.bad_uq on order_items', 'DROP INDEX CONCURRENTLY: invalid-index, index public.bad_uq on order_items',
+        'Open fix in editor: unused-index, index public.a_idx on order_items', 'DROP INDEX CONCURRENTLY: unused-index, index public.a_idx on order_items',
+      ]);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('after a reset of pg_stat_statements the rows held under the pointer go at once, not when the pointer leaves (person45 M1)', async function () {
     await withDashboardPage(this, built, '', async (page, post, errors) => {
       const fig = { calls: 12, totalMs: 391.5, meanMs: 32.6, rows: 12, hitRatio: 1 };
