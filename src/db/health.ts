@@ -170,7 +170,8 @@ const UNIQUE_KEY_SQL = {
   keyOf: `${M} SELECT n.nspname AS schema, t.relname AS table_name,
     ARRAY(SELECT a.attname::text FROM generate_series(0, i.indnkeyatts - 1) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k] ORDER BY k) AS columns,
     i.indnkeyatts AS key_columns, i.indexprs IS NOT NULL AS has_expressions, i.indpred IS NOT NULL AS partial,
-    coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct
+    coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
+    (pg_stat_get_tuples_inserted(i.indrelid) + pg_stat_get_tuples_updated(i.indrelid) + pg_stat_get_tuples_deleted(i.indrelid))::text AS writes
     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     WHERE i.indexrelid = $1 AND i.indisunique AND NOT i.indisvalid`,
   /** The check's bounds, for its own (read-only, rolled back) transaction. $1 = lock_timeout, $2 = statement_timeout. */
@@ -203,33 +204,52 @@ const UNIQUE_CHECKS_PER_RUN = 5;
  */
 async function checkUniqueKeys(db: Pick<Database, 'rolledBack'>, indexes: readonly Pick<IndexFact, 'oid'>[]): Promise<UniqueKeyCheck[]> {
   const out: UniqueKeyCheck[] = [];
-  const limit = UNIQUE_CHECK_LIMITS.keys;
+  // The dashboard checks every minute: a table is scanned again only once rows of it were written since (its inserted,
+  // updated and deleted counters), not every minute while nothing changed.
+  const before = uniqueCheckCaches.get(db) ?? new Map<string, UniqueKeyCheck>();
+  const kept = new Map<string, UniqueKeyCheck>();
+  uniqueCheckCaches.set(db, kept);
   for (const i of indexes.slice(0, UNIQUE_CHECKS_PER_RUN)) {
-    const notChecked = (why: string): UniqueKeyCheck => ({ oid: i.oid, duplicatedKeys: null, limit, notChecked: why });
     try {
       out.push(await db.rolledBack(async (s) => {
         const k = (await s.query(UNIQUE_KEY_SQL.keyOf, [i.oid])).rows[0];
-        if (!k) return notChecked('it is no longer an invalid unique index');
-        if (k.has_expressions) return notChecked('its key has an expression');
-        if (k.partial) return notChecked('it is a partial index');
-        const columns: string[] = k.columns ?? [];
-        if (!columns.length || columns.length !== Number(k.key_columns)) return notChecked('its key columns could not be read');
-        await s.query(UNIQUE_KEY_SQL.localTimeouts, [`${UNIQUE_CHECK_LIMITS.lockMs}ms`, `${UNIQUE_CHECK_LIMITS.statementMs}ms`]);
-        const r = (await s.query(duplicateKeysSql(k.schema, k.table_name, columns), [limit, !!k.nulls_not_distinct])).rows[0];
-        const keys = Number(r?.keys ?? 0);
-        if (!keys) return { oid: i.oid, duplicatedKeys: 0, limit };
-        const example = `(${columns.join(', ')})=${String(r.example ?? '')}`;
-        return { oid: i.oid, duplicatedKeys: keys, limit, example: example.length > 200 ? `${example.slice(0, 199)}…` : example, exampleRows: Number(r.example_rows) };
+        if (!k) return notChecked(i.oid, 'it is no longer an invalid unique index');
+        const cacheKey = `${i.oid}:${k.writes}`;
+        const checked = before.get(cacheKey) ?? (await checkKey(s, i.oid, k));
+        kept.set(cacheKey, checked);
+        return checked;
       }, { readOnly: true }));
     } catch (e) {
       const code = (e as { code?: string }).code;
-      out.push(notChecked(code === '57014' ? `the check was stopped after ${UNIQUE_CHECK_LIMITS.statementMs / 1000} s`
+      out.push(notChecked(i.oid, code === '57014' ? `the check was stopped after ${UNIQUE_CHECK_LIMITS.statementMs / 1000} s`
         : code === '55P03' ? 'its table is locked by another session'
         : code === '42501' ? 'no SELECT privilege on its table'
         : `the check failed: ${(e as Error).message.split('\n')[0]}`));
     }
   }
   return out;
+}
+
+/** The last duplicates checks per Database, by index oid and its table's write counters. */
+const uniqueCheckCaches = new WeakMap<object, Map<string, UniqueKeyCheck>>();
+
+function notChecked(oid: number, why: string): UniqueKeyCheck {
+  return { oid, duplicatedKeys: null, limit: UNIQUE_CHECK_LIMITS.keys, notChecked: why };
+}
+
+/** The duplicates query of one invalid unique index whose key keyOf read (`k`), bounded, in the caller's transaction. */
+async function checkKey(s: Pick<Session, 'query'>, oid: number, k: { schema: string; table_name: string; columns: string[] | null; key_columns: unknown; has_expressions: boolean; partial: boolean; nulls_not_distinct: boolean }): Promise<UniqueKeyCheck> {
+  const limit = UNIQUE_CHECK_LIMITS.keys;
+  if (k.has_expressions) return notChecked(oid, 'its key has an expression');
+  if (k.partial) return notChecked(oid, 'it is a partial index');
+  const columns = k.columns ?? [];
+  if (!columns.length || columns.length !== Number(k.key_columns)) return notChecked(oid, 'its key columns could not be read');
+  await s.query(UNIQUE_KEY_SQL.localTimeouts, [`${UNIQUE_CHECK_LIMITS.lockMs}ms`, `${UNIQUE_CHECK_LIMITS.statementMs}ms`]);
+  const r = (await s.query(duplicateKeysSql(k.schema, k.table_name, columns), [limit, !!k.nulls_not_distinct])).rows[0];
+  const keys = Number(r?.keys ?? 0);
+  if (!keys) return { oid, duplicatedKeys: 0, limit };
+  const example = `(${columns.join(', ')})=${String(r.example ?? '')}`;
+  return { oid, duplicatedKeys: keys, limit, example: example.length > 200 ? `${example.slice(0, 199)}…` : example, exampleRows: Number(r.example_rows) };
 }
 
 /** Before PostgreSQL 17 the checkpoint counters live in pg_stat_bgwriter. */
