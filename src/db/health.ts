@@ -10,6 +10,7 @@
  */
 import { advisedIndexFacts, indexDefinition, reindexLeftover } from '../core/health/checks/indexes';
 import { qualifiedName, quoteIdent } from '../core/sql/ident';
+import { oneLine } from '../core/safeText';
 import { bestProvedFigures } from '../core/advice/missingIndex';
 import type { FoundStatement } from '../core/advice/workload';
 import { decisionStatements, IndexDecider, type DecisionInput } from './indexDecision';
@@ -248,7 +249,8 @@ async function checkKey(s: Pick<Session, 'query'>, oid: number, k: { schema: str
   const r = (await s.query(duplicateKeysSql(k.schema, k.table_name, columns), [limit, !!k.nulls_not_distinct])).rows[0];
   const keys = Number(r?.keys ?? 0);
   if (!keys) return { oid, duplicatedKeys: 0, limit };
-  const example = `(${columns.join(', ')})=${String(r.example ?? '')}`;
+  // A key's values are data: on one line, control characters escaped (the CLI prints it, a terminal would obey them).
+  const example = oneLine(`(${columns.join(', ')})=${String(r.example ?? '')}`);
   return { oid, duplicatedKeys: keys, limit, example: example.length > 200 ? `${example.slice(0, 199)}…` : example, exampleRows: Number(r.example_rows) };
 }
 
