@@ -8,12 +8,14 @@
  * check must never queue behind the very problem it reports (tested).
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
-import { advisedIndexFacts, indexDefinition } from '../core/health/checks/indexes';
+import { advisedIndexFacts, indexDefinition, reindexLeftover } from '../core/health/checks/indexes';
+import { qualifiedName, quoteIdent } from '../core/sql/ident';
+import { oneLine } from '../core/safeText';
 import { bestProvedFigures } from '../core/advice/missingIndex';
 import type { FoundStatement } from '../core/advice/workload';
 import { decisionStatements, IndexDecider, type DecisionInput } from './indexDecision';
 import { probePgBouncer } from './pgbouncer';
-import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage, type UsageApart } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage, type UniqueKeyCheck, type UsageApart } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -159,6 +161,98 @@ export const HEALTH_SQL = {
   databaseAge: `${M} SELECT extract(epoch FROM clock_timestamp() - f.modification)::float8 AS age, f.modification >= pg_postmaster_start_time() AS after_start
     FROM pg_database, LATERAL pg_stat_file('base/' || oid || '/PG_VERSION', true) f WHERE datname = current_database()`,
 } as const;
+
+/** The duplicates check of an invalid UNIQUE index (checkUniqueKeys). */
+const UNIQUE_KEY_SQL = {
+  /**
+   * An invalid unique index's table and key columns, read again by its oid ($1): the names as they are now, quoted part by
+   * part by the caller. NULLS NOT DISTINCT (PostgreSQL 15+) through to_jsonb, so one text serves every version.
+   */
+  keyOf: `${M} SELECT n.nspname AS schema, t.relname AS table_name,
+    ARRAY(SELECT a.attname::text FROM generate_series(0, i.indnkeyatts - 1) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k] ORDER BY k) AS columns,
+    i.indnkeyatts AS key_columns, i.indexprs IS NOT NULL AS has_expressions, i.indpred IS NOT NULL AS partial,
+    coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
+    (pg_stat_get_tuples_inserted(i.indrelid) + pg_stat_get_tuples_updated(i.indrelid) + pg_stat_get_tuples_deleted(i.indrelid))::text AS writes
+    FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE i.indexrelid = $1 AND i.indisunique AND NOT i.indisvalid`,
+  /** The check's bounds, for its own (read-only, rolled back) transaction. $1 = lock_timeout, $2 = statement_timeout. */
+  localTimeouts: `${M} SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
+} as const;
+
+/**
+ * The duplicates query on a table's key columns (a name and columns from UNIQUE_KEY_SQL.keyOf, quoted part by part here):
+ * how many keys have more than one row (at most $1 counted) and the most duplicated of them, as a row's text. Rows with a
+ * NULL key column are left out as a unique index leaves them, unless $2 (NULLS NOT DISTINCT).
+ */
+function duplicateKeysSql(schema: string, table: string, columns: readonly string[]): string {
+  const keys = columns.map(quoteIdent).join(', ');
+  const notNull = columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  return `${M} SELECT count(*)::int AS keys, (array_agg(k ORDER BY n DESC))[1] AS example, max(n)::float8 AS example_rows
+    FROM (SELECT ROW(${keys})::text AS k, count(*) AS n FROM ${qualifiedName(schema, table)} WHERE $2::boolean OR (${notNull})
+      GROUP BY ${keys} HAVING count(*) > 1 LIMIT $1) d`;
+}
+
+/** At most this many duplicated keys are counted, within this time, without waiting for a lock longer than this. */
+const UNIQUE_CHECK_LIMITS = { keys: 100, statementMs: 3000, lockMs: 500 } as const;
+/** At most this many invalid unique indexes are checked per run (each is a scan of its table). */
+const UNIQUE_CHECKS_PER_RUN = 5;
+
+/**
+ * Whether the key of each invalid UNIQUE index has duplicates now (person45 H2: a CREATE UNIQUE INDEX CONCURRENTLY that
+ * failed on duplicates, the commonest invalid index, was offered only a REINDEX, which failed the same way and left a
+ * second invalid index). Read-only and bounded: one rolled-back read-only transaction per index, a statement timeout, a
+ * short lock timeout (a health check never queues behind a lock), at most UNIQUE_CHECK_LIMITS.keys keys counted.
+ */
+async function checkUniqueKeys(db: Pick<Database, 'rolledBack'>, indexes: readonly Pick<IndexFact, 'oid'>[]): Promise<UniqueKeyCheck[]> {
+  const out: UniqueKeyCheck[] = [];
+  // The dashboard checks every minute: a table is scanned again only once rows of it were written since (its inserted,
+  // updated and deleted counters), not every minute while nothing changed.
+  const before = uniqueCheckCaches.get(db) ?? new Map<string, UniqueKeyCheck>();
+  const kept = new Map<string, UniqueKeyCheck>();
+  uniqueCheckCaches.set(db, kept);
+  for (const i of indexes.slice(0, UNIQUE_CHECKS_PER_RUN)) {
+    try {
+      out.push(await db.rolledBack(async (s) => {
+        const k = (await s.query(UNIQUE_KEY_SQL.keyOf, [i.oid])).rows[0];
+        if (!k) return notChecked(i.oid, 'it is no longer an invalid unique index');
+        const cacheKey = `${i.oid}:${k.writes}`;
+        const checked = before.get(cacheKey) ?? (await checkKey(s, i.oid, k));
+        kept.set(cacheKey, checked);
+        return checked;
+      }, { readOnly: true }));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      out.push(notChecked(i.oid, code === '57014' ? `the check was stopped after ${UNIQUE_CHECK_LIMITS.statementMs / 1000} s`
+        : code === '55P03' ? 'its table is locked by another session'
+        : code === '42501' ? 'no SELECT privilege on its table'
+        : `the check failed: ${(e as Error).message.split('\n')[0]}`));
+    }
+  }
+  return out;
+}
+
+/** The last duplicates checks per Database, by index oid and its table's write counters. */
+const uniqueCheckCaches = new WeakMap<object, Map<string, UniqueKeyCheck>>();
+
+function notChecked(oid: number, why: string): UniqueKeyCheck {
+  return { oid, duplicatedKeys: null, limit: UNIQUE_CHECK_LIMITS.keys, notChecked: why };
+}
+
+/** The duplicates query of one invalid unique index whose key keyOf read (`k`), bounded, in the caller's transaction. */
+async function checkKey(s: Pick<Session, 'query'>, oid: number, k: { schema: string; table_name: string; columns: string[] | null; key_columns: unknown; has_expressions: boolean; partial: boolean; nulls_not_distinct: boolean }): Promise<UniqueKeyCheck> {
+  const limit = UNIQUE_CHECK_LIMITS.keys;
+  if (k.has_expressions) return notChecked(oid, 'its key has an expression');
+  if (k.partial) return notChecked(oid, 'it is a partial index');
+  const columns = k.columns ?? [];
+  if (!columns.length || columns.length !== Number(k.key_columns)) return notChecked(oid, 'its key columns could not be read');
+  await s.query(UNIQUE_KEY_SQL.localTimeouts, [`${UNIQUE_CHECK_LIMITS.lockMs}ms`, `${UNIQUE_CHECK_LIMITS.statementMs}ms`]);
+  const r = (await s.query(duplicateKeysSql(k.schema, k.table_name, columns), [limit, !!k.nulls_not_distinct])).rows[0];
+  const keys = Number(r?.keys ?? 0);
+  if (!keys) return { oid, duplicatedKeys: 0, limit };
+  // A key's values are data: on one line, control characters escaped (the CLI prints it, a terminal would obey them).
+  const example = oneLine(`(${columns.join(', ')})=${String(r.example ?? '')}`);
+  return { oid, duplicatedKeys: keys, limit, example: example.length > 200 ? `${example.slice(0, 199)}…` : example, exampleRows: Number(r.example_rows) };
+}
 
 /** Before PostgreSQL 17 the checkpoint counters live in pg_stat_bgwriter. */
 export const HEALTH_SQL_SERVER_16 = HEALTH_SQL.server17.replace(
@@ -406,6 +500,9 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
     readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
   ]);
   if (facts.workload) Object.assign(facts.workload, statements);
+  // An invalid unique index: does its key have duplicates now (REINDEX fails on them)? Not for a REINDEX's own leftover.
+  const invalidUnique = (!opts.only || opts.only.includes('invalid-index')) ? facts.indexes.filter((i) => !i.valid && i.unique && !reindexLeftover(i.name)) : [];
+  if (invalidUnique.length) facts.uniqueKeyChecks = await checkUniqueKeys(db, invalidUnique);
   if (opts.history) facts.history = opts.history;
   if (opts.pgbouncer) facts.pgbouncer = opts.pgbouncer;
   // A port other than the one the server accepted the session on: a pooler or proxy in between (PgBouncer if its console answers there).

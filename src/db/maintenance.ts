@@ -8,6 +8,7 @@
  */
 import { ACTION_TITLES, relationStatement, type MaintenanceAction } from '../core/dashboard/actions';
 import { qualifiedName } from '../core/sql/ident';
+import { reindexLeftover } from '../core/health/checks/indexes';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { PgLensError } from './errors';
@@ -39,6 +40,15 @@ const MAINTENANCE_SQL = {
       CASE WHEN blocks_total > 0 THEN blocks_total ELSE tuples_total END::float8 FROM pg_stat_progress_create_index) p WHERE pid = $1`,
   setStatementTimeout: `${M} SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)`,
   readTimeouts: `${M} ${OWN_IDENTITY} SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt`,
+  /**
+   * The invalid indexes beside index $1 (same table) whose names start with its name and `_cc`: what a failed REINDEX INDEX
+   * CONCURRENTLY of it leaves (`<name>_ccnew`, `<name>_ccold`; reindexLeftover tells them apart from a look-alike name).
+   */
+  reindexLeftovers: `${M} SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, o.relname AS of_name
+    FROM pg_index x JOIN pg_class o ON o.oid = x.indexrelid
+    JOIN pg_index i ON i.indrelid = x.indrelid AND i.indexrelid <> x.indexrelid AND NOT i.indisvalid
+    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE x.indexrelid = $1 AND starts_with(c.relname, o.relname || '_cc')`,
 } as const;
 
 export interface ActionPlan {
@@ -132,13 +142,35 @@ export async function runAction(db: Database, action: MaintenanceAction, opts: M
         if (!rows.length) return done(false, `Session ${action.pid} ended or changed before the signal; nothing was sent.`);
         return rows[0].signalled ? done(true, `${action.kind === 'cancel-backend' ? 'Cancel (stop query)' : 'Terminate'} signal sent to session ${action.pid}.`) : done(false, `The server did not signal session ${action.pid} (no permission?).`);
       }
-      default:
-        await db.withSession((s) => runAlone(db, s, plan.statement, opts));
+      default: {
+        const before = action.kind === 'reindex-index' ? await reindexLeftovers(db, action.oid) : [];
+        try {
+          await db.withSession((s) => runAlone(db, s, plan.statement, opts));
+        } catch (e) {
+          // A failed REINDEX CONCURRENTLY leaves its new copy, invalid and kept up on every write: said, not left to be
+          // found in psql (person45 H2: order_items_bad_uq_ccnew beside order_items_bad_uq after the dashboard's REINDEX).
+          const left = action.kind === 'reindex-index' ? (await reindexLeftovers(db, action.oid).catch(() => [])).filter((x) => !before.includes(x)) : [];
+          return done(false, `${failureText(db, e)}${left.length ? ` It left the invalid ${left.length === 1 ? 'index' : 'indexes'} ${left.join(', ')} behind (kept up on every write, used by no query): drop ${left.length === 1 ? 'it' : 'them'} with DROP INDEX CONCURRENTLY (Health checks offers it).` : ''}`);
+        }
         return done(true, `${plan.statement} finished.`);
+      }
     }
   } catch (e) {
-    return done(false, db.wrap(e).message);
+    return done(false, failureText(db, e));
   }
+}
+
+/** A failed action's one line: the server's message and its DETAIL (which key is duplicated, which object depends on it). */
+function failureText(db: Pick<Database, 'wrap'>, e: unknown): string {
+  const w = db.wrap(e) as { message: string; detail?: unknown };
+  const detail = typeof w.detail === 'string' ? w.detail.split('\n')[0].trim() : '';
+  return detail ? `${w.message.replace(/\.?$/, '.')} ${detail}` : w.message;
+}
+
+/** The leftovers of a REINDEX INDEX CONCURRENTLY of index `oid` there are now, qualified and quoted. */
+async function reindexLeftovers(db: Pick<Database, 'query'>, oid: number): Promise<string[]> {
+  const { rows } = await db.query(MAINTENANCE_SQL.reindexLeftovers, [oid]);
+  return rows.filter((r) => reindexLeftover(r.name)?.of === r.of_name).map((r) => qualifiedName(r.schema, r.name));
 }
 
 /** One utility statement, alone, autocommit, no statement timeout, with progress polled from another session. */

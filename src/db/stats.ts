@@ -195,6 +195,13 @@ const CLASSIFY_BATCH = 10000;
 /** The refresh statements run every few seconds: planned once per session (their planning costs more than running them). */
 const PREPARE = { prepare: true } as const;
 
+function withoutReset(s: LiveStats['statements']): LiveStats['statements'] {
+  if (!s.reset) return s;
+  const kept = { ...s };
+  delete kept.reset;
+  return kept;
+}
+
 /** One per dashboard panel: keeps the baseline, the previous sample and the text cache. */
 export class StatsReader {
   private prev: CounterSample | undefined;
@@ -231,7 +238,11 @@ export class StatsReader {
   resetBaseline(): void {
     this.baseline = undefined;
     this.lastStatements = undefined;
+    this.resets++;
   }
+  /** resetBaseline calls, and how many of them the last list read reflects (its `reset` flag says the difference). */
+  private resets = 0;
+  private resetsShown = 0;
 
   async read(): Promise<LiveStats> {
     const started = Date.now();
@@ -240,6 +251,9 @@ export class StatsReader {
     // The first refresh shows the live figures fast; the relation walk behind the cache ratios waits for the second.
     const wantRatios = this.refreshes % (this.opts.detailEvery ?? 30) === 1;
     const wantStatements = !this.lastStatements || this.refreshes % Math.max(1, this.opts.statementsEvery ?? 5) === 0;
+    // Taken before the reads: a reset (resetBaseline) while they run empties lastStatements and makes what they read stale.
+    const kept = this.lastStatements;
+    const resetsAtStart = this.resets;
     this.refreshes++;
     const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
     // Nothing told ours or the app's yet (a panel's first read): every entry's text is read beside the counters, not
@@ -272,8 +286,10 @@ export class StatsReader {
     }
     this.cache = { ...this.cache, databaseHitRatio: hitRatio(dbc.blksHit, dbc.blksRead) };
     const sessions = (r.sessions as any[]).map(sessionFromRow);
-    const statements = wantStatements ? await this.statements(stmtRes) : this.lastStatements!;
-    this.lastStatements = statements;
+    const statements = wantStatements ? await this.statements(stmtRes, resetsAtStart) : kept!;
+    // A reset while this read ran: its list is from before it, so the next read reads the list again.
+    // The list kept for the refreshes between reads says no reset: that was said once, by the read after it.
+    this.lastStatements = this.resets === resetsAtStart ? withoutReset(statements) : undefined;
     return {
       atMs: sample.atMs,
       refreshMs: Date.now() - started,
@@ -295,7 +311,11 @@ export class StatsReader {
     };
   }
 
-  private async statements(res: { rows: any[] } | Error | undefined): Promise<LiveStats['statements']> {
+  private async statements(res: { rows: any[] } | Error | undefined, resetsAtStart = this.resets): Promise<LiveStats['statements']> {
+    // The first list read after a reset says so (person45 M1: the rows Top statements held under the pointer stayed on
+    // screen 8–10 s after "Reset pg_stat_statements", under a header that said 0 statements).
+    const resetByUs = this.resetsShown !== resetsAtStart;
+    this.resetsShown = resetsAtStart;
     if (res === undefined) {
       const s = this.opts.pgStatStatements;
       return { state: s === 'ready' ? 'unavailable' : s, rows: [], count: 0 };
@@ -304,13 +324,16 @@ export class StatsReader {
       return { state: 'error', message: res.message, rows: [], count: 0 };
     }
     const current = countersOf(res.rows[0]);
-    if (!this.baseline) this.baseline = new Map(current.map((c) => [c.id, c]));
-    this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
+    // A baseline taken from counters read before a reset that came during the read would make every delta negative.
+    const baseline = this.baseline ?? new Map(current.map((c) => [c.id, c]));
+    if (this.resets === resetsAtStart) this.baseline = baseline;
+    const resetByAnyone = this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
+    const reset = resetByUs || resetByAnyone ? { reset: true as const } : {};
     // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
     // counted PG Lens's own until their texts were read for the top list (143 → 116 → … → 83 over nine minutes).
     await this.classify(current.map((c) => c.id).filter((id) => !this.own.has(id) && !this.app.has(id) && !this.system.has(id)));
     const n = this.opts.topN ?? 20;
-    const view = statementView(this.baseline, current, n, this.system.size ? new Set([...this.own, ...this.system]) : this.own);
+    const view = statementView(baseline, current, n, this.system.size ? new Set([...this.own, ...this.system]) : this.own);
     // The listed statements' texts (told already; read again when the cache was emptied).
     const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
     if (missing.length) await this.classify(missing);
@@ -321,7 +344,7 @@ export class StatsReader {
       const listed = new Set(view.rows.map((x) => x.id));
       for (const id of this.texts.keys()) if (!listed.has(id)) this.texts.delete(id);
     }
-    return { state: 'ready', rows, count: view.count };
+    return { state: 'ready', rows, count: view.count, ...reset };
   }
 
   /**
@@ -353,11 +376,13 @@ export class StatsReader {
    * pg_stat_statements keeps the text of an entry's first run. After a reset (the dashboard's own Reset, or anyone's)
    * or an eviction, a queryid's entry is made anew and may carry another text: a benchmark run stored without the
    * marker before, with it now. The cached text and the own/not-own verdict are then forgotten and read again; an
-   * open panel kept listing PG Lens's runs as the app's until it was reopened.
+   * open panel kept listing PG Lens's runs as the app's until it was reopened. True when the server's reset time moved.
    */
-  private forgetRemadeEntries(epoch: string | undefined, current: readonly StatementCounters[]): void {
+  private forgetRemadeEntries(epoch: string | undefined, current: readonly StatementCounters[]): boolean {
+    let reset = false;
     if (epoch !== undefined && epoch !== this.epoch) {
       if (this.epoch !== undefined) {
+        reset = true;
         this.texts.clear();
         this.own.clear();
         this.app.clear();
@@ -376,6 +401,7 @@ export class StatsReader {
     }
     this.lastCalls.clear();
     for (const c of current) this.lastCalls.set(c.id, c.calls);
+    return reset;
   }
 }
 

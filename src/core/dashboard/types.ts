@@ -38,5 +38,10 @@ export interface LiveStats {
   sessions: SessionFact[];
   blocking: BlockingChain[];
   progress: ProgressRow[];
-  statements: { state: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable' | 'error'; message?: string; rows: StatementRow[]; count: number };
+  /**
+   * `reset`: the list starts anew since it was last read — pg_stat_statements was reset (the dashboard's Reset, or
+   * anyone's where the server says when: PostgreSQL 14+) or the deltas restarted: rows shown before are gone, even the
+   * ones Top statements holds under the pointer.
+   */
+  statements: { state: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable' | 'error'; message?: string; rows: StatementRow[]; count: number; reset?: true };
 }

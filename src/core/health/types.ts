@@ -246,6 +246,26 @@ export interface HealthFacts {
    * orders (customer_id, placed_at DESC) the CLI and the hover name). Absent: the advice is decided (or there is none).
    */
   indexAdvicePending?: 'all' | readonly string[];
+  /**
+   * What the duplicates check found on the key of each invalid UNIQUE index (db/health checkUniqueKeys): a failed
+   * CREATE UNIQUE INDEX CONCURRENTLY on duplicated data is the commonest invalid index, and REINDEX of it fails the same
+   * way and leaves a second invalid index, `<name>_ccnew` (person45 H2). Absent: not read (no invalid unique index).
+   */
+  uniqueKeyChecks?: readonly UniqueKeyCheck[];
+}
+
+/** The duplicates check of an invalid UNIQUE index's key columns (bounded: at most `limit` keys counted, a statement timeout). */
+export interface UniqueKeyCheck {
+  /** The index's oid. */
+  oid: number;
+  /** Keys found duplicated (at most `limit`): 0 = none, the key is unique now; null = not checked (`notChecked` says why). */
+  duplicatedKeys: number | null;
+  limit: number;
+  /** The most duplicated of them, as PostgreSQL's DETAIL writes a key: `(product_id)=(42)`, cut to 200 characters. */
+  example?: string;
+  /** Rows with that key. */
+  exampleRows?: number;
+  notChecked?: string;
 }
 
 /** An index the workspace's advice suggests: its table ("reviews" or "public.reviews"), key columns as written ("created_at DESC"), CREATE INDEX. */

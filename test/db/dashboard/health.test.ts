@@ -134,7 +134,9 @@ describe('health checks on a crafted database', function () {
   it('invalid-index: the failed concurrent build', () => {
     const f = of(findings, 'invalid-index');
     assert.deepEqual(f.map((x) => x.objects[0].name), ['dupes_v_key']);
-    assert.deepEqual(f[0].fixSql, ['REINDEX INDEX CONCURRENTLY public.dupes_v_key;']);
+    // UNIQUE on duplicated rows: a REINDEX would fail the same way, so the fix is the DROP (person45 H2).
+    assert.deepEqual(f[0].fixSql, ['DROP INDEX CONCURRENTLY public.dupes_v_key;']);
+    assert.match(f[0].message, /duplicates \(1 key duplicated, e\.g\. \(v\)=\(1\) on 2 rows\)/);
   });
 
   it('unindexed-foreign-key: child.parent_id, with a CREATE INDEX that quotes the table', () => {

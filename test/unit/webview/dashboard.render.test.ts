@@ -610,6 +610,52 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('Health checks counts in words ("1 error", not "1 errors"), and every button has a name of its own, also inside a closed finding (person45 L4, L6)', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const f = (severity: string, checkId: string, name: string, oid: number, kind: string) => ({ checkId, severity, category: 'indexes', message: `${checkId} on ${name}`, objects: [{ kind: 'index', schema: 'public', name, table: 'order_items', oid }], evidence: {}, fixSql: [`${kind === 'drop-index' ? 'DROP INDEX CONCURRENTLY' : 'REINDEX INDEX CONCURRENTLY'} public.${name};`], action: { kind, oid } });
+      await showConnected(page, post, oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }));
+      await post({ type: 'health', findings: [f('error', 'invalid-index', 'bad_uq', 11, 'drop-index'), f('warning', 'unused-index', 'a_idx', 12, 'drop-index'), f('warning', 'index-bloat', 'b_idx', 13, 'reindex-index'), { ...f('info', 'duplicate-index', 'c_idx', 14, 'drop-index'), action: undefined }], atMs: 1 });
+      assert.match(await page.evaluate(() => document.body.textContent ?? ''), /Health checks1 error · 2 warnings · 1 note · checked/);
+      await post({ type: 'health', findings: [f('warning', 'unused-index', 'a_idx', 12, 'drop-index')], atMs: 2 });
+      assert.match(await page.evaluate(() => document.body.textContent ?? ''), /0 errors · 1 warning · 0 notes/);
+      await post({ type: 'health', findings: [f('error', 'invalid-index', 'bad_uq', 11, 'drop-index'), f('warning', 'unused-index', 'a_idx', 12, 'drop-index')], atMs: 3 });
+      // The findings are closed: their buttons are not rendered (innerText ""), and their name must not depend on it.
+      const names = await page.$$eval('button', (bs) => bs.map((b) => ({ shown: (b as HTMLElement).innerText.trim(), label: b.getAttribute('aria-label') ?? '', title: b.title })));
+      const nameless = names.filter((n) => !n.shown && !n.label && !n.title);
+      assert.deepEqual(nameless, [], 'every button has a name');
+      const inFindings = await page.$$eval('details.finding button', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+      assert.deepEqual(inFindings, [
+        'Open fix in editor: invalid-index, index public.bad_uq on order_items', 'DROP INDEX CONCURRENTLY: invalid-index, index public.bad_uq on order_items',
+        'Open fix in editor: unused-index, index public.a_idx on order_items', 'DROP INDEX CONCURRENTLY: unused-index, index public.a_idx on order_items',
+      ]);
+      assert.deepEqual(errors, []);
+    });
+  });
+
+  it('after a reset of pg_stat_statements the rows held under the pointer go at once, not when the pointer leaves (person45 M1)', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const fig = { calls: 12, totalMs: 391.5, meanMs: 32.6, rows: 12, hitRatio: 1 };
+      const rows = () => page.$$eval('table.statements tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.statementId));
+      await page.setViewportSize({ width: 1000, height: 700 });
+      await showConnected(page, post, oneStatementStats('SELECT * FROM orders WHERE status = $1', fig));
+      assert.deepEqual(await rows(), ['9']);
+      // The pointer is over the list (the Reset button is in its head): the rows hold still.
+      await page.hover('table.statements tbody tr[data-statement-id="9"] button.statement');
+      const empty = (reset: boolean) => ({ ...oneStatementStats('x', fig), statements: { state: 'ready', count: 0, rows: [], ...(reset ? { reset: true } : {}) } });
+      // An entry evicted (no reset): held, with its last figures, as before.
+      await post({ type: 'stats', stats: empty(false) });
+      assert.deepEqual(await rows(), ['9'], 'an entry gone without a reset is held under the pointer');
+      // The first list after a reset: the held rows go with it.
+      await post({ type: 'stats', stats: empty(true) });
+      assert.deepEqual(await rows(), []);
+      const panel = await page.evaluate(() => document.body.textContent ?? '');
+      assert.match(panel, /0 statements in this database/);
+      assert.match(panel, /No statements ran since the panel opened\./);
+      assert.doesNotMatch(panel, /391\.5/);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('Top statements hold still under the pointer (person18 LOW 2): rows keyed by id keep their order while Activity rows come and go, and a click opens the row under it', async function () {
     await withDashboardPage(this, built, '', async (page, post, errors) => {
       const fig = (totalMs: number) => ({ calls: 5, totalMs, meanMs: totalMs / 5, rows: 5, hitRatio: 1 });

@@ -1,7 +1,7 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
 import { finding, relationFix, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
-import type { AdvisedIndexFact, ForeignKeyFact, HealthCheck, HealthFinding, IndexFact } from '../types';
+import type { AdvisedIndexFact, ForeignKeyFact, HealthCheck, HealthFinding, IndexFact, UniqueKeyCheck } from '../types';
 import { indexName, uniqueIndexName } from '../../advice/indexCandidates';
 import { bloatFindings, estimateIndexBloat, staleStatisticsReported, statisticsOutdated } from './bloat';
 import { countOf, formatBytes } from '../../format';
@@ -139,20 +139,67 @@ export const duplicateIndex: HealthCheck = {
   },
 };
 
+/**
+ * The index a failed REINDEX INDEX CONCURRENTLY left, and of which index: PostgreSQL names the new copy `<name>_ccnew`
+ * and, once swapped, the old one `<name>_ccold` (a digit added when the name is taken). Undefined for any other name.
+ */
+export function reindexLeftover(name: string): { of: string; kind: 'ccnew' | 'ccold' } | undefined {
+  const m = /^(.+)_cc(new|old)\d*$/.exec(name);
+  return m ? { of: m[1], kind: m[2] === 'new' ? 'ccnew' : 'ccold' } : undefined;
+}
+
+/** The key of an invalid unique index as the duplicates check found it, in words: "(product_id)=(42) on 3 rows, 5 keys in all". */
+function duplicatesPhrase(c: UniqueKeyCheck): string {
+  const n = c.duplicatedKeys ?? 0;
+  const all = n >= c.limit ? `at least ${countOf(n, 'key')}` : countOf(n, 'key');
+  return `${all} duplicated${c.example ? `, e.g. ${c.example} on ${countOf(c.exampleRows ?? 2, 'row')}` : ''}`;
+}
+
 export const invalidIndex: HealthCheck = {
   id: 'invalid-index',
   title: 'Invalid indexes',
   category: 'indexes',
   summary: 'An index marked invalid (a failed CREATE INDEX CONCURRENTLY or REINDEX): it costs writes and serves no reads.',
   run(f) {
+    const checks = new Map((f.uniqueKeyChecks ?? []).map((c) => [c.oid, c]));
     return f.indexes
       .filter((i) => !i.valid)
-      .map((i) => finding(this, 'error', `Index ${i.schema}.${i.name} on ${i.table} is invalid.`, {
-        objects: [indexRef(i)],
-        evidence: { definition: i.definition, sizeBytes: i.sizeBytes },
-        ...relationFix('reindex-index', i),
-        help: 'Rebuild it, or drop it if it was a failed attempt you no longer want.',
-      }));
+      .map((i) => {
+        const base = { definition: i.definition, sizeBytes: i.sizeBytes };
+        const name = `${i.schema}.${i.name}`;
+        // What a failed REINDEX CONCURRENTLY left: a copy, never the index itself (person45 H2: after the dashboard's
+        // REINDEX of a failed unique index, order_items_bad_uq_ccnew sat beside it, also kept up on every write).
+        const leftover = reindexLeftover(i.name);
+        const original = leftover && f.indexes.find((o) => o.tableOid === i.tableOid && o.name === leftover.of);
+        if (leftover && original) {
+          const what = leftover.kind === 'ccnew'
+            ? `the new copy a failed REINDEX INDEX CONCURRENTLY of ${original.name} left behind`
+            : `the old copy of ${original.name} a REINDEX INDEX CONCURRENTLY left behind after it swapped in the new one`;
+          return finding(this, 'error', `Index ${name} on ${i.table} is invalid: it is ${what}.`, {
+            objects: [indexRef(i), indexRef(original)],
+            evidence: { ...base, leftoverOf: original.name },
+            ...relationFix('drop-index', i),
+            help: `Drop it: it serves no reads and every write still maintains it. ${leftover.kind === 'ccnew' ? `${original.name} is as it was before the REINDEX.` : `${original.name} is the rebuilt index.`}`,
+          });
+        }
+        const c = i.unique ? checks.get(i.oid) : undefined;
+        if (c && c.duplicatedKeys !== null && c.duplicatedKeys > 0) {
+          return finding(this, 'error', `Index ${name} on ${i.table} is invalid: it is UNIQUE and its key has duplicates (${duplicatesPhrase(c)}), so a REINDEX would fail the same way and leave a second invalid index.`, {
+            objects: [indexRef(i)],
+            evidence: { ...base, duplicatedKeys: c.duplicatedKeys, ...(c.example ? { duplicateExample: c.example, duplicateExampleRows: c.exampleRows } : {}) },
+            ...relationFix('drop-index', i),
+            help: 'Drop it: it serves no reads and every write still maintains it. To have the unique index, remove the duplicated rows first, then CREATE UNIQUE INDEX CONCURRENTLY again.',
+          });
+        }
+        const checked = !i.unique ? '' : !c ? ' Its key was not checked for duplicates.' : c.duplicatedKeys === 0 ? ' It is UNIQUE and its key has no duplicates now, so a REINDEX can build it.' : ` It is UNIQUE and its key was not checked for duplicates (${c.notChecked ?? 'not checked'}).`;
+        const risk = i.unique && c?.duplicatedKeys !== 0 ? ' If the key has duplicates, a REINDEX fails the same way and leaves a second invalid index (<name>_ccnew): drop this one instead.' : '';
+        return finding(this, 'error', `Index ${name} on ${i.table} is invalid.${checked}`, {
+          objects: [indexRef(i)],
+          evidence: { ...base, ...(c ? { duplicatedKeys: c.duplicatedKeys ?? 'not checked' } : {}) },
+          ...relationFix('reindex-index', i),
+          help: `Rebuild it, or drop it if it was a failed attempt you no longer want.${risk}`,
+        });
+      });
   },
 };
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { capFindings, HEALTH_CHECKS, runHealthChecks, type HealthFacts } from '../../../../src/core/health';
 import { estimateIndexBloat, estimateTableBloat } from '../../../../src/core/health/checks/bloat';
-import { covers, foreignKeyAdviceLine, indexDefinition } from '../../../../src/core/health/checks/indexes';
+import { covers, foreignKeyAdviceLine, indexDefinition, reindexLeftover } from '../../../../src/core/health/checks/indexes';
 import { rootBlocker } from '../../../../src/core/health/checks/sessions';
 import { settingBytes } from '../../../../src/core/health/checks/server';
 import { facts, index, session, table } from './facts';
@@ -282,6 +282,30 @@ describe('core/health', () => {
         ['stale-statistics', 'analyze', 1, 'ANALYZE "S x"."T""y";'],
         ['unused-index', 'drop-index', 2, 'DROP INDEX CONCURRENTLY "S x"."T""y";'],
       ]);
+    });
+    it('invalid-index (person45 H2): a REINDEX\'s _ccnew/_ccold leftover is named as one, with its DROP; a unique key not checked keeps REINDEX and warns', () => {
+      assert.deepEqual(reindexLeftover('orders_x_ccnew'), { of: 'orders_x', kind: 'ccnew' });
+      assert.deepEqual(reindexLeftover('orders_x_ccold2'), { of: 'orders_x', kind: 'ccold' });
+      assert.equal(reindexLeftover('orders_ccnews'), undefined);
+      const f = facts({
+        indexes: [
+          index({ oid: 1, name: 'uq', unique: true, valid: true, tableOid: 9 }),
+          index({ oid: 2, name: 'uq_ccold', unique: true, valid: false, tableOid: 9 }),
+          index({ oid: 3, name: 'k', unique: true, valid: false, tableOid: 9 }),
+          // A look-alike name with no index of that name on its table: an ordinary invalid index.
+          index({ oid: 4, name: 'gone_ccnew', valid: false, tableOid: 9 }),
+        ],
+        uniqueKeyChecks: [{ oid: 3, duplicatedKeys: null, limit: 100, notChecked: 'the check was stopped after 3 s' }],
+      });
+      const out = runHealthChecks(f, {}, ['invalid-index']);
+      const by = (oid: number) => out.find((x) => x.objects[0].oid === oid)!;
+      assert.match(by(2).message, /is invalid: it is the old copy of uq a REINDEX INDEX CONCURRENTLY left behind after it swapped in the new one\.$/);
+      assert.equal(by(2).action?.kind, 'drop-index');
+      assert.match(by(3).message, /It is UNIQUE and its key was not checked for duplicates \(the check was stopped after 3 s\)\.$/);
+      assert.equal(by(3).action?.kind, 'reindex-index');
+      assert.match(by(3).help ?? '', /If the key has duplicates, a REINDEX fails the same way and leaves a second invalid index \(<name>_ccnew\): drop this one instead\./);
+      assert.equal(by(4).action?.kind, 'reindex-index');
+      assert.equal(by(4).help, 'Rebuild it, or drop it if it was a failed attempt you no longer want.');
     });
     it('transaction-id-wraparound: warning then error', () => {
       const f = facts({ databases: [{ name: 'a', frozenXidAge: 1.2e9 }, { name: 'b', frozenXidAge: 1.7e9 }, { name: 'c', frozenXidAge: 2e8 }] });
