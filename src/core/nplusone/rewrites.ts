@@ -14,7 +14,7 @@
 import type { DbCall, Library } from './dbCalls';
 import type { Fix } from '../findings';
 import { batchStatement, type BatchedStatement, type ParamStyle } from './batchSql';
-import { associationProperty, type SequelizeMixin } from './sequelizeModels';
+import type { SequelizeMixin } from './sequelizeModels';
 
 export interface Rewrite {
   /** Code action title, e.g. "Batch with WHERE id = ANY($1)". */
@@ -1136,9 +1136,11 @@ const GETTER_OPTIONS = /^(where|order|limit)$/;
  * the loop (nothing of the item) among where / order / limit.
  */
 export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, variable: string): Rewrite | undefined {
-  const prop = associationProperty(m);
-  const getter = `get${prop.charAt(0).toUpperCase()}${prop.slice(1)}`;
-  if (m.kind !== 'hasMany' || m.name !== getter || load.model !== m.model || load.finder !== 'findAll' || load.call.receiver !== variable || load.call.args.length > 1) return undefined;
+  // The association's name as the model declares it (`as`): without one, Sequelize's own inflection names it, which
+  // the code does not say.
+  const prop = m.as;
+  const getter = prop && `get${prop.charAt(0).toUpperCase()}${prop.slice(1)}`;
+  if (!prop || m.kind !== 'hasMany' || m.name !== getter || load.model !== m.model || load.finder !== 'findAll' || load.call.receiver !== variable || load.call.args.length > 1) return undefined;
   const { text } = load;
   const body = text.slice(load.body.start, load.body.end);
   // Names the loop declares: a getter option using one (or the item) changes per item and cannot move to the finder.
@@ -1159,7 +1161,7 @@ export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, var
   // The loop reads the property before it is set: with the include it would hold the rows already.
   const read = new RegExp(`\\b${variable}\\s*\\??\\.\\s*${prop}\\b`);
   if (read.test(before.replace(assigned, '$1'))) return undefined;
-  const include = `include: [{ ${m.as ? `association: '${m.as}'` : `model: ${m.target}`}, separate: true${getterOpts.map(([k, v]) => `, ${k === v ? k : `${k}: ${v}`}`).join('')} }]`;
+  const include = `include: [{ association: '${prop}', separate: true${getterOpts.map(([k, v]) => `, ${k === v ? k : `${k}: ${v}`}`).join('')} }]`;
   let options: string;
   if (load.options.empty) options = `{ ${include} }`;
   else {
@@ -1167,7 +1169,9 @@ export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, var
     const close = o.lastIndexOf('}');
     const head = o.slice(0, close).replace(/\s*$/, '');
     const tail = o.slice(head.length);
-    options = head.endsWith(',') ? `${head} ${include},${tail}` : `${head}, ${include}${tail}`;
+    // Written over several lines: the include goes on a line of its own, at the last option's indentation.
+    const multi = /\n([ \t]*)[^\n]*$/.exec(head);
+    options = multi ? `${head.endsWith(',') ? head : `${head},`}\n${multi[1]}${include},${tail}` : head.endsWith(',') ? `${head} ${include},${tail}` : `${head}, ${include}${tail}`;
   }
   // The loop's body with the getter's call read from the property; a statement left assigning the property to itself goes.
   const newBody = (body.slice(0, load.call.start - load.body.start) + `${variable}.${prop}` + body.slice(load.call.end - load.body.start))

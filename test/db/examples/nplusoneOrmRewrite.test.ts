@@ -27,9 +27,10 @@ function orderFile(body: string[]): string {
   return ["import { Order, OrderItem } from './models';", '', 'export async function run(limit: number, out: unknown[]): Promise<Order[]> {', ...body, '}', ''].join('\n');
 }
 
-const VARIANTS: { name: string; text: string; sort?: boolean }[] = [
+const VARIANTS: { name: string; text: string; sort?: boolean; someEmpty?: boolean }[] = [
   {
-    name: 'a where and a descending order on the getter',
+    name: 'a where and a descending order on the getter (orders with no matching item keep an empty list, not dropped)',
+    someEmpty: true,
     text: orderFile([
       "  const orders = await Order.findAll({ order: [['placedAt', 'DESC'], ['id', 'ASC']], limit });",
       '  for (const order of orders) {',
@@ -59,6 +60,24 @@ const VARIANTS: { name: string; text: string; sort?: boolean }[] = [
       '  return orders;',
     ]),
     sort: true,
+  },
+  {
+    name: 'options written over several lines (trailing commas), and a statement between the findAll and the loop',
+    text: orderFile([
+      '  const orders = await Order.findAll({',
+      "    where: { status: 'delivered' },",
+      "    order: [['id', 'DESC']],",
+      '    limit,',
+      '  });',
+      '  const count = orders.length;',
+      '  for (const order of orders) {',
+      '    order.items = await order.getItems({',
+      "      order: [['quantity', 'DESC'], ['id', 'ASC']],",
+      '    });',
+      '    out.push([count, order.items.length]);',
+      '  }',
+      '  return orders;',
+    ]),
   },
   {
     name: 'a filtered parent query with no ORDER BY on the getter',
@@ -151,6 +170,7 @@ describe('db: the ORM N+1 rewrite (Sequelize include, separate: true) returns wh
         const want = await original(limit, wantOut);
         const got = await rewritten(limit, gotOut);
         assert.ok(want.length > 0, 'the parent query returns orders');
+        if (v.someEmpty && limit > 3) assert.ok(want.some((o) => !o.items!.length) && want.some((o) => o.items!.length), 'orders with and without matching items');
         assert.deepEqual(seen(got, v.sort), seen(want, v.sort), rewrite.code);
         assert.deepEqual(gotOut, wantOut, `the loop's other statements see the same rows\n${rewrite.code}`);
         if (!v.sort) assertJson(got, want);

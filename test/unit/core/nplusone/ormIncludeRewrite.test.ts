@@ -29,8 +29,8 @@ function billing(body: string[]): ScanFile {
   return { path: 'src/billing.ts', text: ["import { Invoice } from './db/models';", '', 'export async function openInvoices(customerId: number, seen: number[]) {', ...body, '}'] };
 }
 
-async function finding(body: string[]) {
-  const f = (await scanNPlusOne([models, billing(body)])).find((x) => x.file === 'src/billing.ts');
+async function finding(body: string[], model = models) {
+  const f = (await scanNPlusOne([model, billing(body)])).find((x) => x.file === 'src/billing.ts');
   assert.ok(f, 'an N+1 finding in the loop');
   const fix = f.fixes?.find((x) => /^Show the batched rewrite/.test(x.title));
   return { f, rewrite: fix?.command?.args?.[0] as Rewrite | undefined, titles: (f.fixes ?? []).map((x) => x.title) };
@@ -70,6 +70,18 @@ describe('N+1: the Sequelize include rewrite of a getter per row (issue 20, pers
     assert.deepEqual(rewrite.code.split('\n').filter((l) => !l.trim().startsWith('//')), ["  const invoices = await Invoice.findAll({ include: [{ association: 'lines', separate: true }] });"]);
   });
 
+  it('options written over several lines: the include on a line of its own, at their indentation', async () => {
+    const { rewrite } = await finding(['  const invoices = await Invoice.findAll({', '    where: { customerId },', '    limit: 10', '  });', ...LOOP.slice(1)]);
+    assert.ok(rewrite);
+    assert.deepEqual(rewrite.code.split('\n').filter((l) => !l.trim().startsWith('//')).slice(0, 5), [
+      '  const invoices = await Invoice.findAll({',
+      '    where: { customerId },',
+      '    limit: 10,',
+      "    include: [{ association: 'lines', separate: true, where: { void: false }, order: [['amount', 'DESC']] }],",
+      '  });',
+    ]);
+  });
+
   for (const [why, body] of [
     ["the getter's option uses the item", LOOP.map((l) => l.replace('where: { void: false }', 'where: { currency: invoice.currency }'))],
     ["the getter's option is a name the loop declares", [LOOP[0], LOOP[1], '    const where = { void: false };', '    invoice.lines = await invoice.getLines({ where });', ...LOOP.slice(3)]],
@@ -85,4 +97,11 @@ describe('N+1: the Sequelize include rewrite of a getter per row (issue 20, pers
       assert.match(f.help ?? '', /include: \[\{ model: Line, as: 'lines' \}\]/);
     });
   }
+
+  it("keeps the text fix only when the association declares no `as` (Sequelize's own inflection would name it, not the code)", async () => {
+    const plain = { ...models, text: (models.text as string[]).map((l) => l.replace("{ as: 'lines', foreignKey: 'invoiceId' }", "{ foreignKey: 'invoiceId' }")) };
+    const { f, rewrite } = await finding([LOOP[0], LOOP[1], '    invoice.Lines = await invoice.getLines();', ...LOOP.slice(3)], plain);
+    assert.equal(rewrite, undefined, rewrite?.code);
+    assert.match(f.help ?? '', /include: \[\{ model: Line \}\]/);
+  });
 });
