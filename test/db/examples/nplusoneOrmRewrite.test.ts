@@ -130,6 +130,14 @@ function seen(orders: Order[], sort = false): unknown {
   });
 }
 
+/** The statements Sequelize sends while `fn` runs (counted by its beforeQuery hook). */
+let sent = 0;
+async function counted<T>(fn: () => Promise<T>): Promise<{ queries: number; value: T }> {
+  const before = sent;
+  const value = await fn();
+  return { queries: sent - before, value };
+}
+
 describe('db: the ORM N+1 rewrite (Sequelize include, separate: true) returns what the loop returned (shop database)', function () {
   this.timeout(120_000);
   const t = testDatabase('nplusone_orm_rewrite');
@@ -138,6 +146,7 @@ describe('db: the ORM N+1 rewrite (Sequelize include, separate: true) returns wh
     useTreeSitterFromNodeModules();
     await loadShop(t.url, { scale: 0.02 });
     sequelize = connectShop(t.url);
+    sequelize.addHook('beforeQuery', () => void sent++);
   });
   after(async () => sequelize?.close());
 
@@ -150,8 +159,10 @@ describe('db: the ORM N+1 rewrite (Sequelize include, separate: true) returns wh
     const to = text.indexOf('\n}\n', replaced[1]) + 2;
     const rewritten = await compile(text.slice(from, replaced[0]) + rewrite.code.trimStart() + text.slice(replaced[1], to));
     for (const limit of [1, 30]) {
-      const want = await recentOrdersWithItems(limit);
-      const got = await rewritten(limit, []);
+      const { value: want, queries: before } = await counted(() => recentOrdersWithItems(limit));
+      const { value: got, queries: after } = await counted(() => rewritten(limit, []));
+      // The figures: 1 + one per order before, 2 after (the orders, then every order's items).
+      assert.deepEqual([before, after], [1 + limit, 2], 'statements sent: by the loop, by the rewrite');
       assert.equal(got.length, limit);
       assert.ok(want.some((o) => o.items!.length > 1), 'orders with several items: the order of items is tested');
       assert.deepEqual(seen(got), seen(want), rewrite.code);
