@@ -15,7 +15,7 @@ import type { FileCallFacts, LoopParam, ModuleListRef, NPlusOneEvidence, Pending
 import { RULE_ID } from './ruleId';
 import { MAX_FIXED_LIST } from './detect';
 import { escapeRe } from '../format';
-import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
+import { batchMethodAdvice, rewriteFixes, sequelizeIncludeRewrite, sequelizeMixinAdvice } from './rewrites';
 import { remotePossible } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf, languageOf } from '../languages/registry';
@@ -1044,7 +1044,9 @@ export class CrossFileCalls {
     }
     // The app's own function: the batched one to add, no code (rewrites.ts).
     const callee = handler?.name ?? call.callee;
-    const rewrite = def.mixin ? sequelizeMixinAdvice(def.mixin, call.variable) : batchMethodAdvice(call.text, callee, undefined, call.variable);
+    // A hasMany getter on each row a findAll just loaded: the finder's include, as code (the parent query is in the code).
+    const included = def.mixin && call.parentLoad && call.variable && !handler ? sequelizeIncludeRewrite(def.mixin, call.parentLoad, call.variable) : undefined;
+    const rewrite = included ?? (def.mixin ? sequelizeMixinAdvice(def.mixin, call.variable) : batchMethodAdvice(call.text, callee, undefined, call.variable));
     const evidence: NPlusOneEvidence = {
       kind: 'call-in-loop', library: def.mixin ? 'sequelize' : 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
       callee: { name: callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
@@ -1069,7 +1071,7 @@ export class CrossFileCalls {
       span: call.span,
       file,
       help: rewrite.help,
-      fixes: [call.ignore],
+      fixes: [...(included && call.parentLoad ? rewriteFixes(included, call.parentLoad.indent) : []), call.ignore],
       // The helper's query (or the helper, when it reaches the database through other functions): where the look-up is.
       related: [{ span: call.related, message: `the loop (${call.loop}${call.variable ? ` over \`${call.variable}\`` : ''})` }, ...(oneOf ?? [def]).map((d) => ({
         span: call.span, file: d.file, line: d.queryLine ?? d.line,

@@ -19,7 +19,7 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { batchMethodAdvice, batchedNames, lineIndentAt, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
+import { batchMethodAdvice, batchedNames, lineIndentAt, resolverRewrite, rewriteFixes, rewriteFor, type ParentLoad, type Rewrite, type RewriteInput } from './rewrites';
 import { TimeSlice } from '../timeSlice';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
@@ -271,6 +271,13 @@ export interface PendingLoopCall {
   before?: string[];
   /** Names the same iteration calls before this call (not in a function the body only defines): one of them may be the app's wrapper around another service (see CrossFileCalls.remoteBefore). */
   itemBefore?: string[];
+  /**
+   * TS/JS: the loop walks the rows a model query just loaded (`const orders = await Order.findAll({ … })`, then
+   * `for (const order of orders)`) and the call is a method of the loop's variable (`order.getItems(…)`): the code from
+   * that declaration to the loop's end, with the places an eager-loading rewrite changes (rewrites.ts
+   * sequelizeIncludeRewrite, when the method is an association's getter).
+   */
+  parentLoad?: ParentLoad;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -794,6 +801,7 @@ class Detector {
         ...this.calledBefore(li.node, holderOf(li.node)),
         ...this.itemCallsBefore(li, n),
         ...this.sourceOf(li),
+        ...this.parentLoadOf(n, li),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -2383,6 +2391,45 @@ class Detector {
   private iterableText(li: LoopInfo): string | undefined {
     if (!li.iterable) return li.kind === 'result-set' ? li.variable : undefined;
     return shortText(li.iterable, 48).replace(/^await\s+/, '');
+  }
+
+  /**
+   * TS/JS (PendingLoopCall.parentLoad): `const xs = await M.findAll({ … })` (or `findAll()`) in the same block before
+   * `for (const x of xs) { … }`, and the call is `x.method(…)` — the facts an eager-loading rewrite needs, else nothing.
+   */
+  private parentLoadOf(n: Node, li: LoopInfo): { parentLoad?: ParentLoad } {
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang) || li.kind !== 'for…of' || !li.variable || li.iterable?.type !== 'identifier' || li.body.type !== 'statement_block') return {};
+    const fn = field(n, 'function');
+    const recv = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    if (recv?.type !== 'identifier' || recv.text !== li.variable) return {};
+    const b = this.binding(li.iterable.text, li.node.startIndex);
+    if (!b || b.value.parent?.type !== 'variable_declarator') return {};
+    const value = b.value.type === 'await_expression' ? named(b.value)[0] : b.value;
+    const finder = value?.type === 'call_expression' ? field(value, 'function') : undefined;
+    const model = finder?.type === 'member_expression' ? field(finder, 'object') : undefined;
+    const method = finder ? field(finder, 'property')?.text : undefined;
+    if (!value || !model || model.type !== 'identifier' || !/^[A-Z][\w$]*$/.test(model.text) || method !== 'findAll') return {};
+    const args = field(value, 'arguments');
+    const opts = named(args).filter((c) => c.type !== 'comment');
+    if (!args || opts.length > 1 || (opts.length === 1 && opts[0].type !== 'object')) return {};
+    // The declaration is a statement of the block that holds the loop, before it: the rewrite runs from one to the other.
+    const decl = b.value.parent.parent;
+    if (!decl || !/^(lexical_declaration|variable_declaration)$/.test(decl.type) || named(decl).length !== 1 || !same(decl.parent, li.node.parent) || decl.endIndex > li.node.startIndex) return {};
+    const call = n.parent?.type === 'await_expression' ? n.parent : n;
+    const base = decl.startIndex;
+    const rel = (x: Node) => ({ start: x.startIndex - base, end: x.endIndex - base });
+    return {
+      parentLoad: {
+        text: this.text.slice(base, li.node.endIndex),
+        model: model.text,
+        finder: method,
+        options: opts.length ? rel(opts[0]) : { start: args.endIndex - 1 - base, end: args.endIndex - 1 - base, empty: true },
+        call: { ...rel(call), receiver: recv.text, args: named(field(n, 'arguments')).filter((c) => c.type !== 'comment').map((c) => c.text) },
+        loop: rel(li.node),
+        body: rel(li.body),
+        indent: lineIndentAt(this.text, base),
+      },
+    };
   }
 
   /** Where the loop's collection comes from (loopSource.ts): its iterable, and the value bound to the iterable's root name. */

@@ -1104,6 +1104,98 @@ export function sequelizeMixinAdvice(m: SequelizeMixin, variable: string | undef
   return { title: `Write all ${m.as ?? m.target} at once (Sequelize)`, language: 'typescript', code: '', help: `Collect the rows and pass the array to one ${m.name.replace(/s?$/, '')}${/s$/.test(m.name) ? '' : 's'}([...]) (or one bulkCreate of the join rows) instead of one ${m.name}() per ${item}.` };
 }
 
+/** A loop over the rows a model query just loaded (detect.ts PendingLoopCall.parentLoad): offsets are into `text` (the parent's declaration to the loop's end, as written). */
+export interface ParentLoad {
+  text: string;
+  /** The model and the finder (`Order`, `findAll`) of the parent query. */
+  model: string;
+  finder: string;
+  /** The finder's options object literal (`{ order: …, limit }`), or where `{ }` would go in an empty `()`. */
+  options: { start: number; end: number; empty?: boolean };
+  /** The per-item call, with its `await` (`await order.getItems({ … })`), its receiver and its arguments as written. */
+  call: { start: number; end: number; receiver: string; args: string[] };
+  /** The loop, and its body's block (with its braces). */
+  loop: { start: number; end: number };
+  body: { start: number; end: number };
+  /** The leading whitespace of the declaration's line. */
+  indent: string;
+}
+
+/** The options of the parent finder an include can join (anything else — attributes, raw, group, an include — and no code). */
+const PARENT_OPTIONS = /^(where|order|limit|offset|transaction|logging|benchmark|paranoid)$/;
+/** The getter's options a separate include takes as they are (association.get runs the same query for all parents). */
+const GETTER_OPTIONS = /^(where|order|limit)$/;
+
+/**
+ * A Sequelize hasMany getter called on each row a findAll just loaded (`for (const order of orders) order.items = await
+ * order.getItems({ order: [['id', 'ASC']] })`): the finder includes the association with `separate: true` and the
+ * getter's own options — Sequelize then runs the getter's query once for all the rows (HasMany.get over every parent
+ * key, a per-parent `limit` as one query per parent key in a UNION) and sets each row's property, which the loop reads
+ * instead. The parent query itself is unchanged (a separate include is not joined). Undefined unless every name comes
+ * from the code: the model is the finder's, the association the getter's, and the getter's options are constants of
+ * the loop (nothing of the item) among where / order / limit.
+ */
+export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, variable: string): Rewrite | undefined {
+  // The association's name as the model declares it (`as`): without one, Sequelize's own inflection names it, which
+  // the code does not say.
+  const prop = m.as;
+  const getter = prop && `get${prop.charAt(0).toUpperCase()}${prop.slice(1)}`;
+  if (!prop || m.kind !== 'hasMany' || m.name !== getter || load.model !== m.model || load.finder !== 'findAll' || load.call.receiver !== variable || load.call.args.length > 1) return undefined;
+  const { text } = load;
+  const body = text.slice(load.body.start, load.body.end);
+  // Names the loop declares: a getter option using one (or the item) changes per item and cannot move to the finder.
+  const local = new Set([variable, ...[...body.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)/g)].map((x) => x[1])]);
+  // Comments left out: objectPairs reads keys and values only.
+  const bare = (s: string) => s.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
+  const getterOpts = load.call.args.length ? objectPairs(bare(load.call.args[0])) : [];
+  const perItem = (value: string) => (value.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '').match(/[A-Za-z_$][\w$]*/g) ?? []).some((id) => local.has(id));
+  if (!getterOpts || getterOpts.some(([k, v]) => !GETTER_OPTIONS.test(k) || perItem(v))) return undefined;
+  const parentOpts = load.options.empty ? [] : objectPairs(bare(text.slice(load.options.start, load.options.end)));
+  if (!parentOpts || parentOpts.some(([k]) => !PARENT_OPTIONS.test(k))) return undefined;
+  // The loop sets the item's property of the association's name to what the getter returned (`order.items = await
+  // order.getItems(…)`), which the include sets: anything else (`const top = await order.getItems(…)`) would give every
+  // item a property the loop never set (and toJSON() would include it), so it gets the advice only.
+  const before = text.slice(load.body.start, load.call.start);
+  const assigned = new RegExp(`(^|[;{}\\n])\\s*${variable}\\s*\\.\\s*${prop}\\s*=\\s*$`);
+  if (!assigned.test(before) || !/^\s*;?\s*(\/\/[^\n]*)?\n/.test(text.slice(load.call.end))) return undefined;
+  // The loop reads the property before it is set: with the include it would hold the rows already.
+  const read = new RegExp(`\\b${variable}\\s*\\??\\.\\s*${prop}\\b`);
+  if (read.test(before.replace(assigned, '$1'))) return undefined;
+  const include = `include: [{ association: '${prop}', separate: true${getterOpts.map(([k, v]) => `, ${k === v ? k : `${k}: ${v}`}`).join('')} }]`;
+  let options: string;
+  if (load.options.empty) options = `{ ${include} }`;
+  else {
+    const o = text.slice(load.options.start, load.options.end);
+    const close = o.lastIndexOf('}');
+    const head = o.slice(0, close).replace(/\s*$/, '');
+    const tail = o.slice(head.length);
+    // Written over several lines: the include goes on a line of its own, at the last option's indentation.
+    const multi = /\n([ \t]*)[^\n]*$/.exec(head);
+    options = multi ? `${head.endsWith(',') ? head : `${head},`}\n${multi[1]}${include},${tail}` : head.endsWith(',') ? `${head} ${include},${tail}` : `${head}, ${include}${tail}`;
+  }
+  // The loop's body with the getter's call read from the property; a statement left assigning the property to itself goes.
+  const newBody = (body.slice(0, load.call.start - load.body.start) + `${variable}.${prop}` + body.slice(load.call.end - load.body.start))
+    .split('\n')
+    .filter((l) => !new RegExp(`^\\s*${variable}\\.${prop}\\s*=\\s*${variable}\\.${prop}\\s*;?\\s*(//.*)?$`).test(l))
+    .join('\n');
+  const emptyLoop = /^\{\s*\}$/.test(newBody.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+  const rewritten = text.slice(0, load.options.start) + options + text.slice(load.options.end, emptyLoop ? load.loop.start : load.body.start) + (emptyLoop ? '' : newBody + text.slice(load.body.end));
+  const lines = rewritten.replace(/\s+$/, '').split('\n').map((l, i) => (i > 0 && l.startsWith(load.indent) ? l.slice(load.indent.length) : l));
+  const what = `${variable}.${prop}`;
+  const code = [
+    `// ${m.model}.findAll loads the ${prop} of every ${variable} with one more query (separate: true: the ${getter} options, kept as written, apply to each ${variable}'s ${prop}); the query of the ${variable}s is unchanged.`,
+    `// ${what} is set by the include, as the loop set it; unlike the loop's plain property, toJSON() (JSON.stringify, res.json) of each ${variable} now includes ${prop}.`,
+    ...(emptyLoop ? [`// The loop only set ${what}: it goes.`] : []),
+    ...lines,
+  ];
+  return {
+    title: `Eager-load ${prop} with include (Sequelize, separate: true)`,
+    language: 'typescript',
+    code: code.join('\n'),
+    help: `Load the ${prop} with the ${variable}s: add ${include} to ${m.model}.findAll (one query for every ${variable}'s ${prop}, the getter's options kept per ${variable}), then read ${what} instead of one ${getter}() per ${variable}.`,
+  };
+}
+
 /** Sequelize: the model's primary key attribute, whatever the model declares it as (`Tag.primaryKeyAttribute` is `name` for a tag keyed by name). */
 function sqPk(model: string): string {
   return `${model === 'record' ? 'Model' : model}.primaryKeyAttribute`;

@@ -2,9 +2,14 @@
  * The N+1 quick fixes: "Show the batched rewrite" opens the rewrite with the code's own client
  * (`db`, not `pool`) and the key column selected; "Ignore … here…" is offered once. The rewrite is
  * then applied to the shop database: the batched statement from the preview returns, for every
- * order, exactly the rows the loop's statement returned for it.
+ * order, exactly the rows the loop's statement returned for it. The ORM N+1 (orm/orders.ts: `order.getItems(…)` per
+ * order of `Order.findAll(…)`, issue 20 person45 L7) offers its rewrite too: the findAll with the association included
+ * (`separate: true`, the getter's order kept) — run through Sequelize by test/db/examples/nplusoneOrmRewrite.test.ts.
  */
 import type { Step } from '../lib/types';
+
+/** The shop's Sequelize flavour, with its planted ORM N+1 (`order.getItems(…)` per order). */
+const ORM_FILE = 'orm/orders.ts';
 
 export const step: Step = {
   title: 'N+1: the batched rewrite uses the code\'s client, Ignore is offered once, and the rewrite returns what the loop returned',
@@ -52,5 +57,24 @@ export const step: Step = {
     // (Monaco renders spaces as no-break spaces: \s matches both.)
     await wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /PG\sLens:\sBatch\swith/ }).first().click({ timeout: 10_000 });
     await wb.closeReadOnlyTab(/N\+1\sbatched\srewrite/, 'the batched rewrite');
+
+    // The ORM N+1 of the shop's Sequelize code: "Show the batched rewrite" as well, no longer Ignore and the text alone.
+    await wb.openFile(ORM_FILE);
+    const orm = await wb.problemRow('N+1 query', /`order\.getItems\(\)` reaches the database/, `the ORM n-plus-one problem of ${ORM_FILE}`, 60_000, 'orders.ts');
+    await orm.first().click();
+    await wb.runCommand('View: Focus Active Editor Group');
+    const ormTitles = await wb.quickFixes(/Show the batched rewrite: Eager-load items/, 'the ORM quick-fix menu with "Show the batched rewrite"');
+    log(`ORM quick fixes: ${ormTitles.join(' | ')}`);
+    await wb.pickQuickFix(/Show the batched rewrite: Eager-load items/);
+    const ormText = await wb.until(async () => {
+      const all = (await lines.allInnerTexts().catch(() => [] as string[])).map((t) => t.replace(/\u00a0/g, ' '));
+      return all.find((t) => /PG Lens: Eager-load items/.test(t));
+    }, 'the ORM rewrite in an editor', 30_000);
+    await screenshot('orm-rewrite');
+    const flat = ormText.replace(/\s+/g, ' ');
+    if (!flat.includes("Order.findAll({ order: [['placedAt', 'DESC']], limit, include: [{ association: 'items', separate: true, order: [['id', 'ASC']] }] })")) throw new Error(`expected the findAll to include the items (separate, the getter's order):\n${ormText}`);
+    if (/getItems\(/.test(ormText.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n'))) throw new Error(`the rewrite's code still calls getItems:\n${ormText}`);
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /PG\sLens:\sEager-load/ }).first().click({ timeout: 10_000 });
+    await wb.closeReadOnlyTab(/N\+1\sbatched\srewrite/, 'the ORM rewrite');
   },
 };
