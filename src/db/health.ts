@@ -168,27 +168,32 @@ const UNIQUE_KEY_SQL = {
    * An invalid unique index's table and key columns, read again by its oid ($1): the names as they are now, quoted part by
    * part by the caller. NULLS NOT DISTINCT (PostgreSQL 15+) through to_jsonb, so one text serves every version.
    */
-  keyOf: `${M} SELECT n.nspname AS schema, t.relname AS table_name,
+  keyOf: `${M} SELECT n.nspname AS schema, t.relname AS table_name, t.relkind::text AS relkind,
     ARRAY(SELECT a.attname::text FROM generate_series(0, i.indnkeyatts - 1) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k] ORDER BY k) AS columns,
     i.indnkeyatts AS key_columns, i.indexprs IS NOT NULL AS has_expressions, i.indpred IS NOT NULL AS partial,
     coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
     (pg_stat_get_tuples_inserted(i.indrelid) + pg_stat_get_tuples_updated(i.indrelid) + pg_stat_get_tuples_deleted(i.indrelid))::text AS writes
     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     WHERE i.indexrelid = $1 AND i.indisunique AND NOT i.indisvalid`,
-  /** The check's bounds, for its own (read-only, rolled back) transaction. $1 = lock_timeout, $2 = statement_timeout. */
-  localTimeouts: `${M} SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
+  /**
+   * The check's bounds, for its own (read-only, rolled back) transaction. $1 = lock_timeout, $2 = statement_timeout.
+   * row_security off: a table's row-level security policy is a function its owner may have planted, and reading the table
+   * would run it with the checker's rights (docs/security.md) — with it off, a table a policy applies to raises instead.
+   */
+  localTimeouts: `${M} SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('row_security', 'off', true)`,
 } as const;
 
 /**
  * The duplicates query on a table's key columns (a name and columns from UNIQUE_KEY_SQL.keyOf, quoted part by part here):
  * how many keys have more than one row (at most $1 counted) and the most duplicated of them, as a row's text. Rows with a
- * NULL key column are left out as a unique index leaves them, unless $2 (NULLS NOT DISTINCT).
+ * NULL key column are left out as a unique index leaves them, unless $2 (NULLS NOT DISTINCT). A plain table is read ONLY:
+ * its unique index holds its own rows, not its inheritance children's.
  */
-function duplicateKeysSql(schema: string, table: string, columns: readonly string[]): string {
+function duplicateKeysSql(schema: string, table: string, relkind: string, columns: readonly string[]): string {
   const keys = columns.map(quoteIdent).join(', ');
   const notNull = columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
   return `${M} SELECT count(*)::int AS keys, (array_agg(k ORDER BY n DESC))[1] AS example, max(n)::float8 AS example_rows
-    FROM (SELECT ROW(${keys})::text AS k, count(*) AS n FROM ${qualifiedName(schema, table)} WHERE $2::boolean OR (${notNull})
+    FROM (SELECT ROW(${keys})::text AS k, count(*) AS n FROM ${relkind === 'r' ? 'ONLY ' : ''}${qualifiedName(schema, table)} WHERE $2::boolean OR (${notNull})
       GROUP BY ${keys} HAVING count(*) > 1 LIMIT $1) d`;
 }
 
@@ -222,7 +227,8 @@ async function checkUniqueKeys(db: Pick<Database, 'rolledBack'>, indexes: readon
       }, { readOnly: true }));
     } catch (e) {
       const code = (e as { code?: string }).code;
-      out.push(notChecked(i.oid, code === '57014' ? `the check was stopped after ${UNIQUE_CHECK_LIMITS.statementMs / 1000} s`
+      out.push(notChecked(i.oid, /row-level security/i.test((e as Error).message) ? 'its table has row-level security policies, which the check does not run (their functions would run with your rights)'
+        : code === '57014' ? `the check was stopped after ${UNIQUE_CHECK_LIMITS.statementMs / 1000} s`
         : code === '55P03' ? 'its table is locked by another session'
         : code === '42501' ? 'no SELECT privilege on its table'
         : `the check failed: ${(e as Error).message.split('\n')[0]}`));
@@ -239,14 +245,14 @@ function notChecked(oid: number, why: string): UniqueKeyCheck {
 }
 
 /** The duplicates query of one invalid unique index whose key keyOf read (`k`), bounded, in the caller's transaction. */
-async function checkKey(s: Pick<Session, 'query'>, oid: number, k: { schema: string; table_name: string; columns: string[] | null; key_columns: unknown; has_expressions: boolean; partial: boolean; nulls_not_distinct: boolean }): Promise<UniqueKeyCheck> {
+async function checkKey(s: Pick<Session, 'query'>, oid: number, k: { schema: string; table_name: string; relkind: string; columns: string[] | null; key_columns: unknown; has_expressions: boolean; partial: boolean; nulls_not_distinct: boolean }): Promise<UniqueKeyCheck> {
   const limit = UNIQUE_CHECK_LIMITS.keys;
   if (k.has_expressions) return notChecked(oid, 'its key has an expression');
   if (k.partial) return notChecked(oid, 'it is a partial index');
   const columns = k.columns ?? [];
   if (!columns.length || columns.length !== Number(k.key_columns)) return notChecked(oid, 'its key columns could not be read');
   await s.query(UNIQUE_KEY_SQL.localTimeouts, [`${UNIQUE_CHECK_LIMITS.lockMs}ms`, `${UNIQUE_CHECK_LIMITS.statementMs}ms`]);
-  const r = (await s.query(duplicateKeysSql(k.schema, k.table_name, columns), [limit, !!k.nulls_not_distinct])).rows[0];
+  const r = (await s.query(duplicateKeysSql(k.schema, k.table_name, k.relkind, columns), [limit, !!k.nulls_not_distinct])).rows[0];
   const keys = Number(r?.keys ?? 0);
   if (!keys) return { oid, duplicatedKeys: 0, limit };
   // A key's values are data: on one line, control characters escaped (the CLI prints it, a terminal would obey them).

@@ -9,6 +9,7 @@ import type { Client } from 'pg';
 import { runHealth } from '../../../src/db/health';
 import { runAction } from '../../../src/db/maintenance';
 import { OfferedActions, authorizeAction } from '../../../src/shared/dashboardProtocol';
+import { connect } from '../../../src/db/database';
 import { testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
 
@@ -121,5 +122,48 @@ describe('invalid-index: a failed unique index (person45 H2)', function () {
     assert.ok(out.out.includes(`Index ${SCHEMA}.bad_uq on ${TABLE} is invalid: it is UNIQUE and its key has duplicates (2 keys duplicated, e.g. (product id)=(7) on 3 rows)`), out.out);
     assert.ok(out.out.includes(`DROP INDEX CONCURRENTLY "s ""x""".bad_uq;`), out.out);
     assert.doesNotMatch(out.out, /fix: REINDEX/);
+  });
+});
+
+describe('invalid-index: the duplicates check never runs what a table owner planted (docs/security.md)', function () {
+  const t = testDatabase('invalid_uq_planted');
+  const checker = `pglens_uq_checker_${process.pid}`;
+
+  it("a row-level security policy's function is not run with the checker's rights: not checked, REINDEX kept with its warning; a child table's rows are not the parent's duplicates", async () => {
+    const a = t.admin;
+    // What a table's owner can plant: a policy whose function runs for every role the policy applies to (not a superuser,
+    // not the owner). Its body raises, so running it shows in the result.
+    await a.query(`CREATE FUNCTION planted_policy() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'planted policy ran'; END $$`);
+    await a.query('CREATE TABLE guarded (id int PRIMARY KEY, k int)');
+    await a.query('INSERT INTO guarded VALUES (1, 7), (2, 7)');
+    await assert.rejects(a.query('CREATE UNIQUE INDEX CONCURRENTLY guarded_uq ON guarded (k)'), /could not create unique index/);
+    await a.query('ALTER TABLE guarded ENABLE ROW LEVEL SECURITY');
+    await a.query('CREATE POLICY p ON guarded USING (planted_policy())');
+    // Inheritance: the parent's own rows have no duplicates; a child's copy of them does not count (its index is the parent's own).
+    await a.query('CREATE TABLE parent_t (k int)');
+    await a.query('CREATE TABLE child_t () INHERITS (parent_t)');
+    await a.query('INSERT INTO parent_t VALUES (1), (2), (2)');
+    await assert.rejects(a.query('CREATE UNIQUE INDEX CONCURRENTLY parent_uq ON parent_t (k)'), /could not create unique index/);
+    await a.query('DELETE FROM parent_t WHERE ctid = (SELECT max(ctid) FROM ONLY parent_t WHERE k = 2)');
+    await a.query('INSERT INTO child_t VALUES (1), (2)');
+    await a.query(`CREATE ROLE ${checker} LOGIN PASSWORD 'pw'`);
+    await a.query(`GRANT SELECT ON guarded, parent_t, child_t TO ${checker}`);
+    const db = await connect({ profile: { ...t.profile, user: checker }, password: 'pw' });
+    try {
+      const findings = (await runHealth(db, { only: ['invalid-index'] })).findings;
+      const guarded = findings.find((f) => f.objects[0].name === 'guarded_uq');
+      assert.ok(guarded, JSON.stringify(findings));
+      assert.doesNotMatch(JSON.stringify(guarded), /planted policy ran/);
+      assert.match(guarded.message, /row-level security policies, which the check does not run/);
+      assert.equal(guarded.action?.kind, 'reindex-index');
+      const parent = findings.find((f) => f.objects[0].name === 'parent_uq');
+      assert.ok(parent, JSON.stringify(findings));
+      assert.match(parent.message, /its key has no duplicates now, so a REINDEX can build it/);
+    } finally {
+      await db.close();
+      // Roles are the server's: dropped here, while this database (which holds its grants) still exists.
+      await a.query(`DROP OWNED BY ${checker}`);
+      await a.query(`DROP ROLE ${checker}`);
+    }
   });
 });
