@@ -60,7 +60,8 @@ const root = path.join(__dirname, '..');
  * 2026-12-06 (forty-second session): 919,943 bytes at the session's start (874,825 after the cut: +45 KB over three
  * sessions of fixes — the table-figures reading shared by the hover and the index advice, the least-privilege script's
  * places, the one-off write weighing, the kept-advice re-check). Budget raised 920 → 935 KB so this session's fixes
- * land; the load stays held by bundle.extensionModuleLoadMs. The next cut, before another raise: core/health and
+ * land (929,320 bytes at its end: the proof key's statistics, one index per statement for the recording, the invalid
+ * unique index's duplicates check, the typo's parse error said at the cursor); the load stays held by bundle.extensionModuleLoadMs. The next cut, before another raise: core/health and
  * core/plan (~88 KB each) reached through loadEngine where the editor only needs them after the first analysis.
  */
 export const BUDGETS = {
