@@ -20,6 +20,7 @@ import { LIMITS } from '../core/limits';
 import { IndexUseLedger } from '../core/plan/indexUse';
 import { readRegularFileSync } from '../node/readFile';
 import { SessionTransactions, type TransactionCounts } from '../core/dashboard/ownTransactions';
+import { refuseShadowedBuiltins } from './shadowGuard';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -678,6 +679,8 @@ export async function connect(o: DatabaseOptions): Promise<Database> {
   const db = new Database(o);
   try {
     await db.query(SQL.ping);
+    // Before any catalog read: a built-in's planted look-alike on the search_path would run with this role's rights.
+    await refuseShadowedBuiltins(db);
     return db;
   } catch (e) {
     await db.close();

@@ -1,0 +1,69 @@
+/**
+ * PG Lens's own statements never run a function a database role planted to shadow a built-in (docs/security.md).
+ *
+ * PostgreSQL resolves an unqualified function or operator through the session's search_path, and among candidates of
+ * one name it prefers the one whose argument types match exactly, whatever its schema: `public.lower(name)` outranks
+ * `pg_catalog.lower(text)` for `lower(c.relname)`. Where a schema on the search_path lets other roles create in it
+ * (`public` before PostgreSQL 15, and databases upgraded since), any role can plant such a function, and PG Lens's
+ * catalog reads would run it with the connected role's rights — a superuser's dashboard made the planter superuser.
+ * Measured on PostgreSQL 15 with CREATE on public granted to PUBLIC: the catalog read behind the editor's table
+ * figures ran a planted `public.lower(name)` as the superuser, once per row.
+ *
+ * On connect, one catalog read (itself written with pg_catalog-qualified functions and operators, so it cannot be
+ * shadowed) lists the functions and operators of schemas on the search_path that share a name with a built-in and whose
+ * author the connected role does not trust (the planning gate's rule: not a superuser, not SECURITY DEFINER, not a role
+ * the connected role is a member of). Any found: the connection is refused with one line naming them.
+ */
+import { PgLensError } from './errors';
+import { OWN_STATEMENT_MARKER } from './sql';
+
+const SHADOW_SQL = {
+  /** Up to 6 planted look-alikes of built-ins on the session's search_path: kind, signature, owner. */
+  shadows: `${OWN_STATEMENT_MARKER} SELECT 'function' AS kind,
+      pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS signature, r.rolname AS owner
+    FROM pg_catalog.pg_proc p
+    JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+    JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) p.proowner
+    WHERE n.nspname OPERATOR(pg_catalog.<>) 'pg_catalog'
+      AND n.nspname OPERATOR(pg_catalog.=) ANY (pg_catalog.current_schemas(false))
+      AND EXISTS (SELECT FROM pg_catalog.pg_proc b WHERE b.pronamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace
+        AND b.proname OPERATOR(pg_catalog.=) p.proname)
+      AND NOT (r.rolsuper OR p.prosecdef OR pg_catalog.pg_has_role(p.proowner, pg_catalog.current_user(), 'MEMBER'))
+    UNION ALL
+    SELECT 'operator', pg_catalog.format('%I.%s(%s, %s)', n.nspname, o.oprname, pg_catalog.format_type(o.oprleft, NULL), pg_catalog.format_type(o.oprright, NULL)), r.rolname
+    FROM pg_catalog.pg_operator o
+    JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace
+    JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) o.oprowner
+    WHERE n.nspname OPERATOR(pg_catalog.<>) 'pg_catalog'
+      AND n.nspname OPERATOR(pg_catalog.=) ANY (pg_catalog.current_schemas(false))
+      AND EXISTS (SELECT FROM pg_catalog.pg_operator b WHERE b.oprnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace
+        AND b.oprname OPERATOR(pg_catalog.=) o.oprname)
+      AND NOT (r.rolsuper OR pg_catalog.pg_has_role(o.oprowner, pg_catalog.current_user(), 'MEMBER'))
+    LIMIT 6`,
+} as const;
+
+/** One planted look-alike of a built-in. */
+interface Shadow {
+  kind: 'function' | 'operator';
+  signature: string;
+  owner: string;
+}
+
+/** The planted look-alikes of built-ins on this session's search_path (empty where there are none). */
+async function shadowsOf(db: { query(text: string): Promise<{ rows: Record<string, unknown>[] }> }): Promise<Shadow[]> {
+  const { rows } = await db.query(SHADOW_SQL.shadows);
+  return rows.map((r) => ({ kind: r.kind === 'operator' ? 'operator' : 'function', signature: String(r.signature), owner: String(r.owner) }));
+}
+
+/** Refuse a connection whose search_path holds a planted look-alike of a built-in: one line naming them and the way out. */
+export async function refuseShadowedBuiltins(db: { query(text: string): Promise<{ rows: Record<string, unknown>[] }> }): Promise<void> {
+  const found = await shadowsOf(db);
+  if (!found.length) return;
+  const shown = found.slice(0, 5).map((s) => `${s.kind} ${s.signature} (owned by ${s.owner})`).join(', ');
+  const more = found.length > 5 ? ' and more' : '';
+  throw new PgLensError(
+    `PG Lens will not run its catalog reads here: ${shown}${more} shares a built-in's name on your search_path and would run with your rights. ` +
+      'Drop it or move it out of that schema (and REVOKE CREATE ON SCHEMA … FROM PUBLIC), or connect as a role no more privileged than its owner.',
+    'SHADOWED_BUILTIN',
+  );
+}
