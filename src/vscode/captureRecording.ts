@@ -398,7 +398,6 @@ export class CaptureRecording implements vscode.Disposable {
     return { summary: this.summary, advice: this.shownAdvice(), connection: this.connectionKey(), callers: (file, line) => this.ctx.analysis.loopCallers(file, line), live: this.listener !== undefined };
   }
 
-  /** The database in use (undefined when not connected): an index proof belongs to a database. */
   /**
    * The recorded statements' advice as shown (their findings, hovers, "Recorded at …"): the editor's decided advice of each
    * statement where it has one on this connection — every editor decision keeps it current — else the advice kept with the
@@ -417,6 +416,7 @@ export class CaptureRecording implements vscode.Disposable {
     return noIndexAnswer(r, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: 'pgLens.index.maxTableSizeMb' });
   }
 
+  /** The database in use (undefined when not connected): an index proof belongs to a database. */
   private connectionKey(): string | undefined {
     const c = this.ctx.connections.current;
     return c && !c.db.isClosed ? databaseIdentity(c.profile) : undefined;
