@@ -1178,7 +1178,7 @@ export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, var
     .split('\n')
     .filter((l) => !new RegExp(`^\\s*${variable}\\.${prop}\\s*=\\s*${variable}\\.${prop}\\s*;?\\s*(//.*)?$`).test(l))
     .join('\n');
-  const emptyLoop = /^\{\s*\}$/.test(newBody.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+  const emptyLoop = /^\{\s*\}$/.test(bare(newBody));
   const rewritten = text.slice(0, load.options.start) + options + text.slice(load.options.end, emptyLoop ? load.loop.start : load.body.start) + (emptyLoop ? '' : newBody + text.slice(load.body.end));
   const lines = rewritten.replace(/\s+$/, '').split('\n').map((l, i) => (i > 0 && l.startsWith(load.indent) ? l.slice(load.indent.length) : l));
   const what = `${variable}.${prop}`;
