@@ -9,6 +9,12 @@
  * batched forms alone are ~30 KB): the editor loads the engine when a recording starts or is restored, and reads its
  * figures only once one exists, so activation carries none of it.
  *
+ * The database's health checks and the readers of the facts they judge (core/health; db/health, db/securityFacts,
+ * db/workloadFacts, db/stats, db/maintenance — ~165 KB) are here too: the editor needs them only once the dashboard
+ * opens (its statistics, history and health checks), a cost lens reads the cache figures, or the index advice weighs
+ * foreign keys — all after a first analysis or a panel opened, so activation carries none of it. They reach the
+ * database through the connection the editor made (db/database stays in the editor bundle; pg is lib-pg.js).
+ *
  * Everything that holds state behind a tree-sitter parse lives in this bundle only: a SourceTree made here is read
  * here (checkBundle.ts asserts the editor bundle holds none of ENGINE_ONLY_MODULES).
  */
@@ -25,3 +31,11 @@ export { LiveRecording } from './core/record/live';
 export { recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes } from './core/record/findings';
 export { appLanguages, captureStoppedText, otherLanguagesReportNote, recordedSiteReport, recordingStartedText, recordingStoppedText, recordText } from './core/record/format';
 export { ormHintLine, ORM_HINT_TITLE } from './core/record/firstHint';
+export { HEALTH_CHECKS, capFindings } from './core/health/index';
+export { DEFAULT_THRESHOLDS } from './core/health/types';
+export { cacheEstimate, formatCacheLens } from './core/health/checks/workload';
+export { foreignKeyAdviceLine } from './core/health/checks/indexes';
+export { runHealth, foreignKeyAdvice } from './db/health';
+export { StatsReader, readSizes } from './db/stats';
+export { readStatementUse, readHistoryMarks } from './db/workloadFacts';
+export { planAction, runAction } from './db/maintenance';

@@ -12,8 +12,7 @@ import { advisedIndexFacts, indexDefinition, reindexLeftover } from '../core/hea
 import { qualifiedName, quoteIdent } from '../core/sql/ident';
 import { oneLine } from '../core/safeText';
 import { bestProvedFigures } from '../core/advice/missingIndex';
-import type { FoundStatement } from '../core/advice/workload';
-import { decisionStatements, IndexDecider, type DecisionInput } from './indexDecision';
+import type { DecisionInput, IndexDecider } from './indexDecision';
 import { probePgBouncer } from './pgbouncer';
 import { keepPlannedIndexes, runHealthChecks, type AdvisedIndexFact, type SecurityFacts, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage, type UniqueKeyCheck, type UsageApart } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
@@ -653,7 +652,7 @@ export interface ForeignKeyAdvice {
 /**
  * The index advice an unindexed foreign key's fix may name, from one decision over `statements` on `decider`: its proved
  * indexes, and the tables whose candidates were held back, so not yet decided. The one path of `pg-lens health`
- * (workloadAdvisedIndexes: pg_stat_statements' busiest, a decider of its own) and the dashboard (the editor's decider over
+ * (db/workloadAdvisedIndexes.ts: pg_stat_statements' busiest, a decider of its own) and the dashboard (the editor's decider over
  * the workspace's statements with pg_stat_statements' and the recording's, vscode/indexAdvice.ts foreignKeyAdvice): before,
  * the dashboard took the advice the editor had decided for the open files only, so a key whose statements were in a file
  * not open (reviews.product_id, src/reviews.ts) got the narrow index the CLI advised against (issue 20, person33 M2).
@@ -672,19 +671,6 @@ export async function foreignKeyAdvice(decider: IndexDecider, statements: Decisi
     indexAdvicePending: [...pending].sort(),
     pendingWhy: [...why],
   };
-}
-
-/**
- * The index advice's proved indexes on this database, decided over pg_stat_statements' busiest statements and the code's
- * (`files`: `pg-lens health [paths…]`) — the one index decision, as `pg-lens advise` and the editor weigh them: what `pg-lens health` gives unindexed-foreign-key's fix, as
- * the dashboard gives it the editor's (person32 L4: the CLI proposed orders (customer_id) beside the advised
- * orders (customer_id, placed_at DESC)). Real trial builds as `scan --db` (never on a production connection).
- */
-export async function workloadAdvisedIndexes(db: Database, opts: { log?: (line: string) => void; files?: readonly FoundStatement[] } = {}): Promise<ForeignKeyAdvice> {
-  const info = await db.serverInfo();
-  const sources = await decisionStatements(db, opts.files ?? [], { info });
-  if (!sources.statements.length) return { advisedIndexes: [], indexAdvicePending: [], pendingWhy: [] };
-  return foreignKeyAdvice(new IndexDecider(db, { info, realIndexes: true, askedFor: true, log: opts.log }), sources.statements);
 }
 
 /** Read the facts and run the checks. */

@@ -14,6 +14,7 @@ import type { QueryIdsByShape } from '../db/queryStats';
 import type { PgLensContext } from './main';
 import { ANALYSABLE_SELECTOR } from './analysis';
 import { errorMessage } from '../core/safeText';
+import { loadEngine } from './loadEngine';
 
 // person16 LOW 4: once a minute left the lens ~2 min behind pg_stat_statements on a busy server; one read every 30 s is cheap.
 const REFRESH_MS = 30_000;
@@ -71,7 +72,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       }
     })();
     const cache = (async () => {
-      const [{ readStatementUse }, { cacheEstimate }, { DEFAULT_THRESHOLDS }] = await Promise.all([import('../db/workloadFacts'), import('../core/health/checks/workload'), import('../core/health/types')]);
+      const { readStatementUse, cacheEstimate, DEFAULT_THRESHOLDS } = await loadEngine();
       const use = await readStatementUse(conn.db, { versionNum: conn.info.versionNum, minCalls: DEFAULT_THRESHOLDS.cacheMinCalls }).catch(() => undefined);
       const out = new Map<string, CacheEstimate>();
       for (const s of use?.statements ?? []) {
@@ -98,7 +99,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
     const { appFigures, baselineFor, costLensRoom, costLensTitle, figuresSince, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
-    const { formatCacheLens } = await import('../core/health/checks/workload');
+    const { formatCacheLens } = await loadEngine();
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
     const sinceReadMs = Date.now() - read.readAt;

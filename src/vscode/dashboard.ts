@@ -19,6 +19,7 @@ import type { Database } from '../db/database';
 import type { StatsReader } from '../db/stats';
 import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { webviewHtml } from './webviewHtml';
+import { loadEngine } from './loadEngine';
 import { errorMessage } from '../core/safeText';
 import { databaseIdentity } from '../core/connection/profile';
 import { countOf } from '../core/format';
@@ -171,7 +172,7 @@ class DashboardPanel implements vscode.Disposable {
         this.reader?.resetBaseline();
         return;
       case 'openDocs': {
-        const { HEALTH_CHECKS } = await import('../core/health');
+        const { HEALTH_CHECKS } = await loadEngine();
         if (!HEALTH_CHECKS.some((c) => c.id === msg.checkId)) return;
         const [{ openDocs }, { healthDocsPath }] = await Promise.all([import('./docs'), import('../core/docs')]);
         await openDocs(healthDocsPath(msg.checkId));
@@ -230,6 +231,12 @@ class DashboardPanel implements vscode.Disposable {
     const hidden = !this.panel.visible;
     try {
       await this.refreshOnce(hidden);
+    } catch (e) {
+      // The health checks and statistics readers come from the engine (loadEngine): a failed load is said, and the next
+      // refresh tries it again, as a failed read would be.
+      const message = `Dashboard: could not refresh: ${errorMessage(e)}`;
+      this.ctx.log.warn(message);
+      this.post({ type: 'status', state: 'disconnected', message });
     } finally {
       this.refreshing = false;
       this.schedule(this.refreshAgain ? 0 : hidden ? Math.max(this.ctx.config.dashboardRefreshMs, HIDDEN_REFRESH_MS) : this.ctx.config.dashboardRefreshMs);
@@ -280,7 +287,7 @@ class DashboardPanel implements vscode.Disposable {
         this.statsDb = conn.db;
       }
     }
-    const { StatsReader } = await import('../db/stats');
+    const { StatsReader } = await loadEngine();
     const fromReplica = this.statsDb !== conn.db;
     const info = fromReplica ? await this.statsDb.serverInfo() : conn.info;
     this.reader = new StatsReader(this.statsDb, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 20, fromReplica });
@@ -319,10 +326,9 @@ class DashboardPanel implements vscode.Disposable {
 
   private async health(conn: ActiveConnection): Promise<void> {
     this.healthAt = Date.now();
-    const { runHealth } = await import('../db/health');
     const { describeError } = await import('../db/errors');
     try {
-      const { capFindings } = await import('../core/health/index');
+      const { runHealth, capFindings } = await loadEngine();
       // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
@@ -434,8 +440,7 @@ class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile();
     if (!file || !this.statsDb) return;
     try {
-      const { readSizes } = await import('../db/stats');
-      const { readHistoryMarks } = await import('../db/workloadFacts');
+      const { readSizes, readHistoryMarks } = await loadEngine();
       const { appendSnapshot } = await import('../core/dashboard/history');
       const [sizes, marks] = await Promise.all([readSizes(this.conn!.db), readHistoryMarks(this.conn!.db)]);
       const snap: HistorySnapshot = {
@@ -461,7 +466,7 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private async postHistory(list?: HistorySnapshot[]): Promise<void> {
-    const [{ findRegressions, growthReport }, { DEFAULT_THRESHOLDS }] = await Promise.all([import('../core/dashboard/history'), import('../core/health/types')]);
+    const [{ findRegressions, growthReport }, { DEFAULT_THRESHOLDS }] = await Promise.all([import('../core/dashboard/history'), loadEngine()]);
     const snaps = list ?? (await this.loadHistory());
     const now = Date.now();
     this.post({
@@ -562,7 +567,7 @@ class DashboardPanel implements vscode.Disposable {
       return fail(auth.reason);
     }
     if (this.busyActions.has(key)) return fail('That action is already running.');
-    const { planAction, runAction } = await import('../db/maintenance');
+    const { planAction, runAction } = await loadEngine();
     let plan;
     try {
       plan = await planAction(conn.db, action);

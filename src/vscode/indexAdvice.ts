@@ -225,7 +225,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (fk.making) return;
     const started = Date.now();
     fk.making = (async () => {
-      const [{ foreignKeyAdvice }, { foreignKeyAdviceLine }] = await Promise.all([import('../db/health'), import('../core/health/checks/indexes')]);
+      const { foreignKeyAdvice, foreignKeyAdviceLine } = await loadEngine();
       const statements = await this.statements(fk.state);
       const now = await foreignKeyAdvice(fk.state.decider, statements, { isCancelled: () => this.state !== fk.state, gone: (sql) => this.ws?.gone(sql) ?? false });
       if (this.state !== fk.state || this.fk !== fk) return;

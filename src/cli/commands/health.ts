@@ -6,7 +6,8 @@ import { docsPageLocation } from '../../node/docsPages';
 import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runHealth, workloadAdvisedIndexes } from '../../db/health';
+import { runHealth } from '../../db/health';
+import { workloadAdvisedIndexes } from '../../db/workloadAdvisedIndexes';
 
 /** The check whose fix names the index advice's index (unindexed-foreign-key). */
 const FK_CHECK = 'unindexed-foreign-key';

@@ -59,4 +59,16 @@ describe('lint: layer rules', function () {
     assert.deepEqual(await layerErrors('src/vscode/plans/example.ts', "import { loadEngine } from '../loadEngine';\nexport const l = loadEngine;\n"), []);
     assert.deepEqual(await layerErrors('src/vscode/loadEngine.ts', "export async function f() { return import('../engine'); }\n"), []);
   });
+
+  it('the health checks and the readers of their facts are the engine\'s too: the editor gets them from loadEngine, their types with import type', async () => {
+    assert.equal((await layerErrors('src/vscode/example.ts', "export async function f() { return import('../core/health'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "export async function f() { return import('../core/health/checks/workload'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "export async function f() { return import('../db/health'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "export async function f() { return import('../db/stats'); }\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "import { DEFAULT_THRESHOLDS } from '../core/health/types';\nexport const t = DEFAULT_THRESHOLDS;\n")).length, 1);
+    assert.equal((await layerErrors('src/vscode/example.ts', "import { runAction } from '../db/maintenance';\nexport const r = runAction;\n")).length, 1);
+    assert.deepEqual(await layerErrors('src/vscode/example.ts', "import type { HealthFinding } from '../core/health/types';\nexport type H = HealthFinding;\n"), []);
+    // The editor's own db modules stay where they are (the connection, the EXPLAIN runner).
+    assert.deepEqual(await layerErrors('src/vscode/example.ts', "export async function f() { return [await import('../db/database'), await import('../db/explain'), await import('../db/statsX')]; }\n"), []);
+  });
 });
