@@ -15,6 +15,7 @@ import type { EvidenceSource, SqlRejection } from '../core/scan';
 import { splicedPlaceholderReason } from '../core/plan/brief';
 import { oneLine } from '../core/safeText';
 import { parseSql } from '../core/sql/parse';
+import { filledByTemplate } from '../core/extract/looksLikeSql';
 import { constantShape, inspectSql, loadPgParser } from '../core/sql/statement';
 import type { Database } from './database';
 import { describeError } from './errors';
@@ -65,11 +66,12 @@ export class DbEvidence implements EvidenceSource {
     const names = new Map<string, TableRef>();
     const parsed: { site: SqlSite; statements: Statement[] }[] = [];
     // Texts PostgreSQL's parser here rejects: a site's (given to a database call) and the strings that were not read for it.
-    const typos = new Set(unread.filter((u) => u.syntaxError !== undefined && u.sql !== undefined).map((u) => u.sql!));
+    // Not a text a template fills in before it runs (dbt's `{{ ref('orders') }}`): the server never sees it as written.
+    const typos = new Set(unread.filter((u) => u.syntaxError !== undefined && u.sql !== undefined && !filledByTemplate(u.sql)).map((u) => u.sql!));
     for (const site of sites) {
       const p = parseSql(site.sql);
       if (!p.ok) {
-        if (!site.dynamic) typos.add(site.sql);
+        if (!site.dynamic && !filledByTemplate(site.sql)) typos.add(site.sql);
         continue;
       }
       parsed.push({ site, statements: p.statements });
@@ -93,8 +95,9 @@ export class DbEvidence implements EvidenceSource {
       await loadPgParser();
       for (const sql of typos) {
         if (isCancelled?.()) return;
-        if (this.syntaxChecked.has(sql) || inspectSql(sql).ok) continue;
+        if (this.syntaxChecked.has(sql)) continue;
         this.syntaxChecked.add(sql);
+        if (inspectSql(sql).ok) continue;
         const r = await serverSyntaxError(this.db, sql).catch((e) => {
           this.opts.log?.(`the server's syntax check failed (${describeError(e)})`);
           return undefined;

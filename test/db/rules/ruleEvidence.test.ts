@@ -219,6 +219,10 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     assert.equal(await serverSyntaxError(db, 'SELECT 1; DROP TABLE tags'), undefined);
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);
     assert.deepEqual(await serverSyntaxError(db, 'SELECT id FROM orders ORDER BY id D LIMIT 1'), { message: 'syntax error at or near "D"', position: 34 });
+    // Text a template fills in before it runs (a dbt model's {{ ref() }}, a Flyway placeholder): never the app's syntax error.
+    const templated = "select id from {{ ref('orders') }} where id = 1;\nSELECT id FROM ${schema}.orders WHERE id = 1;\nSELECT id FROM orders WHER id = 1;\n";
+    const inSql = (await analyzeFile({ path: 'models/orders.sql', text: templated }, { analyzers: [rulesAnalyzer({ evidence: new DbEvidence(db) })] })).findings;
+    assert.deepEqual(inSql.filter((f) => f.ruleId === 'syntax-error').map((f) => `${line(templated, f)}: ${f.message}`), ['3: PostgreSQL: syntax error at or near "id"']);
     // No connection: the server says nothing, the quiet hint stays (as before).
     const offline = (await analyzeFile({ path: 'src/orders.ts', text: typo }, { analyzers: [rulesAnalyzer({})] })).findings;
     assert.deepEqual(offline.filter((f) => line(typo, f) === typoLine).map((f) => `${f.ruleId} ${f.severity}`), ['not-analysed hint']);
