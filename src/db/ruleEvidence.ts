@@ -93,11 +93,16 @@ export class DbEvidence implements EvidenceSource {
     }
     if (this.opts.plans !== false && typos.size) {
       await loadPgParser();
+      // Bounded as the plans are: a file of many texts the parser here rejects (another database's dump) asks about the
+      // rest on its next passes.
+      let asked = 0;
       for (const sql of typos) {
         if (isCancelled?.()) return;
         if (this.syntaxChecked.has(sql)) continue;
+        if (asked >= RULE_PLANS_PER_PASS) break;
         this.syntaxChecked.add(sql);
         if (inspectSql(sql).ok) continue;
+        asked++;
         const r = await serverSyntaxError(this.db, sql).catch((e) => {
           this.opts.log?.(`the server's syntax check failed (${describeError(e)})`);
           return undefined;
