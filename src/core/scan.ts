@@ -8,7 +8,7 @@
 import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
 import { extractLanguageOf, extractSqlSitesDetailed, isTreeLanguage } from './extract/index';
-import type { SqlSite, UnreadSql } from './extract/types';
+import { fileSpanOf, type SqlSite, type UnreadSql } from './extract/types';
 import { notAnalysedMessage } from './extract/looksLikeSql';
 import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
@@ -104,23 +104,35 @@ export interface Analyzer {
 
 /** Facts for the rules, when a database is available. prepare() runs before a file's rules. */
 export interface EvidenceSource {
-  /** `isCancelled`: stop between statements (a cancelled scan, a changed document). */
-  prepare(sites: SqlSite[], isCancelled?: () => boolean): Promise<void>;
+  /**
+   * `isCancelled`: stop between statements (a cancelled scan, a changed document). `unread`: the file's strings that look
+   * like SQL but that PostgreSQL's parser here rejects as written (UnreadSql.syntaxError): the server is asked too.
+   */
+  prepare(sites: SqlSite[], isCancelled?: () => boolean, unread?: readonly UnreadSql[]): Promise<void>;
   evidenceFor(site: SqlSite, statement: Statement, index: number): PlanEvidence | undefined;
-  /** PostgreSQL's rejection of the site's statement for a name it does not have (after prepare), if any. */
+  /** PostgreSQL's rejection of the site's statement for a name it does not have, or as a syntax error (after prepare), if any. */
   rejection?(site: SqlSite): SqlRejection | undefined;
+  /** The connected server's syntax error (42601) for an unread string with a syntaxError (after prepare), if it says one. */
+  unreadRejection?(u: UnreadSql): SqlRejection | undefined;
 }
 
-/** PostgreSQL rejected a statement for a column (42703) or table (42P01) it does not have: its SQLSTATE and its one line. */
+/**
+ * PostgreSQL rejected a statement for a column (42703) or table (42P01) it does not have, or as a syntax error (42601, the
+ * server's own parser): its SQLSTATE and its one line.
+ */
 export interface SqlRejection {
   code: string;
   message: string;
   /** The name not found, as PostgreSQL quotes it (`staus`, `o.staus`), when its message names one. */
   name?: string;
+  /** Where in the statement's SQL the server puts the error (0-based), when it says. */
+  position?: number;
 }
 
 /** The rule of a statement the connected database rejects for a name it does not have (a typo). */
 const UNDEFINED_NAME = 'undefined-name';
+/** The rule of SQL the connected server rejects as a syntax error (42601): it fails every time it runs. */
+const SYNTAX_ERROR = 'syntax-error';
 
 /**
  * The name PostgreSQL did not find is one the file itself creates — `CREATE [TEMP|UNLOGGED] TABLE name`, `CREATE [OR
@@ -139,7 +151,22 @@ function createdInFile(r: SqlRejection, text: string): boolean {
  * error in the hover only, no squiggle nor Problems entry): at the statement, PostgreSQL's line as its message.
  */
 function rejectionFinding(site: SqlSite, file: string, r: SqlRejection): Finding {
+  if (r.code === '42601') return syntaxErrorFinding(site, file, r);
   return { ruleId: UNDEFINED_NAME, severity: 'error', message: r.message, span: { start: site.span.start, end: site.span.end }, file, fixes: [], evidence: { sqlstate: r.code } };
+}
+
+/**
+ * SQL the connected server rejects as a syntax error (person46 NEW-1: a typo in the shop's query dropped its missing-index
+ * warning from Problems and nothing took its place; the parse error showed on hover only). A warning at the word the
+ * server names (its position mapped into the string), else the whole string; the server's line as the message. Only on
+ * the server's word: where PostgreSQL's parser here rejects a text the server accepts, or with no connection, the quiet
+ * not-analysed hint stays.
+ */
+function syntaxErrorFinding(at: { span: SqlSite['span']; sql?: string; sourceMap?: number[] }, file: string, r: SqlRejection): Finding {
+  const sql = at.sql ?? '';
+  const word = r.position !== undefined && r.position < sql.length ? /^(?:"(?:[^"]|"")*"|[\w$]+|\S)/.exec(sql.slice(r.position))?.[0] : undefined;
+  const span = word && at.sourceMap?.length ? fileSpanOf({ span: at.span, sourceMap: at.sourceMap }, r.position!, r.position! + word.length) : { start: at.span.start, end: at.span.end };
+  return { ruleId: SYNTAX_ERROR, severity: 'warning', message: `PostgreSQL: ${r.message}`, span, file, fixes: [], evidence: { sqlstate: r.code, ...(r.position !== undefined ? { position: r.position } : {}) } };
 }
 
 /**
@@ -151,7 +178,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   const rules = opts.rules ?? RULES;
   return {
     id: 'rules',
-    rules: [...rules, OTHER_DIALECT_RULE, ...OTHER_RULES.filter((r) => r.id === UNDEFINED_NAME)],
+    rules: [...rules, OTHER_DIALECT_RULE, ...OTHER_RULES.filter((r) => r.id === UNDEFINED_NAME || r.id === SYNTAX_ERROR)],
     async analyze({ sites, unread, file, text, isCancelled, planned }) {
       // SQL written for another database gets no PostgreSQL advice; one hint per file says so.
       const dialect = dialectOfFile(file, text, opts.project);
@@ -160,7 +187,8 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       }
       // A migration's statements are not planned (AnalyzerInput.planned): its rules run on the text alone.
       const ev = planned === false ? undefined : opts.evidence;
-      if (ev && sites.length) await ev.prepare(sites, isCancelled);
+      const typos = (unread ?? []).filter((u) => u.syntaxError !== undefined);
+      if (ev && (sites.length || typos.length)) await ev.prepare(sites, isCancelled, typos);
       // Two calls running the same composed statement (`if … { db.Query(q, a, b) } else { db.Query(q, a) }`)
       // give the same finding once.
       const seen = new Set<string>();
@@ -190,7 +218,11 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       };
       // "No query rule or index advice ran on it" says nothing in a file where no advice runs anyway (a migration): not
       // said there, for strings that were not read nor for statements that could not be.
-      const unreadHints = planned === false ? [] : (unread ?? []).map((u) => unreadFinding(file, u));
+      // A string the server too rejects as a syntax error: its warning instead of the hint.
+      const unreadHints = planned === false ? [] : (unread ?? []).map((u) => {
+        const r = ev?.unreadRejection?.(u);
+        return r ? syntaxErrorFinding(u, file, r) : unreadFinding(file, u);
+      });
       return unreadHints.concat(sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError, declared: ev ? undefined : opts.declared });
         // A statement kept in a mapper file is changed there and called through its library: say how.
@@ -218,7 +250,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         // The database rejected the statement for a name it does not have: one finding at it (db/ruleEvidence rejection).
         const rejected = site.confidence >= 0.5 ? ev?.rejection?.(site) : undefined;
         if (rejected && !createdInFile(rejected, text)) judged.unshift(rejectionFinding(site, file, rejected));
-        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text)).filter((f) => !copiedColumns(f, text));
+        // The server's syntax error is said: the not-analysed hint on the same text would say it again, quietly.
+        const syntax = rejected?.code === '42601';
+        return judged.filter((f) => !(syntax && f.ruleId === NOT_ANALYSED)).filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared))).map((f) => withOneRowByCode(f, text)).map((f) => withFirstRowOnly(f, site, text)).filter((f) => !copiedColumns(f, text));
       }));
     },
   };

@@ -12,7 +12,7 @@ import { tableFigures, type CatalogFacts, type TableFacts } from '../core/catalo
 import { formatCost, planFooting, planOutline, sameFooting, sameScans, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { countOf, formatCount, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
-import { earlierNote, indexDefinitionTitle, type NotTriedCandidate } from '../core/advice/missingIndex';
+import { costPhrase, earlierNote, indexDefinitionTitle, type NotTriedCandidate, type SummaryFigures } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { constantShape, loadPgParser } from '../core/sql/statement';
 import { TimeSlice } from '../core/timeSlice';
@@ -33,6 +33,8 @@ type VerifiedBy = 'hypopg' | 'transaction' | 'none';
 export interface IndexSuggestion extends SuggestionLike {
   /** Proved on the tables as they were (core ProvedSuggestion.provedEarlier): a real build's kept proof (earlierProof). */
   provedEarlier?: { at: number; changed: string[] };
+  /** The figures the summary says (core ProvedSuggestion.figures). */
+  figures?: SummaryFigures;
   verifiedBy: VerifiedBy;
   planUsesIndex: boolean;
   indexSizeBytes: number | null;
@@ -772,6 +774,8 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   // (attributes)" here, "products USING gin (attributes jsonb_path_ops)" there).
   const fields = candidateFields(c, before);
   const what = `an index on ${indexDefinitionTitle(fields)}`;
+  // A kept earlier proof's figures are that proof's: its plan before, on the tables as they were.
+  const figures: SummaryFigures = { before: p.earlier ? (p.before?.cost ?? before.totalCost) : before.totalCost, after: p.costAfter, earlier: !!p.earlier };
   return {
     ...fields,
     costAfter: round(p.costAfter),
@@ -786,9 +790,8 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     seqScan: seq ? { relation: seq.relation, rows } : undefined,
     planBefore: planOutline(before),
     planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
-    summary: p.earlier
-      ? `${prefix}: ${what} cut the estimated cost ${formatCost(p.before?.cost ?? before.totalCost)} → ${formatCost(p.costAfter)} (${earlierNote(p.earlier)})`
-      : `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
+    summary: `${prefix}: ${what}${costPhrase(figures)}${p.earlier ? ` (${earlierNote(p.earlier)})` : ''}`,
+    figures,
     ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),
     ...(p.earlier ? { provedEarlier: p.earlier } : {}),
   };

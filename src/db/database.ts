@@ -14,7 +14,7 @@ import type { Login, LoginAttempt } from '../core/connection/addConnection';
 import { wantsPassword } from '../core/connection/detect';
 import { errorMessage } from '../core/safeText';
 import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
-import { placeOwnMarker, SQL } from './sql';
+import { OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 import { LIMITS } from '../core/limits';
 import { IndexUseLedger } from '../core/plan/indexUse';
@@ -383,6 +383,25 @@ export class Session {
   async queryCheckedSingleSimpleText<R extends pg.QueryResultRow = any>(text: string): Promise<pg.QueryResult<R>> {
     this.assertGuarded(text);
     return oneResultSet(await this.send<R>({ text, types: AS_TEXT }));
+  }
+
+  /**
+   * `PREPARE name AS <text>` of a text that did not pass the gate, over the extended protocol (one statement only): the
+   * server parses and analyses it, and never plans nor runs it — the prepared statement is never executed (explain.ts
+   * serverSyntaxError, the server's word on a text PostgreSQL's parser here rejects). The caller deallocates it. An error
+   * the server places carries `textPosition`: its 0-based offset in `text`.
+   */
+  async prepareUnplanned(name: string, text: string): Promise<void> {
+    if (!/^pglens_syntax_\w+$/.test(name)) throw new PgLensError('Refused: not a syntax check\'s own statement name.', 'UNGUARDED');
+    const prefix = `${OWN_STATEMENT_MARKER} PREPARE ${name} AS `;
+    try {
+      await this.send({ text: prefix + text, values: [], queryMode: 'extended' });
+    } catch (e) {
+      // PostgreSQL's position counts characters from 1 in the text sent (placeOwnMarker keeps the marker's length).
+      const at = Number((e as { position?: unknown }).position) - 1 - prefix.length;
+      if (Number.isInteger(at) && at >= 0 && at <= text.length) (e as { textPosition?: number }).textPosition = at;
+      throw e;
+    }
   }
 
   /** The backend pid of this session (for cancelling it from another session). */

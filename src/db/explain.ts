@@ -150,6 +150,36 @@ export async function checkSingleStatement(sql: string): Promise<{ text: string;
   return { text, info };
 }
 
+/** The statement kinds PREPARE takes (PostgreSQL's PreparableStmt), by their first word: what serverSyntaxError asks about. */
+const PREPARABLE = /^\s*(?:\(\s*)*(?:select|with|insert|update|delete|merge|values|table)\b/i;
+
+/**
+ * The connected server's own syntax error (SQLSTATE 42601: its message, and its 0-based position in `sql` when it gives
+ * one) for a text PostgreSQL's parser here rejected, or undefined when the server accepts the syntax (another error,
+ * a missing name, is not this question's), when the text is not a statement PREPARE takes, or is over the limits. The
+ * server parses it only: PREPARE over the extended protocol (one statement), in a read-only transaction rolled back,
+ * never planned nor run (Session.prepareUnplanned). The parser here is PostgreSQL's grammar of one version; the server's
+ * is the one the app runs on (person46 NEW-1: a typo said on hover only, nothing in Problems).
+ */
+export async function serverSyntaxError(db: Database, sql: string): Promise<{ message: string; position?: number } | undefined> {
+  const text = sql.replace(/[\s;]+$/g, '');
+  if (!PREPARABLE.test(text) || sqlOverLimit(text)) return undefined;
+  return db.rolledBack(async (s) => {
+    const name = `pglens_syntax_${process.pid}_${++prepared}`;
+    try {
+      await s.prepareUnplanned(name, text);
+    } catch (e) {
+      const err = e as PgLensError & { textPosition?: number };
+      const said = String((err.cause as { message?: unknown } | undefined)?.message ?? err.message);
+      // 42601 is also "cannot insert multiple commands into a prepared statement": only the parser's own syntax error.
+      if (err.code !== '42601' || !/^syntax error\b/i.test(said)) return undefined;
+      return { message: said.replace(/\s+/g, ' ').slice(0, 200), ...(err.textPosition !== undefined ? { position: err.textPosition } : {}) };
+    }
+    await s.query(EXPLAIN_SQL.deallocate(name)).catch(() => s.markBroken());
+    return undefined;
+  }, { readOnly: true });
+}
+
 /** Highest $n used in the statement ($n inside strings and comments do not count): the SQL lexer's counter. */
 export const parameterCount = maxParamIndex;
 

@@ -5,7 +5,7 @@
  * statements PostgreSQL's own parser classes as read-only; writes are planned the same way for the names they use only.
  */
 import type { Statement } from 'pgsql-ast-parser';
-import type { SqlSite } from '../core/extract/types';
+import type { SqlSite, UnreadSql } from '../core/extract/types';
 import { tablesOf, walk, type Node } from '../core/rules/ast';
 import type { PlanEvidence, PlanFacts } from '../core/rules/types';
 import { tableLookup, type TableFacts } from '../core/catalogFacts';
@@ -15,10 +15,11 @@ import type { EvidenceSource, SqlRejection } from '../core/scan';
 import { splicedPlaceholderReason } from '../core/plan/brief';
 import { oneLine } from '../core/safeText';
 import { parseSql } from '../core/sql/parse';
+import { filledByTemplate } from '../core/extract/looksLikeSql';
 import { constantShape, inspectSql, loadPgParser } from '../core/sql/statement';
 import type { Database } from './database';
 import { describeError } from './errors';
-import { explain } from './explain';
+import { explain, serverSyntaxError } from './explain';
 import { K, type RawNode } from '../core/plan/keys';
 import { TimeSlice } from '../core/timeSlice';
 
@@ -41,6 +42,8 @@ export class DbEvidence implements EvidenceSource {
   private readonly plans = new Map<string, PlanFacts | null>();
   /** The statements PostgreSQL rejected for a name it does not have (by SQL text): SqlRejection. */
   private readonly rejected = new Map<string, SqlRejection>();
+  /** The texts PostgreSQL's parser here rejects that the server was asked about (serverSyntaxError), by SQL text. */
+  private readonly syntaxChecked = new Set<string>();
   /**
    * Plans by shape (core constantShape): statements that differ only by constants share one EXPLAIN (issue 20, person32
    * H1: a generated file of 3,000 such statements was planned statement by statement, again on every new evidence source).
@@ -54,7 +57,7 @@ export class DbEvidence implements EvidenceSource {
 
   constructor(private readonly db: Database, private readonly opts: DbEvidenceOptions = {}) {}
 
-  async prepare(sites: SqlSite[], isCancelled?: () => boolean): Promise<void> {
+  async prepare(sites: SqlSite[], isCancelled?: () => boolean, unread: readonly UnreadSql[] = []): Promise<void> {
     this.ready ??= (async () => {
       const r = await this.db.query(CATALOG_SQL.searchPath);
       this.searchPath = r.rows[0].schemas;
@@ -62,9 +65,15 @@ export class DbEvidence implements EvidenceSource {
     await this.ready;
     const names = new Map<string, TableRef>();
     const parsed: { site: SqlSite; statements: Statement[] }[] = [];
+    // Texts PostgreSQL's parser here rejects: a site's (given to a database call) and the strings that were not read for it.
+    // Not a text a template fills in before it runs (dbt's `{{ ref('orders') }}`): the server never sees it as written.
+    const typos = new Set(unread.filter((u) => u.syntaxError !== undefined && u.sql !== undefined && !filledByTemplate(u.sql)).map((u) => u.sql!));
     for (const site of sites) {
       const p = parseSql(site.sql);
-      if (!p.ok) continue;
+      if (!p.ok) {
+        if (!site.dynamic && !filledByTemplate(site.sql)) typos.add(site.sql);
+        continue;
+      }
       parsed.push({ site, statements: p.statements });
       for (const st of p.statements) {
         walk(st as Node, (n) => {
@@ -81,6 +90,25 @@ export class DbEvidence implements EvidenceSource {
       const { tables } = await readCatalogFacts(this.db, [...names.values()]);
       for (const t of tables) this.tables.set(`${t.schema}.${t.name}`, t);
       this.lookup = tableLookup([...this.tables.values()], this.searchPath);
+    }
+    if (this.opts.plans !== false && typos.size) {
+      await loadPgParser();
+      // Bounded as the plans are: a file of many texts the parser here rejects (another database's dump) asks about the
+      // rest on its next passes.
+      let asked = 0;
+      for (const sql of typos) {
+        if (isCancelled?.()) return;
+        if (this.syntaxChecked.has(sql)) continue;
+        if (asked >= RULE_PLANS_PER_PASS) break;
+        this.syntaxChecked.add(sql);
+        if (inspectSql(sql).ok) continue;
+        asked++;
+        const r = await serverSyntaxError(this.db, sql).catch((e) => {
+          this.opts.log?.(`the server's syntax check failed (${describeError(e)})`);
+          return undefined;
+        });
+        if (r) this.rejected.set(sql, { code: '42601', ...r });
+      }
     }
     if (this.opts.plans !== false) {
       await loadPgParser();
@@ -126,6 +154,11 @@ export class DbEvidence implements EvidenceSource {
     const spliced = (site.splicedNames ?? []).some((n) => n.read.replace(/^"|"$/g, '').toLowerCase() === r.name?.toLowerCase().split('.').pop());
     if (spliced || splicedPlaceholderReason(r.message, site.params, site.splicedNames)) return undefined;
     return r;
+  }
+
+  /** The server's syntax error for a string that was not read as SQL because PostgreSQL's parser here rejects it. */
+  unreadRejection(u: UnreadSql): SqlRejection | undefined {
+    return u.sql !== undefined && u.syntaxError !== undefined && !u.runTime ? this.rejected.get(u.sql) : undefined;
   }
 
   /**

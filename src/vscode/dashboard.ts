@@ -519,13 +519,13 @@ class DashboardPanel implements vscode.Disposable {
     const sources = withParams
       ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${fromStats} from the column statistics (not values the app sent: turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
       : 'None of them takes parameters.';
-    const pick = await vscode.window.showWarningMessage(
+    const { confirmAction } = await import('./confirm');
+    const run = await confirmAction(
       `Benchmark the ${countOf(statements.length, 'statement')} listed?`,
-      { modal: true, detail: `On "${conn.profile.name}" PG Lens will run each ${RUNS} times, one session, each run in a read-only transaction that is rolled back, after the plan guard; statements that write are not run. ${sources} This is load on the server.` },
-      { title: 'Run benchmark' },
-      { title: 'Cancel', isCloseAffordance: true },
+      `On "${conn.profile.name}" PG Lens will run each ${RUNS} times, one session, each run in a read-only transaction that is rolled back, after the plan guard; statements that write are not run. ${sources} This is load on the server.`,
+      { confirm: 'Run benchmark' },
     );
-    if (pick?.title !== 'Run benchmark') return fail('Cancelled.');
+    if (!run) return fail('Cancelled.');
     this.benchmarking = true;
     const started = Date.now();
     try {

@@ -598,6 +598,9 @@ function humanKey(k: string): string {
  * person25 LOW 8), other names in words.
  */
 function evidenceEntry(k: string, v: unknown): [string, string] {
+  // A count a check stopped at its limit (`duplicatedKeysAtLeast`): "≥ 100", as the finding's line says "at least 100"
+  // (person46 NEW-2: "duplicated keys 100" where psql counted 4,000).
+  if (/AtLeast$/.test(k) && typeof v === 'number') return [humanKey(k.replace(/AtLeast$/, '')), `≥ ${evidenceValue(v)}`];
   const bound = /UpperBound$/.test(k) ? ' (upper bound)' : /LowerBound$/.test(k) ? ' (lower bound)' : '';
   const name = k.replace(/(Upper|Lower)Bound$/, '');
   if (typeof v === 'number' && Number.isFinite(v)) {

@@ -38,6 +38,23 @@ export interface ProvedSuggestion {
   needsExtension?: string;
   /** Proved on the tables as they were (`at`, epoch ms); those in `changed` have grown or been analysed since (the figures are that proof's). */
   provedEarlier?: { at: number; changed: string[] };
+  /** The cost figures the summary says (costPhrase), when it says them: read from here, never from the summary's text. */
+  figures?: SummaryFigures;
+}
+
+/**
+ * The cost before and after the index as its proof measured them. `earlier`: a kept earlier proof's (provedEarlier), on the
+ * tables as they were — its `before` is that proof's, not costBefore (the plan now).
+ */
+export interface SummaryFigures {
+  before: number;
+  after: number;
+  earlier: boolean;
+}
+
+/** The one wording of a summary's figures: " cuts the estimated cost 1,231 → 391" (" cut …" for a kept earlier proof's). */
+export function costPhrase(f: SummaryFigures): string {
+  return ` ${f.earlier ? 'cut' : 'cuts'} the estimated cost ${formatCost(f.before)} → ${formatCost(f.after)}`;
 }
 
 export interface SiteAdvice<S extends ProvedSuggestion = ProvedSuggestion> {
@@ -303,17 +320,17 @@ export function suggestedIndexesLine(suggestions: readonly Pick<ProvedSuggestion
  * first (issue 20, person42 M4: `orders (status)` offered for a one-off DELETE, right above the plan tip "not worth it for
  * a one-off statement", the pick saying nothing of it).
  */
-export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary' | 'costBefore' | 'costAfter'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
+export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary' | 'costBefore' | 'costAfter' | 'figures'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
   const also = o.alsoServes?.length ? ` · one index, also serving ${o.alsoServes.map((l) => (o.name ? o.name(l) : l)).join(', ')}` : '';
   // The figures first: a quick pick's detail is one line, cut where the window ends (person43 L2: the one-off DELETE's
   // reason filled it and its cost drop was never seen; person45 M2: the summary's own figures come last in it, and at a
   // 1600 px window the line was cut at "cuts the estimated cost 1…"). They lead, as the hover's head line says them; the
-  // summary after them without them. A proof kept from before says its age after its figures (earlierNote): kept.
-  const m = / cuts? the estimated cost (\S+) → (\S+?)(?= \(|$)/.exec(s.summary);
-  if (!m) return `${s.summary}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
-  const same = s.costAfter !== null && m[1] === formatCost(s.costBefore) && m[2] === formatCost(s.costAfter);
-  const what = s.summary.slice(0, m.index) + s.summary.slice(m.index + m[0].length);
-  return `cost ${m[1]} → ${m[2]}${same ? ` (${costDrop(s.costBefore, s.costAfter!)})` : ''} · ${what}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+  // summary after them without them. A proof kept from before says its age after its figures (earlierNote): kept; its
+  // figures are that proof's, so no drop is said against the plan now. The figures are the suggestion's fields (figures).
+  const f = s.figures;
+  if (!f) return `${s.summary}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+  const what = s.summary.replace(costPhrase(f), '');
+  return `cost ${formatCost(f.before)} → ${formatCost(f.after)}${!f.earlier && s.costAfter !== null ? ` (${costDrop(s.costBefore, s.costAfter)})` : ''} · ${what}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
 }
 
 /**

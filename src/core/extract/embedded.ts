@@ -640,7 +640,8 @@ function unreadOf(root: Node, parts: Part[], f: SqlVariant, error: string): Unre
   // Handed straight to a call (`await db.query<Order>(\`…\`)`): the call's line is the text's too, for the commands at the cursor.
   const args = root.parent;
   const call = args && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex ? args.parent : null;
-  return { span: { start: root.startIndex, end: root.endIndex }, ...(call ? { callSpan: { start: call.startIndex, end: call.endIndex } } : {}), ...runTimeReason(error, pieces, f.sql, f.splicedNames) };
+  const why = runTimeReason(error, pieces, f.sql, f.splicedNames);
+  return { span: { start: root.startIndex, end: root.endIndex }, ...(call ? { callSpan: { start: call.startIndex, end: call.endIndex } } : {}), ...why, ...(why.syntaxError !== undefined ? { sql: f.sql, sourceMap: f.sourceMap } : {}) };
 }
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */

@@ -82,6 +82,15 @@ export function runTimeReason(error: string, pieces: readonly string[], sql = ''
 }
 
 /**
+ * Text a template fills in before it runs — Jinja/dbt `{{ ref('orders') }}` and `{% … %}`, `${…}` (Flyway's and other
+ * tools' placeholders in .sql files), `#{…}` (MyBatis, Ruby): PostgreSQL never sees it as written, so a syntax error in
+ * it as written is not the app's (db/ruleEvidence asks the server about no such text).
+ */
+export function filledByTemplate(sql: string): boolean {
+  return /\{\{|\{%|\$\{|#\{/.test(sql);
+}
+
+/**
  * The one wording of a not-analysed hint, on a statement the extraction read (the rules' engine) and on a string that
  * only looks like SQL (the scan): person28 L4, the shop's two `FROM ${table}` read "This looks like SQL but PostgreSQL
  * cannot parse it" and "This SQL was not analysed: PostgreSQL cannot parse it".

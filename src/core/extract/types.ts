@@ -86,6 +86,12 @@ export interface UnreadSql {
    * written fails when it runs (a typo: `ORDER BY placed_at D LIMIT 100ESC`).
    */
   syntaxError?: string;
+  /**
+   * With a syntaxError: the text as read (`$n` for the code's values) and each of its characters' offset in the file — what
+   * the connected server is asked to parse (db/ruleEvidence), and where its error position is in the file.
+   */
+  sql?: string;
+  sourceMap?: number[];
 }
 
 /** One statement a composed site can become (same shape as the site's own text). */

@@ -17,6 +17,7 @@ import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { announceFallback, testDatabase } from '../support';
 import { readCatalogFacts } from '../../../src/db/catalog';
 import { adviseStatement } from '../../../src/db/advisor';
+import { serverSyntaxError } from '../../../src/db/explain';
 import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
 
 describe('db/ruleEvidence: rules with catalog and plan facts', function () {
@@ -180,6 +181,51 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     ].join('\n');
     const own = (await scan(ownDdl)).filter((f) => f.ruleId === 'undefined-name');
     assert.deepEqual(own.map((f) => f.message), ['relation "staged_idz" does not exist'], JSON.stringify(own, null, 2));
+  });
+
+  it('SQL the server rejects as a syntax error gets a warning at the word it names, in Problems; SQL only the rule parser rejects, or no connection, keeps the quiet hint (person46 NEW-1)', async () => {
+    configureTreeSitterForCli();
+    // The shop's refunded-orders query with the person's typo: a string handed to a call PG Lens does not know (not read).
+    const shop = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src', 'orders.ts'), 'utf8');
+    const typo = shop.replace("ORDER BY placed_at DESC`", "ORDER BY placed_at D LIMIT 100ESC`");
+    assert.notEqual(typo, shop);
+    const line = (text: string, f: { span: { start: number } }) => text.slice(0, f.span.start).split('\n').length;
+    const typoLine = typo.slice(0, typo.indexOf('D LIMIT 100ESC')).split('\n').length;
+    const ev = new DbEvidence(db);
+    const shopFindings = (await analyzeFile({ path: 'src/orders.ts', text: typo }, { analyzers: [rulesAnalyzer({ evidence: ev })] })).findings;
+    const said = shopFindings.filter((f) => f.ruleId === 'syntax-error');
+    assert.deepEqual(said.map((f) => `${line(typo, f)}: ${f.severity} ${f.message} [${typo.slice(f.span.start, f.span.end)}]`), [`${typoLine}: warning PostgreSQL: syntax error at or near "D" [D]`], JSON.stringify(said, null, 2));
+    assert.equal(said[0].evidence?.sqlstate, '42601');
+    // Its warning replaces the hint on the string: one finding there.
+    assert.deepEqual(shopFindings.filter((f) => line(typo, f) === typoLine || (f.span.start <= said[0].span.start && f.span.end >= said[0].span.end)).map((f) => f.ruleId), ['syntax-error']);
+    // The file as it was: none.
+    assert.deepEqual((await analyzeFile({ path: 'src/orders.ts', text: shop }, { analyzers: [rulesAnalyzer({ evidence: ev })] })).findings.filter((f) => f.ruleId === 'syntax-error'), []);
+    // A statement given to a database call (a site), with a typo; and one PostgreSQL accepts that the rule parser cannot read.
+    const text = [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      'export const typo = () => db.query("SELECT id FROM orders WHER status = $1", [\'new\']);',
+      "export const escaped = () => db.query(\"SELECT id FROM orders WHERE note = E'it\\\\'s' AND id = $1\", [1]);",
+    ].join('\n');
+    const found = (await analyzeFile({ path: 'src/q.ts', text }, { analyzers: [rulesAnalyzer({ evidence: new DbEvidence(db) })] })).findings;
+    assert.deepEqual(found.filter((f) => f.ruleId === 'syntax-error' || f.ruleId === 'not-analysed').map((f) => `${line(text, f)}: ${f.ruleId} ${f.severity} [${text.slice(f.span.start, f.span.end).slice(0, 20)}]`), [
+      '3: syntax-error warning [status]',
+      '4: not-analysed hint [SELECT id FROM order]',
+    ], JSON.stringify(found, null, 2));
+    assert.equal(found.find((f) => f.ruleId === 'syntax-error')?.message, 'PostgreSQL: syntax error at or near "status"');
+    // The server's check parses only: a text it accepts, or two statements (the extended protocol refuses them), says nothing
+    // and runs nothing.
+    assert.equal(await serverSyntaxError(db, 'SELECT id FROM orders WHERE id = $1'), undefined);
+    assert.equal(await serverSyntaxError(db, 'SELECT 1; DROP TABLE tags'), undefined);
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);
+    assert.deepEqual(await serverSyntaxError(db, 'SELECT id FROM orders ORDER BY id D LIMIT 1'), { message: 'syntax error at or near "D"', position: 34 });
+    // Text a template fills in before it runs (a dbt model's {{ ref() }}, a Flyway placeholder): never the app's syntax error.
+    const templated = "select id from {{ ref('orders') }} where id = 1;\nSELECT id FROM ${schema}.orders WHERE id = 1;\nSELECT id FROM orders WHER id = 1;\n";
+    const inSql = (await analyzeFile({ path: 'models/orders.sql', text: templated }, { analyzers: [rulesAnalyzer({ evidence: new DbEvidence(db) })] })).findings;
+    assert.deepEqual(inSql.filter((f) => f.ruleId === 'syntax-error').map((f) => `${line(templated, f)}: ${f.message}`), ['3: PostgreSQL: syntax error at or near "id"']);
+    // No connection: the server says nothing, the quiet hint stays (as before).
+    const offline = (await analyzeFile({ path: 'src/orders.ts', text: typo }, { analyzers: [rulesAnalyzer({})] })).findings;
+    assert.deepEqual(offline.filter((f) => line(typo, f) === typoLine).map((f) => `${f.ruleId} ${f.severity}`), ['not-analysed hint']);
   });
 
   it('writes too: a missing column or table in an INSERT, UPDATE or DELETE is found by a plain EXPLAIN (never run), with the same exclusions as reads', async () => {

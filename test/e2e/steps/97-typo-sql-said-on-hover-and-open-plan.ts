@@ -3,6 +3,9 @@
  * ORDER BY placed_at D LIMIT 100ESC". No hover, no Problem came, and Open Plan at the cursor opened the plan of the
  * statement the recording had seen that line send before the edit (`ORDER BY placed_at DESC`). Now the hover says
  * PostgreSQL's parse error, and Open Plan says the same line and opens no plan. The edit is reverted at the end.
+ *
+ * And Problems (person46 NEW-1): the line's missing-index warning went and nothing took its place. The connected server's
+ * syntax error is a warning there now, at the word it names, gone once the text is as it was.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,7 +19,8 @@ export const step: Step = {
   title: 'SQL with a typo: its parse error on hover and from Open Plan, never a plan of the old text',
   async run({ wb, workspace, screenshot, log }) {
     const page = wb.page;
-    const lines = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n');
+    const original = fs.readFileSync(path.join(workspace, FILE), 'utf8');
+    const lines = original.split('\n');
     const i = lines.findIndex((l) => l.includes(SQL_END));
     if (i < 0) throw new StepFailure(`expected ${FILE} to hold "${SQL_END}"`);
     await wb.freshEditor(FILE);
@@ -50,9 +54,20 @@ export const step: Step = {
       const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
       if (tabs.some((t) => /^Plan/.test(t))) throw new StepFailure(`expected no plan viewer for SQL that does not parse; tabs: ${tabs.join(' | ')}`);
       await screenshot('typo-sql-open-plan');
+      // Problems: the server's syntax error, a warning of orders.ts.
+      const row = await wb.problemRow('syntax-error', /PostgreSQL: syntax error at or near "D"/, 'the warning of the typo', 60_000, 'orders.ts');
+      log(`problem: ${(await row.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+      if (!(await row.locator('.codicon-warning, .codicon-problems-warning-icon, [class*="warning"]').count())) throw new StepFailure(`expected the typo's problem to be a warning; row: ${await row.evaluate((e) => e.outerHTML.slice(0, 400))}`);
+      await screenshot('typo-sql-problems');
     } finally {
       await page.mouse.move(5, 500);
+      // Focus leaving the editor (the Problems panel) may have saved the typo (files.autoSave onFocusChange): the file on
+      // disk is put back as it was, then the editor reverted to it.
+      if (fs.readFileSync(path.join(workspace, FILE), 'utf8') !== original) fs.writeFileSync(path.join(workspace, FILE), original);
+      await wb.runCommand('View: Focus Active Editor Group');
       await wb.runCommand('File: Revert File');
     }
+    // The text as it was: the warning is gone.
+    await wb.until(async () => ((await wb.problemTexts('syntax-error', 'orders.ts')).length === 0 ? true : undefined), 'the typo\'s warning gone after the revert', 60_000);
   },
 };

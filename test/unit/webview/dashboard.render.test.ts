@@ -164,6 +164,11 @@ describe('webview/dashboard (in Chromium)', function () {
       if (!(await page.evaluate(() => (document.querySelector('details.finding') as HTMLDetailsElement).open))) await page.click('details.finding summary');
       const rows = await page.evaluate(() => [...document.querySelectorAll('details.finding table.kv tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' = ')));
       assert.deepEqual(rows, ['hit ratio (upper bound) = 100.0%', 'period = 38 min 47 s', 'mean = 12.5 ms', 'table = 8 MB']);
+      // A count the check stopped at its limit says so, as the finding's line does ("at least 100"; person46 NEW-2).
+      await post({ type: 'health', findings: [{ ...finding, checkId: 'invalid-index', evidence: { duplicatedKeysAtLeast: 1000, duplicateExampleRows: 3 } }], atMs: 3 });
+      if (!(await page.evaluate(() => (document.querySelector('details.finding') as HTMLDetailsElement).open))) await page.click('details.finding summary');
+      const capped = await page.evaluate(() => [...document.querySelectorAll('details.finding table.kv tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' = ')));
+      assert.deepEqual(capped, ['duplicated keys = ≥ 1,000', 'duplicate example rows = 3']);
       // Ratios by TTL, each a percentage (person26 LOW 3: "hit ratio at ttl = 10s: 0.919; 60s: 0.986; 300s: 0.997").
       await post({ type: 'health', findings: [{ ...finding, checkId: 'cache-candidate', evidence: { hitRatioAtTtl: { '10s': 0.919, '60s': 0.986, '300s': 0.997 } } }], atMs: 3 });
       if (!(await page.evaluate(() => (document.querySelector('details.finding') as HTMLDetailsElement).open))) await page.click('details.finding summary');

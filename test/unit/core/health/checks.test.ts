@@ -307,6 +307,17 @@ describe('core/health', () => {
       assert.equal(by(4).action?.kind, 'reindex-index');
       assert.equal(by(4).help, 'Rebuild it, or drop it if it was a failed attempt you no longer want.');
     });
+    it('invalid-index: a duplicates count stopped at the check\'s limit is a lower bound in the line and in the evidence; one under it is exact (person46 NEW-2)', () => {
+      const f = (duplicatedKeys: number) => facts({ indexes: [index({ oid: 3, name: 'k', unique: true, valid: false, tableOid: 9 })], uniqueKeyChecks: [{ oid: 3, duplicatedKeys, limit: 100, example: '(product_id)=(42)', exampleRows: 3 }] });
+      const [capped] = runHealthChecks(f(100), {}, ['invalid-index']);
+      assert.match(capped.message, /\(at least 100 keys duplicated, e\.g\./);
+      assert.equal(capped.evidence.duplicatedKeysAtLeast, 100);
+      assert.equal('duplicatedKeys' in capped.evidence, false, 'no figure that reads as exact');
+      const [exact] = runHealthChecks(f(7), {}, ['invalid-index']);
+      assert.match(exact.message, /\(7 keys duplicated, e\.g\./);
+      assert.equal(exact.evidence.duplicatedKeys, 7);
+      assert.equal('duplicatedKeysAtLeast' in exact.evidence, false);
+    });
     it('transaction-id-wraparound: warning then error', () => {
       const f = facts({ databases: [{ name: 'a', frozenXidAge: 1.2e9 }, { name: 'b', frozenXidAge: 1.7e9 }, { name: 'c', frozenXidAge: 2e8 }] });
       assert.deepEqual(runHealthChecks(f, {}, ['transaction-id-wraparound']).map((x) => [x.objects[0].name, x.severity]), [['b', 'error'], ['a', 'warning']]);
