@@ -141,7 +141,8 @@ export async function checkSingleStatement(sql: string): Promise<{ text: string;
   const over = sqlOverLimit(sql);
   if (over) throw new PgLensError(`Refused: ${over.replace(/^not analysed: /, '')}.`, 'TOO_LARGE');
   const r = inspectSql(sql);
-  if (!r.ok) throw new PgLensError(`Syntax error: ${r.message}`, '42601');
+  // The parser's own message already says "syntax error at or near …"; other refusals get the label once.
+  if (!r.ok) throw new PgLensError(/^syntax error\b/i.test(r.message) ? r.message : `Syntax error: ${r.message}`, '42601');
   if (r.statements.length === 0) throw new PgLensError('There is no statement to explain.', 'EMPTY');
   if (r.statements.length > 1) throw new PgLensError(`Only one statement can be explained at a time; this text holds ${r.statements.length}.`, 'MULTIPLE');
   const info = r.statements[0];

@@ -37,4 +37,12 @@ describe('the list of statements EXPLAIN accepts', () => {
       });
     });
   }
+
+  it('a typo is said once: "syntax error at or near …", not "Syntax error: syntax error …" (person47 L1)', async () => {
+    await assert.rejects(checkSingleStatement('SELECT id FROM orders ORDER BY placed_at D LIMIT 100'), (e: Error) => {
+      assert.equal(e.message, 'syntax error at or near "D"');
+      assert.doesNotMatch(e.message, /syntax error.*syntax error/i);
+      return true;
+    });
+  });
 });
