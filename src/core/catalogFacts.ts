@@ -132,6 +132,18 @@ export function estimatedRows(t: { reltuples: number; relpages: number; pages: n
   return Math.round(density * t.pages);
 }
 
+/**
+ * The planner's row estimate for a relation of this kind from its catalog row, as every reader of the catalog takes it:
+ * tables and materialized views by estimatedRows (pages now; column widths where relpages is 0), a partitioned parent by
+ * its reltuples (ANALYZE sums its partitions; it has no pages of its own), none for other kinds. The catalog facts behind
+ * the advice (db/catalog) and the editor's table figures (db/tableFigures) both read rows here, so their figures agree.
+ */
+export function catalogRows(t: { kind: RelationKind; reltuples: number; relpages: number; pages: number; typlens: number[]; blockSize?: number }): number | undefined {
+  if (t.kind === 'table' || t.kind === 'matview') return estimatedRows(t);
+  if (t.kind === 'partitioned' && t.reltuples >= 0) return t.reltuples;
+  return undefined;
+}
+
 /** A figure (pages, rows) in 5% steps: a table the app writes to grows by a page now and then; that barely moves a plan. */
 function fivePercentStep(x: number): number {
   return Math.round(Math.log1p(Math.max(0, x)) / Math.log(1.05));

@@ -4,7 +4,7 @@
  * statement (one round trip) for any number of tables. The index advisor and the rules' evidence
  * (ruleEvidence.ts) both read through readCatalogFacts.
  */
-import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
+import { catalogRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
 import { lessOwnWork, type Database, type Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
@@ -143,10 +143,8 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
   }
   for (const [oid, t] of byOid) {
     const r = raw.get(oid)!;
-    // Tables and materialized views: the planner's estimate. A partitioned parent has no storage of its
-    // own (ANALYZE sums its partitions into reltuples); views and foreign tables have no estimate here.
-    if (t.kind === 'table' || t.kind === 'matview') t.rows = estimatedRows({ ...r, pages: t.pages });
-    else if (t.kind === 'partitioned' && r.reltuples >= 0) t.rows = r.reltuples;
+    // The planner's estimate (core catalogRows, as the editor's table figures read it); views and foreign tables have none.
+    t.rows = catalogRows({ ...r, kind: t.kind ?? 'table', pages: t.pages });
   }
   return { tables: [...byOid.values()], missing, notTables };
 }

@@ -132,7 +132,7 @@ export class Database {
     const sent = placeOwnMarker(text);
     const pool = this.poolOf(opts.lane);
     const send = async () => {
-      const r = await (opts.prepare ? pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : pool.query<R>(sent, params as any[]));
+      const r = await this.checkedQuery<R>(pool, opts.prepare ? { name: preparedName(text), text: sent, values: params as any[] } : { text: sent, values: params as any[] });
       this.reachable = true;
       if (this.lossReported) {
         this.lossReported = false;
@@ -164,6 +164,25 @@ export class Database {
   }
 
   /**
+   * One statement on one pooled session, sent right after the look-alike check on that same session (shadowGuard): a
+   * function or operator planted since the last statement is refused before it can run. As pg.Pool's query does, a
+   * session whose statement failed is closed rather than reused (the refusal is ours: that session goes back).
+   */
+  private async checkedQuery<R extends pg.QueryResultRow>(pool: pg.Pool, config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+    const client = await pool.connect();
+    let failed: Error | undefined;
+    try {
+      await refuseShadowedBuiltins(client);
+      return await client.query<R>(config);
+    } catch (e) {
+      if (!(e instanceof PgLensError)) failed = e instanceof Error ? e : new Error(String(e));
+      throw e;
+    } finally {
+      client.release(failed);
+    }
+  }
+
+  /**
    * A dedicated session for a sequence of statements (transactions, HypoPG, CONCURRENTLY).
    * `fresh`: the connection is closed afterwards instead of going back to the pool, so nothing
    * session-level that user code left behind (advisory locks, dblink connections, settings,
@@ -183,6 +202,8 @@ export class Database {
     };
     client.on('error', onError);
     try {
+      // Checked as it is taken (shadowGuard): what the session then sends runs on the catalog as it was checked here.
+      await refuseShadowedBuiltins(client);
       return await fn(new Session(client, this));
     } catch (e) {
       throw this.wrap(e);
@@ -697,9 +718,8 @@ export function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
 export async function connect(o: DatabaseOptions): Promise<Database> {
   const db = new Database(o);
   try {
+    // Its session is checked for planted look-alikes of built-ins first, as every session is when taken (shadowGuard).
     await db.query(SQL.ping);
-    // Before any catalog read: a built-in's planted look-alike on the search_path would run with this role's rights.
-    await refuseShadowedBuiltins(db);
     return db;
   } catch (e) {
     await db.close();

@@ -8,17 +8,20 @@
  * its cached 940.44 (issue 20).
  */
 import type { Database } from './database';
-import { tableFigures } from '../core/catalogFacts';
+import { catalogRows, tableFigures, type RelationKind } from '../core/catalogFacts';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER, USER_SCHEMA } from './sql';
 
 const TABLE_FIGURES_SQL = {
   /**
    * $1: bare lowercase table names. Each table's figures the planner reads (its row estimate, pages now) and how often it
-   * was analysed (a new histogram moves a cost with the same rows): what the app's traffic and ANALYZE change.
+   * was analysed (a new histogram moves a cost with the same rows): what the app's traffic and ANALYZE change. The
+   * columns' widths (pg_type.typlen, by attnum) for the estimate where relpages is 0 (core catalogRows).
    */
-  tableFigures: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
-      (pg_relation_size(c.oid) / current_setting('block_size')::int)::int8 AS pages,
+  tableFigures: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
+      (pg_relation_size(c.oid) / current_setting('block_size')::int)::int8 AS pages, current_setting('block_size')::int AS block_size,
+      ARRAY(SELECT t.typlen::int FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS typlens,
       coalesce(s.analyze_count + s.autoanalyze_count, 0)::int8 AS analyses
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
@@ -39,17 +42,22 @@ export async function readTableFigures(db: Database, names: readonly string[]): 
   return rows.map((r) => ({
     key: qualifiedName(String(r.schema), String(r.name)),
     bare: String(r.name).toLowerCase(),
-    figures: figuresOf(Number(r.reltuples), Number(r.relpages), Number(r.pages), Number(r.analyses)),
+    figures: figuresOf(r),
   }));
 }
 
+const KINDS: Record<string, RelationKind> = { r: 'table', m: 'matview', p: 'partitioned' };
+
 /**
- * A table's figures (core tableFigures, the advisor's proof key's too) from its catalog row: its row estimate (reltuples
- * over relpages times its pages now), its pages, analysed or not, and its ANALYZE count.
+ * A table's figures (core tableFigures, the advisor's proof key's too) from its catalog row: its row estimate as the
+ * catalog facts take it (core catalogRows), its pages, analysed or not, and its ANALYZE count.
  */
-function figuresOf(reltuples: number, relpages: number, pages: number, analyses: number): string {
-  const rows = reltuples >= 0 && relpages > 0 ? (reltuples / relpages) * pages : reltuples;
-  return tableFigures({ rows, analysed: reltuples >= 0, pages, analyses });
+function figuresOf(r: Record<string, unknown>): string {
+  const reltuples = Number(r.reltuples);
+  const pages = Number(r.pages);
+  const typlens = Array.isArray(r.typlens) ? r.typlens.map(Number) : [];
+  const rows = catalogRows({ kind: KINDS[String(r.relkind)] ?? 'table', reltuples, relpages: Number(r.relpages), pages, typlens, blockSize: Number(r.block_size) || 8192 });
+  return tableFigures({ rows, analysed: reltuples >= 0, pages, analyses: Number(r.analyses) });
 }
 
 type Listener = (tables: readonly string[]) => void;
