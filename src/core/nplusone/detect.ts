@@ -2743,6 +2743,18 @@ class Detector {
    * argument itself, not a list of different statements.
    */
   private valuesInlined(value: Node, v: string): boolean {
+    // Go `fmt.Sprintf("UPDATE t SET seen = true WHERE id = '%s'", u.ID)`: the format is the statement and its verbs are
+    // where the item's fields go — values, unless a verb names the table (`DELETE FROM %s`, `DROP INDEX %s`).
+    const format = this.lang === 'go' && value.type === 'call_expression' && /(^|\.)Sprintf$/.test(field(value, 'function')?.text ?? '') ? named(field(value, 'arguments'))[0] : undefined;
+    if (format && this.a.stringTypes.has(format.type)) {
+      const f = format.text.replace(/^(`|")\s*/, '');
+      if (!/^(select|update|insert|delete|with)\b/i.test(f)) return false;
+      const verbs = [...f.matchAll(/%[-+# 0-9.]*[a-zA-Z]/g)];
+      return verbs.length > 0 && verbs.every((m) => {
+        const before = f.slice(Math.max(0, m.index - 60), m.index).replace(/["'`\s]+$/, '');
+        return !/\b(from|join|into|update|table|view|exists)(\s+(\w+|"[^"]*")\.)?$/i.test(before) && before.trim() !== '';
+      });
+    }
     if (!this.a.stringTypes.has(value.type)) return false;
     const text = value.text.replace(/^[fFrRbBuU]{0,2}(`|'''|"""|'|"|<<[~-]?\w+)\s*/, '');
     if (!/^(select|update|insert|delete|with)\b/i.test(text)) return false;
@@ -2753,19 +2765,26 @@ class Detector {
     });
   }
 
+  /** The SQL argument is the item or built from it (isStatementList): a different statement per item. */
+  private statementFromItem(arg: Node | undefined, v: string | undefined, li: LoopInfo): boolean {
+    if (!arg || !v || this.a.stringTypes.has(arg.type) || arg.type === 'template_string' || arg.type === 'object') return false;
+    const t = arg.text;
+    if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
+    // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
+    if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
+    // The SQL is built from the loop variable in another local: `const sql = build(v)`.
+    const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
+    if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex) && !this.valuesInlined(b.value, v)) return true;
+    return false;
+  }
+
   /** Loop variable used as the SQL text (`for (const stmt of migrations) await db.query(stmt)`): different statements. */
   private isStatementList(call: DbCall, li: LoopInfo): boolean {
     const arg = call.sqlArg;
+    // A counter loop names its item in the body (`spec := exportTables[i]`, `const t = tables[i]`): that name is the item too.
+    const alias = li.variable && /^[A-Za-z_$][\w$]*$/.test(li.variable) ? new RegExp(`(?:^|[\\s;{(])(?:const\\s+|let\\s+|var\\s+)?([A-Za-z_$][\\w$]*)\\s*:?=\\s*[\\w$.]+\\[\\s*${escapeRe(li.variable)}\\s*\\]\\s*(?:;|\\n|$)`, 'm').exec(li.body.text)?.[1] : undefined;
+    for (const v of alias ? [li.variable, alias] : [li.variable]) if (this.statementFromItem(arg, v, li)) return true;
     const v = li.variable;
-    if (arg && v && !this.a.stringTypes.has(arg.type) && arg.type !== 'template_string' && arg.type !== 'object') {
-      const t = arg.text;
-      if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
-      // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
-      if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
-      // The SQL is built from the loop variable in another local: `const sql = build(v)`.
-      const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
-      if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex) && !this.valuesInlined(b.value, v)) return true;
-    }
     const list = this.literalList(li);
     if (list && list.length > 0 && list.every((e) => this.a.stringTypes.has(e.type) || e.type === 'template_string')) {
       // A fixed list of strings: tables, statements (migrations). Different statements, not N+1.
