@@ -1609,6 +1609,13 @@ class Detector {
       const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
       const b = v ? this.binding(v, p.startIndex) : undefined;
       if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
+      // A cache kept in a field and filled on first use (`if (cachedMusicFolders == null) { cachedMusicFolders =
+      // musicFolderDao.getAllMusicFolders(); }`, `if self._cache is None: self._cache = …`): the block runs while the
+      // field is empty — once, not per call.
+      const lazy = /^(?:this\.|self\.|@)?([\w$]*[Cc]ache[\w$]*)\s*(?:===?|is)\s*(?:null|None|nil|undefined)$|^(?:!|not\s+)\s*(?:this\.|self\.)?([\w$]*[Cc]ache[\w$]*)$/.exec(cond);
+      const cacheField = lazy?.[1] ?? lazy?.[2];
+      const fill = field(p, 'consequence');
+      if (cacheField && fill && !this.binding(cacheField, p.startIndex) && new RegExp(`(?:^|[^\\w$.])(?:this\\.|self\\.|@)?${escapeRe(cacheField)}\\s*=[^=]`).test(fill.text)) out.push(fill);
     }
     // A loader handed to a cache (`cache.MakeCacheable(c, key, func() {…})`, `Rails.cache.fetch(key) { … }`,
     // `cache.get_or_set(key, lambda: …)`, `cache.wrap(key, () => …)`): it runs on a miss only.

@@ -6,6 +6,122 @@ import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
 
 describe('N+1 kinds of n1aw45 (Java, Go and TypeScript)', () => {
+  // held-out-as airsonic-advanced: `MediaFolderService.getAllMusicFolders()` keeps the folders in a field filled on first
+  // use (`if (cachedMusicFolders == null) { cachedMusicFolders = musicFolderDao.getAllMusicFolders(); }`), yet a loop
+  // calling it (and every method reaching it: `getMusicFolderById`, `isRoot`) was said to query per item.
+  const folderDao: ScanFile = {
+    path: 'src/main/java/app/dao/MusicFolderDao.java',
+    text: [
+      'package app.dao;',
+      '',
+      'import app.domain.MusicFolder;',
+      'import java.util.List;',
+      'import org.springframework.jdbc.core.JdbcTemplate;',
+      'import org.springframework.stereotype.Repository;',
+      '',
+      '@Repository',
+      'public class MusicFolderDao {',
+      '  private final JdbcTemplate jdbcTemplate;',
+      '',
+      '  public MusicFolderDao(JdbcTemplate jdbcTemplate) {',
+      '    this.jdbcTemplate = jdbcTemplate;',
+      '  }',
+      '',
+      '  public List<MusicFolder> getAllMusicFolders() {',
+      '    return jdbcTemplate.query("SELECT id, path, enabled FROM music_folder", (rs, i) -> new MusicFolder(rs.getInt(1), rs.getString(2), rs.getBoolean(3)));',
+      '  }',
+      '',
+      '  public MusicFolder getMusicFolder(int id) {',
+      '    return jdbcTemplate.queryForObject("SELECT id, path, enabled FROM music_folder WHERE id = ?", (rs, i) -> new MusicFolder(rs.getInt(1), rs.getString(2), rs.getBoolean(3)), id);',
+      '  }',
+      '}',
+      '',
+    ],
+  };
+  const folderService: ScanFile = {
+    path: 'src/main/java/app/service/MediaFolderService.java',
+    text: [
+      'package app.service;',
+      '',
+      'import app.dao.MusicFolderDao;',
+      'import app.domain.MusicFolder;',
+      'import java.util.List;',
+      'import java.util.stream.Collectors;',
+      'import org.springframework.stereotype.Service;',
+      '',
+      '@Service',
+      'public class MediaFolderService {',
+      '  private final MusicFolderDao musicFolderDao;',
+      '  private List<MusicFolder> cachedMusicFolders;',
+      '',
+      '  public MediaFolderService(MusicFolderDao musicFolderDao) {',
+      '    this.musicFolderDao = musicFolderDao;',
+      '  }',
+      '',
+      '  public List<MusicFolder> getAllMusicFolders(boolean includeDisabled) {',
+      '    if (cachedMusicFolders == null) {',
+      '      cachedMusicFolders = musicFolderDao.getAllMusicFolders();',
+      '    }',
+      '    return cachedMusicFolders.stream().filter(f -> includeDisabled || f.isEnabled()).collect(Collectors.toList());',
+      '  }',
+      '',
+      '  public MusicFolder getMusicFolderById(Integer id) {',
+      '    return getAllMusicFolders(false).stream().filter(f -> id.equals(f.getId())).findAny().orElse(null);',
+      '  }',
+      '',
+      '  public MusicFolder getMusicFolderFresh(Integer id) {',
+      '    MusicFolder folderCache = null;',
+      '    if (folderCache == null) {',
+      '      folderCache = musicFolderDao.getMusicFolder(id);',
+      '    }',
+      '    return folderCache;',
+      '  }',
+      '',
+      '  public void clearMusicFolderCache() {',
+      '    cachedMusicFolders = null;',
+      '  }',
+      '}',
+      '',
+    ],
+  };
+  const folderUse = (call: string): ScanFile => ({
+    path: 'src/main/java/app/web/FolderController.java',
+    text: [
+      'package app.web;',
+      '',
+      'import app.domain.MediaFile;',
+      'import app.service.MediaFolderService;',
+      'import java.util.ArrayList;',
+      'import java.util.List;',
+      'import org.springframework.stereotype.Controller;',
+      '',
+      '@Controller',
+      'public class FolderController {',
+      '  private final MediaFolderService mediaFolderService;',
+      '',
+      '  public FolderController(MediaFolderService mediaFolderService) {',
+      '    this.mediaFolderService = mediaFolderService;',
+      '  }',
+      '',
+      '  public List<String> paths(List<MediaFile> files) {',
+      '    List<String> out = new ArrayList<>();',
+      '    for (MediaFile f : files) {',
+      `      out.add(${call}.getPath());`,
+      '    }',
+      '    return out;',
+      '  }',
+      '}',
+      '',
+    ],
+  });
+
+  it('Java: a method that fills a cache field on first use (and its callers) queries once, not per item', async () => {
+    assert.deepEqual(await scanLines([folderDao, folderService, folderUse('mediaFolderService.getMusicFolderById(f.getFolderId())')]), []);
+  });
+
+  it('control: a local named like a cache, filled per call, still queries per item', async () => {
+    assert.deepEqual(await scanLines([folderDao, folderService, folderUse('mediaFolderService.getMusicFolderFresh(f.getFolderId())')]), ['src/main/java/app/web/FolderController.java:20 warning']);
+  });
   // held-out-ae homebox: `for i := len(exportTables) - 1; i >= 0; i-- { spec := exportTables[i]; q := "DELETE FROM " +
   // spec.name + …; db.ExecContext(ctx, q, gid) }` — a counter loop names its item in the body; the statement is built
   // from that item (a table per item), a different statement each time.
