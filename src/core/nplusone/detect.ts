@@ -3164,7 +3164,7 @@ class Detector {
     const t = cond.text;
     // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
     const g = /^\(?\s*((?:[^()]|\([^()]*\))+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
-      ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
+      ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(((?:[^()]|\([^()]*\))+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
       ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
       ?? this.missOfLookupBefore(cur, t);
     if (!g || !shared(g[0])) return false;
@@ -3185,7 +3185,8 @@ class Detector {
     const prev = at > 0 ? siblings[at - 1] : undefined;
     if (!prev) return undefined;
     // `v, ok := m[k]`, `const v = m.get(k)`, `v = m.get(k)`, `let v = m[k]`.
-    const b = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)(?:\s*,\s*([A-Za-z_$][\w$]*))?\s*:?=\s*([\w$.]+)(?:\.get\(([^()]+)\)|\[([^\]]+)\])\s*;?\s*$/.exec(prev.text);
+    // Java names the type (`Card c = cards.get(lv.getCardId());`); a key may be a getter call.
+    const b = /^\s*(?:(?:const|let|var)\s+|(?:final\s+)?[A-Z][\w$.]*(?:<[^;=]*>)?\s+)?([A-Za-z_$][\w$]*)(?:\s*,\s*([A-Za-z_$][\w$]*))?\s*:?=\s*([\w$.]+)(?:\.get\(((?:[^()]|\([^()]*\))+)\)|\[([^\]]+)\])\s*;?\s*$/.exec(prev.text);
     if (!b) return undefined;
     const tested = b[2] ?? b[1];
     const v = escapeRe(tested);

@@ -245,4 +245,92 @@ describe('N+1 kinds of n1aw45 (Java, Go and TypeScript)', () => {
       '\t}',
     ])]), ['internal/services/wipe.go:19 warning', 'internal/services/wipe.go:25 warning']);
   });
+
+  // held-out-ap Lavagna's Excel export: `if (!cardCache.containsKey(lv.getValueCard())) { CardFull card =
+  // cardRepository.findFullBy(lv.getValueCard()); cardCache.put(lv.getValueCard(), …); }` — a look-up kept per key, one
+  // query per distinct card; a Java key is a getter call, which the guard's pattern did not allow, nor the typed
+  // `Card c = cards.get(…)` before `if (c == null)`.
+  const cardRepo: ScanFile = {
+    path: 'src/main/java/app/repo/CardRepository.java',
+    text: [
+      'package app.repo;',
+      '',
+      'import app.domain.Card;',
+      'import org.springframework.jdbc.core.JdbcTemplate;',
+      'import org.springframework.stereotype.Repository;',
+      '',
+      '@Repository',
+      'public class CardRepository {',
+      '  private final JdbcTemplate jdbc;',
+      '',
+      '  public CardRepository(JdbcTemplate jdbc) {',
+      '    this.jdbc = jdbc;',
+      '  }',
+      '',
+      '  public Card findById(int id) {',
+      '    return jdbc.queryForObject("SELECT id, name FROM card WHERE id = ?", (rs, i) -> new Card(rs.getInt(1), rs.getString(2)), id);',
+      '  }',
+      '}',
+      '',
+    ],
+  };
+  const exporter = (body: string[]): ScanFile => ({
+    path: 'src/main/java/app/service/ExportService.java',
+    text: [
+      'package app.service;',
+      '',
+      'import app.domain.Card;',
+      'import app.domain.LabelValue;',
+      'import app.repo.CardRepository;',
+      'import java.util.HashMap;',
+      'import java.util.List;',
+      'import java.util.Map;',
+      'import org.springframework.stereotype.Service;',
+      '',
+      '@Service',
+      'public class ExportService {',
+      '  private final CardRepository cardRepository;',
+      '',
+      '  public ExportService(CardRepository cardRepository) {',
+      '    this.cardRepository = cardRepository;',
+      '  }',
+      '',
+      '  public String export(List<LabelValue> values) {',
+      '    StringBuilder sb = new StringBuilder();',
+      '    Map<Integer, String> cardCache = new HashMap<>();',
+      '    Map<Integer, Card> cards = new HashMap<>();',
+      '    for (LabelValue lv : values) {',
+      ...body,
+      '    }',
+      '    return sb.toString();',
+      '  }',
+      '}',
+      '',
+    ],
+  });
+
+  it('Java: a look-up kept per key whose key is a getter call (containsKey, or get then == null) is one per distinct key', async () => {
+    assert.deepEqual(await scanLines([cardRepo, exporter([
+      '      if (!cardCache.containsKey(lv.getCardId())) {',
+      '        Card card = cardRepository.findById(lv.getCardId());',
+      '        cardCache.put(lv.getCardId(), card.getName());',
+      '      }',
+      '      sb.append(cardCache.get(lv.getCardId()));',
+      '      Card c = cards.get(lv.getCardId());',
+      '      if (c == null) {',
+      '        c = cardRepository.findById(lv.getCardId());',
+      '        cards.put(lv.getCardId(), c);',
+      '      }',
+      '      sb.append(c.getName());',
+    ])]), []);
+  });
+
+  it('control: a getter-keyed check that never stores the value still queries per item', async () => {
+    assert.deepEqual(await scanLines([cardRepo, exporter([
+      '      if (!cardCache.containsKey(lv.getCardId())) {',
+      '        Card card = cardRepository.findById(lv.getCardId());',
+      '        sb.append(card.getName());',
+      '      }',
+    ])]), ['src/main/java/app/service/ExportService.java:25 warning']);
+  });
 });
