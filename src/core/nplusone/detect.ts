@@ -1609,6 +1609,13 @@ class Detector {
       const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
       const b = v ? this.binding(v, p.startIndex) : undefined;
       if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
+      // A cache kept in a field and filled on first use (`if (cachedMusicFolders == null) { cachedMusicFolders =
+      // musicFolderDao.getAllMusicFolders(); }`, `if self._cache is None: self._cache = …`): the block runs while the
+      // field is empty — once, not per call.
+      const lazy = /^(?:this\.|self\.|@)?([\w$]*[Cc]ache[\w$]*)\s*(?:===?|is)\s*(?:null|None|nil|undefined)$|^(?:!|not\s+)\s*(?:this\.|self\.)?([\w$]*[Cc]ache[\w$]*)$/.exec(cond);
+      const cacheField = lazy?.[1] ?? lazy?.[2];
+      const fill = field(p, 'consequence');
+      if (cacheField && fill && !this.binding(cacheField, p.startIndex) && new RegExp(`(?:^|[^\\w$.])(?:this\\.|self\\.|@)?${escapeRe(cacheField)}\\s*=[^=]`).test(fill.text)) out.push(fill);
     }
     // A loader handed to a cache (`cache.MakeCacheable(c, key, func() {…})`, `Rails.cache.fetch(key) { … }`,
     // `cache.get_or_set(key, lambda: …)`, `cache.wrap(key, () => …)`): it runs on a miss only.
@@ -2743,6 +2750,18 @@ class Detector {
    * argument itself, not a list of different statements.
    */
   private valuesInlined(value: Node, v: string): boolean {
+    // Go `fmt.Sprintf("UPDATE t SET seen = true WHERE id = '%s'", u.ID)`: the format is the statement and its verbs are
+    // where the item's fields go — values, unless a verb names the table (`DELETE FROM %s`, `DROP INDEX %s`).
+    const format = this.lang === 'go' && value.type === 'call_expression' && /(^|\.)Sprintf$/.test(field(value, 'function')?.text ?? '') ? named(field(value, 'arguments'))[0] : undefined;
+    if (format && this.a.stringTypes.has(format.type)) {
+      const f = format.text.replace(/^(`|")\s*/, '');
+      if (!/^(select|update|insert|delete|with)\b/i.test(f)) return false;
+      const verbs = [...f.matchAll(/%[-+# 0-9.]*[a-zA-Z]/g)];
+      return verbs.length > 0 && verbs.every((m) => {
+        const before = f.slice(Math.max(0, m.index - 60), m.index).replace(/["'`\s]+$/, '');
+        return !/\b(from|join|into|update|table|view|exists)(\s+(\w+|"[^"]*")\.)?$/i.test(before) && before.trim() !== '';
+      });
+    }
     if (!this.a.stringTypes.has(value.type)) return false;
     const text = value.text.replace(/^[fFrRbBuU]{0,2}(`|'''|"""|'|"|<<[~-]?\w+)\s*/, '');
     if (!/^(select|update|insert|delete|with)\b/i.test(text)) return false;
@@ -2753,19 +2772,26 @@ class Detector {
     });
   }
 
+  /** The SQL argument is the item or built from it (isStatementList): a different statement per item. */
+  private statementFromItem(arg: Node | undefined, v: string | undefined, li: LoopInfo): boolean {
+    if (!arg || !v || this.a.stringTypes.has(arg.type) || arg.type === 'template_string' || arg.type === 'object') return false;
+    const t = arg.text;
+    if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
+    // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
+    if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
+    // The SQL is built from the loop variable in another local: `const sql = build(v)`.
+    const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
+    if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex) && !this.valuesInlined(b.value, v)) return true;
+    return false;
+  }
+
   /** Loop variable used as the SQL text (`for (const stmt of migrations) await db.query(stmt)`): different statements. */
   private isStatementList(call: DbCall, li: LoopInfo): boolean {
     const arg = call.sqlArg;
+    // A counter loop names its item in the body (`spec := exportTables[i]`, `const t = tables[i]`): that name is the item too.
+    const alias = li.variable && /^[A-Za-z_$][\w$]*$/.test(li.variable) ? new RegExp(`(?:^|[\\s;{(])(?:const\\s+|let\\s+|var\\s+)?([A-Za-z_$][\\w$]*)\\s*:?=\\s*[\\w$.]+\\[\\s*${escapeRe(li.variable)}\\s*\\]\\s*(?:;|\\n|$)`, 'm').exec(li.body.text)?.[1] : undefined;
+    for (const v of alias ? [li.variable, alias] : [li.variable]) if (this.statementFromItem(arg, v, li)) return true;
     const v = li.variable;
-    if (arg && v && !this.a.stringTypes.has(arg.type) && arg.type !== 'template_string' && arg.type !== 'object') {
-      const t = arg.text;
-      if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
-      // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
-      if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
-      // The SQL is built from the loop variable in another local: `const sql = build(v)`.
-      const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
-      if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex) && !this.valuesInlined(b.value, v)) return true;
-    }
     const list = this.literalList(li);
     if (list && list.length > 0 && list.every((e) => this.a.stringTypes.has(e.type) || e.type === 'template_string')) {
       // A fixed list of strings: tables, statements (migrations). Different statements, not N+1.
@@ -3138,7 +3164,7 @@ class Detector {
     const t = cond.text;
     // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
     const g = /^\(?\s*((?:[^()]|\([^()]*\))+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
-      ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
+      ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(((?:[^()]|\([^()]*\))+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
       ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
       ?? this.missOfLookupBefore(cur, t);
     if (!g || !shared(g[0])) return false;
@@ -3159,7 +3185,8 @@ class Detector {
     const prev = at > 0 ? siblings[at - 1] : undefined;
     if (!prev) return undefined;
     // `v, ok := m[k]`, `const v = m.get(k)`, `v = m.get(k)`, `let v = m[k]`.
-    const b = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)(?:\s*,\s*([A-Za-z_$][\w$]*))?\s*:?=\s*([\w$.]+)(?:\.get\(([^()]+)\)|\[([^\]]+)\])\s*;?\s*$/.exec(prev.text);
+    // Java names the type (`Card c = cards.get(lv.getCardId());`); a key may be a getter call.
+    const b = /^\s*(?:(?:const|let|var)\s+|(?:final\s+)?[A-Z][\w$.]*(?:<[^;=]*>)?\s+)?([A-Za-z_$][\w$]*)(?:\s*,\s*([A-Za-z_$][\w$]*))?\s*:?=\s*([\w$.]+)(?:\.get\(((?:[^()]|\([^()]*\))+)\)|\[([^\]]+)\])\s*;?\s*$/.exec(prev.text);
     if (!b) return undefined;
     const tested = b[2] ?? b[1];
     const v = escapeRe(tested);

@@ -253,7 +253,7 @@ function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   const argsText = chainArgsText(chain);
   const batch = /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
   const op = raw >= 0 ? opOfSql(sql, n[ti] === 'Exec' || n[ti] === 'ExecWithCount' ? 'write' : 'read') : POP_WRITE.test(n[ti]) ? 'write' : 'read';
-  return { library: 'pop', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+  return { library: 'pop', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sqlArg ? { sqlArg } : {}), ...(sql !== undefined ? { sql } : {}) };
 }
 
 /** xorm (xorm.io/xorm): the builders of a `*xorm.Session` / `*xorm.Engine`… */
@@ -284,7 +284,7 @@ function classifyXorm(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCal
   const inArgs = segs.slice(ci + 1, ti).filter((_x, i) => n[ci + 1 + i] === 'In').map((x) => named(x.args)[1]?.text ?? '');
   const batch = inArgs.some((t) => /\.\.\.$|^\[\]|[a-z](s|IDs|Ids|List|Set|Slice|Map)$|^(ids|keys|uids)$/.test(t)) || n[ti] === 'InsertMulti' || /\bIN\s*\(\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
   const op = sqlArg !== undefined ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : XORM_WRITE.test(n[ti]) ? 'write' : 'read';
-  return { library: 'xorm', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+  return { library: 'xorm', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sqlArg ? { sqlArg } : {}), ...(sql !== undefined ? { sql } : {}) };
 }
 
 /** uptrace/bun: the query a DB, a transaction or an IDB makes (`db.NewSelect()`, `tx.NewInsert()`)… */
@@ -312,7 +312,7 @@ function classifyBun(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   const argsText = chainArgsText(chain);
   const batch = /\bbun\.In\(/.test(argsText) || /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql)) || kind === 'Values';
   const op = kind === 'Select' ? 'read' : kind === 'Raw' ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : 'write';
-  return { library: 'bun', op, batch, label: `${n.slice(0, bi).join('.')}.${n.slice(bi).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+  return { library: 'bun', op, batch, label: `${n.slice(0, bi).join('.')}.${n.slice(bi).join('(…).')}`, method: n[ti], ...(sqlArg ? { sqlArg } : {}), ...(sql !== undefined ? { sql } : {}) };
 }
 
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
