@@ -38,7 +38,7 @@ const SCRIPT_TEXT = /^(?:import\s+(?:click|typer)\b|from\s+(?:click|typer)\s+imp
 const GO_COMMAND_TEXT = /\b(?:cobra\.Command\s*\{[^}]*?\bUse|cli\.Command\s*\{[^}]*?\bName)\s*:\s*"([\w-]+)/;
 // Not `reindex`: a search index is rebuilt by an operator after an upgrade or a restore (netbox's `reindex` management
 // command, kestra's `sys reindex`), a one-off.
-const RECURRING_COMMAND = /^(?:clean(?:up)?|purge|prune|sweep|gc|expire|vacuum|sync|cron|schedule|tick|digest|notify|rotate)/i;
+export const RECURRING_COMMAND = /^(?:clean(?:up)?|purge|prune|sweep|gc|expire|vacuum|sync|cron|schedule|tick|digest|notify|rotate)/i;
 /**
  * A Java picocli command (`@CommandLine.Command(name = "migrate", …)` or `@Command(name = …)` on a class): judged by its
  * name as a Go command is. A command that starts a server (`extends AbstractServerCommand`, kestra's `executor`,

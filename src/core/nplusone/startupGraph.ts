@@ -16,17 +16,21 @@
  *    providers, workflows and rules from the environment, called only from `on_starting`);
  *  - a name is start-up only when it has callers and every one of them is start-up code, up to ROUNDS deep.
  *    Callers in test code do not count (a test calls the provisioning it checks; it runs no request).
+ *  - a Python program named for a schedule (`cron.py`, `scheduler.py`, `cleanup.py`: codeContext's RECURRING_COMMAND, as a
+ *    Go command's name) is run again and again by a scheduler: what its `if __name__ == "__main__":` block calls is job
+ *    code, per tick, not start-up (held-out-ar simple-login's `cron.py --job notify_trial_end`);
  *  - Django's `pre_migrate`/`post_migrate` signal handlers (`post_migrate.connect(fn)`, `@receiver(post_migrate)`) run
  *    with `manage.py migrate`: their findings take the `migration` context.
  * Go, TypeScript, JavaScript and Python (Ruby start-up hooks are judged within their file).
  */
 import type { Finding } from '../findings';
 import { lineStarts, positionAt, SEVERITY_RANK } from '../findings';
-import { codeContextOf, codeContextForImports, type ContextPolicy } from '../codeContext';
+import { codeContextOf, codeContextForImports, RECURRING_COMMAND, type ContextPolicy } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
 import { RULE_ID } from './ruleId';
 import { closingEnd } from '../limits';
+import { escapeRe } from '../format';
 
 const ROUNDS = 6;
 const FAMILIES = /^(go|typescript|tsx|javascript|python)$/;
@@ -176,7 +180,16 @@ export class StartupGraph {
     }
     if (go) for (const p of servedCommandPackages(text)) this.served.add(p);
     if (go && command) this.commandFiles.add(file);
-    for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
+    // A Python program named for a schedule (`cron.py` dispatching `--job notify_trial_end`, `scheduler.py`, `cleanup.py`):
+    // a scheduler (crontab, a Kubernetes CronJob) runs it again and again, so what its `__main__` calls runs per tick — job
+    // code, as a Go command of such a name is (codeContext RECURRING_COMMAND) — not start-up code run once per boot.
+    const ticks = py && entry && RECURRING_COMMAND.test(/([\w-]+)\.py$/.exec(contextPath)?.[1] ?? '') && !/(^|\/)__main__\.py$/.test(file) ? entry : '';
+    for (const c of facts.topCalls ?? []) {
+      if (ticks && new RegExp(`(?<![\\w.])${escapeRe(c)}\\(`).test(ticks)) {
+        this.scheduled.add(`${fam}:${c}`);
+        this.scheduledRefs.add(`${fam}:${c}`);
+      } else this.top.add(`${fam}:${c}`);
+    }
     for (const c of facts.laterCalls ?? []) {
       if (go && command) this.commandLater.set(`${fam}:${c}`, [...(this.commandLater.get(`${fam}:${c}`) ?? []), file]);
       else this.later.add(`${fam}:${c}`);
