@@ -764,7 +764,9 @@ export class CrossFileCalls {
       const ofClass = !typedDefs?.length && classes.size > 1 && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
       // Python: the receiver is a class the file imports (`ProviderModel.list_async(…)`): that class's method or its bases'.
       const ofHierarchy = !typedDefs?.length && !ofClass.length && call.language === 'python' && call.receiverClass ? all.filter((d) => this.pythonClassHas(call, d)) : [];
-      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;
+      const typedAll = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;
+      // A common name on a class (PendingLoopCall.classMethod): its method must query itself.
+      const typed = call.classMethod ? (typedAll ?? []).filter((d) => d.queries) : typedAll;
       if (typed && !typed.length) continue;
       // The code names the receiver's type and no file of that name defines the method: a one-word name (`get`, `find`)
       // judged by name alone is another class's method as often as not — `this.segmentService.get()` was said to reach
@@ -775,7 +777,9 @@ export class CrossFileCalls {
       const mod = call.local ? undefined : this.importedFrom.get(file)?.[call.callee];
       const fromModule = mod ? all.filter((d) => moduleHolds(mod, this.inProject(d.file))) : call.local ? [] : this.onModule(call, all);
       if (fromModule.length && !fromModule.some((d) => reaches.has(d))) continue;
-      if (!fromModule.length && this.notOnModule(call, all)) continue;
+      // (Not when the call names a class the project defines the method on, or on one of its bases: `Coupon.get(id)` with
+      // `Coupon` imported from the app's models is that class's method, a common name or not — ofHierarchy.)
+      if (!fromModule.length && !(ofHierarchy.length && typed?.length) && this.notOnModule(call, all)) continue;
       const def = typed ? typed[0] : fromModule.length ? fromModule.find((d) => reaches.has(d)) : call.local
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)

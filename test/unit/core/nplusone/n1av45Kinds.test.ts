@@ -56,9 +56,65 @@ describe('N+1 kinds of n1av45 (Python)', () => {
     ],
   });
 
-  it('a program named for a schedule (cron.py, scheduler.py) runs its jobs per tick: a warning; a one-off program keeps info', async () => {
+  it('a program named for a schedule (cron.py, scheduler.py) runs its own jobs per tick: a warning; a one-off program keeps info', async () => {
     assert.deepEqual(await scanLines([models, program('billing/cron.py')]), ['billing/cron.py:7 warning']);
     assert.deepEqual(await scanLines([models, program('billing/scheduler.py')]), ['billing/scheduler.py:7 warning']);
     assert.deepEqual(await scanLines([models, program('billing/export_invoices.py')]), ['billing/export_invoices.py:7 info']);
+    // By file: the one-off program's function of the same name stays its own (info).
+    assert.deepEqual(await scanLines([models, program('billing/cron.py'), program('billing/export_invoices.py')]), ['billing/cron.py:7 warning', 'billing/export_invoices.py:7 info']);
+  });
+
+  it("a common name (get, delete, filter) called on an app's model class is the class method its ORM base defines: a query per item", async () => {
+    const base: ScanFile = {
+      path: 'shop/models.py',
+      text: [
+        'from sqlalchemy import Column, Integer, String',
+        'from shop.db import Base, Session',
+        '',
+        'class CrudMixin(object):',
+        '    @classmethod',
+        '    def get(cls, id):',
+        '        return Session.query(cls).get(id)',
+        '',
+        '    @classmethod',
+        '    def delete(cls, obj_id):',
+        '        Session.query(cls).filter(cls.id == obj_id).delete()',
+        '',
+        'class Coupon(Base, CrudMixin):',
+        '    __tablename__ = "coupon"',
+        '    id = Column(Integer, primary_key=True)',
+        '',
+        'class Colour(object):',
+        '    NAMES = {"r": "red"}',
+        '',
+        '    @classmethod',
+        '    def get(cls, key):',
+        '        return cls.NAMES.get(key)',
+        '',
+      ],
+    };
+    const worker: ScanFile = {
+      path: 'shop/services/coupons.py',
+      text: [
+        'from sqlalchemy import and_',
+        'from shop.db import Session',
+        'from shop.models import Colour, Coupon',
+        '',
+        'def purge_expired(now):',
+        '    for coupon in Session.query(Coupon).filter(and_(Coupon.id > 0)).all():',
+        '        Coupon.delete(coupon.id)',
+        '',
+        'def coupons_by_id(ids):',
+        '    out = []',
+        '    for coupon_id in ids:',
+        '        out.append(Coupon.get(coupon_id))',
+        '    return out',
+        '',
+        'def colour_names(keys):',
+        '    return [Colour.get(k) for k in keys]',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([base, worker]), ['shop/services/coupons.py:12 warning', 'shop/services/coupons.py:7 warning']);
   });
 });
