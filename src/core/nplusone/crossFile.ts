@@ -777,9 +777,10 @@ export class CrossFileCalls {
       const mod = call.local ? undefined : this.importedFrom.get(file)?.[call.callee];
       const fromModule = mod ? all.filter((d) => moduleHolds(mod, this.inProject(d.file))) : call.local ? [] : this.onModule(call, all);
       if (fromModule.length && !fromModule.some((d) => reaches.has(d))) continue;
-      // (Not when the call names a class the project defines the method on, or on one of its bases: `Coupon.get(id)` with
-      // `Coupon` imported from the app's models is that class's method, a common name or not — ofHierarchy.)
-      if (!fromModule.length && !(ofHierarchy.length && typed?.length) && this.notOnModule(call, all)) continue;
+      // (Not when the call names a class imported from a module of the project that defines the method, or one of its
+      // bases: `Coupon.get(id)` with `Coupon` from the app's models is that class's method, a common name or not —
+      // ofHierarchy. A library's class of the same name, `from pushlib.client import Notification`, is the library's.)
+      if (!fromModule.length && !(ofHierarchy.length && typed?.length && (call.receiverFrom === undefined || this.projectHolds(call.receiverFrom))) && this.notOnModule(call, all)) continue;
       const def = typed ? typed[0] : fromModule.length ? fromModule.find((d) => reaches.has(d)) : call.local
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)
