@@ -790,7 +790,10 @@ export class CrossFileCalls {
       // Through an interface the code names (`container.resolve<IInventoryService>(…)`): the type links the packages,
       // whatever the calling file imports.
       const viaInterface = !!typed?.length && receiverType !== undefined && typed.every((d) => this.implementers(receiverType).has(`${d.file}\u0000${d.cls}`));
-      if (!def || (def.file === file && !call.local) || (!viaInterface && !this.mayBe(file, call.callee, def))) continue;
+      // A class method reached through the class the file imports from the project (PendingLoopCall.classMethod): the import
+      // links the files, wherever the caller sits (simple-login's root-level cron.py calling app/models.py's mixin).
+      const viaClass = !!call.classMethod && !!typed?.length && call.receiverFrom !== undefined && this.projectHolds(call.receiverFrom);
+      if (!def || (def.file === file && !call.local) || (!viaInterface && !viaClass && !this.mayBe(file, call.callee, def))) continue;
       // Java: overloads of the same parameter count (`configuration(String, …)` beside
       // `configuration(IntegrationConfiguration, …)`): the call is one of them, so every one must query.
       if (java && def.arity !== undefined && all.some((d) => d.file === def.file && d.arity === def.arity && !reaches.has(d))) continue;

@@ -116,5 +116,7 @@ describe('N+1 kinds of n1av45 (Python)', () => {
       ],
     };
     assert.deepEqual(await scanLines([base, worker]), ['shop/services/coupons.py:12 warning', 'shop/services/coupons.py:7 warning']);
+    // A program at the project's root (`cron.py`) calling the class of another package: the import links them.
+    assert.deepEqual(await scanLines([base, { ...worker, path: 'coupons_job.py' }]), ['coupons_job.py:12 warning', 'coupons_job.py:7 warning']);
   });
 });
