@@ -47,6 +47,8 @@ const RECURRING_COMMAND = /^(?:clean(?:up)?|purge|prune|sweep|gc|expire|vacuum|s
 const JAVA_COMMAND_TEXT = /@(?:CommandLine\.)?Command\(\s*(?:[^)]*?[,(\s])?name\s*=\s*"([\w-]+)"/;
 const JAVA_SERVER_COMMAND = /\bclass\s+\w+\s+extends\s+\w*Server\w*Command\b/;
 const SERVING_COMMAND = /^(?:serve|server|start|run|worker|daemon|watch|listen|all|public|admin|api|web|app|agent)$/i;
+/** A Python module run as a program: `if __name__ == "__main__":`, or its arguments parsed (`args = parser.parse_args()`), at the top level. */
+const PY_MAIN_GUARD = /^(?:if\s+__name__\s*==\s*["']__main__["']\s*:|\w+\s*=\s*\w+\.parse_args\(\s*\))/m;
 const TEST_TEXT = /^\s*(?:import\s+pytest|from\s+django\.test\s+import|require\s+['"](?:rails_helper|spec_helper|test_helper)['"]|import\s+\{[^}]*\b(?:describe|it|test)\b[^}]*\}\s+from\s+['"](?:vitest|@jest\/globals|mocha)['"])/m;
 
 /**
@@ -99,6 +101,9 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
   if (SEED_PATH.test(p) && !railsAppImporter(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
+  // A Python program an operator runs, kept in a `commands/` or `cli/` folder (`commands/backfill_abuser_data.py`: argparse,
+  // `if __name__ == "__main__":` or `args = parser.parse_args()` at the top level): a script, as a Django management command is (held-out-ar simple-login).
+  if (text && /\.py$/.test(p) && /(^|\/)(commands|cli)\/[^/]+\.py$/.test(p) && PY_MAIN_GUARD.test(text)) return 'script';
   const command = p.endsWith('.go') && head ? GO_COMMAND_TEXT.exec(head)?.[1] : /\.(java|kt)$/.test(p) && head && /\bpicocli\b/.test(head) && !JAVA_SERVER_COMMAND.test(head) ? JAVA_COMMAND_TEXT.exec(head)?.[1] : undefined;
   if (command && RECURRING_COMMAND.test(command) && !keyRotation(command, head)) return 'job';
   if (command && !SERVING_COMMAND.test(command) && !JOB_PATH.test(p)) return 'script';

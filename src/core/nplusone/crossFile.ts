@@ -764,7 +764,9 @@ export class CrossFileCalls {
       const ofClass = !typedDefs?.length && classes.size > 1 && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
       // Python: the receiver is a class the file imports (`ProviderModel.list_async(…)`): that class's method or its bases'.
       const ofHierarchy = !typedDefs?.length && !ofClass.length && call.language === 'python' && call.receiverClass ? all.filter((d) => this.pythonClassHas(call, d)) : [];
-      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;
+      const typedAll = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;
+      // A common name on a class (PendingLoopCall.classMethod): its method must query itself.
+      const typed = call.classMethod ? (typedAll ?? []).filter((d) => d.queries) : typedAll;
       if (typed && !typed.length) continue;
       // The code names the receiver's type and no file of that name defines the method: a one-word name (`get`, `find`)
       // judged by name alone is another class's method as often as not — `this.segmentService.get()` was said to reach
@@ -775,7 +777,10 @@ export class CrossFileCalls {
       const mod = call.local ? undefined : this.importedFrom.get(file)?.[call.callee];
       const fromModule = mod ? all.filter((d) => moduleHolds(mod, this.inProject(d.file))) : call.local ? [] : this.onModule(call, all);
       if (fromModule.length && !fromModule.some((d) => reaches.has(d))) continue;
-      if (!fromModule.length && this.notOnModule(call, all)) continue;
+      // (Not when the call names a class imported from a module of the project that defines the method, or one of its
+      // bases: `Coupon.get(id)` with `Coupon` from the app's models is that class's method, a common name or not —
+      // ofHierarchy. A library's class of the same name, `from pushlib.client import Notification`, is the library's.)
+      if (!fromModule.length && !(ofHierarchy.length && typed?.length && (call.receiverFrom === undefined || this.projectHolds(call.receiverFrom))) && this.notOnModule(call, all)) continue;
       const def = typed ? typed[0] : fromModule.length ? fromModule.find((d) => reaches.has(d)) : call.local
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)
@@ -785,7 +790,10 @@ export class CrossFileCalls {
       // Through an interface the code names (`container.resolve<IInventoryService>(…)`): the type links the packages,
       // whatever the calling file imports.
       const viaInterface = !!typed?.length && receiverType !== undefined && typed.every((d) => this.implementers(receiverType).has(`${d.file}\u0000${d.cls}`));
-      if (!def || (def.file === file && !call.local) || (!viaInterface && !this.mayBe(file, call.callee, def))) continue;
+      // A class method reached through the class the file imports from the project (PendingLoopCall.classMethod): the import
+      // links the files, wherever the caller sits (simple-login's root-level cron.py calling app/models.py's mixin).
+      const viaClass = !!call.classMethod && !!typed?.length && call.receiverFrom !== undefined && this.projectHolds(call.receiverFrom);
+      if (!def || (def.file === file && !call.local) || (!viaInterface && !viaClass && !this.mayBe(file, call.callee, def))) continue;
       // Java: overloads of the same parameter count (`configuration(String, …)` beside
       // `configuration(IntegrationConfiguration, …)`): the call is one of them, so every one must query.
       if (java && def.arity !== undefined && all.some((d) => d.file === def.file && d.arity === def.arity && !reaches.has(d))) continue;

@@ -209,6 +209,12 @@ export interface QueryKeys {
 
 export interface PendingLoopCall {
   callee: string;
+  /**
+   * Python: a common name (`get`, `delete`) called on a class (`Coupon.get(id)`): only that class's method, or its bases',
+   * that queries by itself counts — not one reaching the database by the name of what it calls (`cls.NAMES.get(key)` on a
+   * dict is no `get` of the app's).
+   */
+  classMethod?: boolean;
   /** Where the loop's collection comes from (loopSource.ts), for the finding's evidence. */
   source?: LoopSource;
   /** What the code says about how many items the loop walks (NPlusOneEvidence.collection). */
@@ -750,7 +756,12 @@ class Detector {
       // A short name on the item of a loop over a model's query (`user.ban()` over `User.query…`): that model's method,
       // resolved by its class across files (held-out-w: flaskbb's `elif user.ban():` was left out for its 3 letters).
       const itemModel = this.lang === 'python' && callee.length < 4 && !GENERIC_NAMES.has(callee) ? this.loopItemModel(n) : undefined;
-      if (((GENERIC_NAMES.has(callee) || (callee.length < 4 && !itemModel)) && !repository && !recv?.receiverModule && !storage && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      // Python: a common name called on a class (`Coupon.get(id)`, `Bounce.delete(b.id)`) is that class's class method — an
+      // ORM base of the app's (`class ModelMixin: @classmethod def get(cls, id): return Session.query(cls).get(id)`) when
+      // the project defines it there; the cross-file pass keeps it only as a method of that class or its bases
+      // (pythonClassHas), never another class's `get` (held-out-ar simple-login: `Mailbox.get` per id in SQLAlchemy files).
+      const pyClassMethod = this.lang === 'python' && field(n, 'function')?.type === 'attribute' && /^[A-Z][a-z]\w*$/.test(field(field(n, 'function')!, 'object')?.text ?? '');
+      if (((GENERIC_NAMES.has(callee) || (callee.length < 4 && !itemModel)) && !repository && !recv?.receiverModule && !storage && !pyClassMethod && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       // A predicate (`pact_publication.latest_for_branch?`) is a method, though: no association or column reader of the app's
       // defines one, so the cross-file pass keeps it only when a project method of that name reaches the database.
@@ -791,6 +802,7 @@ class Detector {
         ...(this.lang === 'ruby' && field(n, 'receiver') && !/^self$/.test(field(n, 'receiver')!.text) ? { onObject: true } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
+        ...(pyClassMethod && (GENERIC_NAMES.has(callee) || callee.length < 4) && !repository ? { classMethod: true } : {}),
         ...recv,
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),

@@ -16,6 +16,9 @@
  *    providers, workflows and rules from the environment, called only from `on_starting`);
  *  - a name is start-up only when it has callers and every one of them is start-up code, up to ROUNDS deep.
  *    Callers in test code do not count (a test calls the provisioning it checks; it runs no request).
+ *  - a Python program named for a schedule (`cron.py`, `scheduler.py`, `periodic_tasks.py`) is run again and again by a
+ *    scheduler: the functions of its own that its `if __name__ == "__main__":` block calls are job code, per tick, not
+ *    start-up (held-out-ar simple-login's `cron.py --job notify_trial_end`);
  *  - Django's `pre_migrate`/`post_migrate` signal handlers (`post_migrate.connect(fn)`, `@receiver(post_migrate)`) run
  *    with `manage.py migrate`: their findings take the `migration` context.
  * Go, TypeScript, JavaScript and Python (Ruby start-up hooks are judged within their file).
@@ -27,6 +30,7 @@ import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
 import { RULE_ID } from './ruleId';
 import { closingEnd } from '../limits';
+import { escapeRe } from '../format';
 
 const ROUNDS = 6;
 const FAMILIES = /^(go|typescript|tsx|javascript|python)$/;
@@ -35,6 +39,8 @@ const PY_REQUEST_METHODS = /^(get|post|put|patch|delete|head|options|dispatch|di
 /** gunicorn server hooks that run while the server boots (the master, or each worker once), never per request. */
 const PY_BOOT_HOOKS = /^(on_starting|when_ready|pre_fork|post_fork|post_worker_init)$/;
 // Not `setup/`: apps name remote-server set-up actions so (dokploy's server-setup runs per request).
+/** A Python program's file name that says a scheduler runs it (`cron.py`, `crontab.py`, `cron_jobs.py`, `scheduler.py`, `periodic_tasks.py`). */
+const SCHEDULED_PROGRAM = /^(?:cron\w*|\w+_cron|scheduler|periodic\w*)$/i;
 const STARTUP_FOLDER = /(^|\/)(initialize|bootstrap|startup)\//;
 
 interface Fn {
@@ -144,6 +150,8 @@ export class StartupGraph {
    * exports and the replay cleanup run only from `FrigateApp.start`.
    */
   private readonly entryMethods = new Set<string>();
+  /** Python: `file\u0000py:name` of the functions a scheduled program's `__main__` calls (SCHEDULED_PROGRAM): job roots. */
+  private readonly tickFns = new Set<string>();
 
   /** contextPath: the file's path in the app when `file` is absolute (AnalyzerInput.contextPath): what kind of code it is. */
   add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string, contextPath = file): void {
@@ -176,7 +184,16 @@ export class StartupGraph {
     }
     if (go) for (const p of servedCommandPackages(text)) this.served.add(p);
     if (go && command) this.commandFiles.add(file);
-    for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
+    // A Python program named for a schedule (`cron.py` dispatching `--job notify_trial_end`, `scheduler.py`, `periodic_tasks.py`):
+    // a scheduler (crontab, a Kubernetes CronJob) runs it again and again, so the functions of its own that its `__main__`
+    // calls run per tick — job code, not start-up code run once per boot. By file: another file's function of the same
+    // name (a one-off command's `main`) keeps its own context.
+    const ticks = py && entry && SCHEDULED_PROGRAM.test(/(\w+)\.py$/.exec(contextPath)?.[1] ?? '') ? entry : '';
+    const own = new Set(facts.functions.filter((f) => !f.method).map((f) => f.name));
+    for (const c of facts.topCalls ?? []) {
+      if (ticks && own.has(c) && new RegExp(`(?<![\\w.])${escapeRe(c)}\\(`).test(ticks)) this.tickFns.add(`${file}\u0000${fam}:${c}`);
+      else this.top.add(`${fam}:${c}`);
+    }
     for (const c of facts.laterCalls ?? []) {
       if (go && command) this.commandLater.set(`${fam}:${c}`, [...(this.commandLater.get(`${fam}:${c}`) ?? []), file]);
       else this.later.add(`${fam}:${c}`);
@@ -199,20 +216,21 @@ export class StartupGraph {
   private jobNames(): Set<string> {
     if (this.jobs) return this.jobs;
     const jobs = new Set<string>();
-    if (this.scheduled.size) {
+    if (this.scheduled.size || this.tickFns.size) {
       const callers = new Map<string, Fn[]>();
       for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
       const startup = this.startupNames();
       for (let round = 0; round < ROUNDS; round++) {
         let changed = false;
         for (const f of this.fns) {
-          if (jobs.has(f.name) || this.isRoot(f) || f.request || startup.has(f.name) || this.top.has(f.name)) continue;
+          const tick = this.tickFns.has(`${f.file}\u0000${f.name}`);
+          if (jobs.has(f.name) || this.isRoot(f) || f.request || startup.has(f.name) || (this.top.has(f.name) && !tick)) continue;
           if (this.later.has(f.name) && !this.scheduled.has(f.name)) continue;
           const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
           // A function handed to the scheduler by name that start-up code also runs once (rybbit's usage checker, scheduled
           // and run at boot): per tick all the same.
           const ref = this.scheduledRefs.has(f.name);
-          if ((this.scheduled.has(f.name) || by.length > 0) && by.every((c) => jobs.has(c.name) || (ref && (this.isRoot(c) || startup.has(c.name))))) {
+          if (tick || ((this.scheduled.has(f.name) || by.length > 0) && by.every((c) => jobs.has(c.name) || (ref && (this.isRoot(c) || startup.has(c.name)))))) {
             jobs.add(f.name);
             changed = true;
           }
@@ -258,7 +276,7 @@ export class StartupGraph {
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name) || this.scheduledRefs.has(f.name)) continue;
+        if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name) || this.scheduledRefs.has(f.name) || this.tickFns.has(`${f.file}\u0000${f.name}`)) continue;
         const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
@@ -276,7 +294,7 @@ export class StartupGraph {
     if (this.deferred.get(file)?.some(([a, b]) => a <= line && line <= b)) return undefined;
     let best: Fn | undefined;
     for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
-    return best && (this.isRoot(best) || this.startupNames().has(best.name)) ? best : undefined;
+    return best && !this.tickFns.has(`${best.file}\u0000${best.name}`) && (this.isRoot(best) || this.startupNames().has(best.name)) ? best : undefined;
   }
 
   /** The innermost function of the file holding the line, when it runs only per tick of a schedule. */

@@ -128,6 +128,15 @@ describe('core/codeContext', () => {
     assert.equal(codeContextOf('internal/test-rig/db.go', 'package rig\n'), 'test');
   });
 
+  it("a Python program in a commands/ or cli/ folder (a __main__ guard) is an operator's script; a module there without one keeps its path's context (n1av45, failed before)", () => {
+    const program = 'import argparse\n\ndef main():\n    pass\n\nif __name__ == "__main__":\n    main()\n';
+    assert.equal(codeContextOf('commands/backfill_totals.py', program), 'script');
+    assert.equal(codeContextOf('shop/cli/reindex.py', program), 'script');
+    assert.equal(codeContextOf('commands/resend.py', 'import argparse\n\nparser = argparse.ArgumentParser()\nargs = parser.parse_args()\nprint(args)\n'), 'script');
+    assert.equal(codeContextOf('commands/handlers.py', 'def handle(cmd):\n    return cmd\n'), 'request');
+    assert.equal(codeContextOf('shop/views/orders.py', program), 'request');
+  });
+
   it('caps findings outside request and job code at info, and the cap is configurable', () => {
     assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '')[0].severity, 'info');
     assert.equal(applyContext([f('warning')], 'app/jobs/x_job.rb', '')[0].severity, 'warning');

