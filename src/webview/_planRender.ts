@@ -415,7 +415,8 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
     const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
     // A figure and its share are each one unbreakable piece: a narrow pane broke "554.00 (100%" ⏎ ")"; lines break between them.
     // Whole pieces: a figure, its share "(24%)", and "of 280k est." — a narrow card breaks between them, never inside.
-    const pieces = (text: string) => text.split(/\s(?=\(|of\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
+    // "in all 3 loops" and "(slowest of 3 processes)" are pieces too (person47 L7), never cut before their number.
+    const pieces = (text: string) => text.split(/\s(?=\(|of\s(?!\d+ processes)|in all\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
     const meter = (label: string, share: number, text: string) =>
       h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, ...pieces(text)));
     // Its depth and parent on the card (person16 LOW 7): a narrow pane stacks the cards, indented under their parent with a connector.

@@ -454,6 +454,9 @@ describe('webview/plan rendering (jsdom)', () => {
     const card = (type: string) => root.querySelector(`.diagram .card[data-node="${id(type)}"]`)!.textContent!.replace(/\s+/g, ' ');
     const aggCard = card('Aggregate');
     const scanCard = card('Seq Scan');
+    // A narrow card breaks between whole pieces: the measure is one, never cut inside ("(slowest" ⏎ "of 3 processes)").
+    const nb = [...root.querySelectorAll(`.diagram .card[data-node="${id('Seq Scan')}"] .nb`)].map((x) => x.textContent);
+    assert.ok(nb.includes('(slowest of 3 processes)') && nb.includes('in all 3 loops'), JSON.stringify(nb));
     v.show('tree');
     const aggRow = treeRow('Aggregate');
     const scanRow = treeRow('Seq Scan');
