@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlanWith, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, statementDoubt, writeRows, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlanWith, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, partlyCounted, planText, nodeRowsText, statementDoubt, timeMeasure, totalTimeText, writeRows, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 import { countOf, times } from '../core/format';
@@ -266,11 +266,14 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
   // Each figure says which it is, self (the node alone, its share of the plan) or total (with its children), as pev2's
   // "Cost: 0 (Total: 934)": a root Limit read "cost 0.00 (0.0%)" under a header of "Total cost 934.05" (person37 L9).
+  // Rows and times in the diagram's measure, each saying it (person47 L7: "5192 of 7834 est. · × 3 loops" here, "16k of
+  // 24k est." on the card): rows over all loops, times over all loops or a parallel node's wall clock (timeMeasure).
+  const measure = plan.analyzed ? timeMeasure(m) : undefined;
   const figures = plan.analyzed
-    ? [`self ${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, m.inclusiveMs !== undefined ? `total ${fmtMs(m.inclusiveMs)}` : '', `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
-    : [`self cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `total ${totalCostText(plan, n)}`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
+    ? [`self ${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, m.inclusiveMs !== undefined ? `total ${fmtMs(m.inclusiveMs)}${measure ? ` (${measure})` : ''}` : '', `rows ${nodeRowsText(m, true)}${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.neverExecuted ? 'never executed' : '']
+    : [`self cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `total ${totalCostText(plan, n)}`, nodeRowsText(m, false)];
   const figuresTitle = plan.analyzed
-    ? 'self: the time this node took without its children, and its share of the execution; total: with its children (both over all its loops)'
+    ? 'self: the time this node took without its children, and its share of the execution; total: with its children (both over all its loops; a node parallel processes share: its wall clock, the slowest process when PostgreSQL gives per-worker figures); rows: over all its loops, PostgreSQL\'s per-loop rows × loops'
     : 'self cost: this node\'s own estimate without its children, and its share of the plan\'s; total: with its children (both over all the loops the plan expects; the node details give the per-loop cost PostgreSQL prints)';
   const row = h(doc, 'div', {
     class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
@@ -412,7 +415,8 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
     const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
     // A figure and its share are each one unbreakable piece: a narrow pane broke "554.00 (100%" ⏎ ")"; lines break between them.
     // Whole pieces: a figure, its share "(24%)", and "of 280k est." — a narrow card breaks between them, never inside.
-    const pieces = (text: string) => text.split(/\s(?=\(|of\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
+    // "in all 3 loops" and "(slowest of 3 processes)" are pieces too (person47 L7), never cut before their number.
+    const pieces = (text: string) => text.split(/\s(?=\(|of\s(?!\d+ processes)|in all\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
     const meter = (label: string, share: number, text: string) =>
       h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, ...pieces(text)));
     // Its depth and parent on the card (person16 LOW 7): a narrow pane stacks the cards, indented under their parent with a connector.
@@ -421,8 +425,8 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
       h(doc, 'div', { class: 'title' }, m.title),
       m.detail ? h(doc, 'div', { class: 'detail' }, m.detail) : undefined,
       conditions(doc, n),
-      plan.analyzed ? meter('self time', m.timeShare ?? 0, `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})${m.inclusiveMs !== undefined ? ` of ${fmtMs(m.inclusiveMs)} total` : ''}`) : undefined,
-      meter('rows', rowsOf(n) / maxRows, `${fmtRowsTotal(rowsOf(n))}${plan.analyzed ? ` of ${fmtRowsTotal(m.estRows * Math.max(1, m.loops))} est.` : ' est.'}`),
+      plan.analyzed ? meter('self time', m.timeShare ?? 0, `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})${m.inclusiveMs !== undefined ? ` of ${fmtMs(m.inclusiveMs)} total${timeMeasure(m) ? ` (${timeMeasure(m)})` : ''}` : ''}`) : undefined,
+      meter('rows', rowsOf(n) / maxRows, nodeRowsText(m, plan.analyzed)),
       meter('self cost', m.costShare, `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)}) of ${fmtCost(m.inclusiveCost)} total`),
       m.exclusiveBuffers ? meter('buffers', bufOf(n) / maxBuf, `${fmtCount(bufOf(n))}`) : undefined);
     c.addEventListener('click', () => onSelect(n.id));
@@ -487,7 +491,8 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
     ['node', 'Node', (n) => nodeLabel(n), true],
     ['excl', 'Self time', (n) => fmtMs(n.metrics.exclusiveMs), plan.analyzed],
     ['incl', 'Total time', (n) => fmtMs(n.metrics.inclusiveMs), plan.analyzed],
-    ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtRowsTotal(n.metrics.actualRowsTotal)} / ${fmtRowsTotal(n.metrics.estRows * n.metrics.loops)}` : fmtCount(n.metrics.estRows)), true],
+    // Rows in the tree's and the diagram's measure: over all loops (nodeRowsText).
+    ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtRowsTotal(n.metrics.actualRowsTotal)} / ${fmtRowsTotal(n.metrics.estRows * Math.max(1, n.metrics.loops))}` : fmtRowsTotal(n.metrics.estRows * Math.max(1, n.metrics.estLoops))), true],
     ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short || '–', plan.analyzed],
     ['loops', 'Loops', (n) => fmtCount(n.metrics.loops), plan.analyzed],
     ['cost', 'Self cost', (n) => fmtCost(n.metrics.exclusiveCost), true],
@@ -549,14 +554,19 @@ function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTML
     dl.append(h(doc, 'dt', {}, k), h(doc, 'dd', {}, v));
   };
   if (plan.analyzed) {
-    add('Self time', `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`);
-    add('Total time', fmtMs(m.inclusiveMs));
-    add('Rows', `${fmtCount(m.actualRows)} per loop, ${fmtCount(m.actualRowsTotal)} in all (planned ${fmtCount(m.estRows)} per loop)`);
+    // Each figure says its measure, the tree's and the diagram's, and PostgreSQL's per-loop figure beside it (person47 L7:
+    // "Total time 360 ms" beside "Actual Total Time 319.109", the slowest process not said).
+    const measure = timeMeasure(m);
+    add('Self time', `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})${measure ? `, ${measure}` : ''}`);
+    add('Total time', totalTimeText(m, typeof n.raw[K.ActualTotalTime] === 'number' ? (n.raw[K.ActualTotalTime] as number) : undefined));
+    add('Rows', m.loops > 1
+      ? `${fmtRowsTotal(m.actualRowsTotal)} in all ${fmtCount(m.loops)} loops, ${fmtCount(m.actualRows)} per loop (planned ${fmtRowsTotal(m.estRows * m.loops)} in all, ${fmtCount(m.estRows)} per loop)`
+      : `${fmtRowsTotal(m.actualRowsTotal)} (planned ${fmtCount(m.estRows)})`);
     add('Misestimate', misestimateLabel(m)?.long);
     add('Loops', fmtCount(m.loops));
     if (m.rowsRemoved !== undefined) add('Removed by filter', `${fmtCount(m.rowsRemoved)} (${fmtPct(m.removedShare)})`);
   } else {
-    add('Rows (est.)', fmtCount(m.estRows));
+    add('Rows (est.)', m.estLoops > 1 ? `${fmtCount(m.estRows)} per loop, ${fmtRowsTotal(m.estRows * m.estLoops)} over ~${fmtCount(m.estLoops)} planned loops` : fmtCount(m.estRows));
   }
   if (m.parallel) add('Parallel', `${m.processes} processes share this node`);
   // PostgreSQL's Total Cost is per loop; the self cost (and its share) counts every loop the plan expects: a node run

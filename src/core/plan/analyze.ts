@@ -107,7 +107,11 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
         m.actualRows = rows;
         m.actualRowsTotal = rows * (loops ?? 1);
       }
-      if (t !== undefined) m.inclusiveMs = m.parallel ? parallelWallClock(r, t * (loops ?? 1), m.processes) : t * (loops ?? 1);
+      if (t !== undefined && m.parallel) {
+        const wall = parallelWallClock(r, t * (loops ?? 1), m.processes);
+        m.inclusiveMs = wall.ms;
+        if (m.processes > 1) m.wallClock = wall.slowest ? 'slowest' : 'average';
+      } else if (t !== undefined) m.inclusiveMs = t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
       m.measuredMs = m.inclusiveMs;
       // COSTS OFF (and some tools' exports) print no estimate: nothing to compare with.
@@ -376,11 +380,6 @@ function mentions(r: RawNode, tokens: string[]): boolean {
   return false;
 }
 
-/**
- * Wall clock of a node run by several processes. With per-worker figures (VERBOSE), the critical
- * path: the slowest process, the leader's share being the total minus the workers'. Without them,
- * the average over the processes.
- */
 /** Half the step PostgreSQL rounds a per-loop row count to: 0.005 when it prints decimals (18+), else 0.5. */
 function rowsRounding(rows: number): number {
   return Number.isInteger(rows) ? 0.5 : 0.005;
@@ -399,12 +398,18 @@ function setMisestimate(m: NodeMetrics, est: number, got: number, slack: number)
   else delete m.misestimateDirection;
 }
 
-function parallelWallClock(r: RawNode, totalMs: number, processes: number): number {
+/**
+ * Wall clock of a node run by several processes. With per-worker figures (VERBOSE), the critical
+ * path: the slowest process, the leader's share being the total minus the workers' (the Gather
+ * waits for it). Without them, the average over the processes (time × loops / processes, as pev2
+ * reads it). `slowest` says which.
+ */
+function parallelWallClock(r: RawNode, totalMs: number, processes: number): { ms: number; slowest: boolean } {
   const ws = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
   const times = ws.map((w) => (num(w[K.ActualTotalTime]) ?? NaN) * (num(w[K.ActualLoops]) ?? 1));
-  if (!ws.length || times.some((x) => !Number.isFinite(x))) return totalMs / Math.max(1, processes);
+  if (!ws.length || times.some((x) => !Number.isFinite(x))) return { ms: totalMs / Math.max(1, processes), slowest: false };
   const leader = totalMs - times.reduce((a, b) => a + b, 0);
-  return Math.min(totalMs, Math.max(leader, ...times));
+  return { ms: Math.min(totalMs, Math.max(leader, ...times)), slowest: true };
 }
 
 /** Pre-order flattening without recursion. */

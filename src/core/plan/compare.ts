@@ -329,3 +329,19 @@ export function secondPlanWays(have: readonly { title: string }[], atStatement: 
 }
 
 const quoteShort = (sql: string) => `"${shortLine(sql, 50)}"`;
+
+/**
+ * The line when a way Compare Plans offered brought a plan and one plan of the statement is open: the statement named
+ * once, the open plan by how and when it was made (person47 L6: 'one plan of "SELECT rating, … WHERE …" is open now
+ * ("SELECT rating, … WHERE … …")' — the statement's text twice, cut twice). `clock` says a time as the editor does.
+ */
+export function onePlanOpenLine(statement: string | undefined, open: { title: string; method: string; at: number; connection?: string; plan?: Record<string, unknown> }, clock: (at: number) => string): string {
+  const on = open.connection ? ` on ${open.connection}` : '';
+  const which = open.method === 'brought'
+    ? `the plan brought at ${clock(open.at)} ("${shortLine(open.title, 60)}")`
+    : `${open.plan?.[K.ExecutionTime] !== undefined ? 'the Explain Analyze run' : 'the estimated plan made'} at ${clock(open.at)}${on}`;
+  const named = statement
+    ? `of "${shortLine(statement.replace(/\s+/g, ' ').trim(), 60)}" is open now: ${which}`
+    : `is open now: ${open.method === 'brought' ? which : `"${shortLine(open.title, 60)}", ${which}`}`;
+  return `one plan ${named}; run Compare Plans again after your change to compare it with a second.`;
+}

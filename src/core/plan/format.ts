@@ -1,7 +1,7 @@
 /** Number formatting shared by the hover, the CLI and the plan viewer. Pure. Bytes: core/format.ts. */
 import { formatBytes, formatPercent } from '../format';
 import { formatCost } from '../advice/planSummary';
-import type { Plan, PlanNode, Tip } from './model';
+import type { NodeMetrics, Plan, PlanNode, Tip } from './model';
 import { K } from './keys';
 
 export function fmtMs(ms: number | undefined): string {
@@ -30,6 +30,49 @@ export function fmtCount(n: number | undefined): string {
  */
 export function fmtRowsTotal(n: number | undefined): string {
   return fmtCount(n !== undefined && Number.isFinite(n) && Math.abs(n) >= 1 ? Math.round(n) : n);
+}
+
+/**
+ * What a node's time figures (self and total) measure when it did not simply run once, in the one wording of the tree,
+ * the diagram and the details (person47 L7: "Total time 360 ms" beside PostgreSQL's "Actual Total Time 319.109", not
+ * said why): "all 21 loops" (PostgreSQL's per-loop time × loops, as pev2 reads it), or for a node parallel processes
+ * share, its wall clock: "slowest of 3 processes" (the per-worker figures of VERBOSE: the Gather waits for the slowest)
+ * or "average of 3 processes" (without them: time × loops / processes, pev2's reading). Undefined for one run.
+ */
+export function timeMeasure(m: Pick<NodeMetrics, 'parallel' | 'processes' | 'loops' | 'wallClock'>): string | undefined {
+  if (m.parallel && m.processes > 1 && m.wallClock) return `${m.wallClock} of ${m.processes} processes`;
+  if (m.loops > 1) return `all ${fmtCount(m.loops)} loops`;
+  return undefined;
+}
+
+/**
+ * A node's total time with what it measures, and PostgreSQL's own figure when that reads otherwise (the details):
+ * "360 ms (slowest of 3 processes; PostgreSQL's Actual Total Time, 319.109 ms, is per loop: the average of its 3
+ * loops)". `printedMs` is the node's Actual Total Time as PostgreSQL printed it.
+ */
+export function totalTimeText(m: Pick<NodeMetrics, 'parallel' | 'processes' | 'loops' | 'wallClock' | 'inclusiveMs'>, printedMs: number | undefined): string {
+  const measure = timeMeasure(m);
+  if (!measure) return fmtMs(m.inclusiveMs);
+  const pg = printedMs !== undefined && m.loops > 1 ? `; PostgreSQL's Actual Total Time, ${printedMs} ms, is per loop: the average of its ${fmtCount(m.loops)} loops` : '';
+  return `${fmtMs(m.inclusiveMs)} (${measure}${pg})`;
+}
+
+/**
+ * A node's rows in the one measure of the tree, the diagram and the table (person47 L7: the diagram said "16k of 24k
+ * est." and the tree "5192 of 7834 est. · × 3 loops" for one node): over all its loops — PostgreSQL's per-loop Actual
+ * Rows × loops, the estimate counted alike (pev2's reading) — and saying so when it ran more than once: "375k of 469k
+ * est. in all 3 loops". Without ANALYZE: the planner's rows over the runs it expects ("3 rows est." or "495 rows est.
+ * over ~165 planned loops").
+ */
+export function nodeRowsText(m: Pick<NodeMetrics, 'loops' | 'estLoops' | 'estRows' | 'actualRows' | 'actualRowsTotal'>, analyzed: boolean): string {
+  if (analyzed) {
+    const loops = Math.max(1, m.loops);
+    const got = m.actualRowsTotal ?? (m.actualRows !== undefined ? m.actualRows * loops : undefined);
+    return `${fmtRowsTotal(got)} of ${fmtRowsTotal(m.estRows * loops)} est.${m.loops > 1 ? ` in all ${fmtCount(m.loops)} loops` : ''}`;
+  }
+  const planned = Math.max(1, m.estLoops);
+  const rows = m.estRows * planned;
+  return `${fmtRowsTotal(rows)} ${rows === 1 ? 'row' : 'rows'} est.${planned > 1 ? ` over ~${fmtCount(planned)} planned loops` : ''}`;
 }
 
 /**

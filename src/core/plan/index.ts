@@ -4,7 +4,7 @@ export * from './model';
 export { analyzePlan, analyzePlanWith, planCatalogNames, type PlanCatalogNames, type PlanFactLists, type PlanTipInputs } from './analyze';
 export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
 export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
-export { afterNowOffers, comparePlans, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';
+export { afterNowOffers, comparePlans, compareSubject, incomparableReason, inTimeOrder, onePlanOpenLine, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';
 export { briefPlan, briefMarkdown, briefText, planText, writeRows } from './brief';
 export { deleteOrUpdate, foreignKeyTriggerCalls, nodeLabel, oneOffWrite, oneOffWriteWhy } from './warnings';
 export * from './format';

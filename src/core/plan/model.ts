@@ -136,6 +136,12 @@ export interface NodeMetrics {
   /** Wall-clock ms including children, corrected for loops and parallel workers. */
   inclusiveMs?: number;
   /**
+   * How a parallel node's wall clock was read (analyze.ts parallelWallClock): 'slowest', the slowest of its processes
+   * (per-worker figures, VERBOSE); 'average', PostgreSQL's per-loop average × loops / processes (pev2's reading).
+   * PostgreSQL's own Actual Total Time is a per-loop average either way (format.ts totalTimeText says so).
+   */
+  wallClock?: 'slowest' | 'average';
+  /**
    * inclusiveMs as PostgreSQL measured it, before it was reconciled with the parent's and the
    * children's figures (which moves it by at most the rounding of per-loop times, or raises it to
    * its children's when they measured more).

@@ -646,9 +646,11 @@ class PlansFeature implements vscode.Disposable {
         if (this.history.length <= count) return; // no plan came (each way said why)
         // The statement's plans now (a plan brought from a file or the clipboard counts when it is of that statement).
         const now = subject.statement ? compareSubject(byTime(), subject.statement, fingerprintSql).plans : byTime();
-        const of = subject.statement ? `of "${planTitle(subject.statement)}" ` : '';
         if (!now.length) return void vscode.window.showInformationMessage(`PG Lens: not compared: the plan that came ("${planTitle(this.history[0].title)}") is of another statement than the one at the cursor ("${planTitle(subject.statement ?? '')}").`);
-        if (now.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan ${of}is open now ("${planTitle(now[0].title)}"); run Compare Plans again after your change to compare it with a second.`);
+        if (now.length < 2) {
+          const { onePlanOpenLine } = await import('../../core/plan');
+          return void vscode.window.showInformationMessage(`PG Lens: ${onePlanOpenLine(subject.statement, now[0], (at) => new Date(at).toLocaleTimeString())}`);
+        }
         return this.comparePair(now[1], now[0]);
       }
     }

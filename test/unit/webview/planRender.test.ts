@@ -443,6 +443,40 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.doesNotMatch(root.querySelector('.details')!.textContent!, /per loop|all loops/);
   });
 
+  it('a parallel node says the same measure in the tree, the diagram and the details: rows over all loops, the slowest process\'s time beside PostgreSQL\'s per-loop average (issue 20, person47 L7)', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'parallel-workers-loops.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan), () => undefined);
+    const id = (type: string) => v.plan.nodes.findIndex((n) => n.raw[K.NodeType] === type);
+    v.show('tree');
+    const treeRow = (type: string) => root.querySelector(`[role="treeitem"][data-node="${id(type)}"] .figures`)!.textContent!;
+    v.show('diagram');
+    const card = (type: string) => root.querySelector(`.diagram .card[data-node="${id(type)}"]`)!.textContent!.replace(/\s+/g, ' ');
+    const aggCard = card('Aggregate');
+    const scanCard = card('Seq Scan');
+    // A narrow card breaks between whole pieces: the measure is one, never cut inside ("(slowest" ⏎ "of 3 processes)").
+    const nb = [...root.querySelectorAll(`.diagram .card[data-node="${id('Seq Scan')}"] .nb`)].map((x) => x.textContent);
+    assert.ok(nb.includes('(slowest of 3 processes)') && nb.includes('in all 3 loops'), JSON.stringify(nb));
+    v.show('tree');
+    const aggRow = treeRow('Aggregate');
+    const scanRow = treeRow('Seq Scan');
+    // The Partial HashAggregate: "16k of 24k est." on the card, "5192 of 7834 est. · × 3 loops" in the tree before.
+    assert.match(aggRow, /rows 16k of 24k est\. in all 3 loops/, aggRow);
+    assert.match(aggCard, /rows ?16k of 24k est\. in all 3 loops/, aggCard);
+    assert.doesNotMatch(aggRow, /5192|× 3 loops/, aggRow);
+    assert.match(aggRow, /total 575 ms \(average of 3 processes\)/, aggRow);
+    assert.match(aggCard, /of 575 ms total \(average of 3 processes\)/, aggCard);
+    // The Parallel Seq Scan with per-worker figures: the slowest process, said everywhere.
+    assert.match(scanRow, /total 360 ms \(slowest of 3 processes\) · rows 375k of 469k est\. in all 3 loops/, scanRow);
+    assert.match(scanCard, /of 360 ms total \(slowest of 3 processes\)/, scanCard);
+    assert.match(scanCard, /rows ?375k of 469k est\. in all 3 loops/, scanCard);
+    v.select(id('Seq Scan'));
+    const details = root.querySelector('.details dl')!.textContent!.replace(/\s+/g, ' ');
+    assert.match(details, /Total time ?360 ms \(slowest of 3 processes; PostgreSQL's Actual Total Time, 319\.109 ms, is per loop: the average of its 3 loops\)/, details);
+    assert.match(details, /Rows ?375k in all 3 loops, 125k per loop \(planned 469k in all, 156k per loop\)/, details);
+    assert.match(details, /Self time ?[\d.]+ ms \([\d.]+%\), slowest of 3 processes/, details);
+  });
+
   it('per-worker figures show in the node details', () => {
     const { root } = dom();
     const p = analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'parallel-sort-workers', 'raw.txt'), 'utf8'));

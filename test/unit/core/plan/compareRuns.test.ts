@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { afterNowOffers, analyzePlan, compareSubject, incomparableReason, inTimeOrder, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { afterNowOffers, analyzePlan, compareSubject, incomparableReason, inTimeOrder, onePlanOpenLine, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -205,5 +205,25 @@ describe('core/plan compareSubject: Compare Plans starts from the statement at t
     const r = secondPlanWays([deleteRun], false, { openPlans: 1 });
     assert.match(r.line, /^Compare Plans needs a second plan of the same statement to compare "DELETE FROM reviews/);
     assert.ok(!r.ways.some((w) => w.way === 'others'));
+  });
+});
+
+describe('core/plan onePlanOpenLine: one plan of the statement open after a Compare way names the statement once, the plan by how and when (issue 20, person47 L6)', () => {
+  const sql = 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 20';
+  const clock = () => '22:41:05';
+
+  it('an Explain Analyze of the statement at the cursor: the statement once, then the run by its time and connection', () => {
+    const open = { title: 'SELECT rating, body, created_at FROM reviews WHERE … (analyze)', method: 'custom', at: 0, connection: 'shop (demo)', plan: { Plan: {}, 'Execution Time': 1.2 } };
+    const line = onePlanOpenLine(sql, open, clock);
+    assert.equal(line, 'one plan of "SELECT rating, body, created_at FROM reviews WHERE …" is open now: the Explain Analyze run at 22:41:05 on shop (demo); run Compare Plans again after your change to compare it with a second.');
+    assert.equal(line.split('SELECT rating').length - 1, 1, line);
+  });
+
+  it('an estimated plan, a brought plan, and no statement at the cursor: each said once', () => {
+    assert.match(onePlanOpenLine(sql, { title: sql, method: 'custom', at: 0, plan: { Plan: {} } }, clock), /is open now: the estimated plan made at 22:41:05; run/);
+    assert.match(onePlanOpenLine(sql, { title: 'from the clipboard', method: 'brought', at: 0 }, clock), /is open now: the plan brought at 22:41:05 \("from the clipboard"\); run/);
+    const bare = onePlanOpenLine(undefined, { title: `${sql} (analyze)`, method: 'custom', at: 0, plan: { 'Execution Time': 3 } }, clock);
+    assert.match(bare, /^one plan is open now: "SELECT rating, body, created_at FROM reviews WHERE …", the Explain Analyze run at 22:41:05; run/);
+    assert.equal(bare.split('SELECT rating').length - 1, 1, bare);
   });
 });

@@ -1,7 +1,9 @@
 /** Plan model rules on small hand-written plans: thresholds, text input, comparison, size, escaping. */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { notWorkloadAnswer } from '../../../../src/core/advice/workload';
-import { analyzePlan, briefMarkdown, briefPlan, briefText, comparePlans, K, parseTextPlan, planText, writeRows, type RawNode } from '../../../../src/core/plan';
+import { analyzePlan, briefMarkdown, briefPlan, briefText, comparePlans, K, nodeRowsText, parseTextPlan, planText, timeMeasure, totalTimeText, writeRows, type RawNode } from '../../../../src/core/plan';
 
 function node(type: string, extra: Record<string, unknown> = {}, children: RawNode[] = []): RawNode {
   return { [K.NodeType]: type, [K.StartupCost]: 0, [K.TotalCost]: 100, [K.PlanRows]: 10, [K.PlanWidth]: 4, ...extra, ...(children.length ? { [K.Plans]: children } : {}) };
@@ -257,5 +259,48 @@ describe('core/plan rules', () => {
     const text = briefText(briefPlan(p));
     assert.match(text, /^Limit · cost .* · 20 rows est\.\n\n- Seq Scan on order_items — /, text);
     assert.doesNotMatch(text, /\\_|\*\*|\$\(/, text);
+  });
+});
+
+describe('core/plan figures say their measure: loops and parallel processes (issue 20, person47 L7)', () => {
+  // Hand-written with the figures of person47's plan (a Parallel Seq Scan's workers at 360.071 and 256.766 ms,
+  // PostgreSQL's per-loop average 319.109 ms; a Partial HashAggregate of 5192 rows a loop × 3 loops).
+  const p = analyzePlan(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'plans', 'parallel-workers-loops.json'), 'utf8'));
+  const of = (type: string) => p.nodes.find((n) => n.raw[K.NodeType] === type)!.metrics;
+
+  it('a parallel node with per-worker figures: the slowest process (360 ms), said, beside PostgreSQL\'s per-loop average (319.109)', () => {
+    const scan = of('Seq Scan');
+    assert.equal(scan.wallClock, 'slowest');
+    assert.equal(timeMeasure(scan), 'slowest of 3 processes');
+    assert.equal(totalTimeText(scan, 319.109), "360 ms (slowest of 3 processes; PostgreSQL's Actual Total Time, 319.109 ms, is per loop: the average of its 3 loops)");
+  });
+
+  it('without per-worker figures: the average of the processes, as pev2 reads it (time × loops / processes), said', () => {
+    const agg = of('Aggregate');
+    assert.equal(agg.wallClock, 'average');
+    assert.equal(timeMeasure(agg), 'average of 3 processes');
+    assert.match(totalTimeText(agg, 574.9), /^575 ms \(average of 3 processes; PostgreSQL's Actual Total Time, 574\.9 ms, is per loop: the average of its 3 loops\)$/);
+  });
+
+  it('rows: over all loops, the estimate counted alike, saying so — PostgreSQL\'s per-loop rows × loops', () => {
+    assert.equal(nodeRowsText(of('Aggregate'), true), '16k of 24k est. in all 3 loops');
+    assert.equal(nodeRowsText(of('Seq Scan'), true), '375k of 469k est. in all 3 loops');
+    // A Gather ran once: no measure to say.
+    assert.equal(nodeRowsText(of('Gather'), true), '16k of 19k est.');
+    assert.equal(timeMeasure(of('Gather')), undefined);
+    assert.equal(totalTimeText(of('Gather'), 603.2), '603 ms');
+  });
+
+  it('a node run once per outer row (no parallelism): all its loops, time and rows', () => {
+    const inner = node('Index Scan', { ...timed(0.1, 2, { [K.ActualLoops]: 21 }), [K.ParentRelationship]: 'Inner', [K.RelationName]: 'order_items', [K.PlanRows]: 3 });
+    const outer = node('Seq Scan', { ...timed(1, 21), [K.ParentRelationship]: 'Outer', [K.RelationName]: 'orders', [K.PlanRows]: 21 });
+    const q = analyzePlan({ [K.Plan]: node('Nested Loop', timed(5, 42), [outer, inner]), [K.ExecutionTime]: 5 });
+    const m = q.nodes.find((n) => n.raw[K.NodeType] === 'Index Scan')!.metrics;
+    assert.equal(timeMeasure(m), 'all 21 loops');
+    assert.equal(totalTimeText(m, 0.1), "2.1 ms (all 21 loops; PostgreSQL's Actual Total Time, 0.1 ms, is per loop: the average of its 21 loops)");
+    assert.equal(nodeRowsText(m, true), '42 of 63 est. in all 21 loops');
+    // Not analysed: the planner's rows over the runs it expects.
+    const est = analyzePlan({ [K.Plan]: node('Nested Loop', {}, [node('Seq Scan', { [K.ParentRelationship]: 'Outer', [K.RelationName]: 'orders', [K.PlanRows]: 21 }), node('Index Scan', { [K.ParentRelationship]: 'Inner', [K.RelationName]: 'order_items', [K.PlanRows]: 3 })]) });
+    assert.equal(nodeRowsText(est.nodes.find((n) => n.raw[K.NodeType] === 'Index Scan')!.metrics, false), '63 rows est. over ~21 planned loops');
   });
 });
