@@ -13,7 +13,8 @@ import { RoundTripGate } from '../core/record/pace';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
-import { recordedSiteText, recordingClearedText, type AppLanguages } from '../core/record/format';
+import { recordedSiteText, recordingClearConfirmation, recordingClearedText, type AppLanguages } from '../core/record/format';
+import { confirmDestructive } from './confirm';
 import { showReadOnly } from './reportDocument';
 import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
@@ -174,7 +175,11 @@ export class CaptureRecording implements vscode.Disposable {
       view,
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
       vscode.commands.registerCommand('pgLens.recordedAdvice', closingHover((file?: string, line?: number) => this.adviseSite(file, line))),
-      vscode.commands.registerCommand('pgLens.clearRecording', () => {
+      vscode.commands.registerCommand('pgLens.clearRecording', async () => {
+        // A recording is a person's work: dropping it is confirmed, the count in the button (person47 L10); nothing
+        // recorded, no dialog ("nothing recorded to clear").
+        const ask = recordingClearConfirmation(this.rec?.statements ?? 0, !!this.listener);
+        if (ask && !(await confirmDestructive(ask.message, ask.detail, ask.labels))) return;
         const had = this.rec?.statements ?? 0;
         this.clear();
         void vscode.window.showInformationMessage(recordingClearedText(had, !!this.listener));

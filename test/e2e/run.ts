@@ -21,7 +21,7 @@ import { scenario } from './lib/scenario';
 import { activationTiming, ErrorWatch } from './lib/errors';
 import { StepFailure, Workbench } from './lib/workbench';
 import { installSuiteRunner } from './lib/suiteRunner';
-import { RECORDING, stopRecording } from './lib/recording';
+import { clearRecordedQueries, RECORDING, stopRecording } from './lib/recording';
 import type { Step, StepContext } from './lib/types';
 
 export const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -199,7 +199,7 @@ async function main(): Promise<number> {
         // (and its CodeLenses moved the next step's editor lines).
         if (await wb.statusBarItem(RECORDING).count().catch(() => 0)) {
           await stopRecording(wb).catch(() => undefined);
-          await wb.runCommand('PG Lens: Clear Recorded Queries').catch(() => undefined);
+          await clearRecordedQueries(wb).catch(() => undefined);
         }
       }
     }

@@ -1127,6 +1127,27 @@ const PARENT_OPTIONS = /^(where|order|limit|offset|transaction|logging|benchmark
 const GETTER_OPTIONS = /^(where|order|limit)$/;
 
 /**
+ * The include that loads a hasMany association for every row a finder loads, with the getter's own options as written
+ * (`order.getItems({ order: [['id', 'ASC']] })` → `{ association: 'items', separate: true, order: [['id', 'ASC']] }`):
+ * written once for the static rewrite (sequelizeIncludeRewrite) and the recorded N+1's advice, so the two give one
+ * include (person47 L5: the recording said `{ model: OrderItem, as: 'items' }`, dropping the getter's order).
+ * `perItem(value)`: why the value cannot move out of the loop (it changes per item), else undefined. `left`: the getter's
+ * options it cannot carry, each with why.
+ */
+export function sequelizeSeparateInclude(m: SequelizeMixin, getterOpts: readonly [string, string][], perItem: (value: string) => string | undefined): { include: string; left: { key: string; why: string }[] } {
+  const left: { key: string; why: string }[] = [];
+  const kept: [string, string][] = [];
+  for (const [k, v] of getterOpts) {
+    const uses = perItem(v);
+    if (!GETTER_OPTIONS.test(k)) left.push({ key: k, why: 'a separate include carries only where, order and limit as the getter has them' });
+    else if (uses) left.push({ key: k, why: uses });
+    else kept.push([k, v]);
+  }
+  const head = m.as ? `association: '${m.as}'` : `model: ${m.target}`;
+  return { include: `{ ${head}, separate: true${kept.map(([k, v]) => `, ${k === v ? k : `${k}: ${v}`}`).join('')} }`, left };
+}
+
+/**
  * A Sequelize hasMany getter called on each row a findAll just loaded (`for (const order of orders) order.items = await
  * order.getItems({ order: [['id', 'ASC']] })`): the finder includes the association with `separate: true` and the
  * getter's own options — Sequelize then runs the getter's query once for all the rows (HasMany.get over every parent
@@ -1148,8 +1169,10 @@ export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, var
   // Comments left out: objectPairs reads keys and values only.
   const bare = (s: string) => s.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
   const getterOpts = load.call.args.length ? objectPairs(bare(load.call.args[0])) : [];
-  const perItem = (value: string) => (value.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '').match(/[A-Za-z_$][\w$]*/g) ?? []).some((id) => local.has(id));
-  if (!getterOpts || getterOpts.some(([k, v]) => !GETTER_OPTIONS.test(k) || perItem(v))) return undefined;
+  const perItem = (value: string) => (value.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '').match(/[A-Za-z_$][\w$]*/g) ?? []).find((id) => local.has(id));
+  if (!getterOpts) return undefined;
+  const separate = sequelizeSeparateInclude(m, getterOpts, (v) => (perItem(v) ? 'it changes per item' : undefined));
+  if (separate.left.length) return undefined;
   const parentOpts = load.options.empty ? [] : objectPairs(bare(text.slice(load.options.start, load.options.end)));
   if (!parentOpts || parentOpts.some(([k]) => !PARENT_OPTIONS.test(k))) return undefined;
   // The loop sets the item's property of the association's name to what the getter returned (`order.items = await
@@ -1161,7 +1184,7 @@ export function sequelizeIncludeRewrite(m: SequelizeMixin, load: ParentLoad, var
   // The loop reads the property before it is set: with the include it would hold the rows already.
   const read = new RegExp(`\\b${variable}\\s*\\??\\.\\s*${prop}\\b`);
   if (read.test(before.replace(assigned, '$1'))) return undefined;
-  const include = `include: [{ association: '${prop}', separate: true${getterOpts.map(([k, v]) => `, ${k === v ? k : `${k}: ${v}`}`).join('')} }]`;
+  const include = `include: [${separate.include}]`;
   let options: string;
   if (load.options.empty) options = `{ ${include} }`;
   else {

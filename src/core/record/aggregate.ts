@@ -523,6 +523,9 @@ export class RecordAggregate {
           const lineText = text?.split('\n')[s.site.line - 1];
           // Sequelize: the association mixin called there, as the models declare it (what it is for: a get, a count, a has).
           const assoc = s.site.via === 'sequelize' && lineText !== undefined && extra.sequelizeMixins ? sequelizeCallAt(lineText, s.site.col, a.sql, extra.sequelizeMixins) : undefined;
+          // Its arguments as written (a get's own where / order / limit), which the batched form keeps (person47 L5).
+          const assocArgs = assoc && text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined;
+          if (assoc && assocArgs !== undefined) assoc.args = assocArgs;
           const hints: LookupHints = assoc && /^has[A-Z]/.test(assoc.mixin.name) ? { exists: true, argument: assoc.mixin.target } : {};
           const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies, hints) : lookupOf(fig.sql, undefined, hints) ?? lookupOf(a.normalized, undefined, hints);
           if (assoc && parent) {

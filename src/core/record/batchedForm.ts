@@ -14,7 +14,7 @@
  */
 import { statementShape } from '../sql/predicates';
 import { depthAt } from '../limits';
-import { objectPairs, prismaBatchedCall, splitTop } from '../nplusone/rewrites';
+import { objectPairs, prismaBatchedCall, sequelizeSeparateInclude, splitTop } from '../nplusone/rewrites';
 import { prismaIncludeFor, prismaModelOf, prismaModels } from '../prismaSchema';
 import { groupedRewrite, type Aggregate, type GroupedRewrite } from './groupedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
@@ -31,6 +31,8 @@ export interface SequelizeCall {
   models?: string[];
   /** The variable the mixin is called on (`article`). */
   item?: string;
+  /** The call's arguments as written (`{ order: [['id', 'ASC']] }`): a get's own options, which the batched form keeps. */
+  args?: string;
   /** The query that loaded the rows already includes the association (its `as`, or its model without one). */
   included?: boolean;
   /**
@@ -622,11 +624,52 @@ function sequelizeAssociation(a: SequelizeCall, key: RecordedLookup | undefined)
   if (a.included) {
     return { fix: `The query that loads ${rows} already includes ${prop} (${include}, the ${declared}): read ${item}.${prop} instead of calling ${m.name}(), which sends the query again for every ${item}.` };
   }
+  if (m.kind === 'hasMany') {
+    // The include the static rewrite writes for this getter (sequelizeIncludeRewrite): separate, with the getter's own
+    // where / order / limit as written; what it cannot carry is said (person47 L5: the getter's order was dropped).
+    const opts = getterOptions(a.args);
+    const sep = opts ? sequelizeSeparateInclude(m, opts, (v) => notCarried(v, item)) : undefined;
+    const left = opts === undefined ? ` The ${m.name}() call's arguments (${oneLine(a.args ?? '')}) are not read here: carry its where, order and limit into that include as written.` : sep!.left.length ? ` Not in that include: ${sep!.left.map((x) => `the ${m.name}() call's ${x.key} (${x.why})`).join('; ')}.` : '';
+    const inc = sep?.include ?? `{ ${m.as ? `association: '${m.as}'` : `model: ${m.target}`}, separate: true }`;
+    return {
+      fix: `Load ${prop} with the query that loads ${rows} — add ${inc} to its include (the ${declared}; separate: true loads every ${item}'s ${prop} with one more query${sep && opts!.length > sep.left.length ? `, the ${m.name}() options kept` : ''}) — then read ${item}.${prop} instead of one ${m.name}() per ${item}.${left}`,
+      atParent: `add ${inc} to its include`,
+    };
+  }
+  const own = getterOptions(a.args);
+  const ownNote = own === undefined
+    ? ` The ${m.name}() call's arguments (${oneLine(a.args ?? '')}) are not in that include: carry what they ask into it.`
+    : own.length ? ` The ${m.name}() call's own ${own.map(([k]) => k).join(', ')} ${own.length > 1 ? 'are' : 'is'} not in that include: an include's where needs required: false to keep the rows without a match, and its order goes into the finder's order as [{ model: ${m.target}${m.as ? `, as: '${m.as}'` : ''} }, …].` : '';
   return {
-    fix: `Load ${prop} with the query that loads ${rows} — add ${include} to its include (the ${declared}) — then read ${item}.${prop} instead of one ${m.name}() per ${item}.`,
+    fix: `Load ${prop} with the query that loads ${rows} — add ${include} to its include (the ${declared}) — then read ${item}.${prop} instead of one ${m.name}() per ${item}.${ownNote}`,
     atParent: `add ${include} to its include`,
   };
 }
+
+/** A mixin call's arguments as option pairs: [] for none, undefined when they are not one object literal (`getItems(opts)`). */
+function getterOptions(args: string | undefined): [string, string][] | undefined {
+  const t = (args ?? '').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').trim();
+  if (!t) return [];
+  return objectPairs(t);
+}
+
+/** Names a getter option may use and still be the same for every item (Sequelize's operators and SQL helpers). */
+const SAME_FOR_ALL = /^(Op|Sequelize|sequelize|fn|col|literal|where|cast|true|false|null|undefined)$/;
+
+/**
+ * Why a getter option's value cannot move to the include, else undefined: it uses the item (changes per item), or a
+ * name the recording cannot judge (it may change per item).
+ */
+function notCarried(value: string, item: string): string | undefined {
+  const ids = (value.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '').replace(/\.\s*[A-Za-z_$][\w$]*/g, '').replace(/[A-Za-z_$][\w$]*\s*:/g, '').match(/[A-Za-z_$][\w$]*/g) ?? []).filter((id) => !SAME_FOR_ALL.test(id));
+  if (ids.includes(item)) return `it uses ${item}, which changes per item`;
+  return ids.length ? `it uses ${[...new Set(ids)].join(', ')}: if that is the same for every ${item}, add it to the include as written` : undefined;
+}
+
+const oneLine = (s: string) => {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 80 ? `${t.slice(0, 79)}…` : t;
+};
 
 /** Where each library keeps a result for reuse, in its own words (the repeat's fix: repeatedForm). */
 const CACHES: [RegExp, string][] = [

@@ -166,6 +166,23 @@ export function captureStoppedText(statements: number, nPlusOne: number, lost: {
 }
 
 /**
+ * The confirmation Clear Recorded Queries asks before it drops a recording (person47 L10: 609 statements and their
+ * findings went at once): for the one confirm helper's destructive dialog (vscode/confirm confirmDestructive: the
+ * button that keeps the recording first, Enter and Escape keep it), its count in the button's words. Undefined with
+ * nothing recorded: no dialog, recordingClearedText says so.
+ */
+export function recordingClearConfirmation(statements: number, recording: boolean): { message: string; detail: string; labels: { confirm: string; keep: string } } | undefined {
+  if (statements <= 0) return undefined;
+  const what = countOf(statements, 'recorded statement');
+  const still = recording ? ' The recording goes on: new statements are counted from zero.' : '';
+  return {
+    message: `Clear ${what}?`,
+    detail: `The recorded statements go, with the N+1 and index findings, plans and CodeLens made from ${statements === 1 ? 'it' : 'them'}; this cannot be undone.${still}`,
+    labels: { confirm: `Clear ${what}`, keep: 'Keep the recording' },
+  };
+}
+
+/**
  * What Clear Recorded Queries says: what it cleared, or that there was nothing to clear (person9: with nothing recorded
  * it said nothing, and a person could not tell whether the command ran).
  */

@@ -17,6 +17,32 @@ export async function startRecording(wb: StepContext['wb']): Promise<void> {
   await wb.see(wb.statusBarItem(/(^|\s)0 statements\s*$/), 'the recording status bar item at "0 statements" (recording started)', 60_000);
 }
 
+/** Clear Recorded Queries' confirmation (core/record/format recordingClearConfirmation) and its button. */
+const CLEAR_ASKS = /Clear \d+ recorded statements?\?/;
+const CLEAR_BUTTON = /^Clear \d+ recorded statements?$/;
+
+/**
+ * PG Lens: Clear Recorded Queries, its confirmation answered (person47 L10: a recording is dropped only once confirmed,
+ * through the one confirm dialog, the count in its button; with nothing recorded it asks nothing and says "nothing
+ * recorded to clear"). Returns the dialog's text, its buttons and its primary one (drawn without the "secondary"
+ * style: Enter presses it; placed last on Linux), or undefined when it asked nothing.
+ */
+export async function clearRecordedQueries(wb: StepContext['wb']): Promise<{ text: string; buttons: string[]; primary: string[] } | undefined> {
+  const page = wb.page;
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  await toasts.evaluateAll((els) => els.forEach((e) => e.setAttribute('data-pglens-e2e-seen', '')));
+  await wb.runCommand('PG Lens: Clear Recorded Queries');
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: CLEAR_ASKS });
+  const said = page.locator('.notifications-toasts .notification-toast:not([data-pglens-e2e-seen])').filter({ hasText: /nothing recorded to clear|cleared \d+ recorded statements?/i });
+  const asked = await wb.until(async () => ((await dialog.count()) ? 'dialog' : (await said.count()) ? 'said' : undefined), 'Clear Recorded Queries to ask (a recording) or say "nothing recorded to clear"', 30_000);
+  if (asked === 'said') return undefined;
+  const buttons = (await dialog.first().locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  const primary = (await dialog.first().locator('.dialog-buttons .monaco-button:not(.secondary)').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  const text = await wb.confirmDialog(CLEAR_ASKS, CLEAR_BUTTON);
+  await wb.see(said, 'the "cleared … recorded statements" notification', 30_000);
+  return { text, buttons, primary };
+}
+
 /** The capture's status bar item while it records ("12 statements · 1 N+1"; "… recorded" once stopped). */
 export const RECORDING = /(^|\s)\d+ statements?( · \d+ N\+1)?\s*$/;
 
@@ -58,7 +84,7 @@ export async function stopRecording(wb: StepContext['wb'], log?: (message: strin
  */
 export async function recordOrmTrafficOnce({ wb, db }: Pick<StepContext, 'wb' | 'db'>): Promise<void> {
   await wb.runCommand('View: Close All Editor Groups');
-  await wb.runCommand('PG Lens: Clear Recorded Queries');
+  await clearRecordedQueries(wb);
   await wb.openFile('orm/orders.ts');
   await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
   await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);

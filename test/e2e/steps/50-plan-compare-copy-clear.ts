@@ -7,7 +7,7 @@
  * a benchmark that fails says so beside the plan instead of replacing it; index quick fixes name the operator class.
  */
 import { DashboardFindings } from '../lib/dashboard';
-import { startRecording, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, startRecording, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -104,7 +104,7 @@ export const step: Step = {
     } finally {
       // Cleared also when a check above failed: a recording left behind was counted by later steps (CI on aaa53d23: 88
       // saw 9 proved findings before a profile switch, the recorded one among them, and 8 after).
-      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      await clearRecordedQueries(wb);
     }
     await wb.until(async () => (await wb.statusBarItem(/nothing captured|statements? recorded|\d+ statements?$/).count()) === 0, 'the recording status bar item gone after Clear Recorded Queries', 15_000);
     await screenshot('recording-cleared');

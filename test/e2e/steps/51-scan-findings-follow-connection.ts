@@ -6,6 +6,7 @@
  */
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
+import { clearRecordedQueries } from '../lib/recording';
 
 const OTHER = 'no shop tables (e2e)';
 
@@ -26,7 +27,7 @@ export const step: Step = {
     await wb.runCommand('View: Close All Editors');
     // This step is about the connection: statements recorded by earlier steps (kept when one of them fails before
     // clearing them) are left out of the index decisions it compares.
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     await wb.runCommand('PG Lens: Scan Workspace');
     await wb.see(page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ }), 'the "Scanned … files" notification', 120_000);
     await wb.settledProblemCounts('the counts after the scan to settle');

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runInNewTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, runInNewTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 import { tempFolderForRun } from '../../unit/support/tempFolder';
@@ -76,7 +76,7 @@ export const step: Step = {
     const off = captureVars(await waitForFile(after, 'the environment of a terminal opened after Stop Recording', 60_000));
     log(`terminal after Stop: ${JSON.stringify(off)}`);
     if (off.socket || off.nodeOptions || off.pythonPath) throw new StepFailure(`expected no capture in a terminal opened after Stop Recording; saw ${JSON.stringify(off)}`);
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     await wb.runCommand('Terminal: Kill All Terminals');
   },
 };

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 
 const ORM_FILE = 'orm/orders.ts';
@@ -28,7 +28,7 @@ export const step: Step = {
     const row = await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${ORM_FILE} still there after the file closed`, 30_000, base);
     log(`after close: ${(await row.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
     await screenshot('recorded-n-plus-one-after-close');
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     await wb.until(async () => (await recorded()).length === 0, 'the recorded N+1 to leave the Problems panel after Clear Recorded Queries', 60_000, async () => (await recorded()).join(' | ').slice(0, 300));
     await screenshot('recorded-n-plus-one-cleared');
     await wb.runCommand('Terminal: Kill All Terminals');

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runInNewTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, runInNewTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 import { tempFolderForRun } from '../../unit/support/tempFolder';
@@ -76,7 +76,7 @@ export const step: Step = {
       });
       if (!inView) throw new StepFailure('expected the workload benchmark results in view (they landed below the fold)');
       await screenshot('workload-benchmark-app-values');
-      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      await clearRecordedQueries(wb);
       await wb.runCommand('Terminal: Kill All Terminals');
     } finally {
       fs.writeFileSync(userSettings, original);

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { readRecordedDocument, runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, readRecordedDocument, runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -40,7 +40,7 @@ export const step: Step = {
     await link.first().click();
     const again = await wb.webview(/^Plan/);
     await wb.see(again.locator('body').filter({ hasText: /(Seq Scan|Index Scan|Bitmap Heap Scan)/ }), 'the plan viewer from the hover\'s Open plan', 60_000);
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     await wb.runCommand('View: Close All Editor Groups');
   },
 };

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -46,7 +46,7 @@ export const step: Step = {
     const recorded = async () => (await wb.problemTexts('in one request')).filter((t) => /in one request/.test(t)).length;
     await screenshot('recording-after-reload');
 
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     const cleared = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /cleared [\d.,k]+ recorded statements?/ });
     await wb.see(cleared, 'Clear Recorded Queries saying what it cleared (not "nothing recorded to clear")', 30_000);
     await wb.until(async () => (await recorded()) === 0 || undefined, 'the recorded N+1 gone from the Problems panel after Clear', 30_000);

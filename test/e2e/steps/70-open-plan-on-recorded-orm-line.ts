@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { recordOrmTrafficOnce } from '../lib/recording';
+import { clearRecordedQueries, recordOrmTrafficOnce } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -96,7 +96,7 @@ export const step: Step = {
     const none = await wb.see(fresh.filter({ hasText: /no SQL statement on line/ }), 'the "no SQL statement" message on a line the recording did not reach', 60_000);
     const text = await none.innerText();
     if (!/saw no statement sent from this line/.test(text)) throw new StepFailure(`expected the message to say the recording saw nothing from this line; saw: ${text}`);
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     await wb.runCommand('View: Close All Editor Groups');
   },
 };

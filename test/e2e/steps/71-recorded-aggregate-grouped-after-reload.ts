@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -70,7 +70,7 @@ export const step: Step = {
       log(`after the reload, N+1: ${check(await nPlusOne('the recorded N+1 after the reload'), 'after the reload').slice(0, 200)}`);
       await screenshot('recorded-aggregate-after-reload');
     } finally {
-      await wb.runCommand('PG Lens: Clear Recorded Queries').catch(() => undefined);
+      await clearRecordedQueries(wb).catch(() => undefined);
       await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
       fs.rmSync(file, { force: true });
       await wb.hidePanel().catch(() => undefined);

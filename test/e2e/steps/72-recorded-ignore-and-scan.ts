@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 
 const ORM_FILE = 'orm/orders.ts';
@@ -65,7 +65,7 @@ export const step: Step = {
     } finally {
       await wb.runCommand('File: Revert File').catch(() => undefined);
       if (fs.readFileSync(onDisk, 'utf8') !== original) fs.writeFileSync(onDisk, original);
-      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      await clearRecordedQueries(wb);
       await wb.runCommand('Terminal: Kill All Terminals');
     }
   },

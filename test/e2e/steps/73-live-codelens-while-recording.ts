@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { RECORDING, runInNewTerminal, startRecording, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, RECORDING, runInNewTerminal, startRecording, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -48,7 +48,7 @@ export const step: Step = {
 
     await stopRecording(wb, log);
     await wb.runCommand('Terminal: Kill All Terminals');
-    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await clearRecordedQueries(wb);
     await wb.runCommand('View: Close All Editor Groups');
   },
 };

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { RECORDING, runInRecordingTerminal, stopRecording } from '../lib/recording';
+import { clearRecordedQueries, RECORDING, runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -29,7 +29,7 @@ export const step: Step = {
     try {
       await wb.runCommand('View: Close All Editor Groups');
       // Its own state: no recording of an earlier step (its findings merged with the scan's say "recorded").
-      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      await clearRecordedQueries(wb);
       // Its toast is not the one this step waits for after its own Clear below.
       await wb.page.waitForTimeout(1000);
       await wb.runCommand('Notifications: Clear All Notifications');
@@ -60,8 +60,15 @@ export const step: Step = {
       log(`after the recording, every editor closed: ${recorded.text}`);
       await screenshot('recorded');
 
-      await wb.runCommand('PG Lens: Clear Recorded Queries');
-      await wb.see(wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /cleared \d+ recorded statements?/i }), 'the "cleared … recorded statements" notification', 60_000);
+      // A recording is dropped only once confirmed (person47 L10): the one confirm dialog, the count in its button,
+      // the button that keeps the recording the primary one (Enter keeps it).
+      const asked = await clearRecordedQueries(wb);
+      if (!asked) throw new StepFailure('expected Clear Recorded Queries to ask before dropping the recording; it cleared at once');
+      const count = /(\d+) recorded statements?/.exec(asked.text)?.[1];
+      if (!count || !asked.buttons.some((b) => b === `Clear ${count} recorded statement${count === '1' ? '' : 's'}`)) throw new StepFailure(`expected a "Clear ${count ?? 'N'} recorded statements" button; the dialog: ${asked.text} (buttons: ${asked.buttons.join(' | ')})`);
+      if (JSON.stringify(asked.primary) !== JSON.stringify(['Keep the recording'])) throw new StepFailure(`expected "Keep the recording" as the primary button (Enter keeps the recording); buttons: ${asked.buttons.join(' | ')} (primary: ${asked.primary.join(' | ') || 'none'})`);
+      log(`Clear asked: ${asked.text.replace(/\s+/g, ' ')} (buttons: ${asked.buttons.join(' | ')}; primary: ${asked.primary.join(' | ')})`);
+      await wb.see(wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: new RegExp(`cleared ${count} recorded statements?`, 'i') }), `the "cleared ${count} recorded statements" notification`, 60_000);
       const cleared = await wb.settledProblemCounts('the counts after Clear Recorded Queries to settle');
       const after: Record<string, string[]> = {};
       for (const f of FILES) after[f] = await missing(f);

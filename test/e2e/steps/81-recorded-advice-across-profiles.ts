@@ -8,7 +8,7 @@
  * (orm/orders.ts:25), not "recorded: SELECT …" (person27 LOW-8).
  */
 import { DB_NAME } from '../lib/database';
-import { recordOrmTrafficOnce } from '../lib/recording';
+import { clearRecordedQueries, recordOrmTrafficOnce } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -80,7 +80,7 @@ export const step: Step = {
         await wb.removeConnection(TWIN);
         await wb.see(wb.profileStatus(profileName), `the status bar on "${profileName}"`, 120_000);
       }
-      await wb.runCommand('PG Lens: Clear Recorded Queries');
+      await clearRecordedQueries(wb);
     }
   },
 };

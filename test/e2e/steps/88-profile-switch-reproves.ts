@@ -17,6 +17,7 @@ import { DB_NAME } from '../lib/database';
 import type { Step, StepContext } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 import { withoutScenarioIndex } from '../lib/scenario';
+import { clearRecordedQueries } from '../lib/recording';
 
 const PROD = 'shop production again (e2e)';
 /** Opened, then its tab closed: VS Code holds the document for minutes. */
@@ -50,7 +51,7 @@ async function reproves({ wb, db, workspace, profileName, screenshot, log }: Pic
   };
 
   await wb.runCommand('View: Close All Editors');
-  await wb.runCommand('PG Lens: Clear Recorded Queries');
+  await clearRecordedQueries(wb);
   // A file whose tab closed while VS Code still holds it (a reconnect only checks it, h2b's ClosedTabs): a switch to
   // another profile's rights decides it once more, with them.
   await wb.openFile(HELD);

@@ -1,6 +1,6 @@
 /** What the editor says when capture stops. */
 import { strict as assert } from 'node:assert';
-import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, recordingStoppedText, recordText } from '../../../../src/core/record/format';
+import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearConfirmation, recordingClearedText, recordingStoppedText, recordText } from '../../../../src/core/record/format';
 import type { RecordSummary } from '../../../../src/core/record/aggregate';
 
 describe('core/record/format: Clear Recorded Queries', () => {
@@ -8,6 +8,18 @@ describe('core/record/format: Clear Recorded Queries', () => {
     assert.equal(recordingClearedText(0, false), 'PG Lens: nothing recorded to clear.');
     assert.equal(recordingClearedText(1, false), 'PG Lens: cleared 1 recorded statement and the findings made from it.');
     assert.match(recordingClearedText(45, true), /^PG Lens: cleared 45 recorded statements and the findings made from them\. The recording goes on/);
+  });
+
+  it('asks before it drops a recording, the count in the button, the recording kept by the first button (person47 L10); nothing recorded, nothing asked', () => {
+    assert.equal(recordingClearConfirmation(0, false), undefined);
+    assert.equal(recordingClearConfirmation(0, true), undefined);
+    const ask = recordingClearConfirmation(609, false)!;
+    assert.equal(ask.message, 'Clear 609 recorded statements?');
+    assert.deepEqual(ask.labels, { confirm: 'Clear 609 recorded statements', keep: 'Keep the recording' });
+    assert.match(ask.detail, /N\+1 and index findings, plans and CodeLens made from them; this cannot be undone\.$/);
+    const one = recordingClearConfirmation(1, true)!;
+    assert.equal(one.labels.confirm, 'Clear 1 recorded statement');
+    assert.match(one.detail, /made from it; this cannot be undone\. The recording goes on: new statements are counted from zero\.$/);
   });
 });
 
