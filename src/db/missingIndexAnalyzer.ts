@@ -24,7 +24,7 @@ import { schemaVersionOnce } from './schemaVersion';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
-export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried' | 'servedBy'> {
+export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried' | 'servedBy' | 'servedUnused'> {
   suggestions: IndexSuggestion[];
   alsoServes: StatementDecision['alsoServes'];
   /** Per shared DDL, the statement's own suggestion it stands for (StatementDecision.ownInstead). */
@@ -226,5 +226,5 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}) };
+  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), ...(own.servedUnused ? { servedUnused: own.servedUnused } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}) };
 }

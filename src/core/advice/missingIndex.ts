@@ -247,15 +247,19 @@ const MB = 1024 * 1024;
  * candidate", not "1 candidates" (person16 LOW 8). `sizeSetting`: the setting's name where the answer is read
  * (pgLens.index.maxTableSizeMb in the editor, --max-table-size-mb in the CLI).
  */
-export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[] }, o: { minCostReduction: number; sizeSetting: string }): string {
+export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[]; servedUnused?: readonly string[] }, o: { minCostReduction: number; sizeSetting: string }): string {
   const pct = Math.round(o.minCostReduction * 100);
   const notTried = r.notTried ?? [];
+  // An existing index already gives what it needs: said first, on every line alike, whether other candidates were tried
+  // or not (person47 L5: "no index cuts … (1 candidate tried)" on the one line whose index exists).
+  const exists = r.servedBy?.length ? `no index to add: ${r.servedBy.length === 1 ? 'an index it would use exists' : 'the indexes it would use exist'} (${r.servedBy.join(', ')})${unusedNote(r.servedBy, r.servedUnused)}` : undefined;
   if (!notTried.length) {
-    if (!r.considered && r.servedBy?.length) return `no index to add: ${r.servedBy.length === 1 ? 'an index it would use exists' : 'the indexes it would use exist'} (${r.servedBy.join(', ')})`;
+    if (exists && !r.considered) return exists;
+    if (exists) return `${exists}; ${r.considered === 1 ? 'the other candidate tried does not' : `none of the ${r.considered} other candidates tried`} cut the estimated cost by ${pct}% or more`;
     if (!r.considered) return 'no index candidate: nothing in it (a selective filter, a join key, an ORDER BY with a LIMIT) is something an index on its tables would serve';
     return `no index cuts the estimated cost by ${pct}% or more${r.considered ? ` (${countOf(r.considered, 'candidate')} tried)` : ''}${r.proofNote ? `; ${r.proofNote}` : ''}`;
   }
-  const parts: string[] = [];
+  const parts: string[] = exists ? [exists] : [];
   if (r.tried.length) parts.push(`of ${countOf(r.tried.length, 'candidate')} tried, none cuts the estimated cost by ${pct}% or more`);
   const list = (why: NotTriedCandidate['why']) => notTried.filter((x) => x.why === why);
   const indexes = (xs: NotTriedCandidate[]) => [...new Set(xs.map((x) => x.index))].join(', ');
@@ -270,6 +274,13 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   for (const x of list('failed')) parts.push(`not tried: the trial of ${x.index} failed (${(x.error ?? 'an error').replace(/\.$/, '')}); ask again`);
   if (list('unavailable').length) parts.push(`not tried: ${indexes(list('unavailable'))}${r.proofNote ? ` (${r.proofNote})` : ''}`);
   return parts.join('; ');
+}
+
+/** Of the existing indexes named, those the statement's plan does not use now: said (its plan reads the table otherwise). */
+function unusedNote(servedBy: readonly string[], unused: readonly string[] | undefined): string {
+  if (!unused?.length) return '';
+  if (unused.length === servedBy.length) return `, though its plan does not use ${unused.length === 1 ? 'it' : 'them'} now`;
+  return `, though its plan does not use ${unused.join(', ')} now`;
 }
 
 /**
