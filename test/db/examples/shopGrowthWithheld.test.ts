@@ -10,7 +10,8 @@
 import { strict as assert } from 'node:assert';
 import { shopWorkspace } from './shopState';
 import { IndexDecider, topStatements } from '../../../src/db/indexDecision';
-import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { decided, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
 import type { Finding } from '../../../src/core/findings';
 import { statementStats, testDatabase } from '../support';
 
@@ -79,5 +80,21 @@ describe('examples/shop: index advice after a bulk load and ANALYZE stays on the
     assert.match(f.message, /orders \(status[^)]*\)[^—]*cuts? the estimated cost [\d,.]+ → [\d,.]+.* — withheld: orders is (write-heavy|written often) \([\d,]+ rows inserted\/updated\/deleted.*keeping this index current costs about [\d,]+ ms against [\d,]+ ms saved/);
     assert.equal(f.severity, d.withheld[0].suggestion.verifiedBy === 'none' ? 'info' : 'warning', 'the severity its proof gives, as any missing-index finding');
     assert.equal(f.evidence?.suggestions && (f.evidence.suggestions as { withheld?: string }[])[0].withheld, d.withheld[0].why, 'the evidence carries why');
+  });
+
+  it('after orders_status_idx is made, the refunds line says the index it would use exists, as the other lines do (person47 L5)', async function () {
+    if (!refunds) this.skip();
+    await t.admin.query('CREATE INDEX orders_status_idx ON orders (status)');
+    await t.admin.query('ANALYZE orders');
+    // `pg-lens advise --file` (asked: real trial builds), the decision every surface makes.
+    const decider = new IndexDecider(shop.db, { proof: 'transaction' });
+    const { statements } = await shop.editor(decider);
+    const d = await decider.decide(await statements(), { focus: [refunds], realIndexes: true });
+    const r = decided(decider, refunds, d)!;
+    assert.deepEqual(r.suggestions.map((x) => x.ddl), [], 'no index to add');
+    const answer = noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: '--max-table-size-mb' });
+    // (orders_placed_at_idx, which its ORDER BY could use, is named too, with "its plan does not use" it now.)
+    assert.match(answer, /^no index to add: (an index it would use exists|the indexes it would use exist) \([^)]*public\.orders_status_idx/, `${answer} (considered ${r.considered})`);
+    assert.ok(!/does not use (it|them|[^;]*orders_status_idx) now/.test(answer), `its plan uses orders_status_idx: ${answer}`);
   });
 });
