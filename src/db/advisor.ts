@@ -72,6 +72,11 @@ export interface AdviceResult {
   considered: number;
   /** No candidate left because existing indexes already give it (schema-qualified names): said instead of "no candidate". */
   servedBy?: string[];
+  /**
+   * Of servedBy, the ones the statement's plan does not use now (the planner prefers a scan): said so, not "an index it
+   * would use exists" alone (issue 20, person47 L5).
+   */
+  servedUnused?: string[];
   rejected: { ddl: string; why: string }[];
   /**
    * A real trial build would have proved candidates here (development profile, no HypoPG) but the caller did not allow one
@@ -337,6 +342,20 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     keepProofIn(proofs, { sql, params, role: opts.planAsRole, shape: shapeText, kept: keptDefs, definition: definitionOf(c) }, facts.tables, proof);
 
   let siblingLost = false;
+  // The indexes the plan before any trial index uses (servedOf).
+  let planIndexes: string[] = [];
+  /**
+   * No suggestion, yet candidates were tried: the existing indexes that already give what the statement needs are named as
+   * they are when no candidate is left (person47 L5: `pg-lens advise` said "no index cuts … (1 candidate tried)" on the line
+   * whose index exists, where the other lines said "an index it would use exists (…)"), with those its plan does not use.
+   */
+  const servedOf = (suggestions: readonly unknown[]): Pick<AdviceResult, 'servedBy' | 'servedUnused'> => {
+    if (suggestions.length || opts.candidates) return {};
+    const servedBy = indexesServing(shape, facts, opts.candidateOptions);
+    if (!servedBy.length) return {};
+    const unused = servedBy.filter((n) => !planIndexes.includes(n.slice(n.indexOf('.') + 1)));
+    return { servedBy, ...(unused.length ? { servedUnused: unused } : {}) };
+  };
   // Another advice of this process building on a table this one must build on (TrialGates): rolled back, waited for, made again.
   let held: TrialTableHeld | undefined;
   // Siblings planned beside a build that read tables this statement does not: their proofs are kept once the transaction has
@@ -349,6 +368,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const footing = planFooting(before);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
+    planIndexes = before.indexNames;
     tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log, budget: opts.trialBudget ?? trialBudgetOf(db), asked: opts.askedFor, gates: trialGatesOf(db), ...(waitUntil && Date.now() >= waitUntil.until ? { waited: Date.now() - waitUntil.since } : {}) }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
@@ -664,7 +684,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         return { ...again, realBuilds: realBuilds + (again.realBuilds ?? 0) };
       }
     }
-    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, footing, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')), ...unfinished };
+    return { ...(reused ? { reusedProofs: reused } : {}), status: 'ok', suggestions, costBefore, footing, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size || heldBack.size ? { realBuildWithheld: true } : {}), ...(busy.size || heldBack.size ? { notBuiltYet: notBuiltYet(busy, heldBack) } : {}), ...(realBuilds ? { realBuilds } : {}), ...notTried(suggestions.some((x) => x.verifiedBy !== 'none')), ...unfinished, ...servedOf(suggestions) };
   } catch (e) {
     // Another statement's failure is never this one's outcome: advised again, that statement no longer planned beside it.
     // (By the flag: the database layer wraps what crosses its session.)

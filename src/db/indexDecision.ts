@@ -15,12 +15,12 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { byCallSite, decideIndexes, notWorkload, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, decideIndexes, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
 import { QueryIdsByShape, queryIdOf, statementCalls } from './queryStats';
-import { oneOffWrite, oneOffWriteWhy } from '../core/plan';
+import { oneOffWrite, oneOffWriteWhy, RECURRING_CALLS } from '../core/plan';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
@@ -65,6 +65,16 @@ const DECISION_SQL = {
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_stat_all_tables s ON s.relid = c.oid`,
+  /**
+   * $1 calls below which a statement has not recurred (core/plan oneOffWrite). Write statements of this database that ran
+   * fewer times and wrote rows (a bulk INSERT in psql, a backfill, a COPY): their rows are not the tables' write rate.
+   */
+  oneOffWrites: `${OWN_STATEMENT_MARKER} SELECT s.query, s.calls::int8 AS calls, s.rows::int8 AS rows
+    FROM pg_stat_statements s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.calls < $1 AND s.rows > 0
+      AND ${EXCLUDE_OWN.statements}
+      AND s.query ~* '^\\s*(insert|update|delete|merge|copy)\\y'`,
   /** Seconds since the table counters of this database were reset (null: never reset, unknown period). */
   countersPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_database WHERE datname = current_database()`,
   /** $1 schemas, $2 names (pairs): the ones that name no valid index now (dropped, renamed, or left INVALID). */
@@ -778,13 +788,32 @@ export class IndexDecider {
   private async writes(tables: string[], timed: boolean): Promise<TableWriteStats[]> {
     const { rows } = await this.db.query(DECISION_SQL.tableWrites, [tables]);
     const periodRatio = timed ? await this.periodRatio() : undefined;
+    const oneOff = await this.oneOffWrites();
     // Less PG Lens's own rolled-back Explain Analyze writes, per kind (person38 M2: "reviews is write-heavy (2,338 rows …)"
     // after an explained INSERT and DELETE, both rolled back).
     // Its reads less the scans of PG Lens's own Explain Analyze and benchmark runs.
     return rows.map((w) => {
       const { scans, ...c } = lessOwnWork(this.db.profile, w.schema, w.name, { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), scans: Number(w.reads) });
-      return { schema: w.schema, name: w.name, ...c, reads: scans, periodRatio };
+      const once = oneOff.get(`${w.schema}.${w.name}`);
+      return { schema: w.schema, name: w.name, ...c, reads: scans, periodRatio, ...(once ? { oneOff: once } : {}) };
     });
+  }
+
+  /**
+   * The rows of write statements that ran once (core/advice/workload oneOffWriteRows), per `schema.name`: left out of the
+   * write rate (never below zero: decideIndexes). pg_stat_statements not there: none (the counters as they are). Its period
+   * and the counters' are not compared here: a reset of one table's counters (the shop's seed does one) moves no period
+   * PostgreSQL shows, so a one-off write it holds from before such a reset is left out of rows written since — the limit,
+   * said in docs/rules/missing-index.md.
+   */
+  private async oneOffWrites(): Promise<Map<string, { rows: number; statements: number }>> {
+    try {
+      const { rows } = await this.db.query(DECISION_SQL.oneOffWrites, [RECURRING_CALLS]);
+      return oneOffWriteRows(rows.map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) })));
+    } catch (e) {
+      if (connectionClosed(e)) throw e;
+      return new Map();
+    }
   }
 
   /** The statement timings' period over the table counters' (both known), so writes are weighed over the period savings are. */

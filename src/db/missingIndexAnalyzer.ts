@@ -24,11 +24,16 @@ import { schemaVersionOnce } from './schemaVersion';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
-export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried' | 'servedBy'> {
+export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore' | 'considered' | 'tried' | 'proofNote' | 'notTried' | 'servedBy' | 'servedUnused'> {
   suggestions: IndexSuggestion[];
   alsoServes: StatementDecision['alsoServes'];
   /** Per shared DDL, the statement's own suggestion it stands for (StatementDecision.ownInstead). */
   ownInstead?: Record<string, IndexSuggestion>;
+  /**
+   * Proved indexes the decision withheld for their write cost (StatementDecision.withheld): said on the line, with why and
+   * the figures, never dropped silently (issue 20, person47 H1). Not suggestions: no surface offers them as the answer.
+   */
+  withheld?: { ddl: string; why: string; suggestion: IndexSuggestion }[];
 }
 
 export interface MissingIndexAnalyzerOptions {
@@ -136,7 +141,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
         known?.set(site.sql, advice);
         if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') log?.(`${file}: index advice at offset ${site.span.start}: ${advice.message}`);
       }
-      const f = missingIndexFinding(site, advice, { createNow, alsoServes: advice.alsoServes, ownInstead: advice.ownInstead });
+      const f = missingIndexFinding(site, advice, { createNow, alsoServes: advice.alsoServes, ownInstead: advice.ownInstead, withheld: advice.withheld });
       if (f) out.push({ ...f, file: f.file ?? file });
     }
     return out;
@@ -221,5 +226,5 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}) };
+  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), ...(own.servedUnused ? { servedUnused: own.servedUnused } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}) };
 }

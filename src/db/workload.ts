@@ -5,7 +5,7 @@
  * save minus what they cost on writes — the same indexes the per-statement surfaces name.
  */
 import { workloadIndexes, type FoundStatement, type LeftOut, type WeighedStatement, type WorkloadChoice } from '../core/advice/workload';
-import { noIndexAnswer } from '../core/advice/missingIndex';
+import { noIndexAnswer, withheldAnswer } from '../core/advice/missingIndex';
 import type { AdviseOptions, IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { decisionStatements, IndexDecider, type TopStatements } from './indexDecision';
@@ -66,7 +66,7 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
       : d?.suggestions.length && d.suggestions.some((x) => x.verifiedBy !== 'none') ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
       // Estimated only (no HypoPG, the table above the size limit or no build allowed): never said as proved.
       : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' })}` : ''}`
-      : d?.withheld.length ? `index proved, not worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}`
+      : d?.withheld.length ? `index proved, ${withheldAnswer(d.withheld)}`
       : noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' });
     return { label: s.label, calls: s.calls, totalMs: s.totalMs, outcome };
   });

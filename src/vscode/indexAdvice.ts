@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
+import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, suggestedIndexesLine, suggestPickDetail, withheldAnswer } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -604,7 +604,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     if (!diag) return undefined;
     const advice = site && this.state.advice.get(site.sql);
-    if (!site || !advice?.suggestions.length) return undefined;
+    // Withheld for their write cost: shown as the finding shows them, with why (person47 H1).
+    const held = new Map((advice?.withheld ?? []).filter((w) => !advice!.suggestions.some((x) => x.ddl === w.ddl)).map((w) => [w.ddl, w] as const));
+    const shown = advice ? [...advice.suggestions, ...[...held.values()].map((w) => w.suggestion)] : [];
+    if (!site || !advice || !shown.length) return undefined;
     const { missingIndexHover } = await import('../core/advice/missingIndex');
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
@@ -626,7 +629,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const other = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value !== MISSING_INDEX_RULE && d.range.contains(pos));
     const crowded = other || (onFinding && beside && (diag.relatedInformation?.length ?? 0) > 0);
     md.appendMarkdown(
-      advice.suggestions
+      shown
         .map((s) =>
           missingIndexHover(s, {
             // One action: not proved yet (no HypoPG; a real trial build only when asked) → prove it with Suggest Indexes;
@@ -636,6 +639,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
             ownInstead: advice.ownInstead?.[s.ddl],
+            withheld: held.get(s.ddl)?.why,
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
             underProblem: onFinding,
             crowded,
@@ -980,7 +984,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (!advice.own || !advice.decided?.suggestions.length) {
       const own = advice.own;
       const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? (own.message ?? own.status)
-        : advice.withheld.length ? `no index worth its write cost: ${advice.withheld.map((w) => w.why).join('; ')}`
+        : advice.withheld.length ? withheldAnswer(advice.withheld)
         : noIndexAnswer(own, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
       return say(`${why.replace(/\.$/, '')}.`);
     }

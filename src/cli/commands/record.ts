@@ -14,7 +14,7 @@ import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { summarize, type RecordSummary } from '../../core/record/aggregate';
 import { readsCatalog, touchesTables } from '../../core/record/ping';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
-import { noIndexAnswer } from '../../core/advice/missingIndex';
+import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
@@ -159,7 +159,7 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
       }
       const d = decision.byStatement.get(st.sql);
       // Candidates nobody tried (a table above the size limit for a real trial index): said, never "no index".
-      const note = r.status !== 'ok' ? r.message : d?.withheld.length ? `no index worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}`
+      const note = r.status !== 'ok' ? r.message : d?.withheld.length ? withheldAnswer(d.withheld)
         : !d?.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pg-lens advise --max-table-size-mb' }) : undefined;
       out.set(st.normalized, { costBefore: r.costBefore, suggestions: (d?.suggestions ?? []).map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note });
     }

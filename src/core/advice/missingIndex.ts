@@ -20,9 +20,30 @@ export const MISSING_INDEX_RULE = 'missing-index';
  * Two pieces of advice for one statement show the same: the same indexes, proved the same way, serving the same others.
  * An estimate that Suggest Indexes has since proved is new advice (its diagnostic turns from information to a warning).
  */
-export function sameShownAdvice(a: { status: string; suggestions: { ddl: string; verifiedBy: string }[]; alsoServes?: unknown }, b: typeof a): boolean {
+export function sameShownAdvice(a: { status: string; suggestions: { ddl: string; verifiedBy: string }[]; alsoServes?: unknown; withheld?: readonly { ddl: string; why: string }[] }, b: typeof a): boolean {
   const shown = (d: typeof a) => d.suggestions.map((x) => `${x.ddl}\u0000${x.verifiedBy}`).join('\n');
-  return a.status === b.status && shown(a) === shown(b) && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
+  // A withheld index is said on the line (withheldNote): its coming, going or reason is new advice too.
+  const held = (d: typeof a) => (d.withheld ?? []).map((x) => `${x.ddl}\u0000${x.why}`).join('\n');
+  return a.status === b.status && shown(a) === shown(b) && held(a) === held(b) && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
+}
+
+/**
+ * A proved index the one decision withheld for its write cost (core/advice/workload decideIndexes: its saving does not
+ * beat the write maintenance it adds), said where the index would have been — the line's finding, the hover, Suggest
+ * Indexes' answer, `pg-lens advise` — in these words: "withheld: orders is write-heavy (…): keeping this index current
+ * costs about 20 ms against 14 ms saved". Before, the hover and Problems dropped it silently (issue 20, person47 H1).
+ */
+function withheldNote(why: string): string {
+  return `withheld: ${why}`;
+}
+
+/** Withheld indexes with their figures, one clause each: "orders (status), cost 1,147 → 663, withheld: …" (every surface's no-pick answer). */
+export function withheldAnswer(withheld: readonly { ddl: string; why: string; suggestion?: Pick<ProvedSuggestion, 'costBefore' | 'costAfter'> }[]): string {
+  return withheld.map((w) => {
+    const s = w.suggestion;
+    const figures = s && s.costAfter !== null ? `, cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)}` : '';
+    return `${indexDefinitionTitle(w)}${figures}, ${withheldNote(w.why)}`;
+  }).join('; ');
 }
 
 export interface ProvedSuggestion {
@@ -66,7 +87,11 @@ export interface SiteAdvice<S extends ProvedSuggestion = ProvedSuggestion> {
  * createNow: offer "Create index now" first (the editor, on a development profile). alsoServes: per
  * DDL, the other statements the one decision gave the same index (core/advice/workload.ts).
  */
-export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>, opts: { createNow?: boolean; alsoServes?: Record<string, string[]>; ownInstead?: Record<string, Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>> } = {}): Finding | undefined {
+export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, given: SiteAdvice<S>, opts: { createNow?: boolean; alsoServes?: Record<string, string[]>; ownInstead?: Record<string, Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>>; withheld?: readonly { ddl: string; why: string; suggestion: S }[] } = {}): Finding | undefined {
+  // Indexes the decision withheld for their write cost are said on the line, with why (withheldNote), at the severity
+  // their proof gives — never dropped silently (person47 H1).
+  const held = new Map((opts.withheld ?? []).filter((w) => !given.suggestions.some((x) => x.ddl === w.ddl)).map((w) => [w.ddl, w] as const));
+  const advice: SiteAdvice<S> = held.size ? { ...given, suggestions: [...given.suggestions, ...[...held.values()].map((w) => w.suggestion)] } : given;
   if (advice.status !== 'ok' || !advice.suggestions.length) return undefined;
   const first = advice.suggestions[0];
   const shape = statementShape(site.sql);
@@ -81,7 +106,8 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     // statements the index also serves are the help's (the CLI prints it under the message) and the hover's Why.
     message: advice.suggestions.map((s) => {
       const n = sharedInstead(s, opts.ownInstead?.[s.ddl], opts.alsoServes?.[s.ddl]?.length ?? 0);
-      return `${s.summary}${n ? ` (${n.withWhom}; ${n.instead})` : ''}`;
+      const w = held.get(s.ddl);
+      return `${s.summary}${n ? ` (${n.withWhom}; ${n.instead})` : ''}${w ? ` — ${withheldNote(w.why)}` : ''}`;
     }).join('; '),
     span,
     file: site.file,
@@ -94,7 +120,7 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
       { title: `Copy CREATE INDEX: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [s] } },
     ]),
     evidence: {
-      suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason, ...(opts.alsoServes?.[s.ddl]?.length ? { alsoServes: opts.alsoServes[s.ddl] } : {}) })),
+      suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason, ...(opts.alsoServes?.[s.ddl]?.length ? { alsoServes: opts.alsoServes[s.ddl] } : {}), ...(held.has(s.ddl) ? { withheld: held.get(s.ddl)!.why } : {}) })),
       // The whole statement's place (the finding itself is on the table's name): what else was said of this statement.
       statement: { start: site.span.start, end: site.span.end },
     },
@@ -238,15 +264,19 @@ const MB = 1024 * 1024;
  * candidate", not "1 candidates" (person16 LOW 8). `sizeSetting`: the setting's name where the answer is read
  * (pgLens.index.maxTableSizeMb in the editor, --max-table-size-mb in the CLI).
  */
-export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[] }, o: { minCostReduction: number; sizeSetting: string }): string {
+export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[]; servedUnused?: readonly string[] }, o: { minCostReduction: number; sizeSetting: string }): string {
   const pct = Math.round(o.minCostReduction * 100);
   const notTried = r.notTried ?? [];
+  // An existing index already gives what it needs: said first, on every line alike, whether other candidates were tried
+  // or not (person47 L5: "no index cuts … (1 candidate tried)" on the one line whose index exists).
+  const exists = r.servedBy?.length ? `no index to add: ${r.servedBy.length === 1 ? 'an index it would use exists' : 'the indexes it would use exist'} (${r.servedBy.join(', ')})${unusedNote(r.servedBy, r.servedUnused)}` : undefined;
   if (!notTried.length) {
-    if (!r.considered && r.servedBy?.length) return `no index to add: ${r.servedBy.length === 1 ? 'an index it would use exists' : 'the indexes it would use exist'} (${r.servedBy.join(', ')})`;
+    if (exists && !r.considered) return exists;
+    if (exists) return `${exists}; ${r.considered === 1 ? 'the other candidate tried does not' : `none of the ${r.considered} other candidates tried`} cut the estimated cost by ${pct}% or more`;
     if (!r.considered) return 'no index candidate: nothing in it (a selective filter, a join key, an ORDER BY with a LIMIT) is something an index on its tables would serve';
     return `no index cuts the estimated cost by ${pct}% or more${r.considered ? ` (${countOf(r.considered, 'candidate')} tried)` : ''}${r.proofNote ? `; ${r.proofNote}` : ''}`;
   }
-  const parts: string[] = [];
+  const parts: string[] = exists ? [exists] : [];
   if (r.tried.length) parts.push(`of ${countOf(r.tried.length, 'candidate')} tried, none cuts the estimated cost by ${pct}% or more`);
   const list = (why: NotTriedCandidate['why']) => notTried.filter((x) => x.why === why);
   const indexes = (xs: NotTriedCandidate[]) => [...new Set(xs.map((x) => x.index))].join(', ');
@@ -261,6 +291,13 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   for (const x of list('failed')) parts.push(`not tried: the trial of ${x.index} failed (${(x.error ?? 'an error').replace(/\.$/, '')}); ask again`);
   if (list('unavailable').length) parts.push(`not tried: ${indexes(list('unavailable'))}${r.proofNote ? ` (${r.proofNote})` : ''}`);
   return parts.join('; ');
+}
+
+/** Of the existing indexes named, those the statement's plan does not use now: said (its plan reads the table otherwise). */
+function unusedNote(servedBy: readonly string[], unused: readonly string[] | undefined): string {
+  if (!unused?.length) return '';
+  if (unused.length === servedBy.length) return `, though its plan does not use ${unused.length === 1 ? 'it' : 'them'} now`;
+  return `, though its plan does not use ${unused.join(', ')} now`;
 }
 
 /**
@@ -360,7 +397,7 @@ const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}
  * Code's problem part also holds another PG Lens finding (an N+1 on the read) or a related note: the head line with the
  * action and Why only, the evidence in Why's title (person29 M1).
  */
-export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean; ownInstead?: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> }): string {
+export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean; ownInstead?: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>; withheld?: string }): string {
   const cols = `${s.columns.join(', ')}`;
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
   // A proof kept from the tables as they were says so (its figures are that proof's).
@@ -368,6 +405,9 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   const head = o.underProblem
     ? `$(lightbulb) **${s.costAfter !== null ? costDrop(s.costBefore, s.costAfter) : 'May help'}** with the index · ${proved}`
     : `$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${proved}`;
+  // Withheld for its write cost (withheldNote): said under the head line, with the figures, wherever the pointer is (on the
+  // finding VS Code's problem part says it too, cut to its box).
+  const heldLine = o.withheld ? `*${md(withheldNote(o.withheld))}*` : undefined;
   // On the finding the hover holds VS Code's problem part, this and the plan: the evidence and the statements the index
   // also serves stay in Why (its title) and the quick fixes, so the plan is in view without scrolling (person25: still a
   // 250 px scroll box, content 474 px, plan below the fold).
@@ -403,10 +443,10 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   const why = `[Why](${o.docs} "${reason}")`;
   const action = o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined;
   // (One paragraph: the soft line break reads as a space, a " · " more wrapped Why onto a line of its own at 1280x760.)
-  if (o.crowded) return `${head}\n${[action, why].filter(Boolean).join(' · ')}`;
+  if (o.crowded) return `${head}\n${[heldLine, [action, why].filter(Boolean).join(' · ')].filter(Boolean).join('\n\n')}`;
   // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
   // lines below it scroll out of sight (a person found "Create index now" below the fold).
-  const lines = [head, [action, why, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), ''];
+  const lines = [head, ...(heldLine ? ['', heldLine, ''] : []), [action, why, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), ''];
   lines.push('```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '');
   if (tail.length) lines.push(tail.map((x) => x.md).join(' · '));
   return lines.join('\n').trimEnd();

@@ -18,6 +18,8 @@ import { countOf, formatMs, listAndMore, shortLine, spaced } from '../format';
 import { codeContextOf, type CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
+import { tableOperations } from '../health/leastPrivilege';
+import { oneOffWrite } from '../plan/warnings';
 
 export interface SuggestionLike {
   ddl: string;
@@ -64,6 +66,51 @@ export interface TableWriteStats {
    * included). Writes are scaled by it to the period the savings are measured over. Unknown: 1.
    */
   periodRatio?: { ratio: number; countersSeconds: number; timingsSeconds: number };
+  /**
+   * Rows written by statements that ran once (pg_stat_statements: a bulk INSERT in psql, a backfill, a COPY; core/plan
+   * oneOffWrite), inside the counters' rows: not a write rate — left out of it (oneOffWriteRows).
+   */
+  oneOff?: { rows: number; statements: number };
+}
+
+/** A write statement of pg_stat_statements: its text, calls and rows. */
+export interface WriteEntry {
+  query: string;
+  calls: number;
+  rows: number;
+}
+
+/**
+ * The rows each table took from write statements that have not recurred (core/plan oneOffWrite on their calls: one run), by
+ * `schema.name` (public when unqualified): a bulk load is not a steady write rate. Issue 20, person47 H1: one psql INSERT of
+ * 10,000 orders counted as orders' write traffic, "orders is write-heavy … costs about 20 ms against 14 ms saved", and the
+ * refunds read's proved index left the hover and Problems for as long as its few reads saved less than that. A statement
+ * writing more than one table (its rows cannot be split) or whose target cannot be read is not left out.
+ */
+export function oneOffWriteRows(entries: readonly WriteEntry[]): Map<string, { rows: number; statements: number }> {
+  const out = new Map<string, { rows: number; statements: number }>();
+  for (const e of entries) {
+    if (!oneOffWrite(e.calls) || !(e.rows > 0)) continue;
+    const target = writeTarget(e.query);
+    if (!target) continue;
+    const key = `${target.schema}.${target.table}`;
+    const had = out.get(key) ?? { rows: 0, statements: 0 };
+    out.set(key, { rows: had.rows + e.rows, statements: had.statements + 1 });
+  }
+  return out;
+}
+
+/** The one table a write statement writes (INSERT, UPDATE, DELETE, COPY … FROM), or undefined. */
+function writeTarget(sql: string): { schema: string; table: string } | undefined {
+  const name = '(?:"(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
+  const copy = new RegExp(`^\\s*copy\\s+(${name})(?:\\s*\\.\\s*(${name}))?[\\s\\S]*?\\bfrom\\b`, 'i').exec(sql);
+  const bare = (n: string) => (n.startsWith('"') ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
+  if (copy) return copy[2] ? { schema: bare(copy[1]), table: bare(copy[2]) } : { schema: 'public', table: bare(copy[1]) };
+  const written = (tableOperations(sql) ?? []).filter((o) => o.op !== 'select');
+  const tables = new Set(written.map((o) => `${o.schema || 'public'}\u0000${o.table}`));
+  if (tables.size !== 1) return undefined;
+  const [schema, table] = [...tables][0].split('\u0000');
+  return { schema, table };
 }
 
 export interface WorkloadChoice {
@@ -88,7 +135,8 @@ export interface StatementDecision<S extends SuggestionLike = SuggestionLike> {
   alsoServes: Record<string, string[]>;
   /** Its own suggestions that gave way to a shared index, and those withheld for their write cost. */
   replaced: { ddl: string; by: string }[];
-  withheld: { ddl: string; why: string }[];
+  /** Withheld: the index as proved on this statement (its figures) and why (the write note, with its figures). */
+  withheld: { ddl: string; why: string; suggestion: S }[];
   /**
    * Per suggested DDL that is another statement's index (shared): this statement's own suggestion it stands for, so the
    * line can say what its own index would give (person41: `orders (status, placed_at DESC) 1,221 → 640`, shared, where its
@@ -230,7 +278,10 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     let writeNote: string | undefined;
     let penalty = 0;
     if (w) {
-      const rows = w.inserts + w.deletes + Math.max(0, w.updates - w.hotUpdates);
+      const counted = w.inserts + w.deletes + Math.max(0, w.updates - w.hotUpdates);
+      // A bulk load run once (oneOffWriteRows) is no write rate: its rows are left out of the counters' (never below 0).
+      const oneOff = Math.min(counted, w.oneOff?.rows ?? 0);
+      const rows = counted - oneOff;
       // Against timed savings, the writes of the same period (the counters' own period scaled to the timings').
       const scale = timed && w.periodRatio ? w.periodRatio.ratio : 1;
       penalty = rows * scale * INDEX_WRITE_MS_PER_ROW;
@@ -240,9 +291,10 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
         const period = scale !== 1 && w.periodRatio
           ? `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted in the ${formatSeconds(w.periodRatio.countersSeconds)} since the table statistics were reset, about ${Math.round(rows * scale).toLocaleString('en-US')} in the ${formatSeconds(w.periodRatio.timingsSeconds)} the statement timings cover`
           : `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted since the statistics were reset`;
+        const left = oneOff > 0 ? `, less ${countOf(oneOff, 'row', (n) => n.toLocaleString('en-US'))} of ${countOf(w.oneOff!.statements, 'statement')} run once (a bulk load is no write rate)` : '';
         // The counters count rolled-back rows too: src/db leaves out PG Lens's own Explain Analyze runs of this process; others'
         // (another window's, a pg-lens run's, the application's failed transactions) cannot be told apart, and the note says so.
-        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${period}; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
+        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${period}${left}; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
       }
     }
     // No statement it serves has timings: its saving is the planner's estimate, never measured (person23 LOW 4:
@@ -281,7 +333,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       const got = n.met ?? s;
       const ix = byDdl.get(got.ddl);
       if (ix && !ix.worthIt) {
-        d.withheld.push({ ddl: got.ddl, why: ix.writeNote ?? 'its saving does not beat its write cost' });
+        if (!d.withheld.some((x) => x.ddl === got.ddl)) d.withheld.push({ ddl: got.ddl, why: ix.writeNote ?? 'its saving does not beat its write cost', suggestion: got });
         continue;
       }
       if (d.suggestions.some((x) => x.ddl === got.ddl)) continue;

@@ -516,7 +516,7 @@ function applyEarlier(n: PlanNode): string {
 }
 
 /** Calls in pg_stat_statements from which a statement recurs: below, a DELETE or UPDATE is a one-off. */
-const RECURRING_CALLS = 2;
+export const RECURRING_CALLS = 2;
 
 /**
  * The one judgement whether a DELETE or UPDATE is a one-off, from its calls in pg_stat_statements (undefined: unknown):

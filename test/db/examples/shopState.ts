@@ -72,15 +72,15 @@ export interface ShopWorkspace {
 
 /**
  * The shop for the enclosing describe block, made in a before hook registered here (after testDatabase's): loaded at scale
- * 0.25 with 150 requests of traffic (shopWithTraffic), `vacuum` tables vacuumed and analysed, and the workspace: the shop's
+ * 0.25 (or `scale`) with 150 requests of traffic (shopWithTraffic), `vacuum` tables vacuumed and analysed, and the workspace: the shop's
  * sources (shopSources) and `files` (workspace path → text).
  */
-export function shopWorkspace(t: TestDatabase, o: { files: Record<string, string>; vacuum: string[] }): ShopWorkspace {
+export function shopWorkspace(t: TestDatabase, o: { files: Record<string, string>; vacuum: string[]; scale?: number }): ShopWorkspace {
   let db: Database | undefined;
   const texts = new Map<string, string>();
   before(async () => {
     configureTreeSitterForCli();
-    await shopWithTraffic(t, { scale: 0.25, requests: 150 });
+    await shopWithTraffic(t, { scale: o.scale ?? 0.25, requests: 150 });
     for (const table of o.vacuum) await t.admin.query(`VACUUM ANALYZE ${table}`);
     db = await t.open();
     for (const [f, text] of shopSources()) texts.set(f, text);

@@ -37,8 +37,9 @@ export const step: Step = {
     await view.locator('button').filter({ hasText: /^Suggest indexes$/ }).click();
     const picked = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: /suggested indexes/ });
     // What the advisor found, when it suggests nothing: in a notification, or in the plan viewer's own line under its
-    // buttons (noIndexAnswer's words: no index cuts…, no index to add…, not tried…, or the editor-only refusal).
-    const answer = /no index (cuts|candidate|to add|worth)|not tried|not proved|open a file and put the cursor/;
+    // buttons (noIndexAnswer's words: no index cuts…, no index to add…, not tried…; withheldAnswer's "…, withheld: …"; or the
+    // editor-only refusal).
+    const answer = /no index (cuts|candidate|to add)|, withheld: |not tried|not proved|open a file and put the cursor/;
     const none = page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: answer });
     const inPanel = view.getByText(answer);
     await wb.until(async () => (await picked.isVisible().catch(() => false)) || (await none.count()) > 0 || (await inPanel.count()) > 0, 'the suggestions (or what the advisor found) after Suggest indexes in the plan viewer', 90_000);

@@ -80,7 +80,7 @@ export const step: Step = {
     const groups = await page.locator('.part.editor .editor-group-container').count();
     if (groups !== 2) throw new StepFailure(`expected the code and ONE group beside it (the document and the plan viewer as its tabs); saw ${groups} editor groups`);
     // The index Suggest Indexes proved above for this statement is the one the viewer's tip names. When the advisor
-    // proved none (earlier steps' writes can make orders write-heavy: "no index worth its write cost"), the viewer has
+    // proved none (earlier steps' writes can make orders write-heavy: "orders (status), cost … withheld: orders is write-heavy …"), the viewer has
     // no index tip to agree with, and the step says so.
     if (provedOnStatus) {
       await wb.see(viewer.locator('body').filter({ hasText: /Tips/ }), "the plan viewer's tips", 30_000);

@@ -87,7 +87,7 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     const own = (s: IndexSuggestion) => ({ status: 'ok', suggestions: [s], considered: 1, tried: [] });
     const decider = { advice: new Map([[del, own(ix('rating, created_at'))], [sel, own(ix('rating, created_at DESC'))]]) } as unknown as IndexDecider;
     const shared = ix('rating, created_at DESC');
-    const d = { byStatement: new Map([[del, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/inventory.py:21'] } }], [sel, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/adhoc.sql:15'] } }]]) } as unknown as IndexDecision<IndexSuggestion>;
+    const d = { byStatement: new Map([[del, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/inventory.py:21'] }, replaced: [], withheld: [] }], [sel, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/adhoc.sql:15'] }, replaced: [], withheld: [] }]]) } as unknown as IndexDecision<IndexSuggestion>;
     // As the scan left it: the DELETE's own index.
     const advice = new Map<string, DecidedAdvice>([[del, { status: 'ok', suggestions: [ix('rating, created_at')], alsoServes: {}, considered: 1, tried: [] }]]);
     const changed = keepDecision(decider, advice, d, (sql) => sql === sel);

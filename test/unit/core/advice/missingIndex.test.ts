@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bestProvedFigures, costDrop, earlierNote, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { bestProvedFigures, costDrop, earlierNote, missingIndexFinding, noIndexAnswer, missingIndexHover, sameShownAdvice, withheldAnswer, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
 import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
 import { analyzeFile, functionAnalyzer, rulesAnalyzer } from '../../../../src/core/scan';
@@ -41,6 +41,11 @@ describe('core/advice/missingIndex', () => {
     assert.match(noIndexAnswer({ considered: 0, tried: [] }, o), /^no index candidate: /);
     // No candidate because an index already gives it: named, never "nothing in it is something an index would serve".
     assert.equal(noIndexAnswer({ considered: 0, tried: [], servedBy: ['public.orders_customer_id_placed_at_desc_idx'] }, o), 'no index to add: an index it would use exists (public.orders_customer_id_placed_at_desc_idx)');
+    // The same words on every line whose index exists, candidates tried beside it or not (issue 20, person47 L5:
+    // src/orders.ts:70 said "no index cuts … (1 candidate tried)" after orders_status_idx was made).
+    assert.equal(noIndexAnswer({ considered: 1, tried: [{}], proofNote: 'HypoPG is not available on this server', servedBy: ['public.orders_status_idx'] }, o), 'no index to add: an index it would use exists (public.orders_status_idx); the other candidate tried does not cut the estimated cost by 30% or more');
+    assert.equal(noIndexAnswer({ considered: 2, tried: [{}, {}], servedBy: ['public.orders_status_idx'], servedUnused: ['public.orders_status_idx'] }, o), 'no index to add: an index it would use exists (public.orders_status_idx), though its plan does not use it now; none of the 2 other candidates tried cut the estimated cost by 30% or more');
+    assert.match(noIndexAnswer({ considered: 1, tried: [], servedBy: ['public.a_idx'], notTried: [{ index: 'a (b)', table: 'a', why: 'withheld' }] }, o), /^no index to add: an index it would use exists \(public\.a_idx\); not proved: a \(b\)/);
   });
 
   it("another statement's index fits a statement only when its keys serve that statement's predicates in order (issue 20, person16 HIGH 2)", () => {
@@ -275,5 +280,36 @@ describe('missing-index: when the advice shown has changed', () => {
     const figures = bestProvedFigures([{ ...s, at: 'src/a.ts:1' }, { ...s, costAfter: 30, at: 'other/reviews.go:14' }, { ...s, costAfter: null, at: 'x.ts:1' }]);
     assert.deepEqual(figures.map((f) => [f.at, f.tableIndexes, f.costAfter]), [['other/reviews.go:14', ['order_items_pkey'], 30]]);
     assert.equal(bestProvedFigures([{ ...s, tableIndexes: undefined }])[0].at, undefined);
+  });
+});
+
+describe('missing-index: an index withheld for its write cost is said, never dropped (issue 20, person47 H1)', () => {
+  const why = "orders is write-heavy (20,000 rows inserted/updated/deleted since the statistics were reset): keeping this index current costs about 40 ms against 14 ms saved";
+  it('the line keeps its finding, at its proof\'s severity, saying withheld with the figures', () => {
+    const f = missingIndexFinding(site, { status: 'ok', suggestions: [] }, { withheld: [{ ddl: s.ddl, why, suggestion: s }] });
+    assert.ok(f, 'a finding');
+    assert.equal(f.severity, 'warning', 'proved: a warning, as any proved index');
+    assert.equal(f.message, `${s.summary} — withheld: ${why}`);
+    assert.equal((f.evidence!.suggestions as { withheld?: string }[])[0].withheld, why);
+    const estimated = missingIndexFinding(site, { status: 'ok', suggestions: [] }, { withheld: [{ ddl: s.ddl, why, suggestion: { ...s, verifiedBy: 'none' } }] });
+    assert.equal(estimated?.severity, 'info', 'an estimate: information, as today');
+    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [] }), undefined, 'nothing proved, nothing withheld: no finding');
+  });
+  it('the hover says it under its head line, on the finding and off it', () => {
+    const h: HoverSuggestion = { ...s, name: 'orders_customer_id_idx', indexSizeBytes: null, planAfter: [] };
+    for (const underProblem of [false, true]) {
+      const md = missingIndexHover(h, { docs: 'd', withheld: why, underProblem });
+      assert.match(md, /\n\n\*withheld: orders is write\\-heavy \\\(20,000 rows inserted\/updated\/deleted since the statistics were reset\\\): keeping this index current costs about 40 ms against 14 ms saved\*\n\n/);
+    }
+    assert.match(missingIndexHover(h, { docs: 'd', withheld: why, crowded: true }), /^[^\n]+\n\*withheld: /, 'crowded: still said');
+    assert.ok(!/withheld/.test(missingIndexHover(h, { docs: 'd' })), 'not withheld: not said');
+  });
+  it('every no-pick answer (Suggest Indexes, pg-lens advise, the workload) says it in one wording, with the figures', () => {
+    assert.equal(withheldAnswer([{ ddl: s.ddl, why, suggestion: s }]), `orders (customer_id), cost 18,400 → 12.0, withheld: ${why}`);
+  });
+  it('a withheld index coming or going is new advice (the line is analysed again)', () => {
+    const a = { status: 'ok', suggestions: [], alsoServes: {} };
+    assert.ok(!sameShownAdvice(a, { ...a, withheld: [{ ddl: s.ddl, why }] }));
+    assert.ok(sameShownAdvice({ ...a, withheld: [{ ddl: s.ddl, why }] }, { ...a, withheld: [{ ddl: s.ddl, why }] }));
   });
 });

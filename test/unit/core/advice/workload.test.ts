@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { byCallSite, decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { loadPgParser } from '../../../../src/core/sql/statement';
 import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -189,6 +190,29 @@ describe('core/advice/workload: the one index decision', () => {
     const d = decideIndexes(read, [], [{ ...logs, periodRatio: { ratio: 0.01, countersSeconds: 100 * 3600, timingsSeconds: 3600 } }]);
     assert.equal(workloadIndexes(d, 5).length, 1);
     assert.match(d.indexes[0].writeNote!, /1,000,000 rows inserted\/updated\/deleted in the 100 h since the table statistics were reset, about 10,000 in the 1 h the statement timings cover; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out\): keeping this index current costs about 20 ms against 99 ms saved/);
+  });
+
+  it('one bulk load is no write rate: rows of write statements run once are left out of the counters (issue 20, person47 H1)', async () => {
+    await loadPgParser();
+    const once = oneOffWriteRows([
+      { query: `INSERT INTO orders (customer_id, status) SELECT 1 + (g % 8000), 'refunded' FROM generate_series($1, $2) g`, calls: 1, rows: 10_000 },
+      { query: 'INSERT INTO orders (customer_id, status) VALUES ($1, $2)', calls: 4_000, rows: 4_000 },
+      { query: 'COPY public.orders (id, status) FROM STDIN', calls: 1, rows: 5_000 },
+      { query: 'COPY orders TO STDOUT', calls: 1, rows: 42_000 },
+      { query: 'UPDATE reviews SET rating = rating WHERE id IN (SELECT id FROM orders)', calls: 1, rows: 300 },
+    ]);
+    assert.deepEqual([...once], [['public.orders', { rows: 15_000, statements: 2 }], ['public.reviews', { rows: 300, statements: 1 }]], 'the recurring INSERT and the COPY … TO are not left out');
+    // The person's figures: five refunds reads saved ~14 ms; orders took 10,000 rows from one psql INSERT.
+    const read = [st('refunds read', [s('orders', ['status'], 1147, 663)], 33)];
+    const orders = { schema: 'public', name: 'orders', inserts: 10_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 100 };
+    assert.equal(decideIndexes(read, [], [orders]).byStatement.get('refunds read')!.withheld.length, 1, 'counted as a write rate, the load withholds it');
+    const d = decideIndexes(read, [], [{ ...orders, oneOff: { rows: 10_000, statements: 1 } }]);
+    assert.deepEqual(d.byStatement.get('refunds read')!.suggestions.map((x) => x.ddl), [read[0].suggestions[0].ddl], 'left out: the index is the line\'s answer');
+    assert.equal(d.indexes[0].writeNote, undefined, 'no write note: no write rate is left');
+    // Steady writes beside the load: the note says how many rows were left out, and the load never drives them below zero.
+    const steady = decideIndexes(read, [], [{ ...orders, inserts: 30_000, oneOff: { rows: 10_000, statements: 1 } }]);
+    assert.match(steady.byStatement.get('refunds read')!.withheld[0].why, /^orders is write-heavy \(20,000 rows inserted\/updated\/deleted since the statistics were reset, less 10,000 rows of 1 statement run once \(a bulk load is no write rate\); .*costs about 40 ms against 14 ms saved$/);
+    assert.equal(decideIndexes(read, [], [{ ...orders, oneOff: { rows: 50_000, statements: 3 } }]).indexes[0].writeNote, undefined, 'clamped: never below zero');
   });
 
   it('without statement timings an index is "not proved worth it", never recommended with a saving nor "0 ms saved" (person23 LOW 4)', () => {
