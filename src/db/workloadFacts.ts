@@ -4,7 +4,7 @@
  * connection slots in use. Set-based: the size filters run before any pg_stats look-up.
  */
 import { applicationText } from '../core/dashboard/ownStatements';
-import { tableOperations } from '../core/health/leastPrivilege';
+import { tableOperations } from '../core/sql/tableOperations';
 import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';

@@ -18,7 +18,7 @@ import { countOf, formatMs, listAndMore, shortLine, spaced } from '../format';
 import { codeContextOf, type CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
-import { tableOperations } from '../health/leastPrivilege';
+import { tableOperations } from '../sql/tableOperations';
 import { oneOffWrite } from '../plan/warnings';
 
 export interface SuggestionLike {

@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { runHealthChecks } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
-import { columnsRead, corroborateWrites, leastPrivilegeScript, mergeUsage, placedUsage, tableOperations, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { columnsRead, corroborateWrites, leastPrivilegeScript, mergeUsage, placedUsage, usageFromBuilderCalls, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { tableOperations } from '../../../../src/core/sql/tableOperations';
 import { codeTableUsage } from '../../../../src/cli/commands/report';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
 import { facts, security } from './facts';
