@@ -11,7 +11,7 @@
  * `analysed` says whether the figure came from ANALYZE/VACUUM, so a rule whose severity depends on
  * it can say "never analysed".
  */
-import { formatCount } from './format';
+import { formatCount, formatPercent } from './format';
 
 /**
  * The share of a table's rows above which no index is proposed for the condition that keeps them: the index advice's
@@ -30,6 +30,15 @@ export const INDEX_MAX_SELECTIVITY = 0.05;
  * still win.
  */
 export const INDEX_TRY_MAX_SELECTIVITY = 0.2;
+
+/**
+ * The one wording of "no index: the filter keeps more than PG Lens tries an index for", after what it keeps ("its filter
+ * keeps 23% of orders's rows", "it keeps 23% of them"): the index advice's answer (core/advice/missingIndex noIndexAnswer)
+ * and the plan tips' (core/plan/warnings) say it alike, as PG Lens's own limit, never as a fact about the planner.
+ */
+export function beyondTrialBound(kept: string, bound = INDEX_TRY_MAX_SELECTIVITY): string {
+  return `${kept}, more than the ${formatPercent(bound)} PG Lens tries an index for (PG Lens's own limit, not the planner's answer)`;
+}
 
 export interface ColumnStats {
   nullFrac: number;

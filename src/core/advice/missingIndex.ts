@@ -10,6 +10,7 @@ import type { Finding } from '../findings';
 import type { ProvedIndexFigure } from '../plan/model';
 import { statementShape } from '../sql/predicates';
 import { countOf, formatBytes, formatPercent } from '../format';
+import { beyondTrialBound } from '../catalogFacts';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
 import { alsoServesPhrase, placeIn } from './workload';
@@ -245,7 +246,7 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
     if (!r.considered && r.servedBy?.length) return `no index to add: ${r.servedBy.length === 1 ? 'an index it would use exists' : 'the indexes it would use exist'} (${r.servedBy.join(', ')})`;
     // PG Lens's own bound, said as its own (person47 M1: "nothing in it is a selective filter" for `status = 'refunded'`).
     const broad = r.broadFilters?.[0];
-    if (!r.considered && broad) return `no index tried: its filter keeps ${formatPercent(broad.share)} of ${broad.table}'s rows, more than the ${formatPercent(broad.limit)} PG Lens tries an index for (PG Lens's own limit, not the planner's answer)`;
+    if (!r.considered && broad) return `no index tried: ${beyondTrialBound(`its filter keeps ${formatPercent(broad.share)} of ${broad.table}'s rows`, broad.limit)}`;
     if (!r.considered) return 'no index candidate: nothing in it (a selective filter, a join key, an ORDER BY with a LIMIT) is something an index on its tables would serve';
     return `no index cuts the estimated cost by ${pct}% or more${r.considered ? ` (${countOf(r.considered, 'candidate')} tried)` : ''}${r.proofNote ? `; ${r.proofNote}` : ''}`;
   }

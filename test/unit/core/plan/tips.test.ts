@@ -4,6 +4,7 @@
  * reports fewer rows by design, no "index the join column" where the inner side already is an index
  * lookup, and figures PostgreSQL 18 prints as fractions read as such.
  */
+import { noIndexAnswer } from '../../../../src/core/advice/missingIndex';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -897,6 +898,17 @@ describe('core/plan: a DELETE or UPDATE weighs whether an index is worth it (iss
     // A read is held to the same bound since person41 (one selectivity threshold for the advice and the tips): unproved,
     // 9.7% kept gets no index either.
     assert.match(scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text, /it keeps 9\.7% of them: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/);
+  });
+
+  it("a read keeping more than the advice tries an index for (20%): the advice's own words, as PG Lens's limit (person47 M1)", () => {
+    const select = JSON.parse(deletePlan(8000, 16000));
+    select[0].Plan = select[0].Plan.Plans[0];
+    delete select[0].Plan['Parent Relationship'];
+    const text = scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text;
+    assert.ok(text.includes("it keeps 33% of them, more than the 20% PG Lens tries an index for (PG Lens's own limit, not the planner's answer), so no index is proposed"), text);
+    assert.ok(noIndexAnswer({ considered: 0, tried: [], broadFilters: [{ table: 'reviews', share: 1 / 3, limit: 0.2 }] }, { minCostReduction: 0.3, sizeSetting: 's' })
+      .endsWith("keeps 33% of reviews's rows, more than the 20% PG Lens tries an index for (PG Lens's own limit, not the planner's answer)"));
+    assert.doesNotMatch(text, /costs about as much as reading the table/);
   });
 });
 
