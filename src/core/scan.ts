@@ -114,6 +114,8 @@ export interface EvidenceSource {
   rejection?(site: SqlSite): SqlRejection | undefined;
   /** The connected server's syntax error (42601) for an unread string with a syntaxError (after prepare), if it says one. */
   unreadRejection?(u: UnreadSql): SqlRejection | undefined;
+  /** Let go of what it follows (the database's table readings), when replaced by another source. */
+  dispose?(): void;
 }
 
 /**

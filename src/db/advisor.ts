@@ -7,8 +7,8 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { advisedIndexFields, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
-import { tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
+import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import { INDEX_MAX_SELECTIVITY, tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, sameScans, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { countOf, formatCount, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
@@ -77,6 +77,8 @@ export interface AdviceResult {
    * would use exists" alone (issue 20, person47 L5).
    */
   servedUnused?: string[];
+  /** No candidate because the filters keep more of the rows than PG Lens tries an index for (its own bound): said so. */
+  broadFilters?: BroadFilter[];
   rejected: { ddl: string; why: string }[];
   /**
    * A real trial build would have proved candidates here (development profile, no HypoPG) but the caller did not allow one
@@ -278,7 +280,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   const tried: AdviceResult['tried'] = [];
   if (!candidates.length) {
     const servedBy = opts.candidates ? [] : indexesServing(shape, facts, opts.candidateOptions);
-    return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried, ...(servedBy.length ? { servedBy } : {}) };
+    const broad = opts.candidates || servedBy.length ? [] : broadFilters(shape, facts, opts.candidateOptions);
+    return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried, ...(servedBy.length ? { servedBy } : {}), ...(broad.length ? { broadFilters: broad } : {}) };
   }
   await nameUniquely(db, candidates);
 
@@ -645,7 +648,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           // the rows; `(status, due_back)` still stops the scan after a page): when the plan sorts them now (issue 20,
           // person17 MEDIUM 5: the hover said "no index" where Suggest Indexes then proved one 18,234 → 2,365).
           const sortsForLimit = c.servesLimit && sorts;
-          if (!t || !seq || (t.rows ?? 0) < 10000 || (c.selectivity > 0.05 && !sortsForLimit) || !measured(c)) continue;
+          if (!t || !seq || (t.rows ?? 0) < 10000 || (c.selectivity > INDEX_MAX_SELECTIVITY && !sortsForLimit) || !measured(c)) continue;
           suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : withheld.has(c) ? 'withheld' : tooLarge.has(c) ? 'size' : 'unavailable'));
         }
       }

@@ -22,6 +22,7 @@ import { describeError } from './errors';
 import { explain, serverSyntaxError } from './explain';
 import { K, type RawNode } from '../core/plan/keys';
 import { TimeSlice } from '../core/timeSlice';
+import { onTablesMoved } from './tableFigures';
 
 /**
  * New plans one prepare() makes at most (one file's pass); the file's other statements are planned on its next pass and
@@ -38,7 +39,8 @@ export interface DbEvidenceOptions {
 
 export class DbEvidence implements EvidenceSource {
   private readonly tables = new Map<string, TableFacts>();
-  private readonly asked = new Set<string>();
+  /** The names asked of the catalog (as the statements write them) → the bare table name (lowercase). */
+  private readonly asked = new Map<string, string>();
   private readonly plans = new Map<string, PlanFacts | null>();
   /** The statements PostgreSQL rejected for a name it does not have (by SQL text): SqlRejection. */
   private readonly rejected = new Map<string, SqlRejection>();
@@ -55,7 +57,49 @@ export class DbEvidence implements EvidenceSource {
   /** Catalog queries and EXPLAINs sent (for benchmarks and tests). */
   readonly stats = { catalogQueries: 0, explains: 0 };
 
-  constructor(private readonly db: Database, private readonly opts: DbEvidenceOptions = {}) {}
+  /**
+   * The tables each kept plan reads (bare lowercase names), by SQL text: a plan is dropped when their figures move.
+   */
+  private readonly planTables = new Map<string, readonly string[]>();
+  private readonly following: { dispose(): void };
+
+  constructor(private readonly db: Database, private readonly opts: DbEvidenceOptions = {}) {
+    // The one trigger that makes the index advice again (IndexDecider.noticeChangedTables: rows or size moved by 5%, an
+    // ANALYZE) drops the hover's plans (Planner) and these: a rule quoting a plan's rows quotes the table as it is now
+    // (issue 20, person47 M2: "No LIMIT: … about 1.6k rows" above "Sort · cost 1369.49 · 3070 rows est." after growth).
+    this.following = onTablesMoved(db, (tables) => this.forgetTables(tables));
+  }
+
+  /** Stop following the tables' readings (an evidence source replaced by another). */
+  dispose(): void {
+    this.following.dispose();
+  }
+
+  /**
+   * Forget the plans that read these tables (bare lowercase names) and their catalog facts: planned and read again on the
+   * next pass. Returns how many plans went.
+   */
+  forgetTables(tables: readonly string[]): number {
+    const moved = new Set(tables.map((t) => t.toLowerCase()));
+    let n = 0;
+    for (const [sql, read] of this.planTables) {
+      if (!read.some((t) => moved.has(t))) continue;
+      this.planTables.delete(sql);
+      this.plans.delete(sql);
+      const shape = constantShape(sql);
+      if (shape !== undefined) this.shapes.delete(shape);
+      n++;
+    }
+    for (const [key, bare] of this.asked) if (moved.has(bare)) this.asked.delete(key);
+    let facts = false;
+    for (const [key, t] of this.tables) {
+      if (!moved.has(t.name.toLowerCase())) continue;
+      this.tables.delete(key);
+      facts = true;
+    }
+    if (facts) this.lookup = tableLookup([...this.tables.values()], this.searchPath);
+    return n;
+  }
 
   async prepare(sites: SqlSite[], isCancelled?: () => boolean, unread: readonly UnreadSql[] = []): Promise<void> {
     this.ready ??= (async () => {
@@ -85,7 +129,7 @@ export class DbEvidence implements EvidenceSource {
       }
     }
     if (names.size) {
-      names.forEach((_, key) => this.asked.add(key));
+      names.forEach((t, key) => this.asked.set(key, t.name.toLowerCase()));
       this.stats.catalogQueries++;
       const { tables } = await readCatalogFacts(this.db, [...names.values()]);
       for (const t of tables) this.tables.set(`${t.schema}.${t.name}`, t);
@@ -132,6 +176,7 @@ export class DbEvidence implements EvidenceSource {
         }
         const planned_ = await facts;
         this.plans.set(site.sql, planned_.facts);
+        if (planned_.tables?.length) this.planTables.set(site.sql, planned_.tables);
         if (planned_.rejected) this.rejected.set(site.sql, planned_.rejected);
       }
       if (later) this.opts.log?.(`${sites[0]?.file ?? 'a file'}: ${later} more statement${later === 1 ? '' : 's'} not planned for the rules in this pass (at most ${RULE_PLANS_PER_PASS} new plans a pass; statements that differ only by constants share one): judged on catalog facts until the next pass plans them`);
@@ -176,7 +221,7 @@ export class DbEvidence implements EvidenceSource {
       this.stats.explains++;
       const { json } = await explain(this.db, site.sql, { relationRows: false });
       const plan = json[K.Plan] as RawNode | undefined;
-      return { facts: plan && cls === 'read' ? planFactsOf(plan) : null };
+      return { facts: plan && cls === 'read' ? planFactsOf(plan) : null, tables: plan ? relationsOf(plan) : [] };
     } catch (e) {
       this.opts.log?.(`${site.file ?? ''}: EXPLAIN failed (${describeError(e)}); rules use catalog facts only`);
       const code = (e as { code?: unknown })?.code;
@@ -192,7 +237,21 @@ export class DbEvidence implements EvidenceSource {
 /** A statement's EXPLAIN: its plan facts, or PostgreSQL's rejection of a name it does not have. */
 interface Planned {
   facts: PlanFacts | null;
+  /** The tables the plan reads (bare lowercase names): forgotten when their figures move (DbEvidence.forgetTables). */
+  tables?: readonly string[];
   rejected?: SqlRejection;
+}
+
+/** Every relation a plan reads (bare lowercase names). */
+function relationsOf(plan: RawNode): string[] {
+  const out = new Set<string>();
+  const visit = (n: RawNode | undefined) => {
+    if (!n) return;
+    if (typeof n[K.RelationName] === 'string') out.add(String(n[K.RelationName]).toLowerCase());
+    for (const c of n[K.Plans] ?? []) visit(c);
+  };
+  visit(plan);
+  return [...out];
 }
 
 /** Node types, seq-scanned relations and the top estimate of an EXPLAIN JSON plan (keys from core/plan). */

@@ -222,6 +222,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         if (e.affectsConfiguration('pgLens.rules') || e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.refreshAll();
       }),
       ctx.connections.onDidChange(() => {
+        this.evidence?.source.dispose?.();
         this.evidence = undefined;
         // Another profile's rights (findingsIdentity: environment, role, database), not a reconnect: the documents whose
         // tab closed are decided once more, with them (person32 M1); a reconnect only checks them (ClosedTabs).
@@ -300,6 +301,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed) return undefined;
     if (this.evidence?.key !== conn.db) {
+      this.evidence?.source.dispose?.();
       const { DbEvidence } = await import('../db/ruleEvidence');
       this.evidence = { key: conn.db, source: new DbEvidence(conn.db, { log: (m) => this.ctx.log.warn(m) }) };
     }
@@ -493,6 +495,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   catalogChanged(opts: { rescan?: boolean } = {}): void {
     // A new evidence source reads the catalog afresh; a run that began with the old one shows nothing (its facts are stale).
+    this.evidence?.source.dispose?.();
     this.evidence = undefined;
     this.generation++;
     this.refreshAll();

@@ -7,7 +7,7 @@
  * then ONE range column; then the ORDER BY keys in the query's direction (only when nothing but
  * equalities precedes them, or the range column is the first sort key), so the sort disappears.
  */
-import { findTable, INDEX_MAX_SELECTIVITY, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
+import { findTable, INDEX_TRY_MAX_SELECTIVITY, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, sqlLiteral, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
 import { shortHash } from '../hash';
 import { formatPercent } from '../format';
@@ -50,7 +50,10 @@ export interface IndexCandidate {
 export interface CandidateOptions {
   /** Tables with fewer estimated rows get nothing (a sequential scan is fine there). */
   minRows?: number;
-  /** Candidates whose predicates keep more than this share of rows are dropped (unless they serve a sort with LIMIT). */
+  /**
+   * Candidates whose predicates keep more than this share of rows are dropped (unless they serve a sort with LIMIT);
+   * default INDEX_TRY_MAX_SELECTIVITY: the planner judges the ones kept.
+   */
   maxSelectivity?: number;
   /** A constant this rare (share of rows) or rarer makes a partial index worth trying. */
   rareShare?: number;
@@ -62,7 +65,7 @@ export interface CandidateOptions {
 /** Rows a lookup keeps below which heap fetches are too few for a covering index to be worth its size. */
 const FEW_ROWS = 100;
 
-const DEFAULTS: Required<CandidateOptions> = { minRows: 1000, maxSelectivity: INDEX_MAX_SELECTIVITY, rareShare: 0.05, brinMinPages: 1280, brinMinCorrelation: 0.9 };
+const DEFAULTS: Required<CandidateOptions> = { minRows: 1000, maxSelectivity: INDEX_TRY_MAX_SELECTIVITY, rareShare: 0.05, brinMinPages: 1280, brinMinCorrelation: 0.9 };
 
 /** PostgreSQL's own defaults for predicates it has no statistics for. */
 const DEFAULT_EQ_SEL = 0.005;
@@ -216,8 +219,26 @@ export function indexesServing(shape: StatementShape, facts: CatalogFacts, optio
   return [...candidatesAndServed(shape, facts, options).served];
 }
 
-function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions): { candidates: IndexCandidate[]; served: Set<string> } {
+/** A table whose filters keep more of its rows than the index advice tries an index for (CandidateOptions.maxSelectivity). */
+export interface BroadFilter {
+  table: string;
+  /** The share of the table's rows its filters keep (pg_stats). */
+  share: number;
+  /** The bound it is above. */
+  limit: number;
+}
+
+/**
+ * Why a statement has no candidate, when that is the reason: the tables whose filters keep more of their rows than the
+ * advice tries an index for (PG Lens's own bound, said as such on every surface: core/advice/missingIndex noIndexAnswer).
+ */
+export function broadFilters(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions = {}): BroadFilter[] {
+  return candidatesAndServed(shape, facts, options).broad;
+}
+
+function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions): { candidates: IndexCandidate[]; served: Set<string>; broad: BroadFilter[] } {
   const served = new Set<string>();
+  const broad: BroadFilter[] = [];
   const o = { ...DEFAULTS, ...options };
   resolveUnqualified(shape, facts);
   const out: IndexCandidate[] = [];
@@ -229,7 +250,7 @@ function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options
     if (t.kind === 'view' || t.kind === 'foreign') continue; // no index on either
     if ((t.rows ?? 0) < o.minRows) continue;
     const bound = boundColumns(use, t);
-    for (const c of tableCandidates(use, t, facts, o, served)) {
+    for (const c of tableCandidates(use, t, facts, o, served, broad)) {
       if (!c.keys.length) continue; // nothing to index on
       const sig = signature(c);
       if (seen.has(sig)) continue;
@@ -248,7 +269,7 @@ function candidatesAndServed(shape: StatementShape, facts: CatalogFacts, options
       out.push(c);
     }
   }
-  return { candidates: out, served };
+  return { candidates: out, served, broad };
 }
 
 /** How the statement bounds one column of a table: by equality (=, = ANY, IN, IS NULL) or by a range, and the share of rows kept. */
@@ -381,7 +402,7 @@ function keyOf(t: TableFacts, operand: Operand, desc = false, opclass?: string):
 }
 
 /** `served`: existing indexes a candidate was not made for because they already give it (schema-qualified names). */
-function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: Required<CandidateOptions>, served: Set<string>): IndexCandidate[] {
+function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: Required<CandidateOptions>, served: Set<string>, broad: BroadFilter[]): IndexCandidate[] {
   const out: IndexCandidate[] = [];
   const preds = use.predicates;
   // Equality-like parts (=, IN, IS NULL), most selective first.
@@ -459,6 +480,7 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   if (narrowing) served.add(`${narrowing.schema}.${narrowing.name}`);
   if ((eq.length || range) && !narrowedAlready) {
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
+    if (!selective && !sortHelps) broad.push({ table: tableName, share: withRangeSel, limit: o.maxSelectivity });
     if (selective) {
       btree(eq.some((e) => e.operand.kind === 'expression') || range?.operand.kind === 'expression' ? 'expression' : 'btree', keys,
         describeKeys(eq, range), withRangeSel);

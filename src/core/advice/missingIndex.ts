@@ -9,7 +9,8 @@ import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import type { ProvedIndexFigure } from '../plan/model';
 import { statementShape } from '../sql/predicates';
-import { countOf, formatBytes } from '../format';
+import { countOf, formatBytes, formatPercent } from '../format';
+import { beyondTrialBound } from '../catalogFacts';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
 import { alsoServesPhrase, placeIn } from './workload';
@@ -264,7 +265,7 @@ const MB = 1024 * 1024;
  * candidate", not "1 candidates" (person16 LOW 8). `sizeSetting`: the setting's name where the answer is read
  * (pgLens.index.maxTableSizeMb in the editor, --max-table-size-mb in the CLI).
  */
-export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[]; servedUnused?: readonly string[] }, o: { minCostReduction: number; sizeSetting: string }): string {
+export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]; proofNote?: string; notTried?: readonly NotTriedCandidate[]; servedBy?: readonly string[]; servedUnused?: readonly string[]; broadFilters?: readonly { table: string; share: number; limit: number }[] }, o: { minCostReduction: number; sizeSetting: string }): string {
   const pct = Math.round(o.minCostReduction * 100);
   const notTried = r.notTried ?? [];
   // An existing index already gives what it needs: said first, on every line alike, whether other candidates were tried
@@ -273,6 +274,9 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   if (!notTried.length) {
     if (exists && !r.considered) return exists;
     if (exists) return `${exists}; ${r.considered === 1 ? 'the other candidate tried does not' : `none of the ${r.considered} other candidates tried`} cut the estimated cost by ${pct}% or more`;
+    // PG Lens's own bound, said as its own (person47 M1: "nothing in it is a selective filter" for `status = 'refunded'`).
+    const broad = r.broadFilters?.[0];
+    if (!r.considered && broad) return `no index tried: ${beyondTrialBound(`its filter keeps ${formatPercent(broad.share)} of ${broad.table}'s rows`, broad.limit)}`;
     if (!r.considered) return 'no index candidate: nothing in it (a selective filter, a join key, an ORDER BY with a LIMIT) is something an index on its tables would serve';
     return `no index cuts the estimated cost by ${pct}% or more${r.considered ? ` (${countOf(r.considered, 'candidate')} tried)` : ''}${r.proofNote ? `; ${r.proofNote}` : ''}`;
   }

@@ -17,6 +17,8 @@ import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { announceFallback, testDatabase } from '../support';
 import { readCatalogFacts } from '../../../src/db/catalog';
 import { adviseStatement } from '../../../src/db/advisor';
+import { IndexDecider } from '../../../src/db/indexDecision';
+import { formatCount } from '../../../src/core/format';
 import { serverSyntaxError } from '../../../src/db/explain';
 import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
 
@@ -250,6 +252,38 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     assert.deepEqual(found.map((f) => f.evidence?.sqlstate), ['42703', '42703', '42P01']);
     // Planned, never run: the rows are as they were.
     assert.deepEqual((await t.admin.query('SELECT (SELECT count(*) FROM tags)::int AS tags, (SELECT count(*) FROM orders)::int AS orders')).rows[0], before);
+  });
+
+  it("a kept plan's rows follow the table: the reading that makes the index advice again (its rows or statistics moved) re-plans the rules' evidence too (person47 M2)", async () => {
+    await t.admin.query(`CREATE TABLE grows (id bigint PRIMARY KEY, status text NOT NULL);
+      INSERT INTO grows SELECT g, CASE WHEN g % 20 = 0 THEN 'refunded' ELSE 'paid' END FROM generate_series(1, 40000) g;
+      ANALYZE grows;`);
+    const ev = new DbEvidence(db);
+    const decider = new IndexDecider(db);
+    const sql = "SELECT id FROM grows WHERE status = 'refunded'";
+    // In application code: the rule is app code's (a .sql file's SELECT may be a report).
+    const text = `export const refunds = () => db.query("${sql}");`;
+    configureTreeSitterForCli();
+    const sites = await extractSqlSites(text, 'src/refunds.ts', 'src/refunds.ts');
+    const noLimit = async () => (await analyzeFile({ path: 'src/refunds.ts', text }, { analyzers: [rulesAnalyzer({ evidence: ev })] })).findings.find((f) => f.ruleId === 'unbounded-query');
+    try {
+      await decider.noticeChangedTables([sql]);
+      const first = await noLimit();
+      const was = (await t.admin.query(`EXPLAIN (FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+      assert.equal(first?.evidence?.estimatedRows, was, first?.message);
+      await t.admin.query(`INSERT INTO grows SELECT g, 'refunded' FROM generate_series(40001, 42000) g; ANALYZE grows;`);
+      const psql = (await t.admin.query(`EXPLAIN (FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+      assert.ok(psql > 1.5 * was, `the planner sees the growth: ${was} → ${psql}`);
+      // Before the reading, the kept plan stands (nothing told it the table moved).
+      assert.equal((await noLimit())?.evidence?.estimatedRows, was);
+      await decider.noticeChangedTables([sql]);
+      const after = await noLimit();
+      assert.equal(after?.evidence?.estimatedRows, psql, after?.message);
+      assert.ok(after!.message.includes(`about ${formatCount(psql)} rows`), after!.message);
+      assert.equal(ev.evidenceFor(sites[0], {} as any, 0)?.table?.('grows')?.rows, 42000, 'the catalog facts are read again too');
+    } finally {
+      ev.dispose();
+    }
   });
 
   it('pg-lens scan --db uses the database and leaves the data alone', async () => {

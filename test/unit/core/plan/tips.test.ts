@@ -4,6 +4,7 @@
  * reports fewer rows by design, no "index the join column" where the inner side already is an index
  * lookup, and figures PostgreSQL 18 prints as fractions read as such.
  */
+import { noIndexAnswer } from '../../../../src/core/advice/missingIndex';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -507,7 +508,7 @@ describe('core/plan tip savings: one figure, with its unit', () => {
       const p = analyzePlan(plan, { relationRows: rows, withStatement: false, provedIndexes: [status] });
       assert.equal(p.tips.find((t) => t.proved), undefined, `${name}: ${p.tips.map((t) => `${t.text} ${fmtSaving(t)}`).join('\n')}`);
       assert.ok(!p.tips.some((t) => t.kind === 'proved-index'), name);
-      assert.match(declinedIndexNote(p) ?? '', /^No index for it: it keeps 13% of the rows it reads, more than the 5\.0% an index pays off for/, name);
+      assert.match(declinedIndexNote(p) ?? '', /^No index for it: it keeps 13% of the rows it reads: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/, name);
     }
     // The same filter keeping 0.5%: the borrowed proof is named, as before.
     const few = { Plan: { ...estimated.Plan, 'Plan Rows': 160, Filter: "(status = 'refunded'::text)" } };
@@ -887,7 +888,7 @@ describe('core/plan: a DELETE or UPDATE weighs whether an index is worth it (iss
 
   it('pasted (calls unknown): one keeping more of the rows than the index advice\'s bound (5%) gets none; a narrow one keeps its index tip; a SELECT is held to the same bound', () => {
     const wide = scanTip(analyzePlan(deletePlan(2337, 21663), { withStatement: false }))!;
-    assert.match(wide.text, /this DELETE keeps 9\.7% of the rows it reads, more than the 5\.0% an index pays off for/, wide.text);
+    assert.match(wide.text, /this DELETE keeps 9\.7% of the rows it reads, more than the 5\.0% PG Lens proposes an index for unproved/, wide.text);
     assert.doesNotMatch(wide.text, /An index on|covering the filter/, wide.text);
     const narrow = scanTip(analyzePlan(deletePlan(120, 23880), { withStatement: false }))!;
     assert.match(narrow.text, /An index on reviews \(rating, created_at\)/, narrow.text);
@@ -896,7 +897,18 @@ describe('core/plan: a DELETE or UPDATE weighs whether an index is worth it (iss
     delete select[0].Plan['Parent Relationship'];
     // A read is held to the same bound since person41 (one selectivity threshold for the advice and the tips): unproved,
     // 9.7% kept gets no index either.
-    assert.match(scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text, /it keeps 9\.7% of them, more than the 5\.0% an index pays off for/);
+    assert.match(scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text, /it keeps 9\.7% of them: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/);
+  });
+
+  it("a read keeping more than the advice tries an index for (20%): the advice's own words, as PG Lens's limit (person47 M1)", () => {
+    const select = JSON.parse(deletePlan(8000, 16000));
+    select[0].Plan = select[0].Plan.Plans[0];
+    delete select[0].Plan['Parent Relationship'];
+    const text = scanTip(analyzePlan(JSON.stringify(select), { withStatement: false }))!.text;
+    assert.ok(text.includes("it keeps 33% of them, more than the 20% PG Lens tries an index for (PG Lens's own limit, not the planner's answer), so no index is proposed"), text);
+    assert.ok(noIndexAnswer({ considered: 0, tried: [], broadFilters: [{ table: 'reviews', share: 1 / 3, limit: 0.2 }] }, { minCostReduction: 0.3, sizeSetting: 's' })
+      .endsWith("keeps 33% of reviews's rows, more than the 20% PG Lens tries an index for (PG Lens's own limit, not the planner's answer)"));
+    assert.doesNotMatch(text, /costs about as much as reading the table/);
   });
 });
 
@@ -1016,7 +1028,7 @@ describe('core/plan tips: one selectivity bound with the index advice (person41)
     const customers = plan.tips.filter((t) => /customers c/.test(t.text));
     assert.equal(customers.length, 1, plan.tips.map((t) => t.text).join('\n'));
     assert.doesNotMatch(customers[0].text, /an index \(or a partial index\) covering the filter avoids reading them/);
-    assert.match(customers[0].text, /removes 87% of the 8000 rows it reads \(Filter: \(country = 'DE'::text\)\): it keeps 13% of them, more than the 5\.0% an index pays off for/);
+    assert.match(customers[0].text, /removes 87% of the 8000 rows it reads \(Filter: \(country = 'DE'::text\)\): it keeps 13% of them: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/);
     const orders = plan.tips.filter((t) => /orders o/.test(t.text));
     assert.match(orders[0].text, /An index on orders \(status\) lets PostgreSQL read only those/);
   });
@@ -1035,8 +1047,8 @@ describe('core/plan tips: one selectivity bound with the index advice (person41)
     const plan = analyzePlan(ESTIMATE, { relationRows });
     const customers = plan.tips.filter((t) => /customers c/.test(t.text));
     assert.equal(customers.length, 1, plan.tips.map((t) => t.text).join('\n'));
-    assert.match(customers[0].text, /removes about 87% of the 8000 rows it reads \(estimated; Filter: \(country = 'DE'::text\)\): it keeps 13% of them, more than the 5\.0% an index pays off for/, customers[0].text);
-    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads, more than the 5.0% an index pays off for: fetching that share through an index costs about as much as reading the table, so no index is proposed.');
+    assert.match(customers[0].text, /removes about 87% of the 8000 rows it reads \(estimated; Filter: \(country = 'DE'::text\)\): it keeps 13% of them: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/, customers[0].text);
+    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads: PG Lens proposes an index for a filter keeping more than 5.0% only when the planner proves it (connected, Suggest Indexes tries it), so none is proposed from this plan.');
     const md = briefMarkdown(briefPlan(plan), { noIndexAdvice: declinedIndexNote(plan) });
     assert.match(md, /No index for it: it keeps 13%/, md);
     // The measured plan's hover says the same.
