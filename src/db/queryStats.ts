@@ -85,7 +85,31 @@ const QUERY_STATS_SQL = {
   callsOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls
     FROM pg_stat_statements(false) s
     WHERE s.queryid = $1::bigint AND s.toplevel AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  /**
+   * One entry's calls and time on the server as this role sent it at top level, PostgreSQL 14+: read before and after a
+   * Benchmark, the difference is what its runs cost on the server (db/benchmark).
+   */
+  entryOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls, coalesce(sum(s.total_exec_time), 0)::float8 AS total_ms
+    FROM pg_stat_statements(false) s
+    WHERE s.queryid = $1::bigint AND s.toplevel AND s.userid = (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)
+      AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
 } as const;
+
+/**
+ * The calls and time on the server (ms) of the entry `queryId` holds for this role at top level; undefined when the server
+ * cannot tell (no pg_stat_statements, PostgreSQL < 14, no query id).
+ */
+export async function entryFigures(db: Database, queryId: string | undefined): Promise<{ calls: number; totalMs: number } | undefined> {
+  if (!queryId || !/^-?\d+$/.test(queryId)) return undefined;
+  const info = await db.serverInfo();
+  if (info.pgStatStatements !== 'ready' || info.versionNum < 140000) return undefined;
+  try {
+    const r = (await db.query(QUERY_STATS_SQL.entryOf, [queryId])).rows[0];
+    return { calls: Number(r?.calls ?? 0), totalMs: Number(r?.total_ms ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * How many times the clients ran the statement of this query id (pg_stat_statements, top level: PG Lens's own EXPLAIN
