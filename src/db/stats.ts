@@ -9,7 +9,7 @@
  * Table/index cache hit ratios walk every relation (40,000 on a big schema), so they are read every
  * `detailEvery` refreshes, not every time.
  */
-import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters } from '../core/dashboard/live';
+import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters, type StatementsWindow } from '../core/dashboard/live';
 import { applicationText, OwnStatementMatcher } from '../core/dashboard/ownStatements';
 import type { LiveStats, ProgressRow } from '../core/dashboard/types';
 import type { Database } from './database';
@@ -235,11 +235,14 @@ export class StatsReader {
    * After a reset of pg_stat_statements: deltas count from the next refresh, and that refresh reads the list (not the
    * pre-reset one kept between reads: person43 L8, Top statements showed the old rows until the list's next read).
    */
-  resetBaseline(): void {
+  resetBaseline(why: Exclude<StatementsWindow, 'opened'> = 'restarted'): void {
+    this.window = why;
     this.baseline = undefined;
     this.lastStatements = undefined;
     this.resets++;
   }
+  /** Where the deltas count from: the panel's opening, a reset of pg_stat_statements, or Restart deltas. */
+  private window: StatementsWindow = 'opened';
   /** resetBaseline calls, and how many of them the last list read reflects (its `reset` flag says the difference). */
   private resets = 0;
   private resetsShown = 0;
@@ -329,6 +332,8 @@ export class StatsReader {
     if (this.resets === resetsAtStart) this.baseline = baseline;
     const resetByAnyone = this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
     const reset = resetByUs || resetByAnyone ? { reset: true as const } : {};
+    // Reset by anyone (the server's reset time moved): the entries start anew, and so does the window the deltas say.
+    if (resetByAnyone) this.window = 'reset';
     // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
     // counted PG Lens's own until their texts were read for the top list (143 → 116 → … → 83 over nine minutes).
     await this.classify(current.map((c) => c.id).filter((id) => !this.own.has(id) && !this.app.has(id) && !this.system.has(id)));
@@ -344,7 +349,7 @@ export class StatsReader {
       const listed = new Set(view.rows.map((x) => x.id));
       for (const id of this.texts.keys()) if (!listed.has(id)) this.texts.delete(id);
     }
-    return { state: 'ready', rows, count: view.count, ...reset };
+    return { state: 'ready', rows, count: view.count, since: this.window, ...reset };
   }
 
   /**
