@@ -8,7 +8,7 @@ import { benchmark } from '../../../src/db/benchmark';
 import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
 import { ownRunsOf } from '../../../src/db/ownRuns';
 import { appFigures } from '../../../src/core/cost';
-import { STATS_SQL } from '../../../src/db/stats';
+import { STATS_SQL, StatsReader } from '../../../src/db/stats';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
@@ -125,6 +125,14 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.equal(figures.calls, 5);
     assert.ok(Math.abs(figures.totalMs - Number(app.ms)) < 1e-6, `the application's time is its own calls': ${figures.totalMs} vs ${app.ms}`);
     assert.equal(figures.ownIncluded, undefined);
+    // Top statements agrees with the lens: the same calls and time, in its totals and in its deltas (the panel opened
+    // before the benchmark here: its baseline is the application's 5 calls).
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50 });
+    const row = (await reader.read()).statements.rows.find((r) => r.id === qid);
+    assert.ok(row, 'the statement is listed');
+    assert.deepEqual([row.total.calls, row.total.rows], [5, Number(app.rows)]);
+    assert.ok(Math.abs(row.total.totalMs - Number(app.ms)) < 1e-6, `Top statements' total is the application's: ${row.total.totalMs} vs ${app.ms}`);
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {
