@@ -369,18 +369,20 @@ export class OwnRuns {
    * in it: subtracting them would take another statement's calls and rows from the application's).
    * `window.before`: only the runs that ended before that moment (a reading taken then holds them); runs under way
    * at that moment are in neither side's measured share. `window.split`: all runs, those under way at that moment
-   * counted as not measured (a reading then holds an unknown part of them).
+   * counted as not measured (a reading then holds an unknown part of them). `window.after`: only the runs after that
+   * moment (those under way then: not measured), for a window between two readings (a recording's).
    */
-  get(sql: string, queryid?: string, window: { before?: number; split?: number } = {}): OwnRunsIn | undefined {
+  get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number } = {}): OwnRunsIn | undefined {
     const m = this.byKey.get(matchKey(sql));
     if (!m) return undefined;
     let out: OwnRunsIn | undefined;
     for (const [q, list] of m) {
       if (q && queryid !== undefined && q !== queryid) continue;
       for (const b of list) {
-        const at = window.before ?? window.split;
-        const straddles = at !== undefined && b.startMs < at && b.endMs > at;
-        if (window.before !== undefined && (b.startMs >= window.before || straddles)) continue;
+        if (window.before !== undefined && (b.startMs >= window.before || b.endMs > window.before)) continue;
+        if (window.after !== undefined && b.endMs <= window.after) continue;
+        const cut = (at: number | undefined) => at !== undefined && b.startMs < at && b.endMs > at;
+        const straddles = cut(window.split) || cut(window.after);
         out ??= { calls: 0, rows: 0, totalMs: 0, measured: { calls: 0, rows: 0, serverMs: 0 } };
         out.calls += b.calls;
         out.rows += b.rows;

@@ -5,7 +5,7 @@ import { EXCLUDE_OWN, OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from '../../..
 import { isOwnStatementText } from '../../../src/core/dashboard/ownStatements';
 import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
-import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
+import { diffSnapshots, queryIdOf, readStatementCosts, snapshotStatements } from '../../../src/db/queryStats';
 import { ownRunsOf } from '../../../src/db/ownRuns';
 import { appFigures } from '../../../src/core/cost';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
@@ -110,6 +110,7 @@ describe('db: PG Lens leaves its own statements out', () => {
     const qid = (await queryIdOf(db, sql))!;
     const entry = async () => (await t.admin.query(`SELECT sum(calls)::float8 AS calls, sum(total_exec_time)::float8 AS ms, sum(rows)::float8 AS rows FROM pg_stat_statements WHERE queryid = $1::bigint AND toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`, [qid])).rows[0];
     await t.admin.query('SELECT pg_stat_statements_reset()');
+    const recordingFrom = await snapshotStatements(db);
     // The application's own calls, over the same connection's role.
     for (let i = 0; i < 5; i++) await db.query(sql, ['s3']);
     const app = await entry();
@@ -133,6 +134,10 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.ok(row, 'the statement is listed');
     assert.deepEqual([row.total.calls, row.total.rows], [5, Number(app.rows)]);
     assert.ok(Math.abs(row.total.totalMs - Number(app.ms)) < 1e-6, `Top statements' total is the application's: ${row.total.totalMs} vs ${app.ms}`);
+    // And a recording's window (observed N+1) around both: the application's 5 calls, not the benchmark's 20 more.
+    const observed = (await diffSnapshots(db, recordingFrom, await snapshotStatements(db))).find((x) => x.queryid === qid);
+    assert.deepEqual(observed && [observed.calls, observed.rows], [5, Number(app.rows)]);
+    assert.ok(Math.abs(observed!.totalExecTimeMs - Number(app.ms)) < 1e-6);
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {
