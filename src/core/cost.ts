@@ -75,6 +75,12 @@ function callsPhrase(calls: number): string {
   return `${formatCount(calls)} call${calls === 1 ? '' : 's'}`;
 }
 
+/** "220 calls (100 PG Lens's)": a window's calls, and PG Lens's own runs still in its figures (AppFigures.ownIncluded). */
+function windowCalls(s: StatementStat): string {
+  const ours = (s as AppFigures).ownIncluded;
+  return `${callsPhrase(s.calls)}${ours ? ` (${formatCount(ours)} PG Lens's)` : ''}`;
+}
+
 function rowsPerCall(s: StatementStat): string {
   const perCall = s.calls > 0 ? s.rows / s.calls : 0;
   return `${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call`;
@@ -90,7 +96,7 @@ export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites:
   // Beside a recording's lens, which counts the calls it recorded, the calls say their window (person43 L7: "6 calls ·
   // 10.5 rows/call | 36 calls · 80.8 ms client time" read as two answers to one question).
   // On a line crowded further (a cache candidate's lens too) the window goes last but one: the tooltip says it.
-  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)}`;
+  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean · ${windowCalls(s)}`;
   const named = besideRecording ? `${head} ${CALLS_WINDOW}` : head;
   return fitTitle([`${named} · ${rowsPerCall(s)}${sharedCallSites(callSites)}`, `${named}${sharedCallSites(callSites)}`, `${named}${callSitesShort(callSites)}`, named, head], room);
 }
@@ -256,10 +262,10 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
   const was = had ? ` (was ${formatMs(had.meanMs)})` : '';
   return fitTitle(
     [
-      `since ${what} (${age}): ${mean} · ${callsPhrase(since.calls)} · ${rowsPerCall(since)}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}${sharedCallSites(callSites)}`,
-      `since ${what}: ${mean}${was} · ${callsPhrase(since.calls)} · ${rowsPerCall(since)}${callSitesShort(callSites)}`,
-      `since ${what}: ${mean}${was} · ${callsPhrase(since.calls)}${callSitesShort(callSites)}`,
-      `since ${what}: ${mean}${was} · ${callsPhrase(since.calls)}`,
+      `since ${what} (${age}): ${mean} · ${windowCalls(since)} · ${rowsPerCall(since)}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}${sharedCallSites(callSites)}`,
+      `since ${what}: ${mean}${was} · ${windowCalls(since)} · ${rowsPerCall(since)}${callSitesShort(callSites)}`,
+      `since ${what}: ${mean}${was} · ${windowCalls(since)}${callSitesShort(callSites)}`,
+      `since ${what}: ${mean}${was} · ${windowCalls(since)}`,
       `since ${what}: ${mean}${was}`,
       `since ${what}: ${formatMs(since.meanMs)}${was}`,
     ],
@@ -275,15 +281,21 @@ function sinceLine(s: { since: StatementStat; before?: StatementStat; baseline: 
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; nowMs: number } }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; nowMs: number } }): string {
   const s = c.stat;
-  const own = total.ownRuns?.calls
-    ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
+  // Only the runs whose time on the server was measured are left out (appFigures); the others are said to be included.
+  const m = (s as AppFigures).ownSubtracted;
+  const own = m?.calls
+    ? `Left out: ${m.calls.toLocaleString('en-US')} run${m.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark), ${formatMs(m.serverMs)} on the server.`
     : undefined;
+  const included = ownIncludedPhrase(s as AppFigures);
+  const sinceIncluded = total.since && ownIncludedPhrase(total.since.since as AppFigures);
   return [
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
+    ...(included ? [`Whole history: ${included}`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
+    ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),
     ...(total.baseline ? [`The title counts from the last reading PG Lens took before ${total.baseline.change}: the whole-history mean still holds the calls that ran before it.`] : []),
     ...(total.notUsed ? [`${total.notUsed}.`] : []),
     ...(total.reading ? [readingAgePhrase(total.reading.sinceReadMs, total.reading.refreshMs)] : []),
@@ -300,8 +312,34 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
 export interface OwnRunFigures {
   calls: number;
   rows: number;
+  /** Their time by the client's clock (round trips, parse and bind included): never the server's. */
   totalMs: number;
+  /**
+   * Their time on the server, measured: pg_stat_statements' own figures of the entry read before and after the runs
+   * (db/benchmark), when the entry grew by exactly the runs. Undefined: not known (the application ran the statement
+   * during the runs, the entry was reset or evicted, or the server gives no query identifier).
+   */
+  serverMs?: number;
 }
+
+/** One Benchmark's runs as the ledger keeps them: when they ran (ms since the epoch) and the entry they were filed under. */
+export interface OwnRunBatch extends OwnRunFigures {
+  startMs: number;
+  endMs: number;
+}
+
+/** PG Lens's runs of a statement in one window: all of them, and those whose time on the server was measured. */
+export interface OwnRunsIn {
+  calls: number;
+  rows: number;
+  /** By the client's clock (all runs). */
+  totalMs: number;
+  /** The runs whose time on the server is known, and that time: the only share subtracted (appFigures). */
+  measured: { calls: number; rows: number; serverMs: number };
+}
+
+/** A statement's figures with PG Lens's own runs subtracted; `ownIncluded`: runs of PG Lens still in them (their server time unknown). */
+export type AppFigures = StatementStat & { ownIncluded?: number; ownSubtracted?: { calls: number; serverMs: number } };
 
 /**
  * A ledger of the user's statements PG Lens executed for real at top level (Benchmark), by
@@ -309,32 +347,52 @@ export interface OwnRunFigures {
  * they are subtracted from it (see appFigures).
  */
 export class OwnRuns {
-  /** Text key → the queryid the runs were filed under ('' when unknown) → their figures. */
-  private readonly byKey = new Map<string, Map<string, OwnRunFigures>>();
+  /** Text key → the queryid the runs were filed under ('' when unknown) → their batches. */
+  private readonly byKey = new Map<string, Map<string, OwnRunBatch[]>>();
 
   /**
    * `queryid`: the pg_stat_statements entry the runs land in (the statement as PG Lens ran it: parameters
    * where the code has constants file under another entry than the application's). Unknown: assumed the app's.
+   * Without `startMs`/`endMs` the runs are taken as run now.
    */
-  record(sql: string, run: OwnRunFigures, queryid?: string): void {
+  record(sql: string, run: OwnRunFigures & Partial<Pick<OwnRunBatch, 'startMs' | 'endMs'>>, queryid?: string): void {
     const k = matchKey(sql);
     const m = this.byKey.get(k) ?? this.byKey.set(k, new Map()).get(k)!;
     const q = queryid ?? '';
-    const f = m.get(q) ?? { calls: 0, rows: 0, totalMs: 0 };
-    m.set(q, { calls: f.calls + run.calls, rows: f.rows + run.rows, totalMs: f.totalMs + run.totalMs });
+    const list = m.get(q) ?? m.set(q, []).get(q)!;
+    const now = Date.now();
+    list.push({ ...run, startMs: run.startMs ?? run.endMs ?? now, endMs: run.endMs ?? run.startMs ?? now });
   }
 
   /**
    * PG Lens's runs of this statement counted in the entry `queryid` (runs filed under another queryid are not
    * in it: subtracting them would take another statement's calls and rows from the application's).
+   * `window.before`: only the runs that ended before that moment (a reading taken then holds them); runs under way
+   * at that moment are in neither side's measured share. `window.split`: all runs, those under way at that moment
+   * counted as not measured (a reading then holds an unknown part of them). `window.after`: only the runs after that
+   * moment (those under way then: not measured), for a window between two readings (a recording's).
    */
-  get(sql: string, queryid?: string): OwnRunFigures | undefined {
+  get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number } = {}): OwnRunsIn | undefined {
     const m = this.byKey.get(matchKey(sql));
     if (!m) return undefined;
-    let out: OwnRunFigures | undefined;
-    for (const [q, f] of m) {
+    let out: OwnRunsIn | undefined;
+    for (const [q, list] of m) {
       if (q && queryid !== undefined && q !== queryid) continue;
-      out = out ? { calls: out.calls + f.calls, rows: out.rows + f.rows, totalMs: out.totalMs + f.totalMs } : { ...f };
+      for (const b of list) {
+        if (window.before !== undefined && (b.startMs >= window.before || b.endMs > window.before)) continue;
+        if (window.after !== undefined && b.endMs <= window.after) continue;
+        const cut = (at: number | undefined) => at !== undefined && b.startMs < at && b.endMs > at;
+        const straddles = cut(window.split) || cut(window.after);
+        out ??= { calls: 0, rows: 0, totalMs: 0, measured: { calls: 0, rows: 0, serverMs: 0 } };
+        out.calls += b.calls;
+        out.rows += b.rows;
+        out.totalMs += b.totalMs;
+        if (b.serverMs !== undefined && !straddles) {
+          out.measured.calls += b.calls;
+          out.measured.rows += b.rows;
+          out.measured.serverMs += b.serverMs;
+        }
+      }
     }
     return out;
   }
@@ -347,18 +405,46 @@ export class OwnRuns {
 
 /**
  * The application's share of a statement's figures: the server's minus PG Lens's own runs; undefined when nothing is left.
- * Our runs' time was measured by the client (round trips, parse and bind included) while pg_stat_statements counts
- * execution on the server: a 0.015 ms lookup takes about 1 ms a round trip, so subtracting the client's time left the
- * application nothing ("0.000 ms mean"). Our runs are taken at most at the statement's own mean on the server, and
- * never at more than the client measured.
+ * Only what those runs cost on the server, measured (OwnRunFigures.serverMs), is subtracted: their client time holds the
+ * round trips (a 0.015 ms lookup takes about 1 ms a round trip), and a mean from the statement's history is another plan's
+ * (person47 M1: 100 index-scan runs taken at the pre-index seq scans' 1.23 ms mean left "since new index: 0.000 ms mean").
+ * Runs whose server time is not known stay in the figures and are counted in `ownIncluded`; so do all of them when
+ * subtracting would leave less than nothing (the entry was made anew since).
  */
-export function appFigures(stat: StatementStat, own: OwnRunFigures | undefined): StatementStat | undefined {
+export function appFigures(stat: StatementStat, own: OwnRunsIn | undefined): AppFigures | undefined {
   if (!own?.calls) return stat;
-  const calls = stat.calls - own.calls;
+  const m = own.measured;
+  const unmeasured = own.calls - m.calls;
+  if (stat.calls < own.calls || stat.totalMs < m.serverMs || stat.rows < m.rows) return { ...stat, ownIncluded: Math.min(own.calls, stat.calls) };
+  const calls = stat.calls - m.calls;
   if (calls <= 0) return undefined;
-  const ownServerMs = Math.min(own.totalMs, own.calls * (stat.totalMs / stat.calls));
-  const totalMs = Math.max(0, stat.totalMs - ownServerMs);
-  return { ...stat, calls, rows: Math.max(0, stat.rows - own.rows), totalMs, meanMs: totalMs / calls };
+  const totalMs = stat.totalMs - m.serverMs;
+  return { ...stat, calls, rows: stat.rows - m.rows, totalMs, meanMs: totalMs / calls, ...(m.calls ? { ownSubtracted: { calls: m.calls, serverMs: m.serverMs } } : {}), ...(unmeasured > 0 ? { ownIncluded: unmeasured } : {}) };
+}
+
+/**
+ * The application's figures in the window since a baseline reading: the figures now and then, each with PG Lens's
+ * runs up to that moment subtracted (appFigures). The runs of PG Lens still in the window's figures are counted in its
+ * `ownIncluded`; when the window cannot be told apart from them (its time would be less than nothing), its figures are the
+ * server's, all runs included, said so.
+ */
+export function appFiguresSince(nowRaw: StatementStat, now: AppFigures, beforeRaw: StatementStat | undefined, ownBefore: OwnRunsIn | undefined): AppFigures {
+  if (!beforeRaw) return now;
+  const before: AppFigures = appFigures(beforeRaw, ownBefore) ?? { ...beforeRaw, calls: 0, rows: 0, totalMs: 0, meanMs: 0 };
+  if (before.calls > now.calls) return now;
+  const included = (now.ownIncluded ?? 0) - (before.ownIncluded ?? 0);
+  if (now.totalMs < before.totalMs) {
+    const raw = figuresSince(nowRaw, beforeRaw);
+    const ours = Math.max(0, (nowRaw.calls - now.calls) - (beforeRaw.calls - before.calls)) + Math.max(0, included);
+    return { ...raw, ...(ours > 0 ? { ownIncluded: Math.min(ours, raw.calls) } : {}) };
+  }
+  const { ownIncluded: _i, ownSubtracted: _s, ...since } = figuresSince(now, before) as AppFigures;
+  return { ...since, ...(included > 0 ? { ownIncluded: included } : {}) };
+}
+
+/** "PG Lens's own runs included: 100 of 220 calls": runs of PG Lens whose time on the server could not be told apart. */
+function ownIncludedPhrase(f: Pick<AppFigures, 'calls' | 'ownIncluded'>): string | undefined {
+  return f.ownIncluded ? `PG Lens's own runs included: ${f.ownIncluded.toLocaleString('en-US')} of ${f.calls.toLocaleString('en-US')} calls (their time on the server could not be measured apart from the application's).` : undefined;
 }
 
 /**

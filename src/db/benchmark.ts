@@ -5,7 +5,7 @@
  * (a benchmark is load).
  */
 import { ownRunsOf } from './ownRuns';
-import { queryIdOf } from './queryStats';
+import { entryFigures, queryIdOf } from './queryStats';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { Database, noteOwnWork } from './database';
 import { PgLensError } from './errors';
@@ -51,6 +51,13 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   // The pg_stat_statements entry these runs land in: the application's only when it ran the statement the same way
   // (with $n where the code has $n). Where the code has a constant, the runs are an entry of their own.
   const runsQueryId = await queryIdOf(db, text).catch(() => undefined);
+  // What the runs cost on the server: the entry's figures before and after them (person47 M1: their client time, or the
+  // statement's mean from before an index, is not what they took away from the application's figures).
+  const entryBefore = await entryFigures(db, runsQueryId);
+  const startMs = Date.now();
+  let done = 0;
+  let ownRows = 0;
+  let ownClientMs = 0;
   let errors = 0;
   let rows = 0;
   let next = 0;
@@ -63,7 +70,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
           // The scans (and rows) one run of the statement makes, read once per session: the tables' counters count every
           // run as the application's, so they are noted as PG Lens's own (lessOwnWork), times the runs done.
           let perRun: Awaited<ReturnType<typeof transactionWork>> | undefined;
-          let done = 0;
+          let sessionDone = 0;
           await s.querySingle(`${OWN_STATEMENT_MARKER} SELECT 1`); // connection warm
           try {
             while (next < runs && !o.signal?.aborted) {
@@ -82,9 +89,11 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
                 latencies.push(ms);
                 rows += r.rowCount ?? r.rows.length;
                 o.onSample?.(ms);
-                // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
-                own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms }, runsQueryId);
+                // pg_stat_statements counts this run as the application's: remembered (after the runs) so it can be subtracted.
+                ownRows += r.rowCount ?? r.rows.length;
+                ownClientMs += ms;
                 done++;
+                sessionDone++;
                 perRun ??= await transactionWork(s);
               } catch (e) {
                 errors++;
@@ -95,13 +104,20 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
               o.onProgress?.(latencies.length + errors, runs);
             }
           } finally {
-            if (perRun?.length) noteOwnWork(db.profile, perRun.map((w) => ({ ...w, inserts: 0, updates: 0, deletes: 0, hotUpdates: 0, seqScans: w.seqScans * done, idxScans: w.idxScans * done })));
+            if (perRun?.length) noteOwnWork(db.profile, perRun.map((w) => ({ ...w, inserts: 0, updates: 0, deletes: 0, hotUpdates: 0, seqScans: w.seqScans * sessionDone, idxScans: w.idxScans * sessionDone })));
           }
         }),
       ),
     );
   } finally {
     await pool.close();
+    if (done) {
+      // Measured only when the entry grew by exactly our runs: the application running it meanwhile (or a reset) makes
+      // the share unknown, and the cost lens then says its figures include them.
+      const entryAfter = await entryFigures(db, runsQueryId).catch(() => undefined);
+      const grew = entryBefore && entryAfter && entryAfter.calls - entryBefore.calls === done ? entryAfter.totalMs - entryBefore.totalMs : undefined;
+      own.record(text, { calls: done, rows: ownRows, totalMs: ownClientMs, ...(grew !== undefined && grew >= 0 ? { serverMs: grew } : {}), startMs, endMs: Date.now() }, runsQueryId);
+    }
   }
   const wall = performance.now() - t0;
   if (!latencies.length) throw new PgLensError(`Every run failed: ${firstError ? errorMessage(firstError) : 'cancelled'}`, 'BENCHMARK_FAILED');

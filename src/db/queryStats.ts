@@ -20,7 +20,8 @@
  * read-only transaction that is rolled back (and the prepared statement deallocated). Nothing is
  * executed. The text format is read, not JSON: a 64-bit identifier does not survive JSON.parse.
  */
-import type { IndexIdentity, StatementStat } from '../core/cost';
+import { appFigures, type IndexIdentity, type OwnRuns, type StatementStat } from '../core/cost';
+import { ownRunsOf } from './ownRuns';
 import type { Database, ServerInfo } from './database';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { constantShape, inspectSql, loadPgParser } from '../core/sql/statement';
@@ -85,7 +86,31 @@ const QUERY_STATS_SQL = {
   callsOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls
     FROM pg_stat_statements(false) s
     WHERE s.queryid = $1::bigint AND s.toplevel AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  /**
+   * One entry's calls and time on the server as this role sent it at top level, PostgreSQL 14+: read before and after a
+   * Benchmark, the difference is what its runs cost on the server (db/benchmark).
+   */
+  entryOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls, coalesce(sum(s.total_exec_time), 0)::float8 AS total_ms
+    FROM pg_stat_statements(false) s
+    WHERE s.queryid = $1::bigint AND s.toplevel AND s.userid = (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)
+      AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
 } as const;
+
+/**
+ * The calls and time on the server (ms) of the entry `queryId` holds for this role at top level; undefined when the server
+ * cannot tell (no pg_stat_statements, PostgreSQL < 14, no query id).
+ */
+export async function entryFigures(db: Database, queryId: string | undefined): Promise<{ calls: number; totalMs: number } | undefined> {
+  if (!queryId || !/^-?\d+$/.test(queryId)) return undefined;
+  const info = await db.serverInfo();
+  if (info.pgStatStatements !== 'ready' || info.versionNum < 140000) return undefined;
+  try {
+    const r = (await db.query(QUERY_STATS_SQL.entryOf, [queryId])).rows[0];
+    return { calls: Number(r?.calls ?? 0), totalMs: Number(r?.total_ms ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * How many times the clients ran the statement of this query id (pg_stat_statements, top level: PG Lens's own EXPLAIN
@@ -162,7 +187,20 @@ export async function snapshotStatements(db: Database): Promise<Snapshot> {
 /** What ran between two snapshots, most calls first, with texts, without our own statements. */
 export async function diffSnapshots(db: Database, before: Snapshot, after: Snapshot, opts: { top?: number } = {}): Promise<StatementFigures[]> {
   const delta = diffFigures(before.figures, after.figures).slice(0, opts.top ?? 200);
-  return withTexts(db, delta);
+  return withoutOwnRuns(await withTexts(db, delta), ownRunsOf(db), before.at.getTime(), after.at.getTime());
+}
+
+/**
+ * A window's figures with PG Lens's own Benchmark runs in it taken out at their measured server time, as the cost lens
+ * and Top statements take them out (core/cost appFigures): a Benchmark during a recording is not the app's N+1 (person47 M1).
+ */
+function withoutOwnRuns(list: StatementFigures[], own: OwnRuns, fromMs: number, toMs: number): StatementFigures[] {
+  return list.flatMap((s) => {
+    const runs = s.query ? own.get(s.query, s.queryid, { after: fromMs, before: toMs }) : undefined;
+    if (!runs?.measured.calls) return [s];
+    const app = appFigures({ queryid: s.queryid, query: s.query!, calls: s.calls, rows: s.rows, totalMs: s.totalExecTimeMs, meanMs: s.totalExecTimeMs / s.calls }, runs);
+    return app ? [{ ...s, calls: app.calls, rows: app.rows, totalExecTimeMs: app.totalMs }] : [];
+  });
 }
 
 /** Statement figures (totals since the last reset), texts only for the ids asked for or the top N. */

@@ -9,7 +9,9 @@
  * Table/index cache hit ratios walk every relation (40,000 on a big schema), so they are read every
  * `detailEvery` refreshes, not every time.
  */
-import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters } from '../core/dashboard/live';
+import { ownRunsOf } from './ownRuns';
+import { appFigures, appFiguresSince, type OwnRuns } from '../core/cost';
+import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters, type StatementRow, type StatementsWindow } from '../core/dashboard/live';
 import { applicationText, OwnStatementMatcher } from '../core/dashboard/ownStatements';
 import type { LiveStats, ProgressRow } from '../core/dashboard/types';
 import type { Database } from './database';
@@ -202,6 +204,23 @@ function withoutReset(s: LiveStats['statements']): LiveStats['statements'] {
   return kept;
 }
 
+/**
+ * A Top statements row's totals and deltas with PG Lens's own Benchmark runs of it taken out (their measured server time;
+ * runs not measured stay in, as the cost lens keeps them). `baselineAtMs`: when the deltas' baseline was read.
+ */
+function withoutOwnRuns(x: Omit<StatementRow, 'query'>, query: string, own: OwnRuns, baselineAtMs: number): Pick<StatementRow, 'total' | 'delta'> | undefined {
+  const all = own.get(query, x.id, { split: baselineAtMs });
+  if (!all?.measured.calls) return undefined;
+  const stat = (f: StatementRow['total']) => ({ queryid: x.id, query, calls: f.calls, totalMs: f.totalMs, meanMs: f.meanMs, rows: f.rows });
+  const now = appFigures(stat(x.total), all);
+  if (!now) return undefined;
+  const before = x.total.calls - x.delta.calls;
+  const beforeRaw = before > 0 ? { ...stat(x.total), calls: before, totalMs: x.total.totalMs - x.delta.totalMs, rows: x.total.rows - x.delta.rows } : undefined;
+  const since = beforeRaw ? appFiguresSince(stat(x.total), now, beforeRaw, own.get(query, x.id, { before: baselineAtMs })) : now;
+  const fig = (f: { calls: number; totalMs: number; rows: number }, hitRatio: number | null) => ({ calls: f.calls, totalMs: f.totalMs, meanMs: f.calls > 0 ? f.totalMs / f.calls : 0, rows: f.rows, hitRatio });
+  return { total: fig(now, x.total.hitRatio), delta: fig(since, x.delta.hitRatio) };
+}
+
 /** One per dashboard panel: keeps the baseline, the previous sample and the text cache. */
 export class StatsReader {
   private prev: CounterSample | undefined;
@@ -235,11 +254,16 @@ export class StatsReader {
    * After a reset of pg_stat_statements: deltas count from the next refresh, and that refresh reads the list (not the
    * pre-reset one kept between reads: person43 L8, Top statements showed the old rows until the list's next read).
    */
-  resetBaseline(): void {
+  resetBaseline(why: Exclude<StatementsWindow, 'opened'> = 'restarted'): void {
+    this.window = why;
     this.baseline = undefined;
     this.lastStatements = undefined;
     this.resets++;
   }
+  /** When the baseline's counters were read (ms since the epoch): PG Lens's runs before it are not in the deltas. */
+  private baselineAtMs = 0;
+  /** Where the deltas count from: the panel's opening, a reset of pg_stat_statements, or Restart deltas. */
+  private window: StatementsWindow = 'opened';
   /** resetBaseline calls, and how many of them the last list read reflects (its `reset` flag says the difference). */
   private resets = 0;
   private resetsShown = 0;
@@ -326,9 +350,12 @@ export class StatsReader {
     const current = countersOf(res.rows[0]);
     // A baseline taken from counters read before a reset that came during the read would make every delta negative.
     const baseline = this.baseline ?? new Map(current.map((c) => [c.id, c]));
+    if (!this.baseline) this.baselineAtMs = Date.now();
     if (this.resets === resetsAtStart) this.baseline = baseline;
     const resetByAnyone = this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
     const reset = resetByUs || resetByAnyone ? { reset: true as const } : {};
+    // Reset by anyone (the server's reset time moved): the entries start anew, and so does the window the deltas say.
+    if (resetByAnyone) this.window = 'reset';
     // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
     // counted PG Lens's own until their texts were read for the top list (143 → 116 → … → 83 over nine minutes).
     await this.classify(current.map((c) => c.id).filter((id) => !this.own.has(id) && !this.app.has(id) && !this.system.has(id)));
@@ -337,14 +364,20 @@ export class StatsReader {
     // The listed statements' texts (told already; read again when the cache was emptied).
     const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
     if (missing.length) await this.classify(missing);
-    const rows = view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null }));
+    const own = this.db.profile ? ownRunsOf({ profile: this.db.profile }) : undefined;
+    // PG Lens's own Benchmark runs come out of each window at their measured server time, as the cost lens takes them
+    // out (core/cost appFigures): the two agree on a statement's calls and mean (person47 M1).
+    const rows = view.rows.map((x) => {
+      const query = this.texts.get(x.id) ?? null;
+      return { ...x, query, ...(own && query ? withoutOwnRuns(x, query, own, this.baselineAtMs) : {}) };
+    });
     // Past its limit the cache keeps the listed texts only: trimmed once the list has them, never in the middle of a
     // classification (emptied between batches, the list's texts were read a second time).
     if (this.texts.size > TEXT_CACHE_MAX) {
       const listed = new Set(view.rows.map((x) => x.id));
       for (const id of this.texts.keys()) if (!listed.has(id)) this.texts.delete(id);
     }
-    return { state: 'ready', rows, count: view.count, ...reset };
+    return { state: 'ready', rows, count: view.count, since: this.window, ...reset };
   }
 
   /**

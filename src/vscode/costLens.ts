@@ -98,7 +98,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, baselineFor, costLensRoom, costLensTitle, figuresSince, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
+    const { appFigures, appFiguresSince, baselineFor, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
     const { formatCacheLens } = await loadEngine();
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -108,18 +108,19 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       if (token.isCancellationRequested) break;
       const found = index.find(site.sql, site.dynamic ? undefined : await ids.of(site.sql));
       if (!found) continue;
-      // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted.
-      const ownRuns = own.get(site.sql, found.stat.queryid);
-      const stat = appFigures(found.stat, ownRuns);
+      // Only an index change this statement's plan reflects: a new index its plan does not use is not credited with its figures (person37 L2).
+      const { since, notUsed } = baselineFor(baseline, site.sql, conn.db.indexUse.planOf(site.sql));
+      // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted — what they cost on the
+      // server, measured; runs under way at the baseline reading, or never measured, stay in and are said to (person47 M1).
+      const stat = appFigures(found.stat, own.get(site.sql, found.stat.queryid, { split: since?.atMs }));
       if (!stat) continue;
       const hit = { ...found, stat, share: index.totalMs > 0 ? stat.totalMs / index.totalMs : 0 };
       const pos = doc.positionAt(site.callSpan?.start ?? site.span.start);
       // After an index was created or dropped the whole-history mean mixes the calls before and after it: the
       // title gives the figures since the change (and the mean before it); otherwise it says the period it covers.
-      // (PG Lens's own Benchmark runs are subtracted from the whole history only; they are rare after a change.)
-      // Only an index change this statement's plan reflects: a new index its plan does not use is not credited with its figures (person37 L2).
-      const { since, notUsed } = baselineFor(baseline, site.sql, conn.db.indexUse.planOf(site.sql));
-      const before = since?.before.get(found.stat.queryid);
+      // PG Lens's own Benchmark runs are subtracted from each window: those before the change from the figures before it.
+      const beforeRaw = since?.before.get(found.stat.queryid);
+      const before = beforeRaw && (appFigures(beforeRaw, own.get(site.sql, found.stat.queryid, { before: since!.atMs })) ?? { ...beforeRaw, calls: 0, rows: 0, totalMs: 0, meanMs: 0 });
       // The same statement written elsewhere in the workspace: its figures are all their calls (person28 M2).
       const places = this.ctx.indexAdvice?.placesOf(site.sql) ?? [];
       // (A place is the line its SQL starts on; the lens stands on the call's line.)
@@ -132,12 +133,12 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const cacheLens = cacheable ? formatCacheLens(cacheable) : undefined;
       const recorded = this.ctx.recordedLensAt?.(doc.uri.fsPath, pos.line + 1);
       const room = costLensRoom([...(cacheLens ? [`~ ${cacheLens.title}`] : []), ...(recorded !== undefined ? [recorded.padEnd(RECORDED_LENS_ROOM)] : [])]);
-      const sinceFigures = since ? figuresSince(stat, before) : undefined;
+      const sinceFigures = since ? appFiguresSince(found.stat, stat, beforeRaw, own.get(site.sql, found.stat.queryid, { before: since.atMs })) : undefined;
       const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + 1, room) : costLensTitle(hit, elsewhere.length + 1, room, recorded !== undefined);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, since: sinceFigures && { since: sinceFigures, before, nowMs: Date.now() } }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, since: sinceFigures && { since: sinceFigures, before, nowMs: Date.now() } }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

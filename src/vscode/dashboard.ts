@@ -193,7 +193,8 @@ class DashboardPanel implements vscode.Disposable {
         const { formatMs, formatCount } = await import('../core/format');
         // The figures of the window the table shows, and which window that is (the totals differ by orders of magnitude).
         const t = row[msg.figures];
-        const since = msg.figures === 'delta' ? 'since the panel opened' : 'since pg_stat_statements was reset';
+        const { statementsWindowWords } = await import('../core/dashboard/live');
+        const since = statementsWindowWords(this.lastStats?.statements.since, msg.figures).period;
         const { showStatementDetails } = await import('./statementDetails');
         await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows ${since}` });
         return;
@@ -599,7 +600,7 @@ class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'actionResult', key, ok: result.ok, message: result.message });
       if (result.ok) void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       else void vscode.window.showErrorMessage(`PG Lens: ${result.statement} failed: ${result.message}`);
-      if (action.kind === 'reset-statements') this.reader?.resetBaseline();
+      if (action.kind === 'reset-statements') this.reader?.resetBaseline('reset');
       // An index dropped or a table analysed changes what the rules read from the catalog.
       if (result.ok && (action.kind === 'drop-index' || action.kind === 'analyze' || action.kind === 'vacuum-analyze')) this.ctx.analysis.catalogChanged();
       this.healthAt = 0;

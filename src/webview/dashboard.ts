@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { actionKey, ACTION_TITLES, hasQueryToCancel, isDestructive, type MaintenanceAction } from '../core/dashboard/actions';
-import type { StatementRow, StatementSortKey } from '../core/dashboard/live';
+import { statementsWindowWords, type StatementRow, type StatementSortKey } from '../core/dashboard/live';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
@@ -387,8 +387,10 @@ function renderStatements(resort = false): void {
     vscodeApi.setState(ui);
     renderStatements(true);
   });
+  // The window's words follow where the deltas count from: the panel's opening, a reset, Restart deltas (person47 L8).
+  const words = statementsWindowWords(s?.since, ui.mode);
   const modeBtn = h('button', {
-    text: ui.mode === 'delta' ? 'Showing: since the panel opened' : 'Showing: totals',
+    text: words.button,
     onClick: () => {
       ui.mode = ui.mode === 'delta' ? 'total' : 'delta';
       vscodeApi.setState(ui);
@@ -433,11 +435,11 @@ function renderStatements(resort = false): void {
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).${heldOutOfOrder ? ' Order held while the pointer is over the list: it re-sorts when the pointer leaves.' : ''}` }),
     rows.length
       ? h('div', { class: 'table-scroll' }, keyedRows(table(
-          ['Total', 'Mean', ui.mode === 'delta' ? 'Calls since opened' : 'Calls since reset', 'Rows', 'Hit', 'Query'],
+          ['Total', 'Mean', words.column, 'Rows', 'Hit', 'Query'],
           rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
           'grid statements',
         ), rows.map((r) => r.id)))
-      : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
+      : h('p', { class: 'muted', text: words.empty }),
   );
   if (bench && workloadBench?.state !== benchShown) bench.scrollIntoView({ block: 'nearest' });
   benchShown = workloadBench?.state;

@@ -132,6 +132,24 @@ export interface StatementRow {
   delta: StatementFigures;
 }
 
+/**
+ * Where Top statements' deltas count from: the panel's opening, a reset of pg_stat_statements (the dashboard's Reset, or
+ * anyone's the server reports), or the panel's "Restart deltas".
+ */
+export type StatementsWindow = 'opened' | 'reset' | 'restarted';
+
+/**
+ * Top statements' words for its window, in the mode shown: the mode button, the calls column, the line when no
+ * statement ran, the statement details' period. person47 L8: after Reset the list said "No statements ran since the panel
+ * opened" — the panel had been open long before.
+ */
+export function statementsWindowWords(window: StatementsWindow | undefined, mode: 'delta' | 'total'): { button: string; column: string; empty: string; period: string } {
+  if (mode === 'total') return { button: 'Showing: totals', column: 'Calls since reset', empty: 'No statements since pg_stat_statements was reset.', period: 'since pg_stat_statements was reset' };
+  const since = window === 'reset' ? 'since the statistics were reset' : window === 'restarted' ? 'since the deltas were restarted' : 'since the panel opened';
+  const short = window === 'reset' ? 'since reset' : window === 'restarted' ? 'since restart' : 'since opened';
+  return { button: `Showing: ${since}`, column: `Calls ${short}`, empty: `No statements ran ${since}.`, period: since };
+}
+
 const STATEMENT_SORT_KEYS = ['totalMs', 'meanMs', 'calls', 'rows'] as const;
 export type StatementSortKey = (typeof STATEMENT_SORT_KEYS)[number];
 

@@ -1,6 +1,6 @@
 /** What one refresh of the live dashboard carries (extension → webview, and the history snapshots). */
 import type { SessionFact } from '../health/types';
-import type { BlockingChain, CounterSample, Rates, StatementRow } from './live';
+import type { BlockingChain, CounterSample, Rates, StatementRow, StatementsWindow } from './live';
 
 export interface ProgressRow {
   kind: 'vacuum' | 'analyze' | 'create index';
@@ -41,7 +41,7 @@ export interface LiveStats {
   /**
    * `reset`: the list starts anew since it was last read — pg_stat_statements was reset (the dashboard's Reset, or
    * anyone's where the server says when: PostgreSQL 14+) or the deltas restarted: rows shown before are gone, even the
-   * ones Top statements holds under the pointer.
+   * ones Top statements holds under the pointer. `since`: where the deltas count from (statementsWindowWords).
    */
-  statements: { state: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable' | 'error'; message?: string; rows: StatementRow[]; count: number; reset?: true };
+  statements: { state: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable' | 'error'; message?: string; rows: StatementRow[]; count: number; reset?: true; since?: StatementsWindow };
 }

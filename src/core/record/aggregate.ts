@@ -7,6 +7,7 @@
  * not in total, is what keeps a lookup that runs once per request over many requests from being
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
+import { loopRowsFrom } from './loopRows';
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
 import { isConnectionPing, isConnectionSetUp, isRead, readsCatalog } from './ping';
@@ -100,6 +101,11 @@ export interface RecordedNPlusOne extends RecordedRepeat {
    * go: the view that renders that template and builds the queryset (djangoNames.templateView), when the code says it.
    */
   parentView?: TemplateView;
+  /**
+   * The query before the loop gives the number it counts to, not its rows (`for (let i = 0; i < n; i++)`, n from it): its
+   * call site and the name (core/record/loopRows). Never with `parent`.
+   */
+  counter?: { file: string; line: number; col: number; name: string };
   /** Sequelize: the association the call site's mixin belongs to (from the models' declarations), when known. */
   sequelize?: SequelizeCall;
   /**
@@ -517,7 +523,11 @@ export class RecordAggregate {
         fig.maxUnitKind = worst?.kind ?? '';
         statements.push(fig);
         if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized) && !isConnectionPing(a.sql)) {
-          const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
+          const before = rowsSource(worstN.unit!, worstN.calls, worstN.before);
+          // Named the rows' query only when its result is what the loop iterates (person47 L4: a `max(id)` before a counter loop).
+          const flow = before ? loopRowsFrom(before, [...(this.sites.get(`${before.file}:${before.line}`)?.stmts.values() ?? [])].map((x) => x.sql), s.site, sourceOf) : undefined;
+          const parent = flow?.kind === 'rows' ? before : undefined;
+          const counter = before && flow?.kind === 'counter' ? { file: before.file, line: before.line, col: before.col, name: flow.name } : undefined;
           // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
           const text = sourceOf(s.site.file);
           const lineText = text?.split('\n')[s.site.line - 1];
@@ -555,6 +565,7 @@ export class RecordAggregate {
             ...(repeated ? { repeated: true } : lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
             ...(parentView ? { parentView } : {}),
+            ...(counter ? { counter } : {}),
             ...(assoc ? { sequelize: assoc } : {}),
             ...(s.site.serializing ? { serializing: { view: s.site.fn ?? 'the view', ...(ser?.atParent && !repeated ? { atParent: ser.atParent } : {}) } } : {}),
             ...(noEager ? { noEager } : {}),

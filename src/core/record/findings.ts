@@ -82,6 +82,8 @@ function recordedNPlusOneFindings(state: RecordedState, file: string, text: stri
     const rows = `The rows the loop runs over come from this query${at.advice ? `: ${at.advice}` : ''}.`;
     const p = parentOf.parent;
     const parent: NonNullable<Finding['related']> = !p ? [] : p.file === file ? [{ span: lineSpan(text, starts, p.line, p.col) ?? span, message: rows }] : [{ file: p.file, line: p.line, message: rows }];
+    const c = !p ? group.find((x) => x.counter)?.counter : undefined;
+    if (c) parent.push(c.file === file ? { span: lineSpan(text, starts, c.line, c.col) ?? span, message: `The loop runs ${c.name} times (${c.name} from this query).` } : { file: c.file, line: c.line, message: `The loop runs ${c.name} times (${c.name} from this query).` });
     const v = parentOf.parentView;
     if (v) parent.push({ file: v.file, line: v.line, message: `The view that builds the rows' query (${v.name})${at.advice ? `: ${at.advice}` : ''}.` });
     if (p) fixes.push({ title: at.title, edits: [], command: { id: OPEN_SITE_COMMAND, args: v ? [v.file, v.line, 1] : [p.file, p.line, p.col] } });

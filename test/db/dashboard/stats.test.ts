@@ -278,9 +278,12 @@ describe('live statistics', function () {
     for (let i = 0; i < 5; i++) await t.admin.query('SELECT v AS reset_probe FROM work WHERE id = $1', [i + 1]);
     const before = await reader.read();
     assert.ok(before.statements.rows.some((r) => /reset_probe/.test(r.query ?? '')), JSON.stringify(before.statements.rows.map((r) => r.query)));
+    assert.equal(before.statements.since, 'opened', 'the deltas count from the panel\'s opening');
     await t.admin.query('SELECT pg_stat_statements_reset()');
-    reader.resetBaseline();
+    reader.resetBaseline('reset');
     const after = await reader.read();
+    // person47 L8: the window the deltas count from is the reset, not the panel's opening, on every list after it.
+    assert.equal(after.statements.since, 'reset');
     assert.notEqual(after.statements, before.statements, 'the refresh after the reset read the list again');
     assert.ok(!after.statements.rows.some((r) => /reset_probe/.test(r.query ?? '')), JSON.stringify(after.statements.rows.map((r) => r.query)));
     assert.ok(after.statements.count < before.statements.count, `${after.statements.count} < ${before.statements.count}`);
@@ -289,6 +292,9 @@ describe('live statistics', function () {
     assert.equal(after.statements.reset, true);
     const next = await new Promise((r) => setTimeout(r, 5)).then(() => reader.read());
     assert.equal(next.statements.reset, undefined, 'only the first list after the reset says so');
+    assert.equal(next.statements.since, 'reset', 'the window stays the reset\'s');
+    reader.resetBaseline();
+    assert.equal((await reader.read()).statements.since, 'restarted', 'Restart deltas: counted from the restart');
   });
 
   it('blocking chains name blocker and waiters; our own sessions are not in the activity list', async () => {

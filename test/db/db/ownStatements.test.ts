@@ -5,9 +5,11 @@ import { EXCLUDE_OWN, OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from '../../..
 import { isOwnStatementText } from '../../../src/core/dashboard/ownStatements';
 import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
-import { readStatementCosts } from '../../../src/db/queryStats';
-import { STATS_SQL } from '../../../src/db/stats';
-import { capabilities, statementStats, testDatabase } from '../support';
+import { diffSnapshots, queryIdOf, readStatementCosts, snapshotStatements } from '../../../src/db/queryStats';
+import { ownRunsOf } from '../../../src/db/ownRuns';
+import { appFigures } from '../../../src/core/cost';
+import { STATS_SQL, StatsReader } from '../../../src/db/stats';
+import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
   const t = testDatabase('own');
@@ -96,6 +98,46 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.deepEqual(shown.rows, [], `shown as the application's: ${JSON.stringify(shown.rows)}`);
     const all = await t.admin.query(`SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%bench_table WHERE status%' AND toplevel AND query NOT LIKE 'EXPLAIN%'`);
     assert.ok(all.rows.some((r) => Number(r.calls) >= 6), `the runs are recorded (and marked): ${JSON.stringify(all.rows)}`);
+  });
+
+  it("a Benchmark's runs are taken out of the application's figures at what they cost on the server, measured around them (person47 M1)", async function () {
+    if (!(await statementStats(t, 'no server time to measure'))) return;
+    if ((await capabilities()).versionNum < 140000) return void announceFallback('query identifiers (PostgreSQL 14+)', "the runs' server time is not measured: the lens says they are included");
+    await t.admin.query('CREATE TABLE IF NOT EXISTS bench_server (id int, status text)');
+    await t.admin.query(`INSERT INTO bench_server SELECT g, 's' || (g % 7) FROM generate_series(1, 3000) g`);
+    const sql = 'SELECT id FROM bench_server WHERE status = $1 ORDER BY id';
+    const db = await t.open();
+    const qid = (await queryIdOf(db, sql))!;
+    const entry = async () => (await t.admin.query(`SELECT sum(calls)::float8 AS calls, sum(total_exec_time)::float8 AS ms, sum(rows)::float8 AS rows FROM pg_stat_statements WHERE queryid = $1::bigint AND toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`, [qid])).rows[0];
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const recordingFrom = await snapshotStatements(db);
+    // The application's own calls, over the same connection's role.
+    for (let i = 0; i < 5; i++) await db.query(sql, ['s3']);
+    const app = await entry();
+    assert.equal(Number(app.calls), 5);
+    await benchmark(db, sql, { runs: 20, params: ['s3'] });
+    const all = await entry();
+    assert.equal(Number(all.calls), 25, 'the runs land in the application\'s entry');
+    const own = ownRunsOf(db).get(sql, qid)!;
+    assert.equal(own.calls, 20);
+    assert.equal(own.measured.calls, 20, 'every run measured: nothing else ran the statement meanwhile');
+    assert.ok(Math.abs(own.measured.serverMs - (Number(all.ms) - Number(app.ms))) < 1e-6, `the runs' server time is the entry's growth: ${own.measured.serverMs} vs ${Number(all.ms) - Number(app.ms)}`);
+    const figures = appFigures({ queryid: qid, query: sql, calls: Number(all.calls), totalMs: Number(all.ms), rows: Number(all.rows), meanMs: Number(all.ms) / Number(all.calls) }, own)!;
+    assert.equal(figures.calls, 5);
+    assert.ok(Math.abs(figures.totalMs - Number(app.ms)) < 1e-6, `the application's time is its own calls': ${figures.totalMs} vs ${app.ms}`);
+    assert.equal(figures.ownIncluded, undefined);
+    // Top statements agrees with the lens: the same calls and time, in its totals and in its deltas (the panel opened
+    // before the benchmark here: its baseline is the application's 5 calls).
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50 });
+    const row = (await reader.read()).statements.rows.find((r) => r.id === qid);
+    assert.ok(row, 'the statement is listed');
+    assert.deepEqual([row.total.calls, row.total.rows], [5, Number(app.rows)]);
+    assert.ok(Math.abs(row.total.totalMs - Number(app.ms)) < 1e-6, `Top statements' total is the application's: ${row.total.totalMs} vs ${app.ms}`);
+    // And a recording's window (observed N+1) around both: the application's 5 calls, not the benchmark's 20 more.
+    const observed = (await diffSnapshots(db, recordingFrom, await snapshotStatements(db))).find((x) => x.queryid === qid);
+    assert.deepEqual(observed && [observed.calls, observed.rows], [5, Number(app.rows)]);
+    assert.ok(Math.abs(observed!.totalExecTimeMs - Number(app.ms)) < 1e-6);
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -168,22 +168,22 @@ describe('core/cost', () => {
 
   it('subtracts what PG Lens ran itself (Benchmark) from the figures, and shows nothing when all of it was PG Lens', () => {
     const own = new OwnRuns();
-    own.record('SELECT * FROM t WHERE id = $1', { calls: 50, rows: 50, totalMs: 5 });
+    own.record('SELECT * FROM t WHERE id = $1', { calls: 50, rows: 50, totalMs: 9, serverMs: 5 });
     const s = stat('1', 'select * from t where id = $1', 25, 70, 70);
     const app = appFigures(s, own.get('SELECT *\n  FROM t WHERE id = $1'))!;
     assert.deepEqual([app.calls, app.rows, app.totalMs, app.meanMs], [20, 20, 20, 1]);
     assert.equal(appFigures(stat('1', 'q', 5, 50, 50), own.get('SELECT * FROM t WHERE id = $1')), undefined);
     assert.equal(appFigures(s, own.get('SELECT 1')), s, 'another statement is untouched');
-    assert.match(formatCostTooltip({ stat: app, share: 1, rank: 1 }, { statements: 1, ownRuns: own.get('SELECT * FROM t WHERE id = $1') }), /50 runs of this statement by PG Lens itself/);
+    assert.match(formatCostTooltip({ stat: app, share: 1, rank: 1 }, { statements: 1 }), /Left out: 50 runs of this statement by PG Lens itself \(Benchmark\), 5\.0 ms on the server/);
   });
 
   it("subtracts its runs' server time, not the round trips the client measured: a 0.015 ms lookup keeps its mean after a benchmark", () => {
     // Seen on the demo shop: 3,769 calls and 65.97 ms on the server, 100 of them Benchmark runs that took 130 ms by the client's clock.
     const own = new OwnRuns();
-    own.record('SELECT id, email, name, country FROM customers WHERE id = $1', { calls: 100, rows: 100, totalMs: 130 });
+    own.record('SELECT id, email, name, country FROM customers WHERE id = $1', { calls: 100, rows: 100, totalMs: 130, serverMs: 1.7 });
     const app = appFigures(stat('1', 'SELECT id, email, name, country FROM customers WHERE id = $1', 65.97, 3769, 3769), own.get('SELECT id, email, name, country FROM customers WHERE id = $1'))!;
     assert.equal(app.calls, 3669);
-    assert.ok(Math.abs(app.meanMs - 65.97 / 3769) < 1e-9, `the application's mean stays the server's (${app.meanMs} ms)`);
+    assert.ok(Math.abs(app.meanMs - (65.97 - 1.7) / 3669) < 1e-9, `the application's mean is the server's less the runs' server time (${app.meanMs} ms)`);
     assert.equal(formatCostLens({ stat: app, share: 0.001 }).includes('0.018 ms mean'), true);
   });
 
@@ -196,9 +196,61 @@ describe('core/cost', () => {
     own.record('SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', { calls: 20, rows: 542_900, totalMs: 1894 }, '2841405816658645249');
     const app = stat('-5574766561705307991', code, 2373.7, 304, 50_160);
     assert.equal(appFigures(app, own.get(code, app.queryid)), app, "the app's entry keeps all its calls and rows");
-    assert.deepEqual(own.get(code, '2841405816658645249'), { calls: 20, rows: 542_900, totalMs: 1894 }, 'the runs stay counted against their own entry');
-    own.record(code, { calls: 10, rows: 1650, totalMs: 5 }, app.queryid);
+    assert.deepEqual(own.get(code, '2841405816658645249'), { calls: 20, rows: 542_900, totalMs: 1894, measured: { calls: 0, rows: 0, serverMs: 0 } }, 'the runs stay counted against their own entry');
+    own.record(code, { calls: 10, rows: 1650, totalMs: 5, serverMs: 4 }, app.queryid);
     assert.deepEqual(appFigures(app, own.get(code, app.queryid))!.rows, 50_160 - 1650, 'runs of the code as written (its constant) are the app entry and are subtracted');
+  });
+});
+
+describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the server, window by window (person47 M1)', () => {
+  // person47: reviews (product_id, created_at DESC) created, then Benchmark Query (100 runs) on products.ts:72. psql: 740 calls,
+  // 910 ms; the reading before the index: 520 calls at 1.7 ms (seq scans). The 100 index-scan runs took ~1.16 ms each by the
+  // client's clock and 7 ms in all on the server. The lens read "since new index (2.3 min): 0.000 ms mean · 120 calls".
+  const sql = 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
+  const baselineAt = 1_000_000;
+  const nowRaw = stat('7', sql, 910, 740, 2220);
+  const beforeRaw = stat('7', sql, 884, 520, 1560);
+  const since = (own: OwnRuns) => {
+    const now = appFigures(nowRaw, own.get(sql, '7', { split: baselineAt }))!;
+    return { now, since: appFiguresSince(nowRaw, now, beforeRaw, own.get(sql, '7', { before: baselineAt })) };
+  };
+
+  it('subtracts the runs\' measured server time from the window they ran in: the mean since the index is the index scans\'', () => {
+    const own = new OwnRuns();
+    own.record(sql, { calls: 100, rows: 300, totalMs: 116, serverMs: 7, startMs: baselineAt + 60_000, endMs: baselineAt + 62_000 }, '7');
+    const { now, since: s } = since(own);
+    assert.deepEqual([now.calls, now.totalMs], [640, 903], 'the whole history less the runs\' 7 ms on the server');
+    assert.equal(s.calls, 120);
+    assert.ok(Math.abs(s.meanMs - 19 / 120) < 1e-9, `since the index: (903 - 884) ms over 120 calls, not 0 (${s.meanMs})`);
+    const title = formatCostLensSince(s, beforeRaw, { atMs: baselineAt, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
+    assert.match(title, /^since new index \(2\.3 min\): 0\.16 ms mean · 120 calls · /);
+    assert.doesNotMatch(title, /0\.000 ms/);
+  });
+
+  it('keeps runs whose server time was not measured in the figures and says so, never a mean below what the window\'s calls cost', () => {
+    const own = new OwnRuns();
+    // The application ran the statement during the benchmark: the entry grew by more than the runs, their share unknown.
+    own.record(sql, { calls: 100, rows: 300, totalMs: 116, startMs: baselineAt + 60_000, endMs: baselineAt + 62_000 }, '7');
+    const { now, since: s } = since(own);
+    assert.deepEqual([now.calls, now.totalMs, now.ownIncluded], [740, 910, 100]);
+    assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [220, 26, 100]);
+    const title = formatCostLensSince(s, beforeRaw, { atMs: baselineAt, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
+    assert.match(title, /0\.12 ms mean · 220 calls \(100 PG Lens's\)/);
+    const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: { atMs: baselineAt, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, since: { since: s, before: beforeRaw, nowMs: baselineAt + 138_000 } });
+    assert.match(tip, /Since CREATE INDEX reviews_product_id_created_at_idx: PG Lens's own runs included: 100 of 220 calls/);
+    assert.doesNotMatch(tip, /Left out: \d+ runs/);
+  });
+
+  it('runs before the index come out of the figures before it; a Benchmark under way at the reading is in neither side\'s subtraction', () => {
+    const own = new OwnRuns();
+    own.record(sql, { calls: 100, rows: 300, totalMs: 150, serverMs: 140, startMs: baselineAt - 60_000, endMs: baselineAt - 58_000 }, '7');
+    const { since: s } = since(own);
+    assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [220, 26, undefined], 'the runs before the change change nothing after it');
+    const straddling = new OwnRuns();
+    straddling.record(sql, { calls: 100, rows: 300, totalMs: 150, serverMs: 20, startMs: baselineAt - 1000, endMs: baselineAt + 1000 }, '7');
+    const t = since(straddling);
+    assert.deepEqual([t.now.calls, t.now.ownIncluded], [740, 100], 'an unknown part of them is in the reading: not subtracted, said to be included');
+    assert.equal(t.since.ownIncluded, 100);
   });
 });
 

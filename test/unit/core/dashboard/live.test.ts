@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { blockingChains, computeRates, statementView, topBy, type CounterSample, type StatementCounters } from '../../../../src/core/dashboard/live';
+import { blockingChains, computeRates, statementsWindowWords, statementView, topBy, type CounterSample, type StatementCounters } from '../../../../src/core/dashboard/live';
 import { isOwnStatementText, OwnStatementMatcher, sqlShape } from '../../../../src/core/dashboard/ownStatements';
 import { parseAction, actionKey } from '../../../../src/core/dashboard/actions';
 import { qualifiedName, quoteIdent } from '../../../../src/core/sql/ident';
@@ -90,6 +90,19 @@ describe('core/dashboard/live', () => {
     assert.equal(chains[0].seconds, 30);
     const cycle = blockingChains([{ pid: 7, blockedBy: [8], stateSeconds: 1 }, { pid: 8, blockedBy: [7], stateSeconds: 1 }]);
     assert.equal(cycle.length, 1);
+  });
+});
+
+describe('core/dashboard/live: Top statements says where its deltas count from (person47 L8)', () => {
+  it('after Reset, "No statements ran since the statistics were reset" — not "since the panel opened", which stays the words at opening', () => {
+    assert.equal(statementsWindowWords('reset', 'delta').empty, 'No statements ran since the statistics were reset.');
+    assert.equal(statementsWindowWords('reset', 'delta').button, 'Showing: since the statistics were reset');
+    assert.equal(statementsWindowWords('reset', 'delta').column, 'Calls since reset');
+    assert.equal(statementsWindowWords('opened', 'delta').empty, 'No statements ran since the panel opened.');
+    assert.equal(statementsWindowWords(undefined, 'delta').button, 'Showing: since the panel opened', 'a list without a window (older reader): the opening');
+    assert.equal(statementsWindowWords('restarted', 'delta').empty, 'No statements ran since the deltas were restarted.');
+    assert.equal(statementsWindowWords('reset', 'total').empty, 'No statements since pg_stat_statements was reset.', 'totals count from the reset whatever the deltas do');
+    assert.equal(statementsWindowWords('opened', 'total').button, 'Showing: totals');
   });
 });
 
