@@ -81,10 +81,14 @@ const root = path.join(__dirname, '..');
  * connect into the engine (db/database and plan/indexUse/keys staying in the editor), through loadEngine in
  * plans/index.ts, captureRecording.ts (its static plan/brief and record/hover), dashboard.ts, analysis.ts,
  * recordQueries.ts, costLens.ts and indexAdvice.ts.
+ * The same session's other fixes, merged after the cut, took extension.js 760,840 → 778,371 bytes (+17.5 KB: the
+ * server-confirmed syntax error, the per-statement look-alike check, the withheld index said on the line, the broad
+ * filters tried, Benchmark's measured server time, the loop-rows reading of a recording); budget 775 → 790 KB, still
+ * 145 KB under the morning's 935 KB. engine.js 924,192 bytes: budget 925 → 940 KB.
  */
 export const BUDGETS = {
-  extensionJs: 775_000,
-  engineJs: 925_000,
+  extensionJs: 790_000,
+  engineJs: 940_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
 };
