@@ -115,7 +115,8 @@ export class DbEvidence implements EvidenceSource {
     for (const site of sites) {
       const p = parseSql(site.sql);
       if (!p.ok) {
-        if (!site.dynamic && !filledByTemplate(site.sql)) typos.add(site.sql);
+        // Nor a text with a name the code chooses at run time (`FROM ${table}` read as `FROM table`): its error is at that name.
+        if (!site.dynamic && !site.splicedNames?.length && !filledByTemplate(site.sql)) typos.add(site.sql);
         continue;
       }
       parsed.push({ site, statements: p.statements });
