@@ -64,8 +64,12 @@ interface Shadow {
   owner: string;
 }
 
-/** Prepared once per session: the check is sent before every statement. */
-const SHADOWS_QUERY = { name: 'pglens_shadow_guard', text: placeOwnMarker(SHADOW_SQL.shadows) };
+/**
+ * Sent before every statement, unnamed: a named prepared statement is the server session's, and behind PgBouncer's
+ * transaction pooling the client's next query may land on a server session that already holds one of that name (another
+ * client prepared it: "prepared statement … already exists") or none (db/dashboard/pgbouncer.test.ts).
+ */
+const SHADOWS_QUERY = { text: placeOwnMarker(SHADOW_SQL.shadows) };
 
 /** The planted look-alikes of built-ins on this session's search_path (empty where there are none). */
 async function shadowsOf(session: Pick<pg.ClientBase, 'query'>): Promise<Shadow[]> {
