@@ -7,7 +7,7 @@
  * then ONE range column; then the ORDER BY keys in the query's direction (only when nothing but
  * equalities precedes them, or the range column is the first sort key), so the sort disappears.
  */
-import { findTable, INDEX_TRY_MAX_SELECTIVITY, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
+import { findTable, INDEX_MAX_SELECTIVITY, INDEX_TRY_MAX_SELECTIVITY, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, sqlLiteral, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
 import { shortHash } from '../hash';
 import { formatPercent } from '../format';
@@ -465,6 +465,12 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   // handful of tuple visits and costs an index on every write).
   const eqKeys = eq.map((e) => e.key);
   const selective = withRangeSel <= o.maxSelectivity;
+  // A filter alone is tried only where it keeps few rows (INDEX_MAX_SELECTIVITY): over a broader share the index's gain
+  // is reading in the ORDER BY's order (the sort goes; candidate 2 below, tried up to maxSelectivity), not the filter —
+  // `SELECT * FROM order_items WHERE quantity = 3` (a tenth of the rows) got order_items (quantity), "8334 → 5207", a
+  // low-value index on a 10-value column (the labelled workload's non-selective-quantity), once fixd widened the bound.
+  const filterBound = Math.min(o.maxSelectivity, INDEX_MAX_SELECTIVITY);
+  const filterSelective = withRangeSel <= filterBound;
   const narrowing = !range && eq.length > 0 ? t.indexes.find((ix) => {
     if (!ix.valid || ix.predicate || ix.method !== 'btree') return false;
     const lead: Part[] = [];
@@ -480,14 +486,15 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   if (narrowing) served.add(`${narrowing.schema}.${narrowing.name}`);
   if ((eq.length || range) && !narrowedAlready) {
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
-    if (!selective && !sortHelps) broad.push({ table: tableName, share: withRangeSel, limit: o.maxSelectivity });
-    if (selective) {
+    const sortCandidate = selective && order.length > 0 && (!range || (!!order[0].column && order[0].column === range.key.column));
+    if (!filterSelective && !sortCandidate && !sortHelps) broad.push({ table: tableName, share: withRangeSel, limit: order.length ? o.maxSelectivity : filterBound });
+    if (filterSelective) {
       btree(eq.some((e) => e.operand.kind === 'expression') || range?.operand.kind === 'expression' ? 'expression' : 'btree', keys,
         describeKeys(eq, range), withRangeSel);
       // The equalities alone only where they are selective alone, as without the range: `rating = 1` (a 5-value column,
       // 10% of the rows) got reviews (rating) beside (rating, created_at) for a cleanup DELETE (person38 L8), where
       // `WHERE rating = 1` by itself gets no candidate.
-      if (range && eq.length && eqSel <= o.maxSelectivity) btree('btree', eqKeys, describeKeys(eq, undefined), eqSel);
+      if (range && eq.length && eqSel <= filterBound) btree('btree', eqKeys, describeKeys(eq, undefined), eqSel);
     }
   }
   // 2. Equalities + ORDER BY (the sort disappears; with LIMIT the scan stops early).
@@ -513,7 +520,7 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   const answeredAlready = keyColsWanted.length > 0 && keyColsWanted.every((c) => !!c) && withRangeSel * rowsOf(t) <= FEW_ROWS &&
     t.indexes.some((ix) => ix.valid && !ix.predicate && ix.method === 'btree' && ix.keyColumns.length >= keyColsWanted.length &&
       [...ix.keyColumns.slice(0, keyColsWanted.length)].sort().join('\u0000') === [...keyColsWanted].sort().join('\u0000'));
-  if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written && !uniqueLookup && !answeredAlready && !narrowedAlready) {
+  if (selectedRest && selectedRest.length && filterSelective && (eq.length || range) && !use.written && !uniqueLookup && !answeredAlready && !narrowedAlready) {
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
     const keyCols = new Set(keys.map((k) => k.column));
     const inc = selectedRest.filter((c) => !keyCols.has(c));
