@@ -6,6 +6,7 @@
  * the shapes that say it plainly: a result bound to names, a loop header over one of them or a counter bounded by one.
  */
 import { pgParseTree } from '../sql/statement';
+import { AGGREGATE_FUNCTIONS } from '../sql/predicates';
 
 /**
  * `rows`: the loop iterates the query's result (or nothing says otherwise); `counter`: the loop counts to a number the
@@ -13,10 +14,7 @@ import { pgParseTree } from '../sql/statement';
  */
 export type LoopRows = { kind: 'rows' } | { kind: 'counter'; name: string } | { kind: 'none' };
 
-/** Aggregates that make one row of any number of rows (without GROUP BY). */
-const AGGREGATES = new Set(['count', 'max', 'min', 'sum', 'avg', 'bool_and', 'bool_or', 'every', 'string_agg', 'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
-
-/** A SELECT that returns at most one row: aggregates only without GROUP BY, or LIMIT 1. Undefined: cannot read it. */
+/** A SELECT that returns at most one row: built-in aggregates only (AGGREGATE_FUNCTIONS) without GROUP BY, or LIMIT 1. Undefined: cannot read it. */
 export function atMostOneRow(sql: string): boolean | undefined {
   const tree = pgParseTree(sql);
   const stmt = tree?.stmts?.length === 1 ? tree.stmts[0].stmt : undefined;
@@ -30,7 +28,7 @@ export function atMostOneRow(sql: string): boolean | undefined {
   return targets.length > 0 && targets.every((t) => {
     const f = t.ResTarget?.val?.FuncCall;
     const name = f?.funcname?.map((n: any) => n.String?.sval ?? n.String?.str).pop();
-    return f && !f.over && AGGREGATES.has(String(name).toLowerCase());
+    return f && !f.over && AGGREGATE_FUNCTIONS.has(String(name).toLowerCase());
   });
 }
 
