@@ -101,16 +101,26 @@ const QUERY_STATS_SQL = {
  * cannot tell (no pg_stat_statements, PostgreSQL < 14, no query id).
  */
 export async function entryFigures(db: Database, queryId: string | undefined): Promise<{ calls: number; totalMs: number } | undefined> {
+  const r = await entryRow(db, QUERY_STATS_SQL.entryOf, queryId);
+  return r && { calls: Number(r.calls ?? 0), totalMs: Number(r.total_ms ?? 0) };
+}
+
+/**
+ * The one row `sql` reads for the pg_stat_statements entry `queryId` (its $1), PostgreSQL 14+ (top-level entries); `{}`
+ * when the server has none, undefined when it cannot tell (no pg_stat_statements, an older server, no query id, a failed
+ * read). statementCalls and entryFigures read through it.
+ */
+async function entryRow(db: Database, sql: string, queryId: string | undefined): Promise<Record<string, unknown> | undefined> {
   if (!queryId || !/^-?\d+$/.test(queryId)) return undefined;
   const info = await db.serverInfo();
   if (info.pgStatStatements !== 'ready' || info.versionNum < 140000) return undefined;
   try {
-    const r = (await db.query(QUERY_STATS_SQL.entryOf, [queryId])).rows[0];
-    return { calls: Number(r?.calls ?? 0), totalMs: Number(r?.total_ms ?? 0) };
+    return (await db.query(sql, [queryId])).rows[0] ?? {};
   } catch {
     return undefined;
   }
 }
+
 
 /**
  * How many times the clients ran the statement of this query id (pg_stat_statements, top level: PG Lens's own EXPLAIN
@@ -118,15 +128,10 @@ export async function entryFigures(db: Database, queryId: string | undefined): P
  * PostgreSQL < 14, no query id). Plan tips weigh a DELETE or UPDATE that has not recurred (person38 L8).
  */
 export async function statementCalls(db: Database, queryId: string | undefined): Promise<number | undefined> {
-  if (!queryId || !/^-?\d+$/.test(queryId)) return undefined;
-  const info = await db.serverInfo();
-  if (info.pgStatStatements !== 'ready' || info.versionNum < 140000) return undefined;
-  try {
-    return Number((await db.query(QUERY_STATS_SQL.callsOf, [queryId])).rows[0]?.calls ?? 0);
-  } catch {
-    return undefined;
-  }
+  const r = await entryRow(db, QUERY_STATS_SQL.callsOf, queryId);
+  return r && Number(r.calls ?? 0);
 }
+
 
 /**
  * A DELETE's or UPDATE's calls in pg_stat_statements (its plan's query identifier, else looked up by its text), for the
