@@ -738,7 +738,15 @@ export class CaptureRecording implements vscode.Disposable {
     const t0 = Date.now();
     const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
     const rec = this.rec;
-    this.summary = rec?.summary({ threshold }, (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8'), (name) => this.ctx.analysis.sequelizeMixins(name));
+    const source = (f: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8');
+    this.summary = rec?.summary({ threshold }, source, (name) => this.ctx.analysis.sequelizeMixins(name));
+    // The call sites' sources are parsed once per text (tree-sitter loads asynchronously): when that says something new
+    // (which query a loop's rows come from), the figures follow at the next refresh.
+    void rec?.readSyntax(source).then((changed) => {
+      if (!changed || this.rec !== rec || this.disposed) return;
+      if (this.listener) this.schedule();
+      else this.refresh();
+    }, () => undefined);
     this.groups = rec?.groups() ?? [];
     this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
     this.refreshAt = Date.now() + REFRESH_SHARE * (Date.now() - t0);

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { listen } from '../../capture/listener';
 import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/env';
 import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
-import { summarize, type RecordSummary } from '../../core/record/aggregate';
+import { summarizeParsed, type RecordSummary } from '../../core/record/aggregate';
+import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readsCatalog, touchesTables } from '../../core/record/ping';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
@@ -76,9 +77,11 @@ export const recordCommand: CliCommand = {
       fs.rmSync(listener.path, { force: true });
     }
     await loadPgParser();
+    // The call sites' sources are parsed (tree-sitter) to tell whether an N+1's loop walks the rows of the query before it.
+    configureTreeSitterForCli();
     // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
     const mixins = events.some((e) => e.site?.via === 'sequelize') ? await projectSequelizeMixins(ctx.cwd) : [];
-    const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });
+    const summary = await summarizeParsed(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });
     const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production, values['connect-timeout']) : undefined;
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));

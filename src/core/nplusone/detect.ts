@@ -21,7 +21,7 @@ import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
 import { batchMethodAdvice, batchedNames, lineIndentAt, resolverRewrite, rewriteFixes, rewriteFor, type ParentLoad, type Rewrite, type RewriteInput } from './rewrites';
 import { TimeSlice } from '../timeSlice';
-import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
+import { ASSIGN_TYPES, contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 import { escapeRe } from '../format';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
@@ -123,14 +123,6 @@ const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declarat
 /** The case of a switch (Java, JS/TS, Go), and the switch itself: a `break` in a case leaves the switch only. */
 const SWITCH_CASE = /^(switch_block_statement_group|switch_rule|switch_case|switch_default|expression_case|default_case|type_case)$/;
 const SWITCH = /^(switch_statement|switch_expression|expression_switch_statement|type_switch_statement)$/;
-
-const ASSIGN_TYPES: Record<string, [string, string]> = {
-  variable_declarator: ['name', 'value'],
-  assignment_expression: ['left', 'right'],
-  assignment: ['left', 'right'],
-  short_var_declaration: ['left', 'right'],
-  var_spec: ['name', 'value'],
-};
 
 export async function detectNPlusOne(text: string, languageIdOrPath: string, file?: string, source?: SourceTree): Promise<Finding[]> {
   return (await analyzeNPlusOne(text, languageIdOrPath, file, source)).findings;

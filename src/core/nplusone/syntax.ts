@@ -58,6 +58,12 @@ export interface LoopInfo {
   chunked?: boolean;
   /** Fixed count known from the syntax (`3.times`, `range(10)`). */
   count?: number;
+  /**
+   * What the loop counts to, as written: a counter's bound (`n` of `i < n`, `range(n)`, `n.times`, `1.upto(n)`) or the
+   * end of a range it walks (Ruby `(0...n).each`, Java `IntStream.range(0, n)`). Read by the recording (which query
+   * gave the number a loop runs to: core/nplusone/loopAt).
+   */
+  bound?: Node;
 }
 
 export interface FunctionDef {
@@ -101,6 +107,45 @@ export interface LanguageAdapter {
    * Python `with transaction.atomic():`, `async with session.begin():`): the opening call as written, else undefined.
    */
   transactionBlock?(node: Node): string | undefined;
+  /**
+   * The names a call fills with the result of the call it is chained on, instead of an assignment (Go
+   * `db.QueryRow(…).Scan(&n, &total)`: `n`, `total`); undefined when `call` is not such a call.
+   */
+  readsInto?(call: Node): string[] | undefined;
+  /**
+   * Methods whose result is one row (or one value) of a query's result, called on it or as the query itself
+   * (`.fetchone()`, `.first`, Go `QueryRow`, Java `queryForObject`): the recording's "the code keeps one row".
+   */
+  oneRowMethods?: ReadonlySet<string>;
+}
+
+/**
+ * The node types that bind names to a value, by the fields of the names and of the value (JS/Java `variable_declarator`,
+ * Python/Ruby `assignment`, Go `short_var_declaration`…): the N+1 detector's bindings and the recording's loop reading.
+ */
+export const ASSIGN_TYPES: Readonly<Record<string, [string, string]>> = {
+  variable_declarator: ['name', 'value'],
+  assignment_expression: ['left', 'right'],
+  assignment: ['left', 'right'],
+  short_var_declaration: ['left', 'right'],
+  var_spec: ['name', 'value'],
+};
+
+/**
+ * A counter's bound in a loop condition (`i < n`, `i <= n`, `n > i`) on the loop's variable: the other side, else
+ * undefined. The grammars of JS/TS, Java and Go spell it `binary_expression` with `left` and `right`.
+ */
+export function counterBound(cond: Node | undefined, variable: string | undefined): Node | undefined {
+  if (!cond || !variable) return undefined;
+  while (cond.type === 'parenthesized_expression' && named(cond).length === 1) cond = named(cond)[0];
+  if (cond.type !== 'binary_expression') return undefined;
+  const left = field(cond, 'left');
+  const right = field(cond, 'right');
+  if (!left || !right) return undefined;
+  const op = cond.text.slice(left.endIndex - cond.startIndex, right.startIndex - cond.startIndex).trim();
+  if ((op === '<' || op === '<=') && left.text === variable) return right;
+  if ((op === '>' || op === '>=') && right.text === variable) return left;
+  return undefined;
 }
 
 export function field(n: Node, name: string): Node | undefined {

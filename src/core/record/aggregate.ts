@@ -7,7 +7,7 @@
  * not in total, is what keeps a lookup that runs once per request over many requests from being
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
-import { loopRowsFrom } from './loopRows';
+import { loopRowsFrom, RecordedSyntax, type SyntaxOfSite } from './loopRows';
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { requestGroupName } from './protocol';
 import { isConnectionPing, isConnectionSetUp, isRead, readsCatalog } from './ping';
@@ -135,6 +135,20 @@ export interface RecordedWritePerItem extends RecordedRepeat {
   kind: WriteKind;
   /** How many of the worst unit's calls failed there (a duplicate key the loop catches). */
   failed: number;
+}
+
+/** What a summary reads beside the recorded statements. */
+export interface SummaryExtra {
+  notices?: NoticeEvent[];
+  dropped?: number;
+  /** A file's text (the caller reads it): an N+1's fix reads its call site as the diagnostic does. */
+  source?: (file: string) => string | undefined;
+  /**
+   * The syntax at the recorded call sites (loopRows.RecordedSyntax, read from the parsed sources before the summary):
+   * whether an N+1's loop walks the rows of the query before it. Without it, only the SQL says (one row or not).
+   */
+  syntax?: SyntaxOfSite;
+  sequelizeMixins?: (method: string) => readonly SequelizeMixin[];
 }
 
 export interface RecordSummary {
@@ -453,12 +467,17 @@ export class RecordAggregate {
     st.totalMs += e.ms;
   }
 
+  /** The call sites of the statements added so far (one per file and line): what the summary asks the syntax about. */
+  callSites(): CaptureSite[] {
+    return [...this.sites.values()].flatMap((s) => (s.site ? [s.site] : []));
+  }
+
   /**
    * The figures of the statements added so far. `extra.source` gives a file's text (the caller reads it): an N+1's fix
    * then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and the Problems
-   * panel give one fix.
+   * panel give one fix. `extra.syntax`: what the parsed sources say at the call sites (callSites; loopRows.RecordedSyntax).
    */
-  summary(opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined; sequelizeMixins?: (method: string) => readonly SequelizeMixin[] } = {}): RecordSummary {
+  summary(opts: RecordOptions = {}, extra: SummaryExtra = {}): RecordSummary {
     const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
     const siteInUnit = this.siteInUnit;
     /**
@@ -525,7 +544,7 @@ export class RecordAggregate {
         if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized) && !isConnectionPing(a.sql)) {
           const before = rowsSource(worstN.unit!, worstN.calls, worstN.before);
           // Named the rows' query only when its result is what the loop iterates (person47 L4: a `max(id)` before a counter loop).
-          const flow = before ? loopRowsFrom(before, [...(this.sites.get(`${before.file}:${before.line}`)?.stmts.values() ?? [])].map((x) => x.sql), s.site, sourceOf) : undefined;
+          const flow = before ? loopRowsFrom(before, [...(this.sites.get(`${before.file}:${before.line}`)?.stmts.values() ?? [])].map((x) => x.sql), s.site, extra.syntax) : undefined;
           const parent = flow?.kind === 'rows' ? before : undefined;
           const counter = before && flow?.kind === 'counter' ? { file: before.file, line: before.line, col: before.col, name: flow.name } : undefined;
           // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
@@ -643,10 +662,22 @@ export class RecordAggregate {
  * an N+1's fix then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and
  * the Problems panel give one fix.
  */
-export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined; sequelizeMixins?: (method: string) => readonly SequelizeMixin[] } = {}): RecordSummary {
+export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: SummaryExtra = {}): RecordSummary {
   const agg = new RecordAggregate(normalize);
   for (const e of events) agg.add(e);
   return agg.summary(opts, extra);
+}
+
+/**
+ * summarize, with the syntax at the recorded call sites read first from the parsed sources of `extra.source`
+ * (RecordedSyntax: tree-sitter through the language registry): what the CLI prints.
+ */
+export async function summarizeParsed(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: SummaryExtra = {}): Promise<RecordSummary> {
+  const agg = new RecordAggregate(normalize);
+  for (const e of events) agg.add(e);
+  const syntax = new RecordedSyntax();
+  if (extra.source) await syntax.read(agg.callSites(), extra.source);
+  return agg.summary(opts, { ...extra, syntax: syntax.at });
 }
 
 /**

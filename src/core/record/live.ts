@@ -10,6 +10,7 @@
  * at the event it is called: what arrives later is counted (arrivedAfterStop), never applied.
  */
 import { RecordAggregate, type RecordOptions, type RecordSummary, type UnitGroup } from './aggregate';
+import { RecordedSyntax } from './loopRows';
 import type { CaptureEvent, NoticeEvent, QueryEvent } from './protocol';
 import type { SequelizeMixin } from '../nplusone/sequelizeModels';
 
@@ -27,6 +28,9 @@ export class LiveRecording {
   private isStopped = false;
   private readonly max: number;
   private readonly recentMax: number;
+  /** What the parsed sources say at the call sites (readSyntax), kept across summaries: one parse per file text. */
+  private readonly syntax = new RecordedSyntax();
+  private reading: Promise<boolean> | undefined;
 
   constructor(normalize: (sql: string) => string | undefined, opts: { max?: number; recent?: number } = {}) {
     this.agg = new RecordAggregate(normalize);
@@ -110,8 +114,23 @@ export class LiveRecording {
     return this.agg.statements - this.recentEvents.length;
   }
 
+  /** The summary, with what readSyntax read of the call sites' sources so far. */
   summary(opts: RecordOptions, source?: (file: string) => string | undefined, sequelizeMixins?: (method: string) => readonly SequelizeMixin[]): RecordSummary {
-    return this.agg.summary(opts, { notices: [...this.noticeEvents], dropped: this.droppedCount, source, sequelizeMixins });
+    return this.agg.summary(opts, { notices: [...this.noticeEvents], dropped: this.droppedCount, source, sequelizeMixins, syntax: this.syntax.at });
+  }
+
+  /**
+   * Parse the sources of the call sites recorded since the last read (tree-sitter loads asynchronously; a summary reads
+   * what is known): true when something new was read, and the summary may answer otherwise. One read at a time.
+   */
+  async readSyntax(source: (file: string) => string | undefined): Promise<boolean> {
+    while (this.reading) await this.reading.catch(() => false);
+    this.reading = this.syntax.read(this.agg.callSites(), source);
+    try {
+      return await this.reading;
+    } finally {
+      this.reading = undefined;
+    }
   }
 
   groups(): UnitGroup[] {

@@ -2,11 +2,16 @@
  * Does a recorded N+1's loop run over the rows of the query sent before it (the "parent" the recording names: "The rows
  * the loop runs over come from this query")? The recording only knows the order of the statements; the code says where
  * the query's result goes. person47 L4: a load generator's `SELECT max(id) AS n FROM ${table}` (one row, reduced to a
- * number in a helper) was named the source of the rows of a loop that runs a counter. Pure text reading, a heuristic of
- * the shapes that say it plainly: a result bound to names, a loop header over one of them or a counter bounded by one.
+ * number in a helper) was named the source of the rows of a loop that runs a counter. The code is read from its syntax
+ * tree through the language registry (core/nplusone/loopAt: the loop around the N+1, what it iterates or counts to; the
+ * names the query's result is bound to), in every language the registry parses; the SQL says when it returns one row.
  */
 import { pgParseTree } from '../sql/statement';
 import { AGGREGATE_FUNCTIONS } from '../sql/predicates';
+import { lineStarts } from '../findings';
+import { languageOf } from '../languages/registry';
+import { syntaxAt, type Span, type SyntaxAt } from '../nplusone/loopAt';
+import { treeSitterConfigured, withSourceTree } from '../syntax/treeSitter';
 
 /**
  * `rows`: the loop iterates the query's result (or nothing says otherwise); `counter`: the loop counts to a number the
@@ -32,102 +37,102 @@ export function atMostOneRow(sql: string): boolean | undefined {
   });
 }
 
-/** The code keeps one row (or one value) of the call's result: `.rows[0]`, `fetchone()`, `.scalar()`, `.first()`… */
-const ONE_ROW_IN_CODE = /\.rows\s*\[\s*0\s*\]|\.fetchone\s*\(|\.fetchval\s*\(|\.scalar(?:_one)?\s*\(|\.one\s*\(|\.first\s*\(/;
-
-/** The names a line binds the result of the call at `col` (1-based) to; undefined when the call is not bound there. */
-function boundNames(line: string, col: number): string[] | undefined {
-  const m = /^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?(\{[^}]*\}|\[[^\]]*\]|[A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*)*)\s*(?::\s*[^=]+)?=(?![=>])/.exec(line);
-  if (!m) return undefined;
-  const eq = m.index + m[0].length;
-  // The call inside a function literal on the right (`const max = async (t) => …query(…)`): its result is the function's
-  // return, not bound on this line.
-  if (eq > col - 1 || /=>|\bfunction\b|\blambda\b/.test(line.slice(eq, col - 1))) return undefined;
-  const lhs = m[1].replace(/^[{[]|[}\]]$/g, '');
-  return lhs.split(',').map((p) => (p.includes(':') ? p.slice(p.indexOf(':') + 1) : p).replace(/=.*$/, '').replace(/^\s*\.\.\./, '').trim()).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
-}
-
-interface Loop {
+/** A recorded call site: file, 1-based line and column. */
+interface Site {
+  file: string;
   line: number;
-  /** The expression iterated (`for (x of E)`, `for x in E:`, `E.forEach(`), or a counter's bound (`i < E`, `range(E)`). */
-  expr: string;
-  counter: boolean;
+  col: number;
 }
 
-const LOOP_HEADERS: [RegExp, boolean][] = [
-  [/\bfor\s*(?:await\s*)?\(\s*(?:const|let|var)?\s*[^;]*?\s(?:of|in)\s+(.+)\)\s*\{?\s*$/, false],
-  [/\bfor\s*\([^;]*;[^;]*?<=?\s*([^;]+);[^)]*\)/, true],
-  [/\bfor\s+.+?\s+in\s+range\s*\((.+)\)\s*:\s*$/, true],
-  [/\bfor\s+.+?\s+in\s+(.+?)\s*:\s*$/, false],
-  [/(.+?)\.(?:forEach|map|flatMap|each|each_with_index)\s*(?:\(|do\b|\{)/, false],
-];
+/** What the syntax says at a recorded call site (RecordedSyntax.at); undefined: not read (no parsed source for it). */
+export type SyntaxOfSite = (site: Site) => SyntaxAt | undefined;
 
-function loopHeader(text: string): Omit<Loop, 'line'> | undefined {
-  for (const [re, counter] of LOOP_HEADERS) {
-    const m = re.exec(text);
-    if (m) return { expr: m[1].trim(), counter };
-  }
-  return undefined;
-}
+/**
+ * The syntax at the recorded call sites, read once per file text: one tree-sitter parse per file (core/syntax's
+ * SourceTree, freed once read), kept as plain data for the summaries that follow. Grammars load asynchronously, so the
+ * caller reads (read) before it summarises; a summary reads only what is known (at).
+ */
+export class RecordedSyntax {
+  private readonly files = new Map<string, { text: string; at: Map<string, SyntaxAt> }>();
 
-const FUNCTION_START = /=>|\bfunction\b|^\s*(?:async\s+)?def\s|^\s*(?:public|private|protected|static|async)?\s*[A-Za-z_$][\w$]*\s*\([^)]*\)\s*(?::\s*[^{]+)?\{\s*$/;
+  readonly at: SyntaxOfSite = (site) => this.files.get(site.file)?.at.get(`${site.line}:${site.col}`);
 
-/** The loop around line `line` (1-based) within its function: braces (JavaScript, TypeScript…) or indentation (Python). */
-function enclosingLoop(text: string, line: number, python: boolean): Loop | undefined {
-  const lines = text.split('\n');
-  if (python) {
-    let indent = /^\s*/.exec(lines[line - 1] ?? '')![0].length;
-    for (let i = line - 2; i >= 0 && i >= line - 400; i--) {
-      const l = lines[i];
-      if (!l.trim() || l.trim().startsWith('#')) continue;
-      const ind = /^\s*/.exec(l)![0].length;
-      if (ind >= indent) continue;
-      indent = ind;
-      const h = loopHeader(l);
-      if (h) return { ...h, line: i + 1 };
-      if (/^\s*(?:async\s+)?def\s|^\s*class\s/.test(l)) return undefined;
-    }
-    return undefined;
-  }
-  let depth = 0;
-  for (let i = line - 2; i >= 0 && i >= line - 400; i--) {
-    const l = lines[i].replace(/\/\/.*$/, '');
-    for (let c = l.length - 1; c >= 0; c--) {
-      if (l[c] === '}') depth++;
-      else if (l[c] === '{') {
-        if (depth > 0) {
-          depth--;
-          continue;
-        }
-        const head = l.slice(0, c + 1);
-        const h = loopHeader(head);
-        if (h) return { ...h, line: i + 1 };
-        if (FUNCTION_START.test(head)) return undefined;
+  /**
+   * Read the sites not read yet, and again those of a file whose text changed (`text` gives a file's text; a throw or
+   * undefined: not read). True when something new was read. Files of languages the registry does not parse are skipped.
+   */
+  async read(sites: Iterable<Site>, text: (file: string) => string | undefined): Promise<boolean> {
+    if (!treeSitterConfigured()) return false;
+    const byFile = new Map<string, Site[]>();
+    for (const s of sites) if (languageOf(s.file)) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+    let changed = false;
+    for (const [file, list] of byFile) {
+      let t: string | undefined;
+      try {
+        t = text(file);
+      } catch {
+        t = undefined;
       }
+      if (t === undefined) continue;
+      const known = this.files.get(file);
+      const todo = known?.text === t ? list.filter((s) => !known.at.has(`${s.line}:${s.col}`)) : list;
+      if (!todo.length) continue;
+      const at = known?.text === t ? known.at : new Map<string, SyntaxAt>();
+      const starts = lineStarts(t);
+      try {
+        await withSourceTree(t, languageOf(file)!, undefined, (tree) => {
+          if (!tree) return;
+          for (const s of todo) {
+            const line = starts[s.line - 1];
+            if (line === undefined) continue;
+            // The column, or the line's first character when it points at blanks (no column known: 0).
+            let offset = Math.min(line + Math.max(0, s.col - 1), t!.length);
+            while (offset < t!.length && (t![offset] === ' ' || t![offset] === '\t')) offset++;
+            at.set(`${s.line}:${s.col}`, syntaxAt(tree.rootNode, languageOf(file)!, offset));
+          }
+        });
+      } catch {
+        continue;
+      }
+      this.files.set(file, { text: t, at });
+      changed = true;
     }
+    return changed;
   }
-  return undefined;
 }
+
+const within = (inner: Span, outer: Span) => inner.start >= outer.start && inner.end <= outer.end;
+const sameSpan = (x: Span | undefined, y: Span | undefined) => (!x && !y) || (!!x && !!y && x.start === y.start && x.end === y.end);
 
 /**
  * Whether the query sent at `parent` (its statements' `sqls`) gives the rows of the loop around the N+1 at `site`. Only
  * a verdict the code or the SQL supports changes the answer from `rows` (the recording's order, as before): the result
- * bound to names the loop's header does not read, or one row (an aggregate, `.rows[0]`) where no counter reads it.
+ * bound to names the loop does not read, a loop that counts to a number it gave, or one row (an aggregate, `.rows[0]`)
+ * where nothing says the loop walks it.
  */
-export function loopRowsFrom(parent: { file: string; line: number; col: number }, sqls: readonly string[], site: { file: string; line: number }, source: (file: string) => string | undefined): LoopRows {
-  const parentLine = source(parent.file)?.split('\n')[parent.line - 1];
-  const siteText = source(site.file);
-  const names = parentLine !== undefined ? boundNames(parentLine, parent.col) : undefined;
-  const loop = siteText !== undefined && parent.file === site.file && parent.line < site.line ? enclosingLoop(siteText, site.line, /\.py$/.test(site.file)) : undefined;
-  const mentions = (expr: string) => names?.find((n) => new RegExp(`(?<![\\w$.])${n.replace(/\$/g, '\\$')}(?![\\w$])`).test(expr));
-  if (loop && loop.line >= parent.line) {
+export function loopRowsFrom(parent: Site, sqls: readonly string[], site: Site, syntax: SyntaxOfSite | undefined): LoopRows {
+  const call = syntax?.(parent)?.call;
+  const loop = parent.file === site.file ? syntax?.(site)?.loop : undefined;
+  if (call && loop) {
+    const names = call.names ?? [];
+    const mentions = (read: readonly string[]) => names.find((n) => read.includes(n));
     // The query called in the loop's header itself (`for (const p of await db.query(…))`).
-    if (loop.line === parent.line && !loop.counter) return { kind: 'rows' };
-    const named = mentions(loop.expr);
-    if (loop.counter) return named ? { kind: 'counter', name: named } : { kind: 'none' };
-    if (named) return { kind: 'rows' };
-    if (names?.length) return { kind: 'none' };
+    if (loop.iterable && within(call.span, loop.iterable)) return { kind: 'rows' };
+    if (loop.bound && within(call.span, loop.bound)) return { kind: 'none' };
+    // Its result bound before the loop, in the loop's own function: the loop reads it, or not.
+    if (sameSpan(call.fn, loop.fn) && call.span.end <= loop.span.start) {
+      const counted = loop.bound ? mentions(loop.bound.names) : undefined;
+      // `i < rows.length`: a counter over the rows' indexes walks the rows (`n.times` counts: its iterable is its bound).
+      if (counted && loop.iterable && within(loop.iterable, loop.bound!) && !sameSpan(loop.iterable, loop.bound) && mentions(loop.iterable.names)) return { kind: 'rows' };
+      if (counted) return { kind: 'counter', name: counted };
+      if (loop.counter) return { kind: 'none' };
+      if (loop.iterable && mentions(loop.iterable.names)) return { kind: 'rows' };
+      if (names.length) return { kind: 'none' };
+    } else if (call.fn?.name && loop.feeds.includes(call.fn.name)) {
+      // The query in a function of the file whose result the loop walks (`const orders = await recentOrders(db, limit)`).
+      return { kind: 'rows' };
+    }
   }
-  const oneRow = (sqls.length > 0 && sqls.every((s) => atMostOneRow(s) === true)) || (parentLine !== undefined && ONE_ROW_IN_CODE.test(parentLine.slice(Math.max(0, parent.col - 1))));
+  const oneRow = (sqls.length > 0 && sqls.every((s) => atMostOneRow(s) === true)) || call?.oneRow === true;
   return oneRow ? { kind: 'none' } : { kind: 'rows' };
 }

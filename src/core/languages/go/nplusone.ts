@@ -2,7 +2,7 @@
  * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, isFieldOfParent, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, isFieldOfParent, stringValue, buildChain, counterBound, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -80,7 +80,8 @@ function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
     const m = cond ? /<=?\s*len\((\w[\w.]*)\)/.exec(cond.text) : null;
     if (m && cond) iterable = cond.descendantsOfType(['identifier', 'selector_expression']).find((x) => x?.text === m[1]) ?? undefined;
     const lit = cond ? /<\s*(\d+)$/.exec(cond.text.trim()) : null;
-    return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined };
+    const bound = counterBound(cond, v);
+    return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined, ...(bound ? { bound } : {}) };
   }
   // for rows.Next() { … } iterates the rows of one result.
   if (/\.(Next|NextResultSet)\(\)$/.test(clause.text)) {
@@ -109,6 +110,9 @@ export function goAdapter(): LanguageAdapter {
     stringTypes: new Set(['interpreted_string_literal', 'raw_string_literal']),
     arrayTypes: new Set(['composite_literal']),
     commentTypes: new Set(['comment']),
+    readsInto: goReadsInto,
+    // database/sql and pgx `QueryRow`, sqlx `Get`, GORM `First`/`Take`/`Last`: one row.
+    oneRowMethods: new Set(['QueryRow', 'QueryRowContext', 'QueryRowx', 'QueryRowxContext', 'Get', 'GetContext', 'First', 'Take', 'Last']),
     consumerLoop: (n) => {
       if (n.type !== 'for_statement') return false;
       const clause = named(n).find((c) => c.type === 'range_clause');
@@ -117,6 +121,13 @@ export function goAdapter(): LanguageAdapter {
     },
     startsGoroutine: goStartsGoroutine,
   };
+}
+
+/** `db.QueryRow(…).Scan(&n, &total)`, `rows.Scan(&id)`: the names Scan fills (its `&name` and plain name arguments). */
+function goReadsInto(call: Node): string[] | undefined {
+  const fn = call.type === 'call_expression' ? field(call, 'function') : undefined;
+  if (fn?.type !== 'selector_expression' || field(fn, 'field')?.text !== 'Scan') return undefined;
+  return named(field(call, 'arguments')).map((a) => (a.type === 'unary_expression' ? field(a, 'operand') : a)).filter((a): a is Node => a?.type === 'identifier').map((a) => a.text);
 }
 
 /**

@@ -2,7 +2,7 @@
  * Java: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, isFieldOfParent, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, isFieldOfParent, buildChain, counterBound, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, urlArgument, HTTP_CLIENT_TYPE, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
@@ -63,7 +63,9 @@ function javaStreamLoop(call: Node, variable: string | undefined, body: Node): L
   // `reduce(…)`): an Optional's map, run at most once.
   if (method !== 'forEach' && endsInOneElement(recv)) return undefined;
   while (recv?.type === 'method_invocation' && JAVA_STREAM_METHODS.has(field(recv, 'name')?.text ?? '') === false && /^(stream|parallelStream|filter|distinct|sorted)$/.test(field(recv, 'name')?.text ?? '')) recv = field(recv, 'object');
-  return { node: call, kind: 'stream', label: `${recv ? shortText(recv) + '.' : ''}${method}(…)`, variable, iterable: recv, body, shape: 'collection' };
+  // `IntStream.range(0, n).forEach(i -> …)`: counts to n.
+  const range = recv?.type === 'method_invocation' && /^(range|rangeClosed)$/.test(field(recv, 'name')?.text ?? '') && /^(IntStream|LongStream)$/.test(field(recv, 'object')?.text ?? '') ? named(field(recv, 'arguments'))[1] : undefined;
+  return { node: call, kind: 'stream', label: `${recv ? shortText(recv) + '.' : ''}${method}(…)`, variable, iterable: recv, body, shape: 'collection', ...(range ? { bound: range } : {}) };
 }
 
 function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
@@ -87,7 +89,8 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
       const m = cond ? /<=?\s*([\w.]+)\.(size|length)\b/.exec(cond.text) : null;
       const iterable = m && cond ? (cond.descendantsOfType(['identifier', 'field_access']).find((x) => x?.text === m[1]) ?? undefined) : undefined;
       const lit = cond ? /<\s*(\d+)$/.exec(cond.text.trim()) : null;
-      return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined };
+      const bound = counterBound(cond, v);
+      return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined, ...(bound ? { bound } : {}) };
     }
     case 'while_statement':
     case 'do_statement': {
@@ -135,6 +138,8 @@ export function javaAdapter(): LanguageAdapter {
     stringTypes: new Set(['string_literal', 'text_block']),
     arrayTypes: new Set(['array_initializer']),
     commentTypes: new Set(['line_comment', 'block_comment']),
+    // JdbcTemplate, JPA, Hibernate, jOOQ, Spring Data: one row or one value.
+    oneRowMethods: new Set(['queryForObject', 'queryForMap', 'getSingleResult', 'uniqueResult', 'fetchOne', 'fetchSingle', 'fetchAny', 'findFirst', 'findById', 'optional', 'single']),
   };
 }
 

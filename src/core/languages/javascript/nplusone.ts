@@ -2,7 +2,7 @@
  * JavaScript and TypeScript: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, counterBound, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
 import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, urlArgument, HTTP_CLIENT_TYPE, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
@@ -77,7 +77,8 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
       const lenMatch = cond ? /<=?\s*([\w.$]+)\.(length|size)\b/.exec(cond.text) : null;
       if (lenMatch && cond) iterable = cond.descendantsOfType('member_expression').find((m) => m?.text === `${lenMatch[1]}.${lenMatch[2]}`)?.childForFieldName('object') ?? undefined;
       const lit = cond ? /<\s*(\d+)\s*;?$/.exec(cond.text.trim()) : null;
-      return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined };
+      const bound = counterBound(cond?.type === 'expression_statement' ? named(cond)[0] : cond, v);
+      return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined, ...(bound ? { bound } : {}) };
     }
     case 'while_statement':
     case 'do_statement': {
@@ -178,6 +179,8 @@ export function jsAdapter(lang: SourceLanguage): LanguageAdapter {
     stringTypes: new Set(['string', 'template_string']),
     arrayTypes: new Set(['array']),
     commentTypes: new Set(['comment']),
+    // knex `.first()`, pg-promise `one`/`oneOrNone`, the ORMs' single-row finders.
+    oneRowMethods: new Set(['first', 'one', 'oneOrNone', 'findFirst', 'findUnique', 'findOne', 'findByPk', 'findOneBy', 'getOne']),
   };
 }
 

@@ -47,6 +47,14 @@ function pyRangeCount(iter: Node | undefined): number | undefined {
   return undefined;
 }
 
+/** What `range(…)` counts to: its only argument, else its second (`range(1, n)`, `range(0, n, 2)`). */
+function pyRangeBound(iter: Node | undefined): { bound: Node } | undefined {
+  if (iter?.type !== 'call' || field(iter, 'function')?.text !== 'range') return undefined;
+  const args = named(field(iter, 'arguments'));
+  const bound = args.length === 1 ? args[0] : args[1];
+  return bound ? { bound } : undefined;
+}
+
 function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'for_statement': {
@@ -54,7 +62,7 @@ function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
       if (!body) return undefined;
       const iterable = field(n, 'right');
       const isRange = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range';
-      return { node: n, kind: 'for', label: 'for', variable: pyTargetName(field(n, 'left')), iterable, body, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable) };
+      return { node: n, kind: 'for', label: 'for', variable: pyTargetName(field(n, 'left')), iterable, body, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable), ...pyRangeBound(iterable) };
     }
     case 'while_statement': {
       const body = loopBody(n, child);
@@ -81,7 +89,7 @@ function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
       const isRange = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range';
       return {
         node: n, kind: gather ? 'asyncio.gather' : 'comprehension', label: gather ? 'asyncio.gather(*[…])' : 'comprehension',
-        variable: pyTargetName(field(first, 'left')), iterable, body: n, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable),
+        variable: pyTargetName(field(first, 'left')), iterable, body: n, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable), ...pyRangeBound(iterable),
       };
     }
     case 'lambda': {
@@ -116,6 +124,8 @@ export function pyAdapter(): LanguageAdapter {
     stringTypes: new Set(['string', 'concatenated_string']),
     arrayTypes: new Set(['list', 'tuple']),
     commentTypes: new Set(['comment']),
+    // DB-API `fetchone`, asyncpg `fetchrow`/`fetchval`, SQLAlchemy's one-row results, Django's `first`/`last`/`get`.
+    oneRowMethods: new Set(['fetchone', 'fetchrow', 'fetchval', 'scalar', 'scalar_one', 'scalar_one_or_none', 'one', 'one_or_none', 'first', 'last']),
     transactionBlock: pyTransactionBlock,
   };
 }

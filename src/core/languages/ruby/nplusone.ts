@@ -14,6 +14,12 @@ function rubyCallParts(n: Node): CallShape | undefined {
   return { receiver: field(n, 'receiver'), name: field(n, 'method'), args: field(n, 'arguments'), block: field(n, 'block') };
 }
 
+/** The end of a range literal (`n` of `0...n`, `(1..n)`). */
+function rangeEnd(n: Node | undefined): Node | undefined {
+  while (n?.type === 'parenthesized_statements' && named(n).length === 1) n = named(n)[0];
+  return n?.type === 'range' ? field(n, 'end') : undefined;
+}
+
 function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
   if (n.type === 'block' || n.type === 'do_block') {
     const call = n.parent;
@@ -31,20 +37,24 @@ function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
     let count: number | undefined;
     if (method === 'times' && recv?.type === 'integer') count = Number(recv.text);
     const isCounter = method === 'times' || method === 'upto' || method === 'downto';
+    // `n.times`, `1.upto(n)`, `(0...n).each`: what it counts to.
+    const bound = method === 'times' ? recv : isCounter ? named(field(call, 'arguments'))[0] : rangeEnd(recv);
     const first = params[0]?.type === 'destructured_parameter' ? named(params[0])[0] : params[0];
     // A block without parameters names its item `it` (Ruby 3.4) or `_1` (numbered parameters, Ruby 2.7+):
     // `tokens.find_each { it.destroy unless it.accessible? }`.
     const implicit = params.length || !field(n, 'body') ? undefined : /(?<![\w.@$:])(it|_1)\b(?![?!(]|\s*=[^=>~])/.exec(field(n, 'body')!.text)?.[1];
     return {
       node: call, kind: 'block', label: `${recv ? shortText(recv) + '.' : ''}${method}`, variable: first?.text ?? implicit, iterable: recv,
-      body: field(n, 'body') ?? n, shape: isCounter ? 'counter' : 'collection', chunked: RUBY_CHUNKED.has(method), count,
+      body: field(n, 'body') ?? n, shape: isCounter ? 'counter' : 'collection', chunked: RUBY_CHUNKED.has(method), count, ...(bound ? { bound } : {}),
     };
   }
   if (n.type === 'for') {
     const body = loopBody(n, child);
     if (!body) return undefined;
     const value = field(n, 'value');
-    return { node: n, kind: 'for', label: 'for … in', variable: field(n, 'pattern')?.text, iterable: value ? named(value)[0] : undefined, body, shape: 'collection' };
+    const iterable = value ? named(value)[0] : undefined;
+    const bound = rangeEnd(iterable);
+    return { node: n, kind: 'for', label: 'for … in', variable: field(n, 'pattern')?.text, iterable, body, shape: 'collection', ...(bound ? { bound } : {}) };
   }
   if (n.type === 'while' || n.type === 'until') {
     const body = loopBody(n, child);
@@ -70,6 +80,8 @@ export function rubyAdapter(): LanguageAdapter {
     stringTypes: new Set(['string', 'heredoc_body']),
     arrayTypes: new Set(['array']),
     commentTypes: new Set(['comment']),
+    // ActiveRecord/Sequel `first`/`take`/`find_by`/`sole`, pg `getvalue`: one row or one value.
+    oneRowMethods: new Set(['first', 'first!', 'last', 'take', 'take!', 'find_by', 'find_by!', 'sole', 'getvalue', 'get', 'single_value', 'single_record']),
     transactionBlock: rubyTransactionBlock,
   };
 }
