@@ -467,15 +467,10 @@ export class RecordAggregate {
     st.totalMs += e.ms;
   }
 
-  /** The call sites of the statements added so far (one per file and line): what the summary asks the syntax about. */
-  callSites(): CaptureSite[] {
-    return [...this.sites.values()].flatMap((s) => (s.site ? [s.site] : []));
-  }
-
   /**
    * The figures of the statements added so far. `extra.source` gives a file's text (the caller reads it): an N+1's fix
    * then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and the Problems
-   * panel give one fix. `extra.syntax`: what the parsed sources say at the call sites (callSites; loopRows.RecordedSyntax).
+   * panel give one fix. `extra.syntax`: what the parsed sources say at the call sites (loopRows.RecordedSyntax).
    */
   summary(opts: RecordOptions = {}, extra: SummaryExtra = {}): RecordSummary {
     const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
@@ -676,8 +671,9 @@ export async function summarizeParsed(events: readonly QueryEvent[], normalize: 
   const agg = new RecordAggregate(normalize);
   for (const e of events) agg.add(e);
   const syntax = new RecordedSyntax();
-  if (extra.source) await syntax.read(agg.callSites(), extra.source);
-  return agg.summary(opts, { ...extra, syntax: syntax.at });
+  const first = agg.summary(opts, { ...extra, syntax: syntax.at });
+  // The call sites it asked about (the N+1s and the queries before them), parsed; then the summary again, if that said anything.
+  return extra.source && (await syntax.read(extra.source)) ? agg.summary(opts, { ...extra, syntax: syntax.at }) : first;
 }
 
 /**

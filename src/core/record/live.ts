@@ -120,12 +120,13 @@ export class LiveRecording {
   }
 
   /**
-   * Parse the sources of the call sites recorded since the last read (tree-sitter loads asynchronously; a summary reads
-   * what is known): true when something new was read, and the summary may answer otherwise. One read at a time.
+   * Parse the sources of the call sites the last summaries asked about and did not know (tree-sitter loads
+   * asynchronously; a summary reads what is known): true when something new was read, and the next summary may answer
+   * otherwise. One read at a time.
    */
   async readSyntax(source: (file: string) => string | undefined): Promise<boolean> {
     while (this.reading) await this.reading.catch(() => false);
-    this.reading = this.syntax.read(this.agg.callSites(), source);
+    this.reading = this.syntax.read(source);
     try {
       return await this.reading;
     } finally {

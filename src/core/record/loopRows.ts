@@ -49,49 +49,67 @@ export type SyntaxOfSite = (site: Site) => SyntaxAt | undefined;
 
 /**
  * The syntax at the recorded call sites, read once per file text: one tree-sitter parse per file (core/syntax's
- * SourceTree, freed once read), kept as plain data for the summaries that follow. Grammars load asynchronously, so the
- * caller reads (read) before it summarises; a summary reads only what is known (at).
+ * SourceTree, freed once read), kept as plain data for the summaries that follow. Grammars load asynchronously, so a
+ * summary reads only what is known (at), and what it asked for and found unknown is read next (read): the files of the
+ * N+1s and of the queries before them, not every recorded file.
  */
 export class RecordedSyntax {
   private readonly files = new Map<string, { text: string; at: Map<string, SyntaxAt> }>();
+  /** Sites a summary asked about that are not read yet, and sites whose file could not be read or parsed (not asked again). */
+  private readonly wanted = new Map<string, Site>();
+  private readonly failed = new Set<string>();
 
-  readonly at: SyntaxOfSite = (site) => this.files.get(site.file)?.at.get(`${site.line}:${site.col}`);
+  readonly at: SyntaxOfSite = (site) => {
+    const known = this.files.get(site.file)?.at.get(`${site.line}:${site.col}`);
+    const key = `${site.file}:${site.line}:${site.col}`;
+    if (!known && !this.failed.has(key) && languageOf(site.file)) this.wanted.set(key, { file: site.file, line: site.line, col: site.col });
+    return known;
+  };
 
   /**
-   * Read the sites not read yet, and again those of a file whose text changed (`text` gives a file's text; a throw or
-   * undefined: not read). True when something new was read. Files of languages the registry does not parse are skipped.
+   * Read the sites asked about and not known (and `sites`, when given), one parse per file: `text` gives a file's text
+   * (a throw or undefined: not read, not asked again). True when something new was read — a summary may then answer
+   * otherwise. Files of languages the registry does not parse are skipped.
    */
-  async read(sites: Iterable<Site>, text: (file: string) => string | undefined): Promise<boolean> {
-    if (!treeSitterConfigured()) return false;
+  async read(text: (file: string) => string | undefined, sites: Iterable<Site> = []): Promise<boolean> {
+    for (const s of sites) if (languageOf(s.file)) this.wanted.set(`${s.file}:${s.line}:${s.col}`, s);
+    if (!treeSitterConfigured() || !this.wanted.size) return false;
     const byFile = new Map<string, Site[]>();
-    for (const s of sites) if (languageOf(s.file)) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+    for (const s of this.wanted.values()) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+    this.wanted.clear();
     let changed = false;
     for (const [file, list] of byFile) {
+      const lang = languageOf(file)!;
+      const fail = () => list.forEach((s) => this.failed.add(`${file}:${s.line}:${s.col}`));
       let t: string | undefined;
       try {
         t = text(file);
       } catch {
         t = undefined;
       }
-      if (t === undefined) continue;
+      if (t === undefined) {
+        fail();
+        continue;
+      }
       const known = this.files.get(file);
-      const todo = known?.text === t ? list.filter((s) => !known.at.has(`${s.line}:${s.col}`)) : list;
-      if (!todo.length) continue;
       const at = known?.text === t ? known.at : new Map<string, SyntaxAt>();
+      const todo = list.filter((s) => !at.has(`${s.line}:${s.col}`));
+      if (!todo.length) continue;
       const starts = lineStarts(t);
-      try {
-        await withSourceTree(t, languageOf(file)!, undefined, (tree) => {
-          if (!tree) return;
-          for (const s of todo) {
-            const line = starts[s.line - 1];
-            if (line === undefined) continue;
-            // The column, or the line's first character when it points at blanks (no column known: 0).
-            let offset = Math.min(line + Math.max(0, s.col - 1), t!.length);
-            while (offset < t!.length && (t![offset] === ' ' || t![offset] === '\t')) offset++;
-            at.set(`${s.line}:${s.col}`, syntaxAt(tree.rootNode, languageOf(file)!, offset));
-          }
-        });
-      } catch {
+      const parsed = await withSourceTree(t, lang, undefined, (tree) => {
+        if (!tree) return false;
+        for (const s of todo) {
+          const line = starts[s.line - 1];
+          if (line === undefined) continue;
+          // The column, or the line's first character when it points at blanks (no column known: 0).
+          let offset = Math.min(line + Math.max(0, s.col - 1), t!.length);
+          while (offset < t!.length && (t![offset] === ' ' || t![offset] === '\t')) offset++;
+          at.set(`${s.line}:${s.col}`, syntaxAt(tree.rootNode, lang, offset));
+        }
+        return true;
+      }).catch(() => false);
+      if (!parsed) {
+        fail();
         continue;
       }
       this.files.set(file, { text: t, at });

@@ -90,6 +90,11 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.equal(n.unitKind, 'request', JSON.stringify(n));
     assert.ok(n.calls <= 20, `one request's look-ups (a page of 20 orders), not the run's: ${JSON.stringify(n)}`);
     assert.ok((json.units.request ?? 0) >= 50, `each simulated request a unit: ${JSON.stringify(json.units)}`);
+    // The loop walks `const orders = await recentOrders(db, limit)`: the rows come from that helper's query, read from the
+    // parsed source (a reader of the loop's own line compared its name with the helper's `rows` and named none).
+    assert.deepEqual(n.parent && [n.parent.file, n.parent.line], [file, lineOf('examples/shop/src/orders.ts', 'async function recentOrders(') + 1], JSON.stringify(n));
+    // The load generator's `SELECT max(id)` (one row, a number) names no rows of the loop that looks up e-mails (person47 L4).
+    for (const x of json.nPlusOne.filter((y: { file: string }) => y.file === path.join('examples', 'shop', 'traffic.ts'))) assert.equal(x.parent, undefined, JSON.stringify(x));
   });
 
   it('records every call style of pg at its line, counts the N+1 per run, and leaves the app\'s output and errors as they were', async () => {

@@ -4,6 +4,8 @@
  * summarising every statement again would give.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { groupByUnit, summarize } from '../../../../src/core/record/aggregate';
 import { captureStoppedText, recordText } from '../../../../src/core/record/format';
 import { LiveRecording } from '../../../../src/core/record/live';
@@ -129,5 +131,19 @@ describe('core/record/live: the recording while the app runs (issue 20 #9)', () 
     assert.equal(rec.notices.length, 1);
     assert.equal(rec.receive(events[0]), false);
     assert.equal(rec.statements, events.length);
+  });
+  it("the editor's summary reads the call sites' parsed sources once readSyntax ran: a Go counter loop's count is not its rows' query, then says so", async () => {
+    const file = join(__dirname, '../../../fixtures/record/loopRows/loops.go');
+    const at = (line: number, needle: string) => ({ file, line, col: readFileSync(file, 'utf8').split('\n')[line - 1].indexOf(needle) + 1 });
+    const rec = new LiveRecording(normalizeSql);
+    rec.receive({ ...q('SELECT count(*) AS n FROM products', 'root', 0), site: at(7, 'db.QueryRow') });
+    for (let i = 0; i < 6; i++) rec.receive({ ...q(`SELECT * FROM reviews WHERE product_id = ${i}`, 'root', 0), site: at(11, 'db.Query') });
+    const read = (f: string) => readFileSync(f, 'utf8');
+    // Before the sources are parsed only the SQL speaks: a count is one row, so no query is named the rows' source.
+    assert.deepEqual(rec.summary({ threshold: 5 }, read).nPlusOne.map((n) => [n.parent, n.counter]), [[undefined, undefined]]);
+    assert.equal(await rec.readSyntax(read), true);
+    assert.deepEqual(rec.summary({ threshold: 5 }, read).nPlusOne.map((n) => n.counter && [n.counter.line, n.counter.name]), [[7, 'n']]);
+    // Read once per file text: nothing new to read the next time.
+    assert.equal(await rec.readSyntax(read), false);
   });
 });

@@ -59,7 +59,7 @@ describe('core/record/loopRows: the recording names the rows\' query only when t
     const py = (line: number) => ({ file: join(DIR, 'loops.py'), line, col: 5 });
     const sites = [{ ...py(9), col: colOf('loops.py', 9, 'cur.execute') }, py(11), py(2), py(5)];
     const syntax = new RecordedSyntax();
-    assert.equal(await syntax.read(sites, (f) => readFileSync(f, 'utf8')), true);
+    assert.equal(await syntax.read((f) => readFileSync(f, 'utf8'), sites), true);
     assert.deepEqual(loopRowsFrom(sites[0], ['SELECT id FROM products ORDER BY id LIMIT 10'], py(11), syntax.at), { kind: 'rows' });
     assert.notEqual(loopRowsFrom(py(2), ['SELECT count(*) FROM products'], py(5), syntax.at).kind, 'rows');
   });
