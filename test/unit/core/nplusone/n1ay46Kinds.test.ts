@@ -1,0 +1,57 @@
+/**
+ * Kinds of false alarm the blind splits showed in JavaScript, TypeScript and Java apps (n1ay, session 46: held-out-au and
+ * the eight blind splits before it). Each test failed before its fix (branch n1ay at d5e37f38, main 494b4921 plus the
+ * split's labels); the controls keep what must stay reported.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
+
+describe('N+1 kinds of n1ay46 (JavaScript, TypeScript and Java)', () => {
+  // held-out-au Gladys: bluebird's `Promise.each(items, cb)` / `Promise.map(items, cb, { concurrency })` (the file binds
+  // `const Promise = require('bluebird')`) walks its first argument, but the loop was read as walking `Promise` itself,
+  // so what the code shows about the items (chunks of 10,000 states, a literal list) was never seen.
+  const bluebird = (loop: string[]): ScanFile => ({
+    path: 'server/lib/device/device.saveStates.js',
+    text: [
+      "const Promise = require('bluebird');",
+      "const { chunk } = require('lodash');",
+      "const { Pool } = require('pg');",
+      '',
+      'const pool = new Pool();',
+      '',
+      'async function saveStates(featureId, states) {',
+      ...loop,
+      '}',
+      '',
+      'module.exports = { saveStates };',
+      '',
+    ],
+  });
+
+  it('JS: bluebird Promise.each over chunks of the input is one statement per chunk, not per item', async () => {
+    assert.deepEqual(await scanLines([bluebird([
+      '  const chunks = chunk(states, 10000);',
+      '  await Promise.each(chunks, async (part) => {',
+      "    const values = part.map((s, i) => `($1, $${i + 2})`).join(', ');",
+      '    await pool.query(`INSERT INTO t_device_feature_state (device_feature_id, value) VALUES ${values}`, [featureId, ...part.map((s) => s.value)]);',
+      '  });',
+    ])]), []);
+  });
+
+  it('JS: bluebird Promise.map over a literal list of three tables is a handful (info, not a warning)', async () => {
+    const lines = await scanLines([bluebird([
+      "  await Promise.map(['t_device_feature_state', 't_device_feature_state_aggregate', 't_energy_price'], async (table) => {",
+      '    await pool.query(`DELETE FROM ${table} WHERE device_feature_id = $1`, [featureId]);',
+      '  });',
+    ])]);
+    assert.ok(lines.every((l) => !l.endsWith('warning')), lines.join(', '));
+  });
+
+  it('control: bluebird Promise.each over the states themselves is still a statement per item', async () => {
+    assert.deepEqual(await scanLines([bluebird([
+      '  await Promise.each(states, async (s) => {',
+      '    await pool.query(`INSERT INTO t_device_feature_state (device_feature_id, value) VALUES ($1, $2)`, [featureId, s.value]);',
+      '  });',
+    ])]), ['server/lib/device/device.saveStates.js:9 warning']);
+  });
+});
