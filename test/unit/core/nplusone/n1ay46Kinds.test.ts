@@ -54,4 +54,83 @@ describe('N+1 kinds of n1ay46 (JavaScript, TypeScript and Java)', () => {
       '  });',
     ])]), ['server/lib/device/device.saveStates.js:9 warning']);
   });
+
+  // held-out-au HertzBeat: a Spring Data derived query that takes a list (`findSingleAlertsByFingerprintIn(fingerprints)`)
+  // was taken for the batched form whatever list it was given; called per group alert of a page with that alert's own
+  // fingerprints, it is one query per row (two blind misses). A list of chunks keeps its one call per chunk.
+  const alertDao: ScanFile = {
+    path: 'src/main/java/app/dao/SingleAlertDao.java',
+    text: [
+      'package app.dao;',
+      '',
+      'import app.entity.SingleAlert;',
+      'import java.util.List;',
+      'import org.springframework.data.jpa.repository.JpaRepository;',
+      '',
+      'public interface SingleAlertDao extends JpaRepository<SingleAlert, Long> {',
+      '  List<SingleAlert> findSingleAlertsByFingerprintIn(List<String> fingerprints);',
+      '',
+      '  void deleteSingleAlertsByFingerprintIn(List<String> fingerprints);',
+      '}',
+      '',
+    ],
+  };
+  const groupDao: ScanFile = {
+    path: 'src/main/java/app/dao/GroupAlertDao.java',
+    text: ['package app.dao;', '', 'import app.entity.GroupAlert;', 'import org.springframework.data.jpa.repository.JpaRepository;', '', 'public interface GroupAlertDao extends JpaRepository<GroupAlert, Long> {}', ''],
+  };
+  const alertService = (body: string[]): ScanFile => ({
+    path: 'src/main/java/app/service/AlertService.java',
+    text: [
+      'package app.service;',
+      '',
+      'import app.dao.GroupAlertDao;',
+      'import app.dao.SingleAlertDao;',
+      'import app.entity.GroupAlert;',
+      'import app.entity.SingleAlert;',
+      'import com.google.common.collect.Lists;',
+      'import java.util.List;',
+      'import org.springframework.data.domain.Page;',
+      'import org.springframework.data.domain.PageRequest;',
+      'import org.springframework.stereotype.Service;',
+      '',
+      '@Service',
+      'public class AlertService {',
+      '  private final SingleAlertDao singleAlertDao;',
+      '  private final GroupAlertDao groupAlertDao;',
+      '',
+      '  public AlertService(SingleAlertDao singleAlertDao, GroupAlertDao groupAlertDao) {',
+      '    this.singleAlertDao = singleAlertDao;',
+      '    this.groupAlertDao = groupAlertDao;',
+      '  }',
+      '',
+      ...body,
+      '}',
+      '',
+    ],
+  });
+
+  it('Java: a derived …In(list) query given each row\'s own list is one query per row of the page', async () => {
+    assert.deepEqual(await scanLines([alertDao, groupDao, alertService([
+      '  public Page<GroupAlert> list(int pageIndex, int pageSize) {',
+      '    Page<GroupAlert> page = groupAlertDao.findAll(PageRequest.of(pageIndex, pageSize));',
+      '    for (GroupAlert groupAlert : page.getContent()) {',
+      '      List<String> firing = groupAlert.getAlertFingerprints();',
+      '      List<SingleAlert> alerts = singleAlertDao.findSingleAlertsByFingerprintIn(firing);',
+      '      groupAlert.setAlerts(alerts);',
+      '    }',
+      '    return page;',
+      '  }',
+    ])]), ['src/main/java/app/service/AlertService.java:27 warning']);
+  });
+
+  it('control: the same …In(list) query per chunk of the fingerprints stays one query per chunk', async () => {
+    assert.deepEqual(await scanLines([alertDao, groupDao, alertService([
+      '  public void purge(List<String> fingerprints) {',
+      '    for (List<String> part : Lists.partition(fingerprints, 500)) {',
+      '      singleAlertDao.deleteSingleAlertsByFingerprintIn(part);',
+      '    }',
+      '  }',
+    ])]), []);
+  });
 });
