@@ -2657,6 +2657,8 @@ class Detector {
   private literalList(li: LoopInfo): Node[] | undefined {
     const direct = this.arrayElements(li.iterable?.type === 'parenthesized_expression' ? named(li.iterable)[0] : li.iterable);
     if (direct) return direct;
+    const field = this.fieldLiteral(li.iterable?.text.replace(/^await\s+/, ''));
+    if (field) return this.arrayElements(field.value);
     const root = this.iterableRoot(li);
     if (!root || li.iterable?.text !== root) return undefined;
     const b = this.binding(root, li.node.startIndex) ?? this.moduleList(root);
@@ -2687,6 +2689,25 @@ class Detector {
     if (!items?.length || items.length > MAX_FIXED_LIST || !items.every((e) => this.a.stringTypes.has(e.type) && !named(e).some((c) => /interpolation|substitution/.test(c.type)) || /^(number|integer|float|int_literal|decimal_integer_literal)$/.test(e.type))) return undefined;
     const r = escapeRe(root);
     if (new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|splice)\\s*\\(|<<|\\+=|\\[[^\\]]*\\]\\s*=(?!=))`).test(this.text)) return undefined;
+    return all[0];
+  }
+
+  /**
+   * A field of the object (`this.defaultIntervals`, `self.kinds`) the file writes once, as a literal list or map of at
+   * most MAX_FIXED_LIST items, and never adds to (Jellystat's task scheduler: `this.defaultIntervals = { PartialJellyfinSync:
+   * {…}, JellyfinSync: {…}, … }` in its constructor, walked by `for (const key in this.defaultIntervals)` each tick): a
+   * configured set the code lists, as many items as written whatever the data. Its one binding, or undefined.
+   */
+  private fieldLiteral(text: string | undefined): Binding | undefined {
+    if (!text || !/^(?:this|self)\.[A-Za-z_$][\w$]*$/.test(text)) return undefined;
+    const all = this.bindingsNamed(text);
+    if (all.length !== 1) return undefined;
+    const v = all[0].value;
+    const items = this.arrayElements(v) ?? (/^(dictionary|object|hash)$/.test(v.type) ? named(v).filter((c) => !this.a.commentTypes.has(c.type)) : undefined);
+    if (!items?.length || items.length > MAX_FIXED_LIST || items.some((e) => /spread|splat/.test(e.type))) return undefined;
+    // Added to anywhere in the file (`this.kinds.push(…)`, `self.kinds[k] = …`, `this.kinds += …`): as many as the data.
+    const r = escapeRe(text);
+    if (new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|splice|set|update|setdefault|merge!?|store)\\s*\\(|<<|\\+=|\\[[^\\]\\n]*\\]\\s*=(?!=))`).test(this.text)) return undefined;
     return all[0];
   }
 
@@ -2969,8 +2990,12 @@ class Detector {
   /** `for k, v in ops.items()` / `Object.entries(ops)` where `ops = { … }` is a literal map of this function. */
   private literalMapEntries(li: LoopInfo): Node[] | undefined {
     const t = li.iterable?.text.replace(/^await\s+/, '') ?? '';
-    const m = /^([A-Za-z_$][\w$]*)\.(?:items|keys|values)\(\)$/.exec(t) ?? /^Object\.(?:entries|keys|values)\(\s*([A-Za-z_$][\w$]*)\s*\)$/.exec(t) ?? /^([A-Za-z_$][\w$]*)\.(?:each|each_pair|each_key|each_value|keys|values)$/.exec(t);
-    const b = m ? this.binding(m[1], li.node.startIndex) : undefined;
+    // JS `for (const key in tasks)` walks the keys of the object, as `Object.keys(tasks)` does; `this.x`/`self.x` is a
+    // field of the object the file writes once as a literal (fieldLiteral).
+    const name = String.raw`(?:(?:this|self)\.)?[A-Za-z_$][\w$]*`;
+    const m = new RegExp(`^(${name})\\.(?:items|keys|values)\\(\\)$`).exec(t) ?? new RegExp(`^Object\\.(?:entries|keys|values)\\(\\s*(${name})\\s*\\)$`).exec(t) ?? new RegExp(`^(${name})\\.(?:each|each_pair|each_key|each_value|keys|values)$`).exec(t)
+      ?? (li.kind === 'for…in' && (this.lang === 'javascript' || this.lang === 'typescript' || this.lang === 'tsx') ? new RegExp(`^(${name})$`).exec(t) : null);
+    const b = m ? (/^(?:this|self)\./.test(m[1]) ? this.fieldLiteral(m[1]) : this.binding(m[1], li.node.startIndex)) : undefined;
     if (!b || !/^(dictionary|object|hash)$/.test(b.value.type)) return undefined;
     const entries = named(b.value).filter((c) => !this.a.commentTypes.has(c.type));
     // `{}` filled later (`m[k] = v`, `m.update(…)`) holds as many entries as the data.

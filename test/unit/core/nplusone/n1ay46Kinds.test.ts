@@ -133,4 +133,64 @@ describe('N+1 kinds of n1ay46 (JavaScript, TypeScript and Java)', () => {
       '  }',
     ])]), []);
   });
+
+  // The "handfuls" kind (shared analyzer): a loop over a field of the object the file writes once as a short literal —
+  // a configured set the code itself lists (held-out-ap Jellystat: `this.defaultIntervals = { PartialJellyfinSync: {…},
+  // JellyfinSync: {…}, … }` in the task scheduler's constructor, walked by `for (const key in this.defaultIntervals)` on
+  // every tick). A field the code fills or reassigns holds as many items as the data, and stays reported.
+  const scheduler = (ctor: string[], more: string[] = []): ScanFile => ({
+    path: 'backend/classes/task-scheduler.js',
+    text: [
+      "const db = require('../db');",
+      '',
+      'class TaskScheduler {',
+      '  constructor() {',
+      ...ctor,
+      '  }',
+      '',
+      '  async tick() {',
+      '    for (const key in this.defaultIntervals) {',
+      "      const { rows } = await db.query('SELECT last_run FROM task_runs WHERE task = $1', [key]);",
+      '      this.maybeRun(key, rows[0]);',
+      '    }',
+      '  }',
+      ...more,
+      '}',
+      '',
+      'module.exports = TaskScheduler;',
+      '',
+    ],
+  });
+  const intervals = ['    this.defaultIntervals = {', '      PartialSync: { Interval: 60 },', '      FullSync: { Interval: 1440 },', '      Backup: { Interval: 1440 },', '    };'];
+
+  it('JS: a loop over a field written once as a three-entry literal is a fixed set, not N+1', async () => {
+    assert.deepEqual(await scanLines([scheduler(intervals)]), []);
+  });
+
+  it('Python: a loop over self.kinds written once in __init__ as a literal list is a fixed set', async () => {
+    const py: ScanFile = {
+      path: 'app/jobs/refresh.py',
+      text: [
+        'from app.db import session',
+        'from app.models import Stat',
+        '',
+        '',
+        'class Refresher:',
+        '    def __init__(self):',
+        '        self.kinds = ["daily", "weekly", "monthly"]',
+        '',
+        '    def run(self):',
+        '        for kind in self.kinds:',
+        '            session.query(Stat).filter(Stat.kind == kind).delete()',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([py]), []);
+  });
+
+  it('control: the same field filled from the database, or added to, holds as many items as the data', async () => {
+    const refilled = await scanLines([scheduler(intervals, ['', '  async load() {', "    this.defaultIntervals = (await db.query('SELECT task, interval FROM tasks')).rows;", '  }'])]);
+    const added = await scanLines([scheduler(intervals, ['', '  register(name, interval) {', '    this.defaultIntervals[name] = { Interval: interval };', '  }'])]);
+    assert.deepEqual([refilled, added], [['backend/classes/task-scheduler.js:14 warning'], ['backend/classes/task-scheduler.js:14 warning']]);
+  });
 });
