@@ -3305,12 +3305,26 @@ class Detector {
    * rows: the batched form, not a query per row.
    */
   private countsPages(li: LoopInfo, header: string): boolean {
-    if (li.shape !== 'counter' || li.kind !== 'for') return false;
-    const m = /;\s*[A-Za-z_$][\w$]*\s*<=?\s*((?:[\w$]+\.)*([\w$]+))\s*;/.exec(header);
+    const m = li.shape === 'counter' && li.kind === 'for' ? /;\s*[A-Za-z_$][\w$]*\s*<=?\s*((?:[\w$]+\.)*([\w$]+))\s*;/.exec(header) : this.arrayOfLength(li);
     if (!m) return false;
-    if (/^(?:total|num|n|max|last)?_?(?:pages?|batch(?:es)?|chunks?)(?:_?(?:count|num|total))?$|^(?:page|batch|chunk)_?(?:count|num|total)$/i.test(m[2])) return true;
+    if (/^(?:total|num|n|max|last|numberOf)?_?(?:pages?|batch(?:es)?|chunks?|slices?)(?:_?(?:count|num|total))?$|^(?:page|batch|chunk|slice)_?(?:count|num|total)$/i.test(m[2])) return true;
     const value = /^[A-Za-z_$][\w$]*$/.test(m[1]) ? this.binding(m[1], li.node.startIndex)?.value.text ?? '' : '';
     return /\bceil\w*\s*\([^]*\//i.test(value) || /\([^()]*\+[^()]*-\s*1\s*\)\s*\/\s*[\w$.]+\s*$/.test(value);
+  }
+
+  /**
+   * JS/TS: a loop over an array made only to count (`[...Array(n)]`, `Array.from({ length: n })`, `Array(n).fill(0)`,
+   * `_.range(n)`), inline or bound to a name (held-out-au Gladys: `const iterator = [...Array(Math.ceil(count / BATCH))]`
+   * then `Promise.each(iterator, …)`) — a counter loop up to `n` in another form: `n` as written and its last part,
+   * in the shape countsPages reads a counter's bound.
+   */
+  private arrayOfLength(li: LoopInfo): [string, string, string] | undefined {
+    if (li.shape !== 'collection' || !/^(javascript|typescript|tsx)$/.test(this.lang)) return undefined;
+    let t = (li.iterable?.text ?? '').trim();
+    if (/^[A-Za-z_$][\w$]*$/.test(t)) t = this.binding(t, li.node.startIndex)?.value.text.trim() ?? t;
+    const m = /^\[\s*\.\.\.\s*(?:new\s+)?Array\(\s*([\w$.]+)\s*\)(?:\.keys\(\))?\s*\]$|^Array\.from\(\s*\{\s*length\s*:\s*([\w$.]+)\s*\}\s*(?:,[^]*)?\)$|^(?:new\s+)?Array\(\s*([\w$.]+)\s*\)\.fill\([^()]*\)$|^(?:_|lodash)\.range\(\s*([\w$.]+)\s*\)$/.exec(t);
+    const n = m?.slice(1).find((x) => x !== undefined);
+    return n ? [t, n, n.split('.').pop()!] : undefined;
   }
 
   private isChunked(li: LoopInfo, use: Node): boolean {

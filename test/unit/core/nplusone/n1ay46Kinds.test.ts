@@ -193,4 +193,24 @@ describe('N+1 kinds of n1ay46 (JavaScript, TypeScript and Java)', () => {
     const added = await scanLines([scheduler(intervals, ['', '  register(name, interval) {', '    this.defaultIntervals[name] = { Interval: interval };', '  }'])]);
     assert.deepEqual([refilled, added], [['backend/classes/task-scheduler.js:14 warning'], ['backend/classes/task-scheduler.js:14 warning']]);
   });
+
+  // held-out-au Gladys: `const iterator = [...Array(Math.ceil(count / BATCH))]` then `Promise.each(iterator, …)` deletes
+  // a batch of rows per pass and writes the job's progress once per pass — a counter loop up to a number of batches
+  // written as an array made to count. A count of the rows themselves stays a statement per row.
+  const purge = (count: string): ScanFile => bluebird([
+    "  const { rows } = await pool.query('SELECT count(*) AS n FROM t_device_feature_state WHERE device_feature_id = $1', [featureId]);",
+    `  const passes = ${count};`,
+    '  const iterator = [...Array(passes)];',
+    '  await Promise.each(iterator, async () => {',
+    "    await pool.query('UPDATE t_job SET progress = progress + 1 WHERE id = $1', [featureId]);",
+    '  });',
+  ]);
+
+  it('JS: a loop over [...Array(n)] with n a ceiling division by the batch size runs once per batch', async () => {
+    assert.deepEqual(await scanLines([purge('Math.ceil(Number(rows[0].n) / 1000)')]), []);
+  });
+
+  it('control: [...Array(n)] over the row count itself is still a statement per row', async () => {
+    assert.deepEqual(await scanLines([purge('Number(rows[0].n)')]), ['server/lib/device/device.saveStates.js:12 warning']);
+  });
 });
