@@ -2649,6 +2649,8 @@ class Detector {
   private literalList(li: LoopInfo): Node[] | undefined {
     const direct = this.arrayElements(li.iterable?.type === 'parenthesized_expression' ? named(li.iterable)[0] : li.iterable);
     if (direct) return direct;
+    const field = this.fieldLiteral(li.iterable?.text.replace(/^await\s+/, ''));
+    if (field) return this.arrayElements(field.value);
     const root = this.iterableRoot(li);
     if (!root || li.iterable?.text !== root) return undefined;
     const b = this.binding(root, li.node.startIndex) ?? this.moduleList(root);
@@ -2679,6 +2681,25 @@ class Detector {
     if (!items?.length || items.length > MAX_FIXED_LIST || !items.every((e) => this.a.stringTypes.has(e.type) && !named(e).some((c) => /interpolation|substitution/.test(c.type)) || /^(number|integer|float|int_literal|decimal_integer_literal)$/.test(e.type))) return undefined;
     const r = escapeRe(root);
     if (new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|splice)\\s*\\(|<<|\\+=|\\[[^\\]]*\\]\\s*=(?!=))`).test(this.text)) return undefined;
+    return all[0];
+  }
+
+  /**
+   * A field of the object (`this.defaultIntervals`, `self.kinds`) the file writes once, as a literal list or map of at
+   * most MAX_FIXED_LIST items, and never adds to (Jellystat's task scheduler: `this.defaultIntervals = { PartialJellyfinSync:
+   * {…}, JellyfinSync: {…}, … }` in its constructor, walked by `for (const key in this.defaultIntervals)` each tick): a
+   * configured set the code lists, as many items as written whatever the data. Its one binding, or undefined.
+   */
+  private fieldLiteral(text: string | undefined): Binding | undefined {
+    if (!text || !/^(?:this|self)\.[A-Za-z_$][\w$]*$/.test(text)) return undefined;
+    const all = this.bindingsNamed(text);
+    if (all.length !== 1) return undefined;
+    const v = all[0].value;
+    const items = this.arrayElements(v) ?? (/^(dictionary|object|hash)$/.test(v.type) ? named(v).filter((c) => !this.a.commentTypes.has(c.type)) : undefined);
+    if (!items?.length || items.length > MAX_FIXED_LIST || items.some((e) => /spread|splat/.test(e.type))) return undefined;
+    // Added to anywhere in the file (`this.kinds.push(…)`, `self.kinds[k] = …`, `this.kinds += …`): as many as the data.
+    const r = escapeRe(text);
+    if (new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|splice|set|update|setdefault|merge!?|store)\\s*\\(|<<|\\+=|\\[[^\\]\\n]*\\]\\s*=(?!=))`).test(this.text)) return undefined;
     return all[0];
   }
 
@@ -2961,8 +2982,12 @@ class Detector {
   /** `for k, v in ops.items()` / `Object.entries(ops)` where `ops = { … }` is a literal map of this function. */
   private literalMapEntries(li: LoopInfo): Node[] | undefined {
     const t = li.iterable?.text.replace(/^await\s+/, '') ?? '';
-    const m = /^([A-Za-z_$][\w$]*)\.(?:items|keys|values)\(\)$/.exec(t) ?? /^Object\.(?:entries|keys|values)\(\s*([A-Za-z_$][\w$]*)\s*\)$/.exec(t) ?? /^([A-Za-z_$][\w$]*)\.(?:each|each_pair|each_key|each_value|keys|values)$/.exec(t);
-    const b = m ? this.binding(m[1], li.node.startIndex) : undefined;
+    // JS `for (const key in tasks)` walks the keys of the object, as `Object.keys(tasks)` does; `this.x`/`self.x` is a
+    // field of the object the file writes once as a literal (fieldLiteral).
+    const name = String.raw`(?:(?:this|self)\.)?[A-Za-z_$][\w$]*`;
+    const m = new RegExp(`^(${name})\\.(?:items|keys|values)\\(\\)$`).exec(t) ?? new RegExp(`^Object\\.(?:entries|keys|values)\\(\\s*(${name})\\s*\\)$`).exec(t) ?? new RegExp(`^(${name})\\.(?:each|each_pair|each_key|each_value|keys|values)$`).exec(t)
+      ?? (li.kind === 'for…in' && (this.lang === 'javascript' || this.lang === 'typescript' || this.lang === 'tsx') ? new RegExp(`^(${name})$`).exec(t) : null);
+    const b = m ? (/^(?:this|self)\./.test(m[1]) ? this.fieldLiteral(m[1]) : this.binding(m[1], li.node.startIndex)) : undefined;
     if (!b || !/^(dictionary|object|hash)$/.test(b.value.type)) return undefined;
     const entries = named(b.value).filter((c) => !this.a.commentTypes.has(c.type));
     // `{}` filled later (`m[k] = v`, `m.update(…)`) holds as many entries as the data.
@@ -3272,12 +3297,26 @@ class Detector {
    * rows: the batched form, not a query per row.
    */
   private countsPages(li: LoopInfo, header: string): boolean {
-    if (li.shape !== 'counter' || li.kind !== 'for') return false;
-    const m = /;\s*[A-Za-z_$][\w$]*\s*<=?\s*((?:[\w$]+\.)*([\w$]+))\s*;/.exec(header);
+    const m = li.shape === 'counter' && li.kind === 'for' ? /;\s*[A-Za-z_$][\w$]*\s*<=?\s*((?:[\w$]+\.)*([\w$]+))\s*;/.exec(header) : this.arrayOfLength(li);
     if (!m) return false;
-    if (/^(?:total|num|n|max|last)?_?(?:pages?|batch(?:es)?|chunks?)(?:_?(?:count|num|total))?$|^(?:page|batch|chunk)_?(?:count|num|total)$/i.test(m[2])) return true;
+    if (/^(?:total|num|n|max|last|numberOf)?_?(?:pages?|batch(?:es)?|chunks?|slices?)(?:_?(?:count|num|total))?$|^(?:page|batch|chunk|slice)_?(?:count|num|total)$/i.test(m[2])) return true;
     const value = /^[A-Za-z_$][\w$]*$/.test(m[1]) ? this.binding(m[1], li.node.startIndex)?.value.text ?? '' : '';
     return /\bceil\w*\s*\([^]*\//i.test(value) || /\([^()]*\+[^()]*-\s*1\s*\)\s*\/\s*[\w$.]+\s*$/.test(value);
+  }
+
+  /**
+   * JS/TS: a loop over an array made only to count (`[...Array(n)]`, `Array.from({ length: n })`, `Array(n).fill(0)`,
+   * `_.range(n)`), inline or bound to a name (held-out-au Gladys: `const iterator = [...Array(Math.ceil(count / BATCH))]`
+   * then `Promise.each(iterator, …)`) — a counter loop up to `n` in another form: `n` as written and its last part,
+   * in the shape countsPages reads a counter's bound.
+   */
+  private arrayOfLength(li: LoopInfo): [string, string, string] | undefined {
+    if (li.shape !== 'collection' || !/^(javascript|typescript|tsx)$/.test(this.lang)) return undefined;
+    let t = (li.iterable?.text ?? '').trim();
+    if (/^[A-Za-z_$][\w$]*$/.test(t)) t = this.binding(t, li.node.startIndex)?.value.text.trim() ?? t;
+    const m = /^\[\s*\.\.\.\s*(?:new\s+)?Array\(\s*([\w$.]+)\s*\)(?:\.keys\(\))?\s*\]$|^Array\.from\(\s*\{\s*length\s*:\s*([\w$.]+)\s*\}\s*(?:,[^]*)?\)$|^(?:new\s+)?Array\(\s*([\w$.]+)\s*\)\.fill\([^()]*\)$|^(?:_|lodash)\.range\(\s*([\w$.]+)\s*\)$/.exec(t);
+    const n = m?.slice(1).find((x) => x !== undefined);
+    return n ? [t, n, n.split('.').pop()!] : undefined;
   }
 
   private isChunked(li: LoopInfo, use: Node): boolean {
@@ -3353,7 +3392,10 @@ class Detector {
     if (!derived.size) return false;
     // Only the list the statement is given (after `in:`, `__in=`, `whereIn(`, `inArray(`, `In(`, `ANY(`): a bulk method
     // handed the item (`bulk_get_or_create(value)` per group) is given a group, the batch it is for.
-    const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text);
+    // Spring Data's derived queries take the list as their argument (`findSingleAlertsByFingerprintIn(fingerprints)`,
+    // `deleteByIdIn(ids)`, `findAllByOwnerIdInOrderByName(…)`: held-out-au HertzBeat, a query per group alert of a page).
+    const list = /\bin\s*:|__in\s*=|\b(?:where|orWhere|andWhere)(?:Not)?In\w*\s*\(|\binArray\s*\(|\bIn\s*\(|\bANY\s*\(/i.exec(node.text)
+      ?? (this.lang === 'java' ? /\b(?:find|read|get|query|count|exists|delete|remove|stream)\w*By\w*?[a-z0-9](?:Not)?In(?:(?:And|Or|OrderBy)\w*)?\s*\(/.exec(node.text) : null);
     return !!list && mentionsName(node.text.slice(list.index), derived);
   }
 

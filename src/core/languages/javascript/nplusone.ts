@@ -98,9 +98,11 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
       if (!method || !JS_LOOP_METHODS.has(method)) return undefined;
       const argList = named(args);
       const body = field(n, 'body') ?? n;
-      // items.map(cb) → receiver; _.map(items, cb) / async.eachSeries(items, cb) → first argument.
+      // items.map(cb) → receiver; _.map(items, cb) / async.eachSeries(items, cb) → first argument. So is bluebird's
+      // `Promise.each(items, cb)` / `Promise.map(items, cb, { concurrency })` (often `const Promise = require('bluebird')`):
+      // the built-in Promise has no `each`, `map` or `mapSeries`, so `Promise.<loop method>(items, cb)` is the library's.
       const receiver = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
-      const libStyle = receiver && /^(_|lodash|async|Bluebird|P|pMap|R)$/.test(receiver.text) && argList.length >= 2;
+      const libStyle = receiver && /^(_|lodash|async|Bluebird|Promise|P|pMap|R)$/.test(receiver.text) && argList.length >= 2;
       const iterable = libStyle ? argList[0] : receiver;
       if (libStyle && same(argList[0], n)) return undefined;
       // A bare `map(cb)` (an RxJS/Ramda operator) or `x.map(cb)` on a single value is not a loop over items.
