@@ -90,11 +90,20 @@ export function contextPathIn(root: string | undefined, file: string): string {
   return under ? f.slice(r.length + 1) : f;
 }
 
+/**
+ * An `evals/` folder that is a feature of the app, not its evaluation suite: kept under a `features/` or `modules/` folder
+ * (rules-z: Langfuse's `web/src/features/evals/server/router.ts`, the tRPC router of its evaluators and their executions).
+ * `backend/evals/run_suite.py` or `apps/webapp/evals/` (an AI evaluation suite) stay tests.
+ */
+function featureEvals(p: string): string {
+  return p.replace(/(^|\/)(features|modules)\/evals\//gi, '$1$2/evaluations/');
+}
+
 /** The context of a file, from its path (forward slashes) and optionally its text. */
 export function codeContextOf(file: string, text?: string): CodeContext {
   const p = file.replace(/\\/g, '/');
   const head = text ? text.slice(0, 20000) : '';
-  if (TEST_PATH.test(p) || (head && TEST_TEXT.test(head))) return 'test';
+  if (TEST_PATH.test(featureEvals(p)) || (head && TEST_TEXT.test(head))) return 'test';
   if ((MIGRATION_PATH.test(p) && !importerInMigrationsFolder(p, head)) || (head && MIGRATION_TEXT.test(head))) return 'migration';
   // A migrator tool's own folder (`support/v4-migrator/`, `application/migrator/`): a one-off data migration. A job folder
   // of that name (`app/jobs/account_migrator/`, a user's import from another service) is a job that runs in production.

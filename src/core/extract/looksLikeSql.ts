@@ -63,6 +63,11 @@ export function guessSql(sql: string): SqlGuess {
 /** ClickHouse's query parameters: `{websiteId:UUID}`, `{ids:Array(String)}`. */
 const CLICKHOUSE_PARAM = /\{\s*[A-Za-z_]\w*\s*:\s*[A-Z]\w*(?:\([\w, ]*\))?\s*\}/;
 
+/** Is the text written for ClickHouse (it binds `{name:Type}` parameters)? Then PostgreSQL's rules do not judge it. */
+export function writtenForClickHouse(text: string): boolean {
+  return CLICKHOUSE_PARAM.test(text);
+}
+
 /** `{ runTime, reason }` for a text PostgreSQL rejects, given the run-time pieces spliced into it (as written). */
 export function runTimeReason(error: string, pieces: readonly string[], sql = '', names: readonly SplicedName[] = []): Omit<UnreadSql, 'span'> {
   if (CLICKHOUSE_PARAM.test(sql)) return { runTime: false, reason: 'written for ClickHouse ({name:Type} parameters), not PostgreSQL', otherDatabase: 'ClickHouse' };

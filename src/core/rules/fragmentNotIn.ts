@@ -15,6 +15,7 @@ import type { SqlSite } from '../extract/types';
 import { parseSql } from '../sql/parse';
 import { notInSubquery } from './notInSubquery';
 import { closingEnd } from '../limits';
+import { writtenForClickHouse } from '../extract/looksLikeSql';
 
 interface Hit {
   at: number;
@@ -53,6 +54,8 @@ function findFragmentNotIns(text: string, sites: readonly SqlSite[]): Hit[] {
   const judged = sites.filter((s) => /\bNOT\s+IN\b/i.test(s.sql) && parseSql(s.sql).ok);
   const out: Hit[] = [];
   for (const lit of literals(text)) {
+    // A fragment for ClickHouse's query builder (`{projectId: String}` beside it): not PostgreSQL's NULL trap or plan.
+    if (writtenForClickHouse(lit.body)) continue;
     const re = /\bnot\s+in\s*\(\s*(select\b)/gi;
     for (let m = re.exec(lit.body); m; m = re.exec(lit.body)) {
       const at = lit.start + m.index;
