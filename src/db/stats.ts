@@ -282,6 +282,8 @@ export class StatsReader {
     const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
     // Nothing told ours or the app's yet (a panel's first read): every entry's text is read beside the counters, not
     // after them; entries it leaves out (made in between, or past CLASSIFY_BATCH) are read by id as on any refresh.
+    // Beside, the refresh waits for the longer read, not both: faster cold (the two then wait on each other for
+    // pg_stat_statements' lock) and warm (bench/dashboardTextsOrder.ts; figures in docs/dashboard.md).
     const tellAll = pss && this.own.size + this.app.size + this.system.size === 0;
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
       this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
