@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../scripts/embeddedServer';
+import { startEmbeddedPostgres, type RunningServer } from '../scripts/embeddedServer';
 import { parseConnectionString, type ConnectionProfile } from '../src/core/connection/profile';
 import { APPLICATION_NAME, connect } from '../src/db/database';
 import { HEALTH_SQL, runHealth } from '../src/db/health';
@@ -114,10 +114,13 @@ async function setUp(admin: Client): Promise<void> {
   await admin.query('ANALYZE');
 }
 
-export async function run(): Promise<Record<string, unknown>> {
+/**
+ * The bench's server: a copy of the cached 10,000-table cluster (or built, and cached, when there is none), started with
+ * the bench's flags, and an admin session on it. Also the dashboard's texts-order bench's (dashboardTextsOrder.bench.ts).
+ */
+export async function dashboardServer(): Promise<{ server: RunningServer; admin: Client; cached: boolean }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-bench-dash-'));
   const cache = templateDir();
-  const t0 = Date.now();
   const cached = !!cache && fs.existsSync(path.join(cache, '.complete')) && !process.env.PGLENS_BENCH_FRESH;
   if (cached) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -125,8 +128,8 @@ export async function run(): Promise<Record<string, unknown>> {
   }
   const server = await startEmbeddedPostgres({ dataDir: dir, extraFlags: SERVER_FLAGS, initialised: cached });
   let admin = new Client({ connectionString: server.url });
-  await admin.connect();
   try {
+    await admin.connect();
     if (!cached) {
       await setUp(admin);
       if (cache) {
@@ -143,6 +146,18 @@ export async function run(): Promise<Record<string, unknown>> {
         await admin.connect();
       }
     }
+    return { server, admin, cached };
+  } catch (e) {
+    await admin.end().catch(() => undefined);
+    await server.stop();
+    throw e;
+  }
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const t0 = Date.now();
+  const { server, admin, cached } = await dashboardServer();
+  try {
     const setupDdlMs = Date.now() - t0;
     const counts = (await admin.query(`SELECT (SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname ~ '^t[0-9]+$')::int AS tables,
       (SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relname ~ '^t[0-9]+')::int AS indexes, (SELECT count(*) FROM pg_stat_statements)::int AS statements`)).rows[0];

@@ -10,7 +10,7 @@
  * `detailEvery` refreshes, not every time.
  */
 import { ownRunsOf } from './ownRuns';
-import { appFigures, appFiguresSince, type OwnRuns } from '../core/cost';
+import { appFigures, appFiguresSince, type AppFigures, type OwnRuns } from '../core/cost';
 import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters, type StatementRow, type StatementsWindow } from '../core/dashboard/live';
 import { applicationText, OwnStatementMatcher } from '../core/dashboard/ownStatements';
 import type { LiveStats, ProgressRow } from '../core/dashboard/types';
@@ -206,18 +206,19 @@ function withoutReset(s: LiveStats['statements']): LiveStats['statements'] {
 
 /**
  * A Top statements row's totals and deltas with PG Lens's own Benchmark runs of it taken out (their measured server time;
- * runs not measured stay in, as the cost lens keeps them). `baselineAtMs`: when the deltas' baseline was read.
+ * runs not measured stay in, counted in `ownIncluded`, as the cost lens keeps and says them). `baselineAtMs`: when the
+ * deltas' baseline was read.
  */
 function withoutOwnRuns(x: Omit<StatementRow, 'query'>, query: string, own: OwnRuns, baselineAtMs: number): Pick<StatementRow, 'total' | 'delta'> | undefined {
   const all = own.get(query, x.id, { split: baselineAtMs });
-  if (!all?.measured.calls) return undefined;
+  if (!all?.calls) return undefined;
   const stat = (f: StatementRow['total']) => ({ queryid: x.id, query, calls: f.calls, totalMs: f.totalMs, meanMs: f.meanMs, rows: f.rows });
   const now = appFigures(stat(x.total), all);
   if (!now) return undefined;
   const before = x.total.calls - x.delta.calls;
   const beforeRaw = before > 0 ? { ...stat(x.total), calls: before, totalMs: x.total.totalMs - x.delta.totalMs, rows: x.total.rows - x.delta.rows } : undefined;
   const since = beforeRaw ? appFiguresSince(stat(x.total), now, beforeRaw, own.get(query, x.id, { before: baselineAtMs })) : now;
-  const fig = (f: { calls: number; totalMs: number; rows: number }, hitRatio: number | null) => ({ calls: f.calls, totalMs: f.totalMs, meanMs: f.calls > 0 ? f.totalMs / f.calls : 0, rows: f.rows, hitRatio });
+  const fig = (f: AppFigures, hitRatio: number | null) => ({ calls: f.calls, totalMs: f.totalMs, meanMs: f.calls > 0 ? f.totalMs / f.calls : 0, rows: f.rows, hitRatio, ...(f.ownIncluded ? { ownIncluded: f.ownIncluded } : {}) });
   return { total: fig(now, x.total.hitRatio), delta: fig(since, x.delta.hitRatio) };
 }
 
@@ -282,6 +283,8 @@ export class StatsReader {
     const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
     // Nothing told ours or the app's yet (a panel's first read): every entry's text is read beside the counters, not
     // after them; entries it leaves out (made in between, or past CLASSIFY_BATCH) are read by id as on any refresh.
+    // Beside, the refresh waits for the longer read, not both: faster cold (the two then wait on each other for
+    // pg_stat_statements' lock) and warm (bench/dashboardTextsOrder.ts; figures in docs/dashboard.md).
     const tellAll = pss && this.own.size + this.app.size + this.system.size === 0;
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
       this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),

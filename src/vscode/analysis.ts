@@ -75,6 +75,11 @@ export interface DocumentAnalysisApi {
    * else the ones whose findings outlive the document) and shown as a scan result. Open files are left to their live run.
    */
   refreshClosed(uri: vscode.Uri, opts?: { decide?: boolean }): void;
+  /**
+   * The index advice decided so far was forgotten (Clear Recorded Queries): a document VS Code still holds after its tab
+   * closed is decided on its next full run, once (core/closedTabs adviceForgotten), not checked against the empty advice.
+   */
+  adviceForgotten(): void;
   /** The calls in loops of the workspace (file, span) to the function of `file` holding 1-based `line`, from the cross-file index (none before it is read). */
   loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[];
   /** The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before it is read). */
@@ -291,6 +296,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       // A decision costs database round trips: it takes its turn in the queue, behind the documents shown (rank 2).
       void (decide ? this.queue.run(key, () => this.rescanClosed(uri, { decide })) : this.rescanClosed(uri, { decide }));
     }, CLOSED_DEBOUNCE_MS));
+  }
+
+  adviceForgotten(): void {
+    this.closedTabs.adviceForgotten();
   }
 
   private readonly closedTimers = new Map<string, ReturnType<typeof setTimeout>>();

@@ -491,6 +491,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.ws?.touch();
     // Decisions they weighed in on are made again, without them (the proofs already made are the decider's: kept).
     this.state?.advice.clear();
+    // So are those of the documents VS Code still holds after their tab closed: a check would find no advice left.
+    this.ctx.analysis.adviceForgotten();
   }
 
   /** The decision's advice for the statements `skip` leaves out, kept (missingIndexAnalyzer keepDecision); the SQL texts whose advice changed. */

@@ -122,6 +122,19 @@ interface StatementFigures {
   meanMs: number;
   rows: number;
   hitRatio: number | null;
+  /**
+   * PG Lens's own Benchmark runs still in these figures: their time on the server could not be measured (no query
+   * identifier in EXPLAIN, as on PostgreSQL 13; the application ran the statement meanwhile), so they are not taken out.
+   */
+  ownIncluded?: number;
+}
+
+/**
+ * Top statements' calls cell, `num` formatting each count: the calls, and PG Lens's own runs still in them, as the cost
+ * lens says them ("25 calls (20 PG Lens's)"): "25 (20 PG Lens's)".
+ */
+export function statementCallsText(f: Pick<StatementFigures, 'calls' | 'ownIncluded'>, num: (n: number) => string): string {
+  return `${num(f.calls)}${f.ownIncluded ? ` (${num(f.ownIncluded)} PG Lens's)` : ''}`;
 }
 
 export interface StatementRow {

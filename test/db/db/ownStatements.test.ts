@@ -9,6 +9,8 @@ import { diffSnapshots, queryIdOf, readStatementCosts, snapshotStatements } from
 import { ownRunsOf } from '../../../src/db/ownRuns';
 import { appFigures } from '../../../src/core/cost';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
+import { statementCallsText } from '../../../src/core/dashboard/live';
+import { quoteIdent } from '../../../src/core/sql/ident';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
@@ -138,6 +140,39 @@ describe('db: PG Lens leaves its own statements out', () => {
     const observed = (await diffSnapshots(db, recordingFrom, await snapshotStatements(db))).find((x) => x.queryid === qid);
     assert.deepEqual(observed && [observed.calls, observed.rows], [5, Number(app.rows)]);
     assert.ok(Math.abs(observed!.totalExecTimeMs - Number(app.ms)) < 1e-6);
+  });
+
+  it("a Benchmark's runs whose server time cannot be measured (no query identifier in EXPLAIN, as on PostgreSQL 13) stay in Top statements' figures, counted as the cost lens counts them: 25 calls (20 PG Lens's)", async function () {
+    if (!(await statementStats(t, 'no statement list to read'))) return;
+    const v = (await capabilities()).versionNum;
+    // PostgreSQL 14+: compute_query_id = regress computes the identifiers as auto does (pg_stat_statements files every
+    // run) but EXPLAIN does not show them, so the runs' entry cannot be read around them. Before 14 that is the default.
+    if (v >= 140000) await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} SET compute_query_id = regress`);
+    try {
+      await t.admin.query('CREATE TABLE IF NOT EXISTS bench_unmeasured (id int, status text)');
+      await t.admin.query(`INSERT INTO bench_unmeasured SELECT g, 'u' || (g % 7) FROM generate_series(1, 3000) g`);
+      const sql = 'SELECT id FROM bench_unmeasured WHERE status = $1 ORDER BY id';
+      const db = await t.open();
+      assert.equal(await queryIdOf(db, sql), undefined, 'no query identifier in EXPLAIN');
+      await t.admin.query('SELECT pg_stat_statements_reset()');
+      const info = await db.serverInfo();
+      // The panel opened before the application's calls and the benchmark: its deltas hold both.
+      const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 1 });
+      await reader.read();
+      for (let i = 0; i < 5; i++) await db.query(sql, ['u3']);
+      await benchmark(db, sql, { runs: 20, params: ['u3'] });
+      const own = ownRunsOf(db).get(sql)!;
+      assert.deepEqual([own.calls, own.measured.calls], [20, 0], 'the runs are counted, none measured');
+      const { rows: [entry] } = await t.admin.query(`SELECT queryid::text AS id, sum(calls)::int AS calls FROM pg_stat_statements WHERE query LIKE '%bench_unmeasured WHERE status%' AND query NOT LIKE '%EXPLAIN%' AND toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) GROUP BY queryid ORDER BY 2 DESC LIMIT 1`);
+      assert.equal(entry?.calls, 25, "the runs land in the application's entry");
+      const row = (await reader.read()).statements.rows.find((r) => r.id === entry.id);
+      assert.ok(row, 'the statement is listed');
+      // Nothing subtracted (their time is unknown), and said: the cost lens's "25 calls (20 PG Lens's)".
+      assert.deepEqual([row.total.calls, row.total.ownIncluded, row.delta.calls, row.delta.ownIncluded], [25, 20, 25, 20]);
+      assert.equal(statementCallsText(row.delta, String), "25 (20 PG Lens's)");
+    } finally {
+      if (v >= 140000) await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} RESET compute_query_id`);
+    }
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {

@@ -98,4 +98,23 @@ describe('ClosedTabs: a closed tab is checked, not decided again (person31 H2)',
     tabs.decidedShown(HUGE);
     assert.equal(tabs.run(HUGE, true, new Set()), 'check');
   });
+  it("Clear Recorded Queries forgets the decided advice: a closed tab's held document is decided once on the run Clear asks, not checked against advice that is gone (e2e 75 alone: src/orders.ts, its tab closed minutes before, lost both missing-index findings)", async () => {
+    const tabs = new ClosedTabs();
+    const { a, runs } = advisor();
+    // orders.ts decided while shown, then its tab closed; VS Code still holds the document.
+    await refreshAll(tabs, [ORDERS], new Set([ORDERS]), a);
+    tabs.tabsClosed([ORDERS], new Set());
+    runs.decided.length = 0;
+    // The recording cleared: the advice its statements weighed in on is forgotten (IndexAdvice.forgetRecorded), and the
+    // files that held its findings are analysed again (a full run asked for each).
+    tabs.adviceForgotten();
+    await refreshAll(tabs, [ORDERS], new Set(), a);
+    assert.deepEqual(runs.decided, [ORDERS], 'decided again: a check on the emptied advice shows no missing-index finding');
+    // Once: a reconnect after it only checks the held document again (person31 H2).
+    runs.decided.length = 0;
+    runs.checked.length = 0;
+    await refreshAll(tabs, [ORDERS], new Set(), a);
+    assert.deepEqual(runs.decided, []);
+    assert.deepEqual(runs.checked, [ORDERS]);
+  });
 });

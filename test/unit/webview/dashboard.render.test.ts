@@ -56,7 +56,7 @@ async function withDashboardPage(ctx: Mocha.Context, built: { js: string; css: s
 }
 
 /** A stats message whose Top statements holds one statement with these figures (since the reset and since the panel opened). */
-function oneStatementStats(query: string, fig: { calls: number; totalMs: number; meanMs: number; rows: number; hitRatio: number | null }) {
+function oneStatementStats(query: string, fig: { calls: number; totalMs: number; meanMs: number; rows: number; hitRatio: number | null; ownIncluded?: number }) {
   return {
     atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
     sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
@@ -318,6 +318,21 @@ describe('webview/dashboard (in Chromium)', function () {
       });
       assert.deepEqual(cells.map((c) => c.text), ['250.7 ms', '0.540 ms', '10.8 k', '10.8 k', '100%']);
       assert.deepEqual(cells.filter((c) => c.lines > 1), [], 'figures broken across lines');
+    });
+  });
+
+  it("Top statements says PG Lens's own runs still in a statement's calls, as the cost lens does (\"25 (20 PG Lens's)\": Benchmark runs whose server time could not be measured)", async function () {
+    await withDashboardPage(this, built, 'width: 900px', async (page, post) => {
+      const fig = { calls: 25, totalMs: 50, meanMs: 2, rows: 25, hitRatio: 1, ownIncluded: 20 };
+      await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats: oneStatementStats('SELECT id FROM orders WHERE status = $1', fig) });
+      const cells = await page.evaluate(() => {
+        const table = [...document.querySelectorAll('table')].find((t) => t.querySelector('code.sql'))!;
+        return [...table.querySelectorAll('tbody td')].slice(0, 4).map((td) => td.textContent);
+      });
+      assert.deepEqual(cells, ['50.0 ms', '2.0 ms', "25 (20 PG Lens's)", '25']);
     });
   });
 
