@@ -262,7 +262,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private async stateFor(conn: { db: Database; info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' } }) {
     if (this.state?.db !== conn.db) {
       const { IndexDecider } = await import('../db/indexDecision');
-      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map() };
+      // An index made or dropped outside PG Lens (psql, a migration), found by the reading of the tables' figures that
+      // follows their growth (IndexDecider noticeChangedTables: every decision, the hover's plan-cache probe, the half-minute
+      // timer): what the editor keeps besides the decider's advice is re-checked, and the files shown decided again.
+      // Before, only the cost CodeLens's 30 s reading saw it, and the advice came back 20–60 s after a DROP INDEX (person47 L11).
+      const indexesChanged = (tables: string[]) => void this.recheckCatalog({ tables, rescan: true }).catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l), indexesChanged }), advice: new Map() };
     }
     return this.state;
   }
