@@ -67,14 +67,15 @@ const DECISION_SQL = {
     JOIN pg_stat_all_tables s ON s.relid = c.oid`,
   /**
    * $1 calls below which a statement has not recurred (core/plan oneOffWrite). Write statements of this database that ran
-   * fewer times and wrote rows (a bulk INSERT in psql, a backfill, a COPY): their rows are not the tables' write rate.
+   * fewer times and wrote rows (a bulk INSERT in psql, a backfill, a COPY, a data-modifying WITH — a read-only one is read
+   * and left, core writeTarget): their rows are not the tables' write rate.
    */
   oneOffWrites: `${OWN_STATEMENT_MARKER} SELECT s.query, s.calls::int8 AS calls, s.rows::int8 AS rows
     FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.calls < $1 AND s.rows > 0
       AND ${EXCLUDE_OWN.statements}
-      AND s.query ~* '^\\s*(insert|update|delete|merge|copy)\\y'`,
+      AND s.query ~* '^\\s*(insert|update|delete|merge|copy|with)\\y'`,
   /** Seconds since the table counters of this database were reset (null: never reset, unknown period). */
   countersPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_database WHERE datname = current_database()`,
   /** $1 schemas, $2 names (pairs): the ones that name no valid index now (dropped, renamed, or left INVALID). */
