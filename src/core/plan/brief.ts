@@ -145,8 +145,11 @@ export function declinedIndexNote(plan: Pick<Plan, 'tips'>): string | undefined 
  * adviceNoIndexNote: '' when the line's finding says it), else the plan tips' judgement (declinedIndexNote). The plan tip
  * defers to the advice: one sentence for one question (issue 20).
  */
-export function hoverNoIndexNote(plan: Pick<Plan, 'tips'>, notes: { notWorkload?: string; advice?: string }): string | undefined {
-  return notes.notWorkload ?? notes.advice ?? declinedIndexNote(plan);
+export function hoverNoIndexNote(plan: Pick<Plan, 'tips'>, notes: { notWorkload?: string; advice?: string; findingOnLine?: boolean }): string | undefined {
+  // '' (the line's finding says it) holds only where that finding is shown: a one-off DELETE's is not (its advice proposes
+  // an index; the editor leaves the finding out on the tips' one-off judgement), and the tip says why there.
+  const advice = notes.advice === '' && !notes.findingOnLine ? undefined : notes.advice;
+  return notes.notWorkload ?? advice ?? declinedIndexNote(plan);
 }
 
 /** Warnings an index would answer: a whole-table read that keeps few rows, a filter that throws most rows away. */

@@ -161,7 +161,7 @@ class PlansFeature implements vscode.Disposable {
     const saidAbove = mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) ? (proved ?? []).map((x) => x.table) : [];
     // A statement that gets no index advice (a one-off script's…): its scan warning says why, as Suggest Indexes would (person39 L6).
     // Else the advice's own answer when it has decided the statement: the plan tip's judgement defers to it (issue 20).
-    const noIndexAdvice = linked || !outcome.ok ? undefined : { notWorkload: await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql), advice: this.ctx.indexAdvice?.noIndexNoteFor(site.sql) };
+    const noIndexAdvice = linked || !outcome.ok ? undefined : { notWorkload: await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql), advice: this.ctx.indexAdvice?.noIndexNoteFor(site.sql), findingOnLine: mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) };
     const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove, noIndexAdvice);
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
@@ -838,7 +838,7 @@ async function writeCalls(json: Record<string, unknown>, sql: string, conn: Acti
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string }): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string; findingOnLine?: boolean }): Promise<vscode.MarkdownString> {
   const [{ briefPlan, briefMarkdown, hoverNoIndexNote }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);

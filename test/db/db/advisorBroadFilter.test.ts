@@ -92,6 +92,6 @@ describe('db/advisor: a filter above 5% is tried, and the planner decides (perso
     const proved = decided(decider, sorted, d2);
     assert.ok(proved?.suggestions.length, JSON.stringify(decider.advice.get(sorted)));
     assert.equal(adviceNoIndexNote(proved, decider.advice.get(sorted), opts), '');
-    assert.equal(hoverNoIndexNote((await explain(db, sorted)).plan, { advice: '' }), '');
+    assert.equal(hoverNoIndexNote((await explain(db, sorted)).plan, { advice: '', findingOnLine: true }), '');
   });
 });
