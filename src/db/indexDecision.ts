@@ -67,14 +67,15 @@ const DECISION_SQL = {
     JOIN pg_stat_all_tables s ON s.relid = c.oid`,
   /**
    * $1 calls below which a statement has not recurred (core/plan oneOffWrite). Write statements of this database that ran
-   * fewer times and wrote rows (a bulk INSERT in psql, a backfill, a COPY): their rows are not the tables' write rate.
+   * fewer times and wrote rows (a bulk INSERT in psql, a backfill, a COPY, a data-modifying WITH — a read-only one is read
+   * and left, core writeTarget): their rows are not the tables' write rate.
    */
   oneOffWrites: `${OWN_STATEMENT_MARKER} SELECT s.query, s.calls::int8 AS calls, s.rows::int8 AS rows
     FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.calls < $1 AND s.rows > 0
       AND ${EXCLUDE_OWN.statements}
-      AND s.query ~* '^\\s*(insert|update|delete|merge|copy)\\y'`,
+      AND s.query ~* '^\\s*(insert|update|delete|merge|copy|with)\\y'`,
   /** Seconds since the table counters of this database were reset (null: never reset, unknown period). */
   countersPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_database WHERE datname = current_database()`,
   /** $1 schemas, $2 names (pairs): the ones that name no valid index now (dropped, renamed, or left INVALID). */
@@ -409,6 +410,13 @@ interface DecideOptions {
   gone?: (sql: string) => boolean;
 }
 
+/**
+ * The decider's options: the advisor's, and `indexesChanged`, told (at once, before anything is advised again) the tables
+ * whose valid indexes a reading of the tables' figures found changed since the last (noticeChangedTables): the editor
+ * re-checks what it keeps besides the decider's advice (a recording's, the files shown from the last scan) then.
+ */
+export type DeciderOptions = AdviseOptions & { indexesChanged?: (tables: string[]) => void };
+
 export class IndexDecider {
   /** Each statement's own advice, by SQL text. */
   readonly advice = new Map<string, AdviceResult>();
@@ -418,7 +426,7 @@ export class IndexDecider {
   /** Why a statement could not be advised (a server error the advisor did not turn into its own status). */
   readonly errors = new Map<string, string>();
 
-  constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
+  constructor(readonly db: Database, private readonly opts: DeciderOptions = {}) {}
 
   /**
    * Forget every advice whose index the catalog now has (servedByCatalog), and every "an index it would use exists"
@@ -448,7 +456,7 @@ export class IndexDecider {
     return out;
   }
 
-  /** Each table's figures (tableFigures, in 5% steps) as the kept advice on it was made: `schema.name` → figures. */
+  /** Each table's figures (tableFigures, in 5% steps) and valid indexes as the kept advice on it was made: `schema.name` → `figures#indexes`. */
   private readonly figures = new Map<string, string>();
 
   /**
@@ -456,8 +464,9 @@ export class IndexDecider {
    * more, an ANALYZE — a new histogram moves a cost with the same rows: the app's traffic and autovacuum): proved again at the next decision — a fresh proof, or the
    * earlier one with "proved N min ago; orders has changed since" (advisor.ts earlierProof). Before, the advice was kept per
    * SQL text for the session: person43 H1 grew orders 32k → 40k rows and the hover kept "940 → 288" and Problems "(32k
-   * rows)" until a reload. One catalog read of the tables of the kept advice and of `sqls` (their figures now recorded, so
-   * the advice made next is compared from them). Returns the statements forgotten.
+   * rows)" until a reload. So is the advice on a table whose valid indexes changed (made or dropped outside PG Lens: the
+   * editor is told, `indexesChanged`). One catalog read of the tables of the kept advice and of `sqls` (their figures now
+   * recorded, so the advice made next is compared from them). Returns the statements forgotten.
    */
   async noticeChangedTables(sqls: Iterable<string> = []): Promise<Set<string>> {
     const names = new Set<string>();
@@ -465,19 +474,28 @@ export class IndexDecider {
     const out = new Set<string>();
     if (!names.size) return out;
     const changed: string[] = [];
+    // Tables whose valid indexes changed (a CREATE or DROP INDEX in psql, a migration): the same trigger as their growth
+    // (person47 L11: after a DROP INDEX in psql the advice waited for the cost CodeLens's next reading, 20–60 s).
+    const reindexed: { key: string; bare: string }[] = [];
     // The plan cache follows this reading (tablesMoved): a table read for the first time too, as what was planned before
     // it had no reading to compare with — so the hover's plan line and its index line stand on the same tables.
     const moved: string[] = [];
     for (const r of await readTableFigures(this.db, [...names])) {
       const was = this.figures.get(r.key);
-      this.figures.set(r.key, r.figures);
-      if (was !== r.figures) moved.push(r.bare);
-      if (was !== undefined && was !== r.figures) changed.push(r.bare);
+      const now = `${r.figures}#${r.indexes}`;
+      this.figures.set(r.key, now);
+      if (was !== now) moved.push(r.bare);
+      if (was === undefined || was === now) continue;
+      if (was.slice(0, was.indexOf('#')) !== r.figures) changed.push(r.bare);
+      if (was.slice(was.indexOf('#') + 1) !== r.indexes) reindexed.push(r);
     }
     tablesMoved(this.db, moved);
-    if (!changed.length) return out;
-    for (const sql of this.forgetTables(changed)) out.add(sql);
-    if (out.size) this.opts.log?.(`index advice: ${changed.join(', ')} changed (rows, size or statistics) since the advice on ${changed.length === 1 ? 'it' : 'them'}; ${out.size} statement(s) advised again`);
+    const all = [...new Set([...changed, ...reindexed.map((r) => r.bare)])];
+    if (!all.length) return out;
+    for (const sql of this.forgetTables(all)) out.add(sql);
+    const why = [...(changed.length ? [`${changed.join(', ')} changed (rows, size or statistics)`] : []), ...(reindexed.length ? [`the indexes of ${reindexed.map((r) => r.key).join(', ')} changed`] : [])].join('; ');
+    if (out.size) this.opts.log?.(`index advice: ${why} since the advice on ${all.length === 1 ? 'it' : 'them'}; ${out.size} statement(s) advised again`);
+    if (reindexed.length) this.opts.indexesChanged?.(reindexed.map((r) => r.key));
     return out;
   }
 

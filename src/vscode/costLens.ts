@@ -59,11 +59,11 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
         const at = Date.now();
         const [c, indexes] = await Promise.all([readStatementCosts(conn.db, { versionNum: conn.info.versionNum }), readIndexNames(conn.db).catch(() => undefined)]);
         if (this.baselines?.conn !== conn) this.baselines = { conn, b: new CostBaselines() };
-        // An index made or dropped outside PG Lens (a migration, psql): the advice on its table is proved again on the
-        // catalog as it is — an advice that relied on a dropped index comes back (person31 M1).
+        // An index made or dropped outside PG Lens (a migration, psql): the figures count from the reading before it. The
+        // index advice follows such a change on its own trigger, the reading of the tables' figures (IndexDecider
+        // noticeChangedTables), not this 30 s reading (person47 L11: the advice came back 20–60 s after a DROP INDEX).
         const changed = indexes ? this.baselines.b.observe(at, indexes, c.stats, c.resetAgeSeconds) : new Set<string>();
         if (changed.size) this.ctx.log.info(`Cost lens: the indexes of ${[...changed].join(', ')} changed (${this.baselines.b.current()?.change ?? 'an index change'}); figures count from the reading before it.`);
-        if (changed.size) void this.ctx.indexAdvice?.recheckCatalog({ tables: [...changed], rescan: true }).catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
         return { index: new CostIndex(c.stats, c.totalMs), resetAgeSeconds: c.resetAgeSeconds, readAt: at };
       } catch (e) {
         if (!this.warned) this.ctx.log.warn(`Cost lens: cannot read pg_stat_statements (${errorMessage(e)})`);

@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexAnswer, provedBy, suggestedIndexesLine, suggestPickDetail, withheldAnswer } from '../core/advice/missingIndex';
+import { adviceNoIndexNote, bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexWhy, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -75,6 +75,8 @@ export interface IndexAdviceApi {
    * Suggest Indexes says it (core/advice/workload notWorkloadAnswer), or undefined when it is the app's.
    */
   noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined>;
+  /** The advice's one answer for a statement it decided, as the hover notes it (core adviceNoIndexNote); undefined when it has not answered. */
+  noIndexNoteFor(sql: string): string | undefined;
   /**
    * Read the advised tables' figures now (as every TABLE_FIGURES_MS): the advice on a table that moved is made again, and
    * the plan cache drops its plans (tableFigures). Returns how many statements.
@@ -262,7 +264,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private async stateFor(conn: { db: Database; info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' } }) {
     if (this.state?.db !== conn.db) {
       const { IndexDecider } = await import('../db/indexDecision');
-      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map() };
+      // An index made or dropped outside PG Lens (psql, a migration), found by the reading of the tables' figures that
+      // follows their growth (IndexDecider noticeChangedTables: every decision, the hover's plan-cache probe, the half-minute
+      // timer): what the editor keeps besides the decider's advice is re-checked, and the files shown decided again.
+      // Before, only the cost CodeLens's 30 s reading saw it, and the advice came back 20–60 s after a DROP INDEX (person47 L11).
+      const indexesChanged = (tables: string[]) => void this.recheckCatalog({ tables, rescan: true }).catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l), indexesChanged }), advice: new Map() };
     }
     return this.state;
   }
@@ -437,6 +444,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   provedFor(sql: string): ProvedIndexFigure[] {
     return provedFigures(this.adviceFor(sql)?.suggestions ?? []);
+  }
+
+  noIndexNoteFor(sql: string): string | undefined {
+    const decided = this.adviceFor(sql);
+    return adviceNoIndexNote(decided, decided && this.state?.decider.advice.get(sql), { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
   }
 
   adviceFor(sql: string): DecidedAdvice | undefined {
@@ -985,9 +997,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
       const own = advice.own;
-      const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? (own.message ?? own.status)
-        : advice.withheld.length ? withheldAnswer(advice.withheld)
-        : noIndexAnswer(own, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
+      // The advice's one answer, in the words of the hover's note (adviceNoIndexNote) and `pg-lens advise`.
+      const why = !own ? 'the statement could not be advised (see the PG Lens output)' : noIndexWhy(own, advice.withheld, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
       return say(`${why.replace(/\.$/, '')}.`);
     }
     const shared = advice.decided.alsoServes;

@@ -15,7 +15,7 @@ import { fileStatementNotWorkload, workloadWeighingLines } from '../../core/advi
 import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
 import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
-import { apartNote, noIndexAnswer, provedBy, withheldAnswer } from '../../core/advice/missingIndex';
+import { apartNote, noIndexWhy, provedBy } from '../../core/advice/missingIndex';
 import { progressLog } from './scan';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
@@ -107,7 +107,8 @@ export const advise: CliCommand = {
         if (!r) continue;
         if (d?.apart && d.suggestions.length) apart.push({ statement: st.where, note: apartNote(d.apart) });
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
-        else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? withheldAnswer(d.withheld) : noIndexAnswer(r, { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
+        // The advice's one answer (noIndexWhy): Suggest Indexes' no-pick words and the editor hover's note.
+        else if (!d?.suggestions.length) notes.push(`${st.where}: ${noIndexWhy(r, d?.withheld ?? [], { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
         for (const s of d?.suggestions ?? []) {
           if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
           const others = d?.alsoServes[s.ddl];

@@ -297,6 +297,29 @@ export function noIndexAnswer(r: { considered: number; tried: readonly unknown[]
   return parts.join('; ');
 }
 
+/**
+ * Why a statement gets no index to add, as the advice answers it — Suggest Indexes' no-pick message, and the hover's note
+ * (adviceNoIndexNote): the advisor's status when it could not advise, the indexes withheld for their write cost
+ * (withheldAnswer), else noIndexAnswer.
+ */
+export function noIndexWhy(own: Parameters<typeof noIndexAnswer>[0] & { status: string; message?: string }, withheld: Parameters<typeof withheldAnswer>[0], o: { minCostReduction: number; sizeSetting: string }): string {
+  return own.status !== 'ok' ? (own.message ?? own.status) : withheld.length ? withheldAnswer(withheld) : noIndexAnswer(own, o);
+}
+
+/**
+ * The advice's one answer for a statement it has decided, as the hover says it under the plan's scan warning (issue 20,
+ * fixd's leftover: for a filter keeping 5–20% of the rows the hover said the plan tip's "No index for it: it keeps 10% …
+ * only when the planner proves it (… Suggest Indexes tries it)" while Suggest Indexes gave the advice's answer — two
+ * sentences for one question). Undefined: the advice has not answered (not decided yet, or it could not advise) — the plan
+ * tip's own judgement stands. '': the line's missing-index finding says it (an index proposed, or withheld for its write
+ * cost), nothing more under the plan. Else "No index for it: " and the words of Suggest Indexes and `pg-lens advise` (noIndexWhy).
+ */
+export function adviceNoIndexNote(decided: { suggestions: readonly unknown[]; withheld?: readonly unknown[] } | undefined, own: (Parameters<typeof noIndexAnswer>[0] & { status: string; message?: string }) | undefined, o: { minCostReduction: number; sizeSetting: string }): string | undefined {
+  if (!decided || !own || own.status !== 'ok') return undefined;
+  if (decided.suggestions.length || decided.withheld?.length) return '';
+  return `No index for it: ${noIndexWhy(own, [], o).replace(/\.$/, '')}.`;
+}
+
 /** Of the existing indexes named, those the statement's plan does not use now: said (its plan reads the table otherwise). */
 function unusedNote(servedBy: readonly string[], unused: readonly string[] | undefined): string {
   if (!unused?.length) return '';

@@ -19,6 +19,7 @@ import { codeContextOf, type CodeContext } from '../codeContext';
 import { dialectOfPath, otherDatabaseFunction } from '../dialect';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 import { tableOperations } from '../sql/tableOperations';
+import { parseSql } from '../sql/parse';
 import { oneOffWrite } from '../plan/warnings';
 
 export interface SuggestionLike {
@@ -100,7 +101,12 @@ export function oneOffWriteRows(entries: readonly WriteEntry[]): Map<string, { r
   return out;
 }
 
-/** The one table a write statement writes (INSERT, UPDATE, DELETE, COPY … FROM), or undefined. */
+/**
+ * The one table a write statement writes (INSERT, UPDATE, DELETE, COPY … FROM), or undefined. A statement led by `WITH`
+ * (a data-modifying CTE, `WITH src AS (…) INSERT INTO orders SELECT …`) is one when its top statement is the write:
+ * pg_stat_statements' rows are the top statement's, so `WITH ins AS (INSERT …) SELECT count(*) FROM ins` (1 row) is not
+ * read as the rows it wrote. COPY by its pattern (pgsql-ast-parser has no COPY).
+ */
 function writeTarget(sql: string): { schema: string; table: string } | undefined {
   const name = '(?:"(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
   const copy = new RegExp(`^\\s*copy\\s+(${name})(?:\\s*\\.\\s*(${name}))?[\\s\\S]*?\\bfrom\\b`, 'i').exec(sql);
@@ -109,8 +115,17 @@ function writeTarget(sql: string): { schema: string; table: string } | undefined
   const written = (tableOperations(sql) ?? []).filter((o) => o.op !== 'select');
   const tables = new Set(written.map((o) => `${o.schema || 'public'}\u0000${o.table}`));
   if (tables.size !== 1) return undefined;
+  if (/^\s*with\b/i.test(sql) && !topStatementWrites(sql)) return undefined;
   const [schema, table] = [...tables][0].split('\u0000');
   return { schema, table };
+}
+
+/** Whether a `WITH …` statement's top statement (after its CTEs) is an INSERT, UPDATE or DELETE. */
+function topStatementWrites(sql: string): boolean {
+  const parsed = parseSql(sql);
+  if (!parsed.ok || parsed.statements.length !== 1) return false;
+  const top = parsed.statements[0] as { type: string; in?: { type: string } };
+  return (top.type === 'with' || top.type === 'with recursive') && ['insert', 'update', 'delete'].includes(top.in?.type ?? '');
 }
 
 export interface WorkloadChoice {

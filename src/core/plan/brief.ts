@@ -139,6 +139,19 @@ export function declinedIndexNote(plan: Pick<Plan, 'tips'>): string | undefined 
   return declined ? `No index for it: ${declined}.` : undefined;
 }
 
+/**
+ * The one note the hover gives under a scan warning on whether an index is for it: why the statement gets no index advice
+ * at all (a one-off script's: `notWorkload`), else the advice's own answer when it has answered (core/advice/missingIndex
+ * adviceNoIndexNote: '' when the line's finding says it), else the plan tips' judgement (declinedIndexNote). The plan tip
+ * defers to the advice: one sentence for one question (issue 20).
+ */
+export function hoverNoIndexNote(plan: Pick<Plan, 'tips'>, notes: { notWorkload?: string; advice?: string; findingOnLine?: boolean }): string | undefined {
+  // '' (the line's finding says it) holds only where that finding is shown: a one-off DELETE's is not (its advice proposes
+  // an index; the editor leaves the finding out on the tips' one-off judgement), and the tip says why there.
+  const advice = notes.advice === '' && !notes.findingOnLine ? undefined : notes.advice;
+  return notes.notWorkload ?? advice ?? declinedIndexNote(plan);
+}
+
 /** Warnings an index would answer: a whole-table read that keeps few rows, a filter that throws most rows away. */
 const INDEX_WARNINGS: ReadonlySet<WarningKind> = new Set(['seq-scan-selective', 'filter-removes']);
 

@@ -3,6 +3,7 @@
  * the editor's one decision for the statement's SQL, in the recording's shape.
  */
 import type { StatementAdvice } from './format';
+import { withheldAnswer } from '../advice/missingIndex';
 
 /** The editor's decided advice of a statement, as the recording reads it (db/missingIndexAnalyzer DecidedAdvice). */
 export interface DecidedLike {
@@ -11,14 +12,21 @@ export interface DecidedLike {
   costBefore?: number;
   notTried?: readonly unknown[];
   suggestions: readonly { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[] }[];
+  /** Proved indexes the one decision withheld for their write cost (DecidedAdvice.withheld). */
+  withheld?: readonly { ddl: string; why: string; suggestion?: { costBefore: number; costAfter: number | null } }[];
 }
 
-/** A decided advice in the recording's shape. `noAnswer`: why no index, when none was proved (core noIndexAnswer, the editor's). */
+/**
+ * A decided advice in the recording's shape. `noAnswer`: why no index, when none was proved (core noIndexAnswer, the
+ * editor's). An index the decision withheld for its write cost is said in the one wording (core withheldAnswer) the line's
+ * Problem, the hover, Suggest Indexes, `pg-lens advise` and `pg-lens record` use: before, the recorded line said nothing
+ * of it ("No index would make it enough cheaper.") beside the code line's "withheld: orders is write-heavy …" (issue 20).
+ */
 export function recordedAdviceOf<D extends DecidedLike>(r: D, provedOn: string | undefined, noAnswer: (r: D) => string | undefined): StatementAdvice {
   return {
     costBefore: r.costBefore,
     suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })),
-    note: r.status !== 'ok' ? r.message : !r.suggestions.length && r.notTried?.length ? noAnswer(r) : undefined,
+    note: r.status !== 'ok' ? r.message : r.withheld?.length ? withheldAnswer(r.withheld) : !r.suggestions.length && r.notTried?.length ? noAnswer(r) : undefined,
     provedOn,
   };
 }

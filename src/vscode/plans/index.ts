@@ -160,7 +160,8 @@ class PlansFeature implements vscode.Disposable {
     // proved table's scan warning would say it again (verify35: the hover's last line cut in its 250 px box).
     const saidAbove = mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) ? (proved ?? []).map((x) => x.table) : [];
     // A statement that gets no index advice (a one-off script's…): its scan warning says why, as Suggest Indexes would (person39 L6).
-    const noIndexAdvice = linked || !outcome.ok ? undefined : await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql);
+    // Else the advice's own answer when it has decided the statement: the plan tip's judgement defers to it (issue 20).
+    const noIndexAdvice = linked || !outcome.ok ? undefined : { notWorkload: await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql), advice: this.ctx.indexAdvice?.noIndexNoteFor(site.sql), findingOnLine: mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) };
     const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove, noIndexAdvice);
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
@@ -837,8 +838,8 @@ async function writeCalls(json: Record<string, unknown>, sql: string, conn: Acti
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: string): Promise<vscode.MarkdownString> {
-  const [{ briefPlan, briefMarkdown, declinedIndexNote }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string; findingOnLine?: boolean }): Promise<vscode.MarkdownString> {
+  const [{ briefPlan, briefMarkdown, hoverNoIndexNote }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
   const lead = hoverLeadLines(findings);
@@ -871,7 +872,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     explainAnalyze: conn.db.readOnly ? undefined : commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
     howToFix,
-    noIndexAdvice: noIndexAdvice ?? declinedIndexNote(plan),
+    noIndexAdvice: hoverNoIndexNote(plan, noIndexAdvice ?? {}),
   }, 2));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
     // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { goneIndexes, IndexDecider, servedByCatalog } from '../../../src/db/indexDecision';
+import { onTablesMoved } from '../../../src/db/tableFigures';
 import { keepRecording, restoreRecording } from '../../../src/core/record/keep';
 import { advisedIndexOf } from '../../../src/core/advice/indexCandidates';
 import { capabilities, testDatabase } from '../support';
@@ -81,6 +82,53 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
     assert.ok(!decider.advice.has(BY_TERM), 'the advice that relied on the dropped index is forgotten');
     const back = await decider.decide([{ sql: BY_TERM, label: 'src/translation.service.ts:20' }]);
     assert.match(back.byStatement.get(BY_TERM)?.suggestions[0]?.ddl ?? '', /\(term_id\)/, JSON.stringify(decider.advice.get(BY_TERM)));
+  });
+
+  it('an index made or dropped in psql moves its table on the reading that follows its growth: the advice on it is made again at once (person47 L11)', async () => {
+    // Before, the reading of the tables' figures held rows, size and ANALYZEs only: after a DROP INDEX in psql nothing moved
+    // until the cost CodeLens's next 30 s reading, and the advice came back 20–60 s later.
+    await t.admin.query('CREATE TABLE line_item (id bigserial PRIMARY KEY, sku_id int NOT NULL, qty int NOT NULL)');
+    await t.admin.query('INSERT INTO line_item (sku_id, qty) SELECT g % 15000, g % 7 FROM generate_series(1, 90000) g');
+    await t.admin.query('VACUUM ANALYZE line_item');
+    const BY_SKU = 'SELECT id, qty FROM line_item WHERE sku_id = $1';
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    const told: string[][] = [];
+    const moved: string[][] = [];
+    const following = onTablesMoved(db, (tables) => moved.push([...tables]));
+    try {
+      const decider = new IndexDecider(db, { realIndexes: true, indexesChanged: (tables) => told.push(tables) });
+      const input = [{ sql: BY_SKU, label: 'src/lineItems.ts:12' }];
+      const first = await decider.decide(input);
+      assert.match(first.byStatement.get(BY_SKU)?.suggestions[0]?.ddl ?? '', /line_item \(sku_id/, JSON.stringify(decider.advice.get(BY_SKU)));
+      // Nothing changed since that decision's reading: nothing forgotten, nobody told.
+      moved.length = 0;
+      assert.deepEqual([...(await decider.noticeChangedTables())], []);
+      assert.deepEqual(told, []);
+      assert.deepEqual(moved, []);
+
+      // psql makes the advised index: the table moved (the hover's plans and the rules' evidence follow), the advice is forgotten.
+      await t.admin.query('CREATE INDEX line_item_sku_idx ON line_item (sku_id)');
+      assert.deepEqual([...(await decider.noticeChangedTables())], [BY_SKU]);
+      assert.deepEqual(told, [['public.line_item']]);
+      assert.deepEqual(moved, [['line_item']]);
+      assert.ok(!decider.advice.has(BY_SKU));
+      const served = await decider.decide(input);
+      assert.deepEqual(served.byStatement.get(BY_SKU)?.suggestions ?? [], [], JSON.stringify(decider.advice.get(BY_SKU)));
+      assert.deepEqual(decider.advice.get(BY_SKU)?.servedBy, ['public.line_item_sku_idx']);
+
+      // psql drops it: the same reading finds it, and the next decision gives the index back.
+      await t.admin.query('DROP INDEX line_item_sku_idx');
+      assert.deepEqual([...(await decider.noticeChangedTables())], [BY_SKU]);
+      assert.deepEqual(told, [['public.line_item'], ['public.line_item']]);
+      const back = await decider.decide(input);
+      assert.match(back.byStatement.get(BY_SKU)?.suggestions[0]?.ddl ?? '', /line_item \(sku_id/, JSON.stringify(decider.advice.get(BY_SKU)));
+      // An index left INVALID by a failed concurrent build serves nothing: the table has not moved for the advice.
+      await t.admin.query('CREATE UNIQUE INDEX CONCURRENTLY line_item_sku_uq ON line_item (sku_id)').catch(() => undefined);
+      assert.deepEqual([...(await decider.noticeChangedTables())], []);
+      assert.equal(told.length, 2);
+    } finally {
+      following.dispose();
+    }
   });
 
   it('an expression key: the advised lower(value) index is found served by the one a migration made (pg_get_indexdef writes it its own way)', async () => {

@@ -8,7 +8,11 @@
 import { strict as assert } from 'node:assert';
 import { adviseStatement } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
-import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
+import { adviceNoIndexNote, noIndexAnswer, noIndexWhy } from '../../../src/core/advice/missingIndex';
+import { IndexDecider } from '../../../src/db/indexDecision';
+import { decided } from '../../../src/db/missingIndexAnalyzer';
+import { explain } from '../../../src/db/explain';
+import { declinedIndexNote, hoverNoIndexNote } from '../../../src/core/plan/brief';
 import { testDatabase } from '../support';
 
 describe('db/advisor: a filter above 5% is tried, and the planner decides (person47 M1)', function () {
@@ -58,5 +62,36 @@ describe('db/advisor: a filter above 5% is tried, and the planner decides (perso
     assert.equal(r.considered, 0);
     const why = noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 's' });
     assert.match(why, /^no index tried: its filter keeps 2\d% of orders's rows, more than the 20% PG Lens tries an index for \(PG Lens's own limit, not the planner's answer\)$/, why);
+  });
+
+  it("`status = 'refunded'` alone at 5.9%: the hover's note under the scan is the advice's answer, Suggest Indexes' words — not the plan tip's second sentence (fixd's leftover)", async () => {
+    // A filter alone is tried up to 5%: the advice answers "no index tried … PG Lens's own limit". The plan tip, from the
+    // plan alone, says "it keeps 6% …: PG Lens proposes an index … only when the planner proves it (connected, Suggest
+    // Indexes tries it)". Before, the hover said the tip's sentence while Suggest Indexes gave the advice's.
+    const sql = `SELECT id, total_cents FROM orders WHERE status = 'refunded'`;
+    const decider = new IndexDecider(db, { realIndexes: true });
+    const d = await decider.decide([{ sql, label: 'src/orders.ts:70' }]);
+    const own = decider.advice.get(sql)!;
+    const opts = { minCostReduction: 0.3, sizeSetting: 'pgLens.index.maxTableSizeMb' };
+    // What Suggest Indexes and `pg-lens advise` answer (noIndexWhy: the status, the withheld indexes, else noIndexAnswer).
+    const suggest = noIndexWhy(own, d.byStatement.get(sql)?.withheld ?? [], opts);
+    assert.match(suggest, /^no index tried: its filter keeps [56]\.\d% of orders's rows, more than the 5\.0% PG Lens tries an index for/, suggest);
+    const { plan } = await explain(db, sql);
+    const tip = declinedIndexNote(plan);
+    assert.match(tip ?? '', /keeps [56](\.\d)?% of the rows it reads/, 'the plan tip judges it on its own (the two sentences the hover and Suggest gave)');
+    const note = adviceNoIndexNote(decided(decider, sql, d), own, opts);
+    assert.equal(note, `No index for it: ${suggest}.`);
+    assert.equal(hoverNoIndexNote(plan, { advice: note }), note, 'the tip defers to the advice that answered');
+    assert.equal(hoverNoIndexNote(plan, {}), tip, 'no advice yet: the tip says its judgement');
+    assert.equal(hoverNoIndexNote(plan, { notWorkload: 'a script', advice: note }), 'a script', 'a statement the advice leaves out says why first');
+
+    // Where the advice proposes an index (the ORDER BY the index gives: tried up to 20%), the line's finding says it: no
+    // note under the plan, never the tip's "none is proposed from this plan" beside a proved index.
+    const sorted = `SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC`;
+    const d2 = await decider.decide([{ sql: sorted, label: 'src/orders.ts:80' }]);
+    const proved = decided(decider, sorted, d2);
+    assert.ok(proved?.suggestions.length, JSON.stringify(decider.advice.get(sorted)));
+    assert.equal(adviceNoIndexNote(proved, decider.advice.get(sorted), opts), '');
+    assert.equal(hoverNoIndexNote((await explain(db, sorted)).plan, { advice: '', findingOnLine: true }), '');
   });
 });

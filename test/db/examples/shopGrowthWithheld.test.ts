@@ -11,7 +11,8 @@ import { strict as assert } from 'node:assert';
 import { shopWorkspace } from './shopState';
 import { IndexDecider, topStatements } from '../../../src/db/indexDecision';
 import { decided, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
-import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
+import { noIndexAnswer, withheldAnswer } from '../../../src/core/advice/missingIndex';
+import { recordedAdviceOf } from '../../../src/core/record/advice';
 import type { Finding } from '../../../src/core/findings';
 import { statementStats, testDatabase } from '../support';
 
@@ -24,8 +25,12 @@ describe('examples/shop: index advice after a bulk load and ANALYZE stays on the
   /** The person's psql: 10,000 orders, 1/7 of them refunded, then ANALYZE. */
   const BULK = `INSERT INTO orders (customer_id, status, total_cents, placed_at) SELECT 1 + (g % 8000), (ARRAY['pending','paid','shipped','delivered','delivered','delivered','refunded'])[1 + g % 7], 1000 + g % 5000, now() - (g || ' minutes')::interval FROM generate_series(1, 10000) g`;
 
-  /** A one-off backfill: 40,000 delivered orders in one statement. */
-  const BACKFILL = `INSERT INTO orders (customer_id, status, total_cents, placed_at) SELECT 1 + (g % 8000), 'delivered', 1000 + g % 5000, now() - (g || ' minutes')::interval FROM generate_series(1, 40000) g`;
+  /**
+   * A one-off backfill: 40,000 delivered orders in one statement, led by WITH (a data-modifying CTE's form). Before, the
+   * one-off writes were read only from texts starting INSERT/UPDATE/DELETE/MERGE/COPY, and this one counted as orders'
+   * write rate.
+   */
+  const BACKFILL = `WITH src AS (SELECT g FROM generate_series(1, 40000) g) INSERT INTO orders (customer_id, status, total_cents, placed_at) SELECT 1 + (g % 8000), 'delivered', 1000 + g % 5000, now() - (g || ' minutes')::interval FROM src`;
   /** The app's steady writes: a batch of 10,000 delivered orders, run again and again (calls > 1: a write rate). */
   const STEADY = `INSERT INTO orders (customer_id, status, total_cents, placed_at) SELECT 1 + (g % 8000), 'delivered', 1000 + g % 5000, now() FROM generate_series(1, 10000) g`;
   let refunds = '';
@@ -80,6 +85,11 @@ describe('examples/shop: index advice after a bulk load and ANALYZE stays on the
     assert.match(f.message, /orders \(status[^)]*\)[^—]*cuts? the estimated cost [\d,.]+ → [\d,.]+.* — withheld: orders is (write-heavy|written often) \([\d,]+ rows inserted\/updated\/deleted.*keeping this index current costs about [\d,]+ ms against [\d,]+ ms saved/);
     assert.equal(f.severity, d.withheld[0].suggestion.verifiedBy === 'none' ? 'info' : 'warning', 'the severity its proof gives, as any missing-index finding');
     assert.equal(f.evidence?.suggestions && (f.evidence.suggestions as { withheld?: string }[])[0].withheld, d.withheld[0].why, 'the evidence carries why');
+    // The recording's line of the same statement (its hover, "Recorded at …", the recording's report) says it in the same
+    // words as `pg-lens record`, Suggest Indexes and `pg-lens advise` (withheldAnswer): before, it said nothing of it.
+    const recorded = recordedAdviceOf(d, undefined, (r) => noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pgLens.index.maxTableSizeMb' }));
+    assert.equal(recorded.note, withheldAnswer(d.withheld));
+    assert.match(recorded.note ?? '', /^orders \(status[^)]*\), cost [\d,.]+ → [\d,.]+, withheld: orders is (write-heavy|written often) \(/);
   });
 
   it('after orders_status_idx is made, the refunds line says the index it would use exists, as the other lines do (person47 L5)', async function () {

@@ -202,6 +202,16 @@ describe('core/advice/workload: the one index decision', () => {
       { query: 'UPDATE reviews SET rating = rating WHERE id IN (SELECT id FROM orders)', calls: 1, rows: 300 },
     ]);
     assert.deepEqual([...once], [['public.orders', { rows: 15_000, statements: 2 }], ['public.reviews', { rows: 300, statements: 1 }]], 'the recurring INSERT and the COPY … TO are not left out');
+    // Led by WITH (a data-modifying CTE): one-off when its top statement is the write — pg_stat_statements' rows are the top
+    // statement's, so a WITH whose INSERT is in a CTE under a SELECT (1 row: the count) and one writing two tables are not.
+    const withs = oneOffWriteRows([
+      { query: `WITH src AS (SELECT g FROM generate_series($1, $2) g) INSERT INTO orders (customer_id, status) SELECT 1 + g % 8000, 'delivered' FROM src`, calls: 1, rows: 40_000 },
+      { query: `WITH stale AS (SELECT id FROM carts WHERE updated_at < now() - interval '30 days') DELETE FROM shop.carts WHERE id IN (SELECT id FROM stale)`, calls: 1, rows: 700 },
+      { query: `WITH ins AS (INSERT INTO orders (customer_id) SELECT g FROM generate_series($1, $2) g RETURNING id) SELECT count(*) FROM ins`, calls: 1, rows: 1 },
+      { query: `WITH moved AS (DELETE FROM orders WHERE placed_at < $1 RETURNING *) INSERT INTO orders_archive SELECT * FROM moved`, calls: 1, rows: 9_000 },
+      { query: `WITH src AS (SELECT 1) SELECT * FROM src`, calls: 1, rows: 1 },
+    ]);
+    assert.deepEqual([...withs], [['public.orders', { rows: 40_000, statements: 1 }], ['shop.carts', { rows: 700, statements: 1 }]]);
     // The person's figures: five refunds reads saved ~14 ms; orders took 10,000 rows from one psql INSERT.
     const read = [st('refunds read', [s('orders', ['status'], 1147, 663)], 33)];
     const orders = { schema: 'public', name: 'orders', inserts: 10_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 100 };

@@ -12,7 +12,7 @@ import { analyzePlan, fmtSaving, K, misestimateLabel, oneOffWrite, planCatalogNa
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
-import { briefMarkdown, briefPlan, declinedIndexNote } from '../../../../src/core/plan/brief';
+import { briefMarkdown, briefPlan, declinedIndexNote, hoverNoIndexNote } from '../../../../src/core/plan/brief';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -991,6 +991,12 @@ describe('core/plan: one answer for a one-off DELETE, each tip with its own figu
     const tip = viewer.tips.find((t) => t.declined)!;
     assert.ok(tip && tip.text.includes(tip.declined!), viewer.tips.map((t) => t.text).join('\n'));
     assert.equal(declinedIndexNote(viewer), `No index for it: ${tip.declined}.`);
+    // The advice decided it with an index (its finding left out on this one-off judgement): the hover's note is still the
+    // tip's — the advice's '' ("the line's finding says it") holds only where that finding is on the line.
+    const p1 = analyzePlan(estimated, options(1));
+    assert.equal(hoverNoIndexNote(p1, { advice: '', findingOnLine: false }), once.note);
+    assert.equal(hoverNoIndexNote(p1, { advice: '', findingOnLine: true }), '');
+    assert.equal(hoverNoIndexNote(p1, { advice: 'No index for it: no index cuts the estimated cost by 30% or more (2 candidates tried).' }), 'No index for it: no index cuts the estimated cost by 30% or more (2 candidates tried).');
   });
 
   it('oneOffWrite: fewer than two calls is a one-off; unknown calls are not judged', () => {
