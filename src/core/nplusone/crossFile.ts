@@ -761,7 +761,9 @@ export class CrossFileCalls {
       // Several classes define the method (`get_solves` of Users and of Teams): the class the code binds the receiver to
       // (`for team in Teams.query…`, `self`) decides (person13 P7: `team.get_solves()` was said to be Users').
       const classes = new Set(all.flatMap((d) => (d.cls ? [d.cls] : [])));
-      const ofClass = !typedDefs?.length && classes.size > 1 && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
+      const ofClass = !typedDefs?.length && (classes.size > 1 || call.rowsOf) && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
+      // A common name on a model's rows (PendingLoopCall.rowsOf): that model's method, its bases', or none.
+      if (call.rowsOf && !ofClass.length && !(call.language === 'python' && all.some((d) => this.pythonClassHas({ ...call, receiverClass: call.rowsOf }, d)))) continue;
       // Python: the receiver is a class the file imports (`ProviderModel.list_async(…)`): that class's method or its bases'.
       const ofHierarchy = !typedDefs?.length && !ofClass.length && call.language === 'python' && call.receiverClass ? all.filter((d) => this.pythonClassHas(call, d)) : [];
       const typedAll = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : ofHierarchy.length ? ofHierarchy.filter((d) => reaches.has(d)) : undefined;

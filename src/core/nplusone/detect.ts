@@ -207,6 +207,12 @@ export interface PendingLoopCall {
    * dict is no `get` of the app's).
    */
   classMethod?: boolean;
+  /**
+   * Python: a common name (`serialize`, `to_dict`) called on each row of a model query (`[w.serialize() for w in
+   * workouts]`, `workouts = pagination.items`, `pagination = Workout.query…paginate(…)`): only that model's method (or its
+   * bases') counts, and only when it reaches the database.
+   */
+  rowsOf?: string;
   /** Where the loop's collection comes from (loopSource.ts), for the finding's evidence. */
   source?: LoopSource;
   /** What the code says about how many items the loop walks (NPlusOneEvidence.collection). */
@@ -753,7 +759,8 @@ class Detector {
       // the project defines it there; the cross-file pass keeps it only as a method of that class or its bases
       // (pythonClassHas), never another class's `get` (held-out-ar simple-login: `Mailbox.get` per id in SQLAlchemy files).
       const pyClassMethod = this.lang === 'python' && field(n, 'function')?.type === 'attribute' && /^[A-Z][a-z]\w*$/.test(field(field(n, 'function')!, 'object')?.text ?? '');
-      if (((GENERIC_NAMES.has(callee) || (callee.length < 4 && !itemModel)) && !repository && !recv?.receiverModule && !storage && !pyClassMethod && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      const rowsOf = this.lang === 'python' && GENERIC_NAMES.has(callee) ? this.pyRowsClass(n) : undefined;
+      if (((GENERIC_NAMES.has(callee) || (callee.length < 4 && !itemModel)) && !repository && !recv?.receiverModule && !storage && !pyClassMethod && !rowsOf && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       // A predicate (`pact_publication.latest_for_branch?`) is a method, though: no association or column reader of the app's
       // defines one, so the cross-file pass keeps it only when a project method of that name reaches the database.
@@ -795,6 +802,7 @@ class Detector {
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...(pyClassMethod && (GENERIC_NAMES.has(callee) || callee.length < 4) && !repository ? { classMethod: true } : {}),
+        ...(rowsOf ? { rowsOf, receiverOf: rowsOf } : {}),
         ...recv,
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
@@ -1329,9 +1337,18 @@ class Detector {
     const scope = fnNode?.text ?? this.text;
     // The class that starts an expression (`Teams.query…`, `Team.objects…`, `Team.where(…)`, `Teams(…)`, `new Team(…)`).
     const classStarting = (t: string | undefined) => t === undefined ? undefined : /^\s*(?:await\s+)?(?:new\s+)?([A-Z][\w$]*)\s*(?:\.|::|\()/.exec(t)?.[1];
-    const assigned = (v: string) => {
+    // Python: a page's rows handed on through names (`users_pagination = (User.query…paginate(…))`, then
+    // `users = users_pagination.items`, iterated): the class that starts the chain, followed a few names back; the
+    // value may open a parenthesis and go on over the next lines.
+    const assigned = (v: string, depth = 0): string | undefined => {
       const m = new RegExp(`(?:^|[\\s;(])(?:const|let|var)?\\s*${escapeRe(v)}\\s*(?::\\s*([A-Z][\\w$]*)[^=\\n]*)?=(?![=>])([^\\n;]+)`).exec(scope);
-      return m ? (m[1] ?? classStarting(m[2])) : undefined;
+      if (!m) return undefined;
+      if (m[1]) return m[1];
+      const direct = classStarting(m[2]);
+      if (direct || this.lang !== 'python' || depth >= 3) return direct;
+      if (/^\s*\(\s*$/.test(m[2])) return classStarting(scope.slice(m.index + m[0].length, m.index + m[0].length + 200).replace(/^\s+/, ''));
+      const from = /^\s*([a-z_]\w*)(?:\.items|\.all\(\s*\))?\s*$/.exec(m[2])?.[1];
+      return from && from !== v ? assigned(from, depth + 1) : undefined;
     };
     let cls: string | undefined;
     if (li.variable === name) {
@@ -1343,6 +1360,32 @@ class Detector {
     // A parameter annotated with a class (`team: Teams`, `Teams team`).
     cls ??= new RegExp(`(?:[(,]\\s*${escapeRe(name)}\\s*:\\s*([A-Z][\\w$]*)\\b|[(,]\\s*([A-Z][\\w$]*)\\s+${escapeRe(name)}\\s*[,)])`).exec(scope)?.slice(1).find(Boolean);
     return cls ? { receiverOf: cls } : {};
+  }
+
+  /**
+   * Python: the model whose rows a method call's receiver is, when the receiver is the item of the loop around the call
+   * and the loop walks a model query — inline or through a few names (`users = users_pagination.items`,
+   * `users_pagination = (User.query.filter(…).paginate(…))`, the value opening a parenthesis over several lines).
+   */
+  private pyRowsClass(n: Node): string | undefined {
+    const recv = field(field(n, 'function') ?? n, 'object');
+    const li = recv?.type === 'identifier' ? this.enclosingLoop(n) : undefined;
+    if (!li || li.variable !== recv!.text || !li.iterable) return undefined;
+    let fnNode: Node | undefined;
+    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.isFunction(p)) fnNode = p;
+    const scope = fnNode?.text ?? this.text;
+    let text = li.iterable.text;
+    for (let i = 0; i < 4; i++) {
+      const q = /^\s*\(?\s*([A-Z]\w*)\.(?:query|objects)\b/.exec(text) ?? /^\s*\(?\s*(?:[\w.]*[Ss]ession|db)\.(?:query|scalars|execute)\s*\(\s*(?:(?:sa|db|sqlalchemy)\.)?(?:select\s*\(\s*)?([A-Z]\w*)\b/.exec(text);
+      if (q) return q[1];
+      // A name, its page's items, or a query built on it (`workouts_query.order_by(…).limit(…).all()`).
+      const name = /^\s*([a-z_]\w*)(?:\.items|\.all\(\s*\))?\s*$/.exec(text)?.[1] ?? /^\s*\(?\s*([a-z_]\w*)\s*\.\s*(?:filter|filter_by|order_by|limit|offset|paginate|join|outerjoin|options|distinct|group_by|where)\s*\(/.exec(text)?.[1];
+      if (!name) return undefined;
+      const m = new RegExp(`(?:^|\\n)\\s*${escapeRe(name)}\\s*=(?!=)`).exec(scope);
+      if (!m) return undefined;
+      text = scope.slice(m.index + m[0].length, m.index + m[0].length + 300).replace(/\n[\s\S]*$/, (rest) => (/^\s*\(\s*$/.test(scope.slice(m.index + m[0].length).split('\n')[0]) ? rest : ''));
+    }
+    return undefined;
   }
 
   private inPythonClass(def: Node): boolean {

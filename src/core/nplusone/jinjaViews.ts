@@ -146,19 +146,20 @@ export class JinjaViews {
    * may call): only those are kept, not every file of the app.
    */
   addPython(file: string, text: string): void {
-    if (text.length <= MAX_TEXT && /\brelationship\s*\(|render_template|stream_template|TemplateResponse|context_processor|\bselect\s*\(|\.query\b|\brender(?:_to_string)?\s*\(|\btemplate_name\b|View\b|models\.Model|\.objects\b/.test(text)) this.python.set(file, text);
+    if (text.length <= MAX_TEXT && /\brelationship\s*\(|render_template|stream_template|TemplateResponse|context_processor|\bselect\s*\(|\.query\b|\brender(?:_to_string)?\s*\(|\btemplate_name\b|View\b|models\.Model|\.objects\b|\.filter_by\s*\(|\.all\s*\(\s*\)/.test(text)) this.python.set(file, text);
   }
 
   async findings(): Promise<Finding[]> {
-    if (!this.templates.size) return [];
+    const code = await this.rowReadsInLoops();
+    if (!this.templates.size) return code;
     const views = [...this.python].filter(([, t]) => /\b(render_template|stream_template|TemplateResponse|render|render_to_string)\s*\(|\bcontext_processor\b/.test(t));
     const rels = this.relationshipsOf();
-    if (!rels.size) return [];
+    if (!rels.size) return code;
     const out: Finding[] = [];
     const seen = new Set<string>();
     const renders: { file: string; template?: string; env: Map<string, Origin>; context?: 'request' }[] = this.djangoModels.size ? this.classViewRenders() : [];
     for (const [file, text] of views) for (const r of await this.rendersOf(file, text)) renders.push({ file, ...r });
-    out.push(...this.contextReads);
+    out.push(...this.contextReads, ...code);
     {
       for (const render of renders) {
         const file = render.file;
@@ -243,6 +244,68 @@ export class JinjaViews {
         out.push({ file: c.file, template, env });
         if (isList) this.rowReadsInViewCode(chain, origin);
       }
+    }
+    return out;
+  }
+
+  /**
+   * SQLAlchemy rows walked by a `for` loop of Python code that reads a lazy relationship of each row
+   * (`for sub in Subscription.query.filter_by(cancelled=True).all(): user = sub.user`): one SELECT per row, unless the
+   * query loads it (`options(joinedload(…))`), its declaration does (`lazy='joined'`, `'selectin'`, …), or every row has
+   * the same parent (rows read through that parent's relationship, `with_parent(p)`, or filtered on the foreign key
+   * `user_id=…`: the parent is loaded once, then taken from the session). Reported at the read, the query related.
+   * Django models are detect.ts's (checkLazyRelations); `lazy='dynamic'` reads are queries detect.ts reports itself.
+   */
+  private async rowReadsInLoops(): Promise<Finding[]> {
+    const out: Finding[] = [];
+    if (!this.relationshipsOf().size) return out;
+    for (const [file, text] of this.python) {
+      if (!/^\s*for\s/m.test(text)) continue;
+      const found = await withSourceTree(text, 'python', undefined, (tree) => {
+        const got: Finding[] = [];
+        if (!tree) return got;
+        let starts: number[] | undefined;
+        for (const loop of tree.rootNode.descendantsOfType('for_statement')) {
+          const left = loop ? field(loop, 'left') : undefined;
+          const right = loop ? field(loop, 'right') : undefined;
+          const body = loop ? field(loop, 'body') : undefined;
+          if (!loop || left?.type !== 'identifier' || !right || !body) continue;
+          const origin = this.originOf(file, right, loop, 0);
+          if (!origin || origin.single || origin.entities || this.djangoModels.has(origin.model)) continue;
+          const seen = new Set<string>();
+          for (const a of body.descendantsOfType('attribute')) {
+            const obj = a ? field(a, 'object') : undefined;
+            if (!a || obj?.type !== 'identifier' || obj.text !== left.text) continue;
+            const rel = this.relation(origin.model, field(a, 'attribute')?.text ?? '');
+            if (!rel || rel.lazy === 'dynamic' || seen.has(rel.attr)) continue;
+            // Written, not read (`sub.user = owner`).
+            if (a.parent?.type === 'assignment' && field(a.parent, 'left')?.startIndex === a.startIndex) continue;
+            // Inside a function the loop only defines: not run per row here.
+            let nested = false;
+            for (let p = a.parent; p && p.startIndex >= body.startIndex && p !== body; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') nested = true;
+            if (nested) continue;
+            // Every row of one parent: `filter_by(user_id=…)`, `Workout.user_id == x`.
+            if (rel.many === false && new RegExp(`\\b${rel.attr}_id\\s*(?:=(?!=)|==)`).test(origin.text)) continue;
+            starts ??= lineStarts(text);
+            const accesses = this.judge(origin, right.text, left.text, [rel], file, a.startIndex, a.text, starts);
+            if (!accesses.length) continue;
+            seen.add(rel.attr);
+            const f = finding(accesses[0]);
+            const read = a.text;
+            const queryLine = positionAt(lineStarts(this.python.get(origin.file) ?? ''), origin.span.start).line + 1;
+            got.push({
+              ...f,
+              message: `N+1 query: \`${read}\` is read for every row of \`${right.text.replace(/\s+/g, ' ').slice(0, 80)}\`; ${rel.owner}.${rel.attr} is loaded lazily (lazy='${rel.lazy}') and the query does not load it: a SELECT per row.`,
+              file,
+              span: { start: a.startIndex, end: a.endIndex },
+              related: [{ file: origin.file, line: queryLine, span: origin.span, message: `the query of the rows (${origin.model})` }],
+              evidence: { ...(f.evidence ?? {}), loop: `for ${left.text} in …`, iterable: right.text.slice(0, 200) },
+            });
+          }
+        }
+        return got;
+      });
+      out.push(...found);
     }
     return out;
   }
@@ -685,7 +748,8 @@ export class JinjaViews {
       const rest = text.slice(bodyAt);
       const end = new RegExp(`\\n(?!${d[1]}[ \\t]|\\s*\\n)`).exec(rest.slice(1));
       const body = rest.slice(0, end ? end.index + 1 : 4000);
-      const m = /\b(?:(?:sa|db|sqlalchemy)\.)?select\s*\(\s*([A-Z]\w*|cls)\s*[,)]/.exec(body) ?? /(?:^|[^\w.])([A-Z]\w*|cls)\.query\b/.exec(body);
+      // A mixin's class method querying its class through the session (`Session.query(cls).filter_by(**kw)`): not `Session.query`'s.
+      const m = /\b(?:(?:sa|db|sqlalchemy)\.)?select\s*\(\s*([A-Z]\w*|cls)\s*[,)]/.exec(body) ?? /\b(?:[Ss]ession|db\.session)\.query\s*\(\s*(cls)\s*\)/.exec(body) ?? /(?:^|[^\w.])([A-Z]\w*|cls)\.query\b/.exec(body);
       // `select(cls)` in a classmethod (a mixin's search): the model the view called it on.
       const model = m?.[1] === 'cls' ? cls : m?.[1];
       if (!m || !model || !this.relationshipsOf().has(model)) continue;
