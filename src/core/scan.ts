@@ -13,7 +13,7 @@ import { notAnalysedMessage } from './extract/looksLikeSql';
 import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
-import { OTHER_DIALECT_RULE, OTHER_RULES, RULES } from './rules/index';
+import { OTHER_DIALECT_RULE, OTHER_RULES, RULES, SYNTAX_ERROR_RULE } from './rules/index';
 import { readAsOneRow, refilledWithOneRow, takenAsOneRow } from './rules/updateDeleteWithoutWhere';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
@@ -134,7 +134,7 @@ export interface SqlRejection {
 /** The rule of a statement the connected database rejects for a name it does not have (a typo). */
 const UNDEFINED_NAME = 'undefined-name';
 /** The rule of SQL the connected server rejects as a syntax error (42601): it fails every time it runs. */
-const SYNTAX_ERROR = 'syntax-error';
+const SYNTAX_ERROR = SYNTAX_ERROR_RULE;
 
 /**
  * The name PostgreSQL did not find is one the file itself creates — `CREATE [TEMP|UNLOGGED] TABLE name`, `CREATE [OR

@@ -81,7 +81,9 @@ const RELATION_KINDS: Record<string, string> = { r: 'table', p: 'partitioned tab
 export async function planAction(db: Database, action: MaintenanceAction): Promise<ActionPlan> {
   switch (action.kind) {
     case 'reset-statements':
-      return { action, statement: 'SELECT pg_stat_statements_reset()', target: 'all pg_stat_statements entries' };
+      // The confirm's title is "<action title>: <target>?": the title already names pg_stat_statements (person48 L-c read
+      // "Reset pg_stat_statements: all pg_stat_statements entries?"); the target says what is lost, and how wide.
+      return { action, statement: 'SELECT pg_stat_statements_reset()', target: 'the figures of every statement, in every database of this server' };
     case 'cancel-backend':
     case 'terminate-backend': {
       const { rows } = await db.query(MAINTENANCE_SQL.backend, [action.pid, action.backendStart, APPLICATION_NAME]);

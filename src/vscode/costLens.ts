@@ -98,7 +98,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, appFiguresSince, baselineFor, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
+    const { appFigures, appFiguresSince, baselineFor, figuresBefore, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
     const { formatCacheLens } = await loadEngine();
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -119,8 +119,9 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       // After an index was created or dropped the whole-history mean mixes the calls before and after it: the
       // title gives the figures since the change (and the mean before it); otherwise it says the period it covers.
       // PG Lens's own Benchmark runs are subtracted from each window: those before the change from the figures before it.
+      // "Before" a change that followed another on this statement's tables: the period between the two (person48 M-B).
       const beforeRaw = since?.before.get(found.stat.queryid);
-      const before = beforeRaw && (appFigures(beforeRaw, own.get(site.sql, found.stat.queryid, { before: since!.atMs })) ?? { ...beforeRaw, calls: 0, rows: 0, totalMs: 0, meanMs: 0 });
+      const { before, from: beforeFrom } = since ? figuresBefore(since, site.sql, found.stat.queryid, own) : {};
       // The same statement written elsewhere in the workspace: its figures are all their calls (person28 M2).
       const places = this.ctx.indexAdvice?.placesOf(site.sql) ?? [];
       // (A place is the line its SQL starts on; the lens stands on the call's line.)
@@ -138,7 +139,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, since: sinceFigures && { since: sinceFigures, before, nowMs: Date.now() } }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, since: sinceFigures && { since: sinceFigures, before, beforeFrom, nowMs: Date.now() } }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

@@ -36,6 +36,9 @@ export const RULES: readonly Rule[] = [
 /** The hint on a file whose SQL targets another database (core/dialect.ts): no rule ran on it. */
 export const OTHER_DIALECT_RULE: RuleMeta = { id: 'other-dialect', defaultSeverity: 'hint', description: "This file's SQL targets another database (by its path, its driver imports or the project's configuration): no PostgreSQL advice is given for it." };
 
+/** The rule of SQL the connected server rejects as a syntax error (42601; core/scan): the editor's hover leaves the same error out once Problems has it. */
+export const SYNTAX_ERROR_RULE = 'syntax-error';
+
 export const OTHER_RULES: readonly RuleMeta[] = [
   OTHER_DIALECT_RULE,
   { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', helpInOwnHover: true },
@@ -44,7 +47,7 @@ export const OTHER_RULES: readonly RuleMeta[] = [
   { id: 'unused-index', defaultSeverity: 'warning', description: 'An index no query has used since statistics were reset.' },
   { id: 'invalid-index', defaultSeverity: 'error', description: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY: maintained on writes, never used.' },
   { id: 'undefined-name', defaultSeverity: 'error', description: 'The connected database rejects this statement: a column or table it names does not exist there (a typo, or a database not migrated yet).' },
-  { id: 'syntax-error', defaultSeverity: 'warning', description: 'The connected server rejects this SQL as a syntax error: it fails every time it runs, and nothing is planned or advised on it until it parses.' },
+  { id: SYNTAX_ERROR_RULE, defaultSeverity: 'warning', description: 'The connected server rejects this SQL as a syntax error: it fails every time it runs, and nothing is planned or advised on it until it parses.' },
   { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).' },
   { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.' },
 ];

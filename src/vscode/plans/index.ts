@@ -22,6 +22,7 @@ import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from '../findingActions';
 import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
+import { SYNTAX_ERROR_RULE } from '../../core/rules/index';
 import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 import { chooseDestructive } from '../confirm';
@@ -128,7 +129,9 @@ class PlansFeature implements vscode.Disposable {
     if (!site && !linked) {
       // SQL that PostgreSQL cannot parse as written (a typo) is no site: its parse error, rather than nothing (person45 M3).
       const broken = await this.ctx.sites.unparsedAt?.(doc, doc.offsetAt(pos));
-      if (broken && !token.isCancellationRequested) return new vscode.Hover(new vscode.MarkdownString(`$(error) ${escapeMd(broken.line)}`, true), new vscode.Range(doc.positionAt(broken.span.start), doc.positionAt(broken.span.end)));
+      // Under the pointer, VS Code shows the server's syntax error (a Problem, core/scan) itself: said once (person48 L1).
+      const saidHere = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.contains(pos) && String((d.code as { value?: unknown } | undefined)?.value ?? '') === SYNTAX_ERROR_RULE);
+      if (broken && !saidHere && !token.isCancellationRequested) return new vscode.Hover(new vscode.MarkdownString(`$(error) ${escapeMd(broken.line)}`, true), new vscode.Range(doc.positionAt(broken.span.start), doc.positionAt(broken.span.end)));
     }
     if (!site || token.isCancellationRequested) return undefined;
     const siteUri = linked?.uri ?? doc.uri;
@@ -162,7 +165,11 @@ class PlansFeature implements vscode.Disposable {
     // A statement that gets no index advice (a one-off script's…): its scan warning says why, as Suggest Indexes would (person39 L6).
     // Else the advice's own answer when it has decided the statement: the plan tip's judgement defers to it (issue 20).
     const noIndexAdvice = linked || !outcome.ok ? undefined : { notWorkload: await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql), advice: this.ctx.indexAdvice?.noIndexNoteFor(site.sql), findingOnLine: mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) };
-    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove, noIndexAdvice);
+    // The server's syntax error is a Problem of this statement (core/scan): VS Code shows it under the pointer, the lead
+    // names it elsewhere; the refusal's own line would say it a second time, in other words (person48 L1).
+    const errorSaid = !outcome.ok && mine.some((d) => ruleOf(d) === SYNTAX_ERROR_RULE);
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, proved, findings.map((d) => ({ ruleId: ruleOf(d), message: d.message, severity: SEVERITY_NAME[d.severity] })), howToFix, saidAbove, noIndexAdvice, errorSaid);
+    if (!md.value.trim()) return undefined;
     if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
     return new vscode.Hover(md, range);
   }
@@ -838,7 +845,7 @@ async function writeCalls(json: Record<string, unknown>, sql: string, conn: Acti
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string; findingOnLine?: boolean }): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string; findingOnLine?: boolean }, errorSaid = false): Promise<vscode.MarkdownString> {
   const [{ briefPlan, briefMarkdown, hoverNoIndexNote }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
@@ -846,6 +853,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   if (lead.length) md.appendMarkdown(`${lead.join('  \n')}\n\n`);
   md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes', 'pgLens.selectConnection', OPEN_DOCS_COMMAND] };
   if (!outcome.ok) {
+    if (errorSaid) return md;
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
     const { splicedPlaceholderReason } = await import('../../core/plan/brief');

@@ -124,6 +124,15 @@ describe('maintenance actions', function () {
     });
   });
 
+  it('the reset confirm says what is lost without naming pg_stat_statements twice (person48 L-c)', async () => {
+    const db = await t.open();
+    const plan = await planAction(db, { kind: 'reset-statements' });
+    assert.equal(plan.statement, 'SELECT pg_stat_statements_reset()');
+    // The dialog reads "Reset pg_stat_statements: <target>?".
+    assert.doesNotMatch(plan.target, /pg_stat_statements/);
+    assert.match(plan.target, /every statement, in every database of this server/);
+  });
+
   it('production profiles are refused before anything is sent', async () => {
     const db = await t.open({ profile: { ...t.profile, environment: 'production' } });
     const oid = await oidOf(t.admin, 'a.b');

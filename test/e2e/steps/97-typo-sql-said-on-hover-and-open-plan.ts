@@ -59,6 +59,22 @@ export const step: Step = {
       log(`problem: ${(await row.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
       if (!(await row.locator('.codicon-warning, .codicon-problems-warning-icon, [class*="warning"]').count())) throw new StepFailure(`expected the typo's problem to be a warning; row: ${await row.evaluate((e) => e.outerHTML.slice(0, 400))}`);
       await screenshot('typo-sql-problems');
+      // The hover ON the word the warning marks (person48 L1): VS Code shows the Problem's text there itself; PG Lens's own
+      // line said the same error again in other words ("⚠ PostgreSQL: syntax error…" over "⊗ … cannot parse … syntax error…").
+      await wb.runCommand('View: Focus Active Editor Group');
+      await wb.goToLine(i + 1, lines[i].indexOf('DESC`') + 1);
+      const onWord = await wb.until(async () => {
+        await wb.runCommand('Show or Focus Hover');
+        await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+        await page.waitForTimeout(1000);
+        const t = (await hover.first().innerText().catch(() => '')) ?? '';
+        await page.keyboard.press('Escape');
+        return /syntax error at or near/.test(t) ? t : undefined;
+      }, 'the hover on the typo\'s word', 60_000);
+      log(`hover on the word: ${onWord.replace(/\s+/g, ' ').slice(0, 200)}`);
+      const times = onWord.match(/syntax error at or near "D"/g)?.length ?? 0;
+      if (times !== 1) throw new StepFailure(`expected the hover on "D" to say the syntax error once; said ${times} times: ${onWord}`);
+      await screenshot('typo-sql-hover-on-word');
     } finally {
       await page.mouse.move(5, 500);
       // Focus leaving the editor (the Problems panel) may have saved the typo (files.autoSave onFocusChange): the file on

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -53,6 +53,37 @@ describe('core/cost', () => {
     assert.equal(b.current(), undefined);
     assert.deepEqual([...b.observe(240_000, idx(['public.orders_pkey']), [stat('1', 'q', 3, 3, 3)], 70)], ['public.orders'], 'an index dropped (person31 M1)');
     assert.equal(b.current()?.change, 'DROP INDEX orders_total_idx');
+  });
+
+  it('after CREATE then DROP INDEX, the figures "before" the drop are the index\'s life, not the whole history (person48 M-B)', () => {
+    const b = new CostBaselines();
+    const sql = "SELECT id FROM orders WHERE status = $1 ORDER BY placed_at DESC";
+    const pkey = ['1', { name: 'public.orders_pkey', table: 'public.orders' }] as const;
+    const idx = ['2', { name: 'public.orders_status_idx', table: 'public.orders' }] as const;
+    // 550 calls at 1.8 ms without the index, 90 at 0.030 ms with it, then 30 at 2.1 ms after the drop.
+    b.observe(0, new Map([pkey]), [stat('q', sql, 990, 550, 550)], 3600);
+    b.observe(60_000, new Map([pkey, idx]), [stat('q', sql, 990, 550, 550)], 3660);
+    assert.equal(b.current()?.previous, undefined, 'the first change has none before it');
+    b.observe(120_000, new Map([pkey, idx]), [stat('q', sql, 992.7, 640, 640)], 3720);
+    b.observe(180_000, new Map([pkey]), [stat('q', sql, 992.7, 640, 640)], 3780);
+    const drop = b.current()!;
+    assert.equal(drop.change, 'DROP INDEX orders_status_idx');
+    assert.equal(drop.previous?.change, 'CREATE INDEX orders_status_idx');
+    const own = new OwnRuns();
+    const { before, from } = figuresBefore(drop, sql, 'q', own);
+    assert.equal(from, 'CREATE INDEX orders_status_idx');
+    assert.deepEqual([before!.calls, before!.meanMs.toFixed(3)], [90, '0.030'], 'the index\'s life: 90 calls at 0.030 ms');
+    const now = stat('q', sql, 1055.7, 670, 670);
+    const since = figuresSince(now, drop.before.get('q'));
+    assert.equal(formatCostLensSince(since, before, drop, 240_000), 'since index drop (2 min): 2.1 ms mean · 30 calls · 1.0 rows/call · before: 0.030 ms mean');
+    const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: drop, since: { since, before, beforeFrom: from, nowMs: 240_000 } });
+    assert.match(tip, /^Since DROP INDEX orders_status_idx \(2 min ago\): 2\.1 ms mean · 30 calls · 1\.0 rows\/call; before it \(since CREATE INDEX orders_status_idx\): 0\.030 ms mean · 90 calls · 1\.0 rows\/call\.$/m);
+    // A statement on another table: the earlier change does not apply, its "before" is its whole history up to the drop.
+    assert.deepEqual(figuresBefore({ ...drop, before: new Map([['c', stat('c', 'SELECT 1 FROM customers', 10, 10, 10)]]) }, 'SELECT 1 FROM customers', 'c', own), { before: stat('c', 'SELECT 1 FROM customers', 10, 10, 10) });
+    // A reset of pg_stat_statements after the CREATE: the earlier change is dropped, the drop kept.
+    b.observe(240_000, new Map([pkey]), [stat('q', sql, 2, 2, 2)], 150);
+    assert.equal(b.current()?.change, 'DROP INDEX orders_status_idx');
+    assert.equal(b.current()?.previous, undefined);
   });
 
   it('an index change counts from the baseline only the statements that read its table (person9: getCustomer restarted "since CREATE INDEX orders_customer_id_idx")', () => {

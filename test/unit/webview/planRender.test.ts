@@ -508,7 +508,7 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.textContent!, /Only the after plan ran: compared on what both have, the planner's estimates/);
     assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ self cost/);
     // The figures that count a node's children say so (person24 LOW 4: a Limit's children's blocks read as its own).
-    assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ shared blocks \(with children\).*Cost after \/ before \(with children\)/);
+    assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ shared blocks \(with children\).*Node cost after \/ before \(with children\)/);
     // An index name breaks after its underscores in a narrow pane, its text unchanged (person24 LOW 4).
     const named = [...root.querySelectorAll('table.diff tbody td:first-child')].find((td) => /_/.test(td.textContent!))!;
     assert.ok(named, 'a node label with an underscore');
@@ -528,8 +528,8 @@ describe('webview/plan rendering (jsdom)', () => {
     const slowerOnce = head(bitmap(7.0));
     assert.match(slowerOnce, /16\.7× fewer blocks read \(870 → 52\), though 1\.49× slower in one run each \(4\.7 ms → 7\.0 ms\): too close to call from one run/);
     // Far apart in time, the time decides; and when time and blocks agree, the plain verdict.
-    assert.match(head(bitmap(20)), /^Before → after: 4\.26× slower$/);
-    assert.match(head(bitmap(1.7)), /^Before → after: 2\.76× faster$/);
+    assert.match(head(bitmap(20)), /^Before → after: 4\.26× slower \(execution time 4\.7 ms → 20\.0 ms\)$/);
+    assert.match(head(bitmap(1.7)), /^Before → after: 2\.76× faster \(execution time 4\.7 ms → 1\.7 ms\)$/);
   });
 
   it('a headline from one run each whose time moved far more than the pages read says the pages read under it (person27: "846.06× faster", Benchmark 2.7×)', () => {
@@ -541,7 +541,7 @@ describe('webview/plan rendering (jsdom)', () => {
       return { head: root.querySelector('h1')!.textContent!, note: root.querySelector('.time-vs-work')?.textContent };
     };
     const far = notes(seq(190), index(0.224));
-    assert.match(far.head, /^Before → after: 848\.21× faster$/);
+    assert.match(far.head, /^Before → after: 848\.21× faster \(execution time 190 ms → 0\.224 ms\)$/);
     assert.equal(far.note, 'One run each: 848× faster in time (190 ms → 0.224 ms), but the pages read went 870 → 52 (16.7× fewer): a single run\'s time moves with the machine\'s load and the cache, the pages read do not. Benchmark Query measures percentiles over many runs.');
     // Time and pages in step (within 3×): nothing added.
     assert.equal(notes(seq(4.6), index(0.5)).note, undefined);
@@ -599,7 +599,7 @@ describe('webview/plan rendering (jsdom)', () => {
     renderCompare(root, { ...before, method: 'plain', params: ['{1}'] }, { ...after, method: 'plain' });
     assert.match(root.querySelector('h1')!.textContent!, /^Before → after: same statement, other values: estimates 2\.80× lower$/);
     renderCompare(root, before, { ...after, method: 'generic-plan', params: undefined });
-    assert.match(root.querySelector('h1')!.textContent!, /^Before → after: 2\.80× cheaper$/);
+    assert.match(root.querySelector('h1')!.textContent!, /^Before → after: 2\.80× cheaper \(total cost 119\.39 → 42\.64\)$/);
   });
 
   it('a benchmark shows beside the plan, with the parameter values it used', () => {
