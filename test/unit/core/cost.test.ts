@@ -58,8 +58,8 @@ describe('core/cost', () => {
   it('after CREATE then DROP INDEX, the figures "before" the drop are the index\'s life, not the whole history (person48 M-B)', () => {
     const b = new CostBaselines();
     const sql = "SELECT id FROM orders WHERE status = $1 ORDER BY placed_at DESC";
-    const pkey = ['1', { name: 'public.orders_pkey', table: 'public.orders' }] as const;
-    const idx = ['2', { name: 'public.orders_status_idx', table: 'public.orders' }] as const;
+    const pkey: [string, { name: string; table: string }] = ['1', { name: 'public.orders_pkey', table: 'public.orders' }];
+    const idx: [string, { name: string; table: string }] = ['2', { name: 'public.orders_status_idx', table: 'public.orders' }];
     // 550 calls at 1.8 ms without the index, 90 at 0.030 ms with it, then 30 at 2.1 ms after the drop.
     b.observe(0, new Map([pkey]), [stat('q', sql, 990, 550, 550)], 3600);
     b.observe(60_000, new Map([pkey, idx]), [stat('q', sql, 990, 550, 550)], 3660);
