@@ -10,7 +10,7 @@
 import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import { INDEX_MAX_SELECTIVITY, tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, sameScans, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
-import { countOf, formatCount, shortLine } from '../core/format';
+import { countOf, formatCount, formatPercent, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { costPhrase, earlierNote, indexDefinitionTitle, type NotTriedCandidate, type SummaryFigures } from '../core/advice/missingIndex';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
@@ -333,7 +333,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const triedDdl = new Set(tried.map((x) => x.ddl));
     const out: NotTried[] = [];
     for (const c of candidates) {
-      if (provedAny || triedDdl.has(createIndexSql(c, { concurrently: true }))) continue;
+      if (provedAny || c.filterFallback || triedDdl.has(createIndexSql(c, { concurrently: true }))) continue;
       const why: NotTried['why'] = busy.has(c) ? 'busy' : heldBack.has(c) ? 'budget' : tooLarge.has(c) ? 'size' : withheld.has(c) ? 'withheld' : failed.has(c) ? 'failed' : 'unavailable';
       out.push({ index: `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`, table: displayTable(c), why, ...(why === 'size' ? { tableBytes: tableBytes(c), limitBytes: maxTableBytes } : {}), ...(why === 'failed' ? { error: failed.get(c) } : {}) });
     }
@@ -536,7 +536,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
         const proved: { c: IndexCandidate; p: Proof }[] = [];
         // Every candidate the plan used this round, whatever it cut: the best of them may make a pair (below).
         const used: { c: IndexCandidate; p: Proof }[] = [];
-        for (const c of remaining) {
+        // The filter alone above its bound (IndexCandidate.filterFallback) joins the round only when the candidate that adds
+        // the ORDER BY's keys to it is used and its plan still sorts (pushed onto the list being walked).
+        const queue = remaining.filter((c) => !c.filterFallback);
+        for (const c of queue) {
           let p: Proof | 'unverifiable';
           try {
             p = await proveOne(c);
@@ -562,6 +565,10 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           tried.push({ ddl: createIndexSql(c, { concurrently: true }), costAfter: round(p.costAfter), planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, verifiedBy: p.verifiedBy });
           const reduction = current.totalCost > 0 ? 1 - p.costAfter / current.totalCost : 0;
           if (p.planUsesIndex && reduction > 0) used.push({ c, p });
+          if (p.planUsesIndex && c.kind === 'sort' && stillSorts(p.plan)) {
+            const alone = remaining.find((x) => x.filterFallback && extendsWithOrder(c, x) && !queue.includes(x));
+            if (alone) queue.push(alone);
+          }
           if (!p.planUsesIndex) {
             rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: 'the planner does not use it' });
           } else if (reduction < minReduction) {
@@ -574,8 +581,8 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           if (!suggestions.length && maxIndexes >= 2) suggestions.push(...(await sortPair(used, remaining, current)));
           break;
         }
-        const best = pickBest(proved);
-        const narrower = sameSortingPrefix(best, proved);
+        const best = sortOrFilter(pickBest(proved), proved, used);
+        const narrower = best.alone ? undefined : sameSortingPrefix(best, proved);
         // One index per table and statement: the others on that table do the same job.
         remaining = remaining.filter((c) => !(c.schema === best.c.schema && c.table === best.c.table));
         if (!remaining.length || suggestions.length + 1 >= maxIndexes) {
@@ -731,6 +738,30 @@ function pickBest(proved: { c: IndexCandidate; p: Proof }[]): { c: IndexCandidat
     if ((close && (smaller || simpler)) || (fairlyClose && muchSmaller)) best = x;
   }
   return best;
+}
+
+/** The plan still sorts in full (a Sort node; an Incremental Sort is the order an index's leading keys give). */
+function stillSorts(plan: PlanSummary): boolean {
+  return plan.nodes.some((n) => n.nodeType === 'Sort');
+}
+
+/**
+ * Between the ORDER BY's index whose plan still sorts and the filter alone (IndexCandidate.filterFallback, tried because of
+ * it): the one the planner costs lower, a tie to the narrower (issue 20, person48 M-A), with why in its reason. Dexter's
+ * way: try both, keep the best. Any other pick is returned as it is. `alone`: the filter's own index was picked over it.
+ */
+function sortOrFilter(best: { c: IndexCandidate; p: Proof }, proved: readonly { c: IndexCandidate; p: Proof }[], used: readonly { c: IndexCandidate; p: Proof }[]): { c: IndexCandidate; p: Proof; alone?: true } {
+  const title = (c: IndexCandidate) => `${displayTable(c)} (${c.keys.map((k) => k.label).join(', ')})`;
+  const kept = (c: IndexCandidate) => `${formatPercent(c.selectivity)} of the rows, more than the ${formatPercent(INDEX_MAX_SELECTIVITY)} PG Lens tries a filter alone for`;
+  if (best.c.filterFallback) {
+    const wide = used.find((x) => x.c.kind === 'sort' && extendsWithOrder(x.c, best.c));
+    if (!wide) return best;
+    return { ...best, alone: true, c: { ...best.c, reason: `${best.c.reason}: its filter keeps ${kept(best.c)}, tried because the plan with ${title(wide.c)} still sorts (that index does not give the ORDER BY, so its gain is the filter's); ${best.p.costAfter < wide.p.costAfter ? `the planner costs ${title(best.c)} lower, ${formatCost(best.p.costAfter)} against ${formatCost(wide.p.costAfter)}` : `the planner costs both ${formatCost(best.p.costAfter)}, and ${title(best.c)} is the narrower`}` } };
+  }
+  if (best.c.kind !== 'sort' || !stillSorts(best.p.plan)) return best;
+  const alone = proved.find((x) => x.c.filterFallback && extendsWithOrder(best.c, x.c));
+  if (alone && alone.p.costAfter <= best.p.costAfter) return sortOrFilter(alone, proved, used);
+  return alone ? { ...best, c: { ...best.c, reason: `${best.c.reason}; ${title(alone.c)} alone was tried too (this plan still sorts): the planner costs it higher, ${formatCost(alone.p.costAfter)} against ${formatCost(best.p.costAfter)}` } } : best;
 }
 
 /**

@@ -15,12 +15,12 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { byCallSite, decideIndexes, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, decideIndexes, LOAD_MAX_CALLS, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
 import { QueryIdsByShape, queryIdOf, statementCalls } from './queryStats';
-import { oneOffWrite, oneOffWriteWhy, RECURRING_CALLS } from '../core/plan';
+import { oneOffWrite, oneOffWriteWhy } from '../core/plan';
 import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
@@ -60,20 +60,21 @@ const DECISION_SQL = {
       AND ${FOREIGN_KEY_CHECK}`,
   /** $1: table names as schema.name (quoted). */
   tableWrites: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, s.n_tup_ins::int8 AS ins, s.n_tup_upd::int8 AS upd,
-      s.n_tup_del::int8 AS del, s.n_tup_hot_upd::int8 AS hot, (coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0))::int8 AS reads
+      s.n_tup_del::int8 AS del, s.n_tup_hot_upd::int8 AS hot, (coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0))::int8 AS reads,
+      s.n_live_tup::int8 AS live
     FROM unnest($1::text[]) AS q(name)
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_stat_all_tables s ON s.relid = c.oid`,
   /**
-   * $1 calls below which a statement has not recurred (core/plan oneOffWrite). Write statements of this database that ran
-   * fewer times and wrote rows (a bulk INSERT in psql, a backfill, a COPY, a data-modifying WITH — a read-only one is read
-   * and left, core writeTarget): their rows are not the tables' write rate.
+   * $1 calls up to which a write statement may be a load (core/advice/workload LOAD_MAX_CALLS; bulkLoad judges each on
+   * its calls, rows and its table's rows). Write statements of this database that ran that few times and wrote rows (a bulk
+   * INSERT in psql, a batched backfill, a COPY, a data-modifying WITH — a read-only one is read and left, core writeTarget).
    */
   oneOffWrites: `${OWN_STATEMENT_MARKER} SELECT s.query, s.calls::int8 AS calls, s.rows::int8 AS rows
     FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND s.calls < $1 AND s.rows > 0
+      AND s.calls <= $1 AND s.rows > 0
       AND ${EXCLUDE_OWN.statements}
       AND s.query ~* '^\\s*(insert|update|delete|merge|copy|with)\\y'`,
   /** Seconds since the table counters of this database were reset (null: never reset, unknown period). */
@@ -806,7 +807,7 @@ export class IndexDecider {
   private async writes(tables: string[], timed: boolean): Promise<TableWriteStats[]> {
     const { rows } = await this.db.query(DECISION_SQL.tableWrites, [tables]);
     const periodRatio = timed ? await this.periodRatio() : undefined;
-    const oneOff = await this.oneOffWrites();
+    const oneOff = await this.oneOffWrites(new Map(rows.map((w) => [`${w.schema}.${w.name}`, Number(w.live)] as const)));
     // Less PG Lens's own rolled-back Explain Analyze writes, per kind (person38 M2: "reviews is write-heavy (2,338 rows …)"
     // after an explained INSERT and DELETE, both rolled back).
     // Its reads less the scans of PG Lens's own Explain Analyze and benchmark runs.
@@ -818,16 +819,17 @@ export class IndexDecider {
   }
 
   /**
-   * The rows of write statements that ran once (core/advice/workload oneOffWriteRows), per `schema.name`: left out of the
+   * The rows of loads (core/advice/workload oneOffWriteRows: run once, or a few runs each a large share of the table, by
+   * `tableRows`, each table's live rows), per `schema.name`: left out of the
    * write rate (never below zero: decideIndexes). pg_stat_statements not there: none (the counters as they are). Its period
    * and the counters' are not compared here: a reset of one table's counters (the shop's seed does one) moves no period
    * PostgreSQL shows, so a one-off write it holds from before such a reset is left out of rows written since — the limit,
    * said in docs/rules/missing-index.md.
    */
-  private async oneOffWrites(): Promise<Map<string, { rows: number; statements: number }>> {
+  private async oneOffWrites(tableRows: ReadonlyMap<string, number>): Promise<Map<string, { rows: number; statements: number; calls: number }>> {
     try {
-      const { rows } = await this.db.query(DECISION_SQL.oneOffWrites, [RECURRING_CALLS]);
-      return oneOffWriteRows(rows.map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) })));
+      const { rows } = await this.db.query(DECISION_SQL.oneOffWrites, [LOAD_MAX_CALLS]);
+      return oneOffWriteRows(rows.map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) })), tableRows);
     } catch (e) {
       if (connectionClosed(e)) throw e;
       return new Map();

@@ -689,7 +689,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are — and copies the
     // statement, the one thing the keeping button does that Cancel does not (core/confirm createIndexConfirmation).
-    const ask = createIndexConfirmation(s, conn.profile.name);
+    // Withheld for its write cost by the one decision (the hover's "Create index now" on a withheld index): said there too.
+    const withheld = [...(this.state?.advice.values() ?? [])].flatMap((a) => a.withheld ?? []).find((w) => w.ddl === s.ddl)?.why;
+    const ask = createIndexConfirmation(s, conn.profile.name, withheld);
     const choice = await chooseDestructive(ask.message, ask.detail, ask.labels);
     if (choice === 'keep') return this.copy(s);
     if (choice !== 'confirm') return;

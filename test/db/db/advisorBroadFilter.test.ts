@@ -57,6 +57,32 @@ describe('db/advisor: a filter above 5% is tried, and the planner decides (perso
     assert.ok(best.costAfter! <= 0.7 * before && best.costAfter! <= withIndex * 1.15, `psql's gain: ${before} → ${best.costAfter} (psql ${withIndex})`);
   });
 
+  it("`status = 'refunded' ORDER BY placed_at DESC` at 5.9%: the plan with (status, placed_at DESC) still sorts, so (status) alone is tried too and proposed, the planner costing it no higher (person48 M-A)", async () => {
+    const sql = `SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC`;
+    // psql: each index in a rolled-back transaction.
+    const trial = async (ddl: string) => {
+      await t.admin.query('BEGIN');
+      try {
+        await t.admin.query(ddl);
+        const plan = (await t.admin.query(`EXPLAIN (FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0].Plan;
+        return { cost: plan['Total Cost'] as number, sorts: plan['Node Type'] === 'Sort' };
+      } finally {
+        await t.admin.query('ROLLBACK');
+      }
+    };
+    const narrow = await trial('CREATE INDEX ON orders (status)');
+    const wide = await trial('CREATE INDEX ON orders (status, placed_at DESC)');
+    console.log(`      psql: (status) ${narrow.cost}, (status, placed_at DESC) ${wide.cost}${wide.sorts ? ', still a Sort' : ''}`);
+    assert.ok(wide.sorts && narrow.cost <= wide.cost, "the person's case: the wider index does not give the ORDER BY and costs no less");
+    const r = await adviseStatement(db, sql, undefined);
+    const best = r.suggestions[0];
+    assert.ok(best, noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 's' }));
+    assert.match(best.ddl, /ON orders \(status\)$/, `the narrower index: ${best.ddl}`);
+    assert.ok(r.tried?.some((x) => /\(status, placed_at DESC\)/.test(x.ddl)), 'the wider one was tried first');
+    assert.match(best.reason, /^equality on status: its filter keeps 5\.\d% of the rows, more than the 5\.0% PG Lens tries a filter alone for, tried because the plan with orders \(status, placed_at DESC\) still sorts \(that index does not give the ORDER BY, so its gain is the filter's\); the planner costs (orders \(status\) lower, [\d,.]+ against [\d,.]+|both [\d,.]+, and orders \(status\) is the narrower)$/, best.reason);
+    assert.ok(best.costAfter! <= narrow.cost * 1.15, `psql's (status): ${narrow.cost}; PG Lens ${best.costAfter}`);
+  });
+
   it("`status = 'shipped'` at ~22%: no candidate, said as PG Lens's own limit, not as a claim about the planner", async () => {
     const r = await adviseStatement(db, `SELECT id, total_cents FROM orders WHERE status = 'shipped' ORDER BY placed_at`, undefined);
     assert.equal(r.considered, 0);

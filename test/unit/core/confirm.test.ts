@@ -51,6 +51,10 @@ describe('core/confirm: createIndexConfirmation (person39 L2)', () => {
     for (const i of items) assert.doesNotMatch(i.title, /^(cancel|not now|don't|do not|no)\b/i);
     assert.match(c.detail, /^CREATE INDEX CONCURRENTLY orders_status_idx ON orders \(status\);\n\nCONCURRENTLY: writes to orders continue while it builds\./);
     assert.match(c.detail, /"Copy CREATE INDEX" copies the statement to run it yourself \(a migration\) and creates nothing; Cancel does nothing\.$/);
+    // Withheld by the index advice for its write cost: said before the person confirms (person48 H1').
+    const held = createIndexConfirmation({ ddl: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)', table: 'orders' }, 'shop', 'orders is write-heavy (…): keeping this index current costs about 39 ms against 7 ms saved');
+    assert.match(held.detail, /^CREATE INDEX CONCURRENTLY orders_status_idx ON orders \(status\);\n\nPG Lens withheld it: orders is write-heavy \(…\): keeping this index current costs about 39 ms against 7 ms saved\.\n\nCONCURRENTLY/);
+    assert.ok(!/withheld/.test(c.detail), 'not withheld: nothing said');
     assert.match(createIndexConfirmation({ ddl: 'CREATE INDEX CONCURRENTLY t_x_trgm ON t USING gin (x gin_trgm_ops)', table: 't', needsExtension: 'pg_trgm' }, 'dev').detail, /^CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX/);
   });
 });
