@@ -586,7 +586,9 @@ function keepsTooMany(n: PlanNode, proved: boolean, options: AnalyzeOptions, of 
   // much as reading the table" at 5.9% of orders, where an index cut the planner's cost by 42%).
   // Above the share the advice tries an index for, the words of its answer (core/advice/missingIndex noIndexAnswer).
   if (kept > INDEX_TRY_MAX_SELECTIVITY) return `${beyondTrialBound(`it keeps ${fmtPct(kept)} ${of}`)}, so no index is proposed`;
-  return `it keeps ${fmtPct(kept)} ${of}: PG Lens proposes an index for a filter keeping more than ${fmtPct(INDEX_MAX_SELECTIVITY)} only when the planner proves it (connected, Suggest Indexes tries it), so none is proposed from this plan`;
+  // Where the advice tries one at that share (core/advice/indexCandidates: an ORDER BY the index gives), not a command a
+  // pasted plan's page does not offer (person48 L-b: "(connected, Suggest Indexes tries it)" under a plan with no statement).
+  return `it keeps ${fmtPct(kept)} ${of}: PG Lens proposes an index for a filter keeping more than ${fmtPct(INDEX_MAX_SELECTIVITY)} only when the planner proves it (on a connected database, for a statement whose ORDER BY the index also gives), so none is proposed from this plan`;
 }
 
 /**

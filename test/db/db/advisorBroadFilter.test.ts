@@ -92,8 +92,8 @@ describe('db/advisor: a filter above 5% is tried, and the planner decides (perso
 
   it("`status = 'refunded'` alone at 5.9%: the hover's note under the scan is the advice's answer, Suggest Indexes' words — not the plan tip's second sentence (fixd's leftover)", async () => {
     // A filter alone is tried up to 5%: the advice answers "no index tried … PG Lens's own limit". The plan tip, from the
-    // plan alone, says "it keeps 6% …: PG Lens proposes an index … only when the planner proves it (connected, Suggest
-    // Indexes tries it)". Before, the hover said the tip's sentence while Suggest Indexes gave the advice's.
+    // plan alone, says "it keeps 6% …: PG Lens proposes an index … only when the planner proves it (on a connected
+    // database, …)". Before, the hover said the tip's sentence while Suggest Indexes gave the advice's.
     const sql = `SELECT id, total_cents FROM orders WHERE status = 'refunded'`;
     const decider = new IndexDecider(db, { realIndexes: true });
     const d = await decider.decide([{ sql, label: 'src/orders.ts:70' }]);

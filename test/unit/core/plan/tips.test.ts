@@ -1054,7 +1054,7 @@ describe('core/plan tips: one selectivity bound with the index advice (person41)
     const customers = plan.tips.filter((t) => /customers c/.test(t.text));
     assert.equal(customers.length, 1, plan.tips.map((t) => t.text).join('\n'));
     assert.match(customers[0].text, /removes about 87% of the 8000 rows it reads \(estimated; Filter: \(country = 'DE'::text\)\): it keeps 13% of them: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/, customers[0].text);
-    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads: PG Lens proposes an index for a filter keeping more than 5.0% only when the planner proves it (connected, Suggest Indexes tries it), so none is proposed from this plan.');
+    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads: PG Lens proposes an index for a filter keeping more than 5.0% only when the planner proves it (on a connected database, for a statement whose ORDER BY the index also gives), so none is proposed from this plan.');
     const md = briefMarkdown(briefPlan(plan), { noIndexAdvice: declinedIndexNote(plan) });
     assert.match(md, /No index for it: it keeps 13%/, md);
     // The measured plan's hover says the same.
