@@ -119,6 +119,11 @@ export interface DocumentAnalysisApi {
    * workspace-change source (vscode/workspaceChanges.ts), one batch per burst.
    */
   readonly onDidChangeOnDisk: vscode.Event<ReadonlyMap<string, boolean>>;
+  /**
+   * The workspace's cross-file index was read (the background build, or a workspace scan's): what it answers
+   * (sequelizeMixins, loopCallers) may have changed — a recording read back after a reload was summarised before it.
+   */
+  readonly onDidReadIndex: vscode.Event<void>;
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -150,6 +155,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
   private readonly catalogEvents = new vscode.EventEmitter<void>();
   readonly onDidChangeCatalog = this.catalogEvents.event;
+  private readonly indexEvents = new vscode.EventEmitter<void>();
+  readonly onDidReadIndex = this.indexEvents.event;
 
   constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
     registerFindingActions(ctx.extension, ctx.sites);
@@ -434,6 +441,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       this.ctx.log.info(`cross-file index: ${r.files} files read in ${((Date.now() - started) / 1000).toFixed(1)} s (calls in loops to other files' functions are judged against it until a workspace scan runs)`);
       this.workspaceIndex = index;
       await this.readDiskChanges();
+      this.indexEvents.fire();
       await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
     })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`)).finally(() => item.dispose());
   }
@@ -441,6 +449,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   async scanFinished(index: CrossFileCalls): Promise<void> {
     this.workspaceIndex = index;
     await this.readDiskChanges();
+    this.indexEvents.fire();
     await Promise.all(vscode.workspace.textDocuments.filter((d) => (analysable(d) || this.live.has(d.uri.toString())) && !d.isClosed).map((d) => this.refresh(d)));
   }
 
@@ -742,5 +751,6 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.disposed = true;
     this.subs.forEach((s) => s.dispose());
     this.catalogEvents.dispose();
+    this.indexEvents.dispose();
   }
 }

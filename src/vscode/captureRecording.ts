@@ -156,6 +156,15 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.workspaceChanges.onDidChange((changes) => void this.followRenames(changes).catch((e) => this.ctx.log.info(`Recording: could not follow a renamed file: ${errorMessage(e)}`))),
       // PG Lens changed the catalog (Create index now) or found an advised index made meanwhile: the advice is checked again.
       ctx.analysis.onDidChangeCatalog(() => void this.recheckAdvice({ advise: true })),
+      // The workspace's cross-file index read: a Sequelize N+1's fix names the association the models declare, read from
+      // it — a recording read back after a reload was summarised before (person48 L-e: "add the association on
+      // order_items to its include" where the fresh one wrote the include). Summarised again when the models answer otherwise.
+      ctx.analysis.onDidReadIndex(() => {
+        const rec = this.rec;
+        if (!rec || this.disposed || !rec.modelsChanged((name) => this.ctx.analysis.sequelizeMixins(name))) return;
+        if (this.listener) this.schedule();
+        else this.refresh();
+      }),
       // The index settings (the size limit of a real trial index, the cost threshold) changed: the recorded statements'
       // advice is made again under them — kept, it still said what the old limit allowed (issue 20, person17 HIGH 4: the
       // limit raised to 200 MB changed nothing in the recorded line's hover). The index decision starts afresh too.
