@@ -20,7 +20,7 @@ import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
-import { recordedAdviceNow, recordedAdviceOf } from '../core/record/advice';
+import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf } from '../core/record/advice';
 import { noIndexAnswer } from '../core/advice/missingIndex';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import type { RecordedState } from '../core/record/findings';
@@ -956,6 +956,35 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
+  private forgottenFollowed = false;
+
+  /**
+   * The editor forgot the decided advice of recorded statements (their tables moved: rows, size, an ANALYZE — the
+   * trigger the code's statements follow): their kept advice goes too, and, once stopped, they are decided again with the
+   * code's (person48 L-h: the recorded line kept "Reading orders (52k rows): … (status, placed_at DESC)" after orders
+   * grew to 62k, beside the code's line decided anew). Subscribed at the first advice (the index advisor registers after
+   * the recording; before any advice there is nothing to forget).
+   */
+  private followForgottenAdvice(): void {
+    const api = this.ctx.indexAdvice;
+    if (this.forgottenFollowed || !api) return;
+    this.forgottenFollowed = true;
+    this.subs.push(api.onDidForgetRecordedAdvice((sqls) => {
+      if (!this.summary || this.disposed) return;
+      const had = this.adviceFiles();
+      const gone = forgetRecordedAdvice(this.advice, this.summary.sites.flatMap((site) => site.statements), sqls);
+      if (!gone.length) return;
+      for (const k of gone) {
+        this.plans.delete(k);
+        this.planTexts.delete(k);
+      }
+      this.ctx.log.info(`Recording: the tables of ${gone.length} recorded statement${gone.length === 1 ? '' : 's'} changed since their advice; decided again.`);
+      this.publishDiagnostics(had);
+      this.lensChanged.fire();
+      if (this.connectionKey() && !this.listener) void this.adviseAll().catch((e) => this.ctx.log.warn(`Recording: advice not made again: ${errorMessage(e)}`));
+    }));
+  }
+
   private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const provedOn = this.connectionKey();
@@ -964,6 +993,7 @@ export class CaptureRecording implements vscode.Disposable {
       this.planTexts.clear();
     }
     this.plansOn = provedOn;
+    this.followForgottenAdvice();
     const todo = statements.filter((st) => !this.advice.has(st.normalized));
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
