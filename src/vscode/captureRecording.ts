@@ -383,8 +383,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.show();
     this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.${changedNote}`);
     if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
-    // Statements without advice proved on the database in use get it now, or when a connection comes (followConnection).
-    // The kept advice was proved before the reload: an index made since (a migration at the app's start) is looked for first.
+    // Every statement is decided again on the database in use (the kept advice shown meanwhile), now or when a connection
+    // comes (followConnection): the editor's decisions weigh it from then on (person48 L-h). The kept advice was proved
+    // before the reload: an index made since (a migration at the app's start) is looked for first.
     if (this.connectionKey()) void this.recheckAdvice({ advise: true });
   }
 
@@ -462,6 +463,7 @@ export class CaptureRecording implements vscode.Disposable {
     }
     const had = this.adviceFiles();
     this.advice.clear();
+    this.decidedHere.clear();
     this.plans.clear();
     this.planTexts.clear();
     this.publishDiagnostics(had);
@@ -474,6 +476,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.advice.size) return;
     const had = this.adviceFiles();
     this.advice.clear();
+    this.decidedHere.clear();
     this.publishDiagnostics(had);
     this.lensChanged.fire();
     if (this.connectionKey() && !this.listener && this.summary) void this.adviseAll();
@@ -684,6 +687,7 @@ export class CaptureRecording implements vscode.Disposable {
     // Cleared while recording: the recording goes on from zero.
     this.rec = this.listener ? this.newRecording?.() : undefined;
     this.advice.clear();
+    this.decidedHere.clear();
     this.plans.clear();
     this.planTexts.clear();
     this.ctx.indexAdvice?.forgetRecorded();
@@ -948,15 +952,17 @@ export class CaptureRecording implements vscode.Disposable {
     // migrations is not the app's workload: weighed in no decision, it gets no index advice (indexAdvice decide says why).
     const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
     const all = sites.flat().sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
-    const before = this.advice.size;
+    const before = this.decidedHere.size;
     await this.advise(all, conn.db);
     this.publishDiagnostics();
     this.lensChanged.fire();
     // The advice is kept with the recording, for after a reload (person13 P6).
-    if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+    if (!this.listener && this.decidedHere.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
   private forgottenFollowed = false;
+  /** The recorded statements (normalised) the editor decided in this window, on the connection of plansOn. */
+  private readonly decidedHere = new Set<string>();
 
   /**
    * The editor forgot the decided advice of recorded statements (their tables moved: rows, size, an ANALYZE — the
@@ -977,6 +983,7 @@ export class CaptureRecording implements vscode.Disposable {
       for (const k of gone) {
         this.plans.delete(k);
         this.planTexts.delete(k);
+        this.decidedHere.delete(k);
       }
       this.ctx.log.info(`Recording: the tables of ${gone.length} recorded statement${gone.length === 1 ? '' : 's'} changed since their advice; decided again.`);
       this.publishDiagnostics(had);
@@ -991,10 +998,17 @@ export class CaptureRecording implements vscode.Disposable {
     if (this.plansOn !== provedOn) {
       this.plans.clear();
       this.planTexts.clear();
+      this.decidedHere.clear();
     }
     this.plansOn = provedOn;
     this.followForgottenAdvice();
-    const todo = statements.filter((st) => !this.advice.has(st.normalized));
+    // Advice kept from before a reload is shown until the editor decides the statement in this window: until then the
+    // editor's decisions did not weigh it (indexAdvice decide registers the recorded statements), so the code's line on
+    // the same filter got a rival index and the workload left the recorded call out (person48 L-h: src/orders.ts:70
+    // "orders (status)" beside the recorded orm/orders.ts:25 "(status, placed_at DESC)"), and a table's growth could not
+    // make it again (noticeTableChanges forgets what the decider decided).
+    const todo = statements.filter((st) => !this.advice.has(st.normalized) || !this.decidedHere.has(st.normalized));
+    for (const st of todo) this.decidedHere.add(st.normalized);
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {

@@ -204,5 +204,11 @@ describe('examples/shop: a recorded statement\'s advice follows its table\'s gro
     assert.notEqual(now.costBefore, then.costBefore, `the cost before the index follows the growth: ${then.costBefore} then, ${now.costBefore} now`);
     const { rows } = await t.admin.query(`EXPLAIN (FORMAT JSON) ${ORM}`);
     assert.equal(now.costBefore, Math.round(Number(rows[0]['QUERY PLAN'][0].Plan['Total Cost']) * 100) / 100, 'the cost before is the planner\'s now');
+    // Decided with the code's statements: the refunds desk's line (src/orders.ts:70, the same filter without LIMIT) and
+    // the recorded call name one index, not two overlapping ones for one filter.
+    const d = await decider.decide([...(await statements()), { sql: ORM, label: 'orm/orders.ts:25' }], { focus: [ORM, REFUNDED] });
+    const ddls = (sql: string) => (decided(decider, sql, d)?.suggestions ?? []).map((x) => x.ddl);
+    assert.equal(ddls(ORM).length, 1, `one index for the recorded call: ${ddls(ORM).join(' | ')}`);
+    assert.deepEqual(ddls(REFUNDED), ddls(ORM), 'the code\'s line and the recorded call name the same index');
   });
 });
