@@ -77,7 +77,10 @@ export interface DocumentAnalysisApi {
   refreshClosed(uri: vscode.Uri, opts?: { decide?: boolean }): void;
   /** The calls in loops of the workspace (file, span) to the function of `file` holding 1-based `line`, from the cross-file index (none before it is read). */
   loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[];
-  /** The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before it is read). */
+  /**
+   * The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before
+   * it is read; asked then, it is read in the background, and onDidReadIndex fires).
+   */
   sequelizeMixins(name: string): SequelizeMixin[];
   /**
    * The analyzers, in order (open documents and Scan Workspace run the same list). `scanIndex`: a workspace scan's,
@@ -283,6 +286,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   sequelizeMixins(name: string): SequelizeMixin[] {
+    // Asked before the index is read (a recording read back after a reload with no file open: person48 L-e), it is read
+    // now, in the background; onDidReadIndex tells when.
+    if (!this.workspaceIndex) this.ensureIndex();
     return this.workspaceIndex?.sequelizeMixins(name) ?? [];
   }
 
