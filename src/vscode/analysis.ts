@@ -82,7 +82,10 @@ export interface DocumentAnalysisApi {
   adviceForgotten(): void;
   /** The calls in loops of the workspace (file, span) to the function of `file` holding 1-based `line`, from the cross-file index (none before it is read). */
   loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[];
-  /** The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before it is read). */
+  /**
+   * The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before
+   * it is read; asked then, it is read in the background, and onDidReadIndex fires).
+   */
   sequelizeMixins(name: string): SequelizeMixin[];
   /**
    * The analyzers, in order (open documents and Scan Workspace run the same list). `scanIndex`: a workspace scan's,
@@ -124,6 +127,11 @@ export interface DocumentAnalysisApi {
    * workspace-change source (vscode/workspaceChanges.ts), one batch per burst.
    */
   readonly onDidChangeOnDisk: vscode.Event<ReadonlyMap<string, boolean>>;
+  /**
+   * The workspace's cross-file index was read (the background build, or a workspace scan's): what it answers
+   * (sequelizeMixins, loopCallers) may have changed — a recording read back after a reload was summarised before it.
+   */
+  readonly onDidReadIndex: vscode.Event<void>;
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -155,6 +163,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
   private readonly catalogEvents = new vscode.EventEmitter<void>();
   readonly onDidChangeCatalog = this.catalogEvents.event;
+  private readonly indexEvents = new vscode.EventEmitter<void>();
+  readonly onDidReadIndex = this.indexEvents.event;
 
   constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
     registerFindingActions(ctx.extension, ctx.sites);
@@ -281,6 +291,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   sequelizeMixins(name: string): SequelizeMixin[] {
+    // Asked before the index is read (a recording read back after a reload with no file open: person48 L-e), it is read
+    // now, in the background; onDidReadIndex tells when.
+    if (!this.workspaceIndex) this.ensureIndex();
     return this.workspaceIndex?.sequelizeMixins(name) ?? [];
   }
 
@@ -443,6 +456,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       this.ctx.log.info(`cross-file index: ${r.files} files read in ${((Date.now() - started) / 1000).toFixed(1)} s (calls in loops to other files' functions are judged against it until a workspace scan runs)`);
       this.workspaceIndex = index;
       await this.readDiskChanges();
+      this.indexEvents.fire();
       await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
     })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`)).finally(() => item.dispose());
   }
@@ -450,6 +464,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   async scanFinished(index: CrossFileCalls): Promise<void> {
     this.workspaceIndex = index;
     await this.readDiskChanges();
+    this.indexEvents.fire();
     await Promise.all(vscode.workspace.textDocuments.filter((d) => (analysable(d) || this.live.has(d.uri.toString())) && !d.isClosed).map((d) => this.refresh(d)));
   }
 
@@ -751,5 +766,6 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.disposed = true;
     this.subs.forEach((s) => s.dispose());
     this.catalogEvents.dispose();
+    this.indexEvents.dispose();
   }
 }

@@ -20,7 +20,7 @@ import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
-import { recordedAdviceNow, recordedAdviceOf } from '../core/record/advice';
+import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf } from '../core/record/advice';
 import { noIndexAnswer } from '../core/advice/missingIndex';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import type { RecordedState } from '../core/record/findings';
@@ -156,6 +156,15 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.workspaceChanges.onDidChange((changes) => void this.followRenames(changes).catch((e) => this.ctx.log.info(`Recording: could not follow a renamed file: ${errorMessage(e)}`))),
       // PG Lens changed the catalog (Create index now) or found an advised index made meanwhile: the advice is checked again.
       ctx.analysis.onDidChangeCatalog(() => void this.recheckAdvice({ advise: true })),
+      // The workspace's cross-file index read: a Sequelize N+1's fix names the association the models declare, read from
+      // it — a recording read back after a reload was summarised before (person48 L-e: "add the association on
+      // order_items to its include" where the fresh one wrote the include). Summarised again when the models answer otherwise.
+      ctx.analysis.onDidReadIndex(() => {
+        const rec = this.rec;
+        if (!rec || this.disposed || !rec.modelsChanged((name) => this.ctx.analysis.sequelizeMixins(name))) return;
+        if (this.listener) this.schedule();
+        else this.refresh();
+      }),
       // The index settings (the size limit of a real trial index, the cost threshold) changed: the recorded statements'
       // advice is made again under them — kept, it still said what the old limit allowed (issue 20, person17 HIGH 4: the
       // limit raised to 200 MB changed nothing in the recorded line's hover). The index decision starts afresh too.
@@ -374,8 +383,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.show();
     this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.${changedNote}`);
     if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
-    // Statements without advice proved on the database in use get it now, or when a connection comes (followConnection).
-    // The kept advice was proved before the reload: an index made since (a migration at the app's start) is looked for first.
+    // Every statement is decided again on the database in use (the kept advice shown meanwhile), now or when a connection
+    // comes (followConnection): the editor's decisions weigh it from then on (person48 L-h). The kept advice was proved
+    // before the reload: an index made since (a migration at the app's start) is looked for first.
     if (this.connectionKey()) void this.recheckAdvice({ advise: true });
   }
 
@@ -453,6 +463,7 @@ export class CaptureRecording implements vscode.Disposable {
     }
     const had = this.adviceFiles();
     this.advice.clear();
+    this.decidedHere.clear();
     this.plans.clear();
     this.planTexts.clear();
     this.publishDiagnostics(had);
@@ -465,6 +476,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.advice.size) return;
     const had = this.adviceFiles();
     this.advice.clear();
+    this.decidedHere.clear();
     this.publishDiagnostics(had);
     this.lensChanged.fire();
     if (this.connectionKey() && !this.listener && this.summary) void this.adviseAll();
@@ -675,6 +687,7 @@ export class CaptureRecording implements vscode.Disposable {
     // Cleared while recording: the recording goes on from zero.
     this.rec = this.listener ? this.newRecording?.() : undefined;
     this.advice.clear();
+    this.decidedHere.clear();
     this.plans.clear();
     this.planTexts.clear();
     this.ctx.indexAdvice?.forgetRecorded();
@@ -939,12 +952,44 @@ export class CaptureRecording implements vscode.Disposable {
     // migrations is not the app's workload: weighed in no decision, it gets no index advice (indexAdvice decide says why).
     const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
     const all = sites.flat().sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
-    const before = this.advice.size;
+    const before = this.decidedHere.size;
     await this.advise(all, conn.db);
     this.publishDiagnostics();
     this.lensChanged.fire();
     // The advice is kept with the recording, for after a reload (person13 P6).
-    if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+    if (!this.listener && this.decidedHere.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+  }
+
+  private forgottenFollowed = false;
+  /** The recorded statements (normalised) the editor decided in this window, on the connection of plansOn. */
+  private readonly decidedHere = new Set<string>();
+
+  /**
+   * The editor forgot the decided advice of recorded statements (their tables moved: rows, size, an ANALYZE — the
+   * trigger the code's statements follow): their kept advice goes too, and, once stopped, they are decided again with the
+   * code's (person48 L-h: the recorded line kept "Reading orders (52k rows): … (status, placed_at DESC)" after orders
+   * grew to 62k, beside the code's line decided anew). Subscribed at the first advice (the index advisor registers after
+   * the recording; before any advice there is nothing to forget).
+   */
+  private followForgottenAdvice(): void {
+    const api = this.ctx.indexAdvice;
+    if (this.forgottenFollowed || !api) return;
+    this.forgottenFollowed = true;
+    this.subs.push(api.onDidForgetRecordedAdvice((sqls) => {
+      if (!this.summary || this.disposed) return;
+      const had = this.adviceFiles();
+      const gone = forgetRecordedAdvice(this.advice, this.summary.sites.flatMap((site) => site.statements), sqls);
+      if (!gone.length) return;
+      for (const k of gone) {
+        this.plans.delete(k);
+        this.planTexts.delete(k);
+        this.decidedHere.delete(k);
+      }
+      this.ctx.log.info(`Recording: the tables of ${gone.length} recorded statement${gone.length === 1 ? '' : 's'} changed since their advice; decided again.`);
+      this.publishDiagnostics(had);
+      this.lensChanged.fire();
+      if (this.connectionKey() && !this.listener) void this.adviseAll().catch((e) => this.ctx.log.warn(`Recording: advice not made again: ${errorMessage(e)}`));
+    }));
   }
 
   private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
@@ -953,9 +998,17 @@ export class CaptureRecording implements vscode.Disposable {
     if (this.plansOn !== provedOn) {
       this.plans.clear();
       this.planTexts.clear();
+      this.decidedHere.clear();
     }
     this.plansOn = provedOn;
-    const todo = statements.filter((st) => !this.advice.has(st.normalized));
+    this.followForgottenAdvice();
+    // Advice kept from before a reload is shown until the editor decides the statement in this window: until then the
+    // editor's decisions did not weigh it (indexAdvice decide registers the recorded statements), so the code's line on
+    // the same filter got a rival index and the workload left the recorded call out (person48 L-h: src/orders.ts:70
+    // "orders (status)" beside the recorded orm/orders.ts:25 "(status, placed_at DESC)"), and a table's growth could not
+    // make it again (noticeTableChanges forgets what the decider decided).
+    const todo = statements.filter((st) => !this.advice.has(st.normalized) || !this.decidedHere.has(st.normalized));
+    for (const st of todo) this.decidedHere.add(st.normalized);
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {

@@ -103,6 +103,11 @@ export interface IndexAdviceApi {
   foreignKeyAdvice(): Promise<Pick<ForeignKeyAdvice, 'advisedIndexes'> & { indexAdvicePending: 'all' | string[] } | undefined>;
   /** A decision for foreignKeyAdvice ended with other advice than the one before. */
   readonly onDidChangeForeignKeyAdvice: vscode.Event<void>;
+  /**
+   * The advice of these recorded statements (their SQL as decide was given it) was forgotten: their tables moved (rows,
+   * size, an ANALYZE: noticeTableChanges, the trigger the code's statements follow). The recording decides them again.
+   */
+  readonly onDidForgetRecordedAdvice: vscode.Event<ReadonlySet<string>>;
 }
 
 /** A line of Suggest Indexes' progress (`busy`) or its outcome. */
@@ -144,6 +149,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private fk: { state: NonNullable<IndexAdvice['state']>; last?: ForeignKeyAdvice; logged?: string; making?: Promise<void>; again?: ReturnType<typeof setTimeout> } | undefined;
   private readonly fkChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeForeignKeyAdvice = this.fkChanged.event;
+  private readonly recordedForgotten = new vscode.EventEmitter<ReadonlySet<string>>();
+  readonly onDidForgetRecordedAdvice = this.recordedForgotten.event;
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
@@ -193,6 +200,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const forgot = await state.decider.noticeChangedTables();
     if (!forgot.size || this.state !== state) return 0;
     this.refreshChanged(forgot);
+    // A recorded statement is in no file to analyse again: its decided advice goes (adviceFor, what the recorded line
+    // shows), and the recording decides it again — person48 L-h: after orders grew to 62k rows, the recorded
+    // orm/orders.ts:25 still said "Reading orders (52k rows): … 27.2 → 12.6" beside the code's line decided anew.
+    const recorded = new Set([...forgot].filter((sql) => this.recorded.has(sql)));
+    for (const sql of recorded) state.advice.delete(sql);
+    if (recorded.size) this.recordedForgotten.fire(recorded);
     return forgot.size;
   }
 
@@ -202,6 +215,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.later.forEach((t) => clearTimeout(t));
     if (this.fk?.again) clearTimeout(this.fk.again);
     this.fkChanged.dispose();
+    this.recordedForgotten.dispose();
   }
 
   async foreignKeyAdvice(): Promise<Pick<ForeignKeyAdvice, 'advisedIndexes'> & { indexAdvicePending: 'all' | string[] } | undefined> {

@@ -46,3 +46,14 @@ export function recordedAdviceNow<D extends DecidedLike>(kept: ReadonlyMap<strin
   }
   return out;
 }
+
+/**
+ * The kept advice (by normalised text) of the recorded statements whose decided advice the editor forgot (`forgotten`:
+ * their SQL texts, as decided — their tables moved): dropped, they are decided again with the code's statements, on the
+ * same trigger (person48 L-h: "Reading orders (52k rows)" kept after orders grew to 62k). Returns the keys dropped.
+ */
+export function forgetRecordedAdvice(kept: Map<string, StatementAdvice>, statements: Iterable<{ normalized: string; sql: string }>, forgotten: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const st of statements) if (forgotten.has(st.sql) && kept.delete(st.normalized)) out.push(st.normalized);
+  return out;
+}

@@ -116,7 +116,27 @@ export class LiveRecording {
 
   /** The summary, with what readSyntax read of the call sites' sources so far. */
   summary(opts: RecordOptions, source?: (file: string) => string | undefined, sequelizeMixins?: (method: string) => readonly SequelizeMixin[]): RecordSummary {
-    return this.agg.summary(opts, { notices: [...this.noticeEvents], dropped: this.droppedCount, source, sequelizeMixins, syntax: this.syntax.at });
+    this.modelsAsked.clear();
+    const asked = sequelizeMixins && ((method: string) => {
+      const found = sequelizeMixins(method);
+      this.modelsAsked.set(method, mixinsKey(found));
+      return found;
+    });
+    return this.agg.summary(opts, { notices: [...this.noticeEvents], dropped: this.droppedCount, source, sequelizeMixins: asked, syntax: this.syntax.at });
+  }
+
+  /** The Sequelize mixins the last summary asked the models about (method → what they answered). */
+  private readonly modelsAsked = new Map<string, string>();
+
+  /**
+   * Would the models' declarations now answer the last summary otherwise? The editor reads them from the workspace's
+   * cross-file index, which a recording read back after a reload summarises before (person48 L-e: the restored Sequelize
+   * N+1 said "add the association on order_items to its include" where the fresh one named `{ association: 'items',
+   * separate: true, … }`): once the index is read, a refresh follows when this says so.
+   */
+  modelsChanged(sequelizeMixins: (method: string) => readonly SequelizeMixin[]): boolean {
+    for (const [method, was] of this.modelsAsked) if (mixinsKey(sequelizeMixins(method)) !== was) return true;
+    return false;
   }
 
   /**
@@ -138,3 +158,6 @@ export class LiveRecording {
     return this.agg.unitGroups();
   }
 }
+
+/** What a models lookup answered, to compare with a later answer. */
+const mixinsKey = (found: readonly SequelizeMixin[]) => JSON.stringify(found);

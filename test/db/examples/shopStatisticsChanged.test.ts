@@ -15,7 +15,7 @@ import type { Finding } from '../../../src/core/findings';
 import { shopWorkspace } from './shopState';
 import { summarize } from '../../../src/core/record/aggregate';
 import { recordedAnalyzer } from '../../../src/core/record/findings';
-import { recordedAdviceNow, recordedAdviceOf } from '../../../src/core/record/advice';
+import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf } from '../../../src/core/record/advice';
 import type { QueryEvent } from '../../../src/core/record/protocol';
 import { noIndexAnswer } from '../../../src/core/advice/missingIndex';
 import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
@@ -165,5 +165,50 @@ describe('examples/shop: a recorded statement and its line name one index, the e
     const near = found.filter((f) => f.ruleId === 'missing-index' && Math.abs(lineOf(f.span.start) - 70) <= 2);
     assert.equal(near.length, 1, `one missing-index finding for the statement: ${JSON.stringify(near.map((f) => [lineOf(f.span.start), f.message]))} (${lines.length} lines)`);
     assert.match(near[0].message, /recorded: 4× from line 69/);
+  });
+});
+
+describe('examples/shop: a recorded statement\'s advice follows its table\'s growth, on the trigger the code\'s follows (person48 L-h; real PostgreSQL)', function () {
+  this.timeout(900000);
+  const t = testDatabase('shop_statistics_recorded_growth');
+  const shop = shopWorkspace(t, { files: {}, vacuum: ['orders', 'customers'] });
+  const CONN = 'shop (test)';
+  /** What Sequelize sends for orm/orders.ts:25 (the refunds desk's findAll, LIMIT 20): in no workspace file as SQL. */
+  const ORM = 'SELECT "id", "customer_id" AS "customerId", "status", "total_cents" AS "totalCents", "placed_at" AS "placedAt" FROM "orders" AS "Order" WHERE "Order"."status" = \'refunded\' ORDER BY "Order"."placed_at" DESC LIMIT 20;';
+
+  it('orders grows by 10,000 rows (1/7 refunded) and is analysed: the table figures\' reading forgets the recorded statement\'s advice, the recording drops its kept copy, and the advice made again is the planner\'s now', async () => {
+    await loadPgParser();
+    const decider = new IndexDecider(shop.db, { proof: 'transaction' });
+    const { statements } = await shop.editor(decider);
+    const events: QueryEvent[] = Array.from({ length: 3 }, (_, i) => ({ v: 1, t: 'q', lib: 'pg', sql: ORM, pc: 0, pt: [], ms: 5, rows: 20, u: { k: 'request', id: `r${i}`, n: 'GET /orm/refunds' }, ts: i, pid: 1, site: { file: '/shop/orm/orders.ts', line: 25, col: 16, via: 'sequelize' } }) as QueryEvent);
+    const recorded = summarize(events, normalizeSql, { threshold: 5 }).sites.flatMap((s) => s.statements);
+    assert.equal(recorded.length, 1);
+    const noAnswer = (r: DecidedAdvice) => noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pgLens.index.maxTableSizeMb' });
+    // Decided as the recording decides it (indexAdvice.decide: with the workspace's statements, focused on it), and kept.
+    const decide = async () => decided(decider, ORM, await decider.decide([...(await statements()), { sql: ORM, label: 'orm/orders.ts:25' }], { focus: [ORM], realIndexes: true }))!;
+    const then = await decide();
+    const kept = new Map([[recorded[0].normalized, recordedAdviceOf(then, CONN, noAnswer)]]);
+    // The half-minute reading of the advised tables' figures (indexAdvice noticeTableChanges): nothing moved yet.
+    assert.equal((await decider.noticeChangedTables()).size, 0);
+    assert.deepEqual(forgetRecordedAdvice(kept, recorded, new Set()), []);
+
+    await t.admin.query(`INSERT INTO orders (customer_id, status, total_cents, placed_at)
+      SELECT 1 + g % 100, CASE WHEN g % 7 = 0 THEN 'refunded' ELSE 'delivered' END, 1000 + g, now() - g * interval '1 minute' FROM generate_series(1, 10000) g`);
+    await t.admin.query('ANALYZE orders');
+    const forgot = await decider.noticeChangedTables();
+    assert.ok(forgot.has(ORM), `the reading forgets the recorded statement's advice with the code's: ${[...forgot].join(' | ')}`);
+    assert.deepEqual(forgetRecordedAdvice(kept, recorded, forgot), [recorded[0].normalized]);
+    assert.equal(kept.size, 0, 'the kept copy (made on the old table) goes: no "52k rows" left beside the code\'s line');
+    // Decided again (adviseAll): its figures are the table's now.
+    const now = await decide();
+    assert.notEqual(now.costBefore, then.costBefore, `the cost before the index follows the growth: ${then.costBefore} then, ${now.costBefore} now`);
+    const { rows } = await t.admin.query(`EXPLAIN (FORMAT JSON) ${ORM}`);
+    assert.equal(now.costBefore, Math.round(Number(rows[0]['QUERY PLAN'][0].Plan['Total Cost']) * 100) / 100, 'the cost before is the planner\'s now');
+    // Decided with the code's statements: the refunds desk's line (src/orders.ts:70, the same filter without LIMIT) and
+    // the recorded call name one index, not two overlapping ones for one filter.
+    const d = await decider.decide([...(await statements()), { sql: ORM, label: 'orm/orders.ts:25' }], { focus: [ORM, REFUNDED] });
+    const ddls = (sql: string) => (decided(decider, sql, d)?.suggestions ?? []).map((x) => x.ddl);
+    assert.equal(ddls(ORM).length, 1, `one index for the recorded call: ${ddls(ORM).join(' | ')}`);
+    assert.deepEqual(ddls(REFUNDED), ddls(ORM), 'the code\'s line and the recorded call name the same index');
   });
 });

@@ -39,6 +39,13 @@ export const step: Step = {
       await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${RENAMED} after the reload`, 60_000);
       const under = await wb.problemTexts('in one request', path.basename(RENAMED));
       if (!under.length) throw new StepFailure(`expected the recorded N+1 under ${RENAMED} after the reload`);
+      // person48 L-e: the recorded Sequelize fix after the reload is the one before it (the include the models declare,
+      // read once the cross-file index is), not "add the association on order_items to its include".
+      const include = await wb.until(async () => {
+        const rows = await wb.problemTexts('to its include');
+        return rows.some((t) => /add \{ association: 'items', separate: true/.test(t)) && !rows.some((t) => /add the association on order_items/.test(t)) ? rows : undefined;
+      }, 'the recorded N+1\'s related line naming the include (separate: true) after the reload, not the generic one', 90_000);
+      log(`after the reload, the recorded fix: ${include.filter((t) => /to its include/.test(t)).join(' | ').slice(0, 300)}`);
     } finally {
       fs.renameSync(path.join(workspace, RENAMED), path.join(workspace, ORM_FILE));
     }

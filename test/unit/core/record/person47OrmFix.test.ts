@@ -7,6 +7,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
+import { keepRecording, restoreRecording } from '../../../../src/core/record/keep';
+import { LiveRecording } from '../../../../src/core/record/live';
 import { mergeRecorded, recordedFindings } from '../../../../src/core/record/findings';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
@@ -106,5 +108,26 @@ describe('core/record: the recording and the static quick fix give one fix for o
     assert.ok(n);
     assert.ok(n.fix.includes("add { association: 'items', separate: true, order: [['id', 'ASC']] } to its include"), n.fix);
     assert.match(n.fix, /Not in that include: the getItems\(\) call's where \(it uses order, which changes per item\); the getItems\(\) call's attributes \(a separate include carries only where, order and limit as the getter has them\)\./);
+  });
+
+  it('a recording kept and read back (Reload Window) gives the fresh fix once the models are known, and says when they became known (person48 L-e)', () => {
+    const mixins = (name: string) => MIXINS.filter((m) => m.name === name);
+    const source = (f: string) => TEXTS[f];
+    const fresh = new LiveRecording(normalizeSql);
+    for (const e of traffic()) fresh.receive(e);
+    fresh.stop();
+    const fix = fresh.summary({ threshold: 5 }, source, mixins).nPlusOne.find((x) => x.line === 5)?.fix;
+    assert.ok(fix?.includes("add { association: 'items', separate: true, order: [['id', 'ASC']] } to its include"), fix);
+    // Saved as the editor saves it (to JSON in workspace storage) and read back.
+    const kept = restoreRecording(JSON.parse(JSON.stringify(keepRecording(fresh.recent, fresh.notices, 0, { values: false, at: 1 }))), { values: false });
+    assert.ok(kept);
+    const back = LiveRecording.of(normalizeSql, kept.events, kept.notices, kept.dropped);
+    // The editor reads the models from the workspace's cross-file index, not read yet when a reload reads the recording back.
+    const before = back.summary({ threshold: 5 }, source, () => []).nPlusOne.find((x) => x.line === 5)?.fix;
+    assert.match(before ?? '', /^Load the association on order_items with the parent query/);
+    assert.equal(back.modelsChanged(() => []), false, 'the models answer as before: no refresh');
+    assert.equal(back.modelsChanged(mixins), true, 'the index read: the models answer otherwise, a refresh follows');
+    assert.equal(back.summary({ threshold: 5 }, source, mixins).nPlusOne.find((x) => x.line === 5)?.fix, fix);
+    assert.equal(back.modelsChanged(mixins), false);
   });
 });
