@@ -35,14 +35,17 @@ export const step: Step = {
       // The hover at the cursor (in the string, after "100"), asked from the keyboard: Monaco renders a long string token in
       // pieces, so a word of it is not found by its neighbours on screen.
       const hover = page.locator('.monaco-hover:not(.hidden)');
-      const said = await wb.until(async () => {
-        await wb.runCommand('Show or Focus Hover');
-        await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-        await page.waitForTimeout(1000);
-        const t = (await hover.first().innerText().catch(() => '')) ?? '';
-        await page.keyboard.press('Escape');
-        return /cannot parse/.test(t) ? t : undefined;
-      }, 'the hover of the typo saying PostgreSQL cannot parse it', 60_000);
+      // The hover at the cursor, asked until its text says `want`.
+      const hoverSaying = (want: RegExp, what: string) =>
+        wb.until(async () => {
+          await wb.runCommand('Show or Focus Hover');
+          await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+          await page.waitForTimeout(1000);
+          const t = (await hover.first().innerText().catch(() => '')) ?? '';
+          await page.keyboard.press('Escape');
+          return want.test(t) ? t : undefined;
+        }, what, 60_000);
+      const said = await hoverSaying(/cannot parse/, 'the hover of the typo saying PostgreSQL cannot parse it');
       log(`hover: ${said.replace(/\s+/g, ' ').slice(0, 200)}`);
       if (!new RegExp(`PostgreSQL cannot parse the SQL on line ${i + 1}: syntax error at or near "D"`).test(said.replace(/\s+/g, ' '))) throw new StepFailure(`expected the hover to say PostgreSQL's syntax error at "D" on line ${i + 1}; saw: ${said}`);
       await screenshot('typo-sql-hover');
@@ -63,14 +66,7 @@ export const step: Step = {
       // line said the same error again in other words ("⚠ PostgreSQL: syntax error…" over "⊗ … cannot parse … syntax error…").
       await wb.runCommand('View: Focus Active Editor Group');
       await wb.goToLine(i + 1, lines[i].indexOf('DESC`') + 1);
-      const onWord = await wb.until(async () => {
-        await wb.runCommand('Show or Focus Hover');
-        await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-        await page.waitForTimeout(1000);
-        const t = (await hover.first().innerText().catch(() => '')) ?? '';
-        await page.keyboard.press('Escape');
-        return /syntax error at or near/.test(t) ? t : undefined;
-      }, 'the hover on the typo\'s word', 60_000);
+      const onWord = await hoverSaying(/syntax error at or near/, 'the hover on the typo\'s word');
       log(`hover on the word: ${onWord.replace(/\s+/g, ' ').slice(0, 200)}`);
       const times = onWord.match(/syntax error at or near "D"/g)?.length ?? 0;
       if (times !== 1) throw new StepFailure(`expected the hover on "D" to say the syntax error once; said ${times} times: ${onWord}`);
