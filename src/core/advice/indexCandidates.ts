@@ -495,15 +495,13 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
     const sortCandidate = selective && order.length > 0 && (!range || (!!order[0].column && order[0].column === range.key.column));
     if (!filterSelective && !sortCandidate && !sortHelps) broad.push({ table: tableName, share: withRangeSel, limit: order.length ? o.maxSelectivity : filterBound });
-    if (!filterSelective && sortCandidate) {
-      // Above a filter's own bound, the ORDER BY's index is tried (2. below); the filter alone beside it, only when that one
-      // does not give the order (IndexCandidate.filterFallback).
+    // The filter's own index: where it is selective; above its bound, beside the ORDER BY's index (2. below), tried only
+    // when that one does not give the order (IndexCandidate.filterFallback).
+    if (filterSelective || sortCandidate) {
       btree(eq.some((e) => e.operand.kind === 'expression') || range?.operand.kind === 'expression' ? 'expression' : 'btree', keys,
-        describeKeys(eq, range), withRangeSel, { filterFallback: true });
+        describeKeys(eq, range), withRangeSel, filterSelective ? {} : { filterFallback: true });
     }
     if (filterSelective) {
-      btree(eq.some((e) => e.operand.kind === 'expression') || range?.operand.kind === 'expression' ? 'expression' : 'btree', keys,
-        describeKeys(eq, range), withRangeSel);
       // The equalities alone only where they are selective alone, as without the range: `rating = 1` (a 5-value column,
       // 10% of the rows) got reviews (rating) beside (rating, created_at) for a cleanup DELETE (person38 L8), where
       // `WHERE rating = 1` by itself gets no candidate.
