@@ -162,8 +162,7 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.analysis.onDidReadIndex(() => {
         const rec = this.rec;
         if (!rec || this.disposed || !rec.modelsChanged((name) => this.ctx.analysis.sequelizeMixins(name))) return;
-        if (this.listener) this.schedule();
-        else this.refresh();
+        this.summariseAgain();
       }),
       // The index settings (the size limit of a real trial index, the cost threshold) changed: the recorded statements'
       // advice is made again under them — kept, it still said what the old limit allowed (issue 20, person17 HIGH 4: the
@@ -723,6 +722,12 @@ export class CaptureRecording implements vscode.Disposable {
     () => this.schedule(),
   );
 
+  /** Something the summary reads changed (parsed sources, the models): made again at the next paced refresh while recording, now once stopped. */
+  private summariseAgain(): void {
+    if (this.listener) this.schedule();
+    else this.refresh();
+  }
+
   /** A statement arrived: the figures, the status bar and the views follow at the next refresh (one per REFRESH_MS at most). */
   private schedule(): void {
     if (this.timer) return;
@@ -757,8 +762,7 @@ export class CaptureRecording implements vscode.Disposable {
     // (which query a loop's rows come from), the figures follow at the next refresh.
     void rec?.readSyntax(source).then((changed) => {
       if (!changed || this.rec !== rec || this.disposed) return;
-      if (this.listener) this.schedule();
-      else this.refresh();
+      this.summariseAgain();
     }, () => undefined);
     this.groups = rec?.groups() ?? [];
     this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
