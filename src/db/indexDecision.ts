@@ -15,7 +15,7 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { byCallSite, decideIndexes, LOAD_MAX_CALLS, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, decideIndexes, LOAD_MAX_CALLS, loadTableRows, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
@@ -61,7 +61,7 @@ const DECISION_SQL = {
   /** $1: table names as schema.name (quoted). */
   tableWrites: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, s.n_tup_ins::int8 AS ins, s.n_tup_upd::int8 AS upd,
       s.n_tup_del::int8 AS del, s.n_tup_hot_upd::int8 AS hot, (coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0))::int8 AS reads,
-      s.n_live_tup::int8 AS live
+      s.n_live_tup::int8 AS live, c.reltuples::float8 AS analyzed
     FROM unnest($1::text[]) AS q(name)
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -807,7 +807,7 @@ export class IndexDecider {
   private async writes(tables: string[], timed: boolean): Promise<TableWriteStats[]> {
     const { rows } = await this.db.query(DECISION_SQL.tableWrites, [tables]);
     const periodRatio = timed ? await this.periodRatio() : undefined;
-    const oneOff = await this.oneOffWrites(new Map(rows.map((w) => [`${w.schema}.${w.name}`, Number(w.live)] as const)));
+    const oneOff = await this.oneOffWrites(new Map(rows.map((w) => [`${w.schema}.${w.name}`, loadTableRows(Number(w.live), Number(w.analyzed))] as const)));
     // Less PG Lens's own rolled-back Explain Analyze writes, per kind (person38 M2: "reviews is write-heavy (2,338 rows …)"
     // after an explained INSERT and DELETE, both rolled back).
     // Its reads less the scans of PG Lens's own Explain Analyze and benchmark runs.

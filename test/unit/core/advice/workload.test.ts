@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bulkLoad, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { bulkLoad, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
 
@@ -239,6 +239,13 @@ describe('core/advice/workload: the one index decision', () => {
     assert.ok(!bulkLoad(2, 400, 2_000), 'fewer than 1,000 rows a run');
     assert.ok(!bulkLoad(3, 3_000, 52_000), 'less than 5% of the table a run');
     assert.ok(!bulkLoad(2, 20_000, undefined) && bulkLoad(1, 20_000, undefined), 'size unknown: only one run is a load');
+    // Counts flushed after an ANALYZE that had already counted those rows leave n_live_tup too high (PostgreSQL 15/18:
+    // 200,000 rows read as 300,000); the rows at the last ANALYZE bound it.
+    assert.equal(loadTableRows(222_000, 152_000), 152_000, 'n_live_tup over-counted after ANALYZE: reltuples bounds it');
+    assert.ok(bulkLoad(2, 20_000, loadTableRows(222_000, 152_000)) && !bulkLoad(2, 20_000, 222_000), 'the load the race hid is a load again');
+    assert.equal(loadTableRows(62_000, 52_000), 52_000, 'a load not analyzed yet: the rows before it (the share is larger: still a load)');
+    assert.equal(loadTableRows(52_000, 60_000), 52_000, 'rows deleted since the ANALYZE: the live rows');
+    assert.equal(loadTableRows(20_000, -1) + loadTableRows(20_000, 0), 40_000, 'never analyzed (-1) or analyzed empty (0): the live rows');
     const steady = oneOffWriteRows([{ query: 'UPDATE reviews SET rating = rating WHERE id < $1', calls: 3, rows: 6_000 }, { query: 'INSERT INTO orders (customer_id, status) VALUES ($1, $2)', calls: 4_000, rows: 4_000 }], tables);
     assert.equal(steady.size, 0);
     // Decided: the load left out, the index is the line's answer (before, calls 2 counted: "withheld: orders is write-heavy").
