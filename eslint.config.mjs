@@ -38,9 +38,9 @@ const ENGINE_MESSAGE = 'the analysis engine loads on first use: get it from load
 // get them from loadEngine).
 const ENGINE_HEALTH = ['**/core/health', '**/core/health/**', '**/db/health', '**/db/securityFacts', '**/db/workloadFacts', '**/db/stats', '**/db/maintenance'];
 const banEngine = {
-  patterns: [{ group: ['**/engine', '**/core/scan', '**/core/analyzers', '**/core/nplusone/**', '**/core/extract/index', '**/core/extract/siteAt', '**/core/syntax/treeSitter', '**/core/languages/index', ...ENGINE_HEALTH], message: ENGINE_MESSAGE, allowTypeImports: true }],
+  patterns: [{ group: ['**/engine', '**/core/scan', '**/core/analyzers', '**/core/nplusone/**', '**/core/extract/index', '**/core/extract/siteAt', '**/core/syntax/treeSitter', '**/core/languages/index', '**/core/rules/index', ...ENGINE_HEALTH], message: ENGINE_MESSAGE, allowTypeImports: true }],
 };
-const noEngineDynamic = [dynamic("/(^|\\/)(engine|core\\/(scan|analyzers|nplusone\\/.*|extract\\/(index|siteAt)|syntax\\/treeSitter|languages\\/index|health(\\/.*)?)|db\\/(health|securityFacts|workloadFacts|stats|maintenance))$/", ENGINE_MESSAGE)];
+const noEngineDynamic = [dynamic("/(^|\\/)(engine|core\\/(scan|analyzers|nplusone\\/.*|extract\\/(index|siteAt)|syntax\\/treeSitter|languages\\/index|rules\\/index|health(\\/.*)?)|db\\/(health|securityFacts|workloadFacts|stats|maintenance))$/", ENGINE_MESSAGE)];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'media/dist/**', 'node_modules/**', 'test/e2e/.cache/**', '**/*.mjs', '**/*.js', 'test/fixtures/**', 'examples/**'] },

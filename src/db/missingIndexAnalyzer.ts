@@ -12,7 +12,7 @@
 import type { Analyzer } from '../core/scan';
 import type { Finding } from '../core/findings';
 import type { SqlSite } from '../core/extract/types';
-import { OTHER_RULES } from '../core/rules/index';
+import { OTHER_RULES } from '../core/rules/others';
 import { MISSING_INDEX_RULE, missingIndexFinding } from '../core/advice/missingIndex';
 import { foundStatementsOf, notWorkload, type FoundStatement, type IndexDecision, type StatementDecision } from '../core/advice/workload';
 import { codeContextOf } from '../core/codeContext';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
-import { allRuleMeta } from '../core/rules/index';
+import { OTHER_RULES } from '../core/rules/others';
 import { ruleDocsPath } from '../core/docs';
 import { docsCommand, docsLink } from './docs';
 import { EDITOR_SCHEMES } from './reportDocument';
@@ -24,8 +24,9 @@ export const DIAGNOSTIC_SOURCE = 'PG Lens';
 /** Finding behind each diagnostic, to build code actions from. */
 const byDiagnostic = new WeakMap<vscode.Diagnostic, Finding>();
 
+/** An analysis' rule (core/rules/others; allRuleMeta gives the query rules no more than id, severity and description). */
 function ruleMeta(ruleId: string) {
-  return allRuleMeta().find((r) => r.id === ruleId);
+  return OTHER_RULES.find((r) => r.id === ruleId);
 }
 
 /** Diagnostics for findings of one document (positions from the document's own text; uri for related places). */

@@ -2,7 +2,7 @@
 import { scanFiles, type Analyzer, type FileInput } from '../scan';
 import type { RuleMeta } from '../rules/types';
 import type { Finding } from '../findings';
-import { OTHER_RULES } from '../rules/index';
+import { OTHER_RULES } from '../rules/others';
 import { RULE_ID } from './ruleId';
 import { analyzeNPlusOne } from './detect';
 import { CrossFileCalls } from './crossFile';

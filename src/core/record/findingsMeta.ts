@@ -3,7 +3,8 @@
  * of them, is the engine's: dist/engine.js): the command its fixes open, the rules they report, and what a change of
  * connection does to the advice they show.
  */
-import { OTHER_RULES, type RuleMeta } from '../rules/index';
+import { OTHER_RULES } from '../rules/others';
+import type { RuleMeta } from '../rules/types';
 
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
 export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';

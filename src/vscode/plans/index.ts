@@ -22,7 +22,7 @@ import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from '../findingActions';
 import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
-import { SYNTAX_ERROR_RULE } from '../../core/rules/index';
+import { SYNTAX_ERROR_RULE } from '../../core/rules/others';
 import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
 import { chooseDestructive } from '../confirm';
