@@ -141,6 +141,8 @@ export interface CostBaseline {
   tables: ReadonlySet<string>;
   /** The indexes created (schema.name): a statement counts from their creation only when its plan uses one (baselineFor). */
   added?: readonly IndexIdentity[];
+  /** The indexes dropped (schema.name): a statement counts from their drop only when its plan before it used one (baselineFor). */
+  dropped?: readonly IndexIdentity[];
   /**
    * The change this one followed, still in force when it came (no reset of pg_stat_statements since): a statement it
    * applies to (baselineApplies) has its figures "before" this change counted from it — the period between the two —,
@@ -168,26 +170,40 @@ export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: str
   return shape.tables.some((t) => (t.schema ? baseline.tables.has(`${t.schema}.${t.name}`) : bare.has(t.name)));
 }
 
+/** A statement's plan as the ledger of plans keeps it (core/plan/indexUse planOf): its time, the indexes it uses, the one before. */
+type KnownPlan = { atMs: number; indexes: readonly { schema: string | null; name: string }[]; prior?: { atMs: number; indexes: readonly { schema: string | null; name: string }[] } };
+
 /**
- * The baseline a statement's title counts from, if any: an index change on a table it reads; and when the change
- * created indexes, only if the statement's newest plan made since uses one (person37 L2: `recentOrders`, ORDER BY
- * placed_at LIMIT, read "since CREATE INDEX orders_customer_id_placed_at_desc_idx: 0.57 ms mean · before: 0.36 ms" — load
- * noise credited to an index its plan does not use). `plan`: the statement's newest plan PG Lens made (the hover's, the
- * analysis's: core/plan/indexUse). A plan since the change that uses none of them: `notUsed` says so (the title gives the
- * whole history); no plan since: no baseline (nothing known of its use). A dropped index keeps the baseline (the plans
- * that used it are gone with it).
+ * The baseline a statement's title counts from, if any: an index change on a table it reads, and only when the change
+ * touched an index its plan uses. A created index: the statement's newest plan made since uses one (person37 L2:
+ * `recentOrders`, ORDER BY placed_at LIMIT, read "since CREATE INDEX orders_customer_id_placed_at_desc_idx: 0.57 ms mean
+ * · before: 0.36 ms" — load noise credited to an index its plan does not use). A dropped index: its plan from before the
+ * drop used one (person49 M-2: after DROP INDEX orders_status_idx the email lookup's lens read "since index drop: 7.7 ms
+ * mean · before: 13 ms" — a 2× gain credited to a drop of an index it never used). `plan`: the statement's newest plan
+ * PG Lens made and the one before it (the hover's, the analysis's: core/plan/indexUse); a plan "from before" a drop is one
+ * made before the reading before it, or one using a dropped index (made while it existed). A plan known and not using
+ * them: `notUsed` says so (the title gives the whole history); no plan known on the side that matters: no baseline.
  */
-export function baselineFor(baseline: CostBaseline | undefined, sql: string, plan: { atMs: number; indexes: readonly { schema: string | null; name: string }[] } | undefined): { since?: CostBaseline; notUsed?: string } {
+export function baselineFor(baseline: CostBaseline | undefined, sql: string, plan: KnownPlan | undefined): { since?: CostBaseline; notUsed?: string } {
   if (!baseline || !baselineApplies(baseline, sql)) return {};
-  if (!baseline.added?.length) return { since: baseline };
-  if (!plan || plan.atMs < baseline.atMs) return {};
-  const uses = baseline.added.some((a) => {
-    const dot = a.name.lastIndexOf('.');
-    const schema = dot < 0 ? null : a.name.slice(0, dot);
-    const name = a.name.slice(dot + 1);
-    return plan.indexes.some((i) => i.name === name && (i.schema === null || schema === null || i.schema === schema));
-  });
-  return uses ? { since: baseline } : { notUsed: `${baseline.change}: this statement's plan does not use ${baseline.added.length === 1 ? 'it' : 'them'}, so the figures are not counted from it` };
+  const added = baseline.added ?? [];
+  const dropped = baseline.dropped ?? [];
+  if (!added.length && !dropped.length) return { since: baseline };
+  if (!plan) return {};
+  const uses = (p: Pick<KnownPlan, 'indexes'>, list: readonly IndexIdentity[]) =>
+    list.some((a) => {
+      const dot = a.name.lastIndexOf('.');
+      const schema = dot < 0 ? null : a.name.slice(0, dot);
+      const name = a.name.slice(dot + 1);
+      return p.indexes.some((i) => i.name === name && (i.schema === null || schema === null || i.schema === schema));
+    });
+  const since = plan.atMs >= baseline.atMs ? plan : undefined;
+  const before = [plan, plan.prior].find((p) => p && (p.atMs < baseline.atMs || uses(p, dropped)));
+  if ((since && uses(since, added)) || (before && uses(before, dropped))) return { since: baseline };
+  if ((added.length && !since) || (dropped.length && !before)) return {};
+  const n = added.length + dropped.length === 1 ? 'it' : 'them';
+  const verb = !dropped.length ? `does not use ${n}` : !added.length ? `did not use ${n}` : 'uses none of them';
+  return { notUsed: `${baseline.change}: this statement's plan ${verb}, so the figures are not counted from it` };
 }
 
 /**
@@ -215,7 +231,7 @@ export class CostBaselines {
         for (const i of [...added, ...dropped]) changed.add(i.table);
         const p = this.baseline;
         const previous = p && { atMs: p.atMs, change: p.change, before: p.before, tables: p.tables };
-        this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)), added, ...(previous ? { previous } : {}) };
+        this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)), added, dropped, ...(previous ? { previous } : {}) };
       }
     }
     if (this.baseline && resetAgeSeconds !== undefined && atMs - resetAgeSeconds * 1000 > this.baseline.atMs) this.baseline = undefined;

@@ -51,7 +51,7 @@ const KEEP_MAX_SQL = 8000;
  * keeps it per database), so the DROP guard does not forget what it saw.
  */
 export class IndexUseLedger {
-  private readonly bySql = new Map<string, { atMs: number; indexes: PlannedIndex[] }>();
+  private readonly bySql = new Map<string, { atMs: number; indexes: PlannedIndex[]; prior?: { atMs: number; indexes: PlannedIndex[] } }>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly max = 2000) {}
@@ -62,8 +62,11 @@ export class IndexUseLedger {
 
   /** The same, from the index names a plan summary lists (the index advisor's plan before any trial index). */
   noteIndexes(sql: string, indexes: readonly PlannedIndex[], atMs = Date.now()): void {
+    // The plan it replaces stays beside it (one back, this session only): after a DROP INDEX the cost lens asks whether
+    // the plan from before the drop used it (core/cost baselineFor), and the hover may have planned it again since.
+    const had = this.bySql.get(sql);
     this.bySql.delete(sql);
-    this.bySql.set(sql, { atMs, indexes: [...indexes] });
+    this.bySql.set(sql, { atMs, indexes: [...indexes], ...(had ? { prior: { atMs: had.atMs, indexes: had.indexes } } : {}) });
     this.trim();
     for (const l of this.listeners) l();
   }
@@ -74,8 +77,8 @@ export class IndexUseLedger {
     return { dispose: () => void this.listeners.delete(listener) };
   }
 
-  /** A statement's newest plan noted (its time and the indexes it uses); the text as planned, or without a trailing `;`. */
-  planOf(sql: string): { atMs: number; indexes: readonly PlannedIndex[] } | undefined {
+  /** A statement's newest plan noted (its time and the indexes it uses, and the plan before it); the text as planned, or without a trailing `;`. */
+  planOf(sql: string): { atMs: number; indexes: readonly PlannedIndex[]; prior?: { atMs: number; indexes: readonly PlannedIndex[] } } | undefined {
     return this.bySql.get(sql) ?? this.bySql.get(sql.trim().replace(/;\s*$/, '').trim());
   }
 

@@ -167,6 +167,24 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
       const o = baselineFor(base, other, db.indexUse.planOf(other));
       assert.equal(o.since, undefined, JSON.stringify(db.indexUse.planOf(other)));
       assert.equal(o.notUsed, "CREATE INDEX orders_total_idx: this statement's plan does not use it, so the figures are not counted from it");
+      // person49 M-2: a DROP INDEX is credited only to a statement whose plan before it used the index — both are planned
+      // again after the drop (the hover would), and the plan before, kept beside the newest, decides.
+      // The lens's next reading (every 30 s): no change; the drop comes after it.
+      const mid = await readStatementCosts(db);
+      baselines.observe(Date.now(), await readIndexNames(db), mid.stats, mid.resetAgeSeconds);
+      assert.equal(baselines.current(), base, 'a reading without a change keeps the baseline');
+      await t.admin.query('DROP INDEX orders_total_idx');
+      const third = await readStatementCosts(db);
+      baselines.observe(Date.now(), await readIndexNames(db), third.stats, third.resetAgeSeconds);
+      const drop = baselines.current()!;
+      assert.equal(drop.change, 'DROP INDEX orders_total_idx');
+      await explain(db, q);
+      await explain(db, other);
+      assert.ok(!db.indexUse.planOf(q)?.indexes.some((i) => i.name === 'orders_total_idx'), 'planned since the drop: the index is gone from its plan');
+      assert.equal(baselineFor(drop, q, db.indexUse.planOf(q)).since, drop, 'its plan before the drop used it: counted from the drop');
+      const o2 = baselineFor(drop, other, db.indexUse.planOf(other));
+      assert.equal(o2.since, undefined, 'never used it: the drop is not credited with its load noise');
+      assert.equal(o2.notUsed, "DROP INDEX orders_total_idx: this statement's plan did not use it, so the figures are not counted from it");
     } finally {
       await app.end();
       await t.admin.query('DROP INDEX IF EXISTS orders_total_idx');

@@ -119,9 +119,23 @@ describe('core/cost', () => {
     // Another schema's index of that name is not this one; another table's statement has no baseline at all.
     assert.equal(baselineFor(base, byCustomer, { atMs: 90_000, indexes: [{ schema: 'audit', name: 'orders_customer_id_placed_at_desc_idx' }] }).since, undefined);
     assert.deepEqual(baselineFor(base, 'SELECT id FROM customers WHERE id = $1', { atMs: 90_000, indexes: [] }), {});
-    // A dropped index keeps the baseline for the table's statements (the plans that used it went with it).
+    // A dropped index: the baseline is only for a statement whose plan from before the drop used it (person49 M-2: the
+    // email lookup, whose plan never used orders_status_idx, read "since index drop: 7.7 ms mean · before: 13 ms").
     b.observe(120_000, new Map([pkey]), [], 3720);
-    assert.equal(baselineFor(b.current(), recent, undefined).since, b.current());
+    const drop = b.current()!;
+    assert.deepEqual(drop.dropped?.map((i) => i.name), ['public.orders_customer_id_placed_at_desc_idx']);
+    const used = [{ schema: null, name: 'orders_customer_id_placed_at_desc_idx' }];
+    // (The reading before the drop was at 60 s; the drop came between it and the reading at 120 s.)
+    assert.equal(drop.atMs, 60_000);
+    assert.equal(baselineFor(drop, byCustomer, { atMs: 50_000, indexes: used }).since, drop, 'its plan before the drop used it');
+    // Planned again since the drop (the hover): the plan before it, kept beside, decides.
+    assert.equal(baselineFor(drop, byCustomer, { atMs: 130_000, indexes: [], prior: { atMs: 50_000, indexes: used } }).since, drop);
+    assert.equal(baselineFor(drop, byCustomer, { atMs: 130_000, indexes: [], prior: { atMs: 90_000, indexes: used } }).since, drop, 'planned after the reading, before the drop: only possible while the index existed');
+    const email = baselineFor(drop, recent, { atMs: 130_000, indexes: [{ schema: 'public', name: 'orders_pkey' }], prior: { atMs: 50_000, indexes: [{ schema: 'public', name: 'orders_pkey' }] } });
+    assert.equal(email.since, undefined, 'never used the dropped index: no drop credited');
+    assert.equal(email.notUsed, "DROP INDEX orders_customer_id_placed_at_desc_idx: this statement's plan did not use it, so the figures are not counted from it");
+    assert.deepEqual(baselineFor(drop, recent, { atMs: 130_000, indexes: [] }), {}, 'only a plan since the drop: nothing known of its use before');
+    assert.deepEqual(baselineFor(drop, recent, undefined), {}, 'no plan: nothing credited');
     // The tooltip says it.
     assert.match(formatCostTooltip({ stat: stat('1', recent, 36, 100, 1000), share: 0.1, rank: 3 }, { statements: 9, notUsed: r.notUsed }), /this statement's plan does not use it, so the figures are not counted from it\./);
   });

@@ -69,6 +69,17 @@ describe('IndexUseLedger across a restart', () => {
     assert.deepEqual(parsed, [good, good]);
   });
 
+  it('a statement planned again keeps the plan before it beside the newest (the cost lens asks what it used before a DROP INDEX: person49 M-2)', () => {
+    const l = new IndexUseLedger();
+    const q = 'SELECT id FROM orders WHERE status = $1';
+    l.noteIndexes(q, [ix('orders_status_idx')], NOW - 60_000);
+    assert.equal(l.planOf(q)?.prior, undefined, 'planned once: nothing before it');
+    l.noteIndexes(q, [], NOW);
+    assert.deepEqual(l.planOf(q), { atMs: NOW, indexes: [], prior: { atMs: NOW - 60_000, indexes: [ix('orders_status_idx')] } });
+    l.noteIndexes(q, [], NOW + 1000);
+    assert.deepEqual(l.planOf(q)?.prior, { atMs: NOW, indexes: [] }, 'one back only');
+  });
+
   it('tells its listener about every plan noted (the extension saves the record after it)', () => {
     const l = new IndexUseLedger();
     let calls = 0;
