@@ -66,6 +66,14 @@ export interface RecordedLookup {
   prisma?: PrismaLookup;
   /** Django: the model class and relation names from the app's models.py (djangoNames.ts). */
   django?: DjangoNames;
+  /**
+   * The statement takes at most this many rows per item (its own LIMIT: `… WHERE product_id = $1 ORDER BY created_at DESC
+   * LIMIT 3`; 'param' for `LIMIT $2`): one query of every item's rows would return all of each, so the batched form keeps
+   * the limit per item (person49 M-1: "one query on reviews with WHERE product_id = ANY($1)" dropped the latest three).
+   * Set only with an ORDER BY (the top rows per item); not for LIMIT 1 (`.first()`: matching one row per item in memory
+   * keeps it) nor for a LIMIT without ORDER BY (Django's `.get()` sends `LIMIT 21` on a key look-up).
+   */
+  limit?: number | 'param';
 }
 
 export interface PrismaLookup {
@@ -97,6 +105,8 @@ const IDENT = /^[A-Za-z_][\w$]*$/;
 
 /** A look-up's `column = $n` condition of the statement's own block, with its parameter number (undefined: a constant). */
 interface Keyed {
+  /** Its block's LIMIT when it takes the top rows per item (RecordedLookup.limit). */
+  limit?: number | 'param';
   table?: string;
   /** How the statement names the table (its alias, else its name). */
   alias?: string;
@@ -161,7 +171,8 @@ export function lookupOf(sql: string, varies?: number, hints: LookupHints = {}):
     // A table of a subquery (`WHERE id IN (SELECT project_id FROM accounts_member WHERE user_id = $1)`) is not what the
     // statement reads per item: only the tables of the outer block (its FROM and JOINs) are.
     if (t.span && parenDepthAt(text, t.span.start) > 0) continue;
-    for (const p of t.predicates) if (isKeyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) keyed.push({ table: t.name, alias: t.key, column: p.target.column, param: param(p) });
+    const limit = t.limit !== undefined && t.limit !== 1 && t.orderBy.length && !hints.exists ? { limit: t.limit } : {};
+    for (const p of t.predicates) if (isKeyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) keyed.push({ table: t.name, alias: t.key, column: p.target.column, param: param(p), ...limit });
   }
   for (const u of shape.unresolved) {
     const p = u.predicate;
@@ -180,10 +191,10 @@ export function lookupOf(sql: string, varies?: number, hints: LookupHints = {}):
     if (changed.length !== 1) return undefined;
     const [k] = changed;
     const same = keyed.filter((x) => x !== k && x.table === k.table).map((x) => x.column);
-    return withGrouped(sql, { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count, param: k.param }, hints);
+    return withGrouped(sql, { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count, param: k.param, ...(k.limit !== undefined ? { limit: k.limit } : {}) }, hints);
   }
   if (keyed.length > 1 && new Set(keyed.map((k) => `${k.table}.${k.column}`)).size > 1) return undefined;
-  return withGrouped(sql, { table: keyed[0].table, column: keyed[0].column, ...count, ...(keyed[0].param !== undefined ? { param: keyed[0].param } : {}) }, hints);
+  return withGrouped(sql, { table: keyed[0].table, column: keyed[0].column, ...count, ...(keyed[0].param !== undefined ? { param: keyed[0].param } : {}), ...(keyed[0].limit !== undefined ? { limit: keyed[0].limit } : {}) }, hints);
 }
 
 /** A look-up of a per-item aggregate (or existence check) gets its grouped statement (when its shape has one: groupedForm). */
@@ -707,6 +718,7 @@ export function batchedForm(via: string | undefined, lookup?: RecordedLookup | s
 function otherForm(v: string, key: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined, noEager?: NoEager): BatchedForm {
   const c = key?.column;
   const on = key?.table ? ` on ${key.table}` : '';
+  if (c && key?.limit !== undefined) return limitedForm(v, key as RecordedLookup & { limit: number | 'param' }, on);
   if (v === 'django') return django(key, callText, fileText);
   if (v === 'sqlalchemy') return sqlalchemy(key, callText, fileText, noEager);
   // Names the recorded SQL does not give (the association, the relation, the entity) are said in words, never written
@@ -732,6 +744,21 @@ function otherForm(v: string, key: RecordedLookup | undefined, callText: string 
   return c
     ? { fix: `Send one query for all keys (WHERE ${c} = ANY($1))${on} instead of one per item, then match rows in memory.`, atParent: `after it, one query${on} with WHERE ${c} = ANY($1) for all its rows` }
     : { fix: 'Send one query for all items (WHERE on the column that changes per item = ANY($1), $1 the array of their values) instead of one per item, then match rows in memory.' };
+}
+
+/**
+ * A look-up that takes the top rows per item (its own LIMIT): the batched form keeps the limit per item — a LATERAL join
+ * over the items' keys in SQL, the ORM's per-parent limit otherwise — never one query of all the items' rows, which would
+ * return every row of each (person49 M-1). The code's own rewrite (core/nplusone's "Batch with unnest($1) + LATERAL")
+ * says the same.
+ */
+function limitedForm(v: string, k: RecordedLookup & { limit: number | 'param' }, on: string): BatchedForm {
+  const n = k.limit === 'param' ? 'its LIMIT' : `LIMIT ${k.limit}`;
+  const lateral = `one query${on} over all the keys that keeps ${n} per ${k.column}: SELECT … FROM unnest($1) AS k(${k.column}) CROSS JOIN LATERAL (the same SELECT with ${k.column} = k.${k.column}, its ORDER BY and ${n})`;
+  // No library between the code and the driver (raw SQL), or a query builder that sends raw SQL as well (knex.raw).
+  if (v === '' || v === 'knex')
+    return { fix: `Send ${lateral}, instead of one per item; a query of every item's rows (WHERE ${k.column} = ANY($1)) would return all of each, not ${n}.`, atParent: `after it, ${lateral.replace(/: SELECT[\s\S]*$/, '')} (unnest($1) + LATERAL) for all its rows` };
+  return { fix: `Load the rows for all items in one query that keeps ${n} per ${k.column} (a LATERAL join over the items' keys, or row_number() OVER (PARTITION BY ${k.column} ORDER BY …) ≤ the limit): loading the relation with the parent, or all rows by their foreign key, returns every row of each item, not ${n}.`, atParent: `after it, one query${on} for all its rows that keeps ${n} per ${k.column}` };
 }
 
 /**

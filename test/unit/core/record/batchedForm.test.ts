@@ -308,4 +308,26 @@ describe('recorded N+1 sent while a library serialised a view\'s response (perso
     assert.doesNotMatch(f.fix, /selectinload\(|joinedload\(/);
     assert.equal(f.atParent, undefined);
   });
+
+  it('a look-up that takes the top rows per item keeps its LIMIT in the batched form, never one query of all the rows (person49 M-1)', () => {
+    // The shop's latest reviews per product: the raw-SQL form and the "rows come from" line said "one query on reviews with
+    // WHERE product_id = ANY($1) for all its rows" — every review of each product, not the latest three.
+    const latest = lookupOf('SELECT id, rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3', 1);
+    assert.deepEqual(latest, { table: 'reviews', column: 'product_id', limit: 3 });
+    const raw = batchedForm(undefined, latest);
+    assert.match(raw.fix, /keeps LIMIT 3 per product_id: SELECT … FROM unnest\(\$1\) AS k\(product_id\) CROSS JOIN LATERAL \(the same SELECT with product_id = k\.product_id, its ORDER BY and LIMIT 3\)/);
+    assert.equal(raw.atParent, 'after it, one query on reviews over all the keys that keeps LIMIT 3 per product_id (unnest($1) + LATERAL) for all its rows');
+    assert.ok(!/= ANY\(\$1\) for all its rows/.test(raw.atParent ?? ''));
+    assert.match(batchedForm('knex', latest).atParent ?? '', /keeps LIMIT 3 per product_id \(unnest\(\$1\) \+ LATERAL\)/);
+    // An ORM's form says the limit too, not a plain include of the relation.
+    const orm = batchedForm('typeorm', latest);
+    assert.match(orm.fix, /keeps LIMIT 3 per product_id .*returns every row of each item, not LIMIT 3/);
+    assert.equal(orm.atParent, 'after it, one query on reviews for all its rows that keeps LIMIT 3 per product_id');
+    assert.equal(lookupOf('SELECT id FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', 1)?.limit, 'param');
+    // Not a top-N per item: a LIMIT 1 (one row per item, matched in memory), a LIMIT without ORDER BY (Django's .get(),
+    // LIMIT 21 on a key), an existence probe: the forms as before.
+    assert.equal(lookupOf('SELECT id FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 1', 1)?.limit, undefined);
+    assert.equal(lookupOf('SELECT "auth_user"."id" FROM "auth_user" WHERE "auth_user"."id" = $1 LIMIT 21', 1)?.limit, undefined);
+    assert.match(batchedForm(undefined, lookupOf('SELECT id FROM reviews WHERE product_id = $1 LIMIT 21', 1)).atParent ?? '', /WHERE product_id = ANY\(\$1\) for all its rows/);
+  });
 });
