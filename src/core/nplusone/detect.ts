@@ -27,7 +27,7 @@ import { escapeRe } from '../format';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
@@ -2181,8 +2181,27 @@ class Detector {
       ?? (loop && handfulByLimit(est) ? `Possible N+1, at most ${est.iterations} item${est.iterations === 1 ? '' : 's'} (\`${est.from}\` on what the loop walks): a handful the code fixes, not a page of the data` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
-      ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined);
+      ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined)
+      ?? ((cap = loop ? this.oneObjectsMember(li) : undefined) ? oneObjectPossible(cap) : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The loop walks a collection ONE object holds, read as its member (`order.lines`, `app.processes`, `@card.labels`;
+   * loopSource's `children` with no key column): its text, else undefined. Not a call (`user.getRoles()`, `.all()`), a
+   * request's list, nor a member of each item of an outer loop (`for g in groups: for m in g.monitors` walks every
+   * group's monitors) or of a name bound inside one.
+   */
+  private oneObjectsMember(li: LoopInfo): string | undefined {
+    const t = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const m = /^@?([A-Za-z_]\w*)\s*\.\s*[A-Za-z_]\w*$/.exec(t);
+    const src = m ? loopSourceOf(t, undefined) : undefined;
+    if (!m || src?.kind !== 'children' || src.column || src.parent === 'the request') return undefined;
+    const b = this.binding(m[1], li.node.startIndex);
+    for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      if (l.variable === m[1] || l.key === m[1] || (b && b.at >= l.node.startIndex && b.at < l.node.endIndex)) return undefined;
+    }
+    return t;
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Finding } from '../findings';
 import { RULE_ID } from './ruleId';
 import type { NPlusOneEvidence } from './detect';
 import type { LoopSource } from './loopSource';
+import { ONE_OBJECT_POSSIBLE } from './loopEvidence';
 
 /** Default pgLens.nPlusOne.manyPerParent: from this many rows per parent on, a loop over one parent's children is a warning. */
 export const DEFAULT_MANY_PER_PARENT = 10;
@@ -133,19 +134,23 @@ function about(n: number): string {
  * rows per parent or more, saying the figure ("Many per parent: about 40 rows per user in application — pg_stats"), and
  * becomes info with the figure below it. Findings without a matching table and column are unchanged, and a finding that
  * is not a warning (info for another reason: bounded by the code, another service first; capped by its code context
- * later) is never raised: the static part cannot tell a parent's few children from its many (n1-21's measure: 19 real
+ * later) is never raised — but a loop over one object's members, info only because the code does not say how many
+ * (ONE_OBJECT_POSSIBLE), takes the level the figure gives: the static part cannot tell a parent's few children from its many (n1-21's measure: 19 real
  * N+1s and 14 fine loops of the labelled corpora walk one parent's children), so only the database changes the level.
  */
 export function applyPerParent(findings: readonly Finding[], facts: readonly PerParentFact[], threshold = DEFAULT_MANY_PER_PARENT): Finding[] {
   return findings.map((f) => {
-    const src = f.severity === 'warning' ? childrenSource(f) : undefined;
+    // A loop over one object's members is info only for want of this figure (oneObjectPossible): the figure decides it.
+    const oneObject = f.severity === 'info' && f.message.startsWith(ONE_OBJECT_POSSIBLE);
+    const src = f.severity === 'warning' || oneObject ? childrenSource(f) : undefined;
     const fact = src ? factFor(src, facts) : undefined;
     if (!src || !fact) return f;
     const n = rowsPerParent(fact)!;
     const figure = `${about(n)} row${n >= 1 && n < 1.05 ? '' : 's'} per ${src.parent} in ${fact.table} — pg_stats (${fact.table}.${fact.column}: reltuples / n_distinct)`;
     const evidence = { ...(f.evidence ?? {}), perParent: { rows: Math.round(n * 10) / 10, table: fact.table, column: fact.column, schema: fact.schema, threshold } };
-    if (n >= threshold) return { ...f, message: `${f.message} Many per parent: ${figure}.`, evidence };
-    return { ...f, severity: 'info', message: `Possible N+1 — per ${src.parent}'s ${src.children ?? 'rows'}, ${figure}, below ${threshold}: ${f.message}`, evidence };
+    const message = oneObject ? f.message.slice(f.message.indexOf('confirm: ') + 'confirm: '.length) : f.message;
+    if (n >= threshold) return { ...f, severity: 'warning', message: `${message} Many per parent: ${figure}.`, evidence };
+    return { ...f, severity: 'info', message: `Possible N+1 — per ${src.parent}'s ${src.children ?? 'rows'}, ${figure}, below ${threshold}: ${message}`, evidence };
   });
 }
 

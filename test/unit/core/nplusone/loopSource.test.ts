@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { loopSourceOf } from '../../../../src/core/nplusone/loopSource';
 import { applyPerParent, perParentLookup, rowsPerParent, type PerParentFact } from '../../../../src/core/nplusone/perParent';
+import { oneObjectPossible } from '../../../../src/core/nplusone/loopEvidence';
 import type { NPlusOneEvidence } from '../../../../src/core/nplusone/detect';
 import type { Finding } from '../../../../src/core/findings';
 import { scanNPlusOne } from '../../support/nplusoneFixtures';
@@ -74,6 +75,43 @@ describe('N+1: where the loop\'s collection comes from (one parent\'s children, 
     assert.equal(src('forum/views.py', 12)?.kind, 'page');
   });
 
+  it('a loop over the members of ONE object (`order.lines`, `@card.labels`) is a possible N+1 (info, "record to confirm"; failed before n1az); the members of each item of an outer loop, a query by the parent\'s key and a request\'s list stay warnings', async () => {
+    const found = await scanNPlusOne([
+      { path: 'shop/views.py', text: [
+        'from django.db import models', 'from shop.models import Alias, Heartbeat, Product', '',
+        'def order_total(request, order):',
+        '    total = 0',
+        '    for line in order.line_items:',
+        '        total += Product.objects.get(id=line.product_id).price',
+        '    return total', '',
+        'def status_page(request, groups):',
+        '    for group in groups:',
+        '        for monitor in group.monitors:',
+        '            Heartbeat.objects.filter(monitor_id=monitor.id).first()', '',
+        'def delete_mailbox(request, mailbox_id):',
+        '    for alias in Alias.objects.filter(mailbox_id=mailbox_id):',
+        '        alias.delete()', '',
+        'def delete_chosen(request):',
+        '    for alias_id in request.data["ids"]:',
+        '        Alias.objects.get(id=alias_id).delete()', ''] },
+      { path: 'app/controllers/cards_controller.rb', text: [
+        'class CardsController < ApplicationController',
+        '  def copy',
+        '    @card.labels.each do |label|',
+        '      Label.create!(card_id: @copy.id, name: label.name)',
+        '    end',
+        '  end',
+        'end', ''] },
+    ]);
+    const at = (file: string, line: number) => found.find((f) => f.file === file && f.line === line);
+    assert.equal(at('shop/views.py', 7)?.severity, 'info');
+    assert.match(at('shop/views.py', 7)!.message, /^Possible N\+1, over the members of one object \(`order\.line_items`\), as many round trips as that one row holds.*record the app to confirm: N\+1 query/);
+    assert.equal(at('app/controllers/cards_controller.rb', 4)?.severity, 'info');
+    assert.equal(at('shop/views.py', 13)?.severity, 'warning', 'each group\'s monitors: every group, not one');
+    assert.equal(at('shop/views.py', 17)?.severity, 'warning', 'a query by the parent\'s key');
+    assert.equal(at('shop/views.py', 21)?.severity, 'warning', 'a request\'s list');
+  });
+
   describe('rows per parent from the database (pure: the figures are passed in)', () => {
     const finding = (source: NPlusOneEvidence['source'], severity: Finding['severity'] = 'warning', context: Finding['context'] = 'request'): Finding => ({
       ruleId: 'n-plus-one', severity, context, message: 'Write per item: `db.Exec` runs once per `app` in `apps`: one round trip per row. Batch it.', span: { start: 0, end: 1 }, fixes: [],
@@ -128,6 +166,19 @@ describe('N+1: where the loop\'s collection comes from (one parent\'s children, 
       assert.equal(appMany.severity, 'warning');
       assert.match(appMany.message, /Many per parent: about 40 rows per user in applications/);
       assert.notEqual(many.findings.find((f) => f.ruleId === 'n-plus-one' && f.file === 'api/user_test.go')?.severity, 'warning');
+    });
+
+    it('a loop over one object\'s members (info for want of the figure) takes the level the figure gives', () => {
+      const members = { kind: 'children' as const, parent: 'user', children: 'applications', from: 'user.applications' };
+      const one = finding(members, 'info');
+      one.message = `${oneObjectPossible('user.applications')}: ${one.message}`;
+      const [many] = applyPerParent([one], [fact(100)], 10);
+      assert.equal(many.severity, 'warning');
+      assert.match(many.message, /^Write per item: .* Many per parent: about 40 rows per user in applications/);
+      const [few] = applyPerParent([one], [fact(2000)], 10);
+      assert.equal(few.severity, 'info');
+      assert.match(few.message, /^Possible N\+1 — per user's applications, about 2 rows per user in applications — pg_stats .*, below 10: Write per item/);
+      assert.deepEqual(applyPerParent([one], [{ ...fact(100), column: 'team_id' }], 10)[0], one);
     });
 
     it('never raises a finding that is not a warning (info for another reason, or by its code context)', () => {
