@@ -27,8 +27,11 @@ interface Hit {
   value?: string;
 }
 
-/** The searched column (bare, qualified, quoted, or under lower()/upper()), the operator, and what follows it. */
-const LIKE = /((?:\b(?:lower|upper)\s*\(\s*)?(?:\\?"?[A-Za-z_][\w$]*\\?"?\.)?\\?"?[A-Za-z_][\w$]*\\?"?(?:\s*\))?)\s+(?:not\s+)?(i?like)\s+/gi;
+/**
+ * The searched column (bare, qualified, quoted, cast, or under lower()/upper(); or named at run time by a format slot,
+ * `'"{}" ILIKE %s'.format(field)`, `"%s ilike '%%' || …"` — not the `not` of `not like`), the operator, and what follows it.
+ */
+const LIKE = /((?<![%\w$])(?:\b(?:lower|upper)\s*\(\s*)?(?:\\?"?[A-Za-z_][\w$]*\\?"?\.)?\\?"?(?:(?!not\b)[A-Za-z_][\w$]*|\{\w*\}|%s)\\?"?(?:::\w+)?(?:\s*\))?)\s+(?:not\s+)?(i?like)\s+/gi;
 /** A pattern written with a leading wildcard: `'%…'`, `('%' || …`, `'_…'`. */
 const WRITTEN_WILDCARD = /^\(?\s*'[%_]/;
 /** A named parameter as the pattern, perhaps under lower()/upper(): `:name`, `%(name)s`, `@name`, `#{name}`. */
@@ -80,14 +83,52 @@ function boundWildcard(text: string, at: number, name: string): string | undefin
   return undefined;
 }
 
-/** A wildcard value added to a positional parameter list on a line next to `at` (`paramList.add("%" + name + "%")`). */
-function positionalWildcard(text: string, at: number): string | undefined {
+/**
+ * A positional parameter as the pattern: `?`, DB-API's `%s`, `$n`, or a list of them compared with ANY/ALL
+ * (`LIKE ANY(array[%s, %s])`, `LIKE {}(array[{}])` filled by `.format("ANY", ",".join(["%s"] * n))`).
+ */
+const POSITIONAL = /^\(?\s*(?:(?:lower|upper)\s*\(\s*)?(?:\?|%s\b|\$\d+\b|(?:any|all|\{\w*\})\s*\(\s*array\s*\[)/i;
+/**
+ * A string that starts with `%` but is no leading-wildcard pattern: a format string (`"%s"`, `"%s ILIKE ?"`, `'%d'`,
+ * `"%(name)s"`), a date format (`"%Y-%m-%d"`), or a lone `"%"` not joined to a value (`.replace("*", "%")`).
+ */
+const NOT_A_PATTERN = /^[fFrRbBuU]{0,2}(["'`])(?:%(?:[sdvqifr]\b|\([A-Za-z_]\w*\)[sdifr])|%[A-Za-z][^A-Za-z%]{1,3}%[A-Za-z]|%\1(?!\s*(?:\+|\|\|)))/;
+
+/**
+ * A wildcard value added to a positional parameter list on a line next to `at`: `paramList.add("%" + name + "%")`,
+ * `values.append(f"%{q}%")`, `values += ["%" + q]`, `values.extend(…)`, `values += map(lambda t: "%{}%".format(t), tags)`,
+ * or passed in the call after the statement (`cur.execute("… ILIKE %s", ("%" + q + "%",))`, `fetch("… $1", f"%{q}%")`).
+ */
+function positionalWildcard(text: string, at: number, literal: { start: number; end: number }): string | undefined {
   let from = text.lastIndexOf('\n', at);
   for (let k = 0; k < 3 && from > 0; k++) from = text.lastIndexOf('\n', from - 1);
   let to = text.indexOf('\n', at);
-  for (let k = 0; k < 3 && to >= 0; k++) to = text.indexOf('\n', to + 1);
+  for (let k = 0; k < 5 && to >= 0; k++) to = text.indexOf('\n', to + 1);
   const near = text.slice(Math.max(0, from), to < 0 ? text.length : to);
-  return new RegExp(`\\.(?:add|push|append)\\(\\s*(${WILDCARD_VALUE})`).exec(near)?.[1].trim();
+  const added = new RegExp(`(?:\\.(?:add|push|append|extend)\\(\\s*|\\+=\\s*|[,(]\\s*)(?:[[(]\\s*|map\\(\\s*lambda\\b[^:\\n]{0,40}:\\s*)?(${WILDCARD_VALUE})`, 'g');
+  for (const m of near.matchAll(added)) {
+    // Not the fragment's own text (`"%s LIKE ?" % (k,)`).
+    const valueAt = Math.max(0, from) + m.index! + m[0].length - m[1].length;
+    if (valueAt >= literal.start - 1 && valueAt <= literal.end) continue;
+    if (!NOT_A_PATTERN.test(m[1])) return m[1].trim();
+  }
+  return undefined;
+}
+
+/**
+ * A filter grammar's operator tables: the fragment is the entry of one key (`"co": '"{}" ILIKE %s'`) and the file binds the
+ * value through a template under the same key with a leading wildcard (`"co": "%{}%"`), as REST filters keep the SQL and
+ * the value of each operator (`?name:co=…`) in parallel tables.
+ */
+function keyedWildcard(text: string, literalStart: number): string | undefined {
+  const lineStart = text.lastIndexOf('\n', literalStart - 1) + 1;
+  const key = /["']([A-Za-z_]\w*)["']\s*:\s*[fFrRbBuU]{0,2}(?:"""|'''|["'`])$/.exec(text.slice(lineStart, literalStart))?.[1];
+  if (!key) return undefined;
+  for (const m of text.matchAll(new RegExp(`["']${key}["']\\s*:\\s*(${WILDCARD_VALUE})`, 'g'))) {
+    if (m.index === undefined || (m.index >= lineStart && m.index < literalStart)) continue;
+    if (!NOT_A_PATTERN.test(m[1]) && !/\blike\b/i.test(m[1])) return m[1].trim();
+  }
+  return undefined;
 }
 
 /** The bound value without what closes the call or the dict entry around it (`"%" + q + "%"),` → `"%" + q + "%"`). */
@@ -114,6 +155,8 @@ export function findFragmentLikes(text: string, sites: readonly SqlSite[]): Hit[
       if (new RegExp(`\\bunnest\\s*\\([^()]*\\)\\s*(?:as\\s+)?${searched}\\b`, 'i').test(lit.body)) continue;
       const expression = `${m[1].replace(/\\"/g, '"')} ${m[2].toUpperCase()}`;
       const end = lit.start + m.index + m[0].length;
+      // A column named by a `%s` verb (`fmt.Sprintf("%s ilike '%%' || …", col)`) is read with a pattern written there only.
+      if (/%s\W*$/.test(m[1]) && !WRITTEN_WILDCARD.test(rest)) continue;
       if (WRITTEN_WILDCARD.test(rest)) {
         if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
         out.push({ at, end, expression: `${expression} ${rest.slice(0, 24).trim()}…`, written: 'appended-fragment' });
@@ -121,7 +164,7 @@ export function findFragmentLikes(text: string, sites: readonly SqlSite[]): Hit[
       }
       const named = NAMED.exec(rest);
       const name = named ? (named[1] ?? named[2] ?? named[3] ?? named[4]) : undefined;
-      const value = name ? boundWildcard(text, at, name) : /^\(?\s*(?:(?:lower|upper)\s*\(\s*)?\?/i.test(rest) ? positionalWildcard(text, at) : undefined;
+      const value = name ? boundWildcard(text, at, name) : POSITIONAL.test(rest) ? (positionalWildcard(text, at, { start: lit.start, end: lit.start + lit.body.length }) ?? keyedWildcard(text, lit.start)) : undefined;
       if (value) out.push({ at, end, expression: `${expression} ${name ? `:${name}` : '?'}`, written: 'bound-value', value: asWritten(value) });
     }
   }
