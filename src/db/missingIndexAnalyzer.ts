@@ -34,6 +34,8 @@ export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' |
    * the figures, never dropped silently (issue 20, person47 H1). Not suggestions: no surface offers them as the answer.
    */
   withheld?: { ddl: string; why: string; suggestion: IndexSuggestion }[];
+  /** Suggested indexes offered though their writes cost a share of the saving (StatementDecision.writes): said where offered. */
+  writes?: Record<string, { note: string; short: string }>;
 }
 
 export interface MissingIndexAnalyzerOptions {
@@ -226,5 +228,5 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), ...(own.servedUnused ? { servedUnused: own.servedUnused } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}) };
+  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), ...(own.servedUnused ? { servedUnused: own.servedUnused } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}), ...(d?.writes ? { writes: d.writes } : {}) };
 }

@@ -53,6 +53,11 @@ const PROVE_LATER_MS = 65_000;
 const BUSY_AGAIN_MS = 5_000;
 /** pg_stat_statements' busiest statements are read again after this long (ms). */
 const TOP_STATEMENTS_MS = 5 * 60_000;
+/**
+ * How long a statement whose advice was dropped to be made again (or whose decision started) counts as being decided
+ * (IndexAdvice.pendingFor) when no decision answers it: the hover's "checking" never outstays a decision that will not come.
+ */
+const PENDING_MAX_MS = 90_000;
 /** How often the advised tables' figures are read (IndexAdvice.noticeTableChanges): one small catalog query. */
 const TABLE_FIGURES_MS = 30_000;
 
@@ -77,6 +82,11 @@ export interface IndexAdviceApi {
   noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined>;
   /** The advice's one answer for a statement it decided, as the hover notes it (core adviceNoIndexNote); undefined when it has not answered. */
   noIndexNoteFor(sql: string): string | undefined;
+  /**
+   * Whether the statement's decision is under way with no answer kept (its file being analysed, or its advice dropped to
+   * be made again after an index or table change): the hover says it is checking, not the plan tip's "none" (person48 L-g).
+   */
+  pendingFor(sql: string): boolean;
   /**
    * Read the advised tables' figures now (as every TABLE_FIGURES_MS): the advice on a table that moved is made again, and
    * the plan cache drops its plans (tableFigures). Returns how many statements.
@@ -132,6 +142,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * the code's statements without them (a missing-index finding the first scan had showed went missing).
    */
   private readonly recorded = new Map<string, FoundStatement>();
+  /** SQL texts whose advice was dropped to be made again, or whose decision started, with since when (pendingFor). */
+  private readonly deciding = new Map<string, number>();
+  /** SQL texts with analyses under way that decide them, how many (pendingFor). */
+  private readonly running = new Map<string, number>();
   /**
    * The workspace's SQL per file: read once by the one walker, then kept current file by file — on save, and when a file
    * is analysed (its statements as the analysis sees them) — so every decision weighs the same statements whichever file
@@ -154,7 +168,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
-      ctx.connections.onDidChange(() => (this.state = undefined)),
+      ctx.connections.onDidChange(() => {
+        this.state = undefined;
+        this.deciding.clear();
+        this.running.clear();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.index')) this.state = undefined;
         // Which files are the workspace's: read again at the next decision (person16 MEDIUM 4: pgLens.exclude set while
@@ -460,6 +478,20 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return provedFigures(this.adviceFor(sql)?.suggestions ?? []);
   }
 
+  pendingFor(sql: string): boolean {
+    const since = this.deciding.get(sql);
+    if (since === undefined || this.adviceFor(sql)) return false;
+    if (this.running.get(sql) || Date.now() - since < PENDING_MAX_MS) return true;
+    this.deciding.delete(sql);
+    return false;
+  }
+
+  /** These statements' decisions are under way (or their advice was dropped to be made again): pendingFor. */
+  private markDeciding(sqls: Iterable<string>): void {
+    const now = Date.now();
+    for (const sql of sqls) if (!this.deciding.has(sql)) this.deciding.set(sql, now);
+  }
+
   noIndexNoteFor(sql: string): string | undefined {
     const decided = this.adviceFor(sql);
     return adviceNoIndexNote(decided, decided && this.state?.decider.advice.get(sql), { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
@@ -491,6 +523,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const forgot = opts.tables?.length ? state.decider.forgetTables(opts.tables) : new Set<string>();
     for (const sql of state.advice.keys()) if (opts.tables?.length && (forgot.has(sql) || state.decider.touchesAny(sql, opts.tables))) forgot.add(sql);
     for (const sql of forgot) state.advice.delete(sql);
+    this.markDeciding(forgot);
     const { served, gone } = await state.decider.recheck();
     // Advice kept across a reload names the indexes it relied on too: those gone are found with the decider's.
     const goneKept = await (await import('../db/indexDecision')).goneIndexes(conn.db, [...state.advice.values()].flatMap((a) => (a.servedBy ?? []).filter((n) => !gone.has(n))));
@@ -501,7 +534,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       this.ctx.analysis.catalogChanged({ rescan: true });
       return forgot.size;
     }
-    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl)) || a.servedBy?.some((n) => gone.has(n))) state.advice.delete(sql);
+    for (const [sql, a] of state.advice) {
+      if (!a.suggestions.some((s) => served.has(s.ddl)) && !a.servedBy?.some((n) => gone.has(n))) continue;
+      state.advice.delete(sql);
+      this.markDeciding([sql]);
+    }
     const said = [
       ...[...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`),
       ...[...gone].map((n) => `${n}: the index the advice relied on is gone`),
@@ -596,7 +633,24 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             changed = appCode ? this.applyDecision(state, d, keepDecision, (sql) => input.sites.some((x) => x.sql === sql)) : new Set();
           },
         });
-        const findings = await inner.analyze(input);
+        // Being decided: the hover says it is checking until the decision answers (pendingFor; person48 L-g).
+        const mine = input.editing || !appCode ? [] : input.sites.map((x) => x.sql);
+        this.markDeciding(mine);
+        for (const sql of mine) this.running.set(sql, (this.running.get(sql) ?? 0) + 1);
+        let findings: Awaited<ReturnType<typeof inner.analyze>>;
+        try {
+          findings = await inner.analyze(input);
+        } finally {
+          // Answered (its advice kept), or ended without one: no longer said to be checking, unless another run decides it.
+          for (const sql of mine) {
+            const left = (this.running.get(sql) ?? 1) - 1;
+            if (left > 0) this.running.set(sql, left);
+            else {
+              this.running.delete(sql);
+              this.deciding.delete(sql);
+            }
+          }
+        }
         this.refreshChanged(changed, input.file);
         const held = (sql: string) => state.decider.advice.get(sql)?.notTried?.some((x) => x.why === 'budget') ?? false;
         if (input.sites.some((site) => held(site.sql)) || weighed.some(held)) this.proveLater(input.file);
@@ -690,7 +744,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     void vscode.window.showInformationMessage(`PG Lens: copied ${s.needsExtension ? 'CREATE EXTENSION and ' : ''}CREATE INDEX ${s.name} to the clipboard.`);
   }
 
-  private async createNow(s: IndexSuggestion): Promise<void> {
+  /** `writes`: the write cost of the decision that offered it (Suggest Indexes' own), else the kept advice's. */
+  private async createNow(s: IndexSuggestion, writes?: string): Promise<void> {
     if (!isSuggestion(s)) return;
     const conn = this.ctx.connections.current;
     if (!conn) {
@@ -704,8 +759,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // It changes the server (and writes to a busy table pay for it): Enter keeps things as they are — and copies the
     // statement, the one thing the keeping button does that Cancel does not (core/confirm createIndexConfirmation).
     // Withheld for its write cost by the one decision (the hover's "Create index now" on a withheld index): said there too.
-    const withheld = [...(this.state?.advice.values() ?? [])].flatMap((a) => a.withheld ?? []).find((w) => w.ddl === s.ddl)?.why;
-    const ask = createIndexConfirmation(s, conn.profile.name, withheld);
+    const kept = [...(this.state?.advice.values() ?? [])];
+    const withheld = kept.flatMap((a) => a.withheld ?? []).find((w) => w.ddl === s.ddl)?.why;
+    // Offered though its writes cost a share of the saving: said too (issue 20: the dialog had no word of the write cost).
+    const ask = createIndexConfirmation(s, conn.profile.name, withheld, writes ?? kept.map((a) => a.writes?.[s.ddl]?.note).find((x) => x));
     const choice = await chooseDestructive(ask.message, ask.detail, ask.labels);
     if (choice === 'keep') return this.copy(s);
     if (choice !== 'confirm') return;
@@ -1021,7 +1078,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
     report?.(`Suggest indexes: ${advice.apart ? `${advice.apart}; ` : ''}${suggestedIndexesLine(advice.decided.suggestions)}: pick one in the list at the top to act on it.`, false);
     const picked = await vscode.window.showQuickPick(
-      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: suggestPickDetail(s, { alsoServes: shared[s.ddl], apart: advice.apart, name: (l) => statementName(l) }), description: provedBy(s.verifiedBy), s })),
+      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: suggestPickDetail(s, { alsoServes: shared[s.ddl], apart: advice.apart, name: (l) => statementName(l), writes: advice.decided?.writes?.[s.ddl]?.short }), description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
       { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
     );
@@ -1033,7 +1090,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl, ignoreFocusOut: true });
     if (act === migration.title) await (migration.command === SAVE_INDEX_SQL_COMMAND ? this.saveSql(picked.s, doc?.uri) : this.addMigration(picked.s, doc?.uri));
     else if (act === 'Copy CREATE INDEX') await this.copy(picked.s);
-    else if (act === 'Create index now') await this.createNow(picked.s);
+    else if (act === 'Create index now') await this.createNow(picked.s, advice.decided.writes?.[picked.s.ddl]?.note);
   }
 
   /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read as Scan Workspace reads it (workspaceInputs: .gitignore and pgLens.exclude honoured, open files' current text). */

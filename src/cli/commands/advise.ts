@@ -113,6 +113,9 @@ export const advise: CliCommand = {
           if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
           const others = d?.alsoServes[s.ddl];
           if (others?.length && format !== 'json') notes.push(`${st.where}: ${s.name} is one index for ${others.length + 1} statements (also ${others.join('; ')})`);
+          // Offered though keeping it current costs a share of its saving: said, as the workload's "writes:" line (person48 H1').
+          const writes = d?.writes?.[s.ddl]?.note;
+          if (writes && format !== 'json') notes.push(`${st.where}: ${s.name}: writes: ${oneLine(writes)}`);
         }
         if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${oneLine(t.ddl)}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
       }

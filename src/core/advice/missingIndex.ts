@@ -384,17 +384,20 @@ export function suggestedIndexesLine(suggestions: readonly Pick<ProvedSuggestion
  * first (issue 20, person42 M4: `orders (status)` offered for a one-off DELETE, right above the plan tip "not worth it for
  * a one-off statement", the pick saying nothing of it).
  */
-export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary' | 'costBefore' | 'costAfter' | 'figures'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string } = {}): string {
+export function suggestPickDetail(s: Pick<ProvedSuggestion, 'summary' | 'costBefore' | 'costAfter' | 'figures'>, o: { alsoServes?: readonly string[]; apart?: string; name?: (label: string) => string; writes?: string } = {}): string {
   const also = o.alsoServes?.length ? ` · one index, also serving ${o.alsoServes.map((l) => (o.name ? o.name(l) : l)).join(', ')}` : '';
+  // Offered though its writes cost a share of its saving (StatementDecision.writes, the short form): right after the
+  // figures, before the line is cut (issue 20, person48 H1': the pick list had no word of the write cost).
+  const writes = o.writes ? ` · writes: ${o.writes}` : '';
   // The figures first: a quick pick's detail is one line, cut where the window ends (person43 L2: the one-off DELETE's
   // reason filled it and its cost drop was never seen; person45 M2: the summary's own figures come last in it, and at a
   // 1600 px window the line was cut at "cuts the estimated cost 1…"). They lead, as the hover's head line says them; the
   // summary after them without them. A proof kept from before says its age after its figures (earlierNote): kept; its
   // figures are that proof's, so no drop is said against the plan now. The figures are the suggestion's fields (figures).
   const f = s.figures;
-  if (!f) return `${s.summary}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+  if (!f) return `${s.summary}${writes}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
   const what = s.summary.replace(costPhrase(f), '');
-  return `cost ${formatCost(f.before)} → ${formatCost(f.after)}${!f.earlier && s.costAfter !== null ? ` (${costDrop(s.costBefore, s.costAfter)})` : ''} · ${what}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
+  return `cost ${formatCost(f.before)} → ${formatCost(f.after)}${!f.earlier && s.costAfter !== null ? ` (${costDrop(s.costBefore, s.costAfter)})` : ''}${writes} · ${what}${also}${o.apart ? ` · ${apartNote(o.apart)}` : ''}`;
 }
 
 /**

@@ -180,6 +180,8 @@ export interface WorkloadChoice {
   score: number;
   /** Write maintenance estimate on written tables. */
   writeNote?: string;
+  /** The same, short, for a one-line list (Suggest Indexes' pick): "orders is written often: keeping this index current costs about 39 ms against 120 ms saved". */
+  writeCost?: string;
   /** False when its saving does not beat its write cost: no surface recommends it. */
   worthIt: boolean;
   explanation: string;
@@ -195,6 +197,11 @@ export interface StatementDecision<S extends SuggestionLike = SuggestionLike> {
   replaced: { ddl: string; by: string }[];
   /** Withheld: the index as proved on this statement (its figures) and why (the write note, with its figures). */
   withheld: { ddl: string; why: string; suggestion: S }[];
+  /**
+   * Per suggested DDL offered though keeping it current costs a share of its saving (WorkloadChoice.writeNote): the note
+   * and its short form — said where the index is offered (Suggest Indexes' pick, the Create index dialog, `pg-lens advise`).
+   */
+  writes?: Record<string, { note: string; short: string }>;
   /**
    * Per suggested DDL that is another statement's index (shared): this statement's own suggestion it stands for, so the
    * line can say what its own index would give (person41: `orders (status, placed_at DESC) 1,221 → 640`, shared, where its
@@ -334,6 +341,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     }
     const w = writes.find((x) => x.schema === base.schema && (x.name === base.table || `${x.schema}.${x.name}` === base.table));
     let writeNote: string | undefined;
+    let writeCost: string | undefined;
     let penalty = 0;
     if (w) {
       const counted = w.inserts + w.deletes + Math.max(0, w.updates - w.hotUpdates);
@@ -352,7 +360,9 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
         const left = oneOff > 0 ? `, less ${countOf(oneOff, 'row', (n) => n.toLocaleString('en-US'))} loaded by ${countOf(w.oneOff!.statements, 'statement')} in ${countOf(w.oneOff!.calls ?? w.oneOff!.statements, 'run')} (${LOAD_WORDS})` : '';
         // The counters count rolled-back rows too: src/db leaves out PG Lens's own Explain Analyze runs of this process; others'
         // (another window's, a pg-lens run's, the application's failed transactions) cannot be told apart, and the note says so.
-        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${period}${left}; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
+        const upkeep = `keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
+        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${period}${left}; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out): ${upkeep}`;
+        writeCost = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'}: ${upkeep}`;
       }
     }
     // No statement it serves has timings: its saving is the planner's estimate, never measured (person23 LOW 4:
@@ -364,7 +374,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     const unmeasured = timed ? '' : `not proved worth it: no statement it serves has timings in pg_stat_statements, so its saving is the planner's estimate only; `;
     const explanation = `${unmeasured}${sharedReasons(base, served)}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
     if (!timed && writeNote) writeNote = `not proved worth it: ${writeNote}`;
-    indexes.push({ ...base, statements: byCallSite(list, (x) => ({ calls: x.calls, place: x.label })), savedMs: timed ? savedMs : undefined, score, writeNote, worthIt, explanation });
+    indexes.push({ ...base, statements: byCallSite(list, (x) => ({ calls: x.calls, place: x.label })), savedMs: timed ? savedMs : undefined, score, writeNote, ...(writeCost ? { writeCost } : {}), worthIt, explanation });
   }
   indexes.sort((x, y) => Number(y.worthIt) - Number(x.worthIt) || y.score - x.score || x.ddl.localeCompare(y.ddl));
 
@@ -400,6 +410,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
         (d.ownInstead ??= {})[got.ddl] ??= s;
       }
       d.suggestions.push(got);
+      if (ix?.writeNote) (d.writes ??= {})[got.ddl] = { note: ix.writeNote, short: ix.writeCost ?? ix.writeNote };
       const on = ix ? servedOf(ix) : undefined;
       const own = spacedOf(st.key);
       const others = !on ? [] : on.keys.has(own) ? on.entries.filter((e) => e.key !== own).map((e) => e.label) : on.labels;

@@ -66,6 +66,12 @@ export interface Tip {
    * it spares): the tip's own judgement, which the hover says too instead of offering the index (core/plan notWorthIndex).
    */
   declined?: string;
+  /**
+   * The decline is PG Lens's own selectivity bound for an unproved index (a filter keeping 5–20% of the rows), which the
+   * planner's proof for the statement may overturn: while the editor's index decision for it is under way the hover says
+   * it is checking, not this "none" (issue 20, person48 L-g).
+   */
+  awaitsProof?: true;
 }
 
 /** An index the planner proved for the statement (the missing-index advice), for the plan's tips to say the same figure. */

@@ -592,6 +592,17 @@ function keepsTooMany(n: PlanNode, proved: boolean, options: AnalyzeOptions, of 
 }
 
 /**
+ * Whether a whole-table scan's filter keeps a share of its rows the advice still tries an index for (above
+ * INDEX_MAX_SELECTIVITY, at most INDEX_TRY_MAX_SELECTIVITY): keepsTooMany's "only when the planner proves it" band.
+ */
+function inTrialBand(n: PlanNode, options: AnalyzeOptions): boolean {
+  const removed = removedShareOf(n, options);
+  if (removed === undefined) return false;
+  const kept = 1 - removed;
+  return kept > INDEX_MAX_SELECTIVITY && kept <= INDEX_TRY_MAX_SELECTIVITY;
+}
+
+/**
  * The share of the rows a whole-table scan reads that its filter removes: measured (EXPLAIN ANALYZE), else estimated from
  * the plan's rows against the table's (pg_class.reltuples, AnalyzeOptions.relationRows) — an estimated plan of
  * `country = 'DE'` keeping 13% of customers had no tip and its hover no reason for no index, where the pasted ANALYZE plan
@@ -821,6 +832,8 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
       let atStake = false;
       // The one judgement that an index is not worth it for this write (notWorthIndex), when it declined one here.
       let declined: string | undefined;
+      // Declined on the selectivity bound a proof for the statement overturns (Tip.awaitsProof).
+      let awaitsProof = false;
       switch (w.kind) {
         case 'time-share':
           continue;
@@ -833,6 +846,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
           // Declined (the hover's "No index for it"): a write not worth one, or a filter keeping too much for one (person42 M5).
           declined = notWorthIndex(plan, n, options, mine) ?? keepsTooMany(n, mine, options, 'of the rows it reads');
+          awaitsProof = !!declined && !notWorthIndex(plan, n, options, mine) && inTrialBand(n, options);
           const not = notWorthIndex(plan, n, options, mine) ?? keepsTooMany(n, mine, options) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
           atStake = !!not;
           if (not) proof = undefined;
@@ -856,6 +870,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const mine = ownProof(proof);
           const worth = m.relation ? notWorthIndex(plan, n, options, mine) : undefined;
           declined = worth ?? (m.relation ? keepsTooMany(n, mine, options, 'of the rows it reads') : undefined);
+          awaitsProof = !!declined && !worth && inTrialBand(n, options);
           const not = worth ?? (m.relation ? keepsTooMany(n, mine, options) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
           atStake = !!not;
           if (not) proof = undefined;
@@ -958,7 +973,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           saving = own * 0.3;
           break;
       }
-      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}), ...(atStake ? { atStake: true as const } : {}), ...(declined ? { declined } : {}) });
+      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}), ...(atStake ? { atStake: true as const } : {}), ...(declined ? { declined } : {}), ...(awaitsProof ? { awaitsProof: true as const } : {}) });
     }
     // A whole-table scan that took a share of the time (or cost) on a table the advice proved an index for, with no
     // tip above naming it: the scan keeps most of its rows or its filter is a join's condition (the Seq Scan on orders

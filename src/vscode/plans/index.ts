@@ -164,7 +164,7 @@ class PlansFeature implements vscode.Disposable {
     const saidAbove = mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) ? (proved ?? []).map((x) => x.table) : [];
     // A statement that gets no index advice (a one-off script's…): its scan warning says why, as Suggest Indexes would (person39 L6).
     // Else the advice's own answer when it has decided the statement: the plan tip's judgement defers to it (issue 20).
-    const noIndexAdvice = linked || !outcome.ok ? undefined : { notWorkload: await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql), advice: this.ctx.indexAdvice?.noIndexNoteFor(site.sql), findingOnLine: mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) };
+    const noIndexAdvice = linked || !outcome.ok ? undefined : { notWorkload: await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, site.sql), advice: this.ctx.indexAdvice?.noIndexNoteFor(site.sql), pending: this.ctx.indexAdvice?.pendingFor(site.sql), findingOnLine: mine.some((d) => ruleOf(d) === MISSING_INDEX_RULE) };
     // The server's syntax error is a Problem of this statement (core/scan): VS Code shows it under the pointer, the lead
     // names it elsewhere; the refusal's own line would say it a second time, in other words (person48 L1).
     const errorSaid = !outcome.ok && mine.some((d) => ruleOf(d) === SYNTAX_ERROR_RULE);
@@ -845,7 +845,7 @@ async function writeCalls(json: Record<string, unknown>, sql: string, conn: Acti
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string; findingOnLine?: boolean }, errorSaid = false): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[], findings: { ruleId: string; message: string; severity: string }[] = [], howToFix?: { uri: string; help: string }, saidAbove: readonly string[] = [], noIndexAdvice?: { notWorkload?: string; advice?: string; findingOnLine?: boolean; pending?: boolean }, errorSaid = false): Promise<vscode.MarkdownString> {
   const [{ briefPlan, briefMarkdown, hoverNoIndexNote }, { hoverLeadLines }] = await Promise.all([import('../../core/plan/brief'), import('../../core/hoverLead')]);
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);

@@ -21,6 +21,8 @@ describe('suggestPickDetail', () => {
   it('a statement of the workload: its summary and the statements the index also serves, named', () => {
     assert.equal(suggestPickDetail(s, { alsoServes: ['src/orders.ts:70: SELECT …'], name: (l) => l.split(':').slice(0, 2).join(':') }), `${lead} · one index, also serving src/orders.ts:70`);
     assert.equal(suggestPickDetail(s), lead);
+    // Offered though keeping it current costs a share of its saving: the write cost right after the figures (issue 20).
+    assert.equal(suggestPickDetail(s, { writes: 'orders is written often: keeping this index current costs about 6 ms against 18 ms saved' }), 'cost 934 → 554 (41% lower) · writes: orders is written often: keeping this index current costs about 6 ms against 18 ms saved · Seq Scan on orders (32k rows): an index on orders (status)');
   });
 
   // person45 M2: the label is the whole CREATE INDEX, and the detail "Seq Scan on orders (42k rows): an index on orders

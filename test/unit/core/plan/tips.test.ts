@@ -12,7 +12,7 @@ import { analyzePlan, fmtSaving, K, misestimateLabel, oneOffWrite, planCatalogNa
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
-import { briefMarkdown, briefPlan, declinedIndexNote, hoverNoIndexNote } from '../../../../src/core/plan/brief';
+import { briefMarkdown, briefPlan, declinedIndexNote, hoverNoIndexNote, INDEX_CHECKING_NOTE, mdEscape } from '../../../../src/core/plan/brief';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -997,6 +997,9 @@ describe('core/plan: one answer for a one-off DELETE, each tip with its own figu
     assert.equal(hoverNoIndexNote(p1, { advice: '', findingOnLine: false }), once.note);
     assert.equal(hoverNoIndexNote(p1, { advice: '', findingOnLine: true }), '');
     assert.equal(hoverNoIndexNote(p1, { advice: 'No index for it: no index cuts the estimated cost by 30% or more (2 candidates tried).' }), 'No index for it: no index cuts the estimated cost by 30% or more (2 candidates tried).');
+    // While the advice decides it, the one-off judgement stands (no proof overturns it): not "checking" (person48 L-g).
+    assert.equal(p1.tips.find((t) => t.declined)?.awaitsProof, undefined);
+    assert.equal(hoverNoIndexNote(p1, { pending: true }), once.note);
   });
 
   it('oneOffWrite: fewer than two calls is a one-off; unknown calls are not judged', () => {
@@ -1061,5 +1064,28 @@ describe('core/plan tips: one selectivity bound with the index advice (person41)
     assert.match(declinedIndexNote(analyzePlan(TEXT)) ?? '', /^No index for it: it keeps 13% of the rows it reads/);
     // Without the table's rows nothing is estimated: no tip claims a share.
     assert.equal(analyzePlan(ESTIMATE).tips.filter((t) => /customers c/.test(t.text)).length, 0);
+  });
+
+  // issue 20, person48 L-g: for ~23 s after a DROP INDEX the hover said "No index for it: it keeps 5.9%…, so none is
+  // proposed from this plan", then the advice's proved index. The "none" is PG Lens's bound a proof overturns: while the
+  // editor's decision for the statement is under way the hover says it is checking; once answered, the answer alone.
+  it('while the index decision is pending, the hover says it is checking, never the tip\'s "none" the proof may overturn', () => {
+    const plan = analyzePlan(ESTIMATE, { relationRows: new Map([['customers', 8000], ['orders', 32000]]) });
+    const tip = plan.tips.find((t) => t.declined)!;
+    assert.equal(tip.awaitsProof, true, tip.text);
+    assert.equal(hoverNoIndexNote(plan, { pending: true }), INDEX_CHECKING_NOTE);
+    const md = briefMarkdown(briefPlan(plan), { noIndexAdvice: hoverNoIndexNote(plan, { pending: true }) });
+    assert.ok(md.endsWith(`_${mdEscape(INDEX_CHECKING_NOTE)}_`), md);
+    assert.doesNotMatch(md, /none is proposed|No index for it/, md);
+    // Answered: its one answer, whatever the pending flag says; not pending (no decision coming): the tip's judgement.
+    assert.equal(hoverNoIndexNote(plan, { pending: true, advice: 'No index for it: no index cuts the estimated cost by 30% or more (1 candidate tried).' }), 'No index for it: no index cuts the estimated cost by 30% or more (1 candidate tried).');
+    assert.equal(hoverNoIndexNote(plan, { pending: true, advice: '', findingOnLine: true }), '');
+    assert.equal(hoverNoIndexNote(plan, {}), declinedIndexNote(plan));
+    // A statement that is not the app's workload gets no decision: its reason, never "checking".
+    assert.equal(hoverNoIndexNote(plan, { pending: true, notWorkload: 'a one-off script' }), 'a one-off script');
+    // Above the share the advice tries an index for (20%), no proof will come: the bound's answer stands.
+    const broad = analyzePlan(ESTIMATE.replaceAll('rows=1065', 'rows=2400'), { relationRows: new Map([['customers', 8000], ['orders', 32000]]) });
+    assert.ok(broad.tips.some((t) => t.declined && !t.awaitsProof), broad.tips.map((t) => t.text).join('\n'));
+    assert.equal(hoverNoIndexNote(broad, { pending: true }), declinedIndexNote(broad));
   });
 });
