@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { adviceNoIndexNote, bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexWhy, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
+import { adviceNoIndexNote, adviceTipAnswer, bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexWhy, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -77,6 +77,11 @@ export interface IndexAdviceApi {
   noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined>;
   /** The advice's one answer for a statement it decided, as the hover notes it (core adviceNoIndexNote); undefined when it has not answered. */
   noIndexNoteFor(sql: string): string | undefined;
+  /**
+   * What a plan tip of this statement of the code says on a scan the advice proved no index for (core adviceTipAnswer):
+   * not decided yet, or its answer; undefined when the advice is switched off (the missing-index rule "off").
+   */
+  tipAnswerFor(sql: string): string | undefined;
   /**
    * Read the advised tables' figures now (as every TABLE_FIGURES_MS): the advice on a table that moved is made again, and
    * the plan cache drops its plans (tableFigures). Returns how many statements.
@@ -463,6 +468,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   noIndexNoteFor(sql: string): string | undefined {
     const decided = this.adviceFor(sql);
     return adviceNoIndexNote(decided, decided && this.state?.decider.advice.get(sql), { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
+  }
+
+  tipAnswerFor(sql: string): string | undefined {
+    if (this.ctx.config.rulesSeverity[MISSING_INDEX_RULE] === 'off') return undefined;
+    const decided = this.adviceFor(sql);
+    return adviceTipAnswer(decided, decided && this.state?.decider.advice.get(sql), { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
   }
 
   adviceFor(sql: string): DecidedAdvice | undefined {

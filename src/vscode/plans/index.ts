@@ -241,7 +241,7 @@ class PlansFeature implements vscode.Disposable {
         await this.ctx.indexAdvice.suggest(panel.statement?.uri
           ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start, ...(panel.statement.site.api === 'recorded' ? { sql: panel.statement.site.sql } : {}) }
           : panel.statement ? { sql: panel.statement.site.sql }
-          : panel.last?.type === 'show' ? { sql: this.adviceSql.get(panel.last.payload) ?? panel.last.payload.sql } : undefined, (message, busy) => panel.post({ type: 'notice', message, busy }));
+          : panel.last?.type === 'show' ? { sql: panel.last.payload.adviceSql ?? panel.last.payload.sql } : undefined, (message, busy) => panel.post({ type: 'notice', message, busy }));
         return;
       case 'revealSql': {
         const shown = panel.statement;
@@ -285,14 +285,17 @@ class PlansFeature implements vscode.Disposable {
 
   /** `adviceSql`: the text the index advice knows the statement by (the site's SQL, or a recorded statement as sent). */
   private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite, adviceSql = site?.sql ?? r.sql): PlanPayload {
-    const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
-    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
-    this.adviceSql.set(payload, adviceSql);
+    // Kept in the payload (person48 L-f): Compare Plans reads the advice again by it, for a tab restored after a reload too.
+    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), adviceSql, ...this.adviceNow(adviceSql) };
     return payload;
   }
 
-  /** The statement text the index advice knows a kept plan by (the site's SQL), for Compare Plans to look its proof up again. */
-  private readonly adviceSql = new WeakMap<PlanPayload, string>();
+  /** The index advice's word on a statement of the code now: its proofs, and its answer for the scans it proved none for (one wording, person48 L-f). */
+  private adviceNow(adviceSql: string): Pick<PlanPayload, 'provedIndexes' | 'adviceAnswer'> {
+    const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
+    const adviceAnswer = this.ctx.indexAdvice?.tipAnswerFor(adviceSql);
+    return { ...(provedIndexes?.length ? { provedIndexes } : {}), ...(adviceAnswer !== undefined ? { adviceAnswer } : {}) };
+  }
 
   private remember(p: PlanPayload): void {
     this.history.unshift(p);
@@ -698,7 +701,7 @@ class PlansFeature implements vscode.Disposable {
   private async planNowAndCompare(before: PlanPayload): Promise<void> {
     const p = await this.getPlanner(true);
     if (!p) return;
-    const sql = this.adviceSql.get(before) ?? before.sql;
+    const sql = before.adviceSql ?? before.sql;
     const outcome: PlanOutcome = await p.planner.plan(sql);
     if (!outcome.ok) {
       const where = unknownNameNote(outcome.code, p.conn.profile);
@@ -715,7 +718,7 @@ class PlansFeature implements vscode.Disposable {
    * when it is the BEFORE's (its values' names); else the statement as text.
    */
   private async analyzeNowAndCompare(before: PlanPayload, atCursor?: PanelStatement): Promise<void> {
-    const sql = this.adviceSql.get(before) ?? before.sql;
+    const sql = before.adviceSql ?? before.sql;
     const count = this.history.length;
     await this.explainAnalyze(undefined, undefined, atCursor?.site.sql === sql ? atCursor : { site: recordedSite(sql) });
     // Not run (declined, a value prompt dismissed, a failure said in its panel): nothing to compare.
@@ -736,7 +739,9 @@ class PlansFeature implements vscode.Disposable {
     if (order.swapped) void vscode.window.showInformationMessage(`PG Lens: compared in the order the plans were made: "${order.before.title}" (${new Date(order.before.at).toLocaleTimeString()}) before "${order.after.title}" (${new Date(order.after.at).toLocaleTimeString()}).`);
     // One saving and one index name on both sides and in the viewer: a plan kept from before the index was proved gets the proof.
     const b = order.before;
-    const [pb, pa] = withProvedIndexes(b, order.after, this.ctx.indexAdvice?.provedFor(this.adviceSql.get(b) ?? b.sql));
+    // A pasted plan (no statement of the code) keeps its own tips; the others read the advice again, by the code's text.
+    const key = b.adviceSql ?? order.after.adviceSql ?? (b.method === 'brought' ? undefined : b.sql);
+    const [pb, pa] = withProvedIndexes(b, order.after, key === undefined ? {} : this.adviceNow(key));
     PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: pb, after: pa });
   }
 
