@@ -323,7 +323,7 @@ export function adviceNoIndexNote(decided: { suggestions: readonly unknown[]; wi
 
 /**
  * The index advice's answer for a statement of the code, as its plan's tips say it on a scan it proved no index for
- * (AnalyzeOptions.adviceAnswer): not decided yet (ADVICE_PENDING_TIP), an index proved on another table, one proposed
+ * (AnalyzeOptions.adviceAnswer): not decided yet (ADVICE_PENDING_TIP), the index it proved (on another table), one proposed
  * unproved, or "No index for it" in the words of the hover and Suggest Indexes (noIndexWhy) — never an index of the tip's
  * own (issue 20, person48 L-f: Compare's tip named reviews (product_id) while the advice proved (product_id, created_at DESC)).
  */
@@ -334,7 +334,8 @@ export function adviceTipAnswer(
 ): string {
   if (!decided || !own) return ADVICE_PENDING_TIP;
   const proved = provedFigures(decided.suggestions);
-  if (proved.length) return `PG Lens's index advice proposes ${proved.map((p) => p.title).join(' and ')} for this statement, no index on this table`;
+  // Proved on another table of the statement, or on this one when it had other indexes than the plan shows.
+  if (proved.length) return `PG Lens's index advice proposes ${proved.map((p) => p.title).join(' and ')} for this statement`;
   if (decided.suggestions.length) return `PG Lens's index advice proposes ${indexDefinitionTitle(decided.suggestions[0])} for this statement, not proved by the planner: see "Suggest indexes"`;
   return `No index for it: ${noIndexWhy(own, decided.withheld ?? [], o).replace(/\.$/, '')}`;
 }

@@ -254,14 +254,15 @@ export function compareSubject<T extends { sql: string }>(known: readonly T[], c
  * the plan shows (warnings provedFigures), so a plan kept from before the index was proved gets the proof, and a side
  * whose proof was made before an index came or went does not hide the one proved since (person48 L-f: Compare's tip
  * named reviews (product_id) beside the advice's reviews (product_id, created_at DESC)). Its answer where it proved
- * none (AnalyzeOptions.adviceAnswer): the one now once the advice has decided, else the side's own.
+ * none (AnalyzeOptions.adviceAnswer): the side's own when the advice had decided then (made for the table as that plan
+ * found it: a plan from before CREATE INDEX is not told "an index it would use exists"), else the one now.
  */
 export function withProvedIndexes<P, T extends { provedIndexes?: P[]; adviceAnswer?: string }>(before: T, after: T, now: { provedIndexes?: P[]; adviceAnswer?: string } = {}): [T, T] {
   const fill = (t: T, other: T): T => {
     const all = [...(now.provedIndexes ?? []), ...(t.provedIndexes ?? []), ...(other.provedIndexes ?? [])];
     const seen = new Set<string>();
     const proved = all.filter((p) => !seen.has(JSON.stringify(p)) && !!seen.add(JSON.stringify(p)));
-    const answer = now.adviceAnswer !== undefined && now.adviceAnswer !== ADVICE_PENDING_TIP ? now.adviceAnswer : t.adviceAnswer ?? now.adviceAnswer;
+    const answer = t.adviceAnswer !== undefined && t.adviceAnswer !== ADVICE_PENDING_TIP ? t.adviceAnswer : now.adviceAnswer ?? t.adviceAnswer;
     const same = proved.length === (t.provedIndexes?.length ?? 0) && proved.every((p, i) => p === t.provedIndexes![i]) && answer === t.adviceAnswer;
     return same ? t : { ...t, ...(proved.length ? { provedIndexes: proved } : {}), ...(answer !== undefined ? { adviceAnswer: answer } : {}) };
   };

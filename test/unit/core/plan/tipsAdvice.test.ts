@@ -79,6 +79,13 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
     const [b3, a3] = withProvedIndexes(before, after, { adviceAnswer: ADVICE_PENDING_TIP });
     assert.match(scanTip(planOf(AFTER_DROP, a3))!.text, /has not answered for this statement yet/);
     assert.equal(scanTip(planOf(WITH_INDEX, b3)), undefined);
+    // A side's own answer, decided when it was made (before CREATE INDEX), is its plan's: not the answer after it.
+    const unproved = 'PG Lens\'s index advice proposes reviews (product_id, created_at DESC) for this statement, not proved by the planner: see "Suggest indexes"';
+    const [b4] = withProvedIndexes({ ...after, adviceAnswer: unproved }, before, { adviceAnswer: before.adviceAnswer });
+    assert.equal(scanTip(planOf(AFTER_DROP, b4))!.text.endsWith(`: ${unproved}.`), true);
+    // Its own not answered then, answered now: the answer now.
+    const [b5] = withProvedIndexes(after, before, { adviceAnswer: before.adviceAnswer });
+    assert.match(scanTip(planOf(AFTER_DROP, b5))!.text, /: No index for it: no index to add/);
   });
 
   it('adviceTipAnswer: not decided, an index proved on another table, one proposed unproved, or the advice\'s "No index for it"', () => {
@@ -86,7 +93,7 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
     const ok = { status: 'ok', considered: 0, tried: [] as unknown[] };
     assert.equal(adviceTipAnswer(undefined, undefined, o), ADVICE_PENDING_TIP);
     const orders = { table: 'orders', costBefore: 900, costAfter: 90, verifiedBy: 'hypopg', columns: ['status'], ddl: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)' };
-    assert.equal(adviceTipAnswer({ suggestions: [orders] }, ok, o), 'PG Lens\'s index advice proposes orders (status) for this statement, no index on this table');
+    assert.equal(adviceTipAnswer({ suggestions: [orders] }, ok, o), 'PG Lens\'s index advice proposes orders (status) for this statement');
     assert.match(adviceTipAnswer({ suggestions: [{ ...orders, costAfter: null, verifiedBy: 'none' }] }, ok, o), /proposes orders \(status\) for this statement, not proved by the planner/);
     assert.equal(adviceTipAnswer({ suggestions: [] }, { ...ok, servedBy: ['reviews_pid_created_idx'] }, o), 'No index for it: no index to add: an index it would use exists (reviews_pid_created_idx)');
   });
