@@ -284,16 +284,20 @@ class PlansFeature implements vscode.Disposable {
   }
 
   /** `adviceSql`: the text the index advice knows the statement by (the site's SQL, or a recorded statement as sent). */
-  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite, adviceSql = site?.sql ?? r.sql): PlanPayload {
+  private async payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, target?: PanelStatement, adviceSql = target?.site.sql ?? r.sql): Promise<PlanPayload> {
+    // A file's statement that is not the app's workload (a test's, a migration's) gets no advice: said, as the hover says it.
+    const doc = target?.uri?.scheme === 'file' ? await vscode.workspace.openTextDocument(target.uri) : undefined;
+    const notWorkload = doc && (await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, adviceSql));
     // Kept in the payload (person48 L-f): Compare Plans reads the advice again by it, for a tab restored after a reload too.
-    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), adviceSql, ...this.adviceNow(adviceSql) };
+    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), adviceSql, ...this.adviceNow(adviceSql, notWorkload) };
     return payload;
   }
 
   /** The index advice's word on a statement of the code now: its proofs, and its answer for the scans it proved none for (one wording, person48 L-f). */
-  private adviceNow(adviceSql: string): Pick<PlanPayload, 'provedIndexes' | 'adviceAnswer'> {
+  private adviceNow(adviceSql: string, notWorkload?: string): Pick<PlanPayload, 'provedIndexes' | 'adviceAnswer'> {
     const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
-    const adviceAnswer = this.ctx.indexAdvice?.tipAnswerFor(adviceSql);
+    const answer = this.ctx.indexAdvice?.tipAnswerFor(adviceSql);
+    const adviceAnswer = answer === undefined ? undefined : (notWorkload?.replace(/\.$/, '') ?? answer);
     return { ...(provedIndexes?.length ? { provedIndexes } : {}), ...(adviceAnswer !== undefined ? { adviceAnswer } : {}) };
   }
 
@@ -320,7 +324,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target.site);
+    const payload = await this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target);
     await this.addCalls(payload, p.conn);
     this.remember(payload);
     panel.post({ type: 'show', payload });
@@ -357,7 +361,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, title, undefined, a.sql);
+    const payload = await this.payloadOf(outcome.result, p.conn, title, undefined, a.sql);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }
@@ -610,7 +614,7 @@ class PlansFeature implements vscode.Disposable {
       try {
         const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         // The advice the hover proved for this statement (the one cache): the analysed plan's tips name the same index.
-        const payload = this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target.site);
+        const payload = await this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target);
         if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
         await this.addCalls(payload, p.conn);
         this.remember(payload);
@@ -707,7 +711,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return void vscode.window.showWarningMessage(`PG Lens: could not plan the statement: ${outcome.message}${where ? ` ${where}` : ''}`);
     }
-    const payload = this.payloadOf(outcome.result, p.conn, planTitle(sql), undefined, sql);
+    const payload = await this.payloadOf(outcome.result, p.conn, planTitle(sql), undefined, sql);
     this.remember(payload);
     return this.comparePair(before, payload);
   }
