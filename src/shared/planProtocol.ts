@@ -28,6 +28,13 @@ export interface PlanPayload {
   at: number;
   /** Indexes the missing-index advice proved for the statement: its tips say the proved saving. */
   provedIndexes?: ProvedIndexFigure[];
+  /**
+   * A statement of the code: the text the index advice knows it by (the site's SQL, not the text run with its values), so
+   * Compare Plans reads its advice again, after a reload too; and the advice's answer when the plan was made
+   * (AnalyzeOptions.adviceAnswer).
+   */
+  adviceSql?: string;
+  adviceAnswer?: string;
   /** The values of $1, $2… an Explain Analyze ran with (null = NULL); absent for plans without parameters or not run. */
   params?: (string | null)[];
   /** A DELETE's or UPDATE's calls in pg_stat_statements (0: none) when connected with it: one that has not recurred gets no index tip. */
@@ -75,7 +82,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
   const values = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: unknown) => x === null || typeof x === 'string'));
   const proved = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: any) => !!x && typeof x.table === 'string' && typeof x.title === 'string' && Number.isFinite(x.costBefore) && Number.isFinite(x.costAfter) && (x.ddl === undefined || typeof x.ddl === 'string') && (x.columns === undefined || (Array.isArray(x.columns) && x.columns.every((c: unknown) => typeof c === 'string'))) && (x.at === undefined || typeof x.at === 'string') && (x.tableIndexes === undefined || (Array.isArray(x.tableIndexes) && x.tableIndexes.every((c: unknown) => typeof c === 'string')))));
   const leads = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((e: any) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every((x: any) => !!x && typeof x.name === 'string' && (x.column === null || typeof x.column === 'string') && typeof x.unique === 'boolean' && typeof x.partial === 'boolean')));
-  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes) && leads(p.relationIndexes) && (p.statementCalls === undefined || (typeof p.statementCalls === 'number' && p.statementCalls >= 0));
+  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes) && leads(p.relationIndexes) && (p.statementCalls === undefined || (typeof p.statementCalls === 'number' && p.statementCalls >= 0)) && (p.adviceSql === undefined || typeof p.adviceSql === 'string') && (p.adviceAnswer === undefined || typeof p.adviceAnswer === 'string');
   switch (o.type) {
     case 'show':
       return payload(o.payload) ? (o as ToPlanWebview) : undefined;

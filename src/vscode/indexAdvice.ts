@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { adviceNoIndexNote, bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexWhy, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
+import { adviceNoIndexNote, adviceTipAnswer, bestProvedFigures, indexDefinitionTitle, MISSING_INDEX_RULE, provedFigures, noIndexWhy, provedBy, suggestedIndexesLine, suggestPickDetail } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -87,6 +87,11 @@ export interface IndexAdviceApi {
    * be made again after an index or table change): the hover says it is checking, not the plan tip's "none" (person48 L-g).
    */
   pendingFor(sql: string): boolean;
+  /**
+   * What a plan tip of this statement of the code says on a scan the advice proved no index for (core adviceTipAnswer):
+   * not decided yet, or its answer; undefined when the advice is switched off (the missing-index rule "off").
+   */
+  tipAnswerFor(sql: string): string | undefined;
   /**
    * Read the advised tables' figures now (as every TABLE_FIGURES_MS): the advice on a table that moved is made again, and
    * the plan cache drops its plans (tableFigures). Returns how many statements.
@@ -495,6 +500,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   noIndexNoteFor(sql: string): string | undefined {
     const decided = this.adviceFor(sql);
     return adviceNoIndexNote(decided, decided && this.state?.decider.advice.get(sql), { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
+  }
+
+  tipAnswerFor(sql: string): string | undefined {
+    if (this.ctx.config.rulesSeverity[MISSING_INDEX_RULE] === 'off') return undefined;
+    const decided = this.adviceFor(sql);
+    return adviceTipAnswer(decided, decided && this.state?.decider.advice.get(sql), { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
   }
 
   adviceFor(sql: string): DecidedAdvice | undefined {

@@ -28,6 +28,8 @@ export interface PlanFactLists {
 /** What a plan's tips weigh beyond the plan and the catalog: the index advice's proofs and the statement's calls. */
 export interface PlanTipInputs {
   provedIndexes?: readonly ProvedIndexFigure[];
+  /** The index advice's answer for a statement of the code (AnalyzeOptions.adviceAnswer). */
+  adviceAnswer?: string;
   /** A DELETE's or UPDATE's calls in pg_stat_statements (db/queryStats writeStatementCalls). */
   statementCalls?: number;
 }
@@ -45,6 +47,7 @@ export function analyzePlanWith(source: unknown, facts: PlanFactLists, inputs: P
     ...(facts.foreignKeys ? { foreignKeys: new Map(facts.foreignKeys) } : {}),
     ...(inputs.provedIndexes?.length ? { provedIndexes: inputs.provedIndexes } : {}),
     ...(inputs.statementCalls !== undefined ? { statementCalls: inputs.statementCalls } : {}),
+    ...(inputs.adviceAnswer ? { adviceAnswer: inputs.adviceAnswer } : {}),
   });
 }
 

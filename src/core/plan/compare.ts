@@ -6,7 +6,7 @@
  */
 import { K } from './keys';
 import type { Plan, PlanNode } from './model';
-import { nodeLabel } from './warnings';
+import { ADVICE_PENDING_TIP, nodeLabel } from './warnings';
 import { shortLine } from '../format';
 
 interface NodeDiff {
@@ -247,15 +247,26 @@ export function compareSubject<T extends { sql: string }>(known: readonly T[], c
 }
 
 /**
- * One saving and one index on both sides of a comparison (person10 N18: Compare's BEFORE tip read "see "Suggest
- * indexes" (could save ~841 cost units)" while the viewer's tip on the same plan named "orders (status) (saves ~648
- * cost units: cost 941 → 292, proved)"): a plan kept from before the advice proved its index gets the proved figures
- * the other side carries, or those proved since (`provedNow`, the editor's cache for the statement).
+ * One saving and one index on both sides of a comparison, the advice's (person10 N18: Compare's BEFORE tip read "see
+ * "Suggest indexes" (could save ~841 cost units)" while the viewer's tip on the same plan named "orders (status) (saves
+ * ~648 cost units: cost 941 → 292, proved)"). Each side gets the proofs the advice holds now (`now`, the editor's cache
+ * for the statement), then its own, then the other side's: a scan takes the first made when its table had the indexes
+ * the plan shows (warnings provedFigures), so a plan kept from before the index was proved gets the proof, and a side
+ * whose proof was made before an index came or went does not hide the one proved since (person48 L-f: Compare's tip
+ * named reviews (product_id) beside the advice's reviews (product_id, created_at DESC)). Its answer where it proved
+ * none (AnalyzeOptions.adviceAnswer): the side's own when the advice had decided then (made for the table as that plan
+ * found it: a plan from before CREATE INDEX is not told "an index it would use exists"), else the one now.
  */
-export function withProvedIndexes<P, T extends { provedIndexes?: P[] }>(before: T, after: T, provedNow?: P[]): [T, T] {
-  const known = before.provedIndexes?.length ? before.provedIndexes : after.provedIndexes?.length ? after.provedIndexes : provedNow?.length ? provedNow : undefined;
-  const fill = (t: T): T => (known && !t.provedIndexes?.length ? { ...t, provedIndexes: known } : t);
-  return [fill(before), fill(after)];
+export function withProvedIndexes<P, T extends { provedIndexes?: P[]; adviceAnswer?: string }>(before: T, after: T, now: { provedIndexes?: P[]; adviceAnswer?: string } = {}): [T, T] {
+  const fill = (t: T, other: T): T => {
+    const all = [...(now.provedIndexes ?? []), ...(t.provedIndexes ?? []), ...(other.provedIndexes ?? [])];
+    const seen = new Set<string>();
+    const proved = all.filter((p) => !seen.has(JSON.stringify(p)) && !!seen.add(JSON.stringify(p)));
+    const answer = t.adviceAnswer !== undefined && t.adviceAnswer !== ADVICE_PENDING_TIP ? t.adviceAnswer : now.adviceAnswer ?? t.adviceAnswer;
+    const same = proved.length === (t.provedIndexes?.length ?? 0) && proved.every((p, i) => p === t.provedIndexes![i]) && answer === t.adviceAnswer;
+    return same ? t : { ...t, ...(proved.length ? { provedIndexes: proved } : {}), ...(answer !== undefined ? { adviceAnswer: answer } : {}) };
+  };
+  return [fill(before, after), fill(after, before)];
 }
 
 /**

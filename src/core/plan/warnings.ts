@@ -645,6 +645,20 @@ const WHOLE_TABLE_SCANS = new Set(['Seq Scan']);
 /** Scans through an index that may filter what they read (a Filter line): another index can serve the filter too. */
 const FILTERING_INDEX_SCANS = new Set(['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan']);
 
+/**
+ * What a plan tip of a statement of the code says on a scan while the index advice has not decided the statement
+ * (core/advice/missingIndex adviceTipAnswer): one wording on every plan view, never an index of the tip's own.
+ */
+export const ADVICE_PENDING_TIP = 'PG Lens\'s index advice has not answered for this statement yet ("Suggest indexes" asks it now)';
+
+/**
+ * The index advice's answer a scan's tip says instead of an index of its own (AnalyzeOptions.adviceAnswer): for a plan of
+ * a statement of the code with no proof for this scan; undefined otherwise (a pasted plan keeps its own tip).
+ */
+function adviceAnswerFor(options: AnalyzeOptions, proof: Tip['proved'] | undefined): string | undefined {
+  return proof || options.withStatement === false ? undefined : options.adviceAnswer;
+}
+
 /** The pointer to the index advisor ("…: see "Suggest indexes""), when the plan came with its statement. */
 function suggest(options: AnalyzeOptions, lead: string): string {
   return options.withStatement === false ? '' : `${lead} "Suggest indexes"`;
@@ -847,7 +861,11 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           // Declined (the hover's "No index for it"): a write not worth one, or a filter keeping too much for one (person42 M5).
           declined = notWorthIndex(plan, n, options, mine) ?? keepsTooMany(n, mine, options, 'of the rows it reads');
           awaitsProof = !!declined && !notWorthIndex(plan, n, options, mine) && inTrialBand(n, options);
-          const not = notWorthIndex(plan, n, options, mine) ?? keepsTooMany(n, mine, options) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options));
+          // A statement of the code with no proof here: the advice's answer, never an index of the tip's own (person48 L-f);
+          // once decided, it is the one judgement of the share kept too (the hover defers to it so).
+          const answer = adviceAnswerFor(options, proof);
+          const tooMany = keepsTooMany(n, mine, options);
+          const not = notWorthIndex(plan, n, options, mine) ?? (tooMany && answer !== ADVICE_PENDING_TIP ? answer ?? tooMany : tooMany) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options)) ?? answer;
           atStake = !!not;
           if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
@@ -871,7 +889,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const worth = m.relation ? notWorthIndex(plan, n, options, mine) : undefined;
           declined = worth ?? (m.relation ? keepsTooMany(n, mine, options, 'of the rows it reads') : undefined);
           awaitsProof = !!declined && !worth && inTrialBand(n, options);
-          const not = worth ?? (m.relation ? keepsTooMany(n, mine, options) : undefined) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined);
+          const answer = m.relation ? adviceAnswerFor(options, proof) : undefined;
+          const tooMany = m.relation ? keepsTooMany(n, mine, options) : undefined;
+          const not = worth ?? (tooMany && answer !== ADVICE_PENDING_TIP ? answer ?? tooMany : tooMany) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined) ?? answer;
           atStake = !!not;
           if (not) proof = undefined;
           text = not ? `${what}: ${not}.`
@@ -1049,9 +1069,11 @@ function joinProbeTips(plan: Plan, tips: readonly Tip[], options: AnalyzeOptions
     const took = plan.analyzed ? `${fmtPct(share)} of the execution time (${fmtMs(m.exclusiveMs)})` : `${fmtPct(share)} of the plan's cost`;
     const time = plan.analyzed ? (m.parallel ? gatherInclusive(plan, n, anc) : (m.inclusiveMs ?? 0)) : m.exclusiveCost;
     const index = `${m.relation} (${mine.map(quoteIdent).join(', ')})`;
+    const answer = adviceAnswerFor(options, undefined);
     out.push({
       nodeId: n.id, kind: 'join-probe-index', unit, grade: grade3(share, THRESHOLDS.timeShare) || 1, saving: time * (1 - kept / Math.max(read, 1)) * 0.5,
-      text: `${nodeLabel(n)} reads all ${fmtCount(read)} rows and takes ${took}, but the ${type} above keeps ${fmtCount(kept)} of them on ${cond}: an index on ${index} lets PostgreSQL look up only those rows (not proved${suggest(options, ': see')}).`,
+      text: `${nodeLabel(n)} reads all ${fmtCount(read)} rows and takes ${took}, but the ${type} above keeps ${fmtCount(kept)} of them on ${cond}: ${answer ? `${answer}.` : `an index on ${index} lets PostgreSQL look up only those rows (not proved${suggest(options, ': see')}).`}`,
+      ...(answer ? { atStake: true as const } : {}),
     });
   }
   return out;
@@ -1122,11 +1144,13 @@ function topNSortTips(plan: Plan, options: AnalyzeOptions, anc: Ancestry): Tip[]
     const fix = allOwner
       ? `an index on ${table} (${cols}) gives the rows in that order, so the Sort goes and the scan stops after the LIMIT`
       : `its leading key${leading.length === 1 ? ' is' : 's are'} ${table}'s (${cols}): an index on ${table} (${cols}) gives the rows in that order, so PostgreSQL sorts only their ties by the later keys (Incremental Sort) and stops reading after the LIMIT`;
+    const answer = adviceAnswerFor(options, proved?.proof);
     out.push({
+      ...(answer ? { atStake: true as const } : {}),
       nodeId: n.id, kind: 'top-n-sort', unit: plan.analyzed ? 'ms' : 'cost', grade: grade3(plan.analyzed ? (n.metrics.inclusiveMs ?? 0) / Math.max(plan.executionMs ?? 1, 1) : n.metrics.inclusiveCost / Math.max(plan.totalCost, 1), THRESHOLDS.timeShare) || 1,
       saving: proved ? proved.saving : sortWork * 0.5,
       ...(proved ? { proved: proved.proof } : {}),
-      text: `${what}: ${fix}${proved ? ` (proved by the planner for ${proved.proof.elsewhere ? `a statement of your code${provedAt(proved.proof)}` : 'this statement'}: ${proved.proof.index})` : suggest(options, '; see')}.`,
+      text: answer ? `${what}: ${answer}.` : `${what}: ${fix}${proved ? ` (proved by the planner for ${proved.proof.elsewhere ? `a statement of your code${provedAt(proved.proof)}` : 'this statement'}: ${proved.proof.index})` : suggest(options, '; see')}.`,
     });
   }
   return out;

@@ -241,7 +241,7 @@ class PlansFeature implements vscode.Disposable {
         await this.ctx.indexAdvice.suggest(panel.statement?.uri
           ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start, ...(panel.statement.site.api === 'recorded' ? { sql: panel.statement.site.sql } : {}) }
           : panel.statement ? { sql: panel.statement.site.sql }
-          : panel.last?.type === 'show' ? { sql: this.adviceSql.get(panel.last.payload) ?? panel.last.payload.sql } : undefined, (message, busy) => panel.post({ type: 'notice', message, busy }));
+          : panel.last?.type === 'show' ? { sql: panel.last.payload.adviceSql ?? panel.last.payload.sql } : undefined, (message, busy) => panel.post({ type: 'notice', message, busy }));
         return;
       case 'revealSql': {
         const shown = panel.statement;
@@ -284,15 +284,22 @@ class PlansFeature implements vscode.Disposable {
   }
 
   /** `adviceSql`: the text the index advice knows the statement by (the site's SQL, or a recorded statement as sent). */
-  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite, adviceSql = site?.sql ?? r.sql): PlanPayload {
-    const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
-    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
-    this.adviceSql.set(payload, adviceSql);
+  private async payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, target?: PanelStatement, adviceSql = target?.site.sql ?? r.sql): Promise<PlanPayload> {
+    // A file's statement that is not the app's workload (a test's, a migration's) gets no advice: said, as the hover says it.
+    const doc = target?.uri?.scheme === 'file' ? await vscode.workspace.openTextDocument(target.uri) : undefined;
+    const notWorkload = doc && (await this.ctx.indexAdvice?.noIndexAdviceWhy(doc, adviceSql));
+    // Kept in the payload (person48 L-f): Compare Plans reads the advice again by it, for a tab restored after a reload too.
+    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), ...(r.foreignKeys?.length ? { foreignKeys: r.foreignKeys } : {}), at: Date.now(), adviceSql, ...this.adviceNow(adviceSql, notWorkload) };
     return payload;
   }
 
-  /** The statement text the index advice knows a kept plan by (the site's SQL), for Compare Plans to look its proof up again. */
-  private readonly adviceSql = new WeakMap<PlanPayload, string>();
+  /** The index advice's word on a statement of the code now: its proofs, and its answer for the scans it proved none for (one wording, person48 L-f). */
+  private adviceNow(adviceSql: string, notWorkload?: string): Pick<PlanPayload, 'provedIndexes' | 'adviceAnswer'> {
+    const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
+    const answer = this.ctx.indexAdvice?.tipAnswerFor(adviceSql);
+    const adviceAnswer = answer === undefined ? undefined : (notWorkload?.replace(/\.$/, '') ?? answer);
+    return { ...(provedIndexes?.length ? { provedIndexes } : {}), ...(adviceAnswer !== undefined ? { adviceAnswer } : {}) };
+  }
 
   private remember(p: PlanPayload): void {
     this.history.unshift(p);
@@ -317,7 +324,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target.site);
+    const payload = await this.payloadOf(outcome.result, p.conn, planTitle(target.site.sql), target);
     await this.addCalls(payload, p.conn);
     this.remember(payload);
     panel.post({ type: 'show', payload });
@@ -354,7 +361,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, title, undefined, a.sql);
+    const payload = await this.payloadOf(outcome.result, p.conn, title, undefined, a.sql);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }
@@ -607,7 +614,7 @@ class PlansFeature implements vscode.Disposable {
       try {
         const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         // The advice the hover proved for this statement (the one cache): the analysed plan's tips name the same index.
-        const payload = this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target.site);
+        const payload = await this.payloadOf(r, p.conn, `${planTitle(target.site.sql)} (analyze)`, target);
         if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
         await this.addCalls(payload, p.conn);
         this.remember(payload);
@@ -698,13 +705,13 @@ class PlansFeature implements vscode.Disposable {
   private async planNowAndCompare(before: PlanPayload): Promise<void> {
     const p = await this.getPlanner(true);
     if (!p) return;
-    const sql = this.adviceSql.get(before) ?? before.sql;
+    const sql = before.adviceSql ?? before.sql;
     const outcome: PlanOutcome = await p.planner.plan(sql);
     if (!outcome.ok) {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return void vscode.window.showWarningMessage(`PG Lens: could not plan the statement: ${outcome.message}${where ? ` ${where}` : ''}`);
     }
-    const payload = this.payloadOf(outcome.result, p.conn, planTitle(sql), undefined, sql);
+    const payload = await this.payloadOf(outcome.result, p.conn, planTitle(sql), undefined, sql);
     this.remember(payload);
     return this.comparePair(before, payload);
   }
@@ -715,7 +722,7 @@ class PlansFeature implements vscode.Disposable {
    * when it is the BEFORE's (its values' names); else the statement as text.
    */
   private async analyzeNowAndCompare(before: PlanPayload, atCursor?: PanelStatement): Promise<void> {
-    const sql = this.adviceSql.get(before) ?? before.sql;
+    const sql = before.adviceSql ?? before.sql;
     const count = this.history.length;
     await this.explainAnalyze(undefined, undefined, atCursor?.site.sql === sql ? atCursor : { site: recordedSite(sql) });
     // Not run (declined, a value prompt dismissed, a failure said in its panel): nothing to compare.
@@ -736,7 +743,9 @@ class PlansFeature implements vscode.Disposable {
     if (order.swapped) void vscode.window.showInformationMessage(`PG Lens: compared in the order the plans were made: "${order.before.title}" (${new Date(order.before.at).toLocaleTimeString()}) before "${order.after.title}" (${new Date(order.after.at).toLocaleTimeString()}).`);
     // One saving and one index name on both sides and in the viewer: a plan kept from before the index was proved gets the proof.
     const b = order.before;
-    const [pb, pa] = withProvedIndexes(b, order.after, this.ctx.indexAdvice?.provedFor(this.adviceSql.get(b) ?? b.sql));
+    // A pasted plan (no statement of the code) keeps its own tips; the others read the advice again, by the code's text.
+    const key = b.adviceSql ?? order.after.adviceSql ?? (b.method === 'brought' ? undefined : b.sql);
+    const [pb, pa] = withProvedIndexes(b, order.after, key === undefined ? {} : this.adviceNow(key));
     PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: pb, after: pa });
   }
 

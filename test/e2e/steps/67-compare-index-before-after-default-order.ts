@@ -3,7 +3,8 @@
  * Analyze, then Compare Plans with Enter, Enter — the newest-first list made the plan with the index BEFORE, and a
  * 34× improvement read "34.45× slower"). The step makes its own table and statement file (nothing left by earlier
  * steps is used): a selective read on a table with no index, Explain Analyze; the index made; Explain Analyze again;
- * Compare Plans, Enter on each pick: the comparison says "faster", never "slower". Table, index and file are removed after.
+ * Compare Plans, Enter on each pick: the comparison says "faster", never "slower", and BEFORE's scan tip says the index
+ * advice's index or answer, not one of its own (person48 L-f). Table, index and file are removed after.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -76,6 +77,13 @@ export const step: Step = {
       if (/slower/.test(verdict) || !/faster/.test(verdict)) throw new StepFailure(`expected the index's before → after to read "faster"; it reads "${verdict}"`);
       const before = (await compared.locator('.compare .side').first().innerText()).replace(/\s+/g, ' ');
       if (!/Seq Scan/.test(before)) throw new StepFailure(`expected BEFORE to be the plan without the index (a Seq Scan); it shows: ${before.slice(0, 200)}`);
+      // Its scan's tip says the index advice's index or answer, never an index of its own beside it (person48 L-f: "An
+      // index on reviews (product_id) … see "Suggest indexes"" beside the advice's reviews (product_id, created_at DESC)).
+      const tip = /Tips \(by what they could save\):(.*?)(?:After\b|$)/.exec(before)?.[1] ?? '';
+      log(`BEFORE's tip: ${tip.trim().slice(0, 300)}`);
+      if (/lets PostgreSQL read only those: see "Suggest indexes"/.test(tip) || !/e2e67_events \(kind\)|e2e67_events_kind_idx|has not answered for this statement yet/.test(tip)) {
+        throw new StepFailure(`expected BEFORE's scan tip to name the advice's index or say its answer; it says: ${tip.slice(0, 300)}`);
+      }
       await wb.runCommand('View: Close All Editor Groups');
       await wb.runCommand('Notifications: Clear All Notifications');
     } finally {

@@ -137,9 +137,9 @@ describe('core/plan withProvedIndexes (Compare Plans: one saving, one index, per
     assert.equal(a, after, 'a side with its proof is kept as it is');
     type Side = { title: string; provedIndexes?: (typeof proved)[] };
     const side = (title: string): Side => ({ title });
-    const [b2] = withProvedIndexes(side('before'), side('after'), [proved]);
+    const [b2] = withProvedIndexes(side('before'), side('after'), { provedIndexes: [proved] });
     assert.deepEqual(b2.provedIndexes, [proved], 'the proof made since');
-    assert.deepEqual(withProvedIndexes(side('b'), side('a'), [] as (typeof proved)[]).map((x) => x.provedIndexes), [undefined, undefined], 'nothing proved: nothing invented');
+    assert.deepEqual(withProvedIndexes(side('b'), side('a'), { provedIndexes: [] as (typeof proved)[] }).map((x) => x.provedIndexes), [undefined, undefined], 'nothing proved: nothing invented');
     // The comparison's BEFORE tip is then the viewer's: the index named, one saving.
     const without = analyzePlan(seq, { relationRows: new Map(relationRows) }).tips[0];
     const withProof = analyzePlan(seq, { relationRows: new Map(relationRows), provedIndexes: b.provedIndexes }).tips[0];
