@@ -61,9 +61,20 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
 }
 
 /**
+ * An index definition without its name (`CREATE INDEX a ON public.t USING btree (x)` → `CREATE INDEX ON public.t USING
+ * btree (x)`): two indexes whose definitions are equal this way are twins — the planner takes either for the same plans.
+ */
+function unnamedDefinition(def: unknown): string | undefined {
+  return typeof def === 'string' ? def.replace(/^(CREATE (?:UNIQUE )?INDEX )(?:"(?:[^"]|"")+"|\S+) ON /i, '$1ON ') : undefined;
+}
+
+/**
  * No DROP for an index a known plan uses: PG Lens planned a statement (a hover, Explain Analyze, a
  * recorded or pg_stat_statements statement) and the plan scans the index. Such a finding stays, as a
- * note that says which statement keeps the index; its DROP (SQL and button) goes.
+ * note that says which statement keeps the index; its DROP (SQL and button) goes. One exception: a duplicate
+ * index whose keeper is its exact twin (the same definition but the name) keeps its DROP — the planner picked one of two
+ * equal indexes, and after the DROP takes the other for the same plans; the finding says so (person49 M-3: an exact
+ * duplicate was never offered for DROP because the plan happened to use it rather than its twin).
  */
 export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { usersOf(schema: string, name: string): IndexUser[] }, nowMs = Date.now()): HealthFinding[] {
   return findings.map((f) => {
@@ -77,6 +88,15 @@ export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { 
     // A plan kept from an earlier session of the editor can be days old.
     const agoSeconds = Math.max(0, (nowMs - first.atMs) / 1000);
     const others = users.length > 1 ? ` and ${users.length - 1} other statement${users.length > 2 ? 's' : ''}` : '';
+    const twin = f.checkId === 'duplicate-index' ? unnamedDefinition(f.evidence.index) : undefined;
+    if (twin && twin === unnamedDefinition(f.evidence.coveredBy)) {
+      const keeper = f.objects.filter((o) => o.kind === 'index')[1]?.name ?? 'its twin';
+      return {
+        ...f,
+        message: `${f.message} The plan of ${shown}${others} uses it now (planned by PG Lens ${agoSeconds < 60 ? 'less than a minute' : fmtSeconds(agoSeconds)} ago); ${keeper} is the same index under another name, so after the DROP the planner uses that one for the same plans.`,
+        evidence: { ...f.evidence, usedByPlans: users.slice(0, 5).map((u) => u.sql), twinOf: keeper },
+      };
+    }
     const { action: _dropped, ...rest } = f;
     return {
       ...rest,

@@ -79,4 +79,33 @@ describe('health: indexes a known plan uses are not offered for DROP', function 
     db.indexUse.note(sql, { nodes: [] });
     assert.equal(byName(await unused(), 'orders_customer_id_idx')?.action?.kind, 'drop-index');
   });
+
+  it('a duplicate index a plan uses keeps its DROP when its keeper is its exact twin (the planner takes the twin after it); a covered index that is not a twin is still kept (person49 M-3)', async () => {
+    await t.admin.query('CREATE INDEX orders_customer_id_twin ON orders (customer_id)');
+    await t.admin.query('CREATE INDEX orders_status_id_idx ON orders (status, id)');
+    try {
+      const dupes = async () => (await runHealth(db, { only: ['duplicate-index'] })).findings;
+      const first = await dupes();
+      const twin = first.find((f) => ['orders_customer_id_idx', 'orders_customer_id_twin'].includes(f.objects[0]?.name ?? ''));
+      const covered = byName(first, 'orders_status_idx');
+      assert.ok(twin && covered, JSON.stringify(first.map((f) => f.message)));
+      assert.equal(twin.action?.kind, 'drop-index');
+      const dropped = twin.objects[0].name;
+      const keeper = twin.objects[1].name;
+      // PG Lens planned statements whose plans use the index each finding drops (the ledger the hover and Explain fill).
+      db.indexUse.noteIndexes('SELECT id FROM orders WHERE customer_id = $1', [{ schema: null, name: dropped }]);
+      db.indexUse.noteIndexes("SELECT id FROM orders WHERE status = 'paid'", [{ schema: null, name: 'orders_status_idx' }]);
+      const after = await dupes();
+      const t2 = byName(after, dropped)!;
+      assert.equal(t2.action?.kind, 'drop-index', 'the twin keeps its DROP');
+      assert.equal(t2.severity, twin.severity);
+      assert.match(t2.message, new RegExp(`uses it now .*; ${keeper} is the same index under another name, so after the DROP the planner uses that one for the same plans\\.$`));
+      const c2 = byName(after, 'orders_status_idx')!;
+      assert.equal(c2.action, undefined, 'covered by a wider index, not a twin: kept as before');
+      assert.match(c2.message, /Kept: the plan of SELECT id FROM orders WHERE status = 'paid' uses it/);
+    } finally {
+      await t.admin.query('DROP INDEX IF EXISTS orders_customer_id_twin');
+      await t.admin.query('DROP INDEX IF EXISTS orders_status_id_idx');
+    }
+  });
 });
