@@ -1051,13 +1051,22 @@ describe('core/plan tips: one selectivity bound with the index advice (person41)
         ->  Seq Scan on customers c  (cost=0.00..194.00 rows=1065 width=29)
               Filter: (country = 'DE'::text)`;
 
+  it('a whole-table scan keeping more than the advice\'s share is not "to keep few rows", and the rule it states is the advice\'s (person49 L-1)', () => {
+    const plan = analyzePlan(`Seq Scan on customer_order_events e  (cost=0.00..12000.00 rows=52000 width=20) (actual time=0.010..80.000 rows=52000 loops=1)
+  Filter: (kind = 'refund'::text)
+  Rows Removed by Filter: 548000
+Planning Time: 0.1 ms
+Execution Time: 90.0 ms`, {});
+    assert.equal(plan.tips[0]?.text, "Seq Scan on customer_order_events e reads the whole table (600k rows keeps 52k (8.7%) with Filter: (kind = 'refund'::text)): it keeps 8.7% of them: PG Lens proposes an index for a filter keeping more than 5.0% only when the planner proves it for the statement itself (one that also orders its rows), so none is proposed from a plan alone.");
+  });
+
   it('an estimated plan of the same filter: a tip and the hover both say why no index (13% kept)', () => {
     const relationRows = new Map([['customers', 8000], ['orders', 32000]]);
     const plan = analyzePlan(ESTIMATE, { relationRows });
     const customers = plan.tips.filter((t) => /customers c/.test(t.text));
     assert.equal(customers.length, 1, plan.tips.map((t) => t.text).join('\n'));
     assert.match(customers[0].text, /removes about 87% of the 8000 rows it reads \(estimated; Filter: \(country = 'DE'::text\)\): it keeps 13% of them: PG Lens proposes an index for a filter keeping more than 5\.0% only when the planner proves it/, customers[0].text);
-    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads: PG Lens proposes an index for a filter keeping more than 5.0% only when the planner proves it (on a connected database, for a statement whose ORDER BY the index also gives), so none is proposed from this plan.');
+    assert.equal(declinedIndexNote(plan), 'No index for it: it keeps 13% of the rows it reads: PG Lens proposes an index for a filter keeping more than 5.0% only when the planner proves it for the statement itself (one that also orders its rows), so none is proposed from a plan alone.');
     const md = briefMarkdown(briefPlan(plan), { noIndexAdvice: declinedIndexNote(plan) });
     assert.match(md, /No index for it: it keeps 13%/, md);
     // The measured plan's hover says the same.
