@@ -27,6 +27,7 @@ import { escapeRe } from '../format';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
+import { statementAnnotation } from '../languages/java/nplusone';
 import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
@@ -723,7 +724,8 @@ class Detector {
       seen.add(def);
       const own = this.hits.find((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))?.node
         ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def))
-        ?? this.paramRecordWrite(def);
+        ?? this.paramRecordWrite(def)
+        ?? (this.lang === 'java' ? statementAnnotation(def) : undefined);
       const queries = own !== undefined;
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);

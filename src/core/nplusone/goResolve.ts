@@ -118,18 +118,25 @@ export class GoIndex<D extends GoDef> {
     for (const facts of files.values()) for (const p of Object.values(facts.imports)) paths.add(p);
     for (const p of paths) {
       const parts = p.split('/');
+      // The longest tail of each folder the path ends with: the rest of the path is the module, the rest of the folder its
+      // root. Of the folders of the package's name, those matching most of the path: `…/openmeter/subject` names
+      // `openmeter/subject`, not ent's generated `openmeter/ent/db/subject` through a module `…/openmeter` rooted at
+      // `openmeter/ent/db` (held-out-av OpenMeter, whose generated packages share the names of its own).
+      const found: { key: string; d: string; depth: number }[] = [];
       for (const d of this.byLast.get(parts[parts.length - 1]) ?? []) {
         const ds = d.split('/');
-        // The longest tail of the folder the path ends with: the rest of the path is the module, the rest of the folder its root.
         for (let k = 0; k < ds.length; k++) {
           const tail = ds.slice(k).join('/');
           if (p === tail || !p.endsWith('/' + tail)) continue;
-          const key = `${p.slice(0, p.length - tail.length - 1)}\u0000${ds.slice(0, k).join('/')}`;
-          const s = seen.get(key) ?? new Set<string>();
-          s.add(d);
-          seen.set(key, s);
+          found.push({ key: `${p.slice(0, p.length - tail.length - 1)}\u0000${ds.slice(0, k).join('/')}`, d, depth: ds.length - k });
           break;
         }
+      }
+      const most = Math.max(0, ...found.map((f) => f.depth));
+      for (const { key, d } of found.filter((f) => f.depth === most)) {
+        const s = seen.get(key) ?? new Set<string>();
+        s.add(d);
+        seen.set(key, s);
       }
     }
     for (const [key, ds] of seen) {

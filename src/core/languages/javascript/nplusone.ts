@@ -231,6 +231,9 @@ const KYSELY_END = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrTh
 const DRIZZLE_START = new Set(['select', 'selectDistinct', 'selectDistinctOn', 'insert', 'update', 'delete']);
 const PG_PROMISE = new Set(['one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'multi', 'multiResult', 'func', 'proc']);
 const KNEX_WRITE = /^(insert|update|del|delete|increment|decrement|upsert|merge|truncate)$/;
+/** What knex itself starts a statement with (`knex.from(t)`, `knex.raw(sql)`). */
+const KNEX_START = /^(raw|select|from|table|insert|update|del|delete|where|first|batchInsert)$/;
+
 /** knex builder methods: after `client('table')` they say the call is knex's. */
 const KNEX_BUILDER = /^(select|modify|where|andWhere|orWhere|whereIn|whereNotIn|whereNull|whereNotNull|whereRaw|first|insert|update|del|delete|join|leftJoin|innerJoin|orderBy|groupBy|count|pluck|returning|distinct|increment|decrement|onConflict)$/;
 
@@ -347,7 +350,9 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
   // The app's knex instance held on an object and called with a table (`r.knex('campaign_contact').where(…).update(…)`,
   // `WIKI.models.knex('pagesVector').where(…)`): judged from `knex(…)` on, as knex's own (held-out-an Spoke, Wiki.js).
-  const ki = n.findIndex((x, i) => i >= 1 && x === 'knex' && segs[i].call && stringArgOf(segs[i], a) !== undefined && segs.slice(0, i).every((s) => !s.call));
+  // …or used through its builder methods (`db.knex.from('_nango_connections').where(…).first()`, `db.knex.raw(…)`,
+  // `db.knex.select(…).from(…)`: held-out-av Nango, whose services reach knex only so).
+  const ki = n.findIndex((x, i) => i >= 1 && x === 'knex' && segs.slice(0, i).every((s) => !s.call) && (segs[i].call ? stringArgOf(segs[i], a) !== undefined : !!segs[i + 1]?.call && KNEX_START.test(n[i + 1] ?? '')));
   if (ki >= 1) return classifyJs({ ...chain, segments: segs.slice(ki) }, ctx, a);
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models,
   // nor a Prisma model named Collection (`prisma.collection.findMany(…)`: a property of the client, then an operation).
