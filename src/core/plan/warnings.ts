@@ -863,13 +863,14 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const few = 1 - share <= INDEX_MAX_SELECTIVITY ? ' to keep few rows' : '';
           const scan = `${label} reads the whole table${few} (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
           // Declined (the hover's "No index for it"): a write not worth one, or a filter keeping too much for one (person42 M5).
-          declined = notWorthIndex(plan, n, options, mine) ?? keepsTooMany(n, mine, options, 'of the rows it reads');
-          awaitsProof = !!declined && !notWorthIndex(plan, n, options, mine) && inTrialBand(n, options);
+          const worth = notWorthIndex(plan, n, options, mine);
+          declined = worth ?? keepsTooMany(n, mine, options, 'of the rows it reads');
+          awaitsProof = !!declined && !worth && inTrialBand(n, options);
           // A statement of the code with no proof here: the advice's answer, never an index of the tip's own (person48 L-f);
           // once decided, it is the one judgement of the share kept too (the hover defers to it so).
           const answer = adviceAnswerFor(options, proof);
           const tooMany = keepsTooMany(n, mine, options);
-          const not = notWorthIndex(plan, n, options, mine) ?? (tooMany && answer !== ADVICE_PENDING_TIP ? answer ?? tooMany : tooMany) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options)) ?? answer;
+          const not = worth ?? (tooMany && answer !== ADVICE_PENDING_TIP ? answer ?? tooMany : tooMany) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options)) ?? answer;
           atStake = !!not;
           if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
