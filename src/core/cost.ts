@@ -2,6 +2,7 @@
  * Production cost of statements (pg_stat_statements), pure: matching a SqlSite's SQL to a
  * statement, the CodeLens title, and ranking. The db layer reads the numbers (src/db/queryStats.ts: readStatementCosts, queryIdOf).
  */
+import type { KnownPlan } from './plan/indexUse';
 import { formatCount, formatMs, formatPercent, listAndMore } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
@@ -169,9 +170,6 @@ export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: str
   const bare = new Set([...baseline.tables].map((t) => t.slice(t.lastIndexOf('.') + 1)));
   return shape.tables.some((t) => (t.schema ? baseline.tables.has(`${t.schema}.${t.name}`) : bare.has(t.name)));
 }
-
-/** A statement's plan as the ledger of plans keeps it (core/plan/indexUse planOf): its time, the indexes it uses, the one before. */
-type KnownPlan = { atMs: number; indexes: readonly { schema: string | null; name: string }[]; prior?: { atMs: number; indexes: readonly { schema: string | null; name: string }[] } };
 
 /**
  * The baseline a statement's title counts from, if any: an index change on a table it reads, and only when the change

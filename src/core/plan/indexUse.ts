@@ -25,6 +25,13 @@ function indexesInPlan(plan: Pick<Plan, 'nodes'>): PlannedIndex[] {
   return [...out.values()];
 }
 
+/** A statement's newest plan as the ledger keeps it (planOf): its time, the indexes it uses, and the plan before it. */
+export interface KnownPlan {
+  atMs: number;
+  indexes: readonly PlannedIndex[];
+  prior?: { atMs: number; indexes: readonly PlannedIndex[] };
+}
+
 export interface IndexUser {
   /** The statement whose plan uses the index, as planned. */
   sql: string;
@@ -78,7 +85,7 @@ export class IndexUseLedger {
   }
 
   /** A statement's newest plan noted (its time and the indexes it uses, and the plan before it); the text as planned, or without a trailing `;`. */
-  planOf(sql: string): { atMs: number; indexes: readonly PlannedIndex[]; prior?: { atMs: number; indexes: readonly PlannedIndex[] } } | undefined {
+  planOf(sql: string): KnownPlan | undefined {
     return this.bySql.get(sql) ?? this.bySql.get(sql.trim().replace(/;\s*$/, '').trim());
   }
 
