@@ -90,10 +90,15 @@ const root = path.join(__dirname, '..');
  * array pulled in every rule's implementation (~46 KB: nonSargablePredicate, offsetPagination, notInSubquery, …) that
  * only the engine runs; those ids live in core/rules/others.ts now. extension.js 784,950 → 736,039 bytes (−48.9 KB),
  * engine.js unchanged (934,815); budget lowered 790 → 760 KB.
+ * 2026-12-07 (forty-sixth session): engine.js 939,153 bytes, 851 under its 940 KB budget, with issue 20's fixes to
+ * come. The engine loads lazily (first analysis, hover, recording or dashboard), never at activation; what it costs is
+ * held by a budget of its own now, bench/budgets.ts's bundle.modulesForFirstHoverMs.cpuMedian ≤ 400 ms (262 ms median
+ * on this machine at the forty-fifth session). Budget raised 940 → 990 KB; the size budget stays as the alarm that
+ * asks for a cut (core/plan's ~226 KB closure, named above, is the next one) before another raise.
  */
 export const BUDGETS = {
   extensionJs: 760_000,
-  engineJs: 940_000,
+  engineJs: 990_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
 };
