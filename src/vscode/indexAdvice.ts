@@ -644,6 +644,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           },
           // A file deleted while the decision runs: its statements leave it (person31 H2).
           gone: (sql) => this.ws?.gone(sql) ?? false,
+          // While typing: advice shared with a statement edited away is decided again at once (person49 L-3).
+          weighedOf: (file) => this.ws?.statementsOf(file),
           place: (file) => vscode.workspace.asRelativePath(file),
           // Each file's own folder decides whether its automatic advice may build real trial indexes (person38 L7).
           realIndexes: (file) => this.ctx.config.indexTrialBuildsFor(vscode.Uri.file(file)) === 'automatic',
