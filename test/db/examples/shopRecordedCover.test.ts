@@ -28,8 +28,10 @@ import type { FoundStatement } from '../../../src/core/advice/workload';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
+import { runCli } from '../../unit/support/cli';
 
-const src = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
+const root = path.join(__dirname, '..', '..', '..');
+const src = path.join(root, 'examples', 'shop', 'src');
 /** What Sequelize sends for orm/orders.ts refundedOrders() (the recording's SQL, constants inline). */
 const ORM_REFUNDS = `SELECT "id", "customer_id" AS "customerId", "status", "total_cents" AS "totalCents", "placed_at" AS "placedAt" FROM "orders" AS "Order" WHERE "Order"."status" = 'refunded' ORDER BY "Order"."placed_at" DESC LIMIT 20;`;
 
@@ -101,6 +103,21 @@ describe('examples/shop: one index answer for src/orders.ts:70, whichever record
     await ddl(decider, opened, ORM_REFUNDS);
     const afterOpening = await ddl(decider, opened, refunds);
     assert.notDeepEqual(afterOpening, afterStop, 'with the cut, the answer depended on what was opened: the case the fix is for');
+  });
+
+  it('pg-lens record --db: the raw refunds read, among the 25 costliest, is decided with the ORM refunds read below them (M-4, the CLI\'s same cut)', async () => {
+    const raw = "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const alone = await ddl(new IndexDecider(db, { realIndexes: true }), mergeStatements([], [{ sql: raw, source: 'recorded' }]).statements, raw);
+    const together = await ddl(new IndexDecider(db, { realIndexes: true }), mergeStatements([], [{ sql: raw, source: 'recorded' }, { sql: ORM_REFUNDS, source: 'recorded' }]).statements, raw);
+    assert.notDeepEqual(together, alone, 'the case: the ORM read changes the raw read\'s index');
+    const r = await runCli(['record', '--format', 'json', '--db', t.url, '--', process.execPath, path.join(root, 'test', 'fixtures', 'record', 'refundsBelowCut.js')], { env: { ...process.env, DATABASE_URL: t.url }, cwd: root });
+    assert.equal(r.code, 0, r.err);
+    const statements = (JSON.parse(r.out).sites as { statements: { sql: string; totalMs: number; advice?: { indexes: { ddl: string }[] } }[] }[]).flatMap((s) => s.statements);
+    const rawSt = statements.find((st) => st.sql.trim() === raw);
+    const orm = statements.find((st) => st.sql.includes('"Order"."status"'));
+    assert.ok(rawSt?.advice && orm, JSON.stringify(statements.map((st) => [st.sql.slice(0, 40), st.totalMs, !!st.advice])));
+    assert.equal(orm.advice, undefined, 'the ORM read is below the 25 costliest: not advised itself');
+    assert.deepEqual(rawSt.advice.indexes.map((i) => i.ddl), together, 'the raw read\'s index is the one decided with the ORM read');
   });
 
   it('an edit undone: line 70\'s advice kept while typing does not share an index with the LIMIT 50 version edited away (L-3)', async () => {
