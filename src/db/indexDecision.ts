@@ -315,6 +315,11 @@ export class WorkspaceStatements {
     return this.files.has(file);
   }
 
+  /** The file's statements as the decisions weigh them (as last read or analysed); undefined when not read. */
+  statementsOf(file: string): readonly FoundStatement[] | undefined {
+    return this.files.get(file);
+  }
+
   /** Every file's statements. */
   found(): FoundStatement[] {
     return [...this.files.values()].flat();

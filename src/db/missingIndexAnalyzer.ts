@@ -18,6 +18,7 @@ import { foundStatementsOf, notWorkload, type FoundStatement, type IndexDecision
 import { codeContextOf } from '../core/codeContext';
 import { loadPgParser } from '../core/sql/statement';
 import { sameShownAdvice } from '../core/advice/missingIndex';
+import { spaced } from '../core/format';
 import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
 import { schemaVersionOnce } from './schemaVersion';
@@ -36,6 +37,11 @@ export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' |
   withheld?: { ddl: string; why: string; suggestion: IndexSuggestion }[];
   /** Suggested indexes offered though their writes cost a share of the saving (StatementDecision.writes): said where offered. */
   writes?: Record<string, { note: string; short: string }>;
+  /**
+   * The SQL texts of the other statements the decision shares its suggested indexes with: advice kept while typing that
+   * shares one with a statement edited away since is not shown as it was (MissingIndexAnalyzerOptions.weighedOf).
+   */
+  sharedWith?: string[];
 }
 
 export interface MissingIndexAnalyzerOptions {
@@ -86,6 +92,13 @@ export interface MissingIndexAnalyzerOptions {
    * decider's own option.
    */
   realIndexes?: (file: string) => boolean | undefined;
+  /**
+   * The file's statements as the decisions weigh them now (what `sawFile` was last told of it). While typing, the kept
+   * advice of a statement that shares an index with one of them no longer in the text (edited away) was decided with it:
+   * the file is decided again at once, without it (issue 20, person49 L-3: after `LIMIT 50` was added to
+   * src/orders.ts:70 and undone, its quick fix offered the index shared with the LIMIT 50 version for ~20 s).
+   */
+  weighedOf?: (file: string) => readonly { sql: string }[] | undefined;
   /** Every decision made (the editor updates the other statements' advice from it). */
   onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
   log?: (line: string) => void;
@@ -152,7 +165,7 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
   return {
     id: MISSING_INDEX_RULE,
     rules: OTHER_RULES.filter((r) => r.id === MISSING_INDEX_RULE),
-    async analyze({ sites, file, contextPath, text, editing, isCancelled, planned }) {
+    async analyze({ sites, file, contextPath, text, editing: typing, isCancelled, planned }) {
       // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
       if (planned === false) return [];
       const read = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
@@ -161,6 +174,8 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
       // ~/tools/ or ~/tests/) would make every file a script's or a test's, with no index advice.
       const place = opts.place?.(file) ?? file;
       const context = codeContextOf(contextPath ?? file, text);
+      // While typing the kept advice is shown, unless it shares an index with a statement edited away: decided again now.
+      const editing = typing && !sharesWithEditedAway(read.map((x) => x.site.sql), opts.weighedOf?.(file), known);
       if (!editing && !opts.deferred) opts.sawFile?.(file, foundStatementsOf(read.map((x) => x.site), text, place, context));
       // Not the app's workload (workloadOnly): no index advice of its own. The editor's decisions leave it out of the
       // statements they weigh (mergeStatements), so an index of its own would be one no other statement's decision knows of
@@ -223,10 +238,24 @@ export function keepDecision(decider: IndexDecider, advice: Map<string, DecidedA
   return changed;
 }
 
+/**
+ * Whether the kept advice of any of these statements (the file's text now) shares an index with a statement the decisions
+ * still weigh for the file (`weighed`) that is no longer in its text: an edit took it away, the kept advice was decided
+ * with it.
+ */
+function sharesWithEditedAway(now: readonly string[], weighed: readonly { sql: string }[] | undefined, known: ReadonlyMap<string, DecidedAdvice> | undefined): boolean {
+  if (!weighed?.length || !known) return false;
+  const here = new Set(now.map(spaced));
+  const away = new Set(weighed.map((w) => spaced(w.sql)).filter((sql) => !here.has(sql)));
+  return away.size > 0 && now.some((sql) => known.get(sql)?.sharedWith?.some((other) => away.has(spaced(other))));
+}
+
 /** A statement's advice under the decision (its own status when it has no suggestion). */
 export function decided(decider: IndexDecider, sql: string, decision: IndexDecision<IndexSuggestion>): DecidedAdvice | undefined {
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), ...(own.servedUnused ? { servedUnused: own.servedUnused } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}), ...(d?.writes ? { writes: d.writes } : {}) };
+  const ddls = new Set(d?.suggestions.map((s) => s.ddl) ?? []);
+  const sharedWith = [...new Set(decision.indexes.filter((ix) => ddls.has(ix.ddl)).flatMap((ix) => ix.statements.map((x) => x.key)).filter((key) => key !== sql))];
+  return { ...(sharedWith.length ? { sharedWith } : {}), status: own.status, message: own.message, costBefore: own.costBefore, considered: own.considered, tried: own.tried, proofNote: own.proofNote, ...(own.notTried ? { notTried: own.notTried } : {}), ...(own.servedBy ? { servedBy: own.servedBy } : {}), ...(own.servedUnused ? { servedUnused: own.servedUnused } : {}), suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {}, ...(d?.ownInstead ? { ownInstead: d.ownInstead as Record<string, IndexSuggestion> } : {}), ...(d?.withheld.length ? { withheld: d.withheld } : {}), ...(d?.writes ? { writes: d.writes } : {}) };
 }

@@ -20,7 +20,7 @@ import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
-import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf } from '../core/record/advice';
+import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf, recordedDecisionOrder } from '../core/record/advice';
 import { noIndexAnswer } from '../core/advice/missingIndex';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import type { RecordedState } from '../core/record/findings';
@@ -64,7 +64,6 @@ const KEEP_EVERY_MS = 10_000;
 const REFRESH_MS = 400;
 const DIAGNOSTICS_MS = 1000;
 const REFRESH_SHARE = 4;
-const MAX_ADVISED = 25;
 const DEBUG_TYPES = new Set(['node', 'pwa-node', 'node-terminal', 'python', 'debugpy']);
 
 export interface RecordedSiteRef {
@@ -952,16 +951,33 @@ export class CaptureRecording implements vscode.Disposable {
   private async adviseAll(): Promise<void> {
     const conn = await this.ctx.connections.get({ interactive: false });
     if (!conn || !this.summary) return;
+    const rec = this.rec;
     // The kind of code each ran in (its site's file, or a test's or migration's unit of work): a statement of tests or
     // migrations is not the app's workload: weighed in no decision, it gets no index advice (indexAdvice decide says why).
     const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
-    const all = sites.flat().sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
-    const before = this.decidedHere.size;
-    await this.advise(all, conn.db);
-    this.publishDiagnostics();
-    this.lensChanged.fire();
-    // The advice is kept with the recording, for after a reload (person13 P6).
-    if (!this.listener && this.decidedHere.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+    // Every recorded statement takes part in the editor's decisions at once, whichever is decided first: before, only the
+    // 25 costliest did, and the others joined the shared decision when their "Plan and index advice" was opened — the
+    // code's line on the same table flipped to the shared index then, and back after a reload (person49 M-4). They are
+    // decided in batches, the costliest first, the others after it in the background, in one order (recordedDecisionOrder).
+    const { weighed, batches } = recordedDecisionOrder(sites.flat());
+    this.ctx.indexAdvice?.weigh(weighed.map((st) => decisionInputOf(st)));
+    let unkept = false;
+    for (const batch of batches) {
+      // A new recording, Clear, Start Recording or another database meanwhile: the rest is not decided here.
+      if (this.rec !== rec || this.listener || this.disposed || this.ctx.connections.current?.db !== conn.db) return;
+      const before = this.decidedHere.size;
+      await this.advise(batch, conn.db);
+      if (this.decidedHere.size === before) continue;
+      this.publishDiagnostics();
+      this.lensChanged.fire();
+      unkept = true;
+      // The advice is kept with the recording, for after a reload (person13 P6): once the first batch is decided, then once all are.
+      if (batch === batches[0]) {
+        unkept = false;
+        await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+      }
+    }
+    if (unkept && !this.listener && this.rec === rec) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
   private forgottenFollowed = false;
@@ -1016,7 +1032,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => decisionInputOf(st)));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
@@ -1051,6 +1067,11 @@ async function withContext(site: SiteFigure): Promise<(StatementFigure & { conte
   // Its place, as a workspace statement's label ("src/orders.ts:70"): the workload and "also serving" name it (person27 LOW-8).
   const place = site.file && site.line ? `${vscode.workspace.asRelativePath(site.file)}:${site.line}` : undefined;
   return site.statements.map((st) => ({ ...st, place, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
+}
+
+/** A recorded statement as the editor's index decision takes it: named by its place, else by its text. */
+function decisionInputOf(st: { sql: string; context?: CodeContext; place?: string }): { sql: string; label: string; context?: CodeContext } {
+  return { sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context };
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

@@ -66,6 +66,12 @@ export interface IndexAdviceApi {
   /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
   /** `context`: the kind of code a recorded statement ran in (a test's or a migration's weighs in no other decision). */
   decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+  /**
+   * These recorded statements take part in every decision from now on, before any of them is decided (decide registers
+   * the statements it is given too): the recording gives all its statements at once, so which ones a decision weighs does
+   * not depend on which were decided first, or opened (person49 M-4).
+   */
+  weigh(statements: { sql: string; label: string; context?: CodeContext }[]): void;
   /** The recording was cleared: its statements no longer weigh in, and the decisions they took part in are made again. */
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
@@ -444,12 +450,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }));
     for (const [sql, why] of left) out.set(sql, { status: 'not-analysed', message: notWorkloadAnswer(why), suggestions: [], alsoServes: {}, considered: 0, tried: [] });
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
-    for (const s of statements) {
-      if (this.recorded.has(s.sql)) continue;
-      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8).
-      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}) });
-      this.ws?.touch();
-    }
+    this.weigh(statements);
     const workload = statements.filter((s) => !left.has(s.sql));
     if (!workload.length) return out;
     const focus = workload.map((s) => s.sql);
@@ -465,6 +466,15 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       state.advice.set(s.sql, d);
     }
     return out;
+  }
+
+  weigh(statements: { sql: string; label: string; context?: CodeContext }[]): void {
+    for (const s of statements) {
+      if (this.recorded.has(s.sql)) continue;
+      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8).
+      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}) });
+      this.ws?.touch();
+    }
   }
 
   placesOf(sql: string): string[] {
@@ -634,6 +644,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           },
           // A file deleted while the decision runs: its statements leave it (person31 H2).
           gone: (sql) => this.ws?.gone(sql) ?? false,
+          // While typing: advice shared with a statement edited away is decided again at once (person49 L-3).
+          weighedOf: (file) => this.ws?.statementsOf(file),
           place: (file) => vscode.workspace.asRelativePath(file),
           // Each file's own folder decides whether its automatic advice may build real trial indexes (person38 L7).
           realIndexes: (file) => this.ctx.config.indexTrialBuildsFor(vscode.Uri.file(file)) === 'automatic',

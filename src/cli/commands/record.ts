@@ -15,6 +15,7 @@ import { summarizeParsed, type RecordSummary } from '../../core/record/aggregate
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readsCatalog, touchesTables } from '../../core/record/ping';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
+import { recordedDecisionOrder, RECORDED_DECISION_BATCH } from '../../core/record/advice';
 import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
@@ -28,7 +29,6 @@ import { readRegularFileSync } from '../../node/readFile';
 const readSource = (file: string): string | undefined => readRegularFileSync(file).toString('utf8');
 
 const USAGE = 'pg-lens record [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
-const MAX_ADVISED = 25;
 
 /** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
 function assets(): CaptureAssets {
@@ -134,10 +134,12 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
   const out = new Map<string, StatementAdvice>();
   try {
     const info = await db.serverInfo();
-    const all = summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs);
-    const toAdvise: typeof all = [];
-    for (const st of all) {
-      if (out.has(st.normalized) || toAdvise.some((x) => x.normalized === st.normalized) || out.size + toAdvise.length >= MAX_ADVISED) continue;
+    // Every recorded statement on the app's tables is weighed (recordedDecisionOrder: once each, in one order); the
+    // costliest RECORDED_DECISION_BATCH are advised. Before, only those were weighed: a statement's shared index depended
+    // on which others made the cut (person49 M-4, the editor's same cut).
+    const { weighed } = recordedDecisionOrder(summary.sites.flatMap((s) => s.statements));
+    const tabled: typeof weighed = [];
+    for (const st of weighed) {
       if (!touchesTables(st.normalized)) {
         out.set(st.normalized, { suggestions: [], note: 'a session or transaction command (SET, SHOW, BEGIN…), nothing to index' });
         continue;
@@ -147,12 +149,13 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
         out.set(st.normalized, { suggestions: [], note: 'reads the system catalogs (the library loading the schema), not the app\'s tables' });
         continue;
       }
-      toAdvise.push(st);
+      tabled.push(st);
     }
+    const toAdvise = tabled.slice(0, RECORDED_DECISION_BATCH);
     // The one index decision: the recorded reads weighed with pg_stat_statements' busiest, so a recorded
     // statement gets the index scan, advise and the editor name for it.
     const decider = new IndexDecider(db, { info, realIndexes: true, askedFor: true });
-    const sources = await decisionStatements(db, toAdvise.map((st) => ({ sql: st.sql, source: 'recorded' })), { info });
+    const sources = await decisionStatements(db, tabled.map((st) => ({ sql: st.sql, source: 'recorded' })), { info });
     const decision = await decider.decide(sources.statements, { focus: toAdvise.map((st) => st.sql) });
     for (const st of toAdvise) {
       const r = decider.advice.get(st.sql);

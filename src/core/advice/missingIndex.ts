@@ -125,6 +125,8 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
       suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason, ...(opts.alsoServes?.[s.ddl]?.length ? { alsoServes: opts.alsoServes[s.ddl] } : {}), ...(held.has(s.ddl) ? { withheld: held.get(s.ddl)!.why } : {}) })),
       // The whole statement's place (the finding itself is on the table's name): what else was said of this statement.
       statement: { start: site.span.start, end: site.span.end },
+      // Its text: a recording's count tags the finding only when the recording holds this statement (mergeRecorded).
+      sql: site.sql,
     },
   };
 }

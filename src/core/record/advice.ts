@@ -57,3 +57,30 @@ export function forgetRecordedAdvice(kept: Map<string, StatementAdvice>, stateme
   for (const st of statements) if (forgotten.has(st.sql) && kept.delete(st.normalized)) out.push(st.normalized);
   return out;
 }
+
+/**
+ * How many recorded statements are decided at a time: the first batch (the costliest) right after Stop Recording or a
+ * reload, the others after it, in the background, in the same order.
+ */
+export const RECORDED_DECISION_BATCH = 25;
+
+/**
+ * The recorded statements as the index decision takes them (issue 20, person49 M-4): every one, once (by normalised
+ * text), takes part in every decision from the moment the recording is there (`weighed`), and they are decided in
+ * `batches` of `batch`, the costliest first — total time, then calls, then the text: one order for one recording. Before,
+ * only the 25 costliest by total time took part; the Sequelize refunds read (21.5 ms, below the cut) joined the shared
+ * decision only once its "Plan and index advice" was opened, and src/orders.ts:70's advice flipped from orders (status)
+ * to the shared orders (status, placed_at DESC) then, and back after a reload. The cut now bounds only what is decided
+ * first; which statements a decision weighs no longer depends on what was opened.
+ */
+export function recordedDecisionOrder<S extends { normalized: string; calls: number; totalMs: number }>(statements: Iterable<S>, batch = RECORDED_DECISION_BATCH): { weighed: S[]; batches: S[][] } {
+  const sorted = [...statements].sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls || (a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0));
+  // A statement sent from two lines: taken where it cost the most.
+  const byText = new Map<string, S>();
+  for (const st of sorted) if (!byText.has(st.normalized)) byText.set(st.normalized, st);
+  const weighed = [...byText.values()];
+  const size = Math.max(1, Math.floor(batch));
+  const batches: S[][] = [];
+  for (let i = 0; i < weighed.length; i += size) batches.push(weighed.slice(i, i + size));
+  return { weighed, batches };
+}

@@ -12,6 +12,8 @@ import type { RecordedNPlusOne, RecordSummary } from './aggregate';
 import { nPlusOnesMessage, type StatementAdvice } from './format';
 import { batchedForm, repeatedForm, type BatchedForm } from './batchedForm';
 import { applySuppressions } from '../suppress';
+import { normalizeSql } from '../sql/statement';
+import { spaced } from '../format';
 
 /** Command the editor registers: plans and proved index advice for the statements of a call site. */
 const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
@@ -235,7 +237,7 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
     } else if (f.ruleId === 'missing-index') {
       const defs = indexDefinitions(f);
       const near = recorded
-        .filter((x) => x.ruleId === 'missing-index' && !merged.has(x) && sameFile(x, f) && Math.abs(lineAt(starts, x.span.start) - first) <= NEAR_LINES && [...indexDefinitions(x)].some((d) => defs.has(d)))
+        .filter((x) => x.ruleId === 'missing-index' && !merged.has(x) && sameFile(x, f) && Math.abs(lineAt(starts, x.span.start) - first) <= NEAR_LINES && [...indexDefinitions(x)].some((d) => defs.has(d)) && sameStatementText(f, x))
         .sort((a, b) => Math.abs(lineAt(starts, a.span.start) - first) - Math.abs(lineAt(starts, b.span.start) - first));
       const r = near[0];
       if (!r) continue;
@@ -269,6 +271,20 @@ function mergedHelp(f: Finding, r: Finding): string | undefined {
   if (r.evidence?.included === true) return r.help;
   if (lookup?.grouped || r.evidence?.association || r.evidence?.repeated === true) return `${r.help} From the code: ${f.help}`;
   return lookup ? `${f.help} From the recording: ${r.help}` : f.help;
+}
+
+/**
+ * Whether a static missing-index finding's statement is the one the recording holds (their SQL in the evidence, compared
+ * normalised: constants → $n, white space aside). The recording's count tags only its own statement: an edit that
+ * changes the statement drops the tag until it is recorded again (issue 20, person49 L-4: the `LIMIT 50` version of
+ * src/orders.ts:70, never recorded, read "(recorded: 4× from line 69)" because its index matched the recorded one's).
+ * A finding without its SQL is taken on its index and line alone.
+ */
+function sameStatementText(f: Finding, r: Finding): boolean {
+  const a = f.evidence?.sql;
+  const b = r.evidence?.sql;
+  if (typeof a !== 'string' || typeof b !== 'string') return true;
+  return spaced(normalizeSql(a) ?? a) === spaced(normalizeSql(b) ?? b);
 }
 
 /** How far (in lines) a recorded call may stand from the static finding's SQL and still be the same statement. */

@@ -87,12 +87,14 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     const own = (s: IndexSuggestion) => ({ status: 'ok', suggestions: [s], considered: 1, tried: [] });
     const decider = { advice: new Map([[del, own(ix('rating, created_at'))], [sel, own(ix('rating, created_at DESC'))]]) } as unknown as IndexDecider;
     const shared = ix('rating, created_at DESC');
-    const d = { byStatement: new Map([[del, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/inventory.py:21'] }, replaced: [], withheld: [] }], [sel, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/adhoc.sql:15'] }, replaced: [], withheld: [] }]]) } as unknown as IndexDecision<IndexSuggestion>;
+    const d = { indexes: [{ ddl: shared.ddl, statements: [{ key: del, label: 'other/adhoc.sql:15' }, { key: sel, label: 'other/inventory.py:21' }] }], byStatement: new Map([[del, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/inventory.py:21'] }, replaced: [], withheld: [] }], [sel, { suggestions: [shared], alsoServes: { [shared.ddl]: ['other/adhoc.sql:15'] }, replaced: [], withheld: [] }]]) } as unknown as IndexDecision<IndexSuggestion>;
     // As the scan left it: the DELETE's own index.
     const advice = new Map<string, DecidedAdvice>([[del, { status: 'ok', suggestions: [ix('rating, created_at')], alsoServes: {}, considered: 1, tried: [] }]]);
     const changed = keepDecision(decider, advice, d, (sql) => sql === sel);
     assert.deepEqual([...changed], [del]);
     assert.deepEqual(advice.get(del)?.suggestions.map((s) => s.ddl), [shared.ddl]);
+    // The statements it shares its index with, by their SQL: a typing run finds a statement edited away among them (person49 L-3).
+    assert.deepEqual(advice.get(del)?.sharedWith, [sel]);
     assert.equal(advice.has(sel), false, 'the analysed file\'s own statement is left to its findings');
     assert.deepEqual([...keepDecision(decider, advice, d, (sql) => sql === sel)], [], 'the same decision again: nothing changed');
   });

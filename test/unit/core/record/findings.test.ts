@@ -197,14 +197,14 @@ describe('core/record/findings: a recorded missing index and the static one on t
 
   before(() => loadPgParser());
 
-  async function missingWith(recordedDdl: typeof status) {
+  async function missingWith(recordedDdl: typeof status, code = text) {
     const summary = summarize([event(), event(), event()], normalizeSql, { threshold: 5 });
     const norm = summary.sites[0].statements[0].normalized;
     const advice = new Map<string, StatementAdvice>([[norm, { suggestions: [{ ddl: recordedDdl.ddl, costBefore: 940, costAfter: 293, summary: recordedDdl.summary, planBefore: [], index: { ddl: recordedDdl.ddl } }] }]]);
     const staticAdvice = functionAnalyzer('missing-index', OTHER_RULES.filter((r) => r.id === 'missing-index'), (_t, _l, f, sites) =>
       sites.flatMap((site) => missingIndexFinding({ ...site, file: f }, { status: 'ok', suggestions: [status] }, { createNow: true }) ?? []));
     const analyzers = [staticAdvice, recordedAnalyzer(() => ({ summary, advice }))];
-    return (await analyzeFile({ path: file, text, languageId: 'typescript' }, { analyzers })).findings.filter((f) => f.ruleId === 'missing-index');
+    return (await analyzeFile({ path: file, text: code, languageId: 'typescript' }, { analyzers })).findings.filter((f) => f.ruleId === 'missing-index');
   }
 
   it('the same index, the call a line above its SQL: one finding on the SQL, Create index now kept, the recorded count added', async () => {
@@ -221,5 +221,27 @@ describe('core/record/findings: a recorded missing index and the static one on t
   it('another index proved for the recorded statement stays its own finding', async () => {
     const found = await missingWith(placed);
     assert.equal(found.length, 2);
+  });
+
+  it('the statement edited since it was recorded (LIMIT 50 added) is not tagged with the recording, though its index is the same (person49 L-4)', async () => {
+    const edited = text.replace('ORDER BY placed_at DESC', 'ORDER BY placed_at DESC LIMIT 50');
+    const found = await missingWith(status, edited);
+    const said = JSON.stringify(found.map((f) => f.message));
+    // The code's finding on the edited statement, without the recording's count.
+    const onCode = found.filter((f) => f.evidence?.recorded !== true);
+    assert.equal(onCode.length, 1, said);
+    assert.match(onCode[0].message, /940 → 293$/, said);
+    for (const f of found) assert.doesNotMatch(f.message, /from line \d+\)$/, said);
+    // The recording's own finding stays at the line that sent the recorded statement.
+    assert.equal(found.filter((f) => /\(recorded: 3× from this line\)$/.test(f.message)).length, 1, JSON.stringify(found.map((f) => f.message)));
+    // Undone (the recorded text again): tagged again.
+    assert.match((await missingWith(status, text)).map((f) => f.message).join('\n'), /\(recorded: 3× from line 3\)$/m);
+  });
+
+  it('white space does not part them: the normalised text is compared', async () => {
+    const spacedOut = text.replace('SELECT id, total_cents FROM orders WHERE status = $1', 'SELECT id,  total_cents FROM orders   WHERE status = $1');
+    const found = await missingWith(status, spacedOut);
+    assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
+    assert.match(found[0].message, /\(recorded: 3× from line 3\)$/);
   });
 });
