@@ -103,11 +103,23 @@ const LOAD_WORDS = `a load is no write rate: a statement run once, or up to ${LO
  */
 export function bulkLoad(calls: number, rows: number, tableRows?: number): boolean {
   if (!(rows > 0)) return false;
-  if (oneOffWrite(calls)) return true;
-  if (calls > LOAD_MAX_CALLS || tableRows === undefined || !(tableRows > 0)) return false;
+  return oneOffWrite(calls) || batchLoad(calls, rows, tableRows);
+}
+
+/**
+ * bulkLoad's batches: at most LOAD_MAX_CALLS runs each writing at least LOAD_MIN_ROWS rows and LOAD_TABLE_SHARE of the
+ * table's rows now (`tableRows`; unknown: none is). Without bulkLoad's one run of any size: the least-privilege role
+ * (core/health corroborateWrites) grants no write only such a load made — a psql backfill, an import — while the
+ * application's one DELETE of a few rows keeps its privilege (issue 20, person49 L-7).
+ */
+export function batchLoad(calls: number, rows: number, tableRows?: number): boolean {
+  if (!(rows > 0) || !(calls > 0) || calls > LOAD_MAX_CALLS || tableRows === undefined || !(tableRows > 0)) return false;
   const perCall = rows / calls;
   return perCall >= LOAD_MIN_ROWS && perCall >= LOAD_TABLE_SHARE * tableRows;
 }
+
+/** batchLoad in words (the least-privilege script's comment line, docs/health/superuser-application-role.md). */
+export const BATCH_LOAD_WORDS = `up to ${LOAD_MAX_CALLS} runs, each writing ${LOAD_MIN_ROWS.toLocaleString('en-US')}+ rows and ${LOAD_TABLE_SHARE * 100}%+ of the table`;
 
 /**
  * A table's rows for bulkLoad's share: its live rows (`n_live_tup`), but never more than its rows at the last ANALYZE,
@@ -150,7 +162,7 @@ export function oneOffWriteRows(entries: readonly WriteEntry[], tableRows?: Read
  * pg_stat_statements' rows are the top statement's, so `WITH ins AS (INSERT …) SELECT count(*) FROM ins` (1 row) is not
  * read as the rows it wrote. COPY by its pattern (pgsql-ast-parser has no COPY).
  */
-function writeTarget(sql: string): { schema: string; table: string } | undefined {
+export function writeTarget(sql: string): { schema: string; table: string } | undefined {
   const name = '(?:"(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
   const copy = new RegExp(`^\\s*copy\\s+(${name})(?:\\s*\\.\\s*(${name}))?[\\s\\S]*?\\bfrom\\b`, 'i').exec(sql);
   const bare = (n: string) => (n.startsWith('"') ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
