@@ -482,6 +482,15 @@ export function statementName(label: string, max = 60, quote: (text: string) => 
 }
 
 /**
+ * `pg-lens advise`'s note on a statement whose index serves others too: the others named as every surface names them
+ * (statementName: a place, else the statement's short text, quoted) — never by a pg_stat_statements queryid, which means
+ * nothing to a reader (issue 20, person49 L-6: "is one index for 2 statements (also queryid -5740634199494268946: …)").
+ */
+export function sharedIndexNote(where: string, index: string, others: readonly string[]): string {
+  return `${where}: ${index} is one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 80, (t) => `"${t}"`)), 3)}`;
+}
+
+/**
  * The other statements one index serves, the one way the missing-index hover and the saved CREATE INDEX (its .sql file,
  * its migration's comment) say it: "one index for both, also src/orders.ts:78" (person37 L8: the hover said it, the
  * file did not).

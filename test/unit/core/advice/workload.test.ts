@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bulkLoad, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { bulkLoad, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, sharedIndexNote, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
 
@@ -408,5 +408,10 @@ describe('core/advice/planSummary', () => {
     assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(900), 284))), false);
     assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(60), 284))), true);
     assert.equal(sameFooting({ cost: 282, scans: [] }, planFooting(plan(rows(40), 282))), false, 'a proof kept without its rows');
+  });
+  it('sharedIndexNote: pg-lens advise names the other statements an index serves by their place, else by their short text, never by a queryid (person49 L-6)', () => {
+    const entry = 'queryid -5740634199494268946: SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC';
+    assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', [entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for both, also "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
+    assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', ['src/customers.ts:26: SELECT id, status FROM orders WHERE customer_id = $1', entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for 3 statements, also src/customers.ts:26, "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
   });
 });
