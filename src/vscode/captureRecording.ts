@@ -996,7 +996,7 @@ export class CaptureRecording implements vscode.Disposable {
     }));
   }
 
-  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
+  private async advise(statements: { normalized: string; sql: string; calls?: number; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const provedOn = this.connectionKey();
     if (this.plansOn !== provedOn) {
@@ -1016,7 +1016,8 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
+      // With its calls at that place: the workload's list says them where pg_stat_statements has none (person49 L-5).
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context, ...(st.calls !== undefined ? { recorded: { calls: st.calls, totalMs: st.totalMs ?? 0 } } : {}) })));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;

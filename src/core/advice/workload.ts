@@ -614,6 +614,14 @@ export interface FoundStatement {
   context?: CodeContext;
   /** Parts of its text are computed by the code at run time (a `${table}` in a name, an appended clause): extract's SqlSite.dynamic. */
   dynamic?: boolean;
+  /** A recorded statement's figures at its place in the recording (the recorded line's hover: "3 statements, 21.5 ms"). */
+  recorded?: RecordedFigures;
+}
+
+/** What a recording measured of a statement at one place: its calls and their time. */
+export interface RecordedFigures {
+  calls: number;
+  totalMs: number;
 }
 
 /**
@@ -704,7 +712,20 @@ export interface WeighedStatement {
   label: string;
   calls?: number;
   totalMs?: number;
+  /** No pg_stat_statements figures, but a recording's (its calls at the place it is named by). */
+  recorded?: RecordedFigures;
   outcome: string;
+}
+
+/**
+ * A weighed statement's calls and time: pg_stat_statements', else the recording's at its place (the recorded line's hover
+ * figures: issue 20, person49 L-5 — "orm/orders.ts:25 … no calls recorded" beside that line's hover "recorded at this
+ * line (3 statements, 21.5 ms, via sequelize)"; the 3 calls were under pg_stat_statements' 5-call floor), else none.
+ */
+function weighedFigures(w: WeighedStatement): string {
+  if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}`;
+  if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
+  return 'no calls recorded';
 }
 
 /**
@@ -715,7 +736,8 @@ export interface WeighedStatement {
  */
 export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number }; leftOut?: readonly LeftOut[] }, bullet = '- '): string[] {
   const out: string[] = [];
-  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code (no calls recorded since pg_stat_statements was reset: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost).`);
+  const recorded = r.weighed.filter((w) => w.calls === undefined && w.recorded).length;
+  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code${recorded ? ' or a recording' : ''} (${recorded ? "none among pg_stat_statements' busiest" : 'no calls recorded since pg_stat_statements was reset'}: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost${recorded ? `; the calls of the ${countOf(recorded, 'recorded one')} while recording are listed beside them, not weighed` : ''}).`);
   // The RI triggers' checks run per written row: the server's work for the app's writes, not statements it wrote (person12 R6).
   if (r.foreignKeyChecks) out.push(`Left out: PostgreSQL's own foreign-key checks (${r.foreignKeyChecks.calls.toLocaleString('en-US')} call${r.foreignKeyChecks.calls === 1 ? '' : 's'}, ${countOf(r.foreignKeyChecks.statements, 'statement')}): its triggers run them for every row the app writes to a table with a foreign key; they are not the app's statements.`);
   if (r.leftOut?.length) out.push(`Not workload, never planned: ${r.leftOut.map((x) => `${countOf(x.statements, 'statement')} ${x.why}`).join('; ')}.`);
@@ -724,9 +746,9 @@ export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles
     for (const x of r.notRecommended) out.push(`${bullet}${x.ddl} — ${x.why}${x.statements.length ? `; it serves ${x.statements.join('; ')}` : ''}`);
   }
   if (r.weighed.length) {
-    out.push('', 'Statements weighed (calls and time since pg_stat_statements was reset):');
+    out.push('', `Statements weighed (calls and time since pg_stat_statements was reset${recorded ? '; a recorded statement pg_stat_statements does not list among its busiest: while recording' : ''}):`);
     const timed = [...r.weighed].sort((a, b) => (b.totalMs ?? -1) - (a.totalMs ?? -1));
-    for (const w of timed) out.push(`${bullet}${w.label} — ${w.calls !== undefined ? `${w.calls.toLocaleString('en-US')} call${w.calls === 1 ? '' : 's'}, ${formatMs(w.totalMs ?? 0)}` : 'no calls recorded'} — ${w.outcome}`);
+    for (const w of timed) out.push(`${bullet}${w.label} — ${weighedFigures(w)} — ${w.outcome}`);
   }
   return out;
 }
