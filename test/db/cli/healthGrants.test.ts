@@ -159,7 +159,7 @@ describe('least-privilege script of pg-lens health run in a child process, after
       const f = healthInChild(t.url);
       assert.deepEqual(grantsOn(f.fixSql, / ON (public\.(orders|reviews)|SEQUENCE public\.\w+) TO /), ['GRANT SELECT ON public.orders', 'GRANT INSERT ON public.reviews', 'GRANT USAGE ON SEQUENCE public.reviews_id_seq'], JSON.stringify(f.fixSql));
       assert.ok(f.fixSql.includes('-- Not granted: public.orders (INSERT) — 1 statement run 2 times, 20,000 rows. Only a bulk load wrote these (up to 10 runs, each writing 1,000+ rows and 5%+ of the table, as the index advice judges a load): a backfill or an import run by hand, not the application\'s steady writes. Run loads as the table’s owner, or add the privilege back if the application does that.'), JSON.stringify(f.fixSql));
-      assert.match(f.help, /not where only a bulk load did it \(public\.orders INSERT: 2 runs writing 20,000 rows — a backfill or an import, not the application's writes\)/, f.help);
+      assert.match(f.help, /not where only a bulk load did it: public\.orders INSERT, 2 runs writing 20,000 rows — a backfill or an import, not the application's writes\)/, f.help);
       assert.doesNotMatch(f.help, /public\.orders was written only by INSERT/, f.help);
       assert.deepEqual(f.evidence.leastPrivilege.writesLeftOut, [{ schema: 'public', table: 'orders', kinds: ['insert'], load: { statements: 1, calls: 2, rows: 20000 } }]);
     });

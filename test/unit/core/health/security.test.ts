@@ -213,7 +213,7 @@ describe('core/health security checks', () => {
     assert.deepEqual(corroborateWrites(counted, [{ query: backfill, calls: 2, rows: 20000 }]).tables[0], u('public', 'orders', 'si'));
     // The finding's basis names the load, beside the comment line.
     const f = runHealthChecks(facts({ security: security({ roles: [{ name: 'shop', superuser: true, bypassRls: false, createRole: false, createDb: false, replication: false, ownedTables: 3, current: true, sessions: 0, applications: [] }], usage: { source: 'statistics', tables: r.tables, writesLeftOut: r.leftOut } }) }), {}, ['superuser-application-role'])[0];
-    assert.match(f.help ?? '', /each write kind only where a statement in pg_stat_statements does it, not where only a bulk load did it \(public\.orders INSERT: 2 runs writing 20,000 rows — a backfill or an import, not the application's writes\)/, f.help);
+    assert.match(f.help ?? '', /each write kind only where a statement in pg_stat_statements does it, not where only a bulk load did it: public\.orders INSERT, 2 runs writing 20,000 rows — a backfill or an import, not the application's writes\)/, f.help);
     assert.match(f.help ?? '', /public\.orders was written only by DELETE \(no INSERT or UPDATE seen\)/, 'the application\'s DELETE, not the load\'s INSERT');
   });
 
