@@ -15,7 +15,7 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { byCallSite, decideIndexes, LOAD_MAX_CALLS, loadTableRows, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, decideIndexes, LOAD_MAX_CALLS, loadTableRows, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type RecordedFigures, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { takesEntryByText } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
@@ -97,6 +97,8 @@ export interface DecisionInput {
   userid?: string;
   /** pg_stat_statements.queryid (an entry's): a statement of the code takes it by its text only as takesEntryByText says. */
   queryid?: string;
+  /** A recorded statement's figures at its place (said by the workload's list when pg_stat_statements has none; never weighed as timings). */
+  recorded?: RecordedFigures;
 }
 
 export interface StatementSources {
@@ -229,7 +231,11 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
         retext(same, s.sql);
         same.label = label;
       }
-      if (fromTop.has(same)) placesOf.set(same, [...(placesOf.get(same) ?? []), s.source]);
+      // A place once: the workspace's statement and the recording's copy of it at the same line are one place (person49
+      // L-5: "traffic.ts:46: … (the same statement at traffic.ts:46 too)").
+      const places = placesOf.get(same) ?? [];
+      if (fromTop.has(same) && !places.includes(s.source)) placesOf.set(same, [...places, s.source]);
+      if (s.recorded && same.calls === undefined && !same.recorded) same.recorded = s.recorded;
       continue;
     }
     const f = fingerprintSql(s.sql);
@@ -240,7 +246,7 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
       print.label = label;
       continue;
     }
-    const added = { sql: s.sql, label };
+    const added: DecisionInput = { sql: s.sql, label, ...(s.recorded ? { recorded: s.recorded } : {}) };
     statements.push(added);
     index(added);
   }

@@ -9,6 +9,7 @@
 import type { SecurityFacts, TableUsage, UsageApart } from '../core/health/types';
 import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
 import { corroborateWrites, mergeUsage } from '../core/health/leastPrivilege';
+import { loadTableRows } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { SENSITIVE_NAME_PATTERN, TENANT_KEY_COLUMNS, USER_KEY_COLUMNS } from '../core/health/sensitive';
 import type { Database, ServerInfo, Session } from './database';
@@ -38,7 +39,7 @@ const PUBLIC_SELECT = (acl: string) => `EXISTS (SELECT 1 FROM aclexplode(${acl})
  * PostgreSQL 14+: top-level statements only (with track = all, a nested one may be the statement an EXPLAIN ran).
  */
 function writeStatementsSql(topLevel: boolean): string {
-  return `${M} SELECT s.query = '<insufficient privilege>' AS hidden, s.query FROM pg_stat_statements(true) s
+  return `${M} SELECT s.query = '<insufficient privilege>' AS hidden, s.query, s.calls::float8 AS calls, s.rows::float8 AS rows FROM pg_stat_statements(true) s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.calls > 0${topLevel ? ' AND s.toplevel' : ''}
       AND ${EXCLUDE_OWN.statements} AND NOT ${FOREIGN_KEY_CHECK}
       AND (s.query ~* '\\y(insert|update|delete|merge)\\y' OR s.query = '<insufficient privilege>')`;
@@ -121,8 +122,8 @@ export const SECURITY_SQL = {
    * A table's indexes are looked at only when it had no sequential scan, and only until one was
    * scanned (not a sum over every index of the database: 99 -> 29 ms of CPU on 10k tables / 30k indexes).
    */
-  usage: `${M} SELECT schema, table_name, sel, ins, upd, del FROM (
-      SELECT n.nspname AS schema, c.relname AS table_name,
+  usage: `${M} SELECT schema, table_name, sel, ins, upd, del, live, analyzed FROM (
+      SELECT n.nspname AS schema, c.relname AS table_name, pg_stat_get_live_tuples(c.oid)::float8 AS live, c.reltuples::float8 AS analyzed,
         pg_stat_get_numscans(c.oid) > 0 OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND pg_stat_get_numscans(i.indexrelid) > 0) AS sel,
         pg_stat_get_tuples_inserted(c.oid)::float8 AS ins, pg_stat_get_tuples_updated(c.oid)::float8 AS upd, pg_stat_get_tuples_deleted(c.oid)::float8 AS del
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -231,7 +232,10 @@ async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { usage?: T
   // when a statement of the application does it. Without them, the counters less this process's own work, hedged.
   const info = counted?.some((u) => u.insert || u.update || u.delete) ? await opts.info?.() : undefined;
   const statements = info?.pgStatStatements === 'ready' ? (await db.query(info.versionNum >= 140000 ? SECURITY_SQL.writeStatements : SECURITY_SQL.writeStatementsPre14)).rows : undefined;
-  const corroborated = counted && statements && !statements.some((x) => x.hidden) ? corroborateWrites(counted, statements.map((x) => applicationText(x.query))) : undefined;
+  // Each with its calls and rows: a load (a psql backfill, an import) is judged as the index advice judges one, on its
+  // table's rows now (loadTableRows), and grants nothing (person49 L-7).
+  const tableRows = new Map(statsRows.map((x) => [`${x.schema}.${x.table_name}`, loadTableRows(Number(x.live), Number(x.analyzed))] as const));
+  const corroborated = counted && statements && !statements.some((x) => x.hidden) ? corroborateWrites(counted, statements.map((x) => ({ query: applicationText(x.query), calls: Number(x.calls), rows: Number(x.rows) })), tableRows) : undefined;
   const fromStats = corroborated?.tables ?? counted;
   // A kind the code's statements do is granted after all: not named as left out.
   const leftOut = (tables: TableUsage[]) => {

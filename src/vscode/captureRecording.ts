@@ -1012,7 +1012,7 @@ export class CaptureRecording implements vscode.Disposable {
     }));
   }
 
-  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
+  private async advise(statements: { normalized: string; sql: string; calls?: number; totalMs?: number; context?: CodeContext; place?: string }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const provedOn = this.connectionKey();
     if (this.plansOn !== provedOn) {
@@ -1032,6 +1032,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
+      // With its calls at that place: the workload's list says them where pg_stat_statements has none (person49 L-5).
       decided = await this.ctx.indexAdvice?.decide(todo.map((st) => decisionInputOf(st)));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
@@ -1070,8 +1071,8 @@ async function withContext(site: SiteFigure): Promise<(StatementFigure & { conte
 }
 
 /** A recorded statement as the editor's index decision takes it: named by its place, else by its text. */
-function decisionInputOf(st: { sql: string; context?: CodeContext; place?: string }): { sql: string; label: string; context?: CodeContext } {
-  return { sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context };
+function decisionInputOf(st: { sql: string; context?: CodeContext; place?: string; calls?: number; totalMs?: number }): { sql: string; label: string; context?: CodeContext; recorded?: { calls: number; totalMs: number } } {
+  return { sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context, ...(st.calls !== undefined ? { recorded: { calls: st.calls, totalMs: st.totalMs ?? 0 } } : {}) };
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

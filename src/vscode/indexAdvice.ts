@@ -17,7 +17,7 @@ import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } from '../db/indexDecision';
 import type { DecidedAdvice, keepDecision as keepDecisionFn } from '../db/missingIndexAnalyzer';
 import type { ForeignKeyAdvice } from '../db/health';
-import { placeIn, statementName, type FoundStatement, type IndexDecision } from '../core/advice/workload';
+import { placeIn, statementName, type FoundStatement, type IndexDecision, type RecordedFigures } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
@@ -65,13 +65,13 @@ const TABLE_FIGURES_MS = 30_000;
 export interface IndexAdviceApi {
   /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
   /** `context`: the kind of code a recorded statement ran in (a test's or a migration's weighs in no other decision). */
-  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext; recorded?: RecordedFigures }[]): Promise<Map<string, DecidedAdvice> | undefined>;
   /**
    * These recorded statements take part in every decision from now on, before any of them is decided (decide registers
    * the statements it is given too): the recording gives all its statements at once, so which ones a decision weighs does
    * not depend on which were decided first, or opened (person49 M-4).
    */
-  weigh(statements: { sql: string; label: string; context?: CodeContext }[]): void;
+  weigh(statements: { sql: string; label: string; context?: CodeContext; recorded?: RecordedFigures }[]): void;
   /** The recording was cleared: its statements no longer weigh in, and the decisions they took part in are made again. */
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
@@ -433,7 +433,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === 'file' && !doc.isClosed && files.has(doc.uri.fsPath)) void this.ctx.analysis.refresh(doc);
   }
 
-  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined> {
+  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext; recorded?: RecordedFigures }[]): Promise<Map<string, DecidedAdvice> | undefined> {
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed) return undefined;
     const state = await this.stateFor(conn);
@@ -468,11 +468,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return out;
   }
 
-  weigh(statements: { sql: string; label: string; context?: CodeContext }[]): void {
+  weigh(statements: { sql: string; label: string; context?: CodeContext; recorded?: RecordedFigures }[]): void {
     for (const s of statements) {
       if (this.recorded.has(s.sql)) continue;
-      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8).
-      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}) });
+      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8),
+      // with the recording's calls there: the workload's list says them where pg_stat_statements has none (person49 L-5).
+      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}), ...(s.recorded ? { recorded: s.recorded } : {}) });
       this.ws?.touch();
     }
   }

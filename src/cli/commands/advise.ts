@@ -11,7 +11,7 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
-import { fileStatementNotWorkload, workloadWeighingLines } from '../../core/advice/workload';
+import { fileStatementNotWorkload, sharedIndexNote, workloadWeighingLines } from '../../core/advice/workload';
 import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
 import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
@@ -112,7 +112,7 @@ export const advise: CliCommand = {
         for (const s of d?.suggestions ?? []) {
           if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
           const others = d?.alsoServes[s.ddl];
-          if (others?.length && format !== 'json') notes.push(`${st.where}: ${s.name} is one index for ${others.length + 1} statements (also ${others.join('; ')})`);
+          if (others?.length && format !== 'json') notes.push(sharedIndexNote(st.where, s.name, others));
           // Offered though keeping it current costs a share of its saving: said, as the workload's "writes:" line (person48 H1').
           const writes = d?.writes?.[s.ddl]?.note;
           if (writes && format !== 'json') notes.push(`${st.where}: ${s.name}: writes: ${oneLine(writes)}`);

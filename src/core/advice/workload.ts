@@ -103,11 +103,23 @@ const LOAD_WORDS = `a load is no write rate: a statement run once, or up to ${LO
  */
 export function bulkLoad(calls: number, rows: number, tableRows?: number): boolean {
   if (!(rows > 0)) return false;
-  if (oneOffWrite(calls)) return true;
-  if (calls > LOAD_MAX_CALLS || tableRows === undefined || !(tableRows > 0)) return false;
+  return oneOffWrite(calls) || batchLoad(calls, rows, tableRows);
+}
+
+/**
+ * bulkLoad's batches: at most LOAD_MAX_CALLS runs each writing at least LOAD_MIN_ROWS rows and LOAD_TABLE_SHARE of the
+ * table's rows now (`tableRows`; unknown: none is). Without bulkLoad's one run of any size: the least-privilege role
+ * (core/health corroborateWrites) grants no write only such a load made — a psql backfill, an import — while the
+ * application's one DELETE of a few rows keeps its privilege (issue 20, person49 L-7).
+ */
+export function batchLoad(calls: number, rows: number, tableRows?: number): boolean {
+  if (!(rows > 0) || !(calls > 0) || calls > LOAD_MAX_CALLS || tableRows === undefined || !(tableRows > 0)) return false;
   const perCall = rows / calls;
   return perCall >= LOAD_MIN_ROWS && perCall >= LOAD_TABLE_SHARE * tableRows;
 }
+
+/** batchLoad in words (the least-privilege script's comment line, docs/health/superuser-application-role.md). */
+export const BATCH_LOAD_WORDS = `up to ${LOAD_MAX_CALLS} runs, each writing ${LOAD_MIN_ROWS.toLocaleString('en-US')}+ rows and ${LOAD_TABLE_SHARE * 100}%+ of the table`;
 
 /**
  * A table's rows for bulkLoad's share: its live rows (`n_live_tup`), but never more than its rows at the last ANALYZE,
@@ -150,7 +162,7 @@ export function oneOffWriteRows(entries: readonly WriteEntry[], tableRows?: Read
  * pg_stat_statements' rows are the top statement's, so `WITH ins AS (INSERT …) SELECT count(*) FROM ins` (1 row) is not
  * read as the rows it wrote. COPY by its pattern (pgsql-ast-parser has no COPY).
  */
-function writeTarget(sql: string): { schema: string; table: string } | undefined {
+export function writeTarget(sql: string): { schema: string; table: string } | undefined {
   const name = '(?:"(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
   const copy = new RegExp(`^\\s*copy\\s+(${name})(?:\\s*\\.\\s*(${name}))?[\\s\\S]*?\\bfrom\\b`, 'i').exec(sql);
   const bare = (n: string) => (n.startsWith('"') ? n.slice(1, -1).replace(/""/g, '"') : n.toLowerCase());
@@ -470,6 +482,15 @@ export function statementName(label: string, max = 60, quote: (text: string) => 
 }
 
 /**
+ * `pg-lens advise`'s note on a statement whose index serves others too: the others named as every surface names them
+ * (statementName: a place, else the statement's short text, quoted) — never by a pg_stat_statements queryid, which means
+ * nothing to a reader (issue 20, person49 L-6: "is one index for 2 statements (also queryid -5740634199494268946: …)").
+ */
+export function sharedIndexNote(where: string, index: string, others: readonly string[]): string {
+  return `${where}: ${index} is one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 80, (t) => `"${t}"`)), 3)}`;
+}
+
+/**
  * The other statements one index serves, the one way the missing-index hover and the saved CREATE INDEX (its .sql file,
  * its migration's comment) say it: "one index for both, also src/orders.ts:78" (person37 L8: the hover said it, the
  * file did not).
@@ -593,6 +614,14 @@ export interface FoundStatement {
   context?: CodeContext;
   /** Parts of its text are computed by the code at run time (a `${table}` in a name, an appended clause): extract's SqlSite.dynamic. */
   dynamic?: boolean;
+  /** A recorded statement's figures at its place in the recording (the recorded line's hover: "3 statements, 21.5 ms"). */
+  recorded?: RecordedFigures;
+}
+
+/** What a recording measured of a statement at one place: its calls and their time. */
+export interface RecordedFigures {
+  calls: number;
+  totalMs: number;
 }
 
 /**
@@ -683,7 +712,20 @@ export interface WeighedStatement {
   label: string;
   calls?: number;
   totalMs?: number;
+  /** No pg_stat_statements figures, but a recording's (its calls at the place it is named by). */
+  recorded?: RecordedFigures;
   outcome: string;
+}
+
+/**
+ * A weighed statement's calls and time: pg_stat_statements', else the recording's at its place (the recorded line's hover
+ * figures: issue 20, person49 L-5 — "orm/orders.ts:25 … no calls recorded" beside that line's hover "recorded at this
+ * line (3 statements, 21.5 ms, via sequelize)"; the 3 calls were under pg_stat_statements' 5-call floor), else none.
+ */
+function weighedFigures(w: WeighedStatement): string {
+  if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}`;
+  if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
+  return 'no calls recorded';
 }
 
 /**
@@ -694,7 +736,8 @@ export interface WeighedStatement {
  */
 export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number }; leftOut?: readonly LeftOut[] }, bullet = '- '): string[] {
   const out: string[] = [];
-  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code (no calls recorded since pg_stat_statements was reset: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost).`);
+  const recorded = r.weighed.filter((w) => w.calls === undefined && w.recorded).length;
+  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code${recorded ? ' or a recording' : ''} (${recorded ? "none among pg_stat_statements' busiest" : 'no calls recorded since pg_stat_statements was reset'}: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost${recorded ? `; the calls of the ${countOf(recorded, 'recorded one')} while recording are listed beside them, not weighed` : ''}).`);
   // The RI triggers' checks run per written row: the server's work for the app's writes, not statements it wrote (person12 R6).
   if (r.foreignKeyChecks) out.push(`Left out: PostgreSQL's own foreign-key checks (${r.foreignKeyChecks.calls.toLocaleString('en-US')} call${r.foreignKeyChecks.calls === 1 ? '' : 's'}, ${countOf(r.foreignKeyChecks.statements, 'statement')}): its triggers run them for every row the app writes to a table with a foreign key; they are not the app's statements.`);
   if (r.leftOut?.length) out.push(`Not workload, never planned: ${r.leftOut.map((x) => `${countOf(x.statements, 'statement')} ${x.why}`).join('; ')}.`);
@@ -703,9 +746,9 @@ export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles
     for (const x of r.notRecommended) out.push(`${bullet}${x.ddl} — ${x.why}${x.statements.length ? `; it serves ${x.statements.join('; ')}` : ''}`);
   }
   if (r.weighed.length) {
-    out.push('', 'Statements weighed (calls and time since pg_stat_statements was reset):');
+    out.push('', `Statements weighed (calls and time since pg_stat_statements was reset${recorded ? '; a recorded statement pg_stat_statements does not list among its busiest: while recording' : ''}):`);
     const timed = [...r.weighed].sort((a, b) => (b.totalMs ?? -1) - (a.totalMs ?? -1));
-    for (const w of timed) out.push(`${bullet}${w.label} — ${w.calls !== undefined ? `${w.calls.toLocaleString('en-US')} call${w.calls === 1 ? '' : 's'}, ${formatMs(w.totalMs ?? 0)}` : 'no calls recorded'} — ${w.outcome}`);
+    for (const w of timed) out.push(`${bullet}${w.label} — ${weighedFigures(w)} — ${w.outcome}`);
   }
   return out;
 }

@@ -6,8 +6,9 @@
 import { parseSql } from '../sql/parse';
 import { tableOperations, type Op } from '../sql/tableOperations';
 import { qualifiedName, quoteIdent } from '../sql/ident';
-import { escapeRe } from '../format';
+import { countOf, escapeRe } from '../format';
 import type { CodeContext } from '../codeContext';
+import { BATCH_LOAD_WORDS, batchLoad, writeTarget, type WriteEntry } from '../advice/workload';
 import type { SequenceFact, TableUsage, UsageApart, WritesLeftOut } from './types';
 
 /** Merge the operations of many statements into one usage per table (unqualified names resolved to `defaultSchema`). */
@@ -26,6 +27,7 @@ export function usageFromStatements(sqls: Iterable<string>, defaultSchema = 'pub
 }
 
 const WRITE_KINDS = ['insert', 'update', 'delete'] as const;
+type WriteKind = (typeof WRITE_KINDS)[number];
 
 /**
  * The table statistics' usage with each write kind kept only where a statement does it: `statements` are the texts of the
@@ -34,9 +36,37 @@ const WRITE_KINDS = ['insert', 'update', 'delete'] as const;
  * rows of rolled-back transactions (an Explain Analyze's "run it, then roll back"), so a kind only they show is left out,
  * and listed. An unqualified name in a statement stands for that table in any schema; a text that does not parse keeps
  * the counted writes of every table it names (it may be the one that writes it). Reads are kept as counted.
+ *
+ * A statement given with its calls and rows that is a load (core/advice/workload batchLoad, the index advice's judgement,
+ * on its target's rows now in `tableRows`, keyed `schema.table`) — a psql backfill, an import: a few runs each writing a
+ * large share of the table — is no write of the application's either: a kind only loads did is left out, and listed
+ * with the loads' runs and rows (issue 20, person49 L-7: two `INSERT … SELECT` of 10,000 orders granted INSERT on orders).
  */
-export function corroborateWrites(counted: readonly TableUsage[], statements: Iterable<string>): { tables: TableUsage[]; leftOut: WritesLeftOut[] } {
-  const texts = [...statements];
+export function corroborateWrites(counted: readonly TableUsage[], statements: Iterable<string | WriteEntry>, tableRows?: ReadonlyMap<string, number>): { tables: TableUsage[]; leftOut: WritesLeftOut[] } {
+  const texts: string[] = [];
+  const loads = new Map<string, { kinds: Set<WriteKind>; statements: number; calls: number; rows: number }>();
+  for (const st of statements) {
+    if (typeof st === 'string') {
+      texts.push(st);
+      continue;
+    }
+    const target = writeTarget(st.query);
+    if (!target || !batchLoad(st.calls, st.rows, tableRows?.get(`${target.schema}.${target.table}`))) {
+      texts.push(st.query);
+      continue;
+    }
+    for (const u of usageFromStatements([st.query], '')) {
+      const key = `${u.schema}\u0000${u.table}`;
+      const l = loads.get(key) ?? { kinds: new Set<WriteKind>(), statements: 0, calls: 0, rows: 0 };
+      for (const k of WRITE_KINDS) if (u[k]) l.kinds.add(k);
+      if (u.table === target.table) {
+        l.statements++;
+        l.calls += st.calls;
+        l.rows += st.rows;
+      }
+      loads.set(key, l);
+    }
+  }
   const said = new Map(usageFromStatements(texts.filter((t) => tableOperations(t) !== undefined), '').map((u) => [`${u.schema}\u0000${u.table}`, u]));
   const unread = texts.filter((t) => tableOperations(t) === undefined).map((t) => t.toLowerCase());
   const named = (table: string) => {
@@ -52,7 +82,11 @@ export function corroborateWrites(counted: readonly TableUsage[], statements: It
     const kept: TableUsage = { ...u };
     const dropped = WRITE_KINDS.filter((k) => u[k] && !exact?.[k] && !bare?.[k] && !unparsed);
     for (const k of dropped) kept[k] = false;
-    if (dropped.length) leftOut.push({ schema: u.schema, table: u.table, kinds: dropped });
+    const load = loads.get(`${u.schema}\u0000${u.table}`) ?? loads.get(`\u0000${u.table}`);
+    const byLoad = dropped.filter((k) => load?.kinds.has(k));
+    const other = dropped.filter((k) => !load?.kinds.has(k));
+    if (other.length) leftOut.push({ schema: u.schema, table: u.table, kinds: other });
+    if (byLoad.length && load) leftOut.push({ schema: u.schema, table: u.table, kinds: byLoad, load: { statements: load.statements, calls: load.calls, rows: load.rows } });
     if (kept.select || kept.insert || kept.update || kept.delete) tables.push(kept);
   }
   return { tables, leftOut };
@@ -179,7 +213,7 @@ export function leastPrivilegeScript(opts: { role: string; database: string; usa
   for (const s of opts.sequences) {
     if (s.ownedBy && inserted.has(`${s.ownedBy.schema}\u0000${s.ownedBy.table}`)) out.push(`GRANT USAGE ON SEQUENCE ${qualifiedName(s.schema, s.name)} TO ${role};`);
   }
-  if (opts.writesLeftOut?.length) out.push(writesLeftOutComment(opts.writesLeftOut));
+  if (opts.writesLeftOut?.length) out.push(...writesLeftOutComment(opts.writesLeftOut));
   if (opts.apart?.length) out.push(apartComment(opts.apart));
   return out;
 }
@@ -212,15 +246,26 @@ function apartComment(list: readonly UsageApart[]): string {
   return `-- Not granted: ${shown.join(', ')}${more}. Only the code's ${contexts.join(', ')} use these, not the application: run them as the schema's owner, or add the privilege back if the application does that too.`;
 }
 
-/** The script's comment line naming the statistics' writes no statement does, and why they are left out. */
-function writesLeftOutComment(list: readonly WritesLeftOut[]): string {
-  const shown = list.slice(0, 12).map((w) => `${qualifiedName(w.schema, w.table)} (${w.kinds.map((k) => k.toUpperCase()).join(', ')})`);
-  const more = list.length > shown.length ? `, and ${list.length - shown.length} more` : '';
-  return (
-    `-- Not granted: ${shown.join(', ')}${more}. The table statistics counted these writes, but no statement pg_stat_statements holds does them: ` +
-    'a foreign key’s ON DELETE/ON UPDATE action (it runs as the table’s owner), a rolled-back run (PG Lens’s Explain Analyze from any window or process too), ' +
-    'or a statement no longer in pg_stat_statements, a trigger or a function writing it. Add the privilege back if the application does that.'
-  );
+/** The script's comment lines naming the statistics' writes no statement does (and those only a load did), and why they are left out. */
+function writesLeftOutComment(all: readonly WritesLeftOut[]): string[] {
+  const name = (w: WritesLeftOut) => `${qualifiedName(w.schema, w.table)} (${w.kinds.map((k) => k.toUpperCase()).join(', ')})`;
+  const shown = (list: readonly WritesLeftOut[], each: (w: WritesLeftOut) => string) => `${list.slice(0, 12).map(each).join(', ')}${list.length > 12 ? `, and ${list.length - 12} more` : ''}`;
+  const out: string[] = [];
+  const list = all.filter((w) => !w.load);
+  if (list.length)
+    out.push(
+      `-- Not granted: ${shown(list, name)}. The table statistics counted these writes, but no statement pg_stat_statements holds does them: ` +
+        'a foreign key’s ON DELETE/ON UPDATE action (it runs as the table’s owner), a rolled-back run (PG Lens’s Explain Analyze from any window or process too), ' +
+        'or a statement no longer in pg_stat_statements, a trigger or a function writing it. Add the privilege back if the application does that.',
+    );
+  const loads = all.filter((w) => w.load);
+  if (loads.length)
+    out.push(
+      `-- Not granted: ${shown(loads, (w) => `${name(w)} — ${countOf(w.load!.statements, 'statement')} run ${countOf(w.load!.calls, 'time')}, ${w.load!.rows.toLocaleString('en-US')} rows`)}. ` +
+        `Only a bulk load wrote these (${BATCH_LOAD_WORDS}, as the index advice judges a load): a backfill or an import run by hand, not the application's steady writes. ` +
+        'Run loads as the table’s owner, or add the privilege back if the application does that.',
+    );
+  return out;
 }
 
 /**

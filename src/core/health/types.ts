@@ -440,6 +440,8 @@ export interface WritesLeftOut {
   schema: string;
   table: string;
   kinds: ('insert' | 'update' | 'delete')[];
+  /** The kinds were written only by loads (core/advice/workload batchLoad): their statements, runs and rows. */
+  load?: { statements: number; calls: number; rows: number };
 }
 
 /**

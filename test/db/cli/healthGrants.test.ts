@@ -130,6 +130,41 @@ describe('least-privilege script of pg-lens health run in a child process, after
     });
   });
 
+  describe('an operator\'s backfill grants nothing: a write kind only a bulk load made is left out, as the index advice leaves it out of the write rate (person49 L-7)', function () {
+    this.timeout(180000);
+    const t = testDatabase('h2load');
+    let pss = false;
+    before(async function () {
+      pss = await statementStats(t, 'a load is judged on pg_stat_statements\' calls and rows (the fallback has its own test)');
+      if (!pss) this.skip();
+      // 20,000 orders; the statistics and statements reset; the application reads orders and adds reviews one per request.
+      await t.admin.query(`CREATE TABLE orders (id serial PRIMARY KEY, status text NOT NULL)`);
+      await t.admin.query(`CREATE TABLE reviews (id serial PRIMARY KEY, product_id int NOT NULL, body text)`);
+      await t.admin.query(`INSERT INTO orders (status) SELECT (ARRAY['paid', 'cancelled', 'refunded'])[1 + g % 3] FROM generate_series(1, 20000) g`);
+      await t.admin.query('ANALYZE orders, reviews');
+      await t.admin.query('SELECT pg_stat_force_next_flush()');
+      for (const tb of ['orders', 'reviews']) await t.admin.query(`SELECT pg_stat_reset_single_table_counters($1::regclass)`, [tb]);
+      await t.admin.query('SELECT pg_stat_statements_reset()');
+      for (let i = 1; i <= 3; i++) {
+        await t.admin.query(`SELECT id, status FROM orders WHERE id = $1`, [i]);
+        await t.admin.query(`INSERT INTO reviews (product_id, body) VALUES ($1, $2)`, [i, 'fine']);
+      }
+      // The person's psql backfill, by the same role as the application (the demo's): INSERT … SELECT of 10,000 rows, twice.
+      for (let i = 0; i < 2; i++) await t.admin.query(`INSERT INTO orders (status) SELECT status FROM orders WHERE id <= 10000`);
+      await t.admin.query('SELECT pg_stat_force_next_flush()');
+      assert.ok(Number((await t.admin.query(`SELECT pg_stat_get_tuples_inserted('orders'::regclass) AS n`)).rows[0].n) >= 20000, 'the counters count the backfill');
+    });
+
+    it('SELECT only on orders (the backfill\'s INSERT left out and named with its runs and rows), INSERT on reviews (the application\'s)', () => {
+      const f = healthInChild(t.url);
+      assert.deepEqual(grantsOn(f.fixSql, / ON (public\.(orders|reviews)|SEQUENCE public\.\w+) TO /), ['GRANT SELECT ON public.orders', 'GRANT INSERT ON public.reviews', 'GRANT USAGE ON SEQUENCE public.reviews_id_seq'], JSON.stringify(f.fixSql));
+      assert.ok(f.fixSql.includes('-- Not granted: public.orders (INSERT) — 1 statement run 2 times, 20,000 rows. Only a bulk load wrote these (up to 10 runs, each writing 1,000+ rows and 5%+ of the table, as the index advice judges a load): a backfill or an import run by hand, not the application\'s steady writes. Run loads as the table’s owner, or add the privilege back if the application does that.'), JSON.stringify(f.fixSql));
+      assert.match(f.help, /not where only a bulk load did it: public\.orders INSERT, 2 runs writing 20,000 rows — a backfill or an import, not the application's writes\)/, f.help);
+      assert.doesNotMatch(f.help, /public\.orders was written only by INSERT/, f.help);
+      assert.deepEqual(f.evidence.leastPrivilege.writesLeftOut, [{ schema: 'public', table: 'orders', kinds: ['insert'], load: { statements: 1, calls: 2, rows: 20000 } }]);
+    });
+  });
+
   describe('a scratch file\'s one-off DELETE (person43 L5)', function () {
     this.timeout(180000);
     const t = testDatabase('h2scratch');

@@ -72,6 +72,13 @@ export const step: Step = {
       log(`workload report: ${placed.length} lines naming orm/orders.ts:<line>, ${unplaced.length} "recorded: SELECT"; e.g. ${placed[0]?.slice(0, 160)}`);
       await screenshot('workload-recorded-places');
       if (!placed.length || unplaced.length) throw new StepFailure(`expected the workload report to name the recorded statements by their place (orm/orders.ts:<line>), none as "recorded: SELECT …"; saw ${placed.length} placed, ${unplaced.length} unplaced: ${unplaced.slice(0, 2).join(' | ')}`);
+      // Each recorded line of the list of statements weighed has calls: pg_stat_statements', else the recording's at that
+      // line, as its hover says them (person49 L-5: "orm/orders.ts:25 … no calls recorded" beside "recorded at this line
+      // (3 statements, 21.5 ms, via sequelize)").
+      const weighed = [...seen].filter((l) => /^- orm\/orders\.ts:\d+: /.test(l));
+      const uncounted = weighed.filter((l) => / — no calls recorded — /.test(l));
+      log(`workload report: ${weighed.length} weighed lines of orm/orders.ts, ${uncounted.length} with "no calls recorded"; e.g. ${weighed.find((l) => /while recording/.test(l))?.slice(0, 200)}`);
+      if (!weighed.length || uncounted.length) throw new StepFailure(`expected the weighed lines of orm/orders.ts to say their calls (the recording's, "… while recording", where pg_stat_statements has none); saw ${weighed.length} lines, ${uncounted.length} "no calls recorded": ${uncounted.slice(0, 2).join(' | ')}`);
       await wb.runCommand('View: Close All Editor Groups');
     } finally {
       // Leave the workspace as it was, also when a check failed (a failure here left the twin profile selected and the

@@ -52,7 +52,10 @@ const STATS_FROM: Record<NonNullable<HealthFacts['statsAgeFrom']>, string> = { r
 function leastPrivilegeBasis(f: HealthFacts): { basis: string; thin: string[] } | undefined {
   const u = sec(f)?.usage;
   if (!u) return undefined;
-  const checked = u.writesLeftOut ? ', each write kind only where a statement in pg_stat_statements does it' : '';
+  // Which writes were left out as loads, said in the basis (person49 L-7): the script's comment line lists them too.
+  const loads = u.writesLeftOut?.filter((w) => w.load) ?? [];
+  const loadWords = loads.length ? `, not where only a bulk load did it: ${loads.slice(0, 4).map((w) => `${qualifiedName(w.schema, w.table)} ${w.kinds.map((k) => k.toUpperCase()).join(', ')}, ${w.load!.calls === 1 ? 'one run' : `${w.load!.calls} runs`} writing ${w.load!.rows.toLocaleString('en-US')} rows`).join('; ')}${loads.length > 4 ? '; …' : ''} — a backfill or an import, not the application's writes` : '';
+  const checked = u.writesLeftOut ? `, each write kind only where a statement in pg_stat_statements does it${loadWords}` : '';
   const stats = `${fmtSeconds(f.statsAgeSeconds)} of table statistics (since ${f.statsAgeFrom ? STATS_FROM[f.statsAgeFrom] : 'an unknown time'}, by any role${checked})`;
   const code = 'the statements and query-builder calls found in the code';
   const basis =

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { bulkLoad, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { bulkLoad, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, sharedIndexNote, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { loadPgParser } from '../../../../src/core/sql/statement';
+import { mergeStatements } from '../../../../src/db/indexDecision';
 import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -370,6 +371,39 @@ describe('core/advice/workload: what the workload advice weighed (person10 N21)'
   });
 });
 
+describe('core/advice/workload: the workload report names each place once and says a recorded statement\'s calls (person49 L-5)', () => {
+  before(async () => loadPgParser());
+  const EMAIL = 'SELECT email FROM customers WHERE id = $1';
+  const REFUNDS = `SELECT "id", "customer_id" AS "customerId", "status", "total_cents" AS "totalCents", "placed_at" AS "placedAt" FROM "orders" AS "Order" WHERE "Order"."status" = 'refunded' ORDER BY "placedAt" DESC LIMIT 20;`;
+
+  it('a statement the workspace and the recording both hold at one line is named by that line once, not as its own twin', () => {
+    const top = [{ sql: EMAIL, label: `queryid 7: ${EMAIL}`, calls: 338, totalMs: 13, queryid: '7' }];
+    const m = mergeStatements(top, [{ sql: EMAIL, source: 'traffic.ts:46' }, { sql: EMAIL, source: 'traffic.ts:46', recorded: { calls: 12, totalMs: 0.5 } }]);
+    assert.deepEqual(m.statements.map((x) => x.label), [`traffic.ts:46: ${EMAIL}`]);
+    assert.equal(m.statements[0].calls, 338, 'pg_stat_statements\' figures kept');
+    // Two places still say each other.
+    const two = mergeStatements(top, [{ sql: EMAIL, source: 'traffic.ts:46' }, { sql: EMAIL, source: 'traffic.ts:46' }, { sql: EMAIL, source: 'other/seed.ts:3' }]);
+    assert.match(two.statements[0].label, /^\S+: SELECT email FROM customers WHERE id = \$1 \(the same statement at \S+ too\)$/);
+    assert.doesNotMatch(two.statements[0].label, /traffic\.ts:46: .*traffic\.ts:46/);
+  });
+
+  it('a recorded ORM statement below pg_stat_statements\' 5-call floor lists the recording\'s calls at its line, as that line\'s hover says them (not "no calls recorded")', () => {
+    const m = mergeStatements([], [
+      { sql: REFUNDS, source: 'orm/orders.ts:25', recorded: { calls: 3, totalMs: 21.5 } },
+      // The code's statement and its recorded copy, neither among pg_stat_statements' busiest: one entry, the recording's figures.
+      { sql: 'INSERT INTO reviews (product_id, body) VALUES ($1, $2)', source: 'src/reviews.ts:12' },
+      { sql: 'INSERT INTO reviews (product_id, body) VALUES ($1, $2)', source: 'src/reviews.ts:12', recorded: { calls: 2, totalMs: 1.2 } },
+    ]);
+    assert.equal(m.statements.length, 2);
+    const lines = workloadWeighingLines({ fromStatStatements: 0, fromFiles: m.fromFiles, alsoInFiles: 0, weighed: m.statements.map((x) => ({ label: x.label, calls: x.calls, totalMs: x.totalMs, recorded: x.recorded, outcome: 'index proved: orders (status)' })), notRecommended: [] });
+    const text = lines.join('\n');
+    assert.match(text, /\n- orm\/orders\.ts:25: SELECT "id", [^\n]* — 3 calls, 22 ms while recording \(not among pg_stat_statements' busiest\) — index proved/, text);
+    assert.match(text, /\n- src\/reviews\.ts:12: INSERT INTO reviews [^\n]* — 2 calls, 1\.2 ms while recording/, text);
+    assert.doesNotMatch(text, /no calls recorded —/, text);
+    assert.match(text, /^Weighed: 0 statements of pg_stat_statements' busiest .* and 2 statements found only in the workspace's code or a recording \(none among pg_stat_statements' busiest: .*; the calls of the 2 recorded ones while recording are listed beside them, not weighed\)\./, text);
+  });
+});
+
 describe('core/advice/planSummary', () => {
   it('finds total cost, index names and sequential scans, and outlines the plan', () => {
     const json = [{ Plan: { 'Node Type': 'Limit', 'Startup Cost': 0, 'Total Cost': 20.5, 'Plan Rows': 5, Plans: [
@@ -408,5 +442,10 @@ describe('core/advice/planSummary', () => {
     assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(900), 284))), false);
     assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(60), 284))), true);
     assert.equal(sameFooting({ cost: 282, scans: [] }, planFooting(plan(rows(40), 282))), false, 'a proof kept without its rows');
+  });
+  it('sharedIndexNote: pg-lens advise names the other statements an index serves by their place, else by their short text, never by a queryid (person49 L-6)', () => {
+    const entry = 'queryid -5740634199494268946: SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC';
+    assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', [entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for both, also "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
+    assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', ['src/customers.ts:26: SELECT id, status FROM orders WHERE customer_id = $1', entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for 3 statements, also src/customers.ts:26, "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
   });
 });

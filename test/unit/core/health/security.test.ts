@@ -191,6 +191,32 @@ describe('core/health security checks', () => {
     assert.equal(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: r.tables, sequences: [] }).some((x) => x.startsWith('--')), false);
   });
 
+  it('corroborateWrites: a write kind only a bulk load did (two INSERT … SELECT of 10,000 orders, by psql) is no privilege of the application; its one small DELETE and its per-request INSERTs keep theirs; the script and the finding say which writes were left out and why (person49 L-7)', () => {
+    const u = (schema: string, table: string, ops: string) => ({ schema, table, select: ops.includes('s'), insert: ops.includes('i'), update: ops.includes('u'), delete: ops.includes('d') });
+    const counted = [u('public', 'orders', 'sid'), u('public', 'reviews', 'si'), u('public', 'events', 'si')];
+    const rows = new Map([['public.orders', 60000], ['public.reviews', 4000], ['public.events', 300000]]);
+    const backfill = "INSERT INTO orders (customer_id, status, total_cents, placed_at) SELECT customer_id, status, total_cents, placed_at FROM orders WHERE id <= $1";
+    const r = corroborateWrites(counted, [
+      { query: backfill, calls: 2, rows: 20000 },
+      // The application's: one DELETE of 100 rows (one run, but no batch load), reviews one row per request.
+      { query: 'DELETE FROM orders WHERE status = $1', calls: 1, rows: 100 },
+      { query: 'INSERT INTO reviews (product_id, body) VALUES ($1, $2)', calls: 3, rows: 3 },
+      // 2,000 rows per run into a table of 300,000: under 5% of it, not a load (an import job's steady batches).
+      { query: 'INSERT INTO events (kind) SELECT kind FROM staging', calls: 4, rows: 8000 },
+    ], rows);
+    assert.deepEqual(r.tables, [u('public', 'orders', 'sd'), u('public', 'reviews', 'si'), u('public', 'events', 'si')]);
+    assert.deepEqual(r.leftOut, [{ schema: 'public', table: 'orders', kinds: ['insert'], load: { statements: 1, calls: 2, rows: 20000 } }]);
+    const script = leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage: r.tables, sequences: [], writesLeftOut: r.leftOut });
+    assert.ok(script.includes('GRANT SELECT, DELETE ON public.orders TO shop_app;'), script.join('\n'));
+    assert.equal(script.at(-1), '-- Not granted: public.orders (INSERT) — 1 statement run 2 times, 20,000 rows. Only a bulk load wrote these (up to 10 runs, each writing 1,000+ rows and 5%+ of the table, as the index advice judges a load): a backfill or an import run by hand, not the application\'s steady writes. Run loads as the table’s owner, or add the privilege back if the application does that.');
+    // Without the tables' rows (unknown), nothing is judged a load: the INSERT is granted as before.
+    assert.deepEqual(corroborateWrites(counted, [{ query: backfill, calls: 2, rows: 20000 }]).tables[0], u('public', 'orders', 'si'));
+    // The finding's basis names the load, beside the comment line.
+    const f = runHealthChecks(facts({ security: security({ roles: [{ name: 'shop', superuser: true, bypassRls: false, createRole: false, createDb: false, replication: false, ownedTables: 3, current: true, sessions: 0, applications: [] }], usage: { source: 'statistics', tables: r.tables, writesLeftOut: r.leftOut } }) }), {}, ['superuser-application-role'])[0];
+    assert.match(f.help ?? '', /each write kind only where a statement in pg_stat_statements does it, not where only a bulk load did it: public\.orders INSERT, 2 runs writing 20,000 rows — a backfill or an import, not the application's writes\)/, f.help);
+    assert.match(f.help ?? '', /public\.orders was written only by DELETE \(no INSERT or UPDATE seen\)/, 'the application\'s DELETE, not the load\'s INSERT');
+  });
+
   it('leastPrivilegeScript names the places of a write privilege only a few places need, so a scratch file\'s one-off DELETE is seen (person43 L5)', () => {
     const at = (sql: string, place: string) => placedUsage(usageFromStatements([sql]), place);
     const usage = mergeUsage(
