@@ -656,7 +656,8 @@ const CALLEE_WRAPPERS: ReadonlySet<string> = new Set(['await_expression', 'insta
 function knownQueryCall(call: Node, root: Node, profile: LanguageProfile, env: Env): string | undefined {
   let fn = call.childForFieldName('function');
   while (fn && CALLEE_WRAPPERS.has(fn.type)) fn = fn.namedChildren[0] ?? null;
-  const callee = fn?.type === 'member_expression' ? fn.childForFieldName('property') : fn;
+  // A method (`db.query`) or a plain function (`sql`); another language's call shape is read by its profile's own query.
+  const callee = fn?.type === 'member_expression' ? fn.childForFieldName('property') : fn?.type === 'identifier' ? fn : null;
   if (!callee) return undefined;
   try {
     const target = profile.call(call, callee, env);
