@@ -273,7 +273,7 @@ function changeOnLine(change: string): string {
  * The age of an index change on the lens: from when it was seen (the reading that found it), and said roughly — the
  * change came between the reading before and that one, up to a refresh earlier: "about 4 min", "under 1 min", "about 2 h".
  */
-export function changeAge(baseline: Pick<CostBaseline, 'seenAtMs'>, nowMs: number): string {
+function changeAge(baseline: Pick<CostBaseline, 'seenAtMs'>, nowMs: number): string {
   const ms = Math.max(0, nowMs - baseline.seenAtMs);
   if (ms < 60_000) return 'under 1 min';
   if (ms < 3_600_000) return `about ${Math.round(ms / 60_000)} min`;
