@@ -134,6 +134,11 @@ function readingAgePhrase(sinceReadMs: number, refreshMs: number): string {
 export interface CostBaseline {
   /** When the reading was taken (ms since the epoch): the change came after it, before the next reading. */
   atMs: number;
+  /**
+   * When the change was seen: the next reading, the one that found it (ms since the epoch). The change's age is counted
+   * from it (person49 L-8: counted from `atMs`, "since new index (3.9 min)" read ~40 s more than the index's age).
+   */
+  seenAtMs: number;
   /** What changed: "CREATE INDEX order_items_order_id_idx", "DROP INDEX x", "3 index changes". */
   change: string;
   /** The statements' figures at that reading, by queryid. */
@@ -229,7 +234,7 @@ export class CostBaselines {
         for (const i of [...added, ...dropped]) changed.add(i.table);
         const p = this.baseline;
         const previous = p && { atMs: p.atMs, change: p.change, before: p.before, tables: p.tables };
-        this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)), added, dropped, ...(previous ? { previous } : {}) };
+        this.baseline = { atMs: this.last.atMs, seenAtMs: atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)), added, dropped, ...(previous ? { previous } : {}) };
       }
     }
     if (this.baseline && resetAgeSeconds !== undefined && atMs - resetAgeSeconds * 1000 > this.baseline.atMs) this.baseline = undefined;
@@ -265,13 +270,25 @@ function changeOnLine(change: string): string {
 }
 
 /**
- * The CodeLens title after the indexes changed: the figures since the change, and the mean before it —
- * "since new index (4 min): 0.060 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean", shorter on a crowded line
- * ("since new index: 0.060 ms mean (was 12 ms) · 40 calls"), or "no calls since new index (4 min) · before: 12 ms mean ·
- * 13 calls". The index's name, the age and the calls before are the tooltip's (formatCostTooltip's `since`).
+ * The age of an index change on the lens: from when it was seen (the reading that found it), and said roughly — the
+ * change came between the reading before and that one, up to a refresh earlier: "about 4 min", "under 1 min", "about 2 h".
  */
-export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'atMs' | 'change'>, nowMs: number, callSites = 1, room = costLensRoom()): string {
-  const age = formatMs(Math.max(0, nowMs - baseline.atMs));
+function changeAge(baseline: Pick<CostBaseline, 'seenAtMs'>, nowMs: number): string {
+  const ms = Math.max(0, nowMs - baseline.seenAtMs);
+  if (ms < 60_000) return 'under 1 min';
+  if (ms < 3_600_000) return `about ${Math.round(ms / 60_000)} min`;
+  return `about ${formatMs(ms)}`;
+}
+
+/**
+ * The CodeLens title after the indexes changed: the figures since the change, and the mean before it —
+ * "since new index (about 4 min): 0.060 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean", shorter on a crowded
+ * line ("since new index: 0.060 ms mean (was 12 ms) · 40 calls"), or "no calls since new index (about 4 min) · before:
+ * 12 ms mean · 13 calls". The age is the change's, from when it was seen (changeAge). The index's name, the reading the
+ * figures count from and the calls before are the tooltip's (formatCostTooltip's `since`).
+ */
+export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'seenAtMs' | 'change'>, nowMs: number, callSites = 1, room = costLensRoom()): string {
+  const age = changeAge(baseline, nowMs);
   const what = changeOnLine(baseline.change);
   const had = before && before.calls > 0 ? before : undefined;
   if (since.calls <= 0) {
@@ -300,15 +317,24 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
   );
 }
 
-/** The tooltip's line for a title counted from an index change: the change by name, its age, the figures since and before. */
-function sinceLine(s: { since: StatementStat; before?: StatementStat; beforeFrom?: string; baseline: Pick<CostBaseline, 'atMs' | 'change'>; nowMs: number }): string {
+/** The tooltip's line for a title counted from an index change: the change by name, when it was seen, the figures since and before. */
+function sinceLine(s: { since: StatementStat; before?: StatementStat; beforeFrom?: string; baseline: Pick<CostBaseline, 'seenAtMs' | 'change'>; nowMs: number }): string {
   const b = s.before && s.before.calls > 0 ? s.before : undefined;
   const now = s.since.calls > 0 ? `${formatMs(s.since.meanMs)} mean · ${s.since.calls.toLocaleString('en-US')} calls · ${rowsPerCall(s.since)}` : 'no calls';
-  return `Since ${s.baseline.change} (${formatMs(Math.max(0, s.nowMs - s.baseline.atMs))} ago): ${now}${b ? `; before it${s.beforeFrom ? ` (since ${s.beforeFrom})` : ''}: ${formatMs(b.meanMs)} mean · ${b.calls.toLocaleString('en-US')} calls · ${rowsPerCall(b)}` : ''}.`;
+  return `Since ${s.baseline.change} (seen ${formatMs(Math.max(0, s.nowMs - s.baseline.seenAtMs))} ago): ${now}${b ? `; before it${s.beforeFrom ? ` (since ${s.beforeFrom})` : ''}: ${formatMs(b.meanMs)} mean · ${b.calls.toLocaleString('en-US')} calls · ${rowsPerCall(b)}` : ''}.`;
+}
+
+/**
+ * What the figures since a change count from: the last reading before it, which may hold calls of the moments before the
+ * change (up to a refresh); the age the title gives is from the reading that saw it.
+ */
+function countedFromLine(baseline: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'change'>, nowMs: number | undefined): string {
+  const ago = (at: number) => (nowMs === undefined ? '' : `, ${formatMs(Math.max(0, nowMs - at))} ago`);
+  return `The figures since it count from the last reading PG Lens took before ${baseline.change}${ago(baseline.atMs)}; the change was seen at the next reading${ago(baseline.seenAtMs)}, the age the title gives. The whole-history mean still holds the calls that ran before it.`;
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; beforeFrom?: string; nowMs: number } }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; beforeFrom?: string; nowMs: number } }): string {
   const s = c.stat;
   // Only the runs whose time on the server was measured are left out (appFigures); the others are said to be included.
   const m = (s as AppFigures).ownSubtracted;
@@ -323,7 +349,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     ...(included ? [`Whole history: ${included}`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),
-    ...(total.baseline ? [`The title counts from the last reading PG Lens took before ${total.baseline.change}: the whole-history mean still holds the calls that ran before it.`] : []),
+    ...(total.baseline ? [countedFromLine(total.baseline, total.since?.nowMs)] : []),
     ...(total.notUsed ? [`${total.notUsed}.`] : []),
     ...(total.reading ? [readingAgePhrase(total.reading.sinceReadMs, total.reading.refreshMs)] : []),
     `queryid ${s.queryid}`,

@@ -153,23 +153,37 @@ function createdInFile(r: SqlRejection, text: string): boolean {
  * error in the hover only, no squiggle nor Problems entry): at the statement, PostgreSQL's line as its message.
  */
 function rejectionFinding(site: SqlSite, file: string, r: SqlRejection): Finding {
-  if (r.code === '42601') return syntaxErrorFinding(site, file, r);
+  if (r.code === '42601') return syntaxErrorFinding(site, file, r, runsAsSql(site));
   return { ruleId: UNDEFINED_NAME, severity: 'error', message: r.message, span: { start: site.span.start, end: site.span.end }, file, fixes: [], evidence: { sqlstate: r.code } };
 }
 
 /**
  * SQL the connected server rejects as a syntax error (person46 NEW-1: a typo in the shop's query dropped its missing-index
- * warning from Problems and nothing took its place; the parse error showed on hover only). A warning at the word the
- * server names (its position mapped into the string), else the whole string; the server's line as the message. Only on
+ * warning from Problems and nothing took its place; the parse error showed on hover only). A finding at the word the
+ * server names (its position mapped into the string), else the whole string; the server's line as the message; an error
+ * where the text surely runs as SQL, else a warning (runsAsSql). Only on
  * the server's word: where PostgreSQL's parser here rejects a text the server accepts, or with no connection, the quiet
  * not-analysed hint stays.
  */
-function syntaxErrorFinding(at: { span: SqlSite['span']; sql?: string; sourceMap?: number[] }, file: string, r: SqlRejection): Finding {
+function syntaxErrorFinding(at: { span: SqlSite['span']; sql?: string; sourceMap?: number[] }, file: string, r: SqlRejection, runs: boolean): Finding {
   const sql = at.sql ?? '';
   const word = r.position !== undefined && r.position < sql.length ? /^(?:"(?:[^"]|"")*"|[\w$]+|\S)/.exec(sql.slice(r.position))?.[0] : undefined;
   const span = word && at.sourceMap?.length ? fileSpanOf({ span: at.span, sourceMap: at.sourceMap }, r.position!, r.position! + word.length) : { start: at.span.start, end: at.span.end };
-  return { ruleId: SYNTAX_ERROR, severity: 'warning', message: `PostgreSQL: ${r.message}`, span, file, fixes: [], evidence: { sqlstate: r.code, ...(r.position !== undefined ? { position: r.position } : {}) } };
+  return { ruleId: SYNTAX_ERROR, severity: runs ? 'error' : 'warning', message: `PostgreSQL: ${r.message}`, span, file, fixes: [], evidence: { sqlstate: r.code, ...(r.position !== undefined ? { position: r.position } : {}) } };
 }
+
+/**
+ * PG Lens is sure the text is SQL the app runs (person49 L-2: the typo was a ⚠ while its hover said "It would fail when it
+ * runs"): a statement of a .sql file, a string given to a database call PG Lens knows (`pg.query`, a mapper's statement,
+ * a `-- language=SQL` marker). Then the server's syntax error is an error. A string taken as SQL from its content alone
+ * (api `constant`, a string no known call takes) may be no SQL at all: its syntax error stays a warning.
+ */
+function runsAsSql(at: Pick<SqlSite, 'api'> | Pick<UnreadSql, 'queryCall'>): boolean {
+  return 'api' in at ? at.api !== GUESSED_API : at.queryCall !== undefined;
+}
+
+/** The api of a string taken as SQL because it parses as SQL (SqlSite.api). */
+const GUESSED_API = 'constant';
 
 /**
  * The query rules as an analyzer (with database evidence when a source is given). `project` is the
@@ -220,10 +234,10 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       };
       // "No query rule or index advice ran on it" says nothing in a file where no advice runs anyway (a migration): not
       // said there, for strings that were not read nor for statements that could not be.
-      // A string the server too rejects as a syntax error: its warning instead of the hint.
+      // A string the server too rejects as a syntax error: its syntax error instead of the hint.
       const unreadHints = planned === false ? [] : (unread ?? []).map((u) => {
         const r = ev?.unreadRejection?.(u);
-        return r ? syntaxErrorFinding(u, file, r) : unreadFinding(file, u);
+        return r ? syntaxErrorFinding(u, file, r, runsAsSql(u)) : unreadFinding(file, u);
       });
       return unreadHints.concat(sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError, declared: ev ? undefined : opts.declared });

@@ -52,7 +52,12 @@ export type ToPlanWebview =
   /** A benchmark that failed: said beside the plan, which stays (an error replaced the plan). */
   | { type: 'benchmarkError'; message: string }
   /** One line beside the plan, which stays: Suggest indexes' progress (`busy`) and how it ended. */
-  | { type: 'notice'; message: string; busy: boolean };
+  | { type: 'notice'; message: string; busy: boolean }
+  /**
+   * The index advice answered for the statement of the plan shown (its `adviceSql`), whose tips waited for it: its proofs
+   * and its answer now. The plan, its view and the node chosen stay; the tips say the answer.
+   */
+  | { type: 'advice'; adviceSql: string; provedIndexes?: ProvedIndexFigure[]; adviceAnswer?: string };
 
 export type FromPlanWebview =
   | { type: 'ready' }
@@ -96,6 +101,8 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
       return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;
     case 'notice':
       return typeof o.message === 'string' && typeof o.busy === 'boolean' ? (o as ToPlanWebview) : undefined;
+    case 'advice':
+      return typeof o.adviceSql === 'string' && proved(o.provedIndexes) && (o.adviceAnswer === undefined || typeof o.adviceAnswer === 'string') ? (o as ToPlanWebview) : undefined;
     default:
       return undefined;
   }

@@ -11,6 +11,7 @@ import { docsCommand, docsLink } from './docs';
 import { EDITOR_SCHEMES } from './reportDocument';
 import { commentLanguageAt, ignoreComment } from '../core/suppress';
 import type { SqlSiteProvider } from './siteIndex';
+import { FIX_APPLIED_COMMAND } from './walkthrough';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -124,7 +125,8 @@ class FindingActions implements vscode.CodeActionProvider {
           a.edit = edit;
           a.isPreferred = true;
         }
-        if (fix.command) a.command = { command: fix.command.id, title: fix.title, arguments: fix.command.args };
+        // Through the walkthrough's mark (its "Fix what the planner finds" step, person49 L-9), which runs the fix's own command.
+        a.command = { command: FIX_APPLIED_COMMAND, title: fix.title, arguments: fix.command ? [fix.command.id, ...(fix.command.args ?? [])] : [] };
         a.diagnostics = [d];
         out.push(a);
       }

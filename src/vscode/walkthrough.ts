@@ -6,7 +6,8 @@
  * opened. An `onContext:` condition already true then is recorded as seen without ticking the step and
  * never ticks later (newer VS Code ticks it), and a command run before then is not seen at all. So each
  * step has a second key, false at rest, that turns true for a moment when its condition holds — when
- * the connection comes, when a plan or the dashboard is first shown, when Scan Workspace runs, and when
+ * the connection comes, when a plan or the dashboard is first shown, when Scan Workspace runs or a quick fix is applied
+ * (person49 L-9: "Fix what the planner finds" ticked on Scan Workspace only, after two Create index runs), and when
  * an editor VS Code does not describe to extensions (the walkthrough is one) opens or comes to the
  * front. The service, created by then with the keys false, sees them become true and ticks the steps;
  * VS Code keeps them done.
@@ -19,8 +20,15 @@ const PULSE_MS = 300;
 /** Panels seen once (kept across sessions), by the step they complete. */
 const SEEN_KEY = 'pgLens.walkthrough.seen';
 const PANELS: Record<string, string> = { 'pgLens.plan': 'planSeen', 'pgLens.dashboard': 'dashboardSeen' };
-/** Steps done by running something (not seen in a tab): Scan Workspace. */
-const DONE_BY_RUNNING = ['scanned'] as const;
+/** Steps done by running something (not seen in a tab): Scan Workspace; a fix of a finding applied. */
+const DONE_BY_RUNNING = ['scanned', 'fixed'] as const;
+
+/**
+ * What a quick fix of a PG Lens finding runs (findingActions.ts): marks "Fix what the planner finds" done, then runs the
+ * fix's own command when it has one (`pgLens.createIndexNow`, …). A fix that only edits the text (a rewrite) runs it
+ * after its edit. The walkthrough's step completes on it (package.json `onCommand:`) and on the key it pulses.
+ */
+export const FIX_APPLIED_COMMAND = 'pgLens.fixApplied';
 const KNOWN = [...Object.values(PANELS), ...DONE_BY_RUNNING];
 
 /** The running extension's walkthrough progress (set by registerWalkthroughProgress). */
@@ -55,8 +63,15 @@ export function registerWalkthroughProgress(ctx: PgLensContext): void {
     pulse(name);
   };
   markDone = done;
+  const fixApplied = (id?: unknown, ...args: unknown[]) => {
+    done('fixed');
+    // Only PG Lens's own commands, as the code action built them.
+    if (typeof id === 'string' && id.startsWith('pgLens.') && id !== FIX_APPLIED_COMMAND) return vscode.commands.executeCommand(id, ...args);
+    return undefined;
+  };
   const panelOf = (t: vscode.Tab) => (t.input instanceof vscode.TabInputWebview ? Object.entries(PANELS).find(([type]) => (t.input as vscode.TabInputWebview).viewType.endsWith(type))?.[1] : undefined);
   ctx.extension.subscriptions.push(
+    vscode.commands.registerCommand(FIX_APPLIED_COMMAND, fixApplied),
     ctx.connections.onDidChange((a) => {
       if (a) pulse('connected');
     }),

@@ -48,7 +48,12 @@ function clear(e: HTMLElement): void {
 type PlanView = 'tree' | 'diagram' | 'table' | 'raw' | 'query';
 
 export interface PlanViewer {
-  plan: Plan;
+  readonly plan: Plan;
+  /**
+   * The index advice answered for the plan's statement (its proofs, its answer in `payload`): the tips and the node
+   * details say it; the view, the node chosen and the nodes opened stay.
+   */
+  updateAdvice(payload: PlanPayload): void;
   /** Benchmark results beside the plan (the plan stays). */
   showBenchmark(run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void;
   /** A failed benchmark of the plan's statement, beside the plan. */
@@ -99,7 +104,7 @@ function hottestNode(plan: Plan): number {
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
-  const plan = planOf(payload);
+  let plan = planOf(payload);
   const expanded = new Set<number>();
   const shown = new Map<number, number>();
   // Open the hot path and shallow levels; everything deeper waits for a click.
@@ -133,7 +138,9 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   header.appendChild(notice);
   root.appendChild(header);
 
-  if (plan.tips.length) {
+  // The tips, made again when the index advice answers (updateAdvice): in their place, a comment when there are none.
+  const tipsOf = (): ChildNode => {
+    if (!plan.tips.length) return doc.createComment('no tips');
     const tips = h(doc, 'section', { class: 'tips', 'aria-label': 'Tips ranked by what they could save' }, h(doc, 'h2', {}, 'Tips'));
     const ol = h(doc, 'ol');
     for (const t of plan.tips.slice(0, TIPS_LISTED)) {
@@ -142,8 +149,10 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
       ol.appendChild(li);
     }
     tips.appendChild(ol);
-    root.appendChild(tips);
-  }
+    return tips;
+  };
+  let tipsShown = tipsOf();
+  root.appendChild(tipsShown);
 
   const bench = h(doc, 'section', { class: 'bench-host', 'aria-label': 'Benchmark', 'aria-live': 'polite' });
   root.appendChild(bench);
@@ -180,7 +189,17 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   };
 
   const viewer: PlanViewer = {
-    plan,
+    get plan() {
+      return plan;
+    },
+    updateAdvice(next) {
+      // The same EXPLAIN: the same nodes, so the node chosen and those opened stay.
+      plan = planOf(next);
+      const tips = tipsOf();
+      tipsShown.replaceWith(tips);
+      tipsShown = tips;
+      draw();
+    },
     showBenchmark(run, previous) {
       renderBenchmark(bench, run, previous, options.loadSqlFormatter);
       bench.scrollIntoView?.({ block: 'nearest' });

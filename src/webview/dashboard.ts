@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { actionKey, ACTION_TITLES, hasQueryToCancel, isDestructive, type MaintenanceAction } from '../core/dashboard/actions';
-import { statementCallsText, statementsWindowWords, type StatementRow, type StatementSortKey } from '../core/dashboard/live';
+import { statementCallsText, statementsAutoNote, statementsMode, statementsWindowWords, type StatementRow, type StatementSortKey, type StatementsMode } from '../core/dashboard/live';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
@@ -21,10 +21,14 @@ const send = (m: ToExtension) => vscodeApi.postMessage(m);
 
 interface UiState {
   sort: StatementSortKey;
-  mode: 'delta' | 'total';
+  /** The Top statements mode the person chose with its button; none: statementsMode decides (totals until statements run in the window). */
+  chosenMode?: StatementsMode;
 }
 const saved = (vscodeApi.getState() ?? {}) as Partial<UiState>;
-const ui: UiState = { sort: saved.sort ?? 'totalMs', mode: saved.mode ?? 'delta' };
+const ui: UiState = { sort: saved.sort ?? 'totalMs', ...(saved.chosenMode === 'delta' || saved.chosenMode === 'total' ? { chosenMode: saved.chosenMode } : {}) };
+/** The mode Top statements shows now (statementsMode), and whether it turned on its own to the panel's window (it stays). */
+let shownMode: StatementsMode = 'total';
+let turnedToWindow = false;
 
 let profileName = '';
 // Unknown until the host says which profile (init): no action is offered, and no "production" badge is shown either
@@ -387,12 +391,18 @@ function renderStatements(resort = false): void {
     vscodeApi.setState(ui);
     renderStatements(true);
   });
+  // The mode chosen, else the totals until a statement runs in the panel's window (person49 L-10); a change of the mode
+  // shown re-sorts.
+  const { mode, automatic } = statementsMode(ui.chosenMode, s?.state === 'ready' ? s.rows : [], turnedToWindow);
+  if (mode !== shownMode) resort = true;
+  shownMode = mode;
+  if (automatic && mode === 'delta') turnedToWindow = true;
   // The window's words follow where the deltas count from: the panel's opening, a reset, Restart deltas (person47 L8).
-  const words = statementsWindowWords(s?.since, ui.mode);
+  const words = statementsWindowWords(s?.since, mode);
   const modeBtn = h('button', {
     text: words.button,
     onClick: () => {
-      ui.mode = ui.mode === 'delta' ? 'total' : 'delta';
+      ui.chosenMode = shownMode === 'delta' ? 'total' : 'delta';
       vscodeApi.setState(ui);
       renderStatements(true);
     },
@@ -408,9 +418,9 @@ function renderStatements(resort = false): void {
   const fresh = new Map(s.rows.map((r) => [r.id, r]));
   const rows = statementsHeld && !resort && statementsShown.length
     ? statementsShown.map((r) => fresh.get(r.id) ?? r)
-    : [...s.rows].filter((r) => ui.mode === 'total' || r.delta.calls > 0).sort((a, b) => b[ui.mode][ui.sort] - a[ui.mode][ui.sort]).slice(0, MAX_WORKLOAD_STATEMENTS);
+    : [...s.rows].filter((r) => mode === 'total' || r.delta.calls > 0).sort((a, b) => b[mode][ui.sort] - a[mode][ui.sort]).slice(0, MAX_WORKLOAD_STATEMENTS);
   statementsShown = rows;
-  const fig = (r: StatementRow) => r[ui.mode];
+  const fig = (r: StatementRow) => r[mode];
   // Held rows whose figures no longer follow the sort say why (person21 LOW 1: "76.4 ms above 86.4 ms, sorted by total
   // time" read as a wrong sort).
   const heldOutOfOrder = statementsHeld && !resort && rows.some((r, i) => i > 0 && fig(rows[i - 1])[ui.sort] < fig(r)[ui.sort]);
@@ -433,6 +443,7 @@ function renderStatements(resort = false): void {
     // Right under the button that started it: below the list it landed out of view.
     bench,
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).${heldOutOfOrder ? ' Order held while the pointer is over the list: it re-sorts when the pointer leaves.' : ''}` }),
+    automatic && mode === 'total' ? h('p', { class: 'muted statements-mode', text: statementsAutoNote(s.since) }) : null,
     rows.length
       ? h('div', { class: 'table-scroll' }, keyedRows(table(
           ['Total', 'Mean', words.column, 'Rows', 'Hit', 'Query'],
@@ -506,7 +517,7 @@ function sqlCode(text: string, title?: string): HTMLElement {
 function statementLink(r: StatementRow): HTMLElement {
   const code = sqlCode(oneLine(r.query ?? `queryid ${r.id}`, 300));
   if (!r.query) return code;
-  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id, figures: ui.mode }) });
+  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id, figures: shownMode }) });
   b.append(code);
   return b;
 }

@@ -38,6 +38,8 @@ function loadSqlFormatter(): Promise<SqlFormatter | undefined> {
 /** The plan on screen, if any: a benchmark of its statement shows beside it. */
 let viewer: PlanViewer | undefined;
 let shownPlan: ToPlanWebview | undefined;
+/** The benchmark shown beside that plan, kept with it in the state. */
+let shownBench: ToPlanWebview | undefined;
 
 function handle(m: ToPlanWebview): void {
   try {
@@ -45,8 +47,19 @@ function handle(m: ToPlanWebview): void {
       case 'show':
         viewer = renderPlan(root, m.payload, post, { loadSqlFormatter });
         shownPlan = m;
+        shownBench = undefined;
         vscode.setState({ last: m });
         break;
+      case 'advice': {
+        // The index advice answered for the statement of the plan shown: its tips say it, in place.
+        if (!viewer || shownPlan?.type !== 'show' || shownPlan.payload.adviceSql !== m.adviceSql) break;
+        const { provedIndexes: _proved, adviceAnswer: _answer, ...rest } = shownPlan.payload;
+        const payload = { ...rest, ...(m.provedIndexes?.length ? { provedIndexes: m.provedIndexes } : {}), ...(m.adviceAnswer !== undefined ? { adviceAnswer: m.adviceAnswer } : {}) };
+        shownPlan = { type: 'show', payload };
+        viewer.updateAdvice(payload);
+        vscode.setState({ last: shownPlan, ...(shownBench ? { bench: shownBench } : {}) });
+        break;
+      }
       case 'compare':
         renderCompare(root, m.before, m.after);
         viewer = undefined;
@@ -56,6 +69,7 @@ function handle(m: ToPlanWebview): void {
       case 'benchmark':
         if (viewer) {
           viewer.showBenchmark(m.run, m.previous);
+          shownBench = m;
           vscode.setState({ last: shownPlan, bench: m });
         } else {
           renderBenchmark(root, m.run, m.previous, loadSqlFormatter);

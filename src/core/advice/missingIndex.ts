@@ -14,7 +14,7 @@ import { beyondTrialBound } from '../catalogFacts';
 import { formatCost } from './planSummary';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../sql/declaredIndexes';
 import { alsoServesPhrase, placeIn } from './workload';
-import { ADVICE_PENDING_TIP } from '../plan/warnings';
+import { ADVICE_PENDING } from '../plan/warnings';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
@@ -325,7 +325,7 @@ export function adviceNoIndexNote(decided: { suggestions: readonly unknown[]; wi
 
 /**
  * The index advice's answer for a statement of the code, as its plan's tips say it on a scan it proved no index for
- * (AnalyzeOptions.adviceAnswer): not decided yet (ADVICE_PENDING_TIP), the index it proved (on another table), one proposed
+ * (AnalyzeOptions.adviceAnswer): not decided yet (ADVICE_PENDING), the index it proved (on another table), one proposed
  * unproved, or "No index for it" in the words of the hover and Suggest Indexes (noIndexWhy) — never an index of the tip's
  * own (issue 20, person48 L-f: Compare's tip named reviews (product_id) while the advice proved (product_id, created_at DESC)).
  */
@@ -334,7 +334,7 @@ export function adviceTipAnswer(
   own: (Parameters<typeof noIndexAnswer>[0] & { status: string; message?: string }) | undefined,
   o: { minCostReduction: number; sizeSetting: string },
 ): string {
-  if (!decided || !own) return ADVICE_PENDING_TIP;
+  if (!decided || !own) return ADVICE_PENDING;
   const proved = provedFigures(decided.suggestions);
   // Proved on another table of the statement, or on this one when it had other indexes than the plan shows.
   if (proved.length) return `PG Lens's index advice proposes ${proved.map((p) => p.title).join(' and ')} for this statement`;

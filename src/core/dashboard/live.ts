@@ -156,11 +156,33 @@ export type StatementsWindow = 'opened' | 'reset' | 'restarted';
  * statement ran, the statement details' period. person47 L8: after Reset the list said "No statements ran since the panel
  * opened" — the panel had been open long before.
  */
-export function statementsWindowWords(window: StatementsWindow | undefined, mode: 'delta' | 'total'): { button: string; column: string; empty: string; period: string } {
+export function statementsWindowWords(window: StatementsWindow | undefined, mode: StatementsMode): { button: string; column: string; empty: string; period: string } {
   if (mode === 'total') return { button: 'Showing: totals', column: 'Calls since reset', empty: 'No statements since pg_stat_statements was reset.', period: 'since pg_stat_statements was reset' };
   const since = window === 'reset' ? 'since the statistics were reset' : window === 'restarted' ? 'since the deltas were restarted' : 'since the panel opened';
   const short = window === 'reset' ? 'since reset' : window === 'restarted' ? 'since restart' : 'since opened';
   return { button: `Showing: ${since}`, column: `Calls ${short}`, empty: `No statements ran ${since}.`, period: since };
+}
+
+/** Top statements' modes: the figures since the window's start ('delta'), or pg_stat_statements' totals since its reset. */
+export type StatementsMode = 'delta' | 'total';
+
+/**
+ * The mode Top statements shows: the one the person chose with the mode button; else the totals — what the database
+ * has — until a statement has run in the panel's own window, then that window (person49 L-10: a panel just opened said
+ * "No statements ran since the panel opened" while 51 statements in the database sat behind the mode button).
+ * `turned`: the panel already turned to its window (it stays there: no list jumping back to the totals when the window
+ * empties — an entry evicted, Restart deltas). `automatic`: no mode chosen (the list says why it shows the totals:
+ * statementsAutoNote).
+ */
+export function statementsMode(chosen: StatementsMode | undefined, rows: readonly Pick<StatementRow, 'delta'>[], turned = false): { mode: StatementsMode; automatic: boolean } {
+  if (chosen) return { mode: chosen, automatic: false };
+  return { mode: turned || rows.some((r) => r.delta.calls > 0) ? 'delta' : 'total', automatic: true };
+}
+
+/** The line over Top statements showing the totals on its own (statementsMode): which mode, why, and until when. */
+export function statementsAutoNote(window: StatementsWindow | undefined): string {
+  const since = statementsWindowWords(window, 'delta').period;
+  return `Showing the totals since pg_stat_statements was reset: no statement has run ${since} yet. The list turns to what ran ${since} when one does.`;
 }
 
 const STATEMENT_SORT_KEYS = ['totalMs', 'meanMs', 'calls', 'rows'] as const;

@@ -73,6 +73,12 @@ export interface UnreadSql {
   span: Span;
   /** The call it is handed to, when it is its first argument. */
   callSpan?: Span;
+  /**
+   * The database call it is handed to, when that call is one PG Lens knows (its api, `pg.query`: the shop's
+   * `await db.query<Order>(…)`, a call TypeScript's grammar reads as `await db.query<Order>` called): the text is SQL the app
+   * runs, not a guess from its content (a syntax error in it is an error, core/scan).
+   */
+  queryCall?: string;
   /** True when run-time pieces are what keeps it from parsing. */
   runTime: boolean;
   /** PostgreSQL's parse error, and the run-time pieces (as written) when there are any. */

@@ -8,7 +8,7 @@ import { countOf } from '../format';
 import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving, outsideNodesText } from './format';
 import type { Grade, Plan, PlanNode, WarningKind } from './model';
-import { bareRelation, nodeLabel } from './warnings';
+import { ADVICE_PENDING, bareRelation, nodeLabel } from './warnings';
 import type { SplicedName } from '../extract/types';
 
 export interface PlanBrief {
@@ -140,17 +140,10 @@ export function declinedIndexNote(plan: Pick<Plan, 'tips'>): string | undefined 
 }
 
 /**
- * The hover's note while the editor's index decision for the statement is under way (or its advice was dropped and is
- * being made again: an index dropped, the table grown): said instead of a verdict the answer may contradict (issue 20,
- * person48 L-g: "No index for it: it keeps 5.9%…, so none is proposed" for ~23 s after a DROP INDEX, then the proved index).
- */
-export const INDEX_CHECKING_NOTE = "Checking whether an index helps… (PG Lens's index advice is deciding this statement)";
-
-/**
  * The one note the hover gives under a scan warning on whether an index is for it: why the statement gets no index advice
  * at all (a one-off script's: `notWorkload`), else the advice's own answer when it has answered (core/advice/missingIndex
  * adviceNoIndexNote: '' when the line's finding says it), else, while its decision is `pending`, that it is checking
- * (INDEX_CHECKING_NOTE) — never the plan tip's "none" the answer may overturn (Tip.awaitsProof); a one-off write's
+ * (ADVICE_PENDING, the plan tips' words for it) — never the plan tip's "none" the answer may overturn (Tip.awaitsProof); a one-off write's
  * judgement stands —, else the plan tips' judgement (declinedIndexNote). The plan tip defers to the advice: one sentence
  * for one question (issue 20).
  */
@@ -161,7 +154,10 @@ export function hoverNoIndexNote(plan: Pick<Plan, 'tips'>, notes: { notWorkload?
   const answer = notes.notWorkload ?? advice;
   if (answer !== undefined) return answer;
   const declined = plan.tips.find((t) => t.declined);
-  if (notes.pending && !notes.findingOnLine && (!declined || declined.awaitsProof)) return INDEX_CHECKING_NOTE;
+  // While the editor's index decision is under way (or its advice dropped to be made again: an index dropped, the table
+  // grown): said instead of a verdict the answer may contradict (issue 20, person48 L-g: "No index for it: it keeps
+  // 5.9%…, so none is proposed" for ~23 s after a DROP INDEX, then the proved index). The plan tips' sentence.
+  if (notes.pending && !notes.findingOnLine && (!declined || declined.awaitsProof)) return ADVICE_PENDING;
   return declinedIndexNote(plan);
 }
 

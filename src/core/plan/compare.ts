@@ -6,7 +6,7 @@
  */
 import { K } from './keys';
 import type { Plan, PlanNode } from './model';
-import { ADVICE_PENDING_TIP, nodeLabel } from './warnings';
+import { ADVICE_PENDING, nodeLabel } from './warnings';
 import { shortLine } from '../format';
 
 interface NodeDiff {
@@ -262,7 +262,7 @@ export function withProvedIndexes<P, T extends { provedIndexes?: P[]; adviceAnsw
     const all = [...(now.provedIndexes ?? []), ...(t.provedIndexes ?? []), ...(other.provedIndexes ?? [])];
     const seen = new Set<string>();
     const proved = all.filter((p) => !seen.has(JSON.stringify(p)) && !!seen.add(JSON.stringify(p)));
-    const answer = t.adviceAnswer !== undefined && t.adviceAnswer !== ADVICE_PENDING_TIP ? t.adviceAnswer : now.adviceAnswer ?? t.adviceAnswer;
+    const answer = t.adviceAnswer !== undefined && t.adviceAnswer !== ADVICE_PENDING ? t.adviceAnswer : now.adviceAnswer ?? t.adviceAnswer;
     const same = proved.length === (t.provedIndexes?.length ?? 0) && proved.every((p, i) => p === t.provedIndexes![i]) && answer === t.adviceAnswer;
     return same ? t : { ...t, ...(proved.length ? { provedIndexes: proved } : {}), ...(answer !== undefined ? { adviceAnswer: answer } : {}) };
   };

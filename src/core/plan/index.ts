@@ -6,5 +6,5 @@ export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
 export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
 export { afterNowOffers, comparePlans, compareSubject, incomparableReason, inTimeOrder, onePlanOpenLine, planNowOffer, secondPlanWays, statementDoubt, withProvedIndexes, type ComparedRun } from './compare';
 export { briefPlan, briefMarkdown, briefText, planText, writeRows } from './brief';
-export { ADVICE_PENDING_TIP, deleteOrUpdate, foreignKeyTriggerCalls, nodeLabel, oneOffWrite, oneOffWriteWhy, RECURRING_CALLS } from './warnings';
+export { ADVICE_PENDING, deleteOrUpdate, foreignKeyTriggerCalls, nodeLabel, oneOffWrite, oneOffWriteWhy, RECURRING_CALLS } from './warnings';
 export * from './format';

@@ -285,7 +285,7 @@ export interface AnalyzeOptions {
   provedIndexes?: readonly ProvedIndexFigure[];
   /**
    * For a plan of a statement of the code: what the editor's index advice answered for it besides its proofs — not
-   * decided yet (ADVICE_PENDING_TIP), an index on another table, "No index for it: …" (core/advice adviceTipAnswer). A
+   * decided yet (ADVICE_PENDING), an index on another table, "No index for it: …" (core/advice adviceTipAnswer). A
    * scan with no proof says that instead of an index of its own (issue 20, person48 L-f: Compare's tip named reviews
    * (product_id) beside the advice's proved reviews (product_id, created_at DESC)). Unset: the tips' own (no advice here).
    */

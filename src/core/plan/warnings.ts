@@ -648,10 +648,12 @@ const WHOLE_TABLE_SCANS = new Set(['Seq Scan']);
 const FILTERING_INDEX_SCANS = new Set(['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan']);
 
 /**
- * What a plan tip of a statement of the code says on a scan while the index advice has not decided the statement
- * (core/advice/missingIndex adviceTipAnswer): one wording on every plan view, never an index of the tip's own.
+ * The one sentence for a statement of the code whose index advice has not answered yet: a plan tip on a scan says it
+ * (core/advice/missingIndex adviceTipAnswer: on every plan view, never an index of the tip's own), and so does the hover
+ * while the editor's decision is under way (core/plan/brief hoverNoIndexNote, Tip.awaitsProof) — they said the one state
+ * in two wordings ("…has not answered for this statement yet", "Checking whether an index helps…").
  */
-export const ADVICE_PENDING_TIP = 'PG Lens\'s index advice has not answered for this statement yet ("Suggest indexes" asks it now)';
+export const ADVICE_PENDING = 'Checking whether an index helps — PG Lens\'s index advice has not answered for this statement yet ("Suggest indexes" asks it now)';
 
 /**
  * The index advice's answer a scan's tip says instead of an index of its own (AnalyzeOptions.adviceAnswer): for a plan of
@@ -870,7 +872,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           // once decided, it is the one judgement of the share kept too (the hover defers to it so).
           const answer = adviceAnswerFor(options, proof);
           const tooMany = keepsTooMany(n, mine, options);
-          const not = worth ?? (tooMany && answer !== ADVICE_PENDING_TIP ? answer ?? tooMany : tooMany) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options)) ?? answer;
+          const not = worth ?? (tooMany && answer !== ADVICE_PENDING ? answer ?? tooMany : tooMany) ?? (proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options)) ?? answer;
           atStake = !!not;
           if (not) proof = undefined;
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
@@ -896,7 +898,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           awaitsProof = !!declined && !worth && inTrialBand(n, options);
           const answer = m.relation ? adviceAnswerFor(options, proof) : undefined;
           const tooMany = m.relation ? keepsTooMany(n, mine, options) : undefined;
-          const not = worth ?? (tooMany && answer !== ADVICE_PENDING_TIP ? answer ?? tooMany : tooMany) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined) ?? answer;
+          const not = worth ?? (tooMany && answer !== ADVICE_PENDING ? answer ?? tooMany : tooMany) ?? (m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined) ?? answer;
           atStake = !!not;
           if (not) proof = undefined;
           text = not ? `${what}: ${not}.`

@@ -23,7 +23,7 @@ export const OTHER_RULES: readonly RuleMeta[] = [
   { id: 'unused-index', defaultSeverity: 'warning', description: 'An index no query has used since statistics were reset.' },
   { id: 'invalid-index', defaultSeverity: 'error', description: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY: maintained on writes, never used.' },
   { id: 'undefined-name', defaultSeverity: 'error', description: 'The connected database rejects this statement: a column or table it names does not exist there (a typo, or a database not migrated yet).' },
-  { id: SYNTAX_ERROR_RULE, defaultSeverity: 'warning', description: 'The connected server rejects this SQL as a syntax error: it fails every time it runs, and nothing is planned or advised on it until it parses.' },
+  { id: SYNTAX_ERROR_RULE, defaultSeverity: 'error', description: 'The connected server rejects this SQL as a syntax error: it fails every time it runs, and nothing is planned or advised on it until it parses. A warning only for a string taken as SQL from its content.' },
   { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).' },
   { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.' },
 ];

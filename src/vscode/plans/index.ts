@@ -22,6 +22,7 @@ import { maxParamIndex } from '../../core/extract/sqlLexer';
 import { recordedSite } from '../../core/record/atCursor';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from '../findingActions';
 import { MISSING_INDEX_RULE } from '../../core/advice/missingIndex';
+import { ADVICE_PENDING } from '../../core/plan/warnings';
 import { SYNTAX_ERROR_RULE } from '../../core/rules/others';
 import { OPEN_DOCS_COMMAND } from '../docs';
 import { notConnectedHoverLine, unfinishedRunLine, unknownNameNote } from '../../core/connection/status';
@@ -36,6 +37,9 @@ interface SiteRef {
 /** Opens the plan of a statement given as text ({ sql, title }): a recorded statement's hover link and its site's document. */
 export const OPEN_STATEMENT_PLAN_COMMAND = 'pgLens.openStatementPlan';
 
+/** How often an open plan panel waiting for the index advice of its statement looks whether it answered (followAdvice). */
+const ADVICE_FOLLOW_MS = 1000;
+
 export function registerPlans(ctx: PgLensContext): void {
   const plans = new PlansFeature(ctx);
   ctx.extension.subscriptions.push(plans);
@@ -48,6 +52,8 @@ class PlansFeature implements vscode.Disposable {
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
   private backgroundTimer: NodeJS.Timeout | undefined;
+  /** Looks whether the index advice answered for the statements whose open plan panels wait for it (followAdvice). */
+  private adviceTimer: NodeJS.Timeout | undefined;
 
   /** Go calls of named queries (`c.q.GetSubscriber.Select(…)`): the hover of the query they run. */
   private readonly namedQueries: NamedQueryLinks;
@@ -55,6 +61,8 @@ class PlansFeature implements vscode.Disposable {
   constructor(private readonly ctx: PgLensContext) {
     const selector = EDITOR_LANGUAGE_IDS.map((language) => ({ language }));
     this.namedQueries = new NamedQueryLinks(ctx);
+    // Before a tab restored after a reload shows its plan (the serializer below): its tips may wait for the advice too.
+    PlanPanel.onAdvicePending = () => this.followAdvice();
     this.subs.push(
       this.namedQueries,
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
@@ -91,6 +99,8 @@ class PlansFeature implements vscode.Disposable {
   dispose(): void {
     this.planner?.dispose();
     if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
+    if (this.adviceTimer) clearInterval(this.adviceTimer);
+    PlanPanel.onAdvicePending = undefined;
     this.subs.forEach((s) => s.dispose());
   }
 
@@ -299,6 +309,28 @@ class PlansFeature implements vscode.Disposable {
     const answer = this.ctx.indexAdvice?.tipAnswerFor(adviceSql);
     const adviceAnswer = answer === undefined ? undefined : (notWorkload?.replace(/\.$/, '') ?? answer);
     return { ...(provedIndexes?.length ? { provedIndexes } : {}), ...(adviceAnswer !== undefined ? { adviceAnswer } : {}) };
+  }
+
+  /**
+   * While an open plan panel's tips wait for the index advice of its statement ("Checking whether an index helps — …"):
+   * look every ADVICE_FOLLOW_MS whether the advice answered, and give the panel its answer, which its tips then say in
+   * place (it kept the pending tip until opened again). The decision ends in the editor's analysis, in Suggest Indexes or
+   * after an index change; the look is two map reads per waiting panel, and stops when none waits.
+   */
+  private followAdvice(): void {
+    if (this.adviceTimer) return;
+    this.adviceTimer = setInterval(() => {
+      const waiting = PlanPanel.awaitingAdvice();
+      if (!waiting.length) {
+        clearInterval(this.adviceTimer);
+        this.adviceTimer = undefined;
+        return;
+      }
+      for (const { panel, adviceSql } of waiting) {
+        const now = this.adviceNow(adviceSql);
+        if (now.adviceAnswer !== ADVICE_PENDING || now.provedIndexes?.length) panel.answerAdvice(now);
+      }
+    }, ADVICE_FOLLOW_MS);
   }
 
   private remember(p: PlanPayload): void {

@@ -9,6 +9,7 @@ import { webviewHtml } from '../webviewHtml';
 import { errorMessage } from '../../core/safeText';
 import { shortLine } from '../../core/format';
 import type { SqlSite } from '../../core/extract/types';
+import { ADVICE_PENDING } from '../../core/plan/warnings';
 
 export const PLAN_VIEW_TYPE = 'pgLens.plan';
 /** The custom editor of .plan / .explain files (package.json customEditors). */
@@ -63,6 +64,27 @@ export class PlanPanel implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** Told when a panel shows a plan whose tips wait for the index advice of its statement (PlanFeature follows the answer). */
+  static onAdvicePending: (() => void) | undefined;
+
+  /** The open panels whose plan's tips wait for the index advice of its statement (adviceAnswer ADVICE_PENDING). */
+  static awaitingAdvice(): { panel: PlanPanel; adviceSql: string }[] {
+    return [...PlanPanel.open].flatMap((p) => (!p.disposed && p.last?.type === 'show' && p.last.payload.adviceSql !== undefined && p.last.payload.adviceAnswer === ADVICE_PENDING ? [{ panel: p, adviceSql: p.last.payload.adviceSql }] : []));
+  }
+
+  /**
+   * The index advice answered for the statement of the plan shown: its tips say the answer now, in place (the plan, its
+   * view and the node chosen stay). Kept as the plan shown, so a webview re-created (hidden, then shown) or a tab restored
+   * after a reload shows the answer too.
+   */
+  answerAdvice(advice: Pick<PlanPayload, 'provedIndexes' | 'adviceAnswer'>): void {
+    if (this.last?.type !== 'show' || this.last.payload.adviceSql === undefined) return;
+    const { provedIndexes: _proved, adviceAnswer: _answer, ...rest } = this.last.payload;
+    const payload: PlanPayload = { ...rest, ...(advice.provedIndexes?.length ? { provedIndexes: advice.provedIndexes } : {}), ...(advice.adviceAnswer !== undefined ? { adviceAnswer: advice.adviceAnswer } : {}) };
+    this.last = { type: 'show', payload };
+    this.post({ type: 'advice', adviceSql: rest.adviceSql!, ...(payload.provedIndexes ? { provedIndexes: payload.provedIndexes } : {}), ...(payload.adviceAnswer !== undefined ? { adviceAnswer: payload.adviceAnswer } : {}) });
   }
 
   /** The open panel (revealed), or a new one. */
@@ -161,11 +183,12 @@ export class PlanPanel implements vscode.Disposable {
     // and what Copy JSON / Copy text copy — they did nothing after a benchmark).
     const beside = m.type === 'benchmark' && this.last?.type === 'show';
     if (beside) this.bench = m;
-    else if (m.type !== 'busy' && m.type !== 'error' && m.type !== 'benchmarkError' && m.type !== 'notice') {
+    else if (m.type !== 'busy' && m.type !== 'error' && m.type !== 'benchmarkError' && m.type !== 'notice' && m.type !== 'advice') {
       this.last = m;
       this.bench = undefined;
     }
     if (m.type === 'show' && PlanPanel.open.has(this)) this.panel.title = `Plan: ${m.payload.title}`;
+    if (m.type === 'show' && m.payload.adviceSql !== undefined && m.payload.adviceAnswer === ADVICE_PENDING) PlanPanel.onAdvicePending?.();
     if (m.type === 'compare') this.panel.title = 'Plan comparison';
     if (m.type === 'benchmark' && !beside) this.panel.title = `Benchmark: ${shortLine(m.run.sql, 40)}`;
     if (this.ready) void this.panel.webview.postMessage(m);

@@ -146,15 +146,18 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
       await t.admin.query('CREATE INDEX orders_total_idx ON orders (total)');
       for (let i = 0; i < 7; i++) await app.query(q, [i]);
       const second = await readStatementCosts(db);
-      baselines.observe(Date.now(), await readIndexNames(db), second.stats, second.resetAgeSeconds);
+      const secondAt = Date.now();
+      baselines.observe(secondAt, await readIndexNames(db), second.stats, second.resetAgeSeconds);
       assert.equal(baselines.current()?.change, 'CREATE INDEX orders_total_idx');
+      // Counted from the reading before the change, aged from the one that saw it (person49 L-8).
+      assert.deepEqual([baselines.current()?.atMs, baselines.current()?.seenAtMs], [firstAt, secondAt]);
       const now = second.stats.find((s) => s.query.includes('WHERE total = $1'))!;
       const before = baselines.current()!.before.get(now.queryid);
       assert.equal(now.calls, 27);
       assert.equal(before?.calls, 20);
       const since = figuresSince(now, before);
       assert.equal(since.calls, 7);
-      assert.match(formatCostLensSince(since, before, baselines.current()!, firstAt + 300_000), /^since new index \(5 min\): .* mean · 7 calls · 0\.9 rows\/call · before: .* mean$/);
+      assert.match(formatCostLensSince(since, before, baselines.current()!, secondAt + 300_000), /^since new index \(about 5 min\): .* mean · 7 calls · 0\.9 rows\/call · before: .* mean$/);
       // person37 L2: only a statement whose plan (made since the change) uses the new index counts from it; another
       // statement on the table, whose plan does not use it, is not credited with its load noise, and is told why.
       const other = 'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY id DESC LIMIT 20';

@@ -41,3 +41,20 @@ export class DashboardFindings {
     await this.wb.page.waitForTimeout(2000);
   }
 }
+
+/**
+ * Top statements' totals, chosen with its mode button. A panel just opened shows them on its own only until a statement
+ * runs in its window (person49 L-10; the line `p.statements-mode` says so), then turns to the window: a step that needs
+ * the totals (statements run before the panel opened) chooses them — from the window one click, from the totals shown on
+ * their own two (the window, then the totals).
+ */
+export async function chooseTotals(wb: Workbench, view: FrameLocator): Promise<void> {
+  const button = view.getByRole('button', { name: /^Showing: / });
+  await wb.see(button, 'the Top statements mode button', 60_000);
+  await wb.until(async () => {
+    const shown = ((await button.first().innerText()) ?? '').trim();
+    if (shown === 'Showing: totals' && !(await view.locator('p.statements-mode').count())) return true;
+    await button.first().click();
+    return undefined;
+  }, 'Top statements showing the totals, chosen', 30_000, async () => ((await button.first().innerText()) ?? '').trim());
+}

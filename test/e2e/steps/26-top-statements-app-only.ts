@@ -5,6 +5,7 @@
  * there; clicking a statement opens its figures and its call sites in the workspace.
  */
 import type { Step } from '../lib/types';
+import { chooseTotals } from '../lib/dashboard';
 
 const OWN = /pg-lens|^\s*EXPLAIN\b|FROM pg_catalog\.|\bpg_class\b|\bpg_stat_|\bpg_settings\b|\bpg_available_extensions\b|hypopg|set_config|current_setting\(|pglens_/i;
 
@@ -33,9 +34,7 @@ export const step: Step = {
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('PG Lens: Open Dashboard');
     const view = await wb.webview(/Dashboard/);
-    const totals = view.getByRole('button', { name: /Showing: since the panel opened/ });
-    await wb.see(totals, 'the Top statements mode button');
-    await totals.click();
+    await chooseTotals(wb, view);
     // The application's statement is frequent, not long: sort by calls, as a person looking for it would.
     await view.getByRole('combobox', { name: 'Sort statements by' }).selectOption('calls');
     const cells = view.locator('section.panel').filter({ has: view.getByRole('heading', { name: 'Top statements' }) }).locator('td code.sql');

@@ -4,6 +4,7 @@
  * workload; a write in the list is shown as not run, and its rows are still there.
  */
 import type { Step } from '../lib/types';
+import { chooseTotals } from '../lib/dashboard';
 
 export const step: Step = {
   title: 'the dashboard benchmarks the statements it lists after a confirmation: p50/p95/p99 per statement and for the workload',
@@ -21,8 +22,7 @@ export const step: Step = {
     await wb.runCommand('PG Lens: Open Dashboard');
     const view = await wb.webview(/Dashboard/);
     // Totals: the statements ran before the panel opened.
-    await wb.see(view.getByRole('button', { name: 'Showing: since the panel opened' }), 'the Top statements mode button', 60_000);
-    await view.getByRole('button', { name: 'Showing: since the panel opened' }).click();
+    await chooseTotals(wb, view);
     await wb.see(view.locator('code.sql').filter({ hasText: /WHERE status = \$1/ }), 'the statement in Top statements', 60_000);
     await view.getByRole('button', { name: 'Benchmark these statements' }).click();
     const dialog = await wb.confirmDialog(/Benchmark the \d+ statements? listed/, /^Run benchmark$/);

@@ -11,6 +11,7 @@ import { clearRecordedQueries, runInNewTerminal, stopRecording } from '../lib/re
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 import { tempFolderForRun } from '../../unit/support/tempFolder';
+import { chooseTotals } from '../lib/dashboard';
 
 const QUERY = 'SELECT id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 5';
 
@@ -48,8 +49,7 @@ export const step: Step = {
       await wb.runCommand('View: Close All Editors');
       await wb.runCommand('PG Lens: Open Dashboard');
       const view = await wb.webview(/Dashboard/);
-      await wb.see(view.getByRole('button', { name: 'Showing: since the panel opened' }), 'the Top statements mode button', 60_000);
-      await view.getByRole('button', { name: 'Showing: since the panel opened' }).click();
+      await chooseTotals(wb, view);
       await wb.see(view.locator('code.sql').filter({ hasText: /WHERE status = \$1/ }), 'the app\'s statement in Top statements', 60_000);
       await view.getByRole('button', { name: 'Benchmark these statements' }).click();
       const dialog = await wb.confirmDialog(/Benchmark the \d+ statements? listed/, /^Run benchmark$/);

@@ -5,7 +5,8 @@
  * PostgreSQL's parse error, and Open Plan says the same line and opens no plan. The edit is reverted at the end.
  *
  * And Problems (person46 NEW-1): the line's missing-index warning went and nothing took its place. The connected server's
- * syntax error is a warning there now, at the word it names, gone once the text is as it was.
+ * syntax error is in Problems now, at the word it names, gone once the text is as it was: an error (person49 L-2: it was a
+ * warning, "0 ⊗ 5 ⚠", while the hover said "It would fail when it runs"), the string being handed to the shop's pg call.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -57,10 +58,10 @@ export const step: Step = {
       const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
       if (tabs.some((t) => /^Plan/.test(t))) throw new StepFailure(`expected no plan viewer for SQL that does not parse; tabs: ${tabs.join(' | ')}`);
       await screenshot('typo-sql-open-plan');
-      // Problems: the server's syntax error, a warning of orders.ts.
-      const row = await wb.problemRow('syntax-error', /PostgreSQL: syntax error at or near "D"/, 'the warning of the typo', 60_000, 'orders.ts');
+      // Problems: the server's syntax error, an error of orders.ts.
+      const row = await wb.problemRow('syntax-error', /PostgreSQL: syntax error at or near "D"/, 'the error of the typo', 60_000, 'orders.ts');
       log(`problem: ${(await row.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
-      if (!(await row.locator('.codicon-warning, .codicon-problems-warning-icon, [class*="warning"]').count())) throw new StepFailure(`expected the typo's problem to be a warning; row: ${await row.evaluate((e) => e.outerHTML.slice(0, 400))}`);
+      if (!(await row.locator('.codicon-error, .codicon-problems-error-icon').count()) || (await row.locator('.codicon-warning, .codicon-problems-warning-icon').count())) throw new StepFailure(`expected the typo's problem to be an error; row: ${await row.evaluate((e) => e.outerHTML.slice(0, 400))}`);
       await screenshot('typo-sql-problems');
       // The hover ON the word the warning marks (person48 L1): VS Code shows the Problem's text there itself; PG Lens's own
       // line said the same error again in other words ("⚠ PostgreSQL: syntax error…" over "⊗ … cannot parse … syntax error…").
@@ -79,7 +80,7 @@ export const step: Step = {
       await wb.runCommand('View: Focus Active Editor Group');
       await wb.runCommand('File: Revert File');
     }
-    // The text as it was: the warning is gone.
-    await wb.until(async () => ((await wb.problemTexts('syntax-error', 'orders.ts')).length === 0 ? true : undefined), 'the typo\'s warning gone after the revert', 60_000);
+    // The text as it was: the error is gone.
+    await wb.until(async () => ((await wb.problemTexts('syntax-error', 'orders.ts')).length === 0 ? true : undefined), 'the typo\'s error gone after the revert', 60_000);
   },
 };

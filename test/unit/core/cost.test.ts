@@ -39,11 +39,16 @@ describe('core/cost', () => {
     const before = b.current()!.before.get('1');
     const since = figuresSince(stat('1', 'q', 1204, 140, 140), before);
     assert.deepEqual([since.calls, since.totalMs, since.rows, since.meanMs], [40, 4, 40, 0.1]);
-    assert.equal(formatCostLensSince(since, before, b.current()!, 300_000), 'since new index (5 min): 0.10 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean');
-    assert.equal(formatCostLensSince(figuresSince(before!, before), before, b.current()!, 300_000), 'no calls since new index (5 min) · before: 12 ms mean · 100 calls');
-    // The index by name, the age and the calls before are the tooltip's.
+    // The change's age is from the reading that saw it (60 s), not the one before it (0): 4 min at 300 s, said roughly, as
+    // the index came between the two (person49 L-8: "since new index (3.9 min)" read ~40 s more than the index's age).
+    assert.deepEqual([b.current()!.atMs, b.current()!.seenAtMs], [0, 60_000]);
+    assert.equal(formatCostLensSince(since, before, b.current()!, 300_000), 'since new index (about 4 min): 0.10 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean');
+    assert.equal(formatCostLensSince(figuresSince(before!, before), before, b.current()!, 300_000), 'no calls since new index (about 4 min) · before: 12 ms mean · 100 calls');
+    assert.match(formatCostLensSince(since, before, b.current()!, 100_000), /^since new index \(under 1 min\): /);
+    // The index by name, when it was seen, the reading the figures count from and the calls before are the tooltip's.
     const sinceTip = formatCostTooltip({ stat: stat('1', 'q', 1204, 140, 140), share: 0.2, rank: 1 }, { statements: 1, baseline: b.current()!, since: { since, before, nowMs: 300_000 } });
-    assert.match(sinceTip, /^Since CREATE INDEX orders_total_idx \(5 min ago\): 0\.10 ms mean · 40 calls · 1\.0 rows\/call; before it: 12 ms mean · 100 calls · 1\.0 rows\/call\.$/m);
+    assert.match(sinceTip, /^Since CREATE INDEX orders_total_idx \(seen 4 min ago\): 0\.10 ms mean · 40 calls · 1\.0 rows\/call; before it: 12 ms mean · 100 calls · 1\.0 rows\/call\.$/m);
+    assert.match(sinceTip, /^The figures since it count from the last reading PG Lens took before CREATE INDEX orders_total_idx, 5 min ago; the change was seen at the next reading, 4 min ago, the age the title gives\./m);
     // A statement evicted and counted anew (fewer calls than at the baseline): all its figures are recent.
     assert.equal(figuresSince(stat('1', 'q', 5, 10, 10), before).calls, 10);
     // Later readings keep the baseline; a reset of pg_stat_statements after it drops it (the whole history is recent).
@@ -75,9 +80,9 @@ describe('core/cost', () => {
     assert.deepEqual([before!.calls, before!.meanMs.toFixed(3)], [90, '0.030'], 'the index\'s life: 90 calls at 0.030 ms');
     const now = stat('q', sql, 1055.7, 670, 670);
     const since = figuresSince(now, drop.before.get('q'));
-    assert.equal(formatCostLensSince(since, before, drop, 240_000), 'since index drop (2 min): 2.1 ms mean · 30 calls · 1.0 rows/call · before: 0.030 ms mean');
+    assert.equal(formatCostLensSince(since, before, drop, 240_000), 'since index drop (about 1 min): 2.1 ms mean · 30 calls · 1.0 rows/call · before: 0.030 ms mean');
     const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: drop, since: { since, before, beforeFrom: from, nowMs: 240_000 } });
-    assert.match(tip, /^Since DROP INDEX orders_status_idx \(2 min ago\): 2\.1 ms mean · 30 calls · 1\.0 rows\/call; before it \(since CREATE INDEX orders_status_idx\): 0\.030 ms mean · 90 calls · 1\.0 rows\/call\.$/m);
+    assert.match(tip, /^Since DROP INDEX orders_status_idx \(seen 1 min ago\): 2\.1 ms mean · 30 calls · 1\.0 rows\/call; before it \(since CREATE INDEX orders_status_idx\): 0\.030 ms mean · 90 calls · 1\.0 rows\/call\.$/m);
     // A statement on another table: the earlier change does not apply, its "before" is its whole history up to the drop.
     assert.deepEqual(figuresBefore({ ...drop, before: new Map([['c', stat('c', 'SELECT 1 FROM customers', 10, 10, 10)]]) }, 'SELECT 1 FROM customers', 'c', own), { before: stat('c', 'SELECT 1 FROM customers', 10, 10, 10) });
     // A reset of pg_stat_statements after the CREATE: the earlier change is dropped, the drop kept.
@@ -267,8 +272,8 @@ describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the 
     assert.deepEqual([now.calls, now.totalMs], [640, 903], 'the whole history less the runs\' 7 ms on the server');
     assert.equal(s.calls, 120);
     assert.ok(Math.abs(s.meanMs - 19 / 120) < 1e-9, `since the index: (903 - 884) ms over 120 calls, not 0 (${s.meanMs})`);
-    const title = formatCostLensSince(s, beforeRaw, { atMs: baselineAt, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
-    assert.match(title, /^since new index \(2\.3 min\): 0\.16 ms mean · 120 calls · /);
+    const title = formatCostLensSince(s, beforeRaw, { seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
+    assert.match(title, /^since new index \(about 2 min\): 0\.16 ms mean · 120 calls · /);
     assert.doesNotMatch(title, /0\.000 ms/);
   });
 
@@ -279,9 +284,9 @@ describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the 
     const { now, since: s } = since(own);
     assert.deepEqual([now.calls, now.totalMs, now.ownIncluded], [740, 910, 100]);
     assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [220, 26, 100]);
-    const title = formatCostLensSince(s, beforeRaw, { atMs: baselineAt, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
+    const title = formatCostLensSince(s, beforeRaw, { seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
     assert.match(title, /0\.12 ms mean · 220 calls \(100 PG Lens's\)/);
-    const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: { atMs: baselineAt, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, since: { since: s, before: beforeRaw, nowMs: baselineAt + 138_000 } });
+    const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: { atMs: baselineAt, seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, since: { since: s, before: beforeRaw, nowMs: baselineAt + 138_000 } });
     assert.match(tip, /Since CREATE INDEX reviews_product_id_created_at_idx: PG Lens's own runs included: 100 of 220 calls/);
     assert.doesNotMatch(tip, /Left out: \d+ runs/);
   });
@@ -322,7 +327,7 @@ describe('core/cost: the CodeLens line fits beside the code (person40 L6)', () =
 describe('core/cost: every cost lens line fits, a recording\'s and a cache candidate\'s lenses beside it (person41)', () => {
   // person41 over orders.ts:77: "since CREATE INDEX orders_customer_id_placed_at_desc_idx (10.7 min): 1.3 ms mean · 16 calls · 5.4
   // rows/call · before: 2.0 ms mean · 8 calls | 8 statements · 42.3 ms · 1× |" (~190 characters, cut at the editor's edge).
-  const baseline = { atMs: 0, change: 'CREATE INDEX orders_customer_id_placed_at_desc_idx' };
+  const baseline = { atMs: 0, seenAtMs: 0, change: 'CREATE INDEX orders_customer_id_placed_at_desc_idx' };
   const widest = { stat: stat('1', 'q', 52 * 999_000, 999_000, 999_000 * 999), share: 0.00001 };
   const since = stat('1', 'q', 0.052 * 999_000, 999_000, 999 * 999_000);
   const before = stat('1', 'q', 0.052 * 999_000, 999_000, 999_000);
@@ -336,8 +341,8 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
       costLensTitle(widest, 12, room),
       formatCostLensSince(since, before, baseline, 10.7 * 60_000, 1, room),
       formatCostLensSince(since, before, baseline, 10.7 * 60_000, 12, room),
-      formatCostLensSince(since, before, { atMs: 0, change: '3 index changes' }, 10.7 * 60_000, 12, room),
-      formatCostLensSince(since, before, { atMs: 0, change: 'DROP INDEX orders_customer_id_placed_at_desc_idx' }, 10.7 * 60_000, 12, room),
+      formatCostLensSince(since, before, { seenAtMs: 0, change: '3 index changes' }, 10.7 * 60_000, 12, room),
+      formatCostLensSince(since, before, { seenAtMs: 0, change: 'DROP INDEX orders_customer_id_placed_at_desc_idx' }, 10.7 * 60_000, 12, room),
       formatCostLensSince(since, undefined, baseline, 10.7 * 60_000, 12, room),
       formatCostLensSince(figuresSince(before, before), before, baseline, 10.7 * 60_000, 12, room),
     ];
@@ -360,11 +365,11 @@ describe('core/cost: every cost lens line fits, a recording\'s and a cache candi
     const now = stat('1', 'q', 16 * 1.3, 16, 86);
     const was = stat('1', 'q', 8 * 2.0, 8, 40);
     const full = formatCostLensSince(now, was, baseline, 10.7 * 60_000);
-    assert.equal(full, 'since new index (10.7 min): 1.3 ms mean · 16 calls · 5.4 rows/call · before: 2.0 ms mean');
+    assert.equal(full, 'since new index (about 11 min): 1.3 ms mean · 16 calls · 5.4 rows/call · before: 2.0 ms mean');
     const crowded = formatCostLensSince(now, was, baseline, 10.7 * 60_000, 1, costLensRoom([recordedLensTitle({ calls: 8, totalMs: 42.3 }, { times: 1, kind: 'request' }, false).padEnd(RECORDED_LENS_ROOM)]));
     assert.equal(crowded, 'since new index: 1.3 ms mean (was 2.0 ms) · 16 calls · 5.4 rows/call');
     const tip = formatCostTooltip({ stat: now, share: 0.01, rank: 3 }, { statements: 8, baseline, since: { since: now, before: was, nowMs: 10.7 * 60_000 } });
-    assert.match(tip, /Since CREATE INDEX orders_customer_id_placed_at_desc_idx \(10\.7 min ago\): 1\.3 ms mean · 16 calls · 5\.4 rows\/call; before it: 2\.0 ms mean · 8 calls · 5\.0 rows\/call\./);
+    assert.match(tip, /Since CREATE INDEX orders_customer_id_placed_at_desc_idx \(seen 10\.7 min ago\): 1\.3 ms mean · 16 calls · 5\.4 rows\/call; before it: 2\.0 ms mean · 8 calls · 5\.0 rows\/call\./);
     // Plain figures with room: all of them; crowded: the rows per call and the call sites go to the tooltip first.
     const hit = { stat: stat('1', 'q', 0.042 * 528, 528, 1162), share: 0.017 };
     assert.equal(costLensTitle(hit, 2), '1.7% of DB time · 0.042 ms mean · 528 calls · 2.2 rows/call · shared by 2 call sites');

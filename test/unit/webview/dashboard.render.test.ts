@@ -676,6 +676,44 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('a panel just opened lists what the database has (the totals), says so, and turns to its own window once a statement runs there; a mode chosen stays (person49 L-10)', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const total = { calls: 51, totalMs: 120, meanMs: 2.35, rows: 51, hitRatio: 1 };
+      const none = { calls: 0, totalMs: 0, meanMs: 0, rows: 0, hitRatio: null };
+      const withDelta = (delta: typeof total | typeof none) => ({ ...oneStatementStats('SELECT id FROM orders WHERE status = $1', total), statements: { state: 'ready', count: 1, since: 'opened', rows: [{ id: '9', query: 'SELECT id FROM orders WHERE status = $1', total, delta }] } });
+      const read = () => page.evaluate(() => ({
+        button: [...document.querySelectorAll('button')].map((b) => b.textContent ?? '').find((t) => t.startsWith('Showing:')),
+        rows: [...document.querySelectorAll('table.statements tbody tr')].map((tr) => (tr as HTMLElement).dataset.statementId),
+        text: document.getElementById('app')?.textContent ?? '',
+      }));
+      await page.setViewportSize({ width: 1000, height: 700 });
+      // First open: no statement ran since; the 51 calls the database has are listed, and the line says which mode and why.
+      await showConnected(page, post, withDelta(none));
+      let seen = await read();
+      assert.equal(seen.button, 'Showing: totals');
+      assert.deepEqual(seen.rows, ['9']);
+      assert.doesNotMatch(seen.text, /No statements ran since the panel opened/);
+      assert.match(seen.text, /Showing the totals since pg_stat_statements was reset: no statement has run since the panel opened yet\. The list turns to what ran since the panel opened when one does\./);
+      // A statement ran in the panel's window: its own figures, the button says so, the note goes.
+      await post({ type: 'stats', stats: withDelta({ calls: 3, totalMs: 6, meanMs: 2, rows: 3, hitRatio: 1 }) });
+      seen = await read();
+      assert.equal(seen.button, 'Showing: since the panel opened');
+      assert.deepEqual(seen.rows, ['9']);
+      assert.doesNotMatch(seen.text, /Showing the totals since/);
+      // Once turned to its own window it stays there (no list jumping back and forth): the statement evicted, the window kept.
+      await post({ type: 'stats', stats: { ...withDelta(none), statements: { state: 'ready', count: 0, since: 'opened', rows: [] } } });
+      assert.equal((await read()).button, 'Showing: since the panel opened');
+      await post({ type: 'stats', stats: withDelta({ calls: 3, totalMs: 6, meanMs: 2, rows: 3, hitRatio: 1 }) });
+      // Chosen with the button: totals, kept whatever runs, without the note (the person chose them).
+      await page.getByRole('button', { name: 'Showing: since the panel opened' }).click();
+      await post({ type: 'stats', stats: withDelta({ calls: 4, totalMs: 8, meanMs: 2, rows: 4, hitRatio: 1 }) });
+      seen = await read();
+      assert.equal(seen.button, 'Showing: totals');
+      assert.doesNotMatch(seen.text, /Showing the totals since/);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('Top statements hold still under the pointer (person18 LOW 2): rows keyed by id keep their order while Activity rows come and go, and a click opens the row under it', async function () {
     await withDashboardPage(this, built, '', async (page, post, errors) => {
       const fig = (totalMs: number) => ({ calls: 5, totalMs, meanMs: totalMs / 5, rows: 5, hitRatio: 1 });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/_planRender';
 import { formatSql } from '../../../src/core/formatSql';
-import { K, analyzePlan, partlyCounted, type RawNode } from '../../../src/core/plan';
+import { ADVICE_PENDING, K, analyzePlan, partlyCounted, type RawNode } from '../../../src/core/plan';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload } from '../../../src/shared/planProtocol';
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures', 'plans');
@@ -61,6 +61,35 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(proved.root.querySelector('.tips .saving')!.textContent, '(saves ~528 cost units: cost 554 → 25.7, proved by the planner)');
     assert.match(proved.root.querySelector('.tips li')!.textContent!, /read only those: reviews \(product_id, created_at DESC\)/);
     assert.equal(parseToPlanWebview({ type: 'show', payload: { ...base, provedIndexes: [{ table: 'reviews', costBefore: 'x' }] } }), undefined);
+  });
+
+  it('an open plan\'s tips say the index advice\'s answer when it arrives, in place: the view and the node chosen stay; the message is validated', () => {
+    const plan = { Plan: { 'Node Type': 'Sort', 'Startup Cost': 554, 'Total Cost': 554.1, 'Plan Rows': 10, 'Plan Width': 40, 'Sort Key': ['created_at DESC'], Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 554, 'Plan Rows': 10, 'Plan Width': 40, Filter: '(product_id = $1)' }] } };
+    const adviceSql = 'SELECT * FROM reviews WHERE product_id = $1 ORDER BY created_at DESC';
+    const pending: PlanPayload = { ...payload(plan, adviceSql), method: 'custom', relationRows: [['reviews', 24000]], adviceSql, adviceAnswer: ADVICE_PENDING };
+    const { root } = dom();
+    const v = renderPlan(root, pending, () => undefined);
+    assert.match(root.querySelector('.tips li')!.textContent!, /Checking whether an index helps — PG Lens's index advice has not answered for this statement yet/);
+    v.show('table');
+    v.select(1);
+    // The advice proved an index meanwhile: the message the panel gets, validated as every message to the webview.
+    const proved = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)' };
+    const m = parseToPlanWebview({ type: 'advice', adviceSql, provedIndexes: [proved], adviceAnswer: 'PG Lens\'s index advice proposes reviews (product_id, created_at DESC) for this statement' });
+    assert.ok(m && m.type === 'advice');
+    v.updateAdvice({ ...pending, provedIndexes: m.provedIndexes, adviceAnswer: m.adviceAnswer });
+    assert.equal(root.querySelectorAll('.tips').length, 1, 'the tips replaced, not added');
+    assert.doesNotMatch(root.querySelector('.tips')!.textContent!, /has not answered/);
+    assert.equal(root.querySelector('.tips .saving')!.textContent, '(saves ~528 cost units: cost 554 → 25.7, proved by the planner)');
+    assert.equal(root.querySelector('[role="tab"][aria-selected="true"]')!.getAttribute('data-view'), 'table', 'the view chosen stays');
+    assert.match(root.querySelector('.details')!.textContent!, /Seq Scan on reviews/, 'the node chosen stays');
+    assert.equal(v.plan.tips.find((t) => t.proved)?.proved?.index, 'reviews (product_id, created_at DESC)');
+    // Answered with no index: its words, as text; a malformed message is refused.
+    v.updateAdvice({ ...pending, adviceAnswer: 'No index for it: <b>no</b> index cuts the estimated cost by 30% or more' });
+    assert.match(root.querySelector('.tips li')!.textContent!, /: No index for it: <b>no<\/b> index cuts/);
+    assert.equal(root.querySelectorAll('.tips b').length, 0);
+    assert.equal(parseToPlanWebview({ type: 'advice', provedIndexes: [proved] }), undefined, 'no adviceSql');
+    assert.equal(parseToPlanWebview({ type: 'advice', adviceSql, adviceAnswer: 3 }), undefined);
+    assert.equal(parseToPlanWebview({ type: 'advice', adviceSql, provedIndexes: [{ table: 'reviews', costBefore: 'x' }] }), undefined);
   });
 
   it('a pasted plan\'s tip says where the proof it takes was made, and the message keeps the proof\'s place and table indexes (person33 L1)', () => {

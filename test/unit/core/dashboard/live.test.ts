@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { blockingChains, computeRates, statementsWindowWords, statementView, topBy, type CounterSample, type StatementCounters } from '../../../../src/core/dashboard/live';
+import { blockingChains, computeRates, statementsAutoNote, statementsMode, statementsWindowWords, statementView, topBy, type CounterSample, type StatementCounters } from '../../../../src/core/dashboard/live';
 import { isOwnStatementText, OwnStatementMatcher, sqlShape } from '../../../../src/core/dashboard/ownStatements';
 import { parseAction, actionKey } from '../../../../src/core/dashboard/actions';
 import { qualifiedName, quoteIdent } from '../../../../src/core/sql/ident';
@@ -103,6 +103,18 @@ describe('core/dashboard/live: Top statements says where its deltas count from (
     assert.equal(statementsWindowWords('restarted', 'delta').empty, 'No statements ran since the deltas were restarted.');
     assert.equal(statementsWindowWords('reset', 'total').empty, 'No statements since pg_stat_statements was reset.', 'totals count from the reset whatever the deltas do');
     assert.equal(statementsWindowWords('opened', 'total').button, 'Showing: totals');
+  });
+
+  it('a panel just opened shows the totals until a statement runs in its window, then that window; a mode chosen stays (person49 L-10)', () => {
+    const row = (deltaCalls: number) => ({ delta: { calls: deltaCalls, totalMs: deltaCalls, meanMs: 1, rows: deltaCalls, hitRatio: null } });
+    assert.deepEqual(statementsMode(undefined, [row(0), row(0)]), { mode: 'total', automatic: true }, 'nothing ran since the panel opened: what the database has');
+    assert.deepEqual(statementsMode(undefined, []), { mode: 'total', automatic: true });
+    assert.deepEqual(statementsMode(undefined, [row(0), row(3)]), { mode: 'delta', automatic: true }, 'a statement ran in the window: the window');
+    assert.deepEqual(statementsMode(undefined, [row(0)], true), { mode: 'delta', automatic: true }, 'once turned to the window, it stays there');
+    assert.deepEqual(statementsMode('delta', [row(0)]), { mode: 'delta', automatic: false }, 'chosen: kept, empty or not');
+    assert.deepEqual(statementsMode('total', [row(3)]), { mode: 'total', automatic: false });
+    assert.equal(statementsAutoNote('opened'), 'Showing the totals since pg_stat_statements was reset: no statement has run since the panel opened yet. The list turns to what ran since the panel opened when one does.');
+    assert.match(statementsAutoNote('restarted'), /no statement has run since the deltas were restarted yet/);
   });
 });
 

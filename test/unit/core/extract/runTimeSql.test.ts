@@ -157,4 +157,21 @@ describe('core/extract: SQL built at run time', () => {
       assert.equal(said.get(file), `This SQL is built at run time from ${piece}: PG Lens cannot plan it, and no query rule or index advice ran on it.`, file);
     }
   });
+
+  it('a string PostgreSQL cannot parse names the database call it is handed to, when PG Lens knows the call (`await db.query<Order>(…)`), and none for a guess (person49 L-2)', async () => {
+    const text = [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      "export const typed = async () => (await db.query<{ id: number }>('SELECT id FROM orders WHER status = $1', ['new'])).rows;",
+      "export const kept = 'SELECT id FROM orders WHER total_cents > 100';",
+      "export const handed = () => remember('SELECT id FROM orders WHER placed_at > now()');",
+    ].join('\n');
+    const r = await extractSqlSitesDetailed(text, 'typescript', 'q.ts');
+    const line = (at: number) => text.slice(0, at).split('\n').length;
+    assert.deepEqual((r.unread ?? []).map((u) => `${line(u.span.start)}: ${u.queryCall ?? '-'} ${u.syntaxError}`), [
+      '3: pg.query syntax error at or near "status"',
+      '4: - syntax error at or near "total_cents"',
+      '5: - syntax error at or near "placed_at"',
+    ]);
+  });
 });

@@ -12,7 +12,9 @@ import { analyzePlan, fmtSaving, K, misestimateLabel, oneOffWrite, planCatalogNa
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
-import { briefMarkdown, briefPlan, declinedIndexNote, hoverNoIndexNote, INDEX_CHECKING_NOTE, mdEscape } from '../../../../src/core/plan/brief';
+import { briefMarkdown, briefPlan, declinedIndexNote, hoverNoIndexNote, mdEscape } from '../../../../src/core/plan/brief';
+import { ADVICE_PENDING } from '../../../../src/core/plan';
+import { adviceTipAnswer } from '../../../../src/core/advice/missingIndex';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -1082,9 +1084,14 @@ Execution Time: 90.0 ms`, {});
     const plan = analyzePlan(ESTIMATE, { relationRows: new Map([['customers', 8000], ['orders', 32000]]) });
     const tip = plan.tips.find((t) => t.declined)!;
     assert.equal(tip.awaitsProof, true, tip.text);
-    assert.equal(hoverNoIndexNote(plan, { pending: true }), INDEX_CHECKING_NOTE);
+    assert.equal(hoverNoIndexNote(plan, { pending: true }), ADVICE_PENDING);
+    // One sentence for the one state: the hover's pending note is the plan tips' (adviceTipAnswer, not decided yet) — they
+    // were "Checking whether an index helps… (PG Lens's index advice is deciding this statement)" and "PG Lens's index
+    // advice has not answered for this statement yet (…)".
+    assert.equal(hoverNoIndexNote(plan, { pending: true }), adviceTipAnswer(undefined, undefined, { minCostReduction: 0.3, sizeSetting: 'pgLens.x' }));
+    assert.equal(ADVICE_PENDING, 'Checking whether an index helps — PG Lens\'s index advice has not answered for this statement yet ("Suggest indexes" asks it now)');
     const md = briefMarkdown(briefPlan(plan), { noIndexAdvice: hoverNoIndexNote(plan, { pending: true }) });
-    assert.ok(md.endsWith(`_${mdEscape(INDEX_CHECKING_NOTE)}_`), md);
+    assert.ok(md.endsWith(`_${mdEscape(ADVICE_PENDING)}_`), md);
     assert.doesNotMatch(md, /none is proposed|No index for it/, md);
     // Answered: its one answer, whatever the pending flag says; not pending (no decision coming): the tip's judgement.
     assert.equal(hoverNoIndexNote(plan, { pending: true, advice: 'No index for it: no index cuts the estimated cost by 30% or more (1 candidate tried).' }), 'No index for it: no index cuts the estimated cost by 30% or more (1 candidate tried).');

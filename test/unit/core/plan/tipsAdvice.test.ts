@@ -5,7 +5,7 @@
  * (product_id, created_at DESC)). A pasted plan keeps its own tip (person48 L-b's wording).
  */
 import { strict as assert } from 'node:assert';
-import { ADVICE_PENDING_TIP, analyzePlanWith, fmtSaving, withProvedIndexes, type Plan } from '../../../../src/core/plan';
+import { ADVICE_PENDING, analyzePlanWith, fmtSaving, withProvedIndexes, type Plan } from '../../../../src/core/plan';
 import { adviceTipAnswer } from '../../../../src/core/advice/missingIndex';
 import type { IndexLeadFact, ProvedIndexFigure } from '../../../../src/core/plan/model';
 
@@ -40,16 +40,16 @@ const shown = (p: Plan) => p.tips.map((t) => `${t.text} (${fmtSaving(t)})`).join
 
 describe('core/plan tips of a statement of the code say the index advice\'s index or answer (issue 20, person48 L-f)', () => {
   it('the advice not answered yet: the scan\'s tip says so in one wording, and names no index of its own (failed before: "An index on reviews (product_id) … see "Suggest indexes"")', () => {
-    const p = planOf(AFTER_DROP, { title: 'after', method: 'custom', relationIndexes: DROPPED, adviceAnswer: ADVICE_PENDING_TIP });
+    const p = planOf(AFTER_DROP, { title: 'after', method: 'custom', relationIndexes: DROPPED, adviceAnswer: ADVICE_PENDING });
     const t = scanTip(p);
     assert.ok(t, shown(p));
-    assert.equal(t.text, `Seq Scan on reviews reads the whole table to keep few rows (24k rows keeps 5 (0.02%) with Filter: (product_id = '1169'::bigint)): ${ADVICE_PENDING_TIP}.`);
+    assert.equal(t.text, `Seq Scan on reviews reads the whole table to keep few rows (24k rows keeps 5 (0.02%) with Filter: (product_id = '1169'::bigint)): ${ADVICE_PENDING}.`);
     assert.doesNotMatch(shown(p), /reviews \(product_id\)/);
     assert.match(fmtSaving(t), /at stake$/);
   });
 
   it('the advice proved an index: the tip names it with its figures; decided without one: its "No index for it" words', () => {
-    const proved = scanTip(planOf(AFTER_DROP, { title: 'after', method: 'custom', relationIndexes: DROPPED, provedIndexes: [PROVED], adviceAnswer: ADVICE_PENDING_TIP }))!;
+    const proved = scanTip(planOf(AFTER_DROP, { title: 'after', method: 'custom', relationIndexes: DROPPED, provedIndexes: [PROVED], adviceAnswer: ADVICE_PENDING }))!;
     assert.equal(proved.proved?.index, 'reviews (product_id, created_at DESC)');
     assert.match(fmtSaving(proved), /cost 554 → 14\.3 with the index, proved by the planner/);
     const none = 'No index for it: no index to add: an index it would use exists (reviews_pid_created_idx)';
@@ -58,7 +58,7 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
   });
 
   it('a pasted plan (no statement of the code) keeps the plan\'s own tip, worded as before (person48 L-b)', () => {
-    const t = scanTip(planOf(AFTER_DROP, { title: 'pasted', method: 'brought', relationIndexes: DROPPED, adviceAnswer: ADVICE_PENDING_TIP }))!;
+    const t = scanTip(planOf(AFTER_DROP, { title: 'pasted', method: 'brought', relationIndexes: DROPPED, adviceAnswer: ADVICE_PENDING }))!;
     assert.match(t.text, /An index on reviews \(product_id\) lets PostgreSQL read only those\.$/);
     assert.doesNotMatch(t.text, /Suggest indexes|index advice/);
   });
@@ -67,7 +67,7 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
     // BEFORE ran with reviews_pid_created_idx (the advice: served, no proof); AFTER right after DROP INDEX (not answered);
     // at Compare the advice has proved (product_id, created_at DESC) again.
     const before: Side = { title: 'before', method: 'custom', relationIndexes: CREATED, adviceAnswer: 'No index for it: no index to add: an index it would use exists (reviews_pid_created_idx)' };
-    const after: Side = { title: 'after', method: 'custom', relationIndexes: DROPPED, adviceAnswer: ADVICE_PENDING_TIP };
+    const after: Side = { title: 'after', method: 'custom', relationIndexes: DROPPED, adviceAnswer: ADVICE_PENDING };
     const [, a] = withProvedIndexes(before, after, { provedIndexes: [PROVED] });
     const t = scanTip(planOf(AFTER_DROP, a))!;
     assert.equal(t.proved?.index, 'reviews (product_id, created_at DESC)', t.text);
@@ -76,7 +76,7 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
     const [, a2] = withProvedIndexes({ ...before, provedIndexes: [stale] }, after, { provedIndexes: [PROVED] });
     assert.equal(scanTip(planOf(AFTER_DROP, a2))!.proved?.index, 'reviews (product_id, created_at DESC)');
     // Not answered at Compare either: the side's own words, the one wording; the BEFORE plan has no scan tip at all.
-    const [b3, a3] = withProvedIndexes(before, after, { adviceAnswer: ADVICE_PENDING_TIP });
+    const [b3, a3] = withProvedIndexes(before, after, { adviceAnswer: ADVICE_PENDING });
     assert.match(scanTip(planOf(AFTER_DROP, a3))!.text, /has not answered for this statement yet/);
     assert.equal(scanTip(planOf(WITH_INDEX, b3)), undefined);
     // A side's own answer, decided when it was made (before CREATE INDEX), is its plan's: not the answer after it.
@@ -91,7 +91,7 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
   it('adviceTipAnswer: not decided, an index proved on another table, one proposed unproved, or the advice\'s "No index for it"', () => {
     const o = { minCostReduction: 0.2, sizeSetting: 'pgLens.x' };
     const ok = { status: 'ok', considered: 0, tried: [] as unknown[] };
-    assert.equal(adviceTipAnswer(undefined, undefined, o), ADVICE_PENDING_TIP);
+    assert.equal(adviceTipAnswer(undefined, undefined, o), ADVICE_PENDING);
     const orders = { table: 'orders', costBefore: 900, costAfter: 90, verifiedBy: 'hypopg', columns: ['status'], ddl: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)' };
     assert.equal(adviceTipAnswer({ suggestions: [orders] }, ok, o), 'PG Lens\'s index advice proposes orders (status) for this statement');
     assert.match(adviceTipAnswer({ suggestions: [{ ...orders, costAfter: null, verifiedBy: 'none' }] }, ok, o), /proposes orders \(status\) for this statement, not proved by the planner/);
