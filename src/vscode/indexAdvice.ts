@@ -34,6 +34,7 @@ import { ruleDocsPath } from '../core/docs';
 import { chooseDestructive } from './confirm';
 import { createIndexConfirmation } from '../core/confirm';
 import { closingHover } from './hoverLinks';
+import { walkthroughStepDone } from './walkthrough';
 
 type KeepOf = typeof keepDecisionFn;
 
@@ -814,6 +815,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     await logMaintenance(this.ctx, { atMs: startedAt, profile: conn.profile.name, action: { kind: 'create-index', schema: s.schema, name: s.name }, statement, target: `${s.schema}.${s.name}`, ok: result.ok, message: result.message, durationMs: Date.now() - startedAt });
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
+      // A fix applied, from the hover's link as from a quick fix (which goes through pgLens.fixApplied): the walkthrough's
+      // "Fix what the planner finds" is kept done even when the walkthrough was never opened (person49 L-9).
+      walkthroughStepDone('fixed');
       // The new index: the advice it serves is forgotten and proved again (recheckCatalog), the rest kept — not every proof
       // of the connection thrown away (person16 LOW 6: the hover stayed "Loading…" and the Problem ~40 s while every open
       // statement was proved again from nothing, with real trial builds, ahead of the hover's EXPLAIN). Then open
