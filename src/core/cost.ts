@@ -201,7 +201,9 @@ export function baselineFor(baseline: CostBaseline | undefined, sql: string, pla
       return p.indexes.some((i) => i.name === name && (i.schema === null || schema === null || i.schema === schema));
     });
   const since = plan.atMs >= baseline.atMs ? plan : undefined;
-  const before = [plan, plan.prior].find((p) => p && (p.atMs < baseline.atMs || uses(p, dropped)));
+  // The plan from before the change: the newest (when it was planned the same way since before the change), else the one
+  // before it that used other indexes (the ledger keeps it across plans made again the same way: person50 M-A).
+  const before = [{ ...plan, atMs: plan.sinceMs ?? plan.atMs }, plan.prior].find((p) => p && (p.atMs < baseline.atMs || uses(p, dropped)));
   if ((since && uses(since, added)) || (before && uses(before, dropped))) return { since: baseline };
   if ((added.length && !since) || (dropped.length && !before)) return {};
   const n = added.length + dropped.length === 1 ? 'it' : 'them';

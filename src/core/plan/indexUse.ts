@@ -25,9 +25,19 @@ function indexesInPlan(plan: Pick<Plan, 'nodes'>): PlannedIndex[] {
   return [...out.values()];
 }
 
-/** A statement's newest plan as the ledger keeps it (planOf): its time, the indexes it uses, and the plan before it. */
+function sameIndexes(a: readonly PlannedIndex[], b: readonly PlannedIndex[]): boolean {
+  const key = (xs: readonly PlannedIndex[]) => xs.map((i) => `${i.schema ?? ''}\u0000${i.name}`).sort().join('\u0001');
+  return key(a) === key(b);
+}
+
+/**
+ * A statement's newest plan as the ledger keeps it (planOf): its time, the indexes it uses, and the newest plan before it
+ * that used another set of indexes.
+ */
 export interface KnownPlan {
   atMs: number;
+  /** When this statement was first planned with these same indexes, if before atMs (planned again since, unchanged). */
+  sinceMs?: number;
   indexes: readonly PlannedIndex[];
   prior?: { atMs: number; indexes: readonly PlannedIndex[] };
 }
@@ -58,7 +68,7 @@ const KEEP_MAX_SQL = 8000;
  * keeps it per database), so the DROP guard does not forget what it saw.
  */
 export class IndexUseLedger {
-  private readonly bySql = new Map<string, { atMs: number; indexes: PlannedIndex[]; prior?: { atMs: number; indexes: PlannedIndex[] } }>();
+  private readonly bySql = new Map<string, { atMs: number; sinceMs?: number; indexes: PlannedIndex[]; prior?: { atMs: number; indexes: PlannedIndex[] } }>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly max = 2000) {}
@@ -69,11 +79,18 @@ export class IndexUseLedger {
 
   /** The same, from the index names a plan summary lists (the index advisor's plan before any trial index). */
   noteIndexes(sql: string, indexes: readonly PlannedIndex[], atMs = Date.now()): void {
-    // The plan it replaces stays beside it (one back, this session only): after a DROP INDEX the cost lens asks whether
-    // the plan from before the drop used it (core/cost baselineFor), and the hover may have planned it again since.
+    // The newest plan that used another set of indexes stays beside it (this session only): after a DROP INDEX the cost
+    // lens asks whether the plan from before the drop used it (core/cost baselineFor). A plan made again with the same
+    // indexes keeps it: the hover and the advisor plan a statement again after every index change, so "one back" was a
+    // plan from after the drop and no statement was credited with it, not even the one whose plan used the index
+    // (person50 M-A).
+    // Planned the same way since sinceMs: a statement whose plan never used the dropped index is known not to have used it.
     const had = this.bySql.get(sql);
+    const same = had !== undefined && sameIndexes(had.indexes, indexes);
+    const prior = !had ? undefined : same ? had.prior : { atMs: had.atMs, indexes: had.indexes };
+    const sinceMs = same ? Math.min(had.sinceMs ?? had.atMs, atMs) : undefined;
     this.bySql.delete(sql);
-    this.bySql.set(sql, { atMs, indexes: [...indexes], ...(had ? { prior: { atMs: had.atMs, indexes: had.indexes } } : {}) });
+    this.bySql.set(sql, { atMs, ...(sinceMs !== undefined && sinceMs < atMs ? { sinceMs } : {}), indexes: [...indexes], ...(prior ? { prior } : {}) });
     this.trim();
     for (const l of this.listeners) l();
   }

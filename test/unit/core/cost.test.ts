@@ -1,3 +1,4 @@
+import { IndexUseLedger } from '../../../src/core/plan/indexUse';
 import * as assert from 'node:assert/strict';
 import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
@@ -140,6 +141,18 @@ describe('core/cost', () => {
     assert.equal(email.since, undefined, 'never used the dropped index: no drop credited');
     assert.equal(email.notUsed, "DROP INDEX orders_customer_id_placed_at_desc_idx: this statement's plan did not use it, so the figures are not counted from it");
     assert.deepEqual(baselineFor(drop, recent, { atMs: 130_000, indexes: [] }), {}, 'only a plan since the drop: nothing known of its use before');
+    // As the ledger keeps plans: after the drop the hover and the advisor plan each statement again (twice here); the plan
+    // from before the drop still decides (person50 M-A: no statement was credited, not even the one that used the index,
+    // and the email lookup had no "did not use it" note).
+    const ledger = new IndexUseLedger();
+    const pk = [{ schema: 'public', name: 'orders_pkey' }];
+    for (const [sql, before] of [[byCustomer, used], [recent, pk]] as const) {
+      ledger.noteIndexes(sql, before, 50_000);
+      ledger.noteIndexes(sql, sql === recent ? pk : [], 125_000);
+      ledger.noteIndexes(sql, sql === recent ? pk : [], 130_000);
+    }
+    assert.equal(baselineFor(drop, byCustomer, ledger.planOf(byCustomer)).since, drop, 'its plan before the drop used it, though planned twice since');
+    assert.equal(baselineFor(drop, recent, ledger.planOf(recent)).notUsed, email.notUsed, 'planned the same way before and since the drop: it did not use the index');
     assert.deepEqual(baselineFor(drop, recent, undefined), {}, 'no plan: nothing credited');
     // The tooltip says it.
     assert.match(formatCostTooltip({ stat: stat('1', recent, 36, 100, 1000), share: 0.1, rank: 3 }, { statements: 9, notUsed: r.notUsed }), /this statement's plan does not use it, so the figures are not counted from it\./);

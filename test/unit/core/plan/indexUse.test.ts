@@ -77,7 +77,9 @@ describe('IndexUseLedger across a restart', () => {
     l.noteIndexes(q, [], NOW);
     assert.deepEqual(l.planOf(q), { atMs: NOW, indexes: [], prior: { atMs: NOW - 60_000, indexes: [ix('orders_status_idx')] } });
     l.noteIndexes(q, [], NOW + 1000);
-    assert.deepEqual(l.planOf(q)?.prior, { atMs: NOW, indexes: [] }, 'one back only');
+    assert.deepEqual(l.planOf(q)?.prior, { atMs: NOW - 60_000, indexes: [ix('orders_status_idx')] }, 'planned again with the same indexes (the hover after the drop): the plan before the change stays (person50 M-A)');
+    l.noteIndexes(q, [ix('orders_status_placed_at_idx')], NOW + 2000);
+    assert.deepEqual(l.planOf(q)?.prior, { atMs: NOW + 1000, indexes: [] }, 'another set of indexes: the newest plan before it');
   });
 
   it('tells its listener about every plan noted (the extension saves the record after it)', () => {
