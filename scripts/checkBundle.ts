@@ -159,6 +159,32 @@ export function engineSplitProblems(meta: Record<string, string[]>): string[] {
   return problems;
 }
 
+/**
+ * Module-level state a module of both bundles may hold as two copies, with the reason that is harmless. Any other
+ * mutable top-level value (an empty Map/Set/WeakMap made at load, a `let`) in a module both bundles hold is split in
+ * two — one copy writes, the other reads nothing (person50 M-B: Benchmark noted its runs in the editor's copy of
+ * db/ownRuns, the dashboard read the engine's) — and must be made with core/oncePerProcess.
+ */
+export const SPLIT_STATE_ALLOWED: Record<string, string> = {
+  'src/core/rules/ast.ts#visits': 'a cache of walks over a parsed statement: each copy fills its own',
+};
+
+/** Problems with state held by modules both bundles hold (source text read with `read`). */
+export function splitStateProblems(meta: Record<string, string[]>, read: (file: string) => string): string[] {
+  const editor = new Set(meta['dist/extension.js'] ?? []);
+  const both = (meta['dist/engine.js'] ?? []).filter((m) => editor.has(m) && m.startsWith('src/') && m.endsWith('.ts'));
+  const problems: string[] = [];
+  for (const file of both) {
+    const text = read(file);
+    const held = [
+      ...[...text.matchAll(/^(?:export )?(?:const|let) (\w+)(?:\s*:[^=\n]+)?\s*=\s*new (?:Map|Set|WeakMap|WeakSet)\b(?:<[^\n]*?>)?\(\)/gm)].map((m) => m[1]),
+      ...[...text.matchAll(/^(?:export )?let (\w+)/gm)].map((m) => m[1]),
+    ].filter((name) => !SPLIT_STATE_ALLOWED[`${file}#${name}`]);
+    if (held.length) problems.push(`${file} is in both dist/extension.js and dist/engine.js and holds ${[...new Set(held)].join(', ')} at module level: two copies, one written, the other read empty — make it with oncePerProcess (src/core/oncePerProcess.ts)`);
+  }
+  return problems;
+}
+
 /** Files the .vsix may contain (relative paths inside extension/). */
 const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/engine\.js$/, /^dist\/lib-[\w.-]+\.js$/, /^dist\/capture\.js$/, /^dist\/python\/sitecustomize\.py$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^docs\/[\w/-]+\.md$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
 
@@ -196,7 +222,10 @@ function main(): void {
   }
   const meta = path.join(root, 'dist', 'bundle-meta.json');
   if (!fs.existsSync(meta)) problems.push('dist/bundle-meta.json is missing: build with node esbuild.js');
-  else problems.push(...engineSplitProblems(JSON.parse(fs.readFileSync(meta, 'utf8'))));
+  else {
+    const modules = JSON.parse(fs.readFileSync(meta, 'utf8'));
+    problems.push(...engineSplitProblems(modules), ...splitStateProblems(modules, (f) => fs.readFileSync(path.join(root, f), 'utf8')));
+  }
   const mediaDist = path.join(root, 'media', 'dist');
   if (fs.existsSync(mediaDist)) {
     for (const f of fs.readdirSync(mediaDist).filter((f) => f.endsWith('.js'))) {

@@ -7,6 +7,7 @@
  * Errors on idle and checked-out clients are caught; a lost server never crashes the host, and
  * the next query gets a fresh connection.
  */
+import { oncePerProcess } from '../core/oncePerProcess';
 import * as pg from 'pg';
 import type { ConnectionProfile } from '../core/connection/profile';
 import { describeProfile, isReadOnly } from '../core/connection/profile';
@@ -482,7 +483,7 @@ function isOwnRead(text: string): boolean {
  * and other barrier-waiting commands on that server.
  */
 /** PG Lens's own transactions per server and database (every Database of this process to it): core/dashboard/ownTransactions. */
-const OWN_TRANSACTIONS = new Map<string, TransactionCounts>();
+const OWN_TRANSACTIONS = oncePerProcess('ownTransactions', () => new Map<string, TransactionCounts>());
 const ownKey = (p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>) => JSON.stringify([p.host.toLowerCase(), p.port, p.database]);
 function ownCountsFor(p: ConnectionProfile): TransactionCounts {
   const key = ownKey(p);
@@ -518,8 +519,11 @@ export interface OwnTableWork extends TableWriteCounts {
   idxScans: number;
 }
 
-/** Per server and database, per table ("schema\u0000table"): PG Lens's own work of this process. */
-const OWN_WORK = new Map<string, Map<string, OwnTableWork>>();
+/**
+ * Per server and database, per table ("schema\u0000table"): PG Lens's own work of this process — one ledger for both
+ * bundles (core/oncePerProcess): Explain Analyze notes it in the editor's, the health checks read it in the engine's.
+ */
+const OWN_WORK = oncePerProcess('ownTableWork', () => new Map<string, Map<string, OwnTableWork>>());
 
 /**
  * A run of PG Lens (an Explain Analyze, a benchmark run) did this to these tables (rows written then rolled back, scans):
@@ -544,7 +548,7 @@ export function ownWorkOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database
 }
 
 /** Per server and database: the foreign-key checks and cascades PG Lens's own runs of this process made PostgreSQL run. */
-const OWN_FOREIGN_KEY_CHECKS = new Map<string, number>();
+const OWN_FOREIGN_KEY_CHECKS = oncePerProcess('ownForeignKeyChecks', () => new Map<string, number>());
 
 /**
  * A run of PG Lens (an Explain Analyze that wrote, rolled back) made PostgreSQL run these foreign-key checks (its RI

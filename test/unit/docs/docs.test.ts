@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../../src/cli/commands/index';
-import { ENGINE_ONLY_MODULES, engineSplitProblems, looksMinified } from '../../../scripts/checkBundle';
+import { ENGINE_ONLY_MODULES, engineSplitProblems, looksMinified, splitStateProblems } from '../../../scripts/checkBundle';
 
 const root = path.join(__dirname, '..', '..', '..');
 const read = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
@@ -64,5 +64,21 @@ describe('checkBundle', () => {
     assert.match(leak, /dist\/extension\.js holds the analysis engine's src\/core\/syntax\/treeSitter\.ts, src\/core\/nplusone\/detect\.ts/);
     assert.match(engineSplitProblems({ 'dist/extension.js': editor, 'dist/engine.js': engine.filter((m) => m !== 'src/core/scan.ts') })[0], /dist\/engine\.js lacks src\/core\/scan\.ts/);
     assert.equal(engineSplitProblems({ 'dist/extension.js': editor }).length, 1, 'no engine bundle at all');
+  });
+
+  it('fails when a module of both bundles holds module-level state not made with oncePerProcess (person50 M-B)', () => {
+    const meta = { 'dist/extension.js': ['src/db/ownRuns.ts', 'src/core/format.ts', 'src/vscode/main.ts'], 'dist/engine.js': ['src/db/ownRuns.ts', 'src/core/format.ts', 'src/core/scan.ts'] };
+    const texts: Record<string, string> = {
+      'src/db/ownRuns.ts': 'const ledgers = new Map<string, OwnRuns>();\nexport function ownRunsOf() {}\n',
+      'src/core/format.ts': "const UNITS = new Set(['ms', 's']);\nconst cache = oncePerProcess('x', () => new Map<string, number>());\n",
+    };
+    const [problem, ...rest] = splitStateProblems(meta, (f) => texts[f] ?? '');
+    assert.match(problem, /src\/db\/ownRuns\.ts is in both .* holds ledgers at module level/);
+    assert.deepEqual(rest, [], 'a Set of constants and a value made with oncePerProcess are not state split in two');
+    texts['src/db/ownRuns.ts'] = "const ledgers = oncePerProcess('ownRuns', () => new Map<string, OwnRuns>());\nlet last: number | undefined;\n";
+    assert.match(splitStateProblems(meta, (f) => texts[f] ?? '')[0], /holds last at module level/);
+    // The tree as it is: every module both bundles hold (as the last build listed them) passes.
+    const built = path.join(root, 'dist', 'bundle-meta.json');
+    if (fs.existsSync(built)) assert.deepEqual(splitStateProblems(JSON.parse(fs.readFileSync(built, 'utf8')), read), []);
   });
 });
