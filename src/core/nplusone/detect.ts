@@ -2728,7 +2728,8 @@ class Detector {
   /**
    * A call to a function of this file (or a name bound to one) whose every `return` hands back a literal list of a few
    * items (held-out-ak atproto: `const postEmbeds = separateEmbeds(obj.embed); for (const postEmbed of postEmbeds)` with `return []`, `return [embed.record, embed.media]`, `return
-   * [embed]`): at most its longest list, as many items as the code writes.
+   * [embed]`): at most its longest list, as many items as the code writes. A return of nothing (`nil`, `None`, `null`) is
+   * no items.
    */
   private returnedLists(li: LoopInfo): { iterations: number; from: string } | undefined {
     // The call itself, or a name bound to it and not added to before the loop (`const postEmbeds = separateEmbeds(obj.embed)`).
@@ -2746,7 +2747,11 @@ class Detector {
     const returns = body.descendantsOfType(['return_statement', 'return']).filter((r): r is Node => !!r && r.isNamed && same(this.enclosingFunctionOf(r), def));
     let most = 0;
     for (const r of returns) {
-      const value = named(r)[0];
+      let value: Node | undefined = named(r)[0];
+      // Go: `return []*User{n.Doer}` holds its one value in an expression_list.
+      if (value?.type === 'expression_list') value = named(value).length === 1 ? named(value)[0] : value;
+      // `return nil` / `None` / `null` (vikunja's `default: return nil` after `case …: return []*user.User{n.Doer}`): no items.
+      if (value && /^(?:nil|None|null|undefined)$/.test(value.text)) continue;
       const items = value && value.type !== 'expression_list' ? this.arrayElements(value) : undefined;
       if (!items) return undefined;
       most = Math.max(most, items.length);

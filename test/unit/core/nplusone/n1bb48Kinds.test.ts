@@ -125,4 +125,29 @@ describe('N+1 kinds of n1bb48', () => {
       'end',
     ], 'app/services/import_service.rb'), ['4 call']);
   });
+
+  it("a loop over what a function of the file returns, when every return is a short written list or nothing (`return nil`), is bounded by the code (info)", async () => {
+    const found = await scanNPlusOne([
+      { path: 'pkg/models/refresh.go', text: [
+        'package models', '',
+        'func usersOf(n Notification) []*User {',
+        '\tswitch n := n.(type) {',
+        '\tcase *CommentNotification:',
+        '\t\treturn []*User{n.Doer}',
+        '\tcase *AssignedNotification:',
+        '\t\treturn []*User{n.Doer, n.Assignee}',
+        '\tdefault:',
+        '\t\treturn nil',
+        '\t}',
+        '}', '',
+        'func refresh(s *xorm.Session, n Notification) {',
+        '\tfor _, u := range usersOf(n) {',
+        '\t\ts.Exec("UPDATE users SET seen = now() WHERE id = ?", u.ID)',
+        '\t}',
+        '}', ''] },
+    ]);
+    const f = found.find((x) => x.file === 'pkg/models/refresh.go' && x.line === 16);
+    assert.equal(f?.severity, 'info');
+    assert.match(f!.message, /^Possible N\+1, bounded by the code/);
+  });
 });
