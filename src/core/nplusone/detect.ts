@@ -2617,7 +2617,8 @@ class Detector {
     const whole = b !== undefined && new RegExp(`^(?:${escapeRe(b.name)}|${escapeRe(b.name)}\\.(?:items|keys|values|entries|each|each_pair)(?:\\(\\))?|Object\\.(?:keys|values|entries)\\(\\s*${escapeRe(b.name)}\\s*\\))$`).test(t);
     if (written(t) || (v !== undefined && whole && written(v)) || this.isFixedSmallList(li)) return { kind: 'literal', from: short(whole ? v ?? t : t) };
     const set = this.configuredSet(li);
-    if (set || (!b && /^(?:Object\.(?:values|keys|entries)\(\s*)?[A-Z][A-Z0-9_]+(?![\w$]|\s*\.\s*(?!(?:items|keys|values|each|each_pair|entries)\b)\w+\s*\(|\s*\()/.test(t)) || /\b[A-Z]\w*\.values\(\)$|^Object\.(?:values|keys|entries)\(\s*[A-Z]\w*\s*\)$/.test(t)) return { kind: 'constant', from: short(set ?? t) };
+    // A name in capitals bound in the function (`const SERVICES_TO_LOAD = Object.keys(…)`) is that local's value, not a constant.
+    if (set || ((!b || !this.enclosingFunctionOf(b.value)) && /^(?:Object\.(?:values|keys|entries)\(\s*)?[A-Z][A-Z0-9_]+(?![\w$]|\s*\.\s*(?!(?:items|keys|values|each|each_pair|entries)\b)\w+\s*\(|\s*\()/.test(t)) || /\b[A-Z]\w*\.values\(\)$|^Object\.(?:values|keys|entries)\(\s*[A-Z]\w*\s*\)$/.test(t)) return { kind: 'constant', from: short(set ?? t) };
     if (source && source.kind === 'children' && !source.column) return { kind: 'relation', from: source.from };
     if (param) return { kind: 'parameter', from: `${param.name}, a parameter of ${param.fn}` };
     if (/^(?:self|this|cls)\.|^@[a-z_]/.test(t) && !/\(/.test(t)) return { kind: 'field', from: short(t) };
