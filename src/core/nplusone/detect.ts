@@ -2226,7 +2226,10 @@ class Detector {
    * group's monitors) or of a name bound inside one.
    */
   private oneObjectsMember(li: LoopInfo): string | undefined {
-    const t = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    // A copy of the members is the members (`list(conversation.isolated_blocks)`, `[...card.labels].sort(…)`, `Array.from(x.ys)`).
+    const t = (li.iterable?.text.replace(/^await\s+/, '').trim() ?? '')
+      .replace(/^(?:list|sorted|tuple|set|Array\.from)\(\s*([\w@.]+)\s*\)$/, '$1')
+      .replace(/^\[\s*\.\.\.\s*([\w@.]+)\s*\](?:\.sort\([\s\S]*\))?$/, '$1');
     const m = /^@?([A-Za-z_]\w*)\s*\.\s*[A-Za-z_]\w*$/.exec(t);
     const src = m ? loopSourceOf(t, undefined) : undefined;
     if (!m || src?.kind !== 'children' || src.column || src.parent === 'the request') return undefined;

@@ -150,4 +150,34 @@ describe('N+1 kinds of n1bb48', () => {
     assert.equal(f?.severity, 'info');
     assert.match(f!.message, /^Possible N\+1, bounded by the code/);
   });
+
+  it("a copy of ONE object's members (`list(conversation.blocks)`, `[...card.labels].sort(…)`) is those members (info); a copy of each outer item's members stays a warning", async () => {
+    const found = await scanNPlusOne([
+      { path: 'app/services/conversations.py', text: [
+        'from django.db import models',
+        'from app.models import Block', '',
+        'def detach_blocks(conversation):',
+        '    for block in list(conversation.isolated_blocks):',
+        '        Block.objects.filter(id=block.id).delete()', ''] },
+      { path: 'src/repo/board.repo.ts', text: [
+        "import { db } from './db';",
+        'export async function copyCard(card: any, copy: any) {',
+        '  for (const label of [...card.labels].sort((a: any, b: any) => a.index - b.index)) {',
+        '    await db.insert(labels).values({ cardId: copy.id, name: label.name });',
+        '  }',
+        '}',
+        'export async function copyBoard(board: any, lists: any[]) {',
+        '  for (const list of lists) {',
+        '    for (const card of [...list.cards].sort((a: any, b: any) => a.index - b.index)) {',
+        '      await db.insert(cards).values({ listId: list.id, title: card.title });',
+        '    }',
+        '  }',
+        '}', ''] },
+    ]);
+    const at = (file: string, line: number) => found.find((f) => f.file === file && f.line === line);
+    assert.equal(at('app/services/conversations.py', 6)?.severity, 'info');
+    assert.match(at('app/services/conversations.py', 6)!.message, /^Possible N\+1, over the members of one object \(`conversation\.isolated_blocks`\)/);
+    assert.equal(at('src/repo/board.repo.ts', 4)?.severity, 'info');
+    assert.equal(at('src/repo/board.repo.ts', 10)?.severity, 'warning', "each list's cards: a member of an outer loop's item");
+  });
 });
