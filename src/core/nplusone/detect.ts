@@ -2226,10 +2226,21 @@ class Detector {
    * group's monitors) or of a name bound inside one.
    */
   private oneObjectsMember(li: LoopInfo): string | undefined {
-    // A copy of the members is the members (`list(conversation.isolated_blocks)`, `[...card.labels].sort(…)`, `Array.from(x.ys)`).
-    const t = (li.iterable?.text.replace(/^await\s+/, '').trim() ?? '')
-      .replace(/^(?:list|sorted|tuple|set|Array\.from)\(\s*([\w@.]+)\s*\)$/, '$1')
-      .replace(/^\[\s*\.\.\.\s*([\w@.]+)\s*\](?:\.sort\([\s\S]*\))?$/, '$1');
+    // A copy of the members is the members (`list(conversation.isolated_blocks)`, `[...card.labels].sort(…)`, `Array.from(x.ys)`),
+    // written in the loop or bound to its name just before (`isolated_blocks = list(conversation.isolated_blocks)`).
+    const copyOf = (x: string) => {
+      const y = x.replace(/^(?:list|sorted|tuple|set|Array\.from)\(\s*([\w@.]+)\s*\)$/, '$1').replace(/^\[\s*\.\.\.\s*([\w@.]+)\s*\](?:\.sort\([\s\S]*\))?$/, '$1');
+      return y !== x ? y : undefined;
+    };
+    const own = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const named = /^[A-Za-z_]\w*$/.test(own) ? this.binding(own, li.node.startIndex) : undefined;
+    const copied = named ? copyOf(named.value.text.trim()) : undefined;
+    const t = copyOf(own) ?? copied ?? own;
+    if (copied) {
+      for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+        if (named!.at >= l.node.startIndex && named!.at < l.node.endIndex) return undefined;
+      }
+    }
     const m = /^@?([A-Za-z_]\w*)\s*\.\s*[A-Za-z_]\w*$/.exec(t);
     const src = m ? loopSourceOf(t, undefined) : undefined;
     if (!m || src?.kind !== 'children' || src.column || src.parent === 'the request') return undefined;
@@ -2409,6 +2420,8 @@ class Detector {
       // `(camera.triggers or {})`: the member, or nothing.
       .replace(/^\(\s*([\w.]+)\s+or\s+(?:\{\}|\[\]|\(\))\s*\)$/, '$1').trim();
     if (!t || /\n/.test(t)) return undefined;
+    // The value bound to a bare name just before the loop, for the getters below (`labels = config.get(…)`).
+    const boundTo = /^[a-z_]\w*$/.test(t) ? this.binding(t, li.node.startIndex)?.value.text.trim() : undefined;
     const appended = this.filledByFixedAppends(t);
     if (appended) return `\`${t}\`, a list the code fills with ${appended} single \`append\`s, none in a loop`;
     // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`),
@@ -2436,8 +2449,10 @@ class Detector {
       if (type && typeFrom && /(^|\.)(?:conf|config|configs|settings)$/.test(typeFrom)) return `\`${t}\`, a value of the app's configuration (\`${type}\`)`;
     }
     if (this.lang === 'ruby') {
-      // `config.get(:database_encryption, :keys)` (cloud_controller_ng's Config object): keys of the deployment's configuration.
-      if (/^(?:@?config|Config|[\w:]*Config\.config)\.get\(\s*:\w+(?:\s*,\s*:\w+)*\s*\)$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
+      // `config.get(:database_encryption, :keys)` (cloud_controller_ng's Config object): keys of the deployment's configuration,
+      // written in the loop or bound to its name just before (`labels = config.get(…)` then `labels.each`).
+      const got = [t, boundTo].find((x) => x !== undefined && /^(?:@?config|Config|[\w:]*Config\.config)\.get\(\s*:\w+(?:\s*,\s*:\w+)*\s*\)$/.test(x));
+      if (got) return `\`${got}\`, a value of the app's configuration`;
       if (/^(?:Rails\.(?:configuration|application\.config)|Settings)\.[\w.]+$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
       if (/^(?:[A-Z]\w*::)+[A-Z][A-Z0-9_]{2,}$/.test(t) || (/^[A-Z][A-Z0-9_]{3,}$/.test(t) && /_/.test(t) && !this.binding(t, li.node.startIndex))) return `\`${t}\`, a constant`;
     }
@@ -2450,7 +2465,8 @@ class Detector {
     }
     if (this.lang === 'go') {
       // A getter of the app's configuration provider (kratos: `p.r.Config().SecretsSession(ctx)`): the deployment's values.
-      if (/^(?:[a-z]\w*\.)*Config\(\s*\)\.[A-Z]\w*\(\s*(?:ctx|[a-z]\w*)?\s*\)$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
+      const got = [t, boundTo].find((x) => x !== undefined && /^(?:[a-z]\w*\.)*Config\(\s*\)\.[A-Z]\w*\(\s*(?:ctx|[a-z]\w*)?\s*\)$/.test(x));
+      if (got) return `\`${got}\`, a value of the app's configuration`;
       const m = /^([a-z]\w*)\.[A-Z]\w*(?:\.[A-Z]\w*)*$/.exec(t);
       const pkg = m ? this.ctx.modules.find((x) => x.split('/').pop() === m[1]) : undefined;
       if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;

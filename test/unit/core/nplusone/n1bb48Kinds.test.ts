@@ -66,6 +66,12 @@ describe('N+1 kinds of n1bb48', () => {
         '      EncryptionKeySentinel.where(label: label).first',
         '    end',
         '  end',
+        '  def check(config)',
+        '    labels = config.get(:database_encryption, :keys)',
+        '    labels.each do |label, _|',
+        '      EncryptionKeySentinel.where(label: label).first',
+        '    end',
+        '  end',
         'end', ''] },
       { path: 'jobs/cron.py', text: [
         'from django.db import models',
@@ -76,7 +82,7 @@ describe('N+1 kinds of n1bb48', () => {
         '        Alias.objects.filter(hibp_key=i).first()', ''] },
     ]);
     const at = (file: string, line: number) => found.find((f) => f.file === file && f.line === line);
-    for (const [file, line] of [['persistence/sql/recovery.go', 5], ['lib/keys/validate_keys.rb', 4], ['jobs/cron.py', 7]] as const) {
+    for (const [file, line] of [['persistence/sql/recovery.go', 5], ['lib/keys/validate_keys.rb', 4], ['lib/keys/validate_keys.rb', 10], ['jobs/cron.py', 7]] as const) {
       assert.equal(at(file, line)?.severity, 'info', `${file}:${line}`);
       assert.match(at(file, line)!.message, /^Possible N\+1, a loop over `[^`]+`, a value of the app's (?:configuration|settings)/);
     }
@@ -158,6 +164,11 @@ describe('N+1 kinds of n1bb48', () => {
         'from app.models import Block', '',
         'def detach_blocks(conversation):',
         '    for block in list(conversation.isolated_blocks):',
+        '        Block.objects.filter(id=block.id).delete()', '',
+        'def delete_conversation(conversation):',
+        '    isolated = list(conversation.isolated_blocks)',
+        '    conversation.delete()',
+        '    for block in isolated:',
         '        Block.objects.filter(id=block.id).delete()', ''] },
       { path: 'src/repo/board.repo.ts', text: [
         "import { db } from './db';",
@@ -176,6 +187,7 @@ describe('N+1 kinds of n1bb48', () => {
     ]);
     const at = (file: string, line: number) => found.find((f) => f.file === file && f.line === line);
     assert.equal(at('app/services/conversations.py', 6)?.severity, 'info');
+    assert.equal(at('app/services/conversations.py', 12)?.severity, 'info', 'a copy bound to a name just before the loop');
     assert.match(at('app/services/conversations.py', 6)!.message, /^Possible N\+1, over the members of one object \(`conversation\.isolated_blocks`\)/);
     assert.equal(at('src/repo/board.repo.ts', 4)?.severity, 'info');
     assert.equal(at('src/repo/board.repo.ts', 10)?.severity, 'warning', "each list's cards: a member of an outer loop's item");
