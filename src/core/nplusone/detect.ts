@@ -28,7 +28,7 @@ import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
 import { statementAnnotation } from '../languages/java/nplusone';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, oneStringPossible, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
@@ -2184,8 +2184,39 @@ class Detector {
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined)
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined)
-      ?? ((cap = loop ? this.oneObjectsMember(li) : undefined) ? oneObjectPossible(cap) : undefined);
+      ?? ((cap = loop ? this.oneObjectsMember(li) : undefined) ? oneObjectPossible(cap) : undefined)
+      ?? ((cap = loop ? this.partsOfOneString(li) : undefined) ? oneStringPossible(cap) : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The loop walks the parts of ONE string value, split on a separator or matched by a pattern (`str(msg[REFERENCES]).split()`,
+   * `re.findall(MENTION_REGEX, text)`, `re.FindAllStringSubmatch(q, -1)`, `strings.Split(header, ",")`, `text.scan(/@\w+/)`):
+   * the message ids of one header, the mentions of one comment, the tokens of one search — as many as one value holds.
+   * Not the lines of a text (`splitlines()`, `.lines`, `split("\n")`: a file's rows), not a list of ids (`categoryIds.split(",")`:
+   * the request's ids, which stay warnings, as a request's list does), and not a string of an outer loop's item (a CSV row's
+   * `row["mailboxes"].split()` runs once per row). Its text, or undefined.
+   */
+  private partsOfOneString(li: LoopInfo): string | undefined {
+    let t = li.iterable?.text.replace(/^await\s+/, '').replace(/\s+/g, ' ').trim() ?? '';
+    if (/^[A-Za-z_$][\w$]*$/.test(t)) t = this.binding(t, li.node.startIndex)?.value.text.replace(/\s+/g, ' ').trim() ?? t;
+    t = t.replace(/^(?:enumerate|list|set|sorted|tuple|Arrays\.asList|Arrays\.stream|List\.of)\(\s*([\s\S]*?)\s*\)$/, '$1');
+    const m = /^([\s\S]+?)\s*\.\s*split\(\s*(?:(['"])([^'"\\]|\\s|\\s\+|\s)\2\s*(?:,\s*\d+\s*)?)?\)$/.exec(t)
+      ?? /^(?:re|regex|\w+_re|\w+_RE|[A-Z_]+)\s*\.\s*(?:findall|finditer)\(\s*[^,]+,\s*([\s\S]+?)\s*\)$/.exec(t)
+      ?? /^(?:re|\w+[Rr]e|\w+Regexp?|\w+RE)\s*\.\s*FindAll(?:String)?(?:Submatch)?(?:Index)?\(\s*([\s\S]+?)\s*,\s*-?\d+\s*\)$/.exec(t)
+      ?? /^strings\.(?:Split|SplitN|Fields|FieldsFunc)\(\s*([^,]+?)\s*(?:,[^()]*)?\)$/.exec(t)
+      ?? /^([\s\S]+?)\s*\.\s*(?:scan|matchAll)\(\s*\/[^\n]*\/\w*\s*\)$/.exec(t);
+    if (!m) return undefined;
+    const value = m[1].trim();
+    // The value a pattern is run on / a string split: one name, a member, an index, or `str(…)` of one.
+    if (!/^(?:str\(|String\()?[@$]?[A-Za-z_][\w$]*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[[^\]]+\]))*\)?$/.test(value)) return undefined;
+    const root = /^(?:str\(|String\()?[@$]?([A-Za-z_][\w$]*)/.exec(value)![1];
+    if (/ids?$|Ids?$|IDs?$|_ids?$|keys$|lines$|rows$|csv|content|file|body|data$/i.test(value.replace(/\)$/, '').split(/[.[\]"']+/).filter(Boolean).pop() ?? '')) return undefined;
+    const b = this.binding(root, li.node.startIndex);
+    for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      if (l.variable?.split(/[^\w$@]+/).includes(root) || l.key === root || (b && b.at >= l.node.startIndex && b.at < l.node.endIndex)) return undefined;
+    }
+    return li.iterable!.text.replace(/\s+/g, ' ').slice(0, 60);
   }
 
   /**
@@ -2195,7 +2226,21 @@ class Detector {
    * group's monitors) or of a name bound inside one.
    */
   private oneObjectsMember(li: LoopInfo): string | undefined {
-    const t = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    // A copy of the members is the members (`list(conversation.isolated_blocks)`, `[...card.labels].sort(…)`, `Array.from(x.ys)`),
+    // written in the loop or bound to its name just before (`isolated_blocks = list(conversation.isolated_blocks)`).
+    const copyOf = (x: string) => {
+      const y = x.replace(/^(?:list|sorted|tuple|set|Array\.from)\(\s*([\w@.]+)\s*\)$/, '$1').replace(/^\[\s*\.\.\.\s*([\w@.]+)\s*\](?:\.sort\([\s\S]*\))?$/, '$1');
+      return y !== x ? y : undefined;
+    };
+    const own = li.iterable?.text.replace(/^await\s+/, '').trim() ?? '';
+    const named = /^[A-Za-z_]\w*$/.test(own) ? this.binding(own, li.node.startIndex) : undefined;
+    const copied = named ? copyOf(named.value.text.trim()) : undefined;
+    const t = copyOf(own) ?? copied ?? own;
+    if (copied) {
+      for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+        if (named!.at >= l.node.startIndex && named!.at < l.node.endIndex) return undefined;
+      }
+    }
     const m = /^@?([A-Za-z_]\w*)\s*\.\s*[A-Za-z_]\w*$/.exec(t);
     const src = m ? loopSourceOf(t, undefined) : undefined;
     if (!m || src?.kind !== 'children' || src.column || src.parent === 'the request') return undefined;
@@ -2370,9 +2415,13 @@ class Detector {
    */
   private configuredSet(li: LoopInfo, depth = 0): string | undefined {
     const t = (li.iterable?.text ?? '').replace(/^await\s+/, '').replace(/\.(?:items|keys|values|each|each_pair|each_with_index|each_key|each_value)(?:\(\))?$/, '').replace(/^(?:list|sorted|tuple|enumerate)\(([\s\S]*)\)$/, '$1')
+      // `range(len(config.HIBP_API_KEYS))`, `range(1, len(xs))`: the indices of a list walk that list.
+      .replace(/^range\(\s*(?:\d+\s*,\s*)?len\(\s*([\w.]+)\s*\)\s*\)$/, '$1')
       // `(camera.triggers or {})`: the member, or nothing.
       .replace(/^\(\s*([\w.]+)\s+or\s+(?:\{\}|\[\]|\(\))\s*\)$/, '$1').trim();
     if (!t || /\n/.test(t)) return undefined;
+    // The value bound to a bare name just before the loop, for the getters below (`labels = config.get(…)`).
+    const boundTo = /^[a-z_]\w*$/.test(t) ? this.binding(t, li.node.startIndex)?.value.text.trim() : undefined;
     const appended = this.filledByFixedAppends(t);
     if (appended) return `\`${t}\`, a list the code fills with ${appended} single \`append\`s, none in a loop`;
     // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`),
@@ -2389,6 +2438,8 @@ class Detector {
       const root = /^[A-Za-z_]\w*/.exec(t)?.[0] ?? '';
       const from = [this.ctx.importedFrom?.get(root), this.ctx.importedAs?.get(root)];
       if (t !== root && /^[\w.]+(?:\[["'][\w.-]+["']\])*$/.test(t) && from.some((x) => x !== undefined && (/^django\.conf(\.settings)?$/.test(x) || /(^|\.)(?:conf|config|configs|settings|constants?)$/.test(x)))) return `\`${t}\`, a value of the app's settings`;
+      // `from app import config` then `config.HIBP_API_KEYS`: a value of the app's own configuration module.
+      if (/^(?:config|conf|settings|configs)\.[A-Z][A-Z0-9_]*$/.test(t) && this.ctx.importedFrom?.has(root)) return `\`${t}\`, a value of the app's configuration`;
       if (/^(?:current_app|app|flask\.current_app)\.config(?:\[["'][\w.-]+["']\]|\.get\(\s*["'][\w.-]+["'][^()]*\))$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
       // A member of an object the file declares by a class of the app's configuration module (frigate: `self.config.cameras`
       // with `config: FrigateConfig` and `from frigate.config import FrigateConfig`): the deployment's cameras, not the data.
@@ -2398,6 +2449,10 @@ class Detector {
       if (type && typeFrom && /(^|\.)(?:conf|config|configs|settings)$/.test(typeFrom)) return `\`${t}\`, a value of the app's configuration (\`${type}\`)`;
     }
     if (this.lang === 'ruby') {
+      // `config.get(:database_encryption, :keys)` (cloud_controller_ng's Config object): keys of the deployment's configuration,
+      // written in the loop or bound to its name just before (`labels = config.get(…)` then `labels.each`).
+      const got = [t, boundTo].find((x) => x !== undefined && /^(?:@?config|Config|[\w:]*Config\.config)\.get\(\s*:\w+(?:\s*,\s*:\w+)*\s*\)$/.test(x));
+      if (got) return `\`${got}\`, a value of the app's configuration`;
       if (/^(?:Rails\.(?:configuration|application\.config)|Settings)\.[\w.]+$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
       if (/^(?:[A-Z]\w*::)+[A-Z][A-Z0-9_]{2,}$/.test(t) || (/^[A-Z][A-Z0-9_]{3,}$/.test(t) && /_/.test(t) && !this.binding(t, li.node.startIndex))) return `\`${t}\`, a constant`;
     }
@@ -2409,6 +2464,9 @@ class Detector {
       if (value && /^(?:this\.)?[a-z]\w*(?:Settings|Config|Configuration|Properties)\.\w+\(\s*\)$/.test(value)) return `\`${value}\`, a value of the app's configuration`;
     }
     if (this.lang === 'go') {
+      // A getter of the app's configuration provider (kratos: `p.r.Config().SecretsSession(ctx)`): the deployment's values.
+      const got = [t, boundTo].find((x) => x !== undefined && /^(?:[a-z]\w*\.)*Config\(\s*\)\.[A-Z]\w*\(\s*(?:ctx|[a-z]\w*)?\s*\)$/.test(x));
+      if (got) return `\`${got}\`, a value of the app's configuration`;
       const m = /^([a-z]\w*)\.[A-Z]\w*(?:\.[A-Z]\w*)*$/.exec(t);
       const pkg = m ? this.ctx.modules.find((x) => x.split('/').pop() === m[1]) : undefined;
       if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;
@@ -2571,15 +2629,22 @@ class Detector {
     const v = b ? b.value.text.trim() : undefined;
     const literal = /^(?:\[|\(|\{|%[wiWI][\[(]|new\s+Set\(\s*\[|(?:Arrays\.asList|List\.of|Set\.of|Map\.of|ImmutableList\.of)\(|\[\]\w+\{|map\[[^\]]*\][\w.*]+\{)/;
     // A list written out with its items; an empty one the code fills (`items = []` then appends) or one derived from another (`[x for x in xs]`) is not.
-    const written = (x: string) => literal.test(x) && !/^(?:\[\s*\]|\{\s*\}|\(\s*\)|\[\]\w+\{\s*\}|map\[[^\]]*\][\w.*]+\{\s*\})$/.test(x) && !/\bfor\b[\s\S]*\bin\b|\.\.\./.test(x) && !/^\(\s*await\b/.test(x);
-    if (written(t) || (v !== undefined && written(v)) || this.isFixedSmallList(li)) return { kind: 'literal', from: short(v ?? t) };
+    // Go's empty `[]*user.User{}` / `map[int64]struct{}{}` too; a parenthesised expression is a tuple only with a comma at
+    // its top level (`(Alias.filter(…).yield_per(…))`, `(parsed['agents'] || [])` are the query and the member).
+    const written = (x: string) => literal.test(x) && !/^(?:\[\s*\]|\{\s*\}|\(\s*\)|\[\][\w.*]+\{\s*\}|map\[[^\]]*\](?:[\w.*]+|struct\s*\{\s*\})\{\s*\})$/.test(x) && !/\bfor\b[\s\S]*\bin\b|\.\.\./.test(x) && !/^\(\s*await\b/.test(x) && (!x.startsWith('(') || topLevelComma(x));
+    // The value bound to the root names the collection only when the loop walks the root itself (or its keys/values), not a member of it.
+    const whole = b !== undefined && new RegExp(`^(?:${escapeRe(b.name)}|${escapeRe(b.name)}\\.(?:items|keys|values|entries|each|each_pair)(?:\\(\\))?|Object\\.(?:keys|values|entries)\\(\\s*${escapeRe(b.name)}\\s*\\))$`).test(t);
+    if (written(t) || (v !== undefined && whole && written(v)) || this.isFixedSmallList(li)) return { kind: 'literal', from: short(whole ? v ?? t : t) };
     const set = this.configuredSet(li);
-    if (set || /^(?:Object\.(?:values|keys|entries)\(\s*)?[A-Z][A-Z0-9_]+\b/.test(t) || /\b[A-Z]\w*\.values\(\)$|^Object\.(?:values|keys|entries)\(\s*[A-Z]\w*\s*\)$/.test(t)) return { kind: 'constant', from: short(set ?? t) };
+    // A name in capitals bound in the function (`const SERVICES_TO_LOAD = Object.keys(…)`) is that local's value, not a constant.
+    if (set || ((!b || !this.enclosingFunctionOf(b.value)) && /^(?:Object\.(?:values|keys|entries)\(\s*)?[A-Z][A-Z0-9_]+(?![\w$]|\s*\.\s*(?!(?:items|keys|values|each|each_pair|entries)\b)\w+\s*\(|\s*\()/.test(t)) || /\b[A-Z]\w*\.values\(\)$|^Object\.(?:values|keys|entries)\(\s*[A-Z]\w*\s*\)$/.test(t)) return { kind: 'constant', from: short(set ?? t) };
     if (source && source.kind === 'children' && !source.column) return { kind: 'relation', from: source.from };
     if (param) return { kind: 'parameter', from: `${param.name}, a parameter of ${param.fn}` };
     if (/^(?:self|this|cls)\.|^@[a-z_]/.test(t) && !/\(/.test(t)) return { kind: 'field', from: short(t) };
-    if (/\(/.test(v ?? t)) return { kind: 'call', from: short(v ?? t) };
-    return { kind: 'other', from: short(v ?? t) };
+    // A member of a bound object literal (`data.lists` of `data = { lists: … }`) is that member, not the literal.
+    const value = v !== undefined && !whole && written(v) ? undefined : v;
+    if (/\(/.test(value ?? t)) return { kind: 'call', from: short(value ?? t) };
+    return { kind: 'other', from: short(value ?? t) };
   }
 
   /**
@@ -2683,7 +2748,8 @@ class Detector {
   /**
    * A call to a function of this file (or a name bound to one) whose every `return` hands back a literal list of a few
    * items (held-out-ak atproto: `const postEmbeds = separateEmbeds(obj.embed); for (const postEmbed of postEmbeds)` with `return []`, `return [embed.record, embed.media]`, `return
-   * [embed]`): at most its longest list, as many items as the code writes.
+   * [embed]`): at most its longest list, as many items as the code writes. A return of nothing (`nil`, `None`, `null`) is
+   * no items.
    */
   private returnedLists(li: LoopInfo): { iterations: number; from: string } | undefined {
     // The call itself, or a name bound to it and not added to before the loop (`const postEmbeds = separateEmbeds(obj.embed)`).
@@ -2701,7 +2767,11 @@ class Detector {
     const returns = body.descendantsOfType(['return_statement', 'return']).filter((r): r is Node => !!r && r.isNamed && same(this.enclosingFunctionOf(r), def));
     let most = 0;
     for (const r of returns) {
-      const value = named(r)[0];
+      let value: Node | undefined = named(r)[0];
+      // Go: `return []*User{n.Doer}` holds its one value in an expression_list.
+      if (value?.type === 'expression_list') value = named(value).length === 1 ? named(value)[0] : value;
+      // `return nil` / `None` / `null` (vikunja's `default: return nil` after `case …: return []*user.User{n.Doer}`): no items.
+      if (value && /^(?:nil|None|null|undefined)$/.test(value.text)) continue;
       const items = value && value.type !== 'expression_list' ? this.arrayElements(value) : undefined;
       if (!items) return undefined;
       most = Math.max(most, items.length);
@@ -4599,6 +4669,23 @@ function argsBefore(sqlArg: Node | null | undefined): string[] {
   const out: string[] = [];
   for (let n = sqlArg?.previousNamedSibling; n; n = n.previousNamedSibling) if (n.type !== 'comment') out.unshift(n.text);
   return out;
+}
+
+/** `(a, b)` — a comma at the top level of a parenthesised text (a tuple), not `(xs || [])` or `(q.filter(a, b))`. */
+function topLevelComma(x: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < x.length; i++) {
+    const c = x[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) return true;
+    else if ((c === '"' || c === "'") && depth >= 1) {
+      const end = x.indexOf(c, i + 1);
+      if (end < 0) return false;
+      i = end;
+    }
+  }
+  return false;
 }
 
 /**

@@ -247,6 +247,16 @@ export function oneObjectPossible(member: string): string {
   return `${ONE_OBJECT_POSSIBLE} (\`${member}\`), as many round trips as that one row holds, which the code does not say (an order's few lines, or a mailbox's thousands of aliases) — connect a database for rows per parent, or record the app to confirm`;
 }
 
+/**
+ * A loop over the parts of one string value (`str(msg[REFERENCES]).split()`, `re.findall(MENTION_REGEX, text)`): as many
+ * round trips as that one value holds — the ids of one header, the mentions of one comment. On the ten blind splits
+ * (notes n1bb/hop.md) such loops were 4 handfuls and no real N+1 (a split of an outer loop's item, a CSV row's names, was
+ * the one real one and stays a warning), so `info`, saying how to confirm.
+ */
+export function oneStringPossible(value: string): string {
+  return `Possible N+1, over the parts of one string (\`${value}\`), as many round trips as that one value holds (the ids of one header, the mentions of one comment), which the code does not bound — record the app to confirm`;
+}
+
 /** What makes an N+1 only possible (`info`), said at the head of its message; undefined when it is a warning. */
 export function possibleBecause(boundedByCode: boolean, iterable: string | undefined, variable: string | undefined): string | undefined {
   if (boundedByCode) return 'Possible N+1, bounded by the code';
