@@ -203,6 +203,10 @@ describe('core/advice/workload: the one index decision', () => {
     const d = decideIndexes(read, [], [{ ...logs, periodRatio: { ratio: 0.01, countersSeconds: 100 * 3600, timingsSeconds: 3600 } }]);
     assert.equal(workloadIndexes(d, 5).length, 1);
     assert.match(d.indexes[0].writeNote!, /1,000,000 rows inserted\/updated\/deleted in the 100 h since the table statistics were reset, about 10,000 in the 1 h the statement timings cover; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out\): keeping this index current costs about 20 ms against 99 ms saved/);
+    // The statistics and the timings reset together (the periods the same as shown): one period, one count (person50 L-C).
+    const same = decideIndexes(read, [], [{ ...logs, inserts: 150_000, periodRatio: { ratio: 0.99925, countersSeconds: 2250, timingsSeconds: 2248 } }]);
+    assert.match(same.indexes[0].writeNote!, /\(149,888 rows inserted\/updated\/deleted in the 37\.5 min since the statistics were reset; rolled-back/);
+    assert.doesNotMatch(same.indexes[0].writeNote!, /statement timings cover/);
   });
 
   it('one bulk load is no write rate: rows of write statements run once are left out of the counters (issue 20, person47 H1)', async () => {
