@@ -98,6 +98,9 @@ export const advise: CliCommand = {
       const decision = asked.length ? await decider.decide(sources.statements, { focus: asked.map((s) => s.sql) }) : undefined;
       for (const l of summary()) ctx.err(l);
       const all: IndexSuggestion[] = [];
+      // Under each index: the statements it is offered for and its write cost (person50 L-B: the write line came eight lines
+      // below, among the notes, and the index did not say which line it was for).
+      const forOf = new Map<string, { where: string[]; writes?: string }>();
       // Statements the decision weighed apart (a one-off DELETE or UPDATE): their index is given, as asked, with the words
       // of Suggest Indexes' pick (apartNote) — before, with no caveat (person43 M1).
       const apart: { statement: string; note: string }[] = [];
@@ -115,7 +118,10 @@ export const advise: CliCommand = {
           if (others?.length && format !== 'json') notes.push(sharedIndexNote(st.where, s.name, others));
           // Offered though keeping it current costs a share of its saving: said, as the workload's "writes:" line (person48 H1').
           const writes = d?.writes?.[s.ddl]?.note;
-          if (writes && format !== 'json') notes.push(`${st.where}: ${s.name}: writes: ${oneLine(writes)}`);
+          const f = forOf.get(s.ddl) ?? { where: [] };
+          if (!f.where.includes(st.where)) f.where.push(st.where);
+          if (writes) f.writes ??= writes;
+          forOf.set(s.ddl, f);
         }
         if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${oneLine(t.ddl)}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
       }
@@ -123,7 +129,12 @@ export const advise: CliCommand = {
         ctx.out(JSON.stringify({ suggestions: all.map(publicShape), ...(apart.length ? { apart } : {}) }, null, 2));
       } else {
         for (const a of apart) ctx.out(oneLine(`${a.statement}: ${a.note}.`));
-        for (const s of all) printSuggestion(ctx, s);
+        for (const s of all) {
+          printSuggestion(ctx, s);
+          const f = forOf.get(s.ddl);
+          if (f?.where.length) ctx.out(`  for: ${oneLine(f.where.join(', '))}`);
+          if (f?.writes) ctx.out(`  writes: ${oneLine(f.writes)}`);
+        }
         for (const n of notes) ctx.out(oneLine(n));
       }
       return EXIT.ok;

@@ -148,7 +148,8 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     assert.match(r.out, /CREATE INDEX CONCURRENTLY feed_kind\w* ON feed \(kind/, r.out);
     assert.doesNotMatch(r.out, /withheld/, r.out);
     // Before, nothing said the write cost where the index was offered.
-    assert.match(r.out, /statement: feed_kind\w*: writes: feed is (write-heavy|written often) \(.*\): keeping this index current costs about [\d,]+ ms against [\d,]+ ms saved/, `${r.out} (read ${totalMs.toFixed(1)} ms, ${rows} rows written, period ratio ${ratio.toFixed(2)})`);
+    // Under the index it is for, with the statement (person50 L-B: it came among the notes, far below).
+    assert.match(r.out, /ON feed \(kind\);\n  why: [^\n]*\n  for: statement\n  writes: feed is (write-heavy|written often) \(.*\): keeping this index current costs about [\d,]+ ms against [\d,]+ ms saved/, `${r.out} (read ${totalMs.toFixed(1)} ms, ${rows} rows written, period ratio ${ratio.toFixed(2)})`);
   });
 
   it('usage errors are one line with exit code 2', async () => {
