@@ -1,0 +1,168 @@
+/**
+ * Kinds the blind split held-out-aw showed (n1bd, session 48: Kill Bill, Tracecat, Uptrace). Each test failed before its
+ * fix (main 3f31e340); the controls keep what must stay as it was.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
+
+describe('N+1 kinds of n1bd48', () => {
+  // held-out-aw Kill Bill: the rows of its tables are classes named `…ModelDao` (fields, getters, built with `new`); the
+  // real DAOs are `…SqlDao` interfaces. `invoiceModelDao.getId()` was read as a repository's query by the name's `Dao`,
+  // in the loop itself and through a helper of the file that only reads a getter.
+  const model: ScanFile = {
+    path: 'billing/src/main/java/com/acme/billing/dao/LedgerEntryModelDao.java',
+    text: [
+      'package com.acme.billing.dao;',
+      '',
+      'import java.util.UUID;',
+      '',
+      'public class LedgerEntryModelDao extends EntryBase {',
+      '    private String state;',
+      '    private UUID accountId;',
+      '',
+      '    public LedgerEntryModelDao(final UUID accountId, final String state) {',
+      '        this.accountId = accountId;',
+      '        this.state = state;',
+      '    }',
+      '',
+      '    public String getState() {',
+      '        return state;',
+      '    }',
+      '',
+      '    public UUID getAccountId() {',
+      '        return this.accountId;',
+      '    }',
+      '}',
+      '',
+    ],
+  };
+  const base: ScanFile = {
+    path: 'billing/src/main/java/com/acme/billing/dao/EntryBase.java',
+    text: ['package com.acme.billing.dao;', '', 'import java.util.UUID;', '', 'public abstract class EntryBase {', '    private UUID id;', '', '    public UUID getId() {', '        return id;', '    }', '}', ''],
+  };
+  const sqlDao: ScanFile = {
+    path: 'billing/src/main/java/com/acme/billing/dao/LedgerEntrySqlDao.java',
+    text: [
+      'package com.acme.billing.dao;',
+      '',
+      'import java.util.UUID;',
+      'import org.skife.jdbi.v2.sqlobject.SqlUpdate;',
+      '',
+      'public interface LedgerEntrySqlDao {',
+      '    @SqlUpdate("update ledger_entries set state = :state where id = :id")',
+      '    void markState(UUID id, String state);',
+      '}',
+      '',
+    ],
+  };
+  const service = (body: string[]): ScanFile => ({
+    path: 'billing/src/main/java/com/acme/billing/dao/DefaultLedgerDao.java',
+    text: [
+      'package com.acme.billing.dao;',
+      '',
+      'import java.util.List;',
+      'import java.util.Set;',
+      'import java.util.UUID;',
+      'import java.util.stream.Collectors;',
+      '',
+      'public class DefaultLedgerDao {',
+      '    private final LedgerEntrySqlDao sqlDao;',
+      '',
+      '    public DefaultLedgerDao(final LedgerEntrySqlDao sqlDao) {',
+      '        this.sqlDao = sqlDao;',
+      '    }',
+      '',
+      ...body,
+      '}',
+      '',
+    ],
+  });
+  const of = (lines: string[]) => lines.filter((l) => l.includes('DefaultLedgerDao.java'));
+
+  it('Java: a getter without arguments on the app\'s row class named like a DAO reads memory (loop, lambda, helper)', async () => {
+    const lines = await scanLines([model, base, sqlDao, service([
+      '    public Set<UUID> stale(final List<LedgerEntryModelDao> entries, final LedgerEntryModelDao current) {',
+      '        final Set<UUID> out = new java.util.HashSet<UUID>();',
+      '        for (final LedgerEntryModelDao entryModelDao : entries) {',
+      '            if (entryModelDao.getState().equals(current.getState())) {',
+      '                out.add(entryModelDao.getId());',
+      '            }',
+      '        }',
+      '        for (final UUID id : out) {',
+      '            if (!current.getId().equals(id)) {',
+      '                record(current);',
+      '            }',
+      '        }',
+      '        return entries.stream().filter(ledgerEntryModelDao -> ledgerEntryModelDao.getAccountId() != null).map(e -> e.getId()).collect(Collectors.toSet());',
+      '    }',
+      '',
+      '    private void record(final LedgerEntryModelDao current) {',
+      '        System.out.println(current.getAccountId());',
+      '    }',
+    ])]);
+    assert.deepEqual(of(lines), []);
+  });
+
+  it('control: a query of the real DAO in the same loops stays, and a getter on a DAO class that queries stays', async () => {
+    const lines = await scanLines([model, base, sqlDao, service([
+      '    public void stale(final List<LedgerEntryModelDao> entries) {',
+      '        for (final LedgerEntryModelDao entryModelDao : entries) {',
+      '            sqlDao.markState(entryModelDao.getId(), "stale");',
+      '        }',
+      '    }',
+    ])]);
+    assert.deepEqual(of(lines), ['billing/src/main/java/com/acme/billing/dao/DefaultLedgerDao.java:17 warning']);
+    const userDao: ScanFile = {
+      path: 'billing/src/main/java/com/acme/billing/dao/UserDao.java',
+      text: [
+        'package com.acme.billing.dao;',
+        '',
+        'import java.util.List;',
+        'import org.springframework.jdbc.core.JdbcTemplate;',
+        '',
+        'public class UserDao {',
+        '    private final JdbcTemplate jdbcTemplate;',
+        '',
+        '    public UserDao(final JdbcTemplate jdbcTemplate) {',
+        '        this.jdbcTemplate = jdbcTemplate;',
+        '    }',
+        '',
+        '    public JdbcTemplate getJdbcTemplate() {',
+        '        return jdbcTemplate;',
+        '    }',
+        '',
+        '    public List<String> getNames() {',
+        '        return jdbcTemplate.queryForList("select name from users", String.class);',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const caller: ScanFile = {
+      path: 'billing/src/main/java/com/acme/billing/api/Report.java',
+      text: [
+        'package com.acme.billing.api;',
+        '',
+        'import java.util.List;',
+        'import com.acme.billing.dao.UserDao;',
+        '',
+        'public class Report {',
+        '    private final UserDao userDao;',
+        '',
+        '    public Report(final UserDao userDao) {',
+        '        this.userDao = userDao;',
+        '    }',
+        '',
+        '    public void print(final List<String> sections) {',
+        '        for (final String s : sections) {',
+        '            System.out.println(userDao.getNames());',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const report = await scanLines([userDao, caller]);
+    assert.deepEqual(report.filter((l) => l.includes('Report.java')), ['billing/src/main/java/com/acme/billing/api/Report.java:15 warning']);
+  });
+});
