@@ -165,4 +165,92 @@ describe('N+1 kinds of n1bd48', () => {
     const report = await scanLines([userDao, caller]);
     assert.deepEqual(report.filter((l) => l.includes('Report.java')), ['billing/src/main/java/com/acme/billing/api/Report.java:15 warning']);
   });
+
+  // held-out-aw Tracecat: FastAPI route handlers share their names with the service methods they call (`list_cases` →
+  // `service.list_cases(…)`, `search_cases`), and a name that start-up code also calls made the handlers, and the helpers
+  // only they call, start-up code: their N+1s were capped as one-off `script` findings.
+  const itemService: ScanFile = {
+    path: 'app/items/service.py',
+    text: [
+      'from sqlalchemy import select',
+      'from sqlalchemy.ext.asyncio import AsyncSession',
+      '',
+      'from app.items.models import Item, Tag',
+      '',
+      '',
+      'class ItemService:',
+      '    def __init__(self, session: AsyncSession):',
+      '        self.session = session',
+      '',
+      '    async def list_items(self, tag_names: list[str]):',
+      '        return await self.search_items(tag_names)',
+      '',
+      '    async def search_items(self, tag_names: list[str]):',
+      '        out = []',
+      '        for name in tag_names:',
+      '            out.append(await self.session.scalar(select(Tag).where(Tag.name == name)))',
+      '        return out',
+      '',
+    ],
+  };
+  const router: ScanFile = {
+    path: 'app/items/router.py',
+    text: [
+      'from fastapi import APIRouter',
+      'from sqlalchemy import select',
+      '',
+      'from app.db import get_session',
+      'from app.items.models import Tag',
+      'from app.items.service import ItemService',
+      '',
+      'router = APIRouter()',
+      '',
+      '',
+      'async def _resolve_tags(session, names: list[str]):',
+      '    ids = []',
+      '    for name in names:',
+      '        ids.append(await session.scalar(select(Tag.id).where(Tag.name == name)))',
+      '    return ids',
+      '',
+      '',
+      '@router.get(',
+      '    "/items",',
+      '    response_model=list[dict],',
+      ')',
+      'async def list_items(tags: list[str]):',
+      '    async with get_session() as session:',
+      '        return await ItemService(session).list_items(tags)',
+      '',
+      '',
+      '@router.get("/items/search")',
+      'async def search_items(tags: list[str]):',
+      '    async with get_session() as session:',
+      '        return await _resolve_tags(session, tags)',
+      '',
+    ],
+  };
+  // Start-up code that calls a function of the handler's name once (a seed at boot).
+  const boot: ScanFile = {
+    path: 'app/bootstrap/seed.py',
+    text: [
+      'from app.db import get_session',
+      'from app.items.service import ItemService',
+      '',
+      '',
+      'async def seed_items():',
+      '    async with get_session() as session:',
+      '        await ItemService(session).list_items(["default"])',
+      '',
+    ],
+  };
+
+  it('Python: a FastAPI route handler and what it calls are request code, though start-up code calls a function of the same name', async () => {
+    const lines = await scanLines([itemService, router, boot]);
+    assert.deepEqual(lines.filter((l) => !l.includes('bootstrap')), ['app/items/router.py:14 warning', 'app/items/service.py:17 warning']);
+  });
+
+  it('control: a service function only start-up code reaches stays start-up code', async () => {
+    const lines = await scanLines([itemService, boot]);
+    assert.deepEqual(lines, ['app/items/service.py:17 info']);
+  });
 });
