@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
+import { ImportGraph } from '../../../../src/core/importContext';
 
 describe('N+1 kinds of n1bd48', () => {
   // held-out-aw Kill Bill: the rows of its tables are classes named `…ModelDao` (fields, getters, built with `new`); the
@@ -252,5 +253,18 @@ describe('N+1 kinds of n1bd48', () => {
   it('control: a service function only start-up code reaches stays start-up code', async () => {
     const lines = await scanLines([itemService, boot]);
     assert.deepEqual(lines, ['app/items/service.py:17 info']);
+  });
+
+  // held-out-aw Tracecat: the only import of its FastAPI app module is a script that writes the OpenAPI document
+  // (`scripts/openapi/generate_openapi.py`); the server loads the app by its start command. The app, every router it
+  // includes and every service those import were taken for one-off code (88 findings capped as `script`).
+  it('a module that builds the web app or declares routes serves requests, though only a script imports it', () => {
+    const g = new ImportGraph();
+    g.add('app/api/app.py', 'from fastapi import FastAPI\n\nfrom app.items.router import router as items_router\n\napp = FastAPI()\napp.include_router(items_router)\n');
+    g.add('app/items/router.py', 'from fastapi import APIRouter\n\nfrom app.items.service import ItemService\n\nrouter = APIRouter()\n\n\n@router.get("/items")\nasync def list_items():\n    return await ItemService().list_items()\n');
+    g.add('app/items/service.py', 'class ItemService:\n    async def list_items(self):\n        return []\n');
+    g.add('app/reports/export.py', 'def export_all():\n    return []\n');
+    g.add('scripts/openapi/generate_openapi.py', 'import json\n\n\ndef main():\n    from app.api.app import app\n    from app.reports.export import export_all\n    print(json.dumps(app.openapi()))\n');
+    assert.deepEqual([...g.contexts()], [['app/reports/export.py', 'script']]);
   });
 });
