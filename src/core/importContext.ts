@@ -15,6 +15,12 @@ const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration'
 const ROUNDS = 4;
 /** A rake task run once: a dated file (`20240416171009_backfill_….rake`) or a folder of deployment/data tasks. */
 const ONE_OFF_RAKE = /(^|\/)(deployment|deploy|after_party|one[-_]?off|one[-_]?time|data[-_]?migrations?|backfills?|data)\/|(^|\/)\d{8,}[-_][^/]*\.rake$/i;
+/**
+ * A module that serves requests by its own text: it builds a web app (`FastAPI(…)`, `Flask(…)`, `Starlette(…)`) or declares
+ * routes (`@router.get("/…")`, `@bp.route(…)`, `app.include_router(…)`, Express `router.post('/…', …)`, NestJS
+ * `@Controller(…)`). The server reaches it by its own start command (`uvicorn tracecat.api.app:app`), not by an import.
+ */
+const SERVES_REQUESTS = /^[ \t]*@(?:[A-Za-z_]\w*\.)+(?:get|post|put|patch|delete|api_route|websocket|route)\(|^[ \t]*@Controller\(|\b(?:FastAPI|Flask|Starlette|Quart|Sanic)\(|\.include_router\(|\b(?:router|app|api)\.(?:get|post|put|patch|delete)\(\s*['"`]\//m;
 const JS_EXT = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
 
 function dirOf(file: string): string {
@@ -39,6 +45,8 @@ export class ImportGraph {
   /** Ruby: the classes each file defines, and the constants each file names (Ruby has no imports: a class is reached by its name). */
   private readonly rubyClasses = new Map<string, string[]>();
   private readonly rubyNames = new Map<string, Set<string>>();
+  /** Modules that serve requests by their own text (SERVES_REQUESTS): never one-off code by who imports them. */
+  private readonly serving = new Set<string>();
 
   add(file: string, text: string): void {
     const path = file.replace(/\\/g, '/');
@@ -46,6 +54,7 @@ export class ImportGraph {
     // schedule: what it names keeps its own context. One-off tasks (a dated file, `deployment/`, `after_party/`) pass theirs on.
     // A bin/ program that starts the server passes request context on, though it is a script by its folder (isServerEntry).
     this.files.set(path, /\.rake$/.test(path) && !ONE_OFF_RAKE.test(path) ? 'job' : isServerEntry(path, text) ? 'request' : codeContextForImports(path, text));
+    if (/\.(py|(m|c)?[jt]sx?)$/.test(path) && SERVES_REQUESTS.test(text)) this.serving.add(path);
     const imports: string[][] = [];
     if (/\.py$/.test(path)) {
       // `from x import a, b` and `from x import (\n    a,\n    b,\n)` over several lines.
@@ -117,7 +126,9 @@ export class ImportGraph {
       let changed = false;
       for (const [file, by] of importers) {
         const own = ctx.get(file);
-        if (own !== 'request' && own !== 'job') continue;
+        // A module of route handlers (or the web app itself) serves requests, though only a one-off program imports it
+        // (held-out-aw Tracecat: `scripts/openapi/generate_openapi.py` imports the FastAPI app, which imports every router).
+        if ((own !== 'request' && own !== 'job') || this.serving.has(file)) continue;
         const seen = [...by].map((f) => ctx.get(f) ?? 'request');
         if (!seen.every((c) => ONE_OFF.has(c) || c === 'test')) continue;
         const oneOff = seen.filter((c) => ONE_OFF.has(c));

@@ -142,6 +142,8 @@ interface Def {
   instanceOnly?: string[];
   /** Python: callees it calls only on `self` (FileCallFacts `selfOnly`). */
   selfOnly?: string[];
+  /** Java: no query of its own but getters taken for queries by their receiver's name, on these classes (FileCallFacts `getterQueries`): it queries unless each is a data class. */
+  getterQueries?: string[];
   /** A Sequelize association mixin (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): defined by the association, queries on every call. */
   mixin?: SequelizeMixin;
 }
@@ -165,6 +167,10 @@ export class CrossFileCalls {
   private readonly supertypes = new Map<string, Record<string, string[]>>();
   /** Python: per file, its classes' bases (FileCallFacts.pythonBases). */
   private readonly pythonBases = new Map<string, Record<string, string[]>>();
+  /** Java: per file (outside tests), its data classes (FileCallFacts.dataClasses). */
+  private readonly dataClasses = new Map<string, string[]>();
+  /** The version for which the definitions' getterQueries were settled (settleGetters). */
+  private gettersSettled = -1;
   /** Python: the classes the app defines (a method's class, a class naming bases), for one version of the index. */
   private pythonClasses: { version: number; of: Set<string> } | undefined;
   private root: string | undefined;
@@ -210,6 +216,7 @@ export class CrossFileCalls {
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
     if (facts.pythonBases) this.pythonBases.set(file, facts.pythonBases);
+    if (facts.dataClasses?.length) this.dataClasses.set(file, facts.dataClasses);
     if (facts.go) this.goFiles.set(file, facts.go);
     if (facts.callLiterals?.length && this.contextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
     if (facts.moduleLists?.length) this.moduleLists.set(file.replace(/\\/g, '/'), new Set(facts.moduleLists));
@@ -218,7 +225,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(f.selfOnly?.length ? { selfOnly: f.selfOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(f.selfOnly?.length ? { selfOnly: f.selfOnly } : {}), ...(f.getterQueries?.length ? { getterQueries: f.getterQueries } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -250,6 +257,7 @@ export class CrossFileCalls {
     this.javaClasses.delete(file);
     this.supertypes.delete(file);
     this.pythonBases.delete(file);
+    this.dataClasses.delete(file);
     this.goFiles.delete(file);
     this.literalCalls.delete(file);
     this.moduleLists.delete(file.replace(/\\/g, '/'));
@@ -262,7 +270,25 @@ export class CrossFileCalls {
    * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
    * and every definition that reaches one (for calls on a repository, judged by its own definitions).
    */
+  /** Java: a class the app's own source defines as a data class (fields read back by getters, no query), outside tests. */
+  private isDataClass(cls: string): boolean {
+    for (const [file, classes] of this.dataClasses) if (classes.includes(cls) && this.contextOf(file) !== 'test') return true;
+    return false;
+  }
+
+  /**
+   * Java: a definition whose only queries were getters taken for a repository's by the receiver's name (`getterQueries`)
+   * queries unless every one of those classes is the app's data class (Kill Bill's `customField.getId()` on a
+   * `CustomFieldModelDao`, a row): settled once per version of the index, before anything reads `queries`.
+   */
+  private settleGetters(): void {
+    if (this.gettersSettled === this.version) return;
+    this.gettersSettled = this.version;
+    for (const list of this.defs.values()) for (const d of list) if (d.getterQueries) d.queries = d.getterQueries.some((t) => !this.isDataClass(t));
+  }
+
   private querying(cold = false, seed: (d: Def) => boolean = (d) => d.queries, followed: (callee: string) => boolean = () => true): { q: Map<string, Def>; reaches: Set<Def> } {
+    this.settleGetters();
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
@@ -720,6 +746,7 @@ export class CrossFileCalls {
   }
 
   findings(only?: ReadonlySet<string>, callees?: ReadonlySet<string>): Finding[] {
+    this.settleGetters();
     this.root = undefined;
     this.held.clear();
     const pending = (only || callees ? this.pending.filter((p) => (!only || only.has(p.file)) && (!callees || callees.has(p.call.callee))) : this.pending).filter((p) => !this.overReturnedConstants(p.family, p.call));
@@ -932,7 +959,7 @@ export class CrossFileCalls {
     };
     let noDjango: boolean | undefined;
     return findings.flatMap((f) => {
-      const ev = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string; accessorOf?: string; library?: string; call?: string; alsoAt?: { call: string }[] } | undefined) : undefined;
+      const ev = f.ruleId === RULE_ID && f.file !== undefined ? (f.evidence as { accessor?: string; accessorOf?: string; getterOf?: string; library?: string; call?: string; alsoAt?: { call: string }[] } | undefined) : undefined;
       // A related-manager write read by its shape alone (`lookup_context.observed_types.add(x)`) in a project whose Python
       // files import another database layer and never Django: an attribute holding a plain set or list, no round trip
       // (held-out-al Skyvern: SQLAlchemy repositories, sets of OTP types).
@@ -941,6 +968,11 @@ export class CrossFileCalls {
       // themselves, every definition without a query: a plain method, no round trip.
       if (ev?.accessor && !ev.accessorOf && plainMethod(f.file!, ev.accessor)) return [];
       if (ev?.accessor && ev.accessorOf && ownMethod(f.file!, ev.accessor, ev.accessorOf)) return [];
+      // Java: a getter without arguments read on a class the app defines as a data class (`invoiceModelDao.getId()`,
+      // `m -> m.getAmount()` on an `InvoiceItemModelDao`): a row object named like a DAO, no round trip.
+      // (The lines it stands for too: getters on the same receiver, `cur.getId` twice.)
+      const recv = ev?.getterOf ? /^(\w+)\.\w+$/.exec(ev.call ?? '')?.[1] : undefined;
+      if (recv && (ev!.alsoAt ?? []).every((a) => new RegExp(`^${recv}\\.(get|is)[A-Z]\\w*$`).test(a.call)) && this.isDataClass(ev!.getterOf!)) return [];
       return [this.adjustOne(f)];
     });
   }

@@ -37,6 +37,13 @@ export interface DbCall {
   /** Java: a repository call known by its receiver's name and method verb only, with the receiver's declared type (`AbstractJdbcRepository`). */
   ownType?: string;
   /**
+   * Java: a no-argument bean getter (`invoiceModelDao.getId()`) taken for a repository's query by the receiver's name
+   * alone (`…Dao`): the class it is read on — the receiver's declared type, else its name capitalised. Once every file is
+   * read, a getter of a class the app defines as a data class (fields read back by getters, no query of its own) is no
+   * query (CrossFileCalls: the finding is dropped, and a function querying only so does not query).
+   */
+  getterOf?: string;
+  /**
    * A method of the app's own data layer (a store interface, sqlc's generated queries, a repository's declared query
    * method): no batched form of it exists until the app adds one, so the finding names the method to batch and offers
    * no code.

@@ -86,6 +86,8 @@ export interface NPlusOneEvidence {
    * reaches no query, the finding is dropped (CrossFileCalls.adjust).
    */
   accessorOf?: string;
+  /** Java: the class a no-argument getter taken for a repository's query is read on (DbCall `getterOf`): dropped once that class is known to be the app's data class (CrossFileCalls.adjust). */
+  getterOf?: string;
 }
 
 /** A loop's collection that is its function's parameter: the function's name and the parameter's 0-based position. */
@@ -145,10 +147,11 @@ export interface FileCallFacts {
   /** `moduleOnly`: Python, callees called only on a module (`dns.resolver.query(…)`): that module decides, never a function of the app found by the bare name. */
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
   /** `queryLine`: the 1-based line of the function's first query of its own. */
+  /** `getterQueries`: Java, a function with no query of its own but getters read as queries by their receiver's name (DbCall `getterOf`): the classes they are read on — it queries unless each is the app's data class (CrossFileCalls). */
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; selfOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; selfOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number; getterQueries?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -177,6 +180,8 @@ export interface FileCallFacts {
   packageImports?: Record<string, string>;
   /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
   javaClass?: { extends?: string; types: Record<string, string> };
+  /** Java: the file's data classes (fields read back by plain getters, no database call): their getters query nothing. */
+  dataClasses?: string[];
   /** TS/JS and Java: per class of the file, the interfaces it implements and the class it extends (last names): what a call on an object typed by an interface can reach. */
   supertypes?: Record<string, string[]>;
   /** Python: per class of the file, the classes it names as bases (last names: `class ProviderModel(SqlalchemyBase, Mixin)`). */
@@ -722,7 +727,12 @@ class Detector {
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const own = this.hits.find((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))?.node
+      const counted = (h: DbHit) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang);
+      // Java: a getter read as a query by its receiver's name alone (`customField.getId()`) decides once every file is
+      // read (getterQueries): the class may be the app's row object.
+      const getterQueries = [...new Set(this.hits.filter((h) => h.call.getterOf !== undefined && counted(h)).map((h) => h.call.getterOf!))];
+      const getterHit = this.hits.find((h) => h.call.getterOf !== undefined && counted(h))?.node;
+      const own = this.hits.find((h) => h.call.getterOf === undefined && counted(h))?.node
         ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def))
         ?? this.paramRecordWrite(def)
         ?? (this.lang === 'java' ? statementAnnotation(def) : undefined);
@@ -734,7 +744,7 @@ class Detector {
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
       const literal = this.returnedLiteral(def);
       const guarded = guardedParam(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(onSelfIn.get(def) && [...onSelfIn.get(def)!].some(([, only]) => only) ? { selfOnly: [...onSelfIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(!queries && getterQueries.length ? { getterQueries } : {}), ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ?? getterHit ? { queryLine: this.lineOf((own ?? getterHit)!.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(onSelfIn.get(def) && [...onSelfIn.get(def)!].some(([, only]) => only) ? { selfOnly: [...onSelfIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -829,7 +839,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), ...this.pythonBaseFacts(), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), ...this.javaDataClasses(defs.map((d) => d.def)), ...this.pythonBaseFacts(), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -1290,6 +1300,33 @@ class Detector {
       if (name && bases.length) out[name] = bases;
     }
     return Object.keys(out).length ? { pythonBases: out } : {};
+  }
+
+  /**
+   * Java: the classes of the file that are data classes — a class (not an interface) declaring fields, with at least one
+   * getter that only returns one of them (`public UUID getState() { return state; }`), and no database call in its body:
+   * a row object, a model, a DTO, whatever its name (Kill Bill's `BlockingStateModelDao`). Its getters read memory.
+   */
+  private javaDataClasses(defs: Node[]): { dataClasses?: string[] } {
+    if (this.lang !== 'java') return {};
+    const out: string[] = [];
+    const seen = new Set<number>();
+    for (const def of defs) {
+      const cls = def.parent?.parent;
+      if (cls?.type !== 'class_declaration' || def.parent?.type !== 'class_body' || seen.has(cls.startIndex)) continue;
+      seen.add(cls.startIndex);
+      const name = field(cls, 'name')?.text;
+      const body = def.parent;
+      const fields = new Set(named(body).filter((c) => c.type === 'field_declaration').flatMap((f) => named(f).filter((d) => d.type === 'variable_declarator').map((d) => field(d, 'name')?.text ?? '')));
+      if (!name || !fields.size) continue;
+      const getter = named(body).some((m) => {
+        if (m.type !== 'method_declaration' || !/^(get|is)[A-Z]/.test(field(m, 'name')?.text ?? '') || named(field(m, 'parameters')).length) return false;
+        const ret = /^\{\s*return\s+(?:this\.)?(\w+)\s*;\s*\}$/.exec(field(m, 'body')?.text ?? '');
+        return !!ret && fields.has(ret[1]);
+      });
+      if (getter && !this.hits.some((h) => h.call.getterOf === undefined && this.within(cls, h.node))) out.push(name);
+    }
+    return out.length ? { dataClasses: out } : {};
   }
 
   private supertypeFacts(defs: Node[]): { supertypes?: Record<string, string[]> } {
@@ -3607,7 +3644,9 @@ class Detector {
     for (const [name, def] of this.functions) {
       // A huey task: calling it enqueues a message; its queries run in the worker.
       if (enqueuedWhenCalled(def, this.lang, this.text)) continue;
-      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
+      const counts = (h: DbHit) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def);
+      // A query before a getter read as one by its receiver's name (DbCall `getterOf`, judged once every file is read).
+      const hit = this.hits.find((h) => h.call.getterOf === undefined && counts(h)) ?? this.hits.find(counts);
       if (hit) querying.set(name, { def, hit });
     }
     this.locallyQuerying = new Set(querying.keys());
@@ -4191,6 +4230,7 @@ class Detector {
       ...(possible ? {} : this.itemCallsBefore(li, node)),
       ...this.sourceOf(li),
       ...(call.lazy ? { accessor: call.method } : call.ownType ? { accessor: call.method, accessorOf: call.ownType } : {}),
+      ...(call.getterOf ? { getterOf: call.getterOf } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     const finding: Finding = {

@@ -36,6 +36,12 @@ const ROUNDS = 6;
 const FAMILIES = /^(go|typescript|tsx|javascript|python)$/;
 /** Python methods the web framework calls per request (a Resource's or a View's HTTP verbs): request code, whoever else calls the name. */
 const PY_REQUEST_METHODS = /^(get|post|put|patch|delete|head|options|dispatch|dispatch_request|handle)$/;
+/**
+ * A route's decorator above a function: FastAPI/Starlette `@router.get("/…")`, `@app.post(…)`, `@app.api_route(…)`,
+ * Flask `@bp.route(…)`, FastMCP `@mcp.tool()`; NestJS `@Get()`, `@Post(':id')` on a controller's method. The framework
+ * calls it per request: request code, whatever else calls a function of its name.
+ */
+const ROUTE_DECORATOR = /^\s*@(?:[A-Za-z_]\w*\.)+(?:get|post|put|patch|delete|head|options|trace|route|api_route|websocket|tool)\(|^\s*@(?:Get|Post|Put|Patch|Delete|All|Head|Options)\(/;
 /** gunicorn server hooks that run while the server boots (the master, or each worker once), never per request. */
 const PY_BOOT_HOOKS = /^(on_starting|when_ready|pre_fork|post_fork|post_worker_init)$/;
 // Not `setup/`: apps name remote-server set-up actions so (dokploy's server-setup runs per request).
@@ -80,6 +86,15 @@ function servedCommandPackages(text: string): string[] {
     }
   }
   return [...out];
+}
+
+/** Whether the function defined at `line` (1-based) carries a route's decorator (ROUTE_DECORATOR) in the lines just above it. */
+function routeHandler(line: number, lines: string[]): boolean {
+  for (let i = line - 2; i >= 0 && i >= line - 40 && /^\s*(@|\)|[\w"'\],]|$)/.test(lines[i] ?? ''); i--) {
+    if (ROUTE_DECORATOR.test(lines[i] ?? '')) return true;
+    if (/^\s*(async\s+)?def\s|^\s*class\s|[;{}]\s*$/.test(lines[i] ?? '')) return false;
+  }
+  return false;
 }
 
 /** Python: whether the function defined at `line` (1-based) is a boot hook of the server or framework. */
@@ -167,7 +182,7 @@ export class StartupGraph {
     // by the `init-encryption` cobra command, encrypts each table's columns one statement at a time by design).
     // (A Python click/typer module known only from its text is often the app's entry point: codeContextForImports.)
     const command = fileContext === 'script' && (go || codeContextForImports(contextPath, text) === 'script');
-    const lines = py ? text.split('\n') : [];
+    const lines = text.split('\n');
     if (py && /\b(?:pre|post)_migrate\b/.test(text)) {
       for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
       for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
@@ -176,7 +191,7 @@ export class StartupGraph {
     for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
       const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
-      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...((py && f.method && PY_REQUEST_METHODS.test(f.name)) || (!go && routeHandler(f.line, lines)) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
       if (list) list.push(fn);
@@ -272,12 +287,16 @@ export class StartupGraph {
     const callers = new Map<string, Fn[]>();
     for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
     const startup = new Set<string>();
-    const isStartup = (f: Fn) => this.isRoot(f) || startup.has(f.name);
+    // A route handler is request code, though start-up code calls a function of its name (Tracecat's `search_cases`
+    // handler and the cases service's `search_cases`).
+    const isStartup = (f: Fn) => !f.request && (this.isRoot(f) || startup.has(f.name));
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
         if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name) || this.scheduledRefs.has(f.name) || this.tickFns.has(`${f.file}\u0000${f.name}`)) continue;
-        const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
+        // (A route handler delegating to the service's function of its own name, `await service.list_cases(…)` in the
+        // handler `list_cases`, is its caller: not recursion.)
+        const by = (callers.get(f.name) ?? []).filter((c) => c !== f && (c.name !== f.name || c.request) && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
           changed = true;
@@ -294,7 +313,7 @@ export class StartupGraph {
     if (this.deferred.get(file)?.some(([a, b]) => a <= line && line <= b)) return undefined;
     let best: Fn | undefined;
     for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
-    return best && !this.tickFns.has(`${best.file}\u0000${best.name}`) && (this.isRoot(best) || this.startupNames().has(best.name)) ? best : undefined;
+    return best && !best.request && !this.tickFns.has(`${best.file}\u0000${best.name}`) && (this.isRoot(best) || this.startupNames().has(best.name)) ? best : undefined;
   }
 
   /** The innermost function of the file holding the line, when it runs only per tick of a schedule. */

@@ -237,7 +237,10 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     // CrudRepository's own methods have a batched form (findAllById, saveAll, deleteAllById); a query method the
     // repository declares (`findByOwner`, `selectPathById`) has none until the app adds one.
     const own = !CRUD_METHOD.test(method);
-    return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, ''), ...(own ? { appMethod: true } : {}), ...(recvType ? { ownType: recvType } : {}) };
+    // `invoiceModelDao.getId()`: a bean getter without arguments on a receiver known only by its name, not typed as a
+    // repository — possibly a row object named like a DAO; the project's own class decides (CrossFileCalls).
+    const getterOf = /^(get|is)[A-Z]\w*$/.test(method) && !named(last.args).length && !/(Repository|Repo)$/.test(recvType) ? recvType || recv.charAt(0).toUpperCase() + recv.slice(1) : undefined;
+    return { library: 'spring-data', ...(getterOf ? { getterOf } : {}), op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, ''), ...(own ? { appMethod: true } : {}), ...(recvType ? { ownType: recvType } : {}) };
   }
   // jOOQ: a DSLContext's terminal — `dsl.fetchExists(…)`, `dsl.fetchOne(…)`, `dsl.selectFrom(T).where(…).fetch()`,
   // `dsl.update(T).set(…).execute()` — on a receiver typed DSLContext or named like one.
