@@ -898,9 +898,14 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
 
-  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
+    // The statement written here (raw SQL), as the plans' hover finds it at this place: that hover shows its advice, plan
+    // and SQL, so this one gives the recorded figures only (person50 L-E: the same index and plan line twice).
+    const code = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos)).catch(() => undefined);
+    const { normalizeSql } = await import('../core/sql/statement');
+    const codeNormalized = code ? normalizeSql(code.sql) : undefined;
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     const shown = this.shownAdvice();
     const md = new vscode.MarkdownString(undefined, true);
@@ -912,6 +917,7 @@ export class CaptureRecording implements vscode.Disposable {
       silenced: !!n && this.silenced(doc).has(site.line!),
       advice: (k) => shown.get(k),
       plan: (k) => this.plans.get(k),
+      shownByCode: (k) => codeNormalized !== undefined && codeNormalized === k,
       links: {
         advice: `command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))}`,
         fullSql: (sql) => `command:${SHOW_FULL_SQL_COMMAND}?${encodeURIComponent(JSON.stringify([sql]))}`,

@@ -34,6 +34,12 @@ export interface RecordedHoverInput {
   advice: (normalized: string) => StatementAdvice | undefined;
   plan: (normalized: string) => HoverPlan | undefined;
   links: { advice: string; fullSql: (sql: string) => string };
+  /**
+   * Whether the code at the hovered place holds this statement itself (raw SQL, normalised the same): PG Lens's own hover
+   * of that statement shows its index advice, plan and SQL, so this one gives its recorded figures only (person50 L-E:
+   * "Index: … 234 → 78.6" and the same plan line twice in one scrolling box; issue 20 item 8).
+   */
+  shownByCode?: (normalized: string) => boolean;
 }
 
 /** The hover's Markdown (command links are the caller's; text from the database or the code is escaped). */
@@ -45,13 +51,19 @@ export function recordedHoverMarkdown(input: RecordedHoverInput): string {
   if (input.nPlusOne && input.silenced) parts.push('N+1 not reported here: a `pg-lens-ignore n-plus-one` comment (or the rule\'s setting) silences it.');
   else if (input.nPlusOne) parts.push(`$(warning) ${recordedNPlusOneHoverLine(input.nPlusOne)}`);
   const shown = [...site.statements].sort((a, b) => b.totalMs - a.totalMs).slice(0, HOVER_STATEMENTS);
+  const byCode = (st: { normalized: string }) => input.shownByCode?.(st.normalized) === true;
   for (const st of shown) {
+    if (byCode(st)) continue;
     const a = input.advice(st.normalized);
     for (const g of a?.suggestions ?? []) parts.push(`$(lightbulb) **Index**: ${mdEscape(spaced(g.summary))}`);
   }
   // 2. Each statement: its figures, its plan in one line, its SQL in a few.
   for (const st of shown) {
     const figures = `${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : mdEscape(st.maxUnitKind)}${st.errors ? ` · ${st.errors} failed` : ''}`;
+    if (byCode(st)) {
+      parts.push(`${figures} — the statement written here: its plan and index advice are in its own hover`);
+      continue;
+    }
     const plan = input.plan(st.normalized);
     parts.push(plan ? `${figures}  \n${planLine(plan)}` : figures);
     const a = input.advice(st.normalized);

@@ -110,4 +110,17 @@ describe('core/record/hover: the hover at a recorded line', () => {
     assert.match(md, /````sql\n/);
     assert.match(md, /No plan: relation "t\\_\\\[x\\\]" does not exist/);
   });
+
+  it('the statement written at the line (raw SQL) is not said twice: its recorded figures only, its advice, plan and SQL left to its own hover (person50 L-E)', () => {
+    const md = recordedHoverMarkdown(input({ shownByCode: (k) => k === SQL }));
+    assert.doesNotMatch(md, /\*\*Index\*\*/, 'the index advice is in the statement\'s own hover');
+    assert.doesNotMatch(md, /Open plan/, 'so is its plan');
+    assert.doesNotMatch(md, /```sql/, 'and its SQL');
+    assert.match(md, /1031× · [^\n]* — the statement written here: its plan and index advice are in its own hover/);
+    assert.match(md, /N\+1/, 'the recorded N+1 stays');
+    // An ORM call (no SQL in the code): everything, as before.
+    const orm = recordedHoverMarkdown(input({ shownByCode: () => false }));
+    assert.match(orm, /\*\*Index\*\*/);
+    assert.match(orm, /Open plan/);
+  });
 });
