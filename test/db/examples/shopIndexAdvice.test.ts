@@ -10,7 +10,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { shopWithTraffic } from './shopState';
+import { shopStatements, shopWithTraffic } from './shopState';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import type { Finding } from '../../../src/core/findings';
 import { decisionStatements, IndexDecider } from '../../../src/db/indexDecision';
@@ -35,10 +35,7 @@ describe('examples/shop: one index decision for the reviews statements on every 
     configureTreeSitterForCli();
     await shopWithTraffic(t, { scale: 0.25, requests: 150 });
     db = await t.open();
-    for (const f of fs.readdirSync(src).filter((n) => n.endsWith('.ts'))) {
-      const text = fs.readFileSync(path.join(src, f), 'utf8');
-      for (const s of await extractSqlSites(text, f, f)) if (s.confidence >= 0.5) files.push({ sql: s.sql, source: `src/${f}:${text.slice(0, s.span.start).split('\n').length}` });
-    }
+    files.push(...(await shopStatements()));
   });
 
   const ddlOf = (f: Finding | undefined) => (f?.evidence as { suggestions?: { ddl: string }[] } | undefined)?.suggestions?.map((s) => s.ddl);

@@ -10,17 +10,14 @@
  * own now serves it when the planner uses it (core/advice/workload.ts). Checked on the real shop.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadShop } from '../../../examples/shop/seed';
-import { extractSqlSites } from '../../../src/core/extract/index';
 import { IndexDecider, mergeStatements } from '../../../src/db/indexDecision';
 import { decided } from '../../../src/db/missingIndexAnalyzer';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
+import { shopStatements } from './shopState';
 
-const src = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
 /** What Sequelize sends for orm/orders.ts refundedOrders() (the recording's SQL, constants inline). */
 const RECORDED = `SELECT "id", "customer_id" AS "customerId", "status", "total_cents" AS "totalCents", "placed_at" AS "placedAt" FROM "orders" AS "Order" WHERE "Order"."status" = 'refunded' ORDER BY "Order"."placed_at" DESC LIMIT 20;`;
 
@@ -35,10 +32,7 @@ describe('examples/shop: a recorded statement and the code\'s same read get one 
     configureTreeSitterForCli();
     await loadShop(t.url, { scale: 0.25 });
     db = await t.open();
-    for (const f of fs.readdirSync(src).filter((n) => n.endsWith('.ts'))) {
-      const text = fs.readFileSync(path.join(src, f), 'utf8');
-      for (const s of await extractSqlSites(text, f, f)) if (s.confidence >= 0.5) files.push({ sql: s.sql, source: `src/${f}:${text.slice(0, s.span.start).split('\n').length}` });
-    }
+    files.push(...(await shopStatements()));
     refunds = files.find((f) => /WHERE status = 'refunded' ORDER BY placed_at DESC$/.test(f.sql.trim()))?.sql ?? '';
     assert.ok(refunds, 'src/orders.ts has the refunds read without LIMIT');
   });

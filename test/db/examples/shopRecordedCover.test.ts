@@ -18,7 +18,6 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadShop } from '../../../examples/shop/seed';
-import { extractSqlSites } from '../../../src/core/extract/index';
 import { IndexDecider, mergeStatements, WorkspaceStatements } from '../../../src/db/indexDecision';
 import { decided, keepDecision, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
 import { recordedDecisionOrder, RECORDED_DECISION_BATCH } from '../../../src/core/record/advice';
@@ -28,6 +27,7 @@ import type { FoundStatement } from '../../../src/core/advice/workload';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
+import { shopStatements } from './shopState';
 import { runCli } from '../../unit/support/cli';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -50,10 +50,7 @@ describe('examples/shop: one index answer for src/orders.ts:70, whichever record
     await loadShop(t.url, { scale: 0.25 });
     db = await t.open();
     ordersText = fs.readFileSync(ordersFile, 'utf8');
-    for (const f of fs.readdirSync(src).filter((n) => n.endsWith('.ts'))) {
-      const text = fs.readFileSync(path.join(src, f), 'utf8');
-      for (const s of await extractSqlSites(text, f, f)) if (s.confidence >= 0.5) files.push({ sql: s.sql, source: `src/${f}:${text.slice(0, s.span.start).split('\n').length}` });
-    }
+    files.push(...(await shopStatements()));
     refunds = files.find((f) => /WHERE status = 'refunded' ORDER BY placed_at DESC$/.test(f.sql.trim()))?.sql ?? '';
     assert.ok(refunds, 'src/orders.ts has the refunds read without LIMIT');
   });

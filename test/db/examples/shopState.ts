@@ -46,6 +46,16 @@ export function shopSources(): Map<string, string> {
   return new Map(fs.readdirSync(src).filter((n) => n.endsWith('.ts')).map((f) => [`src/${f}`, fs.readFileSync(path.join(src, f), 'utf8')]));
 }
 
+/** The statements of the shop's sources as the workspace holds them (confidence ≥ 0.5), each named by its place (`src/orders.ts:70`). */
+export async function shopStatements(): Promise<{ sql: string; source: string }[]> {
+  const out: { sql: string; source: string }[] = [];
+  for (const [file, text] of shopSources()) {
+    const f = path.basename(file);
+    for (const s of await extractSqlSites(text, f, f)) if (s.confidence >= 0.5) out.push({ sql: s.sql, source: `${file}:${text.slice(0, s.span.start).split('\n').length}` });
+  }
+  return out;
+}
+
 /** The editor's per-connection advice state over the workspace's files (src/vscode/indexAdvice.ts). */
 export interface EditorAdviceState {
   /** The advice every statement has (what diagnostics and hovers read, open file or not). */
