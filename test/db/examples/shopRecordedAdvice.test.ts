@@ -12,11 +12,10 @@
 import { strict as assert } from 'node:assert';
 import { loadShop } from '../../../examples/shop/seed';
 import { IndexDecider, mergeStatements } from '../../../src/db/indexDecision';
-import { decided } from '../../../src/db/missingIndexAnalyzer';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
-import { shopStatements } from './shopState';
+import { decidedDdl, refundsRead, shopStatements } from './shopState';
 
 /** What Sequelize sends for orm/orders.ts refundedOrders() (the recording's SQL, constants inline). */
 const RECORDED = `SELECT "id", "customer_id" AS "customerId", "status", "total_cents" AS "totalCents", "placed_at" AS "placedAt" FROM "orders" AS "Order" WHERE "Order"."status" = 'refunded' ORDER BY "Order"."placed_at" DESC LIMIT 20;`;
@@ -33,28 +32,24 @@ describe('examples/shop: a recorded statement and the code\'s same read get one 
     await loadShop(t.url, { scale: 0.25 });
     db = await t.open();
     files.push(...(await shopStatements()));
-    refunds = files.find((f) => /WHERE status = 'refunded' ORDER BY placed_at DESC$/.test(f.sql.trim()))?.sql ?? '';
+    refunds = refundsRead(files);
     assert.ok(refunds, 'src/orders.ts has the refunds read without LIMIT');
   });
 
-  const ddl = async (decider: IndexDecider, set: { sql: string; label: string }[], sql: string) => {
-    const decision = await decider.decide(set, { focus: [sql] });
-    return decided(decider, sql, decision)?.suggestions.map((s) => s.ddl) ?? [];
-  };
 
   it('the editor (code statement in focus) and the recording (recorded statement in focus) name the same index', async () => {
     const decider = new IndexDecider(db, { realIndexes: true });
     const set = mergeStatements([], [...files, { sql: RECORDED, source: 'recorded' }]).statements;
-    const forCode = await ddl(decider, set, refunds);
-    const forRecorded = await ddl(decider, set, RECORDED);
+    const forCode = await decidedDdl(decider, set, refunds);
+    const forRecorded = await decidedDdl(decider, set, RECORDED);
     assert.ok(forRecorded.length, 'the recorded refunds read gets an index');
     assert.deepEqual(forCode, forRecorded, `src/orders.ts:70 ${JSON.stringify(forCode)} vs recorded ${JSON.stringify(forRecorded)}`);
   });
 
   it('(cause 1) decided without the recorded statement, the code\'s read gets another index than the recording', async () => {
     const decider = new IndexDecider(db, { realIndexes: true });
-    const withRecorded = await ddl(decider, mergeStatements([], [...files, { sql: RECORDED, source: 'recorded' }]).statements, RECORDED);
-    const codeAlone = await ddl(decider, mergeStatements([], files).statements, refunds);
+    const withRecorded = await decidedDdl(decider, mergeStatements([], [...files, { sql: RECORDED, source: 'recorded' }]).statements, RECORDED);
+    const codeAlone = await decidedDdl(decider, mergeStatements([], files).statements, refunds);
     assert.notDeepEqual(codeAlone, withRecorded, 'the two sets give different indexes: the recorded statement must be in the set');
   });
 });

@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadShop } from '../../../examples/shop/seed';
 import { IndexDecider, mergeStatements, WorkspaceStatements } from '../../../src/db/indexDecision';
-import { decided, keepDecision, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { keepDecision, missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
 import { recordedDecisionOrder, RECORDED_DECISION_BATCH } from '../../../src/core/record/advice';
 import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
 import { analyzeFile } from '../../../src/core/scan';
@@ -27,7 +27,7 @@ import type { FoundStatement } from '../../../src/core/advice/workload';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { testDatabase } from '../support';
-import { shopStatements } from './shopState';
+import { decidedDdl, refundsRead, shopStatements } from './shopState';
 import { runCli } from '../../unit/support/cli';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -51,14 +51,10 @@ describe('examples/shop: one index answer for src/orders.ts:70, whichever record
     db = await t.open();
     ordersText = fs.readFileSync(ordersFile, 'utf8');
     files.push(...(await shopStatements()));
-    refunds = files.find((f) => /WHERE status = 'refunded' ORDER BY placed_at DESC$/.test(f.sql.trim()))?.sql ?? '';
+    refunds = refundsRead(files);
     assert.ok(refunds, 'src/orders.ts has the refunds read without LIMIT');
   });
 
-  const ddl = async (decider: IndexDecider, set: { sql: string; label: string }[], sql: string) => {
-    const decision = await decider.decide(set, { focus: [sql] });
-    return decided(decider, sql, decision)?.suggestions.map((s) => s.ddl) ?? [];
-  };
 
   /**
    * The demo's recording in miniature: line 70's read (raw driver, 4 calls) and RECORDED_DECISION_BATCH costlier reads on
@@ -79,33 +75,33 @@ describe('examples/shop: one index answer for src/orders.ts:70, whichever record
     // The editor's weighed set: the workspace's statements and every recorded one (IndexAdvice.weigh at Stop and after a reload).
     const set = mergeStatements([], [...files, ...weighed.map((st) => ({ sql: st.sql, source: st.place }))]).statements;
     const decider = new IndexDecider(db, { realIndexes: true });
-    const afterStop = await ddl(decider, set, refunds);
+    const afterStop = await decidedDdl(decider, set, refunds);
     // "Plan and index advice" on orm/orders.ts:25: the ORM read decided on demand, on the same decider.
-    const orm = await ddl(decider, set, ORM_REFUNDS);
-    const afterOpening = await ddl(decider, set, refunds);
+    const orm = await decidedDdl(decider, set, ORM_REFUNDS);
+    const afterOpening = await decidedDdl(decider, set, refunds);
     assert.ok(afterStop.length, 'line 70 gets an index');
     assert.deepEqual(afterOpening, afterStop, `line 70 after Stop ${JSON.stringify(afterStop)}, after the ORM line was opened ${JSON.stringify(afterOpening)}`);
     // One index for the two reads: the shared decision, from the start.
     assert.deepEqual(orm, afterStop, `the ORM read ${JSON.stringify(orm)}, line 70 ${JSON.stringify(afterStop)}`);
     // A decider made anew (a reload) says the same.
-    assert.deepEqual(await ddl(new IndexDecider(db, { realIndexes: true }), set, refunds), afterStop, 'after a reload');
+    assert.deepEqual(await decidedDdl(new IndexDecider(db, { realIndexes: true }), set, refunds), afterStop, 'after a reload');
   });
 
   it('(the former cut) weighing only the first batch, line 70 flipped once the ORM read was decided on demand', async () => {
     const { batches } = recordedDecisionOrder(recording());
     const cut = mergeStatements([], [...files, ...batches[0].map((st) => ({ sql: st.sql, source: st.place }))]).statements;
     const decider = new IndexDecider(db, { realIndexes: true });
-    const afterStop = await ddl(decider, cut, refunds);
+    const afterStop = await decidedDdl(decider, cut, refunds);
     const opened = mergeStatements([], [...files, ...[...batches[0], { sql: ORM_REFUNDS, place: 'recorded' }].map((st) => ({ sql: st.sql, source: st.place }))]).statements;
-    await ddl(decider, opened, ORM_REFUNDS);
-    const afterOpening = await ddl(decider, opened, refunds);
+    await decidedDdl(decider, opened, ORM_REFUNDS);
+    const afterOpening = await decidedDdl(decider, opened, refunds);
     assert.notDeepEqual(afterOpening, afterStop, 'with the cut, the answer depended on what was opened: the case the fix is for');
   });
 
   it('pg-lens record --db: the raw refunds read, among the 25 costliest, is decided with the ORM refunds read below them (M-4, the CLI\'s same cut)', async () => {
     const raw = "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
-    const alone = await ddl(new IndexDecider(db, { realIndexes: true }), mergeStatements([], [{ sql: raw, source: 'recorded' }]).statements, raw);
-    const together = await ddl(new IndexDecider(db, { realIndexes: true }), mergeStatements([], [{ sql: raw, source: 'recorded' }, { sql: ORM_REFUNDS, source: 'recorded' }]).statements, raw);
+    const alone = await decidedDdl(new IndexDecider(db, { realIndexes: true }), mergeStatements([], [{ sql: raw, source: 'recorded' }]).statements, raw);
+    const together = await decidedDdl(new IndexDecider(db, { realIndexes: true }), mergeStatements([], [{ sql: raw, source: 'recorded' }, { sql: ORM_REFUNDS, source: 'recorded' }]).statements, raw);
     assert.notDeepEqual(together, alone, 'the case: the ORM read changes the raw read\'s index');
     const r = await runCli(['record', '--format', 'json', '--db', t.url, '--', process.execPath, path.join(root, 'test', 'fixtures', 'record', 'refundsBelowCut.js')], { env: { ...process.env, DATABASE_URL: t.url }, cwd: root });
     assert.equal(r.code, 0, r.err);

@@ -56,6 +56,17 @@ export async function shopStatements(): Promise<{ sql: string; source: string }[
   return out;
 }
 
+/** The shop's refunds read without LIMIT (src/orders.ts), as shopStatements gives it. */
+export function refundsRead(files: readonly { sql: string }[]): string {
+  return files.find((f) => /WHERE status = 'refunded' ORDER BY placed_at DESC$/.test(f.sql.trim()))?.sql ?? '';
+}
+
+/** The indexes one decision over `set`, focused on `sql`, gives `sql` (their CREATE INDEX texts). */
+export async function decidedDdl(decider: IndexDecider, set: DecisionInput[], sql: string): Promise<string[]> {
+  const decision = await decider.decide(set, { focus: [sql] });
+  return decided(decider, sql, decision)?.suggestions.map((s) => s.ddl) ?? [];
+}
+
 /** The editor's per-connection advice state over the workspace's files (src/vscode/indexAdvice.ts). */
 export interface EditorAdviceState {
   /** The advice every statement has (what diagnostics and hovers read, open file or not). */
