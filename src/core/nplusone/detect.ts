@@ -1967,6 +1967,11 @@ class Detector {
   }
 
   /** The nearest loop around `node` that runs its body once per item, within the same named function. */
+  /** The loops around a loop, innermost first (not the loop itself). */
+  private *outerLoops(li: LoopInfo): Generator<LoopInfo> {
+    for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) yield l;
+  }
+
   private enclosingLoop(node: Node, argsUse?: Node): LoopInfo | undefined {
     let child: Node = node;
     let cur = node.parent;
@@ -2250,7 +2255,7 @@ class Detector {
     const root = /^(?:str\(|String\()?[@$]?([A-Za-z_][\w$]*)/.exec(value)![1];
     if (/ids?$|Ids?$|IDs?$|_ids?$|keys$|lines$|rows$|csv|content|file|body|data$/i.test(value.replace(/\)$/, '').split(/[.[\]"']+/).filter(Boolean).pop() ?? '')) return undefined;
     const b = this.binding(root, li.node.startIndex);
-    for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+    for (const l of this.outerLoops(li)) {
       if (l.variable?.split(/[^\w$@]+/).includes(root) || l.key === root || (b && b.at >= l.node.startIndex && b.at < l.node.endIndex)) return undefined;
     }
     return li.iterable!.text.replace(/\s+/g, ' ').slice(0, 60);
@@ -2274,7 +2279,7 @@ class Detector {
     const copied = named ? copyOf(named.value.text.trim()) : undefined;
     const t = copyOf(own) ?? copied ?? own;
     if (copied) {
-      for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      for (const l of this.outerLoops(li)) {
         if (named!.at >= l.node.startIndex && named!.at < l.node.endIndex) return undefined;
       }
     }
@@ -2282,7 +2287,7 @@ class Detector {
     const src = m ? loopSourceOf(t, undefined) : undefined;
     if (!m || src?.kind !== 'children' || src.column || src.parent === 'the request') return undefined;
     const b = this.binding(m[1], li.node.startIndex);
-    for (let l = li.node.parent ? this.enclosingLoop(li.node) : undefined; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+    for (const l of this.outerLoops(li)) {
       if (l.variable === m[1] || l.key === m[1] || (b && b.at >= l.node.startIndex && b.at < l.node.endIndex)) return undefined;
     }
     return t;
