@@ -966,6 +966,7 @@ export class CaptureRecording implements vscode.Disposable {
     // code's line on the same table flipped to the shared index then, and back after a reload (person49 M-4). They are
     // decided in batches, the costliest first, the others after it in the background, in one order (recordedDecisionOrder).
     const { weighed, batches } = recordedDecisionOrder(sites.flat());
+    const keep = () => this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
     this.ctx.indexAdvice?.weigh(weighed.map((st) => decisionInputOf(st)));
     let unkept = false;
     for (const batch of batches) {
@@ -980,10 +981,10 @@ export class CaptureRecording implements vscode.Disposable {
       // The advice is kept with the recording, for after a reload (person13 P6): once the first batch is decided, then once all are.
       if (batch === batches[0]) {
         unkept = false;
-        await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+        await keep();
       }
     }
-    if (unkept && !this.listener && this.rec === rec) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+    if (unkept && !this.listener && this.rec === rec) await keep();
   }
 
   private forgottenFollowed = false;
@@ -1053,7 +1054,7 @@ export class CaptureRecording implements vscode.Disposable {
       try {
         const e = await explain(db, st.sql, {});
         // As every plan is shown: the brief with an "Open plan" link to the plan viewer (the text plan was a block to read).
-        const open = `command:${OPEN_STATEMENT_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([{ sql: st.sql, title: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` }]))}`;
+        const open = `command:${OPEN_STATEMENT_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([{ sql: st.sql, title: recordedTitle(st.sql) }]))}`;
         this.plans.set(st.normalized, { brief: briefPlan(e.plan), open });
         this.planTexts.set(st.normalized, briefText(briefPlan(e.plan)));
       } catch (err) {
@@ -1076,9 +1077,14 @@ async function withContext(site: SiteFigure): Promise<(StatementFigure & { conte
   return site.statements.map((st) => ({ ...st, place, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
 }
 
+/** A recorded statement named by its text: its plan's title, and its label where no place is known. */
+function recordedTitle(sql: string): string {
+  return `recorded: ${sql.replace(/\s+/g, ' ').slice(0, 80)}`;
+}
+
 /** A recorded statement as the editor's index decision takes it: named by its place, else by its text. */
 function decisionInputOf(st: { sql: string; context?: CodeContext; place?: string; calls?: number; totalMs?: number }): { sql: string; label: string; context?: CodeContext; recorded?: { calls: number; totalMs: number } } {
-  return { sql: st.sql, label: st.place ?? `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context, ...(st.calls !== undefined ? { recorded: { calls: st.calls, totalMs: st.totalMs ?? 0 } } : {}) };
+  return { sql: st.sql, label: st.place ?? recordedTitle(st.sql), context: st.context, ...(st.calls !== undefined ? { recorded: { calls: st.calls, totalMs: st.totalMs ?? 0 } } : {}) };
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */
