@@ -74,12 +74,14 @@ describe('db/advisor: a filter above 5% is tried, and the planner decides (perso
     const wide = await trial('CREATE INDEX ON orders (status, placed_at DESC)');
     console.log(`      psql: (status) ${narrow.cost}, (status, placed_at DESC) ${wide.cost}${wide.sorts ? ', still a Sort' : ''}`);
     assert.ok(wide.sorts && narrow.cost <= wide.cost, "the person's case: the wider index does not give the ORDER BY and costs no less");
+    // The share in the reason is the planner's estimate from ANALYZE's sample of 30,000 of the 52,000 rows: 5.9% exact,
+    // 5.x–6.x% sampled (CI on PostgreSQL 18 saw 6.1%).
     const r = await adviseStatement(db, sql, undefined);
     const best = r.suggestions[0];
     assert.ok(best, noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 's' }));
     assert.match(best.ddl, /ON orders \(status\)$/, `the narrower index: ${best.ddl}`);
     assert.ok(r.tried?.some((x) => /\(status, placed_at DESC\)/.test(x.ddl)), 'the wider one was tried first');
-    assert.match(best.reason, /^equality on status: its filter keeps 5\.\d% of the rows, more than the 5\.0% PG Lens tries a filter alone for, tried because the plan with orders \(status, placed_at DESC\) still sorts \(that index does not give the ORDER BY, so its gain is the filter's\); the planner costs (orders \(status\) lower, [\d,.]+ against [\d,.]+|both [\d,.]+, and orders \(status\) is the narrower)$/, best.reason);
+    assert.match(best.reason, /^equality on status: its filter keeps [56]\.\d% of the rows, more than the 5\.0% PG Lens tries a filter alone for, tried because the plan with orders \(status, placed_at DESC\) still sorts \(that index does not give the ORDER BY, so its gain is the filter's\); the planner costs (orders \(status\) lower, [\d,.]+ against [\d,.]+|both [\d,.]+, and orders \(status\) is the narrower)$/, best.reason);
     assert.ok(best.costAfter! <= narrow.cost * 1.15, `psql's (status): ${narrow.cost}; PG Lens ${best.costAfter}`);
   });
 
