@@ -18,6 +18,7 @@ import { connect } from '../src/db/database';
 import { DbEvidence } from '../src/db/ruleEvidence';
 import { startEmbeddedPostgres } from '../scripts/embeddedServer';
 import { treeSitterParseCount } from '../src/core/syntax/treeSitter';
+import { configureTreeSitterForCli } from '../src/node/treeSitterDir';
 
 const root = path.join(__dirname, '..');
 const quiet: CliContext = { out: () => undefined, err: () => undefined, env: {}, cwd: root };
@@ -26,6 +27,7 @@ async function timeScan(paths: string[], cwd: string, evidence?: DbEvidence) {
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const parses = treeSitterParseCount();
+  configureTreeSitterForCli(); // as the CLI's main does before any command
   const r = await runScan(parseScanArgs(paths), { ...quiet, cwd }, { evidence });
   const ms = performance.now() - t;
   const cpu = process.cpuUsage(cpu0);

@@ -6,6 +6,7 @@ import { terminalSafe, errorMessage } from '../core/safeText';
 import { describeError } from '../db/errors';
 import { COMMANDS } from './commands/index';
 import { type CliContext, EXIT, parseArgsMessage, UsageError } from './io';
+import { configureTreeSitterForCli } from '../node/treeSitterDir';
 
 export async function main(argv: string[], given: CliContext): Promise<number> {
   // Every line the CLI prints, on stdout and stderr, goes through the one terminal-safety filter
@@ -27,6 +28,9 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
     ctx.err(`pg-lens: unknown command "${name}" (try pg-lens --help)`);
     return EXIT.usage;
   }
+  // Where the grammars are, for every command that reads source files (person51 M-4: `explain --file` had no grammar
+  // and found no SQL in any TypeScript file): set once here, a path only; nothing is loaded until a file is parsed.
+  configureTreeSitterForCli();
   try {
     return await cmd.run(rest, ctx);
   } catch (e) {

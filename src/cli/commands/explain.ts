@@ -11,7 +11,7 @@ import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatab
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
-import { extractSqlSites } from '../../core/extract/index';
+import { extractSqlSitesDetailed } from '../../core/extract/index';
 import { lineStarts, positionAt } from '../../core/findings';
 import { shortLine } from '../../core/format';
 import { explain, explainAnalyze } from '../../db/explain';
@@ -35,8 +35,8 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     } catch (e) {
       throw new UsageError(errorMessage(e));
     }
-    const sites = await extractSqlSites(text, file, file);
-    if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
+    const { sites, reason } = await extractSqlSitesDetailed(text, file, file);
+    if (!sites.length) throw new UsageError(`no SQL found in ${values.file}${reason ? ` (${reason})` : ''}`);
     const starts = lineStarts(text);
     const lineOf = (off: number) => positionAt(starts, off).line + 1;
     if (values.line === undefined) {

@@ -8,7 +8,6 @@ import { languageOf } from '../../core/languages/registry';
 import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
 import { perParentSource } from '../../db/perParent';
-import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
@@ -39,7 +38,6 @@ export const nPlusOne: CliCommand = {
     checkFormat(values.format, ['text', 'json']);
     const policy = contextPolicyFrom(values.context ?? []);
     const manyPerParent = numberOption(values['many-per-parent'] ?? String(DEFAULT_MANY_PER_PARENT), '--many-per-parent', 1, 1_000_000)!;
-    configureTreeSitterForCli();
     const notAnalysed = new Map<string, number>();
     let unreadable = 0;
     const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };

@@ -12,7 +12,6 @@ import { listen } from '../../capture/listener';
 import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/env';
 import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { summarizeParsed, type RecordSummary } from '../../core/record/aggregate';
-import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readsCatalog, touchesTables } from '../../core/record/ping';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { recordedDecisionOrder, RECORDED_DECISION_BATCH } from '../../core/record/advice';
@@ -78,7 +77,6 @@ export const recordCommand: CliCommand = {
     }
     await loadPgParser();
     // The call sites' sources are parsed (tree-sitter) to tell whether an N+1's loop walks the rows of the query before it.
-    configureTreeSitterForCli();
     // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
     const mixins = events.some((e) => e.site?.via === 'sequelize') ? await projectSequelizeMixins(ctx.cwd) : [];
     const summary = await summarizeParsed(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });

@@ -15,7 +15,6 @@ import { codeAnalyzers } from '../../core/analyzers';
 import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, requireSomePath, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
-import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { IndexDecider } from '../../db/indexDecision';
 import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
@@ -134,7 +133,6 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
     ...codeAnalyzers({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, perParent: extra.perParent, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     ...(extra.analyzers ?? []),
   ];
-  configureTreeSitterForCli();
   const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
   // Files are analysed by their path in the app scanned — one folder given: relative to it — since a path says what kind
   // of code it is (codeContext: `examples/`, `scripts/`, `tests/`…); they are printed relative to the working folder.

@@ -7,7 +7,6 @@ import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/i
 import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { indentedBlock, oneLine } from '../../core/safeText';
-import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { countOf } from '../../core/format';
 import { unreadSqlLines } from '../../core/output';
@@ -56,7 +55,6 @@ export const sqlCommand: CliCommand = {
     if (!positionals.length) throw new UsageError('give at least one file or folder');
     const maxKb = numberOption(values['max-file-size-kb'], '--max-file-size-kb', 1, 1_000_000)!;
     const minConfidence = numberOption(values['min-confidence'], '--min-confidence', 0, 1)!;
-    configureTreeSitterForCli();
     const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };
     const out: SqlSiteJson[] = [];
     let filesWithSql = 0;
@@ -92,7 +90,9 @@ export const sqlCommand: CliCommand = {
           const dyn = s.dynamic ? ' [dynamic]' : '';
           ctx.out(`${oneLine(j.file)}:${j.line}:${j.column}  ${oneLine(s.api)}${conf}${dyn}`);
           ctx.out(indentedBlock(s.sql, '    '));
-          if (j.params.length) ctx.out('    -- ' + j.params.map((p) => `$${p.index} ← ${oneLine(p.source.replace(/\s+/g, ' ').slice(0, 60))}`).join(', '));
+          // Only placeholders the code wrote another way (`?`, `:name`, `%(name)s`…): `$1 ← $1` says nothing (person51 L-7).
+          const mapped = j.params.filter((p) => p.source.trim() !== `$${p.index}`);
+          if (mapped.length) ctx.out('    -- ' + mapped.map((p) => `$${p.index} ← ${oneLine(p.source.replace(/\s+/g, ' ').slice(0, 60))}`).join(', '));
         }
       }
     }

@@ -50,6 +50,17 @@ describe('cli scan', () => {
     assert.match(r.out, /UPDATE users SET active = \$1/);
     assert.doesNotMatch(r.out, /skipped|everything/);
   });
+  it("sql shows what a placeholder was written as only where the code wrote it otherwise: `$1 ← :email`, never `$1 ← $1` (person51 L-7)", async () => {
+    write(dir(), {
+      'app/q.ts': "export const a = (db: any, id: number) => db.query('SELECT id FROM orders WHERE customer_id = $1', [id]);\n",
+      'app/q.py': "def b(cur, email):\n    cur.execute('SELECT id FROM users WHERE email = %(email)s', {'email': email})\n",
+    });
+    const r = await run(['sql', 'app'], dir());
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /customer_id = \$1/);
+    assert.doesNotMatch(r.out, /\$1 ← \$1/);
+    assert.match(r.out, /-- \$1 ← %\(email\)s/);
+  });
   it('prints findings as path:line:col with a summary, honours .gitignore, --exclude and suppressions', async () => {
     const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir());
     assert.match(r.out, /^db\/danger\.sql:1:1: warning update-delete-without-where: UPDATE without WHERE/m);
