@@ -290,17 +290,22 @@ describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the 
     assert.doesNotMatch(title, /0\.000 ms/);
   });
 
-  it('keeps runs whose server time was not measured in the figures and says so, never a mean below what the window\'s calls cost', () => {
+  it('takes out the calls and rows of runs whose server time was not measured; their time stays in the total and the mean, said on them (person50 L-A), never a mean below what the window\'s calls cost', () => {
     const own = new OwnRuns();
     // The application ran the statement during the benchmark: the entry grew by more than the runs, their share unknown.
     own.record(sql, { calls: 100, rows: 300, totalMs: 116, startMs: baselineAt + 60_000, endMs: baselineAt + 62_000 }, '7');
     const { now, since: s } = since(own);
-    assert.deepEqual([now.calls, now.totalMs, now.ownIncluded], [740, 910, 100]);
-    assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [220, 26, 100]);
+    assert.deepEqual([now.calls, now.rows, now.totalMs, now.ownIncluded], [640, 1920, 910, 100]);
+    assert.ok(Math.abs(now.meanMs - 910 / 740) < 1e-9, 'the mean of the calls and the runs together, not 910 ms over the 640 calls');
+    assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [120, 26, 100]);
+    assert.ok(Math.abs(s.meanMs - 26 / 220) < 1e-9);
     const title = formatCostLensSince(s, beforeRaw, { seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
-    assert.match(title, /0\.12 ms mean · 220 calls \(100 PG Lens's\)/);
+    assert.match(title, /0\.12 ms mean \(incl\. 100 PG Lens runs\) · 120 calls · /);
+    assert.doesNotMatch(title, /PG Lens's\)/);
+    assert.match(costLensTitle({ stat: now, share: 0.4 }, 1), /^40% of DB time · 1\.2 ms mean \(both incl\. 100 PG Lens runs\) · 640 calls · 3\.0 rows\/call$/);
     const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: { atMs: baselineAt, seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, since: { since: s, before: beforeRaw, nowMs: baselineAt + 138_000 } });
-    assert.match(tip, /Since CREATE INDEX reviews_product_id_created_at_idx: PG Lens's own runs included: 100 of 220 calls/);
+    assert.match(tip, /Since CREATE INDEX reviews_product_id_created_at_idx: the time of PG Lens's own 100 runs is included .*: the total, the mean \(of 120 calls and those 100 runs\) and the share of DB time hold it; the calls and rows are the application's alone\./);
+    assert.match(tip, /mean 1\.2 ms \(both incl\. 100 PG Lens runs\) · 640 calls/);
     assert.doesNotMatch(tip, /Left out: \d+ runs/);
   });
 
@@ -312,7 +317,7 @@ describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the 
     const straddling = new OwnRuns();
     straddling.record(sql, { calls: 100, rows: 300, totalMs: 150, serverMs: 20, startMs: baselineAt - 1000, endMs: baselineAt + 1000 }, '7');
     const t = since(straddling);
-    assert.deepEqual([t.now.calls, t.now.ownIncluded], [740, 100], 'an unknown part of them is in the reading: not subtracted, said to be included');
+    assert.deepEqual([t.now.calls, t.now.totalMs, t.now.ownIncluded], [640, 910, 100], 'an unknown part of their time is in the reading: their calls out, their time not subtracted, said to be included');
     assert.equal(t.since.ownIncluded, 100);
   });
 });
