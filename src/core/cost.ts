@@ -403,6 +403,53 @@ export interface OwnRunsIn {
 export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number } };
 
 /**
+ * The server and pg_stat_statements' period a ledger's runs are counted in: the server's start (pg_postmaster_start_time)
+ * and pg_stat_statements' last reset (pg_stat_statements_info.stats_reset, PostgreSQL 14+; undefined before), in ms
+ * since the epoch. When either moves, pg_stat_statements no longer holds the runs the ledger noted.
+ */
+export interface OwnRunsEpoch {
+  startedMs: number;
+  statsResetMs?: number;
+}
+
+/** One batch as kept across processes: its text key and the queryid it was filed under ('' unknown). */
+export interface KeptOwnRunBatch extends OwnRunBatch {
+  key: string;
+  queryid: string;
+}
+
+/** The ledger's plain serialisable form (OwnRuns.toKept): only where a reset can be told (PostgreSQL 14+). */
+export interface KeptOwnRuns {
+  epoch: { startedMs: number; statsResetMs: number };
+  batches: KeptOwnRunBatch[];
+}
+
+/**
+ * The most batches kept across processes (the newest): a Benchmark is one batch, so this is that many Benchmark runs of
+ * the user's statements since pg_stat_statements' last reset (a reset makes every older one useless: atEpoch). Past it
+ * the oldest runs count as the application's again.
+ */
+export const OWN_RUNS_KEEP = 500;
+
+function sameEpoch(a: OwnRunsEpoch, b: OwnRunsEpoch): boolean {
+  return a.startedMs === b.startedMs && a.statsResetMs === b.statsResetMs;
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** A stored value read back as KeptOwnRuns, its malformed batches left out; undefined when it is not one. */
+export function parseKeptOwnRuns(v: unknown): KeptOwnRuns | undefined {
+  const o = v as Partial<KeptOwnRuns> | null | undefined;
+  if (!o || typeof o !== 'object' || !o.epoch || !finite(o.epoch.startedMs) || !finite(o.epoch.statsResetMs) || !Array.isArray(o.batches)) return undefined;
+  const batches = (o.batches as unknown[]).flatMap((x): KeptOwnRunBatch[] => {
+    const b = x as Partial<KeptOwnRunBatch> | null;
+    if (!b || typeof b.key !== 'string' || typeof b.queryid !== 'string' || ![b.calls, b.rows, b.totalMs, b.startMs, b.endMs].every(finite) || (b.serverMs !== undefined && !finite(b.serverMs))) return [];
+    return [{ key: b.key, queryid: b.queryid, calls: b.calls!, rows: b.rows!, totalMs: b.totalMs!, startMs: b.startMs!, endMs: b.endMs!, ...(b.serverMs !== undefined ? { serverMs: b.serverMs } : {}) }];
+  });
+  return { epoch: { startedMs: o.epoch.startedMs, statsResetMs: o.epoch.statsResetMs }, batches: batches.slice(0, OWN_RUNS_KEEP) };
+}
+
+/**
  * A ledger of the user's statements PG Lens executed for real at top level (Benchmark), by
  * statement text key. pg_stat_statements counts those under the application's own entry, so
  * they are subtracted from it (see appFigures).
@@ -410,6 +457,67 @@ export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: nu
 export class OwnRuns {
   /** Text key → the queryid the runs were filed under ('' when unknown) → their batches. */
   private readonly byKey = new Map<string, Map<string, OwnRunBatch[]>>();
+  private readonly listeners = new Set<() => void>();
+  /** The server and pg_stat_statements' period the batches were counted in (atEpoch): undefined until read. */
+  private at: OwnRunsEpoch | undefined;
+
+  /** The server and period the runs are counted in, as last read (atEpoch). */
+  get epoch(): OwnRunsEpoch | undefined {
+    return this.at;
+  }
+
+  /**
+   * The server's start and pg_stat_statements' last reset, read now (db/ownRuns readOwnRunsEpoch). When either moved
+   * since the runs were noted, pg_stat_statements no longer counts them (reset, or another server at this address):
+   * they are forgotten. Returns true when they were.
+   */
+  atEpoch(now: OwnRunsEpoch): boolean {
+    const moved = this.at !== undefined && !sameEpoch(this.at, now);
+    if (moved) this.clear();
+    this.at = now;
+    return moved;
+  }
+
+  /** Called after every batch recorded (the editor keeps the ledger across a reload: vscode/databaseStore). */
+  onDidRecord(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /**
+   * The ledger as kept across processes (a Reload Window): its newest OWN_RUNS_KEEP batches with the period they were
+   * counted in. Undefined when the period cannot be told again later — pg_stat_statements_info's stats_reset is
+   * PostgreSQL 14+: before 14 a reset leaves no trace, so the ledger is kept only for the session — or when it is empty.
+   */
+  toKept(): KeptOwnRuns | undefined {
+    const e = this.at;
+    if (!e || e.statsResetMs === undefined) return undefined;
+    const batches: KeptOwnRunBatch[] = [];
+    for (const [key, m] of this.byKey) for (const [queryid, list] of m) for (const b of list) batches.push({ key, queryid, ...b });
+    if (!batches.length) return undefined;
+    batches.sort((a, b) => b.endMs - a.endMs);
+    return { epoch: { startedMs: e.startedMs, statsResetMs: e.statsResetMs }, batches: batches.slice(0, OWN_RUNS_KEEP) };
+  }
+
+  /**
+   * Take back batches kept earlier (toKept; any stored value, checked) when they were counted in the period read now
+   * (`now`: the same server start and pg_stat_statements reset); a batch the ledger holds already is not added twice.
+   * Returns the batches taken back (0: none kept, another period, or a server before PostgreSQL 14).
+   */
+  restore(kept: unknown, now: OwnRunsEpoch): number {
+    this.atEpoch(now);
+    const k = parseKeptOwnRuns(kept);
+    if (!k || now.statsResetMs === undefined || !sameEpoch(k.epoch, now)) return 0;
+    let added = 0;
+    for (const { key, queryid, ...b } of k.batches) {
+      const m = this.byKey.get(key) ?? this.byKey.set(key, new Map()).get(key)!;
+      const list = m.get(queryid) ?? m.set(queryid, []).get(queryid)!;
+      if (list.some((x) => x.startMs === b.startMs && x.endMs === b.endMs && x.calls === b.calls && x.rows === b.rows)) continue;
+      list.push(b);
+      added++;
+    }
+    return added;
+  }
 
   /**
    * `queryid`: the pg_stat_statements entry the runs land in (the statement as PG Lens ran it: parameters
@@ -423,6 +531,7 @@ export class OwnRuns {
     const list = m.get(q) ?? m.set(q, []).get(q)!;
     const now = Date.now();
     list.push({ ...run, startMs: run.startMs ?? run.endMs ?? now, endMs: run.endMs ?? run.startMs ?? now });
+    for (const l of this.listeners) l();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { IndexUseLedger } from '../../../src/core/plan/indexUse';
 import * as assert from 'node:assert/strict';
-import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, OWN_RUNS_KEEP, parseKeptOwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -444,5 +444,61 @@ describe('core/record/lens: the recording\'s CodeLens says what it counts and wh
     const [lens] = recordedLenses(summary, '/a.ts');
     assert.equal(lens.title, '4 calls · 214 ms client time · 1× per request');
     assert.match(lens.tooltip, /sent 4 statement calls, at most 1× per request, 214 ms in all as the application timed them — client round trips \(network, pool wait and the server's time, under the load the recording ran\), not the server's time alone/);
+  });
+});
+
+describe("core/cost: PG Lens's own runs kept across a Reload Window, as a plain serialisable form (person50 issue 20)", () => {
+  const sql = 'SELECT id FROM orders WHERE customer_id = $1';
+  const epoch = { startedMs: 1_700_000_000_000, statsResetMs: 1_700_000_100_000 };
+  const app = stat('42', sql, 500, 1100, 1100);
+
+  it('a ledger written to JSON and read back in a new process leaves the same runs out of the same figures', () => {
+    const own = new OwnRuns();
+    own.atEpoch(epoch);
+    own.record(sql, { calls: 100, rows: 100, totalMs: 130, serverMs: 4, startMs: 10, endMs: 20 }, '42');
+    own.record(sql, { calls: 50, rows: 50, totalMs: 60, startMs: 30, endMs: 40 }, '42');
+    const stored = JSON.parse(JSON.stringify(own.toKept()));
+    const next = new OwnRuns();
+    assert.equal(next.restore(stored, { ...epoch }), 2);
+    assert.deepEqual(appFigures(app, next.get(sql, '42')), appFigures(app, own.get(sql, '42')));
+    assert.deepEqual([appFigures(app, next.get(sql, '42'))!.calls, appFigures(app, next.get(sql, '42'))!.ownIncluded], [950, 50]);
+    assert.equal(next.restore(stored, epoch), 0, 'a batch held already is not added twice (another window saved the same record)');
+  });
+
+  it('drops the kept runs when pg_stat_statements was reset since, or the server restarted (another start time): they are no longer counted', () => {
+    const own = new OwnRuns();
+    own.atEpoch(epoch);
+    own.record(sql, { calls: 100, rows: 100, totalMs: 130, serverMs: 4 }, '42');
+    const stored = own.toKept();
+    for (const now of [{ ...epoch, statsResetMs: epoch.statsResetMs + 1 }, { ...epoch, startedMs: epoch.startedMs + 1 }]) {
+      const next = new OwnRuns();
+      assert.equal(next.restore(stored, now), 0);
+      assert.equal(next.get(sql, '42'), undefined);
+    }
+    assert.equal(own.atEpoch({ ...epoch, statsResetMs: epoch.statsResetMs + 5 }), true, 'a reset seen in the session forgets the runs before it');
+    assert.equal(own.get(sql, '42'), undefined);
+  });
+
+  it('on PostgreSQL 13 and older (no pg_stat_statements_info: a reset leaves no trace) the ledger is kept for the session only: nothing to store, nothing taken back', () => {
+    const own = new OwnRuns();
+    own.atEpoch({ startedMs: epoch.startedMs });
+    own.record(sql, { calls: 100, rows: 100, totalMs: 130 }, '42');
+    assert.equal(own.toKept(), undefined);
+    assert.equal(own.get(sql, '42')!.calls, 100, 'the session still leaves them out');
+    const stored = { epoch, batches: [{ key: matchKey(sql), queryid: '42', calls: 100, rows: 100, totalMs: 130, startMs: 1, endMs: 2 }] };
+    assert.equal(new OwnRuns().restore(stored, { startedMs: epoch.startedMs }), 0);
+  });
+
+  it(`is bounded: the newest ${OWN_RUNS_KEEP} batches; malformed stored values and batches are left out`, () => {
+    const own = new OwnRuns();
+    own.atEpoch(epoch);
+    for (let i = 0; i < OWN_RUNS_KEEP + 20; i++) own.record(`SELECT ${i} FROM t${i}`, { calls: 1, rows: 1, totalMs: 1, startMs: i, endMs: i }, String(i));
+    const kept = own.toKept()!;
+    assert.equal(kept.batches.length, OWN_RUNS_KEEP);
+    assert.equal(Math.min(...kept.batches.map((b) => b.endMs)), 20, 'the oldest 20 dropped');
+    assert.equal(new OwnRuns().toKept(), undefined, 'nothing to keep before any epoch or run');
+    for (const bad of [undefined, null, 7, 'x', {}, { epoch: { startedMs: 1 }, batches: [] }, { epoch, batches: 'no' }]) assert.equal(parseKeptOwnRuns(bad), undefined, JSON.stringify(bad));
+    const parsed = parseKeptOwnRuns({ epoch, batches: [null, { key: 'k', queryid: '1', calls: -1, rows: 1, totalMs: 1, startMs: 1, endMs: 1 }, { key: 'k', queryid: '1', calls: 2, rows: 1, totalMs: 1, startMs: 1, endMs: 1, serverMs: 0.5 }] });
+    assert.deepEqual(parsed?.batches, [{ key: 'k', queryid: '1', calls: 2, rows: 1, totalMs: 1, startMs: 1, endMs: 1, serverMs: 0.5 }]);
   });
 });
