@@ -9,6 +9,7 @@ import { diffSnapshots, queryIdOf, readStatementCosts, snapshotStatements } from
 import { ownRunsOf } from '../../../src/db/ownRuns';
 import { appFigures, costLensTitle, formatCostTooltip } from '../../../src/core/cost';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
+import { readStatementUse } from '../../../src/db/workloadFacts';
 import { statementCallsText, statementFiguresText, statementTimeText } from '../../../src/core/dashboard/live';
 import { quoteIdent } from '../../../src/core/sql/ident';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
@@ -222,6 +223,9 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.match(title, new RegExp(`of DB time · [^·]+ mean \\(both incl\\. 100 PG Lens runs\\) · ${appCalls} calls · `), title);
     assert.doesNotMatch(title, /\(100 PG Lens's\)/);
     assert.match(formatCostTooltip({ stat: lens, share: 0.5, rank: 1 }, { statements: 1 }), new RegExp(`mean [^·]+ \\(both incl\\. 100 PG Lens runs\\) · ${appCalls} calls[^]*the time of PG Lens's own 100 runs is included`));
+    // The health check's cache candidates (and the cost lens's cache line) read the same calls, the mean said to hold the runs.
+    const use = (await readStatementUse(db, { versionNum: info.versionNum, minCalls: 1 })).statements?.find((s) => s.queryid === qid);
+    assert.deepEqual(use && [use.calls, use.rows, use.ownIncluded], [appCalls, appRows, 100]);
     // Top statements (totals and deltas) and its details: the same.
     const row = (await reader.read()).statements.rows.find((r) => r.id === qid);
     assert.ok(row, 'the statement is listed');
