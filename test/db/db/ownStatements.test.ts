@@ -10,6 +10,8 @@ import { ownRunsOf } from '../../../src/db/ownRuns';
 import { appFigures, costLensTitle, formatCostTooltip } from '../../../src/core/cost';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
 import { readStatementUse } from '../../../src/db/workloadFacts';
+import { topStatements } from '../../../src/db/indexDecision';
+import { workloadWeighingLines } from '../../../src/core/advice/workload';
 import { statementCallsText, statementFiguresText, statementTimeText } from '../../../src/core/dashboard/live';
 import { quoteIdent } from '../../../src/core/sql/ident';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
@@ -226,6 +228,11 @@ describe('db: PG Lens leaves its own statements out', () => {
     // The health check's cache candidates (and the cost lens's cache line) read the same calls, the mean said to hold the runs.
     const use = (await readStatementUse(db, { versionNum: info.versionNum, minCalls: 1 })).statements?.find((s) => s.queryid === qid);
     assert.deepEqual(use && [use.calls, use.rows, use.ownIncluded], [appCalls, appRows, 100]);
+    // The workload advice (editor and `advise --workload`) weighs the app's calls; its report says the time holds the runs.
+    const weighed = (await topStatements(db, { minCalls: 1, limit: 500 })).statements.find((s) => s.queryid === qid);
+    assert.deepEqual(weighed && [weighed.calls, weighed.ownIncluded], [appCalls, 100]);
+    const lines = workloadWeighingLines({ fromStatStatements: 1, fromFiles: 0, alsoInFiles: 0, weighed: [{ label: weighed!.label, calls: weighed!.calls, totalMs: weighed!.totalMs, ownIncluded: weighed!.ownIncluded, outcome: 'no index' }], notRecommended: [] }).join('\n');
+    assert.match(lines, new RegExp(`${appCalls} calls, [^\\n]+ \\(incl\\. 100 PG Lens runs\\)`), lines);
     // Top statements (totals and deltas) and its details: the same.
     const row = (await reader.read()).statements.rows.find((r) => r.id === qid);
     assert.ok(row, 'the statement is listed');
