@@ -48,6 +48,14 @@ function keepPerDatabase(ctx: PgLensContext, record: PerDatabaseRecord): KeptPer
   let noted: { dispose(): void } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let saving: Promise<void> = Promise.resolve();
+  /** The current connection's stored record taken in: a save then writes at once (a dispose's save is not left to a later tick). */
+  let settled = true;
+
+  const write = (c: ActiveConnection): PromiseLike<void> => {
+    const key = keyOf(c);
+    const v = record.toKeep(c, state.get(key));
+    return v instanceof Promise ? v.then((x) => state.update(key, x)) : state.update(key, v);
+  };
 
   const save = (): void => {
     if (timer) clearTimeout(timer);
@@ -55,15 +63,11 @@ function keepPerDatabase(ctx: PgLensContext, record: PerDatabaseRecord): KeptPer
     const c = conn;
     if (!c) return;
     // Never before the stored record was taken in: a save then would overwrite it with less.
-    saving = loading
-      .then(() => {
-        const key = keyOf(c);
-        return Promise.resolve(record.toKeep(c, state.get(key))).then((v) => state.update(key, v));
-      })
-      .then(
-        () => undefined,
-        (e: unknown) => ctx.log.warn(`could not keep ${record.what}: ${errorMessage(e)}`),
-      );
+    const written = settled ? new Promise<void>((resolve) => resolve(write(c))) : loading.then(() => write(c));
+    saving = Promise.resolve(written).then(
+      () => undefined,
+      (e: unknown) => ctx.log.warn(`could not keep ${record.what}: ${errorMessage(e)}`),
+    );
   };
 
   const changed = (a: ActiveConnection | undefined): void => {
@@ -73,7 +77,12 @@ function keepPerDatabase(ctx: PgLensContext, record: PerDatabaseRecord): KeptPer
     noted = undefined;
     conn = a;
     if (!a) return;
-    loading = Promise.resolve(record.load(a, state.get(keyOf(a)))).catch((e: unknown) => ctx.log.warn(`could not read ${record.what} kept earlier: ${errorMessage(e)}`));
+    settled = false;
+    loading = new Promise<void>((resolve) => resolve(record.load(a, state.get(keyOf(a)))))
+      .catch((e: unknown) => ctx.log.warn(`could not read ${record.what} kept earlier: ${errorMessage(e)}`))
+      .then(() => {
+        if (conn === a) settled = true;
+      });
     noted = record.onDidChange(a, () => {
       timer ??= setTimeout(save, SAVE_AFTER_MS);
     });
