@@ -6,6 +6,7 @@ import type { KnownPlan } from './plan/indexUse';
 import { formatCount, formatMs, formatPercent, listAndMore } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
+import { ownTimeNote } from './dashboard/live';
 import { statementShape } from './sql/predicates';
 import { maxParamIndex } from './extract/sqlLexer';
 
@@ -76,10 +77,10 @@ function callsPhrase(calls: number): string {
   return `${formatCount(calls)} call${calls === 1 ? '' : 's'}`;
 }
 
-/** "220 calls (100 PG Lens's)": a window's calls, and PG Lens's own runs still in its figures (AppFigures.ownIncluded). */
+/** "120 calls": a window's calls (the application's); "220 calls (up to 100 PG Lens's)" when the entry was made anew since PG Lens's runs (AppFigures.ownInCalls). */
 function windowCalls(s: StatementStat): string {
-  const ours = (s as AppFigures).ownIncluded;
-  return `${callsPhrase(s.calls)}${ours ? ` (${formatCount(ours)} PG Lens's)` : ''}`;
+  const ours = (s as AppFigures).ownInCalls;
+  return `${callsPhrase(s.calls)}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : ''}`;
 }
 
 function rowsPerCall(s: StatementStat): string {
@@ -97,7 +98,8 @@ export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites:
   // Beside a recording's lens, which counts the calls it recorded, the calls say their window (person43 L7: "6 calls ·
   // 10.5 rows/call | 36 calls · 80.8 ms client time" read as two answers to one question).
   // On a line crowded further (a cache candidate's lens too) the window goes last but one: the tooltip says it.
-  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean · ${windowCalls(s)}`;
+  // PG Lens's runs whose time could not be taken out: said on the share and the mean, which hold it (person50 L-A).
+  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${ownTimeNote(s as AppFigures, true)} · ${windowCalls(s)}`;
   const named = besideRecording ? `${head} ${CALLS_WINDOW}` : head;
   return fitTitle([`${named} · ${rowsPerCall(s)}${sharedCallSites(callSites)}`, `${named}${sharedCallSites(callSites)}`, `${named}${callSitesShort(callSites)}`, named, head], room);
 }
@@ -108,7 +110,7 @@ const CALLS_WINDOW = 'since stats reset';
 /** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
 export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
-  return `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
+  return `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${ownTimeNote(s as AppFigures, true)} · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
 }
 
 /**
@@ -296,24 +298,24 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
   if (since.calls <= 0) {
     return fitTitle(
       [
-        `no calls since ${what} (${age})${had ? ` · before: ${formatMs(had.meanMs)} mean · ${callsPhrase(had.calls)}` : ''}${sharedCallSites(callSites)}`,
-        `no calls since ${what}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}${callSitesShort(callSites)}`,
-        `no calls since ${what}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}`,
+        `no calls since ${what} (${age})${had ? ` · before: ${formatMs(had.meanMs)} mean${ownTimeNote(had as AppFigures)} · ${callsPhrase(had.calls)}` : ''}${sharedCallSites(callSites)}`,
+        `no calls since ${what}${had ? ` · before: ${formatMs(had.meanMs)} mean${ownTimeNote(had as AppFigures)}` : ''}${callSitesShort(callSites)}`,
+        `no calls since ${what}${had ? ` · before: ${formatMs(had.meanMs)} mean${ownTimeNote(had as AppFigures)}` : ''}`,
         `no calls since ${what}`,
       ],
       room,
     );
   }
-  const mean = `${formatMs(since.meanMs)} mean`;
-  const was = had ? ` (was ${formatMs(had.meanMs)})` : '';
+  const mean = `${formatMs(since.meanMs)} mean${ownTimeNote(since as AppFigures)}`;
+  const was = had ? ` (was ${formatMs(had.meanMs)}${ownTimeNote(had as AppFigures)})` : '';
   return fitTitle(
     [
-      `since ${what} (${age}): ${mean} · ${windowCalls(since)} · ${rowsPerCall(since)}${had ? ` · before: ${formatMs(had.meanMs)} mean` : ''}${sharedCallSites(callSites)}`,
+      `since ${what} (${age}): ${mean} · ${windowCalls(since)} · ${rowsPerCall(since)}${had ? ` · before: ${formatMs(had.meanMs)} mean${ownTimeNote(had as AppFigures)}` : ''}${sharedCallSites(callSites)}`,
       `since ${what}: ${mean}${was} · ${windowCalls(since)} · ${rowsPerCall(since)}${callSitesShort(callSites)}`,
       `since ${what}: ${mean}${was} · ${windowCalls(since)}${callSitesShort(callSites)}`,
       `since ${what}: ${mean}${was} · ${windowCalls(since)}`,
       `since ${what}: ${mean}${was}`,
-      `since ${what}: ${formatMs(since.meanMs)}${was}`,
+      `since ${what}: ${formatMs(since.meanMs)}${ownTimeNote(since as AppFigures)}${was}`,
     ],
     room,
   );
@@ -322,8 +324,8 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
 /** The tooltip's line for a title counted from an index change: the change by name, when it was seen, the figures since and before. */
 function sinceLine(s: { since: StatementStat; before?: StatementStat; beforeFrom?: string; baseline: Pick<CostBaseline, 'seenAtMs' | 'change'>; nowMs: number }): string {
   const b = s.before && s.before.calls > 0 ? s.before : undefined;
-  const now = s.since.calls > 0 ? `${formatMs(s.since.meanMs)} mean · ${s.since.calls.toLocaleString('en-US')} calls · ${rowsPerCall(s.since)}` : 'no calls';
-  return `Since ${s.baseline.change} (seen ${formatMs(Math.max(0, s.nowMs - s.baseline.seenAtMs))} ago): ${now}${b ? `; before it${s.beforeFrom ? ` (since ${s.beforeFrom})` : ''}: ${formatMs(b.meanMs)} mean · ${b.calls.toLocaleString('en-US')} calls · ${rowsPerCall(b)}` : ''}.`;
+  const now = s.since.calls > 0 ? `${formatMs(s.since.meanMs)} mean${ownTimeNote(s.since as AppFigures)} · ${s.since.calls.toLocaleString('en-US')} calls · ${rowsPerCall(s.since)}` : 'no calls';
+  return `Since ${s.baseline.change} (seen ${formatMs(Math.max(0, s.nowMs - s.baseline.seenAtMs))} ago): ${now}${b ? `; before it${s.beforeFrom ? ` (since ${s.beforeFrom})` : ''}: ${formatMs(b.meanMs)} mean${ownTimeNote(b as AppFigures)} · ${b.calls.toLocaleString('en-US')} calls · ${rowsPerCall(b)}` : ''}.`;
 }
 
 /**
@@ -347,7 +349,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
   const sinceIncluded = total.since && ownIncludedPhrase(total.since.since as AppFigures);
   return [
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
-    `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
+    `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)}${ownTimeNote(s as AppFigures, true)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(included ? [`Whole history: ${included}`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),
@@ -393,8 +395,59 @@ export interface OwnRunsIn {
   measured: { calls: number; rows: number; serverMs: number };
 }
 
-/** A statement's figures with PG Lens's own runs subtracted; `ownIncluded`: runs of PG Lens still in them (their server time unknown). */
-export type AppFigures = StatementStat & { ownIncluded?: number; ownSubtracted?: { calls: number; serverMs: number } };
+/**
+ * A statement's figures with PG Lens's own runs taken out. `ownIncluded`: runs of PG Lens whose time is still in the
+ * total, the mean and the share (their server time unknown); their calls and rows are out, unless `ownInCalls` (up to
+ * that many of the calls may be PG Lens's: the entry was made anew since the runs).
+ */
+export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number } };
+
+/**
+ * The server and pg_stat_statements' period a ledger's runs are counted in: the server's start (pg_postmaster_start_time)
+ * and pg_stat_statements' last reset (pg_stat_statements_info.stats_reset, PostgreSQL 14+; undefined before), in ms
+ * since the epoch. When either moves, pg_stat_statements no longer holds the runs the ledger noted.
+ */
+export interface OwnRunsEpoch {
+  startedMs: number;
+  statsResetMs?: number;
+}
+
+/** One batch as kept across processes: its text key and the queryid it was filed under ('' unknown). */
+export interface KeptOwnRunBatch extends OwnRunBatch {
+  key: string;
+  queryid: string;
+}
+
+/** The ledger's plain serialisable form (OwnRuns.toKept): only where a reset can be told (PostgreSQL 14+). */
+export interface KeptOwnRuns {
+  epoch: { startedMs: number; statsResetMs: number };
+  batches: KeptOwnRunBatch[];
+}
+
+/**
+ * The most batches kept across processes (the newest): a Benchmark is one batch, so this is that many Benchmark runs of
+ * the user's statements since pg_stat_statements' last reset (a reset makes every older one useless: atEpoch). Past it
+ * the oldest runs count as the application's again.
+ */
+export const OWN_RUNS_KEEP = 500;
+
+function sameEpoch(a: OwnRunsEpoch, b: OwnRunsEpoch): boolean {
+  return a.startedMs === b.startedMs && a.statsResetMs === b.statsResetMs;
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** A stored value read back as KeptOwnRuns, its malformed batches left out; undefined when it is not one. */
+export function parseKeptOwnRuns(v: unknown): KeptOwnRuns | undefined {
+  const o = v as Partial<KeptOwnRuns> | null | undefined;
+  if (!o || typeof o !== 'object' || !o.epoch || !finite(o.epoch.startedMs) || !finite(o.epoch.statsResetMs) || !Array.isArray(o.batches)) return undefined;
+  const batches = (o.batches as unknown[]).flatMap((x): KeptOwnRunBatch[] => {
+    const b = x as Partial<KeptOwnRunBatch> | null;
+    if (!b || typeof b.key !== 'string' || typeof b.queryid !== 'string' || ![b.calls, b.rows, b.totalMs, b.startMs, b.endMs].every(finite) || (b.serverMs !== undefined && !finite(b.serverMs))) return [];
+    return [{ key: b.key, queryid: b.queryid, calls: b.calls!, rows: b.rows!, totalMs: b.totalMs!, startMs: b.startMs!, endMs: b.endMs!, ...(b.serverMs !== undefined ? { serverMs: b.serverMs } : {}) }];
+  });
+  return { epoch: { startedMs: o.epoch.startedMs, statsResetMs: o.epoch.statsResetMs }, batches: batches.slice(0, OWN_RUNS_KEEP) };
+}
 
 /**
  * A ledger of the user's statements PG Lens executed for real at top level (Benchmark), by
@@ -404,6 +457,67 @@ export type AppFigures = StatementStat & { ownIncluded?: number; ownSubtracted?:
 export class OwnRuns {
   /** Text key → the queryid the runs were filed under ('' when unknown) → their batches. */
   private readonly byKey = new Map<string, Map<string, OwnRunBatch[]>>();
+  private readonly listeners = new Set<() => void>();
+  /** The server and pg_stat_statements' period the batches were counted in (atEpoch): undefined until read. */
+  private at: OwnRunsEpoch | undefined;
+
+  /** The server and period the runs are counted in, as last read (atEpoch). */
+  get epoch(): OwnRunsEpoch | undefined {
+    return this.at;
+  }
+
+  /**
+   * The server's start and pg_stat_statements' last reset, read now (db/ownRuns readOwnRunsEpoch). When either moved
+   * since the runs were noted, pg_stat_statements no longer counts them (reset, or another server at this address):
+   * they are forgotten. Returns true when they were.
+   */
+  atEpoch(now: OwnRunsEpoch): boolean {
+    const moved = this.at !== undefined && !sameEpoch(this.at, now);
+    if (moved) this.clear();
+    this.at = now;
+    return moved;
+  }
+
+  /** Called after every batch recorded (the editor keeps the ledger across a reload: vscode/databaseStore). */
+  onDidRecord(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /**
+   * The ledger as kept across processes (a Reload Window): its newest OWN_RUNS_KEEP batches with the period they were
+   * counted in. Undefined when the period cannot be told again later — pg_stat_statements_info's stats_reset is
+   * PostgreSQL 14+: before 14 a reset leaves no trace, so the ledger is kept only for the session — or when it is empty.
+   */
+  toKept(): KeptOwnRuns | undefined {
+    const e = this.at;
+    if (!e || e.statsResetMs === undefined) return undefined;
+    const batches: KeptOwnRunBatch[] = [];
+    for (const [key, m] of this.byKey) for (const [queryid, list] of m) for (const b of list) batches.push({ key, queryid, ...b });
+    if (!batches.length) return undefined;
+    batches.sort((a, b) => b.endMs - a.endMs);
+    return { epoch: { startedMs: e.startedMs, statsResetMs: e.statsResetMs }, batches: batches.slice(0, OWN_RUNS_KEEP) };
+  }
+
+  /**
+   * Take back batches kept earlier (toKept; any stored value, checked) when they were counted in the period read now
+   * (`now`: the same server start and pg_stat_statements reset); a batch the ledger holds already is not added twice.
+   * Returns the batches taken back (0: none kept, another period, or a server before PostgreSQL 14).
+   */
+  restore(kept: unknown, now: OwnRunsEpoch): number {
+    this.atEpoch(now);
+    const k = parseKeptOwnRuns(kept);
+    if (!k || now.statsResetMs === undefined || !sameEpoch(k.epoch, now)) return 0;
+    let added = 0;
+    for (const { key, queryid, ...b } of k.batches) {
+      const m = this.byKey.get(key) ?? this.byKey.set(key, new Map()).get(key)!;
+      const list = m.get(queryid) ?? m.set(queryid, []).get(queryid)!;
+      if (list.some((x) => x.startMs === b.startMs && x.endMs === b.endMs && x.calls === b.calls && x.rows === b.rows)) continue;
+      list.push(b);
+      added++;
+    }
+    return added;
+  }
 
   /**
    * `queryid`: the pg_stat_statements entry the runs land in (the statement as PG Lens ran it: parameters
@@ -417,6 +531,7 @@ export class OwnRuns {
     const list = m.get(q) ?? m.set(q, []).get(q)!;
     const now = Date.now();
     list.push({ ...run, startMs: run.startMs ?? run.endMs ?? now, endMs: run.endMs ?? run.startMs ?? now });
+    for (const l of this.listeners) l();
   }
 
   /**
@@ -460,41 +575,51 @@ export class OwnRuns {
 
 /**
  * The application's share of a statement's figures: the server's minus PG Lens's own runs; undefined when nothing is left.
- * Only what those runs cost on the server, measured (OwnRunFigures.serverMs), is subtracted: their client time holds the
- * round trips (a 0.015 ms lookup takes about 1 ms a round trip), and a mean from the statement's history is another plan's
- * (person47 M1: 100 index-scan runs taken at the pre-index seq scans' 1.23 ms mean left "since new index: 0.000 ms mean").
- * Runs whose server time is not known stay in the figures and are counted in `ownIncluded`; so do all of them when
- * subtracting would leave less than nothing (the entry was made anew since).
+ * The runs' calls and rows always come out (PG Lens counted them and the rows they returned). Their time comes out only
+ * as measured on the server (OwnRunFigures.serverMs): their client time holds the round trips (a 0.015 ms lookup takes
+ * about 1 ms a round trip), and a mean from the statement's history is another plan's (person47 M1: 100 index-scan runs
+ * taken at the pre-index seq scans' 1.23 ms mean left "since new index: 0.000 ms mean").
+ * Runs whose server time is not known leave their time in `totalMs`, counted in `ownIncluded`: the mean is then that of
+ * the application's calls and those runs together (`totalMs / (calls + ownIncluded)`), and every surface says so on the
+ * mean, the total and the share (person50 L-A: "(100 PG Lens's)" on the calls beside a mean that was the benchmark's).
+ * When the entry holds fewer calls or rows than the runs (made anew since: reset or evicted), how many of them it holds
+ * is unknown: the figures are the server's, `ownInCalls` saying up to how many of its calls may be PG Lens's.
  */
 export function appFigures(stat: StatementStat, own: OwnRunsIn | undefined): AppFigures | undefined {
   if (!own?.calls) return stat;
   const m = own.measured;
   const unmeasured = own.calls - m.calls;
-  if (stat.calls < own.calls || stat.totalMs < m.serverMs || stat.rows < m.rows) return { ...stat, ownIncluded: Math.min(own.calls, stat.calls) };
-  const calls = stat.calls - m.calls;
+  if (stat.calls < own.calls || stat.totalMs < m.serverMs || stat.rows < own.rows) {
+    const up = Math.min(own.calls, stat.calls);
+    return { ...stat, ownIncluded: up, ownInCalls: up };
+  }
+  const calls = stat.calls - own.calls;
   if (calls <= 0) return undefined;
   const totalMs = stat.totalMs - m.serverMs;
-  return { ...stat, calls, rows: stat.rows - m.rows, totalMs, meanMs: totalMs / calls, ...(m.calls ? { ownSubtracted: { calls: m.calls, serverMs: m.serverMs } } : {}), ...(unmeasured > 0 ? { ownIncluded: unmeasured } : {}) };
+  return { ...stat, calls, rows: stat.rows - own.rows, totalMs, meanMs: totalMs / (calls + unmeasured), ...(m.calls ? { ownSubtracted: { calls: m.calls, serverMs: m.serverMs } } : {}), ...(unmeasured > 0 ? { ownIncluded: unmeasured } : {}) };
 }
 
 /**
  * The application's figures in the window since a baseline reading: the figures now and then, each with PG Lens's
- * runs up to that moment subtracted (appFigures). The runs of PG Lens still in the window's figures are counted in its
- * `ownIncluded`; when the window cannot be told apart from them (its time would be less than nothing), its figures are the
- * server's, all runs included, said so.
+ * runs up to that moment taken out (appFigures). The runs of PG Lens whose time is still in the window's are counted in
+ * its `ownIncluded` (the mean is of the window's calls and those runs); when the window cannot be told apart from them
+ * (its calls or time would be less than nothing), its figures are the server's, all runs included, said so (`ownInCalls`).
  */
 export function appFiguresSince(nowRaw: StatementStat, now: AppFigures, beforeRaw: StatementStat | undefined, ownBefore: OwnRunsIn | undefined): AppFigures {
   if (!beforeRaw) return now;
   const before: AppFigures = appFigures(beforeRaw, ownBefore) ?? { ...beforeRaw, calls: 0, rows: 0, totalMs: 0, meanMs: 0 };
-  if (before.calls > now.calls) return now;
-  const included = (now.ownIncluded ?? 0) - (before.ownIncluded ?? 0);
-  if (now.totalMs < before.totalMs) {
+  if (before.calls > nowRaw.calls) return now;
+  const included = Math.max(0, (now.ownIncluded ?? 0) - (before.ownIncluded ?? 0));
+  if (now.totalMs < before.totalMs || now.calls < before.calls || now.ownInCalls || before.ownInCalls) {
     const raw = figuresSince(nowRaw, beforeRaw);
-    const ours = Math.max(0, (nowRaw.calls - now.calls) - (beforeRaw.calls - before.calls)) + Math.max(0, included);
-    return { ...raw, ...(ours > 0 ? { ownIncluded: Math.min(ours, raw.calls) } : {}) };
+    const ours = Math.max(0, (nowRaw.calls - now.calls) - (beforeRaw.calls - before.calls)) + (now.ownInCalls ?? 0) - (before.ownInCalls ?? 0);
+    const up = Math.min(Math.max(ours, included), raw.calls);
+    return { ...raw, ...(up > 0 ? { ownIncluded: up, ownInCalls: up } : {}) };
   }
-  const { ownIncluded: _i, ownSubtracted: _s, ...since } = figuresSince(now, before) as AppFigures;
-  return { ...since, ...(included > 0 ? { ownIncluded: included } : {}) };
+  const calls = now.calls - before.calls;
+  const totalMs = Math.max(0, now.totalMs - before.totalMs);
+  const { ownIncluded: _i, ownSubtracted: _s, ownInCalls: _c, ...rest } = now;
+  return { ...rest, calls, totalMs, rows: Math.max(0, now.rows - before.rows), meanMs: calls + included > 0 ? totalMs / (calls + included) : 0, ...(included > 0 ? { ownIncluded: included } : {}) };
 }
 
 /**
@@ -514,8 +639,12 @@ export function figuresBefore(baseline: CostBaseline, sql: string, queryid: stri
 }
 
 /** "PG Lens's own runs included: 100 of 220 calls": runs of PG Lens whose time on the server could not be told apart. */
-function ownIncludedPhrase(f: Pick<AppFigures, 'calls' | 'ownIncluded'>): string | undefined {
-  return f.ownIncluded ? `PG Lens's own runs included: ${f.ownIncluded.toLocaleString('en-US')} of ${f.calls.toLocaleString('en-US')} calls (their time on the server could not be measured apart from the application's).` : undefined;
+function ownIncludedPhrase(f: Pick<AppFigures, 'calls' | 'ownIncluded' | 'ownInCalls'>): string | undefined {
+  const n = f.ownIncluded;
+  if (!n) return undefined;
+  const runs = `${n.toLocaleString('en-US')} run${n === 1 ? '' : 's'}`;
+  if (f.ownInCalls) return `PG Lens's own runs included: up to ${f.ownInCalls.toLocaleString('en-US')} of ${f.calls.toLocaleString('en-US')} calls (pg_stat_statements made the entry anew since they ran: how many of them it holds is not known).`;
+  return `the time of PG Lens's own ${runs} is included (it could not be measured apart from the application's, which ran the statement meanwhile): the total, the mean (of ${f.calls.toLocaleString('en-US')} calls and those ${runs}) and the share of DB time hold it; the calls and rows are the application's alone.`;
 }
 
 /**

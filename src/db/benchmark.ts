@@ -4,7 +4,7 @@
  * buffers an execution touches. Refused for statements that write and on production profiles
  * (a benchmark is load).
  */
-import { ownRunsOf } from './ownRuns';
+import { ownRunsOf, readOwnRunsEpoch } from './ownRuns';
 import { entryFigures, queryIdOf } from './queryStats';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { Database, noteOwnWork } from './database';
@@ -54,6 +54,9 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   // What the runs cost on the server: the entry's figures before and after them (person47 M1: their client time, or the
   // statement's mean from before an index, is not what they took away from the application's figures).
   const entryBefore = await entryFigures(db, runsQueryId);
+  // The period these runs are counted in: runs noted before a reset of pg_stat_statements (or a restart) are forgotten.
+  const epoch = await readOwnRunsEpoch(db);
+  if (epoch) own.atEpoch(epoch);
   const startMs = Date.now();
   let done = 0;
   let ownRows = 0;

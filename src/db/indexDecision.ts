@@ -17,7 +17,7 @@
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
 import { byCallSite, decideIndexes, LOAD_MAX_CALLS, loadTableRows, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type RecordedFigures, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
-import { takesEntryByText } from '../core/cost';
+import { appFigures, takesEntryByText, type AppFigures } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
 import { QueryIdsByShape, queryIdOf, statementCalls } from './queryStats';
 import { oneOffWrite, oneOffWriteWhy } from '../core/plan';
@@ -35,6 +35,7 @@ import { schemaVersion, schemaVersionOnce, type SchemaVersion } from './schemaVe
 import { connectionClosed, describeError } from './errors';
 import { TimeSlice } from '../core/timeSlice';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
+import { ownRunsOf } from './ownRuns';
 
 const DECISION_SQL = {
   /**
@@ -43,7 +44,7 @@ const DECISION_SQL = {
    * shares (verify34: the app and PG Lens sharing a role, every trial index of the workspace's decision was built twice).
    */
   topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, NULLIF(s.userid, (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user))::text AS userid, s.query, s.calls::int8 AS calls,
-      s.total_exec_time::float8 AS total_ms, s.mean_exec_time::float8 AS mean_ms
+      s.total_exec_time::float8 AS total_ms, s.mean_exec_time::float8 AS mean_ms, s.rows::float8 AS rows
     FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.calls >= $1
@@ -99,6 +100,8 @@ export interface DecisionInput {
   queryid?: string;
   /** A recorded statement's figures at its place (said by the workload's list when pg_stat_statements has none; never weighed as timings). */
   recorded?: RecordedFigures;
+  /** PG Lens's own Benchmark runs whose time is in `totalMs` (not measured apart; core/cost appFigures): their calls are out of `calls`. */
+  ownIncluded?: number;
 }
 
 export interface StatementSources {
@@ -143,11 +146,17 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
   const fk = (await db.query(DECISION_SQL.foreignKeyChecks, [opts.minCalls ?? 5])).rows[0];
   // Less the checks PG Lens's own rolled-back writes made PostgreSQL run (person39 L5).
   const foreignKeyChecks = lessOwnForeignKeyChecks(db.profile, fk && Number(fk.statements) > 0 ? { statements: Number(fk.statements), calls: Number(fk.calls) } : undefined);
+  const own = ownRunsOf(db);
   return {
     ...(foreignKeyChecks ? { foreignKeyChecks } : {}),
-    statements: rows.map((r) => {
+    // PG Lens's own Benchmark runs taken out as the cost lens takes them out (core/cost appFigures): their calls, their
+    // measured time; the time of runs not measured stays in, counted in `ownIncluded` and said (person50 L-A).
+    statements: rows.flatMap((r) => {
       const sql = applicationText(r.query);
-      return { sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), ...(r.userid ? { userid: r.userid } : {}), queryid: String(r.queryid) };
+      const raw = { queryid: String(r.queryid), query: sql, calls: Number(r.calls), totalMs: Number(r.total_ms), meanMs: Number(r.mean_ms), rows: Number(r.rows) };
+      const app: AppFigures | undefined = appFigures(raw, own.get(sql, raw.queryid));
+      if (!app || app.calls < (opts.minCalls ?? 5)) return [];
+      return [{ sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: app.calls, totalMs: app.totalMs, ...(app.ownIncluded ? { ownIncluded: app.ownIncluded } : {}), ...(r.userid ? { userid: r.userid } : {}), queryid: raw.queryid }];
     }),
   };
 }

@@ -2,13 +2,35 @@
  * What PG Lens itself executed of the user's statements, per database (host, port, database):
  * Benchmark runs land in the application's own pg_stat_statements entry, so readers of the figures
  * (the cost CodeLens) subtract them (core/cost.appFigures). Kept for the extension's lifetime, across
- * reconnects, because pg_stat_statements keeps counting across them. One ledger per process for both bundles
+ * reconnects, because pg_stat_statements keeps counting across them; the editor keeps it across a Reload Window too
+ * (vscode/databaseStore, person50 issue 20), valid while the server's start and pg_stat_statements' last reset
+ * (readOwnRunsEpoch) are the ones the runs were counted in. One ledger per process for both bundles
  * (core/oncePerProcess): Benchmark notes its runs in the editor's bundle, the dashboard's Top statements read them in the
  * engine's (person50 M-B: two copies, so the dashboard counted 100 benchmark runs as the application's).
  */
-import { OwnRuns } from '../core/cost';
+import { OwnRuns, type OwnRunsEpoch } from '../core/cost';
 import { oncePerProcess } from '../core/oncePerProcess';
 import type { Database } from './database';
+import { OWN_STATEMENT_MARKER } from './sql';
+
+const OWN_RUNS_SQL = {
+  /** The server's start (ms since the epoch): another server, or this one restarted, at the same address. */
+  started: `${OWN_STATEMENT_MARKER} SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000)::float8 AS ms`,
+  /** pg_stat_statements' last full reset (ms since the epoch; PostgreSQL 14+, the extension installed in this database). */
+  statsReset: `${OWN_STATEMENT_MARKER} SELECT (extract(epoch FROM stats_reset) * 1000)::float8 AS ms FROM pg_stat_statements_info`,
+} as const;
+
+/**
+ * The period pg_stat_statements counts PG Lens's runs in, read now (core/cost OwnRunsEpoch): the server's start and
+ * pg_stat_statements' last reset; the reset undefined where it cannot be read (PostgreSQL 13 and older have no
+ * pg_stat_statements_info: a ledger is then kept for the session only). Undefined when nothing can be read.
+ */
+export async function readOwnRunsEpoch(db: Pick<Database, 'query'>): Promise<OwnRunsEpoch | undefined> {
+  const started = await db.query(OWN_RUNS_SQL.started).then((r) => Number(r.rows[0]?.ms), () => NaN);
+  if (!Number.isFinite(started)) return undefined;
+  const reset = await db.query(OWN_RUNS_SQL.statsReset).then((r) => (r.rows[0]?.ms === null || r.rows[0]?.ms === undefined ? NaN : Number(r.rows[0].ms)), () => NaN);
+  return { startedMs: started, ...(Number.isFinite(reset) ? { statsResetMs: reset } : {}) };
+}
 
 const ledgers = oncePerProcess('ownRuns', () => new Map<string, OwnRuns>());
 

@@ -205,8 +205,9 @@ function withoutReset(s: LiveStats['statements']): LiveStats['statements'] {
 }
 
 /**
- * A Top statements row's totals and deltas with PG Lens's own Benchmark runs of it taken out (their measured server time;
- * runs not measured stay in, counted in `ownIncluded`, as the cost lens keeps and says them). `baselineAtMs`: when the
+ * A Top statements row's totals and deltas with PG Lens's own Benchmark runs of it taken out: their calls and rows, and
+ * their measured server time (the time of runs not measured stays in, counted in `ownIncluded` and said on the total and
+ * the mean, as the cost lens says it). `baselineAtMs`: when the
  * deltas' baseline was read.
  */
 function withoutOwnRuns(x: Omit<StatementRow, 'query'>, query: string, own: OwnRuns, baselineAtMs: number): Pick<StatementRow, 'total' | 'delta'> | undefined {
@@ -218,7 +219,11 @@ function withoutOwnRuns(x: Omit<StatementRow, 'query'>, query: string, own: OwnR
   const before = x.total.calls - x.delta.calls;
   const beforeRaw = before > 0 ? { ...stat(x.total), calls: before, totalMs: x.total.totalMs - x.delta.totalMs, rows: x.total.rows - x.delta.rows } : undefined;
   const since = beforeRaw ? appFiguresSince(stat(x.total), now, beforeRaw, own.get(query, x.id, { before: baselineAtMs })) : now;
-  const fig = (f: AppFigures, hitRatio: number | null) => ({ calls: f.calls, totalMs: f.totalMs, meanMs: f.calls > 0 ? f.totalMs / f.calls : 0, rows: f.rows, hitRatio, ...(f.ownIncluded ? { ownIncluded: f.ownIncluded } : {}) });
+  // The mean is of the calls and the runs whose time stays in (appFigures): never the total over the application's calls alone.
+  const fig = (f: AppFigures, hitRatio: number | null) => {
+    const n = f.ownInCalls ? f.calls : f.calls + (f.ownIncluded ?? 0);
+    return { calls: f.calls, totalMs: f.totalMs, meanMs: n > 0 ? f.totalMs / n : 0, rows: f.rows, hitRatio, ...(f.ownIncluded ? { ownIncluded: f.ownIncluded } : {}), ...(f.ownInCalls ? { ownInCalls: f.ownInCalls } : {}) };
+  };
   return { total: fig(now, x.total.hitRatio), delta: fig(since, x.delta.hitRatio) };
 }
 

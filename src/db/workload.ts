@@ -68,7 +68,7 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
       : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' })}` : ''}`
       : d?.withheld.length ? `index proved, ${withheldAnswer(d.withheld)}`
       : noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' });
-    return { label: s.label, calls: s.calls, totalMs: s.totalMs, ...(s.calls === undefined && s.recorded ? { recorded: s.recorded } : {}), outcome };
+    return { label: s.label, calls: s.calls, totalMs: s.totalMs, ...(s.ownIncluded ? { ownIncluded: s.ownIncluded } : {}), ...(s.calls === undefined && s.recorded ? { recorded: s.recorded } : {}), outcome };
   });
   const notRecommended = decision.indexes.filter((x) => !suggestions.includes(x)).map((x) => ({
     ddl: x.ddl,

@@ -9,6 +9,8 @@ import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import { lessOwnWork, type Database, type Session } from './database';
+import { appFigures, type AppFigures } from '../core/cost';
+import { ownRunsOf } from './ownRuns';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
@@ -143,9 +145,15 @@ export async function readStatementUse(
     ]);
     const seconds = Number(period.rows[0]?.s);
     // A PREPARE pglens_… text is the application's entry (PG Lens planned it first on PostgreSQL < 16).
-    const stmts = rows.map((r) => {
+    // PG Lens's own Benchmark runs taken out as the cost lens takes them out (core/cost appFigures): their calls and rows,
+    // their measured time; the time of runs not measured stays in the mean, counted in `ownIncluded` (person50 L-A).
+    const own = db.profile ? ownRunsOf({ profile: db.profile }) : undefined;
+    const stmts = rows.flatMap((r) => {
       const query = applicationText(r.query);
-      return { queryid: r.queryid, query, calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), reads: readTables(query) };
+      const raw = { queryid: r.queryid as string, query, calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), totalMs: Number(r.calls) * Number(r.mean_ms) };
+      const app: AppFigures | undefined = own ? appFigures(raw, own.get(query, raw.queryid)) : raw;
+      if (!app || app.calls < opts.minCalls) return [];
+      return [{ queryid: app.queryid, query, calls: app.calls, rows: app.rows, meanMs: app.meanMs, ...(app.ownIncluded ? { ownIncluded: app.ownIncluded } : {}), reads: readTables(query) }];
     });
     const keys = [...new Set(stmts.flatMap((s) => s.reads ?? []).map((t) => `${t.schema}\u0000${t.table}`))].map((k) => k.split('\u0000'));
     const writes = new Map<string, number>();

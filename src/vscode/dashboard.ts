@@ -193,10 +193,10 @@ class DashboardPanel implements vscode.Disposable {
         const { formatMs, formatCount } = await import('../core/format');
         // The figures of the window the table shows, and which window that is (the totals differ by orders of magnitude).
         const t = row[msg.figures];
-        const { statementsWindowWords } = await import('../core/dashboard/live');
+        const { statementFiguresText, statementsWindowWords } = await import('../core/dashboard/live');
         const since = statementsWindowWords(this.lastStats?.statements.since, msg.figures).period;
         const { showStatementDetails } = await import('./statementDetails');
-        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows ${since}` });
+        await showStatementDetails(this.ctx, { sql: row.query, figures: `${statementFiguresText(t, formatMs, formatCount)} ${since}` });
         return;
       }
       case 'requestAction':

@@ -21,7 +21,7 @@ import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
-import { registerIndexUseStore } from './indexUseStore';
+import { registerIndexUseStore, registerOwnRunsStore } from './databaseStore';
 import { registerTrialProofStore } from './trialProofStore';
 import { registerDocs } from './docs';
 import { ParameterMemory } from '../core/record/parameterMemory';
@@ -64,6 +64,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   // Feature registrations: one line each.
   registerDocs(context);
   registerIndexUseStore(ctx);
+  registerOwnRunsStore(ctx);
   registerTrialProofStore(ctx);
   registerConnectionCommands(ctx);
   registerCopySql(ctx);

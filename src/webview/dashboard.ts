@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { actionKey, ACTION_TITLES, hasQueryToCancel, isDestructive, type MaintenanceAction } from '../core/dashboard/actions';
-import { statementCallsText, statementsAutoNote, statementsMode, statementsWindowWords, type StatementRow, type StatementSortKey, type StatementsMode } from '../core/dashboard/live';
+import { statementCallsText, statementTimeText, statementsAutoNote, statementsMode, statementsWindowWords, type StatementRow, type StatementSortKey, type StatementsMode } from '../core/dashboard/live';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
@@ -447,7 +447,7 @@ function renderStatements(resort = false): void {
     rows.length
       ? h('div', { class: 'table-scroll' }, keyedRows(table(
           ['Total', 'Mean', words.column, 'Rows', 'Hit', 'Query'],
-          rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), statementCallsText(fig(r), (n) => fmtNum(n)), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
+          rows.map((r) => [statementTimeText(fig(r), 'totalMs', fmtMs, fmtNum), statementTimeText(fig(r), 'meanMs', fmtMs, fmtNum), statementCallsText(fig(r), (n) => fmtNum(n)), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
           'grid statements',
         ), rows.map((r) => r.id)))
       : h('p', { class: 'muted', text: words.empty }),

@@ -21,6 +21,7 @@ import { inspectSql, pgParserLoaded } from '../sql/statement';
 import { tableOperations } from '../sql/tableOperations';
 import { parseSql } from '../sql/parse';
 import { oneOffWrite } from '../plan/warnings';
+import { ownTimeNote } from '../dashboard/live';
 
 export interface SuggestionLike {
   ddl: string;
@@ -719,6 +720,8 @@ export interface WeighedStatement {
   totalMs?: number;
   /** No pg_stat_statements figures, but a recording's (its calls at the place it is named by). */
   recorded?: RecordedFigures;
+  /** PG Lens's own Benchmark runs whose time is in `totalMs` (not measured apart from the application's; their calls are out). */
+  ownIncluded?: number;
   outcome: string;
 }
 
@@ -728,7 +731,7 @@ export interface WeighedStatement {
  * line (3 statements, 21.5 ms, via sequelize)"; the 3 calls were under pg_stat_statements' 5-call floor), else none.
  */
 function weighedFigures(w: WeighedStatement): string {
-  if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}`;
+  if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}${ownTimeNote(w)}`;
   if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
   return 'no calls recorded';
 }

@@ -123,18 +123,41 @@ interface StatementFigures {
   rows: number;
   hitRatio: number | null;
   /**
-   * PG Lens's own Benchmark runs still in these figures: their time on the server could not be measured (no query
-   * identifier in EXPLAIN, as on PostgreSQL 13; the application ran the statement meanwhile), so they are not taken out.
+   * PG Lens's own Benchmark runs whose time is still in these figures' total and mean: their time on the server could not
+   * be measured (no query identifier in EXPLAIN, as on PostgreSQL 13; the application ran the statement meanwhile). Their
+   * calls and rows are taken out (core/cost appFigures); the mean is of the calls and those runs together.
    */
   ownIncluded?: number;
+  /** Up to this many of the calls may be PG Lens's own runs: the entry was made anew since they ran (core/cost appFigures). */
+  ownInCalls?: number;
 }
 
 /**
- * Top statements' calls cell, `num` formatting each count: the calls, and PG Lens's own runs still in them, as the cost
- * lens says them ("25 calls (20 PG Lens's)"): "25 (20 PG Lens's)".
+ * What a time figure (a mean, a total, a share of DB time) holds besides the application's: " (incl. 100 PG Lens runs)"
+ * when PG Lens's runs' time could not be taken out (`ownIncluded`), else nothing; `both` for a note on two figures at once.
+ * Said on the figure itself (person50 L-A: "(100 PG Lens's)" on the calls, beside a mean that was the benchmark's).
  */
-export function statementCallsText(f: Pick<StatementFigures, 'calls' | 'ownIncluded'>, num: (n: number) => string): string {
-  return `${num(f.calls)}${f.ownIncluded ? ` (${num(f.ownIncluded)} PG Lens's)` : ''}`;
+export function ownTimeNote(f: { ownIncluded?: number }, both = false, num: (n: number) => string = (n) => n.toLocaleString('en-US')): string {
+  const n = f.ownIncluded;
+  return n ? ` (${both ? 'both ' : ''}incl. ${num(n)} PG Lens run${n === 1 ? '' : 's'})` : '';
+}
+
+/**
+ * Top statements' calls cell, `num` formatting each count: the application's calls ("20"), or, when the entry was made
+ * anew since PG Lens's runs, the calls with up to how many of them are PG Lens's ("25 (up to 20 PG Lens's)").
+ */
+export function statementCallsText(f: Pick<StatementFigures, 'calls' | 'ownInCalls'>, num: (n: number) => string): string {
+  return `${num(f.calls)}${f.ownInCalls ? ` (up to ${num(f.ownInCalls)} PG Lens's)` : ''}`;
+}
+
+/** Top statements' total and mean cells, `ms` formatting a time: "12 ms (incl. 100 PG Lens runs)" when the time holds PG Lens's runs. */
+export function statementTimeText(f: Pick<StatementFigures, 'totalMs' | 'meanMs' | 'ownIncluded'>, key: 'totalMs' | 'meanMs', ms: (n: number) => string, num?: (n: number) => string): string {
+  return `${ms(f[key])}${ownTimeNote(f, false, num)}`;
+}
+
+/** A statement's figures in one line (its details): "12 ms total · 0.10 ms mean (both incl. 100 PG Lens runs) · 20 calls · 20 rows". */
+export function statementFiguresText(f: Pick<StatementFigures, 'calls' | 'totalMs' | 'meanMs' | 'rows' | 'ownIncluded' | 'ownInCalls'>, ms: (n: number) => string, num: (n: number) => string): string {
+  return `${ms(f.totalMs)} total · ${ms(f.meanMs)} mean${ownTimeNote(f, true, num)} · ${statementCallsText(f, num)} calls · ${num(f.rows)} rows`;
 }
 
 export interface StatementRow {

@@ -308,6 +308,11 @@ export interface StatementUseFact {
   calls: number;
   rows: number;
   meanMs: number;
+  /**
+   * PG Lens's own Benchmark runs whose time is in `meanMs` (not measured apart from the application's; core/cost
+   * appFigures): the mean is of the calls and those runs together. Their calls and rows are out of `calls` and `rows`.
+   */
+  ownIncluded?: number;
   /** The user tables it reads, with rows inserted, updated and deleted since the statistics were reset. */
   tables: { schema: string; table: string; writes: number }[];
 }

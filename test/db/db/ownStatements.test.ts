@@ -7,9 +7,12 @@ import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 import { diffSnapshots, queryIdOf, readStatementCosts, snapshotStatements } from '../../../src/db/queryStats';
 import { ownRunsOf } from '../../../src/db/ownRuns';
-import { appFigures } from '../../../src/core/cost';
+import { appFigures, costLensTitle, formatCostTooltip } from '../../../src/core/cost';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
-import { statementCallsText } from '../../../src/core/dashboard/live';
+import { readStatementUse } from '../../../src/db/workloadFacts';
+import { topStatements } from '../../../src/db/indexDecision';
+import { workloadWeighingLines } from '../../../src/core/advice/workload';
+import { statementCallsText, statementFiguresText, statementTimeText } from '../../../src/core/dashboard/live';
 import { quoteIdent } from '../../../src/core/sql/ident';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
@@ -142,7 +145,7 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.ok(Math.abs(observed!.totalExecTimeMs - Number(app.ms)) < 1e-6);
   });
 
-  it("a Benchmark's runs whose server time cannot be measured (no query identifier in EXPLAIN, as on PostgreSQL 13) stay in Top statements' figures, counted as the cost lens counts them: 25 calls (20 PG Lens's)", async function () {
+  it("a Benchmark's runs whose server time cannot be measured (no query identifier in EXPLAIN, as on PostgreSQL 13) leave their time in Top statements' total and mean, said there as the cost lens says it; their calls come out: 5 calls, mean (incl. 20 PG Lens runs)", async function () {
     if (!(await statementStats(t, 'no statement list to read'))) return;
     const v = (await capabilities()).versionNum;
     // PostgreSQL 14+: compute_query_id = regress computes the identifiers as auto does (pg_stat_statements files every
@@ -167,12 +170,81 @@ describe('db: PG Lens leaves its own statements out', () => {
       assert.equal(entry?.calls, 25, "the runs land in the application's entry");
       const row = (await reader.read()).statements.rows.find((r) => r.id === entry.id);
       assert.ok(row, 'the statement is listed');
-      // Nothing subtracted (their time is unknown), and said: the cost lens's "25 calls (20 PG Lens's)".
-      assert.deepEqual([row.total.calls, row.total.ownIncluded, row.delta.calls, row.delta.ownIncluded], [25, 20, 25, 20]);
-      assert.equal(statementCallsText(row.delta, String), "25 (20 PG Lens's)");
+      // Their calls come out; their time cannot (unknown), and the time figures say so (person50 L-A).
+      assert.deepEqual([row.total.calls, row.total.ownIncluded, row.delta.calls, row.delta.ownIncluded], [5, 20, 5, 20]);
+      assert.equal(statementCallsText(row.delta, String), '5');
+      assert.match(statementTimeText(row.delta, 'meanMs', (ms) => `${ms} ms`), / ms \(incl\. 20 PG Lens runs\)$/);
     } finally {
       if (v >= 140000) await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} RESET compute_query_id`);
     }
+  });
+
+  it("a Benchmark run while the application runs the same statement (person50 L-A): its 100 runs' calls and rows come out of every figure shown as the app's, and the mean, total and share that still hold their time say so on the figure", async function () {
+    if (!(await statementStats(t, 'no statement figures to read'))) return;
+    if ((await capabilities()).versionNum < 140000) return void announceFallback('query identifiers (PostgreSQL 14+)', 'the runs are never measured there; the test above covers it');
+    await t.admin.query('CREATE TABLE IF NOT EXISTS bench_busy (id int, status text)');
+    await t.admin.query(`INSERT INTO bench_busy SELECT g, 'b' || (g % 7) FROM generate_series(1, 3000) g`);
+    const sql = 'SELECT id FROM bench_busy WHERE status = $1 ORDER BY id';
+    const db = await t.open();
+    const qid = (await queryIdOf(db, sql))!;
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const info = await db.serverInfo();
+    // The dashboard opened before: its deltas hold the application's calls and the benchmark.
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 1 });
+    await reader.read();
+    // "The app": the same statement on its own connection, in a loop for as long as the benchmark runs.
+    const app = await t.open();
+    let appCalls = 0;
+    let appRows = 0;
+    let benchDone = false;
+    const loop = (async () => {
+      while (!benchDone || appCalls < 3) {
+        const r = await app.query(sql, ['b3']);
+        appCalls++;
+        appRows += r.rows.length;
+      }
+    })();
+    try {
+      await benchmark(db, sql, { runs: 100, params: ['b3'] });
+    } finally {
+      benchDone = true;
+      await loop;
+    }
+    const own = ownRunsOf(db).get(sql, qid)!;
+    assert.deepEqual([own.calls, own.measured.calls], [100, 0], "the app ran the statement meanwhile: the runs' server time cannot be told apart");
+    const { rows: [entry] } = await t.admin.query(`SELECT sum(calls)::int AS calls, sum(rows)::int AS rows, sum(total_exec_time)::float8 AS ms FROM pg_stat_statements WHERE queryid = $1::bigint AND toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`, [qid]);
+    assert.deepEqual([entry.calls, entry.rows], [appCalls + 100, appRows + own.rows], "the server counts the app's calls and the runs as one entry");
+    const mixedMean = Number(entry.ms) / entry.calls;
+    // The cost lens (and its hover): the app's calls and rows; the share and the mean say they hold the runs' time.
+    const costs = await readStatementCosts(db, { versionNum: info.versionNum });
+    const raw = costs.stats.find((s) => s.queryid === qid)!;
+    const lens = appFigures(raw, ownRunsOf(db).get(sql, qid))!;
+    assert.deepEqual([lens.calls, lens.rows, lens.ownIncluded], [appCalls, appRows, 100]);
+    assert.ok(Math.abs(lens.meanMs - mixedMean) < 1e-9, `the mean is of the calls and the runs together (${lens.meanMs} vs ${mixedMean}), not the total over the app's calls`);
+    const title = costLensTitle({ stat: lens, share: lens.totalMs / costs.totalMs }, 1);
+    assert.match(title, new RegExp(`of DB time · [^·]+ mean \\(both incl\\. 100 PG Lens runs\\) · ${appCalls} calls · `), title);
+    assert.doesNotMatch(title, /\(100 PG Lens's\)/);
+    assert.match(formatCostTooltip({ stat: lens, share: 0.5, rank: 1 }, { statements: 1 }), new RegExp(`mean [^·]+ \\(both incl\\. 100 PG Lens runs\\) · ${appCalls} calls[^]*the time of PG Lens's own 100 runs is included`));
+    // The health check's cache candidates (and the cost lens's cache line) read the same calls, the mean said to hold the runs.
+    const use = (await readStatementUse(db, { versionNum: info.versionNum, minCalls: 1 })).statements?.find((s) => s.queryid === qid);
+    assert.deepEqual(use && [use.calls, use.rows, use.ownIncluded], [appCalls, appRows, 100]);
+    // The workload advice (editor and `advise --workload`) weighs the app's calls; its report says the time holds the runs.
+    const weighed = (await topStatements(db, { minCalls: 1, limit: 500 })).statements.find((s) => s.queryid === qid);
+    assert.deepEqual(weighed && [weighed.calls, weighed.ownIncluded], [appCalls, 100]);
+    const lines = workloadWeighingLines({ fromStatStatements: 1, fromFiles: 0, alsoInFiles: 0, weighed: [{ label: weighed!.label, calls: weighed!.calls, totalMs: weighed!.totalMs, ownIncluded: weighed!.ownIncluded, outcome: 'no index' }], notRecommended: [] }).join('\n');
+    assert.match(lines, new RegExp(`${appCalls} calls, [^\\n]+ \\(incl\\. 100 PG Lens runs\\)`), lines);
+    // Top statements (totals and deltas) and its details: the same.
+    const row = (await reader.read()).statements.rows.find((r) => r.id === qid);
+    assert.ok(row, 'the statement is listed');
+    for (const f of [row.total, row.delta]) {
+      assert.deepEqual([f.calls, f.rows, f.ownIncluded, f.ownInCalls], [appCalls, appRows, 100, undefined]);
+      assert.ok(Math.abs(f.meanMs - mixedMean) < 1e-9, `Top statements' mean: ${f.meanMs} vs ${mixedMean}`);
+      assert.equal(statementCallsText(f, String), String(appCalls));
+      assert.match(statementTimeText(f, 'meanMs', (ms) => `${ms} ms`), / ms \(incl\. 100 PG Lens runs\)$/);
+      assert.match(statementTimeText(f, 'totalMs', (ms) => `${ms} ms`), / ms \(incl\. 100 PG Lens runs\)$/);
+      assert.match(statementFiguresText(f, (ms) => `${ms} ms`, String), new RegExp(` mean \\(both incl\\. 100 PG Lens runs\\) · ${appCalls} calls · ${appRows} rows$`));
+    }
+    await app.close();
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {

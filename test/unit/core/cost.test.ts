@@ -1,6 +1,6 @@
 import { IndexUseLedger } from '../../../src/core/plan/indexUse';
 import * as assert from 'node:assert/strict';
-import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, OWN_RUNS_KEEP, parseKeptOwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -290,17 +290,22 @@ describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the 
     assert.doesNotMatch(title, /0\.000 ms/);
   });
 
-  it('keeps runs whose server time was not measured in the figures and says so, never a mean below what the window\'s calls cost', () => {
+  it('takes out the calls and rows of runs whose server time was not measured; their time stays in the total and the mean, said on them (person50 L-A), never a mean below what the window\'s calls cost', () => {
     const own = new OwnRuns();
     // The application ran the statement during the benchmark: the entry grew by more than the runs, their share unknown.
     own.record(sql, { calls: 100, rows: 300, totalMs: 116, startMs: baselineAt + 60_000, endMs: baselineAt + 62_000 }, '7');
     const { now, since: s } = since(own);
-    assert.deepEqual([now.calls, now.totalMs, now.ownIncluded], [740, 910, 100]);
-    assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [220, 26, 100]);
+    assert.deepEqual([now.calls, now.rows, now.totalMs, now.ownIncluded], [640, 1920, 910, 100]);
+    assert.ok(Math.abs(now.meanMs - 910 / 740) < 1e-9, 'the mean of the calls and the runs together, not 910 ms over the 640 calls');
+    assert.deepEqual([s.calls, s.totalMs, s.ownIncluded], [120, 26, 100]);
+    assert.ok(Math.abs(s.meanMs - 26 / 220) < 1e-9);
     const title = formatCostLensSince(s, beforeRaw, { seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, baselineAt + 138_000);
-    assert.match(title, /0\.12 ms mean · 220 calls \(100 PG Lens's\)/);
+    assert.match(title, /0\.12 ms mean \(incl\. 100 PG Lens runs\) · 120 calls · /);
+    assert.doesNotMatch(title, /PG Lens's\)/);
+    assert.match(costLensTitle({ stat: now, share: 0.4 }, 1), /^40% of DB time · 1\.2 ms mean \(both incl\. 100 PG Lens runs\) · 640 calls · 3\.0 rows\/call$/);
     const tip = formatCostTooltip({ stat: now, share: 1, rank: 1 }, { statements: 1, baseline: { atMs: baselineAt, seenAtMs: baselineAt + 30_000, change: 'CREATE INDEX reviews_product_id_created_at_idx' }, since: { since: s, before: beforeRaw, nowMs: baselineAt + 138_000 } });
-    assert.match(tip, /Since CREATE INDEX reviews_product_id_created_at_idx: PG Lens's own runs included: 100 of 220 calls/);
+    assert.match(tip, /Since CREATE INDEX reviews_product_id_created_at_idx: the time of PG Lens's own 100 runs is included .*: the total, the mean \(of 120 calls and those 100 runs\) and the share of DB time hold it; the calls and rows are the application's alone\./);
+    assert.match(tip, /mean 1\.2 ms \(both incl\. 100 PG Lens runs\) · 640 calls/);
     assert.doesNotMatch(tip, /Left out: \d+ runs/);
   });
 
@@ -312,7 +317,7 @@ describe('core/cost: PG Lens\'s own runs are taken out at what they cost on the 
     const straddling = new OwnRuns();
     straddling.record(sql, { calls: 100, rows: 300, totalMs: 150, serverMs: 20, startMs: baselineAt - 1000, endMs: baselineAt + 1000 }, '7');
     const t = since(straddling);
-    assert.deepEqual([t.now.calls, t.now.ownIncluded], [740, 100], 'an unknown part of them is in the reading: not subtracted, said to be included');
+    assert.deepEqual([t.now.calls, t.now.totalMs, t.now.ownIncluded], [640, 910, 100], 'an unknown part of their time is in the reading: their calls out, their time not subtracted, said to be included');
     assert.equal(t.since.ownIncluded, 100);
   });
 });
@@ -439,5 +444,61 @@ describe('core/record/lens: the recording\'s CodeLens says what it counts and wh
     const [lens] = recordedLenses(summary, '/a.ts');
     assert.equal(lens.title, '4 calls · 214 ms client time · 1× per request');
     assert.match(lens.tooltip, /sent 4 statement calls, at most 1× per request, 214 ms in all as the application timed them — client round trips \(network, pool wait and the server's time, under the load the recording ran\), not the server's time alone/);
+  });
+});
+
+describe("core/cost: PG Lens's own runs kept across a Reload Window, as a plain serialisable form (person50 issue 20)", () => {
+  const sql = 'SELECT id FROM orders WHERE customer_id = $1';
+  const epoch = { startedMs: 1_700_000_000_000, statsResetMs: 1_700_000_100_000 };
+  const app = stat('42', sql, 500, 1100, 1100);
+
+  it('a ledger written to JSON and read back in a new process leaves the same runs out of the same figures', () => {
+    const own = new OwnRuns();
+    own.atEpoch(epoch);
+    own.record(sql, { calls: 100, rows: 100, totalMs: 130, serverMs: 4, startMs: 10, endMs: 20 }, '42');
+    own.record(sql, { calls: 50, rows: 50, totalMs: 60, startMs: 30, endMs: 40 }, '42');
+    const stored = JSON.parse(JSON.stringify(own.toKept()));
+    const next = new OwnRuns();
+    assert.equal(next.restore(stored, { ...epoch }), 2);
+    assert.deepEqual(appFigures(app, next.get(sql, '42')), appFigures(app, own.get(sql, '42')));
+    assert.deepEqual([appFigures(app, next.get(sql, '42'))!.calls, appFigures(app, next.get(sql, '42'))!.ownIncluded], [950, 50]);
+    assert.equal(next.restore(stored, epoch), 0, 'a batch held already is not added twice (another window saved the same record)');
+  });
+
+  it('drops the kept runs when pg_stat_statements was reset since, or the server restarted (another start time): they are no longer counted', () => {
+    const own = new OwnRuns();
+    own.atEpoch(epoch);
+    own.record(sql, { calls: 100, rows: 100, totalMs: 130, serverMs: 4 }, '42');
+    const stored = own.toKept();
+    for (const now of [{ ...epoch, statsResetMs: epoch.statsResetMs + 1 }, { ...epoch, startedMs: epoch.startedMs + 1 }]) {
+      const next = new OwnRuns();
+      assert.equal(next.restore(stored, now), 0);
+      assert.equal(next.get(sql, '42'), undefined);
+    }
+    assert.equal(own.atEpoch({ ...epoch, statsResetMs: epoch.statsResetMs + 5 }), true, 'a reset seen in the session forgets the runs before it');
+    assert.equal(own.get(sql, '42'), undefined);
+  });
+
+  it('on PostgreSQL 13 and older (no pg_stat_statements_info: a reset leaves no trace) the ledger is kept for the session only: nothing to store, nothing taken back', () => {
+    const own = new OwnRuns();
+    own.atEpoch({ startedMs: epoch.startedMs });
+    own.record(sql, { calls: 100, rows: 100, totalMs: 130 }, '42');
+    assert.equal(own.toKept(), undefined);
+    assert.equal(own.get(sql, '42')!.calls, 100, 'the session still leaves them out');
+    const stored = { epoch, batches: [{ key: matchKey(sql), queryid: '42', calls: 100, rows: 100, totalMs: 130, startMs: 1, endMs: 2 }] };
+    assert.equal(new OwnRuns().restore(stored, { startedMs: epoch.startedMs }), 0);
+  });
+
+  it(`is bounded: the newest ${OWN_RUNS_KEEP} batches; malformed stored values and batches are left out`, () => {
+    const own = new OwnRuns();
+    own.atEpoch(epoch);
+    for (let i = 0; i < OWN_RUNS_KEEP + 20; i++) own.record(`SELECT ${i} FROM t${i}`, { calls: 1, rows: 1, totalMs: 1, startMs: i, endMs: i }, String(i));
+    const kept = own.toKept()!;
+    assert.equal(kept.batches.length, OWN_RUNS_KEEP);
+    assert.equal(Math.min(...kept.batches.map((b) => b.endMs)), 20, 'the oldest 20 dropped');
+    assert.equal(new OwnRuns().toKept(), undefined, 'nothing to keep before any epoch or run');
+    for (const bad of [undefined, null, 7, 'x', {}, { epoch: { startedMs: 1 }, batches: [] }, { epoch, batches: 'no' }]) assert.equal(parseKeptOwnRuns(bad), undefined, JSON.stringify(bad));
+    const parsed = parseKeptOwnRuns({ epoch, batches: [null, { key: 'k', queryid: '1', calls: -1, rows: 1, totalMs: 1, startMs: 1, endMs: 1 }, { key: 'k', queryid: '1', calls: 2, rows: 1, totalMs: 1, startMs: 1, endMs: 1, serverMs: 0.5 }] });
+    assert.deepEqual(parsed?.batches, [{ key: 'k', queryid: '1', calls: 2, rows: 1, totalMs: 1, startMs: 1, endMs: 1, serverMs: 0.5 }]);
   });
 });

@@ -234,7 +234,7 @@ const cacheCandidate: HealthCheck = {
       out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times ("${said}") reads ${tables.join(', ')}, written ${timesOf(e.writes)} in the same period${rates}: a cache invalidated on those writes would answer up to ${Math.round(e.hitRatio * 100)}% of the calls${e.ttl ? ` (with a TTL: ${formatTtlHitRatios(e.ttl)})` : ''}.`, {
         objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
         evidence: {
-          queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
+          queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, ...(s.ownIncluded ? { meanIncludesPgLensRuns: s.ownIncluded } : {}), rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
           writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(e.hitRatio * 1000) / 1000,
           ...(e.ttl ? { periodSeconds: Math.round(f.workload!.statementsPeriodSeconds!), hitRatioAtTtl: Object.fromEntries(e.ttl.map((x) => [`${x.seconds}s`, Math.round(x.hitRatio * 1000) / 1000])) } : {}),
           invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
