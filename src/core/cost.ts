@@ -187,7 +187,8 @@ export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: str
  * mean · before: 13 ms" — a 2× gain credited to a drop of an index it never used). `plan`: the statement's newest plan
  * PG Lens made and the one before it (the hover's, the analysis's: core/plan/indexUse); a plan "from before" a drop is one
  * made before the reading before it, or one using a dropped index (made while it existed). A plan known and not using
- * them: `notUsed` says so (the title gives the whole history); no plan known on the side that matters: no baseline.
+ * them: `notUsed` says so (the title gives the whole history); a plan known on the other side only: `notUsed` says that
+ * it cannot tell; no plan at all: nothing.
  */
 export function baselineFor(baseline: CostBaseline | undefined, sql: string, plan: KnownPlan | undefined): { since?: CostBaseline; notUsed?: string } {
   if (!baseline || !baselineApplies(baseline, sql)) return {};
@@ -207,8 +208,11 @@ export function baselineFor(baseline: CostBaseline | undefined, sql: string, pla
   // before it that used other indexes (the ledger keeps it across plans made again the same way: person50 M-A).
   const before = [{ ...plan, atMs: plan.sinceMs ?? plan.atMs }, plan.prior].find((p) => p && (p.atMs < baseline.atMs || uses(p, dropped)));
   if ((since && uses(since, added)) || (before && uses(before, dropped))) return { since: baseline };
-  if ((added.length && !since) || (dropped.length && !before)) return {};
   const n = added.length + dropped.length === 1 ? 'it' : 'them';
+  // Planned on one side of the change only (a file opened after DROP INDEX; not planned again since CREATE INDEX): whether
+  // the change touched its plan is unknown, and said — silence read as a mean mixed from before and after it (person51 M-1).
+  if (dropped.length && !before) return { notUsed: `${baseline.change}: PG Lens did not plan this statement while ${n === 'it' ? 'the index' : 'those indexes'} existed, so it cannot tell whether the drop changed its figures; they are the whole history` };
+  if (added.length && !since) return { notUsed: `${baseline.change}: PG Lens has not planned this statement since, so it cannot tell whether its plan uses ${n}; the figures are the whole history` };
   const verb = !dropped.length ? `does not use ${n}` : !added.length ? `did not use ${n}` : 'uses none of them';
   return { notUsed: `${baseline.change}: this statement's plan ${verb}, so the figures are not counted from it` };
 }
