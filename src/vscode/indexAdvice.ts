@@ -18,6 +18,7 @@ import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } 
 import type { DecidedAdvice, keepDecision as keepDecisionFn } from '../db/missingIndexAnalyzer';
 import type { ForeignKeyAdvice } from '../db/health';
 import { placeIn, statementName, type FoundStatement, type IndexDecision, type RecordedFigures } from '../core/advice/workload';
+import { decidedWithPhrase, recordedFound } from '../core/record/advice';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
@@ -472,11 +473,25 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   weigh(statements: { sql: string; label: string; context?: CodeContext; recorded?: RecordedFigures }[]): void {
     for (const s of statements) {
       if (this.recorded.has(s.sql)) continue;
-      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8),
-      // with the recording's calls there: the workload's list says them where pg_stat_statements has none (person49 L-5).
-      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}), ...(s.recorded ? { recorded: s.recorded } : {}) });
+      // Named by the place the recording saw send it, with its calls there: as `pg-lens advise --recording` takes it (recordedFound).
+      this.recorded.set(s.sql, recordedFound(s));
       this.ws?.touch();
     }
+  }
+
+  /**
+   * What every decision of the editor weighs now, in the phrase `pg-lens advise` prints (core decidedWithPhrase): the
+   * workspace's statements, the recording's (Stop Recording adds them; `pg-lens advise --recording` weighs the capture's
+   * file the same way) and pg_stat_statements' busiest as last read.
+   */
+  private async decidedWith(state: NonNullable<IndexAdvice['state']>): Promise<string> {
+    const top = state.top ? await state.top.read : undefined;
+    return decidedWithPhrase({
+      code: `the workspace's ${countOf(this.ws?.found().length ?? 0, 'statement')}`,
+      recorded: this.recorded.size ? { statements: this.recorded.size, of: 'in this window (Record Queries)' } : undefined,
+      noRecording: 'Start/Stop Recording adds one',
+      busiest: top && !top.note ? top.statements.length : undefined,
+    });
   }
 
   placesOf(sql: string): string[] {
@@ -754,6 +769,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         )
         .join('\n\n---\n\n'),
     );
+    // What the editor's decisions weigh, in `pg-lens advise`'s words (issue 20: the editor weighed the recording, the CLI not).
+    md.appendMarkdown(`\n\n*Index advice ${await this.decidedWith(this.state)}.*`);
     // Not connected: Reconnect from here, as every PG Lens hover offers then (issue 20 item 13).
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
@@ -1094,13 +1111,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // The diagnostics and hovers of the statements it proved now (estimated until asked) say so.
       this.refreshChanged(this.applyDecision(state, decision, keepDecision, () => false));
       await this.openDecidedAgain(state);
-      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [], apart: decision.byStatement.get(sql)?.apart };
+      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [], apart: decision.byStatement.get(sql)?.apart, weighed: await this.decidedWith(state) };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
       const own = advice.own;
       // The advice's one answer, in the words of the hover's note (adviceNoIndexNote) and `pg-lens advise`.
       const why = !own ? 'the statement could not be advised (see the PG Lens output)' : noIndexWhy(own, advice.withheld, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
-      return say(`${why.replace(/\.$/, '')}.`);
+      return say(`${why.replace(/\.$/, '')} (${advice.weighed}).`);
     }
     const shared = advice.decided.alsoServes;
     // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
@@ -1108,7 +1125,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const picked = await vscode.window.showQuickPick(
       advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: suggestPickDetail(s, { alsoServes: shared[s.ddl], apart: advice.apart, name: (l) => statementName(l), writes: advice.decided?.writes?.[s.ddl]?.short }), description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
-      { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
+      // With what the decision weighed, in `pg-lens advise`'s words: two answers explained on the spot (issue 20).
+      { title: 'PG Lens: suggested indexes', placeHolder: `Pick one to act on — ${advice.weighed}`, ignoreFocusOut: true },
     );
     if (!picked) return;
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
