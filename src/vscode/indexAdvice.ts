@@ -19,6 +19,7 @@ import type { DecidedAdvice, keepDecision as keepDecisionFn } from '../db/missin
 import type { ForeignKeyAdvice } from '../db/health';
 import { placeIn, statementName, type FoundStatement, type IndexDecision, type RecordedFigures } from '../core/advice/workload';
 import { decidedWithPhrase, recordedFound } from '../core/record/advice';
+import { KeptAdvice } from '../core/advice/keptAdvice';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
@@ -131,6 +132,11 @@ export interface IndexAdviceApi {
    * size, an ANALYZE: noticeTableChanges, the trigger the code's statements follow). The recording decides them again.
    */
   readonly onDidForgetRecordedAdvice: vscode.Event<ReadonlySet<string>>;
+  /**
+   * A statement's advice was decided (its SQL text, as adviceFor, tipAnswerFor and provedFor know it): fired by the kept
+   * advice itself (core KeptAdvice) whichever path kept it — what a plan panel waiting for its tip's answer listens to.
+   */
+  readonly onDidDecideAdvice: vscode.Event<string>;
 }
 
 /** A line of Suggest Indexes' progress (`busy`) or its outcome. */
@@ -148,7 +154,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * statements every decision weighs (the workspace's SQL, pg_stat_statements' busiest, read once, and the
    * statements a recording saw).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> }; literalIds?: Map<string, string | undefined> } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: KeptAdvice<DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> }; literalIds?: Map<string, string | undefined> } | undefined;
   /**
    * The statements a recording saw, weighed by every decision on any connection until the recording is cleared:
    * kept per connection, they were gone after switching databases and back, and the scan run again then decided
@@ -178,6 +184,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   readonly onDidChangeForeignKeyAdvice = this.fkChanged.event;
   private readonly recordedForgotten = new vscode.EventEmitter<ReadonlySet<string>>();
   readonly onDidForgetRecordedAdvice = this.recordedForgotten.event;
+  private readonly adviceDecided = new vscode.EventEmitter<string>();
+  readonly onDidDecideAdvice = this.adviceDecided.event;
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
@@ -246,6 +254,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.later.forEach((t) => clearTimeout(t));
     if (this.fk?.again) clearTimeout(this.fk.again);
     this.fkChanged.dispose();
+    this.adviceDecided.dispose();
     this.recordedForgotten.dispose();
   }
 
@@ -314,7 +323,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // timer): what the editor keeps besides the decider's advice is re-checked, and the files shown decided again.
       // Before, only the cost CodeLens's 30 s reading saw it, and the advice came back 20–60 s after a DROP INDEX (person47 L11).
       const indexesChanged = (tables: string[]) => void this.recheckCatalog({ tables, rescan: true }).catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
-      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l), indexesChanged }), advice: new Map() };
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l), indexesChanged }), advice: new KeptAdvice<DecidedAdvice>() };
+      // Each statement's advice, told the moment it is kept (onDidDecideAdvice: the plan panel's tips answer in place).
+      this.state.advice.onSet((sql) => this.adviceDecided.fire(sql));
     }
     return this.state;
   }
