@@ -747,6 +747,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // Not on a development profile: the migration action as this workspace has it (Add migration, or Save … as .sql).
     const offer = dev ? undefined : await this.migrationToolOf(doc.uri);
     const migration = offer && migrationAction(offer.tool, offer.note);
+    // What the editor's decisions weigh, in `pg-lens advise`'s words (issue 20: the editor weighed the recording, the CLI
+    // not): in Why's title, as the evidence is — a hover VS Code caps at 250 px has no line to spare.
+    const weighed = await this.decidedWith(this.state);
     const md = new vscode.MarkdownString(undefined, true);
     const trusted = ['pgLens.createIndexNow', ADD_MIGRATION_COMMAND, SAVE_INDEX_SQL_COMMAND, 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
     md.isTrusted = { enabledCommands: trusted };
@@ -773,6 +776,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             alsoServes: advice.alsoServes[s.ddl],
             ownInstead: advice.ownInstead?.[s.ddl],
             withheld: held.get(s.ddl)?.why,
+            weighed,
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
             underProblem: onFinding,
             crowded,
@@ -780,8 +784,6 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         )
         .join('\n\n---\n\n'),
     );
-    // What the editor's decisions weigh, in `pg-lens advise`'s words (issue 20: the editor weighed the recording, the CLI not).
-    md.appendMarkdown(`\n\n*Index advice ${await this.decidedWith(this.state)}.*`);
     // Not connected: Reconnect from here, as every PG Lens hover offers then (issue 20 item 13).
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
