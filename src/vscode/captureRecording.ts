@@ -10,7 +10,7 @@ import type { PgLensContext } from './main';
 import type { Listener } from '../capture/listener';
 import type { LiveRecording } from '../core/record/live';
 import { RoundTripGate } from '../core/record/pace';
-import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
+import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
 import { recordedSiteText, recordingClearConfirmation, recordingClearedText, type AppLanguages } from '../core/record/format';
@@ -20,7 +20,7 @@ import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
 import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
-import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf, recordedDecisionOrder } from '../core/record/advice';
+import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf, recordedDecisionInput, recordedTitle, recordedToWeigh } from '../core/record/advice';
 import { noIndexAnswer } from '../core/advice/missingIndex';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import type { RecordedState } from '../core/record/findings';
@@ -940,7 +940,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!site) return;
     const conn = await this.ctx.connections.get({ interactive: true });
     if (!conn) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, async () => this.advise(await withContext(site), conn.db));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, async () => this.advise(weighedOf([site]).weighed, conn.db));
     this.publishDiagnostics();
     // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
@@ -960,14 +960,14 @@ export class CaptureRecording implements vscode.Disposable {
     const rec = this.rec;
     // The kind of code each ran in (its site's file, or a test's or migration's unit of work): a statement of tests or
     // migrations is not the app's workload: weighed in no decision, it gets no index advice (indexAdvice decide says why).
-    const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
     // Every recorded statement takes part in the editor's decisions at once, whichever is decided first: before, only the
     // 25 costliest did, and the others joined the shared decision when their "Plan and index advice" was opened — the
     // code's line on the same table flipped to the shared index then, and back after a reload (person49 M-4). They are
     // decided in batches, the costliest first, the others after it in the background, in one order (recordedDecisionOrder).
-    const { weighed, batches } = recordedDecisionOrder(sites.flat());
+    // The same statements `pg-lens advise --recording` weighs (core recordedToWeigh: one pipeline, issue 20).
+    const { weighed, batches } = weighedOf(this.summary.sites);
     const keep = () => this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
-    this.ctx.indexAdvice?.weigh(weighed.map((st) => decisionInputOf(st)));
+    this.ctx.indexAdvice?.weigh(weighed.map((st) => recordedDecisionInput(st)));
     let unkept = false;
     for (const batch of batches) {
       // A new recording, Clear, Start Recording or another database meanwhile: the rest is not decided here.
@@ -1040,7 +1040,7 @@ export class CaptureRecording implements vscode.Disposable {
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
       // With its calls at that place: the workload's list says them where pg_stat_statements has none (person49 L-5).
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => decisionInputOf(st)));
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => recordedDecisionInput(st)));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
@@ -1069,22 +1069,9 @@ export class CaptureRecording implements vscode.Disposable {
  * A site's statements with the kind of code they ran in: a test's or migration's unit of work, else the site's file
  * (codeContext.ts). A statement of tests or migrations is not the app's workload: it gets no index advice.
  */
-async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext; place?: string })[]> {
-  const { codeContextOf } = await import('../core/codeContext');
-  const byFile = site.file ? codeContextOf(site.file) : undefined;
-  // Its place, as a workspace statement's label ("src/orders.ts:70"): the workload and "also serving" name it (person27 LOW-8).
-  const place = site.file && site.line ? `${vscode.workspace.asRelativePath(site.file)}:${site.line}` : undefined;
-  return site.statements.map((st) => ({ ...st, place, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
-}
-
-/** A recorded statement named by its text: its plan's title, and its label where no place is known. */
-function recordedTitle(sql: string): string {
-  return `recorded: ${sql.replace(/\s+/g, ' ').slice(0, 80)}`;
-}
-
-/** A recorded statement as the editor's index decision takes it: named by its place, else by its text. */
-function decisionInputOf(st: { sql: string; context?: CodeContext; place?: string; calls?: number; totalMs?: number }): { sql: string; label: string; context?: CodeContext; recorded?: { calls: number; totalMs: number } } {
-  return { sql: st.sql, label: st.place ?? recordedTitle(st.sql), context: st.context, ...(st.calls !== undefined ? { recorded: { calls: st.calls, totalMs: st.totalMs ?? 0 } } : {}) };
+/** The recorded statements of these sites as the index decision weighs them (core recordedToWeigh), named by their workspace path. */
+function weighedOf(sites: readonly SiteFigure[]): ReturnType<typeof recordedToWeigh> {
+  return recordedToWeigh(sites, (file) => vscode.workspace.asRelativePath(file));
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

@@ -18,6 +18,8 @@ import type { DecisionInput, IndexDecider, TopStatements, WorkspaceStatements } 
 import type { DecidedAdvice, keepDecision as keepDecisionFn } from '../db/missingIndexAnalyzer';
 import type { ForeignKeyAdvice } from '../db/health';
 import { placeIn, statementName, type FoundStatement, type IndexDecision, type RecordedFigures } from '../core/advice/workload';
+import { decidedWithPhrase, recordedFound } from '../core/record/advice';
+import { KeptAdvice } from '../core/advice/keptAdvice';
 import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
@@ -130,6 +132,11 @@ export interface IndexAdviceApi {
    * size, an ANALYZE: noticeTableChanges, the trigger the code's statements follow). The recording decides them again.
    */
   readonly onDidForgetRecordedAdvice: vscode.Event<ReadonlySet<string>>;
+  /**
+   * A statement's advice was decided (its SQL text, as adviceFor, tipAnswerFor and provedFor know it): fired by the kept
+   * advice itself (core KeptAdvice) whichever path kept it — what a plan panel waiting for its tip's answer listens to.
+   */
+  readonly onDidDecideAdvice: vscode.Event<string>;
 }
 
 /** A line of Suggest Indexes' progress (`busy`) or its outcome. */
@@ -147,7 +154,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * statements every decision weighs (the workspace's SQL, pg_stat_statements' busiest, read once, and the
    * statements a recording saw).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> }; literalIds?: Map<string, string | undefined> } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: KeptAdvice<DecidedAdvice>; top?: { at: number; read: Promise<TopStatements>; changed: Promise<boolean> }; literalIds?: Map<string, string | undefined> } | undefined;
   /**
    * The statements a recording saw, weighed by every decision on any connection until the recording is cleared:
    * kept per connection, they were gone after switching databases and back, and the scan run again then decided
@@ -177,6 +184,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   readonly onDidChangeForeignKeyAdvice = this.fkChanged.event;
   private readonly recordedForgotten = new vscode.EventEmitter<ReadonlySet<string>>();
   readonly onDidForgetRecordedAdvice = this.recordedForgotten.event;
+  private readonly adviceDecided = new vscode.EventEmitter<string>();
+  readonly onDidDecideAdvice = this.adviceDecided.event;
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
@@ -245,6 +254,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     this.later.forEach((t) => clearTimeout(t));
     if (this.fk?.again) clearTimeout(this.fk.again);
     this.fkChanged.dispose();
+    this.adviceDecided.dispose();
     this.recordedForgotten.dispose();
   }
 
@@ -313,7 +323,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // timer): what the editor keeps besides the decider's advice is re-checked, and the files shown decided again.
       // Before, only the cost CodeLens's 30 s reading saw it, and the advice came back 20–60 s after a DROP INDEX (person47 L11).
       const indexesChanged = (tables: string[]) => void this.recheckCatalog({ tables, rescan: true }).catch((e) => this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`));
-      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l), indexesChanged }), advice: new Map() };
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l), indexesChanged }), advice: new KeptAdvice<DecidedAdvice>() };
+      // Each statement's advice, told the moment it is kept (onDidDecideAdvice: the plan panel's tips answer in place).
+      this.state.advice.onSet((sql) => this.adviceDecided.fire(sql));
     }
     return this.state;
   }
@@ -472,11 +484,25 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   weigh(statements: { sql: string; label: string; context?: CodeContext; recorded?: RecordedFigures }[]): void {
     for (const s of statements) {
       if (this.recorded.has(s.sql)) continue;
-      // Named by the place the recording saw send it ("src/orm/orders.ts:25"), as a workspace statement is (person27 LOW-8),
-      // with the recording's calls there: the workload's list says them where pg_stat_statements has none (person49 L-5).
-      this.recorded.set(s.sql, { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}), ...(s.recorded ? { recorded: s.recorded } : {}) });
+      // Named by the place the recording saw send it, with its calls there: as `pg-lens advise --recording` takes it (recordedFound).
+      this.recorded.set(s.sql, recordedFound(s));
       this.ws?.touch();
     }
+  }
+
+  /**
+   * What every decision of the editor weighs now, in the phrase `pg-lens advise` prints (core decidedWithPhrase): the
+   * workspace's statements, the recording's (Stop Recording adds them; `pg-lens advise --recording` weighs the capture's
+   * file the same way) and pg_stat_statements' busiest as last read.
+   */
+  private async decidedWith(state: NonNullable<IndexAdvice['state']>): Promise<string> {
+    const top = state.top ? await state.top.read : undefined;
+    return decidedWithPhrase({
+      code: `the workspace's ${countOf(this.ws?.found().length ?? 0, 'statement')}`,
+      recorded: this.recorded.size ? { statements: this.recorded.size, of: 'in this window (Record Queries)' } : undefined,
+      noRecording: 'Start/Stop Recording adds one',
+      busiest: top && !top.note ? top.statements.length : undefined,
+    });
   }
 
   placesOf(sql: string): string[] {
@@ -721,6 +747,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // Not on a development profile: the migration action as this workspace has it (Add migration, or Save … as .sql).
     const offer = dev ? undefined : await this.migrationToolOf(doc.uri);
     const migration = offer && migrationAction(offer.tool, offer.note);
+    // What the editor's decisions weigh, in `pg-lens advise`'s words (issue 20: the editor weighed the recording, the CLI
+    // not): in Why's title, as the evidence is — a hover VS Code caps at 250 px has no line to spare.
+    const weighed = await this.decidedWith(this.state);
     const md = new vscode.MarkdownString(undefined, true);
     const trusted = ['pgLens.createIndexNow', ADD_MIGRATION_COMMAND, SAVE_INDEX_SQL_COMMAND, 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
     md.isTrusted = { enabledCommands: trusted };
@@ -747,6 +776,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
             alsoServes: advice.alsoServes[s.ddl],
             ownInstead: advice.ownInstead?.[s.ddl],
             withheld: held.get(s.ddl)?.why,
+            weighed,
             // On the finding itself VS Code shows its message just above: not said twice (person24 MEDIUM 3).
             underProblem: onFinding,
             crowded,
@@ -1094,13 +1124,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // The diagnostics and hovers of the statements it proved now (estimated until asked) say so.
       this.refreshChanged(this.applyDecision(state, decision, keepDecision, () => false));
       await this.openDecidedAgain(state);
-      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [], apart: decision.byStatement.get(sql)?.apart };
+      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [], apart: decision.byStatement.get(sql)?.apart, weighed: await this.decidedWith(state) };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
       const own = advice.own;
       // The advice's one answer, in the words of the hover's note (adviceNoIndexNote) and `pg-lens advise`.
       const why = !own ? 'the statement could not be advised (see the PG Lens output)' : noIndexWhy(own, advice.withheld, { minCostReduction: this.ctx.config.indexMinCostReduction, sizeSetting: EDITOR_SIZE_SETTING });
-      return say(`${why.replace(/\.$/, '')}.`);
+      return say(`${why.replace(/\.$/, '')} (${advice.weighed}).`);
     }
     const shared = advice.decided.alsoServes;
     // How each was proved in the picker's words (one source: provedBy), never "proved" for an estimate.
@@ -1108,7 +1138,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const picked = await vscode.window.showQuickPick(
       advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: suggestPickDetail(s, { alsoServes: shared[s.ddl], apart: advice.apart, name: (l) => statementName(l), writes: advice.decided?.writes?.[s.ddl]?.short }), description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
-      { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
+      // With what the decision weighed, in `pg-lens advise`'s words: two answers explained on the spot (issue 20).
+      { title: 'PG Lens: suggested indexes', placeHolder: `Pick one to act on — ${advice.weighed}`, ignoreFocusOut: true },
     );
     if (!picked) return;
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;

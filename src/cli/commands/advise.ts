@@ -11,16 +11,21 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
-import { fileStatementNotWorkload, sharedIndexNote, workloadWeighingLines } from '../../core/advice/workload';
+import { fileStatementNotWorkload, sharedIndexNote, workloadWeighingLines, type FoundStatement } from '../../core/advice/workload';
 import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
-import { loadPgParser } from '../../core/sql/statement';
+import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { apartNote, noIndexWhy, provedBy } from '../../core/advice/missingIndex';
 import { progressLog } from './scan';
 import { LIMITS } from '../../core/limits';
-import { readRegularFile } from '../../node/readFile';
+import { readRegularFile, readRegularFileSync } from '../../node/readFile';
+import { outputPath } from '../../node/walk';
+import { captureEventsOf, type QueryEvent } from '../../core/record/protocol';
+import { summarize } from '../../core/record/aggregate';
+import { decidedWithPhrase, recordedDecisionInput, recordedFound, recordedToWeigh } from '../../core/record/advice';
+import { countOf } from '../../core/format';
 
-const USAGE = 'pg-lens advise [--db URL] [--connect-timeout S] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
+const USAGE = 'pg-lens advise [--db URL] [--connect-timeout S] [--production] [--workload [--min-calls 5]] [--recording RECORDING.jsonl]... [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
 
 export const advise: CliCommand = {
   name: 'advise',
@@ -38,6 +43,7 @@ export const advise: CliCommand = {
       'min-calls': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       'trust-function': { type: 'string', multiple: true },
+      recording: { type: 'string', multiple: true },
     });
     const format = values.format;
     checkFormat(format, ['text', 'json']);
@@ -51,6 +57,8 @@ export const advise: CliCommand = {
     if (values.file && sqlArg) throw new UsageError('give either a SQL statement or --file, not both');
 
     const statements: AskedStatement[] = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
+    // A recording's statements, weighed as the editor weighs its own after Stop Recording (issue 20, M-4's last form).
+    const recording = values.recording?.length ? await recordedStatements(values.recording, ctx) : undefined;
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
@@ -60,7 +68,7 @@ export const advise: CliCommand = {
       const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, askedFor: true, log };
       if (values.workload) {
         // The file's statements as the editor's workload advice weighs them: a one-off script's, a test's… left out, said.
-        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where, ...(s.dynamic ? { dynamic: true } : {}), ...(s.file ? { context: s.file.context } : {}) })) });
+        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: [...statements.map((s) => ({ sql: s.sql, source: s.where, ...(s.dynamic ? { dynamic: true } : {}), ...(s.file ? { context: s.file.context } : {}) })), ...(recording?.statements ?? [])] });
         for (const l of summary()) ctx.err(l);
         if (format === 'json') {
           ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
@@ -94,7 +102,8 @@ export const advise: CliCommand = {
       // The one index decision: the given statements weighed with pg_stat_statements' busiest, so a
       // statement gets the index scan, the editor and the workload name for it.
       const decider = new IndexDecider(db, opts);
-      const sources = await decisionStatements(db, asked.map((s) => ({ sql: s.sql, source: s.where, ...(s.file ? { context: s.file.context } : {}) })), { info });
+      // With a recording: its statements too, after the file's, as the editor's decisions weigh the code's and the recording's.
+      const sources = await decisionStatements(db, [...asked.map((s) => ({ sql: s.sql, source: s.where, ...(s.file ? { context: s.file.context } : {}) })), ...(recording?.statements ?? [])], { info });
       const decision = asked.length ? await decider.decide(sources.statements, { focus: asked.map((s) => s.sql) }) : undefined;
       for (const l of summary()) ctx.err(l);
       const all: IndexSuggestion[] = [];
@@ -136,6 +145,8 @@ export const advise: CliCommand = {
           if (f?.writes) ctx.out(`  writes: ${oneLine(f.writes)}`);
         }
         for (const n of notes) ctx.out(oneLine(n));
+        // What the decision weighed, in the words the editor's Suggest Indexes and hover use: two answers are explained on the spot.
+        if (decision) ctx.out(oneLine(`Index advice ${decidedWithPhrase({ code: values.file ? `${values.file}${line !== undefined ? `:${line}` : ''}'s ${countOf(asked.length, 'statement')}` : 'the statement given', recorded: recording && { statements: recording.statements.length, of: `in ${recording.files.join(', ')}` }, noRecording: noRecordingHint(ctx.cwd), busiest: sources.note ? undefined : sources.fromStatStatements })}.`));
       }
       return EXIT.ok;
     } finally {
@@ -200,4 +211,40 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   const contextPath = contextPathIn(ctx.cwd, full);
   const of = { contextPath, context: codeContextOf(contextPath, text), text };
   return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}), file: of }));
+}
+
+/**
+ * The statements of the recordings given (--recording: the JSONL the capture modules write, as `pg-lens benchmark --workload
+ * --file` reads it: captureEventsOf), as the editor weighs its own recording's (core recordedToWeigh, recordedDecisionInput,
+ * recordedFound: one pipeline) — each at its place, named from the folder the CLI runs in as the editor names it from the
+ * workspace folder.
+ */
+async function recordedStatements(files: readonly string[], ctx: CliContext): Promise<{ statements: FoundStatement[]; files: string[] }> {
+  const events: QueryEvent[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readRegularFileSync(path.resolve(ctx.cwd, file), LIMITS.smallFileBytes * 64).toString('utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --recording ${oneLine(file)}: ${errorMessage(e)}`);
+    }
+    const read = captureEventsOf(text).events.filter((e): e is QueryEvent => e.t === 'q');
+    if (!read.length) throw new UsageError(`--recording ${oneLine(file)}: no recorded statement in it (the capture modules write one JSON event a line: PGLENS_CAPTURE_FILE, .pg-lens/record-<pid>.jsonl)`);
+    events.push(...read);
+  }
+  await loadPgParser();
+  const summary = summarize(events, normalizeSql);
+  const { weighed } = recordedToWeigh(summary.sites, (f) => outputPath(ctx.cwd, f));
+  return { statements: weighed.map((st) => recordedFound(recordedDecisionInput(st))), files: files.map((f) => outputPath(ctx.cwd, f)) };
+}
+
+/** No recording given: where one is when the project's `.pg-lens/` holds the capture's files (read only when given: it may be old). */
+function noRecordingHint(cwd: string): string {
+  let held: string[] = [];
+  try {
+    held = fs.readdirSync(path.join(cwd, '.pg-lens')).filter((f) => f.endsWith('.jsonl'));
+  } catch {
+    // no .pg-lens folder
+  }
+  return held.length ? `.pg-lens/ holds ${countOf(held.length, 'recording file')}: --recording FILE weighs one, as the editor weighs its own` : '--recording FILE weighs one, as the editor weighs its own';
 }

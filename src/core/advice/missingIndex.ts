@@ -449,7 +449,7 @@ const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}
  * Code's problem part also holds another PG Lens finding (an N+1 on the read) or a related note: the head line with the
  * action and Why only, the evidence in Why's title (person29 M1).
  */
-export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean; ownInstead?: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>; withheld?: string }): string {
+export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[]; underProblem?: boolean; crowded?: boolean; ownInstead?: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>; withheld?: string; weighed?: string }): string {
   const cols = `${s.columns.join(', ')}`;
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
   // A proof kept from the tables as they were says so (its figures are that proof's).
@@ -489,7 +489,8 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   // content in 250 at 1600x900, on or off the missing-index squiggle). One line then: the head, the action and Why; the
   // CREATE INDEX is the quick fix's (the light bulb) and the problem's message names the index; the evidence is Why's
   // title (shown when the pointer rests on it).
-  const more = [...(o.crowded ? tail.map((x) => x.text) : []), ...whyMore];
+  // What the decision weighed (core/record decidedWithPhrase, `pg-lens advise`'s last line): in Why's title, no line more.
+  const more = [...(o.crowded ? tail.map((x) => x.text) : []), ...whyMore, ...(o.weighed ? [`index advice ${o.weighed}`] : [])];
   const reason = (more.length ? `${s.reason} — ${more.join(' · ')}` : s.reason).replace(/["\\\n]/g, (c) => (c === '"' ? "'" : ' '));
   // Why's link carries the reason for the columns as its title: a line less in a hover VS Code caps at 250 px.
   const why = `[Why](${o.docs} "${reason}")`;

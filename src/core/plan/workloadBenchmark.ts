@@ -4,7 +4,7 @@
  * two saved runs. The runs themselves are db/workloadBenchmark's.
  */
 import type { BenchmarkRunSummary } from './benchmark';
-import { asCaptureEvent } from '../record/protocol';
+import { captureEventsOf } from '../record/protocol';
 import { isRead, readsCatalog, touchesTables } from '../record/ping';
 import { roughNormalize } from '../record/statementText';
 import { splitSqlStatements } from '../extract/sqlLexer';
@@ -174,16 +174,10 @@ export function workloadFromFile(text: string): { kind: 'recording' | 'sql'; sta
     return { kind: 'sql', statements, ignored: 0 };
   }
   const groups = new Map<string, { st: WorkloadStatement; ms: number }>();
-  let ignored = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let e;
-    try {
-      e = asCaptureEvent(JSON.parse(line));
-    } catch {
-      e = undefined;
-    }
-    if (e?.t !== 'q' || e.err) {
+  const { events, notEvents } = captureEventsOf(text);
+  let ignored = notEvents;
+  for (const e of events) {
+    if (e.t !== 'q' || e.err) {
       ignored++;
       continue;
     }

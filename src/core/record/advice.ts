@@ -3,7 +3,12 @@
  * the editor's one decision for the statement's SQL, in the recording's shape.
  */
 import type { StatementAdvice } from './format';
+import type { SiteFigure, StatementFigure } from './aggregate';
 import { withheldAnswer } from '../advice/missingIndex';
+import type { FoundStatement, RecordedFigures } from '../advice/workload';
+import { placeIn } from '../advice/workload';
+import { codeContextOf, type CodeContext } from '../codeContext';
+import { countOf } from '../format';
 
 /** The editor's decided advice of a statement, as the recording reads it (db/missingIndexAnalyzer DecidedAdvice). */
 export interface DecidedLike {
@@ -83,4 +88,60 @@ export function recordedDecisionOrder<S extends { normalized: string; calls: num
   const batches: S[][] = [];
   for (let i = 0; i < weighed.length; i += size) batches.push(weighed.slice(i, i + size));
   return { weighed, batches };
+}
+
+/** A recorded statement as the index decision takes it: the kind of code it ran in, and its place (`src/orm/orders.ts:25`). */
+export type RecordedToWeigh = StatementFigure & { context?: CodeContext; place?: string };
+
+/**
+ * A recording's statements as every index decision weighs them, in the one order (recordedDecisionOrder): each with the
+ * kind of code it ran in (its call site's file, or a test's or migration's unit of work — such a statement is not the app's
+ * workload and gets no index of its own) and its place, named by `rel` (the editor's workspace-relative path, the CLI's
+ * path from the folder it runs in). The editor's Stop Recording and `pg-lens advise --recording` take the same statements
+ * here, so one recording gives both the same index (issue 20, M-4's last form: the editor said the shared orders (status,
+ * placed_at DESC) for src/orders.ts:70, `pg-lens advise --file src/orders.ts`, which weighed no recording, orders (status)).
+ */
+export function recordedToWeigh(sites: readonly Pick<SiteFigure, 'file' | 'line' | 'statements'>[], rel: (file: string) => string, batch = RECORDED_DECISION_BATCH): { weighed: RecordedToWeigh[]; batches: RecordedToWeigh[][] } {
+  return recordedDecisionOrder(sites.flatMap((site) => {
+    const byFile = site.file ? codeContextOf(site.file) : undefined;
+    // Its place, as a workspace statement's label ("src/orders.ts:70"): the workload and "also serving" name it (person27 LOW-8).
+    const place = site.file && site.line ? `${rel(site.file)}:${site.line}` : undefined;
+    return site.statements.map((st): RecordedToWeigh => ({ ...st, place, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
+  }), batch);
+}
+
+/** A recorded statement named by its text: its plan's title, and its label where no place is known. */
+export function recordedTitle(sql: string): string {
+  return `recorded: ${sql.replace(/\s+/g, ' ').slice(0, 80)}`;
+}
+
+/** A recorded statement as the editor's index decision takes it (IndexAdvice decide and weigh): named by its place, else by its text. */
+export function recordedDecisionInput(st: { sql: string; context?: CodeContext; place?: string; calls?: number; totalMs?: number }): { sql: string; label: string; context?: CodeContext; recorded?: RecordedFigures } {
+  return { sql: st.sql, label: st.place ?? recordedTitle(st.sql), context: st.context, ...(st.calls !== undefined ? { recorded: { calls: st.calls, totalMs: st.totalMs ?? 0 } } : {}) };
+}
+
+/**
+ * A recorded statement among the statements a decision weighs (mergeStatements' input): named by the place the recording
+ * saw send it, as a workspace statement is (person27 LOW-8), with the recording's calls there (the workload's list says them
+ * where pg_stat_statements has none; person49 L-5). The editor's recorded statements and `pg-lens advise --recording`'s.
+ */
+export function recordedFound(s: { sql: string; label: string; context?: CodeContext; recorded?: RecordedFigures }): FoundStatement {
+  return { sql: s.sql, source: placeIn(s.label) ?? 'recorded', ...(s.context ? { context: s.context } : {}), ...(s.recorded ? { recorded: s.recorded } : {}) };
+}
+
+/**
+ * What one index decision weighed, in one short phrase — said by the editor's Suggest Indexes and missing-index hover and by
+ * `pg-lens advise`, so two surfaces that weighed different statements say so on the spot (issue 20: the editor weighed the
+ * recording, the CLI did not, and each named another index for src/orders.ts:70). `code`: the statements of the code
+ * weighed ("the workspace's 120 statements", "src/orders.ts's 9 statements"); `recorded`: the recorded statements weighed and where
+ * the recording is (undefined: none weighed, and `noRecording` says how one would be); `busiest`: how many of
+ * pg_stat_statements' busiest were weighed (undefined: not read).
+ */
+export function decidedWithPhrase(w: { code?: string; recorded?: { statements: number; of: string }; noRecording?: string; busiest?: number }): string {
+  const parts: string[] = [];
+  if (w.code) parts.push(w.code);
+  if (w.recorded) parts.push(`the ${countOf(w.recorded.statements, 'statement')} recorded ${w.recorded.of}`);
+  parts.push(w.busiest === undefined ? "no pg_stat_statements (not read)" : `pg_stat_statements' ${w.busiest} busiest`);
+  const last = parts.pop()!;
+  return `decided with ${parts.length ? `${parts.join(', ')} and ${last}` : last}${w.recorded ? '' : `; no recording${w.noRecording ? ` (${w.noRecording})` : ''}`}`;
 }

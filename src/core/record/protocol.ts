@@ -220,3 +220,25 @@ export function asCaptureEvent(x: unknown): CaptureEvent | undefined {
   if (e.t === 'dropped' && typeof e.n === 'number') return { v: 1, t: 'dropped', n: e.n, ts: Number(e.ts) || 0, pid: Number(e.pid) || 0 };
   return undefined;
 }
+
+/**
+ * The capture events of a recording file: the JSONL the capture modules write without a socket (one event a line:
+ * PGLENS_CAPTURE_FILE, `.pg-lens/record-<pid>.jsonl`), each line validated (asCaptureEvent); `notEvents`: the lines that
+ * are not. The one reader of such a file: `pg-lens benchmark --workload --file` and `pg-lens advise --recording`.
+ */
+export function captureEventsOf(text: string): { events: CaptureEvent[]; notEvents: number } {
+  const events: CaptureEvent[] = [];
+  let notEvents = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let e: CaptureEvent | undefined;
+    try {
+      e = asCaptureEvent(JSON.parse(line));
+    } catch {
+      e = undefined;
+    }
+    if (e) events.push(e);
+    else notEvents++;
+  }
+  return { events, notEvents };
+}

@@ -37,9 +37,6 @@ interface SiteRef {
 /** Opens the plan of a statement given as text ({ sql, title }): a recorded statement's hover link and its site's document. */
 export const OPEN_STATEMENT_PLAN_COMMAND = 'pgLens.openStatementPlan';
 
-/** How often an open plan panel waiting for the index advice of its statement looks whether it answered (followAdvice). */
-const ADVICE_FOLLOW_MS = 1000;
-
 export function registerPlans(ctx: PgLensContext): void {
   const plans = new PlansFeature(ctx);
   ctx.extension.subscriptions.push(plans);
@@ -52,8 +49,8 @@ class PlansFeature implements vscode.Disposable {
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
   private backgroundTimer: NodeJS.Timeout | undefined;
-  /** Looks whether the index advice answered for the statements whose open plan panels wait for it (followAdvice). */
-  private adviceTimer: NodeJS.Timeout | undefined;
+  /** Told by the index advice when a statement's advice is decided, while open plan panels wait for it (followAdvice). */
+  private adviceTold: vscode.Disposable | undefined;
 
   /** Go calls of named queries (`c.q.GetSubscriber.Select(…)`): the hover of the query they run. */
   private readonly namedQueries: NamedQueryLinks;
@@ -99,7 +96,7 @@ class PlansFeature implements vscode.Disposable {
   dispose(): void {
     this.planner?.dispose();
     if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
-    if (this.adviceTimer) clearInterval(this.adviceTimer);
+    this.adviceTold?.dispose();
     PlanPanel.onAdvicePending = undefined;
     this.subs.forEach((s) => s.dispose());
   }
@@ -313,24 +310,31 @@ class PlansFeature implements vscode.Disposable {
 
   /**
    * While an open plan panel's tips wait for the index advice of its statement ("Checking whether an index helps — …"):
-   * look every ADVICE_FOLLOW_MS whether the advice answered, and give the panel its answer, which its tips then say in
-   * place (it kept the pending tip until opened again). The decision ends in the editor's analysis, in Suggest Indexes or
-   * after an index change; the look is two map reads per waiting panel, and stops when none waits.
+   * told by the index advice the moment a statement's advice is decided (onDidDecideAdvice, fired by the kept advice
+   * itself), the panel waiting for that statement gets its answer, which its tips say in place (it kept the pending tip
+   * until opened again). Nothing runs while nobody waits: no timer (it looked every second before, issue 20), and the
+   * subscription goes when no panel waits. Looked at once when a panel starts waiting: its answer may be there already.
    */
   private followAdvice(): void {
-    if (this.adviceTimer) return;
-    this.adviceTimer = setInterval(() => {
-      const waiting = PlanPanel.awaitingAdvice();
-      if (!waiting.length) {
-        clearInterval(this.adviceTimer);
-        this.adviceTimer = undefined;
-        return;
-      }
-      for (const { panel, adviceSql } of waiting) {
-        const now = this.adviceNow(adviceSql);
-        if (now.adviceAnswer !== ADVICE_PENDING || now.provedIndexes?.length) panel.answerAdvice(now);
-      }
-    }, ADVICE_FOLLOW_MS);
+    const api = this.ctx.indexAdvice;
+    if (!api) return;
+    this.adviceTold ??= api.onDidDecideAdvice((sql) => this.answerWaiting(sql));
+    this.answerWaiting();
+  }
+
+  /** The panels waiting for `sql`'s advice (any, when not given) get its answer once there; none waiting: stop listening. */
+  private answerWaiting(sql?: string): void {
+    const waiting = PlanPanel.awaitingAdvice();
+    if (!waiting.length) {
+      this.adviceTold?.dispose();
+      this.adviceTold = undefined;
+      return;
+    }
+    for (const { panel, adviceSql } of waiting) {
+      if (sql !== undefined && adviceSql !== sql) continue;
+      const now = this.adviceNow(adviceSql);
+      if (now.adviceAnswer !== ADVICE_PENDING || now.provedIndexes?.length) panel.answerAdvice(now);
+    }
   }
 
   private remember(p: PlanPayload): void {

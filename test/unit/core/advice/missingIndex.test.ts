@@ -150,6 +150,14 @@ describe('core/advice/missingIndex', () => {
       assert.ok(text.split('\n').length <= 10, `short: ${text.split('\n').length} lines`);
     });
 
+    it('says what the decision weighed in Why\'s title, not in a line more (issue 20: the editor weighed the recording, pg-lens advise not)', () => {
+      const weighed = "decided with the workspace's 31 statements, the 7 statements recorded in this window (Record Queries) and pg_stat_statements' 14 busiest";
+      const plain = missingIndexHover(s, { docs: 'https://d', underProblem: true });
+      const text = missingIndexHover(s, { docs: 'https://d', underProblem: true, weighed });
+      assert.equal(text.split('\n').length, plain.split('\n').length, text);
+      assert.ok(text.includes(`[Why](https://d "equality on customer_id — index advice ${weighed.replace(/"/g, "'")}")`), text);
+    });
+
     it('a proof kept from the tables as they were says when it was proved and which tables changed since (person41 M1)', () => {
       const at = Date.now() - 12 * 60_000;
       const text = missingIndexHover({ ...s, provedEarlier: { at, changed: ['orders'] } }, { docs: 'https://d', underProblem: true });
