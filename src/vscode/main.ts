@@ -23,6 +23,7 @@ import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerIndexUseStore } from './indexUseStore';
 import { registerTrialProofStore } from './trialProofStore';
+import { registerScanStore } from './scanStore';
 import { registerDocs } from './docs';
 import { ParameterMemory } from '../core/record/parameterMemory';
 
@@ -69,6 +70,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerCopySql(ctx);
   registerNPlusOne(ctx);
   registerScanWorkspace(ctx);
+  registerScanStore(ctx);
   registerCostLens(ctx);
   registerPlans(ctx);
   registerIndexAdvice(ctx);
