@@ -17,13 +17,13 @@ import { configureEngine } from './loadEngine';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
 import { registerScanWorkspace } from './scanWorkspace';
+import { registerScanStore } from './scanStore';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerIndexUseStore } from './indexUseStore';
 import { registerTrialProofStore } from './trialProofStore';
-import { registerScanStore } from './scanStore';
 import { registerDocs } from './docs';
 import { ParameterMemory } from '../core/record/parameterMemory';
 
