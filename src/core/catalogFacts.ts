@@ -11,6 +11,7 @@
  * `analysed` says whether the figure came from ANALYZE/VACUUM, so a rule whose severity depends on
  * it can say "never analysed".
  */
+import type { AllowedValues } from './allowedValues';
 import { formatCount, formatPercent } from './format';
 
 /**
@@ -62,6 +63,8 @@ export interface ColumnFacts {
   /** pg_type.typname: int4, int8, numeric, text, varchar, bpchar, timestamptz, … (what literals and casts name). */
   typeName: string;
   notNull: boolean;
+  /** The values it may hold when its definition lists them (an enum type, a CHECK list on it): core/allowedValues. */
+  allowed?: AllowedValues;
 }
 
 export interface IndexFacts {

@@ -9,6 +9,7 @@ import { lessOwnWork, type Database, type Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
 import { parameterColumns, type ParameterExample } from '../core/sql/predicates';
+import { allowedValuesOf } from '../core/allowedValues';
 
 /**
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
@@ -33,15 +34,22 @@ export const CATALOG_SQL = {
    * size and row-estimate inputs, then as JSON its columns, pg_stats rows (most_common_vals through text
    * to text[] so values arrive as strings; pg_stats filtered by the relation's own names, so the view
    * looks pg_class up by index before it computes column privileges), indexes (INDEX_FACT_COLUMNS) and
-   * write counters.
+   * write counters. Each column also carries what can list its values (core/allowedValues): its enum type's labels (a
+   * domain over an enum: the enum's), and the CHECK constraints on it alone — the table's on that one column, its domain's.
    */
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
       c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes,
       current_setting('block_size')::int AS block_size,
       (SELECT coalesce(a.analyze_count + a.autoanalyze_count, 0)::int8 FROM pg_stat_all_tables a WHERE a.relid = c.oid) AS analyses,
       (SELECT json_agg(x ORDER BY x.attnum) FROM (
-        SELECT a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name, t.typlen::int AS typlen, a.attnotnull AS not_null
-        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) x) AS columns,
+        SELECT a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name, t.typlen::int AS typlen, a.attnotnull AS not_null,
+          CASE WHEN et.typtype = 'e' THEN et.typname::text END AS enum_type,
+          CASE WHEN et.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = et.oid ORDER BY e.enumsortorder) END AS enum_labels,
+          (SELECT json_agg(json_build_object('name', k.conname, 'def', pg_get_constraintdef(k.oid), 'domain', k.contypid <> 0) ORDER BY k.contypid <> 0, k.conname)
+            FROM pg_constraint k WHERE k.contype = 'c' AND ((k.conrelid = c.oid AND k.conkey = ARRAY[a.attnum]) OR (t.typtype = 'd' AND k.contypid = t.oid))) AS checks
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) x) AS columns,
       (SELECT json_agg(x) FROM (
         SELECT s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
           s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation, s.avg_width::int AS avg_width,
@@ -123,7 +131,9 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
     if (!t || !raw0 || filled.has(oid)) continue; // a relation requested by two names (users, public.users)
     filled.add(oid);
     for (const col of r.columns ?? []) {
-      t.columns.push({ name: col.name, type: col.type, typeName: col.type_name, notNull: col.not_null });
+      // The values it may hold when its enum type or a CHECK list on it names them (rule value-not-allowed).
+      const allowed = allowedValuesOf(col.name, col.enum_type ? { name: col.enum_type, labels: col.enum_labels ?? [] } : undefined, col.checks ?? []);
+      t.columns.push({ name: col.name, type: col.type, typeName: col.type_name, notNull: col.not_null, ...(allowed ? { allowed } : {}) });
       raw0.typlens.push(Number(col.typlen));
     }
     for (const st of r.stats ?? []) {

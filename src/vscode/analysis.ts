@@ -29,12 +29,13 @@ import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument, sqlLanguageFor } from '../core/languages/registry';
 import { isSourceFile, replacingFiles } from '../core/workspaceChanges';
 import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
-import { registerFindingActions, toDiagnostics } from './findingActions';
+import { positionsOf, registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, hiddenReadOnly, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 import { analysisOf, ScanShown } from '../core/scanShown';
 import { findingsIdentity } from '../core/connection/profile';
 import { ClosedTabs } from '../core/closedTabs';
+import { shortHash } from '../core/hash';
 
 const DEBOUNCE_MS = 400;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
@@ -102,7 +103,20 @@ export interface DocumentAnalysisApi {
    * Findings of a file that is not open, from the workspace scan (ignored when the file is open); they replace the
    * previous scan's for that file. `wholeScan`: findings the scan's whole-scan passes made (cross-file N+1s, contexts).
    */
-  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, opts?: { wholeScan?: boolean }): void;
+  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, opts?: { wholeScan?: boolean; text?: string }): void;
+  /**
+   * The scan results shown now (files not open), each with the hash of the text they were made from (when known): what
+   * vscode/scanStore.ts keeps across a reload. onDidChangeScanResults fires when they change.
+   */
+  scanResults(): { ran: boolean; target: string; files: { path: string; hash?: string; findings: readonly Finding[] }[] };
+  readonly onDidChangeScanResults: vscode.Event<void>;
+  /**
+   * Scan results kept from before a window reload, of files unchanged since (scanStore.ts): shown as the scan showed them
+   * (files open now are left to their live analysis), and the window counts as one where a scan ran. `target`: the
+   * database they were weighed against (findingsIdentity) — another one in use gets the quiet scan again, as after a
+   * connection change; `changed`: files changed since, analysed again from their saved text as a closed file is.
+   */
+  showKeptScan(files: readonly { uri: vscode.Uri; text: string; findings: readonly Finding[] }[], opts: { target: string; changed: readonly vscode.Uri[] }): number;
   /** A new scan starts: the previous scan's results stay until it replaces them file by file (publishScan) or ends (endScan). */
   startScan(): void;
   /**
@@ -132,6 +146,13 @@ export interface DocumentAnalysisApi {
    * (sequelizeMixins, loopCallers) may have changed — a recording read back after a reload was summarised before it.
    */
   readonly onDidReadIndex: vscode.Event<void>;
+}
+
+/** A scan result's findings, with the file's path and the hash of the text they were made from (kept across a reload). */
+interface ScanKept {
+  path: string;
+  hash?: string;
+  findings: readonly Finding[];
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -372,7 +393,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const key = c.uri.toString();
     if (c.change === 'deleted') {
       this.goneOnDisk.add(key);
-      this.scanned.delete(key);
+      this.unsetScanned(key);
       this.shown.delete(key);
       this.collection.delete(c.uri);
       return;
@@ -633,7 +654,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private show(doc: vscode.TextDocument, key: string, version: number, findings: readonly Finding[]): void {
     const wasLive = this.live.get(key) === version && !this.scanned.has(key);
     this.live.set(key, version);
-    this.scanned.delete(key);
+    this.unsetScanned(key);
     // Its file is gone from disk (followGone): an open buffer of a path that does not exist lists nothing.
     if (this.goneOnDisk.has(key)) {
       this.shown.delete(key);
@@ -650,17 +671,68 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** The findings last published for an open document (findingsSignature), at the version in `live`. */
   private readonly shown = new Map<string, string>();
 
-  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, opts: { wholeScan?: boolean } = {}): void {
+  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, opts: { wholeScan?: boolean; text?: string } = {}): void {
     const key = uri.toString();
     if (this.isOpen(key)) return;
     this.scanShown.reach(key, opts);
     this.markRecorded(key, findings);
     if (!findings.length) {
-      if (this.scanned.delete(key)) this.collection.delete(uri);
+      if (this.unsetScanned(key)) this.collection.delete(uri);
       return;
     }
-    this.scanned.add(key);
+    this.setScanned(key, uri, findings, opts.text);
     this.collection.set(uri, toDiagnostics(findings, positionAt, uri));
+  }
+
+  /**
+   * The findings behind each scan result shown (files not open), with the hash of the text they were made from: kept across
+   * a reload (scanStore.ts). Every change of `scanned` goes through setScanned / unsetScanned.
+   */
+  private readonly scanFindings = new Map<string, ScanKept>();
+  private readonly scanResultEvents = new vscode.EventEmitter<void>();
+  readonly onDidChangeScanResults = this.scanResultEvents.event;
+
+  private setScanned(key: string, uri: vscode.Uri, findings: readonly Finding[], text: string | undefined): void {
+    this.scanned.add(key);
+    if (uri.scheme === 'file') this.scanFindings.set(key, { path: uri.fsPath, ...(text !== undefined ? { hash: shortHash(text) } : {}), findings });
+    this.scanResultEvents.fire();
+  }
+
+  private unsetScanned(key: string): boolean {
+    const had = this.scanned.delete(key);
+    if (this.scanFindings.delete(key) || had) this.scanResultEvents.fire();
+    return had;
+  }
+
+  scanResults(): { ran: boolean; target: string; files: { path: string; hash?: string; findings: readonly Finding[] }[] } {
+    const files = [...this.scanned].flatMap((key) => {
+      const k = this.scanFindings.get(key);
+      return k && !this.isOpen(key) ? [k] : [];
+    });
+    return { ran: this.scanRan, target: this.scanTarget ?? '', files };
+  }
+
+  showKeptScan(files: readonly { uri: vscode.Uri; text: string; findings: readonly Finding[] }[], opts: { target: string; changed: readonly vscode.Uri[] }): number {
+    if (this.disposed) return 0;
+    const before = this.scanTarget;
+    // A scan in this window (or its results shown since the reload) is newer: nothing kept is shown over it.
+    if (this.scansStarted) return 0;
+    this.scanRan = true;
+    let shown = 0;
+    for (const f of files) {
+      const key = f.uri.toString();
+      // Open, or analysed since the window opened (a background tab): its own analysis is newer (one finding each).
+      if (this.isOpen(key) || this.scanned.has(key) || this.rescans.has(key)) continue;
+      this.markRecorded(key, f.findings);
+      this.setScanned(key, f.uri, f.findings, f.text);
+      this.collection.set(f.uri, toDiagnostics(f.findings, positionsOf(f.text), f.uri));
+      shown++;
+    }
+    for (const uri of opts.changed) this.refreshClosed(uri);
+    // Weighed against another database than the one in use once the connection settled: the quiet scan, as after a change.
+    if (before === undefined) this.scanTarget = opts.target;
+    else if (before !== opts.target && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
+    return shown;
   }
 
   /** Files whose findings shown now include a recording's (a scan that does not read them leaves those). */
@@ -677,7 +749,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     const c = this.ctx.connections.current?.profile;
     this.scanTarget = c ? findingsIdentity(c) : '';
     // Not cleared: a scan cut short would leave only what it re-made (person16's app: 52 warnings → 4 after a cancelled rescan).
-    this.scanShown.start([...this.scanned].map((key) => [key, this.collection.get(vscode.Uri.parse(key)) ?? []] as const), (key) => this.recordedShown.has(key));
+    this.scanShown.start([...this.scanned].map((key) => [key, { diags: this.collection.get(vscode.Uri.parse(key)) ?? [], kept: this.scanFindings.get(key) }] as const), (key) => this.recordedShown.has(key));
   }
 
   endScan(opts: { finished: boolean }): number {
@@ -686,7 +758,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     if (this.disposed) return 0;
     for (const key of drop) {
       if (this.isOpen(key)) continue;
-      this.scanned.delete(key);
+      this.unsetScanned(key);
       this.recordedShown.delete(key);
       this.collection.delete(vscode.Uri.parse(key));
     }
@@ -694,10 +766,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // have checked the file again — a scan replaces static findings only (person17 MEDIUM 6).
     for (const key of recheck) if (!this.isOpen(key)) void this.rescanClosed(vscode.Uri.parse(key), { outlivingOnly: true });
     let kept = 0;
-    for (const [key, diags] of restore) {
+    for (const [key, { diags, kept: findings }] of restore) {
       if (this.isOpen(key)) continue;
       kept++;
       this.scanned.add(key);
+      if (findings) this.scanFindings.set(key, findings);
+      this.scanResultEvents.fire();
       this.collection.set(vscode.Uri.parse(key), diags);
     }
     return kept;
@@ -709,7 +783,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   /** The scan results shown before the running scan, kept until it replaces them (startScan, publishScan, endScan). */
-  private readonly scanShown = new ScanShown<readonly vscode.Diagnostic[]>();
+  private readonly scanShown = new ScanShown<{ diags: readonly vscode.Diagnostic[]; kept: ScanKept | undefined }>();
 
   /** A workspace scan ran in this window (startScan starts every scan). */
   private scanRan = false;
@@ -750,11 +824,11 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       this.scanShown.reach(key);
       this.markRecorded(key, r?.findings ?? []);
       if (!r || text === undefined || !r.findings.length) {
-        this.scanned.delete(key);
+        this.unsetScanned(key);
         this.collection.delete(uri);
         return;
       }
-      this.scanned.add(key);
+      this.setScanned(key, uri, r.findings, text);
       this.collection.set(uri, toDiagnostics(r.findings, positionsOf(text), uri));
     } catch (e) {
       this.ctx.log.warn(`Analysis failed on ${uri.fsPath}: ${errorMessage(e)}`);
@@ -767,5 +841,6 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.subs.forEach((s) => s.dispose());
     this.catalogEvents.dispose();
     this.indexEvents.dispose();
+    this.scanResultEvents.dispose();
   }
 }

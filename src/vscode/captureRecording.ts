@@ -38,6 +38,8 @@ import { fmtMs, recordedLenses, recordedLensKey } from '../core/record/lens';
 import { languageOf } from '../core/languages/registry';
 import { closingHover } from './hoverLinks';
 
+/** Sites whose SQL is translated before it is sent (JPQL, MyBatis's mapper text): their text never equals the recorded one. */
+const NOT_SENT_AS_WRITTEN = /^(jpql|mybatis)/;
 /** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
 /** Files of one extension looked at for a recorded file renamed while no window watched (filesLike). */
 const MAX_RENAME_CANDIDATES = 20_000;
@@ -898,6 +900,18 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
 
+  /**
+   * Whether the document differs from the file the recording saw: unsaved changes, or (once stopped) a text other than the
+   * one hashed at Stop (filesAtStop). While the app records, a saved edit is recorded anew when the app runs it.
+   */
+  private async editedSinceRecording(doc: vscode.TextDocument): Promise<boolean> {
+    if (doc.isDirty) return true;
+    const kept = this.filesAtStop?.find((f) => f.path === doc.uri.fsPath);
+    if (!kept?.hash) return false;
+    const { shortHash } = await import('../core/hash');
+    return shortHash(doc.getText()) !== kept.hash;
+  }
+
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
@@ -906,6 +920,11 @@ export class CaptureRecording implements vscode.Disposable {
     const code = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos)).catch(() => undefined);
     const { normalizeSql } = await import('../core/sql/statement');
     const codeNormalized = code ? normalizeSql(code.sql) : undefined;
+    // The statement written here as the app sends it (SQL of its own, no part made at run time): when none of the line's
+    // recorded statements is it and the code changed since the recording, the hover says the recording saw an earlier
+    // version (person50 L-D a: an edited statement kept showing the recorded one's figures as its own).
+    const sentAsWritten = !!code && !code.dynamic && !code.variants && code.confidence === 1 && !NOT_SENT_AS_WRITTEN.test(code.api);
+    const written = codeNormalized !== undefined ? { normalized: codeNormalized, edited: sentAsWritten && (await this.editedSinceRecording(doc)) } : undefined;
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     const shown = this.shownAdvice();
     const md = new vscode.MarkdownString(undefined, true);
@@ -917,7 +936,7 @@ export class CaptureRecording implements vscode.Disposable {
       silenced: !!n && this.silenced(doc).has(site.line!),
       advice: (k) => shown.get(k),
       plan: (k) => this.plans.get(k),
-      shownByCode: (k) => codeNormalized !== undefined && codeNormalized === k,
+      written,
       links: {
         advice: `command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))}`,
         fullSql: (sql) => `command:${SHOW_FULL_SQL_COMMAND}?${encodeURIComponent(JSON.stringify([sql]))}`,

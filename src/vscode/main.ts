@@ -17,6 +17,7 @@ import { configureEngine } from './loadEngine';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
 import { registerScanWorkspace } from './scanWorkspace';
+import { registerScanStore } from './scanStore';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
@@ -70,6 +71,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerCopySql(ctx);
   registerNPlusOne(ctx);
   registerScanWorkspace(ctx);
+  registerScanStore(ctx);
   registerCostLens(ctx);
   registerPlans(ctx);
   registerIndexAdvice(ctx);

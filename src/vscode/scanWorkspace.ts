@@ -129,7 +129,8 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           onError: (file, m) => ctx.log.warn(`scan: ${file}: ${m}`),
           onFile: ({ file, index, findings }) => {
             const uri = vscode.Uri.file(file);
-            ctx.analysis.publishScan(uri, findings, positionsOf(textCache.get(file) ?? ''));
+            const text = textCache.get(file);
+            ctx.analysis.publishScan(uri, findings, positionsOf(text ?? ''), { text });
             textCache.delete(file);
             state.files = index + 1;
             state.current = vscode.workspace.asRelativePath(uri);
@@ -141,7 +142,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       });
       for (const r of revised) {
         const text = await readSourceText(r.file);
-        if (text !== undefined) ctx.analysis.publishScan(vscode.Uri.file(r.file), r.findings, positionsOf(text), { wholeScan: true });
+        if (text !== undefined) ctx.analysis.publishScan(vscode.Uri.file(r.file), r.findings, positionsOf(text), { wholeScan: true, text });
       }
       // The previous scan's results this one did not replace: dropped when it finished (files no longer read), shown
       // again when it was cut short (files it never reached, and cross-file findings it could not make).

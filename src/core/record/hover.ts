@@ -35,27 +35,43 @@ export interface RecordedHoverInput {
   plan: (normalized: string) => HoverPlan | undefined;
   links: { advice: string; fullSql: (sql: string) => string };
   /**
-   * Whether the code at the hovered place holds this statement itself (raw SQL, normalised the same): PG Lens's own hover
-   * of that statement shows its index advice, plan and SQL, so this one gives its recorded figures only (person50 L-E:
-   * "Index: … 234 → 78.6" and the same plan line twice in one scrolling box; issue 20 item 8).
+   * The statement the code at the hovered place holds itself (raw SQL, normalised as the recording normalises), if any.
+   * A recorded statement of the same text is shown by PG Lens's own hover of that statement (its index advice, plan and
+   * SQL), so this one gives its recorded figures only (person50 L-E: "Index: … 234 → 78.6" and the same plan line twice
+   * in one scrolling box; issue 20 item 8). None of the line's recorded statements of that text: the code was edited
+   * since the recording (`edited`: the document differs from the file the recording saw, and the code sends its SQL as
+   * written) — the hover says so plainly, and never presents the recorded statement's figures as this statement's
+   * (person50 L-D a).
    */
-  shownByCode?: (normalized: string) => boolean;
+  written?: { normalized: string; edited: boolean };
+}
+
+/**
+ * Whether the line's recorded statements are all of another text than the statement written there now, and the code was
+ * edited since the recording: the recording saw an earlier version of it. `false` when the code holds no SQL of its own
+ * there (an ORM call), one of them is that statement, or nothing changed since (a text built differently at run time).
+ */
+function recordedBeforeEdit(site: Pick<SiteFigure, 'statements'>, written: RecordedHoverInput['written']): boolean {
+  return !!written?.edited && site.statements.length > 0 && !site.statements.some((st) => st.normalized === written.normalized);
 }
 
 /** The hover's Markdown (command links are the caller's; text from the database or the code is escaped). */
 export function recordedHoverMarkdown(input: RecordedHoverInput): string {
   const { site } = input;
   const parts: string[] = [];
-  parts.push(`**PG Lens — recorded at this line** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${mdEscape(site.via)}` : ''})`);
+  const beforeEdit = recordedBeforeEdit(site, input.written);
+  parts.push(`**PG Lens — recorded at this line${beforeEdit ? ', before an edit' : ''}** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${mdEscape(site.via)}` : ''})`);
+  // The statement written here now is not the one recorded: said first, so no figure below is taken for this statement's.
+  if (beforeEdit) parts.push('$(info) The recording saw an earlier version of the statement written here: its text has changed since, so the figures, plan and advice below are of the recorded version, not of this one. Record again to measure it as it is now.');
   // 1. The findings, one line each.
   if (input.nPlusOne && input.silenced) parts.push('N+1 not reported here: a `pg-lens-ignore n-plus-one` comment (or the rule\'s setting) silences it.');
   else if (input.nPlusOne) parts.push(`$(warning) ${recordedNPlusOneHoverLine(input.nPlusOne)}`);
   const shown = [...site.statements].sort((a, b) => b.totalMs - a.totalMs).slice(0, HOVER_STATEMENTS);
-  const byCode = (st: { normalized: string }) => input.shownByCode?.(st.normalized) === true;
+  const byCode = (st: { normalized: string }) => input.written?.normalized === st.normalized;
   for (const st of shown) {
     if (byCode(st)) continue;
     const a = input.advice(st.normalized);
-    for (const g of a?.suggestions ?? []) parts.push(`$(lightbulb) **Index**: ${mdEscape(spaced(g.summary))}`);
+    for (const g of a?.suggestions ?? []) parts.push(`$(lightbulb) **Index**${beforeEdit ? ' (for the recorded version)' : ''}: ${mdEscape(spaced(g.summary))}`);
   }
   // 2. Each statement: its figures, its plan in one line, its SQL in a few.
   for (const st of shown) {
@@ -65,7 +81,8 @@ export function recordedHoverMarkdown(input: RecordedHoverInput): string {
       continue;
     }
     const plan = input.plan(st.normalized);
-    parts.push(plan ? `${figures}  \n${planLine(plan)}` : figures);
+    const label = beforeEdit ? `Recorded version: ${figures}` : figures;
+    parts.push(plan ? `${label}  \n${planLine(plan)}` : label);
     const a = input.advice(st.normalized);
     if (a && !a.suggestions.length) parts.push(mdEscape(spaced(a.note ?? 'No index would make it enough cheaper.')));
     parts.push(sqlBlock(st.sql, input.links.fullSql));

@@ -81,11 +81,20 @@ export function matchingFiles(kept: KeptRecording, now: ReadonlyMap<string, { si
   for (const f of kept.files) {
     const n = now.get(f.path);
     if (!n) gone.add(f.path);
-    else if (n.size !== f.size || (n.mtime !== f.mtime && (f.hash === undefined || n.hash !== f.hash))) changed.add(f.path);
+    else if (!fileUnchanged(f, n)) changed.add(f.path);
   }
   const events = kept.events.filter((e) => !e.site?.file || (!changed.has(e.site.file) && !gone.has(e.site.file)));
   const goneLeft = kept.events.filter((e) => e.site?.file && gone.has(e.site.file)).length;
   return { events, changed: [...changed], left: kept.events.length - events.length - goneLeft, gone: [...gone], goneLeft };
+}
+
+/**
+ * A kept file is the file on disk now: the same size, and the same modification time or (its hash kept) the same content
+ * — a file saved again with the same text is the same file (person41 L7). The recording and the workspace scan's findings
+ * kept across a reload (core/scanKept) read their files back by this one rule.
+ */
+export function fileUnchanged(kept: KeptFile, now: { size: number; mtime: number; hash?: string }): boolean {
+  return now.size === kept.size && (now.mtime === kept.mtime || (kept.hash !== undefined && now.hash === kept.hash));
 }
 
 /** A path's extension, lower case, with its dot ('' without one). */

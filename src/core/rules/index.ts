@@ -12,6 +12,7 @@ import { orAcrossColumns } from './orAcrossColumns';
 import { selectStar } from './selectStar';
 import { unboundedQuery } from './unboundedQuery';
 import { updateDeleteWithoutWhere } from './updateDeleteWithoutWhere';
+import { valueNotAllowed } from './valueNotAllowed';
 import type { Rule, RuleMeta } from './types';
 import { OTHER_RULES } from './others';
 
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   countForExistence,
   implicitCast,
   updateDeleteWithoutWhere,
+  valueNotAllowed,
 ];
 
 export { OTHER_DIALECT_RULE, OTHER_RULES, SYNTAX_ERROR_RULE } from './others';

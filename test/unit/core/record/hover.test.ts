@@ -112,15 +112,32 @@ describe('core/record/hover: the hover at a recorded line', () => {
   });
 
   it('the statement written at the line (raw SQL) is not said twice: its recorded figures only, its advice, plan and SQL left to its own hover (person50 L-E)', () => {
-    const md = recordedHoverMarkdown(input({ shownByCode: (k) => k === SQL }));
+    const md = recordedHoverMarkdown(input({ written: { normalized: SQL, edited: false } }));
     assert.doesNotMatch(md, /\*\*Index\*\*/, 'the index advice is in the statement\'s own hover');
     assert.doesNotMatch(md, /Open plan/, 'so is its plan');
     assert.doesNotMatch(md, /```sql/, 'and its SQL');
     assert.match(md, /1031× · [^\n]* — the statement written here: its plan and index advice are in its own hover/);
     assert.match(md, /N\+1/, 'the recorded N+1 stays');
     // An ORM call (no SQL in the code): everything, as before.
-    const orm = recordedHoverMarkdown(input({ shownByCode: () => false }));
+    const orm = recordedHoverMarkdown(input({ written: undefined }));
     assert.match(orm, /\*\*Index\*\*/);
     assert.match(orm, /Open plan/);
+  });
+
+  it('a statement edited since the recording: the hover says the recording saw an earlier version, and gives no recorded figure as the edited statement\'s (person50 L-D a)', () => {
+    // The line's raw SQL was edited (a column added): its text is no longer the recorded statement's.
+    const now = `${SQL} AND userprofile.active`;
+    const md = recordedHoverMarkdown(input({ written: { normalized: now, edited: true } }));
+    const paragraphs = md.split('\n\n');
+    assert.match(paragraphs[0], /recorded at this line, before an edit/);
+    assert.match(paragraphs[1], /The recording saw an earlier version of the statement written here/);
+    assert.match(md, /Recorded version: 1031× ·/, 'the figures are labelled as the recorded version\'s');
+    assert.match(md, /\*\*Index\*\* \(for the recorded version\)/);
+    assert.doesNotMatch(md, /the statement written here: its plan and index advice are in its own hover/, 'the recorded statement is not said to be the one written here');
+    // Not edited (the same text, or a text the recording saw built differently at run time): no such claim.
+    for (const written of [{ normalized: SQL, edited: true }, { normalized: now, edited: false }, undefined]) {
+      const same = recordedHoverMarkdown(input({ written }));
+      assert.doesNotMatch(same, /earlier version|before an edit|Recorded version/, JSON.stringify(written));
+    }
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * value-not-allowed: a literal compared with a column that can never hold it — the column's CHECK constraint lists the
+ * values it allows (`CHECK (status IN ('paid','shipped','delivered','refunded'))`, of the table or of the column's
+ * domain) or its type is an enum — so `WHERE status = 'refundd'` is never true and the statement silently returns (or
+ * changes) nothing (person50 L-D b). Needs the catalog (a connected database): the allowed values come from
+ * core/allowedValues through the catalog facts. `=` and `IN (…)` with string literals only: a parameter's value is not
+ * known, and `<>` / `NOT IN` with a value the column cannot hold is always true — nothing to say.
+ */
+import { atOperators, bothSides, resolveColumn, stripCasts, type Node } from './ast';
+import type { Rule } from './types';
+
+const OPS = new Set(['=', 'IN']);
+
+export const valueNotAllowed: Rule = {
+  id: 'value-not-allowed',
+  defaultSeverity: 'warning',
+  description: 'A literal the column can never hold (its CHECK list or enum type allows other values): the condition is never true.',
+  check: atOperators(OPS, (n, info, ctx) => {
+    for (const [colSide, other] of bothSides(n)) {
+      const ref = stripCasts(colSide);
+      if (ref?.type !== 'ref' || ref.name === '*') continue;
+      const values = literals(other);
+      if (!values?.length) continue;
+      const allowed = resolveColumn(ref, info.scope, ctx.evidence)?.column?.allowed;
+      if (!allowed) continue;
+      const bad = values.filter((v) => !allowed.values.includes(v));
+      if (!bad.length) continue;
+      const column = ctx.textOf(ref);
+      const list = allowed.values.map(quote).join(', ');
+      const where = allowed.kind === 'enum' ? `its type ${allowed.source} (an enum) allows only ${list}` : `its CHECK constraint ${allowed.source} allows only ${list}`;
+      const never = String(n.op).toUpperCase() === 'IN' && bad.length < values.length ? `${bad.map(quote).join(', ')} can never match` : 'the condition is never true';
+      return ctx.report({
+        at: n,
+        message: `${bad.map(quote).join(', ')} is not a value ${column} can hold: ${where}, so ${never}.`,
+        help: `Use one of the allowed values (a typo?)${allowed.kind === 'check' ? `, or change the constraint if ${bad.length === 1 ? 'it is' : 'they are'} a new value` : `, or add ${bad.length === 1 ? 'it' : 'them'} to the enum (ALTER TYPE … ADD VALUE)`}.`,
+        evidence: { column, values: bad, allowed: allowed.values, kind: allowed.kind, source: allowed.source, ...(allowed.definition ? { definition: allowed.definition } : {}) },
+      });
+    }
+    return undefined;
+  }),
+};
+
+/** The string literals of a value side (`'x'`, `'x'::text`, a list of them); undefined when any part is not one (a parameter). */
+function literals(v: Node): string[] | undefined {
+  const parts: Node[] = v?.type === 'list' ? v.expressions ?? [] : [v];
+  const out: string[] = [];
+  for (const p of parts) {
+    const s = stripCasts(p);
+    if (s?.type !== 'string' || typeof s.value !== 'string') return undefined;
+    out.push(s.value);
+  }
+  return out;
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
