@@ -61,9 +61,12 @@ export function prepareWorkspace(source: string, db: Pick<E2EDatabase, 'host' | 
   return ws;
 }
 
-/** The step files in name order, or in the order PGLENS_E2E_ORDER asks: "reverse", or "shuffle[:seed]" (seeded, repeatable). */
+/**
+ * The step files in number order (100- after 99-, not after 10-: name order ran a step added at the end right after step
+ * 10), or in the order PGLENS_E2E_ORDER asks: "reverse", or "shuffle[:seed]" (seeded, repeatable).
+ */
 export function orderSteps(files: string[], order?: string): string[] {
-  const sorted = [...files].sort();
+  const sorted = [...files].sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || (a < b ? -1 : a > b ? 1 : 0));
   if (!order) return sorted;
   if (order === 'reverse') return sorted.reverse();
   const m = /^shuffle(?::(\d+))?$/.exec(order);
