@@ -80,7 +80,8 @@ function callsPhrase(calls: number): string {
 /** "120 calls": a window's calls (the application's); "220 calls (up to 100 PG Lens's)" when the entry was made anew since PG Lens's runs (AppFigures.ownInCalls). */
 function windowCalls(s: StatementStat): string {
   const ours = (s as AppFigures).ownInCalls;
-  return `${callsPhrase(s.calls)}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : ''}`;
+  const running = (s as AppFigures).ownUnderWay;
+  return `${callsPhrase(s.calls)}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : running ? ` (up to ${formatCount(running)} from a Benchmark under way)` : ''}`;
 }
 
 function rowsPerCall(s: StatementStat): string {
@@ -492,6 +493,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)}${ownTimeNote(s as AppFigures, true)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(included ? [`Whole history: ${included}`] : []),
+    ...((s as AppFigures).ownUnderWay ? [`A Benchmark of this statement was under way at the reading: up to ${(s as AppFigures).ownUnderWay!.toLocaleString('en-US')} of these calls, and their time, are its runs (left out from the next reading after it ends).`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),
     ...(total.baseline ? [countedFromLine(total.baseline, total.since?.nowMs)] : []),
@@ -541,7 +543,22 @@ export interface OwnRunsIn {
  * total, the mean and the share (their server time unknown); their calls and rows are out, unless `ownInCalls` (up to
  * that many of the calls may be PG Lens's: the entry was made anew since the runs).
  */
-export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number } };
+export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number }; ownUnderWay?: number };
+
+/**
+ * The application's figures in a reading taken at `readAtMs` (appFigures): only PG Lens's runs that had ended by then are
+ * taken out — runs recorded after it are not in the reading (person51 L-1: a reading of the app's 39 calls, taken before a
+ * 100-run Benchmark, read "39 calls (39 PG Lens's)" once the runs were noted). Runs under way at the reading are in it by
+ * an unknown part: up to their calls are said to be PG Lens's (`ownUnderWay`), nothing taken out. `splitAtMs`: a baseline
+ * reading (the runs under way then are not measured: OwnRuns.get's `split`).
+ */
+export function appFiguresAt(stat: StatementStat, own: Pick<OwnRuns, 'get'>, sql: string, readAtMs: number, splitAtMs?: number): AppFigures | undefined {
+  const f = appFigures(stat, own.get(sql, stat.queryid, { before: readAtMs, split: splitAtMs }));
+  const under = own.get(sql, stat.queryid, { during: readAtMs });
+  if (!f || !under?.calls) return f;
+  const up = Math.min(under.calls, f.calls);
+  return up > 0 ? { ...f, ownUnderWay: up } : f;
+}
 
 /**
  * The server and pg_stat_statements' period a ledger's runs are counted in: the server's start (pg_postmaster_start_time)
@@ -681,9 +698,10 @@ export class OwnRuns {
    * `window.before`: only the runs that ended before that moment (a reading taken then holds them); runs under way
    * at that moment are in neither side's measured share. `window.split`: all runs, those under way at that moment
    * counted as not measured (a reading then holds an unknown part of them). `window.after`: only the runs after that
-   * moment (those under way then: not measured), for a window between two readings (a recording's).
+   * moment (those under way then: not measured), for a window between two readings (a recording's). `window.during`:
+   * only the runs under way at that moment (a reading then holds an unknown part of them).
    */
-  get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number } = {}): OwnRunsIn | undefined {
+  get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number; during?: number } = {}): OwnRunsIn | undefined {
     const m = this.byKey.get(matchKey(sql));
     if (!m) return undefined;
     let out: OwnRunsIn | undefined;
@@ -692,6 +710,7 @@ export class OwnRuns {
       for (const b of list) {
         if (window.before !== undefined && (b.startMs >= window.before || b.endMs > window.before)) continue;
         if (window.after !== undefined && b.endMs <= window.after) continue;
+        if (window.during !== undefined && !(b.startMs < window.during && b.endMs > window.during)) continue;
         const cut = (at: number | undefined) => at !== undefined && b.startMs < at && b.endMs > at;
         const straddles = cut(window.split) || cut(window.after);
         out ??= { calls: 0, rows: 0, totalMs: 0, measured: { calls: 0, rows: 0, serverMs: 0 } };

@@ -98,7 +98,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, appFiguresSince, baselineFor, figuresBefore, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
+    const { appFiguresAt, appFiguresSince, baselineFor, figuresBefore, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
     const { formatCacheLens } = await loadEngine();
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -112,7 +112,8 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const { since, notUsed } = baselineFor(baseline, site.sql, conn.db.indexUse.planOf(site.sql));
       // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted — what they cost on the
       // server, measured; runs under way at the baseline reading, or never measured, stay in and are said to (person47 M1).
-      const stat = appFigures(found.stat, own.get(site.sql, found.stat.queryid, { split: since?.atMs }));
+      // Only the runs that had ended by the reading: runs noted after it are not in its figures (person51 L-1).
+      const stat = appFiguresAt(found.stat, own, site.sql, read.readAt, since?.atMs);
       if (!stat) continue;
       const hit = { ...found, stat, share: index.totalMs > 0 ? stat.totalMs / index.totalMs : 0 };
       const pos = doc.positionAt(site.callSpan?.start ?? site.span.start);

@@ -1,6 +1,6 @@
 import { IndexUseLedger } from '../../../src/core/plan/indexUse';
 import * as assert from 'node:assert/strict';
-import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, OWN_RUNS_KEEP, parseKeptOwnRuns, parseKeptCostBaseline, KEPT_BASELINE_STATEMENTS, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, appFiguresAt, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, OWN_RUNS_KEEP, parseKeptOwnRuns, parseKeptCostBaseline, KEPT_BASELINE_STATEMENTS, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -577,5 +577,31 @@ describe("core/cost: the cost lens's index-change baseline kept across a Reload 
     const capped = b.toKept()!;
     assert.equal(capped.before.length, KEPT_BASELINE_STATEMENTS);
     assert.equal(capped.before[0].calls, KEPT_BASELINE_STATEMENTS + 50, 'the most called kept');
+  });
+});
+
+describe("core/cost: a reading holds only the Benchmark runs ended before it (person51 L-1)", () => {
+  before(() => loadPgParser());
+  const sql = 'SELECT id FROM customers WHERE email = $1';
+  const title = (f: StatementStat | undefined) => costLensTitle({ stat: f!, share: 0.16 }, 1, 1000);
+
+  it('the app\'s 39 calls read before a 100-run Benchmark are not said to be PG Lens\'s once the runs are noted; runs under way at the reading are said as such', () => {
+    const own = new OwnRuns();
+    // The Benchmark ran from 1,500 to 3,000 ms: 100 runs, their server time measured (80 ms).
+    own.record(sql, { calls: 100, rows: 100, totalMs: 150, serverMs: 80, startMs: 1_500, endMs: 3_000 }, 'q');
+    // Read at 1,000 ms, before the runs: the application's 39 calls only (was: "39 calls (up to 39 PG Lens's)").
+    const early = appFiguresAt(stat('q', sql, 191, 39, 39), own, sql, 1_000);
+    assert.equal(early?.calls, 39);
+    assert.doesNotMatch(title(early), /PG Lens|Benchmark/);
+    assert.match(title(early), / · 39 calls · /);
+    // Read at 2,000 ms, during them: 39 of the app's and 50 of the runs' so far; how many are the runs' is not known then.
+    const during = appFiguresAt(stat('q', sql, 231, 89, 89), own, sql, 2_000);
+    assert.equal(during?.calls, 89);
+    assert.match(title(during), / · 89 calls \(up to 89 from a Benchmark under way\)/);
+    assert.match(formatCostTooltip({ stat: during!, share: 0.16, rank: 1 }, { statements: 1 }), /A Benchmark of this statement was under way at the reading: up to 89 of these calls/);
+    // Read at 4,000 ms, after them: the runs left out at their time on the server.
+    const after = appFiguresAt(stat('q', sql, 271, 139, 139), own, sql, 4_000);
+    assert.deepEqual([after?.calls, after?.totalMs, after?.ownUnderWay], [39, 191, undefined]);
+    assert.match(title(after), / · 39 calls · /);
   });
 });
