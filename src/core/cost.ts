@@ -80,7 +80,8 @@ function callsPhrase(calls: number): string {
 /** "120 calls": a window's calls (the application's); "220 calls (up to 100 PG Lens's)" when the entry was made anew since PG Lens's runs (AppFigures.ownInCalls). */
 function windowCalls(s: StatementStat): string {
   const ours = (s as AppFigures).ownInCalls;
-  return `${callsPhrase(s.calls)}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : ''}`;
+  const running = (s as AppFigures).ownUnderWay;
+  return `${callsPhrase(s.calls)}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : running ? ` (up to ${formatCount(running)} from a Benchmark under way)` : ''}`;
 }
 
 function rowsPerCall(s: StatementStat): string {
@@ -225,16 +226,30 @@ export function baselineFor(baseline: CostBaseline | undefined, sql: string, pla
 export class CostBaselines {
   private last: { atMs: number; indexes: ReadonlyMap<string, IndexIdentity>; stats: ReadonlyMap<string, StatementStat> } | undefined;
   private baseline: CostBaseline | undefined;
+  /** A baseline kept from before a Reload Window (restore), not yet checked against a reading's index set. */
+  private pending: KeptCostBaseline | undefined;
+  /** The server and pg_stat_statements' period the baseline is counted in (restore): what toKept stamps it with. */
+  private epoch: OwnRunsEpoch | undefined;
+  private readonly listeners = new Set<() => void>();
 
   /** The reading before the last index change, while no reset of pg_stat_statements came after it. */
   current(): CostBaseline | undefined {
     return this.baseline;
   }
 
+  /** Called when the baseline changed (a new index change, or a reset that ended it): the editor keeps it (vscode/databaseStore). */
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
   /** One reading: the index set (oid → index and table) and the statements' figures, at `atMs`. Returns the tables (schema.name) whose indexes changed since the last reading. */
   observe(atMs: number, indexes: ReadonlyMap<string, IndexIdentity>, stats: readonly StatementStat[], resetAgeSeconds?: number): Set<string> {
+    const was = this.baseline;
     const byId = new Map(stats.map((s) => [s.queryid, s]));
     const changed = new Set<string>();
+    // The first reading after a reload: the baseline kept from before it holds when the index set is still its "after".
+    if (!this.last) this.adopt(indexes);
     if (this.last) {
       const added = [...indexes].filter(([oid]) => !this.last!.indexes.has(oid)).map(([, n]) => n);
       const dropped = [...this.last.indexes].filter(([oid]) => !indexes.has(oid)).map(([, n]) => n);
@@ -251,8 +266,131 @@ export class CostBaselines {
       this.baseline = kept;
     }
     this.last = { atMs, indexes, stats: byId };
+    if (this.baseline !== was) for (const l of this.listeners) l();
     return changed;
   }
+
+  /**
+   * The baseline as kept across a Reload Window (parseKeptCostBaseline): undefined when there is none, when the period it
+   * is counted in cannot be told again later (before PostgreSQL 14: no pg_stat_statements_info), or when the index set is
+   * too large to keep. Only the figures of the statements it applies to (baselineApplies), the KEPT_BASELINE_STATEMENTS
+   * most called.
+   */
+  toKept(): KeptCostBaseline | undefined {
+    const b = this.baseline;
+    const e = this.epoch;
+    if (!b || !this.last) return this.pending;
+    if (!e || e.statsResetMs === undefined || this.last.indexes.size > KEPT_BASELINE_INDEXES) return undefined;
+    const figures = (m: ReadonlyMap<string, StatementStat>, tables: ReadonlySet<string>) =>
+      [...m.values()]
+        .filter((s) => baselineApplies({ tables }, s.query))
+        .sort((x, y) => y.calls - x.calls)
+        .slice(0, KEPT_BASELINE_STATEMENTS)
+        .map((s) => ({ queryid: s.queryid, query: s.query.slice(0, KEPT_QUERY_CHARS), calls: s.calls, totalMs: s.totalMs, meanMs: s.meanMs, rows: s.rows }));
+    return {
+      epoch: { startedMs: e.startedMs, statsResetMs: e.statsResetMs },
+      atMs: b.atMs,
+      seenAtMs: b.seenAtMs,
+      change: b.change,
+      tables: [...b.tables],
+      added: [...(b.added ?? [])],
+      dropped: [...(b.dropped ?? [])],
+      before: figures(b.before, b.tables),
+      after: [...this.last.indexes.keys()],
+      ...(b.previous ? { previous: { atMs: b.previous.atMs, change: b.previous.change, tables: [...b.previous.tables], before: figures(b.previous.before, b.previous.tables) } } : {}),
+    };
+  }
+
+  /**
+   * Take back a baseline kept before a Reload Window (toKept; any stored value, checked) when it was counted in the period
+   * read now (`now`: the same server start and pg_stat_statements reset — the check the own-runs ledger makes). It is used
+   * only if the first reading shows the index set it was left with: otherwise another change came while the window was
+   * closed, and the figures start from that reading, as without a kept one. Returns whether it was taken (pending).
+   */
+  restore(kept: unknown, now: OwnRunsEpoch): boolean {
+    this.epoch = now;
+    const k = parseKeptCostBaseline(kept);
+    if (!k || now.statsResetMs === undefined || !sameEpoch(k.epoch, now) || this.baseline) return false;
+    this.pending = k;
+    if (this.last) this.adopt(this.last.indexes);
+    return true;
+  }
+
+  private adopt(indexes: ReadonlyMap<string, IndexIdentity>): void {
+    const k = this.pending;
+    this.pending = undefined;
+    if (!k || this.baseline || k.after.length !== indexes.size || !k.after.every((oid) => indexes.has(oid))) return;
+    const byId = (list: readonly StatementStat[]) => new Map(list.map((s) => [s.queryid, s]));
+    this.baseline = {
+      atMs: k.atMs,
+      seenAtMs: k.seenAtMs,
+      change: k.change,
+      before: byId(k.before),
+      tables: new Set(k.tables),
+      added: k.added,
+      dropped: k.dropped,
+      ...(k.previous ? { previous: { atMs: k.previous.atMs, change: k.previous.change, tables: new Set(k.previous.tables), before: byId(k.previous.before) } } : {}),
+    };
+  }
+}
+
+/** The most statements' figures a kept baseline holds (the most called of those it applies to). */
+export const KEPT_BASELINE_STATEMENTS = 2000;
+/** The largest index set a kept baseline is checked against (its oids are kept): past it, the baseline is kept for the session only. */
+export const KEPT_BASELINE_INDEXES = 20_000;
+/** A kept statement's text, cut to this many characters (the figures are matched by queryid; the text is not needed). */
+const KEPT_QUERY_CHARS = 200;
+
+/** CostBaselines' plain serialisable form, kept across a Reload Window (vscode/databaseStore): PostgreSQL 14+ only. */
+export interface KeptCostBaseline {
+  epoch: { startedMs: number; statsResetMs: number };
+  atMs: number;
+  seenAtMs: number;
+  change: string;
+  tables: string[];
+  added: IndexIdentity[];
+  dropped: IndexIdentity[];
+  before: StatementStat[];
+  /** The index set (oids) after the change: the first reading after the reload must show the same. */
+  after: string[];
+  previous?: { atMs: number; change: string; tables: string[]; before: StatementStat[] };
+}
+
+/** A stored value read back as KeptCostBaseline, its malformed statements left out; undefined when it is not one. */
+export function parseKeptCostBaseline(v: unknown): KeptCostBaseline | undefined {
+  const o = v as Partial<KeptCostBaseline> | null | undefined;
+  if (!o || typeof o !== 'object' || !o.epoch || !finite(o.epoch.startedMs) || !finite(o.epoch.statsResetMs)) return undefined;
+  if (!finite(o.atMs) || !finite(o.seenAtMs) || o.seenAtMs < o.atMs || typeof o.change !== 'string' || !o.change) return undefined;
+  const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === 'string');
+  const identities = (a: unknown): a is IndexIdentity[] => Array.isArray(a) && a.every((x) => !!x && typeof (x as IndexIdentity).name === 'string' && typeof (x as IndexIdentity).table === 'string');
+  if (!strings(o.tables) || !o.tables.length || !strings(o.after) || o.after.length > KEPT_BASELINE_INDEXES || !identities(o.added) || !identities(o.dropped)) return undefined;
+  const stats = (a: unknown): StatementStat[] | undefined =>
+    Array.isArray(a)
+      ? a
+          .flatMap((x): StatementStat[] => {
+            const s = x as Partial<StatementStat> | null;
+            if (!s || typeof s.queryid !== 'string' || typeof s.query !== 'string' || ![s.calls, s.totalMs, s.meanMs, s.rows].every(finite)) return [];
+            return [{ queryid: s.queryid, query: s.query.slice(0, KEPT_QUERY_CHARS), calls: s.calls!, totalMs: s.totalMs!, meanMs: s.meanMs!, rows: s.rows! }];
+          })
+          .slice(0, KEPT_BASELINE_STATEMENTS)
+      : undefined;
+  const before = stats(o.before);
+  if (!before) return undefined;
+  const p = o.previous;
+  const pBefore = p ? stats(p.before) : undefined;
+  const previous = p && finite(p.atMs) && p.atMs <= o.atMs && typeof p.change === 'string' && strings(p.tables) && pBefore ? { atMs: p.atMs, change: p.change, tables: [...p.tables], before: pBefore } : undefined;
+  return {
+    epoch: { startedMs: o.epoch.startedMs, statsResetMs: o.epoch.statsResetMs },
+    atMs: o.atMs,
+    seenAtMs: o.seenAtMs,
+    change: o.change,
+    tables: [...o.tables],
+    added: o.added.map((i) => ({ name: i.name, table: i.table })),
+    dropped: o.dropped.map((i) => ({ name: i.name, table: i.table })),
+    before,
+    after: [...o.after],
+    ...(previous ? { previous } : {}),
+  };
 }
 
 function describeIndexChange(added: string[], dropped: string[]): string {
@@ -355,6 +493,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)}${ownTimeNote(s as AppFigures, true)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(included ? [`Whole history: ${included}`] : []),
+    ...((s as AppFigures).ownUnderWay ? [`A Benchmark of this statement was under way at the reading: up to ${(s as AppFigures).ownUnderWay!.toLocaleString('en-US')} of these calls, and their time, are its runs (left out from the next reading after it ends).`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),
     ...(total.baseline ? [countedFromLine(total.baseline, total.since?.nowMs)] : []),
@@ -404,7 +543,22 @@ export interface OwnRunsIn {
  * total, the mean and the share (their server time unknown); their calls and rows are out, unless `ownInCalls` (up to
  * that many of the calls may be PG Lens's: the entry was made anew since the runs).
  */
-export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number } };
+export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number }; ownUnderWay?: number };
+
+/**
+ * The application's figures in a reading taken at `readAtMs` (appFigures): only PG Lens's runs that had ended by then are
+ * taken out — runs recorded after it are not in the reading (person51 L-1: a reading of the app's 39 calls, taken before a
+ * 100-run Benchmark, read "39 calls (39 PG Lens's)" once the runs were noted). Runs under way at the reading are in it by
+ * an unknown part: up to their calls are said to be PG Lens's (`ownUnderWay`), nothing taken out. `splitAtMs`: a baseline
+ * reading (the runs under way then are not measured: OwnRuns.get's `split`).
+ */
+export function appFiguresAt(stat: StatementStat, own: Pick<OwnRuns, 'get'>, sql: string, readAtMs: number, splitAtMs?: number): AppFigures | undefined {
+  const f = appFigures(stat, own.get(sql, stat.queryid, { before: readAtMs, split: splitAtMs }));
+  const under = own.get(sql, stat.queryid, { during: readAtMs });
+  if (!f || !under?.calls) return f;
+  const up = Math.min(under.calls, f.calls);
+  return up > 0 ? { ...f, ownUnderWay: up } : f;
+}
 
 /**
  * The server and pg_stat_statements' period a ledger's runs are counted in: the server's start (pg_postmaster_start_time)
@@ -544,9 +698,10 @@ export class OwnRuns {
    * `window.before`: only the runs that ended before that moment (a reading taken then holds them); runs under way
    * at that moment are in neither side's measured share. `window.split`: all runs, those under way at that moment
    * counted as not measured (a reading then holds an unknown part of them). `window.after`: only the runs after that
-   * moment (those under way then: not measured), for a window between two readings (a recording's).
+   * moment (those under way then: not measured), for a window between two readings (a recording's). `window.during`:
+   * only the runs under way at that moment (a reading then holds an unknown part of them).
    */
-  get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number } = {}): OwnRunsIn | undefined {
+  get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number; during?: number } = {}): OwnRunsIn | undefined {
     const m = this.byKey.get(matchKey(sql));
     if (!m) return undefined;
     let out: OwnRunsIn | undefined;
@@ -555,6 +710,7 @@ export class OwnRuns {
       for (const b of list) {
         if (window.before !== undefined && (b.startMs >= window.before || b.endMs > window.before)) continue;
         if (window.after !== undefined && b.endMs <= window.after) continue;
+        if (window.during !== undefined && !(b.startMs < window.during && b.endMs > window.during)) continue;
         const cut = (at: number | undefined) => at !== undefined && b.startMs < at && b.endMs > at;
         const straddles = cut(window.split) || cut(window.after);
         out ??= { calls: 0, rows: 0, totalMs: 0, measured: { calls: 0, rows: 0, serverMs: 0 } };

@@ -8,7 +8,7 @@
  * (core/oncePerProcess): Benchmark notes its runs in the editor's bundle, the dashboard's Top statements read them in the
  * engine's (person50 M-B: two copies, so the dashboard counted 100 benchmark runs as the application's).
  */
-import { OwnRuns, type OwnRunsEpoch } from '../core/cost';
+import { CostBaselines, OwnRuns, type OwnRunsEpoch } from '../core/cost';
 import { oncePerProcess } from '../core/oncePerProcess';
 import type { Database } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
@@ -40,4 +40,19 @@ export function ownRunsOf(db: Pick<Database, 'profile'>): OwnRuns {
   let l = ledgers.get(key);
   if (!l) ledgers.set(key, (l = new OwnRuns()));
   return l;
+}
+
+const baselines = oncePerProcess('costBaselines', () => new Map<string, CostBaselines>());
+
+/**
+ * The cost lens's index-change baseline of this database (core/cost CostBaselines), one per process like the own-runs
+ * ledger: kept across reconnects (pg_stat_statements keeps counting across them) and, by the editor, across a Reload
+ * Window (vscode/databaseStore, person51 M-2), valid in the same period as the ledger (readOwnRunsEpoch).
+ */
+export function costBaselinesOf(db: Pick<Database, 'profile'>): CostBaselines {
+  const p = db.profile;
+  const key = `${p.host}:${p.port}/${p.database}`;
+  let b = baselines.get(key);
+  if (!b) baselines.set(key, (b = new CostBaselines()));
+  return b;
 }

@@ -35,7 +35,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private warned = false;
   /** VS Code asked for lenses once (a document PG Lens reads is open): readings start then, never before (lazy). */
   private asked = false;
-  /** The index set between readings, and the reading before it changed (per connection). */
+  /** The index set between readings, and the reading before it changed (per database: db/ownRuns costBaselinesOf, kept across a reload). */
   private baselines: { conn: ActiveConnection; b: CostBaselines } | undefined;
   /**
    * Query identifiers, one EXPLAIN per statement shape and connection (db/queryStats QueryIdsByShape). Kept across the 30 s
@@ -53,12 +53,12 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private load(conn: ActiveConnection): Loaded {
     if (this.loaded?.conn === conn && Date.now() - this.loaded.at < REFRESH_MS) return this.loaded;
     const index = (async () => {
-      const [{ readStatementCosts, readIndexNames }, { CostIndex, CostBaselines }, { loadPgParser }] = await Promise.all([import('../db/queryStats'), import('../core/cost'), import('../core/sql/statement')]);
+      const [{ readStatementCosts, readIndexNames }, { CostIndex }, { loadPgParser }, { costBaselinesOf }] = await Promise.all([import('../db/queryStats'), import('../core/cost'), import('../core/sql/statement'), import('../db/ownRuns')]);
       await loadPgParser();
       try {
         const at = Date.now();
         const [c, indexes] = await Promise.all([readStatementCosts(conn.db, { versionNum: conn.info.versionNum }), readIndexNames(conn.db).catch(() => undefined)]);
-        if (this.baselines?.conn !== conn) this.baselines = { conn, b: new CostBaselines() };
+        if (this.baselines?.conn !== conn) this.baselines = { conn, b: costBaselinesOf(conn.db) };
         // An index made or dropped outside PG Lens (a migration, psql): the figures count from the reading before it. The
         // index advice follows such a change on its own trigger, the reading of the tables' figures (IndexDecider
         // noticeChangedTables), not this 30 s reading (person47 L11: the advice came back 20–60 s after a DROP INDEX).
@@ -98,7 +98,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const [{ QueryIdsByShape }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     if (this.ids?.conn !== conn) this.ids = { conn, ids: new QueryIdsByShape(conn.db, conn.info) };
     const ids = this.ids.ids;
-    const { appFigures, appFiguresSince, baselineFor, figuresBefore, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
+    const { appFiguresAt, appFiguresSince, baselineFor, figuresBefore, costLensRoom, costLensTitle, formatCostLensSince, formatCostTooltip, RECORDED_LENS_ROOM } = await import('../core/cost');
     const { formatCacheLens } = await loadEngine();
     const own = ownRunsOf(conn.db);
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
@@ -112,7 +112,8 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const { since, notUsed } = baselineFor(baseline, site.sql, conn.db.indexUse.planOf(site.sql));
       // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted — what they cost on the
       // server, measured; runs under way at the baseline reading, or never measured, stay in and are said to (person47 M1).
-      const stat = appFigures(found.stat, own.get(site.sql, found.stat.queryid, { split: since?.atMs }));
+      // Only the runs that had ended by the reading: runs noted after it are not in its figures (person51 L-1).
+      const stat = appFiguresAt(found.stat, own, site.sql, read.readAt, since?.atMs);
       if (!stat) continue;
       const hit = { ...found, stat, share: index.totalMs > 0 ? stat.totalMs / index.totalMs : 0 };
       const pos = doc.positionAt(site.callSpan?.start ?? site.span.start);

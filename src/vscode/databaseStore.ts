@@ -10,6 +10,9 @@
  *   (person50 issue 20). Valid only while the server's start and pg_stat_statements' last reset are the ones they were
  *   counted in (PostgreSQL 14+; before 14 a reset leaves no trace and the ledger is kept for the session only); bounded
  *   (core/cost OWN_RUNS_KEEP).
+ * - the cost lens's index-change baseline (core/cost CostBaselines: the figures before the last CREATE/DROP INDEX), so
+ *   after a reload the lens still counts "since index drop" (person51 M-2). Valid in the same period as the own runs
+ *   (readOwnRunsEpoch), and only if the first reading shows the index set it was left with; bounded (KEPT_BASELINE_*).
  */
 import type * as vscode from 'vscode';
 import type { PgLensContext } from './main';
@@ -150,6 +153,34 @@ export function registerOwnRunsStore(ctx: PgLensContext, modules: () => Promise<
       let gone = false;
       void own().then(([{ ownRunsOf }]) => {
         if (!gone) sub = ownRunsOf(c.db).onDidRecord(listener);
+      });
+      return { dispose: () => ((gone = true), sub?.dispose()) };
+    },
+  });
+}
+
+/** The cost lens's index-change baseline kept across a Reload Window (person51 M-2); `modules` as registerOwnRunsStore's. */
+export function registerCostBaselinesStore(ctx: PgLensContext, modules: () => Promise<OwnRunsModules> = loadOwnRunsModules): KeptPerDatabase {
+  const own = modules;
+  return keepPerDatabase(ctx, {
+    key: 'pgLens.costBaseline',
+    what: "the cost lens's index-change figures",
+    load: async (a, stored) => {
+      const [{ costBaselinesOf, readOwnRunsEpoch }] = await own();
+      const epoch = await readOwnRunsEpoch(a.db);
+      if (epoch && costBaselinesOf(a.db).restore(stored, epoch)) ctx.log.info(`Cost lens on ${a.profile.name}: the figures before the last index change were kept from before the reload (used if the indexes are still as they were).`);
+    },
+    toKeep: async (c, stored) => {
+      const [{ costBaselinesOf }] = await own();
+      const b = costBaselinesOf(c.db);
+      // Nothing of this window's (no change seen, or a reset ended it): another window's, if any, stays; its period is checked when loaded.
+      return b.current() ? b.toKept() : (b.toKept() ?? stored);
+    },
+    onDidChange: (c, listener) => {
+      let sub: { dispose(): void } | undefined;
+      let gone = false;
+      void own().then(([{ costBaselinesOf }]) => {
+        if (!gone) sub = costBaselinesOf(c.db).onDidChange(listener);
       });
       return { dispose: () => ((gone = true), sub?.dispose()) };
     },

@@ -1,6 +1,6 @@
 import { IndexUseLedger } from '../../../src/core/plan/indexUse';
 import * as assert from 'node:assert/strict';
-import { appFigures, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, OWN_RUNS_KEEP, parseKeptOwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, appFiguresAt, appFiguresSince, baselineApplies, baselineFor, CostBaselines, figuresBefore, CostIndex, costLensRoom, costLensTitle, RECORDED_LENS_ROOM, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, sharedCallSites, isOwnStatementText, LENS_LINE_MAX, matchKey, OwnRuns, OWN_RUNS_KEEP, parseKeptOwnRuns, parseKeptCostBaseline, KEPT_BASELINE_STATEMENTS, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/format';
 import { formatCacheLens, type CacheEstimate } from '../../../src/core/health/checks/workload';
 import { loadPgParser } from '../../../src/core/sql/statement';
@@ -502,5 +502,106 @@ describe("core/cost: PG Lens's own runs kept across a Reload Window, as a plain 
     for (const bad of [undefined, null, 7, 'x', {}, { epoch: { startedMs: 1 }, batches: [] }, { epoch, batches: 'no' }]) assert.equal(parseKeptOwnRuns(bad), undefined, JSON.stringify(bad));
     const parsed = parseKeptOwnRuns({ epoch, batches: [null, { key: 'k', queryid: '1', calls: -1, rows: 1, totalMs: 1, startMs: 1, endMs: 1 }, { key: 'k', queryid: '1', calls: 2, rows: 1, totalMs: 1, startMs: 1, endMs: 1, serverMs: 0.5 }] });
     assert.deepEqual(parsed?.batches, [{ key: 'k', queryid: '1', calls: 2, rows: 1, totalMs: 1, startMs: 1, endMs: 1, serverMs: 0.5 }]);
+  });
+});
+
+describe("core/cost: the cost lens's index-change baseline kept across a Reload Window, as a plain bounded form (person51 M-2)", () => {
+  before(() => loadPgParser());
+  const epoch = { startedMs: 1_000, statsResetMs: 2_000 };
+  const ordersSql = 'SELECT id FROM orders WHERE status = $1';
+  const pkey: [string, { name: string; table: string }] = ['1', { name: 'public.orders_pkey', table: 'public.orders' }];
+  const idx: [string, { name: string; table: string }] = ['2', { name: 'public.orders_status_idx', table: 'public.orders' }];
+  const other: [string, { name: string; table: string }] = ['3', { name: 'public.customers_pkey', table: 'public.customers' }];
+  /** A window: 100 calls at 1.2 ms, DROP INDEX, 10 more calls. */
+  const session = () => {
+    const b = new CostBaselines();
+    b.restore(undefined, epoch);
+    b.observe(0, new Map([pkey, idx, other]), [stat('q', ordersSql, 120, 100, 100), stat('c', 'SELECT id FROM customers WHERE id = $1', 5, 50, 50)], 3600);
+    b.observe(60_000, new Map([pkey, other]), [stat('q', ordersSql, 170, 110, 110)], 3660);
+    return b;
+  };
+  const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+  it('a new CostBaselines restored from the kept form gives the same "since" figures when the first reading shows the same index set', () => {
+    const b = session();
+    const kept = json(b.toKept());
+    assert.deepEqual(parseKeptCostBaseline(kept), kept, 'the form reads back as itself');
+    assert.deepEqual((kept as { before: StatementStat[] }).before.map((s) => s.queryid), ['q'], 'only the statements on the changed tables are kept');
+    const now = stat('q', ordersSql, 190, 115, 115);
+    const title = (x: CostBaselines) => formatCostLensSince(figuresSince(now, x.current()?.before.get('q')), x.current()?.before.get('q'), x.current()!, 300_000);
+    const reloaded = new CostBaselines();
+    assert.equal(reloaded.restore(kept, epoch), true);
+    reloaded.observe(90_000, new Map([pkey, other]), [now], 3690);
+    assert.equal(title(reloaded), title(b));
+    assert.match(title(reloaded), /^since index drop \(about 4 min\): .* · 15 calls · /);
+    // The baseline's own reading then goes on: the next change has it as "previous".
+    reloaded.observe(120_000, new Map([pkey, other, idx]), [now], 3720);
+    assert.equal(reloaded.current()?.previous?.change, 'DROP INDEX orders_status_idx');
+  });
+
+  it('not used when another index change came while the window was closed, nor in another period (a reset, a restart)', () => {
+    const kept = json(session().toKept());
+    const changed = new CostBaselines();
+    changed.restore(kept, epoch);
+    changed.observe(90_000, new Map([pkey]), [stat('q', ordersSql, 190, 115, 115)], 3690);
+    assert.equal(changed.current(), undefined, 'the index set is not the "after" side: start from this reading, as without one');
+    const reset = new CostBaselines();
+    assert.equal(reset.restore(kept, { ...epoch, statsResetMs: 9_000 }), false);
+    reset.observe(90_000, new Map([pkey, other]), [stat('q', ordersSql, 190, 115, 115)], 10);
+    assert.equal(reset.current(), undefined);
+    // Restored after the first reading (the store loads while the lens reads): checked against that reading's set.
+    const late = new CostBaselines();
+    late.observe(90_000, new Map([pkey, other]), [stat('q', ordersSql, 190, 115, 115)], 3690);
+    late.restore(kept, epoch);
+    assert.equal(late.current()?.change, 'DROP INDEX orders_status_idx');
+    // Before PostgreSQL 14 a reset leaves no trace: nothing is kept.
+    const old = new CostBaselines();
+    old.restore(undefined, { startedMs: 1_000 });
+    old.observe(0, new Map([pkey, idx]), [stat('q', ordersSql, 120, 100, 100)]);
+    old.observe(60_000, new Map([pkey]), [stat('q', ordersSql, 170, 110, 110)]);
+    assert.ok(old.current());
+    assert.equal(old.toKept(), undefined);
+  });
+
+  it('the parser rejects what is not one, drops malformed statements, and caps the figures', () => {
+    const kept = json(session().toKept()) as Record<string, unknown>;
+    for (const bad of [null, 3, 'x', {}, { ...kept, epoch: undefined }, { ...kept, atMs: -1 }, { ...kept, seenAtMs: 'x' }, { ...kept, change: '' }, { ...kept, tables: [] }, { ...kept, after: [1] }, { ...kept, added: [{ name: 1 }] }, { ...kept, before: 'x' }]) assert.equal(parseKeptCostBaseline(bad), undefined, JSON.stringify(bad));
+    const withBad = parseKeptCostBaseline({ ...kept, before: [...(kept.before as unknown[]), { queryid: 'z', calls: -1 }, null] });
+    assert.deepEqual(withBad?.before.map((s) => s.queryid), ['q']);
+    const many = Array.from({ length: KEPT_BASELINE_STATEMENTS + 50 }, (_, i) => stat(String(i), ordersSql, i, i + 1, i));
+    assert.equal(parseKeptCostBaseline({ ...kept, before: many })?.before.length, KEPT_BASELINE_STATEMENTS);
+    const b = new CostBaselines();
+    b.restore(undefined, epoch);
+    b.observe(0, new Map([pkey, idx]), many, 3600);
+    b.observe(60_000, new Map([pkey]), many, 3660);
+    const capped = b.toKept()!;
+    assert.equal(capped.before.length, KEPT_BASELINE_STATEMENTS);
+    assert.equal(capped.before[0].calls, KEPT_BASELINE_STATEMENTS + 50, 'the most called kept');
+  });
+});
+
+describe("core/cost: a reading holds only the Benchmark runs ended before it (person51 L-1)", () => {
+  before(() => loadPgParser());
+  const sql = 'SELECT id FROM customers WHERE email = $1';
+  const title = (f: StatementStat | undefined) => costLensTitle({ stat: f!, share: 0.16 }, 1, 1000);
+
+  it('the app\'s 39 calls read before a 100-run Benchmark are not said to be PG Lens\'s once the runs are noted; runs under way at the reading are said as such', () => {
+    const own = new OwnRuns();
+    // The Benchmark ran from 1,500 to 3,000 ms: 100 runs, their server time measured (80 ms).
+    own.record(sql, { calls: 100, rows: 100, totalMs: 150, serverMs: 80, startMs: 1_500, endMs: 3_000 }, 'q');
+    // Read at 1,000 ms, before the runs: the application's 39 calls only (was: "39 calls (up to 39 PG Lens's)").
+    const early = appFiguresAt(stat('q', sql, 191, 39, 39), own, sql, 1_000);
+    assert.equal(early?.calls, 39);
+    assert.doesNotMatch(title(early), /PG Lens|Benchmark/);
+    assert.match(title(early), / · 39 calls · /);
+    // Read at 2,000 ms, during them: 39 of the app's and 50 of the runs' so far; how many are the runs' is not known then.
+    const during = appFiguresAt(stat('q', sql, 231, 89, 89), own, sql, 2_000);
+    assert.equal(during?.calls, 89);
+    assert.match(title(during), / · 89 calls \(up to 89 from a Benchmark under way\)/);
+    assert.match(formatCostTooltip({ stat: during!, share: 0.16, rank: 1 }, { statements: 1 }), /A Benchmark of this statement was under way at the reading: up to 89 of these calls/);
+    // Read at 4,000 ms, after them: the runs left out at their time on the server.
+    const after = appFiguresAt(stat('q', sql, 271, 139, 139), own, sql, 4_000);
+    assert.deepEqual([after?.calls, after?.totalMs, after?.ownUnderWay], [39, 191, undefined]);
+    assert.match(title(after), / · 39 calls · /);
   });
 });
