@@ -107,9 +107,14 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     // finding on the line the "also serving …" list pushed the plan's Open plan out of the 250 px box (person30 M1). The
     // statements the index also serves are the help's (the CLI prints it under the message) and the hover's Why.
     message: advice.suggestions.map((s) => {
-      const n = sharedInstead(s, opts.ownInstead?.[s.ddl], opts.alsoServes?.[s.ddl]?.length ?? 0);
+      const others = opts.alsoServes?.[s.ddl]?.length ?? 0;
+      const n = sharedInstead(s, opts.ownInstead?.[s.ddl], others);
       const w = held.get(s.ddl);
-      return `${s.summary}${n ? ` (${n.withWhom}; ${n.instead})` : ''}${w ? ` — ${withheldNote(w.why)}` : ''}`;
+      // Shared, whether or not the statement's own index would do better: every statement the decision gives one index
+      // says so on its line (issue 20, person51 L-6: orders.ts:70 said "one index shared with 1 other statement", while
+      // customers.ts:27 and orders.ts:80, which share orders (customer_id, placed_at DESC), said nothing of it).
+      const shared = n ? ` (${n.withWhom}; ${n.instead})` : others > 0 ? ` (${sharedWithText(others)})` : '';
+      return `${s.summary}${shared}${w ? ` — ${withheldNote(w.why)}` : ''}`;
     }).join('; '),
     span,
     file: site.file,
@@ -211,9 +216,14 @@ export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?:
 function sharedInstead(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined, others: number): { withWhom: string; instead: string } | undefined {
   if (!own || own.costAfter === null || shared.costAfter === null || own.costAfter >= shared.costAfter) return undefined;
   return {
-    withWhom: others > 0 ? `one index shared with ${countOf(others, 'other statement')}` : 'one index shared with other statements',
+    withWhom: sharedWithText(others),
     instead: `its own, ${indexDefinitionTitle(own)}, would give ${formatCost(own.costAfter)}`,
   };
+}
+
+/** "one index shared with 2 other statements" (the count unknown: "with other statements"). */
+function sharedWithText(others: number): string {
+  return others > 0 ? `one index shared with ${countOf(others, 'other statement')}` : 'one index shared with other statements';
 }
 
 /** Places an "also serving" line names; the rest are counted. */

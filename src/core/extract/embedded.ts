@@ -11,7 +11,7 @@ import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { SqlParam, SqlSite, SqlVariant, UnreadSql } from './types';
 import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from './compose';
-import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
+import { guessSql, readsAsProse, runTimeReason, startsLikeSql } from './looksLikeSql';
 import { parsesAsSql } from '../sql/statement';
 import { parseSql } from '../sql/parse';
 
@@ -574,7 +574,10 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       }
     }
     if (!g.ok) {
-      if (g.parseError && limits.unread) limits.unread.push(unreadOf(root, parts, f, g.reason ?? '', profile, env));
+      // A sentence that starts with an SQL word, handed to no query call PG Lens knows, is prose, not broken SQL (person51
+      // L-4: a help text was a syntax-error warning). Given to a known query call it runs as SQL: its error stays.
+      const u = g.parseError && limits.unread ? unreadOf(root, parts, f, g.reason ?? '', profile, env) : undefined;
+      if (u && (u.queryCall !== undefined || !readsAsProse(f.sql))) limits.unread!.push(u);
       continue;
     }
     const site = addSite(root, parts, 'constant', style, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);

@@ -60,6 +60,27 @@ export function guessSql(sql: string): SqlGuess {
   return { ok: true, confidence };
 }
 
+/** What SQL needs between its words somewhere: an operator, a comma, a parenthesis, a quote, a qualified name, a parameter. */
+const SQL_PUNCTUATION = /[*=(),$?:;'"<>.[\]|&+%/\\-]/;
+/** How many words a text PostgreSQL rejects needs, with no SQL punctuation among them, to read as a sentence. */
+const PROSE_WORDS = 6;
+
+/**
+ * A text PostgreSQL rejects that reads as an English sentence, not as broken SQL (issue 20, person51 L-4: the help text
+ * `'select the rows from orders where the status is paid'` was a syntax-error warning): its first keyword is not written
+ * in upper case (the way code writes SQL), and it is at least six plain words in a row with nothing of SQL's syntax among
+ * them — no operator, comma, parenthesis, quote, dot or parameter, where a statement of that length needs some. Short
+ * broken statements (`select id form orders`) and upper-case ones (`SELECT id FORM orders`) are not prose.
+ */
+export function readsAsProse(sql: string): boolean {
+  const body = sql.slice(LEADING.exec(sql)?.[0].length ?? 0).trim();
+  const keyword = /^[A-Za-z]+/.exec(body)?.[0] ?? '';
+  if (!keyword || keyword === keyword.toUpperCase()) return false;
+  if (SQL_PUNCTUATION.test(body)) return false;
+  const words = body.split(/\s+/);
+  return words.length >= PROSE_WORDS && words.every((w) => /^[A-Za-z]+$/.test(w));
+}
+
 /** ClickHouse's query parameters: `{websiteId:UUID}`, `{ids:Array(String)}`. */
 const CLICKHOUSE_PARAM = /\{\s*[A-Za-z_]\w*\s*:\s*[A-Z]\w*(?:\([\w, ]*\))?\s*\}/;
 

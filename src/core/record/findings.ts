@@ -237,7 +237,7 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
     } else if (f.ruleId === 'missing-index') {
       const defs = indexDefinitions(f);
       const near = recorded
-        .filter((x) => x.ruleId === 'missing-index' && !merged.has(x) && sameFile(x, f) && Math.abs(lineAt(starts, x.span.start) - first) <= NEAR_LINES && [...indexDefinitions(x)].some((d) => defs.has(d)) && sameStatementText(f, x))
+        .filter((x) => x.ruleId === 'missing-index' && !merged.has(x) && sameFile(x, f) && Math.abs(lineAt(starts, x.span.start) - first) <= NEAR_LINES && ([...indexDefinitions(x)].some((d) => defs.has(d)) || sameStatement(f, x)) && sameStatementText(f, x))
         .sort((a, b) => Math.abs(lineAt(starts, a.span.start) - first) - Math.abs(lineAt(starts, b.span.start) - first));
       const r = near[0];
       if (!r) continue;
@@ -285,6 +285,19 @@ function sameStatementText(f: Finding, r: Finding): boolean {
   const b = r.evidence?.sql;
   if (typeof a !== 'string' || typeof b !== 'string') return true;
   return spaced(normalizeSql(a) ?? a) === spaced(normalizeSql(b) ?? b);
+}
+
+/**
+ * Both findings name their statement and it is one text: the static finding, the one index decision's answer as the file
+ * is analysed now, is that statement's, whatever index the recording's copy names — the recording keeps the advice it was
+ * shown with, made earlier (a smaller table, before other statements were weighed). Issue 20, person51 M-3: src/orders.ts:80,
+ * closed, showed its recorded "orders (customer_id) cuts 1,010 → 31.4" beside the one decision's shared
+ * orders (customer_id, placed_at DESC); a person following Problems would create two indexes.
+ */
+function sameStatement(f: Finding, r: Finding): boolean {
+  const a = f.evidence?.sql;
+  const b = r.evidence?.sql;
+  return typeof a === 'string' && typeof b === 'string' && spaced(normalizeSql(a) ?? a) === spaced(normalizeSql(b) ?? b);
 }
 
 /** How far (in lines) a recorded call may stand from the static finding's SQL and still be the same statement. */

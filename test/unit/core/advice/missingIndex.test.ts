@@ -66,8 +66,12 @@ describe('core/advice/missingIndex', () => {
     const others = ['src/orders.ts:70', 'queries/reports.sql:11', 'queries/reports.sql:13', 'queries/reports.sql:15'];
     const f = missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: own } })!;
     assert.equal(f.message, 'Seq Scan on orders (32k rows): an index on orders (status, placed_at DESC) cuts the estimated cost 1,221 → 640 (one index shared with 4 other statements; its own, orders (status, customer_id), would give 288)');
-    // Its own index would do no better: nothing to explain.
-    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: { ...own, costAfter: 700 } } })!.message, sharedIx.summary);
+    // Its own index would do no better: nothing to explain, but the line still says the index is shared (person51 L-6:
+    // customers.ts:27 and orders.ts:80 shared orders (customer_id, placed_at DESC) and their lines did not say so).
+    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others }, ownInstead: { [sharedIx.ddl]: { ...own, costAfter: 700 } } })!.message, `${sharedIx.summary} (one index shared with 4 other statements)`);
+    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: others.slice(0, 1) } })!.message, `${sharedIx.summary} (one index shared with 1 other statement)`);
+    // Not shared: the claim alone.
+    assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [sharedIx] }, { alsoServes: { [sharedIx.ddl]: [] } })!.message, sharedIx.summary);
     const hover = missingIndexHover({ ...sharedIx, name: 'orders_status_placed_at_desc_idx', indexSizeBytes: null, planAfter: [] }, { docs: 'd', alsoServes: others, ownInstead: own });
     assert.match(hover, /one index for 5 statements, also .* · its own, orders \\\(status, customer\\_id\\\), would give 288$/);
   });
@@ -97,8 +101,10 @@ describe('core/advice/missingIndex', () => {
 
   it('the message is the claim alone; a shared index names the other statements it serves by their places in the help (the CLI prints it), a statement without one counted (person26; person30 M1)', () => {
     const of = (others: string[]) => missingIndexFinding(site, { status: 'ok', suggestions: [s] }, { alsoServes: { [s.ddl]: others } })!;
-    // The claim only: VS Code's problem part shows it above the hover, where "(one index, also serving …)" pushed Open plan out of the box.
-    assert.equal(of(['src/orders.ts:70', 'report.py:5']).message, s.summary);
+    // The claim and that the index is shared, counted (person51 L-6); the places are the help's: VS Code's problem part shows
+    // the message above the hover, where "(one index, also serving …)" with the places pushed Open plan out of the box.
+    assert.equal(of(['src/orders.ts:70', 'report.py:5']).message, `${s.summary} (one index shared with 2 other statements)`);
+    assert.equal(of([]).message, s.summary);
     const help = (others: string[]) => of(others).help!.split('\n');
     assert.equal(help([])[1], PROVED);
     assert.deepEqual(help(['src/orders.ts:70', 'report.py:5']), [`${s.ddl};`, PROVED, 'One index, also serving 2 other statements: src/orders.ts:70, report.py:5.']);

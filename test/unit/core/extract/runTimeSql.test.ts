@@ -174,4 +174,25 @@ describe('core/extract: SQL built at run time', () => {
       '5: - syntax error at or near "placed_at"',
     ]);
   });
+
+  it('a sentence that starts with an SQL word is prose, not broken SQL, unless a known query call takes it (person51 L-4)', async () => {
+    const text = [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      "export const helpText = 'select the rows from orders where the status is paid';",
+      "export const hint = 'delete from the list every order that has shipped already';",
+      "export const typed = async () => (await db.query<{ id: number }>('select the rows from orders where the status is paid')).rows;",
+      "export const broken = 'SELECT id FORM orders';",
+      "export const typo = 'select id from orders wher total_cents > 100';",
+    ].join('\n');
+    const r = await extractSqlSitesDetailed(text, 'typescript', 'q.ts');
+    const line = (at: number) => text.slice(0, at).split('\n').length;
+    // Lines 3 and 4: prose, given to no query call — nothing said. Line 5: the same words handed to pg's query run as SQL.
+    // Lines 6 and 7: broken SQL (upper case, or with SQL's syntax among the words).
+    assert.deepEqual((r.unread ?? []).filter((u) => u.syntaxError !== undefined).map((u) => `${line(u.span.start)}: ${u.queryCall ?? '-'} ${u.syntaxError}`), [
+      '5: pg.query syntax error at or near "status"',
+      '6: - syntax error at or near "orders"',
+      '7: - syntax error at or near "total_cents"',
+    ]);
+  });
 });

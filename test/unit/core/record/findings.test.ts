@@ -218,9 +218,13 @@ describe('core/record/findings: a recorded missing index and the static one on t
     assert.equal(f.evidence?.static, true);
   });
 
-  it('another index proved for the recorded statement stays its own finding', async () => {
+  it('another index in the recording\'s copy of the same statement\'s advice: one finding, the static one\'s index (the one decision now), the recorded count added (person51 M-3)', async () => {
+    // Before: two findings on one statement, orders (status) and the recording's older orders (placed_at DESC) — a person
+    // following Problems would create both.
     const found = await missingWith(placed);
-    assert.equal(found.length, 2);
+    assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
+    assert.deepEqual((found[0].evidence?.suggestions as { ddl: string }[]).map((x) => x.ddl), [status.ddl]);
+    assert.match(found[0].message, /940 → 293 \(recorded: 3× from line 3\)$/);
   });
 
   it('the statement edited since it was recorded (LIMIT 50 added) is not tagged with the recording, though its index is the same (person49 L-4)', async () => {
