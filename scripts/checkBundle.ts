@@ -95,9 +95,16 @@ const root = path.join(__dirname, '..');
  * held by a budget of its own now, bench/budgets.ts's bundle.modulesForFirstHoverMs.cpuMedian ≤ 400 ms (262 ms median
  * on this machine at the forty-fifth session). Budget raised 940 → 990 KB; the size budget stays as the alarm that
  * asks for a cut (core/plan's ~226 KB closure, named above, is the next one) before another raise.
+ * 2026-12-07 (forty-seventh session): extension.js 745,233 → 765,158 bytes (+19.9 KB: the own-runs ledger and the cost
+ * lens's index-change baseline kept per database (databaseStore), Scan Workspace's kept findings (scanKept, scanStore),
+ * the kept index advice telling the plan panel (keptAdvice), the recording's decision input shared with the CLI, the
+ * edited-statement hover). Budget 760 → 775 KB, still under the 790 KB of two sessions ago; the load stays held by
+ * bundle.extensionModuleLoadMs (median 22.5 ms, CPU 22.5, at load 5–9 this session: unchanged from 22.5 at the start).
+ * The next cut before another raise: core/advice/migrations.ts (34 KB in the editor bundle; its writers are reached by
+ * dynamic import already, only its command ids, marker and fix shape are needed before the engine loads).
  */
 export const BUDGETS = {
-  extensionJs: 760_000,
+  extensionJs: 775_000,
   engineJs: 990_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
