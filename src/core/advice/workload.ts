@@ -749,7 +749,9 @@ export interface WeighedStatement {
 function weighedFigures(w: WeighedStatement): string {
   if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}${ownTimeNote(w)}`;
   if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
-  return 'no calls recorded';
+  // Only what is known: the recording's "no calls recorded" read as "never ran" beside pg_stat_statements' 3,000 calls of
+  // the statement (person51 L-9) — it matched none of the busiest weighed, which is not the same as not running.
+  return "calls not known: no recording holds it, and it matched none of pg_stat_statements' busiest weighed";
 }
 
 /**
