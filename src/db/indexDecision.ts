@@ -15,7 +15,7 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromSuggestion, candidateOfAdvice, coveredBy, type AdvisedIndex } from '../core/advice/indexCandidates';
-import { byCallSite, decideIndexes, LOAD_MAX_CALLS, loadTableRows, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type RecordedFigures, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { byCallSite, sameCall, decideIndexes, LOAD_MAX_CALLS, loadTableRows, notWorkload, oneOffWriteRows, placeIn, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type RecordedFigures, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { appFigures, takesEntryByText, type AppFigures } from '../core/cost';
 import { maxParamIndex } from '../core/extract/sqlLexer';
@@ -228,6 +228,7 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
   // and its label says where else — pg_stat_statements cannot tell them apart, so no one place is implied (person28 M2:
   // "other/Orders.java:8 … 478 calls" for a file that never ran, the calls the app's src/customers.ts:25's).
   const placesOf = new Map<DecisionInput, string[]>();
+  const foundAt = new Map<DecisionInput, FoundStatement[]>();
   const fromTop = new Set(statements);
   for (const s of files) {
     const label = `${s.source}: ${shortLine(s.sql, 80)}`;
@@ -243,7 +244,14 @@ export function mergeStatements(top: readonly DecisionInput[], found: readonly F
       // A place once: the workspace's statement and the recording's copy of it at the same line are one place (person49
       // L-5: "traffic.ts:46: … (the same statement at traffic.ts:46 too)").
       const places = placesOf.get(same) ?? [];
-      if (fromTop.has(same) && !places.includes(s.source)) placesOf.set(same, [...places, s.source]);
+      // A recorded call and the code's SQL of that call (its call line, its SQL's line) are one place, the SQL's (person51 L-3).
+      const seen = foundAt.get(same) ?? [];
+      const twin = seen.find((o) => sameCall(o, s));
+      foundAt.set(same, [...seen, s]);
+      if (twin && twin.source !== s.source && twin.recorded && !s.recorded) {
+        placesOf.set(same, places.map((p) => (p === twin.source ? s.source : p)));
+        if (same.label === `${twin.source}: ${shortLine(twin.sql, 80)}`) same.label = label;
+      } else if (fromTop.has(same) && !twin && !places.includes(s.source)) placesOf.set(same, [...places, s.source]);
       if (s.recorded && same.calls === undefined && !same.recorded) same.recorded = s.recorded;
       continue;
     }

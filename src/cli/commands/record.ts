@@ -2,7 +2,8 @@
  * pg-lens record -- <command…>: run the app, its tests or a script with the capture modules loaded
  * (Node: NODE_OPTIONS=--require dist/capture.js; Python: PYTHONPATH with dist/python/sitecustomize.py),
  * then print what it sent to PostgreSQL by line of code: statements per call site, N+1s per unit of
- * work, the slowest statements; with --db, plans and proved index advice for the statements.
+ * work, the slowest statements; with a database (--db, or as scan takes it from the environment), plans and proved
+ * index advice for the statements.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +20,11 @@ import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
-import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
+import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
+import { localPgEnv } from './scan';
+import type { Database } from '../../db/database';
+import { describeError } from '../../db/errors';
+import { oneLine } from '../../core/safeText';
 import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { sequelizeMixins, type SequelizeMixin } from '../../core/nplusone/sequelizeModels';
 import { readRegularFileSync } from '../../node/readFile';
@@ -80,7 +85,7 @@ export const recordCommand: CliCommand = {
     // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
     const mixins = events.some((e) => e.site?.via === 'sequelize') ? await projectSequelizeMixins(ctx.cwd) : [];
     const summary = await summarizeParsed(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });
-    const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production, values['connect-timeout']) : undefined;
+    const advice = await adviseIfDatabase(summary, values.db, ctx, values.production, values['connect-timeout']);
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0', readDocsPage), null, 2));
@@ -126,9 +131,36 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, ctx: CliContext, st
   });
 }
 
-/** Plans and proved index advice for the recorded reads (the most time-consuming first). */
-async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext, production: boolean, connectTimeout: string | undefined): Promise<Map<string, StatementAdvice>> {
-  const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000, production, connectTimeout });
+/** The line said when record has no database to advise with. */
+const NO_RECORD_DATABASE = 'no database: no index advice (give --db URL, or set DATABASE_URL or PGHOST…)';
+
+/**
+ * The database as `scan` and `explain` take it: --db, else PGLENS_DATABASE_URL / DATABASE_URL, else PG* (person51 L-5:
+ * with only PG* set, record gave no advice and no reason). One from the environment that is not this machine's is
+ * treated as staging (no real trial index), and one that cannot be reached leaves the recording without advice, said on
+ * one line, as for no database at all.
+ */
+async function adviseIfDatabase(summary: RecordSummary, dbUrl: string | undefined, ctx: CliContext, production: boolean, connectTimeout: string | undefined): Promise<Map<string, StatementAdvice> | undefined> {
+  const fromEnv = dbUrl === undefined ? databaseSourceOf(ctx.env) : undefined;
+  if (dbUrl === undefined && !fromEnv) {
+    ctx.err(`pg-lens record: ${NO_RECORD_DATABASE}`);
+    return undefined;
+  }
+  const implicitStaging = !!fromEnv && !production && !ctx.env.PGLENS_ENVIRONMENT && !localPgEnv(ctx.env);
+  let db: Database;
+  try {
+    db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000, production, connectTimeout, ...(implicitStaging ? { unsetEnvironment: 'staging' as const } : {}) });
+  } catch (e) {
+    if (!fromEnv) throw e;
+    ctx.err(`pg-lens record: no database (${fromEnv}: ${oneLine(describeError(e))}): no index advice`);
+    return undefined;
+  }
+  if (implicitStaging) ctx.err(`pg-lens record: the database from ${fromEnv} is treated as staging: no real trial index is built on it (pass --db, or set PGLENS_ENVIRONMENT=development, to allow one; HypoPG needs neither)`);
+  return adviseRecorded(summary, db);
+}
+
+/** Plans and proved index advice for the recorded reads (the most time-consuming first), on `db` (closed after). */
+async function adviseRecorded(summary: RecordSummary, db: Database): Promise<Map<string, StatementAdvice>> {
   const out = new Map<string, StatementAdvice>();
   try {
     const info = await db.serverInfo();

@@ -173,7 +173,7 @@ function rebased(r: ScanResult, shown: (file: string) => string): ScanResult {
 
 
 /** PG* variables (no service file, no URL) that name a server on this machine. */
-function localPgEnv(env: NodeJS.ProcessEnv): boolean {
+export function localPgEnv(env: NodeJS.ProcessEnv): boolean {
   if (env.PGLENS_DATABASE_URL || env.DATABASE_URL || env.PGSERVICE) return false;
   try {
     const c = connectionFromPgEnv(env);
@@ -260,6 +260,27 @@ export function progressLog(command: string, verbose: boolean | undefined, err: 
   };
 }
 
+/**
+ * The scan with a database, as `pg-lens scan --db` runs it: catalog facts for the rules, the missing-index analyzer on
+ * the one index decision (IndexDecider, every statement scanned weighed with pg_stat_statements' busiest) and rows per
+ * parent for the N+1 rule. `pg-lens report` runs this same pipeline (person51 M-5: its report had none of the 8
+ * missing-index findings scan gave on the same database). `database`: the summary's line for it, with why the index
+ * advice is not proved when so. `stagingFrom`: the source of a database treated as staging.
+ */
+export async function scanWithDatabase(opts: ScanCliOptions, ctx: CliContext, db: Database, how: { command: string; stagingFrom?: string; keepSites?: boolean }): Promise<{ result: ScanResult; database: string; saidAfter: () => string[] }> {
+  let database = `${describeProfile(db.profile)}${db.readOnly ? ' (read-only profile)' : ''}`;
+  const { log, summary } = progressLog(how.command, opts.verbose, ctx.err);
+  const info = await db.serverInfo();
+  const notVerified = whyNotVerified(db, info.hypopg, how.stagingFrom);
+  // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
+  const decider = new IndexDecider(db, { info, log, realIndexes: true, askedFor: true });
+  // N+1 over one parent's children: rows per parent from pg_stats make it a warning (many) or info (few).
+  const result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true, workloadOnly: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log }, keepSites: how.keepSites });
+  // Why the index advice is not proved, on the summary's database line (person39 M2: only stderr said so).
+  if (notVerified && result.findings.some((f) => f.ruleId === MISSING_INDEX_RULE)) database = `${database} — index advice not verified: ${notVerified}`;
+  return { result, database, saidAfter: summary };
+}
+
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
@@ -273,7 +294,6 @@ export const scan: CliCommand = {
     const fromEnv = opts.db === undefined ? databaseSourceOf(ctx.env) : undefined;
     let db: Database | undefined;
     let database: string | undefined;
-    let notVerified: string | undefined;
     let implicitStaging = false;
     let saidAfter: () => string[] = () => [];
     if (opts.db !== undefined || fromEnv) {
@@ -292,24 +312,17 @@ export const scan: CliCommand = {
       }
     }
     if (db) {
-      database = `${describeProfile(db.profile)}${db.readOnly ? ' (read-only profile)' : ''}`;
       try {
-        const { log, summary } = progressLog('scan', opts.verbose, ctx.err);
-        saidAfter = summary;
-        const info = await db.serverInfo();
-        notVerified = whyNotVerified(db, info.hypopg, fromEnv && implicitStaging ? fromEnv : undefined);
-        // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
-        const decider = new IndexDecider(db, { info, log, realIndexes: true, askedFor: true });
-        // N+1 over one parent's children: rows per parent from pg_stats make it a warning (many) or info (few).
-        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true, workloadOnly: true })], perParent: { source: perParentSource(db), threshold: opts.manyPerParent, onError: log } });
+        const scanned = await scanWithDatabase(opts, ctx, db, { command: 'scan', stagingFrom: fromEnv && implicitStaging ? fromEnv : undefined });
+        result = scanned.result;
+        database = scanned.database;
+        saidAfter = scanned.saidAfter;
       } finally {
         await db.close();
       }
     } else {
       result = await runScan(opts, ctx);
     }
-    // Why the index advice is not proved, on the summary's database line (person39 M2: only stderr said so).
-    if (notVerified && result.findings.some((f) => f.ruleId === MISSING_INDEX_RULE)) database = `${database} — index advice not verified: ${notVerified}`;
     for (const line of saidAfter()) ctx.err(line);
     const text = renderScan(result, { ...opts, database }, ctx);
     // A text report in a file is read in a terminal or a CI log too: the same filter as stdout.

@@ -622,6 +622,22 @@ export interface FoundStatement {
   dynamic?: boolean;
   /** A recorded statement's figures at its place in the recording (the recorded line's hover: "3 statements, 21.5 ms"). */
   recorded?: RecordedFigures;
+  /** The 1-based lines of the call the SQL is passed to (extract's SqlSite.callSpan), when the code's statement has one. */
+  callLines?: { from: number; to: number };
+}
+
+/**
+ * Whether two places of one statement are one call: the recording names a call by the line that made it (`src/orders.ts:77`),
+ * the code by the line its SQL starts on (`:78`, as the hover and Problems do); a recorded place on a line of the code's
+ * call is that call (person51 L-3: "src/orders.ts:77: SELECT o.id … (the same statement at src/orders.ts:78 too)").
+ */
+export function sameCall(a: Pick<FoundStatement, 'source' | 'callLines' | 'recorded'>, b: Pick<FoundStatement, 'source' | 'callLines' | 'recorded'>): boolean {
+  if (a.source === b.source) return true;
+  const [code, rec] = a.callLines && !a.recorded ? [a, b] : [b, a];
+  if (!code.callLines || code.recorded || !rec.recorded) return false;
+  const at = /^(.*):(\d+)$/.exec(rec.source);
+  const file = code.source.replace(/:\d+$/, '');
+  return !!at && at[1] === file && Number(at[2]) >= code.callLines.from && Number(at[2]) <= code.callLines.to;
 }
 
 /** What a recording measured of a statement at one place: its calls and their time. */
@@ -634,8 +650,8 @@ export interface RecordedFigures {
  * A file's SQL sites as the statements every decision weighs (FoundStatement), each named by its place (`place:line`, the
  * line its SQL starts on). The editor's workspace reading and the file the editor analyses give the same entries.
  */
-export function foundStatementsOf(sites: readonly { sql: string; span: { start: number }; dynamic?: boolean }[], text: string, place: string, context?: CodeContext): FoundStatement[] {
-  return sites.map((s) => ({ sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}) }));
+export function foundStatementsOf(sites: readonly { sql: string; span: { start: number }; callSpan?: { start: number; end: number }; dynamic?: boolean }[], text: string, place: string, context?: CodeContext): FoundStatement[] {
+  return sites.map((s) => ({ sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}), ...(s.callSpan ? { callLines: { from: lineAtOffset(text, s.callSpan.start), to: lineAtOffset(text, s.callSpan.end) } } : {}) }));
 }
 
 /** 1-based line of an offset. */
@@ -733,7 +749,9 @@ export interface WeighedStatement {
 function weighedFigures(w: WeighedStatement): string {
   if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}${ownTimeNote(w)}`;
   if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
-  return 'no calls recorded';
+  // Only what is known: the recording's "no calls recorded" read as "never ran" beside pg_stat_statements' 3,000 calls of
+  // the statement (person51 L-9) — it matched none of the busiest weighed, which is not the same as not running.
+  return "calls not known: no recording holds it, and it matched none of pg_stat_statements' busiest weighed";
 }
 
 /**

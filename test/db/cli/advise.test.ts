@@ -81,6 +81,27 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     }
   });
 
+  it("pg-lens report carries scan's missing-index findings on the same folder and database (person51 M-5: the report had none of scan's 8)", async () => {
+    const dir = tempFolderForRun('pglens-report-index-');
+    fs.writeFileSync(path.join(dir, 'q.sql'), 'SELECT * FROM accounts WHERE team_id = $1 ORDER BY created_at DESC LIMIT 10;\nSELECT id FROM accounts WHERE plan = $1 AND created_at > $2;\n');
+    const scanned = await run(['scan', dir, '--db', t.url, '--fail-on', 'never', '--format', 'json']);
+    assert.equal(scanned.code, 0, scanned.err);
+    const fromScan = JSON.parse(scanned.out).findings
+      .filter((f: { ruleId: string }) => f.ruleId === 'missing-index')
+      .map((f: { line: number; message: string }) => `${f.line}: ${f.message}`);
+    assert.ok(fromScan.length >= 1, scanned.out);
+    const out = path.join(dir, 'report.md');
+    const reported = await run(['report', '--db', t.url, dir, '--out', out]);
+    assert.equal(reported.code, 0, reported.err);
+    const md = fs.readFileSync(out, 'utf8');
+    const rows = md.split('\n').filter((l) => /^\| \w+ \| missing-index<br>/.test(l));
+    assert.equal(rows.length, fromScan.length, `scan: ${fromScan.join('\n')}\nreport:\n${rows.join('\n')}`);
+    for (const f of fromScan) {
+      const [line, message] = [f.slice(0, f.indexOf(':')), f.slice(f.indexOf(': ') + 2)];
+      assert.ok(rows.some((r) => r.includes(`q.sql:${line}`) && r.includes(message.slice(0, 20))), `${f} not in the report:\n${rows.join('\n')}`);
+    }
+  });
+
   it('reads the statement at --line of a .sql file, and prints text', async () => {
     const dir = tempFolderForRun('pglens-advise-');
     const file = path.join(dir, 'q.sql');

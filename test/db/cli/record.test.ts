@@ -452,6 +452,20 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     }
   });
 
+  it('takes its database as scan does: the PG* variables without --db give the index advice; no database at all is said on one line (person51 L-5)', async () => {
+    // The environment of the test run without any database in it, then only libpq's PG* variables for the test database.
+    const bare = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^PG(?!LENS_TEST)|^DATABASE_URL$|^PGLENS_DATABASE_URL$/.test(k)));
+    const u = new URL(t.url);
+    const pgEnv = { ...bare, PGHOST: u.hostname, PGPORT: u.port, PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1) };
+    const withPg = await runCli(['record', '--', process.execPath, app], { env: pgEnv, cwd: root });
+    assert.equal(withPg.code, 0, withPg.err);
+    assert.match(withPg.out, /^Index advice \(proved with the planner\):$/m, withPg.out);
+    assert.doesNotMatch(withPg.err, /no database/, withPg.err);
+    const none = await runCli(['record', '--', process.execPath, '-e', ''], { env: bare, cwd: root });
+    assert.equal(none.code, 0, none.err);
+    assert.match(none.err, /^pg-lens record: no database: no index advice \(give --db URL, or set DATABASE_URL or PGHOST…\)$/m, none.err);
+  });
+
   it('--fail-on n-plus-one fails the run; the command\'s own failure is reported', async () => {
     const r = await run(['record', '--fail-on', 'n-plus-one', '--', process.execPath, app], { DATABASE_URL: t.url });
     assert.equal(r.code, 1, r.err);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bulkLoad, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, sharedIndexNote, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { bulkLoad, foundStatementsOf, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, sharedIndexNote, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import { mergeStatements } from '../../../../src/db/indexDecision';
 import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
@@ -370,8 +370,9 @@ describe('core/advice/workload: what the workload advice weighed (person10 N21)'
     const text = lines.join('\n');
     assert.match(text, /^Weighed: 21 statements of pg_stat_statements' busiest \(at least 5 calls, by total time; 3 of them also found in the workspace's code, named by their place there\) and 5 statements found only in the workspace's code \(no calls recorded since pg_stat_statements was reset/);
     assert.match(text, /Indexes proved but not recommended:\n- CREATE INDEX CONCURRENTLY features_project_idx ON features \(project\) — features is written often .* it serves project-store\.ts:120/);
-    // The timed statement first; the workspace-only one says it has no calls.
-    assert.match(text, /Statements weighed[^\n]*\n- queryid 42: [^\n]* — 8,700 calls, 210 ms — no index cuts[^\n]*\n- src\/lib[^\n]* — no calls recorded — index proved, not worth its write cost/);
+    // The timed statement first; the workspace-only one says only what is known of its calls, not "no calls recorded"
+    // (person51 L-9: said of an INSERT pg_stat_statements counted 3,000 calls of).
+    assert.match(text, /Statements weighed[^\n]*\n- queryid 42: [^\n]* — 8,700 calls, 210 ms — no index cuts[^\n]*\n- src\/lib[^\n]* — calls not known: no recording holds it, and it matched none of pg_stat_statements' busiest weighed — index proved, not worth its write cost/);
   });
 });
 
@@ -389,6 +390,27 @@ describe('core/advice/workload: the workload report names each place once and sa
     const two = mergeStatements(top, [{ sql: EMAIL, source: 'traffic.ts:46' }, { sql: EMAIL, source: 'traffic.ts:46' }, { sql: EMAIL, source: 'other/seed.ts:3' }]);
     assert.match(two.statements[0].label, /^\S+: SELECT email FROM customers WHERE id = \$1 \(the same statement at \S+ too\)$/);
     assert.doesNotMatch(two.statements[0].label, /traffic\.ts:46: .*traffic\.ts:46/);
+  });
+
+  it('a recorded call whose SQL starts on the next line is one place, the SQL\'s line (person51 L-3: "src/orders.ts:77: … (the same statement at src/orders.ts:78 too)")', () => {
+    const SQL = 'SELECT o.id FROM orders o WHERE o.customer_id = $1';
+    const text = `async function a(id) {\n  return db.query(\n    '${SQL}', [id]);\n}\nasync function b(id) {\n  return db.query('${SQL}', [id]);\n}\n`;
+    const site = (call: number) => {
+      const start = text.indexOf('db.query(', call);
+      return { sql: SQL, span: { start: text.indexOf(`'${SQL}`, start) }, callSpan: { start, end: text.indexOf(');', start) + 2 } };
+    };
+    const found = foundStatementsOf([site(0), site(text.indexOf('function b'))], text, 'src/orders.ts');
+    assert.deepEqual(found.map((f) => [f.source, f.callLines]), [['src/orders.ts:3', { from: 2, to: 3 }], ['src/orders.ts:6', { from: 6, to: 6 }]]);
+    const top = [{ sql: SQL, label: `queryid 9: ${SQL}`, calls: 500, totalMs: 40, queryid: '9' }];
+    // The recording names the first call by its line (2); the code, by its SQL's (3). Either order of the two readings.
+    const recorded = { sql: SQL, source: 'src/orders.ts:2', recorded: { calls: 20, totalMs: 2 } };
+    for (const input of [[...found, recorded], [recorded, ...found]]) {
+      const m = mergeStatements(top, input);
+      assert.deepEqual(m.statements.map((x) => x.label), [`src/orders.ts:3: ${SQL} (the same statement at src/orders.ts:6 too)`]);
+    }
+    // A recorded call on another line than the code's calls stays a place of its own.
+    const elsewhere = mergeStatements(top, [found[0], { ...recorded, source: 'src/orders.ts:9' }]);
+    assert.match(elsewhere.statements[0].label, /src\/orders\.ts:9/);
   });
 
   it('a recorded ORM statement below pg_stat_statements\' 5-call floor lists the recording\'s calls at its line, as that line\'s hover says them (not "no calls recorded")', () => {
