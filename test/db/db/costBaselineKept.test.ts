@@ -7,11 +7,9 @@
  * VS Code keeps it; the server, its figures and the index changes are real.
  */
 import { strict as assert } from 'node:assert';
-import type { PgLensContext } from '../../../src/vscode/main';
-import type { ActiveConnection } from '../../../src/vscode/connections';
+import { keptWindow } from './keptWindow';
 import type { Database } from '../../../src/db/database';
-import { registerCostBaselinesStore, type KeptPerDatabase } from '../../../src/vscode/databaseStore';
-import * as ownRunsModule from '../../../src/db/ownRuns';
+import { registerCostBaselinesStore } from '../../../src/vscode/databaseStore';
 import { costBaselinesOf } from '../../../src/db/ownRuns';
 import { queryIdOf, readIndexNames, readStatementCosts } from '../../../src/db/queryStats';
 import * as costModule from '../../../src/core/cost';
@@ -25,29 +23,7 @@ describe("db/cost baseline kept: a Reload Window keeps the cost lens's figures s
   const sql = 'SELECT id FROM kept_items WHERE sku = $1';
   const globalState = new Map<string, unknown>();
 
-  const openWindow = (db: Database): { kept: KeptPerDatabase; close: () => Promise<void> } => {
-    const subscriptions: { dispose(): void }[] = [];
-    const conn = { profile: db.profile, db } as unknown as ActiveConnection;
-    const ctx = {
-      extension: {
-        subscriptions,
-        globalState: {
-          get: (k: string) => globalState.get(k),
-          update: async (k: string, v: unknown) => void (v === undefined ? globalState.delete(k) : globalState.set(k, JSON.parse(JSON.stringify(v)))),
-        },
-      },
-      connections: { current: conn, onDidChange: () => ({ dispose: () => undefined }) },
-      log: { info: () => undefined, warn: (m: string) => assert.fail(m) },
-    } as unknown as PgLensContext;
-    const kept = registerCostBaselinesStore(ctx, async () => [ownRunsModule, costModule]);
-    return {
-      kept,
-      close: async () => {
-        for (const s of subscriptions) s.dispose();
-        await kept.saved();
-      },
-    };
-  };
+  const openWindow = (db: Database) => keptWindow(db, globalState, registerCostBaselinesStore);
 
   /** A new process: the baselines this process holds (oncePerProcess, db/ownRuns costBaselinesOf) forgotten, as a reloaded extension host starts. */
   const newProcess = () => oncePerProcess('costBaselines', () => new Map<string, CostBaselines>()).clear();

@@ -6,15 +6,12 @@
  * copy through JSON, as VS Code keeps it; the server, its figures and its reset are real.
  */
 import { strict as assert } from 'node:assert';
-import type { PgLensContext } from '../../../src/vscode/main';
-import type { ActiveConnection } from '../../../src/vscode/connections';
+import { keptWindow } from './keptWindow';
 import type { Database } from '../../../src/db/database';
-import { registerOwnRunsStore, type KeptPerDatabase } from '../../../src/vscode/databaseStore';
+import { registerOwnRunsStore } from '../../../src/vscode/databaseStore';
 import { benchmark } from '../../../src/db/benchmark';
-import * as ownRunsModule from '../../../src/db/ownRuns';
 import { ownRunsOf, readOwnRunsEpoch } from '../../../src/db/ownRuns';
 import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
-import * as costModule from '../../../src/core/cost';
 import { appFigures } from '../../../src/core/cost';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
@@ -26,30 +23,7 @@ describe("db/own runs kept: a Reload Window keeps PG Lens's Benchmark runs out o
   const globalState = new Map<string, unknown>();
 
   /** One window of the editor on `db`: the store registered at activation; `close` disposes it as a reload does. */
-  const openWindow = (db: Database): { kept: KeptPerDatabase; close: () => Promise<void> } => {
-    const subscriptions: { dispose(): void }[] = [];
-    const conn = { profile: db.profile, db } as unknown as ActiveConnection;
-    const ctx = {
-      extension: {
-        subscriptions,
-        globalState: {
-          get: (k: string) => globalState.get(k),
-          update: async (k: string, v: unknown) => void (v === undefined ? globalState.delete(k) : globalState.set(k, JSON.parse(JSON.stringify(v)))),
-        },
-      },
-      connections: { current: conn, onDidChange: () => ({ dispose: () => undefined }) },
-      log: { info: () => undefined, warn: (m: string) => assert.fail(m) },
-    } as unknown as PgLensContext;
-    // The modules the extension loads with `import()` when a connection opens, handed in (tsx does not load a dynamic import).
-    const kept = registerOwnRunsStore(ctx, async () => [ownRunsModule, costModule]);
-    return {
-      kept,
-      close: async () => {
-        for (const s of subscriptions) s.dispose();
-        await kept.saved();
-      },
-    };
-  };
+  const openWindow = (db: Database) => keptWindow(db, globalState, registerOwnRunsStore);
 
   /** A new process: the ledger this process holds (oncePerProcess) emptied, as a reloaded extension host starts. */
   const newProcess = (db: Database) => ownRunsOf(db).clear();
