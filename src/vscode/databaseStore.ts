@@ -126,6 +126,16 @@ export function registerIndexUseStore(ctx: PgLensContext): void {
 type OwnRunsModules = [typeof import('../db/ownRuns'), typeof import('../core/cost')];
 const loadOwnRunsModules = async (): Promise<OwnRunsModules> => Promise.all([import('../db/ownRuns'), import('../core/cost')]);
 
+/** A subscription made once the modules have loaded; disposed before that, it is never made. */
+function onceLoaded(modules: () => Promise<OwnRunsModules>, subscribe: (m: OwnRunsModules) => { dispose(): void }): { dispose(): void } {
+  let sub: { dispose(): void } | undefined;
+  let gone = false;
+  void modules().then((m) => {
+    if (!gone) sub = subscribe(m);
+  });
+  return { dispose: () => ((gone = true), sub?.dispose()) };
+}
+
 /** `modules`: how db/ownRuns and core/cost are loaded (a test under mocha hands them in: tsx does not load a dynamic import). */
 export function registerOwnRunsStore(ctx: PgLensContext, modules: () => Promise<OwnRunsModules> = loadOwnRunsModules): KeptPerDatabase {
   const own = modules;
@@ -148,14 +158,7 @@ export function registerOwnRunsStore(ctx: PgLensContext, modules: () => Promise<
       merged.restore(ledger.toKept(), ledger.epoch);
       return merged.toKept();
     },
-    onDidChange: (c, listener) => {
-      let sub: { dispose(): void } | undefined;
-      let gone = false;
-      void own().then(([{ ownRunsOf }]) => {
-        if (!gone) sub = ownRunsOf(c.db).onDidRecord(listener);
-      });
-      return { dispose: () => ((gone = true), sub?.dispose()) };
-    },
+    onDidChange: (c, listener) => onceLoaded(own, ([{ ownRunsOf }]) => ownRunsOf(c.db).onDidRecord(listener)),
   });
 }
 
@@ -176,13 +179,6 @@ export function registerCostBaselinesStore(ctx: PgLensContext, modules: () => Pr
       // Nothing of this window's (no change seen, or a reset ended it): another window's, if any, stays; its period is checked when loaded.
       return b.current() ? b.toKept() : (b.toKept() ?? stored);
     },
-    onDidChange: (c, listener) => {
-      let sub: { dispose(): void } | undefined;
-      let gone = false;
-      void own().then(([{ costBaselinesOf }]) => {
-        if (!gone) sub = costBaselinesOf(c.db).onDidChange(listener);
-      });
-      return { dispose: () => ((gone = true), sub?.dispose()) };
-    },
+    onDidChange: (c, listener) => onceLoaded(own, ([{ costBaselinesOf }]) => costBaselinesOf(c.db).onDidChange(listener)),
   });
 }
