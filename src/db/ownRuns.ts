@@ -10,6 +10,7 @@
  */
 import { CostBaselines, OwnRuns, type OwnRunsEpoch } from '../core/cost';
 import { oncePerProcess } from '../core/oncePerProcess';
+import { databaseIdentity } from '../core/connection/profile';
 import type { Database } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
 
@@ -32,27 +33,23 @@ export async function readOwnRunsEpoch(db: Pick<Database, 'query'>): Promise<Own
   return { startedMs: started, ...(Number.isFinite(reset) ? { statsResetMs: reset } : {}) };
 }
 
-const ledgers = oncePerProcess('ownRuns', () => new Map<string, OwnRuns>());
-
-export function ownRunsOf(db: Pick<Database, 'profile'>): OwnRuns {
-  const p = db.profile;
-  const key = `${p.host}:${p.port}/${p.database}`;
-  let l = ledgers.get(key);
-  if (!l) ledgers.set(key, (l = new OwnRuns()));
-  return l;
+/** One record per database (databaseIdentity), one map per process for both bundles (oncePerProcess under `name`). */
+function perDatabase<T>(name: string, make: () => T): (db: Pick<Database, 'profile'>) => T {
+  const byDatabase = oncePerProcess(name, () => new Map<string, T>());
+  return (db) => {
+    const key = databaseIdentity(db.profile);
+    let v = byDatabase.get(key);
+    if (v === undefined) byDatabase.set(key, (v = make()));
+    return v;
+  };
 }
 
-const baselines = oncePerProcess('costBaselines', () => new Map<string, CostBaselines>());
+export const ownRunsOf = perDatabase('ownRuns', () => new OwnRuns());
+
 
 /**
  * The cost lens's index-change baseline of this database (core/cost CostBaselines), one per process like the own-runs
  * ledger: kept across reconnects (pg_stat_statements keeps counting across them) and, by the editor, across a Reload
  * Window (vscode/databaseStore, person51 M-2), valid in the same period as the ledger (readOwnRunsEpoch).
  */
-export function costBaselinesOf(db: Pick<Database, 'profile'>): CostBaselines {
-  const p = db.profile;
-  const key = `${p.host}:${p.port}/${p.database}`;
-  let b = baselines.get(key);
-  if (!b) baselines.set(key, (b = new CostBaselines()));
-  return b;
-}
+export const costBaselinesOf = perDatabase('costBaselines', () => new CostBaselines());
