@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../core/findings';
 import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
-import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
@@ -201,8 +200,6 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   } catch (e) {
     throw new UsageError(errorMessage(e));
   }
-  const wasm = path.join(__dirname, 'wasm');
-  if (fs.existsSync(wasm)) configureTreeSitter(wasm);
   const sites = await extractSqlSites(text, full, full);
   const starts = lineStarts(text);
   const located = sites.map((s) => ({ s, line: positionAt(starts, s.span.start).line + 1, endLine: positionAt(starts, s.span.end).line + 1 }));
