@@ -622,7 +622,7 @@ export interface FoundStatement {
   dynamic?: boolean;
   /** A recorded statement's figures at its place in the recording (the recorded line's hover: "3 statements, 21.5 ms"). */
   recorded?: RecordedFigures;
-  /** The 1-based lines of the call the SQL is passed to (extract's SqlSite.callSpan), when the code's statement has one. */
+  /** The 1-based lines of the call the SQL is passed to (extract's SqlSite.callSpan, or calledBy), when the code's statement has one. */
   callLines?: { from: number; to: number };
 }
 
@@ -650,8 +650,11 @@ export interface RecordedFigures {
  * A file's SQL sites as the statements every decision weighs (FoundStatement), each named by its place (`place:line`, the
  * line its SQL starts on). The editor's workspace reading and the file the editor analyses give the same entries.
  */
-export function foundStatementsOf(sites: readonly { sql: string; span: { start: number }; callSpan?: { start: number; end: number }; dynamic?: boolean }[], text: string, place: string, context?: CodeContext): FoundStatement[] {
-  return sites.map((s) => ({ sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}), ...(s.callSpan ? { callLines: { from: lineAtOffset(text, s.callSpan.start), to: lineAtOffset(text, s.callSpan.end) } } : {}) }));
+export function foundStatementsOf(sites: readonly { sql: string; span: { start: number }; callSpan?: { start: number; end: number }; calledBy?: { start: number; end: number }; dynamic?: boolean }[], text: string, place: string, context?: CodeContext): FoundStatement[] {
+  return sites.map((s) => {
+    const call = s.callSpan ?? s.calledBy;
+    return { sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}), ...(call ? { callLines: { from: lineAtOffset(text, call.start), to: lineAtOffset(text, call.end) } } : {}) };
+  });
 }
 
 /** 1-based line of an offset. */

@@ -584,8 +584,13 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     // Passed straight to a call PG Lens did not recognise as a driver's (`await db.query<Row>(…)`, whose await TypeScript's
     // grammar reads into the called function): the values after it are still what its placeholders take, for the value
     // prompts to name (person31 L2: the shop's INSERT named no argument where its SELECTs did). The site stays what it is.
+    // The call's lines name the statement as a recording names it (calledBy; person52 L-3: "src/orders.ts:31 … (the same
+    // statement at src/orders.ts:32 too)").
     const args = root.parent;
-    if (site && args?.parent && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex) callArguments(site.params, root, args.parent, profile);
+    if (site && args?.parent && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex) {
+      site.calledBy = { start: args.parent.startIndex, end: args.parent.endIndex };
+      callArguments(site.params, root, args.parent, profile);
+    }
     // The first piece given to a string builder (`new StringBuilder("SELECT …")`, `b.WriteString("SELECT …")`,
     // `sql.append("SELECT …")`): the statement is what the builder holds when it runs, built at run time.
     if (site && givenToBuilder(root, text)) site.dynamic = true;

@@ -43,6 +43,13 @@ export interface SqlSite {
   span: Span;
   /** The call the SQL is passed to, when there is one (for diagnostics on the call, N+1). */
   callSpan?: Span;
+  /**
+   * A string taken as SQL because it parses (api `constant`) handed straight to a call as its first argument
+   * (`await db.query<Order>(` then the SQL on the next line): that call. It names the statement by its call's lines, as a
+   * recording does (the workload's places, person52 L-3); the site keeps no callSpan, so its lines, where N+1 findings
+   * and labels point, stay the string's.
+   */
+  calledBy?: Span;
   params: SqlParam[];
   /** 1 for known APIs and markers; below 1 for strings taken as SQL because they parse as SQL. */
   confidence: number;

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { bulkLoad, foundStatementsOf, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, sharedIndexNote, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import { mergeStatements } from '../../../../src/db/indexDecision';
+import { extractSqlSites, prepareExtraction } from '../../../../src/core/extract';
 import { planFooting, planOutline, sameFooting, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -411,6 +412,20 @@ describe('core/advice/workload: the workload report names each place once and sa
     // A recorded call on another line than the code's calls stays a place of its own.
     const elsewhere = mergeStatements(top, [found[0], { ...recorded, source: 'src/orders.ts:9' }]);
     assert.match(elsewhere.statements[0].label, /src\/orders\.ts:9/);
+  });
+
+  it('a call with type arguments (`await db.query<Order>(` then the SQL on the next line) is one place too, as extraction reads it (person52 L-3: "src/orders.ts:31 … (the same statement at src/orders.ts:32 too)")', async function () {
+    this.timeout(60_000);
+    await prepareExtraction('typescript');
+    const SQL = 'SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY id';
+    const text = `export async function items(db: Db, ids: number[]) {\n  for (const id of ids) {\n    const { rows } = await db.query<OrderItem>(\n      '${SQL}',\n      [id],\n    );\n  }\n}\n`;
+    const found = foundStatementsOf(await extractSqlSites(text, 'src/orders.ts', 'src/orders.ts'), text, 'src/orders.ts');
+    assert.deepEqual(found.map((f) => [f.source, f.callLines]), [['src/orders.ts:4', { from: 3, to: 6 }]]);
+    const top = [{ sql: SQL, label: `queryid 9: ${SQL}`, calls: 500, totalMs: 40, queryid: '9' }];
+    const recorded = { sql: SQL, source: 'src/orders.ts:3', recorded: { calls: 20, totalMs: 2 } };
+    for (const input of [[...found, recorded], [recorded, ...found]]) {
+      assert.deepEqual(mergeStatements(top, input).statements.map((x) => x.label), [`src/orders.ts:4: ${SQL}`]);
+    }
   });
 
   it('a recorded ORM statement below pg_stat_statements\' 5-call floor lists the recording\'s calls at its line, as that line\'s hover says them (not "no calls recorded")', () => {
