@@ -518,7 +518,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   provedFor(sql: string): ProvedIndexFigure[] {
-    return provedFigures(this.adviceFor(sql)?.suggestions ?? []);
+    const decided = this.adviceFor(sql);
+    return provedFigures(decided?.suggestions ?? [], decided);
   }
 
   pendingFor(sql: string): boolean {

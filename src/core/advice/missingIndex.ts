@@ -107,14 +107,9 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     // finding on the line the "also serving …" list pushed the plan's Open plan out of the 250 px box (person30 M1). The
     // statements the index also serves are the help's (the CLI prints it under the message) and the hover's Why.
     message: advice.suggestions.map((s) => {
-      const others = opts.alsoServes?.[s.ddl]?.length ?? 0;
-      const n = sharedInstead(s, opts.ownInstead?.[s.ddl], others);
+      const phrase = sharedIndexPhrase(s, opts.alsoServes?.[s.ddl]?.length ?? 0, opts.ownInstead?.[s.ddl]);
       const w = held.get(s.ddl);
-      // Shared, whether or not the statement's own index would do better: every statement the decision gives one index
-      // says so on its line (issue 20, person51 L-6: orders.ts:70 said "one index shared with 1 other statement", while
-      // customers.ts:27 and orders.ts:80, which share orders (customer_id, placed_at DESC), said nothing of it).
-      const shared = n ? ` (${n.withWhom}; ${n.instead})` : others > 0 ? ` (${sharedWithText(others)})` : '';
-      return `${s.summary}${shared}${w ? ` — ${withheldNote(w.why)}` : ''}`;
+      return `${s.summary}${phrase ? ` (${phrase})` : ''}${w ? ` — ${withheldNote(w.why)}` : ''}`;
     }).join('; '),
     span,
     file: site.file,
@@ -186,9 +181,17 @@ export function foldIntoMissingIndex(findings: Finding[]): Finding[] {
  * order and operator class, INCLUDE, WHERE ("reviews (product_id) INCLUDE (rating)", "products USING gin
  * (attributes jsonb_path_ops)"). "table (columns)" hid the INCLUDE list and the GIN operator class the DDL then had.
  */
-/** The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip (person20 MEDIUM 4). */
-export function provedFigures(suggestions: readonly { table: string; costBefore: number; costAfter: number | null; verifiedBy: string; columns: string[]; ddl: string; tableIndexes?: readonly string[]; at?: string }[]): ProvedIndexFigure[] {
-  return suggestions.flatMap((s) => (s.costAfter === null || s.verifiedBy === 'none' ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl, ...(s.tableIndexes ? { tableIndexes: s.tableIndexes } : {}), ...(s.at ? { at: s.at } : {}) }]));
+/**
+ * The proved suggestions as the plan's tips take them: proved only (a trial index, HypoPG), an estimate is never a "proved" tip
+ * (person20 MEDIUM 4). `decided`: the decision's statements each index also serves and the statement's own index, for the
+ * tip to say an index is shared as Problems does (person52 L-5).
+ */
+export function provedFigures(suggestions: readonly { table: string; costBefore: number; costAfter: number | null; verifiedBy: string; columns: string[]; ddl: string; tableIndexes?: readonly string[]; at?: string }[], decided?: { alsoServes?: Record<string, readonly string[]>; ownInstead?: Record<string, Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'>> }): ProvedIndexFigure[] {
+  return suggestions.flatMap((s) => {
+    if (s.costAfter === null || s.verifiedBy === 'none') return [];
+    const shared = decided && sharedIndexPhrase({ costAfter: s.costAfter }, decided.alsoServes?.[s.ddl]?.length ?? 0, decided.ownInstead?.[s.ddl]);
+    return [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s), columns: s.columns, ddl: s.ddl, ...(s.tableIndexes ? { tableIndexes: s.tableIndexes } : {}), ...(s.at ? { at: s.at } : {}), ...(shared ? { shared } : {}) }];
+  });
 }
 
 /** One proved figure per index (the best proof of each CREATE INDEX: the largest cut): what the editor and `pg-lens health` call the advised indexes. */
@@ -219,6 +222,17 @@ function sharedInstead(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<Pr
     withWhom: sharedWithText(others),
     instead: `its own, ${indexDefinitionTitle(own)}, would give ${formatCost(own.costAfter)}`,
   };
+}
+
+/**
+ * Shared, whether or not the statement's own index would do better: every statement the decision gives one index says so on
+ * its line (issue 20, person51 L-6: orders.ts:70 said "one index shared with 1 other statement", while customers.ts:27 and
+ * orders.ts:80, which share orders (customer_id, placed_at DESC), said nothing of it) and in the plan's tip (person52 L-5).
+ * Undefined when the index serves this statement alone.
+ */
+function sharedIndexPhrase(s: Pick<ProvedSuggestion, 'costAfter'>, others: number, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined): string | undefined {
+  const n = sharedInstead(s, own, others);
+  return n ? `${n.withWhom}; ${n.instead}` : others > 0 ? sharedWithText(others) : undefined;
 }
 
 /** "one index shared with 2 other statements" (the count unknown: "with other statements"). */

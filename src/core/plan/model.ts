@@ -56,7 +56,7 @@ export interface Tip {
    * `elsewhere`: the CREATE INDEX proved for a statement of the workspace on the same table and columns, on a plan
    * brought without its statement (a pasted plan): said as that statement's proof; `at`: where that statement is written.
    */
-  proved?: { before: number; after: number; index: string; planCost?: number; elsewhere?: string; at?: string };
+  proved?: { before: number; after: number; index: string; planCost?: number; elsewhere?: string; at?: string; shared?: string };
   /** Nothing to save in this plan (a one-node plan no estimate can change): said so, never a saving. */
   unpriced?: true;
   /** The tip proposes no change (an index exists already, or no index serves the condition): `saving` is the time (or cost) at stake, said so, never "could save". */
@@ -93,6 +93,12 @@ export interface ProvedIndexFigure {
    * created or dropped since, AnalyzeOptions.relationIndexes) does not use the proof.
    */
   tableIndexes?: readonly string[];
+  /**
+   * The decision gives this statement an index it shares with others (missingIndex sharedIndexPhrase: "one index shared with
+   * 1 other statement; its own, reviews (customer_id, created_at), would give 8.31"): the plan's tip says so, as Problems
+   * does, and does not call its keys "the filtered columns" (person52 L-5).
+   */
+  shared?: string;
 }
 
 export interface Buffers {

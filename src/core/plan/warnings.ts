@@ -262,7 +262,7 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   // The advice's before is its own plan's total cost: a plan of this statement costed otherwise (other values, another
   // shape) is another plan, and the proof's figures are not this plan's (person24: "cost 934 → 19.4" under a plan of 179).
   const other = plan.totalCost > 0 && Math.abs(plan.totalCost - p.costBefore) > 0.05 * Math.max(plan.totalCost, p.costBefore);
-  const proof = { before: p.costBefore, after: p.costAfter, index: p.title, ...(other ? { planCost: plan.totalCost } : {}) };
+  const proof = { before: p.costBefore, after: p.costAfter, index: p.title, ...(other ? { planCost: plan.totalCost } : {}), ...(p.shared ? { shared: p.shared } : {}) };
   if (!plan.analyzed) return { proof, saving: other ? n.metrics.inclusiveCost * (1 - p.costAfter / p.costBefore) : p.costBefore - p.costAfter };
   const took = n.metrics.parallel ? gatherInclusive(plan, n, anc) : (n.metrics.inclusiveMs ?? 0);
   return { proof, saving: took * (1 - p.costAfter / p.costBefore) };
@@ -878,7 +878,10 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           // Unproved, the index the condition's columns make (person32 L1: the hover named order_items (product_id) for
           // the same scan, the tip only "the filtered columns").
           const named = proof ? undefined : filteredIndex(n, String(n.raw[K.Filter] ?? ''));
-          text = not ? `${scan}: ${not}.` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.${proof ? '' : widerProof(plan, n, options)}`;
+          // A shared index's keys are not this scan's filtered columns alone: said as Problems says it (person52 L-5: "An index on
+          // the filtered columns …: reviews (customer_id, rating)" for a statement filtering on customer_id and created_at).
+          const shared = proof?.shared;
+          text = not ? `${scan}: ${not}.` : shared ? `${scan}. One index for this and other statements lets PostgreSQL read only the rows this one needs: ${proof!.index} (${shared}).` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.${proof ? '' : widerProof(plan, n, options)}`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;

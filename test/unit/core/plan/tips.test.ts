@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzePlan, fmtSaving, K, misestimateLabel, oneOffWrite, planCatalogNames, planText, type Plan } from '../../../../src/core/plan';
 import { conditionColumns, indexServesCondition } from '../../../../src/core/plan/warnings';
-import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
+import { missingIndexHover, provedFigures } from '../../../../src/core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../../../../src/core/plan/model';
 import { briefMarkdown, briefPlan, declinedIndexNote, hoverNoIndexNote, mdEscape } from '../../../../src/core/plan/brief';
 import { ADVICE_PENDING } from '../../../../src/core/plan';
@@ -441,6 +441,21 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.match(planText(p), /\(saves ~528 cost units: cost 554 → 25\.7, proved by the planner\)$/m);
     // An index proved on another table keeps the tip's own figure.
     assert.equal(analyzePlan(plan, { relationRows, provedIndexes: [{ table: 'orders', costBefore: 554.1, costAfter: 25.7, title: 'orders (x)' }] }).tips[0].proved, undefined);
+  });
+
+  it('an index the decision shares with other statements is said shared, as Problems says it, not "an index on the filtered columns" (person52 L-5: "An index on the filtered columns …: reviews (customer_id, rating)" for a statement filtering on other columns)', () => {
+    const shared = 'one index shared with 1 other statement; its own, reviews (product_id, created_at DESC), would give 8.31';
+    const figures = provedFigures([{ table: 'reviews', costBefore: 554.1, costAfter: 25.7, verifiedBy: 'hypopg', columns: ['product_id', 'rating'], ddl: 'CREATE INDEX CONCURRENTLY r ON reviews (product_id, rating)' }], {
+      alsoServes: { 'CREATE INDEX CONCURRENTLY r ON reviews (product_id, rating)': ['src/reviews.ts:6'] },
+      ownInstead: { 'CREATE INDEX CONCURRENTLY r ON reviews (product_id, rating)': { ddl: 'CREATE INDEX CONCURRENTLY o ON reviews (product_id, created_at DESC)', table: 'reviews', columns: ['product_id', 'created_at DESC'], costAfter: 8.31 } },
+    });
+    assert.equal(figures[0].shared, shared);
+    const t = analyzePlan(plan, { relationRows, provedIndexes: figures }).tips[0];
+    assert.doesNotMatch(t.text, /the filtered columns/);
+    assert.match(t.text, /One index for this and other statements lets PostgreSQL read only the rows this one needs: reviews \(product_id, rating\) \(one index shared with 1 other statement; its own, reviews \(product_id, created_at DESC\), would give 8\.31\)\.$/);
+    assert.equal(fmtSaving(t), 'saves ~528 cost units: cost 554 → 25.7, proved by the planner');
+    // Its own index (no other statement): the tip as before.
+    assert.equal(provedFigures([{ table: 'reviews', costBefore: 554.1, costAfter: 25.7, verifiedBy: 'hypopg', columns: ['product_id'], ddl: 'CREATE INDEX x ON reviews (product_id)' }], { alsoServes: {} })[0].shared, undefined);
   });
 
   // person27: a plan pasted from elsewhere (no statement) had tips that did not name the index PG Lens had proved for the
