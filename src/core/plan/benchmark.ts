@@ -110,3 +110,13 @@ export function compareBenchmarks(before: BenchmarkRunSummary, after: BenchmarkR
     notes,
   };
 }
+
+/**
+ * What the plan panel says while a benchmark runs (person52 L-8: for a 40 s run of 6,000 executions the panel was an empty
+ * tab titled "Plan", the progress only in a notification): the runs done of all, and the statement when no plan is beside it.
+ */
+export function benchmarkRunningLine(done: number, total: number, statement?: string): string {
+  const runs = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} runs`;
+  return `Benchmark running (read-only, rolled back): ${runs}${statement ? ` of ${statement}` : ''} — its figures show here when it ends.`;
+}
+

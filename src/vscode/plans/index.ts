@@ -816,11 +816,16 @@ class PlansFeature implements vscode.Disposable {
       token.onCancellationRequested(() => ac.abort());
       try {
         let last = 0;
+        panel.benchmarkRunning(target.site.sql, 0, runs);
         const run = await benchmark(p.conn.db, target.site.sql, { runs, concurrency: conc, params, signal: ac.signal, onProgress: (d, t) => {
           const pct = Math.floor((d / t) * 100);
-          if (pct > last) progress.report({ increment: pct - last, message: `${d}/${t}` });
+          if (pct > last) {
+            progress.report({ increment: pct - last, message: `${d}/${t}` });
+            panel.benchmarkRunning(target.site.sql, d, t);
+          }
           last = pct;
         } });
+        panel.benchmarkEnded();
         const previous = this.benchmarks.get(run.sql);
         const shown: BenchmarkRunSummary = { ...run, params: (params ?? []).map((v) => (v === null ? null : String(v))) };
         this.benchmarks.set(run.sql, shown);
@@ -828,6 +833,7 @@ class PlansFeature implements vscode.Disposable {
       } catch (e) {
         // Beside the plan, which stays: a value PostgreSQL refuses replaced the plan with the error.
         const cut = runFailure('The benchmark', e);
+        panel.benchmarkEnded();
         panel.post({ type: 'benchmarkError', message: cut.notify ? cut.line : errorMessage(e) });
         if (cut.notify) {
           this.ctx.log.warn(cut.line);

@@ -10,6 +10,7 @@ import { errorMessage } from '../../core/safeText';
 import { shortLine } from '../../core/format';
 import type { SqlSite } from '../../core/extract/types';
 import { ADVICE_PENDING } from '../../core/plan/warnings';
+import { benchmarkRunningLine } from '../../core/plan/benchmark';
 
 export const PLAN_VIEW_TYPE = 'pgLens.plan';
 /** The custom editor of .plan / .explain files (package.json customEditors). */
@@ -193,6 +194,21 @@ export class PlanPanel implements vscode.Disposable {
     if (m.type === 'benchmark' && !beside) this.panel.title = `Benchmark: ${shortLine(m.run.sql, 40)}`;
     if (this.ready) void this.panel.webview.postMessage(m);
     else this.queue.push(m);
+  }
+
+  /**
+   * A benchmark of this tab's statement under way: said beside the plan shown, else as the tab's page, titled for the run
+   * (person52 L-8: a blank "Plan" tab for the whole run).
+   */
+  benchmarkRunning(sql: string, done: number, total: number): void {
+    if (this.last?.type === 'show') return this.post({ type: 'notice', message: benchmarkRunningLine(done, total), busy: true });
+    if (PlanPanel.open.has(this)) this.panel.title = `Benchmark: ${shortLine(sql, 40)}`;
+    this.post({ type: 'busy', message: benchmarkRunningLine(done, total, shortLine(sql, 80)) });
+  }
+
+  /** The benchmark ended (its figures or its error follow): the running line beside the plan says so. */
+  benchmarkEnded(): void {
+    if (this.last?.type === 'show') this.post({ type: 'notice', message: 'Benchmark ended: its result is below the plan.', busy: false });
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 /** The plan cache (LRU, versions) and benchmark statistics. */
 import { strict as assert } from 'node:assert';
 import { PlanCache } from '../../../../src/core/plan/cache';
-import { compareBenchmarks, percentile, summarizeLatencies } from '../../../../src/core/plan/benchmark';
+import { benchmarkRunningLine, compareBenchmarks, percentile, summarizeLatencies } from '../../../../src/core/plan/benchmark';
 import { analyzePlan } from '../../../../src/core/plan';
 
 describe('core/plan cache and benchmark statistics', () => {
@@ -59,6 +59,11 @@ describe('core/plan cache and benchmark statistics', () => {
     assert.deepEqual(compareBenchmarks({ ...before, scans: undefined }, { ...before, p50: 0.5, p95: 2, throughputPerSec: 380 }).notes, []);
     // Slower at p50 while the tail and the throughput got better: disagreement the other way.
     assert.match(compareBenchmarks(before, { ...before, p50: 2.5, p95: 3, throughputPerSec: 250 }).notes.join(' '), /^The timings disagree \(p50 1\.3× slower, p95 3\.2× faster, throughput 2\.5× higher\)/);
+  });
+
+  it('a benchmark under way says its runs done of all, and its statement where no plan is beside it (person52 L-8: a blank "Plan" tab for a 40 s run)', () => {
+    assert.equal(benchmarkRunningLine(180, 6000), 'Benchmark running (read-only, rolled back): 180/6,000 runs — its figures show here when it ends.');
+    assert.equal(benchmarkRunningLine(0, 100, 'SELECT id FROM orders WHERE customer_id = $1'), 'Benchmark running (read-only, rolled back): 0/100 runs of SELECT id FROM orders WHERE customer_id = $1 — its figures show here when it ends.');
   });
 
   it('reads plans pasted from pgAdmin (quoted lines) and JSON inside a psql frame', () => {
