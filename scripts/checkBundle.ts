@@ -102,10 +102,18 @@ const root = path.join(__dirname, '..');
  * bundle.extensionModuleLoadMs (median 22.5 ms, CPU 22.5, at load 5–9 this session: unchanged from 22.5 at the start).
  * The next cut before another raise: core/advice/migrations.ts (34 KB in the editor bundle; its writers are reached by
  * dynamic import already, only its command ids, marker and fix shape are needed before the engine loads).
+ * 2026-12-07 (forty-eighth session, issue 20): that cut. A dynamic import() of our own module is bundled inline (only
+ * lazyLibraries and the engine are files of their own), so core/advice/migrations was in extension.js whole. Its tool
+ * detection and writers are reached through loadEngine now (src/engine.ts; ENGINE_ONLY_MODULES holds it); the commands,
+ * the fix's title and the files that can change the tool the editor needs before that are core/advice/migrationFix
+ * (1.4 KB). extension.js 765,819 → 731,965 bytes (−33.9 KB), budget lowered 775 → 745 KB (13 KB over what is left, the
+ * margin the last budgets had); engine.js 959,021 → 992,479 bytes (+33.5 KB: the same module, moved, not grown), budget
+ * raised 990 → 1,005 KB for it — the engine loads on the first analysis, hover or recording, before any migration is
+ * offered, so no path loads more than before. Measured `npm run build:prod && npx tsx scripts/checkBundle.ts`.
  */
 export const BUDGETS = {
-  extensionJs: 775_000,
-  engineJs: 990_000,
+  extensionJs: 745_000,
+  engineJs: 1_005_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
 };
@@ -151,6 +159,9 @@ export const ENGINE_ONLY_MODULES = [
   'src/db/workloadFacts.ts',
   'src/db/stats.ts',
   'src/db/maintenance.ts',
+  // "Add migration"'s tool detection and writers: the editor offers and writes a migration through loadEngine (its commands,
+  // the fix's title and the tool's marker files are core/advice/migrationFix, in the editor bundle).
+  'src/core/advice/migrations.ts',
 ];
 
 /** Problems with how the modules are split between the editor bundle and the engine bundle (bundle-meta.json's shape). */

@@ -15,6 +15,10 @@
  * foreign keys — all after a first analysis or a panel opened, so activation carries none of it. They reach the
  * database through the connection the editor made (db/database stays in the editor bundle; pg is lib-pg.js).
  *
+ * "Add migration"'s detection of the project's tool and its writers (core/advice/migrations, ~34 KB minified) are here
+ * too: the editor reaches them when it offers or writes a migration for an index fix; what it needs before that (the
+ * commands, the fix's title, the files that can change the tool) is core/advice/migrationFix, in the editor bundle.
+ *
  * Everything that holds state behind a tree-sitter parse lives in this bundle only: a SourceTree made here is read
  * here (checkBundle.ts asserts the editor bundle holds none of ENGINE_ONLY_MODULES).
  */
@@ -39,3 +43,4 @@ export { runHealth, foreignKeyAdvice } from './db/health';
 export { StatsReader, readSizes } from './db/stats';
 export { readStatementUse, readHistoryMarks } from './db/workloadFacts';
 export { planAction, runAction } from './db/maintenance';
+export { detectMigrationTool, findStartupMigrator, generateMigration, migrationOffer, startupMigratorCandidates } from './core/advice/migrations';

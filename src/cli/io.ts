@@ -1,7 +1,10 @@
 /** Small shared pieces of the CLI: output, exit codes, connection from --db / environment. */
 import { ENVIRONMENTS, parseConnectionString, type ConnectionProfile } from '../core/connection/profile';
 import { isEnvironment, looksLikeProduction } from '../core/connection/settings';
-import { oneLine } from '../core/safeText';
+import { errorMessage, oneLine } from '../core/safeText';
+import { fileStatements, type FileStatement } from '../core/extract/fileStatements';
+import { LIMITS } from '../core/limits';
+import { readRegularFile } from '../node/readFile';
 import { connectionFromPgEnv, choosePassword } from '../core/connection/detect';
 import { connect, type Database } from '../db/database';
 import { pgpassPassword } from '../db/pgpass';
@@ -188,4 +191,22 @@ export async function resolveConnection(dbUrl: string | undefined, ctx: CliConte
   }
   const { password } = choosePassword({ given, pgpassword: ctx.env.PGPASSWORD, pgpass: given || ctx.env.PGPASSWORD ? undefined : await pgpassPassword(profile, ctx.env) });
   return { profile, password, ...(connectTimeout !== undefined ? { connectTimeout } : {}) };
+}
+
+/**
+ * `--file F [--line N]` of explain and advise: the file read here (regular only, bounded: node/readFile), its statements
+ * picked by the one core reader (core/extract/fileStatements) — the same statements and messages for both commands. A
+ * file that cannot be read, or no statement to give, is a usage error in one line.
+ */
+export async function readFileStatements(fileArg: string, ctx: CliContext, opts: { line?: number; one?: boolean } = {}): Promise<{ full: string; text: string; statements: FileStatement[] }> {
+  const full = path.resolve(ctx.cwd, fileArg);
+  let text: string;
+  try {
+    text = (await readRegularFile(full, LIMITS.fileBytes)).toString('utf8');
+  } catch (e) {
+    throw new UsageError(errorMessage(e));
+  }
+  const found = await fileStatements(text, full, { name: fileArg, ...opts });
+  if ('error' in found) throw new UsageError(found.error);
+  return { full, text, statements: found.statements };
 }

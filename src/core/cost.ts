@@ -3,6 +3,7 @@
  * statement, the CodeLens title, and ranking. The db layer reads the numbers (src/db/queryStats.ts: readStatementCosts, queryIdOf).
  */
 import type { KnownPlan } from './plan/indexUse';
+import type { StatementFigures } from './nplusone/observed';
 import { formatCount, formatMs, formatPercent, listAndMore } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
@@ -550,14 +551,36 @@ export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: nu
  * taken out — runs recorded after it are not in the reading (person51 L-1: a reading of the app's 39 calls, taken before a
  * 100-run Benchmark, read "39 calls (39 PG Lens's)" once the runs were noted). Runs under way at the reading are in it by
  * an unknown part: up to their calls are said to be PG Lens's (`ownUnderWay`), nothing taken out. `splitAtMs`: a baseline
- * reading (the runs under way then are not measured: OwnRuns.get's `split`).
+ * reading (the runs under way then are not measured: OwnRuns.get's `split`). `sinceMs`: the figures are a window's that
+ * starts then (a recording's: windowAppFigures), only the runs after it are in them.
  */
-export function appFiguresAt(stat: StatementStat, own: Pick<OwnRuns, 'get'>, sql: string, readAtMs: number, splitAtMs?: number): AppFigures | undefined {
-  const f = appFigures(stat, own.get(sql, stat.queryid, { before: readAtMs, split: splitAtMs }));
+export function appFiguresAt(stat: StatementStat, own: Pick<OwnRuns, 'get'>, sql: string, readAtMs: number, splitAtMs?: number, sinceMs?: number): AppFigures | undefined {
+  const f = appFigures(stat, own.get(sql, stat.queryid, { before: readAtMs, split: splitAtMs, after: sinceMs }));
   const under = own.get(sql, stat.queryid, { during: readAtMs });
   if (!f || !under?.calls) return f;
   const up = Math.min(under.calls, f.calls);
   return up > 0 ? { ...f, ownUnderWay: up } : f;
+}
+
+/**
+ * A window's statement figures (a recording's: pg_stat_statements read at `fromMs` and at `toMs`, core/nplusone/observed
+ * diffFigures) with PG Lens's own runs in it taken out as the cost lens takes them out (appFiguresAt, the same rules):
+ * all their calls and rows, their time only as measured on the server. A Benchmark run while the app ran the statement
+ * is not measured (db/benchmark), yet its calls are not the app's (issue 20: they were left in, and a 100-run Benchmark
+ * made an observed N+1). What still holds runs of PG Lens's is said on the figures (StatementFigures.own).
+ */
+export function windowAppFigures(list: readonly StatementFigures[], own: Pick<OwnRuns, 'get'>, fromMs: number, toMs: number): StatementFigures[] {
+  return list.flatMap((s) => {
+    if (!s.query) return [s];
+    const stat = { queryid: s.queryid, query: s.query, calls: s.calls, rows: s.rows, totalMs: s.totalExecTimeMs, meanMs: s.totalExecTimeMs / Math.max(1, s.calls) };
+    const app = appFiguresAt(stat, own, s.query, toMs, undefined, fromMs);
+    if (!app) return [];
+    const leftOut = s.calls - app.calls;
+    const upTo = app.ownInCalls ?? app.ownUnderWay;
+    const note = { ...(leftOut > 0 ? { leftOut } : {}), ...(app.ownIncluded && !app.ownInCalls ? { timeIncluded: app.ownIncluded } : {}), ...(upTo ? { upTo } : {}) };
+    const { own: _was, ...rest } = s;
+    return [{ ...rest, calls: app.calls, rows: app.rows, totalExecTimeMs: app.totalMs, ...(Object.keys(note).length ? { own: note } : {}) }];
+  });
 }
 
 /**

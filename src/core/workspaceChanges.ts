@@ -4,7 +4,7 @@
  * one batch (ChangeBurst, on an injected clock). No `vscode`, no fs.
  */
 import { SOURCE_EXTENSIONS } from './languages/registry';
-import { migrationMarker } from './advice/migrations';
+import { migrationMarker } from './advice/migrationFix';
 import { skippedPath } from './skippedFolders';
 
 export type FileChange = 'created' | 'changed' | 'deleted';

@@ -20,7 +20,7 @@
  * read-only transaction that is rolled back (and the prepared statement deallocated). Nothing is
  * executed. The text format is read, not JSON: a 64-bit identifier does not survive JSON.parse.
  */
-import { appFigures, type IndexIdentity, type OwnRuns, type StatementStat } from '../core/cost';
+import { windowAppFigures, type IndexIdentity, type StatementStat } from '../core/cost';
 import { ownRunsOf } from './ownRuns';
 import type { Database, ServerInfo } from './database';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_IDENTITY, OWN_STATEMENT_MARKER } from './sql';
@@ -192,20 +192,7 @@ export async function snapshotStatements(db: Database): Promise<Snapshot> {
 /** What ran between two snapshots, most calls first, with texts, without our own statements. */
 export async function diffSnapshots(db: Database, before: Snapshot, after: Snapshot, opts: { top?: number } = {}): Promise<StatementFigures[]> {
   const delta = diffFigures(before.figures, after.figures).slice(0, opts.top ?? 200);
-  return withoutOwnRuns(await withTexts(db, delta), ownRunsOf(db), before.at.getTime(), after.at.getTime());
-}
-
-/**
- * A window's figures with PG Lens's own Benchmark runs in it taken out at their measured server time, as the cost lens
- * and Top statements take them out (core/cost appFigures): a Benchmark during a recording is not the app's N+1 (person47 M1).
- */
-function withoutOwnRuns(list: StatementFigures[], own: OwnRuns, fromMs: number, toMs: number): StatementFigures[] {
-  return list.flatMap((s) => {
-    const runs = s.query ? own.get(s.query, s.queryid, { after: fromMs, before: toMs }) : undefined;
-    if (!runs?.measured.calls) return [s];
-    const app = appFigures({ queryid: s.queryid, query: s.query!, calls: s.calls, rows: s.rows, totalMs: s.totalExecTimeMs, meanMs: s.totalExecTimeMs / s.calls }, runs);
-    return app ? [{ ...s, calls: app.calls, rows: app.rows, totalExecTimeMs: app.totalMs }] : [];
-  });
+  return windowAppFigures(await withTexts(db, delta), ownRunsOf(db), before.at.getTime(), after.at.getTime());
 }
 
 /** Statement figures (totals since the last reset), texts only for the ids asked for or the top N. */

@@ -27,7 +27,7 @@ import { loadEngine } from './loadEngine';
 import { countOf, spaced } from '../core/format';
 import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { adaptFixes, DIAGNOSTIC_SOURCE } from './findingActions';
-import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrations';
+import { ADD_MIGRATION_COMMAND, migrationAction, migrationFixFor, migrationMarker, PROJECT_FACT_FILES, SAVE_INDEX_SQL_COMMAND, type MigrationTool } from '../core/advice/migrationFix';
 import { SKIPPED_DIRS_GLOB } from '../core/skippedFolders';
 import { contextPathOf, type WorkspaceChange } from './workspaceChanges';
 import { EDITOR_SCHEMES, READ_ONLY_SCHEME, shownTextUris } from './reportDocument';
@@ -888,7 +888,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   /** A folder's files (relative, posix), what they say the project uses, and the migration tool detected from them. */
   private async projectOf(folder: vscode.WorkspaceFolder) {
-    const { detectMigrationTool, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
+    const { detectMigrationTool } = await loadEngine();
     // The skipped folders are the walker's and the watcher's (core/skippedFolders): a file the watcher leaves out is not listed.
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), SKIPPED_DIRS_GLOB, 20000);
     const files = uris.map(contextPathOf);
@@ -946,7 +946,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const entry: { offer: Promise<{ tool: MigrationTool; note?: string }>; markers?: readonly string[] } = {
         offer: this.projectOf(folder).then(
           async (p) => {
-            const { migrationOffer } = await import('../core/advice/migrations');
+            const { migrationOffer } = await loadEngine();
             entry.markers = p.files.filter((f) => migrationMarker(f));
             const texts = await this.revisionTexts(p);
             return migrationOffer(p.target, { now: new Date(), files: p.files, fileText: (f) => texts.get(f) });
@@ -973,7 +973,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private async saveSql(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
     if (!isSuggestion(s)) return;
     const folder = this.folderOf(fromArg);
-    const { generateMigration } = await import('../core/advice/migrations');
+    const { generateMigration } = await loadEngine();
     const serves = await this.servesOf(s, fromArg);
     const out = generateMigration({ tool: 'unknown', dir: '' }, { ...s, where: s.where, reason: s.reason, ...(serves ? { serves } : {}) }, { now: new Date(), files: [] });
     if (out.kind !== 'sql') return;
@@ -995,7 +995,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
       return;
     }
-    const { findStartupMigrator, generateMigration, startupMigratorCandidates } = await import('../core/advice/migrations');
+    const { findStartupMigrator, generateMigration, startupMigratorCandidates } = await loadEngine();
     const { files, read, facts, target } = await this.projectOf(folder);
     // Does the app apply its migrations itself when it starts (golang-migrate's Up() in main.go)? Then the toast says so.
     const startup: Record<string, string | undefined> = {};

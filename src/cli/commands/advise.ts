@@ -4,9 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lineStarts, positionAt } from '../../core/findings';
-import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
-import { extractSqlSites } from '../../core/extract/index';
+import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, readFileStatements, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
@@ -17,7 +15,7 @@ import { oneLine, errorMessage } from '../../core/safeText';
 import { apartNote, noIndexWhy, provedBy } from '../../core/advice/missingIndex';
 import { progressLog } from './scan';
 import { LIMITS } from '../../core/limits';
-import { readRegularFile, readRegularFileSync } from '../../node/readFile';
+import { readRegularFileSync } from '../../node/readFile';
 import { outputPath } from '../../node/walk';
 import { captureEventsOf, type QueryEvent } from '../../core/record/protocol';
 import { summarize } from '../../core/record/aggregate';
@@ -193,21 +191,10 @@ interface AskedStatement {
  * codeContext contextPathIn; run it from the project's root, the folder the editor opens).
  */
 async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<AskedStatement[]> {
-  const full = path.resolve(ctx.cwd, file);
-  let text: string;
-  try {
-    text = (await readRegularFile(full, LIMITS.fileBytes)).toString('utf8');
-  } catch (e) {
-    throw new UsageError(errorMessage(e));
-  }
-  const sites = await extractSqlSites(text, full, full);
-  const starts = lineStarts(text);
-  const located = sites.map((s) => ({ s, line: positionAt(starts, s.span.start).line + 1, endLine: positionAt(starts, s.span.end).line + 1 }));
-  const chosen = line === undefined ? located : located.filter((x) => line >= x.line && line <= x.endLine);
-  if (line !== undefined && !chosen.length) throw new UsageError(`no SQL statement at ${file}:${line}`);
+  const { full, text, statements } = await readFileStatements(file, ctx, { line });
   const contextPath = contextPathIn(ctx.cwd, full);
   const of = { contextPath, context: codeContextOf(contextPath, text), text };
-  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}`, ...(x.s.dynamic ? { dynamic: true } : {}), file: of }));
+  return statements.map((x) => ({ sql: x.site.sql, where: `${file}:${x.line}`, ...(x.site.dynamic ? { dynamic: true } : {}), file: of }));
 }
 
 /**

@@ -7,12 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
-import { extractSqlSitesDetailed } from '../../core/extract/index';
-import { lineStarts, positionAt } from '../../core/findings';
 import { shortLine } from '../../core/format';
 import { explain, explainAnalyze } from '../../db/explain';
 import { writeStatementCalls } from '../../db/queryStats';
@@ -28,25 +26,8 @@ import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../no
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
     if (positionals.length) throw new UsageError('give either SQL or --file, not both');
-    const file = path.resolve(ctx.cwd, values.file);
-    let text: string;
-    try {
-      text = (await readRegularFile(file, LIMITS.fileBytes)).toString('utf8');
-    } catch (e) {
-      throw new UsageError(errorMessage(e));
-    }
-    const { sites, reason } = await extractSqlSitesDetailed(text, file, file);
-    if (!sites.length) throw new UsageError(`no SQL found in ${values.file}${reason ? ` (${reason})` : ''}`);
-    const starts = lineStarts(text);
-    const lineOf = (off: number) => positionAt(starts, off).line + 1;
-    if (values.line === undefined) {
-      if (sites.length === 1) return sites[0].sql;
-      throw new UsageError(`${values.file} holds ${sites.length} SQL statements (lines ${sites.map((s) => lineOf(s.span.start)).join(', ')}): pick one with --line N`);
-    }
-    const line = numberOption(values.line, '--line', 1, 1e9, { integer: true })!;
-    const site = sites.find((s) => lineOf(s.span.start) <= line && line <= lineOf(Math.max(s.span.start, s.span.end - 1)));
-    if (!site) throw new UsageError(`no SQL statement on line ${line} of ${values.file} (statements start on lines ${sites.map((s) => lineOf(s.span.start)).join(', ')})`);
-    return site.sql;
+    const line = values.line === undefined ? undefined : numberOption(values.line, '--line', 1, 1e9, { integer: true })!;
+    return (await readFileStatements(values.file, ctx, { line, one: true })).statements[0].site.sql;
   }
   if (positionals.length !== 1) throw new UsageError('give the SQL as one argument (quote it), or --file F [--line N]');
   return positionals[0];

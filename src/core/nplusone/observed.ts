@@ -23,6 +23,41 @@ export interface StatementFigures {
   calls: number;
   rows: number;
   totalExecTimeMs: number;
+  /** PG Lens's own runs of the statement (Benchmark) in the window, as core/cost windowAppFigures took them out. */
+  own?: OwnRunsInWindow;
+}
+
+/**
+ * What a window's figures did with PG Lens's own runs: `leftOut` calls (and their rows) taken out; `timeIncluded` of
+ * them whose time stays in the total (not measured on the server); `upTo`: how many of the calls may still be PG Lens's
+ * (a Benchmark under way at the window's end, or an entry that cannot be told apart from them) — never counted as the app's.
+ */
+interface OwnRunsInWindow {
+  leftOut?: number;
+  timeIncluded?: number;
+  upTo?: number;
+}
+
+/** The calls surely the application's: those that may be PG Lens's own runs (OwnRunsInWindow.upTo) are not. */
+function appCalls(s: StatementFigures): number {
+  return Math.max(0, s.calls - (s.own?.upTo ?? 0));
+}
+
+/** The mean of the calls whose time is in the total: the app's and PG Lens's runs not measured (core/cost appFigures). */
+function meanMs(s: StatementFigures): number {
+  return s.totalExecTimeMs / Math.max(1, s.calls + (s.own?.timeIncluded ?? 0));
+}
+
+/** What the figures did with PG Lens's own runs, said beside them ('' when none were in the window). */
+function ownRunsPhrase(s: StatementFigures): string {
+  const o = s.own;
+  if (!o) return '';
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  const parts = [
+    ...(o.leftOut ? [`${runs(o.leftOut)} of PG Lens's own Benchmark left out${o.timeIncluded ? ` (the time of ${o.timeIncluded} of them, not measured on the server, still in the total)` : ''}`] : []),
+    ...(o.upTo ? [`up to ${o.upTo} of them PG Lens's own Benchmark runs (under way when the window ended, or not told apart from the app's)`] : []),
+  ];
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
 /** A place in the code that sends a statement, with its query id when one could be computed. */
@@ -78,7 +113,8 @@ const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerC
 export function isRepeatedSmall(s: StatementFigures, opts: ObservedOptions = {}): boolean {
   const o = { ...OBSERVED_DEFAULTS, ...opts };
   // A connection ping (Django's health check, a pool's validation query) is the driver's, never a repeated statement.
-  return s.calls >= o.minCalls && s.rows / Math.max(1, s.calls) <= o.maxRowsPerCall && !(s.query !== undefined && isConnectionPing(s.query, { stored: true }));
+  // Calls that may be PG Lens's own Benchmark runs do not count towards it (a 100-run Benchmark is no N+1: issue 20).
+  return appCalls(s) >= o.minCalls && s.rows / Math.max(1, s.calls) <= o.maxRowsPerCall && !(s.query !== undefined && isConnectionPing(s.query, { stored: true }));
 }
 
 /** after − before per query id; statements that did not run in between are left out. */
@@ -179,9 +215,9 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 function describeFigures(s: StatementFigures, recordedCalls?: number): string {
   const perCall = s.rows / Math.max(1, s.calls);
-  const mean = s.totalExecTimeMs / Math.max(1, s.calls);
+  const mean = meanMs(s);
   const calls = recordedCalls === undefined ? `${s.calls} calls` : `${s.calls} calls on the server (${recordedCalls} recorded here)`;
-  return `${calls}, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)`;
+  return `${calls}, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)${ownRunsPhrase(s)}`;
 }
 
 function fmt(n: number): string {
@@ -207,14 +243,14 @@ export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions
       out.push({
         ruleId: RULE_ID,
         severity: 'warning',
-        message: `Observed N+1: this statement ran ${s.calls} times ${window} with ${fmt(s.rows / Math.max(1, s.calls))} rows per call (${fmt(s.totalExecTimeMs)} ms in total), and this code sends it once per item of a loop. Load the rows for all keys with one query.`,
+        message: `Observed N+1: this statement ran ${s.calls} times ${window} with ${fmt(s.rows / Math.max(1, s.calls))} rows per call (${fmt(s.totalExecTimeMs)} ms in total${ownRunsPhrase(s)}), and this code sends it once per item of a loop. Load the rows for all keys with one query.`,
         span: site.span,
         file: site.file,
         help: 'Many calls of one statement, each returning about one row, sent from inside a loop: batch the keys (= ANY($1), IN, the ORM\'s preload) into one query.',
         fixes: [],
         evidence: {
           observed: true, queryid: s.queryid, calls: s.calls, rows: s.rows, rowsPerCall: s.rows / Math.max(1, s.calls),
-          totalExecTimeMs: s.totalExecTimeMs, meanExecTimeMs: s.totalExecTimeMs / Math.max(1, s.calls), matchedBy: m.matchedBy, query: s.query,
+          totalExecTimeMs: s.totalExecTimeMs, meanExecTimeMs: meanMs(s), matchedBy: m.matchedBy, query: s.query, ...(s.own ? { ownRuns: s.own } : {}),
         },
       });
     }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { ChangeBurst, classifyChange, mergeChange, replacedFiles, replacingFiles, type Clock, type FileChange } from '../../../src/core/workspaceChanges';
 import { skippedPath, SKIPPED_DIRS_GLOB } from '../../../src/core/skippedFolders';
-import { detectMigrationTool, migrationMarker, migrationOffer, PROJECT_FACT_FILES, type ProjectFiles } from '../../../src/core/advice/migrations';
+import { detectMigrationTool, migrationOffer, type ProjectFiles } from '../../../src/core/advice/migrations';
+import { migrationMarker, PROJECT_FACT_FILES } from '../../../src/core/advice/migrationFix';
 
 /** A clock moved by hand: timers run when `advance` passes their time, in order. */
 class HandClock implements Clock {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
-import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, migrationFixFor, migrationOffer, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
+import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, migrationOffer, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
+import { migrationFixFor } from '../../../../src/core/advice/migrationFix';
 
 /** A written migration (a file or an edit): fails when the SQL was offered instead. */
 function written(...args: Parameters<typeof generateMigration>): Exclude<MigrationOutput, { kind: 'sql' }> {

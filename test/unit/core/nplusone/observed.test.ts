@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { sitesIn } from '../../support/extractFixtures';
 import { attachRecorded, canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedFindingsByFile, observedNPlusOnes, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
+import { OwnRuns, windowAppFigures } from '../../../../src/core/cost';
 
 const fig = (queryid: string, calls: number, rows: number, query?: string): StatementFigures => ({ queryid, calls, rows, totalExecTimeMs: calls * 0.1, query });
 
@@ -64,6 +65,44 @@ describe('core/nplusone observed', () => {
     assert.match(report, /Repeated, from code not itself in a loop: 1\. pg_stat_statements cannot tell whether a caller runs these once per item[^\n]*\n\ncustomers\.ts:13\n {2}75 calls/);
     assert.equal(report.match(/^customers\.ts:13$/gm)?.length, 1, 'the line once, though two sites know it');
     assert.equal(report.match(/^orders\.ts:31$/gm)?.length, 1);
+  });
+
+  it("PG Lens's own Benchmark runs in a recording's window are not the app's calls, measured or not: a 100-run Benchmark makes no observed N+1, and the figures say what was left out (issue 20)", async () => {
+    await loadPgParser();
+    const sql = 'SELECT * FROM reviews WHERE product_id = $1';
+    const site = { file: '/w/orders.ts', span: { start: 300, end: 340 }, line: 30, sql, inLoop: true };
+    const own = new OwnRuns();
+    // Recording from 1,000 to 10,000 ms. A Benchmark of 100 runs at 3,000–5,000 ms while the app ran the statement too: the
+    // entry grew by more than the runs, so their time on the server was not measured (db/benchmark: no serverMs).
+    own.record(sql, { calls: 100, rows: 100, totalMs: 120, startMs: 3_000, endMs: 5_000 }, '7');
+    // The app's 10 calls and the runs: 110 calls, one row each, in the window.
+    const window = [{ queryid: '7', query: sql, calls: 110, rows: 110, totalExecTimeMs: 11 }];
+    const app = windowAppFigures(window, own, 1_000, 10_000);
+    assert.deepEqual(app.map((s) => [s.calls, s.rows]), [[10, 10]], "the app's 10 calls, not the Benchmark's 100");
+    assert.deepEqual(app[0].own, { leftOut: 100, timeIncluded: 100 });
+    const m = matchStatements(app, [site], (s) => s);
+    assert.equal(observedNPlusOnes(m).length, 0, '10 calls: no observed N+1 (110 with the runs made one)');
+    assert.deepEqual(observedFindings(m), []);
+    // The same with the app's 60 calls: an N+1 of 60 calls, the runs left out and said so, on the line and in the report.
+    const busy = windowAppFigures([{ ...window[0], calls: 160, rows: 160 }], own, 1_000, 10_000);
+    const mb = matchStatements(busy, [site], (s) => s);
+    assert.match(observedFindings(mb)[0].message, /ran 60 times while recording .*100 runs of PG Lens's own Benchmark left out \(the time of 100 of them, not measured on the server, still in the total\)/);
+    assert.match(observedReport(mb), /60 calls, 1\.00 rows\/call, .*100 runs of PG Lens's own Benchmark left out/);
+    // Runs outside the window are not taken out of it.
+    assert.deepEqual(windowAppFigures(window, own, 6_000, 10_000).map((s) => [s.calls, s.own]), [[110, undefined]]);
+    // A Benchmark still under way when the recording ended: how many of its runs are in the window is not known. Its calls
+    // are not counted towards an N+1 (up to 100 of the 110 may be its), and the figures say so.
+    const late = new OwnRuns();
+    late.record(sql, { calls: 100, rows: 100, totalMs: 120, startMs: 9_000, endMs: 12_000 }, '7');
+    const under = windowAppFigures(window, late, 1_000, 10_000);
+    assert.deepEqual(under.map((s) => [s.calls, s.own]), [[110, { upTo: 100 }]]);
+    const mu = matchStatements(under, [site], (s) => s);
+    assert.equal(isRepeatedSmall(under[0]), false, 'only 10 calls are surely the app\'s');
+    assert.equal(observedNPlusOnes(mu).length, 0);
+    // With the app's 60 calls beside them it is an N+1 of the app's, and the report says the figure may hold the runs.
+    const mixed = windowAppFigures([{ ...window[0], calls: 160, rows: 160 }], late, 1_000, 10_000);
+    assert.equal(observedNPlusOnes(matchStatements(mixed, [site], (s) => s)).length, 1);
+    assert.match(observedReport(matchStatements(mixed, [site], (s) => s)), /160 calls, .*up to 100 of them PG Lens's own Benchmark runs \(under way when the window ended/);
   });
 
   it("statements the capture recorded are the recording's: at its call site with its own calls, never \"not matched\", no second finding (person10 N9)", async () => {
