@@ -749,6 +749,11 @@ export interface WeighedStatement {
   recorded?: RecordedFigures;
   /** PG Lens's own Benchmark runs whose time is in `totalMs` (not measured apart from the application's; their calls are out). */
   ownIncluded?: number;
+  /**
+   * A statement outside pg_stat_statements' busiest weighed: its own entry's figures there (looked up by its query id),
+   * said, not weighed (person51 L-9). `ownIncluded` as above.
+   */
+  entry?: { calls: number; totalMs: number; ownIncluded?: number };
   outcome: string;
 }
 
@@ -760,6 +765,7 @@ export interface WeighedStatement {
 function weighedFigures(w: WeighedStatement): string {
   if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}${ownTimeNote(w)}`;
   if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
+  if (w.entry) return `${countOf(w.entry.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.entry.totalMs)}${ownTimeNote(w.entry)} (its pg_stat_statements entry, not among the busiest weighed: not weighed with its time)`;
   // Only what is known: the recording's "no calls recorded" read as "never ran" beside pg_stat_statements' 3,000 calls of
   // the statement (person51 L-9) — it matched none of the busiest weighed, which is not the same as not running.
   return "calls not known: no recording holds it, and it matched none of pg_stat_statements' busiest weighed";
@@ -774,7 +780,8 @@ function weighedFigures(w: WeighedStatement): string {
 export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number }; leftOut?: readonly LeftOut[] }, bullet = '- '): string[] {
   const out: string[] = [];
   const recorded = r.weighed.filter((w) => w.calls === undefined && w.recorded).length;
-  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code${recorded ? ' or a recording' : ''} (${recorded ? "none among pg_stat_statements' busiest" : 'no calls recorded since pg_stat_statements was reset'}: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost${recorded ? `; the calls of the ${countOf(recorded, 'recorded one')} while recording are listed beside them, not weighed` : ''}).`);
+  const entries = r.weighed.filter((w) => w.calls === undefined && !w.recorded && w.entry).length;
+  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code${recorded ? ' or a recording' : ''} (${recorded || entries ? "none among pg_stat_statements' busiest" : 'no calls recorded since pg_stat_statements was reset'}: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost${recorded ? `; the calls of the ${countOf(recorded, 'recorded one')} while recording are listed beside them, not weighed` : ''}${entries ? `; the calls pg_stat_statements holds of ${countOf(entries, 'other')} are listed beside them, not weighed` : ''}).`);
   // The RI triggers' checks run per written row: the server's work for the app's writes, not statements it wrote (person12 R6).
   if (r.foreignKeyChecks) out.push(`Left out: PostgreSQL's own foreign-key checks (${r.foreignKeyChecks.calls.toLocaleString('en-US')} call${r.foreignKeyChecks.calls === 1 ? '' : 's'}, ${countOf(r.foreignKeyChecks.statements, 'statement')}): its triggers run them for every row the app writes to a table with a foreign key; they are not the app's statements.`);
   if (r.leftOut?.length) out.push(`Not workload, never planned: ${r.leftOut.map((x) => `${countOf(x.statements, 'statement')} ${x.why}`).join('; ')}.`);
