@@ -82,8 +82,9 @@ const QUERY_STATS_SQL = {
     FROM pg_stat_statements(true) s
     WHERE s.queryid = ANY ($1::bigint[]) AND NOT ${EXCLUDE_OWN.statements}`,
   computeQueryId: `${OWN_STATEMENT_MARKER} ${OWN_IDENTITY} SELECT current_setting('compute_query_id', true) AS setting`,
-  /** Calls of one query id as the clients sent it (top level: not PG Lens's EXPLAIN ANALYZE of it), PostgreSQL 14+. */
-  callsOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls
+  /** Calls, time and rows of one query id as the clients sent it (top level: not PG Lens's EXPLAIN ANALYZE of it), PostgreSQL 14+. */
+  callsOf: `${OWN_STATEMENT_MARKER} SELECT coalesce(sum(s.calls), 0)::float8 AS calls, coalesce(sum(s.total_exec_time), 0)::float8 AS total_ms,
+      coalesce(sum(s.rows), 0)::float8 AS rows
     FROM pg_stat_statements(false) s
     WHERE s.queryid = $1::bigint AND s.toplevel AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   /**
@@ -128,8 +129,16 @@ async function entryRow(db: Database, sql: string, queryId: string | undefined):
  * PostgreSQL < 14, no query id). Plan tips weigh a DELETE or UPDATE that has not recurred (person38 L8).
  */
 export async function statementCalls(db: Database, queryId: string | undefined): Promise<number | undefined> {
+  return (await statementTotals(db, queryId))?.calls;
+}
+
+/**
+ * The same entry's calls, time on the server (ms) and rows, every role's (statementCalls reads through it): the workload advice
+ * says them for a statement of the code outside pg_stat_statements' busiest weighed (person51 L-9).
+ */
+export async function statementTotals(db: Database, queryId: string | undefined): Promise<{ calls: number; totalMs: number; rows: number } | undefined> {
   const r = await entryRow(db, QUERY_STATS_SQL.callsOf, queryId);
-  return r && Number(r.calls ?? 0);
+  return r && { calls: Number(r.calls ?? 0), totalMs: Number(r.total_ms ?? 0), rows: Number(r.rows ?? 0) };
 }
 
 

@@ -8,7 +8,10 @@ import { workloadIndexes, type FoundStatement, type LeftOut, type WeighedStateme
 import { noIndexAnswer, withheldAnswer } from '../core/advice/missingIndex';
 import type { AdviseOptions, IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
-import { decisionStatements, IndexDecider, type TopStatements } from './indexDecision';
+import { decisionStatements, IndexDecider, type DecisionInput, type TopStatements } from './indexDecision';
+import { QueryIdsByShape, statementTotals } from './queryStats';
+import { ownRunsOf } from './ownRuns';
+import { appFigures } from '../core/cost';
 
 export interface WorkloadOptions extends AdviseOptions {
   minCalls?: number;
@@ -58,6 +61,7 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const decision = await decider.decide(sources.statements, { realIndexes: opts.realIndexes ?? true });
   const analysed = sources.statements.filter((s) => decider.advice.has(s.sql)).length;
   const suggestions = workloadIndexes(decision, opts.maxIndexes ?? 5);
+  const entries = await ownEntries(db, full, sources.statements);
   const weighed: WeighedStatement[] = sources.statements.map((s) => {
     const r = decider.advice.get(s.sql);
     const d = decision.byStatement.get(s.sql);
@@ -68,7 +72,8 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
       : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' })}` : ''}`
       : d?.withheld.length ? `index proved, ${withheldAnswer(d.withheld)}`
       : noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' });
-    return { label: s.label, calls: s.calls, totalMs: s.totalMs, ...(s.ownIncluded ? { ownIncluded: s.ownIncluded } : {}), ...(s.calls === undefined && s.recorded ? { recorded: s.recorded } : {}), outcome };
+    const own = entries.get(s.sql);
+    return { label: s.label, calls: s.calls, totalMs: s.totalMs, ...(s.ownIncluded ? { ownIncluded: s.ownIncluded } : {}), ...(s.calls === undefined && s.recorded ? { recorded: s.recorded } : {}), ...(own ? { entry: own } : {}), outcome };
   });
   const notRecommended = decision.indexes.filter((x) => !suggestions.includes(x)).map((x) => ({
     ddl: x.ddl,
@@ -76,4 +81,31 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
     statements: x.statements.map((st) => `${st.label} (${st.share}${st.savedMs !== undefined ? `, about ${Math.round(st.savedMs)} ms saved` : ''})`),
   }));
   return { suggestions, statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, alsoInFiles: sources.alsoInFiles ?? 0, weighed, notRecommended, note: sources.note, ...(sources.leftOut ? { leftOut: sources.leftOut } : {}), ...(sources.foreignKeyChecks ? { foreignKeyChecks: sources.foreignKeyChecks } : {}) };
+}
+
+/** How many statements of the code outside pg_stat_statements' busiest have their own entry looked up (one EXPLAIN per shape each). */
+const OWN_ENTRY_LOOKUPS = 50;
+
+/**
+ * The pg_stat_statements entry of each statement of the code that is outside the busiest weighed and holds no recording's
+ * figures: its query id (one EXPLAIN (VERBOSE) per shape) and that entry's calls and time, PG Lens's own Benchmark runs
+ * taken out as everywhere (core/cost appFigures). Said in the list of statements weighed, not weighed: the decision took
+ * the busiest with their time (person51 L-9: "src/reviews.ts:12: INSERT INTO reviews … — no calls recorded" beside
+ * pg_stat_statements' 3,000 calls of it). Only entries with calls; none where the server cannot tell (no
+ * pg_stat_statements, PostgreSQL 13 and older).
+ */
+async function ownEntries(db: Database, info: ServerInfo, statements: readonly DecisionInput[]): Promise<Map<string, { calls: number; totalMs: number; ownIncluded?: number }>> {
+  const out = new Map<string, { calls: number; totalMs: number; ownIncluded?: number }>();
+  if (info.pgStatStatements !== 'ready' || info.versionNum < 140000) return out;
+  const ids = new QueryIdsByShape(db, info, { writes: true });
+  const runs = ownRunsOf(db);
+  for (const s of statements.filter((x) => x.calls === undefined && !x.recorded).slice(0, OWN_ENTRY_LOOKUPS)) {
+    const queryid = await ids.of(s.sql);
+    if (!queryid) continue;
+    const t = await statementTotals(db, queryid).catch(() => undefined);
+    if (!t?.calls) continue;
+    const app = appFigures({ queryid, query: s.sql, calls: t.calls, totalMs: t.totalMs, meanMs: t.totalMs / t.calls, rows: t.rows }, runs.get(s.sql, queryid));
+    if (app?.calls) out.set(s.sql, { calls: app.calls, totalMs: app.totalMs, ...(app.ownIncluded ? { ownIncluded: app.ownIncluded } : {}) });
+  }
+  return out;
 }

@@ -242,10 +242,11 @@ function renderTiles(): void {
       : 'no standbys';
   fill(tiles, 
     tile('Connections', `${s.connections.total} / ${usable}`, byState, connShare >= 0.9 ? 'bad' : connShare >= 0.75 ? 'warn' : ''),
-    // PG Lens's own transactions are left out (counted by its sessions in this window); its reads cannot be told apart.
+    // PG Lens's own transactions are left out (counted by its sessions in this window); its reads are the system
+    // catalogs' nearly all, left out of Rows/s with every session's catalog reads, and said so (person51 L-8).
     tile('Transactions/s', fmtNum(r?.tps), `rollbacks ${fmtNum(r?.rollbacksPerSec)}/s · ${typeof r?.ownTps === 'number' ? `PG Lens's own ${fmtNum(r.ownTps)}/s left out` : "PG Lens's own included"}`),
     tile('Cache hit', fmtPct(s.cache.databaseHitRatio), `tables ${fmtPct(s.cache.tableHitRatio)} · indexes ${fmtPct(s.cache.indexHitRatio)}`, (s.cache.databaseHitRatio ?? 1) < 0.95 ? 'warn' : ''),
-    tile('Rows/s', `${fmtNum(r?.rowsReadPerSec)} read`, `${fmtNum(r?.rowsWrittenPerSec)} written · PG Lens's own reads included`),
+    tile('Rows/s', `${fmtNum(r?.rowsReadPerSec)} read`, `${fmtNum(r?.rowsWrittenPerSec)} written · ${typeof r?.catalogRowsPerSec === 'number' ? `catalog reads ${fmtNum(r.catalogRowsPerSec)}/s left out (PG Lens's own among them)` : "PG Lens's own reads included"}`),
     tile('Temp files', fmtNum(s.sample.db.tempFiles), `${fmtBytes(r?.tempBytesPerSec ?? null)}/s now`),
     tile('Deadlocks', fmtNum(s.sample.db.deadlocks), r && r.deadlocks > 0 ? `+${r.deadlocks} now` : undefined, r && r.deadlocks > 0 ? 'bad' : ''),
     tile('Checkpoints', s.sample.checkpoints ? `${s.sample.checkpoints.timed} timed` : '–', s.sample.checkpoints ? `${s.sample.checkpoints.requested} requested` : undefined),

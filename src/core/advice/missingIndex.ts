@@ -19,14 +19,16 @@ import { ADVICE_PENDING } from '../plan/warnings';
 export const MISSING_INDEX_RULE = 'missing-index';
 
 /**
- * Two pieces of advice for one statement show the same: the same indexes, proved the same way, serving the same others.
- * An estimate that Suggest Indexes has since proved is new advice (its diagnostic turns from information to a warning).
+ * Two pieces of advice for one statement show the same: the same indexes, proved the same way, with the same figures,
+ * serving the same others. An estimate that Suggest Indexes has since proved is new advice (its diagnostic turns from
+ * information to a warning); so is the same index with new figures — its table grew, its summary says "(37k rows)"
+ * where the kept one said "(32k rows)" (person51 M-3: a recorded line kept the old size beside the code's lines).
  */
-export function sameShownAdvice(a: { status: string; suggestions: { ddl: string; verifiedBy: string }[]; alsoServes?: unknown; withheld?: readonly { ddl: string; why: string }[] }, b: typeof a): boolean {
-  const shown = (d: typeof a) => d.suggestions.map((x) => `${x.ddl}\u0000${x.verifiedBy}`).join('\n');
+export function sameShownAdvice(a: { status: string; message?: string; suggestions: { ddl: string; verifiedBy: string; summary?: string; costBefore?: number; costAfter?: number | null }[]; alsoServes?: unknown; withheld?: readonly { ddl: string; why: string }[] }, b: typeof a): boolean {
+  const shown = (d: typeof a) => d.suggestions.map((x) => `${x.ddl}\u0000${x.verifiedBy}\u0000${x.summary ?? ''}\u0000${x.costBefore ?? ''}\u0000${x.costAfter ?? ''}`).join('\n');
   // A withheld index is said on the line (withheldNote): its coming, going or reason is new advice too.
   const held = (d: typeof a) => (d.withheld ?? []).map((x) => `${x.ddl}\u0000${x.why}`).join('\n');
-  return a.status === b.status && shown(a) === shown(b) && held(a) === held(b) && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
+  return a.status === b.status && a.message === b.message && shown(a) === shown(b) && held(a) === held(b) && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
 }
 
 /**

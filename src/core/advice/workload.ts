@@ -361,19 +361,24 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       // A load (oneOffWriteRows: run once, or a few large batches) is no write rate: its rows are left out of the counters' (never below 0).
       const oneOff = Math.min(counted, w.oneOff?.rows ?? 0);
       const rows = counted - oneOff;
+      // The two periods one (within 5% or a minute of each other, e.g. the statistics and the timings reset together a few
+      // seconds apart): one period said, with the counters' own figure — decided from the periods, never from how their
+      // minutes round (person51 L-2: "2,984 rows … in the 9.8 min" for n_tup_ins = 3,000, scaled for a 3 s gap; 11 min later
+      // "3,000 rows … in the 21.2 min …, about 2,993 in the 21.1 min").
+      const pr = w.periodRatio;
+      const samePeriod = pr !== undefined && samePeriods(pr.countersSeconds, pr.timingsSeconds);
       // Against timed savings, the writes of the same period (the counters' own period scaled to the timings').
-      const scale = timed && w.periodRatio ? w.periodRatio.ratio : 1;
+      const scale = timed && pr && !samePeriod ? pr.ratio : 1;
       penalty = rows * scale * INDEX_WRITE_MS_PER_ROW;
       const writeHeavy = rows > Math.max(1, w.reads) * 2;
       if (writeHeavy || penalty > 0.2 * savedMs) {
         const against = timed ? `against ${Math.round(savedMs).toLocaleString('en-US')} ms saved` : 'with no statement timings to set a saving against it';
-        // The two periods the same as shown (the statistics and the timings reset together): one period, one count
-        // (person50 L-C: "150,000 rows … in the 37.5 min since …, about 149,888 in the 37.5 min the statement timings cover").
-        const samePeriod = w.periodRatio !== undefined && formatSeconds(w.periodRatio.countersSeconds) === formatSeconds(w.periodRatio.timingsSeconds);
+        // One period: one count, the counters' own (person50 L-C: "150,000 rows … in the 37.5 min since …, about 149,888 in
+        // the 37.5 min the statement timings cover"); two: the counters' own, then the scaled figure marked "about".
         const period = samePeriod
-          ? `${countOf(Math.round(rows * scale), 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted in the ${formatSeconds(w.periodRatio!.timingsSeconds)} since the statistics were reset`
-          : scale !== 1 && w.periodRatio
-          ? `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted in the ${formatSeconds(w.periodRatio.countersSeconds)} since the table statistics were reset, about ${Math.round(rows * scale).toLocaleString('en-US')} in the ${formatSeconds(w.periodRatio.timingsSeconds)} the statement timings cover`
+          ? `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted in the ${formatSeconds(pr!.countersSeconds)} since the statistics were reset`
+          : scale !== 1 && pr
+          ? `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted in the ${formatSeconds(pr.countersSeconds)} since the table statistics were reset, about ${Math.round(rows * scale).toLocaleString('en-US')} in the ${formatSeconds(pr.timingsSeconds)} the statement timings cover`
           : `${countOf(rows, 'row', (n) => n.toLocaleString('en-US'))} inserted/updated/deleted since the statistics were reset`;
         const left = oneOff > 0 ? `, less ${countOf(oneOff, 'row', (n) => n.toLocaleString('en-US'))} loaded by ${countOf(w.oneOff!.statements, 'statement')} in ${countOf(w.oneOff!.calls ?? w.oneOff!.statements, 'run')} (${LOAD_WORDS})` : '';
         // The counters count rolled-back rows too: src/db leaves out PG Lens's own Explain Analyze runs of this process; others'
@@ -536,6 +541,12 @@ function keysExtend(wide: IndexShape, narrow: IndexShape): boolean {
 
 function sameTable(a: Pick<SuggestionLike, 'schema' | 'table'>, b: Pick<SuggestionLike, 'schema' | 'table'>): boolean {
   return a.schema === b.schema && a.table === b.table;
+}
+
+/** The table counters' and the statement timings' periods one: within 5% or a minute of each other (person51 L-2). */
+function samePeriods(countersSeconds: number, timingsSeconds: number): boolean {
+  const gap = Math.abs(countersSeconds - timingsSeconds);
+  return gap <= 60 || gap <= 0.05 * Math.max(countersSeconds, timingsSeconds);
 }
 
 function formatSeconds(s: number): string {
@@ -741,6 +752,11 @@ export interface WeighedStatement {
   recorded?: RecordedFigures;
   /** PG Lens's own Benchmark runs whose time is in `totalMs` (not measured apart from the application's; their calls are out). */
   ownIncluded?: number;
+  /**
+   * A statement outside pg_stat_statements' busiest weighed: its own entry's figures there (looked up by its query id),
+   * said, not weighed (person51 L-9). `ownIncluded` as above.
+   */
+  entry?: { calls: number; totalMs: number; ownIncluded?: number };
   outcome: string;
 }
 
@@ -752,6 +768,7 @@ export interface WeighedStatement {
 function weighedFigures(w: WeighedStatement): string {
   if (w.calls !== undefined) return `${countOf(w.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.totalMs ?? 0)}${ownTimeNote(w)}`;
   if (w.recorded) return `${countOf(w.recorded.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.recorded.totalMs)} while recording (not among pg_stat_statements' busiest)`;
+  if (w.entry) return `${countOf(w.entry.calls, 'call', (n) => n.toLocaleString('en-US'))}, ${formatMs(w.entry.totalMs)}${ownTimeNote(w.entry)} (its pg_stat_statements entry, not among the busiest weighed: not weighed with its time)`;
   // Only what is known: the recording's "no calls recorded" read as "never ran" beside pg_stat_statements' 3,000 calls of
   // the statement (person51 L-9) — it matched none of the busiest weighed, which is not the same as not running.
   return "calls not known: no recording holds it, and it matched none of pg_stat_statements' busiest weighed";
@@ -766,7 +783,8 @@ function weighedFigures(w: WeighedStatement): string {
 export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number }; leftOut?: readonly LeftOut[] }, bullet = '- '): string[] {
   const out: string[] = [];
   const recorded = r.weighed.filter((w) => w.calls === undefined && w.recorded).length;
-  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code${recorded ? ' or a recording' : ''} (${recorded ? "none among pg_stat_statements' busiest" : 'no calls recorded since pg_stat_statements was reset'}: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost${recorded ? `; the calls of the ${countOf(recorded, 'recorded one')} while recording are listed beside them, not weighed` : ''}).`);
+  const entries = r.weighed.filter((w) => w.calls === undefined && !w.recorded && w.entry).length;
+  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code${recorded ? ' or a recording' : ''} (${recorded || entries ? "none among pg_stat_statements' busiest" : 'no calls recorded since pg_stat_statements was reset'}: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost${recorded ? `; the calls of the ${countOf(recorded, 'recorded one')} while recording are listed beside them, not weighed` : ''}${entries ? `; the calls pg_stat_statements holds of ${countOf(entries, 'other')} are listed beside them, not weighed` : ''}).`);
   // The RI triggers' checks run per written row: the server's work for the app's writes, not statements it wrote (person12 R6).
   if (r.foreignKeyChecks) out.push(`Left out: PostgreSQL's own foreign-key checks (${r.foreignKeyChecks.calls.toLocaleString('en-US')} call${r.foreignKeyChecks.calls === 1 ? '' : 's'}, ${countOf(r.foreignKeyChecks.statements, 'statement')}): its triggers run them for every row the app writes to a table with a foreign key; they are not the app's statements.`);
   if (r.leftOut?.length) out.push(`Not workload, never planned: ${r.leftOut.map((x) => `${countOf(x.statements, 'statement')} ${x.why}`).join('; ')}.`);

@@ -14,13 +14,14 @@ import { connect } from '../../../src/db/database';
 import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { explain } from '../../../src/db/explain';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
+import { runHealth } from '../../../src/db/health';
 import { ownTransactionsOf } from '../../../src/db/database';
 import { countsBetween } from '../../../src/core/dashboard/ownTransactions';
 import { computeRates } from '../../../src/core/dashboard/live';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
 import { quoteIdent } from '../../../src/core/sql/ident';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
-import { announceFallback, capabilities, testDatabase, waitFor, statementStats } from '../support';
+import { announceFallback, capabilities, createTestDatabase, testDatabase, waitFor, statementStats } from '../support';
 
 describe('live statistics', function () {
   const t = testDatabase('stats');
@@ -250,6 +251,46 @@ describe('live statistics', function () {
       assert.equal(r.ownTps, own.commits + own.rollbacks);
     } finally {
       await watcher.end();
+    }
+  });
+
+  it("Rows/s leaves PG Lens's own reads out — its health check and refreshes read the catalogs — and says how many (person51 L-8: \"Rows/s 100.5 k read · PG Lens's own reads included\" on an idle demo)", async () => {
+    // A database of its own: no other test's sessions flushing their counters late (up to 10 s when idle) into the interval.
+    const own = await createTestDatabase('rows');
+    const watcher = new Client({ connectionString: t.url });
+    await watcher.connect();
+    try {
+      await own.admin.query('CREATE TABLE work (id int PRIMARY KEY, v int)');
+      await own.admin.query('INSERT INTO work SELECT g, g FROM generate_series(1, 1000) g');
+      const db = await own.open();
+      const info = await db.serverInfo();
+      const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50 });
+      // The rows read of that database, counted from another one (the reads themselves are not that database's).
+      const rowsRead = async () => Number((await watcher.query('SELECT (tup_returned + tup_fetched)::float8 AS n FROM pg_stat_database WHERE datname = $1', [own.name])).rows[0].n);
+      // Until a reading holds still for 1.5 s (a backend flushes its counters within a second of its last statement).
+      const settled = async () => { const a = await rowsRead(); await new Promise((r) => setTimeout(r, 1500)); return a === (await rowsRead()) ? a : undefined; };
+      await own.admin.query('SELECT pg_stat_force_next_flush()');
+      const first = await reader.read();
+      const start = await waitFor(settled, "the first refresh's own reads to be counted", 30_000);
+      // PG Lens's own reads: a health check and three refreshes of another panel.
+      await runHealth(db);
+      const panel = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50 });
+      for (let i = 0; i < 3; i++) await panel.read();
+      // The application's: 1,000 rows of work, read once.
+      await own.admin.query('SELECT count(*) FROM work');
+      await own.admin.query('SELECT pg_stat_force_next_flush()');
+      const end = await waitFor(settled, "PG Lens's own reads to be counted", 30_000);
+      assert.ok(end - start > 3_000, `PG Lens's own reads between the samples: ${end - start} rows`);
+      const second = await reader.read();
+      assert.ok(first.rates === null && second.rates, JSON.stringify(second.rates));
+      const r = second.rates!;
+      const read = r.rowsReadPerSec * r.seconds;
+      // The tile's figure is the application's 1,000 rows (and the little PG Lens reads outside the catalogs); before, all.
+      assert.ok(read >= 1000 && read < 1200, `Rows/s: ${read} rows read in ${r.seconds} s, of ${end - start} counted by the server`);
+      assert.ok(r.catalogRowsPerSec !== null && r.catalogRowsPerSec * r.seconds > 3_000, `left out: ${JSON.stringify(r)}`);
+    } finally {
+      await watcher.end();
+      await own.drop();
     }
   });
 

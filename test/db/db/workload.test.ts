@@ -134,4 +134,29 @@ describe("db/workload: PG Lens's own foreign-key checks are not named as the app
       await t.admin.query(`ALTER DATABASE ${quoteIdent(t.name)} RESET pg_stat_statements.track`);
     }
   });
+
+  it("a statement of the code outside pg_stat_statements' busiest says its own entry's calls there, not \"calls not known\" (person51 L-9: \"src/reviews.ts:12: INSERT INTO reviews … — no calls recorded\" beside 3,000 calls)", async function () {
+    if (!pss) this.skip();
+    await t.admin.query('CREATE TABLE notes (id bigserial PRIMARY KEY, body text NOT NULL)');
+    // Three calls: below the busiest's 5-call floor.
+    for (let i = 0; i < 3; i++) await t.admin.query('INSERT INTO notes (body) VALUES ($1)', [`note ${i}`]);
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    try {
+      const r = await adviseWorkload(db, { minCalls: 5, extraStatements: [
+        { sql: 'INSERT INTO notes (body) VALUES ($1)', source: 'src/notes.ts:12' },
+        { sql: 'SELECT body FROM notes WHERE body = $1', source: 'src/notes.ts:20' },
+      ] });
+      const insert = r.weighed.find((w) => w.label.startsWith('src/notes.ts:12'));
+      assert.ok(insert, JSON.stringify(r.weighed.map((w) => w.label)));
+      assert.equal(insert.calls, undefined, 'not among the busiest weighed');
+      assert.equal(insert.entry?.calls, 3, JSON.stringify(insert));
+      const lines = workloadWeighingLines(r).join('\n');
+      assert.match(lines, /^- src\/notes\.ts:12[^\n]* — 3 calls, [^\n]* \(its pg_stat_statements entry, not among the busiest weighed: not weighed with its time\) — /m, lines);
+      assert.match(lines, /the calls pg_stat_statements holds of 1 other are listed beside them, not weighed/);
+      // A statement the server never ran has no entry: its calls are not known.
+      assert.match(lines, /^- src\/notes\.ts:20[^\n]* — calls not known: /m, lines);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -99,6 +99,18 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     assert.deepEqual([...keepDecision(decider, advice, d, (sql) => sql === sel)], [], 'the same decision again: nothing changed');
   });
 
+  it('keepDecision keeps the new figures of the same index (its table grew) and names the statement: a recorded line is shown again with them (person51 M-3: "(32k rows)" beside 37k)', () => {
+    const sql = 'SELECT id, total_cents FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC';
+    const ix = (rows: string, before: number, after: number) => ({ ddl: 'CREATE INDEX CONCURRENTLY ix ON orders (customer_id, placed_at DESC)', verifiedBy: 'hypopg', summary: `Seq Scan on orders (${rows} rows): an index on orders (customer_id, placed_at DESC) cuts the estimated cost ${before} → ${after}`, costBefore: before, costAfter: after }) as unknown as IndexSuggestion;
+    const grown = ix('37k', 1_160, 31.4);
+    const decider = { advice: new Map([[sql, { status: 'ok', suggestions: [grown], considered: 1, tried: [] }]]) } as unknown as IndexDecider;
+    const d = { indexes: [{ ddl: grown.ddl, statements: [{ key: sql, label: 'src/orm/orders.ts:25' }] }], byStatement: new Map([[sql, { suggestions: [grown], alsoServes: {}, replaced: [], withheld: [] }]]) } as unknown as IndexDecision<IndexSuggestion>;
+    const advice = new Map<string, DecidedAdvice>([[sql, { status: 'ok', suggestions: [ix('32k', 1_010, 31.4)], alsoServes: {}, considered: 1, tried: [] }]]);
+    assert.deepEqual([...keepDecision(decider, advice, d, () => false)], [sql]);
+    assert.match(advice.get(sql)!.suggestions[0].summary, /\(37k rows\).*1160 → 31\.4/);
+    assert.deepEqual([...keepDecision(decider, advice, d, () => false)], [], 'the same figures again: nothing changed');
+  });
+
   it('in the editor (workloadOnly) a one-off script\'s statement gets no missing-index finding, even from advice kept for its text; request code does (person36 M2)', async () => {
     const text = "DELETE FROM reviews WHERE rating = 1 AND created_at < '2024-06-01';\n";
     const shared = { ddl: 'CREATE INDEX CONCURRENTLY ix ON reviews (rating, created_at DESC)', name: 'ix', schema: 'public', table: 'reviews', columns: ['rating', 'created_at DESC'], verifiedBy: 'hypopg', summary: 'Seq Scan on reviews: an index cuts the estimated cost 100 → 10', reason: '', costBefore: 100, costAfter: 10 } as unknown as IndexSuggestion;

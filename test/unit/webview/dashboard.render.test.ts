@@ -132,6 +132,19 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it("the Rows/s tile says the catalogs' reads it left out (PG Lens's own among them), as Transactions/s says PG Lens's own (person51 L-8)", async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const rates = { seconds: 2, tps: 1.5, rollbacksPerSec: 0, ownTps: 36.1, rowsReadPerSec: 120, catalogRowsPerSec: 100_500, rowsWrittenPerSec: 2, blocksReadPerSec: 0, tempBytesPerSec: 0, walBytesPerSec: null, deadlocks: 0, checkpoints: null, cacheHitRatio: 1 };
+      await showConnected(page, post, { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), rates });
+      const tiles = await page.evaluate(() => [...document.querySelectorAll('.tile')].map((t) => t.textContent ?? ''));
+      const rows = tiles.find((t) => t.startsWith('Rows/s'));
+      assert.ok(rows, JSON.stringify(tiles));
+      assert.match(rows, /^Rows\/s120 read2 written · catalog reads 100\.5 ?k\/s left out \(PG Lens's own among them\)$/);
+      assert.match(tiles.find((t) => t.startsWith('Transactions/s'))!, /PG Lens's own 36\.1\/s left out/);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('says "production: read-only" only once the profile is known to be production, not while connecting (person16 LOW 2)', async function () {
     await withDashboardPage(this, built, '', async (page, post, errors) => {
       const header = () => page.evaluate(() => document.querySelector('header')!.textContent ?? '');

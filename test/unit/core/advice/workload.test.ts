@@ -206,8 +206,41 @@ describe('core/advice/workload: the one index decision', () => {
     assert.match(d.indexes[0].writeNote!, /1,000,000 rows inserted\/updated\/deleted in the 100 h since the table statistics were reset, about 10,000 in the 1 h the statement timings cover; rolled-back rows count too, those of PG Lens's Explain Analyze in this window or run left out\): keeping this index current costs about 20 ms against 99 ms saved/);
     // The statistics and the timings reset together (the periods the same as shown): one period, one count (person50 L-C).
     const same = decideIndexes(read, [], [{ ...logs, inserts: 150_000, periodRatio: { ratio: 0.99925, countersSeconds: 2250, timingsSeconds: 2248 } }]);
-    assert.match(same.indexes[0].writeNote!, /\(149,888 rows inserted\/updated\/deleted in the 37\.5 min since the statistics were reset; rolled-back/);
+    assert.match(same.indexes[0].writeNote!, /\(150,000 rows inserted\/updated\/deleted in the 37\.5 min since the statistics were reset; rolled-back/);
     assert.doesNotMatch(same.indexes[0].writeNote!, /statement timings cover/);
+  });
+
+  describe('one period or two: decided from the periods, never from how their minutes round (person51 L-2)', () => {
+    const orders = { schema: 'public', name: 'orders', inserts: 3_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 };
+    const read = [st('orders read', [s('orders', ['status'], 100, 1)], 100)];
+    const note = (countersSeconds: number, timingsSeconds: number) =>
+      decideIndexes(read, [], [{ ...orders, periodRatio: { ratio: timingsSeconds / countersSeconds, countersSeconds, timingsSeconds } }]).indexes[0].writeNote!;
+
+    it('3 s apart at 9.8 min (the CLI\'s): one period, the counters\' own 3,000 — never the scaled 2,984', () => {
+      const n = note(588, 585);
+      assert.match(n, /\(3,000 rows inserted\/updated\/deleted in the 9\.8 min since the statistics were reset; rolled-back/);
+      assert.match(n, /costs about 6 ms/, 'the write cost is the counters\' own rows\' too');
+    });
+
+    it('6 s apart at 21.2 min and 21.1 min (the editor\'s, the minutes rounding apart): one period, 3,000', () => {
+      const n = note(1272, 1266);
+      assert.match(n, /\(3,000 rows inserted\/updated\/deleted in the 21\.2 min since the statistics were reset; rolled-back/);
+      assert.doesNotMatch(n, /about 2,9|statement timings cover/);
+    });
+
+    it('within a minute though more than 5% apart (a young reset): one period', () => {
+      assert.match(note(120, 70), /\(3,000 rows inserted\/updated\/deleted in the 2 min since the statistics were reset;/);
+    });
+
+    it('within 5% though more than a minute apart (a long period): one period', () => {
+      assert.match(note(36_000, 35_000), /\(3,000 rows inserted\/updated\/deleted in the 10 h since the statistics were reset;/);
+    });
+
+    it('apart by more than 5% and a minute: both periods, the counters\' own figure, then the scaled one marked "about"', () => {
+      const n = note(1200, 600);
+      assert.match(n, /\(3,000 rows inserted\/updated\/deleted in the 20 min since the table statistics were reset, about 1,500 in the 10 min the statement timings cover;/);
+      assert.match(n, /costs about 3 ms/, 'weighed over the timings\' period');
+    });
   });
 
   it('one bulk load is no write rate: rows of write statements run once are left out of the counters (issue 20, person47 H1)', async () => {

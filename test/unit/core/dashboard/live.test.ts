@@ -20,6 +20,18 @@ describe('core/dashboard/live', () => {
     assert.equal(computeRates(undefined, a), null);
   });
 
+  it("computeRates: Rows/s leaves the system catalogs' reads out (PG Lens's own nearly all) and says them apart; unknown, nothing left out (person51 L-8)", () => {
+    const a: CounterSample = { atMs: 0, db: { ...db(100), tupReturned: 1_000, tupFetched: 500, catalogRows: 1_000 }, walBytes: null, checkpoints: null };
+    const b: CounterSample = { atMs: 2000, db: { ...db(100), tupReturned: 201_000, tupFetched: 2_500, catalogRows: 201_000 }, walBytes: null, checkpoints: null };
+    const r = computeRates(a, b)!;
+    assert.equal(r.rowsReadPerSec, 1_000, '202,000 rows read in 2 s, 200,000 of them the catalogs\'');
+    assert.equal(r.catalogRowsPerSec, 100_000);
+    // A sample without the catalogs' figure (as before): every read counted, nothing said left out.
+    const old = computeRates({ ...a, db: { ...db(100), tupReturned: 1_000, tupFetched: 500 } }, { ...b, db: { ...db(100), tupReturned: 201_000, tupFetched: 2_500 } })!;
+    assert.equal(old.rowsReadPerSec, 101_000);
+    assert.equal(old.catalogRowsPerSec, null);
+  });
+
   it('statementView: deltas since the baseline, evicted entries from zero, our own left out, top n per key', () => {
     const s = (id: string, calls: number, totalMs: number, rows = 0): StatementCounters => ({ id, calls, totalMs, rows, sharedHit: 0, sharedRead: 0 });
     const base = new Map([['a', s('a', 10, 100)], ['b', s('b', 100, 10)], ['c', s('c', 50, 50)]]);
