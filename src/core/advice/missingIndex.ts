@@ -232,7 +232,7 @@ function sharedInstead(shared: Pick<ProvedSuggestion, 'costAfter'>, own: Pick<Pr
  * orders.ts:80, which share orders (customer_id, placed_at DESC), said nothing of it) and in the plan's tip (person52 L-5).
  * Undefined when the index serves this statement alone.
  */
-function sharedIndexPhrase(s: Pick<ProvedSuggestion, 'costAfter'>, others: number, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined): string | undefined {
+export function sharedIndexPhrase(s: Pick<ProvedSuggestion, 'costAfter'>, others: number, own: Pick<ProvedSuggestion, 'ddl' | 'table' | 'columns' | 'costAfter'> | undefined): string | undefined {
   const n = sharedInstead(s, own, others);
   return n ? `${n.withWhom}; ${n.instead}` : others > 0 ? sharedWithText(others) : undefined;
 }

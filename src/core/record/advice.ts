@@ -4,7 +4,7 @@
  */
 import type { StatementAdvice } from './format';
 import type { SiteFigure, StatementFigure } from './aggregate';
-import { withheldAnswer } from '../advice/missingIndex';
+import { sharedIndexPhrase, withheldAnswer } from '../advice/missingIndex';
 import type { FoundStatement, RecordedFigures } from '../advice/workload';
 import { placeIn } from '../advice/workload';
 import { codeContextOf, type CodeContext } from '../codeContext';
@@ -19,6 +19,9 @@ export interface DecidedLike {
   suggestions: readonly { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[] }[];
   /** Proved indexes the one decision withheld for their write cost (DecidedAdvice.withheld). */
   withheld?: readonly { ddl: string; why: string; suggestion?: { costBefore: number; costAfter: number | null } }[];
+  /** The statements each index also serves and the statement's own index, by CREATE INDEX (DecidedAdvice's). */
+  alsoServes?: Readonly<Record<string, readonly string[]>>;
+  ownInstead?: Readonly<Record<string, { ddl: string; table: string; columns: string[]; costAfter: number | null }>>;
 }
 
 /**
@@ -30,7 +33,12 @@ export interface DecidedLike {
 export function recordedAdviceOf<D extends DecidedLike>(r: D, provedOn: string | undefined, noAnswer: (r: D) => string | undefined): StatementAdvice {
   return {
     costBefore: r.costBefore,
-    suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })),
+    suggestions: r.suggestions.map((s) => {
+      // Shared as the code's lines say it (person52 L-6: orm/orders.ts:25 said nothing of the index it shares with two lines
+      // that said "(one index shared with 2 other statements …)").
+      const shared = sharedIndexPhrase(s, r.alsoServes?.[s.ddl]?.length ?? 0, r.ownInstead?.[s.ddl]);
+      return { ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s, ...(shared ? { shared } : {}) };
+    }),
     note: r.status !== 'ok' ? r.message : r.withheld?.length ? withheldAnswer(r.withheld) : !r.suggestions.length && r.notTried?.length ? noAnswer(r) : undefined,
     provedOn,
   };

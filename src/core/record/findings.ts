@@ -124,7 +124,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
       out.push({
         ruleId: 'missing-index',
         severity: 'warning',
-        message: `${a.suggestions.map((g) => g.summary).join('; ')} (recorded${state.live ? '' : `: ${st.calls}×`} from this line)`,
+        message: `${a.suggestions.map((g) => `${g.summary}${g.shared ? ` (${g.shared})` : ''}`).join('; ')} (recorded${state.live ? '' : `: ${st.calls}×`} from this line)`,
         help: a.suggestions.map((g) => `${g.ddl};`).join(' '),
         file,
         span,

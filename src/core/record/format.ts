@@ -8,7 +8,7 @@ import { countOf, listAndMore, recordedWhere } from '../format';
 
 export interface StatementAdvice {
   costBefore?: number;
-  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[]; index?: unknown }[];
+  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[]; index?: unknown; shared?: string }[];
   /** (index: the advisor's whole suggestion, for the editor's Copy CREATE INDEX / Add migration fixes.) */
   /** Why there is no advice (unparsed, missing table, error). */
   note?: string;

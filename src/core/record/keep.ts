@@ -200,7 +200,7 @@ function adviceEntry(x: unknown): [string, StatementAdvice] | undefined {
   for (const g of a.suggestions as Record<string, unknown>[]) {
     if (!g || typeof g.ddl !== 'string' || typeof g.summary !== 'string' || !isNum(g.costBefore) || !(g.costAfter === null || isNum(g.costAfter))) return undefined;
     const planBefore = Array.isArray(g.planBefore) ? g.planBefore.filter((l): l is string => typeof l === 'string') : [];
-    suggestions.push({ ddl: g.ddl, summary: g.summary, costBefore: g.costBefore, costAfter: g.costAfter, planBefore, ...(g.index && typeof g.index === 'object' ? { index: g.index } : {}) });
+    suggestions.push({ ddl: g.ddl, summary: g.summary, costBefore: g.costBefore, costAfter: g.costAfter, planBefore, ...(g.index && typeof g.index === 'object' ? { index: g.index } : {}), ...(typeof g.shared === 'string' && g.shared.length <= 300 ? { shared: g.shared } : {}) });
   }
   return [x[0], {
     suggestions,

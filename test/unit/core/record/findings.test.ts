@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from '../../../../src/core/record/aggregate';
 import { recordedFindings, recordedAnalyzer } from '../../../../src/core/record/findings';
+import { recordedAdviceOf } from '../../../../src/core/record/advice';
 import { adviceAfterConnectionChange, OPEN_SITE_COMMAND } from '../../../../src/core/record/findingsMeta';
 import type { StatementAdvice } from '../../../../src/core/record/format';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
@@ -73,6 +74,19 @@ describe('core/record/findings: the recording as findings of the one pipeline', 
     assert.match(stopped.find((f) => f.ruleId === 'n-plus-one')!.message, /; 5 requests like it/);
     assert.match(stopped.find((f) => f.ruleId === 'missing-index')!.message, /\(recorded: 5× from this line\)/);
     assert.notEqual(findingsSignature(stopped), findingsSignature(after));
+  });
+
+  it('a recorded line whose index the decision shares says so, as the code\'s lines do (person52 L-6: orm/orders.ts:25 said nothing of the index src/orders.ts:70 and src/typo.ts:5 shared with it)', () => {
+    const summary = summarize(events, normalizeSql, { threshold: 5 });
+    const norm = summary.sites.find((s) => s.line === 3)!.statements[0].normalized;
+    const ddl = 'CREATE INDEX CONCURRENTLY orders_status_placed_at_desc_idx ON orders (status, placed_at DESC)';
+    const decided = { status: 'ok', suggestions: [{ ddl, costBefore: 375, costAfter: 50.6, summary: 'Reading orders (32k rows): an index on orders (status, placed_at DESC) cuts the estimated cost 375 → 50.6', planBefore: [] }], alsoServes: { [ddl]: ['src/orders.ts:70', 'src/typo.ts:5'] } };
+    const advice = new Map<string, StatementAdvice>([[norm, recordedAdviceOf(decided, undefined, () => undefined)]]);
+    const f = recordedFindings({ summary, advice, live: false }, FILE, TEXT).find((x) => x.ruleId === 'missing-index')!;
+    assert.match(f.message, /cuts the estimated cost 375 → 50\.6 \(one index shared with 2 other statements\) \(recorded: \d+× from this line\)$/);
+    // Its own index: no such words.
+    const alone = new Map<string, StatementAdvice>([[norm, recordedAdviceOf({ ...decided, alsoServes: {} }, undefined, () => undefined)]]);
+    assert.doesNotMatch(recordedFindings({ summary, advice: alone, live: false }, FILE, TEXT).find((x) => x.ruleId === 'missing-index')!.message, /shared/);
   });
 
   it('proved index advice of a recorded statement is a missing-index finding at the line that sent it; other files get nothing', () => {
