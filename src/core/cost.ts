@@ -101,7 +101,7 @@ export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites:
   // 10.5 rows/call | 36 calls · 80.8 ms client time" read as two answers to one question).
   // On a line crowded further (a cache candidate's lens too) the window goes last but one: the tooltip says it.
   // PG Lens's runs whose time could not be taken out: said on the share and the mean, which hold it (person50 L-A).
-  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${ownTimeNote(s as AppFigures, true)} · ${windowCalls(s)}`;
+  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${lensTimeNote(s as AppFigures)} · ${windowCalls(s)}`;
   const named = besideRecording ? `${head} ${CALLS_WINDOW}` : head;
   return fitTitle([`${named} · ${rowsPerCall(s)}${sharedCallSites(callSites)}`, `${named}${sharedCallSites(callSites)}`, `${named}${callSitesShort(callSites)}`, named, head], room);
 }
@@ -112,7 +112,26 @@ const CALLS_WINDOW = 'since stats reset';
 /** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
 export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
-  return `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${ownTimeNote(s as AppFigures, true)} · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
+  return `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${lensTimeNote(s as AppFigures)} · ${callsPhrase(s.calls)} · ${rowsPerCall(s)}${period ? ` · ${period}` : ''}`;
+}
+
+/**
+ * " (both incl. 100 PG Lens runs)" on the share and the mean (dashboard/live ownTimeNote); while a Benchmark is under
+ * way, " (both incl. 5,220 PG Lens runs, under way)": its runs so far are out of the calls, their time not yet known (person52 M-1).
+ */
+function lensTimeNote(s: AppFigures): string {
+  const note = ownTimeNote(s, true);
+  return s.ownRunning && note ? note.replace(/\)$/, ', under way)') : note;
+}
+
+/** The tooltip's line for a Benchmark under way at the reading (AppFigures.ownRunning). */
+function runningLine(s: AppFigures): string | undefined {
+  const n = s.ownRunning;
+  if (!n) return undefined;
+  const runs = `${n.toLocaleString('en-US')} run${n === 1 ? '' : 's'}`;
+  return s.ownInCalls
+    ? `A Benchmark of this statement is under way: ${runs} so far (pg_stat_statements made the entry anew since: how many of them it holds is not known).`
+    : `A Benchmark of this statement is under way: its ${runs} done by the reading are left out of the calls and rows; their time on the server is known only when it ends, so the total, the mean and the share hold it until the next reading after it.`;
 }
 
 /**
@@ -494,6 +513,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)}${ownTimeNote(s as AppFigures, true)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(included ? [`Whole history: ${included}`] : []),
+    ...(runningLine(s as AppFigures) ? [runningLine(s as AppFigures)!] : []),
     ...((s as AppFigures).ownUnderWay ? [`A Benchmark of this statement was under way at the reading: up to ${(s as AppFigures).ownUnderWay!.toLocaleString('en-US')} of these calls, and their time, are its runs (left out from the next reading after it ends).`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),
@@ -501,7 +521,8 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     ...(total.notUsed ? [`${total.notUsed}.`] : []),
     ...(total.reading ? [readingAgePhrase(total.reading.sinceReadMs, total.reading.refreshMs)] : []),
     `queryid ${s.queryid}`,
-    `The application's figures only: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
+    // Not "the application's figures only" while PG Lens's runs are in them (person52 M-1).
+    `${ownRunsIn(s as AppFigures) ? "Not the application's figures only (PG Lens's Benchmark runs are in them, as said above)" : "The application's figures only"}: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
     ...(own ? [own] : []),
     ...(total.sharedWith?.length ? [`The same statement is written at ${listAndMore(total.sharedWith, 5)} too: pg_stat_statements counts all their calls as one, so these figures are not this line's alone.`] : []),
     'Click to open it in the dashboard.',
@@ -537,14 +558,32 @@ export interface OwnRunsIn {
   totalMs: number;
   /** The runs whose time on the server is known, and that time: the only share subtracted (appFigures). */
   measured: { calls: number; rows: number; serverMs: number };
+  /** Of `calls`, the runs of a Benchmark still under way (OwnRuns.begin): done by the window's end, their time not measured. */
+  running?: number;
+}
+
+/** A Benchmark under way (OwnRuns.begin): each run noted as it ends, then `end` before the batch is recorded. */
+export interface OwnRunsUnderWay {
+  ran(rows: number, clientMs: number, atMs?: number): void;
+  end(): void;
+}
+
+/** A Benchmark's runs so far: when each ended (ms since the epoch, in order) and the rows and client time up to it. */
+interface LiveBatch {
+  key: string;
+  queryid: string;
+  ends: number[];
+  rowsTo: number[];
+  msTo: number[];
 }
 
 /**
  * A statement's figures with PG Lens's own runs taken out. `ownIncluded`: runs of PG Lens whose time is still in the
  * total, the mean and the share (their server time unknown); their calls and rows are out, unless `ownInCalls` (up to
- * that many of the calls may be PG Lens's: the entry was made anew since the runs).
+ * that many of the calls may be PG Lens's: the entry was made anew since the runs). `ownRunning`: of `ownIncluded`, the runs
+ * of a Benchmark still under way when the figures were read (person52 M-1: its 5,220 runs so far read as the app's calls).
  */
-export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number }; ownUnderWay?: number };
+export type AppFigures = StatementStat & { ownIncluded?: number; ownInCalls?: number; ownSubtracted?: { calls: number; serverMs: number }; ownUnderWay?: number; ownRunning?: number };
 
 /**
  * The application's figures in a reading taken at `readAtMs` (appFigures): only PG Lens's runs that had ended by then are
@@ -638,6 +677,8 @@ export function parseKeptOwnRuns(v: unknown): KeptOwnRuns | undefined {
 export class OwnRuns {
   /** Text key → the queryid the runs were filed under ('' when unknown) → their batches. */
   private readonly byKey = new Map<string, Map<string, OwnRunBatch[]>>();
+  /** Benchmarks under way (begin): their runs so far, noted one by one. */
+  private readonly live = new Set<LiveBatch>();
   private readonly listeners = new Set<() => void>();
   /** The server and pg_stat_statements' period the batches were counted in (atEpoch): undefined until read. */
   private at: OwnRunsEpoch | undefined;
@@ -716,18 +757,59 @@ export class OwnRuns {
   }
 
   /**
+   * A Benchmark of `sql` starting now, its runs landing in the entry `queryid` (as record's): each run is noted as it ends
+   * (`ran`), so a reading taken while it is under way leaves out the runs done by then — their calls and rows; their time
+   * on the server is not known until the end and stays in, said so (person52 M-1: at 5,220 of 6,000 runs the lens read
+   * "5.4k calls" as the application's, which had made ~400). Call `end` before recording the batch (record).
+   */
+  begin(sql: string, queryid?: string): OwnRunsUnderWay {
+    const b: LiveBatch = { key: matchKey(sql), queryid: queryid ?? '', ends: [], rowsTo: [], msTo: [] };
+    this.live.add(b);
+    return {
+      ran: (rows, clientMs, atMs = Date.now()) => {
+        const n = b.ends.length;
+        b.ends.push(Math.max(atMs, n ? b.ends[n - 1] : atMs));
+        b.rowsTo.push((n ? b.rowsTo[n - 1] : 0) + rows);
+        b.msTo.push((n ? b.msTo[n - 1] : 0) + clientMs);
+      },
+      end: () => void this.live.delete(b),
+    };
+  }
+
+  /** The runs of Benchmarks under way counted in `window` (each run at the moment it ended); added to `out`. */
+  private liveIn(key: string, queryid: string | undefined, window: { before?: number; after?: number; during?: number }, out: OwnRunsIn | undefined): OwnRunsIn | undefined {
+    for (const b of this.live) {
+      if (b.key !== key || (b.queryid && queryid !== undefined && b.queryid !== queryid) || window.during !== undefined) continue;
+      // The runs ended by `before` (all when not given), less those ended by `after`.
+      const upTo = (t: number | undefined) => (t === undefined ? b.ends.length : countUpTo(b.ends, t));
+      const hi = upTo(window.before);
+      const lo = window.after === undefined ? 0 : countUpTo(b.ends, window.after);
+      if (hi <= lo) continue;
+      const at = (a: number[], i: number) => (i > 0 ? a[i - 1] : 0);
+      out ??= { calls: 0, rows: 0, totalMs: 0, measured: { calls: 0, rows: 0, serverMs: 0 } };
+      out.calls += hi - lo;
+      out.rows += at(b.rowsTo, hi) - at(b.rowsTo, lo);
+      out.totalMs += at(b.msTo, hi) - at(b.msTo, lo);
+      out.running = (out.running ?? 0) + hi - lo;
+    }
+    return out;
+  }
+
+  /**
    * PG Lens's runs of this statement counted in the entry `queryid` (runs filed under another queryid are not
    * in it: subtracting them would take another statement's calls and rows from the application's).
    * `window.before`: only the runs that ended before that moment (a reading taken then holds them); runs under way
    * at that moment are in neither side's measured share. `window.split`: all runs, those under way at that moment
    * counted as not measured (a reading then holds an unknown part of them). `window.after`: only the runs after that
    * moment (those under way then: not measured), for a window between two readings (a recording's). `window.during`:
-   * only the runs under way at that moment (a reading then holds an unknown part of them).
+   * only the runs under way at that moment (a reading then holds an unknown part of them). A Benchmark still under way
+   * (begin) counts each run done so far at the moment it ended, its time not measured (`running`).
    */
   get(sql: string, queryid?: string, window: { before?: number; split?: number; after?: number; during?: number } = {}): OwnRunsIn | undefined {
-    const m = this.byKey.get(matchKey(sql));
-    if (!m) return undefined;
-    let out: OwnRunsIn | undefined;
+    const key = matchKey(sql);
+    const m = this.byKey.get(key);
+    let out: OwnRunsIn | undefined = this.live.size ? this.liveIn(key, queryid, window, undefined) : undefined;
+    if (!m) return out;
     for (const [q, list] of m) {
       if (q && queryid !== undefined && q !== queryid) continue;
       for (const b of list) {
@@ -756,6 +838,18 @@ export class OwnRuns {
   }
 }
 
+/** How many of `sorted` (ascending) are at most `t`. */
+function countUpTo(sorted: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The application's share of a statement's figures: the server's minus PG Lens's own runs; undefined when nothing is left.
  * The runs' calls and rows always come out (PG Lens counted them and the rows they returned). Their time comes out only
@@ -774,12 +868,12 @@ export function appFigures(stat: StatementStat, own: OwnRunsIn | undefined): App
   const unmeasured = own.calls - m.calls;
   if (stat.calls < own.calls || stat.totalMs < m.serverMs || stat.rows < own.rows) {
     const up = Math.min(own.calls, stat.calls);
-    return { ...stat, ownIncluded: up, ownInCalls: up };
+    return { ...stat, ownIncluded: up, ownInCalls: up, ...(own.running ? { ownRunning: Math.min(own.running, up) } : {}) };
   }
   const calls = stat.calls - own.calls;
   if (calls <= 0) return undefined;
   const totalMs = stat.totalMs - m.serverMs;
-  return { ...stat, calls, rows: stat.rows - own.rows, totalMs, meanMs: totalMs / (calls + unmeasured), ...(m.calls ? { ownSubtracted: { calls: m.calls, serverMs: m.serverMs } } : {}), ...(unmeasured > 0 ? { ownIncluded: unmeasured } : {}) };
+  return { ...stat, calls, rows: stat.rows - own.rows, totalMs, meanMs: totalMs / (calls + unmeasured), ...(m.calls ? { ownSubtracted: { calls: m.calls, serverMs: m.serverMs } } : {}), ...(unmeasured > 0 ? { ownIncluded: unmeasured } : {}), ...(own.running ? { ownRunning: own.running } : {}) };
 }
 
 /**
@@ -821,9 +915,14 @@ export function figuresBefore(baseline: CostBaseline, sql: string, queryid: stri
   return { before: appFiguresSince(raw, all, fromRaw, own.get(sql, queryid, { before: previous.atMs })), from: previous.change };
 }
 
-/** "PG Lens's own runs included: 100 of 220 calls": runs of PG Lens whose time on the server could not be told apart. */
-function ownIncludedPhrase(f: Pick<AppFigures, 'calls' | 'ownIncluded' | 'ownInCalls'>): string | undefined {
-  const n = f.ownIncluded;
+/** Whether PG Lens's Benchmark runs are in these figures, some part of them (their time, or up to some calls). */
+function ownRunsIn(f: AppFigures): boolean {
+  return !!(f.ownIncluded || f.ownInCalls || f.ownUnderWay || f.ownRunning);
+}
+
+/** "PG Lens's own runs included: 100 of 220 calls": runs of PG Lens whose time on the server could not be told apart (those of a Benchmark under way: runningLine). */
+function ownIncludedPhrase(f: Pick<AppFigures, 'calls' | 'ownIncluded' | 'ownInCalls' | 'ownRunning'>): string | undefined {
+  const n = f.ownInCalls ? f.ownIncluded : (f.ownIncluded ?? 0) - (f.ownRunning ?? 0);
   if (!n) return undefined;
   const runs = `${n.toLocaleString('en-US')} run${n === 1 ? '' : 's'}`;
   if (f.ownInCalls) return `PG Lens's own runs included: up to ${f.ownInCalls.toLocaleString('en-US')} of ${f.calls.toLocaleString('en-US')} calls (pg_stat_statements made the entry anew since they ran: how many of them it holds is not known).`;

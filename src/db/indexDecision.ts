@@ -687,7 +687,7 @@ export class IndexDecider {
         apart.set(s.sql, { r, ...(oneOff ? { why: `a one-off ${oneOff.kind.toUpperCase()}: ${oneOffWriteWhy(oneOff.kind.toUpperCase(), oneOff.calls, r.suggestions[0]?.table)}; the automatic advice (diagnostics, hovers, pg-lens scan) proposes no index for it` } : {}) });
         continue;
       }
-      advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
+      advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, ...(s.ownIncluded ? { ownIncluded: s.ownIncluded } : {}), suggestions: r.suggestions });
     }
     const notBuiltYet: NotBuiltYet = [];
     const crossProofs = await this.crossProofs(advised, bySql, real, run, asked, opts.isCancelled, slice, notBuiltYet);

@@ -12,11 +12,14 @@ import { PgLensError } from './errors';
 import { checkSingleStatement, parameterCount } from './explain';
 import { OWN_IDENTITY, OWN_STATEMENT_MARKER as M } from './sql';
 import { errorMessage } from '../core/safeText';
+import { appFigures } from '../core/cost';
+import { applicationText } from '../core/dashboard/ownStatements';
+import { ownRunsOf } from './ownRuns';
 
 const WORKLOAD_BENCH_SQL = {
   pssInstalled: `${M} ${OWN_IDENTITY} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
   /** The $1 read statements of this database taking the most time, ours left out ($2 = our marker). PostgreSQL 13+. */
-  top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s
+  top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls, s.total_exec_time::float8 AS total_ms, s.rows::float8 AS rows FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND strpos(s.query, $2) = 0
       AND s.query ~* '^\\s*(with\\s.*)?select\\s' ORDER BY s.total_exec_time DESC LIMIT $1`,
   /**
@@ -86,7 +89,14 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
   else {
     if (Number(info.v) < 130000) throw new PgLensError('The workload benchmark needs PostgreSQL 13 or later (pg_stat_statements timing columns).', 'UNSUPPORTED');
     if (!info.ok) throw new PgLensError('pg_stat_statements is not installed in this database: the workload benchmark replays its top statements (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries), or give a file of statements or a recording (--file).', 'NO_PG_STAT_STATEMENTS');
-    rows = (await db.query(WORKLOAD_BENCH_SQL.top, [top, M])).rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls) }));
+    // Weighted by the application's calls: PG Lens's own Benchmark runs known to this process (the editor's ledger, core/cost
+    // appFigures) left out, as the cost lens leaves them out (person52 M-2: "9,551 calls recorded", ~6,000 of them PG Lens's).
+    const own = db.profile ? ownRunsOf({ profile: db.profile }) : undefined;
+    rows = (await db.query(WORKLOAD_BENCH_SQL.top, [top, M])).rows.map((r) => {
+      const raw = { queryid: String(r.queryid), query: r.query as string, calls: Number(r.calls), totalMs: Number(r.total_ms), rows: Number(r.rows), meanMs: 0 };
+      const app = own ? appFigures(raw, own.get(applicationText(raw.query), raw.queryid)) : raw;
+      return { queryid: raw.queryid, query: raw.query, calls: app ? app.calls : 0 };
+    });
   }
   const statements: WorkloadStatementRun[] = [];
   const samples: { ms: number; weight: number }[] = [];

@@ -19,7 +19,7 @@ import { showReadOnly } from './reportDocument';
 import { briefPlan, briefText, howToFixMarkdown } from '../core/plan/brief';
 import { DIAGNOSTIC_SOURCE, howToFixOf } from './findingActions';
 import { OPEN_DOCS_COMMAND } from './docs';
-import { recordedHoverMarkdown, type HoverPlan } from '../core/record/hover';
+import { recordedHoverMarkdown, sentAsWritten, type HoverPlan } from '../core/record/hover';
 import { forgetRecordedAdvice, recordedAdviceNow, recordedAdviceOf, recordedDecisionInput, recordedTitle, recordedToWeigh } from '../core/record/advice';
 import { noIndexAnswer } from '../core/advice/missingIndex';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
@@ -38,8 +38,6 @@ import { fmtMs, recordedLenses, recordedLensKey } from '../core/record/lens';
 import { languageOf } from '../core/languages/registry';
 import { closingHover } from './hoverLinks';
 
-/** Sites whose SQL is translated before it is sent (JPQL, MyBatis's mapper text): their text never equals the recorded one. */
-const NOT_SENT_AS_WRITTEN = /^(jpql|mybatis)/;
 /** Global storage key: the first hint on ORM code (core/record/firstHint) was dismissed. */
 /** Files of one extension looked at for a recorded file renamed while no window watched (filesLike). */
 const MAX_RENAME_CANDIDATES = 20_000;
@@ -923,8 +921,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The statement written here as the app sends it (SQL of its own, no part made at run time): when none of the line's
     // recorded statements is it and the code changed since the recording, the hover says the recording saw an earlier
     // version (person50 L-D a: an edited statement kept showing the recorded one's figures as its own).
-    const sentAsWritten = !!code && !code.dynamic && !code.variants && code.confidence === 1 && !NOT_SENT_AS_WRITTEN.test(code.api);
-    const written = codeNormalized !== undefined ? { normalized: codeNormalized, edited: sentAsWritten && (await this.editedSinceRecording(doc)) } : undefined;
+    const written = codeNormalized !== undefined ? { normalized: codeNormalized, edited: sentAsWritten(code) && (await this.editedSinceRecording(doc)) } : undefined;
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     const shown = this.shownAdvice();
     const md = new vscode.MarkdownString(undefined, true);

@@ -15,6 +15,7 @@ import type { StatementAdvice } from './format';
 import { recordedNPlusOneHoverLine } from './format';
 import { clauseLines, countOf, foldSql, spaced } from '../format';
 import { fmtMs } from './lens';
+import type { SqlSite } from '../extract/types';
 
 /** The statements a hover shows (the costliest first); the others are counted, and "Plan and index advice" has them all. */
 const HOVER_STATEMENTS = 2;
@@ -22,6 +23,20 @@ const HOVER_STATEMENTS = 2;
 export const HOVER_SQL_LINES = 4;
 /** The characters of SQL a hover shows at most. */
 const HOVER_SQL_CHARS = 320;
+
+/** Sites whose SQL is translated before it is sent (JPQL, MyBatis's mapper text): their text never equals the recorded one. */
+const NOT_SENT_AS_WRITTEN = /^(jpql|mybatis)/;
+
+/**
+ * Whether the code at a recorded line sends its SQL as written there (RecordedHoverInput.written's `edited` is asked only
+ * then): SQL of its own, no part made at run time, no variants, not translated first (JPQL, MyBatis). A string taken as
+ * SQL because PostgreSQL's grammar reads it (confidence below 1: passed to a call PG Lens does not know, as the demo
+ * shop's `db.query` on its own Db type) counts: the recording saw SQL sent from this line, and that text is what is sent
+ * (person52 L-D: customers.ts:13 edited to `… WHERE id = $1 LIMIT 1` kept its 20 recorded calls with no word of the edit).
+ */
+export function sentAsWritten(code: Pick<SqlSite, 'dynamic' | 'variants' | 'confidence' | 'api'> | undefined): boolean {
+  return !!code && !code.dynamic && !code.variants && code.confidence > 0 && !NOT_SENT_AS_WRITTEN.test(code.api);
+}
 
 /** A statement's plan as the hover has it: the brief and the link that opens it in the plan viewer, or why there is none. */
 export type HoverPlan = { brief: PlanBrief; open: string } | { error: string };

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { testDatabase, statementStats } from '../support';
 import { runCli as run } from '../../unit/support/cli';
 import { benchmarkWorkload } from '../../../src/db/workloadBenchmark';
+import { benchmark } from '../../../src/db/benchmark';
+import { queryIdOf } from '../../../src/db/queryStats';
 
 
 describe('pg-lens benchmark --workload', function () {
@@ -122,5 +124,20 @@ describe('pg-lens benchmark --workload', function () {
     const back = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', after]);
     assert.equal(back.code, 1, back.out + back.err);
     assert.match(back.out, /SLOWER p50 .*SELECT id, payload FROM items WHERE code = \$1/);
+  });
+  it("weights a statement by the application's calls: PG Lens's own Benchmark runs in this process are left out (person52 M-2)", async function () {
+    if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
+    const a = t.admin;
+    await a.query(`CREATE TABLE bw_own (id serial PRIMARY KEY, status text NOT NULL)`);
+    await a.query(`INSERT INTO bw_own (status) SELECT 's' || (g % 7) FROM generate_series(1, 2000) g; ANALYZE bw_own`);
+    const db = await t.open();
+    const sql = 'SELECT id FROM bw_own WHERE status = $1';
+    const qid = await queryIdOf(db, sql);
+    // The application's 5 calls, then a 30-run Benchmark of the same statement (the editor's Benchmark Query).
+    for (let i = 0; i < 5; i++) await db.query(sql, ['s3']);
+    await benchmark(db, sql, { runs: 30, params: ['s3'] });
+    const run = await benchmarkWorkload(db, { top: 50, runs: 1 });
+    const mine = run.statements.find((x) => (qid ? x.queryid === qid : x.query.includes('bw_own')));
+    assert.equal(mine?.calls, 5, `weighted by the app's 5 calls, not 35 (the runs as the app's): ${JSON.stringify(mine)}`);
   });
 });

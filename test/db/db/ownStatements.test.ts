@@ -7,7 +7,7 @@ import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 import { diffSnapshots, queryIdOf, readStatementCosts, snapshotStatements } from '../../../src/db/queryStats';
 import { ownRunsOf } from '../../../src/db/ownRuns';
-import { appFigures, costLensTitle, formatCostTooltip } from '../../../src/core/cost';
+import { appFigures, appFiguresAt, costLensTitle, formatCostTooltip, type AppFigures, type StatementStat } from '../../../src/core/cost';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
 import { readStatementUse } from '../../../src/db/workloadFacts';
 import { topStatements } from '../../../src/db/indexDecision';
@@ -250,6 +250,39 @@ describe('db: PG Lens leaves its own statements out', () => {
       assert.match(statementFiguresText(f, (ms) => `${ms} ms`, String), new RegExp(` mean \\(both incl\\. 100 PG Lens runs\\) · ${appCalls} calls · ${appRows} rows$`));
     }
     await app.close();
+  });
+
+  it("a reading taken while a Benchmark is under way (person52 M-1): the runs done by then come out of the application's calls and rows, and the lens says a Benchmark is under way", async function () {
+    if (!(await statementStats(t, 'no statement figures to read'))) return;
+    if ((await capabilities()).versionNum < 140000) return void announceFallback('query identifiers (PostgreSQL 14+)', 'the unit test covers the ledger');
+    await t.admin.query('CREATE TABLE IF NOT EXISTS bench_live (id int, status text)');
+    await t.admin.query(`INSERT INTO bench_live SELECT g, 'l' || (g % 7) FROM generate_series(1, 3000) g`);
+    const sql = 'SELECT id FROM bench_live WHERE status = $1 ORDER BY id';
+    const db = await t.open();
+    const qid = (await queryIdOf(db, sql))!;
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const info = await db.serverInfo();
+    // The application's 5 calls, then a 40-run Benchmark; the cost lens reads pg_stat_statements after its 20th run.
+    for (let i = 0; i < 5; i++) await db.query(sql, ['l3']);
+    // The lens's figures are made as the lens makes them (vscode/costLens): the reading's moment, then appFiguresAt, while the runs go on.
+    let reading: Promise<{ raw: StatementStat; lens: AppFigures | undefined }> | undefined;
+    const read = async () => {
+      const readAt = Date.now();
+      const raw = (await readStatementCosts(db, { versionNum: info.versionNum })).stats.find((s) => s.queryid === qid)!;
+      return { raw, lens: appFiguresAt(raw, ownRunsOf(db), sql, readAt) };
+    };
+    await benchmark(db, sql, { runs: 300, params: ['l3'], onProgress: (done) => void (done === 20 && (reading = read())) });
+    const { raw, lens } = (await reading!) as { raw: StatementStat; lens: AppFigures };
+    assert.ok(raw.calls >= 25, `the reading holds the runs done by then: ${raw.calls} calls`);
+    // The 20 runs ended before the reading was asked for are in it and come out (was: all ${raw.calls} as the app's); the
+    // runs ending while the reading is on its way may be in it too, and stay (never more out than the reading holds).
+    assert.ok((lens.ownRunning ?? 0) >= 20, `the runs so far are said to be under way: ${lens.ownRunning}`);
+    assert.equal(lens.calls, raw.calls - lens.ownRunning!, 'the runs done by the reading are out of the calls');
+    assert.ok(lens.calls >= 5, `never fewer than the application's 5 calls: ${lens.calls}`);
+    assert.match(costLensTitle({ stat: lens, share: 0.5 }, 1, 1000), /mean \(both incl\. \d+ PG Lens runs, under way\) · \d+ calls/);
+    const tip = formatCostTooltip({ stat: lens, share: 0.5, rank: 1 }, { statements: 1 });
+    assert.match(tip, /A Benchmark of this statement is under way/);
+    assert.doesNotMatch(tip, /The application's figures only/);
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {

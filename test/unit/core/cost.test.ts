@@ -605,3 +605,43 @@ describe("core/cost: a reading holds only the Benchmark runs ended before it (pe
     assert.match(title(after), / · 39 calls · /);
   });
 });
+
+describe('core/cost: a Benchmark under way leaves its runs so far out of a reading (person52 M-1)', () => {
+  before(() => loadPgParser());
+  const sql = 'SELECT id, status FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20';
+  const title = (f: StatementStat | undefined) => costLensTitle({ stat: f!, share: 0.68 }, 1, 1000);
+
+  it('the runs done by the reading come out of the calls and rows, and the lens and tooltip say a Benchmark is under way', () => {
+    const own = new OwnRuns();
+    const run = own.begin(sql, 'q');
+    // 5,220 runs of 20 rows, 2 ms each by the client, ended at 1,001 … 6,220 ms; the reading was taken at 6,000 ms.
+    for (let i = 1; i <= 5_220; i++) run.ran(20, 2, 1_000 + i);
+    // Read at 6,000 ms: the application's 374 calls (4 rows each, 1,000 ms) and the 5,000 runs ended by then (12,600 ms).
+    const read = stat('q', sql, 13_600, 5_374, 374 * 4 + 5_000 * 20);
+    const during = appFiguresAt(read, own, sql, 6_000);
+    assert.deepEqual([during?.calls, during?.rows, during?.totalMs, during?.ownRunning], [374, 374 * 4, 13_600, 5_000]);
+    assert.match(title(during), /mean \(both incl\. 5,000 PG Lens runs, under way\) · 374 calls · 4\.0 rows\/call/);
+    const tip = formatCostTooltip({ stat: during!, share: 0.68, rank: 1 }, { statements: 1 });
+    assert.match(tip, /A Benchmark of this statement is under way: its 5,000 runs done by the reading are left out of the calls and rows/);
+    assert.doesNotMatch(tip, /The application's figures only/);
+    assert.match(tip, /Not the application's figures only/);
+    // It ends at 7,000 ms and its batch is recorded (server time not measured: the app ran it meanwhile): nothing left under way.
+    run.end();
+    own.record(sql, { calls: 6_000, rows: 120_000, totalMs: 12_000, startMs: 1_000, endMs: 7_000 }, 'q');
+    const after = appFiguresAt(stat('q', sql, 16_000, 6_489, 489 * 4 + 120_000), own, sql, 8_000);
+    assert.deepEqual([after?.calls, after?.ownIncluded, after?.ownRunning], [489, 6_000, undefined]);
+    assert.match(title(after), /mean \(both incl\. 6,000 PG Lens runs\) · 489 calls/);
+    // The figures with none of PG Lens's runs in them say they are the application's only.
+    assert.match(formatCostTooltip({ stat: stat('q', sql, 1_000, 374, 374), share: 0.1, rank: 1 }, { statements: 1 }), /The application's figures only/);
+  });
+
+  it('a window between two readings (a recording\'s) counts the runs under way that ended in it', () => {
+    const own = new OwnRuns();
+    const run = own.begin(sql, 'q');
+    for (let i = 1; i <= 100; i++) run.ran(20, 2, i * 10);
+    assert.deepEqual(own.get(sql, 'q', { after: 500 }), { calls: 50, rows: 1_000, totalMs: 100, measured: { calls: 0, rows: 0, serverMs: 0 }, running: 50 });
+    assert.equal(own.get(sql, 'other'), undefined, 'another entry');
+    run.end();
+    assert.equal(own.get(sql, 'q'), undefined);
+  });
+});

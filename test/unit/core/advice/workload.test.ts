@@ -523,3 +523,22 @@ describe('core/advice/planSummary', () => {
     assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', ['src/customers.ts:26: SELECT id, status FROM orders WHERE customer_id = $1', entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for 3 statements, also src/customers.ts:26, "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
   });
 });
+
+describe('core/advice/workload: the saving that ranks indexes leaves PG Lens\'s own Benchmark runs out (person52 M-2)', () => {
+  it("a statement whose time holds 6,000 Benchmark runs (not measured apart) counts its application's calls at their shared mean: the index is priced and ranked by the app's time, and says the runs were left out", () => {
+    const orders = (before: number, after: number) => s('orders', ['customer_id', 'placed_at DESC'], before, after);
+    // customers.ts:26: 2,091 calls of the app and 6,000 Benchmark runs in 21,200 ms (mean 2.62 ms); orders.ts:78: 500 calls, 2,000 ms.
+    const benched: WorkloadStatementAdvice = { key: 'customers', label: 'src/customers.ts:26', calls: 2_091, totalMs: 21_200, ownIncluded: 6_000, suggestions: [orders(100, 10)] };
+    const other: WorkloadStatementAdvice = { key: 'orders', label: 'src/orders.ts:78', calls: 500, totalMs: 2_000, suggestions: [orders(100, 10)] };
+    // Another index, on products, saving the app 8,000 ms.
+    const products: WorkloadStatementAdvice = { key: 'products', label: 'src/products.ts:9', calls: 4_000, totalMs: 10_000, suggestions: [s('products', ['category'], 100, 20)] };
+    const d = decideIndexes([benched, other, products], [], []);
+    const appMs = (21_200 * 2_091) / (2_091 + 6_000);
+    const o = d.indexes.find((x) => x.table === 'orders')!;
+    assert.ok(Math.abs(o.savedMs! - (appMs * 0.9 + 1_800)) < 1e-6, `the app's time only: ${o.savedMs} (was 20,880 with the runs)`);
+    assert.match(o.explanation, /serves 2 statements, saving about 6,731 ms of statement time \(6,000 PG Lens runs left out at the mean they share with the application's calls\)/);
+    assert.deepEqual(d.indexes.map((x) => x.table), ['products', 'orders'], "ranked by the application's saving: products' 8,000 ms before orders' 6,731");
+    // With no runs in its time, nothing is said.
+    assert.doesNotMatch(d.indexes.find((x) => x.table === 'products')!.explanation, /PG Lens/);
+  });
+});

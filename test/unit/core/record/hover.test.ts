@@ -4,7 +4,11 @@
  * lines that matter are inside code-server's ~250 px hover (about 12 lines) without scrolling.
  */
 import { strict as assert } from 'node:assert';
-import { recordedHoverMarkdown, HOVER_SQL_LINES, type HoverPlan, type RecordedHoverInput } from '../../../../src/core/record/hover';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { recordedHoverMarkdown, sentAsWritten, HOVER_SQL_LINES, type HoverPlan, type RecordedHoverInput } from '../../../../src/core/record/hover';
+import { extractSqlSites } from '../../../../src/core/extract/index';
+import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 import type { StatementAdvice } from '../../../../src/core/record/format';
 import type { StatementFigure } from '../../../../src/core/record/aggregate';
 
@@ -141,3 +145,30 @@ describe('core/record/hover: the hover at a recorded line', () => {
     }
   });
 });
+
+describe('core/record/hover: the demo shop\'s statement edited after a recording (person52 L-D)', () => {
+  before(() => loadPgParser());
+
+  it("customers.ts:13 with ' LIMIT 1' typed after $1 (unsaved): its SQL is sent as written, so the hover says its 20 recorded calls are from before the edit", async () => {
+    const file = path.join(__dirname, '../../../../examples/shop/src/customers.ts');
+    const recordedSql = 'SELECT id, email, name, country FROM customers WHERE id = $1';
+    const text = fs.readFileSync(file, 'utf8').replace(`WHERE id = $1'`, `WHERE id = $1 LIMIT 1'`);
+    const line13 = text.split('\n').slice(0, 12).join('\n').length + 1;
+    const code = (await extractSqlSites(text, 'typescript', file)).find((x) => x.span.start >= line13 && x.span.start < text.indexOf('\n', line13));
+    assert.ok(code, 'the statement written at line 13');
+    assert.equal(code.sql, `${recordedSql} LIMIT 1`);
+    // db.query on the shop's own Db type: a string taken as SQL (confidence below 1), sent as it is written.
+    assert.ok(sentAsWritten(code), `sent as written: ${JSON.stringify({ api: code.api, confidence: code.confidence })}`);
+    const recorded = statement({ sql: recordedSql, normalized: normalizeSql(recordedSql)!, calls: 20, totalMs: 148 });
+    const md = recordedHoverMarkdown(input({ site: { calls: 20, totalMs: 148, statements: [recorded] }, nPlusOne: undefined, written: { normalized: normalizeSql(code.sql)!, edited: sentAsWritten(code) && true } }));
+    assert.match(md, /recorded at this line, before an edit\*\* \(20 statements, 148 ms\)/);
+    assert.match(md, /Recorded version: 20× · 148 ms/);
+    // Unedited, the same line's statement is the recorded one: no such words.
+    const same = (await extractSqlSites(fs.readFileSync(file, 'utf8'), 'typescript', file)).find((x) => x.sql === recordedSql)!;
+    assert.doesNotMatch(recordedHoverMarkdown(input({ site: { calls: 20, totalMs: 148, statements: [recorded] }, written: { normalized: normalizeSql(same.sql)!, edited: sentAsWritten(same) } })), /before an edit/);
+    // A statement made partly at run time is not sent as written: an edit elsewhere in the file says nothing of it.
+    assert.equal(sentAsWritten({ ...code, dynamic: true }), false);
+    assert.equal(sentAsWritten({ ...code, api: 'jpql' }), false);
+  });
+});
+
