@@ -5,7 +5,7 @@
 import { terminalSafe, errorMessage } from '../core/safeText';
 import { describeError } from '../db/errors';
 import { COMMANDS } from './commands/index';
-import { type CliContext, EXIT, parseArgsMessage, UsageError } from './io';
+import { type CliCommand, type CliContext, EXIT, parseArgsMessage, UsageError } from './io';
 import { configureTreeSitterForCli } from '../node/treeSitterDir';
 
 export async function main(argv: string[], given: CliContext): Promise<number> {
@@ -14,6 +14,18 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
   // clipboard or send a command to a CI runner.
   const ctx: CliContext = { ...given, out: (t) => given.out(terminalSafe(t)), err: (t) => given.err(terminalSafe(t)) };
   const [name, ...rest] = argv;
+  // A command's own help (person52 L-1): `pg-lens help scan`, `pg-lens scan --help`, `pg-lens scan -h` — before the `--`
+  // that ends the options (`pg-lens record -- node app.js --help` is the application's).
+  const asked = name === 'help' && rest.length ? rest[0] : undefined;
+  const helpOf = asked !== undefined ? COMMANDS.find((c) => c.name === asked) : COMMANDS.find((c) => c.name === name && wantsHelp(rest));
+  if (helpOf) {
+    ctx.out(commandHelp(helpOf));
+    return EXIT.ok;
+  }
+  if (asked !== undefined) {
+    ctx.err(`pg-lens help: unknown command "${asked}" (the commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+    return EXIT.usage;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     ctx.out('pg-lens: what your SQL costs in PostgreSQL\n\nCommands:');
     for (const c of COMMANDS) ctx.out(`  ${c.usage}\n      ${c.summary}`);
@@ -49,6 +61,29 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
     if (process.env.PGLENS_DEBUG) ctx.err(String((e as Error)?.stack));
     return EXIT.failure;
   }
+}
+
+/** `--help` or `-h` among a command's arguments, before the `--` that ends its options. */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/**
+ * A command's help: what it does, its usage line, and its options one a line — all read from the command's `usage`, the
+ * one place its options are written for people (the option errors above read their shape from it too).
+ */
+export function commandHelp(cmd: CliCommand): string {
+  const options: string[] = [];
+  // `--name`, its value when it has one (`URL`, `text|json`, `FILE|-`, `5`), `(default …)`, and `]…` when repeatable.
+  for (const m of cmd.usage.matchAll(/--[a-z][\w-]*(?: (?!--)[^\s[\]()]+)?(?: \(default [^)]*\))?(?=(\](?:…|\.\.\.))?)/g)) {
+    const option = `${m[0]}${m[1] ? '  (repeatable)' : ''}`;
+    if (!options.includes(option)) options.push(option);
+  }
+  const lines = [`pg-lens ${cmd.name}: ${cmd.summary}`, '', `usage: ${cmd.usage}`];
+  if (options.length) lines.push('', 'Options:', ...options.map((o) => `  ${o}`));
+  lines.push('', `Each option's meaning and default: docs/cli.md, "${cmd.name}".`);
+  return lines.join('\n');
 }
 
 if (require.main === module) {

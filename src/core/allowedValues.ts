@@ -15,14 +15,16 @@ export interface AllowedValues {
   source: string;
   /** A CHECK's definition as PostgreSQL prints it (pg_get_constraintdef). */
   definition?: string;
+  /** The domain whose CHECK it is (the column's type), as PostgreSQL prints the type; absent for the table's own CHECK. */
+  domain?: string;
 }
 
 /** A constraint as the catalog read gives it: its name and pg_get_constraintdef. */
 export interface CheckDefinition {
   name: string;
   def: string;
-  /** A domain's constraint: its subject is `VALUE`, not the column. */
-  domain?: boolean;
+  /** A domain's constraint: the domain's name (format_type); its subject is `VALUE`, not the column. */
+  domain?: string | null;
 }
 
 /** A cast as pg_get_constraintdef prints it: `::text`, `::character varying`, `::text[]`, `::"MyType"`, `::public.status`. */
@@ -85,7 +87,7 @@ export function allowedValuesOf(column: string, enumType: { name: string; labels
   if (enumType?.labels.length) return { values: enumType.labels, kind: 'enum', source: enumType.name };
   for (const c of checks) {
     const values = checkListValues(c.def, c.domain ? 'VALUE' : column);
-    if (values?.length) return { values, kind: 'check', source: c.name, definition: c.def };
+    if (values?.length) return { values, kind: 'check', source: c.name, definition: c.def, ...(c.domain ? { domain: c.domain } : {}) };
   }
   return undefined;
 }

@@ -53,13 +53,14 @@ export function escapeHtml(s: unknown): string {
 }
 
 /**
- * Text safe inside a Markdown table cell: no markup (HTML escaped), no cell or row breaks (CR, LF,
- * CRLF, NEL, line and paragraph separators all become a space), no code spans, no control characters.
+ * Text safe inside a Markdown table cell: no markup, no cell or row breaks (CR, LF, CRLF, NEL, line and paragraph
+ * separators all become a space), no code spans, no control characters. Markdown's own way: a backslash before each
+ * punctuation mark that could start markup — `<` (HTML, autolinks) and `&` (entities) too — never an HTML entity: a
+ * backslash before an entity's `#` left `&\#39;`, which a Markdown viewer shows as `&#39;` (person52 L-3). Quotes need
+ * nothing.
  */
 export function escapeMarkdownCell(s: unknown): string {
-  return oneLine(String(s ?? '').replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' '))
-    .replace(/[&<>"']/g, (c) => ENTITIES[c])
-    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`);
+  return oneLine(String(s ?? '').replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ')).replace(/[\\`*_[\]#|~<>&]/g, (c) => `\\${c}`);
 }
 
 function sorted(findings: Located[]): Located[] {

@@ -35,7 +35,8 @@ export const CATALOG_SQL = {
    * to text[] so values arrive as strings; pg_stats filtered by the relation's own names, so the view
    * looks pg_class up by index before it computes column privileges), indexes (INDEX_FACT_COLUMNS) and
    * write counters. Each column also carries what can list its values (core/allowedValues): its enum type's labels (a
-   * domain over an enum: the enum's), and the CHECK constraints on it alone — the table's on that one column, its domain's.
+   * domain over an enum: the enum's), and the CHECK constraints on it alone — the table's on that one column, its domain's
+   * (with the domain's name).
    */
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
       c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes,
@@ -45,7 +46,7 @@ export const CATALOG_SQL = {
         SELECT a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name, t.typlen::int AS typlen, a.attnotnull AS not_null,
           CASE WHEN et.typtype = 'e' THEN et.typname::text END AS enum_type,
           CASE WHEN et.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = et.oid ORDER BY e.enumsortorder) END AS enum_labels,
-          (SELECT json_agg(json_build_object('name', k.conname, 'def', pg_get_constraintdef(k.oid), 'domain', k.contypid <> 0) ORDER BY k.contypid <> 0, k.conname)
+          (SELECT json_agg(json_build_object('name', k.conname, 'def', pg_get_constraintdef(k.oid), 'domain', CASE WHEN k.contypid <> 0 THEN format_type(k.contypid, NULL) END) ORDER BY k.contypid <> 0, k.conname)
             FROM pg_constraint k WHERE k.contype = 'c' AND ((k.conrelid = c.oid AND k.conkey = ARRAY[a.attnum]) OR (t.typtype = 'd' AND k.contypid = t.oid))) AS checks
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END

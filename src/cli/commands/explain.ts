@@ -175,7 +175,16 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
 
 /** One line of at most 100 characters of a brought plan's text, control characters escaped (core/safeText). */
 function planLine(s: string): string {
-  return oneLine(shortLine(s, 100));
+  return sqlLine(s, 100);
+}
+
+/**
+ * A statement on one line, as the other commands print SQL: white space collapsed (shortLine), cut at a word past `max`,
+ * control characters escaped. Before, the workload printed pg_stat_statements' text with its newlines as `\n` escapes
+ * ("SELECT id, status, total_cents, placed_at\n       FROM orders\n …", person52 L-7).
+ */
+function sqlLine(s: string, max: number): string {
+  return oneLine(shortLine(s, max));
 }
 
 export const benchmarkCommand: CliCommand = {
@@ -261,7 +270,7 @@ async function runWorkload(values: { db?: string; 'connect-timeout'?: string; pr
       ctx.out(`Workload of ${oneLine(run.database)}: ${run.statements.length} of ${what}, ${runs} runs each (rolled back)`);
       for (const s of run.statements) {
         ctx.out('');
-        ctx.out(`  ${oneLine(s.query).slice(0, 160)}`);
+        ctx.out(`  ${sqlLine(s.query, 160)}`);
         ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params (${s.paramsFrom === 'statistics' ? 'from pg_stats' : s.paramsFrom === 'yours' ? 'given' : 'recorded'}) ${oneLine(s.run.params.map((v, i) => `${v ?? 'NULL'}${s.paramNotes?.[i] ? ` (${s.paramNotes[i]})` : ''}`).join(', ')).slice(0, 160)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
       }
       ctx.out('');
@@ -270,7 +279,7 @@ async function runWorkload(values: { db?: string; 'connect-timeout'?: string; pr
         ctx.out('');
         ctx.out(`Against ${oneLine(values.compare!)}: ${cmp.improvements.length} faster, ${cmp.regressions.length} slower, ${cmp.changes.length - cmp.improvements.length - cmp.regressions.length} unchanged${cmp.missing.length ? `, ${cmp.missing.length} not in this run` : ''}`);
         for (const c of [...cmp.regressions, ...cmp.improvements])
-          ctx.out(`  ${c.ratio > 1 ? 'SLOWER' : 'faster'} p50 ${f(c.beforeP50)} → ${f(c.afterP50)} (${c.ratio > 1 ? `${c.ratio.toFixed(1)}× slower` : `${(1 / c.ratio).toFixed(1)}× faster`}): ${oneLine(c.query).slice(0, 120)}`);
+          ctx.out(`  ${c.ratio > 1 ? 'SLOWER' : 'faster'} p50 ${f(c.beforeP50)} → ${f(c.afterP50)} (${c.ratio > 1 ? `${c.ratio.toFixed(1)}× slower` : `${(1 / c.ratio).toFixed(1)}× faster`}): ${sqlLine(c.query, 120)}`);
       }
     }
     return cmp?.regressions.length ? EXIT.findings : EXIT.ok;

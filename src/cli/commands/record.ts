@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { listen } from '../../capture/listener';
 import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/env';
-import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
+import type { CaptureEvent, NoticeEvent, QueryEvent } from '../../core/record/protocol';
+import { countOf } from '../../core/format';
 import { summarizeParsed, type RecordSummary } from '../../core/record/aggregate';
 import { readsCatalog, touchesTables } from '../../core/record/ping';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
@@ -28,6 +29,8 @@ import { oneLine } from '../../core/safeText';
 import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { sequelizeMixins, type SequelizeMixin } from '../../core/nplusone/sequelizeModels';
 import { readRegularFileSync } from '../../node/readFile';
+import { extractSqlSites } from '../../core/extract/index';
+import { foundStatementsOf, sameCall, type FoundStatement } from '../../core/advice/workload';
 
 /** A recorded call site's file, for the N+1 fix to read its line (the relation it reads, how); it throws when unreadable (summarize then goes by the conventions). */
 const readSource = (file: string): string | undefined => readRegularFileSync(file).toString('utf8');
@@ -68,7 +71,10 @@ export const recordCommand: CliCommand = {
 
     const events: QueryEvent[] = [];
     const notices: NoticeEvent[] = [];
+    // Every event as received, for PGLENS_CAPTURE_FILE: the recording `advise --recording` and `benchmark --workload --file` read.
+    const received: CaptureEvent[] = [];
     const listener = await listen((e) => {
+      received.push(e);
       if (e.t === 'q') events.push(e);
       else if (e.t === 'notice') notices.push(e);
     });
@@ -80,6 +86,19 @@ export const recordCommand: CliCommand = {
       await listener.close();
       fs.rmSync(listener.path, { force: true });
     }
+    // PGLENS_CAPTURE_FILE (person52 L-4): the capture modules write their events there when no listener takes them; under
+    // record the listener takes them, so record writes what it captured there itself, one event a line, as they would.
+    const captureFile = ctx.env.PGLENS_CAPTURE_FILE;
+    if (captureFile) {
+      const file = path.resolve(ctx.cwd, captureFile);
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, received.map((e) => `${JSON.stringify(e)}\n`).join(''));
+        ctx.err(`pg-lens record: the recording (${countOf(events.length, 'statement')}) is in ${oneLine(captureFile)} (PGLENS_CAPTURE_FILE): pg-lens advise --recording ${oneLine(captureFile)} weighs it`);
+      } catch (e) {
+        ctx.err(`pg-lens record: cannot write the recording to ${oneLine(captureFile)} (PGLENS_CAPTURE_FILE): ${oneLine(describeError(e))}`);
+      }
+    }
     await loadPgParser();
     // The call sites' sources are parsed (tree-sitter) to tell whether an N+1's loop walks the rows of the query before it.
     // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
@@ -89,7 +108,7 @@ export const recordCommand: CliCommand = {
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0', readDocsPage), null, 2));
-    else ctx.out(recordText(summary, rel, advice));
+    else ctx.out(recordText(summary, rel, advice, undefined, undefined, undefined, advice ? await sqlPlaces(summary, rel) : undefined));
     if (code !== 0) {
       ctx.err(`pg-lens record: the command exited with ${code === null ? 'a signal' : `code ${code}`}`);
       return EXIT.failure;
@@ -97,6 +116,31 @@ export const recordCommand: CliCommand = {
     return values['fail-on'] === 'n-plus-one' && summary.nPlusOne.length ? EXIT.findings : EXIT.ok;
   },
 };
+
+/**
+ * A recorded call's place as scan and the editor name its statement: the line the SQL starts on (customers.ts:27), not the
+ * call's (customers.ts:25) — the code's statement whose call covers the recorded line (sameCall, as the index decision
+ * makes the two one place), the one with the recorded text when the call covers several. Undefined when the file cannot
+ * be read or holds no such call: the call's line is said then.
+ */
+async function sqlPlaces(summary: RecordSummary, rel: (f: string) => string): Promise<(site: { file?: string; line?: number }, sql: string) => string | undefined> {
+  const byFile = new Map<string, FoundStatement[]>();
+  for (const file of new Set(summary.sites.flatMap((s) => (s.file && s.line ? [s.file] : [])))) {
+    try {
+      const text = readSource(file) ?? '';
+      byFile.set(file, foundStatementsOf(await extractSqlSites(text, file, file), text, rel(file)));
+    } catch {
+      // Unreadable, or not a language PG Lens extracts: the call's line.
+    }
+  }
+  return (site, sql) => {
+    if (!site.file || !site.line) return undefined;
+    const call = { source: `${rel(site.file)}:${site.line}`, recorded: { calls: 1, totalMs: 0 } };
+    const covering = (byFile.get(site.file) ?? []).filter((f) => sameCall(f, call));
+    const normalized = normalizeSql(sql);
+    return (covering.length === 1 ? covering[0] : covering.find((f) => normalizeSql(f.sql) === normalized))?.source;
+  };
+}
 
 /** The association mixins the Sequelize models under `cwd` declare (JS/TS files that declare an association, read as text). */
 async function projectSequelizeMixins(cwd: string): Promise<SequelizeMixin[]> {

@@ -281,7 +281,7 @@ function unitsLine(s: RecordSummary): string {
 }
 
 /** `silenced`: the recorded N+1s a pg-lens-ignore comment (or the rule off) silences (silencedRecordedNPlusOnes): listed, not counted. */
-export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set(), terminals?: readonly string[]): string {
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set(), terminals?: readonly string[], sqlPlace?: (site: SiteFigure, sql: string) => string | undefined): string {
   const out: string[] = [];
   out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
@@ -322,26 +322,37 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.connection ? CONNECTION_SET_UP : recordedWhere(x.file, x.line, (f) => safeOneLine(rel(f)))}  ${oneLine(x.sql, 120)}`);
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
-    let any = false;
     const notAdvised: string[] = [];
+    // Each index once, with the places it serves, as `pg-lens advise` prints it (person52 L-4: one index shared by three
+    // statements was three CREATE INDEX lines, the 2nd and 3rd failing "already exists" when pasted). A place is the line
+    // the statement's SQL starts on, as scan and the editor name it (`sqlPlace`), else the recorded call's line.
+    const byIndex = new Map<string, { place: string; summary: string; sql: string }[]>();
     for (const site of s.sites) {
       for (const st of site.statements) {
         const a = advice.get(st.normalized);
+        const place = (site.file && site.line ? sqlPlace?.(site, st.sql) : undefined) ?? recordedSiteText(site, (f) => safeOneLine(rel(f))).where;
         if (a?.note && !a.suggestions.length) {
           // Not advised, and why (a refusal, a statement the planner could not take): said, never dropped.
-          notAdvised.push(`  ${recordedSiteText(site, (f) => safeOneLine(rel(f))).where}  not advised: ${oneLine(a.note, 160)}`);
+          notAdvised.push(`  ${place}  not advised: ${oneLine(a.note, 160)}`);
           continue;
         }
-        if (!a?.suggestions.length) continue;
-        any = true;
-        for (const g of a.suggestions) {
-          out.push(`  ${recordedSiteText(site, (f) => safeOneLine(rel(f))).where}  ${safeOneLine(g.ddl)}`);
-          out.push(`      ${safeOneLine(g.summary)}`);
-          out.push(`      for: ${oneLine(st.sql, 120)}`);
+        for (const g of a?.suggestions ?? []) {
+          const served = byIndex.get(g.ddl) ?? [];
+          if (!served.some((x) => x.place === place && x.sql === st.sql)) served.push({ place, summary: g.summary, sql: st.sql });
+          byIndex.set(g.ddl, served);
         }
       }
     }
-    if (!any) out.push('  none: no recorded statement would get enough cheaper with an index.');
+    for (const [ddl, served] of byIndex) {
+      const places = [...new Set(served.map((x) => x.place))];
+      out.push(`  ${safeOneLine(ddl)};`);
+      out.push(`      for: ${places.join(', ')}${served.length > 1 ? ` (one index for ${served.length === 2 ? 'both' : `all ${served.length}`})` : ''}`);
+      for (const x of served) {
+        out.push(`      ${served.length > 1 ? `${x.place}: ` : ''}${safeOneLine(x.summary)}`);
+        out.push(`          ${oneLine(x.sql, 120)}`);
+      }
+    }
+    if (!byIndex.size) out.push('  none: no recorded statement would get enough cheaper with an index.');
     out.push(...new Set(notAdvised));
   }
   return out.join('\n');

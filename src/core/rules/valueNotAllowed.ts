@@ -2,7 +2,9 @@
  * value-not-allowed: a literal compared with a column that can never hold it — the column's CHECK constraint lists the
  * values it allows (`CHECK (status IN ('paid','shipped','delivered','refunded'))`, of the table or of the column's
  * domain) or its type is an enum — so `WHERE status = 'refundd'` is never true and the statement silently returns (or
- * changes) nothing (person50 L-D b). Needs the catalog (a connected database): the allowed values come from
+ * changes) nothing (person50 L-D b). An enum is different: PostgreSQL rejects a label it does not know (`invalid input
+ * value for enum mood: "angy"`), so the statement fails — said as an error, with PostgreSQL's message (person52 M-3).
+ * Needs the catalog (a connected database): the allowed values come from
  * core/allowedValues through the catalog facts. `=` and `IN (…)` with string literals only: a parameter's value is not
  * known, and `<>` / `NOT IN` with a value the column cannot hold is always true — nothing to say.
  */
@@ -14,7 +16,7 @@ const OPS = new Set(['=', 'IN']);
 export const valueNotAllowed: Rule = {
   id: 'value-not-allowed',
   defaultSeverity: 'warning',
-  description: 'A literal the column can never hold (its CHECK list or enum type allows other values): the condition is never true.',
+  description: 'A literal the column can never hold: its CHECK list allows other values (the condition is never true), or its enum type has no such label (the statement fails).',
   check: atOperators(OPS, (n, info, ctx) => {
     for (const [colSide, other] of bothSides(n)) {
       const ref = stripCasts(colSide);
@@ -27,13 +29,25 @@ export const valueNotAllowed: Rule = {
       if (!bad.length) continue;
       const column = ctx.textOf(ref);
       const list = allowed.values.map(quote).join(', ');
-      const where = allowed.kind === 'enum' ? `its type ${allowed.source} (an enum) allows only ${list}` : `its CHECK constraint ${allowed.source} allows only ${list}`;
-      const never = String(n.op).toUpperCase() === 'IN' && bad.length < values.length ? `${bad.map(quote).join(', ')} can never match` : 'the condition is never true';
+      const enumType = allowed.kind === 'enum';
+      const where = enumType
+        ? `its type ${allowed.source} (an enum) allows only ${list}`
+        : allowed.domain
+          ? `its type, the domain ${allowed.domain}, has the CHECK constraint ${allowed.source} that allows only ${list}`
+          : `its CHECK constraint ${allowed.source} allows only ${list}`;
+      // An enum label PostgreSQL does not know is an error when the statement runs (the input function of the enum
+      // rejects it, in PostgreSQL's words below); a CHECK list is not checked in a WHERE clause: the condition is false.
+      const outcome = enumType
+        ? `the statement fails: ERROR: invalid input value for enum ${allowed.source}: "${bad[0]}"`
+        : String(n.op).toUpperCase() === 'IN' && bad.length < values.length
+          ? `${bad.map(quote).join(', ')} can never match`
+          : 'the condition is never true';
       return ctx.report({
         at: n,
-        message: `${bad.map(quote).join(', ')} is not a value ${column} can hold: ${where}, so ${never}.`,
+        ...(enumType ? { severity: 'error' as const } : {}),
+        message: `${bad.map(quote).join(', ')} is not a value ${column} can hold: ${where}, so ${outcome}.`,
         help: `Use one of the allowed values (a typo?)${allowed.kind === 'check' ? `, or change the constraint if ${bad.length === 1 ? 'it is' : 'they are'} a new value` : `, or add ${bad.length === 1 ? 'it' : 'them'} to the enum (ALTER TYPE … ADD VALUE)`}.`,
-        evidence: { column, values: bad, allowed: allowed.values, kind: allowed.kind, source: allowed.source, ...(allowed.definition ? { definition: allowed.definition } : {}) },
+        evidence: { column, values: bad, allowed: allowed.values, kind: allowed.kind, source: allowed.source, ...(allowed.domain ? { domain: allowed.domain } : {}), ...(allowed.definition ? { definition: allowed.definition } : {}) },
       });
     }
     return undefined;

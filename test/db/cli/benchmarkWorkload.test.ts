@@ -96,6 +96,19 @@ describe('pg-lens benchmark --workload', function () {
     assert.deepEqual(by.lim.paramNotes, [null, "a stand-in for LIMIT: the app's value was not recorded"]);
   });
 
+  it('prints each statement on one line (white space collapsed, no \\n escapes); a literal LIMIT in the text runs as written, with no stand-in (person52 L-7)', async () => {
+    await t.admin.query(`CREATE TABLE bw52 (id serial PRIMARY KEY, customer_id int NOT NULL, placed_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO bw52 (customer_id) SELECT g % 40 FROM generate_series(1, 2000) g; ANALYZE bw52`);
+    const file = path.join(dir, 'customer-orders.sql');
+    fs.writeFileSync(file, 'SELECT id, placed_at\n       FROM bw52\n      WHERE customer_id = $1\n      ORDER BY placed_at DESC\n      LIMIT 20;\n');
+    const r = await run(['benchmark', '--db', t.url, '--workload', '--runs', '2', '--file', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(r.out.includes('\n  SELECT id, placed_at FROM bw52 WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20\n'), r.out);
+    assert.doesNotMatch(r.out, /\\n/);
+    assert.match(r.out, / · params \(from pg_stats\) \d+$/m, r.out);
+    assert.doesNotMatch(r.out, /stand-in/);
+  });
+
   it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {
     if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
     const a = t.admin;

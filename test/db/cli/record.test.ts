@@ -466,6 +466,38 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.match(none.err, /^pg-lens record: no database: no index advice \(give --db URL, or set DATABASE_URL or PGHOST…\)$/m, none.err);
   });
 
+  it('prints an index shared by several statements once, with the places it serves named by their SQL\'s line; PGLENS_CAPTURE_FILE gets the recording advise reads (person52 L-4)', async () => {
+    await t.admin.query(`DROP TABLE IF EXISTS p52_items;
+      CREATE TABLE p52_items (id bigint PRIMARY KEY, grp int NOT NULL, at timestamptz NOT NULL, body text);
+      INSERT INTO p52_items SELECT g, g % 2000, now() - g * interval '1 minute', repeat('x', 80) FROM generate_series(1, 40000) g;
+      ANALYZE p52_items;`);
+    const program = 'test/fixtures/record/sharedIndex.js';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-rec-'));
+    try {
+      const file = path.join(dir, 'rec.jsonl');
+      const r = await run(['record', '--db', t.url, '--', process.execPath, program], { DATABASE_URL: t.url, PGLENS_CAPTURE_FILE: file });
+      assert.equal(r.code, 0, r.err);
+      const advice = r.out.slice(r.out.indexOf('Index advice (proved with the planner):'));
+      const creates = advice.split('\n').filter((l) => /^ {2}CREATE INDEX/.test(l));
+      assert.equal(creates.length, 1, advice);
+      assert.match(creates[0], /ON p52_items \(grp, at DESC\);$/);
+      // Its places: the lines the SQL starts on (as scan names them), not the calls' lines above them.
+      const sqlLine = (marker: string) => lineOf(program, marker);
+      const places = [`${program}:${sqlLine('latest three')}`, `${program}:${sqlLine('latest ten')}`];
+      const forLine = /\n {6}for: (.*) \(one index for both\)\n/.exec(advice);
+      assert.deepEqual(forLine?.[1].split(', ').sort(), places.sort(), advice);
+      // The recording, one event a line, as `advise --recording` reads it.
+      assert.match(r.err, new RegExp(`the recording \\(\\d+ statements\\) is in .*rec\\.jsonl \\(PGLENS_CAPTURE_FILE\\)`), r.err);
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+      assert.ok(lines.filter((l) => JSON.parse(l).t === 'q').length >= 6, lines.join('\n'));
+      const weighed = await run(['advise', '--db', t.url, '--recording', file, 'SELECT id FROM p52_items WHERE grp = 7 ORDER BY at DESC LIMIT 3'], {});
+      assert.equal(weighed.code, 0, weighed.err);
+      assert.match(weighed.out, /statements recorded in .*rec\.jsonl/, weighed.out);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--fail-on n-plus-one fails the run; the command\'s own failure is reported', async () => {
     const r = await run(['record', '--fail-on', 'n-plus-one', '--', process.execPath, app], { DATABASE_URL: t.url });
     assert.equal(r.code, 1, r.err);

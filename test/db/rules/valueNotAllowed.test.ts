@@ -46,7 +46,7 @@ describe('db: value-not-allowed reads the values a column allows from the catalo
     assert.equal(allowed('id'), undefined);
   });
 
-  it("connected, `status = 'refundd'` is said never to be true (naming the constraint and the values); a parameter, `<>` and allowed values say nothing", async () => {
+  it("connected, `status = 'refundd'` is said never to be true (naming the constraint and the values), an unknown enum label to fail (as an error); a parameter, `<>` and allowed values say nothing", async () => {
     const text = [
       "SELECT id FROM shop_orders WHERE status = 'refundd';",
       "SELECT id FROM shop_orders WHERE channel IN ('web', 'phone');",
@@ -61,9 +61,19 @@ describe('db: value-not-allowed reads the values a column allows from the catalo
     assert.deepEqual(found, [
       "1: 'refundd' is not a value status can hold: its CHECK constraint shop_orders_status_check allows only 'paid', 'shipped', 'delivered', 'refunded', so the condition is never true.",
       "2: 'phone' is not a value channel can hold: its CHECK constraint shop_orders_channel_ok allows only 'web', 'store', so 'phone' can never match.",
-      "3: 'retial' is not a value kind can hold: its type order_kind (an enum) allows only 'retail', 'wholesale', so the condition is never true.",
-      "4: 'asia' is not a value region can hold: its CHECK constraint region_check allows only 'eu', 'us', so the condition is never true.",
+      "3: 'retial' is not a value kind can hold: its type order_kind (an enum) allows only 'retail', 'wholesale', so the statement fails: ERROR: invalid input value for enum order_kind: \"retial\".",
+      "4: 'asia' is not a value region can hold: its type, the domain region, has the CHECK constraint region_check that allows only 'eu', 'us', so the condition is never true.",
     ]);
+    // person52 M-3: the enum's statement fails on the server, with the very message the finding quotes, so it is an
+    // error; the CHECK's and the domain's statements run and return nothing, so they stay warnings.
+    const severities = r.findings.filter((f) => f.ruleId === 'value-not-allowed').map((f) => f.severity);
+    assert.deepEqual(severities, ['warning', 'warning', 'error', 'warning']);
+    await assert.rejects(t.admin.query("SELECT id FROM shop_orders WHERE kind = 'retial'"), (e: Error) => {
+      assert.ok(found[2].includes(`ERROR: ${e.message}.`), `${found[2]} quotes ${e.message}`);
+      return true;
+    });
+    const none = await t.admin.query("SELECT id FROM shop_orders WHERE status = 'refundd' OR region = 'asia'");
+    assert.equal(none.rowCount, 0);
     // Without a database: nothing (the values come from the catalog).
     const offline = await analyzeFile({ path: 'q.sql', text }, { analyzers: [rulesAnalyzer({ rules: RULES })] });
     assert.equal(offline.findings.filter((f) => f.ruleId === 'value-not-allowed').length, 0);

@@ -47,7 +47,9 @@ describe('core/report', () => {
 
   it('Markdown: no raw HTML and no broken tables from data', () => {
     const md = renderMarkdown(input());
-    assert.doesNotMatch(md, /<script|<img/i);
+    // Every `<` of the data comes with a backslash (CommonMark: an escaped `<` opens no tag).
+    assert.doesNotMatch(md, /(?<!\\)<(script|img)/i);
+    assert.match(md, /\\<script\\>/);
     for (const line of md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Severity') && !l.startsWith('| Status') && !l.startsWith('| #'))) {
       // Unescaped pipes split cells: every row keeps its column count.
       const cells = line.replace(/\\\|/g, '').split('|').length;
@@ -87,13 +89,22 @@ describe('core/report', () => {
     assert.doesNotMatch(html, /<script|<img/i);
     const md = renderMarkdown(input({ security }));
     assert.match(md, /^`````sql$/m, 'a fence longer than the four backticks in the name');
-    assert.match(md, /^- weak-password-encryption: pg\\_authid &lt;script&gt;/m);
+    assert.match(md, /^- weak-password-encryption: pg\\_authid \\<script\\>/m);
     const none = renderMarkdown(input({ security: { findings: [], roleScript: null, unseen: [] } }));
     assert.match(none, /No security finding\./);
     assert.match(none, /No script: give source paths/);
   });
 
   it('escapeMarkdownCell escapes cell breaks, code spans and markup', () => {
-    assert.equal(escapeMarkdownCell('a|b\n`c` <d>'), 'a\\|b \\`c\\` &lt;d&gt;');
+    assert.equal(escapeMarkdownCell('a|b\n`c` <d>'), 'a\\|b \\`c\\` \\<d\\>');
+  });
+
+  it("escapes for Markdown with backslashes, never HTML entities: quotes stay quotes (person52 L-3: `&\\#39;refundd&\\#39;`)", () => {
+    const msg = "'refundd' is not a value status can hold: its CHECK constraint orders_status_check allows only 'paid', \"shipped\"";
+    assert.equal(escapeMarkdownCell(msg), "'refundd' is not a value status can hold: its CHECK constraint orders\\_status\\_check allows only 'paid', \"shipped\"");
+    // An entity or a tag in the text is shown as written, not decoded or rendered: & and < get a backslash.
+    assert.equal(escapeMarkdownCell('&#39; &amp; <b>x</b>'), '\\&\\#39; \\&amp; \\<b\\>x\\</b\\>');
+    const md = renderMarkdown(input());
+    assert.doesNotMatch(md, /&(?:#\d+|[a-z]+);|&\\#/);
   });
 });

@@ -25,9 +25,12 @@ describe('rule value-not-allowed', () => {
     const inList = error(rule, "SELECT id FROM orders WHERE status IN ('paid', 'refundd')", { evidence: ev });
     assert.match(inList.message, /'refundd' can never match/);
   });
-  it('an enum type: its labels', () => {
+  it('an enum type: its labels, and the statement fails (PostgreSQL rejects the label): an error (person52 M-3)', () => {
     const f = error(rule, "SELECT id FROM orders WHERE kind = 'retial'", { evidence: ev });
-    assert.match(f.message, /its type order_kind \(an enum\) allows only 'retail', 'wholesale'/);
+    assert.equal(f.message, "'retial' is not a value kind can hold: its type order_kind (an enum) allows only 'retail', 'wholesale', so the statement fails: ERROR: invalid input value for enum order_kind: \"retial\".");
+    assert.equal(f.severity, 'error');
+    const inList = error(rule, "SELECT id FROM orders WHERE kind IN ('retail', 'retial')", { evidence: ev });
+    assert.match(inList.message, /so the statement fails: ERROR: invalid input value for enum order_kind: "retial"\.$/);
   });
   it('nothing for an allowed value, a parameter, <> and NOT IN (always true), a column without a list, or without a database', () => {
     ok(rule, "SELECT id FROM orders WHERE status = 'refunded'", { evidence: ev });
@@ -53,6 +56,7 @@ describe('rule value-not-allowed', () => {
     // A table CHECK on two columns is not the column's list; an enum wins over a CHECK.
     assert.equal(allowedValuesOf('status', undefined, [{ name: 'c', def: "CHECK (((status = 'a'::text) AND (kind = 'b'::text)))" }]), undefined);
     assert.equal(allowedValuesOf('kind', { name: 'k', labels: ['x'] }, [{ name: 'c', def: "CHECK ((kind = 'y'::text))" }])?.kind, 'enum');
-    assert.deepEqual(allowedValuesOf('s', undefined, [{ name: 'd_check', def: "CHECK ((VALUE = ANY (ARRAY['a'::text])))", domain: true }])?.values, ['a']);
+    const dom = allowedValuesOf('s', undefined, [{ name: 'd_check', def: "CHECK ((VALUE = ANY (ARRAY['a'::text])))", domain: 'size' }]);
+    assert.deepEqual([dom?.values, dom?.domain], [['a'], 'size']);
   });
 });
