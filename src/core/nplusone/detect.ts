@@ -3302,6 +3302,9 @@ class Detector {
   private runsOnceThenExits(node: Node, li: LoopInfo): boolean {
     // In a callback (`items.map(async (x) => { …; return y; })`) a return ends one item, not the loop.
     if (this.isFunction(li.body) || (li.body.parent && this.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
+    // Likewise in a function the body hands on and that runs per item (`group.Go(func() error { …; return err })`,
+    // `run(() -> { … })`): its return ends that call, not the loop.
+    for (let p = node.parent; p && !same(p, li.body) && !same(p, li.node); p = p.parent) if (this.isFunction(p)) return false;
     let child: Node = node;
     let cur = node.parent;
     // Inside a `switch` case, `break` ends the switch, not the loop (`case CUSTOM: ids.addAll(load(r)); break;`).
