@@ -2399,16 +2399,20 @@ class Detector {
    * The call per item is the item's own unit of work by what it is named (issue 14, n1bf): it sends the item's e-mail
    * (`notificationManager.sendSimpleEmail(…)`, `send_email_with_rate_control(…)`, `sendTicketByEmail(…)`), handles one
    * queued message, job or event of a consumer (`self._handle_message(id, fields)`, `process_job(job)`,
-   * `executeSchedule(schedule)`), or puts one on a queue (`enqueue…`, `publish…`) — or the query sits in the arguments of
-   * such a call (the mail's body rendered in a callback handed to it). One per item is the loop's output: the mail, the
+   * `executeSchedule(schedule)`), or puts one on a queue (`enqueue…`, `publish…`) — or the query sits in a callback handed
+   * to such a call (the mail's body rendered by it). One per item is the loop's output: the mail, the
    * handled message. Only the call itself: the reads the loop makes to build each mail, or a mail sent once after the
    * loop, are judged as usual. The callee's name, or undefined.
    */
   private unitOfWorkCall(li: LoopInfo, node: Node): string | undefined {
+    // The function handed to the call that holds the node (`() -> templateManager.renderTemplate(…)`), if any.
+    let handed: Node | undefined;
     for (let c: Node | null = node; c && !same(c, li.body) && contains(li.body, c); c = c.parent) {
+      if (this.isFunction(c) && c.parent && /^(arguments|argument_list)$/.test(c.parent.type)) handed ??= c;
       if (!this.a.callTypes.has(c.type)) continue;
       const args = field(c, 'arguments');
-      if (!same(c, node) && !(args && contains(args, node))) continue;
+      // The call itself, or a callback handed to it; not an argument computed before it (a read the mail needs).
+      if (!same(c, node) && !(handed && args && same(handed.parent, args))) continue;
       const name = this.calleeOf(c) ?? '';
       if (UNIT_OF_WORK_CALL.test(name)) return name;
     }

@@ -173,6 +173,19 @@ describe('N+1 kinds of n1bf50', () => {
     assert.deepEqual(lines, ['app/reminders.py:23 info', 'app/reminders.py:28 warning', 'app/reminders.py:29 info']);
   });
 
+  it('a read computed as an argument of the e-mail call stays a warning; a callback handed to it is the mail\'s own body (info)', async () => {
+    const lines = await scanLines([py([
+      '    pass',
+      '',
+      '',
+      'async def remind(session, user_ids):',
+      '    for user_id in user_ids:',
+      '        await send_reminder_email(session, await load_user(session, user_id))',
+      '        await send_reminder_email(session, user_id, body=lambda: load_user(session, user_id))',
+    ])]);
+    assert.deepEqual(lines, ['app/reminders.py:26 info', 'app/reminders.py:26 warning', 'app/reminders.py:27 info', 'app/reminders.py:27 info']);
+  });
+
   it('control: a loop that queries per item and sends one e-mail after it stays a warning', async () => {
     const lines = await scanLines([py([
       '    pass',
