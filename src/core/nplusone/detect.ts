@@ -28,7 +28,7 @@ import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
 import { statementAnnotation } from '../languages/java/nplusone';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, oneStringPossible, remotePossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, oneStringPossible, remotePossible, unitOfWorkPossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
@@ -2249,6 +2249,7 @@ class Detector {
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
       ?? (remote ? remotePossible(remote) : undefined)
+      ?? ((cap = loop && node ? this.unitOfWorkCall(li, node) : undefined) ? unitOfWorkPossible(cap) : undefined)
       ?? ((cap = loop && node ? this.transactionPerItem(li, node) : undefined) ? `Possible N+1, a unit of work per item: each item runs in a transaction of its own (\`${cap}\` in the loop's body), committed or rolled back alone — one statement for every item would change what a failure undoes` : undefined)
       ?? (kind ? `Possible N+1, a loop over kinds: this runs in \`case ${kind}\` of a switch on the loop's own variable (\`${li.variable}\`), once per item equal to it — once per kind named, not once per row` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
@@ -2413,6 +2414,30 @@ class Detector {
       let nested = false;
       for (let p = c.parent; p && !same(p, li.body); p = p.parent) if (this.isFunction(p)) { nested = true; break; }
       if (!nested) return via ? `${name}\` → \`${via}` : remoteText(c);
+    }
+    return undefined;
+  }
+
+  /**
+   * The call per item is the item's own unit of work by what it is named (issue 14, n1bf): it sends the item's e-mail
+   * (`notificationManager.sendSimpleEmail(…)`, `send_email_with_rate_control(…)`, `sendTicketByEmail(…)`), handles one
+   * queued message, job or event of a consumer (`self._handle_message(id, fields)`, `process_job(job)`,
+   * `executeSchedule(schedule)`), or puts one on a queue (`enqueue…`, `publish…`) — or the query sits in a callback handed
+   * to such a call (the mail's body rendered by it). One per item is the loop's output: the mail, the
+   * handled message. Only the call itself: the reads the loop makes to build each mail, or a mail sent once after the
+   * loop, are judged as usual. The callee's name, or undefined.
+   */
+  private unitOfWorkCall(li: LoopInfo, node: Node): string | undefined {
+    // The function handed to the call that holds the node (`() -> templateManager.renderTemplate(…)`), if any.
+    let handed: Node | undefined;
+    for (let c: Node | null = node; c && !same(c, li.body) && contains(li.body, c); c = c.parent) {
+      if (this.isFunction(c) && c.parent && /^(arguments|argument_list)$/.test(c.parent.type)) handed ??= c;
+      if (!this.a.callTypes.has(c.type)) continue;
+      const args = field(c, 'arguments');
+      // The call itself, or a callback handed to it; not an argument computed before it (a read the mail needs).
+      if (!same(c, node) && !(handed && args && same(handed.parent, args))) continue;
+      const name = this.calleeOf(c) ?? '';
+      if (UNIT_OF_WORK_CALL.test(name)) return name;
     }
     return undefined;
   }
@@ -3325,6 +3350,9 @@ class Detector {
   private runsOnceThenExits(node: Node, li: LoopInfo): boolean {
     // In a callback (`items.map(async (x) => { …; return y; })`) a return ends one item, not the loop.
     if (this.isFunction(li.body) || (li.body.parent && this.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
+    // Likewise in a function the body hands on and that runs per item (`group.Go(func() error { …; return err })`,
+    // `run(() -> { … })`): its return ends that call, not the loop.
+    for (let p = node.parent; p && !same(p, li.body) && !same(p, li.node); p = p.parent) if (this.isFunction(p)) return false;
     let child: Node = node;
     let cur = node.parent;
     // Inside a `switch` case, `break` ends the switch, not the loop (`case CUSTOM: ids.addAll(load(r)); break;`).
@@ -4732,6 +4760,15 @@ const HTTP_PURE = /^https?\.(?:StatusText|CanonicalHeaderKey|DetectContentType|P
 /** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
 const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
 /** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */
+/**
+ * A call that is one item's own unit of work (unitOfWorkCall): it sends an e-mail, handles a consumer's message, job or
+ * event, or queues one.
+ */
+const UNIT_OF_WORK_CALL = new RegExp([
+  /^_?(?:send|forward|deliver|resend)(?:_?[A-Za-z]+?)*?_?(?:mail|email|e_mail)(?:_?[A-Za-z]+)*$/.source,
+  /^_?(?:handle|process|execute|consume)_?(?:[A-Za-z]+_?)*?(?:message|messages|entries|entry|job|jobs|task|event|schedule|subscribers|reply|delivery)$/.source,
+  /^(?:enqueue|publish)\w*$|^\w*(?:Enqueue|_enqueue)\w*$/.source,
+].join('|'), 'i');
 const REMOTE_SEND = /^(?:send|deliver)(?:[A-Z_]\w*)?(?:mail|email|invite|invitation|notification|sms|message)s?$/i;
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;

@@ -235,6 +235,11 @@ export function remotePossible(remote: string): string {
   return `Possible N+1, each item first goes to another service (\`${remote}\`): the per-item remote call, not the query, sets the pace, and the query waits on its answer`;
 }
 
+/** Why a call that is one item's own unit of work (an e-mail sent, a queued message handled or queued) is only a possible N+1. */
+export function unitOfWorkPossible(callee: string): string {
+  return `Possible N+1, a unit of work per item by design: \`${callee}\` is the item's own output or work (an e-mail sent, a queued message, job or event handled or queued), one per item; the reads made to build it are judged on their own`;
+}
+
 /** The head of a loop-over-one-object's-member finding (oneObjectPossible); perParent raises it to a warning on the database's figure. */
 export const ONE_OBJECT_POSSIBLE = 'Possible N+1, over the members of one object';
 

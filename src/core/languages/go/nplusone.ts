@@ -312,11 +312,19 @@ function classifyBun(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   const segs = chain.segments;
   const n = names(chain);
   const ti = n.length - 1;
-  if (ti < 2 || !segs[ti].call || !BUN_TERMINAL.test(n[ti])) return undefined;
+  if (ti < 1 || !segs[ti].call || !BUN_TERMINAL.test(n[ti])) return undefined;
   const bi = n.findIndex((x, i) => i >= 1 && i < ti && segs[i].call && BUN_BUILDER.test(x));
-  if (bi < 1 || segs[bi - 1].call) return undefined;
   const ctxArg = named(segs[ti].args)[0]?.text ?? '';
-  if (!usesModule(ctx, /uptrace\/bun/) && !/^(ctx|c|context\.\w+\(\)|\w*[Cc]tx)$/.test(ctxArg)) return undefined;
+  const ctxOk = usesModule(ctx, /uptrace\/bun/) || /^(ctx|c|context\.\w+\(\)|\w*[Cc]tx)$/.test(ctxArg);
+  if (bi < 0 && ti === 1 && !segs[0].call && /^[a-z_]\w*$/.test(n[0]) && ctxOk) {
+    // A builder bound to a variable and run later (`selq := db.NewSelect().Model(&spans).Where(…)` … `selq.Scan(ctx)`).
+    const kind = bunBuiltIn(chain.node, n[0]);
+    if (!kind) return undefined;
+    const argsText = chainArgsText(chain);
+    return { library: 'bun', op: kind === 'Select' || kind === 'Raw' ? 'read' : 'write', batch: kind === 'Values' || /\bbun\.In\(/.test(argsText), label: `${n[0]}.${n[1]}`, method: n[ti] };
+  }
+  if (ti < 2 || bi < 1 || segs[bi - 1].call) return undefined;
+  if (!ctxOk) return undefined;
   const kind = n[bi].slice(3);
   const sqlArg = kind === 'Raw' ? firstArg(segs[bi]) : undefined;
   const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
@@ -324,6 +332,21 @@ function classifyBun(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall
   const batch = /\bbun\.In\(/.test(argsText) || /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql)) || kind === 'Values';
   const op = kind === 'Select' ? 'read' : kind === 'Raw' ? opOfSql(sql, n[ti] === 'Exec' ? 'write' : 'read') : 'write';
   return { library: 'bun', op, batch, label: `${n.slice(0, bi).join('.')}.${n.slice(bi).join('(…).')}`, method: n[ti], ...(sqlArg ? { sqlArg } : {}), ...(sql !== undefined ? { sql } : {}) };
+}
+
+/**
+ * The bun builder a variable of the enclosing function holds (`selq := ch.NewSelect()…`, `q = db.NewUpdate()…`), bound
+ * before the call: its kind (`Select`, `Update`, …), or undefined.
+ */
+function bunBuiltIn(node: Node, name: string): string | undefined {
+  let fn: Node | null = node.parent;
+  while (fn && !/^(function_declaration|method_declaration|func_literal)$/.test(fn.type)) fn = fn.parent;
+  if (!fn) return undefined;
+  const before = fn.text.slice(0, node.startIndex - fn.startIndex);
+  const re = new RegExp(String.raw`\b${name}\s*:?=\s*(?:[\w.]+\.)?New(Select|Insert|Update|Delete|Raw|Values|Merge)\(`, 'g');
+  let last: RegExpExecArray | undefined;
+  for (let m = re.exec(before); m; m = re.exec(before)) last = m;
+  return last?.[1];
 }
 
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
