@@ -4764,9 +4764,11 @@ const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgri
  * A call that is one item's own unit of work (unitOfWorkCall): it sends an e-mail, handles a consumer's message, job or
  * event, or queues one.
  */
+// One run of letters and underscores between the verb and the noun, never nested quantifiers: `(?:_?[A-Za-z]+?)*?` made the
+// test exponential in a long name that does not match (37 ms at 29 characters; held-out-aw Kill Bill's scan did not end).
 const UNIT_OF_WORK_CALL = new RegExp([
-  /^_?(?:send|forward|deliver|resend)(?:_?[A-Za-z]+?)*?_?(?:mail|email|e_mail)(?:_?[A-Za-z]+)*$/.source,
-  /^_?(?:handle|process|execute|consume)_?(?:[A-Za-z]+_?)*?(?:message|messages|entries|entry|job|jobs|task|event|schedule|subscribers|reply|delivery)$/.source,
+  /^_?(?:send|forward|deliver|resend)[A-Za-z_]*mail[A-Za-z_]*$/.source,
+  /^_?(?:handle|process|execute|consume)[A-Za-z_]*(?:message|messages|entries|entry|job|jobs|task|event|schedule|subscribers|reply|delivery)$/.source,
   /^(?:enqueue|publish)\w*$|^\w*(?:Enqueue|_enqueue)\w*$/.source,
 ].join('|'), 'i');
 const REMOTE_SEND = /^(?:send|deliver)(?:[A-Z_]\w*)?(?:mail|email|invite|invitation|notification|sms|message)s?$/i;
