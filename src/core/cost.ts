@@ -513,7 +513,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)}${ownTimeNote(s as AppFigures, true)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(included ? [`Whole history: ${included}`] : []),
-    ...(runningLine(s as AppFigures) ? [runningLine(s as AppFigures)!] : []),
+    ...[runningLine(s as AppFigures)].filter((l): l is string => l !== undefined),
     ...((s as AppFigures).ownUnderWay ? [`A Benchmark of this statement was under way at the reading: up to ${(s as AppFigures).ownUnderWay!.toLocaleString('en-US')} of these calls, and their time, are its runs (left out from the next reading after it ends).`] : []),
     ...(total.baseline && total.since ? [sinceLine({ ...total.since, baseline: total.baseline })] : []),
     ...(total.baseline && sinceIncluded ? [`Since ${total.baseline.change}: ${sinceIncluded}`] : []),

@@ -46,7 +46,6 @@ function perDatabase<T>(name: string, make: () => T): (db: Pick<Database, 'profi
 
 export const ownRunsOf = perDatabase('ownRuns', () => new OwnRuns());
 
-
 /**
  * The cost lens's index-change baseline of this database (core/cost CostBaselines), one per process like the own-runs
  * ledger: kept across reconnects (pg_stat_statements keeps counting across them) and, by the editor, across a Reload
