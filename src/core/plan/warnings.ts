@@ -28,6 +28,17 @@ const THRESHOLDS = {
   nestedLoopOuterRows: [1_000, 100_000],
 } as const;
 
+/**
+ * Whom the planner proved a tip's index for: "this statement", "a statement of your code at src/orders.ts:70" (a proof
+ * borrowed for a brought plan, `where` naming the table), or — the decision's one index for this and other statements —
+ * "one index for this and other statements, proved by the planner (one index shared with 1 other statement)" (person53
+ * L-2: the JOIN's tip said "proved by the planner for this statement" where Problems said the index is shared).
+ */
+function provedForWhom(proof: { elsewhere?: string; at?: string; shared?: string }, where = ''): string {
+  if (proof.elsewhere) return `proved by the planner for a statement of your code${provedAt(proof)}${where}`;
+  return proof.shared ? `one index for this and other statements, proved by the planner (${proof.shared})` : 'proved by the planner for this statement';
+}
+
 /** "Seq Scan on public.orders o", "Index Scan using orders_pkey on orders". */
 export function nodeLabel(n: PlanNode): string {
   return n.metrics.detail ? `${n.metrics.title} ${n.metrics.detail}` : n.metrics.title;
@@ -1025,7 +1036,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         const reads = filtering ? `filters the rows it reads (Filter: ${String(n.raw[K.Filter])})` : 'reads the whole table';
         tips.push({
           nodeId: n.id, kind: 'proved-index', unit, grade: grade3(share, THRESHOLDS.timeShare) || 1, saving: proved.saving, proved: proved.proof,
-          text: `${label} ${reads} and takes ${took}: ${proved.proof.index}, proved by the planner for ${proved.proof.elsewhere ? `a statement of your code${provedAt(proved.proof)} on this table` : 'this statement'}, lets PostgreSQL look up only the rows it needs.`,
+          text: `${label} ${reads} and takes ${took}: ${proved.proof.index}, ${provedForWhom(proved.proof, ' on this table')}, lets PostgreSQL look up only the rows it needs.`,
         });
       }
     }
@@ -1160,7 +1171,7 @@ function topNSortTips(plan: Plan, options: AnalyzeOptions, anc: Ancestry): Tip[]
       nodeId: n.id, kind: 'top-n-sort', unit: plan.analyzed ? 'ms' : 'cost', grade: grade3(plan.analyzed ? (n.metrics.inclusiveMs ?? 0) / Math.max(plan.executionMs ?? 1, 1) : n.metrics.inclusiveCost / Math.max(plan.totalCost, 1), THRESHOLDS.timeShare) || 1,
       saving: proved ? proved.saving : sortWork * 0.5,
       ...(proved ? { proved: proved.proof } : {}),
-      text: answer ? `${what}: ${answer}.` : `${what}: ${fix}${proved ? ` (proved by the planner for ${proved.proof.elsewhere ? `a statement of your code${provedAt(proved.proof)}` : 'this statement'}: ${proved.proof.index})` : suggest(options, '; see')}.`,
+      text: answer ? `${what}: ${answer}.` : `${what}: ${fix}${proved ? ` (${provedForWhom(proved.proof)}: ${proved.proof.index})` : suggest(options, '; see')}.`,
     });
   }
   return out;

@@ -606,6 +606,17 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.equal(fmtSaving(est.tips[0]), 'saves ~918 cost units: cost 946 → 27.7, proved by the planner');
   });
 
+  it('a join\'s scan whose proved index the decision shares with other statements says so, as Problems does, not "proved by the planner for this statement" (person53 L-2: src/orders.ts:80\'s JOIN tip)', () => {
+    const shared = 'one index shared with 1 other statement';
+    const p = analyzePlan(join(21.4), { provedIndexes: [{ ...ordersIndex, title: 'orders (customer_id, placed_at DESC)', shared }] });
+    const t = p.tips.find((x) => x.kind === 'proved-index');
+    assert.ok(t, JSON.stringify(p.tips));
+    assert.doesNotMatch(t.text, /for this statement/);
+    assert.match(t.text, /: orders \(customer_id, placed_at DESC\), one index for this and other statements, proved by the planner \(one index shared with 1 other statement\), lets PostgreSQL look up only the rows it needs\.$/);
+    // Its own index: as before.
+    assert.match(analyzePlan(join(21.4), { provedIndexes: [ordersIndex] }).tips[0].text, /proved by the planner for this statement, lets/);
+  });
+
   it('an estimated plan\'s index scan that filters its rows under a LIMIT names the index the advice proved for the statement, as the hover does (person41 L8: Open plan showed no Tips)', () => {
     // reports.sql:13 `SELECT id, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 20`, as EXPLAIN gave it.
     const limitPlan = { Plan: { 'Node Type': 'Limit', 'Startup Cost': 0.29, 'Total Cost': 382.28, 'Plan Rows': 20, Plans: [
