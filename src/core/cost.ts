@@ -926,7 +926,10 @@ function ownIncludedPhrase(f: Pick<AppFigures, 'calls' | 'ownIncluded' | 'ownInC
   if (!n) return undefined;
   const runs = `${n.toLocaleString('en-US')} run${n === 1 ? '' : 's'}`;
   if (f.ownInCalls) return `PG Lens's own runs included: up to ${f.ownInCalls.toLocaleString('en-US')} of ${f.calls.toLocaleString('en-US')} calls (pg_stat_statements made the entry anew since they ran: how many of them it holds is not known).`;
-  return `the time of PG Lens's own ${runs} is included (it could not be measured apart from the application's, which ran the statement meanwhile): the total, the mean (of ${f.calls.toLocaleString('en-US')} calls and those ${runs}) and the share of DB time hold it; the calls and rows are the application's alone.`;
+  // With a Benchmark under way, the mean holds its runs so far too (person53 L-1: "of 780 calls and those 6,000 runs" beside
+  // a mean of 780 calls and 8,127 runs).
+  const running = f.ownRunning ? `, those ${runs} and the ${f.ownRunning.toLocaleString('en-US')} run${f.ownRunning === 1 ? '' : 's'} of the Benchmark under way` : ` and those ${runs}`;
+  return `the time of PG Lens's own ${runs} is included (it could not be measured apart from the application's, which ran the statement meanwhile): the total, the mean (of ${f.calls.toLocaleString('en-US')} calls${running}) and the share of DB time hold it; the calls and rows are the application's alone.`;
 }
 
 /**

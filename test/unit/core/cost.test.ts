@@ -635,6 +635,19 @@ describe('core/cost: a Benchmark under way leaves its runs so far out of a readi
     assert.match(formatCostTooltip({ stat: stat('q', sql, 1_000, 374, 374), share: 0.1, rank: 1 }, { statements: 1 }), /The application's figures only/);
   });
 
+  it('a second Benchmark under way after a first: the mean\'s runs are counted once, both Benchmarks\' (person53 L-1: "of 780 calls and those 6,000 runs" beside a mean of 8,127 runs)', () => {
+    const own = new OwnRuns();
+    own.record(sql, { calls: 6_000, rows: 120_000, totalMs: 12_000, startMs: 1_000, endMs: 7_000 }, 'q');
+    const run = own.begin(sql, 'q');
+    for (let i = 1; i <= 2_127; i++) run.ran(20, 2, 10_000 + i);
+    const during = appFiguresAt(stat('q', sql, 19_900, 8_907, 780 * 4 + 8_127 * 20), own, sql, 13_000);
+    assert.deepEqual([during?.calls, during?.ownIncluded, during?.ownRunning], [780, 8_127, 2_127]);
+    assert.match(title(during), /mean \(both incl\. 8,127 PG Lens runs, under way\) · 780 calls/);
+    const tip = formatCostTooltip({ stat: during!, share: 0.61, rank: 1 }, { statements: 1 });
+    assert.match(tip, /the mean \(of 780 calls, those 6,000 runs and the 2,127 runs of the Benchmark under way\)/);
+    assert.doesNotMatch(tip, /of 780 calls and those 6,000 runs\)/);
+  });
+
   it('a window between two readings (a recording\'s) counts the runs under way that ended in it', () => {
     const own = new OwnRuns();
     const run = own.begin(sql, 'q');
