@@ -66,7 +66,8 @@ export const explainCommand: CliCommand = {
       // The inputs the editor's plan viewer weighs too (person43 M1): a DELETE's or UPDATE's calls, so a one-off write is
       // told "not worth it for a one-off statement" here as there.
       const calls = await writeStatementCalls(db, r.json, r.sql, (m) => ctx.err(`pg-lens explain: ${m}`));
-      const plan = calls === undefined ? r.plan : analyzePlanWith(r.json, r, { statementCalls: calls });
+      // Tips point to this terminal's index advisor, not the editor's "Suggest indexes" (person53 L-6).
+      const plan = analyzePlanWith(r.json, r, calls === undefined ? {} : { statementCalls: calls }, { adviser: '`pg-lens advise`' });
       if (values.format === 'json') {
         ctx.out(JSON.stringify({
           sql: r.sql,

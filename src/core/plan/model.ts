@@ -279,6 +279,11 @@ export interface AnalyzeOptions {
    */
   withStatement?: boolean;
   /**
+   * The index advisor's name where the plan is shown, for the tips that point to it: "Suggest indexes" (the editor's
+   * command, the default) or `pg-lens advise` in a terminal (person53 L-6: `pg-lens explain` pointed to an editor button).
+   */
+  adviser?: string;
+  /**
    * Indexes the missing-index advice proved for this statement: a tip about a scan of their table takes the proved
    * saving (cost before − after, as the hover and the Problems panel say it) instead of its own rough estimate, which
    * read "could save ~498.60" beside the proved "554 → 25.7". On a plan brought without its statement

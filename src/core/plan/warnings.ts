@@ -564,7 +564,7 @@ function notWorthIndex(plan: Plan, n: PlanNode, options: AnalyzeOptions, proved:
   const rel = m.relation ?? 'the table';
   const upkeep = `an index is kept up by every write to ${rel} from now on, to spare this one read`;
   const calls = options.statementCalls;
-  if (oneOffWrite(calls)) return `${oneOffWriteWhy(op, calls!, rel)}. Run it as it is (in batches if it holds its locks too long); if it is to run regularly, "Suggest indexes" weighs it then`;
+  if (oneOffWrite(calls)) return `${oneOffWriteWhy(op, calls!, rel)}. Run it as it is (in batches if it holds its locks too long); if it is to run regularly, ${adviserOf(options)} weighs it then`;
   if (calls !== undefined || proved || !WHOLE_TABLE_SCANS.has(String(n.raw[K.NodeType])) || m.removedShare === undefined) return undefined;
   const kept = 1 - m.removedShare;
   if (kept <= INDEX_MAX_SELECTIVITY) return undefined;
@@ -676,7 +676,12 @@ function adviceAnswerFor(options: AnalyzeOptions, proof: Tip['proved'] | undefin
 
 /** The pointer to the index advisor ("…: see "Suggest indexes""), when the plan came with its statement. */
 function suggest(options: AnalyzeOptions, lead: string): string {
-  return options.withStatement === false ? '' : `${lead} "Suggest indexes"`;
+  return options.withStatement === false ? '' : `${lead} ${adviserOf(options)}`;
+}
+
+/** The index advisor where the plan is shown: the editor's "Suggest indexes", or the surface's own (`pg-lens advise`). */
+function adviserOf(options: AnalyzeOptions): string {
+  return options.adviser ?? '"Suggest indexes"';
 }
 
 const JOIN_NODES = new Set(['Nested Loop', 'Hash Join', 'Merge Join']);
@@ -703,7 +708,7 @@ function misestimateRemedy(plan: Plan, n: PlanNode, relation: string | undefined
     // person23 LOW 5: `id % 2 = 0` was told to ANALYZE and raise the column's statistics target, which does not change
     // the planner's guess for an expression.
     const stats = expr ? `CREATE STATISTICS ${statisticsName(relation)} ON (${unwrap(expr)}) FROM ${relation}, then ANALYZE ${relation} (PostgreSQL 14+)` : 'CREATE STATISTICS on it (PostgreSQL 14+), then ANALYZE';
-    return ` The condition is on an expression, which ANALYZE and a column's statistics target keep no statistics for: expression statistics (${stats}) or an index on the expression${options.withStatement === false ? '' : ' (see "Suggest indexes")'} give the planner its own.`;
+    return ` The condition is on an expression, which ANALYZE and a column's statistics target keep no statistics for: expression statistics (${stats}) or an index on the expression${options.withStatement === false ? '' : ` (see ${adviserOf(options)})`} give the planner its own.`;
   }
   return ` Run ANALYZE${relation ? ` ${relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`;
 }

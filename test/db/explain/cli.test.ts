@@ -27,6 +27,9 @@ describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
     assert.match(r.out, /Seq Scan on public\.orders/);
     assert.match(r.out, /Sequential scan of 30k rows/);
     assert.match(r.out, /Tips/);
+    // The tip points to this terminal's index advisor, never to the editor's "Suggest indexes" (person53 L-6).
+    assert.match(r.out, /see `pg-lens advise`/);
+    assert.doesNotMatch(r.out, /Suggest indexes/);
   });
 
   it('json: the server plan untouched plus our summary', async () => {
