@@ -13,6 +13,7 @@ import { formatCost, planFooting, planOutline, sameFooting, sameScans, type Plan
 import { countOf, formatCount, formatPercent, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { costPhrase, earlierNote, indexDefinitionTitle, type NotTriedCandidate, type SummaryFigures } from '../core/advice/missingIndex';
+import { neverMatchesAnswer, neverMatchingFinding } from '../core/advice/neverMatches';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { constantShape, loadPgParser } from '../core/sql/statement';
 import { TimeSlice } from '../core/timeSlice';
@@ -246,6 +247,15 @@ function runShape(sql: string, run?: TrialRun): string | null {
 
 const DEFAULT_MIN_REDUCTION = 0.3;
 
+/**
+ * A statement that can never return a row or always fails (core/advice/neverMatches: the value-not-allowed rule's finding on
+ * its tables' catalog facts): no advice, said in neverMatchesAnswer's words; no decision weighs it (issue 20, L-2).
+ */
+export function neverMatchingAdvice(sql: string, tables: readonly TableFacts[]): Omit<AdviceResult, 'elapsedMs'> | undefined {
+  const f = neverMatchingFinding(sql, tables);
+  return f ? { status: 'not-analysed', message: neverMatchesAnswer(f), suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] } : undefined;
+}
+
 export async function adviseStatement(db: Database, sql: string, params: unknown[] | undefined, opts: AdviseOptions = {}): Promise<AdviceResult> {
   const started = Date.now();
   const done = (r: Omit<AdviceResult, 'elapsedMs'>): AdviceResult => ({ ...r, elapsedMs: Date.now() - started });
@@ -264,6 +274,8 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   if (notTables.length) {
     return done({ status: 'not-analysed', message: `${notTables.map((n) => `${n.name} is ${n.kind}`).join(', ')}: index advice looks at tables only.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   }
+  const never = neverMatchingAdvice(sql, tables);
+  if (never) return done(never);
   try {
     return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
   } finally {

@@ -25,11 +25,12 @@ import { listAndMore, shortLine, spaced } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape, type Predicate } from '../core/sql/predicates';
 import { constantShape, fingerprintSql, loadPgParser } from '../core/sql/statement';
-import { adviseStatement, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import { adviseStatement, neverMatchingAdvice, newTrialRun, planFootingOf, type TrialRun, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import { sameShapeSummary } from '../core/advice/missingIndex';
 import { sameFooting, type PlanFooting } from '../core/advice/planSummary';
 import { lessOwnForeignKeyChecks, lessOwnWork, type Database, type ServerInfo } from './database';
 import { readCatalogFacts } from './catalog';
+import type { TableFacts } from '../core/catalogFacts';
 import { readTableFigures, tablesMoved } from './tableFigures';
 import { schemaVersion, schemaVersionOnce, type SchemaVersion } from './schemaVersion';
 import { connectionClosed, describeError } from './errors';
@@ -572,6 +573,14 @@ export class IndexDecider {
     const shape = text === undefined ? undefined : JSON.stringify([text, input.userid ?? null]);
     const first = shape === undefined ? undefined : this.shapes.get(shape);
     if (first !== undefined && first !== input.sql) {
+      // Its constants may make it a statement that can never match a row (`status = 'shiped'` of `status = 'shipped'`'s
+      // shape): its own answer, never the shape's advice (issue 20, L-2).
+      const never = input.sql.includes("'") ? neverMatchingAdvice(input.sql, await this.shapeTables(shape!, input.sql, run)) : undefined;
+      if (never) {
+        const r = { ...never, elapsedMs: 0 };
+        this.advice.set(input.sql, r);
+        return r;
+      }
       const of = await this.adviseOne({ sql: first, userid: input.userid }, realIndexes, run, askedFor);
       if (of.status === 'ok') {
         // Its constants decide the advice (person38 H1: `category = 'home'` was told the index `WHERE category = 'tents'`,
@@ -606,6 +615,18 @@ export class IndexDecider {
     this.advice.set(input.sql, r);
     return r;
   }
+
+  /** The catalog facts of a shape's tables, read once per decision's run and shape (neverMatchingAdvice of its statements). */
+  private shapeTables(shape: string, sql: string, run: TrialRun | undefined): Promise<TableFacts[]> {
+    const read = async () => (await readCatalogFacts(this.db, (statementShape(sql)?.tables ?? []).map((t) => ({ schema: t.schema, name: t.name })))).tables;
+    if (!run) return read();
+    const kept = this.shapeFacts.get(run) ?? this.shapeFacts.set(run, new Map()).get(run)!;
+    const got = kept.get(shape) ?? read();
+    kept.set(shape, got);
+    return got;
+  }
+
+  private readonly shapeFacts = new WeakMap<TrialRun, Map<string, Promise<TableFacts[]>>>();
 
   /** The plain EXPLAINs of statements taking their shape's advice, per decision's run and shape (at most SHAPE_CHECKS). */
   private readonly shapeChecks = new WeakMap<TrialRun, Map<string, number>>();

@@ -8,7 +8,7 @@ import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_O
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
-import { fileStatementNotWorkload, sharedIndexNote, workloadWeighingLines, type FoundStatement } from '../../core/advice/workload';
+import { fileStatementNotWorkload, indexForLine, statementsPerIndex, workloadWeighingLines, type FoundStatement } from '../../core/advice/workload';
 import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
@@ -103,10 +103,11 @@ export const advise: CliCommand = {
       const sources = await decisionStatements(db, [...asked.map((s) => ({ sql: s.sql, source: s.where, ...(s.file ? { context: s.file.context } : {}) })), ...(recording?.statements ?? [])], { info });
       const decision = asked.length ? await decider.decide(sources.statements, { focus: asked.map((s) => s.sql) }) : undefined;
       for (const l of summary()) ctx.err(l);
-      const all: IndexSuggestion[] = [];
-      // Under each index: the statements it is offered for and its write cost (person50 L-B: the write line came eight lines
-      // below, among the notes, and the index did not say which line it was for).
-      const forOf = new Map<string, { where: string[]; writes?: string }>();
+      // Each index once, with the statements it is offered for by their places and the others it serves (statementsPerIndex,
+      // indexForLine: `pg-lens record`'s grouping and words), and its write cost (person50 L-B: the write line came eight
+      // lines below, among the notes, and the index did not say which line it was for).
+      const offered: { ddl: string; place: string; key: string; item: IndexSuggestion; others?: readonly string[] }[] = [];
+      const writesOf = new Map<string, string>();
       // Statements the decision weighed apart (a one-off DELETE or UPDATE): their index is given, as asked, with the words
       // of Suggest Indexes' pick (apartNote) — before, with no caveat (person43 M1).
       const apart: { statement: string; note: string }[] = [];
@@ -119,27 +120,25 @@ export const advise: CliCommand = {
         // The advice's one answer (noIndexWhy): Suggest Indexes' no-pick words and the editor hover's note.
         else if (!d?.suggestions.length) notes.push(`${st.where}: ${noIndexWhy(r, d?.withheld ?? [], { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
         for (const s of d?.suggestions ?? []) {
-          if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
-          const others = d?.alsoServes[s.ddl];
-          if (others?.length && format !== 'json') notes.push(sharedIndexNote(st.where, s.name, others));
+          offered.push({ ddl: s.ddl, place: st.where, key: `${st.where}\u0000${st.sql}`, item: s, others: d?.alsoServes[s.ddl] });
           // Offered though keeping it current costs a share of its saving: said, as the workload's "writes:" line (person48 H1').
           const writes = d?.writes?.[s.ddl]?.note;
-          const f = forOf.get(s.ddl) ?? { where: [] };
-          if (!f.where.includes(st.where)) f.where.push(st.where);
-          if (writes) f.writes ??= writes;
-          forOf.set(s.ddl, f);
+          if (writes && !writesOf.has(s.ddl)) writesOf.set(s.ddl, writes);
         }
         if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${oneLine(t.ddl)}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
       }
+      const groups = statementsPerIndex(offered);
+      // The first statement's suggestion of each index, in the order the statements were asked (the JSON's order as before).
+      const all = groups.map((g) => offered.find((o) => o.ddl === g.ddl)!.item);
       if (format === 'json') {
         ctx.out(JSON.stringify({ suggestions: all.map(publicShape), ...(apart.length ? { apart } : {}) }, null, 2));
       } else {
         for (const a of apart) ctx.out(oneLine(`${a.statement}: ${a.note}.`));
-        for (const s of all) {
-          printSuggestion(ctx, s);
-          const f = forOf.get(s.ddl);
-          if (f?.where.length) ctx.out(`  for: ${oneLine(f.where.join(', '))}`);
-          if (f?.writes) ctx.out(`  writes: ${oneLine(f.writes)}`);
+        for (const [i, g] of groups.entries()) {
+          printSuggestion(ctx, all[i]);
+          ctx.out(`  ${oneLine(indexForLine(g))}`);
+          const writes = writesOf.get(g.ddl);
+          if (writes) ctx.out(`  writes: ${oneLine(writes)}`);
         }
         for (const n of notes) ctx.out(oneLine(n));
         // What the decision weighed, in the words the editor's Suggest Indexes and hover use: two answers are explained on the spot.

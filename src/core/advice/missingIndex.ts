@@ -365,7 +365,8 @@ export function adviceTipAnswer(
   // Proved on another table of the statement, or on this one when it had other indexes than the plan shows.
   if (proved.length) return `PG Lens's index advice proposes ${proved.map((p) => p.title).join(' and ')} for this statement`;
   if (decided.suggestions.length) return `PG Lens's index advice proposes ${indexDefinitionTitle(decided.suggestions[0])} for this statement, not proved by the planner: see "Suggest indexes"`;
-  return `No index for it: ${noIndexWhy(own, decided.withheld ?? [], o).replace(/\.$/, '')}`;
+  // An answer that says "No index: …" itself (neverMatchesAnswer) is not said twice.
+  return `No index for it: ${noIndexWhy(own, decided.withheld ?? [], o).replace(/^No index: /, '').replace(/\.$/, '')}`;
 }
 
 /** Of the existing indexes named, those the statement's plan does not use now: said (its plan reads the table otherwise). */

@@ -511,12 +511,13 @@ export function statementName(label: string, max = 60, quote: (text: string) => 
 }
 
 /**
- * `pg-lens advise`'s note on a statement whose index serves others too: the others named as every surface names them
- * (statementName: a place, else the statement's short text, quoted) — never by a pg_stat_statements queryid, which means
- * nothing to a reader (issue 20, person49 L-6: "is one index for 2 statements (also queryid -5740634199494268946: …)").
+ * "one index for both", "one index for 3 statements, also src/orders.ts:78": `count` statements (these and the others)
+ * share it; `also` names the others, as every surface names them (statementName). The one phrase of the missing-index
+ * hover, the saved CREATE INDEX, `pg-lens advise` and `pg-lens record` (issue 20: record said "(one index for all 3)"
+ * beside advise's "is one index for 3 statements, also …").
  */
-export function sharedIndexNote(where: string, index: string, others: readonly string[]): string {
-  return `${where}: ${index} is one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 80, (t) => `"${t}"`)), 3)}`;
+function oneIndexFor(count: number, also: readonly string[]): string {
+  return `one index for ${count === 2 ? 'both' : `${count} statements`}${also.length ? `, also ${listAndMore(also, 3)}` : ''}`;
 }
 
 /**
@@ -525,7 +526,62 @@ export function sharedIndexNote(where: string, index: string, others: readonly s
  * file did not).
  */
 export function alsoServesPhrase(others: readonly string[], quote?: (text: string) => string): string {
-  return `one index for ${others.length === 1 ? 'both' : `${others.length + 1} statements`}, also ${listAndMore(others.map((l) => statementName(l, 40, quote)), 3)}`;
+  return oneIndexFor(others.length + 1, others.map((l) => statementName(l, 40, quote)));
+}
+
+/** One index definition and the statements it is offered for (statementsPerIndex). */
+export interface IndexStatements<T> {
+  ddl: string;
+  /** The statements' places (the line each one's SQL starts on), once each, by file and line. */
+  places: string[];
+  /** The statements, in the order of their places. */
+  items: T[];
+  /**
+   * The other statements the decision gives the index (StatementDecision.alsoServes labels) that are none of these: named
+   * as every surface names a statement (statementName: a place, else its short text, quoted — never a queryid), once each.
+   */
+  also: string[];
+}
+
+/**
+ * Statements per index definition, for a list that prints each CREATE INDEX once with the places it serves — `pg-lens
+ * advise` and `pg-lens record` alike (person52 L-4: one index shared by three statements was three CREATE INDEX lines).
+ * `key` tells one statement from another (the same statement met twice is one); indexes in the order first met.
+ */
+export function statementsPerIndex<T>(entries: Iterable<{ ddl: string; place: string; key: string; item: T; others?: readonly string[] }>): IndexStatements<T>[] {
+  const groups = new Map<string, { keys: Set<string>; rows: { place: string; item: T }[]; others: string[] }>();
+  for (const e of entries) {
+    const g = groups.get(e.ddl) ?? groups.set(e.ddl, { keys: new Set(), rows: [], others: [] }).get(e.ddl)!;
+    for (const o of e.others ?? []) if (!g.others.includes(o)) g.others.push(o);
+    if (g.keys.has(e.key)) continue;
+    g.keys.add(e.key);
+    g.rows.push({ place: e.place, item: e.item });
+  }
+  return [...groups].map(([ddl, g]) => {
+    const rows = [...g.rows].sort((a, b) => byPlace(a.place, b.place));
+    const places = [...new Set(rows.map((r) => r.place))];
+    const also = [...new Set(g.others.map((o) => statementName(o, 80, (t) => `"${t}"`)))].filter((n) => !places.includes(n));
+    return { ddl, places, items: rows.map((r) => r.item), also };
+  });
+}
+
+/** Places by file, then line ("src/a.ts:9" before "src/a.ts:10"); a place without a line after those with one. */
+function byPlace(a: string, b: string): number {
+  const at = (p: string) => /^(.*):(\d+)(?::\d+)?$/.exec(p);
+  const x = at(a);
+  const y = at(b);
+  if (!x || !y) return Number(!x) - Number(!y) || (a < b ? -1 : a > b ? 1 : 0);
+  return x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : Number(x[2]) - Number(y[2]);
+}
+
+/**
+ * An index's "for:" line under its CREATE INDEX — `pg-lens advise` and `pg-lens record` in one wording: its places, and
+ * when it is shared, how many statements share it and the others (oneIndexFor): "for: src/products.ts:72,
+ * src/products.ts:84 (one index for 3 statements, also "SELECT avg(rating)::float8 …")".
+ */
+export function indexForLine(g: Pick<IndexStatements<unknown>, 'places' | 'items' | 'also'>): string {
+  const count = g.items.length + g.also.length;
+  return `for: ${g.places.join(', ')}${count > 1 ? ` (${oneIndexFor(count, g.also)})` : ''}`;
 }
 
 /** The workload's answer: the chosen indexes worth their writes, best first, at most maxIndexes. */

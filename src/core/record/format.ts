@@ -5,6 +5,7 @@ import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordedWritePerItem, RecordSummary, SiteFigure } from './aggregate';
 import { countOf, listAndMore, recordedWhere } from '../format';
+import { indexForLine, statementsPerIndex } from '../advice/workload';
 
 export interface StatementAdvice {
   costBefore?: number;
@@ -323,10 +324,11 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
     const notAdvised: string[] = [];
-    // Each index once, with the places it serves, as `pg-lens advise` prints it (person52 L-4: one index shared by three
-    // statements was three CREATE INDEX lines, the 2nd and 3rd failing "already exists" when pasted). A place is the line
-    // the statement's SQL starts on, as scan and the editor name it (`sqlPlace`), else the recorded call's line.
-    const byIndex = new Map<string, { place: string; summary: string; sql: string }[]>();
+    // Each index once, with the places it serves, grouped and said as `pg-lens advise` does (statementsPerIndex,
+    // indexForLine; person52 L-4: one index shared by three statements was three CREATE INDEX lines, the 2nd and 3rd failing
+    // "already exists" when pasted). A place is the line the statement's SQL starts on, as scan and the editor name it
+    // (`sqlPlace`), else the recorded call's line.
+    const offered: { ddl: string; place: string; key: string; item: { place: string; summary: string; sql: string } }[] = [];
     for (const site of s.sites) {
       for (const st of site.statements) {
         const a = advice.get(st.normalized);
@@ -336,23 +338,19 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
           notAdvised.push(`  ${place}  not advised: ${oneLine(a.note, 160)}`);
           continue;
         }
-        for (const g of a?.suggestions ?? []) {
-          const served = byIndex.get(g.ddl) ?? [];
-          if (!served.some((x) => x.place === place && x.sql === st.sql)) served.push({ place, summary: g.summary, sql: st.sql });
-          byIndex.set(g.ddl, served);
-        }
+        for (const g of a?.suggestions ?? []) offered.push({ ddl: g.ddl, place, key: `${place}\u0000${st.sql}`, item: { place, summary: g.summary, sql: st.sql } });
       }
     }
-    for (const [ddl, served] of byIndex) {
-      const places = [...new Set(served.map((x) => x.place))];
-      out.push(`  ${safeOneLine(ddl)};`);
-      out.push(`      for: ${places.join(', ')}${served.length > 1 ? ` (one index for ${served.length === 2 ? 'both' : `all ${served.length}`})` : ''}`);
-      for (const x of served) {
-        out.push(`      ${served.length > 1 ? `${x.place}: ` : ''}${safeOneLine(x.summary)}`);
+    const byIndex = statementsPerIndex(offered);
+    for (const g of byIndex) {
+      out.push(`  ${safeOneLine(g.ddl)};`);
+      out.push(`      ${indexForLine(g)}`);
+      for (const x of g.items) {
+        out.push(`      ${g.items.length > 1 ? `${x.place}: ` : ''}${safeOneLine(x.summary)}`);
         out.push(`          ${oneLine(x.sql, 120)}`);
       }
     }
-    if (!byIndex.size) out.push('  none: no recorded statement would get enough cheaper with an index.');
+    if (!byIndex.length) out.push('  none: no recorded statement would get enough cheaper with an index.');
     out.push(...new Set(notAdvised));
   }
   return out.join('\n');

@@ -37,22 +37,41 @@ export const valueNotAllowed: Rule = {
           : `its CHECK constraint ${allowed.source} allows only ${list}`;
       // An enum label PostgreSQL does not know is an error when the statement runs (the input function of the enum
       // rejects it, in PostgreSQL's words below); a CHECK list is not checked in a WHERE clause: the condition is false.
+      const someMatch = String(n.op).toUpperCase() === 'IN' && bad.length < values.length;
       const outcome = enumType
         ? `the statement fails: ERROR: invalid input value for enum ${allowed.source}: "${bad[0]}"`
-        : String(n.op).toUpperCase() === 'IN' && bad.length < values.length
+        : someMatch
           ? `${bad.map(quote).join(', ')} can never match`
           : 'the condition is never true';
+      // What it means for the whole statement (the index advice leaves such a statement out, core/advice/neverMatches):
+      // `fails` — an enum label PostgreSQL rejects, wherever it stands; `no-rows` — a never-true condition ANDed into the
+      // statement's own WHERE. A never-true condition under an OR, NOT, a subquery or a join's ON is that condition's only.
+      const statement = enumType ? 'fails' : !someMatch && topConjuncts(ctx.statement as Node).includes(n) ? 'no-rows' : undefined;
       return ctx.report({
         at: n,
         ...(enumType ? { severity: 'error' as const } : {}),
         message: `${bad.map(quote).join(', ')} is not a value ${column} can hold: ${where}, so ${outcome}.`,
         help: `Use one of the allowed values (a typo?)${allowed.kind === 'check' ? `, or change the constraint if ${bad.length === 1 ? 'it is' : 'they are'} a new value` : `, or add ${bad.length === 1 ? 'it' : 'them'} to the enum (ALTER TYPE … ADD VALUE)`}.`,
-        evidence: { column, values: bad, allowed: allowed.values, kind: allowed.kind, source: allowed.source, ...(allowed.domain ? { domain: allowed.domain } : {}), ...(allowed.definition ? { definition: allowed.definition } : {}) },
+        evidence: { column, values: bad, allowed: allowed.values, kind: allowed.kind, source: allowed.source, ...(allowed.domain ? { domain: allowed.domain } : {}), ...(allowed.definition ? { definition: allowed.definition } : {}), ...(statement ? { statement } : {}) },
       });
     }
     return undefined;
   }),
 };
+
+/** The conditions ANDed together in a SELECT's, UPDATE's or DELETE's own WHERE (none for any other statement). */
+function topConjuncts(statement: Node): Node[] {
+  if (!['select', 'update', 'delete'].includes(String(statement?.type))) return [];
+  const out: Node[] = [];
+  const add = (e: Node) => {
+    if (e?.type === 'binary' && String(e.op).toUpperCase() === 'AND') {
+      add(e.left);
+      add(e.right);
+    } else if (e) out.push(e);
+  };
+  add(statement.where);
+  return out;
+}
 
 /** The string literals of a value side (`'x'`, `'x'::text`, a list of them); undefined when any part is not one (a parameter). */
 function literals(v: Node): string[] | undefined {

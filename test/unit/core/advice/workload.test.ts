@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bulkLoad, foundStatementsOf, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, sharedIndexNote, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { bulkLoad, foundStatementsOf, loadTableRows, byCallSite, decideIndexes, oneOffWriteRows, workloadIndexes, workloadWeighingLines, type SuggestionLike, sharedReason, indexForLine, statementsPerIndex, statementName, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import { mergeStatements } from '../../../../src/db/indexDecision';
 import { extractSqlSites, prepareExtraction } from '../../../../src/core/extract';
@@ -517,10 +517,25 @@ describe('core/advice/planSummary', () => {
     assert.equal(sameFooting(planFooting(plan(rows(40), 282)), planFooting(plan(rows(60), 284))), true);
     assert.equal(sameFooting({ cost: 282, scans: [] }, planFooting(plan(rows(40), 282))), false, 'a proof kept without its rows');
   });
-  it('sharedIndexNote: pg-lens advise names the other statements an index serves by their place, else by their short text, never by a queryid (person49 L-6)', () => {
+  it('statementsPerIndex + indexForLine: each index once, its statements by their SQL lines, in one wording for advise and record; the others named by place, else short text, never a queryid (person49 L-6)', () => {
     const entry = 'queryid -5740634199494268946: SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC';
-    assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', [entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for both, also "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
-    assert.equal(sharedIndexNote('src/orders.ts:77', 'orders_customer_id_idx', ['src/customers.ts:26: SELECT id, status FROM orders WHERE customer_id = $1', entry]), 'src/orders.ts:77: orders_customer_id_idx is one index for 3 statements, also src/customers.ts:26, "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …"');
+    const byCustomer = 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)';
+    const byStatus = 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)';
+    const groups = statementsPerIndex([
+      { ddl: byCustomer, place: 'src/orders.ts:77', key: 'a', item: 'a', others: ['src/orders.ts:9', entry] },
+      { ddl: byStatus, place: 'src/orders.ts:80', key: 'c', item: 'c' },
+      { ddl: byCustomer, place: 'src/orders.ts:9', key: 'b', item: 'b', others: ['src/orders.ts:77', entry] },
+      { ddl: byCustomer, place: 'src/orders.ts:9', key: 'b', item: 'b', others: [] },
+    ]);
+    assert.deepEqual(groups.map((g) => g.ddl), [byCustomer, byStatus], 'in the order first met');
+    assert.deepEqual([groups[0].places, groups[0].items], [['src/orders.ts:9', 'src/orders.ts:77'], ['b', 'a']], 'by file and line; the same statement once');
+    assert.equal(indexForLine(groups[0]), 'for: src/orders.ts:9, src/orders.ts:77 (one index for 3 statements, also "SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 …")');
+    assert.equal(indexForLine(groups[1]), 'for: src/orders.ts:80');
+    // Two statements of one index, none else: "both" (record said "(one index for both)"; three, "all 3", now "3 statements").
+    const two = statementsPerIndex([{ ddl: byStatus, place: 'a.ts:2', key: 'x', item: 1 }, { ddl: byStatus, place: 'a.ts:1', key: 'y', item: 2 }]);
+    assert.equal(indexForLine(two[0]), 'for: a.ts:1, a.ts:2 (one index for both)');
+    const onePlace = statementsPerIndex([{ ddl: byStatus, place: 'a.ts:1', key: 'x', item: 1 }, { ddl: byStatus, place: 'a.ts:1', key: 'y', item: 2 }, { ddl: byStatus, place: 'b.ts:1', key: 'z', item: 3 }]);
+    assert.equal(indexForLine(onePlace[0]), 'for: a.ts:1, b.ts:1 (one index for 3 statements)', 'two statements sent from one line count as two');
   });
 });
 

@@ -6,7 +6,7 @@ import { roughNormalize } from '../../../../src/core/record/statementText';
 import { batchedForm } from '../../../../src/core/record/batchedForm';
 
 const nPlusOneFix = (via: string | undefined, key?: string) => batchedForm(via, key).fix;
-import { captureStoppedText, recordingStoppedText, recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
+import { captureStoppedText, recordingStoppedText, recordText, recordSarif, nPlusOneMessage, type StatementAdvice } from '../../../../src/core/record/format';
 import { asCaptureEvent, paramType, type QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -154,6 +154,19 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     const sited = unsited.map((e) => ({ ...e, site: { file: '/app/src/tags.js', line: 9, col: 5, via: 'knex' } }));
     assert.equal(summarize(sited, normalizeSql, { threshold: 5 }, { notices: [knex] }).sitesUnknown, undefined);
     assert.equal(summarize(unsited, normalizeSql, { threshold: 5 }).sitesUnknown, undefined);
+  });
+
+  it("index advice: one index for three statements printed once, its places by SQL line, in pg-lens advise's words (\"one index for 3 statements\", not \"all 3\")", () => {
+    const ddl = 'CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC)';
+    const texts = ['SELECT rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3', 'SELECT avg(rating) FROM reviews WHERE product_id = $1', 'SELECT body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC'];
+    // Sent from lines 84, 72 and 6 (the costliest first: the call sites' order), each once.
+    const events = [q(texts[0], 'GET /a#1', 84, { ms: 9 }), q(texts[1], 'GET /a#1', 72, { ms: 5 }), q(texts[2], 'GET /a#1', 6, { ms: 1 })];
+    const s = summarize(events, normalizeSql, { threshold: 5 });
+    const advice = new Map<string, StatementAdvice>(s.sites.flatMap((site) => site.statements.map((st): [string, StatementAdvice] => [st.normalized, { suggestions: [{ ddl, costBefore: 100, costAfter: 10, summary: `summary of ${st.sql.slice(7, 17)}`, planBefore: [] }] }])));
+    const text = recordText(s, (f) => f.replace('/app/', ''), advice);
+    const part = text.slice(text.indexOf('Index advice (proved with the planner):'));
+    assert.equal(part.split('\n').filter((l) => l.includes('CREATE INDEX')).length, 1, part);
+    assert.match(part, /\n {6}for: src\/orders\.ts:6, src\/orders\.ts:72, src\/orders\.ts:84 \(one index for 3 statements\)\n {6}src\/orders\.ts:6: summary of body/, part);
   });
 
   it('the rows\' source is a statement run before the loop, not another look-up of the same iteration (person10 N6)', () => {
