@@ -108,7 +108,7 @@ export const recordCommand: CliCommand = {
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0', readDocsPage), null, 2));
-    else ctx.out(recordText(summary, rel, advice, undefined, undefined, undefined, advice ? await sqlPlaces(summary, rel) : undefined));
+    else ctx.out(recordText(summary, rel, advice, undefined, undefined, undefined, await sqlPlaces(summary, rel)));
     if (code !== 0) {
       ctx.err(`pg-lens record: the command exited with ${code === null ? 'a signal' : `code ${code}`}`);
       return EXIT.failure;

@@ -281,8 +281,21 @@ function unitsLine(s: RecordSummary): string {
   return outside ? ` in ${list}, and outside them` : ` in ${list}`;
 }
 
+/**
+ * " (its SQL at line 72)": the line a call site's statement is written on, when it is not the call's own line — the place
+ * Index advice below, scan and the editor name (person53 L-5: the call sites said src/products.ts:71, the advice :72, for
+ * one call). Said only when every statement of the site is written at that one place of the site's file.
+ */
+function sqlAtNote(site: { file?: string; line?: number }, sqls: readonly string[], sqlPlace: ((site: { file?: string; line?: number }, sql: string) => string | undefined) | undefined): string {
+  if (!sqlPlace || !site.file || !site.line) return '';
+  const places = new Set(sqls.map((sql) => sqlPlace(site, sql)));
+  const [place] = places;
+  const line = places.size === 1 && place ? /:(\d+)$/.exec(place)?.[1] : undefined;
+  return line && Number(line) !== site.line ? ` (its SQL at line ${line})` : '';
+}
+
 /** `silenced`: the recorded N+1s a pg-lens-ignore comment (or the rule off) silences (silencedRecordedNPlusOnes): listed, not counted. */
-export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set(), terminals?: readonly string[], sqlPlace?: (site: SiteFigure, sql: string) => string | undefined): string {
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages, silenced: ReadonlySet<RecordedNPlusOne> = new Set(), terminals?: readonly string[], sqlPlace?: (site: { file?: string; line?: number }, sql: string) => string | undefined): string {
   const out: string[] = [];
   out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
@@ -312,7 +325,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
     const { where, note } = recordedSiteText(site, (f) => safeOneLine(rel(f)));
-    out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}${note ? ` · ${note}` : ''}`);
+    out.push(`  ${where}${sqlAtNote(site, site.statements.map((st) => st.sql), sqlPlace)}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}${note ? ` · ${note}` : ''}`);
     for (const st of site.statements.slice(0, 5)) {
       out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
     }
@@ -320,7 +333,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   if (s.sites.length > 40) out.push(`  … ${s.sites.length - 40} more call sites`);
   out.push('', 'Slowest statements:');
-  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.connection ? CONNECTION_SET_UP : recordedWhere(x.file, x.line, (f) => safeOneLine(rel(f)))}  ${oneLine(x.sql, 120)}`);
+  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.connection ? CONNECTION_SET_UP : `${recordedWhere(x.file, x.line, (f) => safeOneLine(rel(f)))}${sqlAtNote(x, [x.sql], sqlPlace)}`}  ${oneLine(x.sql, 120)}`);
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
     const notAdvised: string[] = [];

@@ -169,6 +169,21 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.match(part, /\n {6}for: src\/orders\.ts:6, src\/orders\.ts:72, src\/orders\.ts:84 \(one index for 3 statements\)\n {6}src\/orders\.ts:6: summary of body/, part);
   });
 
+  it('a call site whose statement is written on a later line names that line, the place Index advice names (person53 L-5: call sites said src/products.ts:71, the advice :72)', () => {
+    const sql = 'SELECT rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
+    const s = summarize([q(sql, 'GET /a#1', 71, { ms: 9 }), q('SELECT 1', 'GET /a#1', 40, { ms: 1 })], normalizeSql, { threshold: 5 });
+    // The SQL of line 71's call starts on line 72; line 40's call has its SQL on its own line.
+    const sqlPlace = (site: { file?: string; line?: number }) => (site.line === 71 ? 'src/orders.ts:72' : site.line === 40 ? 'src/orders.ts:40' : undefined);
+    const text = recordText(s, (f) => f.replace('/app/', ''), undefined, undefined, undefined, undefined, sqlPlace);
+    const part = text.slice(text.indexOf('Statements by call site:'));
+    assert.match(part, /\n {2}src\/orders\.ts:71 \(its SQL at line 72\) {2}1 statement/, part);
+    assert.match(part, /\n {2}src\/orders\.ts:40 {2}1 statement/, part);
+    // The slowest statements name it so too.
+    assert.match(part, /ms {2}src\/orders\.ts:71 \(its SQL at line 72\) {2}SELECT rating/, part);
+    // Without the places (a file PG Lens cannot read): the call's line alone, as before.
+    assert.doesNotMatch(recordText(s, (f) => f.replace('/app/', '')), /its SQL at/);
+  });
+
   it('the rows\' source is a statement run before the loop, not another look-up of the same iteration (person10 N6)', () => {
     // Unleash through knex: the flags (ul-run.ts:18), then per flag featureExists (:133) and its tags (:104), two rounds.
     const site = (file: string, line: number) => ({ site: { file, line, col: 5, via: 'knex' } });
