@@ -531,6 +531,7 @@ const OWN_WORK = oncePerProcess('ownTableWork', () => new Map<string, Map<string
  */
 export function noteOwnWork(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly ({ schema: string; table: string } & Partial<OwnTableWork>)[]): void {
   const key = ownKey(p);
+  let noted = false;
   for (const r of rows) {
     const add: OwnTableWork = { inserts: r.inserts ?? 0, updates: r.updates ?? 0, deletes: r.deletes ?? 0, hotUpdates: r.hotUpdates ?? 0, seqScans: r.seqScans ?? 0, idxScans: r.idxScans ?? 0 };
     if (!(add.inserts > 0 || add.updates > 0 || add.deletes > 0 || add.seqScans > 0 || add.idxScans > 0)) continue;
@@ -538,13 +539,71 @@ export function noteOwnWork(p: Pick<ConnectionProfile, 'host' | 'port' | 'databa
     if (!m) OWN_WORK.set(key, (m = new Map()));
     const k = `${r.schema}\u0000${r.table}`;
     const c = m.get(k);
-    m.set(k, c ? { inserts: c.inserts + add.inserts, updates: c.updates + add.updates, deletes: c.deletes + add.deletes, hotUpdates: c.hotUpdates + add.hotUpdates, seqScans: c.seqScans + add.seqScans, idxScans: c.idxScans + add.idxScans } : add);
+    m.set(k, addWork(c, add));
+    noted = true;
   }
+  if (noted) for (const l of OWN_WORK_NOTED) l();
 }
 
-/** PG Lens's own work of this process on a table of a server's database, if any. */
+/**
+ * PG Lens's own work on a server's database noted by other processes — the windows before a Reload Window, other
+ * windows — as the editor's storage kept it (vscode/databaseStore registerOwnWorkStore, person53 L-8: an INSERT
+ * explained before a reload counted as the application's write after it). Left out like this process's own.
+ */
+const KEPT_WORK = oncePerProcess('ownTableWorkKept', () => new Map<string, Map<string, OwnTableWork>>());
+/** Told when this process notes own work (the editor's storage saves it). */
+const OWN_WORK_NOTED = oncePerProcess('ownTableWorkNoted', () => new Set<() => void>());
+
+const addWork = (a: OwnTableWork | undefined, b: OwnTableWork): OwnTableWork => (a ? { inserts: a.inserts + b.inserts, updates: a.updates + b.updates, deletes: a.deletes + b.deletes, hotUpdates: a.hotUpdates + b.hotUpdates, seqScans: a.seqScans + b.seqScans, idxScans: a.idxScans + b.idxScans } : b);
+
+/** PG Lens's own work on a table of a server's database, if any: this process's and what other processes' kept. */
 export function ownWorkOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'> | undefined, schema: string, table: string): OwnTableWork | undefined {
-  return p && OWN_WORK.get(ownKey(p))?.get(`${schema}\u0000${table}`);
+  if (!p) return undefined;
+  const k = `${schema}\u0000${table}`;
+  const mine = OWN_WORK.get(ownKey(p))?.get(k);
+  const kept = KEPT_WORK.get(ownKey(p))?.get(k);
+  return kept ? addWork(mine, kept) : mine;
+}
+
+/** This process's own work on a server's database, per table, to keep across a Reload Window. */
+export function ownWorkToKeep(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>): ({ schema: string; table: string } & OwnTableWork)[] {
+  return [...(OWN_WORK.get(ownKey(p)) ?? new Map<string, OwnTableWork>())].map(([k, w]) => {
+    const [schema, table] = k.split('\u0000');
+    return { schema, table, ...w };
+  });
+}
+
+/** Other processes' own work on a server's database (the rows of each, summed per table), replacing what was taken before. */
+export function restoreOwnWork(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>, rows: readonly ({ schema: string; table: string } & OwnTableWork)[]): void {
+  const m = new Map<string, OwnTableWork>();
+  for (const r of rows) {
+    const k = `${r.schema}\u0000${r.table}`;
+    m.set(k, addWork(m.get(k), { inserts: r.inserts, updates: r.updates, deletes: r.deletes, hotUpdates: r.hotUpdates, seqScans: r.seqScans, idxScans: r.idxScans }));
+  }
+  if (m.size) KEPT_WORK.set(ownKey(p), m);
+  else KEPT_WORK.delete(ownKey(p));
+}
+
+/** The name this process's own work is kept under (vscode/databaseStore): each window writes its own entry, never another's. */
+const OWN_WORK_ID = oncePerProcess('ownTableWorkId', () => ({ id: newOwnWorkId() }));
+function newOwnWorkId(): string {
+  return `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+export function ownWorkId(): string {
+  return OWN_WORK_ID.id;
+}
+
+/** This process's own work and what it took from others forgotten, under a new name: a new process, as a reloaded extension host starts (tests). */
+export function forgetOwnWork(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>): void {
+  OWN_WORK.delete(ownKey(p));
+  KEPT_WORK.delete(ownKey(p));
+  OWN_WORK_ID.id = newOwnWorkId();
+}
+
+/** `listener` is called after this process notes own work. */
+export function onDidNoteOwnWork(listener: () => void): { dispose(): void } {
+  OWN_WORK_NOTED.add(listener);
+  return { dispose: () => void OWN_WORK_NOTED.delete(listener) };
 }
 
 /** Per server and database: the foreign-key checks and cascades PG Lens's own runs of this process made PostgreSQL run. */

@@ -13,12 +13,15 @@ import { oncePerProcess } from '../core/oncePerProcess';
 import { databaseIdentity } from '../core/connection/profile';
 import type { Database } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
+export { forgetOwnWork, onDidNoteOwnWork, ownWorkId, ownWorkToKeep, restoreOwnWork } from './database';
 
 const OWN_RUNS_SQL = {
   /** The server's start (ms since the epoch): another server, or this one restarted, at the same address. */
   started: `${OWN_STATEMENT_MARKER} SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000)::float8 AS ms`,
   /** pg_stat_statements' last full reset (ms since the epoch; PostgreSQL 14+, the extension installed in this database). */
   statsReset: `${OWN_STATEMENT_MARKER} SELECT (extract(epoch FROM stats_reset) * 1000)::float8 AS ms FROM pg_stat_statements_info`,
+  /** The database's statistics' last reset (pg_stat_reset; null when never reset): the tables' counters count from it. */
+  tableStatsReset: `${OWN_STATEMENT_MARKER} SELECT (extract(epoch FROM stats_reset) * 1000)::float8 AS ms FROM pg_stat_database WHERE datname = current_database()`,
 } as const;
 
 /**
@@ -31,6 +34,19 @@ export async function readOwnRunsEpoch(db: Pick<Database, 'query'>): Promise<Own
   if (!Number.isFinite(started)) return undefined;
   const reset = await db.query(OWN_RUNS_SQL.statsReset).then((r) => (r.rows[0]?.ms === null || r.rows[0]?.ms === undefined ? NaN : Number(r.rows[0].ms)), () => NaN);
   return { startedMs: started, ...(Number.isFinite(reset) ? { statsResetMs: reset } : {}) };
+}
+
+/**
+ * The period the tables' counters count PG Lens's own work in (db/database ownWorkOf): the server's start and the
+ * database's statistics reset (`statsResetMs` absent when never reset). Undefined when it cannot be read: the own work
+ * is then kept for the session only.
+ */
+export async function readOwnWorkEpoch(db: Pick<Database, 'query'>): Promise<OwnRunsEpoch | undefined> {
+  const started = await db.query(OWN_RUNS_SQL.started).then((r) => Number(r.rows[0]?.ms), () => NaN);
+  if (!Number.isFinite(started)) return undefined;
+  const reset = await db.query(OWN_RUNS_SQL.tableStatsReset).then((r) => (r.rows.length ? r.rows[0].ms : NaN), () => NaN);
+  if (reset === null) return { startedMs: started };
+  return Number.isFinite(Number(reset)) && reset !== undefined ? { startedMs: started, statsResetMs: Number(reset) } : undefined;
 }
 
 /** One record per database (databaseIdentity), one map per process for both bundles (oncePerProcess under `name`). */

@@ -13,6 +13,9 @@
  * - the cost lens's index-change baseline (core/cost CostBaselines: the figures before the last CREATE/DROP INDEX), so
  *   after a reload the lens still counts "since index drop" (person51 M-2). Valid in the same period as the own runs
  *   (readOwnRunsEpoch), and only if the first reading shows the index set it was left with; bounded (KEPT_BASELINE_*).
+ * - PG Lens's own work on the tables (db/database noteOwnWork: its Explain Analyze runs' rolled-back rows, its scans), so
+ *   after a reload the tables' counters still leave them out (person53 L-8). Valid while the server's start and the
+ *   database's statistics reset (readOwnWorkEpoch) are the ones they were counted in; one entry per window, shared.
  */
 import type * as vscode from 'vscode';
 import type { PgLensContext } from './main';
@@ -180,5 +183,65 @@ export function registerCostBaselinesStore(ctx: PgLensContext, modules: () => Pr
       return b.current() ? b.toKept() : (b.toKept() ?? stored);
     },
     onDidChange: (c, listener) => onceLoaded(own, ([{ costBaselinesOf }]) => costBaselinesOf(c.db).onDidChange(listener)),
+  });
+}
+
+/** Windows (processes) whose own work is kept per database, the newest first kept. */
+const OWN_WORK_PROCESSES_KEPT = 20;
+
+interface KeptOwnWork {
+  epoch: { startedMs: number; statsResetMs?: number };
+  /** Per process (db/database ownWorkId): its own work per table, as ownWorkToKeep gives it. */
+  byProcess: Record<string, ReturnType<typeof import('../db/database').ownWorkToKeep>>;
+}
+
+function keptOwnWork(stored: unknown): KeptOwnWork | undefined {
+  const v = stored as Partial<KeptOwnWork> | undefined;
+  if (!v || typeof v !== 'object' || !v.epoch || typeof v.epoch.startedMs !== 'number' || !v.byProcess || typeof v.byProcess !== 'object') return undefined;
+  const byProcess: KeptOwnWork['byProcess'] = {};
+  for (const [id, rows] of Object.entries(v.byProcess)) {
+    if (!Array.isArray(rows)) continue;
+    byProcess[id] = rows.filter((r) => r && typeof r.schema === 'string' && typeof r.table === 'string' && ['inserts', 'updates', 'deletes', 'hotUpdates', 'seqScans', 'idxScans'].every((k) => Number.isFinite((r as unknown as Record<string, unknown>)[k])));
+  }
+  return { epoch: { startedMs: v.epoch.startedMs, ...(typeof v.epoch.statsResetMs === 'number' ? { statsResetMs: v.epoch.statsResetMs } : {}) }, byProcess };
+}
+
+const sameEpoch = (a: KeptOwnWork['epoch'], b: KeptOwnWork['epoch']) => a.startedMs === b.startedMs && a.statsResetMs === b.statsResetMs;
+
+/**
+ * PG Lens's own work on the tables (rows its Explain Analyze runs wrote and rolled back, its scans: db/database
+ * noteOwnWork) kept across a Reload Window and shared between windows (person53 L-8: an INSERT explained before a reload
+ * was "written once" by the application after it). Valid while the server's start and the database's statistics reset
+ * (readOwnWorkEpoch) are the ones it was counted in; each window keeps its own entry, the newest
+ * OWN_WORK_PROCESSES_KEPT. `modules` as registerOwnRunsStore's.
+ */
+export function registerOwnWorkStore(ctx: PgLensContext, modules: () => Promise<OwnRunsModules> = loadOwnRunsModules): KeptPerDatabase {
+  const own = modules;
+  const epochs = new Map<string, KeptOwnWork['epoch']>();
+  return keepPerDatabase(ctx, {
+    key: 'pgLens.ownTableWork',
+    what: "PG Lens's own work on the tables (its rolled-back Explain Analyze rows)",
+    load: async (a, stored) => {
+      const [{ readOwnWorkEpoch, restoreOwnWork, ownWorkId }] = await own();
+      const epoch = await readOwnWorkEpoch(a.db);
+      if (!epoch) return;
+      epochs.set(databaseIdentity(a.profile), epoch);
+      const kept = keptOwnWork(stored);
+      if (!kept || !sameEpoch(kept.epoch, epoch)) return;
+      const rows = Object.entries(kept.byProcess).filter(([id]) => id !== ownWorkId()).flatMap(([, r]) => r);
+      restoreOwnWork(a.profile, rows);
+      if (rows.length) ctx.log.info(`PG Lens's own work on ${a.profile.name}'s tables: kept from before the reload (or another window), still left out of the tables' write and scan counts (statistics not reset since).`);
+    },
+    toKeep: async (c, stored) => {
+      const [{ ownWorkToKeep, ownWorkId }] = await own();
+      const epoch = epochs.get(databaseIdentity(c.profile));
+      if (!epoch) return stored;
+      const kept = keptOwnWork(stored);
+      const others = kept && sameEpoch(kept.epoch, epoch) ? Object.entries(kept.byProcess).filter(([id]) => id !== ownWorkId()) : [];
+      const mine = ownWorkToKeep(c.profile);
+      const byProcess = Object.fromEntries([...(mine.length ? [[ownWorkId(), mine] as const] : []), ...others].slice(0, OWN_WORK_PROCESSES_KEPT));
+      return Object.keys(byProcess).length ? { epoch, byProcess } : undefined;
+    },
+    onDidChange: (_c, listener) => onceLoaded(own, ([{ onDidNoteOwnWork }]) => onDidNoteOwnWork(listener)),
   });
 }

@@ -22,7 +22,7 @@ import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
-import { registerCostBaselinesStore, registerIndexUseStore, registerOwnRunsStore } from './databaseStore';
+import { registerCostBaselinesStore, registerIndexUseStore, registerOwnRunsStore, registerOwnWorkStore } from './databaseStore';
 import { registerTrialProofStore } from './trialProofStore';
 import { registerDocs } from './docs';
 import { ParameterMemory } from '../core/record/parameterMemory';
@@ -67,6 +67,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerIndexUseStore(ctx);
   registerOwnRunsStore(ctx);
   registerCostBaselinesStore(ctx);
+  registerOwnWorkStore(ctx);
   registerTrialProofStore(ctx);
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
