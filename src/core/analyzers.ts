@@ -16,5 +16,5 @@ import type { DialectVerdict } from './dialect';
 import type { DeclaredIndexes } from './sql/declaredIndexes';
 
 export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; workspace?: NPlusOneOptions['workspace']; perParent?: NPlusOneOptions['perParent'] }): Analyzer[] {
-  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace, perParent: opts.perParent }), ormOffsetAnalyzer({ project: opts.project }), fragmentNotInAnalyzer({ project: opts.project }), fragmentLikeAnalyzer({ project: opts.project }), fragmentSargableAnalyzer({ project: opts.project, declared: opts.declared })];
+  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace, perParent: opts.perParent }), ormOffsetAnalyzer({ project: opts.project }), fragmentNotInAnalyzer({ project: opts.project, declared: opts.declared }), fragmentLikeAnalyzer({ project: opts.project }), fragmentSargableAnalyzer({ project: opts.project, declared: opts.declared })];
 }

@@ -152,7 +152,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
       // a torn write: scan again
     }
   }
-  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project }), fragmentSargableAnalyzer({ project, declared })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project }), fragmentLikeAnalyzer({ project }), fragmentSargableAnalyzer({ project, declared })];
+  const analyzers = part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared }), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project, declared }), fragmentLikeAnalyzer({ project }), fragmentSargableAnalyzer({ project, declared })] : [rulesAnalyzer({ project, declared }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project }), fragmentNotInAnalyzer({ project, declared }), fragmentLikeAnalyzer({ project }), fragmentSargableAnalyzer({ project, declared })];
   const result = await scanFiles(inputs, { analyzers, mapperFragments, keepText: true });
   const findings: AppFinding[] = [];
   const starts = new Map<string, number[]>();

@@ -5,8 +5,8 @@
  * never sees the NOT IN. A text scan, per file, of string literals: a `NOT IN (SELECT …)` whose subquery closes inside the
  * same literal and which no parsed site already covers. Judged as the SQL rule judges it without a database: a subquery
  * of one plain column over its whole table (no WHERE) is a warning (a NULL empties the result, and NOT IN hashes every
- * row of it on each run); `id` (the primary key by convention), or a subquery that drops its NULLs, leaves only the
- * planning problem: info.
+ * row of it on each run); `id` (the primary key by convention), a column the schema files declare NOT NULL, or a
+ * subquery that drops its NULLs (`IS NOT NULL` or `NOTNULL`) beside another condition, leaves only the planning problem: info.
  */
 import type { Analyzer } from '../scan';
 import { dialectOfFile, type DialectVerdict } from '../dialect';
@@ -16,6 +16,7 @@ import { parseSql } from '../sql/parse';
 import { notInSubquery } from './notInSubquery';
 import { closingEnd } from '../limits';
 import { writtenForClickHouse } from '../extract/looksLikeSql';
+import { declaredNotNull, ormDeclaredNotNull, type DeclaredIndexes } from '../sql/declaredIndexes';
 
 interface Hit {
   at: number;
@@ -48,7 +49,7 @@ export function onCommentLine(text: string, at: number): boolean {
   return /^\s*(?:#|\/\/|--|\/\*|\*)/.test(text.slice(lineStart, at));
 }
 
-function findFragmentNotIns(text: string, sites: readonly SqlSite[]): Hit[] {
+function findFragmentNotIns(text: string, sites: readonly SqlSite[], declared?: DeclaredIndexes): Hit[] {
   if (!/not\s+in\s*\(\s*select\b/i.test(text)) return [];
   // Sites the SQL rule judges: their parsed statement holds the NOT IN already.
   const judged = sites.filter((s) => /\bNOT\s+IN\b/i.test(s.sql) && parseSql(s.sql).ok);
@@ -71,24 +72,28 @@ function findFragmentNotIns(text: string, sites: readonly SqlSite[]): Hit[] {
       if (!shape) continue; // an expression, several columns, a join: the rule's parser would be needed to judge it
       const column = shape[2].toLowerCase();
       const where = shape[4];
-      const dropsNulls = !!where && new RegExp(String.raw`\b${column}\s+is\s+not\s+null\b`, 'i').test(where);
-      const nullable = column === 'id' || dropsNulls ? false : undefined;
-      // As the SQL rule: `id` cannot be NULL (info); `WHERE col IS NOT NULL` alone still hashes the whole table (warning),
-      // with another condition beside it only the planning problem remains (info); a column that may be NULL: warning.
-      const severity = column === 'id' || (dropsNulls && /\band\b/i.test(where ?? '')) ? 'info' : 'warning';
+      // `col IS NOT NULL`, or PostgreSQL's postfix `col NOTNULL` (the same test).
+      const dropsNulls = !!where && new RegExp(String.raw`\b${column}\s+(?:is\s+not\s+null|notnull)\b`, 'i').test(where);
+      // The schema files (or the ORM's models) declare the column NOT NULL, as the SQL rule reads them.
+      const notNull = declaredNotNull(declared, shape[3], column) === true || ormDeclaredNotNull(declared, shape[3], column);
+      const nullable = column === 'id' || notNull || dropsNulls ? false : undefined;
+      // As the SQL rule: `id` or a column declared NOT NULL cannot be NULL (info); `WHERE col IS NOT NULL` alone still
+      // hashes the whole table (warning), with another condition beside it only the planning problem remains (info); a
+      // column that may be NULL: warning.
+      const severity = column === 'id' || notNull || (dropsNulls && /\band\b/i.test(where ?? '')) ? 'info' : 'warning';
       out.push({ at, end: lit.start + close + 1, subquery, severity, nullable });
     }
   }
   return out;
 }
 
-export function fragmentNotInAnalyzer(opts: { project?: DialectVerdict } = {}): Analyzer {
+export function fragmentNotInAnalyzer(opts: { project?: DialectVerdict; declared?: DeclaredIndexes } = {}): Analyzer {
   return {
     id: 'fragment-not-in',
     rules: [notInSubquery],
     analyze({ text, file, sites }): Finding[] {
       if (file.endsWith('.sql') || dialectOfFile(file, text, opts.project).dialect === 'other') return [];
-      return findFragmentNotIns(text, sites).map((h) => ({
+      return findFragmentNotIns(text, sites, opts.declared).map((h) => ({
         ruleId: notInSubquery.id,
         severity: h.severity,
         message:
