@@ -514,7 +514,8 @@ class DashboardPanel implements vscode.Disposable {
     const needsCode = listed.some((r) => parameterCount(r!.query!) > 0 && !this.ctx.params.get(r!.query!));
     const { workspaceStatements } = await import('./statementDetails');
     const { valuesFromCode } = await import('../core/plan/workloadBenchmark');
-    const code = needsCode ? (await workspaceStatements(this.ctx).catch(() => [])).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}` })) : [];
+    const read = () => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: reading the values the code sends…', cancellable: false }, () => workspaceStatements(this.ctx).catch(() => []));
+    const code = needsCode ? (await read()).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}` })) : [];
     const statements = listed.map((r) => {
       const n = parameterCount(r!.query!);
       const known = n ? this.ctx.params.get(r!.query!) : undefined;
