@@ -127,7 +127,6 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
         values = r.values.slice(0, n);
         if (n) s.paramsFrom = r.valuesFrom ?? 'recorded';
         if (r.valuesAt) s.paramsAt = r.valuesAt;
-        if (r.valuesOthers?.length) s.paramsOthers = [...r.valuesOthers];
       } else if (fromCode) {
         values = fromCode.values;
         s.paramsFrom = 'code';

@@ -509,28 +509,19 @@ class DashboardPanel implements vscode.Disposable {
     // With them goes the text they were sent with: the app's constants as written (`LIMIT 5`), not a made-up value for
     // pg_stat_statements' `LIMIT $2`.
     // Then the constants the workspace's code writes where pg_stat_statements shows `$n` (`status = 'refunded'` is kept as
-    // `status = $1`), matched to the entry as the cost lens matches (core valuesFromCode); the statistics' value last, a
-    // stand-in left out of the workload's figures (person53 M-1: 'delivered', 27,145 rows, where the app sends 'refunded', 165).
-    const needsCode = listed.some((r) => parameterCount(r!.query!) > 0 && !this.ctx.params.get(r!.query!));
-    const { workspaceStatements } = await import('./statementDetails');
-    const { valuesFromCode } = await import('../core/plan/workloadBenchmark');
-    const read = () => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: reading the values the code sends…', cancellable: false }, () => workspaceStatements(this.ctx).catch(() => []));
-    const code = needsCode ? (await read()).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}` })) : [];
+    // `status = $1`; db/workloadBenchmark matches them, reading the code only when a statement needs it); the statistics'
+    // value last, a stand-in left out of the workload's figures (person53 M-1: 'delivered', 27,145 rows, where the app sends 'refunded', 165).
     const statements = listed.map((r) => {
-      const n = parameterCount(r!.query!);
-      const known = n ? this.ctx.params.get(r!.query!) : undefined;
+      const known = parameterCount(r!.query!) ? this.ctx.params.get(r!.query!) : undefined;
       const usable = known && known.values.length >= parameterCount(known.sql) ? known : undefined;
-      if (usable) return { queryid: r!.id, query: usable.sql, calls: r!.total.calls, values: usable.values, valuesFrom: usable.from };
-      const fromCode = n ? valuesFromCode(r!.query!, code, n) : undefined;
-      return { queryid: r!.id, query: r!.query!, calls: r!.total.calls, ...(fromCode ? { values: fromCode.values, valuesFrom: 'code' as const, valuesAt: fromCode.at, valuesOthers: fromCode.others } : {}) };
+      return { queryid: r!.id, query: usable?.sql ?? r!.query!, calls: r!.total.calls, ...(usable ? { values: usable.values, valuesFrom: usable.from } : {}) };
     });
     const withParams = listed.filter((r) => parameterCount(r!.query!) > 0).length;
     const recorded = statements.filter((s) => s.valuesFrom === 'recorded').length;
     const yours = statements.filter((s) => s.valuesFrom === 'yours').length;
-    const inCode = statements.filter((s) => s.valuesFrom === 'code').length;
-    const fromStats = withParams - recorded - yours - inCode;
+    const fromStats = withParams - recorded - yours;
     const sources = withParams
-      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', inCode ? `${inCode} with the constants the code writes` : '', fromStats ? `${fromStats} from the column statistics (stand-ins the app did not send, left out of the workload's figures: turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
+      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${fromStats} with the constants the code writes, else from the column statistics (stand-ins, left out of the workload's figures: turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
       : 'None of them takes parameters.';
     const { confirmAction } = await import('./confirm');
     const run = await confirmAction(
@@ -547,6 +538,7 @@ class DashboardPanel implements vscode.Disposable {
         this.post({ type: 'workloadProgress', done: 0, total: statements.length, current: statements[0]?.query.replace(/\s+/g, ' ').slice(0, 160) });
         return benchmarkWorkload(conn.db, {
           statements, source: 'the dashboard\'s Top statements', top: statements.length, runs: RUNS,
+          code: async () => (await (await import('./statementDetails')).workspaceStatements(this.ctx).catch(() => [])).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}` })),
           onStatement: (done, total) => {
             progress.report({ message: `${done} of ${total} statements`, increment: 100 / total });
             const next = statements[done]?.query;

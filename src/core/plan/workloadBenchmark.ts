@@ -73,7 +73,6 @@ export interface WorkloadStatement {
   valuesFrom?: 'recorded' | 'yours' | 'code';
   /** With valuesFrom 'code': the place in the code they were written (`src/orders.ts:70`), and what else the code sends. */
   valuesAt?: string;
-  valuesOthers?: string[];
 }
 
 /** One statement found in the code, and where (`src/orders.ts:70`). */
