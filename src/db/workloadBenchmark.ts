@@ -5,7 +5,8 @@
  */
 import { castTypedParameters } from '../core/sql/parse';
 import { statementShape } from '../core/sql/predicates';
-import { parameterSources, standInNote, weightedPercentiles, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { isStandIn, parameterSources, standInNote, valuesFromCode, weightedPercentiles, type CodeStatement, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { loadPgParser } from '../core/sql/statement';
 import { benchmark } from './benchmark';
 import type { Database } from './database';
 import { PgLensError } from './errors';
@@ -46,6 +47,11 @@ export interface WorkloadBenchmarkOptions {
   statements?: readonly WorkloadStatement[];
   /** What `statements` came from (printed and saved). */
   source?: string;
+  /**
+   * The statements of the code (the workspace's, the folder's): a statement without recorded values whose `$n` the code
+   * writes as constants runs with them (core valuesFromCode), not with a value of the statistics the app never sends.
+   */
+  code?: readonly CodeStatement[] | (() => Promise<readonly CodeStatement[]>);
   onStatement?: (done: number, total: number) => void;
 }
 
@@ -98,8 +104,16 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
       return { queryid: raw.queryid, query: raw.query, calls: app ? app.calls : 0 };
     });
   }
+  // Read once, when a statement first needs it (the CLI reads the folder's code only then).
+  let code: readonly CodeStatement[] | undefined = typeof o.code === 'function' ? undefined : o.code;
+  const codeNow = async () => {
+    if (!code && typeof o.code === 'function') code = await o.code();
+    if (code?.length) await loadPgParser();
+    return code ?? [];
+  };
   const statements: WorkloadStatementRun[] = [];
   const samples: { ms: number; weight: number }[] = [];
+  const standIns: { ms: number; weight: number }[] = [];
   for (const [i, r] of rows.entries()) {
     const s: WorkloadStatementRun = { queryid: r.queryid, query: r.query, calls: r.calls };
     statements.push(s);
@@ -108,9 +122,16 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
       const { text } = await checkSingleStatement(castTypedParameters(r.query));
       const n = parameterCount(text);
       let values: unknown[];
+      const fromCode = o.code && n && !(r.values && r.values.length >= n) ? valuesFromCode(r.query, await codeNow(), n) : undefined;
       if (r.values && r.values.length >= n) {
         values = r.values.slice(0, n);
         if (n) s.paramsFrom = r.valuesFrom ?? 'recorded';
+        if (r.valuesAt) s.paramsAt = r.valuesAt;
+      } else if (fromCode) {
+        values = fromCode.values;
+        s.paramsFrom = 'code';
+        s.paramsAt = fromCode.at;
+        if (fromCode.others.length) s.paramsOthers = fromCode.others;
       } else {
         const p = await parameterValues(db, text, n);
         if ('skipped' in p) {
@@ -124,12 +145,13 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
       s.params = values;
       const mine: number[] = [];
       s.run = { ...(await benchmark(db, text, { runs: o.runs ?? 20, concurrency: o.concurrency ?? 1, params: values, trustFunctions: o.trustFunctions, onSample: (ms) => mine.push(ms) })), params: values.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))) };
-      for (const ms of mine) samples.push({ ms, weight: s.calls / mine.length });
+      if (isStandIn(s, n)) s.standIn = true;
+      for (const ms of mine) (s.standIn ? standIns : samples).push({ ms, weight: s.calls / mine.length });
     } catch (e) {
       s.skipped = errorMessage(e);
     } finally {
       o.onStatement?.(i + 1, rows.length);
     }
   }
-  return { kind: 'pg-lens workload benchmark', at: Date.now(), database: info.db, source: o.source ?? 'pg_stat_statements', statements, workload: weightedPercentiles(samples) };
+  return { kind: 'pg-lens workload benchmark', at: Date.now(), database: info.db, source: o.source ?? 'pg_stat_statements', statements, workload: weightedPercentiles(samples), ...(standIns.length ? { workloadWithStandIns: weightedPercentiles([...samples, ...standIns]) } : {}) };
 }

@@ -45,7 +45,12 @@ export interface WorkloadBenchRow {
   /** The values it ran with ($1, $2, … as text): drawn from the column statistics, they may not be the app's. */
   params?: (string | null)[];
   /** Where they came from: sent by the app (a recording), given by the user (Benchmark), or the column statistics. */
-  paramsFrom?: 'recorded' | 'yours' | 'statistics';
+  paramsFrom?: 'recorded' | 'yours' | 'code' | 'statistics';
+  /** With paramsFrom 'code': where the code writes them (`src/orders.ts:70`), and the places sending other values. */
+  paramsAt?: string;
+  paramsOthers?: string[];
+  /** Run on stand-in values the app did not send (the statistics'): left out of the workload's figures. */
+  standIn?: boolean;
   /** Per parameter: what a stand-in value is (a LIMIT's, any value for a select-list constant); null for the others. */
   paramNotes?: (string | null)[];
   /** Why it was not run (a write, a parameter without a value, the plan guard…). */
@@ -72,7 +77,7 @@ export type ToWebview =
   | { type: 'audit'; entries: AuditEntry[] }
   /** The workload benchmark the user confirmed: statements done so far, then the result (or why it did not run). */
   | { type: 'workloadProgress'; done: number; total: number; /** The statement running now (one line). */ current?: string }
-  | { type: 'workloadResult'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number; mean: number } | null; runs: number };
+  | { type: 'workloadResult'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number; mean: number } | null; /** With the statements run on stand-in values too (when there were some). */ workloadWithStandIns?: { p50: number; p95: number; p99: number; mean: number } | null; runs: number };
 
 export type ToExtension =
   | { type: 'ready' }

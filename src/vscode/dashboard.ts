@@ -508,6 +508,9 @@ class DashboardPanel implements vscode.Disposable {
     await loadPgParser();
     // With them goes the text they were sent with: the app's constants as written (`LIMIT 5`), not a made-up value for
     // pg_stat_statements' `LIMIT $2`.
+    // Then the constants the workspace's code writes where pg_stat_statements shows `$n` (`status = 'refunded'` is kept as
+    // `status = $1`; db/workloadBenchmark matches them, reading the code only when a statement needs it); the statistics'
+    // value last, a stand-in left out of the workload's figures (person53 M-1: 'delivered', 27,145 rows, where the app sends 'refunded', 165).
     const statements = listed.map((r) => {
       const known = parameterCount(r!.query!) ? this.ctx.params.get(r!.query!) : undefined;
       const usable = known && known.values.length >= parameterCount(known.sql) ? known : undefined;
@@ -518,7 +521,7 @@ class DashboardPanel implements vscode.Disposable {
     const yours = statements.filter((s) => s.valuesFrom === 'yours').length;
     const fromStats = withParams - recorded - yours;
     const sources = withParams
-      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${fromStats} from the column statistics (not values the app sent: turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
+      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${fromStats} with the constants the code writes, else from the column statistics (stand-ins, left out of the workload's figures: turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
       : 'None of them takes parameters.';
     const { confirmAction } = await import('./confirm');
     const run = await confirmAction(
@@ -535,6 +538,7 @@ class DashboardPanel implements vscode.Disposable {
         this.post({ type: 'workloadProgress', done: 0, total: statements.length, current: statements[0]?.query.replace(/\s+/g, ' ').slice(0, 160) });
         return benchmarkWorkload(conn.db, {
           statements, source: 'the dashboard\'s Top statements', top: statements.length, runs: RUNS,
+          code: async () => (await (await import('./statementDetails')).workspaceStatements(this.ctx).catch(() => [])).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}` })),
           onStatement: (done, total) => {
             progress.report({ message: `${done} of ${total} statements`, increment: 100 / total });
             const next = statements[done]?.query;
@@ -542,10 +546,10 @@ class DashboardPanel implements vscode.Disposable {
           },
         });
       });
-      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}), ...(s.paramNotes ? { paramNotes: s.paramNotes } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
+      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}), ...(s.paramsAt ? { paramsAt: s.paramsAt } : {}), ...(s.paramsOthers ? { paramsOthers: s.paramsOthers } : {}), ...(s.standIn ? { standIn: true } : {}), ...(s.paramNotes ? { paramNotes: s.paramNotes } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
       const ran = rows.filter((r) => !r.skipped).length;
       this.ctx.log.info(`Dashboard: workload benchmark on ${conn.profile.name}: ${ran} of ${countOf(rows.length, 'statement')} run in ${Math.round((Date.now() - started) / 1000)} s.`);
-      this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${countOf(rows.length, 'statement')} run, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, runs: RUNS });
+      this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${countOf(rows.length, 'statement')} run, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, ...(run.workloadWithStandIns !== undefined ? { workloadWithStandIns: run.workloadWithStandIns } : {}), runs: RUNS });
     } catch (e) {
       fail(errorMessage(e));
     } finally {

@@ -18,21 +18,15 @@ interface CallSite {
   file: string;
   offset: number;
   line: number;
+  /** The line its SQL starts on. */
+  sqlLine: number;
   text: string;
 }
 
-/** Every place in the workspace folders whose SQL is this statement. */
-async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
-  const [{ scanFiles }, { workspaceInputs }, { CostIndex }, { loadPgParser }] = await Promise.all([
-    loadEngine(),
-    import('./scanWorkspace'),
-    import('../core/cost'),
-    import('../core/sql/statement'),
-  ]);
-  await loadPgParser();
-  // One statement, matched like the cost CodeLens matches a site to pg_stat_statements.
-  const index = new CostIndex([{ queryid: 'wanted', query: sql, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
-  const out: CallSite[] = [];
+/** Every statement of the code in the workspace folders, with its place: the one walk of the workspace (workspaceInputs) through the one pipeline (scanFiles). */
+export async function workspaceStatements(ctx: PgLensContext, isCancelled: () => boolean = () => false): Promise<(CallSite & { sql: string })[]> {
+  const [{ scanFiles }, { workspaceInputs }] = await Promise.all([loadEngine(), import('./scanWorkspace')]);
+  const out: (CallSite & { sql: string })[] = [];
   await scanFiles(workspaceInputs(ctx, vscode.workspace.workspaceFolders ?? []), {
     analyzers: [
       {
@@ -40,19 +34,28 @@ async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.Canc
         rules: [],
         analyze({ file, text, sites }) {
           for (const site of sites) {
-            if (!index.find(site.sql)) continue;
             const offset = site.callSpan?.start ?? site.span.start;
             const line = text.slice(0, offset).split('\n').length;
-            out.push({ file, offset, line, text: text.split('\n')[line - 1]?.trim() ?? '' });
+            const sqlLine = text.slice(0, site.span.start).split('\n').length;
+            out.push({ file, offset, line, sqlLine, text: text.split('\n')[line - 1]?.trim() ?? '', sql: site.sql });
           }
           return [];
         },
       },
     ],
-    isCancelled: () => token.isCancellationRequested,
+    isCancelled,
     keepText: false,
   });
   return out;
+}
+
+/** Every place in the workspace folders whose SQL is this statement. */
+async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
+  const [{ CostIndex }, { loadPgParser }] = await Promise.all([import('../core/cost'), import('../core/sql/statement')]);
+  await loadPgParser();
+  // One statement, matched like the cost CodeLens matches a site to pg_stat_statements.
+  const index = new CostIndex([{ queryid: 'wanted', query: sql, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
+  return (await workspaceStatements(ctx, () => token.isCancellationRequested)).filter((site) => index.find(site.sql));
 }
 
 /** Call sites the recording (PG Lens: Start Recording) saw sending this statement: ORM calls hold no SQL text. */

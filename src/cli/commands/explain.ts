@@ -17,7 +17,9 @@ import { writeStatementCalls } from '../../db/queryStats';
 import { PgLensError } from '../../db/errors';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
-import { compareWorkloads, parseWorkloadRun, workloadFromFile, type WorkloadRun } from '../../core/plan/workloadBenchmark';
+import { compareWorkloads, parseWorkloadRun, workloadFromFile, type CodeStatement, type WorkloadRun, type WorkloadStatementRun } from '../../core/plan/workloadBenchmark';
+import { lineStarts, positionAt } from '../../core/findings';
+import { runScan, scanOptionsFrom } from './scan';
 import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
@@ -191,12 +193,12 @@ function sqlLine(s: string, max: number): string {
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--connect-timeout S] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
+  usage: 'pg-lens benchmark [--db URL] [--connect-timeout S] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--code PATH]... [--file STATEMENTS.sql|RECORDING.jsonl])',
   async run(argv, ctx) {
-    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } });
+    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' }, code: { type: 'string', multiple: true } });
     checkFormat(values.format, ['text', 'json']);
     if (values.workload) return runWorkload(values, positionals, ctx);
-    if (values.top !== undefined || values.file !== undefined) throw new UsageError(`${values.top !== undefined ? '--top' : '--file'} goes with --workload`);
+    for (const o of ['top', 'file', 'code'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} goes with --workload`);
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = numberOption(values.runs ?? '50', '--runs', 1, 100_000, { integer: true })!;
     const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
@@ -230,7 +232,7 @@ export const benchmarkCommand: CliCommand = {
 };
 
 /** `benchmark --workload`: the top statements replayed, saved, compared; exit 1 when a statement regressed against --compare. */
-async function runWorkload(values: { db?: string; 'connect-timeout'?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
+async function runWorkload(values: { code?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
   if (positionals.length) throw new UsageError('--workload replays pg_stat_statements (or --file): give no SQL');
   if (values.param?.length) throw new UsageError('--workload draws parameter values from the recording or the column statistics: --param does not apply');
   let fromFile: ReturnType<typeof workloadFromFile> | undefined;
@@ -259,9 +261,13 @@ async function runWorkload(values: { db?: string; 'connect-timeout'?: string; pr
     baseline = parseWorkloadRun(raw);
     if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);
   }
+  if (fromFile && values.code) throw new UsageError('--code goes with pg_stat_statements\' statements: a --file carries its own values');
+  // The code's statements, read as `pg-lens scan` reads them (the folders or files of --code, else the working folder):
+  // a pg_stat_statements `$n` the code writes as a constant runs with it, not with a value of the statistics (person53 M-1).
+  const code = fromFile ? undefined : () => codeStatements(values.code ?? [], ctx);
   const db = await openDatabase(values.db, ctx, { production: values.production, connectTimeout: values['connect-timeout'] });
   try {
-    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : {}) });
+    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : { code }) });
     if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
     const cmp = baseline ? compareWorkloads(baseline, run) : undefined;
     if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));
@@ -272,10 +278,13 @@ async function runWorkload(values: { db?: string; 'connect-timeout'?: string; pr
       for (const s of run.statements) {
         ctx.out('');
         ctx.out(`  ${sqlLine(s.query, 160)}`);
-        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params (${s.paramsFrom === 'statistics' ? 'from pg_stats' : s.paramsFrom === 'yours' ? 'given' : 'recorded'}) ${oneLine(s.run.params.map((v, i) => `${v ?? 'NULL'}${s.paramNotes?.[i] ? ` (${s.paramNotes[i]})` : ''}`).join(', ')).slice(0, 160)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
+        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params ${oneLine(s.run.params.map((v, i) => `${v ?? 'NULL'}${s.paramNotes?.[i] ? ` (${s.paramNotes[i]})` : ''}`).join(', ')).slice(0, 160)} (${paramsSource(s)})` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
       }
       ctx.out('');
-      ctx.out(run.workload ? `Workload (weighted by calls): p50 ${f(run.workload.p50)} · p95 ${f(run.workload.p95)} · p99 ${f(run.workload.p99)} · mean ${f(run.workload.mean)}` : 'Workload: no statement could be run.');
+      const standIns = run.statements.filter((s) => s.standIn).length;
+      const figures = (w: NonNullable<WorkloadRun['workload']>) => `p50 ${f(w.p50)} · p95 ${f(w.p95)} · p99 ${f(w.p99)} · mean ${f(w.mean)}`;
+      ctx.out(run.workload ? `Workload (weighted by calls${standIns ? `, without the ${standIns} statement(s) run on stand-in values` : ''}): ${figures(run.workload)}` : standIns ? `Workload: every statement run was run on stand-in values (no figure of the app's values).` : 'Workload: no statement could be run.');
+      if (run.workloadWithStandIns) ctx.out(`  with them: ${figures(run.workloadWithStandIns)} (not the app's: the stand-ins may select far more or fewer rows than the app's values)`);
       if (cmp) {
         ctx.out('');
         ctx.out(`Against ${oneLine(values.compare!)}: ${cmp.improvements.length} faster, ${cmp.regressions.length} slower, ${cmp.changes.length - cmp.improvements.length - cmp.regressions.length} unchanged${cmp.missing.length ? `, ${cmp.missing.length} not in this run` : ''}`);
@@ -287,4 +296,18 @@ async function runWorkload(values: { db?: string; 'connect-timeout'?: string; pr
   } finally {
     await db.close();
   }
+}
+
+/** Where a workload statement's values came from, as its line says it. */
+function paramsSource(s: WorkloadStatementRun): string {
+  if (s.paramsFrom === 'code') return `values from ${oneLine(s.paramsAt ?? 'the code')}${s.paramsOthers?.length ? `; other values in ${oneLine(s.paramsOthers.join(', ')).slice(0, 200)}` : ''}`;
+  if (s.paramsFrom === 'yours') return 'given';
+  if (s.paramsFrom === 'recorded' || !s.paramsFrom) return 'recorded';
+  return s.standIn ? 'from pg_stats: a stand-in the app did not send, left out of the workload figures' : 'from pg_stats';
+}
+
+/** The SQL statements of the code under `paths` (the working folder when none), each with its file:line, read by `pg-lens scan`'s reader. */
+async function codeStatements(paths: readonly string[], ctx: CliContext): Promise<CodeStatement[]> {
+  const scan = await runScan(scanOptionsFrom({}, [...paths]), ctx, { keepSites: true });
+  return scan.siteList.map((site) => ({ sql: site.sql, at: `${site.file ?? ''}:${positionAt(lineStarts(scan.texts.get(site.file ?? '') ?? ''), site.span.start).line + 1}` }));
 }

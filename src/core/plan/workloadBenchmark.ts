@@ -8,7 +8,8 @@ import { captureEventsOf } from '../record/protocol';
 import { isRead, readsCatalog, touchesTables } from '../record/ping';
 import { roughNormalize } from '../record/statementText';
 import { splitSqlStatements } from '../extract/sqlLexer';
-import { fingerprintSql, normalizeSql } from '../sql/statement';
+import { constantsAtParameters, fingerprintSql, normalizeSql } from '../sql/statement';
+import { CostIndex } from '../cost';
 
 /** Where the value of one parameter comes from. */
 /** What a stand-in value is, beside it (`$1 = 10 (a stand-in for LIMIT: the app's value was not recorded)`). */
@@ -68,8 +69,49 @@ export interface WorkloadStatement {
   calls: number;
   /** Values recorded with the statement (the capture's opt-in values); absent: drawn from pg_stats. */
   values?: unknown[];
-  /** Where `values` came from: sent by the app and recorded (the default), or given by the user (Benchmark's prompt). */
-  valuesFrom?: 'recorded' | 'yours';
+  /** Where `values` came from: sent by the app and recorded (the default), given by the user (Benchmark's prompt), or the code's literals (valuesFromCode). */
+  valuesFrom?: 'recorded' | 'yours' | 'code';
+  /** With valuesFrom 'code': the place in the code they were written (`src/orders.ts:70`), and what else the code sends. */
+  valuesAt?: string;
+}
+
+/** One statement found in the code, and where (`src/orders.ts:70`). */
+export interface CodeStatement {
+  sql: string;
+  at: string;
+}
+
+/** The code's literals for a pg_stat_statements entry's `$1…$n`: where they were written, and the places sending other values. */
+export interface CodeValues {
+  values: string[];
+  at: string;
+  /** Other places of the code that send this statement with other literals (`src/admin.ts:12 ('pending')`). */
+  others: string[];
+}
+
+/**
+ * Values the application sends for a pg_stat_statements entry whose `$n` stand for constants written in the code
+ * (pg_stat_statements keeps `status = $1` for the app's `status = 'refunded'`): the code's statements matched to the entry
+ * as the cost lens matches them (CostIndex: fingerprint, then normalised text), and the constants at its `$1…$n`
+ * (constantsAtParameters). Several places with different literals: the first in the order given is used, the others
+ * named (which one the app calls more is not recorded). Undefined when no place of the code writes a constant at every
+ * `$n` (a parameter the code passes has no value in the code). Call loadPgParser first.
+ */
+export function valuesFromCode(entry: string, code: readonly CodeStatement[], n: number): CodeValues | undefined {
+  if (n < 1 || !code.length) return undefined;
+  const index = new CostIndex([{ queryid: 'entry', query: entry, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
+  const found: { at: string; values: string[] }[] = [];
+  for (const c of code) {
+    if (!index.find(c.sql)) continue;
+    const consts = constantsAtParameters(c.sql);
+    const values = consts ? Array.from({ length: n }, (_, i) => consts.get(i + 1)) : [];
+    if (values.length === n && values.every((v) => v !== undefined)) found.push({ at: c.at, values: values as string[] });
+  }
+  if (!found.length) return undefined;
+  const [first] = found;
+  const same = (v: readonly string[]) => v.every((x, i) => x === first.values[i]);
+  const others = found.filter((f) => !same(f.values)).map((f) => `${f.at} (${f.values.map((v) => `'${v}'`).join(', ')})`);
+  return { values: first.values, at: first.at, others };
 }
 
 export interface WorkloadStatementRun {
@@ -79,7 +121,15 @@ export interface WorkloadStatementRun {
   calls: number;
   params?: unknown[];
   /** Where the parameter values came from. */
-  paramsFrom?: 'recorded' | 'yours' | 'statistics';
+  paramsFrom?: 'recorded' | 'yours' | 'code' | 'statistics';
+  /** With paramsFrom 'code': where the code writes them (`src/orders.ts:70`), and the places sending other values. */
+  paramsAt?: string;
+  paramsOthers?: string[];
+  /**
+   * Its values are stand-ins the app did not send (drawn from the column statistics, a LIMIT's 10): its samples are left
+   * out of the workload's figures (person53 M-1: pg_stats' 'delivered', 27,145 rows, set the p99; the app sends 'refunded', 165).
+   */
+  standIn?: boolean;
   /**
    * Per parameter, a value that is neither the app's nor the statistics' but a stand-in (`a stand-in for LIMIT`, `any
    * value: a constant of the select list`), said beside it (person11 N25: "limit $1 — with $1 = 10" read as the app's).
@@ -97,8 +147,19 @@ export interface WorkloadRun {
   /** What was replayed: 'pg_stat_statements', or the file given with --file. */
   source?: string;
   statements: WorkloadStatementRun[];
-  /** Percentiles of one call of the workload: every sample weighted by its statement's share of the calls. */
+  /**
+   * Percentiles of one call of the workload: every sample weighted by its statement's share of the calls — of the
+   * statements run with the app's values (recorded, yours, the code's, or none): stand-ins left out.
+   */
   workload: { p50: number; p95: number; p99: number; mean: number } | null;
+  /** The same with the statements run on stand-in values too, when there were any (standIn). */
+  workloadWithStandIns?: { p50: number; p95: number; p99: number; mean: number } | null;
+}
+
+/** Whether a statement's values are stand-ins the app did not send: drawn from the statistics, or a LIMIT's made-up 10 (a select-list constant's any value changes nothing). */
+export function isStandIn(s: Pick<WorkloadStatementRun, 'paramsFrom' | 'paramNotes' | 'params'>, count: number): boolean {
+  if (s.paramsFrom !== 'statistics') return false;
+  return Array.from({ length: count }, (_, i) => s.paramNotes?.[i]).some((note) => !note || !note.startsWith('any value'));
 }
 
 /** Percentiles of weighted samples (weights need not sum to 1). */

@@ -201,6 +201,45 @@ export function normalizeSql(text: string): string | undefined {
 }
 
 /**
+ * The constants of a statement's text at the `$n` PostgreSQL's normaliser puts for them (normalizeSql: `status =
+ * 'refunded'` → `status = $1`), as text: `'refunded'` → `refunded`, `-5` → `-5`. The normaliser copies the text between
+ * constants as it is, so the constants are found by walking both texts, each cut by PostgreSQL's own lexer (a comma in a
+ * string is no boundary). A constant whose value is not plain text (E'…', $$…$$, B'…', U&'…') is left out; `$n` the code
+ * wrote itself are not constants. Undefined when the parser cannot read the text (or is not loaded).
+ */
+export function constantsAtParameters(text: string): Map<number, string> | undefined {
+  const norm = normalizeSql(text);
+  const tokens = scanSql(text);
+  if (norm === undefined || !tokens) return undefined;
+  const spans = tokens.map((t) => ({ start: byteToCharOffset(text, t.start), end: byteToCharOffset(text, t.end), name: t.tokenName }));
+  const own = maxParamIndex(text);
+  const out = new Map<number, string>();
+  let at = 0;
+  let from = 0;
+  for (const m of norm.matchAll(/\$(\d+)/g)) {
+    const k = Number(m[1]);
+    if (k <= own) continue;
+    const copied = norm.slice(from, m.index);
+    if (!text.startsWith(copied, at)) return undefined;
+    at += copied.length;
+    from = m.index! + m[0].length;
+    let i = spans.findIndex((t) => t.start === at);
+    if (i < 0) return undefined;
+    // A negative number is one constant from its minus sign (PostgreSQL's grammar folds it).
+    const neg = text.slice(spans[i].start, spans[i].end) === '-';
+    if (neg) i++;
+    if (i >= spans.length) return undefined;
+    const raw = text.slice(spans[i].start, spans[i].end);
+    const end = spans[i].end;
+    const value = spans[i].name === 'SCONST' && /^'[\s\S]*'$/.test(raw) ? raw.slice(1, -1).replace(/''/g, "'")
+      : /^(?:ICONST|FCONST)$/.test(spans[i].name) || /^(?:true|false)$/i.test(raw) ? (neg ? '-' : '') + raw : undefined;
+    if (value !== undefined) out.set(k, value);
+    at = end;
+  }
+  return out;
+}
+
+/**
  * The key that statements differing only by constants share: normalizeSql's text (the key the trial proofs use) with the
  * statement's own highest $n, so a `$1` written in the code and a constant the normaliser turned into `$1` are not one shape.
  * The editor plans a shape once for the rules' evidence and reads its query identifier once (issue 20, person32 H1: a

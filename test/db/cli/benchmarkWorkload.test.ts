@@ -105,8 +105,8 @@ describe('pg-lens benchmark --workload', function () {
     assert.equal(r.code, 0, r.err);
     assert.ok(r.out.includes('\n  SELECT id, placed_at FROM bw52 WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20\n'), r.out);
     assert.doesNotMatch(r.out, /\\n/);
-    assert.match(r.out, / · params \(from pg_stats\) \d+$/m, r.out);
-    assert.doesNotMatch(r.out, /stand-in/);
+    assert.match(r.out, / · params \d+ \(from pg_stats: a stand-in the app did not send, left out of the workload figures\)$/m, r.out);
+    assert.doesNotMatch(r.out, /stand-in for LIMIT/);
   });
 
   it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {
@@ -117,7 +117,7 @@ describe('pg-lens benchmark --workload', function () {
     await a.query('ANALYZE items');
     for (let i = 0; i < 60; i++) await a.query('SELECT id, payload FROM items WHERE code = $1', [`c${i}`]);
     const base = path.join(dir, 'base.json');
-    const before = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--save', base]);
+    const before = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--save', base], { cwd: dir });
     assert.equal(before.code, 0, before.err);
     assert.match(before.out, /SELECT id, payload FROM items WHERE code = \$1\n\s+p50 /);
     const saved = JSON.parse(fs.readFileSync(base, 'utf8'));
@@ -127,17 +127,59 @@ describe('pg-lens benchmark --workload', function () {
     // The suggested index: the same workload is much faster.
     await a.query('CREATE INDEX items_code ON items (code)');
     const after = path.join(dir, 'after.json');
-    const r = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', base, '--save', after, '--format', 'json']);
+    const r = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', base, '--save', after, '--format', 'json'], { cwd: dir });
     assert.equal(r.code, 0, r.err);
     const cmp = JSON.parse(r.out).comparison;
     const gain = cmp.improvements.find((c: any) => c.queryid === stmt.queryid);
     assert.ok(gain && gain.ratio < 0.5, JSON.stringify(cmp));
     // And back: a regression, exit 1.
     await a.query('DROP INDEX items_code');
-    const back = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', after]);
+    const back = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', after], { cwd: dir });
     assert.equal(back.code, 1, back.out + back.err);
     assert.match(back.out, /SLOWER p50 .*SELECT id, payload FROM items WHERE code = \$1/);
   });
+  it("runs a pg_stat_statements `$n` with the constant the code writes there, not the statistics' most common value, and leaves a stand-in out of the workload's figures (person53 M-1)", async function () {
+    if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
+    const a = t.admin;
+    // Skewed: the code asks for the rare 'refunded' (20 rows); the most common value is 'delivered' (~19,000 rows).
+    await a.query(`CREATE TABLE m1_orders (id serial PRIMARY KEY, status text NOT NULL, placed_at timestamptz NOT NULL DEFAULT now(), note text);
+      INSERT INTO m1_orders (status, note) SELECT CASE WHEN g % 1000 = 0 THEN 'refunded' WHEN g % 20 = 0 THEN 'pending' ELSE 'delivered' END, repeat('x', 40) FROM generate_series(1, 20000) g;
+      CREATE TABLE m1_other (id serial PRIMARY KEY, kind text NOT NULL); INSERT INTO m1_other (kind) SELECT 'k' || (g % 5) FROM generate_series(1, 500) g;
+      ANALYZE m1_orders; ANALYZE m1_other`);
+    const code = path.join(dir, 'shop');
+    fs.mkdirSync(path.join(code, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(code, 'src', 'orders.ts'), [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      'export async function refunds() {',
+      '  return db.query(',
+      "    `SELECT id, status, placed_at FROM m1_orders WHERE status = 'refunded' ORDER BY placed_at DESC`,",
+      '  );',
+      '}',
+      '',
+    ].join('\n'));
+    // The app's calls, as it sends them: the literal (pg_stat_statements keeps `status = $1`), and a statement with a
+    // parameter the code does not write (its value can only be a stand-in).
+    for (let i = 0; i < 20; i++) await a.query("SELECT id, status, placed_at FROM m1_orders WHERE status = 'refunded' ORDER BY placed_at DESC");
+    for (let i = 0; i < 5; i++) await a.query('SELECT id FROM m1_other WHERE kind = $1', ['k1']);
+    const r = await run(['benchmark', '--db', t.url, '--workload', '--top', '50', '--runs', '2', '--format', 'json'], { cwd: code });
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out).run;
+    const orders = out.statements.find((x: any) => /FROM m1_orders WHERE status = \$1/.test(x.query));
+    assert.ok(orders, JSON.stringify(out.statements.map((x: any) => x.query)));
+    assert.deepEqual([orders.paramsFrom, orders.run?.params, orders.paramsAt, orders.standIn], ['code', ['refunded'], 'src/orders.ts:5', undefined], JSON.stringify(orders));
+    const other = out.statements.find((x: any) => /FROM m1_other WHERE kind = \$1/.test(x.query));
+    assert.deepEqual([other.paramsFrom, other.standIn], ['statistics', true], JSON.stringify(other));
+    assert.ok(out.workloadWithStandIns, 'the figures with the stand-ins are given apart');
+    // Text: the source named, the stand-in said, and the workload's line without it.
+    const text = await run(['benchmark', '--db', t.url, '--workload', '--top', '50', '--runs', '2'], { cwd: code });
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /FROM m1_orders WHERE status = \$1 ORDER BY placed_at DESC\n\s+p50 .* · params refunded \(values from src\/orders\.ts:5\)$/m, text.out);
+    assert.match(text.out, /FROM m1_other WHERE kind = \$1\n\s+p50 .* · params k\d \(from pg_stats: a stand-in the app did not send, left out of the workload figures\)$/m, text.out);
+    assert.match(text.out, /^Workload \(weighted by calls, without the \d+ statement\(s\) run on stand-in values\): p50 /m, text.out);
+    assert.match(text.out, /^ {2}with them: p50 /m, text.out);
+  });
+
   it("weights a statement by the application's calls: PG Lens's own Benchmark runs in this process are left out (person52 M-2)", async function () {
     if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
     const a = t.admin;

@@ -1,6 +1,7 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
-import { compareWorkloads, parameterSources, parseWorkloadRun, standInNote, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+import { compareWorkloads, isStandIn, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+import { constantsAtParameters, loadPgParser } from '../../../../src/core/sql/statement';
 
 describe('core/plan workload benchmark', () => {
   it('parameterSources: a column under the same function as its parameter (lower(email) = lower($1))', () => {
@@ -59,5 +60,43 @@ describe('core/plan workload benchmark', () => {
     assert.deepEqual(c.missing, ['d']);
     assert.equal(parseWorkloadRun({ kind: 'something else', statements: [] }), undefined);
     assert.ok(parseWorkloadRun(JSON.parse(JSON.stringify(run({ a: 1 })))));
+  });
+});
+
+describe('core/plan workload benchmark: values the code writes (person53 M-1)', () => {
+  before(() => loadPgParser());
+  const entry = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+
+  it('constantsAtParameters: the constant at each $n the normaliser puts, a string unquoted, a negative number whole; the code\'s own $n are none', () => {
+    assert.deepEqual([...constantsAtParameters("select * from t where a = -5 and b = $1 and c = 'it''s, ok' limit 10")!], [[2, '-5'], [3, "it's, ok"], [4, '10']]);
+    assert.deepEqual([...constantsAtParameters("SELECT 1.5 AS x FROM t WHERE d > now() - interval '1 day' AND e = E'a\\\\b'")!].map(([k, v]) => [k, v]), [[1, '1.5'], [2, '1 day']], "E'…' is left out");
+  });
+
+  it('valuesFromCode: the literal of the one place of the code that sends the entry, with that place', () => {
+    const code = [
+      { sql: 'SELECT id FROM customers WHERE id = $1', at: 'src/customers.ts:13' },
+      { sql: "SELECT id, customer_id, status, total_cents, placed_at\n  FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC", at: 'src/orders.ts:70' },
+    ];
+    assert.deepEqual(valuesFromCode(entry, code, 1), { values: ['refunded'], at: 'src/orders.ts:70', others: [] });
+  });
+
+  it('valuesFromCode: several places with other literals — the first used, the others named; a place passing a parameter gives none', () => {
+    const code = [
+      { sql: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', at: 'src/any.ts:3' },
+      { sql: "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC", at: 'src/orders.ts:70' },
+      { sql: "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'pending' ORDER BY placed_at DESC", at: 'src/admin.ts:12' },
+      { sql: "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC", at: 'src/report.ts:9' },
+    ];
+    assert.deepEqual(valuesFromCode(entry, code, 1), { values: ['refunded'], at: 'src/orders.ts:70', others: ["src/admin.ts:12 ('pending')"] });
+    assert.equal(valuesFromCode(entry, code.slice(0, 1), 1), undefined);
+    assert.equal(valuesFromCode(entry, [{ sql: "SELECT id FROM orders WHERE status = 'refunded'", at: 'src/x.ts:1' }], 1), undefined, 'another statement');
+  });
+
+  it('isStandIn: values drawn from the statistics or a LIMIT\'s 10 are stand-ins; the code\'s, recorded, and a select-list constant\'s any value are not', () => {
+    assert.equal(isStandIn({ paramsFrom: 'statistics' }, 1), true);
+    assert.equal(isStandIn({ paramsFrom: 'statistics', paramNotes: [null, "a stand-in for LIMIT: the app's value was not recorded"] }, 2), true);
+    assert.equal(isStandIn({ paramsFrom: 'statistics', paramNotes: ['any value: a constant of the select list'] }, 1), false);
+    assert.equal(isStandIn({ paramsFrom: 'code' }, 1), false);
+    assert.equal(isStandIn({ paramsFrom: 'recorded' }, 1), false);
   });
 });
