@@ -110,9 +110,14 @@ const root = path.join(__dirname, '..');
  * margin the last budgets had); engine.js 959,021 → 992,479 bytes (+33.5 KB: the same module, moved, not grown), budget
  * raised 990 → 1,005 KB for it — the engine loads on the first analysis, hover or recording, before any migration is
  * offered, so no path loads more than before. Measured `npm run build:prod && npx tsx scripts/checkBundle.ts`.
+ * 2026-12-07 (forty-ninth session, issue 20): extension.js 737,872 → 753,729 bytes (+15.9 KB): a never-true statement
+ * votes for no index (fixw: the advisor asks the value-not-allowed rule, which brings the rules engine's AST helpers and
+ * the rule into the editor's db/advisor path, +9.4 KB), the workload benchmark's values from the code (fixy, +2.5 KB),
+ * the own table work kept across a Reload Window (databaseStore, db/database, +3.2 KB). Budget raised 745 → 765 KB
+ * (11 KB over, the margin the last budgets had); the lever is again moving db/advisor's rule check behind loadEngine.
  */
 export const BUDGETS = {
-  extensionJs: 745_000,
+  extensionJs: 765_000,
   engineJs: 1_005_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
