@@ -24,7 +24,7 @@
  */
 export { configureTreeSitter, treeSitterConfigured, SourceTree } from './core/syntax/treeSitter';
 export { extractLanguageOf, isTreeLanguage, extractSqlSites, extractSqlSitesDetailed, sqlStatementAt } from './core/extract/index';
-export { siteAtOffset, sitesInSelection, unparsedAt, unparsedSqlLine } from './core/extract/siteAt';
+export { siteAtOffset, sitesInSelection, typoOf, unparsedAt, unparsedSqlLine } from './core/extract/siteAt';
 export { analyzeFile, scanFiles, countBySeverity, scanSummaryLine } from './core/scan';
 export { codeAnalyzers } from './core/analyzers';
 export { indexWorkspace, crossFileReadText, reindexFile } from './core/nplusone/analyzer';

@@ -178,8 +178,8 @@ function syntaxErrorFinding(at: { span: SqlSite['span']; sql?: string; sourceMap
  * a `-- language=SQL` marker). Then the server's syntax error is an error. A string taken as SQL from its content alone
  * (api `constant`, a string no known call takes) may be no SQL at all: its syntax error stays a warning.
  */
-function runsAsSql(at: Pick<SqlSite, 'api'> | Pick<UnreadSql, 'queryCall'>): boolean {
-  return 'api' in at ? at.api !== GUESSED_API : at.queryCall !== undefined;
+function runsAsSql(at: Pick<SqlSite, 'api'>): boolean {
+  return at.api !== GUESSED_API;
 }
 
 /** The api of a string taken as SQL because it parses as SQL (SqlSite.api). */
@@ -234,10 +234,11 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       };
       // "No query rule or index advice ran on it" says nothing in a file where no advice runs anyway (a migration): not
       // said there, for strings that were not read nor for statements that could not be.
-      // A string the server too rejects as a syntax error: its syntax error instead of the hint.
+      // A string the server too rejects as a syntax error: its syntax error instead of the hint (a warning: an unread string is
+      // handed to no call PG Lens knows, whose string is that call's site, and may be no SQL at all).
       const unreadHints = planned === false ? [] : (unread ?? []).map((u) => {
         const r = ev?.unreadRejection?.(u);
-        return r ? syntaxErrorFinding(u, file, r, runsAsSql(u)) : unreadFinding(file, u);
+        return r ? syntaxErrorFinding(u, file, r, false) : unreadFinding(file, u);
       });
       return unreadHints.concat(sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError, declared: ev ? undefined : opts.declared });

@@ -139,13 +139,15 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
       // In a script, "under the cursor" includes the blanks and the ; around a statement.
       return core.sqlStatementAt(doc.getText(), offset, doc.uri.fsPath);
     }
-    return core.siteAtOffset(doc.getText(), await this.sitesFor(doc), offset, mode);
+    // A known call's text that PostgreSQL cannot parse as written (a typo) is no statement to plan: unparsedAt says it.
+    const site = core.siteAtOffset(doc.getText(), await this.sitesFor(doc), offset, mode);
+    return site && core.typoOf(site) ? undefined : site;
   }
 
   async unparsedAt(doc: vscode.TextDocument, offset: number, mode: SiteAtMode = 'exact'): Promise<{ span: { start: number; end: number }; line: string } | undefined> {
-    await this.sitesFor(doc);
+    const sites = await this.sitesFor(doc);
     const core = await this.loadCore();
-    const u = core.unparsedAt(doc.getText(), this.unreadFor(doc), offset, mode);
+    const u = core.unparsedAt(doc.getText(), this.unreadFor(doc), offset, mode, sites);
     return u && { span: u.span, line: core.unparsedSqlLine(u, doc.positionAt(u.span.start).line + 1) };
   }
 

@@ -575,17 +575,17 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     }
     if (!g.ok) {
       // A sentence that starts with an SQL word, handed to no query call PG Lens knows, is prose, not broken SQL (person51
-      // L-4: a help text was a syntax-error warning). Given to a known query call it runs as SQL: its error stays.
-      const u = g.parseError && limits.unread ? unreadOf(root, parts, f, g.reason ?? '', profile, env) : undefined;
-      if (u && (u.queryCall !== undefined || !readsAsProse(f.sql))) limits.unread!.push(u);
+      // L-4: a help text was a syntax-error warning). A string a known query call takes is that call's site (step 1 above),
+      // never read here: it runs as SQL, and its error stays.
+      const u = g.parseError && limits.unread ? unreadOf(root, parts, f, g.reason ?? '') : undefined;
+      if (u && !readsAsProse(f.sql)) limits.unread!.push(u);
       continue;
     }
     const site = addSite(root, parts, 'constant', style, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
-    // Passed straight to a call PG Lens did not recognise as a driver's (`await db.query<Row>(…)`, whose await TypeScript's
-    // grammar reads into the called function): the values after it are still what its placeholders take, for the value
-    // prompts to name (person31 L2: the shop's INSERT named no argument where its SELECTs did). The site stays what it is.
-    // The call's lines name the statement as a recording names it (calledBy; person52 L-3: "src/orders.ts:31 … (the same
-    // statement at src/orders.ts:32 too)").
+    // Passed straight to a call PG Lens does not recognise as a driver's (pg-promise's `db.one(`, an app's own wrapper
+    // `repo.fetch(`): the values after it are still what its placeholders take, for the value prompts to name (person31
+    // L2). The site stays what it is. The call's lines name the statement as a recording names it (calledBy; person52 L-3:
+    // "src/orders.ts:31 … (the same statement at src/orders.ts:32 too)").
     const args = root.parent;
     if (site && args?.parent && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex) {
       site.calledBy = { start: args.parent.startIndex, end: args.parent.endIndex };
@@ -643,37 +643,13 @@ function qmarkIfUnread(parts: Part[], style: PlaceholderStyle, lang: SourceLangu
  * Why a string shaped like a statement was not read: PostgreSQL's error, and whether run-time pieces are the
  * cause (the error is at a `$n` that stands for one of them, or at the end of a text built up by the code).
  */
-function unreadOf(root: Node, parts: Part[], f: SqlVariant, error: string, profile: LanguageProfile, env: Env): UnreadSql {
+function unreadOf(root: Node, parts: Part[], f: SqlVariant, error: string): UnreadSql {
   const pieces = parts.filter((p): p is Extract<Part, { t: 'hole' }> => p.t === 'hole' && p.dynamic && !p.empty).map((p) => p.source.replace(/\s+/g, ' ').slice(0, 40));
-  // Handed straight to a call (`await db.query<Order>(\`…\`)`): the call's line is the text's too, for the commands at the cursor.
+  // Handed straight to a call (`remember(\`…\`)`): the call's line is the text's too, for the commands at the cursor.
   const args = root.parent;
   const call = args && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex ? args.parent : null;
   const why = runTimeReason(error, pieces, f.sql, f.splicedNames);
-  const api = call ? knownQueryCall(call, root, profile, env) : undefined;
-  return { span: { start: root.startIndex, end: root.endIndex }, ...(call ? { callSpan: { start: call.startIndex, end: call.endIndex } } : {}), ...(api ? { queryCall: api } : {}), ...why, ...(why.syntaxError !== undefined ? { sql: f.sql, sourceMap: f.sourceMap } : {}) };
-}
-
-/** What wraps a called function in TypeScript's reading of `await db.query<Order>(…)`: the await, the type arguments, a `!`. */
-const CALLEE_WRAPPERS: ReadonlySet<string> = new Set(['await_expression', 'instantiation_expression', 'non_null_expression']);
-
-/**
- * The api of the database call `root` is handed to as its SQL, when the language's profile knows the call once what wraps
- * its function is set aside (tree-sitter-typescript reads `await db.query<Order>(…)` as a call of `await db.query<Order>`,
- * which the profile's query does not match): `pg.query`. Undefined for any other call.
- */
-function knownQueryCall(call: Node, root: Node, profile: LanguageProfile, env: Env): string | undefined {
-  let fn = call.childForFieldName('function');
-  while (fn && CALLEE_WRAPPERS.has(fn.type)) fn = fn.namedChildren[0] ?? null;
-  // A method (`db.query`) or a plain function (`sql`); another language's call shape is read by its profile's own query.
-  const callee = fn?.type === 'member_expression' ? fn.childForFieldName('property') : fn?.type === 'identifier' ? fn : null;
-  if (!callee) return undefined;
-  try {
-    const target = profile.call(call, callee, env);
-    const takes = target && !target.ignore && !target.tagged && [target.arg, ...(target.args ?? [])].some((a) => a?.startIndex === root.startIndex);
-    return takes ? target.api : undefined;
-  } catch {
-    return undefined;
-  }
+  return { span: { start: root.startIndex, end: root.endIndex }, ...(call ? { callSpan: { start: call.startIndex, end: call.endIndex } } : {}), ...why, ...(why.syntaxError !== undefined ? { sql: f.sql, sourceMap: f.sourceMap } : {}) };
 }
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */

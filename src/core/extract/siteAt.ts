@@ -11,6 +11,8 @@
  */
 import type { Span } from '../findings';
 import type { SqlSite, UnreadSql } from './types';
+import { inspectSql, pgParserLoaded } from '../sql/statement';
+import { filledByTemplate, runTimeReason } from './looksLikeSql';
 
 export type SiteAtMode = 'exact' | 'line';
 
@@ -24,8 +26,23 @@ export function siteAtOffset(text: string, sites: readonly SqlSite[], offset: nu
  * statement at the cursor say the parse error, and act on no other text (person45 M3: Open Plan opened the plan the
  * recording saw that line send before the edit). A string built at run time is not one: the recording knows its text.
  */
-export function unparsedAt(text: string, unread: readonly UnreadSql[], offset: number, mode: SiteAtMode = 'exact'): UnreadSql | undefined {
-  return spanAtOffset(text, unread.filter((u) => u.syntaxError !== undefined), offset, mode);
+export function unparsedAt(text: string, unread: readonly UnreadSql[], offset: number, mode: SiteAtMode = 'exact', sites: readonly SqlSite[] = []): UnreadSql | undefined {
+  const typos = sites.map(typoOf).filter((u): u is UnreadSql => !!u);
+  return spanAtOffset(text, [...unread.filter((u) => u.syntaxError !== undefined), ...typos], offset, mode);
+}
+
+/**
+ * A known call's site whose text, as written, PostgreSQL cannot parse, with nothing built at run time (a typo in
+ * `await db.query<Order>(…)`, a call PG Lens reads as the driver's): the unparsed text with its syntax error, as a string
+ * no known call takes is (unparsedAt), so the hover and the commands say so rather than plan it. Undefined for any other
+ * site, and before PostgreSQL's parser is loaded.
+ */
+export function typoOf(site: SqlSite): UnreadSql | undefined {
+  if (site.dynamic || site.variants || site.splicedNames?.length || site.language === 'sql' || !pgParserLoaded() || filledByTemplate(site.sql)) return undefined;
+  const r = inspectSql(site.sql);
+  if (r.ok) return undefined;
+  const why = runTimeReason(r.message, [], site.sql);
+  return why.syntaxError === undefined ? undefined : { span: site.span, ...(site.callSpan ? { callSpan: site.callSpan } : {}), ...why, sql: site.sql, sourceMap: site.sourceMap };
 }
 
 /** The one line for SQL PostgreSQL cannot parse as written (unparsedAt), on the hover and from the commands at the cursor. */

@@ -44,10 +44,10 @@ export interface SqlSite {
   /** The call the SQL is passed to, when there is one (for diagnostics on the call, N+1). */
   callSpan?: Span;
   /**
-   * A string taken as SQL because it parses (api `constant`) handed straight to a call as its first argument
-   * (`await db.query<Order>(` then the SQL on the next line): that call. It names the statement by its call's lines, as a
-   * recording does (the workload's places, person52 L-3); the site keeps no callSpan, so its lines, where N+1 findings
-   * and labels point, stay the string's.
+   * A string taken as SQL because it parses (api `constant`) handed straight to a call PG Lens does not know as its first
+   * argument (pg-promise's `db.one(` then the SQL on the next line, an app's own wrapper): that call. It names the
+   * statement by its call's lines, as a recording does (the workload's places, person52 L-3); the site keeps no callSpan,
+   * so its lines stay the string's. A known driver call (`await db.query<Order>(…)` too) gives its site a callSpan instead.
    */
   calledBy?: Span;
   params: SqlParam[];
@@ -80,12 +80,6 @@ export interface UnreadSql {
   span: Span;
   /** The call it is handed to, when it is its first argument. */
   callSpan?: Span;
-  /**
-   * The database call it is handed to, when that call is one PG Lens knows (its api, `pg.query`: the shop's
-   * `await db.query<Order>(…)`, a call TypeScript's grammar reads as `await db.query<Order>` called): the text is SQL the app
-   * runs, not a guess from its content (a syntax error in it is an error, core/scan).
-   */
-  queryCall?: string;
   /** True when run-time pieces are what keeps it from parsing. */
   runTime: boolean;
   /** PostgreSQL's parse error, and the run-time pieces (as written) when there are any. */

@@ -10,10 +10,18 @@ import { composeInner, composeParenOrPlus, hole, textStart, visibleValue, type C
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
+/**
+ * A call with type arguments is the same call (`await db.query<Order>(…)`, `pool.query<User>(…)`, `knex.raw<T>(…)`,
+ * `prisma.$queryRawUnsafe<T>(…)`, `manager.query<T>(…)`): tree-sitter-typescript reads `await f<T>(…)` as a call of
+ * `await f` with type arguments, matched here as the call of `f` (call() sets the await aside: calleeFunction). A typed
+ * tag (sql<Row[]>`…`, `prisma.$queryRaw<T[]>`…``) is read through the tagged-template pattern. One query serves the
+ * three grammars: TypeScript's own node types (instantiation_expression, non_null_expression) stay out of it.
+ */
 const JS_QUERY = `
 [(string) (template_string)] @str
 (comment) @comment
 (call_expression function: (member_expression property: (_) @callee) (#match? @callee "${CALLEES}")) @call
+(call_expression function: (await_expression (member_expression property: (_) @callee)) (#match? @callee "${CALLEES}")) @call
 (call_expression function: (identifier) @callee (#match? @callee "^(sql|raw|SQL)$")) @call
 (call_expression function: (call_expression) @callee arguments: (template_string)) @call
 (call_expression function: (_) @callee arguments: (template_string)) @call
@@ -200,12 +208,22 @@ function textOfConfig(arg: Node | null, text: string): Node | null {
   return null;
 }
 
+/** What wraps a called function in TypeScript's reading of a call with type arguments: the await, the type arguments, a `!`. */
+const CALLEE_WRAPPERS: ReadonlySet<string> = new Set(['await_expression', 'instantiation_expression', 'non_null_expression']);
+
+/** The function a call calls, its wrappers set aside (`await db.query<Order>(…)` calls `db.query`). */
+function calleeFunction(callNode: Node): Node | null {
+  let fn = callNode.childForFieldName('function');
+  for (let i = 0; fn && CALLEE_WRAPPERS.has(fn.type) && i < 4; i++) fn = fn.namedChildren[0] ?? null;
+  return fn;
+}
+
 function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const text = env.text;
   const name = text.slice(callee.startIndex, callee.endIndex);
   const args = callNode.childForFieldName('arguments');
   const tagged = args?.type === 'template_string';
-  const fn = callNode.childForFieldName('function');
+  const fn = calleeFunction(callNode);
   const fnText = fn ? textStart(text, fn, 200) : '';
   const receiver = fn?.type === 'member_expression' ? fn.childForFieldName('object') : null;
   const recvText = receiver ? textStart(text, receiver, 100) : '';
@@ -215,7 +233,11 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
     // (tree-sitter-typescript reads `await sql<Row[]>`…`` as a call of `await sql<Row[]>`.)
     while (f && (f.type === 'non_null_expression' || f.type === 'instantiation_expression' || f.type === 'await_expression')) f = f.namedChildren[0];
     const tag = f ? text.slice(f.startIndex, f.endIndex) : '';
-    return tagged && (tag === 'sql' || tag === 'SQL' || (f?.type === 'member_expression' && MEMBER_SQL_TAG.test(tag))) ? { api: sqlTagApi(env), style: {}, arg: args, tagged: true, generic: true } : undefined;
+    if (!tagged) return undefined;
+    // Prisma's typed tag: prisma.$queryRaw<User[]>`…`, tx.$executeRaw<number>`…`.
+    const method = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : undefined;
+    if (method === '$queryRaw' || method === '$executeRaw') return { api: `prisma.${method}`, style: {}, arg: args, tagged: true };
+    return tag === 'sql' || tag === 'SQL' || (f?.type === 'member_expression' && MEMBER_SQL_TAG.test(tag)) ? { api: sqlTagApi(env), style: {}, arg: args, tagged: true, generic: true } : undefined;
   }
   if (callee.type === 'call_expression') {
     // slonik: sql.type(schema)`…`, sql.typeAlias('x')`…`

@@ -21,8 +21,9 @@ describe('core/extract: the argument a call passes for each positional placehold
       [[1, 'review.productId'], [2, 'review.customerId'], [3, 'review.rating'], [4, 'review.body']],
       [[1, 'id']],
     ]);
-    // The sites stay what they were (their lines are where N+1 findings and labels point).
-    assert.deepEqual((await extractSqlSites(ts, 'typescript')).map((s) => [s.api, s.callSpan]), [['constant', undefined], ['constant', undefined]]);
+    // pg's query, called with type arguments (fixx): each site's call is the call, from its `await` to its `)`.
+    const line = (at: number) => ts.slice(0, at).split('\n').length;
+    assert.deepEqual((await extractSqlSites(ts, 'typescript')).map((s) => [s.api, line(s.span.start), s.callSpan && [line(s.callSpan.start), line(s.callSpan.end)], s.calledBy]), [['pg.query', 3, [2, 5], undefined], ['pg.query', 6, [6, 6], undefined]]);
   });
 
   it('Go: the values after the SQL, with a named statement or a context first; nothing for args...', async () => {

@@ -158,7 +158,7 @@ describe('core/extract: SQL built at run time', () => {
     }
   });
 
-  it('a string PostgreSQL cannot parse names the database call it is handed to, when PG Lens knows the call (`await db.query<Order>(…)`), and none for a guess (person49 L-2)', async () => {
+  it('a string PostgreSQL cannot parse handed to a database call PG Lens knows (`await db.query<Order>(…)` too) is that call\'s site, which runs as SQL; a guess is unread (person49 L-2)', async () => {
     const text = [
       "import { Pool } from 'pg';",
       'const db = new Pool();',
@@ -168,10 +168,10 @@ describe('core/extract: SQL built at run time', () => {
     ].join('\n');
     const r = await extractSqlSitesDetailed(text, 'typescript', 'q.ts');
     const line = (at: number) => text.slice(0, at).split('\n').length;
-    assert.deepEqual((r.unread ?? []).map((u) => `${line(u.span.start)}: ${u.queryCall ?? '-'} ${u.syntaxError}`), [
-      '3: pg.query syntax error at or near "status"',
-      '4: - syntax error at or near "total_cents"',
-      '5: - syntax error at or near "placed_at"',
+    assert.deepEqual(r.sites.map((s) => `${line(s.span.start)}: ${s.api} ${s.sql}`), ['3: pg.query SELECT id FROM orders WHER status = $1']);
+    assert.deepEqual((r.unread ?? []).map((u) => `${line(u.span.start)}: ${u.syntaxError}`), [
+      '4: syntax error at or near "total_cents"',
+      '5: syntax error at or near "placed_at"',
     ]);
   });
 
@@ -187,12 +187,12 @@ describe('core/extract: SQL built at run time', () => {
     ].join('\n');
     const r = await extractSqlSitesDetailed(text, 'typescript', 'q.ts');
     const line = (at: number) => text.slice(0, at).split('\n').length;
-    // Lines 3 and 4: prose, given to no query call — nothing said. Line 5: the same words handed to pg's query run as SQL.
-    // Lines 6 and 7: broken SQL (upper case, or with SQL's syntax among the words).
-    assert.deepEqual((r.unread ?? []).filter((u) => u.syntaxError !== undefined).map((u) => `${line(u.span.start)}: ${u.queryCall ?? '-'} ${u.syntaxError}`), [
-      '5: pg.query syntax error at or near "status"',
-      '6: - syntax error at or near "orders"',
-      '7: - syntax error at or near "total_cents"',
+    // Lines 3 and 4: prose, given to no query call — nothing said. Line 5: the same words handed to pg's query run as SQL
+    // (its site). Lines 6 and 7: broken SQL (upper case, or with SQL's syntax among the words).
+    assert.deepEqual(r.sites.map((s) => `${line(s.span.start)}: ${s.api}`), ['5: pg.query']);
+    assert.deepEqual((r.unread ?? []).filter((u) => u.syntaxError !== undefined).map((u) => `${line(u.span.start)}: ${u.syntaxError}`), [
+      '6: syntax error at or near "orders"',
+      '7: syntax error at or near "total_cents"',
     ]);
   });
 });

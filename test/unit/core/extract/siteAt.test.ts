@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { extractSqlSites, extractSqlSitesDetailed, prepareExtraction } from '../../../../src/core/extract/index';
-import { siteAtOffset, sitesInSelection, unparsedAt, unparsedSqlLine, type SiteAtMode } from '../../../../src/core/extract/siteAt';
+import { siteAtOffset, sitesInSelection, typoOf, unparsedAt, unparsedSqlLine, type SiteAtMode } from '../../../../src/core/extract/siteAt';
 
 /** The statement a cursor at `line` (1-based), column `col` (0-based) means, extracted as the editor extracts the file. */
 async function statementAt(text: string, file: string, line: number, col: number, mode: SiteAtMode = 'line'): Promise<string | undefined> {
@@ -126,33 +126,40 @@ describe('core/extract unparsedAt: SQL in the code that PostgreSQL cannot parse 
     await prepareExtraction('typescript');
   });
 
-  it('the shop\'s refunded query with a typo: no site at the cursor, the unparsed text with its parse error (hover and commands alike)', async () => {
+  it('the shop\'s refunded query with a typo: its call\'s site, read as a typo — the unparsed text with its parse error at the cursor (hover and commands alike)', async () => {
     assert.notEqual(typo, shop);
     const r = await extractSqlSitesDetailed(typo, 'orders.ts', 'orders.ts');
     const line = lineOf(typo, 'D LIMIT 100ESC');
     const callLine = line - 1; // `const { rows } = await db.query<Order>(`
     for (const [l, col, mode] of [[line, 20, 'exact'], [line, 20, 'line'], [line, 0, 'line'], [callLine, 4, 'line']] as const) {
       const offset = offsetOf(typo, l, col);
-      assert.equal(siteAtOffset(typo, r.sites, offset, mode), undefined, `line ${l}:${col} ${mode}: no site`);
-      const u = unparsedAt(typo, r.unread ?? [], offset, mode);
+      // `await db.query<Order>(` is pg's query (fixx): the text as written is its site, never the text it was, and a typo.
+      const site = siteAtOffset(typo, r.sites, offset, mode);
+      assert.equal(site?.api, 'pg.query', `line ${l}:${col} ${mode}: the call's site`);
+      assert.match(site.sql, /D LIMIT 100ESC$/);
+      assert.equal(typoOf(site)?.syntaxError, 'syntax error at or near "D"', `line ${l}:${col} ${mode}: a typo`);
+      const u = unparsedAt(typo, r.unread ?? [], offset, mode, r.sites);
       assert.equal(u?.syntaxError, 'syntax error at or near "D"', `line ${l}:${col} ${mode}`);
     }
-    const u = unparsedAt(typo, r.unread ?? [], offsetOf(typo, line, 20))!;
+    const u = unparsedAt(typo, r.unread ?? [], offsetOf(typo, line, 20), 'exact', r.sites)!;
     assert.equal(unparsedSqlLine(u, line), `PostgreSQL cannot parse the SQL on line ${line}: syntax error at or near "D". It would fail when it runs; PG Lens plans it once it parses.`);
     // The lines around it hold none (the statements above and below are sites, or nothing).
-    assert.equal(unparsedAt(typo, r.unread ?? [], offsetOf(typo, line + 3, 2), 'line'), undefined);
-    // The file as it was: a site there, nothing unparsed.
+    assert.equal(unparsedAt(typo, r.unread ?? [], offsetOf(typo, line + 3, 2), 'line', r.sites), undefined);
+    // The file as it was: a site there, no typo, nothing unparsed.
     const ok = await extractSqlSitesDetailed(shop, 'orders.ts', 'orders.ts');
-    assert.match(siteAtOffset(shop, ok.sites, offsetOf(shop, line, 20), 'line')?.sql ?? '', /ORDER BY placed_at DESC$/);
-    assert.equal(unparsedAt(shop, ok.unread ?? [], offsetOf(shop, line, 20), 'line'), undefined);
+    const site = siteAtOffset(shop, ok.sites, offsetOf(shop, line, 20), 'line');
+    assert.match(site?.sql ?? '', /ORDER BY placed_at DESC$/);
+    assert.equal(typoOf(site!), undefined);
+    assert.equal(unparsedAt(shop, ok.unread ?? [], offsetOf(shop, line, 20), 'line', ok.sites), undefined);
   });
 
   it('text built at run time that does not parse is not a typo: none (the recording knows the statement it becomes)', async () => {
     const text = "export async function count(db: Db, table: string) {\n  const { rows } = await db.query<Row>(`SELECT count(*) FROM ${table}`);\n  return rows;\n}\n";
     const r = await extractSqlSitesDetailed(text, 'count.ts', 'count.ts');
-    assert.equal((r.unread ?? []).length, 1, JSON.stringify(r));
-    assert.equal(r.unread![0].runTime, true);
-    assert.equal(unparsedAt(text, r.unread ?? [], offsetOf(text, 2, 30), 'line'), undefined);
+    // pg's query (fixx): its site, the name spliced in at run time said, no typo.
+    assert.deepEqual(r.sites.map((s) => [s.api, s.splicedNames?.map((n) => n.source)]), [['pg.query', ['${table}']]], JSON.stringify(r));
+    assert.equal(typoOf(r.sites[0]), undefined);
+    assert.equal(unparsedAt(text, r.unread ?? [], offsetOf(text, 2, 30), 'line', r.sites), undefined);
   });
 });
 

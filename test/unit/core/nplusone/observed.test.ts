@@ -196,7 +196,11 @@ describe('core/nplusone observed: the shop’s sites (real extraction and detect
       assert.equal(new Set(sites.map((s) => s.line)).size, sites.length, `${rel}: one site per call, though both discovery and the detector know each`);
       inLoop.push(...sites.filter((s) => s.inLoop).map((s) => `${rel}:${s.line + 1}`));
     }
-    const nPlusOne = planted.sites.filter((s) => s.kind === 'problem' && s.finding === 'n-plus-one').map((s) => `${s.file}:${s.line}`);
+    // A site is named by its call's line, as the recording names it (fixx: `await db.query<OrderItem>(` is pg's query, its
+    // SQL on the next line — the planted line — is that call's).
+    const callLine = (s: { file: string; line: number }) => (/\($/.test(fs.readFileSync(path.join(shop, s.file), 'utf8').split('\n')[s.line - 2].trim()) ? s.line - 1 : s.line);
+    const nPlusOne = planted.sites.filter((s) => s.kind === 'problem' && s.finding === 'n-plus-one').map((s) => `${s.file}:${callLine(s)}`);
+    assert.deepEqual(nPlusOne.sort(), ['src/orders.ts:31', 'src/products.ts:71']);
     assert.deepEqual(inLoop.sort(), nPlusOne.sort());
   });
 });
