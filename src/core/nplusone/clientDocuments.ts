@@ -11,6 +11,12 @@
  * (`mentors: list[MentorNode]`, `def issues(…) -> list[IssueNode]`); fragments are expanded.
  * Without documents, or with too few that resolve against the schema (a public API whose clients
  * live elsewhere), nothing changes.
+ *
+ * Schema-first servers in JavaScript/TypeScript (n1bi): the schema's SDL (`type Campaign { texters: [User] }` in gql`…`
+ * typeDefs or `.graphql` files, `schema { query: RootQuery }`) gives the types instead, and a field resolver of such a
+ * type (`Campaign.texters` in a resolver map) that no document of the client selects under a list is `info`: it runs for
+ * the one object a page asks, a handful per request. Plain template constants a document interpolates
+ * (`${campaignFields}`, a selection kept in a string) are read into it, so the fields they hold count.
  */
 import type { Finding } from '../findings';
 import { javascriptLanguage } from '../languages/javascript/language';
@@ -162,6 +168,9 @@ export class ClientDocuments {
   /** Root query fields (every `…Query` type's). */
   private readonly root = new Map<string, FieldType>();
   private readonly docs: string[] = [];
+  /** Types read from SDL (schema-first JavaScript/TypeScript servers), and the root query types the SDL names. */
+  private readonly sdlTypes = new Set<string>();
+  private readonly queryTypes = new Set<string>(['Query']);
   private listed: Set<string> | undefined;
   /** Field names selected below a field of an unknown type: kept whatever their type. */
   private readonly loose = new Set<string>();
@@ -225,8 +234,101 @@ export class ClientDocuments {
 
   /** Scripts of the client: its gql`…` / graphql`…` documents. */
   addScript(text: string): void {
-    if (text.length > MAX_TEXT || !/\b(gql|graphql)\s*`/.test(text)) return;
-    for (const m of text.matchAll(/\b(?:gql|graphql)\s*`([^`]*)`/g)) this.docs.push(m[1].replace(/\$\{[^}]*\}/g, ' '));
+    if (text.length > MAX_TEXT || !/\b(gql|graphql)\s*`|`\s*(?:query|fragment)\b/.test(text)) return;
+    // Plain template constants of the file (`const campaignInfoFragment = \`id title …\``): a document interpolating
+    // one holds its selections.
+    const constants = new Map<string, string>();
+    for (const m of text.matchAll(/\b(?:const|let|var)\s+(\w+)\s*=\s*`([^`$]*)`/g)) constants.set(m[1], m[2]);
+    // Tagged documents, and untagged templates that are operations or fragments (`export const query = \`query Q { … }\``).
+    for (const m of text.matchAll(/\b(?:gql|graphql)\s*`([^`]*)`|(?<![\w$])`(\s*(?:query|fragment)\b[^`]*)`/g)) {
+      const doc = (m[1] ?? m[2]).replace(/\$\{\s*(\w+)\s*\}|\$\{[^}]*\}/g, (_all, name: string | undefined) => (name !== undefined ? (constants.get(name) ?? ' ') : ' '));
+      this.docs.push(doc);
+      this.addSdl(doc);
+    }
+    this.listed = undefined;
+  }
+
+  /**
+   * The SDL definitions of a text (`type X implements Y { f(a: Int): [Z!]! }`, `extend type Query { … }`, `interface`,
+   * `union U = A | B`, `schema { query: RootQuery }`); inputs, enums, scalars and directives are skipped. Operations in
+   * the same text are the client's, read by parseDocument.
+   */
+  private addSdl(src: string): void {
+    if (!/\b(?:type|interface)\s+\w+(?:\s+implements\b|\s*\{)|\bunion\s+\w+\s*=|\bschema\s*\{/.test(src)) return;
+    const tokens = src.replace(/#[^\n]*/g, '').match(/"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*|[{}():@$!=[\]|&,]/g) ?? [];
+    const skipBlock = (i: number): number => {
+      for (let depth = 0; i < tokens.length; i++) {
+        if (tokens[i] === '{') depth++;
+        else if (tokens[i] === '}' && --depth === 0) return i + 1;
+      }
+      return i;
+    };
+    for (let i = 0; i < tokens.length; ) {
+      const t = tokens[i];
+      if (t === 'schema') {
+        const end = skipBlock(i);
+        for (let k = i; k < end - 2; k++) if (tokens[k] === 'query' && tokens[k + 1] === ':') this.queryTypes.add(tokens[k + 2]);
+        i = end;
+      } else if (t === 'union' && /^[A-Za-z_]/.test(tokens[i + 1] ?? '')) {
+        const name = tokens[i + 1];
+        if (!this.types.has(name)) this.types.set(name, new Map());
+        this.sdlTypes.add(name);
+        i += 2;
+      } else if ((t === 'type' || t === 'interface') && /^[A-Za-z_]/.test(tokens[i + 1] ?? '') && tokens[i + 1] !== 'on') {
+        const name = tokens[i + 1];
+        let k = i + 2;
+        const bases: string[] = [];
+        while (k < tokens.length && tokens[k] !== '{' && !/^(type|interface|union|input|enum|scalar|schema|extend|directive)$/.test(tokens[k])) {
+          if (tokens[k] === '(') while (k < tokens.length && tokens[k] !== ')') k++;
+          else if (/^[A-Z]/.test(tokens[k])) bases.push(tokens[k]);
+          k++;
+        }
+        if (tokens[k] !== '{') {
+          i = k;
+          continue;
+        }
+        const fields = this.types.get(name) ?? new Map<string, FieldType>();
+        this.types.set(name, fields);
+        this.sdlTypes.add(name);
+        if (bases.length) this.bases.set(name, [...new Set([...(this.bases.get(name) ?? []), ...bases])]);
+        const end = skipBlock(k);
+        // Fields: `name(args): Type` — the first name of the type reference, a list when it opens with `[`.
+        for (let j = k + 1; j < end - 1; j++) {
+          if (tokens[j].startsWith('"') || !/^[A-Za-z_]/.test(tokens[j])) continue;
+          const field = tokens[j];
+          let c = j + 1;
+          if (tokens[c] === '(') {
+            for (let depth = 0; c < end; c++) {
+              if (tokens[c] === '(') depth++;
+              else if (tokens[c] === ')' && --depth === 0) break;
+            }
+            c++;
+          }
+          if (tokens[c] !== ':') continue;
+          const list = tokens[c + 1] === '[';
+          const ref = tokens.slice(c + 1, c + 4).find((x) => /^[A-Za-z_]/.test(x));
+          if (ref) fields.set(field, { names: [ref], list });
+          j = c + 1;
+          // Directives after the type (`@deprecated(reason: "…")`).
+          while (j + 1 < end && tokens[j + 1] !== '@' && !/^[A-Za-z_]/.test(tokens[j + 1] ?? '') && !tokens[j + 1].startsWith('"')) j++;
+          while (tokens[j + 1] === '@') {
+            j += 2;
+            if (tokens[j + 1] === '(') for (let depth = 0; j + 1 < end; j++) {
+              if (tokens[j + 1] === '(') depth++;
+              else if (tokens[j + 1] === ')' && --depth === 0) {
+                j++;
+                break;
+              }
+            }
+          }
+        }
+        i = end;
+      } else if ((t === 'input' || t === 'enum') && /^[A-Za-z_]/.test(tokens[i + 1] ?? '')) {
+        let k = i + 2;
+        while (k < tokens.length && tokens[k] !== '{' && !/^(type|interface|union|input|enum|scalar|schema|extend|directive)$/.test(tokens[k])) k++;
+        i = tokens[k] === '{' ? skipBlock(k) : k;
+      } else i++;
+    }
     this.listed = undefined;
   }
 
@@ -234,6 +336,7 @@ export class ClientDocuments {
   addDocument(text: string): void {
     if (text.length > MAX_TEXT) return;
     this.docs.push(text);
+    this.addSdl(text);
     this.listed = undefined;
   }
 
@@ -252,6 +355,7 @@ export class ClientDocuments {
   /** `Type.field` (camelCase) pairs the client selects on objects that came from a list. */
   private listedFields(): Set<string> {
     if (this.listed) return this.listed;
+    this.sdlRoots();
     const listed = new Set<string>();
     const fragments = new Map<string, Selection[]>();
     const parsed = this.docs.map(parseDocument);
@@ -302,15 +406,28 @@ export class ClientDocuments {
     return listed;
   }
 
+  /** The fields of the SDL's root query types (`type Query`, the type `schema { query: … }` names, `extend type Query`). */
+  private sdlRoots(): void {
+    for (const q of this.queryTypes) for (const [f, t] of this.types.get(q) ?? []) if (!this.root.has(f)) this.root.set(f, t);
+  }
+
   adjust(findings: Finding[]): Finding[] {
+    this.sdlRoots();
     if (!this.docs.length || !this.root.size) return findings;
     const listed = this.listedFields();
     if (this.asked < MIN_ROOT_FIELDS) return findings;
-    return findings.filter((f) => {
+    return findings.flatMap((f) => {
       const r = RESOLVER_LOOP.exec((f.evidence as { loop?: string } | undefined)?.loop ?? '');
-      if (!r || !(f.file ?? '').endsWith('.py') || !this.types.has(r[1])) return true;
+      if (!r) return [f];
+      const file = f.file ?? '';
+      // A schema-first JavaScript/TypeScript resolver of a type the SDL declares: `info`, saying why.
+      if (/\.(ts|tsx|js|mjs|cjs|jsx)$/.test(file) && this.sdlTypes.has(r[1]) && (f.severity === 'warning' || f.severity === 'error')) {
+        if (listed.has(`${r[1]}.${r[2]}`) || this.loose.has(r[2])) return [f];
+        return [{ ...f, severity: 'info' as const, message: `Possible N+1, once per request: no query of this repository's client asks \`${r[1]}.${r[2]}\` on objects from a list (one ${r[1]}'s page asks it, a handful per request): ${f.message}` }];
+      }
+      if (!file.endsWith('.py') || !this.types.has(r[1])) return [f];
       const name = this.names.get(`${r[1]}.${r[2]}`) ?? camel(r[2]);
-      return listed.has(`${r[1]}.${name}`) || this.loose.has(name);
+      return listed.has(`${r[1]}.${name}`) || this.loose.has(name) ? [f] : [];
     });
   }
 }
