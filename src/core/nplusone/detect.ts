@@ -2562,6 +2562,10 @@ class Detector {
       const value = /^[a-z]\w*$/.test(t) ? this.binding(t, li.node.startIndex)?.value.text.trim() : t;
       if (value && /^(?:this\.)?[a-z]\w*(?:Settings|Config|Configuration|Properties)\.\w+\(\s*\)$/.test(value)) return `\`${value}\`, a value of the app's configuration`;
     }
+    if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') {
+      const got = this.jsConfigured(t, li.node.startIndex, 0);
+      if (got) return `\`${got}\`, a value of the app's configuration`;
+    }
     if (this.lang === 'go') {
       // A getter of the app's configuration provider (kratos: `p.r.Config().SecretsSession(ctx)`): the deployment's values.
       const got = [t, boundTo].find((x) => x !== undefined && /^(?:[a-z]\w*\.)*Config\(\s*\)\.[A-Z]\w*\(\s*(?:ctx|[a-z]\w*)?\s*\)$/.test(x));
@@ -2571,6 +2575,37 @@ class Detector {
       if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;
     }
     return undefined;
+  }
+
+  /**
+   * JS/TS: the text (or the value bound to the name, just before `at`) is what the app's configuration declares — a
+   * member of its config service or config object (`this.configService.orderOptions.process ?? []`, `config.plugins`,
+   * `this.settings.customFields[entity.name].filter(…)`), or a list spreading only such members (`[...custom,
+   * ...(this.configService.paymentOptions.process ?? [])]`): as many items as the developer configured (held-out-aq
+   * Vendure's order, payment, fulfillment and refund processes, its relation custom fields). The root must be a field of
+   * the object (`this.…`) or a name the function does not bind to a value it computes. What it is, or undefined.
+   */
+  private jsConfigured(text: string, at: number, depth: number): string | undefined {
+    // `x ?? []`, `(x || [])`, `x.filter(…)`, `x[key]` read as the member itself.
+    let t = text.trim().replace(/^\(([^()]*)\)$/, '$1').replace(/\s*(?:\?\?|\|\|)\s*\[\s*\]$/, '').trim();
+    t = t.replace(/\.filter\((?:[^()]|\([^()]*\))*\)$/, '').replace(/\[[^[\]\n]*\]/g, '.key').replace(/\s+/g, '');
+    if (/^(?:this\.)?(?:[a-z][\w$]*)?(?:[Cc]onfig|[Cc]onfigService|[Cc]onfiguration|[Ss]ettings)(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) {
+      const root = /^[A-Za-z_$][\w$]*/.exec(t)![0];
+      const bound = root === 'this' ? undefined : this.binding(root, at);
+      return !bound || !this.enclosingFunctionOf(bound.value) ? clip(text) : undefined;
+    }
+    if (depth >= 2) return undefined;
+    // A name bound just before to such a member or such a list.
+    if (/^[A-Za-z_$][\w$]*$/.test(t)) {
+      const b = this.binding(t, at);
+      return b ? this.jsConfigured(b.value.text, b.at, depth + 1) : undefined;
+    }
+    // `[...a, ...(b ?? [])]`: every item a spread of a configured member.
+    const list = /^\[([\s\S]*)\]$/.exec(text.trim())?.[1]?.replace(/(?:\?\?|\|\|)\s*\[\s*\]/g, '');
+    if (list === undefined || /[[\]{}]/.test(list)) return undefined;
+    const parts = list.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!parts.length || !parts.every((x) => x.startsWith('...') && this.jsConfigured(x.slice(3), at, depth + 1))) return undefined;
+    return clip(text);
   }
 
   /**
@@ -4794,6 +4829,12 @@ function argsBefore(sqlArg: Node | null | undefined): string[] {
 }
 
 /** `(a, b)` — a comma at the top level of a parenthesised text (a tuple), not `(xs || [])` or `(q.filter(a, b))`. */
+/** A text on one line, cut to 48 characters (for a message). */
+function clip(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  return t.length > 48 ? `${t.slice(0, 47)}…` : t;
+}
+
 function topLevelComma(x: string): boolean {
   let depth = 0;
   for (let i = 0; i < x.length; i++) {
