@@ -210,5 +210,86 @@ describe('N+1 kinds of n1bj51', () => {
     assert.deepEqual(hookLines(await scanLines([hooks('input.processes ?? []'), runner])), ['packages/core/src/service/helpers/shipment-machine/shipment-machine.ts:11 warning']);
     assert.deepEqual(hookLines(await scanLines([hooks('await this.shipmentService.findAll(ctx)'), runner])), ['packages/core/src/service/helpers/shipment-machine/shipment-machine.ts:11 warning']);
   });
+
+  // A JAX-RS base class whose helper streams a page, building each row with the function it is handed.
+  const base = (perRow: boolean): ScanFile => ({
+    path: 'api/src/main/java/org/shop/api/resources/ResourceBase.java',
+    text: [
+      'package org.shop.api.resources;',
+      '',
+      'import java.util.Iterator;',
+      'import java.util.List;',
+      'import java.util.function.Function;',
+      '',
+      'public abstract class ResourceBase {',
+      '    protected <E, J> List<J> streamPage(final Iterable<E> page, final Function<E, J> toRow) {',
+      '        final List<J> out = new java.util.ArrayList<>();',
+      '        final Iterator<E> it = page.iterator();',
+      ...(perRow
+        ? ['        while (it.hasNext()) {', '            out.add(toRow.apply(it.next()));', '        }']
+        : ['        if (it.hasNext()) {', '            out.add(toRow.apply(it.next()));', '        }']),
+      '        return out;',
+      '    }',
+      '}',
+      '',
+    ],
+  });
+  const noteApiImpl: ScanFile = {
+    path: 'api/src/main/java/org/shop/api/notes/DefaultNoteApi.java',
+    text: [
+      'package org.shop.api.notes;',
+      '',
+      'import java.sql.Connection;',
+      'import java.sql.PreparedStatement;',
+      'import java.util.List;',
+      '',
+      'public class DefaultNoteApi implements NoteApi {',
+      '    private Connection connection;',
+      '',
+      '    public List<String> notesFor(final String orderId) throws Exception {',
+      '        final PreparedStatement ps = connection.prepareStatement("select body from note where order_id = ?");',
+      '        ps.setString(1, orderId);',
+      '        ps.executeQuery();',
+      '        return List.of();',
+      '    }',
+      '}',
+      '',
+    ],
+  };
+  const noteApi: ScanFile = {
+    path: 'api/src/main/java/org/shop/api/notes/NoteApi.java',
+    text: ['package org.shop.api.notes;', '', 'import java.util.List;', '', 'public interface NoteApi {', '    List<String> notesFor(String orderId) throws Exception;', '}', ''],
+  };
+  const orders: ScanFile = {
+    path: 'api/src/main/java/org/shop/api/resources/OrderResource.java',
+    text: [
+      'package org.shop.api.resources;',
+      '',
+      'import java.util.List;',
+      'import org.shop.api.notes.NoteApi;',
+      '',
+      'public class OrderResource extends ResourceBase {',
+      '    private NoteApi noteApi;',
+      '',
+      '    public List<OrderJson> getOrders(final Iterable<Order> page) {',
+      '        return streamPage(page,',
+      '                          order -> {',
+      '                              final List<String> notes = noteApi.notesFor(order.getId());',
+      '                              return new OrderJson(order, notes);',
+      '                          });',
+      '    }',
+      '}',
+      '',
+    ],
+  };
+  const orderLines = (lines: string[]) => lines.filter((l) => l.includes('OrderResource.java'));
+
+  it('Java: a lambda handed to a base class\'s helper that calls it once per row of a page runs per row', async () => {
+    assert.deepEqual(orderLines(await scanLines([base(true), noteApiImpl, noteApi, orders])), ['api/src/main/java/org/shop/api/resources/OrderResource.java:12 warning']);
+  });
+
+  it('control: the same lambda handed to a helper that calls it at most once is no loop', async () => {
+    assert.deepEqual(orderLines(await scanLines([base(false), noteApiImpl, noteApi, orders])), []);
+  });
 });
 
