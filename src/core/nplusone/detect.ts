@@ -2596,13 +2596,13 @@ class Detector {
   private jsConfigured(text: string, at: number, depth: number): string | undefined {
     // `x ?? []`, `(x || [])`, `x.filter(…)`, `x[key]` read as the member itself.
     let t = text.trim().replace(/^\(([^()]*)\)$/, '$1').replace(/\s*(?:\?\?|\|\|)\s*\[\s*\]$/, '').trim();
-    t = t.replace(/\.filter\((?:[^()]|\([^()]*\))*\)$/, '').replace(/\[[^[\]\n]*\]/g, '.key').replace(/\s+/g, '');
+    t = t.replace(/\s+/g, ' ').replace(/\.filter\((?:[^()]|\([^()]*\))*\)$/, '').replace(/\[[^[\]]*\]/g, '.key').replace(/\s+/g, '');
     if (/^(?:this\.)?(?:[a-z][\w$]*)?(?:[Cc]onfig|[Cc]onfigService|[Cc]onfiguration|[Ss]ettings)(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) {
       const root = /^[A-Za-z_$][\w$]*/.exec(t)![0];
       const bound = root === 'this' ? undefined : this.binding(root, at);
       return !bound || !this.enclosingFunctionOf(bound.value) ? clip(text) : undefined;
     }
-    if (depth >= 2) return undefined;
+    if (depth >= 3) return undefined;
     // A name bound just before to such a member or such a list.
     if (/^[A-Za-z_$][\w$]*$/.test(t)) {
       const b = this.binding(t, at);

@@ -203,7 +203,9 @@ describe('N+1 kinds of n1bj51', () => {
   it('TS: a loop over what the app\'s configuration declares (its config service\'s members, spread together) is a declared set', async () => {
     const custom = 'this.configService.shippingOptions.customProcess ?? []';
     assert.deepEqual(hookLines(await scanLines([hooks(`[...(${custom}), ...(this.configService.shippingOptions.process ?? [])]`), runner])), ['packages/core/src/service/helpers/shipment-machine/shipment-machine.ts:11 info']);
-    assert.deepEqual(hookLines(await scanLines([hooks('this.configService.customFields[input.entityName].filter((f: any) => f.type === \'relation\')'), runner])), ['packages/core/src/service/helpers/shipment-machine/shipment-machine.ts:11 info']);
+    // A local bound to a member, spread beside another member.
+    assert.deepEqual(hookLines(await scanLines([hooks(`${custom};\n        const all = [...processes, ...(this.configService.shippingOptions.process ?? [])]`, 'all'), runner])), ['packages/core/src/service/helpers/shipment-machine/shipment-machine.ts:12 info']);
+    assert.deepEqual(hookLines(await scanLines([hooks('this.configService.customFields[\n            input.entityName as keyof Fields\n        ].filter((f: any) => f.type === \'relation\')'), runner])), ['packages/core/src/service/helpers/shipment-machine/shipment-machine.ts:13 info']);
   });
 
   it('control: a loop over the request\'s items or the rows of a query stays a warning', async () => {
