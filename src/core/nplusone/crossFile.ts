@@ -124,6 +124,8 @@ interface Def {
   goCalls?: GoCallRef[];
   /** Java: the argument counts of each callee's calls. */
   calleeArgc?: Record<string, number[]>;
+  /** Java: the indexes of the parameters it calls once per item (FileCallFacts perItemArgs). */
+  perItemArgs?: number[];
   /** Python: callees called only on another object (methods, never module functions). */
   objectCallees?: string[];
   /** Empties a method cache (see FileCallFacts). */
@@ -225,7 +227,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(f.selfOnly?.length ? { selfOnly: f.selfOnly } : {}), ...(f.getterQueries?.length ? { getterQueries: f.getterQueries } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.guarded !== undefined ? { guarded: f.guarded } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.controller ? { controller: true } : {}), ...(f.bodyless ? { bodyless: true } : {}), ...(f.private ? { private: true } : {}), ...(f.cached ? { cached: true } : {}), ...(f.enqueued ? { enqueued: true } : {}), ...(f.remote ? { remote: f.remote } : {}), ...(f.remoteFirst ? { remoteFirst: f.remoteFirst } : {}), ...(f.literal !== undefined ? { literal: f.literal } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.untypedCallees ? { untypedCallees: f.untypedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(f.instanceOnly?.length ? { instanceCallees: f.instanceCallees, instanceOnly: f.instanceOnly } : {}), ...(f.selfOnly?.length ? { selfOnly: f.selfOnly } : {}), ...(f.getterQueries?.length ? { getterQueries: f.getterQueries } : {}), ...(f.perItemArgs ? { perItemArgs: f.perItemArgs } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
@@ -739,6 +741,11 @@ export class CrossFileCalls {
    * defaultTags()` with `func defaultTags() []TagCreate { return []TagCreate{{…}, {…}} }` in another file): as many items
    * as the code writes, not as the data — every definition of the name must be such a list.
    */
+  /** A function of that name calls its parameter at `arg` once per item (PendingLoopCall.viaHelper: the lambda handed to it is a loop). */
+  private callsPerItem(family: string, via: { name: string; arg: number }): boolean {
+    return (this.defs.get(`${family}:${via.name}`) ?? []).some((d) => d.perItemArgs?.includes(via.arg));
+  }
+
   private overReturnedConstants(family: string, call: PendingLoopCall): boolean {
     const m = /^(?:[\w$]+\.)?([\w$]+)\(\s*\)$/.exec(call.iterable ?? '');
     const defs = m ? this.defs.get(`${family}:${m[1]}`) ?? [] : [];
@@ -749,7 +756,7 @@ export class CrossFileCalls {
     this.settleGetters();
     this.root = undefined;
     this.held.clear();
-    const pending = (only || callees ? this.pending.filter((p) => (!only || only.has(p.file)) && (!callees || callees.has(p.call.callee))) : this.pending).filter((p) => !this.overReturnedConstants(p.family, p.call));
+    const pending = (only || callees ? this.pending.filter((p) => (!only || only.has(p.file)) && (!callees || callees.has(p.call.callee))) : this.pending).filter((p) => !this.overReturnedConstants(p.family, p.call) && (!p.call.viaHelper || this.callsPerItem(p.family, p.call.viaHelper)));
     if (!pending.length) return [];
     const out: Finding[] = this.goFindings(pending.filter((p) => p.family === 'go'));
     if (!pending.some((p) => p.family !== 'go')) return out;

@@ -151,7 +151,7 @@ export interface FileCallFacts {
   /** `literal`: the body only returns a literal list (`return []TagCreate{{…}, {…}}`, `return ['a', 'b']`): its number of items. */
   /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
   /** `remote`: the body calls another service itself (an HTTP client, `fetch`, a service's SDK: `stripe.customers.del`), as written: the app's own wrapper around a remote call (`getDomainResponse` → `fetch`). `remoteFirst`: such a call (or a call of this file's function that makes one) answers before the body's own query starts (remoteBeforeQuery). */
-  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; selfOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number; getterQueries?: string[] }[];
+  functions: { name: string; line: number; cls?: string; queries: boolean; remote?: string; remoteFirst?: string; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; controller?: boolean; private?: boolean; cached?: boolean; enqueued?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; untypedCallees?: string[]; moduleCallees?: [string, string][]; moduleOnly?: string[]; instanceCallees?: [string, string][]; instanceOnly?: string[]; selfOnly?: string[]; literal?: number; bodyless?: boolean; guarded?: number; getterQueries?: string[]; perItemArgs?: number[] }[];
   loopCalls: PendingLoopCall[];
   /** Every call of the file: its name, 1-based line, and the positions given a literal list or map of at most 10 items (fixedListCallers.ts). */
   callLiterals?: [string, number, number[]][];
@@ -288,6 +288,12 @@ export interface PendingLoopCall {
    * sequelizeIncludeRewrite, when the method is an association's getter).
    */
   parentLoad?: ParentLoad;
+  /**
+   * Java: the call sits in a lambda handed to a method of the class or its superclass (`buildStreamingPaginationResponse(
+   * page, row -> …)`), at this argument: per item only when that method calls that parameter in a loop (perItemArgs,
+   * known once every file is read — the helper is often a base class's, in another file).
+   */
+  viaHelper?: { name: string; arg: number };
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -776,7 +782,7 @@ class Detector {
       const remoteFirst = own ? this.remoteBeforeQuery(def, own) : undefined;
       const literal = this.returnedLiteral(def);
       const guarded = guardedParam(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(!queries && getterQueries.length ? { getterQueries } : {}), ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ?? getterHit ? { queryLine: this.lineOf((own ?? getterHit)!.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(onSelfIn.get(def) && [...onSelfIn.get(def)!].some(([, only]) => only) ? { selfOnly: [...onSelfIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, ...(!queries && getterQueries.length ? { getterQueries } : {}), ...(literal !== undefined ? { literal } : {}), endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(remote ? { remote } : {}), ...(remoteFirst ? { remoteFirst } : {}), ...(own ?? getterHit ? { queryLine: this.lineOf((own ?? getterHit)!.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(guarded !== undefined ? { guarded } : {}), ...(enqueuedWhenCalled(def, this.lang, this.text) ? { enqueued: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]), ...untypedOf(typedIn.get(def)!, untypedIn.get(def)) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(instanceIn.get(def)?.size ? { instanceCallees: [...instanceIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), instanceOnly: [...onInstanceIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(onSelfIn.get(def) && [...onSelfIn.get(def)!].some(([, only]) => only) ? { selfOnly: [...onSelfIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}), ...(this.lang === 'java' ? perItemArgsOf(def) : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -822,7 +828,8 @@ class Detector {
       const inLoop = this.pastDeclaredSet(this.enclosingLoop(n));
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
-      const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
+      const helper = inLoop || this.resolverAround(n) || this.serializerMethodAround(n) ? undefined : this.helperCallbackAround(n);
+      const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n) ?? helper?.li;
       if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.loadedOnceIn(n, li) || fallbackOfBatch(li.node, callee) || (DRAINING_WRITE.test(callee) && this.drainsInBatches(n, li)) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // In the loop's error handler (`except OperationalError: database.rollback(); retry(…)`): on a failure only,
       // as for the loop's own queries (checkQuery).
@@ -840,6 +847,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
+        ...(helper ? { viaHelper: helper.via } : {}),
         ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n), ...this.tsLibraryReceiverType(n) } : this.lang === 'python' ? { receiverType: this.pyReceiverType(n) } : {}),
         ...this.receiverBinding(n, li),
         ...(this.lang === 'ruby' && field(n, 'receiver') && !/^self$/.test(field(n, 'receiver')!.text) ? { onObject: true } : {}),
@@ -2562,6 +2570,10 @@ class Detector {
       const value = /^[a-z]\w*$/.test(t) ? this.binding(t, li.node.startIndex)?.value.text.trim() : t;
       if (value && /^(?:this\.)?[a-z]\w*(?:Settings|Config|Configuration|Properties)\.\w+\(\s*\)$/.test(value)) return `\`${value}\`, a value of the app's configuration`;
     }
+    if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') {
+      const got = this.jsConfigured(t, li.node.startIndex, 0);
+      if (got) return `\`${got}\`, a value of the app's configuration`;
+    }
     if (this.lang === 'go') {
       // A getter of the app's configuration provider (kratos: `p.r.Config().SecretsSession(ctx)`): the deployment's values.
       const got = [t, boundTo].find((x) => x !== undefined && /^(?:[a-z]\w*\.)*Config\(\s*\)\.[A-Z]\w*\(\s*(?:ctx|[a-z]\w*)?\s*\)$/.test(x));
@@ -2571,6 +2583,37 @@ class Detector {
       if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;
     }
     return undefined;
+  }
+
+  /**
+   * JS/TS: the text (or the value bound to the name, just before `at`) is what the app's configuration declares — a
+   * member of its config service or config object (`this.configService.orderOptions.process ?? []`, `config.plugins`,
+   * `this.settings.customFields[entity.name].filter(…)`), or a list spreading only such members (`[...custom,
+   * ...(this.configService.paymentOptions.process ?? [])]`): as many items as the developer configured (held-out-aq
+   * Vendure's order, payment, fulfillment and refund processes, its relation custom fields). The root must be a field of
+   * the object (`this.…`) or a name the function does not bind to a value it computes. What it is, or undefined.
+   */
+  private jsConfigured(text: string, at: number, depth: number): string | undefined {
+    // `x ?? []`, `(x || [])`, `x.filter(…)`, `x[key]` read as the member itself.
+    let t = text.trim().replace(/^\(([^()]*)\)$/, '$1').replace(/\s*(?:\?\?|\|\|)\s*\[\s*\]$/, '').trim();
+    t = t.replace(/\s+/g, ' ').replace(/\.filter\((?:[^()]|\([^()]*\))*\)$/, '').replace(/\[[^[\]]*\]/g, '.key').replace(/\s+/g, '');
+    if (/^(?:this\.)?(?:[a-z][\w$]*)?(?:[Cc]onfig|[Cc]onfigService|[Cc]onfiguration|[Ss]ettings)(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) {
+      const root = /^[A-Za-z_$][\w$]*/.exec(t)![0];
+      const bound = root === 'this' ? undefined : this.binding(root, at);
+      return !bound || !this.enclosingFunctionOf(bound.value) ? clip(text) : undefined;
+    }
+    if (depth >= 3) return undefined;
+    // A name bound just before to such a member or such a list.
+    if (/^[A-Za-z_$][\w$]*$/.test(t)) {
+      const b = this.binding(t, at);
+      return b ? this.jsConfigured(b.value.text, b.at, depth + 1) : undefined;
+    }
+    // `[...a, ...(b ?? [])]`: every item a spread of a configured member.
+    const list = /^\[([\s\S]*)\]$/.exec(text.trim())?.[1]?.replace(/(?:\?\?|\|\|)\s*\[\s*\]/g, '');
+    if (list === undefined || /[[\]{}]/.test(list)) return undefined;
+    const parts = list.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!parts.length || !parts.every((x) => x.startsWith('...') && this.jsConfigured(x.slice(3), at, depth + 1))) return undefined;
+    return clip(text);
   }
 
   /**
@@ -3867,6 +3910,31 @@ class Detector {
     return out;
   }
 
+  /**
+   * Java: the lambda around the node is handed to a method of this class or its superclass, called without a receiver
+   * or on `this`/`super` (`return buildStreamingPaginationResponse(accounts, account -> { …audit logs… }, nextPageUri)`):
+   * a loop if that method calls the lambda once per item — decided across files (PendingLoopCall.viaHelper). The lambda
+   * nearest the node only, within its method.
+   */
+  private helperCallbackAround(n: Node): { li: LoopInfo; via: { name: string; arg: number } } | undefined {
+    if (this.lang !== 'java') return undefined;
+    for (let cur = n.parent; cur; cur = cur.parent) {
+      if (/^(method_declaration|constructor_declaration|class_body)$/.test(cur.type)) return undefined;
+      if (cur.type !== 'lambda_expression') continue;
+      const args = cur.parent;
+      const call = args?.parent;
+      if (args?.type !== 'argument_list' || call?.type !== 'method_invocation') return undefined;
+      const name = field(call, 'name')?.text;
+      const obj = field(call, 'object');
+      if (!name || (obj && !/^(?:this|super)$/.test(obj.text))) return undefined;
+      const arg = named(args).findIndex((x) => same(x, cur));
+      const params = field(cur, 'parameters');
+      const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();
+      return { li: { node: cur, kind: 'callback', label: `${name}(…)`, variable, body: field(cur, 'body') ?? cur, shape: 'collection' }, via: { name, arg } };
+    }
+    return undefined;
+  }
+
   /** The serializer method (run once per serialized object) holding the node, as a loop. */
   private serializerMethodAround(n: Node): LoopInfo | undefined {
     const m = this.serializerMethods().find((x) => contains(x.def, n));
@@ -4794,6 +4862,37 @@ function argsBefore(sqlArg: Node | null | undefined): string[] {
 }
 
 /** `(a, b)` — a comma at the top level of a parenthesised text (a tuple), not `(xs || [])` or `(q.filter(a, b))`. */
+/**
+ * Java: the indexes of the method's parameters it calls once per item — `toJson.apply(entity)` in a `while`/`for` loop
+ * anywhere in its body (an anonymous class's method included): a helper that builds a page's rows with the function it
+ * is handed (FileCallFacts perItemArgs).
+ */
+function perItemArgsOf(def: Node): { perItemArgs?: number[] } {
+  if (def.type !== 'method_declaration') return {};
+  const params = named(field(def, 'parameters')).filter((p) => p.type === 'formal_parameter').map((p) => field(p, 'name')?.text);
+  if (!params.length) return {};
+  const out: number[] = [];
+  for (const inv of def.descendantsOfType('method_invocation')) {
+    const obj = inv ? field(inv, 'object') : undefined;
+    if (!inv || obj?.type !== 'identifier' || !/^(?:apply|accept|test|call|run)$/.test(field(inv, 'name')?.text ?? '')) continue;
+    const i = params.indexOf(obj.text);
+    if (i < 0 || out.includes(i)) continue;
+    for (let p = inv.parent; p && !same(p, def); p = p.parent) {
+      if (/^(?:while_statement|for_statement|enhanced_for_statement|do_statement)$/.test(p.type)) {
+        out.push(i);
+        break;
+      }
+    }
+  }
+  return out.length ? { perItemArgs: out.sort((a, b) => a - b) } : {};
+}
+
+/** A text on one line, cut to 48 characters (for a message). */
+function clip(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  return t.length > 48 ? `${t.slice(0, 47)}…` : t;
+}
+
 function topLevelComma(x: string): boolean {
   let depth = 0;
   for (let i = 0; i < x.length; i++) {

@@ -4,6 +4,7 @@
  * database. Each function takes plain text or nodes and answers yes/no (see docs/rules/n-plus-one.md).
  */
 import { field, named, same, type Node } from './syntax';
+import { escapeRe } from '../format';
 
 /**
  * Schema changes, session settings and maintenance (`SET lock_timeout = …`, `ALTER TABLE … DETACH
@@ -198,7 +199,8 @@ export function enqueuedWhenCalled(def: Node, lang: string, fileText: string): b
  * The definition keeps its results in a cache keyed by its arguments, so calling it once per item
  * queries once per distinct key, not once per item: Spring's `@Cacheable` / JCache's `@CacheResult`
  * on a Java method; `@functools.lru_cache`, `@functools.cache`, `@cached(…)`, `@memoize` on a Python
- * function; `@Cacheable` / `@Memoize` on a TypeScript method (see docs/rules/n-plus-one.md).
+ * function; `@Cacheable` / `@Memoize` on a TypeScript method; a TypeScript/JavaScript get-or-set memo over a map
+ * (memoisedByMap) (see docs/rules/n-plus-one.md).
  */
 export function cachedByAnnotation(def: Node, lang: string): boolean {
   if (lang === 'java') {
@@ -211,7 +213,29 @@ export function cachedByAnnotation(def: Node, lang: string): boolean {
   }
   if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
     for (let d = def.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) if (/^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) return true;
-    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text));
+    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) || memoisedByMap(def.text);
+  }
+  return false;
+}
+
+/** `const|let|var v = [await] m.get(k)` (`m` a name or `this.name`, `k` a name): a read of a map by a key. */
+const MAP_READ = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?((?:this\.)?[A-Za-z_$][\w$]*)\.get\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
+
+/**
+ * TS/JS: the function is a get-or-set memo over a map handed to it or kept by it — it reads the map by a key, and when
+ * that read missed (`if (!v)`, `if (v === undefined)`) computes the value and stores it under the same key
+ * (`m.set(k, v)`): `let p = cache.get(owner); if (!p) { p = load(owner); cache.set(owner, p); } return p`. A request-
+ * scoped cache handed down a GraphQL context (EverShop's definitions, once per owner type per request): called once per
+ * parent, it queries once per key. A map read and written without the miss test (a counter) is no memo.
+ */
+function memoisedByMap(text: string): boolean {
+  if (!text.includes('.get(') || !text.includes('.set(')) return false;
+  for (const m of text.matchAll(MAP_READ)) {
+    const [, v, map, key] = m;
+    const miss = new RegExp(`\\bif\\s*\\(\\s*(?:!\\s*${escapeRe(v)}\\s*\\)|${escapeRe(v)}\\s*={2,3}\\s*(?:undefined|null)\\s*\\))`);
+    const store = new RegExp(`${escapeRe(map)}\\.set\\(\\s*${escapeRe(key)}\\s*,`);
+    const rest = text.slice(m.index! + m[0].length);
+    if (miss.test(rest) && store.test(rest)) return true;
   }
   return false;
 }

@@ -48,6 +48,11 @@ const PY_BOOT_HOOKS = /^(on_starting|when_ready|pre_fork|post_fork|post_worker_i
 /** A Python program's file name that says a scheduler runs it (`cron.py`, `crontab.py`, `cron_jobs.py`, `scheduler.py`, `periodic_tasks.py`). */
 const SCHEDULED_PROGRAM = /^(?:cron\w*|\w+_cron|scheduler|periodic\w*)$/i;
 const STARTUP_FOLDER = /(^|\/)(initialize|bootstrap|startup)\//;
+/**
+ * A development server's code or a test plugin (`packages/dev-server/…`, `test-plugins/…`): run by the app's developers to
+ * try or reproduce something by hand, never in production. Its calls make nothing per request, as a test's do not.
+ */
+const DEV_ONLY_PATH = /(^|\/)(?:dev[-_]?server|test[-_]?plugins?)\//i;
 
 interface Fn {
   file: string;
@@ -176,7 +181,11 @@ export class StartupGraph {
     const py = language === 'python';
     const fam = go ? 'go' : py ? 'py' : 'js';
     const fileContext = codeContextOf(contextPath, text);
-    const test = fileContext === 'test';
+    const test = fileContext === 'test' || DEV_ONLY_PATH.test(contextPath);
+    // A TS/JS seed or initial-data program (`cli/populate.ts`, `seeds/`): what only it calls runs when someone loads the
+    // data, once. (Not Go or Python: a Go server's `demo.go` seeds demo data at boot through the same service its import
+    // handler calls from a closure the graph does not see — held-out-ae homebox's CSV import stayed request code.)
+    const seed = fileContext === 'seed' && !go && !py;
     // An operator's command (a CLI command file, a `scripts/` or `bin/` program, a management command): what only it
     // calls runs when someone runs the command, not per request (held-out-z convoy: `keys.InitEncryption`, called only
     // by the `init-encryption` cobra command, encrypts each table's columns one statement at a time by design).
@@ -190,7 +199,7 @@ export class StartupGraph {
     const entry = py ? pythonEntryText(file, text) : '';
     for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
-      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
+      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || (seed && !test) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
       const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...((py && f.method && PY_REQUEST_METHODS.test(f.name)) || (!go && routeHandler(f.line, lines)) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
@@ -296,7 +305,9 @@ export class StartupGraph {
         if (startup.has(f.name) || this.isRoot(f) || f.request || this.later.has(f.name) || this.scheduledRefs.has(f.name) || this.tickFns.has(`${f.file}\u0000${f.name}`)) continue;
         // (A route handler delegating to the service's function of its own name, `await service.list_cases(…)` in the
         // handler `list_cases`, is its caller: not recursion.)
-        const by = (callers.get(f.name) ?? []).filter((c) => c !== f && (c.name !== f.name || c.request) && !c.test);
+        // (Nor is a start-up function of another file that calls the service's function of its own name: the populate
+        // program's `populateInitialData` calling the populator's.)
+        const by = (callers.get(f.name) ?? []).filter((c) => c !== f && (c.name !== f.name || c.request || (c.file !== f.file && this.isRoot(c))) && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
           changed = true;
