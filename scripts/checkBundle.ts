@@ -115,10 +115,13 @@ const root = path.join(__dirname, '..');
  * the rule into the editor's db/advisor path, +9.4 KB), the workload benchmark's values from the code (fixy, +2.5 KB),
  * the own table work kept across a Reload Window (databaseStore, db/database, +3.2 KB). Budget raised 745 → 765 KB
  * (11 KB over, the margin the last budgets had); the lever is again moving db/advisor's rule check behind loadEngine.
+ * The same day: engine.js 999,634 → 1,006,220 bytes (+6.6 KB: the N+1 kinds of n1bi — client GraphQL documents of
+ * schema-first servers — and n1bj — seed callers, memo caches, declared config sets, callbacks a superclass calls per
+ * row): budget 1,005 → 1,020 KB. The engine loads on the first analysis, not at activation.
  */
 export const BUDGETS = {
   extensionJs: 765_000,
-  engineJs: 1_005_000,
+  engineJs: 1_020_000,
   webviewJs: 400_000,
   vsix: 4_000_000,
 };
