@@ -4861,7 +4861,6 @@ function argsBefore(sqlArg: Node | null | undefined): string[] {
   return out;
 }
 
-/** `(a, b)` — a comma at the top level of a parenthesised text (a tuple), not `(xs || [])` or `(q.filter(a, b))`. */
 /**
  * Java: the indexes of the method's parameters it calls once per item — `toJson.apply(entity)` in a `while`/`for` loop
  * anywhere in its body (an anonymous class's method included): a helper that builds a page's rows with the function it
@@ -4893,6 +4892,7 @@ function clip(text: string): string {
   return t.length > 48 ? `${t.slice(0, 47)}…` : t;
 }
 
+/** `(a, b)` — a comma at the top level of a parenthesised text (a tuple), not `(xs || [])` or `(q.filter(a, b))`. */
 function topLevelComma(x: string): boolean {
   let depth = 0;
   for (let i = 0; i < x.length; i++) {
