@@ -27,8 +27,10 @@ export function siteAtOffset(text: string, sites: readonly SqlSite[], offset: nu
  * recording saw that line send before the edit). A string built at run time is not one: the recording knows its text.
  */
 export function unparsedAt(text: string, unread: readonly UnreadSql[], offset: number, mode: SiteAtMode = 'exact', sites: readonly SqlSite[] = []): UnreadSql | undefined {
-  const typos = sites.map(typoOf).filter((u): u is UnreadSql => !!u);
-  return spanAtOffset(text, [...unread.filter((u) => u.syntaxError !== undefined), ...typos], offset, mode);
+  // Only the site at the cursor is parsed (a hover asks this for every position; a file may hold hundreds of sites).
+  const at = sites.length ? siteAtOffset(text, sites, offset, mode) : undefined;
+  const typo = at && typoOf(at);
+  return spanAtOffset(text, [...unread.filter((u) => u.syntaxError !== undefined), ...(typo ? [typo] : [])], offset, mode);
 }
 
 /**
