@@ -211,11 +211,16 @@ function textOfConfig(arg: Node | null, text: string): Node | null {
 /** What wraps a called function in TypeScript's reading of a call with type arguments: the await, the type arguments, a `!`. */
 const CALLEE_WRAPPERS: ReadonlySet<string> = new Set(['await_expression', 'instantiation_expression', 'non_null_expression']);
 
-/** The function a call calls, its wrappers set aside (`await db.query<Order>(…)` calls `db.query`). */
-function calleeFunction(callNode: Node): Node | null {
-  let fn = callNode.childForFieldName('function');
+/** A call's function node with its wrappers set aside (`await db.query<Order>` → `db.query`); the N+1 adapter reads calls so too. */
+export function unwrapCallee(fn: Node | null | undefined): Node | null {
+  fn ??= null;
   for (let i = 0; fn && CALLEE_WRAPPERS.has(fn.type) && i < 4; i++) fn = fn.namedChildren[0] ?? null;
   return fn;
+}
+
+/** The function a call calls, its wrappers set aside (`await db.query<Order>(…)` calls `db.query`). */
+function calleeFunction(callNode: Node): Node | null {
+  return unwrapCallee(callNode.childForFieldName('function'));
 }
 
 function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {

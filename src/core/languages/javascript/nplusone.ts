@@ -7,21 +7,18 @@ import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, urlArgument
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 import { closingEnd } from '../../limits';
+import { unwrapCallee } from './extract';
 
 const JS_LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'each', 'eachSeries', 'mapSeries', 'eachLimit', 'mapLimit', 'forEachSeries', 'forEachOf', 'mapValues']);
 const JS_FUNCS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
-
-/** What wraps a called function in TypeScript's reading of a call with type arguments: the await, the type arguments, a `!`. */
-const CALLEE_WRAPPERS = new Set(['await_expression', 'instantiation_expression', 'non_null_expression']);
 
 const JS_MEMBER: MemberSyntax = { access: 'member_expression', object: 'object', name: 'property', index: 'subscript_expression' };
 
 function jsCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call_expression') return undefined;
-  let fn = field(n, 'function');
   // tree-sitter-typescript reads `await db.query<T>(…)` as `(await db.query)<T>(…)`, and a typed tag
   // (`prisma.$queryRaw<Row[]>`…``, `sql<Row[]>`…``) as a call of `(await) prisma.$queryRaw<Row[]>!`: the call of the function inside.
-  for (let i = 0; fn && CALLEE_WRAPPERS.has(fn.type) && i < 4; i++) fn = named(fn)[0];
+  const fn = unwrapCallee(field(n, 'function')) ?? undefined;
   const args = field(n, 'arguments');
   if (!fn) return undefined;
   if (fn.type === 'import') return { name: fn, args };
