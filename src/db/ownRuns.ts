@@ -24,13 +24,18 @@ const OWN_RUNS_SQL = {
   tableStatsReset: `${OWN_STATEMENT_MARKER} SELECT (extract(epoch FROM stats_reset) * 1000)::float8 AS ms FROM pg_stat_database WHERE datname = current_database()`,
 } as const;
 
+/** The server's start (ms since the epoch), NaN when it cannot be read: both periods below begin no earlier. */
+async function serverStartedMs(db: Pick<Database, 'query'>): Promise<number> {
+  return db.query(OWN_RUNS_SQL.started).then((r) => Number(r.rows[0]?.ms), () => NaN);
+}
+
 /**
  * The period pg_stat_statements counts PG Lens's runs in, read now (core/cost OwnRunsEpoch): the server's start and
  * pg_stat_statements' last reset; the reset undefined where it cannot be read (PostgreSQL 13 and older have no
  * pg_stat_statements_info: a ledger is then kept for the session only). Undefined when nothing can be read.
  */
 export async function readOwnRunsEpoch(db: Pick<Database, 'query'>): Promise<OwnRunsEpoch | undefined> {
-  const started = await db.query(OWN_RUNS_SQL.started).then((r) => Number(r.rows[0]?.ms), () => NaN);
+  const started = await serverStartedMs(db);
   if (!Number.isFinite(started)) return undefined;
   const reset = await db.query(OWN_RUNS_SQL.statsReset).then((r) => (r.rows[0]?.ms === null || r.rows[0]?.ms === undefined ? NaN : Number(r.rows[0].ms)), () => NaN);
   return { startedMs: started, ...(Number.isFinite(reset) ? { statsResetMs: reset } : {}) };
@@ -42,7 +47,7 @@ export async function readOwnRunsEpoch(db: Pick<Database, 'query'>): Promise<Own
  * is then kept for the session only.
  */
 export async function readOwnWorkEpoch(db: Pick<Database, 'query'>): Promise<OwnRunsEpoch | undefined> {
-  const started = await db.query(OWN_RUNS_SQL.started).then((r) => Number(r.rows[0]?.ms), () => NaN);
+  const started = await serverStartedMs(db);
   if (!Number.isFinite(started)) return undefined;
   const reset = await db.query(OWN_RUNS_SQL.tableStatsReset).then((r) => (r.rows.length ? r.rows[0].ms : NaN), () => NaN);
   if (reset === null) return { startedMs: started };
