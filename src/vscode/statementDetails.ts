@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import { loadEngine } from './loadEngine';
+import { lineStarts, positionAt } from '../core/findings';
 
 export interface StatementDetails {
   sql: string;
@@ -33,11 +34,14 @@ export async function workspaceStatements(ctx: PgLensContext, isCancelled: () =>
         id: 'call-sites',
         rules: [],
         analyze({ file, text, sites }) {
+          // Line numbers from the file's line starts, computed once (every site of the workspace is read here now, not the
+          // matching few: splitting the text per site was quadratic in a file's size).
+          const starts = lineStarts(text);
           for (const site of sites) {
             const offset = site.callSpan?.start ?? site.span.start;
-            const line = text.slice(0, offset).split('\n').length;
-            const sqlLine = text.slice(0, site.span.start).split('\n').length;
-            out.push({ file, offset, line, sqlLine, text: text.split('\n')[line - 1]?.trim() ?? '', sql: site.sql });
+            const line = positionAt(starts, offset).line + 1;
+            const sqlLine = positionAt(starts, site.span.start).line + 1;
+            out.push({ file, offset, line, sqlLine, text: text.slice(starts[line - 1], starts[line] ?? text.length).trim(), sql: site.sql });
           }
           return [];
         },
