@@ -735,23 +735,23 @@ export class CrossFileCalls {
     return (this.defs.get(`javascript:${name}`) ?? []).flatMap((d) => (d.mixin ? [d.mixin] : []));
   }
 
-  /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
-  /**
-   * The loop walks what a function of the project only returns as a literal list of a few items (`for _, tag := range
-   * defaultTags()` with `func defaultTags() []TagCreate { return []TagCreate{{…}, {…}} }` in another file): as many items
-   * as the code writes, not as the data — every definition of the name must be such a list.
-   */
   /** A function of that name calls its parameter at `arg` once per item (PendingLoopCall.viaHelper: the lambda handed to it is a loop). */
   private callsPerItem(family: string, via: { name: string; arg: number }): boolean {
     return (this.defs.get(`${family}:${via.name}`) ?? []).some((d) => d.perItemArgs?.includes(via.arg));
   }
 
+  /**
+   * The loop walks what a function of the project only returns as a literal list of a few items (`for _, tag := range
+   * defaultTags()` with `func defaultTags() []TagCreate { return []TagCreate{{…}, {…}} }` in another file): as many items
+   * as the code writes, not as the data — every definition of the name must be such a list.
+   */
   private overReturnedConstants(family: string, call: PendingLoopCall): boolean {
     const m = /^(?:[\w$]+\.)?([\w$]+)\(\s*\)$/.exec(call.iterable ?? '');
     const defs = m ? this.defs.get(`${family}:${m[1]}`) ?? [] : [];
     return defs.length > 0 && defs.every((d) => d.literal !== undefined && d.literal <= MAX_FIXED_LIST);
   }
 
+  /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
   findings(only?: ReadonlySet<string>, callees?: ReadonlySet<string>): Finding[] {
     this.settleGetters();
     this.root = undefined;
