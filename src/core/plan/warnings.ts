@@ -31,12 +31,13 @@ const THRESHOLDS = {
 /**
  * Whom the planner proved a tip's index for: "this statement", "a statement of your code at src/orders.ts:70" (a proof
  * borrowed for a brought plan, `where` naming the table), or — the decision's one index for this and other statements —
- * "one index for this and other statements, proved by the planner (one index shared with 1 other statement)" (person53
- * L-2: the JOIN's tip said "proved by the planner for this statement" where Problems said the index is shared).
+ * "one index shared with 1 other statement" (person53 L-2: the JOIN's tip said "proved by the planner for this statement"
+ * where Problems said the index is shared; person54 L-1: said as "one index for this and other statements, proved by the
+ * planner (one index shared with …)" it told the sharing twice, and the saving after it says "proved by the planner").
  */
 function provedForWhom(proof: { elsewhere?: string; at?: string; shared?: string }, where = ''): string {
   if (proof.elsewhere) return `proved by the planner for a statement of your code${provedAt(proof)}${where}`;
-  return proof.shared ? `one index for this and other statements, proved by the planner (${proof.shared})` : 'proved by the planner for this statement';
+  return proof.shared ?? 'proved by the planner for this statement';
 }
 
 /** "Seq Scan on public.orders o", "Index Scan using orders_pkey on orders". */

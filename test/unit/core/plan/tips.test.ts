@@ -606,13 +606,16 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.equal(fmtSaving(est.tips[0]), 'saves ~918 cost units: cost 946 → 27.7, proved by the planner');
   });
 
-  it('a join\'s scan whose proved index the decision shares with other statements says so, as Problems does, not "proved by the planner for this statement" (person53 L-2: src/orders.ts:80\'s JOIN tip)', () => {
+  it('a join\'s scan whose proved index the decision shares with other statements says so once, as Problems does, not "proved by the planner for this statement" (person53 L-2; person54 L-1: said twice)', () => {
     const shared = 'one index shared with 1 other statement';
     const p = analyzePlan(join(21.4), { provedIndexes: [{ ...ordersIndex, title: 'orders (customer_id, placed_at DESC)', shared }] });
     const t = p.tips.find((x) => x.kind === 'proved-index');
     assert.ok(t, JSON.stringify(p.tips));
     assert.doesNotMatch(t.text, /for this statement/);
-    assert.match(t.text, /: orders \(customer_id, placed_at DESC\), one index for this and other statements, proved by the planner \(one index shared with 1 other statement\), lets PostgreSQL look up only the rows it needs\.$/);
+    assert.match(t.text, /: orders \(customer_id, placed_at DESC\), one index shared with 1 other statement, lets PostgreSQL look up only the rows it needs\.$/);
+    // The proof is said once, by the saving after the tip.
+    assert.doesNotMatch(t.text, /proved/);
+    assert.match(fmtSaving(t), /proved by the planner$/);
     // Its own index: as before.
     assert.match(analyzePlan(join(21.4), { provedIndexes: [ordersIndex] }).tips[0].text, /proved by the planner for this statement, lets/);
   });
