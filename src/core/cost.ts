@@ -500,7 +500,7 @@ function countedFromLine(baseline: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'cha
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; beforeFrom?: string; nowMs: number } }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; otherConstants?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; beforeFrom?: string; nowMs: number } }): string {
   const s = c.stat;
   // Only the runs whose time on the server was measured are left out (appFigures); the others are said to be included.
   const m = (s as AppFigures).ownSubtracted;
@@ -525,6 +525,8 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     `${ownRunsIn(s as AppFigures) ? "Not the application's figures only (PG Lens's Benchmark runs are in them, as said above)" : "The application's figures only"}: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
     ...(own ? [own] : []),
     ...(total.sharedWith?.length ? [`The same statement is written at ${listAndMore(total.sharedWith, 5)} too: pg_stat_statements counts all their calls as one, so these figures are not this line's alone.`] : []),
+    // pg_stat_statements stores constants as $n: a line written with other constants shares the entry (person54 M-3).
+    ...(total.otherConstants?.length ? [`Sent with other constants at ${listAndMore(total.otherConstants, 5)}: pg_stat_statements keeps one entry for every constant of this shape, so these figures are not this line's alone.`] : []),
     'Click to open it in the dashboard.',
   ].join('\n');
 }

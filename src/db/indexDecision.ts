@@ -302,6 +302,8 @@ export class WorkspaceStatements {
   private readonly removed = new Set<string>();
   private version = 0;
   private last: { top: readonly DecisionInput[]; version: number; statements: DecisionInput[] } | undefined;
+  /** Each statement text's constant shape and the statements of each shape, as of `version` (otherConstantsOf). */
+  private shapes: { version: number; ofText: Map<string, string | null>; places: Map<string, FoundStatement[]> } | undefined;
 
   /** The file's statements as they are now; true when they changed (the decisions made before did not weigh them). */
   setFile(file: string, found: readonly FoundStatement[]): boolean {
@@ -353,6 +355,31 @@ export class WorkspaceStatements {
   placesOf(sql: string): string[] {
     const want = spaced(sql);
     return this.found().filter((s) => spaced(s.sql) === want).map((s) => s.source);
+  }
+
+  /**
+   * The places that write this statement with other constants (core constantShape: `status = 'refunded'` for `status =
+   * 'refundd'`): pg_stat_statements keeps one entry for them all, so the cost lens says its figures are theirs too
+   * (person54 M-3: a never-true typo's line wore src/orders.ts:70's "297 calls · 165 rows/call"). The shapes are read
+   * once per workspace change, each text's shape kept while a file still writes it.
+   */
+  otherConstantsOf(sql: string): string[] {
+    // White space aside, as placesOf (PostgreSQL's normaliser keeps the text's own spacing).
+    const shape = constantShape(spaced(sql));
+    if (shape === undefined) return [];
+    if (this.shapes?.version !== this.version) {
+      const known = this.shapes?.ofText;
+      const ofText = new Map<string, string | null>();
+      const places = new Map<string, FoundStatement[]>();
+      for (const s of this.found()) {
+        const k = ofText.has(s.sql) ? ofText.get(s.sql)! : known?.has(s.sql) ? known.get(s.sql)! : constantShape(spaced(s.sql)) ?? null;
+        ofText.set(s.sql, k);
+        if (k !== null) places.set(k, [...(places.get(k) ?? []), s]);
+      }
+      this.shapes = { version: this.version, ofText, places };
+    }
+    const want = spaced(sql);
+    return (this.shapes.places.get(shape) ?? []).filter((s) => spaced(s.sql) !== want).map((s) => s.source);
   }
 
   /** The files (as given to setFile) that hold any of these statements (by their text). */

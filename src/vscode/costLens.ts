@@ -129,6 +129,8 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const rel = vscode.workspace.asRelativePath(doc.uri);
       const here = new Set([`${rel}:${pos.line + 1}`, `${rel}:${doc.positionAt(site.span.start).line + 1}`]);
       const elsewhere = places.filter((p) => !here.has(p));
+      // Written with other constants elsewhere: one entry holds their calls too (person54 M-3).
+      const otherConstants = (this.ctx.indexAdvice?.otherConstantsOf(site.sql) ?? []).filter((p) => !here.has(p));
       // Short (core/cost LENS_LINE_MAX): the period the figures cover is the tooltip's (person40 L6), and so is what does not
       // fit beside the line's other lenses — the cache candidate's and a recording's (person41: ~190 characters).
       const cacheable = cache.get(hit.stat.queryid);
@@ -136,11 +138,11 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const recorded = this.ctx.recordedLensAt?.(doc.uri.fsPath, pos.line + 1);
       const room = costLensRoom([...(cacheLens ? [`~ ${cacheLens.title}`] : []), ...(recorded !== undefined ? [recorded.padEnd(RECORDED_LENS_ROOM)] : [])]);
       const sinceFigures = since ? appFiguresSince(found.stat, stat, beforeRaw, own.get(site.sql, found.stat.queryid, { before: since.atMs })) : undefined;
-      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + 1, room) : costLensTitle(hit, elsewhere.length + 1, room, recorded !== undefined);
+      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + otherConstants.length + 1, room) : costLensTitle(hit, elsewhere.length + otherConstants.length + 1, room, recorded !== undefined);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, since: sinceFigures && { since: sinceFigures, before, beforeFrom, nowMs: Date.now() } }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, otherConstants, since: sinceFigures && { since: sinceFigures, before, beforeFrom, nowMs: Date.now() } }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

@@ -110,6 +110,8 @@ export interface IndexAdviceApi {
   provedForAny(): ProvedIndexFigure[];
   /** The workspace's places that write this statement (as last read for index advice; none before it was read). */
   placesOf(sql: string): string[];
+  /** The workspace's places that write this statement with other constants (one pg_stat_statements entry for them all). */
+  otherConstantsOf(sql: string): string[];
   /**
    * Forget the advice whose index the catalog now has (a migration ran, another tool made it): those statements are
    * proved again and the open documents analysed again (issue 20 MEDIUM 9). `rescan`: the files shown from the last
@@ -507,6 +509,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
 
   placesOf(sql: string): string[] {
     return this.ws?.placesOf(sql) ?? [];
+  }
+
+  otherConstantsOf(sql: string): string[] {
+    return this.ws?.otherConstantsOf(sql) ?? [];
   }
 
   async noIndexAdviceWhy(doc: vscode.TextDocument, sql: string): Promise<string | undefined> {

@@ -29,6 +29,10 @@ describe('core/cost', () => {
     assert.doesNotMatch(tip, /same statement is written/);
     const sharedTip = formatCostTooltip({ stat: stat('1', 'q', 300, 100, 100), share: 0.2, rank: 1 }, { statements: 1, sharedWith: ['src/customers.ts:25', 'other/orders.go:6'] });
     assert.match(sharedTip, /The same statement is written at src\/customers\.ts:25, other\/orders\.go:6 too: pg_stat_statements counts all their calls as one, so these figures are not this line's alone\./);
+    // Written with other constants elsewhere: one entry, said so (person54 M-3).
+    assert.doesNotMatch(sharedTip, /other constants/);
+    const otherTip = formatCostTooltip({ stat: stat('1', 'q', 300, 100, 100), share: 0.2, rank: 1 }, { statements: 1, otherConstants: ['src/orders.ts:70'] });
+    assert.match(otherTip, /Sent with other constants at src\/orders\.ts:70: pg_stat_statements keeps one entry for every constant of this shape, so these figures are not this line's alone\./);
     assert.equal(sharedCallSites(3), ' · shared by 3 call sites');
     assert.equal(sharedCallSites(1), '');
     const b = new CostBaselines();

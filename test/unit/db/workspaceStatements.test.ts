@@ -24,6 +24,21 @@ describe('db/indexDecision WorkspaceStatements: every file analysed weighs in ev
     assert.deepEqual(ws.placesOf('SELECT 2'), []);
   });
 
+  it('the places that write one statement with other constants: pg_stat_statements keeps one entry for them all (person54 M-3)', () => {
+    const ws = new WorkspaceStatements();
+    const typo = "SELECT id FROM orders WHERE status = 'refundd' ORDER BY placed_at DESC";
+    ws.setFile('/w/src/orders.ts', [{ sql: "SELECT id FROM orders\n WHERE status = 'refunded' ORDER BY placed_at DESC", source: 'src/orders.ts:70' }, { sql: 'SELECT id FROM orders WHERE status = $1 ORDER BY placed_at DESC', source: 'src/orders.ts:90' }]);
+    ws.setFile('/w/src/typo.ts', [{ sql: typo, source: 'src/typo.ts:4' }]);
+    assert.deepEqual(ws.otherConstantsOf(typo), ['src/orders.ts:70'], 'a parameter the code writes is another entry');
+    assert.deepEqual(ws.otherConstantsOf('SELECT id FROM orders WHERE status = $1 ORDER BY placed_at DESC'), []);
+    assert.deepEqual(ws.otherConstantsOf("SELECT id FROM orders WHERE status = 'x'"), []);
+    // Read again after a change.
+    ws.setFile('/w/other/report.ts', [{ sql: "SELECT id FROM orders WHERE status = 'paid' ORDER BY placed_at DESC", source: 'other/report.ts:3' }]);
+    assert.deepEqual(ws.otherConstantsOf(typo), ['src/orders.ts:70', 'other/report.ts:3']);
+    assert.equal(ws.deleteFile('/w/src/orders.ts'), true);
+    assert.deepEqual(ws.otherConstantsOf(typo), ['other/report.ts:3']);
+  });
+
   it('a deleted file\'s statements are gone for a decision under way, unless another file writes them; written again, back (person31 H2)', () => {
     const ws = new WorkspaceStatements();
     const huge = Array.from({ length: 3 }, (_, i) => ({ sql: `SELECT id FROM orders WHERE customer_id = $1 AND total_cents > ${i}`, source: `other/huge.ts:${i + 1}` }));
