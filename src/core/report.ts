@@ -53,14 +53,15 @@ export function escapeHtml(s: unknown): string {
 }
 
 /**
- * Text safe inside a Markdown table cell: no markup, no cell or row breaks (CR, LF, CRLF, NEL, line and paragraph
- * separators all become a space), no code spans, no control characters. Markdown's own way: a backslash before each
- * punctuation mark that could start markup — `<` (HTML, autolinks) and `&` (entities) too — never an HTML entity: a
- * backslash before an entity's `#` left `&\#39;`, which a Markdown viewer shows as `&#39;` (person52 L-3). Quotes need
- * nothing.
+ * Text safe inside a Markdown table cell: no markup, no cell or row breaks, no code spans, no control characters.
+ * Markdown's own way: a backslash before each punctuation mark that could start markup — `<` (HTML, autolinks) and `&`
+ * (entities) too — never an HTML entity: a backslash before an entity's `#` left `&\#39;`, which a Markdown viewer shows
+ * as `&#39;` (person52 L-3). Quotes need nothing. A line break (CR, LF, CRLF, NEL, line and paragraph separators) is the
+ * cell's own `<br>`, PG Lens's markup, never the text's: joined by a space, a fix's SQL ran into its explanation
+ * ("LIMIT $1 $2 = the sort key …", person54 L-4).
  */
 export function escapeMarkdownCell(s: unknown): string {
-  return oneLine(String(s ?? '').replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ')).replace(/[\\`*_[\]#|~<>&]/g, (c) => `\\${c}`);
+  return String(s ?? '').split(/\r\n|[\r\n\u0085\u2028\u2029]/).map((line) => oneLine(line).replace(/[\\`*_[\]#|~<>&]/g, (c) => `\\${c}`)).join('<br>');
 }
 
 function sorted(findings: Located[]): Located[] {

@@ -95,8 +95,12 @@ describe('core/report', () => {
     assert.match(none, /No script: give source paths/);
   });
 
-  it('escapeMarkdownCell escapes cell breaks, code spans and markup', () => {
-    assert.equal(escapeMarkdownCell('a|b\n`c` <d>'), 'a\\|b \\`c\\` \\<d\\>');
+  it('escapeMarkdownCell escapes cell breaks, code spans and markup; a line break is the cell\'s own <br> (person54 L-4: a fix\'s SQL ran into its note)', () => {
+    assert.equal(escapeMarkdownCell('a|b\n`c` <d>'), 'a\\|b<br>\\`c\\` \\<d\\>');
+    assert.equal(escapeMarkdownCell('x\r\ny\u2028z\rw'), 'x<br>y<br>z<br>w');
+    assert.equal(escapeMarkdownCell('SELECT id FROM products WHERE id > $2 ORDER BY id LIMIT $1\n$2 = the sort key'), 'SELECT id FROM products WHERE id \\> $2 ORDER BY id LIMIT $1<br>$2 = the sort key');
+    // The text's own <br> stays text.
+    assert.equal(escapeMarkdownCell('<br>'), '\\<br\\>');
   });
 
   it("escapes for Markdown with backslashes, never HTML entities: quotes stay quotes (person52 L-3: `&\\#39;refundd&\\#39;`)", () => {
