@@ -62,6 +62,8 @@ export interface DbCall {
   conflict?: string;
   /** The columns the write's object literal names (`insert({ project_id: id, environment_name: env })`). */
   columns?: string[];
+  /** TypeScript: the row type the call's type argument gives (`Review` of `db.query<Review>(…)`), for a rewrite to keep. */
+  rowType?: string;
 }
 
 const CLIENTISH = /^(db|pool|client|conn|connection|con|pg|pgPool|pgClient|database|tx|trx|txn|transaction|knex|sql|prisma|em|manager|entityManager|dataSource|AppDataSource|sequelize|kysely|orm|dbClient|dbPool|writer|reader|primary|replica)$/;

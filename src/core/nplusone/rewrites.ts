@@ -153,6 +153,22 @@ function paramValues(call: DbCall, args: readonly string[] | undefined): string[
 /** A name usable as a JavaScript binding (and not a reserved word the shapes here would meet). */
 const JS_IDENT = /^(?!(?:default|class|function|new|delete|in|of|for|if|case|do|else|var|let|const|return|this|typeof|void|with|yield)$)[A-Za-z_$][\w$]*$/;
 
+/**
+ * The batched query's type argument from the loop's (`db.query<Review>` → `db.query<Review & { product_id: unknown }>`
+ * when the key column is selected only to group by): its rows keep their type (person54 L-5: the rewrite's rows were `any`).
+ */
+function rowsType(rowType: string | undefined, b: { keyAdded?: boolean; keyColumn: string }): string {
+  if (!rowType) return '';
+  if (!b.keyAdded) return `<${rowType}>`;
+  const key = JS_IDENT.test(b.keyColumn) ? b.keyColumn : JSON.stringify(b.keyColumn);
+  return `<${rowElement(rowType)} & { ${key}: unknown }>`;
+}
+
+/** A row type as one operand (`Review`, or `(A | B)` for a type written with operators). */
+function rowElement(rowType: string): string {
+  return /^[\w$.]+(?:<[^<>]*>)?$/.test(rowType) ? rowType : `(${rowType})`;
+}
+
 /** node-postgres and friends: one query for every key, rows grouped by the key the way the loop reads them. */
 function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite | undefined {
   const { call } = input;
@@ -173,12 +189,12 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
     : `// One query for all keys; rows grouped by ${b.keyColumn}.`;
   const code = [
     how,
-    `const { rows: allRows } = await ${client}.query(`,
+    `const { rows: allRows } = await ${client}.query${rowsType(call.rowType, b)}(`,
     `  \`${b.sql.replace(/`/g, '\\`').replace(/\n/g, '\n  ')}\`,`,
     `  [${args.join(', ')}],`,
     `);`,
     `// ${b.keyColumn} may arrive as a string (bigint): group by its text.`,
-    `const rowsByKey = new Map<string, typeof allRows>();`,
+    `const rowsByKey = new Map<string, ${call.rowType ? `${rowElement(call.rowType)}[]` : 'typeof allRows'}>();`,
     ...(b.keyAdded
       ? [
           `// ${b.keyColumn} is selected only to group by: each row is handed on without it, as the loop's query returned it.`,

@@ -561,7 +561,10 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     if (urlArgument(arg, a) || HTTP_CLIENT_TYPE.test(ctx.types.get(recv!) ?? '')) return undefined;
     const sql = sqlOf(arg, a);
     const library: Library = usesModule(ctx, /^mysql2?(\/promise)?$/) ? 'mysql2' : usesModule(ctx, /^(pg|pg-pool)$/) ? 'node-postgres' : usesModule(ctx, /^drizzle-orm/) ? 'drizzle' : ctx.clients.get(recv!)?.includes('postgres') || usesModule(ctx, /^postgres$/) ? 'postgres.js' : 'sql';
-    return { library, op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+    // `db.query<Review>(…)`: one type argument, the rows' type (person54 L-5: the batched rewrite dropped it).
+    const typeArgs = last.call ? named(field(last.call, 'type_arguments')).filter((t) => t.type !== 'comment') : [];
+    const rowType = typeArgs.length === 1 && typeArgs[0].text.length <= 120 ? typeArgs[0].text : undefined;
+    return { library, op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg, ...(rowType ? { rowType } : {}) };
   }
   return undefined;
 }

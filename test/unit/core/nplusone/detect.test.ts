@@ -66,6 +66,15 @@ export async function f() {
       assert.match(loop, /\n {2}const rows = rowsByKey\.get\(String\((product|order)\.id\)\) \?\? \[\];/, `${file}: this item's rows under the loop's own name\n${loop}`);
       assert.ok(loop.includes(`\n  ${assign}\n}`), `${file}: the loop body's assignment carried over\n${loop}`);
     }
+    // The call's row type is kept (person54 L-5: `db.query<Review>(…)` became `db.query(…)`, its rows `any`): the key
+    // column selected only to group by is added to it, and handed on without it.
+    const products = fs.readFileSync(path.join(shop, 'products.ts'), 'utf8');
+    const typed = ev((await detectNPlusOne(products, 'products.ts')).find((x) => ev(x).rewrite?.code.includes('rowsByKey'))!).rewrite.code;
+    assert.match(typed, /const \{ rows: allRows \} = await db\.query<Review & \{ product_id: unknown \}>\(/, typed);
+    assert.match(typed, /const rowsByKey = new Map<string, Review\[\]>\(\);/);
+    const untyped = ev((await detectNPlusOne(products.replace('db.query<Review>(', 'db.query('), 'products.ts')).find((x) => ev(x).rewrite?.code.includes('rowsByKey'))!).rewrite.code;
+    assert.match(untyped, /await db\.query\(\n/);
+    assert.match(untyped, /new Map<string, typeof allRows>\(\)/);
     // `const result = …` (the code reads result.rows) and a renamed destructuring.
     const named = (await detectNPlusOne(`async function f(db, users) {\n  for (const user of users) {\n    const result = await db.query('SELECT * FROM orders WHERE user_id = $1', [user.id]);\n    user.orders = result.rows;\n    count += result.rows.length;\n  }\n}`, 'x.ts'))[0];
     assert.match(ev(named).rewrite.code, /\n {2}const result = \{ rows: rowsByKey\.get\(String\(user\.id\)\) \?\? \[\] \};[^\n]*\n {2}user\.orders = result\.rows;\n {2}count \+= result\.rows\.length;\n\}$/);
