@@ -168,7 +168,7 @@ const POSITIONAL = /^(?:\$\d+|\?|%s)$/;
  * The argument the call passes for each positional placeholder, as written: the arguments after the SQL's, or the
  * items of the one literal list there. Nothing when a placeholder is named or the values cannot be read one for one.
  */
-function callArguments(params: SqlParam[], root: Node, callNode: Node, profile: LanguageProfile): void {
+function callArguments(params: SqlParam[], root: Node, callNode: Node, profile: LanguageProfile, constant: (n: Node) => string | undefined): void {
   if (!params.length || params.some((p) => !POSITIONAL.test(p.source.trim()) || p.spliced)) return;
   // The call's argument that holds the SQL (the root, or the expression the root sits in).
   let arg: Node = root;
@@ -191,8 +191,16 @@ function callArguments(params: SqlParam[], root: Node, callNode: Node, profile: 
   if (values.some((v) => spread.has(v.type))) return;
   const count = Math.max(...params.map((p) => p.index));
   if (count > values.length || count < values.length - optional) return;
-  for (const p of params) p.argument = values[p.index - 1].text.replace(/\s+/g, ' ');
+  for (const p of params) {
+    const v = values[p.index - 1];
+    p.argument = v.text.replace(/\s+/g, ' ');
+    const value = constant(v);
+    if (value !== undefined) p.value = value;
+  }
 }
+
+/** A number or a boolean as the languages write them (`42`, `-1.5`, `true`, `False`). */
+const NUMBER_OR_BOOLEAN = /^(?:-?\d+(?:\.\d+)?|true|false|True|False)$/;
 
 const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
 
@@ -420,6 +428,12 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     return literalSeen ? parts : undefined;
   };
 
+  // An argument the code writes as a constant: a string literal without holes, a number, a boolean (SqlParam.value).
+  const constantValue = (n: Node): string | undefined => {
+    const lit = profile.literal(n, env, { tagged: false });
+    if (lit) return lit.every((p) => p.t === 'text') ? lit.map((p) => (p.t === 'text' ? p.text : '')).join('') : undefined;
+    return NUMBER_OR_BOOLEAN.test(n.text) ? n.text : undefined;
+  };
   const addSite = (root: Node, parts: Part[], api: string, style: PlaceholderStyle, confidence: number, used: Node[], callNode?: Node, spanNode?: Node): SqlSite | undefined => {
     const f = qmarkIfUnread(parts, style, lang)?.f ?? finishSql(parts, style);
     if (!f.sql) return undefined;
@@ -448,7 +462,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     };
     if (f.splicedNames) site.splicedNames = f.splicedNames;
     if (!callNode) delete site.callSpan;
-    else callArguments(site.params, root, callNode, profile);
+    else callArguments(site.params, root, callNode, profile, constantValue);
     for (const u of used) claimed.add(u.startIndex);
     siteRoots.add(root.startIndex);
     sites.push(site);
@@ -589,7 +603,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     const args = root.parent;
     if (site && args?.parent && /^arguments?(_list)?$/.test(args.type) && args.firstNamedChild?.startIndex === root.startIndex) {
       site.calledBy = { start: args.parent.startIndex, end: args.parent.endIndex };
-      callArguments(site.params, root, args.parent, profile);
+      callArguments(site.params, root, args.parent, profile, constantValue);
     }
     // The first piece given to a string builder (`new StringBuilder("SELECT …")`, `b.WriteString("SELECT …")`,
     // `sql.append("SELECT …")`): the statement is what the builder holds when it runs, built at run time.

@@ -19,6 +19,8 @@ export interface SqlParam {
    * when the call's values can be read one for one (no spread, no `args...`, as many values as placeholders).
    */
   argument?: string;
+  /** That argument's value when the code writes it as a constant (`paid` of `'paid'`, `20`, `true`): a value prompt starts with it. */
+  value?: string;
 }
 
 export interface SqlSite {

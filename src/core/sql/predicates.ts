@@ -883,11 +883,13 @@ export interface ParameterExample {
 }
 
 /**
- * The value a `$n` prompt starts with when the person gave none before: a page of 20 for LIMIT, the first page for
- * OFFSET, else the example from the column's statistics; '' (NULL) when there is none. Empty, Enter planned `LIMIT NULL`
- * over the whole table and the example stayed in the description (person23 LOW 6).
+ * The value a `$n` prompt starts with when the person gave none before: the constant the code passes for it (person54
+ * L-8: "In the code: 'paid'" with an empty box and pg_stats' "delivered" for example), else a page of 20 for LIMIT, the
+ * first page for OFFSET, else the example from the column's statistics; '' (NULL) when there is none. Empty, Enter
+ * planned `LIMIT NULL` over the whole table and the example stayed in the description (person23 LOW 6).
  */
-export function prefilledValue(use: string | undefined, example?: ParameterExample): string {
+export function prefilledValue(use: string | undefined, example?: ParameterExample, codeValue?: string): string {
+  if (codeValue !== undefined) return codeValue;
   if (use?.startsWith('LIMIT:')) return '20';
   if (use?.startsWith('OFFSET:')) return '0';
   return example?.value ?? '';
@@ -902,14 +904,14 @@ export function prefilledValue(use: string | undefined, example?: ParameterExamp
  * `required`: the NOT NULL column an INSERT gives `$n` or an UPDATE sets to it ("reviews.product_id"): no "Empty = NULL"
  * offered (person31 L2: PostgreSQL then refuses the statement).
  */
-export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: ParameterExample, required?: string): { title: string; prompt: string } {
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean, argument?: string, example?: ParameterExample, required?: string, codeValue?: string): { title: string; prompt: string } {
   const use = uses.get(n);
   // The code's own name for it (`updationTime` in `db.Query(sql, userID, updationTime)`), when the call site gives one.
   const named = argument && argument !== `$${n}` ? argument : undefined;
   const of = [named, count > 1 ? `${n} of ${count}` : ''].filter(Boolean).join(', ');
   return {
     title: `Value for $${n}${of ? ` (${of})` : ''}${use ? `: ${use}` : ''}`,
-    prompt: `${named ? `In the code: ${named}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example ? `For example ${shortValue(example.value)} (${example.kind === 'histogram' ? 'a value from the middle of the histogram' : 'the most common value'} of ${example.from} in pg_stats). ` : ''}${required ? `Required: ${required} is NOT NULL.` : 'Empty = NULL.'}`,
+    prompt: `${named ? `In the code: ${named}${codeValue !== undefined ? ' (filled in)' : ''}. ` : ''}${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}${example && codeValue === undefined ? `For example ${shortValue(example.value)} (${example.kind === 'histogram' ? 'a value from the middle of the histogram' : 'the most common value'} of ${example.from} in pg_stats). ` : ''}${required ? `Required: ${required} is NOT NULL.` : 'Empty = NULL.'}`,
   };
 }
 

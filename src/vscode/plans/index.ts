@@ -595,7 +595,7 @@ class PlansFeature implements vscode.Disposable {
       const argument = param?.argument ?? (param && !/^(\$\d+|\?|%s)$/.test(param.source.trim()) ? param.source.trim() : undefined);
       // A NOT NULL column's value (an INSERT's, an UPDATE's SET): no "Empty = NULL", and an empty answer is refused here.
       const must = required.get(i);
-      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i), must), value: before ? (last === undefined || last === null ? '' : String(last)) : prefilledValue(uses.get(i), examples.get(i)), ignoreFocusOut: true, ...(must ? { validateInput: (x: string) => (x === '' ? `${must} is NOT NULL: give a value` : undefined) } : {}) });
+      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array, argument, examples.get(i), must, param?.value), value: before ? (last === undefined || last === null ? '' : String(last)) : prefilledValue(uses.get(i), examples.get(i), param?.value), ignoreFocusOut: true, ...(must ? { validateInput: (x: string) => (x === '' ? `${must} is NOT NULL: give a value` : undefined) } : {}) });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }

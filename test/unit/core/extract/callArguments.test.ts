@@ -26,6 +26,13 @@ describe('core/extract: the argument a call passes for each positional placehold
     assert.deepEqual((await extractSqlSites(ts, 'typescript')).map((s) => [s.api, line(s.span.start), s.callSpan && [line(s.callSpan.start), line(s.callSpan.end)], s.calledBy]), [['pg.query', 3, [2, 5], undefined], ['pg.query', 6, [6, 6], undefined]]);
   });
 
+  it('a constant argument\'s value, for the value prompt to start with (person54 L-8: "In the code: \'paid\'" beside an empty box)', async () => {
+    const values = async (text: string, lang: string) => (await extractSqlSites(text, lang)).map((s) => [...s.params].sort((a, b) => a.index - b.index).map((p) => p.value));
+    assert.deepEqual(await values(`await db.query('UPDATE orders SET status = $2, total_cents = total_cents + 1 WHERE customer_id = $1', [id, 'paid']);\nawait db.query('SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3', [-1.5, true, \`x\${y}\`]);`, 'typescript'), [[undefined, 'paid'], ['-1.5', 'true', undefined]]);
+    assert.deepEqual(await values(`cur.execute("SELECT * FROM t WHERE a = %s AND b = %s", ("it's", False))`, 'python'), [['it\'s', 'False']]);
+    assert.deepEqual(await values('package p\nfunc f() { db.Query(`SELECT * FROM t WHERE a = $1 AND b = $2`, "x", n) }', 'go'), [['x', undefined]]);
+  });
+
   it('Go: the values after the SQL, with a named statement or a context first; nothing for args...', async () => {
     const go = `package repo
 func (r *R) Get(ctx context.Context, userID int64, updationTime int64, app string) {

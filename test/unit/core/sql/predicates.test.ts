@@ -225,5 +225,14 @@ describe('core/sql/predicates array parameters (Explain Analyze asks their value
     const uses = parameterUses('SELECT id FROM products WHERE id > $1 ORDER BY id LIMIT $2 OFFSET $3');
     assert.deepEqual([1, 2, 3].map((n) => prefilledValue(uses.get(n), n === 1 ? { value: '3920', from: 'products.id', kind: 'histogram' } : undefined)), ['3920', '20', '0']);
     assert.equal(prefilledValue(uses.get(1)), '');
+    // The constant the code passes comes first, and the prompt says it is filled in, with no pg_stats example beside it (person54 L-8).
+    assert.equal(prefilledValue(uses.get(2), undefined, '10'), '10');
+    const sets = parameterUses('UPDATE orders SET status = $2 WHERE customer_id = $1');
+    const example = { value: 'delivered', from: 'orders.status', kind: 'common' as const };
+    assert.equal(prefilledValue(sets.get(2), example, 'paid'), 'paid');
+    const prompt = valuePrompt(sets, 2, 2, false, "'paid'", example, undefined, 'paid').prompt;
+    assert.match(prompt, /^In the code: 'paid' \(filled in\)\. /);
+    assert.doesNotMatch(prompt, /delivered/);
+    assert.match(valuePrompt(sets, 2, 2, false, 'status', example).prompt, /For example delivered/);
   });
 });
