@@ -13,7 +13,7 @@ import { dialectOfFile, type DialectVerdict } from '../dialect';
 import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import { parseSql } from '../sql/parse';
-import { notInSubquery } from './notInSubquery';
+import { cteColumnSource, notInSubquery, type CteColumnSource } from './notInSubquery';
 import { closingEnd } from '../limits';
 import { writtenForClickHouse } from '../extract/looksLikeSql';
 import { declaredNotNull, ormDeclaredNotNull, type DeclaredIndexes } from '../sql/declaredIndexes';
@@ -74,17 +74,34 @@ function findFragmentNotIns(text: string, sites: readonly SqlSite[], declared?: 
       const where = shape[4];
       // `col IS NOT NULL`, or PostgreSQL's postfix `col NOTNULL` (the same test).
       const dropsNulls = !!where && new RegExp(String.raw`\b${column}\s+(?:is\s+not\s+null|notnull)\b`, 'i').test(where);
+      // The subquery reads a CTE the same literal writes (`inserted AS (INSERT … RETURNING cycle_id)`) in a statement the
+      // parser could not read whole: the CTE's own statement, parsed alone, is followed to its table as the SQL rule follows it.
+      const base = cteOfLiteral(lit.body, shape[3], column);
+      const table = base?.table ?? shape[3];
+      const col = base?.column.toLowerCase() ?? column;
       // The schema files (or the ORM's models) declare the column NOT NULL, as the SQL rule reads them.
-      const notNull = declaredNotNull(declared, shape[3], column) === true || ormDeclaredNotNull(declared, shape[3], column);
+      const notNull = !!base?.notNull || declaredNotNull(declared, table, col) === true || ormDeclaredNotNull(declared, table, col);
       const nullable = column === 'id' || notNull || dropsNulls ? false : undefined;
-      // As the SQL rule: `id` or a column declared NOT NULL cannot be NULL (info); `WHERE col IS NOT NULL` alone still
-      // hashes the whole table (warning), with another condition beside it only the planning problem remains (info); a
-      // column that may be NULL: warning.
-      const severity = column === 'id' || notNull || (dropsNulls && /\band\b/i.test(where ?? '')) ? 'info' : 'warning';
+      // As the SQL rule: `id` or a column declared NOT NULL cannot be NULL (info; a CTE's column only when its rows are
+      // narrowed, as the SQL rule reads a CTE); `WHERE col IS NOT NULL` alone still hashes the whole table (warning), with
+      // another condition beside it only the planning problem remains (info); a column that may be NULL: warning.
+      const severity = column === 'id' || (notNull && (!base || base.filtered || !!where)) || (dropsNulls && /\band\b/i.test(where ?? '')) ? 'info' : 'warning';
       out.push({ at, end: lit.start + close + 1, subquery, severity, nullable });
     }
   }
   return out;
+}
+
+/** `name AS (…)` after WITH or a comma in `body`: that CTE's statement parsed alone, followed to the table `column` comes from. */
+function cteOfLiteral(body: string, name: string, column: string): CteColumnSource | undefined {
+  if (!/^\w+$/.test(name)) return undefined;
+  const m = new RegExp(String.raw`(?:\bwith\s+(?:recursive\s+)?|,\s*)${name}\s+as\s*(?:(?:not\s+)?materialized\s*)?\(`, 'i').exec(body);
+  if (!m) return undefined;
+  const start = m.index + m[0].length;
+  const end = closingEnd(`${body} `, start, '(', ')', '');
+  if (end > body.length) return undefined;
+  const parsed = parseSql(body.slice(start, end - 1));
+  return parsed.ok && parsed.statements.length === 1 ? cteColumnSource(parsed.statements[0] as never, column) : undefined;
 }
 
 export function fragmentNotInAnalyzer(opts: { project?: DialectVerdict; declared?: DeclaredIndexes } = {}): Analyzer {

@@ -101,6 +101,15 @@ export const nonSargablePredicate: Rule = {
         f.message += ` Here its rows are reached by their primary key from ${via}, so the expression only filters the rows that lookup finds (a problem only if it finds many).`;
         f.evidence = { ...f.evidence, reachedBy: via };
       }
+      // `date_trunc('week', di.date) < $cutoff AND di.date < $bound`: the same WHERE compares the bare column with a value
+      // too, which an index of that column can serve; the expression only filters the rows that bound reads (issue 14,
+      // rulesn: a weekly roll-up job that states the sargable bound beside the truncation for the planner).
+      const bound = f.severity === 'warning' ? bareBoundBeside(ctx, n, wrapped.column) : undefined;
+      if (bound) {
+        f.severity = 'info';
+        f.message += ` Beside it the same WHERE bounds the column itself (${bound}), which an index of it can serve; the expression only filters the rows that bound reads (a problem only if it reads many).`;
+        f.evidence = { ...f.evidence, boundBy: bound };
+      }
       const spliced = f.severity === 'warning' ? splicedConditionBeside(ctx, n) : undefined;
       if (spliced) {
         f.severity = 'info';
@@ -150,6 +159,30 @@ function lookupText(eq: Node): string {
     return y?.type === 'ref' ? `${y.table?.name ? `${y.table.name}.` : ''}${y.name}` : y?.type === 'parameter' ? String(y.name) : String(y?.value ?? '…');
   };
   return `${side(eq.left)} = ${side(eq.right)}`;
+}
+
+/**
+ * Another condition ANDed with `cmp` that compares the bare `col` (the same qualifier and name, casts aside) with a value
+ * reading no column (`di.date < now()::date - $1 * INTERVAL '1 day'`, `created_at BETWEEN $1 AND $2`): its text, if any.
+ */
+function bareBoundBeside(ctx: StatementContext, cmp: Node, col: Node): string | undefined {
+  const same = (x: Node | undefined) => {
+    const y = stripCasts(x as Node);
+    return y?.type === 'ref' && y.name === col.name && (y.table?.name ?? null) === (col.table?.name ?? null);
+  };
+  for (const w of wheresOf(ctx.statement as Node)) {
+    const conjuncts = conjunctsOf(w);
+    const holder = conjunctHolding(conjuncts, cmp);
+    if (!conjuncts.includes(holder)) continue;
+    for (const c of conjuncts) {
+      if (c === holder) continue;
+      if (c.type === 'binary' && COMPARISON_OPS.has(String(c.op)) && c.op !== '<>' && c.op !== '!=') {
+        if ((same(c.left) && !referencesColumns(c.right)) || (same(c.right) && !referencesColumns(c.left))) return ctx.textOf(c);
+      }
+      if (c.type === 'ternary' && String(c.op).toUpperCase() === 'BETWEEN' && same(c.value) && !referencesColumns(c.lo) && !referencesColumns(c.hi)) return ctx.textOf(c);
+    }
+  }
+  return undefined;
 }
 
 /** The source of a parameter the code splices in whole as a condition ANDed with `cmp` (`WHERE {clause} AND …`), if any. */

@@ -34,6 +34,7 @@ export const notInSubquery: Rule = {
     // The subquery's table and column as written (for the schema files' NOT NULL, read where no database is given).
     let subColumn: { table: string; column: string } | undefined;
     let cteFiltered = false;
+    let base: CteColumnSource | undefined;
     if (item?.type === 'ref' && subTables.length) {
       const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
       const owner = subTables.length === 1 ? subTables[0] : subTables.find((f: Node) => item.table?.name && (f.name.alias ?? f.name.name) === item.table.name);
@@ -42,12 +43,13 @@ export const notInSubquery: Rule = {
       // selects it plainly from one (`WITH names AS (SELECT DISTINCT dataset_uuid, name FROM dataset_symlinks WHERE NOT
       // is_primary) … NOT IN (SELECT name FROM names)`), and the CTE's WHERE narrows it as the subquery's own would.
       const cte = subColumn && !owner.name.schema ? ctesOf(ctx.statement as Node).get(subColumn.table.toLowerCase()) : undefined;
-      const base = cte ? cteColumnSource(cte, subColumn!.column) : undefined;
+      base = cte ? cteColumnSource(cte, subColumn!.column) : undefined;
       if (base) {
         subColumn = { table: base.table, column: base.column };
         cteFiltered = base.filtered;
+        if (base.notNull) nullable = false;
       }
-      const col = resolveColumn(item, scope, ctx.evidence);
+      const col = nullable === false ? undefined : resolveColumn(item, scope, ctx.evidence);
       if (col?.column) nullable = !col.column.notNull;
       // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
       else if (nullable === undefined && String(item.name).toLowerCase() === 'id') nullable = false;
@@ -55,7 +57,9 @@ export const notInSubquery: Rule = {
     // `SELECT job_queue_id FROM jobs WHERE job_queue_id IS NOT NULL`: the subquery drops its NULLs itself, so only the
     // planning problem remains. Over the whole table otherwise (no other condition) it keeps its warning: NOT IN hashes
     // every row of it on each run, where NOT EXISTS probes an index.
-    let severity: 'info' | undefined = nullable === false ? 'info' : undefined;
+    // A CTE's INSERT … RETURNING of a column the insert fills with a primary key's `id`: no NULL, and a note only when the
+    // set is narrowed (the rows one statement writes are).
+    let severity: 'info' | undefined = nullable === false && (!base?.notNull || cteFiltered || !!sub.where) ? 'info' : undefined;
     if (nullable !== false && item?.type === 'ref' && sub.where) {
       const conds = conjunctsOf(sub.where);
       const dropsNulls = conds.some((c) => c.type === 'unary' && String(c.op).toUpperCase() === 'IS NOT NULL' && sameColumn(c.operand, item));
@@ -87,16 +91,64 @@ export const notInSubquery: Rule = {
   }, 'anywhere'),
 };
 
-/** The table and column a CTE's output `column` plainly selects from its one table, and whether its WHERE narrows it. */
-function cteColumnSource(cte: Node, column: string): { table: string; column: string; filtered: boolean } | undefined {
+export interface CteColumnSource {
+  table: string;
+  column: string;
+  /** The CTE's rows are narrowed: its WHERE, or the rows one INSERT writes. */
+  filtered: boolean;
+  /** The value is known not to be NULL whatever the table declares (an INSERT fills it from a primary key's `id`). */
+  notNull?: boolean;
+}
+
+/**
+ * The table and column a CTE's output `column` plainly selects from its one table, and whether its WHERE narrows it. A
+ * data-modifying CTE's `RETURNING` names a column of the table it writes (`refill AS (UPDATE "RateLimit" rl SET … WHERE
+ * … RETURNING rl.key)`): that column, narrowed by the UPDATE's or DELETE's WHERE; an INSERT's rows are the ones this
+ * statement writes, and a column it fills from a primary key's `id` (`INSERT INTO messages (cycle_id) SELECT cycle.id FROM
+ * cycles cycle … RETURNING cycle_id`) is not NULL whatever the table declares.
+ */
+export function cteColumnSource(cte: Node, column: string): CteColumnSource | undefined {
+  const want = column.toLowerCase();
+  if (cte?.type === 'update' || cte?.type === 'delete' || cte?.type === 'insert') {
+    const target: Node | undefined = cte.type === 'update' ? cte.table : cte.type === 'delete' ? cte.from : cte.into;
+    if (!target?.name) return undefined;
+    // An unqualified name of an UPDATE … FROM (or DELETE … USING) could be the other table's.
+    const others = cte.type === 'update' ? !!cte.from : cte.type === 'delete' ? !!cte.using : false;
+    const ofTarget = (e: Node) => (e.table?.name ? e.table.name === (target.alias ?? target.name) : !others);
+    for (const r of (cte.returning ?? []) as Node[]) {
+      const e = stripCasts(r.expr as Node);
+      const name = r.alias?.name ?? (e?.type === 'ref' ? e.name : undefined);
+      if (e?.type !== 'ref' || e.name === '*' || String(name).toLowerCase() !== want || !ofTarget(e)) continue;
+      if (cte.type !== 'insert') return { table: String(target.name), column: String(e.name), filtered: !!cte.where };
+      return { table: String(target.name), column: String(e.name), filtered: true, notNull: !cte.onConflict && insertedFromId(cte, String(e.name)) };
+    }
+    return undefined;
+  }
   const tables = (cte?.type === 'select' ? cte.from ?? [] : []).filter((f: Node) => f.type === 'table');
   if (cte?.type !== 'select' || tables.length !== 1 || (cte.from ?? []).length !== 1 || cte.groupBy) return undefined;
   for (const c of (cte.columns ?? []) as Node[]) {
     const e = stripCasts(c.expr as Node);
     const name = c.alias?.name ?? (e?.type === 'ref' ? e.name : undefined);
-    if (e?.type === 'ref' && e.name !== '*' && String(name).toLowerCase() === column.toLowerCase()) return { table: String(tables[0].name.name), column: String(e.name), filtered: !!cte.where };
+    if (e?.type === 'ref' && e.name !== '*' && String(name).toLowerCase() === want) return { table: String(tables[0].name.name), column: String(e.name), filtered: !!cte.where };
   }
   return undefined;
+}
+
+/**
+ * Does `INSERT INTO t (…, column, …) SELECT …, x.id, … FROM …` fill `column` with the `id` (by convention the primary key,
+ * never NULL) of a FROM item no outer join can leave empty?
+ */
+function insertedFromId(insert: Node, column: string): boolean {
+  const source: Node | undefined = insert.insert;
+  const names = ((insert.columns ?? []) as Node[]).map((c) => String(c?.name ?? '').toLowerCase());
+  const at = names.indexOf(column.toLowerCase());
+  if (source?.type !== 'select' || at < 0 || (source.columns ?? []).length !== names.length) return false;
+  const e = stripCasts(source.columns[at].expr as Node);
+  if (e?.type !== 'ref' || String(e.name).toLowerCase() !== 'id') return false;
+  const from = (source.from ?? []) as Node[];
+  if (from.some((f) => /RIGHT|FULL/i.test(String(f.join?.type ?? '')))) return false;
+  const owner = e.table?.name ? from.find((f) => f.type === 'table' && (f.name.alias ?? f.name.name) === e.table.name) : from.length === 1 ? from[0] : undefined;
+  return owner?.type === 'table' && (!owner.join || /^(INNER JOIN|JOIN)$/i.test(String(owner.join.type ?? 'JOIN')));
 }
 
 /** A subquery whose FROM is only set-returning calls over parameters and literals (`unnest($1, $2)`), with no WHERE reading a table. */
