@@ -17,7 +17,7 @@ import { writeStatementCalls } from '../../db/queryStats';
 import { PgLensError } from '../../db/errors';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
-import { compareWorkloads, parseWorkloadRun, workloadFromFile, type CodeStatement, type WorkloadRun, type WorkloadStatementRun } from '../../core/plan/workloadBenchmark';
+import { codeValuesSource, compareWorkloads, parseWorkloadRun, workloadFromFile, type CodeStatement, type WorkloadRun, type WorkloadStatementRun } from '../../core/plan/workloadBenchmark';
 import { lineStarts, positionAt } from '../../core/findings';
 import { progressLog, runScan, scanOptionsFrom } from './scan';
 import type { PlanTipInputs } from '../../core/plan/analyze';
@@ -363,7 +363,7 @@ async function runWorkload(values: { code?: string[]; db?: string; 'connect-time
 
 /** Where a workload statement's values came from, as its line says it. */
 function paramsSource(s: WorkloadStatementRun): string {
-  if (s.paramsFrom === 'code') return `values from ${oneLine(s.paramsAt ?? 'the code')}${s.paramsOthers?.length ? `; other values in ${oneLine(s.paramsOthers.join(', ')).slice(0, 200)}` : ''}`;
+  if (s.paramsFrom === 'code') return oneLine(codeValuesSource(s)).slice(0, 300);
   if (s.paramsFrom === 'yours') return 'given';
   if (s.paramsFrom === 'recorded' || !s.paramsFrom) return 'recorded';
   return s.standIn ? 'from pg_stats: a stand-in the app did not send, left out of the workload figures' : 'from pg_stats';
