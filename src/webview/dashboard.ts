@@ -12,7 +12,7 @@ import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
 import { countOf } from '../core/format';
-import { codeValuesSource } from '../core/plan/workloadBenchmark';
+import { codeValuesSource } from '../core/plan/benchmark';
 import { appendChartPoint, cacheHitRange, chartData, chartGaps, chartPoint, CHART_LINES, coarseStretches, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
 import { fmtByteRate, fmtBytes, fmtClockTick, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtSpan, oneLine } from './_format';
 

@@ -135,18 +135,6 @@ export function valuesFromCode(entry: string, code: readonly CodeStatement[], n:
   return { values: chosen.values, at: chosen.at, ...(chosen.own.length ? { ownParams: chosen.own } : {}), ...(others.length && chosen.calls !== undefined ? { calls: chosen.calls } : {}), others };
 }
 
-/**
- * Where a statement's values came from when the code wrote them, as the CLI's line and the dashboard's row say it: "values
- * from src/orders.ts:70", with the places sending other values — "(also sent with other values at src/admin.ts:12
- * ('pending'))", or, chosen by its calls, "(the place recorded sending it most: 120 calls; also sent with other values at …)"
- * (issue 20: the first place in file order was taken silently).
- */
-export function codeValuesSource(s: Pick<WorkloadStatementRun, 'paramsAt' | 'paramsOthers' | 'paramsAtCalls'>): string {
-  const others = s.paramsOthers?.length ? `also sent with other values at ${s.paramsOthers.join(', ')}` : '';
-  const busiest = s.paramsAtCalls !== undefined && others ? `the place recorded sending it most: ${s.paramsAtCalls.toLocaleString('en-US')} calls; ` : '';
-  return `values from ${s.paramsAt ?? 'the code'}${others ? ` (${busiest}${others})` : ''}`;
-}
-
 /** The note beside a value that stands in for a parameter the code passes itself (CodeValues.ownParams): that parameter's only. */
 export function ownParameterNote(k: number, src: ParamSource | undefined): string {
   const note = standInNote(src);

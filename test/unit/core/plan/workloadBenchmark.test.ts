@@ -1,7 +1,8 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
-import { codeValuesSource, compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+import { compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 import { constantsAtParameters, loadPgParser } from '../../../../src/core/sql/statement';
+import { codeValuesSource } from '../../../../src/core/plan/benchmark';
 
 describe('core/plan workload benchmark', () => {
   it('parameterSources: a column under the same function as its parameter (lower(email) = lower($1))', () => {
