@@ -5,7 +5,7 @@
  */
 import { castTypedParameters } from '../core/sql/parse';
 import { statementShape } from '../core/sql/predicates';
-import { isStandIn, parameterSources, standInNote, valuesFromCode, weightedPercentiles, type CodeStatement, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { isStandIn, ownParameterNote, parameterSources, standInNote, valuesFromCode, weightedPercentiles, type CodeStatement, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
 import { loadPgParser } from '../core/sql/statement';
 import { benchmark } from './benchmark';
 import type { Database } from './database';
@@ -56,15 +56,21 @@ export interface WorkloadBenchmarkOptions {
 }
 
 /** Values for the statement's parameters, or the reason one has none. */
-async function parameterValues(db: Database, text: string, n: number): Promise<{ values: (string | string[])[]; notes: (string | null)[] } | { skipped: string }> {
+async function parameterValues(db: Database, text: string, n: number, only?: readonly number[]): Promise<{ values: (string | string[] | undefined)[]; notes: (string | null)[] } | { skipped: string }> {
   const sources = parameterSources(text, n);
   const shape = statementShape(text);
-  const values: (string | string[])[] = [];
+  const values: (string | string[] | undefined)[] = [];
   const notes: (string | null)[] = [];
   for (let k = 0; k < n; k++) {
     const src = sources[k];
+    // `only`: the code's own parameters beside its literals (core valuesFromCode ownParams): a stand-in for each, said so.
+    if (only && !only.includes(k + 1)) {
+      values.push(undefined);
+      notes.push(null);
+      continue;
+    }
     if (!src) return { skipped: `$${k + 1} is not compared with a column (no value to draw from the statistics)` };
-    notes.push(standInNote(src));
+    notes.push(only ? ownParameterNote(k + 1, src) : standInNote(src));
     if (src.kind === 'literal') {
       values.push(src.value);
       continue;
@@ -128,10 +134,22 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
         if (n) s.paramsFrom = r.valuesFrom ?? 'recorded';
         if (r.valuesAt) s.paramsAt = r.valuesAt;
       } else if (fromCode) {
-        values = fromCode.values;
         s.paramsFrom = 'code';
         s.paramsAt = fromCode.at;
         if (fromCode.others.length) s.paramsOthers = fromCode.others;
+        if (fromCode.calls !== undefined) s.paramsAtCalls = fromCode.calls;
+        values = fromCode.values;
+        if (fromCode.ownParams?.length) {
+          // The code's literals where it writes them, a stand-in only for each parameter it passes itself (issue 20: one such
+          // parameter sent every $n to the statistics — `status = 'refunded'` ran as 'delivered').
+          const p = await parameterValues(db, text, n, fromCode.ownParams);
+          if ('skipped' in p) {
+            s.skipped = `${p.skipped} (the code's own parameter; the other values are the code's, at ${fromCode.at})`;
+            continue;
+          }
+          values = fromCode.values.map((v, k) => v ?? p.values[k]);
+          s.paramNotes = p.notes;
+        }
       } else {
         const p = await parameterValues(db, text, n);
         if ('skipped' in p) {

@@ -49,6 +49,8 @@ export interface WorkloadBenchRow {
   /** With paramsFrom 'code': where the code writes them (`src/orders.ts:70`), and the places sending other values. */
   paramsAt?: string;
   paramsOthers?: string[];
+  /** With paramsOthers: the calls recorded from paramsAt, when it was chosen as the place sending the statement most. */
+  paramsAtCalls?: number;
   /** Run on stand-in values the app did not send (the statistics'): left out of the workload's figures. */
   standIn?: boolean;
   /** Per parameter: what a stand-in value is (a LIMIT's, any value for a select-list constant); null for the others. */

@@ -546,7 +546,7 @@ class DashboardPanel implements vscode.Disposable {
           },
         });
       });
-      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}), ...(s.paramsAt ? { paramsAt: s.paramsAt } : {}), ...(s.paramsOthers ? { paramsOthers: s.paramsOthers } : {}), ...(s.standIn ? { standIn: true } : {}), ...(s.paramNotes ? { paramNotes: s.paramNotes } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
+      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}), ...(s.paramsAt ? { paramsAt: s.paramsAt } : {}), ...(s.paramsOthers ? { paramsOthers: s.paramsOthers } : {}), ...(s.paramsAtCalls !== undefined ? { paramsAtCalls: s.paramsAtCalls } : {}), ...(s.standIn ? { standIn: true } : {}), ...(s.paramNotes ? { paramNotes: s.paramNotes } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
       const ran = rows.filter((r) => !r.skipped).length;
       this.ctx.log.info(`Dashboard: workload benchmark on ${conn.profile.name}: ${ran} of ${countOf(rows.length, 'statement')} run in ${Math.round((Date.now() - started) / 1000)} s.`);
       this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${countOf(rows.length, 'statement')} run, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, ...(run.workloadWithStandIns !== undefined ? { workloadWithStandIns: run.workloadWithStandIns } : {}), runs: RUNS });

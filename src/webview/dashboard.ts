@@ -12,6 +12,7 @@ import type { HealthFinding } from '../core/health/types';
 import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
 import { countOf } from '../core/format';
+import { codeValuesSource } from '../core/plan/benchmark';
 import { appendChartPoint, cacheHitRange, chartData, chartGaps, chartPoint, CHART_LINES, coarseStretches, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
 import { fmtByteRate, fmtBytes, fmtClockTick, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtSpan, oneLine } from './_format';
 
@@ -496,10 +497,10 @@ function workloadBenchView(): HTMLElement | null {
  * or drawn from the column statistics (the most common value) — those can be far from the app's (a rare status the
  * code names), and without saying so a p50 of 262 ms reads as the app's.
  */
-function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom'], notes?: readonly (string | null)[], row?: Pick<WorkloadBenchRow, 'paramsAt' | 'paramsOthers' | 'standIn'>): Child[] {
+function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom'], notes?: readonly (string | null)[], row?: Pick<WorkloadBenchRow, 'paramsAt' | 'paramsOthers' | 'paramsAtCalls' | 'standIn'>): Child[] {
   if (!params?.length) return [];
   const source = from === 'recorded' ? 'values the app sent (recorded)' : from === 'yours' ? 'values you gave'
-    : from === 'code' ? `values from ${oneLine(row?.paramsAt ?? 'the code', 120)}${row?.paramsOthers?.length ? `; other values in ${oneLine(row.paramsOthers.join(', '), 160)}` : ''}`
+    : from === 'code' ? oneLine(codeValuesSource(row ?? {}), 300)
     : `values from the column statistics: a stand-in the app did not send${row?.standIn ? ', left out of the workload figures' : ''}`;
   // A stand-in (a LIMIT's 10, any value for a select-list constant) says so beside it: "limit $1 — with $1 = 10" read as
   // the app's value (person11 N25); the source in parentheses at the end is then that of the others.

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
-import { compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
+import { codeValuesSource, compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
 import { shortLine } from '../../core/format';
 import { explain, explainAnalyze } from '../../db/explain';
 import { writeStatementCalls } from '../../db/queryStats';
@@ -19,20 +19,76 @@ import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
 import { compareWorkloads, parseWorkloadRun, workloadFromFile, type CodeStatement, type WorkloadRun, type WorkloadStatementRun } from '../../core/plan/workloadBenchmark';
 import { lineStarts, positionAt } from '../../core/findings';
-import { runScan, scanOptionsFrom } from './scan';
+import { progressLog, runScan, scanOptionsFrom } from './scan';
+import type { PlanTipInputs } from '../../core/plan/analyze';
+import type { Database } from '../../db/database';
+import type { IndexSuggestion } from '../../db/advisor';
+import { decisionStatements, IndexDecider } from '../../db/indexDecision';
+import { decided } from '../../db/missingIndexAnalyzer';
+import { adviceTipAnswer, noIndexWhy, provedFigures } from '../../core/advice/missingIndex';
+import { fileStatementNotWorkload } from '../../core/advice/workload';
+import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
 import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
 
-async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
+/** The statement asked about: its SQL, and — from a file — its place and its file's kind of code (as `pg-lens advise --file` reads it). */
+interface ExplainedStatement {
+  sql: string;
+  where: string;
+  file?: { contextPath: string; context: CodeContext; text: string };
+}
+
+async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<ExplainedStatement> {
   if (values.file) {
     if (positionals.length) throw new UsageError('give either SQL or --file, not both');
     const line = values.line === undefined ? undefined : numberOption(values.line, '--line', 1, 1e9, { integer: true })!;
-    return (await readFileStatements(values.file, ctx, { line, one: true })).statements[0].site.sql;
+    const { full, text, statements } = await readFileStatements(values.file, ctx, { line, one: true });
+    const contextPath = contextPathIn(ctx.cwd, full);
+    return { sql: statements[0].site.sql, where: `${values.file}:${statements[0].line}`, file: { contextPath, context: codeContextOf(contextPath, text), text } };
   }
   if (positionals.length !== 1) throw new UsageError('give the SQL as one argument (quote it), or --file F [--line N]');
-  return positionals[0];
+  return { sql: positionals[0], where: 'statement' };
+}
+
+/**
+ * The index decision's answer for the statement explained, as the plan's tips take it (AnalyzeOptions.provedIndexes,
+ * adviceAnswer): the one decision `pg-lens advise` makes for it (db/indexDecision IndexDecider over the statement and
+ * pg_stat_statements' busiest, real trial builds allowed and rolled back when HypoPG is not there), and the editor's Open Plan
+ * reads (provedFigures, adviceTipAnswer). Before, explain ran no decision and its tip named an index of its own, unproved
+ * (person53 L-6: orders (customer_id) "not proved" where advise, scan and the editor proved orders (customer_id, placed_at
+ * DESC), 1,349 → 28.0). `advice` is the JSON's: the decided suggestions in `pg-lens advise`'s shape.
+ */
+async function indexDecisionFor(db: Database, st: ExplainedStatement, opts: { trustFunctions?: string[]; log: (line: string) => void }): Promise<{ inputs: PlanTipInputs; advice: Record<string, unknown> }> {
+  await loadPgParser(); // what is DDL (notWorkload), statement shapes
+  // Not the app's workload (a one-off script's, a test's, a migration's): no index — the answer advise and the editor give.
+  const notWorkload = st.file ? fileStatementNotWorkload({ sql: st.sql, source: st.file.contextPath, contextPath: st.file.contextPath, text: st.file.text }) : undefined;
+  if (notWorkload) return { inputs: { adviceAnswer: notWorkload.replace(/\.$/, '') }, advice: { suggestions: [], answer: notWorkload } };
+  const info = await db.serverInfo();
+  const decider = new IndexDecider(db, { info, trustFunctions: opts.trustFunctions, realIndexes: true, askedFor: true, log: opts.log });
+  const sources = await decisionStatements(db, [{ sql: st.sql, source: st.where, ...(st.file ? { context: st.file.context } : {}) }], { info });
+  const decision = await decider.decide(sources.statements, { focus: [st.sql] });
+  const d = decided(decider, st.sql, decision);
+  const own = decider.advice.get(st.sql);
+  const words = { minCostReduction: 0.3, sizeSetting: '--max-table-size-mb', adviser: '`pg-lens advise`' };
+  const provedIndexes = provedFigures(d?.suggestions ?? [], d);
+  const answer = own?.status === 'ok' || !own ? adviceTipAnswer(d, own, words) : undefined;
+  const shared = Object.fromEntries((d?.suggestions ?? []).flatMap((s) => (d?.alsoServes[s.ddl]?.length ? [[s.ddl, d.alsoServes[s.ddl]]] : [])));
+  return {
+    inputs: { ...(provedIndexes.length ? { provedIndexes } : {}), ...(answer !== undefined ? { adviceAnswer: answer } : {}) },
+    advice: {
+      suggestions: (d?.suggestions ?? []).map(suggestionShape),
+      ...(Object.keys(shared).length ? { alsoServes: shared } : {}),
+      ...(own?.proofNote ? { proofNote: own.proofNote } : {}),
+      ...(own && own.status !== 'ok' ? { error: own.message } : !d?.suggestions.length && own ? { answer: noIndexWhy(own, d?.withheld ?? [], words) } : {}),
+    },
+  };
+}
+
+/** A suggestion in `pg-lens advise --format json`'s shape (its publicShape). */
+function suggestionShape(s: IndexSuggestion): Record<string, unknown> {
+  return { ddl: s.ddl, table: s.table, columns: s.columns, method: s.method, where: s.where, include: s.include, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason };
 }
 
 export const explainCommand: CliCommand = {
@@ -54,7 +110,8 @@ export const explainCommand: CliCommand = {
     const trustFunctions = values['trust-function'];
     // Milliseconds; checked before anything is read or sent (a bad value must never switch the timeouts off).
     const timeoutMs = numberOption(values.timeout, '--timeout', 1, 3_600_000, { integer: true }) ?? 30000;
-    const sql = await statementFrom(values, positionals, ctx);
+    const asked = await statementFrom(values, positionals, ctx);
+    const sql = asked.sql;
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000), production: values.production, connectTimeout: values['connect-timeout'] });
     try {
@@ -68,8 +125,13 @@ export const explainCommand: CliCommand = {
       // The inputs the editor's plan viewer weighs too (person43 M1): a DELETE's or UPDATE's calls, so a one-off write is
       // told "not worth it for a one-off statement" here as there.
       const calls = await writeStatementCalls(db, r.json, r.sql, (m) => ctx.err(`pg-lens explain: ${m}`));
+      // The tips' index: the one decision advise, scan and the editor make, proved by the planner (person53 L-6); its
+      // trial builds and reused proofs said on one stderr line, as advise says them (--verbose is advise's, not explain's).
+      const { log, summary } = progressLog('explain', false, ctx.err);
+      const index = await indexDecisionFor(db, asked, { trustFunctions, log });
+      for (const l of summary()) ctx.err(l.replace(/ \(--verbose lists them\)$/, ''));
       // Tips point to this terminal's index advisor, not the editor's "Suggest indexes" (person53 L-6).
-      const plan = analyzePlanWith(r.json, r, calls === undefined ? {} : { statementCalls: calls }, { adviser: '`pg-lens advise`' });
+      const plan = analyzePlanWith(r.json, r, { ...index.inputs, ...(calls === undefined ? {} : { statementCalls: calls }) }, { adviser: '`pg-lens advise`' });
       if (values.format === 'json') {
         ctx.out(JSON.stringify({
           sql: r.sql,
@@ -78,6 +140,7 @@ export const explainCommand: CliCommand = {
           rolledBack: values.analyze ? true : undefined,
           plan: [r.json],
           summary: planSummary(plan),
+          indexAdvice: index.advice,
         }, null, 2));
       } else {
         const how = r.method === 'generic-plan' || r.method === 'prepare-generic' ? ' (generic plan: parameter values unknown)' : '';
@@ -300,7 +363,7 @@ async function runWorkload(values: { code?: string[]; db?: string; 'connect-time
 
 /** Where a workload statement's values came from, as its line says it. */
 function paramsSource(s: WorkloadStatementRun): string {
-  if (s.paramsFrom === 'code') return `values from ${oneLine(s.paramsAt ?? 'the code')}${s.paramsOthers?.length ? `; other values in ${oneLine(s.paramsOthers.join(', ')).slice(0, 200)}` : ''}`;
+  if (s.paramsFrom === 'code') return oneLine(codeValuesSource(s)).slice(0, 300);
   if (s.paramsFrom === 'yours') return 'given';
   if (s.paramsFrom === 'recorded' || !s.paramsFrom) return 'recorded';
   return s.standIn ? 'from pg_stats: a stand-in the app did not send, left out of the workload figures' : 'from pg_stats';

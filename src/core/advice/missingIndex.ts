@@ -358,13 +358,16 @@ export function adviceNoIndexNote(decided: { suggestions: readonly unknown[]; wi
 export function adviceTipAnswer(
   decided: { suggestions: readonly Parameters<typeof provedFigures>[0][number][]; withheld?: Parameters<typeof withheldAnswer>[0] } | undefined,
   own: (Parameters<typeof noIndexAnswer>[0] & { status: string; message?: string }) | undefined,
-  o: { minCostReduction: number; sizeSetting: string },
+  o: { minCostReduction: number; sizeSetting: string; adviser?: string },
 ): string {
   if (!decided || !own) return ADVICE_PENDING;
   const proved = provedFigures(decided.suggestions);
   // Proved on another table of the statement, or on this one when it had other indexes than the plan shows.
   if (proved.length) return `PG Lens's index advice proposes ${proved.map((p) => p.title).join(' and ')} for this statement`;
-  if (decided.suggestions.length) return `PG Lens's index advice proposes ${indexDefinitionTitle(decided.suggestions[0])} for this statement, not proved by the planner: see "Suggest indexes"`;
+  // Not proved: why, as the advice says it (`pg-lens explain`: "HypoPG is not available on this server; …"), and where to
+  // ask it — the editor's "Suggest indexes" or the terminal's `pg-lens advise` (AnalyzeOptions.adviser).
+  const why = o.adviser && own.proofNote ? ` (${own.proofNote})` : '';
+  if (decided.suggestions.length) return `PG Lens's index advice proposes ${indexDefinitionTitle(decided.suggestions[0])} for this statement, not proved by the planner${why}: see ${o.adviser ?? '"Suggest indexes"'}`;
   // An answer that says "No index: …" itself (neverMatchesAnswer) is not said twice.
   return `No index for it: ${noIndexWhy(own, decided.withheld ?? [], o).replace(/^No index: /, '').replace(/\.$/, '')}`;
 }

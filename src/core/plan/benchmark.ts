@@ -120,3 +120,15 @@ export function benchmarkRunningLine(done: number, total: number, statement?: st
   return `Benchmark running (read-only, rolled back): ${runs}${statement ? ` of ${statement}` : ''} — its figures show here when it ends.`;
 }
 
+/**
+ * Where a statement's values came from when the code wrote them, as the CLI's line and the dashboard's row say it: "values
+ * from src/orders.ts:70", with the places sending other values — "(also sent with other values at src/admin.ts:12
+ * ('pending'))", or, chosen by its calls, "(the place recorded sending it most: 120 calls; also sent with other values at …)"
+ * (issue 20: the first place in file order was taken silently). Here, not in workloadBenchmark.ts: the dashboard's webview
+ * says it too, and that module reads PostgreSQL's parser.
+ */
+export function codeValuesSource(s: { paramsAt?: string; paramsOthers?: readonly string[]; paramsAtCalls?: number }): string {
+  const others = s.paramsOthers?.length ? `also sent with other values at ${s.paramsOthers.join(', ')}` : '';
+  const busiest = s.paramsAtCalls !== undefined && others ? `the place recorded sending it most: ${s.paramsAtCalls.toLocaleString('en-US')} calls; ` : '';
+  return `values from ${s.paramsAt ?? 'the code'}${others ? ` (${busiest}${others})` : ''}`;
+}

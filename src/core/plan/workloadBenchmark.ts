@@ -7,7 +7,7 @@ import type { BenchmarkRunSummary } from './benchmark';
 import { captureEventsOf } from '../record/protocol';
 import { isRead, readsCatalog, touchesTables } from '../record/ping';
 import { roughNormalize } from '../record/statementText';
-import { splitSqlStatements } from '../extract/sqlLexer';
+import { maxParamIndex, splitSqlStatements } from '../extract/sqlLexer';
 import { constantsAtParameters, fingerprintSql, normalizeSql } from '../sql/statement';
 import { CostIndex } from '../cost';
 
@@ -79,12 +79,22 @@ export interface WorkloadStatement {
 export interface CodeStatement {
   sql: string;
   at: string;
+  /** The calls recorded from this place (a recording's), when known: of places sending other values, the busiest gives them. */
+  calls?: number;
 }
 
 /** The code's literals for a pg_stat_statements entry's `$1…$n`: where they were written, and the places sending other values. */
 export interface CodeValues {
-  values: string[];
+  /**
+   * Per `$n` of the entry: the code's constant there, or undefined where the code passes a parameter of its own (`customer_id
+   * = $1` beside `status = 'refunded'`: the entry's `$1` is the code's `$1`) — those are in `ownParams`, a stand-in each.
+   */
+  values: (string | undefined)[];
   at: string;
+  /** The entry's `$n` (1-based) the code passes as parameters of its own: no value in the code. */
+  ownParams?: number[];
+  /** The calls recorded from `at`, when the place was chosen by them (the busiest of the places sending other values). */
+  calls?: number;
   /** Other places of the code that send this statement with other literals (`src/admin.ts:12 ('pending')`). */
   others: string[];
 }
@@ -93,25 +103,45 @@ export interface CodeValues {
  * Values the application sends for a pg_stat_statements entry whose `$n` stand for constants written in the code
  * (pg_stat_statements keeps `status = $1` for the app's `status = 'refunded'`): the code's statements matched to the entry
  * as the cost lens matches them (CostIndex: fingerprint, then normalised text), and the constants at its `$1…$n`
- * (constantsAtParameters). Several places with different literals: the first in the order given is used, the others
- * named (which one the app calls more is not recorded). Undefined when no place of the code writes a constant at every
- * `$n` (a parameter the code passes has no value in the code). Call loadPgParser first.
+ * (constantsAtParameters). A statement that passes parameters of its own beside its literals (`customer_id = $1 AND status
+ * = 'refunded'`, kept as `$1 … $2`: PostgreSQL numbers the constants after the statement's own parameters) takes its
+ * literals where it has them; its own parameters are left undefined (`ownParams`), each a stand-in — before, one such
+ * parameter sent every `$n` to the statistics (issue 20). Several places with different literals: the one with the most
+ * calls recorded (`calls`), when known; else the first in the order given, the others named (`others`) so the line says
+ * "also sent with other values at …". Undefined when no place of the code writes a constant at any `$n`, or one place has a
+ * `$n` that is neither its constant nor its own parameter. Call loadPgParser first.
  */
 export function valuesFromCode(entry: string, code: readonly CodeStatement[], n: number): CodeValues | undefined {
   if (n < 1 || !code.length) return undefined;
   const index = new CostIndex([{ queryid: 'entry', query: entry, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
-  const found: { at: string; values: string[] }[] = [];
+  const found: { at: string; values: (string | undefined)[]; own: number[]; calls?: number }[] = [];
   for (const c of code) {
     if (!index.find(c.sql)) continue;
     const consts = constantsAtParameters(c.sql);
-    const values = consts ? Array.from({ length: n }, (_, i) => consts.get(i + 1)) : [];
-    if (values.length === n && values.every((v) => v !== undefined)) found.push({ at: c.at, values: values as string[] });
+    if (!consts) continue;
+    const mine = maxParamIndex(c.sql);
+    const values = Array.from({ length: n }, (_, i) => consts.get(i + 1));
+    const own = values.flatMap((v, i) => (v === undefined && i + 1 <= mine ? [i + 1] : []));
+    if (values.every((v, i) => v !== undefined || i + 1 <= mine) && own.length < n) found.push({ at: c.at, values, own, ...(c.calls !== undefined ? { calls: c.calls } : {}) });
   }
   if (!found.length) return undefined;
-  const [first] = found;
-  const same = (v: readonly string[]) => v.every((x, i) => x === first.values[i]);
-  const others = found.filter((f) => !same(f.values)).map((f) => `${f.at} (${f.values.map((v) => `'${v}'`).join(', ')})`);
-  return { values: first.values, at: first.at, others };
+  const same = (a: readonly (string | undefined)[], b: readonly (string | undefined)[]) => a.every((x, i) => x === b[i]);
+  const differ = found.some((f) => !same(f.values, found[0].values));
+  // The busiest place, when the calls of the places are known (ties: the first of them in the order given).
+  const counted = found.filter((f) => f.calls !== undefined);
+  const chosen = differ && counted.length ? counted.reduce((a, b) => (b.calls! > a.calls! ? b : a)) : found[0];
+  const shown = (v: readonly (string | undefined)[]) => v.map((x, i) => (x === undefined ? `$${i + 1}` : `'${x}'`)).join(', ');
+  const others = found.filter((f) => !same(f.values, chosen.values)).map((f) => `${f.at} (${shown(f.values)})`);
+  return { values: chosen.values, at: chosen.at, ...(chosen.own.length ? { ownParams: chosen.own } : {}), ...(others.length && chosen.calls !== undefined ? { calls: chosen.calls } : {}), others };
+}
+
+/** The note beside a value that stands in for a parameter the code passes itself (CodeValues.ownParams): that parameter's only. */
+export function ownParameterNote(k: number, src: ParamSource | undefined): string {
+  const note = standInNote(src);
+  // Any value does (a select-list constant): said as it is. A LIMIT's, an OFFSET's made-up value: named with the parameter.
+  if (note?.startsWith('any value')) return note;
+  if (src?.kind === 'literal') return `a stand-in for the code's own $${k} (${src.why}): the app's value was not recorded`;
+  return `a stand-in for the code's own $${k}, from the column statistics: the app's value was not recorded`;
 }
 
 export interface WorkloadStatementRun {
@@ -125,6 +155,8 @@ export interface WorkloadStatementRun {
   /** With paramsFrom 'code': where the code writes them (`src/orders.ts:70`), and the places sending other values. */
   paramsAt?: string;
   paramsOthers?: string[];
+  /** With paramsOthers: the calls recorded from `paramsAt`, when the place was chosen as the one sending it most. */
+  paramsAtCalls?: number;
   /**
    * Its values are stand-ins the app did not send (drawn from the column statistics, a LIMIT's 10): its samples are left
    * out of the workload's figures (person53 M-1: pg_stats' 'delivered', 27,145 rows, set the p99; the app sends 'refunded', 165).
@@ -158,6 +190,8 @@ export interface WorkloadRun {
 
 /** Whether a statement's values are stand-ins the app did not send: drawn from the statistics, or a LIMIT's made-up 10 (a select-list constant's any value changes nothing). */
 export function isStandIn(s: Pick<WorkloadStatementRun, 'paramsFrom' | 'paramNotes' | 'params'>, count: number): boolean {
+  // The code's literals with a stand-in for a parameter the code passes itself (ownParameterNote): not all the app's values.
+  if (s.paramsFrom === 'code') return (s.paramNotes ?? []).some((note) => !!note && !note.startsWith('any value'));
   if (s.paramsFrom !== 'statistics') return false;
   return Array.from({ length: count }, (_, i) => s.paramNotes?.[i]).some((note) => !note || !note.startsWith('any value'));
 }

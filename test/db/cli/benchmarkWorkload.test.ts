@@ -180,6 +180,36 @@ describe('pg-lens benchmark --workload', function () {
     assert.match(text.out, /^ {2}with them: p50 /m, text.out);
   });
 
+  it("a statement mixing the code's own parameter and a literal runs with the code's literal, a stand-in only for that parameter, said so (issue 20: before, every $n from pg_stats — 'delivered')", async function () {
+    if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
+    const a = t.admin;
+    await a.query(`CREATE TABLE m2_orders (id serial PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL);
+      INSERT INTO m2_orders (customer_id, status) SELECT g % 300, CASE WHEN g % 1000 = 0 THEN 'refunded' ELSE 'delivered' END FROM generate_series(1, 20000) g;
+      ANALYZE m2_orders`);
+    const code = path.join(dir, 'mixed');
+    fs.mkdirSync(path.join(code, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(code, 'src', 'refunds.ts'), [
+      "import { Pool } from 'pg';",
+      'const db = new Pool();',
+      'export async function refundsOf(customer: number) {',
+      "  return db.query(`SELECT id, status FROM m2_orders WHERE customer_id = $1 AND status = 'refunded'`, [customer]);",
+      '}',
+      '',
+    ].join('\n'));
+    // As the app sends it: its own $1 bound, the literal in the text (pg_stat_statements keeps `customer_id = $1 AND status = $2`).
+    for (let i = 0; i < 5; i++) await a.query("SELECT id, status FROM m2_orders WHERE customer_id = $1 AND status = 'refunded'", [i]);
+    const r = await run(['benchmark', '--db', t.url, '--workload', '--top', '50', '--runs', '2', '--format', 'json'], { cwd: code });
+    assert.equal(r.code, 0, r.err);
+    const st = JSON.parse(r.out).run.statements.find((x: any) => /FROM m2_orders WHERE customer_id = \$1 AND status = \$2/.test(x.query));
+    assert.ok(st, r.out.slice(0, 2000));
+    assert.deepEqual([st.paramsFrom, st.run?.params[1], st.paramsAt, st.standIn], ['code', 'refunded', 'src/refunds.ts:4', true], JSON.stringify(st));
+    assert.match(String(st.run.params[0]), /^\d+$/, 'a customer_id from the statistics');
+    assert.deepEqual(st.paramNotes, ["a stand-in for the code's own $1, from the column statistics: the app's value was not recorded", null]);
+    const text = await run(['benchmark', '--db', t.url, '--workload', '--top', '50', '--runs', '2'], { cwd: code });
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /FROM m2_orders WHERE customer_id = \$1 AND status = \$2\n\s+p50 .* · params \d+ \(a stand-in for the code's own \$1, from the column statistics: the app's value was not recorded\), refunded \(values from src\/refunds\.ts:4\)$/m, text.out);
+  });
+
   it("weights a statement by the application's calls: PG Lens's own Benchmark runs in this process are left out (person52 M-2)", async function () {
     if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
     const a = t.admin;

@@ -97,4 +97,11 @@ describe('core/plan tips of a statement of the code say the index advice\'s inde
     assert.match(adviceTipAnswer({ suggestions: [{ ...orders, costAfter: null, verifiedBy: 'none' }] }, ok, o), /proposes orders \(status\) for this statement, not proved by the planner/);
     assert.equal(adviceTipAnswer({ suggestions: [] }, { ...ok, servedBy: ['reviews_pid_created_idx'] }, o), 'No index for it: no index to add: an index it would use exists (reviews_pid_created_idx)');
   });
+
+  it('adviceTipAnswer in a terminal (`pg-lens explain`): an unproved index says why, and points to `pg-lens advise`, not the editor\'s button (person53 L-6)', () => {
+    const o = { minCostReduction: 0.2, sizeSetting: '--max-table-size-mb', adviser: '`pg-lens advise`' };
+    const own = { status: 'ok', considered: 1, tried: [] as unknown[], proofNote: 'HypoPG is not available on this server; a real index in a rolled-back transaction is only tried on development profiles' };
+    const unproved = { table: 'orders', costBefore: 900, costAfter: null, verifiedBy: 'none', columns: ['customer_id'], ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)' };
+    assert.equal(adviceTipAnswer({ suggestions: [unproved] }, own, o), 'PG Lens\'s index advice proposes orders (customer_id) for this statement, not proved by the planner (HypoPG is not available on this server; a real index in a rolled-back transaction is only tried on development profiles): see `pg-lens advise`');
+  });
 });

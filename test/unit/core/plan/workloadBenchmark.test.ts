@@ -1,7 +1,8 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
-import { compareWorkloads, isStandIn, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+import { compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 import { constantsAtParameters, loadPgParser } from '../../../../src/core/sql/statement';
+import { codeValuesSource } from '../../../../src/core/plan/benchmark';
 
 describe('core/plan workload benchmark', () => {
   it('parameterSources: a column under the same function as its parameter (lower(email) = lower($1))', () => {
@@ -100,3 +101,45 @@ describe('core/plan workload benchmark: values the code writes (person53 M-1)', 
     assert.equal(isStandIn({ paramsFrom: 'recorded' }, 1), false);
   });
 });
+
+describe('core/plan workload benchmark: a statement mixing the code\'s literals and its own parameters, and places sending other values (issue 20)', () => {
+  before(() => loadPgParser());
+  // pg_stat_statements numbers the constants after the statement's own parameters: the app's `customer_id = $1 AND status =
+  // 'refunded'` is kept as `customer_id = $1 AND status = $2`.
+  const entry = 'SELECT id, total_cents FROM orders WHERE customer_id = $1 AND status = $2 ORDER BY placed_at DESC LIMIT $3';
+  const mixed = "SELECT id, total_cents FROM orders WHERE customer_id = $1 AND status = 'refunded' ORDER BY placed_at DESC LIMIT 20";
+
+  it('valuesFromCode: the code\'s literal at each $n it writes one, its own $1 left for a stand-in (before: undefined, every $n from pg_stats)', () => {
+    assert.deepEqual(valuesFromCode(entry, [{ sql: mixed, at: 'src/orders.ts:90' }], 3), { values: [undefined, 'refunded', '20'], at: 'src/orders.ts:90', ownParams: [1], others: [] });
+    // A place passing every $n itself gives nothing of the code's (the statistics then, as before).
+    assert.equal(valuesFromCode(entry, [{ sql: 'SELECT id, total_cents FROM orders WHERE customer_id = $1 AND status = $2 ORDER BY placed_at DESC LIMIT $3', at: 'src/a.ts:1' }], 3), undefined);
+  });
+
+  it('ownParameterNote: a stand-in for that parameter only, named', () => {
+    assert.equal(ownParameterNote(1, { kind: 'column', column: 'customer_id' }), "a stand-in for the code's own $1, from the column statistics: the app's value was not recorded");
+    assert.equal(ownParameterNote(3, { kind: 'literal', value: '10', why: 'LIMIT' }), "a stand-in for the code's own $3 (LIMIT): the app's value was not recorded");
+    assert.equal(ownParameterNote(2, { kind: 'literal', value: '1', why: 'a constant of the select list' }), 'any value: a constant of the select list');
+  });
+
+  it('isStandIn: the code\'s literals with a stand-in for its own parameter are not all the app\'s values', () => {
+    assert.equal(isStandIn({ paramsFrom: 'code', paramNotes: [ownParameterNote(1, { kind: 'column', column: 'customer_id' }), null, null] }, 3), true);
+    assert.equal(isStandIn({ paramsFrom: 'code', paramNotes: [null, null] }, 2), false);
+  });
+
+  const refunds = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+  const at = (status: string, where: string, calls?: number) => ({ sql: `SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = '${status}' ORDER BY placed_at DESC`, at: where, ...(calls !== undefined ? { calls } : {}) });
+
+  it('valuesFromCode: places sending other values — the one with the most recorded calls when known, not the first in file order', () => {
+    const v = valuesFromCode(refunds, [at('pending', 'src/admin.ts:12', 3), at('refunded', 'src/orders.ts:70', 465)], 1);
+    assert.deepEqual(v, { values: ['refunded'], at: 'src/orders.ts:70', calls: 465, others: ["src/admin.ts:12 ('pending')"] });
+    assert.equal(codeValuesSource({ paramsAt: v!.at, paramsOthers: v!.others, paramsAtCalls: v!.calls }), "values from src/orders.ts:70 (the place recorded sending it most: 465 calls; also sent with other values at src/admin.ts:12 ('pending'))");
+  });
+
+  it('codeValuesSource: calls not known — the first place, the others said as "also sent with other values at"', () => {
+    const v = valuesFromCode(refunds, [at('pending', 'src/admin.ts:12'), at('refunded', 'src/orders.ts:70')], 1);
+    assert.deepEqual(v, { values: ['pending'], at: 'src/admin.ts:12', others: ["src/orders.ts:70 ('refunded')"] });
+    assert.equal(codeValuesSource({ paramsAt: v!.at, paramsOthers: v!.others }), "values from src/admin.ts:12 (also sent with other values at src/orders.ts:70 ('refunded'))");
+    assert.equal(codeValuesSource({ paramsAt: 'src/orders.ts:70' }), 'values from src/orders.ts:70');
+  });
+});
+
