@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
-import { codeValuesSource, compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
+import { codeValuesSource, compareBenchmarks, noRowsNote, workloadLines } from '../../core/plan/benchmark';
 import { shortLine } from '../../core/format';
 import { explain, explainAnalyze } from '../../db/explain';
 import { writeStatementCalls } from '../../db/queryStats';
@@ -344,10 +344,12 @@ async function runWorkload(values: { code?: string[]; db?: string; 'connect-time
         ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params ${oneLine(s.run.params.map((v, i) => `${v ?? 'NULL'}${s.paramNotes?.[i] ? ` (${s.paramNotes[i]})` : ''}`).join(', ')).slice(0, 160)} (${paramsSource(s)})` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
       }
       ctx.out('');
-      const standIns = run.statements.filter((s) => s.standIn).length;
-      const figures = (w: NonNullable<WorkloadRun['workload']>) => `p50 ${f(w.p50)} · p95 ${f(w.p95)} · p99 ${f(w.p99)} · mean ${f(w.mean)}`;
-      ctx.out(run.workload ? `Workload (weighted by calls${standIns ? `, without the ${standIns} statement(s) run on stand-in values` : ''}): ${figures(run.workload)}` : standIns ? `Workload: every statement run was run on stand-in values (no figure of the app's values).` : 'Workload: no statement could be run.');
-      if (run.workloadWithStandIns) ctx.out(`  with them: ${figures(run.workloadWithStandIns)} (not the app's: the stand-ins may select far more or fewer rows than the app's values)`);
+      // What the figure covers, in statements and calls (person54 M-1): one source of the wording with the dashboard.
+      const figures = (w: { p50: number; p95: number; p99: number; mean?: number }) => `p50 ${f(w.p50)} · p95 ${f(w.p95)} · p99 ${f(w.p99)}${w.mean !== undefined ? ` · mean ${f(w.mean)}` : ''}`;
+      const lines = workloadLines(run.statements.map((s) => ({ calls: s.calls, standIn: s.standIn, ran: !!s.run })), run.workload, run.workloadWithStandIns, figures);
+      ctx.out(lines.headline);
+      if (lines.warn) ctx.out(`  ${lines.warn}`);
+      if (lines.withStandIns) ctx.out(`  ${lines.withStandIns}`);
       if (cmp) {
         ctx.out('');
         ctx.out(`Against ${oneLine(values.compare!)}: ${cmp.improvements.length} faster, ${cmp.regressions.length} slower, ${cmp.changes.length - cmp.improvements.length - cmp.regressions.length} unchanged${cmp.missing.length ? `, ${cmp.missing.length} not in this run` : ''}`);

@@ -176,8 +176,8 @@ describe('pg-lens benchmark --workload', function () {
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /FROM m1_orders WHERE status = \$1 ORDER BY placed_at DESC\n\s+p50 .* · params refunded \(values from src\/orders\.ts:5\)$/m, text.out);
     assert.match(text.out, /FROM m1_other WHERE kind = \$1\n\s+p50 .* · params k\d \(from pg_stats: a stand-in the app did not send, left out of the workload figures\)$/m, text.out);
-    assert.match(text.out, /^Workload \(weighted by calls, without the \d+ statement\(s\) run on stand-in values\): p50 /m, text.out);
-    assert.match(text.out, /^ {2}with them: p50 /m, text.out);
+    assert.match(text.out, /^Workload \(weighted by calls; \d+ statements? run on the app's values, [\d,]+ of [\d,]+ calls \([\d.<]+%\); \d+ statements? on stand-in values left out\): p50 /m, text.out);
+    assert.match(text.out, /^ {2}With the stand-ins \(every statement run, [\d,]+ calls\): p50 /m, text.out);
   });
 
   it("a statement mixing the code's own parameter and a literal runs with the code's literal, a stand-in only for that parameter, said so (issue 20: before, every $n from pg_stats — 'delivered')", async function () {

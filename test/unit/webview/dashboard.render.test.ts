@@ -585,8 +585,21 @@ describe('webview/dashboard (in Chromium)', function () {
       const coded = await page.evaluate(() => ({ rows: [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent), all: document.querySelector('.workload-bench')?.textContent }));
       assert.match(coded.rows[0] ?? '', /with \$1 = refunded \(values from src\/orders\.ts:70\)/, coded.rows[0] ?? '');
       assert.match(coded.rows[1] ?? '', /with \$1 = 42 \(values from the column statistics: a stand-in the app did not send, left out of the workload figures\)/, coded.rows[1] ?? '');
-      assert.match(coded.all ?? '', /Workload \(weighted by calls, without the 1 statement run on stand-in values\): p50 [^·]+· p95 [^·]+· p99 7\.5/, coded.all ?? '');
-      assert.match(coded.all ?? '', /With the stand-ins: p50 [^·]+· p95 [^·]+· p99 600/, coded.all ?? '');
+      // What the figure covers, in statements and calls (person54 M-1).
+      assert.match(coded.all ?? '', /Workload \(weighted by calls; 1 statement run on the app's values, 285 of 295 calls \(97%\); 1 statement on stand-in values left out\): p50 [^·]+· p95 [^·]+· p99 7\.5/, coded.all ?? '');
+      assert.match(coded.all ?? '', /With the stand-ins \(every statement run, 295 calls\): p50 [^·]+· p95 [^·]+· p99 600/, coded.all ?? '');
+      assert.doesNotMatch(coded.all ?? '', /not the workload's/, 'covering 97% of the calls, no warning');
+      // One statement of 55 calls among 7,000 (person54 M-1: its figures were the headline): said not the workload's.
+      await post({ type: 'workloadResult', ok: true, message: '2 of 2 statements run, 20 runs each (rolled back).', runs: 20,
+        workload: { p50: 4.8, p95: 9.2, p99: 9.5, mean: 5 }, workloadWithStandIns: { p50: 0.9, p95: 5, p99: 9, mean: 1.2 }, rows: [
+          { id: '9', query, calls: 55, p50: 4.8, p95: 9.2, p99: 9.5, runs: 20, params: ['refunded'], paramsFrom: 'code', paramsAt: 'src/orders.ts:70' },
+          { id: '4', query: 'SELECT id FROM products ORDER BY id LIMIT $1 OFFSET $2', calls: 6945, p50: 0.9, p95: 1, p99: 1.1, runs: 20, params: ['10', '0'], paramsFrom: 'statistics', standIn: true, paramNotes: ["a stand-in for LIMIT: the app's value was not recorded", "a stand-in for OFFSET: the app's value was not recorded"] },
+        ] });
+      const low = await page.evaluate(() => ({ rows: [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.querySelector('.warn')?.textContent), all: document.querySelector('.workload-bench')?.textContent }));
+      assert.match(low.all ?? '', /1 statement run on the app's values, 55 of 7,000 calls \(0\.8%\)/, low.all ?? '');
+      assert.match(low.all ?? '', /That figure covers 0\.8% of the calls: it is not the workload's\./, low.all ?? '');
+      // A stand-in whose every value says so is marked and said left out (person54 L-3: plain text, yet left out).
+      assert.match(low.rows[1] ?? '', /\$2 = 0 \(a stand-in for OFFSET[^)]*\); left out of the workload figures$/, JSON.stringify(low.rows));
       // A stand-in says it is one, beside its value (person11 N25: "limit $1 — with $1 = 10" read as the app's 10).
       await post({ type: 'workloadResult', ok: true, message: '2 of 2 statements run, 20 runs each (rolled back).', workload: null, runs: 20, rows: [
         { id: '7', query: 'select "name" from "features" where "project" = $1 limit $2', calls: 5100, p50: 1, p95: 2, p99: 3, runs: 20, params: ['default', '10'], paramsFrom: 'statistics', paramNotes: [null, "a stand-in for LIMIT: the app's value was not recorded"] },
