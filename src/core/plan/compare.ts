@@ -284,7 +284,8 @@ export function planNowOffer(before: ComparedRun, connection: string | undefined
 }
 
 /**
- * The AFTER offers with no second plan of the BEFORE's statement, first first: after an analysed BEFORE (Explain Analyze,
+ * The AFTER pick's offers to plan the BEFORE's statement now (first when no second plan of it is known, else after those
+ * plans: person54 L-6), first first: after an analysed BEFORE (Explain Analyze,
  * or a pasted ANALYZE plan), Explain Analyze it now — times against times; the estimate alone compared an analysed plan
  * with an estimate (person45 L5) — with Explain Analyze's own safety (rolled back, its confirmations), never on a
  * read-only (production) profile; then planNowOffer's EXPLAIN. None where planNowOffer has none.

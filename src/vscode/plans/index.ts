@@ -715,16 +715,19 @@ class PlansFeature implements vscode.Disposable {
     // A brought plan whose statement cannot be told (no query text, no matching Query Identifier): listed after the
     // known ones and marked so (person29 M2), never compared silently.
     const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i), doubt: statementDoubt(known[before.i], known[x.i]) }));
+    const comparable = rest.filter((x) => !x.why && !x.doubt);
     const afterItems: { label: string; description?: string; detail?: string; i: number; why?: string; planNow?: 'analyze' | 'explain' }[] = [
-      ...rest.filter((x) => !x.why && !x.doubt),
+      ...comparable,
       ...rest.filter((x) => !x.why && x.doubt).map((x) => ({ ...x, detail: 'Cannot tell whether it is the same statement' })),
       ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' })),
     ];
-    // No second plan known to be of the statement: plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7);
+    // Plan it now (EXPLAIN, estimated) and compare, in one step (person28 L7): first when no second plan is known to be of
+    // the statement, else right after those plans — Enter still compares the two plans made (person11 Q10), and the after
+    // made now, after the change, is one step away (person54 L-6: with plans open it was not offered at all);
     // after an analysed BEFORE, Explain Analyze it first (person45 L5: an analysed plan was compared with an estimate).
     const current = this.ctx.connections.current;
-    const offers = rest.some((x) => !x.why && !x.doubt) ? [] : afterNowOffers(known[before.i], current?.profile.name, { readOnly: current?.db.readOnly });
-    afterItems.unshift(...offers.map((o) => ({ label: o.label, detail: o.detail, i: -1, planNow: o.way })));
+    const offers = afterNowOffers(known[before.i], current?.profile.name, { readOnly: current?.db.readOnly });
+    afterItems.splice(comparable.length, 0, ...offers.map((o) => ({ label: o.label, detail: o.detail, i: -1, planNow: o.way })));
     const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change', ignoreFocusOut: true });
     if (!after) return;
     if (after.planNow === 'analyze') return this.analyzeNowAndCompare(known[before.i], ed && site ? { site, uri: ed.document.uri } : undefined);

@@ -67,6 +67,12 @@ export const step: Step = {
         const rows = pickRows(title);
         await wb.see(rows, `the "${String(title)}" pick`, 30_000);
         log(`${String(title)} first row: ${(await rows.first().innerText()).replace(/\s+/g, ' ').slice(0, 160)}`);
+        // With a second plan of the statement made, the AFTER pick still offers to make one now, after it (person54 L-6).
+        if (/AFTER/.test(String(title))) {
+          const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+          log(`AFTER rows: ${JSON.stringify(texts.map((t) => t.slice(0, 80)))}`);
+          if (/Explain Analyze this statement now|Plan this statement now/.test(texts[0] ?? '') || !texts.some((t) => /Explain Analyze this statement now/.test(t))) throw new StepFailure(`expected the AFTER pick to list the plan made first and offer "Explain Analyze this statement now" after it; rows: ${JSON.stringify(texts)}`);
+        }
         await page.keyboard.press('Enter');
       }
       const compared = await wb.webview(/^Plan comparison/);
