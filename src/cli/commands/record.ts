@@ -21,7 +21,7 @@ import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
-import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
+import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
 import { localPgEnv } from './scan';
 import type { Database } from '../../db/database';
 import { describeError } from '../../db/errors';
@@ -35,7 +35,16 @@ import { foundStatementsOf, sameCall, type FoundStatement } from '../../core/adv
 /** A recorded call site's file, for the N+1 fix to read its line (the relation it reads, how); it throws when unreadable (summarize then goes by the conventions). */
 const readSource = (file: string): string | undefined => readRegularFileSync(file).toString('utf8');
 
-const USAGE = 'pg-lens record [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
+const OPTIONS: CliOption[] = [
+  { ...DB_OPTION_HELP.db, meaning: `the database to plan the recorded reads on and advise indexes for, the costliest ${RECORDED_DECISION_BATCH}` },
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  formatOption('text|json|sarif', 'with json and sarif the command\'s own output goes to stderr'),
+  { flag: '--fail-on n-plus-one', meaning: 'exit 1 when an N+1 was recorded, for CI' },
+  { flag: '--threshold N', meaning: 'calls of one statement from one call site in one unit of work that make an N+1', default: '5' },
+  { flag: '--values', meaning: 'also record the parameter values, which can be personal data', default: 'off' },
+];
+const USAGE = commandUsage('pg-lens record [{db}] [{connect-timeout}] [{production}] [{format}] [{fail-on}] [{threshold}] [{values}] -- <command…>', OPTIONS);
 
 /** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
 function assets(): CaptureAssets {
@@ -48,6 +57,7 @@ export const recordCommand: CliCommand = {
   name: 'record',
   summary: 'run a command (tests, a script, the app) and report the SQL it sent by line of code: N+1s per request/test, slowest statements, index advice',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, ctx) {
     const dash = argv.indexOf('--');
     if (dash < 0 || dash === argv.length - 1) throw new UsageError('give the command to run after --');
