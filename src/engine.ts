@@ -36,6 +36,7 @@ export { recordedAnalyzer, silencedRecordedLines, silencedRecordedNPlusOnes } fr
 export { appLanguages, captureStoppedText, otherLanguagesReportNote, recordedSiteReport, recordingStartedText, recordingStoppedText, recordText } from './core/record/format';
 export { ormHintLine, ORM_HINT_TITLE } from './core/record/firstHint';
 export { HEALTH_CHECKS, capFindings } from './core/health/index';
+export { neverMatchingFinding, neverMatchesAnswer } from './core/advice/neverMatches';
 export { DEFAULT_THRESHOLDS } from './core/health/types';
 export { cacheEstimate, formatCacheLens } from './core/health/checks/workload';
 export { foreignKeyAdviceLine } from './core/health/checks/indexes';

@@ -88,8 +88,58 @@ export interface CliContext {
 export interface CliCommand {
   name: string;
   summary: string;
+  /** Built from `options` by commandUsage: the usage line and the help's meanings come from one list and cannot drift. */
   usage: string;
+  /** Every option of the usage line, with its meaning and default: what `pg-lens <command> --help` prints (person53 L-4). */
+  options: readonly CliOption[];
   run(argv: string[], ctx: CliContext): Promise<number>;
+}
+
+/** One option of a command, as its usage line writes it and its help explains it. */
+export interface CliOption {
+  /** The option and its value as the usage line writes them: `--db URL`, `--fail-on error|warning|info|never`, `--verbose`. */
+  flag: string;
+  /** What it does, in a line (its help wraps it). */
+  meaning: string;
+  /** Its default, where it has one: `error`, `15 s`. */
+  default?: string;
+}
+
+/** An option's name: `fail-on` of `--fail-on error|warning|info|never`. */
+export function optionName(o: Pick<CliOption, 'flag'>): string {
+  return /^--([\w-]+)/.exec(o.flag)?.[1] ?? o.flag;
+}
+
+/**
+ * A command's usage line from its options: `template` places each by name in braces — `pg-lens scan [paths…] [{db}]
+ * [{exclude}]…` — and says the rest (brackets, `…`, positionals). An option the template does not place, or a name it
+ * places that is no option, throws when the command is defined: an option cannot be in the usage without its meaning.
+ */
+export function commandUsage(template: string, options: readonly CliOption[]): string {
+  const byName = new Map(options.map((o) => [optionName(o), o]));
+  const placed = new Set<string>();
+  const usage = template.replace(/\{([a-z][\w-]*)\}/g, (_, name: string) => {
+    const o = byName.get(name);
+    if (!o) throw new Error(`usage "${template}": no option named ${name}`);
+    placed.add(name);
+    return o.flag;
+  });
+  const left = [...byName.keys()].filter((n) => !placed.has(n));
+  if (left.length) throw new Error(`usage "${template}" does not place ${left.map((n) => `--${n}`).join(', ')}`);
+  return usage;
+}
+
+/** The options every command that talks to a database takes, as their help says them (DB_OPTIONS; docs/cli.md "The database"). */
+export const DB_OPTION_HELP = {
+  db: { flag: '--db URL', meaning: 'the database: a postgres:// URL or a libpq "key=value" string', default: 'PGLENS_DATABASE_URL, else DATABASE_URL, else the PG* variables' },
+  connectTimeout: { flag: '--connect-timeout S', meaning: 'seconds a new connection may take', default: 'connect_timeout in the URL, else PGCONNECT_TIMEOUT, else 15' },
+  production: { flag: '--production', meaning: 'a production server: read-only sessions, and no EXPLAIN ANALYZE, benchmark or real trial index', default: 'off; PGLENS_ENVIRONMENT=production sets it' },
+} satisfies Record<string, CliOption>;
+
+/** --format with the values a command takes (`text|json`) and what they print beside text, the default. */
+export function formatOption(values: string, detail?: string): CliOption {
+  const v = values.split('|');
+  return { flag: `--format ${values}`, meaning: `the output: ${v.slice(0, -1).join(', ')} or ${v[v.length - 1]}${detail ? `; ${detail}` : ''}`, default: 'text' };
 }
 
 /** A usage error unless --format is one of `allowed` (the message names them and quotes the value on one line). */

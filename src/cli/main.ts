@@ -5,7 +5,7 @@
 import { terminalSafe, errorMessage } from '../core/safeText';
 import { describeError } from '../db/errors';
 import { COMMANDS } from './commands/index';
-import { type CliCommand, type CliContext, EXIT, parseArgsMessage, UsageError } from './io';
+import { type CliCommand, type CliContext, EXIT, optionName, parseArgsMessage, UsageError } from './io';
 import { configureTreeSitterForCli } from '../node/treeSitterDir';
 
 export async function main(argv: string[], given: CliContext): Promise<number> {
@@ -48,7 +48,7 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
   } catch (e) {
     // An option without its value: one line saying what it takes (person42 L1: the message, then the whole usage line).
     if (e instanceof UsageError && e.option) {
-      const shape = new RegExp(`\\[(--${e.option} [^\\]]+)\\]`).exec(cmd.usage)?.[1];
+      const shape = cmd.options.find((o) => optionName(o) === e.option)?.flag;
       ctx.err(`pg-lens ${name}: ${errorMessage(e)}${shape && e.option !== 'db' ? ` (${shape})` : ''}`);
       return EXIT.usage;
     }
@@ -70,20 +70,40 @@ function wantsHelp(args: readonly string[]): boolean {
 }
 
 /**
- * A command's help: what it does, its usage line, and its options one a line — all read from the command's `usage`, the
- * one place its options are written for people (the option errors above read their shape from it too).
+ * A command's help: what it does, its usage line, and each option one a line with its meaning and default (person53 L-4:
+ * the options were listed without their meanings, which were only in docs/cli.md — a terminal user has no docs folder).
+ * All read from the command's `options`, the one list its usage line is built from.
  */
 export function commandHelp(cmd: CliCommand): string {
-  const options: string[] = [];
-  // `--name`, its value when it has one (`URL`, `text|json`, `FILE|-`, `5`), `(default …)`, and `]…` when repeatable.
-  for (const m of cmd.usage.matchAll(/--[a-z][\w-]*(?: (?!--)[^\s[\]()]+)?(?: \(default [^)]*\))?(?=(\](?:…|\.\.\.))?)/g)) {
-    const option = `${m[0]}${m[1] ? '  (repeatable)' : ''}`;
-    if (!options.includes(option)) options.push(option);
-  }
   const lines = [`pg-lens ${cmd.name}: ${cmd.summary}`, '', `usage: ${cmd.usage}`];
-  if (options.length) lines.push('', 'Options:', ...options.map((o) => `  ${o}`));
-  lines.push('', `Each option's meaning and default: docs/cli.md, "${cmd.name}".`);
+  if (cmd.options.length) lines.push('', 'Options:', ...optionLines(cmd));
   return lines.join('\n');
+}
+
+/** The widest flag kept in the left column; a wider one has its meaning on the next line. */
+const FLAG_COLUMN = 24;
+const HELP_WIDTH = 79;
+
+/** `  --flag VALUE   meaning (default …; repeatable)`, aligned, wrapped under HELP_WIDTH columns. */
+function optionLines(cmd: CliCommand): string[] {
+  const width = Math.max(0, ...cmd.options.map((o) => o.flag.length).filter((n) => n <= FLAG_COLUMN));
+  const indent = ' '.repeat(2 + width + 2);
+  const out: string[] = [];
+  for (const o of cmd.options) {
+    // Repeatable where the usage line writes `]…` (or `]...`) after it.
+    const repeatable = new RegExp(`${o.flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\](?:…|\\.\\.\\.)`).test(cmd.usage);
+    const notes = [...(o.default ? [`default: ${o.default}`] : []), ...(repeatable ? ['repeatable'] : [])];
+    const words = `${o.meaning}${notes.length ? ` (${notes.join('; ')})` : ''}`.split(' ');
+    const wrapped: string[] = [];
+    for (const w of words) {
+      const last = wrapped.length - 1;
+      if (last >= 0 && indent.length + wrapped[last].length + 1 + w.length <= HELP_WIDTH) wrapped[last] += ` ${w}`;
+      else wrapped.push(w);
+    }
+    if (o.flag.length > width) out.push(`  ${o.flag}`, ...wrapped.map((l) => indent + l));
+    else out.push(`  ${o.flag.padEnd(width)}  ${wrapped[0]}`, ...wrapped.slice(1).map((l) => indent + l));
+  }
+  return out;
 }
 
 if (require.main === module) {

@@ -192,6 +192,15 @@ export function findTable(facts: CatalogFacts, t: { schema?: string; name: strin
 }
 
 /** Look tables up by name as written (search_path order: earlier schemas win). */
+/**
+ * Whether a statement may be one that can never match a row (core/advice/neverMatches): it writes a literal, and one of
+ * its tables has a column whose values are listed (an enum, a CHECK list). The cheap test before the rule's check, which
+ * lives in the lazily loaded engine (db/advisor neverMatchingAdvice).
+ */
+export function mayNeverMatch(sql: string, tables: readonly TableFacts[]): boolean {
+  return sql.includes("'") && tables.some((t) => t.columns.some((c) => c.allowed));
+}
+
 export function tableLookup(tables: TableFacts[], searchPath: string[] = ['public']): (name: string, schema?: string) => TableFacts | undefined {
   const byKey = new Map<string, TableFacts>();
   for (const t of tables) byKey.set(`${t.schema}.${t.name}`, t);

@@ -8,12 +8,11 @@
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
 import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
-import { INDEX_MAX_SELECTIVITY, tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
+import { INDEX_MAX_SELECTIVITY, mayNeverMatch, tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, sameScans, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { countOf, formatCount, formatPercent, shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { costPhrase, earlierNote, indexDefinitionTitle, type NotTriedCandidate, type SummaryFigures } from '../core/advice/missingIndex';
-import { neverMatchesAnswer, neverMatchingFinding } from '../core/advice/neverMatches';
 import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
 import { constantShape, loadPgParser } from '../core/sql/statement';
 import { TimeSlice } from '../core/timeSlice';
@@ -250,8 +249,16 @@ const DEFAULT_MIN_REDUCTION = 0.3;
 /**
  * A statement that can never return a row or always fails (core/advice/neverMatches: the value-not-allowed rule's finding on
  * its tables' catalog facts): no advice, said in neverMatchesAnswer's words; no decision weighs it (issue 20, L-2).
+ * The check is the rules engine's, which lives in the lazily loaded engine (dist/engine.js, src/engine.ts): it is loaded
+ * only for a statement with a literal on a table with a column whose values are listed, so the editor bundle carries none
+ * of it (the CLI bundles the engine whole).
  */
 export function neverMatchingAdvice(sql: string, tables: readonly TableFacts[]): Omit<AdviceResult, 'elapsedMs'> | undefined {
+  if (!mayNeverMatch(sql, tables)) return undefined;
+  // A require, not import(): esbuild makes it the editor's require of ./engine.js as it makes loadEngine's import() one
+  // (esbuild.js lazyLibraries), and tsx's CommonJS hook (the db tests) resolves it, which it does not for import().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { neverMatchingFinding, neverMatchesAnswer } = require('../engine') as typeof import('../engine');
   const f = neverMatchingFinding(sql, tables);
   return f ? { status: 'not-analysed', message: neverMatchesAnswer(f), suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] } : undefined;
 }

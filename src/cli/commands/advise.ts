@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, readFileStatements, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, readFileStatements, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
@@ -22,12 +22,28 @@ import { summarize } from '../../core/record/aggregate';
 import { decidedWithPhrase, recordedDecisionInput, recordedFound, recordedToWeigh } from '../../core/record/advice';
 import { countOf } from '../../core/format';
 
-const USAGE = 'pg-lens advise [--db URL] [--connect-timeout S] [--production] [--workload [--min-calls 5]] [--recording RECORDING.jsonl]... [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
+const OPTIONS: CliOption[] = [
+  DB_OPTION_HELP.db,
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  { flag: '--workload', meaning: 'advise for pg_stat_statements\' busiest statements (and the --file\'s) as one workload' },
+  { flag: '--min-calls N', meaning: 'with --workload: weigh the statements with at least N calls in pg_stat_statements', default: '5' },
+  { flag: '--recording RECORDING.jsonl', meaning: 'weigh a recording, as the editor weighs its own: the file pg-lens record writes to PGLENS_CAPTURE_FILE' },
+  formatOption('text|json'),
+  { flag: '--min-cost-reduction 0..1', meaning: 'suggest an index only when it cuts the estimated cost by at least this share', default: '0.3' },
+  { flag: '--max-table-size-mb N', meaning: 'without HypoPG, build a real trial index (rolled back) only on tables up to N MB', default: '50' },
+  { flag: '--trust-function FN', meaning: 'plan even though the statement reaches FN, a function owned by a less privileged role' },
+  { flag: '--verbose', meaning: 'also list each trial index built, proof reused and candidate tried on stderr, and what --workload weighed' },
+  { flag: '--file F', meaning: 'advise for the SQL statements of a file, not SQL given as an argument' },
+  { flag: '--line N', meaning: 'with --file: only the statement whose SQL is on line N' },
+];
+const USAGE = commandUsage('pg-lens advise [{db}] [{connect-timeout}] [{production}] [{workload} [{min-calls}]] [{recording}]... [{format}] [{min-cost-reduction}] [{max-table-size-mb}] [{trust-function}]... [{verbose}] (SQL | {file} [{line}])', OPTIONS);
 
 export const advise: CliCommand = {
   name: 'advise',
   summary: 'suggest indexes for a statement, a file or the workload, each proved with the planner (HypoPG or a rolled-back real index)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
       ...DB_OPTIONS,

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { capabilityAdvice, humanSetting, shortVersion } from '../../core/connection/status';
-import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, EXIT, DB_OPTIONS, formatOption, openDatabase, checkFormat, FORMAT_OPTIONS } from '../io';
 import { oneLine } from '../../core/safeText';
+
+const OPTIONS: CliOption[] = [DB_OPTION_HELP.db, DB_OPTION_HELP.connectTimeout, DB_OPTION_HELP.production, formatOption('text|json', 'json is one object')];
 
 export const checkConnection: CliCommand = {
   name: 'check-connection',
   summary: 'connect, and print the server version, the settings that matter and the available extensions',
-  usage: 'pg-lens check-connection [--db URL] [--connect-timeout S] [--production] [--format text|json]',
+  usage: commandUsage('pg-lens check-connection [{db}] [{connect-timeout}] [{production}] [{format}]', OPTIONS),
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values } = parseArgs({ args: argv, options: { ...DB_OPTIONS, ...FORMAT_OPTIONS }, strict: true });
     checkFormat(values.format, ['text', 'json']);

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { codeValuesSource, compareBenchmarks, noRowsNote, workloadLines } from '../../core/plan/benchmark';
@@ -91,10 +91,31 @@ function suggestionShape(s: IndexSuggestion): Record<string, unknown> {
   return { ddl: s.ddl, table: s.table, columns: s.columns, method: s.method, where: s.where, include: s.include, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason };
 }
 
+const PARAM_OPTION: CliOption = { flag: '--param V', meaning: 'the value of $1, $2, … in order; NULL for null' };
+const TRUST_OPTION: CliOption = { flag: '--trust-function FN', meaning: 'plan even though the statement reaches FN, a function owned by a less privileged role' };
+
+const EXPLAIN_OPTIONS: CliOption[] = [
+  DB_OPTION_HELP.db,
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  { flag: '--analyze', meaning: 'run the statement, EXPLAIN ANALYZE, in a transaction that is always rolled back' },
+  { flag: '--allow-dml', meaning: 'with --analyze: also run writes, locking clauses and VOLATILE functions, still rolled back' },
+  { flag: '--allow-side-effects FN,…', meaning: 'with --analyze: allow these functions whose effects outlive the rollback, such as pg_advisory_lock' },
+  TRUST_OPTION,
+  PARAM_OPTION,
+  { flag: '--timeout MS', meaning: 'the server-side statement timeout, in milliseconds', default: '30000' },
+  formatOption('text|json', 'json carries the server\'s plan and its summary'),
+  { flag: '--file F', meaning: 'plan the statement of a file, not SQL given as an argument' },
+  { flag: '--line N', meaning: 'with --file: the statement whose SQL is on line N; needed when the file has several' },
+  { flag: '--plan FILE|-', meaning: 'read a plan (psql text, JSON or an auto_explain log; - for stdin) instead of planning' },
+  { flag: '--pick N', meaning: 'with --plan of a server log: which of its plans to open', default: 'the slowest' },
+];
+
 export const explainCommand: CliCommand = {
   name: 'explain',
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
-  usage: 'pg-lens explain [--db URL] [--connect-timeout S] [--production] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
+  usage: commandUsage('pg-lens explain [{db}] [{connect-timeout}] [{production}] [{analyze}] [{allow-dml}] [{allow-side-effects}] [{trust-function}]... [{param}]... [{timeout}] [{format}] (SQL | {file} [{line}] | {plan} [{pick}])', EXPLAIN_OPTIONS),
+  options: EXPLAIN_OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
       ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
@@ -253,10 +274,28 @@ function sqlLine(s: string, max: number): string {
   return oneLine(shortLine(s, max));
 }
 
+const BENCHMARK_OPTIONS: CliOption[] = [
+  DB_OPTION_HELP.db,
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  { flag: '--runs N', meaning: 'executions in all; with --workload, of each statement', default: '50; with --workload 20' },
+  { flag: '--concurrency K', meaning: 'sessions running them at once', default: '1' },
+  PARAM_OPTION,
+  { flag: '--save FILE', meaning: 'save the run as JSON, to compare with later' },
+  { flag: '--compare FILE', meaning: 'compare with a saved run: timings, plan changes, buffers per run' },
+  TRUST_OPTION,
+  formatOption('text|json'),
+  { flag: '--workload', meaning: 'replay the statements taking the most time in pg_stat_statements, read-only and rolled back' },
+  { flag: '--top N', meaning: 'with --workload: how many statements', default: '10; with --file all, up to 100' },
+  { flag: '--code PATH', meaning: 'with --workload: where to find the statements\' values in the code', default: 'the working folder' },
+  { flag: '--file STATEMENTS.sql|RECORDING.jsonl', meaning: 'with --workload: replay a .sql file\'s statements or a recording\'s reads instead' },
+];
+
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--connect-timeout S] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--code PATH]... [--file STATEMENTS.sql|RECORDING.jsonl])',
+  usage: commandUsage('pg-lens benchmark [{db}] [{connect-timeout}] [{production}] [{runs}] [{concurrency}] [{param}]... [{save}] [{compare}] [{trust-function}]... [{format}] (SQL | {workload} [{top}] [{code}]... [{file}])', BENCHMARK_OPTIONS),
+  options: BENCHMARK_OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' }, code: { type: 'string', multiple: true } });
     checkFormat(values.format, ['text', 'json']);

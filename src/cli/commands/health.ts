@@ -18,7 +18,7 @@ import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
-import { type CliCommand, type CliContext, commandArgs, EXIT, DB_OPTIONS, openDatabase, requireSomePath, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
+import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, type CliContext, commandArgs, EXIT, DB_OPTIONS, openDatabase, requireSomePath, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
 import { progressLog, runScan, scanOptionsFrom } from './scan';
 import { codeTableUsage } from './report';
 import { foundStatementsOf, type FoundStatement } from '../../core/advice/workload';
@@ -39,10 +39,25 @@ function findingToJson(f: HealthFinding) {
   };
 }
 
+const OPTIONS: CliOption[] = [
+  DB_OPTION_HELP.db,
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  formatOption('text|json', 'json is an array of findings'),
+  { flag: '--check ID', meaning: 'run only this check: unused-index, capacity-forecast, …', default: 'every check' },
+  { flag: '--min-severity error|warning|info', meaning: 'print only findings at this severity or above', default: 'info' },
+  { flag: '--history FILE', meaning: 'read a history file, the dashboard\'s format, for the trends; then add this run to it', },
+  { flag: '--size-budget SIZE', meaning: 'a database size, 500GB or 2TB, for capacity-forecast to count the days to' },
+  { flag: '--drop-min-stats-age-days N', meaning: 'call no index unused and offer no DROP while the statistics are younger than N days', default: '7' },
+  { flag: '--pgbouncer ADMIN-URL', meaning: 'PgBouncer\'s admin console, postgres://admin@host:6432/pgbouncer, for pool-sizing' },
+  { flag: '--verbose', meaning: 'list each trial index built and each proof reused on stderr, not only their count' },
+];
+
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL] [--verbose]',
+  usage: commandUsage('pg-lens health [paths…] [{db}] [{connect-timeout}] [{production}] [{format}] [{check}]... [{min-severity}] [{history}] [{size-budget}] [{drop-min-stats-age-days}] [{pgbouncer}] [{verbose}]', OPTIONS),
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals: paths } = commandArgs(argv, {
         ...DB_OPTIONS,

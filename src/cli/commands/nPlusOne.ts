@@ -5,11 +5,11 @@ import { scanFiles } from '../../core/scan';
 import { locate } from '../../core/output';
 import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, commandArgs, commandUsage, formatOption, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { DEFAULT_MANY_PER_PARENT } from '../../core/nplusone/perParent';
 import { perParentSource } from '../../db/perParent';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
-import { contextPolicyFrom } from './scan';
+import { contextPolicyFrom, SCAN_OPTION_HELP } from './scan';
 import { oneLine } from '../../core/safeText';
 import { RAILS_VIEW } from '../../core/nplusone/views';
 import { GRAPHQL_DOCUMENT } from '../../core/nplusone/clientDocuments';
@@ -22,10 +22,19 @@ import { countOf } from '../../core/format';
  */
 const NOT_ANALYSED = /\.(haml|slim|rabl)$|Mapper\.xml$/;
 
+const OPTIONS: CliOption[] = [
+  formatOption('text|json', 'json is an array of findings, the summary on stderr'),
+  SCAN_OPTION_HELP.exclude,
+  SCAN_OPTION_HELP.context,
+  { flag: '--db URL', meaning: 'a database (a postgres:// URL or a libpq string) whose pg_stats judge an N+1 over one parent\'s children by rows per parent', default: 'none' },
+  SCAN_OPTION_HELP.manyPerParent,
+];
+
 export const nPlusOne: CliCommand = {
   name: 'n-plus-one',
   summary: 'find database calls inside loops (N+1 queries) in TS/JS, Python, Go, Java and Ruby sources',
-  usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]… [--db URL [--many-per-parent N]]',
+  usage: commandUsage('pg-lens n-plus-one <paths…> [{format}] [{exclude}]… [{context}]… [{db} [{many-per-parent}]]', OPTIONS),
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
       ...FORMAT_OPTIONS,

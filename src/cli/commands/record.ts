@@ -15,13 +15,13 @@ import type { CaptureEvent, NoticeEvent, QueryEvent } from '../../core/record/pr
 import { countOf } from '../../core/format';
 import { summarizeParsed, type RecordSummary } from '../../core/record/aggregate';
 import { readsCatalog, touchesTables } from '../../core/record/ping';
-import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
+import { recordedSiteText, recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { recordedDecisionOrder, RECORDED_DECISION_BATCH } from '../../core/record/advice';
 import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
-import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
+import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
 import { localPgEnv } from './scan';
 import type { Database } from '../../db/database';
 import { describeError } from '../../db/errors';
@@ -35,7 +35,16 @@ import { foundStatementsOf, sameCall, type FoundStatement } from '../../core/adv
 /** A recorded call site's file, for the N+1 fix to read its line (the relation it reads, how); it throws when unreadable (summarize then goes by the conventions). */
 const readSource = (file: string): string | undefined => readRegularFileSync(file).toString('utf8');
 
-const USAGE = 'pg-lens record [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
+const OPTIONS: CliOption[] = [
+  { ...DB_OPTION_HELP.db, meaning: `the database to plan the recorded reads on and advise indexes for, the costliest ${RECORDED_DECISION_BATCH}` },
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  formatOption('text|json|sarif', 'with json and sarif the command\'s own output goes to stderr'),
+  { flag: '--fail-on n-plus-one', meaning: 'exit 1 when an N+1 was recorded, for CI' },
+  { flag: '--threshold N', meaning: 'calls of one statement from one call site in one unit of work that make an N+1', default: '5' },
+  { flag: '--values', meaning: 'also record the parameter values, which can be personal data', default: 'off' },
+];
+const USAGE = commandUsage('pg-lens record [{db}] [{connect-timeout}] [{production}] [{format}] [{fail-on}] [{threshold}] [{values}] -- <command…>', OPTIONS);
 
 /** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
 function assets(): CaptureAssets {
@@ -48,6 +57,7 @@ export const recordCommand: CliCommand = {
   name: 'record',
   summary: 'run a command (tests, a script, the app) and report the SQL it sent by line of code: N+1s per request/test, slowest statements, index advice',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, ctx) {
     const dash = argv.indexOf('--');
     if (dash < 0 || dash === argv.length - 1) throw new UsageError('give the command to run after --');
@@ -104,11 +114,15 @@ export const recordCommand: CliCommand = {
     // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
     const mixins = events.some((e) => e.site?.via === 'sequelize') ? await projectSequelizeMixins(ctx.cwd) : [];
     const summary = await summarizeParsed(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });
-    const advice = await adviseIfDatabase(summary, values.db, ctx, values.production, values['connect-timeout']);
     const rel = (f: string) => outputPath(ctx.cwd, f);
+    // The places the Index advice names (the lines the SQL starts on): the index decision names the recorded statements by
+    // them too, so an index's for: line can name the others it serves as advise does (issue 20).
+    const sqlPlace = await sqlPlaces(summary, rel);
+    const place = recordedPlaces(summary, rel, sqlPlace);
+    const advice = await adviseIfDatabase(summary, values.db, ctx, values.production, values['connect-timeout'], place);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0', readDocsPage), null, 2));
-    else ctx.out(recordText(summary, rel, advice, undefined, undefined, undefined, await sqlPlaces(summary, rel)));
+    else ctx.out(recordText(summary, rel, advice, undefined, undefined, undefined, sqlPlace));
     if (code !== 0) {
       ctx.err(`pg-lens record: the command exited with ${code === null ? 'a signal' : `code ${code}`}`);
       return EXIT.failure;
@@ -184,7 +198,7 @@ const NO_RECORD_DATABASE = 'no database: no index advice (give --db URL, or set 
  * treated as staging (no real trial index), and one that cannot be reached leaves the recording without advice, said on
  * one line, as for no database at all.
  */
-async function adviseIfDatabase(summary: RecordSummary, dbUrl: string | undefined, ctx: CliContext, production: boolean, connectTimeout: string | undefined): Promise<Map<string, StatementAdvice> | undefined> {
+async function adviseIfDatabase(summary: RecordSummary, dbUrl: string | undefined, ctx: CliContext, production: boolean, connectTimeout: string | undefined, place: (st: RecordedStatement) => string | undefined): Promise<Map<string, StatementAdvice> | undefined> {
   const fromEnv = dbUrl === undefined ? databaseSourceOf(ctx.env) : undefined;
   if (dbUrl === undefined && !fromEnv) {
     ctx.err(`pg-lens record: ${NO_RECORD_DATABASE}`);
@@ -200,11 +214,27 @@ async function adviseIfDatabase(summary: RecordSummary, dbUrl: string | undefine
     return undefined;
   }
   if (implicitStaging) ctx.err(`pg-lens record: the database from ${fromEnv} is treated as staging: no real trial index is built on it (pass --db, or set PGLENS_ENVIRONMENT=development, to allow one; HypoPG needs neither)`);
-  return adviseRecorded(summary, db);
+  return adviseRecorded(summary, db, place);
+}
+
+type RecordedStatement = RecordSummary['sites'][number]['statements'][number];
+
+/**
+ * A recorded statement's place as the Index advice names it (recordText: the line its SQL starts on, else the call's),
+ * where it cost the most (recordedDecisionOrder takes it there); undefined without a line of code (a connection's set-up).
+ */
+function recordedPlaces(summary: RecordSummary, rel: (f: string) => string, sqlPlace: (site: { file?: string; line?: number }, sql: string) => string | undefined): (st: RecordedStatement) => string | undefined {
+  const siteOf = new Map<RecordedStatement, RecordSummary['sites'][number]>();
+  for (const site of summary.sites) for (const st of site.statements) siteOf.set(st, site);
+  return (st) => {
+    const site = siteOf.get(st);
+    if (!site?.file || !site.line || site.connection) return undefined;
+    return sqlPlace(site, st.sql) ?? recordedSiteText(site, (f) => oneLine(rel(f))).where;
+  };
 }
 
 /** Plans and proved index advice for the recorded reads (the most time-consuming first), on `db` (closed after). */
-async function adviseRecorded(summary: RecordSummary, db: Database): Promise<Map<string, StatementAdvice>> {
+async function adviseRecorded(summary: RecordSummary, db: Database, place: (st: RecordedStatement) => string | undefined): Promise<Map<string, StatementAdvice>> {
   const out = new Map<string, StatementAdvice>();
   try {
     const info = await db.serverInfo();
@@ -229,7 +259,9 @@ async function adviseRecorded(summary: RecordSummary, db: Database): Promise<Map
     // The one index decision: the recorded reads weighed with pg_stat_statements' busiest, so a recorded
     // statement gets the index scan, advise and the editor name for it.
     const decider = new IndexDecider(db, { info, realIndexes: true, askedFor: true });
-    const sources = await decisionStatements(db, tabled.map((st) => ({ sql: st.sql, source: 'recorded' })), { info });
+    // Each named by its place, else as "recorded" (its label then "recorded: <text>"): the decision's alsoServes labels, which
+    // the for: line says as advise does — before, every recorded statement was "recorded" and record named none (issue 20).
+    const sources = await decisionStatements(db, tabled.map((st) => ({ sql: st.sql, source: place(st) ?? 'recorded' })), { info });
     const decision = await decider.decide(sources.statements, { focus: toAdvise.map((st) => st.sql) });
     for (const st of toAdvise) {
       const r = decider.advice.get(st.sql);
@@ -241,7 +273,8 @@ async function adviseRecorded(summary: RecordSummary, db: Database): Promise<Map
       // Candidates nobody tried (a table above the size limit for a real trial index): said, never "no index".
       const note = r.status !== 'ok' ? r.message : d?.withheld.length ? withheldAnswer(d.withheld)
         : !d?.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pg-lens advise --max-table-size-mb' }) : undefined;
-      out.set(st.normalized, { costBefore: r.costBefore, suggestions: (d?.suggestions ?? []).map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note });
+      const also = (ddl: string) => d?.alsoServes[ddl]?.map((l) => l.replace(/^recorded: /, ''));
+      out.set(st.normalized, { costBefore: r.costBefore, suggestions: (d?.suggestions ?? []).map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, ...(also(s.ddl)?.length ? { alsoServes: also(s.ddl) } : {}) })), note });
     }
   } finally {
     await db.close();

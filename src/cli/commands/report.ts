@@ -23,8 +23,8 @@ import { loadPgParser } from '../../core/sql/statement';
 import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
 import { readStatementCosts } from '../../db/queryStats';
-import { type CliCommand, commandArgs, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
-import { scanWithDatabase, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
+import { type CliCommand, type CliOption, commandArgs, commandUsage, DB_OPTION_HELP, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { scanWithDatabase, SCAN_FILE_OPTIONS, SCAN_OPTION_HELP, scanOptionsFrom } from './scan';
 
 /** How many statements the report lists. */
 const TOP_STATEMENTS = 25;
@@ -40,10 +40,22 @@ function healthRows(findings: HealthFinding[]): HealthCheck[] {
   }));
 }
 
+const OPTIONS: CliOption[] = [
+  DB_OPTION_HELP.db,
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  { flag: '--out report.html|report.md', meaning: 'the file to write, self-contained HTML or Markdown; required; also -o' },
+  SCAN_OPTION_HELP.exclude,
+  SCAN_OPTION_HELP.rule,
+  SCAN_OPTION_HELP.severity,
+  { flag: '--title TEXT', meaning: 'the report\'s title', default: 'PG Lens report' },
+];
+
 export const report: CliCommand = {
   name: 'report',
   summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
-  usage: 'pg-lens report --db URL [--connect-timeout S] [--production] [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
+  usage: commandUsage('pg-lens report {db} [{connect-timeout}] [{production}] [paths…] {out} [{exclude}]… [{rule}]… [{severity}] [{title}]', OPTIONS),
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, { ...SCAN_FILE_OPTIONS, ...DB_OPTIONS, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } });
     if (!values.out) throw new UsageError('--out report.html or --out report.md is required');

@@ -12,7 +12,7 @@ import { reachesLevel, scanFiles, type Analyzer, type EvidenceSource, type ScanR
 import { allRuleMeta } from '../../core/rules/index';
 import { docsPageLocation, readDocsPage } from '../../node/docsPages';
 import { codeAnalyzers } from '../../core/analyzers';
-import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, requireSomePath, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, commandArgs, commandUsage, DB_OPTION_HELP, formatOption, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, requireSomePath, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
@@ -63,6 +63,30 @@ export const SCAN_FILE_OPTIONS = {
   'max-file-size-kb': { type: 'string' as const, default: '2048' },
   context: { type: 'string' as const, multiple: true as const, default: [] as string[] },
 };
+
+/** SCAN_FILE_OPTIONS as their help says them (scan and report; --context also n-plus-one's). */
+export const SCAN_OPTION_HELP = {
+  exclude: { flag: '--exclude GLOB', meaning: 'leave out files matching this .gitignore pattern, relative to each folder given' },
+  rule: { flag: '--rule ID=LEVEL', meaning: 'set a rule\'s severity: error, warning, info, hint, or off to turn it off' },
+  severity: { flag: '--severity FILE.json', meaning: 'severities from a JSON object of rule id → level, or a settings.json with pgLens.rules.severity' },
+  context: { flag: '--context CONTEXT=LEVEL', meaning: 'the highest severity in a code context (migration, test, script, seed, job, request, all): a level, or keep (migration=warning, all=keep)', default: 'migration, test, script and seed capped at info' },
+  manyPerParent: { flag: '--many-per-parent N', meaning: 'with a database: an N+1 over one parent\'s children is a warning at N or more rows per parent (pg_stats), info below', default: String(DEFAULT_MANY_PER_PARENT) },
+} satisfies Record<string, CliOption>;
+
+const OPTIONS: CliOption[] = [
+  DB_OPTION_HELP.db,
+  DB_OPTION_HELP.connectTimeout,
+  DB_OPTION_HELP.production,
+  formatOption('text|json|sarif', 'sarif is SARIF 2.1.0 for code scanning'),
+  { flag: '--fail-on error|warning|info|never', meaning: 'exit 1 when a finding is at this severity or above; never: always exit 0', default: 'error' },
+  SCAN_OPTION_HELP.exclude,
+  SCAN_OPTION_HELP.rule,
+  SCAN_OPTION_HELP.severity,
+  SCAN_OPTION_HELP.context,
+  SCAN_OPTION_HELP.manyPerParent,
+  { flag: '--output FILE', meaning: 'write the report to FILE instead of stdout; also -o FILE' },
+  { flag: '--verbose', meaning: 'list each trial index built and each proof reused on stderr, not only their count' },
+];
 
 export function parseScanArgs(argv: string[]): ScanCliOptions {
   const { values, positionals } = commandArgs(argv, {
@@ -284,7 +308,8 @@ export async function scanWithDatabase(opts: ScanCliOptions, ctx: CliContext, db
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never (default error)] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--many-per-parent N] [--output FILE] [--verbose]',
+  usage: commandUsage('pg-lens scan [paths…] [{db}] [{connect-timeout}] [{production}] [{format}] [{fail-on}] [{exclude}]… [{rule}]… [{severity}] [{context}]… [{many-per-parent}] [{output}] [{verbose}]', OPTIONS),
+  options: OPTIONS,
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     requireSomePath(opts.paths, ctx.cwd);

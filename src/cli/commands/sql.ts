@@ -5,7 +5,7 @@
 import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
-import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, commandArgs, commandUsage, EXIT, formatOption, numberOption, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { indentedBlock, oneLine } from '../../core/safeText';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { countOf } from '../../core/format';
@@ -40,10 +40,18 @@ function toJson(site: SqlSite, file: string, starts: number[]): SqlSiteJson {
   };
 }
 
+const OPTIONS: CliOption[] = [
+  formatOption('text|json', 'json is an array of the SQL sites'),
+  { flag: '--exclude PATTERN', meaning: 'leave out files matching this .gitignore pattern, relative to each folder given' },
+  { flag: '--max-file-size-kb N', meaning: 'skip files larger than N KB, counted in the summary', default: '2048' },
+  { flag: '--min-confidence 0..1', meaning: 'only SQL found with at least this confidence; SQL built at run time or passed through helpers scores lower', default: '0' },
+];
+
 export const sqlCommand: CliCommand = {
   name: 'sql',
   summary: 'list the SQL found in files and folders (.sql files and SQL embedded in TS/JS, Python, Go, Java, Ruby)',
-  usage: 'pg-lens sql <paths…> [--format text|json] [--exclude PATTERN]… [--max-file-size-kb N] [--min-confidence 0..1]',
+  usage: commandUsage('pg-lens sql <paths…> [{format}] [{exclude}]… [{max-file-size-kb}] [{min-confidence}]', OPTIONS),
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
       ...FORMAT_OPTIONS,

@@ -8,14 +8,14 @@
  */
 import type { Finding } from '../findings';
 import type { TableFacts } from '../catalogFacts';
-import { tableLookup } from '../catalogFacts';
+import { mayNeverMatch, tableLookup } from '../catalogFacts';
 import { recordedSite } from '../record/atCursor';
 import { checkSite } from '../rules/engine';
 import { valueNotAllowed } from '../rules/valueNotAllowed';
 
 /** The value-not-allowed finding that makes the whole statement fail or return no row, on its tables' catalog facts; else undefined. */
 export function neverMatchingFinding(sql: string, tables: readonly TableFacts[]): Finding | undefined {
-  if (!sql.includes("'") || !tables.some((t) => t.columns.some((c) => c.allowed))) return undefined;
+  if (!mayNeverMatch(sql, tables)) return undefined;
   const lookup = tableLookup([...tables]);
   const found = checkSite(recordedSite(sql), [valueNotAllowed], { evidence: { table: lookup } });
   return found.find((f) => f.evidence?.statement === 'fails') ?? found.find((f) => f.evidence?.statement === 'no-rows');

@@ -9,7 +9,11 @@ import { indexForLine, statementsPerIndex } from '../advice/workload';
 
 export interface StatementAdvice {
   costBefore?: number;
-  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[]; index?: unknown; shared?: string }[];
+  /**
+   * alsoServes: the other statements the index decision gives this index (StatementDecision.alsoServes labels: a place, else
+   * a text), named on the index's for: line as `pg-lens advise` names them (statementsPerIndex, indexForLine).
+   */
+  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[]; index?: unknown; shared?: string; alsoServes?: readonly string[] }[];
   /** (index: the advisor's whole suggestion, for the editor's Copy CREATE INDEX / Add migration fixes.) */
   /** Why there is no advice (unparsed, missing table, error). */
   note?: string;
@@ -341,7 +345,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
     // indexForLine; person52 L-4: one index shared by three statements was three CREATE INDEX lines, the 2nd and 3rd failing
     // "already exists" when pasted). A place is the line the statement's SQL starts on, as scan and the editor name it
     // (`sqlPlace`), else the recorded call's line.
-    const offered: { ddl: string; place: string; key: string; item: { place: string; summary: string; sql: string } }[] = [];
+    const offered: { ddl: string; place: string; key: string; item: { place: string; summary: string; sql: string }; others?: readonly string[] }[] = [];
     for (const site of s.sites) {
       for (const st of site.statements) {
         const a = advice.get(st.normalized);
@@ -351,13 +355,15 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
           notAdvised.push(`  ${place}  not advised: ${oneLine(a.note, 160)}`);
           continue;
         }
-        for (const g of a?.suggestions ?? []) offered.push({ ddl: g.ddl, place, key: `${place}\u0000${st.sql}`, item: { place, summary: g.summary, sql: st.sql } });
+        // The other statements the index serves, as advise names them (issue 20: record said "(one index for 3 statements)"
+        // where advise said "…, also "SELECT avg(rating)::float8 …""); those printed here are left out by their place.
+        for (const g of a?.suggestions ?? []) offered.push({ ddl: g.ddl, place, key: `${place}\u0000${st.sql}`, item: { place, summary: g.summary, sql: st.sql }, others: g.alsoServes });
       }
     }
     const byIndex = statementsPerIndex(offered);
     for (const g of byIndex) {
       out.push(`  ${safeOneLine(g.ddl)};`);
-      out.push(`      ${indexForLine(g)}`);
+      out.push(`      ${safeOneLine(indexForLine(g))}`);
       for (const x of g.items) {
         out.push(`      ${g.items.length > 1 ? `${x.place}: ` : ''}${safeOneLine(x.summary)}`);
         out.push(`          ${oneLine(x.sql, 120)}`);

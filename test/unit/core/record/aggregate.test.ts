@@ -169,6 +169,21 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.match(part, /\n {6}for: src\/orders\.ts:6, src\/orders\.ts:72, src\/orders\.ts:84 \(one index for 3 statements\)\n {6}src\/orders\.ts:6: summary of body/, part);
   });
 
+  it("index advice: the other statements the index decision gives the index are named on its for: line as pg-lens advise names them — a place, else the text, never \"recorded\" (issue 20)", () => {
+    const ddl = 'CREATE INDEX CONCURRENTLY reviews_product_id_created_at_desc_idx ON reviews (product_id, created_at DESC)';
+    const texts = ['SELECT rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3', 'SELECT body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC'];
+    const s = summarize([q(texts[0], 'GET /a#1', 84, { ms: 9 }), q(texts[1], 'GET /a#1', 72, { ms: 5 })], normalizeSql, { threshold: 5 });
+    // The decision's labels: the other recorded statement (printed as an item, so not named again) and one of
+    // pg_stat_statements' busiest (a queryid label: named by its text, shortened as advise shortens it).
+    const busiest = 'queryid 4242: SELECT avg(rating)::float8 AS avg, count(*) AS n FROM reviews WHERE product_id = $1 AND created_at > now() - interval \'30 days\'';
+    const alsoOf = (sql: string) => [sql === texts[0] ? 'src/orders.ts:72: SELECT body FROM reviews …' : 'src/orders.ts:84: SELECT rating FROM reviews …', busiest];
+    const advice = new Map<string, StatementAdvice>(s.sites.flatMap((site) => site.statements.map((st): [string, StatementAdvice] => [st.normalized, { suggestions: [{ ddl, costBefore: 100, costAfter: 10, summary: 'why', planBefore: [], alsoServes: alsoOf(st.sql) }] }])));
+    const text = recordText(s, (f) => f.replace('/app/', ''), advice);
+    const forLine = text.split('\n').find((l) => l.trim().startsWith('for: '));
+    assert.equal(forLine, '      for: src/orders.ts:72, src/orders.ts:84 (one index for 3 statements, also "SELECT avg(rating)::float8 AS avg, count(*) AS n FROM reviews WHERE product_id …")', text);
+    assert.doesNotMatch(text, /recorded:|queryid/, text);
+  });
+
   it('a call site whose statement is written on a later line names that line, the place Index advice names (person53 L-5: call sites said src/products.ts:71, the advice :72)', () => {
     const sql = 'SELECT rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
     const s = summarize([q(sql, 'GET /a#1', 71, { ms: 9 }), q('SELECT 1', 'GET /a#1', 40, { ms: 1 })], normalizeSql, { threshold: 5 });
