@@ -314,14 +314,16 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   const count = s.sitesUnknown && !s.nPlusOne.length ? `not known (${s.sitesUnknown}: call sites unknown, see the note above)` : `${s.nPlusOne.length - quiet}${quiet ? ` (and ${quiet} silenced by pg-lens-ignore)` : ''}`;
   out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${count}`);
   for (const n of s.nPlusOne) {
-    out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}  ${silenced.has(n) ? '(silenced) ' : ''}${safeOneLine(nPlusOneMessage(n))}`);
+    // The call's place, with its SQL's line as the call sites say it (person54 L-2: "src/orders.ts:31:31 N+1 …" beside
+    // "src/orders.ts:31 (its SQL at line 32)").
+    out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}${sqlAtNote(n, [n.sql], sqlPlace)}  ${silenced.has(n) ? '(silenced) ' : ''}${safeOneLine(nPlusOneMessage(n))}`);
     out.push(`      ${oneLine(n.sql)}`);
     out.push(`      fix: ${safeOneLine(n.fix)}`);
   }
   if (s.writesPerItem.length) {
     out.push('', `Writes per item (the same INSERT/UPDATE/DELETE from one call site ${s.threshold}+ times in one unit of work; not an N+1, a batching matter): ${s.writesPerItem.length}`);
     for (const w of s.writesPerItem) {
-      out.push(`  ${safeOneLine(rel(w.file))}:${w.line}:${w.col}  ${safeOneLine(writePerItemMessage(w))}`);
+      out.push(`  ${safeOneLine(rel(w.file))}:${w.line}:${w.col}${sqlAtNote(w, [w.sql], sqlPlace)}  ${safeOneLine(writePerItemMessage(w))}`);
       out.push(`      ${oneLine(w.sql)}`);
       out.push(`      fix: ${safeOneLine(w.fix)}`);
     }

@@ -197,6 +197,11 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.match(part, /ms {2}src\/orders\.ts:71 \(its SQL at line 72\) {2}SELECT rating/, part);
     // Without the places (a file PG Lens cannot read): the call's line alone, as before.
     assert.doesNotMatch(recordText(s, (f) => f.replace('/app/', '')), /its SQL at/);
+    // An N+1 of that call names it so too (person54 L-2: "src/orders.ts:71:… N+1" beside "(its SQL at line 72)").
+    const n1 = summarize(Array.from({ length: 6 }, () => q(sql, 'GET /a#1', 71, { ms: 1 })), normalizeSql, { threshold: 5 });
+    assert.equal(n1.nPlusOne.length, 1);
+    const n1Text = recordText(n1, (f) => f.replace('/app/', ''), undefined, undefined, undefined, undefined, sqlPlace);
+    assert.match(n1Text, /\n {2}src\/orders\.ts:71:\d+ \(its SQL at line 72\) {2}N\+1: this call sent/, n1Text);
   });
 
   it('the rows\' source is a statement run before the loop, not another look-up of the same iteration (person10 N6)', () => {
