@@ -7,7 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, madeRedundantBy, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import { INDEX_MAX_SELECTIVITY, mayNeverMatch, tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, sameScans, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { countOf, formatCount, formatPercent, shortLine } from '../core/format';
@@ -53,6 +53,8 @@ export interface IndexSuggestion extends SuggestionLike {
   tableIndexes?: string[];
   /** One line for the diagnostic. */
   summary: string;
+  /** The table's indexes this one makes redundant (core madeRedundantBy): said in the summary, to drop once it is built. */
+  makesRedundant?: string[];
 }
 
 /** A candidate no proof was made for, and why (core's NotTriedCandidate: one shape for the advisor and the answers). */
@@ -841,12 +843,14 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   const seq = before.seqScans.find((s) => s.relation === c.table);
   const size = `${formatCount(rows)} rows${t && !t.analysed ? ', never analysed' : ''}`;
   // The node that reads the table now, when it is a Seq Scan; else what the message is about, in words (person28 L3: "orders
-  // (32k rows): an index on orders …" read as if a word was missing).
-  const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `Reading ${c.table} (${size})`;
+  // (32k rows): an index on orders …" read as if a word was missing) — the table's size, not what the plan reads
+  // (person54 L-9: "Reading orders (32k rows)" over an index scan of 165).
+  const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `Reading ${c.table} (a table of ${size})`;
   // What the DDL creates, as the fix, the hover and the workload say it (person29 L9: "a GIN index on products
   // (attributes)" here, "products USING gin (attributes jsonb_path_ops)" there).
   const fields = candidateFields(c, before);
   const what = `an index on ${indexDefinitionTitle(fields)}`;
+  const redundant = t ? madeRedundantBy(c, t.indexes).map((i) => i.name) : [];
   // A kept earlier proof's figures are that proof's: its plan before, on the tables as they were.
   const figures: SummaryFigures = { before: p.earlier ? (p.before?.cost ?? before.totalCost) : before.totalCost, after: p.costAfter, earlier: !!p.earlier };
   return {
@@ -863,7 +867,8 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     seqScan: seq ? { relation: seq.relation, rows } : undefined,
     planBefore: planOutline(before),
     planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
-    summary: `${prefix}: ${what}${costPhrase(figures)}${p.earlier ? ` (${earlierNote(p.earlier)})` : ''}`,
+    summary: `${prefix}: ${what}${costPhrase(figures)}${p.earlier ? ` (${earlierNote(p.earlier)})` : ''}${redundant.length ? `; it makes ${redundant.join(', ')} redundant (${redundant.length === 1 ? 'its keys lead' : 'their keys lead'} this one's): drop ${redundant.length === 1 ? 'it' : 'them'} once this one is built` : ''}`,
+    ...(redundant.length ? { makesRedundant: redundant } : {}),
     figures,
     ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),
     ...(p.earlier ? { provedEarlier: p.earlier } : {}),

@@ -117,7 +117,22 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
     const s = r.suggestions.find((x) => x.table === 'orders');
     assert.ok(s, `expected an index on orders; got ${describeSuggestions(r.suggestions)}; tried ${JSON.stringify(r.tried)}`);
     assert.equal(s.seqScan, undefined, 'the plan before reads orders through its primary key, not a Seq Scan');
-    assert.match(s.summary, /^Reading orders \(200k rows\): an index on orders \(customer_id/);
+    assert.match(s.summary, /^Reading orders \(a table of 200k rows\): an index on orders \(customer_id/);
+  });
+
+  it('an index whose keys lead the advised one\'s is said to be made redundant, to drop once it is built (person54 L-9: orders (status, placed_at DESC) advised beside orders_status_idx unsaid)', async () => {
+    await t.admin.query('CREATE INDEX advisor_l9_status_idx ON orders (status)');
+    try {
+      await t.admin.query('ANALYZE orders');
+      const r = await adviseStatement(db, "SELECT id FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 20", undefined);
+      assert.equal(r.status, 'ok', r.message);
+      const s = r.suggestions.find((x) => x.table === 'orders' && x.columns.join(',') === 'status,placed_at DESC');
+      assert.ok(s, `expected orders (status, placed_at DESC); got ${describeSuggestions(r.suggestions)}; tried ${JSON.stringify(r.tried)}`);
+      assert.deepEqual(s.makesRedundant, ['advisor_l9_status_idx']);
+      assert.match(s.summary, /; it makes advisor_l9_status_idx redundant \(its keys lead this one's\): drop it once this one is built$/);
+    } finally {
+      await t.admin.query('DROP INDEX IF EXISTS advisor_l9_status_idx');
+    }
   });
 
   it('on a production profile without HypoPG nothing is created: the suggestion is "not verified"', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { advisedIndexFields, advisedIndexOf, broadFilters, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexesServing, indexName, reasonAsProved } from '../../../../src/core/advice/indexCandidates';
+import { advisedIndexFields, advisedIndexOf, broadFilters, candidateOfAdvice, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexesServing, indexName, madeRedundantBy, reasonAsProved } from '../../../../src/core/advice/indexCandidates';
 import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
 import { batchStatement } from '../../../../src/core/nplusone/batchSql';
@@ -321,6 +321,25 @@ describe('core/advice/indexCandidates', () => {
     const exprIx: IndexFacts = { ...ix, keys: ['lower(email::text)'], keyColumns: [null], opclasses: [''] };
     const c = indexCandidates(statementShape('SELECT * FROM orders WHERE lower(email) = $1')!, facts())[0];
     assert.ok(coveredBy(c, [exprIx]));
+  });
+
+  it('madeRedundantBy: a plain b-tree whose keys lead the candidate\'s, in order and direction (or all reversed), is made redundant; a unique, partial, INCLUDE or other-order one is not (person54 L-9)', () => {
+    const c = candidateOfAdvice({ ddl: '', schema: 'public', table: 'orders', method: 'btree', columns: ['status', 'placed_at DESC'], include: [], where: null, name: 'orders_status_placed_at_desc_idx', kind: 'sort' })!;
+    const ix = (name: string, keys: string[], extra: Partial<IndexFacts> = {}): IndexFacts => ({ schema: 'public', name, method: 'btree', keys, keyColumns: keys, include: [], opclasses: keys.map(() => ''), desc: keys.map(() => false), valid: true, unique: false, primary: false, ...extra });
+    const all = [
+      ix('orders_status_idx', ['status']),
+      ix('orders_status_desc_idx', ['status'], { desc: [true] }),
+      ix('orders_status_key', ['status'], { unique: true }),
+      ix('orders_status_partial_idx', ['status'], { predicate: "status <> 'paid'" }),
+      ix('orders_status_incl_idx', ['status'], { include: ['total'] }),
+      ix('orders_placed_at_idx', ['placed_at']),
+      ix('orders_status_placed_at_idx', ['status', 'placed_at']),
+      ix('orders_status_placed_at_desc_idx', ['status', 'placed_at'], { desc: [false, true] }),
+      ix('orders_status_invalid_idx', ['status'], { valid: false }),
+      ix('orders_status_hash_idx', ['status'], { method: 'hash' }),
+    ];
+    assert.deepEqual(madeRedundantBy(c, all).map((i) => i.name), ['orders_status_idx', 'orders_status_desc_idx']);
+    assert.deepEqual(madeRedundantBy({ ...c, where: "status = 'refunded'" }, all), [], 'a partial candidate serves fewer rows');
   });
 
   it('names are deterministic, at most 63 characters, and quoted when needed', () => {
