@@ -158,6 +158,22 @@ describe('N+1 kinds of n1bk', () => {
       ],
     };
     assert.deepEqual(secretLines(await scanLines([secrets, migrate])), ['packages/shared/lib/utils/secrets.manager.ts:9 info']);
+    // …also when a test calls it from its callbacks (a test runs no request).
+    const test: ScanFile = {
+      path: 'packages/shared/lib/utils/secrets.manager.integration.test.ts',
+      text: [
+        "import { describe, it } from 'vitest';",
+        "import { SecretsManager } from './secrets.manager';",
+        '',
+        "describe('reseal', () => {",
+        "    it('reseals', async () => {",
+        '        await new SecretsManager(null as any).resealAllIfNeeded();',
+        '    });',
+        '});',
+        '',
+      ],
+    };
+    assert.deepEqual(secretLines(await scanLines([secrets, migrate, test])), ['packages/shared/lib/utils/secrets.manager.ts:9 info']);
   });
 
   it('TS: code only a NestJS boot hook calls (onModuleInit) is start-up code; a hook that hands on a callback is not a root', async () => {
