@@ -3463,9 +3463,11 @@ class Detector {
   private isMemoised(cur: Node, child: Node, li: LoopInfo): boolean {
     const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     const shared = (key: string) => !vars.includes(key.trim());
+    // The item's own id (`u.ID`, `tag.getId()`) keys each item apart: a look-up kept by it is still one per item.
+    const byItem = (key: string) => vars.some((v) => new RegExp(`^${escapeRe(v)}\\.(?:id|ID|Id|getId\\(\\)|pk)$`).test(key.trim()));
     const memo = /^\s*[@\w$.]+\[([^\]]+)\]\s*(\|\|=|\?\?=)/.exec(cur.text);
     if (/assignment/.test(cur.type) && memo) return shared(memo[1]);
-    if (!/^(if_statement|if|unless)$/.test(cur.type)) return this.afterHitSkipped(cur, child, li, shared);
+    if (!/^(if_statement|if|unless)$/.test(cur.type)) return this.afterHitSkipped(cur, child, li, (k) => shared(k) && !byItem(k));
     const cond = field(cur, 'condition');
     const cons = field(cur, 'consequence') ?? field(cur, 'body');
     if (!cond) return false;
@@ -3475,7 +3477,7 @@ class Detector {
     if (alt && (contains(alt, child) || same(alt, child)) && !(cons && (contains(cons, child) || same(cons, child)))) {
       const hit = MAP_HIT_TEST.exec(cond.text.trim());
       const h = hit && (hit[1] !== undefined ? [hit[1], hit[2]] : [hit[4], hit[3]]);
-      return !!h && !/\snot$/.test(h[0]) && shared(h[0]) && storesUnder(h[1], alt.text);
+      return !!h && !/\snot$/.test(h[0]) && shared(h[0]) && !byItem(h[0]) && storesUnder(h[1], alt.text);
     }
     if (cons && !contains(cons, child) && !same(cons, child)) return false;
     const t = cond.text;

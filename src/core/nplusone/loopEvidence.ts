@@ -205,18 +205,21 @@ export function enqueuedWhenCalled(def: Node, lang: string, fileText: string): b
 export function cachedByAnnotation(def: Node, lang: string): boolean {
   if (lang === 'java') {
     const mods = named(def).find((c) => c.type === 'modifiers');
-    return (!!mods && /@(?:[\w.]+\.)?(?:Cacheable|CacheResult|Cached)\b/.test(mods.text)) || memoisedByMap(def.text, lang);
+    return (!!mods && /@(?:[\w.]+\.)?(?:Cacheable|CacheResult|Cached)\b/.test(mods.text)) || memoisedByMap(def, lang);
   }
   if (lang === 'python') {
     const holder = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
-    return (!!holder && named(holder).some((d) => d.type === 'decorator' && /^@\s*(?:[\w.]+\.)?(?:a?lru_cache|cache|cached|memoize|memoized|cached_function|ttl_cache)\b/.test(d.text))) || memoisedByMap(def.text, lang);
+    return (!!holder && named(holder).some((d) => d.type === 'decorator' && /^@\s*(?:[\w.]+\.)?(?:a?lru_cache|cache|cached|memoize|memoized|cached_function|ttl_cache)\b/.test(d.text))) || memoisedByMap(def, lang);
   }
   if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
     for (let d = def.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) if (/^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) return true;
-    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) || memoisedByMap(def.text, lang);
+    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) || memoisedByMap(def, lang);
   }
-  return lang === 'go' && memoisedByMap(def.text, lang);
+  return lang === 'go' && memoisedByMap(def, lang);
 }
+
+/** A loop statement of any of the languages (tree-sitter node types). */
+const LOOP_NODE = /^(?:for_statement|for_in_statement|for_of_statement|enhanced_for_statement|while_statement|do_statement|for_range_loop|for_clause|range_clause)$/;
 
 /** A map read by a key into a variable: `const|let|var v = [await] m.get(k)` (TS/JS), `T v = m.get(k);` (Java), `v = m.get(k)` (Python). */
 const MAP_READ = /(?:\b(?:const|let|var)\s+|(?:^|[;{}\n])\s*(?:final\s+)?(?:[A-Z][\w$.]*(?:<[^;=\n]*>)?\s+)?)([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?((?:this\.|self\.)?[A-Za-z_$][\w$]*)\.get\(\s*([A-Za-z_$][\w$.]*)\s*\)/g;
@@ -236,20 +239,27 @@ const MISS_TEST = /(?:\bif\s*\(\s*!\s*((?:this\.|self\.)?[A-Za-z_$][\w$]*)\.(?:c
  * user names kept per user id: called once per parent, it queries once per key. A map read and written without the
  * miss test (a counter) is no memo.
  */
-function memoisedByMap(text: string, lang: string): boolean {
+function memoisedByMap(def: Node, lang: string): boolean {
+  const text = def.text;
+  // The look-up sits in a loop of the function (`for _, part := range row.Location { id, ok = byPath[sub]; if !ok {
+  // create(…) } }`): each call still reads or writes once per new key of its own items — no memo of the call.
+  const inLoop = (at: number): boolean => {
+    for (let n: Node | null = def.descendantForIndex(def.startIndex + at); n && !same(n, def); n = n.parent) if (LOOP_NODE.test(n.type)) return true;
+    return false;
+  };
   const stored = (map: string, key: string, rest: string) => new RegExp(`(?:^|[^\\w$.])${escapeRe(map)}(?:\\.(?:set|put|setdefault)\\(\\s*${escapeRe(key)}\\s*,|\\[\\s*${escapeRe(key)}\\s*\\]\\s*=(?!=))`).test(rest);
   if (lang === 'go') {
     for (const m of text.matchAll(GO_MAP_READ)) {
       const [, , ok, map, key] = m;
       const rest = text.slice(m.index! + m[0].length);
-      if (new RegExp(`^\\s*;\\s*!\\s*${escapeRe(ok)}\\s*\\{|\\bif\\s+!\\s*${escapeRe(ok)}\\s*\\{`).test(rest) && stored(map, key, rest)) return true;
+      if (new RegExp(`^\\s*;\\s*!\\s*${escapeRe(ok)}\\s*\\{|\\bif\\s+!\\s*${escapeRe(ok)}\\s*\\{`).test(rest) && stored(map, key, rest) && !inLoop(m.index!)) return true;
     }
     return false;
   }
   for (const m of text.matchAll(MISS_TEST)) {
     const map = m[1] ?? m[3] ?? m[6];
     const key = m[2] ?? m[4] ?? m[5];
-    if (stored(map, key, text.slice(m.index! + m[0].length))) return true;
+    if (stored(map, key, text.slice(m.index! + m[0].length)) && !inLoop(m.index!)) return true;
   }
   if (!text.includes('.get(')) return false;
   for (const m of text.matchAll(MAP_READ)) {
@@ -258,7 +268,7 @@ function memoisedByMap(text: string, lang: string): boolean {
       ? new RegExp(`\\bif\\s+(?:not\\s+${escapeRe(v)}|${escapeRe(v)}\\s+is\\s+None)\\s*:`)
       : new RegExp(`\\bif\\s*\\(\\s*(?:!\\s*${escapeRe(v)}\\s*\\)|${escapeRe(v)}\\s*={2,3}\\s*(?:undefined|null)\\s*\\))`);
     const rest = text.slice(m.index! + m[0].length);
-    if (miss.test(rest) && stored(map, key, rest)) return true;
+    if (miss.test(rest) && stored(map, key, rest) && !inLoop(m.index!)) return true;
   }
   return false;
 }

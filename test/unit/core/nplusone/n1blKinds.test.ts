@@ -464,4 +464,48 @@ describe('N+1 kinds of n1bl: no query per item (caches)', () => {
     ];
     assert.deepEqual((await scanLines([tagRow, tagDao(daoGetter), tagApiUser])).filter((l) => / (warning|error)$/.test(l)), ['src/main/java/app/tag/api/TagApi.java:18 warning']);
   });
+
+  it('control: an item skipped when its own id is kept (distinct items, a dedupe) still queries per item', async () => {
+    const dedupe: ScanFile = {
+      path: 'internal/notify/notify.go',
+      text: [
+        'package notify',
+        '',
+        'import (',
+        '\t"database/sql"',
+        ')',
+        '',
+        'type user struct{ ID int64 }',
+        '',
+        'func Notify(db *sql.DB, authors []user, seen map[int64]user) {',
+        '\tfor _, u := range authors {',
+        '\t\tif _, has := seen[u.ID]; has {',
+        '\t\t\tcontinue',
+        '\t\t}',
+        '\t\tdb.Exec("INSERT INTO notifications (user_id) VALUES ($1)", u.ID)',
+        '\t\tseen[u.ID] = u',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    assert.deepEqual(await scanLines([goMod, dedupe]), ['internal/notify/notify.go:14 warning']);
+  });
+
+  it('control: a helper whose map look-up sits in a loop of its own (a row\'s path parts created when new) still queries per item', async () => {
+    assert.deepEqual(await scanLines([goMod, refresh([
+      '\tfor _, id := range []int64{u.ID, u.ID + 1} {',
+      '\t\tfresh, ok := cache[id]',
+      '\t\tif !ok {',
+      '\t\t\tloaded, err := getUserByID(db, id)',
+      '\t\t\tif err != nil {',
+      '\t\t\t\treturn',
+      '\t\t\t}',
+      '\t\t\tfresh = loaded',
+      '\t\t\tcache[id] = fresh',
+      '\t\t}',
+      '\t\t*u = *fresh',
+      '\t}',
+    ])]), ['pkg/models/refresh.go:36 warning']);
+  });
 });
