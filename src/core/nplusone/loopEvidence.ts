@@ -247,7 +247,9 @@ function memoisedByMap(def: Node, lang: string): boolean {
     for (let n: Node | null = def.descendantForIndex(def.startIndex + at); n && !same(n, def); n = n.parent) if (LOOP_NODE.test(n.type)) return true;
     return false;
   };
-  const stored = (map: string, key: string, rest: string) => new RegExp(`(?:^|[^\\w$.])${escapeRe(map)}(?:\\.(?:set|put|setdefault)\\(\\s*${escapeRe(key)}\\s*,|\\[\\s*${escapeRe(key)}\\s*\\]\\s*=(?!=))`).test(rest);
+  // Keyed by the id of the object handed in (`workflow_dsls[workflow.id]`, `cache[u.ID]`): each object its own entry,
+  // so a caller walking distinct objects still reads once per object — no memo of the call.
+  const stored = (map: string, key: string, rest: string) => !/^[A-Za-z_$][\w$]*\.(?:id|ID|Id|pk|getId\(\))$/.test(key) && new RegExp(`(?:^|[^\\w$.])${escapeRe(map)}(?:\\.(?:set|put|setdefault)\\(\\s*${escapeRe(key)}\\s*,|\\[\\s*${escapeRe(key)}\\s*\\]\\s*=(?!=))`).test(rest);
   if (lang === 'go') {
     for (const m of text.matchAll(GO_MAP_READ)) {
       const [, , ok, map, key] = m;

@@ -160,12 +160,12 @@ describe('N+1 kinds of n1bl: no query per item (caches)', () => {
       '\treturn u, err',
       '}',
       '',
-      'func refreshUser(db *sql.DB, u *User, cache map[int64]*User) {',
+      'func refreshUser(db *sql.DB, u *User, cache map[string]*User) {',
       ...helper,
       '}',
       '',
       'func RefreshAll(db *sql.DB, users []*User) {',
-      '\tcache := make(map[int64]*User)',
+      '\tcache := make(map[string]*User)',
       '\tfor _, u := range users {',
       '\t\trefreshUser(db, u, cache)',
       '\t}',
@@ -175,18 +175,31 @@ describe('N+1 kinds of n1bl: no query per item (caches)', () => {
   });
 
   it('Go: a helper that is a get-or-set memo over a map (v, ok := m[k]; if !ok { …; m[k] = v }) queries once per key', async () => {
+    // (Keyed by a value objects share; a map keyed by the object's own id, `cache[u.ID]`, is one entry per object.)
     assert.deepEqual(await scanLines([goMod, refresh([
-      '\tfresh, ok := cache[u.ID]',
+      '\tfresh, ok := cache[u.Name]',
       '\tif !ok {',
       '\t\tloaded, err := getUserByID(db, u.ID)',
       '\t\tif err != nil {',
       '\t\t\treturn',
       '\t\t}',
       '\t\tfresh = loaded',
-      '\t\tcache[u.ID] = fresh',
+      '\t\tcache[u.Name] = fresh',
       '\t}',
       '\t*u = *fresh',
     ])]), []);
+  });
+
+  it('control: the same memo keyed by the object\'s own id (cache[u.ID]) is one entry per object: still per item', async () => {
+    assert.deepEqual(await scanLines([goMod, refresh([
+      '\tfresh, ok := cache[u.ID]',
+      '\tif !ok {',
+      '\t\tloaded, _ := getUserByID(db, u.ID)',
+      '\t\tfresh = loaded',
+      '\t\tcache[u.ID] = fresh',
+      '\t}',
+      '\t*u = *fresh',
+    ])]), ['pkg/models/refresh.go:31 warning']);
   });
 
   it('control: the helper reading the map but loading on every call still queries per item', async () => {
@@ -494,15 +507,15 @@ describe('N+1 kinds of n1bl: no query per item (caches)', () => {
 
   it('control: a helper whose map look-up sits in a loop of its own (a row\'s path parts created when new) still queries per item', async () => {
     assert.deepEqual(await scanLines([goMod, refresh([
-      '\tfor _, id := range []int64{u.ID, u.ID + 1} {',
-      '\t\tfresh, ok := cache[id]',
+      '\tfor _, key := range []string{u.Name, u.Name + "-old"} {',
+      '\t\tfresh, ok := cache[key]',
       '\t\tif !ok {',
-      '\t\t\tloaded, err := getUserByID(db, id)',
+      '\t\t\tloaded, err := getUserByID(db, u.ID)',
       '\t\t\tif err != nil {',
       '\t\t\t\treturn',
       '\t\t\t}',
       '\t\t\tfresh = loaded',
-      '\t\t\tcache[id] = fresh',
+      '\t\t\tcache[key] = fresh',
       '\t\t}',
       '\t\t*u = *fresh',
       '\t}',
