@@ -279,6 +279,18 @@ export class CrossFileCalls {
   }
 
   /**
+   * Java: `name` is a getter of one of the app's data classes (outside tests), and no definition of it without
+   * parameters — in any class, a DAO's interface included — reaches the database.
+   */
+  private dataGetter(name: string): boolean {
+    const defs = (this.defs.get(`java:${name}`) ?? []).filter((d) => d.arity === 0 && this.contextOf(d.file) !== 'test');
+    if (!defs.some((d) => d.cls && this.isDataClass(d.cls))) return false;
+    if (this.graph?.version !== this.version) this.graph = { version: this.version, warm: this.querying() };
+    const reaches = this.graph.warm.reaches;
+    return defs.every((d) => !d.queries && !reaches.has(d));
+  }
+
+  /**
    * Java: a definition whose only queries were getters taken for a repository's by the receiver's name (`getterQueries`)
    * queries unless every one of those classes is the app's data class (Kill Bill's `customField.getId()` on a
    * `CustomFieldModelDao`, a row): settled once per version of the index, before anything reads `queries`.
@@ -982,7 +994,10 @@ export class CrossFileCalls {
       // `m -> m.getAmount()` on an `InvoiceItemModelDao`): a row object named like a DAO, no round trip.
       // (The lines it stands for too: getters on the same receiver, `cur.getId` twice.)
       const recv = ev?.getterOf ? /^(\w+)\.\w+$/.exec(ev.call ?? '')?.[1] : undefined;
-      if (recv && (ev!.alsoAt ?? []).every((a) => new RegExp(`^${recv}\\.(get|is)[A-Z]\\w*$`).test(a.call)) && this.isDataClass(ev!.getterOf!)) return [];
+      // A receiver whose class the code does not name (`modelDao -> modelDao.getName()`, a lambda's parameter): the
+      // classes declaring the getters decide — each is a getter of some data class of the app, and no definition of it
+      // without parameters reaches the database (a DAO's `getAll()` still does).
+      if (recv && (ev!.alsoAt ?? []).every((a) => new RegExp(`^${recv}\\.(get|is)[A-Z]\\w*$`).test(a.call)) && (this.isDataClass(ev!.getterOf!) || [ev!.call!, ...(ev!.alsoAt ?? []).map((a) => a.call)].every((c) => this.dataGetter(c.slice(c.indexOf('.') + 1))))) return [];
       return [this.adjustOne(f)];
     });
   }

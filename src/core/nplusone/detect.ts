@@ -3490,21 +3490,61 @@ class Detector {
   private isMemoised(cur: Node, child: Node, li: LoopInfo): boolean {
     const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     const shared = (key: string) => !vars.includes(key.trim());
+    // The item's own id (`u.ID`, `tag.getId()`) keys each item apart: a look-up kept by it is still one per item.
+    const byItem = (key: string) => vars.some((v) => new RegExp(`^${escapeRe(v)}\\.(?:id|ID|Id|getId\\(\\)|pk)$`).test(key.trim()));
     const memo = /^\s*[@\w$.]+\[([^\]]+)\]\s*(\|\|=|\?\?=)/.exec(cur.text);
     if (/assignment/.test(cur.type) && memo) return shared(memo[1]);
-    if (!/^(if_statement|if|unless)$/.test(cur.type)) return false;
+    if (!/^(if_statement|if|unless)$/.test(cur.type)) return this.afterHitSkipped(cur, child, li, (k) => shared(k) && !byItem(k));
     const cond = field(cur, 'condition');
     const cons = field(cur, 'consequence') ?? field(cur, 'body');
-    if (!cond || (cons && !contains(cons, child) && !same(cons, child))) return false;
+    if (!cond) return false;
+    // `if key in m: v = m[key] else: v = load(key); m[key] = v`, `if (m.containsKey(k)) { … } else { … }`: the miss is the
+    // `else` branch of a test that the key is there.
+    const alt = field(cur, 'alternative');
+    if (alt && (contains(alt, child) || same(alt, child)) && !(cons && (contains(cons, child) || same(cons, child)))) {
+      const hit = MAP_HIT_TEST.exec(cond.text.trim());
+      const h = hit && (hit[1] !== undefined ? [hit[1], hit[2]] : [hit[4], hit[3]]);
+      return !!h && !/\snot$/.test(h[0]) && shared(h[0]) && !byItem(h[0]) && storesUnder(h[1], alt.text);
+    }
+    if (cons && !contains(cons, child) && !same(cons, child)) return false;
     const t = cond.text;
-    // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
+    // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`,
+    // `m.get(key) == null` (Java), `m.get(key) is None`.
     const g = /^\(?\s*((?:[^()]|\([^()]*\))+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
       ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(((?:[^()]|\([^()]*\))+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
+      ?? /^\(?\s*([\w$.]+)\.get\(((?:[^()]|\([^()]*\))+)\)\s*(?:={2,3}|is)\s*(?:null|None|undefined)\s*\)?$/.exec(t)?.slice(1).reverse()
       ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse()
       ?? this.missOfLookupBefore(cur, t);
     if (!g || !shared(g[0])) return false;
     // …and the branch stores a value under it (a set of seen items is not a cache).
-    return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
+    return storesUnder(g[1], cons?.text ?? '');
+  }
+
+  /**
+   * In the loop's body, a statement before the one holding the call skips the item when its key is already in a map
+   * (`if _, ok := cache[key]; ok { continue }`, `if key in seen: continue`, `if (m.containsKey(k)) continue;`), and the
+   * body stores under that map after it (`cache[key] = price`): the call runs once per distinct key.
+   */
+  private afterHitSkipped(cur: Node, child: Node, li: LoopInfo, shared: (key: string) => boolean): boolean {
+    // Go's block holds its statements in a `statement_list`.
+    if (!same(cur, li.body) && !(cur.type === 'statement_list' && cur.parent && same(cur.parent, li.body))) return false;
+    const stmts = named(cur);
+    const at = stmts.findIndex((x) => same(x, child));
+    for (const prev of stmts.slice(0, Math.max(0, at))) {
+      if (!/^(if_statement|if)$/.test(prev.type)) continue;
+      const cons = field(prev, 'consequence') ?? field(prev, 'body');
+      if (!cons || !/^\{?\s*(?:continue|next)\s*;?\s*\}?$/.test(cons.text.trim().replace(/^:\s*/, ''))) continue;
+      const t = (field(prev, 'initializer')?.text ? field(prev, 'initializer')!.text + ';' : '') + (field(prev, 'condition')?.text ?? '');
+      const go = /^\s*_\s*,\s*([A-Za-z_]\w*)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*(\w+)\s*$/.exec(t);
+      const hit = go ? (go[1] === go[4] ? [go[3], go[2]] : undefined) : (() => {
+        const m = MAP_HIT_TEST.exec(t.trim());
+        return m && !(m[1] !== undefined && /\snot$/.test(m[1])) ? (m[1] !== undefined ? [m[1], m[2]] : [m[4], m[3]]) : undefined;
+      })();
+      if (!hit || !shared(hit[0])) continue;
+      const rest = stmts.slice(at).map((x) => x.text).join('\n');
+      if (storesUnder(hit[1], rest)) return true;
+    }
+    return false;
   }
 
   /**
@@ -3777,8 +3817,9 @@ class Detector {
     // Functions that query: their own calls, or (bounded) functions of this file that do.
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
-      // A huey task: calling it enqueues a message; its queries run in the worker.
-      if (enqueuedWhenCalled(def, this.lang, this.text)) continue;
+      // A huey task: calling it enqueues a message; its queries run in the worker. A cached function (`@Cacheable`, a
+      // get-or-set memo over a map) queries once per distinct key, not per call — as the cross-file pass judges it.
+      if (enqueuedWhenCalled(def, this.lang, this.text) || cachedByAnnotation(def, this.lang)) continue;
       const counts = (h: DbHit) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def);
       // A query before a getter read as one by its receiver's name (DbCall `getterOf`, judged once every file is read).
       const hit = this.hits.find((h) => h.call.getterOf === undefined && counts(h)) ?? this.hits.find(counts);
@@ -3793,7 +3834,7 @@ class Detector {
     for (let round = 0; round < 3; round++) {
       let grew = false;
       for (const [name, def] of this.functions) {
-        if (querying.has(name) || enqueuedWhenCalled(def, this.lang, this.text)) continue;
+        if (querying.has(name) || enqueuedWhenCalled(def, this.lang, this.text) || cachedByAnnotation(def, this.lang)) continue;
         const via = localCalls.find((c) => contains(def, c.n) && querying.has(c.callee!) && !this.onErrorPath(c.n));
         if (via) {
           querying.set(name, querying.get(via.callee!)!);
@@ -4597,6 +4638,14 @@ const APP_FOLDER = /^(src|app|apps|lib|libs|server|pages|components|modules|util
 const DATABASE_LIBRARY = /^(typeorm|sequelize|sequelize-typescript|mongoose|mongodb|@prisma\/client|knex|objection|drizzle-orm(\/.*)?|kysely|@mikro-orm\/[\w-]+|pg|pg-promise|postgres|mysql2?(\/promise)?|better-sqlite3|ioredis|redis)$/;
 /** A package (its name, scope included) that is or may wrap a database layer: its objects' methods may query. */
 const DATA_LAYER_PACKAGE = /(^|[@/._-])(\w*(?:sql|db|database|data|mongo|redis|orm|prisma|postgres|neon|supabase|firebase|knex|drizzle|kysely|sequelize|objection|slonik|pg)\w*|repositor\w*|models?|store|storage|persistence|client|api|server|backend|core|shared|common)($|[/._-])/i;
+
+/** A test that a key is in a map: `key in m` (Python) → [key, map]; `m.containsKey(k)`, `m.has(k)` → [, , map, key]. */
+const MAP_HIT_TEST = /^\(?\s*(?:((?:[^()]|\([^()]*\))+?)\s+in\s+([\w.]+)|([\w$.]+)\.(?:has|containsKey|key\?|has_key\?|include\?)\(((?:[^()]|\([^()]*\))+)\))\s*\)?$/;
+
+/** The text stores a value in `map` under some key: `m[k] = v`, `m[k] ||= v`, `m.set(k, v)`, `m.put(k, v)`, `m.setdefault(k, v)`. */
+function storesUnder(map: string, text: string): boolean {
+  return new RegExp(`(^|[^\\w$.])${escapeRe(map)}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(text);
+}
 
 /** Emptying a method cache: Flask-Caching's `delete_memoized`, `fn.cache_clear()` (lru_cache), Spring's `@CacheEvict`, `evictAll`. */
 const CACHE_CLEAR = /\bdelete_memoized\s*\(|\.cache_clear\s*\(\s*\)|@CacheEvict\b|\.evictAll\s*\(|\bcache\.clear\s*\(\s*\)/;

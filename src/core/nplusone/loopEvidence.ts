@@ -198,44 +198,79 @@ export function enqueuedWhenCalled(def: Node, lang: string, fileText: string): b
 /**
  * The definition keeps its results in a cache keyed by its arguments, so calling it once per item
  * queries once per distinct key, not once per item: Spring's `@Cacheable` / JCache's `@CacheResult`
- * on a Java method; `@functools.lru_cache`, `@functools.cache`, `@cached(…)`, `@memoize` on a Python
- * function; `@Cacheable` / `@Memoize` on a TypeScript method; a TypeScript/JavaScript get-or-set memo over a map
- * (memoisedByMap) (see docs/rules/n-plus-one.md).
+ * on a Java method; `@functools.lru_cache`, `@functools.cache`, async-lru's `@alru_cache(…)`, `@cached(…)`,
+ * `@memoize` on a Python function; `@Cacheable` / `@Memoize` on a TypeScript method; in every language, a get-or-set
+ * memo over a map (memoisedByMap) (see docs/rules/n-plus-one.md).
  */
 export function cachedByAnnotation(def: Node, lang: string): boolean {
   if (lang === 'java') {
     const mods = named(def).find((c) => c.type === 'modifiers');
-    return !!mods && /@(?:[\w.]+\.)?(?:Cacheable|CacheResult|Cached)\b/.test(mods.text);
+    return (!!mods && /@(?:[\w.]+\.)?(?:Cacheable|CacheResult|Cached)\b/.test(mods.text)) || memoisedByMap(def, lang);
   }
   if (lang === 'python') {
     const holder = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
-    return !!holder && named(holder).some((d) => d.type === 'decorator' && /^@\s*(?:[\w.]+\.)?(?:lru_cache|cache|cached|memoize|memoized|cached_function|ttl_cache)\b/.test(d.text));
+    return (!!holder && named(holder).some((d) => d.type === 'decorator' && /^@\s*(?:[\w.]+\.)?(?:a?lru_cache|cache|cached|memoize|memoized|cached_function|ttl_cache)\b/.test(d.text))) || memoisedByMap(def, lang);
   }
   if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
     for (let d = def.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) if (/^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) return true;
-    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) || memoisedByMap(def.text);
+    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) || memoisedByMap(def, lang);
   }
-  return false;
+  return lang === 'go' && memoisedByMap(def, lang);
 }
 
-/** `const|let|var v = [await] m.get(k)` (`m` a name or `this.name`, `k` a name): a read of a map by a key. */
-const MAP_READ = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?((?:this\.)?[A-Za-z_$][\w$]*)\.get\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
+/** A loop statement of any of the languages (tree-sitter node types). */
+const LOOP_NODE = /^(?:for_statement|for_in_statement|for_of_statement|enhanced_for_statement|while_statement|do_statement|for_range_loop|for_clause|range_clause)$/;
+
+/** A map read by a key into a variable: `const|let|var v = [await] m.get(k)` (TS/JS), `T v = m.get(k);` (Java), `v = m.get(k)` (Python). */
+const MAP_READ = /(?:\b(?:const|let|var)\s+|(?:^|[;{}\n])\s*(?:final\s+)?(?:[A-Z][\w$.]*(?:<[^;=\n]*>)?\s+)?)([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?((?:this\.|self\.)?[A-Za-z_$][\w$]*)\.get\(\s*([A-Za-z_$][\w$.]*)\s*\)/g;
+/** Go: `v, ok := m[k]` or `_, ok := m[k]` (`m` a name, `k` a name or a field). */
+const GO_MAP_READ = /\b([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*:?=\s*([A-Za-z_][\w.]*)\[\s*([A-Za-z_][\w.]*)\s*\]/g;
+/** The key tested missing from a map: `!m.containsKey(k)` / `!m.has(k)` (Java, TS/JS), `k not in m` (Python), `m.get(k) == null`. */
+const MISS_TEST = /(?:\bif\s*\(\s*!\s*((?:this\.|self\.)?[A-Za-z_$][\w$]*)\.(?:containsKey|has)\(\s*([A-Za-z_$][\w$.]*)\s*\)\s*\)|\bif\s*\(\s*((?:this\.)?[A-Za-z_$][\w$]*)\.get\(\s*([A-Za-z_$][\w$.]*)\s*\)\s*={2,3}\s*(?:null|undefined)\s*\)|\bif\s+([A-Za-z_][\w.]*)\s+not\s+in\s+((?:self\.)?[A-Za-z_]\w*)\s*:)/g;
 
 /**
- * TS/JS: the function is a get-or-set memo over a map handed to it or kept by it — it reads the map by a key, and when
- * that read missed (`if (!v)`, `if (v === undefined)`) computes the value and stores it under the same key
- * (`m.set(k, v)`): `let p = cache.get(owner); if (!p) { p = load(owner); cache.set(owner, p); } return p`. A request-
- * scoped cache handed down a GraphQL context (EverShop's definitions, once per owner type per request): called once per
- * parent, it queries once per key. A map read and written without the miss test (a counter) is no memo.
+ * The function is a get-or-set memo over a map handed to it or kept by it — it reads the map by a key, and when
+ * that read missed computes the value and stores it under the same key, in any of the languages' shapes:
+ * `let p = cache.get(owner); if (!p) { p = load(owner); cache.set(owner, p); } return p` (TS/JS), `if
+ * (!userCache.containsKey(id)) { userCache.put(id, load(id)); } return userCache.get(id)` or `V v = m.get(k); if (v ==
+ * null) { …; m.put(k, v); }` (Java), `fresh, ok := cache[id]; if !ok { …; cache[id] = fresh }` (Go), `if key not in
+ * cache: cache[key] = load(key)` or `v = cache.get(key)` then `if v is None:` … `cache[key] = v` (Python). A request-
+ * scoped cache handed down a GraphQL context (EverShop's definitions, once per owner type per request), an export's
+ * user names kept per user id: called once per parent, it queries once per key. A map read and written without the
+ * miss test (a counter) is no memo.
  */
-function memoisedByMap(text: string): boolean {
-  if (!text.includes('.get(') || !text.includes('.set(')) return false;
+function memoisedByMap(def: Node, lang: string): boolean {
+  const text = def.text;
+  // The look-up sits in a loop of the function (`for _, part := range row.Location { id, ok = byPath[sub]; if !ok {
+  // create(…) } }`): each call still reads or writes once per new key of its own items — no memo of the call.
+  const inLoop = (at: number): boolean => {
+    for (let n: Node | null = def.descendantForIndex(def.startIndex + at); n && !same(n, def); n = n.parent) if (LOOP_NODE.test(n.type)) return true;
+    return false;
+  };
+  // Keyed by the id of the object handed in (`workflow_dsls[workflow.id]`, `cache[u.ID]`): each object its own entry,
+  // so a caller walking distinct objects still reads once per object — no memo of the call.
+  const stored = (map: string, key: string, rest: string) => !/^[A-Za-z_$][\w$]*\.(?:id|ID|Id|pk|getId\(\))$/.test(key) && new RegExp(`(?:^|[^\\w$.])${escapeRe(map)}(?:\\.(?:set|put|setdefault)\\(\\s*${escapeRe(key)}\\s*,|\\[\\s*${escapeRe(key)}\\s*\\]\\s*=(?!=))`).test(rest);
+  if (lang === 'go') {
+    for (const m of text.matchAll(GO_MAP_READ)) {
+      const [, , ok, map, key] = m;
+      const rest = text.slice(m.index! + m[0].length);
+      if (new RegExp(`^\\s*;\\s*!\\s*${escapeRe(ok)}\\s*\\{|\\bif\\s+!\\s*${escapeRe(ok)}\\s*\\{`).test(rest) && stored(map, key, rest) && !inLoop(m.index!)) return true;
+    }
+    return false;
+  }
+  for (const m of text.matchAll(MISS_TEST)) {
+    const map = m[1] ?? m[3] ?? m[6];
+    const key = m[2] ?? m[4] ?? m[5];
+    if (stored(map, key, text.slice(m.index! + m[0].length)) && !inLoop(m.index!)) return true;
+  }
+  if (!text.includes('.get(')) return false;
   for (const m of text.matchAll(MAP_READ)) {
     const [, v, map, key] = m;
-    const miss = new RegExp(`\\bif\\s*\\(\\s*(?:!\\s*${escapeRe(v)}\\s*\\)|${escapeRe(v)}\\s*={2,3}\\s*(?:undefined|null)\\s*\\))`);
-    const store = new RegExp(`${escapeRe(map)}\\.set\\(\\s*${escapeRe(key)}\\s*,`);
+    const miss = lang === 'python'
+      ? new RegExp(`\\bif\\s+(?:not\\s+${escapeRe(v)}|${escapeRe(v)}\\s+is\\s+None)\\s*:`)
+      : new RegExp(`\\bif\\s*\\(\\s*(?:!\\s*${escapeRe(v)}\\s*\\)|${escapeRe(v)}\\s*={2,3}\\s*(?:undefined|null)\\s*\\))`);
     const rest = text.slice(m.index! + m[0].length);
-    if (miss.test(rest) && store.test(rest)) return true;
+    if (miss.test(rest) && stored(map, key, rest) && !inLoop(m.index!)) return true;
   }
   return false;
 }
