@@ -36,7 +36,8 @@ export const step: Step = {
       return all.find((t) => /PG Lens: Batch with/.test(t));
     }, 'the batched rewrite in an editor', 30_000);
     await screenshot('rewrite');
-    if (!/await db\.query\(/.test(text)) throw new Error(`expected the rewrite to call the code's client "db":\n${text}`);
+    // (With the loop's row type kept: `db.query<OrderItem & { order_id: unknown }>(`, person54 L-5.)
+    if (!/await db\.query(?:<[^(]*>)?\(/.test(text)) throw new Error(`expected the rewrite to call the code's client "db":\n${text}`);
     if (/\bpool\b/.test(text)) throw new Error(`the rewrite names a client the code does not use ("pool"):\n${text}`);
     const sql = /`([\s\S]*?)`/.exec(text)?.[1]?.replace(/\s+/g, ' ').trim();
     if (!sql) throw new Error(`no batched SQL in the rewrite:\n${text}`);
