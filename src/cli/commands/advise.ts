@@ -167,8 +167,8 @@ export const advise: CliCommand = {
   },
 };
 
-/** The JSON shape of the issue, exactly. */
-function publicShape(s: IndexSuggestion): Record<string, unknown> {
+/** The JSON shape of the issue, exactly (`pg-lens explain --format json`'s `indexAdvice` says its suggestions so too). */
+export function publicShape(s: IndexSuggestion): Record<string, unknown> {
   return {
     ddl: s.ddl,
     table: s.table,

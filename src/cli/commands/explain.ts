@@ -22,7 +22,7 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { progressLog, runScan, scanOptionsFrom } from './scan';
 import type { PlanTipInputs } from '../../core/plan/analyze';
 import type { Database } from '../../db/database';
-import type { IndexSuggestion } from '../../db/advisor';
+import { publicShape } from './advise';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { decided } from '../../db/missingIndexAnalyzer';
 import { adviceTipAnswer, noIndexWhy, provedFigures } from '../../core/advice/missingIndex';
@@ -78,17 +78,12 @@ async function indexDecisionFor(db: Database, st: ExplainedStatement, opts: { tr
   return {
     inputs: { ...(provedIndexes.length ? { provedIndexes } : {}), ...(answer !== undefined ? { adviceAnswer: answer } : {}) },
     advice: {
-      suggestions: (d?.suggestions ?? []).map(suggestionShape),
+      suggestions: (d?.suggestions ?? []).map(publicShape),
       ...(Object.keys(shared).length ? { alsoServes: shared } : {}),
       ...(own?.proofNote ? { proofNote: own.proofNote } : {}),
       ...(own && own.status !== 'ok' ? { error: own.message } : !d?.suggestions.length && own ? { answer: noIndexWhy(own, d?.withheld ?? [], words) } : {}),
     },
   };
-}
-
-/** A suggestion in `pg-lens advise --format json`'s shape (its publicShape). */
-function suggestionShape(s: IndexSuggestion): Record<string, unknown> {
-  return { ddl: s.ddl, table: s.table, columns: s.columns, method: s.method, where: s.where, include: s.include, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason };
 }
 
 const PARAM_OPTION: CliOption = { flag: '--param V', meaning: 'the value of $1, $2, … in order; NULL for null' };
