@@ -69,6 +69,36 @@ export function fitTitle(titles: readonly string[], room: number): string {
   return titles.find((t) => t.length <= room) ?? titles[titles.length - 1];
 }
 
+/**
+ * What the figures of a lens are (person55 M-1): one statement's (`callSites` places writing the same text), or — `shape` —
+ * one pg_stat_statements entry that other constants written elsewhere share: its rows per call are theirs as much as this
+ * line's (a `'pending'` line wore `'refunded'`'s 165 rows/call), so the lens gives the entry's calls "of this shape" and no
+ * rows; `never`: PG Lens proves the line's condition never true (`no-rows`) or its enum label rejected (`fails`), and the
+ * lens says that first.
+ */
+export interface LensFigures {
+  callSites: number;
+  shape?: boolean;
+  never?: 'no-rows' | 'fails';
+}
+
+/** The lens's place count: a number (the places writing the same text) or LensFigures. */
+type Places = number | LensFigures;
+
+function figuresOf(p: Places): LensFigures {
+  return typeof p === 'number' ? { callSites: p } : p;
+}
+
+/**
+ * The lens of a line whose condition PG Lens proves never true, or whose enum label PostgreSQL rejects: what the line
+ * does first, then the entry's calls, said to be the shape's when other constants share it.
+ */
+function neverLens(s: StatementStat, f: LensFigures): string[] {
+  const what = f.never === 'fails' ? 'always fails here (a label its enum does not have)' : 'never true here: returns no rows';
+  const calls = f.shape ? `${callsPhrase(s.calls)} of this shape${f.callSites > 1 ? ` (${f.callSites} call sites)` : ''}` : `${windowCalls(s)}${sharedCallSites(f.callSites)}`;
+  return [`${what} · ${calls}`, what];
+}
+
 /** "2 call sites": the short form of sharedCallSites, when the line is crowded. */
 function callSitesShort(places: number): string {
   return places > 1 ? ` · ${places} call sites` : '';
@@ -79,10 +109,10 @@ function callsPhrase(calls: number): string {
 }
 
 /** "120 calls": a window's calls (the application's); "220 calls (up to 100 PG Lens's)" when the entry was made anew since PG Lens's runs (AppFigures.ownInCalls). */
-function windowCalls(s: StatementStat): string {
+function windowCalls(s: StatementStat, shape = false): string {
   const ours = (s as AppFigures).ownInCalls;
   const running = (s as AppFigures).ownUnderWay;
-  return `${callsPhrase(s.calls)}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : running ? ` (up to ${formatCount(running)} from a Benchmark under way)` : ''}`;
+  return `${callsPhrase(s.calls)}${shape ? ' of this shape' : ''}${ours ? ` (up to ${formatCount(ours)} PG Lens's)` : running ? ` (up to ${formatCount(running)} from a Benchmark under way)` : ''}`;
 }
 
 function rowsPerCall(s: StatementStat): string {
@@ -95,14 +125,19 @@ function rowsPerCall(s: StatementStat): string {
  * period the figures cover ("since stats reset 24.6 min ago") is its tooltip's first figures line (formatCostTooltip).
  * `room` (costLensRoom): on a crowded line the rows per call, then the call sites, are the tooltip's only.
  */
-export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, callSites: number, room = costLensRoom(), besideRecording = false): string {
+export function costLensTitle(c: Pick<CostSummary, 'stat' | 'share'>, places: Places, room = costLensRoom(), besideRecording = false): string {
   const s = c.stat;
+  const f = figuresOf(places);
+  if (f.never) return fitTitle(neverLens(s, f), room);
+  const callSites = f.callSites;
   // Beside a recording's lens, which counts the calls it recorded, the calls say their window (person43 L7: "6 calls ·
   // 10.5 rows/call | 36 calls · 80.8 ms client time" read as two answers to one question).
   // On a line crowded further (a cache candidate's lens too) the window goes last but one: the tooltip says it.
   // PG Lens's runs whose time could not be taken out: said on the share and the mean, which hold it (person50 L-A).
-  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${lensTimeNote(s as AppFigures)} · ${windowCalls(s)}`;
+  const head = `${formatPercent(c.share, { brief: true })} of DB time · ${formatMs(s.meanMs)} mean${lensTimeNote(s as AppFigures)} · ${windowCalls(s, f.shape)}`;
   const named = besideRecording ? `${head} ${CALLS_WINDOW}` : head;
+  // An entry other constants share: its rows are theirs too, so none are given (person55 M-1).
+  if (f.shape) return fitTitle([`${named} (${callSites} call sites)`, named, head], room);
   return fitTitle([`${named} · ${rowsPerCall(s)}${sharedCallSites(callSites)}`, `${named}${sharedCallSites(callSites)}`, `${named}${callSitesShort(callSites)}`, named, head], room);
 }
 
@@ -453,7 +488,10 @@ function changeAge(baseline: Pick<CostBaseline, 'seenAtMs'>, nowMs: number): str
  * 12 ms mean · 13 calls". The age is the change's, from when it was seen (changeAge). The index's name, the reading the
  * figures count from and the calls before are the tooltip's (formatCostTooltip's `since`).
  */
-export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'seenAtMs' | 'change'>, nowMs: number, callSites = 1, room = costLensRoom()): string {
+export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'seenAtMs' | 'change'>, nowMs: number, places: Places = 1, room = costLensRoom()): string {
+  const f = figuresOf(places);
+  if (f.never) return fitTitle(neverLens(since, f), room);
+  const callSites = f.callSites;
   const age = changeAge(baseline, nowMs);
   const what = changeOnLine(baseline.change);
   const had = before && before.calls > 0 ? before : undefined;
@@ -470,6 +508,10 @@ export function formatCostLensSince(since: StatementStat, before: StatementStat 
   }
   const mean = `${formatMs(since.meanMs)} mean${ownTimeNote(since as AppFigures)}`;
   const was = had ? ` (was ${formatMs(had.meanMs)}${ownTimeNote(had as AppFigures)})` : '';
+  if (f.shape) {
+    const calls = windowCalls(since, true);
+    return fitTitle([`since ${what} (${age}): ${mean} · ${calls} (${callSites} call sites)${had ? ` · before: ${formatMs(had.meanMs)} mean${ownTimeNote(had as AppFigures)}` : ''}`, `since ${what}: ${mean}${was} · ${calls} (${callSites} call sites)`, `since ${what}: ${mean}${was} · ${calls}`, `since ${what}: ${mean}${was}`], room);
+  }
   return fitTitle(
     [
       `since ${what} (${age}): ${mean} · ${windowCalls(since)} · ${rowsPerCall(since)}${had ? ` · before: ${formatMs(had.meanMs)} mean${ownTimeNote(had as AppFigures)}` : ''}${sharedCallSites(callSites)}`,
@@ -500,7 +542,7 @@ function countedFromLine(baseline: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'cha
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; otherConstants?: readonly string[]; since?: { since: StatementStat; before?: StatementStat; beforeFrom?: string; nowMs: number } }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'seenAtMs' | 'change'>; notUsed?: string; reading?: { sinceReadMs: number; refreshMs: number }; sharedWith?: readonly string[]; otherConstants?: readonly string[]; never?: LensFigures['never']; since?: { since: StatementStat; before?: StatementStat; beforeFrom?: string; nowMs: number } }): string {
   const s = c.stat;
   // Only the runs whose time on the server was measured are left out (appFigures); the others are said to be included.
   const m = (s as AppFigures).ownSubtracted;
@@ -510,6 +552,8 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
   const included = ownIncludedPhrase(s as AppFigures);
   const sinceIncluded = total.since && ownIncludedPhrase(total.since.since as AppFigures);
   return [
+    // What PG Lens proves of the line comes first: its figures are then the entry's, not what the line returns (person55 M-1).
+    ...(total.never ? [total.never === 'fails' ? 'This line always fails: its enum label is one PostgreSQL rejects (see value-not-allowed). The figures below are its entry\'s: the calls of the other constants of this shape, and this line\'s failed ones are not counted.' : `This line's condition is never true: it returns no rows (see value-not-allowed). The figures below are its entry's${total.otherConstants?.length ? ', most or all of them the other constants\' calls' : ''}.`] : []),
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds, total.reading?.sinceReadMs) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)}${ownTimeNote(s as AppFigures, true)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     ...(included ? [`Whole history: ${included}`] : []),

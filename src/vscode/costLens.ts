@@ -15,6 +15,7 @@ import type { PgLensContext } from './main';
 import { ANALYSABLE_SELECTOR } from './analysis';
 import { errorMessage } from '../core/safeText';
 import { loadEngine } from './loadEngine';
+import { findingOf } from './findingActions';
 
 // person16 LOW 4: once a minute left the lens ~2 min behind pg_stat_statements on a busy server; one read every 30 s is cheap.
 const REFRESH_MS = 30_000;
@@ -104,6 +105,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     // The reading's age now: the reset age it holds is counted to this moment, and the tooltip says how old it is.
     const sinceReadMs = Date.now() - read.readAt;
     const lenses: vscode.CodeLens[] = [];
+    const never = neverTrueSpans(doc);
     for (const site of sites) {
       if (token.isCancellationRequested) break;
       const found = index.find(site.sql, site.dynamic ? undefined : await ids.of(site.sql));
@@ -138,11 +140,14 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const recorded = this.ctx.recordedLensAt?.(doc.uri.fsPath, pos.line + 1);
       const room = costLensRoom([...(cacheLens ? [`~ ${cacheLens.title}`] : []), ...(recorded !== undefined ? [recorded.padEnd(RECORDED_LENS_ROOM)] : [])]);
       const sinceFigures = since ? appFiguresSince(found.stat, stat, beforeRaw, own.get(site.sql, found.stat.queryid, { before: since.atMs })) : undefined;
-      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), elsewhere.length + otherConstants.length + 1, room) : costLensTitle(hit, elsewhere.length + otherConstants.length + 1, room, recorded !== undefined);
+      // A line PG Lens proves never true (or failing) returns nothing: its lens says so before the entry's figures (person55 M-1).
+      const neverHere = never.find((n) => n.at >= site.span.start && n.at <= site.span.end)?.kind;
+      const figures = { callSites: elsewhere.length + otherConstants.length + 1, shape: otherConstants.length > 0, ...(neverHere ? { never: neverHere } : {}) };
+      const title = since && sinceFigures ? formatCostLensSince(sinceFigures, before, since, Date.now(), figures, room) : costLensTitle(hit, figures, room, recorded !== undefined);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, otherConstants, since: sinceFigures && { since: sinceFigures, before, beforeFrom, nowMs: Date.now() } }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, otherConstants, ...(neverHere ? { never: neverHere } : {}), since: sinceFigures && { since: sinceFigures, before, beforeFrom, nowMs: Date.now() } }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),
@@ -185,4 +190,17 @@ export function registerCostLens(ctx: PgLensContext): void {
       if (e.affectsConfiguration('pgLens.costLens')) provider.refresh();
     }),
   );
+}
+
+/**
+ * Where the document's value-not-allowed findings (the one pipeline's, as published) make a whole statement never true or
+ * failing (their `statement` evidence, core/rules/valueNotAllowed): each finding's offset and what it proves.
+ */
+function neverTrueSpans(doc: vscode.TextDocument): { at: number; kind: 'no-rows' | 'fails' }[] {
+  const out: { at: number; kind: 'no-rows' | 'fails' }[] = [];
+  for (const d of vscode.languages.getDiagnostics(doc.uri)) {
+    const kind = findingOf(d)?.ruleId === 'value-not-allowed' ? findingOf(d)?.evidence?.statement : undefined;
+    if (kind === 'no-rows' || kind === 'fails') out.push({ at: doc.offsetAt(d.range.start), kind });
+  }
+  return out;
 }

@@ -31,6 +31,11 @@ function ruleMeta(ruleId: string) {
 }
 
 /** Diagnostics for findings of one document (positions from the document's own text; uri for related places). */
+/** The finding behind a diagnostic PG Lens published (toDiagnostics), if it is one of PG Lens's. */
+export function findingOf(d: vscode.Diagnostic): Finding | undefined {
+  return byDiagnostic.get(d);
+}
+
 export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
     const range = (span: { start: number; end: number }) => new vscode.Range(positionAt(span.start), positionAt(span.end));

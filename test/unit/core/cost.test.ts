@@ -662,3 +662,31 @@ describe('core/cost: a Benchmark under way leaves its runs so far out of a readi
     assert.equal(own.get(sql, 'q'), undefined);
   });
 });
+
+describe('core/cost: a lens on a line whose figures are not its own (person55 M-1)', () => {
+  // person55: src/typo.ts:4 `status = 'refundd'` (never true: value-not-allowed) and :10 `status = 'pending'` (never called)
+  // wore src/orders.ts:70's "127 calls · 165 rows/call · shared by 3 call sites" — 'refunded''s rows, on lines that return none or thousands.
+  const refunded = { stat: stat('9', 'SELECT … FROM orders WHERE status = $1 ORDER BY placed_at DESC', 470, 127, 127 * 165), share: 0.031 };
+
+  it('an entry other constants share gives its calls "of this shape" and no rows per call', () => {
+    const title = costLensTitle(refunded, { callSites: 3, shape: true });
+    assert.equal(title, '3.1% of DB time · 3.7 ms mean · 127 calls of this shape (3 call sites)');
+    assert.doesNotMatch(title, /rows\/call/);
+    assert.match(costLensTitle(refunded, 3), /127 calls · 165 rows\/call · shared by 3 call sites$/, 'the same text at three places: the rows are that statement\'s');
+  });
+
+  it('a line PG Lens proves never true (or failing) says so first, then the entry\'s calls; its tooltip says whose they are', () => {
+    assert.equal(costLensTitle(refunded, { callSites: 3, shape: true, never: 'no-rows' }), 'never true here: returns no rows · 127 calls of this shape (3 call sites)');
+    assert.equal(costLensTitle(refunded, { callSites: 1, never: 'fails' }), 'always fails here (a label its enum does not have) · 127 calls');
+    assert.equal(costLensTitle(refunded, { callSites: 3, shape: true, never: 'no-rows' }, 40), 'never true here: returns no rows');
+    const tip = formatCostTooltip({ ...refunded, rank: 2 }, { statements: 9, otherConstants: ['src/orders.ts:70'], never: 'no-rows' });
+    assert.match(tip, /^This line's condition is never true: it returns no rows \(see value-not-allowed\)\. The figures below are its entry's, most or all of them the other constants' calls\./);
+  });
+
+  it('since an index change: the same, counted from the change', () => {
+    const b = { seenAtMs: 0, change: 'CREATE INDEX orders_status_idx' };
+    const since = stat('9', 'q', 62, 105, 105 * 165);
+    assert.equal(formatCostLensSince(since, undefined, b, 240_000, { callSites: 3, shape: true }), 'since new index (about 4 min): 0.59 ms mean · 105 calls of this shape (3 call sites)');
+    assert.equal(formatCostLensSince(since, undefined, b, 240_000, { callSites: 3, shape: true, never: 'no-rows' }), 'never true here: returns no rows · 105 calls of this shape (3 call sites)');
+  });
+});

@@ -1,5 +1,6 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
+import { summarizeLatencies } from '../../../../src/core/plan/benchmark';
 import { compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 import { constantsAtParameters, loadPgParser } from '../../../../src/core/sql/statement';
 import { codeValuesSource } from '../../../../src/core/plan/benchmark';
@@ -39,6 +40,14 @@ describe('core/plan workload benchmark', () => {
     assert.deepEqual(parameterSources('SELECT $1::int + 1', 1), [undefined]);
     assert.equal(standInNote({ kind: 'literal', value: '10', why: 'LIMIT' }), "a stand-in for LIMIT: the app's value was not recorded");
     assert.equal(standInNote({ kind: 'column', column: 'name' }), null);
+  });
+
+  it("weightedPercentiles: one statement's samples give its own nearest-rank percentiles, whatever the weights' rounding (person55 L-1)", () => {
+    // 50 runs of a statement of 23 calls: each sample weighs 0.46, and 25 of them summed in floating point fall short of half.
+    const ms = Array.from({ length: 50 }, (_, i) => 1 + i * 0.01);
+    const own = summarizeLatencies(ms);
+    const w = weightedPercentiles(ms.map((x) => ({ ms: x, weight: 23 / 50 })))!;
+    assert.deepEqual([w.p50, w.p95, w.p99], [own.p50, own.p95, own.p99]);
   });
 
   it('weightedPercentiles: a statement called 9 times as often weighs 9 times as much', () => {
