@@ -28,7 +28,7 @@ import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { lazyRelationCollected } from '../languages/ruby/nplusone';
 import { statementAnnotation } from '../languages/java/nplusone';
-import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, oneStringPossible, remotePossible, unitOfWorkPossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, enqueuedWhenCalled, guardedParam, parentFieldFallback, possibleBecause, oneObjectPossible, oneStringPossible, remotePossible, unitOfWorkPossible, ownWorkPossible, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, loadedOnce, startedOrKept, testSetupScope, underKeyTest } from './loopEvidence';
 import { codeContextOf } from '../codeContext';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 import { loopSourceOf, type LoopSource } from './loopSource';
@@ -2256,8 +2256,8 @@ class Detector {
     let cap: string | undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
       ?? (tree ? `Possible N+1, a tree built node by node: each item's write returns the id its children need (\`${tree}\` calls this function again with it), so one write waits on the other; batch it by level only with ids made up front` : undefined)
-      ?? (remote ? remotePossible(remote) : undefined)
-      ?? ((cap = loop && node ? this.unitOfWorkCall(li, node) : undefined) ? unitOfWorkPossible(cap) : undefined)
+      ?? (remote ? ownWorkPossible(remote, ownWorkOf(remoteHead(remote), remote.replace(/^.*\./s, ''))) ?? remotePossible(remote) : undefined)
+      ?? ((cap = loop && node ? this.unitOfWorkCall(li, node) : undefined) ? (CONTAINER_ACTION.test(cap) ? ownWorkPossible(cap, 'container') : unitOfWorkPossible(cap)) : undefined)
       ?? ((cap = loop && node ? this.transactionPerItem(li, node) : undefined) ? `Possible N+1, a unit of work per item: each item runs in a transaction of its own (\`${cap}\` in the loop's body), committed or rolled back alone — one statement for every item would change what a failure undoes` : undefined)
       ?? (kind ? `Possible N+1, a loop over kinds: this runs in \`case ${kind}\` of a switch on the loop's own variable (\`${li.variable}\`), once per item equal to it — once per kind named, not once per row` : undefined)
       ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
@@ -2406,7 +2406,8 @@ class Detector {
   private remoteCallPerItem(li: LoopInfo, node: Node): string | undefined {
     if (!this.calls.length) return undefined;
     const hinted = REMOTE_HINT.test(li.body.text);
-    if (!hinted && !this.functions.size) return undefined;
+    const container = OWN_WORK_HINT.test(li.body.text);
+    if (!hinted && !container && !this.functions.size) return undefined;
     for (const c of this.calls) {
       // Only a remote call that has answered before the query starts: the query waits on it.
       if (same(c, node) || !this.within(li.body, c) || this.spanOf(c)[1] > this.spanOf(node)[0]) continue;
@@ -2415,7 +2416,8 @@ class Detector {
       const head = remoteHead(fn?.text ?? c.text);
       // Or a function of this file whose own body calls another service (rybbit's usage cron: `getOrganizationSubscriptionInfo`
       // → `stripe.subscriptions.list`, then the organization's row updated with the answer).
-      const textual = hinted && !HTTP_PURE.test(head) && (REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name));
+      const textual = (hinted && !HTTP_PURE.test(head) && (REMOTE_CLIENT.test(head) || (name === 'fetch' && !/\./.test(head) && GLOBAL_FETCH.test(c.text)) || REMOTE_NAME.test(name) || REMOTE_SEND.test(name)))
+        || (container && !!ownWorkOf(c.type === 'method_invocation' && field(c, 'object') ? `${field(c, 'object')?.text}.${name}` : head, name));
       const local = !textual && name && !this.hitByStart.has(c.startIndex) ? this.functions.get(name) ?? this.functions.get(`.${name}`) : undefined;
       const via = local && !contains(local, node) ? this.remoteCallIn(local) : undefined;
       if (!textual && !via) continue;
@@ -2438,7 +2440,8 @@ class Detector {
   private unitOfWorkCall(li: LoopInfo, node: Node): string | undefined {
     // The function handed to the call that holds the node (`() -> templateManager.renderTemplate(…)`), if any.
     let handed: Node | undefined;
-    for (let c: Node | null = node; c && !same(c, li.body) && contains(li.body, c); c = c.parent) {
+    // The body may be the call itself (an arrow's expression body: `(entry) => this.startSubContainer(service, entry)`).
+    for (let c: Node | null = node; c && (same(c, node) || !same(c, li.body)) && contains(li.body, c); c = c.parent) {
       if (this.isFunction(c) && c.parent && /^(arguments|argument_list)$/.test(c.parent.type)) handed ??= c;
       if (!this.a.callTypes.has(c.type)) continue;
       const args = field(c, 'arguments');
@@ -4912,9 +4915,29 @@ const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgri
 // test exponential in a long name that does not match (37 ms at 29 characters; held-out-aw Kill Bill's scan did not end).
 const UNIT_OF_WORK_CALL = new RegExp([
   /^_?(?:send|forward|deliver|resend)[A-Za-z_]*mail[A-Za-z_]*$/.source,
+  /^_?(?:inspect|start|stop|restart|kill|pull|remove|pause|unpause)_?(?:sub_?)?containers?$/.source,
   /^_?(?:handle|process|execute|consume)[A-Za-z_]*(?:message|messages|entries|entry|job|jobs|task|event|schedule|subscribers|reply|delivery)$/.source,
   /^(?:enqueue|publish)\w*$|^\w*(?:Enqueue|_enqueue)\w*$/.source,
 ].join('|'), 'i');
+/**
+ * A container action, by what the call is named (issue 14, n1bm): `inspectContainer(id)`, `restartContainer(id)`,
+ * `startSubContainer(service, entry)`, `stop_container(name)` — the Docker engine's round trip (or a process started),
+ * not the database's, sets the pace of each item. Not `createContainer` (a UPnP or DOM container is built in memory) nor
+ * `findContainer`/`getContainers` (a read).
+ */
+const CONTAINER_ACTION = /^_?(?:inspect|start|stop|restart|kill|pull|remove|pause|unpause)_?(?:sub_?)?containers?$/i;
+/**
+ * Work on the item's file, by the call's head (issue 14, n1bm): Java's `Files.copy`/`Files.delete`/`FileUtils.delete`, a
+ * zip entry (`zf.putNextEntry`, `zip_ref.open(name)`), Python's `os.remove`/`shutil.rmtree`, Node's `fs.unlink`/
+ * `fs.promises.writeFile`, Go's `os.Remove`/`os.WriteFile`. The disk's work per item, not the query's, sets the pace.
+ */
+const FILE_WORK = /^(?:(?:java\.nio\.file\.)?Files\.(?:copy|delete|deleteIfExists|move|write|writeString|createTempFile|createFile|newInputStream|newOutputStream|readAllBytes|readString)|FileUtils\.(?:delete|deleteDirectory|deleteQuietly|forceDelete|cleanDirectory|copy\w*|move\w*|write\w*|read\w*)|[\w.]*\.putNextEntry|(?:self\.)?\w*zip\w*\.(?:open|read|extract|extractall|write|writestr)|os\.(?:remove|unlink|rename|replace|rmdir|removedirs|Remove|RemoveAll|Rename|WriteFile|ReadFile|Create)|shutil\.(?:rmtree|move|copy\w*)|(?:fs|fsp|fse|fsPromises|fs\.promises)\.(?:unlink|rm|rmdir|writeFile|readFile|copyFile|rename|appendFile|cp)(?:Sync)?)$/i;
+/** Cheap test before remoteCallPerItem looks for a container action or file work (ownWorkOf). */
+const OWN_WORK_HINT = /container|Files\.|FileUtils|zip|putNextEntry|os\.|shutil|fs\.|fsp\.|fse\.|fsPromises/i;
+/** Whether the call is the item's own work that is not the database: a container action, or work on its file. */
+function ownWorkOf(head: string, name: string): 'container' | 'file' | undefined {
+  return CONTAINER_ACTION.test(name) ? 'container' : FILE_WORK.test(head) ? 'file' : undefined;
+}
 const REMOTE_SEND = /^(?:send|deliver)(?:[A-Z_]\w*)?(?:mail|email|invite|invitation|notification|sms|message)s?$/i;
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;

@@ -299,6 +299,18 @@ export function unitOfWorkPossible(callee: string): string {
   return `Possible N+1, a unit of work per item by design: \`${callee}\` is the item's own output or work (an e-mail sent, a queued message, job or event handled or queued), one per item; the reads made to build it are judged on their own`;
 }
 
+/**
+ * Why an N+1 beside the item's own work that is not the database is only possible (issue 14, n1bm): `call` inspects,
+ * starts or restarts the item's container (`this.system.inspectContainer`, `startSubContainer`), or reads, writes or
+ * deletes its file (`Files.copy`, `FileUtils.delete`, `zf.putNextEntry`, `os.remove`), before the query or as the call
+ * that holds it. That work per item, not the query, sets the pace. Undefined for any other kind.
+ */
+export function ownWorkPossible(call: string, kind: 'container' | 'file' | undefined): string | undefined {
+  if (kind === 'container') return `Possible N+1, each item's own unit of work: a container action per item (\`${call}\`) — the container engine's round trip, not the query, sets the pace`;
+  if (kind === 'file') return `Possible N+1, each item's own unit of work: work on the item's file (\`${call}\`) before the query — the disk's work per item, not the query, sets the pace`;
+  return undefined;
+}
+
 /** The head of a loop-over-one-object's-member finding (oneObjectPossible); perParent raises it to a warning on the database's figure. */
 export const ONE_OBJECT_POSSIBLE = 'Possible N+1, over the members of one object';
 
