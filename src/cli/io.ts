@@ -92,6 +92,8 @@ export interface CliCommand {
   usage: string;
   /** Every option of the usage line, with its meaning and default: what `pg-lens <command> --help` prints (person53 L-4). */
   options: readonly CliOption[];
+  /** What the help says after the options, titled: the values an option takes from a list too long for its line (`--check`'s ids). */
+  helpList?: { title: string; items: readonly string[] };
   run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
@@ -146,7 +148,9 @@ export function formatOption(values: string, detail?: string): CliOption {
 export function checkFormat<const F extends string>(value: string | undefined, allowed: readonly F[]): asserts value is F {
   if (allowed.includes(value as F)) return;
   const names = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}` : allowed[0];
-  throw new UsageError(`--format must be ${names}, not "${oneLine(String(value))}"`);
+  // A Markdown report is another command's, said where one is asked for (person55 L-4: `scan --format markdown`).
+  const markdown = /^(markdown|md)$/i.test(String(value)) ? ' (a Markdown report: pg-lens report --out FILE.md)' : '';
+  throw new UsageError(`--format must be ${names}, not "${oneLine(String(value))}"${markdown}`);
 }
 
 /** The --format option of every command that prints a report (parseArgs shape); checkFormat() checks the value. */

@@ -77,6 +77,7 @@ function wantsHelp(args: readonly string[]): boolean {
 export function commandHelp(cmd: CliCommand): string {
   const lines = [`pg-lens ${cmd.name}: ${cmd.summary}`, '', `usage: ${cmd.usage}`];
   if (cmd.options.length) lines.push('', 'Options:', ...optionLines(cmd));
+  if (cmd.helpList) lines.push('', `${cmd.helpList.title}:`, ...wrapWords(cmd.helpList.items.join(', ').split(' '), '  '));
   return lines.join('\n');
 }
 
@@ -93,17 +94,22 @@ function optionLines(cmd: CliCommand): string[] {
     // Repeatable where the usage line writes `]…` (or `]...`) after it.
     const repeatable = new RegExp(`${o.flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\](?:…|\\.\\.\\.)`).test(cmd.usage);
     const notes = [...(o.default ? [`default: ${o.default}`] : []), ...(repeatable ? ['repeatable'] : [])];
-    const words = `${o.meaning}${notes.length ? ` (${notes.join('; ')})` : ''}`.split(' ');
-    const wrapped: string[] = [];
-    for (const w of words) {
-      const last = wrapped.length - 1;
-      if (last >= 0 && indent.length + wrapped[last].length + 1 + w.length <= HELP_WIDTH) wrapped[last] += ` ${w}`;
-      else wrapped.push(w);
-    }
+    const wrapped = wrapWords(`${o.meaning}${notes.length ? ` (${notes.join('; ')})` : ''}`.split(' '), indent).map((l) => l.slice(indent.length));
     if (o.flag.length > width) out.push(`  ${o.flag}`, ...wrapped.map((l) => indent + l));
     else out.push(`  ${o.flag.padEnd(width)}  ${wrapped[0]}`, ...wrapped.slice(1).map((l) => indent + l));
   }
   return out;
+}
+
+/** Words joined into lines under HELP_WIDTH columns, each line starting with `indent`. */
+function wrapWords(words: readonly string[], indent: string): string[] {
+  const wrapped: string[] = [];
+  for (const w of words) {
+    const last = wrapped.length - 1;
+    if (last >= 0 && indent.length + wrapped[last].length + 1 + w.length <= HELP_WIDTH) wrapped[last] += ` ${w}`;
+    else wrapped.push(w);
+  }
+  return wrapped.map((l) => indent + l);
 }
 
 if (require.main === module) {

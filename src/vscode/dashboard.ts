@@ -521,7 +521,7 @@ class DashboardPanel implements vscode.Disposable {
     const yours = statements.filter((s) => s.valuesFrom === 'yours').length;
     const fromStats = withParams - recorded - yours;
     const sources = withParams
-      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${fromStats} with neither: the constants the code writes where the workspace writes them (each result row says which), else stand-ins from the column statistics, left out of the workload's figures (turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
+      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${recorded || yours ? `the other ${fromStats}` : fromStats} with the constants the code writes where the workspace writes them (each result row says which), else stand-ins from the column statistics, left out of the workload's figures (turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
       : 'None of them takes parameters.';
     const { confirmAction } = await import('./confirm');
     const run = await confirmAction(
@@ -552,8 +552,10 @@ class DashboardPanel implements vscode.Disposable {
       // The values each got, counted as the result shows them (person54 M-2: the confirmation's "20 with the constants the
       // code writes" stood for 1 with them and 16 stand-ins).
       const by = (p: (r: WorkloadBenchRow) => boolean) => rows.filter((r) => !r.skipped && r.params?.length && p(r)).length;
-      const got = [[by((r) => r.paramsFrom === 'code' && !r.standIn), "with the code's constants"], [by((r) => r.paramsFrom === 'recorded'), 'with the values the app sent'], [by((r) => r.paramsFrom === 'yours'), 'with values you gave'], [by((r) => !!r.standIn), 'on stand-ins']] as const;
-      const gotText = got.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ');
+      const got = [[by((r) => r.paramsFrom === 'code' && !r.standIn), "with the code's constants"], [by((r) => r.paramsFrom === 'recorded'), 'with the values the app sent'], [by((r) => r.paramsFrom === 'yours'), 'with values you gave'], [by((r) => r.paramsFrom === 'statistics' && !r.standIn), 'with any value of a select-list constant'], [by((r) => !!r.standIn), 'on stand-ins']] as const;
+      // A statement without parameters ran as written: counted too, so the parts add up to the statements run (person55 L-3).
+      const plain = rows.filter((r) => !r.skipped && !r.params?.length).length;
+      const gotText = got.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).concat(plain && got.some(([n]) => n > 0) ? [`${plain} without parameters`] : []).join(', ');
       this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${countOf(rows.length, 'statement')} run${gotText ? ` (${gotText})` : ''}, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, ...(run.workloadWithStandIns !== undefined ? { workloadWithStandIns: run.workloadWithStandIns } : {}), runs: RUNS });
     } catch (e) {
       fail(errorMessage(e));

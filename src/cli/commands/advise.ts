@@ -69,7 +69,7 @@ export const advise: CliCommand = {
     if (!values.workload && !values.file && !sqlArg) throw new UsageError('give a SQL statement, --file F or --workload');
     if (values.file && sqlArg) throw new UsageError('give either a SQL statement or --file, not both');
 
-    const statements: AskedStatement[] = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
+    const statements: AskedStatement[] = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'the statement given' }] : [];
     // A recording's statements, weighed as the editor weighs its own after Stop Recording (issue 20, M-4's last form).
     const recording = values.recording?.length ? await recordedStatements(values.recording, ctx) : undefined;
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });

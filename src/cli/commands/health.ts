@@ -44,7 +44,7 @@ const OPTIONS: CliOption[] = [
   DB_OPTION_HELP.connectTimeout,
   DB_OPTION_HELP.production,
   formatOption('text|json', 'json is an array of findings'),
-  { flag: '--check ID', meaning: 'run only this check: unused-index, capacity-forecast, …', default: 'every check' },
+  { flag: '--check ID', meaning: 'run only this check (its id, as "Checks" below lists them)', default: 'every check' },
   { flag: '--min-severity error|warning|info', meaning: 'print only findings at this severity or above', default: 'info' },
   { flag: '--history FILE', meaning: 'read a history file, the dashboard\'s format, for the trends; then add this run to it', },
   { flag: '--size-budget SIZE', meaning: 'a database size, 500GB or 2TB, for capacity-forecast to count the days to' },
@@ -58,6 +58,7 @@ export const health: CliCommand = {
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
   usage: commandUsage('pg-lens health [paths…] [{db}] [{connect-timeout}] [{production}] [{format}] [{check}]... [{min-severity}] [{history}] [{size-budget}] [{drop-min-stats-age-days}] [{pgbouncer}] [{verbose}]', OPTIONS),
   options: OPTIONS,
+  helpList: { title: 'Checks (--check ID)', items: HEALTH_CHECKS.map((c) => c.id) },
   async run(argv, ctx) {
     const { values, positionals: paths } = commandArgs(argv, {
         ...DB_OPTIONS,

@@ -790,7 +790,8 @@ export function coveredBy(c: IndexCandidate, existing: IndexFacts[]): IndexFacts
 
 /**
  * The table's indexes a candidate makes redundant: plain b-trees (not unique, no predicate, no INCLUDE, default operator
- * classes) whose keys lead the candidate's, in order and direction (or all reversed) — whatever reads them can read the
+ * classes) whose keys lead the candidate's, in order and direction (or all reversed), or are all of them when the candidate
+ * adds INCLUDE columns (person55 L-5) — whatever reads them can read the
  * candidate (PgHero's and Dexter's "covered by"; person54 L-9: orders (status, placed_at DESC) advised beside
  * orders_status_idx without a word, so a person keeps both and pays both on every write).
  */
@@ -798,7 +799,7 @@ export function madeRedundantBy(c: IndexCandidate, existing: readonly IndexFacts
   if (c.method !== 'btree' || c.where) return [];
   const want = c.keys.map((k) => ({ text: normalizeIndexText(k.sql.replace(/ DESC$/, '')), desc: !!k.desc, opclass: k.opclass ?? '' }));
   return existing.filter((ix) => {
-    if (!ix.valid || ix.method !== 'btree' || ix.unique || ix.primary || ix.predicate || ix.include.length || !ix.keys.length || ix.keys.length >= want.length) return false;
+    if (!ix.valid || ix.method !== 'btree' || ix.unique || ix.primary || ix.predicate || ix.include.length || !ix.keys.length || ix.keys.length > want.length || (ix.keys.length === want.length && !c.include.length)) return false;
     if (ix.opclasses.some(Boolean) || want.slice(0, ix.keys.length).some((w) => w.opclass)) return false;
     const have = ix.keys.map(normalizeIndexText);
     if (!have.every((h, i) => h === want[i].text)) return false;

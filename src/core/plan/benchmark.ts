@@ -152,13 +152,17 @@ export function workloadLines(
   const all = calls(ran);
   const covered = calls(app);
   const share = all > 0 ? covered / all : 0;
+  // Statements that could not be run are in neither figure: said with their calls (person55 L-2: "every statement run,
+  // 1,167 calls" where one statement of ~50 calls was not run).
+  const notRun = statements.filter((x) => !x.ran);
+  const notRunPhrase = notRun.length ? `; ${countOf(notRun.length, 'statement')} could not be run: ${calls(notRun).toLocaleString('en-US')} calls left out` : '';
   const of = `${countOf(app.length, 'statement')} run on the app's values, ${covered.toLocaleString('en-US')} of ${all.toLocaleString('en-US')} calls (${formatPercent(share)})`;
   if (!workload) {
     return { headline: !ran.length ? 'Workload: no statement could be run.' : "Workload: every statement run was run on stand-in values the app did not send: no figure of the app's workload.", ...(withStandIns ? { withStandIns: `With the stand-ins: ${figures(withStandIns)} (not the app's: a stand-in may select far more or fewer rows than the app's values)` } : {}) };
   }
   return {
     headline: standIns ? `Workload (weighted by calls; ${of}; ${countOf(standIns, 'statement')} on stand-in values left out): ${figures(workload)}` : `Workload (weighted by calls): ${figures(workload)}`,
-    ...(standIns && share < 0.5 ? { warn: `That figure covers ${formatPercent(share)} of the calls: it is not the workload's. The figure with the stand-ins covers every call, on values the app did not send.` } : {}),
-    ...(withStandIns ? { withStandIns: `With the stand-ins (every statement run, ${all.toLocaleString('en-US')} calls): ${figures(withStandIns)} (not the app's: a stand-in may select far more or fewer rows than the app's values)` } : {}),
+    ...(standIns && share < 0.5 ? { warn: `That figure covers ${formatPercent(share)} of the calls: it is not the workload's. The figure with the stand-ins covers ${notRun.length ? 'the calls of every statement that could be run' : 'every call'}, on values the app did not send.` } : {}),
+    ...(withStandIns ? { withStandIns: `With the stand-ins (${notRun.length ? `every statement that could be run, ${all.toLocaleString('en-US')} calls${notRunPhrase}` : `every statement run, ${all.toLocaleString('en-US')} calls`}): ${figures(withStandIns)} (not the app's: a stand-in may select far more or fewer rows than the app's values)` } : {}),
   };
 }

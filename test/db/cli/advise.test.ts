@@ -187,7 +187,7 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     assert.doesNotMatch(r.out, /withheld/, r.out);
     // Before, nothing said the write cost where the index was offered.
     // Under the index it is for, with the statement (person50 L-B: it came among the notes, far below).
-    assert.match(r.out, /ON feed \(kind\);\n  why: [^\n]*\n  for: statement\n  writes: feed is (write-heavy|written often) \(.*\): keeping this index current costs about [\d,]+ ms against [\d,]+ ms saved/, `${r.out} (read ${totalMs.toFixed(1)} ms in ${calls} calls, ${ROWS} rows written)`);
+    assert.match(r.out, /ON feed \(kind\);\n  why: [^\n]*\n  for: the statement given\n  writes: feed is (write-heavy|written often) \(.*\): keeping this index current costs about [\d,]+ ms against [\d,]+ ms saved/, `${r.out} (read ${totalMs.toFixed(1)} ms in ${calls} calls, ${ROWS} rows written)`);
   });
 
   it('usage errors are one line with exit code 2', async () => {

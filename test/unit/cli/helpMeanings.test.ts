@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { runCli } from '../support/cli';
 import { COMMANDS } from '../../../src/cli/commands/index';
 import { commandUsage, optionName } from '../../../src/cli/io';
+import { HEALTH_CHECKS } from '../../../src/core/health';
 
 /** The options a usage line writes: `--name` of each `--name …`. */
 function usageOptions(usage: string): string[] {
@@ -67,5 +68,15 @@ describe('cli: every option of every command has its meaning', () => {
       const missing = cmd.options.map(optionName).filter((n) => !new RegExp(`(?<![\\w-])--${n}(?![\\w-])`).test(text!));
       assert.deepEqual(missing, [], `docs/cli.md's ${cmd.name} section does not name ${missing.map((n) => `--${n}`).join(', ')}`);
     }
+  });
+});
+
+describe('cli: options whose values are a closed list name them (person55 L-4)', () => {
+  it('health --help lists every check id --check takes; scan --format markdown points to pg-lens report', async () => {
+    const help = (await runCli(['health', '--help'])).out.replace(/\s+/g, ' ');
+    for (const c of HEALTH_CHECKS) assert.ok(help.includes(c.id), `health --help does not name ${c.id}`);
+    const md = await runCli(['scan', '.', '--format', 'markdown']);
+    assert.equal(md.code, 2);
+    assert.match(md.err.split('\n')[0], /--format must be text, json or sarif, not "markdown" \(a Markdown report: pg-lens report --out FILE\.md\)$/);
   });
 });

@@ -340,6 +340,11 @@ describe('core/advice/indexCandidates', () => {
     ];
     assert.deepEqual(madeRedundantBy(c, all).map((i) => i.name), ['orders_status_idx', 'orders_status_desc_idx']);
     assert.deepEqual(madeRedundantBy({ ...c, where: "status = 'refunded'" }, all), [], 'a partial candidate serves fewer rows');
+    // A covering candidate on the same keys (person55 L-5: orders (status) INCLUDE (id, customer_id, placed_at) beside
+    // orders_status_idx, said nothing): whatever reads the plain one reads it; the same keys without INCLUDE is the same index.
+    const covering = candidateOfAdvice({ ddl: '', schema: 'public', table: 'orders', method: 'btree', columns: ['status'], include: ['id', 'customer_id', 'placed_at'], where: null, name: 'orders_status_covering_idx', kind: 'include' })!;
+    assert.deepEqual(madeRedundantBy(covering, all).map((i) => i.name), ['orders_status_idx', 'orders_status_desc_idx']);
+    assert.deepEqual(madeRedundantBy({ ...covering, include: [] }, all), [], 'the same keys, no INCLUDE: not a new index');
   });
 
   it('names are deterministic, at most 63 characters, and quoted when needed', () => {

@@ -1,6 +1,6 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
-import { summarizeLatencies } from '../../../../src/core/plan/benchmark';
+import { summarizeLatencies, workloadLines } from '../../../../src/core/plan/benchmark';
 import { compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 import { constantsAtParameters, loadPgParser } from '../../../../src/core/sql/statement';
 import { codeValuesSource } from '../../../../src/core/plan/benchmark';
@@ -40,6 +40,21 @@ describe('core/plan workload benchmark', () => {
     assert.deepEqual(parameterSources('SELECT $1::int + 1', 1), [undefined]);
     assert.equal(standInNote({ kind: 'literal', value: '10', why: 'LIMIT' }), "a stand-in for LIMIT: the app's value was not recorded");
     assert.equal(standInNote({ kind: 'column', column: 'name' }), null);
+  });
+
+  it('workloadLines: statements that could not be run are said with their calls, not counted in "every statement run" (person55 L-2)', () => {
+    const fig = (w: { p50: number }) => `p50 ${w.p50} ms`;
+    const statements = [
+      { calls: 23, ran: true },
+      { calls: 1094, standIn: true, ran: true },
+      { calls: 50, ran: false },
+    ];
+    const l = workloadLines(statements, { p50: 4, p95: 10, p99: 50 }, { p50: 3, p95: 9, p99: 40 }, fig);
+    assert.equal(l.withStandIns, "With the stand-ins (every statement that could be run, 1,117 calls; 1 statement could not be run: 50 calls left out): p50 3 ms (not the app's: a stand-in may select far more or fewer rows than the app's values)");
+    assert.match(l.warn ?? '', /covers the calls of every statement that could be run, on values/);
+    const all = workloadLines(statements.slice(0, 2), { p50: 4, p95: 10, p99: 50 }, { p50: 3, p95: 9, p99: 40 }, fig);
+    assert.match(all.withStandIns ?? '', /^With the stand-ins \(every statement run, 1,117 calls\): /);
+    assert.match(all.warn ?? '', /covers every call, on values/);
   });
 
   it("weightedPercentiles: one statement's samples give its own nearest-rank percentiles, whatever the weights' rounding (person55 L-1)", () => {
