@@ -18,7 +18,7 @@ import { LIMITS } from '../../core/limits';
 import { readRegularFileSync } from '../../node/readFile';
 import { outputPath } from '../../node/walk';
 import { captureEventsOf, type QueryEvent } from '../../core/record/protocol';
-import { summarize } from '../../core/record/aggregate';
+import { summarize, type RecordSummary } from '../../core/record/aggregate';
 import { decidedWithPhrase, recordedDecisionInput, recordedFound, recordedToWeigh } from '../../core/record/advice';
 import { countOf } from '../../core/format';
 
@@ -219,6 +219,17 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
  * workspace folder.
  */
 async function recordedStatements(files: readonly string[], ctx: CliContext): Promise<{ statements: FoundStatement[]; files: string[] }> {
+  const summary = await readRecordings(files, ctx);
+  const { weighed } = recordedToWeigh(summary.sites, (f) => outputPath(ctx.cwd, f));
+  return { statements: weighed.map((st) => recordedFound(recordedDecisionInput(st))), files: files.map((f) => outputPath(ctx.cwd, f)) };
+}
+
+/**
+ * The recordings given with --recording (the JSONL `pg-lens record` writes to PGLENS_CAPTURE_FILE, the capture modules to
+ * .pg-lens/), summarised by line of code as `record` and the editor summarise them: advise weighs their statements, `benchmark
+ * --workload` takes from them the calls each place of the code made. Loads PostgreSQL's parser.
+ */
+export async function readRecordings(files: readonly string[], ctx: CliContext): Promise<RecordSummary> {
   const events: QueryEvent[] = [];
   for (const file of files) {
     let text: string;
@@ -232,9 +243,7 @@ async function recordedStatements(files: readonly string[], ctx: CliContext): Pr
     events.push(...read);
   }
   await loadPgParser();
-  const summary = summarize(events, normalizeSql);
-  const { weighed } = recordedToWeigh(summary.sites, (f) => outputPath(ctx.cwd, f));
-  return { statements: weighed.map((st) => recordedFound(recordedDecisionInput(st))), files: files.map((f) => outputPath(ctx.cwd, f)) };
+  return summarize(events, normalizeSql);
 }
 
 /** No recording given: where one is when the project's `.pg-lens/` holds the capture's files (read only when given: it may be old). */
