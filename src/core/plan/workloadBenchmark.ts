@@ -113,11 +113,18 @@ export function recordedCallsOf(sites: readonly Pick<SiteFigure, 'file' | 'line'
 export function withRecordedCalls<C extends CodeStatement>(code: readonly C[], recorded: readonly RecordedCall[]): (C & { calls?: number })[] {
   if (!recorded.length) return [...code];
   const calls = new Map<C, number>(code.map((c) => [c, 0]));
-  const keys = new Map<C, string>(code.map((c) => [c, keyOf(c.sql)]));
+  // The places of each file, and their keys when first compared (a workspace's thousands of statements, a recording's few lines).
+  const fileOf = (at: string) => at.replace(/:\d+$/, '');
+  const byFile = new Map<string, C[]>();
+  for (const c of code) byFile.set(fileOf(c.at), [...(byFile.get(fileOf(c.at)) ?? []), c]);
+  const keys = new Map<C, string>();
+  const key = (c: C) => keys.get(c) ?? keys.set(c, keyOf(c.sql)).get(c)!;
   const flat = (x: string) => x.replace(/\s+/g, ' ').trim();
   for (const r of recorded) {
-    const key = keyOf(r.sql);
-    const places = code.filter((c) => keys.get(c) === key && sameCall({ source: c.at, ...(c.callLines ? { callLines: c.callLines } : {}) }, { source: r.at, recorded: { calls: r.calls, totalMs: 0 } }));
+    const call = { source: r.at, recorded: { calls: r.calls, totalMs: 0 } };
+    const onLine = (byFile.get(fileOf(r.at)) ?? []).filter((c) => sameCall({ source: c.at, ...(c.callLines ? { callLines: c.callLines } : {}) }, call));
+    const rKey = onLine.length ? keyOf(r.sql) : '';
+    const places = onLine.filter((c) => key(c) === rKey);
     const place = places.length > 1 ? (places.find((c) => flat(c.sql) === flat(r.sql)) ?? places[0]) : places[0];
     if (place) calls.set(place, calls.get(place)! + r.calls);
   }
@@ -150,7 +157,7 @@ export interface CodeValues {
  * = 'refunded'`, kept as `$1 … $2`: PostgreSQL numbers the constants after the statement's own parameters) takes its
  * literals where it has them; its own parameters are left undefined (`ownParams`), each a stand-in — before, one such
  * parameter sent every `$n` to the statistics (issue 20). Several places with different literals: the one with the most
- * calls recorded (`calls`), when known; else the first in the order given, the others named (`others`) so the line says
+ * calls recorded (`calls`, fed by a recording: withRecordedCalls), when known, with the calls of all (`recordedCalls`); else the first in the order given, the others named (`others`) so the line says
  * "also sent with other values at …". Undefined when no place of the code writes a constant at any `$n`, or one place has a
  * `$n` that is neither its constant nor its own parameter. Call loadPgParser first.
  */
