@@ -7,6 +7,8 @@ import { castTypedParameters } from '../core/sql/parse';
 import { statementShape } from '../core/sql/predicates';
 import { isStandIn, ownParameterNote, parameterSources, standInNote, valuesFromCode, weightedPercentiles, withRecordedCalls, type CodeStatement, type RecordedCall, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
 import { loadPgParser } from '../core/sql/statement';
+/** For the editor's dashboard: its recording's calls per line, from the module it loads lazily (a dynamic import of core costs extension.js ~3 KB). */
+export { recordedCallsOf } from '../core/plan/workloadBenchmark';
 import { benchmark } from './benchmark';
 import type { Database } from './database';
 import { PgLensError } from './errors';

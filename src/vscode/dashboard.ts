@@ -7,6 +7,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { CaptureRecording } from './captureRecording';
 import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
 import type { MaintenanceAction } from '../core/dashboard/actions';
@@ -533,7 +534,7 @@ class DashboardPanel implements vscode.Disposable {
     this.benchmarking = true;
     const started = Date.now();
     try {
-      const [{ benchmarkWorkload }, { recordedCallsOf }, { CaptureRecording }] = await Promise.all([import('../db/workloadBenchmark'), import('../core/plan/workloadBenchmark'), import('./captureRecording')]);
+      const { benchmarkWorkload, recordedCallsOf } = await import('../db/workloadBenchmark');
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: workload benchmark', cancellable: false }, (progress) => {
         this.post({ type: 'workloadProgress', done: 0, total: statements.length, current: statements[0]?.query.replace(/\s+/g, ' ').slice(0, 160) });
         return benchmarkWorkload(conn.db, {
