@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, CLI_INDEX_WORDS, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { codeValuesSource, compareBenchmarks, noRowsNote, workloadLines } from '../../core/plan/benchmark';
@@ -72,7 +72,7 @@ async function indexDecisionFor(db: Database, st: ExplainedStatement, opts: { tr
   const decision = await decider.decide(sources.statements, { focus: [st.sql] });
   const d = decided(decider, st.sql, decision);
   const own = decider.advice.get(st.sql);
-  const words = { minCostReduction: 0.3, sizeSetting: '--max-table-size-mb', adviser: '`pg-lens advise`' };
+  const words = { ...CLI_INDEX_WORDS, adviser: '`pg-lens advise`' };
   const provedIndexes = provedFigures(d?.suggestions ?? [], d);
   const answer = own?.status === 'ok' || !own ? adviceTipAnswer(d, own, words) : undefined;
   const shared = Object.fromEntries((d?.suggestions ?? []).flatMap((s) => (d?.alsoServes[s.ddl]?.length ? [[s.ddl, d.alsoServes[s.ddl]]] : [])));
