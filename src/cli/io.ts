@@ -8,6 +8,7 @@ import { readRegularFile } from '../node/readFile';
 import { connectionFromPgEnv, choosePassword } from '../core/connection/detect';
 import { connect, type Database } from '../db/database';
 import { pgpassPassword } from '../db/pgpass';
+import { DEFAULT_MIN_REDUCTION } from '../db/advisor';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -264,3 +265,10 @@ export async function readFileStatements(fileArg: string, ctx: CliContext, opts:
   if ('error' in found) throw new UsageError(found.error);
   return { full, text, statements: found.statements };
 }
+
+/**
+ * The words of the index decision's answers on the command line (core/advice/missingIndex noIndexAnswer, noIndexWhy,
+ * adviceTipAnswer: "cuts the cost by less than 30%", "raise it: --max-table-size-mb"): the advisor's own default share and
+ * the option that raises the size limit of a real trial index. explain, record and advise say them alike.
+ */
+export const CLI_INDEX_WORDS = { minCostReduction: DEFAULT_MIN_REDUCTION, sizeSetting: '--max-table-size-mb' } as const;

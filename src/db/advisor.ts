@@ -246,7 +246,7 @@ function runShape(sql: string, run?: TrialRun): string | null {
   return v;
 }
 
-const DEFAULT_MIN_REDUCTION = 0.3;
+export const DEFAULT_MIN_REDUCTION = 0.3;
 
 /**
  * A statement that can never return a row or always fails (core/advice/neverMatches: the value-not-allowed rule's finding on

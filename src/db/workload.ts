@@ -6,7 +6,7 @@
  */
 import { workloadIndexes, type FoundStatement, type LeftOut, type WeighedStatement, type WorkloadChoice } from '../core/advice/workload';
 import { noIndexAnswer, withheldAnswer } from '../core/advice/missingIndex';
-import type { AdviseOptions, IndexSuggestion } from './advisor';
+import { DEFAULT_MIN_REDUCTION, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { decisionStatements, IndexDecider, type DecisionInput, type TopStatements } from './indexDecision';
 import { QueryIdsByShape, statementTotals } from './queryStats';
@@ -62,6 +62,8 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const analysed = sources.statements.filter((s) => decider.advice.has(s.sql)).length;
   const suggestions = workloadIndexes(decision, opts.maxIndexes ?? 5);
   const entries = await ownEntries(db, full, sources.statements);
+  // The answers' words: the advisor's default share (the one DEFAULT_MIN_REDUCTION), the setting the caller names.
+  const words = { minCostReduction: opts.minCostReduction ?? DEFAULT_MIN_REDUCTION, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' };
   const weighed: WeighedStatement[] = sources.statements.map((s) => {
     const r = decider.advice.get(s.sql);
     const d = decision.byStatement.get(s.sql);
@@ -69,9 +71,9 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
       : r.status !== 'ok' ? (r.message ?? `not advised (${r.status})`)
       : d?.suggestions.length && d.suggestions.some((x) => x.verifiedBy !== 'none') ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
       // Estimated only (no HypoPG, the table above the size limit or no build allowed): never said as proved.
-      : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' })}` : ''}`
+      : d?.suggestions.length ? `index estimated, not proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}${r.notTried?.length ? ` — ${noIndexAnswer(r, words)}` : ''}`
       : d?.withheld.length ? `index proved, ${withheldAnswer(d.withheld)}`
-      : noIndexAnswer(r, { minCostReduction: opts.minCostReduction ?? 0.3, sizeSetting: opts.sizeSetting ?? '--max-table-size-mb' });
+      : noIndexAnswer(r, words);
     const own = entries.get(s.sql);
     return { label: s.label, calls: s.calls, totalMs: s.totalMs, ...(s.ownIncluded ? { ownIncluded: s.ownIncluded } : {}), ...(s.calls === undefined && s.recorded ? { recorded: s.recorded } : {}), ...(own ? { entry: own } : {}), outcome };
   });

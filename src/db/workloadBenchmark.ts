@@ -5,8 +5,10 @@
  */
 import { castTypedParameters } from '../core/sql/parse';
 import { statementShape } from '../core/sql/predicates';
-import { isStandIn, ownParameterNote, parameterSources, standInNote, valuesFromCode, weightedPercentiles, type CodeStatement, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { isStandIn, ownParameterNote, parameterSources, standInNote, valuesFromCode, weightedPercentiles, withRecordedCalls, type CodeStatement, type RecordedCall, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
 import { loadPgParser } from '../core/sql/statement';
+/** For the editor's dashboard: its recording's calls per line, from the module it loads lazily (a dynamic import of core costs extension.js ~3 KB). */
+export { recordedCallsOf } from '../core/plan/workloadBenchmark';
 import { benchmark } from './benchmark';
 import type { Database } from './database';
 import { PgLensError } from './errors';
@@ -52,6 +54,11 @@ export interface WorkloadBenchmarkOptions {
    * writes as constants runs with them (core valuesFromCode), not with a value of the statistics the app never sends.
    */
   code?: readonly CodeStatement[] | (() => Promise<readonly CodeStatement[]>);
+  /**
+   * What a recording saw each line of code send (core recordedCallsOf: `pg-lens benchmark --workload --recording`, the
+   * editor's recording): each place of `code` gets its recorded calls, so of places sending other values the busiest gives them.
+   */
+  recorded?: readonly RecordedCall[] | (() => readonly RecordedCall[]);
   onStatement?: (done: number, total: number) => void;
 }
 
@@ -112,9 +119,16 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
   }
   // Read once, when a statement first needs it (the CLI reads the folder's code only then).
   let code: readonly CodeStatement[] | undefined = typeof o.code === 'function' ? undefined : o.code;
+  let fed = false;
   const codeNow = async () => {
     if (!code && typeof o.code === 'function') code = await o.code();
     if (code?.length) await loadPgParser();
+    if (code?.length && !fed) {
+      // The places with the calls the recording saw each make, once (issue 20: nothing fed them, the first place was taken).
+      const recorded = typeof o.recorded === 'function' ? o.recorded() : o.recorded;
+      if (recorded?.length) code = withRecordedCalls(code, recorded);
+      fed = true;
+    }
     return code ?? [];
   };
   const statements: WorkloadStatementRun[] = [];
@@ -138,6 +152,7 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
         s.paramsAt = fromCode.at;
         if (fromCode.others.length) s.paramsOthers = fromCode.others;
         if (fromCode.calls !== undefined) s.paramsAtCalls = fromCode.calls;
+        if (fromCode.recordedCalls !== undefined) s.paramsRecordedCalls = fromCode.recordedCalls;
         values = fromCode.values;
         if (fromCode.ownParams?.length) {
           // The code's literals where it writes them, a stand-in only for each parameter it passes itself (issue 20: one such

@@ -51,6 +51,8 @@ export interface WorkloadBenchRow {
   paramsOthers?: string[];
   /** With paramsOthers: the calls recorded from paramsAt, when it was chosen as the place sending the statement most. */
   paramsAtCalls?: number;
+  /** With paramsAtCalls: the calls recorded from every place of the code sending it. */
+  paramsRecordedCalls?: number;
   /** Run on stand-in values the app did not send (the statistics'): left out of the workload's figures. */
   standIn?: boolean;
   /** Per parameter: what a stand-in value is (a LIMIT's, any value for a select-list constant); null for the others. */

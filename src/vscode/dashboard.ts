@@ -7,6 +7,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { CaptureRecording } from './captureRecording';
 import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
 import type { MaintenanceAction } from '../core/dashboard/actions';
@@ -533,12 +534,14 @@ class DashboardPanel implements vscode.Disposable {
     this.benchmarking = true;
     const started = Date.now();
     try {
-      const { benchmarkWorkload } = await import('../db/workloadBenchmark');
+      const { benchmarkWorkload, recordedCallsOf } = await import('../db/workloadBenchmark');
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: workload benchmark', cancellable: false }, (progress) => {
         this.post({ type: 'workloadProgress', done: 0, total: statements.length, current: statements[0]?.query.replace(/\s+/g, ' ').slice(0, 160) });
         return benchmarkWorkload(conn.db, {
           statements, source: 'the dashboard\'s Top statements', top: statements.length, runs: RUNS,
-          code: async () => (await (await import('./statementDetails')).workspaceStatements(this.ctx).catch(() => [])).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}` })),
+          code: async () => (await (await import('./statementDetails')).workspaceStatements(this.ctx).catch(() => [])).map((c) => ({ sql: c.sql, at: `${vscode.workspace.asRelativePath(c.file)}:${c.sqlLine}`, ...(c.callLines ? { callLines: c.callLines } : {}) })),
+          // The editor's recording, when there is one: of places of the code sending other values, the one the app called most (issue 20).
+          recorded: () => recordedCallsOf(CaptureRecording.current?.recordedSummary?.sites ?? [], (f) => vscode.workspace.asRelativePath(f)),
           onStatement: (done, total) => {
             progress.report({ message: `${done} of ${total} statements`, increment: 100 / total });
             const next = statements[done]?.query;
@@ -546,7 +549,7 @@ class DashboardPanel implements vscode.Disposable {
           },
         });
       });
-      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}), ...(s.paramsAt ? { paramsAt: s.paramsAt } : {}), ...(s.paramsOthers ? { paramsOthers: s.paramsOthers } : {}), ...(s.paramsAtCalls !== undefined ? { paramsAtCalls: s.paramsAtCalls } : {}), ...(s.standIn ? { standIn: true } : {}), ...(s.paramNotes ? { paramNotes: s.paramNotes } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
+      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}), ...(s.paramsAt ? { paramsAt: s.paramsAt } : {}), ...(s.paramsOthers ? { paramsOthers: s.paramsOthers } : {}), ...(s.paramsAtCalls !== undefined ? { paramsAtCalls: s.paramsAtCalls } : {}), ...(s.paramsRecordedCalls !== undefined ? { paramsRecordedCalls: s.paramsRecordedCalls } : {}), ...(s.standIn ? { standIn: true } : {}), ...(s.paramNotes ? { paramNotes: s.paramNotes } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
       const ran = rows.filter((r) => !r.skipped).length;
       this.ctx.log.info(`Dashboard: workload benchmark on ${conn.profile.name}: ${ran} of ${countOf(rows.length, 'statement')} run in ${Math.round((Date.now() - started) / 1000)} s.`);
       // The values each got, counted as the result shows them (person54 M-2: the confirmation's "20 with the constants the

@@ -21,6 +21,8 @@ interface CallSite {
   line: number;
   /** The line its SQL starts on. */
   sqlLine: number;
+  /** The lines of the call its SQL is passed to, when known: a recording names the call by its line (the workload benchmark's feed). */
+  callLines?: { from: number; to: number };
   text: string;
 }
 
@@ -41,7 +43,9 @@ export async function workspaceStatements(ctx: PgLensContext, isCancelled: () =>
             const offset = site.callSpan?.start ?? site.span.start;
             const line = positionAt(starts, offset).line + 1;
             const sqlLine = positionAt(starts, site.span.start).line + 1;
-            out.push({ file, offset, line, sqlLine, text: text.slice(starts[line - 1], starts[line] ?? text.length).trim(), sql: site.sql });
+            const call = site.callSpan ?? site.calledBy;
+            const callLines = call ? { from: positionAt(starts, call.start).line + 1, to: positionAt(starts, call.end).line + 1 } : undefined;
+            out.push({ file, offset, line, sqlLine, ...(callLines ? { callLines } : {}), text: text.slice(starts[line - 1], starts[line] ?? text.length).trim(), sql: site.sql });
           }
           return [];
         },

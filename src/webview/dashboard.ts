@@ -498,7 +498,7 @@ function workloadBenchView(): HTMLElement | null {
  * or drawn from the column statistics (the most common value) — those can be far from the app's (a rare status the
  * code names), and without saying so a p50 of 262 ms reads as the app's.
  */
-function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom'], notes?: readonly (string | null)[], row?: Pick<WorkloadBenchRow, 'paramsAt' | 'paramsOthers' | 'paramsAtCalls' | 'standIn'>): Child[] {
+function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom'], notes?: readonly (string | null)[], row?: Pick<WorkloadBenchRow, 'paramsAt' | 'paramsOthers' | 'paramsAtCalls' | 'paramsRecordedCalls' | 'standIn'>): Child[] {
   if (!params?.length) return [];
   const source = from === 'recorded' ? 'values the app sent (recorded)' : from === 'yours' ? 'values you gave'
     : from === 'code' ? oneLine(codeValuesSource(row ?? {}), 300)

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, readFileStatements, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, CLI_INDEX_WORDS, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, readFileStatements, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
@@ -18,7 +18,7 @@ import { LIMITS } from '../../core/limits';
 import { readRegularFileSync } from '../../node/readFile';
 import { outputPath } from '../../node/walk';
 import { captureEventsOf, type QueryEvent } from '../../core/record/protocol';
-import { summarize } from '../../core/record/aggregate';
+import { summarize, type RecordSummary } from '../../core/record/aggregate';
 import { decidedWithPhrase, recordedDecisionInput, recordedFound, recordedToWeigh } from '../../core/record/advice';
 import { countOf } from '../../core/format';
 
@@ -30,7 +30,7 @@ const OPTIONS: CliOption[] = [
   { flag: '--min-calls N', meaning: 'with --workload: weigh the statements with at least N calls in pg_stat_statements', default: '5' },
   { flag: '--recording RECORDING.jsonl', meaning: 'weigh a recording, as the editor weighs its own: the file pg-lens record writes to PGLENS_CAPTURE_FILE' },
   formatOption('text|json'),
-  { flag: '--min-cost-reduction 0..1', meaning: 'suggest an index only when it cuts the estimated cost by at least this share', default: '0.3' },
+  { flag: '--min-cost-reduction 0..1', meaning: 'suggest an index only when it cuts the estimated cost by at least this share', default: String(CLI_INDEX_WORDS.minCostReduction) },
   { flag: '--max-table-size-mb N', meaning: 'without HypoPG, build a real trial index (rolled back) only on tables up to N MB', default: '50' },
   { flag: '--trust-function FN', meaning: 'plan even though the statement reaches FN, a function owned by a less privileged role' },
   { flag: '--verbose', meaning: 'also list each trial index built, proof reused and candidate tried on stderr, and what --workload weighed' },
@@ -81,7 +81,7 @@ export const advise: CliCommand = {
       const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, askedFor: true, log };
       if (values.workload) {
         // The file's statements as the editor's workload advice weighs them: a one-off script's, a test's… left out, said.
-        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: [...statements.map((s) => ({ sql: s.sql, source: s.where, ...(s.dynamic ? { dynamic: true } : {}), ...(s.file ? { context: s.file.context } : {}) })), ...(recording?.statements ?? [])] });
+        const w = await adviseWorkload(db, { ...opts, minCalls, sizeSetting: CLI_INDEX_WORDS.sizeSetting, extraStatements: [...statements.map((s) => ({ sql: s.sql, source: s.where, ...(s.dynamic ? { dynamic: true } : {}), ...(s.file ? { context: s.file.context } : {}) })), ...(recording?.statements ?? [])] });
         for (const l of summary()) ctx.err(l);
         if (format === 'json') {
           ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
@@ -134,7 +134,7 @@ export const advise: CliCommand = {
         if (d?.apart && d.suggestions.length) apart.push({ statement: st.where, note: apartNote(d.apart) });
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
         // The advice's one answer (noIndexWhy): Suggest Indexes' no-pick words and the editor hover's note.
-        else if (!d?.suggestions.length) notes.push(`${st.where}: ${noIndexWhy(r, d?.withheld ?? [], { minCostReduction: minCostReduction ?? 0.3, sizeSetting: '--max-table-size-mb' })}`);
+        else if (!d?.suggestions.length) notes.push(`${st.where}: ${noIndexWhy(r, d?.withheld ?? [], { ...CLI_INDEX_WORDS, minCostReduction: minCostReduction ?? CLI_INDEX_WORDS.minCostReduction })}`);
         for (const s of d?.suggestions ?? []) {
           offered.push({ ddl: s.ddl, place: st.where, key: `${st.where}\u0000${st.sql}`, item: s, others: d?.alsoServes[s.ddl] });
           // Offered though keeping it current costs a share of its saving: said, as the workload's "writes:" line (person48 H1').
@@ -219,6 +219,17 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
  * workspace folder.
  */
 async function recordedStatements(files: readonly string[], ctx: CliContext): Promise<{ statements: FoundStatement[]; files: string[] }> {
+  const summary = await readRecordings(files, ctx);
+  const { weighed } = recordedToWeigh(summary.sites, (f) => outputPath(ctx.cwd, f));
+  return { statements: weighed.map((st) => recordedFound(recordedDecisionInput(st))), files: files.map((f) => outputPath(ctx.cwd, f)) };
+}
+
+/**
+ * The recordings given with --recording (the JSONL `pg-lens record` writes to PGLENS_CAPTURE_FILE, the capture modules to
+ * .pg-lens/), summarised by line of code as `record` and the editor summarise them: advise weighs their statements, `benchmark
+ * --workload` takes from them the calls each place of the code made. Loads PostgreSQL's parser.
+ */
+export async function readRecordings(files: readonly string[], ctx: CliContext): Promise<RecordSummary> {
   const events: QueryEvent[] = [];
   for (const file of files) {
     let text: string;
@@ -232,9 +243,7 @@ async function recordedStatements(files: readonly string[], ctx: CliContext): Pr
     events.push(...read);
   }
   await loadPgParser();
-  const summary = summarize(events, normalizeSql);
-  const { weighed } = recordedToWeigh(summary.sites, (f) => outputPath(ctx.cwd, f));
-  return { statements: weighed.map((st) => recordedFound(recordedDecisionInput(st))), files: files.map((f) => outputPath(ctx.cwd, f)) };
+  return summarize(events, normalizeSql);
 }
 
 /** No recording given: where one is when the project's `.pg-lens/` holds the capture's files (read only when given: it may be old). */

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliOption, CLI_INDEX_WORDS, commandUsage, DB_OPTION_HELP, formatOption, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, readFileStatements, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, analyzePlanWith, briefPlan, parsePlanSource, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { codeValuesSource, compareBenchmarks, noRowsNote, workloadLines } from '../../core/plan/benchmark';
@@ -17,12 +17,12 @@ import { writeStatementCalls } from '../../db/queryStats';
 import { PgLensError } from '../../db/errors';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
-import { compareWorkloads, parseWorkloadRun, workloadFromFile, type CodeStatement, type WorkloadRun, type WorkloadStatementRun } from '../../core/plan/workloadBenchmark';
+import { compareWorkloads, parseWorkloadRun, recordedCallsOf, workloadFromFile, type CodeStatement, type RecordedCall, type WorkloadRun, type WorkloadStatementRun } from '../../core/plan/workloadBenchmark';
 import { lineStarts, positionAt } from '../../core/findings';
 import { progressLog, runScan, scanOptionsFrom } from './scan';
 import type { PlanTipInputs } from '../../core/plan/analyze';
 import type { Database } from '../../db/database';
-import { publicShape } from './advise';
+import { publicShape, readRecordings } from './advise';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { decided } from '../../db/missingIndexAnalyzer';
 import { adviceTipAnswer, noIndexWhy, provedFigures } from '../../core/advice/missingIndex';
@@ -32,6 +32,7 @@ import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
+import { outputPath } from '../../node/walk';
 
 /** The statement asked about: its SQL, and — from a file — its place and its file's kind of code (as `pg-lens advise --file` reads it). */
 interface ExplainedStatement {
@@ -71,7 +72,7 @@ async function indexDecisionFor(db: Database, st: ExplainedStatement, opts: { tr
   const decision = await decider.decide(sources.statements, { focus: [st.sql] });
   const d = decided(decider, st.sql, decision);
   const own = decider.advice.get(st.sql);
-  const words = { minCostReduction: 0.3, sizeSetting: '--max-table-size-mb', adviser: '`pg-lens advise`' };
+  const words = { ...CLI_INDEX_WORDS, adviser: '`pg-lens advise`' };
   const provedIndexes = provedFigures(d?.suggestions ?? [], d);
   const answer = own?.status === 'ok' || !own ? adviceTipAnswer(d, own, words) : undefined;
   const shared = Object.fromEntries((d?.suggestions ?? []).flatMap((s) => (d?.alsoServes[s.ddl]?.length ? [[s.ddl, d.alsoServes[s.ddl]]] : [])));
@@ -284,18 +285,19 @@ const BENCHMARK_OPTIONS: CliOption[] = [
   { flag: '--top N', meaning: 'with --workload: how many statements', default: '10; with --file all, up to 100' },
   { flag: '--code PATH', meaning: 'with --workload: where to find the statements\' values in the code', default: 'the working folder' },
   { flag: '--file STATEMENTS.sql|RECORDING.jsonl', meaning: 'with --workload: replay a .sql file\'s statements or a recording\'s reads instead' },
+  { flag: '--recording RECORDING.jsonl', meaning: 'with --workload: where places of the code send a statement with other values, use those of the place this recording saw send it most (the file pg-lens record writes to PGLENS_CAPTURE_FILE)' },
 ];
 
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
-  usage: commandUsage('pg-lens benchmark [{db}] [{connect-timeout}] [{production}] [{runs}] [{concurrency}] [{param}]... [{save}] [{compare}] [{trust-function}]... [{format}] (SQL | {workload} [{top}] [{code}]... [{file}])', BENCHMARK_OPTIONS),
+  usage: commandUsage('pg-lens benchmark [{db}] [{connect-timeout}] [{production}] [{runs}] [{concurrency}] [{param}]... [{save}] [{compare}] [{trust-function}]... [{format}] (SQL | {workload} [{top}] [{code}]... [{recording}]... [{file}])', BENCHMARK_OPTIONS),
   options: BENCHMARK_OPTIONS,
   async run(argv, ctx) {
-    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' }, code: { type: 'string', multiple: true } });
+    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' }, code: { type: 'string', multiple: true }, recording: { type: 'string', multiple: true } });
     checkFormat(values.format, ['text', 'json']);
     if (values.workload) return runWorkload(values, positionals, ctx);
-    for (const o of ['top', 'file', 'code'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} goes with --workload`);
+    for (const o of ['top', 'file', 'code', 'recording'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} goes with --workload`);
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = numberOption(values.runs ?? '50', '--runs', 1, 100_000, { integer: true })!;
     const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
@@ -329,7 +331,7 @@ export const benchmarkCommand: CliCommand = {
 };
 
 /** `benchmark --workload`: the top statements replayed, saved, compared; exit 1 when a statement regressed against --compare. */
-async function runWorkload(values: { code?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
+async function runWorkload(values: { code?: string[]; recording?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
   if (positionals.length) throw new UsageError('--workload replays pg_stat_statements (or --file): give no SQL');
   if (values.param?.length) throw new UsageError('--workload draws parameter values from the recording or the column statistics: --param does not apply');
   let fromFile: ReturnType<typeof workloadFromFile> | undefined;
@@ -359,12 +361,16 @@ async function runWorkload(values: { code?: string[]; db?: string; 'connect-time
     if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);
   }
   if (fromFile && values.code) throw new UsageError('--code goes with pg_stat_statements\' statements: a --file carries its own values');
+  if (fromFile && values.recording?.length) throw new UsageError('--recording goes with pg_stat_statements\' statements: a --file is replayed as it is');
+  // A recording (`pg-lens record`'s file, as advise --recording reads it): the calls it saw each line of code make, so of the
+  // places sending a statement with other values the busiest gives them (issue 20: the first in file order was taken).
+  const recorded: RecordedCall[] | undefined = values.recording?.length ? recordedCallsOf((await readRecordings(values.recording, ctx)).sites, (f) => outputPath(ctx.cwd, f)) : undefined;
   // The code's statements, read as `pg-lens scan` reads them (the folders or files of --code, else the working folder):
   // a pg_stat_statements `$n` the code writes as a constant runs with it, not with a value of the statistics (person53 M-1).
   const code = fromFile ? undefined : () => codeStatements(values.code ?? [], ctx);
   const db = await openDatabase(values.db, ctx, { production: values.production, connectTimeout: values['connect-timeout'] });
   try {
-    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : { code }) });
+    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : { code, ...(recorded ? { recorded } : {}) }) });
     if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
     const cmp = baseline ? compareWorkloads(baseline, run) : undefined;
     if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));
@@ -408,5 +414,11 @@ function paramsSource(s: WorkloadStatementRun): string {
 /** The SQL statements of the code under `paths` (the working folder when none), each with its file:line, read by `pg-lens scan`'s reader. */
 async function codeStatements(paths: readonly string[], ctx: CliContext): Promise<CodeStatement[]> {
   const scan = await runScan(scanOptionsFrom({}, [...paths]), ctx, { keepSites: true });
-  return scan.siteList.map((site) => ({ sql: site.sql, at: `${site.file ?? ''}:${positionAt(lineStarts(scan.texts.get(site.file ?? '') ?? ''), site.span.start).line + 1}` }));
+  return scan.siteList.map((site) => {
+    const starts = lineStarts(scan.texts.get(site.file ?? '') ?? '');
+    const line = (offset: number) => positionAt(starts, offset).line + 1;
+    // The call's lines too: a recording names the call by its line, the code the line its SQL starts on (--recording).
+    const call = site.callSpan ?? site.calledBy;
+    return { sql: site.sql, at: `${site.file ?? ''}:${line(site.span.start)}`, ...(call ? { callLines: { from: line(call.start), to: line(call.end) } } : {}) };
+  });
 }

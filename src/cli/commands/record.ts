@@ -21,7 +21,7 @@ import { noIndexAnswer, withheldAnswer } from '../../core/advice/missingIndex';
 import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
-import { type CliCommand, type CliOption, commandUsage, DB_OPTION_HELP, formatOption, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
+import { type CliCommand, type CliOption, CLI_INDEX_WORDS, commandUsage, DB_OPTION_HELP, formatOption, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, databaseSourceOf, UsageError, checkFormat } from '../io';
 import { localPgEnv } from './scan';
 import type { Database } from '../../db/database';
 import { describeError } from '../../db/errors';
@@ -272,7 +272,7 @@ async function adviseRecorded(summary: RecordSummary, db: Database, place: (st: 
       const d = decision.byStatement.get(st.sql);
       // Candidates nobody tried (a table above the size limit for a real trial index): said, never "no index".
       const note = r.status !== 'ok' ? r.message : d?.withheld.length ? withheldAnswer(d.withheld)
-        : !d?.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { minCostReduction: 0.3, sizeSetting: 'pg-lens advise --max-table-size-mb' }) : undefined;
+        : !d?.suggestions.length && r.notTried?.length ? noIndexAnswer(r, { ...CLI_INDEX_WORDS, sizeSetting: `pg-lens advise ${CLI_INDEX_WORDS.sizeSetting}` }) : undefined;
       const also = (ddl: string) => d?.alsoServes[ddl]?.map((l) => l.replace(/^recorded: /, ''));
       out.set(st.normalized, { costBefore: r.costBefore, suggestions: (d?.suggestions ?? []).map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, ...(also(s.ddl)?.length ? { alsoServes: also(s.ddl) } : {}) })), note });
     }

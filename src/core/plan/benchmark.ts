@@ -123,14 +123,18 @@ export function benchmarkRunningLine(done: number, total: number, statement?: st
 /**
  * Where a statement's values came from when the code wrote them, as the CLI's line and the dashboard's row say it: "values
  * from src/orders.ts:70", with the places sending other values — "(also sent with other values at src/admin.ts:12
- * ('pending'))", or, chosen by its calls, "(the place recorded sending it most: 120 calls; also sent with other values at …)"
- * (issue 20: the first place in file order was taken silently). Here, not in workloadBenchmark.ts: the dashboard's webview
- * says it too, and that module reads PostgreSQL's parser.
+ * ('pending'))", or, chosen by a recording's calls, "values from src/orders.ts:70, the place the app called most: 297 of 310
+ * recorded calls; also sent with other values at …" (issue 20: the first place in file order was taken silently). Here,
+ * not in workloadBenchmark.ts: the dashboard's webview says it too, and that module reads PostgreSQL's parser.
  */
-export function codeValuesSource(s: { paramsAt?: string; paramsOthers?: readonly string[]; paramsAtCalls?: number }): string {
+export function codeValuesSource(s: { paramsAt?: string; paramsOthers?: readonly string[]; paramsAtCalls?: number; paramsRecordedCalls?: number }): string {
   const others = s.paramsOthers?.length ? `also sent with other values at ${s.paramsOthers.join(', ')}` : '';
-  const busiest = s.paramsAtCalls !== undefined && others ? `the place recorded sending it most: ${s.paramsAtCalls.toLocaleString('en-US')} calls; ` : '';
-  return `values from ${s.paramsAt ?? 'the code'}${others ? ` (${busiest}${others})` : ''}`;
+  const at = `values from ${s.paramsAt ?? 'the code'}`;
+  if (s.paramsAtCalls !== undefined && others) {
+    const of = s.paramsRecordedCalls !== undefined ? ` of ${s.paramsRecordedCalls.toLocaleString('en-US')}` : '';
+    return `${at}, the place the app called most: ${s.paramsAtCalls.toLocaleString('en-US')}${of} recorded calls; ${others}`;
+  }
+  return `${at}${others ? ` (${others})` : ''}`;
 }
 
 /**

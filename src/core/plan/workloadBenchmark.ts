@@ -10,6 +10,8 @@ import { roughNormalize } from '../record/statementText';
 import { maxParamIndex, splitSqlStatements } from '../extract/sqlLexer';
 import { constantsAtParameters, fingerprintSql, normalizeSql } from '../sql/statement';
 import { CostIndex } from '../cost';
+import { sameCall } from '../advice/workload';
+import type { SiteFigure } from '../record/aggregate';
 
 /** Where the value of one parameter comes from. */
 /** What a stand-in value is, beside it (`$1 = 10 (a stand-in for LIMIT: the app's value was not recorded)`). */
@@ -79,8 +81,54 @@ export interface WorkloadStatement {
 export interface CodeStatement {
   sql: string;
   at: string;
-  /** The calls recorded from this place (a recording's), when known: of places sending other values, the busiest gives them. */
+  /** The 1-based lines of the call the SQL is passed to (extract's callSpan or calledBy): a recording names the call by its line. */
+  callLines?: { from: number; to: number };
+  /** The calls recorded from this place (a recording's: withRecordedCalls), when known: of places sending other values, the busiest gives them. */
   calls?: number;
+}
+
+/** A statement a recording saw one line of code send, and how often: `at` is the call's place as the recording names it (`src/orders.ts:69`). */
+export interface RecordedCall {
+  at: string;
+  sql: string;
+  calls: number;
+}
+
+/**
+ * What a recording (`pg-lens record`'s file, the editor's Record Queries) saw each line of code send: its summary's sites,
+ * each statement with its calls there, the place named by `rel` as the code's places are (the CLI's path from the folder it
+ * runs in, the editor's workspace-relative one). A connection's set-up and statements without a line of code are left out.
+ */
+export function recordedCallsOf(sites: readonly Pick<SiteFigure, 'file' | 'line' | 'connection' | 'statements'>[], rel: (file: string) => string): RecordedCall[] {
+  return sites.flatMap((site) => (site.file && site.line && !site.connection ? site.statements.map((st) => ({ at: `${rel(site.file!)}:${site.line}`, sql: st.sql, calls: st.calls })) : []));
+}
+
+/**
+ * The code's places with the calls a recording saw each make (CodeStatement.calls): a recorded statement counts at the
+ * place of the code whose call is on its line (advice/workload sameCall: the recording names the call's line, the code
+ * the line its SQL starts on) and whose statement it is (the same key: fingerprint, else normalised text); where one call
+ * holds several such places, the one with the recorded text. A place the recording never saw has 0. No recorded call: the
+ * places as they are (calls unknown — the first place in the order given, as before). Call loadPgParser first.
+ */
+export function withRecordedCalls<C extends CodeStatement>(code: readonly C[], recorded: readonly RecordedCall[]): (C & { calls?: number })[] {
+  if (!recorded.length) return [...code];
+  const calls = new Map<C, number>(code.map((c) => [c, 0]));
+  // The places of each file, and their keys when first compared (a workspace's thousands of statements, a recording's few lines).
+  const fileOf = (at: string) => at.replace(/:\d+$/, '');
+  const byFile = new Map<string, C[]>();
+  for (const c of code) byFile.set(fileOf(c.at), [...(byFile.get(fileOf(c.at)) ?? []), c]);
+  const keys = new Map<C, string>();
+  const key = (c: C) => keys.get(c) ?? keys.set(c, keyOf(c.sql)).get(c)!;
+  const flat = (x: string) => x.replace(/\s+/g, ' ').trim();
+  for (const r of recorded) {
+    const call = { source: r.at, recorded: { calls: r.calls, totalMs: 0 } };
+    const onLine = (byFile.get(fileOf(r.at)) ?? []).filter((c) => sameCall({ source: c.at, ...(c.callLines ? { callLines: c.callLines } : {}) }, call));
+    const rKey = onLine.length ? keyOf(r.sql) : '';
+    const places = onLine.filter((c) => key(c) === rKey);
+    const place = places.length > 1 ? (places.find((c) => flat(c.sql) === flat(r.sql)) ?? places[0]) : places[0];
+    if (place) calls.set(place, calls.get(place)! + r.calls);
+  }
+  return code.map((c) => ({ ...c, calls: calls.get(c)! }));
 }
 
 /** The code's literals for a pg_stat_statements entry's `$1…$n`: where they were written, and the places sending other values. */
@@ -95,6 +143,8 @@ export interface CodeValues {
   ownParams?: number[];
   /** The calls recorded from `at`, when the place was chosen by them (the busiest of the places sending other values). */
   calls?: number;
+  /** With `calls`: the calls recorded from every place of the code sending the entry (297 of these 310). */
+  recordedCalls?: number;
   /** Other places of the code that send this statement with other literals (`src/admin.ts:12 ('pending')`). */
   others: string[];
 }
@@ -107,7 +157,7 @@ export interface CodeValues {
  * = 'refunded'`, kept as `$1 … $2`: PostgreSQL numbers the constants after the statement's own parameters) takes its
  * literals where it has them; its own parameters are left undefined (`ownParams`), each a stand-in — before, one such
  * parameter sent every `$n` to the statistics (issue 20). Several places with different literals: the one with the most
- * calls recorded (`calls`), when known; else the first in the order given, the others named (`others`) so the line says
+ * calls recorded (`calls`, fed by a recording: withRecordedCalls), when known, with the calls of all (`recordedCalls`); else the first in the order given, the others named (`others`) so the line says
  * "also sent with other values at …". Undefined when no place of the code writes a constant at any `$n`, or one place has a
  * `$n` that is neither its constant nor its own parameter. Call loadPgParser first.
  */
@@ -127,12 +177,15 @@ export function valuesFromCode(entry: string, code: readonly CodeStatement[], n:
   if (!found.length) return undefined;
   const same = (a: readonly (string | undefined)[], b: readonly (string | undefined)[]) => a.every((x, i) => x === b[i]);
   const differ = found.some((f) => !same(f.values, found[0].values));
-  // The busiest place, when the calls of the places are known (ties: the first of them in the order given).
+  // The busiest place, when the calls of the places are known (ties: the first of them in the order given). A recording that
+  // saw none of them (0 calls each) tells nothing: the first place then, as without one.
   const counted = found.filter((f) => f.calls !== undefined);
-  const chosen = differ && counted.length ? counted.reduce((a, b) => (b.calls! > a.calls! ? b : a)) : found[0];
+  const recordedCalls = counted.reduce((n, f) => n + f.calls!, 0);
+  const chosen = differ && recordedCalls > 0 ? counted.reduce((a, b) => (b.calls! > a.calls! ? b : a)) : found[0];
   const shown = (v: readonly (string | undefined)[]) => v.map((x, i) => (x === undefined ? `$${i + 1}` : `'${x}'`)).join(', ');
   const others = found.filter((f) => !same(f.values, chosen.values)).map((f) => `${f.at} (${shown(f.values)})`);
-  return { values: chosen.values, at: chosen.at, ...(chosen.own.length ? { ownParams: chosen.own } : {}), ...(others.length && chosen.calls !== undefined ? { calls: chosen.calls } : {}), others };
+  const byCalls = others.length && recordedCalls > 0 && chosen.calls !== undefined;
+  return { values: chosen.values, at: chosen.at, ...(chosen.own.length ? { ownParams: chosen.own } : {}), ...(byCalls ? { calls: chosen.calls, recordedCalls } : {}), others };
 }
 
 /** The note beside a value that stands in for a parameter the code passes itself (CodeValues.ownParams): that parameter's only. */
@@ -157,6 +210,8 @@ export interface WorkloadStatementRun {
   paramsOthers?: string[];
   /** With paramsOthers: the calls recorded from `paramsAt`, when the place was chosen as the one sending it most. */
   paramsAtCalls?: number;
+  /** With paramsAtCalls: the calls recorded from every place of the code sending the statement. */
+  paramsRecordedCalls?: number;
   /**
    * Its values are stand-ins the app did not send (drawn from the column statistics, a LIMIT's 10): its samples are left
    * out of the workload's figures (person53 M-1: pg_stats' 'delivered', 27,145 rows, set the p99; the app sends 'refunded', 165).

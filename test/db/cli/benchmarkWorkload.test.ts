@@ -12,6 +12,9 @@ import { runCli as run } from '../../unit/support/cli';
 import { benchmarkWorkload } from '../../../src/db/workloadBenchmark';
 import { benchmark } from '../../../src/db/benchmark';
 import { queryIdOf } from '../../../src/db/queryStats';
+import { spawnSync } from 'node:child_process';
+
+const repo = path.join(__dirname, '..', '..', '..');
 
 
 describe('pg-lens benchmark --workload', function () {
@@ -208,6 +211,69 @@ describe('pg-lens benchmark --workload', function () {
     const text = await run(['benchmark', '--db', t.url, '--workload', '--top', '50', '--runs', '2'], { cwd: code });
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /FROM m2_orders WHERE customer_id = \$1 AND status = \$2\n\s+p50 .* · params \d+ \(a stand-in for the code's own \$1, from the column statistics: the app's value was not recorded\), refunded \(values from src\/refunds\.ts:4\)$/m, text.out);
+  });
+
+  it("--recording: of two places sending one statement with other constants, the values of the place the recording saw call it most (issue 20: before, the first place in file order)", async function () {
+    if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
+    const capture = path.join(repo, 'dist', 'capture.js');
+    assert.ok(fs.existsSync(capture), 'dist/capture.js is missing: node esbuild.js first');
+    const a = t.admin;
+    await a.query(`CREATE TABLE r20_orders (id serial PRIMARY KEY, status text NOT NULL, placed_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO r20_orders (status) SELECT CASE WHEN g % 500 = 0 THEN 'refunded' WHEN g % 10 = 0 THEN 'pending' ELSE 'delivered' END FROM generate_series(1, 10000) g;
+      ANALYZE r20_orders`);
+    // A small app: src/admin.ts (first in file order) sends 'pending', src/orders.ts 'refunded'; each call starts a line
+    // before its SQL, as the shop's do (the recording names the call's line, the code the SQL's).
+    const app = path.join(dir, 'busiest');
+    fs.mkdirSync(path.join(app, 'src'), { recursive: true });
+    const place = (fn: string, status: string) => [
+      "import { Pool } from 'pg';",
+      '',
+      `export async function ${fn}(db: Pool) {`,
+      '  return db.query(',
+      `    \`SELECT id, status, placed_at FROM r20_orders WHERE status = '${status}' ORDER BY placed_at DESC\`,`,
+      '  );',
+      '}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(app, 'src', 'admin.ts'), place('pendingOrders', 'pending'));
+    fs.writeFileSync(path.join(app, 'src', 'orders.ts'), place('refunds', 'refunded'));
+    fs.writeFileSync(path.join(app, 'main.ts'), [
+      "import { Pool } from 'pg';",
+      "import { pendingOrders } from './src/admin';",
+      "import { refunds } from './src/orders';",
+      'async function main() {',
+      '  const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });',
+      '  for (let i = 0; i < 3; i++) await pendingOrders(db);',
+      '  for (let i = 0; i < 30; i++) await refunds(db);',
+      '  await db.end();',
+      '}',
+      'main().catch((e) => { console.error(e); process.exitCode = 1; });',
+      '',
+    ].join('\n'));
+    // The app run with the capture module, which writes its recording to PGLENS_CAPTURE_FILE (as under `pg-lens record`).
+    const recording = path.join(dir, 'busiest.jsonl');
+    const child = spawnSync(path.join(repo, 'node_modules', '.bin', 'tsx'), ['main.ts'], { cwd: app, encoding: 'utf8', env: { ...process.env, DATABASE_URL: t.url, NODE_PATH: path.join(repo, 'node_modules'), NODE_OPTIONS: `--require ${JSON.stringify(capture)}`, PGLENS_CAPTURE_FILE: recording, PGLENS_CAPTURE_SOCKET: '' } });
+    assert.equal(child.status, 0, child.stderr);
+    const entry = (out: string) => {
+      const st = JSON.parse(out).run.statements.find((x: any) => /FROM r20_orders WHERE status = \$1/.test(x.query));
+      assert.ok(st, out.slice(0, 2000));
+      return st;
+    };
+    const args = ['benchmark', '--db', t.url, '--workload', '--top', '50', '--runs', '2'];
+    // Without a recording: the first place in file order, as before, and today's wording.
+    const first = await run([...args, '--format', 'json'], { cwd: app });
+    assert.equal(first.code, 0, first.err);
+    assert.deepEqual([entry(first.out).run?.params, entry(first.out).paramsAt, entry(first.out).paramsAtCalls], [['pending'], 'src/admin.ts:5', undefined], first.out.slice(0, 2000));
+    // With it: src/orders.ts, the place the app called 30 of the 33 times.
+    const busiest = await run([...args, '--format', 'json', '--recording', recording], { cwd: app });
+    assert.equal(busiest.code, 0, busiest.err);
+    const st = entry(busiest.out);
+    assert.deepEqual([st.paramsFrom, st.run?.params, st.paramsAt, st.paramsAtCalls, st.paramsRecordedCalls, st.paramsOthers], ['code', ['refunded'], 'src/orders.ts:5', 30, 33, ["src/admin.ts:5 ('pending')"]], JSON.stringify(st));
+    const text = await run([...args, '--recording', recording], { cwd: app });
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /FROM r20_orders WHERE status = \$1 ORDER BY placed_at DESC\n\s+p50 .* · params refunded \(values from src\/orders\.ts:5, the place the app called most: 30 of 33 recorded calls; also sent with other values at src\/admin\.ts:5 \('pending'\)\)$/m, text.out);
+    const without = await run(args, { cwd: app });
+    assert.match(without.out, /· params pending \(values from src\/admin\.ts:5 \(also sent with other values at src\/orders\.ts:5 \('refunded'\)\)\)$/m, without.out);
   });
 
   it("weights a statement by the application's calls: PG Lens's own Benchmark runs in this process are left out (person52 M-2)", async function () {

@@ -1,9 +1,8 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
-import { summarizeLatencies, workloadLines } from '../../../../src/core/plan/benchmark';
-import { compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, standInNote, valuesFromCode, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+import { codeValuesSource, summarizeLatencies, workloadLines } from '../../../../src/core/plan/benchmark';
+import { compareWorkloads, isStandIn, ownParameterNote, parameterSources, parseWorkloadRun, recordedCallsOf, standInNote, valuesFromCode, weightedPercentiles, withRecordedCalls, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 import { constantsAtParameters, loadPgParser } from '../../../../src/core/sql/statement';
-import { codeValuesSource } from '../../../../src/core/plan/benchmark';
 
 describe('core/plan workload benchmark', () => {
   it('parameterSources: a column under the same function as its parameter (lower(email) = lower($1))', () => {
@@ -155,8 +154,8 @@ describe('core/plan workload benchmark: a statement mixing the code\'s literals 
 
   it('valuesFromCode: places sending other values — the one with the most recorded calls when known, not the first in file order', () => {
     const v = valuesFromCode(refunds, [at('pending', 'src/admin.ts:12', 3), at('refunded', 'src/orders.ts:70', 465)], 1);
-    assert.deepEqual(v, { values: ['refunded'], at: 'src/orders.ts:70', calls: 465, others: ["src/admin.ts:12 ('pending')"] });
-    assert.equal(codeValuesSource({ paramsAt: v!.at, paramsOthers: v!.others, paramsAtCalls: v!.calls }), "values from src/orders.ts:70 (the place recorded sending it most: 465 calls; also sent with other values at src/admin.ts:12 ('pending'))");
+    assert.deepEqual(v, { values: ['refunded'], at: 'src/orders.ts:70', calls: 465, recordedCalls: 468, others: ["src/admin.ts:12 ('pending')"] });
+    assert.equal(codeValuesSource({ paramsAt: v!.at, paramsOthers: v!.others, paramsAtCalls: v!.calls, paramsRecordedCalls: v!.recordedCalls }), "values from src/orders.ts:70, the place the app called most: 465 of 468 recorded calls; also sent with other values at src/admin.ts:12 ('pending')");
   });
 
   it('codeValuesSource: calls not known — the first place, the others said as "also sent with other values at"', () => {
@@ -167,3 +166,43 @@ describe('core/plan workload benchmark: a statement mixing the code\'s literals 
   });
 });
 
+describe('core/plan workload benchmark: the calls a recording saw each place of the code make (issue 20, the feed)', () => {
+  before(() => loadPgParser());
+  const entry = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+  const text = (status: string) => `SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = '${status}' ORDER BY placed_at DESC`;
+  // src/typo.ts:4 is first in file order; the app calls src/orders.ts's, whose call starts on line 69 and its SQL on line 70.
+  const code = [
+    { sql: text('refundd'), at: 'src/typo.ts:4' },
+    { sql: text('refunded'), at: 'src/orders.ts:70', callLines: { from: 69, to: 72 } },
+    { sql: 'SELECT id FROM customers WHERE id = $1', at: 'src/customers.ts:13' },
+  ];
+  const sites = [
+    { file: '/app/src/orders.ts', line: 69, statements: [{ sql: text('refunded'), calls: 297 }, { sql: 'SELECT 1 FROM orders WHERE id = $1', calls: 40 }] },
+    { file: '/app/src/typo.ts', line: 4, statements: [{ sql: text('refundd'), calls: 13 }] },
+    { file: '/app/src/db.ts', line: 3, connection: true as const, statements: [{ sql: 'SET search_path TO public', calls: 9 }] },
+    { statements: [{ sql: text('refunded'), calls: 5 }] },
+  ];
+  const rel = (f: string) => f.replace(/^\/app\//, '');
+
+  it('recordedCallsOf: each statement at the call\'s place, named as the code\'s places are; a connection\'s set-up and calls without a line left out', () => {
+    assert.deepEqual(recordedCallsOf(sites as never, rel).map((r) => `${r.at} ${r.calls}`), ['src/orders.ts:69 297', 'src/orders.ts:69 40', 'src/typo.ts:4 13']);
+  });
+
+  it('withRecordedCalls: a place gets the calls recorded on its call\'s lines of its own statement; a place the recording never saw 0', () => {
+    const fed = withRecordedCalls(code, recordedCallsOf(sites as never, rel));
+    assert.deepEqual(fed.map((c) => `${c.at} ${c.calls}`), ['src/typo.ts:4 13', 'src/orders.ts:70 297', 'src/customers.ts:13 0']);
+    assert.deepEqual(withRecordedCalls(code, []), code, 'no recording: calls not known');
+  });
+
+  it('valuesFromCode, fed by a recording: the place the app called most, said with its share — before: the first place in file order', () => {
+    const v = valuesFromCode(entry, withRecordedCalls(code, recordedCallsOf(sites as never, rel)), 1);
+    assert.deepEqual(v, { values: ['refunded'], at: 'src/orders.ts:70', calls: 297, recordedCalls: 310, others: ["src/typo.ts:4 ('refundd')"] });
+    assert.equal(codeValuesSource({ paramsAt: v!.at, paramsOthers: v!.others, paramsAtCalls: v!.calls, paramsRecordedCalls: v!.recordedCalls }), "values from src/orders.ts:70, the place the app called most: 297 of 310 recorded calls; also sent with other values at src/typo.ts:4 ('refundd')");
+  });
+
+  it('valuesFromCode: a recording that saw none of the places tells nothing — the first place and today\'s wording', () => {
+    const v = valuesFromCode(entry, withRecordedCalls(code, [{ at: 'src/other.ts:1', sql: text('refunded'), calls: 50 }]), 1);
+    assert.deepEqual(v, { values: ['refundd'], at: 'src/typo.ts:4', others: ["src/orders.ts:70 ('refunded')"] });
+    assert.equal(codeValuesSource({ paramsAt: v!.at, paramsOthers: v!.others }), "values from src/typo.ts:4 (also sent with other values at src/orders.ts:70 ('refunded'))");
+  });
+});
