@@ -35,6 +35,11 @@ export interface ReportInput {
   security?: SecuritySection;
   /** Top statements by total time, or a sentence saying why there are none. */
   statements: { items: (CostSummary & { sites: string[] })[]; totalMs: number; count: number } | { unavailable: string };
+  /**
+   * Where a docs page (`docs/rules/<id>.md`) can be opened from the report: a file:// URL of the copy beside the CLI,
+   * when this installation has one (person55 L-7: the bare path named a folder the reader's project does not have).
+   */
+  docsAt?: (docsPath: string) => string | undefined;
 }
 
 interface SecuritySection {
@@ -115,8 +120,10 @@ export function renderHtml(r: ReportInput): string {
     out.push('<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Finding</th></tr></thead><tbody>');
     for (const l of sorted(r.findings)) {
       const f: Finding = l.finding;
-      // No link: the docs ship with PG Lens, not on the web; the page's path says where to read it.
-      out.push(`<tr><td class="sev ${f.severity}">${e(f.severity)}</td><td>${e(f.ruleId)}<br><small>${e(ruleDocsPath(f.ruleId))}</small></td><td><code>${e(where(l))}</code></td><td>${e(f.message)}${f.help ? `<br><pre>${e(f.help)}</pre>` : ''}</td></tr>`);
+      // The docs ship with PG Lens, not on the web: a link to this installation's copy when there is one, else its path.
+      const page = ruleDocsPath(f.ruleId);
+      const url = r.docsAt?.(page);
+      out.push(`<tr><td class="sev ${f.severity}">${e(f.severity)}</td><td>${e(f.ruleId)}<br><small>${url ? `<a href="${e(url)}">${e(page)}</a>` : `${e(page)} (in the PG Lens package)`}</small></td><td><code>${e(where(l))}</code></td><td>${e(f.message)}${f.help ? `<br><pre>${e(f.help)}</pre>` : ''}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -181,7 +188,9 @@ export function renderMarkdown(r: ReportInput): string {
     out.push('| Severity | Rule | Where | Finding |', '|---|---|---|---|');
     for (const l of sorted(r.findings)) {
       const f = l.finding;
-      out.push(`| ${f.severity} | ${m(f.ruleId)}<br>${m(ruleDocsPath(f.ruleId))} | ${m(where(l))} | ${m(f.message)}${f.help ? `<br>${m(f.help)}` : ''} |`);
+      const page = ruleDocsPath(f.ruleId);
+      const url = r.docsAt?.(page);
+      out.push(`| ${f.severity} | ${m(f.ruleId)}<br>${url ? `[${m(page)}](<${url.replace(/[<>\s|]/g, encodeURIComponent)}>)` : `${m(page)} (in the PG Lens package)`} | ${m(where(l))} | ${m(f.message)}${f.help ? `<br>${m(f.help)}` : ''} |`);
     }
     out.push('');
   }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function packageRoot(): string | undefined {
   for (let dir = __dirname, i = 0; i < 4; i++, dir = path.dirname(dir)) {
@@ -27,4 +28,10 @@ export function readDocsPage(docsPath: string): string | undefined {
 export function docsPageLocation(docsPath: string): string {
   const root = packageRoot();
   return root && fs.existsSync(path.join(root, docsPath)) ? path.join(root, docsPath) : `${docsPath} (in the PG Lens package)`;
+}
+
+/** A file:// URL of the page on this machine, when this installation has it (the CLI's reports link it). */
+export function docsPageUrl(docsPath: string): string | undefined {
+  const root = packageRoot();
+  return root && fs.existsSync(path.join(root, docsPath)) ? pathToFileURL(path.join(root, docsPath)).href : undefined;
 }

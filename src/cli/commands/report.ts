@@ -19,6 +19,7 @@ import { findBuilderTableCalls, type BuilderTableCall } from '../../core/npluson
 import type { TableUsage, UsageApart } from '../../core/health/types';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
+import { docsPageUrl } from '../../node/docsPages';
 import { loadPgParser } from '../../core/sql/statement';
 import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
@@ -138,6 +139,7 @@ export const report: CliCommand = {
         health,
         security,
         statements,
+        docsAt: docsPageUrl,
       };
       const out = path.resolve(ctx.cwd, values.out);
       fs.writeFileSync(out, ext === '.md' ? renderMarkdown(input) : renderHtml(input));

@@ -896,9 +896,10 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           // the same scan, the tip only "the filtered columns").
           const named = proof ? undefined : filteredIndex(n, String(n.raw[K.Filter] ?? ''));
           // A shared index's keys are not this scan's filtered columns alone: said as Problems says it (person52 L-5: "An index on
-          // the filtered columns …: reviews (customer_id, rating)" for a statement filtering on customer_id and created_at).
+          // the filtered columns …: reviews (customer_id, rating)" for a statement filtering on customer_id and created_at),
+          // the sharing once (person55 L-8: "One index for this and other statements … (one index shared with 1 other statement)").
           const shared = proof?.shared;
-          text = not ? `${scan}: ${not}.` : shared ? `${scan}. One index for this and other statements lets PostgreSQL read only the rows this one needs: ${proof!.index} (${shared}).` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.${proof ? '' : widerProof(plan, n, options)}`;
+          text = not ? `${scan}: ${not}.` : shared ? `${scan}: ${proof!.index} lets PostgreSQL read only the rows this one needs (${shared}).` : `${scan}. An index on ${named ?? 'the filtered columns'} lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.${proof ? '' : widerProof(plan, n, options)}`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;

@@ -57,8 +57,18 @@ describe('core/report', () => {
     }
     assert.doesNotMatch(md, /(?<!\\)\]\(javascript:/);
     // The rule and where its page is (shipped with PG Lens), no link: the project publishes no web copy.
-    assert.match(md, /\| warning \| select-star<br>docs\/rules\/select-star\.md \|/);
+    assert.match(md, /\| warning \| select-star<br>docs\/rules\/select-star\.md \(in the PG Lens package\) \|/);
     assert.doesNotMatch(md, /\]\(https?:/);
+  });
+
+  it("links a rule's page to this installation's copy when the CLI has one, never data (person55 L-7: a bare docs/ path the reader's folder does not have)", () => {
+    const docsAt = (page: string) => `file:///opt/pg lens/${page}`;
+    const md = renderMarkdown(input({ docsAt }));
+    assert.match(md, /\| warning \| select-star<br>\[docs\/rules\/select-star\.md\]\(<file:\/\/\/opt\/pg%20lens\/docs\/rules\/select-star\.md>\) \|/);
+    assert.equal(md.match(/(?<!\\)\](?!\\)\(/g)?.length, 1, 'one link: the page');
+    const html = renderHtml(input({ docsAt }));
+    assert.equal(html.match(/href=/g)?.length, 1);
+    assert.match(html, /<a href="file:\/\/\/opt\/pg lens\/docs\/rules\/select-star\.md">docs\/rules\/select-star\.md<\/a>/);
   });
 
   it('counts read in the singular for one (issue 20, person16 LOW 8: "1 candidates")', () => {

@@ -240,7 +240,7 @@ const cacheCandidate: HealthCheck = {
           invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
           timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * e.hitRatio),
         },
-        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratios are upper bounds: each distinct parameter value misses once per invalidation or TTL. The writes are the table statistics': rolled-back rows count too — PG Lens's own Explain Analyze runs in the editor are left out (kept across a Reload Window, person53 L-8), a pg-lens run's cannot be told apart.`,
+        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratios are upper bounds: each distinct parameter value misses once per invalidation or TTL. The writes are the table statistics': rolled-back rows count too — PG Lens's own Explain Analyze runs in the editor are left out (kept across a Reload Window), a pg-lens run's cannot be told apart.`,
       }));
     }
     return out.sort((a, b) => (b.evidence.timeSavedMsUpperBound as number) - (a.evidence.timeSavedMsUpperBound as number)).slice(0, 10);

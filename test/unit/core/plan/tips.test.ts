@@ -452,7 +452,8 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.equal(figures[0].shared, shared);
     const t = analyzePlan(plan, { relationRows, provedIndexes: figures }).tips[0];
     assert.doesNotMatch(t.text, /the filtered columns/);
-    assert.match(t.text, /One index for this and other statements lets PostgreSQL read only the rows this one needs: reviews \(product_id, rating\) \(one index shared with 1 other statement; its own, reviews \(product_id, created_at DESC\), would give 8\.31\)\.$/);
+    assert.match(t.text, /: reviews \(product_id, rating\) lets PostgreSQL read only the rows this one needs \(one index shared with 1 other statement; its own, reviews \(product_id, created_at DESC\), would give 8\.31\)\.$/);
+    assert.equal(t.text.match(/shared|other statements/g)?.length, 1, 'the sharing said once (person55 L-8)');
     assert.equal(fmtSaving(t), 'saves ~528 cost units: cost 554 → 25.7, proved by the planner');
     // Its own index (no other statement): the tip as before.
     assert.equal(provedFigures([{ table: 'reviews', costBefore: 554.1, costAfter: 25.7, verifiedBy: 'hypopg', columns: ['product_id'], ddl: 'CREATE INDEX x ON reviews (product_id)' }], { alsoServes: {} })[0].shared, undefined);
