@@ -213,7 +213,7 @@ export interface CostBaseline {
    * not from the whole history (person48 M-B: after CREATE then DROP INDEX, "before: 1.4 ms mean" mixed 550 calls
    * without the index at 1.8 ms with 90 under it at 0.030 ms; the drop had made the statement 70× slower).
    */
-  previous?: Pick<CostBaseline, 'atMs' | 'change' | 'before' | 'tables'>;
+  previous?: Pick<CostBaseline, 'atMs' | 'change' | 'before' | 'tables'> & Partial<Pick<CostBaseline, 'seenAtMs' | 'added' | 'dropped'>>;
 }
 
 /** An index as CostBaselines follows it: its schema-qualified name and its table's. */
@@ -247,6 +247,18 @@ export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: str
  * it cannot tell; no plan at all: nothing.
  */
 export function baselineFor(baseline: CostBaseline | undefined, sql: string, plan: KnownPlan | undefined): { since?: CostBaseline; notUsed?: string } {
+  const r = changeFor(baseline, sql, plan);
+  // The newest change left this statement's plan alone (another statement's index on the same table): the change before
+  // it, still in force, is the one its figures count from when its plan uses that one's index (person55 M-2: a second
+  // index on orders took orders_status_idx's "since new index: 0.41 ms (was 4.6 ms)" away from the statement it serves).
+  const p = baseline?.previous;
+  if (r.since || !p || (!p.added?.length && !p.dropped?.length)) return r;
+  const older = changeFor({ ...p, seenAtMs: p.seenAtMs ?? p.atMs }, sql, plan);
+  return older.since ? { since: older.since, ...(r.notUsed ? { notUsed: r.notUsed } : {}) } : r;
+}
+
+/** Whether one index change is the one a statement's figures count from (baselineFor), or why not. */
+function changeFor(baseline: CostBaseline | undefined, sql: string, plan: KnownPlan | undefined): { since?: CostBaseline; notUsed?: string } {
   if (!baseline || !baselineApplies(baseline, sql)) return {};
   const added = baseline.added ?? [];
   const dropped = baseline.dropped ?? [];
@@ -311,7 +323,7 @@ export class CostBaselines {
       if (added.length || dropped.length) {
         for (const i of [...added, ...dropped]) changed.add(i.table);
         const p = this.baseline;
-        const previous = p && { atMs: p.atMs, change: p.change, before: p.before, tables: p.tables };
+        const previous = p && { atMs: p.atMs, seenAtMs: p.seenAtMs, change: p.change, before: p.before, tables: p.tables, ...(p.added ? { added: p.added } : {}), ...(p.dropped ? { dropped: p.dropped } : {}) };
         this.baseline = { atMs: this.last.atMs, seenAtMs: atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)), added, dropped, ...(previous ? { previous } : {}) };
       }
     }
@@ -352,7 +364,7 @@ export class CostBaselines {
       dropped: [...(b.dropped ?? [])],
       before: figures(b.before, b.tables),
       after: [...this.last.indexes.keys()],
-      ...(b.previous ? { previous: { atMs: b.previous.atMs, change: b.previous.change, tables: [...b.previous.tables], before: figures(b.previous.before, b.previous.tables) } } : {}),
+      ...(b.previous ? { previous: { atMs: b.previous.atMs, change: b.previous.change, tables: [...b.previous.tables], before: figures(b.previous.before, b.previous.tables), ...(b.previous.seenAtMs !== undefined ? { seenAtMs: b.previous.seenAtMs } : {}), ...(b.previous.added ? { added: [...b.previous.added] } : {}), ...(b.previous.dropped ? { dropped: [...b.previous.dropped] } : {}) } } : {}),
     };
   }
 
@@ -384,7 +396,7 @@ export class CostBaselines {
       tables: new Set(k.tables),
       added: k.added,
       dropped: k.dropped,
-      ...(k.previous ? { previous: { atMs: k.previous.atMs, change: k.previous.change, tables: new Set(k.previous.tables), before: byId(k.previous.before) } } : {}),
+      ...(k.previous ? { previous: { atMs: k.previous.atMs, change: k.previous.change, tables: new Set(k.previous.tables), before: byId(k.previous.before), ...(k.previous.seenAtMs !== undefined ? { seenAtMs: k.previous.seenAtMs } : {}), ...(k.previous.added ? { added: k.previous.added } : {}), ...(k.previous.dropped ? { dropped: k.previous.dropped } : {}) } } : {}),
     };
   }
 }
@@ -408,7 +420,7 @@ export interface KeptCostBaseline {
   before: StatementStat[];
   /** The index set (oids) after the change: the first reading after the reload must show the same. */
   after: string[];
-  previous?: { atMs: number; change: string; tables: string[]; before: StatementStat[] };
+  previous?: { atMs: number; change: string; tables: string[]; before: StatementStat[]; seenAtMs?: number; added?: IndexIdentity[]; dropped?: IndexIdentity[] };
 }
 
 /** A stored value read back as KeptCostBaseline, its malformed statements left out; undefined when it is not one. */
@@ -433,7 +445,10 @@ export function parseKeptCostBaseline(v: unknown): KeptCostBaseline | undefined 
   if (!before) return undefined;
   const p = o.previous;
   const pBefore = p ? stats(p.before) : undefined;
-  const previous = p && finite(p.atMs) && p.atMs <= o.atMs && typeof p.change === 'string' && strings(p.tables) && pBefore ? { atMs: p.atMs, change: p.change, tables: [...p.tables], before: pBefore } : undefined;
+  const previous =
+    p && finite(p.atMs) && p.atMs <= o.atMs && typeof p.change === 'string' && strings(p.tables) && pBefore
+      ? { atMs: p.atMs, change: p.change, tables: [...p.tables], before: pBefore, ...(finite(p.seenAtMs) && p.seenAtMs >= p.atMs ? { seenAtMs: p.seenAtMs } : {}), ...(identities(p.added) ? { added: p.added.map((i) => ({ name: i.name, table: i.table })) } : {}), ...(identities(p.dropped) ? { dropped: p.dropped.map((i) => ({ name: i.name, table: i.table })) } : {}) }
+      : undefined;
   return {
     epoch: { startedMs: o.epoch.startedMs, statsResetMs: o.epoch.statsResetMs },
     atMs: o.atMs,

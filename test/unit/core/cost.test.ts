@@ -690,3 +690,30 @@ describe('core/cost: a lens on a line whose figures are not its own (person55 M-
     assert.equal(formatCostLensSince(since, undefined, b, 240_000, { callSites: 3, shape: true, never: 'no-rows' }), 'never true here: returns no rows · 105 calls of this shape (3 call sites)');
   });
 });
+
+describe('core/cost: a second index on the table leaves the first one\'s "since" to the statement it serves (person55 M-2)', () => {
+  it('the newest change its plan does not use gives way to the change before it that its plan uses', () => {
+    const b = new CostBaselines();
+    const ix = (oid: string, name: string): [string, { name: string; table: string }] => [oid, { name: `public.${name}`, table: 'public.orders' }];
+    const pkey = ix('1', 'orders_pkey');
+    const status = ix('2', 'orders_status_idx');
+    const customer = ix('3', 'orders_customer_id_placed_at_desc_idx');
+    const refunded = 'SELECT id FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+    const q = (calls: number, totalMs: number) => [stat('9', refunded, totalMs, calls, calls)];
+    b.observe(0, new Map([pkey]), q(100, 460), 3600);
+    b.observe(30_000, new Map([pkey, status]), q(110, 464), 3630); // CREATE INDEX orders_status_idx
+    b.observe(60_000, new Map([pkey, status]), q(150, 480), 3660);
+    b.observe(90_000, new Map([pkey, status, customer]), q(160, 484), 3690); // CREATE INDEX orders_customer_id_placed_at_desc_idx
+    const plan = { atMs: 95_000, indexes: [{ schema: null, name: 'orders_status_idx' }] };
+    const r = baselineFor(b.current(), refunded, plan);
+    assert.equal(r.since?.change, 'CREATE INDEX orders_status_idx', 'counted from the index its plan uses');
+    assert.equal(r.since?.atMs, 0);
+    assert.equal(r.notUsed, "CREATE INDEX orders_customer_id_placed_at_desc_idx: this statement's plan does not use it, so the figures are not counted from it");
+    // A statement that uses neither: the whole history, as before.
+    assert.equal(baselineFor(b.current(), 'SELECT id FROM orders WHERE total_cents > $1', { atMs: 95_000, indexes: [] }).since, undefined);
+    // Kept across a Reload Window: the previous change keeps what it needs.
+    b.restore(undefined, { startedMs: 1, statsResetMs: 1 });
+    const kept = parseKeptCostBaseline(JSON.parse(JSON.stringify(b.toKept())));
+    assert.deepEqual(kept?.previous?.added, [{ name: 'public.orders_status_idx', table: 'public.orders' }]);
+  });
+});
