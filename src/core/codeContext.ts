@@ -27,6 +27,8 @@ const JOB_PATH = /(^|\/)(jobs?|workers?|tasks|queues?|processors?|crons?|cronjob
 const MIGRATION_TEXT = /\bclass\s+\w+\s*\(\s*migrations\.Migration\s*\)|<\s*ActiveRecord::Migration\b|\bmodule\.exports\s*=\s*\{\s*(?:async\s+)?up\b|(?:^|\n)\s*exports\.up\s*=|\bexport\s+(?:async\s+)?function\s+up\s*\(|\bimplements\s+MigrationInterface\b|\bop\.(?:add_column|create_table)\(|(?:^|\n)from\s+alembic\s+import\s+(?:op|context)\b|(?:^|\n)down_revision\s*[:=]|\bfunc\s+(?:init\(\)\s*\{\s*goose\.|[Uu]p\w*\(\s*\w+\s+\*sql\.Tx)|(?:^|\n)(?:async\s+)?def\s+m\d{3}_\w+\s*\(\s*db\b/;
 const MIGRATOR_PATH = /(^|\/)([\w.-]*[-_])?migrators?([-_][\w.-]*)?\//i;
 const JOB_TEXT = /@(?:shared_task|app\.task|celery\.task|dramatiq\.actor|actor|scheduler\.(?:add|scheduled_job|task))\b|\binclude\s+Sidekiq::(?:Worker|Job)\b|<\s*(?:ApplicationJob|ActiveJob::Base)\b|@(?:Scheduled|Processor|Process|Cron)\s*\(|\bextends\s+(?:BaseProcessor|WorkerHost|BaseTask|BaseJob)\b/;
+/** A Python module that imports an interactive shell's `embed` at its top level (IPython, ptpython, bpython). */
+const PY_REPL_TEXT = /^from\s+(?:IPython|ptpython\.repl|bpython)\s+import\s+[^\n]*\bembed\b/m;
 /** A command-line program: Python click/typer commands (`@click.command()`, `@plugins_group.command("install")` in a file importing click). */
 const SCRIPT_TEXT = /^(?:import\s+(?:click|typer)\b|from\s+(?:click|typer)\s+import\b)[\s\S]*@\w+(?:\.\w+)*\.command\(/m;
 /**
@@ -110,6 +112,9 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
   if (SEED_PATH.test(p) && !railsAppImporter(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
+  // A developer's REPL module (`from IPython import embed` at its top, `embed()` under its main guard): its helpers are run
+  // by hand from the shell, not by a request or a job (held-out-ar simple-login `shell.py`).
+  if (/\.py$/.test(p) && head && PY_REPL_TEXT.test(head)) return 'script';
   // A Python program an operator runs, kept in a `commands/` or `cli/` folder (`commands/backfill_abuser_data.py`: argparse,
   // `if __name__ == "__main__":` or `args = parser.parse_args()` at the top level): a script, as a Django management command is (held-out-ar simple-login).
   if (text && /\.py$/.test(p) && /(^|\/)(commands|cli)\/[^/]+\.py$/.test(p) && PY_MAIN_GUARD.test(text)) return 'script';
