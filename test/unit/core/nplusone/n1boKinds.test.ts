@@ -1,0 +1,112 @@
+/**
+ * N+1 kinds of n1bo (issue 14, held-out-ad…aw): one-off code only tests call, and declared sets known across files.
+ * Each test failed before its fix (main 7942bdf9); the controls keep request code's loops as they were.
+ */
+import { strict as assert } from 'node:assert';
+import { type ScanFile, scanLines } from '../../support/nplusoneFixtures';
+
+const store: ScanFile = {
+  path: 'internal/store/postgres/tokens.go',
+  text: [
+    'package postgres',
+    '',
+    'import "context"',
+    '',
+    '// RewrapTokens re-encrypts every stored token with the new key.',
+    'func (s *Store) RewrapTokens(ctx context.Context, key []byte) error {',
+    '	rows, err := s.db.QueryContext(ctx, "SELECT id, token FROM tokens")',
+    '	if err != nil {',
+    '		return err',
+    '	}',
+    '	defer rows.Close()',
+    '	for rows.Next() {',
+    '		var id int',
+    '		var token []byte',
+    '		if err := rows.Scan(&id, &token); err != nil {',
+    '			return err',
+    '		}',
+    '		if _, err := s.db.ExecContext(ctx, "UPDATE tokens SET token = $1 WHERE id = $2", wrap(key, token), id); err != nil {',
+    '			return err',
+    '		}',
+    '	}',
+    '	return nil',
+    '}',
+    '',
+  ],
+};
+const iface: ScanFile = {
+  path: 'internal/store/store.go',
+  text: [
+    'package store',
+    '',
+    'import "context"',
+    '',
+    '// Store is what the app keeps.',
+    'type Store interface {',
+    '	// RewrapTokens re-encrypts every token.',
+    '	RewrapTokens(ctx context.Context, key []byte) error',
+    '}',
+    '',
+  ],
+};
+const storeTest: ScanFile = {
+  path: 'internal/store/postgres/tokens_test.go',
+  text: [
+    'package postgres',
+    '',
+    'import "testing"',
+    '',
+    'func TestRewrapTokens(t *testing.T) {',
+    '	if err := testStore.RewrapTokens(ctx, []byte("k")); err != nil {',
+    '		t.Fatal(err)',
+    '	}',
+    '}',
+    '',
+  ],
+};
+const tokenLines = (lines: string[]) => lines.filter((l) => l.startsWith('internal/store/postgres/tokens.go:'));
+
+describe('N+1 kinds of n1bo', () => {
+  it('Go: a function only tests call is no request code (its loop is a test\'s, info)', async () => {
+    assert.deepEqual(tokenLines(await scanLines([store, iface, storeTest])), ['internal/store/postgres/tokens.go:18 info']);
+  });
+
+  it('Go: the same function called by a handler, or handed to a router as a value, stays request code', async () => {
+    const handler: ScanFile = {
+      path: 'internal/api/admin.go',
+      text: ['package api', '', 'func rewrap(w http.ResponseWriter, r *http.Request) {', '	_ = db.RewrapTokens(r.Context(), key)', '}', ''],
+    };
+    assert.deepEqual(tokenLines(await scanLines([store, iface, storeTest, handler])), ['internal/store/postgres/tokens.go:18 warning']);
+    const routed: ScanFile = {
+      path: 'internal/api/routes.go',
+      text: ['package api', '', 'func routes(r *mux.Router, s *Store) {', '	r.Handle("/admin/rewrap", adminOnly(s.RewrapTokens))', '}', ''],
+    };
+    assert.deepEqual(tokenLines(await scanLines([store, iface, storeTest, routed])), ['internal/store/postgres/tokens.go:18 warning']);
+  });
+
+  it('TS: a decorated method or a framework-called name that only tests call stays request code', async () => {
+    const controller: ScanFile = {
+      path: 'src/users/users.controller.ts',
+      text: [
+        "import { Controller, Post } from '@nestjs/common';",
+        "import { pool } from '../db';",
+        '',
+        "@Controller('users')",
+        'export class UsersController {',
+        "    @Post('rewrap')",
+        '    async rewrapAll(ids: number[]) {',
+        '        for (const id of ids) {',
+        "            await pool.query('UPDATE users SET token = rewrap(token) WHERE id = $1', [id]);",
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const spec: ScanFile = {
+      path: 'src/users/users.controller.spec.ts',
+      text: ["import { UsersController } from './users.controller';", '', "it('rewraps', async () => {", '    await new UsersController().rewrapAll([1, 2]);', '});', ''],
+    };
+    assert.deepEqual((await scanLines([controller, spec])).filter((l) => l.startsWith('src/users/users.controller.ts')), ['src/users/users.controller.ts:9 warning']);
+  });
+});
