@@ -109,4 +109,87 @@ describe('N+1 kinds of n1bo', () => {
     };
     assert.deepEqual((await scanLines([controller, spec])).filter((l) => l.startsWith('src/users/users.controller.ts')), ['src/users/users.controller.ts:9 warning']);
   });
+
+  const settingKey: ScanFile = {
+    path: 'src/main/java/shop/model/SettingKey.java',
+    text: [
+      'package shop.model;',
+      '',
+      'public enum SettingKey {',
+      '    BASE_URL(true), MAIL_FROM(true), MAPS_KEY(false);',
+      '',
+      '    private final boolean basic;',
+      '',
+      '    SettingKey(boolean basic) { this.basic = basic; }',
+      '',
+      '    public static java.util.List<SettingKey> basic() {',
+      '        return java.util.Arrays.stream(values()).filter(k -> k.basic).toList();',
+      '    }',
+      '}',
+      '',
+    ],
+  };
+  const settings = (loops: string[]): ScanFile => ({
+    path: 'src/main/java/shop/service/SettingService.java',
+    text: [
+      'package shop.service;',
+      '',
+      'import java.util.Map;',
+      'import org.springframework.jdbc.core.JdbcTemplate;',
+      'import shop.model.SettingKey;',
+      '',
+      'public class SettingService {',
+      '    private final JdbcTemplate jdbc;',
+      '',
+      '    public SettingService(JdbcTemplate jdbc) { this.jdbc = jdbc; }',
+      '',
+      ...loops,
+      '}',
+      '',
+    ],
+  });
+  const loops = [
+    '    public void ensureBasic() {',
+    '        for (SettingKey key : SettingKey.basic()) {',
+    '            jdbc.update("INSERT INTO setting (key) VALUES (?) ON CONFLICT DO NOTHING", key.name());',
+    '        }',
+    '    }',
+    '',
+    '    public void saveAll(Map<SettingKey, String> values) {',
+    '        for (Map.Entry<SettingKey, String> e : values.entrySet()) {',
+    '            jdbc.update("UPDATE setting SET value = ? WHERE key = ?", e.getValue(), e.getKey().name());',
+    '        }',
+    '    }',
+    '',
+    '    public void ensureAll() {',
+    '        for (SettingKey key : SettingKey.values()) {',
+    '            jdbc.update("INSERT INTO setting (key) VALUES (?) ON CONFLICT DO NOTHING", key.name());',
+    '        }',
+    '    }',
+    '',
+    '    public boolean basicMissing() {',
+    '        return SettingKey.basic().stream()',
+    '            .anyMatch(key -> jdbc.queryForList("SELECT 1 FROM setting WHERE key = ?", key.name()).isEmpty());',
+    '    }',
+  ];
+  const serviceLines = (lines: string[]) => lines.filter((l) => l.startsWith('src/main/java/shop/service/'));
+
+  it("Java: a loop over an enum's constants declared in another file (values(), its static subset as a loop or a stream, a map keyed by it) is a declared set", async () => {
+    assert.deepEqual(serviceLines(await scanLines([settingKey, settings(loops)])), [
+      'src/main/java/shop/service/SettingService.java:14 info',
+      'src/main/java/shop/service/SettingService.java:20 info',
+      'src/main/java/shop/service/SettingService.java:26 info',
+      'src/main/java/shop/service/SettingService.java:32 info',
+    ]);
+  });
+
+  it('Java: the same loops over a type the project declares as a class (rows) stay warnings', async () => {
+    const asClass: ScanFile = { path: settingKey.path, text: (settingKey.text as string[]).map((l) => l.replace('public enum SettingKey {', 'public class SettingKey {').replace('    BASE_URL(true), MAIL_FROM(true), MAPS_KEY(false);', '    public static SettingKey[] values() { return Repo.all(); }')) };
+    assert.deepEqual(serviceLines(await scanLines([asClass, settings(loops)])), [
+      'src/main/java/shop/service/SettingService.java:14 warning',
+      'src/main/java/shop/service/SettingService.java:20 warning',
+      'src/main/java/shop/service/SettingService.java:26 warning',
+      'src/main/java/shop/service/SettingService.java:32 warning',
+    ]);
+  });
 });
