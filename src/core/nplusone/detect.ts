@@ -2274,8 +2274,24 @@ class Detector {
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined)
       ?? ((cap = loop ? this.oneObjectsMember(li) : undefined) ? oneObjectPossible(cap) : undefined)
-      ?? ((cap = loop ? this.partsOfOneString(li) : undefined) ? oneStringPossible(cap) : undefined);
+      ?? ((cap = loop ? this.partsOfOneString(li) : undefined) ? oneStringPossible(cap) : undefined)
+      ?? ((cap = loop ? this.cacheClassOf(li) : undefined) ? `Possible N+1 in a cache's own code (\`${cap}\`): it runs when one entry is loaded or stored — once per key, on a miss — over the parts of that entry, not once per row of a request` : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * Java and TS/JS: the class holding the loop IS a cache — its name says so (`DefaultOverriddenPlanCache`,
+   * `SqlCacheStrategy`, `SessionCacheStore`): its loops build or store one entry (the phases of one plan loaded into the
+   * cache, the tags of one entry set), run once per key on a miss, not per row of a request. Its name, else undefined.
+   */
+  private cacheClassOf(li: LoopInfo): string | undefined {
+    if (!/^(java|typescript|tsx|javascript)$/.test(this.lang)) return undefined;
+    for (let p = li.node.parent; p; p = p.parent) {
+      if (!CLASS_TYPES.test(p.type)) continue;
+      const name = field(p, 'name')?.text ?? '';
+      return /[a-z]Cache(?:Strategy|Store|Impl)?$/.test(name) ? name : undefined;
+    }
+    return undefined;
   }
 
   /**

@@ -192,4 +192,52 @@ describe('N+1 kinds of n1bo', () => {
       'src/main/java/shop/service/SettingService.java:32 warning',
     ]);
   });
+
+  it("Java and TS: a loop in a class that is a cache (named …Cache, …CacheStrategy) builds or stores one entry, once per key: info", async () => {
+    const loader = (cls: string): ScanFile => ({
+      path: `src/main/java/shop/catalog/${cls}.java`,
+      text: [
+        'package shop.catalog;',
+        '',
+        'import org.springframework.jdbc.core.JdbcTemplate;',
+        '',
+        `public class ${cls} {`,
+        '    private final JdbcTemplate jdbc;',
+        '    private final java.util.Map<String, Plan> cache = new java.util.concurrent.ConcurrentHashMap<>();',
+        '',
+        '    public Plan get(String key, Plan base) {',
+        '        return cache.computeIfAbsent(key, k -> load(base));',
+        '    }',
+        '',
+        '    private Plan load(Plan base) {',
+        '        for (Phase phase : base.getPhases()) {',
+        '            phase.setPrice(jdbc.queryForObject("SELECT price FROM phase_override WHERE phase = ?", Long.class, phase.getName()));',
+        '        }',
+        '        return base;',
+        '    }',
+        '}',
+        '',
+      ],
+    });
+    assert.deepEqual(await scanLines([loader('OverriddenPlanCache')]), ['src/main/java/shop/catalog/OverriddenPlanCache.java:15 info']);
+    assert.deepEqual(await scanLines([loader('OverriddenPlanService')]), ['src/main/java/shop/catalog/OverriddenPlanService.java:15 warning']);
+    const strategy = (cls: string): ScanFile => ({
+      path: 'src/cache/sql-cache-strategy.ts',
+      text: [
+        "import { pool } from '../db';",
+        '',
+        `export class ${cls} {`,
+        '    async set(key: string, value: string, tags: string[]) {',
+        "        await pool.query('INSERT INTO cache_item (key, value) VALUES ($1, $2)', [key, value]);",
+        '        for (const tag of tags) {',
+        "            await pool.query('INSERT INTO cache_tag (tag, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tag, key]);",
+        '        }',
+        '    }',
+        '}',
+        '',
+      ],
+    });
+    assert.deepEqual(await scanLines([strategy('SqlCacheStrategy')]), ['src/cache/sql-cache-strategy.ts:7 info']);
+    assert.deepEqual(await scanLines([strategy('SqlTagWriter')]), ['src/cache/sql-cache-strategy.ts:7 warning']);
+  });
 });
