@@ -302,7 +302,8 @@ export class StartupGraph {
    * store's interface and called by nothing but its integration test): code no request, job or start-up reaches, so its
    * loops are a test's. By name, bounded: at least one caller, every caller in test code (not the function itself); the
    * name never named as a value outside tests (handed to a router, a signal, an export list), never called at module
-   * level, in a handler's or a scheduler's callback; not a root, a route, a decorated function or a name frameworks call
+   * level (a scheduled program's `__main__` included: simple-login's `cron.py` jobs, which its tests call too), in a
+   * handler's or a scheduler's callback; not a root, a route, a decorated function or a name frameworks call
    * by themselves (FRAMEWORK_CALLED).
    */
   private testOnlyNames(): Set<string> {
@@ -317,7 +318,7 @@ export class StartupGraph {
       const fam = f.name.slice(0, f.name.indexOf(':'));
       const by = (callers.get(f.name) ?? []).filter((c) => c !== f);
       const ok = by.length > 0 && by.every((c) => c.test) && !f.request && !f.decorated && !this.isRoot(f) && !FRAMEWORK_CALLED.test(bare)
-        && !this.values.get(fam)?.has(bare) && !this.top.has(f.name) && !this.later.has(f.name) && !this.scheduled.has(f.name);
+        && !this.values.get(fam)?.has(bare) && !this.top.has(f.name) && !this.later.has(f.name) && !this.scheduled.has(f.name) && !this.tickFns.has(`${f.file}\u0000${f.name}`);
       // Every definition of the name must qualify (a name is one node of the graph).
       if (ok && !blocked.has(f.name)) out.add(f.name);
       else {

@@ -84,6 +84,33 @@ describe('N+1 kinds of n1bo', () => {
     assert.deepEqual(tokenLines(await scanLines([store, iface, storeTest, routed])), ['internal/store/postgres/tokens.go:18 warning']);
   });
 
+  it("Python: a scheduled program's job its `__main__` runs stays job code, though its tests call it too", async () => {
+    const cron: ScanFile = {
+      path: 'cron.py',
+      text: [
+        'import argparse',
+        'from app.db import Session',
+        'from app.models import User',
+        '',
+        '',
+        'def notify_trial_end():',
+        '    for user in User.filter(User.trial_end != None).all():',
+        '        Session.execute("UPDATE users SET notified = true WHERE id = :id", {"id": user.id})',
+        '',
+        '',
+        'if __name__ == "__main__":',
+        '    parser = argparse.ArgumentParser()',
+        '    parser.add_argument("--job")',
+        '    args = parser.parse_args()',
+        '    if args.job == "trial_reminders":',
+        '        notify_trial_end()',
+        '',
+      ],
+    };
+    const cronTest: ScanFile = { path: 'tests/test_cron.py', text: ['from cron import notify_trial_end', '', '', 'def test_notify():', '    notify_trial_end()', ''] };
+    assert.deepEqual((await scanLines([cron, cronTest])).filter((l) => l.startsWith('cron.py')), ['cron.py:8 warning']);
+  });
+
   it('TS: a decorated method or a framework-called name that only tests call stays request code', async () => {
     const controller: ScanFile = {
       path: 'src/users/users.controller.ts',
