@@ -169,6 +169,8 @@ export class CrossFileCalls {
   private readonly supertypes = new Map<string, Record<string, string[]>>();
   /** Python: per file, its classes' bases (FileCallFacts.pythonBases). */
   private readonly pythonBases = new Map<string, Record<string, string[]>>();
+  /** Java: per file (outside tests), the enums it declares (FileCallFacts.javaEnums). */
+  private readonly javaEnums = new Map<string, string[]>();
   /** Java: per file (outside tests), its data classes (FileCallFacts.dataClasses). */
   private readonly dataClasses = new Map<string, string[]>();
   /** The version for which the definitions' getterQueries were settled (settleGetters). */
@@ -219,6 +221,7 @@ export class CrossFileCalls {
     if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
     if (facts.pythonBases) this.pythonBases.set(file, facts.pythonBases);
     if (facts.dataClasses?.length) this.dataClasses.set(file, facts.dataClasses);
+    if (facts.javaEnums?.length && this.contextOf(file) !== 'test') this.javaEnums.set(file, facts.javaEnums);
     if (facts.go) this.goFiles.set(file, facts.go);
     if (facts.callLiterals?.length && this.contextOf(file) !== 'test') this.literalCalls.set(file, { family, calls: facts.callLiterals });
     if (facts.moduleLists?.length) this.moduleLists.set(file.replace(/\\/g, '/'), new Set(facts.moduleLists));
@@ -260,6 +263,7 @@ export class CrossFileCalls {
     this.supertypes.delete(file);
     this.pythonBases.delete(file);
     this.dataClasses.delete(file);
+    this.javaEnums.delete(file);
     this.goFiles.delete(file);
     this.literalCalls.delete(file);
     this.moduleLists.delete(file.replace(/\\/g, '/'));
@@ -1002,6 +1006,12 @@ export class CrossFileCalls {
     });
   }
 
+  /** Java: the file (outside tests) declaring an enum of this name, once every file is read. */
+  private enumFile(name: string): string | undefined {
+    for (const [file, enums] of this.javaEnums) if (enums.includes(name)) return this.inProject(file);
+    return undefined;
+  }
+
   /**
    * The project's Python files import a database layer other than Django's (SQLAlchemy, SQLModel, Peewee, a driver…)
    * and none imports Django: what the index read says of the whole project, not of one file.
@@ -1019,7 +1029,9 @@ export class CrossFileCalls {
   /** One finding of adjust, after the accessor check: the remote call and fixed-list demotions. */
   private adjustOne(f: Finding): Finding {
     if (f.ruleId !== RULE_ID || f.severity === 'info' || f.severity === 'hint' || f.file === undefined) return f;
-    const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam; listOf?: ModuleListRef } | undefined;
+    const ev = f.evidence as { itemBefore?: string[]; param?: LoopParam; listOf?: ModuleListRef; enumOf?: string } | undefined;
+    const declared = ev?.enumOf ? this.enumFile(ev.enumOf) : undefined;
+    if (declared) return { ...f, severity: 'info', message: `Possible N+1 over a declared set (\`${ev!.enumOf}\` is an enum of the app, ${declared}: as many items as its constants): ${f.message}` };
     const language = ev?.itemBefore?.length ? languageOf(f.file) : undefined;
     const remote = language ? this.remoteBefore(language, ev!.itemBefore) : undefined;
     const written = ev?.listOf ? this.writtenList(f.file, ev.listOf) : undefined;
@@ -1121,6 +1133,7 @@ export class CrossFileCalls {
       ...(call.collection ? { collection: call.collection } : {}),
       ...(call.param ? { param: call.param } : {}),
       ...(call.listOf ? { listOf: call.listOf } : {}),
+      ...(call.enumOf ? { enumOf: call.enumOf } : {}),
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`

@@ -76,6 +76,8 @@ export interface NPlusOneEvidence {
   param?: LoopParam;
   /** JS/TS: the loop walks a name another module of the project exports (`db.materializedViews` of `const db = require("../db")`): the module as imported and the name; crossFile asks whether that module writes it as a short literal list (FileCallFacts.moduleLists). */
   listOf?: ModuleListRef;
+  /** Java: the loop walks the constants of a type named like an enum (javaEnumOf): crossFile asks whether the project declares that enum (FileCallFacts.javaEnums). */
+  enumOf?: string;
   /**
    * A Sequelize association accessor known only by its name (`post.getComments()`, DbCall `lazy`): the method. Once every
    * file is read, a method the project's own classes define without a query (`getOldMediaProgress()` mapping a row) is
@@ -184,6 +186,8 @@ export interface FileCallFacts {
   javaClass?: { extends?: string; types: Record<string, string> };
   /** Java: the file's data classes (fields read back by plain getters, no database call): their getters query nothing. */
   dataClasses?: string[];
+  /** Java: the enums the file declares (`enum ConfigurationKeys {`, nested ones too): a loop over their constants walks a declared set (NPlusOneEvidence.enumOf). */
+  javaEnums?: string[];
   /** TS/JS and Java: per class of the file, the interfaces it implements and the class it extends (last names): what a call on an object typed by an interface can reach. */
   supertypes?: Record<string, string[]>;
   /** Python: per class of the file, the classes it names as bases (last names: `class ProviderModel(SqlalchemyBase, Mixin)`). */
@@ -229,6 +233,8 @@ export interface PendingLoopCall {
   param?: LoopParam;
   /** The loop walks a name another module exports (NPlusOneEvidence.listOf). */
   listOf?: ModuleListRef;
+  /** Java: the loop walks an enum's constants (NPlusOneEvidence.enumOf). */
+  enumOf?: string;
   /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
   possible?: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
@@ -881,7 +887,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), ...this.javaDataClasses(defs.map((d) => d.def)), ...this.pythonBaseFacts(), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, callLiterals: this.callLiterals(), ...(() => { const lists = this.moduleLists(); return lists.length ? { moduleLists: lists } : {}; })(), ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), ...this.javaDataClasses(defs.map((d) => d.def)), ...this.javaEnumFacts(), ...this.pythonBaseFacts(), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -2297,8 +2303,24 @@ class Detector {
       ?? ((cap = loop ? this.calendarPeriods(li) : undefined) ? `Possible N+1, one round trip per calendar period (${cap}): the data is read or written a period at a time — as many round trips as periods in the range, not as rows` : undefined)
       ?? (loop && node && this.awaitInLoopAllowed(node) ? 'Possible N+1, awaited one item at a time on purpose: the line before says `eslint-disable-next-line no-await-in-loop` (the author chose one round trip per item here, in order)' : undefined)
       ?? ((cap = loop ? this.oneObjectsMember(li) : undefined) ? oneObjectPossible(cap) : undefined)
-      ?? ((cap = loop ? this.partsOfOneString(li) : undefined) ? oneStringPossible(cap) : undefined);
+      ?? ((cap = loop ? this.partsOfOneString(li) : undefined) ? oneStringPossible(cap) : undefined)
+      ?? ((cap = loop ? this.cacheClassOf(li) : undefined) ? `Possible N+1 in a cache's own code (\`${cap}\`): it runs when one entry is loaded or stored — once per key, on a miss — over the parts of that entry, not once per row of a request` : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * Java and TS/JS: the class holding the loop IS a cache — its name says so (`DefaultOverriddenPlanCache`,
+   * `SqlCacheStrategy`, `SessionCacheStore`): its loops build or store one entry (the phases of one plan loaded into the
+   * cache, the tags of one entry set), run once per key on a miss, not per row of a request. Its name, else undefined.
+   */
+  private cacheClassOf(li: LoopInfo): string | undefined {
+    if (!/^(java|typescript|tsx|javascript)$/.test(this.lang)) return undefined;
+    for (let p = li.node.parent; p; p = p.parent) {
+      if (!CLASS_TYPES.test(p.type)) continue;
+      const name = field(p, 'name')?.text ?? '';
+      return /[a-z]Cache(?:Strategy|Store|Impl)?$/.test(name) ? name : undefined;
+    }
+    return undefined;
   }
 
   /**
@@ -2740,7 +2762,7 @@ class Detector {
   }
 
   /** Where the loop's collection comes from (loopSource.ts): its iterable, and the value bound to the iterable's root name. */
-  private sourceOf(li: LoopInfo): { source?: LoopSource; param?: LoopParam; collection?: LoopCollection; listOf?: ModuleListRef } {
+  private sourceOf(li: LoopInfo): { source?: LoopSource; param?: LoopParam; collection?: LoopCollection; listOf?: ModuleListRef; enumOf?: string } {
     if (li.kind === 'resolver' || li.kind === 'serializer') return {};
     if (li.kind === 'result-set') return { collection: { kind: 'query', from: 'a result set' } };
     if (!li.iterable) return {};
@@ -2750,7 +2772,33 @@ class Detector {
     const param = root && !b ? this.loopParam(li, root) : undefined;
     const collection = this.collectionOf(li, b, source, param);
     const listOf = this.moduleListRef(li, b);
-    return { ...(source ? { source } : {}), ...(param ? { param } : {}), collection, ...(listOf ? { listOf } : {}) };
+    const enumOf = this.lang === 'java' ? this.javaEnumOf(li, root) : undefined;
+    return { ...(source ? { source } : {}), ...(param ? { param } : {}), collection, ...(listOf ? { listOf } : {}), ...(enumOf ? { enumOf } : {}) };
+  }
+
+  /**
+   * Java: the type whose constants the loop walks, when the code names one (NPlusOneEvidence.enumOf): `X.values()`,
+   * `Arrays.stream(X.values())`, `EnumSet.allOf(X.class)`, a static method of the type without arguments
+   * (`ConfigurationKeys.basic()`, an enum's own subset of its constants), or a map or set keyed by it that the function
+   * declares (`Map<ColumnDefinition, …> m` → `m.entrySet()`, `m.keySet()`). Whether `X` is an enum is known only once every
+   * file is read (crossFile): the project's own enums are as many items as the code declares.
+   */
+  private javaEnumOf(li: LoopInfo, root: string | undefined): string | undefined {
+    const t = (li.iterable?.text ?? '').replace(/\s+/g, '').replace(/\.(?:stream|parallelStream)\(\)$/, '');
+    const m = /^(?:(?:Arrays\.stream|Stream\.of|List\.of|Arrays\.asList)\()?([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(?:values\(\)|[a-z]\w*\(\))\)?$/.exec(t) ?? /^EnumSet\.allOf\(([A-Z]\w*)\.class\)$/.exec(t);
+    if (m) return m[1];
+    if (!root || !new RegExp(`^${escapeRe(root)}(?:\\.(?:entrySet|keySet|values)\\(\\))?$`).test(t)) return undefined;
+    let from = 0;
+    for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function/.test(p.type)) { from = p.startIndex; break; }
+    const decl = new RegExp(`\\b(?:Map|EnumMap|SortedMap|HashMap|LinkedHashMap|TreeMap|Set|EnumSet)<\\s*([A-Z]\\w*)\\s*[,>](?:[^;()=]*?)>?\\s+${escapeRe(root)}\\s*[=;,)]`).exec(this.text.slice(from, li.node.startIndex));
+    return decl?.[1];
+  }
+
+  /** Java: the enums the file declares (FileCallFacts.javaEnums). */
+  private javaEnumFacts(): { javaEnums?: string[] } {
+    if (this.lang !== 'java') return {};
+    const out = [...new Set([...this.text.matchAll(/\benum\s+([A-Z]\w*)\s*(?:implements\s[^{]*)?\{/g)].map((m) => m[1]))];
+    return out.length ? { javaEnums: out } : {};
   }
 
   /**

@@ -72,6 +72,33 @@ interface Fn {
   command?: boolean;
   /** Python: the class of a method (an entry point's `App(…).start()` names it: entryMethods). */
   cls?: string;
+  /** TS/JS/Python: a decorator sits above it (a framework may call it by the decorator): never test-only code (testOnlyAt). */
+  decorated?: boolean;
+}
+
+/**
+ * Names a framework or a standard interface calls by themselves (Go's `ServeHTTP`, `Scan`, `Value`; a handler's `handle`,
+ * a job's `run`/`execute`/`process`, a resolver's `resolve…`, a lifecycle hook `onInit`, Django's `get_queryset`): a test
+ * may call them directly while production code never names them, so only-tests-call-it says nothing (testOnlyAt).
+ */
+const FRAMEWORK_CALLED = /^(?:[Ss]erve\w*|[Hh]andle\w*|[Pp]rocess\w*|[Rr]un\w*|[Ee]xecute\w*|[Ss]tart\w*|[Ss]top|[Cc]lose|Scan|Value|String|Error|(?:Marshal|Unmarshal)\w*|perform\w*|get_\w+|[Rr]esolve\w*|on[A-Z_]\w*|__\w+__|[Dd]ispatch\w*|call|[Ii]nvoke\w*|[Cc]onsume\w*|[Ss]ubscribe\w*|[Ll]isten\w*|[Ww]ork\w*|[Tt]ick|[Pp]oll\w*|main|init|setup|setUp|up|down|render\w*|mount\w*)$/;
+
+/**
+ * The identifiers a file's code names as values, not in a call or a declaration (`router.Get("/", listWebhooks)`,
+ * `post_save.connect(on_save)`, `export { reseal }`, `getattr(self, "handle_x")`'s string): what code may call later
+ * without naming the call. Line comments are left out (a Go doc comment names its function).
+ */
+function valueNames(text: string): Set<string> {
+  const out = new Set<string>();
+  const code = text.replace(/^[ \t]*(?:\/\/|#|\*|\/\*).*$/gm, '');
+  for (const m of code.matchAll(/[A-Za-z_$][\w$]*/g)) {
+    const after = code.slice(m.index! + m[0].length, m.index! + m[0].length + 40);
+    if (/^\s*(?:\(|<[\w$\s,.[\]<>]*>\s*\()/.test(after)) continue;
+    const before = code.slice(Math.max(0, m.index! - 12), m.index!);
+    if (/\b(?:const|let|var)\s+$/.test(before) && /^\s*=\s*(?:async\s*)?(?:\(|function\b|[\w$]+\s*=>)/.test(after)) continue;
+    out.add(m[0]);
+  }
+  return out;
 }
 
 /**
@@ -94,6 +121,15 @@ function servedCommandPackages(text: string): string[] {
     }
   }
   return [...out];
+}
+
+/** Whether a decorator (`@Get()`, `@app.task`, `@receiver(…)`) sits in the lines just above the function defined at `line` (1-based). */
+function decoratedAt(line: number, lines: string[]): boolean {
+  for (let i = line - 2; i >= 0 && i >= line - 40 && /^\s*(@|\)|[\w"'\],]|$)/.test(lines[i] ?? ''); i--) {
+    if (/^\s*@[A-Za-z_]/.test(lines[i] ?? '')) return true;
+    if (/^\s*(async\s+)?def\s|^\s*class\s|[;{}]\s*$/.test(lines[i] ?? '') || (lines[i] ?? '').trim() === '') return false;
+  }
+  return false;
 }
 
 /** Whether the function defined at `line` (1-based) carries a route's decorator (ROUTE_DECORATOR) in the lines just above it. */
@@ -183,6 +219,9 @@ export class StartupGraph {
   private readonly entryMethods = new Set<string>();
   /** Python: `file\u0000py:name` of the functions a scheduled program's `__main__` calls (SCHEDULED_PROGRAM): job roots. */
   private readonly tickFns = new Set<string>();
+  /** Per family, the names code outside tests names as values (valueNames): code may call them without naming the call. */
+  private readonly values = new Map<string, Set<string>>();
+  private tested: Set<string> | undefined;
 
   /** contextPath: the file's path in the app when `file` is absolute (AnalyzerInput.contextPath): what kind of code it is. */
   add(file: string, language: SourceLanguage, facts: FileCallFacts, text: string, contextPath = file): void {
@@ -214,11 +253,16 @@ export class StartupGraph {
       for (const m of text.matchAll(/\b(?:pre|post)_migrate\.connect\(\s*(?:receiver\s*=\s*)?(?:self\.|\w+\.)?(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
       for (const m of text.matchAll(/@receiver\(\s*\[?\s*(?:signals\.)?(?:pre|post)_migrate\b[^)]*\)\s*\n(?:\s*@.*\n)*\s*def\s+(\w+)/g)) this.migrationHooks.add(`py:${m[1]}`);
     }
+    if (!test) {
+      const seen = this.values.get(fam) ?? new Set<string>();
+      for (const n of valueNames(text)) seen.add(n);
+      this.values.set(fam, seen);
+    }
     const entry = py ? pythonEntryText(file, text) : '';
     for (const m of entry.matchAll(/(?<![\w.])([A-Z]\w*)\((?:[^()]|\([^()]*\))*\)\s*\.\s*([a-z_]\w*)\(/g)) this.entryMethods.add(`${m[1]}.${m[2]}`);
     for (const f of facts.functions) {
       const root = (go && f.name === 'init') || STARTUP_FOLDER.test(contextPath) || (command && !go) || ((seed || migration) && !test) || (nest && NEST_BOOT_HOOKS.test(f.name) && !handsOnCallbacks(lines, f.line, f.endLine)) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
-      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...((py && f.method && PY_REQUEST_METHODS.test(f.name)) || (!go && routeHandler(f.line, lines)) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}) };
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...((py && f.method && PY_REQUEST_METHODS.test(f.name)) || (!go && routeHandler(f.line, lines)) ? { request: true } : {}), ...(command && go ? { command: true } : {}), ...(py && f.method && f.cls ? { cls: f.cls } : {}), ...(!go && decoratedAt(f.line, lines) ? { decorated: true } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
       if (list) list.push(fn);
@@ -250,6 +294,47 @@ export class StartupGraph {
     if (facts.deferred?.length) this.deferred.set(file, facts.deferred);
     this.startup = undefined;
     this.jobs = undefined;
+    this.tested = undefined;
+  }
+
+  /**
+   * Names only tests call (readflow's `ManageOutgoingWebhookSecrets`: an operator's re-encryption pass, declared on the
+   * store's interface and called by nothing but its integration test): code no request, job or start-up reaches, so its
+   * loops are a test's. By name, bounded: at least one caller, every caller in test code (not the function itself); the
+   * name never named as a value outside tests (handed to a router, a signal, an export list), never called at module
+   * level (a scheduled program's `__main__` included: simple-login's `cron.py` jobs, which its tests call too), in a
+   * handler's or a scheduler's callback; not a root, a route, a decorated function or a name frameworks call
+   * by themselves (FRAMEWORK_CALLED).
+   */
+  private testOnlyNames(): Set<string> {
+    if (this.tested) return this.tested;
+    const callers = new Map<string, Fn[]>();
+    for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
+    const out = new Set<string>();
+    const blocked = new Set<string>();
+    for (const f of this.fns) {
+      if (f.test) continue;
+      const bare = f.name.slice(f.name.indexOf(':') + 1);
+      const fam = f.name.slice(0, f.name.indexOf(':'));
+      const by = (callers.get(f.name) ?? []).filter((c) => c !== f);
+      const ok = by.length > 0 && by.every((c) => c.test) && !f.request && !f.decorated && !this.isRoot(f) && !FRAMEWORK_CALLED.test(bare)
+        && !this.values.get(fam)?.has(bare) && !this.top.has(f.name) && !this.later.has(f.name) && !this.scheduled.has(f.name) && !this.tickFns.has(`${f.file}\u0000${f.name}`);
+      // Every definition of the name must qualify (a name is one node of the graph).
+      if (ok && !blocked.has(f.name)) out.add(f.name);
+      else {
+        blocked.add(f.name);
+        out.delete(f.name);
+      }
+    }
+    this.tested = out;
+    return out;
+  }
+
+  /** The innermost function of the file holding the line, when only tests call it (testOnlyNames). */
+  private testOnlyAt(file: string, line: number): Fn | undefined {
+    let best: Fn | undefined;
+    for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
+    return best && this.testOnlyNames().has(best.name) ? best : undefined;
   }
 
   /**
@@ -370,6 +455,11 @@ export class StartupGraph {
         return { ...f, context: 'migration', severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
       }
       const fn = line !== undefined ? this.startupAt(f.file, line) : undefined;
+      // Code only tests call runs no request: the finding is a test's (capped as tests are).
+      if (!fn && line !== undefined && this.testOnlyAt(f.file, line)) {
+        const testCap = policy.test;
+        return { ...f, context: 'test', severity: testCap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[testCap] ? testCap : f.severity };
+      }
       if (!fn) {
         if (f.context !== 'request' || line === undefined || !this.jobAt(f.file, line)) return f;
         const jobCap = policy.job;
