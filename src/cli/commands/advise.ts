@@ -72,6 +72,12 @@ export const advise: CliCommand = {
     const statements: AskedStatement[] = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'the statement given' }] : [];
     // A recording's statements, weighed as the editor weighs its own after Stop Recording (issue 20, M-4's last form).
     const recording = values.recording?.length ? await recordedStatements(values.recording, ctx) : undefined;
+    // Nothing to advise on, said (person55 L-6: `advise --file orm/orders.ts` printed nothing and exited 0): an ORM's SQL
+    // exists only when the app runs, which a recording captures.
+    if (values.file && !statements.length && !recording && !values.workload) {
+      ctx.out(`No SQL statement found in ${oneLine(values.file)}: nothing to advise on. An ORM's or query builder's calls become SQL only when the app runs — record them (pg-lens record -- <your app's command>) and give the recording with --recording.`);
+      return EXIT.ok;
+    }
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
