@@ -7,7 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, madeRedundantBy, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import { advisedIndexFields, broadFilters, createIndexSql, indexCandidates, indexesServing, madeRedundantBy, madeRedundantPhrase, reasonAsProved, uniqueIndexName, type BroadFilter, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
 import { INDEX_MAX_SELECTIVITY, mayNeverMatch, tableFigures, type CatalogFacts, type TableFacts } from '../core/catalogFacts';
 import { formatCost, planFooting, planOutline, sameFooting, sameScans, type PlanFooting, type PlanSummary } from '../core/advice/planSummary';
 import { countOf, formatCount, formatPercent, shortLine } from '../core/format';
@@ -867,7 +867,7 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     seqScan: seq ? { relation: seq.relation, rows } : undefined,
     planBefore: planOutline(before),
     planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
-    summary: `${prefix}: ${what}${costPhrase(figures)}${p.earlier ? ` (${earlierNote(p.earlier)})` : ''}${redundant.length ? `; it makes ${redundant.join(', ')} redundant (${redundant.length === 1 ? 'its keys lead' : 'their keys lead'} this one's): drop ${redundant.length === 1 ? 'it' : 'them'} once this one is built` : ''}`,
+    summary: `${prefix}: ${what}${costPhrase(figures)}${p.earlier ? ` (${earlierNote(p.earlier)})` : ''}${redundant.length ? `; ${madeRedundantPhrase(redundant)}` : ''}`,
     ...(redundant.length ? { makesRedundant: redundant } : {}),
     figures,
     ...(t ? { tableIndexes: t.indexes.filter((i) => i.valid).map((i) => i.name).sort() } : {}),

@@ -795,6 +795,12 @@ export function coveredBy(c: IndexCandidate, existing: IndexFacts[]): IndexFacts
  * candidate (PgHero's and Dexter's "covered by"; person54 L-9: orders (status, placed_at DESC) advised beside
  * orders_status_idx without a word, so a person keeps both and pays both on every write).
  */
+/** "it makes orders_status_idx redundant (its keys lead this one's): drop it once this one is built" — every surface's words for madeRedundantBy. */
+export function madeRedundantPhrase(names: readonly string[]): string {
+  const one = names.length === 1;
+  return `it makes ${names.join(', ')} redundant (${one ? 'its keys lead' : 'their keys lead'} this one's): drop ${one ? 'it' : 'them'} once this one is built`;
+}
+
 export function madeRedundantBy(c: IndexCandidate, existing: readonly IndexFacts[]): IndexFacts[] {
   if (c.method !== 'btree' || c.where) return [];
   const want = c.keys.map((k) => ({ text: normalizeIndexText(k.sql.replace(/ DESC$/, '')), desc: !!k.desc, opclass: k.opclass ?? '' }));

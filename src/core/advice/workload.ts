@@ -22,6 +22,7 @@ import { tableOperations } from '../sql/tableOperations';
 import { parseSql } from '../sql/parse';
 import { oneOffWrite } from '../plan/warnings';
 import { ownTimeNote } from '../dashboard/live';
+import { madeRedundantPhrase } from './indexCandidates';
 
 export interface SuggestionLike {
   ddl: string;
@@ -36,6 +37,8 @@ export interface SuggestionLike {
   reason: string;
   /** Size of the proved index, when known (smaller wins a tie). */
   indexSizeBytes?: number | null;
+  /** The table's indexes it makes redundant (core madeRedundantBy), when the advice found any. */
+  makesRedundant?: readonly string[];
 }
 
 export interface WorkloadStatementAdvice<S extends SuggestionLike = SuggestionLike> {
@@ -413,7 +416,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     const worthIt = !timed || savedMs > penalty;
     const score = timed ? savedMs - penalty : shareSum * 0.001;
     const unmeasured = timed ? '' : `not proved worth it: no statement it serves has timings in pg_stat_statements, so its saving is the planner's estimate only; `;
-    const explanation = `${unmeasured}${sharedReasons(base, served)}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time${ownLeftOut ? ` (${countOf(ownLeftOut, 'PG Lens run', (n) => n.toLocaleString('en-US'))} left out at the mean they share with the application's calls)` : ''}` : ''}${writeNote ? `; ${writeNote}` : ''}`;
+    const explanation = `${unmeasured}${sharedReasons(base, served)}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time${ownLeftOut ? ` (${countOf(ownLeftOut, 'PG Lens run', (n) => n.toLocaleString('en-US'))} left out at the mean they share with the application's calls)` : ''}` : ''}${writeNote ? `; ${writeNote}` : ''}${base.makesRedundant?.length ? `; ${madeRedundantPhrase(base.makesRedundant)}` : ''}`;
     if (!timed && writeNote) writeNote = `not proved worth it: ${writeNote}`;
     indexes.push({ ...base, statements: byCallSite(list, (x) => ({ calls: x.calls, place: x.label })), savedMs: timed ? savedMs : undefined, score, writeNote, ...(writeCost ? { writeCost } : {}), worthIt, explanation });
   }

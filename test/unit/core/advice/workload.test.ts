@@ -38,6 +38,13 @@ describe('core/advice/workload: the one index decision', () => {
     assert.equal(d.indexes[0].statements.length, 3);
   });
 
+  it('the workload advice says which existing index the chosen one makes redundant, in the words of Suggest Indexes (person55 L-11)', () => {
+    const ix = { ...s('orders', ['status', 'placed_at DESC'], 284, 50.5), makesRedundant: ['orders_status_idx'] };
+    const d = decideIndexes([st('REFUNDS', [ix])], [], []);
+    assert.match(d.indexes[0].explanation, /; it makes orders_status_idx redundant \(its keys lead this one's\): drop it once this one is built$/);
+    assert.doesNotMatch(decideIndexes([st('REFUNDS', [s('orders', ['status', 'placed_at DESC'], 284, 50.5)])], [], []).indexes[0].explanation, /redundant/);
+  });
+
   it('a statement served by another statement\'s index keeps its own suggestion beside it, so its line can say what its own would give (person41)', () => {
     // queries/reports.sql:3 (the refunded join): its own (status, customer_id); the other status reads' (status, placed_at DESC)
     // serves it well enough (581 of its own 621 saved), so one index serves all of them.
