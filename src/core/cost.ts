@@ -586,7 +586,7 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
     ...(total.sharedWith?.length ? [`The same statement is written at ${listAndMore(total.sharedWith, 5)} too: pg_stat_statements counts all their calls as one, so these figures are not this line's alone.`] : []),
     // pg_stat_statements stores constants as $n: a line written with other constants shares the entry (person54 M-3).
     ...(total.otherConstants?.length ? [`Sent with other constants at ${listAndMore(total.otherConstants, 5)}: pg_stat_statements keeps one entry for every constant of this shape, so these figures are not this line's alone.`] : []),
-    'Click to open it in the dashboard.',
+    'Click for the statement and every call site that sends it.',
   ].join('\n');
 }
 

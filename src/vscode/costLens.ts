@@ -148,8 +148,10 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
           tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, resetAgeSeconds: read.resetAgeSeconds, baseline: since, notUsed, reading: { sinceReadMs, refreshMs: REFRESH_MS }, sharedWith: elsewhere, otherConstants, ...(neverHere ? { never: neverHere } : {}), since: sinceFigures && { since: sinceFigures, before, beforeFrom, nowMs: Date.now() } }),
-          command: 'pgLens.openDashboard',
-          arguments: [{ queryid: hit.stat.queryid }],
+          // Its details: the statement and every call site sending it, as a Top statements row's click gives them (person55
+          // L-12: "Click to open it in the dashboard" opened the dashboard at its top, the statement nowhere in view).
+          command: STATEMENT_DETAILS_COMMAND,
+          arguments: [{ sql: found.stat.query, figures: title }],
         }),
       );
       // The same statement as a cache candidate (the health check's rule and figures): the hit ratio at a TTL, the writes that invalidate it.
@@ -178,10 +180,19 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   }
 }
 
+/** The cost lens's click (not in the palette): the statement's details and call sites (vscode/statementDetails). */
+const STATEMENT_DETAILS_COMMAND = 'pgLens.costLensStatementDetails';
+
 export function registerCostLens(ctx: PgLensContext): void {
   const provider = new CostLensProvider(ctx);
   ctx.extension.subscriptions.push(
     provider,
+    vscode.commands.registerCommand(STATEMENT_DETAILS_COMMAND, async (arg: unknown) => {
+      const a = arg as { sql?: unknown; figures?: unknown } | undefined;
+      if (typeof a?.sql !== 'string' || typeof a.figures !== 'string') return;
+      const { showStatementDetails } = await import('./statementDetails');
+      await showStatementDetails(ctx, { sql: a.sql, figures: a.figures });
+    }),
     vscode.languages.registerCodeLensProvider(ANALYSABLE_SELECTOR, provider),
     ctx.connections.onDidChange(() => provider.refresh({ catalog: true })),
     // PG Lens created or dropped an index: read now, so the lens counts from the reading before the change at once.

@@ -3,7 +3,8 @@
  * value-not-allowed) shares pg_stat_statements' entry with src/orders.ts:70's `status = 'refunded'` (both stored as
  * `status = $1`), and its cost lens wore that line's "127 calls · 165 rows/call" — rows of a statement that returns none.
  * Here a file writes orders.ts:70's statement with the typo; after the shop's traffic, its lens says "never true here:
- * returns no rows" and the entry's calls "of this shape", with no rows per call, and its tooltip says whose they are.
+ * returns no rows" and the entry's calls "of this shape", with no rows per call, and its tooltip says whose they are;
+ * clicking it lists the statement and the call sites sending it (person55 L-12).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,6 +40,15 @@ export const step: Step = {
       log(`tooltip: ${title.replace(/\s+/g, ' ').slice(0, 300)}`);
       if (!/^This line's condition is never true: it returns no rows \(see value-not-allowed\)/.test(title) || !/Sent with other constants at src\/orders\.ts:70/.test(title)) throw new StepFailure(`expected the tooltip to say the line is never true and name src/orders.ts:70; saw ${title.slice(0, 500)}`);
       await screenshot('cost-lens-never-true');
+      // Its click lists the statement and the call sites sending it (person55 L-12: it opened the dashboard at its top).
+      await lens.first().locator('a').filter({ hasText: /never true/ }).first().click();
+      const quick = wb.page.locator('.quick-input-widget');
+      await wb.see(quick.filter({ hasText: /Call sites in the workspace \(\d+\)/ }), "the statement's details with its call sites", 60_000);
+      const details = (await quick.innerText()).replace(/\s+/g, ' ');
+      log(`details: ${details.slice(0, 300)}`);
+      if (!/src\/orders\.ts:\d+/.test(details) || !/Open the statement/.test(details)) throw new StepFailure(`expected the statement and its call site src/orders.ts; saw ${details.slice(0, 400)}`);
+      await screenshot('cost-lens-click-details');
+      await wb.page.keyboard.press('Escape');
     } finally {
       fs.rmSync(file, { force: true });
       await wb.runCommand('View: Close All Editors');
