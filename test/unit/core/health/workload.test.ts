@@ -46,6 +46,13 @@ describe('core/health workload advisors', () => {
     // Written on several lines, it is one line of the message (its newlines are white space, not "\n" escapes).
     const multi = runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query: 'SELECT v\n  FROM app_settings\n WHERE k = $1' }] }) }), {}, ['cache-candidate']);
     assert.match(multi[0].message, /^A statement called 10,000 times \("SELECT v FROM app_settings WHERE k = \$1"\) reads/);
+    // Statements whose first words are the same read apart by where they differ (person55 L-9: three of the shop's began
+    // "SELECT id, customer_id, status, total_cents, placed_at …").
+    const head = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders';
+    const three = [`${head} WHERE id = $1`, `${head} ORDER BY placed_at DESC LIMIT $1`, `${head} WHERE status = $1 ORDER BY placed_at DESC`].map((query, i) => ({ ...st, queryid: String(i), query, tables: [{ schema: 'public', table: 'orders', writes: 10 }] }));
+    const named = runHealthChecks(facts({ workload: workload({ statements: three }) }), {}, ['cache-candidate']).map((x) => /\("([^"]*)"\)/.exec(x.message)?.[1]);
+    assert.equal(new Set(named).size, 3, named.join(' | '));
+    assert.ok(named.some((n) => n?.includes('WHERE status = $1')), named.join(' | '));
     for (const query of ['SELECT * FROM jobs WHERE run_at < now()', 'SELECT id FROM jobs FOR UPDATE SKIP LOCKED', 'SELECT random() FROM t'])
       assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query }] }) }), {}, ['cache-candidate']), [], query);
     assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, tables: [{ ...st.tables[0], writes: 600 }] }] }) }), {}, ['cache-candidate']), []);
