@@ -59,7 +59,7 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     const r = await run(['advise', '--db', t.url, 'SELECT * FROM accounts_v WHERE team_id = 1']);
     assert.equal(r.code, 0, r.err);
     // Then what the decision weighed, in the editor's words (issue 20).
-    assert.match(r.out, /^statement: accounts_v is a view: index advice looks at tables only\.\nIndex advice decided with the statement given and (pg_stat_statements' \d+ busiest|no pg_stat_statements \(not read\)); no recording \(--recording FILE weighs one, as the editor weighs its own\)\.$/, r.out);
+    assert.match(r.out, /^the statement given: accounts_v is a view: index advice looks at tables only\.\nIndex advice decided with the statement given and (pg_stat_statements' \d+ busiest|no pg_stat_statements \(not read\)); no recording \(--recording FILE weighs one, as the editor weighs its own\)\.$/, r.out);
   });
 
   it('pg-lens scan --db: progress only with --verbose (one counting line without), and the text says how each index was proved (person41)', async () => {
