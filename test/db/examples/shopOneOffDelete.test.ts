@@ -110,7 +110,7 @@ describe('examples/shop: a one-off DELETE gets no missing-index finding, as its 
     const root = tempFolderForRun('pglens-advise-one-off-');
     fs.mkdirSync(path.join(root, 'queries'));
     fs.writeFileSync(path.join(root, 'queries', 'reports.sql'), REPORTS_SQL);
-    for (const [args, where] of [[[DELETE], 'statement'], [['--file', 'queries/reports.sql'], 'queries/reports.sql:4']] as const) {
+    for (const [args, where] of [[[DELETE], 'the statement given'], [['--file', 'queries/reports.sql'], 'queries/reports.sql:4']] as const) {
       const r = await runCli(['advise', '--db', t.url, ...args], { cwd: root });
       assert.equal(r.code, 0, r.err);
       // Before: "Seq Scan on orders …: an index on orders (…) cuts the estimated cost 1,112 → 424" and no word of a one-off.
