@@ -197,6 +197,12 @@ export function parseContextPolicy(entries: readonly string[], base: ContextPoli
   return out;
 }
 
+/** The finding in `context`, its severity capped as the policy caps that context (a new object). */
+export function inContext(f: Finding, context: CodeContext, policy: ContextPolicy): Finding {
+  const cap = policy[context];
+  return { ...f, context, severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
+}
+
 /** Give each finding its context and cap its severity as the policy says (new objects, input untouched). */
 export function applyContext(findings: readonly Finding[], file: string, text: string | undefined, policy: ContextPolicy = DEFAULT_CONTEXT_POLICY, known?: CodeContext): Finding[] {
   if (!findings.length) return [];
@@ -205,10 +211,7 @@ export function applyContext(findings: readonly Finding[], file: string, text: s
   return findings.map((f) => {
     // A finding whose analyzer knows when its code runs (a Jinja context processor runs for every request, wherever
     // the app declares it) keeps that context.
-    const c = f.context ?? context;
-    const capOf = policy[c];
-    const severity = capOf !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[capOf] ? capOf : f.severity;
-    return { ...f, context: c, severity };
+    return inContext(f, f.context ?? context, policy);
   });
 }
 

@@ -8,8 +8,8 @@
  *
  * Pure: fed file paths and texts, no file system.
  */
-import { codeContextForImports, DEFAULT_CONTEXT_POLICY, isServerEntry, type CodeContext, type ContextPolicy } from './codeContext';
-import { SEVERITY_RANK, type Finding } from './findings';
+import { codeContextForImports, DEFAULT_CONTEXT_POLICY, inContext, isServerEntry, type CodeContext, type ContextPolicy } from './codeContext';
+import type { Finding } from './findings';
 
 const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration']);
 const ROUNDS = 4;
@@ -150,7 +150,6 @@ export function applyImportContexts(findings: readonly Finding[], overrides: Map
   return findings.map((f) => {
     const context = f.file !== undefined ? overrides.get(f.file.replace(/\\/g, '/')) : undefined;
     if (!context || f.context === context) return f;
-    const cap = policy[context];
-    return { ...f, context, severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
+    return inContext(f, context, policy);
   });
 }

@@ -1012,6 +1012,15 @@ class Detector {
     return undefined;
   }
 
+  /**
+   * The text of the named function around the node up to it (past lambdas, arrows and Go func literals; from the file's
+   * start at top level): where a name's declaration before a loop is read (`Map<K, List<V>> m`, `ids [][]int64`).
+   */
+  private declarationsBefore(n: Node): string {
+    for (let p = n.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function|func_literal/.test(p.type)) return this.text.slice(p.startIndex, n.startIndex);
+    return this.text.slice(0, n.startIndex);
+  }
+
   /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
   private runsLater(fn: Node, addressed = true): boolean {
     let up = fn.parent;
@@ -2788,9 +2797,7 @@ class Detector {
     const m = /^(?:(?:Arrays\.stream|Stream\.of|List\.of|Arrays\.asList)\()?([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(?:values\(\)|[a-z]\w*\(\))\)?$/.exec(t) ?? /^EnumSet\.allOf\(([A-Z]\w*)\.class\)$/.exec(t);
     if (m) return m[1];
     if (!root || !new RegExp(`^${escapeRe(root)}(?:\\.(?:entrySet|keySet|values)\\(\\))?$`).test(t)) return undefined;
-    let from = 0;
-    for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function/.test(p.type)) { from = p.startIndex; break; }
-    const decl = new RegExp(`\\b(?:Map|EnumMap|SortedMap|HashMap|LinkedHashMap|TreeMap|Set|EnumSet)<\\s*([A-Z]\\w*)\\s*[,>](?:[^;()=]*?)>?\\s+${escapeRe(root)}\\s*[=;,)]`).exec(this.text.slice(from, li.node.startIndex));
+    const decl = new RegExp(`\\b(?:Map|EnumMap|SortedMap|HashMap|LinkedHashMap|TreeMap|Set|EnumSet)<\\s*([A-Z]\\w*)\\s*[,>](?:[^;()=]*?)>?\\s+${escapeRe(root)}\\s*[=;,)]`).exec(this.declarationsBefore(li.node));
     return decl?.[1];
   }
 
@@ -3324,9 +3331,7 @@ class Detector {
     // The enhanced for's own declared type.
     const header = li.body.startIndex > li.node.startIndex ? this.text.slice(li.node.startIndex, li.body.startIndex) : '';
     if (new RegExp(`^for\\s*\\(\\s*(?:final\\s+)?${entry}\\s+[\\w$]+\\s*:`).test(header)) return true;
-    let from = 0;
-    for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function/.test(p.type)) { from = p.startIndex; break; }
-    return new RegExp(`\\b(?:List|Collection|Set|Iterable|ArrayList)<\\s*${entry}\\s*>\\s+${escapeRe(root)}\\b`).test(this.text.slice(from, li.node.startIndex));
+    return new RegExp(`\\b(?:List|Collection|Set|Iterable|ArrayList)<\\s*${entry}\\s*>\\s+${escapeRe(root)}\\b`).test(this.declarationsBefore(li.node));
   }
 
   /**
@@ -3797,7 +3802,6 @@ class Detector {
     return out;
   }
 
-  /** The name is declared, in the function around `at` (parameter or local), as a collection of collections. */
   /**
    * The call (or the statement it runs, built in the loop's body) takes a whole batch of items, not one: (1) the value of
    * a map declared as holding collections (`Map<K, List<UUID>>`, `dict[str, set[str]]`, Go `map[K][]V`, `Record<K, V[]>`)
@@ -3830,12 +3834,10 @@ class Detector {
       // `kv.getValue()` of an entry; the loop's (last) name over values, items or entries; Go's `for k, ids := range m`.
       const val = how === 'entrySet' ? `${last}.getValue()` : how || (this.lang === 'go' && vars.length > 1) ? last : undefined;
       if (val && passed(val)) {
-        let from = 0;
-        for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function|func_literal/.test(p.type)) { from = p.startIndex; break; }
         const n = escapeRe(map);
-        const coll = '(?:List|Set|Collection|ArrayList|HashSet|Iterable|list|set|List|Set|Sequence|tuple|frozenset|Array)';
+        const coll = '(?:List|Set|Collection|ArrayList|HashSet|Iterable|list|set|Sequence|tuple|frozenset|Array)';
         const decl = new RegExp(`\\bMap<[^<>,]+(?:<[^<>]*>)?,\\s*${coll}<[^<>]*>\\s*>\\s+${n}\\b|(?:^|[^\\w$.])${n}\\s*:\\s*(?:dict|Dict|Mapping|defaultdict|DefaultDict)\\[[^\\[\\],]+(?:\\[[^\\]]*\\])?,\\s*${coll}\\[|(?:^|[^\\w$.])${n}\\s*(?::=\\s*make\\(|\\s)map\\[[^\\]]+\\]\\[\\]|(?:^|[^\\w$.])${n}\\s*[:=]\\s*(?:new\\s+)?(?:Map|Record)<[^,<>]+,\\s*(?:[\\w$.]+\\[\\]|Array<)|Map<[^<>,]+,\\s*${coll}<[^<>]*>\\s*>\\s+${n}\\s*=[^;]*\\bpartitioningBy\\(`);
-        if (decl.test(this.text.slice(from, li.node.startIndex))) return true;
+        if (decl.test(this.declarationsBefore(li.node))) return true;
       }
     }
     // (2) A slice of a list bounded by the loop's index (not a slice of the item itself).
@@ -3846,12 +3848,11 @@ class Detector {
     return false;
   }
 
+  /** The name is declared, in the function around `at` (parameter or local), as a collection of collections. */
   private declaredAsChunks(name: string, at: Node): boolean {
-    let from = 0;
-    for (let p = at.parent; p; p = p.parent) if (this.isFunction(p) && !/lambda|arrow_function|func_literal/.test(p.type)) { from = p.startIndex; break; }
     const n = escapeRe(name);
     const decl = new RegExp(`\\b(?:List|Collection|Iterable|Set|ArrayList|Stream)<\\s*(?:List|Collection|Set|ArrayList|Iterable)<[^<>]*>\\s*>\\s+${n}\\b|(?:^|[^\\w$.])${n}\\s+\\[\\]\\[\\]|(?:^|[^\\w$.])${n}\\s*:\\s*(?:[\\w$.]+\\[\\]\\[\\]|Array<[\\w$.]+\\[\\]>)`);
-    return decl.test(this.text.slice(from, at.startIndex));
+    return decl.test(this.declarationsBefore(at));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -5035,19 +5036,6 @@ const REMOTE_CLIENT = /^(?:axios|got|ky|superagent|requests|httpx|aiohttp|urllib
 const HTTP_PURE = /^https?\.(?:StatusText|CanonicalHeaderKey|DetectContentType|ParseTime|ParseHTTPVersion)$/;
 /** The app's function named for another service: `deleteStripeCustomer`, `deletePostHogPerson`, `copyFileToBucketServer`, `notify_slack`. */
 const REMOTE_NAME = /(?:^|[a-z_])(?:stripe|post_?hog|vercel|slack|twilio|sendgrid|mailgun|bucket|s3)(?:[A-Z_0-9]|$)/i;
-/** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */
-/**
- * A call that is one item's own unit of work (unitOfWorkCall): it sends an e-mail, handles a consumer's message, job or
- * event, or queues one.
- */
-// One run of letters and underscores between the verb and the noun, never nested quantifiers: `(?:_?[A-Za-z]+?)*?` made the
-// test exponential in a long name that does not match (37 ms at 29 characters; held-out-aw Kill Bill's scan did not end).
-const UNIT_OF_WORK_CALL = new RegExp([
-  /^_?(?:send|forward|deliver|resend)[A-Za-z_]*mail[A-Za-z_]*$/.source,
-  /^_?(?:inspect|start|stop|restart|kill|pull|remove|pause|unpause)_?(?:sub_?)?containers?$/.source,
-  /^_?(?:handle|process|execute|consume)[A-Za-z_]*(?:message|messages|entries|entry|job|jobs|task|event|schedule|subscribers|reply|delivery)$/.source,
-  /^(?:enqueue|publish)\w*$|^\w*(?:Enqueue|_enqueue)\w*$/.source,
-].join('|'), 'i');
 /**
  * A container action, by what the call is named (issue 14, n1bm): `inspectContainer(id)`, `restartContainer(id)`,
  * `startSubContainer(service, entry)`, `stop_container(name)` — the Docker engine's round trip (or a process started),
@@ -5055,6 +5043,18 @@ const UNIT_OF_WORK_CALL = new RegExp([
  * `findContainer`/`getContainers` (a read).
  */
 const CONTAINER_ACTION = /^_?(?:inspect|start|stop|restart|kill|pull|remove|pause|unpause)_?(?:sub_?)?containers?$/i;
+/**
+ * A call that is one item's own unit of work (unitOfWorkCall): it sends an e-mail, acts on a container (CONTAINER_ACTION),
+ * handles a consumer's message, job or event, or queues one.
+ */
+// One run of letters and underscores between the verb and the noun, never nested quantifiers: `(?:_?[A-Za-z]+?)*?` made the
+// test exponential in a long name that does not match (37 ms at 29 characters; held-out-aw Kill Bill's scan did not end).
+const UNIT_OF_WORK_CALL = new RegExp([
+  /^_?(?:send|forward|deliver|resend)[A-Za-z_]*mail[A-Za-z_]*$/.source,
+  CONTAINER_ACTION.source,
+  /^_?(?:handle|process|execute|consume)[A-Za-z_]*(?:message|messages|entries|entry|job|jobs|task|event|schedule|subscribers|reply|delivery)$/.source,
+  /^(?:enqueue|publish)\w*$|^\w*(?:Enqueue|_enqueue)\w*$/.source,
+].join('|'), 'i');
 /**
  * Work on the item's file, by the call's head (issue 14, n1bm): Java's `Files.copy`/`Files.delete`/`FileUtils.delete`, a
  * zip entry (`zf.putNextEntry`, `zip_ref.open(name)`), Python's `os.remove`/`shutil.rmtree`, Node's `fs.unlink`/
@@ -5067,6 +5067,7 @@ const OWN_WORK_HINT = /container|Files\.|FileUtils|zip|putNextEntry|os\.|shutil|
 function ownWorkOf(head: string, name: string): 'container' | 'file' | undefined {
   return CONTAINER_ACTION.test(name) ? 'container' : FILE_WORK.test(head) ? 'file' : undefined;
 }
+/** The app's function that sends a mail or message: `sendDataroomViewerInvite`, `send_mail`, `deliverWelcomeEmail`, `sendPushNotification`. */
 const REMOTE_SEND = /^(?:send|deliver)(?:[A-Z_]\w*)?(?:mail|email|invite|invitation|notification|sms|message)s?$/i;
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;

@@ -25,8 +25,8 @@
  * Go, TypeScript, JavaScript and Python (Ruby start-up hooks are judged within their file).
  */
 import type { Finding } from '../findings';
-import { lineStarts, positionAt, SEVERITY_RANK } from '../findings';
-import { codeContextOf, codeContextForImports, type ContextPolicy } from '../codeContext';
+import { lineStarts, positionAt } from '../findings';
+import { codeContextOf, codeContextForImports, inContext, type ContextPolicy } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
 import { RULE_ID } from './ruleId';
@@ -123,20 +123,24 @@ function servedCommandPackages(text: string): string[] {
   return [...out];
 }
 
-/** Whether a decorator (`@Get()`, `@app.task`, `@receiver(…)`) sits in the lines just above the function defined at `line` (1-based). */
+/** Whether a decorator (`@Get()`, `@app.task`, `@receiver(…)`) sits in the lines just above the function defined at `line` (1-based), a blank line ending them. */
 function decoratedAt(line: number, lines: string[]): boolean {
-  for (let i = line - 2; i >= 0 && i >= line - 40 && /^\s*(@|\)|[\w"'\],]|$)/.test(lines[i] ?? ''); i--) {
-    if (/^\s*@[A-Za-z_]/.test(lines[i] ?? '')) return true;
-    if (/^\s*(async\s+)?def\s|^\s*class\s|[;{}]\s*$/.test(lines[i] ?? '') || (lines[i] ?? '').trim() === '') return false;
-  }
-  return false;
+  return decoratorAbove(line, lines, /^\s*@[A-Za-z_]/, true);
 }
 
 /** Whether the function defined at `line` (1-based) carries a route's decorator (ROUTE_DECORATOR) in the lines just above it. */
 function routeHandler(line: number, lines: string[]): boolean {
+  return decoratorAbove(line, lines, ROUTE_DECORATOR);
+}
+
+/**
+ * Whether a line matching `decorator` is among the decorator lines just above the function defined at `line` (1-based):
+ * walked up at most 40 lines, to a def, a class or the end of a statement (`untilBlank`: or a blank line).
+ */
+function decoratorAbove(line: number, lines: string[], decorator: RegExp, untilBlank = false): boolean {
   for (let i = line - 2; i >= 0 && i >= line - 40 && /^\s*(@|\)|[\w"'\],]|$)/.test(lines[i] ?? ''); i--) {
-    if (ROUTE_DECORATOR.test(lines[i] ?? '')) return true;
-    if (/^\s*(async\s+)?def\s|^\s*class\s|[;{}]\s*$/.test(lines[i] ?? '')) return false;
+    if (decorator.test(lines[i] ?? '')) return true;
+    if (/^\s*(async\s+)?def\s|^\s*class\s|[;{}]\s*$/.test(lines[i] ?? '') || (untilBlank && (lines[i] ?? '').trim() === '')) return false;
   }
   return false;
 }
@@ -309,7 +313,13 @@ export class StartupGraph {
   private testOnlyNames(): Set<string> {
     if (this.tested) return this.tested;
     const callers = new Map<string, Fn[]>();
-    for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
+    for (const f of this.fns) {
+      for (const c of new Set(f.callees)) {
+        const list = callers.get(c);
+        if (list) list.push(f);
+        else callers.set(c, [f]);
+      }
+    }
     const out = new Set<string>();
     const blocked = new Set<string>();
     for (const f of this.fns) {
@@ -451,22 +461,16 @@ export class StartupGraph {
       const line = starts ? positionAt(starts, f.span.start).line + 1 : undefined;
       // A handler of Django's pre_migrate/post_migrate signal runs with `migrate`, never per request.
       if (this.migrationHooks.size && line !== undefined && f.file.endsWith('.py') && (this.byFile.get(f.file) ?? []).some((x) => x.line <= line && line <= x.endLine && this.migrationHooks.has(x.name))) {
-        const cap = policy.migration;
-        return { ...f, context: 'migration', severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
+        return inContext(f, 'migration', policy);
       }
       const fn = line !== undefined ? this.startupAt(f.file, line) : undefined;
       // Code only tests call runs no request: the finding is a test's (capped as tests are).
-      if (!fn && line !== undefined && this.testOnlyAt(f.file, line)) {
-        const testCap = policy.test;
-        return { ...f, context: 'test', severity: testCap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[testCap] ? testCap : f.severity };
-      }
+      if (!fn && line !== undefined && this.testOnlyAt(f.file, line)) return inContext(f, 'test', policy);
       if (!fn) {
         if (f.context !== 'request' || line === undefined || !this.jobAt(f.file, line)) return f;
-        const jobCap = policy.job;
-        return { ...f, context: 'job', severity: jobCap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[jobCap] ? jobCap : f.severity };
+        return inContext(f, 'job', policy);
       }
-      const cap = policy.script;
-      return { ...f, context: 'script', severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
+      return inContext(f, 'script', policy);
     });
   }
 }
