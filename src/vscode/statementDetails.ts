@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import { loadEngine } from './loadEngine';
 import { lineStarts, positionAt } from '../core/findings';
+import { callLinesOf } from '../core/advice/workload';
 
 export interface StatementDetails {
   sql: string;
@@ -43,8 +44,7 @@ export async function workspaceStatements(ctx: PgLensContext, isCancelled: () =>
             const offset = site.callSpan?.start ?? site.span.start;
             const line = positionAt(starts, offset).line + 1;
             const sqlLine = positionAt(starts, site.span.start).line + 1;
-            const call = site.callSpan ?? site.calledBy;
-            const callLines = call ? { from: positionAt(starts, call.start).line + 1, to: positionAt(starts, call.end).line + 1 } : undefined;
+            const callLines = callLinesOf(site, (at) => positionAt(starts, at).line + 1);
             out.push({ file, offset, line, sqlLine, ...(callLines ? { callLines } : {}), text: text.slice(starts[line - 1], starts[line] ?? text.length).trim(), sql: site.sql });
           }
           return [];

@@ -26,7 +26,7 @@ import { publicShape, readRecordings } from './advise';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { decided } from '../../db/missingIndexAnalyzer';
 import { adviceTipAnswer, noIndexWhy, provedFigures } from '../../core/advice/missingIndex';
-import { fileStatementNotWorkload } from '../../core/advice/workload';
+import { callLinesOf, fileStatementNotWorkload } from '../../core/advice/workload';
 import { codeContextOf, contextPathIn, type CodeContext } from '../../core/codeContext';
 import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
@@ -418,7 +418,7 @@ async function codeStatements(paths: readonly string[], ctx: CliContext): Promis
     const starts = lineStarts(scan.texts.get(site.file ?? '') ?? '');
     const line = (offset: number) => positionAt(starts, offset).line + 1;
     // The call's lines too: a recording names the call by its line, the code the line its SQL starts on (--recording).
-    const call = site.callSpan ?? site.calledBy;
-    return { sql: site.sql, at: `${site.file ?? ''}:${line(site.span.start)}`, ...(call ? { callLines: { from: line(call.start), to: line(call.end) } } : {}) };
+    const callLines = callLinesOf(site, line);
+    return { sql: site.sql, at: `${site.file ?? ''}:${line(site.span.start)}`, ...(callLines ? { callLines } : {}) };
   });
 }

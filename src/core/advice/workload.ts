@@ -740,9 +740,18 @@ export interface RecordedFigures {
  */
 export function foundStatementsOf(sites: readonly { sql: string; span: { start: number }; callSpan?: { start: number; end: number }; calledBy?: { start: number; end: number }; dynamic?: boolean }[], text: string, place: string, context?: CodeContext): FoundStatement[] {
   return sites.map((s) => {
-    const call = s.callSpan ?? s.calledBy;
-    return { sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}), ...(call ? { callLines: { from: lineAtOffset(text, call.start), to: lineAtOffset(text, call.end) } } : {}) };
+    const callLines = callLinesOf(s, (offset) => lineAtOffset(text, offset));
+    return { sql: s.sql, source: `${place}:${lineAtOffset(text, s.span.start)}`, ...(context ? { context } : {}), ...(s.dynamic ? { dynamic: true } : {}), ...(callLines ? { callLines } : {}) };
   });
+}
+
+/**
+ * The 1-based lines of the call a site's SQL is passed to (extract's callSpan, else calledBy), by `lineAt` (an offset's
+ * line): a recording names the call by its line (sameCall). Undefined when the site has no call.
+ */
+export function callLinesOf(site: { callSpan?: { start: number; end: number }; calledBy?: { start: number; end: number } }, lineAt: (offset: number) => number): { from: number; to: number } | undefined {
+  const call = site.callSpan ?? site.calledBy;
+  return call ? { from: lineAt(call.start), to: lineAt(call.end) } : undefined;
 }
 
 /** 1-based line of an offset. */

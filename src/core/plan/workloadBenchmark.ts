@@ -116,7 +116,11 @@ export function withRecordedCalls<C extends CodeStatement>(code: readonly C[], r
   // The places of each file, and their keys when first compared (a workspace's thousands of statements, a recording's few lines).
   const fileOf = (at: string) => at.replace(/:\d+$/, '');
   const byFile = new Map<string, C[]>();
-  for (const c of code) byFile.set(fileOf(c.at), [...(byFile.get(fileOf(c.at)) ?? []), c]);
+  for (const c of code) {
+    const list = byFile.get(fileOf(c.at));
+    if (list) list.push(c);
+    else byFile.set(fileOf(c.at), [c]);
+  }
   const keys = new Map<C, string>();
   const key = (c: C) => keys.get(c) ?? keys.set(c, keyOf(c.sql)).get(c)!;
   const flat = (x: string) => x.replace(/\s+/g, ' ').trim();
