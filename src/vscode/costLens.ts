@@ -210,7 +210,8 @@ export function registerCostLens(ctx: PgLensContext): void {
 function neverTrueSpans(doc: vscode.TextDocument): { at: number; kind: 'no-rows' | 'fails' }[] {
   const out: { at: number; kind: 'no-rows' | 'fails' }[] = [];
   for (const d of vscode.languages.getDiagnostics(doc.uri)) {
-    const kind = findingOf(d)?.ruleId === 'value-not-allowed' ? findingOf(d)?.evidence?.statement : undefined;
+    const f = findingOf(d);
+    const kind = f?.ruleId === 'value-not-allowed' ? f.evidence?.statement : undefined;
     if (kind === 'no-rows' || kind === 'fails') out.push({ at: doc.offsetAt(d.range.start), kind });
   }
   return out;
